@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# System packages the window tests need (Xvfb, xdotool). Installed only when running as root
+# (CI); elsewhere the tests that need them skip and say why.
+set -u
+need=()
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${need[*]} for the window tests"
+  (apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null 2>&1; }) \
+    || echo "warning: could not install ${need[*]}; window tests will skip"
+else
+  echo "note: ${need[*]} missing and not root; window tests will skip"
+fi
+exit 0
