@@ -1,0 +1,143 @@
+"""Reading a run folder lazily: the manifest at open, snapshot files only when asked for.
+
+numpy-only on purpose: scenes and the viewer read runs without importing torch.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from nnvox.capture.architecture import Architecture
+from nnvox.errors import NnvoxError
+
+MANIFEST = "manifest.json"
+PROBE_FILE = "probe.safetensors"
+SCHEMA_VERSION = 1
+
+
+def snapshot_file_name(index: int) -> str:
+    return f"snapshot-{index:05d}.safetensors"
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    index: int
+    epoch: int | None
+    step: int | None
+    file: str
+    bytes: int
+    metrics: dict[str, float]
+    stats: dict[str, list[float]]  # tensor key -> [min, p1, p99, max]
+
+    @property
+    def label(self) -> str:
+        if self.epoch is not None:
+            return f"epoch {self.epoch}"
+        if self.step is not None:
+            return f"step {self.step}"
+        return f"snapshot {self.index}"
+
+
+class Run:
+    """A recorded run. Construct with `open_run(path)`."""
+
+    def __init__(self, path: Path, manifest: dict):
+        self.path = path
+        self.name: str = manifest.get("name") or path.name
+        self.closed: bool = bool(manifest.get("closed"))
+        self.architecture = Architecture.from_json(manifest["architecture"])
+        probe = manifest["probe"]
+        self.probe_labels = np.asarray(probe["labels"], dtype=np.int64)
+        self.class_names: tuple[str, ...] | None = (
+            tuple(probe["class_names"]) if probe.get("class_names") else None
+        )
+        self._probe_file = path / probe["file"]
+        self.snapshots = tuple(
+            SnapshotInfo(
+                index=s["index"],
+                epoch=s.get("epoch"),
+                step=s.get("step"),
+                file=s["file"],
+                bytes=s["bytes"],
+                metrics=dict(s.get("metrics", {})),
+                stats=dict(s.get("stats", {})),
+            )
+            for s in manifest["snapshots"]
+        )
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r}, snapshots={len(self.snapshots)}, closed={self.closed})"
+
+    @cached_property
+    def probe_inputs(self) -> np.ndarray:
+        return _read_file(self._probe_file, ["inputs"])["inputs"]
+
+    def keys(self, index: int) -> list[str]:
+        from safetensors import safe_open
+
+        with safe_open(self.path / self.snapshots[index].file, framework="numpy") as f:
+            return list(f.keys())
+
+    def read(self, index: int, keys: list[str] | None = None) -> dict[str, np.ndarray]:
+        """Load tensors of one snapshot as float32 (all of them when keys is None)."""
+        if not 0 <= index < len(self.snapshots):
+            raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
+        return _read_file(self.path / self.snapshots[index].file, keys)
+
+
+def _read_file(path: Path, keys: list[str] | None) -> dict[str, np.ndarray]:
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(path, framework="numpy") as f:
+            wanted = f.keys() if keys is None else keys
+            return {k: f.get_tensor(k).astype(np.float32, copy=False) for k in wanted}
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise NnvoxError(
+            f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it"
+        ) from None
+
+
+def open_run(path: str | Path) -> Run:
+    """Open a run folder. Checks the manifest and that every listed snapshot file is whole."""
+    path = Path(path)
+    if not path.exists():
+        raise NnvoxError(f"run folder {path} does not exist; record one with `nnvox record` or `nnvox demo`")
+    if not path.is_dir():
+        raise NnvoxError(f"{path} is not a run folder (it is a file); pass the folder that holds {MANIFEST}")
+    mpath = path / MANIFEST
+    if not mpath.exists():
+        raise NnvoxError(
+            f"{path} has no {MANIFEST}: it is not a run folder, or recording stopped before the first write"
+        )
+    try:
+        manifest = json.loads(mpath.read_text())
+        schema = manifest["schema"]
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise NnvoxError(f"{mpath} is corrupted (not a valid nnvox manifest); re-record the run") from None
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise NnvoxError(
+            f"{path} was written by a newer nnvox (run schema {schema}, this nnvox reads {SCHEMA_VERSION}); "
+            "upgrade nnvox: pip install -U nnvox"
+        )
+    try:
+        run = Run(path, manifest)
+    except (KeyError, TypeError, ValueError):
+        raise NnvoxError(f"{mpath} is corrupted (fields missing); re-record the run") from None
+    if not run.snapshots:
+        raise NnvoxError(f"run {path} has no complete snapshot yet; wait for the first or record again")
+    for snap in run.snapshots:
+        f = path / snap.file
+        if not f.exists():
+            raise NnvoxError(f"snapshot file {f} is missing; restore it or re-record the run")
+        if f.stat().st_size != snap.bytes:
+            raise NnvoxError(
+                f"snapshot file {f} is truncated ({f.stat().st_size} of {snap.bytes} bytes); "
+                "delete it or re-record the run"
+            )
+    return run

@@ -1,0 +1,40 @@
+"""Crash-safe file writes: temporary name, fsync, rename, fsync the folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def atomic_write_json(path: Path, obj) -> None:
+    atomic_write_bytes(path, json.dumps(obj, indent=1).encode())
+
+
+def save_tensors(path: Path, tensors: dict[str, np.ndarray]) -> int:
+    """Write numpy arrays as one safetensors file, atomically. Returns the file size."""
+    from safetensors.numpy import save
+
+    data = save({k: np.ascontiguousarray(v) for k, v in tensors.items()})
+    atomic_write_bytes(path, data)
+    return len(data)

@@ -1,0 +1,42 @@
+"""Offline datasets that ship inside installed packages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train/test split as float32 arrays (N, C, H, W) and int64 labels."""
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+
+
+def load_digits(seed: int = 0, test_fraction: float = 0.25) -> Dataset:
+    """scikit-learn's 1,797 8x8 handwritten digits (UCI), normalised, with a fixed-seed split."""
+    from sklearn.datasets import load_digits as _load
+    from sklearn.model_selection import train_test_split
+
+    bunch = _load()
+    x = (bunch.images.astype(np.float32) / 16.0)[:, None]  # pixel values are 0..16
+    y = bunch.target.astype(np.int64)
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        x, y, test_size=test_fraction, random_state=seed, stratify=y
+    )
+    mean, std = float(x_tr.mean()), float(x_tr.std())
+    norm = lambda a: ((a - mean) / std).astype(np.float32)  # noqa: E731
+    return Dataset("digits", norm(x_tr), y_tr, norm(x_te), y_te, tuple(str(i) for i in range(10)))
+
+
+def probe_batch(data: Dataset, per_class: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed, class-balanced probe set from the test split: the first `per_class` of each class."""
+    picks = [np.flatnonzero(data.y_test == c)[:per_class] for c in range(len(data.class_names))]
+    order = np.stack(picks, axis=1).ravel()  # 0,1,...,9,0,1,... so sample k shows digit k first
+    return data.x_test[order], data.y_test[order]

@@ -1,0 +1,57 @@
+"""Built-in model names -> constructor + dataset. `nnvox record NAME` looks names up here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nnvox.errors import NnvoxError
+
+
+@dataclass(frozen=True)
+class BuiltinModel:
+    name: str
+    description: str
+    build: Callable[[], object]  # -> nn.Module
+    dataset: Callable[[], object]  # -> Dataset
+
+
+def _digits():
+    from nnvox.models.data import load_digits
+
+    return load_digits()
+
+
+def _cnn():
+    from nnvox.models.nets import DigitsCNN
+
+    return DigitsCNN()
+
+
+def _mlp():
+    from nnvox.models.nets import DigitsMLP
+
+    return DigitsMLP()
+
+
+_BUILTINS = {
+    m.name: m
+    for m in (
+        BuiltinModel("digits-cnn", "2x(conv+ReLU+pool) + dense, 8x8 digits", _cnn, _digits),
+        BuiltinModel("digits-mlp", "MLP 64-128-64-10, 8x8 digits", _mlp, _digits),
+    )
+}
+
+
+def available_models() -> list[str]:
+    return sorted(_BUILTINS)
+
+
+def get_builtin(name: str) -> BuiltinModel:
+    try:
+        return _BUILTINS[name]
+    except KeyError:
+        raise NnvoxError(
+            f"unknown built-in model {name!r}; choose one of {', '.join(available_models())} "
+            "or give package.module:callable"
+        ) from None
