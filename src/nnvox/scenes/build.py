@@ -1,0 +1,135 @@
+"""Run -> Scene."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnvox.capture.architecture import Architecture
+from nnvox.capture.run import Run
+from nnvox.errors import NnvoxError
+from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.frames import FrameSource
+from nnvox.scenes.layout import BlockShape, block_shape, slice_pitch, weight_block
+from nnvox.scenes.scene import MODES, Block, Scene, SceneOptions
+
+INPUT = "input"
+
+
+def contract_edges(arch: Architecture, keep: set[str]) -> list[tuple[str, str]]:
+    """Edges between kept nodes, bridging over hidden ones (input -> flatten -> fc1 gives input -> fc1)."""
+    preds: dict[str, list[str]] = {}
+    for s, d in arch.edges:
+        preds.setdefault(d, []).append(s)
+
+    def visible_sources(name: str, seen: set[str]) -> list[str]:
+        out = []
+        for p in preds.get(name, []):
+            if p in seen:
+                continue
+            seen.add(p)
+            out += [p] if p in keep else visible_sources(p, seen)
+        return out
+
+    return [(s, n.name) for n in arch.nodes if n.name in keep for s in dict.fromkeys(visible_sources(n.name, set()))]
+
+
+def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Longest-path depth of each node; names are in execution (topological) order."""
+    depth = {n: 0 for n in names}
+    for n in names:
+        for s, d in edges:
+            if d == n:
+                depth[n] = max(depth[n], depth[s] + 1)
+    return depth
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return " × ".join(str(s) for s in shape) if shape else "scalar"
+
+
+def _scale_from_stats(run: Run, key: str, *, signed: bool | None = None) -> ColourScale:
+    """Robust limits fixed over the whole run: lowest 1st and highest 99th percentile of all snapshots."""
+    stats = np.array([s.stats[key] for s in run.snapshots if key in s.stats])
+    if stats.size == 0:
+        return ColourScale.robust(0.0, 1.0, signed=signed)
+    return ColourScale.robust(stats[:, 1].min(), stats[:, 2].max(), signed=signed)
+
+
+def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
+    if options.mode not in MODES:
+        raise NnvoxError(f"unknown mode {options.mode!r}; choose one of {', '.join(MODES)}")
+    arch = run.architecture
+    sink = arch.nodes[-1].name
+    specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}
+    class_names = run.class_names
+    for node in arch.nodes:
+        if options.mode == "weights":
+            wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
+            if wkey is None:
+                continue
+            shape = node.params[wkey]
+            specs[node.name] = (weight_block(shape), f"param/{wkey}", _scale_from_stats(run, f"param/{wkey}", signed=True), shape, node.kind)
+            continue
+        if node.kind in options.hidden_kinds:
+            continue
+        if node.name == INPUT:
+            x = run.probe_inputs
+            lo, hi = np.percentile(x[np.isfinite(x)], [0.5, 99.5]) if x.size else (0.0, 1.0)
+            bs = block_shape("Input", node.shape)
+            specs[node.name] = (bs, "probe", ColourScale.robust(lo, hi, signed=False, cmap="gray"), node.shape, node.kind)
+            continue
+        bs = block_shape(node.kind, node.shape)
+        if bs is None:
+            continue
+        key = f"act/{node.name}"
+        scale = _scale_from_stats(run, key)
+        if node.name == sink and len(node.shape) == 1:
+            # The classifier's logits are shown as probabilities on a fixed 0..1 scale.
+            bs = BlockShape("output", 1, node.shape[0], 1)
+            scale = ColourScale(0.0, 1.0, "viridis", False)
+            if class_names is None or len(class_names) != node.shape[0]:
+                class_names = tuple(str(i) for i in range(node.shape[0]))
+        specs[node.name] = (bs, key, scale, node.shape, node.kind)
+
+    if not specs:
+        raise NnvoxError(f"the model has nothing to show in {options.mode} mode (no layers with weights?)")
+    names = [n.name for n in arch.nodes if n.name in specs]
+    edges = contract_edges(arch, set(names))
+    depth = graph_depths(names, edges)
+
+    blocks = []
+    v = options.voxel
+    x = 0.0
+    for name in names:
+        bs, key, scale, shape, kind = specs[name]
+        pitch = slice_pitch(bs.rows, bs.cols) * v
+        blocks.append(
+            Block(
+                name=name,
+                kind=kind,
+                role=bs.role,
+                key=key,
+                panels=bs.panels,
+                rows=bs.rows,
+                cols=bs.cols,
+                origin=(x, 0.0, 0.0),
+                pitch=pitch,
+                voxel=v,
+                scale=scale,
+                order=depth[name],
+                title=name if name == kind.lower() else f"{name} · {kind}",
+                subtitle=_shape_text(shape),
+                class_names=class_names if bs.role == "output" else None,
+            )
+        )
+        x += (bs.panels - 1) * pitch + options.layer_gap * v + 0.25 * max(bs.cols, bs.rows) * v
+    source = FrameSource(run, tuple(blocks))
+    return Scene(
+        run_name=run.name,
+        mode=options.mode,
+        blocks=tuple(blocks),
+        edges=tuple(edges),
+        snapshot_labels=tuple(s.label for s in run.snapshots),
+        probe_count=len(run.probe_labels),
+        source=source,
+    )

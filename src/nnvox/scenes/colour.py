@@ -1,0 +1,76 @@
+"""Colour maps and per-layer colour scales, as plain numpy so tests can compute expected pixels.
+
+Texel values are 1-byte indices: 0 means "no value" (padding, NaN), 1..255 span the scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_VALUE_RGB = (38, 38, 44)  # padding / NaN: close to the background, clearly not data
+
+# Control points sampled from matplotlib's maps (viridis; ColorBrewer RdBu reversed; gray).
+_STOPS = {
+    "viridis": [
+        (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
+        (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37),
+    ],
+    "diverging": [
+        (5, 48, 97), (33, 102, 172), (67, 147, 195), (146, 197, 222), (209, 229, 240),
+        (247, 247, 247), (253, 219, 199), (244, 165, 130), (214, 96, 77), (178, 24, 43), (103, 0, 31),
+    ],
+    "gray": [(0, 0, 0), (255, 255, 255)],
+}
+
+
+def colormap_names() -> list[str]:
+    return sorted(_STOPS)
+
+
+def lut(name: str) -> np.ndarray:
+    """256 x 3 uint8 table: entry 0 is the no-value colour, entries 1..255 run along the map."""
+    stops = np.asarray(_STOPS[name], dtype=np.float64)
+    pos = np.linspace(0.0, 1.0, len(stops))
+    x = np.linspace(0.0, 1.0, 255)
+    table = np.stack([np.interp(x, pos, stops[:, c]) for c in range(3)], axis=1)
+    return np.vstack([NO_VALUE_RGB, np.round(table)]).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class ColourScale:
+    """Fixed for a layer over the whole run. Diverging scales are symmetric about zero."""
+
+    lo: float
+    hi: float
+    cmap: str
+    diverging: bool
+
+    @classmethod
+    def robust(cls, lo: float, hi: float, *, signed: bool | None = None, cmap: str | None = None) -> ColourScale:
+        """From robust limits (percentiles). Signed data (or signed=True) gets a zero-centred scale."""
+        lo, hi = float(lo), float(hi)
+        if signed is None:
+            signed = lo < 0 < hi and -lo > 0.05 * hi
+        if signed:
+            m = max(abs(lo), abs(hi), 1e-12)
+            return cls(-m, m, cmap or "diverging", True)
+        if hi <= lo:
+            hi = lo + 1e-12
+        return cls(lo, hi, cmap or "viridis", False)
+
+    def quantise(self, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Map values to texel indices 1..255 (0 for NaN), writing into `out` when given."""
+        scale = 254.0 / (self.hi - self.lo)
+        with np.errstate(invalid="ignore"):
+            q = np.clip((values - self.lo) * scale, 0.0, 254.0) + 1.5
+        q = np.nan_to_num(q, nan=0.0)
+        if out is None:
+            return q.astype(np.uint8)
+        np.copyto(out, q, casting="unsafe")
+        return out
+
+    def rgb(self, value: float) -> np.ndarray:
+        """The colour a single value maps to (what a block's pixel must show)."""
+        return lut(self.cmap)[int(self.quantise(np.asarray([value], dtype=np.float32))[0])]

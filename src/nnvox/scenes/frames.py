@@ -1,0 +1,102 @@
+"""frame_at(t): per-block values at a timeline position, read lazily from the run and cached."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+
+import numpy as np
+
+from nnvox.capture.run import Run
+from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
+from nnvox.scenes.scene import Block, Frame, Scene
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+def _fmt_metric(name: str, value: float) -> str:
+    if "acc" in name.lower() and 0.0 <= value <= 1.0:
+        return f"{name} {value * 100:.1f}%"
+    return f"{name} {value:.4g}"
+
+
+class FrameSource:
+    """Reads only the tensors the scene shows, one snapshot at a time, keeping a few in memory."""
+
+    def __init__(self, run: Run, blocks: tuple[Block, ...], cache_size: int = 4):
+        self.run = run
+        self.blocks = blocks
+        self._cache: OrderedDict[tuple[int, int], dict[str, np.ndarray]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _extract(self, index: int, sample: int) -> dict[str, np.ndarray]:
+        key = (index, sample)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        wanted = [b.key for b in self.blocks if b.key != "probe"]
+        tensors = self.run.read(index, wanted)
+        out = {}
+        for b in self.blocks:
+            shape = BlockShape(b.role, b.panels, b.rows, b.cols)
+            if b.key == "probe":
+                out[b.name] = to_panels(self.run.probe_inputs[sample], shape)
+            elif b.role == "weights":
+                out[b.name] = weight_panels(tensors[b.key], shape)
+            elif b.role == "output":
+                out[b.name] = to_panels(softmax(tensors[b.key][sample]), shape)
+            else:
+                out[b.name] = to_panels(tensors[b.key][sample], shape)
+        self._cache[key] = out
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return out
+
+    def frame_at(self, scene: Scene, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
+        n = scene.n_snapshots
+        t = min(max(float(t), 0.0), n - 1.0)
+        sample = int(sample) % max(scene.probe_count, 1)
+        if scene.mode == "weights":
+            sample = 0  # weights do not depend on the probe sample; share the cache entry
+        i0 = int(math.floor(t))
+        a = t - i0
+        v0 = self._extract(i0, sample)
+        if a > 1e-6 and i0 + 1 < n:
+            v1 = self._extract(i0 + 1, sample)
+            values = {k: v0[k] + np.float32(a) * (v1[k] - v0[k]) for k in v0}
+        else:
+            values = v0
+        levels = scene.levels
+        lit = {b.name: 1.0 if reveal is None else min(1.0, max(0.0, reveal * levels - b.order)) for b in scene.blocks}
+        nearest = int(round(t))
+        texts, prediction = {}, None
+        for b in scene.blocks:
+            if b.role == "output":
+                probs = values[b.name].ravel()
+                texts[b.name] = tuple(f"{c}  {p * 100:3.0f}%" for c, p in zip(b.class_names, probs))
+                prediction = b.class_names[int(np.nanargmax(probs))]
+        return Frame(
+            t=t,
+            values=values,
+            lit=lit,
+            hud=self._hud(scene, nearest, sample, prediction),
+            texts=texts,
+            snapshot=nearest,
+        )
+
+    def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:
+        snap = self.run.snapshots[index]
+        parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {scene.mode}"]
+        if scene.mode == "activations":
+            label = int(self.run.probe_labels[sample])
+            names = self.run.class_names
+            true = names[label] if names and label < len(names) else str(label)
+            s = f"sample {sample + 1}/{scene.probe_count}: true {true}"
+            if prediction is not None:
+                s += f", predicted {prediction}" + ("" if prediction == true else " ✗")
+            parts.append(s)
+        parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
+        return "   ·   ".join(parts)

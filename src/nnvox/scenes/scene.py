@@ -1,0 +1,110 @@
+"""The render-free scene description: blocks, edges, colour scales, and frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nnvox.scenes.colour import ColourScale
+
+if TYPE_CHECKING:
+    from nnvox.scenes.frames import FrameSource
+
+MODES = ("activations", "weights")
+
+
+@dataclass(frozen=True)
+class SceneOptions:
+    mode: str = "activations"
+    voxel: float = 1.0  # world size of one voxel
+    layer_gap: float = 5.0  # empty space between blocks along the network axis, in voxels
+    hidden_kinds: tuple[str, ...] = ("Flatten", "Dropout", "Identity", "Unflatten")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One layer as P panels (slices) of rows x cols voxels, stacked along the network axis (x).
+
+    Panel k's centre is `origin + (k * pitch, 0, 0)`; each panel spans `cols` voxels in y and
+    `rows` voxels in z, facing the -x direction the camera looks from.
+    """
+
+    name: str
+    kind: str
+    role: str  # input | feature | dense | output | weights
+    key: str  # tensor key in a snapshot ("act/conv1", "param/conv1.weight", "probe")
+    panels: int
+    rows: int
+    cols: int
+    origin: tuple[float, float, float]
+    pitch: float
+    voxel: float
+    scale: ColourScale
+    order: int  # depth in the graph: the forward-pass animation lights blocks by it
+    title: str  # "conv1 · Conv2d"
+    subtitle: str  # "8 × 8 × 8"
+    class_names: tuple[str, ...] | None = None  # output blocks: one per row
+
+    @property
+    def extent(self) -> tuple[float, float, float]:
+        """Size along x, y, z in world units."""
+        return ((self.panels - 1) * self.pitch, self.cols * self.voxel, self.rows * self.voxel)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float, float, float]:
+        ex, ey, ez = self.extent
+        x, y, z = self.origin
+        return (x, x + ex, y - ey / 2, y + ey / 2, z - ez / 2, z + ez / 2)
+
+    def panel_centres(self) -> np.ndarray:
+        x, y, z = self.origin
+        k = np.arange(self.panels, dtype=np.float64)
+        return np.stack([x + k * self.pitch, np.full_like(k, y), np.full_like(k, z)], axis=1)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the renderer draws at one timeline position."""
+
+    t: float
+    values: dict[str, np.ndarray]  # block name -> (panels, rows, cols) float32
+    lit: dict[str, float]  # block name -> 0..1 (forward-pass animation)
+    hud: str
+    texts: dict[str, tuple[str, ...]]  # block name -> per-row labels (output class probabilities)
+    snapshot: int  # nearest snapshot index
+
+
+@dataclass(frozen=True)
+class Scene:
+    run_name: str
+    mode: str
+    blocks: tuple[Block, ...]
+    edges: tuple[tuple[str, str], ...]  # between block names
+    snapshot_labels: tuple[str, ...]
+    probe_count: int
+    source: FrameSource = field(compare=False, repr=False)
+
+    @property
+    def n_snapshots(self) -> int:
+        return len(self.snapshot_labels)
+
+    @property
+    def levels(self) -> int:
+        return max((b.order for b in self.blocks), default=0) + 1
+
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
+    @property
+    def bounds(self) -> tuple[float, ...]:
+        b = np.array([blk.bounds for blk in self.blocks])
+        return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
+
+    def frame_at(self, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
+        """The frame at timeline position t in [0, n_snapshots - 1], interpolating between snapshots.
+
+        `reveal` in [0, 1] runs the forward-pass animation: blocks light up in graph order.
+        """
+        return self.source.frame_at(self, t, sample=sample, reveal=reveal)
