@@ -102,7 +102,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     x = 0.0
     for name in names:
         bs, key, scale, shape, kind = specs[name]
-        pitch = slice_pitch(bs.rows, bs.cols) * v
+        voxel = v * options.output_voxel if bs.role == "output" else v * min(1.0, options.max_panel / max(bs.rows, bs.cols))
+        pitch = slice_pitch(bs.rows, bs.cols) * voxel
         blocks.append(
             Block(
                 name=name,
@@ -114,7 +115,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 cols=bs.cols,
                 origin=(x, 0.0, 0.0),
                 pitch=pitch,
-                voxel=v,
+                voxel=voxel,
                 scale=scale,
                 order=depth[name],
                 title=name if name == kind.lower() else f"{name} · {kind}",
@@ -122,7 +123,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 class_names=class_names if bs.role == "output" else None,
             )
         )
-        x += (bs.panels - 1) * pitch + options.layer_gap * v + 0.25 * max(bs.cols, bs.rows) * v
+        x += (bs.panels - 1) * pitch + options.layer_gap * v + 0.25 * max(bs.cols, bs.rows) * voxel
     source = FrameSource(run, tuple(blocks))
     return Scene(
         run_name=run.name,

@@ -102,4 +102,4 @@ def weight_panels(w: np.ndarray, shape: BlockShape) -> np.ndarray:
 
 def slice_pitch(rows: int, cols: int) -> float:
     """Spacing between stacked slices, in voxels: wide maps get more room so each slice is seen."""
-    return min(3.0, max(0.6, 0.3 * max(rows, cols)))
+    return min(3.0, max(0.5, 0.25 * max(rows, cols)))

@@ -1,0 +1,143 @@
+"""export(run, "out.mp4") and render_png(run, "out.png"): the same frames the window shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from nnvox.capture.run import Run, open_run
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.scene import Scene, SceneOptions
+from nnvox.viewer.options import RenderOptions, VideoOptions, preset_size
+
+
+def _as_run(run: Run | str | Path) -> Run:
+    return run if isinstance(run, Run) else open_run(run)
+
+
+def _check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in suffixes:
+        raise NnvoxError(f"cannot write {out.name}: use a file ending in {' or '.join(suffixes)}")
+    if not out.parent.exists():
+        raise NnvoxError(f"output folder {out.parent} does not exist; create it first (mkdir -p {out.parent})")
+    return out
+
+
+def _check_sample(scene: Scene, sample: int) -> None:
+    if not 0 <= sample < scene.probe_count:
+        raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{scene.probe_count - 1}")
+
+
+def timeline(scene: Scene, video: VideoOptions) -> Iterator[tuple[float, float | None, float]]:
+    """The default lecture sequence as (t, reveal, progress 0..1): the forward pass through the
+    untrained network, training scrubbed snapshot by snapshot, then a hold on the trained network."""
+    fps = video.fps
+    n_fwd = round(video.forward_seconds * fps)
+    n_scrub = max(1, round(video.seconds_per_snapshot * fps * max(scene.n_snapshots - 1, 1)))
+    n_hold = round(video.hold_seconds * fps)
+    total = n_fwd + n_scrub + n_hold
+    last = scene.n_snapshots - 1
+    k = 0
+    for i in range(n_fwd):
+        yield 0.0, (i + 1) / n_fwd, k / max(total - 1, 1)
+        k += 1
+    for i in range(n_scrub):
+        a = i / max(n_scrub - 1, 1)
+        eased = a * a * (3 - 2 * a) if last == 1 else a  # ease a single step, keep a steady pace over many
+        yield eased * last, None, k / max(total - 1, 1)
+        k += 1
+    for _ in range(n_hold):
+        yield float(last), None, k / max(total - 1, 1)
+        k += 1
+
+
+def export(
+    run: Run | str | Path,
+    out: str | Path,
+    *,
+    preset: str = "720p",
+    fps: int | None = None,
+    mode: str = "activations",
+    sample: int = 0,
+    video: VideoOptions | None = None,
+    progress: bool = True,
+) -> Path:
+    """Write an MP4 of the run: forward pass, training scrubbed epoch by epoch, and a hold."""
+    out = _check_output(out, (".mp4",))
+    width, height, preset_fps = preset_size(preset)
+    video = video or VideoOptions(fps=fps or preset_fps)
+    if fps:
+        video = VideoOptions(**{**video.__dict__, "fps": fps})
+    if video.fps <= 0:
+        raise NnvoxError(f"fps must be positive, got {video.fps}")
+    scene = build_scene(_as_run(run), SceneOptions(mode=mode))
+    _check_sample(scene, sample)
+
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.video import Mp4Writer
+
+    renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
+    steps = list(timeline(scene, video))
+    with Mp4Writer(out, width, height, video.fps, video.crf) as writer, _progress(progress, len(steps), out) as tick:
+        for t, reveal, p in steps:
+            # Sweep -orbit/2 .. +orbit/2 around the overview, refitted each frame so nothing leaves it.
+            renderer.scene_renderer.reset_camera(azimuth=video.orbit_degrees * (p - 0.5))
+            writer.write(renderer.render(scene.frame_at(t, sample=sample, reveal=reveal)))
+            tick()
+    renderer.close()
+    return out
+
+
+def render_png(
+    run: Run | str | Path,
+    out: str | Path,
+    *,
+    width: int = 1920,
+    height: int = 1080,
+    t: float | None = None,
+    mode: str = "activations",
+    sample: int = 0,
+) -> Path:
+    """One still at any size; t defaults to the last snapshot."""
+    import imageio.v3 as iio
+
+    out = _check_output(out, (".png",))
+    scene = build_scene(_as_run(run), SceneOptions(mode=mode))
+    _check_sample(scene, sample)
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
+    image = renderer.render(scene.frame_at(scene.n_snapshots - 1 if t is None else t, sample=sample))
+    renderer.close()
+    iio.imwrite(out, image)
+    return out
+
+
+class _progress:
+    """A rich progress bar (or nothing), yielding a tick function."""
+
+    def __init__(self, enabled: bool, total: int, out: Path):
+        self.enabled, self.total, self.out = enabled, total, out
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._p = Progress(
+            TextColumn("[bold]rendering[/] {task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+        )
+        self._p.start()
+        task = self._p.add_task(self.out.name, total=self.total)
+        return lambda: self._p.advance(task)
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self._p.stop()
+
+
+__all__ = ["export", "render_png", "timeline", "np"]

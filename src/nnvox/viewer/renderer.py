@@ -1,0 +1,184 @@
+"""SceneRenderer: builds every actor once for a Scene; `draw(frame)` only writes new values."""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+
+from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.colour import lut as colour_table
+from nnvox.scenes.scene import Frame, Scene
+from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.visuals import make_billboard, visual_for
+
+LEGENDS = {
+    "viridis": ("value ÷ layer range (0 = low, 1 = high)", (0.0, 1.0)),
+    "diverging": ("signed value ÷ layer's largest magnitude (0 = zero)", (-1.0, 1.0)),
+}
+
+
+def _range_text(scale: ColourScale) -> str:
+    if scale.diverging:
+        return f"±{scale.hi:.3g}"
+    return f"{scale.lo:.3g} … {scale.hi:.3g}"
+
+
+def _rgb(c) -> tuple[float, float, float]:
+    return tuple(v / 255 for v in c)
+
+
+class SceneRenderer:
+    def __init__(self, scene: Scene, renderer: vtk.vtkRenderer, options: RenderOptions = RenderOptions()):
+        self.scene = scene
+        self.renderer = renderer
+        self.options = options
+        renderer.SetBackground(*_rgb(options.background))
+        self.overlay = self._add_overlay()
+        self.visuals = {b.name: visual_for(b, renderer, options, self.overlay) for b in scene.blocks}
+        self.labels = []
+        self._add_outlines_and_edges()
+        if options.show_labels:
+            self._add_block_labels()
+        self.hud = self._add_hud() if options.show_hud else None
+        self.legends = self._add_legends() if options.show_legend else []
+        self.reset_camera()
+
+    # --- built once -------------------------------------------------------------------------
+    def _add_overlay(self) -> vtk.vtkRenderer:
+        """A second layer sharing the camera: labels drawn there are never hidden behind blocks."""
+        overlay = vtk.vtkRenderer()
+        overlay.SetLayer(1)
+        overlay.SetActiveCamera(self.renderer.GetActiveCamera())
+        overlay.InteractiveOff()
+        window = self.renderer.GetRenderWindow()
+        window.SetNumberOfLayers(max(2, window.GetNumberOfLayers()))
+        window.AddRenderer(overlay)
+        return overlay
+
+    def _add_outlines_and_edges(self) -> None:
+        append = vtk.vtkAppendPolyData()
+        pad = 0.15
+        for b in self.scene.blocks:
+            x0, x1, y0, y1, z0, z1 = b.bounds
+            src = vtk.vtkOutlineSource()
+            src.SetBounds(x0 - pad, x1 + pad, y0 - pad, y1 + pad, z0 - pad, z1 + pad)
+            src.Update()
+            append.AddInputData(src.GetOutput())
+        blocks = {b.name: b for b in self.scene.blocks}
+        for s, d in self.scene.edges:
+            a, b = blocks[s], blocks[d]
+            line = vtk.vtkLineSource()
+            line.SetPoint1(a.bounds[1] + pad, a.origin[1], a.origin[2])
+            line.SetPoint2(b.bounds[0] - pad, b.origin[1], b.origin[2])
+            line.Update()
+            append.AddInputData(line.GetOutput())
+        append.Update()
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputData(append.GetOutput())
+        actor = vtk.vtkActor()
+        actor.SetMapper(mapper)
+        prop = actor.GetProperty()
+        prop.SetColor(0.55, 0.56, 0.62)
+        prop.LightingOff()
+        prop.SetLineWidth(max(1.0, self.options.height / 720))
+        self.renderer.AddActor(actor)
+        self.frame_actor = actor
+
+    def _add_block_labels(self) -> None:
+        """Name and shape above the block; neighbours alternate above and below so labels never collide."""
+        for i, b in enumerate(self.scene.blocks):
+            x0, x1, y0, y1, z_bottom, z_top = b.bounds
+            text = f"{b.title}\n{b.subtitle}"
+            if b.role not in ("input", "output"):
+                text += f"   {_range_text(b.scale)}"
+            above = i % 2 == 0
+            actor = make_billboard(self.options, text, below=not above)
+            # Anchor on the far top edge or the near bottom edge: outside the block's silhouette.
+            actor.SetPosition((x0 + x1) / 2, y1 if above else y0, z_top + 0.8 if above else z_bottom - 0.8)
+            self.overlay.AddActor(actor)
+            self.labels.append(actor)
+
+    def _add_hud(self) -> vtk.vtkTextActor:
+        hud = vtk.vtkTextActor()
+        tp = hud.GetTextProperty()
+        tp.SetFontSize(max(9, round(self.options.height * 0.024)))
+        tp.SetColor(*_rgb(self.options.text_colour))
+        tp.SetVerticalJustificationToTop()
+        hud.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        hud.SetPosition(0.012, 0.975)
+        self.renderer.AddViewProp(hud)
+        return hud
+
+    def _add_legends(self) -> list[vtk.vtkScalarBarActor]:
+        cmaps = [c for c in LEGENDS if any(b.scale.cmap == c for b in self.scene.blocks)]
+        bars = []
+        for i, cmap in enumerate(cmaps):
+            title, (lo, hi) = LEGENDS[cmap]
+            table = colour_table(cmap)[1:]
+            lut = vtk.vtkLookupTable()
+            lut.SetNumberOfTableValues(len(table))
+            lut.SetTableRange(lo, hi)
+            for k, (r, g, b) in enumerate(table):
+                lut.SetTableValue(k, r / 255, g / 255, b / 255, 1.0)
+            lut.Build()
+            bar = vtk.vtkScalarBarActor()
+            bar.SetLookupTable(lut)
+            bar.SetTitle(title)
+            bar.SetOrientationToHorizontal()
+            bar.SetNumberOfLabels(5 if cmap == "diverging" else 3)
+            bar.SetLabelFormat("%.1f")
+            bar.UnconstrainedFontSizeOn()
+            size = max(8, round(self.options.height * 0.018))
+            for tp in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty()):
+                tp.SetColor(*_rgb(self.options.text_colour))
+                tp.SetFontSize(size)
+                tp.ShadowOff()
+                tp.ItalicOff()
+                tp.BoldOff()
+            bar.GetTitleTextProperty().SetFontSize(round(size * 1.1))
+            bar.SetBarRatio(0.3)
+            bar.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+            bar.SetPosition(0.02 + 0.34 * i, 0.015)
+            bar.SetWidth(0.3)
+            bar.SetHeight(0.11)
+            self.renderer.AddViewProp(bar)
+            bars.append(bar)
+        return bars
+
+    def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0) -> None:
+        """The overview: from the front-left and a little above, the network running left to right,
+        fitted between the heads-up line and the legend."""
+        x0, x1, y0, y1, z0, z1 = self.scene.bounds
+        z0, z1 = z0 - 3.0, z1 + 3.0  # room for the labels above and below
+        corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
+        centre = corners.mean(axis=0)
+        a = np.radians(azimuth)
+        direction = np.array([-1.0, -0.95, 0.4])
+        direction[:2] = [np.cos(a) * direction[0] - np.sin(a) * direction[1], np.sin(a) * direction[0] + np.cos(a) * direction[1]]
+        direction /= np.linalg.norm(direction)
+        up = np.array([0.0, 0.0, 1.0])
+        right = np.cross(-direction, up)
+        right /= np.linalg.norm(right)
+        up = np.cross(right, -direction)
+        rel = corners - centre
+        half_w = np.abs(rel @ right).max()
+        half_h = np.abs(rel @ up).max()
+        aspect = self.options.width / self.options.height
+        band = 0.74  # of the height: the rest holds the heads-up line and the legend
+        scale = max(half_h / band, half_w / aspect / 0.96) / zoom
+        # Shift the view so the network sits in the band's centre (slightly above the image centre).
+        focal = centre - up * scale * 0.06
+        cam = self.renderer.GetActiveCamera()
+        cam.ParallelProjectionOn()  # a diagram: far layers are not shrunk, so sizes compare truly
+        cam.SetFocalPoint(*focal)
+        cam.SetPosition(*(focal + direction * (np.abs(rel).max() * 6 + 10)))
+        cam.SetViewUp(*up)
+        cam.SetParallelScale(scale)
+        self.renderer.ResetCameraClippingRange()
+
+    # --- per frame -------------------------------------------------------------------------
+    def draw(self, frame: Frame) -> None:
+        for name, visual in self.visuals.items():
+            visual.update(frame.values[name], frame.lit[name], frame.texts.get(name))
+        if self.hud is not None:
+            self.hud.SetInput(frame.hud)

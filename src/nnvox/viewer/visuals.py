@@ -1,0 +1,153 @@
+"""Block -> visual. A registry keyed by block role, with panels (textured slices) as the default.
+
+One actor per block: quads for the slices, all sampling one 1-byte "atlas" texture that a
+lookup table colours. A frame writes new indices into the texture's numpy buffer, nothing else
+(see shared/notes/rendering.md: per-layer actors and a 1-byte texture are the cheap path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+
+from nnvox.scenes.colour import lut as colour_table
+from nnvox.scenes.layout import near_square
+from nnvox.scenes.scene import Block
+
+_VISUALS: dict[str, Callable] = {}
+
+
+def register_visual(*roles: str):
+    def deco(cls):
+        for r in roles:
+            _VISUALS[r] = cls
+        return cls
+
+    return deco
+
+
+def visual_for(block: Block, renderer, options, overlay=None):
+    """`overlay` is the renderer for text that must never be hidden behind blocks."""
+    return _VISUALS.get(block.role, PanelsVisual)(block, renderer, options, overlay or renderer)
+
+
+def vtk_lut(cmap: str) -> vtk.vtkLookupTable:
+    table = colour_table(cmap)
+    lut = vtk.vtkLookupTable()
+    lut.SetNumberOfTableValues(256)
+    lut.SetTableRange(0, 255)
+    for i, (r, g, b) in enumerate(table):
+        lut.SetTableValue(i, r / 255, g / 255, b / 255, 1.0)
+    lut.Build()
+    return lut
+
+
+def _quads_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) -> vtk.vtkPolyData:
+    """P quads in the y-z plane; panel k samples atlas cell divmod(k, grid_cols)."""
+    p, rows, cols, v = block.panels, block.rows, block.cols, block.voxel
+    centres = block.panel_centres()
+    hy, hz = cols * v / 2, rows * v / 2
+    # Corners in order: top-left, top-right, bottom-right, bottom-left as seen from -x (screen right is -y).
+    corner = np.array([[0, hy, hz], [0, -hy, hz], [0, -hy, -hz], [0, hy, -hz]])
+    pts = (centres[:, None, :] + corner[None]).reshape(-1, 3)
+    gi, gj = np.divmod(np.arange(p), grid_cols)
+    s0, s1 = gj * cols / atlas_w, (gj + 1) * cols / atlas_w
+    t0, t1 = gi * rows / atlas_h, (gi + 1) * rows / atlas_h  # atlas row 0 = panel's top row
+    tc = np.stack([np.stack([s0, t0], 1), np.stack([s1, t0], 1), np.stack([s1, t1], 1), np.stack([s0, t1], 1)], 1)
+    cells = np.hstack([np.full((p, 1), 4), np.arange(4 * p).reshape(p, 4)]).ravel()
+    poly = vtk.vtkPolyData()
+    vpts = vtk.vtkPoints()
+    vpts.SetData(numpy_to_vtk(pts.astype(np.float32), deep=True))
+    poly.SetPoints(vpts)
+    ca = vtk.vtkCellArray()
+    ca.SetCells(p, numpy_to_vtkIdTypeArray(cells.astype(np.int64), deep=True))
+    poly.SetPolys(ca)
+    poly.GetPointData().SetTCoords(numpy_to_vtk(tc.reshape(-1, 2).astype(np.float32), deep=True))
+    return poly
+
+
+class PanelsVisual:
+    """Slices of voxels as textured quads. Feature maps, dense grids, inputs and weights."""
+
+    def __init__(self, block: Block, renderer: vtk.vtkRenderer, options, overlay: vtk.vtkRenderer):
+        self.block = block
+        gr, gc = near_square(block.panels)
+        self.grid = (gr, gc)
+        h, w = gr * block.rows, gc * block.cols
+        self.atlas = np.zeros((h, w), dtype=np.uint8)  # texture memory, written in place per frame
+        self._cells = np.zeros((gr * gc, block.rows, block.cols), dtype=np.uint8)
+        self._atlas_cells = self.atlas.reshape(gr, block.rows, gc, block.cols).transpose(0, 2, 1, 3)
+        self.image = vtk.vtkImageData()
+        self.image.SetDimensions(w, h, 1)
+        self._scalars = numpy_to_vtk(self.atlas.ravel(), deep=False)
+        self.image.GetPointData().SetScalars(self._scalars)
+        tex = vtk.vtkTexture()
+        tex.SetInputData(self.image)
+        tex.InterpolateOff()
+        tex.SetLookupTable(vtk_lut(block.scale.cmap))
+        tex.SetColorModeToMapScalars()
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputData(_quads_polydata(block, gc, h, w))
+        mapper.ScalarVisibilityOff()
+        self.actor = vtk.vtkActor()
+        self.actor.SetMapper(mapper)
+        self.actor.SetTexture(tex)
+        prop = self.actor.GetProperty()
+        prop.LightingOff()  # a texel's colour is exactly its value's colour, from any angle
+        prop.SetAmbient(1.0)
+        prop.SetDiffuse(0.0)
+        renderer.AddActor(self.actor)
+        self._lit = None
+
+    def update(self, values: np.ndarray, lit: float, texts=None) -> None:
+        self.block.scale.quantise(values, out=self._cells[: self.block.panels])
+        gr, gc = self.grid
+        self._atlas_cells[...] = self._cells.reshape(gr, gc, self.block.rows, self.block.cols)
+        self._scalars.Modified()
+        self.image.Modified()
+        if lit != self._lit:
+            self._lit = lit
+            self.actor.GetProperty().SetOpacity(0.12 + 0.88 * lit)
+
+
+@register_visual("output")
+class OutputVisual(PanelsVisual):
+    """The classifier: one voxel per class, with a label and probability beside each."""
+
+    def __init__(self, block: Block, renderer: vtk.vtkRenderer, options, overlay: vtk.vtkRenderer):
+        super().__init__(block, renderer, options, overlay)
+        self.labels = []
+        x, y, z = block.origin
+        top = z + block.rows * block.voxel / 2
+        for r, name in enumerate(block.class_names or ()):
+            actor = make_billboard(options, name, scale=0.8, align_left=True)
+            actor.SetPosition(x, y - block.cols * block.voxel / 2 - 0.4 * block.voxel, top - (r + 0.5) * block.voxel)
+            overlay.AddActor(actor)
+            self.labels.append(actor)
+
+    def update(self, values: np.ndarray, lit: float, texts=None) -> None:
+        super().update(values, lit)
+        for actor, text in zip(self.labels, texts or ()):
+            actor.SetInput(text)
+
+
+def make_billboard(
+    options, text: str, *, scale: float = 1.0, align_left: bool = False, below: bool = False
+) -> vtk.vtkBillboardTextActor3D:
+    """Camera-facing text with a pixel size tied to the image height, so it reads at any resolution."""
+    actor = vtk.vtkBillboardTextActor3D()
+    actor.SetInput(text)
+    tp = actor.GetTextProperty()
+    tp.SetFontSize(max(8, round(options.height * 0.018 * scale)))
+    tp.SetColor(*(c / 255 for c in options.text_colour))
+    tp.SetJustificationToLeft() if align_left else tp.SetJustificationToCentered()
+    if align_left:
+        tp.SetVerticalJustificationToCentered()
+    elif below:
+        tp.SetVerticalJustificationToTop()
+    else:
+        tp.SetVerticalJustificationToBottom()
+    return actor
