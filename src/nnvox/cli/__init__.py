@@ -1,0 +1,1 @@
+"""The `nnvox` command: thin commands over the library."""

@@ -1,0 +1,107 @@
+"""What the commands do, kept out of main.py so its imports stay light."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from nnvox.errors import NnvoxError
+
+console = Console(stderr=True)
+
+
+def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False):
+    """Train a model on its dataset with a Recorder snapshotting before training and after each epoch."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nnvox.capture.recorder import Recorder
+    from nnvox.models.data import probe_batch
+    from nnvox.models.resolve import resolve_model
+    from nnvox.models.train import TrainOptions, evaluate, seed_everything, train
+
+    if epochs < 1:
+        raise NnvoxError(f"--epochs must be at least 1, got {epochs}")
+    spec_model = resolve_model(spec)
+    options = TrainOptions(epochs=epochs, seed=seed)
+    seed_everything(seed, options.threads)
+    model = spec_model.build()
+    data = spec_model.dataset()
+    x, y = probe_batch(data)
+    rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite)
+    rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
+    with Progress(
+        TextColumn(f"[bold]training[/] {spec_model.name}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console, disable=quiet,
+    ) as progress:
+        task = progress.add_task("train", total=epochs, status="")
+
+        def on_epoch(r):
+            rec.snapshot(epoch=r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy})
+            progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
+
+        results = train(model, data, options, callbacks=[on_epoch])
+    rec.close()
+    return rec, results
+
+
+def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int) -> None:
+    rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed)
+    console.print(f"recorded {len(results) + 1} snapshots to {out} (test accuracy {results[-1].test_accuracy:.1%})")
+
+
+def run_demo(out: Path, *, window: bool, epochs: int) -> None:
+    import time
+
+    from nnvox.viewer.export import export, render_png
+    from nnvox.viewer.gl import has_display
+
+    start = time.perf_counter()
+    run_dir = out / "run"
+    out.mkdir(parents=True, exist_ok=True)
+    record_builtin("digits-cnn", run_dir, epochs=epochs, overwrite=True)
+    video = export(run_dir, out / "digits-cnn.mp4", preset="720p")
+    stills = out / "stills"
+    stills.mkdir(exist_ok=True)
+    render_png(run_dir, stills / "activations.png", width=1920, height=1080)
+    render_png(run_dir, stills / "activations-untrained.png", width=1920, height=1080, t=0)
+    render_png(run_dir, stills / "weights.png", width=1920, height=1080, mode="weights")
+    console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video}, stills in {stills}, run in {run_dir}")
+    if window and has_display():
+        from nnvox.viewer.window import show
+
+        show(run_dir)
+    elif window:
+        console.print("no display found: skipping the window (open it later with `nnvox view " f"{run_dir}`)")
+
+
+def run_info(path: Path, *, as_json: bool) -> None:
+    from nnvox.capture.run import open_run
+
+    run = open_run(path)
+    arch = run.architecture
+    doc = {
+        "name": run.name,
+        "closed": run.closed,
+        "nodes": [{"name": n.name, "kind": n.kind, "shape": list(n.shape), "params": {k: list(v) for k, v in n.params.items()}} for n in arch.nodes],
+        "edges": [list(e) for e in arch.edges],
+        "snapshots": len(run.snapshots),
+        "probe_samples": len(run.probe_labels),
+        "metrics": [s.metrics for s in run.snapshots],
+    }
+    if as_json:
+        print(json.dumps(doc))
+        return
+    from rich.table import Table
+
+    out = Console()
+    out.print(f"[bold]{run.name}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
+              + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]"))
+    table = Table("layer", "kind", "output shape", "parameters", "inputs")
+    for n in arch.nodes:
+        params = sum(int(__import__("math").prod(s)) for s in n.params.values())
+        table.add_row(n.name, n.kind, " × ".join(map(str, n.shape)), f"{params:,}" if params else "", ", ".join(arch.predecessors(n.name)))
+    out.print(table)
+    last = run.snapshots[-1]
+    out.print(f"last snapshot: {last.label}  " + "  ".join(f"{k} {v:.4g}" for k, v in last.metrics.items()))
