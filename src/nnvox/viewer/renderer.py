@@ -176,6 +176,14 @@ class SceneRenderer:
         cam.SetParallelScale(scale)
         self.renderer.ResetCameraClippingRange()
 
+    def remove(self) -> None:
+        """Take every actor of this scene out of the window (switching to another scene)."""
+        own = [self.frame_actor, *self.legends, *(v.actor for v in self.visuals.values())]
+        for actor in own + ([self.hud] if self.hud is not None else []):
+            self.renderer.RemoveViewProp(actor)
+        self.overlay.RemoveAllViewProps()  # block labels and class labels
+        self.renderer.GetRenderWindow().RemoveRenderer(self.overlay)
+
     # --- per frame -------------------------------------------------------------------------
     def draw(self, frame: Frame) -> None:
         for name, visual in self.visuals.items():

@@ -143,6 +143,8 @@ def make_billboard(
     tp = actor.GetTextProperty()
     tp.SetFontSize(max(8, round(options.height * 0.018 * scale)))
     tp.SetColor(*(c / 255 for c in options.text_colour))
+    tp.SetBackgroundColor(*(c / 255 for c in options.background))
+    tp.SetBackgroundOpacity(0.65)  # legible where a label crosses a block
     tp.SetJustificationToLeft() if align_left else tp.SetJustificationToCentered()
     if align_left:
         tp.SetVerticalJustificationToCentered()

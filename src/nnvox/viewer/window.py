@@ -1,0 +1,173 @@
+"""The interactive window: rotate/zoom/pan, an epoch slider, keys, help overlay, HUD and legend."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nnvox.capture.run import Run, open_run
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.playback import Playback
+from nnvox.scenes.scene import MODES, SceneOptions
+from nnvox.viewer.options import RenderOptions
+
+KEYS = [
+    ("space", "play / pause the training timeline"),
+    ("Right / Left", "next / previous snapshot"),
+    ("Up / Down", "next / previous probe sample"),
+    ("m", "switch mode (activations, weights)"),
+    ("g", "run the forward pass, layer by layer"),
+    ("c", "reset the camera"),
+    ("h", "show / hide this help"),
+    ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
+    ("q", "quit"),
+]
+
+
+def show(
+    run: Run | str | Path,
+    *,
+    mode: str = "activations",
+    sample: int = 0,
+    size: tuple[int, int] = (1400, 820),
+) -> None:
+    """Open the desktop window on a run (needs a display)."""
+    from nnvox.viewer.gl import has_display
+
+    if not has_display():
+        raise NnvoxError("no display found (DISPLAY is not set); use `nnvox export` to render PNG or MP4 instead")
+    run = run if isinstance(run, Run) else open_run(run)
+    if mode not in MODES:
+        raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    Window(run, mode=mode, sample=sample, size=size).show()
+
+
+class Window:
+    def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int]):
+        import pyvista as pv
+
+        self.run = run
+        self.mode = mode
+        self.options = RenderOptions(width=size[0], height=size[1])
+        self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
+        if not 0 <= sample < self.playback.probe_count:
+            raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.playback.probe_count - 1}")
+        self.playback.sample = sample
+        self.plotter = pv.Plotter(window_size=list(size), title=self._title())
+        self.plotter.disable_anti_aliasing()
+        self.scene_renderer = None
+        self._scenes = {}
+        self._build_scene()
+        self._add_slider()
+        self._add_help()
+        self._bind_keys()
+        self.playback.listeners.append(lambda _: self._redraw())
+        self._last_tick = time.perf_counter()
+
+    def _title(self) -> str:
+        return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}"
+
+    def _build_scene(self) -> None:
+        from nnvox.viewer.renderer import SceneRenderer
+
+        if self.mode not in self._scenes:
+            self._scenes[self.mode] = build_scene(self.run, SceneOptions(mode=self.mode))
+        if self.scene_renderer is not None:
+            self.scene_renderer.remove()
+        self.scene = self._scenes[self.mode]
+        self.scene_renderer = SceneRenderer(self.scene, self.plotter.renderer, self.options)
+        self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        p = self.playback
+        frame = self.scene.frame_at(p.t, sample=p.sample, reveal=p.reveal)
+        self.scene_renderer.draw(frame)
+        if hasattr(self, "slider"):
+            self.slider.GetRepresentation().SetValue(p.t)
+        self.plotter.ren_win.SetWindowName(self._title())
+        self.plotter.render()
+
+    def _add_slider(self) -> None:
+        n = self.playback.n_snapshots
+        self.slider = self.plotter.add_slider_widget(
+            lambda v: self.playback.seek(v),
+            rng=[0, max(n - 1, 1e-6)],
+            value=self.playback.t,
+            title="snapshot",
+            pointa=(0.70, 0.07),
+            pointb=(0.97, 0.07),
+            interaction_event="always",
+            fmt="%.1f",
+            style="modern",
+            title_height=0.022,
+        )
+        if n < 2:
+            self.slider.EnabledOff()
+
+    def _add_help(self) -> None:
+        import vtk
+
+        width = max(len(k) for k, _ in KEYS)
+        text = "keys\n" + "\n".join(f"{k.ljust(width)}   {v}" for k, v in KEYS)
+        self.help = vtk.vtkTextActor()
+        self.help.SetInput(text)
+        tp = self.help.GetTextProperty()
+        tp.SetFontFamilyToCourier()
+        tp.SetFontSize(max(10, round(self.options.height * 0.02)))
+        tp.SetColor(1, 1, 1)
+        tp.SetBackgroundColor(0.05, 0.05, 0.08)
+        tp.SetBackgroundOpacity(0.85)
+        tp.SetVerticalJustificationToTop()
+        self.help.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.help.SetPosition(0.012, 0.9)
+        self.help.SetVisibility(False)
+        self.plotter.renderer.AddViewProp(self.help)
+        self.hint = vtk.vtkTextActor()
+        self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass")
+        hp = self.hint.GetTextProperty()
+        hp.SetFontSize(max(9, round(self.options.height * 0.016)))
+        hp.SetColor(0.7, 0.7, 0.75)
+        self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.hint.SetPosition(0.012, 0.925)
+        self.plotter.renderer.AddViewProp(self.hint)
+
+    def _toggle_help(self) -> None:
+        self.help.SetVisibility(not self.help.GetVisibility())
+        self.plotter.render()
+
+    def _switch_mode(self) -> None:
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self._build_scene()
+
+    def _reset_camera(self) -> None:
+        self.scene_renderer.reset_camera()
+        self.plotter.render()
+
+    def _bind_keys(self) -> None:
+        p = self.playback
+        bindings = {
+            "space": p.toggle_play,
+            "Right": lambda: p.step(+1),
+            "Left": lambda: p.step(-1),
+            "Up": lambda: p.change_sample(+1),
+            "Down": lambda: p.change_sample(-1),
+            "m": self._switch_mode,
+            "g": p.start_forward_pass,
+            "c": self._reset_camera,
+            "h": self._toggle_help,
+        }
+        for key, fn in bindings.items():
+            self.plotter.add_key_event(key, fn)
+
+    def _on_timer(self, *_) -> None:
+        now = time.perf_counter()
+        dt, self._last_tick = now - self._last_tick, now
+        self.playback.tick(min(dt, 0.1))
+
+    def show(self) -> None:
+        iren = self.plotter.iren
+        iren.add_observer("TimerEvent", self._on_timer)
+        iren.create_timer(33)  # one repeating timer: several trigger each other's callbacks (pyvista #7962)
+        self.plotter.show()
