@@ -62,6 +62,7 @@ def trace(model: nn.Module, inputs: torch.Tensor) -> TraceResult:
     outputs: dict[str, torch.Tensor] = {}
     calls: dict[str, int] = {}
     last = [INPUT]
+    entered: list[tuple[str, str, list[tuple[int, ...]]]] = []  # (module, kind, input shapes) being run
 
     nodes.append(Node(INPUT, "Input", tuple(inputs.shape[1:])))
     producers[id(inputs)] = INPUT
@@ -70,6 +71,7 @@ def trace(model: nn.Module, inputs: torch.Tensor) -> TraceResult:
 
     def pre_hook(module_name):
         def hook(module, args, kwargs):
+            entered.append((module_name, type(module).__name__, [tuple(t.shape) for t in _tensors((args, kwargs))]))
             srcs = [producers[id(t)] for t in _tensors((args, kwargs)) if id(t) in producers]
             # An input made by an untraced functional op: the chain's last node is its best source.
             module._nnvox_srcs = list(dict.fromkeys(srcs)) or [last[0]]
@@ -78,6 +80,8 @@ def trace(model: nn.Module, inputs: torch.Tensor) -> TraceResult:
 
     def post_hook(module_name):
         def hook(module, args, kwargs, output):
+            if entered:
+                entered.pop()
             out = _first_tensor(output)
             if out is None:
                 return
@@ -105,11 +109,16 @@ def trace(model: nn.Module, inputs: torch.Tensor) -> TraceResult:
         with torch.no_grad():
             model(inputs)
     except Exception as exc:  # the user's forward failed: say where, with what shapes
-        where = f" after {last[0]!r}" if last[0] != INPUT else ""
+        if entered:
+            name, kind, shapes = entered[-1]
+            where = f"in layer {name!r} ({kind}), which got input of shape {', '.join(map(str, shapes))}"
+        else:
+            where = f"after {last[0]!r}" if last[0] != INPUT else "before the first layer"
+        reason = str(exc).splitlines()[0] if str(exc) else ""
         raise NnvoxError(
-            f"the model's forward pass failed{where} on input of shape {tuple(inputs.shape)}: "
-            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        ) from exc
+            f"the model's forward pass failed {where} (model input shape {tuple(inputs.shape)}): "
+            f"{type(exc).__name__}: {reason}"
+        ) from None
     finally:
         for h in handles:
             h.remove()

@@ -1,0 +1,55 @@
+"""Kill a recording process at random moments; every snapshot that completed must read back whole."""
+
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+
+import nnvox
+from nnvox.errors import NnvoxError
+
+CHILD = r"""
+import sys, torch
+from torch import nn
+import nnvox
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(256, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
+rec = nnvox.Recorder(model, probe=(torch.randn(16, 256), list(range(16))), out=sys.argv[1])
+for i in range(10_000):
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.01)
+    rec.snapshot(epoch=i, metrics={"loss": 1.0 / (i + 1)})
+"""
+
+
+@pytest.mark.timeout(240)
+def test_killed_recordings_keep_every_complete_snapshot(tmp_path):
+    rng = random.Random(1234)
+    outcomes = []
+    for attempt in range(5):
+        out = tmp_path / f"run{attempt}"
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stderr=subprocess.DEVNULL)
+        # Wait for recording to start (torch import takes a while), then kill at a random moment.
+        deadline = time.time() + 60
+        while not (out / "manifest.json").exists() and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 1.5))
+        child.kill()
+        child.wait()
+        try:
+            run = nnvox.open_run(out)
+        except NnvoxError as exc:
+            assert "no complete snapshot" in str(exc)  # killed before the first snapshot finished
+            outcomes.append(0)
+            continue
+        for snap in run.snapshots:
+            tensors = run.read(snap.index)
+            assert tensors["param/2.weight"].shape == (1024, 1024)
+            # snapshot i saw the weights after i+1 updates of +0.01: the data is that snapshot's, whole
+            assert abs(float(tensors["param/4.bias"].mean()) - float(run.read(0)["param/4.bias"].mean()) - 0.01 * snap.index) < 2e-3
+        assert not run.closed
+        outcomes.append(len(run.snapshots))
+    assert sum(1 for n in outcomes if n > 0) >= 3, outcomes

@@ -1,0 +1,48 @@
+import pytest
+import torch
+from torch import nn
+
+from nnvox.capture.trace import trace
+from nnvox.errors import NnvoxError
+from nnvox.models.nets import DigitsCNN
+
+
+def test_cnn_graph_nodes_edges_and_shapes():
+    arch = trace(DigitsCNN(), torch.zeros(3, 1, 8, 8)).architecture
+    names = [n.name for n in arch.nodes]
+    assert names == ["input", "conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1", "relu3", "fc2"]
+    assert list(arch.edges) == list(zip(names, names[1:]))
+    assert arch.node("pool2").shape == (16, 2, 2)
+    assert arch.node("conv1").params == {"conv1.weight": (8, 1, 3, 3), "conv1.bias": (8,)}
+
+
+def test_outputs_equal_direct_computation_and_survive_inplace_ops():
+    model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(inplace=True), nn.Linear(5, 2))
+    x = torch.randn(6, 4)
+    result = trace(model, x)
+    with torch.no_grad():
+        pre = model[0](x)
+    # ReLU(inplace=True) overwrote the Linear's output tensor; the recorded copy keeps the pre-activation.
+    torch.testing.assert_close(result.outputs["0"], pre)
+    torch.testing.assert_close(result.outputs["1"], pre.clamp(min=0))
+
+
+class _Twice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.shared = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return self.shared(torch.tanh(self.shared(x)))
+
+
+def test_a_module_called_twice_gives_two_nodes():
+    arch = trace(_Twice(), torch.zeros(1, 3)).architecture
+    assert [n.name for n in arch.nodes] == ["input", "shared", "shared#2"]
+    assert ("shared", "shared#2") in arch.edges
+
+
+def test_forward_failure_names_the_layer_and_shape():
+    model = nn.Sequential(nn.Linear(4, 5), nn.Linear(7, 2))
+    with pytest.raises(NnvoxError, match=r"in layer '1' \(Linear\), which got input of shape \(2, 5\)"):
+        trace(model, torch.zeros(2, 4))
