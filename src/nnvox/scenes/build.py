@@ -100,10 +100,17 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     blocks = []
     v = options.voxel
     x = 0.0
+    prev_half_width = 0.0
     for name in names:
         bs, key, scale, shape, kind = specs[name]
         voxel = v * options.output_voxel if bs.role == "output" else v * min(1.0, options.max_panel / max(bs.rows, bs.cols))
         pitch = slice_pitch(bs.rows, bs.cols) * voxel
+        half_width = bs.cols * voxel / 2
+        if blocks:
+            # The default view looks from the front-left: a gap that grows with both blocks' widths
+            # keeps each block clear of its neighbour on screen, so no front slice is hidden.
+            x += options.layer_gap * v + 1.1 * (prev_half_width + half_width)
+        prev_half_width = half_width
         blocks.append(
             Block(
                 name=name,
@@ -123,7 +130,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 class_names=class_names if bs.role == "output" else None,
             )
         )
-        x += (bs.panels - 1) * pitch + options.layer_gap * v + 0.25 * max(bs.cols, bs.rows) * voxel
+        x += (bs.panels - 1) * pitch
     source = FrameSource(run, tuple(blocks))
     return Scene(
         run_name=run.name,

@@ -19,7 +19,7 @@ MODES = ("activations", "weights")
 class SceneOptions:
     mode: str = "activations"
     voxel: float = 1.0  # world size of one voxel
-    layer_gap: float = 3.0  # empty space between blocks along the network axis, in voxels
+    layer_gap: float = 1.5  # space between neighbouring blocks along the network axis, in voxels
     max_panel: float = 24.0  # panels larger than this many voxels are drawn with smaller voxels
     output_voxel: float = 2.0  # the classifier's voxels are larger so each class label fits beside it
     hidden_kinds: tuple[str, ...] = ("Flatten", "Dropout", "Identity", "Unflatten")

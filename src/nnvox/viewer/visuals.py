@@ -57,13 +57,13 @@ def _quads_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) ->
     s0, s1 = gj * cols / atlas_w, (gj + 1) * cols / atlas_w
     t0, t1 = gi * rows / atlas_h, (gi + 1) * rows / atlas_h  # atlas row 0 = panel's top row
     tc = np.stack([np.stack([s0, t0], 1), np.stack([s1, t0], 1), np.stack([s1, t1], 1), np.stack([s0, t1], 1)], 1)
-    cells = np.hstack([np.full((p, 1), 4), np.arange(4 * p).reshape(p, 4)]).ravel()
     poly = vtk.vtkPolyData()
     vpts = vtk.vtkPoints()
     vpts.SetData(numpy_to_vtk(pts.astype(np.float32), deep=True))
     poly.SetPoints(vpts)
     ca = vtk.vtkCellArray()
-    ca.SetCells(p, numpy_to_vtkIdTypeArray(cells.astype(np.int64), deep=True))
+    offsets = numpy_to_vtkIdTypeArray(np.arange(0, 4 * p + 1, 4, dtype=np.int64), deep=True)
+    ca.SetData(offsets, numpy_to_vtkIdTypeArray(np.arange(4 * p, dtype=np.int64), deep=True))
     poly.SetPolys(ca)
     poly.GetPointData().SetTCoords(numpy_to_vtk(tc.reshape(-1, 2).astype(np.float32), deep=True))
     return poly

@@ -1,0 +1,123 @@
+import numpy as np
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene, contract_edges
+from nnvox.scenes.colour import ColourScale, lut
+from nnvox.scenes.layout import block_from_shape, near_square, weight_block, weight_panels
+from nnvox.scenes.scene import SceneOptions
+
+
+def test_activation_blocks_follow_the_layer_shapes(digits_run):
+    scene = build_scene(digits_run)
+    by_name = {b.name: b for b in scene.blocks}
+    assert "flatten" not in by_name  # a pure reshape gets no block of its own
+    assert (by_name["input"].role, by_name["input"].panels, by_name["input"].rows) == ("input", 1, 8)
+    assert (by_name["conv1"].panels, by_name["conv1"].rows, by_name["conv1"].cols) == (8, 8, 8)
+    assert (by_name["pool2"].panels, by_name["pool2"].rows) == (16, 2)
+    fc1 = by_name["fc1"]
+    assert fc1.role == "dense" and fc1.panels == 1 and fc1.rows * fc1.cols >= 64
+    out = by_name["fc2"]
+    assert out.role == "output" and out.rows == 10 and out.class_names == tuple("0123456789")
+    assert ("pool2", "fc1") in scene.edges  # bridged over the hidden flatten
+
+
+def test_blocks_do_not_overlap_and_run_left_to_right(digits_run):
+    for mode in ("activations", "weights"):
+        blocks = build_scene(digits_run, SceneOptions(mode=mode)).blocks
+        for a, b in zip(blocks, blocks[1:]):
+            assert a.bounds[1] < b.bounds[0], (a.name, b.name)
+        for b in blocks:
+            assert b.order == list(blocks).index(b)  # a chain: depth = position
+
+
+def test_colour_scales_are_fixed_over_the_whole_run(digits_run):
+    scene = build_scene(digits_run)
+    for block in scene.blocks:
+        if block.role in ("feature", "dense"):
+            for snap in digits_run.snapshots:
+                _, p1, p99, _ = snap.stats[block.key]
+                assert block.scale.lo <= p1 + 1e-6 and p99 <= block.scale.hi + 1e-6
+    relu = scene.block("relu1").scale
+    assert not relu.diverging and relu.lo == pytest.approx(0.0, abs=1e-6)
+    assert scene.block("conv1").scale.diverging  # conv outputs are signed: centred on zero
+    assert scene.block("conv1").scale.lo == -scene.block("conv1").scale.hi
+
+
+def test_weights_mode_is_signed_and_centred(digits_run):
+    scene = build_scene(digits_run, SceneOptions(mode="weights"))
+    assert [b.name for b in scene.blocks] == ["conv1", "conv2", "fc1", "fc2"]
+    for b in scene.blocks:
+        assert b.scale.diverging and b.scale.lo == -b.scale.hi and b.scale.cmap == "diverging"
+    frame = scene.frame_at(1)
+    w = digits_run.read(1, ["param/conv2.weight"])["param/conv2.weight"]
+    conv2 = frame.values["conv2"]
+    assert conv2.shape == (16, 7, 15)
+    np.testing.assert_array_equal(conv2[5, 0:3, 0:3], w[5, 0])  # out channel 5, in channel 0
+    np.testing.assert_array_equal(conv2[5, 4:7, 4:7], w[5, 5])  # in channel 5 at grid cell (1, 1)
+    assert np.isnan(conv2[:, 3, :]).all()  # the gap between kernels shows "no value"
+
+
+def test_frame_at_interpolates_between_snapshots(digits_run):
+    scene = build_scene(digits_run)
+    f1, f2, mid = scene.frame_at(1, sample=4), scene.frame_at(2, sample=4), scene.frame_at(1.25, sample=4)
+    np.testing.assert_allclose(mid.values["conv1"], 0.75 * f1.values["conv1"] + 0.25 * f2.values["conv1"], rtol=1e-5, atol=1e-6)
+    direct = digits_run.read(2, ["act/relu2"])["act/relu2"][4]
+    np.testing.assert_array_equal(f2.values["relu2"], direct)
+    np.testing.assert_array_equal(f1.values["input"][0], digits_run.probe_inputs[4][0])
+    assert scene.frame_at(-3).t == 0 and scene.frame_at(99).t == scene.n_snapshots - 1
+
+
+def test_output_block_shows_probabilities_and_hud_says_the_prediction(digits_run):
+    scene = build_scene(digits_run)
+    frame = scene.frame_at(scene.n_snapshots - 1, sample=7)
+    probs = frame.values["fc2"].ravel()
+    assert probs.sum() == pytest.approx(1.0, abs=1e-5)
+    logits = digits_run.read(scene.n_snapshots - 1, ["act/fc2"])["act/fc2"][7]
+    assert int(np.argmax(probs)) == int(np.argmax(logits))
+    assert f"predicted {np.argmax(logits)}" in frame.hud and "true 7" in frame.hud
+    assert len(frame.texts["fc2"]) == 10 and frame.texts["fc2"][3].startswith("3")
+
+
+def test_forward_pass_reveal_lights_blocks_in_graph_order(digits_run):
+    scene = build_scene(digits_run)
+    lit = scene.frame_at(0, reveal=0.35).lit
+    order = [lit[b.name] for b in scene.blocks]
+    assert order == sorted(order, reverse=True) and order[0] == 1.0 and order[-1] == 0.0
+    assert set(scene.frame_at(0).lit.values()) == {1.0}
+
+
+def test_unknown_mode_is_a_clear_error(digits_run):
+    with pytest.raises(NnvoxError, match="unknown mode 'gradients'"):
+        build_scene(digits_run, SceneOptions(mode="gradients"))
+
+
+def test_generic_fallback_and_helpers():
+    assert block_from_shape("Anything", (3, 5, 7)).panels == 3
+    assert block_from_shape("Anything", (4, 2, 5, 7)).panels == 8
+    assert block_from_shape("Anything", (6, 9)).rows == 6
+    assert block_from_shape("Anything", ()).rows == 1
+    rows, cols = near_square(10)
+    assert rows * cols >= 10 and rows <= cols
+    shape = weight_block((4, 3, 2, 2))
+    assert weight_panels(np.ones((4, 3, 2, 2)), shape).shape == (4, shape.rows, shape.cols)
+
+
+def test_quantise_and_colours():
+    s = ColourScale.robust(-2.0, 1.0)
+    assert s.diverging and (s.lo, s.hi) == (-2.0, 2.0)
+    q = s.quantise(np.array([-5.0, -2.0, 0.0, 2.0, 9.0, np.nan], dtype=np.float32))
+    assert list(q) == [1, 1, 128, 255, 255, 0]
+    table = lut("diverging")
+    assert tuple(s.rgb(0.0)) == tuple(table[128]) and table[128].min() > 240  # zero is white
+    assert ColourScale.robust(0.0, 3.0).cmap == "viridis"
+
+
+def test_contract_edges_bridges_hidden_nodes():
+    from nnvox.capture.architecture import Architecture, Node
+
+    arch = Architecture(
+        tuple(Node(n, "X", (1,)) for n in "abcd"), (("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"))
+    )
+    assert contract_edges(arch, {"a", "d"}) == [("a", "d")]
+    assert sorted(contract_edges(arch, {"a", "c", "d"})) == [("a", "c"), ("c", "d")]

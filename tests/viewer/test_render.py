@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.colour import lut
+from tests.viewer.conftest import voxel_pixel
+
+pytestmark = pytest.mark.gl
+
+
+def _probes(scene, names, step=2):
+    for name in names:
+        b = scene.block(name)
+        for r in range(0, b.rows, step):
+            for c in range(0, b.cols, step):
+                yield b, r, c
+
+
+def test_block_voxels_have_the_colour_their_value_maps_to(plain_renderer):
+    scene, renderer = plain_renderer
+    frame = scene.frame_at(scene.n_snapshots - 1, sample=2)
+    image = renderer.render(frame)
+    assert image.shape == (540, 960, 3)
+    checked = matched = 0
+    for b, r, c in _probes(scene, ["input", "conv1", "relu1", "conv2", "fc1"], step=1):
+        value = frame.values[b.name][0, r, c]
+        expected = lut(b.scale.cmap)[int(b.scale.quantise(np.array([value], np.float32))[0])].astype(int)
+        y, x = voxel_pixel(renderer, b, 0, r, c)
+        checked += 1
+        matched += int(np.abs(image[y, x].astype(int) - expected).max() <= 3)
+    assert checked > 150
+    assert matched / checked >= 0.97, f"{matched}/{checked} voxel centres show their value's colour"
+
+
+def test_changing_epoch_changes_only_voxels_whose_values_changed(plain_renderer):
+    scene, renderer = plain_renderer
+    f0, f1 = scene.frame_at(0, sample=5), scene.frame_at(scene.n_snapshots - 1, sample=5)
+    a, b = renderer.render(f0), renderer.render(f1)
+    changed_expected = changed_seen = unchanged_ok = unchanged_total = 0
+    for blk, r, c in _probes(scene, ["input", "conv1", "relu2", "fc1", "fc2"], step=1):
+        q0, q1 = (blk.scale.quantise(np.array([f.values[blk.name][0, r, c]], np.float32))[0] for f in (f0, f1))
+        y, x = voxel_pixel(renderer, blk, 0, r, c)
+        differs = np.abs(a[y, x].astype(int) - b[y, x].astype(int)).max() > 3
+        if abs(int(q0) - int(q1)) > 2:
+            changed_expected += 1
+            changed_seen += differs
+        elif q0 == q1:
+            unchanged_total += 1
+            unchanged_ok += not differs
+    assert changed_expected > 20 and changed_seen / changed_expected >= 0.95
+    assert unchanged_total > 20 and unchanged_ok / unchanged_total >= 0.97
+    input_block = scene.block("input")
+    y0, x0 = voxel_pixel(renderer, input_block, 0, 0, 0)
+    y1, x1 = voxel_pixel(renderer, input_block, 0, input_block.rows - 1, input_block.cols - 1)
+    region = (slice(min(y0, y1), max(y0, y1)), slice(min(x0, x1), max(x0, x1)))
+    np.testing.assert_array_equal(a[region], b[region])  # the input did not change with training
+
+
+def test_forward_pass_dims_blocks_not_yet_reached(plain_renderer):
+    scene, renderer = plain_renderer
+    full = renderer.render(scene.frame_at(0, sample=0))
+    early = renderer.render(scene.frame_at(0, sample=0, reveal=0.15))
+    fc1 = scene.block("fc1")
+    y, x = voxel_pixel(renderer, fc1, 0, fc1.rows // 2, fc1.cols // 2)
+    background = np.array(renderer.options.background)
+    assert np.abs(early[y, x].astype(int) - background).sum() < np.abs(full[y, x].astype(int) - background).sum()
+    inp = scene.block("input")
+    y, x = voxel_pixel(renderer, inp, 0, 4, 4)
+    np.testing.assert_array_equal(early[y, x], full[y, x])  # the input is lit from the start
+
+
+def test_png_at_any_size_and_bad_outputs(digits_run, tmp_path):
+    import imageio.v3 as iio
+
+    from nnvox.viewer.export import render_png
+
+    out = render_png(digits_run, tmp_path / "still.png", width=333, height=211, mode="weights")
+    assert iio.imread(out).shape == (211, 333, 3)
+    with pytest.raises(NnvoxError, match="does not exist"):
+        render_png(digits_run, tmp_path / "no" / "such" / "dir.png")
+    with pytest.raises(NnvoxError, match="ending in .png"):
+        render_png(digits_run, tmp_path / "still.jpg")
+    with pytest.raises(NnvoxError, match="sample 10 is out of range"):
+        render_png(digits_run, tmp_path / "x.png", sample=10)
+
+
+def test_a_frame_writes_values_into_existing_actors(plain_renderer):
+    scene, renderer = plain_renderer
+    props = renderer.renderer.GetViewProps()
+    before = props.GetNumberOfItems()
+    mtime = renderer.scene_renderer.visuals["conv1"].image.GetMTime()
+    renderer.render(scene.frame_at(1.5, sample=1))
+    assert props.GetNumberOfItems() == before  # no per-frame actor creation
+    assert renderer.scene_renderer.visuals["conv1"].image.GetMTime() > mtime

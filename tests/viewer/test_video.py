@@ -1,0 +1,51 @@
+import re
+import subprocess
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.viewer.export import export, timeline
+from nnvox.viewer.options import VideoOptions
+
+pytestmark = pytest.mark.gl
+
+SHORT = VideoOptions(fps=10, seconds_per_snapshot=0.3, forward_seconds=0.5, hold_seconds=0.3)
+
+
+def probe(path):
+    info = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
+    return next(line for line in info.splitlines() if "Video:" in line)
+
+
+def test_mp4_is_lecture_ready(digits_run, tmp_path):
+    out = export(digits_run, tmp_path / "run.mp4", preset="480p", video=SHORT, progress=False)
+    stream = probe(out)
+    assert "h264 (High)" in stream and "yuv420p" in stream and "854x480" in stream and "10 fps" in stream
+    expected = len(list(timeline(build_scene(digits_run), SHORT)))
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert frames == expected
+    data = out.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # faststart: plays while downloading
+
+    import imageio.v2 as imageio
+
+    reader = imageio.get_reader(str(out))
+    first, last = reader.get_data(0), reader.get_data(frames - 1)
+    assert first.shape == (480, 854, 3)
+    # The video opens on the forward pass (most blocks still dark) and ends on the full network.
+    bg = np.array([24, 24, 30])
+    lit = lambda im: (np.abs(im.astype(int) - bg).sum(axis=2) > 40).mean()  # noqa: E731
+    assert lit(first) < lit(last)
+
+
+def test_fps_override_and_bad_preset(digits_run, tmp_path):
+    out = export(digits_run, tmp_path / "fast.mp4", preset="480p", fps=6,
+                 video=VideoOptions(fps=6, seconds_per_snapshot=0.2, forward_seconds=0.2, hold_seconds=0.2), progress=False)
+    assert re.search(r"\b6 fps", probe(out))
+    with pytest.raises(NnvoxError, match="unknown preset '4k'"):
+        export(digits_run, tmp_path / "x.mp4", preset="4k")
+    with pytest.raises(NnvoxError, match="ending in .mp4"):
+        export(digits_run, tmp_path / "x.avi")
