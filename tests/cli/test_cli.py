@@ -1,0 +1,96 @@
+"""The command line end to end, in subprocesses, as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+ENV = {**os.environ, "VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow", "COLUMNS": "120"}
+ENV.pop("DISPLAY", None)
+
+
+def nnvox(*args, cwd=None):
+    exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
+    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=240)
+
+
+def test_help_is_instant():
+    start = time.perf_counter()
+    result = nnvox("--help")
+    assert result.returncode == 0 and "demo" in result.stdout and "export" in result.stdout
+    assert time.perf_counter() - start < 5  # a generous bound for a loaded CI box; typically ~0.2 s
+    code = "import sys; from nnvox.cli import main; print(sorted(m for m in ('torch','pyvista','vtk') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+@pytest.mark.gl
+def test_record_info_export_round_trip(tmp_path):
+    run = tmp_path / "run"
+    result = nnvox("record", "digits-mlp", "--epochs", "2", "--out", run)
+    assert result.returncode == 0, result.stderr
+    info = json.loads(nnvox("info", run, "--json").stdout)
+    assert info["snapshots"] == 3  # before training + 2 epochs
+    assert [n["name"] for n in info["nodes"]][:3] == ["input", "0", "1"]
+    assert {"name", "kind", "shape"} <= set(info["nodes"][1]) and ["input", "0"] in info["edges"]
+    table = nnvox("info", run)
+    assert table.returncode == 0 and "Linear" in table.stdout
+    png = nnvox("export", run, tmp_path / "w.png", "--preset", "480p", "--mode", "weights")
+    assert png.returncode == 0, png.stderr
+    mp4 = nnvox("export", run, tmp_path / "a.mp4", "--preset", "480p", "--fps", "5", "--sample", "3")
+    assert mp4.returncode == 0, mp4.stderr
+    assert (tmp_path / "a.mp4").stat().st_size > 10_000 and (tmp_path / "w.png").stat().st_size > 10_000
+
+
+def test_user_model_from_module_path(tmp_path):
+    (tmp_path / "mymodels.py").write_text(
+        "from torch import nn\n"
+        "def tiny():\n    return nn.Sequential(nn.Flatten(), nn.Linear(64, 16), nn.Tanh(), nn.Linear(16, 10))\n"
+        "def not_a_model():\n    return 3\n"
+    )
+    result = nnvox("record", "mymodels:tiny", "--epochs", "1", "--out", tmp_path / "r", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    bad = nnvox("record", "mymodels:not_a_model", "--epochs", "1", "--out", tmp_path / "r2", cwd=tmp_path)
+    assert bad.returncode == 2 and "not a torch.nn.Module" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["info", "{tmp}/missing"], "does not exist"),
+        (["export", "{run}", "{tmp}/no/such/dir/out.mp4"], "output folder"),
+        (["export", "{run}", "{tmp}/out.mp4", "--preset", "999p"], "999p"),
+        (["export", "{run}", "{tmp}/out.gif"], "ending in .mp4"),
+        (["record", "no_such_pkg.mod:fn", "--out", "{tmp}/r"], "cannot import 'no_such_pkg.mod'"),
+        (["record", "resnet-9000", "--out", "{tmp}/r"], "unknown built-in model"),
+        (["view", "{run}"], "no display"),
+    ],
+)
+def test_bad_input_gets_one_line_and_nonzero_exit(tmp_path, digits_run, args, message):
+    args = [a.format(tmp=tmp_path, run=digits_run.path) for a in args]
+    result = nnvox(*args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+@pytest.mark.gl
+def test_corrupted_and_partial_runs(tmp_path, digits_run):
+    import shutil
+
+    partial = tmp_path / "partial"
+    shutil.copytree(digits_run.path, partial)
+    manifest = json.loads((partial / "manifest.json").read_text())
+    manifest["closed"] = False
+    manifest["snapshots"] = manifest["snapshots"][:2]  # as if killed while writing the third
+    (partial / "manifest.json").write_text(json.dumps(manifest))
+    (partial / "snapshot-00002.safetensors").write_bytes(b"half-written")
+    info = nnvox("info", partial)
+    assert info.returncode == 0 and "did not finish" in info.stdout
+    assert nnvox("export", partial, tmp_path / "p.png", "--preset", "480p").returncode == 0
+
+    (partial / "snapshot-00001.safetensors").write_bytes(b"x" * 100)
+    result = nnvox("export", partial, tmp_path / "q.png")
+    assert result.returncode == 2 and "truncated" in result.stderr and len(result.stderr.strip().splitlines()) == 1

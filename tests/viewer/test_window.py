@@ -1,0 +1,73 @@
+"""The interactive window, driven for real: keys and drags sent to it under Xvfb, screenshots compared."""
+
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from tests.viewer.xvfb import VirtualDisplay, require_tools
+
+pytestmark = pytest.mark.xvfb
+
+
+def _changed(a, b, region=None):
+    if region is not None:
+        a, b = a[region], b[region]
+    return (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 30).mean()
+
+
+def _settle(display, after=0.8):
+    time.sleep(after)  # the window redraws on its 33 ms timer; give software GL a moment
+    return display.screenshot()
+
+
+@pytest.mark.timeout(180)
+def test_window_keys_and_mouse_change_what_is_shown(digits_run):
+    require_tools()
+    display = VirtualDisplay(1280, 800)
+    exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
+    proc = subprocess.Popen([exe, "view", str(digits_run.path)], env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wid = display.wait_window("nnvox")
+        last = len(digits_run.snapshots) - 1
+        display.wait_title(wid, f"epoch {last} — activations")
+        before = _settle(display, 2.0)
+        assert _changed(before, np.zeros_like(before)) > 0.05  # something is drawn
+
+        display.xdotool("key", "--window", wid, "Left")
+        display.wait_title(wid, f"epoch {last - 1} — activations")
+        earlier = _settle(display)
+        network = (slice(80, 700), slice(0, 1280))
+        assert _changed(before, earlier, network) > 0.002  # voxels recoloured
+
+        display.xdotool("key", "--window", wid, "Up")  # next probe sample: the input digit changes
+        time.sleep(0.3)
+        other_sample = _settle(display)
+        assert _changed(earlier, other_sample, network) > 0.002
+
+        display.xdotool("key", "--window", wid, "h")
+        with_help = _settle(display)
+        help_box = (slice(60, 320), slice(0, 600))
+        assert _changed(other_sample, with_help, help_box) > 0.05
+
+        display.xdotool("key", "--window", wid, "m")
+        display.wait_title(wid, "weights")
+        weights = _settle(display)
+        assert _changed(with_help, weights, network) > 0.02
+
+        display.xdotool("mousemove", "--window", wid, "640", "400", "mousedown", "1",
+                        "mousemove", "--window", wid, "760", "330", "mousemove", "--window", wid, "880", "300", "mouseup", "1")
+        rotated = _settle(display)
+        assert _changed(weights, rotated, network) > 0.02
+
+        display.xdotool("key", "--window", wid, "q")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        output = proc.communicate()[0] if proc.stdout else ""
+        display.close()
+    assert "Traceback" not in output, output
