@@ -36,7 +36,7 @@ def test_colour_scales_are_fixed_over_the_whole_run(digits_run):
     for block in scene.blocks:
         if block.role in ("feature", "dense"):
             for snap in digits_run.snapshots:
-                _, p1, p99, _ = snap.stats[block.key]
+                _, p1, p99, _ = digits_run.stats(snap.index)[block.key]
                 assert block.scale.lo <= p1 + 1e-6 and p99 <= block.scale.hi + 1e-6
     relu = scene.block("relu1").scale
     assert not relu.diverging and relu.lo == pytest.approx(0.0, abs=1e-6)

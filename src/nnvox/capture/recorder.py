@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import queue
+import select
 import shutil
+import subprocess
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -12,37 +18,109 @@ import torch
 from torch import nn
 
 from nnvox.capture.architecture import Architecture
-from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION, snapshot_file_name
-from nnvox.capture.storage import atomic_write_json, save_tensors
-from nnvox.capture.trace import INPUT, trace
+from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION
+from nnvox.capture.trace import capture_outputs, signature, trace
+from nnvox.capture.writer import CLOSE, HEADER, SNAPSHOT, RunWriter, encode
 from nnvox.errors import NnvoxError
-
-FP16_MAX = 65504.0
-_STATS_SAMPLE = 200_000  # percentiles from at most this many values: exact enough, bounded cost
-
-
-def to_storage_dtype(a: np.ndarray) -> np.ndarray:
-    """fp16 where it is lossless in range; float32 where fp16 would turn large values into inf."""
-    a = np.asarray(a, dtype=np.float32)
-    finite = a[np.isfinite(a)]
-    if finite.size and float(np.abs(finite).max()) > FP16_MAX:
-        return a
-    return a.astype(np.float16)
-
-
-def tensor_stats(a: np.ndarray) -> list[float]:
-    """[min, p1, p99, max] over finite values (robust colour limits are derived from these)."""
-    flat = a.astype(np.float32, copy=False).ravel()
-    flat = flat[np.isfinite(flat)]
-    if flat.size == 0:
-        return [0.0, 0.0, 0.0, 0.0]
-    sample = flat[:: max(1, flat.size // _STATS_SAMPLE)]
-    p1, p99 = np.percentile(sample, [1, 99])
-    return [float(flat.min()), float(p1), float(p99), float(flat.max())]
 
 
 def _as_tensor(x) -> torch.Tensor:
     return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+
+
+class _InlineWriter:
+    """Writes in the calling thread (background=False)."""
+
+    def __init__(self, out: Path):
+        self.run = RunWriter(out)
+        self.error: str | None = None
+
+    def _do(self, fn, *args) -> None:
+        if self.error is None:
+            try:
+                fn(*args)
+            except OSError as exc:
+                self.error = exc.strerror or str(exc)
+
+    def header(self, manifest, inputs, labels) -> None:
+        self._do(self.run.header, manifest, inputs, labels)
+
+    def snapshot(self, meta, tensors) -> None:
+        self._do(self.run.snapshot, meta, tensors)
+
+    def poll(self) -> None:
+        pass
+
+    flush = poll
+
+    def close(self) -> None:
+        self._do(self.run.close)
+
+
+class _ChildWriter:
+    """Hands each snapshot to a writer process, so writing never competes with training."""
+
+    def __init__(self, out: Path):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nnvox.capture.writer", str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        self.sent = self.acked = 0
+        self.error: str | None = None
+        # Pipe writes happen on a sender thread: a frame larger than the pipe buffer would otherwise
+        # block training until the child has started up and read it. Bounded, for backpressure.
+        self._frames: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._sender = threading.Thread(target=self._send_frames, name="nnvox-recorder-pipe", daemon=True)
+        self._sender.start()
+
+    def _send_frames(self) -> None:
+        while (frame := self._frames.get()) is not None:
+            try:
+                self.proc.stdin.write(frame)
+                self.proc.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass  # the process ended; _read_acks reports why
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    def _send(self, frame: bytes) -> None:
+        self._frames.put(frame)
+        self.sent += 1
+
+    def _read_acks(self, block: bool) -> None:
+        out = self.proc.stdout
+        while self.error is None and self.acked < self.sent:
+            if not block and not select.select([out], [], [], 0)[0]:
+                return
+            line = out.readline().decode().strip()
+            if not line:  # the process ended
+                self.error = f"the writer process stopped (exit code {self.proc.wait()})"
+            elif line.startswith("error"):
+                self.error = line[6:]
+            else:
+                self.acked += 1
+
+    def header(self, manifest, inputs, labels) -> None:
+        self._send(encode(HEADER, {"inputs": inputs, "labels": labels}, {"manifest": manifest}))
+
+    def snapshot(self, meta, tensors) -> None:
+        self._send(encode(SNAPSHOT, tensors, {"meta": meta}))
+
+    def poll(self) -> None:
+        self._read_acks(block=False)
+
+    def flush(self) -> None:
+        self._read_acks(block=True)
+
+    def close(self) -> None:
+        if self.error is None:
+            self._send(CLOSE + bytes(8))
+        self._frames.put(None)
+        self._read_acks(block=True)  # the last ack means everything is on disk
+        self._sender.join()
+        # No proc.wait(): the child's interpreter shutdown (~15 ms) holds no data; it exits alone.
 
 
 class Recorder:
@@ -51,6 +129,10 @@ class Recorder:
     Each file is written under a temporary name, fsynced and renamed, and the manifest is
     rewritten the same way afterwards, so a process killed at any moment leaves every
     snapshot that completed readable.
+
+    `snapshot()` only copies the tensors; a writer process (`background=True`, the default)
+    converts, summarises and writes them while training goes on, the pipe applying
+    backpressure. `flush()` waits for it; `close()` waits and marks the run finished.
     """
 
     def __init__(
@@ -62,6 +144,7 @@ class Recorder:
         name: str | None = None,
         class_names: Sequence[str] | None = None,
         overwrite: bool = False,
+        background: bool = True,
     ):
         self.model = model
         self.out = Path(out)
@@ -81,8 +164,8 @@ class Recorder:
         except OSError as exc:
             raise NnvoxError(f"cannot create run folder {self.out}: {exc.strerror}") from None
         self.architecture: Architecture = trace(model, self._probe_on_device()).architecture
-        save_tensors(self.out / PROBE_FILE, {"inputs": self.probe_x.numpy(), "labels": self.probe_y})
-        self.manifest = {
+        self._signature = signature(self.architecture)
+        manifest = {
             "format": "nnvox-run",
             "schema": SCHEMA_VERSION,
             "name": name or self.out.name,
@@ -97,7 +180,9 @@ class Recorder:
             "snapshots": [],
             "closed": False,
         }
-        atomic_write_json(self.out / MANIFEST, self.manifest)
+        self._count = 0
+        self._writer = _ChildWriter(self.out) if background else _InlineWriter(self.out)
+        self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
 
     def _probe_on_device(self) -> torch.Tensor:
         p = next(self.model.parameters(), None)
@@ -107,38 +192,39 @@ class Recorder:
         self, *, epoch: int | None = None, step: int | None = None, metrics: Mapping[str, float] | None = None
     ) -> int:
         """Record the probe's activations and all weights now. Returns the snapshot index."""
-        result = trace(self.model, self._probe_on_device())
-        if result.architecture != self.architecture:
+        self._raise_writer_error()
+        sig, outputs = capture_outputs(self.model, self._probe_on_device())
+        if sig != self._signature:
             raise NnvoxError(
                 "the model's architecture changed since recording started; record it into a new run folder"
             )
-        tensors: dict[str, np.ndarray] = {}
-        for node, out in result.outputs.items():
-            if node != INPUT:
-                tensors[f"act/{node}"] = out.float().cpu().numpy()
+        tensors = {f"act/{node}": out.float().cpu().numpy() for node, out in outputs.items()}
         for pname, p in self.model.named_parameters():
-            tensors[f"param/{pname}"] = p.detach().float().cpu().numpy()
-        index = len(self.manifest["snapshots"])
-        fname = snapshot_file_name(index)
-        stats = {k: tensor_stats(v) for k, v in tensors.items()}
-        size = save_tensors(self.out / fname, {k: to_storage_dtype(v) for k, v in tensors.items()})
-        self.manifest["snapshots"].append(
-            {
-                "index": index,
-                "epoch": epoch,
-                "step": step,
-                "file": fname,
-                "bytes": size,
-                "metrics": {k: float(v) for k, v in (metrics or {}).items()},
-                "stats": stats,
-            }
-        )
-        atomic_write_json(self.out / MANIFEST, self.manifest)
+            # An explicit copy: on CPU .float().numpy() would alias the live weights.
+            tensors[f"param/{pname}"] = p.detach().to("cpu", torch.float32, copy=True).numpy()
+        values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
+        index = self._count
+        self._count += 1
+        self._writer.snapshot({"index": index, "epoch": epoch, "step": step, "metrics": values}, tensors)
         return index
 
+    def flush(self) -> None:
+        """Wait until every snapshot so far is on disk."""
+        self._writer.flush()
+        self._raise_writer_error()
+
     def close(self) -> None:
-        self.manifest["closed"] = True
-        atomic_write_json(self.out / MANIFEST, self.manifest)
+        """Wait for pending snapshots, then mark the run finished."""
+        self._writer.close()
+        self._raise_writer_error()
+
+    def _raise_writer_error(self) -> None:
+        self._writer.poll()
+        if self._writer.error is not None:
+            raise NnvoxError(
+                f"writing snapshots to {self.out} failed ({self._writer.error}); the run stays readable up to "
+                "the last complete snapshot: free space or fix the folder, then record again"
+            )
 
     def __enter__(self) -> Recorder:
         return self

@@ -18,6 +18,7 @@ from nnvox.errors import NnvoxError
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
 SCHEMA_VERSION = 1
+STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max]}
 
 
 def snapshot_file_name(index: int) -> str:
@@ -32,7 +33,6 @@ class SnapshotInfo:
     file: str
     bytes: int
     metrics: dict[str, float]
-    stats: dict[str, list[float]]  # tensor key -> [min, p1, p99, max]
 
     @property
     def label(self) -> str:
@@ -57,6 +57,7 @@ class Run:
             tuple(probe["class_names"]) if probe.get("class_names") else None
         )
         self._probe_file = path / probe["file"]
+        self._stats: dict[int, dict[str, list[float]]] = {}
         self.snapshots = tuple(
             SnapshotInfo(
                 index=s["index"],
@@ -65,7 +66,6 @@ class Run:
                 file=s["file"],
                 bytes=s["bytes"],
                 metrics=dict(s.get("metrics", {})),
-                stats=dict(s.get("stats", {})),
             )
             for s in manifest["snapshots"]
         )
@@ -76,6 +76,19 @@ class Run:
     @cached_property
     def probe_inputs(self) -> np.ndarray:
         return _read_file(self._probe_file, ["inputs"])["inputs"]
+
+    def stats(self, index: int) -> dict[str, list[float]]:
+        """Per-tensor [min, p1, p99, max] of a snapshot, from its file header (no tensor data read)."""
+        if index not in self._stats:
+            from safetensors import SafetensorError, safe_open
+
+            path = self.path / self.snapshots[index].file
+            try:
+                with safe_open(path, framework="numpy") as f:
+                    self._stats[index] = json.loads((f.metadata() or {}).get(STATS_KEY, "{}"))
+            except (SafetensorError, OSError, ValueError) as exc:
+                raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+        return self._stats[index]
 
     def keys(self, index: int) -> list[str]:
         from safetensors import safe_open

@@ -28,13 +28,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_json(path: Path, obj) -> None:
-    atomic_write_bytes(path, json.dumps(obj, indent=1).encode())
+    # No indent: indented output falls back to json's pure-Python encoder, 10x slower.
+    atomic_write_bytes(path, json.dumps(obj, separators=(",", ":")).encode())
 
 
-def save_tensors(path: Path, tensors: dict[str, np.ndarray]) -> int:
+def save_tensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> int:
     """Write numpy arrays as one safetensors file, atomically. Returns the file size."""
     from safetensors.numpy import save
 
-    data = save({k: np.ascontiguousarray(v) for k, v in tensors.items()})
+    data = save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata=metadata)
     atomic_write_bytes(path, data)
     return len(data)

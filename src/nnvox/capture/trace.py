@@ -124,3 +124,41 @@ def trace(model: nn.Module, inputs: torch.Tensor) -> TraceResult:
             h.remove()
         model.train(was_training)
     return TraceResult(Architecture(tuple(nodes), tuple(edges)), outputs)
+
+
+def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+    """What must stay the same between snapshots of one run: each node's name, kind and shape."""
+    return tuple((n.name, n.kind, n.shape) for n in arch.nodes)
+
+
+def capture_outputs(model: nn.Module, inputs: torch.Tensor):
+    """The lean per-snapshot pass: every leaf module's output copied, plus the signature it ran
+    with. No edges or parameter lists: those are the architecture's, traced once."""
+    sig: list[tuple[str, str, tuple[int, ...]]] = [(INPUT, "Input", tuple(inputs.shape[1:]))]
+    outputs: dict[str, torch.Tensor] = {}
+    calls: dict[str, int] = {}
+
+    def hook_for(module_name):
+        def hook(module, args, output):
+            out = _first_tensor(output)
+            if out is None:
+                return
+            count = calls.get(module_name, 0)
+            calls[module_name] = count + 1
+            name = module_name if count == 0 else f"{module_name}#{count + 1}"
+            sig.append((name, type(module).__name__, tuple(out.shape[1:])))
+            outputs[name] = out.detach().clone()
+
+        return hook
+
+    handles = [m.register_forward_hook(hook_for(n)) for n, m in leaf_modules(model)]
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(inputs)
+    finally:
+        for h in handles:
+            h.remove()
+        model.train(was_training)
+    return tuple(sig), outputs

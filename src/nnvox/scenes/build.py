@@ -49,7 +49,8 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 def _scale_from_stats(run: Run, key: str, *, signed: bool | None = None) -> ColourScale:
     """Robust limits fixed over the whole run: lowest 1st and highest 99th percentile of all snapshots."""
-    stats = np.array([s.stats[key] for s in run.snapshots if key in s.stats])
+    per_snapshot = (run.stats(s.index) for s in run.snapshots)
+    stats = np.array([st[key] for st in per_snapshot if key in st])
     if stats.size == 0:
         return ColourScale.robust(0.0, 1.0, signed=signed)
     return ColourScale.robust(stats[:, 1].min(), stats[:, 2].max(), signed=signed)

@@ -1,0 +1,135 @@
+"""Writes a run folder: the probe, one safetensors file per snapshot, the manifest after each.
+
+Runs inside the training process (`RunWriter`) or as a child process fed over a pipe
+(`python -m nnvox.capture.writer`), so serialising, summarising and fsyncing never compete with
+training for the GIL. Frames are one type byte, an 8-byte length and safetensors bytes: no pickle.
+The child acknowledges each frame on stdout ("ok" or "error <message>"); when its parent dies
+it still finishes every frame it received, so what was handed over is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from nnvox.capture.run import MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_name
+from nnvox.capture.storage import atomic_write_json, save_tensors
+
+FP16_MAX = 65504.0
+_STATS_SAMPLE = 200_000  # percentiles from at most this many values: exact enough, bounded cost
+HEADER, SNAPSHOT, CLOSE = b"H", b"S", b"C"
+
+
+def to_storage_dtype(a: np.ndarray) -> np.ndarray:
+    """fp16 where it is lossless in range; float32 where fp16 would turn large values into inf."""
+    a = np.asarray(a, dtype=np.float32)
+    finite = a[np.isfinite(a)]
+    if finite.size and float(np.abs(finite).max()) > FP16_MAX:
+        return a
+    return a.astype(np.float16)
+
+
+def tensor_stats(a: np.ndarray) -> list[float]:
+    """[min, p1, p99, max] over finite values (robust colour limits are derived from these)."""
+    flat = a.astype(np.float32, copy=False).ravel()
+    flat = flat[np.isfinite(flat)]
+    if flat.size == 0:
+        return [0.0, 0.0, 0.0, 0.0]
+    sample = flat[:: max(1, flat.size // _STATS_SAMPLE)]
+    # Nearest-rank percentiles by one partial sort: np.percentile costs ~70 us a call even on tiny arrays.
+    last = sample.size - 1
+    k1, k99 = round(0.01 * last), round(0.99 * last)
+    part = np.partition(sample, (0, k1, k99, last))
+    return [float(part[0]), float(part[k1]), float(part[k99]), float(part[last])]
+
+
+class RunWriter:
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.manifest: dict = {}
+
+    def header(self, manifest: dict, probe_inputs: np.ndarray, probe_labels: np.ndarray) -> None:
+        self.manifest = manifest
+        save_tensors(self.out / PROBE_FILE, {"inputs": probe_inputs, "labels": probe_labels})
+        atomic_write_json(self.out / MANIFEST, self.manifest)
+
+    def snapshot(self, meta: dict, tensors: dict[str, np.ndarray]) -> None:
+        fname = snapshot_file_name(meta["index"])
+        # Summaries travel inside the snapshot file: written atomically with it, and the manifest
+        # (rewritten after every snapshot) stays small however long the run.
+        stats = json.dumps({k: tensor_stats(v) for k, v in tensors.items()})
+        size = save_tensors(self.out / fname, {k: to_storage_dtype(v) for k, v in tensors.items()}, {STATS_KEY: stats})
+        self.manifest["snapshots"].append({**meta, "file": fname, "bytes": size})
+        atomic_write_json(self.out / MANIFEST, self.manifest)
+
+    def close(self) -> None:
+        self.manifest["closed"] = True
+        atomic_write_json(self.out / MANIFEST, self.manifest)
+
+
+def encode(kind: bytes, tensors: dict[str, np.ndarray], info: dict) -> bytes:
+    from safetensors.numpy import save
+
+    body = save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata={"info": json.dumps(info)})
+    return kind + struct.pack("<Q", len(body)) + body
+
+
+def _read_exact(stream, n: int) -> bytes | None:
+    chunks, left = [], n
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _decode(body: bytes) -> tuple[dict, dict[str, np.ndarray]]:
+    from safetensors.numpy import load
+
+    info_len = struct.unpack("<Q", body[:8])[0]
+    info = json.loads(json.loads(body[8 : 8 + info_len])["__metadata__"]["info"])
+    return info, load(body)
+
+
+def serve(out: Path, stdin=None, stdout=None) -> int:
+    """The child's loop: apply frames until CLOSE or end of input (the parent went away)."""
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout
+    writer = RunWriter(out)
+    failed = False
+    while True:
+        head = _read_exact(stdin, 9)
+        if head is None:
+            return 0  # parent gone: everything it handed over is written
+        kind, length = head[:1], struct.unpack("<Q", head[1:])[0]
+        body = _read_exact(stdin, length) if length else b""
+        if body is None:
+            return 0
+        if failed:
+            continue
+        try:
+            if kind == HEADER:
+                info, tensors = _decode(body)
+                writer.header(info["manifest"], tensors["inputs"], tensors["labels"])
+            elif kind == SNAPSHOT:
+                info, tensors = _decode(body)
+                writer.snapshot(info["meta"], tensors)
+            elif kind == CLOSE:
+                writer.close()
+                print("ok", file=stdout, flush=True)
+                return 0
+            print("ok", file=stdout, flush=True)
+        except Exception as exc:  # reported to the parent, which raises a one-line error
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"error {detail}".replace("\n", " "), file=stdout, flush=True)
+            failed = True
+
+
+if __name__ == "__main__":
+    sys.exit(serve(Path(sys.argv[1])))
