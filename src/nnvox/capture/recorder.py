@@ -62,6 +62,8 @@ class _ChildWriter:
 
     def __init__(self, out: Path):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        # The writer needs no BLAS: one thread, so it never competes with training for cores.
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "nnvox.capture.writer", str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )

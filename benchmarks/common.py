@@ -1,0 +1,63 @@
+"""Shared helpers: every figure is a ratio against a baseline measured in the same run."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+
+
+def median_time(fn, repeat: int, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def digits_run(epochs: int = 3) -> Path:
+    from nnvox.cli.commands import record_builtin
+
+    out = Path(tempfile.mkdtemp(prefix="nnvox-bench-")) / "digits"
+    record_builtin("digits-cnn", out, epochs=epochs, quiet=True)
+    return out
+
+
+# VGG-16's 13 conv outputs for a 224 x 224 input: 13.5 M activations in 4,224 channel slices.
+VGG16_CONVS = [(64, 224)] * 2 + [(128, 112)] * 2 + [(256, 56)] * 3 + [(512, 28)] * 3 + [(512, 14)] * 3
+
+
+def synthetic_vgg16_run(snapshots: int = 2) -> Path:
+    """A run folder with VGG-16-sized conv activations (random, one probe sample), written directly."""
+    from nnvox.capture.architecture import Architecture, Node
+    from nnvox.capture.run import PROBE_FILE, SCHEMA_VERSION
+    from nnvox.capture.writer import RunWriter
+
+    out = Path(tempfile.mkdtemp(prefix="nnvox-bench-")) / "vgg16"
+    out.mkdir()
+    nodes = [Node("input", "Input", (3, 224, 224))]
+    nodes += [Node(f"features.{i}", "Conv2d", (c, s, s)) for i, (c, s) in enumerate(VGG16_CONVS)]
+    edges = [(a.name, b.name) for a, b in zip(nodes, nodes[1:])]
+    manifest = {
+        "format": "nnvox-run", "schema": SCHEMA_VERSION, "name": "vgg16-synthetic",
+        "architecture": Architecture(tuple(nodes), tuple(edges)).to_json(),
+        "probe": {"file": PROBE_FILE, "count": 1, "labels": [0], "class_names": None},
+        "snapshots": [], "closed": False,
+    }
+    rng = np.random.default_rng(0)
+    writer = RunWriter(out)
+    writer.header(manifest, rng.standard_normal((1, 3, 224, 224), dtype=np.float32), np.zeros(1, np.int64))
+    for k in range(snapshots):
+        acts = {f"act/{n.name}": np.maximum(rng.standard_normal((1, *n.shape), dtype=np.float32) + 0.1 * k, 0) for n in nodes[1:]}
+        writer.snapshot({"index": k, "epoch": k, "step": None, "metrics": {}}, acts)
+    writer.close()
+    return out

@@ -1,0 +1,48 @@
+"""Run every benchmark and print a Markdown report (paste the figures into the README).
+
+    .venv/bin/python benchmarks/run_all.py [--quick]
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_export import export_costs  # noqa: E402
+from bench_frame import frame_costs  # noqa: E402
+from bench_recording import recording_overhead  # noqa: E402
+from common import digits_run, synthetic_vgg16_run  # noqa: E402
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    import os
+
+    lines = [f"# nnvox benchmarks ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, {platform.machine()}, software GL)", ""]
+    digits = digits_run()
+    lines += ["## Per-frame cost: new values + render + grab (median ms)", "",
+              "| scene | size | nnvox | nnvox, interpolated t | one slab per channel (baseline) | speed-up |", "|---|---|---|---|---|---|"]
+    rows = frame_costs(digits, [(1280, 720), (1920, 1080)], 3, 20)
+    if not quick:
+        rows += frame_costs(synthetic_vgg16_run(), [(1280, 720), (1920, 1080)], 2, 6)
+    for r in rows:
+        lines.append(f"| {r['run']} | {r['size']} | {r['nnvox_ms']:.1f} | {r['nnvox_interpolated_ms']:.1f} | {r['baseline_ms']:.0f} | {r['speedup']:.0f}x |")
+    e = export_costs(digits, frames=60 if quick else 150)
+    lines += ["", "## MP4 export (720p)", "",
+              f"{e['frames']} frames: export {e['export_s']:.2f} s; render only {e['render_only_s']:.2f} s; encode only {e['encode_only_s']:.2f} s; "
+              f"export / (render + encode) = {e['ratio_vs_sum']:.2f}; export / max(render, encode) = {e['ratio_vs_max']:.2f}"]
+    rec = recording_overhead(epochs=20, pairs=3 if quick else 7)
+    lines += ["", "## Recording overhead (digits CNN, a snapshot every epoch, 20 epochs)", "",
+              f"training {rec['plain_s']:.2f} s without, {rec['recorded_s']:.2f} s with recording: median ratio {rec['median_ratio']:.3f} "
+              f"(range {rec['best_ratio']:.3f} to {rec['worst_ratio']:.3f} over paired runs)"]
+    report = "\n".join(lines)
+    print(report)
+    (Path(__file__).parent / "RESULTS.md").write_text(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
