@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,9 @@ from nnvox.errors import NnvoxError
 
 
 class Mp4Writer:
+    """Frames go to ffmpeg from a sender thread, so rendering the next frame overlaps encoding
+    this one (pipe writes release the GIL). The queue is short: memory stays flat."""
+
     def __init__(self, path: Path, width: int, height: int, fps: int, crf: int = 18):
         import imageio_ffmpeg
 
@@ -31,13 +36,35 @@ class Mp4Writer:
         )
         self._gen.send(None)
         self.frames = 0
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=3)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._send, name="nnvox-mp4", daemon=True)
+        self._thread.start()
+
+    def _send(self) -> None:
+        while (frame := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._gen.send(frame)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    self._error = exc
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise NnvoxError(f"video encoding to {self.path} failed: {self._error}") from None
 
     def write(self, image: np.ndarray) -> None:
-        self._gen.send(np.ascontiguousarray(image))
+        self._check()
+        if image.shape[:2] != self.size[::-1]:
+            raise NnvoxError(f"frame of {image.shape[1]}x{image.shape[0]} does not match the video's {self.size[0]}x{self.size[1]}")
+        self._queue.put(np.ascontiguousarray(image))
         self.frames += 1
 
     def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
         self._gen.close()
+        self._check()
 
     def __enter__(self) -> Mp4Writer:
         return self
