@@ -85,9 +85,15 @@ class Run:
             path = self.path / self.snapshots[index].file
             try:
                 with safe_open(path, framework="numpy") as f:
-                    self._stats[index] = json.loads((f.metadata() or {}).get(STATS_KEY, "{}"))
+                    stored = (f.metadata() or {}).get(STATS_KEY)
             except (SafetensorError, OSError, ValueError) as exc:
                 raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+            if stored is None:  # written without summaries (an older writer): compute them from the data
+                from nnvox.capture.writer import tensor_stats
+
+                self._stats[index] = {k: tensor_stats(v) for k, v in self.read(index).items()}
+            else:
+                self._stats[index] = json.loads(stored)
         return self._stats[index]
 
     def keys(self, index: int) -> list[str]:

@@ -124,6 +124,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 origin=(x, 0.0, 0.0),
                 pitch=pitch,
                 voxel=voxel,
+                # One voxel deep where the slices have room; thinner where they are packed closely.
+                thickness=min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel,
                 scale=scale,
                 order=depth[name],
                 title=name if name == kind.lower() else f"{name} · {kind}",
@@ -131,7 +133,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 class_names=class_names if bs.role == "output" else None,
             )
         )
-        x += (bs.panels - 1) * pitch
+        x += (bs.panels - 1) * pitch + blocks[-1].thickness
     source = FrameSource(run, tuple(blocks))
     return Scene(
         run_name=run.name,

@@ -29,8 +29,8 @@ class SceneOptions:
 class Block:
     """One layer as P panels (slices) of rows x cols voxels, stacked along the network axis (x).
 
-    Panel k's centre is `origin + (k * pitch, 0, 0)`; each panel spans `cols` voxels in y and
-    `rows` voxels in z, facing the -x direction the camera looks from.
+    Panel k's front face is centred at `origin + (k * pitch, 0, 0)`, facing -x (towards the
+    camera); it spans `cols` voxels in y and `rows` in z, and is `thickness` deep behind that face.
     """
 
     name: str
@@ -43,6 +43,7 @@ class Block:
     origin: tuple[float, float, float]
     pitch: float
     voxel: float
+    thickness: float
     scale: ColourScale
     order: int  # depth in the graph: the forward-pass animation lights blocks by it
     title: str  # "conv1 · Conv2d"
@@ -52,7 +53,7 @@ class Block:
     @property
     def extent(self) -> tuple[float, float, float]:
         """Size along x, y, z in world units."""
-        return ((self.panels - 1) * self.pitch, self.cols * self.voxel, self.rows * self.voxel)
+        return ((self.panels - 1) * self.pitch + self.thickness, self.cols * self.voxel, self.rows * self.voxel)
 
     @property
     def bounds(self) -> tuple[float, float, float, float, float, float]:

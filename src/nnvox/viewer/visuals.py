@@ -45,27 +45,48 @@ def vtk_lut(cmap: str) -> vtk.vtkLookupTable:
     return lut
 
 
-def _quads_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) -> vtk.vtkPolyData:
-    """P quads in the y-z plane; panel k samples atlas cell divmod(k, grid_cols)."""
-    p, rows, cols, v = block.panels, block.rows, block.cols, block.voxel
-    centres = block.panel_centres()
+def _slabs_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) -> vtk.vtkPolyData:
+    """P slabs of voxels, each a box of 6 textured quads sampling atlas cell divmod(k, grid_cols).
+
+    The front and back faces show the whole map; each side face shows its edge row or column
+    stretched over the slab's depth, as the sides of a layer of cubes would.
+    """
+    p, rows, cols, v, th = block.panels, block.rows, block.cols, block.voxel, block.thickness
+    x0 = block.panel_centres()[:, 0]
+    y0, z0 = block.origin[1], block.origin[2]
     hy, hz = cols * v / 2, rows * v / 2
-    # Corners in order: top-left, top-right, bottom-right, bottom-left as seen from -x (screen right is -y).
-    corner = np.array([[0, hy, hz], [0, -hy, hz], [0, -hy, -hz], [0, hy, -hz]])
-    pts = (centres[:, None, :] + corner[None]).reshape(-1, 3)
     gi, gj = np.divmod(np.arange(p), grid_cols)
     s0, s1 = gj * cols / atlas_w, (gj + 1) * cols / atlas_w
-    t0, t1 = gi * rows / atlas_h, (gi + 1) * rows / atlas_h  # atlas row 0 = panel's top row
-    tc = np.stack([np.stack([s0, t0], 1), np.stack([s1, t0], 1), np.stack([s1, t1], 1), np.stack([s0, t1], 1)], 1)
+    t0, t1 = gi * rows / atlas_h, (gi + 1) * rows / atlas_h  # atlas row 0 = the map's top row
+    half_s, half_t = 0.5 / atlas_w, 0.5 / atlas_h
+    xa, xb = x0, x0 + th
+    L, R, T, B = y0 + hy, y0 - hy, z0 + hz, z0 - hz  # screen left is +y, screen right is -y
+    one = np.ones(p)
+    # Each face: 4 corners (x, y, z) and their texture coordinates (s, t), per panel.
+    faces = [
+        ((xa, L, T), (xa, R, T), (xa, R, B), (xa, L, B), (s0, t0), (s1, t0), (s1, t1), (s0, t1)),  # front
+        ((xb, L, T), (xb, L, B), (xb, R, B), (xb, R, T), (s0, t0), (s0, t1), (s1, t1), (s1, t0)),  # back
+        ((xa, L, T), (xb, L, T), (xb, R, T), (xa, R, T), (s0, t0 + half_t), (s0, t0 + half_t), (s1, t0 + half_t), (s1, t0 + half_t)),  # top: first row
+        ((xa, L, B), (xa, R, B), (xb, R, B), (xb, L, B), (s0, t1 - half_t), (s1, t1 - half_t), (s1, t1 - half_t), (s0, t1 - half_t)),  # bottom: last row
+        ((xa, L, T), (xa, L, B), (xb, L, B), (xb, L, T), (s0 + half_s, t0), (s0 + half_s, t1), (s0 + half_s, t1), (s0 + half_s, t0)),  # left: first column
+        ((xa, R, T), (xb, R, T), (xb, R, B), (xa, R, B), (s1 - half_s, t0), (s1 - half_s, t0), (s1 - half_s, t1), (s1 - half_s, t1)),  # right: last column
+    ]
+    pts, tcs = [], []
+    for face in faces:
+        pts.append(np.stack([np.stack([np.broadcast_to(c, (p,)) * one for c in corner], 1) for corner in face[:4]], 1))
+        tcs.append(np.stack([np.stack([np.broadcast_to(c, (p,)) * one for c in tc], 1) for tc in face[4:]], 1))
+    pts = np.stack(pts, 1).reshape(-1, 3)  # (p, 6 faces, 4 corners, 3)
+    tcs = np.stack(tcs, 1).reshape(-1, 2)
+    n_quads = 6 * p
     poly = vtk.vtkPolyData()
     vpts = vtk.vtkPoints()
     vpts.SetData(numpy_to_vtk(pts.astype(np.float32), deep=True))
     poly.SetPoints(vpts)
     ca = vtk.vtkCellArray()
-    offsets = numpy_to_vtkIdTypeArray(np.arange(0, 4 * p + 1, 4, dtype=np.int64), deep=True)
-    ca.SetData(offsets, numpy_to_vtkIdTypeArray(np.arange(4 * p, dtype=np.int64), deep=True))
+    offsets = numpy_to_vtkIdTypeArray(np.arange(0, 4 * n_quads + 1, 4, dtype=np.int64), deep=True)
+    ca.SetData(offsets, numpy_to_vtkIdTypeArray(np.arange(4 * n_quads, dtype=np.int64), deep=True))
     poly.SetPolys(ca)
-    poly.GetPointData().SetTCoords(numpy_to_vtk(tc.reshape(-1, 2).astype(np.float32), deep=True))
+    poly.GetPointData().SetTCoords(numpy_to_vtk(tcs.astype(np.float32), deep=True))
     return poly
 
 
@@ -90,7 +111,7 @@ class PanelsVisual:
         tex.SetLookupTable(vtk_lut(block.scale.cmap))
         tex.SetColorModeToMapScalars()
         mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(_quads_polydata(block, gc, h, w))
+        mapper.SetInputData(_slabs_polydata(block, gc, h, w))
         mapper.ScalarVisibilityOff()
         self.actor = vtk.vtkActor()
         self.actor.SetMapper(mapper)
