@@ -33,26 +33,24 @@ def _check_sample(scene: Scene, sample: int) -> None:
 
 
 def timeline(scene: Scene, video: VideoOptions) -> Iterator[tuple[float, float | None, float]]:
-    """The default lecture sequence as (t, reveal, progress 0..1): the forward pass through the
-    untrained network, training scrubbed snapshot by snapshot, then a hold on the trained network."""
-    fps = video.fps
-    n_fwd = round(video.forward_seconds * fps)
-    n_scrub = max(1, round(video.seconds_per_snapshot * fps * max(scene.n_snapshots - 1, 1)))
-    n_hold = round(video.hold_seconds * fps)
-    total = n_fwd + n_scrub + n_hold
-    last = scene.n_snapshots - 1
-    k = 0
-    for i in range(n_fwd):
-        yield 0.0, (i + 1) / n_fwd, k / max(total - 1, 1)
-        k += 1
+    """The default lecture sequence as (t, reveal, progress 0..1): the untrained network, training
+    scrubbed snapshot by snapshot, then one input's forward pass through the trained network, lit
+    layer by layer, and a hold."""
+    fps, last = video.fps, float(scene.n_snapshots - 1)
+    n_scrub = max(1, round(video.seconds_per_snapshot * fps * max(last, 1)))
+    beat = round(0.5 * fps)
+    steps: list[tuple[float, float | None]] = [(0.0, None)] * beat
     for i in range(n_scrub):
         a = i / max(n_scrub - 1, 1)
         eased = a * a * (3 - 2 * a) if last == 1 else a  # ease a single step, keep a steady pace over many
-        yield eased * last, None, k / max(total - 1, 1)
-        k += 1
-    for _ in range(n_hold):
-        yield float(last), None, k / max(total - 1, 1)
-        k += 1
+        steps.append((eased * last, None))
+    steps += [(last, None)] * beat
+    n_fwd = round(video.forward_seconds * fps)
+    steps += [(last, (i + 1) / n_fwd) for i in range(n_fwd)]
+    steps += [(last, None)] * round(video.hold_seconds * fps)
+    total = len(steps)
+    for k, (t, reveal) in enumerate(steps):
+        yield t, reveal, k / max(total - 1, 1)
 
 
 def export(
@@ -66,7 +64,8 @@ def export(
     video: VideoOptions | None = None,
     progress: bool = True,
 ) -> Path:
-    """Write an MP4 of the run: forward pass, training scrubbed epoch by epoch, and a hold."""
+    """Write an MP4 of the run: training scrubbed epoch by epoch, then a forward pass through the
+    trained network, then a hold."""
     out = _check_output(out, (".mp4",))
     width, height, preset_fps = preset_size(preset)
     video = video or VideoOptions(fps=fps or preset_fps)
@@ -82,10 +81,13 @@ def export(
 
     renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
     steps = list(timeline(scene, video))
+    camera = renderer.scene_renderer
+    half = video.orbit_degrees / 2
+    scale = max(camera.reset_camera(azimuth=a) for a in (-half, 0.0, half))  # fits the whole sweep
     with Mp4Writer(out, width, height, video.fps, video.crf) as writer, _progress(progress, len(steps), out) as tick:
         for t, reveal, p in steps:
-            # Sweep -orbit/2 .. +orbit/2 around the overview, refitted each frame so nothing leaves it.
-            renderer.scene_renderer.reset_camera(azimuth=video.orbit_degrees * (p - 0.5))
+            # Sweep -orbit/2 .. +orbit/2 around the overview at one zoom that fits every angle.
+            camera.reset_camera(azimuth=video.orbit_degrees * (p - 0.5), scale=scale)
             writer.write(renderer.render(scene.frame_at(t, sample=sample, reveal=reveal)))
             tick()
     renderer.close()

@@ -35,7 +35,8 @@ class SceneRenderer:
         renderer.SetBackground(*_rgb(options.background))
         self.overlay = self._add_overlay()
         self.visuals = {b.name: visual_for(b, renderer, options, self.overlay) for b in scene.blocks}
-        self.labels = []
+        self.labels: dict[str, vtk.vtkBillboardTextActor3D] = {}
+        self._label_lit: dict[str, float] = {}
         self._add_outlines_and_edges()
         if options.show_labels:
             self._add_block_labels()
@@ -96,7 +97,7 @@ class SceneRenderer:
             # Anchor on the far top edge or the near bottom edge: outside the block's silhouette.
             actor.SetPosition((x0 + x1) / 2, y1 if above else y0, z_top + 0.8 if above else z_bottom - 0.8)
             self.overlay.AddActor(actor)
-            self.labels.append(actor)
+            self.labels[b.name] = actor
 
     def _add_hud(self) -> vtk.vtkTextActor:
         hud = vtk.vtkTextActor()
@@ -145,9 +146,10 @@ class SceneRenderer:
             bars.append(bar)
         return bars
 
-    def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0) -> None:
+    def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
         """The overview: from the front-left and a little above, the network running left to right,
-        fitted between the heads-up line and the legend."""
+        fitted between the heads-up line and the legend. `scale` fixes the zoom (a camera sweep keeps
+        one, so the picture does not breathe); returns the zoom used."""
         x0, x1, y0, y1, z0, z1 = self.scene.bounds
         z0, z1 = z0 - 3.0, z1 + 3.0  # room for the labels above and below
         corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
@@ -165,7 +167,8 @@ class SceneRenderer:
         half_h = np.abs(rel @ up).max()
         aspect = self.options.width / self.options.height
         band = 0.74  # of the height: the rest holds the heads-up line and the legend
-        scale = max(half_h / band, half_w / aspect / 0.96) / zoom
+        if scale is None:
+            scale = max(half_h / band, half_w / aspect / 0.96) / zoom
         # Shift the view so the network sits in the band's centre (slightly above the image centre).
         focal = centre - up * scale * 0.06
         cam = self.renderer.GetActiveCamera()
@@ -175,6 +178,7 @@ class SceneRenderer:
         cam.SetViewUp(*up)
         cam.SetParallelScale(scale)
         self.renderer.ResetCameraClippingRange()
+        return scale
 
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
@@ -188,5 +192,10 @@ class SceneRenderer:
     def draw(self, frame: Frame) -> None:
         for name, visual in self.visuals.items():
             visual.update(frame.values[name], frame.lit[name], frame.texts.get(name))
+            label = self.labels.get(name)
+            if label is not None and self._label_lit.get(name) != frame.lit[name]:
+                self._label_lit[name] = frame.lit[name]  # labels dim with their block in the forward pass
+                label.GetTextProperty().SetOpacity(0.3 + 0.7 * frame.lit[name])
+                label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
         if self.hud is not None:
             self.hud.SetInput(frame.hud)
