@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import fcntl
 import os
-import queue
 import select
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -69,27 +68,24 @@ class _ChildWriter:
         )
         self.sent = self.acked = 0
         self.error: str | None = None
-        # Pipe writes happen on a sender thread: a frame larger than the pipe buffer would otherwise
-        # block training until the child has started up and read it. Bounded, for backpressure.
-        self._frames: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
-        self._sender = threading.Thread(target=self._send_frames, name="nnvox-recorder-pipe", daemon=True)
-        self._sender.start()
-
-    def _send_frames(self) -> None:
-        while (frame := self._frames.get()) is not None:
-            try:
-                self.proc.stdin.write(frame)
-                self.proc.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                pass  # the process ended; _read_acks reports why
+        # A large pipe buffer makes handing over a frame a memcpy, not a wait for the child (which
+        # may still be starting up); bigger frames block until it reads: backpressure.
         try:
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
+            limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+            fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, min(limit, 1 << 20))
+        except (OSError, ValueError, AttributeError):
+            pass  # not Linux: the default pipe size only means more waiting
 
     def _send(self, frame: bytes) -> None:
-        self._frames.put(frame)
-        self.sent += 1
+        if self.error is not None:
+            return
+        try:
+            self.proc.stdin.write(frame)
+            self.proc.stdin.flush()
+            self.sent += 1
+        except (BrokenPipeError, ValueError):
+            self._read_acks(block=True)
+            self.error = self.error or f"the writer process stopped (exit code {self.proc.poll()})"
 
     def _read_acks(self, block: bool) -> None:
         out = self.proc.stdout
@@ -117,11 +113,12 @@ class _ChildWriter:
         self._read_acks(block=True)
 
     def close(self) -> None:
-        if self.error is None:
-            self._send(CLOSE + bytes(8))
-        self._frames.put(None)
+        self._send(CLOSE + bytes(8))
         self._read_acks(block=True)  # the last ack means everything is on disk
-        self._sender.join()
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
         # No proc.wait(): the child's interpreter shutdown (~15 ms) holds no data; it exits alone.
 
 
