@@ -38,8 +38,8 @@ class _Twice(nn.Module):
 
 def test_a_module_called_twice_gives_two_nodes():
     arch = trace(_Twice(), torch.zeros(1, 3)).architecture
-    assert [n.name for n in arch.nodes] == ["input", "shared", "shared#2"]
-    assert ("shared", "shared#2") in arch.edges
+    assert [n.name for n in arch.nodes] == ["input", "shared", "tanh", "shared#2"]
+    assert list(arch.edges) == [("input", "shared"), ("shared", "tanh"), ("tanh", "shared#2")]
 
 
 def test_forward_failure_names_the_layer_and_shape():

@@ -1,6 +1,11 @@
-"""Runtime tracing: run one forward pass with hooks on every leaf module and record the graph that
-actually executed, plus each node's output. Edges come from tensor identity: a module's input
-tensor is linked to the node that produced it.
+"""Runtime tracing: run one forward pass and record the graph that actually executed, with each
+node's output. Leaf modules are caught by forward hooks; the functional operations between them
+(`x + y`, `torch.cat`, `F.relu`, `x.view(...)`) by a TorchFunctionMode. Edges come from tensor
+identity: an operation's input tensor is linked to the node that produced it.
+
+The same pass records values, so data-dependent control flow is traced as it ran for the probe.
+(torch.fx is not used: it cannot follow data-dependent branches, and a second, static graph
+could disagree with the values recorded here.)
 """
 
 from __future__ import annotations
@@ -9,33 +14,26 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 from nnvox.capture.architecture import Architecture, Node
 from nnvox.errors import NnvoxError
 
 INPUT = "input"
 
+# Modules drawn as one block even though they have children (their forward does not call them).
+ATOMIC_MODULES: tuple[type[nn.Module], ...] = (nn.MultiheadAttention,)
+
+# Operations that hand on the same values (a copy, a cast): no node, the result keeps its producer.
+_PASSTHROUGH = {"detach", "clone", "contiguous", "to", "cpu", "cuda", "float", "double", "half", "type_as", "requires_grad"}
+# Operations that create fresh tensors unrelated to the data flow: never nodes.
+_IGNORED = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "zeros_like", "ones_like", "empty_like"}
+
 
 @dataclass
 class TraceResult:
     architecture: Architecture
     outputs: dict[str, torch.Tensor]  # node name -> output (batch first), detached copies
-
-
-def _first_tensor(value):
-    if isinstance(value, torch.Tensor):
-        return value
-    if isinstance(value, (tuple, list)):
-        for v in value:
-            t = _first_tensor(v)
-            if t is not None:
-                return t
-    if isinstance(value, dict):
-        for v in value.values():
-            t = _first_tensor(v)
-            if t is not None:
-                return t
-    return None
 
 
 def _tensors(value):
@@ -49,81 +47,188 @@ def _tensors(value):
             yield from _tensors(v)
 
 
+def _first_tensor(value):
+    return next(_tensors(value), None)
+
+
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
-    return [(n, m) for n, m in model.named_modules() if n and not list(m.children())]
+    """Modules drawn as blocks: those without children, and atomic ones (attention), not their insides."""
+    leaves, skip = [], []
+    for name, module in model.named_modules():
+        if any(name.startswith(s + ".") for s in skip):
+            continue
+        if isinstance(module, ATOMIC_MODULES):
+            skip.append(name)
+            leaves.append((name, module))
+        elif name and not list(module.children()):
+            leaves.append((name, module))
+    return leaves
 
 
-def trace(model: nn.Module, inputs: torch.Tensor) -> TraceResult:
-    """Trace `model` on `inputs` (a batch). The model is run in eval mode under no_grad."""
-    producers: dict[int, str] = {}  # id(tensor) -> node name
-    keep_alive: list[torch.Tensor] = []  # ids stay unique while the tensors live
-    nodes: list[Node] = []
-    edges: list[tuple[str, str]] = []
-    outputs: dict[str, torch.Tensor] = {}
-    calls: dict[str, int] = {}
-    last = [INPUT]
-    entered: list[tuple[str, str, list[tuple[int, ...]]]] = []  # (module, kind, input shapes) being run
+def _op_name(func) -> str:
+    name = getattr(func, "__name__", None) or type(func).__name__
+    if name.startswith("__i") and name.endswith("__") and name not in ("__index__", "__invert__"):
+        return name[3:-2] + "_"  # x += y: the in-place add
+    if name.startswith("__") and name.endswith("__"):
+        return name[2:-2]  # __add__ -> add, __getitem__ -> getitem
+    return name.lstrip("_") or "op"  # add_ (in place) keeps its trailing underscore
 
-    nodes.append(Node(INPUT, "Input", tuple(inputs.shape[1:])))
-    producers[id(inputs)] = INPUT
-    keep_alive.append(inputs)
-    outputs[INPUT] = inputs.detach().clone()
 
-    def pre_hook(module_name):
+class _Tracer(TorchFunctionMode):
+    def __init__(self, model: nn.Module, inputs, *, build_graph: bool):
+        super().__init__()
+        self.model = model
+        self.build_graph = build_graph
+        self.producers: dict[int, str] = {}
+        self.keep_alive: list[torch.Tensor] = []  # ids stay unique while the tensors live
+        self.nodes: list[Node] = []
+        self.edges: list[tuple[str, str]] = []
+        self.outputs: dict[str, torch.Tensor] = {}
+        self.signature: list[tuple[str, str, tuple[int, ...]]] = []
+        self.counts: dict[str, int] = {}
+        self.inside = 0  # depth inside leaf modules: their internal operations are not nodes
+        self.busy = False  # our own tensor work in hooks is not traced
+        self.entered: list[tuple[str, str, list[tuple[int, ...]]]] = []
+        self.last = INPUT
+        self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
+        for name, t in zip(self.input_names, _tensors(inputs)):
+            self._add(name, "Input", t, [], {}, None)
+
+    def _unique(self, base: str) -> str:
+        n = self.counts.get(base, 0) + 1
+        self.counts[base] = n
+        return base if n == 1 else f"{base}#{n}"
+
+    def _sources(self, value) -> list[str]:
+        return list(dict.fromkeys(self.producers[id(t)] for t in _tensors(value) if id(t) in self.producers))
+
+    def _add(self, name, kind, out: torch.Tensor, sources, params, module) -> None:
+        self.busy = True
+        try:
+            shape = tuple(out.shape[1:]) if out.dim() else ()
+            self.signature.append((name, kind, shape))
+            self.nodes.append(Node(name, kind, shape, params, module))
+            self.edges.extend((s, name) for s in sources)
+            # Copy now: a later in-place op (ReLU(inplace=True), +=) would overwrite what we saw.
+            self.outputs[name] = out.detach().clone()
+            self.producers[id(out)] = name
+            self.keep_alive.append(out)
+            self.last = name
+        finally:
+            self.busy = False
+
+    # --- functional operations between modules ---------------------------------------------
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        if self.busy or self.inside:
+            return result
+        kind = _op_name(func)
+        out = _first_tensor(result)
+        if out is None or kind in _IGNORED or not out.is_floating_point():
+            return result  # sizes, dtypes, masks, indices: bookkeeping, not activations
+        sources = self._sources((args, kwargs))
+        if not sources:
+            return result  # on constants or parameters only: not part of the data flow
+        if kind.rstrip("_") in _PASSTHROUGH:
+            self.producers[id(out)] = sources[0]
+            self.keep_alive.append(out)
+            return result
+        self._add(self._unique(kind), kind, out, sources, {}, None)
+        return result
+
+    # --- leaf modules -----------------------------------------------------------------------
+    def pre_hook(self, module_name: str):
         def hook(module, args, kwargs):
-            entered.append((module_name, type(module).__name__, [tuple(t.shape) for t in _tensors((args, kwargs))]))
-            srcs = [producers[id(t)] for t in _tensors((args, kwargs)) if id(t) in producers]
-            # An input made by an untraced functional op: the chain's last node is its best source.
-            module._nnvox_srcs = list(dict.fromkeys(srcs)) or [last[0]]
+            self.inside += 1
+            self.busy = True
+            self.entered.append((module_name, type(module).__name__, [tuple(t.shape) for t in _tensors((args, kwargs))]))
+            # An input made by an untraced operation: the chain's last node is its best source.
+            module._nnvox_srcs = self._sources((args, kwargs)) or [self.last]
+            self.busy = False
 
         return hook
 
-    def post_hook(module_name):
+    def post_hook(self, module_name: str):
         def hook(module, args, kwargs, output):
-            if entered:
-                entered.pop()
+            self.inside -= 1
+            if self.entered:
+                self.entered.pop()
             out = _first_tensor(output)
             if out is None:
                 return
-            count = calls.get(module_name, 0)
-            calls[module_name] = count + 1
-            name = module_name if count == 0 else f"{module_name}#{count + 1}"
-            params = {f"{module_name}.{p}": tuple(v.shape) for p, v in module.named_parameters(recurse=False)}
-            nodes.append(Node(name, type(module).__name__, tuple(out.shape[1:]), params, module_name))
-            edges.extend((s, name) for s in module._nnvox_srcs)
-            # Copy now: an in-place op later (ReLU(inplace=True), +=) would overwrite what we saw.
-            outputs[name] = out.detach().clone()
-            producers[id(out)] = name
-            keep_alive.append(out)
-            last[0] = name
+            name = self._unique(module_name)
+            params = {}
+            if self.build_graph:
+                params = {f"{module_name}.{p}": tuple(v.shape) for p, v in module.named_parameters(recurse=isinstance(module, ATOMIC_MODULES))}
+            self._add(name, type(module).__name__, out, module._nnvox_srcs, params, module_name)
+            # Other tensors of a tuple/dict output (an LSTM's state) come from this node too.
+            for extra in list(_tensors(output))[1:]:
+                self.producers.setdefault(id(extra), name)
+                self.keep_alive.append(extra)
 
         return hook
 
-    handles = []
-    for name, module in leaf_modules(model):
-        handles.append(module.register_forward_pre_hook(pre_hook(name), with_kwargs=True))
-        handles.append(module.register_forward_hook(post_hook(name), with_kwargs=True))
-    was_training = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            model(inputs)
-    except Exception as exc:  # the user's forward failed: say where, with what shapes
-        if entered:
-            name, kind, shapes = entered[-1]
+    def run(self, inputs):
+        handles = []
+        for name, module in leaf_modules(self.model):
+            handles.append(module.register_forward_pre_hook(self.pre_hook(name), with_kwargs=True))
+            handles.append(module.register_forward_hook(self.post_hook(name), with_kwargs=True))
+        was_training = self.model.training
+        try:
+            self.model.eval()
+            with torch.no_grad(), self:
+                if isinstance(inputs, dict):
+                    result = self.model(**inputs)
+                elif isinstance(inputs, tuple):
+                    result = self.model(*inputs)
+                else:
+                    result = self.model(inputs)
+        except Exception as exc:  # the user's forward failed: say where, with what shapes
+            raise NnvoxError(self._failure(inputs, exc)) from None
+        finally:
+            for h in handles:
+                h.remove()
+            self.model.train(was_training)
+        self._keep_ancestors_of(self._sources(result))
+
+    def _keep_ancestors_of(self, outputs: list[str]) -> None:
+        """Drop what does not lead to the model's output (`if x.sum() > 0:`, shapes for a loop)."""
+        keep = set(self.input_names) | set(outputs)
+        frontier = list(outputs)
+        preds: dict[str, list[str]] = {}
+        for s, d in self.edges:
+            preds.setdefault(d, []).append(s)
+        while frontier:
+            for p in preds.get(frontier.pop(), []):
+                if p not in keep:
+                    keep.add(p)
+                    frontier.append(p)
+        self.nodes = [n for n in self.nodes if n.name in keep]
+        self.edges = [(s, d) for s, d in self.edges if s in keep and d in keep]
+        self.signature = [x for x in self.signature if x[0] in keep]
+        self.outputs = {k: v for k, v in self.outputs.items() if k in keep}
+
+    def _failure(self, inputs, exc: Exception) -> str:
+        if self.entered:
+            name, kind, shapes = self.entered[-1]
             where = f"in layer {name!r} ({kind}), which got input of shape {', '.join(map(str, shapes))}"
         else:
-            where = f"after {last[0]!r}" if last[0] != INPUT else "before the first layer"
+            where = f"after {self.last!r}" if self.last != INPUT else "before the first layer"
+        shapes = ", ".join(str(tuple(t.shape)) for t in _tensors(inputs))
         reason = str(exc).splitlines()[0] if str(exc) else ""
-        raise NnvoxError(
-            f"the model's forward pass failed {where} (model input shape {tuple(inputs.shape)}): "
-            f"{type(exc).__name__}: {reason}"
-        ) from None
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was_training)
-    return TraceResult(Architecture(tuple(nodes), tuple(edges)), outputs)
+        return f"the model's forward pass failed {where} (model input shape {shapes}): {type(exc).__name__}: {reason}"
+
+    def architecture(self) -> Architecture:
+        return Architecture(tuple(self.nodes), tuple(dict.fromkeys(self.edges)))
+
+
+def trace(model: nn.Module, inputs) -> TraceResult:
+    """Trace `model` on `inputs` (a batch tensor, a tuple of them, or a dict of keyword inputs).
+    The model runs in eval mode under no_grad."""
+    tracer = _Tracer(model, inputs, build_graph=True)
+    tracer.run(inputs)
+    return TraceResult(tracer.architecture(), tracer.outputs)
 
 
 def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
@@ -131,34 +236,10 @@ def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...
     return tuple((n.name, n.kind, n.shape) for n in arch.nodes)
 
 
-def capture_outputs(model: nn.Module, inputs: torch.Tensor):
-    """The lean per-snapshot pass: every leaf module's output copied, plus the signature it ran
-    with. No edges or parameter lists: those are the architecture's, traced once."""
-    sig: list[tuple[str, str, tuple[int, ...]]] = [(INPUT, "Input", tuple(inputs.shape[1:]))]
-    outputs: dict[str, torch.Tensor] = {}
-    calls: dict[str, int] = {}
-
-    def hook_for(module_name):
-        def hook(module, args, output):
-            out = _first_tensor(output)
-            if out is None:
-                return
-            count = calls.get(module_name, 0)
-            calls[module_name] = count + 1
-            name = module_name if count == 0 else f"{module_name}#{count + 1}"
-            sig.append((name, type(module).__name__, tuple(out.shape[1:])))
-            outputs[name] = out.detach().clone()
-
-        return hook
-
-    handles = [m.register_forward_hook(hook_for(n)) for n, m in leaf_modules(model)]
-    was_training = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            model(inputs)
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was_training)
-    return tuple(sig), outputs
+def capture_outputs(model: nn.Module, inputs):
+    """The lean per-snapshot pass: every node's output copied, plus the signature it ran with.
+    No edges or parameter lists: those are the architecture's, traced once."""
+    tracer = _Tracer(model, inputs, build_graph=False)
+    tracer.run(inputs)
+    inputs_ = set(tracer.input_names)
+    return tuple(tracer.signature), {k: v for k, v in tracer.outputs.items() if k not in inputs_}
