@@ -89,6 +89,7 @@ class _Tracer(TorchFunctionMode):
         self.inside = 0  # depth inside leaf modules: their internal operations are not nodes
         self.busy = False  # our own tensor work in hooks is not traced
         self.entered: list[tuple[str, str, list[tuple[int, ...]]]] = []
+        self.scope: list[str] = []  # the container modules being run: names functional nodes
         self.last = INPUT
         self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
         for name, t in zip(self.input_names, _tensors(inputs)):
@@ -134,7 +135,8 @@ class _Tracer(TorchFunctionMode):
             self.producers[id(out)] = sources[0]
             self.keep_alive.append(out)
             return result
-        self._add(self._unique(kind), kind, out, sources, {}, None)
+        base = f"{self.scope[-1]}.{kind}" if self.scope else kind  # layer1.0.add_: where it happened
+        self._add(self._unique(base), kind, out, sources, {}, None)
         return result
 
     # --- leaf modules -----------------------------------------------------------------------
@@ -169,11 +171,27 @@ class _Tracer(TorchFunctionMode):
 
         return hook
 
+    def enter_scope(self, name: str):
+        def hook(module, args) -> None:
+            self.scope.append(name)
+
+        return hook
+
+    def leave_scope(self, module, args, output) -> None:  # returns None: a value would replace the output
+        if self.scope:
+            self.scope.pop()
+
     def run(self, inputs):
         handles = []
-        for name, module in leaf_modules(self.model):
+        leaves = leaf_modules(self.model)
+        for name, module in leaves:
             handles.append(module.register_forward_pre_hook(self.pre_hook(name), with_kwargs=True))
             handles.append(module.register_forward_hook(self.post_hook(name), with_kwargs=True))
+        leaf_ids = {id(m) for _, m in leaves}
+        for name, module in self.model.named_modules():
+            if name and id(module) not in leaf_ids and not any(name.startswith(n + ".") for n, m in leaves if isinstance(m, ATOMIC_MODULES)):
+                handles.append(module.register_forward_pre_hook(self.enter_scope(name)))
+                handles.append(module.register_forward_hook(self.leave_scope))
         was_training = self.model.training
         try:
             self.model.eval()

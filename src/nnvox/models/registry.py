@@ -34,11 +34,18 @@ def _mlp():
     return DigitsMLP()
 
 
+def _resnet():
+    from nnvox.models.zoo import digits_resnet
+
+    return digits_resnet()
+
+
 _BUILTINS = {
     m.name: m
     for m in (
         BuiltinModel("digits-cnn", "2x(conv+ReLU+pool) + dense, 8x8 digits", _cnn, _digits),
         BuiltinModel("digits-mlp", "MLP 64-128-64-10, 8x8 digits", _mlp, _digits),
+        BuiltinModel("digits-resnet", "two-stage ResNet (residual arcs, a downsampling branch), 8x8 digits", _resnet, _digits),
     )
 }
 

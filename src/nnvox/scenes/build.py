@@ -9,7 +9,9 @@ from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.frames import FrameSource
+from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.layout import BlockShape, block_shape, slice_pitch, weight_block
+from nnvox.scenes.placement import Footprint, place, route_edges
 from nnvox.scenes.scene import MODES, Block, Scene, SceneOptions
 
 INPUT = "input"
@@ -43,6 +45,26 @@ def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, in
     return depth
 
 
+_SHORT = {"BatchNorm1d": "BN", "BatchNorm2d": "BN", "BatchNorm3d": "BN", "LayerNorm": "LN", "GroupNorm": "GN",
+          "InstanceNorm1d": "IN", "InstanceNorm2d": "IN", "relu": "ReLU", "relu_": "ReLU"}
+
+
+def _groups(arch: Architecture, options: SceneOptions) -> dict[str, list[str]]:
+    """Chains to draw as one block: always when asked, automatically for graphs of many blocks."""
+    if options.mode != "activations" or options.group is False:
+        return {}
+    groups = group_chains(arch)
+    if options.group is None:
+        visible = sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds)
+        if visible <= options.group_above:
+            return {}
+    return groups
+
+
+def _title(name: str, kind: str) -> str:
+    return name if name == kind.lower() else f"{name} · {kind}"
+
+
 def _shape_text(shape: tuple[int, ...]) -> str:
     return " × ".join(str(s) for s in shape) if shape else "scalar"
 
@@ -63,6 +85,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     sink = arch.nodes[-1].name
     specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}
     class_names = run.class_names
+    groups = _groups(arch, options)
+    absorbed = {m for chain in groups.values() for m in chain[:-1]}
     for node in arch.nodes:
         if options.mode == "weights":
             wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
@@ -71,7 +95,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
             shape = node.params[wkey]
             specs[node.name] = (weight_block(shape), f"param/{wkey}", _scale_from_stats(run, f"param/{wkey}", signed=True), shape, node.kind)
             continue
-        if node.kind in options.hidden_kinds:
+        if node.kind in options.hidden_kinds or node.name in absorbed:
             continue
         if node.name == INPUT:
             x = run.probe_inputs
@@ -90,7 +114,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
             scale = ColourScale(0.0, 1.0, "viridis", False)
             if class_names is None or len(class_names) != node.shape[0]:
                 class_names = tuple(str(i) for i in range(node.shape[0]))
-        specs[node.name] = (bs, key, scale, node.shape, node.kind)
+        kind = "+".join(_SHORT.get(k, k) for k in (arch.node(m).kind for m in groups[node.name])) if node.name in groups else node.kind
+        specs[node.name] = (bs, key, scale, node.shape, kind)
 
     if not specs:
         raise NnvoxError(f"the model has nothing to show in {options.mode} mode (no layers with weights?)")
@@ -98,20 +123,25 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     edges = contract_edges(arch, set(names))
     depth = graph_depths(names, edges)
 
-    blocks = []
     v = options.voxel
-    x = 0.0
-    prev_half_width = 0.0
+    geometry = {}
     for name in names:
-        bs, key, scale, shape, kind = specs[name]
+        bs = specs[name][0]
         voxel = v * options.output_voxel if bs.role == "output" else v * min(1.0, options.max_panel / max(bs.rows, bs.cols))
         pitch = slice_pitch(bs.rows, bs.cols) * voxel
-        half_width = bs.cols * voxel / 2
-        if blocks:
-            # The default view looks from the front-left: a gap that grows with both blocks' widths
-            # keeps each block clear of its neighbour on screen, so no front slice is hidden.
-            x += options.layer_gap * v + 1.1 * (prev_half_width + half_width)
-        prev_half_width = half_width
+        # One voxel deep where the slices have room; thinner where they are packed closely.
+        thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
+        geometry[name] = (voxel, pitch, thickness)
+    footprints = [
+        Footprint(n, (specs[n][0].panels - 1) * geometry[n][1] + geometry[n][2], specs[n][0].cols * geometry[n][0], specs[n][0].rows * geometry[n][0])
+        for n in names
+    ]
+    origins = place(footprints, edges, depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v)
+
+    blocks = []
+    for name in names:
+        bs, key, scale, shape, kind = specs[name]
+        voxel, pitch, thickness = geometry[name]
         blocks.append(
             Block(
                 name=name,
@@ -121,25 +151,26 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 panels=bs.panels,
                 rows=bs.rows,
                 cols=bs.cols,
-                origin=(x, 0.0, 0.0),
+                origin=origins[name],
                 pitch=pitch,
                 voxel=voxel,
-                # One voxel deep where the slices have room; thinner where they are packed closely.
-                thickness=min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel,
+                thickness=thickness,
                 scale=scale,
                 order=depth[name],
-                title=name if name == kind.lower() else f"{name} · {kind}",
+                title=_title(groups[name][0] if name in groups else name, kind),
                 subtitle=_shape_text(shape),
                 class_names=class_names if bs.role == "output" else None,
             )
         )
-        x += (bs.panels - 1) * pitch + blocks[-1].thickness
+    tallest = max(b.extent[2] for b in blocks)
+    paths = route_edges({b.name: b.bounds for b in blocks}, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks))
     return Scene(
         run_name=run.name,
         mode=options.mode,
         blocks=tuple(blocks),
         edges=tuple(edges),
+        edge_paths=tuple(paths),
         snapshot_labels=tuple(s.label for s in run.snapshots),
         probe_count=len(run.probe_labels),
         source=source,

@@ -20,9 +20,16 @@ class SceneOptions:
     mode: str = "activations"
     voxel: float = 1.0  # world size of one voxel
     layer_gap: float = 1.5  # space between neighbouring blocks along the network axis, in voxels
+    group: bool | None = None  # conv/linear + norm + activation as one block; None: when many blocks
+    group_above: int = 20  # "many": more visible layers than this
+    lane_gap: float = 6.0  # space between parallel branches (lanes above and below the main path)
     max_panel: float = 24.0  # panels larger than this many voxels are drawn with smaller voxels
     output_voxel: float = 2.0  # the classifier's voxels are larger so each class label fits beside it
-    hidden_kinds: tuple[str, ...] = ("Flatten", "Dropout", "Identity", "Unflatten")
+    # Reshapes and copies show the same values as their input: no block of their own.
+    hidden_kinds: tuple[str, ...] = (
+        "Flatten", "Dropout", "Identity", "Unflatten", "flatten", "view", "reshape", "permute", "transpose",
+        "unsqueeze", "squeeze", "expand", "getitem", "dropout", "t", "T", "mT", "unflatten", "chunk", "split",
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class Scene:
     mode: str
     blocks: tuple[Block, ...]
     edges: tuple[tuple[str, str], ...]  # between block names
+    edge_paths: tuple[np.ndarray, ...]  # a polyline (k, 3) per edge, routed clear of the blocks
     snapshot_labels: tuple[str, ...]
     probe_count: int
     source: FrameSource = field(compare=False, repr=False)
@@ -102,8 +110,13 @@ class Scene:
 
     @property
     def bounds(self) -> tuple[float, ...]:
+        """Everything drawn: blocks and edge routes."""
         b = np.array([blk.bounds for blk in self.blocks])
-        return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
+        lo, hi = b[:, 0::2].min(axis=0), b[:, 1::2].max(axis=0)
+        if self.edge_paths:
+            pts = np.vstack(self.edge_paths)
+            lo, hi = np.minimum(lo, pts.min(axis=0)), np.maximum(hi, pts.max(axis=0))
+        return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
 
     def frame_at(self, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
         """The frame at timeline position t in [0, n_snapshots - 1], interpolating between snapshots.

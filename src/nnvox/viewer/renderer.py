@@ -57,33 +57,47 @@ class SceneRenderer:
         return overlay
 
     def _add_outlines_and_edges(self) -> None:
-        append = vtk.vtkAppendPolyData()
+        """Block outlines and straight edges in one grey actor; skip connections (arcs) in one amber
+        actor, so they stand out from the boxes they jump over."""
         pad = 0.15
+        outlines = []
         for b in self.scene.blocks:
             x0, x1, y0, y1, z0, z1 = b.bounds
             src = vtk.vtkOutlineSource()
             src.SetBounds(x0 - pad, x1 + pad, y0 - pad, y1 + pad, z0 - pad, z1 + pad)
+            outlines.append(src)
+        straight = [p for p in self.scene.edge_paths if len(p) == 2]
+        arcs = [p for p in self.scene.edge_paths if len(p) > 2]
+        width = max(1.0, self.options.height / 720)
+        self.frame_actor = self._lines_actor(outlines, straight, (0.55, 0.56, 0.62), width)
+        self.arc_actor = self._lines_actor([], arcs, (0.98, 0.72, 0.25), 1.6 * width)
+
+    def _lines_actor(self, sources, paths, colour, width) -> vtk.vtkActor:
+        append = vtk.vtkAppendPolyData()
+        for src in sources:
             src.Update()
             append.AddInputData(src.GetOutput())
-        blocks = {b.name: b for b in self.scene.blocks}
-        for s, d in self.scene.edges:
-            a, b = blocks[s], blocks[d]
-            line = vtk.vtkLineSource()
-            line.SetPoint1(a.bounds[1] + pad, a.origin[1], a.origin[2])
-            line.SetPoint2(b.bounds[0] - pad, b.origin[1], b.origin[2])
+        for path in paths:
+            points = vtk.vtkPoints()
+            for p in path:
+                points.InsertNextPoint(*p)
+            line = vtk.vtkPolyLineSource()
+            line.SetPoints(points)
             line.Update()
             append.AddInputData(line.GetOutput())
+        if not sources and not paths:
+            append.AddInputData(vtk.vtkPolyData())
         append.Update()
         mapper = vtk.vtkPolyDataMapper()
         mapper.SetInputData(append.GetOutput())
         actor = vtk.vtkActor()
         actor.SetMapper(mapper)
         prop = actor.GetProperty()
-        prop.SetColor(0.55, 0.56, 0.62)
+        prop.SetColor(*colour)
         prop.LightingOff()
-        prop.SetLineWidth(max(1.0, self.options.height / 720))
+        prop.SetLineWidth(width)
         self.renderer.AddActor(actor)
-        self.frame_actor = actor
+        return actor
 
     def _add_block_labels(self) -> None:
         """Name and shape above the block; neighbours alternate above and below so labels never collide."""
@@ -182,7 +196,7 @@ class SceneRenderer:
 
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
-        own = [self.frame_actor, *self.legends, *(v.actor for v in self.visuals.values())]
+        own = [self.frame_actor, self.arc_actor, *self.legends, *(v.actor for v in self.visuals.values())]
         for actor in own + ([self.hud] if self.hud is not None else []):
             self.renderer.RemoveViewProp(actor)
         self.overlay.RemoveAllViewProps()  # block labels and class labels

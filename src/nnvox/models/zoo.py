@@ -1,0 +1,195 @@
+"""Well-known architectures in plain torch, with torchvision's module names so users' state_dicts load
+(torchvision itself cannot be used here: its matching wheel is a CUDA build). No weights are downloaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from torch import nn
+
+
+# --- ResNet -------------------------------------------------------------------------------------
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: nn.Module | None = None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += identity
+        return self.relu(out)
+
+
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: nn.Module | None = None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        out += identity
+        return self.relu(out)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes: int = 1000, in_channels: int = 3, widths=(64, 128, 256, 512), small_input: bool = False):
+        super().__init__()
+        self.inplanes = widths[0]
+        if small_input:  # 8x8 or 32x32 images: no 7x7 stride-2 stem, no max pool
+            self.conv1 = nn.Conv2d(in_channels, widths[0], 3, 1, 1, bias=False)
+        else:
+            self.conv1 = nn.Conv2d(in_channels, widths[0], 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(widths[0])
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.Identity() if small_input else nn.MaxPool2d(3, 2, 1)
+        stages = [self._make_layer(block, w, n, 1 if i == 0 else 2) for i, (w, n) in enumerate(zip(widths, layers))]
+        for i, stage in enumerate(stages):
+            setattr(self, f"layer{i + 1}", stage)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(widths[len(layers) - 1] * block.expansion, num_classes)
+        self.stages = len(layers)
+
+    def _make_layer(self, block, planes, blocks, stride):
+        downsample = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            downsample = nn.Sequential(
+                nn.Conv2d(self.inplanes, planes * block.expansion, 1, stride, bias=False), nn.BatchNorm2d(planes * block.expansion)
+            )
+        layers = [block(self.inplanes, planes, stride, downsample)]
+        self.inplanes = planes * block.expansion
+        layers += [block(self.inplanes, planes) for _ in range(1, blocks)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        for i in range(self.stages):
+            x = getattr(self, f"layer{i + 1}")(x)
+        return self.fc(self.avgpool(x).flatten(1))
+
+
+def resnet18(num_classes=1000):
+    return ResNet(BasicBlock, [2, 2, 2, 2], num_classes)
+
+
+def resnet34(num_classes=1000):
+    return ResNet(BasicBlock, [3, 4, 6, 3], num_classes)
+
+
+def resnet50(num_classes=1000):
+    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes)
+
+
+# --- VGG ----------------------------------------------------------------------------------------
+_VGG = {"vgg11": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
+        "vgg16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]}
+
+
+class VGG(nn.Module):
+    def __init__(self, config: list, num_classes: int = 1000):
+        super().__init__()
+        layers, c = [], 3
+        for v in config:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, 2))
+            else:
+                layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU(inplace=True)]
+                c = v
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(7)
+        self.classifier = nn.Sequential(
+            nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(), nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(),
+            nn.Linear(4096, num_classes),
+        )
+
+    def forward(self, x):
+        return self.classifier(self.avgpool(self.features(x)).flatten(1))
+
+
+def vgg11(num_classes=1000):
+    return VGG(_VGG["vgg11"], num_classes)
+
+
+def vgg16(num_classes=1000):
+    return VGG(_VGG["vgg16"], num_classes)
+
+
+# --- MobileNetV2 --------------------------------------------------------------------------------
+class Conv2dNormActivation(nn.Sequential):
+    def __init__(self, cin, cout, kernel=3, stride=1, groups=1, activation=True):
+        layers = [nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False), nn.BatchNorm2d(cout)]
+        if activation:
+            layers.append(nn.ReLU6(inplace=True))
+        super().__init__(*layers)
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, cin, cout, stride, expand):
+        super().__init__()
+        hidden = cin * expand
+        self.use_res_connect = stride == 1 and cin == cout
+        layers = [Conv2dNormActivation(cin, hidden, 1)] if expand != 1 else []
+        layers += [Conv2dNormActivation(hidden, hidden, 3, stride, groups=hidden), nn.Conv2d(hidden, cout, 1, bias=False), nn.BatchNorm2d(cout)]
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.conv(x) if self.use_res_connect else self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    def __init__(self, num_classes: int = 1000):
+        super().__init__()
+        settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+        features: list[nn.Module] = [Conv2dNormActivation(3, 32, stride=2)]
+        c = 32
+        for t, out, n, s in settings:
+            for i in range(n):
+                features.append(InvertedResidual(c, out, s if i == 0 else 1, t))
+                c = out
+        features.append(Conv2dNormActivation(c, 1280, 1))
+        self.features = nn.Sequential(*features)
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, num_classes))
+
+    def forward(self, x):
+        return self.classifier(nn.functional.adaptive_avg_pool2d(self.features(x), 1).flatten(1))
+
+
+def mobilenet_v2(num_classes=1000):
+    return MobileNetV2(num_classes)
+
+
+# --- small trainable variants ------------------------------------------------------------------
+def digits_resnet(num_classes=10):
+    """A two-stage ResNet for 1x8x8 digits: residual arcs and a downsampling branch in a model that
+    trains in seconds."""
+    return ResNet(BasicBlock, [1, 1], num_classes, in_channels=1, widths=(8, 16), small_input=True)
+
+
+ARCHITECTURES: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...], str]] = {
+    "resnet18": (resnet18, (3, 224, 224), "ResNet-18 (11.7 M parameters), ImageNet-shaped, untrained"),
+    "resnet34": (resnet34, (3, 224, 224), "ResNet-34, ImageNet-shaped, untrained"),
+    "resnet50": (resnet50, (3, 224, 224), "ResNet-50, ImageNet-shaped, untrained"),
+    "vgg11": (vgg11, (3, 224, 224), "VGG-11, ImageNet-shaped, untrained"),
+    "vgg16": (vgg16, (3, 224, 224), "VGG-16, ImageNet-shaped, untrained"),
+    "mobilenet_v2": (mobilenet_v2, (3, 224, 224), "MobileNetV2 (3.5 M parameters), ImageNet-shaped, untrained"),
+}
