@@ -148,7 +148,8 @@ class Recorder:
         self.model = model
         self.out = Path(out)
         x, y = probe
-        self.probe_x = _as_tensor(x).float()
+        x = _as_tensor(x)
+        self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
         self.probe_y = np.asarray(y.detach().cpu() if isinstance(y, torch.Tensor) else y).astype(np.int64)
         if len(self.probe_x) != len(self.probe_y):
             raise NnvoxError(

@@ -136,7 +136,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         Footprint(n, (specs[n][0].panels - 1) * geometry[n][1] + geometry[n][2], specs[n][0].cols * geometry[n][0], specs[n][0].rows * geometry[n][0])
         for n in names
     ]
-    origins = place(footprints, edges, depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v)
+    placement = place(footprints, edges, depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v)
 
     blocks = []
     for name in names:
@@ -151,7 +151,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 panels=bs.panels,
                 rows=bs.rows,
                 cols=bs.cols,
-                origin=origins[name],
+                origin=placement.origins[name],
                 pitch=pitch,
                 voxel=voxel,
                 thickness=thickness,
@@ -163,7 +163,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
             )
         )
     tallest = max(b.extent[2] for b in blocks)
-    paths = route_edges({b.name: b.bounds for b in blocks}, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
+    paths = route_edges({b.name: b.bounds for b in blocks}, placement.columns, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks))
     return Scene(
         run_name=run.name,

@@ -31,11 +31,17 @@ def main_path(names: list[str], edges: list[tuple[str, str]], depth: dict[str, i
     return path[::-1]
 
 
+@dataclass(frozen=True)
+class Placement:
+    origins: dict[str, tuple[float, float, float]]  # front-face centre of each block
+    columns: dict[str, tuple[float, float]]  # x range of the column each block stands in
+
+
 def place(
     footprints: list[Footprint], edges: list[tuple[str, str]], depth: dict[str, int], *, gap: float, lane_gap: float
-) -> dict[str, tuple[float, float, float]]:
-    """Origin (front-face centre x, y, z) of each block. Columns follow graph depth; in a column the
-    main-path block sits on the axis and the others take lanes above, below, above, ..."""
+) -> Placement:
+    """Columns follow graph depth; in a column the main-path block sits on the axis and the others
+    take lanes above, below, above, ... Between columns stays an empty gap that edges run through."""
     names = [f.name for f in footprints]
     fp = {f.name: f for f in footprints}
     spine = set(main_path(names, edges, depth))
@@ -43,7 +49,7 @@ def place(
     for n in names:
         columns.setdefault(depth[n], []).append(n)
     lane_height = max(f.height for f in footprints) + lane_gap
-    origins = {}
+    origins, spans = {}, {}
     x = 0.0
     prev_half_width = 0.0
     for d in sorted(columns):
@@ -58,36 +64,52 @@ def place(
             k = (lane + 1) // 2
             z = (k if lane % 2 else -k) * lane_height if lane else 0.0
             origins[n] = (x, 0.0, z)
+        start = x
         x += max(fp[n].length for n in members)
+        for n in members:
+            spans[n] = (start, x)
         prev_half_width = half_width
-    return origins
+    return Placement(origins, spans)
 
 
 def route_edges(
-    bounds: dict[str, tuple[float, ...]], edges: list[tuple[str, str]], depth: dict[str, int], *, clearance: float
+    bounds: dict[str, tuple[float, ...]], columns: dict[str, tuple[float, float]], edges: list[tuple[str, str]],
+    depth: dict[str, int], *, clearance: float,
 ) -> list[np.ndarray]:
-    """A polyline per edge. Neighbouring columns: a straight line from face to face. Longer edges:
-    up from the source's top, across above every block in between, down into the target's top."""
+    """A polyline per edge, from the source's back face to the target's front face. Neighbours in
+    one lane: a straight line. A lane change: across in the gap between the columns. A longer edge
+    (a skip connection): up in the gap after the source, across above every block in between, and
+    down in the gap before the target. Gaps hold no blocks, so no route crosses one."""
     paths = []
     stacked: list[tuple[float, float, float]] = []  # arcs already drawn: (x from, x to, height)
     for s, d in edges:
         a, b = bounds[s], bounds[d]
-        if depth[d] - depth[s] <= 1 or a[1] >= b[0]:
-            paths.append(np.array([[a[1], (a[2] + a[3]) / 2, (a[4] + a[5]) / 2], [b[0], (b[2] + b[3]) / 2, (b[4] + b[5]) / 2]]))
+        start = np.array([a[1], (a[2] + a[3]) / 2, (a[4] + a[5]) / 2])
+        end = np.array([b[0], (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
+        gap_after, gap_before = (columns[s][1] + columns[d][0]) / 2, columns[d][0]
+        if depth[d] - depth[s] <= 1 or columns[s][1] >= columns[d][0]:
+            if abs(start[2] - end[2]) < 1e-9:
+                paths.append(np.array([start, end]))
+            else:
+                paths.append(np.array([start, [gap_after, start[1], start[2]], [gap_after, end[1], end[2]], end]))
             continue
-        x0, x1 = (a[0] + a[1]) / 2, (b[0] + b[1]) / 2
-        under = [bb[5] for bb in bounds.values() if bb[1] >= x0 and bb[0] <= x1]
-        height = max(under) + clearance
-        height += clearance * sum(1 for lo, hi, h in stacked if lo < x1 and hi > x0 and abs(h - height) < clearance * 0.5)
-        stacked.append((x0, x1, height))
-        y = (a[2] + a[3]) / 2
-        paths.append(_arc(np.array([x0, y, a[5]]), np.array([x1, y, b[5]]), height, radius=min(clearance, (x1 - x0) / 4)))
+        next_gap = min(c[0] for n, c in columns.items() if c[0] > columns[s][1])
+        up_x = (columns[s][1] + next_gap) / 2
+        prev_end = max(c[1] for n, c in columns.items() if c[1] < gap_before)
+        down_x = (prev_end + gap_before) / 2
+        under = [bb[5] for bb in bounds.values() if bb[1] >= up_x and bb[0] <= down_x]
+        height = max(under + [start[2], end[2]]) + clearance
+        height += clearance * sum(1 for lo, hi, h in stacked if lo < down_x and hi > up_x and abs(h - height) < clearance * 0.5)
+        stacked.append((up_x, down_x, height))
+        r = min(clearance * 0.5, (down_x - up_x) / 4)
+        corners = _round_corner(np.array([up_x, start[1], height]), -1, r) + _round_corner(np.array([down_x, start[1], height]), +1, r)
+        paths.append(np.array([start, [up_x, start[1], start[2]], *corners, [down_x, end[1], end[2]], end]))
     return paths
 
 
-def _arc(start: np.ndarray, end: np.ndarray, height: float, radius: float, steps: int = 8) -> np.ndarray:
-    """Up, across and down with rounded corners."""
+def _round_corner(corner: np.ndarray, side: int, r: float, steps: int = 6) -> list[np.ndarray]:
+    """Points rounding a top corner: side -1 turns from going up to going right, +1 from right to down."""
     t = np.linspace(0, np.pi / 2, steps)
-    up = np.stack([start[0] + radius - radius * np.cos(t), np.full(steps, start[1]), height - radius + radius * np.sin(t)], 1)
-    down = np.stack([end[0] - radius + radius * np.sin(t), np.full(steps, end[1]), height - radius * (1 - np.cos(t))], 1)
-    return np.vstack([start, up, down, end])
+    if side < 0:
+        return [corner + np.array([r - r * np.cos(a), 0, -r + r * np.sin(a)]) for a in t]
+    return [corner + np.array([-r + r * np.sin(a), 0, -r + r * np.cos(a)]) for a in t]
