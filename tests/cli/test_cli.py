@@ -94,3 +94,41 @@ def test_corrupted_and_partial_runs(tmp_path, digits_run):
     (partial / "snapshot-00001.safetensors").write_bytes(b"x" * 100)
     result = nnvox("export", partial, tmp_path / "q.png")
     assert result.returncode == 2 and "truncated" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.gl
+def test_models_without_a_run(tmp_path):
+    """Bring your own model: a zoo name, a module path with weights, and the pickle opt-in."""
+    info = json.loads(nnvox("info", "resnet18", "--json").stdout)
+    names = [n["name"] for n in info["nodes"]]
+    assert info["snapshots"] == 1 and "layer1.0.add_" in names and ["layer1.0.bn2", "layer1.0.add_"] in info["edges"]
+    assert "random input" in info["name"]
+
+    (tmp_path / "netdef.py").write_text(
+        "from torch import nn\n"
+        "def net():\n    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 5))\n"
+    )
+    import torch
+    from safetensors.torch import save_file
+
+    torch.manual_seed(1)
+    reference = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(144, 5))
+    save_file(reference.state_dict(), str(tmp_path / "w.safetensors"))
+    torch.save(reference.state_dict(), tmp_path / "w.pt")
+    torch.save(reference, tmp_path / "whole.pt")
+    png = nnvox("export", "netdef:net", tmp_path / "n.png", "--input-shape", "2,3,8,8", "--weights", tmp_path / "w.safetensors", "--preset", "480p", cwd=tmp_path)
+    assert png.returncode == 0, png.stderr
+    ok = nnvox("info", "netdef:net", "--input-shape", "1,3,8,8", "--weights", tmp_path / "w.pt", "--json", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+
+    refused = nnvox("info", tmp_path / "whole.pt")
+    assert refused.returncode == 2 and "--trust-pickle" in refused.stderr
+    trusted = nnvox("info", tmp_path / "whole.pt", "--trust-pickle", "--input-shape", "1,3,8,8", "--json")
+    assert trusted.returncode == 0, trusted.stderr
+
+    wrong = nnvox("info", "netdef:net", "--input-shape", "1,1,8,8", cwd=tmp_path)
+    assert wrong.returncode == 2 and "layer '0' (Conv2d)" in wrong.stderr and "expects 3 input channels" in wrong.stderr
+    missing = nnvox("info", "netdef:net", cwd=tmp_path)
+    assert missing.returncode == 2 and "--input-shape" in missing.stderr
+    bad_weights = nnvox("info", "resnet18", "--weights", tmp_path / "w.safetensors")
+    assert bad_weights.returncode == 2 and "do not fit the model" in bad_weights.stderr

@@ -144,9 +144,11 @@ class Recorder:
         class_names: Sequence[str] | None = None,
         overwrite: bool = False,
         background: bool = True,
+        weights: bool = True,
     ):
         self.model = model
         self.out = Path(out)
+        self.record_weights = weights
         x, y = probe
         x = _as_tensor(x)
         self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
@@ -199,7 +201,7 @@ class Recorder:
                 "the model's architecture changed since recording started; record it into a new run folder"
             )
         tensors = {f"act/{node}": out.float().cpu().numpy() for node, out in outputs.items()}
-        for pname, p in self.model.named_parameters():
+        for pname, p in self.model.named_parameters() if self.record_weights else ():
             # An explicit copy: on CPU .float().numpy() would alias the live weights.
             tensors[f"param/{pname}"] = p.detach().to("cpu", torch.float32, copy=True).numpy()
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}

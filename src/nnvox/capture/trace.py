@@ -88,7 +88,7 @@ class _Tracer(TorchFunctionMode):
         self.counts: dict[str, int] = {}
         self.inside = 0  # depth inside leaf modules: their internal operations are not nodes
         self.busy = False  # our own tensor work in hooks is not traced
-        self.entered: list[tuple[str, str, list[tuple[int, ...]]]] = []
+        self.entered: list[tuple[str, nn.Module, list[tuple[int, ...]]]] = []
         self.scope: list[str] = []  # the container modules being run: names functional nodes
         self.last = INPUT
         self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
@@ -144,7 +144,7 @@ class _Tracer(TorchFunctionMode):
         def hook(module, args, kwargs):
             self.inside += 1
             self.busy = True
-            self.entered.append((module_name, type(module).__name__, [tuple(t.shape) for t in _tensors((args, kwargs))]))
+            self.entered.append((module_name, module, [tuple(t.shape) for t in _tensors((args, kwargs))]))
             # An input made by an untraced operation: the chain's last node is its best source.
             module._nnvox_srcs = self._sources((args, kwargs)) or [self.last]
             self.busy = False
@@ -229,8 +229,12 @@ class _Tracer(TorchFunctionMode):
 
     def _failure(self, inputs, exc: Exception) -> str:
         if self.entered:
-            name, kind, shapes = self.entered[-1]
-            where = f"in layer {name!r} ({kind}), which got input of shape {', '.join(map(str, shapes))}"
+            name, module, shapes = self.entered[-1]
+            where = f"in layer {name!r} ({type(module).__name__}), which got input of shape {', '.join(map(str, shapes))}"
+            expects = getattr(module, "in_channels", None) or getattr(module, "in_features", None)
+            if expects:
+                what = "channels (dimension 1)" if hasattr(module, "in_channels") else "features (last dimension)"
+                where += f" but expects {expects} input {what}"
         else:
             where = f"after {self.last!r}" if self.last != INPUT else "before the first layer"
         shapes = ", ".join(str(tuple(t.shape)) for t in _tensors(inputs))

@@ -63,26 +63,46 @@ def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, 
 
 
 @app.command
-def view(run: Path, *, mode: Mode = "activations", sample: int = 0):
-    """Open the interactive 3D window on a run folder.
+def view(
+    target: str,
+    *,
+    mode: Mode = "activations",
+    sample: int = 0,
+    input_shape: str | None = None,
+    weights: Path | None = None,
+    trust_pickle: bool = False,
+    input: Path | None = None,
+):
+    """Open the interactive 3D window on a run folder, or on a model run once on an input.
 
     Parameters
     ----------
-    run
-        Run folder (written by `nnvox record`, `nnvox demo` or nnvox.Recorder).
+    target
+        A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a built-in or
+        zoo name (resnet18, vgg16, ...) or package.module:callable.
     mode
         What the voxels show.
     sample
         Probe sample whose activations are shown.
+    input_shape
+        Models only: input batch shape, e.g. 1,3,224,224 (default: the model's own when known).
+    weights
+        Models only: a state_dict to load (.safetensors, or .pt/.pth read with weights_only=True).
+    trust_pickle
+        Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
+    input
+        Models only: a .npy array (batch first) to run instead of a random input.
     """
+    from nnvox.cli.commands import open_target
     from nnvox.viewer.window import show
 
-    show(run, mode=mode, sample=sample)
+    show(open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode),
+         mode=mode, sample=sample)
 
 
 @app.command
 def export(
-    run: Path,
+    target: str,
     out: Path,
     *,
     preset: Preset = "720p",
@@ -90,13 +110,17 @@ def export(
     mode: Mode = "activations",
     sample: int = 0,
     t: float | None = None,
+    input_shape: str | None = None,
+    weights: Path | None = None,
+    trust_pickle: bool = False,
+    input: Path | None = None,
 ):
-    """Render a run to OUT.mp4 (forward pass, training scrubbed, hold) or to a still OUT.png.
+    """Render a run (or a model run once) to OUT.mp4 (training scrubbed, then the forward pass) or a still OUT.png.
 
     Parameters
     ----------
-    run
-        Run folder.
+    target
+        A run folder, or a model: a built-in or zoo name (resnet18, vgg16, ...) or package.module:callable.
     out
         Output file: .mp4 for a video, .png for a still.
     preset
@@ -109,11 +133,21 @@ def export(
         Probe sample whose activations are shown.
     t
         PNG only: timeline position (snapshot index, fractions interpolate); default the last.
+    input_shape
+        Models only: input batch shape, e.g. 1,3,224,224 (default: the model's own when known).
+    weights
+        Models only: a state_dict to load (.safetensors, or .pt/.pth read with weights_only=True).
+    trust_pickle
+        Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
+    input
+        Models only: a .npy array (batch first) to run instead of a random input.
     """
+    from nnvox.cli.commands import open_target
     from nnvox.viewer.export import export as export_video
     from nnvox.viewer.export import render_png
     from nnvox.viewer.options import preset_size
 
+    run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode)
     if out.suffix.lower() == ".png":
         width, height, _ = preset_size(preset)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample)
@@ -123,19 +157,32 @@ def export(
 
 
 @app.command
-def info(run: Path, *, json: bool = False):
-    """Describe a run: layers, edges, snapshots and metrics.
+def info(
+    target: str,
+    *,
+    json: bool = False,
+    input_shape: str | None = None,
+    weights: Path | None = None,
+    trust_pickle: bool = False,
+):
+    """Describe a run or a model: layers, edges, snapshots and metrics.
 
     Parameters
     ----------
-    run
-        Run folder.
+    target
+        A run folder, or a model: a built-in or zoo name (resnet18, vgg16, ...) or package.module:callable.
     json
         Print machine-readable JSON.
+    input_shape
+        Models only: input batch shape, e.g. 1,3,224,224 (default: the model's own when known).
+    weights
+        Models only: a state_dict to load (.safetensors, or .pt/.pth read with weights_only=True).
+    trust_pickle
+        Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
     """
-    from nnvox.cli.commands import run_info
+    from nnvox.cli.commands import open_target, run_info
 
-    run_info(run, as_json=json)
+    run_info(open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle), as_json=json)
 
 
 def main(argv: list[str] | None = None) -> int:

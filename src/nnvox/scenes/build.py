@@ -61,6 +61,52 @@ def _groups(arch: Architecture, options: SceneOptions) -> dict[str, list[str]]:
     return groups
 
 
+def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, float]:
+    """Voxel size, slice pitch and slab thickness of a block."""
+    v = options.voxel
+    voxel = v * options.output_voxel if bs.role == "output" else v * min(1.0, options.max_panel / max(bs.rows, bs.cols))
+    pitch = slice_pitch(bs.rows, bs.cols) * voxel
+    # One voxel deep where the slices have room; thinner where they are packed closely.
+    thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
+    return voxel, pitch, thickness
+
+
+def _level_of_detail(run: Run, specs: dict, options: SceneOptions) -> dict[str, tuple[tuple[int, ...] | None, int]]:
+    """Feature blocks over budget: the channels with the most energy for the probe in the last
+    snapshot (one fixed choice for the whole timeline), and a pooling factor for large maps."""
+    wide = [n for n, (bs, key, *_rest) in specs.items() if bs.role == "feature" and key.startswith("act/")
+            and (bs.panels > options.max_channels or max(bs.rows, bs.cols) > options.max_map)]
+    if not wide:
+        return {}
+    tensors = run.read(len(run.snapshots) - 1, [specs[n][1] for n in wide])
+    detail = {}
+    for n in wide:
+        bs, key = specs[n][0], specs[n][1]
+        a = tensors[key]
+        channels = None
+        if a.ndim == 4 and bs.panels > options.max_channels:
+            energy = np.nan_to_num(np.abs(a)).mean(axis=(0, 2, 3))
+            channels = tuple(sorted(int(c) for c in np.argsort(-energy, kind="stable")[: options.max_channels]))
+        pool = -(-max(bs.rows, bs.cols) // options.max_map) if a.ndim == 4 else 1
+        detail[n] = (channels, max(1, pool))
+    return detail
+
+
+def _labelled(names: list[str], specs: dict, placement, options: SceneOptions) -> set[str]:
+    """Every block in small scenes; in big ones, the blocks on the main axis where the shape changes."""
+    if len(names) <= options.label_all_below:
+        return set(names)
+    keep, previous = set(), None
+    for n in names:
+        if placement.origins[n][2] != 0.0:
+            continue  # side lanes stay unlabelled in big scenes
+        shape = specs[n][3]
+        if shape != previous or n == names[-1]:
+            keep.add(n)
+        previous = shape
+    return keep
+
+
 def _title(name: str, kind: str) -> str:
     return name if name == kind.lower() else f"{name} · {kind}"
 
@@ -108,7 +154,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
             continue
         key = f"act/{node.name}"
         scale = _scale_from_stats(run, key)
-        if node.name == sink and len(node.shape) == 1:
+        if node.name == sink and len(node.shape) == 1 and node.shape[0] <= options.max_classes:
             # The classifier's logits are shown as probabilities on a fixed 0..1 scale.
             bs = BlockShape("output", 1, node.shape[0], 1)
             scale = ColourScale(0.0, 1.0, "viridis", False)
@@ -124,23 +170,28 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     depth = graph_depths(names, edges)
 
     v = options.voxel
-    geometry = {}
-    for name in names:
+    detail = _level_of_detail(run, specs, options)
+    for name, (channels, pool) in detail.items():
         bs = specs[name][0]
-        voxel = v * options.output_voxel if bs.role == "output" else v * min(1.0, options.max_panel / max(bs.rows, bs.cols))
-        pitch = slice_pitch(bs.rows, bs.cols) * voxel
-        # One voxel deep where the slices have room; thinner where they are packed closely.
-        thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
-        geometry[name] = (voxel, pitch, thickness)
+        rows, cols = bs.rows // pool, bs.cols // pool  # pooling drops a partial last window, as _reduce does
+        specs[name] = (BlockShape(bs.role, len(channels) if channels else bs.panels, rows, cols), *specs[name][1:])
+    geometry = {n: _geometry(specs[n][0], options) for n in names}
     footprints = [
         Footprint(n, (specs[n][0].panels - 1) * geometry[n][1] + geometry[n][2], specs[n][0].cols * geometry[n][0], specs[n][0].rows * geometry[n][0])
         for n in names
     ]
     placement = place(footprints, edges, depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v)
+    labelled = _labelled(names, specs, placement, options)
 
     blocks = []
     for name in names:
         bs, key, scale, shape, kind = specs[name]
+        channels, pool = detail.get(name, (None, 1))
+        subtitle = _shape_text(shape)
+        if channels:
+            subtitle += f" · {len(channels)} of {shape[0]} channels"
+        if pool > 1:
+            subtitle += f" · pooled {pool}×"
         voxel, pitch, thickness = geometry[name]
         blocks.append(
             Block(
@@ -158,8 +209,11 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 scale=scale,
                 order=depth[name],
                 title=_title(groups[name][0] if name in groups else name, kind),
-                subtitle=_shape_text(shape),
+                subtitle=subtitle,
                 class_names=class_names if bs.role == "output" else None,
+                channels=channels,
+                pool=pool,
+                labelled=name in labelled,
             )
         )
     tallest = max(b.extent[2] for b in blocks)

@@ -23,6 +23,17 @@ def _fmt_metric(name: str, value: float) -> str:
     return f"{name} {value:.4g}"
 
 
+def _reduce(values: np.ndarray, block: Block) -> np.ndarray:
+    """Level of detail: keep the block's chosen channels, average-pool its maps."""
+    if block.channels is not None:
+        values = values[list(block.channels)]
+    if block.pool > 1 and values.ndim == 3:
+        f = block.pool
+        c, h, w = values.shape
+        values = values[:, : h // f * f, : w // f * f].reshape(c, h // f, f, w // f, f).mean(axis=(2, 4))
+    return values
+
+
 class FrameSource:
     """Reads only the tensors the scene shows, one snapshot at a time, keeping a few in memory."""
 
@@ -49,7 +60,7 @@ class FrameSource:
             elif b.role == "output":
                 out[b.name] = to_panels(softmax(tensors[b.key][sample]), shape)
             else:
-                out[b.name] = to_panels(tensors[b.key][sample], shape)
+                out[b.name] = to_panels(_reduce(tensors[b.key][sample], b), shape)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -25,6 +25,10 @@ class SceneOptions:
     lane_gap: float = 6.0  # space between parallel branches (lanes above and below the main path)
     max_panel: float = 24.0  # panels larger than this many voxels are drawn with smaller voxels
     output_voxel: float = 2.0  # the classifier's voxels are larger so each class label fits beside it
+    max_classes: int = 20  # more classes than this: the output is a grid, not a labelled column
+    max_channels: int = 32  # level of detail: wider layers show their highest-energy channels
+    max_map: int = 56  # level of detail: larger feature maps are average-pooled to about this size
+    label_all_below: int = 24  # with more blocks than this, only blocks where the shape changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.
     hidden_kinds: tuple[str, ...] = (
         "Flatten", "Dropout", "Identity", "Unflatten", "flatten", "view", "reshape", "permute", "transpose",
@@ -56,6 +60,9 @@ class Block:
     title: str  # "conv1 · Conv2d"
     subtitle: str  # "8 × 8 × 8"
     class_names: tuple[str, ...] | None = None  # output blocks: one per row
+    channels: tuple[int, ...] | None = None  # level of detail: the channels shown (None: all)
+    pool: int = 1  # level of detail: average-pooling factor applied to each map
+    labelled: bool = True
 
     @property
     def extent(self) -> tuple[float, float, float]:

@@ -101,7 +101,7 @@ class SceneRenderer:
 
     def _add_block_labels(self) -> None:
         """Name and shape above the block; neighbours alternate above and below so labels never collide."""
-        for i, b in enumerate(self.scene.blocks):
+        for i, b in enumerate(b for b in self.scene.blocks if b.labelled):
             x0, x1, y0, y1, z_bottom, z_top = b.bounds
             text = f"{b.title}\n{b.subtitle}"
             if b.role not in ("input", "output"):
@@ -169,7 +169,9 @@ class SceneRenderer:
         corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
         centre = corners.mean(axis=0)
         a = np.radians(azimuth)
-        direction = np.array([-1.0, -0.95, 0.4])
+        # A long network seen from the front-left is a thin diagonal: look at it more from the front.
+        long_scene = (x1 - x0) > 10 * max(z1 - z0, 1e-9)
+        direction = np.array([-0.45, -1.0, 0.35]) if long_scene else np.array([-1.0, -0.95, 0.4])
         direction[:2] = [np.cos(a) * direction[0] - np.sin(a) * direction[1], np.sin(a) * direction[0] + np.cos(a) * direction[1]]
         direction /= np.linalg.norm(direction)
         up = np.array([0.0, 0.0, 1.0])
@@ -182,7 +184,7 @@ class SceneRenderer:
         aspect = self.options.width / self.options.height
         band = 0.74  # of the height: the rest holds the heads-up line and the legend
         if scale is None:
-            scale = max(half_h / band, half_w / aspect / 0.96) / zoom
+            scale = max(half_h / band, half_w / aspect / 0.88) / zoom  # side margins hold the end labels
         # Shift the view so the network sits in the band's centre (slightly above the image centre).
         focal = centre - up * scale * 0.06
         cam = self.renderer.GetActiveCamera()

@@ -1,0 +1,91 @@
+"""A model from a name, a module path or a file, with optional weights. Nothing is unpickled unless
+the user says --trust-pickle; state_dicts load through safetensors or torch.load(weights_only=True)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nnvox.errors import NnvoxError
+
+
+@dataclass
+class LoadedModel:
+    model: object  # nn.Module
+    name: str
+    input_shape: tuple[int, ...] | None  # a batch shape that works, when known
+    class_names: tuple[str, ...] | None = None
+
+
+def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = False) -> LoadedModel:
+    import torch
+
+    from nnvox.models.registry import available_models
+    from nnvox.models.resolve import resolve_model
+    from nnvox.models.zoo import ARCHITECTURES
+
+    path = Path(spec)
+    if path.suffix in (".pt", ".pth") and path.exists():
+        if not trust_pickle:
+            raise NnvoxError(
+                f"{spec} is a pickled file: loading a whole module can run arbitrary code; pass --trust-pickle "
+                "if you trust it, or save a state_dict (safetensors) and give the model as package.module:callable"
+            )
+        try:
+            model = torch.load(path, weights_only=False, map_location="cpu")
+        except Exception as exc:
+            raise NnvoxError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
+        if not isinstance(model, torch.nn.Module):
+            raise NnvoxError(f"{spec} holds a {type(model).__name__}, not a whole model; give --weights {spec} with the model's callable instead")
+        loaded = LoadedModel(model, path.stem, None)
+    elif spec in ARCHITECTURES:
+        build, shape, _ = ARCHITECTURES[spec]
+        loaded = LoadedModel(build(), spec, (1, *shape))
+    elif spec in available_models() or ":" in spec:
+        builtin = resolve_model(spec)
+        loaded = LoadedModel(builtin.build(), spec, (1, 1, 8, 8) if ":" not in spec else None, tuple(str(i) for i in range(10)))
+    else:
+        known = ", ".join(sorted(ARCHITECTURES) + available_models())
+        raise NnvoxError(f"{spec!r} is neither a run folder nor a model; give a run folder, one of {known}, or package.module:callable")
+    if weights is not None:
+        load_weights(loaded.model, Path(weights))
+    loaded.model.eval()
+    return loaded
+
+
+def load_weights(model, path: Path) -> None:
+    import torch
+
+    if not path.exists():
+        raise NnvoxError(f"weights file {path} does not exist")
+    try:
+        if path.suffix == ".safetensors":
+            from safetensors.torch import load_file
+
+            state = load_file(str(path))
+        else:
+            state = torch.load(path, weights_only=True, map_location="cpu")  # refuses code, by design
+    except Exception as exc:
+        raise NnvoxError(
+            f"cannot read weights from {path} ({type(exc).__name__}); use a safetensors file or a plain state_dict saved with torch.save"
+        ) from None
+    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
+        state = state["state_dict"]  # Lightning-style checkpoints
+    if not isinstance(state, dict):
+        raise NnvoxError(f"{path} does not hold a state_dict")
+    result = model.load_state_dict(state, strict=False)
+    if result.missing_keys or result.unexpected_keys:
+        raise NnvoxError(
+            f"weights in {path} do not fit the model: {len(result.missing_keys)} missing "
+            f"(e.g. {result.missing_keys[:2]}), {len(result.unexpected_keys)} unexpected (e.g. {result.unexpected_keys[:2]})"
+        )
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(v) for v in text.replace("x", ",").split(","))
+    except ValueError:
+        shape = ()
+    if not shape or any(v <= 0 for v in shape):
+        raise NnvoxError(f"--input-shape {text!r} is not a shape; write it as 1,3,224,224 (batch first)")
+    return shape
