@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_export import export_costs  # noqa: E402
 from bench_frame import frame_costs  # noqa: E402
+from bench_models import model_costs  # noqa: E402
 from bench_recording import recording_overhead  # noqa: E402
 from common import digits_run, synthetic_vgg16_run  # noqa: E402
 
@@ -35,6 +36,14 @@ def main() -> None:
     lines += ["", "## MP4 export (720p)", "",
               f"{e['frames']} frames: export {e['export_s']:.2f} s; render only {e['render_only_s']:.2f} s; encode only {e['encode_only_s']:.2f} s; "
               f"export / (render + encode) = {e['ratio_vs_sum']:.2f}; export / max(render, encode) = {e['ratio_vs_max']:.2f}"]
+    lines += ["", "## Real architectures at 224 x 224 (untrained, one random input)", "",
+              "| model | nodes | blocks | forward pass | trace | trace + scene build | frame 720p, level of detail | frame 720p, full resolution |",
+              "|---|---|---|---|---|---|---|---|"]
+    for name in ("resnet50", "vgg16"):
+        m = model_costs(name)
+        lines.append(f"| {name} | {m['nodes']} | {m['blocks']} | {m['forward_s'] * 1000:.0f} ms | {m['trace_s'] * 1000:.0f} ms | "
+                     f"{m['trace_plus_scene_s']:.2f} s | {m['lod_720p_ms']:.0f} ms ({1000 / m['lod_720p_ms']:.0f} fps) | "
+                     f"{m['full_720p_ms']:.0f} ms ({m['full_720p_ms'] / m['lod_720p_ms']:.1f}x) |")
     rec = recording_overhead(epochs=20, pairs=3 if quick else 7)
     lines += ["", "## Recording overhead (digits CNN, a snapshot every epoch, 20 epochs)", "",
               f"training {rec['plain_s']:.2f} s without, {rec['recorded_s']:.2f} s with recording: median ratio {rec['median_ratio']:.3f} "
