@@ -77,3 +77,20 @@ def test_resnet_layout_has_lanes_arcs_and_groups(tmp_path):
     # parallel branches light up together in the forward pass
     down, main = scene.block("layer2.0.downsample.1"), scene.block("layer2.0.relu")
     assert down.order == main.order
+
+
+def test_long_networks_wrap_into_rows_and_fold_repeats(tmp_path):
+    from nnvox.models.zoo import resnet34
+
+    torch.manual_seed(0)
+    run = run_of(resnet34(num_classes=10), torch.randn(1, 3, 32, 32), tmp_path / "run")
+    scene = build_scene(run)  # automatic grouping, folding and wrapping for a big graph
+    check_layout(scene)
+    rows = {round(b.origin[2]) for b in scene.blocks if "downsample" not in b.name}
+    assert len(rows) >= 2  # wrapped like text
+    folded = [b for b in scene.blocks if "× " in b.title]
+    assert any("layer3.1" in b.title and "× 5" in b.title for b in folded)  # layer3.1 ... layer3.5 drawn once
+    assert not any(b.name.startswith("layer3.2") for b in scene.blocks)
+    assert all(b.labelled for b in folded if b.title.startswith("layer3.1.conv1"))
+    x0, x1, _, _, z0, z1 = scene.bounds
+    assert (x1 - x0) < 4 * (z1 - z0)  # no longer a thin line

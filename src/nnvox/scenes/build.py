@@ -9,6 +9,7 @@ from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.frames import FrameSource
+from nnvox.scenes.folding import fold_repeats
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.layout import BlockShape, block_shape, slice_pitch, weight_block
 from nnvox.scenes.placement import Footprint, place, route_edges
@@ -61,6 +62,15 @@ def _groups(arch: Architecture, options: SceneOptions) -> dict[str, list[str]]:
     return groups
 
 
+def _folds(arch: Architecture, options: SceneOptions) -> tuple[set[str], dict[str, int]]:
+    """Repeated blocks drawn once: when asked, or automatically for graphs of many blocks."""
+    if options.fold is False:
+        return set(), {}
+    if options.fold is None and sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds) <= options.group_above:
+        return set(), {}
+    return fold_repeats(arch)
+
+
 def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, float]:
     """Voxel size, slice pitch and slab thickness of a block."""
     v = options.voxel
@@ -92,18 +102,20 @@ def _level_of_detail(run: Run, specs: dict, options: SceneOptions) -> dict[str, 
     return detail
 
 
-def _labelled(names: list[str], specs: dict, placement, options: SceneOptions) -> set[str]:
-    """Every block in small scenes; in big ones, the blocks on the main axis where the shape changes."""
+def _labelled(names: list[str], specs: dict, placement, options: SceneOptions, repeats: dict[str, int]) -> set[str]:
+    """Every block in small scenes; in big ones, the blocks on the main axis where the resolution
+    changes (a new stage), and the first block of each folded repeat (its label carries the "× N")."""
     if len(names) <= options.label_all_below:
         return set(names)
-    keep, previous = set(), None
+    keep, previous, previous_repeat = set(), None, None
     for n in names:
-        if placement.origins[n][2] != 0.0:
+        if placement.lanes[n] != 0.0:
             continue  # side lanes stay unlabelled in big scenes
-        shape = specs[n][3]
-        if shape != previous or n == names[-1]:
+        shape = specs[n][3][1:] if len(specs[n][3]) == 3 else specs[n][3]  # spatial size for maps
+        starts_repeat = n in repeats and previous_repeat is None
+        if shape != previous or n == names[-1] or starts_repeat:
             keep.add(n)
-        previous = shape
+        previous, previous_repeat = shape, repeats.get(n)
     return keep
 
 
@@ -133,6 +145,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     class_names = run.class_names
     groups = _groups(arch, options)
     absorbed = {m for chain in groups.values() for m in chain[:-1]}
+    folded, repeats = _folds(arch, options)
+    absorbed |= folded
     for node in arch.nodes:
         if options.mode == "weights":
             wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
@@ -180,8 +194,16 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         Footprint(n, (specs[n][0].panels - 1) * geometry[n][1] + geometry[n][2], specs[n][0].cols * geometry[n][0], specs[n][0].rows * geometry[n][0])
         for n in names
     ]
-    placement = place(footprints, edges, depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v)
-    labelled = _labelled(names, specs, placement, options)
+    wrap = None
+    if len(names) > options.label_all_below:
+        # Long networks wrap into rows so the whole reads at about 16:9 from the default view
+        # (a row's length shows at ~0.7 on screen; rows are one block height plus margins apart).
+        length = sum(f.length + options.layer_gap * v + 1.1 * f.width for f in footprints)
+        pitch = 2.2 * max(f.height for f in footprints) + 3 * options.lane_gap * v
+        n_rows = max(1, round(np.sqrt(0.7 * length / (1.8 * pitch))))
+        wrap = length / n_rows * 1.05 if n_rows > 1 else None
+    placement = place(footprints, edges, depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v, wrap=wrap)
+    labelled = _labelled(names, specs, placement, options, repeats)
 
     blocks = []
     for name in names:
@@ -208,7 +230,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 thickness=thickness,
                 scale=scale,
                 order=depth[name],
-                title=_title(groups[name][0] if name in groups else name, kind),
+                title=_title(groups[name][0] if name in groups else name, kind) + (f"  × {repeats[name]}" if name in repeats else ""),
                 subtitle=subtitle,
                 class_names=class_names if bs.role == "output" else None,
                 channels=channels,
@@ -217,7 +239,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
             )
         )
     tallest = max(b.extent[2] for b in blocks)
-    paths = route_edges({b.name: b.bounds for b in blocks}, placement.columns, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
+    paths = route_edges({b.name: b.bounds for b in blocks}, placement, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks))
     return Scene(
         run_name=run.name,
@@ -225,6 +247,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         blocks=tuple(blocks),
         edges=tuple(edges),
         edge_paths=tuple(paths),
+        skips=tuple(depth[d] - depth[s] > 1 for s, d in edges),
         snapshot_labels=tuple(s.label for s in run.snapshots),
         probe_count=len(run.probe_labels),
         source=source,

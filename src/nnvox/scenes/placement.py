@@ -35,13 +35,19 @@ def main_path(names: list[str], edges: list[tuple[str, str]], depth: dict[str, i
 class Placement:
     origins: dict[str, tuple[float, float, float]]  # front-face centre of each block
     columns: dict[str, tuple[float, float]]  # x range of the column each block stands in
+    rows: dict[str, int]  # the row each block is in (long networks wrap like text)
+    lanes: dict[str, float]  # offset from its row's axis: 0 on the main path, else a branch lane
+    gutters: tuple[float, ...] = ()  # z of the empty band below each row but the last
+    left: float = 0.0  # x of the free margin left of every row
 
 
 def place(
-    footprints: list[Footprint], edges: list[tuple[str, str]], depth: dict[str, int], *, gap: float, lane_gap: float
+    footprints: list[Footprint], edges: list[tuple[str, str]], depth: dict[str, int], *, gap: float, lane_gap: float,
+    wrap: float | None = None,
 ) -> Placement:
     """Columns follow graph depth; in a column the main-path block sits on the axis and the others
-    take lanes above, below, above, ... Between columns stays an empty gap that edges run through."""
+    take lanes above, below, above, ... Between columns stays an empty gap that edges run through.
+    Networks longer than `wrap` continue on rows below, read like text."""
     names = [f.name for f in footprints]
     fp = {f.name: f for f in footprints}
     spine = set(main_path(names, edges, depth))
@@ -49,43 +55,69 @@ def place(
     for n in names:
         columns.setdefault(depth[n], []).append(n)
     lane_height = max(f.height for f in footprints) + lane_gap
-    origins, spans = {}, {}
-    x = 0.0
-    prev_half_width = 0.0
+    lane_z = {}
+    order = []
     for d in sorted(columns):
         members = sorted(columns[d], key=lambda n: (n not in spine, names.index(n)))
+        for lane, n in enumerate(members):
+            k = (lane + 1) // 2  # lane 0 on the axis; then +1, -1, +2, -2, ... lane heights
+            lane_z[n] = (k if lane % 2 else -k) * lane_height if lane else 0.0
+        order.append(members)
+
+    # x along each row; a new row starts when the current one would pass `wrap`
+    origins, spans, rows = {}, {}, {}
+    row, x, prev_half_width = 0, 0.0, None
+    for members in order:
         half_width = max(fp[n].width for n in members) / 2
-        if d != min(columns):
+        length = max(fp[n].length for n in members)
+        if prev_half_width is not None:
             # The default view looks from the front-left: a gap that grows with both columns' widths
             # keeps each block clear of its neighbour on screen, so no front face is hidden.
-            x += gap + 1.1 * (prev_half_width + half_width)
-        for lane, n in enumerate(members):
-            # lane 0 on the axis; then +1, -1, +2, -2, ... lane heights
-            k = (lane + 1) // 2
-            z = (k if lane % 2 else -k) * lane_height if lane else 0.0
-            origins[n] = (x, 0.0, z)
-        start = x
-        x += max(fp[n].length for n in members)
+            step = gap + 1.1 * (prev_half_width + half_width)
+            if wrap is not None and x + step + length > wrap and x > 0:
+                row, x = row + 1, 0.0
+            else:
+                x += step
         for n in members:
-            spans[n] = (start, x)
+            origins[n] = (x, 0.0, lane_z[n])
+            spans[n] = (x, x + length)
+            rows[n] = row
+        x += length
         prev_half_width = half_width
-    return Placement(origins, spans)
+
+    # stack rows downwards, each clear of the one above (room for labels and arcs between)
+    margin = lane_gap + 0.35 * lane_height  # labels and arcs between rows
+    tops = [max(lane_z[n] + fp[n].height / 2 for n in names if rows[n] == r) for r in range(row + 1)]
+    bottoms = [min(lane_z[n] - fp[n].height / 2 for n in names if rows[n] == r) for r in range(row + 1)]
+    offset, offsets, gutters = 0.0, [0.0], []
+    for r in range(1, row + 1):
+        below = offset + bottoms[r - 1]
+        offset = below - 2 * margin - tops[r]
+        offsets.append(offset)
+        gutters.append(below - margin * 0.5)
+    origins = {n: (x, y, z + offsets[rows[n]]) for n, (x, y, z) in origins.items()}
+    return Placement(origins, spans, rows, lane_z, tuple(gutters), -gap - max(f.width for f in footprints))
 
 
 def route_edges(
-    bounds: dict[str, tuple[float, ...]], columns: dict[str, tuple[float, float]], edges: list[tuple[str, str]],
+    bounds: dict[str, tuple[float, ...]], placement: Placement, edges: list[tuple[str, str]],
     depth: dict[str, int], *, clearance: float,
 ) -> list[np.ndarray]:
     """A polyline per edge, from the source's back face to the target's front face. Neighbours in
     one lane: a straight line. A lane change: across in the gap between the columns. A longer edge
     (a skip connection): up in the gap after the source, across above every block in between, and
     down in the gap before the target. Gaps hold no blocks, so no route crosses one."""
+    columns, rows = placement.columns, placement.rows
     paths = []
     stacked: list[tuple[float, float, float]] = []  # arcs already drawn: (x from, x to, height)
     for s, d in edges:
         a, b = bounds[s], bounds[d]
         start = np.array([a[1], (a[2] + a[3]) / 2, (a[4] + a[5]) / 2])
         end = np.array([b[0], (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
+        if rows[s] != rows[d]:
+            paths.append(_across_rows(start, end, s, d, placement))
+            continue
+        row_cols = {n: c for n, c in columns.items() if rows[n] == rows[s]}
         gap_after, gap_before = (columns[s][1] + columns[d][0]) / 2, columns[d][0]
         if depth[d] - depth[s] <= 1 or columns[s][1] >= columns[d][0]:
             if abs(start[2] - end[2]) < 1e-9:
@@ -93,11 +125,11 @@ def route_edges(
             else:
                 paths.append(np.array([start, [gap_after, start[1], start[2]], [gap_after, end[1], end[2]], end]))
             continue
-        next_gap = min(c[0] for n, c in columns.items() if c[0] > columns[s][1])
+        next_gap = min(c[0] for n, c in row_cols.items() if c[0] > columns[s][1])
         up_x = (columns[s][1] + next_gap) / 2
-        prev_end = max(c[1] for n, c in columns.items() if c[1] < gap_before)
+        prev_end = max(c[1] for n, c in row_cols.items() if c[1] < gap_before)
         down_x = (prev_end + gap_before) / 2
-        under = [bb[5] for bb in bounds.values() if bb[1] >= up_x and bb[0] <= down_x]
+        under = [bounds[n][5] for n in row_cols if bounds[n][1] >= up_x and bounds[n][0] <= down_x]
         height = max(under + [start[2], end[2]]) + clearance
         height += clearance * sum(1 for lo, hi, h in stacked if lo < down_x and hi > up_x and abs(h - height) < clearance * 0.5)
         stacked.append((up_x, down_x, height))
@@ -105,6 +137,23 @@ def route_edges(
         corners = _round_corner(np.array([up_x, start[1], height]), -1, r) + _round_corner(np.array([down_x, start[1], height]), +1, r)
         paths.append(np.array([start, [up_x, start[1], start[2]], *corners, [down_x, end[1], end[2]], end]))
     return paths
+
+
+def _across_rows(start: np.ndarray, end: np.ndarray, s: str, d: str, placement: Placement) -> np.ndarray:
+    """From a row's end to a later row: down the free space after the source's column, along the
+    gutter below its row, (down the left margin past any rows between), then into the target."""
+    columns, rows, gutters = placement.columns, placement.rows, placement.gutters
+    row_s, row_d = rows[s], rows[d]
+    after = [c[0] for n, c in columns.items() if rows[n] == row_s and c[0] > columns[s][1]]
+    out_x = (columns[s][1] + min(after)) / 2 if after else columns[s][1] + 1.0
+    before = [c[1] for n, c in columns.items() if rows[n] == row_d and c[1] < columns[d][0]]
+    in_x = (columns[d][0] + max(before)) / 2 if before else columns[d][0] - 1.0
+    y = start[1]
+    points = [start, [out_x, y, start[2]], [out_x, y, gutters[row_s]]]
+    if row_d - row_s > 1:
+        points += [[placement.left, y, gutters[row_s]], [placement.left, y, gutters[row_d - 1]]]
+    points += [[in_x, y, gutters[row_d - 1]], [in_x, y, end[2]], end]
+    return np.array(points, dtype=float)
 
 
 def _round_corner(corner: np.ndarray, side: int, r: float, steps: int = 6) -> list[np.ndarray]:

@@ -21,6 +21,7 @@ class SceneOptions:
     voxel: float = 1.0  # world size of one voxel
     layer_gap: float = 1.5  # space between neighbouring blocks along the network axis, in voxels
     group: bool | None = None  # conv/linear + norm + activation as one block; None: when many blocks
+    fold: bool | None = None  # repeated blocks (layer3.1 ... layer3.5) drawn once with "× N"; None: when many blocks
     group_above: int = 20  # "many": more visible layers than this
     lane_gap: float = 6.0  # space between parallel branches (lanes above and below the main path)
     max_panel: float = 24.0  # panels larger than this many voxels are drawn with smaller voxels
@@ -28,7 +29,7 @@ class SceneOptions:
     max_classes: int = 20  # more classes than this: the output is a grid, not a labelled column
     max_channels: int = 32  # level of detail: wider layers show their highest-energy channels
     max_map: int = 56  # level of detail: larger feature maps are average-pooled to about this size
-    label_all_below: int = 24  # with more blocks than this, only blocks where the shape changes get labels
+    label_all_below: int = 16  # more blocks than this: rows wrap, and only stage changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.
     hidden_kinds: tuple[str, ...] = (
         "Flatten", "Dropout", "Identity", "Unflatten", "flatten", "view", "reshape", "permute", "transpose",
@@ -100,6 +101,7 @@ class Scene:
     blocks: tuple[Block, ...]
     edges: tuple[tuple[str, str], ...]  # between block names
     edge_paths: tuple[np.ndarray, ...]  # a polyline (k, 3) per edge, routed clear of the blocks
+    skips: tuple[bool, ...]  # per edge: a skip connection (jumps over layers), drawn to stand out
     snapshot_labels: tuple[str, ...]
     probe_count: int
     source: FrameSource = field(compare=False, repr=False)

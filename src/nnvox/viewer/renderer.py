@@ -66,8 +66,8 @@ class SceneRenderer:
             src = vtk.vtkOutlineSource()
             src.SetBounds(x0 - pad, x1 + pad, y0 - pad, y1 + pad, z0 - pad, z1 + pad)
             outlines.append(src)
-        straight = [p for p in self.scene.edge_paths if len(p) == 2]
-        arcs = [p for p in self.scene.edge_paths if len(p) > 2]
+        straight = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if not skip]
+        arcs = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if skip]
         width = max(1.0, self.options.height / 720)
         self.frame_actor = self._lines_actor(outlines, straight, (0.55, 0.56, 0.62), width)
         self.arc_actor = self._lines_actor([], arcs, (0.98, 0.72, 0.25), 1.6 * width)
