@@ -46,3 +46,16 @@ def test_forward_failure_names_the_layer_and_shape():
     model = nn.Sequential(nn.Linear(4, 5), nn.Linear(7, 2))
     with pytest.raises(NnvoxError, match=r"in layer '1' \(Linear\), which got input of shape \(2, 5\)"):
         trace(model, torch.zeros(2, 4))
+
+
+def test_attention_maps_per_head_are_recorded():
+    from tests.capture.zoo import Attention
+
+    torch.manual_seed(0)
+    model, x = Attention(), torch.randn(3, 5, 8)
+    result = trace(model, x)
+    maps = result.outputs["attn.maps"]
+    assert result.architecture.node("attn.maps").shape == (2, 5, 5)  # heads x queries x keys
+    torch.testing.assert_close(maps.sum(-1), torch.ones(3, 2, 5))  # each query's weights sum to one
+    _, expected = model.attn(x, x, x, need_weights=True, average_attn_weights=False)
+    torch.testing.assert_close(maps, expected.detach())

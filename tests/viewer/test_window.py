@@ -63,6 +63,12 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
         rotated = _settle(display)
         assert _changed(weights, rotated, network) > 0.02
 
+        display.xdotool("key", "--window", wid, "x")  # every layer expanded
+        display.wait_title(wid, "expanded")
+        display.xdotool("key", "--window", wid, "x")
+        display.wait_title(wid, "weights")
+        assert "expanded" not in display.xdotool("getwindowname", wid)
+
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=20) == 0
     finally:

@@ -90,6 +90,7 @@ class _Tracer(TorchFunctionMode):
         self.busy = False  # our own tensor work in hooks is not traced
         self.entered: list[tuple[str, nn.Module, list[tuple[int, ...]]]] = []
         self.scope: list[str] = []  # the container modules being run: names functional nodes
+        self.side_outputs: set[str] = set()  # recorded though they do not feed the output (attention maps)
         self.last = INPUT
         self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
         for name, t in zip(self.input_names, _tensors(inputs)):
@@ -168,6 +169,8 @@ class _Tracer(TorchFunctionMode):
             for extra in list(_tensors(output))[1:]:
                 self.producers.setdefault(id(extra), name)
                 self.keep_alive.append(extra)
+            if isinstance(module, nn.MultiheadAttention):
+                self._attention_maps(name, module, args, kwargs)
 
         return hook
 
@@ -180,6 +183,21 @@ class _Tracer(TorchFunctionMode):
     def leave_scope(self, module, args, output) -> None:  # returns None: a value would replace the output
         if self.scope:
             self.scope.pop()
+
+    def _attention_maps(self, name: str, module: nn.MultiheadAttention, args, kwargs) -> None:
+        """Where each head looks: the module again (its forward, so no hooks) asked for per-head weights."""
+        self.busy = True
+        try:
+            extra = {k: v for k, v in kwargs.items() if k not in ("need_weights", "average_attn_weights")}
+            _, maps = module.forward(*args, **extra, need_weights=True, average_attn_weights=False)
+        except Exception:  # an unusual call we cannot repeat: the block still shows the output
+            return
+        finally:
+            self.busy = False
+        if maps is None or maps.dim() != 4:
+            return
+        self._add(f"{name}.maps", "AttentionMaps", maps, [name], {}, None)
+        self.side_outputs.add(f"{name}.maps")
 
     def run(self, inputs):
         handles = []
@@ -212,7 +230,7 @@ class _Tracer(TorchFunctionMode):
 
     def _keep_ancestors_of(self, outputs: list[str]) -> None:
         """Drop what does not lead to the model's output (`if x.sum() > 0:`, shapes for a loop)."""
-        keep = set(self.input_names) | set(outputs)
+        keep = set(self.input_names) | set(outputs) | self.side_outputs
         frontier = list(outputs)
         preds: dict[str, list[str]] = {}
         for s, d in self.edges:

@@ -40,3 +40,16 @@ def probe_batch(data: Dataset, per_class: int = 1) -> tuple[np.ndarray, np.ndarr
     picks = [np.flatnonzero(data.y_test == c)[:per_class] for c in range(len(data.class_names))]
     order = np.stack(picks, axis=1).ravel()  # 0,1,...,9,0,1,... so sample k shows digit k first
     return data.x_test[order], data.y_test[order]
+
+
+def load_sequences(n: int = 2400, length: int = 12, vocab: int = 10, seed: int = 0, test_fraction: float = 0.25) -> Dataset:
+    """Synthetic "majority token" task: which of `vocab` tokens fills most of a sequence. Token ids
+    (N, length) int64; the class is the planted majority token. Learnable by an LSTM or attention."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, vocab, n)
+    x = rng.integers(0, vocab, (n, length))
+    for i in range(n):  # plant the label at 5 of the 12 positions: a clear majority
+        x[i, rng.choice(length, 5, replace=False)] = y[i]
+    split = int(n * (1 - test_fraction))
+    return Dataset("sequences", x[:split], y[:split].astype(np.int64), x[split:], y[split:].astype(np.int64),
+                   tuple(f"token {i}" for i in range(vocab)))

@@ -34,6 +34,21 @@ def _mlp():
     return DigitsMLP()
 
 
+def _sequences():
+    from nnvox.models.data import load_sequences
+
+    return load_sequences()
+
+
+def _zoo(name: str):
+    def build():
+        from nnvox.models import zoo
+
+        return getattr(zoo, name)()
+
+    return build
+
+
 def _resnet():
     from nnvox.models.zoo import digits_resnet
 
@@ -46,6 +61,9 @@ _BUILTINS = {
         BuiltinModel("digits-cnn", "2x(conv+ReLU+pool) + dense, 8x8 digits", _cnn, _digits),
         BuiltinModel("digits-mlp", "MLP 64-128-64-10, 8x8 digits", _mlp, _digits),
         BuiltinModel("digits-resnet", "two-stage ResNet (residual arcs, a downsampling branch), 8x8 digits", _resnet, _digits),
+        BuiltinModel("digits-unet", "small U-Net (encoder, decoder, skip concatenation) pooled into a classifier, 8x8 digits", _zoo("UNet"), _digits),
+        BuiltinModel("seq-lstm", "embedding + LSTM classifier, synthetic majority-token sequences", _zoo("LSTMClassifier"), _sequences),
+        BuiltinModel("seq-gpt", "GPT-style transformer (causal attention, 2 blocks), synthetic majority-token sequences", _zoo("TinyGPT"), _sequences),
     )
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import torch
 from torch import nn
 
 
@@ -193,3 +194,73 @@ ARCHITECTURES: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...], str]] =
     "vgg16": (vgg16, (3, 224, 224), "VGG-16, ImageNet-shaped, untrained"),
     "mobilenet_v2": (mobilenet_v2, (3, 224, 224), "MobileNetV2 (3.5 M parameters), ImageNet-shaped, untrained"),
 }
+
+
+# --- sequence models and a small U-Net ---------------------------------------------------------
+class LSTMClassifier(nn.Module):
+    """Embedding -> LSTM unrolled over the sequence -> the last step's state classifies."""
+
+    def __init__(self, vocab: int = 10, dim: int = 16, hidden: int = 32, classes: int = 10):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, classes)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.embedding(tokens))
+        return self.fc(out[:, -1])
+
+
+class GPTBlock(nn.Module):
+    def __init__(self, dim: int, heads: int):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(dim)
+        self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.ln_2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+
+    def forward(self, x):
+        t = x.shape[1]
+        causal = torch.triu(torch.ones(t, t, dtype=torch.bool, device=x.device), diagonal=1)
+        h = self.ln_1(x)
+        x = x + self.attn(h, h, h, attn_mask=causal, need_weights=False)[0]
+        return x + self.mlp(self.ln_2(x))
+
+
+class TinyGPT(nn.Module):
+    """A GPT-style decoder (token + position embeddings, causal self-attention blocks) whose last
+    position classifies the sequence."""
+
+    def __init__(self, vocab: int = 10, length: int = 12, dim: int = 32, heads: int = 4, layers: int = 2, classes: int = 10):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, dim)
+        self.wpe = nn.Embedding(length, dim)
+        self.h = nn.ModuleList([GPTBlock(dim, heads) for _ in range(layers)])
+        self.ln_f = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, tokens):
+        positions = torch.arange(tokens.shape[1], device=tokens.device)
+        x = self.wte(tokens) + self.wpe(positions)
+        for block in self.h:
+            x = block(x)
+        return self.head(self.ln_f(x)[:, -1])
+
+
+class UNet(nn.Module):
+    """A small U-Net for 8x8 digits: encoder, bottleneck, decoder with a skip concatenation. Its
+    decoded map is pooled into a digit classifier so it trains on the built-in labels."""
+
+    def __init__(self, classes: int = 10):
+        super().__init__()
+        self.enc1 = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU())
+        self.pool = nn.MaxPool2d(2)
+        self.enc2 = nn.Sequential(nn.Conv2d(8, 16, 3, padding=1), nn.ReLU())
+        self.up = nn.ConvTranspose2d(16, 8, 2, stride=2)
+        self.dec = nn.Sequential(nn.Conv2d(16, 8, 3, padding=1), nn.ReLU())
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, classes))
+
+    def forward(self, x):
+        skip = self.enc1(x)
+        x = self.up(self.enc2(self.pool(skip)))
+        return self.head(self.dec(torch.cat([x, skip], dim=1)))

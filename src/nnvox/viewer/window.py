@@ -18,6 +18,7 @@ KEYS = [
     ("Up / Down", "next / previous probe sample"),
     ("m", "switch mode (activations, weights)"),
     ("g", "run the forward pass, layer by layer"),
+    ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
     ("c", "reset the camera"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
@@ -49,6 +50,7 @@ class Window:
 
         self.run = run
         self.mode = mode
+        self.expanded = False
         self.options = RenderOptions(width=size[0], height=size[1])
         self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
         if not 0 <= sample < self.playback.probe_count:
@@ -66,16 +68,24 @@ class Window:
         self._last_tick = time.perf_counter()
 
     def _title(self) -> str:
-        return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}"
+        view = " — expanded" if self.expanded else ""
+        return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}{view}"
+
+    def _scene_options(self) -> SceneOptions:
+        if not self.expanded:
+            return SceneOptions(mode=self.mode)
+        # Every layer its own block, every channel at full resolution.
+        return SceneOptions(mode=self.mode, group=False, fold=False, max_channels=10**6, max_map=10**6)
 
     def _build_scene(self) -> None:
         from nnvox.viewer.renderer import SceneRenderer
 
-        if self.mode not in self._scenes:
-            self._scenes[self.mode] = build_scene(self.run, SceneOptions(mode=self.mode))
+        key = (self.mode, self.expanded)
+        if key not in self._scenes:
+            self._scenes[key] = build_scene(self.run, self._scene_options())
         if self.scene_renderer is not None:
             self.scene_renderer.remove()
-        self.scene = self._scenes[self.mode]
+        self.scene = self._scenes[key]
         self.scene_renderer = SceneRenderer(self.scene, self.plotter.renderer, self.options)
         self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
         self._redraw()
@@ -125,7 +135,7 @@ class Window:
         self.help.SetVisibility(False)
         self.plotter.renderer.AddViewProp(self.help)
         self.hint = vtk.vtkTextActor()
-        self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass")
+        self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   x: expand")
         hp = self.hint.GetTextProperty()
         hp.SetFontSize(max(9, round(self.options.height * 0.016)))
         hp.SetColor(0.7, 0.7, 0.75)
@@ -139,6 +149,10 @@ class Window:
 
     def _switch_mode(self) -> None:
         self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self._build_scene()
+
+    def _toggle_expanded(self) -> None:
+        self.expanded = not self.expanded
         self._build_scene()
 
     def _reset_camera(self) -> None:
@@ -155,6 +169,7 @@ class Window:
             "Down": lambda: p.change_sample(-1),
             "m": self._switch_mode,
             "g": p.start_forward_pass,
+            "x": self._toggle_expanded,
             "c": self._reset_camera,
             "h": self._toggle_help,
         }
