@@ -121,3 +121,17 @@ def test_contract_edges_bridges_hidden_nodes():
     )
     assert contract_edges(arch, {"a", "d"}) == [("a", "d")]
     assert sorted(contract_edges(arch, {"a", "c", "d"})) == [("a", "c"), ("c", "d")]
+
+
+def test_forward_pass_pulses_travel_the_edges(digits_run):
+    scene = build_scene(digits_run)
+    assert len(scene.frame_at(0).pulses) == 0  # no animation, no pulses
+    i = scene.edges.index(("input", "conv1"))
+    path = scene.edge_paths[i]
+    seen = []
+    for reveal in np.linspace(0, 1, 200):
+        frame = scene.frame_at(0, reveal=reveal)
+        on_edge = [p for p in frame.pulses if np.linalg.norm(np.cross(path[1] - path[0], p - path[0])) < 1e-6
+                   and path[0][0] - 1e-6 <= p[0] <= path[1][0] + 1e-6]
+        seen += [p[0] for p in on_edge]
+    assert len(seen) >= 3 and seen == sorted(seen)  # a dot moving forward along input -> conv1

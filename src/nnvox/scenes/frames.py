@@ -12,6 +12,33 @@ from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import Block, Frame, Scene
 
 
+def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
+    """The point at `fraction` of a polyline's length."""
+    seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    target = fraction * seg.sum()
+    k = int(np.searchsorted(np.cumsum(seg), target))
+    k = min(k, len(seg) - 1)
+    before = seg[:k].sum()
+    a = (target - before) / seg[k] if seg[k] > 0 else 0.0
+    return path[k] + a * (path[k + 1] - path[k])
+
+
+def pulses(scene: Scene, reveal: float | None) -> np.ndarray:
+    """During the forward pass, a dot on each edge travelling from its source (once half lit) to its
+    target, arriving as the target is fully lit: something is always moving."""
+    if reveal is None:
+        return np.zeros((0, 3))
+    order = {b.name: b.order for b in scene.blocks}
+    now = reveal * scene.levels
+    points = []
+    for (s, d), path in zip(scene.edges, scene.edge_paths):
+        start, end = order[s] + 0.5, order[d] + 1.0
+        f = (now - start) / max(end - start, 1e-9)
+        if 0.0 < f < 1.0:
+            points.append(point_along(path, f))
+    return np.array(points).reshape(-1, 3)
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - np.max(z))
     return e / e.sum()
@@ -96,6 +123,7 @@ class FrameSource:
             hud=self._hud(scene, nearest, sample, prediction),
             texts=texts,
             snapshot=nearest,
+            pulses=pulses(scene, reveal),
         )
 
     def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:

@@ -92,6 +92,7 @@ class Frame:
     hud: str
     texts: dict[str, tuple[str, ...]]  # block name -> per-row labels (output class probabilities)
     snapshot: int  # nearest snapshot index
+    pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # forward pass: dots travelling the edges
 
 
 @dataclass(frozen=True)

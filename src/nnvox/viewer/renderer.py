@@ -40,6 +40,7 @@ class SceneRenderer:
         self._add_outlines_and_edges()
         if options.show_labels:
             self._add_block_labels()
+        self.pulse_points, self.pulse_actor = self._add_pulses()
         self.hud = self._add_hud() if options.show_hud else None
         self.legends = self._add_legends() if options.show_legend else []
         self.reset_camera()
@@ -112,6 +113,25 @@ class SceneRenderer:
             actor.SetPosition((x0 + x1) / 2, y1 if above else y0, z_top + 0.8 if above else z_bottom - 0.8)
             self.overlay.AddActor(actor)
             self.labels[b.name] = actor
+
+    def _add_pulses(self):
+        """One actor for the forward pass's travelling dots; a frame only replaces its points."""
+        points = vtk.vtkPoints()
+        poly = vtk.vtkPolyData()
+        poly.SetPoints(points)
+        glyph = vtk.vtkVertexGlyphFilter()
+        glyph.SetInputData(poly)
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputConnection(glyph.GetOutputPort())
+        actor = vtk.vtkActor()
+        actor.SetMapper(mapper)
+        prop = actor.GetProperty()
+        prop.SetColor(1.0, 0.93, 0.6)
+        prop.SetPointSize(max(4.0, self.options.height / 90))
+        prop.RenderPointsAsSpheresOn()
+        prop.LightingOff()
+        self.overlay.AddActor(actor)  # never hidden behind a block
+        return (points, poly), actor
 
     def _add_hud(self) -> vtk.vtkTextActor:
         hud = vtk.vtkTextActor()
@@ -215,3 +235,9 @@ class SceneRenderer:
                 label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
         if self.hud is not None:
             self.hud.SetInput(frame.hud)
+        points, poly = self.pulse_points
+        if len(frame.pulses) or points.GetNumberOfPoints():
+            from vtk.util.numpy_support import numpy_to_vtk
+
+            points.SetData(numpy_to_vtk(np.ascontiguousarray(frame.pulses, dtype=np.float32), deep=True))
+            poly.Modified()
