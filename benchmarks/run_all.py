@@ -26,12 +26,14 @@ def main() -> None:
     lines = [f"# nnvox benchmarks ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, {platform.machine()}, software GL)", ""]
     digits = digits_run()
     lines += ["## Per-frame cost: new values + render + grab (median ms)", "",
-              "| scene | size | nnvox | nnvox, interpolated t | one slab per channel (baseline) | speed-up |", "|---|---|---|---|---|---|"]
+              "| scene | size | nnvox, every channel | nnvox, interpolated t | one slab per channel (baseline, every channel) | speed-up | nnvox with level of detail |",
+              "|---|---|---|---|---|---|---|"]
     rows = frame_costs(digits, [(1280, 720), (1920, 1080)], 3, 20)
     if not quick:
         rows += frame_costs(synthetic_vgg16_run(), [(1280, 720), (1920, 1080)], 2, 6)
     for r in rows:
-        lines.append(f"| {r['run']} | {r['size']} | {r['nnvox_ms']:.1f} | {r['nnvox_interpolated_ms']:.1f} | {r['baseline_ms']:.0f} | {r['speedup']:.0f}x |")
+        lines.append(f"| {r['run']} | {r['size']} | {r['nnvox_ms']:.1f} | {r['nnvox_interpolated_ms']:.1f} | {r['baseline_ms']:.0f} | "
+                     f"{r['speedup']:.0f}x | {r['nnvox_lod_ms']:.1f} |")
     e = export_costs(digits, frames=60 if quick else 150)
     lines += ["", "## MP4 export (720p)", "",
               f"{e['frames']} frames: export {e['export_s']:.2f} s; render only {e['render_only_s']:.2f} s; encode only {e['encode_only_s']:.2f} s; "

@@ -18,7 +18,7 @@ from torch import nn
 
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION
-from nnvox.capture.trace import capture_outputs, signature, trace
+from nnvox.capture.trace import capture_outputs, has_functional_nodes, signature, trace
 from nnvox.capture.writer import CLOSE, HEADER, SNAPSHOT, RunWriter, encode
 from nnvox.errors import NnvoxError
 
@@ -167,6 +167,7 @@ class Recorder:
             raise NnvoxError(f"cannot create run folder {self.out}: {exc.strerror}") from None
         self.architecture: Architecture = trace(model, self._probe_on_device()).architecture
         self._signature = signature(self.architecture)
+        self._functional = has_functional_nodes(self.architecture)
         manifest = {
             "format": "nnvox-run",
             "schema": SCHEMA_VERSION,
@@ -195,7 +196,7 @@ class Recorder:
     ) -> int:
         """Record the probe's activations and all weights now. Returns the snapshot index."""
         self._raise_writer_error()
-        sig, outputs = capture_outputs(self.model, self._probe_on_device())
+        sig, outputs = capture_outputs(self.model, self._probe_on_device(), functional=self._functional)
         if sig != self._signature:
             raise NnvoxError(
                 "the model's architecture changed since recording started; record it into a new run folder"

@@ -10,6 +10,7 @@ could disagree with the values recorded here.)
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import torch
@@ -75,8 +76,9 @@ def _op_name(func) -> str:
 
 
 class _Tracer(TorchFunctionMode):
-    def __init__(self, model: nn.Module, inputs, *, build_graph: bool):
+    def __init__(self, model: nn.Module, inputs, *, build_graph: bool, functional: bool = True):
         super().__init__()
+        self.functional = functional
         self.model = model
         self.build_graph = build_graph
         self.producers: dict[int, str] = {}
@@ -213,7 +215,7 @@ class _Tracer(TorchFunctionMode):
         was_training = self.model.training
         try:
             self.model.eval()
-            with torch.no_grad(), self:
+            with torch.no_grad(), (self if self.functional else contextlib.nullcontext()):
                 if isinstance(inputs, dict):
                     result = self.model(**inputs)
                 elif isinstance(inputs, tuple):
@@ -276,10 +278,15 @@ def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...
     return tuple((n.name, n.kind, n.shape) for n in arch.nodes)
 
 
-def capture_outputs(model: nn.Module, inputs):
+def has_functional_nodes(arch: Architecture) -> bool:
+    return any(n.module is None and n.kind != "Input" for n in arch.nodes)
+
+
+def capture_outputs(model: nn.Module, inputs, *, functional: bool = True):
     """The lean per-snapshot pass: every node's output copied, plus the signature it ran with.
-    No edges or parameter lists: those are the architecture's, traced once."""
-    tracer = _Tracer(model, inputs, build_graph=False)
+    No parameter lists: those are the architecture's, traced once. `functional=False` skips the
+    torch function mode (it costs on every operation) for graphs that had no functional nodes."""
+    tracer = _Tracer(model, inputs, build_graph=False, functional=functional)
     tracer.run(inputs)
     inputs_ = set(tracer.input_names)
     return tuple(tracer.signature), {k: v for k, v in tracer.outputs.items() if k not in inputs_}
