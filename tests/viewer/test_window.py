@@ -66,8 +66,7 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
         display.xdotool("key", "--window", wid, "x")  # every layer expanded
         display.wait_title(wid, "expanded")
         display.xdotool("key", "--window", wid, "x")
-        display.wait_title(wid, "weights")
-        assert "expanded" not in display.xdotool("getwindowname", wid)
+        assert "weights" in display.wait_title_without(wid, "expanded")
 
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=20) == 0

@@ -63,6 +63,16 @@ class VirtualDisplay:
             time.sleep(0.1)
         raise TimeoutError(f"window title {title!r} never contained {text!r}")
 
+    def wait_title_without(self, wid: str, text: str, timeout: float = 20) -> str:
+        deadline = time.time() + timeout
+        title = text
+        while time.time() < deadline:
+            title = self.xdotool("getwindowname", wid)
+            if text not in title:
+                return title
+            time.sleep(0.1)
+        raise TimeoutError(f"window title {title!r} kept {text!r}")
+
     def screenshot(self) -> np.ndarray:
         import imageio_ffmpeg
 
