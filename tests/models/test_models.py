@@ -38,3 +38,17 @@ def test_training_is_deterministic_and_learns():
     torch.testing.assert_close(weights[0], weights[1], rtol=0, atol=0)
     assert results[-1].test_accuracy > 0.8 and results[-1].loss < results[0].loss
     assert torch.get_num_threads() == 1
+
+
+def test_zoo_names_have_small_trainable_variants():
+    from nnvox.models.zoo import ARCHITECTURES, resnet18
+
+    for name in ARCHITECTURES:
+        spec = get_builtin(name)  # what `nnvox record NAME` trains
+        data = spec.dataset()
+        model = spec.build()
+        assert model(torch.from_numpy(data.x_test[:2])).shape == (2, 10)
+        assert sum(p.numel() for p in model.parameters()) < 3_000_000
+    # the same module names as the full architecture, so what is learnt here maps onto it
+    small, full = get_builtin("resnet18").build(), resnet18()
+    assert [n for n, _ in small.named_modules()] == [n for n, _ in full.named_modules()]

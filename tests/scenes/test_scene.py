@@ -135,3 +135,16 @@ def test_forward_pass_pulses_travel_the_edges(digits_run):
                    and path[0][0] - 1e-6 <= p[0] <= path[1][0] + 1e-6]
         seen += [p[0] for p in on_edge]
     assert len(seen) >= 3 and seen == sorted(seen)  # a dot moving forward along input -> conv1
+
+
+def test_sizing_modes(digits_run):
+    sides = {}
+    for sizing in ("accurate", "capped", "log"):
+        scene = build_scene(digits_run, SceneOptions(sizing=sizing))
+        check = scene.block("conv1"), scene.block("pool2")  # 8x8 and 2x2 maps
+        sides[sizing] = [b.rows * b.voxel for b in check]
+    assert sides["accurate"] == [8.0, 2.0] and sides["capped"] == [8.0, 2.0]  # small maps are not capped
+    big, small = sides["log"]
+    assert small / big > 2.0 / 8.0  # log sizing brings tiny maps closer to big ones
+    with pytest.raises(NnvoxError, match="unknown sizing"):
+        build_scene(digits_run, SceneOptions(sizing="huge"))

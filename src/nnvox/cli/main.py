@@ -20,6 +20,7 @@ app = App(
 
 Mode = Literal["activations", "weights"]
 Preset = Literal["480p", "720p", "1080p", "1440p", "2160p"]
+Sizing = Literal["capped", "accurate", "log"]
 
 
 @app.command
@@ -72,6 +73,7 @@ def view(
     weights: Path | None = None,
     trust_pickle: bool = False,
     input: Path | None = None,
+    sizing: Sizing = "capped",
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input.
 
@@ -92,12 +94,14 @@ def view(
         Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
     input
         Models only: a .npy array (batch first) to run instead of a random input.
+    sizing
+        Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2).
     """
     from nnvox.cli.commands import open_target
     from nnvox.viewer.window import show
 
     show(open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode),
-         mode=mode, sample=sample)
+         mode=mode, sample=sample, sizing=sizing)
 
 
 @app.command
@@ -114,6 +118,7 @@ def export(
     weights: Path | None = None,
     trust_pickle: bool = False,
     input: Path | None = None,
+    sizing: Sizing = "capped",
 ):
     """Render a run (or a model run once) to OUT.mp4 (training scrubbed, then the forward pass) or a still OUT.png.
 
@@ -141,6 +146,8 @@ def export(
         Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
     input
         Models only: a .npy array (batch first) to run instead of a random input.
+    sizing
+        Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2).
     """
     from nnvox.cli.commands import open_target
     from nnvox.viewer.export import export as export_video
@@ -150,9 +157,9 @@ def export(
     run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode)
     if out.suffix.lower() == ".png":
         width, height, _ = preset_size(preset)
-        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample)
+        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing)
     else:
-        path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample)
+        path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample, sizing=sizing)
     print(f"wrote {path}")
 
 

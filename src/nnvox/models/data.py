@@ -35,6 +35,13 @@ def load_digits(seed: int = 0, test_fraction: float = 0.25) -> Dataset:
     return Dataset("digits", norm(x_tr), y_tr, norm(x_te), y_te, tuple(str(i) for i in range(10)))
 
 
+def load_digits32(seed: int = 0) -> Dataset:
+    """The digits upsampled 4x (nearest) to 32 x 32, for architectures that pool five times (VGG)."""
+    d = load_digits(seed)
+    up = lambda a: np.kron(a, np.ones((1, 1, 4, 4), dtype=np.float32))  # noqa: E731
+    return Dataset("digits32", up(d.x_train), d.y_train, up(d.x_test), d.y_test, d.class_names)
+
+
 def probe_batch(data: Dataset, per_class: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """A fixed, class-balanced probe set from the test split: the first `per_class` of each class."""
     picks = [np.flatnonzero(data.y_test == c)[:per_class] for c in range(len(data.class_names))]

@@ -68,11 +68,27 @@ _BUILTINS = {
 }
 
 
+def _zoo_variant(name: str) -> BuiltinModel:
+    from nnvox.models.data import load_digits, load_digits32
+    from nnvox.models.zoo import trainable_variant
+
+    _, data = trainable_variant(name)
+    return BuiltinModel(
+        name, f"{name}, a small digits-sized variant (same blocks, fewer channels)",
+        lambda: trainable_variant(name)[0], load_digits32 if data == "digits32" else load_digits,
+    )
+
+
 def available_models() -> list[str]:
     return sorted(_BUILTINS)
 
 
 def get_builtin(name: str) -> BuiltinModel:
+    """A trainable built-in; zoo names (resnet18, vgg16, ...) give their small digits-sized variants."""
+    from nnvox.models.zoo import ARCHITECTURES
+
+    if name in ARCHITECTURES:
+        return _zoo_variant(name)
     try:
         return _BUILTINS[name]
     except KeyError:

@@ -107,9 +107,9 @@ _VGG = {"vgg11": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"
 
 
 class VGG(nn.Module):
-    def __init__(self, config: list, num_classes: int = 1000):
+    def __init__(self, config: list, num_classes: int = 1000, in_channels: int = 3, hidden: int = 4096, pool: int = 7):
         super().__init__()
-        layers, c = [], 3
+        layers, c = [], in_channels
         for v in config:
             if v == "M":
                 layers.append(nn.MaxPool2d(2, 2))
@@ -117,10 +117,10 @@ class VGG(nn.Module):
                 layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU(inplace=True)]
                 c = v
         self.features = nn.Sequential(*layers)
-        self.avgpool = nn.AdaptiveAvgPool2d(7)
+        self.avgpool = nn.AdaptiveAvgPool2d(pool)
         self.classifier = nn.Sequential(
-            nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(), nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(),
-            nn.Linear(4096, num_classes),
+            nn.Linear(c * pool * pool, hidden), nn.ReLU(True), nn.Dropout(), nn.Linear(hidden, hidden), nn.ReLU(True), nn.Dropout(),
+            nn.Linear(hidden, num_classes),
         )
 
     def forward(self, x):
@@ -158,18 +158,20 @@ class InvertedResidual(nn.Module):
 
 
 class MobileNetV2(nn.Module):
-    def __init__(self, num_classes: int = 1000):
+    def __init__(self, num_classes: int = 1000, in_channels: int = 3, width: float = 1.0):
         super().__init__()
         settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
-        features: list[nn.Module] = [Conv2dNormActivation(3, 32, stride=2)]
-        c = 32
+        w = lambda c: max(8, int(c * width))  # noqa: E731
+        features: list[nn.Module] = [Conv2dNormActivation(in_channels, w(32), stride=2)]
+        c = w(32)
         for t, out, n, s in settings:
             for i in range(n):
-                features.append(InvertedResidual(c, out, s if i == 0 else 1, t))
-                c = out
-        features.append(Conv2dNormActivation(c, 1280, 1))
+                features.append(InvertedResidual(c, w(out), s if i == 0 else 1, t))
+                c = w(out)
+        last = w(1280) if width < 1 else 1280
+        features.append(Conv2dNormActivation(c, last, 1))
         self.features = nn.Sequential(*features)
-        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, num_classes))
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(last, num_classes))
 
     def forward(self, x):
         return self.classifier(nn.functional.adaptive_avg_pool2d(self.features(x), 1).flatten(1))
@@ -184,6 +186,21 @@ def digits_resnet(num_classes=10):
     """A two-stage ResNet for 1x8x8 digits: residual arcs and a downsampling branch in a model that
     trains in seconds."""
     return ResNet(BasicBlock, [1, 1], num_classes, in_channels=1, widths=(8, 16), small_input=True)
+
+
+def trainable_variant(name: str) -> tuple[nn.Module, str]:
+    """A small variant of a zoo architecture that trains on the built-in digits in seconds: the same
+    blocks and module names, fewer channels. Returns the model and the dataset it trains on."""
+    resnets = {"resnet18": (BasicBlock, [2, 2, 2, 2]), "resnet34": (BasicBlock, [3, 4, 6, 3]), "resnet50": (Bottleneck, [3, 4, 6, 3])}
+    if name in resnets:
+        block, layers = resnets[name]
+        return ResNet(block, layers, 10, in_channels=1, widths=(8, 16, 32, 64), small_input=True), "digits"
+    if name in _VGG:  # five pools need 32 x 32 inputs: the digits upsampled
+        config = [v if v == "M" else v // 8 for v in _VGG[name]]
+        return VGG(config, 10, in_channels=1, hidden=64, pool=1), "digits32"
+    if name == "mobilenet_v2":
+        return MobileNetV2(10, in_channels=1, width=0.25), "digits"
+    raise KeyError(name)
 
 
 ARCHITECTURES: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...], str]] = {

@@ -13,7 +13,7 @@ from nnvox.scenes.folding import fold_repeats
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.layout import BlockShape, block_shape, slice_pitch, weight_block
 from nnvox.scenes.placement import Footprint, place, route_edges
-from nnvox.scenes.scene import MODES, Block, Scene, SceneOptions
+from nnvox.scenes.scene import MODES, SIZINGS, Block, Scene, SceneOptions
 
 INPUT = "input"
 
@@ -74,7 +74,15 @@ def _folds(arch: Architecture, options: SceneOptions) -> tuple[set[str], dict[st
 def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, float]:
     """Voxel size, slice pitch and slab thickness of a block."""
     v = options.voxel
-    voxel = v * options.output_voxel if bs.role == "output" else v * min(1.0, options.max_panel / max(bs.rows, bs.cols))
+    side = max(bs.rows, bs.cols)
+    if bs.role == "output":
+        voxel = v * options.output_voxel
+    elif options.sizing == "accurate":
+        voxel = v
+    elif options.sizing == "log":  # tiny and huge maps both read: the drawn side grows with log2 of the real one
+        voxel = v * 4.0 * np.log2(1.0 + side) / side
+    else:
+        voxel = v * min(1.0, options.max_panel / side)
     pitch = slice_pitch(bs.rows, bs.cols) * voxel
     # One voxel deep where the slices have room; thinner where they are packed closely.
     thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
@@ -139,6 +147,8 @@ def _scale_from_stats(run: Run, key: str, *, signed: bool | None = None) -> Colo
 def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     if options.mode not in MODES:
         raise NnvoxError(f"unknown mode {options.mode!r}; choose one of {', '.join(MODES)}")
+    if options.sizing not in SIZINGS:
+        raise NnvoxError(f"unknown sizing {options.sizing!r}; choose one of {', '.join(SIZINGS)}")
     arch = run.architecture
     sink = arch.nodes[-1].name
     specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from nnvox.scenes.frames import FrameSource
 
 MODES = ("activations", "weights")
+SIZINGS = ("capped", "accurate", "log")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class SceneOptions:
     fold: bool | None = None  # repeated blocks (layer3.1 ... layer3.5) drawn once with "× N"; None: when many blocks
     group_above: int = 20  # "many": more visible layers than this
     lane_gap: float = 6.0  # space between parallel branches (lanes above and below the main path)
-    max_panel: float = 24.0  # panels larger than this many voxels are drawn with smaller voxels
+    sizing: str = "capped"  # accurate: one voxel a value; capped: big maps shrink to max_panel; log: size grows with log2
+    max_panel: float = 24.0  # capped: panels larger than this many voxels are drawn with smaller voxels
     output_voxel: float = 2.0  # the classifier's voxels are larger so each class label fits beside it
     max_classes: int = 20  # more classes than this: the output is a grid, not a labelled column
     max_channels: int = 32  # level of detail: wider layers show their highest-energy channels

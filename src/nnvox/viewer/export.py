@@ -63,6 +63,7 @@ def export(
     sample: int = 0,
     video: VideoOptions | None = None,
     progress: bool = True,
+    sizing: str = "capped",
 ) -> Path:
     """Write an MP4 of the run: training scrubbed epoch by epoch, then a forward pass through the
     trained network, then a hold."""
@@ -73,7 +74,7 @@ def export(
         video = VideoOptions(**{**video.__dict__, "fps": fps})
     if video.fps <= 0:
         raise NnvoxError(f"fps must be positive, got {video.fps}")
-    scene = build_scene(_as_run(run), SceneOptions(mode=mode))
+    scene = build_scene(_as_run(run), SceneOptions(mode=mode, sizing=sizing))
     _check_sample(scene, sample)
 
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -103,12 +104,13 @@ def render_png(
     t: float | None = None,
     mode: str = "activations",
     sample: int = 0,
+    sizing: str = "capped",
 ) -> Path:
     """One still at any size; t defaults to the last snapshot."""
     import imageio.v3 as iio
 
     out = _check_output(out, (".png",))
-    scene = build_scene(_as_run(run), SceneOptions(mode=mode))
+    scene = build_scene(_as_run(run), SceneOptions(mode=mode, sizing=sizing))
     _check_sample(scene, sample)
     from nnvox.viewer.offscreen import OffscreenRenderer
 

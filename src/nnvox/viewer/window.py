@@ -32,6 +32,7 @@ def show(
     mode: str = "activations",
     sample: int = 0,
     size: tuple[int, int] = (1400, 820),
+    sizing: str = "capped",
 ) -> None:
     """Open the desktop window on a run (needs a display)."""
     from nnvox.viewer.gl import has_display
@@ -41,16 +42,17 @@ def show(
     run = run if isinstance(run, Run) else open_run(run)
     if mode not in MODES:
         raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    Window(run, mode=mode, sample=sample, size=size).show()
+    Window(run, mode=mode, sample=sample, size=size, sizing=sizing).show()
 
 
 class Window:
-    def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int]):
+    def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped"):
         import pyvista as pv
 
         self.run = run
         self.mode = mode
         self.expanded = False
+        self.sizing = sizing
         self.options = RenderOptions(width=size[0], height=size[1])
         self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
         if not 0 <= sample < self.playback.probe_count:
@@ -73,9 +75,9 @@ class Window:
 
     def _scene_options(self) -> SceneOptions:
         if not self.expanded:
-            return SceneOptions(mode=self.mode)
+            return SceneOptions(mode=self.mode, sizing=self.sizing)
         # Every layer its own block, every channel at full resolution.
-        return SceneOptions(mode=self.mode, group=False, fold=False, max_channels=10**6, max_map=10**6)
+        return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6)
 
     def _build_scene(self) -> None:
         from nnvox.viewer.renderer import SceneRenderer
