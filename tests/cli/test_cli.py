@@ -132,3 +132,19 @@ def test_models_without_a_run(tmp_path):
     assert missing.returncode == 2 and "--input-shape" in missing.stderr
     bad_weights = nnvox("info", "resnet18", "--weights", tmp_path / "w.safetensors")
     assert bad_weights.returncode == 2 and "do not fit the model" in bad_weights.stderr
+
+
+@pytest.mark.gl
+def test_failing_model_shows_its_partial_graph(tmp_path):
+    (tmp_path / "badnet.py").write_text(
+        "from torch import nn\n"
+        "def net():\n    return nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Flatten(), nn.Linear(100, 5))\n"
+    )
+    info = nnvox("info", "badnet:net", "--input-shape", "1,3,12,12", "--json", cwd=tmp_path)
+    assert info.returncode == 2
+    doc = json.loads(info.stdout)
+    assert [n["name"] for n in doc["nodes"]] == ["input", "0", "1", "2"]  # up to the failing layer
+    assert "layer '3' (Linear), which got input of shape (1, 800) but expects 100 input features" in doc["error"]
+    assert info.stderr.count("\n") == 1 and "layer '3' (Linear)" in info.stderr
+    png = nnvox("export", "badnet:net", tmp_path / "partial.png", "--input-shape", "1,3,12,12", "--preset", "480p", cwd=tmp_path)
+    assert png.returncode == 2 and (tmp_path / "partial.png").stat().st_size > 5_000

@@ -50,6 +50,7 @@ class Run:
         self.path = path
         self.name: str = manifest.get("name") or path.name
         self.closed: bool = bool(manifest.get("closed"))
+        self.error: str | None = manifest.get("error")  # a forward pass that failed part way
         self.architecture = Architecture.from_json(manifest["architecture"])
         probe = manifest["probe"]
         self.probe_labels = np.asarray(probe["labels"], dtype=np.int64)

@@ -10,15 +10,37 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.capture.recorder import Recorder
-from nnvox.capture.run import Run, open_run
+from nnvox.capture.run import PROBE_FILE, SCHEMA_VERSION, Run, open_run
+from nnvox.capture.trace import trace
+from nnvox.capture.writer import RunWriter
 
 
 def single_pass_run(model, inputs, *, name: str, class_names=None, weights: bool = True) -> Run:
-    """Record `inputs` through `model` once into a temporary run folder (removed at exit)."""
+    """Record `inputs` through `model` once into a temporary run folder (removed at exit). When the
+    forward pass fails, the run holds the graph up to the failing layer and `run.error` says why."""
     folder = Path(tempfile.mkdtemp(prefix="nnvox-model-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    partial = trace(model, inputs, partial=True)
+    if partial.error is not None:
+        return _partial_run(partial, inputs, folder / "run", name, class_names)
     rec = Recorder(model, probe=(inputs, np.zeros(len(inputs), dtype=np.int64)), out=folder / "run", name=name,
                    class_names=class_names, background=False, weights=weights)
     rec.snapshot(epoch=None, step=None)
     rec.close()
     return open_run(folder / "run")
+
+
+def _partial_run(result, inputs, out: Path, name: str, class_names) -> Run:
+    out.mkdir(parents=True)
+    writer = RunWriter(out)
+    manifest = {
+        "format": "nnvox-run", "schema": SCHEMA_VERSION, "name": name, "architecture": result.architecture.to_json(),
+        "probe": {"file": PROBE_FILE, "count": len(inputs), "labels": [0] * len(inputs), "class_names": class_names},
+        "snapshots": [], "closed": False, "error": result.error,
+    }
+    x = inputs.detach().cpu().numpy()
+    writer.header(manifest, x, np.zeros(len(x), dtype=np.int64))
+    acts = {f"act/{k}": v.float().cpu().numpy() for k, v in result.outputs.items() if not k.startswith("input")}
+    writer.snapshot({"index": 0, "epoch": None, "step": None, "metrics": {}}, acts)
+    writer.close()
+    return open_run(out)

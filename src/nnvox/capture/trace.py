@@ -35,6 +35,7 @@ _IGNORED = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "zer
 class TraceResult:
     architecture: Architecture
     outputs: dict[str, torch.Tensor]  # node name -> output (batch first), detached copies
+    error: str | None = None  # partial traces: why the forward pass stopped
 
 
 def _tensors(value):
@@ -92,7 +93,8 @@ class _Tracer(TorchFunctionMode):
         self.busy = False  # our own tensor work in hooks is not traced
         self.entered: list[tuple[str, nn.Module, list[tuple[int, ...]]]] = []
         self.scope: list[str] = []  # the container modules being run: names functional nodes
-        self.side_outputs: set[str] = set()  # recorded though they do not feed the output (attention maps)
+        self.side_outputs: set[str] = set()
+        self.error: str | None = None  # recorded though they do not feed the output (attention maps)
         self.last = INPUT
         self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
         for name, t in zip(self.input_names, _tensors(inputs)):
@@ -201,7 +203,7 @@ class _Tracer(TorchFunctionMode):
         self._add(f"{name}.maps", "AttentionMaps", maps, [name], {}, None)
         self.side_outputs.add(f"{name}.maps")
 
-    def run(self, inputs):
+    def run(self, inputs, partial: bool = False):
         handles = []
         leaves = leaf_modules(self.model)
         for name, module in leaves:
@@ -223,7 +225,10 @@ class _Tracer(TorchFunctionMode):
                 else:
                     result = self.model(inputs)
         except Exception as exc:  # the user's forward failed: say where, with what shapes
-            raise NnvoxError(self._failure(inputs, exc)) from None
+            if not partial:
+                raise NnvoxError(self._failure(inputs, exc)) from None
+            self.error = self._failure(inputs, exc)
+            return  # the graph up to the failing layer, as it ran
         finally:
             for h in handles:
                 h.remove()
@@ -265,12 +270,13 @@ class _Tracer(TorchFunctionMode):
         return Architecture(tuple(self.nodes), tuple(dict.fromkeys(self.edges)))
 
 
-def trace(model: nn.Module, inputs) -> TraceResult:
+def trace(model: nn.Module, inputs, *, partial: bool = False) -> TraceResult:
     """Trace `model` on `inputs` (a batch tensor, a tuple of them, or a dict of keyword inputs).
-    The model runs in eval mode under no_grad."""
+    The model runs in eval mode under no_grad. A failing forward pass raises a one-line NnvoxError,
+    or with `partial=True` returns the graph up to the failing layer with the error."""
     tracer = _Tracer(model, inputs, build_graph=True)
-    tracer.run(inputs)
-    return TraceResult(tracer.architecture(), tracer.outputs)
+    tracer.run(inputs, partial=partial)
+    return TraceResult(tracer.architecture(), tracer.outputs, tracer.error)
 
 
 def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...]:

@@ -84,6 +84,7 @@ def run_info(run, *, as_json: bool) -> None:
         "nodes": [{"name": n.name, "kind": n.kind, "shape": list(n.shape), "params": {k: list(v) for k, v in n.params.items()}} for n in arch.nodes],
         "edges": [list(e) for e in arch.edges],
         "snapshots": len(run.snapshots),
+        "error": run.error,
         "probe_samples": len(run.probe_labels),
         "metrics": [s.metrics for s in run.snapshots],
     }
@@ -141,3 +142,9 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     record_weights = mode == "weights" or n_params <= 20_000_000
     return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name} · {what}",
                            class_names=loaded.class_names, weights=record_weights)
+
+
+def raise_partial(run) -> None:
+    """After showing a partial graph: the forward pass's error, as the command's one-line failure."""
+    if getattr(run, "error", None):
+        raise NnvoxError(run.error)

@@ -100,8 +100,11 @@ def view(
     from nnvox.cli.commands import open_target
     from nnvox.viewer.window import show
 
-    show(open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode),
-         mode=mode, sample=sample, sizing=sizing)
+    from nnvox.cli.commands import raise_partial
+
+    run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode)
+    show(run, mode=mode, sample=sample, sizing=sizing)
+    raise_partial(run)
 
 
 @app.command
@@ -161,6 +164,9 @@ def export(
     else:
         path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample, sizing=sizing)
     print(f"wrote {path}")
+    from nnvox.cli.commands import raise_partial
+
+    raise_partial(run)
 
 
 @app.command
@@ -187,9 +193,11 @@ def info(
     trust_pickle
         Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
     """
-    from nnvox.cli.commands import open_target, run_info
+    from nnvox.cli.commands import open_target, raise_partial, run_info
 
-    run_info(open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle), as_json=json)
+    run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle)
+    run_info(run, as_json=json)
+    raise_partial(run)
 
 
 def main(argv: list[str] | None = None) -> int:

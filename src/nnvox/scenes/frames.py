@@ -138,4 +138,9 @@ class FrameSource:
                 s += f", predicted {prediction}" + ("" if prediction == true else " ✗")
             parts.append(s)
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
-        return "   ·   ".join(parts)
+        hud = "   ·   ".join(parts)
+        if self.run.error:
+            import textwrap
+
+            hud += "\n" + textwrap.fill(f"shown up to where the forward pass failed: {self.run.error}", 110)
+        return hud
