@@ -94,3 +94,20 @@ def test_long_networks_wrap_into_rows_and_fold_repeats(tmp_path):
     assert all(b.labelled for b in folded if b.title.startswith("layer3.1.conv1"))
     x0, x1, _, _, z0, z1 = scene.bounds
     assert (x1 - x0) < 4 * (z1 - z0)  # no longer a thin line
+
+
+def test_expanding_one_layer_lifts_its_grouping_folding_and_detail(tmp_path):
+    from nnvox.models.zoo import resnet34
+
+    torch.manual_seed(0)
+    run = run_of(resnet34(num_classes=10), torch.randn(1, 3, 64, 64), tmp_path / "run")
+    overview = build_scene(run, SceneOptions(max_channels=16))
+    names = {b.name for b in overview.blocks}
+    assert "layer3.0.bn1" not in names and not any(n.startswith("layer3.2") for n in names)
+    wide = next(b for b in overview.blocks if b.channels)
+    expanded = build_scene(run, SceneOptions(max_channels=16, expand=frozenset({"layer3.0.relu", "layer3.1.relu", wide.name})))
+    names = {b.name for b in expanded.blocks}
+    assert {"layer3.0.conv1", "layer3.0.bn1", "layer3.0.relu"} <= names  # the chain is separate layers again
+    assert any(n.startswith("layer3.2") for n in names)  # the repeat it belongs to is unfolded
+    assert expanded.block(wide.name).channels is None  # that layer at full resolution
+    check_layout(expanded)

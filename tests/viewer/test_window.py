@@ -76,3 +76,44 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
         output = proc.communicate()[0] if proc.stdout else ""
         display.close()
     assert "Traceback" not in output, output
+
+
+@pytest.mark.timeout(180)
+def test_double_click_opens_and_closes_a_layer(tmp_path):
+    require_tools()
+    import json
+
+    import torch
+
+    from nnvox.models.zoo import digits_resnet
+    from tests.scenes.test_layout_graphs import run_of
+
+    torch.manual_seed(0)
+    run = run_of(digits_resnet(), torch.randn(2, 1, 8, 8), tmp_path / "run")  # 20+ layers: grouped view
+    display = VirtualDisplay(1280, 800)
+    where = tmp_path / "where.json"
+    proc = subprocess.Popen([sys.executable, "-m", "tests.viewer.window_probe", str(run.path), str(where)],
+                            env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wid = display.wait_window("nnvox")
+        deadline = time.time() + 30
+        while not where.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        spot = json.loads(where.read_text())
+        before = _settle(display, 1.0)
+        display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1")
+        display.wait_title(wid, "1 opened")
+        opened = _settle(display)
+        assert _changed(before, opened) > 0.01  # the group is drawn as its separate layers now
+        display.xdotool("key", "--window", wid, "c")  # same camera fit as before
+        time.sleep(0.5)
+        display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1")
+        display.wait_title_without(wid, "opened")
+        display.xdotool("key", "--window", wid, "q")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        output = proc.communicate()[0]
+        display.close()
+    assert "Traceback" not in output, output

@@ -51,10 +51,11 @@ _SHORT = {"BatchNorm1d": "BN", "BatchNorm2d": "BN", "BatchNorm3d": "BN", "LayerN
 
 
 def _groups(arch: Architecture, options: SceneOptions) -> dict[str, list[str]]:
-    """Chains to draw as one block: always when asked, automatically for graphs of many blocks."""
+    """Chains to draw as one block: always when asked, automatically for graphs of many blocks;
+    never a chain with an expanded layer in it."""
     if options.mode != "activations" or options.group is False:
         return {}
-    groups = group_chains(arch)
+    groups = {k: chain for k, chain in group_chains(arch).items() if not options.expand.intersection(chain)}
     if options.group is None:
         visible = sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds)
         if visible <= options.group_above:
@@ -68,7 +69,7 @@ def _folds(arch: Architecture, options: SceneOptions) -> tuple[set[str], dict[st
         return set(), {}
     if options.fold is None and sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds) <= options.group_above:
         return set(), {}
-    return fold_repeats(arch)
+    return fold_repeats(arch, unfold=options.expand)
 
 
 def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, float]:
@@ -92,7 +93,7 @@ def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, floa
 def _level_of_detail(run: Run, specs: dict, options: SceneOptions) -> dict[str, tuple[tuple[int, ...] | None, int]]:
     """Feature blocks over budget: the channels with the most energy for the probe in the last
     snapshot (one fixed choice for the whole timeline), and a pooling factor for large maps."""
-    wide = [n for n, (bs, key, *_rest) in specs.items() if bs.role == "feature" and key.startswith("act/")
+    wide = [n for n, (bs, key, *_rest) in specs.items() if bs.role == "feature" and key.startswith("act/") and n not in options.expand
             and (bs.panels > options.max_channels or max(bs.rows, bs.cols) > options.max_map)]
     if not wide:
         return {}

@@ -10,8 +10,9 @@ from nnvox.capture.architecture import Architecture
 _INSTANCE = re.compile(r"^(.*?)\.(\d+)(?=\.|#|$)")
 
 
-def fold_repeats(arch: Architecture, min_repeats: int = 2) -> tuple[set[str], dict[str, int]]:
-    """Nodes to hide, and for each node of a kept instance the number of instances it stands for."""
+def fold_repeats(arch: Architecture, min_repeats: int = 2, unfold: frozenset[str] = frozenset()) -> tuple[set[str], dict[str, int]]:
+    """Nodes to hide, and for each node of a kept instance the number of instances it stands for.
+    A run with a node named in `unfold` stays unfolded."""
     instances: dict[tuple[str, int], list] = {}
     for node in arch.nodes:
         m = _INSTANCE.match(node.name)
@@ -36,7 +37,8 @@ def fold_repeats(arch: Architecture, min_repeats: int = 2) -> tuple[set[str], di
             if same:
                 continue
             count = i - run_start
-            if count >= min_repeats:
+            members = {n.name for k in indices[run_start:i] for n in instances[(prefix, k)]}
+            if count >= min_repeats and not unfold.intersection(members):
                 for n in instances[(prefix, indices[run_start])]:
                     repeats[n.name] = count
                 for k in indices[run_start + 1 : i]:

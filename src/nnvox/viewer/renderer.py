@@ -216,6 +216,14 @@ class SceneRenderer:
         self.renderer.ResetCameraClippingRange()
         return scale
 
+    def block_at(self, x: int, y: int) -> str | None:
+        """The block drawn at display position (x, y), origin bottom-left, or None."""
+        picker = vtk.vtkPropPicker()
+        if not picker.Pick(x, y, 0, self.renderer):
+            return None
+        actor = picker.GetActor()
+        return next((name for name, v in self.visuals.items() if v.actor is actor or v.actor == actor), None)
+
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
         own = [self.frame_actor, self.arc_actor, *self.legends, *(v.actor for v in self.visuals.values())]

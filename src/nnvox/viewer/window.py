@@ -19,6 +19,7 @@ KEYS = [
     ("m", "switch mode (activations, weights)"),
     ("g", "run the forward pass, layer by layer"),
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
+    ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
     ("c", "reset the camera"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
@@ -52,6 +53,7 @@ class Window:
         self.run = run
         self.mode = mode
         self.expanded = False
+        self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.sizing = sizing
         self.options = RenderOptions(width=size[0], height=size[1])
         self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
@@ -70,19 +72,19 @@ class Window:
         self._last_tick = time.perf_counter()
 
     def _title(self) -> str:
-        view = " — expanded" if self.expanded else ""
+        view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
         return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}{view}"
 
     def _scene_options(self) -> SceneOptions:
         if not self.expanded:
-            return SceneOptions(mode=self.mode, sizing=self.sizing)
+            return SceneOptions(mode=self.mode, sizing=self.sizing, expand=self.expand)
         # Every layer its own block, every channel at full resolution.
         return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6)
 
     def _build_scene(self) -> None:
         from nnvox.viewer.renderer import SceneRenderer
 
-        key = (self.mode, self.expanded)
+        key = (self.mode, self.expanded, self.expand)
         if key not in self._scenes:
             self._scenes[key] = build_scene(self.run, self._scene_options())
         if self.scene_renderer is not None:
@@ -153,6 +155,30 @@ class Window:
         self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
         self._build_scene()
 
+    def toggle_layer(self, name: str) -> None:
+        """Open a layer (its group, its folded repeat, its full resolution), or close what is open
+        around it."""
+        import re
+
+        from nnvox.scenes.grouping import group_chains
+
+        chains = [set(c) for c in group_chains(self.run.architecture).values() if name in c]
+        container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", name)
+        related = {name}.union(*chains) if chains else {name}
+        if container:
+            related |= {n for n in self.expand if n.startswith(container.group(1) + ".")}
+        self.expand = self.expand - related if self.expand & related else self.expand | {name}
+        self._build_scene()
+
+    def _on_click(self, *_) -> None:
+        iren = self.plotter.iren.interactor
+        if iren.GetRepeatCount() < 1:  # double-clicks only: single clicks start rotations
+            return
+        x, y = iren.GetEventPosition()
+        name = self.scene_renderer.block_at(x, y)
+        if name is not None:
+            self.toggle_layer(name)
+
     def _toggle_expanded(self) -> None:
         self.expanded = not self.expanded
         self._build_scene()
@@ -186,5 +212,6 @@ class Window:
     def show(self) -> None:
         iren = self.plotter.iren
         iren.add_observer("TimerEvent", self._on_timer)
+        iren.add_observer("LeftButtonPressEvent", self._on_click)
         iren.create_timer(33)  # one repeating timer: several trigger each other's callbacks (pyvista #7962)
         self.plotter.show()

@@ -1,0 +1,31 @@
+"""Run under Xvfb by the window test: opens the real window and, once it is on screen, writes where
+a grouped block is drawn (window pixels, top-left origin) so the test can double-click it."""
+
+import json
+import sys
+
+from nnvox.capture.run import open_run
+from nnvox.viewer.window import Window
+
+run, out = open_run(sys.argv[1]), sys.argv[2]
+window = Window(run, mode="activations", sample=0, size=(1280, 800))
+original = window._on_timer
+
+
+def tick(*args):
+    original(*args)
+    if not getattr(tick, "done", False):
+        import vtk
+
+        block = next(b for b in window.scene.blocks if "+" in b.title)  # a conv+BN+ReLU group
+        c = vtk.vtkCoordinate()
+        c.SetCoordinateSystemToWorld()
+        x0, x1, y0, y1, z0, z1 = block.bounds
+        c.SetValue(x0, (y0 + y1) / 2, (z0 + z1) / 2)  # the front face's centre
+        x, y = c.GetComputedDisplayValue(window.plotter.renderer)
+        json.dump({"name": block.name, "x": int(x), "y": 800 - 1 - int(y)}, open(out, "w"))
+        tick.done = True
+
+
+window._on_timer = tick
+window.show()
