@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from rich.console import Console
@@ -98,7 +99,7 @@ def run_info(run, *, as_json: bool) -> None:
               + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]"))
     table = Table("layer", "kind", "output shape", "parameters", "inputs")
     for n in arch.nodes:
-        params = sum(int(__import__("math").prod(s)) for s in n.params.values())
+        params = sum(math.prod(s) for s in n.params.values())
         table.add_row(n.name, n.kind, " × ".join(map(str, n.shape)), f"{params:,}" if params else "", ", ".join(arch.predecessors(n.name)))
     out.print(table)
     last = run.snapshots[-1]

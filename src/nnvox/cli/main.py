@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from cyclopts import App
+from cyclopts import App, Parameter
 
 from nnvox import __version__
 from nnvox.errors import NnvoxError
@@ -63,53 +64,58 @@ def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, 
     run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed)
 
 
+@Parameter(name="*", group="Models (when TARGET is a model, not a run folder)")
+@dataclass
+class ModelOptions:
+    input_shape: str | None = None
+    """Input batch shape, e.g. 1,3,224,224 (default: the model's own when known)."""
+    weights: Path | None = None
+    """A state_dict to load: .safetensors, or .pt/.pth read with weights_only=True."""
+    input: Path | None = None
+    """A .npy array (batch first) to run instead of a random input."""
+    trust_pickle: bool = False
+    """Allow TARGET to be a whole pickled model (.pt/.pth). Pickles can run code: only for files you trust."""
+
+    def open(self, target: str, mode: str = "activations"):
+        from nnvox.cli.commands import open_target
+
+        return open_target(target, input_shape=self.input_shape, weights=self.weights, trust_pickle=self.trust_pickle,
+                           input_file=self.input, mode=mode)
+
+
+_TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
+_SIZING = "Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2)."
+
+
 @app.command
 def view(
-    target: str,
+    target: Annotated[str, Parameter(help=_TARGET)],
     *,
     mode: Mode = "activations",
     sample: int = 0,
-    input_shape: str | None = None,
-    weights: Path | None = None,
-    trust_pickle: bool = False,
-    input: Path | None = None,
-    sizing: Sizing = "capped",
+    sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
+    model: ModelOptions = ModelOptions(),
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input.
 
     Parameters
     ----------
-    target
-        A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a built-in or
-        zoo name (resnet18, vgg16, ...) or package.module:callable.
     mode
         What the voxels show.
     sample
         Probe sample whose activations are shown.
-    input_shape
-        Models only: input batch shape, e.g. 1,3,224,224 (default: the model's own when known).
-    weights
-        Models only: a state_dict to load (.safetensors, or .pt/.pth read with weights_only=True).
-    trust_pickle
-        Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
-    input
-        Models only: a .npy array (batch first) to run instead of a random input.
-    sizing
-        Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2).
     """
-    from nnvox.cli.commands import open_target
+    from nnvox.cli.commands import raise_partial
     from nnvox.viewer.window import show
 
-    from nnvox.cli.commands import raise_partial
-
-    run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode)
+    run = model.open(target, mode)
     show(run, mode=mode, sample=sample, sizing=sizing)
     raise_partial(run)
 
 
 @app.command
 def export(
-    target: str,
+    target: Annotated[str, Parameter(help=_TARGET)],
     out: Path,
     *,
     preset: Preset = "720p",
@@ -117,18 +123,13 @@ def export(
     mode: Mode = "activations",
     sample: int = 0,
     t: float | None = None,
-    input_shape: str | None = None,
-    weights: Path | None = None,
-    trust_pickle: bool = False,
-    input: Path | None = None,
-    sizing: Sizing = "capped",
+    sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
+    model: ModelOptions = ModelOptions(),
 ):
     """Render a run (or a model run once) to OUT.mp4 (training scrubbed, then the forward pass) or a still OUT.png.
 
     Parameters
     ----------
-    target
-        A run folder, or a model: a built-in or zoo name (resnet18, vgg16, ...) or package.module:callable.
     out
         Output file: .mp4 for a video, .png for a still.
     preset
@@ -141,61 +142,34 @@ def export(
         Probe sample whose activations are shown.
     t
         PNG only: timeline position (snapshot index, fractions interpolate); default the last.
-    input_shape
-        Models only: input batch shape, e.g. 1,3,224,224 (default: the model's own when known).
-    weights
-        Models only: a state_dict to load (.safetensors, or .pt/.pth read with weights_only=True).
-    trust_pickle
-        Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
-    input
-        Models only: a .npy array (batch first) to run instead of a random input.
-    sizing
-        Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2).
     """
-    from nnvox.cli.commands import open_target
+    from nnvox.cli.commands import raise_partial
     from nnvox.viewer.export import export as export_video
     from nnvox.viewer.export import render_png
     from nnvox.viewer.options import preset_size
 
-    run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle, input_file=input, mode=mode)
+    run = model.open(target, mode)
     if out.suffix.lower() == ".png":
         width, height, _ = preset_size(preset)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing)
     else:
         path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample, sizing=sizing)
     print(f"wrote {path}")
-    from nnvox.cli.commands import raise_partial
-
     raise_partial(run)
 
 
 @app.command
-def info(
-    target: str,
-    *,
-    json: bool = False,
-    input_shape: str | None = None,
-    weights: Path | None = None,
-    trust_pickle: bool = False,
-):
+def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False, model: ModelOptions = ModelOptions()):
     """Describe a run or a model: layers, edges, snapshots and metrics.
 
     Parameters
     ----------
-    target
-        A run folder, or a model: a built-in or zoo name (resnet18, vgg16, ...) or package.module:callable.
     json
         Print machine-readable JSON.
-    input_shape
-        Models only: input batch shape, e.g. 1,3,224,224 (default: the model's own when known).
-    weights
-        Models only: a state_dict to load (.safetensors, or .pt/.pth read with weights_only=True).
-    trust_pickle
-        Allow TARGET to be a whole pickled model file (.pt/.pth). Pickles can run code: only for files you trust.
     """
-    from nnvox.cli.commands import open_target, raise_partial, run_info
+    from nnvox.cli.commands import raise_partial, run_info
 
-    run = open_target(target, input_shape=input_shape, weights=weights, trust_pickle=trust_pickle)
+    run = model.open(target)
     run_info(run, as_json=json)
     raise_partial(run)
 

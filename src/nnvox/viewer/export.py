@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
@@ -143,5 +141,3 @@ class _progress:
         if self.enabled:
             self._p.stop()
 
-
-__all__ = ["export", "render_png", "timeline", "np"]
