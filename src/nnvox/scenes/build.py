@@ -50,26 +50,65 @@ _SHORT = {"BatchNorm1d": "BN", "BatchNorm2d": "BN", "BatchNorm3d": "BN", "LayerN
           "InstanceNorm1d": "IN", "InstanceNorm2d": "IN", "relu": "ReLU", "relu_": "ReLU"}
 
 
+def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], absorbed: set[str]):
+    """What each shown node looks like: (block shape, tensor key, colour scale, shape, kind), in order."""
+    arch = run.architecture
+    # The classifier is the last node that feeds nothing but is not a side output (attention maps).
+    sink = next(n.name for n in reversed(arch.nodes) if n.kind != "AttentionMaps")
+    specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}
+    class_names = run.class_names
+    for node in arch.nodes:
+        if options.mode == "weights":
+            wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
+            if wkey is not None:
+                shape = node.params[wkey]
+                specs[node.name] = (weight_block(shape), f"param/{wkey}", _scale_from_stats(run, f"param/{wkey}", signed=True), shape, node.kind)
+            continue
+        if node.kind in options.hidden_kinds or node.name in absorbed or (node.kind == "Input" and node.name != INPUT):
+            continue  # reshapes, grouped or folded layers, and extra inputs (not recorded) get no block
+        if node.name == INPUT:
+            x = run.probe_inputs
+            lo, hi = np.percentile(x[np.isfinite(x)], [0.5, 99.5]) if x.size else (0.0, 1.0)
+            specs[node.name] = (block_shape("Input", node.shape), "probe", ColourScale.robust(lo, hi, signed=False, cmap="gray"), node.shape, node.kind)
+            continue
+        bs = block_shape(node.kind, node.shape)
+        if bs is None:
+            continue
+        key = f"act/{node.name}"
+        scale = _scale_from_stats(run, key)
+        if node.name == sink and len(node.shape) == 1 and node.shape[0] <= options.max_classes:
+            # The classifier's logits are shown as probabilities on a fixed 0..1 scale.
+            bs = BlockShape("output", 1, node.shape[0], 1)
+            scale = ColourScale(0.0, 1.0, "viridis", False)
+            if class_names is None or len(class_names) != node.shape[0]:
+                class_names = tuple(str(i) for i in range(node.shape[0]))
+        kind = "+".join(_SHORT.get(k, k) for k in (arch.node(m).kind for m in groups[node.name])) if node.name in groups else node.kind
+        specs[node.name] = (bs, key, scale, node.shape, kind)
+    return specs, class_names
+
+
 def _groups(arch: Architecture, options: SceneOptions) -> dict[str, list[str]]:
     """Chains to draw as one block: always when asked, automatically for graphs of many blocks;
     never a chain with an expanded layer in it."""
     if options.mode != "activations" or options.group is False:
         return {}
-    groups = {k: chain for k, chain in group_chains(arch).items() if not options.expand.intersection(chain)}
-    if options.group is None:
-        visible = sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds)
-        if visible <= options.group_above:
-            return {}
-    return groups
+    if options.group is None and not _is_large(arch, options):
+        return {}
+    return {k: chain for k, chain in group_chains(arch).items() if not options.expand.intersection(chain)}
 
 
 def _folds(arch: Architecture, options: SceneOptions) -> tuple[set[str], dict[str, int]]:
     """Repeated blocks drawn once: when asked, or automatically for graphs of many blocks."""
     if options.fold is False:
         return set(), {}
-    if options.fold is None and sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds) <= options.group_above:
+    if options.fold is None and not _is_large(arch, options):
         return set(), {}
     return fold_repeats(arch, unfold=options.expand)
+
+
+def _is_large(arch: Architecture, options: SceneOptions) -> bool:
+    """Enough layers that grouping and folding help more than they hide."""
+    return sum(1 for n in arch.nodes if n.kind not in options.hidden_kinds) > options.group_above
 
 
 def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, float]:
@@ -151,42 +190,10 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     if options.sizing not in SIZINGS:
         raise NnvoxError(f"unknown sizing {options.sizing!r}; choose one of {', '.join(SIZINGS)}")
     arch = run.architecture
-    sink = arch.nodes[-1].name
-    specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}
-    class_names = run.class_names
     groups = _groups(arch, options)
-    absorbed = {m for chain in groups.values() for m in chain[:-1]}
     folded, repeats = _folds(arch, options)
-    absorbed |= folded
-    for node in arch.nodes:
-        if options.mode == "weights":
-            wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
-            if wkey is None:
-                continue
-            shape = node.params[wkey]
-            specs[node.name] = (weight_block(shape), f"param/{wkey}", _scale_from_stats(run, f"param/{wkey}", signed=True), shape, node.kind)
-            continue
-        if node.kind in options.hidden_kinds or node.name in absorbed:
-            continue
-        if node.name == INPUT:
-            x = run.probe_inputs
-            lo, hi = np.percentile(x[np.isfinite(x)], [0.5, 99.5]) if x.size else (0.0, 1.0)
-            bs = block_shape("Input", node.shape)
-            specs[node.name] = (bs, "probe", ColourScale.robust(lo, hi, signed=False, cmap="gray"), node.shape, node.kind)
-            continue
-        bs = block_shape(node.kind, node.shape)
-        if bs is None:
-            continue
-        key = f"act/{node.name}"
-        scale = _scale_from_stats(run, key)
-        if node.name == sink and len(node.shape) == 1 and node.shape[0] <= options.max_classes:
-            # The classifier's logits are shown as probabilities on a fixed 0..1 scale.
-            bs = BlockShape("output", 1, node.shape[0], 1)
-            scale = ColourScale(0.0, 1.0, "viridis", False)
-            if class_names is None or len(class_names) != node.shape[0]:
-                class_names = tuple(str(i) for i in range(node.shape[0]))
-        kind = "+".join(_SHORT.get(k, k) for k in (arch.node(m).kind for m in groups[node.name])) if node.name in groups else node.kind
-        specs[node.name] = (bs, key, scale, node.shape, kind)
+    absorbed = folded | {m for chain in groups.values() for m in chain[:-1]}
+    specs, class_names = _block_specs(run, options, groups, absorbed)
 
     if not specs:
         raise NnvoxError(f"the model has nothing to show in {options.mode} mode (no layers with weights?)")
