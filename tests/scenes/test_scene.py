@@ -36,7 +36,8 @@ def test_colour_scales_are_fixed_over_the_whole_run(digits_run):
     for block in scene.blocks:
         if block.role in ("feature", "dense"):
             for snap in digits_run.snapshots:
-                _, p1, p99, _ = digits_run.stats(snap.index)[block.key]
+                _, p1, p99, _, nonfinite = digits_run.stats(snap.index)[block.key]
+                assert nonfinite == 0
                 assert block.scale.lo <= p1 + 1e-6 and p99 <= block.scale.hi + 1e-6
     relu = scene.block("relu1").scale
     assert not relu.diverging and relu.lo == pytest.approx(0.0, abs=1e-6)
@@ -106,10 +107,11 @@ def test_generic_fallback_and_helpers():
 def test_quantise_and_colours():
     s = ColourScale.robust(-2.0, 1.0)
     assert s.diverging and (s.lo, s.hi) == (-2.0, 2.0)
-    q = s.quantise(np.array([-5.0, -2.0, 0.0, 2.0, 9.0, np.nan], dtype=np.float32))
-    assert list(q) == [1, 1, 128, 255, 255, 0]
+    q = s.quantise(np.array([-5.0, -2.0, 0.0, 2.0, 9.0, np.nan, np.inf, -np.inf], dtype=np.float32))
+    assert list(q) == [2, 2, 129, 255, 255, 0, 1, 1]  # 0: padding, 1: non-finite data, 2..255: the scale
     table = lut("diverging")
-    assert tuple(s.rgb(0.0)) == tuple(table[128]) and table[128].min() > 240  # zero is white
+    assert tuple(s.rgb(0.0)) == tuple(table[129]) and table[129].min() > 240  # zero is white
+    assert tuple(table[1]) == (255, 0, 255)  # NaN / Inf: magenta, a colour no scale uses
     assert ColourScale.robust(0.0, 3.0).cmap == "viridis"
 
 
@@ -148,3 +150,31 @@ def test_sizing_modes(digits_run):
     assert small / big > 2.0 / 8.0  # log sizing brings tiny maps closer to big ones
     with pytest.raises(NnvoxError, match="unknown sizing"):
         build_scene(digits_run, SceneOptions(sizing="huge"))
+
+
+def test_nan_and_inf_are_recorded_shown_and_reported(tmp_path):
+    import torch
+    from torch import nn
+
+    from nnvox.capture.recorder import Recorder
+    from nnvox.capture.run import open_run
+
+    model = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 3))
+    rec = Recorder(model, probe=(torch.ones(2, 4), [0, 1]), out=tmp_path / "run", background=False)
+    rec.snapshot(epoch=0)
+    with torch.no_grad():
+        model[0].weight[0, 0] = float("nan")  # the first hidden unit is NaN from here on
+        model[2].bias[1] = float("inf")
+    rec.snapshot(epoch=1)
+    rec.close()
+    run = open_run(tmp_path / "run")
+    assert run.stats(1)["act/0"][4] == 2 and run.stats(0)["act/0"][4] == 0  # counted per tensor
+    scene = build_scene(run)
+    frame = scene.frame_at(1, sample=0)
+    hidden = frame.values["0"].ravel()
+    assert np.isinf(hidden[0]) and np.isfinite(hidden[1:6]).all() and np.isnan(hidden[6:]).all()  # data vs padding
+    q = scene.block("0").scale.quantise(frame.values["0"].ravel())
+    assert q[0] == 1 and (q[1:6] >= 2).all() and (q[6:] == 0).all()
+    assert "NaN/Inf (magenta) in 0" in frame.hud
+    halfway = scene.frame_at(0.5, sample=0).values["0"].ravel()
+    assert np.isinf(halfway[0]) and np.isnan(halfway[6:]).all()  # interpolation keeps both apart

@@ -34,17 +34,20 @@ def to_storage_dtype(a: np.ndarray) -> np.ndarray:
 
 
 def tensor_stats(a: np.ndarray) -> list[float]:
-    """[min, p1, p99, max] over finite values (robust colour limits are derived from these)."""
+    """[min, p1, p99, max] over finite values (robust colour limits come from these), then the
+    number of non-finite values (NaN, Inf), which is reported, never hidden."""
     flat = a.astype(np.float32, copy=False).ravel()
-    flat = flat[np.isfinite(flat)]
+    finite = np.isfinite(flat)
+    nonfinite = float(flat.size - int(finite.sum()))
+    flat = flat[finite]
     if flat.size == 0:
-        return [0.0, 0.0, 0.0, 0.0]
+        return [0.0, 0.0, 0.0, 0.0, nonfinite]
     sample = flat[:: max(1, flat.size // _STATS_SAMPLE)]
     # Nearest-rank percentiles by one partial sort: np.percentile costs ~70 us a call even on tiny arrays.
     last = sample.size - 1
     k1, k99 = round(0.01 * last), round(0.99 * last)
     part = np.partition(sample, (0, k1, k99, last))
-    return [float(part[0]), float(part[k1]), float(part[k99]), float(part[last])]
+    return [float(part[0]), float(part[k1]), float(part[k99]), float(part[last]), nonfinite]
 
 
 class RunWriter:

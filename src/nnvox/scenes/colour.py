@@ -1,6 +1,9 @@
 """Colour maps and per-layer colour scales, as plain numpy so tests can compute expected pixels.
 
-Texel values are 1-byte indices: 0 means "no value" (padding, NaN), 1..255 span the scale.
+Texel values are 1-byte indices: 0 means "no value" (padding, gaps between kernels), 1 means a
+non-finite value (NaN or ±Inf in the data: a distinct magenta), 2..255 span the scale.
+
+Frames keep the two apart: padding is NaN, non-finite data is ±Inf (see `mark_nonfinite`).
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NO_VALUE_RGB = (38, 38, 44)  # padding / NaN: close to the background, clearly not data
+NO_VALUE_RGB = (38, 38, 44)  # padding: close to the background, clearly not data
+NONFINITE_RGB = (255, 0, 255)  # NaN / Inf in the data: a colour no scale uses
+LEVELS = 254  # indices 2..255
 
 # Control points sampled from matplotlib's maps (viridis; ColorBrewer RdBu reversed; gray).
 _STOPS = {
@@ -30,12 +35,17 @@ def colormap_names() -> list[str]:
 
 
 def lut(name: str) -> np.ndarray:
-    """256 x 3 uint8 table: entry 0 is the no-value colour, entries 1..255 run along the map."""
+    """256 x 3 uint8 table: entry 0 no value, entry 1 non-finite, entries 2..255 run along the map."""
     stops = np.asarray(_STOPS[name], dtype=np.float64)
     pos = np.linspace(0.0, 1.0, len(stops))
-    x = np.linspace(0.0, 1.0, 255)
+    x = np.linspace(0.0, 1.0, LEVELS)
     table = np.stack([np.interp(x, pos, stops[:, c]) for c in range(3)], axis=1)
-    return np.vstack([NO_VALUE_RGB, np.round(table)]).astype(np.uint8)
+    return np.vstack([NO_VALUE_RGB, NONFINITE_RGB, np.round(table)]).astype(np.uint8)
+
+
+def mark_nonfinite(values: np.ndarray) -> np.ndarray:
+    """Data NaN becomes +Inf, so NaN is left to mean padding: both non-finite kinds show magenta."""
+    return np.where(np.isnan(values), np.float32(np.inf), values) if np.isnan(values).any() else values
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,11 @@ class ColourScale:
         return cls(lo, hi, cmap or "viridis", False)
 
     def quantise(self, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Map values to texel indices 1..255 (0 for NaN), writing into `out` when given."""
-        scale = 254.0 / (self.hi - self.lo)
+        """Map values to texel indices 2..255 (0 for NaN padding, 1 for ±Inf data), into `out` when given."""
+        scale = (LEVELS - 1) / (self.hi - self.lo)
         with np.errstate(invalid="ignore"):
-            q = np.clip((values - self.lo) * scale, 0.0, 254.0) + 1.5
+            q = np.clip((values - self.lo) * scale, 0.0, LEVELS - 1.0) + 2.5
+        q[np.isinf(values)] = 1.0
         q = np.nan_to_num(q, nan=0.0)
         if out is None:
             return q.astype(np.uint8)

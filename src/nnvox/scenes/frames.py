@@ -8,6 +8,7 @@ from collections import OrderedDict
 import numpy as np
 
 from nnvox.capture.run import Run
+from nnvox.scenes.colour import mark_nonfinite
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import Block, Frame, Scene
 
@@ -37,6 +38,16 @@ def pulses(scene: Scene, reveal: float | None) -> np.ndarray:
         if 0.0 < f < 1.0:
             points.append(point_along(path, f))
     return np.array(points).reshape(-1, 3)
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Between two snapshots; non-finite at either end stays non-finite (Inf), padding stays NaN."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = a + np.float32(t) * (b - a)
+    bad = np.isinf(a) | np.isinf(b)
+    if bad.any():
+        out[bad] = np.inf
+    return out
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -80,14 +91,15 @@ class FrameSource:
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
+            # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly.
             if b.key == "probe":
-                out[b.name] = to_panels(self.run.probe_inputs[sample], shape)
+                out[b.name] = to_panels(mark_nonfinite(self.run.probe_inputs[sample]), shape)
             elif b.role == "weights":
-                out[b.name] = weight_panels(tensors[b.key], shape)
+                out[b.name] = weight_panels(mark_nonfinite(tensors[b.key]), shape)
             elif b.role == "output":
-                out[b.name] = to_panels(softmax(tensors[b.key][sample]), shape)
+                out[b.name] = to_panels(mark_nonfinite(softmax(tensors[b.key][sample])), shape)
             else:
-                out[b.name] = to_panels(_reduce(tensors[b.key][sample], b), shape)
+                out[b.name] = to_panels(mark_nonfinite(_reduce(tensors[b.key][sample], b)), shape)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -104,7 +116,7 @@ class FrameSource:
         v0 = self._extract(i0, sample)
         if a > 1e-6 and i0 + 1 < n:
             v1 = self._extract(i0 + 1, sample)
-            values = {k: v0[k] + np.float32(a) * (v1[k] - v0[k]) for k in v0}
+            values = {k: _lerp(v0[k], v1[k], a) for k in v0}
         else:
             values = v0
         levels = scene.levels
@@ -139,6 +151,10 @@ class FrameSource:
             parts.append(s)
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
+        stats = self.run.stats(index)
+        broken = [b.name for b in scene.blocks if len(stats.get(b.key, ())) > 4 and stats[b.key][4] > 0]
+        if broken:
+            hud += f"\nNaN/Inf (magenta) in {', '.join(broken[:6])}" + (f" and {len(broken) - 6} more" if len(broken) > 6 else "")
         if self.run.error:
             import textwrap
 
