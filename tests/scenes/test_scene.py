@@ -178,3 +178,21 @@ def test_nan_and_inf_are_recorded_shown_and_reported(tmp_path):
     assert "NaN/Inf (magenta) in 0" in frame.hud
     halfway = scene.frame_at(0.5, sample=0).values["0"].ravel()
     assert np.isinf(halfway[0]) and np.isnan(halfway[6:]).all()  # interpolation keeps both apart
+
+
+def test_nan_output_has_no_prediction(tmp_path):
+    import torch
+    from torch import nn
+
+    from nnvox.capture.recorder import Recorder
+    from nnvox.capture.run import open_run
+
+    model = nn.Sequential(nn.Linear(4, 3))
+    with torch.no_grad():
+        model[0].bias[0] = float("nan")
+    rec = Recorder(model, probe=(torch.ones(2, 4), [0, 1]), out=tmp_path / "run", background=False)
+    rec.snapshot(epoch=0)
+    rec.close()
+    frame = build_scene(open_run(tmp_path / "run")).frame_at(0)
+    assert "predicted none (the output is NaN/Inf) (wrong)" in frame.hud
+    assert frame.texts["0"][0].endswith("NaN")

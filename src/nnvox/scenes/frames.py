@@ -126,8 +126,11 @@ class FrameSource:
         for b in scene.blocks:
             if b.role == "output":
                 probs = values[b.name].ravel()
-                texts[b.name] = tuple(f"{c}  {p * 100:3.0f}%" for c, p in zip(b.class_names, probs))
-                prediction = b.class_names[int(np.nanargmax(probs))]
+                texts[b.name] = tuple(f"{c}  {p * 100:3.0f}%" if np.isfinite(p) else f"{c}  NaN" for c, p in zip(b.class_names, probs))
+                if np.isfinite(probs).all():
+                    prediction = b.class_names[int(np.argmax(probs))]
+                else:
+                    prediction = "none (the output is NaN/Inf)"
         return Frame(
             t=t,
             values=values,
@@ -147,7 +150,7 @@ class FrameSource:
             true = names[label] if names and label < len(names) else str(label)
             s = f"sample {sample + 1}/{scene.probe_count}: true {true}"
             if prediction is not None:
-                s += f", predicted {prediction}" + ("" if prediction == true else " ✗")
+                s += f", predicted {prediction}" + ("" if prediction == true else " (wrong)")
             parts.append(s)
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
