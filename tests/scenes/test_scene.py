@@ -196,3 +196,30 @@ def test_nan_output_has_no_prediction(tmp_path):
     frame = build_scene(open_run(tmp_path / "run")).frame_at(0)
     assert "predicted none (the output is NaN/Inf) (wrong)" in frame.hud
     assert frame.texts["0"][0].endswith("NaN")
+
+
+@pytest.mark.parametrize("mode", ["change", "change-from-start"])
+def test_change_modes_show_how_weights_moved(digits_run, mode):
+    scene = build_scene(digits_run, SceneOptions(mode=mode))
+    key = "param/conv1.weight"
+    reference = (lambda i: max(i - 1, 0)) if mode == "change" else (lambda i: 0)
+    for i in range(scene.n_snapshots):
+        expected = digits_run.read(i, [key])[key] - digits_run.read(reference(i), [key])[key]
+        np.testing.assert_allclose(scene.frame_at(i).values["conv1"][:, :3, :3], expected[:, 0], atol=1e-6)
+    assert not scene.frame_at(0).values["fc1"].any()  # nothing has changed at the first snapshot
+    block = scene.block("fc1")
+    assert block.scale.diverging and block.scale.lo == -block.scale.hi
+    limits = []
+    for s in digits_run.snapshots[1:]:
+        prefix = "change/" if mode == "change" else "since_start/"
+        limits.append(max(abs(v) for v in digits_run.stats(s.index)[prefix + "param/fc1.weight"][1:3]))
+    assert block.scale.hi == pytest.approx(max(limits))  # fixed over the run, from the writer's summaries
+    assert "weight change since" in scene.frame_at(1).hud
+
+
+def test_change_scale_without_stored_summaries(digits_run, monkeypatch):
+    """Runs written before change summaries existed still get a scale, computed from the data."""
+    real = digits_run.stats
+    monkeypatch.setattr(digits_run, "stats", lambda i: {k: v for k, v in real(i).items() if not k.startswith(("change/", "since_start/"))})
+    scene = build_scene(digits_run, SceneOptions(mode="change"))
+    assert scene.block("conv1").scale.hi > 0

@@ -50,10 +50,15 @@ def tensor_stats(a: np.ndarray) -> list[float]:
     return [float(part[0]), float(part[k1]), float(part[k99]), float(part[last]), nonfinite]
 
 
+_KEEP_FOR_CHANGES = 50_000_000  # floats of weights kept to summarise changes between snapshots
+
+
 class RunWriter:
     def __init__(self, out: Path):
         self.out = Path(out)
         self.manifest: dict = {}
+        self._first: dict[str, np.ndarray] | None = None
+        self._previous: dict[str, np.ndarray] | None = None
 
     def header(self, manifest: dict, probe_inputs: np.ndarray, probe_labels: np.ndarray) -> None:
         self.manifest = manifest
@@ -64,10 +69,27 @@ class RunWriter:
         fname = snapshot_file_name(meta["index"])
         # Summaries travel inside the snapshot file: written atomically with it, and the manifest
         # (rewritten after every snapshot) stays small however long the run.
-        stats = json.dumps({k: tensor_stats(v) for k, v in tensors.items()})
+        summary = {k: tensor_stats(v) for k, v in tensors.items()}
+        summary.update(self._change_stats(tensors))
+        stats = json.dumps(summary)
         size = save_tensors(self.out / fname, {k: to_storage_dtype(v) for k, v in tensors.items()}, {STATS_KEY: stats})
         self.manifest["snapshots"].append({**meta, "file": fname, "bytes": size})
         atomic_write_json(self.out / MANIFEST, self.manifest)
+
+    def _change_stats(self, tensors: dict[str, np.ndarray]) -> dict[str, list[float]]:
+        """Summaries of how each weight changed since the previous snapshot and since the first, so
+        the change modes get colour scales fixed over the run without reading it all again."""
+        params = {k: v.astype(np.float32) for k, v in tensors.items() if k.startswith("param/")}
+        if sum(v.size for v in params.values()) > _KEEP_FOR_CHANGES:
+            return {}  # too big to keep in memory: scenes compute these from the files instead
+        out = {}
+        for ref, prefix in ((self._previous, "change/"), (self._first, "since_start/")):
+            if ref is not None:
+                out.update({prefix + k: tensor_stats(v - ref[k]) for k, v in params.items() if k in ref and ref[k].shape == v.shape})
+        self._previous = params
+        if self._first is None:
+            self._first = params
+        return out
 
     def close(self) -> None:
         self.manifest["closed"] = True

@@ -140,7 +140,7 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
         what = "random input"
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
-    record_weights = mode == "weights" or n_params <= 20_000_000
+    record_weights = mode != "activations" or n_params <= 20_000_000
     return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name} · {what}",
                            class_names=loaded.class_names, weights=record_weights)
 

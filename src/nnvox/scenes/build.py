@@ -58,11 +58,13 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
     specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}
     class_names = run.class_names
     for node in arch.nodes:
-        if options.mode == "weights":
+        if options.mode != "activations":  # weights, or how they changed
             wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
             if wkey is not None:
                 shape = node.params[wkey]
-                specs[node.name] = (weight_block(shape), f"param/{wkey}", _scale_from_stats(run, f"param/{wkey}", signed=True), shape, node.kind)
+                stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[options.mode] + f"param/{wkey}"
+                scale = _scale_from_stats(run, stats_key, signed=True) if options.mode == "weights" else _change_scale(run, stats_key)
+                specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)
             continue
         if node.kind in options.hidden_kinds or node.name in absorbed or (node.kind == "Input" and node.name != INPUT):
             continue  # reshapes, grouped or folded layers, and extra inputs (not recorded) get no block
@@ -175,6 +177,24 @@ def _shape_text(shape: tuple[int, ...]) -> str:
     return " × ".join(str(s) for s in shape) if shape else "scalar"
 
 
+def _change_scale(run: Run, stats_key: str) -> ColourScale:
+    """A change mode's scale: from the writer's summaries, else from the data (one read of each
+    snapshot, for runs written without them)."""
+    if any(stats_key in run.stats(s.index) for s in run.snapshots):
+        return _scale_from_stats(run, stats_key, signed=True)
+    key = stats_key.split("/", 1)[1]
+    first = run.read(0, [key])[key]
+    previous, limit = first, 0.0
+    for s in run.snapshots[1:]:
+        w = run.read(s.index, [key])[key]
+        d = w - (previous if stats_key.startswith("change/") else first)
+        finite = np.abs(d[np.isfinite(d)])
+        if finite.size:
+            limit = max(limit, float(np.percentile(finite, 99)))
+        previous = w
+    return ColourScale.robust(-limit, limit or 1e-12, signed=True)
+
+
 def _scale_from_stats(run: Run, key: str, *, signed: bool | None = None) -> ColourScale:
     """Robust limits fixed over the whole run: lowest 1st and highest 99th percentile of all snapshots."""
     per_snapshot = (run.stats(s.index) for s in run.snapshots)
@@ -258,7 +278,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         )
     tallest = max(b.extent[2] for b in blocks)
     paths = route_edges({b.name: b.bounds for b in blocks}, placement, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
-    source = FrameSource(run, tuple(blocks))
+    source = FrameSource(run, tuple(blocks), options.mode)
     return Scene(
         run_name=run.name,
         mode=options.mode,

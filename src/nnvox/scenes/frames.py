@@ -10,7 +10,7 @@ import numpy as np
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import mark_nonfinite
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
-from nnvox.scenes.scene import Block, Frame, Scene
+from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 
 
 def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
@@ -75,9 +75,10 @@ def _reduce(values: np.ndarray, block: Block) -> np.ndarray:
 class FrameSource:
     """Reads only the tensors the scene shows, one snapshot at a time, keeping a few in memory."""
 
-    def __init__(self, run: Run, blocks: tuple[Block, ...], cache_size: int = 4):
+    def __init__(self, run: Run, blocks: tuple[Block, ...], mode: str = "activations", cache_size: int = 4):
         self.run = run
         self.blocks = blocks
+        self.mode = mode
         self._cache: OrderedDict[tuple[int, int], dict[str, np.ndarray]] = OrderedDict()
         self._cache_size = cache_size
 
@@ -88,6 +89,10 @@ class FrameSource:
             return self._cache[key]
         wanted = [b.key for b in self.blocks if b.key != "probe"]
         tensors = self.run.read(index, wanted)
+        if self.mode in ("change", "change-from-start"):
+            reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
+            before = self.run.read(reference, wanted)
+            tensors = {k: v - before[k] for k, v in tensors.items()}
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
@@ -109,7 +114,7 @@ class FrameSource:
         n = scene.n_snapshots
         t = min(max(float(t), 0.0), n - 1.0)
         sample = int(sample) % max(scene.probe_count, 1)
-        if scene.mode == "weights":
+        if scene.mode != "activations":
             sample = 0  # weights do not depend on the probe sample; share the cache entry
         i0 = int(math.floor(t))
         a = t - i0
@@ -143,7 +148,7 @@ class FrameSource:
 
     def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:
         snap = self.run.snapshots[index]
-        parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {scene.mode}"]
+        parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {MODE_TEXT[scene.mode]}"]
         if scene.mode == "activations":
             label = int(self.run.probe_labels[sample])
             names = self.run.class_names

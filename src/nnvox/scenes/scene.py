@@ -12,7 +12,13 @@ from nnvox.scenes.colour import ColourScale
 if TYPE_CHECKING:
     from nnvox.scenes.frames import FrameSource
 
-MODES = ("activations", "weights")
+MODES = ("activations", "weights", "change", "change-from-start")
+MODE_TEXT = {
+    "activations": "activations",
+    "weights": "weights",
+    "change": "weight change since the previous snapshot",
+    "change-from-start": "weight change since the first snapshot",
+}
 SIZINGS = ("capped", "accurate", "log")
 
 
