@@ -100,3 +100,30 @@ def test_missing_folder_and_unfinished_run(tmp_path):
     rec.flush()  # the header is written in the background
     with pytest.raises(NnvoxError, match="no complete snapshot"):
         nnvox.open_run(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("background", [True, False], ids=["writer-process", "inline"])
+def test_resume_appends_even_after_a_kill(tmp_path, background):
+    model, x, path = _record(tmp_path, epochs=2)
+    # as if killed between writing snapshot 2 and updating the manifest: an orphan file, not closed
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["closed"] = False
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    (path / "snapshot-00002.safetensors").write_bytes(b"half-written")
+    rec = Recorder(model, probe=(torch.zeros(1, 1, 8, 8), [5]), out=path, resume=True, background=background)
+    with torch.no_grad():
+        model.fc2.bias.add_(1.0)
+    rec.snapshot(epoch=2, metrics={"loss": 0.1})
+    rec.close()
+    run = nnvox.open_run(path)
+    assert [s.epoch for s in run.snapshots] == [0, 1, 2] and run.closed
+    assert list(run.probe_labels) == list(range(10))  # the run's own probe, not the one passed
+    bias = run.read(2)["param/fc2.bias"] - run.read(1)["param/fc2.bias"]
+    np.testing.assert_allclose(bias, 1.0, atol=1e-2)
+    assert "change/param/fc2.bias" in run.stats(2)  # change summaries carry on across the resume
+
+
+def test_resume_refuses_another_architecture(tmp_path):
+    _, _, path = _record(tmp_path, epochs=1)
+    with pytest.raises(NnvoxError, match="architecture differs"):
+        Recorder(nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), probe=(torch.zeros(1, 1, 8, 8), [0]), out=path, resume=True)

@@ -148,3 +148,16 @@ def test_failing_model_shows_its_partial_graph(tmp_path):
     assert info.stderr.count("\n") == 1 and "layer '3' (Linear)" in info.stderr
     png = nnvox("export", "badnet:net", tmp_path / "partial.png", "--input-shape", "1,3,12,12", "--preset", "480p", cwd=tmp_path)
     assert png.returncode == 2 and (tmp_path / "partial.png").stat().st_size > 5_000
+
+
+def test_record_resume_continues_training(tmp_path):
+    run = tmp_path / "run"
+    assert nnvox("record", "digits-cnn", "--epochs", "2", "--out", run).returncode == 0
+    again = nnvox("record", "digits-cnn", "--epochs", "2", "--out", run, "--resume")
+    assert again.returncode == 0, again.stderr
+    info = json.loads(nnvox("info", run, "--json").stdout)
+    assert info["snapshots"] == 5  # before training, epochs 1-2, then epochs 3-4
+    accuracy = [m["accuracy"] for m in info["metrics"]]
+    assert accuracy[3] > accuracy[0] + 0.3  # resumed from the trained weights, not from scratch
+    refused = nnvox("record", "digits-cnn", "--epochs", "1", "--out", run)
+    assert refused.returncode == 2 and "--resume" in refused.stderr

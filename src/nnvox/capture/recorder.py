@@ -129,6 +129,9 @@ class Recorder:
     rewritten the same way afterwards, so a process killed at any moment leaves every
     snapshot that completed readable.
 
+    `resume=True` on an existing run (even one whose process was killed) appends to it, with the
+    run's own probe, after checking the model's architecture is the same.
+
     `snapshot()` only copies the tensors; a writer process (`background=True`, the default)
     converts, summarises and writes them while training goes on, the pipe applying
     backpressure. `flush()` waits for it; `close()` waits and marks the run finished.
@@ -143,12 +146,14 @@ class Recorder:
         name: str | None = None,
         class_names: Sequence[str] | None = None,
         overwrite: bool = False,
+        resume: bool = False,
         background: bool = True,
         weights: bool = True,
     ):
         self.model = model
         self.out = Path(out)
         self.record_weights = weights
+        self._background = background
         x, y = probe
         x = _as_tensor(x)
         self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
@@ -157,8 +162,12 @@ class Recorder:
             raise NnvoxError(
                 f"probe inputs ({len(self.probe_x)}) and labels ({len(self.probe_y)}) differ in length"
             )
+        resuming = resume and (self.out / MANIFEST).exists()
+        if resuming:
+            self._resume(model)
+            return
         if (self.out / MANIFEST).exists() and not overwrite:
-            raise NnvoxError(f"{self.out} already holds a run; choose a new folder or pass overwrite=True")
+            raise NnvoxError(f"{self.out} already holds a run; choose a new folder, or continue it (resume=True, --resume) or replace it (overwrite=True, --overwrite)")
         if self.out.exists() and overwrite:
             shutil.rmtree(self.out)
         try:
@@ -186,6 +195,26 @@ class Recorder:
         self._count = 0
         self._writer = _ChildWriter(self.out) if background else _InlineWriter(self.out)
         self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
+
+    def _resume(self, model: nn.Module) -> None:
+        """Append to an existing (possibly killed) run: same architecture, same probe."""
+        import json
+
+        from nnvox.capture.run import open_run
+
+        run = open_run(self.out)  # checks every listed snapshot is whole
+        self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
+        self.probe_y = run.probe_labels
+        self.architecture = trace(model, self._probe_on_device()).architecture
+        self._signature = signature(self.architecture)
+        if self._signature != signature(run.architecture):
+            raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
+        self._functional = has_functional_nodes(self.architecture)
+        manifest = json.loads((self.out / MANIFEST).read_text())
+        manifest["closed"] = False
+        self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
+        self._writer = _ChildWriter(self.out) if self._background else _InlineWriter(self.out)
+        self._writer.header(manifest, self.probe_x.numpy(), self.probe_y)
 
     def _probe_on_device(self) -> torch.Tensor:
         p = next(self.model.parameters(), None)

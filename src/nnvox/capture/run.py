@@ -76,7 +76,14 @@ class Run:
 
     @cached_property
     def probe_inputs(self) -> np.ndarray:
-        return _read_file(self._probe_file, ["inputs"])["inputs"]
+        """As stored: float images, or integer token ids."""
+        from safetensors import SafetensorError, safe_open
+
+        try:
+            with safe_open(self._probe_file, framework="numpy") as f:
+                return f.get_tensor("inputs")
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise NnvoxError(f"probe file {self._probe_file} cannot be read ({exc}); re-record the run") from None
 
     def stats(self, index: int) -> dict[str, list[float]]:
         """Per-tensor [min, p1, p99, max] of a snapshot, from its file header (no tensor data read)."""

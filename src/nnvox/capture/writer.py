@@ -61,9 +61,23 @@ class RunWriter:
         self._previous: dict[str, np.ndarray] | None = None
 
     def header(self, manifest: dict, probe_inputs: np.ndarray, probe_labels: np.ndarray) -> None:
+        """Start the run, or resume it when the manifest already lists snapshots (the probe stays)."""
         self.manifest = manifest
-        save_tensors(self.out / PROBE_FILE, {"inputs": probe_inputs, "labels": probe_labels})
+        if manifest["snapshots"]:
+            self._reload_references()
+        else:
+            save_tensors(self.out / PROBE_FILE, {"inputs": probe_inputs, "labels": probe_labels})
         atomic_write_json(self.out / MANIFEST, self.manifest)
+
+    def _reload_references(self) -> None:
+        """On resume: the first and last weights again, so change summaries carry on."""
+        from safetensors.numpy import load_file
+
+        snaps = self.manifest["snapshots"]
+        first, last = (load_file(str(self.out / snaps[i]["file"])) for i in (0, -1))
+        params = lambda t: {k: v.astype(np.float32) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
+        if sum(v.size for v in params(last).values()) <= _KEEP_FOR_CHANGES:
+            self._first, self._previous = params(first), params(last)
 
     def snapshot(self, meta: dict, tensors: dict[str, np.ndarray]) -> None:
         fname = snapshot_file_name(meta["index"])

@@ -13,8 +13,10 @@ from nnvox.errors import NnvoxError
 console = Console(stderr=True)
 
 
-def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False):
-    """Train a model on its dataset with a Recorder snapshotting before training and after each epoch."""
+def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False,
+                   resume: bool = False):
+    """Train a model on its dataset with a Recorder snapshotting before training and after each epoch.
+    `resume` continues a run: weights from its last snapshot, epochs numbered on from it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nnvox.capture.recorder import Recorder
@@ -30,8 +32,12 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     model = spec_model.build()
     data = spec_model.dataset()
     x, y = probe_batch(data)
-    rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite)
-    rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
+    start = 0
+    if resume and (out / "manifest.json").exists():
+        start = _restore_weights(model, out)
+    rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite, resume=resume)
+    if start == 0:
+        rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
     with Progress(
         TextColumn(f"[bold]training[/] {spec_model.name}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console, disable=quiet,
@@ -39,7 +45,7 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         task = progress.add_task("train", total=epochs, status="")
 
         def on_epoch(r):
-            rec.snapshot(epoch=r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy})
+            rec.snapshot(epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy})
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 
         results = train(model, data, options, callbacks=[on_epoch])
@@ -47,8 +53,26 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     return rec, results
 
 
-def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int) -> None:
-    rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed)
+def _restore_weights(model, out: Path) -> int:
+    """Load the parameters of a run's last snapshot into the model; returns that snapshot's epoch.
+    (Runs store parameters, not optimiser state or norm statistics: those start afresh.)"""
+    import torch
+
+    from nnvox.capture.run import open_run
+
+    run = open_run(out)
+    last = run.snapshots[-1]
+    keys = [k for k in run.keys(last.index) if k.startswith("param/")]
+    state = {k[len("param/"):]: torch.from_numpy(v) for k, v in run.read(last.index, keys).items()}
+    missing = [n for n, _ in model.named_parameters() if n not in state]
+    if missing:
+        raise NnvoxError(f"the run in {out} has no weights for {missing[:3]}: resume with the model it was recorded with")
+    model.load_state_dict(state, strict=False)
+    return int(last.epoch or 0)
+
+
+def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False) -> None:
+    rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume)
     console.print(f"recorded {len(results) + 1} snapshots to {out} (test accuracy {results[-1].test_accuracy:.1%})")
 
 

@@ -43,7 +43,7 @@ def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: int
 
 
 @app.command
-def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, seed: int = 0):
+def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, resume: bool = False, seed: int = 0):
     """Train MODEL on the built-in digits data, snapshotting every epoch into the run folder OUT.
 
     Parameters
@@ -56,12 +56,14 @@ def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, 
         Run folder to write.
     overwrite
         Replace an existing run in OUT.
+    resume
+        Continue the run in OUT (also one whose recording was killed): its last weights, epochs numbered on.
     seed
         Random seed (runs are deterministic for a given seed).
     """
     from nnvox.cli.commands import run_record
 
-    run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed)
+    run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume)
 
 
 @Parameter(name="*", group="Models (when TARGET is a model, not a run folder)")
