@@ -33,6 +33,7 @@ def test_record_info_export_round_trip(tmp_path):
     assert result.returncode == 0, result.stderr
     info = json.loads(nnvox("info", run, "--json").stdout)
     assert info["snapshots"] == 3  # before training + 2 epochs
+    assert set(info["health"]) == {"2", "4"} and 0 <= info["health"]["2"]["dead"] <= 1  # the two ReLUs (0 is Flatten)
     assert [n["name"] for n in info["nodes"]][:3] == ["input", "0", "1"]
     assert {"name", "kind", "shape"} <= set(info["nodes"][1]) and ["input", "0"] in info["edges"]
     table = nnvox("info", run)

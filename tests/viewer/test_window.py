@@ -53,10 +53,15 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
         help_box = (slice(60, 320), slice(0, 600))
         assert _changed(other_sample, with_help, help_box) > 0.05
 
+        display.xdotool("key", "--window", wid, "t")  # the layer health table, top right
+        health = _settle(display)
+        assert _changed(with_help, health, (slice(60, 300), slice(780, 1280))) > 0.01
+        display.xdotool("key", "--window", wid, "t")
+
         display.xdotool("key", "--window", wid, "m")
         display.wait_title(wid, "weights")
         weights = _settle(display)
-        assert _changed(with_help, weights, network) > 0.02
+        assert _changed(health, weights, network) > 0.02
 
         display.xdotool("mousemove", "--window", wid, "640", "400", "mousedown", "1",
                         "mousemove", "--window", wid, "760", "330", "mousemove", "--window", wid, "880", "300", "mouseup", "1")

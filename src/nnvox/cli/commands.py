@@ -101,8 +101,23 @@ def run_demo(out: Path, *, window: bool, epochs: int) -> None:
         console.print("no display found: skipping the window (open it later with `nnvox view " f"{run_dir}`)")
 
 
+def _last_health(run) -> dict[str, dict[str, float]]:
+    """Dead / saturated fractions per layer at the last snapshot."""
+    from nnvox.scenes.health import layer_health
+
+    last = run.snapshots[-1].index
+    keys = set(run.keys(last))
+    health = {}
+    for n in run.architecture.nodes:
+        key = f"act/{n.name}"
+        if key in keys and (h := layer_health(n.kind, run.read(last, [key])[key])):
+            health[n.name] = h
+    return health
+
+
 def run_info(run, *, as_json: bool) -> None:
     arch = run.architecture
+    health = _last_health(run)
     doc = {
         "name": run.name,
         "closed": run.closed,
@@ -110,6 +125,7 @@ def run_info(run, *, as_json: bool) -> None:
         "edges": [list(e) for e in arch.edges],
         "snapshots": len(run.snapshots),
         "error": run.error,
+        "health": health,
         "probe_samples": len(run.probe_labels),
         "metrics": [s.metrics for s in run.snapshots],
     }
@@ -121,10 +137,11 @@ def run_info(run, *, as_json: bool) -> None:
     out = Console()
     out.print(f"[bold]{run.name}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
               + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]"))
-    table = Table("layer", "kind", "output shape", "parameters", "inputs")
+    table = Table("layer", "kind", "output shape", "parameters", "inputs", "health (last snapshot)")
     for n in arch.nodes:
         params = sum(math.prod(s) for s in n.params.values())
-        table.add_row(n.name, n.kind, " × ".join(map(str, n.shape)), f"{params:,}" if params else "", ", ".join(arch.predecessors(n.name)))
+        h = ", ".join(f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
+        table.add_row(n.name, n.kind, " × ".join(map(str, n.shape)), f"{params:,}" if params else "", ", ".join(arch.predecessors(n.name)), h)
     out.print(table)
     last = run.snapshots[-1]
     out.print(f"last snapshot: {last.label}  " + "  ".join(f"{k} {v:.4g}" for k, v in last.metrics.items()))

@@ -9,6 +9,7 @@ import numpy as np
 
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import mark_nonfinite
+from nnvox.scenes.health import UNHEALTHY, layer_health
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 
@@ -80,6 +81,7 @@ class FrameSource:
         self.blocks = blocks
         self.mode = mode
         self._cache: OrderedDict[tuple[int, int], dict[str, np.ndarray]] = OrderedDict()
+        self._health: dict[int, dict[str, dict[str, float]]] = {}
         self._cache_size = cache_size
 
     def _extract(self, index: int, sample: int) -> dict[str, np.ndarray]:
@@ -89,6 +91,9 @@ class FrameSource:
             return self._cache[key]
         wanted = [b.key for b in self.blocks if b.key != "probe"]
         tensors = self.run.read(index, wanted)
+        if self.mode == "activations" and index not in self._health:
+            # over all probe samples, from the tensors this frame reads anyway
+            self._health[index] = {b.name: h for b in self.blocks if b.key in tensors and (h := layer_health(b.kind, tensors[b.key]))}
         if self.mode in ("change", "change-from-start"):
             reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
             before = self.run.read(reference, wanted)
@@ -136,8 +141,10 @@ class FrameSource:
                     prediction = b.class_names[int(np.argmax(probs))]
                 else:
                     prediction = "none (the output is NaN/Inf)"
+        health = self._health.get(nearest, {})
         return Frame(
             t=t,
+            health=health,
             values=values,
             lit=lit,
             hud=self._hud(scene, nearest, sample, prediction),
@@ -159,6 +166,10 @@ class FrameSource:
             parts.append(s)
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
+        flagged = [f"{name} {value * 100:.0f}% {what}" for name, h in self._health.get(index, {}).items()
+                   for what, value in h.items() if value > UNHEALTHY]
+        if flagged:
+            hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
         stats = self.run.stats(index)
         broken = [b.name for b in scene.blocks if len(stats.get(b.key, ())) > 4 and stats[b.key][4] > 0]
         if broken:

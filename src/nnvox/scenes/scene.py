@@ -102,6 +102,7 @@ class Frame:
     texts: dict[str, tuple[str, ...]]  # block name -> per-row labels (output class probabilities)
     snapshot: int  # nearest snapshot index
     pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # forward pass: dots travelling the edges
+    health: dict[str, dict[str, float]] = field(default_factory=dict)  # block -> {"dead" | "saturated": fraction}
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,14 @@ import vtk
 
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.colour import lut as colour_table
+from nnvox.scenes.health import UNHEALTHY
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.visuals import make_billboard, visual_for
+
+EDGE_RGB = (0.55, 0.56, 0.62)
+OUTLINE_RGB = (140, 143, 158)
+HEALTH_RGB = {"dead": (240, 60, 60), "saturated": (255, 150, 40)}  # flagged layers' outlines
 
 LEGENDS = {
     "viridis": ("value ÷ layer range (0 = low, 1 = high)", (0.0, 1.0)),
@@ -60,18 +65,57 @@ class SceneRenderer:
     def _add_outlines_and_edges(self) -> None:
         """Block outlines and straight edges in one grey actor; skip connections (arcs) in one amber
         actor, so they stand out from the boxes they jump over."""
+        straight = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if not skip]
+        arcs = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if skip]
+        width = max(1.0, self.options.height / 720)
+        self.frame_actor = self._lines_actor([], straight, EDGE_RGB, width)
+        self.arc_actor = self._lines_actor([], arcs, (0.98, 0.72, 0.25), 1.6 * width)
+        self.outline_actor, self._outline_colours = self._add_outlines(width)
+
+    def _add_outlines(self, width: float):
+        """Every block's box in one actor, coloured per block: grey, or a health flag's colour."""
+        from vtk.util.numpy_support import numpy_to_vtk
+
         pad = 0.15
-        outlines = []
+        append = vtk.vtkAppendPolyData()
         for b in self.scene.blocks:
             x0, x1, y0, y1, z0, z1 = b.bounds
             src = vtk.vtkOutlineSource()
             src.SetBounds(x0 - pad, x1 + pad, y0 - pad, y1 + pad, z0 - pad, z1 + pad)
-            outlines.append(src)
-        straight = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if not skip]
-        arcs = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if skip]
-        width = max(1.0, self.options.height / 720)
-        self.frame_actor = self._lines_actor(outlines, straight, (0.55, 0.56, 0.62), width)
-        self.arc_actor = self._lines_actor([], arcs, (0.98, 0.72, 0.25), 1.6 * width)
+            src.Update()
+            append.AddInputData(src.GetOutput())
+        append.Update()
+        poly = append.GetOutput()
+        colours = np.tile(np.array(OUTLINE_RGB, dtype=np.uint8), (poly.GetNumberOfCells(), 1))
+        array = numpy_to_vtk(colours, deep=False)
+        array.SetName("health")
+        poly.GetCellData().SetScalars(array)
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputData(poly)
+        mapper.SetColorModeToDirectScalars()
+        actor = vtk.vtkActor()
+        actor.SetMapper(mapper)
+        actor.GetProperty().LightingOff()
+        actor.GetProperty().SetLineWidth(width)
+        self.renderer.AddActor(actor)
+        self._outline_state: dict[str, tuple] = {}
+        return actor, (colours, array, poly)
+
+    def _show_health(self, health: dict[str, dict[str, float]]) -> None:
+        """Outline colours for flagged layers; only touched when a flag changes."""
+        colours, array, poly = self._outline_colours
+        per_block = colours.shape[0] // max(len(self.scene.blocks), 1)
+        changed = False
+        for i, b in enumerate(self.scene.blocks):
+            h = health.get(b.name, {})
+            flag = "dead" if h.get("dead", 0) > UNHEALTHY else "saturated" if h.get("saturated", 0) > UNHEALTHY else None
+            if self._outline_state.get(b.name) != flag:
+                self._outline_state[b.name] = flag
+                colours[i * per_block : (i + 1) * per_block] = HEALTH_RGB.get(flag, OUTLINE_RGB)
+                changed = True
+        if changed:
+            array.Modified()
+            poly.Modified()
 
     def _lines_actor(self, sources, paths, colour, width) -> vtk.vtkActor:
         append = vtk.vtkAppendPolyData()
@@ -226,7 +270,7 @@ class SceneRenderer:
 
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
-        own = [self.frame_actor, self.arc_actor, *self.legends, *(v.actor for v in self.visuals.values())]
+        own = [self.frame_actor, self.arc_actor, self.outline_actor, *self.legends, *(v.actor for v in self.visuals.values())]
         for actor in own + ([self.hud] if self.hud is not None else []):
             self.renderer.RemoveViewProp(actor)
         self.overlay.RemoveAllViewProps()  # block labels and class labels
@@ -241,6 +285,7 @@ class SceneRenderer:
                 self._label_lit[name] = frame.lit[name]  # labels dim with their block in the forward pass
                 label.GetTextProperty().SetOpacity(0.3 + 0.7 * frame.lit[name])
                 label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
+        self._show_health(frame.health)
         if self.hud is not None:
             self.hud.SetInput(frame.hud)
         points, poly = self.pulse_points

@@ -21,6 +21,7 @@ KEYS = [
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
     ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
     ("c", "reset the camera"),
+    ("t", "show / hide the layer health table (dead and saturated units)"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
@@ -98,6 +99,8 @@ class Window:
         p = self.playback
         frame = self.scene.frame_at(p.t, sample=p.sample, reveal=p.reveal)
         self.scene_renderer.draw(frame)
+        if hasattr(self, "health") and self.health.GetVisibility():
+            self.health.SetInput(self._health_text(frame))
         if hasattr(self, "slider"):
             self.slider.GetRepresentation().SetValue(p.t)
         self.plotter.ren_win.SetWindowName(self._title())
@@ -146,6 +149,28 @@ class Window:
         self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         self.hint.SetPosition(0.012, 0.925)
         self.plotter.renderer.AddViewProp(self.hint)
+        self.health = vtk.vtkTextActor()
+        self.health.GetTextProperty().ShallowCopy(tp)
+        self.health.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.health.SetPosition(0.62, 0.9)
+        self.health.SetVisibility(False)
+        self.plotter.renderer.AddViewProp(self.health)
+
+    def _health_text(self, frame) -> str:
+        rows = [(name, h) for name, h in frame.health.items()]
+        if not rows:
+            return "layer health: no ReLU, tanh or sigmoid layers in this mode"
+        width = max(len(n) for n, _ in rows)
+        lines = [f"{'layer'.ljust(width)}   dead   saturated"]
+        for name, h in rows:
+            dead = f"{h['dead'] * 100:4.0f}%" if "dead" in h else "    -"
+            sat = f"{h['saturated'] * 100:6.0f}%" if "saturated" in h else "       -"
+            lines.append(f"{name.ljust(width)}   {dead}   {sat}")
+        return "\n".join(lines)
+
+    def _toggle_health(self) -> None:
+        self.health.SetVisibility(not self.health.GetVisibility())
+        self._redraw()
 
     def _toggle_help(self) -> None:
         self.help.SetVisibility(not self.help.GetVisibility())
@@ -199,6 +224,7 @@ class Window:
             "g": p.start_forward_pass,
             "x": self._toggle_expanded,
             "c": self._reset_camera,
+            "t": self._toggle_health,
             "h": self._toggle_help,
         }
         for key, fn in bindings.items():

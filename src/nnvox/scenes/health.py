@@ -1,0 +1,38 @@
+"""Layer health from the probe's activations: dead units (ReLU-like layers that never fire) and
+saturated units (tanh/sigmoid stuck near their limits)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+RELU_LIKE = ("ReLU", "ReLU6", "relu", "relu_", "LeakyReLU", "GELU", "SiLU", "gelu", "silu", "leaky_relu")
+SATURATING = {"Tanh": (-1.0, 1.0), "tanh": (-1.0, 1.0), "Sigmoid": (0.0, 1.0), "sigmoid": (0.0, 1.0)}
+UNHEALTHY = 0.5  # a fraction above this flags the layer
+
+
+def last_kind(kind: str) -> str:
+    """A grouped block's activation is its last member: Conv2d+BN+ReLU -> ReLU."""
+    return kind.split("+")[-1]
+
+
+def dead_fraction(acts: np.ndarray) -> float:
+    """Units (channels, or features) never above zero for any probe sample or position."""
+    a = np.nan_to_num(acts.reshape(acts.shape[0], acts.shape[1], -1) if acts.ndim > 2 else acts[:, :, None], nan=0.0)
+    return float((a.max(axis=(0, 2)) <= 0).mean())
+
+
+def saturated_fraction(acts: np.ndarray, lo: float, hi: float) -> float:
+    """Values within 1% of the range's ends."""
+    margin = 0.01 * (hi - lo)
+    finite = acts[np.isfinite(acts)]
+    return float(((finite <= lo + margin) | (finite >= hi - margin)).mean()) if finite.size else 0.0
+
+
+def layer_health(kind: str, acts: np.ndarray) -> dict[str, float]:
+    """{"dead": fraction} for ReLU-like layers, {"saturated": fraction} for tanh/sigmoid, else {}."""
+    kind = last_kind(kind)
+    if kind in RELU_LIKE:
+        return {"dead": dead_fraction(acts)}
+    if kind in SATURATING:
+        return {"saturated": saturated_fraction(acts, *SATURATING[kind])}
+    return {}

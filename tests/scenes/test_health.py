@@ -1,0 +1,50 @@
+"""Layer health with known answers: a planted dead ReLU layer and a saturated tanh are flagged."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.health import dead_fraction, layer_health, saturated_fraction
+from tests.scenes.test_layout_graphs import run_of
+
+
+def _sick_model():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 6), nn.Tanh(), nn.Linear(6, 3))
+    with torch.no_grad():
+        model[0].bias[:6] = -100.0  # 6 of 8 units can never fire
+        model[2].weight.mul_(100.0)  # tanh pushed to +-1
+    return model
+
+
+def test_health_measures():
+    acts = np.zeros((5, 4, 3, 3), np.float32)
+    acts[2, 1, 0, 0] = 1.0  # channel 1 fires once, somewhere
+    assert dead_fraction(acts) == 0.75
+    assert saturated_fraction(np.array([-1.0, 0.0, 0.995, 0.5]), -1.0, 1.0) == 0.5
+    assert layer_health("Conv2d+BN+ReLU", acts) == {"dead": 0.75}  # a group's activation is its last
+    assert layer_health("Linear", acts) == {}
+
+
+def test_planted_faults_are_flagged(tmp_path):
+    scene = build_scene(run_of(_sick_model(), torch.randn(16, 4), tmp_path / "run"))
+    frame = scene.frame_at(0)
+    assert frame.health["1"]["dead"] == pytest.approx(0.75)
+    assert frame.health["3"]["saturated"] > 0.5
+    assert "unhealthy: 1 75% dead, 3" in frame.hud
+
+
+@pytest.mark.gl
+def test_flagged_layer_outline_is_red(tmp_path):
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.renderer import HEALTH_RGB
+
+    scene = build_scene(run_of(_sick_model(), torch.randn(16, 4), tmp_path / "run"))
+    renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False, show_hud=False, show_legend=False))
+    image = renderer.render(scene.frame_at(0)).astype(int)
+    red = (np.abs(image - np.array(HEALTH_RGB["dead"])).sum(axis=2) < 40).sum()
+    orange = (np.abs(image - np.array(HEALTH_RGB["saturated"])).sum(axis=2) < 40).sum()
+    assert red > 30 and orange > 30
