@@ -92,3 +92,27 @@ def test_a_frame_writes_values_into_existing_actors(plain_renderer):
     renderer.render(scene.frame_at(1.5, sample=1))
     assert props.GetNumberOfItems() == before  # no per-frame actor creation
     assert renderer.scene_renderer.visuals["conv1"].image.GetMTime() > mtime
+
+
+def test_metrics_inset_cursor_follows_the_timeline(digits_run):
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(digits_run)
+    assert len(scene.metrics["accuracy"]) == scene.n_snapshots and np.isnan(scene.metrics["loss"][0])
+    box = (0.7, 0.02, 0.98, 0.15)
+    r = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False, metrics_box=box))
+    row = int(540 * (1 - 0.05))  # inside the inset, below its labels
+
+    def cursor_x(t):
+        left = int(960 * box[0]) - 2
+        line = r.render(scene.frame_at(t))[row, left : int(960 * box[2]) + 2].astype(int)
+        white = (line > 235).all(axis=1)
+        assert white.any()
+        return int(np.argmax(white)) + left  # the white cursor
+
+    xs = [cursor_x(t) for t in (0, 1.5, scene.n_snapshots - 1)]
+    assert xs[0] < xs[1] < xs[2]
+    assert xs[2] - xs[0] > 0.8 * 960 * (box[2] - box[0])
+    r.close()

@@ -289,4 +289,6 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         snapshot_labels=tuple(s.label for s in run.snapshots),
         probe_count=len(run.probe_labels),
         source=source,
+        metrics={k: np.array([s.metrics.get(k, np.nan) for s in run.snapshots], dtype=float)
+                 for k in dict.fromkeys(k for s in run.snapshots for k in s.metrics)},
     )

@@ -116,6 +116,7 @@ class Scene:
     snapshot_labels: tuple[str, ...]
     probe_count: int
     source: FrameSource = field(compare=False, repr=False)
+    metrics: dict[str, np.ndarray] = field(default_factory=dict, compare=False)  # per snapshot, NaN where absent
 
     @property
     def n_snapshots(self) -> int:

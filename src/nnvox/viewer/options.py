@@ -33,6 +33,8 @@ class RenderOptions:
     show_labels: bool = True
     show_legend: bool = True
     show_hud: bool = True
+    show_metrics: bool = True
+    metrics_box: tuple[float, float, float, float] = (0.7, 0.02, 0.98, 0.15)  # loss/accuracy inset, normalised
 
     def __post_init__(self):
         if self.width < 16 or self.height < 16:

@@ -48,6 +48,11 @@ class SceneRenderer:
         self.pulse_points, self.pulse_actor = self._add_pulses()
         self.hud = self._add_hud() if options.show_hud else None
         self.legends = self._add_legends() if options.show_legend else []
+        self.inset = None
+        if options.show_metrics and scene.n_snapshots > 1 and scene.metrics:
+            from nnvox.viewer.inset import MetricsInset
+
+            self.inset = MetricsInset(renderer, scene.metrics, options, options.metrics_box)
         self.reset_camera()
 
     # --- built once -------------------------------------------------------------------------
@@ -271,6 +276,7 @@ class SceneRenderer:
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
         own = [self.frame_actor, self.arc_actor, self.outline_actor, *self.legends, *(v.actor for v in self.visuals.values())]
+        own += self.inset.actors if self.inset is not None else []
         for actor in own + ([self.hud] if self.hud is not None else []):
             self.renderer.RemoveViewProp(actor)
         self.overlay.RemoveAllViewProps()  # block labels and class labels
@@ -286,6 +292,8 @@ class SceneRenderer:
                 label.GetTextProperty().SetOpacity(0.3 + 0.7 * frame.lit[name])
                 label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
         self._show_health(frame.health)
+        if self.inset is not None:
+            self.inset.move_to(frame.t)
         if self.hud is not None:
             self.hud.SetInput(frame.hud)
         points, poly = self.pulse_points

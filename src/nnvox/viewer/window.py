@@ -56,7 +56,8 @@ class Window:
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.sizing = sizing
-        self.options = RenderOptions(width=size[0], height=size[1])
+        # the inset sits above the slider in the bottom-right corner
+        self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26))
         self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
         if not 0 <= sample < self.playback.probe_count:
             raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.playback.probe_count - 1}")
@@ -152,7 +153,7 @@ class Window:
         self.health = vtk.vtkTextActor()
         self.health.GetTextProperty().ShallowCopy(tp)
         self.health.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.health.SetPosition(0.62, 0.9)
+        self.health.SetPosition(0.012, 0.55)
         self.health.SetVisibility(False)
         self.plotter.renderer.AddViewProp(self.health)
 
