@@ -127,3 +127,21 @@ def test_resume_refuses_another_architecture(tmp_path):
     _, _, path = _record(tmp_path, epochs=1)
     with pytest.raises(NnvoxError, match="architecture differs"):
         Recorder(nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), probe=(torch.zeros(1, 1, 8, 8), [0]), out=path, resume=True)
+
+
+def test_gradients_of_the_last_step_are_recorded(tmp_path):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+    rec = Recorder(model, probe=(torch.ones(2, 4), [0, 1]), out=tmp_path / "r", background=False, gradient_budget=10)
+    rec.snapshot(epoch=0)  # before any backward: no gradients
+    loss = model(torch.randn(5, 4)).pow(2).sum()
+    loss.backward()
+    expected = {n: p.grad.clone() for n, p in model.named_parameters()}
+    rec.snapshot(epoch=1)
+    rec.close()
+    run = nnvox.open_run(tmp_path / "r")
+    assert run.snapshots[0].grad_norms == {} and "grad/0.weight" not in run.keys(0)
+    snap = run.read(1)
+    np.testing.assert_allclose(snap["grad/2.weight"], expected["2.weight"].numpy(), rtol=1e-3, atol=1e-5)  # 6 values: kept
+    assert "grad/0.weight" not in snap  # 12 values: over the budget, norm only
+    assert run.snapshots[1].grad_norms["0.weight"] == pytest.approx(float(expected["0.weight"].norm()), rel=1e-5)

@@ -89,8 +89,8 @@ def test_forward_pass_reveal_lights_blocks_in_graph_order(digits_run):
 
 
 def test_unknown_mode_is_a_clear_error(digits_run):
-    with pytest.raises(NnvoxError, match="unknown mode 'gradients'"):
-        build_scene(digits_run, SceneOptions(mode="gradients"))
+    with pytest.raises(NnvoxError, match="unknown mode 'vibes'"):
+        build_scene(digits_run, SceneOptions(mode="vibes"))
 
 
 def test_generic_fallback_and_helpers():
@@ -223,3 +223,14 @@ def test_change_scale_without_stored_summaries(digits_run, monkeypatch):
     monkeypatch.setattr(digits_run, "stats", lambda i: {k: v for k, v in real(i).items() if not k.startswith(("change/", "since_start/"))})
     scene = build_scene(digits_run, SceneOptions(mode="change"))
     assert scene.block("conv1").scale.hi > 0
+
+
+def test_gradients_mode(digits_run):
+    scene = build_scene(digits_run, SceneOptions(mode="gradients"))
+    assert [b.name for b in scene.blocks] == ["conv1", "conv2", "fc1", "fc2"]
+    last = scene.n_snapshots - 1
+    g = digits_run.read(last, ["grad/fc2.weight"])["grad/fc2.weight"]
+    np.testing.assert_array_equal(scene.frame_at(last).values["fc2"][0], g)
+    assert not scene.frame_at(0).values["fc2"].any()  # the snapshot before training has no gradient
+    assert "gradients of the last training step" in scene.frame_at(last).hud
+    assert all(b.scale.diverging for b in scene.blocks)

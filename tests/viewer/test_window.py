@@ -53,9 +53,9 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
         help_box = (slice(60, 320), slice(0, 600))
         assert _changed(other_sample, with_help, help_box) > 0.05
 
-        display.xdotool("key", "--window", wid, "t")  # the layer health table, top right
+        display.xdotool("key", "--window", wid, "t")  # the layer health table, left
         health = _settle(display)
-        assert _changed(with_help, health, (slice(60, 300), slice(780, 1280))) > 0.01
+        assert _changed(with_help, health, (slice(340, 560), slice(0, 600))) > 0.01
         display.xdotool("key", "--window", wid, "t")
 
         display.xdotool("key", "--window", wid, "m")

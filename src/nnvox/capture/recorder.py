@@ -129,6 +129,10 @@ class Recorder:
     rewritten the same way afterwards, so a process killed at any moment leaves every
     snapshot that completed readable.
 
+    Gradients are those left by the last backward pass (call `snapshot()` after a training step,
+    before the next `zero_grad()`): per voxel for tensors up to `gradient_budget` values, their
+    norms always.
+
     `resume=True` on an existing run (even one whose process was killed) appends to it, with the
     run's own probe, after checking the model's architecture is the same.
 
@@ -149,10 +153,14 @@ class Recorder:
         resume: bool = False,
         background: bool = True,
         weights: bool = True,
+        gradients: bool = True,
+        gradient_budget: int = 1_000_000,
     ):
         self.model = model
         self.out = Path(out)
         self.record_weights = weights
+        self.record_gradients = gradients
+        self.gradient_budget = gradient_budget  # larger gradients are summarised by their norm only
         self._background = background
         x, y = probe
         x = _as_tensor(x)
@@ -234,10 +242,21 @@ class Recorder:
         for pname, p in self.model.named_parameters() if self.record_weights else ():
             # An explicit copy: on CPU .float().numpy() would alias the live weights.
             tensors[f"param/{pname}"] = p.detach().to("cpu", torch.float32, copy=True).numpy()
+        norms = {}
+        for pname, p in self.model.named_parameters() if self.record_gradients else ():
+            if p.grad is None:
+                continue  # no backward since the last zero_grad(set_to_none=True): nothing to show
+            g = p.grad.detach()
+            norms[pname] = float(g.float().norm())
+            if g.numel() <= self.gradient_budget:
+                tensors[f"grad/{pname}"] = g.to("cpu", torch.float32, copy=True).numpy()
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1
-        self._writer.snapshot({"index": index, "epoch": epoch, "step": step, "metrics": values}, tensors)
+        meta = {"index": index, "epoch": epoch, "step": step, "metrics": values}
+        if norms:
+            meta["grad_norms"] = norms
+        self._writer.snapshot(meta, tensors)
         return index
 
     def flush(self) -> None:

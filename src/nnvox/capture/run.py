@@ -6,7 +6,7 @@ numpy-only on purpose: scenes and the viewer read runs without importing torch.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -33,6 +33,7 @@ class SnapshotInfo:
     file: str
     bytes: int
     metrics: dict[str, float]
+    grad_norms: dict[str, float] = field(default_factory=dict)  # parameter -> L2 norm of its gradient
 
     @property
     def label(self) -> str:
@@ -67,6 +68,7 @@ class Run:
                 file=s["file"],
                 bytes=s["bytes"],
                 metrics=dict(s.get("metrics", {})),
+                grad_norms=dict(s.get("grad_norms", {})),
             )
             for s in manifest["snapshots"]
         )

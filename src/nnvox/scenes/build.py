@@ -60,11 +60,17 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
     for node in arch.nodes:
         if options.mode != "activations":  # weights, or how they changed
             wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
-            if wkey is not None:
-                shape = node.params[wkey]
-                stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[options.mode] + f"param/{wkey}"
-                scale = _scale_from_stats(run, stats_key, signed=True) if options.mode == "weights" else _change_scale(run, stats_key)
-                specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)
+            if wkey is None:
+                continue
+            shape = node.params[wkey]
+            if options.mode == "gradients":
+                if f"grad/{wkey}" not in run.stats(len(run.snapshots) - 1):
+                    continue  # no per-voxel gradient recorded for this layer (none, or over the budget)
+                specs[node.name] = (weight_block(shape), f"grad/{wkey}", _scale_from_stats(run, f"grad/{wkey}", signed=True), shape, node.kind)
+                continue
+            stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[options.mode] + f"param/{wkey}"
+            scale = _scale_from_stats(run, stats_key, signed=True) if options.mode == "weights" else _change_scale(run, stats_key)
+            specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)
             continue
         if node.kind in options.hidden_kinds or node.name in absorbed or (node.kind == "Input" and node.name != INPUT):
             continue  # reshapes, grouped or folded layers, and extra inputs (not recorded) get no block
@@ -216,7 +222,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     specs, class_names = _block_specs(run, options, groups, absorbed)
 
     if not specs:
-        raise NnvoxError(f"the model has nothing to show in {options.mode} mode (no layers with weights?)")
+        hint = " (record with gradients: call snapshot() after a backward pass)" if options.mode == "gradients" else " (no layers with weights?)"
+        raise NnvoxError(f"the run has nothing to show in {options.mode} mode{hint}")
     names = [n.name for n in arch.nodes if n.name in specs]
     edges = contract_edges(arch, set(names))
     depth = graph_depths(names, edges)

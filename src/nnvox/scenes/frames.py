@@ -89,7 +89,8 @@ class FrameSource:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        wanted = [b.key for b in self.blocks if b.key != "probe"]
+        available = set(self.run.keys(index))
+        wanted = [b.key for b in self.blocks if b.key != "probe" and b.key in available]
         tensors = self.run.read(index, wanted)
         if self.mode == "activations" and index not in self._health:
             # over all probe samples, from the tensors this frame reads anyway
@@ -104,6 +105,8 @@ class FrameSource:
             # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly.
             if b.key == "probe":
                 out[b.name] = to_panels(mark_nonfinite(self.run.probe_inputs[sample]), shape)
+            elif b.key not in tensors:  # no gradient in this snapshot yet (taken before any backward)
+                out[b.name] = np.zeros((b.panels, b.rows, b.cols), np.float32)
             elif b.role == "weights":
                 out[b.name] = weight_panels(mark_nonfinite(tensors[b.key]), shape)
             elif b.role == "output":
