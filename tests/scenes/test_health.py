@@ -48,3 +48,27 @@ def test_flagged_layer_outline_is_red(tmp_path):
     red = (np.abs(image - np.array(HEALTH_RGB["dead"])).sum(axis=2) < 40).sum()
     orange = (np.abs(image - np.array(HEALTH_RGB["saturated"])).sum(axis=2) < 40).sum()
     assert red > 30 and orange > 30
+
+
+def test_gradient_flags_with_known_answers():
+    from nnvox.scenes.health import gradient_flags
+
+    flags = gradient_flags({"a": 1.0, "b": 2.0, "c": 1.5, "d": 1e4, "e": 1e-6, "f": float("nan")})
+    assert flags == {"d": "exploding", "e": "vanishing", "f": "exploding"}
+
+
+def test_exploding_gradient_is_flagged_in_the_scene(tmp_path):
+    from nnvox.capture.recorder import Recorder
+    from nnvox.capture.run import open_run
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
+    rec = Recorder(model, probe=(torch.randn(4, 4), [0, 1, 2, 0]), out=tmp_path / "run", background=False)
+    model(torch.randn(5, 4)).sum().backward()
+    with torch.no_grad():
+        model[4].weight.grad.mul_(1e6)  # a planted explosion in the third linear layer
+    rec.snapshot(epoch=0)
+    rec.close()
+    frame = build_scene(open_run(tmp_path / "run")).frame_at(0)
+    assert frame.health["4"]["exploding"] == 1.0 and "4 exploding gradients" in frame.hud
+    assert not any("exploding" in h for name, h in frame.health.items() if name != "4")

@@ -281,6 +281,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 channels=channels,
                 pool=pool,
                 labelled=name in labelled,
+                params=tuple(p for m in groups.get(name, [name]) for p in arch.node(m).params),
             )
         )
     tallest = max(b.extent[2] for b in blocks)

@@ -9,7 +9,7 @@ import numpy as np
 
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import mark_nonfinite
-from nnvox.scenes.health import UNHEALTHY, layer_health
+from nnvox.scenes.health import UNHEALTHY, gradient_flags, layer_health
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 
@@ -144,7 +144,9 @@ class FrameSource:
                     prediction = b.class_names[int(np.argmax(probs))]
                 else:
                     prediction = "none (the output is NaN/Inf)"
-        health = self._health.get(nearest, {})
+        health = {k: dict(v) for k, v in self._health.get(nearest, {}).items()}
+        for name, flag in self._gradient_flags(scene, nearest).items():
+            health.setdefault(name, {})[flag] = 1.0
         return Frame(
             t=t,
             health=health,
@@ -155,6 +157,12 @@ class FrameSource:
             snapshot=nearest,
             pulses=pulses(scene, reveal),
         )
+
+    def _gradient_flags(self, scene: Scene, index: int) -> dict[str, str]:
+        norms = self.run.snapshots[index].grad_norms
+        per_block = {b.name: float(np.sqrt(sum(norms[p] ** 2 for p in b.params if p in norms)))
+                     for b in scene.blocks if any(p in norms for p in b.params)}
+        return gradient_flags(per_block)
 
     def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:
         snap = self.run.snapshots[index]
@@ -171,6 +179,7 @@ class FrameSource:
         hud = "   ·   ".join(parts)
         flagged = [f"{name} {value * 100:.0f}% {what}" for name, h in self._health.get(index, {}).items()
                    for what, value in h.items() if value > UNHEALTHY]
+        flagged += [f"{name} {flag} gradients" for name, flag in self._gradient_flags(scene, index).items()]
         if flagged:
             hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
         stats = self.run.stats(index)

@@ -8,6 +8,7 @@ import numpy as np
 RELU_LIKE = ("ReLU", "ReLU6", "relu", "relu_", "LeakyReLU", "GELU", "SiLU", "gelu", "silu", "leaky_relu")
 SATURATING = {"Tanh": (-1.0, 1.0), "tanh": (-1.0, 1.0), "Sigmoid": (0.0, 1.0), "sigmoid": (0.0, 1.0)}
 UNHEALTHY = 0.5  # a fraction above this flags the layer
+EXPLODING, VANISHING = 100.0, 1e-4  # a layer's gradient norm against the median over layers
 
 
 def last_kind(kind: str) -> str:
@@ -36,3 +37,19 @@ def layer_health(kind: str, acts: np.ndarray) -> dict[str, float]:
     if kind in SATURATING:
         return {"saturated": saturated_fraction(acts, *SATURATING[kind])}
     return {}
+
+
+def gradient_flags(norms: dict[str, float]) -> dict[str, str]:
+    """Layers whose gradient norm is far above (exploding) or below (vanishing) the median layer's,
+    or not finite at all (exploding)."""
+    finite = [v for v in norms.values() if np.isfinite(v) and v > 0]
+    if not finite:
+        return {}
+    median = float(np.median(finite))
+    flags = {}
+    for name, v in norms.items():
+        if not np.isfinite(v) or v > EXPLODING * median:
+            flags[name] = "exploding"
+        elif v < VANISHING * median:
+            flags[name] = "vanishing"
+    return flags

@@ -74,6 +74,7 @@ class Block:
     channels: tuple[int, ...] | None = None  # level of detail: the channels shown (None: all)
     pool: int = 1  # level of detail: average-pooling factor applied to each map
     labelled: bool = True
+    params: tuple[str, ...] = ()  # the parameters of the layers this block stands for
 
     @property
     def extent(self) -> tuple[float, float, float]:

@@ -14,7 +14,8 @@ from nnvox.viewer.visuals import make_billboard, visual_for
 
 EDGE_RGB = (0.55, 0.56, 0.62)
 OUTLINE_RGB = (140, 143, 158)
-HEALTH_RGB = {"dead": (240, 60, 60), "saturated": (255, 150, 40)}  # flagged layers' outlines
+# flagged layers' outlines, in order of precedence
+HEALTH_RGB = {"exploding": (200, 80, 255), "vanishing": (70, 130, 255), "dead": (240, 60, 60), "saturated": (255, 150, 40)}
 
 LEGENDS = {
     "viridis": ("value ÷ layer range (0 = low, 1 = high)", (0.0, 1.0)),
@@ -113,7 +114,7 @@ class SceneRenderer:
         changed = False
         for i, b in enumerate(self.scene.blocks):
             h = health.get(b.name, {})
-            flag = "dead" if h.get("dead", 0) > UNHEALTHY else "saturated" if h.get("saturated", 0) > UNHEALTHY else None
+            flag = next((f for f in HEALTH_RGB if h.get(f, 0) > UNHEALTHY), None)
             if self._outline_state.get(b.name) != flag:
                 self._outline_state[b.name] = flag
                 colours[i * per_block : (i + 1) * per_block] = HEALTH_RGB.get(flag, OUTLINE_RGB)
