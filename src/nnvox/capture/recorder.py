@@ -156,6 +156,10 @@ class Recorder:
         gradients: bool = True,
         gradient_budget: int = 1_000_000,
     ):
+        # DistributedDataParallel / DataParallel: probe the wrapped module. Calling the DDP wrapper on
+        # one rank would start collectives the other ranks never join (a hang); record on rank 0.
+        if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
+            model = model.module
         self.model = model
         self.out = Path(out)
         self.record_weights = weights
