@@ -145,3 +145,14 @@ def test_gradients_of_the_last_step_are_recorded(tmp_path):
     np.testing.assert_allclose(snap["grad/2.weight"], expected["2.weight"].numpy(), rtol=1e-3, atol=1e-5)  # 6 values: kept
     assert "grad/0.weight" not in snap  # 12 values: over the budget, norm only
     assert run.snapshots[1].grad_norms["0.weight"] == pytest.approx(float(expected["0.weight"].norm()), rel=1e-5)
+
+
+def test_every_n_steps(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 2))
+    rec = Recorder(model, probe=(torch.zeros(1, 2), [0]), out=tmp_path / "r", background=False)
+    taken = [rec.step(s, every=3, metrics={"loss": 1.0 / (s + 1)}) for s in range(8)]
+    rec.close()
+    assert taken == [0, None, None, 1, None, None, 2, None]
+    assert [s.step for s in nnvox.open_run(tmp_path / "r").snapshots] == [0, 3, 6]
+    with pytest.raises(NnvoxError, match="every must be at least 1"):
+        rec.step(0, every=0)

@@ -263,6 +263,14 @@ class Recorder:
         self._writer.snapshot(meta, tensors)
         return index
 
+    def step(self, step: int, *, every: int, metrics: Mapping[str, float] | None = None, epoch: int | None = None) -> int | None:
+        """Call once per training step: snapshots every `every` steps (and at step 0)."""
+        if every < 1:
+            raise NnvoxError(f"every must be at least 1 step, got {every}")
+        if step % every:
+            return None
+        return self.snapshot(epoch=epoch, step=step, metrics=metrics)
+
     def flush(self) -> None:
         """Wait until every snapshot so far is on disk."""
         self._writer.flush()

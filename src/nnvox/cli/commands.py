@@ -45,7 +45,7 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         task = progress.add_task("train", total=epochs, status="")
 
         def on_epoch(r):
-            rec.snapshot(epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy})
+            rec.snapshot(epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy, "learning rate": r.lr})
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 
         results = train(model, data, options, callbacks=[on_epoch])

@@ -36,7 +36,8 @@ class MetricsInset:
         frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
         self._add(renderer, _polyline_2d(frame), (0.4, 0.42, 0.48), 1.0)
         size = max(8, round(options.height * 0.016))
-        for i, (name, values) in enumerate(metrics.items()):
+        shown = {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
+        for i, (name, values) in enumerate(shown.items()):
             values = np.asarray(values, dtype=float)
             ok = np.isfinite(values)
             if ok.sum() < 2:
