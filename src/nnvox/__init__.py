@@ -19,6 +19,8 @@ _LAZY = {
     "render_png": "nnvox.viewer.export",
     "show": "nnvox.viewer.window",
     "NnvoxError": "nnvox.errors",
+    "lightning_callback": "nnvox.capture.integrations",
+    "huggingface_callback": "nnvox.capture.integrations",
 }
 
 __all__ = sorted(_LAZY)
