@@ -32,11 +32,12 @@ def test_killed_recordings_keep_every_complete_snapshot(tmp_path):
     for attempt in range(5):
         out = tmp_path / f"run{attempt}"
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stderr=subprocess.DEVNULL)
-        # Wait for recording to start (torch import takes a while), then kill at a random moment.
+        # Wait for recording to start (torch import takes a while), then kill at a random moment
+        # within the next snapshots, so a slow machine still kills mid-stream.
         deadline = time.time() + 60
-        while not (out / "manifest.json").exists() and time.time() < deadline:
-            time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 1.5))
+        while not (out / "snapshot-00000.safetensors").exists() and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 1.0))
         child.kill()
         child.wait()
         try:

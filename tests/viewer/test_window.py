@@ -19,9 +19,18 @@ def _changed(a, b, region=None):
     return (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 30).mean()
 
 
-def _settle(display, after=0.8):
-    time.sleep(after)  # the window redraws on its 33 ms timer; give software GL a moment
-    return display.screenshot()
+def _settle(display, after=0.5, timeout=10.0):
+    """The screen once it has stopped changing: two grabs in a row alike (a loaded machine may take
+    a while to redraw after a key)."""
+    time.sleep(after)
+    previous, deadline = display.screenshot(), time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.3)
+        current = display.screenshot()
+        if np.array_equal(current, previous):
+            return current
+        previous = current
+    return previous
 
 
 @pytest.mark.timeout(180)
