@@ -234,3 +234,16 @@ def test_gradients_mode(digits_run):
     assert not scene.frame_at(0).values["fc2"].any()  # the snapshot before training has no gradient
     assert "gradients of the last training step" in scene.frame_at(last).hud
     assert all(b.scale.diverging for b in scene.blocks)
+
+
+def test_update_ratio_mode(digits_run):
+    from nnvox.capture.writer import update_ratio
+
+    scene = build_scene(digits_run, SceneOptions(mode="update-ratio"))
+    w1, w2 = (digits_run.read(i, ["param/fc2.weight"])["param/fc2.weight"] for i in (1, 2))
+    values = scene.frame_at(2).values["fc2"][0]
+    np.testing.assert_allclose(values, np.abs(w2 - w1) / np.sqrt(np.mean(w2**2)), rtol=1e-5)
+    np.testing.assert_allclose(values, update_ratio(w2, w1), rtol=1e-6)
+    block = scene.block("fc2")
+    assert not block.scale.diverging and block.scale.lo == 0.0 and block.scale.hi > 0
+    assert "update ratio" in scene.frame_at(2).hud

@@ -53,6 +53,13 @@ def tensor_stats(a: np.ndarray) -> list[float]:
 _KEEP_FOR_CHANGES = 50_000_000  # floats of weights kept to summarise changes between snapshots
 
 
+def update_ratio(w: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """|w - before| / rms(w): how far each weight moved, against the size of the layer's weights
+    (healthy training moves weights by about 1e-3 of their size per step)."""
+    rms = float(np.sqrt(np.mean(np.square(w[np.isfinite(w)])))) if np.isfinite(w).any() else 0.0
+    return np.abs(w - before) / (rms or 1.0)
+
+
 class RunWriter:
     def __init__(self, out: Path):
         self.out = Path(out)
@@ -100,6 +107,9 @@ class RunWriter:
         for ref, prefix in ((self._previous, "change/"), (self._first, "since_start/")):
             if ref is not None:
                 out.update({prefix + k: tensor_stats(v - ref[k]) for k, v in params.items() if k in ref and ref[k].shape == v.shape})
+        if self._previous is not None:  # each step relative to the layer's typical weight size
+            out.update({"update/" + k: tensor_stats(update_ratio(v, self._previous[k]))
+                        for k, v in params.items() if k in self._previous and self._previous[k].shape == v.shape})
         self._previous = params
         if self._first is None:
             self._first = params

@@ -19,7 +19,7 @@ app = App(
     version=__version__,
 )
 
-Mode = Literal["activations", "weights", "change", "change-from-start", "gradients"]
+Mode = Literal["activations", "weights", "change", "change-from-start", "update-ratio", "gradients"]
 Preset = Literal["480p", "720p", "1080p", "1440p", "2160p"]
 Sizing = Literal["capped", "accurate", "log"]
 

@@ -68,6 +68,12 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
                     continue  # no per-voxel gradient recorded for this layer (none, or over the budget)
                 specs[node.name] = (weight_block(shape), f"grad/{wkey}", _scale_from_stats(run, f"grad/{wkey}", signed=True), shape, node.kind)
                 continue
+            if options.mode == "update-ratio":
+                # magnitudes: a sequential scale from 0, fixed over the run
+                stats = [st[f"update/param/{wkey}"] for st in (run.stats(s.index) for s in run.snapshots) if f"update/param/{wkey}" in st]
+                scale = ColourScale.robust(0.0, max((x[2] for x in stats), default=1e-12) or 1e-12, signed=False)
+                specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)
+                continue
             stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[options.mode] + f"param/{wkey}"
             scale = _scale_from_stats(run, stats_key, signed=True) if options.mode == "weights" else _change_scale(run, stats_key)
             specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)

@@ -8,6 +8,7 @@ from collections import OrderedDict
 import numpy as np
 
 from nnvox.capture.run import Run
+from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite
 from nnvox.scenes.health import UNHEALTHY, gradient_flags, layer_health
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
@@ -95,10 +96,13 @@ class FrameSource:
         if self.mode == "activations" and index not in self._health:
             # over all probe samples, from the tensors this frame reads anyway
             self._health[index] = {b.name: h for b in self.blocks if b.key in tensors and (h := layer_health(b.kind, tensors[b.key]))}
-        if self.mode in ("change", "change-from-start"):
+        if self.mode in ("change", "change-from-start", "update-ratio"):
             reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
             before = self.run.read(reference, wanted)
-            tensors = {k: v - before[k] for k, v in tensors.items()}
+            if self.mode == "update-ratio":
+                tensors = {k: update_ratio(v, before[k]) for k, v in tensors.items()}
+            else:
+                tensors = {k: v - before[k] for k, v in tensors.items()}
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)

@@ -12,12 +12,13 @@ from nnvox.scenes.colour import ColourScale
 if TYPE_CHECKING:
     from nnvox.scenes.frames import FrameSource
 
-MODES = ("activations", "weights", "change", "change-from-start", "gradients")
+MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 MODE_TEXT = {
     "activations": "activations",
     "weights": "weights",
     "change": "weight change since the previous snapshot",
     "change-from-start": "weight change since the first snapshot",
+    "update-ratio": "update ratio: size of each weight's change ÷ rms of the layer's weights",
     "gradients": "gradients of the last training step",
 }
 SIZINGS = ("capped", "accurate", "log")

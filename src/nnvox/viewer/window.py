@@ -16,7 +16,7 @@ KEYS = [
     ("space", "play / pause the training timeline"),
     ("Right / Left", "next / previous snapshot"),
     ("Up / Down", "next / previous probe sample"),
-    ("m", "next mode: activations, weights, change since previous / first snapshot, gradients"),
+    ("m", "next mode: activations, weights, change since previous / first, update ratio, gradients"),
     ("g", "run the forward pass, layer by layer"),
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
     ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
