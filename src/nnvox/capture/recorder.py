@@ -263,6 +263,11 @@ class Recorder:
         self._writer.snapshot(meta, tensors)
         return index
 
+    @property
+    def count(self) -> int:
+        """Snapshots in the run so far (a resumed run's earlier ones included)."""
+        return self._count
+
     def step(self, step: int, *, every: int, metrics: Mapping[str, float] | None = None, epoch: int | None = None) -> int | None:
         """Call once per training step: snapshots every `every` steps (and at step 0)."""
         if every < 1:

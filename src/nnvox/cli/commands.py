@@ -73,7 +73,7 @@ def _restore_weights(model, out: Path) -> int:
 
 def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False) -> None:
     rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume)
-    console.print(f"recorded {len(results) + 1} snapshots to {out} (test accuracy {results[-1].test_accuracy:.1%})")
+    console.print(f"{out} now holds {rec.count} snapshots (test accuracy {results[-1].test_accuracy:.1%})")
 
 
 def run_demo(out: Path, *, window: bool, epochs: int) -> None:
