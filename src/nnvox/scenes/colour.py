@@ -30,10 +30,6 @@ _STOPS = {
 }
 
 
-def colormap_names() -> list[str]:
-    return sorted(_STOPS)
-
-
 def lut(name: str) -> np.ndarray:
     """256 x 3 uint8 table: entry 0 no value, entry 1 non-finite, entries 2..255 run along the map."""
     stops = np.asarray(_STOPS[name], dtype=np.float64)

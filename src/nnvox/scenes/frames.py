@@ -82,7 +82,8 @@ class FrameSource:
         self.blocks = blocks
         self.mode = mode
         self._cache: OrderedDict[tuple[int, int], dict[str, np.ndarray]] = OrderedDict()
-        self._health: dict[int, dict[str, dict[str, float]]] = {}
+        self._health: dict[int, dict[str, dict[str, float]]] = {}  # from activations, per snapshot
+        self._merged: dict[int, dict[str, dict[str, float]]] = {}  # with gradient flags
         self._cache_size = cache_size
 
     def _extract(self, index: int, sample: int) -> dict[str, np.ndarray]:
@@ -148,27 +149,32 @@ class FrameSource:
                     prediction = b.class_names[int(np.argmax(probs))]
                 else:
                     prediction = "none (the output is NaN/Inf)"
-        health = {k: dict(v) for k, v in self._health.get(nearest, {}).items()}
-        for name, flag in self._gradient_flags(scene, nearest).items():
-            health.setdefault(name, {})[flag] = 1.0
+        health = self._health_at(scene, nearest)
         return Frame(
             t=t,
             health=health,
             values=values,
             lit=lit,
-            hud=self._hud(scene, nearest, sample, prediction),
+            hud=self._hud(scene, nearest, sample, prediction, health),
             texts=texts,
             snapshot=nearest,
             pulses=pulses(scene, reveal),
         )
 
-    def _gradient_flags(self, scene: Scene, index: int) -> dict[str, str]:
-        norms = self.run.snapshots[index].grad_norms
-        per_block = {b.name: float(np.sqrt(sum(norms[p] ** 2 for p in b.params if p in norms)))
-                     for b in scene.blocks if any(p in norms for p in b.params)}
-        return gradient_flags(per_block)
+    def _health_at(self, scene: Scene, index: int) -> dict[str, dict[str, float]]:
+        """Layer health (from the activations) and gradient flags (from the norms) of one snapshot,
+        merged once and kept: they do not change with t within it."""
+        if index not in self._merged:
+            health = {k: dict(v) for k, v in self._health.get(index, {}).items()}
+            norms = self.run.snapshots[index].grad_norms
+            per_block = {b.name: float(np.sqrt(sum(norms[p] ** 2 for p in b.params if p in norms)))
+                         for b in scene.blocks if any(p in norms for p in b.params)}
+            for name, flag in gradient_flags(per_block).items():
+                health.setdefault(name, {})[flag] = 1.0
+            self._merged[index] = health
+        return self._merged[index]
 
-    def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:
+    def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict) -> str:
         snap = self.run.snapshots[index]
         parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {MODE_TEXT[scene.mode]}"]
         if scene.mode == "activations":
@@ -181,9 +187,8 @@ class FrameSource:
             parts.append(s)
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
-        flagged = [f"{name} {value * 100:.0f}% {what}" for name, h in self._health.get(index, {}).items()
-                   for what, value in h.items() if value > UNHEALTHY]
-        flagged += [f"{name} {flag} gradients" for name, flag in self._gradient_flags(scene, index).items()]
+        flagged = [f"{name} {value * 100:.0f}% {what}" if what in ("dead", "saturated") else f"{name} {what} gradients"
+                   for name, h in health.items() for what, value in h.items() if value > UNHEALTHY]
         if flagged:
             hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
         stats = self.run.stats(index)

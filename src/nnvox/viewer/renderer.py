@@ -74,8 +74,8 @@ class SceneRenderer:
         straight = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if not skip]
         arcs = [p for p, skip in zip(self.scene.edge_paths, self.scene.skips) if skip]
         width = max(1.0, self.options.height / 720)
-        self.frame_actor = self._lines_actor([], straight, EDGE_RGB, width)
-        self.arc_actor = self._lines_actor([], arcs, (0.98, 0.72, 0.25), 1.6 * width)
+        self.frame_actor = self._lines_actor(straight, EDGE_RGB, width)
+        self.arc_actor = self._lines_actor(arcs, (0.98, 0.72, 0.25), 1.6 * width)
         self.outline_actor, self._outline_colours = self._add_outlines(width)
 
     def _add_outlines(self, width: float):
@@ -123,11 +123,8 @@ class SceneRenderer:
             array.Modified()
             poly.Modified()
 
-    def _lines_actor(self, sources, paths, colour, width) -> vtk.vtkActor:
+    def _lines_actor(self, paths, colour, width) -> vtk.vtkActor:
         append = vtk.vtkAppendPolyData()
-        for src in sources:
-            src.Update()
-            append.AddInputData(src.GetOutput())
         for path in paths:
             points = vtk.vtkPoints()
             for p in path:
@@ -136,7 +133,7 @@ class SceneRenderer:
             line.SetPoints(points)
             line.Update()
             append.AddInputData(line.GetOutput())
-        if not sources and not paths:
+        if not paths:
             append.AddInputData(vtk.vtkPolyData())
         append.Update()
         mapper = vtk.vtkPolyDataMapper()

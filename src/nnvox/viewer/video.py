@@ -35,7 +35,6 @@ class Mp4Writer:
             output_params=["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart"],
         )
         self._gen.send(None)
-        self.frames = 0
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=3)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._send, name="nnvox-mp4", daemon=True)
@@ -58,7 +57,6 @@ class Mp4Writer:
         if image.shape[:2] != self.size[::-1]:
             raise NnvoxError(f"frame of {image.shape[1]}x{image.shape[0]} does not match the video's {self.size[0]}x{self.size[1]}")
         self._queue.put(np.ascontiguousarray(image))
-        self.frames += 1
 
     def close(self) -> None:
         self._queue.put(None)
