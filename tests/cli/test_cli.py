@@ -162,3 +162,21 @@ def test_record_resume_continues_training(tmp_path):
     assert accuracy[3] > accuracy[0] + 0.3  # resumed from the trained weights, not from scratch
     refused = nnvox("record", "digits-cnn", "--epochs", "1", "--out", run)
     assert refused.returncode == 2 and "--resume" in refused.stderr
+
+
+def test_record_with_level_of_detail_and_probe_size(tmp_path):
+    full, small = tmp_path / "full", tmp_path / "small"
+    assert nnvox("record", "digits-cnn", "--epochs", "1", "--out", full).returncode == 0
+    result = nnvox("record", "digits-cnn", "--epochs", "1", "--out", small, "--probe-size", "25",
+                   "--activation-budget", "100", "--weight-budget", "200")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(nnvox("info", small, "--json").stdout)
+    assert info["probe_samples"] == 25
+    assert info["reduced"]["param/fc1.weight"]["shape"] == [14, 14]  # 64 x 64 shrunk in proportion to fit 200
+    assert info["reduced"]["act/relu1"]["shape"] == [1, 8, 8]  # 8 x 8 maps are never pooled: channels go
+    full_info = json.loads(nnvox("info", full, "--json").stdout)
+    per_sample = lambda i: i["bytes_per_snapshot"] / i["probe_samples"]  # noqa: E731
+    assert per_sample(info) < 0.5 * per_sample(full_info)
+    assert "reduced while recording" in nnvox("info", small).stdout
+    refused = nnvox("record", "digits-cnn", "--epochs", "1", "--out", small, "--resume")
+    assert refused.returncode == 2 and "kept only part of its weights" in refused.stderr

@@ -22,7 +22,7 @@ def test_wide_layers_show_their_strongest_channels_pooled(tmp_path):
     block = scene.block("0")
     assert block.channels == tuple(range(32, 40)) and block.panels == 8
     assert block.pool == 3 and (block.rows, block.cols) == (40, 40)
-    assert "8 of 40 channels" in block.subtitle and "pooled 3×" in block.subtitle
+    assert "8 of 40 ch" in block.subtitle and "pooled 3×" in block.subtitle
     values = scene.frame_at(0).values["0"]
     assert values.shape == (8, 40, 40)
     np.testing.assert_allclose(values[:, 5, 5], np.arange(32, 40), rtol=1e-2)

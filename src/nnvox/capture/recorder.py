@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from nnvox.capture.architecture import Architecture
+from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.trace import capture_outputs, has_functional_nodes, signature, trace
 from nnvox.capture.writer import CLOSE, HEADER, SNAPSHOT, RunWriter, encode
@@ -133,6 +134,11 @@ class Recorder:
     before the next `zero_grad()`): per voxel for tensors up to `gradient_budget` values, their
     norms always.
 
+    Level of detail for long runs of big models: `activation_budget` caps the values kept per probe
+    sample and layer (maps average-pooled, down to 8 x 8, then the first channels), `weight_budget`
+    the values kept per weight tensor (the leading filters and input channels). The same reduction
+    every snapshot; the manifest records what was kept of what.
+
     `resume=True` on an existing run (even one whose process was killed) appends to it, with the
     run's own probe, after checking the model's architecture is the same.
 
@@ -155,6 +161,8 @@ class Recorder:
         weights: bool = True,
         gradients: bool = True,
         gradient_budget: int = 1_000_000,
+        activation_budget: int | None = None,
+        weight_budget: int | None = None,
     ):
         # DistributedDataParallel / DataParallel: probe the wrapped module. Calling the DDP wrapper on
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
@@ -189,6 +197,7 @@ class Recorder:
         self.architecture: Architecture = trace(model, self._probe_on_device()).architecture
         self._signature = signature(self.architecture)
         self._functional = has_functional_nodes(self.architecture)
+        self._plans = self._reductions(activation_budget, weight_budget)
         manifest = {
             "format": "nnvox-run",
             "schema": SCHEMA_VERSION,
@@ -204,6 +213,8 @@ class Recorder:
             "snapshots": [],
             "closed": False,
         }
+        if self._plans:
+            manifest["reduced"] = self._plans
         self._count = 0
         self._writer = _ChildWriter(self.out) if background else _InlineWriter(self.out)
         self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
@@ -223,10 +234,24 @@ class Recorder:
             raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
         self._functional = has_functional_nodes(self.architecture)
         manifest = json.loads((self.out / MANIFEST).read_text())
+        self._plans = manifest.get("reduced", {})  # the run's own level of detail, whatever was passed
         manifest["closed"] = False
         self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
         self._writer = _ChildWriter(self.out) if self._background else _InlineWriter(self.out)
         self._writer.header(manifest, self.probe_x.numpy(), self.probe_y)
+
+    def _reductions(self, activation_budget: int | None, weight_budget: int | None) -> dict[str, dict]:
+        for what, budget in (("activation_budget", activation_budget), ("weight_budget", weight_budget)):
+            if budget is not None and budget < 1:
+                raise NnvoxError(f"{what} must be a positive number of values, got {budget}")
+        plans = {}
+        for node in self.architecture.nodes:
+            if node.kind != "Input" and (plan := activation_plan(node.shape, activation_budget)):
+                plans[f"act/{node.name}"] = {"original": list(node.shape), **plan}
+        for pname, p in self.model.named_parameters():
+            if plan := weight_plan(tuple(p.shape), weight_budget):
+                plans[f"param/{pname}"] = {"original": list(p.shape), **plan}
+        return plans
 
     def _probe_on_device(self) -> torch.Tensor:
         p = next(self.model.parameters(), None)
@@ -242,18 +267,20 @@ class Recorder:
             raise NnvoxError(
                 "the model's architecture changed since recording started; record it into a new run folder"
             )
-        tensors = {f"act/{node}": out.float().cpu().numpy() for node, out in outputs.items()}
+        plans = self._plans
+        tensors = {f"act/{node}": apply_activation(out.float().cpu().numpy(), plans.get(f"act/{node}")) for node, out in outputs.items()}
         for pname, p in self.model.named_parameters() if self.record_weights else ():
             # An explicit copy: on CPU .float().numpy() would alias the live weights.
-            tensors[f"param/{pname}"] = p.detach().to("cpu", torch.float32, copy=True).numpy()
+            tensors[f"param/{pname}"] = apply_weight(p.detach().to("cpu", torch.float32, copy=True).numpy(), plans.get(f"param/{pname}"))
         norms = {}
         for pname, p in self.model.named_parameters() if self.record_gradients else ():
             if p.grad is None:
                 continue  # no backward since the last zero_grad(set_to_none=True): nothing to show
             g = p.grad.detach()
             norms[pname] = float(g.float().norm())
-            if g.numel() <= self.gradient_budget:
-                tensors[f"grad/{pname}"] = g.to("cpu", torch.float32, copy=True).numpy()
+            plan = plans.get(f"param/{pname}")  # gradients are kept where their weights are
+            if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
+                tensors[f"grad/{pname}"] = apply_weight(g.to("cpu", torch.float32, copy=True).numpy(), plan)
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1

@@ -59,6 +59,8 @@ class Run:
             tuple(probe["class_names"]) if probe.get("class_names") else None
         )
         self._probe_file = path / probe["file"]
+        # recording-time level of detail: tensor key -> {"original": shape, "shape": stored shape, ...}
+        self.reduced: dict[str, dict] = dict(manifest.get("reduced", {}))
         self._stats: dict[int, dict[str, list[float]]] = {}
         self.snapshots = tuple(
             SnapshotInfo(
@@ -105,6 +107,11 @@ class Run:
             else:
                 self._stats[index] = json.loads(stored)
         return self._stats[index]
+
+    def stored_shape(self, key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape a tensor of this shape is stored in (smaller when reduced while recording)."""
+        plan = self.reduced.get(key)
+        return tuple(plan["shape"]) if plan else tuple(shape)
 
     def keys(self, index: int) -> list[str]:
         from safetensors import safe_open

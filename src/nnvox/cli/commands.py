@@ -14,7 +14,8 @@ console = Console(stderr=True)
 
 
 def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False,
-                   resume: bool = False):
+                   resume: bool = False, probe_size: int | None = None, activation_budget: int | None = None,
+                   weight_budget: int | None = None):
     """Train a model on its dataset with a Recorder snapshotting before training and after each epoch.
     `resume` continues a run: weights from its last snapshot, epochs numbered on from it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -31,11 +32,16 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     seed_everything(seed, options.threads)
     model = spec_model.build()
     data = spec_model.dataset()
-    x, y = probe_batch(data)
+    x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / len(data.class_names)))
+    if probe_size is not None:
+        if probe_size < 1:
+            raise NnvoxError(f"--probe-size must be at least 1, got {probe_size}")
+        x, y = x[:probe_size], y[:probe_size]
     start = 0
     if resume and (out / "manifest.json").exists():
         start = _restore_weights(model, out)
-    rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite, resume=resume)
+    rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite,
+                   resume=resume, activation_budget=activation_budget, weight_budget=weight_budget)
     if start == 0:
         rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
     with Progress(
@@ -61,6 +67,9 @@ def _restore_weights(model, out: Path) -> int:
     from nnvox.capture.run import open_run
 
     run = open_run(out)
+    if any(k.startswith("param/") for k in run.reduced):
+        raise NnvoxError(f"the run in {out} kept only part of its weights (--weight-budget), so training cannot continue "
+                         "from it; record a new run, or resume from Python with the live model (Recorder(resume=True))")
     last = run.snapshots[-1]
     keys = [k for k in run.keys(last.index) if k.startswith("param/")]
     state = {k[len("param/"):]: torch.from_numpy(v) for k, v in run.read(last.index, keys).items()}
@@ -71,8 +80,8 @@ def _restore_weights(model, out: Path) -> int:
     return int(last.epoch or 0)
 
 
-def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False) -> None:
-    rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume)
+def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False, **detail) -> None:
+    rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, **detail)
     console.print(f"{out} now holds {rec.count} snapshots (test accuracy {results[-1].test_accuracy:.1%})")
 
 
@@ -128,6 +137,8 @@ def run_info(run, *, as_json: bool) -> None:
         "health": health,
         "probe_samples": len(run.probe_labels),
         "metrics": [s.metrics for s in run.snapshots],
+        "reduced": run.reduced,
+        "bytes_per_snapshot": sum(s.bytes for s in run.snapshots) / len(run.snapshots),
     }
     if as_json:
         print(json.dumps(doc))
@@ -143,6 +154,10 @@ def run_info(run, *, as_json: bool) -> None:
         h = ", ".join(f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
         table.add_row(n.name, n.kind, " × ".join(map(str, n.shape)), f"{params:,}" if params else "", ", ".join(arch.predecessors(n.name)), h)
     out.print(table)
+    size = f"{doc['bytes_per_snapshot'] / 1e6:.2f} MB a snapshot"
+    if run.reduced:
+        size += f"; {len(run.reduced)} tensors reduced while recording (level of detail: see `nnvox info --json`, \"reduced\")"
+    out.print(size)
     last = run.snapshots[-1]
     out.print(f"last snapshot: {last.label}  " + "  ".join(f"{k} {v:.4g}" for k, v in last.metrics.items()))
 

@@ -43,7 +43,18 @@ def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: int
 
 
 @app.command
-def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, resume: bool = False, seed: int = 0):
+def record(
+    model: str,
+    *,
+    epochs: int = 10,
+    out: Path,
+    overwrite: bool = False,
+    resume: bool = False,
+    seed: int = 0,
+    probe_size: int | None = None,
+    activation_budget: int | None = None,
+    weight_budget: int | None = None,
+):
     """Train MODEL on the built-in digits data, snapshotting every epoch into the run folder OUT.
 
     Parameters
@@ -60,10 +71,17 @@ def record(model: str, *, epochs: int = 10, out: Path, overwrite: bool = False, 
         Continue the run in OUT (also one whose recording was killed): its last weights, epochs numbered on.
     seed
         Random seed (runs are deterministic for a given seed).
+    probe_size
+        Probe samples recorded (class-balanced; default one per class).
+    activation_budget
+        Most values kept per probe sample and layer: larger maps are average-pooled (to 8 x 8 at least), then the first channels kept.
+    weight_budget
+        Most values kept per weight tensor: larger ones keep their leading filters and input channels.
     """
     from nnvox.cli.commands import run_record
 
-    run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume)
+    run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, probe_size=probe_size,
+               activation_budget=activation_budget, weight_budget=weight_budget)
 
 
 @Parameter(name="*", group="Models (when TARGET is a model, not a run folder)")

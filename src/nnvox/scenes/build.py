@@ -62,21 +62,22 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
             wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
             if wkey is None:
                 continue
-            shape = node.params[wkey]
+            original = node.params[wkey]
+            shape = run.stored_shape(f"param/{wkey}", original)
             if options.mode == "gradients":
                 if f"grad/{wkey}" not in run.stats(len(run.snapshots) - 1):
                     continue  # no per-voxel gradient recorded for this layer (none, or over the budget)
-                specs[node.name] = (weight_block(shape), f"grad/{wkey}", _scale_from_stats(run, f"grad/{wkey}", signed=True), shape, node.kind)
+                specs[node.name] = (weight_block(shape), f"grad/{wkey}", _scale_from_stats(run, f"grad/{wkey}", signed=True), original, node.kind)
                 continue
             if options.mode == "update-ratio":
                 # magnitudes: a sequential scale from 0, fixed over the run
                 stats = [st[f"update/param/{wkey}"] for st in (run.stats(s.index) for s in run.snapshots) if f"update/param/{wkey}" in st]
                 scale = ColourScale.robust(0.0, max((x[2] for x in stats), default=1e-12) or 1e-12, signed=False)
-                specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)
+                specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, original, node.kind)
                 continue
             stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[options.mode] + f"param/{wkey}"
             scale = _scale_from_stats(run, stats_key, signed=True) if options.mode == "weights" else _change_scale(run, stats_key)
-            specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, shape, node.kind)
+            specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, original, node.kind)
             continue
         if node.kind in options.hidden_kinds or node.name in absorbed or (node.kind == "Input" and node.name != INPUT):
             continue  # reshapes, grouped or folded layers, and extra inputs (not recorded) get no block
@@ -85,12 +86,13 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
             lo, hi = np.percentile(x[np.isfinite(x)], [0.5, 99.5]) if x.size else (0.0, 1.0)
             specs[node.name] = (block_shape("Input", node.shape), "probe", ColourScale.robust(lo, hi, signed=False, cmap="gray"), node.shape, node.kind)
             continue
-        bs = block_shape(node.kind, node.shape)
+        key = f"act/{node.name}"
+        stored = run.stored_shape(key, node.shape)
+        bs = block_shape(node.kind, stored)
         if bs is None:
             continue
-        key = f"act/{node.name}"
         scale = _scale_from_stats(run, key)
-        if node.name == sink and len(node.shape) == 1 and node.shape[0] <= options.max_classes:
+        if node.name == sink and len(stored) == 1 and stored == node.shape and node.shape[0] <= options.max_classes:
             # The classifier's logits are shown as probabilities on a fixed 0..1 scale.
             bs = BlockShape("output", 1, node.shape[0], 1)
             scale = ColourScale(0.0, 1.0, "viridis", False)
@@ -181,6 +183,24 @@ def _labelled(names: list[str], specs: dict, placement, options: SceneOptions, r
     return keep
 
 
+def _detail_text(shape: tuple[int, ...], plan: dict | None, channels, pool: int) -> str:
+    """What of the layer is drawn, when not all of it: reduced while recording and/or for the view."""
+    plan = plan or {}
+    if "out" in plan:  # weights: the leading filters and input channels
+        return f" · first {plan['out']} × {plan['in']} kept"
+    parts = []
+    recorded = plan.get("channels", shape[0] if shape else 0)
+    if channels or recorded < shape[0]:
+        shown = len(channels) if channels else recorded
+        parts.append(f"{shown} of {shape[0]} ch" + (f" ({recorded} recorded)" if shown < recorded < shape[0] else ""))
+    if "keep" in plan:
+        parts.append(f"first {plan['keep']} kept")
+    factor = plan.get("pool", 1) * pool
+    if factor > 1:
+        parts.append(f"pooled {factor}×")
+    return "".join(" · " + p for p in parts)
+
+
 def _title(name: str, kind: str) -> str:
     return name if name == kind.lower() else f"{name} · {kind}"
 
@@ -260,11 +280,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     for name in names:
         bs, key, scale, shape, kind = specs[name]
         channels, pool = detail.get(name, (None, 1))
-        subtitle = _shape_text(shape)
-        if channels:
-            subtitle += f" · {len(channels)} of {shape[0]} channels"
-        if pool > 1:
-            subtitle += f" · pooled {pool}×"
+        subtitle = _shape_text(shape) + _detail_text(shape, run.reduced.get(key.replace("grad/", "param/", 1)), channels, pool)
         voxel, pitch, thickness = geometry[name]
         blocks.append(
             Block(
