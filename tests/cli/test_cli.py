@@ -38,7 +38,7 @@ def test_record_info_export_round_trip(tmp_path):
     assert {"name", "kind", "shape"} <= set(info["nodes"][1]) and ["input", "0"] in info["edges"]
     table = nnvox("info", run)
     assert table.returncode == 0 and "Linear" in table.stdout
-    png = nnvox("export", run, tmp_path / "w.png", "--preset", "480p", "--mode", "weights")
+    png = nnvox("export", run, tmp_path / "w.png", "--preset", "480p", "--mode", "weights", "--histogram", "3")
     assert png.returncode == 0, png.stderr
     mp4 = nnvox("export", run, tmp_path / "a.mp4", "--preset", "480p", "--fps", "5", "--sample", "3")
     assert mp4.returncode == 0, mp4.stderr

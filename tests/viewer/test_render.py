@@ -116,3 +116,24 @@ def test_metrics_inset_cursor_follows_the_timeline(digits_run):
     assert xs[0] < xs[1] < xs[2]
     assert xs[2] - xs[0] > 0.8 * 960 * (box[2] - box[0])
     r.close()
+
+
+def test_histogram_panel_shows_the_selected_layer(digits_run, tmp_path):
+    import imageio.v3 as iio
+
+    from nnvox.viewer.export import render_png
+    from nnvox.viewer.options import RenderOptions
+
+    box = RenderOptions().histogram_box
+    panel = (slice(int(540 * (1 - box[3])) + 4, int(540 * (1 - box[1])) - 4), slice(int(960 * box[0]) + 4, int(960 * box[2]) - 4))
+    plain = iio.imread(render_png(digits_run, tmp_path / "a.png", width=960, height=540))
+    shown = iio.imread(render_png(digits_run, tmp_path / "b.png", width=960, height=540, histogram="conv2"))
+    other = iio.imread(render_png(digits_run, tmp_path / "c.png", width=960, height=540, histogram="conv2", t=0))
+    diff = lambda a, b: (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 30).mean()  # noqa: E731
+    assert diff(plain[panel], shown[panel]) > 0.05  # the panel appears
+    assert diff(shown[panel], other[panel]) > 0.01  # and follows the timeline
+    # conv2 is signed: bars are drawn in the diverging map's colours (blue and red), not grey
+    region = shown[panel].reshape(-1, 3).astype(int)
+    assert ((region[:, 2] - region[:, 0] > 60).sum() > 20) and ((region[:, 0] - region[:, 2] > 60).sum() > 20)
+    with pytest.raises(NnvoxError, match="layer 'nope' is not drawn"):
+        render_png(digits_run, tmp_path / "d.png", histogram="nope")

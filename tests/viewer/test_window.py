@@ -93,7 +93,7 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
 
 
 @pytest.mark.timeout(180)
-def test_double_click_opens_and_closes_a_layer(tmp_path):
+def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
     require_tools()
     import json
 
@@ -115,6 +115,20 @@ def test_double_click_opens_and_closes_a_layer(tmp_path):
             time.sleep(0.2)
         spot = json.loads(where.read_text())
         before = _settle(display, 1.0)
+        # a single click selects the layer: white outline, its histogram in the panel on the right
+        display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "1")
+        display.wait_title(wid, f"selected {spot['name']}")
+        selected = _settle(display)
+        panel = (slice(384, 560), slice(896, 1254))
+        assert _changed(before, selected, panel) > 0.05
+        display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")  # empty space: none
+        display.wait_title_without(wid, "selected")
+        assert _changed(before, _settle(display), panel) < 0.002
+        display.xdotool("key", "--window", wid, "bracketright")  # the next layer from none: the first
+        display.wait_title(wid, "selected input")
+        display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")
+        display.wait_title_without(wid, "selected")
+        before = _settle(display)
         display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1")
         display.wait_title(wid, "1 opened")
         opened = _settle(display)

@@ -144,6 +144,7 @@ def export(
     sample: int = 0,
     t: float | None = None,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
+    histogram: str | None = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Render a run (or a model run once) to OUT.mp4 (training scrubbed, then the forward pass) or a still OUT.png.
@@ -162,6 +163,8 @@ def export(
         Probe sample whose activations are shown.
     t
         PNG only: timeline position (snapshot index, fractions interpolate); default the last.
+    histogram
+        A layer (as `nnvox info` names it) whose histogram panel follows the timeline.
     """
     from nnvox.cli.commands import raise_partial
     from nnvox.viewer.export import export as export_video
@@ -171,9 +174,9 @@ def export(
     run = model.open(target, mode)
     if out.suffix.lower() == ".png":
         width, height, _ = preset_size(preset)
-        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing)
+        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram)
     else:
-        path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample, sizing=sizing)
+        path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample, sizing=sizing, histogram=histogram)
     print(f"wrote {path}")
     raise_partial(run)
 

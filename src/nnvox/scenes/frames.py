@@ -91,19 +91,10 @@ class FrameSource:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        available = set(self.run.keys(index))
-        wanted = [b.key for b in self.blocks if b.key != "probe" and b.key in available]
-        tensors = self.run.read(index, wanted)
+        tensors = self._mode_tensors(index, [b.key for b in self.blocks])
         if self.mode == "activations" and index not in self._health:
             # over all probe samples, from the tensors this frame reads anyway
             self._health[index] = {b.name: h for b in self.blocks if b.key in tensors and (h := layer_health(b.kind, tensors[b.key]))}
-        if self.mode in ("change", "change-from-start", "update-ratio"):
-            reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
-            before = self.run.read(reference, wanted)
-            if self.mode == "update-ratio":
-                tensors = {k: update_ratio(v, before[k]) for k, v in tensors.items()}
-            else:
-                tensors = {k: v - before[k] for k, v in tensors.items()}
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
@@ -122,6 +113,31 @@ class FrameSource:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
+
+    def _mode_tensors(self, index: int, keys: list[str]) -> dict[str, np.ndarray]:
+        """The snapshot's tensors as the mode shows them (weights, their change, update ratios, ...)."""
+        available = set(self.run.keys(index))
+        wanted = [k for k in keys if k != "probe" and k in available]
+        tensors = self.run.read(index, wanted)
+        if self.mode in ("change", "change-from-start", "update-ratio"):
+            reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
+            before = self.run.read(reference, wanted)
+            if self.mode == "update-ratio":
+                return {k: update_ratio(v, before[k]) for k, v in tensors.items()}
+            return {k: v - before[k] for k, v in tensors.items()}
+        return tensors
+
+    def layer_values(self, index: int, block: Block, sample: int = 0) -> np.ndarray:
+        """All of one layer's values in the current mode (not only the channels drawn), flattened."""
+        if block.key == "probe":
+            return self.run.probe_inputs[sample].astype(np.float32).ravel()
+        tensors = self._mode_tensors(index, [block.key])
+        if block.key not in tensors:
+            return np.zeros(0, np.float32)
+        v = tensors[block.key]
+        if block.key.startswith("act/"):
+            v = softmax(v[sample]) if block.role == "output" else v[sample]
+        return v.ravel()
 
     def frame_at(self, scene: Scene, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
         n = scene.n_snapshots

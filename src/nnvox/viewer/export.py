@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.viewer.options import RenderOptions, VideoOptions, preset_size
 
@@ -28,6 +29,18 @@ def _check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
 def _check_sample(scene: Scene, sample: int) -> None:
     if not 0 <= sample < scene.probe_count:
         raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{scene.probe_count - 1}")
+
+
+def _histograms(scene: Scene, layer: str | None) -> Callable[[float, int], Histogram | None]:
+    """The histogram panel's contents per frame: of `layer`, or nothing."""
+    if layer is None:
+        return lambda t, sample: None
+    names = [b.name for b in scene.blocks]
+    if layer not in names:
+        raise NnvoxError(f"layer {layer!r} is not drawn in {scene.mode} mode; choose one of {', '.join(names[:12])}"
+                         + (f" and {len(names) - 12} more (nnvox info lists them)" if len(names) > 12 else ""))
+    source = HistogramSource(scene)
+    return lambda t, sample: source.at(layer, t, sample=sample)
 
 
 def timeline(scene: Scene, video: VideoOptions) -> Iterator[tuple[float, float | None, float]]:
@@ -62,9 +75,10 @@ def export(
     video: VideoOptions | None = None,
     progress: bool = True,
     sizing: str = "capped",
+    histogram: str | None = None,
 ) -> Path:
     """Write an MP4 of the run: training scrubbed epoch by epoch, then a forward pass through the
-    trained network, then a hold."""
+    trained network, then a hold. `histogram` names a layer whose histogram panel follows the cursor."""
     out = _check_output(out, (".mp4",))
     width, height, preset_fps = preset_size(preset)
     video = video or VideoOptions(fps=fps or preset_fps)
@@ -74,6 +88,7 @@ def export(
         raise NnvoxError(f"fps must be positive, got {video.fps}")
     scene = build_scene(_as_run(run), SceneOptions(mode=mode, sizing=sizing))
     _check_sample(scene, sample)
+    histogram_at = _histograms(scene, histogram)
 
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.video import Mp4Writer
@@ -87,7 +102,7 @@ def export(
         for t, reveal, p in steps:
             # Sweep -orbit/2 .. +orbit/2 around the overview at one zoom that fits every angle.
             camera.reset_camera(azimuth=video.orbit_degrees * (p - 0.5), scale=scale)
-            writer.write(renderer.render(scene.frame_at(t, sample=sample, reveal=reveal)))
+            writer.write(renderer.render(scene.frame_at(t, sample=sample, reveal=reveal), histogram_at(t, sample)))
             tick()
     renderer.close()
     return out
@@ -103,17 +118,21 @@ def render_png(
     mode: str = "activations",
     sample: int = 0,
     sizing: str = "capped",
+    histogram: str | None = None,
 ) -> Path:
-    """One still at any size; t defaults to the last snapshot."""
+    """One still at any size; t defaults to the last snapshot; `histogram` names a layer to show the
+    histogram panel of."""
     import imageio.v3 as iio
 
     out = _check_output(out, (".png",))
     scene = build_scene(_as_run(run), SceneOptions(mode=mode, sizing=sizing))
     _check_sample(scene, sample)
+    histogram_at = _histograms(scene, histogram)
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
-    image = renderer.render(scene.frame_at(scene.n_snapshots - 1 if t is None else t, sample=sample))
+    t = scene.n_snapshots - 1 if t is None else t
+    image = renderer.render(scene.frame_at(t, sample=sample), histogram_at(t, sample))
     renderer.close()
     iio.imwrite(out, image)
     return out

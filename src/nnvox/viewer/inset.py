@@ -9,7 +9,7 @@ import vtk
 CURVE_RGB = {"loss": (0.98, 0.55, 0.35), "accuracy": (0.45, 0.8, 0.95)}
 
 
-def _polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
+def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
     pts = vtk.vtkPoints()
     for x, y in points:
         pts.InsertNextPoint(x, y, 0.0)
@@ -25,6 +25,21 @@ def _polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
     return poly
 
 
+def add_2d(renderer: vtk.vtkRenderer, poly: vtk.vtkPolyData, colour, width: float) -> vtk.vtkActor2D:
+    """Lines or polygons given in normalised-viewport coordinates, drawn over the scene."""
+    coord = vtk.vtkCoordinate()
+    coord.SetCoordinateSystemToNormalizedViewport()
+    mapper = vtk.vtkPolyDataMapper2D()
+    mapper.SetInputData(poly)
+    mapper.SetTransformCoordinate(coord)
+    actor = vtk.vtkActor2D()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetColor(*colour)
+    actor.GetProperty().SetLineWidth(width)
+    renderer.AddViewProp(actor)
+    return actor
+
+
 class MetricsInset:
     """Normalised-viewport box (x0, y0, x1, y1); loss scaled to its own maximum, accuracy to 0..1."""
 
@@ -34,7 +49,7 @@ class MetricsInset:
         self.actors = []
         x0, y0, x1, y1 = box
         frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
-        self._add(renderer, _polyline_2d(frame), (0.4, 0.42, 0.48), 1.0)
+        self._add(renderer, polyline_2d(frame), (0.4, 0.42, 0.48), 1.0)
         size = max(8, round(options.height * 0.016))
         shown = {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
         for i, (name, values) in enumerate(shown.items()):
@@ -45,7 +60,7 @@ class MetricsInset:
             top = 1.0 if name == "accuracy" and np.nanmax(values) <= 1.0 else float(np.nanmax(values[ok])) or 1.0
             xs = x0 + (x1 - x0) * np.flatnonzero(ok) / max(self.n - 1, 1)
             ys = y0 + (y1 - y0) * 0.75 * values[ok] / top  # the top quarter holds the labels
-            self._add(renderer, _polyline_2d(np.stack([xs, ys], 1)), CURVE_RGB.get(name, (0.9, 0.9, 0.9)), 2.0)
+            self._add(renderer, polyline_2d(np.stack([xs, ys], 1)), CURVE_RGB.get(name, (0.9, 0.9, 0.9)), 2.0)
             label = vtk.vtkTextActor()
             label.SetInput(f"{name} (max {top:.3g})" if name != "accuracy" else "accuracy (0 to 100%)")
             tp = label.GetTextProperty()
@@ -55,21 +70,11 @@ class MetricsInset:
             label.SetPosition(x0 + 0.006 + 0.13 * i, y1 - 0.035)
             renderer.AddViewProp(label)
             self.actors.append(label)
-        self.cursor = _polyline_2d(np.array([[x0, y0], [x0, y1]]))
+        self.cursor = polyline_2d(np.array([[x0, y0], [x0, y1]]))
         self._add(renderer, self.cursor, (1.0, 1.0, 1.0), 1.5)
 
     def _add(self, renderer, poly, colour, width) -> None:
-        coord = vtk.vtkCoordinate()
-        coord.SetCoordinateSystemToNormalizedViewport()
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputData(poly)
-        mapper.SetTransformCoordinate(coord)
-        actor = vtk.vtkActor2D()
-        actor.SetMapper(mapper)
-        actor.GetProperty().SetColor(*colour)
-        actor.GetProperty().SetLineWidth(width)
-        renderer.AddViewProp(actor)
-        self.actors.append(actor)
+        self.actors.append(add_2d(renderer, poly, colour, width))
 
     def move_to(self, t: float) -> None:
         x0, y0, x1, y1 = self.box

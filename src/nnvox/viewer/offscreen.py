@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.gl import prefer_offscreen
 from nnvox.viewer.options import RenderOptions
@@ -32,11 +33,12 @@ class OffscreenRenderer:
     def camera(self):
         return self.renderer.GetActiveCamera()
 
-    def render(self, frame: Frame) -> np.ndarray:
-        """Draw a frame and return it as an (height, width, 3) uint8 image, top row first."""
+    def render(self, frame: Frame, histogram: Histogram | None = None) -> np.ndarray:
+        """Draw a frame (and the selected layer's histogram) and return it as an (height, width, 3)
+        uint8 image, top row first."""
         from vtk.util.numpy_support import vtk_to_numpy
 
-        self.scene_renderer.draw(frame)
+        self.scene_renderer.draw(frame, histogram)
         self.renderer.ResetCameraClippingRange()
         self.window.Render()
         w, h = self.window.GetSize()

@@ -35,6 +35,7 @@ class RenderOptions:
     show_hud: bool = True
     show_metrics: bool = True
     metrics_box: tuple[float, float, float, float] = (0.7, 0.02, 0.98, 0.15)  # loss/accuracy inset, normalised
+    histogram_box: tuple[float, float, float, float] = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram
 
     def __post_init__(self):
         if self.width < 16 or self.height < 16:

@@ -8,13 +8,16 @@ import vtk
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.health import UNHEALTHY
+from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
+from nnvox.viewer.histogram_panel import HistogramPanel
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.visuals import make_billboard, visual_for
 
 EDGE_RGB = (0.55, 0.56, 0.62)
 OUTLINE_RGB = (140, 143, 158)
 # flagged layers' outlines, in order of precedence
+SELECTED_RGB = (255, 255, 255)
 HEALTH_RGB = {"exploding": (200, 80, 255), "vanishing": (70, 130, 255), "dead": (240, 60, 60), "saturated": (255, 150, 40)}
 
 LEGENDS = {
@@ -54,6 +57,8 @@ class SceneRenderer:
             from nnvox.viewer.inset import MetricsInset
 
             self.inset = MetricsInset(renderer, scene.metrics, options, options.metrics_box)
+        self.histogram = HistogramPanel(renderer, options, options.histogram_box)
+        self.selected: str | None = None
         self.reset_camera()
 
     # --- built once -------------------------------------------------------------------------
@@ -114,10 +119,10 @@ class SceneRenderer:
         changed = False
         for i, b in enumerate(self.scene.blocks):
             h = health.get(b.name, {})
-            flag = next((f for f in HEALTH_RGB if h.get(f, 0) > UNHEALTHY), None)
+            flag = "selected" if b.name == self.selected else next((f for f in HEALTH_RGB if h.get(f, 0) > UNHEALTHY), None)
             if self._outline_state.get(b.name) != flag:
                 self._outline_state[b.name] = flag
-                colours[i * per_block : (i + 1) * per_block] = HEALTH_RGB.get(flag, OUTLINE_RGB)
+                colours[i * per_block : (i + 1) * per_block] = SELECTED_RGB if flag == "selected" else HEALTH_RGB.get(flag, OUTLINE_RGB)
                 changed = True
         if changed:
             array.Modified()
@@ -275,13 +280,17 @@ class SceneRenderer:
         """Take every actor of this scene out of the window (switching to another scene)."""
         own = [self.frame_actor, self.arc_actor, self.outline_actor, *self.legends, *(v.actor for v in self.visuals.values())]
         own += self.inset.actors if self.inset is not None else []
+        own += self.histogram.actors
         for actor in own + ([self.hud] if self.hud is not None else []):
             self.renderer.RemoveViewProp(actor)
         self.overlay.RemoveAllViewProps()  # block labels and class labels
         self.renderer.GetRenderWindow().RemoveRenderer(self.overlay)
 
     # --- per frame -------------------------------------------------------------------------
-    def draw(self, frame: Frame) -> None:
+    def draw(self, frame: Frame, histogram: Histogram | None = None) -> None:
+        """Write a frame's values; `histogram` (of the selected layer) shows the panel, None hides it."""
+        self.selected = histogram.block if histogram is not None else None
+        self.histogram.show(histogram)
         for name, visual in self.visuals.items():
             visual.update(frame.values[name], frame.lit[name], frame.texts.get(name))
             label = self.labels.get(name)

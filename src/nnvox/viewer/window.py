@@ -8,6 +8,7 @@ from pathlib import Path
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODES, SceneOptions
 from nnvox.viewer.options import RenderOptions
@@ -19,6 +20,8 @@ KEYS = [
     ("m", "next mode: activations, weights, change since previous / first, update ratio, gradients"),
     ("g", "run the forward pass, layer by layer"),
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
+    ("click", "select a layer: its histogram at the cursor, outlined in white (click empty space: none)"),
+    ("[ / ]", "select the previous / next layer"),
     ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
     ("c", "reset the camera"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
@@ -57,7 +60,10 @@ class Window:
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.sizing = sizing
         # the inset sits above the slider in the bottom-right corner
-        self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26))
+        self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26),
+                                     histogram_box=(0.7, 0.3, 0.98, 0.52))
+        self.selected: str | None = None  # the layer whose histogram is shown
+        self._press: tuple[int, int] | None = None
         self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
         if not 0 <= sample < self.playback.probe_count:
             raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.playback.probe_count - 1}")
@@ -75,6 +81,7 @@ class Window:
 
     def _title(self) -> str:
         view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
+        view += f" — selected {self.selected}" if self.selected else ""
         return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}{view}"
 
     def _scene_options(self) -> SceneOptions:
@@ -92,6 +99,9 @@ class Window:
         if self.scene_renderer is not None:
             self.scene_renderer.remove()
         self.scene = self._scenes[key]
+        self.histograms = HistogramSource(self.scene)
+        if self.selected is not None and self.selected not in {b.name for b in self.scene.blocks}:
+            self.selected = None  # not drawn in this view (a weights-only mode, or grouped away)
         self.scene_renderer = SceneRenderer(self.scene, self.plotter.renderer, self.options)
         self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
         self._redraw()
@@ -99,7 +109,8 @@ class Window:
     def _redraw(self) -> None:
         p = self.playback
         frame = self.scene.frame_at(p.t, sample=p.sample, reveal=p.reveal)
-        self.scene_renderer.draw(frame)
+        histogram = self.histograms.at(self.selected, p.t, sample=p.sample) if self.selected else None
+        self.scene_renderer.draw(frame, histogram)
         if hasattr(self, "health") and self.health.GetVisibility():
             self.health.SetInput(self._health_text(frame))
         if hasattr(self, "slider"):
@@ -143,7 +154,8 @@ class Window:
         self.help.SetVisibility(False)
         self.plotter.renderer.AddViewProp(self.help)
         self.hint = vtk.vtkTextActor()
-        self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   x: expand")
+        self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
+                           "click: histogram   x: expand")
         hp = self.hint.GetTextProperty()
         hp.SetFontSize(max(9, round(self.options.height * 0.016)))
         hp.SetColor(0.7, 0.7, 0.75)
@@ -196,14 +208,31 @@ class Window:
         self.expand = self.expand - related if self.expand & related else self.expand | {name}
         self._build_scene()
 
-    def _on_click(self, *_) -> None:
+    def select(self, name: str | None) -> None:
+        self.selected = name
+        self._redraw()
+
+    def _select_next(self, delta: int) -> None:
+        names = [b.name for b in self.scene.blocks]
+        i = names.index(self.selected) + delta if self.selected in names else (0 if delta > 0 else -1)
+        self.select(names[i % len(names)])
+
+    def _on_press(self, *_) -> None:
         iren = self.plotter.iren.interactor
-        if iren.GetRepeatCount() < 1:  # double-clicks only: single clicks start rotations
-            return
         x, y = iren.GetEventPosition()
+        if iren.GetRepeatCount() < 1:  # a single click selects on release, if the mouse did not drag
+            self._press = (x, y)
+            return
+        self._press = None
         name = self.scene_renderer.block_at(x, y)
         if name is not None:
             self.toggle_layer(name)
+
+    def _on_release(self, *_) -> None:
+        x, y = self.plotter.iren.interactor.GetEventPosition()
+        if self._press is not None and abs(x - self._press[0]) + abs(y - self._press[1]) <= 3:
+            self.select(self.scene_renderer.block_at(x, y))
+        self._press = None
 
     def _toggle_expanded(self) -> None:
         self.expanded = not self.expanded
@@ -227,6 +256,8 @@ class Window:
             "c": self._reset_camera,
             "t": self._toggle_health,
             "h": self._toggle_help,
+            "bracketright": lambda: self._select_next(+1),
+            "bracketleft": lambda: self._select_next(-1),
         }
         for key, fn in bindings.items():
             self.plotter.add_key_event(key, fn)
@@ -239,6 +270,7 @@ class Window:
     def show(self) -> None:
         iren = self.plotter.iren
         iren.add_observer("TimerEvent", self._on_timer)
-        iren.add_observer("LeftButtonPressEvent", self._on_click)
+        iren.add_observer("LeftButtonPressEvent", self._on_press)
+        iren.add_observer("LeftButtonReleaseEvent", self._on_release)
         iren.create_timer(33)  # one repeating timer: several trigger each other's callbacks (pyvista #7962)
         self.plotter.show()

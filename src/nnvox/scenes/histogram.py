@@ -1,0 +1,115 @@
+"""The selected layer's histogram at a timeline position: TensorBoard's histograms, for the snapshot
+under the cursor, with the first snapshot's outline for comparison.
+
+Bins span the layer's colour scale (fixed over the run), so bars never jump when the cursor moves
+and each bar's colour is the colour those values have in the scene.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.scene import MODE_TEXT, Scene
+
+BINS = 48
+
+
+@dataclass(frozen=True)
+class Histogram:
+    block: str
+    title: str  # "conv1 · activations of sample 3"
+    edges: np.ndarray  # BINS + 1 edges over the block's colour scale
+    fractions: np.ndarray  # of the layer's finite values in each bin
+    reference: np.ndarray  # the same for the reference snapshot (the first; the first change in change modes)
+    reference_label: str  # "epoch 0"
+    below: float  # fraction of finite values under the scale's range (drawn in the first bar)
+    above: float  # ... and over it (drawn in the last)
+    nonfinite: int  # NaN and Inf values, never binned
+    count: int  # values in the layer
+    scale: ColourScale
+
+    @property
+    def peak(self) -> float:
+        """The tallest bar, current or reference."""
+        return float(max(self.fractions.max(initial=0.0), self.reference.max(initial=0.0), 1e-12))
+
+    @property
+    def axis_top(self) -> float:
+        """The height the panel's axis spans. One bar far above all others (the zeros after a ReLU)
+        is clipped, so the rest of the distribution stays visible; the panel says so."""
+        heights = np.sort(np.maximum(self.fractions, self.reference))
+        second = float(heights[-2]) if heights.size > 1 else 0.0
+        return 1.3 * second if second > 0 and self.peak > 3 * second else self.peak
+
+
+def bin_values(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, float, float, int]:
+    """Fractions per bin (values outside the edges counted into the end bins), the fractions that
+    were below and above, and the number of non-finite values."""
+    finite = values[np.isfinite(values)]
+    nonfinite = int(values.size - finite.size)
+    if finite.size == 0:
+        return np.zeros(len(edges) - 1), 0.0, 0.0, nonfinite
+    counts, _ = np.histogram(np.clip(finite, edges[0], edges[-1]), bins=edges)
+    n = float(finite.size)
+    return counts / n, float((finite < edges[0]).sum()) / n, float((finite > edges[-1]).sum()) / n, nonfinite
+
+
+class HistogramSource:
+    """Histograms of one scene's layers, read lazily and kept for a few snapshots."""
+
+    def __init__(self, scene: Scene, cache_size: int = 8):
+        self.scene = scene
+        self._cache: OrderedDict[tuple, tuple] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _binned(self, name: str, index: int, sample: int):
+        key = (name, index, sample)
+        if key not in self._cache:
+            block = self.scene.block(name)
+            edges = np.linspace(block.scale.lo, block.scale.hi, BINS + 1)
+            values = self.scene.source.layer_values(index, block, sample)
+            self._cache[key] = (*bin_values(values, edges), values.size)
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        self._cache.move_to_end(key)
+        return self._cache[key]
+
+    def at(self, name: str, t: float, *, sample: int = 0) -> Histogram:
+        """Between two snapshots the bars move linearly from one to the other."""
+        scene = self.scene
+        block = scene.block(name)
+        if scene.mode != "activations":
+            sample = 0  # weights do not depend on the probe sample
+        t = min(max(float(t), 0.0), scene.n_snapshots - 1.0)
+        i0 = math.floor(t)
+        a = t - i0
+        fractions, below, above, nonfinite, count = self._binned(name, i0, sample)
+        if a > 1e-6 and i0 + 1 < scene.n_snapshots:
+            f1, b1, a1, n1, _ = self._binned(name, i0 + 1, sample)
+            fractions = fractions + a * (f1 - fractions)
+            below, above = below + a * (b1 - below), above + a * (a1 - above)
+            nonfinite = n1 if a >= 0.5 else nonfinite
+        # In change modes snapshot 0 is all zeros (no change yet): compare with the first change.
+        ref_index = 1 if scene.mode in ("change", "change-from-start", "update-ratio") and scene.n_snapshots > 1 else 0
+        reference = self._binned(name, ref_index, sample)[0]
+        what = MODE_TEXT[scene.mode].split(":")[0]
+        if scene.mode == "activations" and block.role != "input":
+            what += f" of sample {sample + 1}"
+        return Histogram(
+            block=name,
+            title=f"{name} · {what}",
+            edges=np.linspace(block.scale.lo, block.scale.hi, BINS + 1),
+            fractions=fractions,
+            reference=reference,
+            reference_label=scene.snapshot_labels[ref_index],
+            below=below,
+            above=above,
+            nonfinite=nonfinite,
+            count=count,
+            scale=block.scale,
+        )

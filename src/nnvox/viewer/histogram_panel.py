@@ -1,0 +1,122 @@
+"""The histogram panel: the selected layer's values at the timeline cursor, bars in the layer's own
+colours, the first snapshot's outline behind them. Built once; a frame moves points and text."""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import numpy_to_vtk
+
+from nnvox.scenes.colour import lut
+from nnvox.scenes.histogram import BINS, Histogram
+from nnvox.viewer.inset import add_2d, polyline_2d
+
+REFERENCE_RGB = (0.75, 0.75, 0.8)
+
+
+def _text(renderer, size: int, colour=(0.9, 0.9, 0.93), justify: str = "left") -> vtk.vtkTextActor:
+    actor = vtk.vtkTextActor()
+    tp = actor.GetTextProperty()
+    tp.SetFontSize(size)
+    tp.SetColor(*colour)
+    {"left": tp.SetJustificationToLeft, "centre": tp.SetJustificationToCentered, "right": tp.SetJustificationToRight}[justify]()
+    actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+    renderer.AddViewProp(actor)
+    return actor
+
+
+class HistogramPanel:
+    """In the normalised-viewport box (x0, y0, x1, y1); hidden until a layer is selected."""
+
+    def __init__(self, renderer: vtk.vtkRenderer, options, box: tuple[float, float, float, float]):
+        self.box = box
+        x0, y0, x1, y1 = box
+        self.plot = (x0 + 0.005, y0 + 0.045, x1 - 0.005, y1 - 0.075)  # room for the axis labels, title and note
+        self.actors = []
+        frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
+        self.actors.append(add_2d(renderer, polyline_2d(frame), (0.4, 0.42, 0.48), 1.0))
+        self._bars = self._add_bars(renderer)
+        self._outline = polyline_2d(np.zeros((2 * BINS, 2)))  # the current bars' tops: dark bars still read
+        self.actors.append(add_2d(renderer, self._outline, (0.95, 0.95, 0.97), 1.0))
+        self._reference = polyline_2d(np.zeros((2 * BINS, 2)))
+        self.actors.append(add_2d(renderer, self._reference, REFERENCE_RGB, 1.5))
+        size = max(8, round(options.height * 0.016))
+        self.title = _text(renderer, size)
+        self.title.SetPosition(x0 + 0.006, y1 - 0.035)
+        self.ticks = [_text(renderer, size, (0.75, 0.75, 0.8), j) for j in ("left", "centre", "right")]
+        for actor, x in zip(self.ticks, (self.plot[0], (self.plot[0] + self.plot[2]) / 2, self.plot[2])):
+            actor.SetPosition(x, y0 + 0.008)
+        self.note = _text(renderer, round(size * 0.9), (0.75, 0.75, 0.8))
+        self.note.SetPosition(x0 + 0.006, y1 - 0.065)
+        self.actors += [self.title, *self.ticks, self.note]
+        self._block = None
+        self.set_visible(False)
+
+    def _add_bars(self, renderer):
+        """BINS quads in one actor, coloured per cell (the layer's colours at each bin's centre)."""
+        points = vtk.vtkPoints()
+        points.SetNumberOfPoints(4 * BINS)
+        quads = vtk.vtkCellArray()
+        for k in range(BINS):
+            quads.InsertNextCell(4, [4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3])
+        poly = vtk.vtkPolyData()
+        poly.SetPoints(points)
+        poly.SetPolys(quads)
+        self._colours = np.zeros((BINS, 3), np.uint8)
+        array = numpy_to_vtk(self._colours, deep=False)
+        poly.GetCellData().SetScalars(array)
+        actor = add_2d(renderer, poly, (1, 1, 1), 1.0)
+        actor.GetMapper().SetColorModeToDirectScalars()
+        actor.GetMapper().ScalarVisibilityOn()
+        self.actors.append(actor)
+        return poly, array
+
+    def set_visible(self, visible: bool) -> None:
+        for actor in self.actors:
+            actor.SetVisibility(visible)
+
+    def _xs(self) -> np.ndarray:
+        px0, _, px1, _ = self.plot
+        return np.linspace(px0, px1, BINS + 1)
+
+    def show(self, hist: Histogram | None) -> None:
+        if hist is None:
+            self.set_visible(False)
+            return
+        self.set_visible(True)
+        xs = self._xs()
+        _, py0, _, py1 = self.plot
+        if self._block != (hist.block, hist.scale):  # a new layer: its colours and axis
+            self._block = (hist.block, hist.scale)
+            centres = (hist.edges[:-1] + hist.edges[1:]) / 2
+            self._colours[:] = lut(hist.scale.cmap)[hist.scale.quantise(centres.astype(np.float32))]
+            self._bars[1].Modified()
+            lo, hi = hist.scale.lo, hist.scale.hi
+            for actor, v in zip(self.ticks, (lo, (lo + hi) / 2, hi)):
+                actor.SetInput(f"{v:.3g}")
+        top = hist.axis_top
+        heights = py0 + (py1 - py0) * np.minimum(hist.fractions / top, 1.0)
+        pts = np.zeros((BINS, 4, 3))
+        pts[:, 0, :2] = np.stack([xs[:-1], np.full(BINS, py0)], 1)
+        pts[:, 1, :2] = np.stack([xs[1:], np.full(BINS, py0)], 1)
+        pts[:, 2, :2] = np.stack([xs[1:], heights], 1)
+        pts[:, 3, :2] = np.stack([xs[:-1], heights], 1)
+        poly = self._bars[0]
+        poly.GetPoints().SetData(numpy_to_vtk(pts.reshape(-1, 3), deep=True))
+        poly.Modified()
+        for line, values in ((self._outline, hist.fractions), (self._reference, hist.reference)):
+            step = np.zeros((2 * BINS, 3))
+            step[0::2, 0], step[1::2, 0] = xs[:-1], xs[1:]
+            step[0::2, 1] = step[1::2, 1] = py0 + (py1 - py0) * np.minimum(values / top, 1.0)
+            line.GetPoints().SetData(numpy_to_vtk(step, deep=True))
+            line.Modified()
+        self.title.SetInput(hist.title)
+        notes = [f"{hist.count:,} values", f"axis 0–{top * 100:.3g}%", f"grey: {hist.reference_label}"]
+        if top < hist.peak:
+            notes[1] += f" (a {hist.peak * 100:.0f}% bar clipped)"
+        outside = hist.below + hist.above
+        if outside > 0.0005:
+            notes.append(f"{outside * 100:.1f}% beyond the scale, in the end bars")
+        if hist.nonfinite:
+            notes.append(f"{hist.nonfinite:,} NaN/Inf")
+        self.note.SetInput("  ·  ".join(notes))
