@@ -180,3 +180,18 @@ def test_record_with_level_of_detail_and_probe_size(tmp_path):
     assert "reduced while recording" in nnvox("info", small).stdout
     refused = nnvox("record", "digits-cnn", "--epochs", "1", "--out", small, "--resume")
     assert refused.returncode == 2 and "kept only part of its weights" in refused.stderr
+
+
+@pytest.mark.gl
+def test_compare_writes_side_by_side_and_refuses_other_architectures(tmp_path, digits_run):
+    png = nnvox("compare", digits_run.path, "--out", tmp_path / "c.png", "--preset", "480p", "--difference", "--histogram", "conv2")
+    assert png.returncode == 0, png.stderr
+    from imageio.v3 import imread
+
+    assert imread(tmp_path / "c.png").shape == (480, 854, 3)
+    mlp = tmp_path / "mlp"
+    assert nnvox("record", "digits-mlp", "--epochs", "1", "--out", mlp).returncode == 0
+    refused = nnvox("compare", digits_run.path, mlp, "--out", tmp_path / "d.png")
+    assert refused.returncode == 2 and "same architecture" in refused.stderr and "Traceback" not in refused.stderr
+    windowless = nnvox("compare", digits_run.path)
+    assert windowless.returncode == 2 and "no display" in windowless.stderr

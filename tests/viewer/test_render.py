@@ -137,3 +137,28 @@ def test_histogram_panel_shows_the_selected_layer(digits_run, tmp_path):
     assert ((region[:, 2] - region[:, 0] > 60).sum() > 20) and ((region[:, 0] - region[:, 2] > 60).sum() > 20)
     with pytest.raises(NnvoxError, match="layer 'nope' is not drawn"):
         render_png(digits_run, tmp_path / "d.png", histogram="nope")
+
+
+def test_comparison_panes_share_the_camera_and_show_the_difference(digits_run, tmp_path):
+    from types import SimpleNamespace
+
+    from nnvox.scenes.compare import build_comparison
+    from nnvox.viewer.export import render_png
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    c = build_comparison(digits_run, pin=2)  # snapshot 2 against itself: every difference is zero
+    options = RenderOptions(width=960, height=540, show_labels=False, show_legend=False, show_hud=False)
+    r = OffscreenRenderer([c.left, c.difference], options)
+    image = r.render([c.left.frame_at(2), c.difference.frame_at(2)])
+    assert r.panes[0].renderer.GetActiveCamera() is r.panes[1].renderer.GetActiveCamera()
+    zero = c.difference.block("conv2").scale.rgb(0.0)
+    pane = SimpleNamespace(renderer=r.panes[1].renderer, options=options)
+    for b, row, col in _probes(c.difference, ["conv1", "conv2"], step=3):
+        y, x = voxel_pixel(pane, b, 0, row, col)
+        assert x > 480 and np.abs(image[y, x].astype(int) - zero).max() <= 12, (b.name, row, col)
+    r.close()
+    out = render_png(digits_run, tmp_path / "cmp.png", width=640, height=360, pin=0, difference=True, mode="weights")
+    assert out.exists()
+    with pytest.raises(NnvoxError, match="needs two things to compare"):
+        render_png(digits_run, tmp_path / "x.png", difference=True)

@@ -145,3 +145,42 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
         output = proc.communicate()[0]
         display.close()
     assert "Traceback" not in output, output
+
+
+@pytest.mark.timeout(180)
+def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
+    require_tools()
+    display = VirtualDisplay(1280, 800)
+    exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
+    proc = subprocess.Popen([exe, "compare", str(digits_run.path), "--pin", "0"], env=display.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    left, right = (slice(80, 700), slice(0, 630)), (slice(80, 700), slice(650, 1280))
+    try:
+        wid = display.wait_window("nnvox")
+        display.wait_title(wid, "against epoch 0")
+        before = _settle(display, 2.0)
+        blank = np.zeros_like(before)
+        assert _changed(before, blank, left) > 0.02 and _changed(before, blank, right) > 0.02  # both sides drawn
+
+        display.xdotool("key", "--window", wid, "d")
+        display.wait_title(wid, "difference")
+        diff = _settle(display)
+        assert _changed(before, diff, right) > 0.01 and _changed(before, diff, left) < 0.002  # only the right side
+
+        display.xdotool("key", "--window", wid, "Left")  # the right side moves, the pinned left stays
+        time.sleep(0.3)
+        moved = _settle(display)
+        assert _changed(diff, moved, right) > 0.002 and _changed(diff, moved, left) < 0.002
+
+        display.xdotool("mousemove", "--window", wid, "300", "400", "mousedown", "1",
+                        "mousemove", "--window", wid, "380", "330", "mousemove", "--window", wid, "460", "300", "mouseup", "1")
+        rotated = _settle(display)
+        assert _changed(moved, rotated, left) > 0.02 and _changed(moved, rotated, right) > 0.02  # one camera, both sides
+        display.xdotool("key", "--window", wid, "q")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        output = proc.communicate()[0]
+        display.close()
+    assert "Traceback" not in output, output

@@ -201,6 +201,31 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
                            class_names=loaded.class_names, weights=record_weights)
 
 
+def run_compare(left: str, right: str | None, *, pin, difference, out, t, mode, sample, preset, fps, histogram) -> None:
+    from nnvox.capture.run import open_run
+
+    a = open_run(left)
+    b = open_run(right) if right is not None else None
+    if b is None and pin is None:
+        pin = 0.0
+    if out is None:
+        from nnvox.viewer.window import show
+
+        show(a, mode=mode, sample=sample, against=b, pin=pin, difference=difference, t=t, histogram=histogram)
+        return
+    from nnvox.viewer.export import export, render_png
+    from nnvox.viewer.options import preset_size
+
+    if out.suffix.lower() == ".png":
+        width, height, _ = preset_size(preset)
+        path = render_png(a, out, width=width, height=height, t=t, mode=mode, sample=sample, histogram=histogram,
+                          against=b, pin=pin, difference=difference)
+    else:
+        path = export(a, out, preset=preset, fps=fps, mode=mode, sample=sample, histogram=histogram, against=b, pin=pin,
+                      difference=difference)
+    print(f"wrote {path}")
+
+
 def raise_partial(run) -> None:
     """After showing a partial graph: the forward pass's error, as the command's one-line failure."""
     if getattr(run, "error", None):

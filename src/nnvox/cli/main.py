@@ -182,6 +182,50 @@ def export(
 
 
 @app.command
+def compare(
+    left: Annotated[str, Parameter(help="A run folder.")],
+    right: Annotated[str | None, Parameter(help="Another run of the same architecture (omit to compare two snapshots of LEFT).")] = None,
+    *,
+    pin: float | None = None,
+    difference: bool = False,
+    out: Path | None = None,
+    t: float | None = None,
+    mode: Mode = "activations",
+    sample: int = 0,
+    preset: Preset = "720p",
+    fps: int | None = None,
+    histogram: str | None = None,
+):
+    """Two runs, or two snapshots of one run, side by side with linked cameras; the window, or OUT.
+
+    Parameters
+    ----------
+    pin
+        Without RIGHT: the snapshot kept on the left (default 0) while the right follows the timeline.
+    difference
+        Show left − right in place of the right side (in the window, `d` toggles it).
+    out
+        Write a side-by-side still (.png) or video (.mp4) instead of opening the window.
+    t
+        Timeline position (snapshot index) for a still or the window; default the last.
+    mode
+        What the voxels show.
+    sample
+        Probe sample whose activations are shown.
+    preset
+        Image size for OUT: 480p, 720p, 1080p, 1440p, 2160p.
+    fps
+        Frames per second for a video (default: the preset's).
+    histogram
+        A layer whose histogram panel each side shows.
+    """
+    from nnvox.cli.commands import run_compare
+
+    run_compare(left, right, pin=pin, difference=difference, out=out, t=t, mode=mode, sample=sample, preset=preset,
+                fps=fps, histogram=histogram)
+
+
+@app.command
 def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False, model: ModelOptions = ModelOptions()):
     """Describe a run or a model: layers, edges, snapshots and metrics.
 

@@ -28,6 +28,7 @@ _STOPS = {
     ],
     "gray": [(0, 0, 0), (255, 255, 255)],
 }
+_STOPS["difference"] = _STOPS["diverging"]  # left − right in a comparison: its own legend, the same colours
 
 
 def lut(name: str) -> np.ndarray:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.viewer.options import RenderOptions, VideoOptions, preset_size
@@ -31,19 +32,48 @@ def _check_sample(scene: Scene, sample: int) -> None:
         raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{scene.probe_count - 1}")
 
 
-def _histograms(scene: Scene, layer: str | None) -> Callable[[float, int], Histogram | None]:
-    """The histogram panel's contents per frame: of `layer`, or nothing."""
-    if layer is None:
-        return lambda t, sample: None
+class _Panes:
+    """What an export draws: one scene, or a comparison's two sides (left and right, or left and
+    left − right), each at its own timeline position."""
+
+    def __init__(self, run, options: SceneOptions, against=None, pin: float | None = None, difference: bool = False):
+        if against is None and pin is None:
+            if difference:
+                raise NnvoxError("a difference needs two things to compare: another run, or a snapshot to pin")
+            self.scene = build_scene(_as_run(run), options)
+            self.timeline, self.scenes, self.times = self.scene, [self.scene], [lambda t: t]
+            return
+        c = build_comparison(_as_run(run), None if against is None else _as_run(against), pin=pin, options=options)
+        self.scene, self.timeline = c.left, c
+        self.scenes = [c.left, c.difference if difference else c.right]
+        self.times = [c.left_t, lambda t: min(t, c.n_snapshots - 1.0)]
+
+    def render_options(self, width: int, height: int) -> RenderOptions:
+        if len(self.scenes) == 1:
+            return RenderOptions(width=width, height=height)
+        # Two panes share the width: smaller text, the histogram between the network and the
+        # legends, and no metrics inset (each side's heads-up line gives its loss and accuracy).
+        return RenderOptions(width=width, height=height, text_scale=0.72, show_metrics=False,
+                             histogram_box=(0.5, 0.14, 0.98, 0.34))
+
+    def frames(self, t: float, sample: int, reveal: float | None = None):
+        return [scene.frame_at(at(t), sample=sample, reveal=reveal) for scene, at in zip(self.scenes, self.times)]
+
+    def histograms(self, layer: str | None, t: float, sample: int) -> list[Histogram | None]:
+        """The histogram panel of `layer` on each side that has values of its own (not the difference)."""
+        if not hasattr(self, "_histograms"):
+            self._histograms = [HistogramSource(s) if layer and s.run_name != "difference" else None for s in self.scenes]
+        return [h.at(layer, at(t), sample=sample) if h else None for h, at in zip(self._histograms, self.times)]
+
+
+def _check_layer(scene: Scene, layer: str | None) -> None:
     names = [b.name for b in scene.blocks]
-    if layer not in names:
+    if layer is not None and layer not in names:
         raise NnvoxError(f"layer {layer!r} is not drawn in {scene.mode} mode; choose one of {', '.join(names[:12])}"
                          + (f" and {len(names) - 12} more (nnvox info lists them)" if len(names) > 12 else ""))
-    source = HistogramSource(scene)
-    return lambda t, sample: source.at(layer, t, sample=sample)
 
 
-def timeline(scene: Scene, video: VideoOptions) -> Iterator[tuple[float, float | None, float]]:
+def timeline(scene: Scene | Comparison, video: VideoOptions) -> Iterator[tuple[float, float | None, float]]:
     """The default lecture sequence as (t, reveal, progress 0..1): the untrained network, training
     scrubbed snapshot by snapshot, then one input's forward pass through the trained network, lit
     layer by layer, and a hold."""
@@ -76,9 +106,16 @@ def export(
     progress: bool = True,
     sizing: str = "capped",
     histogram: str | None = None,
+    against: Run | str | Path | None = None,
+    pin: float | None = None,
+    difference: bool = False,
 ) -> Path:
     """Write an MP4 of the run: training scrubbed epoch by epoch, then a forward pass through the
-    trained network, then a hold. `histogram` names a layer whose histogram panel follows the cursor."""
+    trained network, then a hold. `histogram` names a layer whose histogram panel follows the cursor.
+
+    Comparisons: `against` another run of the same architecture (side by side, one timeline), or
+    `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
+    left − right in place of the right side."""
     out = _check_output(out, (".mp4",))
     width, height, preset_fps = preset_size(preset)
     video = video or VideoOptions(fps=fps or preset_fps)
@@ -86,15 +123,15 @@ def export(
         video = VideoOptions(**{**video.__dict__, "fps": fps})
     if video.fps <= 0:
         raise NnvoxError(f"fps must be positive, got {video.fps}")
-    scene = build_scene(_as_run(run), SceneOptions(mode=mode, sizing=sizing))
-    _check_sample(scene, sample)
-    histogram_at = _histograms(scene, histogram)
+    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), against, pin, difference)
+    _check_sample(panes.scene, sample)
+    _check_layer(panes.scene, histogram)
 
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.video import Mp4Writer
 
-    renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
-    steps = list(timeline(scene, video))
+    renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
+    steps = list(timeline(panes.timeline, video))
     camera = renderer.scene_renderer
     half = video.orbit_degrees / 2
     scale = max(camera.reset_camera(azimuth=a) for a in (-half, 0.0, half))  # fits the whole sweep
@@ -102,7 +139,7 @@ def export(
         for t, reveal, p in steps:
             # Sweep -orbit/2 .. +orbit/2 around the overview at one zoom that fits every angle.
             camera.reset_camera(azimuth=video.orbit_degrees * (p - 0.5), scale=scale)
-            writer.write(renderer.render(scene.frame_at(t, sample=sample, reveal=reveal), histogram_at(t, sample)))
+            writer.write(renderer.render(panes.frames(t, sample, reveal), panes.histograms(histogram, t, sample)))
             tick()
     renderer.close()
     return out
@@ -119,20 +156,23 @@ def render_png(
     sample: int = 0,
     sizing: str = "capped",
     histogram: str | None = None,
+    against: Run | str | Path | None = None,
+    pin: float | None = None,
+    difference: bool = False,
 ) -> Path:
     """One still at any size; t defaults to the last snapshot; `histogram` names a layer to show the
-    histogram panel of."""
+    histogram panel of; `against`, `pin` and `difference` compare, as in `export`."""
     import imageio.v3 as iio
 
     out = _check_output(out, (".png",))
-    scene = build_scene(_as_run(run), SceneOptions(mode=mode, sizing=sizing))
-    _check_sample(scene, sample)
-    histogram_at = _histograms(scene, histogram)
+    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), against, pin, difference)
+    _check_sample(panes.scene, sample)
+    _check_layer(panes.scene, histogram)
     from nnvox.viewer.offscreen import OffscreenRenderer
 
-    renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
-    t = scene.n_snapshots - 1 if t is None else t
-    image = renderer.render(scene.frame_at(t, sample=sample), histogram_at(t, sample))
+    renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
+    t = panes.timeline.n_snapshots - 1 if t is None else t
+    image = renderer.render(panes.frames(t, sample), panes.histograms(histogram, t, sample))
     renderer.close()
     iio.imwrite(out, image)
     return out

@@ -40,7 +40,7 @@ class HistogramPanel:
         self.actors.append(add_2d(renderer, self._outline, (0.95, 0.95, 0.97), 1.0))
         self._reference = polyline_2d(np.zeros((2 * BINS, 2)))
         self.actors.append(add_2d(renderer, self._reference, REFERENCE_RGB, 1.5))
-        size = max(8, round(options.height * 0.016))
+        size = options.text_size(0.016)
         self.title = _text(renderer, size)
         self.title.SetPosition(x0 + 0.006, y1 - 0.035)
         self.ticks = [_text(renderer, size, (0.75, 0.75, 0.8), j) for j in ("left", "centre", "right")]

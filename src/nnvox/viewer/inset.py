@@ -50,7 +50,7 @@ class MetricsInset:
         x0, y0, x1, y1 = box
         frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
         self._add(renderer, polyline_2d(frame), (0.4, 0.42, 0.48), 1.0)
-        size = max(8, round(options.height * 0.016))
+        size = options.text_size(0.016)
         shown = {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
         for i, (name, values) in enumerate(shown.items()):
             values = np.asarray(values, dtype=float)
@@ -67,7 +67,9 @@ class MetricsInset:
             tp.SetFontSize(size)
             tp.SetColor(*CURVE_RGB.get(name, (0.9, 0.9, 0.9)))
             label.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-            label.SetPosition(x0 + 0.006 + 0.13 * i, y1 - 0.035)
+            if i:  # the second label at the right edge: the two never collide, however narrow the box
+                tp.SetJustificationToRight()
+            label.SetPosition(x1 - 0.006 if i else x0 + 0.006, y1 - 0.035)
             renderer.AddViewProp(label)
             self.actors.append(label)
         self.cursor = polyline_2d(np.array([[x0, y0], [x0, y1]]))

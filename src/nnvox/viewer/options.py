@@ -36,6 +36,11 @@ class RenderOptions:
     show_metrics: bool = True
     metrics_box: tuple[float, float, float, float] = (0.7, 0.02, 0.98, 0.15)  # loss/accuracy inset, normalised
     histogram_box: tuple[float, float, float, float] = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram
+    text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
+
+    def text_size(self, fraction: float, minimum: int = 8) -> int:
+        """A font size in pixels: `fraction` of the image height, scaled for the pane."""
+        return max(minimum, round(self.height * fraction * self.text_scale))
 
     def __post_init__(self):
         if self.width < 16 or self.height < 16:

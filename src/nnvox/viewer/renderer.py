@@ -23,6 +23,7 @@ HEALTH_RGB = {"exploding": (200, 80, 255), "vanishing": (70, 130, 255), "dead": 
 LEGENDS = {
     "viridis": ("value ÷ layer range (0 = low, 1 = high)", (0.0, 1.0)),
     "diverging": ("signed value ÷ layer's largest magnitude (0 = zero)", (-1.0, 1.0)),
+    "difference": ("left − right ÷ layer's range (0 = equal)", (-1.0, 1.0)),
 }
 
 
@@ -37,11 +38,17 @@ def _rgb(c) -> tuple[float, float, float]:
 
 
 class SceneRenderer:
-    def __init__(self, scene: Scene, renderer: vtk.vtkRenderer, options: RenderOptions = RenderOptions()):
+    """`viewport` (x0, y0, x1, y1, normalised) places the scene in part of the window: comparisons
+    draw two scenes side by side, their renderers sharing one camera."""
+
+    def __init__(self, scene: Scene, renderer: vtk.vtkRenderer, options: RenderOptions = RenderOptions(),
+                 viewport: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)):
         self.scene = scene
         self.renderer = renderer
         self.options = options
+        self.viewport = viewport
         renderer.SetBackground(*_rgb(options.background))
+        renderer.SetViewport(*viewport)
         self.overlay = self._add_overlay()
         self.visuals = {b.name: visual_for(b, renderer, options, self.overlay) for b in scene.blocks}
         self.labels: dict[str, vtk.vtkBillboardTextActor3D] = {}
@@ -66,6 +73,7 @@ class SceneRenderer:
         """A second layer sharing the camera: labels drawn there are never hidden behind blocks."""
         overlay = vtk.vtkRenderer()
         overlay.SetLayer(1)
+        overlay.SetViewport(*self.viewport)
         overlay.SetActiveCamera(self.renderer.GetActiveCamera())
         overlay.InteractiveOff()
         window = self.renderer.GetRenderWindow()
@@ -188,7 +196,7 @@ class SceneRenderer:
     def _add_hud(self) -> vtk.vtkTextActor:
         hud = vtk.vtkTextActor()
         tp = hud.GetTextProperty()
-        tp.SetFontSize(max(9, round(self.options.height * 0.024)))
+        tp.SetFontSize(self.options.text_size(0.024, 9))
         tp.SetColor(*_rgb(self.options.text_colour))
         tp.SetVerticalJustificationToTop()
         hud.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
@@ -215,7 +223,7 @@ class SceneRenderer:
             bar.SetNumberOfLabels(5 if cmap == "diverging" else 3)
             bar.SetLabelFormat("%.1f")
             bar.UnconstrainedFontSizeOn()
-            size = max(8, round(self.options.height * 0.018))
+            size = self.options.text_size(0.018)
             for tp in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty()):
                 tp.SetColor(*_rgb(self.options.text_colour))
                 tp.SetFontSize(size)
@@ -225,8 +233,10 @@ class SceneRenderer:
             bar.GetTitleTextProperty().SetFontSize(round(size * 1.1))
             bar.SetBarRatio(0.3)
             bar.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-            bar.SetPosition(0.02 + 0.34 * i, 0.015)
-            bar.SetWidth(0.3)
+            # as wide as at full width in a narrower pane, so the title fits over the bar
+            width = min(0.45, 0.3 / (self.viewport[2] - self.viewport[0]))
+            bar.SetPosition(0.02 + (width + 0.04) * i, 0.015)
+            bar.SetWidth(width)
             bar.SetHeight(0.11)
             self.renderer.AddViewProp(bar)
             bars.append(bar)
@@ -253,7 +263,8 @@ class SceneRenderer:
         rel = corners - centre
         half_w = np.abs(rel @ right).max()
         half_h = np.abs(rel @ up).max()
-        aspect = self.options.width / self.options.height
+        vx0, vy0, vx1, vy1 = self.viewport
+        aspect = self.options.width * (vx1 - vx0) / (self.options.height * (vy1 - vy0))
         band = 0.74  # of the height: the rest holds the heads-up line and the legend
         if scale is None:
             scale = max(half_h / band, half_w / aspect / 0.88) / zoom  # side margins hold the end labels
@@ -286,6 +297,22 @@ class SceneRenderer:
         self.overlay.RemoveAllViewProps()  # block labels and class labels
         self.renderer.GetRenderWindow().RemoveRenderer(self.overlay)
 
+    def _fit(self, text: str) -> str:
+        """Heads-up lines longer than the pane is wide break at their " · " separators."""
+        vx0, _, vx1, _ = self.viewport
+        room = int(self.options.width * (vx1 - vx0) * 0.97 / (0.55 * self.options.text_size(0.024, 9)))
+        lines = []
+        for line in text.split("\n"):
+            parts, current = line.split("   ·   "), ""
+            for part in parts:
+                candidate = f"{current}   ·   {part}" if current else part
+                if current and len(candidate) > room:
+                    lines.append(current)
+                    candidate = part
+                current = candidate
+            lines.append(current)
+        return "\n".join(lines)
+
     # --- per frame -------------------------------------------------------------------------
     def draw(self, frame: Frame, histogram: Histogram | None = None) -> None:
         """Write a frame's values; `histogram` (of the selected layer) shows the panel, None hides it."""
@@ -302,7 +329,7 @@ class SceneRenderer:
         if self.inset is not None:
             self.inset.move_to(frame.t)
         if self.hud is not None:
-            self.hud.SetInput(frame.hud)
+            self.hud.SetInput(self._fit(frame.hud))
         points, poly = self.pulse_points
         if len(frame.pulses) or points.GetNumberOfPoints():
             from vtk.util.numpy_support import numpy_to_vtk

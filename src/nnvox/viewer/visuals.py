@@ -162,7 +162,7 @@ def make_billboard(
     actor = vtk.vtkBillboardTextActor3D()
     actor.SetInput(text)
     tp = actor.GetTextProperty()
-    tp.SetFontSize(max(8, round(options.height * 0.018 * scale)))
+    tp.SetFontSize(options.text_size(0.018 * scale))
     tp.SetColor(*(c / 255 for c in options.text_colour))
     tp.SetBackgroundColor(*(c / 255 for c in options.background))
     tp.SetBackgroundOpacity(0.65)  # legible where a label crosses a block

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.compare import build_comparison
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.playback import Playback
-from nnvox.scenes.scene import MODES, SceneOptions
+from nnvox.scenes.scene import MODES, Scene, SceneOptions
 from nnvox.viewer.options import RenderOptions
+
+if TYPE_CHECKING:
+    from nnvox.viewer.renderer import SceneRenderer
+
+STRIP = 0.11  # comparisons: the height of the slider's strip below the two panes
 
 KEYS = [
     ("space", "play / pause the training timeline"),
@@ -24,6 +33,7 @@ KEYS = [
     ("[ / ]", "select the previous / next layer"),
     ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
     ("c", "reset the camera"),
+    ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
@@ -38,8 +48,15 @@ def show(
     sample: int = 0,
     size: tuple[int, int] = (1400, 820),
     sizing: str = "capped",
+    against: Run | str | Path | None = None,
+    pin: float | None = None,
+    difference: bool = False,
+    t: float | None = None,
+    histogram: str | None = None,
 ) -> None:
-    """Open the desktop window on a run (needs a display)."""
+    """Open the desktop window on a run (needs a display); `t` the snapshot to start at, `histogram`
+    a layer to select. `against` another run, or `pin` a
+    snapshot, shows a comparison side by side with linked cameras (`d`: the difference)."""
     from nnvox.viewer.gl import has_display
 
     if not has_display():
@@ -47,30 +64,57 @@ def show(
     run = run if isinstance(run, Run) else open_run(run)
     if mode not in MODES:
         raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    Window(run, mode=mode, sample=sample, size=size, sizing=sizing).show()
+    if against is not None and not isinstance(against, Run):
+        against = open_run(against)
+    window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference)
+    if histogram is not None:
+        if histogram not in {b.name for b in window.scene.blocks}:
+            raise NnvoxError(f"layer {histogram!r} is not drawn in {mode} mode; `nnvox info` lists the layers")
+        window.select(histogram)
+    if t is not None:
+        window.playback.seek(t)
+    window.show()
+
+
+@dataclass
+class Pane:
+    """One scene in the window: its renderer, its histograms and the timeline position it shows."""
+
+    scene: Scene
+    renderer: SceneRenderer
+    at: Callable[[float], float]
+    histograms: HistogramSource | None
 
 
 class Window:
-    def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped"):
+    def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped",
+                 against: Run | None = None, pin: float | None = None, difference: bool = False):
         import pyvista as pv
 
         self.run = run
+        self.against, self.pin = against, pin
+        self.comparing = against is not None or pin is not None
+        self.difference = difference
         self.mode = mode
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.sizing = sizing
-        # the inset sits above the slider in the bottom-right corner
-        self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26),
-                                     histogram_box=(0.7, 0.3, 0.98, 0.52))
+        if self.comparing:  # two panes above a strip for the slider; insets as in exported comparisons
+            self.options = RenderOptions(width=size[0], height=size[1], text_scale=0.72, show_metrics=False,
+                                         histogram_box=(0.5, 0.14, 0.98, 0.34))
+        else:  # the inset sits above the slider in the bottom-right corner
+            self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26),
+                                         histogram_box=(0.7, 0.3, 0.98, 0.52))
         self.selected: str | None = None  # the layer whose histogram is shown
         self._press: tuple[int, int] | None = None
-        self.playback = Playback(len(run.snapshots), len(run.probe_labels), t=float(len(run.snapshots) - 1))
+        n = min(len(run.snapshots), len(against.snapshots)) if against is not None else len(run.snapshots)
+        self.playback = Playback(n, len(run.probe_labels), t=float(n - 1))
         if not 0 <= sample < self.playback.probe_count:
             raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.playback.probe_count - 1}")
         self.playback.sample = sample
         self.plotter = pv.Plotter(window_size=list(size), title=self._title())
         self.plotter.disable_anti_aliasing()
-        self.scene_renderer = None
+        self.panes: list[Pane] = []
         self._scenes = {}
         self._build_scene()
         self._add_slider()
@@ -82,6 +126,9 @@ class Window:
     def _title(self) -> str:
         view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
         view += f" — selected {self.selected}" if self.selected else ""
+        if self.comparing:
+            other = self.against.name if self.against is not None else self.run.snapshots[round(self.pin)].label
+            view += f" — against {other}" + (" — difference" if self.difference else "")
         return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}{view}"
 
     def _scene_options(self) -> SceneOptions:
@@ -91,26 +138,63 @@ class Window:
         return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6)
 
     def _build_scene(self) -> None:
+        import vtk
+
         from nnvox.viewer.renderer import SceneRenderer
 
         key = (self.mode, self.expanded, self.expand)
         if key not in self._scenes:
-            self._scenes[key] = build_scene(self.run, self._scene_options())
-        if self.scene_renderer is not None:
-            self.scene_renderer.remove()
-        self.scene = self._scenes[key]
-        self.histograms = HistogramSource(self.scene)
+            options = self._scene_options()
+            self._scenes[key] = (build_comparison(self.run, self.against, pin=self.pin, options=options)
+                                 if self.comparing else build_scene(self.run, options))
+        for pane in self.panes:
+            pane.renderer.remove()
+            if pane.renderer.renderer is not self.plotter.renderer:
+                self.plotter.ren_win.RemoveRenderer(pane.renderer.renderer)
+        if self.comparing:
+            # The plotter's own renderer becomes a transparent top layer over both panes: it holds the
+            # slider and help text, and its camera (which mouse drags move) is the panes' camera.
+            window = self.plotter.ren_win
+            window.SetNumberOfLayers(3)
+            self.plotter.renderer.SetLayer(2)
+            if not hasattr(self, "_strip"):  # the slider's strip below the panes, in the background colour
+                self._strip = vtk.vtkRenderer()
+                self._strip.SetViewport(0.0, 0.0, 1.0, STRIP)
+                self._strip.SetBackground(*(c / 255 for c in self.options.background))
+                self._strip.InteractiveOff()
+                window.AddRenderer(self._strip)
+        built = self._scenes[key]
+        if self.comparing:
+            last = lambda t: min(t, built.n_snapshots - 1.0)  # noqa: E731
+            right = built.difference if self.difference else built.right
+            views = [(built.left, built.left_t, (0.0, STRIP, 0.5, 1.0)), (right, last, (0.5, STRIP, 1.0, 1.0))]
+        else:
+            views = [(built, lambda t: t, (0.0, 0.0, 1.0, 1.0))]
+        self.scene = views[0][0]
         if self.selected is not None and self.selected not in {b.name for b in self.scene.blocks}:
             self.selected = None  # not drawn in this view (a weights-only mode, or grouped away)
-        self.scene_renderer = SceneRenderer(self.scene, self.plotter.renderer, self.options)
+        self.panes = []
+        for scene, at, viewport in views:
+            renderer = self.plotter.renderer
+            if self.comparing:
+                renderer = vtk.vtkRenderer()
+                renderer.SetActiveCamera(self.plotter.renderer.GetActiveCamera())  # linked cameras
+                self.plotter.ren_win.AddRenderer(renderer)
+            histograms = None if scene.run_name == "difference" else HistogramSource(scene)
+            self.panes.append(Pane(scene, SceneRenderer(scene, renderer, self.options, viewport), at, histograms))
+        self.scene_renderer = self.panes[0].renderer
         self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
         self._redraw()
 
     def _redraw(self) -> None:
         p = self.playback
-        frame = self.scene.frame_at(p.t, sample=p.sample, reveal=p.reveal)
-        histogram = self.histograms.at(self.selected, p.t, sample=p.sample) if self.selected else None
-        self.scene_renderer.draw(frame, histogram)
+        frames = []
+        for pane in self.panes:
+            t = pane.at(p.t)
+            frames.append(pane.scene.frame_at(t, sample=p.sample, reveal=p.reveal))
+            histogram = pane.histograms.at(self.selected, t, sample=p.sample) if self.selected and pane.histograms else None
+            pane.renderer.draw(frames[-1], histogram)
+        frame = frames[0]  # the health table is the left side's
         if hasattr(self, "health") and self.health.GetVisibility():
             self.health.SetInput(self._health_text(frame))
         if hasattr(self, "slider"):
@@ -125,8 +209,8 @@ class Window:
             rng=[0, max(n - 1, 1e-6)],
             value=self.playback.t,
             title="snapshot",
-            pointa=(0.70, 0.07),
-            pointb=(0.97, 0.07),
+            pointa=(0.3, 0.065) if self.comparing else (0.70, 0.07),
+            pointb=(0.7, 0.065) if self.comparing else (0.97, 0.07),
             interaction_event="always",
             fmt="%.1f",
             style="modern",
@@ -224,14 +308,22 @@ class Window:
             self._press = (x, y)
             return
         self._press = None
-        name = self.scene_renderer.block_at(x, y)
+        name = self._block_at(x, y)
         if name is not None:
             self.toggle_layer(name)
+
+    def _block_at(self, x: int, y: int) -> str | None:
+        return next((name for pane in self.panes if (name := pane.renderer.block_at(x, y)) is not None), None)
+
+    def _toggle_difference(self) -> None:
+        if self.comparing:
+            self.difference = not self.difference
+            self._build_scene()
 
     def _on_release(self, *_) -> None:
         x, y = self.plotter.iren.interactor.GetEventPosition()
         if self._press is not None and abs(x - self._press[0]) + abs(y - self._press[1]) <= 3:
-            self.select(self.scene_renderer.block_at(x, y))
+            self.select(self._block_at(x, y))
         self._press = None
 
     def _toggle_expanded(self) -> None:
@@ -254,6 +346,7 @@ class Window:
             "g": p.start_forward_pass,
             "x": self._toggle_expanded,
             "c": self._reset_camera,
+            "d": self._toggle_difference,
             "t": self._toggle_health,
             "h": self._toggle_help,
             "bracketright": lambda: self._select_next(+1),
