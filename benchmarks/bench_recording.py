@@ -32,15 +32,64 @@ def recording_overhead(epochs: int = 20, pairs: int = 7) -> dict:
             rec.close()  # included: the run is complete on disk when it returns
         return time.perf_counter() - t
 
-    once(False), once(True)  # warm up imports and caches
+    return {"epochs": epochs, **_paired(once, pairs)}
+
+
+def _paired(once, pairs: int) -> dict:
+    """Alternating runs without and with recording (after one warm-up of each): median ratio."""
+    once(False), once(True)
     plain, recorded = [], []
     for _ in range(pairs):
         plain.append(once(False))
         recorded.append(once(True))
     ratios = sorted(r / p for r, p in zip(recorded, plain))
-    return {"epochs": epochs, "plain_s": statistics.median(plain), "recorded_s": statistics.median(recorded),
+    return {"plain_s": statistics.median(plain), "recorded_s": statistics.median(recorded),
             "median_ratio": statistics.median(ratios), "best_ratio": ratios[0], "worst_ratio": ratios[-1]}
+
+
+def resnet18_overhead(epochs: int = 2, pairs: int = 3, samples: int = 256, **budgets) -> dict:
+    """ResNet-18 (11.2 M parameters, the CIFAR-style stem) on 32 x 32 digits, 8 probe samples, a
+    snapshot every epoch; `budgets` are the Recorder's level-of-detail options."""
+    import os
+
+    import numpy as np
+    import torch
+
+    import nnvox
+    from nnvox.models.data import load_digits32
+    from nnvox.models.zoo import BasicBlock, ResNet
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    data = load_digits32()
+    x, y = torch.from_numpy(data.x_train[:samples]), torch.from_numpy(data.y_train[:samples])
+    probe = (data.x_test[:8], data.y_test[:8])
+    sizes = []
+
+    def once(record: bool) -> float:
+        torch.manual_seed(0)
+        model = ResNet(BasicBlock, [2, 2, 2, 2], 10, in_channels=1, small_input=True)
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        t = time.perf_counter()
+        rec = nnvox.Recorder(model, probe=probe, out=tempfile.mkdtemp() + "/run", **budgets) if record else None
+        for epoch in range(epochs):
+            model.train()
+            for i in range(0, samples, 64):
+                loss = torch.nn.functional.cross_entropy(model(x[i : i + 64]), y[i : i + 64])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            if rec is not None:
+                model.eval()
+                rec.snapshot(epoch=epoch, metrics={"loss": loss})
+        if rec is not None:
+            rec.close()
+            sizes.append(np.mean([s.bytes for s in nnvox.open_run(rec.out).snapshots]))
+        return time.perf_counter() - t
+
+    return {"epochs": epochs, "samples": samples, **_paired(once, pairs), "mb_per_snapshot": sizes[-1] / 1e6}
 
 
 if __name__ == "__main__":
     print(recording_overhead())
+    print(resnet18_overhead())
+    print(resnet18_overhead(activation_budget=2048, weight_budget=8192))

@@ -20,8 +20,28 @@ from nnvox.capture.architecture import Architecture
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.trace import capture_outputs, has_functional_nodes, signature, trace
-from nnvox.capture.writer import CLOSE, HEADER, SNAPSHOT, RunWriter, encode
+from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, to_storage_dtype
 from nnvox.errors import NnvoxError
+
+
+def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str) -> np.ndarray:
+    """A copy for the writer, in fp16 where no finite value exceeds its range (else float32), so
+    half the bytes cross to the writer process. Converted by torch, on the tensor's own device;
+    the min and max measured on the way go to the writer in `extremes`."""
+    t = t.detach()
+    if not t.is_floating_point():  # integer or boolean outputs are shown as numbers too
+        t = t.float()
+    if plan is not None:  # reduced in float32 first (pooling averages), then converted
+        return to_storage_dtype(reduce(t.to("cpu", torch.float32).numpy(), plan))
+    if t.numel() == 0:
+        return t.to("cpu", torch.float32, copy=True).numpy()
+    lo, hi = (float(v) for v in torch.aminmax(t))
+    # NaN propagates through aminmax and could hide a large finite value: float32 (and the writer
+    # measures), as for any value beyond fp16's range
+    if not max(-lo, hi) <= FP16_MAX:
+        return t.to("cpu", torch.float32, copy=True).numpy()
+    extremes[key] = (lo, hi)
+    return t.to("cpu", torch.float16, copy=True).numpy()
 
 
 def _as_tensor(x) -> torch.Tensor:
@@ -268,10 +288,12 @@ class Recorder:
                 "the model's architecture changed since recording started; record it into a new run folder"
             )
         plans = self._plans
-        tensors = {f"act/{node}": apply_activation(out.float().cpu().numpy(), plans.get(f"act/{node}")) for node, out in outputs.items()}
+        extremes: dict[str, tuple[float, float]] = {}
+        tensors = {f"act/{node}": _stored(out, plans.get(f"act/{node}"), apply_activation, extremes, f"act/{node}")
+                   for node, out in outputs.items()}
         for pname, p in self.model.named_parameters() if self.record_weights else ():
-            # An explicit copy: on CPU .float().numpy() would alias the live weights.
-            tensors[f"param/{pname}"] = apply_weight(p.detach().to("cpu", torch.float32, copy=True).numpy(), plans.get(f"param/{pname}"))
+            # A copy (never a view of the live weights, which training goes on changing)
+            tensors[f"param/{pname}"] = _stored(p, plans.get(f"param/{pname}"), apply_weight, extremes, f"param/{pname}")
         norms = {}
         for pname, p in self.model.named_parameters() if self.record_gradients else ():
             if p.grad is None:
@@ -280,11 +302,11 @@ class Recorder:
             norms[pname] = float(g.float().norm())
             plan = plans.get(f"param/{pname}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
-                tensors[f"grad/{pname}"] = apply_weight(g.to("cpu", torch.float32, copy=True).numpy(), plan)
+                tensors[f"grad/{pname}"] = _stored(g, plan, apply_weight, extremes, f"grad/{pname}")
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1
-        meta = {"index": index, "epoch": epoch, "step": step, "metrics": values}
+        meta = {"index": index, "epoch": epoch, "step": step, "metrics": values, "extremes": extremes}
         if norms:
             meta["grad_norms"] = norms
         self._writer.snapshot(meta, tensors)

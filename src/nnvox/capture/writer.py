@@ -20,12 +20,14 @@ from nnvox.capture.run import MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_nam
 from nnvox.capture.storage import atomic_write_json, save_tensors
 
 FP16_MAX = 65504.0
-_STATS_SAMPLE = 200_000  # percentiles from at most this many values: exact enough, bounded cost
+_STATS_SAMPLE = 65_536  # percentiles from at most this many values: exact enough, bounded cost
 HEADER, SNAPSHOT, CLOSE = b"H", b"S", b"C"
 
 
 def to_storage_dtype(a: np.ndarray) -> np.ndarray:
     """fp16 where it is lossless in range; float32 where fp16 would turn large values into inf."""
+    if a.dtype == np.float16:  # converted (and checked) by the recorder already
+        return a
     a = np.asarray(a, dtype=np.float32)
     finite = a[np.isfinite(a)]
     if finite.size and float(np.abs(finite).max()) > FP16_MAX:
@@ -33,24 +35,34 @@ def to_storage_dtype(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float16)
 
 
-def tensor_stats(a: np.ndarray) -> list[float]:
+def tensor_stats(a: np.ndarray, extremes: tuple[float, float] | None = None) -> list[float]:
     """[min, p1, p99, max] over finite values (robust colour limits come from these), then the
-    number of non-finite values (NaN, Inf), which is reported, never hidden."""
-    flat = a.astype(np.float32, copy=False).ravel()
+    number of non-finite values (NaN, Inf), which is reported, never hidden.
+
+    The percentiles come from an evenly strided sample of at most _STATS_SAMPLE values; min and
+    max are exact (`extremes`, when the recorder measured them already, saves a pass over fp16 data,
+    which numpy reduces slowly)."""
+    flat = a.ravel()
     finite = np.isfinite(flat)
-    nonfinite = float(flat.size - int(finite.sum()))
-    flat = flat[finite]
-    if flat.size == 0:
+    n_finite = int(np.count_nonzero(finite))
+    nonfinite = float(flat.size - n_finite)
+    if n_finite == 0:
         return [0.0, 0.0, 0.0, 0.0, nonfinite]
-    sample = flat[:: max(1, flat.size // _STATS_SAMPLE)]
+    if nonfinite:
+        flat, extremes = flat[finite], None
+    sample = flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
     # Nearest-rank percentiles by one partial sort: np.percentile costs ~70 us a call even on tiny arrays.
     last = sample.size - 1
     k1, k99 = round(0.01 * last), round(0.99 * last)
-    part = np.partition(sample, (0, k1, k99, last))
-    return [float(part[0]), float(part[k1]), float(part[k99]), float(part[last]), nonfinite]
+    part = np.partition(sample, (k1, k99))
+    lo, hi = extremes if extremes is not None else (float(flat.min()), float(flat.max()))
+    return [float(lo), float(part[k1]), float(part[k99]), float(hi), nonfinite]
 
 
-_KEEP_FOR_CHANGES = 50_000_000  # floats of weights kept to summarise changes between snapshots
+def _sampled(a: np.ndarray) -> np.ndarray:
+    """The evenly strided sample change summaries are computed from (bounded memory and time)."""
+    flat = a.ravel()
+    return flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
 
 
 def update_ratio(w: np.ndarray, before: np.ndarray) -> np.ndarray:
@@ -82,15 +94,15 @@ class RunWriter:
 
         snaps = self.manifest["snapshots"]
         first, last = (load_file(str(self.out / snaps[i]["file"])) for i in (0, -1))
-        params = lambda t: {k: v.astype(np.float32) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
-        if sum(v.size for v in params(last).values()) <= _KEEP_FOR_CHANGES:
-            self._first, self._previous = params(first), params(last)
+        params = lambda t: {k: _sampled(v) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
+        self._first, self._previous = params(first), params(last)
 
     def snapshot(self, meta: dict, tensors: dict[str, np.ndarray]) -> None:
         fname = snapshot_file_name(meta["index"])
         # Summaries travel inside the snapshot file: written atomically with it, and the manifest
         # (rewritten after every snapshot) stays small however long the run.
-        summary = {k: tensor_stats(v) for k, v in tensors.items()}
+        extremes = meta.pop("extremes", {})
+        summary = {k: tensor_stats(v, extremes.get(k)) for k, v in tensors.items()}
         summary.update(self._change_stats(tensors))
         stats = json.dumps(summary)
         size = save_tensors(self.out / fname, {k: to_storage_dtype(v) for k, v in tensors.items()}, {STATS_KEY: stats})
@@ -99,10 +111,9 @@ class RunWriter:
 
     def _change_stats(self, tensors: dict[str, np.ndarray]) -> dict[str, list[float]]:
         """Summaries of how each weight changed since the previous snapshot and since the first, so
-        the change modes get colour scales fixed over the run without reading it all again."""
-        params = {k: v.astype(np.float32) for k, v in tensors.items() if k.startswith("param/")}
-        if sum(v.size for v in params.values()) > _KEEP_FOR_CHANGES:
-            return {}  # too big to keep in memory: scenes compute these from the files instead
+        the change modes get colour scales fixed over the run without reading it all again. From
+        the same strided sample of each weight every time: min and max are the sample's."""
+        params = {k: _sampled(v) for k, v in tensors.items() if k.startswith("param/")}
         out = {}
         for ref, prefix in ((self._previous, "change/"), (self._first, "since_start/")):
             if ref is not None:
