@@ -6,6 +6,7 @@ numpy-only on purpose: scenes and the viewer read runs without importing torch.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -61,7 +62,7 @@ class Run:
         self._probe_file = path / probe["file"]
         # recording-time level of detail: tensor key -> {"original": shape, "shape": stored shape, ...}
         self.reduced: dict[str, dict] = dict(manifest.get("reduced", {}))
-        self._stats: dict[int, dict[str, list[float]]] = {}
+        self._stats: OrderedDict[int, dict[str, list[float]]] = OrderedDict()
         self.snapshots = tuple(
             SnapshotInfo(
                 index=s["index"],
@@ -90,23 +91,40 @@ class Run:
             raise NnvoxError(f"probe file {self._probe_file} cannot be read ({exc}); re-record the run") from None
 
     def stats(self, index: int) -> dict[str, list[float]]:
-        """Per-tensor [min, p1, p99, max] of a snapshot, from its file header (no tensor data read)."""
-        if index not in self._stats:
-            from safetensors import SafetensorError, safe_open
+        """Per-tensor [min, p1, p99, max, non-finite count] of a snapshot, from its file header (no
+        tensor data read). A few snapshots' are kept: memory does not grow with the run."""
+        if index in self._stats:
+            self._stats.move_to_end(index)
+            return self._stats[index]
+        from safetensors import SafetensorError, safe_open
 
-            path = self.path / self.snapshots[index].file
-            try:
-                with safe_open(path, framework="numpy") as f:
-                    stored = (f.metadata() or {}).get(STATS_KEY)
-            except (SafetensorError, OSError, ValueError) as exc:
-                raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
-            if stored is None:  # written without summaries (an older writer): compute them from the data
-                from nnvox.capture.writer import tensor_stats
+        path = self.path / self.snapshots[index].file
+        try:
+            with safe_open(path, framework="numpy") as f:
+                stored = (f.metadata() or {}).get(STATS_KEY)
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+        if stored is None:  # written without summaries (an older writer): compute them from the data
+            from nnvox.capture.writer import tensor_stats
 
-                self._stats[index] = {k: tensor_stats(v) for k, v in self.read(index).items()}
-            else:
-                self._stats[index] = json.loads(stored)
-        return self._stats[index]
+            stats = {k: tensor_stats(v) for k, v in self.read(index).items()}
+        else:
+            stats = json.loads(stored)
+        self._stats[index] = stats
+        if len(self._stats) > 16:
+            self._stats.popitem(last=False)
+        return stats
+
+    @cached_property
+    def limits(self) -> dict[str, tuple[float, float]]:
+        """Per tensor key over the whole run: (lowest 1st percentile, highest 99th percentile), the
+        robust limits colour scales are fixed to. One pass over the snapshot headers."""
+        out: dict[str, tuple[float, float]] = {}
+        for s in self.snapshots:
+            for k, st in self.stats(s.index).items():
+                lo, hi = out.get(k, (np.inf, -np.inf))
+                out[k] = (min(lo, st[1]), max(hi, st[2]))
+        return out
 
     def stored_shape(self, key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape a tensor of this shape is stored in (smaller when reduced while recording)."""
@@ -119,20 +137,24 @@ class Run:
         with safe_open(self.path / self.snapshots[index].file, framework="numpy") as f:
             return list(f.keys())
 
-    def read(self, index: int, keys: list[str] | None = None) -> dict[str, np.ndarray]:
-        """Load tensors of one snapshot as float32 (all of them when keys is None)."""
+    def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None) -> dict[str, np.ndarray]:
+        """Load tensors of one snapshot as float32 (all of them when keys is None). With `sample`,
+        activations are read for that probe sample only (its bytes alone), without the batch axis."""
         if not 0 <= index < len(self.snapshots):
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
-        return _read_file(self.path / self.snapshots[index].file, keys)
+        return _read_file(self.path / self.snapshots[index].file, keys, sample)
 
 
-def _read_file(path: Path, keys: list[str] | None) -> dict[str, np.ndarray]:
+def _read_file(path: Path, keys: list[str] | None, sample: int | None = None) -> dict[str, np.ndarray]:
     from safetensors import SafetensorError, safe_open
 
     try:
         with safe_open(path, framework="numpy") as f:
             wanted = f.keys() if keys is None else keys
-            return {k: f.get_tensor(k).astype(np.float32, copy=False) for k in wanted}
+            if sample is None:
+                return {k: f.get_tensor(k).astype(np.float32, copy=False) for k in wanted}
+            return {k: (f.get_slice(k)[sample] if k.startswith("act/") else f.get_tensor(k)).astype(np.float32, copy=False)
+                    for k in wanted}
     except (SafetensorError, OSError, ValueError) as exc:
         raise NnvoxError(
             f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it"

@@ -71,8 +71,8 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
                 continue
             if options.mode == "update-ratio":
                 # magnitudes: a sequential scale from 0, fixed over the run
-                stats = [st[f"update/param/{wkey}"] for st in (run.stats(s.index) for s in run.snapshots) if f"update/param/{wkey}" in st]
-                scale = ColourScale.robust(0.0, max((x[2] for x in stats), default=1e-12) or 1e-12, signed=False)
+                top = run.limits.get(f"update/param/{wkey}", (0.0, 1e-12))[1]
+                scale = ColourScale.robust(0.0, top if top > 0 else 1e-12, signed=False)
                 specs[node.name] = (weight_block(shape), f"param/{wkey}", scale, original, node.kind)
                 continue
             stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[options.mode] + f"param/{wkey}"
@@ -212,7 +212,7 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 def _change_scale(run: Run, stats_key: str) -> ColourScale:
     """A change mode's scale: from the writer's summaries, else from the data (one read of each
     snapshot, for runs written without them)."""
-    if any(stats_key in run.stats(s.index) for s in run.snapshots):
+    if stats_key in run.limits:
         return _scale_from_stats(run, stats_key, signed=True)
     key = stats_key.split("/", 1)[1]
     first = run.read(0, [key])[key]
@@ -229,11 +229,9 @@ def _change_scale(run: Run, stats_key: str) -> ColourScale:
 
 def _scale_from_stats(run: Run, key: str, *, signed: bool | None = None) -> ColourScale:
     """Robust limits fixed over the whole run: lowest 1st and highest 99th percentile of all snapshots."""
-    per_snapshot = (run.stats(s.index) for s in run.snapshots)
-    stats = np.array([st[key] for st in per_snapshot if key in st])
-    if stats.size == 0:
+    if key not in run.limits:
         return ColourScale.robust(0.0, 1.0, signed=signed)
-    return ColourScale.robust(stats[:, 1].min(), stats[:, 2].max(), signed=signed)
+    return ColourScale.robust(*run.limits[key], signed=signed)
 
 
 def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:

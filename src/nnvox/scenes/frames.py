@@ -10,7 +10,7 @@ import numpy as np
 from nnvox.capture.run import Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite
-from nnvox.scenes.health import UNHEALTHY, gradient_flags, layer_health
+from nnvox.scenes.health import UNHEALTHY, gradient_flags, judged, layer_health
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 
@@ -74,6 +74,12 @@ def _reduce(values: np.ndarray, block: Block) -> np.ndarray:
     return values
 
 
+def _bound(per_snapshot: dict, keep: int = 32) -> None:
+    """Forget the oldest entries of a per-snapshot cache: memory stays flat however long the run."""
+    while len(per_snapshot) > keep:
+        per_snapshot.pop(next(iter(per_snapshot)))
+
+
 class FrameSource:
     """Reads only the tensors the scene shows, one snapshot at a time, keeping a few in memory."""
 
@@ -91,10 +97,14 @@ class FrameSource:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        tensors = self._mode_tensors(index, [b.key for b in self.blocks])
         if self.mode == "activations" and index not in self._health:
-            # over all probe samples, from the tensors this frame reads anyway
-            self._health[index] = {b.name: h for b in self.blocks if b.key in tensors and (h := layer_health(b.kind, tensors[b.key]))}
+            # over all probe samples: read whole once per snapshot, for the layers health applies to
+            blocks = [b for b in self.blocks if b.key.startswith("act/") and judged(b.kind)]
+            full = self._mode_tensors(index, [b.key for b in blocks])
+            self._health[index] = {b.name: h for b in blocks if b.key in full and (h := layer_health(b.kind, full[b.key]))}
+            _bound(self._health)
+        # Activations of the shown sample only: a move reads that sample's bytes, not the batch's.
+        tensors = self._mode_tensors(index, [b.key for b in self.blocks], sample=sample)
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
@@ -106,22 +116,23 @@ class FrameSource:
             elif b.role == "weights":
                 out[b.name] = weight_panels(mark_nonfinite(tensors[b.key]), shape)
             elif b.role == "output":
-                out[b.name] = to_panels(mark_nonfinite(softmax(tensors[b.key][sample])), shape)
+                out[b.name] = to_panels(mark_nonfinite(softmax(tensors[b.key])), shape)
             else:
-                out[b.name] = to_panels(mark_nonfinite(_reduce(tensors[b.key][sample], b)), shape)
+                out[b.name] = to_panels(mark_nonfinite(_reduce(tensors[b.key], b)), shape)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
 
-    def _mode_tensors(self, index: int, keys: list[str]) -> dict[str, np.ndarray]:
-        """The snapshot's tensors as the mode shows them (weights, their change, update ratios, ...)."""
+    def _mode_tensors(self, index: int, keys: list[str], sample: int | None = None) -> dict[str, np.ndarray]:
+        """The snapshot's tensors as the mode shows them (weights, their change, update ratios, ...);
+        with `sample`, activations of that probe sample only."""
         available = set(self.run.keys(index))
         wanted = [k for k in keys if k != "probe" and k in available]
-        tensors = self.run.read(index, wanted)
+        tensors = self.run.read(index, wanted, sample=sample)
         if self.mode in ("change", "change-from-start", "update-ratio"):
             reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
-            before = self.run.read(reference, wanted)
+            before = self.run.read(reference, wanted, sample=sample)
             if self.mode == "update-ratio":
                 return {k: update_ratio(v, before[k]) for k, v in tensors.items()}
             return {k: v - before[k] for k, v in tensors.items()}
@@ -131,12 +142,12 @@ class FrameSource:
         """All of one layer's values in the current mode (not only the channels drawn), flattened."""
         if block.key == "probe":
             return self.run.probe_inputs[sample].astype(np.float32).ravel()
-        tensors = self._mode_tensors(index, [block.key])
+        tensors = self._mode_tensors(index, [block.key], sample=sample)
         if block.key not in tensors:
             return np.zeros(0, np.float32)
         v = tensors[block.key]
-        if block.key.startswith("act/"):
-            v = softmax(v[sample]) if block.role == "output" else v[sample]
+        if block.role == "output":
+            v = softmax(v)
         return v.ravel()
 
     def frame_at(self, scene: Scene, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
@@ -188,6 +199,7 @@ class FrameSource:
             for name, flag in gradient_flags(per_block).items():
                 health.setdefault(name, {})[flag] = 1.0
             self._merged[index] = health
+            _bound(self._merged)
         return self._merged[index]
 
     def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict) -> str:

@@ -29,6 +29,11 @@ def saturated_fraction(acts: np.ndarray, lo: float, hi: float) -> float:
     return float(((finite <= lo + margin) | (finite >= hi - margin)).mean()) if finite.size else 0.0
 
 
+def judged(kind: str) -> bool:
+    """Whether layers of this kind get a health figure (ReLU-like, tanh, sigmoid)."""
+    return last_kind(kind) in RELU_LIKE or last_kind(kind) in SATURATING
+
+
 def layer_health(kind: str, acts: np.ndarray) -> dict[str, float]:
     """{"dead": fraction} for ReLU-like layers, {"saturated": fraction} for tanh/sigmoid, else {}."""
     kind = last_kind(kind)
