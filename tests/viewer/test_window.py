@@ -33,6 +33,15 @@ def _settle(display, after=0.5, timeout=10.0):
     return previous
 
 
+def _stop(proc, display) -> str:
+    """Kill the window if a failed assertion left it open; its output, for the Traceback check."""
+    if proc.poll() is None:
+        proc.kill()
+    output = proc.communicate()[0]
+    display.close()
+    return output
+
+
 @pytest.mark.timeout(180)
 def test_window_keys_and_mouse_change_what_is_shown(digits_run):
     require_tools()
@@ -85,10 +94,7 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        output = proc.communicate()[0] if proc.stdout else ""
-        display.close()
+        output = _stop(proc, display)
     assert "Traceback" not in output, output
 
 
@@ -140,10 +146,7 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        output = proc.communicate()[0]
-        display.close()
+        output = _stop(proc, display)
     assert "Traceback" not in output, output
 
 
@@ -179,8 +182,5 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        output = proc.communicate()[0]
-        display.close()
+        output = _stop(proc, display)
     assert "Traceback" not in output, output

@@ -8,6 +8,7 @@ Both sides share one layout (the same blocks, channels and pooling) and one colo
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,10 +96,16 @@ class Comparison:
     def left_t(self, t: float) -> float:
         return self.pin if self.pin is not None else t
 
+    def right_t(self, t: float) -> float:
+        return min(max(float(t), 0.0), self.n_snapshots - 1.0)
+
+    def sides(self, difference: bool = False) -> list[tuple[Scene, Callable[[float], float]]]:
+        """What a view draws: each side's scene and the timeline position it shows at cursor t."""
+        return [(self.left, self.left_t), (self.difference if difference else self.right, self.right_t)]
+
     def frames(self, t: float, *, sample: int = 0, reveal: float | None = None) -> tuple[Frame, Frame]:
-        t = min(max(float(t), 0.0), self.n_snapshots - 1.0)
         return (self.left.frame_at(self.left_t(t), sample=sample, reveal=reveal),
-                self.right.frame_at(t, sample=sample, reveal=reveal))
+                self.right.frame_at(self.right_t(t), sample=sample, reveal=reveal))
 
 
 def build_comparison(left: Run, right: Run | None = None, *, pin: float | None = None,

@@ -34,19 +34,25 @@ def _check_sample(scene: Scene, sample: int) -> None:
 
 class _Panes:
     """What an export draws: one scene, or a comparison's two sides (left and right, or left and
-    left − right), each at its own timeline position."""
+    left − right), each at its own timeline position; checked against the sample and the
+    histogram's layer before anything renders."""
 
-    def __init__(self, run, options: SceneOptions, against=None, pin: float | None = None, difference: bool = False):
+    def __init__(self, run, options: SceneOptions, *, sample: int, histogram: str | None, against=None,
+                 pin: float | None = None, difference: bool = False):
         if against is None and pin is None:
             if difference:
                 raise NnvoxError("a difference needs two things to compare: another run, or a snapshot to pin")
-            self.scene = build_scene(_as_run(run), options)
-            self.timeline, self.scenes, self.times = self.scene, [self.scene], [lambda t: t]
-            return
-        c = build_comparison(_as_run(run), None if against is None else _as_run(against), pin=pin, options=options)
-        self.scene, self.timeline = c.left, c
-        self.scenes = [c.left, c.difference if difference else c.right]
-        self.times = [c.left_t, lambda t: min(t, c.n_snapshots - 1.0)]
+            self.scene = self.timeline = build_scene(_as_run(run), options)
+            sides = [(self.scene, lambda t: t)]
+        else:
+            c = build_comparison(_as_run(run), None if against is None else _as_run(against), pin=pin, options=options)
+            self.scene, self.timeline, sides = c.left, c, c.sides(difference)
+        _check_sample(self.scene, sample)
+        _check_layer(self.scene, histogram)
+        self.sample, self.layer = sample, histogram
+        self.scenes, self.times = [s for s, _ in sides], [at for _, at in sides]
+        # the histogram panel on each side that has values of its own (not the difference)
+        self._histograms = [HistogramSource(s) if histogram and s.run_name != "difference" else None for s in self.scenes]
 
     def render_options(self, width: int, height: int) -> RenderOptions:
         if len(self.scenes) == 1:
@@ -56,14 +62,11 @@ class _Panes:
         return RenderOptions(width=width, height=height, text_scale=0.72, show_metrics=False,
                              histogram_box=(0.5, 0.14, 0.98, 0.34))
 
-    def frames(self, t: float, sample: int, reveal: float | None = None):
-        return [scene.frame_at(at(t), sample=sample, reveal=reveal) for scene, at in zip(self.scenes, self.times)]
+    def frames(self, t: float, reveal: float | None = None):
+        return [scene.frame_at(at(t), sample=self.sample, reveal=reveal) for scene, at in zip(self.scenes, self.times)]
 
-    def histograms(self, layer: str | None, t: float, sample: int) -> list[Histogram | None]:
-        """The histogram panel of `layer` on each side that has values of its own (not the difference)."""
-        if not hasattr(self, "_histograms"):
-            self._histograms = [HistogramSource(s) if layer and s.run_name != "difference" else None for s in self.scenes]
-        return [h.at(layer, at(t), sample=sample) if h else None for h, at in zip(self._histograms, self.times)]
+    def histograms(self, t: float) -> list[Histogram | None]:
+        return [h.at(self.layer, at(t), sample=self.sample) if h else None for h, at in zip(self._histograms, self.times)]
 
 
 def _check_layer(scene: Scene, layer: str | None) -> None:
@@ -123,9 +126,8 @@ def export(
         video = VideoOptions(**{**video.__dict__, "fps": fps})
     if video.fps <= 0:
         raise NnvoxError(f"fps must be positive, got {video.fps}")
-    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), against, pin, difference)
-    _check_sample(panes.scene, sample)
-    _check_layer(panes.scene, histogram)
+    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), sample=sample, histogram=histogram, against=against,
+                   pin=pin, difference=difference)
 
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.video import Mp4Writer
@@ -139,7 +141,7 @@ def export(
         for t, reveal, p in steps:
             # Sweep -orbit/2 .. +orbit/2 around the overview at one zoom that fits every angle.
             camera.reset_camera(azimuth=video.orbit_degrees * (p - 0.5), scale=scale)
-            writer.write(renderer.render(panes.frames(t, sample, reveal), panes.histograms(histogram, t, sample)))
+            writer.write(renderer.render(panes.frames(t, reveal), panes.histograms(t)))
             tick()
     renderer.close()
     return out
@@ -165,14 +167,13 @@ def render_png(
     import imageio.v3 as iio
 
     out = _check_output(out, (".png",))
-    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), against, pin, difference)
-    _check_sample(panes.scene, sample)
-    _check_layer(panes.scene, histogram)
+    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), sample=sample, histogram=histogram, against=against,
+                   pin=pin, difference=difference)
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
     t = panes.timeline.n_snapshots - 1 if t is None else t
-    image = renderer.render(panes.frames(t, sample), panes.histograms(histogram, t, sample))
+    image = renderer.render(panes.frames(t), panes.histograms(t))
     renderer.close()
     iio.imwrite(out, image)
     return out

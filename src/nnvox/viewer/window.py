@@ -165,9 +165,8 @@ class Window:
                 window.AddRenderer(self._strip)
         built = self._scenes[key]
         if self.comparing:
-            last = lambda t: min(t, built.n_snapshots - 1.0)  # noqa: E731
-            right = built.difference if self.difference else built.right
-            views = [(built.left, built.left_t, (0.0, STRIP, 0.5, 1.0)), (right, last, (0.5, STRIP, 1.0, 1.0))]
+            (left, left_t), (right, right_t) = built.sides(self.difference)
+            views = [(left, left_t, (0.0, STRIP, 0.5, 1.0)), (right, right_t, (0.5, STRIP, 1.0, 1.0))]
         else:
             views = [(built, lambda t: t, (0.0, 0.0, 1.0, 1.0))]
         self.scene = views[0][0]
