@@ -36,16 +36,19 @@ def digits_run(epochs: int = 3) -> Path:
 VGG16_CONVS = [(64, 224)] * 2 + [(128, 112)] * 2 + [(256, 56)] * 3 + [(512, 28)] * 3 + [(512, 14)] * 3
 
 
-def synthetic_vgg16_run(snapshots: int = 2) -> Path:
-    """A run folder with VGG-16-sized conv activations (random, one probe sample), written directly."""
+def synthetic_vgg16_run(snapshots: int = 2, size: int = 224, activation_budget: int | None = None) -> Path:
+    """A run folder with VGG-16's conv activations for a size x size input (random, one probe
+    sample, a loss metric), written directly; reduced as the Recorder's `activation_budget` would."""
+    from nnvox.capture.detail import activation_plan, apply_activation
+
     from nnvox.capture.architecture import Architecture, Node
     from nnvox.capture.run import PROBE_FILE, SCHEMA_VERSION
     from nnvox.capture.writer import RunWriter
 
-    out = Path(tempfile.mkdtemp(prefix="nnvox-bench-")) / "vgg16"
+    out = Path(tempfile.mkdtemp(prefix="nnvox-bench-")) / (f"vgg16-{size}" + ("-reduced" if activation_budget else ""))
     out.mkdir()
-    nodes = [Node("input", "Input", (3, 224, 224))]
-    nodes += [Node(f"features.{i}", "Conv2d", (c, s, s)) for i, (c, s) in enumerate(VGG16_CONVS)]
+    nodes = [Node("input", "Input", (3, size, size))]
+    nodes += [Node(f"features.{i}", "Conv2d", (c, s * size // 224, s * size // 224)) for i, (c, s) in enumerate(VGG16_CONVS)]
     edges = [(a.name, b.name) for a, b in zip(nodes, nodes[1:])]
     manifest = {
         "format": "nnvox-run", "schema": SCHEMA_VERSION, "name": "vgg16-synthetic",
@@ -53,11 +56,15 @@ def synthetic_vgg16_run(snapshots: int = 2) -> Path:
         "probe": {"file": PROBE_FILE, "count": 1, "labels": [0], "class_names": None},
         "snapshots": [], "closed": False,
     }
+    plans = {f"act/{n.name}": plan for n in nodes[1:] if (plan := activation_plan(n.shape, activation_budget))}
+    if plans:
+        manifest["reduced"] = {k: {"original": list(n.shape), **plan} for n in nodes[1:] if (plan := plans.get(k := f"act/{n.name}"))}
     rng = np.random.default_rng(0)
     writer = RunWriter(out)
-    writer.header(manifest, rng.standard_normal((1, 3, 224, 224), dtype=np.float32), np.zeros(1, np.int64))
+    writer.header(manifest, rng.standard_normal((1, 3, size, size), dtype=np.float32), np.zeros(1, np.int64))
     for k in range(snapshots):
         acts = {f"act/{n.name}": np.maximum(rng.standard_normal((1, *n.shape), dtype=np.float32) + 0.1 * k, 0) for n in nodes[1:]}
-        writer.snapshot({"index": k, "epoch": k, "step": None, "metrics": {}}, acts)
+        acts = {key: apply_activation(a, plans.get(key)) for key, a in acts.items()}
+        writer.snapshot({"index": k, "epoch": k, "step": None, "metrics": {"loss": 1.0 / (k + 1)}}, acts)
     writer.close()
     return out

@@ -12,6 +12,31 @@ import math
 import numpy as np
 
 MIN_MAP = 8  # maps are never pooled below this side: a feature map must still look like one
+VIEW_MAP = 56  # the scene's largest map side by default; larger maps are also stored pooled to it
+VIEW_PREFIX = "view/"  # key prefix of those pooled copies
+
+
+def view_factor(shape: tuple[int, ...]) -> int:
+    """The pooling factor the scene applies by default to one sample's (C, H, W) maps (1: none)."""
+    if len(shape) != 3 or max(shape[1:]) <= VIEW_MAP:
+        return 1
+    return -(-max(shape[1:]) // VIEW_MAP)
+
+
+def pool_maps(a: np.ndarray, f: int) -> np.ndarray:
+    """Average-pool the last two axes by f (float32), dropping a partial last window: strided adds
+    over contiguous rows, several times faster than a mean over reshaped axes."""
+    *lead, h, w = a.shape
+    rows = a[..., : h // f * f, : w // f * f].reshape(*lead, h // f, f, w // f * f)
+    acc = rows[..., 0, :].astype(np.float32)
+    for i in range(1, f):
+        acc += rows[..., i, :]
+    cols = acc.reshape(*lead, h // f, w // f, f)
+    out = cols[..., 0].copy()
+    for i in range(1, f):
+        out += cols[..., i]
+    out *= np.float32(1.0 / (f * f))
+    return out
 
 
 def activation_plan(shape: tuple[int, ...], budget: int | None) -> dict | None:
@@ -50,12 +75,9 @@ def apply_activation(a: np.ndarray, plan: dict | None) -> np.ndarray:
         return a
     if "keep" in plan:
         return np.ascontiguousarray(a[:, : plan["keep"]])
-    n, c, h, w = a.shape
     f, k = plan["pool"], plan["channels"]
     a = a[:, :k]
-    if f > 1:
-        a = a[:, :, : h // f * f, : w // f * f].reshape(n, k, h // f, f, w // f, f).mean(axis=(3, 5))
-    return np.ascontiguousarray(a)
+    return pool_maps(a, f) if f > 1 else np.ascontiguousarray(a)
 
 
 def apply_weight(w: np.ndarray, plan: dict | None) -> np.ndarray:

@@ -6,20 +6,25 @@ numpy-only on purpose: scenes and the viewer read runs without importing torch.
 from __future__ import annotations
 
 import json
+import mmap
+import struct
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from nnvox.capture.architecture import Architecture
+from nnvox.capture.detail import VIEW_PREFIX
 from nnvox.errors import NnvoxError
 
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
 SCHEMA_VERSION = 1
 STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max]}
+HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
 
 
 def snapshot_file_name(index: int) -> str:
@@ -45,6 +50,46 @@ class SnapshotInfo:
         return f"snapshot {self.index}"
 
 
+class Snapshots(Sequence):
+    """A run's snapshots held as columns (numbers in arrays, not a dict per snapshot), so a run's
+    metadata costs bytes, not Python objects, per snapshot. Items are built when asked for."""
+
+    def __init__(self, entries: list[dict]):
+        def column(values) -> np.ndarray:
+            return np.array([-1 if v is None else v for v in values], dtype=np.int64)
+
+        self._index = column(s["index"] for s in entries)
+        self._epoch = column(s.get("epoch") for s in entries)
+        self._step = column(s.get("step") for s in entries)
+        self._bytes = column(s["bytes"] for s in entries)
+        self._files = [s["file"] for s in entries]
+        self.metric_names = tuple(dict.fromkeys(k for s in entries for k in s.get("metrics", {})))
+        self.metric_values = np.array([[float(s.get("metrics", {}).get(k, np.nan)) for k in self.metric_names]
+                                       for s in entries], dtype=np.float64).reshape(len(entries), len(self.metric_names))
+        self._grad_names = tuple(dict.fromkeys(k for s in entries for k in s.get("grad_norms", {})))
+        self._grad_values = np.array([[float(s.get("grad_norms", {}).get(k, np.nan)) for k in self._grad_names]
+                                      for s in entries], dtype=np.float32).reshape(len(entries), len(self._grad_names))
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # negative indices; IndexError past the end
+        optional = lambda v: None if v < 0 else int(v)  # noqa: E731
+        return SnapshotInfo(
+            index=int(self._index[i]), epoch=optional(self._epoch[i]), step=optional(self._step[i]),
+            file=self._files[i], bytes=int(self._bytes[i]),
+            metrics={k: float(v) for k, v in zip(self.metric_names, self.metric_values[i]) if not np.isnan(v)},
+            grad_norms={k: float(v) for k, v in zip(self._grad_names, self._grad_values[i]) if not np.isnan(v)},
+        )
+
+    def metric(self, name: str) -> np.ndarray:
+        """One metric over the run (NaN where a snapshot lacks it)."""
+        return self.metric_values[:, self.metric_names.index(name)].copy()
+
+
 class Run:
     """A recorded run. Construct with `open_run(path)`."""
 
@@ -62,19 +107,10 @@ class Run:
         self._probe_file = path / probe["file"]
         # recording-time level of detail: tensor key -> {"original": shape, "shape": stored shape, ...}
         self.reduced: dict[str, dict] = dict(manifest.get("reduced", {}))
+        # activation key -> pooling factor of its pooled copy (stored for maps larger than the view)
+        self.views: dict[str, int] = dict(manifest.get("views", {}))
         self._stats: OrderedDict[int, dict[str, list[float]]] = OrderedDict()
-        self.snapshots = tuple(
-            SnapshotInfo(
-                index=s["index"],
-                epoch=s.get("epoch"),
-                step=s.get("step"),
-                file=s["file"],
-                bytes=s["bytes"],
-                metrics=dict(s.get("metrics", {})),
-                grad_norms=dict(s.get("grad_norms", {})),
-            )
-            for s in manifest["snapshots"]
-        )
+        self.snapshots = Snapshots(manifest["snapshots"])
 
     def __repr__(self) -> str:
         return f"Run({str(self.path)!r}, snapshots={len(self.snapshots)}, closed={self.closed})"
@@ -90,20 +126,20 @@ class Run:
         except (SafetensorError, OSError, ValueError) as exc:
             raise NnvoxError(f"probe file {self._probe_file} cannot be read ({exc}); re-record the run") from None
 
+    def _metadata(self, index: int) -> dict[str, str]:
+        path = self.path / self.snapshots[index].file
+        try:
+            return _mapped(path)[2]
+        except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+            raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+
     def stats(self, index: int) -> dict[str, list[float]]:
         """Per-tensor [min, p1, p99, max, non-finite count] of a snapshot, from its file header (no
         tensor data read). A few snapshots' are kept: memory does not grow with the run."""
         if index in self._stats:
             self._stats.move_to_end(index)
             return self._stats[index]
-        from safetensors import SafetensorError, safe_open
-
-        path = self.path / self.snapshots[index].file
-        try:
-            with safe_open(path, framework="numpy") as f:
-                stored = (f.metadata() or {}).get(STATS_KEY)
-        except (SafetensorError, OSError, ValueError) as exc:
-            raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+        stored = self._metadata(index).get(STATS_KEY)
         if stored is None:  # written without summaries (an older writer): compute them from the data
             from nnvox.capture.writer import tensor_stats
 
@@ -111,9 +147,15 @@ class Run:
         else:
             stats = json.loads(stored)
         self._stats[index] = stats
-        if len(self._stats) > 16:
+        if len(self._stats) > 4:
             self._stats.popitem(last=False)
         return stats
+
+    def health(self, index: int) -> dict[str, dict[str, float]] | None:
+        """Layer health measured by the writer over the whole probe batch ({activation key: {"dead":
+        fraction} or {"saturated": fraction}}), from the file header; None for runs written before."""
+        stored = self._metadata(index).get(HEALTH_KEY)
+        return None if stored is None else json.loads(stored)
 
     @cached_property
     def limits(self) -> dict[str, tuple[float, float]]:
@@ -137,25 +179,76 @@ class Run:
         with safe_open(self.path / self.snapshots[index].file, framework="numpy") as f:
             return list(f.keys())
 
-    def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None) -> dict[str, np.ndarray]:
+    def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
+             channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
         """Load tensors of one snapshot as float32 (all of them when keys is None). With `sample`,
-        activations are read for that probe sample only (its bytes alone), without the batch axis."""
+        activations are read for that probe sample only (its bytes alone), without the batch axis;
+        with `channels` too, only those channels of the named activations (in the order given).
+        `skip_missing` leaves out keys the snapshot lacks (gradients before the first backward)."""
         if not 0 <= index < len(self.snapshots):
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
-        return _read_file(self.path / self.snapshots[index].file, keys, sample)
+        return _read_file(self.path / self.snapshots[index].file, keys, sample, channels, skip_missing)
 
 
-def _read_file(path: Path, keys: list[str] | None, sample: int | None = None) -> dict[str, np.ndarray]:
-    from safetensors import SafetensorError, safe_open
+@cache
+def _half_table() -> np.ndarray:
+    """Every float16 bit pattern's float32 value (256 KiB)."""
+    return np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
 
+
+def to_float32(a: np.ndarray) -> np.ndarray:
+    """A float32 copy; float16 by table lookup: exact, and several times faster than numpy's cast on
+    activations (whose zeros and small values send numpy's cast down its slow branch)."""
+    if a.dtype == np.float16:
+        return np.take(_half_table(), a.view(np.uint16))
+    return np.array(a, dtype=np.float32)
+
+
+_DTYPES = {"F16": np.float16, "F32": np.float32, "I64": np.int64}  # what the writer stores
+
+
+def _mapped(path: Path) -> tuple[np.ndarray, dict, dict[str, str]]:
+    """The file mapped into memory and its safetensors header (8-byte length, JSON): tensors are
+    then views into the page cache, and a read copies only the bytes it keeps. The last few files
+    stay mapped, so a move's second read of a snapshot skips the header (a rewritten file, seen by
+    its size and time, is mapped anew)."""
+    st = path.stat()
+    return _mapped_version(path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _mapped_version(path: Path, size: int, mtime_ns: int) -> tuple[np.ndarray, dict, dict[str, str]]:
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = np.frombuffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8, offset=8 + n)
+    metadata = header.pop("__metadata__", None) or {}
+    for entry in header.values():
+        start, end = entry["data_offsets"]
+        if not 0 <= start <= end <= data.size or entry["dtype"] not in _DTYPES:
+            raise ValueError(f"tensor outside the file or of unknown type {entry['dtype']}")
+    return data, header, metadata
+
+
+def _read_file(path: Path, keys: list[str] | None, sample: int | None = None,
+               channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
+    """Tensors as float32 copies; with `sample`, one probe sample of each activation (and only the
+    given channels of it)."""
     try:
-        with safe_open(path, framework="numpy") as f:
-            wanted = f.keys() if keys is None else keys
-            if sample is None:
-                return {k: f.get_tensor(k).astype(np.float32, copy=False) for k in wanted}
-            return {k: (f.get_slice(k)[sample] if k.startswith("act/") else f.get_tensor(k)).astype(np.float32, copy=False)
-                    for k in wanted}
-    except (SafetensorError, OSError, ValueError) as exc:
+        data, header, _ = _mapped(path)
+        wanted = list(header) if keys is None else [k for k in keys if k in header] if skip_missing else keys
+        out = {}
+        for k in wanted:
+            entry = header[k]
+            start, end = entry["data_offsets"]
+            a = data[start:end].view(_DTYPES[entry["dtype"]]).reshape(entry["shape"])
+            if sample is not None and k.startswith(("act/", VIEW_PREFIX)):
+                a = a[sample]
+                if (chosen := (channels or {}).get(k)) is not None:
+                    a = a[list(chosen)]  # copies just those channels out of the page cache
+            out[k] = to_float32(a)
+        return out
+    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
         raise NnvoxError(
             f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it"
         ) from None

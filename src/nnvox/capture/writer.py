@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nnvox.capture.run import MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_name
+from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
+from nnvox.capture.health import judged, layer_health
+from nnvox.capture.run import HEALTH_KEY, MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
 
 FP16_MAX = 65504.0
@@ -104,10 +106,28 @@ class RunWriter:
         extremes = meta.pop("extremes", {})
         summary = {k: tensor_stats(v, extremes.get(k)) for k, v in tensors.items()}
         summary.update(self._change_stats(tensors))
-        stats = json.dumps(summary)
-        size = save_tensors(self.out / fname, {k: to_storage_dtype(v) for k, v in tensors.items()}, {STATS_KEY: stats})
+        stored = {k: to_storage_dtype(v) for k, v in tensors.items()}
+        stored.update(self._views(tensors))
+        metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors))}
+        size = save_tensors(self.out / fname, stored, metadata)
         self.manifest["snapshots"].append({**meta, "file": fname, "bytes": size})
         atomic_write_json(self.out / MANIFEST, self.manifest)
+
+    def _health(self, tensors: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+        """Dead and saturated fractions over the whole probe batch, measured once here so a
+        timeline move reads only the sample it shows."""
+        kinds = {f"act/{n['name']}": n["kind"] for n in self.manifest["architecture"]["nodes"]}
+        return {k: h for k, v in tensors.items() if judged(kinds.get(k, "")) and (h := layer_health(kinds[k], to_float32(v)))}
+
+    def _views(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Maps larger than the scene draws, pooled as it pools them: a timeline move then reads
+        and converts only what is drawn (a sixteenth of a 224 x 224 map) for a few percent more disk."""
+        out = {}
+        for k, v in tensors.items():
+            if k.startswith("act/") and v.ndim == 4 and (f := view_factor(v.shape[1:])) > 1:
+                out[VIEW_PREFIX + k] = to_storage_dtype(pool_maps(to_float32(v), f))
+                self.manifest.setdefault("views", {})[k] = f
+        return out
 
     def _change_stats(self, tensors: dict[str, np.ndarray]) -> dict[str, list[float]]:
         """Summaries of how each weight changed since the previous snapshot and since the first, so

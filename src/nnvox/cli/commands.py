@@ -112,7 +112,7 @@ def run_demo(out: Path, *, window: bool, epochs: int) -> None:
 
 def _last_health(run) -> dict[str, dict[str, float]]:
     """Dead / saturated fractions per layer at the last snapshot."""
-    from nnvox.scenes.health import layer_health
+    from nnvox.capture.health import layer_health
 
     last = run.snapshots[-1].index
     keys = set(run.keys(last))

@@ -256,7 +256,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     detail = _level_of_detail(run, specs, options)
     for name, (channels, pool) in detail.items():
         bs = specs[name][0]
-        rows, cols = bs.rows // pool, bs.cols // pool  # pooling drops a partial last window, as _reduce does
+        rows, cols = bs.rows // pool, bs.cols // pool  # pooling drops a partial last window, as pool_maps does
         specs[name] = (BlockShape(bs.role, len(channels) if channels else bs.panels, rows, cols), *specs[name][1:])
     geometry = {n: _geometry(specs[n][0], options) for n in names}
     footprints = [
@@ -317,6 +317,5 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         snapshot_labels=tuple(s.label for s in run.snapshots),
         probe_count=len(run.probe_labels),
         source=source,
-        metrics={k: np.array([s.metrics.get(k, np.nan) for s in run.snapshots], dtype=float)
-                 for k in dict.fromkeys(k for s in run.snapshots for k in s.metrics)},
+        metrics={k: run.snapshots.metric(k) for k in run.snapshots.metric_names},
     )

@@ -7,10 +7,11 @@ from collections import OrderedDict
 
 import numpy as np
 
+from nnvox.capture.detail import VIEW_PREFIX, pool_maps
 from nnvox.capture.run import Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite
-from nnvox.scenes.health import UNHEALTHY, gradient_flags, judged, layer_health
+from nnvox.capture.health import UNHEALTHY, gradient_flags, judged, layer_health
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 
@@ -63,17 +64,6 @@ def _fmt_metric(name: str, value: float) -> str:
     return f"{name} {value:.4g}"
 
 
-def _reduce(values: np.ndarray, block: Block) -> np.ndarray:
-    """Level of detail: keep the block's chosen channels, average-pool its maps."""
-    if block.channels is not None:
-        values = values[list(block.channels)]
-    if block.pool > 1 and values.ndim == 3:
-        f = block.pool
-        c, h, w = values.shape
-        values = values[:, : h // f * f, : w // f * f].reshape(c, h // f, f, w // f, f).mean(axis=(2, 4))
-    return values
-
-
 def _bound(per_snapshot: dict, keep: int = 32) -> None:
     """Forget the oldest entries of a per-snapshot cache: memory stays flat however long the run."""
     while len(per_snapshot) > keep:
@@ -91,6 +81,10 @@ class FrameSource:
         self._health: dict[int, dict[str, dict[str, float]]] = {}  # from activations, per snapshot
         self._merged: dict[int, dict[str, dict[str, float]]] = {}  # with gradient flags
         self._cache_size = cache_size
+        # Large maps were also stored pooled as the scene pools them by default: read that copy.
+        self._views = {b.key: VIEW_PREFIX + b.key for b in blocks if b.pool > 1 and run.views.get(b.key) == b.pool}
+        self._channels = {k: b.channels for b in blocks if b.channels is not None and b.key.startswith("act/")
+                          for k in (b.key, self._views.get(b.key, b.key))}
 
     def _extract(self, index: int, sample: int) -> dict[str, np.ndarray]:
         key = (index, sample)
@@ -98,19 +92,25 @@ class FrameSource:
             self._cache.move_to_end(key)
             return self._cache[key]
         if self.mode == "activations" and index not in self._health:
-            # over all probe samples: read whole once per snapshot, for the layers health applies to
             blocks = [b for b in self.blocks if b.key.startswith("act/") and judged(b.kind)]
-            full = self._mode_tensors(index, [b.key for b in blocks])
-            self._health[index] = {b.name: h for b in blocks if b.key in full and (h := layer_health(b.kind, full[b.key]))}
+            if (recorded := self.run.health(index)) is None:  # an older run: over the whole probe batch here
+                full = self._mode_tensors(index, [b.key for b in blocks])
+                recorded = {b.key: layer_health(b.kind, full[b.key]) for b in blocks if b.key in full}
+            self._health[index] = {b.name: recorded[b.key] for b in blocks if recorded.get(b.key)}
             _bound(self._health)
-        # Activations of the shown sample only: a move reads that sample's bytes, not the batch's.
-        tensors = self._mode_tensors(index, [b.key for b in self.blocks], sample=sample)
+        # The shown sample's shown channels only: a move reads those bytes, not the batch's.
+        tensors = self._mode_tensors(index, [self._views.get(b.key, b.key) for b in self.blocks], sample=sample,
+                                     channels=self._channels)
+        if lacking := [k for k, v in self._views.items() if v not in tensors]:  # snapshots from before views
+            tensors.update(self._mode_tensors(index, lacking, sample=sample, channels=self._channels))
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
             # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly.
             if b.key == "probe":
                 out[b.name] = to_panels(mark_nonfinite(self.run.probe_inputs[sample]), shape)
+            elif self._views.get(b.key) in tensors:
+                out[b.name] = to_panels(mark_nonfinite(tensors[self._views[b.key]]), shape)
             elif b.key not in tensors:  # no gradient in this snapshot yet (taken before any backward)
                 out[b.name] = np.zeros((b.panels, b.rows, b.cols), np.float32)
             elif b.role == "weights":
@@ -118,24 +118,27 @@ class FrameSource:
             elif b.role == "output":
                 out[b.name] = to_panels(mark_nonfinite(softmax(tensors[b.key])), shape)
             else:
-                out[b.name] = to_panels(mark_nonfinite(_reduce(tensors[b.key], b)), shape)
+                v = tensors[b.key]
+                if b.pool > 1 and v.ndim == 3:
+                    v = pool_maps(v, b.pool)
+                out[b.name] = to_panels(mark_nonfinite(v), shape)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
 
-    def _mode_tensors(self, index: int, keys: list[str], sample: int | None = None) -> dict[str, np.ndarray]:
+    def _mode_tensors(self, index: int, keys: list[str], sample: int | None = None,
+                      channels: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
         """The snapshot's tensors as the mode shows them (weights, their change, update ratios, ...);
-        with `sample`, activations of that probe sample only."""
-        available = set(self.run.keys(index))
-        wanted = [k for k in keys if k != "probe" and k in available]
-        tensors = self.run.read(index, wanted, sample=sample)
+        with `sample`, activations of that probe sample only (and of those `channels`)."""
+        wanted = [k for k in keys if k != "probe"]
+        tensors = self.run.read(index, wanted, sample=sample, channels=channels, skip_missing=True)
         if self.mode in ("change", "change-from-start", "update-ratio"):
             reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
-            before = self.run.read(reference, wanted, sample=sample)
+            before = self.run.read(reference, list(tensors), sample=sample, channels=channels, skip_missing=True)
             if self.mode == "update-ratio":
-                return {k: update_ratio(v, before[k]) for k, v in tensors.items()}
-            return {k: v - before[k] for k, v in tensors.items()}
+                return {k: update_ratio(v, before[k]) for k, v in tensors.items() if k in before}
+            return {k: v - before[k] for k, v in tensors.items() if k in before}
         return tensors
 
     def layer_values(self, index: int, block: Block, sample: int = 0) -> np.ndarray:

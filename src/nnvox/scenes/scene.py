@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nnvox.capture.detail import VIEW_MAP
 from nnvox.scenes.colour import ColourScale
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class SceneOptions:
     output_voxel: float = 2.0  # the classifier's voxels are larger so each class label fits beside it
     max_classes: int = 20  # more classes than this: the output is a grid, not a labelled column
     max_channels: int = 32  # level of detail: wider layers show their highest-energy channels
-    max_map: int = 56  # level of detail: larger feature maps are average-pooled to about this size
+    max_map: int = VIEW_MAP  # level of detail: larger feature maps are average-pooled to about this size
     expand: frozenset[str] = frozenset()  # layers shown as they are: not grouped, folded or reduced
     label_all_below: int = 16  # more blocks than this: rows wrap, and only stage changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.

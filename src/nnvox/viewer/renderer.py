@@ -7,7 +7,7 @@ import vtk
 
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.colour import lut as colour_table
-from nnvox.scenes.health import UNHEALTHY
+from nnvox.capture.health import UNHEALTHY
 from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.histogram_panel import HistogramPanel

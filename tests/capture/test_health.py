@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.health import dead_fraction, layer_health, saturated_fraction
+from nnvox.capture.health import dead_fraction, layer_health, saturated_fraction
 from tests.scenes.test_layout_graphs import run_of
 
 
@@ -51,7 +51,7 @@ def test_flagged_layer_outline_is_red(tmp_path):
 
 
 def test_gradient_flags_with_known_answers():
-    from nnvox.scenes.health import gradient_flags
+    from nnvox.capture.health import gradient_flags
 
     flags = gradient_flags({"a": 1.0, "b": 2.0, "c": 1.5, "d": 1e4, "e": 1e-6, "f": float("nan")})
     assert flags == {"d": "exploding", "e": "vanishing", "f": "exploding"}
