@@ -12,8 +12,9 @@ def export_costs(run_path, preset: str = "720p", frames: int = 150) -> dict:
     from nnvox.scenes.build import build_scene
     from nnvox.viewer.export import export, timeline
     from nnvox.viewer.offscreen import OffscreenRenderer
-    from nnvox.viewer.options import RenderOptions, VideoOptions, preset_size
-    from nnvox.viewer.video import Mp4Writer
+    from nnvox.scenes.presets import preset_size
+    from nnvox.viewer.options import RenderOptions, VideoOptions
+    from nnvox.viewer.video import mp4_writer
 
     run = open_run(run_path)
     scene = build_scene(run)
@@ -30,7 +31,7 @@ def export_costs(run_path, preset: str = "720p", frames: int = 150) -> dict:
 
     out = Path(tempfile.mkdtemp()) / "enc.mp4"
     t = time.perf_counter()
-    with Mp4Writer(out, width, height, fps) as writer:
+    with mp4_writer(out, width, height, fps) as writer:
         for im in images:
             writer.write(im)
     encode_only = time.perf_counter() - t

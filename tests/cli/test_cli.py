@@ -63,7 +63,7 @@ def test_user_model_from_module_path(tmp_path):
         (["info", "{tmp}/missing"], "does not exist"),
         (["export", "{run}", "{tmp}/no/such/dir/out.mp4"], "output folder"),
         (["export", "{run}", "{tmp}/out.mp4", "--preset", "999p"], "999p"),
-        (["export", "{run}", "{tmp}/out.gif"], "ending in .mp4"),
+        (["export", "{run}", "{tmp}/out.avi"], "ending in .mp4"),
         (["record", "no_such_pkg.mod:fn", "--out", "{tmp}/r"], "cannot import 'no_such_pkg.mod'"),
         (["record", "resnet-9000", "--out", "{tmp}/r"], "unknown built-in model"),
         (["view", "{run}"], "no display"),

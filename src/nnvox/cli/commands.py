@@ -214,7 +214,7 @@ def run_compare(left: str, right: str | None, *, pin, difference, out, t, mode, 
         show(a, mode=mode, sample=sample, against=b, pin=pin, difference=difference, t=t, histogram=histogram)
         return
     from nnvox.viewer.export import export, render_png
-    from nnvox.viewer.options import preset_size
+    from nnvox.scenes.presets import preset_size
 
     if out.suffix.lower() == ".png":
         width, height, _ = preset_size(preset)

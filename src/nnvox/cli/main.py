@@ -20,7 +20,8 @@ app = App(
 )
 
 Mode = Literal["activations", "weights", "change", "change-from-start", "update-ratio", "gradients"]
-Preset = Literal["480p", "720p", "1080p", "1440p", "2160p"]
+Preset = Literal["480p15", "720p30", "1080p60", "1440p60", "2160p60", "480p", "720p", "1080p", "1440p", "2160p"]
+_PRESET = "Size and fps: 480p15, 720p30, 1080p60, 1440p60, 2160p60, or the size alone at 30 fps (480p at 15)."
 Sizing = Literal["capped", "accurate", "log"]
 
 
@@ -169,7 +170,7 @@ def export(
     from nnvox.cli.commands import raise_partial
     from nnvox.viewer.export import export as export_video
     from nnvox.viewer.export import render_png
-    from nnvox.viewer.options import preset_size
+    from nnvox.scenes.presets import preset_size
 
     run = model.open(target, mode)
     if out.suffix.lower() == ".png":

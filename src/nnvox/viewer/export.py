@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
-from nnvox.viewer.options import RenderOptions, VideoOptions, preset_size
+from nnvox.scenes.camera import orbit
+from nnvox.scenes.presets import output_size
+from nnvox.viewer.options import RenderOptions, VideoOptions
+from nnvox.viewer.video import VIDEO_SUFFIXES
 
 
 def _as_run(run: Run | str | Path) -> Run:
@@ -19,9 +23,11 @@ def _as_run(run: Run | str | Path) -> Run:
 
 
 def _check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """`suffixes` may include "" (a folder: a PNG sequence)."""
     out = Path(out)
     if out.suffix.lower() not in suffixes:
-        raise NnvoxError(f"cannot write {out.name}: use a file ending in {' or '.join(suffixes)}")
+        files = " or ".join(x for x in suffixes if x)
+        raise NnvoxError(f"cannot write {out.name}: use a file ending in {files}" + (" or a folder (PNG sequence)" if "" in suffixes else ""))
     if not out.parent.exists():
         raise NnvoxError(f"output folder {out.parent} does not exist; create it first (mkdir -p {out.parent})")
     return out
@@ -54,13 +60,13 @@ class _Panes:
         # the histogram panel on each side that has values of its own (not the difference)
         self._histograms = [HistogramSource(s) if histogram and s.run_name != "difference" else None for s in self.scenes]
 
-    def render_options(self, width: int, height: int) -> RenderOptions:
+    def render_options(self, width: int, height: int, transparent: bool = False) -> RenderOptions:
         if len(self.scenes) == 1:
-            return RenderOptions(width=width, height=height)
+            return RenderOptions(width=width, height=height, transparent=transparent)
         # Two panes share the width: smaller text, the histogram between the network and the
         # legends, and no metrics inset (each side's heads-up line gives its loss and accuracy).
         return RenderOptions(width=width, height=height, text_scale=0.72, show_metrics=False,
-                             histogram_box=(0.5, 0.14, 0.98, 0.34))
+                             histogram_box=(0.5, 0.14, 0.98, 0.34), transparent=transparent)
 
     def frames(self, t: float, reveal: float | None = None):
         return [scene.frame_at(at(t), sample=self.sample, reveal=reveal) for scene, at in zip(self.scenes, self.times)]
@@ -103,6 +109,9 @@ def export(
     *,
     preset: str = "720p",
     fps: int | None = None,
+    size: str | tuple[int, int] | None = None,
+    transparent: bool = False,
+    gif_max_mb: float | None = 8.0,
     mode: str = "activations",
     sample: int = 0,
     video: VideoOptions | None = None,
@@ -113,34 +122,33 @@ def export(
     pin: float | None = None,
     difference: bool = False,
 ) -> Path:
-    """Write an MP4 of the run: training scrubbed epoch by epoch, then a forward pass through the
-    trained network, then a hold. `histogram` names a layer whose histogram panel follows the cursor.
+    """Write a video of the run: training scrubbed epoch by epoch, then a forward pass through the
+    trained network, then a hold, under a gentle orbit. The format follows `out`: .mp4, .webm,
+    .mov, .gif, or a folder (a PNG sequence); `size` ("1600x900") and `fps` override the preset;
+    `transparent` clears the background (WebM, MOV, PNGs). `histogram` names a layer whose
+    histogram panel follows the cursor.
 
     Comparisons: `against` another run of the same architecture (side by side, one timeline), or
     `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
     left − right in place of the right side."""
-    out = _check_output(out, (".mp4",))
-    width, height, preset_fps = preset_size(preset)
-    video = video or VideoOptions(fps=fps or preset_fps)
-    if fps:
-        video = VideoOptions(**{**video.__dict__, "fps": fps})
-    if video.fps <= 0:
-        raise NnvoxError(f"fps must be positive, got {video.fps}")
+    out = Path(out)
+    _check_output(out, (*VIDEO_SUFFIXES, ""))
+    width, height, fps = output_size(preset, size, fps if fps is not None else (video.fps if video else None))
+    video = dataclasses.replace(video or VideoOptions(), fps=fps)
     panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), sample=sample, histogram=histogram, against=against,
                    pin=pin, difference=difference)
 
     from nnvox.viewer.offscreen import OffscreenRenderer
-    from nnvox.viewer.video import Mp4Writer
+    from nnvox.viewer.video import open_writer
 
-    renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
+    writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
+    renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
     steps = list(timeline(panes.timeline, video))
-    camera = renderer.scene_renderer
-    half = video.orbit_degrees / 2
-    scale = max(camera.reset_camera(azimuth=a) for a in (-half, 0.0, half))  # fits the whole sweep
-    with Mp4Writer(out, width, height, video.fps, video.crf) as writer, _progress(progress, len(steps), out) as tick:
+    pane = renderer.scene_renderer
+    camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees)
+    with writer, _progress(progress, len(steps), out) as tick:
         for t, reveal, p in steps:
-            # Sweep -orbit/2 .. +orbit/2 around the overview at one zoom that fits every angle.
-            camera.reset_camera(azimuth=video.orbit_degrees * (p - 0.5), scale=scale)
+            pane.apply_pose(camera(p))
             writer.write(renderer.render(panes.frames(t, reveal), panes.histograms(t)))
             tick()
     renderer.close()

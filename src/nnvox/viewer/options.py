@@ -1,26 +1,10 @@
-"""Render and video options, and the quality presets."""
+"""Render and video options."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from nnvox.errors import NnvoxError
-
-# name -> (width, height, default fps). Even sizes: H.264 with yuv420p needs them.
-PRESETS: dict[str, tuple[int, int, int]] = {
-    "480p": (854, 480, 15),
-    "720p": (1280, 720, 30),
-    "1080p": (1920, 1080, 30),
-    "1440p": (2560, 1440, 30),
-    "2160p": (3840, 2160, 30),
-}
-
-
-def preset_size(name: str) -> tuple[int, int, int]:
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise NnvoxError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None
 
 
 @dataclass(frozen=True)
@@ -37,6 +21,7 @@ class RenderOptions:
     metrics_box: tuple[float, float, float, float] = (0.7, 0.02, 0.98, 0.15)  # loss/accuracy inset, normalised
     histogram_box: tuple[float, float, float, float] = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
+    transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)
 
     def text_size(self, fraction: float, minimum: int = 8) -> int:
         """A font size in pixels: `fraction` of the image height, scaled for the pane."""

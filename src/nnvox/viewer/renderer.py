@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
+from nnvox.scenes.camera import CameraPose, overview
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.capture.health import UNHEALTHY
@@ -48,6 +49,7 @@ class SceneRenderer:
         self.options = options
         self.viewport = viewport
         renderer.SetBackground(*_rgb(options.background))
+        renderer.SetBackgroundAlpha(0.0 if options.transparent else 1.0)
         renderer.SetViewport(*viewport)
         self.overlay = self._add_overlay()
         self.visuals = {b.name: visual_for(b, renderer, options, self.overlay) for b in scene.blocks}
@@ -58,6 +60,7 @@ class SceneRenderer:
             self._add_block_labels()
         self.pulse_points, self.pulse_actor = self._add_pulses()
         self.hud = self._add_hud() if options.show_hud else None
+        self.caption = self._add_caption()
         self.legends = self._add_legends() if options.show_legend else []
         self.inset = None
         if options.show_metrics and scene.n_snapshots > 1 and scene.metrics:
@@ -204,6 +207,37 @@ class SceneRenderer:
         self.renderer.AddViewProp(hud)
         return hud
 
+    def _add_caption(self) -> vtk.vtkTextActor:
+        """A storyboard's caption: centred low, above the legends and left of the insets, on a dark band."""
+        caption = vtk.vtkTextActor()
+        tp = caption.GetTextProperty()
+        tp.SetFontSize(self.options.text_size(0.034, 10))
+        tp.SetColor(1.0, 1.0, 1.0)
+        tp.SetJustificationToCentered()
+        tp.SetVerticalJustificationToBottom()
+        tp.SetBackgroundColor(0.0, 0.0, 0.0)
+        tp.SetFrame(False)
+        caption.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        caption.SetPosition(0.42, 0.145)
+        caption.SetVisibility(False)
+        self.renderer.AddViewProp(caption)
+        return caption
+
+    def set_caption(self, text: str | None, opacity: float = 1.0) -> None:
+        """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""
+        if not text or opacity <= 0:
+            self.caption.SetVisibility(False)
+            return
+        import textwrap
+
+        vx0, _, vx1, _ = self.viewport
+        chars = max(20, int(self.options.width * (vx1 - vx0) * 0.52 / (0.55 * self.options.text_size(0.034, 10))))
+        self.caption.SetInput(textwrap.fill(text, chars))
+        tp = self.caption.GetTextProperty()
+        tp.SetOpacity(opacity)
+        tp.SetBackgroundOpacity(0.55 * opacity)
+        self.caption.SetVisibility(True)
+
     def _add_legends(self) -> list[vtk.vtkScalarBarActor]:
         cmaps = [c for c in LEGENDS if any(b.scale.cmap == c for b in self.scene.blocks)]
         bars = []
@@ -242,42 +276,36 @@ class SceneRenderer:
             bars.append(bar)
         return bars
 
-    def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
-        """The overview: from the front-left and a little above, the network running left to right,
-        fitted between the heads-up line and the legend. `scale` fixes the zoom (a camera sweep keeps
-        one, so the picture does not breathe); returns the zoom used."""
-        x0, x1, y0, y1, z0, z1 = self.scene.bounds
-        z0, z1 = z0 - 3.0, z1 + 3.0  # room for the labels above and below
-        corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
-        centre = corners.mean(axis=0)
-        a = np.radians(azimuth)
-        # A long network seen from the front-left is a thin diagonal: look at it more from the front.
-        long_scene = (x1 - x0) > 10 * max(z1 - z0, 1e-9)
-        direction = np.array([-0.45, -1.0, 0.35]) if long_scene else np.array([-1.0, -0.95, 0.4])
-        direction[:2] = [np.cos(a) * direction[0] - np.sin(a) * direction[1], np.sin(a) * direction[0] + np.cos(a) * direction[1]]
-        direction /= np.linalg.norm(direction)
-        up = np.array([0.0, 0.0, 1.0])
-        right = np.cross(-direction, up)
-        right /= np.linalg.norm(right)
-        up = np.cross(right, -direction)
-        rel = corners - centre
-        half_w = np.abs(rel @ right).max()
-        half_h = np.abs(rel @ up).max()
+    @property
+    def aspect(self) -> float:
+        """Width over height of this renderer's part of the image."""
         vx0, vy0, vx1, vy1 = self.viewport
-        aspect = self.options.width * (vx1 - vx0) / (self.options.height * (vy1 - vy0))
-        band = 0.74  # of the height: the rest holds the heads-up line and the legend
-        if scale is None:
-            scale = max(half_h / band, half_w / aspect / 0.88) / zoom  # side margins hold the end labels
-        # Shift the view so the network sits in the band's centre (slightly above the image centre).
-        focal = centre - up * scale * 0.06
+        return self.options.width * (vx1 - vx0) / (self.options.height * (vy1 - vy0))
+
+    def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
+        """The overview (see scenes.camera.overview); returns the scale used."""
+        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale)
+        self.apply_pose(pose)
+        return pose.scale
+
+    def apply_pose(self, pose: CameraPose) -> None:
         cam = self.renderer.GetActiveCamera()
         cam.ParallelProjectionOn()  # a diagram: far layers are not shrunk, so sizes compare truly
+        x0, x1, y0, y1, z0, z1 = self.scene.bounds
+        distance = 2 * float(np.linalg.norm([x1 - x0, y1 - y0, z1 - z0 + 6])) + 10  # outside the scene from any focal point
+        focal = np.asarray(pose.focal)
         cam.SetFocalPoint(*focal)
-        cam.SetPosition(*(focal + direction * (np.abs(rel).max() * 6 + 10)))
-        cam.SetViewUp(*up)
-        cam.SetParallelScale(scale)
+        cam.SetPosition(*(focal + np.asarray(pose.direction) * distance))
+        cam.SetViewUp(*pose.up)
+        cam.SetParallelScale(pose.scale)
         self.renderer.ResetCameraClippingRange()
-        return scale
+
+    def pose(self) -> CameraPose:
+        """The camera as it is now (the window saves this as a view)."""
+        cam = self.renderer.GetActiveCamera()
+        focal, position = np.asarray(cam.GetFocalPoint()), np.asarray(cam.GetPosition())
+        return CameraPose.from_dict({"focal": focal, "direction": position - focal, "up": cam.GetViewUp(),
+                                     "scale": cam.GetParallelScale()})
 
     def block_at(self, x: int, y: int) -> str | None:
         """The block drawn at display position (x, y), origin bottom-left, or None."""
@@ -289,7 +317,8 @@ class SceneRenderer:
 
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
-        own = [self.frame_actor, self.arc_actor, self.outline_actor, *self.legends, *(v.actor for v in self.visuals.values())]
+        own = [self.frame_actor, self.arc_actor, self.outline_actor, self.caption, *self.legends,
+               *(v.actor for v in self.visuals.values())]
         own += self.inset.actors if self.inset is not None else []
         own += self.histogram.actors
         for actor in own + ([self.hud] if self.hud is not None else []):

@@ -1,0 +1,248 @@
+"""Camera poses and moves as plain data (no GL): the window, exports and storyboards all place the
+camera through these, so a move looks the same wherever it plays, and can be tested as numbers.
+
+The camera is orthographic (a diagram: far layers are not shrunk, so sizes compare truly), so a
+pose is a focal point, a viewing direction, an up vector and a scale (half the view's height in
+scene units). Moves interpolate poses: focal points along a line or a Catmull-Rom spline, the
+direction by spherical interpolation, the scale geometrically (a zoom feels even).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnvox.errors import NnvoxError
+
+Bounds = tuple[float, float, float, float, float, float]  # x0, x1, y0, y1, z0, z1
+LABEL_ROOM = 3.0  # scene units above and below the blocks that their labels take
+BAND = 0.74  # of the image height the network fills; the rest holds the heads-up line and legend
+
+EASINGS: dict[str, Callable[[float], float]] = {
+    "linear": lambda u: u,
+    "smooth": lambda u: u * u * (3 - 2 * u),  # ease in and out
+    "smoother": lambda u: u * u * u * (u * (6 * u - 15) + 10),
+    "in": lambda u: u * u * u,
+    "out": lambda u: 1 - (1 - u) ** 3,
+}
+
+
+def ease(name: str, u: float) -> float:
+    try:
+        return EASINGS[name](min(max(u, 0.0), 1.0))
+    except KeyError:
+        raise NnvoxError(f"unknown easing {name!r}; choose one of {', '.join(EASINGS)}") from None
+
+
+def _unit(v) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    n = np.linalg.norm(v)
+    if not n > 0:
+        raise NnvoxError("a camera direction or up vector is zero; give a non-zero vector")
+    return v / n
+
+
+@dataclass(frozen=True)
+class CameraPose:
+    focal: tuple[float, float, float]
+    direction: tuple[float, float, float]  # unit vector from the focal point towards the eye
+    up: tuple[float, float, float]
+    scale: float  # half the view's height, in scene units
+
+    def to_dict(self) -> dict[str, list[float] | float]:
+        r = lambda v: [round(float(x), 6) for x in v]  # noqa: E731
+        return {"focal": r(self.focal), "direction": r(self.direction), "up": r(self.up), "scale": round(float(self.scale), 6)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CameraPose:
+        """From a saved view; raises NnvoxError naming what is wrong."""
+        missing = {"focal", "direction", "up", "scale"} - set(d)
+        if missing:
+            raise NnvoxError(f"a camera view needs focal, direction, up and scale; {', '.join(sorted(missing))} missing")
+        try:
+            vecs = [tuple(float(x) for x in d[k]) for k in ("focal", "direction", "up")]
+            scale = float(d["scale"])
+        except (TypeError, ValueError):
+            raise NnvoxError("a camera view's focal, direction and up are lists of 3 numbers, its scale a number") from None
+        if any(len(v) != 3 for v in vecs) or not scale > 0:
+            raise NnvoxError("a camera view's focal, direction and up are lists of 3 numbers, its scale a positive number")
+        direction = _unit(vecs[1])
+        up = _unit(np.asarray(vecs[2]) - direction * float(np.dot(vecs[2], direction)))  # square to the direction
+        return cls(vecs[0], tuple(direction), tuple(up), scale)
+
+
+def _frame(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Right and up vectors of a camera looking along -direction with z up."""
+    right = np.cross(-direction, [0.0, 0.0, 1.0])
+    if np.linalg.norm(right) < 1e-9:  # looking straight down or up
+        right = np.array([1.0, 0.0, 0.0])
+    right = right / np.linalg.norm(right)
+    return right, np.cross(right, -direction)
+
+
+def view_direction(long_scene: bool, azimuth: float = 0.0, elevation: float = 0.0) -> np.ndarray:
+    """The overview's direction (from the front-left and a little above), turned `azimuth` degrees
+    about the vertical and tilted `elevation` degrees up. A long network seen from the front-left
+    is a thin diagonal: it is looked at more from the front."""
+    d = np.array([-0.45, -1.0, 0.35]) if long_scene else np.array([-1.0, -0.95, 0.4])
+    a = math.radians(azimuth)
+    d[:2] = [math.cos(a) * d[0] - math.sin(a) * d[1], math.sin(a) * d[0] + math.cos(a) * d[1]]
+    d = _unit(d)
+    if elevation:
+        horizontal = math.hypot(d[0], d[1])
+        tilt = min(max(math.atan2(d[2], horizontal) + math.radians(elevation), -1.5), 1.5)
+        d = np.array([d[0] / horizontal * math.cos(tilt), d[1] / horizontal * math.cos(tilt), math.sin(tilt)])
+    return d
+
+
+def fit(bounds: Bounds, direction: np.ndarray, aspect: float, *, band: float = BAND, margin: float = 0.88,
+        label_room: float = LABEL_ROOM) -> tuple[np.ndarray, float]:
+    """The centre of `bounds` (and its labels) and the scale that fits them in view from
+    `direction`: the box fills `band` of the height or `margin` of the width."""
+    x0, x1, y0, y1, z0, z1 = bounds
+    z0, z1 = z0 - label_room, z1 + label_room
+    corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
+    centre = corners.mean(axis=0)
+    right, up = _frame(direction)
+    rel = corners - centre
+    return centre, max(np.abs(rel @ up).max() / band, np.abs(rel @ right).max() / aspect / margin, 1e-6)
+
+
+def _posed(centre: np.ndarray, direction: np.ndarray, scale: float) -> CameraPose:
+    """Looking at `centre`, shifted so it sits a little above the image centre (the legend is below)."""
+    _, up = _frame(direction)
+    return CameraPose(tuple(centre - up * scale * 0.06), tuple(direction), tuple(up), float(scale))
+
+
+def _long(scene: Bounds) -> bool:
+    return (scene[1] - scene[0]) > 10 * max(scene[5] - scene[4] + 2 * LABEL_ROOM, 1e-9)
+
+
+def overview(bounds: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0, zoom: float = 1.0,
+             scale: float | None = None) -> CameraPose:
+    """The whole network. `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe)."""
+    direction = view_direction(_long(bounds), azimuth, elevation)
+    centre, fitted = fit(bounds, direction, aspect)
+    return _posed(centre, direction, (fitted if scale is None else scale) / zoom)
+
+
+def focus(block: Bounds, scene: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0,
+          zoom: float = 1.0) -> CameraPose:
+    """One block (or a run of them) filling most of the view, seen from a little to the side of the
+    overview's angle, its labels in view."""
+    direction = view_direction(_long(scene), azimuth + 12.0, elevation)
+    centre, fitted = fit(block, direction, aspect, band=0.6, margin=0.6)
+    return _posed(centre, direction, fitted / zoom)
+
+
+def rotated(pose: CameraPose, degrees: float) -> CameraPose:
+    """Orbited `degrees` about the vertical through its focal point."""
+    a = math.radians(degrees)
+    rot = np.array([[math.cos(a), -math.sin(a), 0.0], [math.sin(a), math.cos(a), 0.0], [0.0, 0.0, 1.0]])
+    return CameraPose(pose.focal, tuple(rot @ pose.direction), tuple(rot @ pose.up), pose.scale)
+
+
+def _slerp(a: np.ndarray, b: np.ndarray, u: float) -> np.ndarray:
+    dot = float(np.clip(np.dot(a, b), -1.0, 1.0))
+    angle = math.acos(dot)
+    if angle < 1e-6:
+        return a
+    if angle > math.pi - 1e-3:  # opposite: turn about the vertical rather than through the focal point
+        b = _unit(b + np.array([0.0, 0.0, 1e-2]) + np.cross([0.0, 0.0, 1.0], a) * 1e-2)
+        angle = math.acos(float(np.clip(np.dot(a, b), -1.0, 1.0)))
+    return (math.sin((1 - u) * angle) * a + math.sin(u * angle) * b) / math.sin(angle)
+
+
+def blend(a: CameraPose, b: CameraPose, u: float) -> CameraPose:
+    """Between two poses (u from 0 to 1): straight focal path, turning direction, even zoom."""
+    focal = (1 - u) * np.asarray(a.focal) + u * np.asarray(b.focal)
+    return _with(focal, _slerp(np.asarray(a.direction), np.asarray(b.direction), u), a, b, u,
+                 a.scale * (b.scale / a.scale) ** u)
+
+
+def _with(focal, direction, a: CameraPose, b: CameraPose, u: float, scale: float) -> CameraPose:
+    direction = _unit(direction)
+    up = (1 - u) * np.asarray(a.up) + u * np.asarray(b.up)
+    up = up - direction * float(np.dot(up, direction))
+    if np.linalg.norm(up) < 1e-9:
+        up = _frame(direction)[1]
+    return CameraPose(tuple(focal), tuple(direction), tuple(_unit(up)), float(scale))
+
+
+def _catmull_rom(p0, p1, p2, p3, u: float) -> np.ndarray:
+    p0, p1, p2, p3 = (np.asarray(p, dtype=float) for p in (p0, p1, p2, p3))
+    return 0.5 * ((2 * p1) + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * u**3)
+
+
+@dataclass(frozen=True)
+class Key:
+    at: float  # fraction of the move, 0..1
+    pose: CameraPose
+    ease: str = "smooth"  # of the segment arriving at this key
+
+
+@dataclass(frozen=True)
+class CameraPath:
+    """Keyframed poses. `ease` shapes time over the whole move and each key's `ease` the segment
+    arriving at it; `spline` passes through the keys on a Catmull-Rom curve (no corners)."""
+
+    keys: tuple[Key, ...]
+    ease: str = "linear"
+    spline: bool = False
+
+    def __post_init__(self):
+        if not self.keys:
+            raise NnvoxError("a camera path needs at least one key")
+        ats = [k.at for k in self.keys]
+        if ats != sorted(ats) or ats[0] < 0 or ats[-1] > 1:
+            raise NnvoxError(f"camera keys must run in order from 0 to 1; got {ats}")
+        for name in {self.ease, *(k.ease for k in self.keys)}:
+            ease(name, 0.0)  # unknown names fail here, not mid-render
+
+    def at(self, s: float) -> CameraPose:
+        s = ease(self.ease, s)
+        keys = self.keys
+        if s <= keys[0].at or len(keys) == 1:
+            return keys[0].pose
+        if s >= keys[-1].at:
+            return keys[-1].pose
+        i = max(k for k in range(len(keys) - 1) if keys[k].at <= s)
+        a, b = keys[i], keys[i + 1]
+        u = ease(b.ease, (s - a.at) / max(b.at - a.at, 1e-12))
+        if not self.spline:
+            return blend(a.pose, b.pose, u)
+        before, after = keys[max(i - 1, 0)].pose, keys[min(i + 2, len(keys) - 1)].pose
+        focal = _catmull_rom(before.focal, a.pose.focal, b.pose.focal, after.focal, u)
+        log_scale = _catmull_rom(*([math.log(p.scale)] for p in (before, a.pose, b.pose, after)), u)[0]
+        return _with(focal, _slerp(np.asarray(a.pose.direction), np.asarray(b.pose.direction), u), a.pose, b.pose, u,
+                     math.exp(log_scale))
+
+
+def orbit(bounds: Bounds, aspect: float, degrees: float, *, azimuth: float = 0.0, elevation: float = 0.0,
+          zoom: float = 1.0) -> Callable[[float], CameraPose]:
+    """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle."""
+    half = degrees / 2
+    angles = np.linspace(-half, half, 9) + azimuth
+    scale = max(overview(bounds, aspect, azimuth=a, elevation=elevation).scale for a in angles)
+    return lambda s: overview(bounds, aspect, azimuth=azimuth + degrees * (s - 0.5), elevation=elevation,
+                              scale=scale, zoom=zoom)
+
+
+def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoints: int = 8,
+               zoom: float = 1.0) -> CameraPath:
+    """Along the network in forward order: from the first block to the last, close up, on a smooth
+    curve through evenly spaced blocks (at most `waypoints`), easing in and out at the ends."""
+    if not blocks:
+        raise NnvoxError("a fly-through needs at least one block")
+    picks = sorted({round(i) for i in np.linspace(0, len(blocks) - 1, min(waypoints, len(blocks)))})
+    # each waypoint frames a run of neighbouring blocks, so the view stays steady between them
+    spans = [blocks[max(p - 1, 0): p + 2] for p in picks]
+    boxes = [(min(b[0] for b in s), max(b[1] for b in s), min(b[2] for b in s), max(b[3] for b in s),
+              min(b[4] for b in s), max(b[5] for b in s)) for s in spans]
+    n = len(boxes)
+    keys = tuple(Key(i / max(n - 1, 1), focus(box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom),
+                     "linear") for i, box in enumerate(boxes))
+    return CameraPath(keys, ease="smooth", spline=True)

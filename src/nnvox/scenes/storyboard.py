@@ -1,0 +1,352 @@
+"""Storyboards: a TOML file of shots (which run, mode, sample, stretch of the timeline, camera move,
+captions, how long) that renders to the same frames every time.
+
+    [video]
+    preset = "1080p30"
+    title = "How a CNN learns to read digits"   # optional opening title card
+
+    [[shot]]
+    run = "runs/digits"          # relative to the storyboard's folder
+    duration = 6                 # seconds
+    timeline = [0, 12]           # snapshot positions scrubbed over the shot (or one number)
+    camera = "orbit"             # overview, orbit, flythrough, or a table (see CAMERA_KEYS)
+    caption = "Training: the weights settle epoch by epoch"
+
+Loading checks everything it can without opening runs (unknown keys, types, ranges) and names the
+line; `check_runs` then checks the parts that need the runs (snapshot ranges, samples, layers).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.camera import EASINGS, CameraPose
+from nnvox.scenes.presets import PRESETS
+
+MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
+MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
+VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
+              "fade_seconds", "gif_max_mb", "crf"}
+SHOT_KEYS = {"run", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+             "histogram", "ease", "fade"}
+CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
+KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
+
+
+@dataclass(frozen=True)
+class CameraKey:
+    at: float
+    target: str | CameraPose  # "overview", a layer name, or a saved view's pose
+    azimuth: float = 0.0
+    elevation: float = 0.0
+    zoom: float = 1.0
+    ease: str = "smooth"
+
+
+@dataclass(frozen=True)
+class CameraMove:
+    move: str = "overview"
+    degrees: float = 40.0  # orbit sweep
+    layer: str | None = None  # focus
+    azimuth: float = 0.0
+    elevation: float = 0.0
+    zoom: float = 1.0
+    ease: str = "smooth"
+    waypoints: int = 8  # fly-through
+    keys: tuple[CameraKey, ...] = ()
+    view: CameraPose | None = None  # a saved view held for the whole shot
+
+
+@dataclass(frozen=True)
+class Shot:
+    line: int  # of its [[shot]] header, for messages
+    duration: float
+    run: Path | None = None  # None: a title card
+    title: str | None = None
+    subtitle: str | None = None
+    mode: str = "activations"
+    sample: int = 0
+    timeline: tuple[float, float] | None = None  # None: the last snapshot throughout
+    forward: bool = False  # light the layers one by one over the shot
+    camera: CameraMove = CameraMove()
+    caption: str | None = None
+    histogram: str | None = None
+    ease: str = "smooth"  # of the timeline's motion
+    fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
+
+
+@dataclass(frozen=True)
+class Storyboard:
+    path: Path
+    shots: tuple[Shot, ...]
+    preset: str = "1080p30"
+    size: str | None = None
+    fps: int | None = None
+    transparent: bool = False
+    background: tuple[int, int, int] | None = None
+    fade_seconds: float = 0.4
+    gif_max_mb: float | None = 8.0
+    crf: int = 18
+
+    @property
+    def seconds(self) -> float:
+        return sum(s.duration for s in self.shots)
+
+
+class _Lines:
+    """Line numbers of tables and keys in the TOML text (tomllib gives values, not positions)."""
+
+    def __init__(self, text: str):
+        self.text = text.splitlines()
+        self.shots = [i + 1 for i, line in enumerate(self.text) if re.match(r"\s*\[\[\s*shot\s*\]\]", line)]
+        video = [i + 1 for i, line in enumerate(self.text) if re.match(r"\s*\[\s*video\s*\]", line)]
+        self.video = video[0] if video else 1
+
+    def key(self, section_start: int, key: str) -> int:
+        """The line of `key = ...` in the section starting at `section_start` (the section's own line if not found)."""
+        for i in range(section_start, len(self.text)):
+            line = self.text[i]
+            if re.match(r"\s*\[", line) and i + 1 != section_start and not re.match(r"\s*\[\s*shot\.", line):
+                break
+            if re.match(rf"\s*{re.escape(key)}\s*=", line) or re.match(rf"\s*\[\s*shot\.{re.escape(key)}\s*\]", line):
+                return i + 1
+        return section_start
+
+
+class _Checker:
+    def __init__(self, path: Path, lines: _Lines):
+        self.path, self.lines = path, lines
+
+    def fail(self, line: int, message: str) -> None:
+        raise NnvoxError(f"{self.path.name}, line {line}: {message}")
+
+    def keys(self, table: dict, allowed: set[str], line: int, where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(sorted(allowed))}"
+                self.fail(line, f"unknown key {key!r} in {where}{hint}")
+
+    def number(self, value, line: int, what: str, *, low: float | None = None, high: float | None = None,
+               positive: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(line, f"{what} must be a number, got {value!r}")
+        if positive and not value > 0:
+            self.fail(line, f"{what} must be positive, got {value}")
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.fail(line, f"{what} must be between {low} and {high}, got {value}")
+        return float(value)
+
+    def text(self, value, line: int, what: str) -> str:
+        if not isinstance(value, str):
+            self.fail(line, f"{what} must be text in quotes, got {value!r}")
+        return value
+
+    def choice(self, value, choices, line: int, what: str) -> str:
+        if value not in choices:
+            self.fail(line, f"{what} {value!r} is not one of {', '.join(choices)}")
+        return value
+
+
+def load_storyboard(path: str | Path) -> Storyboard:
+    path = Path(path)
+    if not path.is_file():
+        raise NnvoxError(f"storyboard {path} does not exist; write one (the README has an example)")
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise NnvoxError(f"{path.name}: not valid TOML ({exc})") from None
+    lines = _Lines(text)
+    check = _Checker(path, lines)
+    check.keys(doc, {"video", "shot"}, 1, "the storyboard (top level takes [video] and [[shot]] tables)")
+    video = doc.get("video", {})
+    check.keys(video, VIDEO_KEYS, lines.video, "[video]")
+    at = lambda key: lines.key(lines.video, key)  # noqa: E731
+    shots_in = doc.get("shot", [])
+    if not isinstance(shots_in, list) or not shots_in and "title" not in video:
+        check.fail(1, "no shots: add at least one [[shot]] table")
+    shots = []
+    if "title" in video:  # an opening title card
+        shots.append(Shot(line=at("title"), duration=check.number(video.get("title_seconds", 3.0), at("title_seconds"), "title_seconds", positive=True),
+                          title=check.text(video["title"], at("title"), "title"),
+                          subtitle=check.text(video["subtitle"], at("subtitle"), "subtitle") if "subtitle" in video else None))
+    for i, table in enumerate(shots_in):
+        shots.append(_shot(table, lines.shots[i] if i < len(lines.shots) else 1, path.parent, check))
+    background = None
+    if "background" in video:
+        background = _colour(video["background"], at("background"), check)
+    fps = video.get("fps")
+    if fps is not None:
+        fps = int(check.number(fps, at("fps"), "fps", low=1, high=240))
+    size = video.get("size")
+    if size is not None:
+        size = check.text(size, at("size"), "size")
+        if not re.fullmatch(r"\d{2,5}x\d{2,5}", size):
+            check.fail(at("size"), f"size {size!r} is not WIDTHxHEIGHT (for example \"1600x900\")")
+    preset = check.text(video.get("preset", "1080p30"), at("preset"), "preset")
+    check.choice(preset, tuple(PRESETS), at("preset"), "preset")
+    return Storyboard(
+        path=path, shots=tuple(shots), preset=preset, size=size, fps=fps,
+        transparent=bool(video.get("transparent", False)), background=background,
+        fade_seconds=check.number(video.get("fade_seconds", 0.4), at("fade_seconds"), "fade_seconds", low=0, high=5),
+        gif_max_mb=(None if video.get("gif_max_mb", 8.0) == 0 else check.number(video.get("gif_max_mb", 8.0), at("gif_max_mb"), "gif_max_mb", positive=True)),
+        crf=int(check.number(video.get("crf", 18), at("crf"), "crf", low=0, high=51)),
+    )
+
+
+def _colour(value, line: int, check: _Checker) -> tuple[int, int, int]:
+    if isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
+    check.fail(line, f"background {value!r} is not a colour like \"#18181e\"")
+
+
+def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
+    if not isinstance(table, dict):
+        check.fail(line, "a [[shot]] must be a table")
+    check.keys(table, SHOT_KEYS, line, "[[shot]]")
+    at = lambda key: check.lines.key(line, key)  # noqa: E731
+    if "duration" not in table:
+        check.fail(line, "the shot has no duration (seconds)")
+    duration = check.number(table["duration"], at("duration"), "duration", positive=True)
+    if duration > 600:
+        check.fail(at("duration"), f"duration {duration} s is over 10 minutes; split it into shots")
+    common = dict(line=line, duration=duration, lines={k: at(k) for k in table},
+                  caption=check.text(table["caption"], at("caption"), "caption") if "caption" in table else None,
+                  fade=check.number(table["fade"], at("fade"), "fade", low=0, high=5) if "fade" in table else None)
+    if "run" not in table:
+        if "title" not in table:
+            check.fail(line, "a shot needs a run (a run folder) or a title (a title card)")
+        extra = set(table) - {"title", "subtitle", "duration", "caption", "fade"}
+        if extra:
+            check.fail(at(sorted(extra)[0]), f"a title card takes title, subtitle, duration and fade; {sorted(extra)[0]!r} needs a run")
+        return Shot(title=check.text(table["title"], at("title"), "title"),
+                    subtitle=check.text(table["subtitle"], at("subtitle"), "subtitle") if "subtitle" in table else None, **common)
+    run = folder / check.text(table["run"], at("run"), "run")
+    if not (run / "manifest.json").is_file():
+        check.fail(at("run"), f"run {table['run']!r} not found (looked for {run / 'manifest.json'}); record it first")
+    timeline = None
+    if "timeline" in table:
+        tl = table["timeline"]
+        if isinstance(tl, list):
+            if len(tl) != 2:
+                check.fail(at("timeline"), f"timeline is [from, to] or one snapshot position, got {tl!r}")
+            timeline = tuple(check.number(v, at("timeline"), "timeline", low=0) for v in tl)
+        else:
+            v = check.number(tl, at("timeline"), "timeline", low=0)
+            timeline = (v, v)
+    forward = table.get("forward", False)
+    if not isinstance(forward, bool):
+        check.fail(at("forward"), f"forward is true or false, got {forward!r}")
+    sample = table.get("sample", 0)
+    if isinstance(sample, bool) or not isinstance(sample, int) or sample < 0:
+        check.fail(at("sample"), f"sample must be a probe sample index (0, 1, ...), got {sample!r}")
+    return Shot(
+        run=run, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample,
+        timeline=timeline, forward=forward, camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
+        histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
+        ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
+    )
+
+
+def _camera(value, line: int, folder: Path, check: _Checker) -> CameraMove:
+    if isinstance(value, str):
+        if value == "focus":
+            check.fail(line, "camera \"focus\" needs a layer: camera = { move = \"focus\", layer = \"conv2\" }")
+        return CameraMove(move=check.choice(value, MOVES, line, "camera"))
+    if not isinstance(value, dict):
+        check.fail(line, f"camera is a move name or a table, got {value!r}")
+    check.keys(value, CAMERA_KEYS, line, "camera")
+    move = check.choice(value.get("move", "keyframes" if "keys" in value else "overview"), MOVES, line, "camera move")
+    num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera {k}", **kw)  # noqa: E731
+    layer = check.text(value["layer"], line, "camera layer") if "layer" in value else None
+    if move == "focus" and layer is None:
+        check.fail(line, "camera move \"focus\" needs a layer")
+    keys = ()
+    if move == "keyframes":
+        raw = value.get("keys")
+        if not isinstance(raw, list) or len(raw) < 2:
+            check.fail(line, "camera keyframes need keys = [ { at = 0, ... }, { at = 1, ... } ] (at least two)")
+        keys = tuple(_key(k, line, folder, check) for k in raw)
+        ats = [k.at for k in keys]
+        if ats != sorted(ats):
+            check.fail(line, f"camera keys must be in order of `at`, got {ats}")
+    return CameraMove(
+        move=move, degrees=num("degrees", 40.0, low=-720, high=720), layer=layer,
+        azimuth=num("azimuth", 0.0, low=-360, high=360), elevation=num("elevation", 0.0, low=-80, high=80),
+        zoom=num("zoom", 1.0, positive=True), ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera ease"),
+        waypoints=int(num("waypoints", 8, low=2, high=64)), keys=keys,
+        view=_view(value["view"], line, folder, check) if "view" in value else None,
+    )
+
+
+def _key(value, line: int, folder: Path, check: _Checker) -> CameraKey:
+    if not isinstance(value, dict):
+        check.fail(line, f"a camera key is a table like {{ at = 0.5, layer = \"conv2\" }}, got {value!r}")
+    check.keys(value, KEY_KEYS, line, "a camera key")
+    if "at" not in value:
+        check.fail(line, "every camera key needs `at` (0 = the shot's start, 1 = its end)")
+    targets = [k for k in ("view", "layer", "overview") if k in value]
+    if len(targets) > 1:
+        check.fail(line, f"a camera key aims at one thing; it has {', '.join(targets)}")
+    target: str | CameraPose = "overview"
+    if "view" in value:
+        target = _view(value["view"], line, folder, check)
+    elif "layer" in value:
+        target = "layer:" + check.text(value["layer"], line, "camera key layer")
+    num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera key {k}", **kw)  # noqa: E731
+    return CameraKey(at=num("at", 0, low=0, high=1), target=target, azimuth=num("azimuth", 0.0, low=-360, high=360),
+                     elevation=num("elevation", 0.0, low=-80, high=80), zoom=num("zoom", 1.0, positive=True),
+                     ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera key ease"))
+
+
+def _view(value, line: int, folder: Path, check: _Checker) -> CameraPose:
+    """A saved view: a file the window wrote (press v), relative to the storyboard, or an inline table."""
+    if isinstance(value, str):
+        file = folder / value
+        if not file.is_file():
+            check.fail(line, f"view file {value!r} not found (looked for {file}); save one in the window with v")
+        try:
+            value = tomllib.loads(file.read_text(encoding="utf-8")).get("camera", {})
+        except tomllib.TOMLDecodeError as exc:
+            check.fail(line, f"view file {value!r} is not valid TOML ({exc})")
+    try:
+        return CameraPose.from_dict(value)
+    except NnvoxError as exc:
+        check.fail(line, str(exc))
+
+
+def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
+    """What needs the runs: timeline within the snapshots, sample within the probe set, layers drawn.
+    `runs` maps each shot's run path to its opened Run; `layers(shot)` names come from the scenes."""
+    for shot in board.shots:
+        if shot.run is None:
+            continue
+        run = runs[shot.run]
+        last = len(run.snapshots) - 1
+        if shot.timeline is not None and max(shot.timeline) > last:
+            line = shot.lines.get("timeline", shot.line)
+            raise NnvoxError(f"{board.path.name}, line {line}: timeline {list(shot.timeline)} goes past the run's last "
+                             f"snapshot ({last}); use positions 0 to {last}")
+        if shot.sample >= len(run.probe_labels):
+            line = shot.lines.get("sample", shot.line)
+            raise NnvoxError(f"{board.path.name}, line {line}: sample {shot.sample} is out of range; the run has "
+                             f"probe samples 0..{len(run.probe_labels) - 1}")
+
+
+def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
+    """The layers a shot names (histogram, camera focus and keys) exist in its scene."""
+    wanted = [("histogram", shot.histogram), ("camera", shot.camera.layer)]
+    wanted += [("camera", k.target[len("layer:"):]) for k in shot.camera.keys if isinstance(k.target, str) and k.target.startswith("layer:")]
+    for key, layer in wanted:
+        if layer is not None and layer not in names:
+            close = difflib.get_close_matches(layer, names, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"layers: {', '.join(names[:10])}" + (" ..." if len(names) > 10 else "")
+            raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: layer {layer!r} is not drawn in "
+                             f"{shot.mode} mode; {hint}")

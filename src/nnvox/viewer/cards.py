@@ -1,0 +1,81 @@
+"""Title cards: a title and a subtitle centred on the background, fading in and out."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from nnvox.viewer.gl import prefer_offscreen
+from nnvox.viewer.offscreen import grab
+from nnvox.viewer.options import RenderOptions
+
+ACCENT_RGB = (0.98, 0.72, 0.25)  # the skip-connection amber: one accent colour across nnvox
+
+
+class CardRenderer:
+    """Its own off-screen window at the video's size; the text actors are made once."""
+
+    def __init__(self, options: RenderOptions):
+        prefer_offscreen()
+        import vtk
+
+        self.options = options
+        self.window = vtk.vtkRenderWindow()
+        self.window.SetOffScreenRendering(True)
+        self.window.SetSize(options.width, options.height)
+        self.window.SetAlphaBitPlanes(1 if options.transparent else 0)
+        self.renderer = vtk.vtkRenderer()
+        self.renderer.SetBackground(*(c / 255 for c in options.background))
+        self.renderer.SetBackgroundAlpha(0.0 if options.transparent else 1.0)
+        self.window.AddRenderer(self.renderer)
+        self.title = self._text(options.text_size(0.07), bold=True, y=0.54, bottom=True)
+        self.subtitle = self._text(options.text_size(0.036), bold=False, y=0.46, bottom=False)
+        self.subtitle.GetTextProperty().SetColor(0.78, 0.78, 0.84)
+        self.rule = vtk.vtkActor2D()  # a short accent line between title and subtitle
+        points = vtk.vtkPoints()
+        points.InsertNextPoint(0.44, 0.5, 0)
+        points.InsertNextPoint(0.56, 0.5, 0)
+        line = vtk.vtkPolyData()
+        line.SetPoints(points)
+        cells = vtk.vtkCellArray()
+        cells.InsertNextCell(2, [0, 1])
+        line.SetLines(cells)
+        coords = vtk.vtkCoordinate()
+        coords.SetCoordinateSystemToNormalizedViewport()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(line)
+        mapper.SetTransformCoordinate(coords)
+        self.rule.SetMapper(mapper)
+        self.rule.GetProperty().SetColor(*ACCENT_RGB)
+        self.rule.GetProperty().SetLineWidth(max(2.0, options.height / 360))
+        self.renderer.AddViewProp(self.rule)
+        self._pixels = vtk.vtkUnsignedCharArray()
+
+    def _text(self, size: int, *, bold: bool, y: float, bottom: bool):
+        import vtk
+
+        actor = vtk.vtkTextActor()
+        tp = actor.GetTextProperty()
+        tp.SetFontSize(size)
+        tp.SetBold(bold)
+        tp.SetColor(*(c / 255 for c in self.options.text_colour))
+        tp.SetJustificationToCentered()
+        tp.SetVerticalJustificationToBottom() if bottom else tp.SetVerticalJustificationToTop()
+        actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        actor.SetPosition(0.5, y)
+        self.renderer.AddViewProp(actor)
+        return actor
+
+    def render(self, title: str, subtitle: str | None, opacity: float = 1.0) -> np.ndarray:
+        chars = max(16, int(self.options.width * 0.8 / (0.6 * self.options.text_size(0.07))))
+        self.title.SetInput(textwrap.fill(title, chars))
+        self.subtitle.SetInput(textwrap.fill(subtitle or "", int(chars * 1.9)))
+        for actor in (self.title, self.subtitle):
+            actor.GetTextProperty().SetOpacity(opacity)
+        self.rule.GetProperty().SetOpacity(opacity)
+        self.window.Render()
+        return grab(self.window, self._pixels, self.options.transparent)
+
+    def close(self) -> None:
+        self.window.Finalize()

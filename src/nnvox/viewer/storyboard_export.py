@@ -1,0 +1,111 @@
+"""render_storyboard(FILE, OUT): every shot of a storyboard, one video (or PNG sequence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from nnvox.capture.run import open_run
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.histogram import HistogramSource
+from nnvox.scenes.presets import output_size
+from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.shots import frame_count, shot_frames
+from nnvox.scenes.storyboard import Storyboard, check_layers, check_runs, load_storyboard
+from nnvox.viewer.options import RenderOptions
+
+CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
+
+
+def _fade(progress: float, duration: float, seconds: float) -> float:
+    """Opacity of something shown for a whole shot, fading in at its start and out at its end."""
+    if seconds <= 0:
+        return 1.0
+    t = progress * duration
+    return float(np.clip(min(t, duration - t) / seconds, 0.0, 1.0))
+
+
+class _Scenes:
+    """One scene, renderer and histogram source per (run, mode) the storyboard uses, made once."""
+
+    def __init__(self, board: Storyboard, options: RenderOptions):
+        self.options = options
+        runs = {shot.run: open_run(shot.run) for shot in board.shots if shot.run is not None}
+        check_runs(board, runs)
+        self.scenes = {}
+        for shot in board.shots:
+            if shot.run is not None and (shot.run, shot.mode) not in self.scenes:
+                self.scenes[(shot.run, shot.mode)] = build_scene(runs[shot.run], SceneOptions(mode=shot.mode))
+            if shot.run is not None:
+                check_layers(board, shot, [b.name for b in self.scenes[(shot.run, shot.mode)].blocks])
+        self._renderers, self._histograms = {}, {}
+
+    def renderer(self, key):
+        if key not in self._renderers:
+            from nnvox.viewer.offscreen import OffscreenRenderer
+
+            self._renderers[key] = OffscreenRenderer(self.scenes[key], self.options)
+        return self._renderers[key]
+
+    def histograms(self, key) -> HistogramSource:
+        if key not in self._histograms:
+            self._histograms[key] = HistogramSource(self.scenes[key])
+        return self._histograms[key]
+
+    def close(self) -> None:
+        for r in self._renderers.values():
+            r.close()
+
+
+def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | None = None, size: str | None = None,
+                      fps: int | None = None, progress: bool = True) -> Path:
+    """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `preset`,
+    `size` and `fps` override the storyboard's [video] table."""
+    from nnvox.viewer.cards import CardRenderer
+    from nnvox.viewer.export import _check_output, _progress
+    from nnvox.viewer.video import VIDEO_SUFFIXES, open_writer
+
+    board = load_storyboard(storyboard)
+    out = _check_output(out, (*VIDEO_SUFFIXES, ""))
+    width, height, fps = output_size(preset or board.preset, size or board.size, fps or board.fps)
+    background = {"background": board.background} if board.background else {}
+    options = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
+    scenes = _Scenes(board, options)
+    total = sum(frame_count(s, fps) for s in board.shots)
+    writer = open_writer(out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb)
+    cards = None
+    previous: np.ndarray | None = None  # the last image of the shot before: cross-fades start from it
+    try:
+        with writer, _progress(progress, total, out) as tick:
+            for shot in board.shots:
+                key = (shot.run, shot.mode)
+                renderer = scenes.renderer(key) if shot.run is not None else None
+                scene = scenes.scenes.get(key)
+                aspect = renderer.scene_renderer.aspect if renderer else width / height
+                fade = board.fade_seconds if shot.fade is None else shot.fade
+                blend = round(fade * fps) if previous is not None else 0
+                histograms = scenes.histograms(key) if shot.histogram else None
+                frames = shot_frames(shot, scene, aspect, fps)
+                for k, f in enumerate(frames):
+                    if renderer is None:
+                        cards = cards or CardRenderer(options)
+                        image = cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, min(0.5, shot.duration / 4)))
+                    else:
+                        pane = renderer.scene_renderer
+                        pane.apply_pose(f.pose)
+                        pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
+                        histogram = histograms.at(shot.histogram, f.t, sample=shot.sample) if histograms else None
+                        image = renderer.render(scene.frame_at(f.t, sample=shot.sample, reveal=f.reveal), histogram)
+                    if k < blend:  # cross-fade from the shot before
+                        a = (k + 1) / (blend + 1)
+                        image = (previous * (1 - a) + image * a + 0.5).astype(np.uint8)
+                    writer.write(image)
+                    tick()
+                previous = image.astype(np.float32)
+    finally:
+        scenes.close()
+        if cards is not None:
+            cards.close()
+    return out

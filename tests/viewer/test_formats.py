@@ -1,0 +1,92 @@
+"""Every output format decoded back: codec, profile, pixel format, alpha, size, fps, frame count, pixels."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.viewer.export import export, timeline
+from nnvox.scenes.presets import output_size
+from nnvox.viewer.options import VideoOptions
+
+from .media import decode, stream
+
+pytestmark = pytest.mark.gl
+
+SHORT = VideoOptions(fps=10, seconds_per_snapshot=0.3, forward_seconds=0.5, hold_seconds=0.3)
+BACKGROUND = np.array([24, 24, 30])
+
+
+def expected_frames(run) -> int:
+    return len(list(timeline(build_scene(run), SHORT)))
+
+
+def test_presets_and_explicit_sizes():
+    assert output_size("1080p60") == (1920, 1080, 60)
+    assert output_size("480p15") == (854, 480, 15)
+    assert output_size("2160p60", "1600x900", 24) == (1600, 900, 24)
+    with pytest.raises(NnvoxError, match="not WIDTHxHEIGHT"):
+        output_size("720p", "big")
+    with pytest.raises(NnvoxError, match="fps 0 is out of range"):
+        output_size("720p", None, 0)
+
+
+def test_webm_is_vp9_with_a_transparent_background(digits_run, tmp_path):
+    out = export(digits_run, tmp_path / "clip.webm", size="320x180", video=SHORT, transparent=True, progress=False)
+    line = stream(out)
+    assert "vp9" in line and "320x180" in line and re.search(r"\b10 fps", line)
+    frames = decode(out, rgba=True, decoder="libvpx-vp9")
+    assert len(frames) == expected_frames(digits_run)
+    alpha = frames[-1][..., 3]
+    assert (alpha < 10).mean() > 0.5  # the background is clear
+    assert (alpha > 245).mean() > 0.03  # the blocks are opaque
+
+
+def test_mov_is_prores_4444_with_alpha(digits_run, tmp_path):
+    out = export(digits_run, tmp_path / "clip.mov", size="320x180", video=SHORT, transparent=True, progress=False)
+    line = stream(out)
+    assert "prores (4444)" in line and "yuva444p" in line and "320x180" in line
+    frames = decode(out, rgba=True)
+    assert len(frames) == expected_frames(digits_run) and (frames[-1][..., 3] < 10).mean() > 0.5
+
+
+def test_gif_has_one_palette_and_keeps_under_its_size_cap(digits_run, tmp_path):
+    full = export(digits_run, tmp_path / "full.gif", size="320x180", video=SHORT, gif_max_mb=None, progress=False)
+    line = stream(full)
+    assert "gif" in line and "320x180" in line
+    frames = decode(full)
+    assert len(frames) == expected_frames(digits_run)
+    # the background keeps its colour through the palette
+    assert np.abs(frames[-1][90, 5].astype(int) - BACKGROUND).max() <= 6
+    cap = full.stat().st_size * 0.6
+    small = export(digits_run, tmp_path / "small.gif", size="320x180", video=SHORT, gif_max_mb=cap / 1e6, progress=False)
+    assert small.stat().st_size <= cap
+    w, h = (int(v) for v in re.search(r"(\d+)x(\d+)", stream(small)).groups())
+    assert w < 320 and h < 180 and abs(w / h - 16 / 9) < 0.05
+    with pytest.raises(NnvoxError, match="stays over"):
+        export(digits_run, tmp_path / "tiny.gif", size="320x180", video=SHORT, gif_max_mb=0.001, progress=False)
+
+
+def test_png_sequence_in_a_folder(digits_run, tmp_path):
+    out = export(digits_run, tmp_path / "frames", size="320x180", video=SHORT, transparent=True, progress=False)
+    files = sorted(out.glob("frame-*.png"))
+    assert len(files) == expected_frames(digits_run)
+    last = np.asarray(Image.open(files[-1]))
+    assert last.shape == (180, 320, 4) and last[..., 3].min() == 0 and last[..., 3].max() == 255
+    with pytest.raises(NnvoxError, match="already holds frame"):
+        export(digits_run, out, size="320x180", video=SHORT, progress=False)
+
+
+def test_mp4_sizes_and_transparency_are_checked(digits_run, tmp_path):
+    with pytest.raises(NnvoxError, match="must be even"):
+        export(digits_run, tmp_path / "odd.mp4", size="321x180", video=SHORT, progress=False)
+    with pytest.raises(NnvoxError, match="cannot hold a transparent background"):
+        export(digits_run, tmp_path / "clear.mp4", size="320x180", video=SHORT, transparent=True, progress=False)
+    out = export(digits_run, tmp_path / "clip.mp4", size="320x180", fps=12, video=SHORT, progress=False)
+    line = stream(out)
+    assert "h264 (High)" in line and "yuv420p" in line and "320x180" in line and re.search(r"\b12 fps", line)
