@@ -201,6 +201,31 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
                            class_names=loaded.class_names, weights=record_weights)
 
 
+def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
+               sizing, histogram, model) -> None:
+    if storyboard is not None:
+        if out is not None:
+            raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
+        from nnvox.viewer.storyboard_export import render_storyboard
+
+        print(f"wrote {render_storyboard(storyboard, Path(target), preset=preset, size=size, fps=fps)}")
+        return
+    if out is None:
+        raise NnvoxError("give OUT, the file to write (e.g. nnvox export RUN clip.mp4), or --storyboard FILE OUT")
+    from nnvox.scenes.presets import output_size
+    from nnvox.viewer.export import export, render_png
+
+    run = model.open(target, mode)
+    if out.suffix.lower() == ".png":
+        width, height, _ = output_size(preset or "1080p", size)
+        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram)
+    else:
+        path = export(run, out, preset=preset or "720p", size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
+                      mode=mode, sample=sample, sizing=sizing, histogram=histogram)
+    print(f"wrote {path}")
+    raise_partial(run)
+
+
 def run_compare(left: str, right: str | None, *, pin, difference, out, t, mode, sample, preset, fps, histogram) -> None:
     from nnvox.capture.run import open_run
 

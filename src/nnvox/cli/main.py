@@ -20,8 +20,7 @@ app = App(
 )
 
 Mode = Literal["activations", "weights", "change", "change-from-start", "update-ratio", "gradients"]
-Preset = Literal["480p15", "720p30", "1080p60", "1440p60", "2160p60", "480p", "720p", "1080p", "1440p", "2160p"]
-_PRESET = "Size and fps: 480p15, 720p30, 1080p60, 1440p60, 2160p60, or the size alone at 30 fps (480p at 15)."
+_PRESET = "Size and fps: 480p15, 720p30, 1080p60, 1440p60, 2160p60, any of those heights with another fps (1080p30), or the height alone (30 fps; 480p at 15)."
 Sizing = Literal["capped", "accurate", "log"]
 
 
@@ -136,11 +135,15 @@ def view(
 
 @app.command
 def export(
-    target: Annotated[str, Parameter(help=_TARGET)],
-    out: Path,
+    target: Annotated[str, Parameter(help=_TARGET + " With --storyboard, the one positional argument is OUT.")],
+    out: Path | None = None,
     *,
-    preset: Preset = "720p",
+    storyboard: Path | None = None,
+    preset: Annotated[str | None, Parameter(help=_PRESET)] = None,
+    size: str | None = None,
     fps: int | None = None,
+    transparent: bool = False,
+    gif_max_mb: float = 8.0,
     mode: Mode = "activations",
     sample: int = 0,
     t: float | None = None,
@@ -148,16 +151,23 @@ def export(
     histogram: str | None = None,
     model: ModelOptions = ModelOptions(),
 ):
-    """Render a run (or a model run once) to OUT.mp4 (training scrubbed, then the forward pass) or a still OUT.png.
+    """Render a run (or a model run once) to OUT: a video (training scrubbed, then the forward pass) or a still;
+    or render a storyboard: nnvox export --storyboard lecture.toml lecture.mp4.
 
     Parameters
     ----------
     out
-        Output file: .mp4 for a video, .png for a still.
-    preset
-        Image size (and default fps): 480p, 720p, 1080p, 1440p, 2160p.
+        .mp4 (H.264), .webm (VP9), .mov (ProRes 4444), .gif, a folder (PNG sequence), or .png (one still).
+    storyboard
+        A TOML file of shots (run, mode, sample, timeline, camera, captions; see the README) to render to OUT.
+    size
+        Image size WIDTHxHEIGHT (e.g. 1600x900), overriding the preset's.
     fps
         Frames per second (default: the preset's).
+    transparent
+        A clear background (WebM, MOV and PNG only) for overlays on slides.
+    gif_max_mb
+        GIFs are re-encoded smaller until they fit this size (0: no cap).
     mode
         What the voxels show.
     sample
@@ -167,19 +177,10 @@ def export(
     histogram
         A layer (as `nnvox info` names it) whose histogram panel follows the timeline.
     """
-    from nnvox.cli.commands import raise_partial
-    from nnvox.viewer.export import export as export_video
-    from nnvox.viewer.export import render_png
-    from nnvox.scenes.presets import preset_size
+    from nnvox.cli.commands import run_export
 
-    run = model.open(target, mode)
-    if out.suffix.lower() == ".png":
-        width, height, _ = preset_size(preset)
-        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram)
-    else:
-        path = export_video(run, out, preset=preset, fps=fps, mode=mode, sample=sample, sizing=sizing, histogram=histogram)
-    print(f"wrote {path}")
-    raise_partial(run)
+    run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
+               gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram, model=model)
 
 
 @app.command
@@ -193,7 +194,7 @@ def compare(
     t: float | None = None,
     mode: Mode = "activations",
     sample: int = 0,
-    preset: Preset = "720p",
+    preset: Annotated[str, Parameter(help=_PRESET)] = "720p",
     fps: int | None = None,
     histogram: str | None = None,
 ):
@@ -213,8 +214,6 @@ def compare(
         What the voxels show.
     sample
         Probe sample whose activations are shown.
-    preset
-        Image size for OUT: 480p, 720p, 1080p, 1440p, 2160p.
     fps
         Frames per second for a video (default: the preset's).
     histogram

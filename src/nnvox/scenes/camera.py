@@ -134,7 +134,7 @@ def focus(block: Bounds, scene: Bounds, aspect: float, *, azimuth: float = 0.0, 
     """One block (or a run of them) filling most of the view, seen from a little to the side of the
     overview's angle, its labels in view."""
     direction = view_direction(_long(scene), azimuth + 12.0, elevation)
-    centre, fitted = fit(block, direction, aspect, band=0.6, margin=0.6)
+    centre, fitted = fit(block, direction, aspect, band=0.6, margin=0.6, label_room=1.5)
     return _posed(centre, direction, fitted / zoom)
 
 

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from nnvox.errors import NnvoxError
 
-# name -> (width, height, fps), as manim names them. Even sizes: H.264 with yuv420p needs them.
-PRESETS: dict[str, tuple[int, int, int]] = {
-    "480p15": (854, 480, 15),
-    "720p30": (1280, 720, 30),
-    "1080p60": (1920, 1080, 60),
-    "1440p60": (2560, 1440, 60),
-    "2160p60": (3840, 2160, 60),
-    # the size alone: 30 fps (15 at 480p), half the frames to render of the 60 fps presets
-    "480p": (854, 480, 15),
-    "720p": (1280, 720, 30),
-    "1080p": (1920, 1080, 30),
-    "1440p": (2560, 1440, 30),
-    "2160p": (3840, 2160, 30),
-}
+WIDTHS = {480: 854, 720: 1280, 1080: 1920, 1440: 2560, 2160: 3840}  # 16:9, even: yuv420p needs it
+# manim's quality presets; any of these heights with another fps works too ("1080p30", "720p60")
+PRESETS = ("480p15", "720p30", "1080p60", "1440p60", "2160p60")
 
 
 def preset_size(name: str) -> tuple[int, int, int]:
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise NnvoxError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+    """"1080p60" -> (1920, 1080, 60). A height alone ("1080p") means 30 fps (15 at 480p)."""
+    match = re.fullmatch(r"(\d{3,4})p(\d{1,3})?", name)
+    if not match or int(match[1]) not in WIDTHS:
+        raise NnvoxError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}, or a height "
+                         f"({', '.join(f'{h}p' for h in WIDTHS)}) with any fps (e.g. 1080p30)")
+    height = int(match[1])
+    fps = int(match[2]) if match[2] else (15 if height == 480 else 30)
+    if not 1 <= fps <= 240:
+        raise NnvoxError(f"fps {fps} in preset {name!r} is out of range; use 1 to 240")
+    return WIDTHS[height], height, fps
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose
-from nnvox.scenes.presets import PRESETS
+from nnvox.scenes.presets import preset_size
 
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
@@ -131,7 +131,7 @@ class _Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(sorted(allowed))}"
-                self.fail(line, f"unknown key {key!r} in {where}{hint}")
+                self.fail(self.lines.key(line, key), f"unknown key {key!r} in {where}{hint}")
 
     def number(self, value, line: int, what: str, *, low: float | None = None, high: float | None = None,
                positive: bool = False) -> float:
@@ -191,7 +191,10 @@ def load_storyboard(path: str | Path) -> Storyboard:
         if not re.fullmatch(r"\d{2,5}x\d{2,5}", size):
             check.fail(at("size"), f"size {size!r} is not WIDTHxHEIGHT (for example \"1600x900\")")
     preset = check.text(video.get("preset", "1080p30"), at("preset"), "preset")
-    check.choice(preset, tuple(PRESETS), at("preset"), "preset")
+    try:
+        preset_size(preset)
+    except NnvoxError as exc:
+        check.fail(at("preset"), str(exc))
     return Storyboard(
         path=path, shots=tuple(shots), preset=preset, size=size, fps=fps,
         transparent=bool(video.get("transparent", False)), background=background,

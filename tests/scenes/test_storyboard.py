@@ -1,0 +1,139 @@
+"""Storyboards: what loads, what each frame shows, and errors that name the line."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.camera import overview
+from nnvox.scenes.shots import frame_count, shot_frames
+from nnvox.scenes.storyboard import check_layers, check_runs, load_storyboard
+
+GOOD = """\
+[video]
+preset = "480p15"
+title = "How a CNN learns"
+subtitle = "recorded while it trained"
+title_seconds = 1.5
+
+[[shot]]
+run = "run"
+duration = 2
+timeline = 0
+forward = true
+caption = "Before training"
+
+[[shot]]
+run = "run"
+duration = 3
+timeline = [0, 3]
+mode = "weights"
+camera = { move = "orbit", degrees = 60 }
+histogram = "conv2"
+
+[[shot]]
+run = "run"
+duration = 1
+camera = { keys = [ { at = 0, overview = true }, { at = 0.5, layer = "conv2", ease = "out" }, { at = 1, view = "view.toml" } ] }
+"""
+
+VIEW = """\
+[camera]
+focal = [10.0, 0.0, 0.0]
+direction = [-0.7, -0.7, 0.2]
+up = [0.0, 0.0, 1.0]
+scale = 6.0
+"""
+
+
+@pytest.fixture
+def board_dir(tmp_path, digits_run):
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    (tmp_path / "view.toml").write_text(VIEW)
+    return tmp_path
+
+
+def write(folder, text: str):
+    path = folder / "board.toml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, digits_run):
+    board = load_storyboard(write(board_dir, GOOD))
+    assert [s.title for s in board.shots][0] == "How a CNN learns"
+    assert len(board.shots) == 4 and board.seconds == pytest.approx(7.5)
+    opening, first, second, third = board.shots
+    assert opening.run is None and first.forward and first.timeline == (0.0, 0.0)
+    assert second.mode == "weights" and second.camera.move == "orbit" and second.camera.degrees == 60
+    assert third.camera.move == "keyframes" and [k.at for k in third.camera.keys] == [0, 0.5, 1]
+    assert third.camera.keys[2].target.scale == 6.0
+    check_runs(board, {first.run: digits_run})
+    check_layers(board, second, [b.name for b in build_scene(digits_run).blocks])
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("caption = \"Before training\"", "captoin = \"Before training\""), r"line 12: unknown key 'captoin' in \[\[shot\]\]; did you mean 'caption'\?"),
+        (("preset = \"480p15\"", "preset = \"480p15\"\nspeed = 2"), r"line 3: unknown key 'speed' in \[video\]"),
+        (("duration = 3", "duration = -3"), r"line 16: duration must be positive, got -3"),
+        (("run = \"run\"\nduration = 1", "run = \"missing\"\nduration = 1"), r"line 23: run 'missing' not found"),
+        (("mode = \"weights\"", "mode = \"wieghts\""), r"line 18: mode 'wieghts' is not one of activations"),
+        (("degrees = 60 }", "degrees = \"lots\" }"), r"line 19: camera degrees must be a number"),
+        (("{ at = 0.5, layer", "{ at = 1.5, layer"), r"line 25: camera key at must be between 0 and 1"),
+        (("view = \"view.toml\"", "view = \"nowhere.toml\""), r"line 25: view file 'nowhere.toml' not found"),
+        (("forward = true", "forward = \"yes\""), r"line 11: forward is true or false"),
+        (("preset = \"480p15\"", "preset = \"4k\""), r"line 2: unknown preset .4k.; choose one of 480p15"),
+        (("timeline = 0\n", "timeline = [0, 1, 2]\n"), r"line 10: timeline is \[from, to\] or one snapshot position"),
+    ],
+)
+def test_mistakes_are_named_with_their_line(board_dir, edit, message):
+    old, new = edit
+    assert old in GOOD
+    with pytest.raises(NnvoxError, match=message) as err:
+        load_storyboard(write(board_dir, GOOD.replace(old, new, 1)))
+    assert str(err.value).startswith("board.toml, line") and "\n" not in str(err.value)
+
+
+def test_what_needs_the_run_is_checked_against_it(board_dir, digits_run):
+    board = load_storyboard(write(board_dir, GOOD.replace("timeline = [0, 3]", "timeline = [0, 9]")))
+    with pytest.raises(NnvoxError, match=r"line 17: timeline \[0.0, 9.0\] goes past the run's last snapshot \(3\)"):
+        check_runs(board, {board.shots[1].run: digits_run})
+    board = load_storyboard(write(board_dir, GOOD.replace("histogram = \"conv2\"", "histogram = \"conv9\"")))
+    with pytest.raises(NnvoxError, match=r"line 20: layer 'conv9' is not drawn in weights mode; did you mean 'conv2'\?"):
+        check_layers(board, board.shots[2], [b.name for b in build_scene(digits_run).blocks])
+    board = load_storyboard(write(board_dir, GOOD.replace("forward = true", "forward = true\nsample = 99")))
+    with pytest.raises(NnvoxError, match=r"line 12: sample 99 is out of range"):
+        check_runs(board, {board.shots[1].run: digits_run})
+
+
+def test_bad_toml_and_empty_boards(board_dir):
+    with pytest.raises(NnvoxError, match="not valid TOML"):
+        load_storyboard(write(board_dir, "[[shot]\nrun = 1"))
+    with pytest.raises(NnvoxError, match="no shots"):
+        load_storyboard(write(board_dir, "[video]\npreset = \"720p30\"\n"))
+    with pytest.raises(NnvoxError, match="needs a run .* or a title"):
+        load_storyboard(write(board_dir, "[[shot]]\nduration = 2\n"))
+    with pytest.raises(NnvoxError, match="does not exist"):
+        load_storyboard(board_dir / "nope.toml")
+
+
+def test_each_frame_of_a_shot_is_a_pure_function_of_the_shot(board_dir, digits_run):
+    board = load_storyboard(write(board_dir, GOOD))
+    _, forward, orbit_shot, keyed = board.shots
+    scene = build_scene(digits_run)
+    frames = shot_frames(forward, scene, 16 / 9, 15)
+    assert len(frames) == frame_count(forward, 15) == 30
+    assert frames == shot_frames(forward, scene, 16 / 9, 15)  # the same every time
+    assert frames[0].reveal == 0.0 and frames[-1].reveal == 1.0 and {f.t for f in frames} == {0.0}
+    scrub = shot_frames(orbit_shot, build_scene(digits_run), 16 / 9, 15)
+    assert scrub[0].t == 0.0 and scrub[-1].t == 3.0 and all(a.t <= b.t for a, b in zip(scrub, scrub[1:]))
+    assert len({f.pose.scale for f in scrub}) == 1  # an orbit keeps its zoom
+    keyed_frames = shot_frames(keyed, scene, 16 / 9, 15)
+    assert np.allclose(keyed_frames[0].pose.focal, overview(scene.bounds, 16 / 9).focal)
+    assert np.allclose(keyed_frames[-1].pose.focal, (10.0, 0.0, 0.0)) and keyed_frames[-1].pose.scale == 6.0
