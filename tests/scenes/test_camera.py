@@ -105,6 +105,12 @@ def test_saved_views_read_back_and_bad_ones_are_named():
     pose = focus(BLOCK, SCENE, ASPECT)
     again = CameraPose.from_dict(pose.to_dict())
     assert np.allclose(again.focal, pose.focal, atol=1e-5) and again.scale == pytest.approx(pose.scale, rel=1e-5)
+    import tomllib
+
+    from nnvox.scenes.camera import view_file_text
+
+    written = CameraPose.from_dict(tomllib.loads(view_file_text(pose, "a test view"))["camera"])
+    assert np.allclose(written.direction, pose.direction, atol=1e-5) and written.scale == pytest.approx(pose.scale, rel=1e-5)
     with pytest.raises(NnvoxError, match="scale missing"):
         CameraPose.from_dict({"focal": [0, 0, 0], "direction": [1, 0, 0], "up": [0, 0, 1]})
     with pytest.raises(NnvoxError, match="positive number"):

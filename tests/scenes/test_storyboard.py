@@ -89,7 +89,8 @@ def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, di
         (("view = \"view.toml\"", "view = \"nowhere.toml\""), r"line 25: view file 'nowhere.toml' not found"),
         (("forward = true", "forward = \"yes\""), r"line 11: forward is true or false"),
         (("preset = \"480p15\"", "preset = \"4k\""), r"line 2: unknown preset .4k.; choose one of 480p15"),
-        (("timeline = 0\n", "timeline = [0, 1, 2]\n"), r"line 10: timeline is \[from, to\] or one snapshot position"),
+        (("timeline = 0\n", "timeline = [0, 1, 2]\n"), r"line 10: timeline is \[from, to\], one snapshot position"),
+        (("timeline = 0\n", "timeline = \"end\"\n"), r"line 10: timeline position 'end' is not a number"),
     ],
 )
 def test_mistakes_are_named_with_their_line(board_dir, edit, message):
@@ -134,6 +135,9 @@ def test_each_frame_of_a_shot_is_a_pure_function_of_the_shot(board_dir, digits_r
     scrub = shot_frames(orbit_shot, build_scene(digits_run), 16 / 9, 15)
     assert scrub[0].t == 0.0 and scrub[-1].t == 3.0 and all(a.t <= b.t for a, b in zip(scrub, scrub[1:]))
     assert len({f.pose.scale for f in scrub}) == 1  # an orbit keeps its zoom
+    board = load_storyboard(write(board_dir, GOOD.replace("timeline = [0, 3]", "timeline = \"all\"")))
+    everything = shot_frames(board.shots[2], scene, 16 / 9, 15)
+    assert [f.t for f in everything] == [f.t for f in scrub]
     keyed_frames = shot_frames(keyed, scene, 16 / 9, 15)
     assert np.allclose(keyed_frames[0].pose.focal, overview(scene.bounds, 16 / 9).focal)
     assert np.allclose(keyed_frames[-1].pose.focal, (10.0, 0.0, 0.0)) and keyed_frames[-1].pose.scale == 6.0

@@ -88,3 +88,14 @@ def test_the_cli_renders_a_storyboard_and_names_a_bad_line(board, tmp_path, nnvo
     bad = subprocess.run(nnvox_cmd + ["export", "--storyboard", str(board), str(out)], capture_output=True, text=True)
     assert bad.returncode == 2
     assert bad.stderr.strip() == "nnvox: error: board.toml, line 12: unknown key 'forwards' in [[shot]]; did you mean 'forward'?"
+
+
+def test_a_shot_can_show_a_model_run_once(tmp_path):
+    board = tmp_path / "model.toml"
+    board.write_text('[video]\nsize = "320x180"\nfps = 5\n\n[[shot]]\nmodel = "digits-mlp"\nduration = 0.6\nforward = true\n'
+                     'camera = "orbit"\ncaption = "an untrained MLP"\n')
+    frames = frames_of(render_storyboard(board, tmp_path / "f", progress=False))
+    assert len(frames) == 3 and np.abs(frames[-1].astype(int) - frames[0]).mean() > 1  # lit up and turned
+    board.write_text(board.read_text().replace("digits-mlp", "no-such-net"))
+    with pytest.raises(Exception, match=r"model.toml, line 6: .*no-such-net"):
+        render_storyboard(board, tmp_path / "g", progress=False)

@@ -43,11 +43,12 @@ def _stop(proc, display) -> str:
 
 
 @pytest.mark.timeout(180)
-def test_window_keys_and_mouse_change_what_is_shown(digits_run):
+def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
     require_tools()
     display = VirtualDisplay(1280, 800)
     exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
-    proc = subprocess.Popen([exe, "view", str(digits_run.path)], env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([exe, "view", str(digits_run.path)], env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=tmp_path)
     try:
         wid = display.wait_window("nnvox")
         last = len(digits_run.snapshots) - 1
@@ -85,6 +86,20 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run):
                         "mousemove", "--window", wid, "760", "330", "mousemove", "--window", wid, "880", "300", "mouseup", "1")
         rotated = _settle(display)
         assert _changed(weights, rotated, network) > 0.02
+
+        display.xdotool("key", "--window", wid, "k")  # the camera as it is now, saved for storyboards
+        saved = tmp_path / "nnvox-view-1.toml"
+        deadline = time.time() + 10
+        while not saved.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        import tomllib
+
+        from nnvox.scenes.build import build_scene
+        from nnvox.scenes.camera import CameraPose, overview
+
+        view = CameraPose.from_dict(tomllib.loads(saved.read_text())["camera"])
+        start = overview(build_scene(digits_run).bounds, 1280 / 800)
+        assert np.degrees(np.arccos(np.clip(np.dot(view.direction, start.direction), -1, 1))) > 5  # the drag's turn
 
         display.xdotool("key", "--window", wid, "x")  # every layer expanded
         display.wait_title(wid, "expanded")

@@ -85,23 +85,31 @@ def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int,
     console.print(f"{out} now holds {rec.count} snapshots (test accuracy {results[-1].test_accuracy:.1%})")
 
 
-def run_demo(out: Path, *, window: bool, epochs: int) -> None:
+def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None) -> None:
+    import shutil
     import time
+    from importlib.resources import files
 
-    from nnvox.viewer.export import export, render_png
+    from nnvox.viewer.export import render_png
     from nnvox.viewer.gl import has_display
+    from nnvox.viewer.storyboard_export import render_storyboard
 
     start = time.perf_counter()
     run_dir = out / "run"
     out.mkdir(parents=True, exist_ok=True)
     record_builtin("digits-cnn", run_dir, epochs=epochs, overwrite=True)
-    video = export(run_dir, out / "digits-cnn.mp4", preset="720p")
+    # The lecture pack: an editable storyboard beside the run, and the video it renders.
+    storyboard = out / "lecture.toml"
+    with files("nnvox.storyboards").joinpath("lecture.toml").open("rb") as src, open(storyboard, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    video = render_storyboard(storyboard, out / "lecture.mp4", preset=preset)
     stills = out / "stills"
     stills.mkdir(exist_ok=True)
-    render_png(run_dir, stills / "activations.png", width=1920, height=1080)
-    render_png(run_dir, stills / "activations-untrained.png", width=1920, height=1080, t=0)
-    render_png(run_dir, stills / "weights.png", width=1920, height=1080, mode="weights")
-    console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video}, stills in {stills}, run in {run_dir}")
+    for name, kwargs in (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
+                         ("change-from-start", {"mode": "change-from-start"})):
+        render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
+    console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video} (edit {storyboard} and run "
+                  f"`nnvox export --storyboard {storyboard} {video}` to change it), stills in {stills}, run in {run_dir}")
     if window and has_display():
         from nnvox.viewer.window import show
 
@@ -160,45 +168,6 @@ def run_info(run, *, as_json: bool) -> None:
     out.print(size)
     last = run.snapshots[-1]
     out.print(f"last snapshot: {last.label}  " + "  ".join(f"{k} {v:.4g}" for k, v in last.metrics.items()))
-
-
-def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
-                trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations"):
-    """A run folder as it is, or a model run once on an input (a file, or a random one, said so)."""
-    from nnvox.capture.run import open_run
-
-    path = Path(target)
-    looks_like_path = ("/" in target or target.startswith(".")) and ":" not in target and path.suffix not in (".pt", ".pth")
-    if looks_like_path and not path.exists():
-        return open_run(path)  # says the run folder does not exist, and how to make one
-    if path.is_dir():
-        if input_shape or weights or input_file:
-            raise NnvoxError(f"{target} is a run folder: --input-shape, --weights and --input apply to models only")
-        return open_run(path)
-    import numpy as np
-    import torch
-
-    from nnvox.capture.single_pass import single_pass_run
-    from nnvox.models.loading import load_model, parse_shape
-
-    loaded = load_model(target, weights=weights, trust_pickle=trust_pickle)
-    if input_file is not None:
-        try:
-            x = np.load(input_file, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise NnvoxError(f"cannot read input {input_file} ({exc}); give a .npy array, batch first") from None
-        what = f"input {input_file.name}"
-    else:
-        shape = parse_shape(input_shape) if input_shape else loaded.input_shape
-        if shape is None:
-            raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
-        x = torch.randn(shape, generator=torch.Generator().manual_seed(0)).numpy()
-        what = "random input"
-    n_params = sum(p.numel() for p in loaded.model.parameters())
-    # Weights of very large models are recorded only when they are what is shown.
-    record_weights = mode != "activations" or n_params <= 20_000_000
-    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name} · {what}",
-                           class_names=loaded.class_names, weights=record_weights)
 
 
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,

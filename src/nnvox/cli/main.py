@@ -97,7 +97,7 @@ class ModelOptions:
     """Allow TARGET to be a whole pickled model (.pt/.pth). Pickles can run code: only for files you trust."""
 
     def open(self, target: str, mode: str = "activations"):
-        from nnvox.cli.commands import open_target
+        from nnvox.capture.targets import open_target
 
         return open_target(target, input_shape=self.input_shape, weights=self.weights, trust_pickle=self.trust_pickle,
                            input_file=self.input, mode=mode)

@@ -74,6 +74,14 @@ class CameraPose:
         return cls(vecs[0], tuple(direction), tuple(up), scale)
 
 
+def view_file_text(pose: CameraPose, note: str) -> str:
+    """A saved view as TOML: a storyboard uses it as camera = { view = "FILE" } or in a keyframe."""
+    d = pose.to_dict()
+    fmt = lambda v: "[" + ", ".join(f"{x:.6g}" for x in v) + "]"  # noqa: E731
+    return (f"# {note}\n# in a storyboard: camera = {{ view = \"THIS FILE\" }}, or a key {{ at = 0.5, view = \"THIS FILE\" }}\n"
+            f"[camera]\nfocal = {fmt(d['focal'])}\ndirection = {fmt(d['direction'])}\nup = {fmt(d['up'])}\nscale = {d['scale']:.6g}\n")
+
+
 def _frame(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Right and up vectors of a camera looking along -direction with z up."""
     right = np.cross(-direction, [0.0, 0.0, 1.0])

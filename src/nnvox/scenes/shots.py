@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from nnvox.scenes.camera import CameraPath, CameraPose, Key, ease, flythrough, focus, orbit, overview
 from nnvox.scenes.scene import Scene
-from nnvox.scenes.storyboard import CameraMove, Shot
+from nnvox.scenes.storyboard import CameraMove, Shot, resolve
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def shot_frames(shot: Shot, scene: Scene | None, aspect: float, fps: int) -> lis
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
         return [ShotFrame(p, 0.0, None, None) for p in progress]
-    last = scene.n_snapshots - 1.0
-    start, end = shot.timeline if shot.timeline is not None else (last, last)
+    last = scene.n_snapshots - 1
+    start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
     camera = camera_move(shot.camera, scene, aspect)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [ShotFrame(p, start + (end - start) * ease(shot.ease, p), min(1.0, p / 0.85) if shot.forward else None,

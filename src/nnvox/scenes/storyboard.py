@@ -6,9 +6,9 @@ captions, how long) that renders to the same frames every time.
     title = "How a CNN learns to read digits"   # optional opening title card
 
     [[shot]]
-    run = "runs/digits"          # relative to the storyboard's folder
+    run = "runs/digits"          # relative to the storyboard's folder (or model = "resnet18")
     duration = 6                 # seconds
-    timeline = [0, 12]           # snapshot positions scrubbed over the shot (or one number)
+    timeline = [0, 12]           # snapshot positions scrubbed over the shot; one number; "all"
     camera = "orbit"             # overview, orbit, flythrough, or a table (see CAMERA_KEYS)
     caption = "Training: the weights settle epoch by epoch"
 
@@ -32,7 +32,7 @@ MODES = ("activations", "weights", "change", "change-from-start", "update-ratio"
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+SHOT_KEYS = {"run", "model", "input_shape", "weights", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
              "histogram", "ease", "fade"}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -66,12 +66,15 @@ class CameraMove:
 class Shot:
     line: int  # of its [[shot]] header, for messages
     duration: float
-    run: Path | None = None  # None: a title card
+    run: Path | None = None  # a run folder; None with no model: a title card
+    model: str | None = None  # or a model run once: a zoo or built-in name, or package.module:callable
+    input_shape: str | None = None  # the model's input, batch first ("1,3,224,224"); default its own
+    weights: Path | None = None  # a state_dict for the model (.safetensors, or .pt read with weights_only)
     title: str | None = None
     subtitle: str | None = None
     mode: str = "activations"
     sample: int = 0
-    timeline: tuple[float, float] | None = None  # None: the last snapshot throughout
+    timeline: tuple[float | str, float | str] | None = None  # positions, "first" or "last"; None: the last throughout
     forward: bool = False  # light the layers one by one over the shot
     camera: CameraMove = CameraMove()
     caption: str | None = None
@@ -79,6 +82,11 @@ class Shot:
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
+
+    @property
+    def source(self) -> Path | tuple[str, str | None, Path | None] | None:
+        """What the shot shows, as a key: a run folder, or a model with its input and weights."""
+        return self.run if self.model is None else (self.model, self.input_shape, self.weights)
 
 
 @dataclass(frozen=True)
@@ -223,26 +231,45 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
     common = dict(line=line, duration=duration, lines={k: at(k) for k in table},
                   caption=check.text(table["caption"], at("caption"), "caption") if "caption" in table else None,
                   fade=check.number(table["fade"], at("fade"), "fade", low=0, high=5) if "fade" in table else None)
-    if "run" not in table:
+    if "run" in table and "model" in table:
+        check.fail(at("model"), "a shot shows a run or a model, not both")
+    if "run" not in table and "model" not in table:
         if "title" not in table:
-            check.fail(line, "a shot needs a run (a run folder) or a title (a title card)")
+            check.fail(line, "a shot needs a run (a run folder), a model, or a title (a title card)")
         extra = set(table) - {"title", "subtitle", "duration", "caption", "fade"}
         if extra:
             check.fail(at(sorted(extra)[0]), f"a title card takes title, subtitle, duration and fade; {sorted(extra)[0]!r} needs a run")
         return Shot(title=check.text(table["title"], at("title"), "title"),
                     subtitle=check.text(table["subtitle"], at("subtitle"), "subtitle") if "subtitle" in table else None, **common)
-    run = folder / check.text(table["run"], at("run"), "run")
-    if not (run / "manifest.json").is_file():
-        check.fail(at("run"), f"run {table['run']!r} not found (looked for {run / 'manifest.json'}); record it first")
+    source: dict = {}
+    if "run" in table:
+        run = folder / check.text(table["run"], at("run"), "run")
+        if not (run / "manifest.json").is_file():
+            check.fail(at("run"), f"run {table['run']!r} not found (looked for {run / 'manifest.json'}); record it first")
+        extra = {"input_shape", "weights"} & set(table)
+        if extra:
+            check.fail(at(sorted(extra)[0]), f"{sorted(extra)[0]} applies to a model shot, not a run")
+        source["run"] = run
+    else:
+        source["model"] = check.text(table["model"], at("model"), "model")
+        if "input_shape" in table:
+            source["input_shape"] = check.text(table["input_shape"], at("input_shape"), "input_shape")
+        if "weights" in table:
+            weights = folder / check.text(table["weights"], at("weights"), "weights")
+            if not weights.is_file():
+                check.fail(at("weights"), f"weights {table['weights']!r} not found (looked for {weights})")
+            source["weights"] = weights
     timeline = None
     if "timeline" in table:
         tl = table["timeline"]
+        if tl == "all":
+            tl = ["first", "last"]
         if isinstance(tl, list):
             if len(tl) != 2:
-                check.fail(at("timeline"), f"timeline is [from, to] or one snapshot position, got {tl!r}")
-            timeline = tuple(check.number(v, at("timeline"), "timeline", low=0) for v in tl)
+                check.fail(at("timeline"), f"timeline is [from, to], one snapshot position, \"first\", \"last\" or \"all\"; got {tl!r}")
+            timeline = tuple(_position(v, at("timeline"), check) for v in tl)
         else:
-            v = check.number(tl, at("timeline"), "timeline", low=0)
+            v = _position(tl, at("timeline"), check)
             timeline = (v, v)
     forward = table.get("forward", False)
     if not isinstance(forward, bool):
@@ -251,11 +278,24 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
     if isinstance(sample, bool) or not isinstance(sample, int) or sample < 0:
         check.fail(at("sample"), f"sample must be a probe sample index (0, 1, ...), got {sample!r}")
     return Shot(
-        run=run, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample,
+        **source, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample,
         timeline=timeline, forward=forward, camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
         histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
     )
+
+
+def _position(value, line: int, check: _Checker) -> float | str:
+    """A snapshot position: a number (fractions interpolate), "first" or "last"."""
+    if value in ("first", "last"):
+        return value
+    if isinstance(value, str):
+        check.fail(line, f"timeline position {value!r} is not a number, \"first\" or \"last\"")
+    return check.number(value, line, "timeline", low=0)
+
+
+def resolve(position: float | str, last: int) -> float:
+    return 0.0 if position == "first" else float(last) if position == "last" else float(position)
 
 
 def _camera(value, line: int, folder: Path, check: _Checker) -> CameraMove:
@@ -327,13 +367,13 @@ def _view(value, line: int, folder: Path, check: _Checker) -> CameraPose:
 
 def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
     """What needs the runs: timeline within the snapshots, sample within the probe set, layers drawn.
-    `runs` maps each shot's run path to its opened Run; `layers(shot)` names come from the scenes."""
+    `runs` maps each shot's source (Shot.source) to its opened Run."""
     for shot in board.shots:
-        if shot.run is None:
+        if shot.source is None:
             continue
-        run = runs[shot.run]
+        run = runs[shot.source]
         last = len(run.snapshots) - 1
-        if shot.timeline is not None and max(shot.timeline) > last:
+        if shot.timeline is not None and max(resolve(p, last) for p in shot.timeline) > last:
             line = shot.lines.get("timeline", shot.line)
             raise NnvoxError(f"{board.path.name}, line {line}: timeline {list(shot.timeline)} goes past the run's last "
                              f"snapshot ({last}); use positions 0 to {last}")

@@ -47,6 +47,8 @@ class HistogramPanel:
         for actor, x in zip(self.ticks, (self.plot[0], (self.plot[0] + self.plot[2]) / 2, self.plot[2])):
             actor.SetPosition(x, y0 + 0.008)
         self.note = _text(renderer, round(size * 0.9), (0.75, 0.75, 0.8))
+        # characters that fit on the note's line (a glyph is about 0.55 of the font size wide)
+        self._note_chars = int((x1 - x0) * options.width / (0.55 * round(size * 0.9)))
         self.note.SetPosition(x0 + 0.006, y1 - 0.065)
         self.actors += [self.title, *self.ticks, self.note]
         self._block = None
@@ -116,7 +118,10 @@ class HistogramPanel:
             notes[1] += f" (a {hist.peak * 100:.0f}% bar clipped)"
         outside = hist.below + hist.above
         if outside > 0.0005:
-            notes.append(f"{outside * 100:.1f}% beyond the scale, in the end bars")
+            notes.append(f"{outside * 100:.1f}% off the scale (end bars)")
         if hist.nonfinite:
             notes.append(f"{hist.nonfinite:,} NaN/Inf")
-        self.note.SetInput("  ·  ".join(notes))
+        text = "  ·  ".join(notes)
+        if len(text) > self._note_chars:  # a narrow panel: tighter, and the count goes first
+            text = " · ".join(notes[1:])
+        self.note.SetInput(text)

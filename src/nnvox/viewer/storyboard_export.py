@@ -13,7 +13,7 @@ from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.shots import frame_count, shot_frames
-from nnvox.scenes.storyboard import Storyboard, check_layers, check_runs, load_storyboard
+from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
@@ -27,19 +27,39 @@ def _fade(progress: float, duration: float, seconds: float) -> float:
     return float(np.clip(min(t, duration - t) / seconds, 0.0, 1.0))
 
 
+def _open(board: Storyboard, shot: Shot):
+    """A run folder, or a model run once (on a random input unless given one), its errors on the shot's line."""
+    try:
+        if shot.model is None:
+            return open_run(shot.run)
+        from nnvox.capture.targets import open_target
+
+        return open_target(shot.model, input_shape=shot.input_shape, weights=shot.weights, mode=shot.mode)
+    except NnvoxError as exc:
+        raise NnvoxError(f"{board.path.name}, line {shot.lines.get('model', shot.lines.get('run', shot.line))}: {exc}") from None
+
+
 class _Scenes:
-    """One scene, renderer and histogram source per (run, mode) the storyboard uses, made once."""
+    """One scene, renderer and histogram source per (source, mode) the storyboard uses, made once."""
 
     def __init__(self, board: Storyboard, options: RenderOptions):
         self.options = options
-        runs = {shot.run: open_run(shot.run) for shot in board.shots if shot.run is not None}
+        runs = {}
+        for shot in board.shots:
+            if shot.source is not None and shot.source not in runs:
+                runs[shot.source] = _open(board, shot)
         check_runs(board, runs)
         self.scenes = {}
         for shot in board.shots:
-            if shot.run is not None and (shot.run, shot.mode) not in self.scenes:
-                self.scenes[(shot.run, shot.mode)] = build_scene(runs[shot.run], SceneOptions(mode=shot.mode))
-            if shot.run is not None:
-                check_layers(board, shot, [b.name for b in self.scenes[(shot.run, shot.mode)].blocks])
+            if shot.source is None:
+                continue
+            key = (shot.source, shot.mode)
+            if key not in self.scenes:
+                try:
+                    self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode))
+                except NnvoxError as exc:
+                    raise NnvoxError(f"{board.path.name}, line {shot.lines.get('mode', shot.line)}: {exc}") from None
+            check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
         self._renderers, self._histograms = {}, {}
 
     def renderer(self, key):
@@ -80,8 +100,8 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     try:
         with writer, _progress(progress, total, out) as tick:
             for shot in board.shots:
-                key = (shot.run, shot.mode)
-                renderer = scenes.renderer(key) if shot.run is not None else None
+                key = (shot.source, shot.mode)
+                renderer = scenes.renderer(key) if shot.source is not None else None
                 scene = scenes.scenes.get(key)
                 aspect = renderer.scene_renderer.aspect if renderer else width / height
                 fade = board.fade_seconds if shot.fade is None else shot.fade

@@ -33,6 +33,7 @@ KEYS = [
     ("[ / ]", "select the previous / next layer"),
     ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
     ("c", "reset the camera"),
+    ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
     ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
     ("h", "show / hide this help"),
@@ -106,6 +107,7 @@ class Window:
             self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26),
                                          histogram_box=(0.7, 0.3, 0.98, 0.52))
         self.selected: str | None = None  # the layer whose histogram is shown
+        self.views_dir = Path.cwd()  # where k saves camera views
         self._press: tuple[int, int] | None = None
         n = min(len(run.snapshots), len(against.snapshots)) if against is not None else len(run.snapshots)
         self.playback = Playback(n, len(run.probe_labels), t=float(n - 1))
@@ -333,6 +335,19 @@ class Window:
         self.scene_renderer.reset_camera()
         self.plotter.render()
 
+    def _save_view(self) -> None:
+        """The camera as it is, to the next free nnvox-view-N.toml in the working folder."""
+        from nnvox.scenes.camera import view_file_text
+
+        n = 1
+        while (path := self.views_dir / f"nnvox-view-{n}.toml").exists():
+            n += 1
+        note = f"a view of {self.run.name} ({self.mode}) saved by the nnvox window"
+        path.write_text(view_file_text(self.scene_renderer.pose(), note))
+        self.hint.SetInput(f"saved the camera to {path.name}: in a storyboard, camera = {{ view = \"{path.name}\" }}")
+        print(f"saved the camera to {path}")
+        self.plotter.render()
+
     def _bind_keys(self) -> None:
         p = self.playback
         bindings = {
@@ -345,6 +360,7 @@ class Window:
             "g": p.start_forward_pass,
             "x": self._toggle_expanded,
             "c": self._reset_camera,
+            "k": self._save_view,
             "d": self._toggle_difference,
             "t": self._toggle_health,
             "h": self._toggle_help,

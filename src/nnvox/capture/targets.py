@@ -1,0 +1,46 @@
+"""What a command's TARGET names: a run folder as it is, or a model run once on an input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nnvox.errors import NnvoxError
+
+
+def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
+                trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations"):
+    """A run folder as it is, or a model run once on an input (a file, or a random one, said so)."""
+    from nnvox.capture.run import open_run
+
+    path = Path(target)
+    looks_like_path = ("/" in target or target.startswith(".")) and ":" not in target and path.suffix not in (".pt", ".pth")
+    if looks_like_path and not path.exists():
+        return open_run(path)  # says the run folder does not exist, and how to make one
+    if path.is_dir():
+        if input_shape or weights or input_file:
+            raise NnvoxError(f"{target} is a run folder: --input-shape, --weights and --input apply to models only")
+        return open_run(path)
+    import numpy as np
+    import torch
+
+    from nnvox.capture.single_pass import single_pass_run
+    from nnvox.models.loading import load_model, parse_shape
+
+    loaded = load_model(target, weights=weights, trust_pickle=trust_pickle)
+    if input_file is not None:
+        try:
+            x = np.load(input_file, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise NnvoxError(f"cannot read input {input_file} ({exc}); give a .npy array, batch first") from None
+        what = f"input {input_file.name}"
+    else:
+        shape = parse_shape(input_shape) if input_shape else loaded.input_shape
+        if shape is None:
+            raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
+        x = torch.randn(shape, generator=torch.Generator().manual_seed(0)).numpy()
+        what = "random input"
+    n_params = sum(p.numel() for p in loaded.model.parameters())
+    # Weights of very large models are recorded only when they are what is shown.
+    record_weights = mode != "activations" or n_params <= 20_000_000
+    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name} · {what}",
+                           class_names=loaded.class_names, weights=record_weights)
