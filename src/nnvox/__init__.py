@@ -17,6 +17,7 @@ _LAZY = {
     "SceneOptions": "nnvox.scenes.scene",
     "export": "nnvox.viewer.export",
     "render_png": "nnvox.viewer.export",
+    "render_storyboard": "nnvox.viewer.storyboard_export",
     "show": "nnvox.viewer.window",
     "NnvoxError": "nnvox.errors",
     "lightning_callback": "nnvox.capture.integrations",

@@ -195,3 +195,19 @@ def test_compare_writes_side_by_side_and_refuses_other_architectures(tmp_path, d
     assert refused.returncode == 2 and "same architecture" in refused.stderr and "Traceback" not in refused.stderr
     windowless = nnvox("compare", digits_run.path)
     assert windowless.returncode == 2 and "no display" in windowless.stderr
+
+
+@pytest.mark.gl
+def test_demo_writes_the_lecture_pack(tmp_path):
+    """The quick start's main job, at a small preset: run, storyboard, lecture video, stills."""
+    out = tmp_path / "demo"
+    result = nnvox("demo", "--out", out, "--no-window", "--epochs", "2", "--preset", "480p4")
+    assert result.returncode == 0, result.stderr
+    assert (out / "run" / "manifest.json").exists() and (out / "lecture.toml").exists()
+    from tests.viewer.media import decode, stream
+
+    line = stream(out / "lecture.mp4")
+    assert "h264 (High)" in line and "854x480" in line and " 4 fps" in line
+    assert len(decode(out / "lecture.mp4")) == 60 * 4  # the pack is 60 seconds long
+    assert sorted(p.name for p in (out / "stills").glob("*.png")) == [
+        "activations-untrained.png", "activations.png", "change-from-start.png", "weights.png"]

@@ -25,21 +25,23 @@ Sizing = Literal["capped", "accurate", "log"]
 
 
 @app.command
-def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: int = 12):
-    """Train the built-in digits CNN while recording, export an MP4 and stills, open the window.
+def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: int = 12, preset: str | None = None):
+    """Train the built-in digits CNN while recording, render the lecture video and stills, open the window.
 
     Parameters
     ----------
     out
-        Folder for the run, the video and the stills.
+        Folder for the run, the lecture video and its storyboard, and the stills.
     no_window
         Do not open the interactive window even when a display exists.
     epochs
         Training epochs (one snapshot each, plus one before training).
+    preset
+        The lecture video's size and fps (default 1080p30; 720p30 renders in half the time).
     """
     from nnvox.cli.commands import run_demo
 
-    run_demo(out, window=not no_window, epochs=epochs)
+    run_demo(out, window=not no_window, epochs=epochs, preset=preset)
 
 
 @app.command
