@@ -90,3 +90,22 @@ def test_mp4_sizes_and_transparency_are_checked(digits_run, tmp_path):
     out = export(digits_run, tmp_path / "clip.mp4", size="320x180", fps=12, video=SHORT, progress=False)
     line = stream(out)
     assert "h264 (High)" in line and "yuv420p" in line and "320x180" in line and re.search(r"\b12 fps", line)
+
+
+def test_a_saved_view_places_the_camera_of_stills_and_videos(digits_run, tmp_path):
+    from nnvox.scenes.camera import focus, view_file_text
+    from nnvox.viewer.export import render_png
+
+    scene = build_scene(digits_run)
+    conv2 = next(b for b in scene.blocks if b.name == "conv2")
+    view = tmp_path / "close.toml"
+    view.write_text(view_file_text(focus(conv2.bounds, scene.bounds, 16 / 9), "a close-up"))
+    whole = np.asarray(Image.open(render_png(digits_run, tmp_path / "whole.png", width=320, height=180)))
+    close = np.asarray(Image.open(render_png(digits_run, tmp_path / "close.png", width=320, height=180, view=view)))
+    drawn = lambda im: (np.abs(im[30:150].astype(int) - BACKGROUND).max(axis=2) > 30).mean()  # noqa: E731
+    assert drawn(close) > 1.5 * drawn(whole)  # one block, close up, fills more of the picture
+    held = export(digits_run, tmp_path / "held", size="320x180", video=SHORT, view=view, progress=False)
+    last = np.asarray(Image.open(sorted(held.glob("frame-*.png"))[-1]))
+    assert np.array_equal(last, close)  # the video ends exactly on the still: the camera held the view
+    with pytest.raises(NnvoxError, match="view file .*missing.toml not found"):
+        render_png(digits_run, tmp_path / "x.png", view=tmp_path / "missing.toml")

@@ -119,17 +119,16 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
 
 
 def _last_health(run) -> dict[str, dict[str, float]]:
-    """Dead / saturated fractions per layer at the last snapshot."""
-    from nnvox.capture.health import layer_health
-
+    """Dead / saturated fractions per layer at the last snapshot (as the writer measured them)."""
     last = run.snapshots[-1].index
-    keys = set(run.keys(last))
-    health = {}
-    for n in run.architecture.nodes:
-        key = f"act/{n.name}"
-        if key in keys and (h := layer_health(n.kind, run.read(last, [key])[key])):
-            health[n.name] = h
-    return health
+    recorded = run.health(last)
+    if recorded is None:  # a run written before the writer measured health
+        from nnvox.capture.health import layer_health
+
+        keys = set(run.keys(last))
+        recorded = {f"act/{n.name}": layer_health(n.kind, run.read(last, [f"act/{n.name}"])[f"act/{n.name}"])
+                    for n in run.architecture.nodes if f"act/{n.name}" in keys}
+    return {k[len("act/"):]: h for k, h in recorded.items() if h}
 
 
 def run_info(run, *, as_json: bool) -> None:
@@ -171,7 +170,7 @@ def run_info(run, *, as_json: bool) -> None:
 
 
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, model) -> None:
+               sizing, histogram, view, model) -> None:
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -187,10 +186,11 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     run = model.open(target, mode)
     if out.suffix.lower() == ".png":
         width, height, _ = output_size(preset or "1080p", size)
-        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram)
+        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
+                          view=view)
     else:
         path = export(run, out, preset=preset or "720p", size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
-                      mode=mode, sample=sample, sizing=sizing, histogram=histogram)
+                      mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view)
     print(f"wrote {path}")
     raise_partial(run)
 

@@ -151,6 +151,7 @@ def export(
     t: float | None = None,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     histogram: str | None = None,
+    view: Path | None = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Render a run (or a model run once) to OUT: a video (training scrubbed, then the forward pass) or a still;
@@ -178,11 +179,14 @@ def export(
         PNG only: timeline position (snapshot index, fractions interpolate); default the last.
     histogram
         A layer (as `nnvox info` names it) whose histogram panel follows the timeline.
+    view
+        A camera view saved in the window (key k): the still, or the whole video, from there.
     """
     from nnvox.cli.commands import run_export
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
-               gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram, model=model)
+               gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
+               view=view, model=model)
 
 
 @app.command

@@ -82,6 +82,22 @@ def view_file_text(pose: CameraPose, note: str) -> str:
             f"[camera]\nfocal = {fmt(d['focal'])}\ndirection = {fmt(d['direction'])}\nup = {fmt(d['up'])}\nscale = {d['scale']:.6g}\n")
 
 
+def load_view(path) -> CameraPose:
+    """A view file the window saved (press k)."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        raise NnvoxError(f"view file {path} not found; save one in the window with k")
+    try:
+        return CameraPose.from_dict(tomllib.loads(path.read_text(encoding="utf-8")).get("camera", {}))
+    except tomllib.TOMLDecodeError as exc:
+        raise NnvoxError(f"view file {path} is not valid TOML ({exc})") from None
+    except NnvoxError as exc:
+        raise NnvoxError(f"view file {path}: {exc}") from None
+
+
 def _frame(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Right and up vectors of a camera looking along -direction with z up."""
     right = np.cross(-direction, [0.0, 0.0, 1.0])

@@ -8,10 +8,10 @@ from collections import OrderedDict
 import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps
+from nnvox.capture.health import UNHEALTHY, gradient_flags, judged, layer_health
 from nnvox.capture.run import Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite
-from nnvox.capture.health import UNHEALTHY, gradient_flags, judged, layer_health
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 

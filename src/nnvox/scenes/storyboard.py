@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nnvox.errors import NnvoxError
-from nnvox.scenes.camera import EASINGS, CameraPose
+from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
 
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
@@ -350,17 +350,9 @@ def _key(value, line: int, folder: Path, check: _Checker) -> CameraKey:
 
 
 def _view(value, line: int, folder: Path, check: _Checker) -> CameraPose:
-    """A saved view: a file the window wrote (press v), relative to the storyboard, or an inline table."""
-    if isinstance(value, str):
-        file = folder / value
-        if not file.is_file():
-            check.fail(line, f"view file {value!r} not found (looked for {file}); save one in the window with v")
-        try:
-            value = tomllib.loads(file.read_text(encoding="utf-8")).get("camera", {})
-        except tomllib.TOMLDecodeError as exc:
-            check.fail(line, f"view file {value!r} is not valid TOML ({exc})")
+    """A saved view: a file the window wrote (press k), relative to the storyboard, or an inline table."""
     try:
-        return CameraPose.from_dict(value)
+        return load_view(folder / value) if isinstance(value, str) else CameraPose.from_dict(value)
     except NnvoxError as exc:
         check.fail(line, str(exc))
 

@@ -12,7 +12,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
-from nnvox.scenes.camera import orbit
+from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.presets import output_size
 from nnvox.viewer.options import RenderOptions, VideoOptions
 from nnvox.viewer.video import VIDEO_SUFFIXES
@@ -22,7 +22,7 @@ def _as_run(run: Run | str | Path) -> Run:
     return run if isinstance(run, Run) else open_run(run)
 
 
-def _check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
+def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
     """`suffixes` may include "" (a folder: a PNG sequence)."""
     out = Path(out)
     if out.suffix.lower() not in suffixes:
@@ -121,18 +121,20 @@ def export(
     against: Run | str | Path | None = None,
     pin: float | None = None,
     difference: bool = False,
+    view: str | Path | None = None,
 ) -> Path:
     """Write a video of the run: training scrubbed epoch by epoch, then a forward pass through the
     trained network, then a hold, under a gentle orbit. The format follows `out`: .mp4, .webm,
     .mov, .gif, or a folder (a PNG sequence); `size` ("1600x900") and `fps` override the preset;
     `transparent` clears the background (WebM, MOV, PNGs). `histogram` names a layer whose
-    histogram panel follows the cursor.
+    histogram panel follows the cursor; `view` a view file saved in the window (k) to hold the
+    camera at instead of the orbit.
 
     Comparisons: `against` another run of the same architecture (side by side, one timeline), or
     `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
     left − right in place of the right side."""
     out = Path(out)
-    _check_output(out, (*VIDEO_SUFFIXES, ""))
+    check_output(out, (*VIDEO_SUFFIXES, ""))
     width, height, fps = output_size(preset, size, fps if fps is not None else (video.fps if video else None))
     video = dataclasses.replace(video or VideoOptions(), fps=fps)
     panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), sample=sample, histogram=histogram, against=against,
@@ -141,12 +143,12 @@ def export(
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.video import open_writer
 
-    writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
     renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
     steps = list(timeline(panes.timeline, video))
     pane = renderer.scene_renderer
-    camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees)
-    with writer, _progress(progress, len(steps), out) as tick:
+    camera = (lambda s, pose=load_view(view): pose) if view is not None else orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees)
+    writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
+    with writer, ProgressBar(progress, len(steps), out) as tick:
         for t, reveal, p in steps:
             pane.apply_pose(camera(p))
             writer.write(renderer.render(panes.frames(t, reveal), panes.histograms(t)))
@@ -169,17 +171,21 @@ def render_png(
     against: Run | str | Path | None = None,
     pin: float | None = None,
     difference: bool = False,
+    view: str | Path | None = None,
 ) -> Path:
     """One still at any size; t defaults to the last snapshot; `histogram` names a layer to show the
-    histogram panel of; `against`, `pin` and `difference` compare, as in `export`."""
+    histogram panel of; `against`, `pin` and `difference` compare, as in `export`; `view` is a view
+    file saved in the window (k)."""
     import imageio.v3 as iio
 
-    out = _check_output(out, (".png",))
+    out = check_output(out, (".png",))
     panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing), sample=sample, histogram=histogram, against=against,
                    pin=pin, difference=difference)
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
+    if view is not None:
+        renderer.scene_renderer.apply_pose(load_view(view))
     t = panes.timeline.n_snapshots - 1 if t is None else t
     image = renderer.render(panes.frames(t), panes.histograms(t))
     renderer.close()
@@ -187,7 +193,7 @@ def render_png(
     return out
 
 
-class _progress:
+class ProgressBar:
     """A rich progress bar (or nothing), yielding a tick function."""
 
     def __init__(self, enabled: bool, total: int, out: Path):

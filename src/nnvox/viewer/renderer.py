@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
+from nnvox.capture.health import UNHEALTHY
 from nnvox.scenes.camera import CameraPose, overview
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.colour import lut as colour_table
-from nnvox.capture.health import UNHEALTHY
 from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.histogram_panel import HistogramPanel

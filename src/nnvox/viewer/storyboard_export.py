@@ -84,11 +84,11 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `preset`,
     `size` and `fps` override the storyboard's [video] table."""
     from nnvox.viewer.cards import CardRenderer
-    from nnvox.viewer.export import _check_output, _progress
+    from nnvox.viewer.export import check_output, ProgressBar
     from nnvox.viewer.video import VIDEO_SUFFIXES, open_writer
 
     board = load_storyboard(storyboard)
-    out = _check_output(out, (*VIDEO_SUFFIXES, ""))
+    out = check_output(out, (*VIDEO_SUFFIXES, ""))
     width, height, fps = output_size(preset or board.preset, size or board.size, fps or board.fps)
     background = {"background": board.background} if board.background else {}
     options = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
@@ -98,7 +98,7 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     cards = None
     previous: np.ndarray | None = None  # the last image of the shot before: cross-fades start from it
     try:
-        with writer, _progress(progress, total, out) as tick:
+        with writer, ProgressBar(progress, total, out) as tick:
             for shot in board.shots:
                 key = (shot.source, shot.mode)
                 renderer = scenes.renderer(key) if shot.source is not None else None
