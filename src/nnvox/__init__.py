@@ -20,6 +20,7 @@ _LAZY = {
     "render_storyboard": "nnvox.viewer.storyboard_export",
     "show": "nnvox.viewer.window",
     "NnvoxError": "nnvox.errors",
+    "explain": "nnvox.capture.attributions",
     "lightning_callback": "nnvox.capture.integrations",
     "huggingface_callback": "nnvox.capture.integrations",
 }

@@ -1,0 +1,92 @@
+"""nnvox.explain with known answers: a model that looks at one region only, a blob a conv finds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import nnvox
+from nnvox.errors import NnvoxError
+
+REGION = (slice(None), slice(None), slice(2, 6), slice(3, 7))  # rows 2-5, columns 3-6 of a 12 x 12 image
+
+
+class LooksAtOneRegion(nn.Module):
+    """Class scores from one 4 x 4 patch of the image; everything else is ignored."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(2 * 16, 16), nn.Tanh(), nn.Linear(16, 3))
+
+    def forward(self, x):
+        return self.head(x[REGION])
+
+
+def mass_inside(heat: np.ndarray) -> float:
+    a = np.abs(heat)
+    return float(a[REGION].sum() / a.sum())
+
+
+@pytest.fixture(scope="module")
+def images():
+    return torch.randn(4, 2, 12, 12, generator=torch.Generator().manual_seed(1))
+
+
+@pytest.mark.parametrize("method", ["saliency", "integrated-gradients"])
+def test_gradients_put_their_mass_where_the_model_looks(method, images):
+    heat = nnvox.explain(LooksAtOneRegion(), images, method=method)
+    assert heat.shape == tuple(images.shape) and heat.dtype == np.float32
+    assert mass_inside(heat) >= 0.9
+
+
+def test_integrated_gradients_add_up_to_the_score_difference(images):
+    model = LooksAtOneRegion()
+    heat = nnvox.explain(model, images, method="integrated-gradients", target=2, steps=200)
+    with torch.no_grad():
+        gap = (model(images)[:, 2] - model(torch.zeros_like(images))[:, 2]).numpy()
+    assert np.allclose(heat.reshape(4, -1).sum(1), gap, atol=1e-2)  # completeness
+
+
+def test_occlusion_and_lime_find_the_region(images):
+    model = LooksAtOneRegion()
+    occluded = nnvox.explain(model, images, method="occlusion", window=2)
+    grown = np.zeros(images.shape, bool)
+    grown[:, :, 1:7, 2:8] = True  # the region and the windows that overlap it
+    assert np.abs(occluded)[~grown].sum() == 0 and np.abs(occluded).sum() > 0
+    lime = nnvox.explain(model, images[:1], method="lime", window=2, samples=300)
+    strongest = np.unravel_index(np.abs(lime[0, 0]).argmax(), lime.shape[2:])
+    assert 2 <= strongest[0] < 6 and 3 <= strongest[1] < 7
+
+
+def test_grad_cam_lights_the_blob_a_conv_detects():
+    torch.manual_seed(0)
+    conv = nn.Conv2d(1, 1, 3, padding=1, bias=False)
+    with torch.no_grad():
+        conv.weight.fill_(1.0 / 9)  # a blur: bright where the blob is
+    model = nn.Sequential(conv, nn.ReLU(), nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(1, 2))
+    with torch.no_grad():
+        model[4].weight.copy_(torch.tensor([[1.0], [-1.0]]))
+    x = torch.zeros(1, 1, 16, 16)
+    x[0, 0, 10:13, 4:7] = 1.0
+    heat = nnvox.explain(model, x, method="grad-cam", target=0, layer="0")
+    assert heat.shape == (1, 1, 16, 16)
+    peak = np.unravel_index(heat[0, 0].argmax(), (16, 16))
+    assert 9 <= peak[0] <= 13 and 3 <= peak[1] <= 7
+
+
+def test_bad_requests_are_one_line_errors(images):
+    model = LooksAtOneRegion()
+    with pytest.raises(NnvoxError, match="unknown attribution method 'salency'; did you mean 'saliency'"):
+        nnvox.explain(model, images, method="salency")
+    with pytest.raises(NnvoxError, match="grad-cam needs a layer"):
+        nnvox.explain(model, images, method="grad-cam")
+    with pytest.raises(NnvoxError, match="layer 'conv9' is not a module"):
+        nnvox.explain(model, images, method="grad-cam", layer="conv9")
+    with pytest.raises(NnvoxError, match="target 7 is out of range; the model has 3 outputs"):
+        nnvox.explain(model, images, target=7)
+    with pytest.raises(NnvoxError, match="forward pass failed"):
+        nnvox.explain(model, torch.randn(2, 5), method="saliency")
+    assert model.training  # left as it was found
