@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from nnvox.scenes.build import build_scene
-from nnvox.capture.health import dead_fraction, layer_health, saturated_fraction
+from nnvox.capture.health import dead_fraction, dead_units, layer_health, saturated_fraction
 from tests.scenes.test_layout_graphs import run_of
 
 
@@ -24,7 +24,7 @@ def test_health_measures():
     acts[2, 1, 0, 0] = 1.0  # channel 1 fires once, somewhere
     assert dead_fraction(acts) == 0.75
     assert saturated_fraction(np.array([-1.0, 0.0, 0.995, 0.5]), -1.0, 1.0) == 0.5
-    assert layer_health("Conv2d+BN+ReLU", acts) == {"dead": 0.75}  # a group's activation is its last
+    assert layer_health("Conv2d+BN+ReLU", acts) == {"dead": 0.75, "active": 1 / 180}  # a group's activation is its last
     assert layer_health("Linear", acts) == {}
 
 
@@ -72,3 +72,26 @@ def test_exploding_gradient_is_flagged_in_the_scene(tmp_path):
     frame = build_scene(open_run(tmp_path / "run")).frame_at(0)
     assert frame.health["4"]["exploding"] == 1.0 and "4 exploding gradients" in frame.hud
     assert not any("exploding" in h for name, h in frame.health.items() if name != "4")
+
+
+def test_a_planted_dead_unit_is_listed_by_the_writer_and_sparsity_followed_over_time(tmp_path):
+    import nnvox
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(6 * 64, 3))
+    with torch.no_grad():
+        model[0].bias[4] = -100.0  # channel 4 can never fire
+    x = torch.randn(12, 1, 8, 8)
+    assert dead_units(model[1](model[0](x)).detach().numpy()).tolist() == [4]
+    with nnvox.Recorder(model, (x, torch.zeros(12, dtype=torch.long)), tmp_path / "run", background=False) as rec:
+        for epoch in range(3):
+            with torch.no_grad():
+                model[0].bias[:4] -= 0.3  # the other units fire less and less
+            rec.snapshot(epoch=epoch)
+    run = nnvox.open_run(tmp_path / "run")
+    assert run.dead_units(0) == {"act/1": [4]}
+    assert run.health(0)["act/1"] == pytest.approx({"dead": 1 / 6, "active": run.health(0)["act/1"]["active"]})
+    active = run.health_over_time("act/1", "active")
+    assert active.shape == (3,) and active[0] > active[1] > active[2] > 0
+    frame = build_scene(run).frame_at(0)
+    assert frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud  # one of six: listed, not flagged

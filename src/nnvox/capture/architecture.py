@@ -14,15 +14,20 @@ class Node:
     shape: tuple[int, ...]
     params: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "conv1.weight" -> shape
     module: str | None = None  # dotted module path, None for inputs and functional ops
+    # convolutions and pools: {"kernel", "stride", "padding", "dilation"} per spatial axis (receptive fields)
+    geometry: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {
+        d = {
             "name": self.name,
             "kind": self.kind,
             "shape": list(self.shape),
             "params": {k: list(v) for k, v in self.params.items()},
             "module": self.module,
         }
+        if self.geometry:
+            d["geometry"] = {k: list(v) for k, v in self.geometry.items()}
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> Node:
@@ -32,6 +37,7 @@ class Node:
             shape=tuple(d["shape"]),
             params={k: tuple(v) for k, v in d.get("params", {}).items()},
             module=d.get("module"),
+            geometry={k: tuple(v) for k, v in d.get("geometry", {}).items()},
         )
 
 

@@ -16,10 +16,24 @@ def last_kind(kind: str) -> str:
     return kind.split("+")[-1]
 
 
+def _units(acts: np.ndarray) -> np.ndarray:
+    """(samples, units, positions): channels of maps, or features of vectors."""
+    return np.nan_to_num(acts.reshape(acts.shape[0], acts.shape[1], -1) if acts.ndim > 2 else acts[:, :, None], nan=0.0)
+
+
+def dead_units(acts: np.ndarray) -> np.ndarray:
+    """Indices of the units (channels, or features) never above zero for any probe sample or position."""
+    return np.flatnonzero(_units(acts).max(axis=(0, 2)) <= 0)
+
+
 def dead_fraction(acts: np.ndarray) -> float:
-    """Units (channels, or features) never above zero for any probe sample or position."""
-    a = np.nan_to_num(acts.reshape(acts.shape[0], acts.shape[1], -1) if acts.ndim > 2 else acts[:, :, None], nan=0.0)
-    return float((a.max(axis=(0, 2)) <= 0).mean())
+    """The share of units that are dead."""
+    return len(dead_units(acts)) / max(acts.shape[1], 1)
+
+
+def active_fraction(acts: np.ndarray) -> float:
+    """Sparsity's complement: the share of all values (every unit, sample, position) above zero."""
+    return float((_units(acts) > 0).mean())
 
 
 def saturated_fraction(acts: np.ndarray, lo: float, hi: float) -> float:
@@ -34,11 +48,15 @@ def judged(kind: str) -> bool:
     return last_kind(kind) in RELU_LIKE or last_kind(kind) in SATURATING
 
 
+FLAGS = ("dead", "saturated")  # health keys that flag a layer above UNHEALTHY ("active" is a measure)
+
+
 def layer_health(kind: str, acts: np.ndarray) -> dict[str, float]:
-    """{"dead": fraction} for ReLU-like layers, {"saturated": fraction} for tanh/sigmoid, else {}."""
+    """{"dead": fraction of units, "active": fraction of values > 0} for ReLU-like layers,
+    {"saturated": fraction} for tanh/sigmoid, else {}."""
     kind = last_kind(kind)
     if kind in RELU_LIKE:
-        return {"dead": dead_fraction(acts)}
+        return {"dead": dead_fraction(acts), "active": active_fraction(acts)}
     if kind in SATURATING:
         return {"saturated": saturated_fraction(acts, *SATURATING[kind])}
     return {}

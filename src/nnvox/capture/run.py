@@ -152,8 +152,23 @@ class Run:
         return stats
 
     def health(self, index: int) -> dict[str, dict[str, float]] | None:
-        """Layer health measured by the writer over the whole probe batch ({activation key: {"dead":
-        fraction} or {"saturated": fraction}}), from the file header; None for runs written before."""
+        """Layer health measured by the writer over the whole probe batch ({activation key:
+        {"dead": fraction of units, "active": fraction of values} or {"saturated": fraction}}),
+        from the file header; None for runs written before."""
+        recorded = self._recorded_health(index)
+        return None if recorded is None else {k: {m: v for m, v in h.items() if m != "dead_units"} for k, h in recorded.items()}
+
+    def dead_units(self, index: int) -> dict[str, list[int]] | None:
+        """Per ReLU-like activation key, the units (channels or features) that never fired on any
+        probe sample at this snapshot; None for runs written before."""
+        recorded = self._recorded_health(index)
+        return None if recorded is None else {k: h["dead_units"] for k, h in recorded.items() if "dead_units" in h}
+
+    def health_over_time(self, key: str, measure: str = "active") -> np.ndarray:
+        """One health measure of one activation across the run (NaN where not recorded)."""
+        return np.array([(self.health(s.index) or {}).get(key, {}).get(measure, np.nan) for s in self.snapshots])
+
+    def _recorded_health(self, index: int) -> dict[str, dict] | None:
         stored = self._metadata(index).get(HEALTH_KEY)
         return None if stored is None else json.loads(stored)
 

@@ -108,12 +108,12 @@ class _Tracer(TorchFunctionMode):
     def _sources(self, value) -> list[str]:
         return list(dict.fromkeys(self.producers[id(t)] for t in _tensors(value) if id(t) in self.producers))
 
-    def _add(self, name, kind, out: torch.Tensor, sources, params, module) -> None:
+    def _add(self, name, kind, out: torch.Tensor, sources, params, module, geometry=None) -> None:
         self.busy = True
         try:
             shape = tuple(out.shape[1:]) if out.dim() else ()
             self.signature.append((name, kind, shape))
-            self.nodes.append(Node(name, kind, shape, params, module))
+            self.nodes.append(Node(name, kind, shape, params, module, geometry or {}))
             self.edges.extend((s, name) for s in sources)
             # Copy now: a later in-place op (ReLU(inplace=True), +=) would overwrite what we saw.
             self.outputs[name] = out.detach().clone()
@@ -168,7 +168,8 @@ class _Tracer(TorchFunctionMode):
             params = {}
             if self.build_graph:
                 params = {f"{module_name}.{p}": tuple(v.shape) for p, v in module.named_parameters(recurse=isinstance(module, ATOMIC_MODULES))}
-            self._add(name, type(module).__name__, out, module._nnvox_srcs, params, module_name)
+            self._add(name, type(module).__name__, out, module._nnvox_srcs, params, module_name,
+                      _geometry(module) if self.build_graph else None)
             # Other tensors of a tuple/dict output (an LSTM's state) come from this node too.
             for extra in list(_tensors(output))[1:]:
                 self.producers.setdefault(id(extra), name)
@@ -286,6 +287,30 @@ def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...
 
 def has_functional_nodes(arch: Architecture) -> bool:
     return any(n.module is None and n.kind != "Input" for n in arch.nodes)
+
+
+_SLIDING = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool2d,
+            nn.AvgPool3d)
+
+
+def _geometry(module: nn.Module) -> dict[str, tuple[int, ...]]:
+    """Kernel, stride, padding and dilation per spatial axis of a convolution or pool; {} otherwise."""
+    if not isinstance(module, _SLIDING):
+        return {}
+    dims = int(type(module).__name__[-2])  # Conv2d -> 2
+
+    def axes(v, default: int) -> tuple[int, ...]:
+        v = default if v is None else v
+        return tuple(int(x) for x in v) if isinstance(v, (tuple, list)) else (int(v),) * dims
+
+    kernel, dilation = axes(module.kernel_size, 1), axes(getattr(module, "dilation", 1), 1)
+    padding = module.padding
+    if padding == "valid":
+        padding = 0
+    elif padding == "same":
+        padding = tuple((k - 1) * d // 2 for k, d in zip(kernel, dilation))
+    return {"kernel": kernel, "stride": axes(module.stride, 1) if module.stride is not None else kernel,
+            "padding": axes(padding, 0), "dilation": dilation}
 
 
 def capture_outputs(model: nn.Module, inputs, *, functional: bool = True):

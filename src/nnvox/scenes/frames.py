@@ -8,7 +8,7 @@ from collections import OrderedDict
 import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps
-from nnvox.capture.health import UNHEALTHY, gradient_flags, judged, layer_health
+from nnvox.capture.health import FLAGS, UNHEALTHY, gradient_flags, judged, layer_health
 from nnvox.capture.run import Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite
@@ -218,8 +218,9 @@ class FrameSource:
             parts.append(s)
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
-        flagged = [f"{name} {value * 100:.0f}% {what}" if what in ("dead", "saturated") else f"{name} {what} gradients"
-                   for name, h in health.items() for what, value in h.items() if value > UNHEALTHY]
+        flagged = [f"{name} {value * 100:.0f}% {what}" if what in FLAGS else f"{name} {what} gradients"
+                   for name, h in health.items() for what, value in h.items()
+                   if what in (*FLAGS, "exploding", "vanishing") and value > UNHEALTHY]
         if flagged:
             hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
         stats = self.run.stats(index)

@@ -259,11 +259,18 @@ class Window:
         if not rows:
             return "layer health: no ReLU, tanh or sigmoid layers in this mode"
         width = max(len(n) for n, _ in rows)
-        lines = [f"{'layer'.ljust(width)}   dead   saturated"]
+        lines = [f"{'layer'.ljust(width)}   dead   active   saturated"]
         for name, h in rows:
             dead = f"{h['dead'] * 100:4.0f}%" if "dead" in h else "    -"
+            active = f"{h['active'] * 100:6.0f}%" if "active" in h else "      -"
             sat = f"{h['saturated'] * 100:6.0f}%" if "saturated" in h else "       -"
-            lines.append(f"{name.ljust(width)}   {dead}   {sat}")
+            lines.append(f"{name.ljust(width)}   {dead}   {active}   {sat}")
+        units = self.run.dead_units(frame.snapshot) or {}
+        keys = {b.key: b.name for b in self.scene.blocks}
+        listed = [f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
+                  for k, u in units.items() if u and k in keys]
+        if listed:
+            lines += ["", "dead units (never active on the probe set)", *listed[:8]]
         return "\n".join(lines)
 
     def _toggle_health(self) -> None:
