@@ -90,3 +90,44 @@ def test_bad_requests_are_one_line_errors(images):
     with pytest.raises(NnvoxError, match="forward pass failed"):
         nnvox.explain(model, torch.randn(2, 5), method="saliency")
     assert model.training  # left as it was found
+
+
+def test_recorded_attributions_are_drawn_under_the_input_plane(tmp_path):
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 64, 3))
+    x = torch.randn(5, 1, 8, 8)
+    first = nnvox.explain(model, x, "saliency")  # what the first snapshot must hold
+    with nnvox.Recorder(model, (x, torch.zeros(5, dtype=torch.long)), tmp_path / "run", background=False,
+                        attributions=["saliency", "grad-cam"], attribution_layer="0") as rec:
+        for epoch in range(2):
+            rec.snapshot(epoch=epoch)
+            with torch.no_grad():
+                model[3].weight.mul_(-1.5)  # a different decision to explain next time
+    run = nnvox.open_run(tmp_path / "run")
+    scene = build_scene(run, SceneOptions(attribution="saliency"))
+    names = [b.name for b in scene.blocks]
+    assert names[:2] == ["input", "saliency"]
+    plane, image = scene.blocks[1], scene.blocks[0]
+    assert plane.bounds[5] < image.bounds[4] and plane.bounds[:4] == image.bounds[:4]  # right under it, as large
+    drawn = scene.frame_at(1.0, sample=2).values["saliency"]
+    stored = run.read(1, ["attr/saliency"], sample=2)["attr/saliency"]
+    assert np.allclose(drawn.reshape(stored.shape), stored)
+    at_start = run.read(0, ["attr/saliency"], sample=2)["attr/saliency"]
+    assert np.allclose(at_start, first[2], rtol=1e-3, atol=1e-4)  # as explain gives it (fp16 storage)
+    assert not np.allclose(at_start, stored, atol=1e-3)  # and it changed over training
+    with pytest.raises(NnvoxError, match="the run has no lime attributions; it has grad-cam, saliency"):
+        build_scene(run, SceneOptions(attribution="lime"))
+    with pytest.raises(NnvoxError, match="in activations mode, not weights mode"):
+        build_scene(run, SceneOptions(mode="weights", attribution="saliency"))
+
+
+def test_recording_attributions_checks_the_request_first(tmp_path):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(4, 2))
+    probe = (torch.randn(3, 4), torch.zeros(3, dtype=torch.long))
+    with pytest.raises(NnvoxError, match="unknown attribution method 'saliancy'"):
+        nnvox.Recorder(model, probe, tmp_path / "a", attributions=["saliancy"])
+    with pytest.raises(NnvoxError, match="recording grad-cam needs attribution_layer"):
+        nnvox.Recorder(model, probe, tmp_path / "b", attributions=["grad-cam"])

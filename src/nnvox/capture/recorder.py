@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from nnvox.capture.architecture import Architecture
+from nnvox.capture.attributions import explain
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.trace import capture_outputs, has_functional_nodes, signature, trace
@@ -143,6 +144,21 @@ class _ChildWriter:
         # No proc.wait(): the child's interpreter shutdown (~15 ms) holds no data; it exits alone.
 
 
+def _checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
+    """Attribution methods to record, checked before training starts rather than at the first snapshot."""
+    from nnvox.capture.attributions import METHODS, _module
+
+    methods = (methods,) if isinstance(methods, str) else tuple(methods)
+    for method in methods:
+        if method not in METHODS:
+            raise NnvoxError(f"unknown attribution method {method!r}; choose from {', '.join(METHODS)}")
+    if "grad-cam" in methods:
+        if layer is None:
+            raise NnvoxError("recording grad-cam needs attribution_layer (a conv layer's name, e.g. 'conv2')")
+        _module(model, layer)
+    return methods
+
+
 class Recorder:
     """Write a run folder: manifest.json plus one safetensors file per snapshot.
 
@@ -158,6 +174,10 @@ class Recorder:
     sample and layer (maps average-pooled, down to 8 x 8, then the first channels), `weight_budget`
     the values kept per weight tensor (the leading filters and input channels). The same reduction
     every snapshot; the manifest records what was kept of what.
+
+    `attributions=("saliency", "integrated-gradients", ...)` also records, each snapshot, which input
+    values drove each probe sample's predicted class (see `nnvox.explain`; grad-cam on
+    `attribution_layer`), so their change over training can be scrubbed.
 
     `resume=True` on an existing run (even one whose process was killed) appends to it, with the
     run's own probe, after checking the model's architecture is the same.
@@ -183,6 +203,8 @@ class Recorder:
         gradient_budget: int = 1_000_000,
         activation_budget: int | None = None,
         weight_budget: int | None = None,
+        attributions: Sequence[str] = (),
+        attribution_layer: str | None = None,
     ):
         # DistributedDataParallel / DataParallel: probe the wrapped module. Calling the DDP wrapper on
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
@@ -194,6 +216,8 @@ class Recorder:
         self.record_gradients = gradients
         self.gradient_budget = gradient_budget  # larger gradients are summarised by their norm only
         self._background = background
+        self.attributions = _checked_attributions(model, attributions, attribution_layer)
+        self.attribution_layer = attribution_layer
         x, y = probe
         x = _as_tensor(x)
         self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
@@ -303,6 +327,9 @@ class Recorder:
             plan = plans.get(f"param/{pname}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
                 tensors[f"grad/{pname}"] = _stored(g, plan, apply_weight, extremes, f"grad/{pname}")
+        for method in self.attributions:  # which input values drove each probe's predicted class, now
+            heat = explain(self.model, self._probe_on_device(), method, layer=self.attribution_layer)
+            tensors[f"attr/{method}"] = _stored(torch.from_numpy(heat), None, apply_activation, extremes, f"attr/{method}")
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1

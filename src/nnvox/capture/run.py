@@ -24,6 +24,7 @@ MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
 SCHEMA_VERSION = 1
 STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max]}
+PER_SAMPLE = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
 HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
 
 
@@ -257,7 +258,7 @@ def _read_file(path: Path, keys: list[str] | None, sample: int | None = None,
             entry = header[k]
             start, end = entry["data_offsets"]
             a = data[start:end].view(_DTYPES[entry["dtype"]]).reshape(entry["shape"])
-            if sample is not None and k.startswith(("act/", VIEW_PREFIX)):
+            if sample is not None and k.startswith(PER_SAMPLE):
                 a = a[sample]
                 if (chosen := (channels or {}).get(k)) is not None:
                     a = a[list(chosen)]  # copies just those channels out of the page cache

@@ -15,7 +15,7 @@ console = Console(stderr=True)
 
 def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False,
                    resume: bool = False, probe_size: int | None = None, activation_budget: int | None = None,
-                   weight_budget: int | None = None):
+                   weight_budget: int | None = None, attributions: tuple[str, ...] = (), attribution_layer: str | None = None):
     """Train a model on its dataset with a Recorder snapshotting before training and after each epoch.
     `resume` continues a run: weights from its last snapshot, epochs numbered on from it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -41,7 +41,8 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     if resume and (out / "manifest.json").exists():
         start = _restore_weights(model, out)
     rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite,
-                   resume=resume, activation_budget=activation_budget, weight_budget=weight_budget)
+                   resume=resume, activation_budget=activation_budget, weight_budget=weight_budget,
+                   attributions=attributions, attribution_layer=attribution_layer)
     if start == 0:
         rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
     with Progress(
@@ -97,7 +98,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     start = time.perf_counter()
     run_dir = out / "run"
     out.mkdir(parents=True, exist_ok=True)
-    record_builtin("digits-cnn", run_dir, epochs=epochs, overwrite=True)
+    record_builtin("digits-cnn", run_dir, epochs=epochs, overwrite=True, attributions=("integrated-gradients",))
     # The lecture pack: an editable storyboard beside the run, and the video it renders.
     storyboard = out / "lecture.toml"
     with files("nnvox.storyboards").joinpath("lecture.toml").open("rb") as src, open(storyboard, "wb") as dst:
@@ -106,7 +107,8 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     stills = out / "stills"
     stills.mkdir(exist_ok=True)
     for name, kwargs in (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
-                         ("change-from-start", {"mode": "change-from-start"})):
+                         ("change-from-start", {"mode": "change-from-start"}),
+                         ("integrated-gradients", {"attribution": "integrated-gradients"})):
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
     console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video} (edit {storyboard} and run "
                   f"`nnvox export --storyboard {storyboard} {video}` to change it), stills in {stills}, run in {run_dir}")
@@ -170,7 +172,7 @@ def run_info(run, *, as_json: bool) -> None:
 
 
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, view, model) -> None:
+               sizing, histogram, view, attribution, model) -> None:
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -187,10 +189,10 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     if out.suffix.lower() == ".png":
         width, height, _ = output_size(preset or "1080p", size)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
-                          view=view)
+                          view=view, attribution=attribution)
     else:
         path = export(run, out, preset=preset or "720p", size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
-                      mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view)
+                      mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view, attribution=attribution)
     print(f"wrote {path}")
     raise_partial(run)
 

@@ -56,6 +56,8 @@ def record(
     probe_size: int | None = None,
     activation_budget: int | None = None,
     weight_budget: int | None = None,
+    attributions: str | None = None,
+    attribution_layer: str | None = None,
 ):
     """Train MODEL on the built-in digits data, snapshotting every epoch into the run folder OUT.
 
@@ -79,11 +81,18 @@ def record(
         Most values kept per probe sample and layer: larger maps are average-pooled (to 8 x 8 at least), then the first channels kept.
     weight_budget
         Most values kept per weight tensor: larger ones keep their leading filters and input channels.
+    attributions
+        Also record, every snapshot, which pixels drove each probe's prediction: comma-separated
+        saliency, integrated-gradients, grad-cam, occlusion, lime.
+    attribution_layer
+        The conv layer grad-cam looks at (e.g. conv2).
     """
     from nnvox.cli.commands import run_record
 
+    methods = tuple(m.strip() for m in attributions.split(",") if m.strip()) if attributions else ()
     run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, probe_size=probe_size,
-               activation_budget=activation_budget, weight_budget=weight_budget)
+               activation_budget=activation_budget, weight_budget=weight_budget, attributions=methods,
+               attribution_layer=attribution_layer)
 
 
 @Parameter(name="*", group="Models (when TARGET is a model, not a run folder)")
@@ -106,6 +115,7 @@ class ModelOptions:
 
 
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
+_ATTRIBUTION = "A recorded attribution (saliency, integrated-gradients, grad-cam, occlusion, lime) drawn under the input plane."
 _SIZING = "Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2)."
 
 
@@ -116,6 +126,7 @@ def view(
     mode: Mode = "activations",
     sample: int = 0,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
+    attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input.
@@ -131,7 +142,7 @@ def view(
     from nnvox.viewer.window import show
 
     run = model.open(target, mode)
-    show(run, mode=mode, sample=sample, sizing=sizing)
+    show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution)
     raise_partial(run)
 
 
@@ -152,6 +163,7 @@ def export(
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     histogram: str | None = None,
     view: Path | None = None,
+    attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Render a run (or a model run once) to OUT: a video (training scrubbed, then the forward pass) or a still;
@@ -186,7 +198,7 @@ def export(
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
                gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
-               view=view, model=model)
+               view=view, attribution=attribution, model=model)
 
 
 @app.command

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from nnvox.capture.architecture import Architecture
@@ -143,6 +145,23 @@ def _geometry(bs: BlockShape, options: SceneOptions) -> tuple[float, float, floa
     # One voxel deep where the slices have room; thinner where they are packed closely.
     thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
     return voxel, pitch, thickness
+
+
+def _attribution_block(run: Run, source: Block, method: str) -> Block:
+    """The recorded attribution of each probe sample's prediction, as a plane under the input plane
+    (same size, so pixel and attribution line up), on the attribution's own run-wide scale."""
+    key = f"attr/{method}"
+    if key not in run.limits:
+        recorded = sorted(k[len("attr/"):] for k in run.limits if k.startswith("attr/"))
+        raise NnvoxError(f"the run has no {method} attributions; " + (f"it has {', '.join(recorded)}" if recorded else
+                         "record them with Recorder(..., attributions=[...]) or nnvox record --attributions ..."))
+    lo, hi = run.limits[key]
+    x, y, z = source.origin
+    height = source.extent[2]
+    return dataclasses.replace(
+        source, name=method, kind="Attribution", key=key, scale=ColourScale.robust(lo, hi), params=(),
+        origin=(x, y, z - height - 3.0), title=method, subtitle="of the prediction",
+    )
 
 
 def _level_of_detail(run: Run, specs: dict, options: SceneOptions) -> dict[str, tuple[tuple[int, ...] | None, int]]:
@@ -304,6 +323,13 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 params=tuple(p for m in groups.get(name, [name]) for p in arch.node(m).params),
             )
         )
+    if options.attribution is not None:
+        if options.mode != "activations":
+            raise NnvoxError(f"attributions are shown beside the input in activations mode, not {options.mode} mode")
+        at = next((i for i, b in enumerate(blocks) if b.key == "probe"), None)
+        if at is None:
+            raise NnvoxError("this scene has no input plane to show attributions beside")
+        blocks.insert(at + 1, _attribution_block(run, blocks[at], options.attribution))
     tallest = max(b.extent[2] for b in blocks)
     paths = route_edges({b.name: b.bounds for b in blocks}, placement, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks), options.mode)

@@ -41,6 +41,7 @@ class SceneOptions:
     max_channels: int = 32  # level of detail: wider layers show their highest-energy channels
     max_map: int = VIEW_MAP  # level of detail: larger feature maps are average-pooled to about this size
     expand: frozenset[str] = frozenset()  # layers shown as they are: not grouped, folded or reduced
+    attribution: str | None = None  # a recorded attribution ("saliency", ...) drawn under the input plane
     label_all_below: int = 16  # more blocks than this: rows wrap, and only stage changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.
     hidden_kinds: tuple[str, ...] = (

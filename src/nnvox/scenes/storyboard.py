@@ -32,7 +32,7 @@ MODES = ("activations", "weights", "change", "change-from-start", "update-ratio"
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "model", "input_shape", "weights", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
              "histogram", "ease", "fade"}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -79,6 +79,7 @@ class Shot:
     camera: CameraMove = CameraMove()
     caption: str | None = None
     histogram: str | None = None
+    attribution: str | None = None  # a recorded attribution drawn under the input plane
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
@@ -281,6 +282,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         **source, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample,
         timeline=timeline, forward=forward, camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
         histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
+        attribution=check.text(table["attribution"], at("attribution"), "attribution") if "attribution" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
     )
 

@@ -53,12 +53,13 @@ class _Scenes:
         for shot in board.shots:
             if shot.source is None:
                 continue
-            key = (shot.source, shot.mode)
+            key = (shot.source, shot.mode, shot.attribution)
             if key not in self.scenes:
                 try:
-                    self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode))
+                    self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode, attribution=shot.attribution))
                 except NnvoxError as exc:
-                    raise NnvoxError(f"{board.path.name}, line {shot.lines.get('mode', shot.line)}: {exc}") from None
+                    line = shot.lines.get("attribution", shot.lines.get("mode", shot.line))
+                    raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
         self._renderers, self._histograms = {}, {}
 
@@ -100,7 +101,7 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     try:
         with writer, ProgressBar(progress, total, out) as tick:
             for shot in board.shots:
-                key = (shot.source, shot.mode)
+                key = (shot.source, shot.mode, shot.attribution)
                 renderer = scenes.renderer(key) if shot.source is not None else None
                 scene = scenes.scenes.get(key)
                 aspect = renderer.scene_renderer.aspect if renderer else width / height

@@ -54,9 +54,10 @@ def show(
     difference: bool = False,
     t: float | None = None,
     histogram: str | None = None,
+    attribution: str | None = None,
 ) -> None:
     """Open the desktop window on a run (needs a display); `t` the snapshot to start at, `histogram`
-    a layer to select. `against` another run, or `pin` a
+    a layer to select, `attribution` a recorded attribution to draw under the input plane. `against` another run, or `pin` a
     snapshot, shows a comparison side by side with linked cameras (`d`: the difference)."""
     from nnvox.viewer.gl import has_display
 
@@ -67,7 +68,8 @@ def show(
         raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     if against is not None and not isinstance(against, Run):
         against = open_run(against)
-    window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference)
+    window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference,
+                    attribution=attribution)
     if histogram is not None:
         if histogram not in {b.name for b in window.scene.blocks}:
             raise NnvoxError(f"layer {histogram!r} is not drawn in {mode} mode; `nnvox info` lists the layers")
@@ -89,10 +91,12 @@ class Pane:
 
 class Window:
     def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped",
-                 against: Run | None = None, pin: float | None = None, difference: bool = False):
+                 against: Run | None = None, pin: float | None = None, difference: bool = False,
+                 attribution: str | None = None):
         import pyvista as pv
 
         self.run = run
+        self.attribution = attribution
         self.against, self.pin = against, pin
         self.comparing = against is not None or pin is not None
         self.difference = difference
@@ -135,9 +139,14 @@ class Window:
 
     def _scene_options(self) -> SceneOptions:
         if not self.expanded:
-            return SceneOptions(mode=self.mode, sizing=self.sizing, expand=self.expand)
+            return SceneOptions(mode=self.mode, sizing=self.sizing, expand=self.expand, attribution=self._attribution())
         # Every layer its own block, every channel at full resolution.
-        return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6)
+        return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6,
+                            attribution=self._attribution())
+
+    def _attribution(self) -> str | None:
+        """The attribution plane in activations mode only (other modes show weights)."""
+        return self.attribution if self.mode == "activations" else None
 
     def _build_scene(self) -> None:
         import vtk
