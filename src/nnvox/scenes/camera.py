@@ -135,10 +135,10 @@ def fit(bounds: Bounds, direction: np.ndarray, aspect: float, *, band: float = B
     return centre, max(np.abs(rel @ up).max() / band, np.abs(rel @ right).max() / aspect / margin, 1e-6)
 
 
-def _posed(centre: np.ndarray, direction: np.ndarray, scale: float) -> CameraPose:
-    """Looking at `centre`, shifted so it sits a little above the image centre (the legend is below)."""
+def _posed(centre: np.ndarray, direction: np.ndarray, scale: float, lift: float = 0.06) -> CameraPose:
+    """Looking at `centre`, shifted so it sits `lift` of the view above the image centre (the legend is below)."""
     _, up = _frame(direction)
-    return CameraPose(tuple(centre - up * scale * 0.06), tuple(direction), tuple(up), float(scale))
+    return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
 
 
 def _long(scene: Bounds) -> bool:
@@ -146,11 +146,13 @@ def _long(scene: Bounds) -> bool:
 
 
 def overview(bounds: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0, zoom: float = 1.0,
-             scale: float | None = None) -> CameraPose:
-    """The whole network. `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe)."""
+             scale: float | None = None, band: float = BAND, lift: float = 0.06) -> CameraPose:
+    """The whole network, filling `band` of the height and lifted `lift` above the centre (a
+    captioned shot asks for a narrower, higher band, so the caption has the bottom to itself).
+    `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe)."""
     direction = view_direction(_long(bounds), azimuth, elevation)
-    centre, fitted = fit(bounds, direction, aspect)
-    return _posed(centre, direction, (fitted if scale is None else scale) / zoom)
+    centre, fitted = fit(bounds, direction, aspect, band=band)
+    return _posed(centre, direction, (fitted if scale is None else scale) / zoom, lift)
 
 
 def focus(block: Bounds, scene: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0,
@@ -246,13 +248,13 @@ class CameraPath:
 
 
 def orbit(bounds: Bounds, aspect: float, degrees: float, *, azimuth: float = 0.0, elevation: float = 0.0,
-          zoom: float = 1.0) -> Callable[[float], CameraPose]:
+          zoom: float = 1.0, band: float = BAND, lift: float = 0.06) -> Callable[[float], CameraPose]:
     """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle."""
     half = degrees / 2
     angles = np.linspace(-half, half, 9) + azimuth
-    scale = max(overview(bounds, aspect, azimuth=a, elevation=elevation).scale for a in angles)
+    scale = max(overview(bounds, aspect, azimuth=a, elevation=elevation, band=band).scale for a in angles)
     return lambda s: overview(bounds, aspect, azimuth=azimuth + degrees * (s - 0.5), elevation=elevation,
-                              scale=scale, zoom=zoom)
+                              scale=scale, zoom=zoom, lift=lift)
 
 
 def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoints: int = 8,

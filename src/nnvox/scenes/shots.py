@@ -24,16 +24,20 @@ def frame_count(shot: Shot, fps: int) -> int:
     return max(1, round(shot.duration * fps))
 
 
-def camera_move(move: CameraMove, scene: Scene, aspect: float) -> Callable[[float], CameraPose]:
-    """The pose at each fraction (0..1) of a shot."""
+CAPTIONED = {"band": 0.6, "lift": 0.13}  # the whole network above a caption at the bottom
+
+
+def camera_move(move: CameraMove, scene: Scene, aspect: float, captioned: bool = False) -> Callable[[float], CameraPose]:
+    """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption."""
     bounds = scene.bounds
     blocks = {b.name: b.bounds for b in scene.blocks}
-    whole = overview(bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom)
+    room = CAPTIONED if captioned else {}
+    whole = overview(bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, **room)
     if move.move == "overview":
         pose = move.view or whole
         return lambda s: pose
     if move.move == "orbit":
-        swing = orbit(bounds, aspect, move.degrees, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom)
+        swing = orbit(bounds, aspect, move.degrees, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, **room)
         return lambda s: swing(ease(move.ease, s))
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
@@ -48,7 +52,7 @@ def camera_move(move: CameraMove, scene: Scene, aspect: float) -> Callable[[floa
         elif k.target.startswith("layer:"):
             pose = focus(blocks[k.target[len("layer:"):]], bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom)
         else:
-            pose = overview(bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom)
+            pose = overview(bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom, **room)
         keys.append(Key(k.at, pose, k.ease))
     if keys[0].at > 0:  # hold the first pose until its key, the last after its own
         keys.insert(0, Key(0.0, keys[0].pose, "linear"))
@@ -64,7 +68,7 @@ def shot_frames(shot: Shot, scene: Scene | None, aspect: float, fps: int) -> lis
         return [ShotFrame(p, 0.0, None, None) for p in progress]
     last = scene.n_snapshots - 1
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
-    camera = camera_move(shot.camera, scene, aspect)
+    camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [ShotFrame(p, start + (end - start) * ease(shot.ease, p), min(1.0, p / 0.85) if shot.forward else None,
                       camera(p)) for p in progress]
