@@ -18,6 +18,7 @@ _LAZY = {
     "export": "nnvox.viewer.export",
     "render_png": "nnvox.viewer.export",
     "render_storyboard": "nnvox.viewer.storyboard_export",
+    "render_figure": "nnvox.viewer.figures",
     "show": "nnvox.viewer.window",
     "NnvoxError": "nnvox.errors",
     "explain": "nnvox.capture.attributions",

@@ -63,13 +63,17 @@ def test_title_card_caption_and_cross_fade(board, tmp_path):
     amber = (np.abs(card - [250, 184, 64]).max(axis=2) < 40).sum()
     assert amber > 10  # the accent rule under the title
     assert (card[:40] == card[0, 0]).all()  # nothing but background above the title
-    # the caption: centred low, above the legend, and nothing else changes
-    board.write_text(BOARD.replace('caption = "BEFORE TRAINING"', ""))
+    # the caption: centred low, above the legend, and nothing else changes (an empty caption keeps
+    # the captioned shot's camera, which leaves the bottom of the picture to the caption)
+    board.write_text(BOARD.replace('caption = "BEFORE TRAINING"', 'caption = ""'))
     without = frames_of(render_storyboard(board, tmp_path / "g", progress=False))
     changed = np.argwhere(np.abs(frames[8 + 3].astype(int) - without[8 + 3]).max(axis=2) > 0)
     assert len(changed) > 100
     assert changed[:, 0].min() > 180 * 0.6 and changed[:, 0].max() < 180 * 0.87  # rows: above the legend
     assert abs(changed[:, 1].mean() - 320 * 0.42) < 20  # centred left of the insets
+    (r0, c0), (r1, c1) = changed.min(axis=0), changed.max(axis=0)
+    under = without[8 + 3][r0:r1 + 1, c0:c1 + 1].astype(int)
+    assert (np.abs(under - [24, 24, 30]).max(axis=2) < 12).mean() > 0.97  # the network keeps clear of it
     # the first frame of the second shot is a blend of the shot before and its own first frame
     own = frames[8 + 6 + 1].astype(int)
     first = frames[8 + 6].astype(int)
@@ -98,4 +102,18 @@ def test_a_shot_can_show_a_model_run_once(tmp_path):
     assert len(frames) == 3 and np.abs(frames[-1].astype(int) - frames[0]).mean() > 1  # lit up and turned
     board.write_text(board.read_text().replace("digits-mlp", "no-such-net"))
     with pytest.raises(Exception, match=r"model.toml, line 6: .*no-such-net"):
+        render_storyboard(board, tmp_path / "g", progress=False)
+
+
+def test_a_shot_can_show_a_figure_of_the_snapshot_under_the_cursor(board, tmp_path, digits_run):
+    from nnvox.viewer.figures import figure_image
+
+    board.write_text('[video]\nsize = "320x180"\nfps = 4\n\n[[shot]]\nrun = "run"\nduration = 1\ntimeline = [0, 3]\n'
+                     'figure = "confusion"\n')
+    frames = frames_of(render_storyboard(board, tmp_path / "f", progress=False))
+    assert len(frames) == 4
+    assert np.array_equal(frames[0], figure_image(digits_run, "confusion", t=0, width=320, height=180))
+    assert np.array_equal(frames[-1], figure_image(digits_run, "confusion", t=3, width=320, height=180))
+    board.write_text(board.read_text().replace('"confusion"', '"confusions"'))
+    with pytest.raises(Exception, match=r"board.toml, line 9: figure 'confusions' is not one of filters"):
         render_storyboard(board, tmp_path / "g", progress=False)

@@ -19,7 +19,8 @@ from torch import nn
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.attributions import explain
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
-from nnvox.capture.run import MANIFEST, PROBE_FILE, SCHEMA_VERSION
+from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
+from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import capture_outputs, has_functional_nodes, signature, trace
 from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, to_storage_dtype
 from nnvox.errors import NnvoxError
@@ -179,6 +180,10 @@ class Recorder:
     values drove each probe sample's predicted class (see `nnvox.explain`; grad-cam on
     `attribution_layer`), so their change over training can be scrubbed.
 
+    `evaluation=(x, y)`: a held-out set (up to a few thousand samples) whose predicted class
+    probabilities are kept at every snapshot, for the confusion matrix and the most confident
+    mistakes under the timeline cursor.
+
     `resume=True` on an existing run (even one whose process was killed) appends to it, with the
     run's own probe, after checking the model's architecture is the same.
 
@@ -205,6 +210,7 @@ class Recorder:
         weight_budget: int | None = None,
         attributions: Sequence[str] = (),
         attribution_layer: str | None = None,
+        evaluation: tuple | None = None,
     ):
         # DistributedDataParallel / DataParallel: probe the wrapped module. Calling the DDP wrapper on
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
@@ -218,6 +224,13 @@ class Recorder:
         self._background = background
         self.attributions = _checked_attributions(model, attributions, attribution_layer)
         self.attribution_layer = attribution_layer
+        self.eval_x = None
+        if evaluation is not None:
+            ex, ey = evaluation
+            self.eval_x = _as_tensor(ex).float()
+            eval_y = np.asarray(ey.detach().cpu() if isinstance(ey, torch.Tensor) else ey).astype(np.int64)
+            if len(self.eval_x) != len(eval_y):
+                raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(eval_y)}) differ in length")
         x, y = probe
         x = _as_tensor(x)
         self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
@@ -260,6 +273,9 @@ class Recorder:
         if self._plans:
             manifest["reduced"] = self._plans
         self._count = 0
+        if self.eval_x is not None:
+            manifest["evaluation"] = {"file": EVALUATION_FILE, "count": len(eval_y)}
+            save_tensors(self.out / EVALUATION_FILE, {"inputs": self.eval_x.numpy(), "labels": eval_y})
         self._writer = _ChildWriter(self.out) if background else _InlineWriter(self.out)
         self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
 
@@ -271,6 +287,8 @@ class Recorder:
 
         run = open_run(self.out)  # checks every listed snapshot is whole
         self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
+        held_out = run.evaluation  # and its own evaluation set
+        self.eval_x = torch.from_numpy(held_out[0].copy()).float() if held_out is not None else None
         self.probe_y = run.probe_labels
         self.architecture = trace(model, self._probe_on_device()).architecture
         self._signature = signature(self.architecture)
@@ -296,6 +314,17 @@ class Recorder:
             if plan := weight_plan(tuple(p.shape), weight_budget):
                 plans[f"param/{pname}"] = {"original": list(p.shape), **plan}
         return plans
+
+    def _evaluate(self) -> torch.Tensor:
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            p = next(self.model.parameters(), None)
+            x = self.eval_x.to(p.device) if p is not None else self.eval_x
+            with torch.no_grad():
+                return torch.cat([torch.softmax(self.model(x[i:i + 512]).float(), dim=1) for i in range(0, len(x), 512)])
+        finally:
+            self.model.train(was_training)
 
     def _probe_on_device(self) -> torch.Tensor:
         p = next(self.model.parameters(), None)
@@ -327,6 +356,8 @@ class Recorder:
             plan = plans.get(f"param/{pname}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
                 tensors[f"grad/{pname}"] = _stored(g, plan, apply_weight, extremes, f"grad/{pname}")
+        if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
+            tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
         for method in self.attributions:  # which input values drove each probe's predicted class, now
             heat = explain(self.model, self._probe_on_device(), method, layer=self.attribution_layer)
             tensors[f"attr/{method}"] = _stored(torch.from_numpy(heat), None, apply_activation, extremes, f"attr/{method}")

@@ -22,6 +22,7 @@ from nnvox.errors import NnvoxError
 
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
+EVALUATION_FILE = "evaluation.safetensors"  # a held-out set whose predictions each snapshot keeps
 SCHEMA_VERSION = 1
 STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max]}
 PER_SAMPLE = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
@@ -133,6 +134,25 @@ class Run:
             return _mapped(path)[2]
         except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
             raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+
+    @cached_property
+    def evaluation(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The held-out set (inputs, labels) recorded with `evaluation=`, or None."""
+        if not (self.path / EVALUATION_FILE).exists():
+            return None
+        from safetensors import SafetensorError, safe_open
+
+        try:
+            with safe_open(self.path / EVALUATION_FILE, framework="numpy") as f:
+                return f.get_tensor("inputs"), f.get_tensor("labels")
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise NnvoxError(f"{self.path / EVALUATION_FILE} cannot be read ({exc}); re-record the run") from None
+
+    def probabilities(self, index: int) -> np.ndarray:
+        """The held-out set's class probabilities at a snapshot, (samples, classes)."""
+        if self.evaluation is None:
+            raise NnvoxError(f"run {self.path} has no evaluation set; record with Recorder(..., evaluation=(x, y))")
+        return self.read(index, ["eval/probabilities"])["eval/probabilities"]
 
     def stats(self, index: int) -> dict[str, list[float]]:
         """Per-tensor [min, p1, p99, max, non-finite count] of a snapshot, from its file header (no

@@ -42,7 +42,7 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         start = _restore_weights(model, out)
     rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite,
                    resume=resume, activation_budget=activation_budget, weight_budget=weight_budget,
-                   attributions=attributions, attribution_layer=attribution_layer)
+                   attributions=attributions, attribution_layer=attribution_layer, evaluation=(data.x_test, data.y_test))
     if start == 0:
         rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
     with Progress(
@@ -172,7 +172,7 @@ def run_info(run, *, as_json: bool) -> None:
 
 
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, view, attribution, model) -> None:
+               sizing, histogram, view, attribution, figure, layer, model) -> None:
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -186,6 +186,14 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     from nnvox.viewer.export import export, render_png
 
     run = model.open(target, mode)
+    if figure is not None:
+        from nnvox.viewer.figures import render_figure
+
+        if out.suffix.lower() != ".png":
+            raise NnvoxError(f"a figure is a still: write it to a .png, not {out.name}")
+        width, height, _ = output_size(preset or "1080p", size)
+        print(f"wrote {render_figure(run, out, figure, t=t, layer=layer, width=width, height=height)}")
+        return
     if out.suffix.lower() == ".png":
         width, height, _ = output_size(preset or "1080p", size)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,

@@ -164,6 +164,8 @@ def export(
     histogram: str | None = None,
     view: Path | None = None,
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
+    figure: str | None = None,
+    layer: str | None = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Render a run (or a model run once) to OUT: a video (training scrubbed, then the forward pass) or a still;
@@ -193,12 +195,18 @@ def export(
         A layer (as `nnvox info` names it) whose histogram panel follows the timeline.
     view
         A camera view saved in the window (key k): the still, or the whole video, from there.
+    figure
+        OUT.png only: a 2D figure of the snapshot at --t instead of the 3D scene: filters (first-layer
+        weights as pictures), histograms (of the weights), correlation (between a layer's units),
+        confusion (on the held-out set), mistakes (the most confident ones).
+    layer
+        The layer a figure shows (filters, histograms, correlation); default the first with weights.
     """
     from nnvox.cli.commands import run_export
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
                gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
-               view=view, attribution=attribution, model=model)
+               view=view, attribution=attribution, figure=figure, layer=layer, model=model)
 
 
 @app.command

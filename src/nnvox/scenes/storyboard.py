@@ -28,11 +28,12 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
 
+FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes")  # 2D figures a shot can show
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "figure", "layer", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
              "histogram", "ease", "fade"}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -80,6 +81,8 @@ class Shot:
     caption: str | None = None
     histogram: str | None = None
     attribution: str | None = None  # a recorded attribution drawn under the input plane
+    figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
+    layer: str | None = None  # the figure's layer (filters, histograms, correlation)
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
@@ -283,6 +286,8 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         timeline=timeline, forward=forward, camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
         histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
         attribution=check.text(table["attribution"], at("attribution"), "attribution") if "attribution" in table else None,
+        figure=check.choice(table["figure"], FIGURES, at("figure"), "figure") if "figure" in table else None,
+        layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
     )
 

@@ -49,6 +49,7 @@ class _Scenes:
             if shot.source is not None and shot.source not in runs:
                 runs[shot.source] = _open(board, shot)
         check_runs(board, runs)
+        self.runs = runs
         self.scenes = {}
         for shot in board.shots:
             if shot.source is None:
@@ -80,6 +81,18 @@ class _Scenes:
             r.close()
 
 
+def _figure(board: Storyboard, shot: Shot, run, index: int, width: int, height: int, options: RenderOptions) -> np.ndarray:
+    from nnvox.viewer.figures import figure_image
+
+    try:
+        image = figure_image(run, shot.figure, t=index, layer=shot.layer, width=width, height=height)
+    except NnvoxError as exc:
+        raise NnvoxError(f"{board.path.name}, line {shot.lines.get('figure', shot.line)}: {exc}") from None
+    if options.transparent:
+        image = np.concatenate([image, np.full((*image.shape[:2], 1), 255, np.uint8)], axis=2)
+    return image
+
+
 def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | None = None, size: str | None = None,
                       fps: int | None = None, progress: bool = True) -> Path:
     """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `preset`,
@@ -102,15 +115,21 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
         with writer, ProgressBar(progress, total, out) as tick:
             for shot in board.shots:
                 key = (shot.source, shot.mode, shot.attribution)
-                renderer = scenes.renderer(key) if shot.source is not None else None
+                renderer = scenes.renderer(key) if shot.source is not None and shot.figure is None else None
                 scene = scenes.scenes.get(key)
                 aspect = renderer.scene_renderer.aspect if renderer else width / height
                 fade = board.fade_seconds if shot.fade is None else shot.fade
                 blend = round(fade * fps) if previous is not None else 0
                 histograms = scenes.histograms(key) if shot.histogram else None
                 frames = shot_frames(shot, scene, aspect, fps)
+                figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
                 for k, f in enumerate(frames):
-                    if renderer is None:
+                    if shot.figure is not None:
+                        nearest = int(round(f.t))
+                        if nearest not in figures:
+                            figures[nearest] = _figure(board, shot, scenes.runs[shot.source], nearest, width, height, options)
+                        image = figures[nearest]
+                    elif renderer is None:
                         cards = cards or CardRenderer(options)
                         image = cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, min(0.5, shot.duration / 4)))
                     else:
