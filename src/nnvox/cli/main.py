@@ -116,6 +116,7 @@ class ModelOptions:
 
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
 _ATTRIBUTION = "A recorded attribution (saliency, integrated-gradients, grad-cam, occlusion, lime) drawn under the input plane."
+_FEATURE_SPACE = "pca or tsne: the probe samples as a cloud of points above each layer, coloured by class, with each sample's path through the layers."
 _SIZING = "Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2)."
 
 
@@ -127,6 +128,7 @@ def view(
     sample: int = 0,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
+    feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input.
@@ -142,7 +144,7 @@ def view(
     from nnvox.viewer.window import show
 
     run = model.open(target, mode)
-    show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution)
+    show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution, feature_space=feature_space)
     raise_partial(run)
 
 
@@ -164,6 +166,7 @@ def export(
     histogram: str | None = None,
     view: Path | None = None,
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
+    feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
     figure: str | None = None,
     layer: str | None = None,
     model: ModelOptions = ModelOptions(),
@@ -206,7 +209,7 @@ def export(
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
                gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
-               view=view, attribution=attribution, figure=figure, layer=layer, model=model)
+               view=view, attribution=attribution, feature_space=feature_space, figure=figure, layer=layer, model=model)
 
 
 @app.command

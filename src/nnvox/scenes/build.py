@@ -9,6 +9,8 @@ import numpy as np
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
+from nnvox.scenes.clouds import CloudSource, place_clouds
+from nnvox.scenes.feature_space import PROJECTIONS
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.frames import FrameSource
 from nnvox.scenes.folding import fold_repeats
@@ -333,6 +335,16 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     tallest = max(b.extent[2] for b in blocks)
     paths = route_edges({b.name: b.bounds for b in blocks}, placement, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks), options.mode)
+    clouds, cloud_source = (), None
+    if options.feature_space is not None:
+        if options.feature_space not in PROJECTIONS:
+            raise NnvoxError(f"unknown feature space {options.feature_space!r}; choose one of {', '.join(PROJECTIONS)}")
+        if options.mode != "activations":
+            raise NnvoxError(f"feature-space clouds show activations; use activations mode, not {options.mode}")
+        if len(run.probe_labels) < 3:
+            raise NnvoxError(f"feature-space clouds need at least 3 probe samples, the run has {len(run.probe_labels)}")
+        clouds = place_clouds(run, tuple(blocks))
+        cloud_source = CloudSource(run, clouds, options.feature_space)
     return Scene(
         run_name=run.name,
         mode=options.mode,
@@ -344,4 +356,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         probe_count=len(run.probe_labels),
         source=source,
         metrics={k: run.snapshots.metric(k) for k in run.snapshots.metric_names},
+        clouds=clouds,
+        cloud_source=cloud_source,
+        probe_labels=tuple(int(v) for v in run.probe_labels),
+        class_names=run.class_names,
     )

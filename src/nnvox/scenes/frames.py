@@ -189,6 +189,7 @@ class FrameSource:
             texts=texts,
             snapshot=nearest,
             pulses=pulses(scene, reveal),
+            points=scene.cloud_source.at(t) if scene.cloud_source is not None else {},
         )
 
     def _health_at(self, scene: Scene, index: int) -> dict[str, dict[str, float]]:

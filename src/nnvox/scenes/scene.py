@@ -42,6 +42,7 @@ class SceneOptions:
     max_map: int = VIEW_MAP  # level of detail: larger feature maps are average-pooled to about this size
     expand: frozenset[str] = frozenset()  # layers shown as they are: not grouped, folded or reduced
     attribution: str | None = None  # a recorded attribution ("saliency", ...) drawn under the input plane
+    feature_space: str | None = None  # "pca" or "tsne": the probe set as a cloud of points above each layer
     label_all_below: int = 16  # more blocks than this: rows wrap, and only stage changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.
     hidden_kinds: tuple[str, ...] = (
@@ -108,6 +109,7 @@ class Frame:
     snapshot: int  # nearest snapshot index
     pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # forward pass: dots travelling the edges
     health: dict[str, dict[str, float]] = field(default_factory=dict)  # block -> {"dead" | "saturated": fraction}
+    points: dict[str, np.ndarray] = field(default_factory=dict)  # block -> (probe samples, 3): its feature-space cloud
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,10 @@ class Scene:
     probe_count: int
     source: FrameSource = field(compare=False, repr=False)
     metrics: dict[str, np.ndarray] = field(default_factory=dict, compare=False)  # per snapshot, NaN where absent
+    clouds: tuple = ()  # feature-space clouds (scenes.clouds.Cloud), when asked for
+    cloud_source: object = field(default=None, compare=False, repr=False)
+    probe_labels: tuple[int, ...] = ()
+    class_names: tuple[str, ...] | None = None
 
     @property
     def n_snapshots(self) -> int:
@@ -142,6 +148,8 @@ class Scene:
         if self.edge_paths:
             pts = np.vstack(self.edge_paths)
             lo, hi = np.minimum(lo, pts.min(axis=0)), np.maximum(hi, pts.max(axis=0))
+        for c in self.clouds:
+            lo, hi = np.minimum(lo, np.asarray(c.centre) - c.size / 2), np.maximum(hi, np.asarray(c.centre) + c.size / 2)
         return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
 
     def frame_at(self, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:

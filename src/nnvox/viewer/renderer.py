@@ -68,6 +68,11 @@ class SceneRenderer:
 
             self.inset = MetricsInset(renderer, scene.metrics, options, options.metrics_box)
         self.histogram = HistogramPanel(renderer, options, options.histogram_box)
+        self.clouds = None
+        if scene.clouds:
+            from nnvox.viewer.clouds_visual import CloudsVisual
+
+            self.clouds = CloudsVisual(scene, renderer, options)
         self.selected: str | None = None
         self.reset_camera()
 
@@ -321,6 +326,7 @@ class SceneRenderer:
                *(v.actor for v in self.visuals.values())]
         own += self.inset.actors if self.inset is not None else []
         own += self.histogram.actors
+        own += [*self.clouds.actors, self.clouds.legend] if self.clouds is not None else []
         for actor in own + ([self.hud] if self.hud is not None else []):
             self.renderer.RemoveViewProp(actor)
         self.overlay.RemoveAllViewProps()  # block labels and class labels
@@ -355,6 +361,8 @@ class SceneRenderer:
                 label.GetTextProperty().SetOpacity(0.3 + 0.7 * frame.lit[name])
                 label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
         self._show_health(frame.health)
+        if self.clouds is not None:
+            self.clouds.update(frame.points)
         if self.inset is not None:
             self.inset.move_to(frame.t)
         if self.hud is not None:

@@ -27,6 +27,11 @@ def _fade(progress: float, duration: float, seconds: float) -> float:
     return float(np.clip(min(t, duration - t) / seconds, 0.0, 1.0))
 
 
+def _scene_key(shot: Shot) -> tuple:
+    """Shots that draw the same scene share it (and its renderer)."""
+    return shot.source, shot.mode, shot.attribution, shot.feature_space
+
+
 def _open(board: Storyboard, shot: Shot):
     """A run folder, or a model run once (on a random input unless given one), its errors on the shot's line."""
     try:
@@ -54,10 +59,11 @@ class _Scenes:
         for shot in board.shots:
             if shot.source is None:
                 continue
-            key = (shot.source, shot.mode, shot.attribution)
+            key = _scene_key(shot)
             if key not in self.scenes:
                 try:
-                    self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode, attribution=shot.attribution))
+                    self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode, attribution=shot.attribution,
+                                                                                   feature_space=shot.feature_space))
                 except NnvoxError as exc:
                     line = shot.lines.get("attribution", shot.lines.get("mode", shot.line))
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
@@ -114,7 +120,7 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     try:
         with writer, ProgressBar(progress, total, out) as tick:
             for shot in board.shots:
-                key = (shot.source, shot.mode, shot.attribution)
+                key = _scene_key(shot)
                 renderer = scenes.renderer(key) if shot.source is not None and shot.figure is None else None
                 scene = scenes.scenes.get(key)
                 aspect = renderer.scene_renderer.aspect if renderer else width / height
