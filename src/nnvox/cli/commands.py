@@ -172,7 +172,7 @@ def run_info(run, *, as_json: bool) -> None:
 
 
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, view, attribution, feature_space, figure, layer, model) -> None:
+               sizing, histogram, view, attribution, feature_space, figure, layer, voxel, model) -> None:
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -192,7 +192,11 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
         if out.suffix.lower() != ".png":
             raise NnvoxError(f"a figure is a still: write it to a .png, not {out.name}")
         width, height, _ = output_size(preset or "1080p", size)
-        print(f"wrote {render_figure(run, out, figure, t=t, layer=layer, width=width, height=height)}")
+        try:
+            where = tuple(int(v) for v in voxel.split(",")) if voxel else None
+        except ValueError:
+            raise NnvoxError(f"--voxel {voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers)") from None
+        print(f"wrote {render_figure(run, out, figure, t=t, layer=layer, width=width, height=height, voxel=where, sample=sample)}")
         return
     if out.suffix.lower() == ".png":
         width, height, _ = output_size(preset or "1080p", size)

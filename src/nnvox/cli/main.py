@@ -169,6 +169,7 @@ def export(
     feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
     figure: str | None = None,
     layer: str | None = None,
+    voxel: str | None = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Render a run (or a model run once) to OUT: a video (training scrubbed, then the forward pass) or a still;
@@ -201,15 +202,19 @@ def export(
     figure
         OUT.png only: a 2D figure of the snapshot at --t instead of the 3D scene: filters (first-layer
         weights as pictures), histograms (of the weights), correlation (between a layer's units),
-        confusion (on the held-out set), mistakes (the most confident ones).
+        confusion (on the held-out set), mistakes (the most confident ones), voxel (one voxel taken apart:
+        what it sees on the input, its channel's histogram, and for a convolution its patch x kernel).
     layer
-        The layer a figure shows (filters, histograms, correlation); default the first with weights.
+        The layer a figure shows (filters, histograms, correlation, voxel); default the first with weights.
+    voxel
+        The voxel figure's CHANNEL,ROW,COLUMN (CHANNEL alone for a dense layer), of probe --sample.
     """
     from nnvox.cli.commands import run_export
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
                gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
-               view=view, attribution=attribution, feature_space=feature_space, figure=figure, layer=layer, model=model)
+               view=view, attribution=attribution, feature_space=feature_space, figure=figure, layer=layer, voxel=voxel,
+               model=model)
 
 
 @app.command

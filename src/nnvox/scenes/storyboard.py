@@ -28,12 +28,12 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
 
-FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes")  # 2D figures a shot can show
+FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "voxel")  # 2D figures of a snapshot
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "figure", "layer", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "figure", "layer", "voxel", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
              "histogram", "ease", "fade"}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -83,7 +83,8 @@ class Shot:
     attribution: str | None = None  # a recorded attribution drawn under the input plane
     feature_space: str | None = None  # "pca" or "tsne": the probe set as clouds above the layers
     figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
-    layer: str | None = None  # the figure's layer (filters, histograms, correlation)
+    layer: str | None = None  # the figure's layer (filters, histograms, correlation, voxel)
+    voxel: tuple[int, ...] | None = None  # the voxel figure's (channel, row, column)
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
@@ -290,8 +291,15 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         feature_space=check.choice(table["feature_space"], ("pca", "tsne"), at("feature_space"), "feature_space") if "feature_space" in table else None,
         figure=check.choice(table["figure"], FIGURES, at("figure"), "figure") if "figure" in table else None,
         layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
+        voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
     )
+
+
+def _voxel(value, line: int, check: _Checker) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+        check.fail(line, f"voxel is [channel, row, column] (whole numbers from 0), got {value!r}")
+    return tuple(value)
 
 
 def _position(value, line: int, check: _Checker) -> float | str:

@@ -31,8 +31,9 @@ def _class_name(run: Run, k: int) -> str:
 
 
 def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | None = None,
-                 width: int = 1920, height: int = 1080) -> np.ndarray:
-    """The figure as an (height, width, 3) uint8 image."""
+                 width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0) -> np.ndarray:
+    """The figure as an (height, width, 3) uint8 image. `voxel` (channel, row, column) and `sample`
+    choose what the voxel figure inspects in `layer`."""
     if figure not in FIGURES:
         raise NnvoxError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
     import matplotlib
@@ -47,7 +48,8 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
                          "font.size": max(8, round(height / 60))}):
         fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
         try:
-            title = DRAWERS[figure](fig, run, index, layer)
+            title = (_draw_voxel(fig, run, index, layer, voxel, sample) if figure == "voxel"
+                     else DRAWERS[figure](fig, run, index, layer))
             fig.suptitle(f"{run.name} · {run.snapshots[index].label} · {title}", color=TEXT)
             fig.canvas.draw()
             image = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
@@ -57,7 +59,7 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
 
 
 def render_figure(run: Run | str | Path, out: str | Path, figure: str, *, t: float | None = None, layer: str | None = None,
-                  width: int = 1920, height: int = 1080) -> Path:
+                  width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0) -> Path:
     """Write a figure of the snapshot nearest `t` (default the last) as a PNG."""
     import imageio.v3 as iio
 
@@ -66,7 +68,7 @@ def render_figure(run: Run | str | Path, out: str | Path, figure: str, *, t: flo
 
     out = check_output(out, (".png",))
     run = run if isinstance(run, Run) else open_run(run)
-    iio.imwrite(out, figure_image(run, figure, t=t, layer=layer, width=width, height=height))
+    iio.imwrite(out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample))
     return out
 
 
@@ -161,6 +163,45 @@ def _draw_mistakes(fig, run: Run, index: int, layer: str | None) -> str:
     return f"the {len(mistakes)} most confident mistakes"
 
 
+def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, ...] | None, sample: int) -> str:
+    from matplotlib.patches import Rectangle
+
+    from nnvox.scenes.inspect import inspect_voxel
+
+    if layer is None or voxel is None:
+        raise NnvoxError("the voxel figure needs a layer and a voxel: --layer conv1 --voxel CHANNEL,ROW,COLUMN")
+    v = inspect_voxel(run, index, layer, voxel[0], tuple(voxel[1:]), sample)
+    image = run.probe_inputs[sample].astype(np.float32)
+    ax = fig.add_subplot(1, 3, 1)
+    ax.imshow(image.mean(axis=0) if image.shape[0] != 3 else np.moveaxis(image, 0, -1), cmap="gray")
+    if v.field is not None and len(v.field) == 2:
+        (r0, r1), (c0, c1) = v.field
+        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0 + 1, r1 - r0 + 1, fill=False, edgecolor="#fab840", linewidth=3))
+    ax.set_title("the input; in amber, what this voxel sees", fontsize="small")
+    ax.set_axis_off()
+    ax = fig.add_subplot(1, 3, 2)
+    counts, edges = v.histogram
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color="#6aa6e0")
+    ax.axvline(v.value, color="#fab840", linewidth=3)
+    stats = v.channel_stats
+    ax.set_title(f"channel {v.channel}: min {stats['min']:.3g}, mean {stats['mean']:.3g}, max {stats['max']:.3g}", fontsize="small")
+    ax = fig.add_subplot(1, 3, 3)
+    if v.product is not None:
+        terms = v.product.terms.sum(axis=0)  # over input channels: each kernel position's contribution
+        m = float(np.abs(terms).max()) or 1.0
+        ax.imshow(terms, cmap="RdBu_r", vmin=-m, vmax=m)
+        for (i, j), term in np.ndenumerate(terms):
+            ax.text(j, i, f"{term:.2f}", ha="center", va="center", fontsize="x-small", color="black")
+        ax.set_title(f"input patch × kernel, summed over {v.product.patch.shape[0]} input channels\n"
+                     f"sum {v.product.terms.sum():.3f} + bias {v.product.bias:.3f} = {v.product.total:.3f}", fontsize="small")
+    else:
+        ax.text(0.5, 0.5, "not a convolution on a recorded input:\nno patch x kernel to show", ha="center", va="center")
+    ax.set_axis_off()
+    where = f"({', '.join(map(str, v.position))})" if v.position else ""
+    return f"{layer} channel {v.channel} {where} = {v.value:.4g} for probe sample {sample}"
+
+
 DRAWERS = {"filters": _draw_filters, "histograms": _draw_histograms, "correlation": _draw_correlation,
            "confusion": _draw_confusion, "mistakes": _draw_mistakes}
+DRAWERS["voxel"] = _draw_voxel  # takes a voxel as well: see figure_image
 assert tuple(DRAWERS) == FIGURES  # the storyboard checks names against the same list

@@ -91,7 +91,8 @@ def _figure(board: Storyboard, shot: Shot, run, index: int, width: int, height: 
     from nnvox.viewer.figures import figure_image
 
     try:
-        image = figure_image(run, shot.figure, t=index, layer=shot.layer, width=width, height=height)
+        image = figure_image(run, shot.figure, t=index, layer=shot.layer, width=width, height=height, voxel=shot.voxel,
+                             sample=shot.sample)
     except NnvoxError as exc:
         raise NnvoxError(f"{board.path.name}, line {shot.lines.get('figure', shot.line)}: {exc}") from None
     if options.transparent:
