@@ -34,3 +34,22 @@ def test_other_layers_give_value_stats_and_field_only(digits_run):
         inspect_voxel(digits_run, 1, "conv1", 99, (0, 0))
     with pytest.raises(NnvoxError, match=r"position \(9, 0\) is outside 'conv1'"):
         inspect_voxel(digits_run, 1, "conv1", 0, (9, 0))
+
+
+def test_a_world_point_on_a_block_names_the_layers_own_voxel(digits_run):
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.inspect import voxel_at
+    from nnvox.scenes.scene import SceneOptions
+
+    scene = build_scene(digits_run, SceneOptions(max_channels=4))  # conv1 shows 4 of its 8 channels
+    conv1 = scene.block("conv1")
+    k, row, col = 2, 5, 1
+    x = conv1.panel_centres()[k, 0] + 0.01
+    y = conv1.origin[1] + conv1.cols * conv1.voxel / 2 - (col + 0.5) * conv1.voxel
+    z = conv1.origin[2] + conv1.rows * conv1.voxel / 2 - (row + 0.5) * conv1.voxel
+    assert voxel_at(conv1, (x, y, z)) == ("conv1", conv1.channels[k], (row, col))
+    fc1 = scene.block("fc1")
+    y = fc1.origin[1] + fc1.cols * fc1.voxel / 2 - 2.5 * fc1.voxel
+    z = fc1.origin[2] + fc1.rows * fc1.voxel / 2 - 1.5 * fc1.voxel
+    assert voxel_at(fc1, (fc1.origin[0], y, z)) == ("fc1", 1 * fc1.cols + 2, ())
+    assert voxel_at(scene.block("input"), scene.block("input").origin) is None

@@ -199,3 +199,35 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
     finally:
         output = _stop(proc, display)
     assert "Traceback" not in output, output
+
+
+@pytest.mark.timeout(180)
+def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
+    require_tools()
+    import json
+
+    display = VirtualDisplay(1280, 800)
+    where = tmp_path / "where.json"
+    proc = subprocess.Popen([sys.executable, "-m", "tests.viewer.window_probe", str(digits_run.path), str(where), "conv1"],
+                            env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wid = display.wait_window("nnvox")
+        deadline = time.time() + 30
+        while not where.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        spot = json.loads(where.read_text())
+        before = _settle(display, 1.0)
+        display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "1")
+        display.wait_title(wid, "voxel conv1[0](")  # a voxel of the front slice, near its middle
+        after = _settle(display)
+        amber = np.abs(after.astype(int) - [250, 184, 64]).max(axis=2) < 40
+        was = np.abs(before.astype(int) - [250, 184, 64]).max(axis=2) < 40
+        assert (amber & ~was).sum() > 20  # its receptive field outlined on the input plane
+        assert _changed(before, after, (slice(80, 200), slice(0, 420))) > 0.01  # its story, under the heads-up line
+        display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")  # empty space: gone
+        display.wait_title_without(wid, "voxel")
+        display.xdotool("key", "--window", wid, "q")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        output = _stop(proc, display)
+    assert "Traceback" not in output, output

@@ -1,5 +1,6 @@
-"""Run under Xvfb by the window test: opens the real window and, once it is on screen, writes where
-a grouped block is drawn (window pixels, top-left origin) so the test can double-click it."""
+"""Run under Xvfb by the window tests: opens the real window and, once it is on screen, writes where
+a block is drawn (window pixels, top-left origin): a grouped block, or the one named by the third
+argument, so the test can click it."""
 
 import json
 import sys
@@ -17,7 +18,8 @@ def tick(*args):
     if not getattr(tick, "done", False):
         import vtk
 
-        block = next(b for b in window.scene.blocks if "+" in b.title)  # a conv+BN+ReLU group
+        wanted = sys.argv[3] if len(sys.argv) > 3 else None
+        block = next(b for b in window.scene.blocks if (b.name == wanted if wanted else "+" in b.title))  # default: a conv+BN+ReLU group
         c = vtk.vtkCoordinate()
         c.SetCoordinateSystemToWorld()
         x0, x1, y0, y1, z0, z1 = block.bounds

@@ -42,6 +42,26 @@ class Voxel:
     product: Product | None  # convolutions read from a recorded input: how the value was made
 
 
+def voxel_at(block, point) -> tuple[str, int, tuple[int, ...]] | None:
+    """The layer's own (layer name, channel, position) behind a world point on a drawn block, undoing
+    the level of detail (the shown channels, the pooling: a pooled voxel maps to its window's first
+    value) and dense layers' grids (a grid cell is one unit). None off the block or on padding."""
+    if not block.key.startswith("act/"):
+        return None
+    x, y, z = point
+    starts = block.panel_centres()[:, 0]
+    panel = int(np.clip(np.searchsorted(starts, x + 1e-6) - 1, 0, block.panels - 1))
+    col = int(np.floor((block.origin[1] + block.cols * block.voxel / 2 - y) / block.voxel))
+    row = int(np.floor((block.origin[2] + block.rows * block.voxel / 2 - z) / block.voxel))
+    row, col = min(max(row, 0), block.rows - 1), min(max(col, 0), block.cols - 1)
+    layer = block.key[len("act/"):]
+    if block.role in ("dense", "output"):  # one panel, a grid (or column) of units
+        unit = row * block.cols + col
+        return (layer, unit, ()) if unit < block.rows * block.cols else None
+    channel = block.channels[panel] if block.channels is not None else panel
+    return layer, channel, (row * block.pool, col * block.pool)
+
+
 def inspect_voxel(run: Run, index: int, layer: str, channel: int, position: tuple[int, ...] = (), sample: int = 0) -> Voxel:
     """Everything about one activation at snapshot `index` for probe `sample`."""
     arch = run.architecture

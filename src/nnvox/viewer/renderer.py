@@ -320,6 +320,41 @@ class SceneRenderer:
         actor = picker.GetActor()
         return next((name for name, v in self.visuals.items() if v.actor is actor or v.actor == actor), None)
 
+    def point_at(self, x: int, y: int) -> tuple[str, tuple[float, float, float]] | None:
+        """The block and the world point on its surface at display position (x, y), or None."""
+        picker = vtk.vtkCellPicker()
+        picker.SetTolerance(0.0005)
+        picker.PickFromListOn()  # blocks only: edges and outlines run over their faces
+        for v in self.visuals.values():
+            picker.AddPickList(v.actor)
+        if not picker.Pick(x, y, 0, self.renderer):
+            return None
+        actor = picker.GetActor()
+        name = next((name for name, v in self.visuals.items() if v.actor is actor or v.actor == actor), None)
+        return None if name is None else (name, tuple(picker.GetPickPosition()))
+
+    def show_field(self, box: tuple[tuple[int, int], ...] | None) -> None:
+        """Outline on the input plane the rows and columns (first, last) a voxel sees; None hides it."""
+        if not hasattr(self, "_field"):
+            self._field = vtk.vtkOutlineSource()
+            mapper = vtk.vtkPolyDataMapper()
+            mapper.SetInputConnection(self._field.GetOutputPort())
+            self._field_actor = vtk.vtkActor()
+            self._field_actor.SetMapper(mapper)
+            self._field_actor.GetProperty().SetColor(0.98, 0.72, 0.25)
+            self._field_actor.GetProperty().SetLineWidth(max(2.0, self.options.height / 300))
+            self._field_actor.GetProperty().LightingOff()
+            self.overlay.AddActor(self._field_actor)
+        source = next((b for b in self.scene.blocks if b.key == "probe"), None)
+        if box is None or source is None or len(box) != 2:
+            self._field_actor.SetVisibility(False)
+            return
+        (r0, r1), (c0, c1) = box
+        v, (x, y, z) = source.voxel, source.origin
+        left, top = y + source.cols * v / 2, z + source.rows * v / 2
+        self._field.SetBounds(x - 0.3, x + source.thickness + 0.3, left - (c1 + 1) * v, left - c0 * v, top - (r1 + 1) * v, top - r0 * v)
+        self._field_actor.SetVisibility(True)
+
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
         own = [self.frame_actor, self.arc_actor, self.outline_actor, self.caption, *self.legends,

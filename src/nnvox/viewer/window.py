@@ -29,7 +29,7 @@ KEYS = [
     ("m", "next mode: activations, weights, change since previous / first, update ratio, gradients"),
     ("g", "run the forward pass, layer by layer"),
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
-    ("click", "select a layer: its histogram at the cursor, outlined in white (click empty space: none)"),
+    ("click", "select a layer (its histogram, a white outline) and inspect the voxel: value, channel, what it sees"),
     ("[ / ]", "select the previous / next layer"),
     ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
     ("c", "reset the camera"),
@@ -40,6 +40,21 @@ KEYS = [
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
 ]
+
+
+def _voxel_text(v) -> str:
+    where = f"{v.layer}  channel {v.channel}" + (f"  at {tuple(v.position)}" if v.position else "")
+    lines = [where, f"value {v.value:.4g}"]
+    if v.channel_stats:
+        s = v.channel_stats
+        lines.append(f"channel: min {s['min']:.3g}  mean {s['mean']:.3g}  max {s['max']:.3g}")
+    if v.field is not None and len(v.field) == 2:
+        (r0, r1), (c0, c1) = v.field
+        lines.append(f"sees input rows {r0}-{r1}, columns {c0}-{c1} (amber)")
+    if v.product is not None:
+        p = v.product
+        lines.append(f"patch x kernel: {p.terms.sum():.3g} + bias {p.bias:.3g} = {p.total:.4g}")
+    return "\n".join(lines)
 
 
 def show(
@@ -113,6 +128,7 @@ class Window:
             self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26),
                                          histogram_box=(0.7, 0.3, 0.98, 0.52))
         self.selected: str | None = None  # the layer whose histogram is shown
+        self.voxel = None  # the clicked voxel (scenes.inspect.Voxel), if any
         self.views_dir = Path.cwd()  # where k saves camera views
         self._press: tuple[int, int] | None = None
         n = min(len(run.snapshots), len(against.snapshots)) if against is not None else len(run.snapshots)
@@ -134,6 +150,8 @@ class Window:
     def _title(self) -> str:
         view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
         view += f" — selected {self.selected}" if self.selected else ""
+        if getattr(self, "voxel", None) is not None:
+            view += f" — voxel {self.voxel.layer}[{self.voxel.channel}]{tuple(self.voxel.position) if self.voxel.position else ''}"
         if self.comparing:
             other = self.against.name if self.against is not None else self.run.snapshots[round(self.pin)].label
             view += f" — against {other}" + (" — difference" if self.difference else "")
@@ -210,6 +228,16 @@ class Window:
             frames.append(pane.scene.frame_at(t, sample=p.sample, reveal=p.reveal))
             histogram = pane.histograms.at(self.selected, t, sample=p.sample) if self.selected and pane.histograms else None
             pane.renderer.draw(frames[-1], histogram)
+        if self.voxel is not None:  # the clicked voxel follows the timeline and the sample
+            from nnvox.scenes.inspect import inspect_voxel
+
+            v = self.voxel
+            try:
+                self.voxel = inspect_voxel(self.run, round(p.t), v.layer, v.channel, v.position, sample=p.sample)
+                self.voxel_text.SetInput(_voxel_text(self.voxel))
+                self.scene_renderer.show_field(self.voxel.field)
+            except NnvoxError:
+                pass
         frame = frames[0]  # the health table is the left side's
         if hasattr(self, "health") and self.health.GetVisibility():
             self.health.SetInput(self._health_text(frame))
@@ -262,6 +290,17 @@ class Window:
         self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         self.hint.SetPosition(0.012, 0.925)
         self.plotter.renderer.AddViewProp(self.hint)
+        self.voxel_text = vtk.vtkTextActor()  # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
+        vp = self.voxel_text.GetTextProperty()
+        vp.SetFontSize(max(10, round(self.options.height * 0.018)))
+        vp.SetColor(1, 1, 1)
+        vp.SetBackgroundColor(0.05, 0.05, 0.08)
+        vp.SetBackgroundOpacity(0.75)
+        vp.SetVerticalJustificationToTop()
+        self.voxel_text.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.voxel_text.SetPosition(0.012, 0.89)
+        self.voxel_text.SetVisibility(False)
+        self.plotter.renderer.AddViewProp(self.voxel_text)
         self.health = vtk.vtkTextActor()
         self.health.GetTextProperty().ShallowCopy(tp)
         self.health.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
@@ -346,8 +385,27 @@ class Window:
     def _on_release(self, *_) -> None:
         x, y = self.plotter.iren.interactor.GetEventPosition()
         if self._press is not None and abs(x - self._press[0]) + abs(y - self._press[1]) <= 3:
+            self._inspect(x, y)
             self.select(self._block_at(x, y))
         self._press = None
+
+    def _inspect(self, x: int, y: int) -> None:
+        """A clicked voxel: its value, channel statistics, what it sees on the input (outlined in
+        amber) and, for a convolution, its patch x kernel sum; empty space clears it."""
+        from nnvox.scenes.inspect import inspect_voxel, voxel_at
+
+        self.voxel = None
+        hit = self.scene_renderer.point_at(x, y) if self.mode == "activations" and not self.comparing else None
+        where = voxel_at(self.scene.block(hit[0]), hit[1]) if hit else None
+        if where is not None:
+            try:
+                self.voxel = inspect_voxel(self.run, round(self.playback.t), *where, sample=self.playback.sample)
+            except NnvoxError:
+                self.voxel = None
+        self.scene_renderer.show_field(self.voxel.field if self.voxel else None)
+        self.voxel_text.SetVisibility(self.voxel is not None)
+        if self.voxel is not None:
+            self.voxel_text.SetInput(_voxel_text(self.voxel))
 
     def _toggle_expanded(self) -> None:
         self.expanded = not self.expanded
