@@ -28,7 +28,7 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
 
-FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "voxel")  # 2D figures of a snapshot
+FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "health", "voxel")  # 2D figures of a snapshot
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",

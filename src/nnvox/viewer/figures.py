@@ -201,7 +201,32 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     return f"{layer} channel {v.channel} {where} = {v.value:.4g} for probe sample {sample}"
 
 
+def _draw_health(fig, run: Run, index: int, layer: str | None) -> str:
+    recorded = {k for s in run.snapshots for k in (run.health(s.index) or {})}
+    keys = [f"act/{n.name}" for n in run.architecture.nodes if f"act/{n.name}" in recorded]
+    if not keys:
+        raise NnvoxError("the run has no recorded layer health (no ReLU, tanh or sigmoid layers, or an older run)")
+    x = np.arange(len(run.snapshots))
+    for k, (measure, label) in enumerate((("active", "active values (sparsity's complement)"), ("dead", "dead units"),
+                                           ("saturated", "saturated values"))):
+        ax = fig.add_subplot(1, 3, k + 1)
+        ax.set_title(f"% {label}", fontsize="small")
+        curves = [(key, s) for key in keys if np.isfinite(s := run.health_over_time(key, measure)).any()]
+        if not curves:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "no layer of this kind", ha="center", va="center", transform=ax.transAxes)
+            continue
+        for key, series in curves:
+            ax.plot(x, 100 * series, marker="o", markersize=3, label=key[len("act/"):])
+        ax.axvline(index, color="#ffffff", linewidth=1)
+        ax.set_ylim(-2, 102)
+        ax.set_xlabel("snapshot")
+        ax.legend(fontsize="x-small", facecolor=BACKGROUND, edgecolor="#6a6b78", labelcolor=TEXT)
+    return "layer health over training (white line: this snapshot)"
+
+
 DRAWERS = {"filters": _draw_filters, "histograms": _draw_histograms, "correlation": _draw_correlation,
            "confusion": _draw_confusion, "mistakes": _draw_mistakes}
+DRAWERS["health"] = _draw_health
 DRAWERS["voxel"] = _draw_voxel  # takes a voxel as well: see figure_image
 assert tuple(DRAWERS) == FIGURES  # the storyboard checks names against the same list
