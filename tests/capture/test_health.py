@@ -95,3 +95,4 @@ def test_a_planted_dead_unit_is_listed_by_the_writer_and_sparsity_followed_over_
     assert active.shape == (3,) and active[0] > active[1] > active[2] > 0
     frame = build_scene(run).frame_at(0)
     assert frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud  # one of six: listed, not flagged
+    assert frame.dead == {"1": (4,)}  # the slice framed in red in the scene

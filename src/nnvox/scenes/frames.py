@@ -190,7 +190,25 @@ class FrameSource:
             snapshot=nearest,
             pulses=pulses(scene, reveal),
             points=scene.cloud_source.at(t) if scene.cloud_source is not None else {},
+            dead=self._dead_at(nearest) if scene.mode == "activations" else {},
         )
+
+    def _dead_at(self, index: int) -> dict[str, tuple[int, ...]]:
+        """Per block, which drawn panels (channels of maps) or cells (dense units) are dead units."""
+        units = self.run.dead_units(index) or {}
+        out = {}
+        for b in self.blocks:
+            dead = units.get(b.key)
+            if not dead:
+                continue
+            if b.role == "feature" and b.channels is not None:
+                where = {c: k for k, c in enumerate(b.channels)}
+                shown = tuple(where[c] for c in dead if c in where)
+            else:
+                shown = tuple(c for c in dead if c < (b.panels if b.role == "feature" else b.rows * b.cols))
+            if shown:
+                out[b.name] = shown
+        return out
 
     def _health_at(self, scene: Scene, index: int) -> dict[str, dict[str, float]]:
         """Layer health (from the activations) and gradient flags (from the norms) of one snapshot,

@@ -110,6 +110,7 @@ class Frame:
     pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # forward pass: dots travelling the edges
     health: dict[str, dict[str, float]] = field(default_factory=dict)  # block -> {"dead" | "saturated": fraction}
     points: dict[str, np.ndarray] = field(default_factory=dict)  # block -> (probe samples, 3): its feature-space cloud
+    dead: dict[str, tuple[int, ...]] = field(default_factory=dict)  # block -> drawn panels (maps) or cells (units) that never fire
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,40 @@ class SceneRenderer:
             array.Modified()
             poly.Modified()
 
+    def _show_dead(self, dead: dict[str, tuple[int, ...]]) -> None:
+        """A red frame around each dead unit's slice (maps) or cell (dense layers); rebuilt only
+        when the set changes (from one snapshot to another)."""
+        key = tuple(sorted(dead.items()))
+        if key == getattr(self, "_dead_key", ()):
+            return
+        self._dead_key = key
+        append = vtk.vtkAppendPolyData()
+        append.AddInputData(vtk.vtkPolyData())
+        for name, units in dead.items():
+            b = self.scene.block(name)
+            x0, x1, y0, y1, z0, z1 = b.bounds
+            starts = b.panel_centres()[:, 0]
+            for u in units:
+                box = vtk.vtkOutlineSource()
+                if b.role == "feature":  # the slice of channel u
+                    box.SetBounds(starts[u] - 0.05, starts[u] + b.thickness + 0.05, y0 - 0.05, y1 + 0.05, z0 - 0.05, z1 + 0.05)
+                else:  # unit u's cell on the grid's front face
+                    r, c = divmod(u, b.cols)
+                    left, top = y1 - c * b.voxel, z1 - r * b.voxel
+                    box.SetBounds(x0 - 0.05, x0 + b.thickness + 0.05, left - b.voxel, left, top - b.voxel, top)
+                box.Update()
+                append.AddInputData(box.GetOutput())
+        append.Update()
+        if not hasattr(self, "_dead_actor"):
+            mapper = vtk.vtkPolyDataMapper()
+            self._dead_actor = vtk.vtkActor()
+            self._dead_actor.SetMapper(mapper)
+            self._dead_actor.GetProperty().SetColor(*_rgb(HEALTH_RGB["dead"]))
+            self._dead_actor.GetProperty().SetLineWidth(max(1.5, self.options.height / 500))
+            self._dead_actor.GetProperty().LightingOff()
+            self.renderer.AddActor(self._dead_actor)
+        self._dead_actor.GetMapper().SetInputData(append.GetOutput())
+
     def _lines_actor(self, paths, colour, width) -> vtk.vtkActor:
         append = vtk.vtkAppendPolyData()
         for path in paths:
@@ -358,6 +392,7 @@ class SceneRenderer:
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
         own = [self.frame_actor, self.arc_actor, self.outline_actor, self.caption, *self.legends,
+               *([self._dead_actor] if hasattr(self, "_dead_actor") else []),
                *(v.actor for v in self.visuals.values())]
         own += self.inset.actors if self.inset is not None else []
         own += self.histogram.actors
@@ -396,6 +431,7 @@ class SceneRenderer:
                 label.GetTextProperty().SetOpacity(0.3 + 0.7 * frame.lit[name])
                 label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
         self._show_health(frame.health)
+        self._show_dead(frame.dead)
         if self.clouds is not None:
             self.clouds.update(frame.points)
         if self.inset is not None:
