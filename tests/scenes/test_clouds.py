@@ -58,3 +58,17 @@ def test_bad_requests(flipped_run):
         build_scene(flipped_run, SceneOptions(feature_space="umap"))
     with pytest.raises(NnvoxError, match="use activations mode, not weights"):
         build_scene(flipped_run, SceneOptions(mode="weights", feature_space="pca"))
+
+
+def test_clusters_in_every_cloud(flipped_run):
+    scene = build_scene(flipped_run, SceneOptions(feature_space="pca", clusters=3))
+    found = scene.frame_at(1.0).clusters
+    assert set(found) == {"0", "1", "2"}
+    for labels, k, purity in found.values():
+        assert k == 3 and set(labels.tolist()) <= {0, 1, 2} and 1 / 3 <= purity <= 1.0
+    chosen = build_scene(flipped_run, SceneOptions(feature_space="pca", clusters="silhouette")).frame_at(0).clusters
+    assert all(2 <= k <= 10 for _, k, _ in chosen.values())
+    with pytest.raises(NnvoxError, match="ask for those too"):
+        build_scene(flipped_run, SceneOptions(clusters=3))
+    with pytest.raises(NnvoxError, match="not a number of clusters"):
+        build_scene(flipped_run, SceneOptions(feature_space="pca", clusters="gap"))

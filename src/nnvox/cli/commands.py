@@ -172,7 +172,7 @@ def run_info(run, *, as_json: bool) -> None:
 
 
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, view, attribution, feature_space, figure, layer, voxel, model) -> None:
+               sizing, histogram, view, attribution, feature_space, clusters, figure, layer, voxel, model) -> None:
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -201,11 +201,11 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     if out.suffix.lower() == ".png":
         width, height, _ = output_size(preset or "1080p", size)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
-                          view=view, attribution=attribution, feature_space=feature_space)
+                          view=view, attribution=attribution, feature_space=feature_space, clusters=clusters)
     else:
         path = export(run, out, preset=preset or "720p", size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
                       mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view, attribution=attribution,
-                      feature_space=feature_space)
+                      feature_space=feature_space, clusters=clusters)
     print(f"wrote {path}")
     raise_partial(run)
 

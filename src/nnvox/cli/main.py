@@ -117,6 +117,13 @@ class ModelOptions:
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
 _ATTRIBUTION = "A recorded attribution (saliency, integrated-gradients, grad-cam, occlusion, lime) drawn under the input plane."
 _FEATURE_SPACE = "pca or tsne: the probe samples as a cloud of points above each layer, coloured by class, with each sample's path through the layers."
+_CLUSTERS = "k-means in each feature-space cloud: a number of clusters, or silhouette / elbow to choose it; points take their cluster's colour, paths keep their class's."
+
+
+def _cluster_option(text: str | None) -> int | str | None:
+    return int(text) if text is not None and text.isdigit() else text
+
+
 _SIZING = "Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2)."
 
 
@@ -129,6 +136,7 @@ def view(
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
     feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
+    clusters: Annotated[str | None, Parameter(help=_CLUSTERS)] = None,
     model: ModelOptions = ModelOptions(),
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input.
@@ -144,7 +152,8 @@ def view(
     from nnvox.viewer.window import show
 
     run = model.open(target, mode)
-    show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution, feature_space=feature_space)
+    show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution, feature_space=feature_space,
+         clusters=_cluster_option(clusters))
     raise_partial(run)
 
 
@@ -167,6 +176,7 @@ def export(
     view: Path | None = None,
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
     feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
+    clusters: Annotated[str | None, Parameter(help=_CLUSTERS)] = None,
     figure: str | None = None,
     layer: str | None = None,
     voxel: str | None = None,
@@ -213,7 +223,8 @@ def export(
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
                gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
-               view=view, attribution=attribution, feature_space=feature_space, figure=figure, layer=layer, voxel=voxel,
+               view=view, attribution=attribution, feature_space=feature_space, clusters=_cluster_option(clusters),
+               figure=figure, layer=layer, voxel=voxel,
                model=model)
 
 

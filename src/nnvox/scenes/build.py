@@ -336,6 +336,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     paths = route_edges({b.name: b.bounds for b in blocks}, placement, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks), options.mode)
     clouds, cloud_source = (), None
+    if options.clusters is not None and options.feature_space is None:
+        raise NnvoxError("clusters are drawn in the feature-space clouds: ask for those too (--feature-space pca)")
     if options.feature_space is not None:
         if options.feature_space not in PROJECTIONS:
             raise NnvoxError(f"unknown feature space {options.feature_space!r}; choose one of {', '.join(PROJECTIONS)}")
@@ -344,7 +346,10 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         if len(run.probe_labels) < 3:
             raise NnvoxError(f"feature-space clouds need at least 3 probe samples, the run has {len(run.probe_labels)}")
         clouds = place_clouds(run, tuple(blocks))
-        cloud_source = CloudSource(run, clouds, options.feature_space)
+        if options.clusters is not None and not (options.clusters in ("silhouette", "elbow") or
+                                                 (isinstance(options.clusters, int) and options.clusters >= 1)):
+            raise NnvoxError(f"clusters {options.clusters!r} is not a number of clusters, silhouette or elbow")
+        cloud_source = CloudSource(run, clouds, options.feature_space, options.clusters)
     return Scene(
         run_name=run.name,
         mode=options.mode,

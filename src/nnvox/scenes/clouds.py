@@ -57,9 +57,10 @@ def place_clouds(run: Run, blocks: tuple[Block, ...], gap: float = 4.0) -> tuple
 class CloudSource:
     """Per snapshot, every cloud's points (probe samples, 3) in world coordinates; a few snapshots kept."""
 
-    def __init__(self, run: Run, clouds: tuple[Cloud, ...], method: str = "pca"):
-        self.run, self.clouds, self.method = run, clouds, method
+    def __init__(self, run: Run, clouds: tuple[Cloud, ...], method: str = "pca", clusters: int | str | None = None):
+        self.run, self.clouds, self.method, self.cluster_by = run, clouds, method, clusters
         self._cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
+        self._clusters: OrderedDict[int, dict[str, tuple[np.ndarray, int, float]]] = OrderedDict()
         self._reference: dict[str, np.ndarray] | None = None
 
     def _unit_points(self, index: int) -> dict[str, np.ndarray]:
@@ -87,6 +88,24 @@ class CloudSource:
         if len(self._cache) > 8:
             self._cache.popitem(last=False)
         return out
+
+    def clusters(self, index: int) -> dict[str, tuple[np.ndarray, int, float]]:
+        """Per cloud at a snapshot: k-means labels of the probe samples (in the 3D projection), the k
+        used (given, or chosen by silhouette or elbow), and the clusters' purity against the classes."""
+        if self.cluster_by is None:
+            return {}
+        if index not in self._clusters:
+            from nnvox.scenes.feature_space import clusters, purity
+
+            out = {}
+            for name, p in self.points(index).items():
+                given = self.cluster_by if isinstance(self.cluster_by, int) else None
+                labels, k = clusters(p, k=given, method="silhouette" if given else self.cluster_by)
+                out[name] = (labels, k, purity(labels, self.run.probe_labels))
+            self._clusters[index] = out
+            if len(self._clusters) > 8:
+                self._clusters.popitem(last=False)
+        return self._clusters[index]
 
     def at(self, t: float) -> dict[str, np.ndarray]:
         """Positions at timeline position t, moving straight between snapshots."""

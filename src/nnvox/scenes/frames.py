@@ -191,6 +191,7 @@ class FrameSource:
             pulses=pulses(scene, reveal),
             points=scene.cloud_source.at(t) if scene.cloud_source is not None else {},
             dead=self._dead_at(nearest) if scene.mode == "activations" else {},
+            clusters=scene.cloud_source.clusters(nearest) if scene.cloud_source is not None else {},
         )
 
     def _dead_at(self, index: int) -> dict[str, tuple[int, ...]]:

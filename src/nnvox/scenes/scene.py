@@ -43,6 +43,7 @@ class SceneOptions:
     expand: frozenset[str] = frozenset()  # layers shown as they are: not grouped, folded or reduced
     attribution: str | None = None  # a recorded attribution ("saliency", ...) drawn under the input plane
     feature_space: str | None = None  # "pca" or "tsne": the probe set as a cloud of points above each layer
+    clusters: int | str | None = None  # k-means in each cloud: a k, or "silhouette" / "elbow" to choose it
     label_all_below: int = 16  # more blocks than this: rows wrap, and only stage changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.
     hidden_kinds: tuple[str, ...] = (
@@ -111,6 +112,7 @@ class Frame:
     health: dict[str, dict[str, float]] = field(default_factory=dict)  # block -> {"dead" | "saturated": fraction}
     points: dict[str, np.ndarray] = field(default_factory=dict)  # block -> (probe samples, 3): its feature-space cloud
     dead: dict[str, tuple[int, ...]] = field(default_factory=dict)  # block -> drawn panels (maps) or cells (units) that never fire
+    clusters: dict[str, tuple[np.ndarray, int, float]] = field(default_factory=dict)  # cloud -> (labels, k, purity)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ MODES = ("activations", "weights", "change", "change-from-start", "update-ratio"
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "figure", "layer", "voxel", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "clusters", "figure", "layer", "voxel", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
              "histogram", "ease", "fade"}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -82,6 +82,7 @@ class Shot:
     histogram: str | None = None
     attribution: str | None = None  # a recorded attribution drawn under the input plane
     feature_space: str | None = None  # "pca" or "tsne": the probe set as clouds above the layers
+    clusters: int | str | None = None  # k-means in the clouds: k, "silhouette" or "elbow"
     figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
     layer: str | None = None  # the figure's layer (filters, histograms, correlation, voxel)
     voxel: tuple[int, ...] | None = None  # the voxel figure's (channel, row, column)
@@ -289,11 +290,18 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
         attribution=check.text(table["attribution"], at("attribution"), "attribution") if "attribution" in table else None,
         feature_space=check.choice(table["feature_space"], ("pca", "tsne"), at("feature_space"), "feature_space") if "feature_space" in table else None,
+        clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None,
         figure=check.choice(table["figure"], FIGURES, at("figure"), "figure") if "figure" in table else None,
         layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
     )
+
+
+def _clusters(value, line: int, check: _Checker) -> int | str:
+    if value in ("silhouette", "elbow") or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return value
+    check.fail(line, f"clusters is a number of clusters, \"silhouette\" or \"elbow\", got {value!r}")
 
 
 def _voxel(value, line: int, check: _Checker) -> tuple[int, ...]:

@@ -124,6 +124,7 @@ def export(
     view: str | Path | None = None,
     attribution: str | None = None,
     feature_space: str | None = None,
+    clusters: int | str | None = None,
 ) -> Path:
     """Write a video of the run: training scrubbed epoch by epoch, then a forward pass through the
     trained network, then a hold, under a gentle orbit. The format follows `out`: .mp4, .webm,
@@ -131,7 +132,8 @@ def export(
     `transparent` clears the background (WebM, MOV, PNGs). `histogram` names a layer whose
     histogram panel follows the cursor; `view` a view file saved in the window (k) to hold the
     camera at instead of the orbit; `attribution` a recorded attribution ("saliency", ...) to draw
-    under the input plane; `feature_space` ("pca", "tsne") the probe set as a cloud above each layer.
+    under the input plane; `feature_space` ("pca", "tsne") the probe set as a cloud above each layer,
+    `clusters` (a k, "silhouette" or "elbow") k-means in each cloud.
 
     Comparisons: `against` another run of the same architecture (side by side, one timeline), or
     `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
@@ -140,7 +142,7 @@ def export(
     check_output(out, (*VIDEO_SUFFIXES, ""))
     width, height, fps = output_size(preset, size, fps if fps is not None else (video.fps if video else None))
     video = dataclasses.replace(video or VideoOptions(), fps=fps)
-    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space), sample=sample, histogram=histogram, against=against,
+    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space, clusters=clusters), sample=sample, histogram=histogram, against=against,
                    pin=pin, difference=difference)
 
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -177,6 +179,7 @@ def render_png(
     view: str | Path | None = None,
     attribution: str | None = None,
     feature_space: str | None = None,
+    clusters: int | str | None = None,
 ) -> Path:
     """One still at any size; t defaults to the last snapshot; `histogram` names a layer to show the
     histogram panel of; `against`, `pin` and `difference` compare, as in `export`; `view` is a view
@@ -185,7 +188,7 @@ def render_png(
     import imageio.v3 as iio
 
     out = check_output(out, (".png",))
-    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space), sample=sample, histogram=histogram, against=against,
+    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space, clusters=clusters), sample=sample, histogram=histogram, against=against,
                    pin=pin, difference=difference)
     from nnvox.viewer.offscreen import OffscreenRenderer
 

@@ -72,7 +72,7 @@ class SceneRenderer:
         if scene.clouds:
             from nnvox.viewer.clouds_visual import CloudsVisual
 
-            self.clouds = CloudsVisual(scene, renderer, options)
+            self.clouds = CloudsVisual(scene, renderer, options, self.overlay)
         self.selected: str | None = None
         self.reset_camera()
 
@@ -433,7 +433,7 @@ class SceneRenderer:
         self._show_health(frame.health)
         self._show_dead(frame.dead)
         if self.clouds is not None:
-            self.clouds.update(frame.points)
+            self.clouds.update(frame.points, frame.clusters)
         if self.inset is not None:
             self.inset.move_to(frame.t)
         if self.hud is not None:

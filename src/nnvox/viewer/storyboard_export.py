@@ -29,7 +29,7 @@ def _fade(progress: float, duration: float, seconds: float) -> float:
 
 def _scene_key(shot: Shot) -> tuple:
     """Shots that draw the same scene share it (and its renderer)."""
-    return shot.source, shot.mode, shot.attribution, shot.feature_space
+    return shot.source, shot.mode, shot.attribution, shot.feature_space, shot.clusters
 
 
 def _open(board: Storyboard, shot: Shot):
@@ -63,7 +63,8 @@ class _Scenes:
             if key not in self.scenes:
                 try:
                     self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode, attribution=shot.attribution,
-                                                                                   feature_space=shot.feature_space))
+                                                                                   feature_space=shot.feature_space,
+                                                                                   clusters=shot.clusters))
                 except NnvoxError as exc:
                     line = shot.lines.get("attribution", shot.lines.get("mode", shot.line))
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None

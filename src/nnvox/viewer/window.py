@@ -71,6 +71,7 @@ def show(
     histogram: str | None = None,
     attribution: str | None = None,
     feature_space: str | None = None,
+    clusters: int | str | None = None,
 ) -> None:
     """Open the desktop window on a run (needs a display); `t` the snapshot to start at, `histogram`
     a layer to select, `attribution` a recorded attribution to draw under the input plane. `against` another run, or `pin` a
@@ -85,7 +86,7 @@ def show(
     if against is not None and not isinstance(against, Run):
         against = open_run(against)
     window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference,
-                    attribution=attribution, feature_space=feature_space)
+                    attribution=attribution, feature_space=feature_space, clusters=clusters)
     if histogram is not None:
         if histogram not in {b.name for b in window.scene.blocks}:
             raise NnvoxError(f"layer {histogram!r} is not drawn in {mode} mode; `nnvox info` lists the layers")
@@ -108,12 +109,12 @@ class Pane:
 class Window:
     def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped",
                  against: Run | None = None, pin: float | None = None, difference: bool = False,
-                 attribution: str | None = None, feature_space: str | None = None):
+                 attribution: str | None = None, feature_space: str | None = None, clusters: int | str | None = None):
         import pyvista as pv
 
         self.run = run
         self.attribution = attribution
-        self.feature_space = feature_space
+        self.feature_space, self.clusters = feature_space, clusters
         self.against, self.pin = against, pin
         self.comparing = against is not None or pin is not None
         self.difference = difference
@@ -160,10 +161,10 @@ class Window:
     def _scene_options(self) -> SceneOptions:
         if not self.expanded:
             return SceneOptions(mode=self.mode, sizing=self.sizing, expand=self.expand, attribution=self._attribution(),
-                                feature_space=self._feature_space())
+                                feature_space=self._feature_space(), clusters=self._clusters())
         # Every layer its own block, every channel at full resolution.
         return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6,
-                            attribution=self._attribution(), feature_space=self._feature_space())
+                            attribution=self._attribution(), feature_space=self._feature_space(), clusters=self._clusters())
 
     def _attribution(self) -> str | None:
         """The attribution plane in activations mode only (other modes show weights)."""
@@ -171,6 +172,9 @@ class Window:
 
     def _feature_space(self) -> str | None:
         return self.feature_space if self.mode == "activations" else None
+
+    def _clusters(self) -> int | str | None:
+        return self.clusters if self._feature_space() else None
 
     def _build_scene(self) -> None:
         import vtk
