@@ -33,6 +33,20 @@ def _settle(display, after=0.5, timeout=10.0):
     return previous
 
 
+def _probe(run_path, where, *block):
+    """The window opened by window_probe under a new Xvfb, and where it draws `block` (default a group)."""
+    import json
+
+    display = VirtualDisplay(1280, 800)
+    proc = subprocess.Popen([sys.executable, "-m", "tests.viewer.window_probe", str(run_path), str(where), *block],
+                            env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wid = display.wait_window("nnvox")
+    deadline = time.time() + 30
+    while not where.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    return display, proc, wid, json.loads(where.read_text())
+
+
 def _stop(proc, display) -> str:
     """Kill the window if a failed assertion left it open; its output, for the Traceback check."""
     if proc.poll() is None:
@@ -116,8 +130,6 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
 @pytest.mark.timeout(180)
 def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
     require_tools()
-    import json
-
     import torch
 
     from nnvox.models.zoo import digits_resnet
@@ -125,16 +137,8 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
 
     torch.manual_seed(0)
     run = run_of(digits_resnet(), torch.randn(2, 1, 8, 8), tmp_path / "run")  # 20+ layers: grouped view
-    display = VirtualDisplay(1280, 800)
-    where = tmp_path / "where.json"
-    proc = subprocess.Popen([sys.executable, "-m", "tests.viewer.window_probe", str(run.path), str(where)],
-                            env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    display, proc, wid, spot = _probe(run.path, tmp_path / "where.json")
     try:
-        wid = display.wait_window("nnvox")
-        deadline = time.time() + 30
-        while not where.exists() and time.time() < deadline:
-            time.sleep(0.2)
-        spot = json.loads(where.read_text())
         before = _settle(display, 1.0)
         # a single click selects the layer: white outline, its histogram in the panel on the right
         display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "1")
@@ -204,18 +208,8 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
 @pytest.mark.timeout(180)
 def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
     require_tools()
-    import json
-
-    display = VirtualDisplay(1280, 800)
-    where = tmp_path / "where.json"
-    proc = subprocess.Popen([sys.executable, "-m", "tests.viewer.window_probe", str(digits_run.path), str(where), "conv1"],
-                            env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    display, proc, wid, spot = _probe(digits_run.path, tmp_path / "where.json", "conv1")
     try:
-        wid = display.wait_window("nnvox")
-        deadline = time.time() + 30
-        while not where.exists() and time.time() < deadline:
-            time.sleep(0.2)
-        spot = json.loads(where.read_text())
         before = _settle(display, 1.0)
         display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "1")
         display.wait_title(wid, "voxel conv1[0](")  # a voxel of the front slice, near its middle

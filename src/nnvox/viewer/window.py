@@ -272,19 +272,8 @@ class Window:
 
         width = max(len(k) for k, _ in KEYS)
         text = "keys\n" + "\n".join(f"{k.ljust(width)}   {v}" for k, v in KEYS)
-        self.help = vtk.vtkTextActor()
+        self.help = self._panel_text(0.02, (0.012, 0.9), courier=True)
         self.help.SetInput(text)
-        tp = self.help.GetTextProperty()
-        tp.SetFontFamilyToCourier()
-        tp.SetFontSize(max(10, round(self.options.height * 0.02)))
-        tp.SetColor(1, 1, 1)
-        tp.SetBackgroundColor(0.05, 0.05, 0.08)
-        tp.SetBackgroundOpacity(0.85)
-        tp.SetVerticalJustificationToTop()
-        self.help.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.help.SetPosition(0.012, 0.9)
-        self.help.SetVisibility(False)
-        self.plotter.renderer.AddViewProp(self.help)
         self.hint = vtk.vtkTextActor()
         self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
                            "click: histogram   x: expand")
@@ -294,23 +283,28 @@ class Window:
         self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         self.hint.SetPosition(0.012, 0.925)
         self.plotter.renderer.AddViewProp(self.hint)
-        self.voxel_text = vtk.vtkTextActor()  # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
-        vp = self.voxel_text.GetTextProperty()
-        vp.SetFontSize(max(10, round(self.options.height * 0.018)))
-        vp.SetColor(1, 1, 1)
-        vp.SetBackgroundColor(0.05, 0.05, 0.08)
-        vp.SetBackgroundOpacity(0.75)
-        vp.SetVerticalJustificationToTop()
-        self.voxel_text.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.voxel_text.SetPosition(0.012, 0.89)
-        self.voxel_text.SetVisibility(False)
-        self.plotter.renderer.AddViewProp(self.voxel_text)
-        self.health = vtk.vtkTextActor()
-        self.health.GetTextProperty().ShallowCopy(tp)
-        self.health.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.health.SetPosition(0.012, 0.55)
-        self.health.SetVisibility(False)
-        self.plotter.renderer.AddViewProp(self.health)
+        # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
+        self.voxel_text = self._panel_text(0.018, (0.012, 0.89))
+        self.health = self._panel_text(0.02, (0.012, 0.55), courier=True)
+
+    def _panel_text(self, size: float, position: tuple[float, float], *, courier: bool = False):
+        """A hidden block of white text on a dark band (help, health table, voxel), top-left anchored."""
+        import vtk
+
+        actor = vtk.vtkTextActor()
+        tp = actor.GetTextProperty()
+        if courier:  # tables line up in a fixed-width font
+            tp.SetFontFamilyToCourier()
+        tp.SetFontSize(max(10, round(self.options.height * size)))
+        tp.SetColor(1, 1, 1)
+        tp.SetBackgroundColor(0.05, 0.05, 0.08)
+        tp.SetBackgroundOpacity(0.85)
+        tp.SetVerticalJustificationToTop()
+        actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        actor.SetPosition(*position)
+        actor.SetVisibility(False)
+        self.plotter.renderer.AddViewProp(actor)
+        return actor
 
     def _health_text(self, frame) -> str:
         rows = [(name, h) for name, h in frame.health.items()]
