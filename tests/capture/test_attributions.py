@@ -118,6 +118,13 @@ def test_recorded_attributions_are_drawn_under_the_input_plane(tmp_path):
     at_start = run.read(0, ["attr/saliency"], sample=2)["attr/saliency"]
     assert np.allclose(at_start, first[2], rtol=1e-3, atol=1e-4)  # as explain gives it (fp16 storage)
     assert not np.allclose(at_start, stored, atol=1e-3)  # and it changed over training
+    cam_scene = build_scene(run, SceneOptions(attribution="grad-cam"))
+    layer_cam, conv = cam_scene.block("grad-cam at 0"), cam_scene.block("0")
+    assert (layer_cam.panels, layer_cam.rows, layer_cam.cols) == (1, 8, 8) and layer_cam.bounds[5] < conv.bounds[4]
+    raw = nnvox.explain(model, x, "grad-cam", layer="0", upsample=False)
+    assert raw.shape == (5, 1, 8, 8)
+    drawn_cam = cam_scene.frame_at(1.0, sample=4).values["grad-cam at 0"]
+    assert np.allclose(drawn_cam.reshape(1, 8, 8), run.read(1, ["attr/grad-cam/layer"], sample=4)["attr/grad-cam/layer"])
     with pytest.raises(NnvoxError, match="the run has no lime attributions; it has grad-cam, saliency"):
         build_scene(run, SceneOptions(attribution="lime"))
     with pytest.raises(NnvoxError, match="in activations mode, not weights mode"):

@@ -15,6 +15,7 @@ import numpy as np
 from nnvox.errors import NnvoxError
 
 METHODS = ("saliency", "integrated-gradients", "grad-cam", "occlusion", "lime")
+LAYER_CAM = "attr/grad-cam/layer"  # a recorded Grad-CAM at its layer's own resolution
 
 
 def _as_tensor(inputs):
@@ -58,12 +59,13 @@ def _segments(shape: tuple[int, ...], size: int):
 
 
 def explain(model, inputs, method: str = "saliency", target=None, layer=None, *, steps: int = 50,
-            window: int | None = None, samples: int = 200, seed: int = 0) -> np.ndarray:
+            window: int | None = None, samples: int = 200, seed: int = 0, upsample: bool = True) -> np.ndarray:
     """Attributions of `model`'s output for `target` (a class index, one per sample, or None: the
     predicted class) with respect to `inputs` (batch first), as a float32 numpy array of the inputs'
     shape. `method`: saliency (|gradient|), integrated-gradients (from a zero baseline in `steps`),
     grad-cam (on conv `layer`, upsampled to the input), occlusion (a `window`-pixel patch slid over
-    the input), lime (`samples` perturbations of `window`-pixel patches)."""
+    the input), lime (`samples` perturbations of `window`-pixel patches). `upsample=False` keeps
+    Grad-CAM at its layer's resolution, (batch, 1, *the layer's map size*)."""
     import torch
 
     if method not in METHODS:
@@ -85,13 +87,14 @@ def explain(model, inputs, method: str = "saliency", target=None, layer=None, *,
         targets = logits.argmax(1) if target is None else torch.as_tensor(target).long().expand(len(x)).clone()
         if (targets < 0).any() or (targets >= logits.shape[1]).any():
             raise NnvoxError(f"target {target} is out of range; the model has {logits.shape[1]} outputs")
-        heat = _attribute(model, x, method, targets, layer, steps=steps, window=window, samples=samples, seed=seed)
+        heat = _attribute(model, x, method, targets, layer, steps=steps, window=window, samples=samples, seed=seed,
+                          upsample=upsample)
     finally:
         model.train(was_training)
     return heat.detach().float().cpu().numpy().astype(np.float32)
 
 
-def _attribute(model, x, method, targets, layer, *, steps, window, samples, seed):
+def _attribute(model, x, method, targets, layer, *, steps, window, samples, seed, upsample=True):
     import torch
     from captum import attr
 
@@ -104,6 +107,8 @@ def _attribute(model, x, method, targets, layer, *, steps, window, samples, seed
         cam = attr.LayerGradCam(model, module).attribute(x, target=targets, relu_attributions=True)
         if cam.ndim != x.ndim:
             raise NnvoxError(f"grad-cam needs a conv layer with maps like the input's; {layer!r} gives shape {tuple(cam.shape)}")
+        if not upsample:
+            return cam
         up = attr.LayerAttribution.interpolate(cam, tuple(x.shape[2:]), interpolate_mode="bilinear" if x.ndim == 4 else "nearest")
         return up.expand_as(x)  # one map for every input channel
     size = window or max(1, min(x.shape[2:]) // 4 if x.ndim > 2 else 1)

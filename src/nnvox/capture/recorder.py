@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from nnvox.capture.architecture import Architecture
-from nnvox.capture.attributions import explain
+from nnvox.capture.attributions import LAYER_CAM, explain
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.storage import save_tensors
@@ -272,6 +272,8 @@ class Recorder:
         }
         if self._plans:
             manifest["reduced"] = self._plans
+        if self.attributions:
+            manifest["attributions"] = {"methods": list(self.attributions), "layer": self.attribution_layer}
         self._count = 0
         if self.eval_x is not None:
             manifest["evaluation"] = {"file": EVALUATION_FILE, "count": len(eval_y)}
@@ -361,6 +363,9 @@ class Recorder:
         for method in self.attributions:  # which input values drove each probe's predicted class, now
             heat = explain(self.model, self._probe_on_device(), method, layer=self.attribution_layer)
             tensors[f"attr/{method}"] = _stored(torch.from_numpy(heat), None, apply_activation, extremes, f"attr/{method}")
+            if method == "grad-cam":  # also at the layer's own resolution, drawn under that layer
+                cam = explain(self.model, self._probe_on_device(), method, layer=self.attribution_layer, upsample=False)
+                tensors[LAYER_CAM] = _stored(torch.from_numpy(cam), None, apply_activation, extremes, LAYER_CAM)
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1

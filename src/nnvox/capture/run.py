@@ -109,6 +109,8 @@ class Run:
         self._probe_file = path / probe["file"]
         # recording-time level of detail: tensor key -> {"original": shape, "shape": stored shape, ...}
         self.reduced: dict[str, dict] = dict(manifest.get("reduced", {}))
+        # attributions recorded: {"methods": [...], "layer": the module Grad-CAM looks at}
+        self.attributions: dict = dict(manifest.get("attributions", {}))
         # activation key -> pooling factor of its pooled copy (stored for maps larger than the view)
         self.views: dict[str, int] = dict(manifest.get("views", {}))
         self._stats: OrderedDict[int, dict[str, list[float]]] = OrderedDict()

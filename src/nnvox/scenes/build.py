@@ -154,7 +154,7 @@ def _attribution_block(run: Run, source: Block, method: str) -> Block:
     (same size, so pixel and attribution line up), on the attribution's own run-wide scale."""
     key = f"attr/{method}"
     if key not in run.limits:
-        recorded = sorted(k[len("attr/"):] for k in run.limits if k.startswith("attr/"))
+        recorded = sorted(k[len("attr/"):] for k in run.limits if k.startswith("attr/") and "/" not in k[len("attr/"):])
         raise NnvoxError(f"the run has no {method} attributions; " + (f"it has {', '.join(recorded)}" if recorded else
                          "record them with Recorder(..., attributions=[...]) or nnvox record --attributions ..."))
     lo, hi = run.limits[key]
@@ -163,6 +163,26 @@ def _attribution_block(run: Run, source: Block, method: str) -> Block:
     return dataclasses.replace(
         source, name=method, kind="Attribution", key=key, scale=ColourScale.robust(lo, hi), params=(),
         origin=(x, y, z - height - 3.0), title=method, subtitle="of the prediction",
+    )
+
+
+def _layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]]) -> Block | None:
+    """Grad-CAM at its layer's own resolution, as a plane under the block that draws that layer."""
+    layer = run.attributions.get("layer")
+    key = "attr/grad-cam/layer"
+    if layer is None or key not in run.limits:
+        return None
+    node = next((n.name for n in run.architecture.nodes if n.module == layer or n.name == layer), None)
+    target = next((b for b in blocks if node in groups.get(b.name, [b.name])), None)
+    if target is None:
+        return None
+    h, w = run.read(len(run.snapshots) - 1, [key], sample=0)[key].shape[-2:]
+    lo, hi = run.limits[key]
+    x0, _, _, _, z0, _ = target.bounds
+    return dataclasses.replace(
+        target, name="grad-cam at " + target.name, kind="Attribution", key=key, role="feature", panels=1, rows=h, cols=w,
+        channels=None, pool=1, scale=ColourScale.robust(lo, hi), params=(), labelled=True,
+        origin=(x0, target.origin[1], z0 - h * target.voxel / 2 - 3.0), title="grad-cam", subtitle=f"at {layer}",
     )
 
 
@@ -332,6 +352,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         if at is None:
             raise NnvoxError("this scene has no input plane to show attributions beside")
         blocks.insert(at + 1, _attribution_block(run, blocks[at], options.attribution))
+        if options.attribution == "grad-cam" and (cam := _layer_cam_block(run, blocks, groups)) is not None:
+            blocks.append(cam)
     tallest = max(b.extent[2] for b in blocks)
     paths = route_edges({b.name: b.bounds for b in blocks}, placement, edges, depth, clearance=(2.0 + 0.2 * tallest) * v)
     source = FrameSource(run, tuple(blocks), options.mode)
