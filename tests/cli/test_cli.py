@@ -211,3 +211,16 @@ def test_demo_writes_the_lecture_pack(tmp_path):
     assert len(decode(out / "lecture.mp4")) == 60 * 4  # the pack is 60 seconds long
     assert sorted(p.name for p in (out / "stills").glob("*.png")) == [
         "activations-untrained.png", "activations.png", "change-from-start.png", "integrated-gradients.png", "weights.png"]
+
+
+@pytest.mark.gl
+def test_a_model_run_once_can_show_its_attributions(tmp_path):
+    out = tmp_path / "saliency.png"
+    result = nnvox("export", "digits-cnn", out, "--attribution", "saliency", "--size", "640x360")
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    bad = nnvox("export", "digits-cnn", tmp_path / "x.png", "--attribution", "grad-cam")
+    assert bad.returncode == 2 and "recording grad-cam needs attribution_layer" in bad.stderr
+    good = nnvox("export", "digits-cnn", tmp_path / "cam.png", "--attribution", "grad-cam", "--attribution-layer", "conv2",
+                 "--size", "640x360")
+    assert good.returncode == 0, good.stderr

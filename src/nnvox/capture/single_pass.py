@@ -15,7 +15,8 @@ from nnvox.capture.trace import trace
 from nnvox.capture.writer import RunWriter
 
 
-def single_pass_run(model, inputs, *, name: str, class_names=None, weights: bool = True) -> Run:
+def single_pass_run(model, inputs, *, name: str, class_names=None, weights: bool = True, attributions=(),
+                    attribution_layer: str | None = None) -> Run:
     """Record `inputs` through `model` once into a temporary run folder (removed at exit). When the
     forward pass fails, the run holds the graph up to the failing layer and `run.error` says why."""
     folder = Path(tempfile.mkdtemp(prefix="nnvox-model-"))
@@ -24,7 +25,8 @@ def single_pass_run(model, inputs, *, name: str, class_names=None, weights: bool
     if partial.error is not None:
         return _partial_run(partial, inputs, folder / "run", name, class_names)
     rec = Recorder(model, probe=(inputs, np.zeros(len(inputs), dtype=np.int64)), out=folder / "run", name=name,
-                   class_names=class_names, background=False, weights=weights)
+                   class_names=class_names, background=False, weights=weights, attributions=attributions,
+                   attribution_layer=attribution_layer)
     rec.snapshot(epoch=None, step=None)
     rec.close()
     return open_run(folder / "run")

@@ -8,8 +8,10 @@ from nnvox.errors import NnvoxError
 
 
 def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
-                trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations"):
-    """A run folder as it is, or a model run once on an input (a file, or a random one, said so)."""
+                trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations",
+                attributions: tuple[str, ...] = (), attribution_layer: str | None = None):
+    """A run folder as it is, or a model run once on an input (a file, or a random one, said so),
+    with `attributions` of its predictions recorded too."""
     from nnvox.capture.run import open_run
 
     path = Path(target)
@@ -43,4 +45,5 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     # Weights of very large models are recorded only when they are what is shown.
     record_weights = mode != "activations" or n_params <= 20_000_000
     return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name} · {what}",
-                           class_names=loaded.class_names, weights=record_weights)
+                           class_names=loaded.class_names, weights=record_weights, attributions=attributions,
+                           attribution_layer=attribution_layer)

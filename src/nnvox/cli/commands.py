@@ -185,7 +185,7 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     from nnvox.scenes.presets import output_size
     from nnvox.viewer.export import export, render_png
 
-    run = model.open(target, mode)
+    run = model.open(target, mode, attribution)
     if figure is not None:
         from nnvox.viewer.figures import render_figure
 

@@ -106,12 +106,15 @@ class ModelOptions:
     """A .npy array (batch first) to run instead of a random input."""
     trust_pickle: bool = False
     """Allow TARGET to be a whole pickled model (.pt/.pth). Pickles can run code: only for files you trust."""
+    attribution_layer: str | None = None
+    """The conv layer Grad-CAM looks at, for --attribution grad-cam on a model."""
 
-    def open(self, target: str, mode: str = "activations"):
+    def open(self, target: str, mode: str = "activations", attribution: str | None = None):
         from nnvox.capture.targets import open_target
 
         return open_target(target, input_shape=self.input_shape, weights=self.weights, trust_pickle=self.trust_pickle,
-                           input_file=self.input, mode=mode)
+                           input_file=self.input, mode=mode, attributions=(attribution,) if attribution else (),
+                           attribution_layer=self.attribution_layer)
 
 
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
@@ -151,7 +154,7 @@ def view(
     from nnvox.cli.commands import raise_partial
     from nnvox.viewer.window import show
 
-    run = model.open(target, mode)
+    run = model.open(target, mode, attribution)
     show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution, feature_space=feature_space,
          clusters=_cluster_option(clusters))
     raise_partial(run)
