@@ -47,6 +47,12 @@ def _probe(run_path, where, *block):
     return display, proc, wid, json.loads(where.read_text())
 
 
+def _quit(display, wid, proc) -> None:
+    """q closes the window, and the process ends cleanly."""
+    display.xdotool("key", "--window", wid, "q")
+    assert proc.wait(timeout=20) == 0
+
+
 def _stop(proc, display) -> str:
     """Kill the window if a failed assertion left it open; its output, for the Traceback check."""
     if proc.poll() is None:
@@ -120,8 +126,7 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         display.xdotool("key", "--window", wid, "x")
         assert "weights" in display.wait_title_without(wid, "expanded")
 
-        display.xdotool("key", "--window", wid, "q")
-        assert proc.wait(timeout=20) == 0
+        _quit(display, wid, proc)
     finally:
         output = _stop(proc, display)
     assert "Traceback" not in output, output
@@ -162,8 +167,7 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
         time.sleep(0.5)
         display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1")
         display.wait_title_without(wid, "opened")
-        display.xdotool("key", "--window", wid, "q")
-        assert proc.wait(timeout=20) == 0
+        _quit(display, wid, proc)
     finally:
         output = _stop(proc, display)
     assert "Traceback" not in output, output
@@ -198,8 +202,7 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
                         "mousemove", "--window", wid, "380", "330", "mousemove", "--window", wid, "460", "300", "mouseup", "1")
         rotated = _settle(display)
         assert _changed(moved, rotated, left) > 0.02 and _changed(moved, rotated, right) > 0.02  # one camera, both sides
-        display.xdotool("key", "--window", wid, "q")
-        assert proc.wait(timeout=20) == 0
+        _quit(display, wid, proc)
     finally:
         output = _stop(proc, display)
     assert "Traceback" not in output, output
@@ -220,8 +223,7 @@ def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
         assert _changed(before, after, (slice(80, 200), slice(0, 420))) > 0.01  # its story, under the heads-up line
         display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")  # empty space: gone
         display.wait_title_without(wid, "voxel")
-        display.xdotool("key", "--window", wid, "q")
-        assert proc.wait(timeout=20) == 0
+        _quit(display, wid, proc)
     finally:
         output = _stop(proc, display)
     assert "Traceback" not in output, output

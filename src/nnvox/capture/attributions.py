@@ -44,6 +44,15 @@ def _module(model, layer):
     return modules[layer]
 
 
+def upsample_cam(cam, inputs):
+    """A Grad-CAM map (batch, 1, *the layer's map size) resized to `inputs` (bilinear for images),
+    one copy for every input channel."""
+    from captum import attr
+
+    up = attr.LayerAttribution.interpolate(cam, tuple(inputs.shape[2:]), interpolate_mode="bilinear" if inputs.ndim == 4 else "nearest")
+    return up.expand_as(inputs).contiguous()
+
+
 def _segments(shape: tuple[int, ...], size: int):
     """LIME's features for images: square patches of `size` pixels (all channels together); for
     vectors, one feature per value. A (1, *shape) integer mask."""
@@ -107,10 +116,7 @@ def _attribute(model, x, method, targets, layer, *, steps, window, samples, seed
         cam = attr.LayerGradCam(model, module).attribute(x, target=targets, relu_attributions=True)
         if cam.ndim != x.ndim:
             raise NnvoxError(f"grad-cam needs a conv layer with maps like the input's; {layer!r} gives shape {tuple(cam.shape)}")
-        if not upsample:
-            return cam
-        up = attr.LayerAttribution.interpolate(cam, tuple(x.shape[2:]), interpolate_mode="bilinear" if x.ndim == 4 else "nearest")
-        return up.expand_as(x)  # one map for every input channel
+        return upsample_cam(cam, x) if upsample else cam
     size = window or max(1, min(x.shape[2:]) // 4 if x.ndim > 2 else 1)
     if method == "occlusion":
         shape = (x.shape[1], *[min(size, s) for s in x.shape[2:]]) if x.ndim > 2 else (1,)

@@ -51,12 +51,17 @@ def judged(kind: str) -> bool:
 FLAGS = ("dead", "saturated")  # health keys that flag a layer above UNHEALTHY ("active" is a measure)
 
 
-def layer_health(kind: str, acts: np.ndarray) -> dict[str, float]:
+def layer_health(kind: str, acts: np.ndarray, *, units: bool = False) -> dict:
     """{"dead": fraction of units, "active": fraction of values > 0} for ReLU-like layers,
-    {"saturated": fraction} for tanh/sigmoid, else {}."""
+    {"saturated": fraction} for tanh/sigmoid, else {}; with `units`, ReLU-like layers also give
+    "dead_units", the dead units' indices (found once for both)."""
     kind = last_kind(kind)
     if kind in RELU_LIKE:
-        return {"dead": dead_fraction(acts), "active": active_fraction(acts)}
+        dead = dead_units(acts)
+        health = {"dead": len(dead) / max(acts.shape[1], 1), "active": active_fraction(acts)}
+        if units:
+            health["dead_units"] = dead.tolist()
+        return health
     if kind in SATURATING:
         return {"saturated": saturated_fraction(acts, *SATURATING[kind])}
     return {}

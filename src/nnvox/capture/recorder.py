@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from nnvox.capture.architecture import Architecture
-from nnvox.capture.attributions import LAYER_CAM, explain
+from nnvox.capture.attributions import LAYER_CAM, explain, upsample_cam
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.storage import save_tensors
@@ -361,11 +361,12 @@ class Recorder:
         if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
             tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
         for method in self.attributions:  # which input values drove each probe's predicted class, now
-            heat = explain(self.model, self._probe_on_device(), method, layer=self.attribution_layer)
-            tensors[f"attr/{method}"] = _stored(torch.from_numpy(heat), None, apply_activation, extremes, f"attr/{method}")
-            if method == "grad-cam":  # also at the layer's own resolution, drawn under that layer
-                cam = explain(self.model, self._probe_on_device(), method, layer=self.attribution_layer, upsample=False)
-                tensors[LAYER_CAM] = _stored(torch.from_numpy(cam), None, apply_activation, extremes, LAYER_CAM)
+            x = self._probe_on_device()
+            heat = torch.from_numpy(explain(self.model, x, method, layer=self.attribution_layer, upsample=method != "grad-cam"))
+            if method == "grad-cam":  # kept at the layer's own resolution too, drawn under that layer
+                tensors[LAYER_CAM] = _stored(heat, None, apply_activation, extremes, LAYER_CAM)
+                heat = upsample_cam(heat, x.cpu())
+            tensors[f"attr/{method}"] = _stored(heat, None, apply_activation, extremes, f"attr/{method}")
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1

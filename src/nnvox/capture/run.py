@@ -113,7 +113,7 @@ class Run:
         self.attributions: dict = dict(manifest.get("attributions", {}))
         # activation key -> pooling factor of its pooled copy (stored for maps larger than the view)
         self.views: dict[str, int] = dict(manifest.get("views", {}))
-        self._stats: OrderedDict[int, dict[str, list[float]]] = OrderedDict()
+        self._parsed: OrderedDict[tuple[int, str], object] = OrderedDict()  # header JSON of a few snapshots
         self.snapshots = Snapshots(manifest["snapshots"])
 
     def __repr__(self) -> str:
@@ -130,12 +130,22 @@ class Run:
         except (SafetensorError, OSError, ValueError) as exc:
             raise NnvoxError(f"probe file {self._probe_file} cannot be read ({exc}); re-record the run") from None
 
-    def _metadata(self, index: int) -> dict[str, str]:
+    def _header_json(self, index: int, key: str):
+        """One JSON entry of a snapshot's safetensors metadata (summaries, health), parsed, or None.
+        A few are kept: frames ask for them every time, and memory does not grow with the run."""
+        if (index, key) in self._parsed:
+            self._parsed.move_to_end((index, key))
+            return self._parsed[(index, key)]
         path = self.path / self.snapshots[index].file
         try:
-            return _mapped(path)[2]
+            stored = _mapped(path)[2].get(key)
         except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
             raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
+        parsed = None if stored is None else json.loads(stored)
+        self._parsed[(index, key)] = parsed
+        if len(self._parsed) > 8:
+            self._parsed.popitem(last=False)
+        return parsed
 
     @cached_property
     def evaluation(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -159,19 +169,12 @@ class Run:
     def stats(self, index: int) -> dict[str, list[float]]:
         """Per-tensor [min, p1, p99, max, non-finite count] of a snapshot, from its file header (no
         tensor data read). A few snapshots' are kept: memory does not grow with the run."""
-        if index in self._stats:
-            self._stats.move_to_end(index)
-            return self._stats[index]
-        stored = self._metadata(index).get(STATS_KEY)
-        if stored is None:  # written without summaries (an older writer): compute them from the data
+        stats = self._header_json(index, STATS_KEY)
+        if stats is None:  # written without summaries (an older writer): compute them from the data
             from nnvox.capture.writer import tensor_stats
 
             stats = {k: tensor_stats(v) for k, v in self.read(index).items()}
-        else:
-            stats = json.loads(stored)
-        self._stats[index] = stats
-        if len(self._stats) > 4:
-            self._stats.popitem(last=False)
+            self._parsed[(index, STATS_KEY)] = stats
         return stats
 
     def health(self, index: int) -> dict[str, dict[str, float]] | None:
@@ -192,8 +195,7 @@ class Run:
         return np.array([(self.health(s.index) or {}).get(key, {}).get(measure, np.nan) for s in self.snapshots])
 
     def _recorded_health(self, index: int) -> dict[str, dict] | None:
-        stored = self._metadata(index).get(HEALTH_KEY)
-        return None if stored is None else json.loads(stored)
+        return self._header_json(index, HEALTH_KEY)
 
     @cached_property
     def limits(self) -> dict[str, tuple[float, float]]:

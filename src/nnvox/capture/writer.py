@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
-from nnvox.capture.health import dead_units, judged, layer_health
+from nnvox.capture.health import judged, layer_health
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
 
@@ -117,13 +117,8 @@ class RunWriter:
         """Dead and saturated fractions, the share of active values, and which units are dead, over
         the whole probe batch, measured once here so a timeline move reads only the sample it shows."""
         kinds = {f"act/{n['name']}": n["kind"] for n in self.manifest["architecture"]["nodes"]}
-        out = {}
-        for k, v in tensors.items():
-            if judged(kinds.get(k, "")) and (h := layer_health(kinds[k], a := to_float32(v))):
-                if "dead" in h:
-                    h["dead_units"] = dead_units(a).tolist()
-                out[k] = h
-        return out
+        return {k: h for k, v in tensors.items()
+                if judged(kinds.get(k, "")) and (h := layer_health(kinds[k], to_float32(v), units=True))}
 
     def _views(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Maps larger than the scene draws, pooled as it pools them: a timeline move then reads
