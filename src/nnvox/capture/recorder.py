@@ -21,7 +21,7 @@ from nnvox.capture.attributions import LAYER_CAM, explain, upsample_cam
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.storage import save_tensors
-from nnvox.capture.trace import capture_outputs, has_functional_nodes, signature, trace
+from nnvox.capture.trace import OutputCapture, signature
 from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, to_storage_dtype
 from nnvox.errors import NnvoxError
 
@@ -44,6 +44,34 @@ def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str
         return t.to("cpu", torch.float32, copy=True).numpy()
     extremes[key] = (lo, hi)
     return t.to("cpu", torch.float16, copy=True).numpy()
+
+
+_SMALL = 65_536  # values: below this a tensor's copy costs per call, not per value
+
+
+def _copies(named: Mapping[str, torch.Tensor], plans: dict, reduce, extremes: dict) -> dict[str, np.ndarray]:
+    """Copies of many tensors for the writer. Small ones travel as float32 slices of one
+    concatenated copy per device (one call instead of four per tensor: on a small model the calls,
+    not the bytes, are the cost); the writer checks and converts them to fp16. Large ones and
+    reduced ones go through `_stored`."""
+    out, small = {}, {}
+    for key, t in named.items():
+        if key not in plans and 0 < t.numel() <= _SMALL:
+            small.setdefault(t.device, {})[key] = t.detach()
+        else:
+            out[key] = _stored(t, plans.get(key), reduce, extremes, key)
+    for group in small.values():
+        flat = torch.cat([t.reshape(-1).float() for t in group.values()]).cpu().numpy()
+        at = 0
+        for key, t in group.items():
+            out[key] = flat[at : at + t.numel()].reshape(t.shape)
+            at += t.numel()
+    return out
+
+
+def _with_gradients(plans: dict[str, dict]) -> dict[str, dict]:
+    """Reductions of weights, and of gradients as of their weights."""
+    return plans | {"grad/" + k.removeprefix("param/"): v for k, v in plans.items() if k.startswith("param/")}
 
 
 def _as_tensor(x) -> torch.Tensor:
@@ -99,11 +127,11 @@ class _ChildWriter:
         except (OSError, ValueError, AttributeError):
             pass  # not Linux: the default pipe size only means more waiting
 
-    def _send(self, frame: bytes) -> None:
+    def _send(self, frame: list) -> None:
         if self.error is not None:
             return
         try:
-            self.proc.stdin.write(frame)
+            self.proc.stdin.writelines(frame)
             self.proc.stdin.flush()
             self.sent += 1
         except (BrokenPipeError, ValueError):
@@ -136,7 +164,7 @@ class _ChildWriter:
         self._read_acks(block=True)
 
     def close(self) -> None:
-        self._send(CLOSE + bytes(8))
+        self._send([CLOSE + bytes(8)])
         self._read_acks(block=True)  # the last ack means everything is on disk
         try:
             self.proc.stdin.close()
@@ -251,10 +279,10 @@ class Recorder:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise NnvoxError(f"cannot create run folder {self.out}: {exc.strerror}") from None
-        self.architecture: Architecture = trace(model, self._probe_on_device()).architecture
-        self._signature = signature(self.architecture)
-        self._functional = has_functional_nodes(self.architecture)
+        self._capture = OutputCapture(model, self._probe_on_device())
+        self.architecture: Architecture = self._capture.architecture
         self._plans = self._reductions(activation_budget, weight_budget)
+        self._weight_plans = _with_gradients(self._plans)
         manifest = {
             "format": "nnvox-run",
             "schema": SCHEMA_VERSION,
@@ -292,13 +320,13 @@ class Recorder:
         held_out = run.evaluation  # and its own evaluation set
         self.eval_x = torch.from_numpy(held_out[0].copy()).float() if held_out is not None else None
         self.probe_y = run.probe_labels
-        self.architecture = trace(model, self._probe_on_device()).architecture
-        self._signature = signature(self.architecture)
-        if self._signature != signature(run.architecture):
+        self._capture = OutputCapture(model, self._probe_on_device())
+        self.architecture = self._capture.architecture
+        if signature(self.architecture) != signature(run.architecture):
             raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
-        self._functional = has_functional_nodes(self.architecture)
         manifest = json.loads((self.out / MANIFEST).read_text())
         self._plans = manifest.get("reduced", {})  # the run's own level of detail, whatever was passed
+        self._weight_plans = _with_gradients(self._plans)
         manifest["closed"] = False
         self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
         self._writer = _ChildWriter(self.out) if self._background else _InlineWriter(self.out)
@@ -337,27 +365,26 @@ class Recorder:
     ) -> int:
         """Record the probe's activations and all weights now. Returns the snapshot index."""
         self._raise_writer_error()
-        sig, outputs = capture_outputs(self.model, self._probe_on_device(), functional=self._functional)
-        if sig != self._signature:
+        outputs, changed = self._capture(self._probe_on_device())
+        if changed:
             raise NnvoxError(
                 "the model's architecture changed since recording started; record it into a new run folder"
             )
         plans = self._plans
         extremes: dict[str, tuple[float, float]] = {}
-        tensors = {f"act/{node}": _stored(out, plans.get(f"act/{node}"), apply_activation, extremes, f"act/{node}")
-                   for node, out in outputs.items()}
-        for pname, p in self.model.named_parameters() if self.record_weights else ():
-            # A copy (never a view of the live weights, which training goes on changing)
-            tensors[f"param/{pname}"] = _stored(p, plans.get(f"param/{pname}"), apply_weight, extremes, f"param/{pname}")
-        norms = {}
-        for pname, p in self.model.named_parameters() if self.record_gradients else ():
-            if p.grad is None:
-                continue  # no backward since the last zero_grad(set_to_none=True): nothing to show
-            g = p.grad.detach()
-            norms[pname] = float(g.float().norm())
-            plan = plans.get(f"param/{pname}")  # gradients are kept where their weights are
+        tensors = _copies({f"act/{node}": out for node, out in outputs.items()}, plans, apply_activation, extremes)
+        params = dict(self.model.named_parameters())
+        # Copies, never views of the live weights, which training goes on changing
+        weights = {f"param/{k}": p for k, p in params.items()} if self.record_weights else {}
+        # no backward since the last zero_grad(set_to_none=True): nothing to show
+        grads = {k: p.grad.detach() for k, p in params.items() if p.grad is not None} if self.record_gradients else {}
+        # one fused call for all the norms (in float32, as half-precision sums of squares overflow)
+        norms = dict(zip(grads, map(float, torch._foreach_norm([g.float() for g in grads.values()])))) if grads else {}
+        for k, g in grads.items():
+            plan = plans.get(f"param/{k}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
-                tensors[f"grad/{pname}"] = _stored(g, plan, apply_weight, extremes, f"grad/{pname}")
+                weights[f"grad/{k}"] = g
+        tensors.update(_copies(weights, self._weight_plans, apply_weight, extremes))
         if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
             tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
         for method in self.attributions:  # which input values drove each probe's predicted class, now

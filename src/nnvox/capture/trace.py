@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.nn.modules.module import register_module_forward_hook
 from torch.overrides import TorchFunctionMode
 
 from nnvox.capture.architecture import Architecture, Node
@@ -74,6 +75,14 @@ def _op_name(func) -> str:
     if name.startswith("__") and name.endswith("__"):
         return name[2:-2]  # __add__ -> add, __getitem__ -> getitem
     return name.lstrip("_") or "op"  # add_ (in place) keeps its trailing underscore
+
+
+def _call(model: nn.Module, inputs):
+    if isinstance(inputs, dict):
+        return model(**inputs)
+    if isinstance(inputs, tuple):
+        return model(*inputs)
+    return model(inputs)
 
 
 class _Tracer(TorchFunctionMode):
@@ -219,12 +228,7 @@ class _Tracer(TorchFunctionMode):
         try:
             self.model.eval()
             with torch.no_grad(), (self if self.functional else contextlib.nullcontext()):
-                if isinstance(inputs, dict):
-                    result = self.model(**inputs)
-                elif isinstance(inputs, tuple):
-                    result = self.model(*inputs)
-                else:
-                    result = self.model(inputs)
+                result = _call(self.model, inputs)
         except Exception as exc:  # the user's forward failed: say where, with what shapes
             if not partial:
                 raise NnvoxError(self._failure(inputs, exc)) from None
@@ -313,11 +317,69 @@ def _geometry(module: nn.Module) -> dict[str, tuple[int, ...]]:
             "padding": axes(padding, 0), "dilation": dilation}
 
 
-def capture_outputs(model: nn.Module, inputs, *, functional: bool = True):
-    """The lean per-snapshot pass: every node's output copied, plus the signature it ran with.
-    No parameter lists: those are the architecture's, traced once. `functional=False` skips the
-    torch function mode (it costs on every operation) for graphs that had no functional nodes."""
-    tracer = _Tracer(model, inputs, build_graph=False, functional=functional)
-    tracer.run(inputs)
-    inputs_ = set(tracer.input_names)
-    return tuple(tracer.signature), {k: v for k, v in tracer.outputs.items() if k not in inputs_}
+class OutputCapture:
+    """Traces a model once, then runs the per-snapshot pass: every node's output copied, and
+    whether the graph that ran still is the traced one.
+
+    Graphs of modules only (most CNNs and MLPs) are captured by plain forward hooks on leaf modules
+    found once: a full trace's scope hooks and graph bookkeeping cost as much again as the forward
+    pass of a small model. Graphs with functional nodes (`x + y`) or attention maps are traced in
+    full each time (the torch function mode is what sees them)."""
+
+    def __init__(self, model: nn.Module, inputs):
+        self.model = model
+        self.architecture = trace(model, inputs).architecture
+        self.functional = has_functional_nodes(self.architecture)
+        self._nodes = {n.name for n in self.architecture.nodes if n.kind != "Input"}
+        self._leaves = {} if self.functional else {id(m): name for name, m in leaf_modules(model)}
+        self._modules = self._module_ids()  # a module added later would not be hooked: seen here instead
+        # The hooked pass also sees leaves a full trace prunes (not feeding the output): its own reference.
+        self._expected = signature(self.architecture) if self.functional else self._hooked(inputs)[1]
+
+    def __call__(self, inputs) -> tuple[dict[str, torch.Tensor], bool]:
+        """(node name -> output copy, True when the graph that ran differs from the traced one)."""
+        if self.functional:
+            tracer = _Tracer(self.model, inputs, build_graph=False)
+            tracer.run(inputs)
+            outputs, ran = tracer.outputs, tuple(tracer.signature)
+        else:
+            outputs, ran = self._hooked(inputs)
+            if self._module_ids() != self._modules:
+                ran = ()
+        return {k: v for k, v in outputs.items() if k in self._nodes}, ran != self._expected
+
+    def _module_ids(self) -> tuple[int, ...]:
+        return tuple(map(id, self.model.modules()))
+
+    def _hooked(self, inputs) -> tuple[dict[str, torch.Tensor], tuple]:
+        outputs: dict[str, torch.Tensor] = {}
+        ran: list[tuple[str, str, tuple[int, ...]]] = []
+        calls: dict[str, int] = {}  # a module run twice: name, then name#2, as the full trace names it
+        leaves = self._leaves
+
+        def keep(module, args, output):
+            name = leaves.get(id(module))
+            out = _first_tensor(output) if name is not None else None
+            if out is not None:
+                calls[name] = n = calls.get(name, 0) + 1
+                key = name if n == 1 else f"{name}#{n}"
+                ran.append((key, type(module).__name__, tuple(out.shape[1:]) if out.dim() else ()))
+                outputs[key] = out.detach().clone()  # now: an in-place op later would overwrite it
+
+        # One global hook for the pass instead of one per leaf: registering costs ~10 us each.
+        handles = [register_module_forward_hook(keep)]
+        was_training = self.model.training
+        try:
+            if was_training:  # eval() and train() walk every module: not when already evaluating
+                self.model.eval()
+            with torch.no_grad():
+                _call(self.model, inputs)
+        except Exception:  # a full trace says where and with what shapes, in one line
+            trace(self.model, inputs)
+            raise
+        finally:
+            for h in handles:
+                h.remove()
+            if was_training:
+                self.model.train()
+        return outputs, tuple(ran)

@@ -2,7 +2,7 @@
 
 Runs inside the training process (`RunWriter`) or as a child process fed over a pipe
 (`python -m nnvox.capture.writer`), so serialising, summarising and fsyncing never compete with
-training for the GIL. Frames are one type byte, an 8-byte length and safetensors bytes: no pickle.
+training for the GIL. Frames are one type byte, an 8-byte length, a JSON layout and raw array bytes: no pickle.
 The child acknowledges each frame on stdout ("ok" or "error <message>"); when its parent dies
 it still finishes every frame it received, so what was handed over is kept.
 """
@@ -152,11 +152,15 @@ class RunWriter:
         atomic_write_json(self.out / MANIFEST, self.manifest)
 
 
-def encode(kind: bytes, tensors: dict[str, np.ndarray], info: dict) -> bytes:
-    from safetensors.numpy import save
-
-    body = save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata={"info": json.dumps(info)})
-    return kind + struct.pack("<Q", len(body)) + body
+def encode(kind: bytes, tensors: dict[str, np.ndarray], info: dict) -> list:
+    """A frame, as buffers to write in turn: kind, length, then a JSON layout (names, dtypes,
+    shapes) and the raw arrays back to back, never copied. Cheaper than a safetensors container
+    for the ~30 small arrays of a snapshot, in the training process where every microsecond counts."""
+    arrays = {k: np.ascontiguousarray(v) for k, v in tensors.items()}
+    layout = [[k, a.dtype.str, a.shape] for k, a in arrays.items()]
+    head = json.dumps({"info": info, "tensors": layout}).encode()
+    length = 8 + len(head) + sum(a.nbytes for a in arrays.values())
+    return [kind + struct.pack("<QQ", length, len(head)) + head, *(a for a in arrays.values() if a.nbytes)]
 
 
 def _read_exact(stream, n: int) -> bytes | None:
@@ -171,11 +175,15 @@ def _read_exact(stream, n: int) -> bytes | None:
 
 
 def _decode(body: bytes) -> tuple[dict, dict[str, np.ndarray]]:
-    from safetensors.numpy import load
-
-    info_len = struct.unpack("<Q", body[:8])[0]
-    info = json.loads(json.loads(body[8 : 8 + info_len])["__metadata__"]["info"])
-    return info, load(body)
+    head_len = struct.unpack("<Q", body[:8])[0]
+    head = json.loads(body[8 : 8 + head_len])
+    tensors, offset = {}, 8 + head_len
+    for name, dtype, shape in head["tensors"]:
+        dtype = np.dtype(dtype)
+        count = int(np.prod(shape))
+        tensors[name] = np.frombuffer(body, dtype, count, offset).reshape(shape)
+        offset += count * dtype.itemsize
+    return head["info"], tensors
 
 
 def serve(out: Path, stdin=None, stdout=None) -> int:
