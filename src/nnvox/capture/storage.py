@@ -33,9 +33,18 @@ def atomic_write_json(path: Path, obj) -> None:
 
 
 def save_tensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> int:
-    """Write numpy arrays as one safetensors file, atomically. Returns the file size."""
-    from safetensors.numpy import save
+    """Write numpy arrays as one safetensors file, atomically. Returns the file size. Written by
+    safetensors straight to the file: building the file in memory first costs a copy of it."""
+    from safetensors.numpy import save_file
 
-    data = save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata=metadata)
-    atomic_write_bytes(path, data)
-    return len(data)
+    tmp = path.with_name(f".{path.name}.tmp")
+    save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, tmp, metadata=metadata)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        size = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+    return size
