@@ -54,3 +54,33 @@ def test_killed_recordings_keep_every_complete_snapshot(tmp_path):
         assert not run.closed
         outcomes.append(len(run.snapshots))
     assert sum(1 for n in outcomes if n > 0) >= 3, outcomes
+
+
+UNCLOSED = r"""
+import sys, torch
+from torch import nn
+import nnvox
+model = nn.Sequential(nn.Linear(1024, 4096), nn.ReLU(), nn.Linear(4096, 10))  # 8 MB a snapshot
+rec = nnvox.Recorder(model, probe=(torch.randn(8, 1024), list(range(8))), out=sys.argv[1])
+for i in range(6):
+    with torch.no_grad():
+        model[0].bias.fill_(i)
+    rec.snapshot(epoch=i)
+"""
+
+
+def test_a_script_that_never_closes_still_hands_over_every_snapshot(tmp_path):
+    # snapshot() returns before its frame is in the pipe (a sender thread feeds it): at exit the
+    # frames still queued are handed over, and the writer process writes them.
+    subprocess.run([sys.executable, "-c", UNCLOSED, str(tmp_path / "run")], check=True, timeout=120)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if len(nnvox.open_run(tmp_path / "run").snapshots) == 6:
+                break
+        except NnvoxError:
+            pass
+        time.sleep(0.05)
+    run = nnvox.open_run(tmp_path / "run")
+    assert [float(run.read(s.index)["param/0.bias"][0]) for s in run.snapshots] == list(range(6))
+    assert not run.closed

@@ -163,18 +163,19 @@ def encode(kind: bytes, tensors: dict[str, np.ndarray], info: dict) -> list:
     return [kind + struct.pack("<QQ", length, len(head)) + head, *(a for a in arrays.values() if a.nbytes)]
 
 
-def _read_exact(stream, n: int) -> bytes | None:
-    chunks, left = [], n
-    while left:
-        chunk = stream.read(left)
-        if not chunk:
+def _read_exact(stream, n: int) -> bytearray | None:
+    """n bytes read straight into one buffer (a snapshot can be tens of MB: no joined copy)."""
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
+        k = stream.readinto(view[got:])
+        if not k:
             return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        got += k
+    return buf
 
 
-def _decode(body: bytes) -> tuple[dict, dict[str, np.ndarray]]:
+def _decode(body: bytearray) -> tuple[dict, dict[str, np.ndarray]]:
     head_len = struct.unpack("<Q", body[:8])[0]
     head = json.loads(body[8 : 8 + head_len])
     tensors, offset = {}, 8 + head_len
