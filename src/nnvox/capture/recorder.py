@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
 import datetime as _dt
 import fcntl
 import os
-import queue
 import select
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -111,9 +108,7 @@ class _InlineWriter:
 
 
 class _ChildWriter:
-    """Hands each snapshot to a writer process, so writing never competes with training. A sender
-    thread feeds the pipe (the write releases the GIL), so a large snapshot costs training only
-    its copies: at most two wait for the pipe, then `snapshot()` blocks (backpressure)."""
+    """Hands each snapshot to a writer process, so writing never competes with training."""
 
     def __init__(self, out: Path):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
@@ -124,7 +119,6 @@ class _ChildWriter:
         )
         self.sent = self.acked = 0
         self.error: str | None = None
-        self._broken = False  # the pipe closed under the sender: the child stopped
         # A large pipe buffer makes handing over a frame a memcpy, not a wait for the child (which
         # may still be starting up); bigger frames block until it reads: backpressure.
         try:
@@ -132,33 +126,15 @@ class _ChildWriter:
             fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, min(limit, 1 << 20))
         except (OSError, ValueError, AttributeError):
             pass  # not Linux: the default pipe size only means more waiting
-        self._frames: queue.Queue = queue.Queue(maxsize=2)
-        threading.Thread(target=self._feed, daemon=True, name="nnvox-recorder-pipe").start()
-        atexit.register(self._drain)  # a script that never calls close() still hands over every snapshot
-
-    def _feed(self) -> None:
-        while True:
-            frame = self._frames.get()
-            try:
-                if frame is None:
-                    return
-                if not self._broken:
-                    self.proc.stdin.writelines(frame)
-                    self.proc.stdin.flush()
-            except (BrokenPipeError, ValueError, OSError):
-                self._broken = True
-            finally:
-                self._frames.task_done()
 
     def _send(self, frame: list) -> None:
-        if self.error is None:
+        if self.error is not None:
+            return
+        try:
+            self.proc.stdin.writelines(frame)
+            self.proc.stdin.flush()
             self.sent += 1
-            self._frames.put(frame)
-
-    def _drain(self) -> None:
-        """Until every frame handed over is in the pipe."""
-        self._frames.join()
-        if self._broken and self.error is None:
+        except (BrokenPipeError, ValueError):
             self._read_acks(block=True)
             self.error = self.error or f"the writer process stopped (exit code {self.proc.poll()})"
 
@@ -182,19 +158,14 @@ class _ChildWriter:
         self._send(encode(SNAPSHOT, tensors, {"meta": meta}))
 
     def poll(self) -> None:
-        if self._broken:
-            self._drain()
         self._read_acks(block=False)
 
     def flush(self) -> None:
-        self._drain()
         self._read_acks(block=True)
 
     def close(self) -> None:
         self._send([CLOSE + bytes(8)])
-        self.flush()  # the last ack means everything is on disk
-        self._frames.put(None)  # the sender thread ends
-        atexit.unregister(self._drain)
+        self._read_acks(block=True)  # the last ack means everything is on disk
         try:
             self.proc.stdin.close()
         except BrokenPipeError:
