@@ -67,6 +67,9 @@ def test_user_model_from_module_path(tmp_path):
         (["record", "no_such_pkg.mod:fn", "--out", "{tmp}/r"], "cannot import 'no_such_pkg.mod'"),
         (["record", "resnet-9000", "--out", "{tmp}/r"], "unknown built-in model"),
         (["view", "{run}"], "no display"),
+        (["export", "{run}", "{tmp}/m.png", "--sample", "2", "--mistake", "1"], "give --sample or --mistake, not both"),
+        (["export", "{run}", "{tmp}/m.png", "--mistake", "9"], "mistake 9 is out of range; the run keeps the 8 most confident"),
+        (["export", "digits-cnn", "{tmp}/m.png", "--mistake", "1"], "recorded no mistakes' activations"),
     ],
 )
 def test_bad_input_gets_one_line_and_nonzero_exit(tmp_path, digits_run, args, message):

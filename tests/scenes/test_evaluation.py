@@ -50,3 +50,53 @@ def test_the_recorder_keeps_the_held_out_predictions(tmp_path):
     with torch.no_grad():
         expected = torch.softmax(model(x_eval), 1).numpy()
     assert np.allclose(run.probabilities(0), expected, atol=1e-3)  # fp16 storage
+
+
+@pytest.mark.parametrize("background", [True, False], ids=["writer-process", "inline"])
+def test_each_snapshot_records_its_most_confident_mistakes_activations(tmp_path, background):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 64, 3))
+    x_eval, y_eval = torch.randn(40, 1, 8, 8), torch.randint(0, 3, (40,))
+    with nnvox.Recorder(model, (torch.randn(3, 1, 8, 8), [0, 1, 2]), tmp_path / "run", background=background,
+                        evaluation=(x_eval, y_eval), mistakes=4, attributions=("saliency",)) as rec:
+        rec.snapshot(epoch=0)
+        with torch.no_grad():
+            model[3].bias.copy_(torch.tensor([9.0, 0.0, 0.0]))  # now everything is called class 0
+        rec.snapshot(epoch=1)
+    run = nnvox.open_run(tmp_path / "run")
+    assert run.mistake_rows == 4 and run.sample_count == 3 + 4
+    for index in (0, 1):
+        expected = [m.index for m in confident_mistakes(run.probabilities(index), y_eval.numpy(), 4)]
+        assert run.mistakes(index).tolist() == expected
+    first = run.mistakes(1)[0]
+    sample = run.mistake_sample(1)
+    assert np.array_equal(run.sample_input(1, sample), x_eval[first].numpy()) and run.sample_label(1, sample) == y_eval[first]
+    got = run.read(1, ["act/0", "act/3", "attr/saliency"], sample=sample)
+    with torch.no_grad():
+        conv = model[0](x_eval[first : first + 1])
+        logits = model(x_eval[first : first + 1])
+    np.testing.assert_allclose(got["act/0"], conv[0].numpy(), atol=2e-3)  # its activations, not a probe's
+    np.testing.assert_allclose(got["act/3"], logits[0].numpy(), atol=1e-2)
+    assert int(np.argmax(got["act/3"])) == 0 != y_eval[first]  # shown as the mistake it is
+    saliency = nnvox.explain(model, x_eval[first : first + 1], "saliency")[0]
+    np.testing.assert_allclose(got["attr/saliency"], saliency, atol=2e-3)
+    assert run.read(1, ["act/0"], sample=0)["act/0"].shape == got["act/0"].shape  # probe rows as before
+
+
+def test_a_mistake_rank_a_snapshot_lacks_is_blank_or_a_clear_error(tmp_path):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(4, 2))
+    with torch.no_grad():
+        model[1].weight.zero_()
+        model[1].bias.copy_(torch.tensor([1.0, 0.0]))  # always class 0: one mistake among these
+    x_eval, y_eval = torch.randn(3, 4), torch.tensor([0, 0, 1])
+    with nnvox.Recorder(model, (torch.randn(2, 4), [0, 1]), tmp_path / "run", evaluation=(x_eval, y_eval), mistakes=3) as rec:
+        rec.snapshot(epoch=0)
+    run = nnvox.open_run(tmp_path / "run")
+    assert run.mistakes(0).tolist() == [2]
+    second = run.mistake_sample(2)
+    assert run.read(0, ["act/1"], sample=second, skip_missing=True) == {}
+    assert run.sample_label(0, second) is None and not run.sample_input(0, second).any()
+    with pytest.raises(NnvoxError, match="recorded 1 mistakes; there is no mistake 2"):
+        run.read(0, ["act/1"], sample=second)
+    with pytest.raises(NnvoxError, match="out of range.*1..3"):
+        run.mistake_sample(4)

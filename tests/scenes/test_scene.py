@@ -80,6 +80,24 @@ def test_output_block_shows_probabilities_and_hud_says_the_prediction(digits_run
     assert len(frame.texts["fc2"]) == 10 and frame.texts["fc2"][3].startswith("3")
 
 
+def test_a_selected_mistake_fills_the_whole_scene_with_its_activations(digits_run):
+    scene = build_scene(digits_run)
+    last = scene.n_snapshots - 1
+    assert scene.sample_count == scene.probe_count + digits_run.mistake_rows > scene.probe_count
+    sample = digits_run.mistake_sample(1)
+    frame = scene.frame_at(last, sample=sample)
+    held_out = int(digits_run.mistakes(last)[0])
+    x, y = digits_run.evaluation
+    np.testing.assert_array_equal(frame.values["input"][0], x[held_out][0])  # its image on the input plane
+    np.testing.assert_array_equal(frame.values["relu2"], digits_run.read(last, ["act/relu2"], sample=sample)["act/relu2"])
+    predicted = int(np.argmax(frame.values["fc2"]))
+    assert predicted != y[held_out]  # a mistake, shown as one
+    assert f"most confident mistake 1/{digits_run.mistake_rows} (held-out #{held_out}): true {y[held_out]}, predicted {predicted}" in frame.hud
+    # each snapshot's first mistake is another image: between snapshots, the nearer one, never a blend
+    np.testing.assert_array_equal(scene.frame_at(last - 0.4, sample=sample).values["relu2"], frame.values["relu2"])
+    assert scene.frame_at(last, sample=scene.sample_count).hud == scene.frame_at(last, sample=0).hud  # wraps round
+
+
 def test_forward_pass_reveal_lights_blocks_in_graph_order(digits_run):
     scene = build_scene(digits_run)
     lit = scene.frame_at(0, reveal=0.35).lit

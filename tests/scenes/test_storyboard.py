@@ -91,6 +91,8 @@ def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, di
         (("preset = \"480p15\"", "preset = \"4k\""), r"line 2: unknown preset .4k.; choose one of 480p15"),
         (("timeline = 0\n", "timeline = [0, 1, 2]\n"), r"line 10: timeline is \[from, to\], one snapshot position"),
         (("timeline = 0\n", "timeline = \"end\"\n"), r"line 10: timeline position 'end' is not a number"),
+        (("forward = true", "forward = true\nmistake = 0"), r"line 12: mistake is a rank among each snapshot's most confident mistakes"),
+        (("forward = true", "forward = true\nsample = 2\nmistake = 1"), r"line 13: give sample or mistake, not both"),
     ],
 )
 def test_mistakes_are_named_with_their_line(board_dir, edit, message):
@@ -111,6 +113,12 @@ def test_what_needs_the_run_is_checked_against_it(board_dir, digits_run):
     board = load_storyboard(write(board_dir, GOOD.replace("forward = true", "forward = true\nsample = 99")))
     with pytest.raises(NnvoxError, match=r"line 12: sample 99 is out of range"):
         check_runs(board, {board.shots[1].run: digits_run})
+    board = load_storyboard(write(board_dir, GOOD.replace("forward = true", "forward = true\nmistake = 99")))
+    with pytest.raises(NnvoxError, match=r"line 12: mistake 99 is out of range; the run keeps the 8 most confident"):
+        check_runs(board, {board.shots[1].run: digits_run})
+    board = load_storyboard(write(board_dir, GOOD.replace("forward = true", "forward = true\nmistake = 2")))
+    check_runs(board, {board.shots[1].run: digits_run})
+    assert board.shots[1].sample_in(digits_run) == digits_run.probe_count + 1
 
 
 def test_bad_toml_and_empty_boards(board_dir):

@@ -80,8 +80,10 @@ def test_png_at_any_size_and_bad_outputs(digits_run, tmp_path):
         render_png(digits_run, tmp_path / "no" / "such" / "dir.png")
     with pytest.raises(NnvoxError, match="ending in .png"):
         render_png(digits_run, tmp_path / "still.jpg")
-    with pytest.raises(NnvoxError, match="sample 10 is out of range"):
-        render_png(digits_run, tmp_path / "x.png", sample=10)
+    with pytest.raises(NnvoxError, match=r"sample 18 is out of range; the run has probe samples 0..9, then each snapshot's most confident mistakes 10..17 \(--mistake 1..8\)"):
+        render_png(digits_run, tmp_path / "x.png", sample=18)
+    with pytest.raises(NnvoxError, match=r"sample 10 is out of range; the run has probe samples 0..9$"):
+        render_png(digits_run, tmp_path / "x.png", sample=10, pin=0)  # mistakes are one snapshot's: not in comparisons
 
 
 def test_a_frame_writes_values_into_existing_actors(plain_renderer):

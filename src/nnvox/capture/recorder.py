@@ -19,6 +19,7 @@ from torch import nn
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.attributions import LAYER_CAM, explain, upsample_cam
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
+from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
@@ -210,7 +211,8 @@ class Recorder:
 
     `evaluation=(x, y)`: a held-out set (up to a few thousand samples) whose predicted class
     probabilities are kept at every snapshot, for the confusion matrix and the most confident
-    mistakes under the timeline cursor.
+    mistakes under the timeline cursor; the `mistakes` most confident ones of each snapshot also
+    get their activations (and attributions) recorded, so the whole scene can show them.
 
     `resume=True` on an existing run (even one whose process was killed) appends to it, with the
     run's own probe, after checking the model's architecture is the same.
@@ -239,6 +241,7 @@ class Recorder:
         attributions: Sequence[str] = (),
         attribution_layer: str | None = None,
         evaluation: tuple | None = None,
+        mistakes: int = 8,
     ):
         # DistributedDataParallel / DataParallel: probe the wrapped module. Calling the DDP wrapper on
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
@@ -252,13 +255,16 @@ class Recorder:
         self._background = background
         self.attributions = _checked_attributions(model, attributions, attribution_layer)
         self.attribution_layer = attribution_layer
-        self.eval_x = None
+        self.eval_x = self.eval_y = None
+        if mistakes < 0:
+            raise NnvoxError(f"mistakes is how many of each snapshot's most confident mistakes to record (0 for none), got {mistakes}")
+        self.mistakes = mistakes
         if evaluation is not None:
             ex, ey = evaluation
             self.eval_x = _as_tensor(ex).float()
-            eval_y = np.asarray(ey.detach().cpu() if isinstance(ey, torch.Tensor) else ey).astype(np.int64)
-            if len(self.eval_x) != len(eval_y):
-                raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(eval_y)}) differ in length")
+            self.eval_y = np.asarray(ey.detach().cpu() if isinstance(ey, torch.Tensor) else ey).astype(np.int64)
+            if len(self.eval_x) != len(self.eval_y):
+                raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(self.eval_y)}) differ in length")
         x, y = probe
         x = _as_tensor(x)
         self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
@@ -304,8 +310,8 @@ class Recorder:
             manifest["attributions"] = {"methods": list(self.attributions), "layer": self.attribution_layer}
         self._count = 0
         if self.eval_x is not None:
-            manifest["evaluation"] = {"file": EVALUATION_FILE, "count": len(eval_y)}
-            save_tensors(self.out / EVALUATION_FILE, {"inputs": self.eval_x.numpy(), "labels": eval_y})
+            manifest["evaluation"] = {"file": EVALUATION_FILE, "count": len(self.eval_y), "mistakes": self.mistakes}
+            save_tensors(self.out / EVALUATION_FILE, {"inputs": self.eval_x.numpy(), "labels": self.eval_y})
         self._writer = _ChildWriter(self.out) if background else _InlineWriter(self.out)
         self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
 
@@ -319,6 +325,8 @@ class Recorder:
         self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
         held_out = run.evaluation  # and its own evaluation set
         self.eval_x = torch.from_numpy(held_out[0].copy()).float() if held_out is not None else None
+        self.eval_y = held_out[1] if held_out is not None else None
+        self.mistakes = run.mistake_rows  # the run's own choice
         self.probe_y = run.probe_labels
         self._capture = OutputCapture(model, self._probe_on_device())
         self.architecture = self._capture.architecture
@@ -386,14 +394,10 @@ class Recorder:
                 weights[f"grad/{k}"] = g
         tensors.update(_copies(weights, self._weight_plans, apply_weight, extremes))
         if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
-            tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
-        for method in self.attributions:  # which input values drove each probe's predicted class, now
-            x = self._probe_on_device()
-            heat = torch.from_numpy(explain(self.model, x, method, layer=self.attribution_layer, upsample=method != "grad-cam"))
-            if method == "grad-cam":  # kept at the layer's own resolution too, drawn under that layer
-                tensors[LAYER_CAM] = _stored(heat, None, apply_activation, extremes, LAYER_CAM)
-                heat = upsample_cam(heat, x.cpu())
-            tensors[f"attr/{method}"] = _stored(heat, None, apply_activation, extremes, f"attr/{method}")
+            stored = tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
+            if self.mistakes:  # ranked on the values stored, as the mistakes figure ranks them
+                tensors.update(self._mistakes(stored.astype(np.float32), extremes))
+        tensors.update(self._attributions(self._probe_on_device(), extremes))
         values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1
@@ -402,6 +406,32 @@ class Recorder:
             meta["grad_norms"] = norms
         self._writer.snapshot(meta, tensors)
         return index
+
+    def _attributions(self, x: torch.Tensor, extremes: dict) -> dict[str, np.ndarray]:
+        """Which input values drove each sample's predicted class, now."""
+        out = {}
+        for method in self.attributions:
+            heat = torch.from_numpy(explain(self.model, x, method, layer=self.attribution_layer, upsample=method != "grad-cam"))
+            if method == "grad-cam":  # kept at the layer's own resolution too, drawn under that layer
+                out[LAYER_CAM] = _stored(heat, None, apply_activation, extremes, LAYER_CAM)
+                heat = upsample_cam(heat, x.cpu())
+            out[f"attr/{method}"] = _stored(heat, None, apply_activation, extremes, f"attr/{method}")
+        return out
+
+    def _mistakes(self, probabilities: np.ndarray, extremes: dict) -> dict[str, np.ndarray]:
+        """The snapshot's most confident mistakes: which they are, their activations and attributions,
+        under keys of their own (mistake/act/<node>, ...), reduced as the probe's are."""
+        order = mistake_order(probabilities, self.eval_y, self.mistakes)
+        out = {MISTAKE_INDEX: order}
+        if len(order):
+            p = next(self.model.parameters(), None)
+            x = self.eval_x[torch.from_numpy(order)]
+            x = x.to(p.device) if p is not None else x
+            outputs, _ = self._capture(x)
+            plans = {MISTAKE_PREFIX + k: v for k, v in self._plans.items() if k.startswith("act/")}
+            out.update(_copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, apply_activation, extremes))
+            out.update({MISTAKE_PREFIX + k: v for k, v in self._attributions(x, extremes).items()})
+        return out
 
     @property
     def count(self) -> int:

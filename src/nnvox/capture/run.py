@@ -18,6 +18,7 @@ import numpy as np
 
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.detail import VIEW_PREFIX
+from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.errors import NnvoxError
 
 MANIFEST = "manifest.json"
@@ -25,7 +26,8 @@ PROBE_FILE = "probe.safetensors"
 EVALUATION_FILE = "evaluation.safetensors"  # a held-out set whose predictions each snapshot keeps
 SCHEMA_VERSION = 1
 STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max]}
-PER_SAMPLE = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
+PROBE_ROWS = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
+PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... or per recorded mistake
 HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
 
 
@@ -113,6 +115,8 @@ class Run:
         self.attributions: dict = dict(manifest.get("attributions", {}))
         # activation key -> pooling factor of its pooled copy (stored for maps larger than the view)
         self.views: dict[str, int] = dict(manifest.get("views", {}))
+        # how many of each snapshot's most confident held-out mistakes have their activations recorded
+        self.mistake_rows = int(manifest.get("evaluation", {}).get("mistakes", 0))
         self._parsed: OrderedDict[tuple[int, str], object] = OrderedDict()  # header JSON of a few snapshots
         self.snapshots = Snapshots(manifest["snapshots"])
 
@@ -165,6 +169,59 @@ class Run:
         if self.evaluation is None:
             raise NnvoxError(f"run {self.path} has no evaluation set; record with Recorder(..., evaluation=(x, y))")
         return self.read(index, ["eval/probabilities"])["eval/probabilities"]
+
+    @property
+    def probe_count(self) -> int:
+        return len(self.probe_labels)
+
+    @property
+    def sample_count(self) -> int:
+        """Samples a scene can show: the probe's, then each snapshot's recorded mistakes by rank."""
+        return self.probe_count + self.mistake_rows
+
+    def check_sample(self, sample: int, mistakes: bool = True) -> None:
+        """A one-line error for a sample number neither a probe sample nor (with `mistakes`) a recorded mistake."""
+        count = self.sample_count if mistakes else self.probe_count
+        if not 0 <= sample < count:
+            more = (f", then each snapshot's most confident mistakes {self.probe_count}..{count - 1} "
+                    f"(--mistake 1..{self.mistake_rows})") if count > self.probe_count else ""
+            raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.probe_count - 1}{more}")
+
+    def is_mistake(self, sample: int) -> bool:
+        return sample >= self.probe_count
+
+    def mistake_sample(self, rank: int) -> int:
+        """The sample number that shows each snapshot's `rank`-th most confident mistake (1 = most)."""
+        if not self.mistake_rows:
+            raise NnvoxError(f"run {self.path} recorded no mistakes' activations; record with an evaluation set "
+                             "(`nnvox record` does; Recorder(..., evaluation=(x, y)))")
+        if not 1 <= rank <= self.mistake_rows:
+            raise NnvoxError(f"mistake {rank} is out of range; the run keeps the {self.mistake_rows} most confident "
+                             f"mistakes of each snapshot: 1..{self.mistake_rows}")
+        return self.probe_count + rank - 1
+
+    def mistakes(self, index: int) -> np.ndarray:
+        """Held-out indices of the mistakes recorded at a snapshot, most confident first (may be fewer
+        than the run keeps: a good model makes few)."""
+        if not self.mistake_rows:
+            return np.zeros(0, np.int64)
+        return self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
+
+    def sample_input(self, index: int, sample: int) -> np.ndarray:
+        """What a sample fed the model at a snapshot: a probe input, or that snapshot's mistake of
+        that rank (zeros where it made fewer mistakes)."""
+        if not self.is_mistake(sample):
+            return self.probe_inputs[sample]
+        rows, inputs = self.mistakes(index), self.evaluation[0]
+        rank = sample - self.probe_count
+        return inputs[rows[rank]] if rank < len(rows) else np.zeros_like(inputs[0])
+
+    def sample_label(self, index: int, sample: int) -> int | None:
+        """Its true class (None for a mistake rank the snapshot does not have)."""
+        if not self.is_mistake(sample):
+            return int(self.probe_labels[sample])
+        rows, rank = self.mistakes(index), sample - self.probe_count
+        return int(self.evaluation[1][rows[rank]]) if rank < len(rows) else None
 
     def stats(self, index: int) -> dict[str, list[float]]:
         """Per-tensor [min, p1, p99, max, non-finite count] of a snapshot, from its file header (no
@@ -222,12 +279,27 @@ class Run:
     def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
              channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
         """Load tensors of one snapshot as float32 (all of them when keys is None). With `sample`,
-        activations are read for that probe sample only (its bytes alone), without the batch axis;
+        activations are read for that sample only (its bytes alone), without the batch axis (a
+        sample past the probe's is the snapshot's recorded mistake of that rank, see `sample_count`);
         with `channels` too, only those channels of the named activations (in the order given).
         `skip_missing` leaves out keys the snapshot lacks (gradients before the first backward)."""
         if not 0 <= index < len(self.snapshots):
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
-        return _read_file(self.path / self.snapshots[index].file, keys, sample, channels, skip_missing)
+        path = self.path / self.snapshots[index].file
+        if sample is None or not self.is_mistake(sample):
+            return _read_file(path, keys, sample, channels, skip_missing)
+        # A recorded mistake: its per-sample tensors are stored as mistake/<key>, one row per rank.
+        rank, recorded = sample - self.probe_count, len(self.mistakes(index))
+        if rank >= recorded and not skip_missing:
+            raise NnvoxError(f"snapshot {index} recorded {recorded} mistakes; there is no mistake {rank + 1} to show")
+        if keys is None:
+            keys = [k for k in self.keys(index) if not k.startswith(MISTAKE_PREFIX)]
+        renamed = {(MISTAKE_PREFIX + k if k.startswith(PROBE_ROWS) else k): k for k in keys}
+        if rank >= recorded:  # nothing of this sample here: the per-sample keys are missing
+            renamed = {k: v for k, v in renamed.items() if not k.startswith(MISTAKE_PREFIX)}
+        chosen = {MISTAKE_PREFIX + k: v for k, v in (channels or {}).items()}
+        out = _read_file(path, list(renamed), rank, chosen, skip_missing)
+        return {renamed[k]: v for k, v in out.items()}
 
 
 @cache
@@ -286,7 +358,7 @@ def _read_file(path: Path, keys: list[str] | None, sample: int | None = None,
                 a = a[sample]
                 if (chosen := (channels or {}).get(k)) is not None:
                     a = a[list(chosen)]  # copies just those channels out of the page cache
-            out[k] = to_float32(a)
+            out[k] = to_float32(a) if a.dtype.kind == "f" else np.array(a)  # indices stay integers
         return out
     except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
         raise NnvoxError(

@@ -18,6 +18,7 @@ import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
 from nnvox.capture.health import judged, layer_health
+from nnvox.capture.mistakes import MISTAKE_PREFIX
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
 
@@ -28,7 +29,7 @@ HEADER, SNAPSHOT, CLOSE = b"H", b"S", b"C"
 
 def to_storage_dtype(a: np.ndarray) -> np.ndarray:
     """fp16 where it is lossless in range; float32 where fp16 would turn large values into inf."""
-    if a.dtype == np.float16:  # converted (and checked) by the recorder already
+    if a.dtype == np.float16 or a.dtype.kind in "iu":  # converted by the recorder already; indices stay exact
         return a
     a = np.asarray(a, dtype=np.float32)
     finite = a[np.isfinite(a)]
@@ -125,9 +126,10 @@ class RunWriter:
         and converts only what is drawn (a sixteenth of a 224 x 224 map) for a few percent more disk."""
         out = {}
         for k, v in tensors.items():
-            if k.startswith("act/") and v.ndim == 4 and (f := view_factor(v.shape[1:])) > 1:
-                out[VIEW_PREFIX + k] = to_storage_dtype(pool_maps(to_float32(v), f))
-                self.manifest.setdefault("views", {})[k] = f
+            mistake, key = (MISTAKE_PREFIX, k[len(MISTAKE_PREFIX):]) if k.startswith(MISTAKE_PREFIX) else ("", k)
+            if key.startswith("act/") and v.ndim == 4 and (f := view_factor(v.shape[1:])) > 1:
+                out[mistake + VIEW_PREFIX + key] = to_storage_dtype(pool_maps(to_float32(v), f))
+                self.manifest.setdefault("views", {})[key] = f
         return out
 
     def _change_stats(self, tensors: dict[str, np.ndarray]) -> dict[str, list[float]]:

@@ -171,8 +171,17 @@ def run_info(run, *, as_json: bool) -> None:
     out.print(f"last snapshot: {last.label}  " + "  ".join(f"{k} {v:.4g}" for k, v in last.metrics.items()))
 
 
+def chosen_sample(run, sample: int, mistake: int | None) -> int:
+    """--sample, or --mistake N: each snapshot's Nth most confident held-out mistake."""
+    if mistake is None:
+        return sample
+    if sample:
+        raise NnvoxError(f"give --sample or --mistake, not both (got --sample {sample} --mistake {mistake})")
+    return run.mistake_sample(mistake)
+
+
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, view, attribution, feature_space, clusters, figure, layer, voxel, model) -> None:
+               sizing, histogram, view, attribution, feature_space, clusters, figure, layer, voxel, model, mistake=None) -> None:
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -186,6 +195,7 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     from nnvox.viewer.export import export, render_png
 
     run = model.open(target, mode, attribution)
+    sample = chosen_sample(run, sample, mistake)
     if figure is not None:
         from nnvox.viewer.figures import render_figure
 

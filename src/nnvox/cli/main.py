@@ -120,6 +120,8 @@ class ModelOptions:
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
 _ATTRIBUTION = "A recorded attribution (saliency, integrated-gradients, grad-cam, occlusion, lime) drawn under the input plane."
 _FEATURE_SPACE = "pca or tsne: the probe samples as a cloud of points above each layer, coloured by class, with each sample's path through the layers."
+_MISTAKE = ("Show each snapshot's Nth most confident mistake on the held-out set (1: the most confident) instead of a "
+            "probe sample: the whole scene shows its activations. Runs recorded with an evaluation set (nnvox record's are).")
 _CLUSTERS = "k-means in each feature-space cloud: a number of clusters, or silhouette / elbow to choose it; points take their cluster's colour, paths keep their class's."
 
 
@@ -136,6 +138,7 @@ def view(
     *,
     mode: Mode = "activations",
     sample: int = 0,
+    mistake: Annotated[int | None, Parameter(help=_MISTAKE)] = None,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
     feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
@@ -151,11 +154,11 @@ def view(
     sample
         Probe sample whose activations are shown.
     """
-    from nnvox.cli.commands import raise_partial
+    from nnvox.cli.commands import chosen_sample, raise_partial
     from nnvox.viewer.window import show
 
     run = model.open(target, mode, attribution)
-    show(run, mode=mode, sample=sample, sizing=sizing, attribution=attribution, feature_space=feature_space,
+    show(run, mode=mode, sample=chosen_sample(run, sample, mistake), sizing=sizing, attribution=attribution, feature_space=feature_space,
          clusters=_cluster_option(clusters))
     raise_partial(run)
 
@@ -173,6 +176,7 @@ def export(
     gif_max_mb: float = 8.0,
     mode: Mode = "activations",
     sample: int = 0,
+    mistake: Annotated[int | None, Parameter(help=_MISTAKE)] = None,
     t: float | None = None,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     histogram: str | None = None,
@@ -227,8 +231,7 @@ def export(
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
                gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
                view=view, attribution=attribution, feature_space=feature_space, clusters=_cluster_option(clusters),
-               figure=figure, layer=layer, voxel=voxel,
-               model=model)
+               figure=figure, layer=layer, voxel=voxel, model=model, mistake=mistake)
 
 
 @app.command

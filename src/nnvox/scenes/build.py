@@ -381,6 +381,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         skips=tuple(depth[d] - depth[s] > 1 for s, d in edges),
         snapshot_labels=tuple(s.label for s in run.snapshots),
         probe_count=len(run.probe_labels),
+        mistake_count=run.mistake_rows,
         source=source,
         metrics={k: run.snapshots.metric(k) for k in run.snapshots.metric_names},
         clouds=clouds,

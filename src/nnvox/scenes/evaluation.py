@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnvox.capture.mistakes import mistake_order
+
 
 def confusion(probabilities: np.ndarray, labels: np.ndarray, classes: int | None = None) -> np.ndarray:
     """(true class, predicted class) counts."""
@@ -28,7 +30,5 @@ class Mistake:
 def confident_mistakes(probabilities: np.ndarray, labels: np.ndarray, count: int = 12) -> list[Mistake]:
     """The wrong predictions made with the highest probability, most confident first."""
     predicted = np.nan_to_num(probabilities, nan=-1.0).argmax(axis=1)
-    wrong = np.flatnonzero(predicted != labels)
-    confidence = probabilities[wrong, predicted[wrong]]
-    order = wrong[np.argsort(-confidence, kind="stable")][:count]
-    return [Mistake(int(i), int(labels[i]), int(predicted[i]), float(probabilities[i, predicted[i]])) for i in order]
+    return [Mistake(int(i), int(labels[i]), int(predicted[i]), float(probabilities[i, predicted[i]]))
+            for i in mistake_order(probabilities, labels, count)]

@@ -108,7 +108,7 @@ class FrameSource:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
             # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly.
             if b.key == "probe":
-                out[b.name] = to_panels(mark_nonfinite(self.run.probe_inputs[sample]), shape)
+                out[b.name] = to_panels(mark_nonfinite(self.run.sample_input(index, sample)), shape)
             elif self._views.get(b.key) in tensors:
                 out[b.name] = to_panels(mark_nonfinite(tensors[self._views[b.key]]), shape)
             elif b.key not in tensors:  # no gradient in this snapshot yet (taken before any backward)
@@ -144,7 +144,7 @@ class FrameSource:
     def layer_values(self, index: int, block: Block, sample: int = 0) -> np.ndarray:
         """All of one layer's values in the current mode (not only the channels drawn), flattened."""
         if block.key == "probe":
-            return self.run.probe_inputs[sample].astype(np.float32).ravel()
+            return self.run.sample_input(index, sample).astype(np.float32).ravel()
         tensors = self._mode_tensors(index, [block.key], sample=sample)
         if block.key not in tensors:
             return np.zeros(0, np.float32)
@@ -156,11 +156,13 @@ class FrameSource:
     def frame_at(self, scene: Scene, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
         n = scene.n_snapshots
         t = min(max(float(t), 0.0), n - 1.0)
-        sample = int(sample) % max(scene.probe_count, 1)
+        sample = int(sample) % max(scene.sample_count, 1)
         if scene.mode != "activations":
             sample = 0  # weights do not depend on the probe sample; share the cache entry
         i0 = int(math.floor(t))
         a = t - i0
+        if self.run.is_mistake(sample):  # each snapshot's mistake of this rank is another image: no blend
+            i0, a = int(round(t)), 0.0
         v0 = self._extract(i0, sample)
         if a > 1e-6 and i0 + 1 < n:
             v1 = self._extract(i0 + 1, sample)
@@ -225,17 +227,27 @@ class FrameSource:
             _bound(self._merged)
         return self._merged[index]
 
+    def _sample_text(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:
+        label = self.run.sample_label(index, sample)
+        if label is None:
+            return f"mistake {sample - scene.probe_count + 1}: none (this snapshot made {len(self.run.mistakes(index))} mistakes)"
+        names = self.run.class_names
+        true = names[label] if names and label < len(names) else str(label)
+        if self.run.is_mistake(sample):
+            rank = sample - scene.probe_count + 1
+            where = int(self.run.mistakes(index)[rank - 1])
+            s = f"most confident mistake {rank}/{scene.sample_count - scene.probe_count} (held-out #{where}): true {true}"
+        else:
+            s = f"sample {sample + 1}/{scene.probe_count}: true {true}"
+        if prediction is not None:
+            s += f", predicted {prediction}" + ("" if prediction == true else " (wrong)")
+        return s
+
     def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict) -> str:
         snap = self.run.snapshots[index]
         parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {MODE_TEXT[scene.mode]}"]
         if scene.mode == "activations":
-            label = int(self.run.probe_labels[sample])
-            names = self.run.class_names
-            true = names[label] if names and label < len(names) else str(label)
-            s = f"sample {sample + 1}/{scene.probe_count}: true {true}"
-            if prediction is not None:
-                s += f", predicted {prediction}" + ("" if prediction == true else " (wrong)")
-            parts.append(s)
+            parts.append(self._sample_text(scene, index, sample, prediction))
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
         flagged = [f"{name} {value * 100:.0f}% {what}" if what in FLAGS else f"{name} {what} gradients"

@@ -101,7 +101,7 @@ def _product(run: Run, index: int, node, channel: int, position: tuple[int, ...]
     if any(k in run.reduced for k in (weight_key, f"act/{source}")):
         return None
     if source == run.architecture.nodes[0].name and run.architecture.nodes[0].kind == "Input":
-        x = run.probe_inputs[sample].astype(np.float32)
+        x = run.sample_input(index, sample).astype(np.float32)
     else:
         x = run.read(index, [f"act/{source}"], sample=sample, skip_missing=True).get(f"act/{source}")
     tensors = run.read(index, [weight_key, bias_key], skip_missing=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Playback:
     n_snapshots: int
-    probe_count: int
+    sample_count: int  # probe samples, then recorded mistakes
     t: float = 0.0
     sample: int = 0
     playing: bool = False
@@ -48,7 +48,7 @@ class Playback:
         self._changed()
 
     def change_sample(self, delta: int) -> None:
-        self.sample = (self.sample + delta) % max(self.probe_count, 1)
+        self.sample = (self.sample + delta) % max(self.sample_count, 1)
         self._changed()
 
     def start_forward_pass(self) -> None:

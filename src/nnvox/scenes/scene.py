@@ -131,6 +131,11 @@ class Scene:
     cloud_source: object = field(default=None, compare=False, repr=False)
     probe_labels: tuple[int, ...] = ()
     class_names: tuple[str, ...] | None = None
+    mistake_count: int = 0  # each snapshot's most confident mistakes recorded, shown after the probe samples
+
+    @property
+    def sample_count(self) -> int:
+        return self.probe_count + self.mistake_count
 
     @property
     def n_snapshots(self) -> int:

@@ -33,7 +33,7 @@ MODES = ("activations", "weights", "change", "change-from-start", "update-ratio"
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "clusters", "figure", "layer", "voxel", "title", "subtitle", "duration", "mode", "sample", "timeline", "forward", "camera", "caption",
+SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "clusters", "figure", "layer", "voxel", "title", "subtitle", "duration", "mode", "sample", "mistake", "timeline", "forward", "camera", "caption",
              "histogram", "ease", "fade"}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -75,6 +75,7 @@ class Shot:
     subtitle: str | None = None
     mode: str = "activations"
     sample: int = 0
+    mistake: int | None = None  # instead of a probe sample: each snapshot's Nth most confident held-out mistake
     timeline: tuple[float | str, float | str] | None = None  # positions, "first" or "last"; None: the last throughout
     forward: bool = False  # light the layers one by one over the shot
     camera: CameraMove = CameraMove()
@@ -89,6 +90,10 @@ class Shot:
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
+
+    def sample_in(self, run) -> int:
+        """The sample number the shot shows in its run."""
+        return run.mistake_sample(self.mistake) if self.mistake is not None else self.sample
 
     @property
     def source(self) -> Path | tuple[str, str | None, Path | None] | None:
@@ -284,8 +289,13 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
     sample = table.get("sample", 0)
     if isinstance(sample, bool) or not isinstance(sample, int) or sample < 0:
         check.fail(at("sample"), f"sample must be a probe sample index (0, 1, ...), got {sample!r}")
+    mistake = table.get("mistake")
+    if mistake is not None and (isinstance(mistake, bool) or not isinstance(mistake, int) or mistake < 1):
+        check.fail(at("mistake"), f"mistake is a rank among each snapshot's most confident mistakes (1, 2, ...), got {mistake!r}")
+    if mistake is not None and "sample" in table:
+        check.fail(at("mistake"), "give sample or mistake, not both")
     return Shot(
-        **source, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample,
+        **source, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample, mistake=mistake,
         timeline=timeline, forward=forward, camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
         histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
         attribution=check.text(table["attribution"], at("attribution"), "attribution") if "attribution" in table else None,
@@ -394,10 +404,11 @@ def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
             line = shot.lines.get("timeline", shot.line)
             raise NnvoxError(f"{board.path.name}, line {line}: timeline {list(shot.timeline)} goes past the run's last "
                              f"snapshot ({last}); use positions 0 to {last}")
-        if shot.sample >= len(run.probe_labels):
-            line = shot.lines.get("sample", shot.line)
-            raise NnvoxError(f"{board.path.name}, line {line}: sample {shot.sample} is out of range; the run has "
-                             f"probe samples 0..{len(run.probe_labels) - 1}")
+        try:
+            run.check_sample(shot.sample_in(run))
+        except NnvoxError as exc:
+            line = shot.lines.get("mistake" if shot.mistake is not None else "sample", shot.line)
+            raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
 
 
 def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:

@@ -33,11 +33,6 @@ def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
     return out
 
 
-def _check_sample(scene: Scene, sample: int) -> None:
-    if not 0 <= sample < scene.probe_count:
-        raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{scene.probe_count - 1}")
-
-
 class _Panes:
     """What an export draws: one scene, or a comparison's two sides (left and right, or left and
     left − right), each at its own timeline position; checked against the sample and the
@@ -53,7 +48,7 @@ class _Panes:
         else:
             c = build_comparison(_as_run(run), None if against is None else _as_run(against), pin=pin, options=options)
             self.scene, self.timeline, sides = c.left, c, c.sides(difference)
-        _check_sample(self.scene, sample)
+        self.scene.source.run.check_sample(sample, mistakes=against is None and pin is None)  # mistakes are one run's
         _check_layer(self.scene, histogram)
         self.sample, self.layer = sample, histogram
         self.scenes, self.times = [s for s, _ in sides], [at for _, at in sides]

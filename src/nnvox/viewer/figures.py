@@ -171,7 +171,7 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     if layer is None or voxel is None:
         raise NnvoxError("the voxel figure needs a layer and a voxel: --layer conv1 --voxel CHANNEL,ROW,COLUMN")
     v = inspect_voxel(run, index, layer, voxel[0], tuple(voxel[1:]), sample)
-    image = run.probe_inputs[sample].astype(np.float32)
+    image = run.sample_input(index, sample).astype(np.float32)
     ax = fig.add_subplot(1, 3, 1)
     ax.imshow(image.mean(axis=0) if image.shape[0] != 3 else np.moveaxis(image, 0, -1), cmap="gray")
     if v.field is not None and len(v.field) == 2:

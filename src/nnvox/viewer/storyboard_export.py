@@ -93,7 +93,7 @@ def _figure(board: Storyboard, shot: Shot, run, index: int, width: int, height: 
 
     try:
         image = figure_image(run, shot.figure, t=index, layer=shot.layer, width=width, height=height, voxel=shot.voxel,
-                             sample=shot.sample)
+                             sample=shot.sample_in(run))
     except NnvoxError as exc:
         raise NnvoxError(f"{board.path.name}, line {shot.lines.get('figure', shot.line)}: {exc}") from None
     if options.transparent:
@@ -144,8 +144,9 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
                         pane = renderer.scene_renderer
                         pane.apply_pose(f.pose)
                         pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
-                        histogram = histograms.at(shot.histogram, f.t, sample=shot.sample) if histograms else None
-                        image = renderer.render(scene.frame_at(f.t, sample=shot.sample, reveal=f.reveal), histogram)
+                        sample = shot.sample_in(scenes.runs[shot.source])
+                        histogram = histograms.at(shot.histogram, f.t, sample=sample) if histograms else None
+                        image = renderer.render(scene.frame_at(f.t, sample=sample, reveal=f.reveal), histogram)
                     if k < blend:  # cross-fade from the shot before
                         a = (k + 1) / (blend + 1)
                         image = (previous * (1 - a) + image * a + 0.5).astype(np.uint8)

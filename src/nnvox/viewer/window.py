@@ -25,7 +25,7 @@ STRIP = 0.11  # comparisons: the height of the slider's strip below the two pane
 KEYS = [
     ("space", "play / pause the training timeline"),
     ("Right / Left", "next / previous snapshot"),
-    ("Up / Down", "next / previous probe sample"),
+    ("Up / Down", "next / previous probe sample, then the snapshot's most confident mistakes"),
     ("m", "next mode: activations, weights, change since previous / first, update ratio, gradients"),
     ("g", "run the forward pass, layer by layer"),
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
@@ -133,9 +133,9 @@ class Window:
         self.views_dir = Path.cwd()  # where k saves camera views
         self._press: tuple[int, int] | None = None
         n = min(len(run.snapshots), len(against.snapshots)) if against is not None else len(run.snapshots)
-        self.playback = Playback(n, len(run.probe_labels), t=float(n - 1))
-        if not 0 <= sample < self.playback.probe_count:
-            raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.playback.probe_count - 1}")
+        # Up/Down walks the probe samples, then the snapshot's recorded mistakes (one run's: not when comparing)
+        self.playback = Playback(n, run.probe_count if self.comparing else run.sample_count, t=float(n - 1))
+        run.check_sample(sample, mistakes=not self.comparing)
         self.playback.sample = sample
         self.plotter = pv.Plotter(window_size=list(size), title=self._title())
         self.plotter.disable_anti_aliasing()
