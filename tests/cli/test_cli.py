@@ -213,7 +213,8 @@ def test_demo_writes_the_lecture_pack(tmp_path):
     assert "h264 (High)" in line and "854x480" in line and " 4 fps" in line
     assert len(decode(out / "lecture.mp4")) == 60 * 4  # the pack is 60 seconds long
     assert sorted(p.name for p in (out / "stills").glob("*.png")) == [
-        "activations-untrained.png", "activations.png", "change-from-start.png", "integrated-gradients.png", "weights.png"]
+        "activations-untrained.png", "activations.png", "change-from-start.png", "integrated-gradients.png",
+        "most-confident-mistake.png", "weights.png"]
 
 
 @pytest.mark.gl

@@ -91,6 +91,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     import time
     from importlib.resources import files
 
+    from nnvox.capture.run import open_run
     from nnvox.viewer.export import render_png
     from nnvox.viewer.gl import has_display
     from nnvox.viewer.storyboard_export import render_storyboard
@@ -108,7 +109,8 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     stills.mkdir(exist_ok=True)
     for name, kwargs in (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
                          ("change-from-start", {"mode": "change-from-start"}),
-                         ("integrated-gradients", {"attribution": "integrated-gradients"})):
+                         ("integrated-gradients", {"attribution": "integrated-gradients"}),
+                         ("most-confident-mistake", {"sample": open_run(run_dir).mistake_sample(1), "attribution": "integrated-gradients"})):
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
     console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video} (edit {storyboard} and run "
                   f"`nnvox export --storyboard {storyboard} {video}` to change it), stills in {stills}, run in {run_dir}")
