@@ -97,6 +97,22 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         assert _changed(with_help, health, (slice(340, 560), slice(0, 600))) > 0.01
         display.xdotool("key", "--window", wid, "t")
 
+        plain = _settle(display)
+        panel = (slice(90, 330), slice(720, 1260))  # the figure panel, top right
+        display.xdotool("key", "--window", wid, "f")  # the confusion matrix of the snapshot under the cursor
+        confusion = _settle(display, 1.5)
+        assert _changed(plain, confusion, panel) > 0.1
+        display.xdotool("key", "--window", wid, "f")  # its most confident mistakes
+        mistakes = _settle(display, 1.5)
+        assert _changed(confusion, mistakes, panel) > 0.05
+        display.xdotool("key", "--window", wid, "Left")  # the figure follows the timeline
+        display.wait_title(wid, f"epoch {last - 2} — activations")
+        assert _changed(mistakes, _settle(display, 1.5), panel) > 0.01
+        display.xdotool("key", "--window", wid, "Right")
+        for _ in range(5):  # filters, histograms, correlation, health, then none
+            display.xdotool("key", "--window", wid, "f")
+        assert _changed(plain, _settle(display, 2.0), panel) < 0.01
+
         display.xdotool("key", "--window", wid, "m")
         display.wait_title(wid, "weights")
         weights = _settle(display)

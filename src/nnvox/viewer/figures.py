@@ -46,7 +46,7 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
     with plt.rc_context({"text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT, "ytick.color": TEXT,
                          "axes.edgecolor": "#6a6b78", "axes.facecolor": BACKGROUND, "figure.facecolor": BACKGROUND,
                          "font.size": max(8, round(height / 60))}):
-        fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+        fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")  # labels never cut off
         try:
             title = (_draw_voxel(fig, run, index, layer, voxel, sample) if figure == "voxel"
                      else DRAWERS[figure](fig, run, index, layer))
@@ -198,7 +198,9 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
         ax.text(0.5, 0.5, "not a convolution on a recorded input:\nno patch x kernel to show", ha="center", va="center")
     ax.set_axis_off()
     where = f"({', '.join(map(str, v.position))})" if v.position else ""
-    return f"{layer} channel {v.channel} {where} = {v.value:.4g} for probe sample {sample}"
+    who = (f"the snapshot's most confident mistake {sample - run.probe_count + 1}" if run.is_mistake(sample)
+           else f"probe sample {sample}")
+    return f"{layer} channel {v.channel} {where} = {v.value:.4g} for {who}"
 
 
 def _draw_health(fig, run: Run, index: int, layer: str | None) -> str:

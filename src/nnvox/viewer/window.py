@@ -15,6 +15,7 @@ from nnvox.scenes.compare import build_comparison
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODES, Scene, SceneOptions
+from nnvox.viewer.figure_panel import FigurePanel, available_figures
 from nnvox.viewer.options import RenderOptions
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ KEYS = [
     ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
     ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
+    ("f", "a 2D figure of the snapshot: confusion, mistakes, filters, histograms, correlation, health, none"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
@@ -130,6 +132,7 @@ class Window:
                                          histogram_box=(0.7, 0.3, 0.98, 0.52))
         self.selected: str | None = None  # the layer whose histogram is shown
         self.voxel = None  # the clicked voxel (scenes.inspect.Voxel), if any
+        self.figure: str | None = None  # the 2D figure shown over the top right (key f)
         self.views_dir = Path.cwd()  # where k saves camera views
         self._press: tuple[int, int] | None = None
         n = min(len(run.snapshots), len(against.snapshots)) if against is not None else len(run.snapshots)
@@ -139,6 +142,7 @@ class Window:
         self.playback.sample = sample
         self.plotter = pv.Plotter(window_size=list(size), title=self._title())
         self.plotter.disable_anti_aliasing()
+        self.figure_panel = FigurePanel()
         self.panes: list[Pane] = []
         self._scenes = {}
         self._build_scene()
@@ -221,6 +225,7 @@ class Window:
             histograms = None if scene.run_name == "difference" else HistogramSource(scene)
             self.panes.append(Pane(scene, SceneRenderer(scene, renderer, self.options, viewport), at, histograms))
         self.scene_renderer = self.panes[0].renderer
+        self.figure_panel.place(self.plotter.ren_win)
         self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
         self._redraw()
 
@@ -242,6 +247,11 @@ class Window:
                 self.scene_renderer.show_field(self.voxel.field)
             except NnvoxError:
                 pass
+        try:
+            self.figure_panel.show(self.run, self.figure, round(p.t), self.selected, tuple(self.plotter.ren_win.GetSize()))
+        except NnvoxError as exc:  # said in the hint line, never a crash
+            self.hint.SetInput(f"no {self.figure} figure: {exc}")
+            self.figure = None
         frame = frames[0]  # the health table is the left side's
         if hasattr(self, "health") and self.health.GetVisibility():
             self.health.SetInput(self._health_text(frame))
@@ -281,7 +291,7 @@ class Window:
         hp.SetFontSize(max(9, round(self.options.height * 0.016)))
         hp.SetColor(0.7, 0.7, 0.75)
         self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.hint.SetPosition(0.012, 0.925)
+        self.hint.SetPosition(0.012, 0.118)  # above the colour legends, clear of a heads-up line of any length
         self.plotter.renderer.AddViewProp(self.hint)
         # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
         self.voxel_text = self._panel_text(0.018, (0.012, 0.89))
@@ -324,6 +334,12 @@ class Window:
         if listed:
             lines += ["", "dead units (never active on the probe set)", *listed[:8]]
         return "\n".join(lines)
+
+    def _next_figure(self) -> None:
+        """The next 2D figure of the snapshot under the cursor (filters, correlation: of the selected layer)."""
+        choices = (*available_figures(self.run), None)
+        self.figure = choices[(choices.index(self.figure) + 1) % len(choices)]
+        self._redraw()
 
     def _toggle_health(self) -> None:
         self.health.SetVisibility(not self.health.GetVisibility())
@@ -441,6 +457,7 @@ class Window:
             "k": self._save_view,
             "d": self._toggle_difference,
             "t": self._toggle_health,
+            "f": self._next_figure,
             "h": self._toggle_help,
             "bracketright": lambda: self._select_next(+1),
             "bracketleft": lambda: self._select_next(-1),

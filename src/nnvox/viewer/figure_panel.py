@@ -1,0 +1,88 @@
+"""A 2D figure of the snapshot under the timeline cursor (confusion, mistakes, filters, ...) drawn
+over the window's top-right corner; made again only when the snapshot, figure or layer changes."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from nnvox.capture.run import Run
+from nnvox.errors import NnvoxError
+
+PANEL_FIGURES = ("confusion", "mistakes", "filters", "histograms", "correlation", "health")
+FRAME = (96, 96, 110)
+BOX = (0.5, 0.545, 0.985, 0.93)  # normalised viewport, above the histogram panel: left, bottom, right, top
+
+
+def available_figures(run: Run) -> tuple[str, ...]:
+    """The figures this run can draw (confusion and mistakes need a held-out set)."""
+    return tuple(f for f in PANEL_FIGURES if run.evaluation is not None or f not in ("confusion", "mistakes"))
+
+
+class FigurePanel:
+    """The figure in a renderer of its own on the window's top layer, so nothing of the scene (its
+    labels included) draws over it; it takes no mouse input."""
+
+    def __init__(self):
+        import vtk
+
+        self._image = vtk.vtkImageData()
+        mapper = vtk.vtkImageMapper()
+        mapper.SetInputData(self._image)
+        mapper.SetColorWindow(255)
+        mapper.SetColorLevel(127.5)
+        actor = vtk.vtkActor2D()
+        actor.SetMapper(mapper)
+        self.renderer = vtk.vtkRenderer()
+        self.renderer.SetViewport(*BOX)
+        self.renderer.InteractiveOff()
+        self.renderer.AddViewProp(actor)
+        self.renderer.DrawOff()
+        self._made: OrderedDict[tuple, np.ndarray] = OrderedDict()  # a few figures kept: scrubbing back is instant
+
+    def place(self, window) -> None:
+        """On top of every other renderer of `window` (call again when renderers come and go)."""
+        others = window.GetRenderers()
+        others.InitTraversal()
+        layers = [r.GetLayer() for r in iter(others.GetNextItem, None) if r is not self.renderer]
+        top = max(layers, default=0) + 1
+        window.SetNumberOfLayers(max(window.GetNumberOfLayers(), top + 1))
+        self.renderer.SetLayer(top)
+        if not window.HasRenderer(self.renderer):
+            window.AddRenderer(self.renderer)
+
+    def show(self, run: Run, figure: str | None, snapshot: int, layer: str | None, window: tuple[int, int]) -> None:
+        """Draw `figure` of `snapshot` (for `layer` when it has weights, else the figure's default)."""
+        self.renderer.SetDraw(figure is not None)
+        if figure is None:
+            return
+        width, height = round((BOX[2] - BOX[0]) * window[0]), round((BOX[3] - BOX[1]) * window[1])
+        key = (figure, snapshot, layer, width, height)
+        if key not in self._made:
+            self._made[key] = _figure(run, figure, snapshot, layer, width, height)
+            if len(self._made) > 16:
+                self._made.popitem(last=False)
+        self._set(self._made[key])
+
+    def _set(self, image: np.ndarray) -> None:
+        from vtkmodules.util.numpy_support import numpy_to_vtk
+
+        image = image.copy()
+        image[:2], image[-2:], image[:, :2], image[:, -2:] = FRAME, FRAME, FRAME, FRAME  # reads as a panel over the scene
+        h, w = image.shape[:2]
+        pixels = numpy_to_vtk(np.ascontiguousarray(image[::-1]).reshape(-1, 3), deep=True)  # vtk rows run bottom-up
+        self._image.SetDimensions(w, h, 1)
+        self._image.GetPointData().SetScalars(pixels)
+        self._image.Modified()
+
+
+def _figure(run: Run, figure: str, snapshot: int, layer: str | None, width: int, height: int) -> np.ndarray:
+    from nnvox.viewer.figures import figure_image
+
+    try:
+        return figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height)
+    except NnvoxError:
+        if layer is None:
+            raise
+        return figure_image(run, figure, t=snapshot, width=width, height=height)  # the selected layer has no weights
