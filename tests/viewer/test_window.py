@@ -237,8 +237,13 @@ def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
         was = np.abs(before.astype(int) - [250, 184, 64]).max(axis=2) < 40
         assert (amber & ~was).sum() > 20  # its receptive field outlined on the input plane
         assert _changed(before, after, (slice(80, 200), slice(0, 420))) > 0.01  # its story, under the heads-up line
+        display.xdotool("key", "--window", wid, "f")  # taken apart in the figure panel: patch x kernel, histogram
+        panel = (slice(60, 320), slice(660, 1260))
+        taken_apart = _settle(display, 1.5)
+        assert _changed(after, taken_apart, panel) > 0.1
         display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")  # empty space: gone
         display.wait_title_without(wid, "voxel")
+        assert _changed(taken_apart, _settle(display, 1.5), panel) > 0.05  # the panel moves on to the next figure
         _quit(display, wid, proc)
     finally:
         output = _stop(proc, display)

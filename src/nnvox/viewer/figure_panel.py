@@ -15,9 +15,11 @@ FRAME = (96, 96, 110)
 BOX = (0.5, 0.545, 0.985, 0.93)  # normalised viewport, above the histogram panel: left, bottom, right, top
 
 
-def available_figures(run: Run) -> tuple[str, ...]:
-    """The figures this run can draw (confusion and mistakes need a held-out set)."""
-    return tuple(f for f in PANEL_FIGURES if run.evaluation is not None or f not in ("confusion", "mistakes"))
+def available_figures(run: Run, voxel: bool = False) -> tuple[str, ...]:
+    """The figures this run can draw (confusion and mistakes need a held-out set; the voxel figure a
+    clicked voxel)."""
+    held_out = tuple(f for f in PANEL_FIGURES if run.evaluation is not None or f not in ("confusion", "mistakes"))
+    return ("voxel", *held_out) if voxel else held_out
 
 
 class FigurePanel:
@@ -52,15 +54,17 @@ class FigurePanel:
         if not window.HasRenderer(self.renderer):
             window.AddRenderer(self.renderer)
 
-    def show(self, run: Run, figure: str | None, snapshot: int, layer: str | None, window: tuple[int, int]) -> None:
-        """Draw `figure` of `snapshot` (for `layer` when it has weights, else the figure's default)."""
+    def show(self, run: Run, figure: str | None, snapshot: int, layer: str | None, window: tuple[int, int],
+             voxel: tuple[int, ...] | None = None, sample: int = 0) -> None:
+        """Draw `figure` of `snapshot` (for `layer` when it has weights, else the figure's default;
+        the voxel figure takes apart `voxel` (channel, row, column) of `layer` for `sample`)."""
         self.renderer.SetDraw(figure is not None)
         if figure is None:
             return
         width, height = round((BOX[2] - BOX[0]) * window[0]), round((BOX[3] - BOX[1]) * window[1])
-        key = (figure, snapshot, layer, width, height)
+        key = (figure, snapshot, layer, width, height, voxel, sample)
         if key not in self._made:
-            self._made[key] = _figure(run, figure, snapshot, layer, width, height)
+            self._made[key] = _figure(run, figure, snapshot, layer, width, height, voxel, sample)
             if len(self._made) > 16:
                 self._made.popitem(last=False)
         self._set(self._made[key])
@@ -77,12 +81,13 @@ class FigurePanel:
         self._image.Modified()
 
 
-def _figure(run: Run, figure: str, snapshot: int, layer: str | None, width: int, height: int) -> np.ndarray:
+def _figure(run: Run, figure: str, snapshot: int, layer: str | None, width: int, height: int,
+            voxel: tuple[int, ...] | None, sample: int) -> np.ndarray:
     from nnvox.viewer.figures import figure_image
 
     try:
-        return figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height)
+        return figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height, voxel=voxel, sample=sample)
     except NnvoxError:
-        if layer is None:
+        if layer is None or figure == "voxel":
             raise
         return figure_image(run, figure, t=snapshot, width=width, height=height)  # the selected layer has no weights

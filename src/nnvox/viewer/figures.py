@@ -192,7 +192,7 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
         ax.imshow(terms, cmap="RdBu_r", vmin=-m, vmax=m)
         for (i, j), term in np.ndenumerate(terms):
             ax.text(j, i, f"{term:.2f}", ha="center", va="center", fontsize="x-small", color="black")
-        ax.set_title(f"input patch × kernel, summed over {v.product.patch.shape[0]} input channels\n"
+        ax.set_title(f"patch × kernel, {v.product.patch.shape[0]} input channels\n"
                      f"sum {v.product.terms.sum():.3f} + bias {v.product.bias:.3f} = {v.product.total:.3f}", fontsize="small")
     else:
         ax.text(0.5, 0.5, "not a convolution on a recorded input:\nno patch x kernel to show", ha="center", va="center")

@@ -37,7 +37,7 @@ KEYS = [
     ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
     ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
-    ("f", "a 2D figure of the snapshot: confusion, mistakes, filters, histograms, correlation, health, none"),
+    ("f", "a 2D figure of the snapshot: the clicked voxel, confusion, mistakes, filters, histograms, correlation, health"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
@@ -248,7 +248,12 @@ class Window:
             except NnvoxError:
                 pass
         try:
-            self.figure_panel.show(self.run, self.figure, round(p.t), self.selected, tuple(self.plotter.ren_win.GetSize()))
+            v = self.voxel
+            if self.figure == "voxel" and v is None:  # the voxel was let go: on to the next figure
+                self.figure = available_figures(self.run)[0]
+            self.figure_panel.show(self.run, self.figure, round(p.t), v.layer if self.figure == "voxel" else self.selected,
+                                   tuple(self.plotter.ren_win.GetSize()), voxel=(v.channel, *v.position) if v else None,
+                                   sample=p.sample)
         except NnvoxError as exc:  # said in the hint line, never a crash
             self.hint.SetInput(f"no {self.figure} figure: {exc}")
             self.figure = None
@@ -337,7 +342,7 @@ class Window:
 
     def _next_figure(self) -> None:
         """The next 2D figure of the snapshot under the cursor (filters, correlation: of the selected layer)."""
-        choices = (*available_figures(self.run), None)
+        choices = (*available_figures(self.run, voxel=self.voxel is not None), None)
         self.figure = choices[(choices.index(self.figure) + 1) % len(choices)]
         self._redraw()
 
