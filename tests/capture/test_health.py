@@ -96,3 +96,21 @@ def test_a_planted_dead_unit_is_listed_by_the_writer_and_sparsity_followed_over_
     frame = build_scene(run).frame_at(0)
     assert frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud  # one of six: listed, not flagged
     assert frame.dead == {"1": (4,)}  # the slice framed in red in the scene
+
+
+def test_a_planted_saturated_unit_is_listed_and_framed(tmp_path):
+    import nnvox
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), nn.Tanh(), nn.Linear(6, 3))
+    with torch.no_grad():
+        model[1].bias[2] = 50.0  # unit 2 sits at tanh's +1 for every input
+        model[1].bias[5] = -50.0  # and unit 5 at -1
+    x = torch.randn(10, 16)
+    with nnvox.Recorder(model, (x, torch.zeros(10, dtype=torch.long)), tmp_path / "run", background=False) as rec:
+        rec.snapshot(epoch=0)
+    run = nnvox.open_run(tmp_path / "run")
+    assert run.saturated_units(0) == {"act/2": [2, 5]} and run.dead_units(0) == {}
+    assert run.health(0)["act/2"]["saturated"] == pytest.approx(2 / 6, abs=0.05)  # no unit lists in the fractions
+    frame = build_scene(run).frame_at(0)
+    assert frame.saturated == {"2": (2, 5)} and frame.dead == {}  # framed in orange in the scene

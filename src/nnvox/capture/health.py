@@ -43,6 +43,14 @@ def saturated_fraction(acts: np.ndarray, lo: float, hi: float) -> float:
     return float(((finite <= lo + margin) | (finite >= hi - margin)).mean()) if finite.size else 0.0
 
 
+def saturated_units(acts: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Indices of the units whose every value, for every probe sample and position, lies within 1%
+    of the range's ends: stuck, passing (almost) no gradient."""
+    margin = 0.01 * (hi - lo)
+    u = _units(acts)
+    return np.flatnonzero(((u <= lo + margin) | (u >= hi - margin)).all(axis=(0, 2)))
+
+
 def judged(kind: str) -> bool:
     """Whether layers of this kind get a health figure (ReLU-like, tanh, sigmoid)."""
     return last_kind(kind) in RELU_LIKE or last_kind(kind) in SATURATING
@@ -53,8 +61,8 @@ FLAGS = ("dead", "saturated")  # health keys that flag a layer above UNHEALTHY (
 
 def layer_health(kind: str, acts: np.ndarray, *, units: bool = False) -> dict:
     """{"dead": fraction of units, "active": fraction of values > 0} for ReLU-like layers,
-    {"saturated": fraction} for tanh/sigmoid, else {}; with `units`, ReLU-like layers also give
-    "dead_units", the dead units' indices (found once for both)."""
+    {"saturated": fraction} for tanh/sigmoid, else {}; with `units`, also "dead_units" (ReLU-like)
+    or "saturated_units" (tanh/sigmoid): the indices of units stuck for the whole probe set."""
     kind = last_kind(kind)
     if kind in RELU_LIKE:
         dead = dead_units(acts)
@@ -63,7 +71,10 @@ def layer_health(kind: str, acts: np.ndarray, *, units: bool = False) -> dict:
             health["dead_units"] = dead.tolist()
         return health
     if kind in SATURATING:
-        return {"saturated": saturated_fraction(acts, *SATURATING[kind])}
+        health = {"saturated": saturated_fraction(acts, *SATURATING[kind])}
+        if units:
+            health["saturated_units"] = saturated_units(acts, *SATURATING[kind]).tolist()
+        return health
     return {}
 
 

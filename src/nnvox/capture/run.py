@@ -239,13 +239,21 @@ class Run:
         {"dead": fraction of units, "active": fraction of values} or {"saturated": fraction}}),
         from the file header; None for runs written before."""
         recorded = self._recorded_health(index)
-        return None if recorded is None else {k: {m: v for m, v in h.items() if m != "dead_units"} for k, h in recorded.items()}
+        return None if recorded is None else {k: {m: v for m, v in h.items() if not m.endswith("_units")} for k, h in recorded.items()}
 
     def dead_units(self, index: int) -> dict[str, list[int]] | None:
         """Per ReLU-like activation key, the units (channels or features) that never fired on any
         probe sample at this snapshot; None for runs written before."""
+        return self._stuck(index, "dead_units")
+
+    def saturated_units(self, index: int) -> dict[str, list[int]] | None:
+        """Per tanh/sigmoid activation key, the units within 1% of the range's ends for every probe
+        sample at this snapshot; None for runs written before."""
+        return self._stuck(index, "saturated_units")
+
+    def _stuck(self, index: int, what: str) -> dict[str, list[int]] | None:
         recorded = self._recorded_health(index)
-        return None if recorded is None else {k: h["dead_units"] for k, h in recorded.items() if "dead_units" in h}
+        return None if recorded is None else {k: h[what] for k, h in recorded.items() if what in h}
 
     def health_over_time(self, key: str, measure: str = "active") -> np.ndarray:
         """One health measure of one activation across the run (NaN where not recorded)."""

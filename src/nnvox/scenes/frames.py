@@ -192,13 +192,14 @@ class FrameSource:
             snapshot=nearest,
             pulses=pulses(scene, reveal),
             points=scene.cloud_source.at(t) if scene.cloud_source is not None else {},
-            dead=self._dead_at(nearest) if scene.mode == "activations" else {},
+            dead=self._drawn_units(self.run.dead_units(nearest)) if scene.mode == "activations" else {},
+            saturated=self._drawn_units(self.run.saturated_units(nearest)) if scene.mode == "activations" else {},
             clusters=scene.cloud_source.clusters(nearest) if scene.cloud_source is not None else {},
         )
 
-    def _dead_at(self, index: int) -> dict[str, tuple[int, ...]]:
-        """Per block, which drawn panels (channels of maps) or cells (dense units) are dead units."""
-        units = self.run.dead_units(index) or {}
+    def _drawn_units(self, units: dict[str, list[int]] | None) -> dict[str, tuple[int, ...]]:
+        """Per block, which drawn panels (channels of maps) or cells (dense units) are these units."""
+        units = units or {}
         out = {}
         for b in self.blocks:
             dead = units.get(b.key)

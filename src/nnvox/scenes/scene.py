@@ -112,6 +112,7 @@ class Frame:
     health: dict[str, dict[str, float]] = field(default_factory=dict)  # block -> {"dead" | "saturated": fraction}
     points: dict[str, np.ndarray] = field(default_factory=dict)  # block -> (probe samples, 3): its feature-space cloud
     dead: dict[str, tuple[int, ...]] = field(default_factory=dict)  # block -> drawn panels (maps) or cells (units) that never fire
+    saturated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ... or that are stuck at a tanh/sigmoid limit
     clusters: dict[str, tuple[np.ndarray, int, float]] = field(default_factory=dict)  # cloud -> (labels, k, purity)
 
 

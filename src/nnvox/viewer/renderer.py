@@ -55,6 +55,8 @@ class SceneRenderer:
         self.visuals = {b.name: visual_for(b, renderer, options, self.overlay) for b in scene.blocks}
         self.labels: dict[str, vtk.vtkBillboardTextActor3D] = {}
         self._label_lit: dict[str, float] = {}
+        self._unit_actors: dict[str, vtk.vtkActor] = {}  # frames around dead / saturated units
+        self._unit_keys: dict[str, tuple] = {}
         self._add_outlines_and_edges()
         if options.show_labels:
             self._add_block_labels()
@@ -144,16 +146,16 @@ class SceneRenderer:
             array.Modified()
             poly.Modified()
 
-    def _show_dead(self, dead: dict[str, tuple[int, ...]]) -> None:
-        """A red frame around each dead unit's slice (maps) or cell (dense layers); rebuilt only
-        when the set changes (from one snapshot to another)."""
-        key = tuple(sorted(dead.items()))
-        if key == getattr(self, "_dead_key", ()):
+    def _show_units(self, what: str, stuck: dict[str, tuple[int, ...]]) -> None:
+        """A frame in `what`'s colour (dead: red, saturated: orange) around each such unit's slice
+        (maps) or cell (dense layers); rebuilt only when the set changes (from one snapshot to another)."""
+        key = tuple(sorted(stuck.items()))
+        if key == self._unit_keys.get(what, ()):
             return
-        self._dead_key = key
+        self._unit_keys[what] = key
         append = vtk.vtkAppendPolyData()
         append.AddInputData(vtk.vtkPolyData())
-        for name, units in dead.items():
+        for name, units in stuck.items():
             b = self.scene.block(name)
             x0, x1, y0, y1, z0, z1 = b.bounds
             starts = b.panel_centres()[:, 0]
@@ -168,15 +170,14 @@ class SceneRenderer:
                 box.Update()
                 append.AddInputData(box.GetOutput())
         append.Update()
-        if not hasattr(self, "_dead_actor"):
-            mapper = vtk.vtkPolyDataMapper()
-            self._dead_actor = vtk.vtkActor()
-            self._dead_actor.SetMapper(mapper)
-            self._dead_actor.GetProperty().SetColor(*_rgb(HEALTH_RGB["dead"]))
-            self._dead_actor.GetProperty().SetLineWidth(max(1.5, self.options.height / 500))
-            self._dead_actor.GetProperty().LightingOff()
-            self.renderer.AddActor(self._dead_actor)
-        self._dead_actor.GetMapper().SetInputData(append.GetOutput())
+        if what not in self._unit_actors:
+            actor = self._unit_actors[what] = vtk.vtkActor()
+            actor.SetMapper(vtk.vtkPolyDataMapper())
+            actor.GetProperty().SetColor(*_rgb(HEALTH_RGB[what]))
+            actor.GetProperty().SetLineWidth(max(1.5, self.options.height / 500))
+            actor.GetProperty().LightingOff()
+            self.renderer.AddActor(actor)
+        self._unit_actors[what].GetMapper().SetInputData(append.GetOutput())
 
     def _lines_actor(self, paths, colour, width) -> vtk.vtkActor:
         append = vtk.vtkAppendPolyData()
@@ -392,7 +393,7 @@ class SceneRenderer:
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
         own = [self.frame_actor, self.arc_actor, self.outline_actor, self.caption, *self.legends,
-               *([self._dead_actor] if hasattr(self, "_dead_actor") else []),
+               *self._unit_actors.values(),
                *(v.actor for v in self.visuals.values())]
         own += self.inset.actors if self.inset is not None else []
         own += self.histogram.actors
@@ -431,7 +432,8 @@ class SceneRenderer:
                 label.GetTextProperty().SetOpacity(0.3 + 0.7 * frame.lit[name])
                 label.GetTextProperty().SetBackgroundOpacity(0.65 * frame.lit[name])
         self._show_health(frame.health)
-        self._show_dead(frame.dead)
+        self._show_units("dead", frame.dead)
+        self._show_units("saturated", frame.saturated)
         if self.clouds is not None:
             self.clouds.update(frame.points, frame.clusters)
         if self.inset is not None:

@@ -332,12 +332,13 @@ class Window:
             active = f"{h['active'] * 100:6.0f}%" if "active" in h else "      -"
             sat = f"{h['saturated'] * 100:6.0f}%" if "saturated" in h else "       -"
             lines.append(f"{name.ljust(width)}   {dead}   {active}   {sat}")
-        units = self.run.dead_units(frame.snapshot) or {}
         keys = {b.key: b.name for b in self.scene.blocks}
-        listed = [f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
-                  for k, u in units.items() if u and k in keys]
-        if listed:
-            lines += ["", "dead units (never active on the probe set)", *listed[:8]]
+        for units, what in ((self.run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
+                            (self.run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)")):
+            listed = [f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
+                      for k, u in (units or {}).items() if u and k in keys]
+            if listed:
+                lines += ["", what, *listed[:8]]
         return "\n".join(lines)
 
     def _next_figure(self) -> None:
