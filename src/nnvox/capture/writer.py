@@ -44,15 +44,17 @@ def tensor_stats(a: np.ndarray, extremes: tuple[float, float] | None = None) -> 
 
     The percentiles come from an evenly strided sample of at most _STATS_SAMPLE values; min and
     max are exact (`extremes`, when the recorder measured them already, saves a pass over fp16 data,
-    which numpy reduces slowly)."""
+    which numpy reduces slowly; finite extremes also mean every value is finite, so no pass counts them)."""
     flat = a.ravel()
-    finite = np.isfinite(flat)
-    n_finite = int(np.count_nonzero(finite))
-    nonfinite = float(flat.size - n_finite)
-    if n_finite == 0:
-        return [0.0, 0.0, 0.0, 0.0, nonfinite]
-    if nonfinite:
-        flat, extremes = flat[finite], None
+    nonfinite = 0.0
+    if extremes is None or not np.isfinite(extremes).all():
+        finite = np.isfinite(flat)
+        n_finite = int(np.count_nonzero(finite))
+        nonfinite = float(flat.size - n_finite)
+        if n_finite == 0:
+            return [0.0, 0.0, 0.0, 0.0, nonfinite]
+        if nonfinite:
+            flat, extremes = flat[finite], None
     sample = flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
     # Nearest-rank percentiles by one partial sort: np.percentile costs ~70 us a call even on tiny arrays.
     last = sample.size - 1
