@@ -66,8 +66,8 @@ def move_costs(run_path: Path, repeat: int = 5) -> dict:
         sample = k % scene.probe_count
         for i in range(n):
             target = (i + n // 2) % n
-            for cache in (scene.source._cache, scene.source._health, scene.source._merged):
-                cache.clear()  # a snapshot not seen before
+            for cache in (scene.source._cache, scene.source._health, scene.source._merged, run._parsed):
+                cache.clear()  # a snapshot not seen before (its header entries not parsed yet either)
             _mapped_version.cache_clear()
             t = time.perf_counter()
             scene.frame_at(float(target), sample=sample)

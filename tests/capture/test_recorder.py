@@ -156,3 +156,15 @@ def test_every_n_steps(tmp_path):
     assert [s.step for s in nnvox.open_run(tmp_path / "r").snapshots] == [0, 3, 6]
     with pytest.raises(NnvoxError, match="every must be at least 1"):
         rec.step(0, every=0)
+
+
+def test_a_snapshot_leaves_every_module_in_its_own_mode(tmp_path):
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.Dropout(0.5), nn.Flatten(), nn.Linear(4 * 36, 3))
+    model.train()
+    model[1].eval()  # a frozen BatchNorm while the rest trains
+    stats = model[1].running_mean.clone()
+    with Recorder(model, probe=(torch.randn(2, 1, 8, 8), [0, 1]), out=tmp_path / "r", background=False,
+                  evaluation=(torch.randn(6, 1, 8, 8), [0, 1, 2, 0, 1, 2]), attributions=("saliency",)) as rec:
+        rec.snapshot(epoch=0)
+    assert [m.training for m in model] == [True, False, True, True, True]
+    assert torch.equal(model[1].running_mean, stats)  # the probe passes ran in eval mode

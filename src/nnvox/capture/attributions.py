@@ -12,6 +12,7 @@ import difflib
 
 import numpy as np
 
+from nnvox.capture.modes import evaluating
 from nnvox.errors import NnvoxError
 
 METHODS = ("saliency", "integrated-gradients", "grad-cam", "occlusion", "lime")
@@ -83,9 +84,7 @@ def explain(model, inputs, method: str = "saliency", target=None, layer=None, *,
     if method == "grad-cam" and layer is None:
         raise NnvoxError("grad-cam needs a layer: explain(model, x, method='grad-cam', layer='conv2') (a conv layer's name)")
     x = _as_tensor(inputs)
-    was_training = model.training
-    model.eval()
-    try:
+    with evaluating(model):
         with torch.no_grad():
             try:
                 logits = model(x)
@@ -98,8 +97,6 @@ def explain(model, inputs, method: str = "saliency", target=None, layer=None, *,
             raise NnvoxError(f"target {target} is out of range; the model has {logits.shape[1]} outputs")
         heat = _attribute(model, x, method, targets, layer, steps=steps, window=window, samples=samples, seed=seed,
                           upsample=upsample)
-    finally:
-        model.train(was_training)
     return heat.detach().float().cpu().numpy().astype(np.float32)
 
 

@@ -20,6 +20,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.capture.attributions import LAYER_CAM, explain, upsample_cam
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
+from nnvox.capture.modes import evaluating
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
@@ -354,19 +355,17 @@ class Recorder:
         return plans
 
     def _evaluate(self) -> torch.Tensor:
-        was_training = self.model.training
-        self.model.eval()
-        try:
-            p = next(self.model.parameters(), None)
-            x = self.eval_x.to(p.device) if p is not None else self.eval_x
-            with torch.no_grad():
-                return torch.cat([torch.softmax(self.model(x[i:i + 512]).float(), dim=1) for i in range(0, len(x), 512)])
-        finally:
-            self.model.train(was_training)
+        x = self._on_device(self.eval_x)
+        with evaluating(self.model), torch.no_grad():
+            return torch.cat([torch.softmax(self.model(x[i:i + 512]).float(), dim=1) for i in range(0, len(x), 512)])
+
+    def _on_device(self, x: torch.Tensor) -> torch.Tensor:
+        """On the model's device (its first parameter's)."""
+        p = next(self.model.parameters(), None)
+        return x.to(p.device) if p is not None else x
 
     def _probe_on_device(self) -> torch.Tensor:
-        p = next(self.model.parameters(), None)
-        return self.probe_x.to(p.device) if p is not None else self.probe_x
+        return self._on_device(self.probe_x)
 
     def snapshot(
         self, *, epoch: int | None = None, step: int | None = None, metrics: Mapping[str, float] | None = None
@@ -424,9 +423,7 @@ class Recorder:
         order = mistake_order(probabilities, self.eval_y, self.mistakes)
         out = {MISTAKE_INDEX: order}
         if len(order):
-            p = next(self.model.parameters(), None)
-            x = self.eval_x[torch.from_numpy(order)]
-            x = x.to(p.device) if p is not None else x
+            x = self._on_device(self.eval_x[torch.from_numpy(order)])
             outputs, _ = self._capture(x)
             plans = {MISTAKE_PREFIX + k: v for k, v in self._plans.items() if k.startswith("act/")}
             out.update(_copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, apply_activation, extremes))

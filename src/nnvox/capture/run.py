@@ -29,6 +29,7 @@ STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p
 PROBE_ROWS = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
 PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... or per recorded mistake
 HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
+NONFINITE_KEY = "nnvox.nonfinite"  # safetensors metadata: JSON {tensor key: NaN/Inf count}, keys with any only
 
 
 def snapshot_file_name(index: int) -> str:
@@ -89,6 +90,10 @@ class Snapshots(Sequence):
             grad_norms={k: float(v) for k, v in zip(self._grad_names, self._grad_values[i]) if not np.isnan(v)},
         )
 
+    def file(self, i: int) -> str:
+        """Snapshot i's file name, without building its SnapshotInfo (a timeline move asks several times)."""
+        return self._files[i]
+
     def metric(self, name: str) -> np.ndarray:
         """One metric over the run (NaN where a snapshot lacks it)."""
         return self.metric_values[:, self.metric_names.index(name)].copy()
@@ -140,14 +145,14 @@ class Run:
         if (index, key) in self._parsed:
             self._parsed.move_to_end((index, key))
             return self._parsed[(index, key)]
-        path = self.path / self.snapshots[index].file
+        path = self.path / self.snapshots.file(index)
         try:
             stored = _mapped(path)[2].get(key)
         except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
             raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
         parsed = None if stored is None else json.loads(stored)
         self._parsed[(index, key)] = parsed
-        if len(self._parsed) > 8:
+        if len(self._parsed) > 12:
             self._parsed.popitem(last=False)
         return parsed
 
@@ -234,6 +239,14 @@ class Run:
             self._parsed[(index, STATS_KEY)] = stats
         return stats
 
+    def nonfinite(self, index: int) -> dict[str, float]:
+        """Per tensor key, how many NaN/Inf values the snapshot holds (keys with any only): a small
+        header entry, so a timeline move need not parse the summaries."""
+        counts = self._header_json(index, NONFINITE_KEY)
+        if counts is None:  # written before: from the summaries
+            counts = {k: s[4] for k, s in self.stats(index).items() if len(s) > 4 and s[4]}
+        return counts
+
     def health(self, index: int) -> dict[str, dict[str, float]] | None:
         """Layer health measured by the writer over the whole probe batch ({activation key:
         {"dead": fraction of units, "active": fraction of values} or {"saturated": fraction}}),
@@ -281,7 +294,7 @@ class Run:
     def keys(self, index: int) -> list[str]:
         from safetensors import safe_open
 
-        with safe_open(self.path / self.snapshots[index].file, framework="numpy") as f:
+        with safe_open(self.path / self.snapshots.file(index), framework="numpy") as f:
             return list(f.keys())
 
     def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
@@ -293,7 +306,7 @@ class Run:
         `skip_missing` leaves out keys the snapshot lacks (gradients before the first backward)."""
         if not 0 <= index < len(self.snapshots):
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
-        path = self.path / self.snapshots[index].file
+        path = self.path / self.snapshots.file(index)
         if sample is None or not self.is_mistake(sample):
             return _read_file(path, keys, sample, channels, skip_missing)
         # A recorded mistake: its per-sample tensors are stored as mistake/<key>, one row per rank.

@@ -19,6 +19,7 @@ from torch.nn.modules.module import register_module_forward_hook
 from torch.overrides import TorchFunctionMode
 
 from nnvox.capture.architecture import Architecture, Node
+from nnvox.capture.modes import evaluating
 from nnvox.errors import NnvoxError
 
 INPUT = "input"
@@ -224,10 +225,8 @@ class _Tracer(TorchFunctionMode):
             if name and id(module) not in leaf_ids and not any(name.startswith(n + ".") for n, m in leaves if isinstance(m, ATOMIC_MODULES)):
                 handles.append(module.register_forward_pre_hook(self.enter_scope(name)))
                 handles.append(module.register_forward_hook(self.leave_scope))
-        was_training = self.model.training
         try:
-            self.model.eval()
-            with torch.no_grad(), (self if self.functional else contextlib.nullcontext()):
+            with evaluating(self.model), torch.no_grad(), (self if self.functional else contextlib.nullcontext()):
                 result = _call(self.model, inputs)
         except Exception as exc:  # the user's forward failed: say where, with what shapes
             if not partial:
@@ -237,7 +236,6 @@ class _Tracer(TorchFunctionMode):
         finally:
             for h in handles:
                 h.remove()
-            self.model.train(was_training)
         self._keep_ancestors_of(self._sources(result))
 
     def _keep_ancestors_of(self, outputs: list[str]) -> None:
@@ -367,19 +365,13 @@ class OutputCapture:
                 outputs[key] = out.detach().clone()  # now: an in-place op later would overwrite it
 
         # One global hook for the pass instead of one per leaf: registering costs ~10 us each.
-        handles = [register_module_forward_hook(keep)]
-        was_training = self.model.training
+        handle = register_module_forward_hook(keep)
         try:
-            if was_training:  # eval() and train() walk every module: not when already evaluating
-                self.model.eval()
-            with torch.no_grad():
+            with evaluating(self.model), torch.no_grad():
                 _call(self.model, inputs)
         except Exception:  # a full trace says where and with what shapes, in one line
             trace(self.model, inputs)
             raise
         finally:
-            for h in handles:
-                h.remove()
-            if was_training:
-                self.model.train()
+            handle.remove()
         return outputs, tuple(ran)

@@ -19,7 +19,7 @@ import numpy as np
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
 from nnvox.capture.health import judged, layer_health
 from nnvox.capture.mistakes import MISTAKE_PREFIX
-from nnvox.capture.run import HEALTH_KEY, MANIFEST, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
+from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
 
 FP16_MAX = 65504.0
@@ -107,11 +107,13 @@ class RunWriter:
         # Summaries travel inside the snapshot file: written atomically with it, and the manifest
         # (rewritten after every snapshot) stays small however long the run.
         extremes = meta.pop("extremes", {})
-        summary = {k: tensor_stats(v, extremes.get(k)) for k, v in tensors.items()}
+        # (not of the mistakes' rows: they take the probe's colour scales, and headers stay small to parse)
+        summary = {k: tensor_stats(v, extremes.get(k)) for k, v in tensors.items() if not k.startswith(MISTAKE_PREFIX)}
         summary.update(self._change_stats(tensors))
         stored = {k: to_storage_dtype(v) for k, v in tensors.items()}
         stored.update(self._views(tensors))
-        metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors))}
+        metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors)),
+                    NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]})}
         size = save_tensors(self.out / fname, stored, metadata)
         self.manifest["snapshots"].append({**meta, "file": fname, "bytes": size})
         atomic_write_json(self.out / MANIFEST, self.manifest)

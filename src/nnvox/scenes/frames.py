@@ -256,8 +256,8 @@ class FrameSource:
                    if what in (*FLAGS, "exploding", "vanishing") and value > UNHEALTHY]
         if flagged:
             hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
-        stats = self.run.stats(index)
-        broken = [b.name for b in scene.blocks if len(stats.get(b.key, ())) > 4 and stats[b.key][4] > 0]
+        nonfinite = self.run.nonfinite(index)
+        broken = [b.name for b in scene.blocks if nonfinite.get(b.key)]
         if broken:
             hud += f"\nNaN/Inf (magenta) in {', '.join(broken[:6])}" + (f" and {len(broken) - 6} more" if len(broken) > 6 else "")
         if self.run.error:
