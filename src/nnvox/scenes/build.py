@@ -178,11 +178,12 @@ def _layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]]
         return None
     h, w = run.read(len(run.snapshots) - 1, [key], sample=0)[key].shape[-2:]
     lo, hi = run.limits[key]
-    x0, _, _, _, z0, _ = target.bounds
+    _, x1, _, _, z0, _ = target.bounds
+    # under the block's far end: clear of the input's attribution plane when the layer is the first
     return dataclasses.replace(
         target, name="grad-cam at " + target.name, kind="Attribution", key=key, role="feature", panels=1, rows=h, cols=w,
         channels=None, pool=1, scale=ColourScale.robust(lo, hi), params=(), labelled=True,
-        origin=(x0, target.origin[1], z0 - h * target.voxel / 2 - 3.0), title="grad-cam", subtitle=f"at {layer}",
+        origin=(x1 - target.thickness, target.origin[1], z0 - h * target.voxel / 2 - 3.0), title="grad-cam", subtitle=f"at {layer}",
     )
 
 
