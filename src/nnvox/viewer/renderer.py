@@ -204,13 +204,19 @@ class SceneRenderer:
         return actor
 
     def _add_block_labels(self) -> None:
-        """Name and shape above the block; neighbours alternate above and below so labels never collide."""
-        for i, b in enumerate(b for b in self.scene.blocks if b.labelled):
+        """Name and shape above the block; neighbours alternate above and below so labels never collide.
+        Attribution planes under the network are labelled below and leave the alternation alone
+        (the network's labels sit where they would without them); the blocks above them, above."""
+        chain = [b for b in self.scene.blocks if b.labelled and b.kind != "Attribution"]
+        planes = [b.bounds[:2] for b in self.scene.blocks if b.kind == "Attribution"]
+        over_plane = {b.name for b in chain if any(x0 < b.bounds[1] and b.bounds[0] < x1 for x0, x1 in planes)}
+        above_of = {b.name: i % 2 == 0 or b.name in over_plane for i, b in enumerate(chain)}
+        for b in (b for b in self.scene.blocks if b.labelled):
             x0, x1, y0, y1, z_bottom, z_top = b.bounds
             text = f"{b.title}\n{b.subtitle}"
             if b.role not in ("input", "output"):
                 text += f"   {_range_text(b.scale)}"
-            above = i % 2 == 0
+            above = above_of.get(b.name, False)
             actor = make_billboard(self.options, text, below=not above)
             # Anchor on the far top edge or the near bottom edge: outside the block's silhouette.
             actor.SetPosition((x0 + x1) / 2, y1 if above else y0, z_top + 0.8 if above else z_bottom - 0.8)
