@@ -105,13 +105,30 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         display.xdotool("key", "--window", wid, "f")  # its most confident mistakes
         mistakes = _settle(display, 1.5)
         assert _changed(confusion, mistakes, panel) > 0.05
+        from nnvox.viewer.figure_panel import BOX
+        from nnvox.viewer.figures import figure_image
+
+        tiles: list = []  # where the panel draws each mistake (the window is 1400 x 820)
+        figure_image(digits_run, "mistakes", t=last - 1, width=round((BOX[2] - BOX[0]) * 1400),
+                     height=round((BOX[3] - BOX[1]) * 820), regions=tiles)
+        x0, y0, x1, y1 = tiles[1]
+        display.xdotool("mousemove", "--window", wid, str(round(BOX[0] * 1400 + (x0 + x1) / 2)),
+                        str(round((1 - BOX[3]) * 820 + (y0 + y1) / 2)), "click", "1")
+        display.wait_title(wid, "— mistake 2")  # clicking a mistake shows it in the whole scene
+        assert _changed(mistakes, _settle(display), network) > 0.002
+        mistakes = _settle(display)
         display.xdotool("key", "--window", wid, "Left")  # the figure follows the timeline
         display.wait_title(wid, f"epoch {last - 2} — activations")
         assert _changed(mistakes, _settle(display, 1.5), panel) > 0.01
         display.xdotool("key", "--window", wid, "Right")
         for _ in range(5):  # filters, histograms, correlation, health, then none
             display.xdotool("key", "--window", wid, "f")
-        assert _changed(plain, _settle(display, 2.0), panel) < 0.01
+        from nnvox.viewer.figure_panel import FRAME
+
+        def framed(image):  # the panel's border pixels
+            return int((np.abs(image[50:340, 690:1280].astype(int) - FRAME).max(axis=2) < 6).sum())
+
+        assert framed(_settle(display, 2.0)) < framed(mistakes) / 8  # gone (block outlines share the grey)
 
         display.xdotool("key", "--window", wid, "m")
         display.wait_title(wid, "weights")

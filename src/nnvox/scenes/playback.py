@@ -51,6 +51,10 @@ class Playback:
         self.sample = (self.sample + delta) % max(self.sample_count, 1)
         self._changed()
 
+    def choose_sample(self, sample: int) -> None:
+        self.sample = sample % max(self.sample_count, 1)
+        self._changed()
+
     def start_forward_pass(self) -> None:
         self.reveal = 0.0
         self._changed()

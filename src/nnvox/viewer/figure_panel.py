@@ -41,7 +41,9 @@ class FigurePanel:
         self.renderer.InteractiveOff()
         self.renderer.AddViewProp(actor)
         self.renderer.DrawOff()
-        self._made: OrderedDict[tuple, np.ndarray] = OrderedDict()  # a few figures kept: scrubbing back is instant
+        self._made: OrderedDict[tuple, tuple[np.ndarray, list]] = OrderedDict()  # a few kept: scrubbing back is instant
+        self._shown: list = []  # the plots' regions of the figure on screen, in panel pixels from the top left
+        self._window = (1, 1)
 
     def place(self, window) -> None:
         """On top of every other renderer of `window` (call again when renderers come and go)."""
@@ -59,15 +61,24 @@ class FigurePanel:
         """Draw `figure` of `snapshot` (for `layer` when it has weights, else the figure's default;
         the voxel figure takes apart `voxel` (channel, row, column) of `layer` for `sample`)."""
         self.renderer.SetDraw(figure is not None)
+        self._shown = []
         if figure is None:
             return
+        self._window = window
         width, height = round((BOX[2] - BOX[0]) * window[0]), round((BOX[3] - BOX[1]) * window[1])
         key = (figure, snapshot, layer, width, height, voxel, sample)
         if key not in self._made:
             self._made[key] = _figure(run, figure, snapshot, layer, width, height, voxel, sample)
             if len(self._made) > 16:
                 self._made.popitem(last=False)
-        self._set(self._made[key])
+        image, self._shown = self._made[key]
+        self._set(image)
+
+    def plot_at(self, x: int, y: int) -> int | None:
+        """Which plot of the figure on screen is under window pixel (x, y) (vtk's, from the bottom
+        left): its index in drawing order, or None."""
+        px, py = x - BOX[0] * self._window[0], BOX[3] * self._window[1] - y
+        return next((k for k, (x0, y0, x1, y1) in enumerate(self._shown) if x0 <= px <= x1 and y0 <= py <= y1), None)
 
     def _set(self, image: np.ndarray) -> None:
         from vtkmodules.util.numpy_support import numpy_to_vtk
@@ -82,12 +93,16 @@ class FigurePanel:
 
 
 def _figure(run: Run, figure: str, snapshot: int, layer: str | None, width: int, height: int,
-            voxel: tuple[int, ...] | None, sample: int) -> np.ndarray:
+            voxel: tuple[int, ...] | None, sample: int) -> tuple[np.ndarray, list]:
     from nnvox.viewer.figures import figure_image
 
+    regions: list = []
     try:
-        return figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height, voxel=voxel, sample=sample)
+        image = figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height, voxel=voxel, sample=sample,
+                             regions=regions)
     except NnvoxError:
         if layer is None or figure == "voxel":
             raise
-        return figure_image(run, figure, t=snapshot, width=width, height=height)  # the selected layer has no weights
+        regions.clear()  # the selected layer has no weights: the figure's default layer
+        image = figure_image(run, figure, t=snapshot, width=width, height=height, regions=regions)
+    return image, regions

@@ -31,9 +31,11 @@ def _class_name(run: Run, k: int) -> str:
 
 
 def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | None = None,
-                 width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0) -> np.ndarray:
+                 width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0,
+                 regions: list | None = None) -> np.ndarray:
     """The figure as an (height, width, 3) uint8 image. `voxel` (channel, row, column) and `sample`
-    choose what the voxel figure inspects in `layer`."""
+    choose what the voxel figure inspects in `layer`. `regions`, when given, receives each plot's
+    (left, top, right, bottom) in image pixels, in drawing order (the mistakes figure: by rank)."""
     if figure not in FIGURES:
         raise NnvoxError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
     import matplotlib
@@ -53,6 +55,8 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
             fig.suptitle(f"{run.name} · {run.snapshots[index].label} · {title}", color=TEXT)
             fig.canvas.draw()
             image = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+            if regions is not None:
+                regions.extend((b.x0, height - b.y1, b.x1, height - b.y0) for b in (ax.get_window_extent() for ax in fig.axes))
         finally:
             plt.close(fig)
     return image

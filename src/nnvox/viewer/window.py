@@ -157,6 +157,8 @@ class Window:
         view += f" — selected {self.selected}" if self.selected else ""
         if getattr(self, "voxel", None) is not None:
             view += f" — voxel {self.voxel.layer}[{self.voxel.channel}]{tuple(self.voxel.position) if self.voxel.position else ''}"
+        if self.run.is_mistake(self.playback.sample):
+            view += f" — mistake {self.playback.sample - self.run.probe_count + 1}"
         if self.comparing:
             other = self.against.name if self.against is not None else self.run.snapshots[round(self.pin)].label
             view += f" — against {other}" + (" — difference" if self.difference else "")
@@ -405,9 +407,22 @@ class Window:
     def _on_release(self, *_) -> None:
         x, y = self.plotter.iren.interactor.GetEventPosition()
         if self._press is not None and abs(x - self._press[0]) + abs(y - self._press[1]) <= 3:
-            self._inspect(x, y)
-            self.select(self._block_at(x, y))
+            if self.figure == "mistakes" and (rank := self.figure_panel.plot_at(x, y)) is not None:
+                self._choose_mistake(rank)
+            else:
+                self._inspect(x, y)
+                self.select(self._block_at(x, y))
         self._press = None
+
+    def _choose_mistake(self, rank: int) -> None:
+        """A mistake clicked in the mistakes figure: the whole scene shows it, when its activations
+        were recorded (the run keeps each snapshot's first few)."""
+        recorded = min(len(self.run.mistakes(round(self.playback.t))), self.run.mistake_rows)
+        if self.comparing or rank >= recorded:
+            self.hint.SetInput(f"mistake {rank + 1}: only the first {recorded} of each snapshot have recorded activations")
+            self.plotter.render()
+            return
+        self.playback.choose_sample(self.run.probe_count + rank)
 
     def _inspect(self, x: int, y: int) -> None:
         """A clicked voxel: its value, channel statistics, what it sees on the input (outlined in
