@@ -24,7 +24,8 @@ def available_figures(run: Run, voxel: bool = False) -> tuple[str, ...]:
 
 class FigurePanel:
     """The figure in a renderer of its own on the window's top layer, so nothing of the scene (its
-    labels included) draws over it; it takes no mouse input."""
+    labels included) draws over it. It takes no mouse input: the window asks `plot_at` where a
+    click fell."""
 
     def __init__(self):
         import vtk
@@ -44,6 +45,7 @@ class FigurePanel:
         self._made: OrderedDict[tuple, tuple[np.ndarray, list]] = OrderedDict()  # a few kept: scrubbing back is instant
         self._shown: list = []  # the plots' regions of the figure on screen, in panel pixels from the top left
         self._window = (1, 1)
+        self._key: tuple | None = None  # the figure on screen: not uploaded again while it stays
 
     def place(self, window) -> None:
         """On top of every other renderer of `window` (call again when renderers come and go)."""
@@ -72,7 +74,9 @@ class FigurePanel:
             if len(self._made) > 16:
                 self._made.popitem(last=False)
         image, self._shown = self._made[key]
-        self._set(image)
+        if key != self._key:
+            self._key = key
+            self._set(image)
 
     def plot_at(self, x: int, y: int) -> int | None:
         """Which plot of the figure on screen is under window pixel (x, y) (vtk's, from the bottom

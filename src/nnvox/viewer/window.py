@@ -346,7 +346,8 @@ class Window:
     def _next_figure(self) -> None:
         """The next 2D figure of the snapshot under the cursor (filters, correlation: of the selected layer)."""
         choices = (*available_figures(self.run, voxel=self.voxel is not None), None)
-        self.figure = choices[(choices.index(self.figure) + 1) % len(choices)]
+        at = choices.index(self.figure) if self.figure in choices else -1
+        self.figure = choices[(at + 1) % len(choices)]
         self._redraw()
 
     def _toggle_health(self) -> None:
