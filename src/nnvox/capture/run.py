@@ -123,6 +123,7 @@ class Run:
         # how many of each snapshot's most confident held-out mistakes have their activations recorded
         self.mistake_rows = int(manifest.get("evaluation", {}).get("mistakes", 0))
         self._parsed: OrderedDict[tuple[int, str], object] = OrderedDict()  # header JSON of a few snapshots
+        self._mistake_index: OrderedDict[int, np.ndarray] = OrderedDict()  # a few snapshots' recorded mistakes
         self.snapshots = Snapshots(manifest["snapshots"])
 
     def __repr__(self) -> str:
@@ -210,7 +211,11 @@ class Run:
         than the run keeps: a good model makes few)."""
         if not self.mistake_rows:
             return np.zeros(0, np.int64)
-        return self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
+        if index not in self._mistake_index:  # a frame showing a mistake asks several times: read once
+            self._mistake_index[index] = self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
+            if len(self._mistake_index) > 8:
+                self._mistake_index.popitem(last=False)
+        return self._mistake_index[index]
 
     def sample_input(self, index: int, sample: int) -> np.ndarray:
         """What a sample fed the model at a snapshot: a probe input, or that snapshot's mistake of

@@ -10,6 +10,7 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.scene import Scene
 from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.visuals import outline_boxes
 
 # Tableau's ten categorical colours: distinct on a dark background, a standard for classes.
 PALETTE = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
@@ -79,17 +80,9 @@ class CloudsVisual:
         return actor
 
     def _boxes(self) -> vtk.vtkActor:
-        append = vtk.vtkAppendPolyData()
-        for c in self.scene.clouds:
-            x, y, z = c.centre
-            h = c.size / 2
-            box = vtk.vtkOutlineSource()
-            box.SetBounds(x - h, x + h, y - h, y + h, z - h, z + h)
-            box.Update()
-            append.AddInputData(box.GetOutput())
-        append.Update()
         mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(append.GetOutput())
+        mapper.SetInputData(outline_boxes((x - h, x + h, y - h, y + h, z - h, z + h)
+                                          for (x, y, z), h in ((c.centre, c.size / 2) for c in self.scene.clouds)))
         actor = vtk.vtkActor()
         actor.SetMapper(mapper)
         actor.GetProperty().SetColor(0.35, 0.36, 0.42)

@@ -13,7 +13,7 @@ from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.histogram_panel import HistogramPanel
 from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.visuals import make_billboard, visual_for
+from nnvox.viewer.visuals import make_billboard, outline_boxes, visual_for
 
 EDGE_RGB = (0.55, 0.56, 0.62)
 OUTLINE_RGB = (140, 143, 158)
@@ -106,15 +106,7 @@ class SceneRenderer:
         from vtk.util.numpy_support import numpy_to_vtk
 
         pad = 0.15
-        append = vtk.vtkAppendPolyData()
-        for b in self.scene.blocks:
-            x0, x1, y0, y1, z0, z1 = b.bounds
-            src = vtk.vtkOutlineSource()
-            src.SetBounds(x0 - pad, x1 + pad, y0 - pad, y1 + pad, z0 - pad, z1 + pad)
-            src.Update()
-            append.AddInputData(src.GetOutput())
-        append.Update()
-        poly = append.GetOutput()
+        poly = outline_boxes(tuple(v + (pad if k % 2 else -pad) for k, v in enumerate(b.bounds)) for b in self.scene.blocks)
         colours = np.tile(np.array(OUTLINE_RGB, dtype=np.uint8), (poly.GetNumberOfCells(), 1))
         array = numpy_to_vtk(colours, deep=False)
         array.SetName("health")
@@ -153,23 +145,18 @@ class SceneRenderer:
         if key == self._unit_keys.get(what, ()):
             return
         self._unit_keys[what] = key
-        append = vtk.vtkAppendPolyData()
-        append.AddInputData(vtk.vtkPolyData())
+        boxes = []
         for name, units in stuck.items():
             b = self.scene.block(name)
             x0, x1, y0, y1, z0, z1 = b.bounds
             starts = b.panel_centres()[:, 0]
             for u in units:
-                box = vtk.vtkOutlineSource()
                 if b.role == "feature":  # the slice of channel u
-                    box.SetBounds(starts[u] - 0.05, starts[u] + b.thickness + 0.05, y0 - 0.05, y1 + 0.05, z0 - 0.05, z1 + 0.05)
+                    boxes.append((starts[u] - 0.05, starts[u] + b.thickness + 0.05, y0 - 0.05, y1 + 0.05, z0 - 0.05, z1 + 0.05))
                 else:  # unit u's cell on the grid's front face
                     r, c = divmod(u, b.cols)
                     left, top = y1 - c * b.voxel, z1 - r * b.voxel
-                    box.SetBounds(x0 - 0.05, x0 + b.thickness + 0.05, left - b.voxel, left, top - b.voxel, top)
-                box.Update()
-                append.AddInputData(box.GetOutput())
-        append.Update()
+                    boxes.append((x0 - 0.05, x0 + b.thickness + 0.05, left - b.voxel, left, top - b.voxel, top))
         if what not in self._unit_actors:
             actor = self._unit_actors[what] = vtk.vtkActor()
             actor.SetMapper(vtk.vtkPolyDataMapper())
@@ -177,7 +164,7 @@ class SceneRenderer:
             actor.GetProperty().SetLineWidth(max(1.5, self.options.height / 500))
             actor.GetProperty().LightingOff()
             self.renderer.AddActor(actor)
-        self._unit_actors[what].GetMapper().SetInputData(append.GetOutput())
+        self._unit_actors[what].GetMapper().SetInputData(outline_boxes(boxes))
 
     def _lines_actor(self, paths, colour, width) -> vtk.vtkActor:
         append = vtk.vtkAppendPolyData()

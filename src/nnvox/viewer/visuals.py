@@ -155,6 +155,19 @@ class OutputVisual(PanelsVisual):
             actor.SetInput(text)
 
 
+def outline_boxes(bounds) -> vtk.vtkPolyData:
+    """The edges of boxes (x0, x1, y0, y1, z0, z1) as one polydata: one actor draws them all."""
+    append = vtk.vtkAppendPolyData()
+    append.AddInputData(vtk.vtkPolyData())  # no boxes: still valid, empty input
+    for b in bounds:
+        box = vtk.vtkOutlineSource()
+        box.SetBounds(*b)
+        box.Update()
+        append.AddInputData(box.GetOutput())
+    append.Update()
+    return append.GetOutput()
+
+
 def make_billboard(
     options, text: str, *, scale: float = 1.0, align_left: bool = False, below: bool = False
 ) -> vtk.vtkBillboardTextActor3D:
