@@ -64,6 +64,17 @@ def test_architecture_change_mid_run_is_a_clear_error(tmp_path):
         rec.snapshot(epoch=1)
 
 
+def test_architecture_change_before_the_first_snapshot_is_a_clear_error(tmp_path):
+    """The first snapshot's graph is checked against the one traced when recording started."""
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+    rec = Recorder(model, probe=(torch.zeros(2, 4), [0, 1]), out=tmp_path / "r")
+    with torch.no_grad():  # same modules, another shape
+        model[0].weight = nn.Parameter(torch.zeros(5, 4))
+        model[0].bias = nn.Parameter(torch.zeros(5))
+    with pytest.raises(NnvoxError, match="architecture changed"):
+        rec.snapshot(epoch=0)
+
+
 def test_existing_run_is_not_overwritten_silently(tmp_path):
     _, _, path = _record(tmp_path, epochs=1)
     with pytest.raises(NnvoxError, match="already holds a run"):

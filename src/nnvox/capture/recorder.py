@@ -51,7 +51,12 @@ def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str
 _SMALL = 65_536  # values: below this a tensor's copy costs per call, not per value
 
 
-def _copies(named: Mapping[str, torch.Tensor], plans: dict, reduce, extremes: dict) -> dict[str, np.ndarray]:
+def _reducer(key: str):
+    """How a tensor is cut to its level-of-detail plan: weights (and their gradients) or activations."""
+    return apply_weight if key.startswith(("param/", "grad/")) else apply_activation
+
+
+def _copies(named: Mapping[str, torch.Tensor], plans: dict, extremes: dict) -> dict[str, np.ndarray]:
     """Copies of many tensors for the writer. Small ones travel as float32 slices of one
     concatenated copy per device (one call instead of four per tensor: on a small model the calls,
     not the bytes, are the cost); the writer checks and converts them to fp16. Large ones and
@@ -61,7 +66,7 @@ def _copies(named: Mapping[str, torch.Tensor], plans: dict, reduce, extremes: di
         if key not in plans and 0 < t.numel() <= _SMALL:
             small.setdefault(t.device, {})[key] = t.detach()
         else:
-            out[key] = _stored(t, plans.get(key), reduce, extremes, key)
+            out[key] = _stored(t, plans.get(key), _reducer(key), extremes, key)
     for group in small.values():
         flat = torch.cat([t.reshape(-1).float() for t in group.values()]).cpu().numpy()
         at = 0
@@ -109,6 +114,18 @@ class _InlineWriter:
         self._do(self.run.close)
 
 
+def _write_all(fd: int, buffers: list) -> None:
+    """Every buffer to the pipe in as few system calls as the kernel allows (writev), none copied."""
+    views = [memoryview(b).cast("B") for b in buffers]
+    while views:
+        done = os.writev(fd, views[:1024])  # IOV_MAX
+        while views and done >= views[0].nbytes:
+            done -= views[0].nbytes
+            views.pop(0)
+        if done:
+            views[0] = views[0][done:]
+
+
 class _ChildWriter:
     """Hands each snapshot to a writer process, so writing never competes with training."""
 
@@ -120,6 +137,8 @@ class _ChildWriter:
             [sys.executable, "-m", "nnvox.capture.writer", str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )
         self.sent = self.acked = 0
+        self._acks = b""  # acknowledgements read but not yet counted
+        os.set_blocking(self.proc.stdout.fileno(), False)
         self.error: str | None = None
         # A large pipe buffer makes handing over a frame a memcpy, not a wait for the child (which
         # may still be starting up); bigger frames block until it reads: backpressure.
@@ -133,25 +152,36 @@ class _ChildWriter:
         if self.error is not None:
             return
         try:
-            self.proc.stdin.writelines(frame)
-            self.proc.stdin.flush()
+            _write_all(self.proc.stdin.fileno(), frame)
             self.sent += 1
-        except (BrokenPipeError, ValueError):
+        except (BrokenPipeError, ValueError, OSError):
             self._read_acks(block=True)
             self.error = self.error or f"the writer process stopped (exit code {self.proc.poll()})"
 
     def _read_acks(self, block: bool) -> None:
-        out = self.proc.stdout
+        """Count the acknowledgements that arrived ("ok" per frame, or "error <why>"); with `block`,
+        wait for all. Raw reads: a buffered readline costs more than the rest of a poll."""
+        fd = self.proc.stdout.fileno()
         while self.error is None and self.acked < self.sent:
-            if not block and not select.select([out], [], [], 0)[0]:
+            line, newline, rest = self._acks.partition(b"\n")
+            if newline:
+                self._acks = rest
+                if line.startswith(b"error"):
+                    self.error = line[6:].decode()
+                else:
+                    self.acked += 1
+                continue
+            if block:
+                select.select([fd], [], [], None)
+            try:
+                chunk = os.read(fd, 65536)  # non-blocking: one system call when nothing came
+            except BlockingIOError:
+                if block:
+                    continue
                 return
-            line = out.readline().decode().strip()
-            if not line:  # the process ended
+            if not chunk:  # the process ended
                 self.error = f"the writer process stopped (exit code {self.proc.wait()})"
-            elif line.startswith("error"):
-                self.error = line[6:]
-            else:
-                self.acked += 1
+            self._acks += chunk
 
     def header(self, manifest, inputs, labels) -> None:
         self._send(encode(HEADER, {"inputs": inputs, "labels": labels}, {"manifest": manifest}))
@@ -249,6 +279,8 @@ class Recorder:
         if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
             model = model.module
         self.model = model
+        # where the probe goes: the first parameter's device (`.to()` moves a parameter, keeps the object)
+        self._first_parameter = next(model.parameters(), None)
         self.out = Path(out)
         self.record_weights = weights
         self.record_gradients = gradients
@@ -289,7 +321,7 @@ class Recorder:
         self._capture = OutputCapture(model, self._probe_on_device())
         self.architecture: Architecture = self._capture.architecture
         self._plans = self._reductions(activation_budget, weight_budget)
-        self._weight_plans = _with_gradients(self._plans)
+        self._all_plans = _with_gradients(self._plans)
         manifest = {
             "format": "nnvox-run",
             "schema": SCHEMA_VERSION,
@@ -335,7 +367,7 @@ class Recorder:
             raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
         manifest = json.loads((self.out / MANIFEST).read_text())
         self._plans = manifest.get("reduced", {})  # the run's own level of detail, whatever was passed
-        self._weight_plans = _with_gradients(self._plans)
+        self._all_plans = _with_gradients(self._plans)
         manifest["closed"] = False
         self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
         self._writer = _ChildWriter(self.out) if self._background else _InlineWriter(self.out)
@@ -361,7 +393,7 @@ class Recorder:
 
     def _on_device(self, x: torch.Tensor) -> torch.Tensor:
         """On the model's device (its first parameter's)."""
-        p = next(self.model.parameters(), None)
+        p = self._first_parameter
         return x.to(p.device) if p is not None else x
 
     def _probe_on_device(self) -> torch.Tensor:
@@ -379,10 +411,11 @@ class Recorder:
             )
         plans = self._plans
         extremes: dict[str, tuple[float, float]] = {}
-        tensors = _copies({f"act/{node}": out for node, out in outputs.items()}, plans, apply_activation, extremes)
+        copied = {f"act/{node}": out for node, out in outputs.items()}  # all copied at once, below
         params = dict(self.model.named_parameters())
         # Copies, never views of the live weights, which training goes on changing
-        weights = {f"param/{k}": p for k, p in params.items()} if self.record_weights else {}
+        if self.record_weights:
+            copied.update((f"param/{k}", p) for k, p in params.items())
         # no backward since the last zero_grad(set_to_none=True): nothing to show
         grads = {k: p.grad.detach() for k, p in params.items() if p.grad is not None} if self.record_gradients else {}
         # one fused call for all the norms (in float32, as half-precision sums of squares overflow)
@@ -390,8 +423,8 @@ class Recorder:
         for k, g in grads.items():
             plan = plans.get(f"param/{k}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
-                weights[f"grad/{k}"] = g
-        tensors.update(_copies(weights, self._weight_plans, apply_weight, extremes))
+                copied[f"grad/{k}"] = g
+        tensors = _copies(copied, self._all_plans, extremes)
         if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
             stored = tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
             if self.mistakes:  # ranked on the values stored, as the mistakes figure ranks them
@@ -426,7 +459,7 @@ class Recorder:
             x = self._on_device(self.eval_x[torch.from_numpy(order)])
             outputs, _ = self._capture(x)
             plans = {MISTAKE_PREFIX + k: v for k, v in self._plans.items() if k.startswith("act/")}
-            out.update(_copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, apply_activation, extremes))
+            out.update(_copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, extremes))
             out.update({MISTAKE_PREFIX + k: v for k, v in self._attributions(x, extremes).items()})
         return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import struct
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -104,6 +105,7 @@ class Run:
 
     def __init__(self, path: Path, manifest: dict):
         self.path = path
+        self._folder = str(path)
         self.name: str = manifest.get("name") or path.name
         self.closed: bool = bool(manifest.get("closed"))
         self.error: str | None = manifest.get("error")  # a forward pass that failed part way
@@ -126,6 +128,11 @@ class Run:
         self._mistake_index: OrderedDict[int, np.ndarray] = OrderedDict()  # a few snapshots' recorded mistakes
         self.snapshots = Snapshots(manifest["snapshots"])
 
+    def _file(self, index: int) -> str:
+        """Snapshot `index`'s file path, as a string: a timeline move asks several times, and joining
+        Paths costs more than reading a small snapshot's header entry."""
+        return os.path.join(self._folder, self.snapshots.file(index))
+
     def __repr__(self) -> str:
         return f"Run({str(self.path)!r}, snapshots={len(self.snapshots)}, closed={self.closed})"
 
@@ -146,7 +153,7 @@ class Run:
         if (index, key) in self._parsed:
             self._parsed.move_to_end((index, key))
             return self._parsed[(index, key)]
-        path = self.path / self.snapshots.file(index)
+        path = self._file(index)
         try:
             stored = _mapped(path)[2].get(key)
         except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
@@ -311,7 +318,7 @@ class Run:
         `skip_missing` leaves out keys the snapshot lacks (gradients before the first backward)."""
         if not 0 <= index < len(self.snapshots):
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
-        path = self.path / self.snapshots.file(index)
+        path = self._file(index)
         if sample is None or not self.is_mistake(sample):
             return _read_file(path, keys, sample, channels, skip_missing)
         # A recorded mistake: its per-sample tensors are stored as mistake/<key>, one row per rank.
@@ -345,17 +352,17 @@ def to_float32(a: np.ndarray) -> np.ndarray:
 _DTYPES = {"F16": np.float16, "F32": np.float32, "I64": np.int64}  # what the writer stores
 
 
-def _mapped(path: Path) -> tuple[np.ndarray, dict, dict[str, str]]:
+def _mapped(path: str) -> tuple[np.ndarray, dict, dict[str, str]]:
     """The file mapped into memory and its safetensors header (8-byte length, JSON): tensors are
     then views into the page cache, and a read copies only the bytes it keeps. The last few files
     stay mapped, so a move's second read of a snapshot skips the header (a rewritten file, seen by
     its size and time, is mapped anew)."""
-    st = path.stat()
+    st = os.stat(path)
     return _mapped_version(path, st.st_size, st.st_mtime_ns)
 
 
 @lru_cache(maxsize=4)
-def _mapped_version(path: Path, size: int, mtime_ns: int) -> tuple[np.ndarray, dict, dict[str, str]]:
+def _mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dict, dict[str, str]]:
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
@@ -368,7 +375,7 @@ def _mapped_version(path: Path, size: int, mtime_ns: int) -> tuple[np.ndarray, d
     return data, header, metadata
 
 
-def _read_file(path: Path, keys: list[str] | None, sample: int | None = None,
+def _read_file(path: str, keys: list[str] | None, sample: int | None = None,
                channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
     """Tensors as float32 copies; with `sample`, one probe sample of each activation (and only the
     given channels of it)."""

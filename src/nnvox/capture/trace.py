@@ -331,8 +331,9 @@ class OutputCapture:
         self._nodes = {n.name for n in self.architecture.nodes if n.kind != "Input"}
         self._leaves = {} if self.functional else {id(m): name for name, m in leaf_modules(model)}
         self._modules = self._module_ids()  # a module added later would not be hooked: seen here instead
-        # The hooked pass also sees leaves a full trace prunes (not feeding the output): its own reference.
-        self._expected = signature(self.architecture) if self.functional else self._hooked(inputs)[1]
+        # The hooked pass also sees leaves a full trace prunes (not feeding the output): its own
+        # reference, the graph of the first hooked pass (same modules, same probe, as traced here).
+        self._expected = signature(self.architecture) if self.functional else None
 
     def __call__(self, inputs) -> tuple[dict[str, torch.Tensor], bool]:
         """(node name -> output copy, True when the graph that ran differs from the traced one)."""
@@ -344,6 +345,12 @@ class OutputCapture:
             outputs, ran = self._hooked(inputs)
             if self._module_ids() != self._modules:
                 ran = ()
+            elif self._expected is None:  # the first pass: the traced graph's nodes, kinds and shapes?
+                traced = {n.name: (n.kind, n.shape) for n in self.architecture.nodes}
+                if all(traced.get(name, (kind, shape)) == (kind, shape) for name, kind, shape in ran):
+                    self._expected = ran
+                else:
+                    ran = ()
         return {k: v for k, v in outputs.items() if k in self._nodes}, ran != self._expected
 
     def _module_ids(self) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ it still finishes every frame it received, so what was handed over is kept.
 from __future__ import annotations
 
 import json
+import select
 import struct
 import sys
 from pathlib import Path
@@ -102,7 +103,8 @@ class RunWriter:
         params = lambda t: {k: _sampled(v) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
         self._first, self._previous = params(first), params(last)
 
-    def snapshot(self, meta: dict, tensors: dict[str, np.ndarray]) -> None:
+    def snapshot(self, meta: dict, tensors: dict[str, np.ndarray], list_now: bool = True) -> None:
+        """Write one snapshot's file; with `list_now`, the manifest too (else `list_snapshots` later)."""
         fname = snapshot_file_name(meta["index"])
         # Summaries travel inside the snapshot file: written atomically with it, and the manifest
         # (rewritten after every snapshot) stays small however long the run.
@@ -114,8 +116,15 @@ class RunWriter:
         stored.update(self._views(tensors))
         metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors)),
                     NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]})}
-        size = save_tensors(self.out / fname, stored, metadata)
+        # The folder is synced once the manifest is written (the next list_snapshots): that sync
+        # makes this rename durable too, before the manifest can name the file.
+        size = save_tensors(self.out / fname, stored, metadata, sync_folder=False)
         self.manifest["snapshots"].append({**meta, "file": fname, "bytes": size})
+        if list_now:
+            self.list_snapshots()
+
+    def list_snapshots(self) -> None:
+        """Rewrite the manifest: from now on, a reader sees every snapshot written so far."""
         atomic_write_json(self.out / MANIFEST, self.manifest)
 
     def _health(self, tensors: dict[str, np.ndarray]) -> dict[str, dict]:
@@ -155,7 +164,7 @@ class RunWriter:
 
     def close(self) -> None:
         self.manifest["closed"] = True
-        atomic_write_json(self.out / MANIFEST, self.manifest)
+        self.list_snapshots()
 
 
 def encode(kind: bytes, tensors: dict[str, np.ndarray], info: dict) -> list:
@@ -194,34 +203,58 @@ def _decode(body: bytearray) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def serve(out: Path, stdin=None, stdout=None) -> int:
-    """The child's loop: apply frames until CLOSE or end of input (the parent went away)."""
-    stdin = stdin or sys.stdin.buffer
+    """The child's loop: apply frames until CLOSE or end of input (the parent went away).
+
+    A snapshot is acknowledged once the manifest lists it. The manifest is rewritten when the writer
+    has caught up (no frame waiting), so when frames queue up, one rewrite lists several, and the
+    last snapshot and CLOSE share one: close() waits less."""
+    stdin = stdin or sys.stdin.buffer.raw  # unbuffered: select() then sees every byte still waiting
     stdout = stdout or sys.stdout
     writer = RunWriter(out)
     failed = False
+    unlisted = 0  # snapshots written whose listing (and acknowledgement) waits
+
+    def list_written() -> None:
+        nonlocal unlisted
+        writer.list_snapshots()
+        print("ok\n" * unlisted, end="", file=stdout, flush=True)
+        unlisted = 0
+
     while True:
-        head = _read_exact(stdin, 9)
-        if head is None:
-            return 0  # parent gone: everything it handed over is written
-        kind, length = head[:1], struct.unpack("<Q", head[1:])[0]
-        body = _read_exact(stdin, length) if length else b""
-        if body is None:
-            return 0
-        if failed:
-            continue
         try:
+            if unlisted and not failed and not select.select([stdin], [], [], 0)[0]:
+                list_written()
+            head = _read_exact(stdin, 9)
+            if head is None:
+                if unlisted and not failed:
+                    list_written()
+                return 0  # parent gone: everything it handed over is written
+            kind, length = head[:1], struct.unpack("<Q", head[1:])[0]
+            body = _read_exact(stdin, length) if length else b""
+            if body is None:
+                if unlisted and not failed:
+                    list_written()
+                return 0
+            if failed:
+                continue
             if kind == HEADER:
                 info, tensors = _decode(body)
                 writer.header(info["manifest"], tensors["inputs"], tensors["labels"])
+                print("ok", file=stdout, flush=True)
             elif kind == SNAPSHOT:
                 info, tensors = _decode(body)
-                writer.snapshot(info["meta"], tensors)
+                writer.snapshot(info["meta"], tensors, list_now=False)
+                unlisted += 1
             elif kind == CLOSE:
-                writer.close()
-                print("ok", file=stdout, flush=True)
+                writer.close()  # lists every snapshot too
+                print("ok\n" * (unlisted + 1), end="", file=stdout, flush=True)
                 return 0
-            print("ok", file=stdout, flush=True)
         except Exception as exc:  # reported to the parent, which raises a one-line error
+            if unlisted and not failed:  # what was written before stays listed, if the disk allows
+                try:
+                    list_written()
+                except OSError:
+                    pass
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             print(f"error {detail}".replace("\n", " "), file=stdout, flush=True)
             failed = True

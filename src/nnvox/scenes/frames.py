@@ -103,29 +103,46 @@ class FrameSource:
                                      channels=self._channels)
         if lacking := [k for k, v in self._views.items() if v not in tensors]:  # snapshots from before views
             tensors.update(self._mode_tensors(index, lacking, sample=sample, channels=self._channels))
+        flagged = self._nonfinite_keys(index, sample)
+
+        def marked(key: str, v: np.ndarray) -> np.ndarray:
+            # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly. Only where
+            # the snapshot reports NaN/Inf: finite data stays finite through softmax, pooling and
+            # differences, and most moves then skip a pass over every block.
+            return mark_nonfinite(v) if flagged is None or key in flagged else v
+
         out = {}
         for b in self.blocks:
             shape = BlockShape(b.role, b.panels, b.rows, b.cols)
-            # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly.
             if b.key == "probe":
                 out[b.name] = to_panels(mark_nonfinite(self.run.sample_input(index, sample)), shape)
             elif self._views.get(b.key) in tensors:
-                out[b.name] = to_panels(mark_nonfinite(tensors[self._views[b.key]]), shape)
+                out[b.name] = to_panels(marked(b.key, tensors[self._views[b.key]]), shape)
             elif b.key not in tensors:  # no gradient in this snapshot yet (taken before any backward)
                 out[b.name] = np.zeros((b.panels, b.rows, b.cols), np.float32)
             elif b.role == "weights":
-                out[b.name] = weight_panels(mark_nonfinite(tensors[b.key]), shape)
+                out[b.name] = weight_panels(marked(b.key, tensors[b.key]), shape)
             elif b.role == "output":
-                out[b.name] = to_panels(mark_nonfinite(softmax(tensors[b.key])), shape)
+                out[b.name] = to_panels(marked(b.key, softmax(tensors[b.key])), shape)
             else:
                 v = tensors[b.key]
                 if b.pool > 1 and v.ndim == 3:
                     v = pool_maps(v, b.pool)
-                out[b.name] = to_panels(mark_nonfinite(v), shape)
+                out[b.name] = to_panels(marked(b.key, v), shape)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
+
+    def _nonfinite_keys(self, index: int, sample: int) -> set[str] | None:
+        """Keys whose values the mode shows at this snapshot may hold NaN/Inf (from the snapshots'
+        own counts); None where unknown (a recorded mistake's rows are not counted)."""
+        if self.mode == "activations" and self.run.is_mistake(sample):
+            return None
+        keys = set(self.run.nonfinite(index))
+        if self.mode in ("change", "change-from-start", "update-ratio"):
+            keys.update(self.run.nonfinite(0 if self.mode == "change-from-start" else max(index - 1, 0)))
+        return keys
 
     def _mode_tensors(self, index: int, keys: list[str], sample: int | None = None,
                       channels: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
