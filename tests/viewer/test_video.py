@@ -52,3 +52,25 @@ def test_fps_override_and_bad_preset(digits_run, tmp_path):
         export(digits_run, tmp_path / "x.mp4", preset="4k")
     with pytest.raises(NnvoxError, match="ending in .mp4"):
         export(digits_run, tmp_path / "x.avi")
+
+
+def test_encoder_runs_at_low_priority_and_its_failure_is_one_line(tmp_path):
+    """Rendering keeps its threads' priority (the encoder fills the gaps); an encoder that cannot
+    write says why in one line, naming the file."""
+    import os
+    import sys
+
+    from nnvox.viewer.video import ENCODER_NICE, open_writer
+
+    frame = np.zeros((64, 64, 3), np.uint8)
+    with open_writer(tmp_path / "ok.mp4", 64, 64, 10) as writer:
+        writer.write(frame)
+        if sys.platform == "linux":
+            assert os.getpriority(os.PRIO_PROCESS, writer._proc.pid) == ENCODER_NICE
+            assert os.getpriority(os.PRIO_PROCESS, 0) != ENCODER_NICE  # this thread is untouched
+    assert imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "ok.mp4"))[0] == 1
+    with pytest.raises(NnvoxError, match=r"writing .*missing/x\.mp4 failed: .*No such file") as err:
+        with open_writer(tmp_path / "missing" / "x.mp4", 64, 64, 10) as writer:
+            for _ in range(100):  # ffmpeg gives up at once; the writes that follow meet a closed pipe
+                writer.write(frame)
+    assert "\n" not in str(err.value)

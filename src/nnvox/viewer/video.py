@@ -81,26 +81,81 @@ class FrameWriter:
         self.close()
 
 
+ENCODER_NICE = 19
+_PIPE_BYTES = 1 << 20  # a 720p frame crosses in 3 writes instead of 42 through the default 64 KiB
+
+
+def _at_low_priority(start):
+    """`start()`, which spawns the encoder, called from a thread at the lowest CPU priority, so the
+    encoder inherits it (Linux keeps nice values per thread; elsewhere it simply starts as usual).
+    Software rendering keeps both cores busy in bursts: an encoder at normal priority preempts a
+    rendering thread and the whole frame waits for it; at low priority it fills the gaps."""
+    import os
+    import sys
+
+    if sys.platform != "linux":
+        return start()
+    result: list = []
+
+    def run() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, ENCODER_NICE)  # this thread only (Linux)
+        except OSError:
+            pass  # not allowed: normal priority, still correct
+        try:
+            result.append(start())
+        except BaseException as exc:  # re-raised in the caller's thread
+            result.append(exc)
+
+    thread = threading.Thread(target=run, name="nnvox-encoder-start")
+    thread.start()
+    thread.join()
+    if isinstance(result[0], BaseException):
+        raise result[0]
+    return result[0]
+
+
 class FfmpegWriter(FrameWriter):
-    """One ffmpeg process fed raw frames through a pipe."""
+    """One ffmpeg process (imageio-ffmpeg's bundled binary) fed raw frames through a large pipe, at
+    low priority; its messages are kept for a one-line error."""
 
     def __init__(self, path: Path, width: int, height: int, fps: int, *, alpha: bool, codec: str, pix_fmt: str,
                  params: list[str]):
         import imageio_ffmpeg
 
-        self._gen = imageio_ffmpeg.write_frames(
-            str(path), (width, height), fps=fps, codec=codec, pix_fmt_in="rgba" if alpha else "rgb24",
-            pix_fmt_out=pix_fmt, macro_block_size=2,  # the default 16 would silently rescale 1080 to 1088
-            quality=None, output_params=params,
-        )
-        self._gen.send(None)
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo",
+               "-pix_fmt", "rgba" if alpha else "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
+               "-an", "-c:v", codec, "-pix_fmt", pix_fmt, *params, str(path)]
+        self._log = tempfile.TemporaryFile()
+        self._proc = _at_low_priority(lambda: subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                                               stderr=self._log))
+        try:
+            import fcntl
+
+            fcntl.fcntl(self._proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        except (ImportError, OSError, AttributeError):
+            pass  # not Linux, or a lower limit: the default pipe only means more, smaller writes
         super().__init__(path, width, height, fps, alpha)
 
+    def _message(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"ffmpeg exited with code {self._proc.poll()}"
+
     def _consume(self, frame: np.ndarray) -> None:
-        self._gen.send(frame)
+        try:
+            self._proc.stdin.write(frame.data)
+        except (BrokenPipeError, ValueError):
+            self._proc.wait()
+            raise OSError(self._message()) from None
 
     def _finish(self) -> None:
-        self._gen.close()
+        try:
+            self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        if self._proc.wait():
+            raise NnvoxError(f"writing {self.path} failed: {self._message()}")
 
 
 def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
