@@ -9,6 +9,7 @@ import select
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -76,6 +77,12 @@ def _copies(named: Mapping[str, torch.Tensor], plans: dict, extremes: dict) -> d
     return out
 
 
+def _whole_float32(copy: np.ndarray | None, t: torch.Tensor) -> bool:
+    """Whether `copy` holds every value of `t`, exactly, in float32 (a gradient's norm can then be
+    taken from it by the writer)."""
+    return copy is not None and copy.dtype == np.float32 and copy.size == t.numel()
+
+
 def _with_gradients(plans: dict[str, dict]) -> dict[str, dict]:
     """Reductions of weights, and of gradients as of their weights."""
     return plans | {"grad/" + k.removeprefix("param/"): v for k, v in plans.items() if k.startswith("param/")}
@@ -114,6 +121,9 @@ class _InlineWriter:
         self._do(self.run.close)
 
 
+_POLL_SECONDS = 0.2
+
+
 def _write_all(fd: int, buffers: list) -> None:
     """Every buffer to the pipe in as few system calls as the kernel allows (writev), none copied."""
     views = [memoryview(b).cast("B") for b in buffers]
@@ -138,6 +148,7 @@ class _ChildWriter:
         )
         self.sent = self.acked = 0
         self._acks = b""  # acknowledgements read but not yet counted
+        self._polled = 0.0
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.error: str | None = None
         # A large pipe buffer makes handing over a frame a memcpy, not a wait for the child (which
@@ -190,7 +201,12 @@ class _ChildWriter:
         self._send(encode(SNAPSHOT, tensors, {"meta": meta}))
 
     def poll(self) -> None:
-        self._read_acks(block=False)
+        """Take in the acknowledgements so far; at most a few times a second (a snapshot every few
+        milliseconds then pays for no system call), so a failure shows within a fraction of a second."""
+        now = time.monotonic()
+        if now - self._polled >= _POLL_SECONDS:
+            self._polled = now
+            self._read_acks(block=False)
 
     def flush(self) -> None:
         self._read_acks(block=True)
@@ -418,13 +434,16 @@ class Recorder:
             copied.update((f"param/{k}", p) for k, p in params.items())
         # no backward since the last zero_grad(set_to_none=True): nothing to show
         grads = {k: p.grad.detach() for k, p in params.items() if p.grad is not None} if self.record_gradients else {}
-        # one fused call for all the norms (in float32, as half-precision sums of squares overflow)
-        norms = dict(zip(grads, map(float, torch._foreach_norm([g.float() for g in grads.values()])))) if grads else {}
         for k, g in grads.items():
             plan = plans.get(f"param/{k}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
                 copied[f"grad/{k}"] = g
         tensors = _copies(copied, self._all_plans, extremes)
+        # The norms of gradients sent whole in float32 are the writer's to take; the rest (reduced,
+        # converted to fp16, or only summarised) in one fused call here, in float32
+        # (half-precision sums of squares overflow).
+        measured = {k: g for k, g in grads.items() if not _whole_float32(tensors.get(f"grad/{k}"), g)}
+        norms = dict(zip(measured, map(float, torch._foreach_norm([g.float() for g in measured.values()])))) if measured else {}
         if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
             stored = tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
             if self.mistakes:  # ranked on the values stored, as the mistakes figure ranks them

@@ -71,6 +71,17 @@ def _sampled(a: np.ndarray) -> np.ndarray:
     return flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
 
 
+def gradient_norms(tensors: dict[str, np.ndarray], measured: dict[str, float]) -> dict[str, float]:
+    """Each gradient's L2 norm: those the recorder measured, and those of the gradients it sent
+    whole in float32, taken here (float64 sums), off the training process's time."""
+    norms = dict(measured)
+    for k, g in tensors.items():
+        if k.startswith("grad/") and k[5:] not in norms and g.dtype == np.float32:
+            flat = g.ravel().astype(np.float64)
+            norms[k[5:]] = float(np.sqrt(np.dot(flat, flat)))
+    return norms
+
+
 def update_ratio(w: np.ndarray, before: np.ndarray) -> np.ndarray:
     """|w - before| / rms(w): how far each weight moved, against the size of the layer's weights
     (healthy training moves weights by about 1e-3 of their size per step)."""
@@ -109,6 +120,9 @@ class RunWriter:
         # Summaries travel inside the snapshot file: written atomically with it, and the manifest
         # (rewritten after every snapshot) stays small however long the run.
         extremes = meta.pop("extremes", {})
+        meta["grad_norms"] = gradient_norms(tensors, meta.get("grad_norms", {}))
+        if not meta["grad_norms"]:
+            del meta["grad_norms"]
         # (not of the mistakes' rows: they take the probe's colour scales, and headers stay small to parse)
         summary = {k: tensor_stats(v, extremes.get(k)) for k, v in tensors.items() if not k.startswith(MISTAKE_PREFIX)}
         summary.update(self._change_stats(tensors))
