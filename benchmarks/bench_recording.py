@@ -10,7 +10,7 @@ import tempfile
 import time
 
 
-def recording_overhead(epochs: int = 20, pairs: int = 7) -> dict:
+def recording_overhead(epochs: int = 20, pairs: int = 11) -> dict:
     import nnvox
     from nnvox.models import get_builtin
     from nnvox.models.data import probe_batch
