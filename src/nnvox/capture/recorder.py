@@ -165,7 +165,7 @@ class _ChildWriter:
         try:
             _write_all(self.proc.stdin.fileno(), frame)
             self.sent += 1
-        except (BrokenPipeError, ValueError, OSError):
+        except (OSError, ValueError):  # a broken pipe: the writer process stopped
             self._read_acks(block=True)
             self.error = self.error or f"the writer process stopped (exit code {self.proc.poll()})"
 

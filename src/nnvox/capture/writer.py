@@ -1,9 +1,9 @@
-"""Writes a run folder: the probe, one safetensors file per snapshot, the manifest after each.
+"""Writes a run folder: the probe, one safetensors file per snapshot, and the manifest that lists them.
 
 Runs inside the training process (`RunWriter`) or as a child process fed over a pipe
 (`python -m nnvox.capture.writer`), so serialising, summarising and fsyncing never compete with
 training for the GIL. Frames are one type byte, an 8-byte length, a JSON layout and raw array bytes: no pickle.
-The child acknowledges each frame on stdout ("ok" or "error <message>"); when its parent dies
+The child acknowledges each frame on stdout ("ok" once the manifest lists it, or "error <message>"); when its parent dies
 it still finishes every frame it received, so what was handed over is kept.
 """
 

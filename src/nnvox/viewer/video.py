@@ -154,8 +154,11 @@ class FfmpegWriter(FrameWriter):
             self._proc.stdin.close()
         except BrokenPipeError:
             pass
-        if self._proc.wait():
-            raise NnvoxError(f"writing {self.path} failed: {self._message()}")
+        try:
+            if self._proc.wait():
+                raise NnvoxError(f"writing {self.path} failed: {self._message()}")
+        finally:
+            self._log.close()
 
 
 def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
