@@ -13,6 +13,20 @@ import numpy as np
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 
+def gl_renderer() -> str:
+    """The OpenGL renderer vtk draws with here (llvmpipe: software; otherwise a GPU's name)."""
+    try:
+        import pyvista as pv
+
+        return pv.GPUInfo().renderer
+    except Exception as exc:  # reported in the header rather than stopping the run
+        return f"unknown ({exc})"
+
+
+def is_software_gl(renderer: str) -> bool:
+    return any(name in renderer.lower() for name in ("llvmpipe", "softpipe", "swrast", "swiftshader"))
+
+
 def median_time(fn, repeat: int, warmup: int = 1) -> float:
     for _ in range(warmup):
         fn()

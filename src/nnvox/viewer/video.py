@@ -161,9 +161,20 @@ class FfmpegWriter(FrameWriter):
             self._log.close()
 
 
+def _encoder_threads() -> list[str]:
+    """x264 on one thread where the machine has two cores or fewer: rendering keeps them busy, and
+    the encoder's own threads only queue behind it (720p export 7% faster measured on 2 cores,
+    1080p unchanged); its default (1.5 threads a core) elsewhere."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return ["-threads", "1"] if cores <= 2 else []
+
+
 def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
     return FfmpegWriter(path, width, height, fps, alpha=False, codec="libx264", pix_fmt="yuv420p",
-                        params=["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart"])
+                        params=["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart",
+                                *_encoder_threads()])
 
 
 def webm_writer(path: Path, width: int, height: int, fps: int, alpha: bool, crf: int = 32) -> FfmpegWriter:
