@@ -70,8 +70,8 @@ for i in range(6):
 
 
 def test_a_script_that_never_closes_still_hands_over_every_snapshot(tmp_path):
-    # snapshot() returns before its frame is in the pipe (a sender thread feeds it): at exit the
-    # frames still queued are handed over, and the writer process writes them.
+    # snapshot() returns once its frame is in the pipe, perhaps long before it is on disk: after the
+    # script exits, the writer process still writes and lists every frame it was handed.
     subprocess.run([sys.executable, "-c", UNCLOSED, str(tmp_path / "run")], check=True, timeout=120)
     deadline = time.time() + 30
     while time.time() < deadline:
