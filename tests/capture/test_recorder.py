@@ -179,3 +179,17 @@ def test_a_snapshot_leaves_every_module_in_its_own_mode(tmp_path):
         rec.snapshot(epoch=0)
     assert [m.training for m in model] == [True, False, True, True, True]
     assert torch.equal(model[1].running_mean, stats)  # the probe passes ran in eval mode
+
+
+def test_passes_run_in_evaluation_mode_on_the_modules_that_have_one():
+    """Dropout and BatchNorm are switched to eval for a snapshot's passes (layers without a
+    mode are left alone), and every flag is back afterwards."""
+    from nnvox.capture.modes import evaluating
+
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.Dropout(0.5), nn.Flatten(), nn.Linear(4 * 36, 3))
+    model.train()
+    x = torch.randn(2, 1, 8, 8)
+    with evaluating(model):
+        assert not model[1].training and not model[2].training
+        torch.testing.assert_close(model(x), model(x))  # no dropout: the same output twice
+    assert all(m.training for m in model.modules())

@@ -140,9 +140,15 @@ class FrameSource:
         if self.mode == "activations" and self.run.is_mistake(sample):
             return None
         keys = set(self.run.nonfinite(index))
-        if self.mode in ("change", "change-from-start", "update-ratio"):
-            keys.update(self.run.nonfinite(0 if self.mode == "change-from-start" else max(index - 1, 0)))
+        if (reference := self._reference(index)) is not None:
+            keys.update(self.run.nonfinite(reference))
         return keys
+
+    def _reference(self, index: int) -> int | None:
+        """The snapshot the mode compares `index` with (None: the mode shows values as they are)."""
+        if self.mode not in ("change", "change-from-start", "update-ratio"):
+            return None
+        return 0 if self.mode == "change-from-start" else max(index - 1, 0)
 
     def _mode_tensors(self, index: int, keys: list[str], sample: int | None = None,
                       channels: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
@@ -150,8 +156,7 @@ class FrameSource:
         with `sample`, activations of that probe sample only (and of those `channels`)."""
         wanted = [k for k in keys if k != "probe"]
         tensors = self.run.read(index, wanted, sample=sample, channels=channels, skip_missing=True)
-        if self.mode in ("change", "change-from-start", "update-ratio"):
-            reference = 0 if self.mode == "change-from-start" else max(index - 1, 0)
+        if (reference := self._reference(index)) is not None:
             before = self.run.read(reference, list(tensors), sample=sample, channels=channels, skip_missing=True)
             if self.mode == "update-ratio":
                 return {k: update_ratio(v, before[k]) for k, v in tensors.items() if k in before}
