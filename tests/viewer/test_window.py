@@ -1,7 +1,6 @@
 """The interactive window, driven for real: keys and drags sent to it under Xvfb, screenshots compared."""
 
 import os
-import subprocess
 import sys
 import time
 
@@ -38,13 +37,16 @@ def _probe(run_path, where, *block):
     import json
 
     display = VirtualDisplay(1280, 800)
-    proc = subprocess.Popen([sys.executable, "-m", "tests.viewer.window_probe", str(run_path), str(where), *block],
-                            env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    wid = display.wait_window("nnvox")
-    deadline = time.time() + 30
-    while not where.exists() and time.time() < deadline:
-        time.sleep(0.2)
-    return display, proc, wid, json.loads(where.read_text())
+    proc = display.launch([sys.executable, "-m", "tests.viewer.window_probe", str(run_path), str(where), *block])
+    try:
+        wid = display.wait_window("nnvox", proc)
+        deadline = time.time() + 30
+        while not where.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        return display, proc, wid, json.loads(where.read_text())
+    except BaseException:
+        display.stop(proc)
+        raise
 
 
 def _quit(display, wid, proc) -> None:
@@ -53,24 +55,14 @@ def _quit(display, wid, proc) -> None:
     assert proc.wait(timeout=20) == 0
 
 
-def _stop(proc, display) -> str:
-    """Kill the window if a failed assertion left it open; its output, for the Traceback check."""
-    if proc.poll() is None:
-        proc.kill()
-    output = proc.communicate()[0]
-    display.close()
-    return output
-
-
 @pytest.mark.timeout(180)
 def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
     require_tools()
     display = VirtualDisplay(1280, 800)
     exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
-    proc = subprocess.Popen([exe, "view", str(digits_run.path)], env=display.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, cwd=tmp_path)
+    proc = display.launch([exe, "view", str(digits_run.path)], cwd=tmp_path)
     try:
-        wid = display.wait_window("nnvox")
+        wid = display.wait_window("nnvox", proc)
         last = len(digits_run.snapshots) - 1
         display.wait_title(wid, f"epoch {last} — activations")
         before = _settle(display, 2.0)
@@ -139,6 +131,9 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
                         "mousemove", "--window", wid, "760", "330", "mousemove", "--window", wid, "880", "300", "mouseup", "1")
         rotated = _settle(display)
         assert _changed(weights, rotated, network) > 0.02
+        for key in ("w", "j", "3"):  # VTK's own keys (wireframe, joystick, stereo) do nothing here
+            display.xdotool("key", "--window", wid, key)
+        assert _changed(rotated, _settle(display, 1.0), network) < 0.002
 
         display.xdotool("key", "--window", wid, "k")  # the camera as it is now, saved for storyboards
         saved = tmp_path / "nnvox-view-1.toml"
@@ -161,8 +156,8 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
 
         _quit(display, wid, proc)
     finally:
-        output = _stop(proc, display)
-    assert "Traceback" not in output, output
+        output = display.stop(proc)
+    assert "Traceback" not in output and "WARN" not in output, output
 
 
 @pytest.mark.timeout(180)
@@ -202,8 +197,8 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
         display.wait_title_without(wid, "opened")
         _quit(display, wid, proc)
     finally:
-        output = _stop(proc, display)
-    assert "Traceback" not in output, output
+        output = display.stop(proc)
+    assert "Traceback" not in output and "WARN" not in output, output
 
 
 @pytest.mark.timeout(180)
@@ -211,11 +206,10 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
     require_tools()
     display = VirtualDisplay(1280, 800)
     exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
-    proc = subprocess.Popen([exe, "compare", str(digits_run.path), "--pin", "0"], env=display.env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = display.launch([exe, "compare", str(digits_run.path), "--pin", "0"])
     left, right = (slice(80, 700), slice(0, 630)), (slice(80, 700), slice(650, 1280))
     try:
-        wid = display.wait_window("nnvox")
+        wid = display.wait_window("nnvox", proc)
         display.wait_title(wid, "against epoch 0")
         before = _settle(display, 2.0)
         blank = np.zeros_like(before)
@@ -237,8 +231,8 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
         assert _changed(moved, rotated, left) > 0.02 and _changed(moved, rotated, right) > 0.02  # one camera, both sides
         _quit(display, wid, proc)
     finally:
-        output = _stop(proc, display)
-    assert "Traceback" not in output, output
+        output = display.stop(proc)
+    assert "Traceback" not in output and "WARN" not in output, output
 
 
 @pytest.mark.timeout(180)
@@ -263,5 +257,5 @@ def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
         assert _changed(taken_apart, _settle(display, 1.5), panel) > 0.05  # the panel moves on to the next figure
         _quit(display, wid, proc)
     finally:
-        output = _stop(proc, display)
-    assert "Traceback" not in output, output
+        output = display.stop(proc)
+    assert "Traceback" not in output and "WARN" not in output, output

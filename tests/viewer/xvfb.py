@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,14 +45,38 @@ class VirtualDisplay:
     def xdotool(self, *args: str) -> str:
         return subprocess.run(["xdotool", *args], capture_output=True, text=True, env=self.env, timeout=30).stdout.strip()
 
-    def wait_window(self, name: str, timeout: float = 60) -> str:
+    def launch(self, cmd: list[str], cwd=None) -> subprocess.Popen:
+        """`cmd` on this display, its output to a file: a pipe nobody reads until the end would
+        stall the window once a chatty library filled it."""
+        log = tempfile.TemporaryFile(mode="w+")
+        proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
+        proc.log = log
+        return proc
+
+    def stop(self, proc: subprocess.Popen) -> str:
+        """Kill `proc` if a failed assertion left it open, close the display; `proc`'s output, also
+        printed so that pytest shows it when the test fails."""
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        self.close()
+        proc.log.seek(0)
+        output = proc.log.read()
+        proc.log.close()
+        print(output)
+        return output
+
+    def wait_window(self, name: str, proc: subprocess.Popen, timeout: float = 60) -> str:
+        """The id of the window `proc` opens; fails at once if `proc` ends first."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             wid = self.xdotool("search", "--name", name).splitlines()
             if wid:
                 return wid[0]
+            if proc.poll() is not None:
+                raise RuntimeError(f"the process ended (exit {proc.returncode}) before a window named {name!r} appeared")
             time.sleep(0.2)
-        raise TimeoutError(f"no window named {name!r} appeared")
+        raise TimeoutError(f"no window named {name!r} appeared in {timeout:.0f} s")
 
     def wait_title(self, wid: str, text: str, timeout: float = 20) -> str:
         deadline = time.time() + timeout

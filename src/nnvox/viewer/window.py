@@ -492,10 +492,17 @@ class Window:
         dt, self._last_tick = now - self._last_tick, now
         self.playback.tick(min(dt, 0.1))
 
+    def _on_char(self, style, _event) -> None:
+        """VTK's own keys would fight ours (f flies the camera, w turns every voxel to wireframe,
+        j changes how dragging turns it): of them only q, which ends the window, is kept."""
+        if self.plotter.iren.interactor.GetKeyCode() == "q":
+            style.OnChar()
+
     def show(self) -> None:
         iren = self.plotter.iren
         iren.add_observer("TimerEvent", self._on_timer)
         iren.add_observer("LeftButtonPressEvent", self._on_press)
         iren.add_observer("LeftButtonReleaseEvent", self._on_release)
+        iren.style.AddObserver("CharEvent", self._on_char)  # an observer replaces the style's own OnChar
         iren.create_timer(33)  # one repeating timer: several trigger each other's callbacks (pyvista #7962)
         self.plotter.show()
