@@ -12,6 +12,7 @@ from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.histogram_panel import HistogramPanel
+from nnvox.viewer.label_layout import LabelLayout
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.visuals import make_billboard, outline_boxes, visual_for
 
@@ -191,13 +192,15 @@ class SceneRenderer:
         return actor
 
     def _add_block_labels(self) -> None:
-        """Name and shape above the block; neighbours alternate above and below so labels never collide.
+        """Name and shape above the block; neighbours alternate above and below, and a LabelLayout
+        pushes apart labels that still overlap from where the camera looks.
         Attribution planes under the network are labelled below and leave the alternation alone
         (the network's labels sit where they would without them); the blocks above them, above."""
         chain = [b for b in self.scene.blocks if b.labelled and b.kind != "Attribution"]
         planes = [b.bounds[:2] for b in self.scene.blocks if b.kind == "Attribution"]
         over_plane = {b.name for b in chain if any(x0 < b.bounds[1] and b.bounds[0] < x1 for x0, x1 in planes)}
         above_of = {b.name: i % 2 == 0 or b.name in over_plane for i, b in enumerate(chain)}
+        placed = []
         for b in (b for b in self.scene.blocks if b.labelled):
             x0, x1, y0, y1, z_bottom, z_top = b.bounds
             text = f"{b.title}\n{b.subtitle}"
@@ -206,9 +209,13 @@ class SceneRenderer:
             above = above_of.get(b.name, False)
             actor = make_billboard(self.options, text, below=not above)
             # Anchor on the far top edge or the near bottom edge: outside the block's silhouette.
-            actor.SetPosition((x0 + x1) / 2, y1 if above else y0, z_top + 0.8 if above else z_bottom - 0.8)
+            anchor = ((x0 + x1) / 2, y1 if above else y0, z_top + 0.8 if above else z_bottom - 0.8)
+            actor.SetPosition(*anchor)
             self.overlay.AddActor(actor)
             self.labels[b.name] = actor
+            placed.append((actor, anchor, 1 if above else -1))
+        self.label_layout = LabelLayout(self.overlay, placed)
+        self.overlay.AddObserver("StartEvent", self.label_layout.update)
 
     def _add_pulses(self):
         """One actor for the forward pass's travelling dots; a frame only replaces its points."""
