@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 ENV = {**os.environ, "VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow", "COLUMNS": "120"}
@@ -136,6 +137,25 @@ def test_models_without_a_run(tmp_path):
     assert missing.returncode == 2 and "--input-shape" in missing.stderr
     bad_weights = nnvox("info", "resnet18", "--weights", tmp_path / "w.safetensors")
     assert bad_weights.returncode == 2 and "do not fit the model" in bad_weights.stderr
+
+
+def test_built_in_models_run_once_on_their_own_held_out_sample():
+    """Token models get token ids, not a random float image; the run says the weights are untrained."""
+    from nnvox.capture.targets import open_target
+    from nnvox.models.data import load_sequences, probe_batch
+    from nnvox.scenes.build import build_scene
+
+    gpt = open_target("seq-gpt")
+    x, y = probe_batch(load_sequences())
+    assert gpt.name == "seq-gpt (untrained) · a held-out sample" and gpt.error is None
+    assert np.array_equal(gpt.probe_inputs, x[:1]) and gpt.probe_labels.tolist() == [int(y[0])]
+    hud = build_scene(gpt).frame_at(0).hud
+    assert f"sample 1/1: true token {int(y[0])}, predicted token " in hud
+
+    noise = open_target("resnet18")  # no data of its own: a random input, whose class nobody knows
+    assert noise.name == "resnet18 (untrained) · random input" and noise.probe_labels.tolist() == [-1]
+    hud = build_scene(noise).frame_at(0).hud
+    assert hud.endswith("sample 1/1") and "true" not in hud
 
 
 @pytest.mark.gl

@@ -15,16 +15,18 @@ from nnvox.capture.trace import trace
 from nnvox.capture.writer import RunWriter
 
 
-def single_pass_run(model, inputs, *, name: str, class_names=None, weights: bool = True, attributions=(),
+def single_pass_run(model, inputs, *, name: str, labels=None, class_names=None, weights: bool = True, attributions=(),
                     attribution_layer: str | None = None) -> Run:
     """Record `inputs` through `model` once into a temporary run folder (removed at exit). When the
-    forward pass fails, the run holds the graph up to the failing layer and `run.error` says why."""
+    forward pass fails, the run holds the graph up to the failing layer and `run.error` says why.
+    `labels` None: the true classes are unknown (-1)."""
     folder = Path(tempfile.mkdtemp(prefix="nnvox-model-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    labels = np.full(len(inputs), -1, dtype=np.int64) if labels is None else np.asarray(labels, dtype=np.int64)
     partial = trace(model, inputs, partial=True)
     if partial.error is not None:
-        return _partial_run(partial, inputs, folder / "run", name, class_names)
-    rec = Recorder(model, probe=(inputs, np.zeros(len(inputs), dtype=np.int64)), out=folder / "run", name=name,
+        return _partial_run(partial, inputs, labels, folder / "run", name, class_names)
+    rec = Recorder(model, probe=(inputs, labels), out=folder / "run", name=name,
                    class_names=class_names, background=False, weights=weights, attributions=attributions,
                    attribution_layer=attribution_layer)
     rec.snapshot(epoch=None, step=None)
@@ -32,16 +34,16 @@ def single_pass_run(model, inputs, *, name: str, class_names=None, weights: bool
     return open_run(folder / "run")
 
 
-def _partial_run(result, inputs, out: Path, name: str, class_names) -> Run:
+def _partial_run(result, inputs, labels, out: Path, name: str, class_names) -> Run:
     out.mkdir(parents=True)
     writer = RunWriter(out)
     manifest = {
         "format": "nnvox-run", "schema": SCHEMA_VERSION, "name": name, "architecture": result.architecture.to_json(),
-        "probe": {"file": PROBE_FILE, "count": len(inputs), "labels": [0] * len(inputs), "class_names": class_names},
+        "probe": {"file": PROBE_FILE, "count": len(inputs), "labels": labels.tolist(), "class_names": class_names},
         "snapshots": [], "closed": False, "error": result.error,
     }
     x = inputs.detach().cpu().numpy()
-    writer.header(manifest, x, np.zeros(len(x), dtype=np.int64))
+    writer.header(manifest, x, labels)
     acts = {f"act/{k}": v.float().cpu().numpy() for k, v in result.outputs.items() if not k.startswith("input")}
     writer.snapshot({"index": 0, "epoch": None, "step": None, "metrics": {}}, acts)
     writer.close()

@@ -10,8 +10,8 @@ from nnvox.errors import NnvoxError
 def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
                 trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations",
                 attributions: tuple[str, ...] = (), attribution_layer: str | None = None):
-    """A run folder as it is, or a model run once on an input (a file, or a random one, said so),
-    with `attributions` of its predictions recorded too."""
+    """A run folder as it is, or a model run once on an input (a file; a built-in's own held-out
+    sample; else a random one, said so), with `attributions` of its predictions recorded too."""
     from nnvox.capture.run import open_run
 
     path = Path(target)
@@ -29,12 +29,16 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     from nnvox.models.loading import load_model, parse_shape
 
     loaded = load_model(target, weights=weights, trust_pickle=trust_pickle)
+    labels = None  # unknown: the heads-up line names no true class
     if input_file is not None:
         try:
             x = np.load(input_file, allow_pickle=False)
         except (OSError, ValueError) as exc:
             raise NnvoxError(f"cannot read input {input_file} ({exc}); give a .npy array, batch first") from None
         what = f"input {input_file.name}"
+    elif input_shape is None and loaded.example is not None:
+        x, labels = loaded.example
+        what = "a held-out sample"
     else:
         shape = parse_shape(input_shape) if input_shape else loaded.input_shape
         if shape is None:
@@ -44,6 +48,6 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
     record_weights = mode != "activations" or n_params <= 20_000_000
-    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name} · {what}",
+    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name}{' (untrained)' if loaded.initialised_here else ''} · {what}", labels=labels,
                            class_names=loaded.class_names, weights=record_weights, attributions=attributions,
                            attribution_layer=attribution_layer)

@@ -15,6 +15,8 @@ class LoadedModel:
     name: str
     input_shape: tuple[int, ...] | None  # a batch shape that works, when known
     class_names: tuple[str, ...] | None = None
+    example: tuple[object, object] | None = None  # (inputs, labels) from the model's own data, batch of 1
+    initialised_here: bool = False  # a built-in or zoo model built with fresh random weights
 
 
 def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = False) -> LoadedModel:
@@ -41,14 +43,22 @@ def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = F
     elif spec in ARCHITECTURES:
         build, shape, _ = ARCHITECTURES[spec]
         loaded = LoadedModel(build(), spec, (1, *shape))
-    elif spec in available_models() or ":" in spec:
+    elif spec in available_models():
+        from nnvox.models.data import probe_batch
+
         builtin = resolve_model(spec)
-        loaded = LoadedModel(builtin.build(), spec, (1, 1, 8, 8) if ":" not in spec else None, tuple(str(i) for i in range(10)))
+        data = builtin.dataset()
+        x, y = probe_batch(data)  # a held-out sample of the first class, as `nnvox record` probes first
+        loaded = LoadedModel(builtin.build(), spec, x[:1].shape, data.class_names, (x[:1], y[:1]))
+    elif ":" in spec:
+        loaded = LoadedModel(resolve_model(spec).build(), spec, None, tuple(str(i) for i in range(10)))
     else:
         known = ", ".join(sorted(ARCHITECTURES) + available_models())
         raise NnvoxError(f"{spec!r} is neither a run folder nor a model; give a run folder, one of {known}, or package.module:callable")
+    loaded.initialised_here = spec in ARCHITECTURES or spec in available_models()
     if weights is not None:
         load_weights(loaded.model, Path(weights))
+        loaded.initialised_here = False
     loaded.model.eval()
     return loaded
 
