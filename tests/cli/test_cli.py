@@ -46,6 +46,22 @@ def test_record_info_export_round_trip(tmp_path):
     assert (tmp_path / "a.mp4").stat().st_size > 10_000 and (tmp_path / "w.png").stat().st_size > 10_000
 
 
+@pytest.mark.gl
+def test_sequence_models_record_and_show_their_mistakes(tmp_path):
+    """Token ids stay integers all the way: training, the held-out evaluation, the mistakes figure."""
+    run = tmp_path / "run"
+    result = nnvox("record", "seq-lstm", "--epochs", "1", "--out", run)
+    assert result.returncode == 0, result.stderr
+    figure = nnvox("export", run, tmp_path / "mistakes.png", "--figure", "mistakes", "--size", "960x540")
+    assert figure.returncode == 0, figure.stderr
+    still = nnvox("export", run, tmp_path / "mistake.png", "--mistake", "1", "--preset", "480p")
+    assert still.returncode == 0, still.stderr
+    import imageio.v3 as iio
+
+    strips = iio.imread(tmp_path / "mistakes.png")[..., :3].astype(int)
+    assert (np.abs(strips - [31, 119, 180]).max(axis=2) < 8).sum() > 50  # token cells in tab10 colours
+
+
 def test_user_model_from_module_path(tmp_path):
     (tmp_path / "mymodels.py").write_text(
         "from torch import nn\n"

@@ -92,6 +92,12 @@ def _as_tensor(x) -> torch.Tensor:
     return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
 
 
+def _model_input(x) -> torch.Tensor:
+    """Probe or evaluation inputs as the model takes them: floats as float32, token ids as they are."""
+    x = _as_tensor(x)
+    return x.float() if x.is_floating_point() else x
+
+
 class _InlineWriter:
     """Writes in the calling thread (background=False)."""
 
@@ -310,13 +316,12 @@ class Recorder:
         self.mistakes = mistakes
         if evaluation is not None:
             ex, ey = evaluation
-            self.eval_x = _as_tensor(ex).float()
+            self.eval_x = _model_input(ex)
             self.eval_y = np.asarray(ey.detach().cpu() if isinstance(ey, torch.Tensor) else ey).astype(np.int64)
             if len(self.eval_x) != len(self.eval_y):
                 raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(self.eval_y)}) differ in length")
         x, y = probe
-        x = _as_tensor(x)
-        self.probe_x = x.float() if x.is_floating_point() else x  # token ids stay integers
+        self.probe_x = _model_input(x)
         self.probe_y = np.asarray(y.detach().cpu() if isinstance(y, torch.Tensor) else y).astype(np.int64)
         if len(self.probe_x) != len(self.probe_y):
             raise NnvoxError(

@@ -76,6 +76,22 @@ def render_figure(run: Run | str | Path, out: str | Path, figure: str, *, t: flo
     return out
 
 
+def _show_input(ax, x: np.ndarray) -> None:
+    """One input as a picture: RGB as it is (rescaled to 0..1), other channels averaged to grey;
+    a sequence of token ids as a strip of cells, each with its id."""
+    if np.issubdtype(x.dtype, np.integer) and x.ndim == 1:
+        ax.imshow(x[None], cmap="tab10", vmin=0, vmax=9, interpolation="nearest")
+        for j, token in enumerate(x):
+            ax.text(j, 0, str(int(token)), ha="center", va="center", color="white", fontsize="x-small")
+        return
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 3 and x.shape[0] == 3:
+        low, high = float(x.min()), float(x.max())
+        ax.imshow(np.moveaxis((x - low) / ((high - low) or 1.0), 0, -1))
+        return
+    ax.imshow(x.mean(axis=0) if x.ndim == 3 else np.atleast_2d(x), cmap="gray")
+
+
 def _grid(n: int, aspect: float = 16 / 9) -> tuple[int, int]:
     cols = max(1, math.ceil(math.sqrt(n * aspect)))
     return math.ceil(n / cols), cols
@@ -160,8 +176,7 @@ def _draw_mistakes(fig, run: Run, index: int, layer: str | None) -> str:
     rows, cols = _grid(len(mistakes), 2.0)
     for k, m in enumerate(mistakes):
         ax = fig.add_subplot(rows, cols, k + 1)
-        image = inputs[m.index]
-        ax.imshow(image.mean(axis=0) if image.ndim == 3 and image.shape[0] != 3 else np.moveaxis(image, 0, -1), cmap="gray")
+        _show_input(ax, inputs[m.index])
         ax.set_title(f"true {_class_name(run, m.true)} → {_class_name(run, m.predicted)} ({m.confidence:.0%})", fontsize="small")
         ax.set_axis_off()
     return f"the {len(mistakes)} most confident mistakes"
@@ -175,10 +190,10 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     if layer is None or voxel is None:
         raise NnvoxError("the voxel figure needs a layer and a voxel: --layer conv1 --voxel CHANNEL,ROW,COLUMN")
     v = inspect_voxel(run, index, layer, voxel[0], tuple(voxel[1:]), sample)
-    image = run.sample_input(index, sample).astype(np.float32)
+    image = run.sample_input(index, sample)
     ax = fig.add_subplot(1, 3, 1)
-    ax.imshow(image.mean(axis=0) if image.shape[0] != 3 else np.moveaxis(image, 0, -1), cmap="gray")
-    if v.field is not None and len(v.field) == 2:
+    _show_input(ax, image)
+    if v.field is not None and len(v.field) == 2 and image.ndim >= 2:
         (r0, r1), (c0, c1) = v.field
         ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0 + 1, r1 - r0 + 1, fill=False, edgecolor="#fab840", linewidth=3))
     ax.set_title("the input; in amber, what this voxel sees", fontsize="small")
