@@ -59,3 +59,61 @@ def test_attention_maps_per_head_are_recorded():
     torch.testing.assert_close(maps.sum(-1), torch.ones(3, 2, 5))  # each query's weights sum to one
     _, expected = model.attn(x, x, x, need_weights=True, average_attn_weights=False)
     torch.testing.assert_close(maps, expected.detach())
+
+
+class _SequenceFirst(nn.Module):
+    """nn.LSTM without batch_first: its output is (time, batch, hidden)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):  # x: (batch, time, features)
+        out, _ = self.lstm(x.transpose(0, 1))
+        return self.fc(out[-1])
+
+
+class _Positions(nn.Module):
+    """GPT-style: a position embedding of arange(T), which no sample owns, added to the tokens'."""
+
+    def __init__(self):
+        super().__init__()
+        self.tokens, self.positions, self.head = nn.Embedding(10, 8), nn.Embedding(5, 8), nn.Linear(8, 2)
+
+    def forward(self, ids):
+        return self.head((self.tokens(ids) + self.positions(torch.arange(ids.shape[1])))[:, -1])
+
+
+def test_outputs_are_per_sample_whatever_axis_the_batch_is_on():
+    from nnvox.capture.trace import OutputCapture
+
+    torch.manual_seed(0)
+    model, x = _SequenceFirst(), torch.randn(3, 7, 4)
+    result = trace(model, x)
+    with torch.no_grad():
+        expected = model.lstm(x.transpose(0, 1))[0].transpose(0, 1)
+    assert result.architecture.node("lstm").shape == (7, 6)  # time x hidden, per sample
+    torch.testing.assert_close(result.outputs["lstm"], expected)
+
+    model, ids = _Positions(), torch.randint(0, 10, (3, 5))
+    result = trace(model, ids)
+    arch = result.architecture
+    assert arch.node("positions").shape == (5, 8)  # the whole table, not one row per "sample"
+    assert ("input", "positions") not in arch.edges and ("positions", "add") in arch.edges  # fed by nothing traced
+    table = model.positions.weight.detach()
+    for k in range(3):
+        torch.testing.assert_close(result.outputs["positions"][k], table)
+    outputs, changed = OutputCapture(model, ids)(ids)  # the recorder's per-snapshot capture agrees
+    assert not changed and outputs["positions"].shape == (3, 5, 8)
+
+    class TimeFirst(nn.Module):
+        def forward(self, x):
+            return x.transpose(0, 1)
+
+    model, x = nn.Sequential(nn.Linear(4, 4), TimeFirst()), torch.randn(3, 7, 4)
+    capture = OutputCapture(model, x)  # modules only: captured by plain hooks
+    assert not capture.functional and capture.architecture.node("1").shape == (7, 4)
+    outputs, changed = capture(x)
+    assert not changed
+    torch.testing.assert_close(outputs["1"], outputs["0"])

@@ -55,6 +55,22 @@ def _first_tensor(value):
     return next(_tensors(value), None)
 
 
+def _batch_size(inputs) -> int | None:
+    first = _first_tensor(inputs)
+    return first.shape[0] if first is not None and first.dim() else None
+
+
+def _per_sample(out: torch.Tensor, batch: int | None) -> torch.Tensor:
+    """`out` with one row per sample: sequence-first outputs (T, N, ...: nn.LSTM, nn.MultiheadAttention
+    without batch_first) turned batch-first, and outputs no sample owns (a position embedding of
+    `arange(T)`) repeated for each. A leading size equal to the batch is taken as the batch."""
+    if batch is None or (out.dim() and out.shape[0] == batch):
+        return out
+    if out.dim() >= 2 and out.shape[1] == batch:
+        return out.movedim(1, 0)
+    return out.unsqueeze(0).expand(batch, *out.shape)
+
+
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
     """Modules drawn as blocks: those without children, and atomic ones (attention), not their insides."""
     leaves, skip = [], []
@@ -106,6 +122,7 @@ class _Tracer(TorchFunctionMode):
         self.side_outputs: set[str] = set()
         self.error: str | None = None  # recorded though they do not feed the output (attention maps)
         self.last = INPUT
+        self.batch = _batch_size(inputs)
         self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
         for name, t in zip(self.input_names, _tensors(inputs)):
             self._add(name, "Input", t, [], {}, None)
@@ -121,12 +138,13 @@ class _Tracer(TorchFunctionMode):
     def _add(self, name, kind, out: torch.Tensor, sources, params, module, geometry=None) -> None:
         self.busy = True
         try:
-            shape = tuple(out.shape[1:]) if out.dim() else ()
+            seen = _per_sample(out, self.batch)
+            shape = tuple(seen.shape[1:]) if seen.dim() else ()
             self.signature.append((name, kind, shape))
             self.nodes.append(Node(name, kind, shape, params, module, geometry or {}))
             self.edges.extend((s, name) for s in sources)
             # Copy now: a later in-place op (ReLU(inplace=True), +=) would overwrite what we saw.
-            self.outputs[name] = out.detach().clone()
+            self.outputs[name] = seen.detach().clone()
             self.producers[id(out)] = name
             self.keep_alive.append(out)
             self.last = name
@@ -160,8 +178,13 @@ class _Tracer(TorchFunctionMode):
             self.inside += 1
             self.busy = True
             self.entered.append((module_name, module, [tuple(t.shape) for t in _tensors((args, kwargs))]))
-            # An input made by an untraced operation: the chain's last node is its best source.
-            module._nnvox_srcs = self._sources((args, kwargs)) or [self.last]
+            # An input made by an untraced operation: the chain's last node is its best source,
+            # unless no input has the batch axis (positions from arange(T)): then it has none.
+            sources = self._sources((args, kwargs))
+            if not sources and not (self.batch is not None and all(
+                    t.dim() == 0 or t.shape[0] != self.batch for t in _tensors((args, kwargs)))):
+                sources = [self.last]
+            module._nnvox_srcs = sources
             self.busy = False
 
         return hook
@@ -360,12 +383,13 @@ class OutputCapture:
         outputs: dict[str, torch.Tensor] = {}
         ran: list[tuple[str, str, tuple[int, ...]]] = []
         calls: dict[str, int] = {}  # a module run twice: name, then name#2, as the full trace names it
-        leaves = self._leaves
+        leaves, batch = self._leaves, _batch_size(inputs)
 
         def keep(module, args, output):
             name = leaves.get(id(module))
             out = _first_tensor(output) if name is not None else None
             if out is not None:
+                out = _per_sample(out, batch)
                 calls[name] = n = calls.get(name, 0) + 1
                 key = name if n == 1 else f"{name}#{n}"
                 ran.append((key, type(module).__name__, tuple(out.shape[1:]) if out.dim() else ()))
