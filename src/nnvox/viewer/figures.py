@@ -154,7 +154,9 @@ def _draw_confusion(fig, run: Run, index: int, layer: str | None) -> str:
     ax = fig.add_subplot(1, 1, 1)
     ax.imshow(share, cmap="viridis", vmin=0, vmax=1)
     names = [_class_name(run, k) for k in range(len(matrix))]
-    ax.set_xticks(range(len(names)), names)
+    long_names = max(map(len, names)) > 3  # side by side they would run into each other
+    ax.set_xticks(range(len(names)), names, rotation=45 if long_names else 0, ha="right" if long_names else "center",
+                  rotation_mode="anchor")
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
