@@ -94,6 +94,15 @@ def test_long_networks_wrap_into_rows_and_fold_repeats(tmp_path):
     assert all(b.labelled for b in folded if b.title.startswith("layer3.1.conv1"))
     x0, x1, _, _, z0, z1 = scene.bounds
     assert (x1 - x0) < 4 * (z1 - z0)  # no longer a thin line
+    assert scene.rows == len(rows) and build_scene(run, SceneOptions(group=False, fold=False)).rows > scene.rows
+
+    from nnvox.scenes.camera import _frame, overview
+
+    pose = overview(scene.bounds, 16 / 9, wrapped=True)  # seen from the front: each row a level line
+    right, _ = _frame(np.asarray(pose.direction))
+    assert abs(right[2]) < 0.05 and abs(right[0]) > 0.9
+    oblique, _ = _frame(np.asarray(overview(scene.bounds, 16 / 9).direction))
+    assert abs(oblique[0]) < abs(right[0])  # the default angle would have turned the rows
 
 
 def test_expanding_one_layer_lifts_its_grouping_folding_and_detail(tmp_path):

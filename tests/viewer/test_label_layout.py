@@ -66,6 +66,13 @@ def test_rendered_labels_do_not_overlap_and_moved_ones_point_back(digits_run):
         r.render(frame)
         assert [a.GetDisplayOffset()[1] for a in layout.actors] == offsets
 
+        r.scene_renderer.reset_camera(zoom=1.2)  # closer: the first label would hang off the left edge
+        r.render(frame)
+        x0, _, x1, _ = boxes()[0]
+        assert x0 >= 0 and layout.actors[0].GetDisplayOffset()[0] > 0
+        assert all(b[2] <= 960 for b, a in zip(boxes(), layout.actors) if 0 <= a.GetAnchorDC()[0] - a.GetDisplayOffset()[0] <= 960)
+
+        r.scene_renderer.reset_camera(azimuth=-10)
         r.scene_renderer.overlay.RemoveAllObservers()  # without the layout, they would overlap
         for actor in layout.actors:
             actor.SetDisplayOffset(0, 0)

@@ -389,4 +389,5 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         cloud_source=cloud_source,
         probe_labels=tuple(int(v) for v in run.probe_labels),
         class_names=run.class_names,
+        rows=max(placement.rows.values(), default=0) + 1,
     )

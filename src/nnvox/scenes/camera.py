@@ -146,20 +146,21 @@ def _long(scene: Bounds) -> bool:
 
 
 def overview(bounds: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0, zoom: float = 1.0,
-             scale: float | None = None, band: float = BAND, lift: float = 0.06) -> CameraPose:
+             scale: float | None = None, band: float = BAND, lift: float = 0.06, wrapped: bool = False) -> CameraPose:
     """The whole network, filling `band` of the height and lifted `lift` above the centre (a
     captioned shot asks for a narrower, higher band, so the caption has the bottom to itself).
-    `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe)."""
-    direction = view_direction(_long(bounds), azimuth, elevation)
+    `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
+    `wrapped` into rows is looked at from the front, as a long one is, so its rows read like text."""
+    direction = view_direction(_long(bounds) or wrapped, azimuth, elevation)
     centre, fitted = fit(bounds, direction, aspect, band=band)
     return _posed(centre, direction, (fitted if scale is None else scale) / zoom, lift)
 
 
 def focus(block: Bounds, scene: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0,
-          zoom: float = 1.0) -> CameraPose:
+          zoom: float = 1.0, wrapped: bool = False) -> CameraPose:
     """One block (or a run of them) filling most of the view, seen from a little to the side of the
     overview's angle, its labels in view."""
-    direction = view_direction(_long(scene), azimuth + 12.0, elevation)
+    direction = view_direction(_long(scene) or wrapped, azimuth + 12.0, elevation)
     centre, fitted = fit(block, direction, aspect, band=0.6, margin=0.6, label_room=1.5)
     return _posed(centre, direction, fitted / zoom)
 
@@ -248,17 +249,17 @@ class CameraPath:
 
 
 def orbit(bounds: Bounds, aspect: float, degrees: float, *, azimuth: float = 0.0, elevation: float = 0.0,
-          zoom: float = 1.0, band: float = BAND, lift: float = 0.06) -> Callable[[float], CameraPose]:
+          zoom: float = 1.0, band: float = BAND, lift: float = 0.06, wrapped: bool = False) -> Callable[[float], CameraPose]:
     """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle."""
     half = degrees / 2
     angles = np.linspace(-half, half, 9) + azimuth
-    scale = max(overview(bounds, aspect, azimuth=a, elevation=elevation, band=band).scale for a in angles)
+    scale = max(overview(bounds, aspect, azimuth=a, elevation=elevation, band=band, wrapped=wrapped).scale for a in angles)
     return lambda s: overview(bounds, aspect, azimuth=azimuth + degrees * (s - 0.5), elevation=elevation,
-                              scale=scale, zoom=zoom, lift=lift)
+                              scale=scale, zoom=zoom, lift=lift, wrapped=wrapped)
 
 
 def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoints: int = 8,
-               zoom: float = 1.0) -> CameraPath:
+               zoom: float = 1.0, wrapped: bool = False) -> CameraPath:
     """Along the network in forward order: from the first block to the last, close up, on a smooth
     curve through evenly spaced blocks (at most `waypoints`), easing in and out at the ends."""
     if not blocks:
@@ -269,6 +270,7 @@ def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoi
     boxes = [(min(b[0] for b in s), max(b[1] for b in s), min(b[2] for b in s), max(b[3] for b in s),
               min(b[4] for b in s), max(b[5] for b in s)) for s in spans]
     n = len(boxes)
-    keys = tuple(Key(i / max(n - 1, 1), focus(box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom),
+    keys = tuple(Key(i / max(n - 1, 1), focus(box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom,
+                                                wrapped=wrapped),
                      "linear") for i, box in enumerate(boxes))
     return CameraPath(keys, ease="smooth", spline=True)

@@ -133,6 +133,7 @@ class Scene:
     probe_labels: tuple[int, ...] = ()
     class_names: tuple[str, ...] | None = None
     mistake_count: int = 0  # each snapshot's most confident mistakes recorded, shown after the probe samples
+    rows: int = 1  # a long network wraps into rows, read like text
 
     @property
     def sample_count(self) -> int:

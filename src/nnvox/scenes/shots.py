@@ -32,27 +32,31 @@ def camera_move(move: CameraMove, scene: Scene, aspect: float, captioned: bool =
     bounds = scene.bounds
     blocks = {b.name: b.bounds for b in scene.blocks}
     room = CAPTIONED if captioned else {}
-    whole = overview(bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, **room)
+    wrapped = scene.rows > 1
+    whole = overview(bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, wrapped=wrapped, **room)
     if move.move == "overview":
         pose = move.view or whole
         return lambda s: pose
     if move.move == "orbit":
-        swing = orbit(bounds, aspect, move.degrees, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, **room)
+        swing = orbit(bounds, aspect, move.degrees, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom,
+                      wrapped=wrapped, **room)
         return lambda s: swing(ease(move.ease, s))
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
-        return flythrough(ordered, bounds, aspect, waypoints=move.waypoints, zoom=move.zoom).at
+        return flythrough(ordered, bounds, aspect, waypoints=move.waypoints, zoom=move.zoom, wrapped=wrapped).at
     if move.move == "focus":  # from the overview (or a saved view) into the block, then hold it
-        close = focus(blocks[move.layer], bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom)
+        close = focus(blocks[move.layer], bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom,
+                      wrapped=wrapped)
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
     keys = []
     for k in move.keys:  # keyframes
         if isinstance(k.target, CameraPose):
             pose = k.target
         elif k.target.startswith("layer:"):
-            pose = focus(blocks[k.target[len("layer:"):]], bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom)
+            pose = focus(blocks[k.target[len("layer:"):]], bounds, aspect, azimuth=k.azimuth, elevation=k.elevation,
+                         zoom=k.zoom, wrapped=wrapped)
         else:
-            pose = overview(bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom, **room)
+            pose = overview(bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom, wrapped=wrapped, **room)
         keys.append(Key(k.at, pose, k.ease))
     if keys[0].at > 0:  # hold the first pose until its key, the last after its own
         keys.insert(0, Key(0.0, keys[0].pose, "linear"))

@@ -146,7 +146,10 @@ def export(
     renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
     steps = list(timeline(panes.timeline, video))
     pane = renderer.scene_renderer
-    camera = (lambda s, pose=load_view(view): pose) if view is not None else orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees)
+    if view is not None:
+        camera = lambda s, pose=load_view(view): pose  # noqa: E731
+    else:
+        camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.rows > 1)
     writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
     with writer, ProgressBar(progress, len(steps), out) as tick:
         for t, reveal, p in steps:

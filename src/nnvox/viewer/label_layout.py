@@ -118,12 +118,16 @@ class LabelLayout:
         tw, th = self._sizes[shown].T
         up = self.directions[shown] > 0
         y0 = np.where(up, xy[:, 1], xy[:, 1] - th)
-        boxes = np.column_stack([xy[:, 0] - tw / 2, y0, xy[:, 0] + tw / 2, y0 + th])
-        offsets = np.zeros(len(self.actors))
-        offsets[shown] = spread(boxes, self.directions[shown])
-        for actor, dy in zip(self.actors, offsets):
-            actor.SetDisplayOffset(0, int(round(dy)))
-        self._draw_leaders(xy, boxes, offsets[shown])
+        # kept inside the picture sideways first (a row's first label hangs left of its block),
+        # when its block is in the picture: an off-screen block's label stays off-screen
+        inside = (xy[:, 0] >= 0) & (xy[:, 0] <= w)
+        dx = np.where(inside, np.clip(0, GAP - (xy[:, 0] - tw / 2), w - GAP - (xy[:, 0] + tw / 2)), 0.0)
+        boxes = np.column_stack([xy[:, 0] + dx - tw / 2, y0, xy[:, 0] + dx + tw / 2, y0 + th])
+        shifts = np.zeros((len(self.actors), 2))
+        shifts[shown, 0], shifts[shown, 1] = dx, spread(boxes, self.directions[shown])
+        for actor, (x, y) in zip(self.actors, shifts):
+            actor.SetDisplayOffset(int(round(x)), int(round(y)))
+        self._draw_leaders(xy, boxes, shifts[shown, 1])
 
     def _draw_leaders(self, anchors: np.ndarray, boxes: np.ndarray, offsets: np.ndarray) -> None:
         """A vertical line from each label moved off its anchor to the label's nearest edge."""

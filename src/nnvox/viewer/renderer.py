@@ -324,7 +324,7 @@ class SceneRenderer:
 
     def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
         """The overview (see scenes.camera.overview); returns the scale used."""
-        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale)
+        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=self.scene.rows > 1)
         self.apply_pose(pose)
         return pose.scale
 
