@@ -27,6 +27,17 @@ def is_software_gl(renderer: str) -> bool:
     return any(name in renderer.lower() for name in ("llvmpipe", "softpipe", "swrast", "swiftshader"))
 
 
+def isolated(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` in a fresh process. Timings taken late in one long benchmark process,
+    gigabytes resident from the renders before, came out slower and noisier (a timeline move at
+    3.9x raw against 1.3x alone; digits recording 1.051 against 1.043)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def median_time(fn, repeat: int, warmup: int = 1) -> float:
     for _ in range(warmup):
         fn()

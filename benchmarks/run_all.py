@@ -17,7 +17,7 @@ from bench_models import model_costs  # noqa: E402
 from bench_recording import recording_overhead, resnet18_overhead  # noqa: E402
 from bench_timeline import memory_ratio, move_costs  # noqa: E402
 from bench_video import memory_growth, throughput  # noqa: E402
-from common import digits_run, gl_renderer, is_software_gl, synthetic_vgg16_run  # noqa: E402
+from common import digits_run, gl_renderer, is_software_gl, isolated, synthetic_vgg16_run  # noqa: E402
 
 
 def main() -> None:
@@ -61,14 +61,14 @@ def main() -> None:
         lines.append(f"| {name} | {m['nodes']} | {m['blocks']} | {m['forward_s'] * 1000:.0f} ms | {m['trace_s'] * 1000:.0f} ms | "
                      f"{m['trace_plus_scene_s']:.2f} s | {m['lod_720p_ms']:.0f} ms ({1000 / m['lod_720p_ms']:.0f} fps) | "
                      f"{m['full_720p_ms']:.0f} ms ({m['full_720p_ms'] / m['lod_720p_ms']:.1f}x) |")
-    rec = recording_overhead(epochs=20, pairs=3 if quick else 25)
+    rec = isolated(recording_overhead, epochs=20, pairs=3 if quick else 25)
     lines += ["", "## Recording overhead (digits CNN, a snapshot every epoch, 20 epochs)", "",
               f"training {rec['plain_s']:.2f} s without, {rec['recorded_s']:.2f} s with recording: median ratio {rec['median_ratio']:.3f}, "
               f"95% interval {rec['ci_low']:.3f} to {rec['ci_high']:.3f} (single pairs {rec['best_ratio']:.3f} to {rec['worst_ratio']:.3f})"]
     lines += ["", "## Recording overhead and size, ResNet-18 (11.2 M parameters) on 32 x 32, 8 probe samples, a snapshot every epoch", "",
               "| recorded | training without | with recording | median ratio (range) | MB a snapshot |", "|---|---|---|---|---|"]
     for label, budgets in (("everything", {}), ("activation_budget=2048, weight_budget=8192", {"activation_budget": 2048, "weight_budget": 8192})):
-        r = resnet18_overhead(epochs=2, pairs=1 if quick else 3, samples=512, **budgets)
+        r = isolated(resnet18_overhead, epochs=2, pairs=1 if quick else 3, samples=512, **budgets)
         lines.append(f"| {label} | {r['plain_s']:.1f} s | {r['recorded_s']:.1f} s | {r['median_ratio']:.3f} ({r['best_ratio']:.3f} to "
                      f"{r['worst_ratio']:.3f}) | {r['mb_per_snapshot']:.1f} |")
     lines += ["", "## Moving the timeline to a snapshot never visited (caches cleared, layer health included), "
@@ -76,7 +76,7 @@ def main() -> None:
               "| run | bytes read | move | raw read | ratio |", "|---|---|---|---|---|"]
     for label, path in (("digits CNN", digits), ("VGG-16-sized, full resolution", synthetic_vgg16_run(4)),
                         ("VGG-16-sized, activation_budget=100,352", synthetic_vgg16_run(4, activation_budget=32 * 56 * 56))):
-        m = move_costs(path, repeat=2 if quick else 5)
+        m = isolated(move_costs, path, repeat=2 if quick else 5)
         lines.append(f"| {label} | {m['bytes']:,} | {m['move_ms']:.2f} ms | {m['raw_ms']:.2f} ms | {m['ratio']:.2f}x |")
     lines += ["", "## Viewer memory (peak allocations while opening a run and scrubbing every snapshot, histogram panel on)", "",
               "| run | 10 snapshots | 100 snapshots | ratio |", "|---|---|---|---|"]

@@ -48,6 +48,7 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
     record_weights = mode != "activations" or n_params <= 20_000_000
-    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{loaded.name}{' (untrained)' if loaded.initialised_here else ''} · {what}", labels=labels,
+    name = f"{loaded.name} (untrained)" if loaded.initialised_here else loaded.name
+    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{name} · {what}", labels=labels,
                            class_names=loaded.class_names, weights=record_weights, attributions=attributions,
                            attribution_layer=attribution_layer)

@@ -71,6 +71,11 @@ def _per_sample(out: torch.Tensor, batch: int | None) -> torch.Tensor:
     return out.unsqueeze(0).expand(batch, *out.shape)
 
 
+def _batch_free(value, batch: int | None) -> bool:
+    """No tensor in `value` has the batch axis."""
+    return batch is not None and all(t.dim() == 0 or t.shape[0] != batch for t in _tensors(value))
+
+
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
     """Modules drawn as blocks: those without children, and atomic ones (attention), not their insides."""
     leaves, skip = [], []
@@ -180,11 +185,8 @@ class _Tracer(TorchFunctionMode):
             self.entered.append((module_name, module, [tuple(t.shape) for t in _tensors((args, kwargs))]))
             # An input made by an untraced operation: the chain's last node is its best source,
             # unless no input has the batch axis (positions from arange(T)): then it has none.
-            sources = self._sources((args, kwargs))
-            if not sources and not (self.batch is not None and all(
-                    t.dim() == 0 or t.shape[0] != self.batch for t in _tensors((args, kwargs)))):
-                sources = [self.last]
-            module._nnvox_srcs = sources
+            fallback = [] if _batch_free((args, kwargs), self.batch) else [self.last]
+            module._nnvox_srcs = self._sources((args, kwargs)) or fallback
             self.busy = False
 
         return hook

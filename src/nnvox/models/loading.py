@@ -42,23 +42,22 @@ def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = F
         loaded = LoadedModel(model, path.stem, None)
     elif spec in ARCHITECTURES:
         build, shape, _ = ARCHITECTURES[spec]
-        loaded = LoadedModel(build(), spec, (1, *shape))
+        loaded = LoadedModel(build(), spec, (1, *shape), initialised_here=True)
     elif spec in available_models():
         from nnvox.models.data import probe_batch
 
         builtin = resolve_model(spec)
         data = builtin.dataset()
         x, y = probe_batch(data)  # a held-out sample of the first class, as `nnvox record` probes first
-        loaded = LoadedModel(builtin.build(), spec, x[:1].shape, data.class_names, (x[:1], y[:1]))
+        loaded = LoadedModel(builtin.build(), spec, x[:1].shape, data.class_names, (x[:1], y[:1]), initialised_here=True)
     elif ":" in spec:
         loaded = LoadedModel(resolve_model(spec).build(), spec, None, tuple(str(i) for i in range(10)))
     else:
         known = ", ".join(sorted(ARCHITECTURES) + available_models())
         raise NnvoxError(f"{spec!r} is neither a run folder nor a model; give a run folder, one of {known}, or package.module:callable")
-    loaded.initialised_here = spec in ARCHITECTURES or spec in available_models()
     if weights is not None:
         load_weights(loaded.model, Path(weights))
-        loaded.initialised_here = False
+        loaded.initialised_here = False  # its weights are the user's now
     loaded.model.eval()
     return loaded
 

@@ -254,10 +254,10 @@ class FrameSource:
         label = self.run.sample_label(index, sample)
         if label is None:
             return f"mistake {sample - scene.probe_count + 1}: none (this snapshot made {len(self.run.mistakes(index))} mistakes)"
-        names = self.run.class_names
-        true = names[label] if names and label < len(names) else str(label)
         if label < 0:  # a model run once on an input of unknown class
             return f"sample {sample + 1}/{scene.probe_count}" + (f": predicted {prediction}" if prediction is not None else "")
+        names = self.run.class_names
+        true = names[label] if names and label < len(names) else str(label)
         if self.run.is_mistake(sample):
             rank = sample - scene.probe_count + 1
             where = int(self.run.mistakes(index)[rank - 1])
