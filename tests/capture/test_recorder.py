@@ -62,6 +62,12 @@ def test_architecture_change_mid_run_is_a_clear_error(tmp_path):
     model.append(nn.Linear(3, 2))
     with pytest.raises(NnvoxError, match="architecture changed"):
         rec.snapshot(epoch=1)
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+    rec = Recorder(model, probe=(torch.zeros(2, 4), [0, 1]), out=tmp_path / "swapped")
+    rec.snapshot(epoch=0)
+    model[1] = nn.Tanh()  # same place, same shape, another module
+    with pytest.raises(NnvoxError, match="architecture changed"):
+        rec.snapshot(epoch=1)
 
 
 def test_architecture_change_before_the_first_snapshot_is_a_clear_error(tmp_path):

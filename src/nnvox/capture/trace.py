@@ -355,7 +355,6 @@ class OutputCapture:
         self.functional = has_functional_nodes(self.architecture)
         self._nodes = {n.name for n in self.architecture.nodes if n.kind != "Input"}
         self._leaves = {} if self.functional else {id(m): name for name, m in leaf_modules(model)}
-        self._modules = self._module_ids()  # a module added later would not be hooked: seen here instead
         # The hooked pass also sees leaves a full trace prunes (not feeding the output): its own
         # reference, the graph of the first hooked pass (same modules, same probe, as traced here).
         self._expected = signature(self.architecture) if self.functional else None
@@ -368,7 +367,7 @@ class OutputCapture:
             outputs, ran = tracer.outputs, tuple(tracer.signature)
         else:
             outputs, ran = self._hooked(inputs)
-            if self._module_ids() != self._modules:
+            if any(name is None for name, _, _ in ran):  # a leaf that was not there when traced
                 ran = ()
             elif self._expected is None:  # the first pass: the traced graph's nodes, kinds and shapes?
                 traced = {n.name: (n.kind, n.shape) for n in self.architecture.nodes}
@@ -378,9 +377,6 @@ class OutputCapture:
                     ran = ()
         return {k: v for k, v in outputs.items() if k in self._nodes}, ran != self._expected
 
-    def _module_ids(self) -> tuple[int, ...]:
-        return tuple(map(id, self.model.modules()))
-
     def _hooked(self, inputs) -> tuple[dict[str, torch.Tensor], tuple]:
         outputs: dict[str, torch.Tensor] = {}
         ran: list[tuple[str, str, tuple[int, ...]]] = []
@@ -389,7 +385,11 @@ class OutputCapture:
 
         def keep(module, args, output):
             name = leaves.get(id(module))
-            out = _first_tensor(output) if name is not None else None
+            if name is None:
+                if not module._modules:  # a leaf added or swapped in since the trace: the graph changed
+                    ran.append((None, type(module).__name__, ()))
+                return
+            out = _first_tensor(output)
             if out is not None:
                 out = _per_sample(out, batch)
                 calls[name] = n = calls.get(name, 0) + 1
