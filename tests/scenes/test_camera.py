@@ -101,6 +101,14 @@ def test_a_flythrough_travels_forward_along_the_network():
     assert max(path.at(s).scale for s in np.linspace(0, 1, 11)) < overview(SCENE, ASPECT).scale * 0.6
 
 
+def test_a_flythrough_of_a_wrapped_network_stays_close_at_row_changes():
+    rows = [(x, x + 3.0, -2.0, 2.0, z - 2.0, z + 2.0) for z in (8.0, -8.0) for x in range(0, 40, 5)]
+    scene = (0.0, 40.0, -3.0, 3.0, -12.0, 12.0)
+    path = flythrough(rows, scene, ASPECT, waypoints=16)
+    scales = [path.at(s).scale for s in np.linspace(0, 1, 161)]
+    assert max(scales) < 1.5 * min(scales)  # no waypoint frames the end of one row and the start of the next
+
+
 def test_saved_views_read_back_and_bad_ones_are_named():
     pose = focus(BLOCK, SCENE, ASPECT)
     again = CameraPose.from_dict(pose.to_dict())

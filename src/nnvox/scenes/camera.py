@@ -265,8 +265,13 @@ def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoi
     if not blocks:
         raise NnvoxError("a fly-through needs at least one block")
     picks = sorted({round(i) for i in np.linspace(0, len(blocks) - 1, min(waypoints, len(blocks)))})
-    # each waypoint frames a run of neighbouring blocks, so the view stays steady between them
-    spans = [blocks[max(p - 1, 0): p + 2] for p in picks]
+    # each waypoint frames a run of neighbouring blocks, so the view stays steady between them;
+    # a neighbour on another row (a wrapped network goes back to the left) is left out, or the
+    # waypoint would frame the ends of both rows and the camera pull out to the whole width
+    def same_row(k: int, p: int) -> bool:
+        return blocks[k][0] <= blocks[p][0] if k < p else blocks[k][0] >= blocks[p][0]
+
+    spans = [[blocks[k] for k in range(max(p - 1, 0), min(p + 2, len(blocks))) if same_row(k, p)] for p in picks]
     boxes = [(min(b[0] for b in s), max(b[1] for b in s), min(b[2] for b in s), max(b[3] for b in s),
               min(b[4] for b in s), max(b[5] for b in s)) for s in spans]
     n = len(boxes)
