@@ -95,6 +95,9 @@ def test_long_networks_wrap_into_rows_and_fold_repeats(tmp_path):
     x0, x1, _, _, z0, z1 = scene.bounds
     assert (x1 - x0) < 4 * (z1 - z0)  # no longer a thin line
     assert scene.rows == len(rows) and build_scene(run, SceneOptions(group=False, fold=False)).rows > scene.rows
+    weights = build_scene(run, SceneOptions(mode="weights"))  # folded the same way: layer3.1 stands for 3.1 ... 3.5
+    assert not any(b.name.startswith("layer3.2") for b in weights.blocks)
+    assert any(b.name.startswith("layer3.1") and "× 5" in b.title for b in weights.blocks)
 
     from nnvox.scenes.camera import _frame, overview
 

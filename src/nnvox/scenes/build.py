@@ -62,6 +62,8 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
     specs: dict[str, tuple[BlockShape, str, ColourScale, tuple[int, ...], str]] = {}
     class_names = run.class_names
     for node in arch.nodes:
+        if node.name in absorbed and options.mode != "activations":
+            continue  # a folded repeat: its first instance stands for it, "× N", as in activations
         if options.mode != "activations":  # weights, or how they changed
             wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
             if wkey is None:
