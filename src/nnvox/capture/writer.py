@@ -229,25 +229,26 @@ def serve(out: Path, stdin=None, stdout=None) -> int:
     unlisted = 0  # snapshots written whose listing (and acknowledgement) waits
 
     def list_written() -> None:
+        """List (and acknowledge) the snapshots written since the last listing, if any."""
         nonlocal unlisted
+        if not unlisted or failed:
+            return
         writer.list_snapshots()
         print("ok\n" * unlisted, end="", file=stdout, flush=True)
         unlisted = 0
 
     while True:
         try:
-            if unlisted and not failed and not select.select([stdin], [], [], 0)[0]:
+            if unlisted and not select.select([stdin], [], [], 0)[0]:
                 list_written()
             head = _read_exact(stdin, 9)
             if head is None:
-                if unlisted and not failed:
-                    list_written()
+                list_written()
                 return 0  # parent gone: everything it handed over is written
             kind, length = head[:1], struct.unpack("<Q", head[1:])[0]
             body = _read_exact(stdin, length) if length else b""
             if body is None:
-                if unlisted and not failed:
-                    list_written()
+                list_written()
                 return 0
             if failed:
                 continue
@@ -264,11 +265,10 @@ def serve(out: Path, stdin=None, stdout=None) -> int:
                 print("ok\n" * (unlisted + 1), end="", file=stdout, flush=True)
                 return 0
         except Exception as exc:  # reported to the parent, which raises a one-line error
-            if unlisted and not failed:  # what was written before stays listed, if the disk allows
-                try:
-                    list_written()
-                except OSError:
-                    pass
+            try:  # what was written before stays listed, if the disk allows
+                list_written()
+            except OSError:
+                pass
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             print(f"error {detail}".replace("\n", " "), file=stdout, flush=True)
             failed = True

@@ -140,6 +140,11 @@ class Scene:
         return self.probe_count + self.mistake_count
 
     @property
+    def wrapped(self) -> bool:
+        """Wrapped into rows: the camera looks from the front so that each row reads as a line."""
+        return self.rows > 1
+
+    @property
     def n_snapshots(self) -> int:
         return len(self.snapshot_labels)
 

@@ -32,7 +32,7 @@ def camera_move(move: CameraMove, scene: Scene, aspect: float, captioned: bool =
     bounds = scene.bounds
     blocks = {b.name: b.bounds for b in scene.blocks}
     room = CAPTIONED if captioned else {}
-    wrapped = scene.rows > 1
+    wrapped = scene.wrapped
     whole = overview(bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, wrapped=wrapped, **room)
     if move.move == "overview":
         pose = move.view or whole

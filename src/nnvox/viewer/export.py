@@ -149,7 +149,7 @@ def export(
     if view is not None:
         camera = lambda s, pose=load_view(view): pose  # noqa: E731
     else:
-        camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.rows > 1)
+        camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
     writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
     with writer, ProgressBar(progress, len(steps), out) as tick:
         for t, reveal, p in steps:

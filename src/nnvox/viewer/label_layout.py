@@ -6,6 +6,7 @@ so a still and the same video frame agree, and a slow camera move never makes la
 from __future__ import annotations
 
 import numpy as np
+import vtk
 
 GAP = 3.0  # pixels kept between two labels
 REACH = 3.0  # the farthest a label moves, in its own heights
@@ -58,23 +59,23 @@ def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:
 
 
 class LabelLayout:
-    """Keeps one renderer's block labels (camera-facing text actors) apart; call `update` before a
-    render (it is a renderer StartEvent observer). `labels`: (actor, anchor xyz, +1 above its block
-    or -1 below), in priority order."""
+    """Keeps one renderer's block labels (camera-facing text actors) apart, updated at the start of
+    each of its renders. `labels`: (actor, anchor xyz, +1 above its block or -1 below), in priority
+    order; `colour` (0..1 RGB) that of the lines back to moved labels' blocks."""
 
-    def __init__(self, renderer, labels: list[tuple[object, tuple[float, float, float], int]]):
+    def __init__(self, renderer: vtk.vtkRenderer, labels: list[tuple[object, tuple[float, float, float], int]],
+                 colour: tuple[float, float, float]):
         self.renderer = renderer
         self.actors = [a for a, _, _ in labels]
         self.anchors = np.array([[*xyz, 1.0] for _, xyz, _ in labels]).reshape(-1, 4)
         self.directions = np.array([d for _, _, d in labels], dtype=float)
         self._sizes: np.ndarray | None = None  # (n, 2) text width, height in pixels
         self._key = None
-        self.leaders = self._add_leaders(labels[0][0].GetTextProperty().GetColor() if labels else (1, 1, 1))
+        self.leaders = self._add_leaders(colour)
+        renderer.AddObserver("StartEvent", self.update)
 
-    def _add_leaders(self, colour) -> object:
+    def _add_leaders(self, colour) -> vtk.vtkActor2D:
         """Thin lines from a moved label back to its block, so that it is never read as another's."""
-        import vtk
-
         self._leader_lines = vtk.vtkPolyData()
         mapper = vtk.vtkPolyDataMapper2D()
         mapper.SetInputData(self._leader_lines)
@@ -89,8 +90,6 @@ class LabelLayout:
         return actor
 
     def _text_sizes(self) -> np.ndarray:
-        import vtk
-
         text = vtk.vtkTextRenderer()
         dpi = self.renderer.GetRenderWindow().GetDPI()
         sizes = []
@@ -131,7 +130,6 @@ class LabelLayout:
 
     def _draw_leaders(self, anchors: np.ndarray, boxes: np.ndarray, offsets: np.ndarray) -> None:
         """A vertical line from each label moved off its anchor to the label's nearest edge."""
-        import vtk
         from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
         y0, y1 = boxes[:, 1] + offsets, boxes[:, 3] + offsets

@@ -214,8 +214,7 @@ class SceneRenderer:
             self.overlay.AddActor(actor)
             self.labels[b.name] = actor
             placed.append((actor, anchor, 1 if above else -1))
-        self.label_layout = LabelLayout(self.overlay, placed)
-        self.overlay.AddObserver("StartEvent", self.label_layout.update)
+        self.label_layout = LabelLayout(self.overlay, placed, _rgb(self.options.text_colour))
 
     def _add_pulses(self):
         """One actor for the forward pass's travelling dots; a frame only replaces its points."""
@@ -324,7 +323,7 @@ class SceneRenderer:
 
     def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
         """The overview (see scenes.camera.overview); returns the scale used."""
-        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=self.scene.rows > 1)
+        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=self.scene.wrapped)
         self.apply_pose(pose)
         return pose.scale
 
