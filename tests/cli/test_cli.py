@@ -13,9 +13,9 @@ ENV = {**os.environ, "VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow", "COLUMNS
 ENV.pop("DISPLAY", None)
 
 
-def nnvox(*args, cwd=None):
+def nnvox(*args, cwd=None, env=ENV):
     exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=240)
+    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=240)
 
 
 def test_help_is_instant():
@@ -95,6 +95,13 @@ def test_bad_input_gets_one_line_and_nonzero_exit(tmp_path, digits_run, args, me
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+def test_a_display_nobody_serves_is_a_clear_error(digits_run):
+    """DISPLAY set but no X server there: vtk alone would log a warning and return at once, exit 0."""
+    result = nnvox("view", digits_run.path, env={**ENV, "DISPLAY": ":987"})
+    assert result.returncode == 2, result.stderr
+    assert "cannot open the display ':987'" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.gl

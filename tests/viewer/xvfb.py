@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,21 +26,35 @@ def require_tools() -> None:
 class VirtualDisplay:
     def __init__(self, width: int = 1280, height: int = 800):
         self.size = (width, height)
-        for number in range(91, 120):
-            if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-                break
-        self.display = f":{number}"
+        self.log = tempfile.TemporaryFile(mode="w+")
+        for attempt in range(3):
+            if self._start(width, height):
+                return
+            self.close()
+        raise RuntimeError(f"Xvfb did not start, three times; its output:\n{self._server_output()}")
+
+    def _start(self, width: int, height: int) -> bool:
+        """Xvfb on a display number it picks itself (-displayfd: one whose file and abstract sockets
+        are both free, written once it accepts clients), then one client round trip to be sure."""
+        read, write = os.pipe()
         self.proc = subprocess.Popen(
-            ["Xvfb", self.display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            stdout=self.log, stderr=self.log, pass_fds=(write,),
         )
-        deadline = time.time() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("Xvfb did not start")
-            time.sleep(0.05)
+        os.close(write)
+        with os.fdopen(read) as ready:  # empty if Xvfb exits first or hangs
+            number = ready.readline().strip() if select.select([ready], [], [], 20)[0] else ""
+        if not number:
+            return False
+        self.display = f":{number}"
         self.env = {**os.environ, "DISPLAY": self.display}
         self.env.pop("VTK_DEFAULT_OPENGL_WINDOW", None)  # a real X window, not EGL
+        probe = subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True, text=True, env=self.env, timeout=30)
+        return probe.returncode == 0 and probe.stdout.split() == [str(width), str(height)]
+
+    def _server_output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
 
     def xdotool(self, *args: str) -> str:
         return subprocess.run(["xdotool", *args], capture_output=True, text=True, env=self.env, timeout=30).stdout.strip()
@@ -64,6 +78,7 @@ class VirtualDisplay:
         output = proc.log.read()
         proc.log.close()
         print(output)
+        print(f"Xvfb {self.display}:\n{self._server_output()}")
         return output
 
     def wait_window(self, name: str, proc: subprocess.Popen, timeout: float = 60) -> str:
@@ -110,5 +125,6 @@ class VirtualDisplay:
         return np.frombuffer(raw, dtype=np.uint8).reshape(h, w, 3)
 
     def close(self) -> None:
-        self.proc.terminate()
+        if self.proc.poll() is None:
+            self.proc.terminate()
         self.proc.wait(timeout=10)

@@ -93,7 +93,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
 
     from nnvox.capture.run import open_run
     from nnvox.viewer.export import render_png
-    from nnvox.viewer.gl import has_display
+    from nnvox.viewer.gl import display_problem
     from nnvox.viewer.storyboard_export import render_storyboard
 
     start = time.perf_counter()
@@ -114,12 +114,12 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
     console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video} (edit {storyboard} and run "
                   f"`nnvox export --storyboard {storyboard} {video}` to change it), stills in {stills}, run in {run_dir}")
-    if window and has_display():
+    if window and not (problem := display_problem()):
         from nnvox.viewer.window import show
 
         show(run_dir)
     elif window:
-        console.print("no display found: skipping the window (open it later with `nnvox view " f"{run_dir}`)")
+        console.print(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)")
 
 
 def _last_health(run) -> dict[str, dict[str, float]]:

@@ -78,10 +78,10 @@ def show(
     """Open the desktop window on a run (needs a display); `t` the snapshot to start at, `histogram`
     a layer to select, `attribution` a recorded attribution to draw under the input plane. `against` another run, or `pin` a
     snapshot, shows a comparison side by side with linked cameras (`d`: the difference)."""
-    from nnvox.viewer.gl import has_display
+    from nnvox.viewer.gl import display_problem
 
-    if not has_display():
-        raise NnvoxError("no display found (DISPLAY is not set); use `nnvox export` to render PNG or MP4 instead")
+    if problem := display_problem():
+        raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
     run = run if isinstance(run, Run) else open_run(run)
     if mode not in MODES:
         raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
