@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nnvox.errors import NnvoxError
-from nnvox.scenes.build import build_scene, contract_edges
+from nnvox.scenes.build import build_scene, contract_edges, without_implied
 from nnvox.scenes.colour import ColourScale, lut
 from nnvox.scenes.layout import block_from_shape, near_square, weight_block, weight_panels
 from nnvox.scenes.scene import SceneOptions
@@ -141,6 +141,29 @@ def test_contract_edges_bridges_hidden_nodes():
     )
     assert contract_edges(arch, {"a", "d"}) == [("a", "d")]
     assert sorted(contract_edges(arch, {"a", "c", "d"})) == [("a", "c"), ("c", "d")]
+
+
+def test_edges_a_longer_path_implies_are_dropped_and_branches_kept():
+    stream = [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("a", "d"), ("b", "d")]  # a residual stream
+    assert without_implied(list("abcd"), stream) == [("a", "b"), ("b", "c"), ("c", "d")]
+    diamond = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]  # two branches: nothing implied
+    assert without_implied(list("abcd"), diamond) == diamond
+
+
+def test_weights_modes_draw_the_chain_of_layers_not_the_residual_stream():
+    """GPT in weights mode: the adds are hidden, and bridging over them joined every layer to every
+    later one (a bundle of arcs); activations mode keeps its residual arcs over the adds."""
+    from nnvox.capture.targets import open_target
+    from nnvox.scenes.scene import SceneOptions
+
+    gpt = open_target("seq-gpt", mode="weights")
+    assert any(build_scene(gpt).skips)
+    weights = build_scene(gpt, SceneOptions(mode="weights"))
+    assert not any(weights.skips)
+    names = [b.name for b in weights.blocks]
+    fed = {d for _, d in weights.edges}
+    assert set(names) - fed == {"wte", "wpe"}  # every other layer still drawn fed
+    assert ("h.0.attn", "h.0.mlp.0") in weights.edges and ("wte", "head") not in weights.edges
 
 
 def test_forward_pass_pulses_travel_the_edges(digits_run):

@@ -80,3 +80,25 @@ def test_rendered_labels_do_not_overlap_and_moved_ones_point_back(digits_run):
         assert overlap(boxes()) > 0
     finally:
         r.close()
+
+
+@pytest.mark.gl
+def test_labels_take_the_side_their_lane_leaves_free():
+    """A branch lane's block is labelled on its far side; a path block whose column has a branch above
+    it, below; the rest alternate along the path. Two labels never share the gap between lanes."""
+    from nnvox.capture.targets import open_target
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(open_target("seq-gpt", mode="weights"), SceneOptions(mode="weights"))
+    lanes = {b.name: b.lane for b in scene.blocks}
+    assert lanes["wpe"] > 0 and lanes["wte"] == 0  # the position embedding: a branch above the tokens'
+    r = OffscreenRenderer(scene, RenderOptions(width=640, height=360))
+    try:
+        layout = r.scene_renderer.label_layout
+        sides = dict(zip((b.name for b in scene.blocks if b.labelled), layout.directions))
+    finally:
+        r.close()
+    assert sides == {"wpe": 1, "wte": -1, "h.0.attn": 1, "h.0.mlp.0": -1, "h.0.mlp.2": 1, "head": -1}

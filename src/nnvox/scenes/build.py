@@ -40,6 +40,19 @@ def contract_edges(arch: Architecture, keep: set[str]) -> list[tuple[str, str]]:
     return [(s, n.name) for n in arch.nodes if n.name in keep for s in dict.fromkeys(visible_sources(n.name, set()))]
 
 
+def without_implied(names: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The edges no longer path implies (transitive reduction; names in topological order). Where only
+    layers with weights are drawn, a residual stream bridged over its hidden adds otherwise joins every
+    layer to every later one: a bundle of arcs that says nothing the chain does not."""
+    succs: dict[str, list[str]] = {}
+    for s, d in edges:
+        succs.setdefault(s, []).append(d)
+    reach: dict[str, set[str]] = {}
+    for n in reversed(names):
+        reach[n] = set().union(*({d} | reach[d] for d in succs.get(n, [])))
+    return [(s, d) for s, d in edges if not any(d in reach[m] for m in succs[s] if m != d)]
+
+
 def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     """Longest-path depth of each node; names are in execution (topological) order."""
     depth = {n: 0 for n in names}
@@ -294,6 +307,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         raise NnvoxError(f"the run has nothing to show in {options.mode} mode{hint}")
     names = [n.name for n in arch.nodes if n.name in specs]
     edges = contract_edges(arch, set(names))
+    if options.mode != "activations":  # only layers with weights are drawn
+        edges = without_implied(names, edges)
     depth = graph_depths(names, edges)
 
     v = options.voxel
@@ -346,6 +361,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
                 pool=pool,
                 labelled=name in labelled,
                 params=tuple(p for m in groups.get(name, [name]) for p in arch.node(m).params),
+                lane=placement.lanes[name],
             )
         )
     if options.attribution is not None:

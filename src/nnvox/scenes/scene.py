@@ -80,6 +80,7 @@ class Block:
     pool: int = 1  # level of detail: average-pooling factor applied to each map
     labelled: bool = True
     params: tuple[str, ...] = ()  # the parameters of the layers this block stands for
+    lane: float = 0.0  # above (> 0) or below (< 0) its row's main path, or on it (0)
 
     @property
     def extent(self) -> tuple[float, float, float]:

@@ -192,14 +192,25 @@ class SceneRenderer:
         return actor
 
     def _add_block_labels(self) -> None:
-        """Name and shape above the block; neighbours alternate above and below, and a LabelLayout
-        pushes apart labels that still overlap from where the camera looks.
+        """Name and shape above or below the block, and a LabelLayout pushes apart labels that still
+        overlap from where the camera looks. A branch lane's blocks are labelled on their far side
+        (above the lane above the path, below the one below), a path block on the side its column
+        leaves free, else alternating with its neighbours: two labels never share the gap between lanes.
         Attribution planes under the network are labelled below and leave the alternation alone
         (the network's labels sit where they would without them); the blocks above them, above."""
         chain = [b for b in self.scene.blocks if b.labelled and b.kind != "Attribution"]
         planes = [b.bounds[:2] for b in self.scene.blocks if b.kind == "Attribution"]
         over_plane = {b.name for b in chain if any(x0 < b.bounds[1] and b.bounds[0] < x1 for x0, x1 in planes)}
-        above_of = {b.name: i % 2 == 0 or b.name in over_plane for i, b in enumerate(chain)}
+        lanes_at: dict[float, set[float]] = {}  # column (x of the front face) -> its blocks' lanes
+        for b in self.scene.blocks:
+            lanes_at.setdefault(b.origin[0], set()).add(np.sign(b.lane))
+        above_of, last = {}, False  # the path's last label side
+        for b in chain:
+            if b.lane or b.name in over_plane:
+                above_of[b.name] = b.lane >= 0
+                continue
+            taken = lanes_at[b.origin[0]]
+            last = above_of[b.name] = (1 not in taken) if (1 in taken) != (-1 in taken) else not last
         placed = []
         for b in (b for b in self.scene.blocks if b.labelled):
             x0, x1, y0, y1, z_bottom, z_top = b.bounds
