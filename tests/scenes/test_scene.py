@@ -157,7 +157,12 @@ def test_weights_modes_draw_the_chain_of_layers_not_the_residual_stream():
     from nnvox.scenes.scene import SceneOptions
 
     gpt = open_target("seq-gpt", mode="weights")
-    assert any(build_scene(gpt).skips)
+    acts = build_scene(gpt)
+    assert any(acts.skips)  # the residual arcs over each add
+    order = {b.name: b.order for b in acts.blocks}
+    # the position embedding (a second source) stands beside the token embedding it is added to,
+    # fed in by a plain edge, not an arc from back at the input
+    assert order["wpe"] == order["wte"] and not acts.skips[acts.edges.index(("wpe", "add"))]
     weights = build_scene(gpt, SceneOptions(mode="weights"))
     assert not any(weights.skips)
     names = [b.name for b in weights.blocks]

@@ -54,12 +54,18 @@ def without_implied(names: list[str], edges: list[tuple[str, str]]) -> list[tupl
 
 
 def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
-    """Longest-path depth of each node; names are in execution (topological) order."""
+    """Longest-path depth of each node; names are in execution (topological) order. A second source
+    (GPT's position embedding, fed by no input) stands just before the first node it feeds, beside
+    the branch it joins, not back at the input with a long edge drawn as a skip."""
     depth = {n: 0 for n in names}
     for n in names:
         for s, d in edges:
             if d == n:
                 depth[n] = max(depth[n], depth[s] + 1)
+    fed = {d for _, d in edges}
+    for n in names[1:]:
+        if n not in fed and (later := [depth[d] for s, d in edges if s == n]):
+            depth[n] = min(later) - 1
     return depth
 
 
