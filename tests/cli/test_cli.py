@@ -181,6 +181,28 @@ def test_built_in_models_run_once_on_their_own_held_out_sample():
     assert hud.endswith("sample 1/1") and "true" not in hud
 
 
+def test_random_inputs_fit_the_model_token_ids_and_lazy_layers(tmp_path, monkeypatch):
+    """A model that starts with an embedding gets random token ids below its vocabulary (a float
+    tensor fails there); lazy layers get their shapes from a first pass before anything counts them."""
+    from nnvox.capture.targets import open_target
+
+    (tmp_path / "usermodels.py").write_text(
+        "from torch import nn\n"
+        "def tokens():\n"
+        "    return nn.Sequential(nn.Embedding(7, 4), nn.Flatten(), nn.Linear(20, 3))\n"
+        "def lazy():\n"
+        "    return nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.LazyLinear(3))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    tokens = open_target("usermodels:tokens", input_shape="2,5")
+    assert tokens.error is None and tokens.name.endswith("· random tokens")
+    ids = tokens.probe_inputs
+    assert ids.dtype.kind == "i" and ids.shape == (2, 5) and 0 <= ids.min() and ids.max() < 7
+    lazy = open_target("usermodels:lazy", input_shape="1,1,6,6", mode="weights")
+    assert lazy.error is None and "param/2.weight" in lazy.read(0, ["param/2.weight"])
+    assert lazy.read(0, ["param/2.weight"])["param/2.weight"].shape == (3, 32)
+
+
 @pytest.mark.gl
 def test_failing_model_shows_its_partial_graph(tmp_path):
     (tmp_path / "badnet.py").write_text(

@@ -43,8 +43,8 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
         shape = parse_shape(input_shape) if input_shape else loaded.input_shape
         if shape is None:
             raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
-        x = torch.randn(shape, generator=torch.Generator().manual_seed(0)).numpy()
-        what = "random input"
+        x, what = _random_input(loaded.model, shape)
+    _materialise_lazy(loaded.model, torch.from_numpy(x))
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
     record_weights = mode != "activations" or n_params <= 20_000_000
@@ -52,3 +52,32 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{name} · {what}", labels=labels,
                            class_names=loaded.class_names, weights=record_weights, attributions=attributions,
                            attribution_layer=attribution_layer)
+
+
+def _random_input(model, shape: tuple[int, ...]):
+    """A random input the model takes: token ids below its vocabulary size when it starts with an
+    embedding (a float tensor would fail there), else standard normal values."""
+    import torch
+
+    g = torch.Generator().manual_seed(0)
+    first = next((m for m in model.modules() if not m._modules), None)
+    if isinstance(first, (torch.nn.Embedding, torch.nn.EmbeddingBag)):
+        return torch.randint(0, first.num_embeddings, shape, generator=g).numpy(), "random tokens"
+    return torch.randn(shape, generator=g).numpy(), "random input"
+
+
+def _materialise_lazy(model, x) -> None:
+    """Lazy layers (nn.LazyLinear, ...) get their shapes from a first pass; before it their weights
+    cannot even be counted. A failing pass is left for the recorded one to report, with the graph."""
+    import torch
+    from torch.nn.parameter import UninitializedParameter
+
+    if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
+        from nnvox.capture.modes import evaluating
+        from nnvox.capture.recorder import _model_input
+
+        try:
+            with evaluating(model), torch.no_grad():  # eval: no batch-norm statistics touched
+                model(_model_input(x))
+        except Exception:
+            pass
