@@ -72,6 +72,20 @@ def test_user_model_from_module_path(tmp_path):
     assert result.returncode == 0, result.stderr
     bad = nnvox("record", "mymodels:not_a_model", "--epochs", "1", "--out", tmp_path / "r2", cwd=tmp_path)
     assert bad.returncode == 2 and "not a torch.nn.Module" in bad.stderr
+    hint = "trains a model of yours on the built-in digits (inputs 1 × 8 × 8, 10 classes)"
+    for name, body, says in (("four", "nn.Sequential(nn.Flatten(), nn.Linear(64, 4))", "outputs shape (2, 4) for a batch of 2"),
+                             ("rgb", "nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(144, 10))", "expects 3 input channels")):
+        (tmp_path / f"{name}.py").write_text(f"from torch import nn\ndef build():\n    return {body}\n")
+        misfit = nnvox("record", f"{name}:build", "--epochs", "1", "--out", tmp_path / name, cwd=tmp_path)
+        assert misfit.returncode == 2 and says in misfit.stderr and hint in misfit.stderr, misfit.stderr
+        assert "Traceback" not in misfit.stderr
+
+
+def test_record_help_lists_every_built_in_model():
+    from nnvox.models import available_models
+
+    text = " ".join(nnvox("record", "--help").stdout.split())
+    assert all(name in text for name in available_models())
 
 
 @pytest.mark.parametrize(

@@ -40,9 +40,19 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     start = 0
     if resume and (out / "manifest.json").exists():
         start = _restore_weights(model, out)
-    rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite,
-                   resume=resume, activation_budget=activation_budget, weight_budget=weight_budget,
-                   attributions=attributions, attribution_layer=attribution_layer, evaluation=(data.x_test, data.y_test))
+    user_model = ":" in spec
+    hint = (f"`nnvox record` trains a model of yours on the built-in digits (inputs {' × '.join(map(str, x.shape[1:]))}, "
+            f"{len(data.class_names)} classes); to record other data, call nnvox.Recorder in your own training loop")
+    if user_model and (problem := _misfit_output(model, x, len(data.class_names))):
+        raise NnvoxError(f"{spec} {problem}; {hint}")
+    try:
+        rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite,
+                       resume=resume, activation_budget=activation_budget, weight_budget=weight_budget,
+                       attributions=attributions, attribution_layer=attribution_layer, evaluation=(data.x_test, data.y_test))
+    except NnvoxError as exc:
+        if user_model and "forward pass failed" in str(exc):
+            raise NnvoxError(f"{exc}; {hint}") from None
+        raise
     if start == 0:
         rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
     with Progress(
@@ -58,6 +68,25 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         results = train(model, data, options, callbacks=[on_epoch])
     rec.close()
     return rec, results
+
+
+def _misfit_output(model, x, classes: int) -> str | None:
+    """What is wrong with the model's output for training on `classes` classes (one score each), or
+    None; a pass that fails is left to the Recorder, which says in which layer."""
+    import torch
+
+    from nnvox.capture.modes import evaluating
+
+    try:
+        with evaluating(model), torch.no_grad():
+            out = model(torch.as_tensor(x[:2]))
+    except Exception:
+        return None
+    if not isinstance(out, torch.Tensor):
+        return f"returns {type(out).__name__}, not a tensor of class scores"
+    if tuple(out.shape) != (len(x[:2]), classes):
+        return f"outputs shape {tuple(out.shape)} for a batch of {len(x[:2])}, not one score per class ({len(x[:2])}, {classes})"
+    return None
 
 
 def _restore_weights(model, out: Path) -> int:

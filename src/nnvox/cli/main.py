@@ -64,7 +64,7 @@ def record(
     Parameters
     ----------
     model
-        A built-in name (digits-cnn, digits-mlp) or package.module:callable returning an nn.Module.
+        A built-in (digits-cnn, digits-mlp, digits-resnet, digits-unet, seq-gpt, seq-lstm), each on its own data, or package.module:callable returning an nn.Module, trained on the built-in digits.
     epochs
         Training epochs.
     out
