@@ -164,3 +164,31 @@ def test_comparison_panes_share_the_camera_and_show_the_difference(digits_run, t
     assert out.exists()
     with pytest.raises(NnvoxError, match="needs two things to compare"):
         render_png(digits_run, tmp_path / "x.png", difference=True)
+
+
+@pytest.mark.parametrize("height", [480, 1080])
+def test_legend_title_sits_over_its_bar_and_the_ticks_under_it(digits_run, height):
+    """Read off the picture, top to bottom: title text, a gap, the colour bar, tick labels; vtk's own
+    title shared the ticks' side of the bar and ran into them."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    width = height * 16 // 9
+    scene = build_scene(digits_run)
+    r = OffscreenRenderer(scene, RenderOptions(width=width, height=height, show_labels=False, show_hud=False))
+    try:
+        image = r.render(scene.frame_at(0)).astype(int)
+    finally:
+        r.close()
+    band = image[int(height * 0.8):, int(width * 0.02):int(width * 0.3)]  # the first legend, under the network
+    spread = band.max(axis=2) - band.min(axis=2)
+    kinds = []
+    for row, chroma in zip(band, spread):
+        bar = (chroma > 40).mean() > 0.5  # mostly colour: the bar
+        text = not bar and ((row.min(axis=1) > 120) & (chroma < 30)).any()  # light grey: text
+        kind = "bar" if bar else "text" if text else "gap"
+        if not kinds or kinds[-1] != kind:
+            kinds.append(kind)
+    assert kinds[kinds.index("bar") - 1] == "gap" and "text" in kinds[: kinds.index("bar")]  # the title, clear of the bar
+    assert "text" in kinds[kinds.index("bar"):]  # the ticks under it

@@ -92,6 +92,18 @@ def _as_tensor(x) -> torch.Tensor:
     return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
 
 
+def _probe_parts(probe) -> tuple:
+    """(inputs, labels) from a probe given as that pair, or as inputs alone (labels unknown: -1, and
+    no true class is claimed)."""
+    if isinstance(probe, (tuple, list)):
+        if len(probe) != 2:
+            raise NnvoxError(f"probe is the inputs to show (a tensor, batch first) or an (inputs, labels) pair; got a {type(probe).__name__} of {len(probe)}")
+        return probe
+    if not isinstance(probe, (torch.Tensor, np.ndarray)):
+        raise NnvoxError(f"probe is the inputs to show (a tensor, batch first) or an (inputs, labels) pair, not {type(probe).__name__}")
+    return probe, np.full(len(probe), -1)
+
+
 def _model_input(x) -> torch.Tensor:
     """Probe or evaluation inputs as the model takes them: floats as float32, token ids as they are."""
     x = _as_tensor(x)
@@ -278,7 +290,7 @@ class Recorder:
     def __init__(
         self,
         model: nn.Module,
-        probe: tuple,
+        probe,
         out: str | Path,
         *,
         name: str | None = None,
@@ -320,7 +332,7 @@ class Recorder:
             self.eval_y = np.asarray(ey.detach().cpu() if isinstance(ey, torch.Tensor) else ey).astype(np.int64)
             if len(self.eval_x) != len(self.eval_y):
                 raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(self.eval_y)}) differ in length")
-        x, y = probe
+        x, y = _probe_parts(probe)
         self.probe_x = _model_input(x)
         self.probe_y = np.asarray(y.detach().cpu() if isinstance(y, torch.Tensor) else y).astype(np.int64)
         if len(self.probe_x) != len(self.probe_y):

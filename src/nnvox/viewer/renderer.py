@@ -16,6 +16,7 @@ from nnvox.viewer.label_layout import LabelLayout
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.visuals import make_billboard, outline_boxes, visual_for
 
+LEGEND_TOP = 0.142  # colour legends fill the picture below this (a fraction of its height)
 EDGE_RGB = (0.55, 0.56, 0.62)
 OUTLINE_RGB = (140, 143, 158)
 # flagged layers' outlines, in order of precedence
@@ -268,7 +269,7 @@ class SceneRenderer:
         tp.SetBackgroundColor(0.0, 0.0, 0.0)
         tp.SetFrame(False)
         caption.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        caption.SetPosition(0.42, 0.145)
+        caption.SetPosition(0.42, LEGEND_TOP + 0.008)
         caption.SetVisibility(False)
         self.renderer.AddViewProp(caption)
         return caption
@@ -288,9 +289,19 @@ class SceneRenderer:
         tp.SetBackgroundOpacity(0.55 * opacity)
         self.caption.SetVisibility(True)
 
-    def _add_legends(self) -> list[vtk.vtkScalarBarActor]:
+    def _add_legends(self) -> list[vtk.vtkProp]:
+        """A colour bar per colour map in use, ticks under it and its title over it (vtk's own title
+        shares the ticks' side and runs into them)."""
         cmaps = [c for c in LEGENDS if any(b.scale.cmap == c for b in self.scene.blocks)]
-        bars = []
+        props = []
+        size = self.options.text_size(0.018)
+        # as wide as at full width in a narrower pane, so the title fits over the bar
+        width = min(0.45, 0.3 / (self.viewport[2] - self.viewport[0]))
+        # Everything under LEGEND_TOP (the caption sits just above): the title's line, then the
+        # bar with its ticks in what is left (less in a thumbnail, where text has a minimum size).
+        pane_px = self.options.height * (self.viewport[3] - self.viewport[1])
+        heading_y = min(0.118, LEGEND_TOP - 1.25 * round(size * 1.1) / pane_px)
+        box = heading_y - 0.008 - 0.015
         for i, cmap in enumerate(cmaps):
             title, (lo, hi) = LEGENDS[cmap]
             table = colour_table(cmap)[1:]
@@ -302,29 +313,34 @@ class SceneRenderer:
             lut.Build()
             bar = vtk.vtkScalarBarActor()
             bar.SetLookupTable(lut)
-            bar.SetTitle(title)
             bar.SetOrientationToHorizontal()
+            bar.SetTextPositionToPrecedeScalarBar()  # ticks under the bar
             bar.SetNumberOfLabels(5 if cmap == "diverging" else 3)
             bar.SetLabelFormat("%.1f")
             bar.UnconstrainedFontSizeOn()
-            size = self.options.text_size(0.018)
-            for tp in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty()):
+            bar.SetBarRatio(0.3)
+            bar.SetTextPad(max(1, size // 4))
+            x = 0.02 + (width + 0.04) * i
+            bar.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+            bar.SetPosition(x, 0.015)
+            bar.SetWidth(width)
+            bar.SetHeight(box)  # the bar sits at the top of this box, its ticks under it
+            heading = vtk.vtkTextActor()
+            heading.SetInput(title)
+            heading.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+            heading.SetPosition(x + width / 2, heading_y)
+            for tp, font in ((bar.GetLabelTextProperty(), size), (heading.GetTextProperty(), round(size * 1.1))):
                 tp.SetColor(*_rgb(self.options.text_colour))
-                tp.SetFontSize(size)
+                tp.SetFontSize(font)
                 tp.ShadowOff()
                 tp.ItalicOff()
                 tp.BoldOff()
-            bar.GetTitleTextProperty().SetFontSize(round(size * 1.1))
-            bar.SetBarRatio(0.3)
-            bar.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-            # as wide as at full width in a narrower pane, so the title fits over the bar
-            width = min(0.45, 0.3 / (self.viewport[2] - self.viewport[0]))
-            bar.SetPosition(0.02 + (width + 0.04) * i, 0.015)
-            bar.SetWidth(width)
-            bar.SetHeight(0.11)
-            self.renderer.AddViewProp(bar)
-            bars.append(bar)
-        return bars
+            heading.GetTextProperty().SetJustificationToCentered()
+            heading.GetTextProperty().SetVerticalJustificationToBottom()
+            for prop in (bar, heading):
+                self.renderer.AddViewProp(prop)
+                props.append(prop)
+        return props
 
     @property
     def aspect(self) -> float:
