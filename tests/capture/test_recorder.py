@@ -87,6 +87,21 @@ def test_existing_run_is_not_overwritten_silently(tmp_path):
         Recorder(DigitsCNN(), probe=(torch.zeros(1, 1, 8, 8), [0]), out=path)
 
 
+def test_a_probe_may_be_inputs_alone(tmp_path):
+    """Labels unknown: kept as -1, and no true class is claimed; other shapes of probe are one-line errors."""
+    x = torch.from_numpy(probe_batch(load_digits())[0][:3])
+    with Recorder(DigitsCNN(), probe=x, out=tmp_path / "run") as rec:
+        rec.snapshot(epoch=0)
+    run = nnvox.open_run(tmp_path / "run")
+    assert run.probe_labels.tolist() == [-1, -1, -1]
+    from nnvox.scenes.build import build_scene
+
+    assert "true" not in build_scene(run).frame_at(0).hud
+    for probe, says in (((x, [0], [1]), "a tuple of 3"), ("digits", "not str")):
+        with pytest.raises(NnvoxError, match=says):
+            Recorder(DigitsCNN(), probe=probe, out=tmp_path / "other")
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
