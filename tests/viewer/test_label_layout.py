@@ -23,6 +23,12 @@ def test_overlapping_labels_move_just_clear_in_their_own_direction():
     assert all(_area(moved[i], moved[j]) == 0 for i in range(3) for j in range(i))
 
 
+def test_labels_keep_clear_of_fixed_text():
+    fixed = np.array([[40, 0, 140, 60]], dtype=float)  # a column of class names, say
+    offsets = spread(np.array([[0, 30, 100, 50]], dtype=float), np.array([-1.0]), fixed)
+    assert offsets[0] == pytest.approx(0 - 50 - GAP)  # down, just below it
+
+
 def test_a_label_with_no_room_its_way_tries_the_other_and_never_goes_beyond_reach():
     stack = np.array([[0, 20 * k, 100, 20 * k + 20] for k in range(6)], dtype=float)  # a column above
     label = np.array([[0, 5, 100, 25]], dtype=float)
@@ -102,3 +108,32 @@ def test_labels_take_the_side_their_lane_leaves_free():
     finally:
         r.close()
     assert sides == {"wpe": 1, "wte": -1, "h.0.attn": 1, "h.0.mlp.0": -1, "h.0.mlp.2": 1, "head": -1}
+
+
+@pytest.mark.gl
+def test_block_labels_keep_clear_of_the_class_probabilities(digits_run):
+    """An output's class names and probabilities stay put; a block label that would land on them
+    (as relu3's did in the lecture video's view) moves clear."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(digits_run)
+    w, h = 1280, 720
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h))
+    try:
+        layout = r.scene_renderer.label_layout
+        assert len(layout._fixed) == 10  # fc2's ten class texts
+        relu3 = [b.name for b in scene.blocks if b.labelled].index("relu3")
+        layout.anchors[relu3, :3] = layout._fixed_anchors[8, :3]  # as if its block stood there
+        layout.directions[relu3] = -1
+        r.render(scene.frame_at(len(digits_run.snapshots) - 1))
+        m = r.scene_renderer.overlay.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
+        fixed = layout._fixed_boxes(np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)]), w, h)
+        x, y = layout.actors[relu3].GetAnchorDC()[:2]
+        tw, th = layout._sizes[relu3]
+        box = [x - tw / 2, y - th, x + tw / 2, y]
+        assert layout.actors[relu3].GetDisplayOffset()[1] < 0  # moved down
+        assert sum(_area(box, f) for f in fixed) <= 0.05 * tw * th  # clear of every class text
+    finally:
+        r.close()

@@ -13,13 +13,14 @@ REACH = 3.0  # the farthest a label moves, in its own heights
 SLIVER = 0.05  # the share of a label that may hide under another: a sliver reads fine, a jump does not
 
 
-def spread(boxes: np.ndarray, directions: np.ndarray) -> np.ndarray:
+def spread(boxes: np.ndarray, directions: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
     """Vertical pixel offsets for label boxes (n, 4: x0, y0, x1, y1 at offset 0, y up) in priority
-    order; `directions` +1 for labels above their block (pushed up first), -1 for below. A label
-    that finds no free place within REACH of its heights that way tries the other way; failing
-    both, it takes the place within reach where it overlaps the others least."""
+    order; `directions` +1 for labels above their block (pushed up first), -1 for below; `fixed`
+    boxes (other text that never moves) are kept clear of as labels are. A label that finds no free
+    place within REACH of its heights that way tries the other way; failing both, it takes the place
+    within reach where it overlaps the others least."""
     offsets = np.zeros(len(boxes))
-    placed = np.empty((0, 4))
+    placed = np.empty((0, 4)) if fixed is None else np.asarray(fixed, dtype=float).reshape(-1, 4)
     for i, (box, direction) in enumerate(zip(boxes, directions)):
         tried = [_push(box, placed, d) for d in (direction, -direction)]
         free = [(dy, overlap) for dy, overlap, is_free in tried if is_free]
@@ -61,15 +62,20 @@ def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:
 class LabelLayout:
     """Keeps one renderer's block labels (camera-facing text actors) apart, updated at the start of
     each of its renders. `labels`: (actor, anchor xyz, +1 above its block or -1 below), in priority
-    order; `colour` (0..1 RGB) that of the lines back to moved labels' blocks."""
+    order; `colour` (0..1 RGB) that of the lines back to moved labels' blocks. `fixed`: (actor,
+    anchor xyz, widest text) of left-aligned, vertically centred text that stays where it is (an
+    output's class names and probabilities), which labels keep clear of."""
 
     def __init__(self, renderer: vtk.vtkRenderer, labels: list[tuple[object, tuple[float, float, float], int]],
-                 colour: tuple[float, float, float]):
+                 colour: tuple[float, float, float], fixed: list[tuple[object, tuple[float, float, float], str]] = ()):
         self.renderer = renderer
         self.actors = [a for a, _, _ in labels]
         self.anchors = np.array([[*xyz, 1.0] for _, xyz, _ in labels]).reshape(-1, 4)
         self.directions = np.array([d for _, _, d in labels], dtype=float)
         self._sizes: np.ndarray | None = None  # (n, 2) text width, height in pixels
+        self._fixed = list(fixed)
+        self._fixed_anchors = np.array([[*xyz, 1.0] for _, xyz, _ in fixed]).reshape(-1, 4)
+        self._fixed_sizes: np.ndarray | None = None
         self._key = None
         self.leaders = self._add_leaders(colour)
         renderer.AddObserver("StartEvent", self.update)
@@ -89,15 +95,27 @@ class LabelLayout:
         self.renderer.AddViewProp(actor)
         return actor
 
-    def _text_sizes(self) -> np.ndarray:
-        text = vtk.vtkTextRenderer()
+    def _text_sizes(self, texts: list[tuple[object, str]]) -> np.ndarray:
+        """(n, 2) pixel width and height of each (actor, text) in its actor's text style."""
+        renderer = vtk.vtkTextRenderer()
         dpi = self.renderer.GetRenderWindow().GetDPI()
         sizes = []
-        for actor in self.actors:
+        for actor, text in texts:
             bbox = [0, 0, 0, 0]
-            text.GetBoundingBox(actor.GetTextProperty(), actor.GetInput(), bbox, dpi)
+            renderer.GetBoundingBox(actor.GetTextProperty(), text, bbox, dpi)
             sizes.append((bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1))
         return np.array(sizes, dtype=float).reshape(-1, 2)
+
+    def _fixed_boxes(self, matrix: np.ndarray, w: int, h: int) -> np.ndarray:
+        if not self._fixed:
+            return np.empty((0, 4))
+        if self._fixed_sizes is None:
+            self._fixed_sizes = self._text_sizes([(actor, text) for actor, _, text in self._fixed])
+        clip = self._fixed_anchors @ matrix.T
+        shown = clip[:, 3] > 1e-9
+        xy = (clip[shown, :2] / clip[shown, 3:4] + 1) / 2 * (w, h)
+        tw, th = self._fixed_sizes[shown].T
+        return np.column_stack([xy[:, 0], xy[:, 1] - th / 2, xy[:, 0] + tw, xy[:, 1] + th / 2])
 
     def update(self, *_) -> None:
         camera = self.renderer.GetActiveCamera()
@@ -108,7 +126,7 @@ class LabelLayout:
             return
         self._key = key
         if self._sizes is None:
-            self._sizes = self._text_sizes()
+            self._sizes = self._text_sizes([(actor, actor.GetInput()) for actor in self.actors])
         m = camera.GetCompositeProjectionTransformMatrix(w / h, -1, 1)
         matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
         clip = self.anchors @ matrix.T
@@ -123,7 +141,7 @@ class LabelLayout:
         dx = np.where(inside, np.clip(0, GAP - (xy[:, 0] - tw / 2), w - GAP - (xy[:, 0] + tw / 2)), 0.0)
         boxes = np.column_stack([xy[:, 0] + dx - tw / 2, y0, xy[:, 0] + dx + tw / 2, y0 + th])
         shifts = np.zeros((len(self.actors), 2))
-        shifts[shown, 0], shifts[shown, 1] = dx, spread(boxes, self.directions[shown])
+        shifts[shown, 0], shifts[shown, 1] = dx, spread(boxes, self.directions[shown], self._fixed_boxes(matrix, w, h))
         for actor, (x, y) in zip(self.actors, shifts):
             actor.SetDisplayOffset(int(round(x)), int(round(y)))
         self._draw_leaders(xy, boxes, shifts[shown, 1])

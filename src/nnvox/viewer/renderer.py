@@ -226,7 +226,10 @@ class SceneRenderer:
             self.overlay.AddActor(actor)
             self.labels[b.name] = actor
             placed.append((actor, anchor, 1 if above else -1))
-        self.label_layout = LabelLayout(self.overlay, placed, _rgb(self.options.text_colour))
+        # an output's class names and probabilities stay put: labels keep clear of them
+        fixed = [(actor, actor.GetPosition(), f"{actor.GetInput()}  100%")
+                 for v in self.visuals.values() for actor in getattr(v, "labels", ())]
+        self.label_layout = LabelLayout(self.overlay, placed, _rgb(self.options.text_colour), fixed)
 
     def _add_pulses(self):
         """One actor for the forward pass's travelling dots; a frame only replaces its points."""
