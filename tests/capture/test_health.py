@@ -28,6 +28,14 @@ def test_health_measures():
     assert layer_health("Linear", acts) == {}
 
 
+def test_one_input_is_no_verdict_on_dead_or_stuck_units():
+    """Half a ReLU layer is silent for any one input: dead only if silent for a probe set."""
+    one = np.array([[1.0, 0.0, 2.0, 0.0]], np.float32)
+    assert layer_health("ReLU", one) == {"active": 0.5}
+    assert layer_health("Tanh", np.ones((1, 4), np.float32)) == {}
+    assert layer_health("ReLU", np.repeat(one, 4, axis=0))["dead"] == 0.5  # the same silence, over four samples
+
+
 def test_planted_faults_are_flagged(tmp_path):
     scene = build_scene(run_of(_sick_model(), torch.randn(16, 4), tmp_path / "run"))
     frame = scene.frame_at(0)

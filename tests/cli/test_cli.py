@@ -195,6 +195,19 @@ def test_built_in_models_run_once_on_their_own_held_out_sample():
     assert hud.endswith("sample 1/1") and "true" not in hud
 
 
+def test_models_initialised_here_draw_the_same_picture_every_time():
+    """Fresh random weights, but the same ones each time (seeded), leaving the caller's random state alone."""
+    import torch
+
+    from nnvox.capture.targets import open_target
+
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    first, second = (open_target("digits-mlp").read(0, ["param/1.weight", "act/2"]) for _ in range(2))
+    assert all(np.array_equal(first[k], second[k]) for k in first)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
 def test_random_inputs_fit_the_model_token_ids_and_lazy_layers(tmp_path, monkeypatch):
     """A model that starts with an embedding gets random token ids below its vocabulary (a float
     tensor fails there); lazy layers get their shapes from a first pass before anything counts them."""

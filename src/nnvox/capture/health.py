@@ -10,6 +10,7 @@ import numpy as np
 RELU_LIKE = ("ReLU", "ReLU6", "relu", "relu_", "LeakyReLU", "GELU", "SiLU", "gelu", "silu", "leaky_relu")
 SATURATING = {"Tanh": (-1.0, 1.0), "tanh": (-1.0, 1.0), "Sigmoid": (0.0, 1.0), "sigmoid": (0.0, 1.0)}
 UNHEALTHY = 0.5  # a fraction above this flags the layer
+MIN_SAMPLES = 4  # "never fires" or "always stuck" is not said of fewer probe samples (one input is not a verdict)
 EXPLODING, VANISHING = 100.0, 1e-4  # a layer's gradient norm against the median over layers
 
 
@@ -64,8 +65,11 @@ FLAGS = ("dead", "saturated")  # health keys that flag a layer above UNHEALTHY (
 def layer_health(kind: str, acts: np.ndarray, *, units: bool = False) -> dict:
     """{"dead": fraction of units, "active": fraction of values > 0} for ReLU-like layers,
     {"saturated": fraction} for tanh/sigmoid, else {}; with `units`, also "dead_units" (ReLU-like)
-    or "saturated_units" (tanh/sigmoid): the indices of units stuck for the whole probe set."""
+    or "saturated_units" (tanh/sigmoid): the indices of units stuck for the whole probe set. With
+    fewer than MIN_SAMPLES samples, only "active" (a unit silent for one input is not dead)."""
     kind = last_kind(kind)
+    if acts.shape[0] < MIN_SAMPLES:
+        return {"active": active_fraction(acts)} if kind in RELU_LIKE else {}
     if kind in RELU_LIKE:
         dead = dead_units(acts)
         health = {"dead": len(dead) / max(acts.shape[1], 1), "active": active_fraction(acts)}

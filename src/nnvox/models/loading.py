@@ -19,6 +19,16 @@ class LoadedModel:
     initialised_here: bool = False  # a built-in or zoo model built with fresh random weights
 
 
+def _seeded(build):
+    """The model `build` makes, its random initial weights the same every time (the same command
+    draws the same picture), without touching the caller's random state."""
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        return build()
+
+
 def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = False) -> LoadedModel:
     import torch
 
@@ -42,16 +52,16 @@ def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = F
         loaded = LoadedModel(model, path.stem, None)
     elif spec in ARCHITECTURES:
         build, shape, _ = ARCHITECTURES[spec]
-        loaded = LoadedModel(build(), spec, (1, *shape), initialised_here=True)
+        loaded = LoadedModel(_seeded(build), spec, (1, *shape), initialised_here=True)
     elif spec in available_models():
         from nnvox.models.data import probe_batch
 
         builtin = resolve_model(spec)
         data = builtin.dataset()
         x, y = probe_batch(data)  # a held-out sample of the first class, as `nnvox record` probes first
-        loaded = LoadedModel(builtin.build(), spec, x[:1].shape, data.class_names, (x[:1], y[:1]), initialised_here=True)
+        loaded = LoadedModel(_seeded(builtin.build), spec, x[:1].shape, data.class_names, (x[:1], y[:1]), initialised_here=True)
     elif ":" in spec:
-        loaded = LoadedModel(resolve_model(spec).build(), spec, None, tuple(str(i) for i in range(10)))
+        loaded = LoadedModel(_seeded(resolve_model(spec).build), spec, None, tuple(str(i) for i in range(10)))
     else:
         known = ", ".join(sorted(ARCHITECTURES) + available_models())
         raise NnvoxError(f"{spec!r} is neither a run folder nor a model; give a run folder, one of {known}, or package.module:callable")
