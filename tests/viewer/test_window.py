@@ -240,6 +240,7 @@ def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
     require_tools()
     display, proc, wid, spot = _probe(digits_run.path, tmp_path / "where.json", "conv1")
     try:
+        assert spot["table_layer"] > spot["label_layer"]  # a table opened over block labels is not crossed by them
         before = _settle(display, 1.0)
         display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "1")
         display.wait_title(wid, "voxel conv1[0](")  # a voxel of the front slice, near its middle

@@ -25,7 +25,11 @@ def tick(*args):
         x0, x1, y0, y1, z0, z1 = block.bounds
         c.SetValue(x0, (y0 + y1) / 2, (z0 + z1) / 2)  # the front face's centre
         x, y = c.GetComputedDisplayValue(window.plotter.renderer)
-        json.dump({"name": block.name, "x": int(x), "y": 800 - 1 - int(y)}, open(out, "w"))
+        renderers = window.plotter.ren_win.GetRenderers()
+        renderers.InitTraversal()
+        holder = next(r for r in iter(renderers.GetNextItem, None) if r.HasViewProp(window.health))
+        json.dump({"name": block.name, "x": int(x), "y": 800 - 1 - int(y),
+                   "table_layer": holder.GetLayer(), "label_layer": window.scene_renderer.overlay.GetLayer()}, open(out, "w"))
         tick.done = True
 
 

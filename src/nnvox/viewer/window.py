@@ -113,6 +113,7 @@ class Window:
                  against: Run | None = None, pin: float | None = None, difference: bool = False,
                  attribution: str | None = None, feature_space: str | None = None, clusters: int | str | None = None):
         import pyvista as pv
+        import vtk
 
         self.run = run
         self.attribution = attribution
@@ -143,6 +144,14 @@ class Window:
         self.plotter = pv.Plotter(window_size=list(size), title=self._title())
         self.plotter.disable_anti_aliasing()
         self.figure_panel = FigurePanel()
+        # Text panels (help, health table, voxel) on a layer of their own over the scene, its block
+        # labels included (on the scene's overlay layer, they would cross a table opened over them);
+        # only the figure panel goes higher.
+        self._panels = vtk.vtkRenderer()
+        self._panels.SetLayer(2)
+        self._panels.InteractiveOff()
+        self.plotter.ren_win.SetNumberOfLayers(3)
+        self.plotter.ren_win.AddRenderer(self._panels)
         self.panes: list[Pane] = []
         self._scenes = {}
         self._build_scene()
@@ -315,12 +324,12 @@ class Window:
         tp.SetFontSize(max(10, round(self.options.height * size)))
         tp.SetColor(1, 1, 1)
         tp.SetBackgroundColor(0.05, 0.05, 0.08)
-        tp.SetBackgroundOpacity(0.85)
+        tp.SetBackgroundOpacity(0.95)
         tp.SetVerticalJustificationToTop()
         actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         actor.SetPosition(*position)
         actor.SetVisibility(False)
-        self.plotter.renderer.AddViewProp(actor)
+        self._panels.AddViewProp(actor)
         return actor
 
     def _health_text(self, frame) -> str:
