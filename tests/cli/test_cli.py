@@ -98,6 +98,7 @@ def test_record_help_lists_every_built_in_model():
         (["record", "no_such_pkg.mod:fn", "--out", "{tmp}/r"], "cannot import 'no_such_pkg.mod'"),
         (["record", "resnet-9000", "--out", "{tmp}/r"], "unknown built-in model"),
         (["view", "{run}"], "no display"),
+        (["export", "{run}", "{tmp}/x.png", "--t", "99"], "t = 99 is outside the timeline: the run has snapshots 0..3"),
         (["export", "{run}", "{tmp}/m.png", "--sample", "2", "--mistake", "1"], "give --sample or --mistake, not both"),
         (["export", "{run}", "{tmp}/m.png", "--mistake", "9"], "mistake 9 is out of range; the run keeps the 8 most confident"),
         (["export", "digits-cnn", "{tmp}/m.png", "--mistake", "1"], "recorded no mistakes' activations"),

@@ -11,6 +11,7 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
+from nnvox.scenes.playback import check_position
 from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.presets import output_size
@@ -193,7 +194,7 @@ def render_png(
     renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
     if view is not None:
         renderer.scene_renderer.apply_pose(load_view(view))
-    t = panes.timeline.n_snapshots - 1 if t is None else t
+    t = panes.timeline.n_snapshots - 1 if t is None else check_position(t, panes.timeline.n_snapshots)
     image = renderer.render(panes.frames(t), panes.histograms(t))
     renderer.close()
     iio.imwrite(out, image)

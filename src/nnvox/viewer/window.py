@@ -13,7 +13,7 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import build_comparison
 from nnvox.scenes.histogram import HistogramSource
-from nnvox.scenes.playback import Playback
+from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.scene import MODES, Scene, SceneOptions
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 from nnvox.viewer.options import RenderOptions
@@ -87,6 +87,8 @@ def show(
         raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     if against is not None and not isinstance(against, Run):
         against = open_run(against)
+    if t is not None:
+        check_position(t, min(len(r.snapshots) for r in (run, against) if r is not None))
     window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference,
                     attribution=attribution, feature_space=feature_space, clusters=clusters)
     if histogram is not None:
