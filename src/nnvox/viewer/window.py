@@ -309,7 +309,9 @@ class Window:
         hp.SetFontSize(max(9, round(self.options.height * 0.016)))
         hp.SetColor(0.7, 0.7, 0.75)
         self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.hint.SetPosition(0.012, 0.152)  # above the colour legends, clear of a heads-up line of any length
+        # above the colour legends (in a comparison, the panes' legends over the slider's strip),
+        # clear of a heads-up line of any length
+        self.hint.SetPosition(0.012, STRIP + (1 - STRIP) * 0.152 if self.comparing else 0.152)
         self.plotter.renderer.AddViewProp(self.hint)
         # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
         self.voxel_text = self._panel_text(0.018, (0.012, 0.89))
