@@ -59,6 +59,13 @@ def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:
     return float((np.clip(w, 0, None) * np.clip(h, 0, None)).sum())
 
 
+def _on_screen(anchors: np.ndarray, matrix: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which (n, 4) homogeneous anchors are in front of the camera, and their pixel positions."""
+    clip = anchors @ matrix.T
+    shown = clip[:, 3] > 1e-9
+    return shown, (clip[shown, :2] / clip[shown, 3:4] + 1) / 2 * (w, h)
+
+
 class LabelLayout:
     """Keeps one renderer's block labels (camera-facing text actors) apart, updated at the start of
     each of its renders. `labels`: (actor, anchor xyz, +1 above its block or -1 below), in priority
@@ -111,9 +118,7 @@ class LabelLayout:
             return np.empty((0, 4))
         if self._fixed_sizes is None:
             self._fixed_sizes = self._text_sizes([(actor, text) for actor, _, text in self._fixed])
-        clip = self._fixed_anchors @ matrix.T
-        shown = clip[:, 3] > 1e-9
-        xy = (clip[shown, :2] / clip[shown, 3:4] + 1) / 2 * (w, h)
+        shown, xy = _on_screen(self._fixed_anchors, matrix, w, h)
         tw, th = self._fixed_sizes[shown].T
         return np.column_stack([xy[:, 0], xy[:, 1] - th / 2, xy[:, 0] + tw, xy[:, 1] + th / 2])
 
@@ -129,9 +134,7 @@ class LabelLayout:
             self._sizes = self._text_sizes([(actor, actor.GetInput()) for actor in self.actors])
         m = camera.GetCompositeProjectionTransformMatrix(w / h, -1, 1)
         matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
-        clip = self.anchors @ matrix.T
-        shown = clip[:, 3] > 1e-9  # in front of the camera
-        xy = (clip[shown, :2] / clip[shown, 3:4] + 1) / 2 * (w, h)
+        shown, xy = _on_screen(self.anchors, matrix, w, h)
         tw, th = self._sizes[shown].T
         up = self.directions[shown] > 0
         y0 = np.where(up, xy[:, 1], xy[:, 1] - th)

@@ -311,8 +311,11 @@ class Window:
         self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         # above the colour legends (in a comparison, the panes' legends over the slider's strip),
         # clear of a heads-up line of any length
-        self.hint.SetPosition(0.012, STRIP + (1 - STRIP) * 0.152 if self.comparing else 0.152)
-        self.plotter.renderer.AddViewProp(self.hint)
+        from nnvox.viewer.renderer import LEGEND_TOP
+
+        above = LEGEND_TOP + 0.01
+        self.hint.SetPosition(0.012, STRIP + (1 - STRIP) * above if self.comparing else above)
+        self._panels.AddViewProp(self.hint)
         # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
         self.voxel_text = self._panel_text(0.018, (0.012, 0.89))
         self.health = self._panel_text(0.02, (0.012, 0.55), courier=True)
