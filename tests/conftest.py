@@ -26,3 +26,27 @@ def digits_run(tmp_path_factory):
 def nnvox_cmd():
     """The installed `nnvox` script next to this interpreter."""
     return [str(Path(sys.executable).with_name("nnvox"))]
+
+
+# Fuzzing: CI runs a fixed-seed sample (the same examples every run); NNVOX_LONG=1 runs the long
+# variants (tests marked `long`) and many more examples, freshly drawn.
+LONG = os.environ.get("NNVOX_LONG") == "1"
+try:
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.register_profile("long", max_examples=2000, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.load_profile("long" if LONG else "ci")
+except ImportError:  # hypothesis comes with the test extra
+    pass
+
+
+def pytest_collection_modifyitems(config, items):
+    if LONG:
+        return
+    skip = pytest.mark.skip(reason="a long variant: run with NNVOX_LONG=1 (CI runs its fixed-seed sample)")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)

@@ -1,4 +1,4 @@
-"""Crash-safe file writes: temporary name, fsync, rename, fsync the folder."""
+"""Run files written crash-safe: a temporary name unique to this writer, fsync, rename, fsync the folder."""
 
 from __future__ import annotations
 
@@ -8,23 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+from nnvox.files import atomic_output, atomic_write_bytes
 
 
 def atomic_write_json(path: Path, obj) -> None:
@@ -39,15 +23,7 @@ def save_tensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict[str,
     `sync_folder=False` leaves the rename to the caller's next folder sync."""
     from safetensors.numpy import save_file
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, tmp, metadata=metadata)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-        size = os.fstat(fd).st_size
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    if sync_folder:
-        _fsync_dir(path.parent)
+    with atomic_output(path, sync_folder=sync_folder) as tmp:
+        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, tmp, metadata=metadata)
+        size = os.stat(tmp).st_size
     return size

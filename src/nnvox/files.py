@@ -1,0 +1,110 @@
+"""Files nnvox writes: each under a temporary name unique to its writer, renamed when complete.
+
+A reader (or the user) never sees a half-written file under a final name, two writers never share a
+temporary file, and a killed writer's leftovers carry its process id, so a later writer can tell
+they are stale and remove them: they are nnvox's own, never anything the user made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_TEMPORARY = re.compile(r"^\..+\.nnvox-(\d+)-[0-9a-f]{6}\.tmp$")
+
+
+def temporary_path(final: Path) -> Path:
+    """A name beside `final` (same folder, so the rename is atomic) no other writer uses."""
+    final = Path(final)
+    return final.with_name(f".{final.name}.nnvox-{os.getpid()}-{secrets.token_hex(3)}.tmp")
+
+
+def is_temporary(name: str) -> bool:
+    return _TEMPORARY.match(name) is not None
+
+
+def fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def publish(tmp: Path, final: Path, *, sync_folder: bool = True) -> None:
+    """Make a complete temporary file (or folder) visible under its final name: fsync, rename,
+    and (unless the caller syncs the folder later) fsync the folder so the rename is durable."""
+    if tmp.is_dir():
+        for f in tmp.iterdir():
+            _fsync_file(f)
+        fsync_folder(tmp)
+    else:
+        _fsync_file(tmp)
+    os.replace(tmp, final)
+    if sync_folder:
+        fsync_folder(final.parent)
+
+
+@contextmanager
+def atomic_output(final: Path, *, sync_folder: bool = True) -> Iterator[Path]:
+    """Yields a temporary path beside `final` to write (a file, or a folder the caller creates);
+    published under `final` when the block completes, removed if it raises (or is interrupted)."""
+    final = Path(final)
+    tmp = temporary_path(final)
+    try:
+        yield tmp
+        publish(tmp, final, sync_folder=sync_folder)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
+    with atomic_output(path, sync_folder=sync_folder) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[str]:
+    """Remove temporary files a killed nnvox writer left in `folder` (its process is gone); returns
+    their names. Only names of nnvox's own pattern are touched, and never a live writer's."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMPORARY.match(entry.name)
+        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            _remove(Path(entry.path))
+            removed.append(entry.name)
+    return removed
