@@ -108,3 +108,27 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
             _remove(Path(entry.path))
             removed.append(entry.name)
     return removed
+
+
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+)
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE), so there is no moment when
+    neither exists; where the system cannot, two renames through a third name."""
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_cwd = -100
+        if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(code, os.strerror(code), str(a))
+    between = temporary_path(b)
+    os.rename(b, between)
+    os.rename(a, b)
+    os.rename(between, a)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import fcntl
+import numbers
 import os
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -23,10 +23,12 @@ from nnvox.capture.detail import activation_plan, apply_activation, apply_weight
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.modes import evaluating
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
+from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
-from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, to_storage_dtype
+from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, error_text, to_storage_dtype
 from nnvox.errors import NnvoxError
+from nnvox.files import remove_stale_temporaries, temporary_path
 
 
 def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str) -> np.ndarray:
@@ -113,16 +115,16 @@ def _model_input(x) -> torch.Tensor:
 class _InlineWriter:
     """Writes in the calling thread (background=False)."""
 
-    def __init__(self, out: Path):
-        self.run = RunWriter(out)
+    def __init__(self, out: Path, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()):
+        self.run = RunWriter(out, replaces)
         self.error: str | None = None
 
     def _do(self, fn, *args) -> None:
         if self.error is None:
             try:
                 fn(*args)
-            except OSError as exc:
-                self.error = exc.strerror or str(exc)
+            except Exception as exc:  # reported as the child writer's are: one line, raised by the Recorder
+                self.error = error_text(exc)
 
     def header(self, manifest, inputs, labels) -> None:
         self._do(self.run.header, manifest, inputs, labels)
@@ -137,6 +139,9 @@ class _InlineWriter:
 
     def close(self) -> None:
         self._do(self.run.close)
+
+    def abandon(self) -> None:
+        pass  # every snapshot is written and listed already
 
 
 _POLL_SECONDS = 0.2
@@ -157,12 +162,16 @@ def _write_all(fd: int, buffers: list) -> None:
 class _ChildWriter:
     """Hands each snapshot to a writer process, so writing never competes with training."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         # The writer needs no BLAS: one thread, so it never competes with training for cores.
         env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        # It inherits the run's lock: no second writer starts while it still finishes frames
+        # handed over by a training process that has died.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nnvox.capture.writer", str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            [sys.executable, "-m", "nnvox.capture.writer", str(out), *([str(replaces)] if replaces else []),
+             "--lock-fds", ",".join(map(str, lock_fds))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, pass_fds=lock_fds,
         )
         self.sent = self.acked = 0
         self._acks = b""  # acknowledgements read but not yet counted
@@ -238,6 +247,14 @@ class _ChildWriter:
             pass
         # No proc.wait(): the child's interpreter shutdown (~15 ms) holds no data; it exits alone.
 
+    def abandon(self) -> None:
+        """Stop without marking the run finished: the writer lists what it was handed and exits."""
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.proc.wait()
+
 
 def _checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
     """Attribution methods to record, checked before training starts rather than at the first snapshot."""
@@ -312,6 +329,9 @@ class Recorder:
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
         if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
             model = model.module
+        if overwrite and resume:
+            raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
+                             "overwrite replaces it); choose one")
         self.model = model
         # where the probe goes: the first parameter's device (`.to()` moves a parameter, keeps the object)
         self._first_parameter = next(model.parameters(), None)
@@ -339,22 +359,74 @@ class Recorder:
             raise NnvoxError(
                 f"probe inputs ({len(self.probe_x)}) and labels ({len(self.probe_y)}) differ in length"
             )
-        resuming = resume and (self.out / MANIFEST).exists()
-        if resuming:
-            self._resume(model)
-            return
-        if (self.out / MANIFEST).exists() and not overwrite:
-            raise NnvoxError(f"{self.out} already holds a run; choose a new folder, or continue it (resume=True, --resume) or replace it (overwrite=True, --overwrite)")
-        if self.out.exists() and overwrite:
-            shutil.rmtree(self.out)
+        self._closed = False
+        self._lock = RunLock()
+        self._folder = self.out  # where files go: a replacement's own folder until its first snapshot swaps it in
+        self._replacing = False
         try:
-            self.out.mkdir(parents=True, exist_ok=True)
+            if resume and (self.out / MANIFEST).exists():
+                self._lock_folder(self.out)
+                self._resume(model)
+            else:
+                self._start(model, name, class_names, overwrite, activation_budget, weight_budget)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _lock_folder(self, folder: Path) -> None:
+        """One writer per run: refused at once, naming the holder, while another records here."""
+        try:
+            self._lock.add(folder)
         except OSError as exc:
-            raise NnvoxError(f"cannot create run folder {self.out}: {exc.strerror}") from None
+            raise NnvoxError(f"cannot open run folder {folder}: {exc.strerror}") from None
+        remove_stale_temporaries(folder)  # a killed writer's half-written files, never anything else
+
+    def _start(self, model, name, class_names, overwrite: bool, activation_budget, weight_budget) -> None:
+        """A new run, or one replacing the run in `out`. Nothing is written until the model has taken
+        the probe and every option holds; an old run is replaced only once the new one has a snapshot."""
+        existing = (self.out / MANIFEST).exists()
+        if existing and not overwrite:
+            raise NnvoxError(f"{self.out} already holds a run; choose a new folder, or continue it (resume=True, --resume) "
+                             "or replace it (overwrite=True, --overwrite)")
+        check_replaceable(self.out, replacing=existing)
+        if self.out.is_dir():  # a second writer is refused before the forward pass, not after
+            self._lock_folder(self.out)
         self._capture = OutputCapture(model, self._probe_on_device())
         self.architecture: Architecture = self._capture.architecture
         self._plans = self._reductions(activation_budget, weight_budget)
         self._all_plans = _with_gradients(self._plans)
+        created = [p for p in (self.out, *self.out.parents) if not p.exists()]  # removed again on failure
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NnvoxError(f"cannot create run folder {self.out}: {exc.strerror}") from None
+        try:
+            if created:
+                self._lock_folder(self.out)
+                if (self.out / MANIFEST).exists():  # another recorder got here between the check and the lock
+                    raise NnvoxError(f"{self.out} already holds a run (another recorder just started one); choose a new folder")
+            self._replacing = existing
+            if existing:
+                remove_stale_temporaries(self.out.parent)  # replacement folders of killed recorders
+                self._folder = temporary_path(self.out)
+                self._folder.mkdir()
+                self._lock.add(self._folder)
+                self._lock.announce(self.out)
+            self._lock.announce(self._folder)
+            self._write_header(name, class_names)
+        except BaseException:
+            if self._replacing:
+                remove_run(self._folder)
+            elif created:
+                remove_run(self.out)
+                for folder in created[1:]:
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
+            raise
+
+    def _write_header(self, name, class_names) -> None:
         manifest = {
             "format": "nnvox-run",
             "schema": SCHEMA_VERSION,
@@ -377,9 +449,16 @@ class Recorder:
         self._count = 0
         if self.eval_x is not None:
             manifest["evaluation"] = {"file": EVALUATION_FILE, "count": len(self.eval_y), "mistakes": self.mistakes}
-            save_tensors(self.out / EVALUATION_FILE, {"inputs": self.eval_x.numpy(), "labels": self.eval_y})
-        self._writer = _ChildWriter(self.out) if background else _InlineWriter(self.out)
+            try:
+                save_tensors(self._folder / EVALUATION_FILE, {"inputs": self.eval_x.numpy(), "labels": self.eval_y})
+            except OSError as exc:
+                raise NnvoxError(f"cannot write the run in {self.out}: {error_text(exc)}") from None
+        self._writer = self._open_writer()
         self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
+
+    def _open_writer(self):
+        kind = _ChildWriter if self._background else _InlineWriter
+        return kind(self._folder, self.out if self._replacing else None, self._lock.fds)
 
     def _resume(self, model: nn.Module) -> None:
         """Append to an existing (possibly killed) run: same architecture, same probe."""
@@ -390,7 +469,7 @@ class Recorder:
         run = open_run(self.out)  # checks every listed snapshot is whole
         self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
         held_out = run.evaluation  # and its own evaluation set
-        self.eval_x = torch.from_numpy(held_out[0].copy()).float() if held_out is not None else None
+        self.eval_x = _model_input(torch.from_numpy(held_out[0].copy())) if held_out is not None else None
         self.eval_y = held_out[1] if held_out is not None else None
         self.mistakes = run.mistake_rows  # the run's own choice
         self.probe_y = run.probe_labels
@@ -403,7 +482,8 @@ class Recorder:
         self._all_plans = _with_gradients(self._plans)
         manifest["closed"] = False
         self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
-        self._writer = _ChildWriter(self.out) if self._background else _InlineWriter(self.out)
+        self._lock.announce(self.out)
+        self._writer = self._open_writer()
         self._writer.header(manifest, self.probe_x.numpy(), self.probe_y)
 
     def _reductions(self, activation_budget: int | None, weight_budget: int | None) -> dict[str, dict]:
@@ -436,6 +516,13 @@ class Recorder:
         self, *, epoch: int | None = None, step: int | None = None, metrics: Mapping[str, float] | None = None
     ) -> int:
         """Record the probe's activations and all weights now. Returns the snapshot index."""
+        if self._closed:
+            raise NnvoxError(f"this Recorder is closed (the run in {self.out} is finished); to add snapshots, "
+                             "create Recorder(..., resume=True) on it")
+        values = _metric_values(metrics)
+        for what, v in (("epoch", epoch), ("step", step)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0):
+                raise NnvoxError(f"{what} is a whole number of at least 0 (or None), not {v!r}")
         self._raise_writer_error()
         outputs, changed = self._capture(self._probe_on_device())
         if changed:
@@ -466,10 +553,10 @@ class Recorder:
             if self.mistakes:  # ranked on the values stored, as the mistakes figure ranks them
                 tensors.update(self._mistakes(stored.astype(np.float32), extremes))
         tensors.update(self._attributions(self._probe_on_device(), extremes))
-        values = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for k, v in (metrics or {}).items()}
         index = self._count
         self._count += 1
-        meta = {"index": index, "epoch": epoch, "step": step, "metrics": values, "extremes": extremes}
+        meta = {"index": index, "epoch": None if epoch is None else int(epoch), "step": None if step is None else int(step),
+                "metrics": values, "extremes": extremes}
         if norms:
             meta["grad_norms"] = norms
         self._writer.snapshot(meta, tensors)
@@ -514,24 +601,79 @@ class Recorder:
 
     def flush(self) -> None:
         """Wait until every snapshot so far is on disk."""
-        self._writer.flush()
-        self._raise_writer_error()
+        if not self._closed:
+            self._writer.flush()
+            self._raise_writer_error()
 
     def close(self) -> None:
-        """Wait for pending snapshots, then mark the run finished."""
-        self._writer.close()
-        self._raise_writer_error()
+        """Wait for pending snapshots, then mark the run finished. Closing again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._writer.close()
+            self._raise_writer_error()
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        """Release the run: a replacement that never got a snapshot is removed (the old run stays)."""
+        if self._replacing and self._folder.exists():
+            self._writer.abandon()  # the writer is done with the folder before it goes
+            remove_run(self._folder)
+        self._lock.release(self.out)
 
     def _raise_writer_error(self) -> None:
         self._writer.poll()
         if self._writer.error is not None:
+            code = self._writer.error.partition(":")[0]
+            fix = _FIXES.get(code, "see the cause above")
             raise NnvoxError(
                 f"writing snapshots to {self.out} failed ({self._writer.error}); the run stays readable up to "
-                "the last complete snapshot: free space or fix the folder, then record again"
+                f"the last complete snapshot: {fix}, then continue it with resume=True (nnvox record --resume)"
             )
 
     def __enter__(self) -> Recorder:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.close()
+            return
+        # Training failed: keep what was handed over, but never mark the run finished, and let the
+        # training's own error through.
+        if not self._closed:
+            self._closed = True
+            try:
+                self._writer.abandon()
+            finally:
+                self._finish()
+
+
+_FIXES = {  # what to do about a write failure, by its errno's name
+    "ENOSPC": "free space on that disk", "EDQUOT": "free space (the disk quota is full)",
+    "EFBIG": "the file size limit was reached: raise it (ulimit -f) or record less (activation_budget, weight_budget)",
+    "EACCES": "make the folder writable", "EPERM": "make the folder writable", "EROFS": "record on a writable disk",
+    "EIO": "check the disk", "ENOENT": "the run folder was moved or deleted while recording",
+}
+
+
+def _metric_values(metrics) -> dict[str, float]:
+    """Metrics as plain floats, each checked: a name and one number (NaN and inf are kept: a diverging
+    loss is worth seeing)."""
+    if metrics is None:
+        return {}
+    if not isinstance(metrics, Mapping):
+        raise NnvoxError(f"metrics is a mapping of names to numbers, e.g. {{'loss': 0.31}}, not {type(metrics).__name__}")
+    out = {}
+    for k, v in metrics.items():
+        if not isinstance(k, str):
+            raise NnvoxError(f"metric names are strings, not {k!r}")
+        if isinstance(v, (torch.Tensor, np.ndarray)):
+            if (count := v.numel() if isinstance(v, torch.Tensor) else v.size) != 1:
+                raise NnvoxError(f"metric {k!r} holds {count} values; give one number")
+            v = v.item()
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise NnvoxError(f"metric {k!r} is {type(v).__name__} {str(v)[:40]!r}, not a number")
+        out[k] = float(v)
+    return out

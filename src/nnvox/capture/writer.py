@@ -10,6 +10,7 @@ it still finishes every frame it received, so what was handed over is kept.
 from __future__ import annotations
 
 import json
+import os
 import select
 import struct
 import sys
@@ -22,6 +23,7 @@ from nnvox.capture.health import judged, layer_health
 from nnvox.capture.mistakes import MISTAKE_PREFIX
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
+from nnvox.files import exchange
 
 FP16_MAX = 65504.0
 _STATS_SAMPLE = 16_384  # percentiles from at most this many values: within 0.1 percentile, bounded cost
@@ -90,8 +92,13 @@ def update_ratio(w: np.ndarray, before: np.ndarray) -> np.ndarray:
 
 
 class RunWriter:
-    def __init__(self, out: Path):
+    """Writes into `out`; with `replaces`, `out` is a new folder that takes the old run's place the
+    moment its first snapshot is listed (one atomic swap), so a recording that fails before that
+    leaves the old run as it was, and one that gets that far never leaves neither."""
+
+    def __init__(self, out: Path, replaces: Path | None = None):
         self.out = Path(out)
+        self.replaces = None if replaces is None else Path(replaces)
         self.manifest: dict = {}
         self._first: dict[str, np.ndarray] | None = None
         self._previous: dict[str, np.ndarray] | None = None
@@ -140,6 +147,12 @@ class RunWriter:
     def list_snapshots(self) -> None:
         """Rewrite the manifest: from now on, a reader sees every snapshot written so far."""
         atomic_write_json(self.out / MANIFEST, self.manifest)
+        if self.replaces is not None and self.manifest["snapshots"]:
+            from nnvox.capture.run_lock import remove_run
+
+            exchange(self.out, self.replaces)
+            self.out, old, self.replaces = self.replaces, self.out, None
+            remove_run(old)
 
     def _health(self, tensors: dict[str, np.ndarray]) -> dict[str, dict]:
         """Dead and saturated fractions, the share of active values, and which units are dead, over
@@ -216,7 +229,7 @@ def _decode(body: bytearray) -> tuple[dict, dict[str, np.ndarray]]:
     return head["info"], tensors
 
 
-def serve(out: Path, stdin=None, stdout=None) -> int:
+def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()) -> int:
     """The child's loop: apply frames until CLOSE or end of input (the parent went away).
 
     A snapshot is acknowledged once the manifest lists it. The manifest is rewritten when the writer
@@ -224,7 +237,7 @@ def serve(out: Path, stdin=None, stdout=None) -> int:
     last snapshot and CLOSE share one: close() waits less."""
     stdin = stdin or sys.stdin.buffer.raw  # unbuffered: select() then sees every byte still waiting
     stdout = stdout or sys.stdout
-    writer = RunWriter(out)
+    writer = RunWriter(out, replaces)
     failed = False
     unlisted = 0  # snapshots written whose listing (and acknowledgement) waits
 
@@ -262,6 +275,8 @@ def serve(out: Path, stdin=None, stdout=None) -> int:
                 unlisted += 1
             elif kind == CLOSE:
                 writer.close()  # lists every snapshot too
+                for fd in lock_fds:  # the run's lock (inherited): free before the last ack, not at exit
+                    os.close(fd)
                 print("ok\n" * (unlisted + 1), end="", file=stdout, flush=True)
                 return 0
         except Exception as exc:  # reported to the parent, which raises a one-line error
@@ -269,10 +284,28 @@ def serve(out: Path, stdin=None, stdout=None) -> int:
                 list_written()
             except OSError:
                 pass
-            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"error {detail}".replace("\n", " "), file=stdout, flush=True)
+            print(f"error {error_text(exc)}".replace("\n", " "), file=stdout, flush=True)
             failed = True
 
 
+def error_text(exc: BaseException) -> str:
+    """A write failure as the parent reports it: the errno's name first where there is one
+    (ENOSPC, EACCES, ...), so the advice given fits the cause."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in errno.errorcode:
+        return f"{errno.errorcode[exc.errno]}: {exc.strerror or exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def main(argv: list[str]) -> int:
+    """python -m nnvox.capture.writer OUT [REPLACES] [--lock-fds 3,4]"""
+    fds = ()
+    if "--lock-fds" in argv:
+        at = argv.index("--lock-fds")
+        fds, argv = tuple(int(v) for v in argv[at + 1].split(",") if v), argv[:at] + argv[at + 2:]
+    return serve(Path(argv[0]), replaces=Path(argv[1]) if len(argv) > 1 else None, lock_fds=fds)
+
+
 if __name__ == "__main__":
-    sys.exit(serve(Path(sys.argv[1])))
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,130 @@
+"""One writer per run folder, and only nnvox's own files ever replaced.
+
+The lock is an exclusive flock on the run folder itself (its directory), not on a lock file: it
+follows the folder through the swap that replaces a run (`files.exchange`), it needs no file that
+could be left behind, and the kernel drops it when every process holding it is gone, so a killed
+recorder never leaves a stale lock. Readers (view, export, info) never take it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fcntl
+import json
+import os
+import re
+import socket
+import sys
+from pathlib import Path
+
+from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE
+from nnvox.errors import NnvoxError
+from nnvox.files import atomic_write_bytes, is_temporary
+
+HOLDER = ".nnvox-writer.json"  # who holds the lock: process id, host, command, since when
+_SNAPSHOT = re.compile(r"^snapshot-\d{5,}\.safetensors$")
+_MANIFEST_CAP = 64 << 20  # bytes read to recognise a manifest (a hostile one may be endless)
+
+
+def is_run_file(name: str) -> bool:
+    """A name nnvox writes in a run folder."""
+    return name in (MANIFEST, PROBE_FILE, EVALUATION_FILE, HOLDER) or bool(_SNAPSHOT.match(name)) or is_temporary(name)
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """What in `folder` nnvox did not write (sorted), so never its to replace or delete."""
+    foreign = []
+    for entry in os.scandir(folder):
+        if not is_run_file(entry.name) or not entry.is_file(follow_symlinks=False):
+            foreign.append(entry.name)
+    return sorted(foreign)
+
+
+def holds_run(folder: Path) -> bool:
+    """Whether `folder` holds a manifest that nnvox wrote (read bounded: never all of a hostile file)."""
+    try:
+        with open(folder / MANIFEST, "rb") as f:
+            head = json.loads(f.read(_MANIFEST_CAP + 1)[:_MANIFEST_CAP])
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(head, dict) and head.get("format") == "nnvox-run"
+
+
+def check_replaceable(folder: Path, *, replacing: bool) -> None:
+    """Refuse, with one line, to write into a folder holding anything nnvox did not write (with
+    `replacing`, that would be deleted with the old run; without, mixed into a run)."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise NnvoxError(f"{folder} is a file, not a run folder; choose a folder for the run")
+    foreign = foreign_entries(folder)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        what = "holds files nnvox did not write" if (folder / MANIFEST).exists() else "is not an nnvox run folder (it holds other files)"
+        verb = "replace" if replacing else "record into"
+        raise NnvoxError(f"{folder} {what} ({shown}); nnvox will not {verb} it: choose a new or empty folder")
+    if replacing and (folder / MANIFEST).exists() and not holds_run(folder):
+        raise NnvoxError(f"{folder / MANIFEST} is not an nnvox manifest; nnvox will not replace that folder: choose a new or empty one")
+
+
+class RunLock:
+    """An exclusive lock on one run folder, held until `release()` (or this process and every
+    child given `fds` end). Refuses at once, naming the holder, when another writer has it."""
+
+    def __init__(self):
+        self._fds: list[int] = []
+        self._folders: list[Path] = []
+
+    @property
+    def fds(self) -> tuple[int, ...]:
+        """Descriptors a writer process inherits, so the lock lasts as long as it writes."""
+        return tuple(self._fds)
+
+    def add(self, folder: Path) -> None:
+        """Lock `folder` too (a replacement run's folder, locked before it takes the old one's name)."""
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise NnvoxError(f"{folder} is being recorded by {_holder(folder)}; one writer per run: wait for it "
+                             "to finish, or record into another folder") from None
+        self._fds.append(fd)
+        self._folders.append(folder)
+
+    def announce(self, folder: Path) -> None:
+        """Say who holds the lock, for the message a second writer gets."""
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(sys.argv)[:200],
+                "since": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+        atomic_write_bytes(folder / HOLDER, json.dumps(info).encode())
+
+    def release(self, folder: Path | None = None) -> None:
+        """Drop the lock (and the holder note in `folder`, the run's final place)."""
+        if folder is not None:
+            try:
+                (folder / HOLDER).unlink(missing_ok=True)
+            except OSError:
+                pass
+        for fd in self._fds:
+            os.close(fd)
+        self._fds.clear()
+
+
+def _holder(folder: Path) -> str:
+    try:
+        info = json.loads((folder / HOLDER).read_bytes()[:4096])
+        return f"process {int(info['pid'])} on {info['host']} ({info['command']}, since {info['since']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process"
+
+
+def remove_run(folder: Path) -> None:
+    """Delete a replaced run: the files nnvox wrote in it, then the folder if nothing else is left
+    (anything else is the user's, and stays with its folder)."""
+    for entry in os.scandir(folder):
+        if is_run_file(entry.name) and entry.is_file(follow_symlinks=False):
+            os.unlink(entry.path)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
