@@ -78,7 +78,12 @@ def test_png_sequence_in_a_folder(digits_run, tmp_path):
     assert len(files) == expected_frames(digits_run)
     last = np.asarray(Image.open(files[-1]))
     assert last.shape == (180, 320, 4) and last[..., 3].min() == 0 and last[..., 3].max() == 255
-    with pytest.raises(NnvoxError, match="already holds frame"):
+    # exported again, shorter: the sequence is replaced whole (no frames of the old one left over)
+    shorter = VideoOptions(fps=5, seconds_per_snapshot=0.3, forward_seconds=0.5, hold_seconds=0.3)
+    export(digits_run, out, size="320x180", video=shorter, progress=False)
+    assert len(list(out.glob("frame-*.png"))) == len(list(timeline(build_scene(digits_run), shorter))) < len(files)
+    (out / "notes.txt").write_text("mine")  # a folder holding anything else is not replaced
+    with pytest.raises(NnvoxError, match="not a PNG sequence"):
         export(digits_run, out, size="320x180", video=SHORT, progress=False)
 
 

@@ -16,22 +16,12 @@ from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.presets import output_size
 from nnvox.viewer.options import RenderOptions, VideoOptions
+from nnvox.viewer.outputs import check_output, write_png
 from nnvox.viewer.video import VIDEO_SUFFIXES
 
 
 def _as_run(run: Run | str | Path) -> Run:
     return run if isinstance(run, Run) else open_run(run)
-
-
-def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
-    """`suffixes` may include "" (a folder: a PNG sequence)."""
-    out = Path(out)
-    if out.suffix.lower() not in suffixes:
-        files = " or ".join(x for x in suffixes if x)
-        raise NnvoxError(f"cannot write {out.name}: use a file ending in {files}" + (" or a folder (PNG sequence)" if "" in suffixes else ""))
-    if not out.parent.exists():
-        raise NnvoxError(f"output folder {out.parent} does not exist; create it first (mkdir -p {out.parent})")
-    return out
 
 
 class _Panes:
@@ -134,8 +124,7 @@ def export(
     Comparisons: `against` another run of the same architecture (side by side, one timeline), or
     `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
     left − right in place of the right side."""
-    out = Path(out)
-    check_output(out, (*VIDEO_SUFFIXES, ""))
+    out = check_output(out, (*VIDEO_SUFFIXES, ""))
     width, height, fps = output_size(preset, size, fps if fps is not None else (video.fps if video else None))
     video = dataclasses.replace(video or VideoOptions(), fps=fps)
     panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space, clusters=clusters), sample=sample, histogram=histogram, against=against,
@@ -184,8 +173,6 @@ def render_png(
     histogram panel of; `against`, `pin` and `difference` compare, as in `export`; `view` is a view
     file saved in the window (k); `attribution` a recorded attribution to draw under the input;
     `feature_space` ("pca", "tsne") the probe set as a cloud of points above each layer."""
-    import imageio.v3 as iio
-
     out = check_output(out, (".png",))
     panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space, clusters=clusters), sample=sample, histogram=histogram, against=against,
                    pin=pin, difference=difference)
@@ -197,8 +184,7 @@ def render_png(
     t = panes.timeline.n_snapshots - 1 if t is None else check_position(t, panes.timeline.n_snapshots)
     image = renderer.render(panes.frames(t), panes.histograms(t))
     renderer.close()
-    iio.imwrite(out, image)
-    return out
+    return write_png(out, image)
 
 
 class ProgressBar:

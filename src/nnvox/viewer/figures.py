@@ -65,15 +65,12 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
 def render_figure(run: Run | str | Path, out: str | Path, figure: str, *, t: float | None = None, layer: str | None = None,
                   width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0) -> Path:
     """Write a figure of the snapshot nearest `t` (default the last) as a PNG."""
-    import imageio.v3 as iio
-
     from nnvox.capture.run import open_run
-    from nnvox.viewer.export import check_output
+    from nnvox.viewer.outputs import check_output, write_png
 
     out = check_output(out, (".png",))
     run = run if isinstance(run, Run) else open_run(run)
-    iio.imwrite(out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample))
-    return out
+    return write_png(out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample))
 
 
 def _show_input(ax, x: np.ndarray) -> None:

@@ -106,7 +106,8 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `preset`,
     `size` and `fps` override the storyboard's [video] table."""
     from nnvox.viewer.cards import CardRenderer
-    from nnvox.viewer.export import check_output, ProgressBar
+    from nnvox.viewer.export import ProgressBar
+    from nnvox.viewer.outputs import check_output
     from nnvox.viewer.video import VIDEO_SUFFIXES, open_writer
 
     board = load_storyboard(storyboard)

@@ -1,5 +1,5 @@
 """Video and image-sequence writers, chosen by the output's suffix, all through imageio-ffmpeg's
-bundled ffmpeg (or imageio for PNGs):
+bundled ffmpeg (or Pillow for PNGs):
 
 - .mp4  H.264 High, yuv420p, faststart: plays in PowerPoint, Keynote and every browser
 - .webm VP9; with a transparent background, yuva420p (alpha) for overlays on slides
@@ -9,12 +9,23 @@ bundled ffmpeg (or imageio for PNGs):
 
 Frames go to the encoder from a sender thread, so rendering the next frame overlaps encoding this
 one (pipe writes release the GIL); the queue is short, so memory stays flat however long the video.
+
+Nothing is written under the output's own name until it is complete: the encoder writes a
+temporary beside it (nnvox.files), published by rename once finished and fsynced. A failure or an
+interrupt kills the encoder and removes the temporary; a killed export leaves only a temporary
+named with its process id, which the next export to that folder removes. The previous file under
+the final name is never touched until the new one replaces it whole.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import queue
+import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -22,16 +33,32 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.errors import NnvoxError
+from nnvox.files import publish, temporary_path
+from nnvox.viewer.outputs import encoder_error, publish_sequence, write_error
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".gif")
+# Failures of writing itself, said as one line; anything else is a bug and keeps its traceback.
+_WRITE_ERRORS = (NnvoxError, OSError, RuntimeError, subprocess.SubprocessError)
+
+
+def _discard(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 class FrameWriter:
-    """Takes (height, width, 3 or 4) uint8 frames; `_consume` runs on the sender thread."""
+    """Takes (height, width, 3 or 4) uint8 frames; `_consume` runs on the sender thread and writes
+    to the subclass's `_temporaries`, which `_finish` publishes once complete. Left by an exception
+    (`with`, or `abort()`), a writer stops its encoder and removes them instead."""
+
+    _temporaries: list[Path]
 
     def __init__(self, path: Path, width: int, height: int, fps: int, alpha: bool):
         self.path, self.size, self.fps, self.alpha = path, (width, height), fps, alpha
         self.frames = 0
+        self._closed = self._stopping = False
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=3)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._send, name=f"nnvox-{path.suffix or 'png'}", daemon=True)
@@ -41,21 +68,36 @@ class FrameWriter:
         raise NotImplementedError
 
     def _finish(self) -> None:
-        """After the last frame (on the caller's thread)."""
+        """After the last frame (on the caller's thread): complete the output and publish it."""
+
+    def _stop(self) -> None:
+        """On abort, before the sender is drained: stop whatever it may be blocked on (the encoder)."""
+
+    def _release(self) -> None:
+        """Last, after closing or aborting: close files and pipes."""
 
     def _send(self) -> None:
         while (frame := self._queue.get()) is not None:
-            if self._error is None:
+            if self._error is None and not self._stopping:
                 try:
                     self._consume(frame)
                 except BaseException as exc:  # re-raised in the caller's thread
                     self._error = exc
 
+    def _failure(self, exc: BaseException) -> NnvoxError:
+        if isinstance(exc, NnvoxError):
+            return exc
+        if isinstance(exc, OSError):
+            return write_error(self.path, exc)
+        return NnvoxError(f"writing {self.path} failed: {exc}")
+
     def _check(self) -> None:
         if self._error is not None:
-            raise NnvoxError(f"writing {self.path} failed: {self._error}") from None
+            raise self._failure(self._error) from None
 
     def write(self, image: np.ndarray) -> None:
+        if self._closed:
+            raise NnvoxError(f"the writer of {self.path} is closed; open a new one to write more frames")
         self._check()
         channels = 4 if self.alpha else 3
         if image.shape != (self.size[1], self.size[0], channels):
@@ -63,72 +105,116 @@ class FrameWriter:
         self._queue.put(np.ascontiguousarray(image))
         self.frames += 1
 
+    def _drain(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        self._check()
+        """Wait for the last frame, complete the output and publish it; on any failure abort
+        instead (the previous output stays) and say why in one line. A second close does nothing."""
+        if self._closed:
+            return
         try:
+            self._drain()
+            self._check()
             self._finish()
-        except NnvoxError:
+        except BaseException as exc:
+            self.abort()
+            if isinstance(exc, _WRITE_ERRORS):
+                raise self._failure(exc) from None
             raise
-        except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
-            raise NnvoxError(f"writing {self.path} failed: {exc}") from None
+        self._closed = True
+        self._release()
+
+    def abort(self) -> None:
+        """Stop without publishing: the encoder killed and waited for, the temporaries removed."""
+        if self._closed:
+            return
+        self._closed = self._stopping = True
+        try:
+            self._stop()
+            self._drain()
+        finally:
+            self._release()
+            for tmp in self._temporaries:
+                _discard(tmp)
 
     def __enter__(self) -> FrameWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # an error or an interrupt while frames were coming: nothing half-made is published
+            self.abort()
 
 
 ENCODER_NICE = 19
 _PIPE_BYTES = 1 << 20  # a 720p frame crosses in 3 writes instead of 42 through the default 64 KiB
+_PR_SET_PDEATHSIG = 1
 
 
-def _at_low_priority(start):
-    """`start()`, which spawns the encoder, called from a thread at the lowest CPU priority, so the
-    encoder inherits it (Linux keeps nice values per thread; elsewhere it simply starts as usual).
-    Software rendering keeps both cores busy in bursts: an encoder at normal priority preempts a
-    rendering thread and the whole frame waits for it; at low priority it fills the gaps."""
-    import os
-    import sys
-
+def _encoder_setup():
+    """What the encoder's process does before ffmpeg starts (Linux): ask to be killed when the
+    thread that started it dies, so it never outlives a killed export, and drop to the lowest CPU
+    priority. Software rendering keeps both cores busy in bursts: an encoder at normal priority
+    preempts a rendering thread and the whole frame waits for it; at low priority it fills the gaps."""
     if sys.platform != "linux":
-        return start()
-    result: list = []
+        return None
+    import ctypes
 
-    def run() -> None:
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
+    parent = os.getpid()
+
+    def setup() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the export died before the request took hold
+            os._exit(1)
         try:
-            os.setpriority(os.PRIO_PROCESS, 0, ENCODER_NICE)  # this thread only (Linux)
+            os.setpriority(os.PRIO_PROCESS, 0, ENCODER_NICE)
         except OSError:
             pass  # not allowed: normal priority, still correct
-        try:
-            result.append(start())
-        except BaseException as exc:  # re-raised in the caller's thread
-            result.append(exc)
 
-    thread = threading.Thread(target=run, name="nnvox-encoder-start")
-    thread.start()
-    thread.join()
-    if isinstance(result[0], BaseException):
-        raise result[0]
-    return result[0]
+    return setup
+
+
+def start_encoder(cmd: list[str], **popen) -> subprocess.Popen:
+    """ffmpeg started from the calling thread (PDEATHSIG follows the thread that forks)."""
+    return subprocess.Popen(cmd, preexec_fn=_encoder_setup(), **popen)
+
+
+def _stop_encoder(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _run_encoder(cmd: list[str], log) -> int:
+    """One whole ffmpeg run; interrupted, it is killed and waited for, not left running."""
+    proc = start_encoder(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        return proc.wait()
+    finally:
+        _stop_encoder(proc)
 
 
 class FfmpegWriter(FrameWriter):
     """One ffmpeg process (imageio-ffmpeg's bundled binary) fed raw frames through a large pipe, at
-    low priority; its messages are kept for a one-line error."""
+    low priority, writing `encoded` (by default a temporary beside `path`, published on close) in
+    the container `muxer`; its messages are kept for a one-line error."""
 
     def __init__(self, path: Path, width: int, height: int, fps: int, *, alpha: bool, codec: str, pix_fmt: str,
-                 params: list[str]):
+                 params: list[str], muxer: str, encoded: Path | None = None):
         import imageio_ffmpeg
 
+        self._encoded = encoded or temporary_path(path)
+        self._temporaries = [self._encoded]
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo",
                "-pix_fmt", "rgba" if alpha else "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
-               "-an", "-c:v", codec, "-pix_fmt", pix_fmt, *params, str(path)]
-        self._log = tempfile.TemporaryFile()
-        self._proc = _at_low_priority(lambda: subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                                               stderr=self._log))
+               "-an", "-c:v", codec, "-pix_fmt", pix_fmt, *params, "-f", muxer, str(self._encoded)]
+        self._log = tempfile.TemporaryFile()  # unnamed: nothing left behind, even killed
+        self._proc = start_encoder(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
         try:
             import fcntl
 
@@ -137,86 +223,114 @@ class FfmpegWriter(FrameWriter):
             pass  # not Linux, or a lower limit: the default pipe only means more, smaller writes
         super().__init__(path, width, height, fps, alpha)
 
-    def _message(self) -> str:
+    def _message(self, code: int | None) -> str:
+        """ffmpeg's last message, naming the output (not its temporary)."""
+        if code == -getattr(signal, "SIGXFSZ", 0):
+            return os.strerror(errno.EFBIG)  # killed for going over a file size limit (ulimit -f)
         self._log.seek(0)
         lines = self._log.read().decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else f"ffmpeg exited with code {self._proc.poll()}"
+        text = lines[-1] if lines else f"ffmpeg exited with code {code}"
+        for tmp in self._temporaries:
+            text = text.replace(str(tmp), str(self.path))
+        return text
 
     def _consume(self, frame: np.ndarray) -> None:
         try:
             self._proc.stdin.write(frame.data)
         except (BrokenPipeError, ValueError):
-            self._proc.wait()
-            raise OSError(self._message()) from None
+            raise encoder_error(self.path, self._message(self._proc.wait())) from None
 
-    def _finish(self) -> None:
+    def _end(self) -> None:
+        """The last frame sent: wait for the encoder to complete its file."""
         try:
             self._proc.stdin.close()
         except BrokenPipeError:
             pass
-        try:
-            if self._proc.wait():
-                raise NnvoxError(f"writing {self.path} failed: {self._message()}")
-        finally:
-            self._log.close()
+        if code := self._proc.wait():
+            raise encoder_error(self.path, self._message(code))
+
+    def _finish(self) -> None:
+        self._end()
+        publish(self._encoded, self.path)
+
+    def _stop(self) -> None:
+        _stop_encoder(self._proc)
+
+    def _release(self) -> None:
+        for f in (self._proc.stdin, self._log):
+            try:
+                f.close()
+            except OSError:
+                pass
 
 
 def _encoder_threads() -> list[str]:
     """x264 on one thread where the machine has two cores or fewer: rendering keeps them busy, and
     the encoder's own threads only queue behind it (720p export 7% faster measured on 2 cores,
     1080p unchanged); its default (1.5 threads a core) elsewhere."""
-    import os
-
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return ["-threads", "1"] if cores <= 2 else []
 
 
 def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
-    return FfmpegWriter(path, width, height, fps, alpha=False, codec="libx264", pix_fmt="yuv420p",
+    return FfmpegWriter(path, width, height, fps, alpha=False, codec="libx264", pix_fmt="yuv420p", muxer="mp4",
                         params=["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart",
                                 *_encoder_threads()])
 
 
 def webm_writer(path: Path, width: int, height: int, fps: int, alpha: bool, crf: int = 32) -> FfmpegWriter:
     return FfmpegWriter(path, width, height, fps, alpha=alpha, codec="libvpx-vp9", pix_fmt="yuva420p" if alpha else "yuv420p",
-                        params=["-b:v", "0", "-crf", str(crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"])
+                        muxer="webm", params=["-b:v", "0", "-crf", str(crf), "-deadline", "realtime", "-cpu-used", "8",
+                                              "-row-mt", "1"])
 
 
 def mov_writer(path: Path, width: int, height: int, fps: int, alpha: bool) -> FfmpegWriter:
-    return FfmpegWriter(path, width, height, fps, alpha=alpha, codec="prores_ks",
+    return FfmpegWriter(path, width, height, fps, alpha=alpha, codec="prores_ks", muxer="mov",
                         pix_fmt="yuva444p10le" if alpha else "yuv422p10le",
                         params=["-profile:v", "4444" if alpha else "hq", "-vendor", "apl0"])
 
 
 class PngSequenceWriter(FrameWriter):
-    """frame-00000.png, frame-00001.png, ... in a folder; fast zlib level (PNG is lossless anyway)."""
+    """frame-00000.png, frame-00001.png, ... in a temporary folder beside `folder`, each fsynced as
+    written (fast zlib level: PNG is lossless anyway); on close the folder is published whole, in
+    one step replacing a previous sequence there (a folder holding anything else is refused)."""
 
     def __init__(self, folder: Path, width: int, height: int, fps: int, alpha: bool):
-        folder.mkdir(parents=True, exist_ok=True)
-        if any(folder.glob("frame-*.png")):
-            raise NnvoxError(f"{folder} already holds frame-*.png files; choose an empty folder or delete them")
+        self._tmp = temporary_path(folder)
+        try:
+            self._tmp.mkdir()
+        except OSError as exc:
+            raise write_error(folder, exc) from None
+        self._temporaries = [self._tmp]
         self._written = 0
         super().__init__(folder, width, height, fps, alpha)
 
     def _consume(self, frame: np.ndarray) -> None:
         from PIL import Image
 
-        Image.fromarray(frame).save(self.path / f"frame-{self._written:05d}.png", compress_level=1)
+        with open(self._tmp / f"frame-{self._written:05d}.png", "wb") as f:
+            Image.fromarray(frame).save(f, format="PNG", compress_level=1)
+            os.fsync(f.fileno())
         self._written += 1
 
+    def _finish(self) -> None:
+        publish_sequence(self._tmp, self.path)
 
-class GifWriter(FrameWriter):
-    """Frames are kept raw in a temporary file; on close, one palette is made for the whole clip
-    and the GIF is encoded, then re-encoded smaller (85% each time) until it fits `max_bytes`."""
+
+class GifWriter(FfmpegWriter):
+    """Frames stream into a lossless intermediate beside the output (RGB H.264 at qp 0 in Matroska:
+    a rendered clip's flat background and still blocks compress far below raw, and nothing goes to
+    the temp folder); on close one palette is made for the whole clip from it and the GIF encoded,
+    then re-encoded smaller (85% each time) until it fits `max_bytes`, and published."""
 
     def __init__(self, path: Path, width: int, height: int, fps: int, max_bytes: int | None):
         self.max_bytes = max_bytes
-        self._raw = tempfile.NamedTemporaryFile(prefix="nnvox-gif-", suffix=".rgb", delete=False)
         self.scale = 1.0  # of the frame size, after fitting the cap
-        super().__init__(path, width, height, fps, alpha=False)
-
-    def _consume(self, frame: np.ndarray) -> None:
-        self._raw.write(frame.tobytes())
+        self._gif = temporary_path(path)
+        super().__init__(path, width, height, fps, alpha=False, codec="libx264rgb", pix_fmt="rgb24", muxer="matroska",
+                         params=["-qp", "0", "-preset", "ultrafast", *_encoder_threads()],
+                         encoded=temporary_path(path.with_name(path.name + ".lossless.mkv")))
+        self._temporaries.append(self._gif)
 
     def _encode(self, scale: float) -> int:
         import imageio_ffmpeg
@@ -225,28 +339,27 @@ class GifWriter(FrameWriter):
         tw, th = max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
         graph = (f"scale={tw}:{th}:flags=lanczos,split[a][b];[a]palettegen=stats_mode=full[p];"
                  "[b][p]paletteuse=dither=sierra2_4a")
-        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-               "-s", f"{w}x{h}", "-r", str(self.fps), "-i", self._raw.name, "-filter_complex", graph, "-loop", "0",
-               str(self.path)]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode:
-            raise NnvoxError(f"GIF encoding of {self.path} failed: {done.stderr.strip().splitlines()[-1:]}")
-        return self.path.stat().st_size
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(self._encoded),
+               "-filter_complex", graph, "-loop", "0", "-f", "gif", str(self._gif)]
+        self._log.seek(0)
+        self._log.truncate()
+        if code := _run_encoder(cmd, self._log):
+            raise encoder_error(self.path, f"GIF encoding: {self._message(code)}")
+        return self._gif.stat().st_size
 
     def _finish(self) -> None:
-        self._raw.close()
-        try:
-            scale = 1.0
+        self._end()
+        scale = 1.0
+        size = self._encode(scale)
+        while self.max_bytes and size > self.max_bytes:
+            scale *= 0.85
+            if self.size[0] * scale < 64:
+                raise NnvoxError(f"{self.path.name} stays over {self.max_bytes / 1e6:.1f} MB even at "
+                                 f"{round(self.size[0] * scale)} px wide; shorten the clip, lower fps or raise the cap")
             size = self._encode(scale)
-            while self.max_bytes and size > self.max_bytes:
-                scale *= 0.85
-                if self.size[0] * scale < 64:
-                    raise NnvoxError(f"{self.path.name} stays over {self.max_bytes / 1e6:.1f} MB even at "
-                                     f"{round(self.size[0] * scale)} px wide; shorten the clip, lower fps or raise the cap")
-                size = self._encode(scale)
-            self.scale = scale
-        finally:
-            Path(self._raw.name).unlink(missing_ok=True)
+        self.scale = scale
+        publish(self._gif, self.path)
+        _discard(self._encoded)
 
 
 def open_writer(out: Path, width: int, height: int, fps: int, *, transparent: bool = False, crf: int = 18,

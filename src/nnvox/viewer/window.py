@@ -469,15 +469,23 @@ class Window:
 
     def _save_view(self) -> None:
         """The camera as it is, to the next free nnvox-view-N.toml in the working folder."""
+        from nnvox.files import atomic_write_bytes
         from nnvox.scenes.camera import view_file_text
+        from nnvox.viewer.outputs import write_error
 
         n = 1
         while (path := self.views_dir / f"nnvox-view-{n}.toml").exists():
             n += 1
         note = f"a view of {self.run.name} ({self.mode}) saved by the nnvox window"
-        path.write_text(view_file_text(self.scene_renderer.pose(), note))
-        self.hint.SetInput(f"saved the camera to {path.name}: in a storyboard, camera = {{ view = \"{path.name}\" }}")
-        print(f"saved the camera to {path}")
+        try:  # whole or not at all; a folder that takes no file is said in the window, not a crash
+            atomic_write_bytes(path, view_file_text(self.scene_renderer.pose(), note).encode())
+        except OSError as exc:
+            error = write_error(path, exc)
+            self.hint.SetInput(str(error))
+            print(f"nnvox: error: {error}")
+        else:
+            self.hint.SetInput(f"saved the camera to {path.name}: in a storyboard, camera = {{ view = \"{path.name}\" }}")
+            print(f"saved the camera to {path}")
         self.plotter.render()
 
     def _bind_keys(self) -> None:

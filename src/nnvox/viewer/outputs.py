@@ -1,0 +1,127 @@
+"""Where exports land. An output path is checked before anything renders (its folder exists, is a
+folder and takes a new file; a file is not asked of a folder, nor a folder of a file); every output
+is written under a temporary name beside its final one and published whole (nnvox.files); a write
+that fails (a full disk, a read-only folder) is one line that says the previous file is kept."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from nnvox.errors import NnvoxError
+from nnvox.files import atomic_output, exchange, fsync_folder, remove_stale_temporaries, temporary_path
+
+SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
+_NAME_MAX = 255 - 40  # room for the temporary name's prefix and suffix (".NAME.nnvox-PID-RANDOM.tmp")
+_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_REFUSED = (errno.EACCES, errno.EPERM)
+
+
+def write_error(out: Path, exc: OSError) -> NnvoxError:
+    """One line for a write to `out` that failed, by its cause; the previous `out` is always kept."""
+    folder = out.parent.resolve()
+    kept = f"(any previous {out.name} is kept)"
+    if exc.errno in _FULL:
+        return NnvoxError(f"writing {out} failed: the disk holding {folder} is full ({os.strerror(exc.errno)}); "
+                          f"free space and export again {kept}")
+    if exc.errno in _REFUSED:
+        return NnvoxError(f"cannot write in {folder}: permission denied; choose a folder you can write to, "
+                          "or change its permissions")
+    if exc.errno == errno.EROFS:
+        return NnvoxError(f"cannot write in {folder}: it is on a read-only file system; choose another folder")
+    return NnvoxError(f"writing {out} failed: {exc.strerror or exc} {kept}")
+
+
+def encoder_error(out: Path, message: str) -> NnvoxError:
+    """An encoder's last message as one line: a cause it names by the system's words (a full disk,
+    a refused folder) reads as the same line a write of our own would give."""
+    for code in (*_FULL, *_REFUSED, errno.EROFS):
+        if os.strerror(code) in message:
+            return write_error(out, OSError(code, os.strerror(code)))
+    return NnvoxError(f"writing {out} failed: {message}")
+
+
+def _check_folder(out: Path) -> None:
+    folder = out.parent
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == p.parent)
+    if existing.exists() and not existing.is_dir():
+        raise NnvoxError(f"{existing} is a file, not a folder, so {out} cannot be written there; choose another output path")
+    if existing != folder:
+        raise NnvoxError(f"output folder {folder} does not exist; create it first (mkdir -p {folder})")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise write_error(out, OSError(errno.EACCES, os.strerror(errno.EACCES)))
+    probe = temporary_path(out)  # what the export itself will do first: root passes os.access on a read-only disk
+    try:
+        with open(probe, "xb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise write_error(out, exc) from None
+
+
+def _check_sequence_folder(out: Path) -> None:
+    """A PNG sequence replaces a folder only when that holds nothing but a PNG sequence (ours)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise NnvoxError(f"{out} is a file; a PNG sequence is written to a folder: give a new folder name")
+    other = next((e.name for e in os.scandir(out) if not SEQUENCE_FRAME.match(e.name)), None)
+    if other is not None:
+        raise NnvoxError(f"{out} holds files that are not a PNG sequence (such as {other}); give a new folder name, "
+                         "so nothing of yours is replaced")
+
+
+def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """`out` checked before anything renders, and stale temporaries of killed exports beside it
+    removed. `suffixes` may include "" (a folder: a PNG sequence)."""
+    if "\0" in str(out):
+        raise NnvoxError(f"output path {str(out)!r} holds a NUL character; give a plain file name")
+    out = Path(out)
+    if out.suffix.lower() not in suffixes:
+        files = " or ".join(x for x in suffixes if x)
+        raise NnvoxError(f"cannot write {out.name or out}: use a file ending in {files}"
+                         + (" or a folder (PNG sequence)" if "" in suffixes else ""))
+    if out.name in ("", ".", ".."):
+        raise NnvoxError(f"output {str(out)!r} names no file or folder of its own; give a new name, e.g. {out / 'frames'}")
+    if len(os.fsencode(out.name)) > _NAME_MAX:
+        raise NnvoxError(f"output name {out.name[:40]}... is {len(os.fsencode(out.name))} bytes long; "
+                         f"use a name of at most {_NAME_MAX}")
+    if out.suffix:
+        if out.is_dir():
+            raise NnvoxError(f"{out} is a folder; give a file name to write, e.g. {out / ('export' + out.suffix)}")
+    else:
+        _check_sequence_folder(out)
+    _check_folder(out)
+    remove_stale_temporaries(out.parent)
+    return out
+
+
+def write_png(out: Path, image: np.ndarray) -> Path:
+    """A still, written under a temporary name and published whole."""
+    import imageio.v3 as iio
+
+    try:
+        with atomic_output(out) as tmp:
+            iio.imwrite(tmp, image, extension=".png")
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    return out
+
+
+def publish_sequence(tmp: Path, out: Path) -> None:
+    """A complete PNG sequence folder (its files fsynced) made visible under `out`: renamed there,
+    or swapped in one step with the sequence it replaces, which is then removed."""
+    import shutil
+
+    fsync_folder(tmp)
+    if out.exists():
+        _check_sequence_folder(out)  # again, at the moment of replacing: still nothing but a sequence
+        exchange(tmp, out)
+        shutil.rmtree(tmp)  # the old sequence; if killed here, a stale temporary the next export removes
+    else:
+        os.replace(tmp, out)
+    fsync_folder(out.parent)
