@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nnvox.capture.json_checks import Invalid, check_shape, number, show, text
+from nnvox.errors import NnvoxError
+
+GEOMETRY = {"kernel": 1, "stride": 1, "padding": 0, "dilation": 1}  # per spatial axis, with each one's least value
+
+
+class ArchitectureError(NnvoxError, ValueError):
+    """`Architecture.from_json` of something `to_json` did not write; `reason` names what is wrong."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"not an nnvox architecture ({reason}); pass what Architecture.to_json returned")
+        self.reason = reason
+
 
 @dataclass(frozen=True)
 class Node:
@@ -31,13 +44,28 @@ class Node:
 
     @classmethod
     def from_json(cls, d: dict) -> Node:
+        """Checked as untrusted input: raises Invalid naming the first field that is not as written."""
+        if not isinstance(d, dict):
+            raise Invalid(f"a node must be a JSON object, not {show(d)}")
+        name = text(d.get("name"), "a node's name", 1024)
+        where = f"node {show(name)}"
+        params, geometry = d.get("params", {}), d.get("geometry", {})
+        if not isinstance(params, dict) or not isinstance(geometry, dict):
+            raise Invalid(f"{where}'s params and geometry must be JSON objects")
+        if geometry and (set(geometry) != set(GEOMETRY) or len({len(v) if isinstance(v, list) else -1 for v in geometry.values()}) != 1):
+            raise Invalid(f"{where}'s geometry must give {', '.join(GEOMETRY)} for the same axes")
+        for key, least in GEOMETRY.items():
+            for v in geometry.get(key, ()):
+                number(v, f"{where}'s {key}", least, 1 << 20)
+        module = d.get("module")
         return cls(
-            name=d["name"],
-            kind=d["kind"],
-            shape=tuple(d["shape"]),
-            params={k: tuple(v) for k, v in d.get("params", {}).items()},
-            module=d.get("module"),
-            geometry={k: tuple(v) for k, v in d.get("geometry", {}).items()},
+            name=name,
+            kind=text(d.get("kind"), f"{where}'s kind", 1024),
+            shape=tuple(check_shape(d.get("shape"), f"{where}'s shape")),
+            params={text(k, f"{where}'s parameter name", 1024): tuple(check_shape(v, f"{where}'s {show(k)} shape"))
+                    for k, v in params.items()},
+            module=None if module is None else text(module, f"{where}'s module", 1024),
+            geometry={k: tuple(v) for k, v in geometry.items()},
         )
 
 
@@ -62,7 +90,29 @@ class Architecture:
 
     @classmethod
     def from_json(cls, d: dict) -> Architecture:
-        return cls(
-            nodes=tuple(Node.from_json(n) for n in d["nodes"]),
-            edges=tuple((s, t) for s, t in d["edges"]),
-        )
+        """The graph `to_json` wrote, checked as untrusted input (a run's manifest may come from
+        anyone): nodes with unique names and sane shapes, edges from a node to a later one (the
+        nodes are in execution order). Raises ArchitectureError naming what is wrong."""
+        try:
+            if not isinstance(d, dict) or not isinstance(d.get("nodes"), list) or not isinstance(d.get("edges"), list):
+                raise Invalid(f"the architecture must be an object with lists 'nodes' and 'edges', not {show(d)}")
+            nodes = tuple(Node.from_json(n) for n in d["nodes"])
+            order = {n.name: i for i, n in enumerate(nodes)}
+            if len(order) != len(nodes):
+                raise Invalid("two nodes share a name")
+            if not any(n.kind != "AttentionMaps" for n in nodes):
+                raise Invalid("the architecture has no layers")
+            shapes: dict[str, tuple[int, ...]] = {}
+            for p, shape in ((p, s) for n in nodes for p, s in n.params.items()):
+                if shapes.setdefault(p, shape) != shape:  # a module called twice lists its parameters twice
+                    raise Invalid(f"parameter {p!r} is listed with two shapes")
+            edges = []
+            for e in d["edges"]:
+                if not isinstance(e, list) or len(e) != 2 or not all(isinstance(x, str) and x in order for x in e):
+                    raise Invalid(f"an edge must name two of the architecture's nodes, not {show(e)}")
+                if order[e[0]] >= order[e[1]]:
+                    raise Invalid(f"edge {e[0]!r} -> {e[1]!r} runs against the execution order")
+                edges.append((e[0], e[1]))
+        except Invalid as exc:
+            raise ArchitectureError(str(exc)) from None
+        return cls(nodes=nodes, edges=tuple(edges))

@@ -5,36 +5,25 @@ numpy-only on purpose: scenes and the viewer read runs without importing torch.
 
 from __future__ import annotations
 
-import json
-import mmap
 import os
-import struct
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from contextlib import contextmanager
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 import numpy as np
 
 from nnvox.capture.architecture import Architecture
-from nnvox.capture.detail import VIEW_PREFIX
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
+from nnvox.capture.run_format import (  # noqa: F401  (the format's names, importable from here as before)
+    EVALUATION_FILE, HEALTH_KEY, MANIFEST, NONFINITE_KEY, PER_SAMPLE, PROBE_FILE, PROBE_ROWS, SCHEMA_VERSION,
+    STATS_KEY, Invalid, check_tensor, expected_shapes, map_tensors, member, parse_metadata, read_manifest, refused,
+    snapshot_file_name,
+)
 from nnvox.errors import NnvoxError
-
-MANIFEST = "manifest.json"
-PROBE_FILE = "probe.safetensors"
-EVALUATION_FILE = "evaluation.safetensors"  # a held-out set whose predictions each snapshot keeps
-SCHEMA_VERSION = 1
-STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max]}
-PROBE_ROWS = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
-PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... or per recorded mistake
-HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
-NONFINITE_KEY = "nnvox.nonfinite"  # safetensors metadata: JSON {tensor key: NaN/Inf count}, keys with any only
-
-
-def snapshot_file_name(index: int) -> str:
-    return f"snapshot-{index:05d}.safetensors"
 
 
 @dataclass(frozen=True)
@@ -101,15 +90,15 @@ class Snapshots(Sequence):
 
 
 class Run:
-    """A recorded run. Construct with `open_run(path)`."""
+    """A recorded run. Construct with `open_run(path)`, which checks the manifest first."""
 
-    def __init__(self, path: Path, manifest: dict):
+    def __init__(self, path: Path, manifest: dict, architecture: Architecture | None = None):
         self.path = path
         self._folder = str(path)
         self.name: str = manifest.get("name") or path.name
         self.closed: bool = bool(manifest.get("closed"))
         self.error: str | None = manifest.get("error")  # a forward pass that failed part way
-        self.architecture = Architecture.from_json(manifest["architecture"])
+        self.architecture = architecture or Architecture.from_json(manifest["architecture"])
         probe = manifest["probe"]
         self.probe_labels = np.asarray(probe["labels"], dtype=np.int64)
         self.class_names: tuple[str, ...] | None = (
@@ -124,6 +113,11 @@ class Run:
         self.views: dict[str, int] = dict(manifest.get("views", {}))
         # how many of each snapshot's most confident held-out mistakes have their activations recorded
         self.mistake_rows = int(manifest.get("evaluation", {}).get("mistakes", 0))
+        evaluation = manifest.get("evaluation", {})
+        self._evaluation_file = path / evaluation.get("file", EVALUATION_FILE)
+        # what each tensor a snapshot may hold must look like: every read is checked against it
+        self._expected = expected_shapes(self.architecture, len(self.probe_labels), self.reduced, self.views,
+                                         self.attributions.get("methods", ()), evaluation.get("count"))
         self._parsed: OrderedDict[tuple[int, str], object] = OrderedDict()  # header JSON of a few snapshots
         self._mistake_index: OrderedDict[int, np.ndarray] = OrderedDict()  # a few snapshots' recorded mistakes
         self.snapshots = Snapshots(manifest["snapshots"])
@@ -139,13 +133,18 @@ class Run:
     @cached_property
     def probe_inputs(self) -> np.ndarray:
         """As stored: float images, or integer token ids."""
-        from safetensors import SafetensorError, safe_open
+        return self._samples(self._probe_file, ["inputs"], self.probe_count)["inputs"]
 
-        try:
-            with safe_open(self._probe_file, framework="numpy") as f:
-                return f.get_tensor("inputs")
-        except (SafetensorError, OSError, ValueError) as exc:
-            raise NnvoxError(f"probe file {self._probe_file} cannot be read ({exc}); re-record the run") from None
+    def _samples(self, path: Path, keys: list[str], count: int) -> dict[str, np.ndarray]:
+        """The probe's or the held-out set's tensors: inputs (count, *the model's input shape), as
+        stored, and integer labels (count,)."""
+        def check(key: str, dtype, shape: tuple[int, ...]) -> None:
+            want = (count, *self._expected.get("inputs", shape[1:])) if key == "inputs" else (count,)
+            if shape != want or (key == "labels" and np.dtype(dtype).kind not in "iu"):
+                raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {list(want)}"
+                              + (" integers" if key == "labels" else ""))
+
+        return _read_file(str(path), keys, check=check)
 
     def _header_json(self, index: int, key: str):
         """One JSON entry of a snapshot's safetensors metadata (summaries, health), parsed, or None.
@@ -154,11 +153,9 @@ class Run:
             self._parsed.move_to_end((index, key))
             return self._parsed[(index, key)]
         path = self._file(index)
-        try:
+        with _reading(path):
             stored = _mapped(path)[2].get(key)
-        except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
-            raise NnvoxError(f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it") from None
-        parsed = None if stored is None else json.loads(stored)
+            parsed = None if stored is None else parse_metadata(key, stored)
         self._parsed[(index, key)] = parsed
         if len(self._parsed) > 12:
             self._parsed.popitem(last=False)
@@ -167,15 +164,11 @@ class Run:
     @cached_property
     def evaluation(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The held-out set (inputs, labels) recorded with `evaluation=`, or None."""
-        if not (self.path / EVALUATION_FILE).exists():
+        count = self._expected.get("eval/probabilities", (None,))[0]
+        if count is None:
             return None
-        from safetensors import SafetensorError, safe_open
-
-        try:
-            with safe_open(self.path / EVALUATION_FILE, framework="numpy") as f:
-                return f.get_tensor("inputs"), f.get_tensor("labels")
-        except (SafetensorError, OSError, ValueError) as exc:
-            raise NnvoxError(f"{self.path / EVALUATION_FILE} cannot be read ({exc}); re-record the run") from None
+        tensors = self._samples(self._evaluation_file, ["inputs", "labels"], count)
+        return tensors["inputs"], tensors["labels"]
 
     def probabilities(self, index: int) -> np.ndarray:
         """The held-out set's class probabilities at a snapshot, (samples, classes)."""
@@ -219,7 +212,10 @@ class Run:
         if not self.mistake_rows:
             return np.zeros(0, np.int64)
         if index not in self._mistake_index:  # a frame showing a mistake asks several times: read once
-            self._mistake_index[index] = self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
+            rows = self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
+            if rows.size and not (0 <= rows.min() and rows.max() < len(self.evaluation[1])):
+                raise refused(self._file(index), f"a recorded mistake is not one of the {len(self.evaluation[1])} held-out samples")
+            self._mistake_index[index] = rows
             if len(self._mistake_index) > 8:
                 self._mistake_index.popitem(last=False)
         return self._mistake_index[index]
@@ -304,10 +300,27 @@ class Run:
         return tuple(plan["shape"]) if plan else tuple(shape)
 
     def keys(self, index: int) -> list[str]:
-        from safetensors import safe_open
+        path = self._file(index)
+        with _reading(path):
+            return list(_mapped(path)[1])
 
-        with safe_open(self.path / self.snapshots.file(index), framework="numpy") as f:
-            return list(f.keys())
+    def lacking(self, index: int, key: str) -> NnvoxError:
+        """Why snapshot `index` has no tensor `key`: a kind the run never recorded (weights, with
+        weights=False: the run is fine, it is shown another way), or a file damaged or altered."""
+        kind = key.split("/", 1)[0] + "/"
+        if not any(k.startswith(kind) for k in self.keys(index)):
+            what = {"param/": "weights", "grad/": "gradients", "attr/": "attributions", "act/": "activations",
+                    "eval/": "held-out predictions", "mistake/": "mistakes"}.get(kind, f"{kind} tensors")
+            return NnvoxError(f"run {self.path} recorded no {what} (snapshot {index} has none, so there is no "
+                              f"{key!r} to show); show what it recorded (another mode), or record with {what}")
+        return refused(self._file(index), f"tensor {key!r} is missing, though the snapshot holds other {kind} tensors")
+
+    def require(self, index: int, keys) -> None:
+        """A one-line error unless snapshot `index` holds every one of `keys` (before drawing them)."""
+        held = set(self.keys(index))
+        for key in keys:
+            if key not in held:
+                raise self.lacking(index, key)
 
     def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
              channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
@@ -320,7 +333,7 @@ class Run:
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
         path = self._file(index)
         if sample is None or not self.is_mistake(sample):
-            return _read_file(path, keys, sample, channels, skip_missing)
+            return self._checked_read(index, keys, sample, channels, skip_missing)
         # A recorded mistake: its per-sample tensors are stored as mistake/<key>, one row per rank.
         rank, recorded = sample - self.probe_count, len(self.mistakes(index))
         if rank >= recorded and not skip_missing:
@@ -331,8 +344,18 @@ class Run:
         if rank >= recorded:  # nothing of this sample here: the per-sample keys are missing
             renamed = {k: v for k, v in renamed.items() if not k.startswith(MISTAKE_PREFIX)}
         chosen = {MISTAKE_PREFIX + k: v for k, v in (channels or {}).items()}
-        out = _read_file(path, list(renamed), rank, chosen, skip_missing)
+        out = self._checked_read(index, list(renamed), rank, chosen, skip_missing)
         return {renamed[k]: v for k, v in out.items()}
+
+    def _checked_read(self, index: int, keys, sample, channels, skip_missing) -> dict[str, np.ndarray]:
+        """Snapshot tensors, each checked against the manifest (dtype, shape) before it is used."""
+        def check(key: str, dtype, shape: tuple[int, ...]) -> None:
+            check_tensor(key, dtype, shape, self._expected, self.probe_count, self.mistake_rows)
+
+        try:
+            return _read_file(self._file(index), keys, sample, channels, skip_missing, check)
+        except _Missing as missing:
+            raise self.lacking(index, missing.key) from None
 
 
 @cache
@@ -349,91 +372,105 @@ def to_float32(a: np.ndarray) -> np.ndarray:
     return np.array(a, dtype=np.float32)
 
 
-_DTYPES = {"F16": np.float16, "F32": np.float32, "I64": np.int64}  # what the writer stores
+class _Missing(KeyError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
 
 
-def _mapped(path: str) -> tuple[np.ndarray, dict, dict[str, str]]:
-    """The file mapped into memory and its safetensors header (8-byte length, JSON): tensors are
-    then views into the page cache, and a read copies only the bytes it keeps. The last few files
-    stay mapped, so a move's second read of a snapshot skips the header (a rewritten file, seen by
-    its size and time, is mapped anew)."""
+@contextmanager
+def _reading(path: str):
+    """Reading a run file: what it holds that the format does not allow, or the disk refuses, is one line."""
+    try:
+        yield
+    except Invalid as exc:
+        raise refused(path, str(exc)) from None
+    except MemoryError:
+        raise NnvoxError(f"{path} holds more than this computer's free memory can read; read it on a larger machine") from None
+    except OSError as exc:
+        raise NnvoxError(f"{path} cannot be read ({exc.strerror or exc}); check that the file and its disk are readable") from None
+
+
+def _mapped(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
+    """The file mapped into memory and its safetensors header, checked (see run_format.map_tensors):
+    tensors are then views into the page cache, and a read copies only the bytes it keeps. The
+    last few files stay mapped, so a move's second read of a snapshot skips the header (a rewritten
+    file, seen by its size and time, is mapped anew)."""
     st = os.stat(path)
+    if not S_ISREG(st.st_mode):
+        raise Invalid("not a regular file")
     return _mapped_version(path, st.st_size, st.st_mtime_ns)
 
 
 @lru_cache(maxsize=4)
-def _mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dict, dict[str, str]]:
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = np.frombuffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8, offset=8 + n)
-    metadata = header.pop("__metadata__", None) or {}
-    for entry in header.values():
-        start, end = entry["data_offsets"]
-        if not 0 <= start <= end <= data.size or entry["dtype"] not in _DTYPES:
-            raise ValueError(f"tensor outside the file or of unknown type {entry['dtype']}")
-    return data, header, metadata
+def _mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
+    return map_tensors(path, size)
 
 
 def _read_file(path: str, keys: list[str] | None, sample: int | None = None,
-               channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
-    """Tensors as float32 copies; with `sample`, one probe sample of each activation (and only the
-    given channels of it)."""
-    try:
+               channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False,
+               check=None) -> dict[str, np.ndarray]:
+    """Tensors as float32 copies (integers as they are); with `sample`, one probe sample of each
+    activation (and only the given channels of it). `check(key, dtype, shape)` raises Invalid for
+    a tensor that is not what the manifest says, before anything of it is read."""
+    with _reading(path):
         data, header, _ = _mapped(path)
         wanted = list(header) if keys is None else [k for k in keys if k in header] if skip_missing else keys
         out = {}
         for k in wanted:
-            entry = header[k]
-            start, end = entry["data_offsets"]
-            a = data[start:end].view(_DTYPES[entry["dtype"]]).reshape(entry["shape"])
+            if k not in header:
+                raise _Missing(k)
+            dtype, shape, start, end = header[k]
+            if check is not None:
+                check(k, dtype, shape)
+            a = data[start:end].view(dtype).reshape(shape)
             if sample is not None and k.startswith(PER_SAMPLE):
+                if not 0 <= sample < len(a):
+                    raise Invalid(f"tensor {k!r} has {len(a)} rows, no sample {sample}")
                 a = a[sample]
                 if (chosen := (channels or {}).get(k)) is not None:
                     a = a[list(chosen)]  # copies just those channels out of the page cache
             out[k] = to_float32(a) if a.dtype.kind == "f" else np.array(a)  # indices stay integers
         return out
-    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
-        raise NnvoxError(
-            f"snapshot file {path} cannot be read ({exc}); it is corrupted: delete the run or re-record it"
-        ) from None
 
 
 def open_run(path: str | Path) -> Run:
-    """Open a run folder. Checks the manifest and that every listed snapshot file is whole."""
+    """Open a run folder. Checks the manifest (see run_format: any file nnvox did not write as it
+    is gets a one-line refusal) and that every file it lists is whole and inside the folder."""
     path = Path(path)
     if not path.exists():
         raise NnvoxError(f"run folder {path} does not exist; record one with `nnvox record` or `nnvox demo`")
     if not path.is_dir():
         raise NnvoxError(f"{path} is not a run folder (it is a file); pass the folder that holds {MANIFEST}")
-    mpath = path / MANIFEST
-    if not mpath.exists():
+    if not os.path.lexists(path / MANIFEST):
         raise NnvoxError(
             f"{path} has no {MANIFEST}: it is not a run folder, or recording stopped before the first write"
         )
-    try:
-        manifest = json.loads(mpath.read_text())
-        schema = manifest["schema"]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
-        raise NnvoxError(f"{mpath} is corrupted (not a valid nnvox manifest); re-record the run") from None
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        raise NnvoxError(
-            f"{path} was written by a newer nnvox (run schema {schema}, this nnvox reads {SCHEMA_VERSION}); "
-            "upgrade nnvox: pip install -U nnvox"
-        )
-    try:
-        run = Run(path, manifest)
-    except (KeyError, TypeError, ValueError):
-        raise NnvoxError(f"{mpath} is corrupted (fields missing); re-record the run") from None
+    manifest, architecture = read_manifest(path)
+    run = Run(path, manifest, architecture)
     if not run.snapshots:
         raise NnvoxError(f"run {path} has no complete snapshot yet; wait for the first or record again")
-    for snap in run.snapshots:
-        f = path / snap.file
-        if not f.exists():
-            raise NnvoxError(f"snapshot file {f} is missing; restore it or re-record the run")
-        if f.stat().st_size != snap.bytes:
-            raise NnvoxError(
-                f"snapshot file {f} is truncated ({f.stat().st_size} of {snap.bytes} bytes); "
-                "delete it or re-record the run"
-            )
+    _check_members(path, manifest)
     return run
+
+
+def _check_members(path: Path, manifest: dict) -> None:
+    """Every file the manifest lists is a regular file inside the folder; snapshots of the size written."""
+    listed = [manifest["probe"]["file"]] + ([manifest["evaluation"]["file"]] if "evaluation" in manifest else [])
+    for name, size in [(n, None) for n in listed] + [(s["file"], s["bytes"]) for s in manifest["snapshots"]]:
+        f = path / name
+        try:
+            st = member(path, name)
+        except FileNotFoundError:
+            raise NnvoxError(f"{'run' if size is None else 'snapshot'} file {f} is missing; "
+                             "restore it or re-record the run") from None
+        except Invalid as exc:
+            raise refused(f, str(exc)) from None
+        except OSError as exc:
+            raise NnvoxError(f"{f} cannot be read ({exc.strerror or exc}); check the folder's permissions") from None
+        if size is None:
+            continue
+        if st.st_size < size:
+            raise NnvoxError(f"snapshot file {f} is truncated ({st.st_size} of {size} bytes); delete it or re-record the run")
+        if st.st_size != size:
+            raise refused(f, f"{st.st_size} bytes, the manifest says {size}")

@@ -11,7 +11,7 @@ from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.clouds import CloudSource, place_clouds
 from nnvox.scenes.feature_space import PROJECTIONS
-from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.colour import ColourScale, finite_limits
 from nnvox.scenes.frames import FrameSource
 from nnvox.scenes.folding import fold_repeats
 from nnvox.scenes.grouping import group_chains
@@ -108,7 +108,7 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
             continue  # reshapes, grouped or folded layers, and extra inputs (not recorded) get no block
         if node.name == INPUT:
             x = run.probe_inputs
-            lo, hi = np.percentile(x[np.isfinite(x)], [0.5, 99.5]) if x.size else (0.0, 1.0)
+            lo, hi = finite_limits(x, 0.5, 99.5)
             specs[node.name] = (block_shape("Input", node.shape), "probe", ColourScale.robust(lo, hi, signed=False, cmap="gray"), node.shape, node.kind)
             continue
         key = f"act/{node.name}"
@@ -311,6 +311,8 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     if not specs:
         hint = " (record with gradients: call snapshot() after a backward pass)" if options.mode == "gradients" else " (no layers with weights?)"
         raise NnvoxError(f"the run has nothing to show in {options.mode} mode{hint}")
+    # what the scene draws is in the run (the last snapshot, the one level of detail is chosen from)
+    run.require(len(run.snapshots) - 1, [key for _, key, *_ in specs.values() if key != "probe" and not key.startswith("grad/")])
     names = [n.name for n in arch.nodes if n.name in specs]
     edges = contract_edges(arch, set(names))
     if options.mode != "activations":  # only layers with weights are drawn

@@ -9,7 +9,7 @@ import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps
 from nnvox.capture.health import FLAGS, UNHEALTHY, gradient_flags, judged, layer_health
-from nnvox.capture.run import Run
+from nnvox.capture.run import PROBE_ROWS, Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
@@ -68,6 +68,19 @@ def _bound(per_snapshot: dict, keep: int = 32) -> None:
     """Forget the oldest entries of a per-snapshot cache: memory stays flat however long the run."""
     while len(per_snapshot) > keep:
         per_snapshot.pop(next(iter(per_snapshot)))
+
+
+OPTIONAL = ("grad/", VIEW_PREFIX)  # absent before the first backward; pooled copies absent from older runs
+
+
+def _require(run: Run, index: int, wanted: list[str], got: dict, sample: int | None) -> None:
+    """A tensor the scene draws that the snapshot lacks is a one-line error, never a block of zeros
+    (gradients excepted: a snapshot taken before any backward has none, and shows none; so is a
+    mistake's row where the snapshot made fewer mistakes)."""
+    beyond = sample is not None and run.is_mistake(sample) and sample - run.probe_count >= len(run.mistakes(index))
+    for key in wanted:
+        if key not in got and not key.startswith(OPTIONAL) and not (beyond and key.startswith(PROBE_ROWS)):
+            raise run.lacking(index, key)
 
 
 class FrameSource:
@@ -156,8 +169,10 @@ class FrameSource:
         with `sample`, activations of that probe sample only (and of those `channels`)."""
         wanted = [k for k in keys if k != "probe"]
         tensors = self.run.read(index, wanted, sample=sample, channels=channels, skip_missing=True)
+        _require(self.run, index, wanted, tensors, sample)
         if (reference := self._reference(index)) is not None:
             before = self.run.read(reference, list(tensors), sample=sample, channels=channels, skip_missing=True)
+            _require(self.run, reference, list(tensors), before, sample)
             if self.mode == "update-ratio":
                 return {k: update_ratio(v, before[k]) for k, v in tensors.items() if k in before}
             return {k: v - before[k] for k, v in tensors.items() if k in before}

@@ -1,0 +1,411 @@
+"""The run folder's format in one place: its file names and keys, the limits a reader holds any run
+folder to, and the checks that refuse a damaged or hostile one with one line before anything is used.
+
+A run folder is untrusted input (it may come from anyone): a file is read only inside the folder,
+only if it is a regular file, only up to a bounded size, and only once its header says what it
+holds and that agrees with the manifest. numpy-only, like the reader.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import mmap
+import os
+import stat
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from nnvox.capture.architecture import Architecture, ArchitectureError
+from nnvox.capture.json_checks import Invalid, check_shape, number, show, text
+from nnvox.capture.detail import VIEW_PREFIX
+from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
+from nnvox.errors import NnvoxError
+
+MANIFEST = "manifest.json"
+PROBE_FILE = "probe.safetensors"
+EVALUATION_FILE = "evaluation.safetensors"  # a held-out set whose predictions each snapshot keeps
+SCHEMA_VERSION = 1
+FORMAT = "nnvox-run"
+STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max, non-finite count]}
+HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
+NONFINITE_KEY = "nnvox.nonfinite"  # safetensors metadata: JSON {tensor key: NaN/Inf count}, keys with any only
+PROBE_ROWS = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
+PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... or per recorded mistake
+FLOAT_KEYS = ("act/", "attr/", VIEW_PREFIX, "param/", "grad/", "eval/", MISTAKE_PREFIX)  # stored as F16/F32
+
+# Limits. A manifest lists every snapshot (a long run of a big model: tens of MB); a snapshot's header
+# holds names, shapes and summaries (KBs, a few MB for the largest models).
+MANIFEST_LIMIT = 64 << 20
+HEADER_LIMIT = 16 << 20
+FILE_NAME_LIMIT = 255
+
+DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int8, "I16": np.int16,
+          "I32": np.int32, "I64": np.int64, "U8": np.uint8, "U16": np.uint16, "U32": np.uint32,
+          "U64": np.uint64, "BOOL": np.bool_}
+_ITEMSIZE = {k: np.dtype(v).itemsize for k, v in DTYPES.items()}
+
+
+class RunFileError(NnvoxError, ValueError):
+    """A run file nnvox refuses: damaged, or not written by nnvox."""
+
+
+def refused(path, reason: str) -> RunFileError:
+    """The one-line refusal of a file nnvox did not write as it is (altered, damaged, hostile)."""
+    return RunFileError(f"not an nnvox run file: {path} ({reason}); nnvox refuses it: "
+                        "restore the file from a copy or record the run again")
+
+
+def snapshot_file_name(index: int) -> str:
+    return f"snapshot-{index:05d}.safetensors"
+
+
+# ---- files inside the folder ----------------------------------------------------------------------
+
+def file_name(value, what: str) -> str:
+    """A plain file name: the folder's own file, never a path out of it."""
+    name = text(value, what, FILE_NAME_LIMIT)
+    if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
+        raise Invalid(f"{what} {show(name)} is not a plain file name inside the run folder")
+    return name
+
+
+def member(folder: Path, name: str, st: os.stat_result | None = None) -> os.stat_result:
+    """The stat of `folder/name`, a regular file inside the folder (a symbolic link only if it
+    resolves inside too). Raises Invalid for anything else: a device, a FIFO, a folder, a link out."""
+    path = os.path.join(folder, name)
+    st = st or os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        target = Path(path).resolve()
+        if not target.is_relative_to(Path(folder).resolve()):
+            raise Invalid(f"{name} is a symbolic link out of the run folder (to {target})")
+        st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise Invalid(f"{name} is not a regular file")
+    return st
+
+
+# ---- JSON ---------------------------------------------------------------------------------------
+
+def parse_json(raw: bytes | str, what: str):
+    """JSON, with every way it can fail (bad UTF-8, syntax, nesting past the recursion limit,
+    numbers of thousands of digits) one Invalid."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise Invalid(f"{what} is nested too deeply") from None
+    except UnicodeDecodeError:
+        raise Invalid(f"{what} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"corrupted: {what} is not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except ValueError as exc:  # an integer too long to convert
+        raise Invalid(f"{what} holds a value JSON cannot stand for ({str(exc).splitlines()[0][:80]})") from None
+
+
+def read_manifest(folder: Path) -> tuple[dict, Architecture]:
+    """The manifest of `folder`, parsed and checked, and its architecture. Raises NnvoxError (one
+    line) for anything else."""
+    path = folder / MANIFEST
+    try:
+        st = member(folder, MANIFEST)
+        if st.st_size > MANIFEST_LIMIT:
+            raise Invalid(f"{st.st_size:,} bytes; a manifest holds at most {MANIFEST_LIMIT:,}")
+        with open(path, "rb") as f:
+            raw = f.read(MANIFEST_LIMIT + 1)
+        if len(raw) > MANIFEST_LIMIT:
+            raise Invalid(f"it grew past {MANIFEST_LIMIT:,} bytes while read")
+        manifest = parse_json(raw, "the manifest")
+        _object(manifest, "the manifest")
+        schema = manifest.get("schema")
+        if type(schema) is int and schema > SCHEMA_VERSION:
+            raise NnvoxError(
+                f"{folder} was written by a newer nnvox (run schema {schema}, this nnvox reads {SCHEMA_VERSION}); "
+                "upgrade nnvox: pip install -U nnvox")
+        architecture = check_manifest(manifest)
+    except Invalid as exc:
+        raise refused(path, str(exc)) from None
+    except OSError as exc:
+        raise NnvoxError(f"{path} cannot be read ({exc.strerror or exc}); check the folder's permissions") from None
+    return manifest, architecture
+
+
+def _object(value, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise Invalid(f"{what} must be a JSON object, not {show(value)}")
+    return value
+
+
+def _list(value, what: str) -> list:
+    if not isinstance(value, list):
+        raise Invalid(f"{what} must be a list, not {show(value)}")
+    return value
+
+
+def _optional(value, check, *args):
+    return None if value is None else check(value, *args)
+
+
+def _flag(value, what: str) -> bool:
+    if type(value) is not bool:
+        raise Invalid(f"{what} must be true or false, not {show(value)}")
+    return value
+
+
+def _numbers(value, what: str) -> dict:
+    """{name: number}: metrics and gradient norms (NaN and Inf allowed: a diverging run records them)."""
+    for k, v in _object(value, what).items():
+        text(k, f"a name in {what}")
+        if type(v) not in (int, float):
+            raise Invalid(f"{what} {show(k)} must be a number, not {show(v)}")
+    return value
+
+
+# ---- the manifest ---------------------------------------------------------------------------------
+
+def check_manifest(m: dict) -> Architecture:
+    """Every field a reader uses, of the right type and range and consistent with the others.
+    Raises Invalid naming the first that is not; returns the architecture."""
+    if m.get("format", FORMAT) != FORMAT:
+        raise Invalid(f"format {show(m.get('format'))}, not {FORMAT!r}")
+    schema = m.get("schema")
+    if type(schema) is not int or not 1 <= schema <= SCHEMA_VERSION:
+        raise Invalid(f"schema must be a run schema number 1..{SCHEMA_VERSION}, not {show(schema)}")
+    for key in ("name", "created", "error"):
+        _optional(m.get(key), text, key, 1 << 16)
+    _optional(m.get("closed"), _flag, "closed")
+    if "architecture" not in m:
+        raise Invalid("the architecture is missing")
+    try:
+        arch = Architecture.from_json(m["architecture"])
+    except ArchitectureError as exc:
+        raise Invalid(exc.reason) from None
+    probe = _object(m.get("probe"), "probe")
+    file_name(probe.get("file"), "the probe file")
+    labels = _list(probe.get("labels"), "the probe's labels")
+    for v in labels:
+        number(v, "a probe label", -1, (1 << 31) - 1)
+    if probe.get("count", len(labels)) != len(labels):
+        raise Invalid(f"the probe's count {show(probe.get('count'))} is not its {len(labels)} labels")
+    if not labels:
+        raise Invalid("the probe has no samples")
+    for c in _optional(probe.get("class_names"), _list, "class names") or ():
+        text(c, "a class name")
+    snaps = _list(m.get("snapshots"), "snapshots")
+    for i, s in enumerate(snaps):
+        _snapshot_entry(s, i)
+    if len({s["file"] for s in snaps}) != len(snaps):
+        raise Invalid("two snapshots name the same file")
+    shapes = {f"act/{n.name}": n.shape for n in arch.nodes}
+    shapes.update((f"param/{p}", s) for n in arch.nodes for p, s in n.params.items())
+    _reduced(_object(m.get("reduced", {}), "reduced"), shapes)
+    views = _object(m.get("views", {}), "views")
+    for k, f in views.items():
+        number(f, f"the view factor of {show(k)}", 2, 1 << 16)
+        if not k.startswith("act/") or len(_layer_shape(k, shapes, f"views {show(k)}")) != 3:
+            raise Invalid(f"views {show(k)} names a layer whose activations are not maps")
+    attributions = _object(m.get("attributions", {}), "attributions")
+    for method in _list(attributions.get("methods", []), "attribution methods"):
+        text(method, "an attribution method")
+    _optional(attributions.get("layer"), text, "the attribution layer")
+    if "evaluation" in m:
+        ev = _object(m["evaluation"], "evaluation")
+        file_name(ev.get("file"), "the evaluation file")
+        number(ev.get("count"), "the evaluation count", 1)
+        number(ev.get("mistakes", 0), "the evaluation's mistakes", 0, 1 << 20)
+    return arch
+
+
+def _snapshot_entry(s, i: int) -> None:
+    where = f"snapshot {i}"
+    _object(s, where)
+    if s.get("index") != i or type(s.get("index")) is not int:
+        raise Invalid(f"{where}'s index must be {i}, not {show(s.get('index'))}")
+    for key in ("epoch", "step"):
+        _optional(s.get(key), number, f"{where}'s {key}")
+    file_name(s.get("file"), f"{where}'s file")
+    number(s.get("bytes"), f"{where}'s bytes", 8)
+    _numbers(s.get("metrics", {}), f"{where}'s metric")
+    _numbers(s.get("grad_norms", {}), f"{where}'s gradient norm")
+
+
+def _layer_shape(key, shapes: dict[str, tuple[int, ...]], what: str) -> tuple[int, ...]:
+    """The shape of the layer output or weight an act/<node> or param/<name> key names."""
+    if key not in shapes:
+        raise Invalid(f"{what} names no layer of the architecture")
+    return shapes[key]
+
+
+def _reduced(plans: dict, shapes: dict[str, tuple[int, ...]]) -> None:
+    """Recording-time reductions: the kept shape has the original's rank and no larger sides."""
+    for key, plan in plans.items():
+        what = f"reduced {show(key)}"
+        original = _layer_shape(key, shapes, what)
+        _object(plan, what)
+        if tuple(check_shape(plan.get("original"), f"{what}'s original")) != original:
+            raise Invalid(f"{what}'s original shape is not the layer's {list(original)}")
+        kept = check_shape(plan.get("shape"), f"{what}'s shape")
+        if len(kept) != len(original) or any(k > o for k, o in zip(kept, original)):
+            raise Invalid(f"{what}'s shape {list(kept)} is not a reduction of {list(original)}")
+        for field in ("keep", "pool", "channels", "out", "in"):
+            _optional(plan.get(field), number, f"{what}'s {field}", 1)
+        if ("out" in plan) != ("in" in plan):
+            raise Invalid(f"{what} keeps 'out' and 'in' together")
+
+
+# ---- snapshot files ---------------------------------------------------------------------------------
+
+def map_tensors(path: str, size: int) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
+    """A safetensors file of `size` bytes mapped into memory, its header checked first: (data, {key:
+    (dtype, shape, start, end)}, metadata). Raises Invalid before mapping or allocating anything
+    the header claims."""
+    if size < 8:
+        raise Invalid(f"{size} bytes: too short to hold a safetensors header")
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        if n > min(HEADER_LIMIT, size - 8):
+            raise Invalid(f"its header claims {n:,} bytes; the file holds {size:,}, a header at most {HEADER_LIMIT:,}")
+        header = _object(parse_json(f.read(n), "the header"), "the header")
+        entries, metadata = check_header(header, size - 8 - n)
+        # (a file with no tensors has no data to map)
+        data = (np.frombuffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8, offset=8 + n)
+                if size > 8 + n else np.zeros(0, np.uint8))
+    return data, entries, metadata
+
+
+def check_header(header: dict, data_size: int) -> tuple[dict[str, tuple], dict[str, str]]:
+    """Each tensor's dtype known, its shape's bytes its offsets' span, the spans tiling the data
+    exactly (no gaps, no overlaps, nothing past the end), metadata text to text."""
+    metadata = _object(header.pop("__metadata__", None) or {}, "the header's metadata")
+    for k, v in metadata.items():
+        text(v, f"metadata {show(k)}", HEADER_LIMIT)
+    entries = {}
+    for key, entry in header.items():
+        what = f"tensor {show(key)}"
+        text(key, "a tensor name")
+        _object(entry, what)
+        dtype = entry.get("dtype")
+        if dtype not in DTYPES:
+            raise Invalid(f"{what} has unknown dtype {show(dtype)}")
+        shape = tuple(check_shape(entry.get("shape"), f"{what}'s shape"))
+        offsets = _list(entry.get("data_offsets"), f"{what}'s offsets")
+        if len(offsets) != 2:
+            raise Invalid(f"{what}'s offsets must be [start, end]")
+        start, end = (number(o, f"{what}'s offset", 0, data_size) for o in offsets)
+        if end - start != math.prod(shape) * _ITEMSIZE[dtype]:
+            raise Invalid(f"{what} claims shape {list(shape)} of {dtype} in {end - start:,} bytes")
+        entries[key] = (DTYPES[dtype], shape, start, end)
+    at = 0
+    for _, _, start, end in sorted(entries.values(), key=lambda e: (e[2], e[3])):
+        if start != at:
+            raise Invalid("its tensors overlap or leave gaps in the data")
+        at = end
+    if at != data_size:
+        raise Invalid(f"its tensors cover {at:,} of its {data_size:,} data bytes")
+    return entries, metadata
+
+
+def _finite(v, what: str) -> float:
+    if type(v) not in (int, float) or not math.isfinite(v):
+        raise Invalid(f"{what} must be a finite number, not {show(v)}")
+    return v
+
+
+def _check_stats(stats: dict) -> None:
+    for k, s in stats.items():
+        if not isinstance(s, list) or len(s) not in (4, 5):
+            raise Invalid(f"the summary of {show(k)} must be [min, p1, p99, max, non-finite count]")
+        for v in s:
+            _finite(v, f"the summary of {show(k)}")
+        if len(s) == 5 and s[4] < 0:
+            raise Invalid(f"the summary of {show(k)} counts {s[4]} non-finite values")
+
+
+def _check_health(health: dict) -> None:
+    for k, h in health.items():
+        for measure, v in _object(h, f"the health of {show(k)}").items():
+            if isinstance(v, list):
+                for u in v:
+                    number(u, f"a unit of {show(k)}", 0, 1 << 31)
+            elif not 0 <= _finite(v, f"the health of {show(k)}") <= 1:
+                raise Invalid(f"the health of {show(k)} ({measure}) must be a fraction 0..1, not {show(v)}")
+
+
+def _check_nonfinite(counts: dict) -> None:
+    for k, v in counts.items():
+        if _finite(v, f"the non-finite count of {show(k)}") < 0:
+            raise Invalid(f"the non-finite count of {show(k)} is negative")
+
+
+METADATA_CHECKS: dict[str, Callable[[dict], None]] = {
+    STATS_KEY: _check_stats, HEALTH_KEY: _check_health, NONFINITE_KEY: _check_nonfinite}
+
+
+def parse_metadata(key: str, stored: str):
+    """One of nnvox's metadata entries, parsed and checked (a hostile summary must not reach a colour scale)."""
+    value = _object(parse_json(stored, f"metadata {key}"), f"metadata {key}")
+    for k in value:
+        text(k, f"a key of metadata {key}")
+    METADATA_CHECKS[key](value)
+    return value
+
+
+# ---- tensors against the manifest ---------------------------------------------------------------------
+
+INPUT_NODE = "input"  # the model's (first) input: the probe's and the held-out set's samples have its shape
+
+
+def expected_shapes(arch: Architecture, probe_count: int, reduced: dict, views: dict, methods,
+                    evaluation_count: int | None) -> dict[str, tuple]:
+    """The shape each known tensor key of a snapshot must have: activations (probe count, *the
+    layer's shape or its recorded reduction), their pooled view copies, weights and gradients,
+    attributions (the input's shape), the held-out predictions; and under "inputs", one sample's
+    shape (the probe's and the held-out set's files). None: any size."""
+    def stored(key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(reduced[key]["shape"]) if key in reduced else tuple(shape)
+
+    out: dict[str, tuple[int, ...]] = {}
+    for node in arch.nodes:
+        key = f"act/{node.name}"
+        out[key] = (probe_count, *stored(key, node.shape))
+        if (f := views.get(key)) and len(out[key]) == 4:
+            n, c, h, w = out[key]
+            out[VIEW_PREFIX + key] = (n, c, h // f, w // f)
+        for p, shape in node.params.items():
+            out[f"param/{p}"] = out[f"grad/{p}"] = stored(f"param/{p}", shape)
+    inputs = next((n.shape for n in arch.nodes if n.name == INPUT_NODE), None)
+    if inputs is not None:
+        out["inputs"] = inputs
+        out.update((f"attr/{m}", (probe_count, *inputs)) for m in methods)
+    if evaluation_count is not None:
+        out["eval/probabilities"] = (evaluation_count, None)  # (held-out samples, classes)
+    return out
+
+
+def check_tensor(key: str, dtype, shape: tuple[int, ...], expected: dict, probe_count: int, mistake_rows: int) -> None:
+    """A tensor read from a snapshot is what the manifest says it is; raises Invalid naming it."""
+    mistake = key.startswith(MISTAKE_PREFIX)
+    base = key[len(MISTAKE_PREFIX):] if mistake else key
+    if key == MISTAKE_INDEX:
+        if np.dtype(dtype).kind not in "iu" or len(shape) != 1 or shape[0] > mistake_rows:
+            raise Invalid(f"tensor {key!r} must be at most {mistake_rows} integer indices, not {np.dtype(dtype).name} {list(shape)}")
+        return
+    if not base.startswith(FLOAT_KEYS):
+        return  # a key this nnvox does not read: its header entry was checked, nothing more to say
+    if np.dtype(dtype).kind != "f":
+        raise Invalid(f"tensor {key!r} is {np.dtype(dtype).name}; nnvox stores it as floats")
+    want = expected.get(base)
+    if want is None and base.startswith(PROBE_ROWS):
+        want = (probe_count, *shape[1:])  # attributions: one row per probe sample
+    if want is None:
+        return
+    if mistake:
+        rows_ok = len(shape) >= 1 and shape[0] <= mistake_rows
+        want, shape_rest = want[1:], shape[1:]
+    else:
+        rows_ok, shape_rest = True, shape
+    if not rows_ok or len(shape_rest) != len(want) or any(w is not None and w != s for w, s in zip(want, shape_rest)):
+        shown = ["≤%d" % mistake_rows] + list(want) if mistake else list(want)
+        raise Invalid(f"tensor {key!r} has shape {list(shape)}; the manifest says {[('any' if w is None else w) for w in shown]}")
