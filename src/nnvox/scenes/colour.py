@@ -45,6 +45,16 @@ def mark_nonfinite(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), np.float32(np.inf), values) if np.isnan(values).any() else values
 
 
+def finite_limits(values: np.ndarray, low: float, high: float) -> tuple[float, float]:
+    """Percentiles `low` and `high` (0..100) of the finite values; (0, 1) when there are none: data
+    all NaN or ±Inf draws magenta whatever the scale, so the scale need only exist."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0.0, 1.0
+    lo, hi = np.percentile(finite, [low, high])
+    return float(lo), float(hi)
+
+
 @dataclass(frozen=True)
 class ColourScale:
     """Fixed for a layer over the whole run. Diverging scales are symmetric about zero."""
