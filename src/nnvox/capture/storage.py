@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +22,16 @@ def save_tensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict[str,
     """Write numpy arrays as one safetensors file, atomically. Returns the file size. Written by
     safetensors straight to the file: building the file in memory first costs a copy of it.
     `sync_folder=False` leaves the rename to the caller's next folder sync."""
+    from safetensors import SafetensorError
     from safetensors.numpy import save_file
 
     with atomic_output(path, sync_folder=sync_folder) as tmp:
-        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, tmp, metadata=metadata)
+        try:
+            save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, tmp, metadata=metadata)
+        except SafetensorError as exc:  # an I/O error inside: raised as the OSError it is (a full disk is ENOSPC)
+            code = re.search(r"os error (\d+)", str(exc))
+            if code is None:
+                raise
+            raise OSError(int(code.group(1)), os.strerror(int(code.group(1))), str(path)) from None
         size = os.stat(tmp).st_size
     return size

@@ -1,0 +1,305 @@
+"""Recording never loses data: only nnvox's own folders are replaced, one writer per run, misuse is
+an error, and nothing is written before the model is accepted."""
+
+import os
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+from torch import nn
+
+import nnvox
+from nnvox.capture.run_lock import HOLDER
+from nnvox.errors import NnvoxError
+
+
+def small_model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+
+
+PROBE = (torch.randn(3, 4), [0, 1, 2])
+
+
+def record(out, snapshots=2, **options):
+    model = small_model()
+    with nnvox.Recorder(model, PROBE, out, **options) as rec:
+        for i in range(snapshots):
+            with torch.no_grad():
+                model[0].bias.fill_(i)
+            rec.snapshot(epoch=i, metrics={"loss": 1.0 / (i + 1)})
+    return nnvox.open_run(out)
+
+
+def listing(folder):
+    """Every file and its bytes (but the note of who is writing, which a killed writer leaves)."""
+    return sorted((p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*") if p.is_file() and p.name != HOLDER)
+
+
+# --- overwrite only what is ours -------------------------------------------------------------------
+
+@pytest.mark.parametrize("background", [False, True])
+def test_overwrite_refuses_a_folder_with_user_files_and_deletes_nothing(tmp_path, background):
+    precious = tmp_path / "precious"
+    (precious / "thesis").mkdir(parents=True)
+    (precious / "thesis" / "chapter1.tex").write_text("years of work")
+    (precious / "data.csv").write_text("1,2,3")
+    before = listing(precious)
+    with pytest.raises(NnvoxError, match="is not an nnvox run folder .*data.csv.*choose a new or empty folder"):
+        nnvox.Recorder(small_model(), PROBE, precious, overwrite=True, background=background)
+    with pytest.raises(NnvoxError, match="is not an nnvox run folder"):  # without overwrite: not mixed in either
+        nnvox.Recorder(small_model(), PROBE, precious, background=background)
+    assert listing(precious) == before
+    # A run with a file of the user's dropped in it is not replaced either
+    run = record(tmp_path / "run", background=background)
+    (run.path / "notes.txt").write_text("mine")
+    with pytest.raises(NnvoxError, match=r"holds files nnvox did not write \(notes.txt\)"):
+        nnvox.Recorder(small_model(), PROBE, run.path, overwrite=True, background=background)
+    assert (run.path / "notes.txt").read_text() == "mine" and len(nnvox.open_run(run.path).snapshots) == 2
+
+
+def test_a_manifest_nnvox_did_not_write_is_not_replaced(tmp_path):
+    folder = tmp_path / "webapp"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"name": "my web app", "icons": []}')
+    with pytest.raises(NnvoxError, match="not an nnvox manifest"):
+        nnvox.Recorder(small_model(), PROBE, folder, overwrite=True)
+    assert (folder / "manifest.json").read_text().startswith('{"name": "my web app"')
+
+
+def test_cli_overwrite_of_a_precious_folder_is_one_line_and_deletes_nothing(tmp_path, nnvox_cmd):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "results.txt").write_text("keep me")
+    done = subprocess.run([*nnvox_cmd, "record", "digits-cnn", "--epochs", "1", "--out", str(precious), "--overwrite"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("nnvox: error: ") and "results.txt" in done.stderr
+    assert (precious / "results.txt").read_text() == "keep me" and os.listdir(precious) == ["results.txt"]
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_overwrite_replaces_a_run_only_once_the_new_one_has_a_snapshot(tmp_path, background):
+    out = tmp_path / "run"
+    record(out, snapshots=3, background=background)
+    old = listing(out)
+    # Training fails before the new run's first snapshot: the old run is exactly as it was
+    with pytest.raises(RuntimeError, match="diverged"):
+        with nnvox.Recorder(small_model(), PROBE, out, overwrite=True, background=background):
+            raise RuntimeError("diverged")
+    assert listing(out) == old
+    # Closed without a snapshot: the same
+    nnvox.Recorder(small_model(), PROBE, out, overwrite=True, background=background).close()
+    assert listing(out) == old
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # the replacement's own folder is gone
+    # With a snapshot, the new run takes the old one's place whole
+    run = record(out, snapshots=1, background=background, overwrite=True)
+    assert len(run.snapshots) == 1 and run.closed and not (out / HOLDER).exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+REPLACER = r"""
+import sys, time, torch
+from torch import nn
+import nnvox
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 10))
+rec = nnvox.Recorder(model, probe=(torch.randn(4, 64), [0, 1, 2, 3]), out=sys.argv[1], overwrite=True)
+print("started", flush=True)
+time.sleep(float(sys.argv[2]))
+for i in range(1000):
+    with torch.no_grad():
+        model[2].bias.fill_(100 + i)
+    rec.snapshot(epoch=i)
+"""
+
+
+def test_a_replacement_killed_at_any_moment_leaves_the_old_run_or_the_new_one(tmp_path):
+    """Kill trials: a recorder replacing a run is killed at random moments, before and after its first
+    snapshot; the folder always opens, holding the old run whole or the new one's complete snapshots."""
+    rng = random.Random(7)
+    out = tmp_path / "run"
+    outcomes = []
+    for trial in range(4):
+        record(out, snapshots=2, overwrite=True)
+        old = listing(out)
+        delay = 0.0 if trial % 2 else 5.0  # odd trials: killed while still before the first snapshot
+        child = subprocess.Popen([sys.executable, "-c", REPLACER, str(out), str(delay)], stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "started"
+        time.sleep(rng.uniform(0.0, 0.6) if delay == 0 else 0.2)
+        child.kill()
+        child.wait()
+        run = nnvox.open_run(out)  # never neither
+        if listing(out) == old:
+            outcomes.append("old")
+        else:
+            biases = [float(run.read(s.index)["param/2.bias"][0]) for s in run.snapshots]
+            assert biases == [100 + i for i in range(len(biases))]  # the new run's snapshots, each whole
+            outcomes.append("new")
+        # a later writer takes the folder (the kernel dropped the lock) and clears the killed one's leftovers
+        time.sleep(0.3)  # the killed recorder's writer process finishes what it was handed, then lets go
+        record(out, snapshots=1, overwrite=True)
+        assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    assert "old" in outcomes, outcomes
+
+
+# --- one writer per run ----------------------------------------------------------------------------
+
+SLOW_WRITER = r"""
+import select, sys, time, torch
+from torch import nn
+import nnvox
+model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+rec = nnvox.Recorder(model, probe=(torch.randn(3, 4), [0, 1, 2]), out=sys.argv[1], background=sys.argv[2] == "1")
+i = 0
+while not select.select([sys.stdin], [], [], 0.1)[0]:  # keeps writing until told to stop
+    with torch.no_grad():
+        model[0].bias.fill_(i)
+    rec.snapshot(epoch=i)
+    rec.flush()
+    print("snapshot", i, flush=True)
+    i += 1
+rec.close()
+print("closed", flush=True)
+"""
+
+
+def slow_writer(out, background="1"):
+    return subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(out), background], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("background", ["1", "0"])
+def test_a_second_writer_is_refused_at_once_naming_the_first(tmp_path, nnvox_cmd, background):
+    out = tmp_path / "run"
+    first = slow_writer(out, background)
+    assert first.stdout.readline().split() == ["snapshot", "0"]
+    for options in ({"overwrite": True}, {"resume": True}, {}):
+        start = time.monotonic()
+        with pytest.raises(NnvoxError) as refused:
+            nnvox.Recorder(small_model(), PROBE, out, **options)
+        assert time.monotonic() - start < 5
+        if options:
+            assert f"is being recorded by process {first.pid}" in str(refused.value) and "one writer per run" in str(refused.value)
+        else:
+            assert "already holds a run" in str(refused.value)
+    cli = subprocess.run([*nnvox_cmd, "record", "digits-cnn", "--epochs", "1", "--out", str(out), "--overwrite"],
+                         capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 2 and cli.stderr.count("\n") == 1 and f"process {first.pid}" in cli.stderr, cli.stderr
+    # Readers never need the lock
+    info = subprocess.run([*nnvox_cmd, "info", str(out), "--json"], capture_output=True, text=True, timeout=120)
+    assert info.returncode == 0, info.stderr
+    first.stdin.write("stop\n")
+    first.stdin.flush()
+    said = first.stdout.read().split()
+    assert said[-1] == "closed" and first.wait() == 0
+    run = nnvox.open_run(out)  # the first writer kept writing throughout, and nobody else did
+    assert run.closed and [float(run.read(s.index)["param/0.bias"][0]) for s in run.snapshots] == list(range(int(said[-2]) + 1))
+    nnvox.Recorder(small_model(), PROBE, out, resume=True).close()  # free once the first is done
+
+
+def test_a_killed_writer_leaves_no_lock_and_its_leftovers_are_cleared(tmp_path):
+    out = tmp_path / "run"
+    first = slow_writer(out)
+    assert first.stdout.readline().split() == ["snapshot", "0"]
+    first.kill()
+    first.wait()
+    time.sleep(0.3)  # its writer process finishes what it was handed, then lets go
+    dead = out / f".snapshot-00099.safetensors.nnvox-{first.pid}-abcdef.tmp"
+    dead.write_bytes(b"half")
+    mine = out / f".x.nnvox-{os.getpid()}-abcdef.tmp"  # a live process's temporary is never touched
+    mine.write_bytes(b"live")
+    with nnvox.Recorder(small_model(), PROBE, out, resume=True) as rec:
+        rec.snapshot(epoch=99)
+    assert not dead.exists() and mine.read_bytes() == b"live"
+    assert nnvox.open_run(out).closed
+
+
+# --- misuse is honest --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("background", [False, True])
+def test_recorder_misuse_is_a_clear_error_or_nothing(tmp_path, background):
+    model = small_model()
+    rec = nnvox.Recorder(model, PROBE, tmp_path / "run", background=background)
+    rec.snapshot(epoch=0, metrics={"loss": torch.tensor(0.5), "acc": 0.9, "nan loss": float("nan")})
+    for bad, says in (({"loss": "low"}, "metric 'loss' is str"), ({"loss": torch.ones(3)}, "holds 3 values"),
+                      ({"loss": None}, "NoneType"), ({3: 1.0}, "metric names are strings"), ([0.1], "mapping of names")):
+        with pytest.raises(NnvoxError, match=says):
+            rec.snapshot(epoch=1, metrics=bad)
+    for bad in ({"epoch": 1.5}, {"epoch": -1}, {"step": "3"}, {"epoch": True}):
+        with pytest.raises(NnvoxError, match="whole number"):
+            rec.snapshot(**bad)
+    assert rec.count == 1  # nothing half-recorded by the refused calls
+    rec.close()
+    rec.close()  # a second close does nothing
+    with pytest.raises(NnvoxError, match="this Recorder is closed.*resume=True"):
+        rec.snapshot(epoch=2)
+    run = nnvox.open_run(tmp_path / "run")
+    assert run.closed and len(run.snapshots) == 1 and run.snapshots[0].metrics["loss"] == 0.5
+    with nnvox.Recorder(model, PROBE, tmp_path / "run2", background=background) as rec2:
+        rec2.snapshot(epoch=0)
+        rec2.close()  # closing inside `with`, then the with's own close: fine
+    with pytest.raises(NnvoxError, match="overwrite and resume contradict"):
+        nnvox.Recorder(model, PROBE, tmp_path / "run3", overwrite=True, resume=True)
+
+
+def test_a_failed_training_is_not_marked_finished(tmp_path):
+    with pytest.raises(ZeroDivisionError):
+        with nnvox.Recorder(small_model(), PROBE, tmp_path / "run") as rec:
+            rec.snapshot(epoch=0)
+            1 / 0
+    run = nnvox.open_run(tmp_path / "run")
+    assert not run.closed and len(run.snapshots) == 1
+
+
+# --- nothing written before the model is accepted ----------------------------------------------------
+
+def test_nothing_is_written_for_a_model_that_cannot_take_the_probe_or_a_zero_budget(tmp_path, nnvox_cmd):
+    out = tmp_path / "deep" / "runs" / "run"
+    with pytest.raises(NnvoxError, match="forward pass failed"):
+        nnvox.Recorder(nn.Linear(5, 2), PROBE, out)
+    with pytest.raises(NnvoxError, match="activation_budget must be a positive"):
+        nnvox.Recorder(small_model(), PROBE, out, activation_budget=0)
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "misfit.py").write_text("from torch import nn\ndef build():\n    return nn.Linear(5, 2)\n")
+    done = subprocess.run([*nnvox_cmd, "record", "misfit:build", "--epochs", "1", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["misfit.py"]
+
+
+# --- a full disk keeps every complete snapshot ---------------------------------------------------
+
+FULL_DISK = r"""
+import resource, signal, sys, torch
+from torch import nn
+import nnvox
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, as on a full disk
+model = nn.Sequential(nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 10))  # ~0.3 MB a snapshot
+rec = nnvox.Recorder(model, probe=(torch.randn(4, 256), [0, 1, 2, 3]), out=sys.argv[1], background=sys.argv[2] == "1")
+try:
+    for i in range(6):
+        if i == 3:  # the disk fills up: no file may grow past 100 kB (this process and its writer's)
+            for pid in (0, getattr(getattr(rec._writer, "proc", None), "pid", 0)):
+                resource.prlimit(pid, resource.RLIMIT_FSIZE, (100_000, 100_000))
+        with torch.no_grad():
+            model[2].bias.fill_(i)
+        rec.snapshot(epoch=i)
+        rec.flush()
+    print("no error")
+except nnvox.NnvoxError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.parametrize("background", ["1", "0"])
+def test_a_full_disk_is_reported_by_its_cause_and_keeps_every_complete_snapshot(tmp_path, background):
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, str(out), background], capture_output=True, text=True, timeout=120)
+    message = done.stdout.strip()
+    assert "EFBIG" in message and "file size limit" in message and "free space" not in message, (message, done.stderr)
+    run = nnvox.open_run(out)  # 0 bytes lost: every snapshot before the disk filled, whole
+    assert [float(run.read(s.index)["param/2.bias"][0]) for s in run.snapshots] == [0, 1, 2]
