@@ -51,20 +51,20 @@ class Node:
         where = f"node {show(name)}"
         params, geometry = d.get("params", {}), d.get("geometry", {})
         if not isinstance(params, dict) or not isinstance(geometry, dict):
-            raise Invalid(f"{where}'s params and geometry must be JSON objects")
+            raise Invalid(f"{where}: params and geometry must be JSON objects")
         if geometry and (set(geometry) != set(GEOMETRY) or len({len(v) if isinstance(v, list) else -1 for v in geometry.values()}) != 1):
-            raise Invalid(f"{where}'s geometry must give {', '.join(GEOMETRY)} for the same axes")
+            raise Invalid(f"{where}: geometry must give {', '.join(GEOMETRY)} for the same axes")
         for key, least in GEOMETRY.items():
             for v in geometry.get(key, ()):
-                number(v, f"{where}'s {key}", least, 1 << 20)
+                number(v, f"{where}: {key}", least, 1 << 20)
         module = d.get("module")
         return cls(
             name=name,
-            kind=text(d.get("kind"), f"{where}'s kind", 1024),
-            shape=tuple(check_shape(d.get("shape"), f"{where}'s shape")),
-            params={text(k, f"{where}'s parameter name", 1024): tuple(check_shape(v, f"{where}'s {show(k)} shape"))
+            kind=text(d.get("kind"), f"{where}: kind", 1024),
+            shape=tuple(check_shape(d.get("shape"), f"{where}: shape")),
+            params={text(k, f"{where}: parameter name", 1024): tuple(check_shape(v, f"{where}: {show(k)} shape"))
                     for k, v in params.items()},
-            module=None if module is None else text(module, f"{where}'s module", 1024),
+            module=None if module is None else text(module, f"{where}: module", 1024),
             geometry={k: tuple(v) for k, v in geometry.items()},
         )
 

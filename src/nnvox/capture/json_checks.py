@@ -48,7 +48,8 @@ def text(value, what: str, limit: int = 4096) -> str:
 def number(value, what: str, lo: int = 0, hi: int = MAX_NUMBER) -> int:
     """A whole number lo..hi (JSON true/false and 1.0 are not)."""
     if type(value) is not int or not lo <= value <= hi:
-        raise Invalid(f"{what} must be a whole number {lo}..{hi}, not {show(value)}")
+        span = f"from {lo}" if hi == MAX_NUMBER else f"{lo}..{hi}"
+        raise Invalid(f"{what} must be a whole number {span}, not {show(value)}")
     return value
 
 

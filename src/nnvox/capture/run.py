@@ -144,7 +144,10 @@ class Run:
                 raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {list(want)}"
                               + (" integers" if key == "labels" else ""))
 
-        return _read_file(str(path), keys, check=check)
+        try:
+            return _read_file(str(path), keys, check=check)
+        except _Missing as missing:
+            raise refused(path, f"it has no tensor {missing.key!r}") from None
 
     def _header_json(self, index: int, key: str):
         """One JSON entry of a snapshot's safetensors metadata (summaries, health), parsed, or None.
@@ -316,11 +319,18 @@ class Run:
         return refused(self._file(index), f"tensor {key!r} is missing, though the snapshot holds other {kind} tensors")
 
     def require(self, index: int, keys) -> None:
-        """A one-line error unless snapshot `index` holds every one of `keys` (before drawing them)."""
-        held = set(self.keys(index))
-        for key in keys:
-            if key not in held:
-                raise self.lacking(index, key)
+        """A one-line error unless snapshot `index` holds every one of `keys`, each of the dtype and
+        shape the manifest says (from its header alone: before anything is drawn from them)."""
+        path = self._file(index)
+        with _reading(path):
+            header = _mapped(path)[1]
+            for key in keys:
+                if key not in header:
+                    raise self.lacking(index, key)
+                self._check(key, header[key][0], header[key][1])
+
+    def _check(self, key: str, dtype, shape: tuple[int, ...]) -> None:
+        check_tensor(key, dtype, shape, self._expected, self.probe_count, self.mistake_rows)
 
     def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
              channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
@@ -349,11 +359,8 @@ class Run:
 
     def _checked_read(self, index: int, keys, sample, channels, skip_missing) -> dict[str, np.ndarray]:
         """Snapshot tensors, each checked against the manifest (dtype, shape) before it is used."""
-        def check(key: str, dtype, shape: tuple[int, ...]) -> None:
-            check_tensor(key, dtype, shape, self._expected, self.probe_count, self.mistake_rows)
-
         try:
-            return _read_file(self._file(index), keys, sample, channels, skip_missing, check)
+            return _read_file(self._file(index), keys, sample, channels, skip_missing, self._check)
         except _Missing as missing:
             raise self.lacking(index, missing.key) from None
 

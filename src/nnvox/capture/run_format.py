@@ -222,13 +222,13 @@ def _snapshot_entry(s, i: int) -> None:
     where = f"snapshot {i}"
     _object(s, where)
     if s.get("index") != i or type(s.get("index")) is not int:
-        raise Invalid(f"{where}'s index must be {i}, not {show(s.get('index'))}")
+        raise Invalid(f"{where}: index must be {i}, not {show(s.get('index'))}")
     for key in ("epoch", "step"):
-        _optional(s.get(key), number, f"{where}'s {key}")
-    file_name(s.get("file"), f"{where}'s file")
-    number(s.get("bytes"), f"{where}'s bytes", 8)
-    _numbers(s.get("metrics", {}), f"{where}'s metric")
-    _numbers(s.get("grad_norms", {}), f"{where}'s gradient norm")
+        _optional(s.get(key), number, f"{where}: {key}")
+    file_name(s.get("file"), f"{where}: file")
+    number(s.get("bytes"), f"{where}: bytes", 8)
+    _numbers(s.get("metrics", {}), f"{where}: metric")
+    _numbers(s.get("grad_norms", {}), f"{where}: gradient norm")
 
 
 def _layer_shape(key, shapes: dict[str, tuple[int, ...]], what: str) -> tuple[int, ...]:
@@ -244,13 +244,13 @@ def _reduced(plans: dict, shapes: dict[str, tuple[int, ...]]) -> None:
         what = f"reduced {show(key)}"
         original = _layer_shape(key, shapes, what)
         _object(plan, what)
-        if tuple(check_shape(plan.get("original"), f"{what}'s original")) != original:
-            raise Invalid(f"{what}'s original shape is not the layer's {list(original)}")
-        kept = check_shape(plan.get("shape"), f"{what}'s shape")
+        if tuple(check_shape(plan.get("original"), f"{what}: original")) != original:
+            raise Invalid(f"{what}: original shape is not the layer's {list(original)}")
+        kept = check_shape(plan.get("shape"), f"{what}: shape")
         if len(kept) != len(original) or any(k > o for k, o in zip(kept, original)):
-            raise Invalid(f"{what}'s shape {list(kept)} is not a reduction of {list(original)}")
+            raise Invalid(f"{what}: shape {list(kept)} is not a reduction of {list(original)}")
         for field in ("keep", "pool", "channels", "out", "in"):
-            _optional(plan.get(field), number, f"{what}'s {field}", 1)
+            _optional(plan.get(field), number, f"{what}: {field}", 1)
         if ("out" in plan) != ("in" in plan):
             raise Invalid(f"{what} keeps 'out' and 'in' together")
 
@@ -287,13 +287,13 @@ def check_header(header: dict, data_size: int) -> tuple[dict[str, tuple], dict[s
         text(key, "a tensor name")
         _object(entry, what)
         dtype = entry.get("dtype")
-        if dtype not in DTYPES:
+        if not isinstance(dtype, str) or dtype not in DTYPES:
             raise Invalid(f"{what} has unknown dtype {show(dtype)}")
-        shape = tuple(check_shape(entry.get("shape"), f"{what}'s shape"))
-        offsets = _list(entry.get("data_offsets"), f"{what}'s offsets")
+        shape = tuple(check_shape(entry.get("shape"), f"{what}: shape"))
+        offsets = _list(entry.get("data_offsets"), f"{what}: offsets")
         if len(offsets) != 2:
-            raise Invalid(f"{what}'s offsets must be [start, end]")
-        start, end = (number(o, f"{what}'s offset", 0, data_size) for o in offsets)
+            raise Invalid(f"{what}: offsets must be [start, end]")
+        start, end = (number(o, f"{what}: offset", 0, data_size) for o in offsets)
         if end - start != math.prod(shape) * _ITEMSIZE[dtype]:
             raise Invalid(f"{what} claims shape {list(shape)} of {dtype} in {end - start:,} bytes")
         entries[key] = (DTYPES[dtype], shape, start, end)
