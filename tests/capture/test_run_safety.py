@@ -303,3 +303,40 @@ def test_a_full_disk_is_reported_by_its_cause_and_keeps_every_complete_snapshot(
     assert "EFBIG" in message and "file size limit" in message and "free space" not in message, (message, done.stderr)
     run = nnvox.open_run(out)  # 0 bytes lost: every snapshot before the disk filled, whole
     assert [float(run.read(s.index)["param/2.bias"][0]) for s in run.snapshots] == [0, 1, 2]
+
+
+RACER = r"""
+import sys, time, torch
+from torch import nn
+import nnvox
+model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+with torch.no_grad():
+    model[0].bias.fill_(float(sys.argv[2]))
+time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # both start at the same moment
+try:
+    with nnvox.Recorder(model, probe=(torch.randn(3, 4), [0, 1, 2]), out=sys.argv[1], overwrite=sys.argv[4] == "1") as rec:
+        for i in range(5):
+            rec.snapshot(epoch=i)
+    print("recorded")
+except nnvox.NnvoxError as exc:
+    print("refused:", exc)
+"""
+
+
+@pytest.mark.parametrize("overwrite", ["0", "1"])
+def test_two_recorders_started_together_on_one_folder_one_wins_whole(tmp_path, overwrite):
+    """Race trials: two processes start recording into the same new folder at the same moment; one
+    records, the other is refused with one line, and the run holds the winner's snapshots alone."""
+    out = tmp_path / "run"
+    at = time.time() + 4  # after both have imported torch
+    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(out), str(k), str(at), overwrite], stdout=subprocess.PIPE,
+                               text=True) for k in (1, 2)]
+    said = [r.communicate(timeout=120)[0].strip() for r in racers]
+    winners = [k for k, s in zip((1, 2), said) if s == "recorded"]
+    assert len(winners) == 1, said
+    loser = said[2 - winners[0]]
+    assert loser.startswith("refused:") and loser.count("\n") == 0 and ("being recorded by" in loser or "already holds a run" in loser), loser
+    run = nnvox.open_run(out)
+    assert run.closed and len(run.snapshots) == 5
+    assert {float(run.read(s.index)["param/0.bias"][0]) for s in run.snapshots} == {float(winners[0])}
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]

@@ -400,11 +400,13 @@ class Recorder:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise NnvoxError(f"cannot create run folder {self.out}: {exc.strerror}") from None
+        ours = False  # whether what is in the new folder is this recorder's to remove on failure
         try:
-            if created:
+            if not self._lock.fds:  # the folder is new (perhaps just made by another recorder starting too)
                 self._lock_folder(self.out)
-                if (self.out / MANIFEST).exists():  # another recorder got here between the check and the lock
+                if (self.out / MANIFEST).exists():  # that other recorder got here first
                     raise NnvoxError(f"{self.out} already holds a run (another recorder just started one); choose a new folder")
+            ours = True
             self._replacing = existing
             if existing:
                 remove_stale_temporaries(self.out.parent)  # replacement folders of killed recorders
@@ -417,7 +419,7 @@ class Recorder:
         except BaseException:
             if self._replacing:
                 remove_run(self._folder)
-            elif created:
+            elif created and ours:
                 remove_run(self.out)
                 for folder in created[1:]:
                     try:
