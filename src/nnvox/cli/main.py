@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -229,7 +232,7 @@ def export(
     from nnvox.cli.commands import run_export
 
     run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
-               gif_max_mb=gif_max_mb or None, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
+               gif_max_mb=gif_max_mb, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
                view=view, attribution=attribution, feature_space=feature_space, clusters=_cluster_option(clusters),
                figure=figure, layer=layer, voxel=voxel, model=model, mistake=mistake)
 
@@ -292,15 +295,53 @@ def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False,
     raise_partial(run)
 
 
+def _one_line(exc: BaseException) -> str:
+    """An error's message on one line (a message that spans lines is joined, never cut)."""
+    return " ".join(part.strip() for part in str(exc).splitlines() if part.strip()) or type(exc).__name__
+
+
+def _usage_hint(exc: Exception, argv: list[str]) -> str:
+    """The fix for a malformed command line: the command's --help, or how to give a value that
+    starts with - (cyclopts reads `--voxel -1,0,0` as an option with no value)."""
+    from cyclopts import MissingArgumentError
+
+    if isinstance(exc, MissingArgumentError):
+        for option, value in zip(argv, argv[1:]):
+            if option.startswith("--") and "=" not in option and re.match(r"-\.?\d", value):
+                return f"; a value starting with - is written {option}={value}"
+    command = argv[0] if argv and not argv[0].startswith("-") and argv[0] in app else None
+    return f"; see nnvox {command} --help" if command else "; see nnvox --help"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Every failure ends as ONE line on stderr: a user's mistake (NnvoxError, a malformed command
+    line) exits 2; anything else is a bug in nnvox, said so, and exits 1 (NNVOX_DEBUG=1: the traceback)."""
+    from cyclopts import CycloptsError
+
+    argv = list(argv if argv is not None else sys.argv[1:])
+    debug = os.environ.get("NNVOX_DEBUG") == "1"
     try:
-        app(argv if argv is not None else sys.argv[1:], exit_on_error=True)
+        app(argv, exit_on_error=False, print_error=False, result_action="return_value")
+    except CycloptsError as exc:  # a malformed command line: cyclopts' own words, on one line
+        print(f"nnvox: error: {_one_line(exc).rstrip('.')}{_usage_hint(exc, argv)}", file=sys.stderr)
+        return 2
     except NnvoxError as exc:
-        print(f"nnvox: error: {exc}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        print(f"nnvox: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nnvox: interrupted", file=sys.stderr)
         return 130
+    except MemoryError as exc:  # the machine's limit, not a bug: a smaller input or size fits
+        print(f"nnvox: error: out of memory ({_one_line(exc)}); use a smaller input, size or model", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the last resort: never a traceback, never exit 2 (tests demand 2 for handled errors)
+        if debug:
+            traceback.print_exc()
+        print(f"nnvox: internal error: {type(exc).__name__}: {_one_line(exc)}; this is a bug in nnvox, please report it "
+              "(NNVOX_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
     return 0
 
 
