@@ -19,10 +19,9 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     if looks_like_path and not path.exists():
         return open_run(path)  # says the run folder does not exist, and how to make one
     if path.is_dir():
-        if input_shape or weights or input_file:
+        if input_shape is not None or weights is not None or input_file is not None:
             raise NnvoxError(f"{target} is a run folder: --input-shape, --weights and --input apply to models only")
         return open_run(path)
-    import numpy as np
     import torch
 
     from nnvox.capture.single_pass import single_pass_run
@@ -31,18 +30,17 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     loaded = load_model(target, weights=weights, trust_pickle=trust_pickle)
     labels = None  # unknown: the heads-up line names no true class
     if input_file is not None:
-        try:
-            x = np.load(input_file, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise NnvoxError(f"cannot read input {input_file} ({exc}); give a .npy array, batch first") from None
-        what = f"input {input_file.name}"
+        what = f"input {Path(input_file).name}"
+        x = _prepared(loaded.model, read_input(Path(input_file)), what)
+        _check_pass_fits(loaded, x.shape, what, "give a smaller batch or input")
     elif input_shape is None and loaded.example is not None:
         x, labels = loaded.example
         what = "a held-out sample"
     else:
-        shape = parse_shape(input_shape) if input_shape else loaded.input_shape
+        shape = parse_shape(input_shape) if input_shape is not None else loaded.input_shape
         if shape is None:
             raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
+        _check_pass_fits(loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape")
         x, what = _random_input(loaded.model, shape)
     _materialise_lazy(loaded.model, torch.from_numpy(x))
     n_params = sum(p.numel() for p in loaded.model.parameters())
@@ -54,15 +52,130 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
                            attribution_layer=attribution_layer)
 
 
+def read_input(path: Path):
+    """A .npy array (never a pickle), its header read before its data: an archive, a folder or an
+    array larger than free memory is a one-line refusal, not a traceback or an exhausted machine."""
+    import pickle
+
+    import numpy as np
+
+    from nnvox.memory import check_fits
+
+    fix = "give a .npy array (np.save), batch first"
+    if path.is_dir():
+        raise NnvoxError(f"input {path} is a folder; {fix}")
+    try:
+        x = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+        raise NnvoxError(f"cannot read input {path} ({' '.join(str(exc).split())}); {fix}") from None
+    if not isinstance(x, np.ndarray):  # an .npz archive: which array is meant is the user's to say
+        names = ", ".join(x.files[:5]) or "none"
+        x.close()
+        raise NnvoxError(f"input {path} is an .npz archive (arrays: {names}); save the one to run as .npy: "
+                         f"np.save('input.npy', np.load('{path.name}')['NAME'])")
+    check_fits(x.nbytes, f"input {path.name} ({' x '.join(map(str, x.shape))} {x.dtype})", "give a smaller batch")
+    return np.array(x)  # read into memory; the file may change or go after this
+
+
+def _prepared(model, x, what: str):
+    """`x` as the model takes it, or a one-line refusal naming what is wrong with it. Numbers of any
+    width convert (numpy saves float64 by default: converted, not blamed on the shape); a model that
+    starts with an embedding takes token ids: whole numbers below its vocabulary."""
+    import numpy as np
+
+    if x.ndim == 0 or x.size == 0:
+        raise NnvoxError(f"{what} has shape {x.shape}: no samples; give a batch, batch first (e.g. shape (1, 3, 224, 224))")
+    if x.dtype.kind not in "biuf":
+        raise NnvoxError(f"{what} holds {x.dtype} values, not numbers; save an array of numbers (float32, or token ids as int64)")
+    vocabulary = _token_vocabulary(model)
+    if vocabulary is None:
+        return x.astype(_float_dtype(model), copy=False)
+    whole = x.dtype.kind in "biu" or bool(np.isfinite(x).all() and (x == np.round(x)).all())
+    if not whole:
+        raise NnvoxError(f"{what} holds fractions ({x.dtype}); the model starts with an embedding, which takes token ids: "
+                         f"whole numbers 0 to {vocabulary - 1}")
+    if x.min() < 0 or x.max() >= vocabulary:
+        raise NnvoxError(f"{what} holds token ids {x.min():g} to {x.max():g}; the model's embedding takes 0 to {vocabulary - 1}")
+    return x.astype(np.int64)
+
+
+def _token_vocabulary(model) -> int | None:
+    """The vocabulary size when the model starts with an embedding (its input is token ids), else None."""
+    import torch
+
+    first = next((m for m in model.modules() if not m._modules), None)
+    return first.num_embeddings if isinstance(first, (torch.nn.Embedding, torch.nn.EmbeddingBag)) else None
+
+
+def _float_dtype(model):
+    """The dtype of the model's first floating parameter (float32 when it has none)."""
+    import numpy as np
+
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), None)
+    return np.float32 if dtype is None else np.dtype(str(dtype).removeprefix("torch."))
+
+
+def _check_pass_fits(loaded, shape: tuple[int, ...], what: str, fix: str) -> None:
+    """Refuse an input whose forward pass could not fit in memory, before allocating anything: the
+    input, then the layers' outputs, sized by a pass on the meta device (shapes, no data). That pass
+    costs up to a second the first time, so it runs only for inputs big enough to matter: a pass
+    keeps some tens of times its input (resnet18: 50x), never a thousand."""
+    import math
+
+    from nnvox.memory import available_memory, check_fits
+
+    element = 8 if _token_vocabulary(loaded.model) is not None else 4
+    example = f" (e.g. {','.join(map(str, loaded.input_shape))})" if loaded.input_shape else ""
+    fix = f"{fix}{example}"
+    check_fits(math.prod(shape) * element, f"{what}: the input alone", fix)
+    if math.prod(shape) * element * 1000 < (available_memory() or 1 << 50):
+        return
+    outputs = _meta_pass_bytes(loaded.model, shape)
+    if outputs is not None:
+        check_fits(math.prod(shape) * element + outputs, f"{what}: {loaded.name}'s forward pass (its layers' outputs)", fix)
+
+
+def _meta_pass_bytes(model, shape: tuple[int, ...]) -> int | None:
+    """Bytes of every leaf module's output for an input of `shape`, from a pass on the meta device
+    (no memory used: a terabyte-sized input is sized in milliseconds); None when the model cannot be
+    run that way (lazy layers, ops without meta kernels, a shape it does not take: the real pass says why)."""
+    import torch
+    from torch.func import functional_call
+    from torch.nn.parameter import is_lazy
+
+    state = {**dict(model.named_parameters()), **dict(model.named_buffers())}
+    if any(is_lazy(v) for v in state.values()):
+        return None
+    total = 0
+
+    def count(_module, _args, output):
+        nonlocal total
+        if isinstance(output, torch.Tensor):
+            total += output.numel() * output.element_size()
+
+    vocabulary = _token_vocabulary(model)
+    x = torch.empty(shape, dtype=torch.int64 if vocabulary is not None else torch.float32, device="meta")
+    hooks = [m.register_forward_hook(count) for m in model.modules() if not m._modules]
+    try:
+        with torch.no_grad():
+            functional_call(model, {k: torch.empty_like(v, device="meta") for k, v in state.items()}, (x,))
+    except Exception:
+        return None
+    finally:
+        for h in hooks:
+            h.remove()
+    return total
+
+
 def _random_input(model, shape: tuple[int, ...]):
     """A random input the model takes: token ids below its vocabulary size when it starts with an
     embedding (a float tensor would fail there), else standard normal values."""
     import torch
 
     g = torch.Generator().manual_seed(0)
-    first = next((m for m in model.modules() if not m._modules), None)
-    if isinstance(first, (torch.nn.Embedding, torch.nn.EmbeddingBag)):
-        return torch.randint(0, first.num_embeddings, shape, generator=g).numpy(), "random tokens"
+    vocabulary = _token_vocabulary(model)
+    if vocabulary is not None:
+        return torch.randint(0, vocabulary, shape, generator=g).numpy(), "random tokens"
     return torch.randn(shape, generator=g).numpy(), "random input"
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from nnvox.errors import NnvoxError
 
+MAX_DIMENSIONS = 32  # numpy 1.x's limit (torch's is 64)
+
 
 @dataclass
 class LoadedModel:
@@ -90,14 +92,34 @@ def load_weights(model, path: Path) -> None:
         ) from None
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]  # Lightning-style checkpoints
-    if not isinstance(state, dict):
-        raise NnvoxError(f"{path} does not hold a state_dict")
-    result = model.load_state_dict(state, strict=False)
-    if result.missing_keys or result.unexpected_keys:
-        raise NnvoxError(
-            f"weights in {path} do not fit the model: {len(result.missing_keys)} missing "
-            f"(e.g. {result.missing_keys[:2]}), {len(result.unexpected_keys)} unexpected (e.g. {result.unexpected_keys[:2]})"
-        )
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise NnvoxError(f"{path} does not hold a state_dict (names mapped to tensors); save one with "
+                         "torch.save(model.state_dict(), ...) or safetensors")
+    problems = _misfits(model.state_dict(), state)
+    if problems:
+        raise NnvoxError(f"weights in {path} do not fit the model: {problems}; give weights saved from this model")
+    try:
+        model.load_state_dict(state, strict=False)
+    except RuntimeError as exc:  # what the checks above cannot see (a lazy layer refusing its weights, ...)
+        raise NnvoxError(f"weights in {path} do not fit the model: {' '.join(str(exc).split())}") from None
+
+
+def _misfits(own: dict, state: dict) -> str:
+    """What keeps `state` from loading into a model whose state_dict is `own`: tensors of other
+    shapes (model vs file), then missing and unexpected names, a few of each; "" when it fits."""
+    from torch.nn.parameter import is_lazy
+
+    def listed(items: list[str]) -> str:
+        return "; ".join(items[:3]) + (f"; and {len(items) - 3} more" if len(items) > 3 else "")
+
+    shapes = [f"{k}: model {tuple(own[k].shape)}, file {tuple(v.shape)}" for k, v in state.items()
+              if k in own and not is_lazy(own[k]) and tuple(own[k].shape) != tuple(v.shape)]
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    parts = [f"{len(shapes)} of other shapes ({listed(shapes)})" if shapes else "",
+             f"{len(missing)} missing ({listed(missing)})" if missing else "",
+             f"{len(unexpected)} unexpected ({listed(unexpected)})" if unexpected else ""]
+    return ", ".join(p for p in parts if p)
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -107,4 +129,6 @@ def parse_shape(text: str) -> tuple[int, ...]:
         shape = ()
     if not shape or any(v <= 0 for v in shape):
         raise NnvoxError(f"--input-shape {text!r} is not a shape; write it as 1,3,224,224 (batch first)")
+    if len(shape) > MAX_DIMENSIONS:
+        raise NnvoxError(f"--input-shape has {len(shape)} dimensions; arrays take at most {MAX_DIMENSIONS} (write it as 1,3,224,224)")
     return shape

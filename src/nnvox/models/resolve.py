@@ -21,10 +21,10 @@ def resolve_model(spec: str) -> BuiltinModel:
         sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
-    except Exception as exc:  # ImportError, or the module itself failing on import
-        raise NnvoxError(
-            f"cannot import {module_name!r} ({type(exc).__name__}: {exc}); check the name and that it is on PYTHONPATH"
-        ) from None
+    except ModuleNotFoundError as exc:
+        raise NnvoxError(f"cannot import {module_name!r} ({_raised(exc)}); check the name and that it is on PYTHONPATH") from None
+    except (Exception, SystemExit) as exc:  # the module itself fails on import (or exits: argparse at import time)
+        raise NnvoxError(f"importing {module_name!r} failed: {_raised(exc)}; fix the module (it must import cleanly)") from None
     try:
         factory = getattr(module, attr)
     except AttributeError:
@@ -35,9 +35,29 @@ def resolve_model(spec: str) -> BuiltinModel:
     def build():
         import torch
 
-        model = factory()
+        try:
+            model = factory()
+        except (Exception, SystemExit) as exc:  # the user's code failing: its words and where, not a traceback
+            raise NnvoxError(f"{spec} raised {_raised(exc)}; fix it so that {spec}() returns an nn.Module") from None
         if not isinstance(model, torch.nn.Module):
             raise NnvoxError(f"{spec!r} returned {type(model).__name__}, not a torch.nn.Module")
         return model
 
     return BuiltinModel(spec, f"user model {spec}", build, get_builtin(available_models()[0]).dataset)
+
+
+def _raised(exc: BaseException) -> str:
+    """`Type: message (at file:line)`, the line being the innermost frame outside nnvox, the standard
+    library and installed packages: where the user's code raised (no place when none of it ran)."""
+    import sysconfig
+    import traceback
+
+    ours = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the nnvox package
+    library = {os.path.abspath(sysconfig.get_path(k)) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith("<") and not os.path.abspath(f.filename).startswith((ours, *library))]
+    message = " ".join(str(exc).split()) or "no message"
+    if isinstance(exc, SyntaxError) and exc.filename:  # raised by the parser: the place is the bad line itself
+        return f"SyntaxError: {exc.msg} (at {os.path.relpath(exc.filename)}:{exc.lineno})"
+    where = f" (at {os.path.relpath(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {message}{where}"
