@@ -29,5 +29,5 @@ def test_figures_to_png_and_their_errors(digits_run, tmp_path):
         figure_image(digits_run, "correlation", layer="relu1")
     with pytest.raises(NnvoxError, match="the voxel figure needs a layer and a voxel"):
         figure_image(digits_run, "voxel")
-    with pytest.raises(NnvoxError, match=r"t = 9 is outside the run's snapshots 0..3"):
+    with pytest.raises(NnvoxError, match=r"t = 9 is outside the timeline: the run has snapshots 0..3"):
         figure_image(digits_run, "confusion", t=9)

@@ -6,11 +6,13 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 
 from nnvox.errors import NnvoxError
 
 console = Console(stderr=True)
+MAX_SEED = 2**32 - 1
 
 
 def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False,
@@ -25,17 +27,21 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     from nnvox.models.resolve import resolve_model
     from nnvox.models.train import TrainOptions, evaluate, seed_everything, train
 
-    if epochs < 1:
-        raise NnvoxError(f"--epochs must be at least 1, got {epochs}")
+    _at_least(1, epochs=epochs, probe_size=probe_size)
+    if not 0 <= seed <= MAX_SEED:  # numpy's limit, which seeds every run
+        raise NnvoxError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), got {seed}")
     spec_model = resolve_model(spec)
     options = TrainOptions(epochs=epochs, seed=seed)
     seed_everything(seed, options.threads)
     model = spec_model.build()
     data = spec_model.dataset()
-    x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / len(data.class_names)))
+    classes = len(data.class_names)
+    most = int(np.bincount(data.y_test, minlength=classes).min()) * classes  # class-balanced: the rarest class limits
+    if probe_size is not None and probe_size > most:
+        raise NnvoxError(f"--probe-size {probe_size} is more than the {spec_model.name} data can balance over its "
+                         f"{classes} classes; use 1 to {most}")
+    x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / classes))
     if probe_size is not None:
-        if probe_size < 1:
-            raise NnvoxError(f"--probe-size must be at least 1, got {probe_size}")
         x, y = x[:probe_size], y[:probe_size]
     start = 0
     if resume and (out / "manifest.json").exists():
@@ -68,6 +74,13 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         results = train(model, data, options, callbacks=[on_epoch])
     rec.close()
     return rec, results
+
+
+def _at_least(low: int, **options: int | None) -> None:
+    """Each option given (not None) is at least `low`; named as the command line spells it."""
+    for name, value in options.items():
+        if value is not None and value < low:
+            raise NnvoxError(f"--{name.replace('_', '-')} must be at least {low}, got {value}")
 
 
 def _misfit_output(model, x, classes: int) -> str | None:
@@ -125,6 +138,11 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     from nnvox.viewer.gl import display_problem
     from nnvox.viewer.storyboard_export import render_storyboard
 
+    from nnvox.scenes.presets import preset_size
+
+    _at_least(1, epochs=epochs)  # checked before anything is written, not after minutes of training
+    if preset is not None:
+        preset_size(preset)
     start = time.perf_counter()
     run_dir = out / "run"
     out.mkdir(parents=True, exist_ok=True)
@@ -222,9 +240,10 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
         return
     if out is None:
         raise NnvoxError("give OUT, the file to write (e.g. nnvox export RUN clip.mp4), or --storyboard FILE OUT")
-    from nnvox.scenes.presets import output_size
+    from nnvox.scenes.presets import gif_cap_bytes, output_size
     from nnvox.viewer.export import export, render_png
 
+    gif_cap_bytes(gif_max_mb)  # checked whatever OUT is: an option given is never silently ignored
     run = model.open(target, mode, attribution)
     sample = chosen_sample(run, sample, mistake)
     if figure is not None:
@@ -232,6 +251,7 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
 
         if out.suffix.lower() != ".png":
             raise NnvoxError(f"a figure is a still: write it to a .png, not {out.name}")
+        run.check_sample(sample)
         width, height, _ = output_size(preset or "1080p", size)
         try:
             where = tuple(int(v) for v in voxel.split(",")) if voxel else None

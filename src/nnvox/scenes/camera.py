@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnvox.errors import NnvoxError
+from nnvox.scenes.toml_files import read_toml
 
 Bounds = tuple[float, float, float, float, float, float]  # x0, x1, y0, y1, z0, z1
 LABEL_ROOM = 3.0  # scene units above and below the blocks that their labels take
+MAX_COORDINATE = 1e6  # scene units: scenes span tens to thousands; more is a damaged or hostile file
 BAND = 0.74  # of the image height the network fills; the rest holds the heads-up line and legend
 
 EASINGS: dict[str, Callable[[float], float]] = {
@@ -59,16 +61,21 @@ class CameraPose:
     @classmethod
     def from_dict(cls, d: dict) -> CameraPose:
         """From a saved view; raises NnvoxError naming what is wrong."""
+        if not isinstance(d, dict):
+            raise NnvoxError(f"a camera view is a table of focal, direction, up and scale, got {d!r}"[:200])
         missing = {"focal", "direction", "up", "scale"} - set(d)
         if missing:
             raise NnvoxError(f"a camera view needs focal, direction, up and scale; {', '.join(sorted(missing))} missing")
+        shape = "a camera view's focal, direction and up are lists of 3 numbers, its scale a positive number"
         try:
             vecs = [tuple(float(x) for x in d[k]) for k in ("focal", "direction", "up")]
             scale = float(d["scale"])
-        except (TypeError, ValueError):
-            raise NnvoxError("a camera view's focal, direction and up are lists of 3 numbers, its scale a number") from None
+        except (TypeError, ValueError, OverflowError):
+            raise NnvoxError(shape) from None
         if any(len(v) != 3 for v in vecs) or not scale > 0:
-            raise NnvoxError("a camera view's focal, direction and up are lists of 3 numbers, its scale a positive number")
+            raise NnvoxError(shape)
+        if not all(abs(x) <= MAX_COORDINATE for v in (*vecs, (scale,)) for x in v):  # also NaN, inf
+            raise NnvoxError(f"{shape}, finite and at most {MAX_COORDINATE:g} in size")
         direction = _unit(vecs[1])
         up = _unit(np.asarray(vecs[2]) - direction * float(np.dot(vecs[2], direction)))  # square to the direction
         return cls(vecs[0], tuple(direction), tuple(up), scale)
@@ -84,16 +91,12 @@ def view_file_text(pose: CameraPose, note: str) -> str:
 
 def load_view(path) -> CameraPose:
     """A view file the window saved (press k)."""
-    import tomllib
     from pathlib import Path
 
     path = Path(path)
-    if not path.is_file():
-        raise NnvoxError(f"view file {path} not found; save one in the window with k")
+    doc, _ = read_toml(path, f"view file {path}", "not found; save one in the window with k")
     try:
-        return CameraPose.from_dict(tomllib.loads(path.read_text(encoding="utf-8")).get("camera", {}))
-    except tomllib.TOMLDecodeError as exc:
-        raise NnvoxError(f"view file {path} is not valid TOML ({exc})") from None
+        return CameraPose.from_dict(doc.get("camera", {}))
     except NnvoxError as exc:
         raise NnvoxError(f"view file {path}: {exc}") from None
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from numbers import Real
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, NnvoxTypeError
 
 
 def check_position(t: float, n_snapshots: int) -> float:
     """`t` (a snapshot index; fractions lie between two) when the timeline has it, else a clear error
     (a still silently taken at the last snapshot would hide a typo)."""
-    if not 0 <= t <= max(n_snapshots - 1, 0):
+    if isinstance(t, bool) or not isinstance(t, Real):
+        raise NnvoxTypeError(f"t is a snapshot position (a number), got {t!r}")
+    if not 0 <= t <= max(n_snapshots - 1, 0):  # NaN fails this too
         raise NnvoxError(f"t = {t:g} is outside the timeline: the run has snapshots 0..{n_snapshots - 1} "
                          "(fractions lie between two)")
     return float(t)

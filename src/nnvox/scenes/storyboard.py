@@ -19,14 +19,15 @@ line; `check_runs` then checks the parts that need the runs (snapshot ranges, sa
 from __future__ import annotations
 
 import difflib
+import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
+from nnvox.scenes.toml_files import read_toml
 
 FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "health", "voxel")  # 2D figures of a snapshot
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
@@ -154,9 +155,13 @@ class _Checker:
                 self.fail(self.lines.key(line, key), f"unknown key {key!r} in {where}{hint}")
 
     def number(self, value, line: int, what: str, *, low: float | None = None, high: float | None = None,
-               positive: bool = False) -> float:
+               positive: bool = False, whole: bool = False) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(line, f"{what} must be a number, got {value!r}")
+        if whole and not isinstance(value, int):
+            self.fail(line, f"{what} must be a whole number, got {value!r}")
+        if not math.isfinite(value):  # nan and inf pass every comparison below (nan) or mean nothing (inf)
+            self.fail(line, f"{what} must be a finite number, got {value}")
         if positive and not value > 0:
             self.fail(line, f"{what} must be positive, got {value}")
         if (low is not None and value < low) or (high is not None and value > high):
@@ -166,6 +171,8 @@ class _Checker:
     def text(self, value, line: int, what: str) -> str:
         if not isinstance(value, str):
             self.fail(line, f"{what} must be text in quotes, got {value!r}")
+        if "\0" in value:  # no name or caption holds one; as a path it would fail deep in the OS calls
+            self.fail(line, f"{what} holds a NUL character (\\u0000)")
         return value
 
     def choice(self, value, choices, line: int, what: str) -> str:
@@ -175,18 +182,16 @@ class _Checker:
 
 
 def load_storyboard(path: str | Path) -> Storyboard:
+    if not isinstance(path, (str, Path)):
+        raise NnvoxTypeError(f"a storyboard is a path to a .toml file, got {type(path).__name__}")
     path = Path(path)
-    if not path.is_file():
-        raise NnvoxError(f"storyboard {path} does not exist; write one (the README has an example)")
-    text = path.read_text(encoding="utf-8")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise NnvoxError(f"{path.name}: not valid TOML ({exc})") from None
+    doc, text = read_toml(path, f"storyboard {path}", "does not exist; write one (the README has an example)")
     lines = _Lines(text)
     check = _Checker(path, lines)
     check.keys(doc, {"video", "shot"}, 1, "the storyboard (top level takes [video] and [[shot]] tables)")
     video = doc.get("video", {})
+    if not isinstance(video, dict):
+        check.fail(lines.video, f"video must be a table ([video]), got {video!r}")
     check.keys(video, VIDEO_KEYS, lines.video, "[video]")
     at = lambda key: lines.key(lines.video, key)  # noqa: E731
     shots_in = doc.get("shot", [])
@@ -204,7 +209,7 @@ def load_storyboard(path: str | Path) -> Storyboard:
         background = _colour(video["background"], at("background"), check)
     fps = video.get("fps")
     if fps is not None:
-        fps = int(check.number(fps, at("fps"), "fps", low=1, high=240))
+        fps = int(check.number(fps, at("fps"), "fps", low=1, high=240, whole=True))
     size = video.get("size")
     if size is not None:
         size = check.text(size, at("size"), "size")
@@ -217,11 +222,18 @@ def load_storyboard(path: str | Path) -> Storyboard:
         check.fail(at("preset"), str(exc))
     return Storyboard(
         path=path, shots=tuple(shots), preset=preset, size=size, fps=fps,
-        transparent=bool(video.get("transparent", False)), background=background,
+        transparent=_flag(video, "transparent", at("transparent"), check), background=background,
         fade_seconds=check.number(video.get("fade_seconds", 0.4), at("fade_seconds"), "fade_seconds", low=0, high=5),
         gif_max_mb=(None if video.get("gif_max_mb", 8.0) == 0 else check.number(video.get("gif_max_mb", 8.0), at("gif_max_mb"), "gif_max_mb", positive=True)),
-        crf=int(check.number(video.get("crf", 18), at("crf"), "crf", low=0, high=51)),
+        crf=int(check.number(video.get("crf", 18), at("crf"), "crf", low=0, high=51, whole=True)),
     )
+
+
+def _flag(table: dict, key: str, line: int, check: _Checker) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        check.fail(line, f"{key} is true or false, got {value!r}")
+    return value
 
 
 def _colour(value, line: int, check: _Checker) -> tuple[int, int, int]:
@@ -283,9 +295,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         else:
             v = _position(tl, at("timeline"), check)
             timeline = (v, v)
-    forward = table.get("forward", False)
-    if not isinstance(forward, bool):
-        check.fail(at("forward"), f"forward is true or false, got {forward!r}")
+    forward = _flag(table, "forward", at("forward"), check)
     sample = table.get("sample", 0)
     if isinstance(sample, bool) or not isinstance(sample, int) or sample < 0:
         check.fail(at("sample"), f"sample must be a probe sample index (0, 1, ...), got {sample!r}")
@@ -359,7 +369,7 @@ def _camera(value, line: int, folder: Path, check: _Checker) -> CameraMove:
         move=move, degrees=num("degrees", 40.0, low=-720, high=720), layer=layer,
         azimuth=num("azimuth", 0.0, low=-360, high=360), elevation=num("elevation", 0.0, low=-80, high=80),
         zoom=num("zoom", 1.0, positive=True), ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera ease"),
-        waypoints=int(num("waypoints", 8, low=2, high=64)), keys=keys,
+        waypoints=int(num("waypoints", 8, low=2, high=64, whole=True)), keys=keys,
         view=_view(value["view"], line, folder, check) if "view" in value else None,
     )
 

@@ -12,6 +12,8 @@ import numpy as np
 from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.evaluation import confident_mistakes, confusion
+from nnvox.scenes.playback import check_position
+from nnvox.scenes.presets import check_size
 from nnvox.scenes.storyboard import FIGURES
 from nnvox.scenes.weight_pictures import filter_tiles, layer_weights, neuron_correlation, weighted_layers
 
@@ -19,11 +21,8 @@ BACKGROUND, TEXT = "#18181e", "#ebebf0"
 
 
 def _snapshot(run: Run, t: float | None) -> int:
-    last = len(run.snapshots) - 1
-    index = last if t is None else int(round(t))
-    if not 0 <= index <= last:
-        raise NnvoxError(f"t = {t} is outside the run's snapshots 0..{last}")
-    return index
+    """The snapshot nearest `t` (checked as every still's t is), the last for None."""
+    return len(run.snapshots) - 1 if t is None else round(check_position(t, len(run.snapshots)))
 
 
 def _class_name(run: Run, k: int) -> str:
@@ -38,6 +37,7 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
     (left, top, right, bottom) in image pixels, in drawing order (the mistakes figure: by rank)."""
     if figure not in FIGURES:
         raise NnvoxError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
+    check_size(width, height)  # before matplotlib allocates the canvas
     import matplotlib
 
     matplotlib.use("Agg", force=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnvox.errors import NnvoxError
+from nnvox.scenes.presets import check_size
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,7 @@ class RenderOptions:
         return max(minimum, round(self.height * fraction * self.text_scale))
 
     def __post_init__(self):
-        if self.width < 16 or self.height < 16:
-            raise NnvoxError(f"image size {self.width}x{self.height} is too small; use at least 16x16")
+        check_size(self.width, self.height)  # whole numbers, 16 to 8192 a side
 
 
 @dataclass(frozen=True)
