@@ -34,6 +34,7 @@ import numpy as np
 
 from nnvox.errors import NnvoxError
 from nnvox.files import publish, temporary_path
+from nnvox.scenes.presets import gif_cap_bytes
 from nnvox.viewer.outputs import encoder_error, publish_sequence, write_error
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".gif")
@@ -379,7 +380,7 @@ def open_writer(out: Path, width: int, height: int, fps: int, *, transparent: bo
     if suffix == ".mov":
         return mov_writer(out, width, height, fps, transparent)
     if suffix == ".gif":
-        return GifWriter(out, width, height, fps, None if gif_max_mb is None else int(gif_max_mb * 1e6))
+        return GifWriter(out, width, height, fps, gif_cap_bytes(gif_max_mb))
     if suffix == "":
         return PngSequenceWriter(out, width, height, fps, transparent)
     raise NnvoxError(f"cannot write {out.name}: use .mp4, .webm, .mov, .gif, .png, or a folder for a PNG sequence")
