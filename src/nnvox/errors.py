@@ -11,3 +11,14 @@ class NnvoxTypeError(NnvoxError, TypeError):
 
 class NnvoxValueError(NnvoxError, ValueError):
     """An argument out of range or malformed (the Python API): caught as NnvoxError or as ValueError."""
+
+
+def path_argument(value, what: str):
+    """`value` as a pathlib.Path, or a one-line NnvoxTypeError naming `what` (Python API functions
+    take a str or os.PathLike wherever they take a path; anything else failed deep in pathlib)."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, (str, os.PathLike)):
+        raise NnvoxTypeError(f"{what} is a path (str or pathlib.Path), got {type(value).__name__}")
+    return Path(value)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from contextlib import contextmanager
 from functools import cache, cached_property, lru_cache
+from numbers import Integral
 from pathlib import Path
 from stat import S_ISREG
 
@@ -23,7 +24,7 @@ from nnvox.capture.run_format import (  # noqa: F401  (the format's names, impor
     STATS_KEY, Invalid, check_tensor, expected_shapes, map_tensors, member, parse_metadata, read_manifest, refused,
     snapshot_file_name,
 )
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, NnvoxTypeError, path_argument
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,8 @@ class Run:
 
     def check_sample(self, sample: int, mistakes: bool = True) -> None:
         """A one-line error for a sample number neither a probe sample nor (with `mistakes`) a recorded mistake."""
+        if isinstance(sample, bool) or not isinstance(sample, Integral):
+            raise NnvoxTypeError(f"a sample is a whole number (0 is the first probe sample), got {sample!r}")
         count = self.sample_count if mistakes else self.probe_count
         if not 0 <= sample < count:
             more = (f", then each snapshot's most confident mistakes {self.probe_count}..{count - 1} "
@@ -444,7 +447,7 @@ def _read_file(path: str, keys: list[str] | None, sample: int | None = None,
 def open_run(path: str | Path) -> Run:
     """Open a run folder. Checks the manifest (see run_format: any file nnvox did not write as it
     is gets a one-line refusal) and that every file it lists is whole and inside the folder."""
-    path = Path(path)
+    path = path_argument(path, "a run")
     if not path.exists():
         raise NnvoxError(f"run folder {path} does not exist; record one with `nnvox record` or `nnvox demo`")
     if not path.is_dir():

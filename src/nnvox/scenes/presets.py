@@ -45,7 +45,8 @@ def check_size(width, height) -> tuple[int, int]:
     if not all(isinstance(v, Integral) and not isinstance(v, bool) for v in (width, height)):
         raise NnvoxTypeError(f"an image size is two whole numbers (width, height), got {width!r} x {height!r}")
     if not (16 <= width <= MAX_SIDE and 16 <= height <= MAX_SIDE):
-        raise NnvoxValueError(f"size {width}x{height} is out of range ({size_text(4 * width * height)} a frame); "
+        frame = f" ({size_text(4 * width * height)} a frame)" if width * height > MAX_SIDE**2 else ""
+        raise NnvoxValueError(f"size {width}x{height} is out of range{frame}; "
                               f"use 16 to {MAX_SIDE} pixels a side")
     return int(width), int(height)
 

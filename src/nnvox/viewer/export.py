@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nnvox.capture.run import Run, open_run
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, path_argument
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
@@ -123,7 +123,13 @@ def export(
 
     Comparisons: `against` another run of the same architecture (side by side, one timeline), or
     `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
-    left − right in place of the right side."""
+    left − right in place of the right side. A .png `out` is one still at the preset's size, as
+    `nnvox export RUN x.png` writes (render_png, at the last snapshot)."""
+    if path_argument(out, "the output").suffix.lower() == ".png":
+        width, height, _ = output_size(preset, size)
+        return render_png(run, out, width=width, height=height, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
+                          against=against, pin=pin, difference=difference, view=view, attribution=attribution,
+                          feature_space=feature_space, clusters=clusters)
     out = check_output(out, (*VIDEO_SUFFIXES, ""))
     width, height, fps = output_size(preset, size, fps if fps is not None else (video.fps if video else None))
     video = dataclasses.replace(video or VideoOptions(), fps=fps)

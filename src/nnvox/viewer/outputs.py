@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, path_argument
 from nnvox.files import atomic_output, exchange, fsync_folder, remove_stale_temporaries, temporary_path
 
 SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
@@ -78,6 +78,7 @@ def _check_sequence_folder(out: Path) -> None:
 def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
     """`out` checked before anything renders, and stale temporaries of killed exports beside it
     removed. `suffixes` may include "" (a folder: a PNG sequence)."""
+    path_argument(out, "the output")
     if "\0" in str(out):
         raise NnvoxError(f"output path {str(out)!r} holds a NUL character; give a plain file name")
     out = Path(out)
