@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.capture.architecture import Architecture, ArchitectureError
-from nnvox.capture.json_checks import Invalid, check_shape, number, show, text
+from nnvox.capture.json_checks import MAX_RANK, MAX_SIDE, Invalid, check_shape, number, show, text
 from nnvox.capture.detail import VIEW_PREFIX
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.errors import NnvoxError
@@ -283,20 +283,7 @@ def check_header(header: dict, data_size: int) -> tuple[dict[str, tuple], dict[s
         text(v, f"metadata {show(k)}", HEADER_LIMIT)
     entries = {}
     for key, entry in header.items():
-        what = f"tensor {show(key)}"
-        text(key, "a tensor name")
-        _object(entry, what)
-        dtype = entry.get("dtype")
-        if not isinstance(dtype, str) or dtype not in DTYPES:
-            raise Invalid(f"{what} has unknown dtype {show(dtype)}")
-        shape = tuple(check_shape(entry.get("shape"), f"{what}: shape"))
-        offsets = _list(entry.get("data_offsets"), f"{what}: offsets")
-        if len(offsets) != 2:
-            raise Invalid(f"{what}: offsets must be [start, end]")
-        start, end = (number(o, f"{what}: offset", 0, data_size) for o in offsets)
-        if end - start != math.prod(shape) * _ITEMSIZE[dtype]:
-            raise Invalid(f"{what} claims shape {list(shape)} of {dtype} in {end - start:,} bytes")
-        entries[key] = (DTYPES[dtype], shape, start, end)
+        entries[key] = _entry(key, entry, data_size)
     at = 0
     for _, _, start, end in sorted(entries.values(), key=lambda e: (e[2], e[3])):
         if start != at:
@@ -305,6 +292,40 @@ def check_header(header: dict, data_size: int) -> tuple[dict[str, tuple], dict[s
     if at != data_size:
         raise Invalid(f"its tensors cover {at:,} of its {data_size:,} data bytes")
     return entries, metadata
+
+
+def _entry(key: str, entry, data_size: int) -> tuple:
+    """(dtype, shape, start, end) of one header entry. Checked on every mapping of a file (a
+    timeline move maps snapshots anew): the common case is tested in one expression, and only a
+    failing entry is taken apart for the message that names what is wrong."""
+    try:
+        dtype, shape, (start, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if (key.isascii() and dtype in _ITEMSIZE and type(shape) is list and len(shape) <= MAX_RANK
+                and type(start) is int and type(end) is int and 0 <= start <= end <= data_size):
+            n = _ITEMSIZE[dtype]
+            for side in shape:  # (a loop: several times faster than all() over a generator here)
+                if type(side) is not int or not 0 <= side <= MAX_SIDE:
+                    break
+                n *= side
+            else:
+                if end - start == n:
+                    return DTYPES[dtype], tuple(shape), start, end
+    except (TypeError, KeyError, ValueError, AttributeError):
+        pass
+    what = f"tensor {show(key)}"
+    text(key, "a tensor name")
+    _object(entry, what)
+    dtype = entry.get("dtype")
+    if not isinstance(dtype, str) or dtype not in DTYPES:
+        raise Invalid(f"{what} has unknown dtype {show(dtype)}")
+    shape = tuple(check_shape(entry.get("shape"), f"{what}: shape"))
+    offsets = _list(entry.get("data_offsets"), f"{what}: offsets")
+    if len(offsets) != 2:
+        raise Invalid(f"{what}: offsets must be [start, end]")
+    start, end = (number(o, f"{what}: offset", 0, data_size) for o in offsets)
+    if end - start != math.prod(shape) * _ITEMSIZE[dtype]:
+        raise Invalid(f"{what} claims shape {list(shape)} of {dtype} in {end - start:,} bytes")
+    return DTYPES[dtype], shape, start, end  # (a name beyond ASCII, valid)
 
 
 def _finite(v, what: str) -> float:
@@ -324,12 +345,16 @@ def _check_stats(stats: dict) -> None:
 
 
 def _check_health(health: dict) -> None:
+    """{activation key: {measure: fraction 0..1, or a list of unit indices}} (read on every move)."""
     for k, h in health.items():
-        for measure, v in _object(h, f"the health of {show(k)}").items():
-            if isinstance(v, list):
+        if not isinstance(h, dict):
+            raise Invalid(f"the health of {show(k)} must be a JSON object, not {show(h)}")
+        for measure, v in h.items():
+            if type(v) is list:
                 for u in v:
-                    number(u, f"a unit of {show(k)}", 0, 1 << 31)
-            elif not 0 <= _finite(v, f"the health of {show(k)}") <= 1:
+                    if type(u) is not int or not 0 <= u <= MAX_SIDE:
+                        raise Invalid(f"a unit of {show(k)} must be a whole number 0..{MAX_SIDE}, not {show(u)}")
+            elif type(v) not in (int, float) or not 0 <= v <= 1:  # (NaN fails the range too)
                 raise Invalid(f"the health of {show(k)} ({measure}) must be a fraction 0..1, not {show(v)}")
 
 
