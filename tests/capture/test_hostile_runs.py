@@ -342,7 +342,8 @@ CASES = {
     "health-fraction": (edit_metadata("nnvox.health", {"act/relu1": {"dead": 2.0}}), "must be a fraction 0..1"),
     "health-units": (edit_metadata("nnvox.health", {"act/relu1": {"dead_units": [-1]}}), "a unit of 'act/relu1' must be"),
     "health-list": (edit_metadata("nnvox.health", {"act/relu1": [0.5]}), "must be a JSON object"),
-    "health-string": (edit_metadata("nnvox.health", {"act/relu1": {"dead": "half"}}), "must be a finite number"),
+    "health-string": (edit_metadata("nnvox.health", {"act/relu1": {"dead": "half"}}), "must be a fraction 0..1, not 'half'"),
+    "health-nan": (edit_metadata("nnvox.health", {"act/relu1": {"active": float("nan")}}), "must be a fraction 0..1, not nan"),
     "nonfinite-negative": (edit_metadata("nnvox.nonfinite", {"act/fc1": -1}), "is negative"),
     "nonfinite-string": (edit_metadata("nnvox.nonfinite", {"act/fc1": "many"}), "must be a finite number"),
     # tensors against the architecture: missing, or of another shape or dtype
