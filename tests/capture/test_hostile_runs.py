@@ -565,7 +565,10 @@ if st is not None:
         return test
 
     def _manifest_tree(data, run):
-        write_manifest(run, mutate_tree(data, manifest(run)))
+        doc = manifest(run)
+        for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+            doc = mutate_tree(data, doc)
+        write_manifest(run, doc)
 
     def _manifest_bytes(data, run):
         raw = (run / "manifest.json").read_bytes()
@@ -574,7 +577,12 @@ if st is not None:
     def _header_tree(data, run):
         name = data.draw(st.sampled_from([SNAP, "snapshot-00000.safetensors", "probe.safetensors", "evaluation.safetensors"]), label="file")
         head, body = header(run / name)
-        write_tensors(run, name, mutate_tree(data, head), body, list_size=data.draw(st.booleans(), label="listed"))
+        if data.draw(st.booleans(), label="in metadata") and "__metadata__" in head:  # a summary, health or count
+            key = data.draw(st.sampled_from(sorted(head["__metadata__"])), label="metadata")
+            head["__metadata__"][key] = json.dumps(mutate_tree(data, json.loads(head["__metadata__"][key])))
+        else:
+            head = mutate_tree(data, head)
+        write_tensors(run, name, head, body, list_size=data.draw(st.booleans(), label="listed"))
 
     def _header_bytes(data, run):
         name = data.draw(st.sampled_from([SNAP, "probe.safetensors"]), label="file")
@@ -625,3 +633,23 @@ def test_the_command_line_refuses_a_hostile_run_in_one_line(case, pristine, tmp_
         assert len(lines) == 1 and lines[0].startswith("nnvox: error: "), result.stderr
         assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "x.png").exists()
+
+
+# ---- a run that is fine, shown in a mode it did not record: said so, never called damaged ----------
+
+def test_a_mode_the_run_did_not_record_is_named_not_blamed_on_the_file(tmp_path):
+    import torch
+
+    import nnvox
+    from nnvox.models.data import load_digits, probe_batch
+    from nnvox.models.nets import DigitsCNN
+
+    torch.manual_seed(0)
+    with nnvox.Recorder(DigitsCNN(), probe_batch(load_digits()), tmp_path / "run", weights=False, background=False) as rec:
+        rec.snapshot(epoch=0)
+    run = open_run(tmp_path / "run")
+    _frames(run, "activations")
+    for mode in ("weights", "change", "update-ratio"):
+        with pytest.raises(NnvoxError, match="recorded no weights") as err:
+            _frames(run, mode)
+        assert one_line(str(err.value)) and "refuses" not in str(err.value) and "delete" not in str(err.value)
