@@ -36,13 +36,18 @@ def write_error(out: Path, exc: OSError) -> NnvoxError:
     return NnvoxError(f"writing {out} failed: {exc.strerror or exc} {kept}")
 
 
-def encoder_error(out: Path, message: str) -> NnvoxError:
-    """An encoder's last message as one line: a cause it names by the system's words (a full disk,
-    a refused folder) reads as the same line a write of our own would give."""
+_LOG_PREFIX = re.compile(r"^(\[[^\]]*\]\s*)+")  # ffmpeg's "[libx264 @ 0x55...] " before a message
+
+
+def encoder_error(out: Path, log: str) -> NnvoxError:
+    """An encoder's messages as one line: a cause it names in the system's words (a full disk, a
+    refused folder) reads as the line a write of our own gives; otherwise its first message, the
+    cause (the lines after it are consequences: "Nothing was written into output file", ...)."""
     for code in (*_FULL, *_REFUSED, errno.EROFS):
-        if os.strerror(code) in message:
+        if os.strerror(code) in log:
             return write_error(out, OSError(code, os.strerror(code)))
-    return NnvoxError(f"writing {out} failed: {message}")
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    return NnvoxError(f"writing {out} failed: {_LOG_PREFIX.sub('', lines[0]) if lines else 'the encoder failed'}")
 
 
 def _check_folder(out: Path) -> None:

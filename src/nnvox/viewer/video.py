@@ -225,12 +225,11 @@ class FfmpegWriter(FrameWriter):
         super().__init__(path, width, height, fps, alpha)
 
     def _message(self, code: int | None) -> str:
-        """ffmpeg's last message, naming the output (not its temporary)."""
+        """ffmpeg's messages, naming the output (not its temporary)."""
         if code == -getattr(signal, "SIGXFSZ", 0):
             return os.strerror(errno.EFBIG)  # killed for going over a file size limit (ulimit -f)
         self._log.seek(0)
-        lines = self._log.read().decode(errors="replace").strip().splitlines()
-        text = lines[-1] if lines else f"ffmpeg exited with code {code}"
+        text = self._log.read().decode(errors="replace").strip() or f"ffmpeg exited with code {code}"
         for tmp in self._temporaries:
             text = text.replace(str(tmp), str(self.path))
         return text
@@ -345,7 +344,7 @@ class GifWriter(FfmpegWriter):
         self._log.seek(0)
         self._log.truncate()
         if code := _run_encoder(cmd, self._log):
-            raise encoder_error(self.path, f"GIF encoding: {self._message(code)}")
+            raise encoder_error(self.path, self._message(code))
         return self._gif.stat().st_size
 
     def _finish(self) -> None:
