@@ -454,8 +454,9 @@ def test_a_damaged_or_hostile_run_is_refused_in_one_line(case, pristine, tmp_pat
     assert tree(tmp_path.parent) == before, "a reader wrote or deleted a file"
 
 
-# What a hostile run must not cost: refused in under a second, under 100 MB (tracemalloc: Python and
-# numpy allocations; the reader maps files, so what it allocates is what it reads).
+# What a hostile run must not cost: refused in under a second and 100 MB (tracemalloc: Python and
+# numpy allocations; the reader maps files, so what it allocates is what it reads). Measured: 20 ms and
+# 1.3 MB at worst (a manifest of 200,000 nested brackets).
 BOUNDED = ["manifest-devzero", "manifest-huge", "manifest-deep", "manifest-deep-object", "manifest-long-int",
            "header-claims-8gb", "header-claims-max", "header-deep", "stats-deep", "probe-header-8gb", "index-1e300",
            "shape-huge", "file-symlink-devzero", "file-fifo", "manifest-fifo"]
@@ -494,7 +495,7 @@ def test_a_hostile_run_file_is_refused_fast_in_bounded_memory(case, pristine, tm
         tracemalloc.stop()
     assert one_line(str(err.value))
     assert took < 1.0, f"{case}: {took:.2f} s"
-    assert peak < 100 << 20, f"{case}: {peak / 1e6:.0f} MB"
+    assert peak < 10 << 20, f"{case}: {peak / 1e6:.0f} MB"  # (the target is 100 MB; the worst case today takes 1.3)
 
 
 # ---- fuzzing: random damage to the manifest, the headers and the bytes -------------------------------

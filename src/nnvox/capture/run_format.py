@@ -110,13 +110,15 @@ def read_manifest(folder: Path) -> tuple[dict, Architecture]:
     line) for anything else."""
     path = folder / MANIFEST
     try:
-        st = member(folder, MANIFEST)
-        if st.st_size > MANIFEST_LIMIT:
-            raise Invalid(f"{st.st_size:,} bytes; a manifest holds at most {MANIFEST_LIMIT:,}")
+        member(folder, MANIFEST)  # (before opening: opening a FIFO would wait for a writer)
         with open(path, "rb") as f:
-            raw = f.read(MANIFEST_LIMIT + 1)
-        if len(raw) > MANIFEST_LIMIT:
-            raise Invalid(f"it grew past {MANIFEST_LIMIT:,} bytes while read")
+            # the file opened: a recorder replaces the manifest by renaming a new one over it
+            size = os.fstat(f.fileno()).st_size
+            if size > MANIFEST_LIMIT:
+                raise Invalid(f"{size:,} bytes; a manifest holds at most {MANIFEST_LIMIT:,}")
+            raw = f.read(size + 1)  # (read(n) allocates n bytes at once: ask for what the file holds)
+        if len(raw) > size:
+            raise Invalid("it grew while read: a program other than nnvox is writing it")
         manifest = parse_json(raw, "the manifest")
         _object(manifest, "the manifest")
         schema = manifest.get("schema")
