@@ -245,6 +245,24 @@ def test_an_encoder_failure_is_one_line_and_keeps_the_previous_file(tmp_path, ca
     assert_no_encoder(tmp_path)
 
 
+@pytest.mark.parametrize("ffmpeg", ["missing", "text"], ids=["missing", "not a program"])
+@pytest.mark.parametrize("name", ["x.mp4", "x.gif"])
+def test_an_encoder_that_cannot_start_is_one_line(tmp_path, monkeypatch, ffmpeg, name):
+    import imageio_ffmpeg
+
+    exe = tmp_path / "bin" / "ffmpeg"
+    if ffmpeg == "text":
+        exe.parent.mkdir()
+        exe.write_text("not a program")
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", lambda: str(exe))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    previous = place_previous(folder, name)
+    with pytest.raises(NnvoxError, match=f"cannot start ffmpeg to write .*{name}: .*reinstall imageio-ffmpeg"):
+        open_writer(folder / name, 64, 64, 10)
+    assert contents(folder / name) == previous and not temporaries(folder) and not strays(folder, name)
+
+
 def test_an_export_that_fails_while_rendering_keeps_the_previous_video(digits_run, tmp_path, monkeypatch):
     """Through export(): the renderer failing at the 5th frame."""
     from nnvox.viewer import offscreen
@@ -469,3 +487,25 @@ def test_any_output_path_is_accepted_or_refused_in_one_line_touching_nothing(tmp
     else:
         assert checked.parent.is_dir() and not (checked.suffix and checked.is_dir())
     assert {p: p.read_bytes() if p.is_file() else None for p in root.rglob("*")} == before
+
+
+def test_the_window_saves_a_view_whole_or_says_why(digits_run, tmp_path, capsys):
+    """The `k` key's view file: published whole (a storyboard never reads half of one); a folder
+    that takes no file is a line in the window and on the terminal, not a crash."""
+    from types import SimpleNamespace
+
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.camera import overview
+    from nnvox.viewer.window import Window
+
+    hints = []
+    pose = overview(build_scene(digits_run).bounds, 16 / 9)
+    window = SimpleNamespace(views_dir=tmp_path, run=digits_run, mode="activations", hint=SimpleNamespace(SetInput=hints.append),
+                             scene_renderer=SimpleNamespace(pose=lambda: pose), plotter=SimpleNamespace(render=lambda: None))
+    Window._save_view(window)
+    assert os.listdir(tmp_path) == ["nnvox-view-1.toml"] and hints[-1].startswith("saved the camera to nnvox-view-1.toml")
+    (tmp_path / "afile").write_text("")
+    window.views_dir = tmp_path / "afile"
+    Window._save_view(window)
+    assert "Not a directory" in hints[-1] and capsys.readouterr().out.strip().splitlines()[-1].startswith("nnvox: error:")
+    assert sorted(os.listdir(tmp_path)) == ["afile", "nnvox-view-1.toml"]

@@ -214,8 +214,13 @@ class FfmpegWriter(FrameWriter):
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo",
                "-pix_fmt", "rgba" if alpha else "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
                "-an", "-c:v", codec, "-pix_fmt", pix_fmt, *params, "-f", muxer, str(self._encoded)]
-        self._log = tempfile.TemporaryFile()  # unnamed: nothing left behind, even killed
-        self._proc = start_encoder(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        try:
+            self._log = tempfile.TemporaryFile()  # unnamed: nothing left behind, even killed
+            self._proc = start_encoder(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        except OSError as exc:  # a missing or unrunnable ffmpeg, a full temp folder
+            fix = ("reinstall imageio-ffmpeg (or point IMAGEIO_FFMPEG_EXE at a working ffmpeg)" if exc.filename == cmd[0]
+                   else f"free space in {tempfile.gettempdir()}")
+            raise NnvoxError(f"cannot start ffmpeg to write {path}: {exc.strerror or exc} ({exc.filename}); {fix}") from None
         try:
             import fcntl
 
