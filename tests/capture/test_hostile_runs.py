@@ -8,8 +8,8 @@ other exception, any file written outside the copy, fails the test.
 
 from __future__ import annotations
 
+import copy
 import json
-import math
 import os
 import shutil
 import struct
@@ -342,6 +342,8 @@ CASES = {
     "health-fraction": (edit_metadata("nnvox.health", {"act/relu1": {"dead": 2.0}}), "must be a fraction 0..1"),
     "health-units": (edit_metadata("nnvox.health", {"act/relu1": {"dead_units": [-1]}}), "a unit of 'act/relu1' must be"),
     "health-list": (edit_metadata("nnvox.health", {"act/relu1": [0.5]}), "must be a JSON object"),
+    "health-fraction-list": (edit_metadata("nnvox.health", {"act/relu1": {"dead": [0]}}), "must be a fraction 0..1, not a list"),
+    "health-units-number": (edit_metadata("nnvox.health", {"act/relu1": {"dead_units": 3}}), "must list unit indices, not 3"),
     "health-string": (edit_metadata("nnvox.health", {"act/relu1": {"dead": "half"}}), "must be a fraction 0..1, not 'half'"),
     "health-nan": (edit_metadata("nnvox.health", {"act/relu1": {"active": float("nan")}}), "must be a fraction 0..1, not nan"),
     "nonfinite-negative": (edit_metadata("nnvox.nonfinite", {"act/fc1": -1}), "is negative"),
@@ -391,11 +393,12 @@ def exercise(path: Path) -> list[str]:
     attempt(lambda: run.limits)
     for mode in MODES:
         attempt(lambda: _frames(run, mode))
+    attempt(lambda: _frames(run, "activations", feature_space="pca"))
     return errors
 
 
-def _frames(run, mode: str) -> None:
-    scene = build_scene(run, SceneOptions(mode=mode))
+def _frames(run, mode: str, **options) -> None:
+    scene = build_scene(run, SceneOptions(mode=mode, **options))
     samples = (0, run.probe_count) if mode == "activations" and run.mistake_rows else (0,)
     for sample in samples:
         for t in np.arange(0, len(run.snapshots) - 0.5, 0.5):
@@ -520,6 +523,11 @@ if st is not None:
                      | st.dictionaries(st.text(max_size=4), c, max_size=3), max_leaves=8),
     )
 
+    def fresh(data, label: str):
+        """A hostile value of its own (sampled lists and objects are shared: a later mutation must
+        not change the strategy's constant)."""
+        return copy.deepcopy(data.draw(HOSTILE, label=label))
+
     def mutate_tree(data, doc):
         """Delete or replace one value anywhere in a JSON document, or add a key (a walk from the root)."""
         parent, key = None, None
@@ -530,13 +538,13 @@ if st is not None:
             node_ = parent[key]
         action = data.draw(st.sampled_from(["replace", "delete", "add"]), label="action")
         if parent is None:
-            return data.draw(HOSTILE, label="document") if action == "replace" else doc
+            return fresh(data, "document") if action == "replace" else doc
         if action == "delete":
             del parent[key]
         elif action == "add" and isinstance(parent, dict):
-            parent[data.draw(st.text(max_size=8), label="new key")] = data.draw(HOSTILE, label="new value")
+            parent[data.draw(st.text(max_size=8), label="new key")] = fresh(data, "new value")
         else:
-            parent[key] = data.draw(HOSTILE, label="value")
+            parent[key] = fresh(data, "value")
         return doc
 
     def mutate_bytes(data, raw: bytes, region: int) -> bytes:
@@ -588,7 +596,9 @@ if st is not None:
     def _header_bytes(data, run):
         name = data.draw(st.sampled_from([SNAP, "probe.safetensors"]), label="file")
         raw = (run / name).read_bytes()
-        damaged = mutate_bytes(data, raw, 8 + struct.unpack("<Q", raw[:8])[0])
+        # mostly the header; sometimes the tensors' bytes too (values become NaN, Inf, huge)
+        region = len(raw) if data.draw(st.integers(0, 3), label="data too") == 0 else 8 + struct.unpack("<Q", raw[:8])[0]
+        damaged = mutate_bytes(data, raw, region)
         (run / name).write_bytes(damaged)
         if data.draw(st.booleans(), label="listed"):
             relist(run, name)

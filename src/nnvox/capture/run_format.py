@@ -347,12 +347,15 @@ def _check_stats(stats: dict) -> None:
 
 
 def _check_health(health: dict) -> None:
-    """{activation key: {measure: fraction 0..1, or a list of unit indices}} (read on every move)."""
+    """{activation key: {measure: fraction 0..1, or for "..._units" a list of unit indices}} (read on
+    every move)."""
     for k, h in health.items():
         if not isinstance(h, dict):
             raise Invalid(f"the health of {show(k)} must be a JSON object, not {show(h)}")
         for measure, v in h.items():
-            if type(v) is list:
+            if measure.endswith("_units"):
+                if type(v) is not list:
+                    raise Invalid(f"the health of {show(k)} ({show(measure)}) must list unit indices, not {show(v)}")
                 for u in v:
                     if type(u) is not int or not 0 <= u <= MAX_SIDE:
                         raise Invalid(f"a unit of {show(k)} must be a whole number 0..{MAX_SIDE}, not {show(u)}")
