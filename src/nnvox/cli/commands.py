@@ -252,7 +252,7 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
         if out.suffix.lower() != ".png":
             raise NnvoxError(f"a figure is a still: write it to a .png, not {out.name}")
         run.check_sample(sample)
-        width, height, _ = output_size(preset or "1080p", size)
+        width, height, _ = output_size("1080p" if preset is None else preset, size)
         try:
             where = tuple(int(v) for v in voxel.split(",")) if voxel else None
         except ValueError:
@@ -260,11 +260,11 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
         print(f"wrote {render_figure(run, out, figure, t=t, layer=layer, width=width, height=height, voxel=where, sample=sample)}")
         return
     if out.suffix.lower() == ".png":
-        width, height, _ = output_size(preset or "1080p", size)
+        width, height, _ = output_size("1080p" if preset is None else preset, size)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
                           view=view, attribution=attribution, feature_space=feature_space, clusters=clusters)
     else:
-        path = export(run, out, preset=preset or "720p", size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
+        path = export(run, out, preset="720p" if preset is None else preset, size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
                       mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view, attribution=attribution,
                       feature_space=feature_space, clusters=clusters)
     print(f"wrote {path}")

@@ -112,7 +112,8 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
 
     board = load_storyboard(storyboard)
     out = check_output(out, (*VIDEO_SUFFIXES, ""))
-    width, height, fps = output_size(preset or board.preset, size or board.size, fps or board.fps)
+    pick = lambda given, own: own if given is None else given  # noqa: E731 ("" or 0 given is checked, not ignored)
+    width, height, fps = output_size(pick(preset, board.preset), pick(size, board.size), pick(fps, board.fps))
     background = {"background": board.background} if board.background else {}
     options = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
     scenes = _Scenes(board, options)
