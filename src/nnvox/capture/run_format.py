@@ -73,11 +73,11 @@ def file_name(value, what: str) -> str:
     return name
 
 
-def member(folder: Path, name: str, st: os.stat_result | None = None) -> os.stat_result:
+def member(folder: Path, name: str) -> os.stat_result:
     """The stat of `folder/name`, a regular file inside the folder (a symbolic link only if it
     resolves inside too). Raises Invalid for anything else: a device, a FIFO, a folder, a link out."""
     path = os.path.join(folder, name)
-    st = st or os.lstat(path)
+    st = os.lstat(path)
     if stat.S_ISLNK(st.st_mode):
         target = Path(path).resolve()
         if not target.is_relative_to(Path(folder).resolve()):
