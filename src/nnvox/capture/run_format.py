@@ -437,5 +437,5 @@ def check_tensor(key: str, dtype, shape: tuple[int, ...], expected: dict, probe_
     else:
         rows_ok, shape_rest = True, shape
     if not rows_ok or len(shape_rest) != len(want) or any(w is not None and w != s for w, s in zip(want, shape_rest)):
-        shown = ["≤%d" % mistake_rows] + list(want) if mistake else list(want)
-        raise Invalid(f"tensor {key!r} has shape {list(shape)}; the manifest says {[('any' if w is None else w) for w in shown]}")
+        sides = ([f"at most {mistake_rows}"] if mistake else []) + ["any" if w is None else str(w) for w in want]
+        raise Invalid(f"tensor {key!r} has shape {list(shape)}; the manifest says [{', '.join(sides)}]")
