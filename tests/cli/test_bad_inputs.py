@@ -324,6 +324,10 @@ API = [
     (lambda run, d: __import__("nnvox").render_figure(run, d / "f.png", "filters", t=math.nan), NnvoxError, "outside the timeline"),
     (lambda run, d: __import__("nnvox").render_figure(run, d / "f.png", "filters", width=10**6, height=10), ValueError, "out of range"),
     (lambda run, d: __import__("nnvox").render_storyboard(3, d / "s.mp4"), TypeError, "a storyboard is a path"),
+    (lambda run, d: __import__("nnvox").show(3), TypeError, "a run is a path"),
+    (lambda run, d: __import__("nnvox").show(run, mode="bogus"), NnvoxError, "unknown mode 'bogus'"),
+    (lambda run, d: __import__("nnvox").show(run, t=math.inf), NnvoxError, "outside the timeline"),
+    (lambda run, d: __import__("nnvox").show(run, size=(10**5, 10**5)), ValueError, "out of range"),
 ]
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nnvox.capture.run import Run, open_run
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import build_comparison
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.playback import Playback, check_position
+from nnvox.scenes.presets import check_size
 from nnvox.scenes.scene import MODES, Scene, SceneOptions
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 from nnvox.viewer.options import RenderOptions
@@ -80,8 +81,7 @@ def show(
     snapshot, shows a comparison side by side with linked cameras (`d`: the difference)."""
     from nnvox.viewer.gl import display_problem
 
-    if problem := display_problem():
-        raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
+    # the arguments first: a wrong one is told as such with or without a display
     run = run if isinstance(run, Run) else open_run(run)
     if mode not in MODES:
         raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -89,6 +89,11 @@ def show(
         against = open_run(against)
     if t is not None:
         check_position(t, min(len(r.snapshots) for r in (run, against) if r is not None))
+    if not (isinstance(size, (tuple, list)) and len(size) == 2):
+        raise NnvoxTypeError(f"the window's size is (width, height), got {size!r}")
+    check_size(*size)
+    if problem := display_problem():
+        raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
     window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference,
                     attribution=attribution, feature_space=feature_space, clusters=clusters)
     if histogram is not None:
