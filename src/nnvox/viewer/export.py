@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from nnvox.capture.run import Run, open_run
@@ -139,7 +142,8 @@ def export(
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.video import open_writer
 
-    renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
+    with interrupts_between_frames():  # vtk's import and GL set-up, too
+        renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
     steps = list(timeline(panes.timeline, video))
     pane = renderer.scene_renderer
     if view is not None:
@@ -147,10 +151,12 @@ def export(
     else:
         camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
     writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
-    with writer, ProgressBar(progress, len(steps), out) as tick:
+    with writer, ProgressBar(progress, len(steps), out) as tick, interrupts_between_frames() as check:
         for t, reveal, p in steps:
             pane.apply_pose(camera(p))
-            writer.write(renderer.render(panes.frames(t, reveal), panes.histograms(t)))
+            image = renderer.render(panes.frames(t, reveal), panes.histograms(t))
+            check()
+            writer.write(image)
             tick()
     renderer.close()
     return out
@@ -184,13 +190,39 @@ def render_png(
                    pin=pin, difference=difference)
     from nnvox.viewer.offscreen import OffscreenRenderer
 
-    renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
-    if view is not None:
-        renderer.scene_renderer.apply_pose(load_view(view))
     t = panes.timeline.n_snapshots - 1 if t is None else check_position(t, panes.timeline.n_snapshots)
-    image = renderer.render(panes.frames(t), panes.histograms(t))
+    view_pose = None if view is None else load_view(view)
+    with interrupts_between_frames():
+        renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
+        if view_pose is not None:
+            renderer.scene_renderer.apply_pose(view_pose)
+        image = renderer.render(panes.frames(t), panes.histograms(t))
     renderer.close()
     return write_png(out, image)
+
+
+@contextmanager
+def interrupts_between_frames() -> Iterator[Callable[[], None]]:
+    """Ctrl-C while rendering, raised where the yielded check is called (between two frames) or on
+    leaving, never inside vtk: a KeyboardInterrupt in one of its Python callbacks (the label
+    layout's) ends the whole process ("Caught a Ctrl-C within python", exit 1), one while its
+    modules load crashes it (SIGSEGV), and then nothing stops the encoder or removes the temporary."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None  # signals reach the main thread only
+        return
+    pending: list[int] = []
+
+    def check() -> None:
+        if pending:
+            pending.clear()
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, lambda *_: pending.append(1))
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    check()
 
 
 class ProgressBar:

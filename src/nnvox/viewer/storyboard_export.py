@@ -106,7 +106,7 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `preset`,
     `size` and `fps` override the storyboard's [video] table."""
     from nnvox.viewer.cards import CardRenderer
-    from nnvox.viewer.export import ProgressBar
+    from nnvox.viewer.export import ProgressBar, interrupts_between_frames
     from nnvox.viewer.outputs import check_output
     from nnvox.viewer.video import VIDEO_SUFFIXES, open_writer
 
@@ -122,7 +122,7 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     cards = None
     previous: np.ndarray | None = None  # the last image of the shot before: cross-fades start from it
     try:
-        with writer, ProgressBar(progress, total, out) as tick:
+        with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
             for shot in board.shots:
                 key = _scene_key(shot)
                 renderer = scenes.renderer(key) if shot.source is not None and shot.figure is None else None
@@ -152,6 +152,7 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
                     if k < blend:  # cross-fade from the shot before
                         a = (k + 1) / (blend + 1)
                         image = (previous * (1 - a) + image * a + 0.5).astype(np.uint8)
+                    check()
                     writer.write(image)
                     tick()
                 previous = image.astype(np.float32)
