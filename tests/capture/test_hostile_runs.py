@@ -221,6 +221,8 @@ CASES = {
     "file-dots": (snap(1, "file", ".."), "not a plain file name"),
     "file-empty": (snap(1, "file", ""), "not a plain file name"),
     "file-nul": (snap(1, "file", "a\0b"), "not a plain file name"),
+    "file-newline": (snap(1, "file", "a\nb"), "not a plain file name"),
+    "file-line-separator": (snap(1, "file", "a\u2028b"), "not a plain file name"),
     "file-number": (snap(1, "file", 5), "file must be text"),
     "file-twice": (snap(1, "file", "snapshot-00000.safetensors"), "two snapshots name the same file"),
     "file-missing": (lambda r: (r / SNAP).unlink(), "is missing"),
@@ -343,6 +345,7 @@ CASES = {
     "health-units": (edit_metadata("nnvox.health", {"act/relu1": {"dead_units": [-1]}}), "a unit of 'act/relu1' must be"),
     "health-list": (edit_metadata("nnvox.health", {"act/relu1": [0.5]}), "must be a JSON object"),
     "health-fraction-list": (edit_metadata("nnvox.health", {"act/relu1": {"dead": [0]}}), "must be a fraction 0..1, not a list"),
+    "health-measure-newline": (edit_metadata("nnvox.health", {"act/relu1": {"\n": None}}), "('\\n') must be a fraction"),
     "health-units-number": (edit_metadata("nnvox.health", {"act/relu1": {"dead_units": 3}}), "must list unit indices, not 3"),
     "health-string": (edit_metadata("nnvox.health", {"act/relu1": {"dead": "half"}}), "must be a fraction 0..1, not 'half'"),
     "health-nan": (edit_metadata("nnvox.health", {"act/relu1": {"active": float("nan")}}), "must be a fraction 0..1, not nan"),
@@ -410,7 +413,7 @@ def _frames(run, mode: str, **options) -> None:
 
 
 def one_line(message: str) -> bool:
-    return "\n" not in message and "\r" not in message and 0 < len(message) < 600
+    return len(message.splitlines()) == 1 and 0 < len(message) < 600
 
 
 def tree(folder: Path) -> dict[str, tuple[int, int]]:

@@ -68,7 +68,7 @@ def snapshot_file_name(index: int) -> str:
 def file_name(value, what: str) -> str:
     """A plain file name: the folder's own file, never a path out of it."""
     name = text(value, what, FILE_NAME_LIMIT)
-    if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
+    if not name or name in (".", "..") or any(c in name for c in "/\\") or not name.isprintable():
         raise Invalid(f"{what} {show(name)} is not a plain file name inside the run folder")
     return name
 
@@ -81,10 +81,10 @@ def member(folder: Path, name: str) -> os.stat_result:
     if stat.S_ISLNK(st.st_mode):
         target = Path(path).resolve()
         if not target.is_relative_to(Path(folder).resolve()):
-            raise Invalid(f"{name} is a symbolic link out of the run folder (to {target})")
+            raise Invalid(f"{show(name)} is a symbolic link out of the run folder (to {show(str(target))})")
         st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
-        raise Invalid(f"{name} is not a regular file")
+        raise Invalid(f"{show(name)} is not a regular file")
     return st
 
 
@@ -360,7 +360,7 @@ def _check_health(health: dict) -> None:
                     if type(u) is not int or not 0 <= u <= MAX_SIDE:
                         raise Invalid(f"a unit of {show(k)} must be a whole number 0..{MAX_SIDE}, not {show(u)}")
             elif type(v) not in (int, float) or not 0 <= v <= 1:  # (NaN fails the range too)
-                raise Invalid(f"the health of {show(k)} ({measure}) must be a fraction 0..1, not {show(v)}")
+                raise Invalid(f"the health of {show(k)} ({show(measure)}) must be a fraction 0..1, not {show(v)}")
 
 
 def _check_nonfinite(counts: dict) -> None:
