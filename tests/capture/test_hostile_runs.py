@@ -667,3 +667,16 @@ def test_a_mode_the_run_did_not_record_is_named_not_blamed_on_the_file(tmp_path)
         with pytest.raises(NnvoxError, match="recorded no weights") as err:
             _frames(run, mode)
         assert one_line(str(err.value)) and "refuses" not in str(err.value) and "delete" not in str(err.value)
+
+
+@pytest.mark.parametrize("doc", [None, [], {"nodes": {}, "edges": []}, {"nodes": [{"name": "a"}], "edges": []},
+                                 {"nodes": [{"name": "a", "kind": "Input", "shape": [1]}], "edges": [["a", "b"]]}],
+                         ids=["null", "list", "nodes-object", "node-without-kind", "edge-to-nowhere"])
+def test_architecture_from_json_refuses_what_to_json_did_not_write(doc):
+    import nnvox
+
+    with pytest.raises(nnvox.NnvoxError, match="not an nnvox architecture") as err:
+        nnvox.Architecture.from_json(doc)
+    assert isinstance(err.value, ValueError) and one_line(str(err.value))
+    arch = nnvox.Architecture.from_json({"nodes": [{"name": "a", "kind": "Input", "shape": [1]}], "edges": []})
+    assert nnvox.Architecture.from_json(arch.to_json()) == arch
