@@ -224,9 +224,10 @@ TABLE = [
     (["compare", "{run}", "{d}/nothing", "--out", "{out}.png"], ["does not exist"]),
     (["view", "digits-cnn", "--input", "{d}/strings.npy"], ["not numbers"]),
     # malformed command lines: cyclopts' words on one line
-    ([R, "digits-mlp", "--out", "{out}", "--epochs", "abc"], ['unable to convert "abc" into int', "see nnvox record --help"]),
+    ([R, "digits-mlp", "--out", "{out}", "--epochs", "abc"], ["--epochs: 'abc' is not a whole number", "see nnvox record --help"]),
     ([R, "digits-mlp", "--out", "{out}", "--epochs", "1e9"], ["--epochs"]),
-    ([R, "digits-mlp", "--out", "{out}", "--seed", "1.5.2"], ["--seed"]),
+    ([R, "digits-mlp", "--out", "{out}", "--seed", "1.5"], ["'1.5' is not a whole number"]),  # cyclopts alone rounds it
+    ([E, "{run}", "{out}.png", "--sample", "2.0"], ["'2.0' is not a whole number"]),
     ([R, "digits-mlp"], ["--out requires an argument"]),
     ([E, "{run}", "{out}.png", "--mode", "bogus"], ['Invalid value "bogus" for --mode']),
     ([E, "{run}", "{out}.png", "--sizing", "huge"], ["--sizing"]),
@@ -257,6 +258,7 @@ SUBPROCESS_SAMPLE = [  # a row of each class, end to end as a user runs them
     f"info {MODULE}:flat --input-shape 1,1,8,8 --weights {{d}}/narrow.safetensors", "info resnet18 --input-shape 1,3,20000,20000",
     "record digits-mlp --out {out} --seed -1", "export {run} {out}.gif --gif-max-mb nan",
     "export {out}.mp4 --storyboard {d}/latin1.toml", "record digits-mlp --out {out} --epochs abc", "no-such-command {run}",
+    "record digits-mlp --out {out} --seed 1.5",
     "export {run} {out}.png --figure voxel --voxel -1,0,0",
 ]
 

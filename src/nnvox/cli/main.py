@@ -22,13 +22,24 @@ app = App(
     version=__version__,
 )
 
+def _whole_number(_type, tokens) -> int:
+    """Whole-number options take whole numbers: cyclopts alone rounds "1.5" to 2 without a word."""
+    text = tokens[0].value
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+
+
+Whole = Annotated[int, Parameter(converter=_whole_number)]
+MaybeWhole = Annotated[int | None, Parameter(converter=_whole_number)]
 Mode = Literal["activations", "weights", "change", "change-from-start", "update-ratio", "gradients"]
 _PRESET = "Size and fps: 480p15, 720p30, 1080p60, 1440p60, 2160p60, any of those heights with another fps (1080p30), or the height alone (30 fps; 480p at 15)."
 Sizing = Literal["capped", "accurate", "log"]
 
 
 @app.command
-def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: int = 12, preset: str | None = None):
+def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: Whole = 12, preset: str | None = None):
     """Train the built-in digits CNN while recording, render the lecture video and stills, open the window.
 
     Parameters
@@ -51,14 +62,14 @@ def demo(*, out: Path = Path("nnvox-demo"), no_window: bool = False, epochs: int
 def record(
     model: str,
     *,
-    epochs: int = 10,
+    epochs: Whole = 10,
     out: Path,
     overwrite: bool = False,
     resume: bool = False,
-    seed: int = 0,
-    probe_size: int | None = None,
-    activation_budget: int | None = None,
-    weight_budget: int | None = None,
+    seed: Whole = 0,
+    probe_size: MaybeWhole = None,
+    activation_budget: MaybeWhole = None,
+    weight_budget: MaybeWhole = None,
     attributions: str | None = None,
     attribution_layer: str | None = None,
 ):
@@ -140,8 +151,8 @@ def view(
     target: Annotated[str, Parameter(help=_TARGET)],
     *,
     mode: Mode = "activations",
-    sample: int = 0,
-    mistake: Annotated[int | None, Parameter(help=_MISTAKE)] = None,
+    sample: Whole = 0,
+    mistake: Annotated[int | None, Parameter(help=_MISTAKE, converter=_whole_number)] = None,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
     feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
@@ -174,12 +185,12 @@ def export(
     storyboard: Path | None = None,
     preset: Annotated[str | None, Parameter(help=_PRESET)] = None,
     size: str | None = None,
-    fps: int | None = None,
+    fps: MaybeWhole = None,
     transparent: bool = False,
     gif_max_mb: float = 8.0,
     mode: Mode = "activations",
-    sample: int = 0,
-    mistake: Annotated[int | None, Parameter(help=_MISTAKE)] = None,
+    sample: Whole = 0,
+    mistake: Annotated[int | None, Parameter(help=_MISTAKE, converter=_whole_number)] = None,
     t: float | None = None,
     sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
     histogram: str | None = None,
@@ -247,9 +258,9 @@ def compare(
     out: Path | None = None,
     t: float | None = None,
     mode: Mode = "activations",
-    sample: int = 0,
+    sample: Whole = 0,
     preset: Annotated[str, Parameter(help=_PRESET)] = "720p",
-    fps: int | None = None,
+    fps: MaybeWhole = None,
     histogram: str | None = None,
 ):
     """Two runs, or two snapshots of one run, side by side with linked cameras; the window, or OUT.
