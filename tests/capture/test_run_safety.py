@@ -3,6 +3,7 @@ an error, and nothing is written before the model is accepted."""
 
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -340,3 +341,41 @@ def test_two_recorders_started_together_on_one_folder_one_wins_whole(tmp_path, o
     assert run.closed and len(run.snapshots) == 5
     assert {float(run.read(s.index)["param/0.bias"][0]) for s in run.snapshots} == {float(winners[0])}
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+X = torch.randn(2, 4)
+BAD_ARGUMENTS = [  # (Recorder keyword arguments, the error's type, words it says)
+    ({"model": None}, TypeError, "model must be a torch.nn.Module"),
+    ({"out": 3}, TypeError, "out is a path"),
+    ({"activation_budget": "a"}, TypeError, "activation_budget must be a whole number"),
+    ({"weight_budget": 2.5}, TypeError, "weight_budget must be a whole number"),
+    ({"weight_budget": [1]}, TypeError, "weight_budget must be a whole number"),
+    ({"gradient_budget": None}, TypeError, "gradient_budget must be a whole number"),
+    ({"mistakes": 2.5}, TypeError, "mistakes must be a whole number"),
+    ({"mistakes": -1}, NnvoxError, "mistakes is how many"),
+    ({"class_names": 3}, TypeError, "class_names must be a list of strings"),
+    ({"class_names": "abc"}, TypeError, "class_names must be a list of strings"),
+    ({"name": 3}, TypeError, "name must be a string"),
+    ({"probe": ("abc", [0, 1])}, TypeError, "probe inputs must be a tensor or array of numbers"),
+    ({"probe": (X, ["a", "b"])}, TypeError, "probe labels must be a tensor or array of numbers"),
+    ({"probe": (X, [0.5, 1])}, ValueError, "one whole-number class per sample"),
+    ({"probe": (X, [[0], [1]])}, ValueError, "one whole-number class per sample"),
+    ({"probe": (torch.tensor(1.0), [0])}, ValueError, "batch axis first"),
+    ({"probe": (X, [0, 1, 2])}, NnvoxError, "differ in length"),
+    ({"probe": (X, [0], [1])}, NnvoxError, "an (inputs, labels) pair"),
+    ({"probe": "x"}, NnvoxError, "not str"),
+    ({"evaluation": X}, TypeError, "evaluation is an (inputs, labels) pair"),
+    ({"evaluation": (X, [0])}, NnvoxError, "differ in length"),
+    ({"attributions": ["nope"]}, NnvoxError, "unknown attribution method"),
+    ({"attributions": ["grad-cam"]}, NnvoxError, "needs attribution_layer"),
+    ({"activation_budget": 0}, NnvoxError, "activation_budget must be a positive"),
+]
+
+
+@pytest.mark.parametrize("options, kind, says", BAD_ARGUMENTS, ids=[str(sorted(o)) + s[:20] for o, _, s in BAD_ARGUMENTS])
+def test_recorder_arguments_of_the_wrong_kind_are_one_line_and_write_nothing(tmp_path, options, kind, says):
+    arguments = {"model": nn.Sequential(nn.Linear(4, 3)), "probe": (X, [0, 1]), "out": tmp_path / "run"} | options
+    with pytest.raises(NnvoxError, match=re.escape(says)) as raised:
+        nnvox.Recorder(**arguments)
+    assert isinstance(raised.value, kind) and "\n" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []

@@ -27,7 +27,7 @@ from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
 from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, error_text, to_storage_dtype
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
 from nnvox.files import remove_stale_temporaries, temporary_path
 
 
@@ -90,8 +90,38 @@ def _with_gradients(plans: dict[str, dict]) -> dict[str, dict]:
     return plans | {"grad/" + k.removeprefix("param/"): v for k, v in plans.items() if k.startswith("param/")}
 
 
-def _as_tensor(x) -> torch.Tensor:
-    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+def _as_tensor(x, what: str = "inputs") -> torch.Tensor:
+    if isinstance(x, torch.Tensor):
+        return x
+    try:
+        a = np.asarray(x)
+        if a.dtype.kind not in "biuf":
+            raise TypeError
+        return torch.as_tensor(a)
+    except (TypeError, ValueError, RuntimeError):
+        raise NnvoxTypeError(f"{what} must be a tensor or array of numbers, batch first; got {type(x).__name__}") from None
+
+
+def _labels(y, what: str) -> np.ndarray:
+    """Class labels as int64, one per sample (-1: unknown)."""
+    a = _as_tensor(y, what).detach().cpu().numpy()
+    if a.ndim != 1 or (a.dtype.kind == "f" and not np.array_equal(a, np.round(a))):
+        raise NnvoxValueError(f"{what} must be one whole-number class per sample, got shape {a.shape} of {a.dtype}")
+    return a.astype(np.int64)
+
+
+def _check_arguments(model, name, class_names, whole: dict, optional: dict) -> None:
+    """Arguments of the wrong type are one line each, before anything runs."""
+    if not isinstance(model, nn.Module):
+        raise NnvoxTypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if name is not None and not isinstance(name, str):
+        raise NnvoxTypeError(f"name must be a string, got {type(name).__name__}")
+    if class_names is not None and (isinstance(class_names, str) or not isinstance(class_names, Sequence)
+                                    or not all(isinstance(c, str) for c in class_names)):
+        raise NnvoxTypeError("class_names must be a list of strings, one per class")
+    for what, value in [*whole.items(), *((k, v) for k, v in optional.items() if v is not None)]:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise NnvoxTypeError(f"{what} must be a whole number, got {type(value).__name__} {value!r}")
 
 
 def _probe_parts(probe) -> tuple:
@@ -106,9 +136,11 @@ def _probe_parts(probe) -> tuple:
     return probe, np.full(len(probe), -1)
 
 
-def _model_input(x) -> torch.Tensor:
+def _model_input(x, what: str = "inputs") -> torch.Tensor:
     """Probe or evaluation inputs as the model takes them: floats as float32, token ids as they are."""
-    x = _as_tensor(x)
+    x = _as_tensor(x, what)
+    if x.ndim == 0:
+        raise NnvoxValueError(f"{what} must have a batch axis first, got a single number")
     return x.float() if x.is_floating_point() else x
 
 
@@ -329,13 +361,15 @@ class Recorder:
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
         if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
             model = model.module
+        _check_arguments(model, name, class_names, {"gradient_budget": gradient_budget, "mistakes": mistakes},
+                         {"activation_budget": activation_budget, "weight_budget": weight_budget})
         if overwrite and resume:
             raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
                              "overwrite replaces it); choose one")
         self.model = model
         # where the probe goes: the first parameter's device (`.to()` moves a parameter, keeps the object)
         self._first_parameter = next(model.parameters(), None)
-        self.out = Path(out)
+        self.out = path_argument(out, "out")
         self.record_weights = weights
         self.record_gradients = gradients
         self.gradient_budget = gradient_budget  # larger gradients are summarised by their norm only
@@ -347,14 +381,16 @@ class Recorder:
             raise NnvoxError(f"mistakes is how many of each snapshot's most confident mistakes to record (0 for none), got {mistakes}")
         self.mistakes = mistakes
         if evaluation is not None:
+            if not isinstance(evaluation, (tuple, list)) or len(evaluation) != 2:
+                raise NnvoxTypeError("evaluation is an (inputs, labels) pair of a held-out set")
             ex, ey = evaluation
-            self.eval_x = _model_input(ex)
-            self.eval_y = np.asarray(ey.detach().cpu() if isinstance(ey, torch.Tensor) else ey).astype(np.int64)
+            self.eval_x = _model_input(ex, "evaluation inputs")
+            self.eval_y = _labels(ey, "evaluation labels")
             if len(self.eval_x) != len(self.eval_y):
                 raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(self.eval_y)}) differ in length")
         x, y = _probe_parts(probe)
-        self.probe_x = _model_input(x)
-        self.probe_y = np.asarray(y.detach().cpu() if isinstance(y, torch.Tensor) else y).astype(np.int64)
+        self.probe_x = _model_input(x, "probe inputs")
+        self.probe_y = _labels(y, "probe labels")
         if len(self.probe_x) != len(self.probe_y):
             raise NnvoxError(
                 f"probe inputs ({len(self.probe_x)}) and labels ({len(self.probe_y)}) differ in length"
