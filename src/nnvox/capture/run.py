@@ -119,6 +119,7 @@ class Run:
         # what each tensor a snapshot may hold must look like: every read is checked against it
         self._expected = expected_shapes(self.architecture, len(self.probe_labels), self.reduced, self.views,
                                          self.attributions.get("methods", ()), evaluation.get("count"))
+        self._valid: set[tuple] = set()  # (key, dtype, shape) of tensors checked against the manifest
         self._parsed: OrderedDict[tuple[int, str], object] = OrderedDict()  # header JSON of a few snapshots
         self._mistake_index: OrderedDict[int, np.ndarray] = OrderedDict()  # a few snapshots' recorded mistakes
         self.snapshots = Snapshots(manifest["snapshots"])
@@ -333,7 +334,11 @@ class Run:
                 self._check(key, header[key][0], header[key][1])
 
     def _check(self, key: str, dtype, shape: tuple[int, ...]) -> None:
-        check_tensor(key, dtype, shape, self._expected, self.probe_count, self.mistake_rows)
+        """A tensor's dtype and shape as the manifest says; each combination met is checked once
+        (every snapshot stores the same keys alike: a timeline move then pays a set lookup a key)."""
+        if (key, dtype, shape) not in self._valid:
+            check_tensor(key, dtype, shape, self._expected, self.probe_count, self.mistake_rows)
+            self._valid.add((key, dtype, shape))
 
     def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
              channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
