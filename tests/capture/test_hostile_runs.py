@@ -512,7 +512,7 @@ try:
 except ImportError:  # hypothesis comes with the test extra
     st = None
 
-EXAMPLES = 2000 if LONG else 40
+EXAMPLES = 2000 if LONG else 150
 
 if st is not None:
     HOSTILE = st.one_of(
