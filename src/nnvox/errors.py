@@ -5,6 +5,11 @@ class NnvoxError(Exception):
     """A user-facing error. The CLI prints its message on one line and exits non-zero."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt is (so every write in progress is abandoned cleanly, its
+    temporary removed and any encoder stopped), but told apart: the command exits 143, not 130."""
+
+
 class NnvoxTypeError(NnvoxError, TypeError):
     """An argument of the wrong type (the Python API): caught as NnvoxError or as TypeError."""
 

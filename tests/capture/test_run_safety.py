@@ -4,6 +4,7 @@ an error, and nothing is written before the model is accepted."""
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -379,3 +380,21 @@ def test_recorder_arguments_of_the_wrong_kind_are_one_line_and_write_nothing(tmp
         nnvox.Recorder(**arguments)
     assert isinstance(raised.value, kind) and "\n" not in str(raised.value)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("sig, code, says", [(signal.SIGINT, 130, "nnvox: interrupted"), (signal.SIGTERM, 143, "nnvox: terminated")])
+def test_an_interrupted_record_keeps_its_snapshots_and_lets_the_next_writer_in(tmp_path, nnvox_cmd, sig, code, says):
+    out = tmp_path / "run"
+    proc = subprocess.Popen([*nnvox_cmd, "record", "digits-cnn", "--epochs", "500", "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out / "snapshot-00003.safetensors").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == code and err.strip().splitlines()[-1] == says and "Traceback" not in err, err
+    run = nnvox.open_run(out)
+    assert not run.closed and len(run.snapshots) >= 4 and not (out / HOLDER).exists()
+    resumed = subprocess.run([*nnvox_cmd, "record", "digits-cnn", "--epochs", "1", "--out", str(out), "--resume"],
+                             capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0 and len(nnvox.open_run(out).snapshots) == len(run.snapshots) + 1, resumed.stderr

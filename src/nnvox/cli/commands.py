@@ -59,12 +59,13 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         if user_model and "forward pass failed" in str(exc):
             raise NnvoxError(f"{exc}; {hint}") from None
         raise
-    if start == 0:
-        rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
-    with Progress(
+    # An interrupt or a failure keeps every snapshot, leaves the run unfinished and lets the next writer in.
+    with rec, Progress(
         TextColumn(f"[bold]training[/] {spec_model.name}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console, disable=quiet,
     ) as progress:
+        if start == 0:
+            rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
         task = progress.add_task("train", total=epochs, status="")
 
         def on_epoch(r):
@@ -72,7 +73,6 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 
         results = train(model, data, options, callbacks=[on_epoch])
-    rec.close()
     return rec, results
 
 

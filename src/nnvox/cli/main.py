@@ -13,13 +13,14 @@ from typing import Annotated, Literal
 from cyclopts import App, Parameter
 
 from nnvox import __version__
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, Terminated
 
 app = App(
     name="nnvox",
     help="See a neural network think: layers as 3D voxel blocks of real activations and weights, "
     "scrubbable over training, exported to MP4.",
     version=__version__,
+    suppress_keyboard_interrupt=False,  # main() reports it: "nnvox: interrupted", exit 130
 )
 
 def _whole_number(_type, tokens) -> int:
@@ -331,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = list(argv if argv is not None else sys.argv[1:])
     debug = os.environ.get("NNVOX_DEBUG") == "1"
+    terminate = _raise_on_sigterm()
     try:
         app(argv, exit_on_error=False, print_error=False, result_action="return_value")
     except CycloptsError as exc:  # a malformed command line: cyclopts' own words, on one line
@@ -341,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"nnvox: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("nnvox: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("nnvox: interrupted", file=sys.stderr)
         return 130
@@ -353,7 +358,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nnvox: internal error: {type(exc).__name__}: {_one_line(exc)}; this is a bug in nnvox, please report it "
               "(NNVOX_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
+    finally:
+        terminate()
     return 0
+
+
+def _raise_on_sigterm():
+    """SIGTERM (a `kill`, a job scheduler) ends a command as Ctrl-C does, cleaning up what it was
+    writing; returns what puts the previous handler back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(*_):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

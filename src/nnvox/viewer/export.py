@@ -211,17 +211,23 @@ def interrupts_between_frames() -> Iterator[Callable[[], None]]:
         yield lambda: None  # signals reach the main thread only
         return
     pending: list[int] = []
+    # Signals Python handles (Ctrl-C; SIGTERM where nnvox's CLI raises on it) are held and then given
+    # to their own handler; one left to the system (SIG_DFL, SIG_IGN) is not touched.
+    previous = {s: h for s in (signal.SIGINT, signal.SIGTERM) if callable(h := signal.getsignal(s))}
+    for s in previous:
+        signal.signal(s, lambda number, _: pending.append(number))
 
     def check() -> None:
         if pending:
+            number = pending[0]
             pending.clear()
-            raise KeyboardInterrupt
+            previous[number](number, None)
 
-    previous = signal.signal(signal.SIGINT, lambda *_: pending.append(1))
     try:
         yield check
     finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
     check()
 
 
