@@ -111,9 +111,12 @@ def read_manifest(folder: Path) -> tuple[dict, Architecture]:
     path = folder / MANIFEST
     try:
         member(folder, MANIFEST)  # (before opening: opening a FIFO would wait for a writer)
-        with open(path, "rb") as f:
-            # the file opened: a recorder replaces the manifest by renaming a new one over it
-            size = os.fstat(f.fileno()).st_size
+        # non-blocking, and checked again once open: the name may have been swapped meanwhile
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+            st = os.fstat(f.fileno())  # the file opened: a recorder renames each new manifest over the last
+            if not stat.S_ISREG(st.st_mode):
+                raise Invalid(f"{MANIFEST} is not a regular file")
+            size = st.st_size
             if size > MANIFEST_LIMIT:
                 raise Invalid(f"{size:,} bytes; a manifest holds at most {MANIFEST_LIMIT:,}")
             raw = f.read(size + 1)  # (read(n) allocates n bytes at once: ask for what the file holds)
