@@ -7,6 +7,7 @@ they are stale and remove them: they are nnvox's own, never anything the user ma
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -108,6 +109,21 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
             _remove(Path(entry.path))
             removed.append(entry.name)
     return removed
+
+
+DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_ADVICE = {  # what to do when a write failed, by its errno
+    errno.ENOSPC: "free space on that disk", errno.EDQUOT: "free space (the disk quota is full)",
+    errno.EFBIG: "the file size limit was reached: raise it (ulimit -f) or write less",
+    errno.EACCES: "make the folder writable or choose another", errno.EPERM: "make the folder writable or choose another",
+    errno.EROFS: "choose a folder on a writable disk", errno.EIO: "check the disk",
+    errno.ENOENT: "the folder was moved or deleted while writing",
+}
+
+
+def write_advice(code: int | str | None) -> str:
+    """What to do about a write that failed with this errno (its number or name, as ENOSPC), or ''."""
+    return _ADVICE.get(getattr(errno, code, None) if isinstance(code, str) else code, "")
 
 
 _RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+)

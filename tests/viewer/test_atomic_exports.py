@@ -420,7 +420,7 @@ def test_a_read_only_folder_is_one_line(digits_run, tmp_path):
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro").chmod(0o555)
     try:
-        with pytest.raises(NnvoxError, match="cannot write in .*ro: permission denied"):
+        with pytest.raises(NnvoxError, match=r"cannot write there \(Permission denied, in .*ro\); make the folder writable or choose another"):
             export(digits_run, tmp_path / "ro" / "x.mp4")
     finally:
         (tmp_path / "ro").chmod(0o755)
@@ -440,7 +440,7 @@ def test_a_folder_whose_temporary_cannot_be_made_is_one_line(digits_run, tmp_pat
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", read_only_disk)
-    with pytest.raises(NnvoxError, match="read-only file system; choose another folder"):
+    with pytest.raises(NnvoxError, match=r"\(Read-only file system, in .*\); choose a folder on a writable disk and export again"):
         export(digits_run, tmp_path / "x.mp4")
     assert list(tmp_path.iterdir()) == []
 

@@ -28,7 +28,7 @@ from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
 from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, error_text, to_storage_dtype
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
-from nnvox.files import remove_stale_temporaries, temporary_path
+from nnvox.files import remove_stale_temporaries, temporary_path, write_advice
 
 
 def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str) -> np.ndarray:
@@ -664,8 +664,7 @@ class Recorder:
     def _raise_writer_error(self) -> None:
         self._writer.poll()
         if self._writer.error is not None:
-            code = self._writer.error.partition(":")[0]
-            fix = _FIXES.get(code, "see the cause above")
+            fix = write_advice(self._writer.error.partition(":")[0]) or "see the cause above"
             raise NnvoxError(
                 f"writing snapshots to {self.out} failed ({self._writer.error}); the run stays readable up to "
                 f"the last complete snapshot: {fix}, then continue it with resume=True (nnvox record --resume)"
@@ -688,12 +687,6 @@ class Recorder:
                 self._finish()
 
 
-_FIXES = {  # what to do about a write failure, by its errno's name
-    "ENOSPC": "free space on that disk", "EDQUOT": "free space (the disk quota is full)",
-    "EFBIG": "the file size limit was reached: raise it (ulimit -f) or record less (activation_budget, weight_budget)",
-    "EACCES": "make the folder writable", "EPERM": "make the folder writable", "EROFS": "record on a writable disk",
-    "EIO": "check the disk", "ENOENT": "the run folder was moved or deleted while recording",
-}
 
 
 def _metric_values(metrics) -> dict[str, float]:

@@ -13,27 +13,18 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.errors import NnvoxError, path_argument
-from nnvox.files import atomic_output, exchange, fsync_folder, remove_stale_temporaries, temporary_path
+from nnvox.files import DISK_FULL, atomic_output, exchange, fsync_folder, remove_stale_temporaries, temporary_path, write_advice
 
 SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
 _NAME_MAX = 255 - 40  # room for the temporary name's prefix and suffix (".NAME.nnvox-PID-RANDOM.tmp")
-_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-_REFUSED = (errno.EACCES, errno.EPERM)
-
-
 def write_error(out: Path, exc: OSError) -> NnvoxError:
-    """One line for a write to `out` that failed, by its cause; the previous `out` is always kept."""
+    """One line for a write to `out` that failed, by its cause and what to do; the previous `out` is
+    always kept."""
     folder = out.parent.resolve()
-    kept = f"(any previous {out.name} is kept)"
-    if exc.errno in _FULL:
-        return NnvoxError(f"writing {out} failed: the disk holding {folder} is full ({os.strerror(exc.errno)}); "
-                          f"free space and export again {kept}")
-    if exc.errno in _REFUSED:
-        return NnvoxError(f"cannot write in {folder}: permission denied; choose a folder you can write to, "
-                          "or change its permissions")
-    if exc.errno == errno.EROFS:
-        return NnvoxError(f"cannot write in {folder}: it is on a read-only file system; choose another folder")
-    return NnvoxError(f"writing {out} failed: {exc.strerror or exc} {kept}")
+    cause = "the disk holding it is full" if exc.errno in DISK_FULL else "cannot write there"
+    advice = write_advice(exc.errno)
+    return NnvoxError(f"writing {out} failed: {cause} ({exc.strerror or exc}, in {folder})"
+                      + (f"; {advice} and export again" if advice else "") + f" (any previous {out.name} is kept)")
 
 
 _LOG_PREFIX = re.compile(r"^(\[[^\]]*\]\s*)+")  # ffmpeg's "[libx264 @ 0x55...] " before a message
@@ -43,7 +34,7 @@ def encoder_error(out: Path, log: str) -> NnvoxError:
     """An encoder's messages as one line: a cause it names in the system's words (a full disk, a
     refused folder) reads as the line a write of our own gives; otherwise its first message, the
     cause (the lines after it are consequences: "Nothing was written into output file", ...)."""
-    for code in (*_FULL, *_REFUSED, errno.EROFS):
+    for code in (*DISK_FULL, errno.EACCES, errno.EPERM, errno.EROFS):
         if os.strerror(code) in log:
             return write_error(out, OSError(code, os.strerror(code)))
     lines = [line.strip() for line in log.splitlines() if line.strip()]
