@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 
 from nnvox.errors import NnvoxError
 
@@ -125,7 +126,7 @@ def _restore_weights(model, out: Path) -> int:
 
 def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False, **detail) -> None:
     rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, **detail)
-    console.print(f"{out} now holds {rec.count} snapshots (test accuracy {results[-1].test_accuracy:.1%})")
+    console.print(f"{escape(str(out))} now holds {rec.count} snapshots (test accuracy {results[-1].test_accuracy:.1%})")
 
 
 def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None) -> None:
@@ -159,14 +160,15 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
                          ("integrated-gradients", {"attribution": "integrated-gradients"}),
                          ("most-confident-mistake", {"sample": open_run(run_dir).mistake_sample(1), "attribution": "integrated-gradients"})):
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
-    console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: {video} (edit {storyboard} and run "
-                  f"`nnvox export --storyboard {storyboard} {video}` to change it), stills in {stills}, run in {run_dir}")
+    console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: " + escape(
+        f"{video} (edit {storyboard} and run `nnvox export --storyboard {storyboard} {video}` to change it), "
+        f"stills in {stills}, run in {run_dir}"))
     if window and not (problem := display_problem()):
         from nnvox.viewer.window import show
 
         show(run_dir)
     elif window:
-        console.print(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)")
+        console.print(escape(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)"))
 
 
 def _last_health(run) -> dict[str, dict[str, float]]:
@@ -203,21 +205,22 @@ def run_info(run, *, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    out = Console()
-    out.print(f"[bold]{run.name}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
+    out = Console()  # names come from files and users: escaped, so '[/x]' in one is text, not markup
+    out.print(f"[bold]{escape(run.name)}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
               + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]"))
     table = Table("layer", "kind", "output shape", "parameters", "inputs", "health (last snapshot)")
     for n in arch.nodes:
         params = sum(math.prod(s) for s in n.params.values())
         h = ", ".join(f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
-        table.add_row(n.name, n.kind, " × ".join(map(str, n.shape)), f"{params:,}" if params else "", ", ".join(arch.predecessors(n.name)), h)
+        table.add_row(escape(n.name), escape(n.kind), " × ".join(map(str, n.shape)), f"{params:,}" if params else "",
+                      escape(", ".join(arch.predecessors(n.name))), h)
     out.print(table)
     size = f"{doc['bytes_per_snapshot'] / 1e6:.2f} MB a snapshot"
     if run.reduced:
         size += f"; {len(run.reduced)} tensors reduced while recording (level of detail: see `nnvox info --json`, \"reduced\")"
     out.print(size)
     last = run.snapshots[-1]
-    out.print(f"last snapshot: {last.label}  " + "  ".join(f"{k} {v:.4g}" for k, v in last.metrics.items()))
+    out.print(f"last snapshot: {last.label}  " + "  ".join(f"{escape(k)} {v:.4g}" for k, v in last.metrics.items()))
 
 
 def chosen_sample(run, sample: int, mistake: int | None) -> int:
