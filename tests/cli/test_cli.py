@@ -326,11 +326,11 @@ def test_a_model_run_once_can_show_its_attributions(tmp_path):
 def test_names_from_runs_and_users_are_printed_as_text_not_markup(tmp_path):
     import torch
 
-    import nnvox
+    from nnvox import Recorder
 
     out = tmp_path / "[exp]"
     model = torch.nn.Sequential(torch.nn.Linear(4, 3))
-    with nnvox.Recorder(model, (torch.randn(2, 4), [0, 1]), out, name="[/bad] [red]net", background=False) as rec:
+    with Recorder(model, (torch.randn(2, 4), [0, 1]), out, name="[/bad] [red]net", background=False) as rec:
         rec.snapshot(epoch=0, metrics={"[b]loss": 0.5})
     result = nnvox("info", out)
     assert result.returncode == 0, result.stderr
