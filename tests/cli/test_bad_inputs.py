@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from nnvox.cli.main import main
 from nnvox.errors import NnvoxError
 
+LONG = os.environ.get("NNVOX_LONG") == "1"  # as tests/conftest.py: the long variants draw many more
+
 os.environ.pop("DISPLAY", None)  # `view` must refuse, never open a window
 
 MODULE = "nnvox_bad_models"  # user code for the model rows, importable from the test's folder
@@ -364,7 +366,7 @@ OPTIONS = {  # per command: options to fuzz; the rest of the command line is fix
 }
 
 
-@settings(max_examples=60)
+@settings(max_examples=2000 if LONG else 60)
 @given(command=st.sampled_from(sorted(OPTIONS)), data=st.data())
 def test_fuzzed_options_exit_0_or_one_line(command, data, place, digits_run, tmp_path_factory, monkeypatch, capsys):
     folder = tmp_path_factory.mktemp("fuzz")
@@ -419,7 +421,7 @@ def mutated_storyboards(draw) -> bytes:
     return b"\n".join(lines)
 
 
-@settings(max_examples=150)
+@settings(max_examples=2000 if LONG else 150)
 @given(text=mutated_storyboards())
 def test_fuzzed_storyboards_load_or_name_the_line(text, tmp_path_factory):
     from nnvox.scenes.storyboard import load_storyboard
