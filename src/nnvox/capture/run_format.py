@@ -14,7 +14,7 @@ import mmap
 import os
 import stat
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -280,23 +280,48 @@ def map_tensors(path: str, size: int) -> tuple[np.ndarray, dict[str, tuple], dic
     return data, entries, metadata
 
 
-def check_header(header: dict, data_size: int) -> tuple[dict[str, tuple], dict[str, str]]:
-    """Each tensor's dtype known, its shape's bytes its offsets' span, the spans tiling the data
-    exactly (no gaps, no overlaps, nothing past the end), metadata text to text."""
+def check_header(header: dict, data_size: int) -> tuple[Mapping[str, tuple], dict[str, str]]:
+    """Metadata text to text, and the tensors' spans tiling the data exactly (no gaps, no overlaps,
+    nothing past the end); each tensor's own entry is checked when it is first read (TensorEntries)."""
     metadata = _object(header.pop("__metadata__", None) or {}, "the header's metadata")
     for k, v in metadata.items():
         text(v, f"metadata {show(k)}", HEADER_LIMIT)
-    entries = {}
-    for key, entry in header.items():
-        entries[key] = _entry(key, entry, data_size)
+    try:  # the common case in one pass over the raw offsets; anything odd is taken apart below
+        spans = sorted([(start, end) for start, end in (e["data_offsets"] for e in header.values())])
+    except (TypeError, KeyError, ValueError, AttributeError):
+        spans = sorted((start, end) for _, _, start, end in (_entry(k, e, data_size) for k, e in header.items()))
     at = 0
-    for _, _, start, end in sorted(entries.values(), key=lambda e: (e[2], e[3])):
+    for start, end in spans:
         if start != at:
             raise Invalid("its tensors overlap or leave gaps in the data")
         at = end
     if at != data_size:
         raise Invalid(f"its tensors cover {at:,} of its {data_size:,} data bytes")
-    return entries, metadata
+    return TensorEntries(header, data_size), metadata
+
+
+class TensorEntries(Mapping):
+    """A header's tensor entries as (dtype, shape, start, end), each checked (`_entry`) the first
+    time it is asked for: a timeline move reads a few of a snapshot's tensors and need not check
+    the rest; nothing is read from an entry before its check."""
+
+    def __init__(self, raw: dict, data_size: int):
+        self._raw, self._size, self._checked = raw, data_size, {}
+
+    def __getitem__(self, key: str) -> tuple:
+        entry = self._checked.get(key)
+        if entry is None:
+            entry = self._checked[key] = _entry(key, self._raw[key], self._size)
+        return entry
+
+    def __contains__(self, key) -> bool:
+        return key in self._raw
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def _entry(key: str, entry, data_size: int) -> tuple:
