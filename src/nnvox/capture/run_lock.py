@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE
 from nnvox.errors import NnvoxError
-from nnvox.files import atomic_write_bytes, is_temporary
+from nnvox.files import is_temporary, temporary_path
 
 HOLDER = ".nnvox-writer.json"  # who holds the lock: process id, host, command, since when
 _SNAPSHOT = re.compile(r"^snapshot-\d{5,}\.safetensors$")
@@ -96,7 +96,9 @@ class RunLock:
         """Say who holds the lock, for the message a second writer gets."""
         info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(sys.argv)[:200],
                 "since": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
-        atomic_write_bytes(folder / HOLDER, json.dumps(info).encode())
+        tmp = temporary_path(folder / HOLDER)  # whole or absent; not fsynced: a note, not data (recording set-up stays fast)
+        tmp.write_text(json.dumps(info))
+        os.replace(tmp, folder / HOLDER)
 
     def release(self, folder: Path | None = None) -> None:
         """Drop the lock (and the holder note in `folder`, the run's final place)."""
