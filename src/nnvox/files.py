@@ -29,20 +29,14 @@ def is_temporary(name: str) -> bool:
     return _TEMPORARY.match(name) is not None
 
 
-def fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file's (or a folder's: its entries') data to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
 
 
 def _remove(path: Path) -> None:
@@ -57,13 +51,13 @@ def publish(tmp: Path, final: Path, *, sync_folder: bool = True) -> None:
     and (unless the caller syncs the folder later) fsync the folder so the rename is durable."""
     if tmp.is_dir():
         for f in tmp.iterdir():
-            _fsync_file(f)
-        fsync_folder(tmp)
+            fsync_path(f)
+        fsync_path(tmp)
     else:
-        _fsync_file(tmp)
+        fsync_path(tmp)
     os.replace(tmp, final)
     if sync_folder:
-        fsync_folder(final.parent)
+        fsync_path(final.parent)
 
 
 @contextmanager

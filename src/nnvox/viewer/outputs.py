@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.errors import NnvoxError, path_argument
-from nnvox.files import DISK_FULL, atomic_output, exchange, fsync_folder, remove_stale_temporaries, temporary_path, write_advice
+from nnvox.files import DISK_FULL, atomic_output, exchange, fsync_path, remove_stale_temporaries, temporary_path, write_advice
 
 SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
 _NAME_MAX = 255 - 40  # room for the temporary name's prefix and suffix (".NAME.nnvox-PID-RANDOM.tmp")
@@ -114,11 +114,11 @@ def publish_sequence(tmp: Path, out: Path) -> None:
     or swapped in one step with the sequence it replaces, which is then removed."""
     import shutil
 
-    fsync_folder(tmp)
+    fsync_path(tmp)
     if out.exists():
         _check_sequence_folder(out)  # again, at the moment of replacing: still nothing but a sequence
         exchange(tmp, out)
         shutil.rmtree(tmp)  # the old sequence; if killed here, a stale temporary the next export removes
     else:
         os.replace(tmp, out)
-    fsync_folder(out.parent)
+    fsync_path(out.parent)
