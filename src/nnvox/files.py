@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-_TEMPORARY = re.compile(r"^\..+\.nnvox-(\d+)-[0-9a-f]{6}\.tmp$")
+_TEMPORARY = re.compile(r"^\..+\.nnvox-(\d{1,9})-[0-9a-f]{6}\.tmp$")
+# What a temporary folder of nnvox's may hold (a replacement run's files, a PNG sequence's frames):
+# a stale one is removed only when it holds nothing else, so nothing of the user's goes with it.
+_OWN_CONTENTS = re.compile(r"^(manifest\.json|probe\.safetensors|evaluation\.safetensors|\.nnvox-writer\.json"
+                           r"|snapshot-\d{5,}\.safetensors|frame-\d{5,}\.png)$")
 
 
 def temporary_path(final: Path) -> Path:
@@ -40,8 +44,12 @@ def fsync_path(path: Path) -> None:
 
 
 def _remove(path: Path) -> None:
+    """A temporary of nnvox's: a file, or a folder of files it writes (and only then: anything else in
+    it is someone's, and the folder stays)."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
+        if all(e.is_file(follow_symlinks=False) and (_OWN_CONTENTS.match(e.name) or is_temporary(e.name))
+               for e in os.scandir(path)):
+            shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
 
@@ -79,14 +87,21 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_folder: bool = True) -> 
         f.write(data)
 
 
-def _alive(pid: int) -> bool:
+def writer_alive(pid: int) -> bool:
+    """Whether the process that wrote a temporary may still be writing it (this one included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # someone else's live process
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's live process, or no process number we can ask about: not ours to judge
     return True
+
+
+def temporary_writer(name: str) -> int | None:
+    """The process id in a temporary's name, or None for a name that is not one."""
+    m = _TEMPORARY.match(name)
+    return int(m.group(1)) if m else None
 
 
 def remove_stale_temporaries(folder: Path) -> list[str]:
@@ -98,8 +113,8 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
     except OSError:
         return removed
     for entry in entries:
-        m = _TEMPORARY.match(entry.name)
-        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+        pid = temporary_writer(entry.name)
+        if pid is not None and pid != os.getpid() and not writer_alive(pid):
             _remove(Path(entry.path))
             removed.append(entry.name)
     return removed
@@ -125,7 +140,8 @@ _RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+)
 
 def exchange(a: Path, b: Path) -> None:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE), so there is no moment when
-    neither exists; where the system cannot, two renames through a third name."""
+    neither exists. Where the file system cannot (some network ones), three renames through a third
+    name, undone if one fails: `b` is then missing for a moment, never lost."""
     import ctypes
     import errno
 
@@ -140,5 +156,9 @@ def exchange(a: Path, b: Path) -> None:
             raise OSError(code, os.strerror(code), str(a))
     between = temporary_path(b)
     os.rename(b, between)
-    os.rename(a, b)
+    try:
+        os.rename(a, b)
+    except BaseException:
+        os.rename(between, b)
+        raise
     os.rename(between, a)

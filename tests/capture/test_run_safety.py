@@ -67,7 +67,7 @@ def test_a_manifest_nnvox_did_not_write_is_not_replaced(tmp_path):
     folder = tmp_path / "webapp"
     folder.mkdir()
     (folder / "manifest.json").write_text('{"name": "my web app", "icons": []}')
-    with pytest.raises(NnvoxError, match="not an nnvox manifest"):
+    with pytest.raises(NnvoxError, match="not a manifest nnvox can read; nnvox will not replace"):
         nnvox.Recorder(small_model(), PROBE, folder, overwrite=True)
     assert (folder / "manifest.json").read_text().startswith('{"name": "my web app"')
 
@@ -398,3 +398,58 @@ def test_an_interrupted_record_keeps_its_snapshots_and_lets_the_next_writer_in(t
     resumed = subprocess.run([*nnvox_cmd, "record", "digits-cnn", "--epochs", "1", "--out", str(out), "--resume"],
                              capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0 and len(nnvox.open_run(out).snapshots) == len(run.snapshots) + 1, resumed.stderr
+
+
+def test_a_file_put_in_a_run_while_it_is_replaced_is_kept(tmp_path):
+    out = tmp_path / "run"
+    record(out, snapshots=1)
+    model = small_model()
+    with nnvox.Recorder(model, PROBE, out, overwrite=True, background=False) as rec:
+        (out / "notes.txt").write_text("written while the new run started")  # before its first snapshot
+        rec.snapshot(epoch=0)
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("run.replaced-")]
+    assert len(kept) == 1 and os.listdir(kept[0]) == ["notes.txt"]  # nnvox's old files gone, the user's kept in view
+    assert len(nnvox.open_run(out).snapshots) == 1 and not (out / "notes.txt").exists()
+
+
+def test_stale_temporaries_are_removed_only_when_they_hold_nothing_of_the_users(tmp_path):
+    from nnvox.files import remove_stale_temporaries
+
+    dead = 99_999_999  # no such process
+    ours = tmp_path / f".run.nnvox-{dead}-abcdef.tmp"
+    ours.mkdir()
+    (ours / "snapshot-00000.safetensors").write_bytes(b"x")
+    mixed = tmp_path / f".run2.nnvox-{dead}-abcdef.tmp"
+    mixed.mkdir()
+    (mixed / "thesis.tex").write_text("mine")
+    crafted = tmp_path / ".x.nnvox-99999999999999999999999-abcdef.tmp"  # no process number at all
+    crafted.write_text("?")
+    assert sorted(remove_stale_temporaries(tmp_path)) == sorted([ours.name, mixed.name])
+    assert not ours.exists() and (mixed / "thesis.tex").read_text() == "mine" and crafted.exists()
+
+
+def test_the_swap_without_renameat2_never_loses_either_side(tmp_path, monkeypatch):
+    import ctypes
+
+    from nnvox import files
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "x").write_text(folder.name)
+    monkeypatch.setattr(ctypes, "CDLL", lambda *_, **__: object())  # a C library without renameat2
+    files.exchange(a, b)
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+    real, calls = os.rename, []
+
+    def second_fails(src, dst):
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "rename", second_fails)
+    with pytest.raises(OSError):
+        files.exchange(a, b)
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"  # undone: both where they were
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]

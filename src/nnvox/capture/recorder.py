@@ -453,6 +453,8 @@ class Recorder:
             self._lock.announce(self._folder)
             self._write_header(name, class_names)
         except BaseException:
+            if hasattr(self, "_writer"):  # (interrupted while handing over the header) done with the folder first
+                self._writer.abandon()
             if self._replacing:
                 remove_run(self._folder)
             elif created and ours:
@@ -500,11 +502,10 @@ class Recorder:
 
     def _resume(self, model: nn.Module) -> None:
         """Append to an existing (possibly killed) run: same architecture, same probe."""
-        import json
-
         from nnvox.capture.run import open_run
+        from nnvox.capture.run_format import read_manifest
 
-        run = open_run(self.out)  # checks every listed snapshot is whole
+        run = open_run(self.out)  # the manifest checked, every listed snapshot whole
         self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
         held_out = run.evaluation  # and its own evaluation set
         self.eval_x = _model_input(torch.from_numpy(held_out[0].copy())) if held_out is not None else None
@@ -515,7 +516,7 @@ class Recorder:
         self.architecture = self._capture.architecture
         if signature(self.architecture) != signature(run.architecture):
             raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
-        manifest = json.loads((self.out / MANIFEST).read_text())
+        manifest, _ = read_manifest(self.out)  # read and checked as every reader does (this writer holds the lock)
         self._plans = manifest.get("reduced", {})  # the run's own level of detail, whatever was passed
         self._all_plans = _with_gradients(self._plans)
         manifest["closed"] = False
@@ -560,7 +561,7 @@ class Recorder:
         values = _metric_values(metrics)
         for what, v in (("epoch", epoch), ("step", step)):
             if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0):
-                raise NnvoxError(f"{what} is a whole number of at least 0 (or None), not {v!r}")
+                raise NnvoxValueError(f"{what} is a whole number of at least 0 (or None), not {v!r}")
         self._raise_writer_error()
         outputs, changed = self._capture(self._probe_on_device())
         if changed:
@@ -685,8 +686,6 @@ class Recorder:
                 self._writer.abandon()
             finally:
                 self._finish()
-
-
 
 
 def _metric_values(metrics) -> dict[str, float]:

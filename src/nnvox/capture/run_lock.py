@@ -17,13 +17,12 @@ import socket
 import sys
 from pathlib import Path
 
-from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE
+from nnvox.capture.run_format import EVALUATION_FILE, MANIFEST, PROBE_FILE, read_manifest
 from nnvox.errors import NnvoxError
-from nnvox.files import is_temporary, temporary_path
+from nnvox.files import is_temporary, temporary_path, temporary_writer, writer_alive
 
 HOLDER = ".nnvox-writer.json"  # who holds the lock: process id, host, command, since when
 _SNAPSHOT = re.compile(r"^snapshot-\d{5,}\.safetensors$")
-_MANIFEST_CAP = 64 << 20  # bytes read to recognise a manifest (a hostile one may be endless)
 
 
 def is_run_file(name: str) -> bool:
@@ -41,13 +40,12 @@ def foreign_entries(folder: Path) -> list[str]:
 
 
 def holds_run(folder: Path) -> bool:
-    """Whether `folder` holds a manifest that nnvox wrote (read bounded: never all of a hostile file)."""
+    """Whether `folder` holds a manifest that nnvox wrote (read and checked as every reader does)."""
     try:
-        with open(folder / MANIFEST, "rb") as f:
-            head = json.loads(f.read(_MANIFEST_CAP + 1)[:_MANIFEST_CAP])
-    except (OSError, ValueError, RecursionError):
+        read_manifest(folder)
+    except NnvoxError:
         return False
-    return isinstance(head, dict) and head.get("format") == "nnvox-run"
+    return True
 
 
 def check_replaceable(folder: Path, *, replacing: bool) -> None:
@@ -64,7 +62,8 @@ def check_replaceable(folder: Path, *, replacing: bool) -> None:
         verb = "replace" if replacing else "record into"
         raise NnvoxError(f"{folder} {what} ({shown}); nnvox will not {verb} it: choose a new or empty folder")
     if replacing and (folder / MANIFEST).exists() and not holds_run(folder):
-        raise NnvoxError(f"{folder / MANIFEST} is not an nnvox manifest; nnvox will not replace that folder: choose a new or empty one")
+        raise NnvoxError(f"{folder / MANIFEST} is not a manifest nnvox can read; nnvox will not replace that folder: "
+                         "choose a new or empty one (or move that folder away yourself)")
 
 
 class RunLock:
@@ -73,7 +72,6 @@ class RunLock:
 
     def __init__(self):
         self._fds: list[int] = []
-        self._folders: list[Path] = []
 
     @property
     def fds(self) -> tuple[int, ...]:
@@ -90,7 +88,6 @@ class RunLock:
             raise NnvoxError(f"{folder} is being recorded by {_holder(folder)}; one writer per run: wait for it "
                              "to finish, or record into another folder") from None
         self._fds.append(fd)
-        self._folders.append(folder)
 
     def announce(self, folder: Path) -> None:
         """Say who holds the lock, for the message a second writer gets."""
@@ -114,19 +111,24 @@ class RunLock:
 
 def _holder(folder: Path) -> str:
     try:
-        info = json.loads((folder / HOLDER).read_bytes()[:4096])
+        with open(folder / HOLDER, "rb") as f:
+            info = json.loads(f.read(4096))
         return f"process {int(info['pid'])} on {info['host']} ({info['command']}, since {info['since']})"
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # a note only: whatever is there, the refusal itself stands
         return "another process"
 
 
-def remove_run(folder: Path) -> None:
-    """Delete a replaced run: the files nnvox wrote in it, then the folder if nothing else is left
-    (anything else is the user's, and stays with its folder)."""
+def remove_run(folder: Path, keep_rest_as: Path | None = None) -> None:
+    """Delete a replaced (or never completed) run: the files nnvox wrote in it (a temporary only
+    when its writer is gone), then the folder if nothing else is left. Anything else is the user's
+    (put there while the run was replaced): it stays, in its folder renamed to `keep_rest_as`."""
     for entry in os.scandir(folder):
-        if is_run_file(entry.name) and entry.is_file(follow_symlinks=False):
+        pid = temporary_writer(entry.name)
+        if (is_run_file(entry.name) and entry.is_file(follow_symlinks=False)
+                and (pid is None or pid == os.getpid() or not writer_alive(pid))):
             os.unlink(entry.path)
     try:
         folder.rmdir()
     except OSError:
-        pass
+        if keep_rest_as is not None:
+            os.rename(folder, keep_rest_as)

@@ -23,7 +23,7 @@ from nnvox.capture.health import judged, layer_health
 from nnvox.capture.mistakes import MISTAKE_PREFIX
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
-from nnvox.files import exchange
+from nnvox.files import exchange, fsync_path
 
 FP16_MAX = 65504.0
 _STATS_SAMPLE = 16_384  # percentiles from at most this many values: within 0.1 percentile, bounded cost
@@ -148,11 +148,28 @@ class RunWriter:
         """Rewrite the manifest: from now on, a reader sees every snapshot written so far."""
         atomic_write_json(self.out / MANIFEST, self.manifest)
         if self.replaces is not None and self.manifest["snapshots"]:
-            from nnvox.capture.run_lock import remove_run
+            self._take_place()
 
-            exchange(self.out, self.replaces)
-            self.out, old, self.replaces = self.replaces, self.out, None
-            remove_run(old)
+    def _take_place(self) -> None:
+        """The new run takes the old one's name in one swap; the old run's files are then removed
+        (anything the user put in its folder meanwhile stays, in a folder named for it)."""
+        import datetime as dt
+
+        from nnvox.capture.run_lock import remove_run
+
+        final = self.replaces
+        try:
+            exchange(self.out, final)
+        except FileNotFoundError:  # the old run was moved or deleted meanwhile: nothing to swap with
+            os.rename(self.out, final)
+            old = None
+        else:
+            old = self.out
+        fsync_path(final.parent)
+        self.out, self.replaces = final, None
+        if old is not None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            remove_run(old, keep_rest_as=final.with_name(f"{final.name}.replaced-{stamp}"))
 
     def _health(self, tensors: dict[str, np.ndarray]) -> dict[str, dict]:
         """Dead and saturated fractions, the share of active values, and which units are dead, over
