@@ -171,6 +171,7 @@ CASES = {
     # the manifest file itself
     "manifest-devzero": (symlink("manifest.json", "/dev/zero"), "symbolic link out of the run folder"),
     "manifest-fifo": (replace_with("manifest.json", lambda p: os.mkfifo(p)), "not a regular file"),
+    "manifest-symlink-loop": (replace_with("manifest.json", lambda p: os.symlink(p.name, p)), "Too many levels of symbolic links"),
     "manifest-folder": (replace_with("manifest.json", lambda p: p.mkdir()), "not a regular file"),
     "manifest-huge": (lambda r: os.truncate(r / "manifest.json", 65 << 20), "a manifest holds at most"),
     "manifest-deep": (lambda r: (r / "manifest.json").write_text(DEEP), "nested too deeply"),
@@ -234,6 +235,7 @@ CASES = {
     "metric-string": (snap(1, "metrics", {"loss": "low"}), "metric 'loss' must be a number"),
     "metric-null": (snap(1, "metrics", {"loss": None}), "metric 'loss' must be a number"),
     "metric-true": (snap(1, "metrics", {"loss": True}), "metric 'loss' must be a number"),
+    "metric-huge-integer": (snap(1, "metrics", {"loss": 10 ** 400}), "metric 'loss' must be a number"),
     "grad-norm-list": (snap(1, "grad_norms", {"fc1.weight": [1]}), "gradient norm 'fc1.weight' must be a number"),
     # probe
     "probe-missing": (delete("probe"), "probe must be a JSON object"),
@@ -338,6 +340,7 @@ CASES = {
     "stats-deep": (edit_metadata("nnvox.stats", "[" * 100_000), "nested too deeply"),
     "stats-nan": (edit_stats(lambda s: s.__setitem__("act/fc1", [float("nan")] * 5)), "must be a finite number"),
     "stats-inf": (edit_stats(lambda s: s.__setitem__("act/fc1", [0, 0, float("inf"), 1, 0])), "must be a finite number"),
+    "stats-huge-integer": (edit_stats(lambda s: s.__setitem__("act/fc1", [0, 0, 10 ** 400, 1, 0])), "must be a finite number"),
     "stats-short": (edit_stats(lambda s: s.__setitem__("act/fc1", [0, 1])), "must be [min, p1, p99, max"),
     "stats-string": (edit_stats(lambda s: s.__setitem__("act/fc1", ["0", "0", "1", "1"])), "must be a finite number"),
     "stats-negative-count": (edit_stats(lambda s: s.__setitem__("act/fc1", [0, 0, 1, 1, -3])), "non-finite values"),

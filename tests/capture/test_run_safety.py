@@ -453,3 +453,17 @@ def test_the_swap_without_renameat2_never_loses_either_side(tmp_path, monkeypatc
         files.exchange(a, b)
     assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"  # undone: both where they were
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+def test_resuming_with_a_model_of_other_shapes_is_one_line(tmp_path, nnvox_cmd):
+    (tmp_path / "m.py").write_text("from torch import nn\n"
+                                  "def a():\n    return nn.Sequential(nn.Flatten(), nn.Linear(64, 16), nn.ReLU(), nn.Linear(16, 10))\n"
+                                  "def b():\n    return nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))\n")
+    run = lambda spec, *more: subprocess.run([*nnvox_cmd, "record", spec, "--epochs", "1", "--out", "r", *more],  # noqa: E731
+                                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert run("m:a").returncode == 0
+    before = listing(tmp_path / "r")
+    wider = run("m:b", "--resume")
+    assert wider.returncode == 2 and wider.stderr.count("\n") == 1, wider.stderr
+    assert "1.weight: model (32, 64), file (16, 64)" in wider.stderr
+    assert listing(tmp_path / "r") == before

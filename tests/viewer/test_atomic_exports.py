@@ -356,6 +356,8 @@ def _bad_outputs(root: Path) -> dict[str, tuple[Path | str, str]]:
     (root / "nested").mkdir()
     (root / "nested" / "frames").mkdir()
     (root / "linked").symlink_to(root / "mine")
+    (root / "framelike" / "frame-00001.png").mkdir(parents=True)  # a folder named as a frame, holding the user's
+    (root / "framelike" / "frame-00001.png" / "data.txt").write_text("mine")
     for folder in ("a.mp4", "a.gif", "a.webm", "a.mov", "a.png", "A.MP4"):
         (root / folder).mkdir()
     long = "x" * 240
@@ -375,6 +377,8 @@ def _bad_outputs(root: Path) -> dict[str, tuple[Path | str, str]]:
         "the root": (Path("/"), "names no file or folder of its own"),
         "name too long": (root / (long + ".mp4"), "bytes long; use a name of at most"),
         "sequence name too long": (root / long, "bytes long; use a name of at most"),
+        "folder name too long": (root / ("y" * 300) / "x.mp4", "File name too long"),
+        "sequence over a folder named as a frame": (root / "framelike", "not a PNG sequence"),
         "NUL in the name": (str(root / "x\0.mp4"), "NUL character"),
         "unknown suffix": (root / "x.avi", "cannot write x.avi: use a file ending in"),
         "text suffix": (root / "x.txt", "use a file ending in"),
@@ -394,7 +398,7 @@ def _expect_no_rendering(monkeypatch) -> None:
 
 
 def test_outputs_that_cannot_be_written_are_one_line_before_rendering(digits_run, tmp_path, monkeypatch):
-    """Through export() (videos and sequences) and render_png() (stills): 26 bad paths, nothing
+    """Through export() (videos and sequences) and render_png() (stills): 28 bad paths, nothing
     written or deleted anywhere."""
     from nnvox.viewer.export import export, render_png
 
@@ -402,7 +406,7 @@ def test_outputs_that_cannot_be_written_are_one_line_before_rendering(digits_run
     cases = _bad_outputs(tmp_path)
     cases |= {"still into a folder": (tmp_path / "a.png", "is a folder"),
               "still as .mp4": (tmp_path / "x.mp4", "use a file ending in .png")}
-    assert len(cases) == 26
+    assert len(cases) == 28
     before = sorted(p for p in tmp_path.rglob("*"))
     for what, (out, match) in cases.items():
         as_still = what.startswith("still")

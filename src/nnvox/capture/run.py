@@ -6,6 +6,7 @@ numpy-only on purpose: scenes and the viewer read runs without importing torch.
 from __future__ import annotations
 
 import os
+import struct
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -402,6 +403,8 @@ def _reading(path: str):
         raise refused(path, str(exc)) from None
     except MemoryError:
         raise NnvoxError(f"{path} holds more than this computer's free memory can read; read it on a larger machine") from None
+    except (ValueError, struct.error):  # its bytes no longer what its header said: cut or rewritten meanwhile
+        raise refused(path, "it changed while it was read") from None
     except OSError as exc:
         raise NnvoxError(f"{path} cannot be read ({exc.strerror or exc}); check that the file and its disk are readable") from None
 
@@ -419,7 +422,7 @@ def _mapped(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
 
 @lru_cache(maxsize=4)
 def _mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
-    return map_tensors(path, size)
+    return map_tensors(path)  # (size and time: the cache's key, so a rewritten file is mapped anew)
 
 
 def _read_file(path: str, keys: list[str] | None, sample: int | None = None,

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.capture.architecture import Architecture, ArchitectureError
-from nnvox.capture.json_checks import MAX_RANK, MAX_SIDE, Invalid, check_shape, number, show, text
+from nnvox.capture.json_checks import MAX_NUMBER, MAX_RANK, MAX_SIDE, Invalid, check_shape, number, show, text
 from nnvox.capture.detail import VIEW_PREFIX
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.errors import NnvoxError
@@ -79,7 +79,7 @@ def member(folder: Path, name: str) -> os.stat_result:
     path = os.path.join(folder, name)
     st = os.lstat(path)
     if stat.S_ISLNK(st.st_mode):
-        target = Path(path).resolve()
+        target = Path(os.path.realpath(path))  # (a loop of links: realpath stops; the stat below says ELOOP)
         if not target.is_relative_to(Path(folder).resolve()):
             raise Invalid(f"{show(name)} is a symbolic link out of the run folder (to {show(str(target))})")
         st = os.stat(path)
@@ -163,7 +163,7 @@ def _numbers(value, what: str) -> dict:
     """{name: number}: metrics and gradient norms (NaN and Inf allowed: a diverging run records them)."""
     for k, v in _object(value, what).items():
         text(k, f"a name in {what}")
-        if type(v) not in (int, float):
+        if type(v) not in (int, float) or (type(v) is int and abs(v) > MAX_NUMBER):  # (10**400 is JSON too)
             raise Invalid(f"{what} {show(k)} must be a number, not {show(v)}")
     return value
 
@@ -262,13 +262,18 @@ def _reduced(plans: dict, shapes: dict[str, tuple[int, ...]]) -> None:
 
 # ---- snapshot files ---------------------------------------------------------------------------------
 
-def map_tensors(path: str, size: int) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
-    """A safetensors file of `size` bytes mapped into memory, its header checked first: (data, {key:
+def map_tensors(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
+    """A safetensors file mapped into memory, its header checked first: (data, {key:
     (dtype, shape, start, end)}, metadata). Raises Invalid before mapping or allocating anything
     the header claims."""
-    if size < 8:
-        raise Invalid(f"{size} bytes: too short to hold a safetensors header")
-    with open(path, "rb") as f:
+    # Non-blocking, and checked once open: the name may have been swapped for a FIFO since it was looked at.
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise Invalid("not a regular file")
+        size = st.st_size
+        if size < 8:
+            raise Invalid(f"{size} bytes: too short to hold a safetensors header")
         n = struct.unpack("<Q", f.read(8))[0]
         if n > min(HEADER_LIMIT, size - 8):
             raise Invalid(f"its header claims {n:,} bytes; the file holds {size:,}, a header at most {HEADER_LIMIT:,}")
@@ -359,7 +364,7 @@ def _entry(key: str, entry, data_size: int) -> tuple:
 
 
 def _finite(v, what: str) -> float:
-    if type(v) not in (int, float) or not math.isfinite(v):
+    if type(v) not in (int, float) or (type(v) is int and abs(v) > MAX_NUMBER) or not math.isfinite(v):
         raise Invalid(f"{what} must be a finite number, not {show(v)}")
     return v
 

@@ -117,9 +117,11 @@ def _restore_weights(model, out: Path) -> int:
     last = run.snapshots[-1]
     keys = [k for k in run.keys(last.index) if k.startswith("param/")]
     state = {k[len("param/"):]: torch.from_numpy(v) for k, v in run.read(last.index, keys).items()}
-    missing = [n for n, _ in model.named_parameters() if n not in state]
-    if missing:
-        raise NnvoxError(f"the run in {out} has no weights for {missing[:3]}: resume with the model it was recorded with")
+    from nnvox.models.loading import state_misfits
+
+    params = dict(model.named_parameters())
+    if problem := state_misfits(params, state):  # parameters only: a run stores no buffers
+        raise NnvoxError(f"the run in {out} does not fit this model's weights: {problem}; resume with the model it was recorded with")
     model.load_state_dict(state, strict=False)
     return int(last.epoch or 0)
 

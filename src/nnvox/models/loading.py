@@ -95,7 +95,7 @@ def load_weights(model, path: Path) -> None:
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
         raise NnvoxError(f"{path} does not hold a state_dict (names mapped to tensors); save one with "
                          "torch.save(model.state_dict(), ...) or safetensors")
-    problems = _misfits(model.state_dict(), state)
+    problems = state_misfits(model.state_dict(), state)
     if problems:
         raise NnvoxError(f"weights in {path} do not fit the model: {problems}; give weights saved from this model")
     try:
@@ -104,7 +104,7 @@ def load_weights(model, path: Path) -> None:
         raise NnvoxError(f"weights in {path} do not fit the model: {' '.join(str(exc).split())}") from None
 
 
-def _misfits(own: dict, state: dict) -> str:
+def state_misfits(own: dict, state: dict) -> str:
     """What keeps `state` from loading into a model whose state_dict is `own`: tensors of other
     shapes (model vs file), then missing and unexpected names, a few of each; "" when it fits."""
     from torch.nn.parameter import is_lazy

@@ -142,23 +142,26 @@ def export(
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.video import open_writer
 
-    with interrupts_between_frames():  # vtk's import and GL set-up, too
-        renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
+    pose = None if view is None else load_view(view)
     steps = list(timeline(panes.timeline, video))
-    pane = renderer.scene_renderer
-    if view is not None:
-        camera = lambda s, pose=load_view(view): pose  # noqa: E731
-    else:
-        camera = orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
-    writer = open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb)
-    with writer, ProgressBar(progress, len(steps), out) as tick, interrupts_between_frames() as check:
-        for t, reveal, p in steps:
-            pane.apply_pose(camera(p))
-            image = renderer.render(panes.frames(t, reveal), panes.histograms(t))
-            check()
-            writer.write(image)
-            tick()
-    renderer.close()
+    # The writer checks its options (and starts the encoder) before the GL set-up; a failure anywhere
+    # after it aborts the writer (the previous file kept) and closes the renderer.
+    with open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb) as writer:
+        with interrupts_between_frames():  # vtk's import and GL set-up, too
+            renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
+        try:
+            pane = renderer.scene_renderer
+            camera = (lambda _: pose) if pose is not None else orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees,
+                                                                      wrapped=pane.scene.wrapped)
+            with ProgressBar(progress, len(steps), out) as tick, interrupts_between_frames() as check:
+                for t, reveal, p in steps:
+                    pane.apply_pose(camera(p))
+                    image = renderer.render(panes.frames(t, reveal), panes.histograms(t))
+                    check()
+                    writer.write(image)
+                    tick()
+        finally:
+            renderer.close()
     return out
 
 
@@ -194,10 +197,12 @@ def render_png(
     view_pose = None if view is None else load_view(view)
     with interrupts_between_frames():
         renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
-        if view_pose is not None:
-            renderer.scene_renderer.apply_pose(view_pose)
-        image = renderer.render(panes.frames(t), panes.histograms(t))
-    renderer.close()
+        try:
+            if view_pose is not None:
+                renderer.scene_renderer.apply_pose(view_pose)
+            image = renderer.render(panes.frames(t), panes.histograms(t))
+        finally:
+            renderer.close()
     return write_png(out, image)
 
 

@@ -65,7 +65,7 @@ def _check_sequence_folder(out: Path) -> None:
         return
     if not out.is_dir():
         raise NnvoxError(f"{out} is a file; a PNG sequence is written to a folder: give a new folder name")
-    other = next((e.name for e in os.scandir(out) if not SEQUENCE_FRAME.match(e.name)), None)
+    other = next((e.name for e in os.scandir(out) if not (SEQUENCE_FRAME.match(e.name) and e.is_file(follow_symlinks=False))), None)
     if other is not None:
         raise NnvoxError(f"{out} holds files that are not a PNG sequence (such as {other}); give a new folder name, "
                          "so nothing of yours is replaced")
@@ -87,12 +87,15 @@ def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
     if len(os.fsencode(out.name)) > _NAME_MAX:
         raise NnvoxError(f"output name {out.name[:40]}... is {len(os.fsencode(out.name))} bytes long; "
                          f"use a name of at most {_NAME_MAX}")
-    if out.suffix:
-        if out.is_dir():
-            raise NnvoxError(f"{out} is a folder; give a file name to write, e.g. {out / ('export' + out.suffix)}")
-    else:
-        _check_sequence_folder(out)
-    _check_folder(out)
+    try:  # (a path the system refuses to even look at, such as a folder name over 255 bytes: one line too)
+        if out.suffix:
+            if out.is_dir():
+                raise NnvoxError(f"{out} is a folder; give a file name to write, e.g. {out / ('export' + out.suffix)}")
+        else:
+            _check_sequence_folder(out)
+        _check_folder(out)
+    except OSError as exc:
+        raise write_error(out, exc) from None
     remove_stale_temporaries(out.parent)
     return out
 
