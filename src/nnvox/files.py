@@ -43,7 +43,7 @@ def fsync_path(path: Path) -> None:
 
 
 
-def _remove(path: Path) -> None:
+def remove_temporary(path: Path) -> None:
     """A temporary of nnvox's: a file, or a folder of files it writes (and only then: anything else in
     it is someone's, and the folder stays)."""
     if path.is_dir() and not path.is_symlink():
@@ -78,7 +78,7 @@ def atomic_output(final: Path, *, sync_folder: bool = True) -> Iterator[Path]:
         yield tmp
         publish(tmp, final, sync_folder=sync_folder)
     except BaseException:
-        _remove(tmp)
+        remove_temporary(tmp)
         raise
 
 
@@ -115,7 +115,7 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
     for entry in entries:
         pid = temporary_writer(entry.name)
         if pid is not None and pid != os.getpid() and not writer_alive(pid):
-            _remove(Path(entry.path))
+            remove_temporary(Path(entry.path))
             removed.append(entry.name)
     return removed
 

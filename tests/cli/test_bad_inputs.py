@@ -76,6 +76,7 @@ def place(tmp_path_factory):
     (d / f"{MODULE}.py").write_text(textwrap.dedent(MODELS))
     (d / "import_fails.py").write_text("raise RuntimeError('module import boom')\n")
     (d / "syntax_error.py").write_text("def f(:\n")
+    (d / "needs_a_package.py").write_text("import a_package_nobody_installed\n")
     narrow = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(32, 10))
     save_file(narrow.state_dict(), str(d / "narrow.safetensors"))
     torch.save(narrow.state_dict(), d / "narrow.pt")
@@ -136,6 +137,7 @@ TABLE = [
     (["info", "import_fails:f"], ["importing 'import_fails' failed: RuntimeError: module import boom", "import_fails.py:1"]),
     (["info", "syntax_error:f"], ["SyntaxError", "syntax_error.py:1"]),
     (["info", "no_such_module_here:f"], ["cannot import 'no_such_module_here'"]),
+    (["info", "needs_a_package:f"], ["it needs 'a_package_nobody_installed', which is not installed"]),
     (["info", "no-such-model"], ["neither a run folder nor a model"]),
     (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/narrow.safetensors"],
      ["1.weight: model (10, 64), file (10, 32)"]),

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import fcntl
 import numbers
-import os
-import select
-import subprocess
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -23,10 +17,12 @@ from nnvox.capture.detail import activation_plan, apply_activation, apply_weight
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.modes import evaluating
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
+from nnvox.capture.recorder_inputs import check_arguments, class_labels, metric_values, model_input, probe_parts
 from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
-from nnvox.capture.writer import CLOSE, FP16_MAX, HEADER, SNAPSHOT, RunWriter, encode, error_text, to_storage_dtype
+from nnvox.capture.writer import FP16_MAX, error_text, to_storage_dtype
+from nnvox.capture.writer_clients import ChildWriter, InlineWriter
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
 from nnvox.files import remove_stale_temporaries, temporary_path, write_advice
 
@@ -88,204 +84,6 @@ def _whole_float32(copy: np.ndarray | None, t: torch.Tensor) -> bool:
 def _with_gradients(plans: dict[str, dict]) -> dict[str, dict]:
     """Reductions of weights, and of gradients as of their weights."""
     return plans | {"grad/" + k.removeprefix("param/"): v for k, v in plans.items() if k.startswith("param/")}
-
-
-def _as_tensor(x, what: str = "inputs") -> torch.Tensor:
-    if isinstance(x, torch.Tensor):
-        return x
-    try:
-        a = np.asarray(x)
-        if a.dtype.kind not in "biuf":
-            raise TypeError
-        return torch.as_tensor(a)
-    except (TypeError, ValueError, RuntimeError):
-        raise NnvoxTypeError(f"{what} must be a tensor or array of numbers, batch first; got {type(x).__name__}") from None
-
-
-def _labels(y, what: str) -> np.ndarray:
-    """Class labels as int64, one per sample (-1: unknown)."""
-    a = _as_tensor(y, what).detach().cpu().numpy()
-    if a.ndim != 1 or (a.dtype.kind == "f" and not np.array_equal(a, np.round(a))):
-        raise NnvoxValueError(f"{what} must be one whole-number class per sample, got shape {a.shape} of {a.dtype}")
-    return a.astype(np.int64)
-
-
-def _check_arguments(model, name, class_names, whole: dict, optional: dict) -> None:
-    """Arguments of the wrong type are one line each, before anything runs."""
-    if not isinstance(model, nn.Module):
-        raise NnvoxTypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if name is not None and not isinstance(name, str):
-        raise NnvoxTypeError(f"name must be a string, got {type(name).__name__}")
-    if class_names is not None and (isinstance(class_names, str) or not isinstance(class_names, Sequence)
-                                    or not all(isinstance(c, str) for c in class_names)):
-        raise NnvoxTypeError("class_names must be a list of strings, one per class")
-    for what, value in [*whole.items(), *((k, v) for k, v in optional.items() if v is not None)]:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise NnvoxTypeError(f"{what} must be a whole number, got {type(value).__name__} {value!r}")
-
-
-def _probe_parts(probe) -> tuple:
-    """(inputs, labels) from a probe given as that pair, or as inputs alone (labels unknown: -1, and
-    no true class is claimed)."""
-    if isinstance(probe, (tuple, list)):
-        if len(probe) != 2:
-            raise NnvoxError(f"probe is the inputs to show (a tensor, batch first) or an (inputs, labels) pair; got a {type(probe).__name__} of {len(probe)}")
-        return probe
-    if not isinstance(probe, (torch.Tensor, np.ndarray)):
-        raise NnvoxError(f"probe is the inputs to show (a tensor, batch first) or an (inputs, labels) pair, not {type(probe).__name__}")
-    return probe, np.full(len(probe), -1)
-
-
-def _model_input(x, what: str = "inputs") -> torch.Tensor:
-    """Probe or evaluation inputs as the model takes them: floats as float32, token ids as they are."""
-    x = _as_tensor(x, what)
-    if x.ndim == 0:
-        raise NnvoxValueError(f"{what} must have a batch axis first, got a single number")
-    return x.float() if x.is_floating_point() else x
-
-
-class _InlineWriter:
-    """Writes in the calling thread (background=False)."""
-
-    def __init__(self, out: Path, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()):
-        self.run = RunWriter(out, replaces)
-        self.error: str | None = None
-
-    def _do(self, fn, *args) -> None:
-        if self.error is None:
-            try:
-                fn(*args)
-            except Exception as exc:  # reported as the child writer's are: one line, raised by the Recorder
-                self.error = error_text(exc)
-
-    def header(self, manifest, inputs, labels) -> None:
-        self._do(self.run.header, manifest, inputs, labels)
-
-    def snapshot(self, meta, tensors) -> None:
-        self._do(self.run.snapshot, meta, tensors)
-
-    def poll(self) -> None:
-        pass
-
-    flush = poll
-
-    def close(self) -> None:
-        self._do(self.run.close)
-
-    def abandon(self) -> None:
-        pass  # every snapshot is written and listed already
-
-
-_POLL_SECONDS = 0.2
-
-
-def _write_all(fd: int, buffers: list) -> None:
-    """Every buffer to the pipe in as few system calls as the kernel allows (writev), none copied."""
-    views = [memoryview(b).cast("B") for b in buffers]
-    while views:
-        done = os.writev(fd, views[:1024])  # IOV_MAX
-        while views and done >= views[0].nbytes:
-            done -= views[0].nbytes
-            views.pop(0)
-        if done:
-            views[0] = views[0][done:]
-
-
-class _ChildWriter:
-    """Hands each snapshot to a writer process, so writing never competes with training."""
-
-    def __init__(self, out: Path, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()):
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        # The writer needs no BLAS: one thread, so it never competes with training for cores.
-        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        # It inherits the run's lock: no second writer starts while it still finishes frames
-        # handed over by a training process that has died.
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nnvox.capture.writer", str(out), *([str(replaces)] if replaces else []),
-             "--lock-fds", ",".join(map(str, lock_fds))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, pass_fds=lock_fds,
-        )
-        self.sent = self.acked = 0
-        self._acks = b""  # acknowledgements read but not yet counted
-        self._polled = 0.0
-        os.set_blocking(self.proc.stdout.fileno(), False)
-        self.error: str | None = None
-        # A large pipe buffer makes handing over a frame a memcpy, not a wait for the child (which
-        # may still be starting up); bigger frames block until it reads: backpressure.
-        try:
-            limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
-            fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, min(limit, 1 << 20))
-        except (OSError, ValueError, AttributeError):
-            pass  # not Linux: the default pipe size only means more waiting
-
-    def _send(self, frame: list) -> None:
-        if self.error is not None:
-            return
-        try:
-            _write_all(self.proc.stdin.fileno(), frame)
-            self.sent += 1
-        except (OSError, ValueError):  # a broken pipe: the writer process stopped
-            self._read_acks(block=True)
-            self.error = self.error or f"the writer process stopped (exit code {self.proc.poll()})"
-
-    def _read_acks(self, block: bool) -> None:
-        """Count the acknowledgements that arrived ("ok" per frame, or "error <why>"); with `block`,
-        wait for all. Raw reads: a buffered readline costs more than the rest of a poll."""
-        fd = self.proc.stdout.fileno()
-        while self.error is None and self.acked < self.sent:
-            line, newline, rest = self._acks.partition(b"\n")
-            if newline:
-                self._acks = rest
-                if line.startswith(b"error"):
-                    self.error = line[6:].decode()
-                else:
-                    self.acked += 1
-                continue
-            if block:
-                select.select([fd], [], [], None)
-            try:
-                chunk = os.read(fd, 65536)  # non-blocking: one system call when nothing came
-            except BlockingIOError:
-                if block:
-                    continue
-                return
-            if not chunk:  # the process ended
-                self.error = f"the writer process stopped (exit code {self.proc.wait()})"
-            self._acks += chunk
-
-    def header(self, manifest, inputs, labels) -> None:
-        self._send(encode(HEADER, {"inputs": inputs, "labels": labels}, {"manifest": manifest}))
-
-    def snapshot(self, meta, tensors) -> None:
-        self._send(encode(SNAPSHOT, tensors, {"meta": meta}))
-
-    def poll(self) -> None:
-        """Take in the acknowledgements so far; at most a few times a second (a snapshot every few
-        milliseconds then pays for no system call), so a failure shows within a fraction of a second."""
-        now = time.monotonic()
-        if now - self._polled >= _POLL_SECONDS:
-            self._polled = now
-            self._read_acks(block=False)
-
-    def flush(self) -> None:
-        self._read_acks(block=True)
-
-    def close(self) -> None:
-        self._send([CLOSE + bytes(8)])
-        self._read_acks(block=True)  # the last ack means everything is on disk
-        try:
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        # No proc.wait(): the child's interpreter shutdown (~15 ms) holds no data; it exits alone.
-
-    def abandon(self) -> None:
-        """Stop without marking the run finished: the writer lists what it was handed and exits."""
-        try:
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        self.proc.wait()
 
 
 def _checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
@@ -361,7 +159,7 @@ class Recorder:
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
         if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
             model = model.module
-        _check_arguments(model, name, class_names, {"gradient_budget": gradient_budget, "mistakes": mistakes},
+        check_arguments(model, name, class_names, {"gradient_budget": gradient_budget, "mistakes": mistakes},
                          {"activation_budget": activation_budget, "weight_budget": weight_budget})
         if overwrite and resume:
             raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
@@ -384,13 +182,13 @@ class Recorder:
             if not isinstance(evaluation, (tuple, list)) or len(evaluation) != 2:
                 raise NnvoxTypeError("evaluation is an (inputs, labels) pair of a held-out set")
             ex, ey = evaluation
-            self.eval_x = _model_input(ex, "evaluation inputs")
-            self.eval_y = _labels(ey, "evaluation labels")
+            self.eval_x = model_input(ex, "evaluation inputs")
+            self.eval_y = class_labels(ey, "evaluation labels")
             if len(self.eval_x) != len(self.eval_y):
                 raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(self.eval_y)}) differ in length")
-        x, y = _probe_parts(probe)
-        self.probe_x = _model_input(x, "probe inputs")
-        self.probe_y = _labels(y, "probe labels")
+        x, y = probe_parts(probe)
+        self.probe_x = model_input(x, "probe inputs")
+        self.probe_y = class_labels(y, "probe labels")
         if len(self.probe_x) != len(self.probe_y):
             raise NnvoxError(
                 f"probe inputs ({len(self.probe_x)}) and labels ({len(self.probe_y)}) differ in length"
@@ -497,7 +295,7 @@ class Recorder:
         self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
 
     def _open_writer(self):
-        kind = _ChildWriter if self._background else _InlineWriter
+        kind = ChildWriter if self._background else InlineWriter
         return kind(self._folder, self.out if self._replacing else None, self._lock.fds)
 
     def _resume(self, model: nn.Module) -> None:
@@ -508,7 +306,7 @@ class Recorder:
         run = open_run(self.out)  # the manifest checked, every listed snapshot whole
         self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
         held_out = run.evaluation  # and its own evaluation set
-        self.eval_x = _model_input(torch.from_numpy(held_out[0].copy())) if held_out is not None else None
+        self.eval_x = model_input(torch.from_numpy(held_out[0].copy())) if held_out is not None else None
         self.eval_y = held_out[1] if held_out is not None else None
         self.mistakes = run.mistake_rows  # the run's own choice
         self.probe_y = run.probe_labels
@@ -558,7 +356,7 @@ class Recorder:
         if self._closed:
             raise NnvoxError(f"this Recorder is closed (the run in {self.out} is finished); to add snapshots, "
                              "create Recorder(..., resume=True) on it")
-        values = _metric_values(metrics)
+        values = metric_values(metrics)
         for what, v in (("epoch", epoch), ("step", step)):
             if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0):
                 raise NnvoxValueError(f"{what} is a whole number of at least 0 (or None), not {v!r}")
@@ -686,24 +484,3 @@ class Recorder:
                 self._writer.abandon()
             finally:
                 self._finish()
-
-
-def _metric_values(metrics) -> dict[str, float]:
-    """Metrics as plain floats, each checked: a name and one number (NaN and inf are kept: a diverging
-    loss is worth seeing)."""
-    if metrics is None:
-        return {}
-    if not isinstance(metrics, Mapping):
-        raise NnvoxError(f"metrics is a mapping of names to numbers, e.g. {{'loss': 0.31}}, not {type(metrics).__name__}")
-    out = {}
-    for k, v in metrics.items():
-        if not isinstance(k, str):
-            raise NnvoxError(f"metric names are strings, not {k!r}")
-        if isinstance(v, (torch.Tensor, np.ndarray)):
-            if (count := v.numel() if isinstance(v, torch.Tensor) else v.size) != 1:
-                raise NnvoxError(f"metric {k!r} holds {count} values; give one number")
-            v = v.item()
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise NnvoxError(f"metric {k!r} is {type(v).__name__} {str(v)[:40]!r}, not a number")
-        out[k] = float(v)
-    return out

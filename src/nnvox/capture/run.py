@@ -350,7 +350,6 @@ class Run:
         `skip_missing` leaves out keys the snapshot lacks (gradients before the first backward)."""
         if not 0 <= index < len(self.snapshots):
             raise NnvoxError(f"snapshot {index} does not exist; the run has {len(self.snapshots)}")
-        path = self._file(index)
         if sample is None or not self.is_mistake(sample):
             return self._checked_read(index, keys, sample, channels, skip_missing)
         # A recorded mistake: its per-sample tensors are stored as mistake/<key>, one row per rank.
@@ -420,7 +419,7 @@ def _mapped(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
     return _mapped_version(path, st.st_size, st.st_mtime_ns)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)  # (a comparison in a change mode reads 8 files a frame)
 def _mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
     return map_tensors(path)  # (size and time: the cache's key, so a rewritten file is mapped anew)
 

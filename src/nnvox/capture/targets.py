@@ -187,10 +187,10 @@ def _materialise_lazy(model, x) -> None:
 
     if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
         from nnvox.capture.modes import evaluating
-        from nnvox.capture.recorder import _model_input
+        from nnvox.capture.recorder_inputs import model_input
 
         try:
             with evaluating(model), torch.no_grad():  # eval: no batch-norm statistics touched
-                model(_model_input(x))
+                model(model_input(x))
         except Exception:
             pass

@@ -22,6 +22,9 @@ def resolve_model(spec: str) -> BuiltinModel:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
+        if exc.name and not (module_name == exc.name or module_name.startswith(exc.name + ".")):  # a package it imports
+            raise NnvoxError(f"importing {module_name!r} failed: it needs {exc.name!r}, which is not installed "
+                             f"(pip install it, or fix the import)") from None
         raise NnvoxError(f"cannot import {module_name!r} ({_raised(exc)}); check the name and that it is on PYTHONPATH") from None
     except (Exception, SystemExit) as exc:  # the module itself fails on import (or exits: argparse at import time)
         raise NnvoxError(f"importing {module_name!r} failed: {_raised(exc)}; fix the module (it must import cleanly)") from None

@@ -22,7 +22,6 @@ from __future__ import annotations
 import errno
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -33,20 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.errors import NnvoxError
-from nnvox.files import publish, temporary_path
+from nnvox.files import publish, remove_temporary, temporary_path
 from nnvox.scenes.presets import gif_cap_bytes
 from nnvox.viewer.outputs import encoder_error, publish_sequence, write_error
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".gif")
 # Failures of writing itself, said as one line; anything else is a bug and keeps its traceback.
 _WRITE_ERRORS = (NnvoxError, OSError, RuntimeError, subprocess.SubprocessError)
-
-
-def _discard(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 class FrameWriter:
@@ -139,7 +131,7 @@ class FrameWriter:
         finally:
             self._release()
             for tmp in self._temporaries:
-                _discard(tmp)
+                remove_temporary(tmp)
 
     def __enter__(self) -> FrameWriter:
         return self
@@ -364,7 +356,7 @@ class GifWriter(FfmpegWriter):
             size = self._encode(scale)
         self.scale = scale
         publish(self._gif, self.path)
-        _discard(self._encoded)
+        remove_temporary(self._encoded)
 
 
 def open_writer(out: Path, width: int, height: int, fps: int, *, transparent: bool = False, crf: int = 18,
