@@ -27,3 +27,8 @@ def path_argument(value, what: str):
     if not isinstance(value, (str, os.PathLike)):
         raise NnvoxTypeError(f"{what} is a path (str or pathlib.Path), got {type(value).__name__}")
     return Path(value)
+
+
+def one_line(text) -> str:
+    """A message on one line: a message that spans lines (a library's, a user's exception) is joined, never cut."""
+    return " ".join(str(text).split())

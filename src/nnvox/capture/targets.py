@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, one_line
 
 
 def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
@@ -67,7 +67,7 @@ def read_input(path: Path):
     try:
         x = np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
-        raise NnvoxError(f"cannot read input {path} ({' '.join(str(exc).split())}); {fix}") from None
+        raise NnvoxError(f"cannot read input {path} ({one_line(exc)}); {fix}") from None
     if not isinstance(x, np.ndarray):  # an .npz archive: which array is meant is the user's to say
         names = ", ".join(x.files[:5]) or "none"
         x.close()

@@ -23,6 +23,7 @@ from nnvox.capture.health import judged, layer_health
 from nnvox.capture.mistakes import MISTAKE_PREFIX
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
 from nnvox.capture.storage import atomic_write_json, save_tensors
+from nnvox.errors import one_line
 from nnvox.files import exchange, fsync_path
 
 FP16_MAX = 65504.0
@@ -301,7 +302,7 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
                 list_written()
             except OSError:
                 pass
-            print(f"error {error_text(exc)}".replace("\n", " "), file=stdout, flush=True)
+            print(f"error {one_line(error_text(exc))}", file=stdout, flush=True)
             failed = True
 
 

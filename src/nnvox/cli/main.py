@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from cyclopts import App, Parameter
 
 from nnvox import __version__
-from nnvox.errors import NnvoxError, Terminated
+from nnvox.errors import NnvoxError, Terminated, one_line
 
 app = App(
     name="nnvox",
@@ -309,7 +309,7 @@ def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False,
 
 def _one_line(exc: BaseException) -> str:
     """An error's message on one line (a message that spans lines is joined, never cut)."""
-    return " ".join(part.strip() for part in str(exc).splitlines() if part.strip()) or type(exc).__name__
+    return one_line(exc) or type(exc).__name__
 
 
 def _usage_hint(exc: Exception, argv: list[str]) -> str:

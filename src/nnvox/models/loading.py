@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, one_line
 
 MAX_DIMENSIONS = 32  # numpy 1.x's limit (torch's is 64)
 
@@ -101,7 +101,7 @@ def load_weights(model, path: Path) -> None:
     try:
         model.load_state_dict(state, strict=False)
     except RuntimeError as exc:  # what the checks above cannot see (a lazy layer refusing its weights, ...)
-        raise NnvoxError(f"weights in {path} do not fit the model: {' '.join(str(exc).split())}") from None
+        raise NnvoxError(f"weights in {path} do not fit the model: {one_line(exc)}") from None
 
 
 def state_misfits(own: dict, state: dict) -> str:

@@ -6,7 +6,7 @@ import importlib
 import os
 import sys
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, one_line
 from nnvox.models.registry import BuiltinModel, available_models, get_builtin
 
 
@@ -59,7 +59,7 @@ def _raised(exc: BaseException) -> str:
     library = {os.path.abspath(sysconfig.get_path(k)) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if not f.filename.startswith("<") and not os.path.abspath(f.filename).startswith((ours, *library))]
-    message = " ".join(str(exc).split()) or "no message"
+    message = one_line(exc) or "no message"
     if isinstance(exc, SyntaxError) and exc.filename:  # raised by the parser: the place is the bad line itself
         return f"SyntaxError: {exc.msg} (at {os.path.relpath(exc.filename)}:{exc.lineno})"
     where = f" (at {os.path.relpath(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
