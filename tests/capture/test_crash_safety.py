@@ -84,3 +84,37 @@ def test_a_script_that_never_closes_still_hands_over_every_snapshot(tmp_path):
     run = nnvox.open_run(tmp_path / "run")
     assert [float(run.read(s.index)["param/0.bias"][0]) for s in run.snapshots] == list(range(6))
     assert not run.closed
+
+
+SELF_KILL = r"""
+import os, signal, sys, torch
+from torch import nn
+import nnvox
+model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 10))
+rec = nnvox.Recorder(model, probe=(torch.randn(4, 64), [0, 1, 2, 3]), out=sys.argv[1])
+for i in range(3):
+    with torch.no_grad():
+        model[2].bias.fill_(i)
+    rec.snapshot(epoch=i)
+os.kill(os.getpid(), signal.SIGKILL if sys.argv[2] == "kill" else signal.SIGINT)  # the moment snapshot() returned
+"""
+
+
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_a_process_killed_right_after_snapshot_keeps_what_it_handed_over(tmp_path, how):
+    # snapshot() returned: the frames are the writer's. It must write and list every one of them, though
+    # the parent is gone before reading a single acknowledgement (and Ctrl-C reached the writer too).
+    done = subprocess.run([sys.executable, "-c", SELF_KILL, str(tmp_path / "run"), how], capture_output=True, text=True,
+                          timeout=120)
+    assert "Traceback" not in done.stderr.replace("KeyboardInterrupt", "") or how == "ctrl-c", done.stderr
+    assert "BrokenPipeError" not in done.stderr and "writer.py" not in done.stderr, done.stderr
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if len(nnvox.open_run(tmp_path / "run").snapshots) == 3:
+                break
+        except NnvoxError:
+            pass
+        time.sleep(0.05)
+    run = nnvox.open_run(tmp_path / "run")
+    assert [float(run.read(s.index)["param/2.bias"][0]) for s in run.snapshots] == [0, 1, 2]

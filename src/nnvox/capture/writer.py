@@ -255,6 +255,21 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
     last snapshot and CLOSE share one: close() waits less."""
     stdin = stdin or sys.stdin.buffer.raw  # unbuffered: select() then sees every byte still waiting
     stdout = stdout or sys.stdout
+    parent = {"gone": False}
+
+    def ack(text: str) -> None:
+        """Tell the parent; a parent that died meanwhile is no reason to stop writing what it handed over."""
+        if parent["gone"]:
+            return
+        try:
+            stdout.write(text)
+            stdout.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            parent["gone"] = True
+            try:  # what stays buffered would be flushed at exit, into the broken pipe, with a traceback
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
     writer = RunWriter(out, replaces)
     failed = False
     unlisted = 0  # snapshots written whose listing (and acknowledgement) waits
@@ -265,7 +280,7 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
         if not unlisted or failed:
             return
         writer.list_snapshots()
-        print("ok\n" * unlisted, end="", file=stdout, flush=True)
+        ack("ok\n" * unlisted)
         unlisted = 0
 
     while True:
@@ -286,7 +301,7 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
             if kind == HEADER:
                 info, tensors = _decode(body)
                 writer.header(info["manifest"], tensors["inputs"], tensors["labels"])
-                print("ok", file=stdout, flush=True)
+                ack("ok\n")
             elif kind == SNAPSHOT:
                 info, tensors = _decode(body)
                 writer.snapshot(info["meta"], tensors, list_now=False)
@@ -295,14 +310,14 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
                 writer.close()  # lists every snapshot too
                 for fd in lock_fds:  # the run's lock (inherited): free before the last ack, not at exit
                     os.close(fd)
-                print("ok\n" * (unlisted + 1), end="", file=stdout, flush=True)
+                ack("ok\n" * (unlisted + 1))
                 return 0
         except Exception as exc:  # reported to the parent, which raises a one-line error
             try:  # what was written before stays listed, if the disk allows
                 list_written()
             except OSError:
                 pass
-            print(f"error {one_line(error_text(exc))}", file=stdout, flush=True)
+            ack(f"error {one_line(error_text(exc))}\n")
             failed = True
 
 
@@ -318,6 +333,11 @@ def error_text(exc: BaseException) -> str:
 
 def main(argv: list[str]) -> int:
     """python -m nnvox.capture.writer OUT [REPLACES] [--lock-fds 3,4]"""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the training process stops, and this one finishes
+    # writing what it was handed (it ends when the pipe closes), as it does when its parent dies.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     fds = ()
     if "--lock-fds" in argv:
         at = argv.index("--lock-fds")
