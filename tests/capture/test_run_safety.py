@@ -467,3 +467,30 @@ def test_resuming_with_a_model_of_other_shapes_is_one_line(tmp_path, nnvox_cmd):
     assert wider.returncode == 2 and wider.stderr.count("\n") == 1, wider.stderr
     assert "1.weight: model (32, 64), file (16, 64)" in wider.stderr
     assert listing(tmp_path / "r") == before
+
+
+def test_files_named_as_nnvox_names_its_own_are_not_taken_for_its_own(tmp_path):
+    from safetensors.numpy import save_file
+
+    import numpy as np
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    save_file({"my_inputs": np.zeros(3, np.float32)}, str(mine / "probe.safetensors"))
+    (mine / "snapshot-00003.safetensors").write_text("hi")
+    before = listing(mine)
+    with pytest.raises(NnvoxError, match="not an nnvox run folder .*probe.safetensors, snapshot-00003"):
+        nnvox.Recorder(small_model(), PROBE, mine)
+    run = record(tmp_path / "run")
+    (run.path / "snapshot-00099.safetensors").write_text("my precious")  # not listed, not nnvox's
+    with pytest.raises(NnvoxError, match=r"holds files nnvox did not write \(snapshot-00099"):
+        nnvox.Recorder(small_model(), PROBE, run.path, overwrite=True)
+    assert listing(mine) == before and (run.path / "snapshot-00099.safetensors").read_text() == "my precious"
+    # A recording stopped before its manifest (its probe and held-out files only) is nnvox's: recorded into again
+    partial = tmp_path / "partial"
+    record(partial)
+    (partial / "manifest.json").unlink()
+    for name in os.listdir(partial):
+        if name.startswith("snapshot-"):
+            (partial / name).unlink()
+    assert len(record(partial).snapshots) == 2

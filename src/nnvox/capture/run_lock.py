@@ -17,7 +17,7 @@ import socket
 import sys
 from pathlib import Path
 
-from nnvox.capture.run_format import EVALUATION_FILE, MANIFEST, PROBE_FILE, read_manifest
+from nnvox.capture.run_format import EVALUATION_FILE, MANIFEST, PROBE_FILE, STATS_KEY, read_manifest
 from nnvox.errors import NnvoxError
 from nnvox.files import is_temporary, temporary_path, temporary_writer, writer_alive
 
@@ -31,12 +31,47 @@ def is_run_file(name: str) -> bool:
 
 
 def foreign_entries(folder: Path) -> list[str]:
-    """What in `folder` nnvox did not write (sorted), so never its to replace or delete."""
+    """What in `folder` nnvox did not write (sorted), so never its to replace or delete: anything
+    not named as nnvox names its files, and any file so named but not of the kind nnvox writes there
+    (a snapshot the manifest lists is nnvox's; another is looked into)."""
+    listed = _listed_files(folder)
     foreign = []
     for entry in os.scandir(folder):
-        if not is_run_file(entry.name) or not entry.is_file(follow_symlinks=False):
-            foreign.append(entry.name)
+        name = entry.name
+        if not is_run_file(name) or not entry.is_file(follow_symlinks=False):
+            foreign.append(name)
+        elif name not in listed and name.endswith(".safetensors") and not _written_by_nnvox(Path(entry.path)):
+            foreign.append(name)
     return sorted(foreign)
+
+
+def _listed_files(folder: Path) -> set[str]:
+    try:
+        manifest, _ = read_manifest(folder)
+    except NnvoxError:
+        return set()
+    return {s["file"] for s in manifest["snapshots"]} | {PROBE_FILE} | ({EVALUATION_FILE} if "evaluation" in manifest else set())
+
+
+_OWN_KEYS = {PROBE_FILE: ("inputs", "labels"), EVALUATION_FILE: ("inputs", "labels")}
+
+
+def _written_by_nnvox(path: Path) -> bool:
+    """Whether a safetensors file not listed by a manifest is one nnvox wrote (a killed recording's
+    probe, held-out set or last snapshot): its header holds nnvox's keys."""
+    try:
+        with open(path, "rb") as f:
+            n = int.from_bytes(f.read(8), "little")
+            if not 0 < n <= 1 << 24:
+                return False
+            header = json.loads(f.read(n))
+    except (OSError, ValueError, RecursionError):
+        return False
+    if not isinstance(header, dict):
+        return False
+    if path.name in _OWN_KEYS:
+        return all(k in header for k in _OWN_KEYS[path.name])
+    return isinstance(header.get("__metadata__"), dict) and STATS_KEY in header["__metadata__"]
 
 
 def holds_run(folder: Path) -> bool:
