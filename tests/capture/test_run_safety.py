@@ -494,3 +494,28 @@ def test_files_named_as_nnvox_names_its_own_are_not_taken_for_its_own(tmp_path):
         if name.startswith("snapshot-"):
             (partial / name).unlink()
     assert len(record(partial).snapshots) == 2
+
+
+def test_the_demo_writes_only_into_a_new_empty_or_earlier_demo_folder(tmp_path, nnvox_cmd):
+    from nnvox.cli.commands import _check_demo_folder
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "lecture.mp4").write_text("my own lecture")
+    (mine / "lecture.toml").write_text("mine")
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for out, says in ((mine, "holds files the demo did not write (lecture.mp4, lecture.toml)"), (afile, "is a file")):
+        done = subprocess.run([*nnvox_cmd, "demo", "--out", str(out), "--no-window", "--epochs", "1"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
+    assert (mine / "lecture.mp4").read_text() == "my own lecture" and sorted(os.listdir(mine)) == ["lecture.mp4", "lecture.toml"]
+    earlier = tmp_path / "demo"
+    record(earlier / "run")
+    (earlier / "lecture.mp4").write_bytes(b"video")
+    (earlier / "stills").mkdir()
+    (earlier / "stills" / "weights.png").write_bytes(b"png")
+    _check_demo_folder(earlier)  # an earlier demo's folder: taken
+    (earlier / "stills" / "holiday.png").write_bytes(b"png")
+    with pytest.raises(NnvoxError, match="holds files the demo did not write"):
+        _check_demo_folder(earlier)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +138,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     from importlib.resources import files
 
     from nnvox.capture.run import open_run
+    from nnvox.files import atomic_output
     from nnvox.viewer.export import render_png
     from nnvox.viewer.gl import display_problem
     from nnvox.viewer.storyboard_export import render_storyboard
@@ -146,21 +148,25 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     _at_least(1, epochs=epochs)  # checked before anything is written, not after minutes of training
     if preset is not None:
         preset_size(preset)
+    _check_demo_folder(out)
     start = time.perf_counter()
     run_dir = out / "run"
     out.mkdir(parents=True, exist_ok=True)
     record_builtin("digits-cnn", run_dir, epochs=epochs, overwrite=True, attributions=("integrated-gradients",))
-    # The lecture pack: an editable storyboard beside the run, and the video it renders.
+    # The lecture pack: an editable storyboard beside the run (an edited one from an earlier demo is
+    # kept, and rendered), and the video it renders.
     storyboard = out / "lecture.toml"
-    with files("nnvox.storyboards").joinpath("lecture.toml").open("rb") as src, open(storyboard, "wb") as dst:
-        shutil.copyfileobj(src, dst)
+    if not storyboard.exists():
+        with files("nnvox.storyboards").joinpath("lecture.toml").open("rb") as src, atomic_output(storyboard) as tmp, \
+                open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    else:
+        console.print(escape(f"rendering your {storyboard} (delete it to get the shipped one again)"))
     video = render_storyboard(storyboard, out / "lecture.mp4", preset=preset)
     stills = out / "stills"
     stills.mkdir(exist_ok=True)
-    for name, kwargs in (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
-                         ("change-from-start", {"mode": "change-from-start"}),
-                         ("integrated-gradients", {"attribution": "integrated-gradients"}),
-                         ("most-confident-mistake", {"sample": open_run(run_dir).mistake_sample(1), "attribution": "integrated-gradients"})):
+    for name, kwargs in DEMO_STILLS:
+        kwargs = {**kwargs, "sample": open_run(run_dir).mistake_sample(1)} if name == "most-confident-mistake" else kwargs
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
     console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: " + escape(
         f"{video} (edit {storyboard} and run `nnvox export --storyboard {storyboard} {video}` to change it), "
@@ -171,6 +177,31 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
         show(run_dir)
     elif window:
         console.print(escape(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)"))
+
+
+DEMO_STILLS = (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
+               ("change-from-start", {"mode": "change-from-start"}),
+               ("integrated-gradients", {"attribution": "integrated-gradients"}),
+               ("most-confident-mistake", {"attribution": "integrated-gradients"}))
+
+
+def _check_demo_folder(out: Path) -> None:
+    """The demo writes into a new or empty folder, or over an earlier demo's own (its run, video and
+    stills), never over anything else."""
+    from nnvox.capture.run_lock import holds_run
+    from nnvox.files import is_temporary
+
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise NnvoxError(f"{out} is a file; give --out a folder for the demo's run, video and stills")
+    entries = {n for n in os.listdir(out) if not is_temporary(n)}
+    stills = {f"{name}.png" for name, _ in DEMO_STILLS}
+    earlier_demo = holds_run(out / "run") and entries <= {"run", "lecture.toml", "lecture.mp4", "stills"} and (
+        not (out / "stills").exists() or {n for n in os.listdir(out / "stills") if not is_temporary(n)} <= stills)
+    if entries and not earlier_demo:
+        raise NnvoxError(f"{out} holds files the demo did not write ({', '.join(sorted(entries)[:3])}); "
+                         "give --out a new or empty folder (or an earlier demo's)")
 
 
 def _last_health(run) -> dict[str, dict[str, float]]:
