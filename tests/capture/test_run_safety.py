@@ -228,10 +228,11 @@ def test_recorder_misuse_is_a_clear_error_or_nothing(tmp_path, background):
     rec = nnvox.Recorder(model, PROBE, tmp_path / "run", background=background)
     rec.snapshot(epoch=0, metrics={"loss": torch.tensor(0.5), "acc": 0.9, "nan loss": float("nan")})
     for bad, says in (({"loss": "low"}, "metric 'loss' is str"), ({"loss": torch.ones(3)}, "holds 3 values"),
-                      ({"loss": None}, "NoneType"), ({3: 1.0}, "metric names are strings"), ([0.1], "mapping of names")):
+                      ({"loss": None}, "NoneType"), ({3: 1.0}, "metric names are strings"), ([0.1], "mapping of names"),
+                      ({"loss": 10 ** 400}, "beyond any floating-point number")):
         with pytest.raises(NnvoxError, match=says):
             rec.snapshot(epoch=1, metrics=bad)
-    for bad in ({"epoch": 1.5}, {"epoch": -1}, {"step": "3"}, {"epoch": True}):
+    for bad in ({"epoch": 1.5}, {"epoch": -1}, {"step": "3"}, {"epoch": True}, {"epoch": 2 ** 64}, {"step": 2 ** 53 + 1}):
         with pytest.raises(NnvoxError, match="whole number"):
             rec.snapshot(**bad)
     assert rec.count == 1  # nothing half-recorded by the refused calls
@@ -370,6 +371,9 @@ BAD_ARGUMENTS = [  # (Recorder keyword arguments, the error's type, words it say
     ({"attributions": ["nope"]}, NnvoxError, "unknown attribution method"),
     ({"attributions": ["grad-cam"]}, NnvoxError, "needs attribution_layer"),
     ({"activation_budget": 0}, NnvoxError, "activation_budget must be a positive"),
+    ({"probe": (torch.zeros(0, 4), [])}, ValueError, "the probe holds no samples"),
+    ({"evaluation": (torch.randn(5, 3, 4, 4), [0] * 5)}, ValueError, "evaluation inputs are (3, 4, 4) a sample"),
+    ({"attributions": ["grad-cam"], "attribution_layer": "0"}, NnvoxError, "grad-cam looks at feature maps"),
 ]
 
 
@@ -519,3 +523,16 @@ def test_the_demo_writes_only_into_a_new_empty_or_earlier_demo_folder(tmp_path, 
     (earlier / "stills" / "holiday.png").write_bytes(b"png")
     with pytest.raises(NnvoxError, match="holds files the demo did not write"):
         _check_demo_folder(earlier)
+
+
+def test_record_refuses_what_it_cannot_do_before_writing(tmp_path, nnvox_cmd):
+    (tmp_path / "m.py").write_text("import torch\nfrom torch import nn\n"
+                                  "class NoWeights(nn.Module):\n    def forward(self, x):\n        return x.flatten(1)[:, :10]\n"
+                                  "def build():\n    return NoWeights()\n")
+    cases = ((["m:build"], "has no trainable parameters"), (["digits-cnn", "--resume"], "holds no run to resume"),
+             (["digits-cnn", "--attributions", "grad-cam", "--attribution-layer", "fc1"], "grad-cam looks at feature maps"))
+    for args, says in cases:
+        done = subprocess.run([*nnvox_cmd, "record", *args, "--epochs", "1", "--out", "r"], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and says in done.stderr, (args, done.stderr)
+        assert sorted(os.listdir(tmp_path)) == ["__pycache__", "m.py"] or sorted(os.listdir(tmp_path)) == ["m.py"]

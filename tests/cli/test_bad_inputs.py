@@ -50,6 +50,25 @@ MODELS = """
 
     def flat():
         return nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
+
+    import sys
+
+
+    class ExitsInForward(nn.Module):
+        def forward(self, x):
+            sys.exit(3)
+
+
+    class Custom(BaseException):
+        pass
+
+
+    def exits_in_forward():
+        return ExitsInForward()
+
+
+    def raises_base_exception():
+        raise Custom("not an Exception")
 """
 
 
@@ -132,6 +151,8 @@ TABLE = [
     (["info", f"{MODULE}:exits", "--input-shape", "1,1,8,8"], ["raised SystemExit: 3"]),
     (["info", f"{MODULE}:recursion", "--input-shape", "1,1,8,8"], ["raised RecursionError"]),
     (["info", f"{MODULE}:NeedsArgument", "--input-shape", "1,1,8,8"], ["raised TypeError", "missing 1 required"]),
+    (["info", f"{MODULE}:exits_in_forward", "--input-shape", "1,4"], ["forward pass failed", "SystemExit: 3"]),
+    (["info", f"{MODULE}:raises_base_exception", "--input-shape", "1,4"], ["Custom", "not an Exception"]),
     (["info", f"{MODULE}:nothing_here"], ["has no attribute 'nothing_here'"]),
     (["info", f"{MODULE}:"], ["not of the form package.module:callable"]),
     (["info", "import_fails:f"], ["importing 'import_fails' failed: RuntimeError: module import boom", "import_fails.py:1"]),

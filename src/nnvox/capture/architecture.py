@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from nnvox.capture.json_checks import Invalid, check_shape, number, show, text
 from nnvox.errors import NnvoxError
@@ -83,7 +84,15 @@ class Architecture:
         raise KeyError(name)
 
     def predecessors(self, name: str) -> list[str]:
-        return [s for s, d in self.edges if d == name]
+        return self._predecessors.get(name, [])
+
+    @cached_property
+    def _predecessors(self) -> dict[str, list[str]]:
+        """Each node's sources, found once (a scan of every edge per call made `nnvox info` quadratic)."""
+        out: dict[str, list[str]] = {}
+        for s, d in self.edges:
+            out.setdefault(d, []).append(s)
+        return out
 
     def to_json(self) -> dict:
         return {"nodes": [n.to_json() for n in self.nodes], "edges": [list(e) for e in self.edges]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import numbers
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -17,12 +18,13 @@ from nnvox.capture.detail import activation_plan, apply_activation, apply_weight
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.modes import evaluating
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
-from nnvox.capture.recorder_inputs import check_arguments, class_labels, metric_values, model_input, probe_parts
+from nnvox.capture.recorder_inputs import check_arguments, check_write_mode, class_labels, metric_values, model_input, probe_parts
 from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
 from nnvox.capture.writer import FP16_MAX, error_text, to_storage_dtype
 from nnvox.capture.writer_clients import ChildWriter, InlineWriter
+from nnvox.capture.json_checks import MAX_NUMBER
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
 from nnvox.files import remove_stale_temporaries, temporary_path, write_advice
 
@@ -161,13 +163,13 @@ class Recorder:
             model = model.module
         check_arguments(model, name, class_names, {"gradient_budget": gradient_budget, "mistakes": mistakes},
                          {"activation_budget": activation_budget, "weight_budget": weight_budget})
-        if overwrite and resume:
-            raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
-                             "overwrite replaces it); choose one")
+        check_write_mode(overwrite=overwrite, resume=resume)
         self.model = model
         # where the probe goes: the first parameter's device (`.to()` moves a parameter, keeps the object)
         self._first_parameter = next(model.parameters(), None)
         self.out = path_argument(out, "out")
+        if self.out.is_symlink():  # a run folder reached through a link is recorded (and replaced) where it is
+            self.out = Path(os.path.realpath(self.out))
         self.record_weights = weights
         self.record_gradients = gradients
         self.gradient_budget = gradient_budget  # larger gradients are summarised by their norm only
@@ -189,6 +191,11 @@ class Recorder:
         x, y = probe_parts(probe)
         self.probe_x = model_input(x, "probe inputs")
         self.probe_y = class_labels(y, "probe labels")
+        if not len(self.probe_x):
+            raise NnvoxValueError("the probe holds no samples; give at least one input to show")
+        if self.eval_x is not None and self.eval_x.shape[1:] != self.probe_x.shape[1:]:
+            raise NnvoxValueError(f"evaluation inputs are {tuple(self.eval_x.shape[1:])} a sample, the probe's "
+                                  f"{tuple(self.probe_x.shape[1:])}: give held-out samples the model takes")
         if len(self.probe_x) != len(self.probe_y):
             raise NnvoxError(
                 f"probe inputs ({len(self.probe_x)}) and labels ({len(self.probe_y)}) differ in length"
@@ -227,6 +234,7 @@ class Recorder:
             self._lock_folder(self.out)
         self._capture = OutputCapture(model, self._probe_on_device())
         self.architecture: Architecture = self._capture.architecture
+        self._check_cam_layer()
         self._plans = self._reductions(activation_budget, weight_budget)
         self._all_plans = _with_gradients(self._plans)
         created = [p for p in (self.out, *self.out.parents) if not p.exists()]  # removed again on failure
@@ -263,6 +271,15 @@ class Recorder:
                     except OSError:
                         break
             raise
+
+    def _check_cam_layer(self) -> None:
+        """Grad-CAM needs a layer of feature maps: said before anything is written, not at the first snapshot."""
+        if "grad-cam" not in self.attributions:
+            return
+        shape = next((n.shape for n in self.architecture.nodes if n.module == self.attribution_layer), None)
+        if shape is not None and len(shape) != 3:
+            raise NnvoxError(f"grad-cam looks at feature maps (channels x height x width); {self.attribution_layer!r} gives "
+                             f"{' x '.join(map(str, shape))}: choose a convolution's layer")
 
     def _write_header(self, name, class_names) -> None:
         manifest = {
@@ -358,8 +375,8 @@ class Recorder:
                              "create Recorder(..., resume=True) on it")
         values = metric_values(metrics)
         for what, v in (("epoch", epoch), ("step", step)):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0):
-                raise NnvoxValueError(f"{what} is a whole number of at least 0 (or None), not {v!r}")
+            if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= MAX_NUMBER):
+                raise NnvoxValueError(f"{what} is a whole number 0..{MAX_NUMBER} (or None), not {v!r}")
         self._raise_writer_error()
         outputs, changed = self._capture(self._probe_on_device())
         if changed:

@@ -86,5 +86,14 @@ def metric_values(metrics) -> dict[str, float]:
             v = v.item()
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise NnvoxError(f"metric {k!r} is {type(v).__name__} {str(v)[:40]!r}, not a number")
-        out[k] = float(v)
+        try:
+            out[k] = float(v)
+        except OverflowError:  # an integer beyond any float (10**400)
+            raise NnvoxValueError(f"metric {k!r} is {str(v)[:20]}..., beyond any floating-point number") from None
     return out
+
+
+def check_write_mode(*, overwrite: bool, resume: bool) -> None:
+    if overwrite and resume:
+        raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
+                         "overwrite replaces it); choose one")

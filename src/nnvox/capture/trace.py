@@ -253,7 +253,7 @@ class _Tracer(TorchFunctionMode):
         try:
             with evaluating(self.model), torch.no_grad(), (self if self.functional else contextlib.nullcontext()):
                 result = _call(self.model, inputs)
-        except Exception as exc:  # the user's forward failed: say where, with what shapes
+        except (Exception, SystemExit) as exc:  # the user's forward failed (or exited): say where, with what shapes
             if not partial:
                 raise NnvoxError(self._failure(inputs, exc)) from None
             self.error = self._failure(inputs, exc)
@@ -402,7 +402,7 @@ class OutputCapture:
         try:
             with evaluating(self.model), torch.no_grad():
                 _call(self.model, inputs)
-        except Exception:  # a full trace says where and with what shapes, in one line
+        except (Exception, SystemExit):  # a full trace says where and with what shapes, in one line
             trace(self.model, inputs)
             raise
         finally:

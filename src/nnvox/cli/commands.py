@@ -29,6 +29,9 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     from nnvox.models.resolve import resolve_model
     from nnvox.models.train import TrainOptions, evaluate, seed_everything, train
 
+    from nnvox.capture.recorder_inputs import check_write_mode
+
+    check_write_mode(overwrite=overwrite, resume=resume)
     _at_least(1, epochs=epochs, probe_size=probe_size)
     if not 0 <= seed <= MAX_SEED:  # numpy's limit, which seeds every run
         raise NnvoxError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), got {seed}")
@@ -45,9 +48,11 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / classes))
     if probe_size is not None:
         x, y = x[:probe_size], y[:probe_size]
-    start = 0
-    if resume and (out / "manifest.json").exists():
-        start = _restore_weights(model, out)
+    if resume and not (out / "manifest.json").exists():  # a typo would otherwise start a new run silently
+        raise NnvoxError(f"{out} holds no run to resume; check the folder, or record a new run without --resume")
+    if not any(p.requires_grad for p in model.parameters()):
+        raise NnvoxError(f"{spec} has no trainable parameters, so there is nothing to train; record a model with weights")
+    start = _restore_weights(model, out) if resume else 0
     user_model = ":" in spec
     hint = (f"`nnvox record` trains a model of yours on the built-in digits (inputs {' × '.join(map(str, x.shape[1:]))}, "
             f"{len(data.class_names)} classes); to record other data, call nnvox.Recorder in your own training loop")

@@ -358,6 +358,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nnvox: internal error: {type(exc).__name__}: {_one_line(exc)}; this is a bug in nnvox, please report it "
               "(NNVOX_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
+    except SystemExit:  # --help into a closed pipe, and the like: as it was
+        raise
+    except BaseException as exc:  # a BaseException of a user's own making (not an interrupt: handled above)
+        print(f"nnvox: error: the model's code raised {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 2
     finally:
         terminate()
     return 0

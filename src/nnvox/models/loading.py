@@ -3,6 +3,7 @@ the user says --trust-pickle; state_dicts load through safetensors or torch.load
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,9 @@ def load_weights(model, path: Path) -> None:
 
             state = load_file(str(path))
         else:
-            state = torch.load(path, weights_only=True, map_location="cpu")  # refuses code, by design
+            with warnings.catch_warnings():  # torch's own warnings about the file: the one line below says it all
+                warnings.simplefilter("ignore")
+                state = torch.load(path, weights_only=True, map_location="cpu")  # refuses code, by design
     except Exception as exc:
         raise NnvoxError(
             f"cannot read weights from {path} ({type(exc).__name__}); use a safetensors file or a plain state_dict saved with torch.save"
