@@ -21,6 +21,7 @@ from hypothesis import given, strategies as st
 
 from nnvox.errors import NnvoxError
 from nnvox.files import is_temporary
+from nnvox.viewer.outputs import SEQUENCE_MARK
 from nnvox.viewer.video import FfmpegWriter, GifWriter, open_writer
 
 pytestmark = pytest.mark.gl
@@ -45,6 +46,7 @@ def place_previous(folder: Path, name: str) -> dict[str, bytes]:
         out.write_bytes(b"the previous export of " + name.encode())
     else:
         out.mkdir()
+        (out / SEQUENCE_MARK).write_text("an earlier export's")
         for k in range(3):
             (out / f"frame-{k:05d}.png").write_bytes(b"previous frame %d" % k)
     return contents(out)
@@ -98,7 +100,8 @@ def assert_complete(out: Path, frames: int) -> None:
         assert Image.open(out).size == (854, 480)
     else:
         files = sorted(out.iterdir())
-        assert [f.name for f in files] == [f"frame-{k:05d}.png" for k in range(frames)]
+        assert [f.name for f in files] == [SEQUENCE_MARK] + [f"frame-{k:05d}.png" for k in range(frames)]
+        files = files[1:]
         assert Image.open(files[-1]).size == (854, 480)
 
 
@@ -356,6 +359,8 @@ def _bad_outputs(root: Path) -> dict[str, tuple[Path | str, str]]:
     (root / "nested").mkdir()
     (root / "nested" / "frames").mkdir()
     (root / "linked").symlink_to(root / "mine")
+    (root / "frames_of_mine").mkdir()  # frame-NNNNN.png is what ffmpeg users name their own frames too
+    (root / "frames_of_mine" / "frame-99999.png").write_bytes(b"my own frame")
     (root / "framelike" / "frame-00001.png").mkdir(parents=True)  # a folder named as a frame, holding the user's
     (root / "framelike" / "frame-00001.png" / "data.txt").write_text("mine")
     for folder in ("a.mp4", "a.gif", "a.webm", "a.mov", "a.png", "A.MP4"):
@@ -379,6 +384,7 @@ def _bad_outputs(root: Path) -> dict[str, tuple[Path | str, str]]:
         "sequence name too long": (root / long, "bytes long; use a name of at most"),
         "folder name too long": (root / ("y" * 300) / "x.mp4", "File name too long"),
         "sequence over a folder named as a frame": (root / "framelike", "not a PNG sequence"),
+        "sequence over frames nnvox did not write": (root / "frames_of_mine", "not a PNG sequence .*frame-99999.png"),
         "NUL in the name": (str(root / "x\0.mp4"), "NUL character"),
         "unknown suffix": (root / "x.avi", "cannot write x.avi: use a file ending in"),
         "text suffix": (root / "x.txt", "use a file ending in"),
@@ -398,7 +404,7 @@ def _expect_no_rendering(monkeypatch) -> None:
 
 
 def test_outputs_that_cannot_be_written_are_one_line_before_rendering(digits_run, tmp_path, monkeypatch):
-    """Through export() (videos and sequences) and render_png() (stills): 28 bad paths, nothing
+    """Through export() (videos and sequences) and render_png() (stills): 29 bad paths, nothing
     written or deleted anywhere."""
     from nnvox.viewer.export import export, render_png
 
@@ -406,7 +412,7 @@ def test_outputs_that_cannot_be_written_are_one_line_before_rendering(digits_run
     cases = _bad_outputs(tmp_path)
     cases |= {"still into a folder": (tmp_path / "a.png", "is a folder"),
               "still as .mp4": (tmp_path / "x.mp4", "use a file ending in .png")}
-    assert len(cases) == 28
+    assert len(cases) == 29
     before = sorted(p for p in tmp_path.rglob("*"))
     for what, (out, match) in cases.items():
         as_still = what.startswith("still")

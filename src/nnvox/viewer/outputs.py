@@ -16,6 +16,7 @@ from nnvox.errors import NnvoxError, path_argument
 from nnvox.files import DISK_FULL, atomic_output, exchange, fsync_path, remove_stale_temporaries, temporary_path, write_advice
 
 SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
+SEQUENCE_MARK = ".nnvox-sequence"  # in every sequence nnvox writes: frame-NNNNN.png is a common name, not a proof
 _NAME_MAX = 255 - 40  # room for the temporary name's prefix and suffix (".NAME.nnvox-PID-RANDOM.tmp")
 def write_error(out: Path, exc: OSError) -> NnvoxError:
     """One line for a write to `out` that failed, by its cause and what to do; the previous `out` is
@@ -60,14 +61,18 @@ def _check_folder(out: Path) -> None:
 
 
 def _check_sequence_folder(out: Path) -> None:
-    """A PNG sequence replaces a folder only when that holds nothing but a PNG sequence (ours)."""
+    """A PNG sequence goes into a new or empty folder, or replaces a sequence nnvox wrote (its mark and
+    frames, nothing else)."""
     if not out.exists():
         return
     if not out.is_dir():
         raise NnvoxError(f"{out} is a file; a PNG sequence is written to a folder: give a new folder name")
-    other = next((e.name for e in os.scandir(out) if not (SEQUENCE_FRAME.match(e.name) and e.is_file(follow_symlinks=False))), None)
+    entries = list(os.scandir(out))
+    ours = any(e.name == SEQUENCE_MARK for e in entries)
+    other = next((e.name for e in entries if not ((SEQUENCE_FRAME.match(e.name) and ours or e.name == SEQUENCE_MARK)
+                                                   and e.is_file(follow_symlinks=False))), None)
     if other is not None:
-        raise NnvoxError(f"{out} holds files that are not a PNG sequence (such as {other}); give a new folder name, "
+        raise NnvoxError(f"{out} holds files that are not a PNG sequence nnvox wrote (such as {other}); give a new folder name, "
                          "so nothing of yours is replaced")
 
 
@@ -117,6 +122,7 @@ def publish_sequence(tmp: Path, out: Path) -> None:
     or swapped in one step with the sequence it replaces, which is then removed."""
     import shutil
 
+    (tmp / SEQUENCE_MARK).write_text("a PNG sequence nnvox wrote: the next export to this folder replaces it whole\n")
     fsync_path(tmp)
     if out.exists():
         _check_sequence_folder(out)  # again, at the moment of replacing: still nothing but a sequence
