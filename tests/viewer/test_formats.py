@@ -114,3 +114,13 @@ def test_a_saved_view_places_the_camera_of_stills_and_videos(digits_run, tmp_pat
     assert np.array_equal(last, close)  # the video ends exactly on the still: the camera held the view
     with pytest.raises(NnvoxError, match="view file .*missing.toml not found"):
         render_png(digits_run, tmp_path / "x.png", view=tmp_path / "missing.toml")
+
+
+@pytest.mark.gl
+def test_a_transparent_still_is_rgba_on_a_clear_background(digits_run, tmp_path):
+    """`--transparent` on a .png (it wrote an opaque RGB still, silently)."""
+    from nnvox.viewer.export import render_png
+
+    still = np.asarray(Image.open(render_png(digits_run, tmp_path / "clear.png", width=320, height=240, transparent=True)))
+    assert still.shape == (240, 320, 4)
+    assert still[0, 0, 3] == 0 and (still[..., 3] == 255).mean() > 0.01  # the background clear, the network drawn

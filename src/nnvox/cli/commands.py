@@ -270,8 +270,29 @@ def chosen_sample(run, sample: int, mistake: int | None) -> int:
     return run.mistake_sample(mistake)
 
 
+# export's options with their defaults, and what each kind of output uses: one given to an output
+# that does not use it is an error, never silently ignored
+_EXPORT_DEFAULTS = {"fps": None, "transparent": False, "gif_max_mb": 8.0, "mode": "activations", "sample": 0, "mistake": None,
+                    "t": None, "sizing": "capped", "histogram": None, "view": None, "attribution": None,
+                    "feature_space": None, "clusters": None, "layer": None, "voxel": None}
+_SCENE = {"mode", "sample", "mistake", "sizing", "histogram", "view", "attribution", "feature_space", "clusters", "transparent"}
+_USED_BY = {"a storyboard (its shots set their own)": {"fps"}, "a figure": {"layer", "voxel", "t", "sample", "mistake"},
+            "a still": _SCENE | {"t"}, "a video": _SCENE | {"fps"}, "a GIF": _SCENE | {"fps", "gif_max_mb"}}
+
+
+def _check_options_apply(what: str, given: dict) -> None:
+    unused = [k for k, default in _EXPORT_DEFAULTS.items() if given[k] != default and k not in _USED_BY[what]]
+    if unused:
+        names = ", ".join("--" + k.replace("_", "-") for k in unused)
+        raise NnvoxError(f"{names} {'does' if len(unused) == 1 else 'do'} not apply to {what}; leave {'it' if len(unused) == 1 else 'them'} out")
+
+
 def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
                sizing, histogram, view, attribution, feature_space, clusters, figure, layer, voxel, model, mistake=None) -> None:
+    given = {k: v for k, v in locals().items() if k in _EXPORT_DEFAULTS}
+    suffix = "" if out is None else out.suffix.lower()
+    _check_options_apply("a storyboard (its shots set their own)" if storyboard is not None else "a figure" if figure is not None
+                         else "a still" if suffix == ".png" else "a GIF" if suffix == ".gif" else "a video", given)
     if storyboard is not None:
         if out is not None:
             raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
@@ -303,7 +324,7 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
     if out.suffix.lower() == ".png":
         width, height, _ = output_size("1080p" if preset is None else preset, size)
         path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
-                          view=view, attribution=attribution, feature_space=feature_space, clusters=clusters)
+                          view=view, attribution=attribution, feature_space=feature_space, clusters=clusters, transparent=transparent)
     else:
         path = export(run, out, preset="720p" if preset is None else preset, size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
                       mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view, attribution=attribution,

@@ -183,8 +183,9 @@ def render_png(
     attribution: str | None = None,
     feature_space: str | None = None,
     clusters: int | str | None = None,
+    transparent: bool = False,
 ) -> Path:
-    """One still at any size; t defaults to the last snapshot; `histogram` names a layer to show the
+    """One still at any size (RGBA on a clear background with `transparent`); t defaults to the last snapshot; `histogram` names a layer to show the
     histogram panel of; `against`, `pin` and `difference` compare, as in `export`; `view` is a view
     file saved in the window (k); `attribution` a recorded attribution to draw under the input;
     `feature_space` ("pca", "tsne") the probe set as a cloud of points above each layer."""
@@ -196,7 +197,7 @@ def render_png(
     t = panes.timeline.n_snapshots - 1 if t is None else check_position(t, panes.timeline.n_snapshots)
     view_pose = None if view is None else load_view(view)
     with interrupts_between_frames():
-        renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height))
+        renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
         try:
             if view_pose is not None:
                 renderer.scene_renderer.apply_pose(view_pose)
