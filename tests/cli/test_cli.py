@@ -335,3 +335,16 @@ def test_names_from_runs_and_users_are_printed_as_text_not_markup(tmp_path):
     result = nnvox("info", out)
     assert result.returncode == 0, result.stderr
     assert "[/bad] [red]net" in result.stdout and "[b]loss 0.5" in result.stdout
+
+
+def test_info_json_is_strict_json_with_infinite_metrics(tmp_path):
+    import torch
+
+    from nnvox import Recorder
+
+    with Recorder(torch.nn.Sequential(torch.nn.Linear(4, 3)), (torch.randn(2, 4), [0, 1]), tmp_path / "r", background=False) as rec:
+        rec.snapshot(epoch=0, metrics={"loss": float("inf")})
+    result = nnvox("info", tmp_path / "r", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    assert doc["metrics"] == [{"loss": None}]

@@ -234,12 +234,12 @@ def run_info(run, *, as_json: bool) -> None:
         "error": run.error,
         "health": health,
         "probe_samples": len(run.probe_labels),
-        "metrics": [s.metrics for s in run.snapshots],
+        "metrics": [{k: v if math.isfinite(v) else None for k, v in s.metrics.items()} for s in run.snapshots],  # JSON has no inf
         "reduced": run.reduced,
         "bytes_per_snapshot": sum(s.bytes for s in run.snapshots) / len(run.snapshots),
     }
     if as_json:
-        print(json.dumps(doc))
+        print(json.dumps(doc, allow_nan=False))
         return
     from rich.table import Table
 
