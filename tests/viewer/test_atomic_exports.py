@@ -116,7 +116,8 @@ def frames_exported(digits_run):
 
 
 def start_export(run, folder: Path, name: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen([NNVOX, "export", str(run.path), name, *EXPORT], cwd=folder, stdout=subprocess.PIPE,
+    options = EXPORT[2:] if name.endswith(".png") else EXPORT  # (a still has no frame rate: --fps is refused there)
+    return subprocess.Popen([NNVOX, "export", str(run.path), name, *options], cwd=folder, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True, **popen)
 
 
