@@ -228,13 +228,15 @@ def test_recorder_misuse_is_a_clear_error_or_nothing(tmp_path, background):
     rec = nnvox.Recorder(model, PROBE, tmp_path / "run", background=background)
     rec.snapshot(epoch=0, metrics={"loss": torch.tensor(0.5), "acc": 0.9, "nan loss": float("nan")})
     for bad, says in (({"loss": "low"}, "metric 'loss' is str"), ({"loss": torch.ones(3)}, "holds 3 values"),
-                      ({"loss": None}, "NoneType"), ({3: 1.0}, "metric names are strings"), ([0.1], "mapping of names"),
+                      ({"loss": None}, "NoneType"), ({3: 1.0}, "metric names are non-empty strings"), ({"": 1.0}, "non-empty strings"), ([0.1], "mapping of names"),
                       ({"loss": 10 ** 400}, "beyond any floating-point number")):
         with pytest.raises(NnvoxError, match=says):
             rec.snapshot(epoch=1, metrics=bad)
     for bad in ({"epoch": 1.5}, {"epoch": -1}, {"step": "3"}, {"epoch": True}, {"epoch": 2 ** 64}, {"step": 2 ** 53 + 1}):
         with pytest.raises(NnvoxError, match="whole number"):
             rec.snapshot(**bad)
+    with pytest.raises(NnvoxError, match="step is a whole number"):
+        rec.step(1.5, every=1)
     assert rec.count == 1  # nothing half-recorded by the refused calls
     rec.close()
     rec.close()  # a second close does nothing
@@ -371,6 +373,7 @@ BAD_ARGUMENTS = [  # (Recorder keyword arguments, the error's type, words it say
     ({"attributions": ["nope"]}, NnvoxError, "unknown attribution method"),
     ({"attributions": ["grad-cam"]}, NnvoxError, "needs attribution_layer"),
     ({"activation_budget": 0}, NnvoxError, "activation_budget must be a positive"),
+    ({"overwrite": "no"}, TypeError, "overwrite is True or False"),
     ({"probe": (torch.zeros(0, 4), [])}, ValueError, "the probe holds no samples"),
     ({"evaluation": (torch.randn(5, 3, 4, 4), [0] * 5)}, ValueError, "evaluation inputs are (3, 4, 4) a sample"),
     ({"attributions": ["grad-cam"], "attribution_layer": "0"}, NnvoxError, "grad-cam looks at feature maps"),

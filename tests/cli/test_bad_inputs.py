@@ -202,6 +202,9 @@ TABLE = [
     ([E, "{run}", "{out}.gif", "--gif-max-mb", "nan"], ["GIF size cap"]),
     # options the output does not use: said, never ignored
     ([E, "{run}", "{out}.png", "--fps", "5"], ["--fps does not apply to a still"]),
+    ([E, "{run}", "{d}/.png"], ["is a suffix with no name"]),
+    (["record", "digits-cnn", "--out", "{out}", "--attributions", ","], ["names no method"]),
+    (["record", "digits-cnn", "--out", "{out}", "--attribution-layer", "conv1"], ["give it with --attributions grad-cam"]),
     ([E, "{run}", "{out}.png", "--gif-max-mb", "3"], ["--gif-max-mb does not apply to a still"]),
     ([E, "{run}", "{out}.mp4", "--t", "1"], ["--t does not apply to a video"]),
     ([E, "{run}", "{out}.mp4", "--gif-max-mb", "3"], ["--gif-max-mb does not apply to a video"]),

@@ -343,7 +343,8 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_file(digits_run, tmp_pat
     _, err = proc.communicate(timeout=120)
     line = err.decode().strip().splitlines()[-1]
     assert proc.returncode == 2 and b"Traceback" not in err, err.decode()
-    assert line.startswith("nnvox: error:") and "is full" in line and f"previous {name} is kept" in line, line
+    assert line.startswith("nnvox: error:") and "the size this system allows" in line and "ulimit -f" in line \
+        and f"previous {name} is kept" in line, line
     assert contents(tmp_path / name) == previous and not temporaries(tmp_path) and not strays(tmp_path, name)
     assert_no_encoder(tmp_path)
 
@@ -487,7 +488,7 @@ def test_any_output_path_is_accepted_or_refused_in_one_line_touching_nothing(tmp
     """100 generated paths in CI (a fixed seed): check_output says yes or one line; the folder
     tree is the same afterwards (nothing created, nothing removed)."""
     from nnvox.viewer.outputs import check_output
-    from nnvox.viewer.video import VIDEO_SUFFIXES
+    from nnvox.viewer.outputs import VIDEO_SUFFIXES
 
     root = tmp_path_factory.mktemp("paths")
     _bad_outputs(root)

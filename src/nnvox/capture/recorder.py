@@ -447,6 +447,9 @@ class Recorder:
 
     def step(self, step: int, *, every: int, metrics: Mapping[str, float] | None = None, epoch: int | None = None) -> int | None:
         """Call once per training step: snapshots every `every` steps (and at step 0)."""
+        for what, v in (("step", step), ("every", every)):
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                raise NnvoxTypeError(f"{what} is a whole number, not {v!r}")
         if every < 1:
             raise NnvoxError(f"every must be at least 1 step, got {every}")
         if step % every:

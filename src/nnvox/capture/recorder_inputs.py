@@ -78,8 +78,8 @@ def metric_values(metrics) -> dict[str, float]:
         raise NnvoxError(f"metrics is a mapping of names to numbers, e.g. {{'loss': 0.31}}, not {type(metrics).__name__}")
     out = {}
     for k, v in metrics.items():
-        if not isinstance(k, str):
-            raise NnvoxError(f"metric names are strings, not {k!r}")
+        if not isinstance(k, str) or not k.strip():
+            raise NnvoxError(f"metric names are non-empty strings, not {k!r}")
         if isinstance(v, (torch.Tensor, np.ndarray)):
             if (count := v.numel() if isinstance(v, torch.Tensor) else v.size) != 1:
                 raise NnvoxError(f"metric {k!r} holds {count} values; give one number")
@@ -94,6 +94,9 @@ def metric_values(metrics) -> dict[str, float]:
 
 
 def check_write_mode(*, overwrite: bool, resume: bool) -> None:
+    for what, flag in (("overwrite", overwrite), ("resume", resume)):
+        if not isinstance(flag, bool):  # ("no" is true)
+            raise NnvoxTypeError(f"{what} is True or False, not {flag!r}")
     if overwrite and resume:
         raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
                          "overwrite replaces it); choose one")

@@ -104,7 +104,11 @@ def record(
     """
     from nnvox.cli.commands import run_record
 
-    methods = tuple(m.strip() for m in attributions.split(",") if m.strip()) if attributions else ()
+    methods = tuple(m.strip() for m in attributions.split(",") if m.strip()) if attributions is not None else ()
+    if attributions is not None and not methods:
+        raise NnvoxError(f"--attributions {attributions!r} names no method; give saliency, integrated-gradients, grad-cam, occlusion or lime")
+    if attribution_layer is not None and "grad-cam" not in methods:
+        raise NnvoxError("--attribution-layer is the layer grad-cam looks at: give it with --attributions grad-cam")
     run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, probe_size=probe_size,
                activation_budget=activation_budget, weight_budget=weight_budget, attributions=methods,
                attribution_layer=attribution_layer)

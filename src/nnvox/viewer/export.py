@@ -20,7 +20,7 @@ from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.presets import output_size
 from nnvox.viewer.options import RenderOptions, VideoOptions
 from nnvox.viewer.outputs import check_output, write_png
-from nnvox.viewer.video import VIDEO_SUFFIXES
+from nnvox.viewer.outputs import VIDEO_SUFFIXES
 
 
 def _as_run(run: Run | str | Path) -> Run:

@@ -15,6 +15,7 @@ import numpy as np
 from nnvox.errors import NnvoxError, path_argument
 from nnvox.files import DISK_FULL, atomic_output, exchange, fsync_path, remove_stale_temporaries, temporary_path, write_advice
 
+VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".gif")
 SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
 SEQUENCE_MARK = ".nnvox-sequence"  # in every sequence nnvox writes: frame-NNNNN.png is a common name, not a proof
 _NAME_MAX = 255 - 40  # room for the temporary name's prefix and suffix (".NAME.nnvox-PID-RANDOM.tmp")
@@ -22,7 +23,8 @@ def write_error(out: Path, exc: OSError) -> NnvoxError:
     """One line for a write to `out` that failed, by its cause and what to do; the previous `out` is
     always kept."""
     folder = out.parent.resolve()
-    cause = "the disk holding it is full" if exc.errno in DISK_FULL else "cannot write there"
+    cause = ("the file grew past the size this system allows" if exc.errno == errno.EFBIG
+             else "the disk holding it is full" if exc.errno in DISK_FULL else "cannot write there")
     advice = write_advice(exc.errno)
     return NnvoxError(f"writing {out} failed: {cause} ({exc.strerror or exc}, in {folder})"
                       + (f"; {advice} and export again" if advice else "") + f" (any previous {out.name} is kept)")
@@ -89,6 +91,8 @@ def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
                          + (" or a folder (PNG sequence)" if "" in suffixes else ""))
     if out.name in ("", ".", ".."):
         raise NnvoxError(f"output {str(out)!r} names no file or folder of its own; give a new name, e.g. {out / 'frames'}")
+    if out.name.lower() in (*VIDEO_SUFFIXES, ".png"):  # a name was meant, not a hidden folder of frames
+        raise NnvoxError(f"output {out.name!r} is a suffix with no name; give a name, e.g. clip{out.name}")
     if len(os.fsencode(out.name)) > _NAME_MAX:
         raise NnvoxError(f"output name {out.name[:40]}... is {len(os.fsencode(out.name))} bytes long; "
                          f"use a name of at most {_NAME_MAX}")

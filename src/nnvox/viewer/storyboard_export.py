@@ -108,7 +108,8 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
     from nnvox.viewer.cards import CardRenderer
     from nnvox.viewer.export import ProgressBar, interrupts_between_frames
     from nnvox.viewer.outputs import check_output
-    from nnvox.viewer.video import VIDEO_SUFFIXES, open_writer
+    from nnvox.viewer.outputs import VIDEO_SUFFIXES
+    from nnvox.viewer.video import open_writer
 
     board = load_storyboard(storyboard)
     out = check_output(out, (*VIDEO_SUFFIXES, ""))

@@ -36,7 +36,6 @@ from nnvox.files import publish, remove_temporary, temporary_path
 from nnvox.scenes.presets import gif_cap_bytes
 from nnvox.viewer.outputs import encoder_error, publish_sequence, write_error
 
-VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".gif")
 # Failures of writing itself, said as one line; anything else is a bug and keeps its traceback.
 _WRITE_ERRORS = (NnvoxError, OSError, RuntimeError, subprocess.SubprocessError)
 
