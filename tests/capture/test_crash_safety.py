@@ -69,19 +69,24 @@ for i in range(6):
 """
 
 
-def test_a_script_that_never_closes_still_hands_over_every_snapshot(tmp_path):
-    # snapshot() returns once its frame is in the pipe, perhaps long before it is on disk: after the
-    # script exits, the writer process still writes and lists every frame it was handed.
-    subprocess.run([sys.executable, "-c", UNCLOSED, str(tmp_path / "run")], check=True, timeout=120)
-    deadline = time.time() + 30
+def run_when_listed(path, snapshots: int, seconds: float = 30):
+    """The run once its writer process (which outlives the script) lists that many snapshots."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            if len(nnvox.open_run(tmp_path / "run").snapshots) == 6:
+            if len(nnvox.open_run(path).snapshots) == snapshots:
                 break
         except NnvoxError:
             pass
         time.sleep(0.05)
-    run = nnvox.open_run(tmp_path / "run")
+    return nnvox.open_run(path)
+
+
+def test_a_script_that_never_closes_still_hands_over_every_snapshot(tmp_path):
+    # snapshot() returns once its frame is in the pipe, perhaps long before it is on disk: after the
+    # script exits, the writer process still writes and lists every frame it was handed.
+    subprocess.run([sys.executable, "-c", UNCLOSED, str(tmp_path / "run")], check=True, timeout=120)
+    run = run_when_listed(tmp_path / "run", 6)
     assert [float(run.read(s.index)["param/0.bias"][0]) for s in run.snapshots] == list(range(6))
     assert not run.closed
 
@@ -108,13 +113,5 @@ def test_a_process_killed_right_after_snapshot_keeps_what_it_handed_over(tmp_pat
                           timeout=120)
     assert "Traceback" not in done.stderr.replace("KeyboardInterrupt", "") or how == "ctrl-c", done.stderr
     assert "BrokenPipeError" not in done.stderr and "writer.py" not in done.stderr, done.stderr
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if len(nnvox.open_run(tmp_path / "run").snapshots) == 3:
-                break
-        except NnvoxError:
-            pass
-        time.sleep(0.05)
-    run = nnvox.open_run(tmp_path / "run")
+    run = run_when_listed(tmp_path / "run", 3)
     assert [float(run.read(s.index)["param/2.bias"][0]) for s in run.snapshots] == [0, 1, 2]
