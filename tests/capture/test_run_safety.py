@@ -374,6 +374,8 @@ BAD_ARGUMENTS = [  # (Recorder keyword arguments, the error's type, words it say
     ({"attributions": ["grad-cam"]}, NnvoxError, "needs attribution_layer"),
     ({"activation_budget": 0}, NnvoxError, "activation_budget must be a positive"),
     ({"overwrite": "no"}, TypeError, "overwrite is True or False"),
+    ({"probe": (X, [0, 100])}, ValueError, "probe label 100 is no class of the model's 3 outputs"),
+    ({"class_names": ["a"]}, ValueError, "class_names holds 1 names for the model's 3 outputs"),
     ({"probe": (torch.zeros(0, 4), [])}, ValueError, "the probe holds no samples"),
     ({"evaluation": (torch.randn(5, 3, 4, 4), [0] * 5)}, ValueError, "evaluation inputs are (3, 4, 4) a sample"),
     ({"attributions": ["grad-cam"], "attribution_layer": "0"}, NnvoxError, "grad-cam looks at feature maps"),

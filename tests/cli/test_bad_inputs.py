@@ -203,6 +203,9 @@ TABLE = [
     # options the output does not use: said, never ignored
     ([E, "{run}", "{out}.png", "--fps", "5"], ["--fps does not apply to a still"]),
     ([E, "{run}", "{d}/.png"], ["is a suffix with no name"]),
+    (["compare", "{run}", "--out", "{out}.png", "--fps", "0"], ["--fps does not apply to a still"]),
+    (["compare", "{run}", "--out", "{out}.mp4", "--t", "1"], ["--t does not apply to a video"]),
+    (["info", "digits-cnn", "--input", "{d}/float64.npy", "--input-shape", "1,1,8,8"], ["give --input or --input-shape, not both"]),
     (["record", "digits-cnn", "--out", "{out}", "--attributions", ","], ["names no method"]),
     (["record", "digits-cnn", "--out", "{out}", "--attribution-layer", "conv1"], ["give it with --attributions grad-cam"]),
     ([E, "{run}", "{out}.png", "--gif-max-mb", "3"], ["--gif-max-mb does not apply to a still"]),

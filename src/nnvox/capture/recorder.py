@@ -235,6 +235,7 @@ class Recorder:
         self._capture = OutputCapture(model, self._probe_on_device())
         self.architecture: Architecture = self._capture.architecture
         self._check_cam_layer()
+        self._check_labels(class_names)
         self._plans = self._reductions(activation_budget, weight_budget)
         self._all_plans = _with_gradients(self._plans)
         created = [p for p in (self.out, *self.out.parents) if not p.exists()]  # removed again on failure
@@ -271,6 +272,23 @@ class Recorder:
                     except OSError:
                         break
             raise
+
+    def _check_labels(self, class_names) -> None:
+        """Labels and class names must fit a classifier's output (one score per class): a label of 100
+        for 10 classes, or 3 names for 10, was drawn as a true class that does not exist."""
+        if not (self.probe_y >= 0).any() and class_names is None:
+            return  # labels unknown, no names: nothing to check
+        with evaluating(self.model), torch.no_grad():
+            out = self.model(self._on_device(self.probe_x[:1]))
+        if not isinstance(out, torch.Tensor) or out.ndim != 2:
+            return  # not one score per class (a sequence's, a map's, several outputs): nothing to check against
+        classes = out.shape[1]
+        bad = self.probe_y[(self.probe_y < -1) | (self.probe_y >= classes)]
+        if len(bad):
+            raise NnvoxValueError(f"probe label {int(bad[0])} is no class of the model's {classes} outputs; "
+                                  f"give 0..{classes - 1} (or -1: unknown)")
+        if class_names is not None and len(class_names) != classes:
+            raise NnvoxValueError(f"class_names holds {len(class_names)} names for the model's {classes} outputs")
 
     def _check_cam_layer(self) -> None:
         """Grad-CAM needs a layer of feature maps: said before anything is written, not at the first snapshot."""

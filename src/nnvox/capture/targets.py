@@ -29,6 +29,8 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
 
     loaded = load_model(target, weights=weights, trust_pickle=trust_pickle)
     labels = None  # unknown: the heads-up line names no true class
+    if input_file is not None and input_shape:
+        raise NnvoxError("give --input or --input-shape, not both (the input file has its own shape)")
     if input_file is not None:
         what = f"input {Path(input_file).name}"
         x = _prepared(loaded.model, read_input(Path(input_file)), what)

@@ -336,6 +336,10 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
 def run_compare(left: str, right: str | None, *, pin, difference, out, t, mode, sample, preset, fps, histogram) -> None:
     from nnvox.capture.run import open_run
 
+    kind = "the window" if out is None else "a still" if out.suffix.lower() == ".png" else "a video"
+    for name, given, used_by in (("--fps", fps is not None, ("a video",)), ("--t", t is not None, ("the window", "a still"))):
+        if given and kind not in used_by:
+            raise NnvoxError(f"{name} does not apply to {kind}; leave it out")
     a = open_run(left)
     b = open_run(right) if right is not None else None
     if b is None and pin is None:
