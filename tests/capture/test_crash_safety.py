@@ -16,7 +16,7 @@ from torch import nn
 import nnvox
 torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(256, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
-rec = nnvox.Recorder(model, probe=(torch.randn(16, 256), list(range(16))), out=sys.argv[1])
+rec = nnvox.Recorder(model, probe=(torch.randn(16, 256), [i % 10 for i in range(16)]), out=sys.argv[1])
 for i in range(10_000):
     with torch.no_grad():
         for p in model.parameters():

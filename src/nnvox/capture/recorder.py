@@ -287,7 +287,7 @@ class Recorder:
         if len(bad):
             raise NnvoxValueError(f"probe label {int(bad[0])} is no class of the model's {classes} outputs; "
                                   f"give 0..{classes - 1} (or -1: unknown)")
-        if class_names is not None and len(class_names) != classes:
+        if class_names is not None and len(class_names) < classes:  # (more names than outputs: the first are used)
             raise NnvoxValueError(f"class_names holds {len(class_names)} names for the model's {classes} outputs")
 
     def _check_cam_layer(self) -> None:
