@@ -204,6 +204,7 @@ class Recorder:
         self._lock = RunLock()
         self._folder = self.out  # where files go: a replacement's own folder until its first snapshot swaps it in
         self._replacing = False
+        self._writer = None  # started once the run's header is ready
         try:
             if resume and (self.out / MANIFEST).exists():
                 self._lock_folder(self.out)
@@ -260,7 +261,7 @@ class Recorder:
             self._lock.announce(self._folder)
             self._write_header(name, class_names)
         except BaseException:
-            if hasattr(self, "_writer"):  # (interrupted while handing over the header) done with the folder first
+            if self._writer is not None:  # (interrupted while handing over the header) done with the folder first
                 self._writer.abandon()
             if self._replacing:
                 remove_run(self._folder)

@@ -30,11 +30,10 @@ def is_run_file(name: str) -> bool:
     return name in (MANIFEST, PROBE_FILE, EVALUATION_FILE, HOLDER) or bool(_SNAPSHOT.match(name)) or is_temporary(name)
 
 
-def foreign_entries(folder: Path) -> list[str]:
+def foreign_entries(folder: Path, listed: set[str]) -> list[str]:
     """What in `folder` nnvox did not write (sorted), so never its to replace or delete: anything
     not named as nnvox names its files, and any file so named but not of the kind nnvox writes there
-    (a snapshot the manifest lists is nnvox's; another is looked into)."""
-    listed = _listed_files(folder)
+    (a file its manifest lists, `listed`, is nnvox's; another is looked into)."""
     foreign = []
     for entry in os.scandir(folder):
         name = entry.name
@@ -45,12 +44,12 @@ def foreign_entries(folder: Path) -> list[str]:
     return sorted(foreign)
 
 
-def _listed_files(folder: Path) -> set[str]:
+def _manifest(folder: Path) -> dict | None:
+    """The folder's manifest, read and checked as every reader does; None if there is none nnvox can read."""
     try:
-        manifest, _ = read_manifest(folder)
+        return read_manifest(folder)[0]
     except NnvoxError:
-        return set()
-    return {s["file"] for s in manifest["snapshots"]} | {PROBE_FILE} | ({EVALUATION_FILE} if "evaluation" in manifest else set())
+        return None
 
 
 _OWN_KEYS = {PROBE_FILE: ("inputs", "labels"), EVALUATION_FILE: ("inputs", "labels")}
@@ -76,11 +75,7 @@ def _written_by_nnvox(path: Path) -> bool:
 
 def holds_run(folder: Path) -> bool:
     """Whether `folder` holds a manifest that nnvox wrote (read and checked as every reader does)."""
-    try:
-        read_manifest(folder)
-    except NnvoxError:
-        return False
-    return True
+    return _manifest(folder) is not None
 
 
 def check_replaceable(folder: Path, *, replacing: bool) -> None:
@@ -90,13 +85,16 @@ def check_replaceable(folder: Path, *, replacing: bool) -> None:
         return
     if not folder.is_dir():
         raise NnvoxError(f"{folder} is a file, not a run folder; choose a folder for the run")
-    foreign = foreign_entries(folder)
+    manifest = _manifest(folder)  # (read once: its listing and whether nnvox can read it at all)
+    listed = set() if manifest is None else (
+        {s["file"] for s in manifest["snapshots"]} | {PROBE_FILE} | ({EVALUATION_FILE} if "evaluation" in manifest else set()))
+    foreign = foreign_entries(folder, listed)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         what = "holds files nnvox did not write" if (folder / MANIFEST).exists() else "is not an nnvox run folder (it holds other files)"
         verb = "replace" if replacing else "record into"
         raise NnvoxError(f"{folder} {what} ({shown}); nnvox will not {verb} it: choose a new or empty folder")
-    if replacing and (folder / MANIFEST).exists() and not holds_run(folder):
+    if replacing and (folder / MANIFEST).exists() and manifest is None:
         raise NnvoxError(f"{folder / MANIFEST} is not a manifest nnvox can read; nnvox will not replace that folder: "
                          "choose a new or empty one (or move that folder away yourself)")
 

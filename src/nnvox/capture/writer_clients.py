@@ -18,6 +18,7 @@ class InlineWriter:
     """Writes in the calling thread (background=False)."""
 
     def __init__(self, out: Path, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()):
+        # (lock_fds: ChildWriter's signature; this process holds the lock itself)
         self.run = RunWriter(out, replaces)
         self.error: str | None = None
 
