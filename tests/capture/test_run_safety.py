@@ -36,6 +36,19 @@ def record(out, snapshots=2, **options):
     return nnvox.open_run(out)
 
 
+def record_when_free(out, timeout=30.0):
+    """Record over `out` once its writer has let go (a killed recorder's writer process first
+    finishes the frames it was handed; on a loaded machine that takes a while)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return record(out, snapshots=1, overwrite=True)
+        except NnvoxError as exc:
+            if "being recorded by" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def listing(folder):
     """Every file and its bytes (but the note of who is writing, which a killed writer leaves)."""
     return sorted((p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*") if p.is_file() and p.name != HOLDER)
@@ -142,8 +155,7 @@ def test_a_replacement_killed_at_any_moment_leaves_the_old_run_or_the_new_one(tm
             assert biases == [100 + i for i in range(len(biases))]  # the new run's snapshots, each whole
             outcomes.append("new")
         # a later writer takes the folder (the kernel dropped the lock) and clears the killed one's leftovers
-        time.sleep(0.3)  # the killed recorder's writer process finishes what it was handed, then lets go
-        record(out, snapshots=1, overwrite=True)
+        record_when_free(out)  # the killed recorder's writer process finishes what it was handed, then lets go
         assert [p.name for p in tmp_path.iterdir()] == ["run"]
     assert "old" in outcomes, outcomes
 

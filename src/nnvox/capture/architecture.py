@@ -8,6 +8,7 @@ from functools import cached_property
 from nnvox.capture.json_checks import Invalid, check_shape, number, show, text
 from nnvox.errors import NnvoxError
 
+LAYOUT_AXES = "CHW"  # a map's axes: channels, height, width
 GEOMETRY = {"kernel": 1, "stride": 1, "padding": 0, "dilation": 1}  # per spatial axis, with each one's least value
 
 
@@ -30,6 +31,8 @@ class Node:
     module: str | None = None  # dotted module path, None for inputs and functional ops
     # convolutions and pools: {"kernel", "stride", "padding", "dilation"} per spatial axis (receptive fields)
     geometry: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # a map the model holds in another axis order ("HWC": channels last), stored and drawn C x H x W
+    layout: str = ""
 
     def to_json(self) -> dict:
         d = {
@@ -41,6 +44,8 @@ class Node:
         }
         if self.geometry:
             d["geometry"] = {k: list(v) for k, v in self.geometry.items()}
+        if self.layout:
+            d["layout"] = self.layout
         return d
 
     @classmethod
@@ -59,6 +64,9 @@ class Node:
             for v in geometry.get(key, ()):
                 number(v, f"{where}: {key}", least, 1 << 20)
         module = d.get("module")
+        layout = d.get("layout", "")
+        if layout and (not isinstance(layout, str) or sorted(layout) != sorted(LAYOUT_AXES) or len(check_shape(d.get("shape"), where)) != 3):
+            raise Invalid(f"{where}: layout must order the axes {LAYOUT_AXES} of a 3-axis shape, not {show(layout)}")
         return cls(
             name=name,
             kind=text(d.get("kind"), f"{where}: kind", 1024),
@@ -67,6 +75,7 @@ class Node:
                     for k, v in params.items()},
             module=None if module is None else text(module, f"{where}: module", 1024),
             geometry={k: tuple(v) for k, v in geometry.items()},
+            layout=layout,
         )
 
 

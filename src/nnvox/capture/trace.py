@@ -5,20 +5,24 @@ identity: an operation's input tensor is linked to the node that produced it.
 
 The same pass records values, so data-dependent control flow is traced as it ran for the probe.
 (torch.fx is not used: it cannot follow data-dependent branches, and a second, static graph
-could disagree with the values recorded here.)
+could disagree with the values recorded here.) A second pass at another batch size finds each
+tensor's batch axis (capture/batch_axis.py); the axes' roles (channels-last maps) follow from the
+graph (capture/layouts.py). Stored outputs are per sample, batch first, maps channels first.
 """
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 from torch.nn.modules.module import register_module_forward_hook
 from torch.overrides import TorchFunctionMode
 
+from nnvox.capture import layouts
 from nnvox.capture.architecture import Architecture, Node
+from nnvox.capture.attention import mha_maps, no_fused_attention, sdpa_probabilities
+from nnvox.capture.batch_axis import BatchAxis, compare, guess, other_batch, per_sample, varied
 from nnvox.capture.modes import evaluating
 from nnvox.errors import NnvoxError
 
@@ -28,9 +32,11 @@ INPUT = "input"
 ATOMIC_MODULES: tuple[type[nn.Module], ...] = (nn.MultiheadAttention,)
 
 # Operations that hand on the same values (a copy, a cast): no node, the result keeps its producer.
-_PASSTHROUGH = {"detach", "clone", "contiguous", "to", "cpu", "cuda", "float", "double", "half", "type_as", "requires_grad"}
+_PASSTHROUGH = {"detach", "clone", "contiguous", "to", "cpu", "cuda", "float", "double", "half", "bfloat16",
+                "type_as", "requires_grad"}
 # Operations that create fresh tensors unrelated to the data flow: never nodes.
 _IGNORED = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "zeros_like", "ones_like", "empty_like"}
+_SDPA = "scaled_dot_product_attention"
 
 
 @dataclass
@@ -38,6 +44,36 @@ class TraceResult:
     architecture: Architecture
     outputs: dict[str, torch.Tensor]  # node name -> output (batch first), detached copies
     error: str | None = None  # partial traces: why the forward pass stopped
+    shaping: Shaping | None = None  # how each node's raw output became per sample (for later passes)
+
+
+@dataclass
+class Shaping:
+    """How each node's raw output is read per sample: its batch axis (None: no sample owns it) and
+    the axis order that draws it channels first; the input's batch axis and the batch size."""
+
+    batch_dim: int
+    axes: dict[str, BatchAxis | None] = field(default_factory=dict)
+    orders: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def batch_of(self, inputs) -> int | None:
+        first = _first_tensor(inputs)
+        return first.shape[self.batch_dim] if first is not None and first.dim() > self.batch_dim else None
+
+    def axis(self, name: str, shape: tuple[int, ...], batch: int) -> BatchAxis | None:
+        return self.axes[name] if name in self.axes else guess(shape, batch)
+
+    def convert(self, name: str, out: torch.Tensor, batch: int | None) -> torch.Tensor:
+        if batch is None:
+            return out.unsqueeze(0) if not out.dim() else out
+        seen = per_sample(out, self.axis(name, tuple(out.shape), batch), batch)
+        order = self.orders.get(name)
+        if order is not None and seen.dim() == len(order) + 1:
+            seen = seen.permute(0, *(i + 1 for i in order))
+        return seen
+
+    def shape(self, name: str, raw: tuple[int, ...], batch: int | None) -> tuple[int, ...]:
+        return tuple(self.convert(name, torch.empty(raw, device="meta"), batch).shape[1:])
 
 
 def _tensors(value):
@@ -53,27 +89,6 @@ def _tensors(value):
 
 def _first_tensor(value):
     return next(_tensors(value), None)
-
-
-def _batch_size(inputs) -> int | None:
-    first = _first_tensor(inputs)
-    return first.shape[0] if first is not None and first.dim() else None
-
-
-def _per_sample(out: torch.Tensor, batch: int | None) -> torch.Tensor:
-    """`out` with one row per sample: sequence-first outputs (T, N, ...: nn.LSTM, nn.MultiheadAttention
-    without batch_first) turned batch-first, and outputs no sample owns (a position embedding of
-    `arange(T)`) repeated for each. A leading size equal to the batch is taken as the batch."""
-    if batch is None or (out.dim() and out.shape[0] == batch):
-        return out
-    if out.dim() >= 2 and out.shape[1] == batch:
-        return out.movedim(1, 0)
-    return out.unsqueeze(0).expand(batch, *out.shape)
-
-
-def _batch_free(value, batch: int | None) -> bool:
-    """No tensor in `value` has the batch axis."""
-    return batch is not None and all(t.dim() == 0 or t.shape[0] != batch for t in _tensors(value))
 
 
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
@@ -107,27 +122,40 @@ def _call(model: nn.Module, inputs):
     return model(inputs)
 
 
+def _declared_batch_axis(module: nn.Module) -> int | None:
+    """The batch axis a layer says it takes (nn.LSTM, nn.MultiheadAttention: batch_first)."""
+    batch_first = getattr(module, "batch_first", None)
+    return None if not isinstance(batch_first, bool) else 0 if batch_first else 1
+
+
 class _Tracer(TorchFunctionMode):
-    def __init__(self, model: nn.Module, inputs, *, build_graph: bool, functional: bool = True):
+    """One forward pass under hooks and a torch function mode: the nodes that ran, their edges and
+    their raw outputs (as the model made them: batch anywhere, any layout)."""
+
+    def __init__(self, model: nn.Module, inputs, *, build_graph: bool, record_values: bool = True):
         super().__init__()
-        self.functional = functional
         self.model = model
         self.build_graph = build_graph
-        self.producers: dict[int, str] = {}
+        self.record_values = record_values
+        self.producers: dict[int, str] = {}  # id of a float tensor -> the node that made it
+        # id of an integer or boolean tensor (token ids, indices, masks) -> the nodes it came from:
+        # it is no node, but a layer or operation fed only by it is fed by them.
+        self.derived: dict[int, list[str]] = {}
         self.keep_alive: list[torch.Tensor] = []  # ids stay unique while the tensors live
         self.nodes: list[Node] = []
         self.edges: list[tuple[str, str]] = []
-        self.outputs: dict[str, torch.Tensor] = {}
-        self.signature: list[tuple[str, str, tuple[int, ...]]] = []
+        self.raw: dict[str, torch.Tensor] = {}  # node -> its output as made (a copy, taken at once)
+        self.raw_shapes: dict[str, tuple[int, ...]] = {}
+        self.permutes: dict[str, tuple[int, ...]] = {}  # permuting nodes: where each raw axis went
+        self.declared: dict[str, int] = {}  # node -> the batch axis its layer says it takes
         self.counts: dict[str, int] = {}
         self.inside = 0  # depth inside leaf modules: their internal operations are not nodes
         self.busy = False  # our own tensor work in hooks is not traced
         self.entered: list[tuple[str, nn.Module, list[tuple[int, ...]]]] = []
         self.scope: list[str] = []  # the container modules being run: names functional nodes
-        self.side_outputs: set[str] = set()
-        self.error: str | None = None  # recorded though they do not feed the output (attention maps)
+        self.side_outputs: set[str] = set()  # recorded though they do not feed the output (attention maps)
+        self.error: str | None = None
         self.last = INPUT
-        self.batch = _batch_size(inputs)
         self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
         for name, t in zip(self.input_names, _tensors(inputs)):
             self._add(name, "Input", t, [], {}, None)
@@ -138,18 +166,31 @@ class _Tracer(TorchFunctionMode):
         return base if n == 1 else f"{base}#{n}"
 
     def _sources(self, value) -> list[str]:
-        return list(dict.fromkeys(self.producers[id(t)] for t in _tensors(value) if id(t) in self.producers))
+        """The nodes whose float outputs `value` holds; failing those, the nodes its token ids,
+        indices or masks came from (an embedding of `x.long()`). A tensor made from nothing traced
+        (positions from arange, a buffer, zeros) has no source: no edge is invented for it."""
+        tensors = list(_tensors(value))
+        strong = [self.producers[id(t)] for t in tensors if id(t) in self.producers]
+        if not strong:
+            strong = [s for t in tensors for s in self.derived.get(id(t), ())]
+        return list(dict.fromkeys(strong))
 
-    def _add(self, name, kind, out: torch.Tensor, sources, params, module, geometry=None) -> None:
+    def _derive(self, tensors, sources: list[str]) -> None:
+        for t in tensors:
+            if sources and not t.is_floating_point():
+                self.derived[id(t)] = sources
+                self.keep_alive.append(t)
+
+    def _add(self, name, kind, out: torch.Tensor, sources, params, module, geometry=None, alias: str | None = None) -> None:
         self.busy = True
         try:
-            seen = _per_sample(out, self.batch)
-            shape = tuple(seen.shape[1:]) if seen.dim() else ()
-            self.signature.append((name, kind, shape))
-            self.nodes.append(Node(name, kind, shape, params, module, geometry or {}))
+            self.raw_shapes[name] = tuple(out.shape)
+            self.nodes.append(Node(name, kind, tuple(out.shape), params, module, geometry or {}))
             self.edges.extend((s, name) for s in sources)
-            # Copy now: a later in-place op (ReLU(inplace=True), +=) would overwrite what we saw.
-            self.outputs[name] = seen.detach().clone()
+            if self.record_values:
+                # Copy now: a later in-place op (ReLU(inplace=True), +=) would overwrite what we saw.
+                # An output that is its input (nn.Identity) shares the copy: stored once.
+                self.raw[name] = self.raw[alias] if alias in self.raw else out.detach().clone()
             self.producers[id(out)] = name
             self.keep_alive.append(out)
             self.last = name
@@ -163,18 +204,31 @@ class _Tracer(TorchFunctionMode):
         if self.busy or self.inside:
             return result
         kind = _op_name(func)
-        out = _first_tensor(result)
-        if out is None or kind in _IGNORED or not out.is_floating_point():
-            return result  # sizes, dtypes, masks, indices: bookkeeping, not activations
+        outs = list(_tensors(result))
+        if not outs or kind in _IGNORED:
+            return result
         sources = self._sources((args, kwargs))
-        if not sources:
-            return result  # on constants or parameters only: not part of the data flow
+        floats = [t for t in outs if t.is_floating_point()]
+        if not sources or not floats:
+            self._derive(outs, sources)  # sizes, masks, indices: bookkeeping, not activations
+            return result
         if kind.rstrip("_") in _PASSTHROUGH:
-            self.producers[id(out)] = sources[0]
-            self.keep_alive.append(out)
+            for out in floats:
+                self.producers[id(out)] = sources[0]
+                self.keep_alive.append(out)
             return result
         base = f"{self.scope[-1]}.{kind}" if self.scope else kind  # layer1.0.add_: where it happened
-        self._add(self._unique(base), kind, out, sources, {}, None)
+        name = self._unique(base)
+        # Every float output is a node: q, k and v of `qkv.split(...)` each feed their attention.
+        for i, out in enumerate(floats):
+            self._add(name if i == 0 else f"{name}[{i}]", kind, out, sources, {}, None)
+        self._derive([t for t in outs if not t.is_floating_point()], [name])  # max/topk/sort's indices
+        if kind in layouts.PERMUTING and args and isinstance(args[0], torch.Tensor):
+            order = layouts.permutation_of(func, args, kwargs, args[0].dim())
+            if order is not None:
+                self.permutes[name] = order
+        if kind == _SDPA:
+            self._maps(name, sdpa_probabilities(args, kwargs))
         return result
 
     # --- leaf modules -----------------------------------------------------------------------
@@ -183,10 +237,11 @@ class _Tracer(TorchFunctionMode):
             self.inside += 1
             self.busy = True
             self.entered.append((module_name, module, [tuple(t.shape) for t in _tensors((args, kwargs))]))
-            # An input made by an untraced operation: the chain's last node is its best source,
-            # unless no input has the batch axis (positions from arange(T)): then it has none.
-            fallback = [] if _batch_free((args, kwargs), self.batch) else [self.last]
-            module._nnvox_srcs = self._sources((args, kwargs)) or fallback
+            module._nnvox_srcs = self._sources((args, kwargs))
+            # Inputs as they are now: an output that is one of them, unchanged (nn.Identity, not
+            # ReLU(inplace=True), which bumps the tensor's version), is that node's output again.
+            module._nnvox_ins = {id(t): (self.producers[id(t)], t._version) for t in _tensors((args, kwargs))
+                                 if id(t) in self.producers}
             self.busy = False
 
         return hook
@@ -196,23 +251,42 @@ class _Tracer(TorchFunctionMode):
             self.inside -= 1
             if self.entered:
                 self.entered.pop()
-            out = _first_tensor(output)
-            if out is None:
+            tensors = list(_tensors(output))
+            floats = [t for t in tensors if t.is_floating_point()] or tensors[:1]
+            if not floats:
                 return
+            out = floats[0]
             name = self._unique(module_name)
             params = {}
             if self.build_graph:
                 params = {f"{module_name}.{p}": tuple(v.shape) for p, v in module.named_parameters(recurse=isinstance(module, ATOMIC_MODULES))}
+            declared = _declared_batch_axis(module)
+            if declared is not None:
+                self.declared[name] = declared
+            same, version = module._nnvox_ins.get(id(out), (None, None))
             self._add(name, type(module).__name__, out, module._nnvox_srcs, params, module_name,
-                      _geometry(module) if self.build_graph else None)
+                      _geometry(module) if self.build_graph else None, alias=same if version == out._version else None)
             # Other tensors of a tuple/dict output (an LSTM's state) come from this node too.
-            for extra in list(_tensors(output))[1:]:
+            for extra in floats[1:]:
                 self.producers.setdefault(id(extra), name)
                 self.keep_alive.append(extra)
+            self._derive(tensors, [name])
             if isinstance(module, nn.MultiheadAttention):
-                self._attention_maps(name, module, args, kwargs)
+                self.busy = True
+                try:
+                    maps = mha_maps(module, args, kwargs)
+                finally:
+                    self.busy = False
+                self._maps(name, maps)
 
         return hook
+
+    def _maps(self, name: str, maps: torch.Tensor | None) -> None:
+        """Where each head of attention node `name` looks, (batch, heads, queries, keys): a side output."""
+        if maps is None or maps.dim() < 3:
+            return
+        self._add(f"{name}.maps", "AttentionMaps", maps, [name], {}, None)
+        self.side_outputs.add(f"{name}.maps")
 
     def enter_scope(self, name: str):
         def hook(module, args) -> None:
@@ -223,21 +297,6 @@ class _Tracer(TorchFunctionMode):
     def leave_scope(self, module, args, output) -> None:  # returns None: a value would replace the output
         if self.scope:
             self.scope.pop()
-
-    def _attention_maps(self, name: str, module: nn.MultiheadAttention, args, kwargs) -> None:
-        """Where each head looks: the module again (its forward, so no hooks) asked for per-head weights."""
-        self.busy = True
-        try:
-            extra = {k: v for k, v in kwargs.items() if k not in ("need_weights", "average_attn_weights")}
-            _, maps = module.forward(*args, **extra, need_weights=True, average_attn_weights=False)
-        except Exception:  # an unusual call we cannot repeat: the block still shows the output
-            return
-        finally:
-            self.busy = False
-        if maps is None or maps.dim() != 4:
-            return
-        self._add(f"{name}.maps", "AttentionMaps", maps, [name], {}, None)
-        self.side_outputs.add(f"{name}.maps")
 
     def run(self, inputs, partial: bool = False):
         handles = []
@@ -251,7 +310,8 @@ class _Tracer(TorchFunctionMode):
                 handles.append(module.register_forward_pre_hook(self.enter_scope(name)))
                 handles.append(module.register_forward_hook(self.leave_scope))
         try:
-            with evaluating(self.model), torch.no_grad(), (self if self.functional else contextlib.nullcontext()):
+            # Fused attention kernels would run nn.MultiheadAttention's maths without calling it.
+            with evaluating(self.model), torch.no_grad(), no_fused_attention(), self:
                 result = _call(self.model, inputs)
         except (Exception, SystemExit) as exc:  # the user's forward failed (or exited): say where, with what shapes
             if not partial:
@@ -277,8 +337,7 @@ class _Tracer(TorchFunctionMode):
                     frontier.append(p)
         self.nodes = [n for n in self.nodes if n.name in keep]
         self.edges = [(s, d) for s, d in self.edges if s in keep and d in keep]
-        self.signature = [x for x in self.signature if x[0] in keep]
-        self.outputs = {k: v for k, v in self.outputs.items() if k in keep}
+        self.raw = {k: v for k, v in self.raw.items() if k in keep}
 
     def _failure(self, inputs, exc: Exception) -> str:
         if self.entered:
@@ -294,17 +353,111 @@ class _Tracer(TorchFunctionMode):
         reason = str(exc).splitlines()[0] if str(exc) else ""
         return f"the model's forward pass failed {where} (model input shape {shapes}): {type(exc).__name__}: {reason}"
 
-    def architecture(self) -> Architecture:
-        return Architecture(tuple(self.nodes), tuple(dict.fromkeys(self.edges)))
+    # --- per sample --------------------------------------------------------------------------
+    def per_sample(self, shaping: Shaping, batch: int | None) -> tuple[list[Node], dict[str, torch.Tensor]]:
+        """The nodes with per-sample shapes and their outputs batch first, channels first. Outputs
+        that were one copy (an nn.Identity's) stay one."""
+        nodes = []
+        for n in self.nodes:
+            shape = shaping.shape(n.name, self.raw_shapes[n.name], batch)
+            nodes.append(Node(n.name, n.kind, shape, n.params, n.module, n.geometry,
+                              layout=_layout_name(shaping.orders.get(n.name))))
+        converted: dict[int, torch.Tensor] = {}
+        outputs = {}
+        for name, raw in self.raw.items():
+            if id(raw) not in converted:
+                converted[id(raw)] = shaping.convert(name, raw, batch)
+            outputs[name] = converted[id(raw)]
+        return nodes, outputs
+
+    def signature(self, nodes: list[Node]) -> list[tuple[str, str, tuple[int, ...]]]:
+        return [(n.name, n.kind, n.shape) for n in nodes]
 
 
-def trace(model: nn.Module, inputs, *, partial: bool = False) -> TraceResult:
+def _layout_name(order: tuple[int, ...] | None) -> str:
+    """The model's own axis order of a map drawn channels first ("HWC"), or "" when it is C, H, W."""
+    if order is None:
+        return ""
+    model_axes = [""] * len(order)
+    for role, axis in zip(layouts.CHANNELS_FIRST, order):
+        model_axes[axis] = role
+    return "".join(model_axes)
+
+
+def trace(model: nn.Module, inputs, *, partial: bool = False, batch_dim: int | None = None) -> TraceResult:
     """Trace `model` on `inputs` (a batch tensor, a tuple of them, or a dict of keyword inputs).
     The model runs in eval mode under no_grad. A failing forward pass raises a one-line NnvoxError,
-    or with `partial=True` returns the graph up to the failing layer with the error."""
+    or with `partial=True` returns the graph up to the failing layer with the error. `batch_dim`
+    is the inputs' batch axis; by default it is found (axis 0, or 1 for sequence-first models)."""
     tracer = _Tracer(model, inputs, build_graph=True)
     tracer.run(inputs, partial=partial)
-    return TraceResult(tracer.architecture(), tracer.outputs, tracer.error)
+    shaping = _shaping(model, inputs, tracer, batch_dim)
+    batch = shaping.batch_of(inputs)
+    nodes, outputs = tracer.per_sample(shaping, batch)
+    arch = Architecture(tuple(nodes), tuple(dict.fromkeys(tracer.edges)))
+    return TraceResult(arch, outputs, tracer.error, shaping)
+
+
+def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) -> Shaping:
+    """Each node's batch axis, from a second pass at another batch size along the inputs' batch axis
+    (`batch_dim`, else 0, else 1 where a layer says it takes its batch second and axis 0 disagrees),
+    and the axis order that draws channels-last maps channels first."""
+    candidates = [batch_dim] if batch_dim is not None else [0, 1]
+    found = None
+    for axis in candidates:
+        shaping = Shaping(axis)
+        n1 = shaping.batch_of(inputs)
+        second = varied(inputs, axis, n1) if n1 else None
+        if second is None:
+            continue
+        tracer = _Tracer(model, second, build_graph=False, record_values=False)
+        try:
+            tracer.run(second)
+        except NnvoxError:
+            continue  # the model takes no other batch size along this axis
+        n2 = other_batch(n1)
+        for name, shape in first.raw_shapes.items():
+            axes = compare(shape, tracer.raw_shapes[name], n1, n2) if name in tracer.raw_shapes else False
+            if axes is not False:
+                shaping.axes[name] = axes
+        if batch_dim is not None or not _contradicted(shaping, first.declared):
+            found = shaping
+            break
+    found = found or Shaping(batch_dim or 0)
+    batch = found.batch_of(inputs)
+    if batch is not None:
+        _place_maps(found, first, batch)
+    return found
+
+
+def _contradicted(shaping: Shaping, declared: dict[str, int]) -> bool:
+    """A layer that says where it takes its batch (nn.LSTM without batch_first: axis 1) found it elsewhere."""
+    return any(isinstance(shaping.axes.get(name), BatchAxis) and shaping.axes[name].axis != axis
+               for name, axis in declared.items())
+
+
+def _place_maps(shaping: Shaping, tracer: _Tracer, n: int) -> None:
+    """The axis order that draws each channels-last map channels first (shaping.orders)."""
+    first_source: dict[str, str] = {}
+    for s, d in tracer.edges:
+        first_source.setdefault(d, s)
+    shapes, permutes = {}, {}
+    for node in tracer.nodes:
+        raw = tracer.raw_shapes[node.name]
+        shapes[node.name] = tuple(per_sample(torch.empty(raw, device="meta"), shaping.axis(node.name, raw, n), n).shape[1:])
+    for name, order in tracer.permutes.items():
+        src = first_source.get(name)
+        a, b = shaping.axis(src, tracer.raw_shapes[src], n) if src else None, shaping.axis(name, tracer.raw_shapes[name], n)
+        if isinstance(a, BatchAxis) and isinstance(b, BatchAxis) and a.fold == b.fold == 1:
+            p = layouts.per_sample_permutation(order, a.axis, b.axis)
+            if p is not None:
+                permutes[name] = p
+    images = {name for name in tracer.input_names if len(shapes.get(name, ())) == 3}
+    roles = layouts.infer_roles([(x.name, x.kind) for x in tracer.nodes], shapes, first_source, permutes, images)
+    for name, r in roles.items():
+        order = layouts.to_channels_first(r)
+        if order is not None:
+            shaping.orders[name] = order
 
 
 def signature(arch: Architecture) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
@@ -347,11 +500,13 @@ class OutputCapture:
     Graphs of modules only (most CNNs and MLPs) are captured by plain forward hooks on leaf modules
     found once: a full trace's scope hooks and graph bookkeeping cost as much again as the forward
     pass of a small model. Graphs with functional nodes (`x + y`) or attention maps are traced in
-    full each time (the torch function mode is what sees them)."""
+    full each time (the torch function mode is what sees them). Both read each output per sample as
+    the trace found it (batch axis, channels-last maps)."""
 
-    def __init__(self, model: nn.Module, inputs):
+    def __init__(self, model: nn.Module, inputs, *, batch_dim: int | None = None):
         self.model = model
-        self.architecture = trace(model, inputs).architecture
+        traced = trace(model, inputs, batch_dim=batch_dim)
+        self.architecture, self.shaping = traced.architecture, traced.shaping
         self.functional = has_functional_nodes(self.architecture)
         self._nodes = {n.name for n in self.architecture.nodes if n.kind != "Input"}
         self._leaves = {} if self.functional else {id(m): name for name, m in leaf_modules(model)}
@@ -364,7 +519,8 @@ class OutputCapture:
         if self.functional:
             tracer = _Tracer(self.model, inputs, build_graph=False)
             tracer.run(inputs)
-            outputs, ran = tracer.outputs, tuple(tracer.signature)
+            nodes, outputs = tracer.per_sample(self.shaping, self.shaping.batch_of(inputs))
+            ran = tuple(tracer.signature(nodes))
         else:
             outputs, ran = self._hooked(inputs)
             if any(name is None for name, _, _ in ran):  # a leaf that was not there when traced
@@ -381,7 +537,8 @@ class OutputCapture:
         outputs: dict[str, torch.Tensor] = {}
         ran: list[tuple[str, str, tuple[int, ...]]] = []
         calls: dict[str, int] = {}  # a module run twice: name, then name#2, as the full trace names it
-        leaves, batch = self._leaves, _batch_size(inputs)
+        leaves, shaping = self._leaves, self.shaping
+        batch = shaping.batch_of(inputs)
 
         def keep(module, args, output):
             name = leaves.get(id(module))
@@ -391,9 +548,9 @@ class OutputCapture:
                 return
             out = _first_tensor(output)
             if out is not None:
-                out = _per_sample(out, batch)
                 calls[name] = n = calls.get(name, 0) + 1
                 key = name if n == 1 else f"{name}#{n}"
+                out = shaping.convert(key, out, batch)
                 ran.append((key, type(module).__name__, tuple(out.shape[1:]) if out.dim() else ()))
                 outputs[key] = out.detach().clone()  # now: an in-place op later would overwrite it
 
