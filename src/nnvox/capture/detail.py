@@ -16,11 +16,17 @@ VIEW_MAP = 56  # the scene's largest map side by default; larger maps are also s
 VIEW_PREFIX = "view/"  # key prefix of those pooled copies
 
 
+def map_pool(h: int, w: int, target: int) -> int:
+    """The factor that average-pools an h x w map to about `target` on its longer side, never taking
+    the shorter side below MIN_MAP (a 7 x 768 channels-last map is left as it is, not pooled to 0 rows)."""
+    if min(h, w) < 1 or max(h, w) <= target:
+        return 1
+    return max(1, min(-(-max(h, w) // target), min(h, w) // MIN_MAP))
+
+
 def view_factor(shape: tuple[int, ...]) -> int:
     """The pooling factor the scene applies by default to one sample's (C, H, W) maps (1: none)."""
-    if len(shape) != 3 or max(shape[1:]) <= VIEW_MAP:
-        return 1
-    return -(-max(shape[1:]) // VIEW_MAP)
+    return map_pool(shape[1], shape[2], VIEW_MAP) if len(shape) == 3 else 1
 
 
 def pool_maps(a: np.ndarray, f: int) -> np.ndarray:
@@ -39,23 +45,33 @@ def pool_maps(a: np.ndarray, f: int) -> np.ndarray:
     return out
 
 
+def _leading(shape: list[int], budget: int) -> list[int]:
+    """The largest leading corner of `shape` (the first rows; where one row is too many, the first
+    of the first row, and so on) that holds at most `budget` values."""
+    if math.prod(shape) <= budget:
+        return list(shape)
+    rest = math.prod(shape[1:])
+    if budget // rest >= 1:
+        return [budget // rest, *shape[1:]]
+    return [1, *_leading(shape[1:], budget)]
+
+
 def activation_plan(shape: tuple[int, ...], budget: int | None) -> dict | None:
-    """For one sample's activation of `shape`: average-pool maps, then keep the first channels,
-    until it holds at most `budget` values. None when it already fits."""
+    """For one sample's activation of `shape`: average-pool maps (the last two axes of rank 3 and
+    more, down to MIN_MAP), then keep the leading corner (the first channels; for rank 4, the first
+    channels' depth slices; ...) that holds at most `budget` values, whatever the rank. None when
+    it already fits."""
     if budget is None or math.prod(shape) <= budget:
         return None
-    if len(shape) == 1:  # dense: the first units
-        return {"keep": budget, "shape": [budget]}
-    if len(shape) != 3:  # sequences (T, F): the first rows
-        rows = max(1, budget // math.prod(shape[1:]))
-        return {"keep": rows, "shape": [rows, *shape[1:]]}
-    c, h, w = shape
+    if len(shape) < 3:  # dense and sequences (T, F): the first rows (of the first row, where one is too many)
+        kept = _leading(list(shape), budget)
+        return {"keep": kept[0], "shape": kept}
+    *lead, h, w = shape
     pool = 1
-    while c * (h // pool) * (w // pool) > budget and min(h, w) // (pool * 2) >= MIN_MAP:
+    while math.prod(lead) * (h // pool) * (w // pool) > budget and min(h, w) // (pool * 2) >= MIN_MAP:
         pool *= 2
-    ph, pw = h // pool, w // pool
-    channels = max(1, min(c, budget // max(ph * pw, 1)))
-    return {"pool": pool, "channels": channels, "shape": [channels, ph, pw]}
+    kept = _leading([*lead, h // pool, w // pool], budget)
+    return {"pool": pool, "channels": kept[0], "shape": kept}
 
 
 def weight_plan(shape: tuple[int, ...], budget: int | None) -> dict | None:
@@ -70,14 +86,13 @@ def weight_plan(shape: tuple[int, ...], budget: int | None) -> dict | None:
 
 
 def apply_activation(a: np.ndarray, plan: dict | None) -> np.ndarray:
-    """Reduce a batch of activations (N, *shape) by its plan."""
+    """Reduce a batch of activations (N, *shape) by its plan: pool the maps, keep the leading corner."""
     if plan is None:
         return a
-    if "keep" in plan:
-        return np.ascontiguousarray(a[:, : plan["keep"]])
-    f, k = plan["pool"], plan["channels"]
-    a = a[:, :k]
-    return pool_maps(a, f) if f > 1 else np.ascontiguousarray(a)
+    kept = plan["shape"]
+    if (f := plan.get("pool", 1)) > 1:  # the kept channels only, then their maps pooled
+        a = pool_maps(a[(slice(None), *(slice(0, k) for k in kept[:-2]))], f)
+    return np.ascontiguousarray(a[(slice(None), *(slice(0, k) for k in kept))])
 
 
 def apply_weight(w: np.ndarray, plan: dict | None) -> np.ndarray:

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 
 from nnvox.capture.architecture import Architecture
+from nnvox.capture.detail import map_pool
 from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.clouds import CloudSource, place_clouds
@@ -15,7 +16,7 @@ from nnvox.scenes.colour import ColourScale, finite_limits
 from nnvox.scenes.frames import FrameSource
 from nnvox.scenes.folding import fold_repeats
 from nnvox.scenes.grouping import group_chains
-from nnvox.scenes.layout import BlockShape, block_shape, slice_pitch, weight_block
+from nnvox.scenes.layout import BlockShape, block_shape, drawable, slice_pitch, weight_block
 from nnvox.scenes.placement import Footprint, place, route_edges
 from nnvox.scenes.scene import MODES, SIZINGS, Block, Scene, SceneOptions
 
@@ -117,7 +118,7 @@ def _block_specs(run: Run, options: SceneOptions, groups: dict[str, list[str]], 
         if bs is None:
             continue
         scale = _scale_from_stats(run, key)
-        if node.name == sink and len(stored) == 1 and stored == node.shape and node.shape[0] <= options.max_classes:
+        if node.name == sink and len(stored) == 1 and stored == node.shape and 1 <= node.shape[0] <= options.max_classes:
             # The classifier's logits are shown as probabilities on a fixed 0..1 scale.
             bs = BlockShape("output", 1, node.shape[0], 1)
             scale = ColourScale(0.0, 1.0, "viridis", False)
@@ -197,7 +198,10 @@ def _layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]]
     target = next((b for b in blocks if node in groups.get(b.name, [b.name])), None)
     if target is None:
         return None
-    h, w = run.read(len(run.snapshots) - 1, [key], sample=0)[key].shape[-2:]
+    heat = run.read(len(run.snapshots) - 1, [key], sample=0)[key]
+    if heat.ndim < 2 or not drawable(*heat.shape[-2:]):
+        return None  # a layer without a map to lay it over
+    h, w = heat.shape[-2:]
     lo, hi = run.limits[key]
     _, x1, _, _, z0, _ = target.bounds
     # under the block's far end: clear of the input's attribution plane when the layer is the first
@@ -221,11 +225,11 @@ def _level_of_detail(run: Run, specs: dict, options: SceneOptions) -> dict[str, 
         bs, key = specs[n][0], specs[n][1]
         a = tensors[key]
         channels = None
-        if a.ndim == 4 and bs.panels > options.max_channels:
+        maps = a.ndim == 4 and a.shape[1:] == (bs.panels, bs.rows, bs.cols)  # (N, C, H, W) drawn as C slices
+        if maps and bs.panels > options.max_channels:
             energy = np.nan_to_num(np.abs(a)).mean(axis=(0, 2, 3))
             channels = tuple(sorted(int(c) for c in np.argsort(-energy, kind="stable")[: options.max_channels]))
-        pool = -(-max(bs.rows, bs.cols) // options.max_map) if a.ndim == 4 else 1
-        detail[n] = (channels, max(1, pool))
+        detail[n] = (channels, map_pool(bs.rows, bs.cols, options.max_map) if maps else 1)
     return detail
 
 
@@ -253,11 +257,16 @@ def _detail_text(shape: tuple[int, ...], plan: dict | None, channels, pool: int)
         return f" · first {plan['out']} × {plan['in']} kept"
     parts = []
     recorded = plan.get("channels", shape[0] if shape else 0)
-    if channels or recorded < shape[0]:
+    if shape and (channels or recorded < shape[0]):
         shown = len(channels) if channels else recorded
         parts.append(f"{shown} of {shape[0]} ch" + (f" ({recorded} recorded)" if shown < recorded < shape[0] else ""))
-    if "keep" in plan:
-        parts.append(f"first {plan['keep']} kept")
+    kept = list(plan.get("shape", ()))
+    if "keep" in plan:  # the first rows; where one row was too many, the first values of the first row
+        parts.append(f"first {plan['keep']} kept" if kept[1:] == list(shape[1:]) else f"first {_shape_text(tuple(kept))} kept")
+    elif "channels" in plan and len(kept) >= 3:  # maps of rank 4 and more: the first depth slices too
+        f = plan.get("pool", 1)
+        if kept[1:] != [*shape[1:-2], shape[-2] // f, shape[-1] // f]:
+            parts.append(f"first {_shape_text(tuple(kept[1:]))} of each kept")
     factor = plan.get("pool", 1) * pool
     if factor > 1:
         parts.append(f"pooled {factor}×")

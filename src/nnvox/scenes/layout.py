@@ -2,6 +2,12 @@
 
 Register a builder for a layer kind with `@register_block("MyLayer")`; it returns a `BlockShape`
 (or None to hide the layer). Unregistered kinds fall back to `block_from_shape`.
+
+Every shape gets a drawable block: at least one voxel each way, no panel side longer than
+`MAX_SIDE` (a texture holds it; nobody reads a 50,000-voxel line), room for every value. A shape
+that cannot be drawn as channels x rows x cols (an axis of size 0, a side past `MAX_SIDE`, a panel
+more than `MAX_ASPECT` times longer than wide, rank 0, 1 or 5 and more) is a generic block: its
+values in reading order on a near-square grid.
 """
 
 from __future__ import annotations
@@ -11,6 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+
+MAX_SIDE = 4096  # the longest panel side, in voxels: longer maps and sequences become generic blocks
+# Activations: a map or sequence panel longer than this many times its width (3136 tokens x 96, a
+# channels-last 7 x 768 slice) is a sliver narrower than its own outline on screen: a generic block.
+MAX_ASPECT = 16
 
 
 @dataclass(frozen=True)
@@ -37,21 +49,36 @@ def register_block(*kinds: str):
 
 
 def near_square(n: int) -> tuple[int, int]:
-    """rows x cols with rows * cols >= n, as square as possible (rows <= cols)."""
+    """rows x cols with rows * cols >= n, as square as possible (rows <= cols); 1 x 1 for none."""
     rows = max(1, int(math.floor(math.sqrt(n))))
     return rows, max(1, math.ceil(n / rows))
 
 
+def generic_block(role: str, shape: tuple[int, ...]) -> BlockShape:
+    """Any shape: its values in reading order on one near-square grid (padded past the end)."""
+    rows, cols = near_square(math.prod(shape))
+    return BlockShape(role, 1, rows, cols)
+
+
+def drawable(rows: int, cols: int, *dims: int, aspect: float | None = None) -> bool:
+    """Whether panels of rows x cols can be drawn as they are: every axis at least 1, no side past
+    MAX_SIDE, and (with `aspect`) no side more than `aspect` times the other."""
+    if min(rows, cols, *dims) < 1 or max(rows, cols) > MAX_SIDE:
+        return False
+    return aspect is None or max(rows, cols) <= aspect * min(rows, cols)
+
+
 def block_from_shape(kind: str, shape: tuple[int, ...]) -> BlockShape:
-    """Generic rule by rank: (C,H,W) -> C slices; (F,) -> a near-square grid; (T,F) -> one panel."""
-    if len(shape) == 3:
+    """Generic rule by rank: (C,H,W) -> C slices; (C,D,H,W) -> C x D slices; (T,F) -> one panel;
+    anything else, or a shape those cannot draw (an empty axis, a side past MAX_SIDE, a sliver
+    past MAX_ASPECT) -> a near-square grid of its values."""
+    if len(shape) == 3 and drawable(shape[1], shape[2], shape[0], aspect=MAX_ASPECT):
         return BlockShape("feature", shape[0], shape[1], shape[2])
-    if len(shape) == 4:  # (C, D, H, W): every depth slice of every channel
+    if len(shape) == 4 and drawable(shape[2], shape[3], shape[0], shape[1], aspect=MAX_ASPECT):  # (C, D, H, W): every depth slice of every channel
         return BlockShape("feature", shape[0] * shape[1], shape[2], shape[3])
-    if len(shape) == 2:
+    if len(shape) == 2 and drawable(shape[0], shape[1], aspect=MAX_ASPECT):
         return BlockShape("dense", 1, shape[0], shape[1])
-    rows, cols = near_square(int(np.prod(shape)) if shape else 1)
-    return BlockShape("dense", 1, rows, cols)
+    return generic_block("dense", shape)
 
 
 def block_shape(kind: str, shape: tuple[int, ...]) -> BlockShape | None:
@@ -77,20 +104,28 @@ def to_panels(values: np.ndarray, shape: BlockShape) -> np.ndarray:
 
 def weight_block(shape: tuple[int, ...]) -> BlockShape:
     """Weights: conv (O, I, kh, kw) -> O slices, each tiling its I kernels with 1-voxel gaps;
-    linear (O, I) -> one O x I panel."""
-    if len(shape) == 4:
+    linear (O, I) -> one O x I panel; anything else, or what those cannot draw, a generic block."""
+    return _kernel_block(shape) or generic_block("weights", shape)
+
+
+def _kernel_block(shape: tuple[int, ...]) -> BlockShape | None:
+    """The laid-out block of a weight (None: it is drawn as a generic block)."""
+    if len(shape) == 4 and math.prod(shape):
         o, i, kh, kw = shape
         gr, gc = near_square(i)
-        return BlockShape("weights", o, gr * (kh + 1) - 1, gc * (kw + 1) - 1)
-    if len(shape) == 3:  # conv1d (O, I, k)
+        if drawable(gr * (kh + 1) - 1, gc * (kw + 1) - 1):
+            return BlockShape("weights", o, gr * (kh + 1) - 1, gc * (kw + 1) - 1)
+    if len(shape) == 3 and drawable(shape[0], shape[1] * shape[2]):  # conv1d (O, I, k)
         return BlockShape("weights", 1, shape[0], shape[1] * shape[2])
-    return block_from_shape("weights", shape) if len(shape) != 2 else BlockShape("weights", 1, *shape)
+    if len(shape) == 2 and drawable(*shape):
+        return BlockShape("weights", 1, *shape)
+    return None
 
 
 def weight_panels(w: np.ndarray, shape: BlockShape) -> np.ndarray:
     w = np.asarray(w, dtype=np.float32)
-    if w.ndim != 4:
-        return to_panels(w.reshape(shape.rows, -1) if w.ndim == 3 else w, shape)
+    if w.ndim != 4 or _kernel_block(w.shape) != shape:  # rows of a matrix, or a generic block: values in order
+        return to_panels(w, shape)
     o, i, kh, kw = w.shape
     gr, gc = near_square(i)
     out = np.full((o, gr * (kh + 1), gc * (kw + 1)), np.nan, dtype=np.float32)
