@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from nnvox.capture.trace import trace
+from nnvox.capture.trace import OutputCapture, trace
 from nnvox.errors import NnvoxError
 from nnvox.models.nets import DigitsCNN
 
@@ -117,3 +117,149 @@ def test_outputs_are_per_sample_whatever_axis_the_batch_is_on():
     outputs, changed = capture(x)
     assert not changed
     torch.testing.assert_close(outputs["1"], outputs["0"])
+
+
+# --- real-model patterns: every output, every source, the batch found, maps channels first ---------
+
+class _FusedQKV(nn.Module):
+    """nanoGPT's attention: one projection split into q, k and v, scaled_dot_product_attention."""
+
+    def __init__(self, d=8, heads=2):
+        super().__init__()
+        self.c_attn, self.c_proj, self.heads, self.d = nn.Linear(d, 3 * d), nn.Linear(d, d), heads, d
+
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(self.d, dim=2)
+        q, k, v = (t.view(B, T, self.heads, C // self.heads).transpose(1, 2) for t in (q, k, v))
+        y = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+
+
+def _ancestors(arch, name):
+    seen, todo = set(), [name]
+    while todo:
+        for p in arch.predecessors(todo.pop()):
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
+    return seen
+
+
+def test_each_output_of_a_split_reaches_the_attention_with_causal_maps():
+    torch.manual_seed(0)
+    model, x = _FusedQKV(), torch.randn(3, 5, 8)
+    result = trace(model, x)
+    arch = result.architecture
+    sources = arch.predecessors("scaled_dot_product_attention")
+    assert len(sources) == 3  # q, k and v, each from its own output of the split
+    roots = [sorted(n for n in _ancestors(arch, s) | {s} if n.startswith("split")) for s in sources]
+    assert roots == [["split"], ["split[1]"], ["split[2]"]]
+    q, k, v = model.c_attn(x).split(8, dim=2)
+    torch.testing.assert_close(result.outputs["split[2]"], v)
+    maps = result.outputs["scaled_dot_product_attention.maps"]
+    assert arch.node("scaled_dot_product_attention.maps").shape == (2, 5, 5)
+    torch.testing.assert_close(maps.sum(-1), torch.ones(3, 2, 5))
+    assert float(maps.triu(1).abs().max()) == 0.0  # causal: no query looks ahead
+
+
+class _TopK(nn.Module):
+    def forward(self, x):
+        values, indices = x.topk(2, dim=1)
+        return values * 2 + torch.gather(x, 1, indices)
+
+
+def test_indices_are_no_node_but_keep_their_source():
+    arch = trace(_TopK(), torch.randn(4, 6)).architecture
+    assert [n.kind for n in arch.nodes] == ["Input", "topk", "mul", "gather", "add"]
+    assert arch.predecessors("gather") == ["input"]  # x, and the indices of x's topk: no other node
+    assert arch.predecessors("add") == ["mul", "gather"]
+
+
+class _TokenTypes(nn.Module):
+    """BERT's embeddings: token types from a zeros buffer and positions from a buffer, each embedded."""
+
+    def __init__(self):
+        super().__init__()
+        self.words, self.positions, self.types = nn.Embedding(20, 8), nn.Embedding(6, 8), nn.Embedding(2, 8)
+        self.register_buffer("position_ids", torch.arange(6).expand(1, -1))
+        self.register_buffer("token_type_ids", torch.zeros(1, 6, dtype=torch.long))
+
+    def forward(self, ids):
+        T = ids.shape[1]
+        types = self.token_type_ids[:, :T].expand(ids.shape[0], T)
+        return self.words(ids) + self.types(types) + self.positions(self.position_ids[:, :T])
+
+
+@pytest.mark.parametrize("batch", [1, 4])
+def test_embeddings_of_buffers_get_no_invented_source_at_any_batch(batch):
+    arch = trace(_TokenTypes(), torch.randint(0, 20, (batch, 5))).architecture
+    assert arch.predecessors("types") == [] and arch.predecessors("positions") == []
+    assert arch.predecessors("words") == ["input"]
+    assert arch.node("positions").shape == (5, 8) and arch.node("types").shape == (5, 8)
+
+
+def test_the_same_graph_at_batch_one_and_four():
+    for model, make in ((_FusedQKV(), lambda b: torch.randn(b, 5, 8)), (_Positions(), lambda b: torch.randint(0, 10, (b, 5))),
+                        (_SequenceFirst(), lambda b: torch.randn(b, 7, 4))):
+        one, four = (trace(model, make(b)).architecture for b in (1, 4))
+        assert one == four, type(model).__name__
+
+
+class _WordLSTM(nn.Module):
+    """The PyTorch examples' word language model: token ids (time, batch), nn.LSTM sequence-first."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder, self.rnn, self.decoder = nn.Embedding(30, 8), nn.LSTM(8, 6, 2), nn.Linear(6, 30)
+
+    def forward(self, ids, hidden=None):
+        output, hidden = self.rnn(self.encoder(ids), hidden)
+        return torch.log_softmax(self.decoder(output), dim=-1), hidden
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_a_sequence_first_model_has_its_batch_found_on_axis_one(batch):
+    torch.manual_seed(0)
+    model, ids = _WordLSTM().eval(), torch.randint(0, 30, (12, batch))  # 12 time steps
+    result = trace(model, ids)
+    assert result.shaping.batch_dim == 1
+    arch = result.architecture
+    assert arch.node("input").shape == (12,) and arch.node("rnn").shape == (12, 6)
+    with torch.no_grad():
+        expected = model.rnn(model.encoder(ids))[0].transpose(0, 1)
+    torch.testing.assert_close(result.outputs["rnn"], expected)
+    assert trace(model, ids, batch_dim=0).architecture.node("rnn").shape == (batch, 6)  # told otherwise: as told
+
+
+class _ChannelsLastBlock(nn.Module):
+    """ConvNeXt's block: depthwise conv, then LayerNorm and an MLP over channels on (N, H, W, C)."""
+
+    def __init__(self, c=4):
+        super().__init__()
+        self.dwconv, self.norm, self.pw = nn.Conv2d(c, c, 3, padding=1, groups=c), nn.LayerNorm(c), nn.Linear(c, 2 * c)
+
+    def forward(self, x):
+        y = self.pw(self.norm(self.dwconv(x).permute(0, 2, 3, 1)))
+        return y.permute(0, 3, 1, 2)
+
+
+def test_channels_last_maps_are_stored_channels_first():
+    torch.manual_seed(0)
+    model, x = _ChannelsLastBlock(), torch.randn(2, 4, 5, 7)  # H != W: no shape coincides
+    result = trace(model, x)
+    arch = result.architecture
+    assert arch.node("permute").shape == (4, 5, 7) and arch.node("permute").layout == "HWC"
+    assert arch.node("pw").shape == (8, 5, 7) and arch.node("pw").layout == "HWC"
+    assert arch.node("permute#2").shape == (8, 5, 7) and arch.node("permute#2").layout == ""
+    torch.testing.assert_close(result.outputs["permute"], result.outputs["dwconv"])
+    torch.testing.assert_close(result.outputs["pw"], result.outputs["permute#2"])
+    assert arch == type(arch).from_json(arch.to_json())
+    outputs, changed = OutputCapture(model, x)(x)  # each snapshot reads them the same way
+    assert not changed and outputs["pw"].shape == (2, 8, 5, 7)
+
+
+def test_an_identity_output_is_one_copy():
+    model = nn.Sequential(nn.Linear(3, 3), nn.Identity(), nn.ReLU(inplace=True))
+    outputs = trace(model, torch.randn(2, 3)).outputs
+    assert outputs["1"] is outputs["0"] and outputs["2"] is not outputs["0"]
