@@ -77,12 +77,7 @@ EXPECT: dict[str, Expect] = {
 assert set(EXPECT) == set(CORPUS)
 
 # (model, fact) -> what is wrong today. Removed by whoever fixes it (strict: a fix fails the run until then).
-KNOWN: dict[tuple[str, str], str] = {
-    ("word-lstm", "per-sample"): "`decoded.view(-1, ntoken)` folds (T, N) time-major into T*N rows; the fold is split "
-                                 "batch-major, so view and log_softmax show other samples' time steps",
-    ("swin", "channels-last"): "Swin's (N, H, W, C) windows reversed (`view#7`) and every grid view after patch merging "
-                               "(stage 2's view, pad, ...) are drawn H x W x C",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @cache

@@ -22,6 +22,7 @@ class BatchAxis:
     axis: int
     fold: int = 1
     broadcast: bool = False  # an axis of size 1 that stands for the batch (position ids (1, T)): shared
+    minor: bool = False  # folded batch-minor ((T, N) viewed as T * N rows): sample i is every N-th entry
 
     def per_sample(self, t: torch.Tensor, batch: int) -> torch.Tensor:
         """`t` with the batch first: (batch, rest...)."""
@@ -29,7 +30,9 @@ class BatchAxis:
             t = t.expand(*t.shape[:self.axis], batch, *t.shape[self.axis + 1:])
         elif self.fold != 1:
             shape = t.shape
-            t = t.reshape(*shape[:self.axis], batch, self.fold, *shape[self.axis + 1:])
+            split = (self.fold, batch) if self.minor else (batch, self.fold)
+            t = t.reshape(*shape[:self.axis], *split, *shape[self.axis + 1:])
+            return t.movedim(self.axis + self.minor, 0)
         return t.movedim(self.axis, 0) if self.axis else t
 
 
@@ -69,6 +72,19 @@ def compare(first: tuple[int, ...], second: tuple[int, ...], n1: int, n2: int) -
     if a % n1 or b % n2 or a // n1 != b // n2:
         return False
     return BatchAxis(i, a // n1)
+
+
+def fold_order(axis: BatchAxis, values: torch.Tensor, alone: torch.Tensor, batch: int) -> BatchAxis:
+    """`axis` with the order of its fold found: `values` at `batch` samples against `alone`, the same
+    tensor when the first sample ran alone: which entries of the folded axis are the first sample's,
+    the first `fold` (batch-major) or every `batch`-th (batch-minor)?"""
+    if axis.fold == 1 or batch == 1 or alone.shape[axis.axis] != axis.fold:
+        return axis
+    major = values.narrow(axis.axis, 0, axis.fold)
+    minor = values.unflatten(axis.axis, (axis.fold, batch)).select(axis.axis + 1, 0)
+    if float((minor - alone).abs().max()) < float((major - alone).abs().max()):
+        return BatchAxis(axis.axis, axis.fold, minor=True)
+    return axis
 
 
 def varied(inputs, axis: int, batch: int):

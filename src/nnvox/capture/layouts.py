@@ -33,6 +33,7 @@ def infer_roles(nodes, shapes: dict[str, tuple[int, ...]], first_source: dict[st
     per-sample `shapes`, each node's `first_source`, the per-sample axis order of permuting nodes
     (output axis i is input axis p[i]), and the inputs that are images."""
     roles: dict[str, tuple[str, ...]] = {}
+    maps_seen: set[tuple[int, int, int]] = set()  # (H, W, C) of every map so far
     for name, kind in nodes:
         shape = shapes.get(name)
         if shape is None:
@@ -42,7 +43,7 @@ def infer_roles(nodes, shapes: dict[str, tuple[int, ...]], first_source: dict[st
         if name in image_inputs or spatial_origin(kind, len(shape)):
             roles[name] = CHANNELS_FIRST
         elif before is None:
-            continue
+            pass
         elif kind in PERMUTING:
             p = permutes.get(name)
             if p is not None and len(p) == len(before):
@@ -53,6 +54,13 @@ def infer_roles(nodes, shapes: dict[str, tuple[int, ...]], first_source: dict[st
                 roles[name] = grid
         elif len(shape) == len(before):
             roles[name] = before
+        r = roles.get(name)
+        if r is not None and sorted(r) == sorted(CHANNELS_FIRST):
+            maps_seen.add(tuple(shape[r.index(a)] for a in ("H", "W", "C")))
+        elif r is None and kind in RESHAPING and len(shape) == 3 and shape in maps_seen and shape[2] not in shape[:2]:
+            # A map regrouped through axes no role follows (Swin's windows put back together:
+            # (N * windows, w, w, C) -> (N, H, W, C)) is known by its grid and channels.
+            roles[name] = ("H", "W", "C")
     return roles
 
 
@@ -61,6 +69,8 @@ def _regrouped(before: tuple[str, ...], src: tuple[int, ...], out: tuple[int, ..
     as a grid again ((L, C) -> (H, W, C) with H * W = L)."""
     if before == CHANNELS_FIRST and len(out) == 2 and out == (src[0], src[1] * src[2]):
         return ("C", "L")
+    if before == ("H", "W", "C") and len(out) == 2 and out == (src[0] * src[1], src[2]):
+        return TOKENS
     if len(before) == 2 and "L" in before and "C" in before:
         c = src[before.index("C")]
         if len(out) == 3 and before == TOKENS and out[2] == c and math.prod(out[:2]) == src[0]:

@@ -22,7 +22,7 @@ from torch.overrides import TorchFunctionMode
 from nnvox.capture import layouts
 from nnvox.capture.architecture import Architecture, Node
 from nnvox.capture.attention import mha_maps, no_fused_attention, sdpa_probabilities
-from nnvox.capture.batch_axis import BatchAxis, compare, guess, other_batch, per_sample, varied
+from nnvox.capture.batch_axis import BatchAxis, compare, fold_order, guess, other_batch, per_sample, varied
 from nnvox.capture.modes import evaluating
 from nnvox.errors import NnvoxError
 
@@ -401,7 +401,9 @@ def trace(model: nn.Module, inputs, *, partial: bool = False, batch_dim: int | N
 def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) -> Shaping:
     """Each node's batch axis, from a second pass at another batch size along the inputs' batch axis
     (`batch_dim`, else 0, else 1 where a layer says it takes its batch second and axis 0 disagrees),
-    and the axis order that draws channels-last maps channels first."""
+    and the axis order that draws channels-last maps channels first. (The second pass is a real one:
+    on the meta device, a model that caches tensors in its attributes, as the word-language-model
+    does its causal mask, would keep meta tensors and fail when the user runs it next.)"""
     candidates = [batch_dim] if batch_dim is not None else [0, 1]
     found = None
     for axis in candidates:
@@ -410,14 +412,17 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
         second = varied(inputs, axis, n1) if n1 else None
         if second is None:
             continue
-        tracer = _Tracer(model, second, build_graph=False, record_values=False)
+        n2 = other_batch(n1)
+        # At batch 1 the values tell batch-major folds from batch-minor ones (a (T, N) view as T * N rows).
+        tracer = _Tracer(model, second, build_graph=False, record_values=n2 == 1)
         try:
             tracer.run(second)
         except NnvoxError:
             continue  # the model takes no other batch size along this axis
-        n2 = other_batch(n1)
         for name, shape in first.raw_shapes.items():
             axes = compare(shape, tracer.raw_shapes[name], n1, n2) if name in tracer.raw_shapes else False
+            if isinstance(axes, BatchAxis) and name in tracer.raw and name in first.raw:
+                axes = fold_order(axes, first.raw[name], tracer.raw[name], n1)
             if axes is not False:
                 shaping.axes[name] = axes
         if batch_dim is not None or not _contradicted(shaping, first.declared):
