@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from nnvox.errors import NnvoxError, one_line
@@ -33,8 +34,10 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
         raise NnvoxError("give --input or --input-shape, not both (the input file has its own shape)")
     if input_file is not None:
         what = f"input {Path(input_file).name}"
-        x = _prepared(loaded.model, read_input(Path(input_file)), what)
-        _check_pass_fits(loaded, x.shape, what, "give a smaller batch or input")
+        x = read_input(Path(input_file))
+        vocabulary, ids = _token_vocabulary(loaded.model, x.shape) if x.ndim and x.size else (None, False)
+        x = _prepared(loaded.model, x, what, vocabulary, ids)
+        _check_pass_fits(loaded, x.shape, what, "give a smaller batch or input", vocabulary)
     elif input_shape is None and loaded.example is not None:
         x, labels = loaded.example
         what = "a held-out sample"
@@ -42,16 +45,26 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
         shape = parse_shape(input_shape) if input_shape is not None else loaded.input_shape
         if shape is None:
             raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
-        _check_pass_fits(loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape")
-        x, what = _random_input(loaded.model, shape)
+        vocabulary, _ = _token_vocabulary(loaded.model, shape)
+        _check_pass_fits(loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape", vocabulary)
+        x, what = _random_input(shape, vocabulary)
     _materialise_lazy(loaded.model, torch.from_numpy(x))
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
     record_weights = mode != "activations" or n_params <= 20_000_000
     name = f"{loaded.name} (untrained)" if loaded.initialised_here else loaded.name
-    return single_pass_run(loaded.model, torch.from_numpy(x), name=f"{name} · {what}", labels=labels,
-                           class_names=loaded.class_names, weights=record_weights, attributions=attributions,
-                           attribution_layer=attribution_layer)
+    run = single_pass_run(loaded.model, torch.from_numpy(x), name=f"{name} · {what}", labels=labels,
+                          class_names=loaded.class_names, weights=record_weights, attributions=attributions,
+                          attribution_layer=attribution_layer)
+    if run.error and x.dtype.kind == "f" and _WANTS_IDS.search(run.error):
+        run.error += (f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
+                      f"np.save('ids.npy', ids), dtype int64, batch first{', e.g. shape ' + str(tuple(x.shape)) if x.ndim else ''})")
+    return run
+
+
+# What torch says when a float tensor reached an embedding or another operation that takes indices.
+_WANTS_IDS = re.compile(r"\((Embedding|EmbeddingBag)\)|'indices'|index tensor|scalar types?: Long|Long, Int|"
+                        r"expected scalar type Long|LongTensor|of type (torch\.)?long", re.IGNORECASE)
 
 
 def read_input(path: Path):
@@ -79,19 +92,19 @@ def read_input(path: Path):
     return np.array(x)  # read into memory; the file may change or go after this
 
 
-def _prepared(model, x, what: str):
+def _prepared(model, x, what: str, vocabulary: int | None, ids: bool = False):
     """`x` as the model takes it, or a one-line refusal naming what is wrong with it. Numbers of any
-    width convert (numpy saves float64 by default: converted, not blamed on the shape); a model that
-    starts with an embedding takes token ids: whole numbers below its vocabulary."""
+    width convert (numpy saves float64 by default: converted, not blamed on the shape); a model whose
+    input first reaches an embedding takes token ids: whole numbers below its vocabulary; integers
+    stay integers for a model that takes them (`ids`: a float input fails it, token ids do not)."""
     import numpy as np
 
     if x.ndim == 0 or x.size == 0:
         raise NnvoxError(f"{what} has shape {x.shape}: no samples; give a batch, batch first (e.g. shape (1, 3, 224, 224))")
     if x.dtype.kind not in "biuf":
         raise NnvoxError(f"{what} holds {x.dtype} values, not numbers; save an array of numbers (float32, or token ids as int64)")
-    vocabulary = _token_vocabulary(model)
     if vocabulary is None:
-        return x.astype(_float_dtype(model), copy=False)
+        return x.astype(np.int64) if ids and x.dtype.kind in "biu" else x.astype(_float_dtype(model), copy=False)
     whole = x.dtype.kind in "biu" or bool(np.isfinite(x).all() and (x == np.round(x)).all())
     if not whole:
         raise NnvoxError(f"{what} holds fractions ({x.dtype}); the model starts with an embedding, which takes token ids: "
@@ -101,12 +114,116 @@ def _prepared(model, x, what: str):
     return x.astype(np.int64)
 
 
-def _token_vocabulary(model) -> int | None:
-    """The vocabulary size when the model starts with an embedding (its input is token ids), else None."""
+def _token_vocabulary(model, shape: tuple[int, ...]) -> tuple[int | None, bool]:
+    """The vocabulary size when the first layer the input reaches is an embedding (the input is token
+    ids), else None; and whether the model takes integers (an embedding, or a float input fails
+    where integers go on). Which layer the input reaches first comes from a pass that stops there
+    (`first_reached`), not from the order layers were registered in: PyTorch's word-language-model
+    Transformer registers its encoder before its embedding. Where no pass runs, the first registered
+    layer decides."""
     import torch
 
-    first = next((m for m in model.modules() if not m._modules), None)
-    return first.num_embeddings if isinstance(first, (torch.nn.Embedding, torch.nn.EmbeddingBag)) else None
+    first, dtype = first_reached(model, shape)
+    if first is None and dtype is None:
+        first = next((m for m in model.modules() if not m._modules), None)
+    vocabulary = first.num_embeddings if isinstance(first, (torch.nn.Embedding, torch.nn.EmbeddingBag)) else None
+    return vocabulary, vocabulary is not None or dtype == torch.int64
+
+
+class _Reached(BaseException):
+    """Ends a pass at the first layer the input reaches (a BaseException: a model's `except Exception`
+    does not swallow it)."""
+
+
+def first_reached(model, shape: tuple[int, ...]):
+    """The first leaf module that a tensor computed from the model's input of `shape` reaches, and
+    the input dtype of the pass that got there (float32, or int64 where a float input failed first);
+    (None, dtype) when that pass ran to its end without reaching one; (None, None) when no pass ran.
+    Each pass stops before that module runs (it never sees a wrong dtype).
+    Tensors are followed from the input through every torch operation (a torch function mode), so
+    a position embedding of `arange(T)` called first is not taken for the input's layer. Tried in
+    turn: float then integer input on torch's meta device (shapes only: no memory, no data), then
+    on the CPU for models the meta device cannot run (an input small enough to be cheap). Each pass
+    runs a copy of the model (its weights shared or on the meta device, not copied), so what a
+    forward caches on itself (the word-language model's mask) stays out of the model."""
+    import math
+
+    import torch
+    from torch.overrides import TorchFunctionMode
+    from torch.utils._pytree import tree_leaves
+
+    from nnvox.capture.modes import evaluating
+    from nnvox.memory import available_memory
+
+    derived: dict[int, torch.Tensor] = {}  # id -> tensor, held so an id is never reused during the pass
+
+    def from_input(tree) -> bool:
+        return any(id(t) in derived for t in tree_leaves(tree) if isinstance(t, torch.Tensor))
+
+    class Follow(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            if from_input((args, kwargs)):
+                derived.update((id(t), t) for t in tree_leaves(out) if isinstance(t, torch.Tensor))
+            return out
+
+    def stop(module, args, kwargs):
+        if from_input((args, kwargs)):
+            raise _Reached(module)
+
+    devices = ["meta"]
+    if math.prod(shape) * 8 * 16 < (available_memory() or 1 << 50):
+        devices.append("cpu")
+    for device in devices:
+        copy, originals = _probe_copy(model, device)
+        if copy is None:
+            continue
+        hooks = [m.register_forward_pre_hook(stop, with_kwargs=True) for m in copy.modules() if not m._modules]
+        try:
+            for dtype in (torch.float32, torch.int64):
+                derived.clear()
+                try:
+                    x = torch.zeros(shape, dtype=dtype, device=device)
+                    derived[id(x)] = x
+                    with torch.random.fork_rng(devices=[]), torch.no_grad(), evaluating(copy), Follow():
+                        copy(x)
+                except _Reached as reached:
+                    return originals[reached.args[0]], dtype
+                except Exception:
+                    continue  # this input or device does not run: the next
+                return None, dtype  # the pass ran to its end without the input reaching a module
+        finally:
+            for h in hooks:
+                h.remove()
+            derived.clear()
+    return None, None
+
+
+def _probe_copy(model, device: str):
+    """A copy of `model` to probe with, and its modules -> the model's own. On the meta device its
+    weights are shapes only; on the CPU they are the model's own tensors (not copied), its buffers
+    copies (a pass may write them). None where the model cannot be copied (or has lazy layers, whose
+    shapes are unknown, for the meta device)."""
+    import copy
+
+    import torch
+    from torch.nn.parameter import is_lazy
+
+    params, buffers = list(model.parameters()), list(model.buffers())
+    if device == "meta" and any(is_lazy(t) for t in params + buffers):
+        return None, {}
+    memo = {}
+    for p in params:
+        if not is_lazy(p):
+            memo[id(p)] = torch.nn.Parameter(torch.empty_like(p, device="meta"), p.requires_grad) if device == "meta" else p
+    for b in buffers:
+        if not is_lazy(b):
+            memo[id(b)] = torch.empty_like(b, device="meta") if device == "meta" else b.clone()
+    try:
+        twin = copy.deepcopy(model, memo)
+    except Exception:
+        return None, {}
+    return twin, dict(zip(twin.modules(), model.modules()))
 
 
 def _float_dtype(model):
@@ -117,7 +234,7 @@ def _float_dtype(model):
     return np.float32 if dtype is None else np.dtype(str(dtype).removeprefix("torch."))
 
 
-def _check_pass_fits(loaded, shape: tuple[int, ...], what: str, fix: str) -> None:
+def _check_pass_fits(loaded, shape: tuple[int, ...], what: str, fix: str, vocabulary: int | None) -> None:
     """Refuse an input whose forward pass could not fit in memory, before allocating anything: the
     input, then the layers' outputs, sized by a pass on the meta device (shapes, no data). That pass
     costs up to a second the first time, so it runs only for inputs big enough to matter: a pass
@@ -126,18 +243,18 @@ def _check_pass_fits(loaded, shape: tuple[int, ...], what: str, fix: str) -> Non
 
     from nnvox.memory import available_memory, check_fits
 
-    element = 8 if _token_vocabulary(loaded.model) is not None else 4
+    element = 8 if vocabulary is not None else 4
     example = f" (e.g. {','.join(map(str, loaded.input_shape))})" if loaded.input_shape else ""
     fix = f"{fix}{example}"
     check_fits(math.prod(shape) * element, f"{what}: the input alone", fix)
     if math.prod(shape) * element * 1000 < (available_memory() or 1 << 50):
         return
-    outputs = _meta_pass_bytes(loaded.model, shape)
+    outputs = _meta_pass_bytes(loaded.model, shape, vocabulary)
     if outputs is not None:
         check_fits(math.prod(shape) * element + outputs, f"{what}: {loaded.name}'s forward pass (its layers' outputs)", fix)
 
 
-def _meta_pass_bytes(model, shape: tuple[int, ...]) -> int | None:
+def _meta_pass_bytes(model, shape: tuple[int, ...], vocabulary: int | None) -> int | None:
     """Bytes of every leaf module's output for an input of `shape`, from a pass on the meta device
     (no memory used: a terabyte-sized input is sized in milliseconds); None when the model cannot be
     run that way (lazy layers, ops without meta kernels, a shape it does not take: the real pass says why)."""
@@ -155,7 +272,6 @@ def _meta_pass_bytes(model, shape: tuple[int, ...]) -> int | None:
         if isinstance(output, torch.Tensor):
             total += output.numel() * output.element_size()
 
-    vocabulary = _token_vocabulary(model)
     x = torch.empty(shape, dtype=torch.int64 if vocabulary is not None else torch.float32, device="meta")
     hooks = [m.register_forward_hook(count) for m in model.modules() if not m._modules]
     try:
@@ -169,13 +285,12 @@ def _meta_pass_bytes(model, shape: tuple[int, ...]) -> int | None:
     return total
 
 
-def _random_input(model, shape: tuple[int, ...]):
-    """A random input the model takes: token ids below its vocabulary size when it starts with an
-    embedding (a float tensor would fail there), else standard normal values."""
+def _random_input(shape: tuple[int, ...], vocabulary: int | None):
+    """A random input the model takes: token ids below its vocabulary size when its input first
+    reaches an embedding (a float tensor would fail there), else standard normal values."""
     import torch
 
     g = torch.Generator().manual_seed(0)
-    vocabulary = _token_vocabulary(model)
     if vocabulary is not None:
         return torch.randint(0, vocabulary, shape, generator=g).numpy(), "random tokens"
     return torch.randn(shape, generator=g).numpy(), "random input"

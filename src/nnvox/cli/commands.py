@@ -241,17 +241,22 @@ def run_info(run, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(doc, allow_nan=False))
         return
-    from rich.table import Table
+    from rich.measure import Measurement
+    from rich.table import Column, Table
 
     out = Console()  # names come from files and users: escaped, so '[/x]' in one is text, not markup
     out.print(f"[bold]{escape(run.name)}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
               + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]"))
-    table = Table("layer", "kind", "output shape", "parameters", "inputs", "health (last snapshot)")
+    # A name is never cut short ("transforme…"): folded onto a second line in a narrow terminal
+    table = Table(Column("layer", overflow="fold"), "kind", "output shape", "parameters", Column("inputs", overflow="fold"),
+                  "health (last snapshot)")
     for n in arch.nodes:
         params = sum(math.prod(s) for s in n.params.values())
         h = ", ".join(f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
         table.add_row(escape(n.name), escape(n.kind), " × ".join(map(str, n.shape)), f"{params:,}" if params else "",
                       escape(", ".join(arch.predecessors(n.name))), h)
+    if not out.is_terminal:  # piped, or in CI (rich's 80 columns): the table as wide as its rows, each on one line
+        out.width = max(out.width, Measurement.get(out, out.options.update(max_width=10**6), table).maximum)
     out.print(table)
     size = f"{doc['bytes_per_snapshot'] / 1e6:.2f} MB a snapshot"
     if run.reduced:
