@@ -354,6 +354,9 @@ CASES = {
     "health-nan": (edit_metadata("nnvox.health", {"act/relu1": {"active": float("nan")}}), "must be a fraction 0..1, not nan"),
     "nonfinite-negative": (edit_metadata("nnvox.nonfinite", {"act/fc1": -1}), "is negative"),
     "nonfinite-string": (edit_metadata("nnvox.nonfinite", {"act/fc1": "many"}), "must be a finite number"),
+    "nonfinite-kinds-short": (edit_metadata("nnvox.nonfinite_kinds", {"act/fc1": [1, 2]}), "must be [NaN, +Inf, -Inf]"),
+    "nonfinite-kinds-negative": (edit_metadata("nnvox.nonfinite_kinds", {"act/fc1": [0, -1, 0]}), "hold a negative count"),
+    "nonfinite-kinds-string": (edit_metadata("nnvox.nonfinite_kinds", {"act/fc1": [0, "x", 0]}), "must be a finite number"),
     # tensors against the architecture: missing, or of another shape or dtype
     "act-missing": (rename_tensors("act/fc1", "act/other"), "tensor 'act/fc1' is missing"),
     "param-missing": (rename_tensors("param/fc1.weight", "param/other"), "tensor 'param/fc1.weight' is missing"),
@@ -395,7 +398,8 @@ def exercise(path: Path) -> list[str]:
     attempt(lambda: run.evaluation)
     for s in run.snapshots:
         attempt(lambda: run.read(s.index))
-        attempt(lambda: (run.stats(s.index), run.health(s.index), run.nonfinite(s.index), run.mistakes(s.index)))
+        attempt(lambda: (run.stats(s.index), run.health(s.index), run.nonfinite(s.index), run.nonfinite_kinds(s.index),
+                         run.mistakes(s.index)))
     attempt(lambda: run.limits)
     for mode in MODES:
         attempt(lambda: _frames(run, mode))

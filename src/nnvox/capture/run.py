@@ -21,7 +21,8 @@ import numpy as np
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.capture.run_format import (  # noqa: F401  (the format's names, importable from here as before)
-    EVALUATION_FILE, HEALTH_KEY, MANIFEST, NONFINITE_KEY, PER_SAMPLE, PROBE_FILE, PROBE_ROWS, SCHEMA_VERSION,
+    EVALUATION_FILE, HEALTH_KEY, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PER_SAMPLE, PROBE_FILE, PROBE_ROWS,
+    SCHEMA_VERSION,
     STATS_KEY, Invalid, check_tensor, expected_shapes, map_tensors, member, parse_metadata, read_manifest, refused,
     snapshot_file_name,
 )
@@ -262,6 +263,11 @@ class Run:
         if counts is None:  # written before: from the summaries
             counts = {k: s[4] for k, s in self.stats(index).items() if len(s) > 4 and s[4]}
         return counts
+
+    def nonfinite_kinds(self, index: int) -> dict[str, list[float]] | None:
+        """Per tensor key with any NaN/Inf, the counts [NaN, +Inf, -Inf] apart (a deliberate -Inf
+        mask is told from a fault by them, see capture/masking.py); None for runs written before."""
+        return self._header_json(index, NONFINITE_KINDS_KEY)
 
     def health(self, index: int) -> dict[str, dict[str, float]] | None:
         """Layer health measured by the writer over the whole probe batch ({activation key:

@@ -33,6 +33,9 @@ FORMAT = "nnvox-run"
 STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max, non-finite count]}
 HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
 NONFINITE_KEY = "nnvox.nonfinite"  # safetensors metadata: JSON {tensor key: NaN/Inf count}, keys with any only
+# safetensors metadata: JSON {tensor key: [NaN, +Inf, -Inf] counts}, the keys NONFINITE_KEY lists; absent from
+# runs written before (readers then know only the total) and ignored by the nnvox versions that wrote them
+NONFINITE_KINDS_KEY = "nnvox.nonfinite_kinds"
 PROBE_ROWS = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
 PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... or per recorded mistake
 FLOAT_KEYS = ("act/", "attr/", VIEW_PREFIX, "param/", "grad/", "eval/", MISTAKE_PREFIX)  # stored as F16/F32
@@ -402,8 +405,18 @@ def _check_nonfinite(counts: dict) -> None:
             raise Invalid(f"the non-finite count of {show(k)} is negative")
 
 
+def _check_nonfinite_kinds(counts: dict) -> None:
+    for k, v in counts.items():
+        if not isinstance(v, list) or len(v) != 3:
+            raise Invalid(f"the non-finite counts of {show(k)} must be [NaN, +Inf, -Inf], not {show(v)}")
+        for n in v:
+            if _finite(n, f"the non-finite counts of {show(k)}") < 0:
+                raise Invalid(f"the non-finite counts of {show(k)} hold a negative count")
+
+
 METADATA_CHECKS: dict[str, Callable[[dict], None]] = {
-    STATS_KEY: _check_stats, HEALTH_KEY: _check_health, NONFINITE_KEY: _check_nonfinite}
+    STATS_KEY: _check_stats, HEALTH_KEY: _check_health, NONFINITE_KEY: _check_nonfinite,
+    NONFINITE_KINDS_KEY: _check_nonfinite_kinds}
 
 
 def parse_metadata(key: str, stored: str):

@@ -20,8 +20,10 @@ import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
 from nnvox.capture.health import judged, layer_health
+from nnvox.capture.masking import kinds_of
 from nnvox.capture.mistakes import MISTAKE_PREFIX
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
+from nnvox.capture.run_format import NONFINITE_KINDS_KEY
 from nnvox.capture.storage import atomic_write_json, save_tensors
 from nnvox.errors import one_line
 from nnvox.files import exchange, fsync_path
@@ -138,6 +140,8 @@ class RunWriter:
         stored.update(self._views(tensors))
         metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors)),
                     NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]})}
+        # NaN, +Inf and -Inf apart, of those keys only (a softmax's -Inf mask is no fault: capture/masking.py)
+        metadata[NONFINITE_KINDS_KEY] = json.dumps(kinds_of(tensors, {k: s[4] for k, s in summary.items()}))
         # The folder is synced once the manifest is written (the next list_snapshots): that sync
         # makes this rename durable too, before the manifest can name the file.
         size = save_tensors(self.out / fname, stored, metadata, sync_folder=False)

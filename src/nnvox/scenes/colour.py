@@ -45,6 +45,15 @@ def mark_nonfinite(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), np.float32(np.inf), values) if np.isnan(values).any() else values
 
 
+def show_masked(values: np.ndarray, low: float) -> np.ndarray:
+    """A deliberate mask's -Inf (what a softmax turns into zeros) drawn at `low`, the scale's low end,
+    where it is the values' only non-finite kind: with NaN or +Inf among them, left as they are (magenta)."""
+    masked = np.isneginf(values)
+    if not masked.any() or np.isnan(values).any() or np.isposinf(values).any():
+        return values
+    return np.where(masked, np.float32(low), values).astype(values.dtype, copy=False)
+
+
 def finite_limits(values: np.ndarray, low: float, high: float) -> tuple[float, float]:
     """Percentiles `low` and `high` (0..100) of the finite values; (0, 1) when there are none: data
     all NaN or ±Inf draws magenta whatever the scale, so the scale need only exist."""

@@ -9,9 +9,10 @@ import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps
 from nnvox.capture.health import FLAGS, UNHEALTHY, gradient_flags, judged, layer_health
+from nnvox.capture.masking import only_masked, softmax_fed
 from nnvox.capture.run import PROBE_ROWS, Run
 from nnvox.capture.writer import update_ratio
-from nnvox.scenes.colour import mark_nonfinite
+from nnvox.scenes.colour import mark_nonfinite, show_masked
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
 
@@ -98,6 +99,8 @@ class FrameSource:
         self._views = {b.key: VIEW_PREFIX + b.key for b in blocks if b.pool > 1 and run.views.get(b.key) == b.pool}
         self._channels = {k: b.channels for b in blocks if b.channels is not None and b.key.startswith("act/")
                           for k in (b.key, self._views.get(b.key, b.key))}
+        # Outputs only softmax-like operations consume: their -Inf may be masks, not faults (capture/masking.py).
+        self._softmax_fed = {f"act/{name}" for name in softmax_fed(run.architecture)}
 
     def _extract(self, index: int, sample: int) -> dict[str, np.ndarray]:
         key = (index, sample)
@@ -117,12 +120,19 @@ class FrameSource:
         if lacking := [k for k, v in self._views.items() if v not in tensors]:  # snapshots from before views
             tensors.update(self._mode_tensors(index, lacking, sample=sample, channels=self._channels))
         flagged = self._nonfinite_keys(index, sample)
+        # A softmax's -Inf mask shows at the scale's low end, judged on the shown sample's values (a
+        # recorded mistake's too); in runs that did not count -Inf apart, as a fault, as their HUD says.
+        masks = self._softmax_fed if self.run.nonfinite_kinds(index) is not None else set()
 
-        def marked(key: str, v: np.ndarray) -> np.ndarray:
+        def marked(key: str, v: np.ndarray, low: float | None = None) -> np.ndarray:
             # Data NaN becomes Inf before padding (NaN) is added: both show, distinctly. Only where
             # the snapshot reports NaN/Inf: finite data stays finite through softmax, pooling and
             # differences, and most moves then skip a pass over every block.
-            return mark_nonfinite(v) if flagged is None or key in flagged else v
+            if flagged is not None and key not in flagged:
+                return v
+            if key in masks and low is not None:
+                v = show_masked(v, low)
+            return mark_nonfinite(v)
 
         out = {}
         for b in self.blocks:
@@ -130,7 +140,7 @@ class FrameSource:
             if b.key == "probe":
                 out[b.name] = to_panels(mark_nonfinite(self.run.sample_input(index, sample)), shape)
             elif self._views.get(b.key) in tensors:
-                out[b.name] = to_panels(marked(b.key, tensors[self._views[b.key]]), shape)
+                out[b.name] = to_panels(marked(b.key, tensors[self._views[b.key]], b.scale.lo), shape)
             elif b.key not in tensors:  # no gradient in this snapshot yet (taken before any backward)
                 out[b.name] = np.zeros((b.panels, b.rows, b.cols), np.float32)
             elif b.role == "weights":
@@ -141,7 +151,7 @@ class FrameSource:
                 v = tensors[b.key]
                 if b.pool > 1 and v.ndim == 3:
                     v = pool_maps(v, b.pool)
-                out[b.name] = to_panels(marked(b.key, v), shape)
+                out[b.name] = to_panels(marked(b.key, v, b.scale.lo), shape)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -156,6 +166,12 @@ class FrameSource:
         if (reference := self._reference(index)) is not None:
             keys.update(self.run.nonfinite(reference))
         return keys
+
+    def _masked(self, index: int) -> set[str]:
+        """Keys whose only non-finite values at this snapshot are -Inf that softmax-like operations
+        alone consume: masks, not faults (none in runs that did not count -Inf apart)."""
+        kinds = self.run.nonfinite_kinds(index) or {}
+        return {k for k in self._softmax_fed if k in kinds and only_masked(kinds[k])}
 
     def _reference(self, index: int) -> int | None:
         """The snapshot the mode compares `index` with (None: the mode shows values as they are)."""
@@ -295,8 +311,8 @@ class FrameSource:
                    if what in (*FLAGS, "exploding", "vanishing") and value > UNHEALTHY]
         if flagged:
             hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
-        nonfinite = self.run.nonfinite(index)
-        broken = [b.name for b in scene.blocks if nonfinite.get(b.key)]
+        nonfinite, masked = self.run.nonfinite(index), self._masked(index)
+        broken = [b.name for b in scene.blocks if nonfinite.get(b.key) and b.key not in masked]
         if broken:
             hud += f"\nNaN/Inf (magenta) in {', '.join(broken[:6])}" + (f" and {len(broken) - 6} more" if len(broken) > 6 else "")
         if self.run.error:
