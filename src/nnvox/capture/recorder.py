@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnvox.capture.aliases import same_objects
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.attributions import LAYER_CAM, explain, upsample_cam
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
@@ -19,6 +20,7 @@ from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.modes import evaluating
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.recorder_inputs import check_arguments, check_write_mode, class_labels, metric_values, model_input, probe_parts
+from nnvox.capture.run_format import tensor_kind
 from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
@@ -57,13 +59,19 @@ def _reducer(key: str):
     return apply_weight if key.startswith(("param/", "grad/")) else apply_activation
 
 
-def _copies(named: Mapping[str, torch.Tensor], plans: dict, extremes: dict) -> dict[str, np.ndarray]:
-    """Copies of many tensors for the writer. Small ones travel as float32 slices of one
-    concatenated copy per device (one call instead of four per tensor: on a small model the calls,
-    not the bytes, are the cost); the writer checks and converts them to fp16. Large ones and
-    reduced ones go through `_stored`."""
+def _copies(named: Mapping[str, torch.Tensor], plans: dict, extremes: dict, aliases: dict) -> dict[str, np.ndarray]:
+    """Copies of many tensors for the writer, each tensor object once: a later name of the same
+    object (a tied weight, an output that is another's tensor) goes into `aliases` instead, for the
+    writer to store it once. Small ones travel as float32 slices of one concatenated copy per
+    device (one call instead of four per tensor: on a small model the calls, not the bytes, are
+    the cost); the writer checks and converts them to fp16. Large ones and reduced ones go
+    through `_stored`."""
+    shared = {a: t for a, t in same_objects(named).items() if tensor_kind(a) == tensor_kind(t)}
+    aliases.update(shared)
     out, small = {}, {}
     for key, t in named.items():
+        if key in shared:
+            continue
         if key not in plans and 0 < t.numel() <= _SMALL:
             small.setdefault(t.device, {})[key] = t.detach()
         else:
@@ -86,6 +94,15 @@ def _whole_float32(copy: np.ndarray | None, t: torch.Tensor) -> bool:
 def _with_gradients(plans: dict[str, dict]) -> dict[str, dict]:
     """Reductions of weights, and of gradients as of their weights."""
     return plans | {"grad/" + k.removeprefix("param/"): v for k, v in plans.items() if k.startswith("param/")}
+
+
+def _tied_plans(plans: dict[str, dict], model: nn.Module, architecture: Architecture) -> dict[str, dict]:
+    """A tied weight's reduction under each name the architecture gives it too: its block asks for
+    it by that name (GPT's lm_head.weight, stored as transformer.wte.weight)."""
+    listed = {p for node in architecture.nodes for p in node.params}
+    tied = same_objects(dict(model.named_parameters(remove_duplicate=False)))
+    return plans | {f"param/{alias}": plans[f"param/{first}"] for alias, first in tied.items()
+                    if alias in listed and f"param/{first}" in plans}
 
 
 def _checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
@@ -237,7 +254,7 @@ class Recorder:
         self.architecture: Architecture = self._capture.architecture
         self._check_cam_layer()
         self._check_labels(class_names)
-        self._plans = self._reductions(activation_budget, weight_budget)
+        self._plans = _tied_plans(self._reductions(activation_budget, weight_budget), model, self.architecture)
         self._all_plans = _with_gradients(self._plans)
         created = [p for p in (self.out, *self.out.parents) if not p.exists()]  # removed again on failure
         try:
@@ -351,7 +368,11 @@ class Recorder:
         if signature(self.architecture) != signature(run.architecture):
             raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
         manifest, _ = read_manifest(self.out)  # read and checked as every reader does (this writer holds the lock)
-        self._plans = manifest.get("reduced", {})  # the run's own level of detail, whatever was passed
+        # the run's own level of detail, whatever was passed (a tied weight's under each name: a run
+        # recorded before tied weights were stored once lacks those)
+        self._plans = _tied_plans(manifest.get("reduced", {}), model, self.architecture)
+        if self._plans:
+            manifest["reduced"] = self._plans
         self._all_plans = _with_gradients(self._plans)
         manifest["closed"] = False
         self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
@@ -405,17 +426,23 @@ class Recorder:
         plans = self._plans
         extremes: dict[str, tuple[float, float]] = {}
         copied = {f"act/{node}": out for node, out in outputs.items()}  # all copied at once, below
-        params = dict(self.model.named_parameters())
+        # every name a weight has: a tied weight is copied once (see _copies), its gradient too
+        params = dict(self.model.named_parameters(remove_duplicate=False))
+        tied = same_objects(params)  # later names of a weight met before
         # Copies, never views of the live weights, which training goes on changing
         if self.record_weights:
             copied.update((f"param/{k}", p) for k, p in params.items())
         # no backward since the last zero_grad(set_to_none=True): nothing to show
-        grads = {k: p.grad.detach() for k, p in params.items() if p.grad is not None} if self.record_gradients else {}
+        grads = ({k: p.grad.detach() for k, p in params.items() if k not in tied and p.grad is not None}
+                 if self.record_gradients else {})
         for k, g in grads.items():
             plan = plans.get(f"param/{k}")  # gradients are kept where their weights are
             if g.numel() <= self.gradient_budget or (plan is not None and np.prod(plan["shape"]) <= self.gradient_budget):
                 copied[f"grad/{k}"] = g
-        tensors = _copies(copied, self._all_plans, extremes)
+        aliases: dict[str, str] = {}
+        tensors = _copies(copied, self._all_plans, extremes, aliases)
+        if self.record_gradients:  # (the writer drops those of a gradient not sent, and names its norm for each)
+            aliases.update((f"grad/{a}", f"grad/{t}") for a, t in tied.items())
         # The norms of gradients sent whole in float32 are the writer's to take; the rest (reduced,
         # converted to fp16, or only summarised) in one fused call here, in float32
         # (half-precision sums of squares overflow).
@@ -424,7 +451,7 @@ class Recorder:
         if self.eval_x is not None:  # the held-out set's class probabilities: confusion and mistakes
             stored = tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes, "eval/probabilities")
             if self.mistakes:  # ranked on the values stored, as the mistakes figure ranks them
-                tensors.update(self._mistakes(stored.astype(np.float32), extremes))
+                tensors.update(self._mistakes(stored.astype(np.float32), extremes, aliases))
         tensors.update(self._attributions(self._probe_on_device(), extremes))
         index = self._count
         self._count += 1
@@ -432,6 +459,8 @@ class Recorder:
                 "metrics": values, "extremes": extremes}
         if norms:
             meta["grad_norms"] = norms
+        if aliases:
+            meta["aliases"] = aliases
         self._writer.snapshot(meta, tensors)
         return index
 
@@ -446,7 +475,7 @@ class Recorder:
             out[f"attr/{method}"] = _stored(heat, None, apply_activation, extremes, f"attr/{method}")
         return out
 
-    def _mistakes(self, probabilities: np.ndarray, extremes: dict) -> dict[str, np.ndarray]:
+    def _mistakes(self, probabilities: np.ndarray, extremes: dict, aliases: dict) -> dict[str, np.ndarray]:
         """The snapshot's most confident mistakes: which they are, their activations and attributions,
         under keys of their own (mistake/act/<node>, ...), reduced as the probe's are."""
         order = mistake_order(probabilities, self.eval_y, self.mistakes)
@@ -455,7 +484,7 @@ class Recorder:
             x = self._on_device(self.eval_x[torch.from_numpy(order)])
             outputs, _ = self._capture(x)
             plans = {MISTAKE_PREFIX + k: v for k, v in self._plans.items() if k.startswith("act/")}
-            out.update(_copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, extremes))
+            out.update(_copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, extremes, aliases))
             out.update({MISTAKE_PREFIX + k: v for k, v in self._attributions(x, extremes).items()})
         return out
 

@@ -457,6 +457,12 @@ def _read_file(path: str, keys: list[str] | None, sample: int | None = None,
         return out
 
 
+def read_file(path: str) -> dict[str, np.ndarray]:
+    """Every tensor of one snapshot file under each of its names (a tensor stored once for several
+    is returned under all of them), as float32, checked as any read is."""
+    return _read_file(path, None)
+
+
 def open_run(path: str | Path) -> Run:
     """Open a run folder. Checks the manifest (see run_format: any file nnvox did not write as it
     is gets a one-line refusal) and that every file it lists is whole and inside the folder."""

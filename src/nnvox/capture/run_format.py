@@ -28,7 +28,10 @@ from nnvox.errors import NnvoxError
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
 EVALUATION_FILE = "evaluation.safetensors"  # a held-out set whose predictions each snapshot keeps
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # what a run is written as: a reader of any nnvox version reads it
+ALIASES_SCHEMA = 2  # a run one of whose snapshots stores a tensor once under several names (ALIASES_KEY):
+# marked so only once it does, so that an older nnvox says "upgrade" rather than calling the run damaged
+NEWEST_SCHEMA = ALIASES_SCHEMA  # the newest run schema this nnvox reads
 FORMAT = "nnvox-run"
 STATS_KEY = "nnvox.stats"  # safetensors metadata: JSON {tensor key: [min, p1, p99, max, non-finite count]}
 HEALTH_KEY = "nnvox.health"  # safetensors metadata: JSON {activation key: {"dead" | "saturated": fraction}}
@@ -36,9 +39,16 @@ NONFINITE_KEY = "nnvox.nonfinite"  # safetensors metadata: JSON {tensor key: NaN
 # safetensors metadata: JSON {tensor key: [NaN, +Inf, -Inf] counts}, the keys NONFINITE_KEY lists; absent from
 # runs written before (readers then know only the total) and ignored by the nnvox versions that wrote them
 NONFINITE_KINDS_KEY = "nnvox.nonfinite_kinds"
+# safetensors metadata: JSON {alias key: stored key}, a tensor stored once and read under both names (tied
+# weights, a module registered twice, an output that is its input's tensor). safetensors refuses tensors
+# sharing memory, so sharing is said here rather than in the tensors' offsets.
+ALIASES_KEY = "nnvox.aliases"
 PROBE_ROWS = ("act/", "attr/", VIEW_PREFIX)  # tensor keys with one row per probe sample
 PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... or per recorded mistake
 FLOAT_KEYS = ("act/", "attr/", VIEW_PREFIX, "param/", "grad/", "eval/", MISTAKE_PREFIX)  # stored as F16/F32
+# The kinds of tensor a key may name, longest first: an alias and the tensor it names are of one kind.
+TENSOR_KINDS = tuple(sorted({*PER_SAMPLE, "param/", "grad/", "eval/"}, key=len, reverse=True))
+MAX_ALIASES = 1 << 16  # names in one snapshot's alias table (a model ties a few weights; a tracer aliases a few outputs)
 
 # Limits. A manifest lists every snapshot (a long run of a big model: tens of MB); a snapshot's header
 # holds names, shapes and summaries (KBs, a few MB for the largest models).
@@ -128,9 +138,9 @@ def read_manifest(folder: Path) -> tuple[dict, Architecture]:
         manifest = parse_json(raw, "the manifest")
         _object(manifest, "the manifest")
         schema = manifest.get("schema")
-        if type(schema) is int and schema > SCHEMA_VERSION:
+        if type(schema) is int and schema > NEWEST_SCHEMA:
             raise NnvoxError(
-                f"{folder} was written by a newer nnvox (run schema {schema}, this nnvox reads {SCHEMA_VERSION}); "
+                f"{folder} was written by a newer nnvox (run schema {schema}, this nnvox reads {NEWEST_SCHEMA}); "
                 "upgrade nnvox: pip install -U nnvox")
         architecture = check_manifest(manifest)
     except Invalid as exc:
@@ -179,8 +189,8 @@ def check_manifest(m: dict) -> Architecture:
     if m.get("format", FORMAT) != FORMAT:
         raise Invalid(f"format {show(m.get('format'))}, not {FORMAT!r}")
     schema = m.get("schema")
-    if type(schema) is not int or not 1 <= schema <= SCHEMA_VERSION:
-        raise Invalid(f"schema must be a run schema number 1..{SCHEMA_VERSION}, not {show(schema)}")
+    if type(schema) is not int or not 1 <= schema <= NEWEST_SCHEMA:
+        raise Invalid(f"schema must be a run schema number 1..{NEWEST_SCHEMA}, not {show(schema)}")
     for key in ("name", "created", "error"):
         _optional(m.get(key), text, key, 1 << 16)
     _optional(m.get("closed"), _flag, "closed")
@@ -282,6 +292,8 @@ def map_tensors(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]
             raise Invalid(f"its header claims {n:,} bytes; the file holds {size:,}, a header at most {HEADER_LIMIT:,}")
         header = _object(parse_json(f.read(n), "the header"), "the header")
         entries, metadata = check_header(header, size - 8 - n)
+        if ALIASES_KEY in metadata:  # (checked at every mapping: keys() and every read see the same names)
+            entries = AliasedEntries(entries, check_aliases(metadata[ALIASES_KEY], entries))
         # (a file with no tensors has no data to map)
         data = (np.frombuffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8, offset=8 + n)
                 if size > 8 + n else np.zeros(0, np.uint8))
@@ -330,6 +342,51 @@ class TensorEntries(Mapping):
 
     def __len__(self) -> int:
         return len(self._raw)
+
+
+def tensor_kind(key: str) -> str | None:
+    """What kind of tensor a key names ("act/", "mistake/view/", "param/", ...), None for another key."""
+    return next((kind for kind in TENSOR_KINDS if key.startswith(kind)), None)
+
+
+def check_aliases(stored: str, entries: Mapping) -> dict[str, str]:
+    """A snapshot's alias table, checked as untrusted input: each alias a new name of a tensor of its
+    own kind that the file stores (an alias of an alias, a cycle, or a name shadowing a stored
+    tensor is refused), at most MAX_ALIASES of them."""
+    aliases = _object(parse_json(stored, f"metadata {ALIASES_KEY}"), f"metadata {ALIASES_KEY}")
+    if len(aliases) > MAX_ALIASES:
+        raise Invalid(f"its alias table holds {len(aliases):,} names (at most {MAX_ALIASES:,})")
+    for alias, target in aliases.items():
+        text(alias, "an alias", 1024)
+        text(target, f"the tensor alias {show(alias)} names", 1024)
+        if alias in entries:
+            raise Invalid(f"alias {show(alias)} is also a tensor the file stores")
+        if target not in entries:  # (aliases are not stored tensors: no chains, no cycles)
+            raise Invalid(f"alias {show(alias)} names {show(target)}, which the file does not store")
+        if tensor_kind(alias) is None or tensor_kind(alias) != tensor_kind(target):
+            raise Invalid(f"alias {show(alias)} names {show(target)}, another kind of tensor")
+    return aliases
+
+
+class AliasedEntries(Mapping):
+    """A header's tensor entries with each alias answering as the tensor it names: every reader of
+    a snapshot (keys, checks, reads of one sample) sees one tensor under all its names."""
+
+    def __init__(self, entries: Mapping, aliases: dict[str, str]):
+        self._entries, self.aliases = entries, aliases
+
+    def __getitem__(self, key: str) -> tuple:
+        return self._entries[self.aliases.get(key, key)]
+
+    def __contains__(self, key) -> bool:
+        return key in self._entries or key in self.aliases
+
+    def __iter__(self):
+        yield from self._entries
+        yield from self.aliases
+
+    def __len__(self) -> int:
+        return len(self._entries) + len(self.aliases)
 
 
 def _entry(key: str, entry, data_size: int) -> tuple:

@@ -18,11 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from nnvox.capture.aliases import stored_once, with_aliases
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
 from nnvox.capture.health import judged, layer_health
 from nnvox.capture.masking import kinds_of
 from nnvox.capture.mistakes import MISTAKE_PREFIX
 from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
+from nnvox.capture.run_format import ALIASES_KEY, ALIASES_SCHEMA
 from nnvox.capture.run_format import NONFINITE_KINDS_KEY
 from nnvox.capture.storage import atomic_write_json, save_tensors
 from nnvox.errors import one_line
@@ -76,14 +78,19 @@ def _sampled(a: np.ndarray) -> np.ndarray:
     return flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
 
 
-def gradient_norms(tensors: dict[str, np.ndarray], measured: dict[str, float]) -> dict[str, float]:
+def gradient_norms(tensors: dict[str, np.ndarray], measured: dict[str, float],
+                   aliases: dict[str, str] | None = None) -> dict[str, float]:
     """Each gradient's L2 norm: those the recorder measured, and those of the gradients it sent
-    whole in float32, taken here (float64 sums), off the training process's time."""
+    whole in float32, taken here (float64 sums), off the training process's time; a tied weight's
+    under each of its names (`aliases`: {"grad/<name>": "grad/<name sent>"})."""
     norms = dict(measured)
     for k, g in tensors.items():
         if k.startswith("grad/") and k[5:] not in norms and g.dtype == np.float32:
             flat = g.ravel().astype(np.float64)
             norms[k[5:]] = float(np.sqrt(np.dot(flat, flat)))
+    for alias, target in (aliases or {}).items():
+        if alias.startswith("grad/") and target[5:] in norms:
+            norms[alias[5:]] = norms[target[5:]]
     return norms
 
 
@@ -117,31 +124,44 @@ class RunWriter:
 
     def _reload_references(self) -> None:
         """On resume: the first and last weights again, so change summaries carry on."""
-        from safetensors.numpy import load_file
+        from nnvox.capture.run import read_file
 
         snaps = self.manifest["snapshots"]
-        first, last = (load_file(str(self.out / snaps[i]["file"])) for i in (0, -1))
+        # (read as every reader does: a weight stored once is found under each of its names)
+        first, last = (read_file(str(self.out / snaps[i]["file"])) for i in (0, -1))
         params = lambda t: {k: _sampled(v) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
         self._first, self._previous = params(first), params(last)
 
     def snapshot(self, meta: dict, tensors: dict[str, np.ndarray], list_now: bool = True) -> None:
         """Write one snapshot's file; with `list_now`, the manifest too (else `list_snapshots` later)."""
         fname = snapshot_file_name(meta["index"])
+        # A tensor the recorder sent once for several names (tied weights) is summarised, and its
+        # change measured, under each name, as the scene asks for it; it is stored once (below).
+        names = meta.pop("aliases", {})
+        meta["grad_norms"] = gradient_norms(tensors, meta.get("grad_norms", {}), names)
+        tensors = with_aliases(tensors, names)
         # Summaries travel inside the snapshot file: written atomically with it, and the manifest
         # (rewritten after every snapshot) stays small however long the run.
         extremes = meta.pop("extremes", {})
-        meta["grad_norms"] = gradient_norms(tensors, meta.get("grad_norms", {}))
         if not meta["grad_norms"]:
             del meta["grad_norms"]
         # (not of the mistakes' rows: they take the probe's colour scales, and headers stay small to parse)
         summary = {k: tensor_stats(v, extremes.get(k)) for k, v in tensors.items() if not k.startswith(MISTAKE_PREFIX)}
         summary.update(self._change_stats(tensors))
-        stored = {k: to_storage_dtype(v) for k, v in tensors.items()}
+        converted: dict[int, np.ndarray] = {}  # one conversion per array, however many names it has
+        for v in tensors.values():
+            if id(v) not in converted:
+                converted[id(v)] = to_storage_dtype(v)
+        stored = {k: converted[id(v)] for k, v in tensors.items()}
         stored.update(self._views(tensors))
+        stored, aliases = stored_once(stored)
         metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors)),
                     NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]})}
         # NaN, +Inf and -Inf apart, of those keys only (a softmax's -Inf mask is no fault: capture/masking.py)
         metadata[NONFINITE_KINDS_KEY] = json.dumps(kinds_of(tensors, {k: s[4] for k, s in summary.items()}))
+        if aliases:
+            metadata[ALIASES_KEY] = json.dumps(aliases)
+            self.manifest["schema"] = max(self.manifest.get("schema", 1), ALIASES_SCHEMA)
         # The folder is synced once the manifest is written (the next list_snapshots): that sync
         # makes this rename durable too, before the manifest can name the file.
         size = save_tensors(self.out / fname, stored, metadata, sync_folder=False)

@@ -126,6 +126,9 @@ def _restore_weights(model, out: Path) -> int:
     from nnvox.models.loading import state_misfits
 
     params = dict(model.named_parameters())
+    # a tied weight is stored once and read under each of its names: loaded under its first, as the model lists it
+    tied = dict(model.named_parameters(remove_duplicate=False)).keys() - params.keys()
+    state = {k: v for k, v in state.items() if k not in tied}
     if problem := state_misfits(params, state):  # parameters only: a run stores no buffers
         raise NnvoxError(f"the run in {out} does not fit this model's weights: {problem}; resume with the model it was recorded with")
     model.load_state_dict(state, strict=False)
