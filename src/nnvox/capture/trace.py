@@ -357,20 +357,22 @@ class _Tracer(TorchFunctionMode):
     def per_sample(self, shaping: Shaping, batch: int | None) -> tuple[list[Node], dict[str, torch.Tensor]]:
         """The nodes with per-sample shapes and their outputs batch first, channels first. Outputs
         that were one copy (an nn.Identity's) stay one."""
-        nodes = []
-        for n in self.nodes:
-            shape = shaping.shape(n.name, self.raw_shapes[n.name], batch)
-            nodes.append(Node(n.name, n.kind, shape, n.params, n.module, n.geometry,
-                              layout=_layout_name(shaping.orders.get(n.name))))
         converted: dict[int, torch.Tensor] = {}
         outputs = {}
         for name, raw in self.raw.items():
             if id(raw) not in converted:
                 converted[id(raw)] = shaping.convert(name, raw, batch)
             outputs[name] = converted[id(raw)]
+        nodes = []
+        for n in self.nodes:
+            out = outputs.get(n.name)
+            shape = tuple(out.shape[1:]) if out is not None else shaping.shape(n.name, self.raw_shapes[n.name], batch)
+            nodes.append(Node(n.name, n.kind, shape, n.params, n.module, n.geometry,
+                              layout=_layout_name(shaping.orders.get(n.name))))
         return nodes, outputs
 
-    def signature(self, nodes: list[Node]) -> list[tuple[str, str, tuple[int, ...]]]:
+    @staticmethod
+    def signature(nodes: list[Node]) -> list[tuple[str, str, tuple[int, ...]]]:
         return [(n.name, n.kind, n.shape) for n in nodes]
 
 
