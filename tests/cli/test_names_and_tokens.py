@@ -210,3 +210,32 @@ def test_finding_the_first_layer_leaves_the_model_as_it_was():
     assert first_reached(positions, (2, 5, 8)) == (positions.proj, torch.float32)
     lookup = namespace["lookup"]()
     assert first_reached(lookup, (2, 6)) == (lookup.fc, torch.int64)  # floats fail before any layer; ids go on
+
+
+CHANNELS_LAST = textwrap.dedent('''
+    from torch import nn
+
+    class Block(nn.Module):
+        """ConvNeXt's block: LayerNorm and an MLP over the channels of (N, H, W, C)."""
+
+        def __init__(self, c=4):
+            super().__init__()
+            self.dwconv, self.norm, self.pw = nn.Conv2d(c, c, 3, padding=1, groups=c), nn.LayerNorm(c), nn.Linear(c, 2 * c)
+
+        def forward(self, x):
+            return self.pw(self.norm(self.dwconv(x).permute(0, 2, 3, 1))).permute(0, 3, 1, 2).mean((2, 3))
+
+    def build():
+        return Block()
+''')
+
+
+def test_info_says_which_blocks_the_model_holds_channels_last(tmp_path):
+    (tmp_path / "convnext_block.py").write_text(CHANNELS_LAST)
+    result = nnvox("info", "convnext_block:build", "--input-shape", "1,4,5,7", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("│")[1].strip(): line.split("│")[3].strip() for line in result.stdout.splitlines() if line.count("│") > 3}
+    assert rows["pw"] == "8 × 5 × 7 (model's HWC)" and rows["dwconv"] == "4 × 5 × 7"
+    doc = json.loads(nnvox("info", "convnext_block:build", "--input-shape", "1,4,5,7", "--json", cwd=tmp_path).stdout)
+    layouts = {n["name"]: n["layout"] for n in doc["nodes"]}
+    assert layouts["norm"] == "HWC" and layouts["permute#2"] is None

@@ -231,7 +231,8 @@ def run_info(run, *, as_json: bool) -> None:
     doc = {
         "name": run.name,
         "closed": run.closed,
-        "nodes": [{"name": n.name, "kind": n.kind, "shape": list(n.shape), "params": {k: list(v) for k, v in n.params.items()}} for n in arch.nodes],
+        "nodes": [{"name": n.name, "kind": n.kind, "shape": list(n.shape), "params": {k: list(v) for k, v in n.params.items()},
+                   "layout": n.layout or None} for n in arch.nodes],
         "edges": [list(e) for e in arch.edges],
         "snapshots": len(run.snapshots),
         "error": run.error,
@@ -256,7 +257,8 @@ def run_info(run, *, as_json: bool) -> None:
     for n in arch.nodes:
         params = sum(math.prod(s) for s in n.params.values())
         h = ", ".join(f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
-        table.add_row(escape(n.name), escape(n.kind), " × ".join(map(str, n.shape)), f"{params:,}" if params else "",
+        shape = " × ".join(map(str, n.shape)) + (f" (model's {n.layout})" if n.layout else "")  # drawn C × H × W
+        table.add_row(escape(n.name), escape(n.kind), shape, f"{params:,}" if params else "",
                       escape(", ".join(arch.predecessors(n.name))), h)
     if not out.is_terminal:  # piped, or in CI (rich's 80 columns): the table as wide as its rows, each on one line
         out.width = max(out.width, Measurement.get(out, out.options.update(max_width=10**6), table).maximum)
