@@ -214,3 +214,30 @@ def test_passes_run_in_evaluation_mode_on_the_modules_that_have_one():
         assert not model[1].training and not model[2].training
         torch.testing.assert_close(model(x), model(x))  # no dropout: the same output twice
     assert all(m.training for m in model.modules())
+
+
+class _LayerScale(nn.Module):
+    """ConvNeXt's layer scale: gamma = 1e-6 times the branch, values of ~1e-8 (all zero in fp16)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.gamma = nn.Parameter(torch.full((4,), 1e-6))
+
+    def forward(self, x):
+        return x + self.gamma * self.fc(x) * 1e-2
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_tiny_values_are_kept_not_rounded_to_zero(tmp_path, background):
+    torch.manual_seed(0)
+    model, x = _LayerScale(), torch.randn(3, 4)
+    with Recorder(model, probe=x, out=tmp_path / "run", background=background) as rec:
+        rec.snapshot(epoch=0)
+    run = nnvox.open_run(tmp_path / "run")
+    stored = run.read(0)["act/mul#2"]
+    with torch.no_grad():
+        expected = (model.gamma * model.fc(x) * 1e-2).numpy()
+    np.testing.assert_allclose(stored, expected, rtol=1e-3, atol=0)
+    np.testing.assert_array_equal(run.read(0)["param/gamma"], np.full(4, 1e-6, dtype=np.float32))
+    assert to_storage_dtype(np.array([1e-3, 2.0], dtype=np.float32)).dtype == np.float16  # ordinary values: half the bytes

@@ -24,7 +24,7 @@ from nnvox.capture.run_format import tensor_kind
 from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
-from nnvox.capture.writer import FP16_MAX, error_text, to_storage_dtype
+from nnvox.capture.writer import error_text, fits_fp16, to_storage_dtype
 from nnvox.capture.writer_clients import ChildWriter, InlineWriter
 from nnvox.capture.json_checks import MAX_NUMBER
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
@@ -32,7 +32,7 @@ from nnvox.files import remove_stale_temporaries, temporary_path, write_advice
 
 
 def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str) -> np.ndarray:
-    """A copy for the writer, in fp16 where no finite value exceeds its range (else float32), so
+    """A copy for the writer, in fp16 where that keeps the values (`fits_fp16`; else float32), so
     half the bytes cross to the writer process. Converted by torch, on the tensor's own device;
     the min and max measured on the way go to the writer in `extremes`."""
     t = t.detach()
@@ -44,8 +44,8 @@ def _stored(t: torch.Tensor, plan: dict | None, reduce, extremes: dict, key: str
         return t.to("cpu", torch.float32, copy=True).numpy()
     lo, hi = (float(v) for v in torch.aminmax(t))
     # NaN propagates through aminmax and could hide a large finite value: float32 (and the writer
-    # measures), as for any value beyond fp16's range
-    if not max(-lo, hi) <= FP16_MAX:
+    # measures), as for any value fp16 cannot hold
+    if not fits_fp16(lo, hi):
         return t.to("cpu", torch.float32, copy=True).numpy()
     extremes[key] = (lo, hi)
     return t.to("cpu", torch.float16, copy=True).numpy()

@@ -31,17 +31,27 @@ from nnvox.errors import one_line
 from nnvox.files import exchange, fsync_path
 
 FP16_MAX = 65504.0
+FP16_TINY = 2.0 ** -14  # fp16's smallest normal number: below it values lose precision, and ~6e-8 become 0
+
+
+def fits_fp16(lo: float, hi: float) -> bool:
+    """Whether values from `lo` to `hi` keep their colours in fp16: none beyond its range, and the
+    largest not so small that the rest fall to subnormals or zero (ConvNeXt's layer scale of 1e-6
+    times activations of ~1e-2 stored as fp16 was all zeros, a blank block)."""
+    largest = max(-lo, hi)
+    return largest <= FP16_MAX and (largest >= FP16_TINY or largest == 0)
 _STATS_SAMPLE = 16_384  # percentiles from at most this many values: within 0.1 percentile, bounded cost
 HEADER, SNAPSHOT, CLOSE = b"H", b"S", b"C"
 
 
 def to_storage_dtype(a: np.ndarray) -> np.ndarray:
-    """fp16 where it is lossless in range; float32 where fp16 would turn large values into inf."""
+    """fp16 where it keeps the values (fits_fp16); float32 where fp16 would turn large values into inf
+    or tiny ones into zero."""
     if a.dtype == np.float16 or a.dtype.kind in "iu":  # converted by the recorder already; indices stay exact
         return a
     a = np.asarray(a, dtype=np.float32)
     finite = a[np.isfinite(a)]
-    if finite.size and float(np.abs(finite).max()) > FP16_MAX:
+    if finite.size and not fits_fp16(float(finite.min()), float(finite.max())):
         return a
     return a.astype(np.float16)
 
