@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import numbers
 import os
 from collections.abc import Mapping, Sequence
@@ -19,14 +20,15 @@ from nnvox.capture.detail import activation_plan, apply_activation, apply_weight
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.modes import evaluating
 from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
-from nnvox.capture.recorder_inputs import check_arguments, check_write_mode, class_labels, metric_values, model_input, probe_parts
-from nnvox.capture.run_format import tensor_kind
+from nnvox.capture.recorder_inputs import (ProbeInputs, agrees, call_model, check_arguments, check_write_mode, class_labels,
+                                           metric_values, model_input, probe_inputs, probe_parts, sample_counts)
+from nnvox.capture.run_format import SINGLE_TENSOR, fill_probe, probe_key, tensor_kind
 from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
 from nnvox.capture.writer import error_text, fits_fp16, to_storage_dtype
 from nnvox.capture.writer_clients import ChildWriter, InlineWriter
-from nnvox.capture.json_checks import MAX_NUMBER
+from nnvox.capture.json_checks import MAX_NUMBER, MAX_RANK
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
 from nnvox.files import remove_stale_temporaries, temporary_path, write_advice
 
@@ -105,6 +107,24 @@ def _tied_plans(plans: dict[str, dict], model: nn.Module, architecture: Architec
                     if alias in listed and f"param/{first}" in plans}
 
 
+def _form(structure: dict, limit: int = 100) -> str:
+    """A probe structure in a few characters, for a message: T for a tensor, (..) positional inputs,
+    {name: ..} keyword inputs, constants as they are."""
+    def part(node) -> str:
+        (kind, value), = node.items()
+        if kind == "tensor":
+            return "T"
+        if kind == "value":
+            return repr(value)
+        if kind == "dict":
+            return "{" + ", ".join(f"{k}: {part(v)}" for k, v in value.items()) + "}"
+        inner = ", ".join(part(v) for v in value)
+        return f"({inner}{',' if len(value) == 1 else ''})" if kind == "tuple" else f"[{inner}]"
+
+    shown = "one tensor" if structure == SINGLE_TENSOR else part(structure)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
 def _checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
     """Attribution methods to record, checked before training starts rather than at the first snapshot."""
     from nnvox.capture.attributions import METHODS, _module
@@ -145,8 +165,18 @@ class Recorder:
     mistakes under the timeline cursor; the `mistakes` most confident ones of each snapshot also
     get their activations (and attributions) recorded, so the whole scene can show them.
 
+    `probe` is the inputs to show, or an `(inputs, labels)` pair (labels None: unknown). The inputs
+    are what the model takes: a tensor, a tuple (or list) of positional inputs, or a dict of keyword
+    inputs, nested as the model takes them (an LSTM's `(h0, c0)`), with constants (None, bool, int,
+    float, str) among them; every tensor holds the samples on one axis, `batch_dim` (None: found
+    when the model is traced, 0 unless a layer such as nn.LSTM without batch_first says its batch
+    is second). The run stores them samples first; the first tensor is the Input block drawn.
+    Attributions and an evaluation set need a probe of one tensor, batch first.
+
     `resume=True` on an existing run (even one whose process was killed) appends to it, with the
-    run's own probe, after checking the model's architecture is the same.
+    run's own probe (its values, whatever was passed), after checking the model's architecture is
+    the same; a probe passed of another structure (other inputs, constants) or another
+    `batch_dim` is refused.
 
     `snapshot()` only copies the tensors; a writer process (`background=True`, the default)
     converts, summarises and writes them while training goes on, the pipe applying
@@ -173,14 +203,18 @@ class Recorder:
         attribution_layer: str | None = None,
         evaluation: tuple | None = None,
         mistakes: int = 8,
+        batch_dim: int | None = None,
     ):
         # DistributedDataParallel / DataParallel: probe the wrapped module. Calling the DDP wrapper on
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
         if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
             model = model.module
         check_arguments(model, name, class_names, {"gradient_budget": gradient_budget, "mistakes": mistakes},
-                         {"activation_budget": activation_budget, "weight_budget": weight_budget})
+                         {"activation_budget": activation_budget, "weight_budget": weight_budget, "batch_dim": batch_dim})
         check_write_mode(overwrite=overwrite, resume=resume)
+        if batch_dim is not None and not 0 <= batch_dim < MAX_RANK:
+            raise NnvoxValueError(f"batch_dim is the axis of the probe's tensors that holds the samples, 0..{MAX_RANK - 1} "
+                                  f"(None: found), not {batch_dim}")
         self.model = model
         # where the probe goes: the first parameter's device (`.to()` moves a parameter, keeps the object)
         self._first_parameter = next(model.parameters(), None)
@@ -206,17 +240,10 @@ class Recorder:
             if len(self.eval_x) != len(self.eval_y):
                 raise NnvoxError(f"evaluation inputs ({len(self.eval_x)}) and labels ({len(self.eval_y)}) differ in length")
         x, y = probe_parts(probe)
-        self.probe_x = model_input(x, "probe inputs")
-        self.probe_y = class_labels(y, "probe labels")
-        if not len(self.probe_x):
-            raise NnvoxValueError("the probe holds no samples; give at least one input to show")
-        if self.eval_x is not None and self.eval_x.shape[1:] != self.probe_x.shape[1:]:
-            raise NnvoxValueError(f"evaluation inputs are {tuple(self.eval_x.shape[1:])} a sample, the probe's "
-                                  f"{tuple(self.probe_x.shape[1:])}: give held-out samples the model takes")
-        if len(self.probe_x) != len(self.probe_y):
-            raise NnvoxError(
-                f"probe inputs ({len(self.probe_x)}) and labels ({len(self.probe_y)}) differ in length"
-            )
+        self._probe = probe_inputs(x)  # as given: the model's layout
+        self._labels = None if y is None else class_labels(y, "probe labels")
+        self._batch_dim = batch_dim  # as given (None: found by the trace); `batch_dim` once known
+        self._check_probe_before_trace()
         self._closed = False
         self._lock = RunLock()
         self._folder = self.out  # where files go: a replacement's own folder until its first snapshot swaps it in
@@ -231,6 +258,58 @@ class Recorder:
         except BaseException:
             self._lock.release()
             raise
+
+    def _check_probe_before_trace(self) -> None:
+        """What can be said of the probe before the model runs: its tensors hold their samples on the
+        axis given (or on axis 0 or 1, where the trace looks), at least one; attributions and an
+        evaluation set only with a probe of one tensor, batch first."""
+        probe, axis = self._probe, self._batch_dim
+        if self.attributions or self.eval_x is not None:
+            what = "attributions are recorded" if self.attributions else "an evaluation set is recorded"
+            fix = "without attributions" if self.attributions else "without evaluation="
+            if not probe.single:
+                raise NnvoxError(f"{what} for a probe of one input tensor, batch first; this probe's inputs are "
+                                 f"{_form(probe.structure)}: record it {fix}")
+            if axis:
+                raise NnvoxError(f"{what} for a probe of one input tensor, batch first; this probe holds its samples "
+                                 f"on axis {axis}: record it {fix}")
+        candidates = [axis] if axis is not None else [a for a in (0, 1) if agrees(probe, a)]
+        count = sample_counts(probe, candidates[0] if candidates else 0)  # (names a tensor that disagrees)
+        if not count:
+            raise NnvoxValueError("the probe holds no samples; give at least one input to show")
+        if axis is not None and self._labels is not None and len(self._labels) != count:
+            raise NnvoxError(f"probe inputs ({count}) and labels ({len(self._labels)}) differ in length")
+
+    def _take_probe(self, axis: int) -> None:
+        """The probe once the axis holding its samples is known (given, or found by the trace): its
+        tensors samples first (as the run stores them), its labels, the held-out set checked against it."""
+        count = sample_counts(self._probe, axis)  # (the trace may find an axis on which they disagree)
+        if not count:
+            raise NnvoxValueError("the probe holds no samples; give at least one input to show")
+        if axis and (self.attributions or self.eval_x is not None):
+            what = "attributions are recorded" if self.attributions else "an evaluation set is recorded"
+            raise NnvoxError(f"{what} for a probe batch first; this probe's samples are on axis {axis} (the model takes "
+                             f"them sequence first): record it {'without attributions' if self.attributions else 'without evaluation='}")
+        self.batch_dim = axis
+        self._samples_first = [t.movedim(axis, 0) if axis else t for t in self._probe.tensors]
+        self.probe_x = self._samples_first[0]  # the Input block's
+        self.probe_y = np.full(count, -1, dtype=np.int64) if self._labels is None else self._labels
+        if len(self.probe_y) != count:
+            raise NnvoxError(f"probe inputs ({count}) and labels ({len(self.probe_y)}) differ in length")
+        if self.eval_x is not None and self.eval_x.shape[1:] != self.probe_x.shape[1:]:
+            raise NnvoxValueError(f"evaluation inputs are {tuple(self.eval_x.shape[1:])} a sample, the probe's "
+                                  f"{tuple(self.probe_x.shape[1:])}: give held-out samples the model takes")
+
+    def _feed(self, first: int | None = None):
+        """The probe as the model takes it (its structure, its samples on `batch_dim`), on the model's
+        device; with `first`, only the first samples."""
+        tensors = self._probe.tensors
+
+        def tensor(i: int) -> torch.Tensor:
+            t = tensors[i] if first is None else tensors[i].narrow(self.batch_dim, 0, first)
+            return self._on_device(t)
+
+        return fill_probe(self._probe.structure, tensor)
 
     def _lock_folder(self, folder: Path) -> None:
         """One writer per run: refused at once, naming the holder, while another records here."""
@@ -250,7 +329,8 @@ class Recorder:
         check_replaceable(self.out, replacing=existing)
         if self.out.is_dir():  # a second writer is refused before the forward pass, not after
             self._lock_folder(self.out)
-        self._capture = OutputCapture(model, self._probe_on_device())
+        self._capture = OutputCapture(model, self._feed(), batch_dim=self._batch_dim)
+        self._take_probe(self._capture.shaping.batch_dim)
         self.architecture: Architecture = self._capture.architecture
         self._check_cam_layer()
         self._check_labels(class_names)
@@ -297,7 +377,7 @@ class Recorder:
         if not (self.probe_y >= 0).any() and class_names is None:
             return  # labels unknown, no names: nothing to check
         with evaluating(self.model), torch.no_grad():
-            out = self.model(self._on_device(self.probe_x[:1]))
+            out = call_model(self.model, self._feed(first=1))
         if not isinstance(out, torch.Tensor) or out.ndim != 2:
             return  # not one score per class (a sequence's, a map's, several outputs): nothing to check against
         classes = out.shape[1]
@@ -333,6 +413,10 @@ class Recorder:
             "snapshots": [],
             "closed": False,
         }
+        if not self._probe.single:  # (absent: one tensor, as every run before said)
+            manifest["probe"]["inputs"] = self._probe.structure
+        if self.batch_dim:  # (absent: 0)
+            manifest["probe"]["batch_dim"] = self.batch_dim
         if self._plans:
             manifest["reduced"] = self._plans
         if self.attributions:
@@ -345,7 +429,7 @@ class Recorder:
             except OSError as exc:
                 raise NnvoxError(f"cannot write the run in {self.out}: {error_text(exc)}") from None
         self._writer = self._open_writer()
-        self._writer.header(manifest, self.probe_x.numpy().copy(), self.probe_y)
+        self._writer.header(manifest, {probe_key(i): t.numpy().copy() for i, t in enumerate(self._samples_first)}, self.probe_y)
 
     def _open_writer(self):
         kind = ChildWriter if self._background else InlineWriter
@@ -357,13 +441,25 @@ class Recorder:
         from nnvox.capture.run_format import read_manifest
 
         run = open_run(self.out)  # the manifest checked, every listed snapshot whole
-        self.probe_x = torch.from_numpy(run.probe_inputs.copy())  # the run's own probe, whatever was passed
+        # the run's own probe, whatever values were passed; one of another form is refused
+        if json.dumps(self._probe.structure, sort_keys=True) != json.dumps(run.probe_structure, sort_keys=True):
+            raise NnvoxError(f"the probe passed, {_form(self._probe.structure)}, is not of the form of the run's in {self.out}, "
+                             f"{_form(run.probe_structure)}; resume feeds the model the run's own probe: pass inputs of its "
+                             "form (run.probe_feed() gives them), or record a new run")
+        if self._batch_dim is not None and self._batch_dim != run.probe_batch_dim:
+            raise NnvoxError(f"batch_dim {self._batch_dim} is not the run's: {self.out} holds its probe's samples on axis "
+                             f"{run.probe_batch_dim}, and resume feeds the model that probe; pass batch_dim={run.probe_batch_dim} (or None)")
+        stored, axis = run.probe_tensors, run.probe_batch_dim
+        tensors = [model_input(torch.from_numpy(np.ascontiguousarray(np.moveaxis(stored[probe_key(i)], 0, axis))))
+                   for i in range(len(run.probe_input_names))]
+        self._probe = ProbeInputs(run.probe_structure, tensors, run.probe_input_names)
+        self._labels = run.probe_labels
         held_out = run.evaluation  # and its own evaluation set
         self.eval_x = model_input(torch.from_numpy(held_out[0].copy())) if held_out is not None else None
         self.eval_y = held_out[1] if held_out is not None else None
         self.mistakes = run.mistake_rows  # the run's own choice
-        self.probe_y = run.probe_labels
-        self._capture = OutputCapture(model, self._probe_on_device())
+        self._capture = OutputCapture(model, self._feed(), batch_dim=axis)
+        self._take_probe(axis)
         self.architecture = self._capture.architecture
         if signature(self.architecture) != signature(run.architecture):
             raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same model, or record a new run")
@@ -378,7 +474,7 @@ class Recorder:
         self._count = len(manifest["snapshots"])  # an orphan file past these is simply overwritten
         self._lock.announce(self.out)
         self._writer = self._open_writer()
-        self._writer.header(manifest, self.probe_x.numpy(), self.probe_y)
+        self._writer.header(manifest, {probe_key(i): t.numpy() for i, t in enumerate(self._samples_first)}, self.probe_y)
 
     def _reductions(self, activation_budget: int | None, weight_budget: int | None) -> dict[str, dict]:
         for what, budget in (("activation_budget", activation_budget), ("weight_budget", weight_budget)):
@@ -418,7 +514,7 @@ class Recorder:
             if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= MAX_NUMBER):
                 raise NnvoxValueError(f"{what} is a whole number 0..{MAX_NUMBER} (or None), not {v!r}")
         self._raise_writer_error()
-        outputs, changed = self._capture(self._probe_on_device())
+        outputs, changed = self._capture(self._feed())
         if changed:
             raise NnvoxError(
                 "the model's architecture changed since recording started; record it into a new run folder"

@@ -3,13 +3,19 @@ labels, and each snapshot's metrics; a wrong one is a one-line NnvoxTypeError / 
 
 from __future__ import annotations
 
+import math
 import numbers
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
+from nnvox.capture.json_checks import MAX_NUMBER
+from nnvox.capture.run_format import (MAX_PROBE_DEPTH, MAX_PROBE_TENSORS, MAX_PROBE_TEXT, SINGLE_TENSOR, Invalid,
+                                      check_probe_inputs, input_name, tensor_names)
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError
 
 
@@ -47,16 +53,113 @@ def check_arguments(model, name, class_names, whole: dict, optional: dict) -> No
             raise NnvoxTypeError(f"{what} must be a whole number, got {type(value).__name__} {value!r}")
 
 
+_PROBE_FORMS = ("probe is the inputs to show (a tensor, or a dict of keyword inputs) or an (inputs, labels) pair, "
+                "inputs then also a tuple of positional inputs and labels None where unknown")
+
+
 def probe_parts(probe) -> tuple:
-    """(inputs, labels) from a probe given as that pair, or as inputs alone (labels unknown: -1, and
-    no true class is claimed)."""
+    """(inputs, labels) from a probe given as that pair (labels None: unknown), or as inputs alone:
+    a tensor or a dict of keyword inputs (labels unknown: -1, and no true class is claimed)."""
     if isinstance(probe, (tuple, list)):
         if len(probe) != 2:
-            raise NnvoxError(f"probe is the inputs to show (a tensor, batch first) or an (inputs, labels) pair; got a {type(probe).__name__} of {len(probe)}")
+            raise NnvoxError(f"{_PROBE_FORMS}; got a {type(probe).__name__} of {len(probe)}")
         return probe
-    if not isinstance(probe, (torch.Tensor, np.ndarray)):
-        raise NnvoxError(f"probe is the inputs to show (a tensor, batch first) or an (inputs, labels) pair, not {type(probe).__name__}")
-    return probe, np.full(len(probe), -1)
+    if not isinstance(probe, (torch.Tensor, np.ndarray, Mapping)):
+        raise NnvoxError(f"{_PROBE_FORMS}, not {type(probe).__name__}")
+    return probe, None
+
+
+@dataclass
+class ProbeInputs:
+    """The probe's inputs as the model takes them, taken apart: their structure in the run format's
+    terms (run_format.check_probe_inputs), and its tensors in order, as given (the model's layout)."""
+
+    structure: dict
+    tensors: list[torch.Tensor]
+    names: list[str]
+
+    @property
+    def single(self) -> bool:
+        """One tensor, no structure around it."""
+        return self.structure == SINGLE_TENSOR
+
+
+def probe_inputs(inputs) -> ProbeInputs:
+    """The probe's inputs taken apart: a tensor (or array), a tuple or list of positional inputs, or
+    a dict of keyword inputs, nested, with constants (None, bool, int, float, str) allowed among
+    them. Anything else, or beyond the run format's bounds, is a one-line NnvoxTypeError /
+    NnvoxValueError naming the item."""
+    tensors: list[torch.Tensor] = []
+
+    def part(value, path: tuple, depth: int) -> dict:
+        name = input_name(path)
+        if isinstance(value, (torch.Tensor, np.ndarray)) or not (path or isinstance(value, (tuple, list, Mapping))):
+            if len(tensors) >= MAX_PROBE_TENSORS:
+                raise NnvoxValueError(f"the probe's inputs hold more than {MAX_PROBE_TENSORS} tensors")
+            tensors.append(model_input(value, f"probe input {name!r}" if path else "probe inputs"))
+            return {"tensor": len(tensors) - 1}
+        if value is None or isinstance(value, (bool, np.bool_)):
+            return {"value": None if value is None else bool(value)}
+        if isinstance(value, numbers.Integral):
+            if abs(int(value)) > MAX_NUMBER:
+                raise NnvoxValueError(f"probe input {name!r} is {value}, beyond the whole numbers a run stores exactly (2**53)")
+            return {"value": int(value)}
+        if isinstance(value, numbers.Real):
+            if not math.isfinite(value):
+                raise NnvoxValueError(f"probe input {name!r} is {value}; a constant among the inputs is a finite number")
+            return {"value": float(value)}
+        if isinstance(value, str):
+            if len(value) > MAX_PROBE_TEXT:
+                raise NnvoxValueError(f"probe input {name!r} is text of {len(value):,} characters (at most {MAX_PROBE_TEXT:,})")
+            return {"value": value}
+        if isinstance(value, (tuple, list, Mapping)) and depth >= MAX_PROBE_DEPTH:  # (a list holding itself too)
+            raise NnvoxValueError(f"the probe's inputs are nested more than {MAX_PROBE_DEPTH} deep (at {name!r})")
+        if isinstance(value, (tuple, list)):
+            kind = "tuple" if isinstance(value, tuple) or not path else "list"  # (the top level: positional inputs)
+            return {kind: [part(v, (*path, i), depth + 1) for i, v in enumerate(value)]}
+        if isinstance(value, Mapping):
+            for k in value:
+                if not isinstance(k, str):
+                    raise NnvoxTypeError(f"the probe's inputs {name!r} hold the key {k!r}; keyword inputs are named by strings")
+            return {"dict": {k: part(v, (*path, k), depth + 1) for k, v in value.items()}}
+        raise NnvoxTypeError(f"probe input {name!r} is a {type(value).__name__}; the probe's inputs are tensors (or arrays), "
+                             "tuples, lists and dicts of them, and constants (None, bool, int, float, str)")
+
+    structure = part(inputs, (), 0)
+    try:
+        check_probe_inputs(structure)  # the bounds a reader holds the run to
+    except Invalid as exc:
+        raise NnvoxValueError(str(exc)) from None
+    return ProbeInputs(structure, tensors, tensor_names(structure))
+
+
+def sample_counts(probe: ProbeInputs, axis: int) -> int:
+    """How many samples the probe's tensors hold on `axis`; a one-line NnvoxValueError naming a
+    tensor without that axis, or holding another count than the others."""
+    for name, t in zip(probe.names, probe.tensors):
+        if t.dim() <= axis:
+            raise NnvoxValueError(f"probe input {name!r} has shape {tuple(t.shape)}: no axis {axis} to hold the samples "
+                                  f"(batch_dim {axis})")
+    counts = [t.shape[axis] for t in probe.tensors]
+    common = Counter(counts).most_common(1)[0][0]
+    for name, count in zip(probe.names, counts):
+        if count != common:
+            raise NnvoxValueError(f"probe input {name!r} has {count} samples on axis {axis}, the others {common}")
+    return common
+
+
+def agrees(probe: ProbeInputs, axis: int) -> bool:
+    """Whether every tensor of the probe has `axis`, all holding the same count."""
+    return all(t.dim() > axis for t in probe.tensors) and len({t.shape[axis] for t in probe.tensors}) == 1
+
+
+def call_model(model, inputs):
+    """The model called as the tracer calls it: a dict as keyword inputs, a tuple as positional ones."""
+    if isinstance(inputs, dict):
+        return model(**inputs)
+    if isinstance(inputs, tuple):
+        return model(*inputs)
+    return model(inputs)
 
 
 def model_input(x, what: str = "inputs") -> torch.Tensor:

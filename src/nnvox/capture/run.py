@@ -22,9 +22,9 @@ from nnvox.capture.architecture import Architecture
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.capture.run_format import (  # noqa: F401  (the format's names, importable from here as before)
     EVALUATION_FILE, HEALTH_KEY, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PER_SAMPLE, PROBE_FILE, PROBE_ROWS,
-    SCHEMA_VERSION,
-    STATS_KEY, Invalid, check_tensor, expected_shapes, map_tensors, member, parse_metadata, read_manifest, refused,
-    snapshot_file_name,
+    SCHEMA_VERSION, SINGLE_TENSOR,
+    STATS_KEY, Invalid, check_tensor, expected_shapes, fill_probe, map_tensors, member, parse_metadata, probe_key,
+    read_manifest, refused, snapshot_file_name, tensor_names,
 )
 from nnvox.errors import NnvoxError, NnvoxTypeError, path_argument
 
@@ -108,6 +108,11 @@ class Run:
             tuple(probe["class_names"]) if probe.get("class_names") else None
         )
         self._probe_file = path / probe["file"]
+        # how the model takes the probe: its inputs' structure (one tensor, or positional and keyword
+        # inputs, nested), and the axis of each of its tensors that holds the samples
+        self.probe_structure: dict = probe.get("inputs", SINGLE_TENSOR)
+        self.probe_batch_dim: int = probe.get("batch_dim", 0)
+        self.probe_input_names: list[str] = tensor_names(self.probe_structure)
         # recording-time level of detail: tensor key -> {"original": shape, "shape": stored shape, ...}
         self.reduced: dict[str, dict] = dict(manifest.get("reduced", {}))
         # attributions recorded: {"methods": [...], "layer": the module Grad-CAM looks at}
@@ -139,14 +144,41 @@ class Run:
         """As stored: float images, or integer token ids."""
         return self._samples(self._probe_file, ["inputs"], self.probe_count)["inputs"]
 
+    @cached_property
+    def probe_tensors(self) -> dict[str, np.ndarray]:
+        """Every tensor of the probe's inputs by its key in the probe file ("inputs", then "inputs.1",
+        ... in the order of `probe_input_names`), samples first, as stored."""
+        keys = [probe_key(i) for i in range(len(self.probe_input_names))]
+        path = str(self._probe_file)
+        with _reading(path):
+            extra = [k for k in _mapped(path)[1] if k.startswith("inputs.") and k not in keys]
+            if extra:
+                raise Invalid(f"it holds {extra[0]!r}, though the manifest lists {len(keys)} probe input tensors")
+        return self._samples(self._probe_file, keys, self.probe_count)
+
+    def probe_feed(self):
+        """The probe as the model takes it: its inputs' structure rebuilt (positional inputs a tuple,
+        keyword inputs a dict, constants as they were), each tensor a numpy array with its samples
+        on `probe_batch_dim`."""
+        tensors, axis = self.probe_tensors, self.probe_batch_dim
+        return fill_probe(self.probe_structure, lambda i: np.moveaxis(tensors[probe_key(i)], 0, axis))
+
     def _samples(self, path: Path, keys: list[str], count: int) -> dict[str, np.ndarray]:
         """The probe's or the held-out set's tensors: inputs (count, *the model's input shape), as
-        stored, and integer labels (count,)."""
+        stored, the probe's other input tensors (count, ...), and integer labels (count,)."""
         def check(key: str, dtype, shape: tuple[int, ...]) -> None:
+            if key.startswith("inputs."):  # another of the probe's input tensors: its samples first
+                if not shape or shape[0] != count or len(shape) <= self.probe_batch_dim or np.dtype(dtype).kind not in "biuf":
+                    raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {count} samples "
+                                  f"of numbers, with an axis {self.probe_batch_dim} to hold them")
+                return
             want = (count, *self._expected.get("inputs", shape[1:])) if key == "inputs" else (count,)
             if shape != want or (key == "labels" and np.dtype(dtype).kind not in "iu"):
                 raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {list(want)}"
                               + (" integers" if key == "labels" else ""))
+            if key == "inputs" and len(shape) <= self.probe_batch_dim and path == self._probe_file:
+                raise Invalid(f"'inputs' is {list(shape)}, with no axis {self.probe_batch_dim} to hold the samples "
+                              "as the manifest's batch_dim says")
 
         try:
             return _read_file(str(path), keys, check=check)

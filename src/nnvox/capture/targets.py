@@ -10,9 +10,11 @@ from nnvox.errors import NnvoxError, one_line
 
 def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
                 trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations",
-                attributions: tuple[str, ...] = (), attribution_layer: str | None = None):
+                attributions: tuple[str, ...] = (), attribution_layer: str | None = None, batch_dim: int | None = None):
     """A run folder as it is, or a model run once on an input (a file; a built-in's own held-out
-    sample; else a random one, said so), with `attributions` of its predictions recorded too."""
+    sample; else a random one, said so), with `attributions` of its predictions recorded too.
+    `batch_dim`: the axis of the input file's array (or of `input_shape`) that holds the samples, as
+    the model takes them (None: found, see Recorder)."""
     from nnvox.capture.run import open_run
 
     path = Path(target)
@@ -20,8 +22,8 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     if looks_like_path and not path.exists():
         return open_run(path)  # says the run folder does not exist, and how to make one
     if path.is_dir():
-        if input_shape is not None or weights is not None or input_file is not None:
-            raise NnvoxError(f"{target} is a run folder: --input-shape, --weights and --input apply to models only")
+        if input_shape is not None or weights is not None or input_file is not None or batch_dim is not None:
+            raise NnvoxError(f"{target} is a run folder: --input-shape, --weights, --input and --batch-dim apply to models only")
         return open_run(path)
     import torch
 
@@ -32,11 +34,15 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     labels = None  # unknown: the heads-up line names no true class
     if input_file is not None and input_shape:
         raise NnvoxError("give --input or --input-shape, not both (the input file has its own shape)")
+    if batch_dim is not None and input_file is None and input_shape is None:
+        raise NnvoxError(f"--batch-dim says which axis of --input or --input-shape holds the samples; give one of them "
+                         f"with it (e.g. --input-shape 8,4 --batch-dim 1: 4 sequences of 8)")
     if input_file is not None:
         what = f"input {Path(input_file).name}"
         x = read_input(Path(input_file))
         vocabulary, ids = _token_vocabulary(loaded.model, x.shape) if x.ndim and x.size else (None, False)
         x = _prepared(loaded.model, x, what, vocabulary, ids)
+        _check_axis(batch_dim, x.shape, f"--input {Path(input_file).name} (shape {','.join(map(str, x.shape))})")
         _check_pass_fits(loaded, x.shape, what, "give a smaller batch or input", vocabulary)
     elif input_shape is None and loaded.example is not None:
         x, labels = loaded.example
@@ -45,9 +51,11 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
         shape = parse_shape(input_shape) if input_shape is not None else loaded.input_shape
         if shape is None:
             raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
+        if input_shape is not None:
+            _check_axis(batch_dim, shape, f"--input-shape {','.join(map(str, shape))}")
         vocabulary, _ = _token_vocabulary(loaded.model, shape)
         _check_pass_fits(loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape", vocabulary)
-        x, what = _random_input(shape, vocabulary)
+        x, what = _random_input(shape, vocabulary, batch_dim or 0)
     _materialise_lazy(loaded.model, torch.from_numpy(x))
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
@@ -55,7 +63,7 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     name = f"{loaded.name} (untrained)" if loaded.initialised_here else loaded.name
     run = single_pass_run(loaded.model, torch.from_numpy(x), name=f"{name} · {what}", labels=labels,
                           class_names=loaded.class_names, weights=record_weights, attributions=attributions,
-                          attribution_layer=attribution_layer)
+                          attribution_layer=attribution_layer, batch_dim=batch_dim)
     if run.error and x.dtype.kind == "f" and _WANTS_IDS.search(run.error):
         run.error += (f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
                       f"np.save('ids.npy', ids), dtype int64, batch first{', e.g. shape ' + str(tuple(x.shape)) if x.ndim else ''})")
@@ -285,15 +293,25 @@ def _meta_pass_bytes(model, shape: tuple[int, ...], vocabulary: int | None) -> i
     return total
 
 
-def _random_input(shape: tuple[int, ...], vocabulary: int | None):
+def _check_axis(batch_dim: int | None, shape: tuple[int, ...], what: str) -> None:
+    if batch_dim is not None and not 0 <= batch_dim < len(shape):
+        raise NnvoxError(f"--batch-dim {batch_dim} is no axis of {what}; give 0 to {len(shape) - 1}, the axis that holds the samples")
+
+
+def _random_input(shape: tuple[int, ...], vocabulary: int | None, batch_dim: int = 0):
     """A random input the model takes: token ids below its vocabulary size when its input first
-    reaches an embedding (a float tensor would fail there), else standard normal values."""
+    reaches an embedding (a float tensor would fail there), else standard normal values. Drawn
+    sample by sample (the samples on `batch_dim`), so each sample is the same whatever the batch
+    size or the axis that holds it."""
     import torch
 
     g = torch.Generator().manual_seed(0)
+    first = (shape[batch_dim], *shape[:batch_dim], *shape[batch_dim + 1:]) if shape else shape
     if vocabulary is not None:
-        return torch.randint(0, vocabulary, shape, generator=g).numpy(), "random tokens"
-    return torch.randn(shape, generator=g).numpy(), "random input"
+        x, what = torch.randint(0, vocabulary, first, generator=g), "random tokens"
+    else:
+        x, what = torch.randn(first, generator=g), "random input"
+    return (x.movedim(0, batch_dim).contiguous() if shape and batch_dim else x).numpy(), what
 
 
 def _materialise_lazy(model, x) -> None:

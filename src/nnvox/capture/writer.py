@@ -123,13 +123,15 @@ class RunWriter:
         self._first: dict[str, np.ndarray] | None = None
         self._previous: dict[str, np.ndarray] | None = None
 
-    def header(self, manifest: dict, probe_inputs: np.ndarray, probe_labels: np.ndarray) -> None:
-        """Start the run, or resume it when the manifest already lists snapshots (the probe stays)."""
+    def header(self, manifest: dict, probe_inputs: np.ndarray | dict[str, np.ndarray], probe_labels: np.ndarray) -> None:
+        """Start the run, or resume it when the manifest already lists snapshots (the probe stays).
+        `probe_inputs`: the probe's input tensor, or all of them by key ("inputs", "inputs.1", ...)."""
         self.manifest = manifest
         if manifest["snapshots"]:
             self._reload_references()
         else:
-            save_tensors(self.out / PROBE_FILE, {"inputs": probe_inputs, "labels": probe_labels})
+            inputs = probe_inputs if isinstance(probe_inputs, dict) else {"inputs": probe_inputs}
+            save_tensors(self.out / PROBE_FILE, {**inputs, "labels": probe_labels})
         atomic_write_json(self.out / MANIFEST, self.manifest)
 
     def _reload_references(self) -> None:
@@ -334,7 +336,8 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
                 continue
             if kind == HEADER:
                 info, tensors = _decode(body)
-                writer.header(info["manifest"], tensors["inputs"], tensors["labels"])
+                labels = tensors.pop("labels")
+                writer.header(info["manifest"], tensors, labels)
                 ack("ok\n")
             elif kind == SNAPSHOT:
                 info, tensors = _decode(body)

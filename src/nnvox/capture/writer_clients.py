@@ -125,7 +125,8 @@ class ChildWriter:
             self._acks += chunk
 
     def header(self, manifest, inputs, labels) -> None:
-        self._send(encode(HEADER, {"inputs": inputs, "labels": labels}, {"manifest": manifest}))
+        inputs = inputs if isinstance(inputs, dict) else {"inputs": inputs}  # (the probe's input tensors by key)
+        self._send(encode(HEADER, {**inputs, "labels": labels}, {"manifest": manifest}))
 
     def snapshot(self, meta, tensors) -> None:
         self._send(encode(SNAPSHOT, tensors, {"meta": meta}))

@@ -127,13 +127,15 @@ class ModelOptions:
     """Allow TARGET to be a whole pickled model (.pt/.pth). Pickles can run code: only for files you trust."""
     attribution_layer: str | None = None
     """The conv layer Grad-CAM looks at, for --attribution grad-cam on a model."""
+    batch_dim: MaybeWhole = None
+    """The axis of --input / --input-shape that holds the samples, as the model takes them (1 for a sequence-first (T, N) input; default: found)."""
 
     def open(self, target: str, mode: str = "activations", attribution: str | None = None):
         from nnvox.capture.targets import open_target
 
         return open_target(target, input_shape=self.input_shape, weights=self.weights, trust_pickle=self.trust_pickle,
                            input_file=self.input, mode=mode, attributions=(attribution,) if attribution else (),
-                           attribution_layer=self.attribution_layer)
+                           attribution_layer=self.attribution_layer, batch_dim=self.batch_dim)
 
 
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
