@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_frame import frame_costs  # noqa: E402
 from bench_models import model_costs  # noqa: E402
+from bench_real_models import report as real_models_report  # noqa: E402
 from bench_recording import recording_overhead, resnet18_overhead  # noqa: E402
 from bench_timeline import memory_ratio, move_costs  # noqa: E402
 from bench_video import memory_growth, throughput  # noqa: E402
@@ -61,6 +62,7 @@ def main() -> None:
         lines.append(f"| {name} | {m['nodes']} | {m['blocks']} | {m['forward_s'] * 1000:.0f} ms | {m['trace_s'] * 1000:.0f} ms | "
                      f"{m['trace_plus_scene_s']:.2f} s | {m['lod_720p_ms']:.0f} ms ({1000 / m['lod_720p_ms']:.0f} fps) | "
                      f"{m['full_720p_ms']:.0f} ms ({m['full_720p_ms'] / m['lod_720p_ms']:.1f}x) |")
+    lines += [""] + real_models_report(quick)
     rec = isolated(recording_overhead, epochs=20, pairs=3 if quick else 25)
     lines += ["", "## Recording overhead (digits CNN, a snapshot every epoch, 20 epochs)", "",
               f"training {rec['plain_s']:.2f} s without, {rec['recorded_s']:.2f} s with recording: median ratio {rec['median_ratio']:.3f}, "

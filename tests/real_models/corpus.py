@@ -7,6 +7,9 @@ default attention implementation (sdpa where that is the default); the plain-tor
 the structure of the code they are named after and are not simplified to suit nnvox.
 """
 
+# The nanoGPT and word_language_model code below is kept as its authors wrote it:
+# ruff: noqa: C408, RUF059, UP008, UP018
+
 from __future__ import annotations
 
 import math
@@ -315,6 +318,20 @@ class GPT(nn.Module):
 def nanogpt(batch: int):
     torch.manual_seed(0)
     return GPT(GPTConfig()).eval(), _tokens(batch)
+
+
+def nanogpt_manual(batch: int):
+    """nanoGPT's manual attention, as it runs on a PyTorch without F.scaled_dot_product_attention:
+    its __init__ then registers the causal-mask buffer, and forward takes q @ k^T, masked_fill with
+    -inf, softmax, @ v."""
+    torch.manual_seed(0)
+    config = GPTConfig()
+    model = GPT(config)
+    for block in model.transformer.h:
+        block.attn.flash = False
+        block.attn.register_buffer("bias", torch.tril(torch.ones(config.block_size, config.block_size))
+                                   .view(1, 1, config.block_size, config.block_size))
+    return model.eval(), _tokens(batch)
 
 
 # --- timm's VisionTransformer (vision_transformer.py), its parts at a tiny size ---------------------
@@ -629,6 +646,7 @@ CORPUS: dict[str, Spec] = {
     "efficientnet": Spec(efficientnet, "cnn"),
     "whisper": Spec(whisper, "audio"),
     "nanogpt": Spec(nanogpt, "decoder", causal=True),
+    "nanogpt-manual": Spec(nanogpt_manual, "decoder", causal=True),
     "timm-vit": Spec(timm_vit, "vision"),
     "word-lstm": Spec(word_lstm, "rnn", sequence_first=True),
     "word-transformer": Spec(word_transformer, "encoder", causal=True, sequence_first=True),

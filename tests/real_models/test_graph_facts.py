@@ -65,6 +65,8 @@ EXPECT: dict[str, Expect] = {
                       independent=(("model.encoder.conv2", "model.encoder.embed_positions"),)),
     "nanogpt": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), fused_qkv=True, residuals=4,
                       embeddings=("transformer.wte", "transformer.wpe")),
+    "nanogpt-manual": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), fused_qkv=True, residuals=4,
+                             embeddings=("transformer.wte", "transformer.wpe")),
     "timm-vit": Expect(_each(2, (4, 17, 17)), fused_qkv=True, residuals=4,
                        independent=(("blocks.0.attn.q_norm", "blocks.0.attn.k_norm"),
                                     ("blocks.1.attn.q_norm", "blocks.1.attn.k_norm"))),

@@ -21,19 +21,12 @@ from tests.real_models.training import probe_inputs, record
 
 LONG = ("mobilevit", "efficientnet")
 BATCH = 4
-TIED = {"gpt2": ("transformer.wte", "lm_head"), "nanogpt": ("transformer.wte", "lm_head")}  # embedding, head
+TIED = {"gpt2": ("transformer.wte", "lm_head"), "nanogpt": ("transformer.wte", "lm_head"),
+        "nanogpt-manual": ("transformer.wte", "lm_head")}  # embedding, head
 
 # model -> what is wrong today; every test of that model is marked (a model that cannot be recorded
 # has no run to draw). Removed by whoever fixes it.
-KNOWN: dict[str, str] = {
-    "t5": "the Recorder's probe is one tensor (or inputs, labels): an encoder-decoder's keyword inputs "
-          "{input_ids, decoder_input_ids} are refused, though trace() takes them",
-    "whisper": "the Recorder's probe is one tensor (or inputs, labels): {input_features, decoder_input_ids} are refused",
-    "word-lstm": "the Recorder's probe is one tensor (or inputs, labels): RNNModel.forward(input, hidden) cannot be "
-                 "given its hidden state as {input, hidden}",
-    "word-transformer": "a sequence-first probe (T=8, N=4) is taken as 8 samples: probe.safetensors holds (8, 4) "
-                        "under a manifest that says (8, 8), and drawing the run fails",
-}
+KNOWN: dict[str, str] = {}
 # (model, test) -> what is wrong today, for the tests of a model that records but does not draw.
 KNOWN_DRAWING: dict[tuple[str, str], str] = {}
 

@@ -47,7 +47,7 @@ def loss(name: str, model, inputs, batch: int) -> torch.Tensor:
         return model(input_ids=inputs["input_ids"], labels=inputs["decoder_input_ids"]).loss
     if name == "whisper":
         return model(input_features=inputs["input_features"], labels=inputs["decoder_input_ids"]).loss
-    if name == "nanogpt":
+    if name in ("nanogpt", "nanogpt-manual"):
         x, y = inputs[:, :-1].contiguous(), inputs[:, 1:].contiguous()  # train.py's get_batch: x, y
         _, out = model(x, y)
         return out
