@@ -395,6 +395,7 @@ def exercise(path: Path) -> list[str]:
             errors.append(str(exc))
 
     attempt(lambda: run.probe_inputs)
+    attempt(lambda: run.probe_feed())  # every input tensor of the probe, as the model takes them
     attempt(lambda: run.evaluation)
     for s in run.snapshots:
         attempt(lambda: run.read(s.index))
@@ -465,6 +466,158 @@ def test_a_damaged_or_hostile_run_is_refused_in_one_line(case, pristine, tmp_pat
     assert all(one_line(e) for e in errors), errors
     assert any(says in e for e in errors), f"{case}: expected {says!r} in {errors}"
     assert tree(tmp_path.parent) == before, "a reader wrote or deleted a file"
+
+
+# ---- a probe of several inputs, sequence first: its structure and batch_dim, its tensors ----------------
+# The pristine run (`structured`): a GRU tagger fed {"tokens": (T=5, N=3) ids, "state": ((1, N, 4),),
+# "scale": 0.5} sequence first, two snapshots. Its manifest's probe entry holds "inputs" and "batch_dim": 1;
+# its probe file "inputs" (3, 5), "inputs.1" (3, 1, 4), "labels".
+
+PROBE = "probe.safetensors"
+
+
+def probe_inputs(value):
+    return probe("inputs", value)
+
+
+def nested(depth: int) -> dict:
+    node = {"tensor": 1}
+    for _ in range(depth):
+        node = {"tuple": [node]}
+    return {"tuple": [{"tensor": 0}, node]}
+
+
+STRUCTURED = {"dict": {"tokens": {"tensor": 0}, "state": {"tuple": [{"tensor": 1}]}, "scale": {"value": 0.5}}}
+
+
+def in_structure(path, value):
+    """The structure with the node at `path` (keys through the "dict"/"tuple" objects) replaced."""
+    def fn(m):
+        node = m["probe"]["inputs"]
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return edit_manifest(fn)
+
+
+STRUCTURED_CASES = {
+    "inputs-string": (probe_inputs("T"), "the probe's inputs must be an object of one key"),
+    "inputs-two-keys": (probe_inputs({"tensor": 0, "value": 1}), "the probe's inputs must be an object of one key"),
+    "inputs-kind-unknown": (probe_inputs({"pickle": "cos\nsystem"}), "of unknown kind 'pickle'"),
+    "inputs-tensor-skipped": (in_structure(["dict", "state", "tuple", 0], {"tensor": 2}), "must be tensor 1 (tensors are numbered in order), not 2"),
+    "inputs-tensor-true": (in_structure(["dict", "tokens"], {"tensor": True}), "'tokens' must be tensor 0"),
+    "inputs-tensor-float": (in_structure(["dict", "tokens"], {"tensor": 0.0}), "'tokens' must be tensor 0"),
+    "inputs-deep": (probe_inputs(nested(9)), "nested more than 8 deep"),
+    "inputs-deep-json": (probe_inputs(json.loads('{"list":[' * 300 + "]}" * 300)), "nested more than 8 deep"),
+    "inputs-many-items": (probe_inputs({"tuple": [{"tensor": 0}, {"tensor": 1}] + [{"value": None}] * 5000}), "more than 1,024 items"),
+    "inputs-many-tensors": (probe_inputs({"tuple": [{"tensor": i} for i in range(300)]}), "more than 256 tensors"),
+    "inputs-value-nan": (in_structure(["dict", "scale"], {"value": float("nan")}), "'scale' must be a finite number"),
+    "inputs-value-inf": (in_structure(["dict", "scale"], {"value": float("inf")}), "'scale' must be a finite number"),
+    "inputs-value-huge": (in_structure(["dict", "scale"], {"value": 10 ** 400}), "'scale' must be a whole number"),
+    "inputs-value-list": (in_structure(["dict", "scale"], {"value": [1]}), "must be null, true, false, a number or text"),
+    "inputs-value-object": (in_structure(["dict", "scale"], {"value": {"a": 1}}), "must be null, true, false, a number or text"),
+    "inputs-value-long": (in_structure(["dict", "scale"], {"value": "x" * 5000}), "characters long"),
+    "inputs-value-surrogate": (in_structure(["dict", "scale"], {"value": "\ud800"}), "not valid Unicode"),
+    "inputs-name-newline": (probe_inputs({"dict": {"tok\nens": {"tensor": 0}, "s": {"tensor": 1}}}), "names are printable text"),
+    "inputs-name-empty": (probe_inputs({"dict": {"": {"tensor": 0}, "s": {"tensor": 1}}}), "names are printable text"),
+    "inputs-name-surrogate": (probe_inputs({"dict": {"\udc80": {"tensor": 0}, "s": {"tensor": 1}}}), "not valid Unicode"),
+    "inputs-name-long": (probe_inputs({"dict": {"n" * 5000: {"tensor": 0}, "s": {"tensor": 1}}}), "characters long"),
+    "inputs-dict-list": (in_structure(["dict", "state"], {"dict": [{"tensor": 1}]}), "must be a JSON object"),
+    "inputs-tuple-object": (in_structure(["dict", "state"], {"tuple": {"a": {"tensor": 1}}}), "must be a list"),
+    "inputs-only-constant": (probe_inputs({"value": 1}), "must hold a tensor, not only a constant"),
+    "inputs-no-tensor": (probe_inputs({"tuple": []}), "the probe's inputs hold no tensor"),
+    "inputs-null": (probe_inputs(None), "the probe's inputs must be an object of one key"),
+    "batch-dim-string": (probe("batch_dim", "1"), "the probe's batch_dim must be a whole number 0..7"),
+    "batch-dim-true": (probe("batch_dim", True), "the probe's batch_dim must be a whole number 0..7"),
+    "batch-dim-float": (probe("batch_dim", 1.0), "the probe's batch_dim must be a whole number 0..7"),
+    "batch-dim-negative": (probe("batch_dim", -1), "the probe's batch_dim must be a whole number 0..7"),
+    "batch-dim-8": (probe("batch_dim", 8), "the probe's batch_dim must be a whole number 0..7"),
+    "batch-dim-huge": (probe("batch_dim", 2 ** 64), "the probe's batch_dim must be a whole number 0..7"),
+    "batch-dim-beyond-inputs": (probe("batch_dim", 2), "'inputs' is [3, 5], with no axis 2 to hold the samples"),
+    # the probe file against the structure: one tensor per leaf, samples first
+    "file-lacks-a-tensor": (probe_inputs({"tuple": [{"tensor": 0}, {"tensor": 1}, {"tensor": 2}]}), "it has no tensor 'inputs.2'"),
+    "file-holds-one-more": (probe_inputs({"dict": {"tokens": {"tensor": 0}}}), "it holds 'inputs.1', though the manifest lists 1 probe input tensors"),
+    "file-tensor-renamed": (rename_tensors("inputs.1", "inputs.7", PROBE), "it holds 'inputs.7'"),
+    "file-tensor-rows": (set_entry("inputs.1", "shape", [1, 3, 4], PROBE), "'inputs.1' is float32 [1, 3, 4]; the manifest says 3 samples"),
+    "file-tensor-rank": (set_entry("inputs.1", "shape", [12], PROBE), "'inputs.1' is float32 [12]; the manifest says 3 samples"),
+    "file-tensor-dtype": (set_entry("inputs.1", "dtype", "F64", PROBE), "claims shape [3, 1, 4] of F64"),
+    "file-inputs-rows": (set_entry("inputs", "shape", [5, 3], PROBE), "'inputs' is int64 [5, 3]; the manifest says [3, 5]"),
+}
+
+
+def _structured_model():
+    import torch
+    from torch import nn
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb, self.rnn, self.out = nn.Embedding(10, 4), nn.GRU(4, 4), nn.Linear(4, 3)
+
+        def forward(self, tokens, state, scale=1.0):
+            y, _ = self.rnn(self.emb(tokens), state[0])
+            return self.out(y * scale)
+
+    torch.manual_seed(0)
+    return Tagger()
+
+
+@pytest.fixture(scope="module")
+def structured(tmp_path_factory) -> Path:
+    """A real recording whose probe is several inputs, sequence first (see STRUCTURED_CASES)."""
+    import torch
+
+    import nnvox
+
+    model = _structured_model()
+    tokens = torch.randint(0, 10, (5, 3), generator=torch.Generator().manual_seed(0))
+    probe_ = {"tokens": tokens, "state": (torch.randn(1, 3, 4),), "scale": 0.5}
+    out = tmp_path_factory.mktemp("hostile") / "structured"
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with nnvox.Recorder(model, probe=probe_, out=out, background=False) as rec:
+        for step in range(2):
+            loss = model(**probe_).square().mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            rec.snapshot(step=step)
+    m = manifest(out)
+    assert m["probe"]["inputs"] == STRUCTURED and m["probe"]["batch_dim"] == 1
+    return out
+
+
+def test_the_pristine_structured_copy_opens_and_draws_in_every_mode(structured):
+    assert exercise(structured) == []
+    assert open_run(structured).probe_feed()["scale"] == 0.5
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURED_CASES))
+def test_a_hostile_probe_structure_is_refused_in_one_line(case, structured, tmp_path):
+    damage, says = STRUCTURED_CASES[case]
+    run = copy_of(structured, tmp_path)
+    damage(run)
+    before = tree(tmp_path.parent)
+    errors = exercise(run)
+    assert errors, f"{case}: accepted silently"
+    assert all(one_line(e) for e in errors), errors
+    assert any(says in e for e in errors), f"{case}: expected {says!r} in {errors}"
+    assert tree(tmp_path.parent) == before, "a reader wrote or deleted a file"
+
+
+def test_a_hostile_probe_structure_is_refused_by_resume_before_anything_is_written(structured, tmp_path):
+    """A recorder resuming such a run refuses it as a reader does, and leaves its files as they were."""
+    import torch
+
+    import nnvox
+
+    run = copy_of(structured, tmp_path)
+    STRUCTURED_CASES["inputs-deep"][0](run)
+    before = tree(run)
+    probe_ = {"tokens": torch.zeros(5, 3, dtype=torch.long), "state": (torch.zeros(1, 3, 4),), "scale": 0.5}
+    with pytest.raises(NnvoxError, match="nested more than 8 deep") as err:
+        nnvox.Recorder(_structured_model(), probe=probe_, out=run, resume=True)
+    assert one_line(str(err.value))
+    assert {k: v for k, v in tree(run).items() if not k.endswith(".lock")} == {k: v for k, v in before.items() if not k.endswith(".lock")}
 
 
 # What a hostile run must not cost: refused in under a second and 100 MB (tracemalloc: Python and
@@ -612,6 +765,21 @@ if st is not None:
         (run / name).write_bytes(damaged)
         if data.draw(st.booleans(), label="listed"):
             relist(run, name)
+
+    @settings(max_examples=EXAMPLES)
+    @given(data=st.data())
+    def test_fuzzed_probe_structures_are_read_or_refused_in_one_line(structured, data):
+        """The structured run's probe entry (its inputs' structure, batch_dim) damaged anywhere."""
+        with tempfile.TemporaryDirectory() as where:
+            run = copy_of(structured, Path(where))
+            doc = manifest(run)
+            for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+                doc["probe"] = mutate_tree(data, doc["probe"])
+            write_manifest(run, doc)
+            before = tree(Path(where))
+            errors = exercise(run)
+            assert all(one_line(e) for e in errors), errors
+            assert tree(Path(where)) == before
 
     test_fuzzed_manifests_are_read_or_refused_in_one_line = fuzz(_manifest_tree)
     test_fuzzed_manifest_bytes_are_read_or_refused_in_one_line = fuzz(_manifest_bytes)

@@ -243,7 +243,7 @@ class Recorder:
         self._probe = probe_inputs(x)  # as given: the model's layout
         self._labels = None if y is None else class_labels(y, "probe labels")
         self._batch_dim = batch_dim  # as given (None: found by the trace); `batch_dim` once known
-        self._check_probe_before_trace()
+        self._check_probe_kind()
         self._closed = False
         self._lock = RunLock()
         self._folder = self.out  # where files go: a replacement's own folder until its first snapshot swaps it in
@@ -259,10 +259,8 @@ class Recorder:
             self._lock.release()
             raise
 
-    def _check_probe_before_trace(self) -> None:
-        """What can be said of the probe before the model runs: its tensors hold their samples on the
-        axis given (or on axis 0 or 1, where the trace looks), at least one; attributions and an
-        evaluation set only with a probe of one tensor, batch first."""
+    def _check_probe_kind(self) -> None:
+        """Attributions and an evaluation set only with a probe of one tensor, batch first."""
         probe, axis = self._probe, self._batch_dim
         if self.attributions or self.eval_x is not None:
             what = "attributions are recorded" if self.attributions else "an evaluation set is recorded"
@@ -273,6 +271,11 @@ class Recorder:
             if axis:
                 raise NnvoxError(f"{what} for a probe of one input tensor, batch first; this probe holds its samples "
                                  f"on axis {axis}: record it {fix}")
+
+    def _check_counts(self) -> None:
+        """What can be said of the probe's samples before the model runs: its tensors hold them on the
+        axis given (or on axis 0 or 1, where the trace looks), at least one, as many as the labels."""
+        probe, axis = self._probe, self._batch_dim
         candidates = [axis] if axis is not None else [a for a in (0, 1) if agrees(probe, a)]
         count = sample_counts(probe, candidates[0] if candidates else 0)  # (names a tensor that disagrees)
         if not count:
@@ -322,6 +325,7 @@ class Recorder:
     def _start(self, model, name, class_names, overwrite: bool, activation_budget, weight_budget) -> None:
         """A new run, or one replacing the run in `out`. Nothing is written until the model has taken
         the probe and every option holds; an old run is replaced only once the new one has a snapshot."""
+        self._check_counts()
         existing = (self.out / MANIFEST).exists()
         if existing and not overwrite:
             raise NnvoxError(f"{self.out} already holds a run; choose a new folder, or continue it (resume=True, --resume) "
