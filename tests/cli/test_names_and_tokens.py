@@ -239,3 +239,22 @@ def test_info_says_which_blocks_the_model_holds_channels_last(tmp_path):
     doc = json.loads(nnvox("info", "convnext_block:build", "--input-shape", "1,4,5,7", "--json", cwd=tmp_path).stdout)
     layouts = {n["name"]: n["layout"] for n in doc["nodes"]}
     assert layouts["norm"] == "HWC" and layouts["permute#2"] is None
+
+
+MANY_CLASSES = textwrap.dedent('''
+    from torch import nn
+
+    def clf50():
+        return nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 50))
+''')
+
+
+def test_a_model_of_yours_may_have_any_number_of_classes(tmp_path):
+    """A user's model was given ten class names '0'..'9', and one with 50 outputs was refused
+    ("class_names holds 10 names"), naming an option the user never gave."""
+    (tmp_path / "many.py").write_text(MANY_CLASSES)
+    result = nnvox("info", "many:clf50", "--input-shape", "4,8", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["nodes"][-1]["shape"] == [50]
+    result = nnvox("export", "many:clf50", str(tmp_path / "out.png"), "--input-shape", "4,8", cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "out.png").exists(), result.stderr

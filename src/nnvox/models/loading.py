@@ -64,7 +64,7 @@ def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = F
         x, y = probe_batch(data)  # a held-out sample of the first class, as `nnvox record` probes first
         loaded = LoadedModel(_seeded(builtin.build), spec, x[:1].shape, data.class_names, (x[:1], y[:1]), initialised_here=True)
     elif ":" in spec:
-        loaded = LoadedModel(_seeded(resolve_model(spec).build), spec, None, tuple(str(i) for i in range(10)))
+        loaded = LoadedModel(_seeded(resolve_model(spec).build), spec, None)  # its classes are unnamed: numbered
     else:
         known = ", ".join(sorted(ARCHITECTURES) + available_models())
         raise NnvoxError(f"{spec!r} is neither a run folder nor a model; give a run folder, one of {known}, or package.module:callable")
