@@ -172,7 +172,7 @@ class _TopK(nn.Module):
 def test_indices_are_no_node_but_keep_their_source():
     arch = trace(_TopK(), torch.randn(4, 6)).architecture
     assert [n.kind for n in arch.nodes] == ["Input", "topk", "mul", "gather", "add"]
-    assert arch.predecessors("gather") == ["input"]  # x, and the indices of x's topk: no other node
+    assert arch.predecessors("gather") == ["input", "topk"]  # x, and the indices of x's topk
     assert arch.predecessors("add") == ["mul", "gather"]
 
 
@@ -189,6 +189,30 @@ class _TokenTypes(nn.Module):
         T = ids.shape[1]
         types = self.token_type_ids[:, :T].expand(ids.shape[0], T)
         return self.words(ids) + self.types(types) + self.positions(self.position_ids[:, :T])
+
+
+class _Masked(nn.Module):
+    """BERT's attention given the model's attention_mask input (integers, made boolean)."""
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(8, 24)
+
+    def forward(self, x, attention_mask):
+        q, k, v = self.qkv(x).unflatten(-1, (3, 2, 4)).transpose(1, 3).unbind(2)
+        mask = attention_mask[:, None, None, :].bool()
+        return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+
+
+def test_a_mask_input_feeds_the_attention_under_its_own_name():
+    mask = torch.ones(2, 5, dtype=torch.long)
+    mask[1, 3:] = 0
+    result = trace(_Masked(), {"x": torch.randn(2, 5, 8), "attention_mask": mask})
+    arch = result.architecture
+    assert [n.name for n in arch.nodes if n.kind == "Input"] == ["input", "input.attention_mask"]
+    assert "input.attention_mask" in arch.predecessors("scaled_dot_product_attention")
+    maps = result.outputs["scaled_dot_product_attention.maps"]
+    assert float(maps[1, :, :, 3:].abs().max()) == 0.0  # no query looks at a padded key
 
 
 @pytest.mark.parametrize("batch", [1, 4])
@@ -229,7 +253,6 @@ def test_a_sequence_first_model_has_its_batch_found_on_axis_one(batch):
     with torch.no_grad():
         expected = model.rnn(model.encoder(ids))[0].transpose(0, 1)
     torch.testing.assert_close(result.outputs["rnn"], expected)
-    assert trace(model, ids, batch_dim=0).architecture.node("rnn").shape == (batch, 6)  # told otherwise: as told
 
 
 class _ChannelsLastBlock(nn.Module):
@@ -263,3 +286,10 @@ def test_an_identity_output_is_one_copy():
     model = nn.Sequential(nn.Linear(3, 3), nn.Identity(), nn.ReLU(inplace=True))
     outputs = trace(model, torch.randn(2, 3)).outputs
     assert outputs["1"] is outputs["0"] and outputs["2"] is not outputs["0"]
+
+
+def test_a_batch_dim_a_layer_contradicts_is_refused():
+    ids = torch.randint(0, 30, (12, 3))
+    with pytest.raises(NnvoxError, match=r"^batch_dim 0 puts the samples where layer 'rnn' says they are not \(batch_first=False\)"):
+        trace(_WordLSTM().eval(), ids, batch_dim=0)
+    assert trace(_WordLSTM().eval(), ids, batch_dim=1).architecture.node("rnn").shape == (12, 6)

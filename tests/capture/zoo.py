@@ -238,7 +238,7 @@ ZOO = {
     "two-inputs": (TwoInputs, lambda: (torch.randn(2, 3), torch.randn(2, 2)), [("fa", "Linear"), ("fb", "Linear"), ("mul", "mul")],
                    [("input", "fa"), ("input_2", "fb"), ("fa", "mul"), ("fb", "mul")]),
     "dict-input": (DictInput, lambda: {"x": torch.randn(2, 3), "scale": torch.randn(2, 1)}, [("fc", "Linear"), ("mul", "mul")],
-                   [("input", "fc"), ("input_2", "mul"), ("fc", "mul")]),
+                   [("input", "fc"), ("input.scale", "mul"), ("fc", "mul")]),
     "tuple-output": (TupleOutput, lambda: torch.randn(2, 3), [("a", "Linear"), ("b", "Linear")], [("input", "a"), ("input", "b")]),
     "dict-output": (DictOutput, lambda: torch.randn(2, 3), [("a", "Linear"), ("b", "Linear")], [("input", "b")]),
     "nested": (Nested, lambda: torch.randn(2, 3), [("blocks.0.0", "Linear"), ("blocks.0.1", "ReLU"), ("blocks.1.0", "Linear"), ("blocks.1.1", "ReLU")],

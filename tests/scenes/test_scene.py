@@ -293,3 +293,16 @@ def test_update_ratio_mode(digits_run):
     block = scene.block("fc2")
     assert not block.scale.diverging and block.scale.lo == 0.0 and block.scale.hi > 0
     assert "update ratio" in scene.frame_at(2).hud
+
+
+@pytest.mark.parametrize("mode", ["change", "change-from-start", "update-ratio"])
+def test_a_change_mode_of_a_single_pass_is_refused_not_blank(mode):
+    """A model run once has no training to show: a change mode drew an all-white still '±1e-12'."""
+    import torch
+
+    from nnvox.capture.single_pass import single_pass_run
+
+    run = single_pass_run(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU()), torch.randn(2, 3), name="once")
+    with pytest.raises(NnvoxError, match=f"^{mode} mode shows how weights moved between snapshots, and this run has one"):
+        build_scene(run, SceneOptions(mode=mode))
+    build_scene(run, SceneOptions(mode="weights"))  # what it has, it shows

@@ -122,6 +122,25 @@ def _call(model: nn.Module, inputs):
     return model(inputs)
 
 
+def _input_names(inputs) -> list[str]:
+    """Names of the input tensors: "input" for the first; the others by their keyword
+    ("input.attention_mask") or their position ("input_2")."""
+    def paths(value, path):
+        if isinstance(value, torch.Tensor):
+            yield path
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                yield from paths(v, None)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from paths(v, f"{path}.{k}" if path else str(k))
+
+    names = []
+    for i, key in enumerate(paths(inputs, None)):
+        names.append(INPUT if i == 0 else f"{INPUT}.{key}" if key else f"{INPUT}_{i + 1}")
+    return names
+
+
 def _declared_batch_axis(module: nn.Module) -> int | None:
     """The batch axis a layer says it takes (nn.LSTM, nn.MultiheadAttention: batch_first)."""
     batch_first = getattr(module, "batch_first", None)
@@ -156,7 +175,7 @@ class _Tracer(TorchFunctionMode):
         self.side_outputs: set[str] = set()  # recorded though they do not feed the output (attention maps)
         self.error: str | None = None
         self.last = INPUT
-        self.input_names = [INPUT if i == 0 else f"{INPUT}_{i + 1}" for i, _ in enumerate(_tensors(inputs))]
+        self.input_names = _input_names(inputs)
         for name, t in zip(self.input_names, _tensors(inputs)):
             self._add(name, "Input", t, [], {}, None)
 
@@ -166,14 +185,14 @@ class _Tracer(TorchFunctionMode):
         return base if n == 1 else f"{base}#{n}"
 
     def _sources(self, value) -> list[str]:
-        """The nodes whose float outputs `value` holds; failing those, the nodes its token ids,
-        indices or masks came from (an embedding of `x.long()`). A tensor made from nothing traced
-        (positions from arange, a buffer, zeros) has no source: no edge is invented for it."""
+        """The nodes whose float outputs `value` holds, then those its token ids, indices or masks
+        came from (an embedding of `x.long()`, an attention given the model's attention_mask input).
+        A tensor made from nothing traced (positions from arange, a buffer, zeros) has no source:
+        no edge is invented for it."""
         tensors = list(_tensors(value))
-        strong = [self.producers[id(t)] for t in tensors if id(t) in self.producers]
-        if not strong:
-            strong = [s for t in tensors for s in self.derived.get(id(t), ())]
-        return list(dict.fromkeys(strong))
+        sources = [self.producers[id(t)] for t in tensors if id(t) in self.producers]
+        sources += [s for t in tensors for s in self.derived.get(id(t), ())]
+        return list(dict.fromkeys(sources))
 
     def _derive(self, tensors, sources: list[str]) -> None:
         for t in tensors:
@@ -427,7 +446,11 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
                 axes = fold_order(axes, first.raw[name], tracer.raw[name], n1)
             if axes is not False:
                 shaping.axes[name] = axes
-        if batch_dim is not None or not _contradicted(shaping, first.declared):
+        wrong = _contradicted(shaping, first.declared)
+        if wrong and batch_dim is not None:
+            raise NnvoxError(f"batch_dim {batch_dim} puts the samples where layer {wrong!r} says they are not "
+                             f"(batch_first={first.declared[wrong] == 0}); leave batch_dim out to have it found")
+        if not wrong:
             found = shaping
             break
     found = found or Shaping(batch_dim or 0)
@@ -437,10 +460,10 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
     return found
 
 
-def _contradicted(shaping: Shaping, declared: dict[str, int]) -> bool:
-    """A layer that says where it takes its batch (nn.LSTM without batch_first: axis 1) found it elsewhere."""
-    return any(isinstance(shaping.axes.get(name), BatchAxis) and shaping.axes[name].axis != axis
-               for name, axis in declared.items())
+def _contradicted(shaping: Shaping, declared: dict[str, int]) -> str | None:
+    """A layer that says where it takes its batch (nn.LSTM without batch_first: axis 1) but found it elsewhere."""
+    return next((name for name, axis in declared.items()
+                 if isinstance(shaping.axes.get(name), BatchAxis) and shaping.axes[name].axis != axis), None)
 
 
 def _place_maps(shaping: Shaping, tracer: _Tracer, n: int) -> None:

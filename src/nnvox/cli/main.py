@@ -122,7 +122,7 @@ class ModelOptions:
     weights: Path | None = None
     """A state_dict to load: .safetensors, or .pt/.pth read with weights_only=True."""
     input: Path | None = None
-    """A .npy array (batch first) to run instead of a random input."""
+    """A .npy array to run instead of a random input: samples first, or on the --batch-dim axis."""
     trust_pickle: bool = False
     """Allow TARGET to be a whole pickled model (.pt/.pth). Pickles can run code: only for files you trust."""
     attribution_layer: str | None = None

@@ -18,7 +18,7 @@ from nnvox.scenes.folding import fold_repeats
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.layout import BlockShape, block_shape, drawable, slice_pitch, weight_block
 from nnvox.scenes.placement import Footprint, place, route_edges
-from nnvox.scenes.scene import MODES, SIZINGS, Block, Scene, SceneOptions
+from nnvox.scenes.scene import CHANGE_MODES, MODES, SIZINGS, Block, Scene, SceneOptions
 
 INPUT = "input"
 
@@ -317,6 +317,9 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     absorbed = folded | {m for chain in groups.values() for m in chain[:-1]}
     specs, class_names = _block_specs(run, options, groups, absorbed)
 
+    if options.mode in CHANGE_MODES and len(run.snapshots) < 2:
+        raise NnvoxError(f"{options.mode} mode shows how weights moved between snapshots, and this run has one "
+                         "(a model run once has no training to show); record two or more, or choose activations or weights")
     if not specs:
         hint = " (record with gradients: call snapshot() after a backward pass)" if options.mode == "gradients" else " (no layers with weights?)"
         raise NnvoxError(f"the run has nothing to show in {options.mode} mode{hint}")

@@ -14,7 +14,7 @@ from nnvox.capture.run import PROBE_ROWS, Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite, show_masked
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
-from nnvox.scenes.scene import MODE_TEXT, Block, Frame, Scene
+from nnvox.scenes.scene import CHANGE_MODES, MODE_TEXT, Block, Frame, Scene
 
 
 def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
@@ -175,7 +175,7 @@ class FrameSource:
 
     def _reference(self, index: int) -> int | None:
         """The snapshot the mode compares `index` with (None: the mode shows values as they are)."""
-        if self.mode not in ("change", "change-from-start", "update-ratio"):
+        if self.mode not in CHANGE_MODES:
             return None
         return 0 if self.mode == "change-from-start" else max(index - 1, 0)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.scene import MODE_TEXT, Scene
+from nnvox.scenes.scene import CHANGE_MODES, MODE_TEXT, Scene
 
 BINS = 48
 
@@ -95,7 +95,7 @@ class HistogramSource:
             below, above = below + a * (b1 - below), above + a * (a1 - above)
             nonfinite = n1 if a >= 0.5 else nonfinite
         # In change modes snapshot 0 is all zeros (no change yet): compare with the first change.
-        ref_index = 1 if scene.mode in ("change", "change-from-start", "update-ratio") and scene.n_snapshots > 1 else 0
+        ref_index = 1 if scene.mode in CHANGE_MODES and scene.n_snapshots > 1 else 0
         reference = self._binned(name, ref_index, sample)[0]
         what = MODE_TEXT[scene.mode].split(":")[0]
         if scene.mode == "activations" and block.role != "input":

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nnvox.scenes.frames import FrameSource
 
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
+CHANGE_MODES = ("change", "change-from-start", "update-ratio")  # how weights moved between snapshots
 MODE_TEXT = {
     "activations": "activations",
     "weights": "weights",

@@ -27,10 +27,11 @@ from pathlib import Path
 from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
+from nnvox.scenes.scene import MODES
 from nnvox.scenes.toml_files import read_toml
 
 FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "health", "voxel")  # 2D figures of a snapshot
-MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
+
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
 VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
               "fade_seconds", "gif_max_mb", "crf"}
