@@ -21,36 +21,12 @@ from nnvox.capture.run_format import probe_key
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.scene import MODES, SceneOptions
+from tests.real_models.corpus import RNNModel
 
 VOCAB = 64
 
 
 # ---- models ----------------------------------------------------------------------------------------
-
-class RNNModel(nn.Module):
-    """PyTorch examples' word_language_model RNNModel (LSTM), as written, small."""
-
-    def __init__(self, ntoken=VOCAB, ninp=16, nhid=16, nlayers=2):
-        super().__init__()
-        self.ntoken = ntoken
-        self.drop = nn.Dropout(0.2)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=0.2)
-        self.decoder = nn.Linear(nhid, ntoken)
-        self.nhid, self.nlayers = nhid, nlayers
-
-    def forward(self, input, hidden):
-        emb = self.drop(self.encoder(input))
-        output, hidden = self.rnn(emb, hidden)
-        output = self.drop(output)
-        decoded = self.decoder(output)
-        decoded = decoded.view(-1, self.ntoken)
-        return F.log_softmax(decoded, dim=1), hidden
-
-    def init_hidden(self, bsz):
-        weight = next(self.parameters())
-        return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
-
 
 class SequenceFirstEncoder(nn.Module):
     """The word-language-model's Transformer, small: (T, N) ids through nn.TransformerEncoder without
@@ -195,7 +171,7 @@ def test_keyword_inputs_resume_with_the_runs_own_probe(t5_run, tmp_path):
 
 def rnn_case():
     torch.manual_seed(0)
-    model = RNNModel()
+    model = RNNModel("LSTM", VOCAB, 16, 16, 2, dropout=0.2)  # the example's own class, at a tiny size
     data = tokens(4, 6).t().contiguous()  # (bptt 6, batch 4), as batchify gives it
     hidden = model.init_hidden(4)
     hidden = (hidden[0] + torch.randn_like(hidden[0]), hidden[1] + torch.randn_like(hidden[1]))  # told apart per sample

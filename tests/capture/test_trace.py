@@ -5,6 +5,7 @@ from torch import nn
 from nnvox.capture.trace import OutputCapture, trace
 from nnvox.errors import NnvoxError
 from nnvox.models.nets import DigitsCNN
+from tests.real_models.facts import ancestors
 
 
 def test_cnn_graph_nodes_edges_and_shapes():
@@ -136,16 +137,6 @@ class _FusedQKV(nn.Module):
         return self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
 
 
-def _ancestors(arch, name):
-    seen, todo = set(), [name]
-    while todo:
-        for p in arch.predecessors(todo.pop()):
-            if p not in seen:
-                seen.add(p)
-                todo.append(p)
-    return seen
-
-
 def test_each_output_of_a_split_reaches_the_attention_with_causal_maps():
     torch.manual_seed(0)
     model, x = _FusedQKV(), torch.randn(3, 5, 8)
@@ -153,7 +144,7 @@ def test_each_output_of_a_split_reaches_the_attention_with_causal_maps():
     arch = result.architecture
     sources = arch.predecessors("scaled_dot_product_attention")
     assert len(sources) == 3  # q, k and v, each from its own output of the split
-    roots = [sorted(n for n in _ancestors(arch, s) | {s} if n.startswith("split")) for s in sources]
+    roots = [sorted(n for n in ancestors(arch, s) | {s} if n.startswith("split")) for s in sources]
     assert roots == [["split"], ["split[1]"], ["split[2]"]]
     q, k, v = model.c_attn(x).split(8, dim=2)
     torch.testing.assert_close(result.outputs["split[2]"], v)
