@@ -284,3 +284,25 @@ def test_a_batch_dim_a_layer_contradicts_is_refused():
     with pytest.raises(NnvoxError, match=r"^batch_dim 0 puts the samples where layer 'rnn' says they are not \(batch_first=False\)"):
         trace(_WordLSTM().eval(), ids, batch_dim=0)
     assert trace(_WordLSTM().eval(), ids, batch_dim=1).architecture.node("rnn").shape == (12, 6)
+
+
+class _CachesItsMask(nn.Module):
+    """The word-language-model's TransformerModel keeps its causal mask on itself between calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.src_mask, self.seen = nn.Linear(4, 4), None, {}
+
+    def forward(self, x):
+        if self.src_mask is None or self.src_mask.size(0) != x.shape[1]:
+            self.src_mask = torch.triu(torch.ones(x.shape[1], x.shape[1]), 1)
+        self.seen[x.shape[0]] = self.src_mask
+        return self.fc(x) + self.src_mask.sum()
+
+
+def test_the_shapes_only_pass_leaves_nothing_on_the_model():
+    model = _CachesItsMask()
+    trace(model, torch.randn(1, 5, 4))  # batch 1: the second pass runs on the meta device
+    assert model.src_mask.device.type == "cpu" and set(model.seen) == {1}
+    assert all(t.device.type == "cpu" for t in model.seen.values())
+    model(torch.randn(3, 5, 4))  # the user's next call works

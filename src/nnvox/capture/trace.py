@@ -23,6 +23,7 @@ from nnvox.capture import layouts
 from nnvox.capture.architecture import Architecture, Node
 from nnvox.capture.attention import mha_maps, no_fused_attention, sdpa_probabilities
 from nnvox.capture.batch_axis import BatchAxis, compare, fold_order, guess, other_batch, per_sample, varied
+from nnvox.capture.model_state import state_kept
 from nnvox.capture.modes import evaluating
 from nnvox.errors import NnvoxError
 
@@ -76,19 +77,31 @@ class Shaping:
         return tuple(self.convert(name, torch.empty(raw, device="meta"), batch).shape[1:])
 
 
-def _tensors(value):
+def _tensors(value) -> list[torch.Tensor]:
+    """The tensors in `value` (nested tuples, lists and dicts), in order. Built as a list, not a
+    generator: it runs for every operation of the traced pass."""
+    out: list[torch.Tensor] = []
+    _collect(value, out)
+    return out
+
+
+def _collect(value, out: list) -> None:
     if isinstance(value, torch.Tensor):
-        yield value
+        out.append(value)
     elif isinstance(value, (tuple, list)):
         for v in value:
-            yield from _tensors(v)
+            if isinstance(v, torch.Tensor):
+                out.append(v)
+            elif isinstance(v, (tuple, list, dict)):
+                _collect(v, out)
     elif isinstance(value, dict):
         for v in value.values():
-            yield from _tensors(v)
+            _collect(v, out)
 
 
 def _first_tensor(value):
-    return next(_tensors(value), None)
+    tensors = _tensors(value)
+    return tensors[0] if tensors else None
 
 
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
@@ -105,7 +118,22 @@ def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
     return leaves
 
 
+_OP_NAMES: dict = {}
+
+
 def _op_name(func) -> str:
+    try:
+        return _OP_NAMES[func]
+    except (KeyError, TypeError):  # TypeError: an unhashable callable
+        name = _name_of(func)
+    try:
+        _OP_NAMES[func] = name
+    except TypeError:
+        pass
+    return name
+
+
+def _name_of(func) -> str:
     name = getattr(func, "__name__", None) or type(func).__name__
     if name.startswith("__i") and name.endswith("__") and name not in ("__index__", "__invert__"):
         return name[3:-2] + "_"  # x += y: the in-place add
@@ -114,12 +142,11 @@ def _op_name(func) -> str:
     return name.lstrip("_") or "op"  # add_ (in place) keeps its trailing underscore
 
 
-def _call(model: nn.Module, inputs):
-    if isinstance(inputs, dict):
-        return model(**inputs)
-    if isinstance(inputs, tuple):
-        return model(*inputs)
-    return model(inputs)
+def _call(model: nn.Module, inputs, state: dict | None = None):
+    args, kwargs = ((), inputs) if isinstance(inputs, dict) else (inputs if isinstance(inputs, tuple) else (inputs,), {})
+    if state is not None:
+        return torch.func.functional_call(model, state, args, kwargs, strict=False)
+    return model(*args, **kwargs)
 
 
 def _input_names(inputs) -> list[str]:
@@ -189,7 +216,7 @@ class _Tracer(TorchFunctionMode):
         came from (an embedding of `x.long()`, an attention given the model's attention_mask input).
         A tensor made from nothing traced (positions from arange, a buffer, zeros) has no source:
         no edge is invented for it."""
-        tensors = list(_tensors(value))
+        tensors = _tensors(value)
         sources = [self.producers[id(t)] for t in tensors if id(t) in self.producers]
         sources += [s for t in tensors for s in self.derived.get(id(t), ())]
         return list(dict.fromkeys(sources))
@@ -223,7 +250,7 @@ class _Tracer(TorchFunctionMode):
         if self.busy or self.inside:
             return result
         kind = _op_name(func)
-        outs = list(_tensors(result))
+        outs = _tensors(result)
         if not outs or kind in _IGNORED:
             return result
         sources = self._sources((args, kwargs))
@@ -246,7 +273,7 @@ class _Tracer(TorchFunctionMode):
             order = layouts.permutation_of(func, args, kwargs, args[0].dim())
             if order is not None:
                 self.permutes[name] = order
-        if kind == _SDPA:
+        if kind == _SDPA and self.record_values:  # a shapes-only pass reads the maps' batch axis off the output's
             self._maps(name, sdpa_probabilities(args, kwargs))
         return result
 
@@ -270,7 +297,7 @@ class _Tracer(TorchFunctionMode):
             self.inside -= 1
             if self.entered:
                 self.entered.pop()
-            tensors = list(_tensors(output))
+            tensors = _tensors(output)
             floats = [t for t in tensors if t.is_floating_point()] or tensors[:1]
             if not floats:
                 return
@@ -290,7 +317,7 @@ class _Tracer(TorchFunctionMode):
                 self.producers.setdefault(id(extra), name)
                 self.keep_alive.append(extra)
             self._derive(tensors, [name])
-            if isinstance(module, nn.MultiheadAttention):
+            if isinstance(module, nn.MultiheadAttention) and self.record_values:
                 self.busy = True
                 try:
                     maps = mha_maps(module, args, kwargs)
@@ -317,7 +344,8 @@ class _Tracer(TorchFunctionMode):
         if self.scope:
             self.scope.pop()
 
-    def run(self, inputs, partial: bool = False):
+    def run(self, inputs, partial: bool = False, state: dict | None = None):
+        """The forward pass, traced; with `state`, run with those parameters and buffers instead."""
         handles = []
         leaves = leaf_modules(self.model)
         for name, module in leaves:
@@ -331,7 +359,7 @@ class _Tracer(TorchFunctionMode):
         try:
             # Fused attention kernels would run nn.MultiheadAttention's maths without calling it.
             with evaluating(self.model), torch.no_grad(), no_fused_attention(), self:
-                result = _call(self.model, inputs)
+                result = _call(self.model, inputs, state)
         except (Exception, SystemExit) as exc:  # the user's forward failed (or exited): say where, with what shapes
             if not partial:
                 raise NnvoxError(self._failure(inputs, exc)) from None
@@ -422,9 +450,7 @@ def trace(model: nn.Module, inputs, *, partial: bool = False, batch_dim: int | N
 def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) -> Shaping:
     """Each node's batch axis, from a second pass at another batch size along the inputs' batch axis
     (`batch_dim`, else 0, else 1 where a layer says it takes its batch second and axis 0 disagrees),
-    and the axis order that draws channels-last maps channels first. (The second pass is a real one:
-    on the meta device, a model that caches tensors in its attributes, as the word-language-model
-    does its causal mask, would keep meta tensors and fail when the user runs it next.)"""
+    and the axis order that draws channels-last maps channels first."""
     candidates = [batch_dim] if batch_dim is not None else [0, 1]
     found = None
     for axis in candidates:
@@ -434,11 +460,8 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
         if second is None:
             continue
         n2 = other_batch(n1)
-        # At batch 1 the values tell batch-major folds from batch-minor ones (a (T, N) view as T * N rows).
-        tracer = _Tracer(model, second, build_graph=False, record_values=n2 == 1)
-        try:
-            tracer.run(second)
-        except NnvoxError:
+        tracer = _second_pass(model, second, n2)
+        if tracer is None:
             continue  # the model takes no other batch size along this axis
         for name, shape in first.raw_shapes.items():
             axes = compare(shape, tracer.raw_shapes[name], n1, n2) if name in tracer.raw_shapes else False
@@ -446,6 +469,7 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
                 axes = fold_order(axes, first.raw[name], tracer.raw[name], n1)
             if axes is not False:
                 shaping.axes[name] = axes
+        _place_attention_maps(shaping, first)
         wrong = _contradicted(shaping, first.declared)
         if wrong and batch_dim is not None:
             raise NnvoxError(f"batch_dim {batch_dim} puts the samples where layer {wrong!r} says they are not "
@@ -458,6 +482,56 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
     if batch is not None:
         _place_maps(found, first, batch)
     return found
+
+
+def _place_attention_maps(shaping: Shaping, first: _Tracer) -> None:
+    """Batch axes of attention maps a shapes-only pass left out (computing them costs as much as
+    the attention): SDPA's maps lead with its query's axes, as its output does;
+    nn.MultiheadAttention gives its maps batch first whatever its batch_first."""
+    kinds = {n.name: n.kind for n in first.nodes}
+    for maps in first.side_outputs:
+        site = maps.removesuffix(".maps")
+        if maps in shaping.axes:
+            continue
+        if kinds.get(site) == "MultiheadAttention":
+            shaping.axes[maps] = BatchAxis(0) if len(first.raw_shapes[maps]) == 4 else None
+        elif site in shaping.axes:
+            shaping.axes[maps] = shaping.axes[site]
+
+
+def _second_pass(model: nn.Module, inputs, batch: int) -> _Tracer | None:
+    """The pass at the other batch size; None when the model does not take it. At batch 1 it runs
+    for real: its values tell batch-major folds from batch-minor ones (a (T, N) view as T * N rows),
+    and it costs a fraction of the first. At batch 2 (a probe of one) only shapes are needed: it
+    runs on the meta device, no arithmetic, where the model's operations allow, with whatever the
+    forward caches on the model put back afterwards; else for real."""
+    if batch == 2:
+        state = {k: _on_meta(v) for k, v in (*model.named_parameters(), *model.named_buffers())}
+        shapes = _on_meta(inputs)
+        tracer = _Tracer(model, shapes, build_graph=False, record_values=False)
+        try:
+            with state_kept(model):
+                tracer.run(shapes, state=state)
+            return tracer
+        except NnvoxError:
+            pass
+    tracer = _Tracer(model, inputs, build_graph=False, record_values=batch == 1)
+    try:
+        tracer.run(inputs)
+    except NnvoxError:
+        return None
+    return tracer
+
+
+def _on_meta(value):
+    """Tensors in `value` as meta tensors (shape and dtype, no data), the structure kept."""
+    if isinstance(value, torch.Tensor):
+        return torch.empty_like(value, device="meta")
+    if isinstance(value, (tuple, list)):
+        return type(value)(_on_meta(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _on_meta(v) for k, v in value.items()}
+    return value
 
 
 def _contradicted(shaping: Shaping, declared: dict[str, int]) -> str | None:
