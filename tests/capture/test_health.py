@@ -59,10 +59,89 @@ def test_flagged_layer_outline_is_red(tmp_path):
 
 
 def test_gradient_flags_with_known_answers():
+    from nnvox.capture.health import gradient_flags, gradient_levels
+
+    layers = {k: {f"{k}.weight": 100} for k in "abcdef"}
+    norms = {"a.weight": 1.0, "b.weight": 2.0, "c.weight": 1.5, "d.weight": 1e4, "e.weight": 1e-6, "f.weight": float("nan")}
+    assert gradient_flags(layers, norms) == {"d": "exploding", "e": "vanishing", "f": "exploding"}
+    assert gradient_levels({"a": {"a.weight": 4, "a.bias": 5}}, {"a.weight": 3.0, "a.bias": 0.0}) == {"a": 1.0}  # sqrt(9 / 9)
+    # A layer with a gradient but too few layers to compare with: only a non-finite one is a verdict
+    assert gradient_flags({"a": {"a.w": 1}, "b": {"b.w": 1}}, {"a.w": 1.0, "b.w": 1e9}) == {}
+    assert gradient_flags({"a": {"a.w": 1}, "b": {"b.w": 1}}, {"a.w": 1.0, "b.w": float("inf")}) == {"b": "exploding"}
+
+
+def test_a_large_tensor_is_not_exploding_for_being_large():
+    """A tiny Whisper after 3 AdamW steps (the numbers of a user's run): the tied 100 x 64 token
+    embedding has the largest gradient norm, 1.97, over 100x the median tensor's only because
+    tiny bias and norm tensors pull that median down; per value it is a few times the others."""
     from nnvox.capture.health import gradient_flags
 
-    flags = gradient_flags({"a": 1.0, "b": 2.0, "c": 1.5, "d": 1e4, "e": 1e-6, "f": float("nan")})
-    assert flags == {"d": "exploding", "e": "vanishing", "f": "exploding"}
+    layers, norms = {"embed": {"embed.weight": 6400}, "head": {"head.weight": 6400}}, {"embed.weight": 1.97, "head.weight": 1.97}
+    for k in range(8):
+        layers[f"linear{k}"] = {f"linear{k}.weight": 4096, f"linear{k}.bias": 64}
+        norms |= {f"linear{k}.weight": 0.1 + 0.08 * k, f"linear{k}.bias": 0.002 + 0.003 * k}
+        layers[f"norm{k}"] = {f"norm{k}.weight": 64, f"norm{k}.bias": 64}
+        norms |= {f"norm{k}.weight": 0.0004 + 0.0008 * k, f"norm{k}.bias": 0.0005 + 0.0009 * k}
+    median = float(np.median(list(norms.values())))
+    assert 1.97 > 100 * median  # what the flag was measured against
+    same = {"head.weight": "embed.weight"}
+    assert gradient_flags(layers, norms, same) == {}
+    # ten times the others per value: still no alarm; a thousand times: one, under the tied tensor's first name only
+    assert gradient_flags(layers, norms | {"linear3.weight": 3.4, "linear3.bias": 0.1}, same) == {}
+    blown = norms | {"embed.weight": 1970.0, "head.weight": 1970.0}
+    assert gradient_flags(layers, blown, same) == {"embed": "exploding"}
+    assert gradient_flags(layers, blown) == {"embed": "exploding", "head": "exploding"}  # (told apart without `same`)
+
+
+def _tied_model():
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(100, 32)
+            self.norm = nn.LayerNorm(32)
+            self.mix = nn.Linear(32, 32)
+            self.norm2 = nn.LayerNorm(32)
+            self.head = nn.Linear(32, 100, bias=False)
+            self.head.weight = self.embed.weight
+
+        def forward(self, x):
+            return self.head(self.norm2(self.mix(self.norm(self.embed(x)))))
+
+    return Tied()
+
+
+@pytest.mark.parametrize("plant", [None, "embed", "mix"])
+def test_the_scene_and_info_flag_the_same_layers_and_a_tied_tensor_once(tmp_path, capsys, plant):
+    import json
+
+    from nnvox.capture.recorder import Recorder
+    from nnvox.capture.run import open_run
+    from nnvox.cli.commands import run_info
+
+    torch.manual_seed(0)
+    model = _tied_model()
+    x = torch.randint(0, 100, (4, 12))
+    rec = Recorder(model, probe=(x, [0, 1, 2, 0]), out=tmp_path / "run", background=False)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    for step in range(3):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x[:, :-1]).reshape(-1, 100), x[:, 1:].reshape(-1)).backward()
+        if plant and step == 2:
+            with torch.no_grad():
+                getattr(model, plant).weight.grad.mul_(1e5)
+        rec.snapshot(epoch=step)
+        opt.step()
+    rec.close()
+    run = open_run(tmp_path / "run")
+    frame = build_scene(run).frame_at(len(run.snapshots) - 1)
+    shown = {name for name, h in frame.health.items() if "exploding" in h or "vanishing" in h}
+    run_info(run, as_json=True)
+    listed = {name for name, h in json.loads(capsys.readouterr().out)["health"].items() if "gradients" in h}
+    assert shown == listed == ({plant} if plant else set())
+    if plant:
+        assert f"{plant} exploding gradients" in frame.hud and "head exploding" not in frame.hud
+    else:
+        assert "gradients" not in frame.hud
 
 
 def test_exploding_gradient_is_flagged_in_the_scene(tmp_path):

@@ -258,3 +258,22 @@ def test_a_model_of_yours_may_have_any_number_of_classes(tmp_path):
     assert json.loads(result.stdout)["nodes"][-1]["shape"] == [50]
     result = nnvox("export", "many:clf50", str(tmp_path / "out.png"), "--input-shape", "4,8", cwd=tmp_path)
     assert result.returncode == 0 and (tmp_path / "out.png").exists(), result.stderr
+
+
+def test_the_voxel_figure_of_a_sequence_layer_takes_a_token_and_a_feature(tmp_path):
+    """A tokens x features layer (the word-language model's decoder, 6 tokens of 13 features):
+    --voxel TOKEN,FEATURE draws it; three numbers, or one, are refused in one line that says what
+    the layer is and what --voxel takes."""
+    (tmp_path / "wordlm.py").write_text(WORD_LM)
+    base = ("export", "wordlm:build", tmp_path / "vx.png", "--input-shape", "6,2", "--figure", "voxel", "--layer", "decoder")
+    for given in ("0,5,3", "3"):
+        refused = nnvox(*base, "--voxel", given, cwd=tmp_path)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+        assert (f"layer 'decoder' is tokens × features (6 × 13): give --voxel TOKEN,FEATURE (two numbers, "
+                f"e.g. --voxel 2,2), not {given}") in refused.stderr
+    assert "give --voxel TOKEN,FEATURE" in nnvox(*base, cwd=tmp_path).stderr
+    out_of_range = nnvox(*base, "--voxel", "6,0", cwd=tmp_path)
+    assert out_of_range.returncode == 2 and "token 6 is out of range; 'decoder' has 6 (tokens × features" in out_of_range.stderr
+    drawn = nnvox(*base, "--voxel", "4,3", cwd=tmp_path)
+    assert drawn.returncode == 0, drawn.stderr
+    assert (tmp_path / "vx.png").exists()

@@ -28,8 +28,17 @@ def test_a_convolution_voxel_is_its_patch_times_its_kernel(digits_run, layer, ch
 def test_other_layers_give_value_stats_and_field_only(digits_run):
     voxel = inspect_voxel(digits_run, 1, "relu1", 2, (3, 3))
     assert voxel.product is None and voxel.field == ((2, 4), (2, 4))  # conv1's 3 x 3 behind the ReLU
-    dense = inspect_voxel(digits_run, 1, "fc1", 7)
-    assert dense.field is None and dense.position == ()
+    assert voxel.where == "channel 2, row 3, column 3" and voxel.group == "channel 2's 8 × 8 map"
+    dense = inspect_voxel(digits_run, 1, "fc1", 7)  # after the flattened map: every pixel
+    assert dense.field == ((0, 7), (0, 7)) and dense.position == () and dense.axes == ("unit",)
+    assert dense.where == "unit 7" and dense.group == "all 64 values of the layer"
+    flat = inspect_voxel(digits_run, 1, "flatten", 7)  # channel 1, row 1, column 1 of pool2 (2 x 2)
+    assert flat.field == ((1, 7), (1, 7))  # pool2 [2, 3] <- conv2 [1, 4] <- pool1 [2, 9] <- conv1 [1, 10]
+    with pytest.raises(NnvoxError, match=r"layer 'conv1' is channels × rows × columns \(8 × 8 × 8\): give --voxel "
+                                         r"CHANNEL,ROW,COLUMN \(three numbers"):
+        inspect_voxel(digits_run, 1, "conv1", 3)
+    with pytest.raises(NnvoxError, match=r"layer 'fc1' is a vector of 64 units: give --voxel UNIT \(one number"):
+        inspect_voxel(digits_run, 1, "fc1", 7, (0,))
     with pytest.raises(NnvoxError, match="channel 99 is out of range; 'conv1' has 8"):
         inspect_voxel(digits_run, 1, "conv1", 99, (0, 0))
     with pytest.raises(NnvoxError, match=r"position \(9, 0\) is outside 'conv1'"):

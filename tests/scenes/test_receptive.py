@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from nnvox.capture.trace import trace
@@ -73,3 +74,73 @@ def test_bad_requests_are_named():
         receptive_field(arch, "conv9", (0, 0))
     with pytest.raises(NnvoxError, match=r"position \(8, 0\) is outside '4'"):
         receptive_field(arch, "4", (8, 0))
+
+
+class _Moves(nn.Module):
+    """A convolution, then its square map transposed, upsampled, or flattened into a dense layer."""
+
+    def __init__(self, how: str):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3, padding=1)
+        self.after = nn.Conv2d(2, 2, 1)
+        self.flatten, self.fc, self.act = nn.Flatten(), nn.Linear(2 * 8 * 8, 4), nn.ReLU()
+        self.how = how
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.how == "transpose":
+            y = y.transpose(2, 3)  # same shape, rows and columns swapped
+        elif self.how == "upsample":
+            y = F.interpolate(y, scale_factor=2)[:, :, ::2, ::2]
+        y = self.after(y)
+        return self.act(self.fc(self.flatten(y))) if self.how == "flatten" else y
+
+
+def test_positions_moved_in_ways_the_graph_does_not_say_are_not_guessed():
+    from nnvox.scenes.receptive import map_field
+
+    arch = trace(_Moves("upsample"), torch.randn(1, 1, 8, 8)).architecture
+    box, why = map_field(arch, "after", (0, 2, 5))
+    assert box is None and ("interpolate" in why or "getitem" in why) and "not followed" in why
+    with pytest.raises(NnvoxError, match="not followed"):
+        receptive_field(arch, "after", (2, 5))
+    assert map_field(arch, "conv", (0, 2, 5))[0] == ((1, 3), (4, 6))  # before the move, as ever
+
+
+def test_a_transposed_map_is_followed_through_its_axes_roles():
+    """A square map's rows and columns swapped (the same shape): the layer after it sees the
+    input transposed, as autograd says; nnvox draws the transposed map itself channels first."""
+    from nnvox.scenes.receptive import map_field
+
+    torch.manual_seed(0)
+    model = _Moves("transpose")
+    x = torch.rand(1, 1, 8, 8) + 0.1
+    arch = trace(model, x).architecture
+    assert arch.node("transpose").layout == "CWH"
+    box, _ = map_field(arch, "after", (0, 1, 6))
+    x.requires_grad_(True)
+    model(x)[0, 0, 1, 6].backward()
+    rows, cols = np.nonzero(x.grad[0, 0].numpy())
+    assert box == ((rows.min(), rows.max()), (cols.min(), cols.max())) == ((5, 7), (0, 2))
+    assert map_field(arch, "transpose", (0, 6, 1))[0] == ((5, 7), (0, 2))  # drawn channels first: as the conv's
+
+
+def test_a_flattened_unit_sees_its_own_position_and_a_dense_unit_everything():
+    from nnvox.scenes.receptive import map_field
+
+    torch.manual_seed(0)
+    model = _Moves("flatten")
+    x = torch.rand(1, 1, 8, 8) + 0.1
+    arch = trace(model, x).architecture
+    flat = next(n.name for n in arch.nodes if n.kind == "Flatten")
+    unit = 64 + 8 * 3 + 6  # channel 1, row 3, column 6
+    box, note = map_field(arch, flat, (unit,))
+    out = {}
+    model.flatten.register_forward_hook(lambda m, i, o: out.__setitem__("flat", o))
+    x.requires_grad_(True)
+    model(x)
+    out["flat"][0, unit].backward()
+    rows, cols = np.nonzero(x.grad[0, 0].numpy())
+    assert box == ((rows.min(), rows.max()), (cols.min(), cols.max())) == ((2, 4), (5, 7)) and "rows 2–4" in note
+    assert map_field(arch, "fc", (1,)) == (((0, 7), (0, 7)), "sees input rows 0–7, columns 0–7 (all of it)")
+    assert map_field(arch, "act", (1,))[0] == ((0, 7), (0, 7))

@@ -350,6 +350,14 @@ class Run:
         with _reading(path):
             return list(_mapped(path)[1])
 
+    def aliases(self, index: int) -> dict[str, str]:
+        """{alias key: stored key} of a snapshot: the names under which a tensor stored once is also
+        read (tied weights, a module registered twice, outputs that are another node's tensor, and
+        arrays equal bit for bit). From the file header, checked as every read checks it."""
+        path = self._file(index)
+        with _reading(path):
+            return dict(getattr(_mapped(path)[1], "aliases", {}))
+
     def lacking(self, index: int, key: str) -> NnvoxError:
         """Why snapshot `index` has no tensor `key`: a kind the run never recorded (weights, with
         weights=False: the run is fine, it is shown another way), or a file damaged or altered."""

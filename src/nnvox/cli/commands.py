@@ -212,8 +212,12 @@ def _check_demo_folder(out: Path) -> None:
                          "give --out a new or empty folder (or an earlier demo's)")
 
 
-def _last_health(run) -> dict[str, dict[str, float]]:
-    """Dead / saturated fractions per layer at the last snapshot (as the writer measured them)."""
+def _last_health(run) -> dict[str, dict[str, float | str]]:
+    """Dead / saturated fractions per layer at the last snapshot (as the writer measured them), and
+    "gradients": "exploding" or "vanishing" where the scene flags a layer's gradients (one decision,
+    capture.health.run_gradient_flags)."""
+    from nnvox.capture.health import run_gradient_flags
+
     last = run.snapshots[-1].index
     recorded = run.health(last)
     if recorded is None:  # a run written before the writer measured health
@@ -222,7 +226,10 @@ def _last_health(run) -> dict[str, dict[str, float]]:
         keys = set(run.keys(last))
         recorded = {f"act/{n.name}": layer_health(n.kind, run.read(last, [f"act/{n.name}"])[f"act/{n.name}"])
                     for n in run.architecture.nodes if f"act/{n.name}" in keys}
-    return {k[len("act/"):]: h for k, h in recorded.items() if h}
+    health: dict[str, dict] = {k[len("act/"):]: dict(h) for k, h in recorded.items() if h}
+    for name, flag in run_gradient_flags(run, last).items():
+        health.setdefault(name, {})["gradients"] = flag
+    return health
 
 
 def run_info(run, *, as_json: bool) -> None:
@@ -256,7 +263,7 @@ def run_info(run, *, as_json: bool) -> None:
                   "health (last snapshot)")
     for n in arch.nodes:
         params = sum(math.prod(s) for s in n.params.values())
-        h = ", ".join(f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
+        h = ", ".join(f"{v} gradients" if k == "gradients" else f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
         shape = " × ".join(map(str, n.shape)) + (f" (model's {n.layout})" if n.layout else "")  # drawn C × H × W
         table.add_row(escape(n.name), escape(n.kind), shape, f"{params:,}" if params else "",
                       escape(", ".join(arch.predecessors(n.name))), h)
@@ -328,7 +335,8 @@ def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, 
         try:
             where = tuple(int(v) for v in voxel.split(",")) if voxel else None
         except ValueError:
-            raise NnvoxError(f"--voxel {voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers)") from None
+            raise NnvoxError(f"--voxel {voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers; TOKEN,FEATURE on a "
+                             "sequence layer, UNIT on a vector)") from None
         print(f"wrote {render_figure(run, out, figure, t=t, layer=layer, width=width, height=height, voxel=where, sample=sample)}")
         return
     if out.suffix.lower() == ".png":

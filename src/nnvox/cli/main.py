@@ -241,11 +241,14 @@ def export(
         OUT.png only: a 2D figure of the snapshot at --t instead of the 3D scene: filters (first-layer
         weights as pictures), histograms (of the weights), correlation (between a layer's units),
         confusion (on the held-out set), mistakes (the most confident ones), voxel (one voxel taken apart:
-        what it sees on the input, its channel's histogram, and for a convolution its patch x kernel).
+        what it depends on in the input, its channel's or feature's histogram, and for a convolution its
+        patch x kernel).
     layer
         The layer a figure shows (filters, histograms, correlation, voxel); default the first with weights.
     voxel
-        The voxel figure's CHANNEL,ROW,COLUMN (CHANNEL alone for a dense layer), of probe --sample.
+        The voxel figure's coordinates, one number per axis of the layer, of probe --sample:
+        CHANNEL,ROW,COLUMN on a map, TOKEN,FEATURE on a sequence layer (tokens x features), UNIT on a
+        vector; `nnvox info` gives each layer's output shape.
     """
     from nnvox.cli.commands import run_export
 

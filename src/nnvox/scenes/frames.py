@@ -8,7 +8,7 @@ from collections import OrderedDict
 import numpy as np
 
 from nnvox.capture.detail import VIEW_PREFIX, pool_maps
-from nnvox.capture.health import FLAGS, UNHEALTHY, gradient_flags, judged, layer_health
+from nnvox.capture.health import FLAGS, UNHEALTHY, judged, layer_health, run_gradient_flags
 from nnvox.capture.masking import only_masked, softmax_fed
 from nnvox.capture.run import PROBE_ROWS, Run
 from nnvox.capture.writer import update_ratio
@@ -272,11 +272,13 @@ class FrameSource:
         merged once and kept: they do not change with t within it."""
         if index not in self._merged:
             health = {k: dict(v) for k, v in self._health.get(index, {}).items()}
-            norms = self.run.snapshots[index].grad_norms
-            per_block = {b.name: float(np.sqrt(sum(norms[p] ** 2 for p in b.params if p in norms)))
-                         for b in scene.blocks if any(p in norms for p in b.params)}
-            for name, flag in gradient_flags(per_block).items():
-                health.setdefault(name, {})[flag] = 1.0
+            # (the layers' flags, as `nnvox info` lists them; a block shows those of the layers it stands for)
+            flags = run_gradient_flags(self.run, index)
+            owner = {p: flags[n.name] for n in self.run.architecture.nodes if n.name in flags for p in n.params}
+            for b in scene.blocks:
+                found = {owner[p] for p in b.params if p in owner}
+                if found:
+                    health.setdefault(b.name, {})["exploding" if "exploding" in found else "vanishing"] = 1.0
             self._merged[index] = health
             _bound(self._merged)
         return self._merged[index]

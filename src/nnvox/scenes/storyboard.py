@@ -88,7 +88,7 @@ class Shot:
     clusters: int | str | None = None  # k-means in the clouds: k, "silhouette" or "elbow"
     figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
     layer: str | None = None  # the figure's layer (filters, histograms, correlation, voxel)
-    voxel: tuple[int, ...] | None = None  # the voxel figure's (channel, row, column)
+    voxel: tuple[int, ...] | None = None  # the voxel figure's coordinates: (channel, row, column), (token, feature), ...
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
@@ -327,7 +327,8 @@ def _clusters(value, line: int, check: _Checker) -> int | str:
 
 def _voxel(value, line: int, check: _Checker) -> tuple[int, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
-        check.fail(line, f"voxel is [channel, row, column] (whole numbers from 0), got {value!r}")
+        check.fail(line, f"voxel is [channel, row, column] (whole numbers from 0, one a layer's axis: [token, feature] "
+                         f"on a sequence layer, [unit] on a vector), got {value!r}")
     return tuple(value)
 
 

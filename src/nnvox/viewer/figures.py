@@ -17,7 +17,7 @@ from nnvox.scenes.presets import check_size
 from nnvox.scenes.storyboard import FIGURES
 from nnvox.scenes.weight_pictures import filter_tiles, layer_weights, neuron_correlation, weighted_layers
 
-BACKGROUND, TEXT = "#18181e", "#ebebf0"
+BACKGROUND, TEXT, AMBER = "#18181e", "#ebebf0", "#fab840"
 
 
 def _snapshot(run: Run, t: float | None) -> int:
@@ -32,8 +32,9 @@ def _class_name(run: Run, k: int) -> str:
 def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | None = None,
                  width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0,
                  regions: list | None = None) -> np.ndarray:
-    """The figure as an (height, width, 3) uint8 image. `voxel` (channel, row, column) and `sample`
-    choose what the voxel figure inspects in `layer`. `regions`, when given, receives each plot's
+    """The figure as an (height, width, 3) uint8 image. `voxel` (one number per axis of `layer`'s
+    output: channel, row, column of a map; token, feature of a sequence layer; a vector's unit) and
+    `sample` choose what the voxel figure inspects in `layer`. `regions`, when given, receives each plot's
     (left, top, right, bottom) in image pixels, in drawing order (the mistakes figure: by rank)."""
     if figure not in FIGURES:
         raise NnvoxError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
@@ -73,20 +74,60 @@ def render_figure(run: Run | str | Path, out: str | Path, figure: str, *, t: flo
     return write_png(out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample))
 
 
-def _show_input(ax, x: np.ndarray) -> None:
+def _show_input(ax, x: np.ndarray, seen=None) -> None:
     """One input as a picture: RGB as it is (rescaled to 0..1), other channels averaged to grey;
-    a sequence of token ids as a strip of cells, each with its id."""
+    a sequence of token ids as a strip of cells, each with its id: coloured by id where every id
+    has a colour of its own (ids 0..9), else one grey (a colour shared by every id past 9 would
+    single out the few below it). With `seen` (scenes.dependence.Seen), what a voxel depends on
+    outlined in amber, on grey cells whatever the ids: a box of a map, or runs of a sequence's
+    positions."""
+    from matplotlib.patches import Rectangle
+
+    def outline(x0: float, y0: float, w: float, h: float) -> None:
+        ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, fill=False, edgecolor=AMBER, linewidth=3, zorder=3))
+
     if np.issubdtype(x.dtype, np.integer) and x.ndim == 1:
-        ax.imshow(x[None], cmap="tab10", vmin=0, vmax=9, interpolation="nearest")
+        if seen is None and len(x) and 0 <= x.min() and x.max() <= 9:
+            ax.imshow(x[None], cmap="tab10", vmin=0, vmax=9, interpolation="nearest")
+        else:
+            ax.imshow(np.zeros((1, len(x))), cmap="gray", vmin=-0.35, vmax=1, interpolation="nearest")  # one dark grey
+        ax.set_xticks(np.arange(-0.5, len(x), 1), minor=True)
+        ax.grid(which="minor", axis="x", color=BACKGROUND, linewidth=1)
+        ax.tick_params(which="both", length=0)
         for j, token in enumerate(x):
             ax.text(j, 0, str(int(token)), ha="center", va="center", color="white", fontsize="x-small")
+        if seen is not None and seen.positions is not None:
+            for start, stop in _runs(seen.positions):
+                outline(start, 0, stop - start + 1, 1)
         return
     x = np.asarray(x, dtype=np.float32)
     if x.ndim == 3 and x.shape[0] == 3:
         low, high = float(x.min()), float(x.max())
         ax.imshow(np.moveaxis((x - low) / ((high - low) or 1.0), 0, -1))
+    else:
+        ax.imshow(x.mean(axis=0) if x.ndim == 3 else np.atleast_2d(x), cmap="gray", aspect="auto" if x.ndim == 2 else None)
+    if seen is None:
         return
-    ax.imshow(x.mean(axis=0) if x.ndim == 3 else np.atleast_2d(x), cmap="gray")
+    if seen.box is not None and len(seen.box) == 2 and x.ndim >= 2:
+        (r0, r1), (c0, c1) = seen.box
+        outline(c0, r0, c1 - c0 + 1, r1 - r0 + 1)
+    elif seen.positions is not None and x.ndim == 2:  # a signal's positions: columns (axis 1) or rows (axis 0)
+        for start, stop in _runs(seen.positions):
+            if seen.axis == 1:
+                outline(start, 0, stop - start + 1, x.shape[0])
+            else:
+                outline(0, start, x.shape[1], stop - start + 1)
+
+
+def _runs(positions) -> list[tuple[int, int]]:
+    """Consecutive positions as (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for p in positions:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    return runs
 
 
 def _grid(n: int, aspect: float = 16 / 9) -> tuple[int, int]:
@@ -182,27 +223,29 @@ def _draw_mistakes(fig, run: Run, index: int, layer: str | None) -> str:
 
 
 def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, ...] | None, sample: int) -> str:
-    from matplotlib.patches import Rectangle
+    import textwrap
 
-    from nnvox.scenes.inspect import inspect_voxel
+    from nnvox.scenes.inspect import check_voxel, inspect_voxel
 
-    if layer is None or voxel is None:
+    if layer is None:
         raise NnvoxError("the voxel figure needs a layer and a voxel: --layer conv1 --voxel CHANNEL,ROW,COLUMN")
+    if voxel is None or not voxel:
+        check_voxel(run, layer, ())  # says what this layer is and the numbers --voxel takes
     v = inspect_voxel(run, index, layer, voxel[0], tuple(voxel[1:]), sample)
     image = run.sample_input(index, sample)
     ax = fig.add_subplot(1, 3, 1)
-    _show_input(ax, image)
-    if v.field is not None and len(v.field) == 2 and image.ndim >= 2:
-        (r0, r1), (c0, c1) = v.field
-        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0 + 1, r1 - r0 + 1, fill=False, edgecolor="#fab840", linewidth=3))
-    ax.set_title("the input; in amber, what this voxel sees", fontsize="small")
+    _show_input(ax, image, v.seen)
+    ax.set_title("the input; in amber, what this voxel sees" if v.seen.shown else "the input", fontsize="small")
+    # one line (wrapped to the panel) saying what it sees, or why no region is outlined
+    ax.annotate(textwrap.fill(v.seen.note, 60), (0.5, 0), xycoords="axes fraction", xytext=(0, -10), textcoords="offset points",
+                ha="center", va="top", fontsize="x-small", color=AMBER if v.seen.shown else TEXT)
     ax.set_axis_off()
     ax = fig.add_subplot(1, 3, 2)
     counts, edges = v.histogram
     ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color="#6aa6e0")
-    ax.axvline(v.value, color="#fab840", linewidth=3)
+    ax.axvline(v.value, color=AMBER, linewidth=3)
     stats = v.channel_stats
-    ax.set_title(f"channel {v.channel}: min {stats['min']:.3g}, mean {stats['mean']:.3g}, max {stats['max']:.3g}", fontsize="small")
+    ax.set_title(f"{v.group}: min {stats['min']:.3g}, mean {stats['mean']:.3g}, max {stats['max']:.3g}", fontsize="small")
     ax = fig.add_subplot(1, 3, 3)
     if v.product is not None:
         terms = v.product.terms.sum(axis=0)  # over input channels: each kernel position's contribution
@@ -215,10 +258,9 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     else:
         ax.text(0.5, 0.5, "not a convolution on a recorded input:\nno patch x kernel to show", ha="center", va="center")
     ax.set_axis_off()
-    where = f"({', '.join(map(str, v.position))})" if v.position else ""
     who = (f"the snapshot's most confident mistake {sample - run.probe_count + 1}" if run.is_mistake(sample)
            else f"probe sample {sample}")
-    return f"{layer} channel {v.channel} {where} = {v.value:.4g} for {who}"
+    return f"{layer} {v.where} = {v.value:.4g} for {who}"
 
 
 def _draw_health(fig, run: Run, index: int, layer: str | None) -> str:

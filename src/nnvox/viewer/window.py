@@ -46,14 +46,15 @@ KEYS = [
 
 
 def _voxel_text(v) -> str:
-    where = f"{v.layer}  channel {v.channel}" + (f"  at {tuple(v.position)}" if v.position else "")
-    lines = [where, f"value {v.value:.4g}"]
+    import textwrap
+
+    lines = [f"{v.layer}  {v.where}", f"value {v.value:.4g}"]
     if v.channel_stats:
         s = v.channel_stats
-        lines.append(f"channel: min {s['min']:.3g}  mean {s['mean']:.3g}  max {s['max']:.3g}")
-    if v.field is not None and len(v.field) == 2:
-        (r0, r1), (c0, c1) = v.field
-        lines.append(f"sees input rows {r0}-{r1}, columns {c0}-{c1} (amber)")
+        lines.append(f"{v.group}: min {s['min']:.3g}  mean {s['mean']:.3g}  max {s['max']:.3g}")
+    if v.seen.note:  # what it sees (outlined in amber on a map input), or why no region is shown
+        outlined = v.field is not None and len(v.field) == 2
+        lines += textwrap.wrap(v.seen.note + (" (amber)" if outlined else ""), 90)
     if v.product is not None:
         p = v.product
         lines.append(f"patch x kernel: {p.terms.sum():.3g} + bias {p.bias:.3g} = {p.total:.4g}")
@@ -453,7 +454,14 @@ class Window:
 
         self.voxel = None
         hit = self.scene_renderer.point_at(x, y) if self.mode == "activations" and not self.comparing else None
-        where = voxel_at(self.scene.block(hit[0]), hit[1]) if hit else None
+        block = self.scene.block(hit[0]) if hit else None
+        shape = None
+        if block is not None and block.key.startswith("act/"):
+            try:
+                shape = self.run.architecture.node(block.key[len("act/"):]).shape
+            except KeyError:
+                shape = None
+        where = voxel_at(block, hit[1], shape) if hit else None
         if where is not None:
             try:
                 self.voxel = inspect_voxel(self.run, round(self.playback.t), *where, sample=self.playback.sample)
