@@ -836,6 +836,7 @@ def test_a_mode_the_run_did_not_record_is_named_not_blamed_on_the_file(tmp_path)
     torch.manual_seed(0)
     with nnvox.Recorder(DigitsCNN(), probe_batch(load_digits()), tmp_path / "run", weights=False, background=False) as rec:
         rec.snapshot(epoch=0)
+        rec.snapshot(epoch=1)  # two: a change mode of one snapshot is refused for that first
     run = open_run(tmp_path / "run")
     _frames(run, "activations")
     for mode in ("weights", "change", "update-ratio"):
