@@ -51,7 +51,7 @@ class TraceResult:
 @dataclass
 class Shaping:
     """How each node's raw output is read per sample: its batch axis (None: no sample owns it) and
-    the axis order that draws it channels first; the input's batch axis and the batch size."""
+    the axis order that draws it channels first; `batch_dim` is the inputs' batch axis."""
 
     batch_dim: int
     axes: dict[str, BatchAxis | None] = field(default_factory=dict)
@@ -469,7 +469,7 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
                 axes = fold_order(axes, first.raw[name], tracer.raw[name], n1)
             if axes is not False:
                 shaping.axes[name] = axes
-        _place_attention_maps(shaping, first)
+        _attention_map_axes(shaping, first)
         wrong = _contradicted(shaping, first.declared)
         if wrong and batch_dim is not None:
             raise NnvoxError(f"batch_dim {batch_dim} puts the samples where layer {wrong!r} says they are not "
@@ -480,11 +480,11 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
     found = found or Shaping(batch_dim or 0)
     batch = found.batch_of(inputs)
     if batch is not None:
-        _place_maps(found, first, batch)
+        _channels_first_orders(found, first, batch)
     return found
 
 
-def _place_attention_maps(shaping: Shaping, first: _Tracer) -> None:
+def _attention_map_axes(shaping: Shaping, first: _Tracer) -> None:
     """Batch axes of attention maps a shapes-only pass left out (computing them costs as much as
     the attention): SDPA's maps lead with its query's axes, as its output does;
     nn.MultiheadAttention gives its maps batch first whatever its batch_first."""
@@ -540,7 +540,7 @@ def _contradicted(shaping: Shaping, declared: dict[str, int]) -> str | None:
                  if isinstance(shaping.axes.get(name), BatchAxis) and shaping.axes[name].axis != axis), None)
 
 
-def _place_maps(shaping: Shaping, tracer: _Tracer, n: int) -> None:
+def _channels_first_orders(shaping: Shaping, tracer: _Tracer, n: int) -> None:
     """The axis order that draws each channels-last map channels first (shaping.orders)."""
     first_source: dict[str, str] = {}
     for s, d in tracer.edges:
