@@ -1,9 +1,7 @@
 """Issue 14 on real models, end to end: two snapshots recorded by `nnvox.Recorder` around real
 optimizer steps, every mode's scene and frame, and every mode exported as a still (GL).
 
-CI records a representative set (every family: decoders with a tied head and with GQA, an encoder,
-encoder-decoders, vision transformers, channels-last CNNs, sequence-first models); the conv-heavy
-MobileViT and EfficientNet, slower to record on a CPU, are the `long` variant (NNVOX_LONG=1).
+Every model of the corpus, in CI (the whole file takes about 40 s on 2 CPUs).
 Whatever fails today is xfail(strict=True) with what is wrong (KNOWN).
 """
 
@@ -19,7 +17,6 @@ from tests.real_models import facts as F
 from tests.real_models.corpus import CORPUS, build
 from tests.real_models.training import probe_inputs, record
 
-LONG = ("mobilevit", "efficientnet")
 BATCH = 4
 TIED = {"gpt2": ("transformer.wte", "lm_head"), "nanogpt": ("transformer.wte", "lm_head"),
         "nanogpt-manual": ("transformer.wte", "lm_head")}  # embedding, head
@@ -32,10 +29,10 @@ KNOWN_DRAWING: dict[tuple[str, str], str] = {}
 
 
 def models(test: str, names=None):
-    """pytest params of the corpus models for `test`, marked long or xfail where that applies."""
+    """pytest params of the corpus models for `test`, marked xfail where that applies."""
     out = []
     for name in names or CORPUS:
-        marks = [pytest.mark.long] if name in LONG else []
+        marks = []
         reason = KNOWN.get(name) or KNOWN_DRAWING.get((name, test))
         if reason:
             marks.append(pytest.mark.xfail(strict=True, reason=f"issue 14: {reason}"))
