@@ -41,3 +41,15 @@ def test_public_surface():
     with pytest.raises(AttributeError):
         nnvox.does_not_exist  # noqa: B018
     assert issubclass(nnvox.NnvoxError, Exception) and np is not None
+
+
+def test_every_public_name_resolves_and_is_listed():
+    import subprocess
+    import sys
+
+    for name in nnvox.__all__:
+        assert getattr(nnvox, name) is not None, name
+    assert set(nnvox.__all__) <= set(dir(nnvox))
+    # listing the names loads nothing heavy
+    code = "import sys, nnvox; dir(nnvox); print('torch' in sys.modules, 'vtk' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == ["False", "False"]
