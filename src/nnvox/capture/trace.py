@@ -269,7 +269,8 @@ class _Tracer(TorchFunctionMode):
         for i, out in enumerate(floats):
             self._add(name if i == 0 else f"{name}[{i}]", kind, out, sources, {}, None)
         self._derive([t for t in outs if not t.is_floating_point()], [name])  # max/topk/sort's indices
-        if kind in layouts.PERMUTING and args and isinstance(args[0], torch.Tensor):
+        if self.build_graph and kind in layouts.PERMUTING and args and isinstance(args[0], torch.Tensor):
+            # (read once, when the graph is traced: the snapshots' passes reuse its channel orders)
             order = layouts.permutation_of(func, args, kwargs, args[0].dim())
             if order is not None:
                 self.permutes[name] = order
