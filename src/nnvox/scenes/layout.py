@@ -1,7 +1,11 @@
-"""Layer kind -> block geometry. A registry with a generic fallback: any output shape gets a block.
+"""Block kind -> block geometry. A registry with a generic fallback: any output shape gets a block.
 
-Register a builder for a layer kind with `@register_block("MyLayer")`; it returns a `BlockShape`
-(or None to hide the layer). Unregistered kinds fall back to `block_from_shape`.
+Every block kind goes through `register_block`: layer kinds named by their module class or function
+("Input", "AttentionMaps", or yours: `@register_block("MyLayer")`), and the kinds nnvox draws
+whatever the layer: "output" (the classifier's probabilities), "weights", "Attribution" (the plane
+under the input) and "grad-cam" (the plane at its layer). A builder `builder(kind, shape)` returns a
+`BlockShape`, or None to hide the layer. A layer kind nobody registered is drawn by its shape's
+generic kind (`shape_kind`): "feature maps", "sequence" or "vector", themselves registered builders.
 
 Every shape gets a drawable block: at least one voxel each way, no panel side longer than
 `MAX_SIDE` (a texture holds it; nobody reads a 50,000-voxel line), room for every value. A shape
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnvox.scenes.registry import Registry
 
 MAX_SIDE = 4096  # the longest panel side, in voxels: longer maps and sequences become generic blocks
 # Activations: a map or sequence panel longer than this many times its width (3136 tokens x 96, a
@@ -34,18 +39,8 @@ class BlockShape:
 
 
 BlockBuilder = Callable[[str, tuple[int, ...]], "BlockShape | None"]
-_BUILDERS: dict[str, BlockBuilder] = {}
-
-
-def register_block(*kinds: str):
-    """Decorator: use `builder(kind, shape)` for these layer kinds."""
-
-    def deco(fn: BlockBuilder) -> BlockBuilder:
-        for k in kinds:
-            _BUILDERS[k] = fn
-        return fn
-
-    return deco
+BLOCKS: Registry[BlockBuilder] = Registry("block kind")
+register_block = BLOCKS.register  # decorator: `@register_block("MyLayer")` uses the builder for that kind
 
 
 def near_square(n: int) -> tuple[int, int]:
@@ -68,27 +63,78 @@ def drawable(rows: int, cols: int, *dims: int, aspect: float | None = None) -> b
     return aspect is None or max(rows, cols) <= aspect * min(rows, cols)
 
 
+def shape_kind(shape: tuple[int, ...]) -> str:
+    """The generic kind of an output shape: what a layer of an unregistered kind is drawn as."""
+    return {3: "feature maps", 4: "feature maps", 2: "sequence"}.get(len(shape), "vector")
+
+
+def block_shape(kind: str, shape: tuple[int, ...]) -> BlockShape | None:
+    """The block of a layer of `kind` with this output shape: the builder registered for the kind,
+    else its shape's generic builder (None: the layer is hidden)."""
+    return (BLOCKS.lookup(kind, shape_kind(shape)) or _values_block)(kind, shape)
+
+
 def block_from_shape(kind: str, shape: tuple[int, ...]) -> BlockShape:
     """Generic rule by rank: (C,H,W) -> C slices; (C,D,H,W) -> C x D slices; (T,F) -> one panel;
     anything else, or a shape those cannot draw (an empty axis, a side past MAX_SIDE, a sliver
     past MAX_ASPECT) -> a near-square grid of its values."""
+    return (BLOCKS.lookup(shape_kind(shape)) or _values_block)(kind, shape)
+
+
+@register_block("feature maps")
+def _maps_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """(C, H, W): C slices; (C, D, H, W): every depth slice of every channel."""
     if len(shape) == 3 and drawable(shape[1], shape[2], shape[0], aspect=MAX_ASPECT):
         return BlockShape("feature", shape[0], shape[1], shape[2])
-    if len(shape) == 4 and drawable(shape[2], shape[3], shape[0], shape[1], aspect=MAX_ASPECT):  # (C, D, H, W): every depth slice of every channel
+    if len(shape) == 4 and drawable(shape[2], shape[3], shape[0], shape[1], aspect=MAX_ASPECT):
         return BlockShape("feature", shape[0] * shape[1], shape[2], shape[3])
+    return _values_block(kind, shape)
+
+
+@register_block("sequence")
+def _sequence_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """(T, F): one panel, a row per position."""
     if len(shape) == 2 and drawable(shape[0], shape[1], aspect=MAX_ASPECT):
         return BlockShape("dense", 1, shape[0], shape[1])
+    return _values_block(kind, shape)
+
+
+@register_block("vector")
+def _values_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """A vector (or a tensor of any rank no other rule draws): its values on a near-square grid."""
     return generic_block("dense", shape)
 
 
-def block_shape(kind: str, shape: tuple[int, ...]) -> BlockShape | None:
-    return _BUILDERS.get(kind, block_from_shape)(kind, shape)
+@register_block("AttentionMaps")
+def _attention_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """Recorded attention maps (heads, queries, keys): one slice per head, as feature maps are drawn."""
+    return block_from_shape(kind, shape)
 
 
-@register_block("Input")
+@register_block("Input", "Attribution")
 def _input_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """The probe input, and an attribution of each of its values (the plane under it): the input's role."""
     b = block_from_shape(kind, shape)
     return BlockShape("input", b.panels, b.rows, b.cols)
+
+
+@register_block("output")
+def _classifier_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """The classifier's (classes,) logits: a labelled column of probabilities, one voxel a class."""
+    return BlockShape("output", 1, shape[0], 1)
+
+
+@register_block("weights")
+def _weights_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    return weight_block(shape)
+
+
+@register_block("grad-cam")
+def _layer_map_block(kind: str, shape: tuple[int, ...]) -> BlockShape | None:
+    """A map over a layer's (..., H, W) positions (Grad-CAM): one H x W plane; None without one."""
+    if len(shape) < 2 or not drawable(*shape[-2:]):
+        return None
+    return BlockShape("feature", 1, *shape[-2:])
 
 
 def to_panels(values: np.ndarray, shape: BlockShape) -> np.ndarray:

@@ -1,0 +1,102 @@
+"""What each shown layer looks like before it is placed: a `BlockSpec` per block, in graph order.
+
+Every block kind comes from the block registry (`layout.block_shape`): the input, each layer by its
+own kind or its shape's generic kind, the classifier as "output", and a layer's weights as "weights".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nnvox.capture.architecture import Node
+from nnvox.capture.run import Run
+from nnvox.scenes.colour import ColourScale, finite_limits
+from nnvox.scenes.layout import BlockShape, block_shape
+from nnvox.scenes.run_scales import scale_from_stats, weight_scale
+from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.selection import Selection
+
+INPUT = "input"
+# A chain's kinds, shortened in its block's title ("Conv2d+BN+ReLU")
+_SHORT = {"BatchNorm1d": "BN", "BatchNorm2d": "BN", "BatchNorm3d": "BN", "LayerNorm": "LN", "GroupNorm": "GN",
+          "InstanceNorm1d": "IN", "InstanceNorm2d": "IN", "relu": "ReLU", "relu_": "ReLU"}
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    name: str
+    layout: BlockShape  # role, panels, rows, cols as drawn
+    key: str  # the tensor a frame reads ("act/conv1", "param/conv1.weight", "grad/...", "probe")
+    scale: ColourScale
+    shape: tuple[int, ...]  # the layer's own output (or weight) shape, as its subtitle gives it
+    kind: str  # the layer's kind, or a chain's kinds ("Conv2d+BN+ReLU")
+    channels: tuple[int, ...] | None = None  # level of detail: the channels shown (None: all)
+    pool: int = 1  # level of detail: average-pooling factor applied to each map
+
+
+def block_specs(run: Run, options: SceneOptions, selection: Selection) -> dict[str, BlockSpec]:
+    """The shown layers' specifications, in graph order: layers with weights in the weights modes,
+    every recorded layer not hidden, grouped or folded in activations mode."""
+    arch = run.architecture
+    # The classifier is the last node that feeds nothing but is not a side output (attention maps).
+    sink = next(n.name for n in reversed(arch.nodes) if n.kind != "AttentionMaps")
+    specs = {}
+    for node in arch.nodes:
+        if node.name in selection.absorbed:
+            continue  # a grouped layer, or a folded repeat: another block stands for it, "× N"
+        if options.mode != "activations":
+            spec = _weight_spec(run, node, options.mode)
+        elif node.kind in options.hidden_kinds or (node.kind == "Input" and node.name != INPUT):
+            continue  # reshapes and extra inputs (not recorded) get no block
+        elif node.name == INPUT:
+            spec = _input_spec(run, node)
+        else:
+            spec = _activation_spec(run, node, options, selection, is_sink=node.name == sink)
+        if spec is not None:
+            specs[node.name] = spec
+    return specs
+
+
+def output_class_names(run: Run, specs: dict[str, BlockSpec]) -> tuple[str, ...] | None:
+    """The classifier's row labels: the run's class names, or its class numbers where they do not fit."""
+    names = run.class_names
+    out = next((s for s in specs.values() if s.layout.role == "output"), None)
+    if out is not None and (names is None or len(names) != out.shape[0]):
+        names = tuple(str(i) for i in range(out.shape[0]))
+    return names
+
+
+def _weight_spec(run: Run, node: Node, mode: str) -> BlockSpec | None:
+    """A layer's weight matrix or kernels (None: it has none, or no gradient was recorded for it)."""
+    wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
+    if wkey is None:
+        return None
+    original = node.params[wkey]
+    layout = block_shape("weights", run.stored_shape(f"param/{wkey}", original))
+    if mode != "gradients":
+        return BlockSpec(node.name, layout, f"param/{wkey}", weight_scale(run, wkey, mode), original, node.kind)
+    key = f"grad/{wkey}"
+    if key not in run.stats(len(run.snapshots) - 1):
+        return None  # no per-voxel gradient recorded for this layer (none, or over the budget)
+    return BlockSpec(node.name, layout, key, scale_from_stats(run, key, signed=True), original, node.kind)
+
+
+def _input_spec(run: Run, node: Node) -> BlockSpec:
+    lo, hi = finite_limits(run.probe_inputs, 0.5, 99.5)
+    scale = ColourScale.robust(lo, hi, signed=False, cmap="gray")
+    return BlockSpec(node.name, block_shape(node.kind, node.shape), "probe", scale, node.shape, node.kind)
+
+
+def _activation_spec(run: Run, node: Node, options: SceneOptions, selection: Selection, *, is_sink: bool):
+    """A layer's recorded output, by its kind's block builder (None: it hides the layer); the
+    classifier's logits as probabilities on a fixed 0..1 scale."""
+    key = f"act/{node.name}"
+    stored = run.stored_shape(key, node.shape)
+    classifier = is_sink and len(stored) == 1 and stored == node.shape and 1 <= node.shape[0] <= options.max_classes
+    layout = block_shape("output" if classifier else node.kind, stored)
+    if layout is None:
+        return None
+    scale = ColourScale(0.0, 1.0, "viridis", False) if classifier else scale_from_stats(run, key)
+    chain = selection.groups.get(node.name)
+    kind = "+".join(_SHORT.get(k, k) for k in (run.architecture.node(m).kind for m in chain)) if chain else node.kind
+    return BlockSpec(node.name, layout, key, scale, node.shape, kind)

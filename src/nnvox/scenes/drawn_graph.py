@@ -1,0 +1,68 @@
+"""The graph between drawn blocks: edges bridged over hidden layers, implied ones dropped, depths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nnvox.capture.architecture import Architecture
+
+
+@dataclass(frozen=True)
+class DrawnGraph:
+    names: list[str]  # the drawn blocks, in execution (topological) order
+    edges: list[tuple[str, str]]
+    depth: dict[str, int]  # longest-path depth: the column each block stands in
+
+
+def drawn_graph(arch: Architecture, names: list[str], mode: str) -> DrawnGraph:
+    edges = contract_edges(arch, set(names))
+    if mode != "activations":  # only layers with weights are drawn
+        edges = without_implied(names, edges)
+    return DrawnGraph(names, edges, graph_depths(names, edges))
+
+
+def contract_edges(arch: Architecture, keep: set[str]) -> list[tuple[str, str]]:
+    """Edges between kept nodes, bridging over hidden ones (input -> flatten -> fc1 gives input -> fc1)."""
+    preds: dict[str, list[str]] = {}
+    for s, d in arch.edges:
+        preds.setdefault(d, []).append(s)
+
+    def visible_sources(name: str, seen: set[str]) -> list[str]:
+        out = []
+        for p in preds.get(name, []):
+            if p in seen:
+                continue
+            seen.add(p)
+            out += [p] if p in keep else visible_sources(p, seen)
+        return out
+
+    return [(s, n.name) for n in arch.nodes if n.name in keep for s in dict.fromkeys(visible_sources(n.name, set()))]
+
+
+def without_implied(names: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The edges no longer path implies (transitive reduction; names in topological order). Where only
+    layers with weights are drawn, a residual stream bridged over its hidden adds otherwise joins every
+    layer to every later one: a bundle of arcs that says nothing the chain does not."""
+    succs: dict[str, list[str]] = {}
+    for s, d in edges:
+        succs.setdefault(s, []).append(d)
+    reach: dict[str, set[str]] = {}
+    for n in reversed(names):
+        reach[n] = set().union(*({d} | reach[d] for d in succs.get(n, [])))
+    return [(s, d) for s, d in edges if not any(d in reach[m] for m in succs[s] if m != d)]
+
+
+def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Longest-path depth of each node; names are in execution (topological) order. A second source
+    (GPT's position embedding, fed by no input) stands just before the first node it feeds, beside
+    the branch it joins, not back at the input with a long edge drawn as a skip."""
+    depth = {n: 0 for n in names}
+    for n in names:
+        for s, d in edges:
+            if d == n:
+                depth[n] = max(depth[n], depth[s] + 1)
+    fed = {d for _, d in edges}
+    for n in names[1:]:
+        if n not in fed and (later := [depth[d] for s, d in edges if s == n]):
+            depth[n] = min(later) - 1
+    return depth

@@ -1,0 +1,43 @@
+"""Level of detail: feature blocks over budget show their highest-energy channels, large maps pooled."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from nnvox.capture.detail import map_pool
+from nnvox.capture.run import Run
+from nnvox.scenes.block_spec import BlockSpec
+from nnvox.scenes.layout import BlockShape
+from nnvox.scenes.scene import SceneOptions
+
+
+def reduce_detail(run: Run, specs: dict[str, BlockSpec], options: SceneOptions) -> dict[str, BlockSpec]:
+    """Each feature block over budget with the channels that carry the most energy for the probe in
+    the last snapshot (one fixed choice for the whole timeline), and a pooling factor for large maps."""
+    wide = [s for s in specs.values() if _over_budget(s, options)]
+    if not wide:
+        return specs
+    tensors = run.read(len(run.snapshots) - 1, [s.key for s in wide])
+    reduced = {s.name: _reduced(s, tensors[s.key], options) for s in wide}
+    return {n: reduced.get(n, s) for n, s in specs.items()}
+
+
+def _over_budget(spec: BlockSpec, options: SceneOptions) -> bool:
+    bs = spec.layout
+    return (bs.role == "feature" and spec.key.startswith("act/") and spec.name not in options.expand
+            and (bs.panels > options.max_channels or max(bs.rows, bs.cols) > options.max_map))
+
+
+def _reduced(spec: BlockSpec, a: np.ndarray, options: SceneOptions) -> BlockSpec:
+    bs = spec.layout
+    channels = None
+    maps = a.ndim == 4 and a.shape[1:] == (bs.panels, bs.rows, bs.cols)  # (N, C, H, W) drawn as C slices
+    if maps and bs.panels > options.max_channels:
+        energy = np.nan_to_num(np.abs(a)).mean(axis=(0, 2, 3))
+        channels = tuple(sorted(int(c) for c in np.argsort(-energy, kind="stable")[: options.max_channels]))
+    pool = map_pool(bs.rows, bs.cols, options.max_map) if maps else 1
+    # pooling drops a partial last window, as pool_maps does
+    layout = BlockShape(bs.role, len(channels) if channels else bs.panels, bs.rows // pool, bs.cols // pool)
+    return dataclasses.replace(spec, layout=layout, channels=channels, pool=pool)
