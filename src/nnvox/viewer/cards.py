@@ -9,8 +9,9 @@ import numpy as np
 from nnvox.viewer.gl import prefer_offscreen
 from nnvox.viewer.offscreen import grab
 from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.theme import to_unit
 
-ACCENT_RGB = (0.98, 0.72, 0.25)  # the skip-connection amber: one accent colour across nnvox
+RULE = ((0.44, 0.5), (0.56, 0.5))  # the accent line between title and subtitle, normalised
 
 
 class CardRenderer:
@@ -21,21 +22,22 @@ class CardRenderer:
         import vtk
 
         self.options = options
+        colours, fonts = options.theme.colours, options.theme.fonts
         self.window = vtk.vtkRenderWindow()
         self.window.SetOffScreenRendering(True)
         self.window.SetSize(options.width, options.height)
         self.window.SetAlphaBitPlanes(1 if options.transparent else 0)
         self.renderer = vtk.vtkRenderer()
-        self.renderer.SetBackground(*(c / 255 for c in options.background))
+        self.renderer.SetBackground(*to_unit(options.background))
         self.renderer.SetBackgroundAlpha(0.0 if options.transparent else 1.0)
         self.window.AddRenderer(self.renderer)
-        self.title = self._text(options.text_size(0.07), bold=True, y=0.54, bottom=True)
-        self.subtitle = self._text(options.text_size(0.036), bold=False, y=0.46, bottom=False)
-        self.subtitle.GetTextProperty().SetColor(0.78, 0.78, 0.84)
+        self.title = self._text(options.font(fonts.card_title), bold=True, y=0.54, bottom=True)
+        self.subtitle = self._text(options.font(fonts.card_subtitle), bold=False, y=0.46, bottom=False)
+        self.subtitle.GetTextProperty().SetColor(*colours.card_subtitle)
         self.rule = vtk.vtkActor2D()  # a short accent line between title and subtitle
         points = vtk.vtkPoints()
-        points.InsertNextPoint(0.44, 0.5, 0)
-        points.InsertNextPoint(0.56, 0.5, 0)
+        for x, y in RULE:
+            points.InsertNextPoint(x, y, 0)
         line = vtk.vtkPolyData()
         line.SetPoints(points)
         cells = vtk.vtkCellArray()
@@ -47,7 +49,7 @@ class CardRenderer:
         mapper.SetInputData(line)
         mapper.SetTransformCoordinate(coords)
         self.rule.SetMapper(mapper)
-        self.rule.GetProperty().SetColor(*ACCENT_RGB)
+        self.rule.GetProperty().SetColor(*colours.accent)
         self.rule.GetProperty().SetLineWidth(max(2.0, options.height / 360))
         self.renderer.AddViewProp(self.rule)
         self._pixels = vtk.vtkUnsignedCharArray()
@@ -59,7 +61,7 @@ class CardRenderer:
         tp = actor.GetTextProperty()
         tp.SetFontSize(size)
         tp.SetBold(bold)
-        tp.SetColor(*(c / 255 for c in self.options.text_colour))
+        tp.SetColor(*to_unit(self.options.text_colour))
         tp.SetJustificationToCentered()
         tp.SetVerticalJustificationToBottom() if bottom else tp.SetVerticalJustificationToTop()
         actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
@@ -68,7 +70,7 @@ class CardRenderer:
         return actor
 
     def render(self, title: str, subtitle: str | None, opacity: float = 1.0) -> np.ndarray:
-        chars = max(16, int(self.options.width * 0.8 / (0.6 * self.options.text_size(0.07))))
+        chars = max(16, int(self.options.width * 0.8 / (0.6 * self.options.font(self.options.theme.fonts.card_title))))
         self.title.SetInput(textwrap.fill(title, chars))
         self.subtitle.SetInput(textwrap.fill(subtitle or "", int(chars * 1.9)))
         for actor in (self.title, self.subtitle):

@@ -11,8 +11,10 @@ from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 
 PANEL_FIGURES = ("confusion", "mistakes", "filters", "histograms", "correlation", "health")
-FRAME = (96, 96, 110)
-BOX = (0.5, 0.545, 0.985, 0.93)  # normalised viewport, above the histogram panel: left, bottom, right, top
+from nnvox.viewer.theme import DEFAULT_THEME
+
+FRAME = DEFAULT_THEME.colours.figure_frame  # the panel's border
+BOX = DEFAULT_THEME.layout.figure_box  # normalised viewport, above the histogram panel: left, bottom, right, top
 
 
 def available_figures(run: Run, voxel: bool = False) -> tuple[str, ...]:

@@ -1,34 +1,60 @@
-"""Render and video options."""
+"""Render and video options: what differs from one render to the next. How things look (colours,
+text sizes, where the overlays sit) is the theme's (viewer/theme.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from nnvox.scenes.presets import check_size
+from nnvox.viewer.theme import DEFAULT_THEME, RGB8, Box, FontSize, Theme
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     width: int = 1280
     height: int = 720
-    background: tuple[int, int, int] = (24, 24, 30)
-    text_colour: tuple[int, int, int] = (235, 235, 240)
     anti_alias: bool = False  # MSAA costs 1.7-2.2x per frame in software GL
     show_labels: bool = True
     show_legend: bool = True
     show_hud: bool = True
     show_metrics: bool = True
-    metrics_box: tuple[float, float, float, float] = (0.7, 0.02, 0.98, 0.15)  # loss/accuracy inset, normalised
-    histogram_box: tuple[float, float, float, float] = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
     transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)
+    theme: Theme = DEFAULT_THEME
+    # None: the theme's; set for one render (a storyboard's background, the window's own layout)
+    background: RGB8 | None = None
+    metrics_box: Box | None = None  # loss/accuracy inset
+    histogram_box: Box | None = None  # the selected layer's histogram
+
+    @classmethod
+    def comparison(cls, **kwargs) -> RenderOptions:
+        """Two panes side by side: smaller text, no metrics inset, a wider histogram panel."""
+        layout = kwargs.get("theme", DEFAULT_THEME).layout
+        defaults = {"text_scale": layout.comparison_text_scale, "show_metrics": False,
+                    "histogram_box": layout.comparison_histogram_box}
+        return cls(**{**defaults, **kwargs})
+
+    @property
+    def text_colour(self) -> RGB8:
+        return self.theme.colours.text
 
     def text_size(self, fraction: float, minimum: int = 8) -> int:
         """A font size in pixels: `fraction` of the image height, scaled for the pane."""
         return max(minimum, round(self.height * fraction * self.text_scale))
 
+    def font(self, size: FontSize, *, scaled: bool = True) -> int:
+        """A theme's text size in pixels; `scaled=False` ignores the pane's text_scale."""
+        if scaled:
+            return self.text_size(size.fraction, size.minimum)
+        return max(size.minimum, round(self.height * size.fraction))
+
     def __post_init__(self):
         check_size(self.width, self.height)  # whole numbers, 16 to 8192 a side
+        layout = self.theme.layout
+        for name, default in (("background", self.theme.colours.background), ("metrics_box", layout.metrics_box),
+                              ("histogram_box", layout.histogram_box)):
+            if getattr(self, name) is None:  # frozen: the theme's value set once, here
+                object.__setattr__(self, name, default)
 
 
 @dataclass(frozen=True)

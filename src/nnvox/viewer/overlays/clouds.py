@@ -8,76 +8,75 @@ import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk
 
-from nnvox.scenes.scene import Scene
-from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.visuals import outline_boxes
-
-# Tableau's ten categorical colours: distinct on a dark background, a standard for classes.
-PALETTE = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
-                    (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)], dtype=np.uint8)
+from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.theme import to_unit
+from nnvox.viewer.visuals import make_billboard, outline_boxes
 
 
-# ColorBrewer's Set2 for k-means clusters: softer than the class colours, so the two never read alike.
-CLUSTER_PALETTE = np.array([(102, 194, 165), (252, 141, 98), (141, 160, 203), (231, 138, 195), (166, 216, 84),
-                            (255, 217, 47), (229, 196, 148), (179, 179, 179)], dtype=np.uint8)
+def _actor(poly, *, point_size: float = 1.0, line_width: float = 1.0, opacity: float = 1.0) -> vtk.vtkActor:
+    mapper = vtk.vtkPolyDataMapper()
+    mapper.SetInputData(poly)
+    mapper.SetColorModeToDirectScalars()
+    actor = vtk.vtkActor()
+    actor.SetMapper(mapper)
+    prop = actor.GetProperty()
+    prop.SetPointSize(point_size)
+    prop.RenderPointsAsSpheresOn()
+    prop.SetLineWidth(line_width)
+    prop.SetOpacity(opacity)
+    prop.LightingOff()
+    return actor
 
 
-def class_colours(labels) -> np.ndarray:
-    return PALETTE[np.asarray(labels, dtype=np.int64) % len(PALETTE)]
-
-
-class CloudsVisual:
-    def __init__(self, scene: Scene, renderer: vtk.vtkRenderer, options: RenderOptions, overlay: vtk.vtkRenderer | None = None):
-        self.scene, self.options = scene, options
-        self.overlay = overlay or renderer
+class Clouds:
+    def __init__(self, stage: Stage):
+        self.stage, self.scene = stage, stage.scene
+        self.palette = np.array(stage.colours.classes, dtype=np.uint8)
+        self.cluster_palette = np.array(stage.colours.clusters, dtype=np.uint8)
         self.cluster_labels: dict[str, vtk.vtkBillboardTextActor3D] = {}
-        self.names = [c.block for c in scene.clouds]
-        n, k = scene.probe_count, len(self.names)
+        self.names = [c.block for c in self.scene.clouds]
+        n, k = self.scene.probe_count, len(self.names)
         self.points = vtk.vtkPoints()
         self.points.SetData(numpy_to_vtk(np.zeros((n * k, 3)), deep=True))
-        colours = numpy_to_vtk(np.tile(class_colours(scene.probe_labels), (k, 1)), deep=True)
-        colours.SetName("class")
-        self.dot_colours = np.tile(class_colours(scene.probe_labels), (k, 1))  # by class, or by cluster
-        dot_array = numpy_to_vtk(self.dot_colours, deep=False)
-        dot_array.SetName("dot")
+        by_class = np.tile(self.class_colours(self.scene.probe_labels), (k, 1))
+        self.dot_colours = by_class.copy()  # by class, or by cluster
+        self._dot_array = numpy_to_vtk(self.dot_colours, deep=False)
+        self._dot_array.SetName("dot")
+        self.polys = (self._dots(n * k), self._paths(n, k, by_class))
+        height = stage.options.height
+        self.props = [_actor(self.polys[0], point_size=max(5.0, height / 110)),
+                      _actor(self.polys[1], line_width=max(1.0, height / 720), opacity=0.45), self._boxes()]
+        for a in self.props:
+            stage.renderer.AddActor(a)
+        self.legend = self._legend()
+        stage.renderer.AddViewProp(self.legend)
+        self.props.append(self.legend)
+
+    def class_colours(self, labels) -> np.ndarray:
+        return self.palette[np.asarray(labels, dtype=np.int64) % len(self.palette)]
+
+    def _dots(self, count: int) -> vtk.vtkPolyData:
         dots = vtk.vtkPolyData()
         dots.SetPoints(self.points)
         verts = vtk.vtkCellArray()
-        for i in range(n * k):
+        for i in range(count):
             verts.InsertNextCell(1, [i])
         dots.SetVerts(verts)
-        dots.GetPointData().SetScalars(dot_array)
-        self._dot_array = dot_array
+        dots.GetPointData().SetScalars(self._dot_array)
+        return dots
+
+    def _paths(self, n: int, k: int, by_class: np.ndarray) -> vtk.vtkPolyData:
+        """Sample i's path: its point in every cloud, in layer order, in its class's colour."""
+        colours = numpy_to_vtk(by_class, deep=True)
+        colours.SetName("class")
         lines = vtk.vtkPolyData()
         lines.SetPoints(self.points)
         cells = vtk.vtkCellArray()
-        for i in range(n):  # sample i's path: its point in every cloud, in layer order
+        for i in range(n):
             cells.InsertNextCell(k, [j * n + i for j in range(k)])
         lines.SetLines(cells)
         lines.GetPointData().SetScalars(colours)
-        self.polys = (dots, lines)
-        self.actors = [self._actor(dots, point_size=max(5.0, options.height / 110)),
-                       self._actor(lines, line_width=max(1.0, options.height / 720), opacity=0.45)]
-        self.actors.append(self._boxes())
-        for a in self.actors:
-            renderer.AddActor(a)
-        self.legend = self._legend(options)
-        renderer.AddViewProp(self.legend)
-
-    @staticmethod
-    def _actor(poly, *, point_size: float = 1.0, line_width: float = 1.0, opacity: float = 1.0) -> vtk.vtkActor:
-        mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(poly)
-        mapper.SetColorModeToDirectScalars()
-        actor = vtk.vtkActor()
-        actor.SetMapper(mapper)
-        prop = actor.GetProperty()
-        prop.SetPointSize(point_size)
-        prop.RenderPointsAsSpheresOn()
-        prop.SetLineWidth(line_width)
-        prop.SetOpacity(opacity)
-        prop.LightingOff()
-        return actor
+        return lines
 
     def _boxes(self) -> vtk.vtkActor:
         mapper = vtk.vtkPolyDataMapper()
@@ -85,11 +84,12 @@ class CloudsVisual:
                                           for (x, y, z), h in ((c.centre, c.size / 2) for c in self.scene.clouds)))
         actor = vtk.vtkActor()
         actor.SetMapper(mapper)
-        actor.GetProperty().SetColor(0.35, 0.36, 0.42)
+        actor.GetProperty().SetColor(*self.stage.colours.cloud_box)
         actor.GetProperty().LightingOff()
         return actor
 
-    def _legend(self, options: RenderOptions) -> vtk.vtkLegendBoxActor:
+    def _legend(self) -> vtk.vtkLegendBoxActor:
+        layout = self.stage.layout
         classes = sorted(set(self.scene.probe_labels))
         names = self.scene.class_names
         legend = vtk.vtkLegendBoxActor()
@@ -98,19 +98,20 @@ class CloudsVisual:
         marker.Update()
         for i, c in enumerate(classes):
             label = names[c] if names and c < len(names) else str(c)
-            legend.SetEntry(i, marker.GetOutput(), f"class {label}", [v / 255 for v in PALETTE[c % len(PALETTE)]])
+            legend.SetEntry(i, marker.GetOutput(), f"class {label}", [v / 255 for v in self.palette[c % len(self.palette)]])
         legend.BorderOff()
-        legend.GetEntryTextProperty().SetColor(*(v / 255 for v in options.text_colour))
+        legend.GetEntryTextProperty().SetColor(*to_unit(self.stage.colours.text))
         legend.GetEntryTextProperty().ShadowOff()
         # the box sets the text size (entries are scaled to fill it): small, at the right edge
-        height = min(0.3, 0.026 * len(classes))
+        height = min(0.3, layout.cloud_entry_height * len(classes))
         legend.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        legend.GetPositionCoordinate().SetValue(0.925, 0.5 - height / 2)
+        legend.GetPositionCoordinate().SetValue(layout.cloud_legend_x, 0.5 - height / 2)
         legend.GetPosition2Coordinate().SetCoordinateSystemToNormalizedViewport()
-        legend.GetPosition2Coordinate().SetValue(0.065, height)
+        legend.GetPosition2Coordinate().SetValue(layout.cloud_legend_width, height)
         return legend
 
-    def update(self, points: dict[str, np.ndarray], clusters: dict | None = None) -> None:
+    def update(self, shown: Shown) -> None:
+        points, clusters = shown.frame.points, shown.frame.clusters
         n = self.scene.probe_count
         data = np.zeros((n * len(self.names), 3))
         for j, name in enumerate(self.names):
@@ -121,20 +122,18 @@ class CloudsVisual:
             for j, name in enumerate(self.names):
                 if name in clusters:
                     labels, k, purity = clusters[name]
-                    self.dot_colours[j * n:(j + 1) * n] = CLUSTER_PALETTE[labels % len(CLUSTER_PALETTE)]
+                    self.dot_colours[j * n:(j + 1) * n] = self.cluster_palette[labels % len(self.cluster_palette)]
                     self._cluster_label(j, name).SetInput(f"k = {k} · {purity:.0%} pure")
             self._dot_array.Modified()
         for poly in self.polys:
             poly.Modified()
 
     def _cluster_label(self, j: int, name: str) -> vtk.vtkBillboardTextActor3D:
+        """Made the first time a cloud is clustered (a scene without clusters never needs it)."""
         if name not in self.cluster_labels:
-            from nnvox.viewer.visuals import make_billboard
-
             c = self.scene.clouds[j]
-            actor = make_billboard(self.options, "", scale=0.85)
+            actor = make_billboard(self.stage.options, "", scale=0.85)
             actor.SetPosition(c.centre[0], c.centre[1], c.centre[2] + c.size / 2 + 0.4)
-            self.overlay.AddActor(actor)
+            self.stage.overlay.AddActor(actor)
             self.cluster_labels[name] = actor
-            self.actors.append(actor)
         return self.cluster_labels[name]

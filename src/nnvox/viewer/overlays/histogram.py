@@ -9,12 +9,11 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import lut
 from nnvox.scenes.histogram import BINS, Histogram
-from nnvox.viewer.inset import add_2d, polyline_2d
+from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.metrics import add_2d, box_outline, polyline_2d
 
-REFERENCE_RGB = (0.75, 0.75, 0.8)
 
-
-def _text(renderer, size: int, colour=(0.9, 0.9, 0.93), justify: str = "left") -> vtk.vtkTextActor:
+def _text(renderer, size: int, colour, justify: str = "left") -> vtk.vtkTextActor:
     actor = vtk.vtkTextActor()
     tp = actor.GetTextProperty()
     tp.SetFontSize(size)
@@ -26,31 +25,31 @@ def _text(renderer, size: int, colour=(0.9, 0.9, 0.93), justify: str = "left") -
 
 
 class HistogramPanel:
-    """In the normalised-viewport box (x0, y0, x1, y1); hidden until a layer is selected."""
+    """In the options' histogram_box (normalised viewport x0, y0, x1, y1); hidden until a layer is
+    selected."""
 
-    def __init__(self, renderer: vtk.vtkRenderer, options, box: tuple[float, float, float, float]):
-        self.box = box
-        x0, y0, x1, y1 = box
+    def __init__(self, stage: Stage):
+        renderer, options, colours = stage.renderer, stage.options, stage.colours
+        self.box = x0, y0, x1, y1 = options.histogram_box
         self.plot = (x0 + 0.005, y0 + 0.045, x1 - 0.005, y1 - 0.075)  # room for the axis labels, title and note
-        self.actors = []
-        frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
-        self.actors.append(add_2d(renderer, polyline_2d(frame), (0.4, 0.42, 0.48), 1.0))
+        self.actors = [add_2d(renderer, box_outline(self.box), colours.panel_frame, 1.0)]
         self._bars = self._add_bars(renderer)
         self._outline = polyline_2d(np.zeros((2 * BINS, 2)))  # the current bars' tops: dark bars still read
-        self.actors.append(add_2d(renderer, self._outline, (0.95, 0.95, 0.97), 1.0))
+        self.actors.append(add_2d(renderer, self._outline, colours.bar_tops, 1.0))
         self._reference = polyline_2d(np.zeros((2 * BINS, 2)))
-        self.actors.append(add_2d(renderer, self._reference, REFERENCE_RGB, 1.5))
-        size = options.text_size(0.016)
-        self.title = _text(renderer, size)
+        self.actors.append(add_2d(renderer, self._reference, colours.muted, 1.5))
+        size = options.font(stage.fonts.panel)
+        self.title = _text(renderer, size, colours.panel_title)
         self.title.SetPosition(x0 + 0.006, y1 - 0.035)
-        self.ticks = [_text(renderer, size, (0.75, 0.75, 0.8), j) for j in ("left", "centre", "right")]
+        self.ticks = [_text(renderer, size, colours.muted, j) for j in ("left", "centre", "right")]
         for actor, x in zip(self.ticks, (self.plot[0], (self.plot[0] + self.plot[2]) / 2, self.plot[2])):
             actor.SetPosition(x, y0 + 0.008)
-        self.note = _text(renderer, round(size * 0.9), (0.75, 0.75, 0.8))
+        self.note = _text(renderer, round(size * 0.9), colours.muted)
         # characters that fit on the note's line (a glyph is about 0.55 of the font size wide)
         self._note_chars = int((x1 - x0) * options.width / (0.55 * round(size * 0.9)))
         self.note.SetPosition(x0 + 0.006, y1 - 0.065)
         self.actors += [self.title, *self.ticks, self.note]
+        self.props = self.actors
         self._block = None
         self.set_visible(False)
 
@@ -80,6 +79,9 @@ class HistogramPanel:
     def _xs(self) -> np.ndarray:
         px0, _, px1, _ = self.plot
         return np.linspace(px0, px1, BINS + 1)
+
+    def update(self, shown: Shown) -> None:
+        self.show(shown.histogram)
 
     def show(self, hist: Histogram | None) -> None:
         if hist is None:

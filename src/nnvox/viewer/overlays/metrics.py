@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
-CURVE_RGB = {"loss": (0.98, 0.55, 0.35), "accuracy": (0.45, 0.8, 0.95)}
+from nnvox.viewer.overlays.base import Shown, Stage
+
+CURVES_HEIGHT = 0.75  # of the box: the top quarter holds the labels
 
 
 def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
@@ -25,6 +27,11 @@ def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
     return poly
 
 
+def box_outline(box) -> vtk.vtkPolyData:
+    x0, y0, x1, y1 = box
+    return polyline_2d(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]))
+
+
 def add_2d(renderer: vtk.vtkRenderer, poly: vtk.vtkPolyData, colour, width: float) -> vtk.vtkActor2D:
     """Lines or polygons given in normalised-viewport coordinates, drawn over the scene."""
     coord = vtk.vtkCoordinate()
@@ -40,47 +47,52 @@ def add_2d(renderer: vtk.vtkRenderer, poly: vtk.vtkPolyData, colour, width: floa
     return actor
 
 
-class MetricsInset:
-    """Normalised-viewport box (x0, y0, x1, y1); loss scaled to its own maximum, accuracy to 0..1."""
+def shown_metrics(metrics: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Loss and accuracy, or else the first two metrics recorded."""
+    return {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
 
-    def __init__(self, renderer: vtk.vtkRenderer, metrics: dict[str, np.ndarray], options, box: tuple[float, float, float, float]):
-        self.box = box
+
+class MetricsInset:
+    """In the options' metrics_box (normalised viewport x0, y0, x1, y1); loss scaled to its own
+    maximum, accuracy to 0..1."""
+
+    def __init__(self, stage: Stage):
+        self.stage = stage
+        self.box = x0, y0, x1, y1 = stage.options.metrics_box
+        metrics = stage.scene.metrics
         self.n = max(len(v) for v in metrics.values())
-        self.actors = []
-        x0, y0, x1, y1 = box
-        frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
-        self._add(renderer, polyline_2d(frame), (0.4, 0.42, 0.48), 1.0)
-        size = options.text_size(0.016)
-        shown = {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
-        for i, (name, values) in enumerate(shown.items()):
+        self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]
+        for i, (name, values) in enumerate(shown_metrics(metrics).items()):
             values = np.asarray(values, dtype=float)
             ok = np.isfinite(values)
             if ok.sum() < 2:
                 continue
             top = 1.0 if name == "accuracy" and np.nanmax(values) <= 1.0 else float(np.nanmax(values[ok])) or 1.0
             xs = x0 + (x1 - x0) * np.flatnonzero(ok) / max(self.n - 1, 1)
-            ys = y0 + (y1 - y0) * 0.75 * values[ok] / top  # the top quarter holds the labels
-            self._add(renderer, polyline_2d(np.stack([xs, ys], 1)), CURVE_RGB.get(name, (0.9, 0.9, 0.9)), 2.0)
-            label = vtk.vtkTextActor()
-            label.SetInput(f"{name} (max {top:.3g})" if name != "accuracy" else "accuracy (0 to 100%)")
-            tp = label.GetTextProperty()
-            tp.SetFontSize(size)
-            tp.SetColor(*CURVE_RGB.get(name, (0.9, 0.9, 0.9)))
-            label.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-            if i:  # the second label at the right edge: the two never collide, however narrow the box
-                tp.SetJustificationToRight()
-            label.SetPosition(x1 - 0.006 if i else x0 + 0.006, y1 - 0.035)
-            renderer.AddViewProp(label)
-            self.actors.append(label)
+            ys = y0 + (y1 - y0) * CURVES_HEIGHT * values[ok] / top
+            colour = stage.colours.curve_rgb(name)
+            self.props.append(add_2d(stage.renderer, polyline_2d(np.stack([xs, ys], 1)), colour, 2.0))
+            self.props.append(self._label(name, top, colour, right=bool(i)))
         self.cursor = polyline_2d(np.array([[x0, y0], [x0, y1]]))
-        self._add(renderer, self.cursor, (1.0, 1.0, 1.0), 1.5)
+        self.props.append(add_2d(stage.renderer, self.cursor, stage.colours.cursor, 1.5))
 
-    def _add(self, renderer, poly, colour, width) -> None:
-        self.actors.append(add_2d(renderer, poly, colour, width))
+    def _label(self, name: str, top: float, colour, *, right: bool) -> vtk.vtkTextActor:
+        x0, _, x1, y1 = self.box
+        label = vtk.vtkTextActor()
+        label.SetInput(f"{name} (max {top:.3g})" if name != "accuracy" else "accuracy (0 to 100%)")
+        tp = label.GetTextProperty()
+        tp.SetFontSize(self.stage.options.font(self.stage.fonts.panel))
+        tp.SetColor(*colour)
+        label.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        if right:  # the second label at the right edge: the two never collide, however narrow the box
+            tp.SetJustificationToRight()
+        label.SetPosition(x1 - 0.006 if right else x0 + 0.006, y1 - 0.035)
+        self.stage.renderer.AddViewProp(label)
+        return label
 
-    def move_to(self, t: float) -> None:
+    def update(self, shown: Shown) -> None:
         x0, y0, x1, y1 = self.box
-        x = x0 + (x1 - x0) * t / max(self.n - 1, 1)
+        x = x0 + (x1 - x0) * shown.frame.t / max(self.n - 1, 1)
         pts = self.cursor.GetPoints()
         pts.SetPoint(0, x, y0, 0.0)
         pts.SetPoint(1, x, y1, 0.0)

@@ -1,0 +1,67 @@
+"""What a pane draws, one small object per visual element, each built from a Stage (scene, vtk
+renderers, options and theme) and updated by `update(shown)`; see base.py for the protocol.
+`SceneRenderer` (viewer/renderer.py) composes them for off-screen frames and the desktop window
+alike; `compose` is the one place that says which overlays a pane has, and in what order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nnvox.viewer.overlays.base import Overlay, Shown, Stage
+from nnvox.viewer.overlays.blocks import BlockVisuals
+from nnvox.viewer.overlays.caption import Caption
+from nnvox.viewer.overlays.clouds import Clouds
+from nnvox.viewer.overlays.edges import Edges
+from nnvox.viewer.overlays.field import ReceptiveField
+from nnvox.viewer.overlays.histogram import HistogramPanel
+from nnvox.viewer.overlays.hud import HeadsUpLine
+from nnvox.viewer.overlays.labels import BlockLabels
+from nnvox.viewer.overlays.legends import ColourLegends
+from nnvox.viewer.overlays.metrics import MetricsInset
+from nnvox.viewer.overlays.outlines import Outlines
+from nnvox.viewer.overlays.pulses import Pulses
+from nnvox.viewer.overlays.units import UnitFrames
+
+__all__ = ["Overlay", "Overlays", "Shown", "Stage", "compose"]
+
+
+@dataclass(frozen=True)
+class Overlays:
+    """A pane's overlays by name (those an option switched off are None); `all` in drawing order."""
+
+    blocks: BlockVisuals
+    edges: Edges
+    outlines: Outlines
+    labels: BlockLabels | None
+    pulses: Pulses
+    hud: HeadsUpLine | None
+    caption: Caption
+    legends: ColourLegends | None
+    metrics: MetricsInset | None
+    histogram: HistogramPanel
+    clouds: Clouds | None
+    units: UnitFrames
+    field: ReceptiveField
+
+    @property
+    def all(self) -> list[Overlay]:
+        return [o for o in vars(self).values() if o is not None]
+
+
+def compose(stage: Stage) -> Overlays:
+    """Every overlay of a pane, built in the order vtk draws them (pixels depend on it where props
+    overlap: keep new ones at the end unless they must draw under others)."""
+    options, scene = stage.options, stage.scene
+    blocks = BlockVisuals(stage)
+    edges = Edges(stage)
+    outlines = Outlines(stage)
+    labels = BlockLabels(stage, blocks.fixed_labels) if options.show_labels else None
+    pulses = Pulses(stage)
+    hud = HeadsUpLine(stage) if options.show_hud else None
+    caption = Caption(stage)
+    legends = ColourLegends(stage) if options.show_legend else None
+    metrics = MetricsInset(stage) if options.show_metrics and scene.n_snapshots > 1 and scene.metrics else None
+    histogram = HistogramPanel(stage)
+    clouds = Clouds(stage) if scene.clouds else None
+    return Overlays(blocks, edges, outlines, labels, pulses, hud, caption, legends, metrics, histogram, clouds,
+                    UnitFrames(stage), ReceptiveField(stage))

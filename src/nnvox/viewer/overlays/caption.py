@@ -1,0 +1,46 @@
+"""A storyboard's caption: centred low, above the legends and left of the insets, on a dark band.
+Hidden until `show` is given a text; frames leave it alone."""
+
+from __future__ import annotations
+
+import textwrap
+
+import vtk
+
+from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.hud import GLYPH
+
+
+class Caption:
+    def __init__(self, stage: Stage):
+        layout, colours = stage.layout, stage.colours
+        size = stage.options.font(stage.fonts.caption)
+        self.chars = max(20, int(stage.pane_width * layout.caption_width / (GLYPH * size)))
+        self.band_opacity = layout.band_opacity
+        self.actor = vtk.vtkTextActor()
+        tp = self.actor.GetTextProperty()
+        tp.SetFontSize(size)
+        tp.SetColor(*colours.caption)
+        tp.SetJustificationToCentered()
+        tp.SetVerticalJustificationToBottom()
+        tp.SetBackgroundColor(*colours.caption_band)
+        tp.SetFrame(False)
+        self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.actor.SetPosition(layout.caption_x, layout.legend_top + layout.caption_gap)
+        self.actor.SetVisibility(False)
+        stage.renderer.AddViewProp(self.actor)
+        self.props = [self.actor]
+
+    def show(self, text: str | None, opacity: float = 1.0) -> None:
+        """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""
+        if not text or opacity <= 0:
+            self.actor.SetVisibility(False)
+            return
+        self.actor.SetInput(textwrap.fill(text, self.chars))
+        tp = self.actor.GetTextProperty()
+        tp.SetOpacity(opacity)
+        tp.SetBackgroundOpacity(self.band_opacity * opacity)
+        self.actor.SetVisibility(True)
+
+    def update(self, shown: Shown) -> None:
+        pass

@@ -1,0 +1,60 @@
+"""Every block's box in one actor, coloured per block: grey, a health flag's colour, or white for
+the selected layer. A frame only writes colours, and only when a block's flag changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import numpy_to_vtk
+
+from nnvox.capture.health import UNHEALTHY
+from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.edges import line_width
+from nnvox.viewer.visuals import outline_boxes
+
+PAD = 0.15  # the box stands this far off the block, so it never crosses the block's faces
+
+
+class Outlines:
+    def __init__(self, stage: Stage):
+        self.blocks = stage.scene.blocks
+        self.colours = stage.colours
+        poly = outline_boxes(tuple(v + (PAD if k % 2 else -PAD) for k, v in enumerate(b.bounds)) for b in self.blocks)
+        self._rgb = np.tile(np.array(self.colours.outline, dtype=np.uint8), (poly.GetNumberOfCells(), 1))
+        self._array = numpy_to_vtk(self._rgb, deep=False)
+        self._array.SetName("health")
+        poly.GetCellData().SetScalars(self._array)
+        self._poly = poly
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputData(poly)
+        mapper.SetColorModeToDirectScalars()
+        self.actor = vtk.vtkActor()
+        self.actor.SetMapper(mapper)
+        self.actor.GetProperty().LightingOff()
+        self.actor.GetProperty().SetLineWidth(line_width(stage))
+        stage.renderer.AddActor(self.actor)
+        self.props = [self.actor]
+        self._flags: dict[str, str | None] = {}
+
+    def _flag(self, name: str, health: dict[str, float], selected: str | None) -> str | None:
+        if name == selected:
+            return "selected"
+        return next((f for f, _ in self.colours.health if health.get(f, 0) > UNHEALTHY), None)
+
+    def _rgb_of(self, flag: str | None):
+        if flag == "selected":
+            return self.colours.selected
+        return self.colours.outline if flag is None else self.colours.health_rgb(flag)
+
+    def update(self, shown: Shown) -> None:
+        per_block = self._rgb.shape[0] // max(len(self.blocks), 1)
+        changed = False
+        for i, b in enumerate(self.blocks):
+            flag = self._flag(b.name, shown.frame.health.get(b.name, {}), shown.selected)
+            if self._flags.get(b.name) != flag:
+                self._flags[b.name] = flag
+                self._rgb[i * per_block : (i + 1) * per_block] = self._rgb_of(flag)
+                changed = True
+        if changed:
+            self._array.Modified()
+            self._poly.Modified()

@@ -1,0 +1,130 @@
+"""The look of every picture in one place: colours, text sizes and where the overlays sit.
+
+Colours come in the unit their consumer takes, named by it: `RGB` (0..1 floats) for vtk
+properties, `RGB8` (0..255 ints) for colours written into uint8 arrays or compared with pixels.
+Layout values are fractions of the pane (normalised viewport: x from the left, y from the bottom);
+text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RGB = tuple[float, float, float]
+RGB8 = tuple[int, int, int]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1, normalised viewport
+
+
+def to_unit(colour: RGB8) -> RGB:
+    """0..255 to 0..1, as vtk takes colours."""
+    return tuple(v / 255 for v in colour)
+
+
+@dataclass(frozen=True)
+class FontSize:
+    """A text size as a `fraction` of the image height, never under `minimum` pixels."""
+
+    fraction: float
+    minimum: int = 8
+
+
+@dataclass(frozen=True)
+class Colours:
+    background: RGB8 = (24, 24, 30)
+    text: RGB8 = (235, 235, 240)
+    accent: RGB = (0.98, 0.72, 0.25)  # amber: skip connections, a voxel's field, title cards' rule
+    edge: RGB = (0.55, 0.56, 0.62)  # straight edges between blocks
+    outline: RGB8 = (140, 143, 158)  # block outlines
+    selected: RGB8 = (255, 255, 255)  # the selected layer's outline
+    # flagged layers' outlines and unit frames, in order of precedence
+    health: tuple[tuple[str, RGB8], ...] = (("exploding", (200, 80, 255)), ("vanishing", (70, 130, 255)),
+                                            ("dead", (240, 60, 60)), ("saturated", (255, 150, 40)))
+    pulse: RGB = (1.0, 0.93, 0.6)  # the forward pass's travelling dots
+    caption: RGB = (1.0, 1.0, 1.0)
+    caption_band: RGB = (0.0, 0.0, 0.0)
+    panel_frame: RGB = (0.4, 0.42, 0.48)  # the metrics inset's and histogram panel's boxes
+    panel_title: RGB = (0.9, 0.9, 0.93)
+    muted: RGB = (0.75, 0.75, 0.8)  # axis ticks, notes, the histogram's first-snapshot outline
+    bar_tops: RGB = (0.95, 0.95, 0.97)
+    cursor: RGB = (1.0, 1.0, 1.0)
+    curves: tuple[tuple[str, RGB], ...] = (("loss", (0.98, 0.55, 0.35)), ("accuracy", (0.45, 0.8, 0.95)))
+    other_curve: RGB = (0.9, 0.9, 0.9)
+    cloud_box: RGB = (0.35, 0.36, 0.42)
+    # Tableau's ten categorical colours for classes: distinct on a dark background
+    classes: tuple[RGB8, ...] = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+                                 (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
+    # ColorBrewer's Set2 for k-means clusters: softer than the class colours, so the two never read alike
+    clusters: tuple[RGB8, ...] = ((102, 194, 165), (252, 141, 98), (141, 160, 203), (231, 138, 195), (166, 216, 84),
+                                  (255, 217, 47), (229, 196, 148), (179, 179, 179))
+    figure_frame: RGB8 = (96, 96, 110)  # the window's 2D figure panel border
+    hint: RGB = (0.7, 0.7, 0.75)
+    panel_text: RGB = (1.0, 1.0, 1.0)  # the window's help, health table and voxel story
+    panel_band: RGB = (0.05, 0.05, 0.08)
+    card_subtitle: RGB = (0.78, 0.78, 0.84)
+
+    def health_rgb(self, flag: str) -> RGB8:
+        return dict(self.health)[flag]
+
+    def curve_rgb(self, name: str) -> RGB:
+        return dict(self.curves).get(name, self.other_curve)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    hud: FontSize = FontSize(0.024, 9)
+    caption: FontSize = FontSize(0.034, 10)
+    legend: FontSize = FontSize(0.018)  # tick labels; the legend's title is 1.1 times this
+    panel: FontSize = FontSize(0.016)  # metrics inset and histogram panel
+    card_title: FontSize = FontSize(0.07)
+    card_subtitle: FontSize = FontSize(0.036)
+    # the window's panels: sized on the window's height alone (not scaled with comparison panes)
+    hint: FontSize = FontSize(0.016, 9)
+    help: FontSize = FontSize(0.02, 10)
+    voxel: FontSize = FontSize(0.018, 10)
+    health: FontSize = FontSize(0.02, 10)
+
+
+@dataclass(frozen=True)
+class Layout:
+    legend_top: float = 0.142  # colour legends fill the pane below this
+    legend_heading_max: float = 0.118  # the legend title's baseline, at most
+    legend_left: float = 0.02
+    legend_gap: float = 0.04  # between two legends side by side
+    legend_width: float = 0.3  # at full width; a narrower pane widens it up to legend_max_width
+    legend_max_width: float = 0.45
+    legend_bottom: float = 0.015
+    hud_position: tuple[float, float] = (0.012, 0.975)  # its top-left corner
+    hud_width: float = 0.97  # the share of the pane a heads-up line fills before it breaks
+    caption_x: float = 0.42  # centre of a storyboard caption, which sits just above the legends
+    caption_gap: float = 0.008
+    caption_width: float = 0.52
+    band_opacity: float = 0.55  # the caption's dark band at full opacity
+    metrics_box: Box = (0.7, 0.02, 0.98, 0.15)  # loss/accuracy inset
+    histogram_box: Box = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram
+    cloud_legend_x: float = 0.925  # the class legend of feature-space clouds, at the right edge
+    cloud_legend_width: float = 0.065
+    cloud_entry_height: float = 0.026
+    # comparisons: two panes side by side, smaller text, no metrics, a wider histogram
+    comparison_text_scale: float = 0.72
+    comparison_histogram_box: Box = (0.5, 0.14, 0.98, 0.34)
+    # the desktop window: the inset and histogram above the slider in the bottom-right corner
+    window_metrics_box: Box = (0.7, 0.13, 0.98, 0.26)
+    window_histogram_box: Box = (0.7, 0.3, 0.98, 0.52)
+    strip: float = 0.11  # comparison windows: the slider's strip below the two panes
+    slider: tuple[tuple[float, float], tuple[float, float]] = ((0.70, 0.07), (0.97, 0.07))
+    comparison_slider: tuple[tuple[float, float], tuple[float, float]] = ((0.3, 0.065), (0.7, 0.065))
+    slider_title_height: float = 0.022
+    figure_box: Box = (0.5, 0.545, 0.985, 0.93)  # the 2D figure panel, above the histogram panel
+    help_position: tuple[float, float] = (0.012, 0.9)
+    voxel_position: tuple[float, float] = (0.012, 0.89)  # under the heads-up line
+    health_position: tuple[float, float] = (0.012, 0.55)
+    hint_x: float = 0.012
+
+
+@dataclass(frozen=True)
+class Theme:
+    colours: Colours = field(default_factory=Colours)
+    fonts: Fonts = field(default_factory=Fonts)
+    layout: Layout = field(default_factory=Layout)
+
+
+DEFAULT_THEME = Theme()
