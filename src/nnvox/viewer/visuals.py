@@ -1,4 +1,9 @@
-"""Block -> visual. A registry keyed by block role, with panels (textured slices) as the default.
+"""Block -> visual. A registry walked from the block's layer kind to its role, with panels (textured
+slices) as the fallback: `@register_visual("MyLayer")` draws that layer kind's blocks your way, and
+every role ("input", "feature", "dense", "weights", "output") is itself a registered visual.
+
+A visual is built as `cls(block, renderer, options, overlay)`, holds its vtk `actor` (picking and
+outlines find blocks by it), and draws each frame with `update(values, lit, texts)`.
 
 One actor per block: quads for the slices, all sampling one 1-byte "atlas" texture that a
 lookup table colours. A frame writes new indices into the texture's numpy buffer, nothing else
@@ -7,31 +12,27 @@ lookup table colours. A frame writes new indices into the texture's numpy buffer
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.layout import near_square
+from nnvox.scenes.registry import Registry
 from nnvox.scenes.scene import Block
 
-_VISUALS: dict[str, Callable] = {}
+VISUALS: Registry[type] = Registry("visual")
+register_visual = VISUALS.register  # decorator: `@register_visual("MyLayer")` on a visual class
 
 
-def register_visual(*roles: str):
-    def deco(cls):
-        for r in roles:
-            _VISUALS[r] = cls
-        return cls
-
-    return deco
+def visual_class(block: Block) -> type:
+    """The visual registered for the block's layer kind, else for its role, else textured panels."""
+    return VISUALS.lookup(block.kind, block.role) or PanelsVisual
 
 
 def visual_for(block: Block, renderer, options, overlay=None):
     """`overlay` is the renderer for text that must never be hidden behind blocks."""
-    return _VISUALS.get(block.role, PanelsVisual)(block, renderer, options, overlay or renderer)
+    return visual_class(block)(block, renderer, options, overlay or renderer)
 
 
 def vtk_lut(cmap: str) -> vtk.vtkLookupTable:
@@ -90,6 +91,7 @@ def _slabs_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) ->
     return poly
 
 
+@register_visual("input", "feature", "dense", "weights")
 class PanelsVisual:
     """Slices of voxels as textured quads. Feature maps, dense grids, inputs and weights."""
 
