@@ -1,28 +1,19 @@
-"""The interactive window: rotate/zoom/pan, an epoch slider, keys, help overlay, HUD and legend."""
+"""The interactive window: rotate/zoom/pan, an epoch slider, keys, help overlay, HUD and legend.
+Its scenes draw through the same overlays as off-screen rendering; its own parts (panes, text
+panels, saved views) are in viewer/desktop/."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError, NnvoxTypeError
-from nnvox.scenes.build import build_scene
-from nnvox.scenes.compare import build_comparison
-from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.presets import check_size
-from nnvox.scenes.scene import MODES, Scene, SceneOptions
+from nnvox.scenes.scene import MODES, SceneOptions
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 from nnvox.viewer.options import RenderOptions
-
-if TYPE_CHECKING:
-    from nnvox.viewer.renderer import SceneRenderer
-
-STRIP = 0.11  # comparisons: the height of the slider's strip below the two panes
 
 KEYS = [
     ("space", "play / pause the training timeline"),
@@ -43,22 +34,6 @@ KEYS = [
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
 ]
-
-
-def _voxel_text(v) -> str:
-    import textwrap
-
-    lines = [f"{v.layer}  {v.where}", f"value {v.value:.4g}"]
-    if v.channel_stats:
-        s = v.channel_stats
-        lines.append(f"{v.group}: min {s['min']:.3g}  mean {s['mean']:.3g}  max {s['max']:.3g}")
-    if v.seen.note:  # what it sees (outlined in amber on a map input), or why no region is shown
-        outlined = v.field is not None and len(v.field) == 2
-        lines += textwrap.wrap(v.seen.note + (" (amber)" if outlined else ""), 90)
-    if v.product is not None:
-        p = v.product
-        lines.append(f"patch x kernel: {p.terms.sum():.3g} + bias {p.bias:.3g} = {p.total:.4g}")
-    return "\n".join(lines)
 
 
 def show(
@@ -106,39 +81,22 @@ def show(
     window.show()
 
 
-@dataclass
-class Pane:
-    """One scene in the window: its renderer, its histograms and the timeline position it shows."""
-
-    scene: Scene
-    renderer: SceneRenderer
-    at: Callable[[float], float]
-    histograms: HistogramSource | None
-
-
 class Window:
     def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped",
                  against: Run | None = None, pin: float | None = None, difference: bool = False,
                  attribution: str | None = None, feature_space: str | None = None, clusters: int | str | None = None):
         import pyvista as pv
-        import vtk
 
-        self.run = run
-        self.attribution = attribution
-        self.feature_space, self.clusters = feature_space, clusters
-        self.against, self.pin = against, pin
+        from nnvox.viewer.desktop.panels import TextPanels
+        from nnvox.viewer.desktop.panes import Panes
+
+        self.run, self.against, self.pin = run, against, pin
         self.comparing = against is not None or pin is not None
-        self.difference = difference
-        self.mode = mode
+        self.mode, self.sizing, self.difference = mode, sizing, difference
+        self.attribution, self.feature_space, self.clusters = attribution, feature_space, clusters
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
-        self.sizing = sizing
-        if self.comparing:  # two panes above a strip for the slider; insets as in exported comparisons
-            self.options = RenderOptions(width=size[0], height=size[1], text_scale=0.72, show_metrics=False,
-                                         histogram_box=(0.5, 0.14, 0.98, 0.34))
-        else:  # the inset sits above the slider in the bottom-right corner
-            self.options = RenderOptions(width=size[0], height=size[1], metrics_box=(0.7, 0.13, 0.98, 0.26),
-                                         histogram_box=(0.7, 0.3, 0.98, 0.52))
+        self.options = self._render_options(size)
         self.selected: str | None = None  # the layer whose histogram is shown
         self.voxel = None  # the clicked voxel (scenes.inspect.Voxel), if any
         self.figure: str | None = None  # the 2D figure shown over the top right (key f)
@@ -152,28 +110,37 @@ class Window:
         self.plotter = pv.Plotter(window_size=list(size), title=self._title())
         self.plotter.disable_anti_aliasing()
         self.figure_panel = FigurePanel()
-        # Text panels (help, health table, voxel) on a layer of their own over the scene, its block
-        # labels included (on the scene's overlay layer, they would cross a table opened over them);
-        # only the figure panel goes higher.
-        self._panels = vtk.vtkRenderer()
-        self._panels.SetLayer(2)
-        self._panels.InteractiveOff()
-        self.plotter.ren_win.SetNumberOfLayers(3)
-        self.plotter.ren_win.AddRenderer(self._panels)
-        self.panes: list[Pane] = []
-        self._scenes = {}
-        self._build_scene()
-        self._add_slider()
-        self._add_help()
+        self.panels = TextPanels(self.plotter.ren_win, self.options, KEYS, self._hint_y())
+        self.help, self.health = self.panels.help, self.panels.health
+        self.panes = Panes(self.plotter, run, self.options, against=against, pin=pin)
+        self._build_scene(redraw=False)
+        self.slider = self._add_slider()  # after the scene: its props draw over the scene's
         self._bind_keys()
         self.playback.listeners.append(lambda _: self._redraw())
         self._last_tick = time.perf_counter()
+        self._redraw()
+
+    def _render_options(self, size: tuple[int, int]) -> RenderOptions:
+        """Two panes above a strip for the slider, insets as in exported comparisons; or one pane with
+        the inset and histogram above the slider in the bottom-right corner."""
+        if self.comparing:
+            return RenderOptions.comparison(width=size[0], height=size[1])
+        layout = RenderOptions().theme.layout
+        return RenderOptions(width=size[0], height=size[1], metrics_box=layout.window_metrics_box,
+                             histogram_box=layout.window_histogram_box)
+
+    def _hint_y(self) -> float:
+        """Above the colour legends: in a comparison, the panes' legends over the slider's strip."""
+        layout = self.options.theme.layout
+        above = layout.legend_top + 0.01
+        return layout.strip + (1 - layout.strip) * above if self.comparing else above
 
     def _title(self) -> str:
         view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
         view += f" — selected {self.selected}" if self.selected else ""
-        if getattr(self, "voxel", None) is not None:
-            view += f" — voxel {self.voxel.layer}[{self.voxel.channel}]{tuple(self.voxel.position) if self.voxel.position else ''}"
+        if self.voxel is not None:
+            where = tuple(self.voxel.position) if self.voxel.position else ""
+            view += f" — voxel {self.voxel.layer}[{self.voxel.channel}]{where}"
         if self.run.is_mistake(self.playback.sample):
             view += f" — mistake {self.playback.sample - self.run.probe_count + 1}"
         if self.comparing:
@@ -182,71 +149,20 @@ class Window:
         return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}{view}"
 
     def _scene_options(self) -> SceneOptions:
-        if not self.expanded:
-            return SceneOptions(mode=self.mode, sizing=self.sizing, expand=self.expand, attribution=self._attribution(),
-                                feature_space=self._feature_space(), clusters=self._clusters())
-        # Every layer its own block, every channel at full resolution.
-        return SceneOptions(mode=self.mode, sizing=self.sizing, group=False, fold=False, max_channels=10**6, max_map=10**6,
-                            attribution=self._attribution(), feature_space=self._feature_space(), clusters=self._clusters())
+        from nnvox.viewer.desktop.panes import scene_options
 
-    def _attribution(self) -> str | None:
-        """The attribution plane in activations mode only (other modes show weights)."""
-        return self.attribution if self.mode == "activations" else None
+        return scene_options(self.mode, self.sizing, expanded=self.expanded, expand=self.expand,
+                             attribution=self.attribution, feature_space=self.feature_space, clusters=self.clusters)
 
-    def _feature_space(self) -> str | None:
-        return self.feature_space if self.mode == "activations" else None
-
-    def _clusters(self) -> int | str | None:
-        return self.clusters if self._feature_space() else None
-
-    def _build_scene(self) -> None:
-        import vtk
-
-        from nnvox.viewer.renderer import SceneRenderer
-
-        key = (self.mode, self.expanded, self.expand)
-        if key not in self._scenes:
-            options = self._scene_options()
-            self._scenes[key] = (build_comparison(self.run, self.against, pin=self.pin, options=options)
-                                 if self.comparing else build_scene(self.run, options))
-        for pane in self.panes:
-            pane.renderer.remove()
-            if pane.renderer.renderer is not self.plotter.renderer:
-                self.plotter.ren_win.RemoveRenderer(pane.renderer.renderer)
-        if self.comparing:
-            # The plotter's own renderer becomes a transparent top layer over both panes: it holds the
-            # slider and help text, and its camera (which mouse drags move) is the panes' camera.
-            window = self.plotter.ren_win
-            window.SetNumberOfLayers(3)
-            self.plotter.renderer.SetLayer(2)
-            if not hasattr(self, "_strip"):  # the slider's strip below the panes, in the background colour
-                self._strip = vtk.vtkRenderer()
-                self._strip.SetViewport(0.0, 0.0, 1.0, STRIP)
-                self._strip.SetBackground(*(c / 255 for c in self.options.background))
-                self._strip.InteractiveOff()
-                window.AddRenderer(self._strip)
-        built = self._scenes[key]
-        if self.comparing:
-            (left, left_t), (right, right_t) = built.sides(self.difference)
-            views = [(left, left_t, (0.0, STRIP, 0.5, 1.0)), (right, right_t, (0.5, STRIP, 1.0, 1.0))]
-        else:
-            views = [(built, lambda t: t, (0.0, 0.0, 1.0, 1.0))]
-        self.scene = views[0][0]
+    def _build_scene(self, redraw: bool = True) -> None:
+        panes = self.panes.build(self._scene_options(), self.difference)
+        self.scene, self.scene_renderer = panes[0].scene, panes[0].renderer
         if self.selected is not None and self.selected not in {b.name for b in self.scene.blocks}:
             self.selected = None  # not drawn in this view (a weights-only mode, or grouped away)
-        self.panes = []
-        for scene, at, viewport in views:
-            renderer = self.plotter.renderer
-            if self.comparing:
-                renderer = vtk.vtkRenderer()
-                renderer.SetActiveCamera(self.plotter.renderer.GetActiveCamera())  # linked cameras
-                self.plotter.ren_win.AddRenderer(renderer)
-            histograms = None if scene.run_name == "difference" else HistogramSource(scene)
-            self.panes.append(Pane(scene, SceneRenderer(scene, renderer, self.options, viewport), at, histograms))
-        self.scene_renderer = self.panes[0].renderer
         self.figure_panel.place(self.plotter.ren_win)
         self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
-        self._redraw()
+        if redraw:
+            self._redraw()
 
     def _redraw(self) -> None:
         p = self.playback
@@ -256,114 +172,54 @@ class Window:
             frames.append(pane.scene.frame_at(t, sample=p.sample, reveal=p.reveal))
             histogram = pane.histograms.at(self.selected, t, sample=p.sample) if self.selected and pane.histograms else None
             pane.renderer.draw(frames[-1], histogram)
-        if self.voxel is not None:  # the clicked voxel follows the timeline and the sample
-            from nnvox.scenes.inspect import inspect_voxel
-
-            v = self.voxel
-            try:
-                self.voxel = inspect_voxel(self.run, round(p.t), v.layer, v.channel, v.position, sample=p.sample)
-                self.voxel_text.SetInput(_voxel_text(self.voxel))
-                self.scene_renderer.show_field(self.voxel.field)
-            except NnvoxError:
-                pass
-        try:
-            v = self.voxel
-            if self.figure == "voxel" and v is None:  # the voxel was let go: on to the next figure
-                self.figure = available_figures(self.run)[0]
-            self.figure_panel.show(self.run, self.figure, round(p.t), v.layer if self.figure == "voxel" else self.selected,
-                                   tuple(self.plotter.ren_win.GetSize()), voxel=(v.channel, *v.position) if v else None,
-                                   sample=p.sample)
-        except NnvoxError as exc:  # said in the hint line, never a crash
-            self.hint.SetInput(f"no {self.figure} figure: {exc}")
-            self.figure = None
-        frame = frames[0]  # the health table is the left side's
-        if hasattr(self, "health") and self.health.GetVisibility():
-            self.health.SetInput(self._health_text(frame))
-        if hasattr(self, "slider"):
-            self.slider.GetRepresentation().SetValue(p.t)
+        self._follow_voxel()
+        self._show_figure()
+        self.panels.show_health(frames[0], self.scene, self.run)  # the health table is the left side's
+        self.slider.GetRepresentation().SetValue(p.t)
         self.plotter.ren_win.SetWindowName(self._title())
         self.plotter.render()
 
-    def _add_slider(self) -> None:
+    def _follow_voxel(self) -> None:
+        """The clicked voxel follows the timeline and the sample."""
+        from nnvox.viewer.desktop.voxel import followed
+
+        if self.voxel is not None:
+            self.voxel = followed(self.voxel, self.run, t=self.playback.t, sample=self.playback.sample)
+            self.panels.show_voxel(self.voxel)
+            self.scene_renderer.show_field(self.voxel.field)
+
+    def _show_figure(self) -> None:
+        v = self.voxel
+        try:
+            if self.figure == "voxel" and v is None:  # the voxel was let go: on to the next figure
+                self.figure = available_figures(self.run)[0]
+            self.figure_panel.show(self.run, self.figure, round(self.playback.t),
+                                   v.layer if self.figure == "voxel" else self.selected,
+                                   tuple(self.plotter.ren_win.GetSize()), voxel=(v.channel, *v.position) if v else None,
+                                   sample=self.playback.sample)
+        except NnvoxError as exc:  # said in the hint line, never a crash
+            self.panels.say(f"no {self.figure} figure: {exc}")
+            self.figure = None
+
+    def _add_slider(self):
         n = self.playback.n_snapshots
-        self.slider = self.plotter.add_slider_widget(
+        layout = self.options.theme.layout
+        pointa, pointb = layout.comparison_slider if self.comparing else layout.slider
+        slider = self.plotter.add_slider_widget(
             lambda v: self.playback.seek(v),
             rng=[0, max(n - 1, 1e-6)],
             value=self.playback.t,
             title="snapshot",
-            pointa=(0.3, 0.065) if self.comparing else (0.70, 0.07),
-            pointb=(0.7, 0.065) if self.comparing else (0.97, 0.07),
+            pointa=pointa,
+            pointb=pointb,
             interaction_event="always",
             fmt="%.1f",
             style="modern",
-            title_height=0.022,
+            title_height=layout.slider_title_height,
         )
         if n < 2:
-            self.slider.EnabledOff()
-
-    def _add_help(self) -> None:
-        import vtk
-
-        width = max(len(k) for k, _ in KEYS)
-        text = "keys\n" + "\n".join(f"{k.ljust(width)}   {v}" for k, v in KEYS)
-        self.help = self._panel_text(0.02, (0.012, 0.9), courier=True)
-        self.help.SetInput(text)
-        self.hint = vtk.vtkTextActor()
-        self.hint.SetInput("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
-                           "click: histogram   x: expand")
-        hp = self.hint.GetTextProperty()
-        hp.SetFontSize(max(9, round(self.options.height * 0.016)))
-        hp.SetColor(0.7, 0.7, 0.75)
-        self.hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        # above the colour legends (in a comparison, the panes' legends over the slider's strip),
-        # clear of a heads-up line of any length
-        from nnvox.viewer.renderer import LEGEND_TOP
-
-        above = LEGEND_TOP + 0.01
-        self.hint.SetPosition(0.012, STRIP + (1 - STRIP) * above if self.comparing else above)
-        self._panels.AddViewProp(self.hint)
-        # the clicked voxel's story, under the heads-up line (the network runs diagonally below)
-        self.voxel_text = self._panel_text(0.018, (0.012, 0.89))
-        self.health = self._panel_text(0.02, (0.012, 0.55), courier=True)
-
-    def _panel_text(self, size: float, position: tuple[float, float], *, courier: bool = False):
-        """A hidden block of white text on a dark band (help, health table, voxel), top-left anchored."""
-        import vtk
-
-        actor = vtk.vtkTextActor()
-        tp = actor.GetTextProperty()
-        if courier:  # tables line up in a fixed-width font
-            tp.SetFontFamilyToCourier()
-        tp.SetFontSize(max(10, round(self.options.height * size)))
-        tp.SetColor(1, 1, 1)
-        tp.SetBackgroundColor(0.05, 0.05, 0.08)
-        tp.SetBackgroundOpacity(0.95)
-        tp.SetVerticalJustificationToTop()
-        actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        actor.SetPosition(*position)
-        actor.SetVisibility(False)
-        self._panels.AddViewProp(actor)
-        return actor
-
-    def _health_text(self, frame) -> str:
-        rows = [(name, h) for name, h in frame.health.items()]
-        if not rows:
-            return "layer health: no ReLU, tanh or sigmoid layers in this mode"
-        width = max(len(n) for n, _ in rows)
-        lines = [f"{'layer'.ljust(width)}   dead   active   saturated"]
-        for name, h in rows:
-            dead = f"{h['dead'] * 100:4.0f}%" if "dead" in h else "    -"
-            active = f"{h['active'] * 100:6.0f}%" if "active" in h else "      -"
-            sat = f"{h['saturated'] * 100:6.0f}%" if "saturated" in h else "       -"
-            lines.append(f"{name.ljust(width)}   {dead}   {active}   {sat}")
-        keys = {b.key: b.name for b in self.scene.blocks}
-        for units, what in ((self.run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
-                            (self.run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)")):
-            listed = [f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
-                      for k, u in (units or {}).items() if u and k in keys]
-            if listed:
-                lines += ["", what, *listed[:8]]
-        return "\n".join(lines)
+            slider.EnabledOff()
+        return slider
 
     def _next_figure(self) -> None:
         """The next 2D figure of the snapshot under the cursor (filters, correlation: of the selected layer)."""
@@ -373,11 +229,11 @@ class Window:
         self._redraw()
 
     def _toggle_health(self) -> None:
-        self.health.SetVisibility(not self.health.GetVisibility())
+        self.panels.toggle(self.health)
         self._redraw()
 
     def _toggle_help(self) -> None:
-        self.help.SetVisibility(not self.help.GetVisibility())
+        self.panels.toggle(self.help)
         self.plotter.render()
 
     def _switch_mode(self) -> None:
@@ -442,35 +298,21 @@ class Window:
         were recorded (the run keeps each snapshot's first few)."""
         recorded = min(len(self.run.mistakes(round(self.playback.t))), self.run.mistake_rows)
         if self.comparing or rank >= recorded:
-            self.hint.SetInput(f"mistake {rank + 1}: only the first {recorded} of each snapshot have recorded activations")
+            self.panels.say(f"mistake {rank + 1}: only the first {recorded} of each snapshot have recorded activations")
             self.plotter.render()
             return
         self.playback.choose_sample(self.run.probe_count + rank)
 
     def _inspect(self, x: int, y: int) -> None:
-        """A clicked voxel: its value, channel statistics, what it sees on the input (outlined in
-        amber) and, for a convolution, its patch x kernel sum; empty space clears it."""
-        from nnvox.scenes.inspect import inspect_voxel, voxel_at
+        """A clicked voxel's story, and what it sees outlined in amber; empty space clears it."""
+        from nnvox.viewer.desktop.voxel import voxel_under
 
         self.voxel = None
-        hit = self.scene_renderer.point_at(x, y) if self.mode == "activations" and not self.comparing else None
-        block = self.scene.block(hit[0]) if hit else None
-        shape = None
-        if block is not None and block.key.startswith("act/"):
-            try:
-                shape = self.run.architecture.node(block.key[len("act/"):]).shape
-            except KeyError:
-                shape = None
-        where = voxel_at(block, hit[1], shape) if hit else None
-        if where is not None:
-            try:
-                self.voxel = inspect_voxel(self.run, round(self.playback.t), *where, sample=self.playback.sample)
-            except NnvoxError:
-                self.voxel = None
+        if self.mode == "activations" and not self.comparing:
+            self.voxel = voxel_under(self.scene_renderer, self.scene, self.run, x, y, t=self.playback.t,
+                                     sample=self.playback.sample)
         self.scene_renderer.show_field(self.voxel.field if self.voxel else None)
-        self.voxel_text.SetVisibility(self.voxel is not None)
-        if self.voxel is not None:
-            self.voxel_text.SetInput(_voxel_text(self.voxel))
+        self.panels.show_voxel(self.voxel)
 
     def _toggle_expanded(self) -> None:
         self.expanded = not self.expanded
@@ -482,23 +324,10 @@ class Window:
 
     def _save_view(self) -> None:
         """The camera as it is, to the next free nnvox-view-N.toml in the working folder."""
-        from nnvox.files import atomic_write_bytes
-        from nnvox.scenes.camera import view_file_text
-        from nnvox.viewer.outputs import write_error
+        from nnvox.viewer.desktop.views import save_view
 
-        n = 1
-        while (path := self.views_dir / f"nnvox-view-{n}.toml").exists():
-            n += 1
         note = f"a view of {self.run.name} ({self.mode}) saved by the nnvox window"
-        try:  # whole or not at all; a folder that takes no file is said in the window, not a crash
-            atomic_write_bytes(path, view_file_text(self.scene_renderer.pose(), note).encode())
-        except OSError as exc:
-            error = write_error(path, exc)
-            self.hint.SetInput(str(error))
-            print(f"nnvox: error: {error}")
-        else:
-            self.hint.SetInput(f"saved the camera to {path.name}: in a storyboard, camera = {{ view = \"{path.name}\" }}")
-            print(f"saved the camera to {path}")
+        self.panels.say(save_view(self.scene_renderer.pose(), self.views_dir, note))
         self.plotter.render()
 
     def _bind_keys(self) -> None:
