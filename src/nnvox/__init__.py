@@ -16,6 +16,8 @@ _LAZY = {
     "Architecture": "nnvox.capture.architecture",
     "build_scene": "nnvox.scenes.build",
     "SceneOptions": "nnvox.scenes.scene",
+    "ViewSpec": "nnvox.scenes.view",
+    "OutputSpec": "nnvox.scenes.view",
     "export": "nnvox.viewer.export",
     "render_png": "nnvox.viewer.export",
     "render_storyboard": "nnvox.viewer.storyboard_export",
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time each name load
     from nnvox.errors import NnvoxError
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.scene import SceneOptions
+    from nnvox.scenes.view import OutputSpec, ViewSpec
     from nnvox.viewer.export import export, render_png
     from nnvox.viewer.figures import render_figure
     from nnvox.viewer.storyboard_export import render_storyboard

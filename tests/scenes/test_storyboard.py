@@ -69,7 +69,7 @@ def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, di
     assert len(board.shots) == 4 and board.seconds == pytest.approx(7.5)
     opening, first, second, third = board.shots
     assert opening.run is None and first.forward and first.timeline == (0.0, 0.0)
-    assert second.mode == "weights" and second.camera.move == "orbit" and second.camera.degrees == 60
+    assert second.view.mode == "weights" and second.camera.move == "orbit" and second.camera.degrees == 60
     assert third.camera.move == "keyframes" and [k.at for k in third.camera.keys] == [0, 0.5, 1]
     assert third.camera.keys[2].target.scale == 6.0
     check_runs(board, {first.run: digits_run})
@@ -119,6 +119,16 @@ def test_what_needs_the_run_is_checked_against_it(board_dir, digits_run):
     board = load_storyboard(write(board_dir, GOOD.replace("forward = true", "forward = true\nmistake = 2")))
     check_runs(board, {board.shots[1].run: digits_run})
     assert board.shots[1].sample_in(digits_run) == digits_run.probe_count + 1
+
+
+def test_a_shot_holds_the_view_spec_the_python_api_takes(board_dir):
+    """A shot's view options are a ViewSpec, the one the command line and export() take."""
+    from nnvox.scenes.view import ViewSpec
+
+    text = GOOD.replace("forward = true", "forward = true\nmistake = 2\nfeature_space = \"pca\"\nclusters = \"elbow\"")
+    _, first, second, third = load_storyboard(write(board_dir, text)).shots
+    assert first.view == ViewSpec(mistake=2, feature_space="pca", clusters="elbow")
+    assert second.view == ViewSpec(mode="weights", histogram="conv2") and third.view == ViewSpec()
 
 
 def test_bad_toml_and_empty_boards(board_dir):

@@ -124,3 +124,55 @@ def test_a_transparent_still_is_rgba_on_a_clear_background(digits_run, tmp_path)
     still = np.asarray(Image.open(render_png(digits_run, tmp_path / "clear.png", width=320, height=240, transparent=True)))
     assert still.shape == (240, 320, 4)
     assert still[0, 0, 3] == 0 and (still[..., 3] == 255).mean() > 0.01  # the background clear, the network drawn
+
+
+def _clear_and_drawn(path) -> None:
+    """RGBA, the corner clear, the network's blocks opaque."""
+    still = np.asarray(Image.open(path))
+    assert still.ndim == 3 and still.shape[2] == 4
+    assert still[0, 0, 3] == 0 and still[-1, -1, 3] == 0
+    assert (still[..., 3] == 255).mean() > 0.01
+
+
+def test_transparent_stills_through_the_command_line_and_export(digits_run, tmp_path, capsys):
+    """`nnvox export RUN x.png --transparent` and nnvox.export(..., transparent=True) agree by pixel."""
+    import nnvox
+    from nnvox.cli.main import main
+
+    assert main(["export", str(digits_run.path), str(tmp_path / "cli.png"), "--size", "320x240", "--transparent"]) == 0
+    _clear_and_drawn(tmp_path / "cli.png")
+    api = nnvox.export(digits_run, tmp_path / "api.png", size="320x240", transparent=True)
+    _clear_and_drawn(api)
+    assert np.array_equal(np.asarray(Image.open(api)), np.asarray(Image.open(tmp_path / "cli.png")))
+
+
+def test_python_export_to_a_png_writes_a_still(digits_run, tmp_path):
+    """nnvox.export(run, "x.png"), nothing more: a still at the command line's default size."""
+    import nnvox
+
+    still = np.asarray(Image.open(nnvox.export(digits_run, tmp_path / "x.png")))
+    assert still.shape == (1080, 1920, 3)
+
+
+def test_one_view_looks_the_same_from_every_entry_point(digits_run, tmp_path):
+    """The same options through the command line, export(), render_png() with keywords and with a
+    ViewSpec: the same pixels."""
+    from nnvox.cli.main import main
+    from nnvox.scenes.view import OutputSpec, ViewSpec
+    from nnvox.viewer.export import render_png
+
+    argv = ["--mode", "weights", "--histogram", "conv2", "--t", "1.5", "--background", "#ffffff", "--size", "320x180"]
+    assert main(["export", str(digits_run.path), str(tmp_path / "cli.png"), *argv]) == 0
+    keywords = {"mode": "weights", "histogram": "conv2", "t": 1.5, "background": "#ffffff"}
+    spec = ViewSpec(**keywords)
+    outs = [export(digits_run, tmp_path / "export.png", size="320x180", **keywords),
+            render_png(digits_run, tmp_path / "keywords.png", width=320, height=180, **keywords),
+            render_png(digits_run, tmp_path / "spec.png", spec=spec, output=OutputSpec(size="320x180"))]
+    cli = np.asarray(Image.open(tmp_path / "cli.png"))
+    assert (cli[0, 0] == 255).all()  # the background given
+    for out in outs:
+        assert np.array_equal(np.asarray(Image.open(out)), cli), out.name
+    plain = np.asarray(Image.open(render_png(digits_run, tmp_path / "plain.png", width=320, height=180)))
+    assert not np.array_equal(plain, cli)  # and the options did change the picture
+    with pytest.raises(NnvoxError, match="--t does not apply to a video"):
+        export(digits_run, tmp_path / "clip.mp4", spec=spec)

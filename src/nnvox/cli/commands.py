@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from nnvox.errors import NnvoxError
+from nnvox.scenes.view import OutputSpec, ViewSpec, check_applies
 
 console = Console(stderr=True)
 MAX_SEED = 2**32 - 1
@@ -22,14 +24,10 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
                    weight_budget: int | None = None, attributions: tuple[str, ...] = (), attribution_layer: str | None = None):
     """Train a model on its dataset with a Recorder snapshotting before training and after each epoch.
     `resume` continues a run: weights from its last snapshot, epochs numbered on from it."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from nnvox.capture.recorder import Recorder
-    from nnvox.models.data import probe_batch
-    from nnvox.models.resolve import resolve_model
-    from nnvox.models.train import TrainOptions, evaluate, seed_everything, train
-
     from nnvox.capture.recorder_inputs import check_write_mode
+    from nnvox.models.resolve import resolve_model
+    from nnvox.models.train import TrainOptions, seed_everything
 
     check_write_mode(overwrite=overwrite, resume=resume)
     _at_least(1, epochs=epochs, probe_size=probe_size)
@@ -40,14 +38,7 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     seed_everything(seed, options.threads)
     model = spec_model.build()
     data = spec_model.dataset()
-    classes = len(data.class_names)
-    most = int(np.bincount(data.y_test, minlength=classes).min()) * classes  # class-balanced: the rarest class limits
-    if probe_size is not None and probe_size > most:
-        raise NnvoxError(f"--probe-size {probe_size} is more than the {spec_model.name} data can balance over its "
-                         f"{classes} classes; use 1 to {most}")
-    x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / classes))
-    if probe_size is not None:
-        x, y = x[:probe_size], y[:probe_size]
+    x, y = _probe(spec_model.name, data, probe_size)
     if resume and not (out / "manifest.json").exists():  # a typo would otherwise start a new run silently
         raise NnvoxError(f"{out} holds no run to resume; check the folder, or record a new run without --resume")
     if not any(p.requires_grad for p in model.parameters()):
@@ -66,21 +57,42 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
         if user_model and "forward pass failed" in str(exc):
             raise NnvoxError(f"{exc}; {hint}") from None
         raise
-    # An interrupt or a failure keeps every snapshot, leaves the run unfinished and lets the next writer in.
+    return rec, _train_recording(rec, model, data, options, start=start, name=spec_model.name, quiet=quiet)
+
+
+def _probe(name: str, data, probe_size: int | None):
+    """The probe batch: class-balanced, `probe_size` samples (default one per class)."""
+    from nnvox.models.data import probe_batch
+
+    classes = len(data.class_names)
+    most = int(np.bincount(data.y_test, minlength=classes).min()) * classes  # class-balanced: the rarest class limits
+    if probe_size is not None and probe_size > most:
+        raise NnvoxError(f"--probe-size {probe_size} is more than the {name} data can balance over its "
+                         f"{classes} classes; use 1 to {most}")
+    x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / classes))
+    return (x[:probe_size], y[:probe_size]) if probe_size is not None else (x, y)
+
+
+def _train_recording(rec, model, data, options, *, start: int, name: str, quiet: bool):
+    """Train under a progress bar, a snapshot after each epoch (and one before training, on a new run).
+    An interrupt or a failure keeps every snapshot, leaves the run unfinished and lets the next writer in."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nnvox.models.train import evaluate, train
+
     with rec, Progress(
-        TextColumn(f"[bold]training[/] {spec_model.name}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn(f"[bold]training[/] {name}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console, disable=quiet,
     ) as progress:
         if start == 0:
             rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
-        task = progress.add_task("train", total=epochs, status="")
+        task = progress.add_task("train", total=options.epochs, status="")
 
         def on_epoch(r):
             rec.snapshot(epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy, "learning rate": r.lr})
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 
-        results = train(model, data, options, callbacks=[on_epoch])
-    return rec, results
+        return train(model, data, options, callbacks=[on_epoch])
 
 
 def _at_least(low: int, **options: int | None) -> None:
@@ -145,7 +157,6 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     import time
     from importlib.resources import files
 
-    from nnvox.capture.run import open_run
     from nnvox.files import atomic_output
     from nnvox.viewer.export import render_png
     from nnvox.viewer.gl import display_problem
@@ -174,7 +185,6 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     stills = out / "stills"
     stills.mkdir(exist_ok=True)
     for name, kwargs in DEMO_STILLS:
-        kwargs = {**kwargs, "sample": open_run(run_dir).mistake_sample(1)} if name == "most-confident-mistake" else kwargs
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
     console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: " + escape(
         f"{video} (edit {storyboard} and run `nnvox export --storyboard {storyboard} {video}` to change it), "
@@ -190,7 +200,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
 DEMO_STILLS = (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
                ("change-from-start", {"mode": "change-from-start"}),
                ("integrated-gradients", {"attribution": "integrated-gradients"}),
-               ("most-confident-mistake", {"attribution": "integrated-gradients"}))
+               ("most-confident-mistake", {"attribution": "integrated-gradients", "mistake": 1}))
 
 
 def _check_demo_folder(out: Path) -> None:
@@ -278,86 +288,77 @@ def run_info(run, *, as_json: bool) -> None:
     out.print(f"last snapshot: {last.label}  " + "  ".join(f"{escape(k)} {v:.4g}" for k, v in last.metrics.items()))
 
 
-def chosen_sample(run, sample: int, mistake: int | None) -> int:
-    """--sample, or --mistake N: each snapshot's Nth most confident held-out mistake."""
-    if mistake is None:
-        return sample
-    if sample:
-        raise NnvoxError(f"give --sample or --mistake, not both (got --sample {sample} --mistake {mistake})")
-    return run.mistake_sample(mistake)
+@dataclass(frozen=True)
+class Figure:
+    """`nnvox export --figure NAME`: a 2D figure of a snapshot in place of the 3D scene."""
+
+    name: str | None = None
+    layer: str | None = None
+    voxel: str | None = None  # "CHANNEL,ROW,COLUMN" as typed
+
+    def where(self) -> tuple[int, ...] | None:
+        try:
+            return tuple(int(v) for v in self.voxel.split(",")) if self.voxel else None
+        except ValueError:
+            raise NnvoxError(f"--voxel {self.voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers; TOKEN,FEATURE on a "
+                             "sequence layer, UNIT on a vector)") from None
 
 
-# export's options with their defaults, and what each kind of output uses: one given to an output
-# that does not use it is an error, never silently ignored
-_EXPORT_DEFAULTS = {"fps": None, "transparent": False, "gif_max_mb": 8.0, "mode": "activations", "sample": 0, "mistake": None,
-                    "t": None, "sizing": "capped", "histogram": None, "view": None, "attribution": None,
-                    "feature_space": None, "clusters": None, "layer": None, "voxel": None}
-_SCENE = {"mode", "sample", "mistake", "sizing", "histogram", "view", "attribution", "feature_space", "clusters", "transparent"}
-_USED_BY = {"a storyboard (its shots set their own)": {"fps"}, "a figure": {"layer", "voxel", "t", "sample", "mistake"},
-            "a still": _SCENE | {"t"}, "a video": _SCENE | {"fps"}, "a GIF": _SCENE | {"fps", "gif_max_mb"}}
-
-
-def _check_options_apply(what: str, given: dict) -> None:
-    unused = [k for k, default in _EXPORT_DEFAULTS.items() if given[k] != default and k not in _USED_BY[what]]
-    if unused:
-        names = ", ".join("--" + k.replace("_", "-") for k in unused)
-        raise NnvoxError(f"{names} {'does' if len(unused) == 1 else 'do'} not apply to {what}; leave {'it' if len(unused) == 1 else 'them'} out")
-
-
-def run_export(target: str, out: Path | None, *, storyboard, preset, size, fps, transparent, gif_max_mb, mode, sample, t,
-               sizing, histogram, view, attribution, feature_space, clusters, figure, layer, voxel, model, mistake=None) -> None:
-    given = {k: v for k, v in locals().items() if k in _EXPORT_DEFAULTS}
+def _export_kind(out: Path | None, storyboard: Path | None, figure: Figure) -> str:
+    """What `nnvox export` writes, as scenes.view.USES names it."""
     suffix = "" if out is None else out.suffix.lower()
-    _check_options_apply("a storyboard (its shots set their own)" if storyboard is not None else "a figure" if figure is not None
-                         else "a still" if suffix == ".png" else "a GIF" if suffix == ".gif" else "a video", given)
     if storyboard is not None:
-        if out is not None:
-            raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
-        from nnvox.viewer.storyboard_export import render_storyboard
+        return "a storyboard (its shots set their own)"
+    return ("a figure" if figure.name is not None else "a still" if suffix == ".png" else "a GIF" if suffix == ".gif"
+            else "a video")
 
-        print(f"wrote {render_storyboard(storyboard, Path(target), preset=preset, size=size, fps=fps)}")
+
+def run_export(target: str, out: Path | None, *, storyboard: Path | None, spec: ViewSpec, output: OutputSpec,
+               figure: Figure, model) -> None:
+    # an option the output does not use is an error, checked before anything is opened or written
+    check_applies(_export_kind(out, storyboard, figure), spec, output, layer=figure.layer, voxel=figure.voxel)
+    if storyboard is not None:
+        _export_storyboard(storyboard, target, out, output)
         return
     if out is None:
         raise NnvoxError("give OUT, the file to write (e.g. nnvox export RUN clip.mp4), or --storyboard FILE OUT")
-    from nnvox.scenes.presets import gif_cap_bytes, output_size
-    from nnvox.viewer.export import export, render_png
+    from nnvox.viewer.export import export
 
-    gif_cap_bytes(gif_max_mb)  # checked whatever OUT is: an option given is never silently ignored
-    run = model.open(target, mode, attribution)
-    sample = chosen_sample(run, sample, mistake)
-    if figure is not None:
-        from nnvox.viewer.figures import render_figure
-
-        if out.suffix.lower() != ".png":
-            raise NnvoxError(f"a figure is a still: write it to a .png, not {out.name}")
-        run.check_sample(sample)
-        width, height, _ = output_size("1080p" if preset is None else preset, size)
-        try:
-            where = tuple(int(v) for v in voxel.split(",")) if voxel else None
-        except ValueError:
-            raise NnvoxError(f"--voxel {voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers; TOKEN,FEATURE on a "
-                             "sequence layer, UNIT on a vector)") from None
-        print(f"wrote {render_figure(run, out, figure, t=t, layer=layer, width=width, height=height, voxel=where, sample=sample)}")
-        return
-    if out.suffix.lower() == ".png":
-        width, height, _ = output_size("1080p" if preset is None else preset, size)
-        path = render_png(run, out, width=width, height=height, t=t, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
-                          view=view, attribution=attribution, feature_space=feature_space, clusters=clusters, transparent=transparent)
-    else:
-        path = export(run, out, preset="720p" if preset is None else preset, size=size, fps=fps, transparent=transparent, gif_max_mb=gif_max_mb,
-                      mode=mode, sample=sample, sizing=sizing, histogram=histogram, view=view, attribution=attribution,
-                      feature_space=feature_space, clusters=clusters)
+    output.gif_cap_bytes()  # checked before a model is opened or a scene built
+    run = model.open(target, spec.mode, spec.attribution)
+    path = _export_figure(run, out, figure, spec, output) if figure.name is not None else export(
+        run, out, spec=spec, output=output)
     print(f"wrote {path}")
     raise_partial(run)
 
 
-def run_compare(left: str, right: str | None, *, pin, difference, out, t, mode, sample, preset, fps, histogram) -> None:
+def _export_storyboard(storyboard: Path, target: str, out: Path | None, output: OutputSpec) -> None:
+    if out is not None:
+        raise NnvoxError(f"with --storyboard give only OUT (the runs come from the storyboard); got {target} and {out}")
+    from nnvox.viewer.storyboard_export import render_storyboard
+
+    print(f"wrote {render_storyboard(storyboard, Path(target), output=output)}")
+
+
+def _export_figure(run, out: Path, figure: Figure, spec: ViewSpec, output: OutputSpec) -> Path:
+    from nnvox.viewer.figures import render_figure
+
+    if out.suffix.lower() != ".png":
+        raise NnvoxError(f"a figure is a still: write it to a .png, not {out.name}")
+    sample = spec.sample_in(run)
+    run.check_sample(sample)
+    width, height, _ = output.size_for(still=True)
+    return render_figure(run, out, figure.name, t=spec.t, layer=figure.layer, width=width, height=height,
+                         voxel=figure.where(), sample=sample)
+
+
+def run_compare(left: str, right: str | None, *, pin: float | None, difference: bool, out: Path | None,
+                spec: ViewSpec, output: OutputSpec) -> None:
     from nnvox.capture.run import open_run
 
-    kind = "the window" if out is None else "a still" if out.suffix.lower() == ".png" else "a video"
-    for name, given, used_by in (("--fps", fps is not None, ("a video",)), ("--t", t is not None, ("the window", "a still"))):
-        if given and kind not in used_by:
-            raise NnvoxError(f"{name} does not apply to {kind}; leave it out")
+    suffix = None if out is None else out.suffix.lower()
+    kind = {None: "the window", ".png": "a still", ".gif": "a GIF"}.get(suffix, "a video")
+    check_applies(kind, spec, output)
     a = open_run(left)
     b = open_run(right) if right is not None else None
     if b is None and pin is None:
@@ -365,19 +366,11 @@ def run_compare(left: str, right: str | None, *, pin, difference, out, t, mode, 
     if out is None:
         from nnvox.viewer.window import show
 
-        show(a, mode=mode, sample=sample, against=b, pin=pin, difference=difference, t=t, histogram=histogram)
+        show(a, spec=spec, against=b, pin=pin, difference=difference)
         return
-    from nnvox.viewer.export import export, render_png
-    from nnvox.scenes.presets import preset_size
+    from nnvox.viewer.export import export
 
-    if out.suffix.lower() == ".png":
-        width, height, _ = preset_size(preset)
-        path = render_png(a, out, width=width, height=height, t=t, mode=mode, sample=sample, histogram=histogram,
-                          against=b, pin=pin, difference=difference)
-    else:
-        path = export(a, out, preset=preset, fps=fps, mode=mode, sample=sample, histogram=histogram, against=b, pin=pin,
-                      difference=difference)
-    print(f"wrote {path}")
+    print(f"wrote {export(a, out, spec=spec, output=output, against=b, pin=pin, difference=difference)}")
 
 
 def raise_partial(run) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
 import traceback
+import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from cyclopts import App, Parameter
+from cyclopts import App, Group, Parameter
 
 from nnvox import __version__
 from nnvox.errors import NnvoxError, Terminated, one_line
+from nnvox.scenes.view import OutputSpec, ViewSpec
 
 app = App(
     name="nnvox",
@@ -23,20 +26,45 @@ app = App(
     suppress_keyboard_interrupt=False,  # main() reports it: "nnvox: interrupted", exit 130
 )
 
-def _whole_number(_type, tokens) -> int:
-    """Whole-number options take whole numbers: cyclopts alone rounds "1.5" to 2 without a word."""
+def _whole_number(type_, tokens) -> int | str:
+    """Whole-number options take whole numbers: cyclopts alone rounds "1.5" to 2 without a word. An
+    option that also takes a word (--clusters 3, --clusters elbow) gets the text when it is not one."""
     text = tokens[0].value
     try:
         return int(text)
     except ValueError:
+        if str in typing.get_args(type_):
+            return text
         raise ValueError(f"{text!r} is not a whole number") from None
 
 
 Whole = Annotated[int, Parameter(converter=_whole_number)]
 MaybeWhole = Annotated[int | None, Parameter(converter=_whole_number)]
-Mode = Literal["activations", "weights", "change", "change-from-start", "update-ratio", "gradients"]
-_PRESET = "Size and fps: 480p15, 720p30, 1080p60, 1440p60, 2160p60, any of those heights with another fps (1080p30), or the height alone (30 fps; 480p at 15)."
-Sizing = Literal["capped", "accurate", "log"]
+
+
+def _options(spec: type, group: Group):
+    """A spec (scenes/view.py) as command-line options: flattened (--mode, not --spec.mode), named,
+    typed and explained by its fields and docstring, whole numbers taken strictly. A subclass, so the
+    command receives a ViewSpec / OutputSpec, validated as any other."""
+    hints = typing.get_type_hints(spec)
+
+    def strict(hint):
+        return Annotated[hint, Parameter(converter=_whole_number)] if int in (hint, *typing.get_args(hint)) else hint
+
+    fields = [(f.name, strict(hints[f.name]), dataclasses.field(default=f.default)) for f in dataclasses.fields(spec)]
+    options = dataclasses.make_dataclass(spec.__name__, fields, bases=(spec,), frozen=True, kw_only=True,
+                                         namespace={"__doc__": spec.__doc__, "__module__": __name__})
+    return Parameter(name="*", group=group)(options)
+
+
+ViewOptions = _options(ViewSpec, Group("What to show", sort_key=1))
+OutputOptions = _options(OutputSpec, Group("Output file", sort_key=2))
+
+
+def _plain(spec):
+    """The spec itself, not its command-line subclass (which compares unequal to it)."""
+    base = ViewSpec if isinstance(spec, ViewSpec) else OutputSpec
+    return base(**{f.name: getattr(spec, f.name) for f in dataclasses.fields(base)})
 
 
 @app.command
@@ -139,48 +167,21 @@ class ModelOptions:
 
 
 _TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
-_ATTRIBUTION = "A recorded attribution (saliency, integrated-gradients, grad-cam, occlusion, lime) drawn under the input plane."
-_FEATURE_SPACE = "pca or tsne: the probe samples as a cloud of points above each layer, coloured by class, with each sample's path through the layers."
-_MISTAKE = ("Show each snapshot's Nth most confident mistake on the held-out set (1: the most confident) instead of a "
-            "probe sample: the whole scene shows its activations. Runs recorded with an evaluation set (nnvox record's are).")
-_CLUSTERS = "k-means in each feature-space cloud: a number of clusters, or silhouette / elbow to choose it; points take their cluster's colour, paths keep their class's."
-
-
-def _cluster_option(text: str | None) -> int | str | None:
-    return int(text) if text is not None and text.isdigit() else text
-
-
-_SIZING = "Block sizes: capped (large maps shrink to fit), accurate (one voxel a value), log (sizes grow with log2)."
 
 
 @app.command
 def view(
     target: Annotated[str, Parameter(help=_TARGET)],
     *,
-    mode: Mode = "activations",
-    sample: Whole = 0,
-    mistake: Annotated[int | None, Parameter(help=_MISTAKE, converter=_whole_number)] = None,
-    sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
-    attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
-    feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
-    clusters: Annotated[str | None, Parameter(help=_CLUSTERS)] = None,
+    spec: ViewOptions = ViewOptions(),
     model: ModelOptions = ModelOptions(),
 ):
-    """Open the interactive 3D window on a run folder, or on a model run once on an input.
-
-    Parameters
-    ----------
-    mode
-        What the voxels show.
-    sample
-        Probe sample whose activations are shown.
-    """
-    from nnvox.cli.commands import chosen_sample, raise_partial
+    """Open the interactive 3D window on a run folder, or on a model run once on an input."""
+    from nnvox.cli.commands import raise_partial
     from nnvox.viewer.window import show
 
-    run = model.open(target, mode, attribution)
-    show(run, mode=mode, sample=chosen_sample(run, sample, mistake), sizing=sizing, attribution=attribution, feature_space=feature_space,
-         clusters=_cluster_option(clusters))
+    run = model.open(target, spec.mode, spec.attribution)
+    show(run, spec=_plain(spec))
     raise_partial(run)
 
 
@@ -190,21 +191,8 @@ def export(
     out: Path | None = None,
     *,
     storyboard: Path | None = None,
-    preset: Annotated[str | None, Parameter(help=_PRESET)] = None,
-    size: str | None = None,
-    fps: MaybeWhole = None,
-    transparent: bool = False,
-    gif_max_mb: float = 8.0,
-    mode: Mode = "activations",
-    sample: Whole = 0,
-    mistake: Annotated[int | None, Parameter(help=_MISTAKE, converter=_whole_number)] = None,
-    t: float | None = None,
-    sizing: Annotated[Sizing, Parameter(help=_SIZING)] = "capped",
-    histogram: str | None = None,
-    view: Path | None = None,
-    attribution: Annotated[str | None, Parameter(help=_ATTRIBUTION)] = None,
-    feature_space: Annotated[str | None, Parameter(help=_FEATURE_SPACE)] = None,
-    clusters: Annotated[str | None, Parameter(help=_CLUSTERS)] = None,
+    output: OutputOptions = OutputOptions(),
+    spec: ViewOptions = ViewOptions(),
     figure: str | None = None,
     layer: str | None = None,
     voxel: str | None = None,
@@ -219,24 +207,6 @@ def export(
         .mp4 (H.264), .webm (VP9), .mov (ProRes 4444), .gif, a folder (PNG sequence), or .png (one still).
     storyboard
         A TOML file of shots (run, mode, sample, timeline, camera, captions; see the README) to render to OUT.
-    size
-        Image size WIDTHxHEIGHT (e.g. 1600x900), overriding the preset's.
-    fps
-        Frames per second (default: the preset's).
-    transparent
-        A clear background (WebM, MOV and PNG only) for overlays on slides.
-    gif_max_mb
-        GIFs are re-encoded smaller until they fit this size (0: no cap).
-    mode
-        What the voxels show.
-    sample
-        Probe sample whose activations are shown.
-    t
-        PNG only: timeline position (snapshot index, fractions interpolate); default the last.
-    histogram
-        A layer (as `nnvox info` names it) whose histogram panel follows the timeline.
-    view
-        A camera view saved in the window (key k): the still, or the whole video, from there.
     figure
         OUT.png only: a 2D figure of the snapshot at --t instead of the 3D scene: filters (first-layer
         weights as pictures), histograms (of the weights), correlation (between a layer's units),
@@ -250,12 +220,10 @@ def export(
         CHANNEL,ROW,COLUMN on a map, TOKEN,FEATURE on a sequence layer (tokens x features), UNIT on a
         vector; `nnvox info` gives each layer's output shape.
     """
-    from nnvox.cli.commands import run_export
+    from nnvox.cli.commands import Figure, run_export
 
-    run_export(target, out, storyboard=storyboard, preset=preset, size=size, fps=fps, transparent=transparent,
-               gif_max_mb=gif_max_mb, mode=mode, sample=sample, t=t, sizing=sizing, histogram=histogram,
-               view=view, attribution=attribution, feature_space=feature_space, clusters=_cluster_option(clusters),
-               figure=figure, layer=layer, voxel=voxel, model=model, mistake=mistake)
+    run_export(target, out, storyboard=storyboard, spec=_plain(spec), output=_plain(output),
+               figure=Figure(figure, layer, voxel), model=model)
 
 
 @app.command
@@ -266,12 +234,8 @@ def compare(
     pin: float | None = None,
     difference: bool = False,
     out: Path | None = None,
-    t: float | None = None,
-    mode: Mode = "activations",
-    sample: Whole = 0,
-    preset: Annotated[str, Parameter(help=_PRESET)] = "720p",
-    fps: MaybeWhole = None,
-    histogram: str | None = None,
+    output: OutputOptions = OutputOptions(),
+    spec: ViewOptions = ViewOptions(),
 ):
     """Two runs, or two snapshots of one run, side by side with linked cameras; the window, or OUT.
 
@@ -282,22 +246,11 @@ def compare(
     difference
         Show left − right in place of the right side (in the window, `d` toggles it).
     out
-        Write a side-by-side still (.png) or video (.mp4) instead of opening the window.
-    t
-        Timeline position (snapshot index) for a still or the window; default the last.
-    mode
-        What the voxels show.
-    sample
-        Probe sample whose activations are shown.
-    fps
-        Frames per second for a video (default: the preset's).
-    histogram
-        A layer whose histogram panel each side shows.
+        Write a side-by-side still (.png) or video (.mp4, ...) instead of opening the window.
     """
     from nnvox.cli.commands import run_compare
 
-    run_compare(left, right, pin=pin, difference=difference, out=out, t=t, mode=mode, sample=sample, preset=preset,
-                fps=fps, histogram=histogram)
+    run_compare(left, right, pin=pin, difference=difference, out=out, spec=_plain(spec), output=_plain(output))
 
 
 @app.command

@@ -9,11 +9,11 @@ import numpy as np
 
 from nnvox.capture.detail import VIEW_MAP
 from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.view import MODES, SIZINGS  # noqa: F401  (declared with the view spec: the CLI reads them without numpy)
 
 if TYPE_CHECKING:
     from nnvox.scenes.frames import FrameSource
 
-MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 CHANGE_MODES = ("change", "change-from-start", "update-ratio")  # how weights moved between snapshots
 MODE_TEXT = {
     "activations": "activations",
@@ -23,7 +23,6 @@ MODE_TEXT = {
     "update-ratio": "update ratio: size of each weight's change ÷ rms of the layer's weights",
     "gradients": "gradients of the last training step",
 }
-SIZINGS = ("capped", "accurate", "log")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from pathlib import Path
 from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.presets import preset_size
-from nnvox.scenes.scene import MODES
+from nnvox.scenes.feature_space import PROJECTIONS
+from nnvox.scenes.view import MODES, SpecError, ViewSpec, rgb
 from nnvox.scenes.toml_files import read_toml
 
 FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "health", "voxel")  # 2D figures of a snapshot
@@ -75,17 +76,11 @@ class Shot:
     weights: Path | None = None  # a state_dict for the model (.safetensors, or .pt read with weights_only)
     title: str | None = None
     subtitle: str | None = None
-    mode: str = "activations"
-    sample: int = 0
-    mistake: int | None = None  # instead of a probe sample: each snapshot's Nth most confident held-out mistake
+    view: ViewSpec = ViewSpec()  # what the shot shows: mode, sample or mistake, histogram, attribution, ...
     timeline: tuple[float | str, float | str] | None = None  # positions, "first" or "last"; None: the last throughout
     forward: bool = False  # light the layers one by one over the shot
     camera: CameraMove = CameraMove()
     caption: str | None = None
-    histogram: str | None = None
-    attribution: str | None = None  # a recorded attribution drawn under the input plane
-    feature_space: str | None = None  # "pca" or "tsne": the probe set as clouds above the layers
-    clusters: int | str | None = None  # k-means in the clouds: k, "silhouette" or "elbow"
     figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
     layer: str | None = None  # the figure's layer (filters, histograms, correlation, voxel)
     voxel: tuple[int, ...] | None = None  # the voxel figure's coordinates: (channel, row, column), (token, feature), ...
@@ -95,7 +90,7 @@ class Shot:
 
     def sample_in(self, run) -> int:
         """The sample number the shot shows in its run."""
-        return run.mistake_sample(self.mistake) if self.mistake is not None else self.sample
+        return self.view.sample_in(run)
 
     @property
     def source(self) -> Path | tuple[str, str | None, Path | None] | None:
@@ -238,9 +233,10 @@ def _flag(table: dict, key: str, line: int, check: _Checker) -> bool:
 
 
 def _colour(value, line: int, check: _Checker) -> tuple[int, int, int]:
-    if isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
-        return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
-    check.fail(line, f"background {value!r} is not a colour like \"#18181e\"")
+    try:
+        return rgb(value)
+    except SpecError as exc:
+        check.fail(line, str(exc))
 
 
 def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
@@ -259,14 +255,31 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
     if "run" in table and "model" in table:
         check.fail(at("model"), "a shot shows a run or a model, not both")
     if "run" not in table and "model" not in table:
-        if "title" not in table:
-            check.fail(line, "a shot needs a run (a run folder), a model, or a title (a title card)")
-        extra = set(table) - {"title", "subtitle", "duration", "caption", "fade"}
-        if extra:
-            check.fail(at(sorted(extra)[0]), f"a title card takes title, subtitle, duration and fade; {sorted(extra)[0]!r} needs a run")
-        return Shot(title=check.text(table["title"], at("title"), "title"),
-                    subtitle=check.text(table["subtitle"], at("subtitle"), "subtitle") if "subtitle" in table else None, **common)
-    source: dict = {}
+        return _title_card(table, line, at, check, common)
+    return Shot(
+        **_source(table, folder, at, check), view=_view_spec(table, at, check), timeline=_timeline(table, at, check),
+        forward=_flag(table, "forward", at("forward"), check),
+        camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
+        figure=check.choice(table["figure"], FIGURES, at("figure"), "figure") if "figure" in table else None,
+        layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
+        voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
+        ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
+    )
+
+
+def _title_card(table: dict, line: int, at, check: _Checker, common: dict) -> Shot:
+    if "title" not in table:
+        check.fail(line, "a shot needs a run (a run folder), a model, or a title (a title card)")
+    extra = set(table) - {"title", "subtitle", "duration", "caption", "fade"}
+    if extra:
+        first = sorted(extra)[0]
+        check.fail(at(first), f"a title card takes title, subtitle, duration and fade; {first!r} needs a run")
+    subtitle = check.text(table["subtitle"], at("subtitle"), "subtitle") if "subtitle" in table else None
+    return Shot(title=check.text(table["title"], at("title"), "title"), subtitle=subtitle, **common)
+
+
+def _source(table: dict, folder: Path, at, check: _Checker) -> dict:
+    """What the shot shows: a run folder, or a model with its input shape and weights."""
     if "run" in table:
         run = folder / check.text(table["run"], at("run"), "run")
         if not (run / "manifest.json").is_file():
@@ -274,29 +287,35 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         extra = {"input_shape", "weights"} & set(table)
         if extra:
             check.fail(at(sorted(extra)[0]), f"{sorted(extra)[0]} applies to a model shot, not a run")
-        source["run"] = run
-    else:
-        source["model"] = check.text(table["model"], at("model"), "model")
-        if "input_shape" in table:
-            source["input_shape"] = check.text(table["input_shape"], at("input_shape"), "input_shape")
-        if "weights" in table:
-            weights = folder / check.text(table["weights"], at("weights"), "weights")
-            if not weights.is_file():
-                check.fail(at("weights"), f"weights {table['weights']!r} not found (looked for {weights})")
-            source["weights"] = weights
-    timeline = None
-    if "timeline" in table:
-        tl = table["timeline"]
-        if tl == "all":
-            tl = ["first", "last"]
-        if isinstance(tl, list):
-            if len(tl) != 2:
-                check.fail(at("timeline"), f"timeline is [from, to], one snapshot position, \"first\", \"last\" or \"all\"; got {tl!r}")
-            timeline = tuple(_position(v, at("timeline"), check) for v in tl)
-        else:
-            v = _position(tl, at("timeline"), check)
-            timeline = (v, v)
-    forward = _flag(table, "forward", at("forward"), check)
+        return {"run": run}
+    source = {"model": check.text(table["model"], at("model"), "model")}
+    if "input_shape" in table:
+        source["input_shape"] = check.text(table["input_shape"], at("input_shape"), "input_shape")
+    if "weights" in table:
+        weights = folder / check.text(table["weights"], at("weights"), "weights")
+        if not weights.is_file():
+            check.fail(at("weights"), f"weights {table['weights']!r} not found (looked for {weights})")
+        source["weights"] = weights
+    return source
+
+
+def _timeline(table: dict, at, check: _Checker) -> tuple[float | str, float | str] | None:
+    if "timeline" not in table:
+        return None
+    tl = table["timeline"]
+    if tl == "all":
+        tl = ["first", "last"]
+    if isinstance(tl, list):
+        if len(tl) != 2:
+            check.fail(at("timeline"), "timeline is [from, to], one snapshot position, \"first\", \"last\" or \"all\"; "
+                                       f"got {tl!r}")
+        return tuple(_position(v, at("timeline"), check) for v in tl)
+    v = _position(tl, at("timeline"), check)
+    return v, v
+
+
+def _view_spec(table: dict, at, check: _Checker) -> ViewSpec:
+    """What the shot shows, each key checked as TOML (its errors on its line), then as a ViewSpec."""
     sample = table.get("sample", 0)
     if isinstance(sample, bool) or not isinstance(sample, int) or sample < 0:
         check.fail(at("sample"), f"sample must be a probe sample index (0, 1, ...), got {sample!r}")
@@ -305,18 +324,15 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         check.fail(at("mistake"), f"mistake is a rank among each snapshot's most confident mistakes (1, 2, ...), got {mistake!r}")
     if mistake is not None and "sample" in table:
         check.fail(at("mistake"), "give sample or mistake, not both")
-    return Shot(
-        **source, mode=check.choice(table.get("mode", "activations"), MODES, at("mode"), "mode"), sample=sample, mistake=mistake,
-        timeline=timeline, forward=forward, camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
-        histogram=check.text(table["histogram"], at("histogram"), "histogram") if "histogram" in table else None,
-        attribution=check.text(table["attribution"], at("attribution"), "attribution") if "attribution" in table else None,
-        feature_space=check.choice(table["feature_space"], ("pca", "tsne"), at("feature_space"), "feature_space") if "feature_space" in table else None,
-        clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None,
-        figure=check.choice(table["figure"], FIGURES, at("figure"), "figure") if "figure" in table else None,
-        layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
-        voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
-        ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
-    )
+    text = lambda key: check.text(table[key], at(key), key) if key in table else None  # noqa: E731
+    choice = lambda key, choices: check.choice(table[key], choices, at(key), key) if key in table else None  # noqa: E731
+    try:
+        return ViewSpec(
+            mode=choice("mode", MODES) or "activations", sample=sample, mistake=mistake,
+            histogram=text("histogram"), attribution=text("attribution"), feature_space=choice("feature_space", PROJECTIONS),
+            clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None)
+    except SpecError as exc:
+        check.fail(at(exc.option), str(exc))
 
 
 def _clusters(value, line: int, check: _Checker) -> int | str:
@@ -419,17 +435,17 @@ def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
         try:
             run.check_sample(shot.sample_in(run))
         except NnvoxError as exc:
-            line = shot.lines.get("mistake" if shot.mistake is not None else "sample", shot.line)
+            line = shot.lines.get("mistake" if shot.view.mistake is not None else "sample", shot.line)
             raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
 
 
 def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
     """The layers a shot names (histogram, camera focus and keys) exist in its scene."""
-    wanted = [("histogram", shot.histogram), ("camera", shot.camera.layer)]
+    wanted = [("histogram", shot.view.histogram), ("camera", shot.camera.layer)]
     wanted += [("camera", k.target[len("layer:"):]) for k in shot.camera.keys if isinstance(k.target, str) and k.target.startswith("layer:")]
     for key, layer in wanted:
         if layer is not None and layer not in names:
             close = difflib.get_close_matches(layer, names, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"layers: {', '.join(names[:10])}" + (" ..." if len(names) > 10 else "")
             raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: layer {layer!r} is not drawn in "
-                             f"{shot.mode} mode; {hint}")
+                             f"{shot.view.mode} mode; {hint}")

@@ -1,4 +1,5 @@
-"""export(run, "out.mp4") and render_png(run, "out.png"): the same frames the window shows."""
+"""export(run, "out.mp4") and render_png(run, "out.png"): the same frames the window shows, of one
+ViewSpec (what to show) written as one OutputSpec says (scenes/view.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.playback import check_position
-from nnvox.scenes.scene import Scene, SceneOptions
+from nnvox.scenes.scene import Scene
 from nnvox.scenes.camera import load_view, orbit
-from nnvox.scenes.presets import output_size
+from nnvox.scenes.view import OutputSpec, ViewSpec, check_applies, rgb, specs_from
 from nnvox.viewer.options import RenderOptions, VideoOptions
 from nnvox.viewer.outputs import check_output, write_png
 from nnvox.viewer.outputs import VIDEO_SUFFIXES
@@ -32,30 +33,44 @@ class _Panes:
     left − right), each at its own timeline position; checked against the sample and the
     histogram's layer before anything renders."""
 
-    def __init__(self, run, options: SceneOptions, *, sample: int, histogram: str | None, against=None,
-                 pin: float | None = None, difference: bool = False):
+    def __init__(self, run, spec: ViewSpec, *, against=None, pin: float | None = None, difference: bool = False):
+        run, options = _as_run(run), spec.scene_options()
         if against is None and pin is None:
             if difference:
                 raise NnvoxError("a difference needs two things to compare: another run, or a snapshot to pin")
-            self.scene = self.timeline = build_scene(_as_run(run), options)
+            self.scene = self.timeline = build_scene(run, options)
             sides = [(self.scene, lambda t: t)]
         else:
-            c = build_comparison(_as_run(run), None if against is None else _as_run(against), pin=pin, options=options)
+            c = build_comparison(run, None if against is None else _as_run(against), pin=pin, options=options)
             self.scene, self.timeline, sides = c.left, c, c.sides(difference)
-        self.scene.source.run.check_sample(sample, mistakes=against is None and pin is None)  # mistakes are one run's
-        _check_layer(self.scene, histogram)
-        self.sample, self.layer = sample, histogram
+        self.sample = spec.sample_in(run)
+        run.check_sample(self.sample, mistakes=against is None and pin is None)  # mistakes are one run's
+        _check_layer(self.scene, spec.histogram)
+        self.spec, self.layer = spec, spec.histogram
+        self.pose = None if spec.view is None else load_view(spec.view)  # a saved view, read before any GL
         self.scenes, self.times = [s for s, _ in sides], [at for _, at in sides]
         # the histogram panel on each side that has values of its own (not the difference)
-        self._histograms = [HistogramSource(s) if histogram and s.run_name != "difference" else None for s in self.scenes]
+        self._histograms = [HistogramSource(s) if self.layer and s.run_name != "difference" else None
+                            for s in self.scenes]
 
-    def render_options(self, width: int, height: int, transparent: bool = False) -> RenderOptions:
+    def render_options(self, width: int, height: int) -> RenderOptions:
+        look = {"width": width, "height": height, "transparent": self.spec.transparent}
+        if self.spec.background is not None:
+            look["background"] = rgb(self.spec.background)
         if len(self.scenes) == 1:
-            return RenderOptions(width=width, height=height, transparent=transparent)
+            return RenderOptions(**look)
         # Two panes share the width: smaller text, the histogram between the network and the
         # legends, and no metrics inset (each side's heads-up line gives its loss and accuracy).
-        return RenderOptions(width=width, height=height, text_scale=0.72, show_metrics=False,
-                             histogram_box=(0.5, 0.14, 0.98, 0.34), transparent=transparent)
+        return RenderOptions(**look, text_scale=0.72, show_metrics=False, histogram_box=(0.5, 0.14, 0.98, 0.34))
+
+    def renderer(self, width: int, height: int):
+        """The off-screen renderer, at the saved view when the spec names one."""
+        from nnvox.viewer.offscreen import OffscreenRenderer
+
+        renderer = OffscreenRenderer(self.scenes, self.render_options(width, height))
+        if self.pose is not None:
+            renderer.scene_renderer.apply_pose(self.pose)
+        return renderer
 
     def frames(self, t: float, reveal: float | None = None):
         return [scene.frame_at(at(t), sample=self.sample, reveal=reveal) for scene, at in zip(self.scenes, self.times)]
@@ -96,111 +111,94 @@ def export(
     run: Run | str | Path,
     out: str | Path,
     *,
-    preset: str = "720p",
-    fps: int | None = None,
-    size: str | tuple[int, int] | None = None,
-    transparent: bool = False,
-    gif_max_mb: float | None = 8.0,
-    mode: str = "activations",
-    sample: int = 0,
+    spec: ViewSpec | None = None,
+    output: OutputSpec | None = None,
     video: VideoOptions | None = None,
     progress: bool = True,
-    sizing: str = "capped",
-    histogram: str | None = None,
     against: Run | str | Path | None = None,
     pin: float | None = None,
     difference: bool = False,
-    view: str | Path | None = None,
-    attribution: str | None = None,
-    feature_space: str | None = None,
-    clusters: int | str | None = None,
+    **options,
 ) -> Path:
     """Write a video of the run: training scrubbed epoch by epoch, then a forward pass through the
-    trained network, then a hold, under a gentle orbit. The format follows `out`: .mp4, .webm,
-    .mov, .gif, or a folder (a PNG sequence); `size` ("1600x900") and `fps` override the preset;
-    `transparent` clears the background (WebM, MOV, PNGs). `histogram` names a layer whose
-    histogram panel follows the cursor; `view` a view file saved in the window (k) to hold the
-    camera at instead of the orbit; `attribution` a recorded attribution ("saliency", ...) to draw
-    under the input plane; `feature_space` ("pca", "tsne") the probe set as a cloud above each layer,
-    `clusters` (a k, "silhouette" or "elbow") k-means in each cloud.
+    trained network, then a hold, under a gentle orbit (or held at the spec's saved `view`). The
+    format follows `out`: .mp4, .webm, .mov, .gif, or a folder (a PNG sequence); a .png `out` is one
+    still, as `nnvox export RUN x.png` writes (render_png).
+
+    What to show is `spec` (a ViewSpec: mode, sample, histogram, attribution, feature space, ...),
+    how to write it `output` (an OutputSpec: preset, size, fps, gif_max_mb); each of their fields may
+    also be given as a keyword (`mode="weights"`, `size="1600x900"`), laid over them.
 
     Comparisons: `against` another run of the same architecture (side by side, one timeline), or
     `pin` a snapshot of this run kept on the left while the right plays; `difference` draws
-    left − right in place of the right side. A .png `out` is one still at the preset's size, as
-    `nnvox export RUN x.png` writes (render_png, at the last snapshot)."""
-    if path_argument(out, "the output").suffix.lower() == ".png":
-        width, height, _ = output_size(preset, size)
-        return render_png(run, out, width=width, height=height, mode=mode, sample=sample, sizing=sizing, histogram=histogram,
-                          against=against, pin=pin, difference=difference, view=view, attribution=attribution,
-                          feature_space=feature_space, clusters=clusters)
-    out = check_output(out, (*VIDEO_SUFFIXES, ""))
-    width, height, fps = output_size(preset, size, fps if fps is not None else (video.fps if video else None))
-    video = dataclasses.replace(video or VideoOptions(), fps=fps)
-    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space, clusters=clusters), sample=sample, histogram=histogram, against=against,
-                   pin=pin, difference=difference)
-
-    from nnvox.viewer.offscreen import OffscreenRenderer
+    left − right in place of the right side."""
     from nnvox.viewer.video import open_writer
 
-    pose = None if view is None else load_view(view)
+    spec, output = specs_from(spec, output, options, where="export")
+    if path_argument(out, "the output").suffix.lower() == ".png":
+        return render_png(run, out, spec=spec, output=output, against=against, pin=pin, difference=difference)
+    out = check_output(out, (*VIDEO_SUFFIXES, ""))
+    check_applies("a GIF" if out.suffix.lower() == ".gif" else "a video", spec, output)
+    width, height, fps = output.size_for(still=False, fps=video.fps if video else None)
+    video = dataclasses.replace(video or VideoOptions(), fps=fps)
+    panes = _Panes(run, spec, against=against, pin=pin, difference=difference)
     steps = list(timeline(panes.timeline, video))
     # The writer checks its options (and starts the encoder) before the GL set-up; a failure anywhere
     # after it aborts the writer (the previous file kept) and closes the renderer.
-    with open_writer(out, width, height, fps, transparent=transparent, crf=video.crf, gif_max_mb=gif_max_mb) as writer:
+    with open_writer(out, width, height, fps, transparent=spec.transparent, crf=video.crf,
+                     gif_max_mb=output.gif_max_mb) as writer:
         with interrupts_between_frames():  # vtk's import and GL set-up, too
-            renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
+            renderer = panes.renderer(width, height)
         try:
-            pane = renderer.scene_renderer
-            camera = (lambda _: pose) if pose is not None else orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees,
-                                                                      wrapped=pane.scene.wrapped)
-            with ProgressBar(progress, len(steps), out) as tick, interrupts_between_frames() as check:
-                for t, reveal, p in steps:
-                    pane.apply_pose(camera(p))
-                    image = renderer.render(panes.frames(t, reveal), panes.histograms(t))
-                    check()
-                    writer.write(image)
-                    tick()
+            _write_frames(panes, renderer, steps, writer, video, ProgressBar(progress, len(steps), out))
         finally:
             renderer.close()
     return out
+
+
+def _write_frames(panes: _Panes, renderer, steps, writer, video: VideoOptions, bar: ProgressBar) -> None:
+    """Each step's frame, under the orbit (or held at the saved view), to the writer."""
+    pane = renderer.scene_renderer
+    camera = (lambda _: panes.pose) if panes.pose is not None else orbit(
+        pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
+    with bar as tick, interrupts_between_frames() as check:
+        for t, reveal, p in steps:
+            pane.apply_pose(camera(p))
+            image = renderer.render(panes.frames(t, reveal), panes.histograms(t))
+            check()
+            writer.write(image)
+            tick()
 
 
 def render_png(
     run: Run | str | Path,
     out: str | Path,
     *,
-    width: int = 1920,
-    height: int = 1080,
-    t: float | None = None,
-    mode: str = "activations",
-    sample: int = 0,
-    sizing: str = "capped",
-    histogram: str | None = None,
+    spec: ViewSpec | None = None,
+    output: OutputSpec | None = None,
+    width: int | None = None,
+    height: int | None = None,
     against: Run | str | Path | None = None,
     pin: float | None = None,
     difference: bool = False,
-    view: str | Path | None = None,
-    attribution: str | None = None,
-    feature_space: str | None = None,
-    clusters: int | str | None = None,
-    transparent: bool = False,
+    **options,
 ) -> Path:
-    """One still at any size (RGBA on a clear background with `transparent`); t defaults to the last snapshot; `histogram` names a layer to show the
-    histogram panel of; `against`, `pin` and `difference` compare, as in `export`; `view` is a view
-    file saved in the window (k); `attribution` a recorded attribution to draw under the input;
-    `feature_space` ("pca", "tsne") the probe set as a cloud of points above each layer."""
+    """One still: `spec` (and its fields as keywords, as in `export`) says what it shows, at the
+    spec's `t` (default the last snapshot); RGBA on a clear background with `transparent`. Its size is
+    `width` x `height`, else the `output` spec's (default 1920 x 1080); `against`, `pin` and
+    `difference` compare, as in `export`."""
+    spec, output = specs_from(spec, output, options, where="render_png")
+    if width is not None or height is not None:
+        size = (1920 if width is None else width, 1080 if height is None else height)
+        output = dataclasses.replace(output, size=size)
     out = check_output(out, (".png",))
-    panes = _Panes(run, SceneOptions(mode=mode, sizing=sizing, attribution=attribution, feature_space=feature_space, clusters=clusters), sample=sample, histogram=histogram, against=against,
-                   pin=pin, difference=difference)
-    from nnvox.viewer.offscreen import OffscreenRenderer
-
-    t = panes.timeline.n_snapshots - 1 if t is None else check_position(t, panes.timeline.n_snapshots)
-    view_pose = None if view is None else load_view(view)
+    check_applies("a still", spec, output)
+    width, height, _ = output.size_for(still=True)
+    panes = _Panes(run, spec, against=against, pin=pin, difference=difference)
+    t = panes.timeline.n_snapshots - 1 if spec.t is None else check_position(spec.t, panes.timeline.n_snapshots)
     with interrupts_between_frames():
-        renderer = OffscreenRenderer(panes.scenes, panes.render_options(width, height, transparent))
+        renderer = panes.renderer(width, height)
         try:
-            if view_pose is not None:
-                renderer.scene_renderer.apply_pose(view_pose)
             image = renderer.render(panes.frames(t), panes.histograms(t))
         finally:
             renderer.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,9 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.presets import output_size
-from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.shots import frame_count, shot_frames
 from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard
+from nnvox.scenes.view import OutputSpec, check_applies, specs_from
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
@@ -29,7 +30,7 @@ def _fade(progress: float, duration: float, seconds: float) -> float:
 
 def _scene_key(shot: Shot) -> tuple:
     """Shots that draw the same scene share it (and its renderer)."""
-    return shot.source, shot.mode, shot.attribution, shot.feature_space, shot.clusters
+    return shot.source, shot.view.scene_options()
 
 
 def _open(board: Storyboard, shot: Shot):
@@ -39,7 +40,7 @@ def _open(board: Storyboard, shot: Shot):
             return open_run(shot.run)
         from nnvox.capture.targets import open_target
 
-        return open_target(shot.model, input_shape=shot.input_shape, weights=shot.weights, mode=shot.mode)
+        return open_target(shot.model, input_shape=shot.input_shape, weights=shot.weights, mode=shot.view.mode)
     except NnvoxError as exc:
         raise NnvoxError(f"{board.path.name}, line {shot.lines.get('model', shot.lines.get('run', shot.line))}: {exc}") from None
 
@@ -62,9 +63,7 @@ class _Scenes:
             key = _scene_key(shot)
             if key not in self.scenes:
                 try:
-                    self.scenes[key] = build_scene(runs[shot.source], SceneOptions(mode=shot.mode, attribution=shot.attribution,
-                                                                                   feature_space=shot.feature_space,
-                                                                                   clusters=shot.clusters))
+                    self.scenes[key] = build_scene(runs[shot.source], shot.view.scene_options())
                 except NnvoxError as exc:
                     line = shot.lines.get("attribution", shot.lines.get("mode", shot.line))
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
@@ -101,55 +100,83 @@ def _figure(board: Storyboard, shot: Shot, run, index: int, width: int, height: 
     return image
 
 
-def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | None = None, size: str | None = None,
-                      fps: int | None = None, progress: bool = True) -> Path:
-    """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `preset`,
-    `size` and `fps` override the storyboard's [video] table."""
-    from nnvox.viewer.cards import CardRenderer
+class _Painter:
+    """The images of a shot, frame by frame: a title card, a 2D figure, or its scene under its camera."""
+
+    def __init__(self, board: Storyboard, scenes: _Scenes, options: RenderOptions):
+        self.board, self.scenes, self.options = board, scenes, options
+        self.cards = None
+
+    def images(self, shot: Shot, fps: int) -> Iterator[np.ndarray]:
+        key = _scene_key(shot)
+        renderer = self.scenes.renderer(key) if shot.source is not None and shot.figure is None else None
+        scene = self.scenes.scenes.get(key)
+        aspect = renderer.scene_renderer.aspect if renderer else self.options.width / self.options.height
+        frames = shot_frames(shot, scene, aspect, fps)
+        if shot.figure is not None:
+            return self._figures(shot, frames)
+        if renderer is None:
+            return self._card(shot, frames)
+        return self._scene(shot, frames, renderer, scene, key)
+
+    def _figures(self, shot: Shot, frames) -> Iterator[np.ndarray]:
+        figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
+        for f in frames:
+            nearest = int(round(f.t))
+            if nearest not in figures:
+                figures[nearest] = _figure(self.board, shot, self.scenes.runs[shot.source], nearest,
+                                           self.options.width, self.options.height, self.options)
+            yield figures[nearest]
+
+    def _card(self, shot: Shot, frames) -> Iterator[np.ndarray]:
+        from nnvox.viewer.cards import CardRenderer
+
+        self.cards = self.cards or CardRenderer(self.options)
+        fade_seconds = min(0.5, shot.duration / 4)
+        for f in frames:
+            yield self.cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, fade_seconds))
+
+    def _scene(self, shot: Shot, frames, renderer, scene, key) -> Iterator[np.ndarray]:
+        histograms = self.scenes.histograms(key) if shot.view.histogram else None
+        sample = shot.sample_in(self.scenes.runs[shot.source])
+        pane = renderer.scene_renderer
+        for f in frames:
+            pane.apply_pose(f.pose)
+            pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
+            histogram = histograms.at(shot.view.histogram, f.t, sample=sample) if histograms else None
+            yield renderer.render(scene.frame_at(f.t, sample=sample, reveal=f.reveal), histogram)
+
+    def close(self) -> None:
+        if self.cards is not None:
+            self.cards.close()
+
+
+def render_storyboard(storyboard: str | Path, out: str | Path, *, output: OutputSpec | None = None,
+                      progress: bool = True, **options) -> Path:
+    """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `output` (an
+    OutputSpec, or its `preset`, `size` and `fps` as keywords) overrides the storyboard's [video] table."""
     from nnvox.viewer.export import ProgressBar, interrupts_between_frames
-    from nnvox.viewer.outputs import check_output
-    from nnvox.viewer.outputs import VIDEO_SUFFIXES
+    from nnvox.viewer.outputs import VIDEO_SUFFIXES, check_output
     from nnvox.viewer.video import open_writer
 
+    view, output = specs_from(None, output, options, where="render_storyboard")
+    check_applies("a storyboard (its shots set their own)", view, output)
     board = load_storyboard(storyboard)
     out = check_output(out, (*VIDEO_SUFFIXES, ""))
-    pick = lambda given, own: own if given is None else given  # noqa: E731 ("" or 0 given is checked, not ignored)
-    width, height, fps = output_size(pick(preset, board.preset), pick(size, board.size), pick(fps, board.fps))
+    width, height, fps = _size(board, output)
     background = {"background": board.background} if board.background else {}
-    options = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
-    scenes = _Scenes(board, options)
+    look = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
+    scenes = _Scenes(board, look)
     total = sum(frame_count(s, fps) for s in board.shots)
     writer = open_writer(out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb)
-    cards = None
+    painter = _Painter(board, scenes, look)
     previous: np.ndarray | None = None  # the last image of the shot before: cross-fades start from it
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
             for shot in board.shots:
-                key = _scene_key(shot)
-                renderer = scenes.renderer(key) if shot.source is not None and shot.figure is None else None
-                scene = scenes.scenes.get(key)
-                aspect = renderer.scene_renderer.aspect if renderer else width / height
                 fade = board.fade_seconds if shot.fade is None else shot.fade
                 blend = round(fade * fps) if previous is not None else 0
-                histograms = scenes.histograms(key) if shot.histogram else None
-                frames = shot_frames(shot, scene, aspect, fps)
-                figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
-                for k, f in enumerate(frames):
-                    if shot.figure is not None:
-                        nearest = int(round(f.t))
-                        if nearest not in figures:
-                            figures[nearest] = _figure(board, shot, scenes.runs[shot.source], nearest, width, height, options)
-                        image = figures[nearest]
-                    elif renderer is None:
-                        cards = cards or CardRenderer(options)
-                        image = cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, min(0.5, shot.duration / 4)))
-                    else:
-                        pane = renderer.scene_renderer
-                        pane.apply_pose(f.pose)
-                        pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
-                        sample = shot.sample_in(scenes.runs[shot.source])
-                        histogram = histograms.at(shot.histogram, f.t, sample=sample) if histograms else None
-                        image = renderer.render(scene.frame_at(f.t, sample=sample, reveal=f.reveal), histogram)
+                for k, image in enumerate(painter.images(shot, fps)):
                     if k < blend:  # cross-fade from the shot before
                         a = (k + 1) / (blend + 1)
                         image = (previous * (1 - a) + image * a + 0.5).astype(np.uint8)
@@ -159,6 +186,11 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, preset: str | 
                 previous = image.astype(np.float32)
     finally:
         scenes.close()
-        if cards is not None:
-            cards.close()
+        painter.close()
     return out
+
+
+def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:
+    """Width, height and fps: the [video] table's, where `output` gives none ("" or 0 given is checked, not ignored)."""
+    _pick = lambda given, own: own if given is None else given  # noqa: E731
+    return output_size(_pick(output.preset, board.preset), _pick(output.size, board.size), _pick(output.fps, board.fps))

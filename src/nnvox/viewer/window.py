@@ -12,6 +12,7 @@ from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.scene import MODES, SceneOptions
+from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 from nnvox.viewer.options import RenderOptions
 
@@ -39,45 +40,44 @@ KEYS = [
 def show(
     run: Run | str | Path,
     *,
-    mode: str = "activations",
-    sample: int = 0,
+    spec: ViewSpec | None = None,
     size: tuple[int, int] = (1400, 820),
-    sizing: str = "capped",
     against: Run | str | Path | None = None,
     pin: float | None = None,
     difference: bool = False,
-    t: float | None = None,
-    histogram: str | None = None,
-    attribution: str | None = None,
-    feature_space: str | None = None,
-    clusters: int | str | None = None,
+    **options,
 ) -> None:
-    """Open the desktop window on a run (needs a display); `t` the snapshot to start at, `histogram`
-    a layer to select, `attribution` a recorded attribution to draw under the input plane. `against` another run, or `pin` a
+    """Open the desktop window on a run (needs a display), showing `spec` (a ViewSpec; its fields may
+    be given as keywords: `mode`, `sample` or `mistake`, `t` the snapshot to start at, `histogram` a
+    layer to select, `attribution`, `feature_space`, ...). `against` another run, or `pin` a
     snapshot, shows a comparison side by side with linked cameras (`d`: the difference)."""
+    from nnvox.scenes.view import check_applies, specs_from
     from nnvox.viewer.gl import display_problem
 
     # the arguments first: a wrong one is told as such with or without a display
+    spec, _ = specs_from(spec, None, options, where="show", output_fields=False)
+    check_applies("the window", spec)
     run = run if isinstance(run, Run) else open_run(run)
-    if mode not in MODES:
-        raise NnvoxError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     if against is not None and not isinstance(against, Run):
         against = open_run(against)
-    if t is not None:
-        check_position(t, min(len(r.snapshots) for r in (run, against) if r is not None))
+    if spec.t is not None:
+        check_position(spec.t, min(len(r.snapshots) for r in (run, against) if r is not None))
     if not (isinstance(size, (tuple, list)) and len(size) == 2):
         raise NnvoxTypeError(f"the window's size is (width, height), got {size!r}")
     check_size(*size)
+    sample = spec.sample_in(run)
     if problem := display_problem():
         raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
-    window = Window(run, mode=mode, sample=sample, size=size, sizing=sizing, against=against, pin=pin, difference=difference,
-                    attribution=attribution, feature_space=feature_space, clusters=clusters)
-    if histogram is not None:
-        if histogram not in {b.name for b in window.scene.blocks}:
-            raise NnvoxError(f"layer {histogram!r} is not drawn in {mode} mode; `nnvox info` lists the layers")
-        window.select(histogram)
-    if t is not None:
-        window.playback.seek(t)
+    window = Window(run, mode=spec.mode, sample=sample, size=size, sizing=spec.sizing, against=against, pin=pin,
+                    difference=difference, attribution=spec.attribution, feature_space=spec.feature_space,
+                    clusters=spec.clusters)
+    if spec.histogram is not None:
+        if spec.histogram not in {b.name for b in window.scene.blocks}:
+            raise NnvoxError(f"layer {spec.histogram!r} is not drawn in {spec.mode} mode; "
+                             "`nnvox info` lists the layers")
+        window.select(spec.histogram)
+    if spec.t is not None:
+        window.playback.seek(spec.t)
     window.show()
 
 
