@@ -4,6 +4,7 @@ one line with the file it came from."""
 
 from __future__ import annotations
 
+import json
 import math
 
 MAX_RANK = 8  # axes of a layer's output or weight (Conv3d weights: 5)
@@ -62,3 +63,56 @@ def check_shape(value, what: str) -> list[int]:
     if math.prod(value) > MAX_ELEMENTS:
         raise Invalid(f"{what} {value} holds more than {MAX_ELEMENTS:,} values")
     return value
+
+
+def parse_json(raw: bytes | str, what: str):
+    """JSON, with every way it can fail (bad UTF-8, syntax, nesting past the recursion limit,
+    numbers of thousands of digits) one Invalid."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise Invalid(f"{what} is nested too deeply") from None
+    except UnicodeDecodeError:
+        raise Invalid(f"{what} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"corrupted: {what} is not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except ValueError as exc:  # an integer too long to convert
+        raise Invalid(f"{what} holds a value JSON cannot stand for ({str(exc).splitlines()[0][:80]})") from None
+
+
+def json_object(value, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise Invalid(f"{what} must be a JSON object, not {show(value)}")
+    return value
+
+
+def json_list(value, what: str) -> list:
+    if not isinstance(value, list):
+        raise Invalid(f"{what} must be a list, not {show(value)}")
+    return value
+
+
+def optional(value, check, *args):
+    """`check(value, *args)`, or None for a value that is absent (null)."""
+    return None if value is None else check(value, *args)
+
+
+def flag(value, what: str) -> bool:
+    if type(value) is not bool:
+        raise Invalid(f"{what} must be true or false, not {show(value)}")
+    return value
+
+
+def numbers(value, what: str) -> dict:
+    """{name: number}: metrics and gradient norms (NaN and Inf allowed: a diverging run records them)."""
+    for k, v in json_object(value, what).items():
+        text(k, f"a name in {what}")
+        if type(v) not in (int, float) or (type(v) is int and abs(v) > MAX_NUMBER):  # (10**400 is JSON too)
+            raise Invalid(f"{what} {show(k)} must be a number, not {show(v)}")
+    return value
+
+
+def finite(v, what: str) -> float:
+    if type(v) not in (int, float) or (type(v) is int and abs(v) > MAX_NUMBER) or not math.isfinite(v):
+        raise Invalid(f"{what} must be a finite number, not {show(v)}")
+    return v

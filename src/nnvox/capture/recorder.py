@@ -19,14 +19,14 @@ from nnvox.capture.attributions import LAYER_CAM, explain, upsample_cam
 from nnvox.capture.detail import activation_plan, apply_activation, apply_weight, weight_plan
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX, mistake_order
 from nnvox.capture.modes import evaluating
-from nnvox.capture.run import EVALUATION_FILE, MANIFEST, PROBE_FILE, SCHEMA_VERSION
 from nnvox.capture.recorder_inputs import (ProbeInputs, agrees, call_model, check_arguments, check_write_mode, class_labels,
                                            metric_values, model_input, probe_inputs, probe_parts, sample_counts)
-from nnvox.capture.run_format import SINGLE_TENSOR, fill_probe, probe_key, tensor_kind
+from nnvox.capture.run_format import (EVALUATION_FILE, MANIFEST, SINGLE_TENSOR, fill_probe, fits_fp16, new_manifest,
+                                      probe_key, tensor_kind, to_storage_dtype)
 from nnvox.capture.run_lock import RunLock, check_replaceable, remove_run
 from nnvox.capture.storage import save_tensors
 from nnvox.capture.trace import OutputCapture, signature
-from nnvox.capture.writer import error_text, fits_fp16, to_storage_dtype
+from nnvox.capture.writer import error_text
 from nnvox.capture.writer_clients import ChildWriter, InlineWriter
 from nnvox.capture.json_checks import MAX_NUMBER, MAX_RANK
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError, path_argument
@@ -402,32 +402,15 @@ class Recorder:
                              f"{' x '.join(map(str, shape))}: choose a convolution's layer")
 
     def _write_header(self, name, class_names) -> None:
-        manifest = {
-            "format": "nnvox-run",
-            "schema": SCHEMA_VERSION,
-            "name": name or self.out.name,
-            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "architecture": self.architecture.to_json(),
-            "probe": {
-                "file": PROBE_FILE,
-                "count": len(self.probe_y),
-                "labels": self.probe_y.tolist(),
-                "class_names": list(class_names) if class_names is not None else None,
-            },
-            "snapshots": [],
-            "closed": False,
-        }
-        if not self._probe.single:  # (absent: one tensor, as every run before said)
-            manifest["probe"]["inputs"] = self._probe.structure
-        if self.batch_dim:  # (absent: 0)
-            manifest["probe"]["batch_dim"] = self.batch_dim
-        if self._plans:
-            manifest["reduced"] = self._plans
-        if self.attributions:
-            manifest["attributions"] = {"methods": list(self.attributions), "layer": self.attribution_layer}
+        evaluation = None if self.eval_x is None else {"count": len(self.eval_y), "mistakes": self.mistakes}
+        manifest = new_manifest(
+            name=name or self.out.name, created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            architecture=self.architecture, labels=self.probe_y.tolist(), class_names=class_names,
+            inputs=None if self._probe.single else self._probe.structure, batch_dim=self.batch_dim,
+            reduced=self._plans, evaluation=evaluation,
+            attributions={"methods": list(self.attributions), "layer": self.attribution_layer} if self.attributions else None)
         self._count = 0
         if self.eval_x is not None:
-            manifest["evaluation"] = {"file": EVALUATION_FILE, "count": len(self.eval_y), "mistakes": self.mistakes}
             try:
                 save_tensors(self._folder / EVALUATION_FILE, {"inputs": self.eval_x.numpy(), "labels": self.eval_y})
             except OSError as exc:

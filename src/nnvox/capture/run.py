@@ -6,26 +6,25 @@ numpy-only on purpose: scenes and the viewer read runs without importing torch.
 from __future__ import annotations
 
 import os
-import struct
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from contextlib import contextmanager
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, partial
 from numbers import Integral
 from pathlib import Path
-from stat import S_ISREG
 
 import numpy as np
 
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
-from nnvox.capture.run_format import (  # noqa: F401  (the format's names, importable from here as before)
-    EVALUATION_FILE, HEALTH_KEY, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PER_SAMPLE, PROBE_FILE, PROBE_ROWS,
-    SCHEMA_VERSION, SINGLE_TENSOR,
-    STATS_KEY, Invalid, check_tensor, expected_shapes, fill_probe, map_tensors, member, parse_metadata, probe_key,
-    read_manifest, refused, snapshot_file_name, tensor_names,
+from nnvox.capture.run_format import (
+    HEALTH_KEY, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PROBE_ROWS, SINGLE_TENSOR, STATS_KEY, Invalid, Missing,
+    check_members, check_samples, check_tensor, expected_shapes, fill_probe, mapped, probe_key, read_manifest,
+    read_tensors, reading, refused, summary_entry, tensor_names,
 )
+# (importable from here as before: scenes, tests and benchmarks use them)
+from nnvox.capture.run_format import EVALUATION_FILE, PROBE_FILE, SCHEMA_VERSION, read_file, to_float32  # noqa: F401
+from nnvox.capture.run_format import mapped_version as _mapped_version  # noqa: F401
 from nnvox.errors import NnvoxError, NnvoxTypeError, path_argument
 
 
@@ -62,8 +61,9 @@ class Snapshots(Sequence):
         self._bytes = column(s["bytes"] for s in entries)
         self._files = [s["file"] for s in entries]
         self.metric_names = tuple(dict.fromkeys(k for s in entries for k in s.get("metrics", {})))
-        self.metric_values = np.array([[float(s.get("metrics", {}).get(k, np.nan)) for k in self.metric_names]
-                                       for s in entries], dtype=np.float64).reshape(len(entries), len(self.metric_names))
+        self.metric_values = np.array(
+            [[float(s.get("metrics", {}).get(k, np.nan)) for k in self.metric_names] for s in entries],
+            dtype=np.float64).reshape(len(entries), len(self.metric_names))
         self._grad_names = tuple(dict.fromkeys(k for s in entries for k in s.get("grad_norms", {})))
         self._grad_values = np.array([[float(s.get("grad_norms", {}).get(k, np.nan)) for k in self._grad_names]
                                       for s in entries], dtype=np.float32).reshape(len(entries), len(self._grad_names))
@@ -95,13 +95,13 @@ class Snapshots(Sequence):
 class Run:
     """A recorded run. Construct with `open_run(path)`, which checks the manifest first."""
 
-    def __init__(self, path: Path, manifest: dict, architecture: Architecture | None = None):
+    def __init__(self, path: Path, manifest: dict, architecture: Architecture):
         self.path = path
         self._folder = str(path)
         self.name: str = manifest.get("name") or path.name
         self.closed: bool = bool(manifest.get("closed"))
         self.error: str | None = manifest.get("error")  # a forward pass that failed part way
-        self.architecture = architecture or Architecture.from_json(manifest["architecture"])
+        self.architecture = architecture
         probe = manifest["probe"]
         self.probe_labels = np.asarray(probe["labels"], dtype=np.int64)
         self.class_names: tuple[str, ...] | None = (
@@ -119,10 +119,10 @@ class Run:
         self.attributions: dict = dict(manifest.get("attributions", {}))
         # activation key -> pooling factor of its pooled copy (stored for maps larger than the view)
         self.views: dict[str, int] = dict(manifest.get("views", {}))
-        # how many of each snapshot's most confident held-out mistakes have their activations recorded
-        self.mistake_rows = int(manifest.get("evaluation", {}).get("mistakes", 0))
         evaluation = manifest.get("evaluation", {})
-        self._evaluation_file = path / evaluation.get("file", EVALUATION_FILE)
+        # how many of each snapshot's most confident held-out mistakes have their activations recorded
+        self.mistake_rows = int(evaluation.get("mistakes", 0))
+        self._evaluation_file = path / evaluation["file"] if evaluation else None
         # what each tensor a snapshot may hold must look like: every read is checked against it
         self._expected = expected_shapes(self.architecture, len(self.probe_labels), self.reduced, self.views,
                                          self.attributions.get("methods", ()), evaluation.get("count"))
@@ -150,8 +150,8 @@ class Run:
         ... in the order of `probe_input_names`), samples first, as stored."""
         keys = [probe_key(i) for i in range(len(self.probe_input_names))]
         path = str(self._probe_file)
-        with _reading(path):
-            extra = [k for k in _mapped(path)[1] if k.startswith("inputs.") and k not in keys]
+        with reading(path):
+            extra = [k for k in mapped(path)[1] if k.startswith("inputs.") and k not in keys]
             if extra:
                 raise Invalid(f"it holds {extra[0]!r}, though the manifest lists {len(keys)} probe input tensors")
         return self._samples(self._probe_file, keys, self.probe_count)
@@ -166,35 +166,22 @@ class Run:
     def _samples(self, path: Path, keys: list[str], count: int) -> dict[str, np.ndarray]:
         """The probe's or the held-out set's tensors: inputs (count, *the model's input shape), as
         stored, the probe's other input tensors (count, ...), and integer labels (count,)."""
-        def check(key: str, dtype, shape: tuple[int, ...]) -> None:
-            if key.startswith("inputs."):  # another of the probe's input tensors: its samples first
-                if not shape or shape[0] != count or len(shape) <= self.probe_batch_dim or np.dtype(dtype).kind not in "biuf":
-                    raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {count} samples "
-                                  f"of numbers, with an axis {self.probe_batch_dim} to hold them")
-                return
-            want = (count, *self._expected.get("inputs", shape[1:])) if key == "inputs" else (count,)
-            if shape != want or (key == "labels" and np.dtype(dtype).kind not in "iu"):
-                raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {list(want)}"
-                              + (" integers" if key == "labels" else ""))
-            if key == "inputs" and len(shape) <= self.probe_batch_dim and path == self._probe_file:
-                raise Invalid(f"'inputs' is {list(shape)}, with no axis {self.probe_batch_dim} to hold the samples "
-                              "as the manifest's batch_dim says")
-
+        check = partial(check_samples, count=count, input_shape=self._expected.get("inputs"),
+                        batch_dim=self.probe_batch_dim if path == self._probe_file else None)
         try:
-            return _read_file(str(path), keys, check=check)
-        except _Missing as missing:
+            return read_tensors(str(path), keys, check=check)
+        except Missing as missing:
             raise refused(path, f"it has no tensor {missing.key!r}") from None
 
     def _header_json(self, index: int, key: str):
-        """One JSON entry of a snapshot's safetensors metadata (summaries, health), parsed, or None.
-        A few are kept: frames ask for them every time, and memory does not grow with the run."""
+        """One summary entry of a snapshot's header (summaries, health, NaN/Inf counts), parsed and
+        checked. A few are kept: frames ask for them every time, and memory does not grow with the run."""
         if (index, key) in self._parsed:
             self._parsed.move_to_end((index, key))
             return self._parsed[(index, key)]
         path = self._file(index)
-        with _reading(path):
-            stored = _mapped(path)[2].get(key)
-            parsed = None if stored is None else parse_metadata(key, stored)
+        with reading(path):
+            parsed = summary_entry(mapped(path)[2], key)
         self._parsed[(index, key)] = parsed
         if len(self._parsed) > 12:
             self._parsed.popitem(last=False)
@@ -232,7 +219,8 @@ class Run:
         if not 0 <= sample < count:
             more = (f", then each snapshot's most confident mistakes {self.probe_count}..{count - 1} "
                     f"(--mistake 1..{self.mistake_rows})") if count > self.probe_count else ""
-            raise NnvoxError(f"sample {sample} is out of range; the run has probe samples 0..{self.probe_count - 1}{more}")
+            raise NnvoxError(f"sample {sample} is out of range; "
+                             f"the run has probe samples 0..{self.probe_count - 1}{more}")
 
     def is_mistake(self, sample: int) -> bool:
         return sample >= self.probe_count
@@ -255,7 +243,8 @@ class Run:
         if index not in self._mistake_index:  # a frame showing a mistake asks several times: read once
             rows = self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
             if rows.size and not (0 <= rows.min() and rows.max() < len(self.evaluation[1])):
-                raise refused(self._file(index), f"a recorded mistake is not one of the {len(self.evaluation[1])} held-out samples")
+                raise refused(self._file(index),
+                              f"a recorded mistake is not one of the {len(self.evaluation[1])} held-out samples")
             self._mistake_index[index] = rows
             if len(self._mistake_index) > 8:
                 self._mistake_index.popitem(last=False)
@@ -280,54 +269,41 @@ class Run:
     def stats(self, index: int) -> dict[str, list[float]]:
         """Per-tensor [min, p1, p99, max, non-finite count] of a snapshot, from its file header (no
         tensor data read). A few snapshots' are kept: memory does not grow with the run."""
-        stats = self._header_json(index, STATS_KEY)
-        if stats is None:  # written without summaries (an older writer): compute them from the data
-            from nnvox.capture.writer import tensor_stats
-
-            stats = {k: tensor_stats(v) for k, v in self.read(index).items()}
-            self._parsed[(index, STATS_KEY)] = stats
-        return stats
+        return self._header_json(index, STATS_KEY)
 
     def nonfinite(self, index: int) -> dict[str, float]:
         """Per tensor key, how many NaN/Inf values the snapshot holds (keys with any only): a small
         header entry, so a timeline move need not parse the summaries."""
-        counts = self._header_json(index, NONFINITE_KEY)
-        if counts is None:  # written before: from the summaries
-            counts = {k: s[4] for k, s in self.stats(index).items() if len(s) > 4 and s[4]}
-        return counts
+        return self._header_json(index, NONFINITE_KEY)
 
-    def nonfinite_kinds(self, index: int) -> dict[str, list[float]] | None:
+    def nonfinite_kinds(self, index: int) -> dict[str, list[float]]:
         """Per tensor key with any NaN/Inf, the counts [NaN, +Inf, -Inf] apart (a deliberate -Inf
-        mask is told from a fault by them, see capture/masking.py); None for runs written before."""
+        mask is told from a fault by them, see capture/masking.py)."""
         return self._header_json(index, NONFINITE_KINDS_KEY)
 
-    def health(self, index: int) -> dict[str, dict[str, float]] | None:
+    def health(self, index: int) -> dict[str, dict[str, float]]:
         """Layer health measured by the writer over the whole probe batch ({activation key:
         {"dead": fraction of units, "active": fraction of values} or {"saturated": fraction}}),
-        from the file header; None for runs written before."""
-        recorded = self._recorded_health(index)
-        return None if recorded is None else {k: {m: v for m, v in h.items() if not m.endswith("_units")} for k, h in recorded.items()}
+        from the file header."""
+        recorded = self._header_json(index, HEALTH_KEY)
+        return {k: {m: v for m, v in h.items() if not m.endswith("_units")} for k, h in recorded.items()}
 
-    def dead_units(self, index: int) -> dict[str, list[int]] | None:
+    def dead_units(self, index: int) -> dict[str, list[int]]:
         """Per ReLU-like activation key, the units (channels or features) that never fired on any
-        probe sample at this snapshot; None for runs written before."""
+        probe sample at this snapshot."""
         return self._stuck(index, "dead_units")
 
-    def saturated_units(self, index: int) -> dict[str, list[int]] | None:
+    def saturated_units(self, index: int) -> dict[str, list[int]]:
         """Per tanh/sigmoid activation key, the units within 1% of the range's ends for every probe
-        sample at this snapshot; None for runs written before."""
+        sample at this snapshot."""
         return self._stuck(index, "saturated_units")
 
-    def _stuck(self, index: int, what: str) -> dict[str, list[int]] | None:
-        recorded = self._recorded_health(index)
-        return None if recorded is None else {k: h[what] for k, h in recorded.items() if what in h}
+    def _stuck(self, index: int, what: str) -> dict[str, list[int]]:
+        return {k: h[what] for k, h in self._header_json(index, HEALTH_KEY).items() if what in h}
 
     def health_over_time(self, key: str, measure: str = "active") -> np.ndarray:
         """One health measure of one activation across the run (NaN where not recorded)."""
-        return np.array([(self.health(s.index) or {}).get(key, {}).get(measure, np.nan) for s in self.snapshots])
-
-    def _recorded_health(self, index: int) -> dict[str, dict] | None:
-        return self._header_json(index, HEALTH_KEY)
+        return np.array([self.health(s.index).get(key, {}).get(measure, np.nan) for s in self.snapshots])
 
     @cached_property
     def limits(self) -> dict[str, tuple[float, float]]:
@@ -347,16 +323,16 @@ class Run:
 
     def keys(self, index: int) -> list[str]:
         path = self._file(index)
-        with _reading(path):
-            return list(_mapped(path)[1])
+        with reading(path):
+            return list(mapped(path)[1])
 
     def aliases(self, index: int) -> dict[str, str]:
         """{alias key: stored key} of a snapshot: the names under which a tensor stored once is also
         read (tied weights, a module registered twice, outputs that are another node's tensor, and
         arrays equal bit for bit). From the file header, checked as every read checks it."""
         path = self._file(index)
-        with _reading(path):
-            return dict(getattr(_mapped(path)[1], "aliases", {}))
+        with reading(path):
+            return dict(getattr(mapped(path)[1], "aliases", {}))
 
     def lacking(self, index: int, key: str) -> NnvoxError:
         """Why snapshot `index` has no tensor `key`: a kind the run never recorded (weights, with
@@ -373,8 +349,8 @@ class Run:
         """A one-line error unless snapshot `index` holds every one of `keys`, each of the dtype and
         shape the manifest says (from its header alone: before anything is drawn from them)."""
         path = self._file(index)
-        with _reading(path):
-            header = _mapped(path)[1]
+        with reading(path):
+            header = mapped(path)[1]
             for key in keys:
                 if key not in header:
                     raise self.lacking(index, key)
@@ -414,93 +390,9 @@ class Run:
     def _checked_read(self, index: int, keys, sample, channels, skip_missing) -> dict[str, np.ndarray]:
         """Snapshot tensors, each checked against the manifest (dtype, shape) before it is used."""
         try:
-            return _read_file(self._file(index), keys, sample, channels, skip_missing, self._check)
-        except _Missing as missing:
+            return read_tensors(self._file(index), keys, sample, channels, skip_missing, self._check)
+        except Missing as missing:
             raise self.lacking(index, missing.key) from None
-
-
-@cache
-def _half_table() -> np.ndarray:
-    """Every float16 bit pattern's float32 value (256 KiB)."""
-    return np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
-
-
-def to_float32(a: np.ndarray) -> np.ndarray:
-    """A float32 copy; float16 by table lookup: exact, and several times faster than numpy's cast on
-    activations (whose zeros and small values send numpy's cast down its slow branch)."""
-    if a.dtype == np.float16:
-        return np.take(_half_table(), a.view(np.uint16))
-    return np.array(a, dtype=np.float32)
-
-
-class _Missing(KeyError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-@contextmanager
-def _reading(path: str):
-    """Reading a run file: what it holds that the format does not allow, or the disk refuses, is one line."""
-    try:
-        yield
-    except Invalid as exc:
-        raise refused(path, str(exc)) from None
-    except MemoryError:
-        raise NnvoxError(f"{path} holds more than this computer's free memory can read; read it on a larger machine") from None
-    except (ValueError, struct.error):  # its bytes no longer what its header said: cut or rewritten meanwhile
-        raise refused(path, "it changed while it was read") from None
-    except OSError as exc:
-        raise NnvoxError(f"{path} cannot be read ({exc.strerror or exc}); check that the file and its disk are readable") from None
-
-
-def _mapped(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
-    """The file mapped into memory and its safetensors header, checked (see run_format.map_tensors):
-    tensors are then views into the page cache, and a read copies only the bytes it keeps. The
-    last few files stay mapped, so a move's second read of a snapshot skips the header (a rewritten
-    file, seen by its size and time, is mapped anew)."""
-    st = os.stat(path)
-    if not S_ISREG(st.st_mode):
-        raise Invalid("not a regular file")
-    return _mapped_version(path, st.st_size, st.st_mtime_ns)
-
-
-@lru_cache(maxsize=16)  # (a comparison in a change mode reads 8 files a frame)
-def _mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
-    return map_tensors(path)  # (size and time: the cache's key, so a rewritten file is mapped anew)
-
-
-def _read_file(path: str, keys: list[str] | None, sample: int | None = None,
-               channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False,
-               check=None) -> dict[str, np.ndarray]:
-    """Tensors as float32 copies (integers as they are); with `sample`, one probe sample of each
-    activation (and only the given channels of it). `check(key, dtype, shape)` raises Invalid for
-    a tensor that is not what the manifest says, before anything of it is read."""
-    with _reading(path):
-        data, header, _ = _mapped(path)
-        wanted = list(header) if keys is None else [k for k in keys if k in header] if skip_missing else keys
-        out = {}
-        for k in wanted:
-            if k not in header:
-                raise _Missing(k)
-            dtype, shape, start, end = header[k]
-            if check is not None:
-                check(k, dtype, shape)
-            a = data[start:end].view(dtype).reshape(shape)
-            if sample is not None and k.startswith(PER_SAMPLE):
-                if not 0 <= sample < len(a):
-                    raise Invalid(f"tensor {k!r} has {len(a)} rows, no sample {sample}")
-                a = a[sample]
-                if (chosen := (channels or {}).get(k)) is not None:
-                    a = a[list(chosen)]  # copies just those channels out of the page cache
-            out[k] = to_float32(a) if a.dtype.kind == "f" else np.array(a)  # indices stay integers
-        return out
-
-
-def read_file(path: str) -> dict[str, np.ndarray]:
-    """Every tensor of one snapshot file under each of its names (a tensor stored once for several
-    is returned under all of them), as float32, checked as any read is."""
-    return _read_file(path, None)
 
 
 def open_run(path: str | Path) -> Run:
@@ -519,27 +411,5 @@ def open_run(path: str | Path) -> Run:
     run = Run(path, manifest, architecture)
     if not run.snapshots:
         raise NnvoxError(f"run {path} has no complete snapshot yet; wait for the first or record again")
-    _check_members(path, manifest)
+    check_members(path, manifest)
     return run
-
-
-def _check_members(path: Path, manifest: dict) -> None:
-    """Every file the manifest lists is a regular file inside the folder; snapshots of the size written."""
-    listed = [manifest["probe"]["file"]] + ([manifest["evaluation"]["file"]] if "evaluation" in manifest else [])
-    for name, size in [(n, None) for n in listed] + [(s["file"], s["bytes"]) for s in manifest["snapshots"]]:
-        f = path / name
-        try:
-            st = member(path, name)
-        except FileNotFoundError:
-            raise NnvoxError(f"{'run' if size is None else 'snapshot'} file {f} is missing; "
-                             "restore it or re-record the run") from None
-        except Invalid as exc:
-            raise refused(f, str(exc)) from None
-        except OSError as exc:
-            raise NnvoxError(f"{f} cannot be read ({exc.strerror or exc}); check the folder's permissions") from None
-        if size is None:
-            continue
-        if st.st_size < size:
-            raise NnvoxError(f"snapshot file {f} is truncated ({st.st_size} of {size} bytes); delete it or re-record the run")
-        if st.st_size != size:
-            raise refused(f, f"{st.st_size} bytes, the manifest says {size}")

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.capture.recorder import Recorder
-from nnvox.capture.run import PROBE_FILE, SCHEMA_VERSION, Run, open_run
+from nnvox.capture.run import Run, open_run
+from nnvox.capture.run_format import new_manifest
 from nnvox.capture.trace import trace
 from nnvox.capture.writer import RunWriter
 
@@ -41,13 +42,8 @@ def _partial_run(result, inputs, labels, out: Path, name: str, class_names) -> R
     axis = result.shaping.batch_dim if result.shaping is not None and inputs.dim() > result.shaping.batch_dim else 0
     x = inputs.detach().cpu().movedim(axis, 0).numpy()  # (stored samples first)
     labels = np.full(len(x), -1, dtype=np.int64) if labels is None else labels
-    manifest = {
-        "format": "nnvox-run", "schema": SCHEMA_VERSION, "name": name, "architecture": result.architecture.to_json(),
-        "probe": {"file": PROBE_FILE, "count": len(x), "labels": labels.tolist(), "class_names": class_names},
-        "snapshots": [], "closed": False, "error": result.error,
-    }
-    if axis:
-        manifest["probe"]["batch_dim"] = axis
+    manifest = new_manifest(name=name, architecture=result.architecture, labels=labels.tolist(),
+                            class_names=class_names, error=result.error, batch_dim=axis)
     writer.header(manifest, x, labels)
     acts = {f"act/{k}": v.float().cpu().numpy() for k, v in result.outputs.items() if not k.startswith("input")}
     writer.snapshot({"index": 0, "epoch": None, "step": None, "metrics": {}}, acts)

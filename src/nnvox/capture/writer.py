@@ -3,8 +3,8 @@
 Runs inside the training process (`RunWriter`) or as a child process fed over a pipe
 (`python -m nnvox.capture.writer`), so serialising, summarising and fsyncing never compete with
 training for the GIL. Frames are one type byte, an 8-byte length, a JSON layout and raw array bytes: no pickle.
-The child acknowledges each frame on stdout ("ok" once the manifest lists it, or "error <message>"); when its parent dies
-it still finishes every frame it received, so what was handed over is kept.
+The child acknowledges each frame on stdout ("ok" once the manifest lists it, or "error <message>");
+when its parent dies it still finishes every frame it received, so what was handed over is kept.
 """
 
 from __future__ import annotations
@@ -23,69 +23,13 @@ from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
 from nnvox.capture.health import judged, layer_health
 from nnvox.capture.masking import kinds_of
 from nnvox.capture.mistakes import MISTAKE_PREFIX
-from nnvox.capture.run import HEALTH_KEY, MANIFEST, NONFINITE_KEY, PROBE_FILE, STATS_KEY, snapshot_file_name, to_float32
-from nnvox.capture.run_format import ALIASES_KEY, ALIASES_SCHEMA
-from nnvox.capture.run_format import NONFINITE_KINDS_KEY
+from nnvox.capture.run_format import (ALIASES_SCHEMA, MANIFEST, PROBE_FILE, read_file, sampled, snapshot_file_name,
+                                      snapshot_metadata, tensor_stats, to_float32, to_storage_dtype, update_ratio)
 from nnvox.capture.storage import atomic_write_json, save_tensors
 from nnvox.errors import one_line
 from nnvox.files import exchange, fsync_path
 
-FP16_MAX = 65504.0
-FP16_TINY = 2.0 ** -14  # fp16's smallest normal number: below it values lose precision, and ~6e-8 become 0
-
-
-def fits_fp16(lo: float, hi: float) -> bool:
-    """Whether values from `lo` to `hi` keep their colours in fp16: none beyond its range, and the
-    largest not so small that the rest fall to subnormals or zero (ConvNeXt's layer scale of 1e-6
-    times activations of ~1e-2 stored as fp16 was all zeros, a blank block)."""
-    largest = max(-lo, hi)
-    return largest <= FP16_MAX and (largest >= FP16_TINY or largest == 0)
-_STATS_SAMPLE = 16_384  # percentiles from at most this many values: within 0.1 percentile, bounded cost
 HEADER, SNAPSHOT, CLOSE = b"H", b"S", b"C"
-
-
-def to_storage_dtype(a: np.ndarray) -> np.ndarray:
-    """fp16 where it keeps the values (fits_fp16); float32 where fp16 would turn large values into inf
-    or tiny ones into zero."""
-    if a.dtype == np.float16 or a.dtype.kind in "iu":  # converted by the recorder already; indices stay exact
-        return a
-    a = np.asarray(a, dtype=np.float32)
-    finite = a[np.isfinite(a)]
-    if finite.size and not fits_fp16(float(finite.min()), float(finite.max())):
-        return a
-    return a.astype(np.float16)
-
-
-def tensor_stats(a: np.ndarray, extremes: tuple[float, float] | None = None) -> list[float]:
-    """[min, p1, p99, max] over finite values (robust colour limits come from these), then the
-    number of non-finite values (NaN, Inf), which is reported, never hidden.
-
-    The percentiles come from an evenly strided sample of at most _STATS_SAMPLE values; min and
-    max are exact (`extremes`, when the recorder measured them already, saves a pass over fp16 data,
-    which numpy reduces slowly; finite extremes also mean every value is finite, so no pass counts them)."""
-    flat = a.ravel()
-    nonfinite = 0.0
-    if extremes is None or not np.isfinite(extremes).all():
-        finite = np.isfinite(flat)
-        n_finite = int(np.count_nonzero(finite))
-        nonfinite = float(flat.size - n_finite)
-        if n_finite == 0:
-            return [0.0, 0.0, 0.0, 0.0, nonfinite]
-        if nonfinite:
-            flat, extremes = flat[finite], None
-    sample = flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
-    # Nearest-rank percentiles by one partial sort: np.percentile costs ~70 us a call even on tiny arrays.
-    last = sample.size - 1
-    k1, k99 = round(0.01 * last), round(0.99 * last)
-    part = np.partition(sample, (k1, k99))
-    lo, hi = extremes if extremes is not None else (float(flat.min()), float(flat.max()))
-    return [float(lo), float(part[k1]), float(part[k99]), float(hi), nonfinite]
-
-
-def _sampled(a: np.ndarray) -> np.ndarray:
-    """The evenly strided sample change summaries are computed from (bounded memory and time)."""
-    flat = a.ravel()
-    return flat[:: max(1, flat.size // _STATS_SAMPLE)].astype(np.float32)
 
 
 def gradient_norms(tensors: dict[str, np.ndarray], measured: dict[str, float],
@@ -104,13 +48,6 @@ def gradient_norms(tensors: dict[str, np.ndarray], measured: dict[str, float],
     return norms
 
 
-def update_ratio(w: np.ndarray, before: np.ndarray) -> np.ndarray:
-    """|w - before| / rms(w): how far each weight moved, against the size of the layer's weights
-    (healthy training moves weights by about 1e-3 of their size per step)."""
-    rms = float(np.sqrt(np.mean(np.square(w[np.isfinite(w)])))) if np.isfinite(w).any() else 0.0
-    return np.abs(w - before) / (rms or 1.0)
-
-
 class RunWriter:
     """Writes into `out`; with `replaces`, `out` is a new folder that takes the old run's place the
     moment its first snapshot is listed (one atomic swap), so a recording that fails before that
@@ -123,7 +60,8 @@ class RunWriter:
         self._first: dict[str, np.ndarray] | None = None
         self._previous: dict[str, np.ndarray] | None = None
 
-    def header(self, manifest: dict, probe_inputs: np.ndarray | dict[str, np.ndarray], probe_labels: np.ndarray) -> None:
+    def header(self, manifest: dict, probe_inputs: np.ndarray | dict[str, np.ndarray],
+               probe_labels: np.ndarray) -> None:
         """Start the run, or resume it when the manifest already lists snapshots (the probe stays).
         `probe_inputs`: the probe's input tensor, or all of them by key ("inputs", "inputs.1", ...)."""
         self.manifest = manifest
@@ -136,12 +74,10 @@ class RunWriter:
 
     def _reload_references(self) -> None:
         """On resume: the first and last weights again, so change summaries carry on."""
-        from nnvox.capture.run import read_file
-
         snaps = self.manifest["snapshots"]
         # (read as every reader does: a weight stored once is found under each of its names)
         first, last = (read_file(str(self.out / snaps[i]["file"])) for i in (0, -1))
-        params = lambda t: {k: _sampled(v) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
+        params = lambda t: {k: sampled(v) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
         self._first, self._previous = params(first), params(last)
 
     def snapshot(self, meta: dict, tensors: dict[str, np.ndarray], list_now: bool = True) -> None:
@@ -167,13 +103,10 @@ class RunWriter:
         stored = {k: converted[id(v)] for k, v in tensors.items()}
         stored.update(self._views(tensors))
         stored, aliases = stored_once(stored)
-        metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(self._health(tensors)),
-                    NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]})}
-        # NaN, +Inf and -Inf apart, of those keys only (a softmax's -Inf mask is no fault: capture/masking.py)
-        metadata[NONFINITE_KINDS_KEY] = json.dumps(kinds_of(tensors, {k: s[4] for k, s in summary.items()}))
+        metadata = snapshot_metadata(summary, self._health(tensors),
+                                     kinds_of(tensors, {k: s[4] for k, s in summary.items()}), aliases)
         if aliases:
-            metadata[ALIASES_KEY] = json.dumps(aliases)
-            self.manifest["schema"] = max(self.manifest.get("schema", 1), ALIASES_SCHEMA)
+            self.manifest["schema"] = max(self.manifest["schema"], ALIASES_SCHEMA)
         # The folder is synced once the manifest is written (the next list_snapshots): that sync
         # makes this rename durable too, before the manifest can name the file.
         size = save_tensors(self.out / fname, stored, metadata, sync_folder=False)
@@ -230,11 +163,12 @@ class RunWriter:
         """Summaries of how each weight changed since the previous snapshot and since the first, so
         the change modes get colour scales fixed over the run without reading it all again. From
         the same strided sample of each weight every time: min and max are the sample's."""
-        params = {k: _sampled(v) for k, v in tensors.items() if k.startswith("param/")}
+        params = {k: sampled(v) for k, v in tensors.items() if k.startswith("param/")}
         out = {}
         for ref, prefix in ((self._previous, "change/"), (self._first, "since_start/")):
             if ref is not None:
-                out.update({prefix + k: tensor_stats(v - ref[k]) for k, v in params.items() if k in ref and ref[k].shape == v.shape})
+                out.update({prefix + k: tensor_stats(v - ref[k])
+                            for k, v in params.items() if k in ref and ref[k].shape == v.shape})
         if self._previous is not None:  # each step relative to the layer's typical weight size
             out.update({"update/" + k: tensor_stats(update_ratio(v, self._previous[k]))
                         for k, v in params.items() if k in self._previous and self._previous[k].shape == v.shape})
@@ -283,6 +217,85 @@ def _decode(body: bytearray) -> tuple[dict, dict[str, np.ndarray]]:
     return head["info"], tensors
 
 
+class _Parent:
+    """Acknowledgements to the parent on stdout; a parent that died meanwhile is no reason to stop
+    writing what it handed over."""
+
+    def __init__(self, stdout):
+        self.stdout, self.gone = stdout, False
+
+    def ack(self, text: str) -> None:
+        if self.gone:
+            return
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            self.gone = True
+            try:  # what stays buffered would be flushed at exit, into the broken pipe, with a traceback
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+
+
+class _Session:
+    """The child's state: the writer, how many snapshots wait to be listed, and whether a write failed
+    (then the frames that follow are read and dropped, never half applied)."""
+
+    def __init__(self, writer: RunWriter, parent: _Parent, lock_fds: tuple[int, ...]):
+        self.writer, self.parent, self.lock_fds = writer, parent, lock_fds
+        self.unlisted = 0  # snapshots written whose listing (and acknowledgement) waits
+        self.failed = False
+
+    def list_written(self) -> None:
+        """List (and acknowledge) the snapshots written since the last listing, if any."""
+        if not self.unlisted or self.failed:
+            return
+        self.writer.list_snapshots()
+        self.parent.ack("ok\n" * self.unlisted)
+        self.unlisted = 0
+
+    def apply(self, kind: bytes, body) -> bool:
+        """One frame; True once the run is closed."""
+        if self.failed:
+            return False
+        if kind == HEADER:
+            info, tensors = _decode(body)
+            labels = tensors.pop("labels")
+            self.writer.header(info["manifest"], tensors, labels)
+            self.parent.ack("ok\n")
+        elif kind == SNAPSHOT:
+            info, tensors = _decode(body)
+            self.writer.snapshot(info["meta"], tensors, list_now=False)
+            self.unlisted += 1
+        elif kind == CLOSE:
+            self.writer.close()  # lists every snapshot too
+            for fd in self.lock_fds:  # the run's lock (inherited): free before the last ack, not at exit
+                os.close(fd)
+            self.parent.ack("ok\n" * (self.unlisted + 1))
+            return True
+        return False
+
+    def fail(self, exc: Exception) -> None:
+        """Reported to the parent, which raises a one-line error."""
+        try:  # what was written before stays listed, if the disk allows
+            self.list_written()
+        except OSError:
+            pass
+        self.parent.ack(f"error {one_line(error_text(exc))}\n")
+        self.failed = True
+
+
+def _read_frame(stdin) -> tuple[bytes, bytearray | bytes] | None:
+    """The next frame's kind and body, or None at the end of input (the parent went away)."""
+    head = _read_exact(stdin, 9)
+    if head is None:
+        return None
+    kind, length = head[:1], struct.unpack("<Q", head[1:])[0]
+    body = _read_exact(stdin, length) if length else b""
+    return None if body is None else (bytes(kind), body)
+
+
 def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock_fds: tuple[int, ...] = ()) -> int:
     """The child's loop: apply frames until CLOSE or end of input (the parent went away).
 
@@ -290,72 +303,19 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
     has caught up (no frame waiting), so when frames queue up, one rewrite lists several, and the
     last snapshot and CLOSE share one: close() waits less."""
     stdin = stdin or sys.stdin.buffer.raw  # unbuffered: select() then sees every byte still waiting
-    stdout = stdout or sys.stdout
-    parent = {"gone": False}
-
-    def ack(text: str) -> None:
-        """Tell the parent; a parent that died meanwhile is no reason to stop writing what it handed over."""
-        if parent["gone"]:
-            return
-        try:
-            stdout.write(text)
-            stdout.flush()
-        except (BrokenPipeError, ValueError, OSError):
-            parent["gone"] = True
-            try:  # what stays buffered would be flushed at exit, into the broken pipe, with a traceback
-                os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
-            except (OSError, ValueError, AttributeError):
-                pass
-    writer = RunWriter(out, replaces)
-    failed = False
-    unlisted = 0  # snapshots written whose listing (and acknowledgement) waits
-
-    def list_written() -> None:
-        """List (and acknowledge) the snapshots written since the last listing, if any."""
-        nonlocal unlisted
-        if not unlisted or failed:
-            return
-        writer.list_snapshots()
-        ack("ok\n" * unlisted)
-        unlisted = 0
-
+    session = _Session(RunWriter(out, replaces), _Parent(stdout or sys.stdout), lock_fds)
     while True:
         try:
-            if unlisted and not select.select([stdin], [], [], 0)[0]:
-                list_written()
-            head = _read_exact(stdin, 9)
-            if head is None:
-                list_written()
+            if session.unlisted and not select.select([stdin], [], [], 0)[0]:
+                session.list_written()
+            frame = _read_frame(stdin)
+            if frame is None:
+                session.list_written()
                 return 0  # parent gone: everything it handed over is written
-            kind, length = head[:1], struct.unpack("<Q", head[1:])[0]
-            body = _read_exact(stdin, length) if length else b""
-            if body is None:
-                list_written()
-                return 0
-            if failed:
-                continue
-            if kind == HEADER:
-                info, tensors = _decode(body)
-                labels = tensors.pop("labels")
-                writer.header(info["manifest"], tensors, labels)
-                ack("ok\n")
-            elif kind == SNAPSHOT:
-                info, tensors = _decode(body)
-                writer.snapshot(info["meta"], tensors, list_now=False)
-                unlisted += 1
-            elif kind == CLOSE:
-                writer.close()  # lists every snapshot too
-                for fd in lock_fds:  # the run's lock (inherited): free before the last ack, not at exit
-                    os.close(fd)
-                ack("ok\n" * (unlisted + 1))
+            if session.apply(*frame):
                 return 0
         except Exception as exc:  # reported to the parent, which raises a one-line error
-            try:  # what was written before stays listed, if the disk allows
-                list_written()
-            except OSError:
-                pass
-            ack(f"error {one_line(error_text(exc))}\n")
-            failed = True
+            session.fail(exc)
 
 
 def error_text(exc: BaseException) -> str:
