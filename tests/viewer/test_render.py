@@ -192,3 +192,50 @@ def test_legend_title_sits_over_its_bar_and_the_ticks_under_it(digits_run, heigh
             kinds.append(kind)
     assert kinds[kinds.index("bar") - 1] == "gap" and "text" in kinds[: kinds.index("bar")]  # the title, clear of the bar
     assert "text" in kinds[kinds.index("bar"):]  # the ticks under it
+
+
+def test_a_theme_reaches_the_picture(digits_run):
+    """Colours come from the options' theme: another background and outline colour are drawn as such."""
+    from dataclasses import replace
+
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    scene = build_scene(digits_run)
+    theme = replace(DEFAULT_THEME, colours=replace(DEFAULT_THEME.colours, background=(90, 20, 20), outline=(0, 250, 0)))
+    options = RenderOptions(width=640, height=360, show_labels=False, show_legend=False, show_hud=False, theme=theme)
+    assert options.background == (90, 20, 20) and RenderOptions().background == DEFAULT_THEME.colours.background
+    r = OffscreenRenderer(scene, options)
+    image = r.render(scene.frame_at(0)).astype(int)
+    r.close()
+    assert (image[3, 3] == (90, 20, 20)).all()
+    assert ((np.abs(image - (0, 250, 0)).max(axis=2) < 10).sum()) > 200  # the block outlines
+
+
+def test_overlays_share_one_protocol_and_leave_nothing_behind(digits_run):
+    """Every overlay of a pane lists its props and takes a frame through update(shown); removing the
+    pane takes every prop out of the window (the window switches scenes this way)."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.histogram import HistogramSource
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays import Shown
+
+    scene = build_scene(digits_run, SceneOptions(feature_space="pca", clusters=2))
+    r = OffscreenRenderer(scene, RenderOptions(width=640, height=360))
+    pane = r.scene_renderer
+    overlays = pane.overlays.all
+    assert len(overlays) == 13  # every switch on: none left out
+    histogram = HistogramSource(scene).at("conv2", 1)
+    for overlay in overlays:
+        assert isinstance(overlay.props, list)
+        overlay.update(Shown(scene.frame_at(1), histogram))
+    r.render(scene.frame_at(2), histogram)
+    assert pane.renderer.GetViewProps().GetNumberOfItems() > 0
+    pane.remove()
+    assert pane.renderer.GetViewProps().GetNumberOfItems() == 0
+    assert not r.window.HasRenderer(pane.overlay)
+    r.close()

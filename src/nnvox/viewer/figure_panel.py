@@ -90,7 +90,8 @@ class FigurePanel:
         from vtkmodules.util.numpy_support import numpy_to_vtk
 
         image = image.copy()
-        image[:2], image[-2:], image[:, :2], image[:, -2:] = FRAME, FRAME, FRAME, FRAME  # reads as a panel over the scene
+        # a border: it reads as a panel over the scene
+        image[:2], image[-2:], image[:, :2], image[:, -2:] = FRAME, FRAME, FRAME, FRAME
         h, w = image.shape[:2]
         pixels = numpy_to_vtk(np.ascontiguousarray(image[::-1]).reshape(-1, 3), deep=True)  # vtk rows run bottom-up
         self._image.SetDimensions(w, h, 1)
@@ -104,8 +105,8 @@ def _figure(run: Run, figure: str, snapshot: int, layer: str | None, width: int,
 
     regions: list = []
     try:
-        image = figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height, voxel=voxel, sample=sample,
-                             regions=regions)
+        image = figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height, voxel=voxel,
+                             sample=sample, regions=regions)
     except NnvoxError:
         if layer is None or figure == "voxel":
             raise

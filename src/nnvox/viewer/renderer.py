@@ -80,7 +80,8 @@ class SceneRenderer:
 
     def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
         """The overview (see scenes.camera.overview); returns the scale used."""
-        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=self.scene.wrapped)
+        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale,
+                        wrapped=self.scene.wrapped)
         self.apply_pose(pose)
         return pose.scale
 
@@ -88,7 +89,8 @@ class SceneRenderer:
         cam = self.renderer.GetActiveCamera()
         cam.ParallelProjectionOn()  # a diagram: far layers are not shrunk, so sizes compare truly
         x0, x1, y0, y1, z0, z1 = self.scene.bounds
-        distance = 2 * float(np.linalg.norm([x1 - x0, y1 - y0, z1 - z0 + 6])) + 10  # outside the scene from any focal point
+        # far enough to be outside the scene from any focal point
+        distance = 2 * float(np.linalg.norm([x1 - x0, y1 - y0, z1 - z0 + 6])) + 10
         focal = np.asarray(pose.focal)
         cam.SetFocalPoint(*focal)
         cam.SetPosition(*(focal + np.asarray(pose.direction) * distance))

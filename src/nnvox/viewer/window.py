@@ -12,7 +12,6 @@ from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.scene import MODES, SceneOptions
-from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 from nnvox.viewer.options import RenderOptions
 
@@ -30,7 +29,8 @@ KEYS = [
     ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
     ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
-    ("f", "a 2D figure of the snapshot: the clicked voxel, confusion, mistakes, filters, histograms, correlation, health"),
+    ("f", "a 2D figure of the snapshot: the clicked voxel, confusion, mistakes, filters, histograms, correlation, "
+          "health"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
@@ -170,7 +170,8 @@ class Window:
         for pane in self.panes:
             t = pane.at(p.t)
             frames.append(pane.scene.frame_at(t, sample=p.sample, reveal=p.reveal))
-            histogram = pane.histograms.at(self.selected, t, sample=p.sample) if self.selected and pane.histograms else None
+            selected = self.selected if pane.histograms else None
+            histogram = pane.histograms.at(selected, t, sample=p.sample) if selected else None
             pane.renderer.draw(frames[-1], histogram)
         self._follow_voxel()
         self._show_figure()

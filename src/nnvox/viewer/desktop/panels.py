@@ -42,8 +42,9 @@ def health_text(frame, scene, run) -> str:
         sat = f"{h['saturated'] * 100:6.0f}%" if "saturated" in h else "       -"
         lines.append(f"{name.ljust(width)}   {dead}   {active}   {sat}")
     keys = {b.key: b.name for b in scene.blocks}
-    for units, what in ((run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
-                        (run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)")):
+    stuck = ((run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
+             (run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)"))
+    for units, what in stuck:
         listed = [f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
                   for k, u in (units or {}).items() if u and k in keys]
         if listed:

@@ -98,7 +98,8 @@ class Clouds:
         marker.Update()
         for i, c in enumerate(classes):
             label = names[c] if names and c < len(names) else str(c)
-            legend.SetEntry(i, marker.GetOutput(), f"class {label}", [v / 255 for v in self.palette[c % len(self.palette)]])
+            colour = [v / 255 for v in self.palette[c % len(self.palette)]]
+            legend.SetEntry(i, marker.GetOutput(), f"class {label}", colour)
         legend.BorderOff()
         legend.GetEntryTextProperty().SetColor(*to_unit(self.stage.colours.text))
         legend.GetEntryTextProperty().ShadowOff()

@@ -18,7 +18,9 @@ def _text(renderer, size: int, colour, justify: str = "left") -> vtk.vtkTextActo
     tp = actor.GetTextProperty()
     tp.SetFontSize(size)
     tp.SetColor(*colour)
-    {"left": tp.SetJustificationToLeft, "centre": tp.SetJustificationToCentered, "right": tp.SetJustificationToRight}[justify]()
+    justified = {"left": tp.SetJustificationToLeft, "centre": tp.SetJustificationToCentered,
+                 "right": tp.SetJustificationToRight}
+    justified[justify]()
     actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
     renderer.AddViewProp(actor)
     return actor

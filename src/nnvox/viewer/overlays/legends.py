@@ -37,7 +37,8 @@ class ColourLegends:
         self.width = min(layout.legend_max_width, layout.legend_width / (stage.viewport[2] - stage.viewport[0]))
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
-        self.heading_y = min(layout.legend_heading_max, layout.legend_top - 1.25 * round(self.size * 1.1) / stage.pane_height)
+        title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
+        self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
         cmaps = [c for c in LEGENDS if any(b.scale.cmap == c for b in stage.scene.blocks)]
         self.props = [prop for i, cmap in enumerate(cmaps) for prop in self._legend(i, cmap)]
         for prop in self.props:
