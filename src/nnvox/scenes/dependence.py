@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -161,98 +161,116 @@ class _Sequence:
 
     def depends(self, layer: str, position: int, maps: MapsReader) -> Seen:
         """The input positions that position `position` (along the layer's own position axis) depends on."""
-        arch = self.arch
         if layer in self.const:
             return Seen(note=f"no input region: {layer!r} does not depend on the input {self.source.name!r}")
         if self.axes.get(layer) is None:
             return Seen(note=f"no input region shown: {self.why.get(layer, 'its positions are not known')}")
-        ALL = None
-        need: dict[str, set[int] | None] = {layer: {position}}
-        through: list[tuple[str, str]] = []  # (what, node) of each layer that mixed positions
-        other_inputs: list[str] = []
-        order = {n.name: i for i, n in enumerate(arch.nodes)}
-        for n in reversed(arch.nodes[: order[layer] + 1]):
-            if n.name not in need or n.name in self.const:
-                continue
-            wanted = need[n.name]
-            if n.name == self.source.name:
+        walk = _Walk({layer: {position}})
+        try:
+            self._walk_back(layer, walk, maps)
+        except _Stop as stop:
+            return Seen(note=f"no input region shown: {stop}")
+        return self._seen(layer, walk)
+
+    def _walk_back(self, layer: str, walk: _Walk, maps: MapsReader) -> None:
+        """From `layer` back to the input, node by node in reverse graph order: what of each node's
+        positions the asked position depends on."""
+        order = {n.name: i for i, n in enumerate(self.arch.nodes)}
+        for n in reversed(self.arch.nodes[: order[layer] + 1]):
+            if n.name not in walk.need or n.name in self.const or n.name == self.source.name:
                 continue
             if n.kind == "Input":
-                other_inputs.append(n.name)
+                walk.other_inputs.append(n.name)
                 continue
-            preds = [p for p in arch.predecessors(n.name) if p not in self.const]
+            wanted = walk.need[n.name]
             if wanted is not ALL and self.axes.get(n.name) is None:
-                return Seen(note=f"no input region shown: {self.why.get(n.name, f'{n.name!r} is not followed')}")
+                raise _Stop(self.why.get(n.name, f"{n.name!r} is not followed"))
+            preds = [p for p in self.arch.predecessors(n.name) if p not in self.const]
+            for p, more in self._step(n, wanted, preds, maps, walk.through):
+                walk.give(p, more)
 
-            def give(p: str, more: set[int] | None) -> None:
-                if p in need and need[p] is ALL:
-                    return
-                need[p] = ALL if more is ALL else (need.get(p) or set()) | more
+    def _step(self, n: Node, wanted: set[int] | None, preds: list[str], maps: MapsReader,
+              through: list[tuple[str, str]]) -> list[tuple[str, set[int] | None]]:
+        """What of each of `n`'s sources its wanted positions depend on (ALL: every position)."""
+        if wanted is ALL:
+            return [(p, ALL) for p in preds]
+        kind = _kind(n)
+        if kind in ATTENTION or self.maps_of(n.name) is not None:
+            return self._attention_step(n, wanted, preds, maps, through)
+        if kind == "AttentionMaps":
+            return [(p, wanted) for p in preds]
+        if kind in RNNS:
+            both = any(p.endswith("_reverse") for p in n.params)
+            through.append((f"bidirectional {kind}" if both else kind, n.name))
+            return [(p, ALL if both else set(range(max(wanted) + 1))) for p in preds]
+        if n.geometry and len(n.geometry["kernel"]) == 1:
+            (k,), (s,), (pad,), (d,) = (n.geometry[key] for key in ("kernel", "stride", "padding", "dilation"))
+            through.append(("window", n.name))
+            return [(p, {i for j in wanted for i in range(j * s - pad, j * s - pad + (k - 1) * d + 1, d)
+                         if 0 <= i < self.axes[p].count}) for p in preds]
+        return [(p, wanted) for p in preds]  # position by position
 
-            if wanted is ALL:
-                for p in preds:
-                    give(p, ALL)
-                continue
-            kind = _kind(n)
-            maps_node = self.maps_of(n.name)
-            if kind in ATTENTION or maps_node is not None:
-                if maps_node is None:
-                    return Seen(note=f"no input region shown: {n.name!r}'s attention maps were not recorded, so which keys "
-                                     "each query sees is not known")
-                weights = maps(maps_node)
-                if isinstance(weights, str):
-                    return Seen(note=f"no input region shown: {weights}")
-                seen = np.asarray(weights).reshape(-1, *np.shape(weights)[-2:]) != 0
-                queries, keys = seen.shape[-2:]
-                if max(wanted) >= queries:
-                    return Seen(note=f"no input region shown: {maps_node!r} does not fit {n.name!r}")
-                attended = set(np.flatnonzero(seen[:, sorted(wanted)].any(axis=(0, 1))).tolist())
-                through.append(("attention", n.name))
-                for p in preds:
-                    a = self.axes.get(p)
-                    if a is None:
-                        shape = self.nodes[p].shape
-                        if shape and shape[-1] == keys and (len(shape) == 1 or shape[-2] in (queries, 1)):
-                            give(p, ALL)  # a mask computed from an input: all of it decides what is seen
-                            continue
-                        return Seen(note=f"no input region shown: {self.why.get(p, f'{p!r} is not followed')}")
-                    more: set[int] = set()
-                    if a.count == keys:
-                        more |= attended
-                    if a.count == queries:
-                        more |= wanted
-                    give(p, more if more else ALL)
-                continue
-            if kind == "AttentionMaps":
-                for p in preds:
-                    give(p, wanted)
-                continue
-            if kind in RNNS:
-                both = any(p.endswith("_reverse") for p in n.params)
-                through.append((f"bidirectional {kind}" if both else kind, n.name))
-                for p in preds:
-                    give(p, ALL if both else set(range(max(wanted) + 1)))
-                continue
-            if n.geometry and len(n.geometry["kernel"]) == 1:
-                (k,), (s,), (pad,), (d,) = (n.geometry[key] for key in ("kernel", "stride", "padding", "dilation"))
-                through.append(("window", n.name))
-                for p in preds:
-                    count = self.axes[p].count
-                    more = {i for j in wanted for i in range(j * s - pad, j * s - pad + (k - 1) * d + 1, d) if 0 <= i < count}
-                    give(p, more)
-                continue
-            for p in preds:  # position by position
-                give(p, wanted)
-        got = need.get(self.source.name)
-        if got is None and self.source.name not in need:
-            return Seen(note=f"no input region: {layer!r} does not depend on the input {self.source.name!r}")
-        count = self.source.shape[self.axes[self.source.name].axis]
+    def _attention_step(self, n: Node, wanted: set[int], preds: list[str], maps: MapsReader,
+                        through: list[tuple[str, str]]) -> list[tuple[str, set[int] | None]]:
+        """The keys its recorded maps weigh above zero for the wanted queries, and the queries themselves."""
+        maps_node = self.maps_of(n.name)
+        if maps_node is None:
+            raise _Stop(f"{n.name!r}'s attention maps were not recorded, so which keys each query sees is not known")
+        weights = maps(maps_node)
+        if isinstance(weights, str):
+            raise _Stop(weights)
+        seen = np.asarray(weights).reshape(-1, *np.shape(weights)[-2:]) != 0
+        queries, keys = seen.shape[-2:]
+        if max(wanted) >= queries:
+            raise _Stop(f"{maps_node!r} does not fit {n.name!r}")
+        attended = set(np.flatnonzero(seen[:, sorted(wanted)].any(axis=(0, 1))).tolist())
+        through.append(("attention", n.name))
+        out = []
+        for p in preds:
+            a = self.axes.get(p)
+            if a is None:
+                shape = self.nodes[p].shape
+                if shape and shape[-1] == keys and (len(shape) == 1 or shape[-2] in (queries, 1)):
+                    out.append((p, ALL))  # a mask computed from an input: all of it decides what is seen
+                    continue
+                raise _Stop(self.why.get(p, f"{p!r} is not followed"))
+            more = (attended if a.count == keys else set()) | (wanted if a.count == queries else set())
+            out.append((p, more if more else ALL))
+        return out
+
+    def _seen(self, layer: str, walk: _Walk) -> Seen:
+        """The input positions the walk reached, and one line saying through what."""
+        source = self.source.name
+        got = walk.need.get(source)
+        if got is None and source not in walk.need:
+            return Seen(note=f"no input region: {layer!r} does not depend on the input {source!r}")
+        count = self.source.shape[self.axes[source].axis]
         positions = tuple(range(count)) if got is ALL else tuple(sorted(got))
         one = self.words[:-1]
-        how = (f" ({_through(through, one)})" if through else f" only: the layers since the input keep each {one} apart")
-        also = f"; also depends on {', '.join(repr(i) for i in other_inputs)}" if other_inputs else ""
-        return Seen(positions=positions, axis=self.axes[self.source.name].axis,
+        how = (f" ({_through(walk.through, one)})" if walk.through
+               else f" only: the layers since the input keep each {one} apart")
+        also = f"; also depends on {', '.join(repr(i) for i in walk.other_inputs)}" if walk.other_inputs else ""
+        return Seen(positions=positions, axis=self.axes[source].axis,
                     note=f"sees {describe(positions, count, self.words)}{how}{also}")
+
+
+ALL = None  # every position of a node is needed
+
+
+class _Stop(Exception):
+    """No input region is shown; the message says why in one line."""
+
+
+@dataclass
+class _Walk:
+    need: dict[str, set[int] | None]  # node -> the positions needed (ALL: every one)
+    through: list[tuple[str, str]] = field(default_factory=list)  # (what, node) of each layer that mixed positions
+    other_inputs: list[str] = field(default_factory=list)
+
+    def give(self, p: str, more: set[int] | None) -> None:
+        if p in self.need and self.need[p] is ALL:
+            return
+        self.need[p] = ALL if more is ALL else (self.need.get(p) or set()) | more
 
 
 def _moved(axis: int, before: tuple[int, ...], after: tuple[int, ...], *, swap: bool) -> int | None:

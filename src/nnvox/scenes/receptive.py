@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
@@ -83,70 +82,88 @@ def receptive_field(arch: Architecture, layer: str, position: tuple[int, ...]) -
 def map_field(arch: Architecture, layer: str, coords: tuple[int, ...]) -> tuple[Box | None, str]:
     """(the input box the activation at `coords` (channel, row, column; or a vector's unit) of
     `layer` depends on, one line saying so) or (None, why no box is said)."""
+    source, start = _start(arch, layer, coords)
+    if isinstance(start, str):
+        return None, start
+    walk = _FieldWalk(arch, source)
+    try:
+        box = walk.back(layer, start)
+    except _Unknown as exc:
+        return None, str(exc)
+    if box is None:
+        return None, f"{layer!r} does not depend on the input {source.name!r}"
+    box = tuple((max(0, a), min(m - 1, b)) for (a, b), m in zip(box, source.shape[1:]))
+    if walk.assumed and box != walk.whole:  # (a whole field is whole whatever those layers do)
+        return None, f"{walk.assumed[0]} is not known to keep units apart; which pixels each unit sees is not followed"
+    axes = ("rows", "columns") if len(box) == 2 else ("positions",) * len(box)
+    where = ", ".join(f"{w} {a}–{b}" if a != b else f"{w[:-1]} {a}" for w, (a, b) in zip(axes, box))
+    return box, f"sees input {where}" + (" (all of it)" if box == walk.whole else "")
+
+
+def _start(arch: Architecture, layer: str, coords: tuple[int, ...]):
+    """(the input node, what of `layer` is asked: a box of its map, or a unit of a vector), or
+    (the input node, why no field is followed); raises NnvoxError for a layer or position not there."""
     names = {n.name: n for n in arch.nodes}
     if layer not in names:
         raise NnvoxError(f"layer {layer!r} is not in the model; `nnvox info` lists the layers")
     inputs = [n for n in arch.nodes if n.kind == "Input"]
     if not inputs:
         raise NnvoxError("the model has no input node to map a receptive field onto")
-    source = inputs[0]
-    node = names[layer]
-    spatial = source.shape[1:]
+    source, node = inputs[0], names[layer]
     if len(coords) != len(node.shape) or not all(0 <= q < s for q, s in zip(coords, node.shape)):
-        raise NnvoxError(f"position {tuple(coords)} is outside {layer!r}'s output of size {' x '.join(map(str, node.shape))}")
-    if not spatial:
-        return None, f"the input {source.name!r} is a vector, not a map"
+        size = " x ".join(map(str, node.shape))
+        raise NnvoxError(f"position {tuple(coords)} is outside {layer!r}'s output of size {size}")
+    if not source.shape[1:]:
+        return source, f"the input {source.name!r} is a vector, not a map"
     if len(node.shape) == len(source.shape):
-        start = tuple((q, q) for q in coords[1:])
-    elif len(node.shape) == 1:
-        start = _Unit(coords[0])
-    else:
-        return None, (f"{layer!r} ({' x '.join(map(str, node.shape))}) is not laid out as the input's map; "
-                      "which pixels each of its positions sees is not followed")
-    preds: dict[str, list[str]] = {}
-    for s, d in arch.edges:
-        preds.setdefault(d, []).append(s)
-    whole = tuple((0, n - 1) for n in spatial)
-    reaches = _reaching(arch, source.name)
+        return source, tuple((q, q) for q in coords[1:])
+    if len(node.shape) == 1:
+        return source, _Unit(coords[0])
+    return source, (f"{layer!r} ({' x '.join(map(str, node.shape))}) is not laid out as the input's map; "
+                    "which pixels each of its positions sees is not followed")
 
-    assumed: list[str] = []
 
-    @lru_cache(maxsize=None)
-    def back(name: str, want) -> Box | None:
+class _FieldWalk:
+    """Back from a layer to the input, branch by branch, each node's wanted part translated into its
+    sources' and the fields found joined; `assumed` collects layers taken to keep units apart."""
+
+    def __init__(self, arch: Architecture, source):
+        self.names = {n.name: n for n in arch.nodes}
+        self.source = source
+        self.preds: dict[str, list[str]] = {}
+        for s, d in arch.edges:
+            self.preds.setdefault(d, []).append(s)
+        self.whole = tuple((0, n - 1) for n in source.shape[1:])
+        self.reaches = _reaching(arch, source.name)
+        self.assumed: list[str] = []
+        self._found: dict = {}
+
+    def back(self, name: str, want) -> Box | None:
         """The input box behind `want` (a box of node `name`'s positions, a unit, or WHOLE)."""
-        if name == source.name:
+        if (name, want) not in self._found:
+            self._found[name, want] = self._back(name, want)
+        return self._found[name, want]
+
+    def _back(self, name: str, want) -> Box | None:
+        if name == self.source.name:
             if want == WHOLE:
-                return whole
+                return self.whole
             if isinstance(want, _Unit):
-                at = _unravel(want.index, source.shape)[1:]
-                return tuple((q, q) for q in at)
+                return tuple((q, q) for q in _unravel(want.index, self.source.shape)[1:])
             return want
-        n = names[name]
+        n = self.names[name]
         found = []
-        for p in preds.get(name, []):
-            if p in reaches:
-                wanted = _translate(n, names[p], want)
+        for p in self.preds.get(name, []):
+            if p in self.reaches:
+                wanted = _translate(n, self.names[p], want)
                 if isinstance(wanted, _Unit) and wanted.assumed:
-                    assumed.append(wanted.assumed)
+                    self.assumed.append(wanted.assumed)
                     wanted = _Unit(wanted.index)
-                found.append(back(p, wanted))
+                found.append(self.back(p, wanted))
         found = [f for f in found if f is not None]
         if not found:
             return None
-        return tuple((min(f[i][0] for f in found), max(f[i][1] for f in found)) for i in range(len(spatial)))
-
-    try:
-        box = back(layer, start)
-    except _Unknown as exc:
-        return None, str(exc)
-    if box is None:
-        return None, f"{layer!r} does not depend on the input {source.name!r}"
-    box = tuple((max(0, a), min(m - 1, b)) for (a, b), m in zip(box, spatial))
-    if assumed and box != whole:  # (a whole field is whole whatever those layers do)
-        return None, f"{assumed[0]} is not known to keep units apart; which pixels each unit sees is not followed"
-    axes = ("rows", "columns") if len(box) == 2 else ("positions",) * len(box)
-    where = ", ".join(f"{w} {a}–{b}" if a != b else f"{w[:-1]} {a}" for w, (a, b) in zip(axes, box))
-    return box, f"sees input {where}" + (" (all of it)" if box == whole else "")
+        return tuple((min(f[i][0] for f in found), max(f[i][1] for f in found)) for i in range(len(self.whole)))
 
 
 def _reaching(arch: Architecture, source: str) -> set[str]:
