@@ -49,8 +49,17 @@ def sparkle_kind():
 
 
 def test_every_block_kind_is_registered():
-    kinds = {"Input", "AttentionMaps", "feature maps", "sequence", "vector", "output", "weights", "Attribution",
-             "grad-cam"}
+    kinds = {
+        "Input",
+        "AttentionMaps",
+        "feature maps",
+        "sequence",
+        "vector",
+        "output",
+        "weights",
+        "Attribution",
+        "grad-cam",
+    }
     assert kinds <= set(BLOCKS.names())
     assert block_shape("Input", (1, 8, 8)).role == "input"
     assert block_shape("Attribution", (1, 8, 8)) == block_shape("Input", (1, 8, 8))

@@ -1,6 +1,8 @@
 """The visual registry: a block kind registered from outside the package (this file's "Sparkle",
 with its block shape and its own visual) is drawn by that visual; every other block keeps its own."""
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,7 @@ MAGENTA = (255, 0, 255)
 class SparkleVisual:
     """A solid magenta box over the block's bounds; it keeps the values it was given."""
 
-    made: list = []
+    made: ClassVar[list] = []
 
     def __init__(self, block, renderer, options, overlay):
         import vtk
@@ -55,8 +57,9 @@ def test_a_kind_registered_outside_the_package_is_drawn_by_its_visual(tmp_path, 
 
     scene = build_scene(sparkle_run(tmp_path / "run"))
     assert [visual_class(b) for b in scene.blocks] == [PanelsVisual, PanelsVisual, SparkleVisual, OutputVisual]
-    renderer = OffscreenRenderer(scene, RenderOptions(width=640, height=360, show_labels=False, show_legend=False,
-                                                      show_hud=False))
+    renderer = OffscreenRenderer(
+        scene, RenderOptions(width=640, height=360, show_labels=False, show_legend=False, show_hud=False)
+    )
     try:
         frame = scene.frame_at(0, sample=2)
         image = renderer.render(frame)

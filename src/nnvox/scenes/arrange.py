@@ -27,13 +27,20 @@ class Arrangement:
     labelled: set[str]  # the blocks that carry a label
 
 
-def arrange(specs: dict[str, BlockSpec], graph: DrawnGraph, repeats: dict[str, int],
-            options: SceneOptions) -> Arrangement:
+def arrange(
+    specs: dict[str, BlockSpec], graph: DrawnGraph, repeats: dict[str, int], options: SceneOptions
+) -> Arrangement:
     geometry = {n: block_geometry(specs[n].layout, options) for n in graph.names}
     footprints = [footprint(specs[n].layout, n, geometry[n]) for n in graph.names]
     v = options.voxel
-    placement = place(footprints, graph.edges, graph.depth, gap=options.layer_gap * v, lane_gap=options.lane_gap * v,
-                      wrap=wrap_length(footprints, options))
+    placement = place(
+        footprints,
+        graph.edges,
+        graph.depth,
+        gap=options.layer_gap * v,
+        lane_gap=options.lane_gap * v,
+        wrap=wrap_length(footprints, options),
+    )
     return Arrangement(geometry, placement, labelled(graph.names, specs, placement, options, repeats))
 
 
@@ -71,8 +78,9 @@ def wrap_length(footprints: list[Footprint], options: SceneOptions) -> float | N
     return length / n_rows * 1.05 if n_rows > 1 else None
 
 
-def labelled(names: list[str], specs: dict[str, BlockSpec], placement: Placement, options: SceneOptions,
-             repeats: dict[str, int]) -> set[str]:
+def labelled(
+    names: list[str], specs: dict[str, BlockSpec], placement: Placement, options: SceneOptions, repeats: dict[str, int]
+) -> set[str]:
     """Every block in small scenes; in big ones, the blocks on the main axis where the resolution
     changes (a new stage), and the first block of each folded repeat (its label carries the "× N")."""
     if len(names) <= options.label_all_below:

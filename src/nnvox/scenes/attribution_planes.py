@@ -12,8 +12,9 @@ from nnvox.scenes.layout import block_shape
 from nnvox.scenes.scene import Block, SceneOptions
 
 
-def with_attributions(run: Run, blocks: list[Block], options: SceneOptions,
-                      groups: dict[str, list[str]]) -> list[Block]:
+def with_attributions(
+    run: Run, blocks: list[Block], options: SceneOptions, groups: dict[str, list[str]]
+) -> list[Block]:
     """`blocks` with the asked-for attribution's planes: under the input, and for Grad-CAM at its layer."""
     if options.attribution is None:
         return blocks
@@ -22,7 +23,7 @@ def with_attributions(run: Run, blocks: list[Block], options: SceneOptions,
     at = next((i for i, b in enumerate(blocks) if b.key == "probe"), None)
     if at is None:
         raise NnvoxError("this scene has no input plane to show attributions beside")
-    out = [*blocks[: at + 1], attribution_block(run, blocks[at], options.attribution), *blocks[at + 1:]]
+    out = [*blocks[: at + 1], attribution_block(run, blocks[at], options.attribution), *blocks[at + 1 :]]
     if options.attribution == "grad-cam" and (cam := layer_cam_block(run, out, groups)) is not None:
         out.append(cam)
     return out
@@ -33,16 +34,34 @@ def attribution_block(run: Run, source: Block, method: str) -> Block:
     (same size, so pixel and attribution line up), on the attribution's own run-wide scale."""
     key = f"attr/{method}"
     if key not in run.limits:
-        recorded = sorted(k[len("attr/"):] for k in run.limits if k.startswith("attr/") and "/" not in k[len("attr/"):])
-        raise NnvoxError(f"the run has no {method} attributions; " + (f"it has {', '.join(recorded)}" if recorded else
-                         "record them with Recorder(..., attributions=[...]) or nnvox record --attributions ..."))
+        recorded = sorted(
+            k[len("attr/") :] for k in run.limits if k.startswith("attr/") and "/" not in k[len("attr/") :]
+        )
+        raise NnvoxError(
+            f"the run has no {method} attributions; "
+            + (
+                f"it has {', '.join(recorded)}"
+                if recorded
+                else "record them with Recorder(..., attributions=[...]) or nnvox record --attributions ..."
+            )
+        )
     lo, hi = run.limits[key]
     x, y, z = source.origin
     height = source.extent[2]
     bs = block_shape("Attribution", run.architecture.node(source.name).shape)
     return dataclasses.replace(
-        source, name=method, kind="Attribution", key=key, role=bs.role, panels=bs.panels, rows=bs.rows, cols=bs.cols,
-        scale=ColourScale.robust(lo, hi), params=(), origin=(x, y, z - height - 3.0), title=method,
+        source,
+        name=method,
+        kind="Attribution",
+        key=key,
+        role=bs.role,
+        panels=bs.panels,
+        rows=bs.rows,
+        cols=bs.cols,
+        scale=ColourScale.robust(lo, hi),
+        params=(),
+        origin=(x, y, z - height - 3.0),
+        title=method,
         subtitle="of the prediction",
     )
 
@@ -65,8 +84,20 @@ def layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]])
     _, x1, _, _, z0, _ = target.bounds
     # under the block's far end: clear of the input's attribution plane when the layer is the first
     return dataclasses.replace(
-        target, name="grad-cam at " + target.name, kind="Attribution", key=key, role=bs.role, panels=bs.panels,
-        rows=bs.rows, cols=bs.cols, channels=None, pool=1, scale=ColourScale.robust(lo, hi), params=(), labelled=True,
-        origin=(x1 - target.thickness, target.origin[1], z0 - bs.rows * target.voxel / 2 - 3.0), title="grad-cam",
+        target,
+        name="grad-cam at " + target.name,
+        kind="Attribution",
+        key=key,
+        role=bs.role,
+        panels=bs.panels,
+        rows=bs.rows,
+        cols=bs.cols,
+        channels=None,
+        pool=1,
+        scale=ColourScale.robust(lo, hi),
+        params=(),
+        labelled=True,
+        origin=(x1 - target.thickness, target.origin[1], z0 - bs.rows * target.voxel / 2 - 3.0),
+        title="grad-cam",
         subtitle=f"at {layer}",
     )

@@ -18,8 +18,17 @@ from nnvox.scenes.selection import Selection
 
 INPUT = "input"
 # A chain's kinds, shortened in its block's title ("Conv2d+BN+ReLU")
-_SHORT = {"BatchNorm1d": "BN", "BatchNorm2d": "BN", "BatchNorm3d": "BN", "LayerNorm": "LN", "GroupNorm": "GN",
-          "InstanceNorm1d": "IN", "InstanceNorm2d": "IN", "relu": "ReLU", "relu_": "ReLU"}
+_SHORT = {
+    "BatchNorm1d": "BN",
+    "BatchNorm2d": "BN",
+    "BatchNorm3d": "BN",
+    "LayerNorm": "LN",
+    "GroupNorm": "GN",
+    "InstanceNorm1d": "IN",
+    "InstanceNorm2d": "IN",
+    "relu": "ReLU",
+    "relu_": "ReLU",
+}
 
 
 @dataclass(frozen=True)

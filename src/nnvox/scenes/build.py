@@ -33,17 +33,31 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     blocks = make_blocks(run, specs, graph, arrangement, selection)
     blocks = with_attributions(run, blocks, options, selection.groups)
     tallest = max(b.extent[2] for b in blocks)
-    paths = route_edges({b.name: b.bounds for b in blocks}, arrangement.placement, graph.edges, graph.depth,
-                        clearance=(2.0 + 0.2 * tallest) * options.voxel)
+    paths = route_edges(
+        {b.name: b.bounds for b in blocks},
+        arrangement.placement,
+        graph.edges,
+        graph.depth,
+        clearance=(2.0 + 0.2 * tallest) * options.voxel,
+    )
     source = FrameSource(run, tuple(blocks), options.mode)
     clouds, cloud_source = feature_clouds(run, blocks, options)
     return Scene(
-        run_name=run.name, mode=options.mode, blocks=tuple(blocks), edges=tuple(graph.edges), edge_paths=tuple(paths),
+        run_name=run.name,
+        mode=options.mode,
+        blocks=tuple(blocks),
+        edges=tuple(graph.edges),
+        edge_paths=tuple(paths),
         skips=tuple(graph.depth[d] - graph.depth[s] > 1 for s, d in graph.edges),
-        snapshot_labels=tuple(s.label for s in run.snapshots), probe_count=len(run.probe_labels),
-        mistake_count=run.mistake_rows, source=source,
-        metrics={k: run.snapshots.metric(k) for k in run.snapshots.metric_names}, clouds=clouds,
-        cloud_source=cloud_source, probe_labels=tuple(int(v) for v in run.probe_labels), class_names=run.class_names,
+        snapshot_labels=tuple(s.label for s in run.snapshots),
+        probe_count=len(run.probe_labels),
+        mistake_count=run.mistake_rows,
+        source=source,
+        metrics={k: run.snapshots.metric(k) for k in run.snapshots.metric_names},
+        clouds=clouds,
+        cloud_source=cloud_source,
+        probe_labels=tuple(int(v) for v in run.probe_labels),
+        class_names=run.class_names,
         rows=max(arrangement.placement.rows.values(), default=0) + 1,
     )
 
@@ -58,19 +72,25 @@ def check_options(options: SceneOptions) -> None:
 def require_recorded(run: Run, options: SceneOptions, specs: dict[str, BlockSpec]) -> None:
     """The run holds what the scene draws (in the last snapshot, the one level of detail is chosen from)."""
     if options.mode in CHANGE_MODES and len(run.snapshots) < 2:
-        raise NnvoxError(f"{options.mode} mode shows how weights moved between snapshots, and this run has one "
-                         "(a model run once has no training to show); record two or more, "
-                         "or choose activations or weights")
+        raise NnvoxError(
+            f"{options.mode} mode shows how weights moved between snapshots, and this run has one "
+            "(a model run once has no training to show); record two or more, "
+            "or choose activations or weights"
+        )
     if not specs:
-        hint = (" (record with gradients: call snapshot() after a backward pass)" if options.mode == "gradients"
-                else " (no layers with weights?)")
+        hint = (
+            " (record with gradients: call snapshot() after a backward pass)"
+            if options.mode == "gradients"
+            else " (no layers with weights?)"
+        )
         raise NnvoxError(f"the run has nothing to show in {options.mode} mode{hint}")
     drawn = [s.key for s in specs.values() if s.key != "probe" and not s.key.startswith("grad/")]
     run.require(len(run.snapshots) - 1, drawn)
 
 
-def make_blocks(run: Run, specs: dict[str, BlockSpec], graph: DrawnGraph, arrangement: Arrangement,
-                selection: Selection) -> list[Block]:
+def make_blocks(
+    run: Run, specs: dict[str, BlockSpec], graph: DrawnGraph, arrangement: Arrangement, selection: Selection
+) -> list[Block]:
     class_names = output_class_names(run, specs)
     blocks = []
     for name in graph.names:
@@ -78,16 +98,31 @@ def make_blocks(run: Run, specs: dict[str, BlockSpec], graph: DrawnGraph, arrang
         chain = selection.groups.get(name, [name])
         repeat = f"  × {selection.repeats[name]}" if name in selection.repeats else ""
         plan = run.reduced.get(s.key.replace("grad/", "param/", 1))
-        blocks.append(Block(
-            name=name, kind=s.kind, role=s.layout.role, key=s.key, panels=s.layout.panels, rows=s.layout.rows,
-            cols=s.layout.cols, origin=arrangement.placement.origins[name], pitch=g.pitch, voxel=g.voxel,
-            thickness=g.thickness, scale=s.scale, order=graph.depth[name], title=title(chain[0], s.kind) + repeat,
-            subtitle=shape_text(s.shape) + detail_text(s.shape, plan, s.channels, s.pool),
-            class_names=class_names if s.layout.role == "output" else None, channels=s.channels, pool=s.pool,
-            labelled=name in arrangement.labelled,
-            params=tuple(p for m in chain for p in run.architecture.node(m).params),
-            lane=arrangement.placement.lanes[name],
-        ))
+        blocks.append(
+            Block(
+                name=name,
+                kind=s.kind,
+                role=s.layout.role,
+                key=s.key,
+                panels=s.layout.panels,
+                rows=s.layout.rows,
+                cols=s.layout.cols,
+                origin=arrangement.placement.origins[name],
+                pitch=g.pitch,
+                voxel=g.voxel,
+                thickness=g.thickness,
+                scale=s.scale,
+                order=graph.depth[name],
+                title=title(chain[0], s.kind) + repeat,
+                subtitle=shape_text(s.shape) + detail_text(s.shape, plan, s.channels, s.pool),
+                class_names=class_names if s.layout.role == "output" else None,
+                channels=s.channels,
+                pool=s.pool,
+                labelled=name in arrangement.labelled,
+                params=tuple(p for m in chain for p in run.architecture.node(m).params),
+                lane=arrangement.placement.lanes[name],
+            )
+        )
     return blocks
 
 
@@ -104,7 +139,8 @@ def feature_clouds(run: Run, blocks: list[Block], options: SceneOptions) -> tupl
     if len(run.probe_labels) < 3:
         raise NnvoxError(f"feature-space clouds need at least 3 probe samples, the run has {len(run.probe_labels)}")
     clouds = place_clouds(run, tuple(blocks))
-    if options.clusters is not None and not (options.clusters in ("silhouette", "elbow") or
-                                             (isinstance(options.clusters, int) and options.clusters >= 1)):
+    if options.clusters is not None and not (
+        options.clusters in ("silhouette", "elbow") or (isinstance(options.clusters, int) and options.clusters >= 1)
+    ):
         raise NnvoxError(f"clusters {options.clusters!r} is not a number of clusters, silhouette or elbow")
     return clouds, CloudSource(run, clouds, options.feature_space, options.clusters)

@@ -26,11 +26,65 @@ from nnvox.scenes.receptive import Box, map_field
 # Kinds that act on each position apart, along the last axis (which must then not be the positions)
 ALONG_LAST = {"Linear", "linear", "Conv1D", "LayerNorm", "layer_norm", "RMSNorm", "rms_norm", "softmax", "log_softmax"}
 # Kinds that act on each value apart, or broadcast values of the same position together
-ELEMENTWISE = {"add", "sub", "mul", "div", "truediv", "neg", "pow", "sqrt", "rsqrt", "exp", "log", "abs", "tanh", "sigmoid",
-               "relu", "gelu", "silu", "dropout", "to", "float", "half", "bfloat16", "type_as", "contiguous", "clone", "detach",
-               "masked_fill", "where", "clamp", "square", "reciprocal", "erf", "cos", "sin", "Identity", "scale"}
-ACTIVATIONS = {"ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "SELU", "CELU", "Softplus", "Mish",
-               "Hardswish", "Hardsigmoid", "Hardtanh", "PReLU", "GLU", "Dropout", "Identity"}
+ELEMENTWISE = {
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "truediv",
+    "neg",
+    "pow",
+    "sqrt",
+    "rsqrt",
+    "exp",
+    "log",
+    "abs",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "gelu",
+    "silu",
+    "dropout",
+    "to",
+    "float",
+    "half",
+    "bfloat16",
+    "type_as",
+    "contiguous",
+    "clone",
+    "detach",
+    "masked_fill",
+    "where",
+    "clamp",
+    "square",
+    "reciprocal",
+    "erf",
+    "cos",
+    "sin",
+    "Identity",
+    "scale",
+}
+ACTIVATIONS = {
+    "ReLU",
+    "ReLU6",
+    "LeakyReLU",
+    "GELU",
+    "SiLU",
+    "Tanh",
+    "Sigmoid",
+    "ELU",
+    "SELU",
+    "CELU",
+    "Softplus",
+    "Mish",
+    "Hardswish",
+    "Hardsigmoid",
+    "Hardtanh",
+    "PReLU",
+    "GLU",
+    "Dropout",
+    "Identity",
+}
 RESHAPING = {"view", "reshape", "flatten", "unflatten", "unsqueeze", "squeeze", "view_as", "reshape_as"}
 PERMUTING = {"transpose", "permute", "movedim", "moveaxis", "swapaxes", "swapdims", "t"}
 SLICING = {"getitem", "split", "chunk", "narrow", "split_with_sizes", "unbind", "cat", "expand", "expand_as", "repeat"}
@@ -66,8 +120,8 @@ def _is_norm(kind: str) -> bool:
 
 
 def _elementwise(kind: str) -> bool:
-    return (kind in ELEMENTWISE or kind in ACTIVATIONS or kind.endswith(("Activation", "Dropout"))
-            or kind.endswith("RotaryEmbedding"))  # (cos and sin of each position: its own position only)
+    # (a rotary embedding: the cos and sin of each position, its own position only)
+    return kind in ELEMENTWISE or kind in ACTIVATIONS or kind.endswith(("Activation", "Dropout", "RotaryEmbedding"))
 
 
 @dataclass
@@ -87,8 +141,11 @@ class _Sequence:
         self.axes: dict[str, _Axis | None] = {}  # None: reached from the input, its positions unknown
         self.why: dict[str, str] = {}
         self.const: set[str] = set()  # nodes no input reaches (position tables, masks of buffers, constant tokens)
-        self.maps = {arch.predecessors(m.name)[0]: m.name for m in arch.nodes
-                     if m.kind == "AttentionMaps" and len(arch.predecessors(m.name)) == 1}
+        self.maps = {
+            arch.predecessors(m.name)[0]: m.name
+            for m in arch.nodes
+            if m.kind == "AttentionMaps" and len(arch.predecessors(m.name)) == 1
+        }
         inputs = {n.name for n in arch.nodes if n.kind == "Input"}
         for n in arch.nodes:
             if n.name == source.name:
@@ -112,8 +169,14 @@ class _Sequence:
     def _axis(self, n: Node, preds: list[str]) -> _Axis | None:
         kind, shape = _kind(n), n.shape
         got = [self.axes.get(p) for p in preds]
-        if kind in ATTENTION or self.maps_of(n.name) is not None:  # (..., queries, features); its sources are judged when followed
-            return _Axis(len(shape) - 2, shape[-2]) if len(shape) >= 2 else self._unknown(n, f"{n.name!r} has no query axis")
+        if (
+            kind in ATTENTION or self.maps_of(n.name) is not None
+        ):  # (..., queries, features); its sources are judged when followed
+            return (
+                _Axis(len(shape) - 2, shape[-2])
+                if len(shape) >= 2
+                else self._unknown(n, f"{n.name!r} has no query axis")
+            )
         if any(a is None for a in got):
             bad = next(p for p, a in zip(preds, got) if a is None)
             return self._unknown(n, self.why.get(bad, f"{bad!r}'s positions are not known"))
@@ -129,18 +192,27 @@ class _Sequence:
                 return _Axis(first.axis, shape[-1])
             return self._unknown(n, f"{kind} {n.name!r} slides along an axis that is not the positions")
         if kind in ("Embedding", "embedding"):
-            return _Axis(first.axis, first.count) if len(shape) == len(self._node(preds[0]).shape) + 1 else \
-                self._unknown(n, f"{n.name!r} is an embedding of another shape")
+            return (
+                _Axis(first.axis, first.count)
+                if len(shape) == len(self._node(preds[0]).shape) + 1
+                else self._unknown(n, f"{n.name!r} is an embedding of another shape")
+            )
         if kind in PERMUTING:
             j = _moved(first.axis, self._node(preds[0]).shape, shape, swap=kind != "permute") if len(got) == 1 else None
             if j is not None:
                 return _Axis(j, first.count)
-            return self._unknown(n, f"{kind} {n.name!r} moves axes of the same size as the positions; nnvox cannot tell which")
+            return self._unknown(
+                n, f"{kind} {n.name!r} moves axes of the same size as the positions; nnvox cannot tell which"
+            )
         if kind in RESHAPING:
             before = self._node(preds[0]).shape
-            lead = math.prod(before[:first.axis])
+            lead = math.prod(before[: first.axis])
             for j in range(len(shape)):
-                if math.prod(shape[:j]) == lead and shape[j] == first.count and math.prod(shape[j + 1:]) == math.prod(before[first.axis + 1:]):
+                if (
+                    math.prod(shape[:j]) == lead
+                    and shape[j] == first.count
+                    and math.prod(shape[j + 1 :]) == math.prod(before[first.axis + 1 :])
+                ):
                     return _Axis(j, first.count)
             return self._unknown(n, f"{kind} {n.name!r} folds the positions into another axis")
         if _is_norm(kind) or _elementwise(kind) or kind in SLICING or kind in REDUCING:
@@ -148,7 +220,7 @@ class _Sequence:
             at = {a.axis + len(shape) - len(self._node(p).shape) for p, a in zip(preds, got)}
             counts = {a.count for a in got}
             if len(at) != 1 or len(counts) != 1 or not 0 <= (j := at.pop()) < len(shape) or shape[j] != first.count:
-                why = ("picks or joins positions" if kind in SLICING else "does not keep the positions apart")
+                why = "picks or joins positions" if kind in SLICING else "does not keep the positions apart"
                 return self._unknown(n, f"{kind} {n.name!r} {why}")
             if _is_norm(kind) and j == len(shape) - 1:
                 return self._unknown(n, f"{kind} {n.name!r} acts along the positions")
@@ -189,8 +261,9 @@ class _Sequence:
             for p, more in self._step(n, wanted, preds, maps, walk.through):
                 walk.give(p, more)
 
-    def _step(self, n: Node, wanted: set[int] | None, preds: list[str], maps: MapsReader,
-              through: list[tuple[str, str]]) -> list[tuple[str, set[int] | None]]:
+    def _step(
+        self, n: Node, wanted: set[int] | None, preds: list[str], maps: MapsReader, through: list[tuple[str, str]]
+    ) -> list[tuple[str, set[int] | None]]:
         """What of each of `n`'s sources its wanted positions depend on (ALL: every position)."""
         if wanted is ALL:
             return [(p, ALL) for p in preds]
@@ -206,12 +279,23 @@ class _Sequence:
         if n.geometry and len(n.geometry["kernel"]) == 1:
             (k,), (s,), (pad,), (d,) = (n.geometry[key] for key in ("kernel", "stride", "padding", "dilation"))
             through.append(("window", n.name))
-            return [(p, {i for j in wanted for i in range(j * s - pad, j * s - pad + (k - 1) * d + 1, d)
-                         if 0 <= i < self.axes[p].count}) for p in preds]
+            return [
+                (
+                    p,
+                    {
+                        i
+                        for j in wanted
+                        for i in range(j * s - pad, j * s - pad + (k - 1) * d + 1, d)
+                        if 0 <= i < self.axes[p].count
+                    },
+                )
+                for p in preds
+            ]
         return [(p, wanted) for p in preds]  # position by position
 
-    def _attention_step(self, n: Node, wanted: set[int], preds: list[str], maps: MapsReader,
-                        through: list[tuple[str, str]]) -> list[tuple[str, set[int] | None]]:
+    def _attention_step(
+        self, n: Node, wanted: set[int], preds: list[str], maps: MapsReader, through: list[tuple[str, str]]
+    ) -> list[tuple[str, set[int] | None]]:
         """The keys its recorded maps weigh above zero for the wanted queries, and the queries themselves."""
         maps_node = self.maps_of(n.name)
         if maps_node is None:
@@ -247,11 +331,17 @@ class _Sequence:
         count = self.source.shape[self.axes[source].axis]
         positions = tuple(range(count)) if got is ALL else tuple(sorted(got))
         one = self.words[:-1]
-        how = (f" ({_through(walk.through, one)})" if walk.through
-               else f" only: the layers since the input keep each {one} apart")
+        how = (
+            f" ({_through(walk.through, one)})"
+            if walk.through
+            else f" only: the layers since the input keep each {one} apart"
+        )
         also = f"; also depends on {', '.join(repr(i) for i in walk.other_inputs)}" if walk.other_inputs else ""
-        return Seen(positions=positions, axis=self.axes[source].axis,
-                    note=f"sees {describe(positions, count, self.words)}{how}{also}")
+        return Seen(
+            positions=positions,
+            axis=self.axes[source].axis,
+            note=f"sees {describe(positions, count, self.words)}{how}{also}",
+        )
 
 
 ALL = None  # every position of a node is needed
@@ -311,7 +401,7 @@ def _through(through: list[tuple[str, str]], one: str) -> str:
 
 
 def describe(positions: tuple[int, ...], count: int, words: str = "tokens") -> str:
-    """"tokens 0-5", "token 3", "all 16 tokens", "tokens 0-3, 7"."""
+    """ "tokens 0-5", "token 3", "all 16 tokens", "tokens 0-3, 7"."""
     one = words[:-1] if words.endswith("s") else words
     if len(positions) == count and count > 1:
         return f"all {count} {words}"
@@ -335,7 +425,11 @@ def sequence_of(arch: Architecture, tokens: bool) -> _Sequence | None:
     if len(source.shape) == 1 and tokens:
         return _sequence(arch, source, 0, "tokens")
     if len(source.shape) == 2 and not tokens:
-        slides = any(arch.node(d).geometry and len(arch.node(d).geometry["kernel"]) == 1 for s, d in arch.edges if s == source.name)
+        slides = any(
+            arch.node(d).geometry and len(arch.node(d).geometry["kernel"]) == 1
+            for s, d in arch.edges
+            if s == source.name
+        )
         return _sequence(arch, source, 1 if slides else 0, "positions")
     return None
 

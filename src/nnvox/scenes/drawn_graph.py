@@ -56,7 +56,7 @@ def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, in
     """Longest-path depth of each node; names are in execution (topological) order. A second source
     (GPT's position embedding, fed by no input) stands just before the first node it feeds, beside
     the branch it joins, not back at the input with a long edge drawn as a skip."""
-    depth = {n: 0 for n in names}
+    depth = dict.fromkeys(names, 0)
     for n in names:
         for s, d in edges:
             if d == n:

@@ -45,7 +45,7 @@ register_block = BLOCKS.register  # decorator: `@register_block("MyLayer")` uses
 
 def near_square(n: int) -> tuple[int, int]:
     """rows x cols with rows * cols >= n, as square as possible (rows <= cols); 1 x 1 for none."""
-    rows = max(1, int(math.floor(math.sqrt(n))))
+    rows = max(1, math.floor(math.sqrt(n)))
     return rows, max(1, math.ceil(n / rows))
 
 

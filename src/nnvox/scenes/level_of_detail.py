@@ -26,8 +26,12 @@ def reduce_detail(run: Run, specs: dict[str, BlockSpec], options: SceneOptions) 
 
 def _over_budget(spec: BlockSpec, options: SceneOptions) -> bool:
     bs = spec.layout
-    return (bs.role == "feature" and spec.key.startswith("act/") and spec.name not in options.expand
-            and (bs.panels > options.max_channels or max(bs.rows, bs.cols) > options.max_map))
+    return (
+        bs.role == "feature"
+        and spec.key.startswith("act/")
+        and spec.name not in options.expand
+        and (bs.panels > options.max_channels or max(bs.rows, bs.cols) > options.max_map)
+    )
 
 
 def _reduced(spec: BlockSpec, a: np.ndarray, options: SceneOptions) -> BlockSpec:

@@ -25,32 +25,163 @@ Box = tuple[tuple[int, int], ...]  # per spatial axis: (first, last) inclusive
 
 WHOLE = "whole"  # every position of a node is wanted
 # Same-shape operations that move positions about, or whose axis is not known
-MOVING = {"transpose", "permute", "movedim", "moveaxis", "swapaxes", "swapdims", "t", "flip", "fliplr", "flipud", "roll",
-          "rot90", "sort", "argsort", "cumsum", "cumprod", "cummax", "cummin", "matmul", "bmm", "einsum", "gather",
-          "index_select", "take", "scatter", "scaled_dot_product_attention", "MultiheadAttention", "grid_sample",
-          "pixel_shuffle", "pixel_unshuffle", "PixelShuffle", "PixelUnshuffle", "softmax", "log_softmax", "Softmax",
-          "LogSoftmax", "Softmax2d", "roi_align"}
+MOVING = {
+    "transpose",
+    "permute",
+    "movedim",
+    "moveaxis",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "rot90",
+    "sort",
+    "argsort",
+    "cumsum",
+    "cumprod",
+    "cummax",
+    "cummin",
+    "matmul",
+    "bmm",
+    "einsum",
+    "gather",
+    "index_select",
+    "take",
+    "scatter",
+    "scaled_dot_product_attention",
+    "MultiheadAttention",
+    "grid_sample",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "softmax",
+    "log_softmax",
+    "Softmax",
+    "LogSoftmax",
+    "Softmax2d",
+    "roi_align",
+}
 # Operations that regroup or pick positions: followed only where the shapes say they leave positions be
-REGROUPING = {"view", "reshape", "flatten", "Flatten", "unflatten", "Unflatten", "squeeze", "unsqueeze", "view_as",
-              "reshape_as", "getitem", "narrow", "select", "split", "chunk", "unbind", "split_with_sizes", "cat",
-              "stack", "pad", "interpolate", "upsample", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-              "expand", "expand_as", "repeat", "tile", "unfold", "fold", "Fold", "Unfold", "as_strided"}
+REGROUPING = {
+    "view",
+    "reshape",
+    "flatten",
+    "Flatten",
+    "unflatten",
+    "Unflatten",
+    "squeeze",
+    "unsqueeze",
+    "view_as",
+    "reshape_as",
+    "getitem",
+    "narrow",
+    "select",
+    "split",
+    "chunk",
+    "unbind",
+    "split_with_sizes",
+    "cat",
+    "stack",
+    "pad",
+    "interpolate",
+    "upsample",
+    "Upsample",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
+    "expand",
+    "expand_as",
+    "repeat",
+    "tile",
+    "unfold",
+    "fold",
+    "Fold",
+    "Unfold",
+    "as_strided",
+}
 PERMUTES = {"transpose", "permute", "movedim", "moveaxis", "swapaxes", "swapdims", "t"}
 # Operations along a tensor's last axis: a map's channels only when it is held channels last
 ALONG_LAST = {"Linear", "linear", "LayerNorm", "layer_norm", "softmax", "log_softmax", "Softmax", "LogSoftmax"}
 # Same-shape operations whose every value depends on every position of their input
 EVERYWHERE = {"GroupNorm", "group_norm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "instance_norm"}
 # Vectors: operations whose every unit depends on every unit before (dense layers, normalisations)
-ACROSS_UNITS = {"softmax", "log_softmax", "Softmax", "LogSoftmax", "LayerNorm", "layer_norm", "normalize", "Linear", "linear",
-                "LazyLinear", "Bilinear", "Conv1D", "matmul", "mm", "addmm"}
+ACROSS_UNITS = {
+    "softmax",
+    "log_softmax",
+    "Softmax",
+    "LogSoftmax",
+    "LayerNorm",
+    "layer_norm",
+    "normalize",
+    "Linear",
+    "linear",
+    "LazyLinear",
+    "Bilinear",
+    "Conv1D",
+    "matmul",
+    "mm",
+    "addmm",
+}
 # Maps into vectors: global reductions over the positions
-REDUCING = {"mean", "sum", "amax", "amin", "max", "min", "logsumexp", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-            "adaptive_avg_pool1d", "adaptive_max_pool1d"}
+REDUCING = {
+    "mean",
+    "sum",
+    "amax",
+    "amin",
+    "max",
+    "min",
+    "logsumexp",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_max_pool1d",
+}
 # Vectors: operations that keep each unit apart
-UNITWISE = {"ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "SELU", "CELU", "Softplus", "Mish",
-            "Hardswish", "Hardsigmoid", "Hardtanh", "PReLU", "Dropout", "Identity", "BatchNorm1d", "batch_norm", "relu",
-            "relu_", "gelu", "silu", "sigmoid", "tanh", "dropout", "add", "sub", "mul", "div", "neg", "abs", "exp", "pow",
-            "clamp", "contiguous", "clone", "to", "float"}
+UNITWISE = {
+    "ReLU",
+    "ReLU6",
+    "LeakyReLU",
+    "GELU",
+    "SiLU",
+    "Tanh",
+    "Sigmoid",
+    "ELU",
+    "SELU",
+    "CELU",
+    "Softplus",
+    "Mish",
+    "Hardswish",
+    "Hardsigmoid",
+    "Hardtanh",
+    "PReLU",
+    "Dropout",
+    "Identity",
+    "BatchNorm1d",
+    "batch_norm",
+    "relu",
+    "relu_",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "dropout",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "abs",
+    "exp",
+    "pow",
+    "clamp",
+    "contiguous",
+    "clone",
+    "to",
+    "float",
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +203,9 @@ def receptive_field(arch: Architecture, layer: str, position: tuple[int, ...]) -
         raise NnvoxError(f"layer {layer!r} is not in the model; `nnvox info` lists the layers")
     node = names[layer]
     if len(node.shape) - 1 != len(position) or not all(0 <= q < s for q, s in zip(position, node.shape[1:])):
-        raise NnvoxError(f"position {position} is outside {layer!r}'s maps of size {' x '.join(map(str, node.shape[1:]))}")
+        raise NnvoxError(
+            f"position {position} is outside {layer!r}'s maps of size {' x '.join(map(str, node.shape[1:]))}"
+        )
     box, why = map_field(arch, layer, (0, *position))
     if box is None:
         raise NnvoxError(why)
@@ -119,8 +252,10 @@ def _start(arch: Architecture, layer: str, coords: tuple[int, ...]):
         return source, tuple((q, q) for q in coords[1:])
     if len(node.shape) == 1:
         return source, _Unit(coords[0])
-    return source, (f"{layer!r} ({' x '.join(map(str, node.shape))}) is not laid out as the input's map; "
-                    "which pixels each of its positions sees is not followed")
+    return source, (
+        f"{layer!r} ({' x '.join(map(str, node.shape))}) is not laid out as the input's map; "
+        "which pixels each of its positions sees is not followed"
+    )
 
 
 class _FieldWalk:
@@ -200,8 +335,10 @@ def _relaid(n, pred, want):
     moved = {}
     for a, b in zip(mine, theirs):  # raw axis by raw axis
         if (a == "C") != (b == "C"):
-            raise _Unknown(f"{n.kind} {n.name!r} reads channels where its input held positions; "
-                           "which pixels each position sees is not followed")
+            raise _Unknown(
+                f"{n.kind} {n.name!r} reads channels where its input held positions; "
+                "which pixels each position sees is not followed"
+            )
         if a != "C":
             moved[b] = role[a]
     return moved["H"], moved["W"]
@@ -209,31 +346,49 @@ def _relaid(n, pred, want):
 
 def _translate(n, pred, want):
     """What of `pred`'s output node `n`'s wanted part depends on; raises _Unknown where not known."""
-    kind, shape, pshape = n.kind.split("+")[-1], n.shape, pred.shape
     if want == WHOLE:
         return WHOLE
     if isinstance(want, _Unit):
-        if kind in MOVING or (kind in REGROUPING and kind not in ("flatten", "Flatten", "view", "reshape")):
-            raise _Unknown(f"{kind} {n.name!r} moves or picks values; which pixels each unit sees is not followed")
-        if kind in ACROSS_UNITS:
-            return WHOLE
-        if pshape == shape:
-            return want if kind in UNITWISE or kind.endswith(("Activation", "Dropout")) else _Unit(want.index, f"{kind} {n.name!r}")
-        if kind in REGROUPING:  # a map flattened into a vector: one position of it
-            if math.prod(pshape) != math.prod(shape):
-                raise _Unknown(f"{kind} {n.name!r} regroups values of another size")
-            at = _unravel(want.index, pshape)
-            return tuple((q, q) for q in at[1:]) if len(pshape) > 1 else _Unit(want.index)
-        if kind in REDUCING or ("adaptive" in kind.lower() and math.prod(shape) == pshape[0]):
-            return WHOLE  # a map averaged (or its largest value taken) into one value a channel
-        raise _Unknown(f"{kind} {n.name!r} turns {' x '.join(map(str, pshape))} values into {' x '.join(map(str, shape))}; "
-                       "which pixels each unit sees is not followed")
-    # a box of a map's positions
+        return _translate_unit(n, pred, want)
+    return _translate_box(n, pred, want)
+
+
+def _translate_unit(n, pred, want: _Unit):
+    """A unit of vector `n`, as what of `pred` it depends on (a unit, a box of a map, or WHOLE)."""
+    kind, shape, pshape = n.kind.split("+")[-1], n.shape, pred.shape
+    if kind in MOVING or (kind in REGROUPING and kind not in ("flatten", "Flatten", "view", "reshape")):
+        raise _Unknown(f"{kind} {n.name!r} moves or picks values; which pixels each unit sees is not followed")
+    if kind in ACROSS_UNITS:
+        return WHOLE
+    if pshape == shape:
+        return (
+            want
+            if kind in UNITWISE or kind.endswith(("Activation", "Dropout"))
+            else _Unit(want.index, f"{kind} {n.name!r}")
+        )
+    if kind in REGROUPING:  # a map flattened into a vector: one position of it
+        if math.prod(pshape) != math.prod(shape):
+            raise _Unknown(f"{kind} {n.name!r} regroups values of another size")
+        at = _unravel(want.index, pshape)
+        return tuple((q, q) for q in at[1:]) if len(pshape) > 1 else _Unit(want.index)
+    if kind in REDUCING or ("adaptive" in kind.lower() and math.prod(shape) == pshape[0]):
+        return WHOLE  # a map averaged (or its largest value taken) into one value a channel
+    raise _Unknown(
+        f"{kind} {n.name!r} turns {' x '.join(map(str, pshape))} values into {' x '.join(map(str, shape))}; "
+        "which pixels each unit sees is not followed"
+    )
+
+
+def _translate_box(n, pred, want):
+    """A box of map `n`'s positions, as what of `pred` it depends on."""
+    kind, shape, pshape = n.kind.split("+")[-1], n.shape, pred.shape
     if len(pshape) != len(shape):
         if all(s == 1 for s in pshape[1:]) or len(pshape) == 1:  # a per-channel gate or a vector broadcast over the map
             return WHOLE if len(pshape) == 1 else tuple((0, 0) for _ in pshape[1:])
-        raise _Unknown(f"{kind} {n.name!r} turns a {' x '.join(map(str, pshape))} tensor into a map; "
-                       "which pixels each position sees is not followed")
+        raise _Unknown(
+            f"{kind} {n.name!r} turns a {' x '.join(map(str, pshape))} tensor into a map; "
+            "which pixels each position sees is not followed"
+        )
     if kind in PERMUTES and len(shape) == 3:
         # Drawn channels first: a permute whose axes' roles nnvox followed (capture/layouts.py: the
         # map held channels last, or a transposed map) leaves each drawn position where it was
@@ -251,11 +406,15 @@ def _translate(n, pred, want):
     if kind in MOVING:
         raise _Unknown(f"{kind} {n.name!r} moves positions about; which pixels each position sees is not followed")
     if kind in ALONG_LAST and len(shape) == 3 and (n.layout or "CHW")[-1] != "C":
-        raise _Unknown(f"{kind} {n.name!r} acts along the map's {'columns' if (n.layout or 'CHW')[-1] == 'W' else 'rows'}; "
-                       "which pixels each position sees is not followed")
+        raise _Unknown(
+            f"{kind} {n.name!r} acts along the map's {'columns' if (n.layout or 'CHW')[-1] == 'W' else 'rows'}; "
+            "which pixels each position sees is not followed"
+        )
     if pshape[1:] == shape[1:] or (n.layout != pred.layout and sorted(pshape[1:]) == sorted(shape[1:])):
         return _relaid(n, pred, want)  # the same positions (an activation, a sum, channels joined or split)
     if all(s == 1 for s in pshape[1:]):  # broadcast over every position
         return tuple((0, 0) for _ in pshape[1:])
-    raise _Unknown(f"{kind} {n.name!r} changes the map's size without a kernel nnvox knows; "
-                   "which pixels each position sees is not followed")
+    raise _Unknown(
+        f"{kind} {n.name!r} changes the map's size without a kernel nnvox knows; "
+        "which pixels each position sees is not followed"
+    )

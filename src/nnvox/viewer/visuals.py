@@ -60,25 +60,30 @@ def _slabs_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) ->
     s0, s1 = gj * cols / atlas_w, (gj + 1) * cols / atlas_w
     t0, t1 = gi * rows / atlas_h, (gi + 1) * rows / atlas_h  # atlas row 0 = the map's top row
     half_s, half_t = 0.5 / atlas_w, 0.5 / atlas_h
+    top, bottom, left, right = t0 + half_t, t1 - half_t, s0 + half_s, s1 - half_s  # texel centres of the edges
     xa, xb = x0, x0 + th
     L, R, T, B = y0 + hy, y0 - hy, z0 + hz, z0 - hz  # screen left is +y, screen right is -y
     one = np.ones(p)
-    # Each face: 4 corners (x, y, z) and their texture coordinates (s, t), per panel.
+    # Each face: 4 corners (x, y, z) and their texture coordinates (s, t), per panel. Front and back; then
+    # top, bottom, left and right, showing the first row, last row, first column and last column.
     faces = [
         ((xa, L, T), (xa, R, T), (xa, R, B), (xa, L, B), (s0, t0), (s1, t0), (s1, t1), (s0, t1)),  # front
         ((xb, L, T), (xb, L, B), (xb, R, B), (xb, R, T), (s0, t0), (s0, t1), (s1, t1), (s1, t0)),  # back
-        ((xa, L, T), (xb, L, T), (xb, R, T), (xa, R, T), (s0, t0 + half_t), (s0, t0 + half_t), (s1, t0 + half_t), (s1, t0 + half_t)),  # top: first row
-        ((xa, L, B), (xa, R, B), (xb, R, B), (xb, L, B), (s0, t1 - half_t), (s1, t1 - half_t), (s1, t1 - half_t), (s0, t1 - half_t)),  # bottom: last row
-        ((xa, L, T), (xa, L, B), (xb, L, B), (xb, L, T), (s0 + half_s, t0), (s0 + half_s, t1), (s0 + half_s, t1), (s0 + half_s, t0)),  # left: first column
-        ((xa, R, T), (xb, R, T), (xb, R, B), (xa, R, B), (s1 - half_s, t0), (s1 - half_s, t0), (s1 - half_s, t1), (s1 - half_s, t1)),  # right: last column
+        ((xa, L, T), (xb, L, T), (xb, R, T), (xa, R, T), (s0, top), (s0, top), (s1, top), (s1, top)),
+        ((xa, L, B), (xa, R, B), (xb, R, B), (xb, L, B), (s0, bottom), (s1, bottom), (s1, bottom), (s0, bottom)),
+        ((xa, L, T), (xa, L, B), (xb, L, B), (xb, L, T), (left, t0), (left, t1), (left, t1), (left, t0)),
+        ((xa, R, T), (xb, R, T), (xb, R, B), (xa, R, B), (right, t0), (right, t0), (right, t1), (right, t1)),
     ]
     pts, tcs = [], []
     for face in faces:
         pts.append(np.stack([np.stack([np.broadcast_to(c, (p,)) * one for c in corner], 1) for corner in face[:4]], 1))
         tcs.append(np.stack([np.stack([np.broadcast_to(c, (p,)) * one for c in tc], 1) for tc in face[4:]], 1))
-    pts = np.stack(pts, 1).reshape(-1, 3)  # (p, 6 faces, 4 corners, 3)
-    tcs = np.stack(tcs, 1).reshape(-1, 2)
-    n_quads = 6 * p
+    return _quads(np.stack(pts, 1).reshape(-1, 3), np.stack(tcs, 1).reshape(-1, 2))  # (p, 6 faces, 4 corners, ...)
+
+
+def _quads(pts: np.ndarray, tcs: np.ndarray) -> vtk.vtkPolyData:
+    """Quads of 4 consecutive points each, with their texture coordinates."""
+    n_quads = len(pts) // 4
     poly = vtk.vtkPolyData()
     vpts = vtk.vtkPoints()
     vpts.SetData(numpy_to_vtk(pts.astype(np.float32), deep=True))
