@@ -11,7 +11,8 @@ from safetensors.numpy import save_file
 from torch import nn
 
 import nnvox
-from nnvox.capture.recorder import Recorder, _copies
+from nnvox.capture.recorder import Recorder
+from nnvox.capture.recorder_snapshot import copies as _copies
 from nnvox.capture.run_format import ALIASES_KEY, ALIASES_SCHEMA, MAX_ALIASES, SCHEMA_VERSION, RunFileError
 from nnvox.capture.writer import RunWriter
 from nnvox.cli.commands import _restore_weights

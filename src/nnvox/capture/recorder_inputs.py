@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnvox.capture.json_checks import MAX_NUMBER
+from nnvox.capture.json_checks import MAX_NUMBER, MAX_RANK
 from nnvox.capture.run_format import (MAX_PROBE_DEPTH, MAX_PROBE_TENSORS, MAX_PROBE_TEXT, SINGLE_TENSOR, Invalid,
                                       check_probe_inputs, input_name, tensor_names)
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError
@@ -203,3 +203,49 @@ def check_write_mode(*, overwrite: bool, resume: bool) -> None:
     if overwrite and resume:
         raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
                          "overwrite replaces it); choose one")
+
+
+def check_batch_dim(batch_dim: int | None) -> None:
+    if batch_dim is not None and not 0 <= batch_dim < MAX_RANK:
+        raise NnvoxValueError(f"batch_dim is the axis of the probe's tensors that holds the samples, "
+                              f"0..{MAX_RANK - 1} (None: found), not {batch_dim}")
+
+
+def checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
+    """Attribution methods to record, checked before training starts rather than at the first snapshot."""
+    from nnvox.capture.attributions import METHODS, _module
+
+    methods = (methods,) if isinstance(methods, str) else tuple(methods)
+    for method in methods:
+        if method not in METHODS:
+            raise NnvoxError(f"unknown attribution method {method!r}; choose from {', '.join(METHODS)}")
+    if "grad-cam" in methods:
+        if layer is None:
+            raise NnvoxError("recording grad-cam needs attribution_layer (a conv layer's name, e.g. 'conv2')")
+        _module(model, layer)
+    return methods
+
+
+@dataclass
+class HeldOut:
+    """A held-out set whose class probabilities each snapshot keeps, and how many of its most confident
+    mistakes get their activations recorded."""
+
+    x: torch.Tensor
+    y: np.ndarray
+    mistakes: int
+
+
+def held_out_set(evaluation, mistakes: int) -> HeldOut | None:
+    """`evaluation=(x, y)` checked (None: none)."""
+    if mistakes < 0:
+        raise NnvoxError(f"mistakes is how many of each snapshot's most confident mistakes to record (0 for none), "
+                         f"got {mistakes}")
+    if evaluation is None:
+        return None
+    if not isinstance(evaluation, (tuple, list)) or len(evaluation) != 2:
+        raise NnvoxTypeError("evaluation is an (inputs, labels) pair of a held-out set")
+    x, y = model_input(evaluation[0], "evaluation inputs"), class_labels(evaluation[1], "evaluation labels")
+    if len(x) != len(y):
+        raise NnvoxError(f"evaluation inputs ({len(x)}) and labels ({len(y)}) differ in length")
+    return HeldOut(x, y, mistakes)

@@ -18,9 +18,9 @@ import numpy as np
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.capture.run_format import (
-    HEALTH_KEY, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PROBE_ROWS, SINGLE_TENSOR, STATS_KEY, Invalid, Missing,
-    check_members, check_samples, check_tensor, expected_shapes, fill_probe, mapped, probe_key, read_manifest,
-    read_tensors, reading, refused, summary_entry, tensor_names,
+    HEALTH_KEY, KIND_NAMES, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PROBE_ROWS, SINGLE_TENSOR, STATS_KEY,
+    Invalid, Missing, check_members, check_samples, check_tensor, expected_shapes, fill_probe, mapped, probe_key,
+    read_manifest, read_samples, read_tensors, reading, refused, summary_entry, tensor_names,
 )
 # (importable from here as before: scenes, tests and benchmarks use them)
 from nnvox.capture.run_format import EVALUATION_FILE, PROBE_FILE, SCHEMA_VERSION, read_file, to_float32  # noqa: F401
@@ -168,10 +168,7 @@ class Run:
         stored, the probe's other input tensors (count, ...), and integer labels (count,)."""
         check = partial(check_samples, count=count, input_shape=self._expected.get("inputs"),
                         batch_dim=self.probe_batch_dim if path == self._probe_file else None)
-        try:
-            return read_tensors(str(path), keys, check=check)
-        except Missing as missing:
-            raise refused(path, f"it has no tensor {missing.key!r}") from None
+        return read_samples(str(path), keys, check)
 
     def _header_json(self, index: int, key: str):
         """One summary entry of a snapshot's header (summaries, health, NaN/Inf counts), parsed and
@@ -339,8 +336,7 @@ class Run:
         weights=False: the run is fine, it is shown another way), or a file damaged or altered."""
         kind = key.split("/", 1)[0] + "/"
         if not any(k.startswith(kind) for k in self.keys(index)):
-            what = {"param/": "weights", "grad/": "gradients", "attr/": "attributions", "act/": "activations",
-                    "eval/": "held-out predictions", "mistake/": "mistakes"}.get(kind, f"{kind} tensors")
+            what = KIND_NAMES.get(kind, f"{kind} tensors")
             return NnvoxError(f"run {self.path} recorded no {what} (snapshot {index} has none, so there is no "
                               f"{key!r} to show); show what it recorded (another mode), or record with {what}")
         return refused(self._file(index), f"tensor {key!r} is missing, though the snapshot holds other {kind} tensors")

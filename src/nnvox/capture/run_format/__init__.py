@@ -22,31 +22,32 @@ from nnvox.capture.run_format.folder import check_members, file_name, member
 from nnvox.capture.run_format.header import AliasedEntries, TensorEntries, check_aliases, check_header, map_tensors
 from nnvox.capture.run_format.keys import (
     ALIASES_KEY, ALIASES_SCHEMA, DTYPES, EVALUATION_FILE, FLOAT_KEYS, FORMAT, HEADER_LIMIT, HEALTH_KEY, INPUT_NODE,
-    MANIFEST, MANIFEST_LIMIT, MAX_ALIASES, NEWEST_SCHEMA, NONFINITE_KEY, NONFINITE_KINDS_KEY, PER_SAMPLE, PROBE_FILE,
-    PROBE_ROWS, SCHEMA_VERSION, STATS_KEY, SUMMARY_KEYS, TENSOR_KINDS, RunFileError, refused, snapshot_file_name,
-    tensor_kind,
+    KIND_NAMES, MANIFEST, MANIFEST_LIMIT, MAX_ALIASES, NEWEST_SCHEMA, NONFINITE_KEY, NONFINITE_KINDS_KEY,
+    PER_SAMPLE, PROBE_FILE, PROBE_ROWS, SCHEMA_VERSION, STATS_KEY, SUMMARY_KEYS, TENSOR_KINDS, RunFileError,
+    refused, snapshot_file_name, tensor_kind,
 )
 from nnvox.capture.run_format.manifest import check_manifest, new_manifest, read_manifest
 from nnvox.capture.run_format.probe import (
     MAX_PROBE_DEPTH, MAX_PROBE_ITEMS, MAX_PROBE_TENSORS, MAX_PROBE_TEXT, SINGLE_TENSOR, check_probe_inputs,
     fill_probe, input_name, probe_items, probe_key, tensor_names,
 )
-from nnvox.capture.run_format.reading import Missing, mapped, mapped_version, read_file, read_tensors, reading
+from nnvox.capture.run_format.reading import (Missing, mapped, mapped_version, read_file, read_samples, read_tensors,
+                                              reading)
 from nnvox.capture.run_format.shapes import check_samples, check_tensor, expected_shapes
 from nnvox.capture.run_format.summaries import (
     parse_metadata, sampled, snapshot_metadata, summary_entry, tensor_stats, update_ratio,
 )
 
 __all__ = [
-    "ALIASES_KEY", "ALIASES_SCHEMA", "DTYPES", "EVALUATION_FILE", "FLOAT_KEYS", "FORMAT", "FP16_MAX", "HEADER_LIMIT",
-    "HEALTH_KEY", "INPUT_NODE", "MANIFEST", "MANIFEST_LIMIT", "MAX_ALIASES", "MAX_PROBE_DEPTH", "MAX_PROBE_ITEMS",
-    "MAX_PROBE_TENSORS", "MAX_PROBE_TEXT", "NEWEST_SCHEMA", "NONFINITE_KEY", "NONFINITE_KINDS_KEY", "PER_SAMPLE",
-    "PROBE_FILE", "PROBE_ROWS", "SCHEMA_VERSION", "SINGLE_TENSOR", "STATS_KEY", "SUMMARY_KEYS", "TENSOR_KINDS",
-    "AliasedEntries", "Invalid", "Missing", "RunFileError", "TensorEntries", "check_aliases", "check_header",
-    "check_manifest", "check_members", "check_probe_inputs", "check_samples", "check_tensor", "expected_shapes",
-    "file_name",
-    "fill_probe", "fits_fp16", "input_name", "map_tensors", "mapped", "mapped_version", "member", "new_manifest",
-    "parse_metadata", "probe_items", "probe_key", "read_file", "read_manifest", "read_tensors", "reading", "refused",
-    "sampled", "snapshot_file_name", "snapshot_metadata", "summary_entry", "tensor_kind", "tensor_names",
-    "tensor_stats", "to_float32", "to_storage_dtype", "update_ratio",
+    "ALIASES_KEY", "ALIASES_SCHEMA", "DTYPES", "EVALUATION_FILE", "FLOAT_KEYS", "FORMAT", "FP16_MAX",
+    "HEADER_LIMIT", "HEALTH_KEY", "INPUT_NODE", "KIND_NAMES", "MANIFEST", "MANIFEST_LIMIT", "MAX_ALIASES",
+    "MAX_PROBE_DEPTH", "MAX_PROBE_ITEMS", "MAX_PROBE_TENSORS", "MAX_PROBE_TEXT", "NEWEST_SCHEMA", "NONFINITE_KEY",
+    "NONFINITE_KINDS_KEY", "PER_SAMPLE", "PROBE_FILE", "PROBE_ROWS", "SCHEMA_VERSION", "SINGLE_TENSOR", "STATS_KEY",
+    "SUMMARY_KEYS", "TENSOR_KINDS", "AliasedEntries", "Invalid", "Missing", "RunFileError", "TensorEntries",
+    "check_aliases", "check_header", "check_manifest", "check_members", "check_probe_inputs", "check_samples",
+    "check_tensor", "expected_shapes", "file_name", "fill_probe", "fits_fp16", "input_name", "map_tensors",
+    "mapped", "mapped_version", "member", "new_manifest", "parse_metadata", "probe_items", "probe_key", "read_file",
+    "read_manifest", "read_samples", "read_tensors", "reading", "refused", "sampled", "snapshot_file_name",
+    "snapshot_metadata", "summary_entry", "tensor_kind", "tensor_names", "tensor_stats", "to_float32",
+    "to_storage_dtype", "update_ratio",
 ]

@@ -34,6 +34,9 @@ PER_SAMPLE = PROBE_ROWS + tuple(MISTAKE_PREFIX + k for k in PROBE_ROWS)  # ... o
 FLOAT_KEYS = ("act/", "attr/", VIEW_PREFIX, "param/", "grad/", "eval/", MISTAKE_PREFIX)  # stored as F16/F32
 # The kinds of tensor a key may name, longest first: an alias and the tensor it names are of one kind.
 TENSOR_KINDS = tuple(sorted({*PER_SAMPLE, "param/", "grad/", "eval/"}, key=len, reverse=True))
+# What each kind of tensor is called in a message ("the run recorded no gradients").
+KIND_NAMES = {"param/": "weights", "grad/": "gradients", "attr/": "attributions", "act/": "activations",
+              "eval/": "held-out predictions", "mistake/": "mistakes"}
 INPUT_NODE = "input"  # the model's (first) input: the probe's and the held-out set's samples have its shape
 
 # Limits. A manifest lists every snapshot (a long run of a big model: tens of MB); a snapshot's header

@@ -87,6 +87,14 @@ def read_tensors(path: str, keys: list[str] | None, sample: int | None = None,
         return out
 
 
+def read_samples(path: str, keys: list[str], check) -> dict[str, np.ndarray]:
+    """The tensors of a probe or held-out set's file, each checked; every one of them must be there."""
+    try:
+        return read_tensors(path, keys, check=check)
+    except Missing as missing:
+        raise refused(path, f"it has no tensor {missing.key!r}") from None
+
+
 def read_file(path: str) -> dict[str, np.ndarray]:
     """Every tensor of one snapshot file under each of its names (a tensor stored once for several
     is returned under all of them), as float32, checked as any read is."""
