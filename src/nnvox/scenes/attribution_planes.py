@@ -8,7 +8,7 @@ import dataclasses
 from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.layout import block_shape
+from nnvox.scenes.layout import BlockShape, block_shape
 from nnvox.scenes.scene import Block, SceneOptions
 
 
@@ -34,36 +34,21 @@ def attribution_block(run: Run, source: Block, method: str) -> Block:
     (same size, so pixel and attribution line up), on the attribution's own run-wide scale."""
     key = f"attr/{method}"
     if key not in run.limits:
-        recorded = sorted(
-            k[len("attr/") :] for k in run.limits if k.startswith("attr/") and "/" not in k[len("attr/") :]
-        )
-        raise NnvoxError(
-            f"the run has no {method} attributions; "
-            + (
-                f"it has {', '.join(recorded)}"
-                if recorded
-                else "record them with Recorder(..., attributions=[...]) or nnvox record --attributions ..."
-            )
-        )
-    lo, hi = run.limits[key]
+        raise NnvoxError(f"the run has no {method} attributions; {_recorded(run)}")
     x, y, z = source.origin
-    height = source.extent[2]
     bs = block_shape("Attribution", run.architecture.node(source.name).shape)
-    return dataclasses.replace(
-        source,
-        name=method,
-        kind="Attribution",
-        key=key,
-        role=bs.role,
-        panels=bs.panels,
-        rows=bs.rows,
-        cols=bs.cols,
-        scale=ColourScale.robust(lo, hi),
-        params=(),
-        origin=(x, y, z - height - 3.0),
-        title=method,
-        subtitle="of the prediction",
+    below = (x, y, z - source.extent[2] - 3.0)
+    return _plane(
+        source, bs, key, run.limits[key], name=method, title=method, subtitle="of the prediction", origin=below
     )
+
+
+def _recorded(run: Run) -> str:
+    """The attributions the run has, or how to record them."""
+    recorded = sorted(k.removeprefix("attr/") for k in run.limits if k.startswith("attr/") and k.count("/") == 1)
+    if recorded:
+        return f"it has {', '.join(recorded)}"
+    return "record them with Recorder(..., attributions=[...]) or nnvox record --attributions ..."
 
 
 def layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]]) -> Block | None:
@@ -80,24 +65,36 @@ def layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]])
     bs = block_shape("grad-cam", heat.shape)
     if bs is None:
         return None  # a layer without a map to lay it over
-    lo, hi = run.limits[key]
     _, x1, _, _, z0, _ = target.bounds
     # under the block's far end: clear of the input's attribution plane when the layer is the first
-    return dataclasses.replace(
+    below = (x1 - target.thickness, target.origin[1], z0 - bs.rows * target.voxel / 2 - 3.0)
+    name = "grad-cam at " + target.name
+    return _plane(
         target,
-        name="grad-cam at " + target.name,
+        bs,
+        key,
+        run.limits[key],
+        name=name,
+        title="grad-cam",
+        subtitle=f"at {layer}",
+        origin=below,
+        channels=None,
+        pool=1,
+        labelled=True,
+    )
+
+
+def _plane(beside: Block, bs: BlockShape, key: str, limits: tuple[float, float], **changes) -> Block:
+    """An attribution drawn as a block shaped `bs`, on its own run-wide scale, standing for no layer's parameters."""
+    return dataclasses.replace(
+        beside,
         kind="Attribution",
         key=key,
         role=bs.role,
         panels=bs.panels,
         rows=bs.rows,
         cols=bs.cols,
-        channels=None,
-        pool=1,
-        scale=ColourScale.robust(lo, hi),
+        scale=ColourScale.robust(*limits),
         params=(),
-        labelled=True,
-        origin=(x1 - target.thickness, target.origin[1], z0 - bs.rows * target.voxel / 2 - 3.0),
-        title="grad-cam",
-        subtitle=f"at {layer}",
+        **changes,
     )

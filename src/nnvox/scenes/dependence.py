@@ -21,7 +21,7 @@ import numpy as np
 
 from nnvox.capture.architecture import Architecture, Node
 from nnvox.errors import NnvoxError
-from nnvox.scenes.receptive import Box, map_field
+from nnvox.scenes.receptive import ACTIVATION_MODULES, Box, map_field
 
 # Kinds that act on each position apart, along the last axis (which must then not be the positions)
 ALONG_LAST = {"Linear", "linear", "Conv1D", "LayerNorm", "layer_norm", "RMSNorm", "rms_norm", "softmax", "log_softmax"}
@@ -64,27 +64,7 @@ ELEMENTWISE = {
     "Identity",
     "scale",
 }
-ACTIVATIONS = {
-    "ReLU",
-    "ReLU6",
-    "LeakyReLU",
-    "GELU",
-    "SiLU",
-    "Tanh",
-    "Sigmoid",
-    "ELU",
-    "SELU",
-    "CELU",
-    "Softplus",
-    "Mish",
-    "Hardswish",
-    "Hardsigmoid",
-    "Hardtanh",
-    "PReLU",
-    "GLU",
-    "Dropout",
-    "Identity",
-}
+ACTIVATIONS = ACTIVATION_MODULES | {"GLU"}
 RESHAPING = {"view", "reshape", "flatten", "unflatten", "unsqueeze", "squeeze", "view_as", "reshape_as"}
 PERMUTING = {"transpose", "permute", "movedim", "moveaxis", "swapaxes", "swapdims", "t"}
 SLICING = {"getitem", "split", "chunk", "narrow", "split_with_sizes", "unbind", "cat", "expand", "expand_as", "repeat"}

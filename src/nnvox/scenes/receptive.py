@@ -139,8 +139,8 @@ REDUCING = {
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
 }
-# Vectors: operations that keep each unit apart
-UNITWISE = {
+# Activation modules (and dropout, identity): each value apart, wherever it is
+ACTIVATION_MODULES = {
     "ReLU",
     "ReLU6",
     "LeakyReLU",
@@ -159,6 +159,9 @@ UNITWISE = {
     "PReLU",
     "Dropout",
     "Identity",
+}
+# Vectors: operations that keep each unit apart
+UNITWISE = ACTIVATION_MODULES | {
     "BatchNorm1d",
     "batch_norm",
     "relu",
