@@ -156,12 +156,31 @@ def first_reached(model, shape: tuple[int, ...]):
     forward caches on itself (the word-language model's mask) stays out of the model."""
     import math
 
+    from nnvox.memory import available_memory
+
+    devices = ["meta"]
+    if math.prod(shape) * 8 * 16 < (available_memory() or 1 << 50):
+        devices.append("cpu")
+    for device in devices:
+        copy, originals = _probe_copy(model, device)
+        if copy is None:
+            continue
+        found = _first_on(copy, shape, device)
+        if found is not None:
+            module, dtype = found
+            return (None if module is None else originals[module]), dtype
+    return None, None
+
+
+def _first_on(copy, shape: tuple[int, ...], device: str):
+    """A float, then an integer input of `shape` through `copy` on `device`: (the first leaf module
+    of `copy` that the input reaches, or None where the pass ran to its end, and the input's dtype);
+    None where neither input runs there."""
     import torch
     from torch.overrides import TorchFunctionMode
     from torch.utils._pytree import tree_leaves
 
     from nnvox.capture.modes import evaluating
-    from nnvox.memory import available_memory
 
     derived: dict[int, torch.Tensor] = {}  # id -> tensor, held so an id is never reused during the pass
 
@@ -179,32 +198,25 @@ def first_reached(model, shape: tuple[int, ...]):
         if from_input((args, kwargs)):
             raise _Reached(module)
 
-    devices = ["meta"]
-    if math.prod(shape) * 8 * 16 < (available_memory() or 1 << 50):
-        devices.append("cpu")
-    for device in devices:
-        copy, originals = _probe_copy(model, device)
-        if copy is None:
-            continue
-        hooks = [m.register_forward_pre_hook(stop, with_kwargs=True) for m in copy.modules() if not m._modules]
-        try:
-            for dtype in (torch.float32, torch.int64):
-                derived.clear()
-                try:
-                    x = torch.zeros(shape, dtype=dtype, device=device)
-                    derived[id(x)] = x
-                    with torch.random.fork_rng(devices=[]), torch.no_grad(), evaluating(copy), Follow():
-                        copy(x)
-                except _Reached as reached:
-                    return originals[reached.args[0]], dtype
-                except Exception:
-                    continue  # this input or device does not run: the next
-                return None, dtype  # the pass ran to its end without the input reaching a module
-        finally:
-            for h in hooks:
-                h.remove()
+    hooks = [m.register_forward_pre_hook(stop, with_kwargs=True) for m in copy.modules() if not m._modules]
+    try:
+        for dtype in (torch.float32, torch.int64):
             derived.clear()
-    return None, None
+            try:
+                x = torch.zeros(shape, dtype=dtype, device=device)
+                derived[id(x)] = x
+                with torch.random.fork_rng(devices=[]), torch.no_grad(), evaluating(copy), Follow():
+                    copy(x)
+            except _Reached as reached:
+                return reached.args[0], dtype
+            except Exception:
+                continue  # this input does not run here: the next
+            return None, dtype  # the pass ran to its end without the input reaching a module
+    finally:
+        for h in hooks:
+            h.remove()
+        derived.clear()
+    return None  # neither input runs on this device: the next
 
 
 def _probe_copy(model, device: str):
