@@ -14,6 +14,7 @@ pytestmark = pytest.mark.gl
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import example, given, settings  # noqa: E402
 
+
 def render_every_block(scene, *, visible: bool = True) -> None:
     """One frame without text in which every block draws pixels (hiding its actor changes the
     image; `visible=False`: where some may be too small to), and one with labels, legend and
@@ -21,7 +22,9 @@ def render_every_block(scene, *, visible: bool = True) -> None:
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     frame = scene.frame_at(0)
-    plain = OffscreenRenderer(scene, RenderOptions(width=640, height=360, show_labels=False, show_legend=False, show_hud=False))
+    plain = OffscreenRenderer(
+        scene, RenderOptions(width=640, height=360, show_labels=False, show_legend=False, show_hud=False)
+    )
     try:
         image = plain.render(frame)
         assert image.shape == (360, 640, 3)
@@ -47,7 +50,9 @@ def test_the_named_shapes_render(tmp_path):
     run = record(Chain(shapes, [None] * len(shapes)), (3, 8, 8), tmp_path / "run")
     render_every_block(build_scene(run))
     # every channel at full size (the window's expanded view): 20,000 slices dwarf the input plane
-    render_every_block(build_scene(run, SceneOptions(group=False, fold=False, max_channels=10**6, max_map=10**6)), visible=False)
+    render_every_block(
+        build_scene(run, SceneOptions(group=False, fold=False, max_channels=10**6, max_map=10**6)), visible=False
+    )
 
 
 @settings(max_examples=8)

@@ -514,7 +514,7 @@ def test_the_window_saves_a_view_whole_or_says_why(digits_run, tmp_path, capsys)
 
     hints = []
     pose = overview(build_scene(digits_run).bounds, 16 / 9)
-    window = SimpleNamespace(views_dir=tmp_path, run=digits_run, mode="activations", hint=SimpleNamespace(SetInput=hints.append),
+    window = SimpleNamespace(views_dir=tmp_path, run=digits_run, mode="activations", panels=SimpleNamespace(say=hints.append),
                              scene_renderer=SimpleNamespace(pose=lambda: pose), plotter=SimpleNamespace(render=lambda: None))
     Window._save_view(window)
     assert os.listdir(tmp_path) == ["nnvox-view-1.toml"] and hints[-1].startswith("saved the camera to nnvox-view-1.toml")

@@ -49,6 +49,7 @@ def test_rendered_labels_do_not_overlap_and_moved_ones_point_back(digits_run):
     r = OffscreenRenderer(scene, RenderOptions(width=960, height=540))
     layout = r.scene_renderer.label_layout
     try:
+
         def boxes():  # where each label is drawn (anchor plus offset), from vtk itself
             out = []
             for actor, (w, h), d in zip(layout.actors, layout._sizes, layout.directions):
@@ -74,9 +75,13 @@ def test_rendered_labels_do_not_overlap_and_moved_ones_point_back(digits_run):
 
         r.scene_renderer.reset_camera(zoom=1.2)  # closer: the first label would hang off the left edge
         r.render(frame)
-        x0, _, x1, _ = boxes()[0]
+        x0, _, _x1, _ = boxes()[0]
         assert x0 >= 0 and layout.actors[0].GetDisplayOffset()[0] > 0
-        assert all(b[2] <= 960 for b, a in zip(boxes(), layout.actors) if 0 <= a.GetAnchorDC()[0] - a.GetDisplayOffset()[0] <= 960)
+        assert all(
+            b[2] <= 960
+            for b, a in zip(boxes(), layout.actors)
+            if 0 <= a.GetAnchorDC()[0] - a.GetDisplayOffset()[0] <= 960
+        )
 
         r.scene_renderer.reset_camera(azimuth=-10)
         r.scene_renderer.overlay.RemoveAllObservers()  # without the layout, they would overlap

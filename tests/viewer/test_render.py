@@ -78,9 +78,13 @@ def test_png_at_any_size_and_bad_outputs(digits_run, tmp_path):
     assert iio.imread(out).shape == (211, 333, 3)
     with pytest.raises(NnvoxError, match="does not exist"):
         render_png(digits_run, tmp_path / "no" / "such" / "dir.png")
-    with pytest.raises(NnvoxError, match="ending in .png"):
+    with pytest.raises(NnvoxError, match=r"ending in \.png"):
         render_png(digits_run, tmp_path / "still.jpg")
-    with pytest.raises(NnvoxError, match=r"sample 18 is out of range; the run has probe samples 0..9, then each snapshot's most confident mistakes 10..17 \(--mistake 1..8\)"):
+    with pytest.raises(
+        NnvoxError,
+        match=r"sample 18 is out of range; the run has probe samples 0..9, then each snapshot's most confident "
+        r"mistakes 10..17 \(--mistake 1..8\)",
+    ):
         render_png(digits_run, tmp_path / "x.png", sample=18)
     with pytest.raises(NnvoxError, match=r"sample 10 is out of range; the run has probe samples 0..9$"):
         render_png(digits_run, tmp_path / "x.png", sample=10, pin=0)  # mistakes are one snapshot's: not in comparisons
@@ -127,11 +131,14 @@ def test_histogram_panel_shows_the_selected_layer(digits_run, tmp_path):
     from nnvox.viewer.options import RenderOptions
 
     box = RenderOptions().histogram_box
-    panel = (slice(int(540 * (1 - box[3])) + 4, int(540 * (1 - box[1])) - 4), slice(int(960 * box[0]) + 4, int(960 * box[2]) - 4))
+    panel = (
+        slice(int(540 * (1 - box[3])) + 4, int(540 * (1 - box[1])) - 4),
+        slice(int(960 * box[0]) + 4, int(960 * box[2]) - 4),
+    )
     plain = iio.imread(render_png(digits_run, tmp_path / "a.png", width=960, height=540))
     shown = iio.imread(render_png(digits_run, tmp_path / "b.png", width=960, height=540, histogram="conv2"))
     other = iio.imread(render_png(digits_run, tmp_path / "c.png", width=960, height=540, histogram="conv2", t=0))
-    diff = lambda a, b: (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 30).mean()  # noqa: E731
+    diff = lambda a, b: (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 30).mean()
     assert diff(plain[panel], shown[panel]) > 0.05  # the panel appears
     assert diff(shown[panel], other[panel]) > 0.01  # and follows the timeline
     # conv2 is signed: bars are drawn in the diverging map's colours (blue and red), not grey
@@ -181,7 +188,7 @@ def test_legend_title_sits_over_its_bar_and_the_ticks_under_it(digits_run, heigh
         image = r.render(scene.frame_at(0)).astype(int)
     finally:
         r.close()
-    band = image[int(height * 0.8):, int(width * 0.02):int(width * 0.3)]  # the first legend, under the network
+    band = image[int(height * 0.8) :, int(width * 0.02) : int(width * 0.3)]  # the first legend, under the network
     spread = band.max(axis=2) - band.min(axis=2)
     kinds = []
     for row, chroma in zip(band, spread):
@@ -190,8 +197,10 @@ def test_legend_title_sits_over_its_bar_and_the_ticks_under_it(digits_run, heigh
         kind = "bar" if bar else "text" if text else "gap"
         if not kinds or kinds[-1] != kind:
             kinds.append(kind)
-    assert kinds[kinds.index("bar") - 1] == "gap" and "text" in kinds[: kinds.index("bar")]  # the title, clear of the bar
-    assert "text" in kinds[kinds.index("bar"):]  # the ticks under it
+    assert (
+        kinds[kinds.index("bar") - 1] == "gap" and "text" in kinds[: kinds.index("bar")]
+    )  # the title, clear of the bar
+    assert "text" in kinds[kinds.index("bar") :]  # the ticks under it
 
 
 def test_a_theme_reaches_the_picture(digits_run):

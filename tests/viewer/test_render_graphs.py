@@ -19,7 +19,9 @@ AMBER = np.array([250, 184, 64])
 def _render(scene, **kw):
     from nnvox.viewer.offscreen import OffscreenRenderer
 
-    r = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False, show_legend=False, show_hud=False, **kw))
+    r = OffscreenRenderer(
+        scene, RenderOptions(width=960, height=540, show_labels=False, show_legend=False, show_hud=False, **kw)
+    )
     return r, r.render(scene.frame_at(0))
 
 
@@ -30,7 +32,7 @@ def _project(renderer, point):
     c.SetCoordinateSystemToWorld()
     c.SetValue(*point)
     x, y = c.GetComputedDoubleDisplayValue(renderer.renderer)
-    return renderer.options.height - 1 - int(round(y)), int(round(x))
+    return renderer.options.height - 1 - round(y), round(x)
 
 
 def test_residual_block_draws_its_skip_arc(tmp_path):
@@ -42,7 +44,7 @@ def test_residual_block_draws_its_skip_arc(tmp_path):
     arc = scene.edge_paths[scene.edges.index(("relu", "layer1.0.add_"))]
     top = arc[len(arc) // 2]  # the middle of the arc's top run, above the blocks it skips
     y, x = _project(renderer, top)
-    window = image[max(0, y - 2): y + 3, max(0, x - 2): x + 3].reshape(-1, 3).astype(int)
+    window = image[max(0, y - 2) : y + 3, max(0, x - 2) : x + 3].reshape(-1, 3).astype(int)
     assert np.abs(window - AMBER).sum(axis=1).min() < 60, "no amber skip arc where the scene routes it"
     amber_pixels = (np.abs(image.astype(int) - AMBER).sum(axis=2) < 60).sum()
     assert amber_pixels > 100
@@ -60,7 +62,9 @@ def test_attention_maps_show_their_weights(tmp_path):
     ok = 0
     for r in range(6):
         for c in range(6):
-            expected = lut(block.scale.cmap)[int(block.scale.quantise(np.array([values[0, r, c]], np.float32))[0])].astype(int)
+            expected = lut(block.scale.cmap)[
+                int(block.scale.quantise(np.array([values[0, r, c]], np.float32))[0])
+            ].astype(int)
             y, x = voxel_pixel(renderer, block, 0, r, c)
             ok += int(np.abs(image[y, x].astype(int) - expected).max() <= 3)
     assert ok >= 34  # of 36 voxels of the first head's map

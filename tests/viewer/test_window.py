@@ -101,11 +101,24 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         from nnvox.viewer.figures import figure_image
 
         tiles: list = []  # where the panel draws each mistake (the window is 1400 x 820)
-        figure_image(digits_run, "mistakes", t=last - 1, width=round((BOX[2] - BOX[0]) * 1400),
-                     height=round((BOX[3] - BOX[1]) * 820), regions=tiles)
+        figure_image(
+            digits_run,
+            "mistakes",
+            t=last - 1,
+            width=round((BOX[2] - BOX[0]) * 1400),
+            height=round((BOX[3] - BOX[1]) * 820),
+            regions=tiles,
+        )
         x0, y0, x1, y1 = tiles[1]
-        display.xdotool("mousemove", "--window", wid, str(round(BOX[0] * 1400 + (x0 + x1) / 2)),
-                        str(round((1 - BOX[3]) * 820 + (y0 + y1) / 2)), "click", "1")
+        display.xdotool(
+            "mousemove",
+            "--window",
+            wid,
+            str(round(BOX[0] * 1400 + (x0 + x1) / 2)),
+            str(round((1 - BOX[3]) * 820 + (y0 + y1) / 2)),
+            "click",
+            "1",
+        )
         display.wait_title(wid, "— mistake 2")  # clicking a mistake shows it in the whole scene
         assert _changed(mistakes, _settle(display), network) > 0.002
         mistakes = _settle(display)
@@ -127,8 +140,27 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         weights = _settle(display)
         assert _changed(health, weights, network) > 0.02
 
-        display.xdotool("mousemove", "--window", wid, "640", "400", "mousedown", "1",
-                        "mousemove", "--window", wid, "760", "330", "mousemove", "--window", wid, "880", "300", "mouseup", "1")
+        display.xdotool(
+            "mousemove",
+            "--window",
+            wid,
+            "640",
+            "400",
+            "mousedown",
+            "1",
+            "mousemove",
+            "--window",
+            wid,
+            "760",
+            "330",
+            "mousemove",
+            "--window",
+            wid,
+            "880",
+            "300",
+            "mouseup",
+            "1",
+        )
         rotated = _settle(display)
         assert _changed(weights, rotated, network) > 0.02
         for key in ("w", "j", "3"):  # VTK's own keys (wireframe, joystick, stereo) do nothing here
@@ -187,13 +219,17 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
         display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")
         display.wait_title_without(wid, "selected")
         before = _settle(display)
-        display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1")
+        display.xdotool(
+            "mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1"
+        )
         display.wait_title(wid, "1 opened")
         opened = _settle(display)
         assert _changed(before, opened) > 0.01  # the group is drawn as its separate layers now
         display.xdotool("key", "--window", wid, "c")  # same camera fit as before
         time.sleep(0.5)
-        display.xdotool("mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1")
+        display.xdotool(
+            "mousemove", "--window", wid, str(spot["x"]), str(spot["y"]), "click", "--repeat", "2", "--delay", "80", "1"
+        )
         display.wait_title_without(wid, "opened")
         _quit(display, wid, proc)
     finally:
@@ -225,10 +261,31 @@ def test_compare_window_links_cameras_and_toggles_the_difference(digits_run):
         moved = _settle(display)
         assert _changed(diff, moved, right) > 0.002 and _changed(diff, moved, left) < 0.002
 
-        display.xdotool("mousemove", "--window", wid, "300", "400", "mousedown", "1",
-                        "mousemove", "--window", wid, "380", "330", "mousemove", "--window", wid, "460", "300", "mouseup", "1")
+        display.xdotool(
+            "mousemove",
+            "--window",
+            wid,
+            "300",
+            "400",
+            "mousedown",
+            "1",
+            "mousemove",
+            "--window",
+            wid,
+            "380",
+            "330",
+            "mousemove",
+            "--window",
+            wid,
+            "460",
+            "300",
+            "mouseup",
+            "1",
+        )
         rotated = _settle(display)
-        assert _changed(moved, rotated, left) > 0.02 and _changed(moved, rotated, right) > 0.02  # one camera, both sides
+        assert (
+            _changed(moved, rotated, left) > 0.02 and _changed(moved, rotated, right) > 0.02
+        )  # one camera, both sides
         _quit(display, wid, proc)
     finally:
         output = display.stop(proc)

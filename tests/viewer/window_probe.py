@@ -19,17 +19,28 @@ def tick(*args):
         import vtk
 
         wanted = sys.argv[3] if len(sys.argv) > 3 else None
-        block = next(b for b in window.scene.blocks if (b.name == wanted if wanted else "+" in b.title))  # default: a conv+BN+ReLU group
+        block = next(
+            b for b in window.scene.blocks if (b.name == wanted if wanted else "+" in b.title)
+        )  # default: a conv+BN+ReLU group
         c = vtk.vtkCoordinate()
         c.SetCoordinateSystemToWorld()
-        x0, x1, y0, y1, z0, z1 = block.bounds
+        x0, _, y0, y1, z0, z1 = block.bounds
         c.SetValue(x0, (y0 + y1) / 2, (z0 + z1) / 2)  # the front face's centre
         x, y = c.GetComputedDisplayValue(window.plotter.renderer)
         renderers = window.plotter.ren_win.GetRenderers()
         renderers.InitTraversal()
         holder = next(r for r in iter(renderers.GetNextItem, None) if r.HasViewProp(window.health))
-        json.dump({"name": block.name, "x": int(x), "y": 800 - 1 - int(y),
-                   "table_layer": holder.GetLayer(), "label_layer": window.scene_renderer.overlay.GetLayer()}, open(out, "w"))
+        with open(out, "w") as f:
+            json.dump(
+                {
+                    "name": block.name,
+                    "x": int(x),
+                    "y": 800 - 1 - int(y),
+                    "table_layer": holder.GetLayer(),
+                    "label_layer": window.scene_renderer.overlay.GetLayer(),
+                },
+                f,
+            )
         tick.done = True
 
 

@@ -174,13 +174,13 @@ def render_png(
     run: Run | str | Path,
     out: str | Path,
     *,
+    against: Run | str | Path | None = None,
+    pin: float | None = None,
+    difference: bool = False,
     spec: ViewSpec | None = None,
     output: OutputSpec | None = None,
     width: int | None = None,
     height: int | None = None,
-    against: Run | str | Path | None = None,
-    pin: float | None = None,
-    difference: bool = False,
     **options,
 ) -> Path:
     """One still: `spec` (and its fields as keywords, as in `export`) says what it shows, at the

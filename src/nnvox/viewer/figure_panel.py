@@ -9,9 +9,9 @@ import numpy as np
 
 from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
+from nnvox.viewer.theme import DEFAULT_THEME
 
 PANEL_FIGURES = ("confusion", "mistakes", "filters", "histograms", "correlation", "health")
-from nnvox.viewer.theme import DEFAULT_THEME
 
 FRAME = DEFAULT_THEME.colours.figure_frame  # the panel's border
 BOX = DEFAULT_THEME.layout.figure_box  # normalised viewport, above the histogram panel: left, bottom, right, top
@@ -60,8 +60,16 @@ class FigurePanel:
         if not window.HasRenderer(self.renderer):
             window.AddRenderer(self.renderer)
 
-    def show(self, run: Run, figure: str | None, snapshot: int, layer: str | None, window: tuple[int, int],
-             voxel: tuple[int, ...] | None = None, sample: int = 0) -> None:
+    def show(
+        self,
+        run: Run,
+        figure: str | None,
+        snapshot: int,
+        layer: str | None,
+        window: tuple[int, int],
+        voxel: tuple[int, ...] | None = None,
+        sample: int = 0,
+    ) -> None:
         """Draw `figure` of `snapshot` (for `layer` when it has weights, else the figure's default;
         the voxel figure takes apart `voxel` (channel, row, column) of `layer` for `sample`)."""
         self.renderer.SetDraw(figure is not None)
@@ -99,14 +107,31 @@ class FigurePanel:
         self._image.Modified()
 
 
-def _figure(run: Run, figure: str, snapshot: int, layer: str | None, width: int, height: int,
-            voxel: tuple[int, ...] | None, sample: int) -> tuple[np.ndarray, list]:
+def _figure(
+    run: Run,
+    figure: str,
+    snapshot: int,
+    layer: str | None,
+    width: int,
+    height: int,
+    voxel: tuple[int, ...] | None,
+    sample: int,
+) -> tuple[np.ndarray, list]:
     from nnvox.viewer.figures import figure_image
 
     regions: list = []
     try:
-        image = figure_image(run, figure, t=snapshot, layer=layer, width=width, height=height, voxel=voxel,
-                             sample=sample, regions=regions)
+        image = figure_image(
+            run,
+            figure,
+            t=snapshot,
+            layer=layer,
+            width=width,
+            height=height,
+            voxel=voxel,
+            sample=sample,
+            regions=regions,
+        )
     except NnvoxError:
         if layer is None or figure == "voxel":
             raise

@@ -25,7 +25,7 @@ def spread(boxes: np.ndarray, directions: np.ndarray, fixed: np.ndarray | None =
         tried = [_push(box, placed, d) for d in (direction, -direction)]
         free = [(dy, overlap) for dy, overlap, is_free in tried if is_free]
         offsets[i] = free[0][0] if free else min(tried, key=lambda t: t[1])[0]
-        placed = np.vstack([placed, box + [0, offsets[i], 0, offsets[i]]])
+        placed = np.vstack([placed, box + np.array([0, offsets[i], 0, offsets[i]])])
     return offsets
 
 
@@ -36,9 +36,9 @@ def _push(box: np.ndarray, placed: np.ndarray, direction: float) -> tuple[float,
     tolerated = SLIVER * (box[2] - box[0]) * (box[3] - box[1])
     dy, best, least = 0.0, 0.0, np.inf
     while abs(dy) <= reach:
-        moved = box + [0, dy, 0, dy]
+        moved = box + np.array([0, dy, 0, dy])
         hit = _overlaps(moved, placed)
-        overlap = _overlap_area(moved + [-GAP, -GAP, GAP, GAP], placed[hit])
+        overlap = _overlap_area(moved + np.array([-GAP, -GAP, GAP, GAP]), placed[hit])
         if overlap <= tolerated:
             return dy, overlap, True
         if overlap < least:
@@ -49,8 +49,12 @@ def _push(box: np.ndarray, placed: np.ndarray, direction: float) -> tuple[float,
 
 
 def _overlaps(box: np.ndarray, others: np.ndarray) -> np.ndarray:
-    return ((others[:, 0] < box[2] + GAP) & (box[0] < others[:, 2] + GAP)
-            & (others[:, 1] < box[3] + GAP) & (box[1] < others[:, 3] + GAP))
+    return (
+        (others[:, 0] < box[2] + GAP)
+        & (box[0] < others[:, 2] + GAP)
+        & (others[:, 1] < box[3] + GAP)
+        & (box[1] < others[:, 3] + GAP)
+    )
 
 
 def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:
@@ -73,8 +77,13 @@ class LabelLayout:
     anchor xyz, widest text) of left-aligned, vertically centred text that stays where it is (an
     output's class names and probabilities), which labels keep clear of."""
 
-    def __init__(self, renderer: vtk.vtkRenderer, labels: list[tuple[object, tuple[float, float, float], int]],
-                 colour: tuple[float, float, float], fixed: list[tuple[object, tuple[float, float, float], str]] = ()):
+    def __init__(
+        self,
+        renderer: vtk.vtkRenderer,
+        labels: list[tuple[object, tuple[float, float, float], int]],
+        colour: tuple[float, float, float],
+        fixed: list[tuple[object, tuple[float, float, float], str]] = (),
+    ):
         self.renderer = renderer
         self.actors = [a for a, _, _ in labels]
         self.anchors = np.array([[*xyz, 1.0] for _, xyz, _ in labels]).reshape(-1, 4)
@@ -125,8 +134,16 @@ class LabelLayout:
     def update(self, *_) -> None:
         camera = self.renderer.GetActiveCamera()
         w, h = self.renderer.GetSize()
-        key = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp(), camera.GetViewAngle(),
-               camera.GetParallelProjection(), camera.GetParallelScale(), w, h)
+        key = (
+            camera.GetPosition(),
+            camera.GetFocalPoint(),
+            camera.GetViewUp(),
+            camera.GetViewAngle(),
+            camera.GetParallelProjection(),
+            camera.GetParallelScale(),
+            w,
+            h,
+        )
         if not len(self.actors) or not w or not h or key == self._key:
             return
         self._key = key
@@ -146,7 +163,7 @@ class LabelLayout:
         shifts = np.zeros((len(self.actors), 2))
         shifts[shown, 0], shifts[shown, 1] = dx, spread(boxes, self.directions[shown], self._fixed_boxes(matrix, w, h))
         for actor, (x, y) in zip(self.actors, shifts):
-            actor.SetDisplayOffset(int(round(x)), int(round(y)))
+            actor.SetDisplayOffset(round(x), round(y))
         self._draw_leaders(xy, boxes, shifts[shown, 1])
 
     def _draw_leaders(self, anchors: np.ndarray, boxes: np.ndarray, offsets: np.ndarray) -> None:
@@ -163,7 +180,9 @@ class LabelLayout:
         vtk_points = vtk.vtkPoints()
         vtk_points.SetData(numpy_to_vtk(points, deep=True))
         lines = vtk.vtkCellArray()
-        lines.SetData(numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
-                      numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True))
+        lines.SetData(
+            numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
+            numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True),
+        )
         self._leader_lines.SetPoints(vtk_points)
         self._leader_lines.SetLines(lines)

@@ -30,8 +30,11 @@ class RenderOptions:
     def comparison(cls, **kwargs) -> RenderOptions:
         """Two panes side by side: smaller text, no metrics inset, a wider histogram panel."""
         layout = kwargs.get("theme", DEFAULT_THEME).layout
-        defaults = {"text_scale": layout.comparison_text_scale, "show_metrics": False,
-                    "histogram_box": layout.comparison_histogram_box}
+        defaults = {
+            "text_scale": layout.comparison_text_scale,
+            "show_metrics": False,
+            "histogram_box": layout.comparison_histogram_box,
+        }
         return cls(**{**defaults, **kwargs})
 
     @property
@@ -51,8 +54,11 @@ class RenderOptions:
     def __post_init__(self):
         check_size(self.width, self.height)  # whole numbers, 16 to 8192 a side
         layout = self.theme.layout
-        for name, default in (("background", self.theme.colours.background), ("metrics_box", layout.metrics_box),
-                              ("histogram_box", layout.histogram_box)):
+        for name, default in (
+            ("background", self.theme.colours.background),
+            ("metrics_box", layout.metrics_box),
+            ("histogram_box", layout.histogram_box),
+        ):
             if getattr(self, name) is None:  # frozen: the theme's value set once, here
                 object.__setattr__(self, name, default)
 

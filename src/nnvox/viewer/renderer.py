@@ -34,8 +34,13 @@ class SceneRenderer:
     """`viewport` (x0, y0, x1, y1, normalised) places the scene in part of the window: comparisons
     draw two scenes side by side, their renderers sharing one camera."""
 
-    def __init__(self, scene: Scene, renderer: vtk.vtkRenderer, options: RenderOptions = RenderOptions(),
-                 viewport: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)):
+    def __init__(
+        self,
+        scene: Scene,
+        renderer: vtk.vtkRenderer,
+        options: RenderOptions = RenderOptions(),
+        viewport: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+    ):
         self.scene, self.renderer, self.options, self.viewport = scene, renderer, options, viewport
         renderer.SetBackground(*to_unit(options.background))
         renderer.SetBackgroundAlpha(0.0 if options.transparent else 1.0)
@@ -80,8 +85,9 @@ class SceneRenderer:
 
     def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
         """The overview (see scenes.camera.overview); returns the scale used."""
-        pose = overview(self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale,
-                        wrapped=self.scene.wrapped)
+        pose = overview(
+            self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=self.scene.wrapped
+        )
         self.apply_pose(pose)
         return pose.scale
 
@@ -102,8 +108,9 @@ class SceneRenderer:
         """The camera as it is now (the window saves this as a view)."""
         cam = self.renderer.GetActiveCamera()
         focal, position = np.asarray(cam.GetFocalPoint()), np.asarray(cam.GetPosition())
-        return CameraPose.from_dict({"focal": focal, "direction": position - focal, "up": cam.GetViewUp(),
-                                     "scale": cam.GetParallelScale()})
+        return CameraPose.from_dict(
+            {"focal": focal, "direction": position - focal, "up": cam.GetViewUp(), "scale": cam.GetParallelScale()}
+        )
 
     # --- picking -----------------------------------------------------------------------------
     def block_at(self, x: int, y: int) -> str | None:

@@ -36,8 +36,12 @@ class Colours:
     outline: RGB8 = (140, 143, 158)  # block outlines
     selected: RGB8 = (255, 255, 255)  # the selected layer's outline
     # flagged layers' outlines and unit frames, in order of precedence
-    health: tuple[tuple[str, RGB8], ...] = (("exploding", (200, 80, 255)), ("vanishing", (70, 130, 255)),
-                                            ("dead", (240, 60, 60)), ("saturated", (255, 150, 40)))
+    health: tuple[tuple[str, RGB8], ...] = (
+        ("exploding", (200, 80, 255)),
+        ("vanishing", (70, 130, 255)),
+        ("dead", (240, 60, 60)),
+        ("saturated", (255, 150, 40)),
+    )
     pulse: RGB = (1.0, 0.93, 0.6)  # the forward pass's travelling dots
     caption: RGB = (1.0, 1.0, 1.0)
     caption_band: RGB = (0.0, 0.0, 0.0)
@@ -50,11 +54,29 @@ class Colours:
     other_curve: RGB = (0.9, 0.9, 0.9)
     cloud_box: RGB = (0.35, 0.36, 0.42)
     # Tableau's ten categorical colours for classes: distinct on a dark background
-    classes: tuple[RGB8, ...] = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-                                 (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
+    classes: tuple[RGB8, ...] = (
+        (31, 119, 180),
+        (255, 127, 14),
+        (44, 160, 44),
+        (214, 39, 40),
+        (148, 103, 189),
+        (140, 86, 75),
+        (227, 119, 194),
+        (127, 127, 127),
+        (188, 189, 34),
+        (23, 190, 207),
+    )
     # ColorBrewer's Set2 for k-means clusters: softer than the class colours, so the two never read alike
-    clusters: tuple[RGB8, ...] = ((102, 194, 165), (252, 141, 98), (141, 160, 203), (231, 138, 195), (166, 216, 84),
-                                  (255, 217, 47), (229, 196, 148), (179, 179, 179))
+    clusters: tuple[RGB8, ...] = (
+        (102, 194, 165),
+        (252, 141, 98),
+        (141, 160, 203),
+        (231, 138, 195),
+        (166, 216, 84),
+        (255, 217, 47),
+        (229, 196, 148),
+        (179, 179, 179),
+    )
     figure_frame: RGB8 = (96, 96, 110)  # the window's 2D figure panel border
     hint: RGB = (0.7, 0.7, 0.75)
     panel_text: RGB = (1.0, 1.0, 1.0)  # the window's help, health table and voxel story

@@ -13,7 +13,6 @@ from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.scene import MODES, SceneOptions
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
-from nnvox.viewer.options import RenderOptions
 
 KEYS = [
     ("space", "play / pause the training timeline"),
@@ -29,8 +28,10 @@ KEYS = [
     ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
     ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
     ("t", "show / hide the layer health table (dead and saturated units)"),
-    ("f", "a 2D figure of the snapshot: the clicked voxel, confusion, mistakes, filters, histograms, correlation, "
-          "health"),
+    (
+        "f",
+        "a 2D figure of the snapshot: the clicked voxel, confusion, mistakes, filters, histograms, correlation, health",
+    ),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
@@ -82,13 +83,26 @@ def show(
 
 
 class Window:
-    def __init__(self, run: Run, *, mode: str, sample: int, size: tuple[int, int], sizing: str = "capped",
-                 against: Run | None = None, pin: float | None = None, difference: bool = False,
-                 attribution: str | None = None, feature_space: str | None = None, clusters: int | str | None = None):
+    def __init__(
+        self,
+        run: Run,
+        *,
+        mode: str,
+        sample: int,
+        size: tuple[int, int],
+        sizing: str = "capped",
+        against: Run | None = None,
+        pin: float | None = None,
+        difference: bool = False,
+        attribution: str | None = None,
+        feature_space: str | None = None,
+        clusters: int | str | None = None,
+    ):
         import pyvista as pv
 
         from nnvox.viewer.desktop.panels import TextPanels
-        from nnvox.viewer.desktop.panes import Panes
+        from nnvox.viewer.desktop.panes import Panes, window_options
+        from nnvox.viewer.desktop.slider import add_slider
 
         self.run, self.against, self.pin = run, against, pin
         self.comparing = against is not None or pin is not None
@@ -96,7 +110,7 @@ class Window:
         self.attribution, self.feature_space, self.clusters = attribution, feature_space, clusters
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
-        self.options = self._render_options(size)
+        self.options = window_options(size, comparing=self.comparing)
         self.selected: str | None = None  # the layer whose histogram is shown
         self.voxel = None  # the clicked voxel (scenes.inspect.Voxel), if any
         self.figure: str | None = None  # the 2D figure shown over the top right (key f)
@@ -110,30 +124,15 @@ class Window:
         self.plotter = pv.Plotter(window_size=list(size), title=self._title())
         self.plotter.disable_anti_aliasing()
         self.figure_panel = FigurePanel()
-        self.panels = TextPanels(self.plotter.ren_win, self.options, KEYS, self._hint_y())
+        self.panels = TextPanels(self.plotter.ren_win, self.options, KEYS, comparing=self.comparing)
         self.help, self.health = self.panels.help, self.panels.health
         self.panes = Panes(self.plotter, run, self.options, against=against, pin=pin)
         self._build_scene(redraw=False)
-        self.slider = self._add_slider()  # after the scene: its props draw over the scene's
+        self.slider = add_slider(self.plotter, self.playback, self.options, comparing=self.comparing)  # over the scene
         self._bind_keys()
         self.playback.listeners.append(lambda _: self._redraw())
         self._last_tick = time.perf_counter()
         self._redraw()
-
-    def _render_options(self, size: tuple[int, int]) -> RenderOptions:
-        """Two panes above a strip for the slider, insets as in exported comparisons; or one pane with
-        the inset and histogram above the slider in the bottom-right corner."""
-        if self.comparing:
-            return RenderOptions.comparison(width=size[0], height=size[1])
-        layout = RenderOptions().theme.layout
-        return RenderOptions(width=size[0], height=size[1], metrics_box=layout.window_metrics_box,
-                             histogram_box=layout.window_histogram_box)
-
-    def _hint_y(self) -> float:
-        """Above the colour legends: in a comparison, the panes' legends over the slider's strip."""
-        layout = self.options.theme.layout
-        above = layout.legend_top + 0.01
-        return layout.strip + (1 - layout.strip) * above if self.comparing else above
 
     def _title(self) -> str:
         view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
@@ -151,8 +150,15 @@ class Window:
     def _scene_options(self) -> SceneOptions:
         from nnvox.viewer.desktop.panes import scene_options
 
-        return scene_options(self.mode, self.sizing, expanded=self.expanded, expand=self.expand,
-                             attribution=self.attribution, feature_space=self.feature_space, clusters=self.clusters)
+        return scene_options(
+            self.mode,
+            self.sizing,
+            expanded=self.expanded,
+            expand=self.expand,
+            attribution=self.attribution,
+            feature_space=self.feature_space,
+            clusters=self.clusters,
+        )
 
     def _build_scene(self, redraw: bool = True) -> None:
         panes = self.panes.build(self._scene_options(), self.difference)
@@ -194,33 +200,18 @@ class Window:
         try:
             if self.figure == "voxel" and v is None:  # the voxel was let go: on to the next figure
                 self.figure = available_figures(self.run)[0]
-            self.figure_panel.show(self.run, self.figure, round(self.playback.t),
-                                   v.layer if self.figure == "voxel" else self.selected,
-                                   tuple(self.plotter.ren_win.GetSize()), voxel=(v.channel, *v.position) if v else None,
-                                   sample=self.playback.sample)
+            self.figure_panel.show(
+                self.run,
+                self.figure,
+                round(self.playback.t),
+                v.layer if self.figure == "voxel" else self.selected,
+                tuple(self.plotter.ren_win.GetSize()),
+                voxel=(v.channel, *v.position) if v else None,
+                sample=self.playback.sample,
+            )
         except NnvoxError as exc:  # said in the hint line, never a crash
             self.panels.say(f"no {self.figure} figure: {exc}")
             self.figure = None
-
-    def _add_slider(self):
-        n = self.playback.n_snapshots
-        layout = self.options.theme.layout
-        pointa, pointb = layout.comparison_slider if self.comparing else layout.slider
-        slider = self.plotter.add_slider_widget(
-            lambda v: self.playback.seek(v),
-            rng=[0, max(n - 1, 1e-6)],
-            value=self.playback.t,
-            title="snapshot",
-            pointa=pointa,
-            pointb=pointb,
-            interaction_event="always",
-            fmt="%.1f",
-            style="modern",
-            title_height=layout.slider_title_height,
-        )
-        if n < 2:
-            slider.EnabledOff()
-        return slider
 
     def _next_figure(self) -> None:
         """The next 2D figure of the snapshot under the cursor (filters, correlation: of the selected layer)."""
@@ -244,16 +235,9 @@ class Window:
     def toggle_layer(self, name: str) -> None:
         """Open a layer (its group, its folded repeat, its full resolution), or close what is open
         around it."""
-        import re
+        from nnvox.viewer.desktop.panes import toggled
 
-        from nnvox.scenes.grouping import group_chains
-
-        chains = [set(c) for c in group_chains(self.run.architecture).values() if name in c]
-        container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", name)
-        related = {name}.union(*chains) if chains else {name}
-        if container:
-            related |= {n for n in self.expand if n.startswith(container.group(1) + ".")}
-        self.expand = self.expand - related if self.expand & related else self.expand | {name}
+        self.expand = toggled(self.expand, name, self.run.architecture)
         self._build_scene()
 
     def select(self, name: str | None) -> None:
@@ -310,8 +294,9 @@ class Window:
 
         self.voxel = None
         if self.mode == "activations" and not self.comparing:
-            self.voxel = voxel_under(self.scene_renderer, self.scene, self.run, x, y, t=self.playback.t,
-                                     sample=self.playback.sample)
+            self.voxel = voxel_under(
+                self.scene_renderer, self.scene, self.run, x, y, t=self.playback.t, sample=self.playback.sample
+            )
         self.scene_renderer.show_field(self.voxel.field if self.voxel else None)
         self.panels.show_voxel(self.voxel)
 

@@ -10,8 +10,10 @@ import vtk
 
 from nnvox.viewer.options import RenderOptions
 
-HINT = ("h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
-        "click: histogram   x: expand")
+HINT = (
+    "h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
+    "click: histogram   x: expand"
+)
 
 
 def voxel_text(v) -> str:
@@ -42,21 +44,26 @@ def health_text(frame, scene, run) -> str:
         sat = f"{h['saturated'] * 100:6.0f}%" if "saturated" in h else "       -"
         lines.append(f"{name.ljust(width)}   {dead}   {active}   {sat}")
     keys = {b.key: b.name for b in scene.blocks}
-    stuck = ((run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
-             (run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)"))
+    stuck = (
+        (run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
+        (run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)"),
+    )
     for units, what in stuck:
-        listed = [f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
-                  for k, u in (units or {}).items() if u and k in keys]
+        listed = [
+            f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
+            for k, u in (units or {}).items()
+            if u and k in keys
+        ]
         if listed:
             lines += ["", what, *listed[:8]]
     return "\n".join(lines)
 
 
 class TextPanels:
-    """`keys`: (key, what it does) rows of the help. `hint_y`: the hint line's height, above the
-    colour legends (in a comparison, the panes' legends over the slider's strip)."""
+    """`keys`: (key, what it does) rows of the help. `comparing`: the window shows two panes above
+    the slider's strip."""
 
-    def __init__(self, render_window, options: RenderOptions, keys: list[tuple[str, str]], hint_y: float):
+    def __init__(self, render_window, options: RenderOptions, keys: list[tuple[str, str]], *, comparing: bool):
         self.options = options
         self.theme = options.theme
         self.renderer = vtk.vtkRenderer()
@@ -68,9 +75,15 @@ class TextPanels:
         width = max(len(k) for k, _ in keys)
         self.help = self._panel(fonts.help, layout.help_position, courier=True)
         self.help.SetInput("keys\n" + "\n".join(f"{k.ljust(width)}   {v}" for k, v in keys))
-        self.hint = self._hint(hint_y)
+        self.hint = self._hint(self._hint_y(comparing))
         self.voxel = self._panel(fonts.voxel, layout.voxel_position)  # under the heads-up line
         self.health = self._panel(fonts.health, layout.health_position, courier=True)
+
+    def _hint_y(self, comparing: bool) -> float:
+        """Above the colour legends: in a comparison, the panes' legends over the slider's strip."""
+        layout = self.theme.layout
+        above = layout.legend_top + 0.01
+        return layout.strip + (1 - layout.strip) * above if comparing else above
 
     def _hint(self, y: float) -> vtk.vtkTextActor:
         """One line of what the keys do, clear of a heads-up line of any length; messages replace it."""

@@ -4,6 +4,7 @@ switching back (a mode, an expanded layer) is instant."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ import vtk
 from nnvox.capture.run import Run
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import build_comparison
+from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.viewer.options import RenderOptions
@@ -29,16 +31,49 @@ class Pane:
     histograms: HistogramSource | None
 
 
-def scene_options(mode: str, sizing: str, *, expanded: bool, expand: frozenset[str], attribution: str | None,
-                  feature_space: str | None, clusters: int | str | None) -> SceneOptions:
+def scene_options(
+    mode: str,
+    sizing: str,
+    *,
+    expanded: bool,
+    expand: frozenset[str],
+    attribution: str | None,
+    feature_space: str | None,
+    clusters: int | str | None,
+) -> SceneOptions:
     """What the window asks of a scene. Attribution planes and feature-space clouds show activations:
     other modes go without. `expanded`: every layer its own block, every channel at full resolution."""
     active = mode == "activations"
-    shown = {"attribution": attribution if active else None, "feature_space": feature_space if active else None,
-             "clusters": clusters if active and feature_space else None}
+    shown = {
+        "attribution": attribution if active else None,
+        "feature_space": feature_space if active else None,
+        "clusters": clusters if active and feature_space else None,
+    }
     if not expanded:
         return SceneOptions(mode=mode, sizing=sizing, expand=expand, **shown)
     return SceneOptions(mode=mode, sizing=sizing, group=False, fold=False, max_channels=10**6, max_map=10**6, **shown)
+
+
+def window_options(size: tuple[int, int], *, comparing: bool) -> RenderOptions:
+    """Two panes above a strip for the slider, insets as in exported comparisons; or one pane with
+    the inset and histogram above the slider in the bottom-right corner."""
+    if comparing:
+        return RenderOptions.comparison(width=size[0], height=size[1])
+    layout = RenderOptions().theme.layout
+    return RenderOptions(
+        width=size[0], height=size[1], metrics_box=layout.window_metrics_box, histogram_box=layout.window_histogram_box
+    )
+
+
+def toggled(expand: frozenset[str], name: str, architecture) -> frozenset[str]:
+    """The layers open after a double-click on `name`: it opens (its group, its folded repeat, its
+    full resolution), or what is open around it closes."""
+    chains = [set(c) for c in group_chains(architecture).values() if name in c]
+    container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", name)
+    related = {name}.union(*chains) if chains else {name}
+    if container:
+        related |= {n for n in expand if n.startswith(container.group(1) + ".")}
+    return expand - related if expand & related else expand | {name}
 
 
 class Panes:
@@ -76,8 +111,11 @@ class Panes:
     def _views(self, options: SceneOptions, difference: bool) -> list[tuple[Scene, Callable, tuple]]:
         """(scene, its timeline position from the window's, viewport) of each pane."""
         if options not in self._built:
-            self._built[options] = (build_comparison(self.run, self.against, pin=self.pin, options=options)
-                                    if self.comparing else build_scene(self.run, options))
+            self._built[options] = (
+                build_comparison(self.run, self.against, pin=self.pin, options=options)
+                if self.comparing
+                else build_scene(self.run, options)
+            )
         built = self._built[options]
         if not self.comparing:
             return [(built, lambda t: t, (0.0, 0.0, 1.0, 1.0))]

@@ -22,4 +22,4 @@ def save_view(pose: CameraPose, folder: Path, note: str) -> str:
         print(f"nnvox: error: {error}")
         return str(error)
     print(f"saved the camera to {path}")
-    return f"saved the camera to {path.name}: in a storyboard, camera = {{ view = \"{path.name}\" }}"
+    return f'saved the camera to {path.name}: in a storyboard, camera = {{ view = "{path.name}" }}'

@@ -17,7 +17,7 @@ def voxel_under(renderer, scene: Scene, run: Run, x: int, y: int, *, t: float, s
     shape = None
     if block is not None and block.key.startswith("act/"):
         try:
-            shape = run.architecture.node(block.key[len("act/"):]).shape
+            shape = run.architecture.node(block.key[len("act/") :]).shape
         except KeyError:
             shape = None
     where = voxel_at(block, hit[1], shape) if hit else None

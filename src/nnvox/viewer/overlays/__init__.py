@@ -63,5 +63,18 @@ def compose(stage: Stage) -> Overlays:
     metrics = MetricsInset(stage) if options.show_metrics and scene.n_snapshots > 1 and scene.metrics else None
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None
-    return Overlays(blocks, edges, outlines, labels, pulses, hud, caption, legends, metrics, histogram, clouds,
-                    UnitFrames(stage), ReceptiveField(stage))
+    return Overlays(
+        blocks,
+        edges,
+        outlines,
+        labels,
+        pulses,
+        hud,
+        caption,
+        legends,
+        metrics,
+        histogram,
+        clouds,
+        UnitFrames(stage),
+        ReceptiveField(stage),
+    )

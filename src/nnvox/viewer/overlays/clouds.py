@@ -44,8 +44,11 @@ class Clouds:
         self._dot_array.SetName("dot")
         self.polys = (self._dots(n * k), self._paths(n, k, by_class))
         height = stage.options.height
-        self.props = [_actor(self.polys[0], point_size=max(5.0, height / 110)),
-                      _actor(self.polys[1], line_width=max(1.0, height / 720), opacity=0.45), self._boxes()]
+        self.props = [
+            _actor(self.polys[0], point_size=max(5.0, height / 110)),
+            _actor(self.polys[1], line_width=max(1.0, height / 720), opacity=0.45),
+            self._boxes(),
+        ]
         for a in self.props:
             stage.renderer.AddActor(a)
         self.legend = self._legend()
@@ -80,8 +83,12 @@ class Clouds:
 
     def _boxes(self) -> vtk.vtkActor:
         mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(outline_boxes((x - h, x + h, y - h, y + h, z - h, z + h)
-                                          for (x, y, z), h in ((c.centre, c.size / 2) for c in self.scene.clouds)))
+        mapper.SetInputData(
+            outline_boxes(
+                (x - h, x + h, y - h, y + h, z - h, z + h)
+                for (x, y, z), h in ((c.centre, c.size / 2) for c in self.scene.clouds)
+            )
+        )
         actor = vtk.vtkActor()
         actor.SetMapper(mapper)
         actor.GetProperty().SetColor(*self.stage.colours.cloud_box)
@@ -117,13 +124,13 @@ class Clouds:
         data = np.zeros((n * len(self.names), 3))
         for j, name in enumerate(self.names):
             if name in points:
-                data[j * n:(j + 1) * n] = points[name]
+                data[j * n : (j + 1) * n] = points[name]
         self.points.SetData(numpy_to_vtk(data, deep=True))
         if clusters:  # points take their cluster's colour; the paths keep their class's
             for j, name in enumerate(self.names):
                 if name in clusters:
                     labels, k, purity = clusters[name]
-                    self.dot_colours[j * n:(j + 1) * n] = self.cluster_palette[labels % len(self.cluster_palette)]
+                    self.dot_colours[j * n : (j + 1) * n] = self.cluster_palette[labels % len(self.cluster_palette)]
                     self._cluster_label(j, name).SetInput(f"k = {k} · {purity:.0%} pure")
             self._dot_array.Modified()
         for poly in self.polys:

@@ -34,8 +34,14 @@ class ReceptiveField:
         (r0, r1), (c0, c1) = box
         v, (x, y, z) = source.voxel, source.origin
         left, top = y + source.cols * v / 2, z + source.rows * v / 2
-        self.outline.SetBounds(x - MARGIN, x + source.thickness + MARGIN, left - (c1 + 1) * v, left - c0 * v,
-                               top - (r1 + 1) * v, top - r0 * v)
+        self.outline.SetBounds(
+            x - MARGIN,
+            x + source.thickness + MARGIN,
+            left - (c1 + 1) * v,
+            left - c0 * v,
+            top - (r1 + 1) * v,
+            top - r0 * v,
+        )
         self.actor.SetVisibility(True)
 
     def update(self, shown: Shown) -> None:

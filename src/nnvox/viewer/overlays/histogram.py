@@ -18,8 +18,11 @@ def _text(renderer, size: int, colour, justify: str = "left") -> vtk.vtkTextActo
     tp = actor.GetTextProperty()
     tp.SetFontSize(size)
     tp.SetColor(*colour)
-    justified = {"left": tp.SetJustificationToLeft, "centre": tp.SetJustificationToCentered,
-                 "right": tp.SetJustificationToRight}
+    justified = {
+        "left": tp.SetJustificationToLeft,
+        "centre": tp.SetJustificationToCentered,
+        "right": tp.SetJustificationToRight,
+    }
     justified[justify]()
     actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
     renderer.AddViewProp(actor)

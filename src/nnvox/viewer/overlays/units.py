@@ -17,7 +17,7 @@ MARGIN = 0.05  # a frame stands this far off its slice
 
 def unit_box(block: Block, unit: int) -> tuple[float, ...]:
     """The box framing `unit` of `block`: its channel's slice, or its cell on a grid's front face."""
-    x0, x1, y0, y1, z0, z1 = block.bounds
+    x0, _, y0, y1, z0, z1 = block.bounds
     m = MARGIN
     if block.role == "feature":
         start = block.panel_centres()[unit, 0]
