@@ -141,7 +141,8 @@ class SnapshotCopier:
         any, `grad_norms` measured here and `aliases` (names of a tensor sent once)."""
         outputs, changed = self.capture(self.probe.feed())
         if changed:
-            raise NnvoxError("the model's architecture changed since recording started; record it into a new run folder")
+            raise NnvoxError("the model's architecture changed since recording started; "
+                             "record it into a new run folder")
         extremes: dict[str, tuple[float, float]] = {}
         copied = {f"act/{node}": out for node, out in outputs.items()}  # all copied at once, below
         # every name a weight has: a tied weight is copied once (see copies), its gradient too

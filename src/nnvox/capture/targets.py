@@ -35,8 +35,8 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     if input_file is not None and input_shape:
         raise NnvoxError("give --input or --input-shape, not both (the input file has its own shape)")
     if batch_dim is not None and input_file is None and input_shape is None:
-        raise NnvoxError(f"--batch-dim says which axis of --input or --input-shape holds the samples; give one of them "
-                         f"with it (e.g. --input-shape 8,4 --batch-dim 1: 4 sequences of 8)")
+        raise NnvoxError("--batch-dim says which axis of --input or --input-shape holds the samples; give one of them "
+                         "with it (e.g. --input-shape 8,4 --batch-dim 1: 4 sequences of 8)")
     if input_file is not None:
         what = f"input {Path(input_file).name}"
         x = read_input(Path(input_file))

@@ -11,8 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnvox.capture.json_checks import MAX_SIDE, Invalid, finite, json_object, parse_json, show, text
-from nnvox.capture.run_format.keys import (ALIASES_KEY, HEALTH_KEY, NONFINITE_KEY, NONFINITE_KINDS_KEY, STATS_KEY,
-                                           SUMMARY_KEYS)
+from nnvox.capture.run_format.keys import ALIASES_KEY, HEALTH_KEY, NONFINITE_KEY, NONFINITE_KINDS_KEY, STATS_KEY
 
 STATS_SAMPLE = 16_384  # percentiles from at most this many values: within 0.1 percentile, bounded cost
 
