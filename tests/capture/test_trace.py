@@ -306,3 +306,24 @@ def test_the_shapes_only_pass_leaves_nothing_on_the_model():
     assert model.src_mask.device.type == "cpu" and set(model.seen) == {1}
     assert all(t.device.type == "cpu" for t in model.seen.values())
     model(torch.randn(3, 5, 4))  # the user's next call works
+
+
+class _RefreshesItsTables(nn.Module):
+    """Rotary tables and a history kept in a dict and a list that already hold tensors (T5 in
+    transformers 4 caches that way): each call puts new tensors in place of the old ones."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.tables, self.history = nn.Linear(4, 4), {"rope": torch.ones(5)}, [torch.zeros(5)]
+
+    def forward(self, x):
+        self.tables["rope"] = torch.arange(x.shape[1], dtype=x.dtype, device=x.device)
+        self.history[0] = x.sum((0, 2))
+        return self.fc(x) * self.tables["rope"][:, None]
+
+
+def test_the_shapes_only_pass_puts_back_tensors_it_replaced():
+    model = _RefreshesItsTables()
+    trace(model, torch.randn(1, 5, 4))  # the meta pass replaced both with meta tensors
+    assert model.tables["rope"].device.type == "cpu" and model.history[0].device.type == "cpu"
+    model(torch.randn(3, 5, 4))
