@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	# torch first, pinned: a looser request would pull a multi-GB CUDA build.
+	# torch first, pinned to the CPU build: a looser request would pull a multi-GB CUDA build. The package
+	# itself accepts a range (pyproject.toml), so installing nnvox keeps a user's own torch.
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)

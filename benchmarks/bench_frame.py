@@ -4,7 +4,6 @@ one ImageData slab per channel, each its own actor (what `plotter.add_mesh(pv.Im
 from __future__ import annotations
 
 import numpy as np
-
 from common import median_time
 
 
@@ -60,10 +59,9 @@ class SlabBaseline:
 def frame_costs(run_path, sizes, baseline_repeat: int, repeat: int) -> list[dict]:
     from nnvox.capture.run import open_run
     from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.options import RenderOptions
-
-    from nnvox.scenes.scene import SceneOptions
 
     run = open_run(run_path)
     # Same content for both: every channel at full resolution (level of detail is measured apart).
@@ -89,17 +87,30 @@ def frame_costs(run_path, sizes, baseline_repeat: int, repeat: int) -> list[dict
             ours.render(frames[state["i"] % 2])
 
         t_ours = median_time(ours_frame, repeat)
-        t_interp = median_time(lambda: ours.render(scene.frame_at(0.5 + 0.01 * state.setdefault("j", 0))), max(3, repeat // 3))
+        t_interp = median_time(
+            lambda: ours.render(scene.frame_at(0.5 + 0.01 * state.setdefault("j", 0))), max(3, repeat // 3)
+        )
         ours.close()
         base = SlabBaseline(scene, width, height)
         t_base = median_time(lambda: base.render(frames[state.setdefault("k", 0) % 2]), baseline_repeat)
-        rows.append({"run": run.name, "size": f"{width}x{height}", "nnvox_ms": 1000 * t_ours, "nnvox_lod_ms": 1000 * t_lod,
-                     "nnvox_interpolated_ms": 1000 * t_interp, "baseline_ms": 1000 * t_base, "speedup": t_base / t_ours})
+        rows.append(
+            {
+                "run": run.name,
+                "size": f"{width}x{height}",
+                "nnvox_ms": 1000 * t_ours,
+                "nnvox_lod_ms": 1000 * t_lod,
+                "nnvox_interpolated_ms": 1000 * t_interp,
+                "baseline_ms": 1000 * t_base,
+                "speedup": t_base / t_ours,
+            }
+        )
     return rows
 
 
 if __name__ == "__main__":
     from common import digits_run, synthetic_vgg16_run
 
-    for row in frame_costs(digits_run(), [(1280, 720), (1920, 1080)], 5, 20) + frame_costs(synthetic_vgg16_run(), [(1280, 720), (1920, 1080)], 2, 5):
+    for row in frame_costs(digits_run(), [(1280, 720), (1920, 1080)], 5, 20) + frame_costs(
+        synthetic_vgg16_run(), [(1280, 720), (1920, 1080)], 2, 5
+    ):
         print(row)

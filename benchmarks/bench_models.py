@@ -35,8 +35,16 @@ def model_costs(name: str, sizes=((1280, 720),), frames: int = 5) -> dict:
     t = time.perf_counter()
     scene = build_scene(run)
     t_scene = time.perf_counter() - t
-    row = {"model": name, "nodes": len(arch.nodes), "blocks": len(scene.blocks), "forward_s": forward, "trace_s": t_trace,
-           "record_s": t_record, "scene_s": t_scene, "trace_plus_scene_s": t_trace + t_scene}
+    row = {
+        "model": name,
+        "nodes": len(arch.nodes),
+        "blocks": len(scene.blocks),
+        "forward_s": forward,
+        "trace_s": t_trace,
+        "record_s": t_record,
+        "scene_s": t_scene,
+        "trace_plus_scene_s": t_trace + t_scene,
+    }
     full = build_scene(run, SceneOptions(max_channels=10**6, max_map=10**6))
     for width, height in sizes:
         for label, sc in (("lod", scene), ("full", full)):

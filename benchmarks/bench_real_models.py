@@ -79,12 +79,23 @@ def trace_and_scene(name: str, repeat: int = 3) -> dict:
                 times[k].append(time.perf_counter() - t)
     forward_s, trace_s, scene_s = (statistics.median(times[k]) for k in steps)
     arch, scene = trace(model, x).architecture, build_scene(run)
-    return {"model": name, "parameters": sum(p.numel() for p in model.parameters()), "nodes": len(arch.nodes),
-            "blocks": len(scene.blocks), "forward_s": forward_s, "trace_s": trace_s, "record_s": t_record,
-            "scene_s": scene_s, "trace_plus_scene_s": trace_s + scene_s, "ratio": (trace_s + scene_s) / forward_s}
+    return {
+        "model": name,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "nodes": len(arch.nodes),
+        "blocks": len(scene.blocks),
+        "forward_s": forward_s,
+        "trace_s": trace_s,
+        "record_s": t_record,
+        "scene_s": scene_s,
+        "trace_plus_scene_s": trace_s + scene_s,
+        "ratio": (trace_s + scene_s) / forward_s,
+    }
 
 
-def gpt2_recording_overhead(steps: int = 100, every: int = 50, pairs: int = 1, batch: int = 2, sequence: int = 64) -> dict:
+def gpt2_recording_overhead(
+    steps: int = 100, every: int = 50, pairs: int = 1, batch: int = 2, sequence: int = 64
+) -> dict:
     """GPT-2 small trained on synthetic tokens for `steps` AdamW steps, with a Recorder snapshotting
     every `every` steps (budgets on; its creation and close included) against the same training
     without nnvox. Runs alternate (without, with, ...) after a short warm-up; the median ratio counts.
@@ -127,34 +138,54 @@ def gpt2_recording_overhead(steps: int = 100, every: int = 50, pairs: int = 1, b
         plain.append(once(False))
         recorded.append(once(True))
     ratios = np.array(recorded) / np.array(plain)
-    return {"steps": steps, "every": every, "batch": batch, "sequence": sequence, "snapshots": len(range(0, steps, every)),
-            "plain_s": statistics.median(plain), "recorded_s": statistics.median(recorded),
-            "median_ratio": float(np.median(ratios)), "best_ratio": float(ratios.min()), "worst_ratio": float(ratios.max())}
+    return {
+        "steps": steps,
+        "every": every,
+        "batch": batch,
+        "sequence": sequence,
+        "snapshots": len(range(0, steps, every)),
+        "plain_s": statistics.median(plain),
+        "recorded_s": statistics.median(recorded),
+        "median_ratio": float(np.median(ratios)),
+        "best_ratio": float(ratios.min()),
+        "worst_ratio": float(ratios.max()),
+    }
 
 
 def report(quick: bool = False) -> list[str]:
     """Markdown lines for run_all.py and for printing."""
     from common import isolated
 
-    lines = ["## Real models from Hugging Face default configs (untrained, batch 1)", "",
-             "| model | parameters | nodes | blocks | forward pass | trace | trace + scene build | ratio to forward | target |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Real models from Hugging Face default configs (untrained, batch 1)",
+        "",
+        "| model | parameters | nodes | blocks | forward pass | trace | trace + scene build "
+        "| ratio to forward | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name in ("bert-base", "gpt2-small", "resnet50"):
         m = isolated(trace_and_scene, name, 1 if quick else 3)
         if name == "resnet50":
             target = f"within 3 s: {'met' if m['trace_plus_scene_s'] <= 3 else 'not met'}"
         else:
             target = f"within 3x: {'met' if m['ratio'] <= 3 else 'not met'}"
-        lines.append(f"| {name} ({'224 x 224' if name == 'resnet50' else f'{SEQUENCE} tokens'}) | {m['parameters'] / 1e6:.1f} M | "
-                     f"{m['nodes']} | {m['blocks']} | {m['forward_s'] * 1000:.0f} ms | {m['trace_s'] * 1000:.0f} ms | "
-                     f"{m['trace_plus_scene_s']:.2f} s | {m['ratio']:.1f}x | {target} |")
+        lines.append(
+            f"| {name} ({'224 x 224' if name == 'resnet50' else f'{SEQUENCE} tokens'}) "
+            f"| {m['parameters'] / 1e6:.1f} M | "
+            f"{m['nodes']} | {m['blocks']} | {m['forward_s'] * 1000:.0f} ms | {m['trace_s'] * 1000:.0f} ms | "
+            f"{m['trace_plus_scene_s']:.2f} s | {m['ratio']:.1f}x | {target} |"
+        )
     r = isolated(gpt2_recording_overhead, steps=51 if quick else 100, pairs=1)
-    title = (f"## Recording overhead, GPT-2 small training on synthetic tokens ({r['steps']} AdamW steps of "
-             f"{r['batch']} x {r['sequence']} tokens, a snapshot every {r['every']} steps ({r['snapshots']} snapshots), "
-             "activation_budget=2048, weight_budget=8192)")
-    result = (f"training {r['plain_s']:.1f} s without, {r['recorded_s']:.1f} s with recording: median ratio "
-              f"{r['median_ratio']:.3f} (single pairs {r['best_ratio']:.3f} to {r['worst_ratio']:.3f}); target 1.10x: "
-              f"{'met' if r['median_ratio'] <= 1.10 else 'not met'}")
+    title = (
+        f"## Recording overhead, GPT-2 small training on synthetic tokens ({r['steps']} AdamW steps of "
+        f"{r['batch']} x {r['sequence']} tokens, a snapshot every {r['every']} steps ({r['snapshots']} snapshots), "
+        "activation_budget=2048, weight_budget=8192)"
+    )
+    result = (
+        f"training {r['plain_s']:.1f} s without, {r['recorded_s']:.1f} s with recording: median ratio "
+        f"{r['median_ratio']:.3f} (single pairs {r['best_ratio']:.3f} to {r['worst_ratio']:.3f}); target 1.10x: "
+        f"{'met' if r['median_ratio'] <= 1.10 else 'not met'}"
+    )
     lines += ["", title, "", result]
     return lines
 

@@ -49,9 +49,15 @@ def _paired(once, pairs: int) -> dict:
     ratios = np.sort(np.array(recorded) / np.array(plain))
     resampled = np.median(np.random.default_rng(0).choice(ratios, (2000, len(ratios))), axis=1)
     low, high = np.percentile(resampled, [2.5, 97.5])
-    return {"plain_s": statistics.median(plain), "recorded_s": statistics.median(recorded),
-            "median_ratio": float(np.median(ratios)), "ci_low": float(low), "ci_high": float(high),
-            "best_ratio": float(ratios[0]), "worst_ratio": float(ratios[-1])}
+    return {
+        "plain_s": statistics.median(plain),
+        "recorded_s": statistics.median(recorded),
+        "median_ratio": float(np.median(ratios)),
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "best_ratio": float(ratios[0]),
+        "worst_ratio": float(ratios[-1]),
+    }
 
 
 def resnet18_overhead(epochs: int = 2, pairs: int = 3, samples: int = 256, **budgets) -> dict:

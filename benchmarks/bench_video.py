@@ -21,9 +21,11 @@ def _board(run_path: Path, seconds: float, preset: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="nnvox-bench-"))
     (folder / "run").symlink_to(Path(run_path).resolve(), target_is_directory=True)
     board = folder / "board.toml"
-    board.write_text(f'[video]\npreset = "{preset}"\n\n[[shot]]\nrun = "run"\nduration = {seconds}\ntimeline = "all"\n'
-                     'camera = { move = "orbit", degrees = 360, ease = "linear" }\nhistogram = "conv2"\n'
-                     'caption = "A caption on every frame, as in a lecture"\n')
+    board.write_text(
+        f'[video]\npreset = "{preset}"\n\n[[shot]]\nrun = "run"\nduration = {seconds}\ntimeline = "all"\n'
+        'camera = { move = "orbit", degrees = 360, ease = "linear" }\nhistogram = "conv2"\n'
+        'caption = "A caption on every frame, as in a lecture"\n'
+    )
     return board
 
 
@@ -67,8 +69,15 @@ def throughput(run_path: Path, preset: str, frames: int = 150) -> dict:
     t = time.perf_counter()
     render_storyboard(board, board.with_name("export.mp4"), progress=False)
     export = time.perf_counter() - t
-    return {"preset": preset, "frames": len(images), "export_s": export, "render_only_s": render_only, "encode_only_s": encode_only,
-            "ratio_vs_sum": export / (render_only + encode_only), "ratio_vs_max": export / max(render_only, encode_only)}
+    return {
+        "preset": preset,
+        "frames": len(images),
+        "export_s": export,
+        "render_only_s": render_only,
+        "encode_only_s": encode_only,
+        "ratio_vs_sum": export / (render_only + encode_only),
+        "ratio_vs_max": export / max(render_only, encode_only),
+    }
 
 
 def memory_growth(run_path: Path, preset: str = "720p30", frames: int = 3000) -> dict:
@@ -89,8 +98,13 @@ def memory_growth(run_path: Path, preset: str = "720p30", frames: int = 3000) ->
 
     with mock.patch.object(video.FrameWriter, "write", write):
         render_storyboard(board, board.with_name("long.mp4"), progress=False)
-    return {"preset": preset, "frames": frames, "rss_100_mb": seen[100] / 1e6, "rss_last_mb": seen[frames] / 1e6,
-            "growth": seen[frames] / seen[100] - 1}
+    return {
+        "preset": preset,
+        "frames": frames,
+        "rss_100_mb": seen[100] / 1e6,
+        "rss_last_mb": seen[frames] / 1e6,
+        "growth": seen[frames] / seen[100] - 1,
+    }
 
 
 if __name__ == "__main__":

@@ -52,4 +52,7 @@ def test_every_public_name_resolves_and_is_listed():
     assert set(nnvox.__all__) <= set(dir(nnvox))
     # listing the names loads nothing heavy
     code = "import sys, nnvox; dir(nnvox); print('torch' in sys.modules, 'vtk' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == ["False", "False"]
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == [
+        "False",
+        "False",
+    ]

@@ -19,8 +19,10 @@ from pathlib import Path
 _TEMPORARY = re.compile(r"^\..+\.nnvox-(\d{1,9})-[0-9a-f]{6}\.tmp$")
 # What a temporary folder of nnvox's may hold (a replacement run's files, a PNG sequence's frames):
 # a stale one is removed only when it holds nothing else, so nothing of the user's goes with it.
-_OWN_CONTENTS = re.compile(r"^(manifest\.json|probe\.safetensors|evaluation\.safetensors|\.nnvox-writer\.json"
-                           r"|snapshot-\d{5,}\.safetensors|frame-\d{5,}\.png)$")
+_OWN_CONTENTS = re.compile(
+    r"^(manifest\.json|probe\.safetensors|evaluation\.safetensors|\.nnvox-writer\.json"
+    r"|snapshot-\d{5,}\.safetensors|frame-\d{5,}\.png)$"
+)
 
 
 def temporary_path(final: Path) -> Path:
@@ -42,13 +44,14 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-
 def remove_temporary(path: Path) -> None:
     """A temporary of nnvox's: a file, or a folder of files it writes (and only then: anything else in
     it is someone's, and the folder stays)."""
     if path.is_dir() and not path.is_symlink():
-        if all(e.is_file(follow_symlinks=False) and (_OWN_CONTENTS.match(e.name) or is_temporary(e.name))
-               for e in os.scandir(path)):
+        if all(
+            e.is_file(follow_symlinks=False) and (_OWN_CONTENTS.match(e.name) or is_temporary(e.name))
+            for e in os.scandir(path)
+        ):
             shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
@@ -122,10 +125,13 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
 
 DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 _ADVICE = {  # what to do when a write failed, by its errno
-    errno.ENOSPC: "free space on that disk", errno.EDQUOT: "free space (the disk quota is full)",
+    errno.ENOSPC: "free space on that disk",
+    errno.EDQUOT: "free space (the disk quota is full)",
     errno.EFBIG: "the file size limit was reached: raise it (ulimit -f) or write less",
-    errno.EACCES: "make the folder writable or choose another", errno.EPERM: "make the folder writable or choose another",
-    errno.EROFS: "choose a folder on a writable disk", errno.EIO: "check the disk",
+    errno.EACCES: "make the folder writable or choose another",
+    errno.EPERM: "make the folder writable or choose another",
+    errno.EROFS: "choose a folder on a writable disk",
+    errno.EIO: "check the disk",
     errno.ENOENT: "the folder was moved or deleted while writing",
 }
 

@@ -43,8 +43,9 @@ def _fingerprint(a: np.ndarray) -> bytes:
 
 def _identical(a: np.ndarray, b: np.ndarray) -> bool:
     """The same bits (so -0.0 is not 0.0, and a NaN equals the same NaN)."""
-    return a is b or np.array_equal(np.ascontiguousarray(a).reshape(-1).view(np.uint8),
-                                    np.ascontiguousarray(b).reshape(-1).view(np.uint8))
+    return a is b or np.array_equal(
+        np.ascontiguousarray(a).reshape(-1).view(np.uint8), np.ascontiguousarray(b).reshape(-1).view(np.uint8)
+    )
 
 
 def stored_once(arrays: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, str]]:

@@ -58,21 +58,30 @@ class Node:
         params, geometry = d.get("params", {}), d.get("geometry", {})
         if not isinstance(params, dict) or not isinstance(geometry, dict):
             raise Invalid(f"{where}: params and geometry must be JSON objects")
-        if geometry and (set(geometry) != set(GEOMETRY) or len({len(v) if isinstance(v, list) else -1 for v in geometry.values()}) != 1):
+        if geometry and (
+            set(geometry) != set(GEOMETRY)
+            or len({len(v) if isinstance(v, list) else -1 for v in geometry.values()}) != 1
+        ):
             raise Invalid(f"{where}: geometry must give {', '.join(GEOMETRY)} for the same axes")
         for key, least in GEOMETRY.items():
             for v in geometry.get(key, ()):
                 number(v, f"{where}: {key}", least, 1 << 20)
         module = d.get("module")
         layout = d.get("layout", "")
-        if layout and (not isinstance(layout, str) or sorted(layout) != sorted(LAYOUT_AXES) or len(check_shape(d.get("shape"), where)) != 3):
+        if layout and (
+            not isinstance(layout, str)
+            or sorted(layout) != sorted(LAYOUT_AXES)
+            or len(check_shape(d.get("shape"), where)) != 3
+        ):
             raise Invalid(f"{where}: layout must order the axes {LAYOUT_AXES} of a 3-axis shape, not {show(layout)}")
         return cls(
             name=name,
             kind=text(d.get("kind"), f"{where}: kind", 1024),
             shape=tuple(check_shape(d.get("shape"), f"{where}: shape")),
-            params={text(k, f"{where}: parameter name", 1024): tuple(check_shape(v, f"{where}: {show(k)} shape"))
-                    for k, v in params.items()},
+            params={
+                text(k, f"{where}: parameter name", 1024): tuple(check_shape(v, f"{where}: {show(k)} shape"))
+                for k, v in params.items()
+            },
             module=None if module is None else text(module, f"{where}: module", 1024),
             geometry={k: tuple(v) for k, v in geometry.items()},
             layout=layout,

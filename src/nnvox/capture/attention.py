@@ -28,8 +28,16 @@ MAX_MAP_VALUES = 1 << 24
 # F.scaled_dot_product_attention's parameters, in order (any may be passed by keyword).
 _SDPA_PARAMS = ("query", "key", "value", "attn_mask", "dropout_p", "is_causal", "scale", "enable_gqa")
 # nn.MultiheadAttention.forward's parameters, in order.
-_MHA_PARAMS = ("query", "key", "value", "key_padding_mask", "need_weights", "attn_mask", "average_attn_weights",
-               "is_causal")
+_MHA_PARAMS = (
+    "query",
+    "key",
+    "value",
+    "key_padding_mask",
+    "need_weights",
+    "attn_mask",
+    "average_attn_weights",
+    "is_causal",
+)
 
 
 def _bind(names: tuple[str, ...], args, kwargs) -> dict | None:
@@ -58,24 +66,11 @@ def sdpa_probabilities(args, kwargs) -> torch.Tensor | None:
     out: the trace runs in eval. None for what cannot be reproduced (nested tensors, shapes that do
     not fit, unknown mask types) and for maps beyond MAX_MAP_VALUES."""
     bound = _bind(_SDPA_PARAMS, args, kwargs)
-    if bound is None or not all(k in bound for k in ("query", "key")):
+    if bound is None or not _reproducible(bound):
         return None
     q, k, mask = bound["query"], bound["key"], bound.get("attn_mask")
-    is_causal, scale, gqa = bound.get("is_causal", False), bound.get("scale"), bound.get("enable_gqa", False)
-    if not all(isinstance(t, torch.Tensor) and not t.is_nested and t.is_floating_point() for t in (q, k)):
-        return None
-    if q.dim() < 3 or k.dim() != q.dim() or q.shape[-1] != k.shape[-1] or q.shape[-1] == 0:
-        return None
-    if mask is not None and (not isinstance(mask, torch.Tensor) or mask.is_nested
-                             or not (mask.dtype == torch.bool or mask.is_floating_point())):
-        return None
-    if not isinstance(is_causal, bool) or not isinstance(gqa, bool):
-        return None
-    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))):
-        return None
+    gqa = bound.get("enable_gqa", False)
     heads, kv_heads = q.shape[-3], k.shape[-3]
-    if gqa and kv_heads != heads and (kv_heads == 0 or heads % kv_heads):
-        return None
     try:
         batch = torch.broadcast_shapes(q.shape[:-3], k.shape[:-3])
         lq, lk = q.shape[-2], k.shape[-2]
@@ -87,24 +82,53 @@ def sdpa_probabilities(args, kwargs) -> torch.Tensor | None:
         with torch.no_grad():
             if gqa and kv_heads != heads:
                 k = k.repeat_interleave(heads // kv_heads, dim=-3)
-            scores = torch.matmul(q.float(), k.float().transpose(-2, -1))
-            scores = scores * (1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale))
-            keep = None  # boolean: True = attend
-            if is_causal:
-                keep = torch.ones(lq, lk, dtype=torch.bool, device=q.device).tril()
-            if mask is not None and mask.dtype == torch.bool:
-                keep = mask.to(q.device) if keep is None else keep & mask.to(q.device)
-            elif mask is not None:
-                scores = scores + mask.to(device=q.device, dtype=torch.float32)
-            if keep is not None:
-                scores = torch.where(keep, scores, float("-inf"))  # (a mask may broadcast the batch)
-            probs = torch.softmax(scores, dim=-1)
-            # A row with every key masked: torch's kernels give zeros there (its "safe softmax"), not NaN.
-            probs = probs.masked_fill(torch.isneginf(scores).all(dim=-1, keepdim=True), 0.0)
-            probs = probs.expand(full)
+            probs = _softmax_scores(q, k, mask, bound.get("is_causal", False), bound.get("scale")).expand(full)
     except RuntimeError:  # shapes torch would refuse too
         return None
     return probs.unsqueeze(-3) if q.dim() == 3 else probs
+
+
+def _reproducible(bound: dict) -> bool:
+    """Whether the call's arguments are ones `sdpa_probabilities` can repeat (types, ranks, head groups)."""
+    if not all(k in bound for k in ("query", "key")):
+        return False
+    q, k, mask = bound["query"], bound["key"], bound.get("attn_mask")
+    is_causal, scale, gqa = bound.get("is_causal", False), bound.get("scale"), bound.get("enable_gqa", False)
+    if not all(isinstance(t, torch.Tensor) and not t.is_nested and t.is_floating_point() for t in (q, k)):
+        return False
+    if q.dim() < 3 or k.dim() != q.dim() or q.shape[-1] != k.shape[-1] or q.shape[-1] == 0:
+        return False
+    if mask is not None and (
+        not isinstance(mask, torch.Tensor)
+        or mask.is_nested
+        or not (mask.dtype == torch.bool or mask.is_floating_point())
+    ):
+        return False
+    if not isinstance(is_causal, bool) or not isinstance(gqa, bool):
+        return False
+    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))):
+        return False
+    heads, kv_heads = q.shape[-3], k.shape[-3]
+    return not (gqa and kv_heads != heads and (kv_heads == 0 or heads % kv_heads))
+
+
+def _softmax_scores(q, k, mask, is_causal: bool, scale) -> torch.Tensor:
+    """softmax(q kᵀ · scale + mask) in float32, keys already repeated for their query heads."""
+    lq, lk = q.shape[-2], k.shape[-2]
+    scores = torch.matmul(q.float(), k.float().transpose(-2, -1))
+    scores = scores * (1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale))
+    keep = None  # boolean: True = attend
+    if is_causal:
+        keep = torch.ones(lq, lk, dtype=torch.bool, device=q.device).tril()
+    if mask is not None and mask.dtype == torch.bool:
+        keep = mask.to(q.device) if keep is None else keep & mask.to(q.device)
+    elif mask is not None:
+        scores = scores + mask.to(device=q.device, dtype=torch.float32)
+    if keep is not None:
+        scores = torch.where(keep, scores, float("-inf"))  # (a mask may broadcast the batch)
+    probs = torch.softmax(scores, dim=-1)
+    # A row with every key masked: torch's kernels give zeros there (its "safe softmax"), not NaN.
+    return probs.masked_fill(torch.isneginf(scores).all(dim=-1, keepdim=True), 0.0)
 
 
 def mha_maps(module: nn.MultiheadAttention, args, kwargs) -> torch.Tensor | None:
@@ -113,7 +137,11 @@ def mha_maps(module: nn.MultiheadAttention, args, kwargs) -> torch.Tensor | None
     Shape (batch, heads, queries, keys) whether or not the module is batch_first; None for unbatched
     inputs, maps beyond MAX_MAP_VALUES, and calls that cannot be repeated."""
     bound = _bind(_MHA_PARAMS, args, kwargs)
-    if bound is None or not isinstance(bound.get("query"), torch.Tensor) or not isinstance(bound.get("key"), torch.Tensor):
+    if (
+        bound is None
+        or not isinstance(bound.get("query"), torch.Tensor)
+        or not isinstance(bound.get("key"), torch.Tensor)
+    ):
         return None
     q, k = bound["query"], bound["key"]
     if q.dim() != 3 or k.dim() != 3:

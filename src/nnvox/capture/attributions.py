@@ -24,7 +24,9 @@ def _as_tensor(inputs):
 
     x = torch.as_tensor(np.asarray(inputs) if not isinstance(inputs, torch.Tensor) else inputs)
     if not x.is_floating_point():
-        raise NnvoxError(f"attributions need float inputs (images, features), got {x.dtype}; token ids have no gradient")
+        raise NnvoxError(
+            f"attributions need float inputs (images, features), got {x.dtype}; token ids have no gradient"
+        )
     if x.ndim < 2:
         raise NnvoxError(f"inputs need a batch axis first, got shape {tuple(x.shape)}")
     return x.detach().float()
@@ -50,7 +52,9 @@ def upsample_cam(cam, inputs):
     one copy for every input channel."""
     from captum import attr
 
-    up = attr.LayerAttribution.interpolate(cam, tuple(inputs.shape[2:]), interpolate_mode="bilinear" if inputs.ndim == 4 else "nearest")
+    up = attr.LayerAttribution.interpolate(
+        cam, tuple(inputs.shape[2:]), interpolate_mode="bilinear" if inputs.ndim == 4 else "nearest"
+    )
     return up.expand_as(inputs).contiguous()
 
 
@@ -68,8 +72,19 @@ def _segments(shape: tuple[int, ...], size: int):
     return torch.arange(int(np.prod(shape))).reshape(1, *shape)
 
 
-def explain(model, inputs, method: str = "saliency", target=None, layer=None, *, steps: int = 50,
-            window: int | None = None, samples: int = 200, seed: int = 0, upsample: bool = True) -> np.ndarray:
+def explain(
+    model,
+    inputs,
+    method: str = "saliency",
+    target=None,
+    layer=None,
+    *,
+    steps: int = 50,
+    window: int | None = None,
+    samples: int = 200,
+    seed: int = 0,
+    upsample: bool = True,
+) -> np.ndarray:
     """Attributions of `model`'s output for `target` (a class index, one per sample, or None: the
     predicted class) with respect to `inputs` (batch first), as a float32 numpy array of the inputs'
     shape. `method`: saliency (|gradient|), integrated-gradients (from a zero baseline in `steps`),
@@ -80,23 +95,31 @@ def explain(model, inputs, method: str = "saliency", target=None, layer=None, *,
 
     if method not in METHODS:
         close = difflib.get_close_matches(method, METHODS, n=1)
-        raise NnvoxError(f"unknown attribution method {method!r}; " + (f"did you mean {close[0]!r}?" if close else f"choose one of {', '.join(METHODS)}"))
+        raise NnvoxError(
+            f"unknown attribution method {method!r}; "
+            + (f"did you mean {close[0]!r}?" if close else f"choose one of {', '.join(METHODS)}")
+        )
     if method == "grad-cam" and layer is None:
-        raise NnvoxError("grad-cam needs a layer: explain(model, x, method='grad-cam', layer='conv2') (a conv layer's name)")
+        raise NnvoxError(
+            "grad-cam needs a layer: explain(model, x, method='grad-cam', layer='conv2') (a conv layer's name)"
+        )
     x = _as_tensor(inputs)
     with evaluating(model):
         with torch.no_grad():
             try:
                 logits = model(x)
             except Exception as exc:  # noqa: BLE001  (any failure of user code becomes one line)
-                raise NnvoxError(f"the model's forward pass failed on inputs of shape {tuple(x.shape)}: {exc}") from None
+                raise NnvoxError(
+                    f"the model's forward pass failed on inputs of shape {tuple(x.shape)}: {exc}"
+                ) from None
         if logits.ndim != 2:
             raise NnvoxError(f"attributions need (batch, classes) outputs; the model gives shape {tuple(logits.shape)}")
         targets = logits.argmax(1) if target is None else torch.as_tensor(target).long().expand(len(x)).clone()
         if (targets < 0).any() or (targets >= logits.shape[1]).any():
             raise NnvoxError(f"target {target} is out of range; the model has {logits.shape[1]} outputs")
-        heat = _attribute(model, x, method, targets, layer, steps=steps, window=window, samples=samples, seed=seed,
-                          upsample=upsample)
+        heat = _attribute(
+            model, x, method, targets, layer, steps=steps, window=window, samples=samples, seed=seed, upsample=upsample
+        )
     return heat.detach().float().cpu().numpy().astype(np.float32)
 
 
@@ -107,21 +130,38 @@ def _attribute(model, x, method, targets, layer, *, steps, window, samples, seed
     if method == "saliency":
         return attr.Saliency(model).attribute(x.clone().requires_grad_(), target=targets, abs=True)
     if method == "integrated-gradients":
-        return attr.IntegratedGradients(model).attribute(x, baselines=torch.zeros_like(x), target=targets, n_steps=steps)
+        return attr.IntegratedGradients(model).attribute(
+            x, baselines=torch.zeros_like(x), target=targets, n_steps=steps
+        )
     if method == "grad-cam":
         module = _module(model, layer)
         cam = attr.LayerGradCam(model, module).attribute(x, target=targets, relu_attributions=True)
         if cam.ndim != x.ndim:
-            raise NnvoxError(f"grad-cam needs a conv layer with maps like the input's; {layer!r} gives shape {tuple(cam.shape)}")
+            raise NnvoxError(
+                f"grad-cam needs a conv layer with maps like the input's; {layer!r} gives shape {tuple(cam.shape)}"
+            )
         return upsample_cam(cam, x) if upsample else cam
     size = window or max(1, min(x.shape[2:]) // 4 if x.ndim > 2 else 1)
     if method == "occlusion":
         shape = (x.shape[1], *[min(size, s) for s in x.shape[2:]]) if x.ndim > 2 else (1,)
         strides = (x.shape[1], *[max(1, min(size, s) // 2) for s in x.shape[2:]]) if x.ndim > 2 else (1,)
-        return attr.Occlusion(model).attribute(x, sliding_window_shapes=shape, strides=strides, target=targets, baselines=0.0)
+        return attr.Occlusion(model).attribute(
+            x, sliding_window_shapes=shape, strides=strides, target=targets, baselines=0.0
+        )
     # lime: each sample on its own (captum's Lime takes one example at a time), seeded
     torch.manual_seed(seed)
     mask = _segments(tuple(x.shape[1:]), size)
     lime = attr.Lime(model)
-    return torch.cat([lime.attribute(x[i:i + 1], target=int(targets[i]), feature_mask=mask, n_samples=samples,
-                                     baselines=0.0, perturbations_per_eval=min(samples, 64)) for i in range(len(x))])
+    return torch.cat(
+        [
+            lime.attribute(
+                x[i : i + 1],
+                target=int(targets[i]),
+                feature_mask=mask,
+                n_samples=samples,
+                baselines=0.0,
+                perturbations_per_eval=min(samples, 64),
+            )
+            for i in range(len(x))
+        ]
+    )

@@ -27,11 +27,11 @@ class BatchAxis:
     def per_sample(self, t: torch.Tensor, batch: int) -> torch.Tensor:
         """`t` with the batch first: (batch, rest...)."""
         if self.broadcast:
-            t = t.expand(*t.shape[:self.axis], batch, *t.shape[self.axis + 1:])
+            t = t.expand(*t.shape[: self.axis], batch, *t.shape[self.axis + 1 :])
         elif self.fold != 1:
             shape = t.shape
             split = (self.fold, batch) if self.minor else (batch, self.fold)
-            t = t.reshape(*shape[:self.axis], *split, *shape[self.axis + 1:])
+            t = t.reshape(*shape[: self.axis], *split, *shape[self.axis + 1 :])
             return t.movedim(self.axis + self.minor, 0)
         return t.movedim(self.axis, 0) if self.axis else t
 
@@ -55,7 +55,7 @@ def guess(shape: tuple[int, ...], batch: int) -> BatchAxis | None:
     return None
 
 
-def compare(first: tuple[int, ...], second: tuple[int, ...], n1: int, n2: int) -> BatchAxis | None | bool:
+def compare(first: tuple[int, ...], second: tuple[int, ...], n1: int, n2: int) -> BatchAxis | bool | None:
     """The batch axis of a tensor shaped `first` at batch n1 and `second` at batch n2; None when no
     axis changed (no sample owns it); False when the shapes do not tell (a different rank, several
     axes changed, or by a size the batch cannot explain). A leading size of 1 that did not change

@@ -99,4 +99,3 @@ def apply_weight(w: np.ndarray, plan: dict | None) -> np.ndarray:
     if plan is None:
         return w
     return np.ascontiguousarray(w[: plan["out"], : plan["in"]])
-

@@ -90,8 +90,9 @@ def layer_health(kind: str, acts: np.ndarray, *, units: bool = False) -> dict:
     return {}
 
 
-def gradient_levels(layers: Mapping[str, Mapping[str, int]], norms: Mapping[str, float],
-                    same: Mapping[str, str] | None = None) -> dict[str, float]:
+def gradient_levels(
+    layers: Mapping[str, Mapping[str, int]], norms: Mapping[str, float], same: Mapping[str, str] | None = None
+) -> dict[str, float]:
     """Each layer's root-mean-square gradient per value: sqrt(sum of its parameters' squared
     gradient norms / their number of values), so a large tensor is not large for being large.
     `layers`: {layer: {parameter: number of values}} in graph order; `norms`: each parameter's
@@ -109,14 +110,17 @@ def gradient_levels(layers: Mapping[str, Mapping[str, int]], norms: Mapping[str,
                 continue
             counted.add(tensor)
             v = float(norms[p])
-            squares, values = (squares + v * v, values + int(size)) if math.isfinite(v) else (math.inf, values + int(size))
+            squares, values = (
+                (squares + v * v, values + int(size)) if math.isfinite(v) else (math.inf, values + int(size))
+            )
         if values:
             levels[layer] = math.sqrt(squares / values) if math.isfinite(squares) else math.inf
     return levels
 
 
-def gradient_flags(layers: Mapping[str, Mapping[str, int]], norms: Mapping[str, float],
-                   same: Mapping[str, str] | None = None) -> dict[str, str]:
+def gradient_flags(
+    layers: Mapping[str, Mapping[str, int]], norms: Mapping[str, float], same: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Layers whose gradient explodes or vanishes: a not finite gradient (exploding), or a
     root-mean-square gradient per value (`gradient_levels`) over EXPLODING times, or under
     VANISHING times, the reference level: the REFERENCE quantile (the lower value) of the layers'
@@ -147,7 +151,7 @@ def shared_tensors(aliases: Mapping[str, str], norms: Mapping[str, float]) -> di
     for alias, target in aliases.items():
         for kind in ("grad/", "param/"):
             if alias.startswith(kind) and target.startswith(kind):
-                a, t = alias[len(kind):], target[len(kind):]
+                a, t = alias[len(kind) :], target[len(kind) :]
                 if a in norms and t in norms and norms[a] == norms[t] and norms[a] != 0:
                     out[a] = t
     return out
@@ -159,5 +163,7 @@ def run_gradient_flags(run, index: int) -> dict[str, str]:
     norms = run.snapshots[index].grad_norms
     if not norms:
         return {}
-    layers = {n.name: {p: math.prod(shape) for p, shape in n.params.items()} for n in run.architecture.nodes if n.params}
+    layers = {
+        n.name: {p: math.prod(shape) for p, shape in n.params.items()} for n in run.architecture.nodes if n.params
+    }
     return gradient_flags(layers, norms, shared_tensors(run.aliases(index), norms))

@@ -16,8 +16,23 @@ CHANNELS_FIRST = ("C", "H", "W")
 TOKENS = ("L", "C")  # a map's positions flattened: L = H * W
 
 # Operations that regroup axes: roles survive them only where a rule below says so.
-RESHAPING = {"view", "reshape", "flatten", "unflatten", "unfold", "as_strided", "view_as", "reshape_as", "squeeze",
-             "unsqueeze", "einsum", "matmul", "bmm", "scaled_dot_product_attention", "AttentionMaps"}
+RESHAPING = {
+    "view",
+    "reshape",
+    "flatten",
+    "unflatten",
+    "unfold",
+    "as_strided",
+    "view_as",
+    "reshape_as",
+    "squeeze",
+    "unsqueeze",
+    "einsum",
+    "matmul",
+    "bmm",
+    "scaled_dot_product_attention",
+    "AttentionMaps",
+}
 # Operations that move axes: `permutes` gives each one's per-sample axis order.
 PERMUTING = {"permute", "transpose", "movedim", "moveaxis", "swapaxes", "swapdims", "t"}
 
@@ -27,8 +42,13 @@ def spatial_origin(kind: str, rank: int) -> bool:
     return rank == 3 and kind.lower().endswith("2d")
 
 
-def infer_roles(nodes, shapes: dict[str, tuple[int, ...]], first_source: dict[str, str],
-                permutes: dict[str, tuple[int, ...]], image_inputs: set[str]) -> dict[str, tuple[str, ...]]:
+def infer_roles(
+    nodes,
+    shapes: dict[str, tuple[int, ...]],
+    first_source: dict[str, str],
+    permutes: dict[str, tuple[int, ...]],
+    image_inputs: set[str],
+) -> dict[str, tuple[str, ...]]:
     """Each node's axis roles where they are known: `nodes` (name, kind) in execution order,
     per-sample `shapes`, each node's `first_source`, the per-sample axis order of permuting nodes
     (output axis i is input axis p[i]), and the inputs that are images."""
@@ -101,12 +121,18 @@ def permutation_of(func, args, kwargs, source_dim: int) -> tuple[int, ...] | Non
     args[0] = probe
     try:
         out = func(*args, **kwargs)
-    except Exception:
+    except Exception:  # noqa: BLE001 (any op that refuses the probe: its layout is unknown)
         return None
-    return tuple(sizes.index(s) for s in out.shape) if isinstance(out, torch.Tensor) and sorted(out.shape) == sorted(sizes) else None
+    return (
+        tuple(sizes.index(s) for s in out.shape)
+        if isinstance(out, torch.Tensor) and sorted(out.shape) == sorted(sizes)
+        else None
+    )
 
 
-def per_sample_permutation(raw: tuple[int, ...], source_batch: int | None, out_batch: int | None) -> tuple[int, ...] | None:
+def per_sample_permutation(
+    raw: tuple[int, ...], source_batch: int | None, out_batch: int | None
+) -> tuple[int, ...] | None:
     """A raw permutation (batch axis included) as one over the per-sample axes, when the batch
     axis goes where the batch axis is."""
     if source_batch is None or out_batch is None or raw[out_batch] != source_batch:

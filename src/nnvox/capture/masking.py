@@ -21,8 +21,9 @@ from nnvox.capture.architecture import Architecture
 
 # Node kinds (module class names, function names as the tracer records them) for which an input of
 # -Inf means "this entry takes no part": softmax gives it weight 0, log-softmax and logsumexp leave it out.
-SOFTMAX_KINDS = frozenset({"softmax", "log_softmax", "Softmax", "LogSoftmax", "Softmax2d",
-                           "scaled_dot_product_attention", "logsumexp"})
+SOFTMAX_KINDS = frozenset(
+    {"softmax", "log_softmax", "Softmax", "LogSoftmax", "Softmax2d", "scaled_dot_product_attention", "logsumexp"}
+)
 
 
 def softmax_fed(architecture: Architecture) -> frozenset[str]:
@@ -36,8 +37,11 @@ def softmax_fed(architecture: Architecture) -> frozenset[str]:
 
 def nonfinite_kinds(a: np.ndarray) -> list[float]:
     """[NaN, +Inf, -Inf] counts of an array."""
-    return [float(np.count_nonzero(np.isnan(a))), float(np.count_nonzero(np.isposinf(a))),
-            float(np.count_nonzero(np.isneginf(a)))]
+    return [
+        float(np.count_nonzero(np.isnan(a))),
+        float(np.count_nonzero(np.isposinf(a))),
+        float(np.count_nonzero(np.isneginf(a))),
+    ]
 
 
 def kinds_of(tensors: Mapping[str, np.ndarray], counts: Mapping[str, float]) -> dict[str, list[float]]:

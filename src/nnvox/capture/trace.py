@@ -33,8 +33,20 @@ INPUT = "input"
 ATOMIC_MODULES: tuple[type[nn.Module], ...] = (nn.MultiheadAttention,)
 
 # Operations that hand on the same values (a copy, a cast): no node, the result keeps its producer.
-_PASSTHROUGH = {"detach", "clone", "contiguous", "to", "cpu", "cuda", "float", "double", "half", "bfloat16",
-                "type_as", "requires_grad"}
+_PASSTHROUGH = {
+    "detach",
+    "clone",
+    "contiguous",
+    "to",
+    "cpu",
+    "cuda",
+    "float",
+    "double",
+    "half",
+    "bfloat16",
+    "type_as",
+    "requires_grad",
+}
 # Operations that create fresh tensors unrelated to the data flow: never nodes.
 _IGNORED = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "zeros_like", "ones_like", "empty_like"}
 _SDPA = "scaled_dot_product_attention"
@@ -143,7 +155,9 @@ def _name_of(func) -> str:
 
 
 def _call(model: nn.Module, inputs, state: dict | None = None):
-    args, kwargs = ((), inputs) if isinstance(inputs, dict) else (inputs if isinstance(inputs, tuple) else (inputs,), {})
+    args, kwargs = (
+        ((), inputs) if isinstance(inputs, dict) else (inputs if isinstance(inputs, tuple) else (inputs,), {})
+    )
     if state is not None:
         return torch.func.functional_call(model, state, args, kwargs, strict=False)
     return model(*args, **kwargs)
@@ -152,6 +166,7 @@ def _call(model: nn.Module, inputs, state: dict | None = None):
 def _input_names(inputs) -> list[str]:
     """Names of the input tensors: "input" for the first; the others by their keyword
     ("input.attention_mask") or their position ("input_2")."""
+
     def paths(value, path):
         if isinstance(value, torch.Tensor):
             yield path
@@ -227,7 +242,9 @@ class _Tracer(TorchFunctionMode):
                 self.derived[id(t)] = sources
                 self.keep_alive.append(t)
 
-    def _add(self, name, kind, out: torch.Tensor, sources, params, module, geometry=None, alias: str | None = None) -> None:
+    def _add(
+        self, name, kind, out: torch.Tensor, sources, params, module, geometry=None, alias: str | None = None
+    ) -> None:
         self.busy = True
         try:
             self.raw_shapes[name] = tuple(out.shape)
@@ -287,8 +304,9 @@ class _Tracer(TorchFunctionMode):
             module._nnvox_srcs = self._sources((args, kwargs))
             # Inputs as they are now: an output that is one of them, unchanged (nn.Identity, not
             # ReLU(inplace=True), which bumps the tensor's version), is that node's output again.
-            module._nnvox_ins = {id(t): (self.producers[id(t)], t._version) for t in _tensors((args, kwargs))
-                                 if id(t) in self.producers}
+            module._nnvox_ins = {
+                id(t): (self.producers[id(t)], t._version) for t in _tensors((args, kwargs)) if id(t) in self.producers
+            }
             self.busy = False
 
         return hook
@@ -306,13 +324,24 @@ class _Tracer(TorchFunctionMode):
             name = self._unique(module_name)
             params = {}
             if self.build_graph:
-                params = {f"{module_name}.{p}": tuple(v.shape) for p, v in module.named_parameters(recurse=isinstance(module, ATOMIC_MODULES))}
+                params = {
+                    f"{module_name}.{p}": tuple(v.shape)
+                    for p, v in module.named_parameters(recurse=isinstance(module, ATOMIC_MODULES))
+                }
             declared = _declared_batch_axis(module)
             if declared is not None:
                 self.declared[name] = declared
             same, version = module._nnvox_ins.get(id(out), (None, None))
-            self._add(name, type(module).__name__, out, module._nnvox_srcs, params, module_name,
-                      _geometry(module) if self.build_graph else None, alias=same if version == out._version else None)
+            self._add(
+                name,
+                type(module).__name__,
+                out,
+                module._nnvox_srcs,
+                params,
+                module_name,
+                _geometry(module) if self.build_graph else None,
+                alias=same if version == out._version else None,
+            )
             # Other tensors of a tuple/dict output (an LSTM's state) come from this node too.
             for extra in floats[1:]:
                 self.producers.setdefault(id(extra), name)
@@ -354,14 +383,18 @@ class _Tracer(TorchFunctionMode):
             handles.append(module.register_forward_hook(self.post_hook(name), with_kwargs=True))
         leaf_ids = {id(m) for _, m in leaves}
         for name, module in self.model.named_modules():
-            if name and id(module) not in leaf_ids and not any(name.startswith(n + ".") for n, m in leaves if isinstance(m, ATOMIC_MODULES)):
+            if (
+                name
+                and id(module) not in leaf_ids
+                and not any(name.startswith(n + ".") for n, m in leaves if isinstance(m, ATOMIC_MODULES))
+            ):
                 handles.append(module.register_forward_pre_hook(self.enter_scope(name)))
                 handles.append(module.register_forward_hook(self.leave_scope))
         try:
             # Fused attention kernels would run nn.MultiheadAttention's maths without calling it.
             with evaluating(self.model), torch.no_grad(), no_fused_attention(), self:
                 result = _call(self.model, inputs, state)
-        except (Exception, SystemExit) as exc:  # the user's forward failed (or exited): say where, with what shapes
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 (the user's forward failed or exited: say where, with what shapes)
             if not partial:
                 raise NnvoxError(self._failure(inputs, exc)) from None
             self.error = self._failure(inputs, exc)
@@ -390,7 +423,9 @@ class _Tracer(TorchFunctionMode):
     def _failure(self, inputs, exc: Exception) -> str:
         if self.entered:
             name, module, shapes = self.entered[-1]
-            where = f"in layer {name!r} ({type(module).__name__}), which got input of shape {', '.join(map(str, shapes))}"
+            where = (
+                f"in layer {name!r} ({type(module).__name__}), which got input of shape {', '.join(map(str, shapes))}"
+            )
             expects = getattr(module, "in_channels", None) or getattr(module, "in_features", None)
             if expects:
                 what = "channels (dimension 1)" if hasattr(module, "in_channels") else "features (last dimension)"
@@ -415,8 +450,17 @@ class _Tracer(TorchFunctionMode):
         for n in self.nodes:
             out = outputs.get(n.name)
             shape = tuple(out.shape[1:]) if out is not None else shaping.shape(n.name, self.raw_shapes[n.name], batch)
-            nodes.append(Node(n.name, n.kind, shape, n.params, n.module, n.geometry,
-                              layout=_layout_name(shaping.orders.get(n.name))))
+            nodes.append(
+                Node(
+                    n.name,
+                    n.kind,
+                    shape,
+                    n.params,
+                    n.module,
+                    n.geometry,
+                    layout=_layout_name(shaping.orders.get(n.name)),
+                )
+            )
         return nodes, outputs
 
     @staticmethod
@@ -473,8 +517,10 @@ def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) ->
         _attention_map_axes(shaping, first)
         wrong = _contradicted(shaping, first.declared)
         if wrong and batch_dim is not None:
-            raise NnvoxError(f"batch_dim {batch_dim} puts the samples where layer {wrong!r} says they are not "
-                             f"(batch_first={first.declared[wrong] == 0}); leave batch_dim out to have it found")
+            raise NnvoxError(
+                f"batch_dim {batch_dim} puts the samples where layer {wrong!r} says they are not "
+                f"(batch_first={first.declared[wrong] == 0}); leave batch_dim out to have it found"
+            )
         if not wrong:
             found = shaping
             break
@@ -537,8 +583,14 @@ def _on_meta(value):
 
 def _contradicted(shaping: Shaping, declared: dict[str, int]) -> str | None:
     """A layer that says where it takes its batch (nn.LSTM without batch_first: axis 1) but found it elsewhere."""
-    return next((name for name, axis in declared.items()
-                 if isinstance(shaping.axes.get(name), BatchAxis) and shaping.axes[name].axis != axis), None)
+    return next(
+        (
+            name
+            for name, axis in declared.items()
+            if isinstance(shaping.axes.get(name), BatchAxis) and shaping.axes[name].axis != axis
+        ),
+        None,
+    )
 
 
 def _channels_first_orders(shaping: Shaping, tracer: _Tracer, n: int) -> None:
@@ -549,10 +601,15 @@ def _channels_first_orders(shaping: Shaping, tracer: _Tracer, n: int) -> None:
     shapes, permutes = {}, {}
     for node in tracer.nodes:
         raw = tracer.raw_shapes[node.name]
-        shapes[node.name] = tuple(per_sample(torch.empty(raw, device="meta"), shaping.axis(node.name, raw, n), n).shape[1:])
+        shapes[node.name] = tuple(
+            per_sample(torch.empty(raw, device="meta"), shaping.axis(node.name, raw, n), n).shape[1:]
+        )
     for name, order in tracer.permutes.items():
         src = first_source.get(name)
-        a, b = shaping.axis(src, tracer.raw_shapes[src], n) if src else None, shaping.axis(name, tracer.raw_shapes[name], n)
+        a, b = (
+            shaping.axis(src, tracer.raw_shapes[src], n) if src else None,
+            shaping.axis(name, tracer.raw_shapes[name], n),
+        )
         if isinstance(a, BatchAxis) and isinstance(b, BatchAxis) and a.fold == b.fold == 1:
             p = layouts.per_sample_permutation(order, a.axis, b.axis)
             if p is not None:
@@ -574,8 +631,17 @@ def has_functional_nodes(arch: Architecture) -> bool:
     return any(n.module is None and n.kind != "Input" for n in arch.nodes)
 
 
-_SLIDING = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool2d,
-            nn.AvgPool3d)
+_SLIDING = (
+    nn.Conv1d,
+    nn.Conv2d,
+    nn.Conv3d,
+    nn.MaxPool1d,
+    nn.MaxPool2d,
+    nn.MaxPool3d,
+    nn.AvgPool1d,
+    nn.AvgPool2d,
+    nn.AvgPool3d,
+)
 
 
 def _geometry(module: nn.Module) -> dict[str, tuple[int, ...]]:
@@ -594,8 +660,12 @@ def _geometry(module: nn.Module) -> dict[str, tuple[int, ...]]:
         padding = 0
     elif padding == "same":
         padding = tuple((k - 1) * d // 2 for k, d in zip(kernel, dilation))
-    return {"kernel": kernel, "stride": axes(module.stride, 1) if module.stride is not None else kernel,
-            "padding": axes(padding, 0), "dilation": dilation}
+    return {
+        "kernel": kernel,
+        "stride": axes(module.stride, 1) if module.stride is not None else kernel,
+        "padding": axes(padding, 0),
+        "dilation": dilation,
+    }
 
 
 class OutputCapture:

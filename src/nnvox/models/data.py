@@ -27,18 +27,16 @@ def load_digits(seed: int = 0, test_fraction: float = 0.25) -> Dataset:
     bunch = _load()
     x = (bunch.images.astype(np.float32) / 16.0)[:, None]  # pixel values are 0..16
     y = bunch.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        x, y, test_size=test_fraction, random_state=seed, stratify=y
-    )
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
     mean, std = float(x_tr.mean()), float(x_tr.std())
-    norm = lambda a: ((a - mean) / std).astype(np.float32)  # noqa: E731
+    norm = lambda a: ((a - mean) / std).astype(np.float32)
     return Dataset("digits", norm(x_tr), y_tr, norm(x_te), y_te, tuple(str(i) for i in range(10)))
 
 
 def load_digits32(seed: int = 0) -> Dataset:
     """The digits upsampled 4x (nearest) to 32 x 32, for architectures that pool five times (VGG)."""
     d = load_digits(seed)
-    up = lambda a: np.kron(a, np.ones((1, 1, 4, 4), dtype=np.float32))  # noqa: E731
+    up = lambda a: np.kron(a, np.ones((1, 1, 4, 4), dtype=np.float32))
     return Dataset("digits32", up(d.x_train), d.y_train, up(d.x_test), d.y_test, d.class_names)
 
 
@@ -49,7 +47,9 @@ def probe_batch(data: Dataset, per_class: int = 1) -> tuple[np.ndarray, np.ndarr
     return data.x_test[order], data.y_test[order]
 
 
-def load_sequences(n: int = 2400, length: int = 12, vocab: int = 10, seed: int = 0, test_fraction: float = 0.25) -> Dataset:
+def load_sequences(
+    n: int = 2400, length: int = 12, vocab: int = 10, seed: int = 0, test_fraction: float = 0.25
+) -> Dataset:
     """Synthetic "majority token" task: which of `vocab` tokens fills most of a sequence. Token ids
     (N, length) int64; the class is the planted majority token. Learnable by an LSTM or attention."""
     rng = np.random.default_rng(seed)
@@ -58,5 +58,11 @@ def load_sequences(n: int = 2400, length: int = 12, vocab: int = 10, seed: int =
     for i in range(n):  # plant the label at 5 of the 12 positions: a clear majority
         x[i, rng.choice(length, 5, replace=False)] = y[i]
     split = int(n * (1 - test_fraction))
-    return Dataset("sequences", x[:split], y[:split].astype(np.int64), x[split:], y[split:].astype(np.int64),
-                   tuple(f"token {i}" for i in range(vocab)))
+    return Dataset(
+        "sequences",
+        x[:split],
+        y[:split].astype(np.int64),
+        x[split:],
+        y[split:].astype(np.int64),
+        tuple(f"token {i}" for i in range(vocab)),
+    )

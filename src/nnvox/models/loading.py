@@ -48,10 +48,13 @@ def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = F
             )
         try:
             model = torch.load(path, weights_only=False, map_location="cpu")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (whatever the unpickling raises becomes one line)
             raise NnvoxError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
         if not isinstance(model, torch.nn.Module):
-            raise NnvoxError(f"{spec} holds a {type(model).__name__}, not a whole model; give --weights {spec} with the model's callable instead")
+            raise NnvoxError(
+                f"{spec} holds a {type(model).__name__}, not a whole model; "
+                f"give --weights {spec} with the model's callable instead"
+            )
         loaded = LoadedModel(model, path.stem, None)
     elif spec in ARCHITECTURES:
         build, shape, _ = ARCHITECTURES[spec]
@@ -62,12 +65,17 @@ def load_model(spec: str, *, weights: Path | None = None, trust_pickle: bool = F
         builtin = resolve_model(spec)
         data = builtin.dataset()
         x, y = probe_batch(data)  # a held-out sample of the first class, as `nnvox record` probes first
-        loaded = LoadedModel(_seeded(builtin.build), spec, x[:1].shape, data.class_names, (x[:1], y[:1]), initialised_here=True)
+        loaded = LoadedModel(
+            _seeded(builtin.build), spec, x[:1].shape, data.class_names, (x[:1], y[:1]), initialised_here=True
+        )
     elif ":" in spec:
         loaded = LoadedModel(_seeded(resolve_model(spec).build), spec, None)  # its classes are unnamed: numbered
     else:
         known = ", ".join(sorted(ARCHITECTURES) + available_models())
-        raise NnvoxError(f"{spec!r} is neither a run folder nor a model; give a run folder, one of {known}, or package.module:callable")
+        raise NnvoxError(
+            f"{spec!r} is neither a run folder nor a model; "
+            f"give a run folder, one of {known}, or package.module:callable"
+        )
     if weights is not None:
         load_weights(loaded.model, Path(weights))
         loaded.initialised_here = False  # its weights are the user's now
@@ -89,15 +97,20 @@ def load_weights(model, path: Path) -> None:
             with warnings.catch_warnings():  # torch's own warnings about the file: the one line below says it all
                 warnings.simplefilter("ignore")
                 state = torch.load(path, weights_only=True, map_location="cpu")  # refuses code, by design
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (any unreadable file becomes one line)
         raise NnvoxError(
-            f"cannot read weights from {path} ({type(exc).__name__}); use a safetensors file or a plain state_dict saved with torch.save"
+            f"cannot read weights from {path} ({type(exc).__name__}); "
+            "use a safetensors file or a plain state_dict saved with torch.save"
         ) from None
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]  # Lightning-style checkpoints
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
-        raise NnvoxError(f"{path} does not hold a state_dict (names mapped to tensors); save one with "
-                         "torch.save(model.state_dict(), ...) or safetensors")
+    if not isinstance(state, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()
+    ):
+        raise NnvoxError(
+            f"{path} does not hold a state_dict (names mapped to tensors); save one with "
+            "torch.save(model.state_dict(), ...) or safetensors"
+        )
     problems = state_misfits(model.state_dict(), state)
     if problems:
         raise NnvoxError(f"weights in {path} do not fit the model: {problems}; give weights saved from this model")
@@ -115,13 +128,18 @@ def state_misfits(own: dict, state: dict) -> str:
     def listed(items: list[str]) -> str:
         return "; ".join(items[:3]) + (f"; and {len(items) - 3} more" if len(items) > 3 else "")
 
-    shapes = [f"{k}: model {tuple(own[k].shape)}, file {tuple(v.shape)}" for k, v in state.items()
-              if k in own and not is_lazy(own[k]) and tuple(own[k].shape) != tuple(v.shape)]
+    shapes = [
+        f"{k}: model {tuple(own[k].shape)}, file {tuple(v.shape)}"
+        for k, v in state.items()
+        if k in own and not is_lazy(own[k]) and tuple(own[k].shape) != tuple(v.shape)
+    ]
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
-    parts = [f"{len(shapes)} of other shapes ({listed(shapes)})" if shapes else "",
-             f"{len(missing)} missing ({listed(missing)})" if missing else "",
-             f"{len(unexpected)} unexpected ({listed(unexpected)})" if unexpected else ""]
+    parts = [
+        f"{len(shapes)} of other shapes ({listed(shapes)})" if shapes else "",
+        f"{len(missing)} missing ({listed(missing)})" if missing else "",
+        f"{len(unexpected)} unexpected ({listed(unexpected)})" if unexpected else "",
+    ]
     return ", ".join(p for p in parts if p)
 
 
@@ -133,5 +151,7 @@ def parse_shape(text: str) -> tuple[int, ...]:
     if not shape or any(v <= 0 for v in shape):
         raise NnvoxError(f"--input-shape {text!r} is not a shape; write it as 1,3,224,224 (batch first)")
     if len(shape) > MAX_DIMENSIONS:
-        raise NnvoxError(f"--input-shape has {len(shape)} dimensions; arrays take at most {MAX_DIMENSIONS} (write it as 1,3,224,224)")
+        raise NnvoxError(
+            f"--input-shape has {len(shape)} dimensions; arrays take at most {MAX_DIMENSIONS} (write it as 1,3,224,224)"
+        )
     return shape

@@ -11,7 +11,7 @@ class DigitsMLP(nn.Sequential):
     def __init__(self, in_features: int = 64, hidden: tuple[int, ...] = (128, 64), classes: int = 10):
         layers: list[nn.Module] = [nn.Flatten()]
         width = in_features
-        for i, h in enumerate(hidden):
+        for h in hidden:
             layers += [nn.Linear(width, h), nn.ReLU()]
             width = h
         layers.append(nn.Linear(width, classes))

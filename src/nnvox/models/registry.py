@@ -60,10 +60,27 @@ _BUILTINS = {
     for m in (
         BuiltinModel("digits-cnn", "2x(conv+ReLU+pool) + dense, 8x8 digits", _cnn, _digits),
         BuiltinModel("digits-mlp", "MLP 64-128-64-10, 8x8 digits", _mlp, _digits),
-        BuiltinModel("digits-resnet", "two-stage ResNet (residual arcs, a downsampling branch), 8x8 digits", _resnet, _digits),
-        BuiltinModel("digits-unet", "small U-Net (encoder, decoder, skip concatenation) pooled into a classifier, 8x8 digits", _zoo("UNet"), _digits),
-        BuiltinModel("seq-lstm", "embedding + LSTM classifier, synthetic majority-token sequences", _zoo("LSTMClassifier"), _sequences),
-        BuiltinModel("seq-gpt", "GPT-style transformer (causal attention, 2 blocks), synthetic majority-token sequences", _zoo("TinyGPT"), _sequences),
+        BuiltinModel(
+            "digits-resnet", "two-stage ResNet (residual arcs, a downsampling branch), 8x8 digits", _resnet, _digits
+        ),
+        BuiltinModel(
+            "digits-unet",
+            "small U-Net (encoder, decoder, skip concatenation) pooled into a classifier, 8x8 digits",
+            _zoo("UNet"),
+            _digits,
+        ),
+        BuiltinModel(
+            "seq-lstm",
+            "embedding + LSTM classifier, synthetic majority-token sequences",
+            _zoo("LSTMClassifier"),
+            _sequences,
+        ),
+        BuiltinModel(
+            "seq-gpt",
+            "GPT-style transformer (causal attention, 2 blocks), synthetic majority-token sequences",
+            _zoo("TinyGPT"),
+            _sequences,
+        ),
     )
 }
 
@@ -74,8 +91,10 @@ def _zoo_variant(name: str) -> BuiltinModel:
 
     _, data = trainable_variant(name)
     return BuiltinModel(
-        name, f"{name}, a small digits-sized variant (same blocks, fewer channels)",
-        lambda: trainable_variant(name)[0], load_digits32 if data == "digits32" else load_digits,
+        name,
+        f"{name}, a small digits-sized variant (same blocks, fewer channels)",
+        lambda: trainable_variant(name)[0],
+        load_digits32 if data == "digits32" else load_digits,
     )
 
 

@@ -23,11 +23,17 @@ def resolve_model(spec: str) -> BuiltinModel:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name and not (module_name == exc.name or module_name.startswith(exc.name + ".")):  # a package it imports
-            raise NnvoxError(f"importing {module_name!r} failed: it needs {exc.name!r}, which is not installed "
-                             f"(pip install it, or fix the import)") from None
-        raise NnvoxError(f"cannot import {module_name!r} ({_raised(exc)}); check the name and that it is on PYTHONPATH") from None
-    except (Exception, SystemExit) as exc:  # the module itself fails on import (or exits: argparse at import time)
-        raise NnvoxError(f"importing {module_name!r} failed: {_raised(exc)}; fix the module (it must import cleanly)") from None
+            raise NnvoxError(
+                f"importing {module_name!r} failed: it needs {exc.name!r}, which is not installed "
+                f"(pip install it, or fix the import)"
+            ) from None
+        raise NnvoxError(
+            f"cannot import {module_name!r} ({_raised(exc)}); check the name and that it is on PYTHONPATH"
+        ) from None
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 (the module fails on import, or exits: argparse at import time)
+        raise NnvoxError(
+            f"importing {module_name!r} failed: {_raised(exc)}; fix the module (it must import cleanly)"
+        ) from None
     try:
         factory = getattr(module, attr)
     except AttributeError:
@@ -40,7 +46,7 @@ def resolve_model(spec: str) -> BuiltinModel:
 
         try:
             model = factory()
-        except (Exception, SystemExit) as exc:  # the user's code failing: its words and where, not a traceback
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 (the user's code failing: its words, not a traceback)
             raise NnvoxError(f"{spec} raised {_raised(exc)}; fix it so that {spec}() returns an nn.Module") from None
         if not isinstance(model, torch.nn.Module):
             raise NnvoxError(f"{spec!r} returned {type(model).__name__}, not a torch.nn.Module")
@@ -57,8 +63,11 @@ def _raised(exc: BaseException) -> str:
 
     ours = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the nnvox package
     library = {os.path.abspath(sysconfig.get_path(k)) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith("<") and not os.path.abspath(f.filename).startswith((ours, *library))]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not f.filename.startswith("<") and not os.path.abspath(f.filename).startswith((ours, *library))
+    ]
     message = one_line(exc) or "no message"
     if isinstance(exc, SyntaxError) and exc.filename:  # raised by the parser: the place is the bad line itself
         return f"SyntaxError: {exc.msg} (at {os.path.relpath(exc.filename)}:{exc.lineno})"

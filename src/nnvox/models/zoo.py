@@ -54,7 +54,15 @@ class Bottleneck(nn.Module):
 
 
 class ResNet(nn.Module):
-    def __init__(self, block, layers, num_classes: int = 1000, in_channels: int = 3, widths=(64, 128, 256, 512), small_input: bool = False):
+    def __init__(
+        self,
+        block,
+        layers,
+        num_classes: int = 1000,
+        in_channels: int = 3,
+        widths=(64, 128, 256, 512),
+        small_input: bool = False,
+    ):
         super().__init__()
         self.inplanes = widths[0]
         if small_input:  # 8x8 or 32x32 images: no 7x7 stride-2 stem, no max pool
@@ -75,7 +83,8 @@ class ResNet(nn.Module):
         downsample = None
         if stride != 1 or self.inplanes != planes * block.expansion:
             downsample = nn.Sequential(
-                nn.Conv2d(self.inplanes, planes * block.expansion, 1, stride, bias=False), nn.BatchNorm2d(planes * block.expansion)
+                nn.Conv2d(self.inplanes, planes * block.expansion, 1, stride, bias=False),
+                nn.BatchNorm2d(planes * block.expansion),
             )
         layers = [block(self.inplanes, planes, stride, downsample)]
         self.inplanes = planes * block.expansion
@@ -102,8 +111,10 @@ def resnet50(num_classes=1000):
 
 
 # --- VGG ----------------------------------------------------------------------------------------
-_VGG = {"vgg11": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
-        "vgg16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]}
+_VGG = {
+    "vgg11": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
+    "vgg16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
+}
 
 
 class VGG(nn.Module):
@@ -119,7 +130,12 @@ class VGG(nn.Module):
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d(pool)
         self.classifier = nn.Sequential(
-            nn.Linear(c * pool * pool, hidden), nn.ReLU(True), nn.Dropout(), nn.Linear(hidden, hidden), nn.ReLU(True), nn.Dropout(),
+            nn.Linear(c * pool * pool, hidden),
+            nn.ReLU(True),
+            nn.Dropout(),
+            nn.Linear(hidden, hidden),
+            nn.ReLU(True),
+            nn.Dropout(),
             nn.Linear(hidden, num_classes),
         )
 
@@ -138,7 +154,10 @@ def vgg16(num_classes=1000):
 # --- MobileNetV2 --------------------------------------------------------------------------------
 class Conv2dNormActivation(nn.Sequential):
     def __init__(self, cin, cout, kernel=3, stride=1, groups=1, activation=True):
-        layers = [nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False), nn.BatchNorm2d(cout)]
+        layers = [
+            nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False),
+            nn.BatchNorm2d(cout),
+        ]
         if activation:
             layers.append(nn.ReLU6(inplace=True))
         super().__init__(*layers)
@@ -150,7 +169,11 @@ class InvertedResidual(nn.Module):
         hidden = cin * expand
         self.use_res_connect = stride == 1 and cin == cout
         layers = [Conv2dNormActivation(cin, hidden, 1)] if expand != 1 else []
-        layers += [Conv2dNormActivation(hidden, hidden, 3, stride, groups=hidden), nn.Conv2d(hidden, cout, 1, bias=False), nn.BatchNorm2d(cout)]
+        layers += [
+            Conv2dNormActivation(hidden, hidden, 3, stride, groups=hidden),
+            nn.Conv2d(hidden, cout, 1, bias=False),
+            nn.BatchNorm2d(cout),
+        ]
         self.conv = nn.Sequential(*layers)
 
     def forward(self, x):
@@ -160,8 +183,16 @@ class InvertedResidual(nn.Module):
 class MobileNetV2(nn.Module):
     def __init__(self, num_classes: int = 1000, in_channels: int = 3, width: float = 1.0):
         super().__init__()
-        settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
-        w = lambda c: max(8, int(c * width))  # noqa: E731
+        settings = [
+            (1, 16, 1, 1),
+            (6, 24, 2, 2),
+            (6, 32, 3, 2),
+            (6, 64, 4, 2),
+            (6, 96, 3, 1),
+            (6, 160, 3, 2),
+            (6, 320, 1, 1),
+        ]
+        w = lambda c: max(8, int(c * width))
         features: list[nn.Module] = [Conv2dNormActivation(in_channels, w(32), stride=2)]
         c = w(32)
         for t, out, n, s in settings:
@@ -191,7 +222,11 @@ def digits_resnet(num_classes=10):
 def trainable_variant(name: str) -> tuple[nn.Module, str]:
     """A small variant of a zoo architecture that trains on the built-in digits in seconds: the same
     blocks and module names, fewer channels. Returns the model and the dataset it trains on."""
-    resnets = {"resnet18": (BasicBlock, [2, 2, 2, 2]), "resnet34": (BasicBlock, [3, 4, 6, 3]), "resnet50": (Bottleneck, [3, 4, 6, 3])}
+    resnets = {
+        "resnet18": (BasicBlock, [2, 2, 2, 2]),
+        "resnet34": (BasicBlock, [3, 4, 6, 3]),
+        "resnet50": (Bottleneck, [3, 4, 6, 3]),
+    }
     if name in resnets:
         block, layers = resnets[name]
         return ResNet(block, layers, 10, in_channels=1, widths=(8, 16, 32, 64), small_input=True), "digits"
@@ -248,7 +283,9 @@ class TinyGPT(nn.Module):
     """A GPT-style decoder (token + position embeddings, causal self-attention blocks) whose last
     position classifies the sequence."""
 
-    def __init__(self, vocab: int = 10, length: int = 12, dim: int = 32, heads: int = 4, layers: int = 2, classes: int = 10):
+    def __init__(
+        self, vocab: int = 10, length: int = 12, dim: int = 32, heads: int = 4, layers: int = 2, classes: int = 10
+    ):
         super().__init__()
         self.wte = nn.Embedding(vocab, dim)
         self.wpe = nn.Embedding(length, dim)

@@ -55,8 +55,13 @@ class CameraPose:
     scale: float  # half the view's height, in scene units
 
     def to_dict(self) -> dict[str, list[float] | float]:
-        r = lambda v: [round(float(x), 6) for x in v]  # noqa: E731
-        return {"focal": r(self.focal), "direction": r(self.direction), "up": r(self.up), "scale": round(float(self.scale), 6)}
+        r = lambda v: [round(float(x), 6) for x in v]
+        return {
+            "focal": r(self.focal),
+            "direction": r(self.direction),
+            "up": r(self.up),
+            "scale": round(float(self.scale), 6),
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> CameraPose:
@@ -65,7 +70,9 @@ class CameraPose:
             raise NnvoxError(f"a camera view is a table of focal, direction, up and scale, got {d!r}"[:200])
         missing = {"focal", "direction", "up", "scale"} - set(d)
         if missing:
-            raise NnvoxError(f"a camera view needs focal, direction, up and scale; {', '.join(sorted(missing))} missing")
+            raise NnvoxError(
+                f"a camera view needs focal, direction, up and scale; {', '.join(sorted(missing))} missing"
+            )
         shape = "a camera view's focal, direction and up are lists of 3 numbers, its scale a positive number"
         try:
             vecs = [tuple(float(x) for x in d[k]) for k in ("focal", "direction", "up")]
@@ -84,9 +91,12 @@ class CameraPose:
 def view_file_text(pose: CameraPose, note: str) -> str:
     """A saved view as TOML: a storyboard uses it as camera = { view = "FILE" } or in a keyframe."""
     d = pose.to_dict()
-    fmt = lambda v: "[" + ", ".join(f"{x:.6g}" for x in v) + "]"  # noqa: E731
-    return (f"# {note}\n# in a storyboard: camera = {{ view = \"THIS FILE\" }}, or a key {{ at = 0.5, view = \"THIS FILE\" }}\n"
-            f"[camera]\nfocal = {fmt(d['focal'])}\ndirection = {fmt(d['direction'])}\nup = {fmt(d['up'])}\nscale = {d['scale']:.6g}\n")
+    fmt = lambda v: "[" + ", ".join(f"{x:.6g}" for x in v) + "]"
+    return (
+        f'# {note}\n# in a storyboard: camera = {{ view = "THIS FILE" }}, or a key {{ at = 0.5, view = "THIS FILE" }}\n'
+        f"[camera]\nfocal = {fmt(d['focal'])}\ndirection = {fmt(d['direction'])}\n"
+        f"up = {fmt(d['up'])}\nscale = {d['scale']:.6g}\n"
+    )
 
 
 def load_view(path) -> CameraPose:
@@ -125,8 +135,15 @@ def view_direction(long_scene: bool, azimuth: float = 0.0, elevation: float = 0.
     return d
 
 
-def fit(bounds: Bounds, direction: np.ndarray, aspect: float, *, band: float = BAND, margin: float = 0.88,
-        label_room: float = LABEL_ROOM) -> tuple[np.ndarray, float]:
+def fit(
+    bounds: Bounds,
+    direction: np.ndarray,
+    aspect: float,
+    *,
+    band: float = BAND,
+    margin: float = 0.88,
+    label_room: float = LABEL_ROOM,
+) -> tuple[np.ndarray, float]:
     """The centre of `bounds` (and its labels) and the scale that fits them in view from
     `direction`: the box fills `band` of the height or `margin` of the width."""
     x0, x1, y0, y1, z0, z1 = bounds
@@ -148,8 +165,18 @@ def _long(scene: Bounds) -> bool:
     return (scene[1] - scene[0]) > 10 * max(scene[5] - scene[4] + 2 * LABEL_ROOM, 1e-9)
 
 
-def overview(bounds: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0, zoom: float = 1.0,
-             scale: float | None = None, band: float = BAND, lift: float = 0.06, wrapped: bool = False) -> CameraPose:
+def overview(
+    bounds: Bounds,
+    aspect: float,
+    *,
+    azimuth: float = 0.0,
+    elevation: float = 0.0,
+    zoom: float = 1.0,
+    scale: float | None = None,
+    band: float = BAND,
+    lift: float = 0.06,
+    wrapped: bool = False,
+) -> CameraPose:
     """The whole network, filling `band` of the height and lifted `lift` above the centre (a
     captioned shot asks for a narrower, higher band, so the caption has the bottom to itself).
     `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
@@ -159,8 +186,16 @@ def overview(bounds: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: 
     return _posed(centre, direction, (fitted if scale is None else scale) / zoom, lift)
 
 
-def focus(block: Bounds, scene: Bounds, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0,
-          zoom: float = 1.0, wrapped: bool = False) -> CameraPose:
+def focus(
+    block: Bounds,
+    scene: Bounds,
+    aspect: float,
+    *,
+    azimuth: float = 0.0,
+    elevation: float = 0.0,
+    zoom: float = 1.0,
+    wrapped: bool = False,
+) -> CameraPose:
     """One block (or a run of them) filling most of the view, seen from a little to the side of the
     overview's angle, its labels in view."""
     direction = view_direction(_long(scene) or wrapped, azimuth + 12.0, elevation)
@@ -189,8 +224,9 @@ def _slerp(a: np.ndarray, b: np.ndarray, u: float) -> np.ndarray:
 def blend(a: CameraPose, b: CameraPose, u: float) -> CameraPose:
     """Between two poses (u from 0 to 1): straight focal path, turning direction, even zoom."""
     focal = (1 - u) * np.asarray(a.focal) + u * np.asarray(b.focal)
-    return _with(focal, _slerp(np.asarray(a.direction), np.asarray(b.direction), u), a, b, u,
-                 a.scale * (b.scale / a.scale) ** u)
+    return _with(
+        focal, _slerp(np.asarray(a.direction), np.asarray(b.direction), u), a, b, u, a.scale * (b.scale / a.scale) ** u
+    )
 
 
 def _with(focal, direction, a: CameraPose, b: CameraPose, u: float, scale: float) -> CameraPose:
@@ -204,7 +240,9 @@ def _with(focal, direction, a: CameraPose, b: CameraPose, u: float, scale: float
 
 def _catmull_rom(p0, p1, p2, p3, u: float) -> np.ndarray:
     p0, p1, p2, p3 = (np.asarray(p, dtype=float) for p in (p0, p1, p2, p3))
-    return 0.5 * ((2 * p1) + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * u**3)
+    return 0.5 * (
+        (2 * p1) + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * u**3
+    )
 
 
 @dataclass(frozen=True)
@@ -247,27 +285,61 @@ class CameraPath:
         before, after = keys[max(i - 1, 0)].pose, keys[min(i + 2, len(keys) - 1)].pose
         focal = _catmull_rom(before.focal, a.pose.focal, b.pose.focal, after.focal, u)
         log_scale = _catmull_rom(*([math.log(p.scale)] for p in (before, a.pose, b.pose, after)), u)[0]
-        return _with(focal, _slerp(np.asarray(a.pose.direction), np.asarray(b.pose.direction), u), a.pose, b.pose, u,
-                     math.exp(log_scale))
+        return _with(
+            focal,
+            _slerp(np.asarray(a.pose.direction), np.asarray(b.pose.direction), u),
+            a.pose,
+            b.pose,
+            u,
+            math.exp(log_scale),
+        )
 
 
-def orbit(bounds: Bounds, aspect: float, degrees: float, *, azimuth: float = 0.0, elevation: float = 0.0,
-          zoom: float = 1.0, band: float = BAND, lift: float = 0.06, wrapped: bool = False) -> Callable[[float], CameraPose]:
+def orbit(
+    bounds: Bounds,
+    aspect: float,
+    degrees: float,
+    *,
+    azimuth: float = 0.0,
+    elevation: float = 0.0,
+    zoom: float = 1.0,
+    band: float = BAND,
+    lift: float = 0.06,
+    wrapped: bool = False,
+) -> Callable[[float], CameraPose]:
     """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle."""
     half = degrees / 2
     angles = np.linspace(-half, half, 9) + azimuth
-    scale = max(overview(bounds, aspect, azimuth=a, elevation=elevation, band=band, wrapped=wrapped).scale for a in angles)
-    return lambda s: overview(bounds, aspect, azimuth=azimuth + degrees * (s - 0.5), elevation=elevation,
-                              scale=scale, zoom=zoom, lift=lift, wrapped=wrapped)
+    scale = max(
+        overview(bounds, aspect, azimuth=a, elevation=elevation, band=band, wrapped=wrapped).scale for a in angles
+    )
+    return lambda s: overview(
+        bounds,
+        aspect,
+        azimuth=azimuth + degrees * (s - 0.5),
+        elevation=elevation,
+        scale=scale,
+        zoom=zoom,
+        lift=lift,
+        wrapped=wrapped,
+    )
 
 
-def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoints: int = 8,
-               zoom: float = 1.0, wrapped: bool = False) -> CameraPath:
+def flythrough(
+    blocks: Sequence[Bounds],
+    scene: Bounds,
+    aspect: float,
+    *,
+    waypoints: int = 8,
+    zoom: float = 1.0,
+    wrapped: bool = False,
+) -> CameraPath:
     """Along the network in forward order: from the first block to the last, close up, on a smooth
     curve through evenly spaced blocks (at most `waypoints`), easing in and out at the ends."""
     if not blocks:
         raise NnvoxError("a fly-through needs at least one block")
     picks = sorted({round(i) for i in np.linspace(0, len(blocks) - 1, min(waypoints, len(blocks)))})
+
     # each waypoint frames a run of neighbouring blocks, so the view stays steady between them;
     # a neighbour on another row (a wrapped network goes back to the left) is left out, or the
     # waypoint would frame the ends of both rows and the camera pull out to the whole width
@@ -275,10 +347,24 @@ def flythrough(blocks: Sequence[Bounds], scene: Bounds, aspect: float, *, waypoi
         return blocks[k][0] <= blocks[p][0] if k < p else blocks[k][0] >= blocks[p][0]
 
     spans = [[blocks[k] for k in range(max(p - 1, 0), min(p + 2, len(blocks))) if same_row(k, p)] for p in picks]
-    boxes = [(min(b[0] for b in s), max(b[1] for b in s), min(b[2] for b in s), max(b[3] for b in s),
-              min(b[4] for b in s), max(b[5] for b in s)) for s in spans]
+    boxes = [
+        (
+            min(b[0] for b in s),
+            max(b[1] for b in s),
+            min(b[2] for b in s),
+            max(b[3] for b in s),
+            min(b[4] for b in s),
+            max(b[5] for b in s),
+        )
+        for s in spans
+    ]
     n = len(boxes)
-    keys = tuple(Key(i / max(n - 1, 1), focus(box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom,
-                                                wrapped=wrapped),
-                     "linear") for i, box in enumerate(boxes))
+    keys = tuple(
+        Key(
+            i / max(n - 1, 1),
+            focus(box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom, wrapped=wrapped),
+            "linear",
+        )
+        for i, box in enumerate(boxes)
+    )
     return CameraPath(keys, ease="smooth", spline=True)

@@ -30,5 +30,7 @@ class Mistake:
 def confident_mistakes(probabilities: np.ndarray, labels: np.ndarray, count: int = 12) -> list[Mistake]:
     """The wrong predictions made with the highest probability, most confident first."""
     predicted = np.nan_to_num(probabilities, nan=-1.0).argmax(axis=1)
-    return [Mistake(int(i), int(labels[i]), int(predicted[i]), float(probabilities[i, predicted[i]]))
-            for i in mistake_order(probabilities, labels, count)]
+    return [
+        Mistake(int(i), int(labels[i]), int(predicted[i]), float(probabilities[i, predicted[i]]))
+        for i in mistake_order(probabilities, labels, count)
+    ]

@@ -19,7 +19,9 @@ K_METHODS = ("silhouette", "elbow")
 def _rows(acts: np.ndarray) -> np.ndarray:
     x = np.nan_to_num(np.asarray(acts, dtype=np.float64).reshape(len(acts), -1))
     if len(x) < 3:
-        raise NnvoxError(f"a feature space needs at least 3 probe samples, got {len(x)}; record with a larger --probe-size")
+        raise NnvoxError(
+            f"a feature space needs at least 3 probe samples, got {len(x)}; record with a larger --probe-size"
+        )
     return x
 
 
@@ -37,7 +39,9 @@ def embed(acts: np.ndarray, method: str = "pca", dims: int = 3, seed: int = 0) -
 
     start = embed(acts, "pca", dims, seed)  # PCA initialisation: stable from run to run
     perplexity = float(min(30.0, max(2.0, (len(x) - 1) / 3)))
-    return TSNE(n_components=dims, perplexity=perplexity, init=start.astype(np.float32), random_state=seed).fit_transform(x)
+    return TSNE(
+        n_components=dims, perplexity=perplexity, init=start.astype(np.float32), random_state=seed
+    ).fit_transform(x)
 
 
 def _kmeans(points: np.ndarray, k: int, seed: int):
@@ -66,7 +70,9 @@ def choose_k(points: np.ndarray, method: str = "silhouette", k_range: tuple[int,
     return ks[int(np.argmax(1 - x - y))]  # distance below the chord from (0, 1) to (1, 0)
 
 
-def clusters(points: np.ndarray, k: int | None = None, method: str = "silhouette", seed: int = 0) -> tuple[np.ndarray, int]:
+def clusters(
+    points: np.ndarray, k: int | None = None, method: str = "silhouette", seed: int = 0
+) -> tuple[np.ndarray, int]:
     """k-means labels of each point, and the k used (chosen by `method` when not given)."""
     k = choose_k(points, method, seed=seed) if k is None else k
     if not 1 <= k <= len(points):

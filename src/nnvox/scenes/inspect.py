@@ -53,7 +53,7 @@ class Voxel:
 
     @property
     def where(self) -> str:
-        """"token 5, feature 3"; "channel 2, row 4, column 5"; "unit 7"."""
+        """ "token 5, feature 3"; "channel 2, row 4, column 5"; "unit 7"."""
         return ", ".join(f"{a} {c}" for a, c in zip(self.axes, self.coords))
 
 
@@ -71,7 +71,7 @@ def voxel_at(block, point, shape: tuple[int, ...] | None = None) -> tuple[str, i
     col = int(np.floor((block.origin[1] + block.cols * block.voxel / 2 - y) / block.voxel))
     row = int(np.floor((block.origin[2] + block.rows * block.voxel / 2 - z) / block.voxel))
     row, col = min(max(row, 0), block.rows - 1), min(max(col, 0), block.cols - 1)
-    layer = block.key[len("act/"):]
+    layer = block.key[len("act/") :]
     if block.role in ("dense", "output"):  # one panel, a grid (or column) of values in reading order
         unit = row * block.cols + col
         if shape is not None and len(shape) > 1:
@@ -102,7 +102,9 @@ def check_voxel(run: Run, layer: str, coords: tuple[int, ...]) -> tuple[str, ...
     axes = layer_axes(arch, layer, tokens=tokens)
     what, form = describe_layer(arch, layer, tokens=tokens)
     if len(coords) != len(node.shape):
-        numbers = {1: "one number", 2: "two numbers", 3: "three numbers", 4: "four numbers"}.get(len(node.shape), f"{len(node.shape)} numbers")
+        numbers = {1: "one number", 2: "two numbers", 3: "three numbers", 4: "four numbers"}.get(
+            len(node.shape), f"{len(node.shape)} numbers"
+        )
         example = ",".join(str(min(2, s - 1)) for s in node.shape)
         given = f", not {','.join(map(str, coords))}" if coords else ""
         raise NnvoxError(f"layer {layer!r} is {what}: give --voxel {form} ({numbers}, e.g. --voxel {example}){given}")
@@ -111,13 +113,17 @@ def check_voxel(run: Run, layer: str, coords: tuple[int, ...]) -> tuple[str, ...
             if k == 0:
                 raise NnvoxError(f"{axis} {c} is out of range; {layer!r} has {size} ({what})")
             if axes[0] == "channel" and len(axes) == 3:
-                raise NnvoxError(f"position {tuple(coords[1:])} is outside {layer!r}'s maps of size "
-                                 f"{' x '.join(map(str, node.shape[1:]))}")
+                raise NnvoxError(
+                    f"position {tuple(coords[1:])} is outside {layer!r}'s maps of size "
+                    f"{' x '.join(map(str, node.shape[1:]))}"
+                )
             raise NnvoxError(f"{axis} {c} is out of range; {layer!r} is {what}")
     return axes
 
 
-def inspect_voxel(run: Run, index: int, layer: str, channel: int, position: tuple[int, ...] = (), sample: int = 0) -> Voxel:
+def inspect_voxel(
+    run: Run, index: int, layer: str, channel: int, position: tuple[int, ...] = (), sample: int = 0
+) -> Voxel:
     """Everything about one activation at snapshot `index` for probe `sample`: (channel, *position)
     are its coordinates, one per axis of the layer's per-sample output (channel, row, column of a
     map; token, feature of a sequence layer; the unit of a vector)."""
@@ -127,20 +133,43 @@ def inspect_voxel(run: Run, index: int, layer: str, channel: int, position: tupl
     node = arch.node(layer)
     key = f"act/{layer}"
     if key in run.reduced:
-        raise NnvoxError(f"{layer!r} was reduced while recording (level of detail): its voxels are pooled, not the layer's own")
+        raise NnvoxError(
+            f"{layer!r} was reduced while recording (level of detail): its voxels are pooled, not the layer's own"
+        )
     acts = run.read(index, [key], sample=sample, skip_missing=True).get(key)
     if acts is None:
         raise NnvoxError(f"snapshot {index} has no activations of {layer!r}")
     if acts.shape != tuple(node.shape):
-        raise NnvoxError(f"{layer!r} holds {' x '.join(map(str, acts.shape))} values at snapshot {index}, "
-                         f"not the {' x '.join(map(str, node.shape))} it was traced with")
+        raise NnvoxError(
+            f"{layer!r} holds {' x '.join(map(str, acts.shape))} values at snapshot {index}, "
+            f"not the {' x '.join(map(str, node.shape))} it was traced with"
+        )
     values, group = _group(acts, axes, coords)
     finite = values[np.isfinite(values)]
-    stats = {"min": float(finite.min()), "mean": float(finite.mean()), "max": float(finite.max()), "std": float(finite.std())} if finite.size else {}
+    stats = (
+        {
+            "min": float(finite.min()),
+            "mean": float(finite.mean()),
+            "max": float(finite.max()),
+            "std": float(finite.std()),
+        }
+        if finite.size
+        else {}
+    )
     seen = seen_by(arch, layer, coords, tokens=is_tokens(run), maps=lambda name: _maps(run, index, name, sample))
-    return Voxel(layer, coords[0], coords[1:], float(acts[coords]), stats,
-                 np.histogram(finite, bins=24) if finite.size else (np.zeros(0), np.zeros(1)), seen.box,
-                 _product(run, index, node, coords[0], coords[1:], sample), axes, seen, group)
+    return Voxel(
+        layer,
+        coords[0],
+        coords[1:],
+        float(acts[coords]),
+        stats,
+        np.histogram(finite, bins=24) if finite.size else (np.zeros(0), np.zeros(1)),
+        seen.box,
+        _product(run, index, node, coords[0], coords[1:], sample),
+        axes,
+        seen,
+        group,
+    )
 
 
 def _group(acts: np.ndarray, axes: tuple[str, ...], coords: tuple[int, ...]) -> tuple[np.ndarray, str]:
@@ -193,6 +222,6 @@ def _product(run: Run, index: int, node, channel: int, position: tuple[int, ...]
         return None
     padded = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
     r, c = position[0] * sh, position[1] * sw
-    patch = padded[:, r:r + (kh - 1) * dh + 1:dh, c:c + (kw - 1) * dw + 1:dw]
+    patch = padded[:, r : r + (kh - 1) * dh + 1 : dh, c : c + (kw - 1) * dw + 1 : dw]
     bias = float(tensors[bias_key][channel]) if bias_key in tensors else 0.0
     return Product(patch, w, bias)

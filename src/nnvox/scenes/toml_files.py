@@ -24,8 +24,10 @@ def read_toml(path: Path, what: str, missing: str) -> tuple[dict, str]:
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise NnvoxError(f"{what} is {kind}; give a .toml file")
     if info.st_size > MAX_BYTES:
-        raise NnvoxError(f"{what} is {info.st_size / 1e6:.1f} MB, over the {MAX_BYTES >> 20} MB a TOML file of "
-                         "nnvox's may hold; is it the right file?")
+        raise NnvoxError(
+            f"{what} is {info.st_size / 1e6:.1f} MB, over the {MAX_BYTES >> 20} MB a TOML file of "
+            "nnvox's may hold; is it the right file?"
+        )
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_BYTES + 1)  # bounded even if the file grew since stat
@@ -34,8 +36,10 @@ def read_toml(path: Path, what: str, missing: str) -> tuple[dict, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise NnvoxError(f"{what}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise NnvoxError(
+            f"{what}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

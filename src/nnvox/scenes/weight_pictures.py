@@ -31,7 +31,9 @@ def layer_weights(run: Run, index: int, layer: str | None) -> tuple[str, np.ndar
     else:
         match = [(n, k) for n, k in layers if n == layer]
         if not match:
-            raise NnvoxError(f"layer {layer!r} has no recorded weights; layers with weights: {', '.join(n for n, _ in layers[:10])}")
+            raise NnvoxError(
+                f"layer {layer!r} has no recorded weights; layers with weights: {', '.join(n for n, _ in layers[:10])}"
+            )
         name, key = match[0]
     return name, run.read(index, [key])[key]
 
@@ -44,11 +46,18 @@ def filter_tiles(weights: np.ndarray, input_shape: tuple[int, ...] | None = None
         if weights.shape[1] == 3:
             return np.moveaxis(weights, 1, -1)
         return weights.mean(axis=1)
-    if weights.ndim == 2 and input_shape is not None and len(input_shape) == 3 and math.prod(input_shape) == weights.shape[1]:
+    if (
+        weights.ndim == 2
+        and input_shape is not None
+        and len(input_shape) == 3
+        and math.prod(input_shape) == weights.shape[1]
+    ):
         c, h, w = input_shape
         rows = weights.reshape(-1, c, h, w)
         return np.moveaxis(rows, 1, -1) if c == 3 else rows.mean(axis=1)
-    raise NnvoxError(f"weights of shape {weights.shape} are not filters over the input; choose a conv layer or the first dense layer")
+    raise NnvoxError(
+        f"weights of shape {weights.shape} are not filters over the input; choose a conv layer or the first dense layer"
+    )
 
 
 def neuron_correlation(weights: np.ndarray) -> np.ndarray:

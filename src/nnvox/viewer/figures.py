@@ -29,9 +29,18 @@ def _class_name(run: Run, k: int) -> str:
     return run.class_names[k] if run.class_names and k < len(run.class_names) else str(k)
 
 
-def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | None = None,
-                 width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0,
-                 regions: list | None = None) -> np.ndarray:
+def figure_image(
+    run: Run,
+    figure: str,
+    *,
+    t: float | None = None,
+    layer: str | None = None,
+    width: int = 1920,
+    height: int = 1080,
+    voxel: tuple[int, ...] | None = None,
+    sample: int = 0,
+    regions: list | None = None,
+) -> np.ndarray:
     """The figure as an (height, width, 3) uint8 image. `voxel` (one number per axis of `layer`'s
     output: channel, row, column of a map; token, feature of a sequence layer; a vector's unit) and
     `sample` choose what the voxel figure inspects in `layer`. `regions`, when given, receives each plot's
@@ -46,32 +55,58 @@ def figure_image(run: Run, figure: str, *, t: float | None = None, layer: str | 
 
     index = _snapshot(run, t)
     dpi = 100
-    with plt.rc_context({"text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT, "ytick.color": TEXT,
-                         "axes.edgecolor": "#6a6b78", "axes.facecolor": BACKGROUND, "figure.facecolor": BACKGROUND,
-                         "font.size": max(8, round(height / 60))}):
+    with plt.rc_context(
+        {
+            "text.color": TEXT,
+            "axes.labelcolor": TEXT,
+            "xtick.color": TEXT,
+            "ytick.color": TEXT,
+            "axes.edgecolor": "#6a6b78",
+            "axes.facecolor": BACKGROUND,
+            "figure.facecolor": BACKGROUND,
+            "font.size": max(8, round(height / 60)),
+        }
+    ):
         fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")  # labels never cut off
         try:
-            title = (_draw_voxel(fig, run, index, layer, voxel, sample) if figure == "voxel"
-                     else DRAWERS[figure](fig, run, index, layer))
+            title = (
+                _draw_voxel(fig, run, index, layer, voxel, sample)
+                if figure == "voxel"
+                else DRAWERS[figure](fig, run, index, layer)
+            )
             fig.suptitle(f"{run.name} · {run.snapshots[index].label} · {title}", color=TEXT)
             fig.canvas.draw()
             image = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
             if regions is not None:
-                regions.extend((b.x0, height - b.y1, b.x1, height - b.y0) for b in (ax.get_window_extent() for ax in fig.axes))
+                regions.extend(
+                    (b.x0, height - b.y1, b.x1, height - b.y0) for b in (ax.get_window_extent() for ax in fig.axes)
+                )
         finally:
             plt.close(fig)
     return image
 
 
-def render_figure(run: Run | str | Path, out: str | Path, figure: str, *, t: float | None = None, layer: str | None = None,
-                  width: int = 1920, height: int = 1080, voxel: tuple[int, ...] | None = None, sample: int = 0) -> Path:
+def render_figure(
+    run: Run | str | Path,
+    out: str | Path,
+    figure: str,
+    *,
+    t: float | None = None,
+    layer: str | None = None,
+    width: int = 1920,
+    height: int = 1080,
+    voxel: tuple[int, ...] | None = None,
+    sample: int = 0,
+) -> Path:
     """Write a figure of the snapshot nearest `t` (default the last) as a PNG."""
     from nnvox.capture.run import open_run
     from nnvox.viewer.outputs import check_output, write_png
 
     out = check_output(out, (".png",))
     run = run if isinstance(run, Run) else open_run(run)
-    return write_png(out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample))
+    return write_png(
+        out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample)
+    )
 
 
 def _show_input(ax, x: np.ndarray, seen=None) -> None:
@@ -87,7 +122,7 @@ def _show_input(ax, x: np.ndarray, seen=None) -> None:
         ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, fill=False, edgecolor=AMBER, linewidth=3, zorder=3))
 
     if np.issubdtype(x.dtype, np.integer) and x.ndim == 1:
-        if seen is None and len(x) and 0 <= x.min() and x.max() <= 9:
+        if seen is None and len(x) and x.min() >= 0 and x.max() <= 9:
             ax.imshow(x[None], cmap="tab10", vmin=0, vmax=9, interpolation="nearest")
         else:
             ax.imshow(np.zeros((1, len(x))), cmap="gray", vmin=-0.35, vmax=1, interpolation="nearest")  # one dark grey
@@ -105,7 +140,9 @@ def _show_input(ax, x: np.ndarray, seen=None) -> None:
         low, high = float(x.min()), float(x.max())
         ax.imshow(np.moveaxis((x - low) / ((high - low) or 1.0), 0, -1))
     else:
-        ax.imshow(x.mean(axis=0) if x.ndim == 3 else np.atleast_2d(x), cmap="gray", aspect="auto" if x.ndim == 2 else None)
+        ax.imshow(
+            x.mean(axis=0) if x.ndim == 3 else np.atleast_2d(x), cmap="gray", aspect="auto" if x.ndim == 2 else None
+        )
     if seen is None:
         return
     if seen.box is not None and len(seen.box) == 2 and x.ndim >= 2:
@@ -181,7 +218,9 @@ def _draw_correlation(fig, run: Run, index: int, layer: str | None) -> str:
 def _evaluation(run: Run, index: int):
     held_out = run.evaluation
     if held_out is None:
-        raise NnvoxError("the run has no evaluation set; record with Recorder(..., evaluation=(x, y)) (nnvox record does)")
+        raise NnvoxError(
+            "the run has no evaluation set; record with Recorder(..., evaluation=(x, y)) (nnvox record does)"
+        )
     return held_out, run.probabilities(index)
 
 
@@ -193,14 +232,27 @@ def _draw_confusion(fig, run: Run, index: int, layer: str | None) -> str:
     ax.imshow(share, cmap="viridis", vmin=0, vmax=1)
     names = [_class_name(run, k) for k in range(len(matrix))]
     long_names = max(map(len, names)) > 3  # side by side they would run into each other
-    ax.set_xticks(range(len(names)), names, rotation=45 if long_names else 0, ha="right" if long_names else "center",
-                  rotation_mode="anchor")
+    ax.set_xticks(
+        range(len(names)),
+        names,
+        rotation=45 if long_names else 0,
+        ha="right" if long_names else "center",
+        rotation_mode="anchor",
+    )
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     for (i, j), count in np.ndenumerate(matrix):
         if count:
-            ax.text(j, i, str(count), ha="center", va="center", color="black" if share[i, j] > 0.6 else TEXT, fontsize="small")
+            ax.text(
+                j,
+                i,
+                str(count),
+                ha="center",
+                va="center",
+                color="black" if share[i, j] > 0.6 else TEXT,
+                fontsize="small",
+            )
     accuracy = np.trace(matrix) / max(matrix.sum(), 1)
     return f"confusion on {matrix.sum():,} held-out samples, accuracy {accuracy:.1%}"
 
@@ -217,7 +269,9 @@ def _draw_mistakes(fig, run: Run, index: int, layer: str | None) -> str:
     for k, m in enumerate(mistakes):
         ax = fig.add_subplot(rows, cols, k + 1)
         _show_input(ax, inputs[m.index])
-        ax.set_title(f"true {_class_name(run, m.true)} → {_class_name(run, m.predicted)} ({m.confidence:.0%})", fontsize="small")
+        ax.set_title(
+            f"true {_class_name(run, m.true)} → {_class_name(run, m.predicted)} ({m.confidence:.0%})", fontsize="small"
+        )
         ax.set_axis_off()
     return f"the {len(mistakes)} most confident mistakes"
 
@@ -237,15 +291,26 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     _show_input(ax, image, v.seen)
     ax.set_title("the input; in amber, what this voxel sees" if v.seen.shown else "the input", fontsize="small")
     # one line (wrapped to the panel) saying what it sees, or why no region is outlined
-    ax.annotate(textwrap.fill(v.seen.note, 60), (0.5, 0), xycoords="axes fraction", xytext=(0, -10), textcoords="offset points",
-                ha="center", va="top", fontsize="x-small", color=AMBER if v.seen.shown else TEXT)
+    ax.annotate(
+        textwrap.fill(v.seen.note, 60),
+        (0.5, 0),
+        xycoords="axes fraction",
+        xytext=(0, -10),
+        textcoords="offset points",
+        ha="center",
+        va="top",
+        fontsize="x-small",
+        color=AMBER if v.seen.shown else TEXT,
+    )
     ax.set_axis_off()
     ax = fig.add_subplot(1, 3, 2)
     counts, edges = v.histogram
     ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color="#6aa6e0")
     ax.axvline(v.value, color=AMBER, linewidth=3)
     stats = v.channel_stats
-    ax.set_title(f"{v.group}: min {stats['min']:.3g}, mean {stats['mean']:.3g}, max {stats['max']:.3g}", fontsize="small")
+    ax.set_title(
+        f"{v.group}: min {stats['min']:.3g}, mean {stats['mean']:.3g}, max {stats['max']:.3g}", fontsize="small"
+    )
     ax = fig.add_subplot(1, 3, 3)
     if v.product is not None:
         terms = v.product.terms.sum(axis=0)  # over input channels: each kernel position's contribution
@@ -253,13 +318,19 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
         ax.imshow(terms, cmap="RdBu_r", vmin=-m, vmax=m)
         for (i, j), term in np.ndenumerate(terms):
             ax.text(j, i, f"{term:.2f}", ha="center", va="center", fontsize="x-small", color="black")
-        ax.set_title(f"patch × kernel, {v.product.patch.shape[0]} input channels\n"
-                     f"sum {v.product.terms.sum():.3f} + bias {v.product.bias:.3f} = {v.product.total:.3f}", fontsize="small")
+        ax.set_title(
+            f"patch × kernel, {v.product.patch.shape[0]} input channels\n"
+            f"sum {v.product.terms.sum():.3f} + bias {v.product.bias:.3f} = {v.product.total:.3f}",
+            fontsize="small",
+        )
     else:
         ax.text(0.5, 0.5, "not a convolution on a recorded input:\nno patch x kernel to show", ha="center", va="center")
     ax.set_axis_off()
-    who = (f"the snapshot's most confident mistake {sample - run.probe_count + 1}" if run.is_mistake(sample)
-           else f"probe sample {sample}")
+    who = (
+        f"the snapshot's most confident mistake {sample - run.probe_count + 1}"
+        if run.is_mistake(sample)
+        else f"probe sample {sample}"
+    )
     return f"{layer} {v.where} = {v.value:.4g} for {who}"
 
 
@@ -269,8 +340,9 @@ def _draw_health(fig, run: Run, index: int, layer: str | None) -> str:
     if not keys:
         raise NnvoxError("the run has no recorded layer health (no ReLU, tanh or sigmoid layers, or an older run)")
     x = np.arange(len(run.snapshots))
-    for k, (measure, label) in enumerate((("active", "active values (sparsity's complement)"), ("dead", "dead units"),
-                                           ("saturated", "saturated values"))):
+    for k, (measure, label) in enumerate(
+        (("active", "active values (sparsity's complement)"), ("dead", "dead units"), ("saturated", "saturated values"))
+    ):
         ax = fig.add_subplot(1, 3, k + 1)
         ax.set_title(f"% {label}", fontsize="small")
         curves = [(key, s) for key in keys if np.isfinite(s := run.health_over_time(key, measure)).any()]
@@ -279,7 +351,7 @@ def _draw_health(fig, run: Run, index: int, layer: str | None) -> str:
             ax.text(0.5, 0.5, "no layer of this kind", ha="center", va="center", transform=ax.transAxes)
             continue
         for key, series in curves:
-            ax.plot(x, 100 * series, marker="o", markersize=3, label=key[len("act/"):])
+            ax.plot(x, 100 * series, marker="o", markersize=3, label=key[len("act/") :])
         ax.axvline(index, color="#ffffff", linewidth=1)
         ax.set_ylim(-2, 102)
         ax.set_xlabel("snapshot")
@@ -287,8 +359,13 @@ def _draw_health(fig, run: Run, index: int, layer: str | None) -> str:
     return "layer health over training (white line: this snapshot)"
 
 
-DRAWERS = {"filters": _draw_filters, "histograms": _draw_histograms, "correlation": _draw_correlation,
-           "confusion": _draw_confusion, "mistakes": _draw_mistakes}
+DRAWERS = {
+    "filters": _draw_filters,
+    "histograms": _draw_histograms,
+    "correlation": _draw_correlation,
+    "confusion": _draw_confusion,
+    "mistakes": _draw_mistakes,
+}
 DRAWERS["health"] = _draw_health
 DRAWERS["voxel"] = _draw_voxel  # takes a voxel as well: see figure_image
 assert tuple(DRAWERS) == FIGURES  # the storyboard checks names against the same list

@@ -13,21 +13,39 @@ from pathlib import Path
 import numpy as np
 
 from nnvox.errors import NnvoxError, path_argument
-from nnvox.files import DISK_FULL, atomic_output, exchange, fsync_path, remove_stale_temporaries, temporary_path, write_advice
+from nnvox.files import (
+    DISK_FULL,
+    atomic_output,
+    exchange,
+    fsync_path,
+    remove_stale_temporaries,
+    temporary_path,
+    write_advice,
+)
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".gif")
 SEQUENCE_FRAME = re.compile(r"^frame-\d{5,}\.png$")
 SEQUENCE_MARK = ".nnvox-sequence"  # in every sequence nnvox writes: frame-NNNNN.png is a common name, not a proof
 _NAME_MAX = 255 - 40  # room for the temporary name's prefix and suffix (".NAME.nnvox-PID-RANDOM.tmp")
+
+
 def write_error(out: Path, exc: OSError) -> NnvoxError:
     """One line for a write to `out` that failed, by its cause and what to do; the previous `out` is
     always kept."""
     folder = out.parent.resolve()
-    cause = ("the file grew past the size this system allows" if exc.errno == errno.EFBIG
-             else "the disk holding it is full" if exc.errno in DISK_FULL else "cannot write there")
+    cause = (
+        "the file grew past the size this system allows"
+        if exc.errno == errno.EFBIG
+        else "the disk holding it is full"
+        if exc.errno in DISK_FULL
+        else "cannot write there"
+    )
     advice = write_advice(exc.errno)
-    return NnvoxError(f"writing {out} failed: {cause} ({exc.strerror or exc}, in {folder})"
-                      + (f"; {advice} and export again" if advice else "") + f" (any previous {out.name} is kept)")
+    return NnvoxError(
+        f"writing {out} failed: {cause} ({exc.strerror or exc}, in {folder})"
+        + (f"; {advice} and export again" if advice else "")
+        + f" (any previous {out.name} is kept)"
+    )
 
 
 _LOG_PREFIX = re.compile(r"^(\[[^\]]*\]\s*)+")  # ffmpeg's "[libx264 @ 0x55...] " before a message
@@ -48,7 +66,9 @@ def _check_folder(out: Path) -> None:
     folder = out.parent
     existing = next(p for p in (folder, *folder.parents) if p.exists() or p == p.parent)
     if existing.exists() and not existing.is_dir():
-        raise NnvoxError(f"{existing} is a file, not a folder, so {out} cannot be written there; choose another output path")
+        raise NnvoxError(
+            f"{existing} is a file, not a folder, so {out} cannot be written there; choose another output path"
+        )
     if existing != folder:
         raise NnvoxError(f"output folder {folder} does not exist; create it first (mkdir -p {folder})")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -71,11 +91,22 @@ def _check_sequence_folder(out: Path) -> None:
         raise NnvoxError(f"{out} is a file; a PNG sequence is written to a folder: give a new folder name")
     entries = list(os.scandir(out))
     ours = any(e.name == SEQUENCE_MARK for e in entries)
-    other = next((e.name for e in entries if not ((SEQUENCE_FRAME.match(e.name) and ours or e.name == SEQUENCE_MARK)
-                                                   and e.is_file(follow_symlinks=False))), None)
+    other = next(
+        (
+            e.name
+            for e in entries
+            if not (
+                ((SEQUENCE_FRAME.match(e.name) and ours) or e.name == SEQUENCE_MARK)
+                and e.is_file(follow_symlinks=False)
+            )
+        ),
+        None,
+    )
     if other is not None:
-        raise NnvoxError(f"{out} holds files that are not a PNG sequence nnvox wrote (such as {other}); give a new folder name, "
-                         "so nothing of yours is replaced")
+        raise NnvoxError(
+            f"{out} holds files that are not a PNG sequence nnvox wrote (such as {other}); give a new folder name, "
+            "so nothing of yours is replaced"
+        )
 
 
 def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
@@ -87,15 +118,21 @@ def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
     out = Path(out)
     if out.suffix.lower() not in suffixes:
         files = " or ".join(x for x in suffixes if x)
-        raise NnvoxError(f"cannot write {out.name or out}: use a file ending in {files}"
-                         + (" or a folder (PNG sequence)" if "" in suffixes else ""))
+        raise NnvoxError(
+            f"cannot write {out.name or out}: use a file ending in {files}"
+            + (" or a folder (PNG sequence)" if "" in suffixes else "")
+        )
     if out.name in ("", ".", ".."):
-        raise NnvoxError(f"output {str(out)!r} names no file or folder of its own; give a new name, e.g. {out / 'frames'}")
+        raise NnvoxError(
+            f"output {str(out)!r} names no file or folder of its own; give a new name, e.g. {out / 'frames'}"
+        )
     if out.name.lower() in (*VIDEO_SUFFIXES, ".png"):  # a name was meant, not a hidden folder of frames
         raise NnvoxError(f"output {out.name!r} is a suffix with no name; give a name, e.g. clip{out.name}")
     if len(os.fsencode(out.name)) > _NAME_MAX:
-        raise NnvoxError(f"output name {out.name[:40]}... is {len(os.fsencode(out.name))} bytes long; "
-                         f"use a name of at most {_NAME_MAX}")
+        raise NnvoxError(
+            f"output name {out.name[:40]}... is {len(os.fsencode(out.name))} bytes long; "
+            f"use a name of at most {_NAME_MAX}"
+        )
     try:  # (a path the system refuses to even look at, such as a folder name over 255 bytes: one line too)
         if out.suffix:
             if out.is_dir():
