@@ -91,7 +91,8 @@ def _drop_header_entry(run: Path, key: str, index: int) -> None:
     manifest = json.loads((run / "manifest.json").read_text())
     snap = run / manifest["snapshots"][index]["file"]
     with safe_open(str(snap), framework="numpy") as f:
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
+        names = f.keys()  # (a safetensors file, not a dict)
+        tensors = {k: f.get_tensor(k) for k in names}
         metadata = {k: v for k, v in f.metadata().items() if k != key}
     save_file(tensors, str(snap), metadata=metadata)
     manifest["snapshots"][index]["bytes"] = snap.stat().st_size
@@ -136,7 +137,7 @@ def test_a_run_of_an_unknown_layout_is_refused_in_one_line(digits_run, tmp_path,
 def test_the_command_line_refuses_an_unknown_layout_with_exit_2(digits_run, tmp_path, nnvox_cmd):
     run = _copy(digits_run, tmp_path)
     _drop_header_entry(run, "nnvox.health", len(digits_run.snapshots) - 1)  # what `info` reads
-    result = subprocess.run(nnvox_cmd + ["info", str(run)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*nnvox_cmd, "info", str(run)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("nnvox: error: not an nnvox run file"), result.stderr

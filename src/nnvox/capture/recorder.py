@@ -13,8 +13,16 @@ from torch import nn
 
 from nnvox.capture.json_checks import MAX_NUMBER
 from nnvox.capture.recorder_folder import RunFolder
-from nnvox.capture.recorder_inputs import (HeldOut, check_arguments, check_batch_dim, check_write_mode,
-                                           checked_attributions, held_out_set, metric_values, model_input)
+from nnvox.capture.recorder_inputs import (
+    HeldOut,
+    check_arguments,
+    check_batch_dim,
+    check_write_mode,
+    checked_attributions,
+    held_out_set,
+    metric_values,
+    model_input,
+)
 from nnvox.capture.recorder_probe import Probe
 from nnvox.capture.recorder_snapshot import Contents, SnapshotCopier, reduction_plans
 from nnvox.capture.run_format import EVALUATION_FILE, MANIFEST, new_manifest, read_manifest
@@ -154,7 +162,7 @@ class Recorder:
     def _write_header(self, name, class_names, plans: dict) -> None:
         held_out, contents = self._held_out, self._contents
         manifest = new_manifest(
-            name=name or self.out.name, created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            name=name or self.out.name, created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             architecture=self.architecture, labels=self._probe.y.tolist(), class_names=class_names,
             inputs=None if self._probe.inputs.single else self._probe.inputs.structure,
             batch_dim=self._probe.batch_dim, reduced=plans,

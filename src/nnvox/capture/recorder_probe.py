@@ -11,8 +11,16 @@ import torch
 from torch import nn
 
 from nnvox.capture.modes import evaluating
-from nnvox.capture.recorder_inputs import (ProbeInputs, agrees, call_model, class_labels, model_input, probe_inputs,
-                                           probe_parts, sample_counts)
+from nnvox.capture.recorder_inputs import (
+    ProbeInputs,
+    agrees,
+    call_model,
+    class_labels,
+    model_input,
+    probe_inputs,
+    probe_parts,
+    sample_counts,
+)
 from nnvox.capture.run_format import SINGLE_TENSOR, fill_probe, probe_key
 from nnvox.errors import NnvoxError, NnvoxValueError
 

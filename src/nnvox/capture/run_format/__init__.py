@@ -21,21 +21,65 @@ from nnvox.capture.run_format.conversions import FP16_MAX, fits_fp16, to_float32
 from nnvox.capture.run_format.folder import check_members, file_name, member
 from nnvox.capture.run_format.header import AliasedEntries, TensorEntries, check_aliases, check_header, map_tensors
 from nnvox.capture.run_format.keys import (
-    ALIASES_KEY, ALIASES_SCHEMA, DTYPES, EVALUATION_FILE, FLOAT_KEYS, FORMAT, HEADER_LIMIT, HEALTH_KEY, INPUT_NODE,
-    KIND_NAMES, MANIFEST, MANIFEST_LIMIT, MAX_ALIASES, NEWEST_SCHEMA, NONFINITE_KEY, NONFINITE_KINDS_KEY,
-    PER_SAMPLE, PROBE_FILE, PROBE_ROWS, SCHEMA_VERSION, STATS_KEY, SUMMARY_KEYS, TENSOR_KINDS, RunFileError,
-    refused, snapshot_file_name, tensor_kind,
+    ALIASES_KEY,
+    ALIASES_SCHEMA,
+    DTYPES,
+    EVALUATION_FILE,
+    FLOAT_KEYS,
+    FORMAT,
+    HEADER_LIMIT,
+    HEALTH_KEY,
+    INPUT_NODE,
+    KIND_NAMES,
+    MANIFEST,
+    MANIFEST_LIMIT,
+    MAX_ALIASES,
+    NEWEST_SCHEMA,
+    NONFINITE_KEY,
+    NONFINITE_KINDS_KEY,
+    PER_SAMPLE,
+    PROBE_FILE,
+    PROBE_ROWS,
+    SCHEMA_VERSION,
+    STATS_KEY,
+    SUMMARY_KEYS,
+    TENSOR_KINDS,
+    RunFileError,
+    refused,
+    snapshot_file_name,
+    tensor_kind,
 )
 from nnvox.capture.run_format.manifest import check_manifest, new_manifest, read_manifest
 from nnvox.capture.run_format.probe import (
-    MAX_PROBE_DEPTH, MAX_PROBE_ITEMS, MAX_PROBE_TENSORS, MAX_PROBE_TEXT, SINGLE_TENSOR, check_probe_inputs,
-    fill_probe, input_name, probe_items, probe_key, tensor_names,
+    MAX_PROBE_DEPTH,
+    MAX_PROBE_ITEMS,
+    MAX_PROBE_TENSORS,
+    MAX_PROBE_TEXT,
+    SINGLE_TENSOR,
+    check_probe_inputs,
+    fill_probe,
+    input_name,
+    probe_items,
+    probe_key,
+    tensor_names,
 )
-from nnvox.capture.run_format.reading import (Missing, mapped, mapped_version, read_file, read_samples, read_tensors,
-                                              reading)
+from nnvox.capture.run_format.reading import (
+    Missing,
+    mapped,
+    mapped_version,
+    read_file,
+    read_samples,
+    read_tensors,
+    reading,
+)
 from nnvox.capture.run_format.shapes import check_samples, check_tensor, expected_shapes
 from nnvox.capture.run_format.summaries import (
-    parse_metadata, sampled, snapshot_metadata, summary_entry, tensor_stats, update_ratio,
+    parse_metadata,
+    sampled,
+    snapshot_metadata,
+    summary_entry,
+    tensor_stats,
+    update_ratio,
 )
 
 __all__ = [

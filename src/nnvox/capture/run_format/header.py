@@ -12,8 +12,18 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from nnvox.capture.json_checks import (MAX_RANK, MAX_SIDE, Invalid, check_shape, json_list, json_object, number,
-                                       parse_json, show, text)
+from nnvox.capture.json_checks import (
+    MAX_RANK,
+    MAX_SIDE,
+    Invalid,
+    check_shape,
+    json_list,
+    json_object,
+    number,
+    parse_json,
+    show,
+    text,
+)
 from nnvox.capture.run_format.keys import ALIASES_KEY, DTYPES, HEADER_LIMIT, ITEMSIZE, MAX_ALIASES, tensor_kind
 
 

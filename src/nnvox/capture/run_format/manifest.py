@@ -8,11 +8,31 @@ import stat
 from pathlib import Path
 
 from nnvox.capture.architecture import Architecture, ArchitectureError
-from nnvox.capture.json_checks import (MAX_RANK, Invalid, check_shape, flag, json_list, json_object, number,
-                                       numbers, optional, parse_json, show, text)
+from nnvox.capture.json_checks import (
+    MAX_RANK,
+    Invalid,
+    check_shape,
+    flag,
+    json_list,
+    json_object,
+    number,
+    numbers,
+    optional,
+    parse_json,
+    show,
+    text,
+)
 from nnvox.capture.run_format.folder import file_name, member
-from nnvox.capture.run_format.keys import (EVALUATION_FILE, FORMAT, MANIFEST, MANIFEST_LIMIT, NEWEST_SCHEMA,
-                                           PROBE_FILE, SCHEMA_VERSION, refused)
+from nnvox.capture.run_format.keys import (
+    EVALUATION_FILE,
+    FORMAT,
+    MANIFEST,
+    MANIFEST_LIMIT,
+    NEWEST_SCHEMA,
+    PROBE_FILE,
+    SCHEMA_VERSION,
+    refused,
+)
 from nnvox.capture.run_format.probe import check_probe_inputs
 from nnvox.errors import NnvoxError
 
