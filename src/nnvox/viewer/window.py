@@ -12,6 +12,7 @@ from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.scene import MODES, SceneOptions
+from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 
 KEYS = [
@@ -69,13 +70,24 @@ def show(
     sample = spec.sample_in(run)
     if problem := display_problem():
         raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
-    window = Window(run, mode=spec.mode, sample=sample, size=size, sizing=spec.sizing, against=against, pin=pin,
-                    difference=difference, attribution=spec.attribution, feature_space=spec.feature_space,
-                    clusters=spec.clusters)
+    window = Window(
+        run,
+        mode=spec.mode,
+        sample=sample,
+        size=size,
+        sizing=spec.sizing,
+        against=against,
+        pin=pin,
+        difference=difference,
+        attribution=spec.attribution,
+        feature_space=spec.feature_space,
+        clusters=spec.clusters,
+    )
     if spec.histogram is not None:
         if spec.histogram not in {b.name for b in window.scene.blocks}:
-            raise NnvoxError(f"layer {spec.histogram!r} is not drawn in {spec.mode} mode; "
-                             "`nnvox info` lists the layers")
+            raise NnvoxError(
+                f"layer {spec.histogram!r} is not drawn in {spec.mode} mode; `nnvox info` lists the layers"
+            )
         window.select(spec.histogram)
     if spec.t is not None:
         window.playback.seek(spec.t)
