@@ -37,7 +37,16 @@ def test_readme_snippet(tmp_path, monkeypatch):
 
 
 def test_public_surface():
-    assert set(nnvox.__all__) >= {"Recorder", "open_run", "export", "render_png", "show", "NnvoxError", "ViewSpec", "OutputSpec"}
+    assert set(nnvox.__all__) >= {
+        "Recorder",
+        "open_run",
+        "export",
+        "render_png",
+        "show",
+        "NnvoxError",
+        "ViewSpec",
+        "OutputSpec",
+    }
     with pytest.raises(AttributeError):
         nnvox.does_not_exist  # noqa: B018
     assert issubclass(nnvox.NnvoxError, Exception) and np is not None

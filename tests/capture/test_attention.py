@@ -28,12 +28,9 @@ def eager(q, k, v, attn_mask=None, is_causal=False, scale=None, enable_gqa=False
     bias = torch.zeros(lq, lk, dtype=torch.float64)
     if is_causal:
         for i in range(lq):
-            bias[i, i + 1:] = -math.inf  # top-left aligned: query i sees keys 0..i
+            bias[i, i + 1 :] = -math.inf  # top-left aligned: query i sees keys 0..i
     if attn_mask is not None:
-        if attn_mask.dtype == torch.bool:
-            bias = bias.masked_fill(~attn_mask, -math.inf)
-        else:
-            bias = bias + attn_mask.double()
+        bias = bias.masked_fill(~attn_mask, -math.inf) if attn_mask.dtype == torch.bool else bias + attn_mask.double()
     scores = scores + bias
     top = scores.amax(-1, keepdim=True)
     e = torch.exp(scores - torch.where(torch.isinf(top), 0.0, top))
@@ -56,7 +53,12 @@ def split(values: dict, positional: int):
 def sdpa_calls(draw):
     g = torch.Generator().manual_seed(draw(st.integers(0, 2**31 - 1)))
     dims = draw(st.sampled_from([3, 4]))
-    batch, lq, lk, e = draw(st.integers(1, 3)), draw(st.integers(1, 6)), draw(st.integers(1, 6)), draw(st.integers(1, 8))
+    batch, lq, lk, e = (
+        draw(st.integers(1, 3)),
+        draw(st.integers(1, 6)),
+        draw(st.integers(1, 6)),
+        draw(st.integers(1, 8)),
+    )
     kv_heads = draw(st.integers(1, 3))
     gqa = dims == 4 and draw(st.booleans())
     heads = kv_heads * (draw(st.integers(1, 3)) if gqa else 1)
@@ -99,11 +101,21 @@ def test_probabilities_match_the_reference_and_sdpa_output(call_spec):
     out, probs = call(args, kwargs)
     q = values["query"]
     assert probs is not None and probs.dtype == torch.float32
-    assert probs.shape == ((*q.shape[:-2], q.shape[-2], values["key"].shape[-2]) if q.dim() == 4
-                           else (q.shape[0], 1, q.shape[-2], values["key"].shape[-2]))
+    assert probs.shape == (
+        (*q.shape[:-2], q.shape[-2], values["key"].shape[-2])
+        if q.dim() == 4
+        else (q.shape[0], 1, q.shape[-2], values["key"].shape[-2])
+    )
     assert not probs.isnan().any()
-    ref = eager(q, values["key"], values["value"], values.get("attn_mask"), values.get("is_causal", False),
-                values.get("scale"), values.get("enable_gqa", False))
+    ref = eager(
+        q,
+        values["key"],
+        values["value"],
+        values.get("attn_mask"),
+        values.get("is_causal", False),
+        values.get("scale"),
+        values.get("enable_gqa", False),
+    )
     seen = probs if q.dim() == 4 else probs.squeeze(-3)
     torch.testing.assert_close(seen, ref.expand(seen.shape), atol=1e-5, rtol=1e-5)
     v = values["value"]
@@ -161,7 +173,9 @@ def test_grouped_query_attention():
     assert probs.shape == (2, 6, 5, 5)
     # query heads 0, 1, 2 share key head 0; 3, 4, 5 key head 1 (repeat_interleave, as torch does)
     for h in range(6):
-        torch.testing.assert_close(probs[:, h], eager(q[:, h:h + 1], k[:, h // 3:h // 3 + 1], v, is_causal=True)[:, 0])
+        torch.testing.assert_close(
+            probs[:, h], eager(q[:, h : h + 1], k[:, h // 3 : h // 3 + 1], v, is_causal=True)[:, 0]
+        )
     torch.testing.assert_close(probs @ v.repeat_interleave(3, 1), out)
     # the keys repeated by the caller (Hugging Face's repeat_kv): the same maps without enable_gqa
     same = sdpa_probabilities((q, k.repeat_interleave(3, 1), v.repeat_interleave(3, 1)), {"is_causal": True})
@@ -196,7 +210,9 @@ def test_outside_autograd_and_in_float32():
     k, v = torch.randn(1, 2, 3, 4, dtype=torch.float64), torch.randn(1, 2, 3, 4)
     probs = sdpa_probabilities((q, k.float(), v), {})
     assert probs.grad_fn is None and not probs.requires_grad
-    half = sdpa_probabilities((q.detach().half(), k.half(), v.half()), {"attn_mask": torch.zeros(3, 3, dtype=torch.half)})
+    half = sdpa_probabilities(
+        (q.detach().half(), k.half(), v.half()), {"attn_mask": torch.zeros(3, 3, dtype=torch.half)}
+    )
     assert half.dtype == torch.float32
 
 
@@ -219,6 +235,7 @@ def test_what_cannot_be_reproduced_is_none(monkeypatch):
 
 
 # --- Hugging Face models: their SDPA calls against the eager implementation's attentions -------------
+
 
 class CatchSdpa(TorchFunctionMode):
     """Our probabilities for every SDPA call a model makes, worked out from exactly what it passed."""
@@ -248,15 +265,27 @@ def _twins(model_cls, config):
 
 def _gpt2():
     transformers = pytest.importorskip("transformers")
-    return _twins(transformers.GPT2Model, transformers.GPT2Config(n_layer=2, n_embd=32, n_head=4, vocab_size=100,
-                                                                  n_positions=32, bos_token_id=0, eos_token_id=0))
+    return _twins(
+        transformers.GPT2Model,
+        transformers.GPT2Config(
+            n_layer=2, n_embd=32, n_head=4, vocab_size=100, n_positions=32, bos_token_id=0, eos_token_id=0
+        ),
+    )
 
 
 def _llama():  # grouped-query attention: 4 query heads over 2 key/value heads
     transformers = pytest.importorskip("transformers")
-    config = transformers.LlamaConfig(num_hidden_layers=2, hidden_size=32, intermediate_size=64, num_attention_heads=4,
-                                      num_key_value_heads=2, vocab_size=100, max_position_embeddings=32,
-                                      bos_token_id=0, eos_token_id=0)
+    config = transformers.LlamaConfig(
+        num_hidden_layers=2,
+        hidden_size=32,
+        intermediate_size=64,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        vocab_size=100,
+        max_position_embeddings=32,
+        bos_token_id=0,
+        eos_token_id=0,
+    )
     return _twins(transformers.LlamaModel, config)
 
 
@@ -285,6 +314,7 @@ def test_hugging_face_sdpa_calls_match_the_eager_attentions(build, padded):
 
 # --- nn.MultiheadAttention ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("batch_first", [True, False])
 def test_mha_maps_are_the_modules_per_head_weights(batch_first):
     torch.manual_seed(8)
@@ -295,9 +325,11 @@ def test_mha_maps_are_the_modules_per_head_weights(batch_first):
     with torch.no_grad():
         _, expected = mha(x, x, x, key_padding_mask=pad, need_weights=True, average_attn_weights=False)
     # called as a model would, asking for no weights, positionally and by keyword
-    for args, kwargs in [((x, x, x), {"key_padding_mask": pad, "need_weights": False}),
-                         ((x, x, x, pad, False), {}),
-                         ((x, x, x, pad), {"average_attn_weights": True})]:
+    for args, kwargs in [
+        ((x, x, x), {"key_padding_mask": pad, "need_weights": False}),
+        ((x, x, x, pad, False), {}),
+        ((x, x, x, pad), {"average_attn_weights": True}),
+    ]:
         maps = mha_maps(mha, args, kwargs)
         assert maps.shape == (2, 4, 5, 5)
         torch.testing.assert_close(maps, expected)

@@ -100,8 +100,14 @@ def test_recorded_attributions_are_drawn_under_the_input_plane(tmp_path):
     model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 64, 3))
     x = torch.randn(5, 1, 8, 8)
     first = nnvox.explain(model, x, "saliency")  # what the first snapshot must hold
-    with nnvox.Recorder(model, (x, torch.zeros(5, dtype=torch.long)), tmp_path / "run", background=False,
-                        attributions=["saliency", "grad-cam"], attribution_layer="0") as rec:
+    with nnvox.Recorder(
+        model,
+        (x, torch.zeros(5, dtype=torch.long)),
+        tmp_path / "run",
+        background=False,
+        attributions=["saliency", "grad-cam"],
+        attribution_layer="0",
+    ) as rec:
         for epoch in range(2):
             rec.snapshot(epoch=epoch)
             with torch.no_grad():
@@ -124,7 +130,9 @@ def test_recorded_attributions_are_drawn_under_the_input_plane(tmp_path):
     raw = nnvox.explain(model, x, "grad-cam", layer="0", upsample=False)
     assert raw.shape == (5, 1, 8, 8)
     drawn_cam = cam_scene.frame_at(1.0, sample=4).values["grad-cam at 0"]
-    assert np.allclose(drawn_cam.reshape(1, 8, 8), run.read(1, ["attr/grad-cam/layer"], sample=4)["attr/grad-cam/layer"])
+    assert np.allclose(
+        drawn_cam.reshape(1, 8, 8), run.read(1, ["attr/grad-cam/layer"], sample=4)["attr/grad-cam/layer"]
+    )
     with pytest.raises(NnvoxError, match="the run has no lime attributions; it has grad-cam, saliency"):
         build_scene(run, SceneOptions(attribution="lime"))
     with pytest.raises(NnvoxError, match="in activations mode, not weights mode"):

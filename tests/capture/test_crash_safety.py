@@ -50,7 +50,14 @@ def test_killed_recordings_keep_every_complete_snapshot(tmp_path):
             tensors = run.read(snap.index)
             assert tensors["param/2.weight"].shape == (1024, 1024)
             # snapshot i saw the weights after i+1 updates of +0.01: the data is that snapshot's, whole
-            assert abs(float(tensors["param/4.bias"].mean()) - float(run.read(0)["param/4.bias"].mean()) - 0.01 * snap.index) < 2e-3
+            assert (
+                abs(
+                    float(tensors["param/4.bias"].mean())
+                    - float(run.read(0)["param/4.bias"].mean())
+                    - 0.01 * snap.index
+                )
+                < 2e-3
+            )
         assert not run.closed
         outcomes.append(len(run.snapshots))
     assert sum(1 for n in outcomes if n > 0) >= 3, outcomes
@@ -109,8 +116,9 @@ os.kill(os.getpid(), signal.SIGKILL if sys.argv[2] == "kill" else signal.SIGINT)
 def test_a_process_killed_right_after_snapshot_keeps_what_it_handed_over(tmp_path, how):
     # snapshot() returned: the frames are the writer's. It must write and list every one of them, though
     # the parent is gone before reading a single acknowledgement (and Ctrl-C reached the writer too).
-    done = subprocess.run([sys.executable, "-c", SELF_KILL, str(tmp_path / "run"), how], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SELF_KILL, str(tmp_path / "run"), how], capture_output=True, text=True, timeout=120
+    )
     assert "Traceback" not in done.stderr.replace("KeyboardInterrupt", "") or how == "ctrl-c", done.stderr
     assert "BrokenPipeError" not in done.stderr and "writer.py" not in done.stderr, done.stderr
     run = run_when_listed(tmp_path / "run", 3)

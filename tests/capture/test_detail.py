@@ -145,13 +145,25 @@ def test_plans_of_any_rank_fit_their_budget():
 
     from nnvox.capture.detail import activation_plan, apply_activation
 
-    for shape in [(7,), (12, 50000), (3, 4, 100000), (1, 512, 512), (16, 8, 32, 32), (2, 16, 8, 32, 32), (3, 1, 1, 1, 1, 9)]:
+    for shape in [
+        (7,),
+        (12, 50000),
+        (3, 4, 100000),
+        (1, 512, 512),
+        (16, 8, 32, 32),
+        (2, 16, 8, 32, 32),
+        (3, 1, 1, 1, 1, 9),
+    ]:
         for budget in (1, 7, 100, 2048):
             plan = activation_plan(shape, budget)
             if plan is None:
                 assert math.prod(shape) <= budget
                 continue
             assert math.prod(plan["shape"]) <= budget and len(plan["shape"]) == len(shape), (shape, budget, plan)
-            a = np.random.default_rng(0).standard_normal((2, *shape)).astype(np.float32) if math.prod(shape) < 10**6 else None
+            a = (
+                np.random.default_rng(0).standard_normal((2, *shape)).astype(np.float32)
+                if math.prod(shape) < 10**6
+                else None
+            )
             if a is not None:
                 assert apply_activation(a, plan).shape == (2, *plan["shape"])

@@ -45,8 +45,15 @@ def _free_port() -> str:
 def _run_ranks(out) -> list[tuple[str, str, int]]:
     """Both ranks to the end: (stdout, stderr, exit code) of each."""
     port = _free_port()
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(r), str(out), port], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for r in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(r), str(out), port],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r in range(2)
+    ]
     return [(*p.communicate(timeout=90), p.returncode) for p in procs]
 
 

@@ -5,8 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from nnvox.scenes.build import build_scene
 from nnvox.capture.health import dead_fraction, dead_units, layer_health, saturated_fraction
+from nnvox.scenes.build import build_scene
 from tests.scenes.test_layout_graphs import run_of
 
 
@@ -51,7 +51,9 @@ def test_flagged_layer_outline_is_red(tmp_path):
     from nnvox.viewer.renderer import HEALTH_RGB
 
     scene = build_scene(run_of(_sick_model(), torch.randn(16, 4), tmp_path / "run"))
-    renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False, show_hud=False, show_legend=False))
+    renderer = OffscreenRenderer(
+        scene, RenderOptions(width=960, height=540, show_labels=False, show_hud=False, show_legend=False)
+    )
     image = renderer.render(scene.frame_at(0)).astype(int)
     red = (np.abs(image - np.array(HEALTH_RGB["dead"])).sum(axis=2) < 40).sum()
     orange = (np.abs(image - np.array(HEALTH_RGB["saturated"])).sum(axis=2) < 40).sum()
@@ -62,9 +64,18 @@ def test_gradient_flags_with_known_answers():
     from nnvox.capture.health import gradient_flags, gradient_levels
 
     layers = {k: {f"{k}.weight": 100} for k in "abcdef"}
-    norms = {"a.weight": 1.0, "b.weight": 2.0, "c.weight": 1.5, "d.weight": 1e4, "e.weight": 1e-6, "f.weight": float("nan")}
+    norms = {
+        "a.weight": 1.0,
+        "b.weight": 2.0,
+        "c.weight": 1.5,
+        "d.weight": 1e4,
+        "e.weight": 1e-6,
+        "f.weight": float("nan"),
+    }
     assert gradient_flags(layers, norms) == {"d": "exploding", "e": "vanishing", "f": "exploding"}
-    assert gradient_levels({"a": {"a.weight": 4, "a.bias": 5}}, {"a.weight": 3.0, "a.bias": 0.0}) == {"a": 1.0}  # sqrt(9 / 9)
+    assert gradient_levels({"a": {"a.weight": 4, "a.bias": 5}}, {"a.weight": 3.0, "a.bias": 0.0}) == {
+        "a": 1.0
+    }  # sqrt(9 / 9)
     # A layer with a gradient but too few layers to compare with: only a non-finite one is a verdict
     assert gradient_flags({"a": {"a.w": 1}, "b": {"b.w": 1}}, {"a.w": 1.0, "b.w": 1e9}) == {}
     assert gradient_flags({"a": {"a.w": 1}, "b": {"b.w": 1}}, {"a.w": 1.0, "b.w": float("inf")}) == {"b": "exploding"}
@@ -76,14 +87,17 @@ def test_a_large_tensor_is_not_exploding_for_being_large():
     tiny bias and norm tensors pull that median down; per value it is a few times the others."""
     from nnvox.capture.health import gradient_flags
 
-    layers, norms = {"embed": {"embed.weight": 6400}, "head": {"head.weight": 6400}}, {"embed.weight": 1.97, "head.weight": 1.97}
+    layers, norms = (
+        {"embed": {"embed.weight": 6400}, "head": {"head.weight": 6400}},
+        {"embed.weight": 1.97, "head.weight": 1.97},
+    )
     for k in range(8):
         layers[f"linear{k}"] = {f"linear{k}.weight": 4096, f"linear{k}.bias": 64}
         norms |= {f"linear{k}.weight": 0.1 + 0.08 * k, f"linear{k}.bias": 0.002 + 0.003 * k}
         layers[f"norm{k}"] = {f"norm{k}.weight": 64, f"norm{k}.bias": 64}
         norms |= {f"norm{k}.weight": 0.0004 + 0.0008 * k, f"norm{k}.bias": 0.0005 + 0.0009 * k}
     median = float(np.median(list(norms.values())))
-    assert 1.97 > 100 * median  # what the flag was measured against
+    assert 100 * median < 1.97  # what the flag was measured against
     same = {"head.weight": "embed.weight"}
     assert gradient_flags(layers, norms, same) == {}
     # ten times the others per value: still no alarm; a thousand times: one, under the tied tensor's first name only
@@ -149,7 +163,9 @@ def test_exploding_gradient_is_flagged_in_the_scene(tmp_path):
     from nnvox.capture.run import open_run
 
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
+    model = nn.Sequential(
+        nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)
+    )
     rec = Recorder(model, probe=(torch.randn(4, 4), [0, 1, 2, 0]), out=tmp_path / "run", background=False)
     model(torch.randn(5, 4)).sum().backward()
     with torch.no_grad():
@@ -181,7 +197,9 @@ def test_a_planted_dead_unit_is_listed_by_the_writer_and_sparsity_followed_over_
     active = run.health_over_time("act/1", "active")
     assert active.shape == (3,) and active[0] > active[1] > active[2] > 0
     frame = build_scene(run).frame_at(0)
-    assert frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud  # one of six: listed, not flagged
+    assert (
+        frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud
+    )  # one of six: listed, not flagged
     assert frame.dead == {"1": (4,)}  # the slice framed in red in the scene
 
 

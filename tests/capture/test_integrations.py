@@ -14,7 +14,9 @@ def _data(n=64):
 
 
 def test_lightning_callback_records_each_epoch(tmp_path):
-    pl = pytest.importorskip("lightning.pytorch", reason="lightning is not installed (pip install 'nnvox[integrations]')")
+    pl = pytest.importorskip(
+        "lightning.pytorch", reason="lightning is not installed (pip install 'nnvox[integrations]')"
+    )
     x, y = _data()
 
     class Module(pl.LightningModule):
@@ -34,9 +36,15 @@ def test_lightning_callback_records_each_epoch(tmp_path):
             return torch.optim.SGD(self.parameters(), lr=0.5)
 
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=16)
-    trainer = pl.Trainer(max_epochs=3, accelerator="cpu", logger=False, enable_checkpointing=False,
-                         enable_progress_bar=False, enable_model_summary=False,
-                         callbacks=[nnvox.lightning_callback((x[:4], y[:4]), tmp_path / "run")])
+    trainer = pl.Trainer(
+        max_epochs=3,
+        accelerator="cpu",
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        callbacks=[nnvox.lightning_callback((x[:4], y[:4]), tmp_path / "run")],
+    )
     trainer.fit(Module(), loader)
     run = nnvox.open_run(tmp_path / "run")
     assert [s.epoch for s in run.snapshots] == [0, 1, 2] and run.closed
@@ -45,7 +53,9 @@ def test_lightning_callback_records_each_epoch(tmp_path):
 
 
 def test_huggingface_callback_records_each_epoch(tmp_path):
-    transformers = pytest.importorskip("transformers", reason="transformers is not installed (pip install 'nnvox[integrations]')")
+    transformers = pytest.importorskip(
+        "transformers", reason="transformers is not installed (pip install 'nnvox[integrations]')"
+    )
     x, y = _data()
 
     class Model(nn.Module):
@@ -59,11 +69,23 @@ def test_huggingface_callback_records_each_epoch(tmp_path):
             return {"loss": loss, "logits": logits} if loss is not None else {"logits": logits}
 
     rows = [{"inputs": a, "labels": b} for a, b in zip(x, y)]
-    args = transformers.TrainingArguments(output_dir=str(tmp_path / "hf"), num_train_epochs=2, per_device_train_batch_size=16,
-                                          report_to=[], use_cpu=True, save_strategy="no", logging_strategy="epoch",
-                                          disable_tqdm=True, learning_rate=0.05)
-    trainer = transformers.Trainer(model=Model(), args=args, train_dataset=rows,
-                                   callbacks=[nnvox.huggingface_callback((x[:4], y[:4]), tmp_path / "run")])
+    args = transformers.TrainingArguments(
+        output_dir=str(tmp_path / "hf"),
+        num_train_epochs=2,
+        per_device_train_batch_size=16,
+        report_to=[],
+        use_cpu=True,
+        save_strategy="no",
+        logging_strategy="epoch",
+        disable_tqdm=True,
+        learning_rate=0.05,
+    )
+    trainer = transformers.Trainer(
+        model=Model(),
+        args=args,
+        train_dataset=rows,
+        callbacks=[nnvox.huggingface_callback((x[:4], y[:4]), tmp_path / "run")],
+    )
     trainer.train()
     run = nnvox.open_run(tmp_path / "run")
     assert [s.epoch for s in run.snapshots] == [1, 2] and run.closed

@@ -28,6 +28,7 @@ VOCAB = 64
 
 # ---- models ----------------------------------------------------------------------------------------
 
+
 class SequenceFirstEncoder(nn.Module):
     """The word-language-model's Transformer, small: (T, N) ids through nn.TransformerEncoder without
     batch_first (which says its batch is second), a causal mask, log-probabilities (T, N, V)."""
@@ -62,7 +63,9 @@ def t5():
     from transformers import T5Config, T5ForConditionalGeneration
 
     torch.manual_seed(0)
-    config = T5Config(vocab_size=VOCAB, d_model=32, d_kv=8, d_ff=64, num_layers=1, num_heads=4, decoder_start_token_id=0)
+    config = T5Config(
+        vocab_size=VOCAB, d_model=32, d_kv=8, d_ff=64, num_layers=1, num_heads=4, decoder_start_token_id=0
+    )
     return T5ForConditionalGeneration(config).eval()
 
 
@@ -71,6 +74,7 @@ def tokens(*shape, seed=0) -> torch.Tensor:
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
+
 
 def record(model, probe, out, loss, *, steps=2, **options):
     """`steps` AdamW steps, a snapshot after each; the run."""
@@ -102,7 +106,9 @@ def hooked(model, inputs, module: str) -> torch.Tensor:
     handle = model.get_submodule(module).register_forward_hook(lambda m, a, out: seen.setdefault("out", out))
     try:
         with torch.no_grad():
-            model(**inputs) if isinstance(inputs, dict) else model(*inputs) if isinstance(inputs, tuple) else model(inputs)
+            model(**inputs) if isinstance(inputs, dict) else model(*inputs) if isinstance(inputs, tuple) else model(
+                inputs
+            )
     finally:
         handle.remove()
     return seen["out"]
@@ -113,6 +119,7 @@ def manifest(run) -> dict:
 
 
 # ---- keyword inputs: T5 ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def t5_run(tmp_path_factory):
@@ -129,8 +136,9 @@ def test_keyword_inputs_are_recorded_and_read_back(t5_run):
     model, probe, run = t5_run
     assert len(run.snapshots) == 2 and run.probe_count == 4 and run.probe_batch_dim == 0
     assert run.probe_input_names == ["input_ids", "decoder_input_ids"]
-    assert manifest(run)["probe"]["inputs"] == {"dict": {"input_ids": {"tensor": 0}, "decoder_input_ids": {"tensor": 1},
-                                                         "use_cache": {"value": False}}}
+    assert manifest(run)["probe"]["inputs"] == {
+        "dict": {"input_ids": {"tensor": 0}, "decoder_input_ids": {"tensor": 1}, "use_cache": {"value": False}}
+    }
     np.testing.assert_array_equal(run.probe_inputs, probe["input_ids"].numpy())  # the Input block's: the first
     np.testing.assert_array_equal(run.probe_tensors["inputs.1"], probe["decoder_input_ids"].numpy())
     np.testing.assert_array_equal(run.sample_input(1, 2), probe["input_ids"][2].numpy())
@@ -159,8 +167,12 @@ def test_keyword_inputs_resume_with_the_runs_own_probe(t5_run, tmp_path):
     np.testing.assert_array_equal(resumed.probe_tensors["inputs.1"], probe["decoder_input_ids"].numpy())
     expected = hooked(model.eval(), probe, "lm_head")  # the run's probe was fed, not the one passed
     np.testing.assert_allclose(resumed.read(2, ["act/lm_head"])["act/lm_head"], expected.numpy(), rtol=2e-2, atol=2e-2)
-    for changed in ({"input_ids": probe["input_ids"], "decoder_input_ids": probe["decoder_input_ids"]},  # no use_cache
-                    {**probe, "use_cache": True}, (probe["input_ids"], probe["decoder_input_ids"]), probe["input_ids"]):
+    for changed in (
+        {"input_ids": probe["input_ids"], "decoder_input_ids": probe["decoder_input_ids"]},  # no use_cache
+        {**probe, "use_cache": True},
+        (probe["input_ids"], probe["decoder_input_ids"]),
+        probe["input_ids"],
+    ):
         with pytest.raises(NnvoxError, match="is not of the form of the run's") as refused:
             nnvox.Recorder(model, probe=(changed, None), out=out, resume=True)
         assert "\n" not in str(refused.value) and "run.probe_feed()" in str(refused.value)
@@ -168,6 +180,7 @@ def test_keyword_inputs_resume_with_the_runs_own_probe(t5_run, tmp_path):
 
 
 # ---- positional inputs, nested: the word-language-model's RNNModel(input, hidden) --------------------
+
 
 def rnn_case():
     torch.manual_seed(0)
@@ -230,10 +243,18 @@ def test_nested_positional_inputs_resume_and_refuse_another_form(rnn_run, tmp_pa
     with pytest.raises(NnvoxError, match=r"batch_dim 0 is not the run's: .* axis 1") as refused:
         nnvox.Recorder(model, probe=((data.t(), hidden), None), out=out, resume=True, batch_dim=0)
     assert "\n" not in str(refused.value)
-    with pytest.raises(NnvoxError, match=r"the probe passed, \{input: T, hidden: \(T, T\)\}, is not of the form of the run's in .*, \(T, \(T, T\)\)"):
+    with pytest.raises(
+        NnvoxError,
+        match=(
+            r"the probe passed, \{input: T, hidden: \(T, T\)\}, "
+            r"is not of the form of the run's in .*, \(T, \(T, T\)\)"
+        ),
+    ):
         nnvox.Recorder(model, probe={"input": data, "hidden": hidden}, out=out, resume=True)
     with pytest.raises(NnvoxError, match="is not of the form"):
-        nnvox.Recorder(model, probe=((data, list(hidden)), None), out=out, resume=True)  # a list is not the tuple it was
+        nnvox.Recorder(
+            model, probe=((data, list(hidden)), None), out=out, resume=True
+        )  # a list is not the tuple it was
     assert len(nnvox.open_run(out).snapshots) == 4
 
 
@@ -248,12 +269,13 @@ def test_keyword_inputs_holding_a_nested_hidden_state(tmp_path):
 
 # ---- sequence first ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("batch_dim", [None, 1], ids=["found", "given"])
 def test_a_sequence_first_probe_is_taken_as_its_sequences(tmp_path, batch_dim):
     torch.manual_seed(0)
     model = SequenceFirstEncoder()
     data = tokens(4, 8).t().contiguous()  # (T=8, N=4)
-    loss = lambda: F.nll_loss(model(data).reshape(-1, VOCAB), data.roll(-1, 0).reshape(-1))  # noqa: E731
+    loss = lambda: F.nll_loss(model(data).reshape(-1, VOCAB), data.roll(-1, 0).reshape(-1))
     run = record(model, data, tmp_path / "run", loss, batch_dim=batch_dim)
     assert run.probe_count == 4 and run.probe_batch_dim == 1 and manifest(run)["probe"]["batch_dim"] == 1
     assert "inputs" not in manifest(run)["probe"]  # one tensor: the structure is left out, as before
@@ -278,7 +300,7 @@ def test_batch_dim_given_where_no_layer_says_it(tmp_path):
     model = SequenceFirstTagger()
     data = tokens(4, 8).t().contiguous()
     labels = torch.zeros(8, 4, dtype=torch.long)
-    loss = lambda: F.cross_entropy(model(data).reshape(-1, 5), labels.reshape(-1))  # noqa: E731
+    loss = lambda: F.cross_entropy(model(data).reshape(-1, 5), labels.reshape(-1))
     found = record(model, data, tmp_path / "found", loss)
     assert found.probe_count == 8 and found.probe_batch_dim == 0
     given = record(model, data, tmp_path / "given", loss, batch_dim=1)
@@ -289,6 +311,7 @@ def test_batch_dim_given_where_no_layer_says_it(tmp_path):
 
 
 # ---- refused in one line ---------------------------------------------------------------------------
+
 
 class TwoInputs(nn.Module):
     def __init__(self):
@@ -302,17 +325,24 @@ class TwoInputs(nn.Module):
 X, E = torch.randn(4, 4), torch.randn(4, 2)
 REFUSED = [  # (probe, Recorder options, words the error says)
     (((X, torch.randn(3, 2)), None), {}, "probe input 'inputs[1]' has 3 samples on axis 0, the others 4"),
-    ({"x": X, "extra": torch.randn(4, 3, 2)[:, 0], "scale": 1.0}, {"batch_dim": 1},
-     "probe input 'extra' has 2 samples on axis 1, the others 4"),
+    (
+        {"x": X, "extra": torch.randn(4, 3, 2)[:, 0], "scale": 1.0},
+        {"batch_dim": 1},
+        "probe input 'extra' has 2 samples on axis 1, the others 4",
+    ),
     (((X, E), None), {"batch_dim": 2}, "probe input 'inputs[0]' has shape (4, 4): no axis 2 to hold the samples"),
     ({"x": X, "extra": object()}, {}, "probe input 'extra' is a object; the probe's inputs are tensors"),
     ({"x": X, 3: E}, {}, "hold the key 3; keyword inputs are named by strings"),
     ({"x": X, "scale": math.nan}, {}, "probe input 'scale' is nan; a constant among the inputs is a finite number"),
-    ({"x": X, "scale": 2 ** 60}, {}, "beyond the whole numbers a run stores exactly"),
+    ({"x": X, "scale": 2**60}, {}, "beyond the whole numbers a run stores exactly"),
     ({"x": X, "extra": torch.tensor(1.0)}, {}, "probe input 'extra' must have a batch axis first"),
     ({"x": X, "deep": [[[[[[[[[E]]]]]]]]]}, {}, "nested more than 8 deep"),
     ({"x": X, "extra": E}, {"attributions": ["saliency"]}, "attributions are recorded for a probe of one input tensor"),
-    ({"x": X, "extra": E}, {"evaluation": (X, [0] * 4)}, "an evaluation set is recorded for a probe of one input tensor"),
+    (
+        {"x": X, "extra": E},
+        {"evaluation": (X, [0] * 4)},
+        "an evaluation set is recorded for a probe of one input tensor",
+    ),
     (X, {"batch_dim": 1, "attributions": ["saliency"]}, "this probe holds its samples on axis 1"),
     (X, {"batch_dim": -1}, "batch_dim is the axis of the probe's tensors that holds the samples"),
     (X, {"batch_dim": True}, "batch_dim must be a whole number"),

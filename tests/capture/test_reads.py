@@ -93,7 +93,7 @@ def test_a_corrupt_snapshot_header_is_a_one_line_error(big_map_run, tmp_path):
     raw = bytearray(f.read_bytes())
     raw[8:20] = b"not json!!!!"
     f.write_bytes(bytes(raw))
-    with pytest.raises(NnvoxError, match="not an nnvox run file: .*snapshot-00001.safetensors .corrupted") as err:
+    with pytest.raises(NnvoxError, match=r"not an nnvox run file: .*snapshot-00001\.safetensors \(corrupted") as err:
         open_run(copy).read(1, ["act/0"], sample=0)
     assert "\n" not in str(err.value)
 

@@ -6,7 +6,6 @@ import torch
 from torch import nn
 
 import nnvox
-from nnvox.capture import run as run_module
 from nnvox.capture.recorder import Recorder
 from nnvox.capture.writer import to_storage_dtype
 from nnvox.errors import NnvoxError
@@ -49,7 +48,7 @@ def test_writer_failure_is_reported_and_earlier_snapshots_survive(tmp_path, back
     rec.flush()
     (tmp_path / "r" / "snapshot-00001.safetensors").mkdir()  # the next write cannot replace a folder
     rec.snapshot(epoch=1)
-    with pytest.raises(NnvoxError, match="failed.*last complete snapshot") as err:
+    with pytest.raises(NnvoxError, match=r"failed.*last complete snapshot") as err:
         rec.flush()
     assert "\n" not in str(err.value)
     assert len(nnvox.open_run(tmp_path / "r").snapshots) == 1
@@ -108,8 +107,18 @@ def test_a_probe_may_be_inputs_alone(tmp_path):
         (lambda p: None, None),
         (lambda p: (p / "manifest.json").unlink(), "has no manifest.json"),
         (lambda p: (p / "manifest.json").write_text("{not json"), "corrupted"),
-        (lambda p: (p / "manifest.json").write_text(json.dumps({**json.loads((p / "manifest.json").read_text()), "schema": 99})), "newer nnvox"),
-        (lambda p: (p / "snapshot-00001.safetensors").write_bytes((p / "snapshot-00001.safetensors").read_bytes()[:500]), "truncated"),
+        (
+            lambda p: (p / "manifest.json").write_text(
+                json.dumps({**json.loads((p / "manifest.json").read_text()), "schema": 99})
+            ),
+            "newer nnvox",
+        ),
+        (
+            lambda p: (p / "snapshot-00001.safetensors").write_bytes(
+                (p / "snapshot-00001.safetensors").read_bytes()[:500]
+            ),
+            "truncated",
+        ),
         (lambda p: (p / "snapshot-00000.safetensors").unlink(), "missing"),
     ],
     ids=["intact", "no-manifest", "bad-json", "newer-schema", "truncated", "missing-snapshot"],
@@ -136,7 +145,7 @@ def test_missing_folder_and_unfinished_run(tmp_path):
 
 @pytest.mark.parametrize("background", [True, False], ids=["writer-process", "inline"])
 def test_resume_appends_even_after_a_kill(tmp_path, background):
-    model, x, path = _record(tmp_path, epochs=2)
+    model, _x, path = _record(tmp_path, epochs=2)
     # as if killed between writing snapshot 2 and updating the manifest: an orphan file, not closed
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["closed"] = False
@@ -158,7 +167,9 @@ def test_resume_appends_even_after_a_kill(tmp_path, background):
 def test_resume_refuses_another_architecture(tmp_path):
     _, _, path = _record(tmp_path, epochs=1)
     with pytest.raises(NnvoxError, match="architecture differs"):
-        Recorder(nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), probe=(torch.zeros(1, 1, 8, 8), [0]), out=path, resume=True)
+        Recorder(
+            nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), probe=(torch.zeros(1, 1, 8, 8), [0]), out=path, resume=True
+        )
 
 
 def test_gradients_of_the_last_step_are_recorded(tmp_path):
@@ -174,7 +185,9 @@ def test_gradients_of_the_last_step_are_recorded(tmp_path):
     run = nnvox.open_run(tmp_path / "r")
     assert run.snapshots[0].grad_norms == {} and "grad/0.weight" not in run.keys(0)
     snap = run.read(1)
-    np.testing.assert_allclose(snap["grad/2.weight"], expected["2.weight"].numpy(), rtol=1e-3, atol=1e-5)  # 6 values: kept
+    np.testing.assert_allclose(
+        snap["grad/2.weight"], expected["2.weight"].numpy(), rtol=1e-3, atol=1e-5
+    )  # 6 values: kept
     assert "grad/0.weight" not in snap  # 12 values: over the budget, norm only
     assert run.snapshots[1].grad_norms["0.weight"] == pytest.approx(float(expected["0.weight"].norm()), rel=1e-5)
 
@@ -195,8 +208,14 @@ def test_a_snapshot_leaves_every_module_in_its_own_mode(tmp_path):
     model.train()
     model[1].eval()  # a frozen BatchNorm while the rest trains
     stats = model[1].running_mean.clone()
-    with Recorder(model, probe=(torch.randn(2, 1, 8, 8), [0, 1]), out=tmp_path / "r", background=False,
-                  evaluation=(torch.randn(6, 1, 8, 8), [0, 1, 2, 0, 1, 2]), attributions=("saliency",)) as rec:
+    with Recorder(
+        model,
+        probe=(torch.randn(2, 1, 8, 8), [0, 1]),
+        out=tmp_path / "r",
+        background=False,
+        evaluation=(torch.randn(6, 1, 8, 8), [0, 1, 2, 0, 1, 2]),
+        attributions=("saliency",),
+    ) as rec:
         rec.snapshot(epoch=0)
     assert [m.training for m in model] == [True, False, True, True, True]
     assert torch.equal(model[1].running_mean, stats)  # the probe passes ran in eval mode
@@ -240,4 +259,6 @@ def test_tiny_values_are_kept_not_rounded_to_zero(tmp_path, background):
         expected = (model.gamma * model.fc(x) * 1e-2).numpy()
     np.testing.assert_allclose(stored, expected, rtol=1e-3, atol=0)
     np.testing.assert_array_equal(run.read(0)["param/gamma"], np.full(4, 1e-6, dtype=np.float32))
-    assert to_storage_dtype(np.array([1e-3, 2.0], dtype=np.float32)).dtype == np.float16  # ordinary values: half the bytes
+    assert (
+        to_storage_dtype(np.array([1e-3, 2.0], dtype=np.float32)).dtype == np.float16
+    )  # ordinary values: half the bytes

@@ -66,11 +66,22 @@ def test_every_summary_entry_has_its_check():
 
 
 def test_a_new_manifest_is_what_the_reader_checks(digits_run):
-    made = new_manifest(name="x", architecture=digits_run.architecture, labels=[0, -1], class_names=["a", "b"],
-                        batch_dim=1, evaluation={"count": 3, "mistakes": 2})
+    made = new_manifest(
+        name="x",
+        architecture=digits_run.architecture,
+        labels=[0, -1],
+        class_names=["a", "b"],
+        batch_dim=1,
+        evaluation={"count": 3, "mistakes": 2},
+    )
     assert check_manifest(made) == digits_run.architecture
-    assert made["probe"] == {"file": "probe.safetensors", "count": 2, "labels": [0, -1], "class_names": ["a", "b"],
-                             "batch_dim": 1}
+    assert made["probe"] == {
+        "file": "probe.safetensors",
+        "count": 2,
+        "labels": [0, -1],
+        "class_names": ["a", "b"],
+        "batch_dim": 1,
+    }
     assert made["evaluation"] == {"file": "evaluation.safetensors", "count": 3, "mistakes": 2}
 
 
@@ -105,8 +116,12 @@ def test_a_snapshot_of_a_layout_nnvox_never_wrote_is_refused_in_one_line(digits_
     run_dir = _copy(digits_run, tmp_path)
     _drop_header_entry(run_dir, key, 1)
     run = open_run(run_dir)
-    read = {"nnvox.stats": run.stats, "nnvox.health": run.health, "nnvox.nonfinite": run.nonfinite,
-            "nnvox.nonfinite_kinds": run.nonfinite_kinds}[key]
+    read = {
+        "nnvox.stats": run.stats,
+        "nnvox.health": run.health,
+        "nnvox.nonfinite": run.nonfinite,
+        "nnvox.nonfinite_kinds": run.nonfinite_kinds,
+    }[key]
     assert read(0) is not None  # the other snapshots are fine
     with pytest.raises(RunFileError) as err:
         read(1)
@@ -114,11 +129,14 @@ def test_a_snapshot_of_a_layout_nnvox_never_wrote_is_refused_in_one_line(digits_
     assert "\n" not in message and f"has no {key} entry" in message and "record the run again" in message
 
 
-@pytest.mark.parametrize("field, value, says", [
-    ("format", None, "format null, not 'nnvox-run'"),
-    ("schema", 0, "schema must be a run schema number 1..2"),
-    ("schema", 3, "written by a newer nnvox"),
-])
+@pytest.mark.parametrize(
+    "field, value, says",
+    [
+        ("format", None, "format null, not 'nnvox-run'"),
+        ("schema", 0, "schema must be a run schema number 1..2"),
+        ("schema", 3, "written by a newer nnvox"),
+    ],
+)
 def test_a_run_of_an_unknown_layout_is_refused_in_one_line(digits_run, tmp_path, field, value, says):
     run = _copy(digits_run, tmp_path)
     manifest = json.loads((run / "manifest.json").read_text())

@@ -68,8 +68,12 @@ def _train(model, out, epochs=3, probe=None, before_backward=False, **options):
                 loss.backward()
                 opt.step()
             rec.snapshot(epoch=epoch)
-            seen.append({n: (p.detach().clone(), None if p.grad is None else p.grad.clone())
-                         for n, p in model.named_parameters(remove_duplicate=False)})
+            seen.append(
+                {
+                    n: (p.detach().clone(), None if p.grad is None else p.grad.clone())
+                    for n, p in model.named_parameters(remove_duplicate=False)
+                }
+            )
     return nnvox.open_run(out), seen
 
 
@@ -94,7 +98,11 @@ def test_tied_weight_is_stored_once_and_read_under_both_names(tied):
         np.testing.assert_allclose(got["param/head.weight"], weights["head.weight"][0].numpy(), atol=2e-3)
         np.testing.assert_allclose(got["grad/head.weight"], weights["head.weight"][1].numpy(), rtol=2e-3, atol=1e-4)
         norms = run.snapshots[i].grad_norms
-        assert norms["head.weight"] == norms["emb.weight"] == pytest.approx(float(weights["emb.weight"][1].norm()), rel=1e-4)
+        assert (
+            norms["head.weight"]
+            == norms["emb.weight"]
+            == pytest.approx(float(weights["emb.weight"][1].norm()), rel=1e-4)
+        )
     assert json.loads((run.path / "manifest.json").read_text())["schema"] == ALIASES_SCHEMA
 
 
@@ -103,15 +111,19 @@ def test_every_mode_draws_the_tied_head_as_its_embedding(tied, mode):
     run, seen = tied
     frame = build_scene(run, SceneOptions(mode=mode)).frame_at(1.0)
     if mode == "activations":
-        np.testing.assert_array_equal(frame.values["mid"] if "mid" in frame.values else run.read(1)["act/mid"],
-                                      run.read(1)["act/emb"])
+        np.testing.assert_array_equal(
+            frame.values["mid"] if "mid" in frame.values else run.read(1)["act/mid"], run.read(1)["act/emb"]
+        )
         return
     head, emb = frame.values["head"], frame.values["emb"]
     np.testing.assert_array_equal(head, emb)  # (NaN padding in both alike)
     shown = np.abs(head[np.isfinite(head)]).max()
-    truth = {"weights": seen[1]["emb.weight"][0], "gradients": seen[1]["emb.weight"][1],
-             "change": seen[1]["emb.weight"][0] - seen[0]["emb.weight"][0],
-             "change-from-start": seen[1]["emb.weight"][0] - seen[0]["emb.weight"][0]}.get(mode)
+    truth = {
+        "weights": seen[1]["emb.weight"][0],
+        "gradients": seen[1]["emb.weight"][1],
+        "change": seen[1]["emb.weight"][0] - seen[0]["emb.weight"][0],
+        "change-from-start": seen[1]["emb.weight"][0] - seen[0]["emb.weight"][0],
+    }.get(mode)
     assert shown > 1e-3  # a real value, never a blank block
     if truth is not None:
         assert shown == pytest.approx(float(truth.abs().max()), rel=2e-2)
@@ -147,7 +159,7 @@ def test_gradients_before_the_first_backward_and_a_reduced_tied_weight(tmp_path)
 
 
 def test_a_module_registered_twice(tmp_path):
-    run, seen = _train(Twice(), tmp_path / "r", probe=(torch.randn(4, 4), torch.tensor([0, 1, 2, 0])))
+    run, _seen = _train(Twice(), tmp_path / "r", probe=(torch.randn(4, 4), torch.tensor([0, 1, 2, 0])))
     assert "param/b.weight" not in _stored_keys(run)
     np.testing.assert_array_equal(run.read(2)["param/b.weight"], run.read(2)["param/a.weight"])
     for mode in MODES:
@@ -178,10 +190,23 @@ def test_writer_stores_an_alias_once_and_the_reader_finds_it(tmp_path):
     out.mkdir()
     writer = RunWriter(out)
     writer.header(manifest, tied_run.probe_inputs, tied_run.probe_labels)
-    tensors = {k: v for k, v in tied_run.read(0).items() if k not in ("act/mid", "param/head.weight", "grad/head.weight")}
-    writer.snapshot({"index": 0, "epoch": 0, "step": None, "metrics": {},
-                     "aliases": {"act/mid": "act/emb", "param/head.weight": "param/emb.weight",
-                                 "grad/head.weight": "grad/emb.weight"}}, tensors)
+    tensors = {
+        k: v for k, v in tied_run.read(0).items() if k not in ("act/mid", "param/head.weight", "grad/head.weight")
+    }
+    writer.snapshot(
+        {
+            "index": 0,
+            "epoch": 0,
+            "step": None,
+            "metrics": {},
+            "aliases": {
+                "act/mid": "act/emb",
+                "param/head.weight": "param/emb.weight",
+                "grad/head.weight": "grad/emb.weight",
+            },
+        },
+        tensors,
+    )
     writer.close()
     run = nnvox.open_run(out)
     assert len(_stored_keys(run)) == len(tensors)
@@ -205,7 +230,9 @@ def test_resume_a_tied_run(tmp_path):
     model = TiedHead()
     assert _restore_weights(model, run.path) == 1  # the tied weight loads once, under its first name
     np.testing.assert_array_equal(model.head.weight.detach().numpy(), run.read(1)["param/emb.weight"])
-    with Recorder(model, probe=torch.zeros(1, 5, dtype=torch.long), out=run.path, resume=True) as rec:  # (its own probe)
+    with Recorder(
+        model, probe=torch.zeros(1, 5, dtype=torch.long), out=run.path, resume=True
+    ) as rec:  # (its own probe)
         rec.snapshot(epoch=2)
     run = nnvox.open_run(run.path)
     assert "since_start/param/head.weight" in run.stats(2)  # the change summaries carry on under both names
@@ -236,7 +263,7 @@ def test_hostile_alias_table_is_refused_in_one_line(tied, tmp_path, case):
     shutil.copytree(tied[0].path, run_dir)
     snap = run_dir / "snapshot-00000.safetensors"
     with safe_open(str(snap), framework="numpy") as f:
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
+        tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (a safe_open is not iterable)
         metadata = dict(f.metadata())
     metadata[ALIASES_KEY] = json.dumps(table)
     save_file(tensors, str(snap), metadata=metadata)

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 import torch
 from torch import nn
@@ -12,7 +14,7 @@ def test_cnn_graph_nodes_edges_and_shapes():
     arch = trace(DigitsCNN(), torch.zeros(3, 1, 8, 8)).architecture
     names = [n.name for n in arch.nodes]
     assert names == ["input", "conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1", "relu3", "fc2"]
-    assert list(arch.edges) == list(zip(names, names[1:]))
+    assert list(arch.edges) == list(itertools.pairwise(names))
     assert arch.node("pool2").shape == (16, 2, 2)
     assert arch.node("conv1").params == {"conv1.weight": (8, 1, 3, 3), "conv1.bias": (8,)}
 
@@ -122,6 +124,7 @@ def test_outputs_are_per_sample_whatever_axis_the_batch_is_on():
 
 # --- real-model patterns: every output, every source, the batch found, maps channels first ---------
 
+
 class _FusedQKV(nn.Module):
     """nanoGPT's attention: one projection split into q, k and v, scaled_dot_product_attention."""
 
@@ -215,8 +218,11 @@ def test_embeddings_of_buffers_get_no_invented_source_at_any_batch(batch):
 
 
 def test_the_same_graph_at_batch_one_and_four():
-    for model, make in ((_FusedQKV(), lambda b: torch.randn(b, 5, 8)), (_Positions(), lambda b: torch.randint(0, 10, (b, 5))),
-                        (_SequenceFirst(), lambda b: torch.randn(b, 7, 4))):
+    for model, make in (
+        (_FusedQKV(), lambda b: torch.randn(b, 5, 8)),
+        (_Positions(), lambda b: torch.randint(0, 10, (b, 5))),
+        (_SequenceFirst(), lambda b: torch.randn(b, 7, 4)),
+    ):
         one, four = (trace(model, make(b)).architecture for b in (1, 4))
         assert one == four, type(model).__name__
 
@@ -281,7 +287,9 @@ def test_an_identity_output_is_one_copy():
 
 def test_a_batch_dim_a_layer_contradicts_is_refused():
     ids = torch.randint(0, 30, (12, 3))
-    with pytest.raises(NnvoxError, match=r"^batch_dim 0 puts the samples where layer 'rnn' says they are not \(batch_first=False\)"):
+    with pytest.raises(
+        NnvoxError, match=r"^batch_dim 0 puts the samples where layer 'rnn' says they are not \(batch_first=False\)"
+    ):
         trace(_WordLSTM().eval(), ids, batch_dim=0)
     assert trace(_WordLSTM().eval(), ids, batch_dim=1).architecture.node("rnn").shape == (12, 6)
 

@@ -80,11 +80,17 @@ def place(tmp_path_factory):
 
     d = tmp_path_factory.mktemp("bad")
     arrays = {
-        "empty": np.zeros((0, 1, 8, 8), np.float32), "zero_d": np.float32(3), "strings": np.array(["a", "b"]),
-        "complex": np.ones((1, 1, 8, 8), np.complex64), "fractions": np.full((1, 12), 0.5, np.float32),
-        "big_ids": np.full((1, 12), 10**6, np.int64), "negative_ids": np.full((1, 12), -1, np.int64),
-        "float64": np.random.default_rng(0).random((1, 1, 8, 8)), "nan": np.full((1, 1, 8, 8), np.nan, np.float32),
-        "inf": np.full((1, 1, 8, 8), -np.inf, np.float32), "ints": np.ones((1, 1, 8, 8), np.int32),
+        "empty": np.zeros((0, 1, 8, 8), np.float32),
+        "zero_d": np.float32(3),
+        "strings": np.array(["a", "b"]),
+        "complex": np.ones((1, 1, 8, 8), np.complex64),
+        "fractions": np.full((1, 12), 0.5, np.float32),
+        "big_ids": np.full((1, 12), 10**6, np.int64),
+        "negative_ids": np.full((1, 12), -1, np.int64),
+        "float64": np.random.default_rng(0).random((1, 1, 8, 8)),
+        "nan": np.full((1, 1, 8, 8), np.nan, np.float32),
+        "inf": np.full((1, 1, 8, 8), -np.inf, np.float32),
+        "ints": np.ones((1, 1, 8, 8), np.int32),
     }
     for name, a in arrays.items():
         np.save(d / f"{name}.npy", a)
@@ -102,11 +108,15 @@ def place(tmp_path_factory):
     torch.save([1, 2], d / "list.pt")
     torch.save(narrow, d / "whole.pt")
     (d / "junk.safetensors").write_bytes(b"12345678junk")
-    (d / "latin1.toml").write_bytes("[video]\ntitle = \"caf\xe9\"\n".encode("latin-1"))
+    (d / "latin1.toml").write_bytes('[video]\ntitle = "caf\xe9"\n'.encode("latin-1"))
     (d / "not_toml.toml").write_text("[video\n")
     (d / "deep.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
-    (d / "nan_view.toml").write_text("[camera]\nfocal = [nan, 0, 0]\ndirection = [1, 0, 0]\nup = [0, 0, 1]\nscale = 1\n")
-    (d / "huge_view.toml").write_text("[camera]\nfocal = [0, 0, 0]\ndirection = [1, 0, 0]\nup = [0, 0, 1]\nscale = 1e300\n")
+    (d / "nan_view.toml").write_text(
+        "[camera]\nfocal = [nan, 0, 0]\ndirection = [1, 0, 0]\nup = [0, 0, 1]\nscale = 1\n"
+    )
+    (d / "huge_view.toml").write_text(
+        "[camera]\nfocal = [0, 0, 0]\ndirection = [1, 0, 0]\nup = [0, 0, 1]\nscale = 1e300\n"
+    )
     (d / "big.toml").write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
     (d / "title.toml").write_text('[video]\ntitle = "A title card alone"\n')  # valid: needs no run
     yield d
@@ -146,7 +156,10 @@ TABLE = [
     (["info", "seq-lstm", "--input", "{d}/negative_ids.npy"], ["token ids -1 to -1"]),
     (["info", "{run}", "--input", "{d}/float64.npy"], ["is a run folder", "apply to models only"]),
     # models: factories and modules that fail, weights that do not fit
-    (["info", f"{MODULE}:raises", "--input-shape", "1,1,8,8"], ["raised ValueError: depth must be even", f"{MODULE}.py:8"]),
+    (
+        ["info", f"{MODULE}:raises", "--input-shape", "1,1,8,8"],
+        ["raised ValueError: depth must be even", f"{MODULE}.py:8"],
+    ),
     (["info", f"{MODULE}:not_a_module", "--input-shape", "1,1,8,8"], ["returned int, not a torch.nn.Module"]),
     (["info", f"{MODULE}:exits", "--input-shape", "1,1,8,8"], ["raised SystemExit: 3"]),
     (["info", f"{MODULE}:recursion", "--input-shape", "1,1,8,8"], ["raised RecursionError"]),
@@ -155,28 +168,48 @@ TABLE = [
     (["info", f"{MODULE}:raises_base_exception", "--input-shape", "1,4"], ["Custom", "not an Exception"]),
     (["info", f"{MODULE}:nothing_here"], ["has no attribute 'nothing_here'"]),
     (["info", f"{MODULE}:"], ["not of the form package.module:callable"]),
-    (["info", "import_fails:f"], ["importing 'import_fails' failed: RuntimeError: module import boom", "import_fails.py:1"]),
+    (
+        ["info", "import_fails:f"],
+        ["importing 'import_fails' failed: RuntimeError: module import boom", "import_fails.py:1"],
+    ),
     (["info", "syntax_error:f"], ["SyntaxError", "syntax_error.py:1"]),
     (["info", "no_such_module_here:f"], ["cannot import 'no_such_module_here'"]),
     (["info", "needs_a_package:f"], ["it needs 'a_package_nobody_installed', which is not installed"]),
     (["info", "no-such-model"], ["neither a run folder nor a model"]),
-    (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/narrow.safetensors"],
-     ["1.weight: model (10, 64), file (10, 32)"]),
-    (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/narrow.pt"], ["1.weight: model (10, 64), file (10, 32)"]),
+    (
+        ["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/narrow.safetensors"],
+        ["1.weight: model (10, 64), file (10, 32)"],
+    ),
+    (
+        ["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/narrow.pt"],
+        ["1.weight: model (10, 64), file (10, 32)"],
+    ),
     (["info", "digits-cnn", "--weights", "{d}/narrow.pt"], ["8 missing", "2 unexpected (1.weight; 1.bias)"]),
-    (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/list.pt"], ["does not hold a state_dict"]),
-    (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/junk.safetensors"], ["cannot read weights"]),
+    (
+        ["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/list.pt"],
+        ["does not hold a state_dict"],
+    ),
+    (
+        ["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/junk.safetensors"],
+        ["cannot read weights"],
+    ),
     (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/whole.pt"], ["cannot read weights"]),
     (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/nothing.pt"], ["does not exist"]),
     (["info", f"{MODULE}:flat", "--input-shape", "1,1,8,8", "--weights", "{d}/folder"], ["cannot read weights"]),
     (["info", "{d}/whole.pt"], ["pickled file", "--trust-pickle"]),
     (["info", "{d}/narrow.pt", "--trust-pickle"], ["not a whole model"]),
     # --input-shape: malformed, too large to allocate (sized before trying)
-    *[(["info", f"{MODULE}:flat", "--input-shape", shape], ["is not a shape"]) for shape in ("", "0,3", "-1", "1,a", "1,,3", "1.5,3", ",")],
+    *[
+        (["info", f"{MODULE}:flat", "--input-shape", shape], ["is not a shape"])
+        for shape in ("", "0,3", "-1", "1,a", "1,,3", "1.5,3", ",")
+    ],
     (["info", f"{MODULE}:flat", "--input-shape", ",".join(["1"] * 40)], ["40 dimensions", "at most 32"]),
     (["info", f"{MODULE}:flat", "--input-shape", "100000,100000,100000"], ["the input alone would need about", "TB"]),
     (["info", f"{MODULE}:flat", "--input-shape", "9" * 30], ["would need about"]),
-    (["info", "resnet18", "--input-shape", "1,3,20000,20000"], ["resnet18's forward pass", "would need about", "e.g. 1,3,224,224"]),
+    (
+        ["info", "resnet18", "--input-shape", "1,3,20000,20000"],
+        ["resnet18's forward pass", "would need about", "e.g. 1,3,224,224"],
+    ),
     (["info", "seq-gpt", "--input-shape", "1000000,1000000"], ["the input alone would need", "e.g. 1,12"]),
     # record: options out of range or contradictory, nothing written
     ([R, "digits-mlp", "--out", "{out}", "--epochs", "0"], ["--epochs must be at least 1, got 0"]),
@@ -198,46 +231,83 @@ TABLE = [
     (["demo", "--preset", "bogus", "--out", "{out}"], ["unknown preset 'bogus'"]),
     # export and compare: options out of range
     *[([E, "{run}", "{out}.mp4", "--fps", fps], [f"fps {fps} is out of range"]) for fps in ("0", "-1", "100000")],
-    *[([E, "{run}", "{out}.gif", "--gif-max-mb", v], ["GIF size cap", "must be a positive number"]) for v in ("-1", "nan", "inf", "-inf")],
+    *[
+        ([E, "{run}", "{out}.gif", "--gif-max-mb", v], ["GIF size cap", "must be a positive number"])
+        for v in ("-1", "nan", "inf", "-inf")
+    ],
     ([E, "{run}", "{out}.gif", "--gif-max-mb", "nan"], ["GIF size cap"]),
     # options the output does not use: said, never ignored
     ([E, "{run}", "{out}.png", "--fps", "5"], ["--fps does not apply to a still"]),
     ([E, "{run}", "{d}/.png"], ["is a suffix with no name"]),
     (["compare", "{run}", "--out", "{out}.png", "--fps", "0"], ["--fps does not apply to a still"]),
     (["compare", "{run}", "--out", "{out}.mp4", "--t", "1"], ["--t does not apply to a video"]),
-    (["info", "digits-cnn", "--input", "{d}/float64.npy", "--input-shape", "1,1,8,8"], ["give --input or --input-shape, not both"]),
+    (
+        ["info", "digits-cnn", "--input", "{d}/float64.npy", "--input-shape", "1,1,8,8"],
+        ["give --input or --input-shape, not both"],
+    ),
     (["record", "digits-cnn", "--out", "{out}", "--attributions", ","], ["names no method"]),
-    (["record", "digits-cnn", "--out", "{out}", "--attribution-layer", "conv1"], ["give it with --attributions grad-cam"]),
+    (
+        ["record", "digits-cnn", "--out", "{out}", "--attribution-layer", "conv1"],
+        ["give it with --attributions grad-cam"],
+    ),
     ([E, "{run}", "{out}.png", "--gif-max-mb", "3"], ["--gif-max-mb does not apply to a still"]),
     ([E, "{run}", "{out}.mp4", "--t", "1"], ["--t does not apply to a video"]),
     ([E, "{run}", "{out}.mp4", "--gif-max-mb", "3"], ["--gif-max-mb does not apply to a video"]),
     ([E, "{run}", "{out}.png", "--layer", "1", "--voxel", "0"], ["--layer, --voxel do not apply to a still"]),
     ([E, "{run}", "{out}.png", "--figure", "confusion", "--mode", "weights"], ["--mode does not apply to a figure"]),
-    *[([E, "{run}", "{out}.png", "--size", v], ["out of range; use 16 to 8192"]) for v in ("0x0", "15x100", "9000x100")],
+    *[
+        ([E, "{run}", "{out}.png", "--size", v], ["out of range; use 16 to 8192"])
+        for v in ("0x0", "15x100", "9000x100")
+    ],
     ([E, "{run}", "{out}.png", "--size", "100000x100000"], ["40 GB a frame"]),
     *[([E, "{run}", "{out}.png", "--size", v], ["is not WIDTHxHEIGHT"]) for v in ("abc", "100", "1x2x3", "axb", "")],
     ([E, "{run}", "{out}.mp4", "--size", "1601x901"], ["must be even"]),
     *[([E, "{run}", "{out}.png", "--preset", v], ["unknown preset"]) for v in ("bogus", "1080", "999p", "")],
     ([E, "{run}", "{out}.png", "--preset", "1080p0"], ["fps 0 in preset"]),
-    *[([E, "{run}", "{out}.png", "--t", v], ["is outside the timeline"]) for v in ("nan", "inf", "-inf", "-1", "99", "1e300")],
-    *[([E, "{run}", "{out}.png", "--figure", "filters", "--t", v], ["is outside the timeline"]) for v in ("nan", "-1", "4")],
+    *[
+        ([E, "{run}", "{out}.png", "--t", v], ["is outside the timeline"])
+        for v in ("nan", "inf", "-inf", "-1", "99", "1e300")
+    ],
+    *[
+        ([E, "{run}", "{out}.png", "--figure", "filters", "--t", v], ["is outside the timeline"])
+        for v in ("nan", "-1", "4")
+    ],
     ([E, "{run}", "{out}.png", "--figure", "filters", "--sample", "-1"], ["sample -1 is out of range"]),
     ([E, "{run}", "{out}.png", "--sample", "-1"], ["sample -1 is out of range"]),
     ([E, "{run}", "{out}.png", "--sample", "999"], ["sample 999 is out of range"]),
     *[([E, "{run}", "{out}.png", "--mistake", v], ["mistake", "is out of range"]) for v in ("0", "-1", "99999")],
     ([E, "{run}", "{out}.png", "--sample", "2", "--mistake", "1"], ["not both"]),
-    *[([E, "{run}", "{out}.png", "--feature-space", "pca", "--clusters", v], ["is not a number of clusters"]) for v in ("0", "-2", "abc")],
+    *[
+        ([E, "{run}", "{out}.png", "--feature-space", "pca", "--clusters", v], ["is not a number of clusters"])
+        for v in ("0", "-2", "abc")
+    ],
     ([E, "{run}", "{out}.png", "--feature-space", "umap"], ["unknown feature space 'umap'"]),
-    ([E, "{run}", "{out}.png", "--feature-space", "pca", "--clusters", "1.5"], ["clusters '1.5' is not a number of clusters"]),
+    (
+        [E, "{run}", "{out}.png", "--feature-space", "pca", "--clusters", "1.5"],
+        ["clusters '1.5' is not a number of clusters"],
+    ),
     ([E, "{run}", "{out}.png", "--background", "red"], ["background 'red' is not a colour like \"#18181e\""]),
-    (["view", "{run}", "--transparent", "--view", "{d}/nothing.toml"], ["--transparent, --view do not apply to the window"]),
+    (
+        ["view", "{run}", "--transparent", "--view", "{d}/nothing.toml"],
+        ["--transparent, --view do not apply to the window"],
+    ),
     (["compare", "{run}", "--out", "{out}.mp4", "--t", "1", "--preset", "480p"], ["--t does not apply to a video"]),
-    ([E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "conv1", "--voxel", "a,b,c"], ["is not CHANNEL,ROW,COLUMN"]),
-    ([E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "conv1", "--voxel", "3"],
-     ["layer 'conv1' is channels × rows × columns (8 × 8 × 8): give --voxel CHANNEL,ROW,COLUMN (three numbers"]),
-    ([E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "fc1", "--voxel", "0,5"],
-     ["layer 'fc1' is a vector of 64 units: give --voxel UNIT (one number, e.g. --voxel 2), not 0,5"]),
-    ([E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "conv1", "--voxel", "0,8,0"], ["position (8, 0) is outside 'conv1'"]),
+    (
+        [E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "conv1", "--voxel", "a,b,c"],
+        ["is not CHANNEL,ROW,COLUMN"],
+    ),
+    (
+        [E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "conv1", "--voxel", "3"],
+        ["layer 'conv1' is channels × rows × columns (8 × 8 × 8): give --voxel CHANNEL,ROW,COLUMN (three numbers"],
+    ),
+    (
+        [E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "fc1", "--voxel", "0,5"],
+        ["layer 'fc1' is a vector of 64 units: give --voxel UNIT (one number, e.g. --voxel 2), not 0,5"],
+    ),
+    (
+        [E, "{run}", "{out}.png", "--figure", "voxel", "--layer", "conv1", "--voxel", "0,8,0"],
+        ["position (8, 0) is outside 'conv1'"],
+    ),
     ([E, "{run}", "{out}.png", "--figure", "bogus"], ["unknown figure 'bogus'"]),
     ([E, "{run}", "{out}.mp4", "--figure", "filters"], ["a figure is a still"]),
     ([E, "{run}", "{out}.png", "--figure", "filters", "--layer", "nolayer"], ["layer 'nolayer'"]),
@@ -255,8 +325,10 @@ TABLE = [
     ([E, "{out}.mp4", "--storyboard", "{d}/latin1.toml"], ["line 2: not UTF-8"]),
     ([E, "{out}.mp4", "--storyboard", "{d}/not_toml.toml"], ["not valid TOML", "line 1"]),
     ([E, "{out}.mp4", "--storyboard", "{d}/deep.toml"], ["nested too deeply"]),
-    ([E, "{out}.mp4", "--storyboard", "{d}/deep.toml", "--t", "1", "--mode", "weights"],
-     ["--mode, --t do not apply to a storyboard (its shots set their own)"]),
+    (
+        [E, "{out}.mp4", "--storyboard", "{d}/deep.toml", "--t", "1", "--mode", "weights"],
+        ["--mode, --t do not apply to a storyboard (its shots set their own)"],
+    ),
     ([E, "{out}.mp4", "--storyboard", "{d}/big.toml"], ["over the 1 MB"]),
     ([E, "{out}.mp4", "--storyboard", "{d}/folder"], ["is a folder"]),
     ([E, "{out}.mp4", "--storyboard", "{d}/nothing.toml"], ["does not exist"]),
@@ -273,7 +345,10 @@ TABLE = [
     (["compare", "{run}", "{d}/nothing", "--out", "{out}.png"], ["does not exist"]),
     (["view", "digits-cnn", "--input", "{d}/strings.npy"], ["not numbers"]),
     # malformed command lines: cyclopts' words on one line
-    ([R, "digits-mlp", "--out", "{out}", "--epochs", "abc"], ["--epochs: 'abc' is not a whole number", "see nnvox record --help"]),
+    (
+        [R, "digits-mlp", "--out", "{out}", "--epochs", "abc"],
+        ["--epochs: 'abc' is not a whole number", "see nnvox record --help"],
+    ),
     ([R, "digits-mlp", "--out", "{out}", "--epochs", "1e9"], ["--epochs"]),
     ([R, "digits-mlp", "--out", "{out}", "--seed", "1.5"], ["'1.5' is not a whole number"]),  # cyclopts alone rounds it
     ([E, "{run}", "{out}.png", "--sample", "2.0"], ["'2.0' is not a whole number"]),
@@ -303,10 +378,15 @@ def test_bad_command_line_is_one_line(place, digits_run, tmp_path, monkeypatch, 
 
 ROWS = {" ".join(argv): (argv, words) for argv, words in TABLE}
 SUBPROCESS_SAMPLE = [  # a row of each class, end to end as a user runs them
-    "info digits-cnn --input {d}/archive.npz", f"info {MODULE}:raises --input-shape 1,1,8,8",
-    f"info {MODULE}:flat --input-shape 1,1,8,8 --weights {{d}}/narrow.safetensors", "info resnet18 --input-shape 1,3,20000,20000",
-    "record digits-mlp --out {out} --seed -1", "export {run} {out}.gif --gif-max-mb nan",
-    "export {out}.mp4 --storyboard {d}/latin1.toml", "record digits-mlp --out {out} --epochs abc", "no-such-command {run}",
+    "info digits-cnn --input {d}/archive.npz",
+    f"info {MODULE}:raises --input-shape 1,1,8,8",
+    f"info {MODULE}:flat --input-shape 1,1,8,8 --weights {{d}}/narrow.safetensors",
+    "info resnet18 --input-shape 1,3,20000,20000",
+    "record digits-mlp --out {out} --seed -1",
+    "export {run} {out}.gif --gif-max-mb nan",
+    "export {out}.mp4 --storyboard {d}/latin1.toml",
+    "record digits-mlp --out {out} --epochs abc",
+    "no-such-command {run}",
     "record digits-mlp --out {out} --seed 1.5",
     "export {run} {out}.png --figure voxel --voxel -1,0,0",
 ]
@@ -334,7 +414,10 @@ def test_internal_errors_are_one_line_with_exit_1(monkeypatch, capsys, digits_ru
     monkeypatch.setattr(commands, "run_info", broken)
     code, lines = run_main(["info", digits_run.path], capsys)
     assert code == 1 and len(lines) == 1, lines
-    assert lines[0].startswith("nnvox: internal error: KeyError: 'oops'; this is a bug in nnvox") and "NNVOX_DEBUG=1" in lines[0]
+    assert (
+        lines[0].startswith("nnvox: internal error: KeyError: 'oops'; this is a bug in nnvox")
+        and "NNVOX_DEBUG=1" in lines[0]
+    )
     monkeypatch.setenv("NNVOX_DEBUG", "1")
     assert main(["info", str(digits_run.path)]) == 1 and "Traceback" in capsys.readouterr().err
 
@@ -345,7 +428,9 @@ def test_odd_inputs_are_converted_and_non_finite_inputs_draw_magenta(place, tmp_
     import imageio.v3 as iio
 
     for name in ("float64", "ints"):
-        assert main(["info", "digits-cnn", "--input", str(place / f"{name}.npy"), "--json"]) == 0, capsys.readouterr().err
+        assert main(["info", "digits-cnn", "--input", str(place / f"{name}.npy"), "--json"]) == 0, (
+            capsys.readouterr().err
+        )
     capsys.readouterr()
     for name in ("nan", "inf"):
         out = tmp_path / f"{name}.png"
@@ -360,7 +445,11 @@ API = [
     (lambda run, d: __import__("nnvox").open_run(3), TypeError, "a run is a path"),
     (lambda run, d: __import__("nnvox").open_run(None), TypeError, "got NoneType"),
     (lambda run, d: __import__("nnvox").export(run, None), TypeError, "the output is a path"),
-    (lambda run, d: __import__("nnvox").export(run, d / "a.mp4", fps=float("nan")), ValueError, "fps nan is out of range"),
+    (
+        lambda run, d: __import__("nnvox").export(run, d / "a.mp4", fps=float("nan")),
+        ValueError,
+        "fps nan is out of range",
+    ),
     (lambda run, d: __import__("nnvox").export(run, d / "a.mp4", fps="ten"), ValueError, "fps 'ten'"),
     (lambda run, d: __import__("nnvox").export(run, d / "a.gif", gif_max_mb=float("nan")), NnvoxError, "GIF size cap"),
     (lambda run, d: __import__("nnvox").export(run, d / "a.mp4", size=(100000, 100000)), ValueError, "40 GB a frame"),
@@ -368,12 +457,24 @@ API = [
     (lambda run, d: __import__("nnvox").export(run, d / "a.mp4", size="big"), NnvoxError, "not WIDTHxHEIGHT"),
     (lambda run, d: __import__("nnvox").export(run, d / "a.mp4", preset=720), TypeError, "a preset is text"),
     (lambda run, d: __import__("nnvox").export(run, d / "a.mp4", sample="0"), TypeError, "a sample is a whole number"),
-    (lambda run, d: __import__("nnvox").render_png(run, d / "a.png", width=0, height=0), ValueError, "size 0x0 is out of range"),
+    (
+        lambda run, d: __import__("nnvox").render_png(run, d / "a.png", width=0, height=0),
+        ValueError,
+        "size 0x0 is out of range",
+    ),
     (lambda run, d: __import__("nnvox").render_png(run, d / "a.png", width="800"), TypeError, "two whole numbers"),
     (lambda run, d: __import__("nnvox").render_png(run, d / "a.png", t="1"), TypeError, "t is a snapshot position"),
     (lambda run, d: __import__("nnvox").render_png(run, d / "a.png", t=math.nan), NnvoxError, "outside the timeline"),
-    (lambda run, d: __import__("nnvox").render_figure(run, d / "f.png", "filters", t=math.nan), NnvoxError, "outside the timeline"),
-    (lambda run, d: __import__("nnvox").render_figure(run, d / "f.png", "filters", width=10**6, height=10), ValueError, "out of range"),
+    (
+        lambda run, d: __import__("nnvox").render_figure(run, d / "f.png", "filters", t=math.nan),
+        NnvoxError,
+        "outside the timeline",
+    ),
+    (
+        lambda run, d: __import__("nnvox").render_figure(run, d / "f.png", "filters", width=10**6, height=10),
+        ValueError,
+        "out of range",
+    ),
     (lambda run, d: __import__("nnvox").render_storyboard(3, d / "s.mp4"), TypeError, "a storyboard is a path"),
     (lambda run, d: __import__("nnvox").show(3), TypeError, "a run is a path"),
     (lambda run, d: __import__("nnvox").show(run, mode="bogus"), NnvoxError, "unknown mode 'bogus'"),
@@ -401,13 +502,58 @@ def test_api_export_writes_a_png_as_the_cli_does(digits_run, tmp_path):
 
 
 # Fuzzing the command line: random values of random types for each option, never a traceback.
-ODD = st.sampled_from(["", "-1", "0", "nan", "inf", "-inf", "1e300", "-1e300", "0x0", "a,b", "1,2,3", "..", "/dev/zero",
-                       "\u00e9", "9" * 40, "-0", "0.5", " 1", "true", "--", "1_000", "\x7f"])
-VALUES = st.one_of(ODD, st.integers(-(2**70), 2**70).map(str), st.floats(allow_nan=True, allow_infinity=True).map(str),
-                   st.text(max_size=12).filter(lambda s: "\0" not in s))
+ODD = st.sampled_from(
+    [
+        "",
+        "-1",
+        "0",
+        "nan",
+        "inf",
+        "-inf",
+        "1e300",
+        "-1e300",
+        "0x0",
+        "a,b",
+        "1,2,3",
+        "..",
+        "/dev/zero",
+        "\u00e9",
+        "9" * 40,
+        "-0",
+        "0.5",
+        " 1",
+        "true",
+        "--",
+        "1_000",
+        "\x7f",
+    ]
+)
+VALUES = st.one_of(
+    ODD,
+    st.integers(-(2**70), 2**70).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.text(max_size=12).filter(lambda s: "\0" not in s),
+)
 OPTIONS = {  # per command: options to fuzz; the rest of the command line is fixed and valid
-    "export": ["--t", "--sample", "--mistake", "--fps", "--size", "--preset", "--gif-max-mb", "--clusters", "--feature-space",
-               "--histogram", "--layer", "--voxel", "--figure", "--view", "--mode", "--sizing", "--attribution"],
+    "export": [
+        "--t",
+        "--sample",
+        "--mistake",
+        "--fps",
+        "--size",
+        "--preset",
+        "--gif-max-mb",
+        "--clusters",
+        "--feature-space",
+        "--histogram",
+        "--layer",
+        "--voxel",
+        "--figure",
+        "--view",
+        "--mode",
+        "--sizing",
+        "--attribution",
+    ],
     "info": ["--input-shape", "--input", "--weights"],
     "compare": ["--t", "--pin", "--sample", "--fps", "--preset", "--histogram"],
 }
@@ -419,9 +565,11 @@ def test_fuzzed_options_exit_0_or_one_line(command, data, place, digits_run, tmp
     folder = tmp_path_factory.mktemp("fuzz")
     monkeypatch.chdir(folder)
     picked = data.draw(st.lists(st.sampled_from(OPTIONS[command]), min_size=1, max_size=2, unique=True))
-    argv = {"export": ["export", digits_run.path, folder / "x.png"],
-            "info": ["info", f"{MODULE}:flat"],
-            "compare": ["compare", digits_run.path, "--out", folder / "c.png"]}[command]
+    argv = {
+        "export": ["export", digits_run.path, folder / "x.png"],
+        "info": ["info", f"{MODULE}:flat"],
+        "compare": ["compare", digits_run.path, "--out", folder / "c.png"],
+    }[command]
     for option in picked:
         argv += [f"{option}={data.draw(VALUES)}"]  # --opt=VALUE: a value may start with -
     if command == "export" and not {"--size", "--preset"} & set(picked):
@@ -443,9 +591,36 @@ def test_fuzzed_options_exit_0_or_one_line(command, data, place, digits_run, tmp
 # Fuzzing storyboards: the shipped lecture storyboard, mutated; loading (no rendering) either
 # succeeds or says what is wrong, on one line, naming the line.
 LECTURE = files("nnvox.storyboards").joinpath("lecture.toml").read_bytes()
-LITERALS = st.sampled_from(["nan", "inf", "-inf", "+nan", "1e300", "-1e300", "-1", "0", "1", "0.5", "99999999999999999999",
-                            "-9223372036854775808", '"x"', '""', '"\\u0000"', "true", "false", "[]", "[1, 2, 3]", "{}",
-                            '{ move = "orbit" }', "1979-05-27", '"first"', '"all"', '["first", nan]', "[0, inf]"])
+LITERALS = st.sampled_from(
+    [
+        "nan",
+        "inf",
+        "-inf",
+        "+nan",
+        "1e300",
+        "-1e300",
+        "-1",
+        "0",
+        "1",
+        "0.5",
+        "99999999999999999999",
+        "-9223372036854775808",
+        '"x"',
+        '""',
+        '"\\u0000"',
+        "true",
+        "false",
+        "[]",
+        "[1, 2, 3]",
+        "{}",
+        '{ move = "orbit" }',
+        "1979-05-27",
+        '"first"',
+        '"all"',
+        '["first", nan]',
+        "[0, inf]",
+    ]
+)
 
 
 @st.composite
@@ -464,7 +639,11 @@ def mutated_storyboards(draw) -> bytes:
             cut = draw(st.integers(0, len(lines[i])))
             lines[i] = lines[i][:cut] + draw(st.binary(min_size=1, max_size=3)) + lines[i][cut:]
         elif kind == "rename" and b"=" in lines[i]:
-            lines[i] = draw(st.sampled_from([b"durations", b"Duration", b"run.x", b"camera.move", b"shot"])) + b" =" + lines[i].split(b"=", 1)[1]
+            lines[i] = (
+                draw(st.sampled_from([b"durations", b"Duration", b"run.x", b"camera.move", b"shot"]))
+                + b" ="
+                + lines[i].split(b"=", 1)[1]
+            )
     return b"\n".join(lines)
 
 

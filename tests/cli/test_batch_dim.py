@@ -77,22 +77,62 @@ def test_batch_dim_makes_a_sequence_first_input_its_sequences(spec):
 @pytest.mark.gl
 def test_export_a_sequence_first_model_with_batch_dim(spec):
     out = spec / "still.png"
-    result = nnvox("export", "seqfirst:tagger", out, "--input-shape", "8,4", "--batch-dim", "1", "--sample", "3",
-                   "--preset", "480p", cwd=spec)
+    result = nnvox(
+        "export",
+        "seqfirst:tagger",
+        out,
+        "--input-shape",
+        "8,4",
+        "--batch-dim",
+        "1",
+        "--sample",
+        "3",
+        "--preset",
+        "480p",
+        cwd=spec,
+    )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 1000
-    past = nnvox("export", "seqfirst:tagger", out, "--input-shape", "8,4", "--batch-dim", "1", "--sample", "4",
-                 "--preset", "480p", cwd=spec)
+    past = nnvox(
+        "export",
+        "seqfirst:tagger",
+        out,
+        "--input-shape",
+        "8,4",
+        "--batch-dim",
+        "1",
+        "--sample",
+        "4",
+        "--preset",
+        "480p",
+        cwd=spec,
+    )
     assert past.returncode == 2 and "sample 4 is out of range" in past.stderr and "0..3" in past.stderr
 
 
-@pytest.mark.parametrize("args, says", [
-    (["seqfirst:tagger", "--input-shape", "8,4", "--batch-dim", "2"], "--batch-dim 2 is no axis of --input-shape 8,4; give 0 to 1"),
-    (["seqfirst:tagger", "--input-shape", "8,4", "--batch-dim=-1"], "--batch-dim -1 is no axis of --input-shape 8,4"),
-    (["seqfirst:tagger", "--batch-dim", "1"], "--batch-dim says which axis of --input or --input-shape holds the samples"),
-    (["digits-cnn", "--batch-dim", "0"], "--batch-dim says which axis of --input or --input-shape holds the samples"),
-    (["seqfirst:tagger", "--input-shape", "8,4", "--batch-dim", "x"], "--batch-dim"),
-], ids=["beyond", "negative", "no-input", "builtin-example", "not-a-number"])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (
+            ["seqfirst:tagger", "--input-shape", "8,4", "--batch-dim", "2"],
+            "--batch-dim 2 is no axis of --input-shape 8,4; give 0 to 1",
+        ),
+        (
+            ["seqfirst:tagger", "--input-shape", "8,4", "--batch-dim=-1"],
+            "--batch-dim -1 is no axis of --input-shape 8,4",
+        ),
+        (
+            ["seqfirst:tagger", "--batch-dim", "1"],
+            "--batch-dim says which axis of --input or --input-shape holds the samples",
+        ),
+        (
+            ["digits-cnn", "--batch-dim", "0"],
+            "--batch-dim says which axis of --input or --input-shape holds the samples",
+        ),
+        (["seqfirst:tagger", "--input-shape", "8,4", "--batch-dim", "x"], "--batch-dim"),
+    ],
+    ids=["beyond", "negative", "no-input", "builtin-example", "not-a-number"],
+)
 def test_a_batch_dim_that_does_not_apply_is_one_line(spec, args, says):
     result = nnvox("info", *args, cwd=spec)
     assert result.returncode == 2, result.stderr

@@ -23,7 +23,10 @@ def test_help_is_instant():
     result = nnvox("--help")
     assert result.returncode == 0 and "demo" in result.stdout and "export" in result.stdout
     assert time.perf_counter() - start < 5  # a generous bound for a loaded CI box; typically ~0.2 s
-    code = "import sys; from nnvox.cli import main; print(sorted(m for m in ('torch','pyvista','vtk') if m in sys.modules))"
+    code = (
+        "import sys; from nnvox.cli import main; "
+        "print(sorted(m for m in ('torch','pyvista','vtk') if m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
 
 
@@ -73,8 +76,10 @@ def test_user_model_from_module_path(tmp_path):
     bad = nnvox("record", "mymodels:not_a_model", "--epochs", "1", "--out", tmp_path / "r2", cwd=tmp_path)
     assert bad.returncode == 2 and "not a torch.nn.Module" in bad.stderr
     hint = "trains a model of yours on the built-in digits (inputs 1 × 8 × 8, 10 classes)"
-    for name, body, says in (("four", "nn.Sequential(nn.Flatten(), nn.Linear(64, 4))", "outputs shape (2, 4) for a batch of 2"),
-                             ("rgb", "nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(144, 10))", "expects 3 input channels")):
+    for name, body, says in (
+        ("four", "nn.Sequential(nn.Flatten(), nn.Linear(64, 4))", "outputs shape (2, 4) for a batch of 2"),
+        ("rgb", "nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(144, 10))", "expects 3 input channels"),
+    ):
         (tmp_path / f"{name}.py").write_text(f"from torch import nn\ndef build():\n    return {body}\n")
         misfit = nnvox("record", f"{name}:build", "--epochs", "1", "--out", tmp_path / name, cwd=tmp_path)
         assert misfit.returncode == 2 and says in misfit.stderr and hint in misfit.stderr, misfit.stderr
@@ -100,7 +105,10 @@ def test_record_help_lists_every_built_in_model():
         (["view", "{run}"], "no display"),
         (["export", "{run}", "{tmp}/x.png", "--t", "99"], "t = 99 is outside the timeline: the run has snapshots 0..3"),
         (["export", "{run}", "{tmp}/m.png", "--sample", "2", "--mistake", "1"], "give --sample or --mistake, not both"),
-        (["export", "{run}", "{tmp}/m.png", "--mistake", "9"], "mistake 9 is out of range; the run keeps the 8 most confident"),
+        (
+            ["export", "{run}", "{tmp}/m.png", "--mistake", "9"],
+            "mistake 9 is out of range; the run keeps the 8 most confident",
+        ),
         (["export", "digits-cnn", "{tmp}/m.png", "--mistake", "1"], "recorded no mistakes' activations"),
     ],
 )
@@ -155,11 +163,24 @@ def test_models_without_a_run(tmp_path):
     from safetensors.torch import save_file
 
     torch.manual_seed(1)
-    reference = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(144, 5))
+    reference = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(144, 5)
+    )
     save_file(reference.state_dict(), str(tmp_path / "w.safetensors"))
     torch.save(reference.state_dict(), tmp_path / "w.pt")
     torch.save(reference, tmp_path / "whole.pt")
-    png = nnvox("export", "netdef:net", tmp_path / "n.png", "--input-shape", "2,3,8,8", "--weights", tmp_path / "w.safetensors", "--preset", "480p", cwd=tmp_path)
+    png = nnvox(
+        "export",
+        "netdef:net",
+        tmp_path / "n.png",
+        "--input-shape",
+        "2,3,8,8",
+        "--weights",
+        tmp_path / "w.safetensors",
+        "--preset",
+        "480p",
+        cwd=tmp_path,
+    )
     assert png.returncode == 0, png.stderr
     ok = nnvox("info", "netdef:net", "--input-shape", "1,3,8,8", "--weights", tmp_path / "w.pt", "--json", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
@@ -225,7 +246,7 @@ def test_random_inputs_fit_the_model_token_ids_and_lazy_layers(tmp_path, monkeyp
     tokens = open_target("usermodels:tokens", input_shape="2,5")
     assert tokens.error is None and tokens.name.endswith("· random tokens")
     ids = tokens.probe_inputs
-    assert ids.dtype.kind == "i" and ids.shape == (2, 5) and 0 <= ids.min() and ids.max() < 7
+    assert ids.dtype.kind == "i" and ids.shape == (2, 5) and ids.min() >= 0 and ids.max() < 7
     lazy = open_target("usermodels:lazy", input_shape="1,1,6,6", mode="weights")
     assert lazy.error is None and "param/2.weight" in lazy.read(0, ["param/2.weight"])
     assert lazy.read(0, ["param/2.weight"])["param/2.weight"].shape == (3, 32)
@@ -243,7 +264,9 @@ def test_failing_model_shows_its_partial_graph(tmp_path):
     assert [n["name"] for n in doc["nodes"]] == ["input", "0", "1", "2"]  # up to the failing layer
     assert "layer '3' (Linear), which got input of shape (1, 800) but expects 100 input features" in doc["error"]
     assert info.stderr.count("\n") == 1 and "layer '3' (Linear)" in info.stderr
-    png = nnvox("export", "badnet:net", tmp_path / "partial.png", "--input-shape", "1,3,12,12", "--preset", "480p", cwd=tmp_path)
+    png = nnvox(
+        "export", "badnet:net", tmp_path / "partial.png", "--input-shape", "1,3,12,12", "--preset", "480p", cwd=tmp_path
+    )
     assert png.returncode == 2 and (tmp_path / "partial.png").stat().st_size > 5_000
 
 
@@ -263,15 +286,27 @@ def test_record_resume_continues_training(tmp_path):
 def test_record_with_level_of_detail_and_probe_size(tmp_path):
     full, small = tmp_path / "full", tmp_path / "small"
     assert nnvox("record", "digits-cnn", "--epochs", "1", "--out", full).returncode == 0
-    result = nnvox("record", "digits-cnn", "--epochs", "1", "--out", small, "--probe-size", "25",
-                   "--activation-budget", "100", "--weight-budget", "200")
+    result = nnvox(
+        "record",
+        "digits-cnn",
+        "--epochs",
+        "1",
+        "--out",
+        small,
+        "--probe-size",
+        "25",
+        "--activation-budget",
+        "100",
+        "--weight-budget",
+        "200",
+    )
     assert result.returncode == 0, result.stderr
     info = json.loads(nnvox("info", small, "--json").stdout)
     assert info["probe_samples"] == 25
     assert info["reduced"]["param/fc1.weight"]["shape"] == [14, 14]  # 64 x 64 shrunk in proportion to fit 200
     assert info["reduced"]["act/relu1"]["shape"] == [1, 8, 8]  # 8 x 8 maps are never pooled: channels go
     full_info = json.loads(nnvox("info", full, "--json").stdout)
-    per_sample = lambda i: i["bytes_per_snapshot"] / i["probe_samples"]  # noqa: E731
+    per_sample = lambda i: i["bytes_per_snapshot"] / i["probe_samples"]
     assert per_sample(info) < 0.5 * per_sample(full_info)
     assert "reduced while recording" in nnvox("info", small).stdout
     refused = nnvox("record", "digits-cnn", "--epochs", "1", "--out", small, "--resume")
@@ -280,7 +315,17 @@ def test_record_with_level_of_detail_and_probe_size(tmp_path):
 
 @pytest.mark.gl
 def test_compare_writes_side_by_side_and_refuses_other_architectures(tmp_path, digits_run):
-    png = nnvox("compare", digits_run.path, "--out", tmp_path / "c.png", "--preset", "480p", "--difference", "--histogram", "conv2")
+    png = nnvox(
+        "compare",
+        digits_run.path,
+        "--out",
+        tmp_path / "c.png",
+        "--preset",
+        "480p",
+        "--difference",
+        "--histogram",
+        "conv2",
+    )
     assert png.returncode == 0, png.stderr
     from imageio.v3 import imread
 
@@ -306,8 +351,13 @@ def test_demo_writes_the_lecture_pack(tmp_path):
     assert "h264 (High)" in line and "854x480" in line and " 4 fps" in line
     assert len(decode(out / "lecture.mp4")) == 60 * 4  # the pack is 60 seconds long
     assert sorted(p.name for p in (out / "stills").glob("*.png")) == [
-        "activations-untrained.png", "activations.png", "change-from-start.png", "integrated-gradients.png",
-        "most-confident-mistake.png", "weights.png"]
+        "activations-untrained.png",
+        "activations.png",
+        "change-from-start.png",
+        "integrated-gradients.png",
+        "most-confident-mistake.png",
+        "weights.png",
+    ]
 
 
 @pytest.mark.gl
@@ -318,8 +368,17 @@ def test_a_model_run_once_can_show_its_attributions(tmp_path):
     assert out.exists()
     bad = nnvox("export", "digits-cnn", tmp_path / "x.png", "--attribution", "grad-cam")
     assert bad.returncode == 2 and "recording grad-cam needs attribution_layer" in bad.stderr
-    good = nnvox("export", "digits-cnn", tmp_path / "cam.png", "--attribution", "grad-cam", "--attribution-layer", "conv2",
-                 "--size", "640x360")
+    good = nnvox(
+        "export",
+        "digits-cnn",
+        tmp_path / "cam.png",
+        "--attribution",
+        "grad-cam",
+        "--attribution-layer",
+        "conv2",
+        "--size",
+        "640x360",
+    )
     assert good.returncode == 0, good.stderr
 
 
@@ -342,7 +401,9 @@ def test_info_json_is_strict_json_with_infinite_metrics(tmp_path):
 
     from nnvox import Recorder
 
-    with Recorder(torch.nn.Sequential(torch.nn.Linear(4, 3)), (torch.randn(2, 4), [0, 1]), tmp_path / "r", background=False) as rec:
+    with Recorder(
+        torch.nn.Sequential(torch.nn.Linear(4, 3)), (torch.randn(2, 4), [0, 1]), tmp_path / "r", background=False
+    ) as rec:
         rec.snapshot(epoch=0, metrics={"loss": float("inf")})
     result = nnvox("info", tmp_path / "r", "--json")
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ import numpy as np
 
 from tests.cli.test_cli import ENV, nnvox
 
-LONG_NAMES = textwrap.dedent('''
+LONG_NAMES = textwrap.dedent("""
     from torch import nn
 
     class Attn(nn.Module):
@@ -48,7 +48,7 @@ LONG_NAMES = textwrap.dedent('''
 
     def build():
         return GPT()
-''')
+""")
 
 # PyTorch examples' word_language_model Transformer, small: its encoder (and the positional
 # encoding's dropout) registered before the embedding its input reaches first; its forward caches
@@ -141,7 +141,9 @@ def test_info_piped_keeps_whole_layer_names(tmp_path):
             row = next((line for line in lines if line.split("│")[1:2] and line.split("│")[1].strip() == name), None)
             assert row is not None, f"no row names {name} whole:\n{result.stdout}"
         # the inputs column too
-        assert any(line.split("│")[-3].strip() == "transformer.h.0.attn.c_attn" for line in lines if line.count("│") > 3)
+        assert any(
+            line.split("│")[-3].strip() == "transformer.h.0.attn.c_attn" for line in lines if line.count("│") > 3
+        )
 
 
 def test_token_ids_go_to_the_embedding_the_input_reaches_first(tmp_path):
@@ -220,7 +222,9 @@ CHANNELS_LAST = textwrap.dedent('''
 
         def __init__(self, c=4):
             super().__init__()
-            self.dwconv, self.norm, self.pw = nn.Conv2d(c, c, 3, padding=1, groups=c), nn.LayerNorm(c), nn.Linear(c, 2 * c)
+            self.dwconv = nn.Conv2d(c, c, 3, padding=1, groups=c)
+            self.norm = nn.LayerNorm(c)
+            self.pw = nn.Linear(c, 2 * c)
 
         def forward(self, x):
             return self.pw(self.norm(self.dwconv(x).permute(0, 2, 3, 1))).permute(0, 3, 1, 2).mean((2, 3))
@@ -234,19 +238,23 @@ def test_info_says_which_blocks_the_model_holds_channels_last(tmp_path):
     (tmp_path / "convnext_block.py").write_text(CHANNELS_LAST)
     result = nnvox("info", "convnext_block:build", "--input-shape", "1,4,5,7", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    rows = {line.split("│")[1].strip(): line.split("│")[3].strip() for line in result.stdout.splitlines() if line.count("│") > 3}
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[3].strip()
+        for line in result.stdout.splitlines()
+        if line.count("│") > 3
+    }
     assert rows["pw"] == "8 × 5 × 7 (model's HWC)" and rows["dwconv"] == "4 × 5 × 7"
     doc = json.loads(nnvox("info", "convnext_block:build", "--input-shape", "1,4,5,7", "--json", cwd=tmp_path).stdout)
     layouts = {n["name"]: n["layout"] for n in doc["nodes"]}
     assert layouts["norm"] == "HWC" and layouts["permute#2"] is None
 
 
-MANY_CLASSES = textwrap.dedent('''
+MANY_CLASSES = textwrap.dedent("""
     from torch import nn
 
     def clf50():
         return nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 50))
-''')
+""")
 
 
 def test_a_model_of_yours_may_have_any_number_of_classes(tmp_path):
@@ -265,15 +273,30 @@ def test_the_voxel_figure_of_a_sequence_layer_takes_a_token_and_a_feature(tmp_pa
     --voxel TOKEN,FEATURE draws it; three numbers, or one, are refused in one line that says what
     the layer is and what --voxel takes."""
     (tmp_path / "wordlm.py").write_text(WORD_LM)
-    base = ("export", "wordlm:build", tmp_path / "vx.png", "--input-shape", "6,2", "--figure", "voxel", "--layer", "decoder")
+    base = (
+        "export",
+        "wordlm:build",
+        tmp_path / "vx.png",
+        "--input-shape",
+        "6,2",
+        "--figure",
+        "voxel",
+        "--layer",
+        "decoder",
+    )
     for given in ("0,5,3", "3"):
         refused = nnvox(*base, "--voxel", given, cwd=tmp_path)
         assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
-        assert (f"layer 'decoder' is tokens × features (6 × 13): give --voxel TOKEN,FEATURE (two numbers, "
-                f"e.g. --voxel 2,2), not {given}") in refused.stderr
+        assert (
+            f"layer 'decoder' is tokens × features (6 × 13): give --voxel TOKEN,FEATURE (two numbers, "
+            f"e.g. --voxel 2,2), not {given}"
+        ) in refused.stderr
     assert "give --voxel TOKEN,FEATURE" in nnvox(*base, cwd=tmp_path).stderr
     out_of_range = nnvox(*base, "--voxel", "6,0", cwd=tmp_path)
-    assert out_of_range.returncode == 2 and "token 6 is out of range; 'decoder' has 6 (tokens × features" in out_of_range.stderr
+    assert (
+        out_of_range.returncode == 2
+        and "token 6 is out of range; 'decoder' has 6 (tokens × features" in out_of_range.stderr
+    )
     drawn = nnvox(*base, "--voxel", "4,3", cwd=tmp_path)
     assert drawn.returncode == 0, drawn.stderr
     assert (tmp_path / "vx.png").exists()

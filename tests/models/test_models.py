@@ -20,7 +20,9 @@ def test_probe_batch_has_one_of_each_class_in_order():
 
 
 def test_builtins_run_on_their_own_data():
-    assert {"digits-cnn", "digits-mlp", "digits-resnet", "digits-unet", "seq-lstm", "seq-gpt"} <= set(available_models())
+    assert {"digits-cnn", "digits-mlp", "digits-resnet", "digits-unet", "seq-lstm", "seq-gpt"} <= set(
+        available_models()
+    )
     for name in available_models():
         spec = get_builtin(name)
         data = spec.dataset()

@@ -62,10 +62,13 @@ def _hf(model_class, config) -> nn.Module:
 
 # --- Hugging Face transformers, from tiny configs -------------------------------------------------
 
+
 def gpt2(batch: int):
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    config = GPT2Config(vocab_size=VOCAB, n_positions=32, n_embd=32, n_layer=2, n_head=4, bos_token_id=0, eos_token_id=0)
+    config = GPT2Config(
+        vocab_size=VOCAB, n_positions=32, n_embd=32, n_layer=2, n_head=4, bos_token_id=0, eos_token_id=0
+    )
     return _hf(GPT2LMHeadModel, config), {"input_ids": _tokens(batch)}
 
 
@@ -73,66 +76,112 @@ def llama(batch: int):
     """Llama: RoPE, RMSNorm, SwiGLU and grouped-query attention (4 query heads share 2 key/value heads)."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    config = LlamaConfig(vocab_size=VOCAB, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=32)
-    return _hf(LlamaForCausalLM, config), {"input_ids": _tokens(batch), "attention_mask": torch.ones(batch, SEQ, dtype=torch.long)}
+    config = LlamaConfig(
+        vocab_size=VOCAB,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=32,
+    )
+    return _hf(LlamaForCausalLM, config), {
+        "input_ids": _tokens(batch),
+        "attention_mask": torch.ones(batch, SEQ, dtype=torch.long),
+    }
 
 
 def bert(batch: int):
     from transformers import BertConfig, BertForSequenceClassification
 
-    config = BertConfig(vocab_size=VOCAB, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                        intermediate_size=64, max_position_embeddings=32, num_labels=3)
-    return _hf(BertForSequenceClassification, config), {"input_ids": _tokens(batch),
-                                                        "attention_mask": torch.ones(batch, SEQ, dtype=torch.long)}
+    config = BertConfig(
+        vocab_size=VOCAB,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=32,
+        num_labels=3,
+    )
+    return _hf(BertForSequenceClassification, config), {
+        "input_ids": _tokens(batch),
+        "attention_mask": torch.ones(batch, SEQ, dtype=torch.long),
+    }
 
 
 def t5(batch: int):
     from transformers import T5Config, T5ForConditionalGeneration
 
-    config = T5Config(vocab_size=VOCAB, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2,
-                      num_heads=4, decoder_start_token_id=0)
-    return _hf(T5ForConditionalGeneration, config), {"input_ids": _tokens(batch),
-                                                     "decoder_input_ids": _tokens(batch, 6, seed=2)}
+    config = T5Config(
+        vocab_size=VOCAB,
+        d_model=32,
+        d_kv=8,
+        d_ff=64,
+        num_layers=2,
+        num_decoder_layers=2,
+        num_heads=4,
+        decoder_start_token_id=0,
+    )
+    return _hf(T5ForConditionalGeneration, config), {
+        "input_ids": _tokens(batch),
+        "decoder_input_ids": _tokens(batch, 6, seed=2),
+    }
 
 
 def vit(batch: int):
     from transformers import ViTConfig, ViTForImageClassification
 
-    config = ViTConfig(image_size=IMAGE, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                       intermediate_size=64, num_labels=10)
+    config = ViTConfig(
+        image_size=IMAGE,
+        patch_size=8,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        num_labels=10,
+    )
     return _hf(ViTForImageClassification, config), {"pixel_values": _images(batch)}
 
 
 def swin(batch: int):
     from transformers import SwinConfig, SwinForImageClassification
 
-    config = SwinConfig(image_size=IMAGE, patch_size=4, embed_dim=16, depths=[1, 1], num_heads=[2, 4], window_size=4,
-                        num_labels=10)
+    config = SwinConfig(
+        image_size=IMAGE, patch_size=4, embed_dim=16, depths=[1, 1], num_heads=[2, 4], window_size=4, num_labels=10
+    )
     return _hf(SwinForImageClassification, config), {"pixel_values": _images(batch)}
 
 
 def convnext(batch: int):
     from transformers import ConvNextConfig, ConvNextForImageClassification
 
-    config = ConvNextConfig(num_channels=3, patch_size=4, num_stages=2, hidden_sizes=[16, 32], depths=[1, 1],
-                            num_labels=10)
+    config = ConvNextConfig(
+        num_channels=3, patch_size=4, num_stages=2, hidden_sizes=[16, 32], depths=[1, 1], num_labels=10
+    )
     return _hf(ConvNextForImageClassification, config), {"pixel_values": _images(batch)}
 
 
 def mobilevit(batch: int):
     from transformers import MobileViTConfig, MobileViTForImageClassification
 
-    config = MobileViTConfig(image_size=2 * IMAGE, patch_size=2, hidden_sizes=[16, 24, 32], neck_hidden_sizes=[8, 8, 16, 16, 24, 24, 48],
-                             num_attention_heads=2, mlp_ratio=2.0, num_labels=10)
+    config = MobileViTConfig(
+        image_size=2 * IMAGE,
+        patch_size=2,
+        hidden_sizes=[16, 24, 32],
+        neck_hidden_sizes=[8, 8, 16, 16, 24, 24, 48],
+        num_attention_heads=2,
+        mlp_ratio=2.0,
+        num_labels=10,
+    )
     return _hf(MobileViTForImageClassification, config), {"pixel_values": _images(batch, size=2 * IMAGE)}
 
 
 def efficientnet(batch: int):
     from transformers import EfficientNetConfig, EfficientNetForImageClassification
 
-    config = EfficientNetConfig(image_size=IMAGE, width_coefficient=0.25, depth_coefficient=0.5, hidden_dim=320,
-                                num_labels=10)
+    config = EfficientNetConfig(
+        image_size=IMAGE, width_coefficient=0.25, depth_coefficient=0.5, hidden_dim=320, num_labels=10
+    )
     return _hf(EfficientNetForImageClassification, config), {"pixel_values": _images(batch)}
 
 
@@ -140,16 +189,32 @@ def whisper(batch: int):
     """Whisper: a Conv1d front end over log-mel frames, an encoder, a decoder with cross-attention."""
     from transformers import WhisperConfig, WhisperForConditionalGeneration
 
-    config = WhisperConfig(vocab_size=VOCAB, num_mel_bins=16, d_model=32, encoder_layers=2, decoder_layers=2,
-                           encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                           max_source_positions=16, max_target_positions=16, pad_token_id=0, bos_token_id=1,
-                           eos_token_id=2, decoder_start_token_id=1)
+    config = WhisperConfig(
+        vocab_size=VOCAB,
+        num_mel_bins=16,
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_source_positions=16,
+        max_target_positions=16,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=1,
+    )
     features = torch.randn(batch, 16, 32, generator=torch.Generator().manual_seed(1))
-    return _hf(WhisperForConditionalGeneration, config), {"input_features": features,
-                                                          "decoder_input_ids": _tokens(batch, 6, seed=2)}
+    return _hf(WhisperForConditionalGeneration, config), {
+        "input_features": features,
+        "decoder_input_ids": _tokens(batch, 6, seed=2),
+    }
 
 
 # --- nanoGPT (Karpathy, model.py), at a tiny config -------------------------------------------------
+
 
 @dataclass
 class GPTConfig:
@@ -192,8 +257,12 @@ class CausalSelfAttention(nn.Module):
         self.flash = hasattr(torch.nn.functional, "scaled_dot_product_attention")
         if not self.flash:
             # causal mask to ensure that attention is only applied to the left in the input sequence
-            self.register_buffer("bias", torch.tril(torch.ones(config.block_size, config.block_size))
-                                 .view(1, 1, config.block_size, config.block_size))
+            self.register_buffer(
+                "bias",
+                torch.tril(torch.ones(config.block_size, config.block_size)).view(
+                    1, 1, config.block_size, config.block_size
+                ),
+            )
 
     def forward(self, x):
         B, T, C = x.size()  # batch size, sequence length, embedding dimensionality (n_embd)
@@ -207,8 +276,9 @@ class CausalSelfAttention(nn.Module):
         # causal self-attention; Self-attend: (B, nh, T, hs) x (B, nh, hs, T) -> (B, nh, T, T)
         if self.flash:
             # efficient attention using Flash Attention CUDA kernels
-            y = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=None,
-                                                                 dropout_p=self.dropout if self.training else 0, is_causal=True)
+            y = torch.nn.functional.scaled_dot_product_attention(
+                q, k, v, attn_mask=None, dropout_p=self.dropout if self.training else 0, is_causal=True
+            )
         else:
             # manual implementation of attention
             att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
@@ -260,13 +330,15 @@ class GPT(nn.Module):
         assert config.block_size is not None
         self.config = config
 
-        self.transformer = nn.ModuleDict(dict(
-            wte=nn.Embedding(config.vocab_size, config.n_embd),
-            wpe=nn.Embedding(config.block_size, config.n_embd),
-            drop=nn.Dropout(config.dropout),
-            h=nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
-            ln_f=LayerNorm(config.n_embd, bias=config.bias),
-        ))
+        self.transformer = nn.ModuleDict(
+            dict(
+                wte=nn.Embedding(config.vocab_size, config.n_embd),
+                wpe=nn.Embedding(config.block_size, config.n_embd),
+                drop=nn.Dropout(config.dropout),
+                h=nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
+                ln_f=LayerNorm(config.n_embd, bias=config.bias),
+            )
+        )
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
         # with weight tying when using torch.compile() some warnings get generated:
         # "UserWarning: functional_call was passed multiple values for tied weights.
@@ -292,7 +364,9 @@ class GPT(nn.Module):
     def forward(self, idx, targets=None):
         device = idx.device
         b, t = idx.size()
-        assert t <= self.config.block_size, f"Cannot forward sequence of length {t}, block size is only {self.config.block_size}"
+        assert t <= self.config.block_size, (
+            f"Cannot forward sequence of length {t}, block size is only {self.config.block_size}"
+        )
         pos = torch.arange(0, t, dtype=torch.long, device=device)  # shape (t)
 
         # forward the GPT model itself
@@ -329,17 +403,24 @@ def nanogpt_manual(batch: int):
     model = GPT(config)
     for block in model.transformer.h:
         block.attn.flash = False
-        block.attn.register_buffer("bias", torch.tril(torch.ones(config.block_size, config.block_size))
-                                   .view(1, 1, config.block_size, config.block_size))
+        block.attn.register_buffer(
+            "bias",
+            torch.tril(torch.ones(config.block_size, config.block_size)).view(
+                1, 1, config.block_size, config.block_size
+            ),
+        )
     return model.eval(), _tokens(batch)
 
 
 # --- timm's VisionTransformer (vision_transformer.py), its parts at a tiny size ---------------------
 
+
 class PatchEmbed(nn.Module):
     """2D Image to Patch Embedding"""
 
-    def __init__(self, img_size=IMAGE, patch_size=8, in_chans=3, embed_dim=32, norm_layer=None, flatten=True, bias=True):
+    def __init__(
+        self, img_size=IMAGE, patch_size=8, in_chans=3, embed_dim=32, norm_layer=None, flatten=True, bias=True
+    ):
         super().__init__()
         self.img_size = (img_size, img_size)
         self.patch_size = (patch_size, patch_size)
@@ -360,13 +441,14 @@ class PatchEmbed(nn.Module):
 class Attention(nn.Module):
     fused_attn = True
 
-    def __init__(self, dim, num_heads=8, qkv_bias=False, qk_norm=False, attn_drop=0.0, proj_drop=0.0,
-                 norm_layer=nn.LayerNorm):
+    def __init__(
+        self, dim, num_heads=8, qkv_bias=False, qk_norm=False, attn_drop=0.0, proj_drop=0.0, norm_layer=nn.LayerNorm
+    ):
         super().__init__()
         assert dim % num_heads == 0, "dim should be divisible by num_heads"
         self.num_heads = num_heads
         self.head_dim = dim // num_heads
-        self.scale = self.head_dim ** -0.5
+        self.scale = self.head_dim**-0.5
 
         self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
         self.q_norm = norm_layer(self.head_dim) if qk_norm else nn.Identity()
@@ -431,12 +513,31 @@ class LayerScale(nn.Module):
 
 
 class TimmBlock(nn.Module):
-    def __init__(self, dim, num_heads, mlp_ratio=4.0, qkv_bias=False, qk_norm=False, proj_drop=0.0, attn_drop=0.0,
-                 init_values=None, act_layer=nn.GELU, norm_layer=nn.LayerNorm, mlp_layer=Mlp):
+    def __init__(
+        self,
+        dim,
+        num_heads,
+        mlp_ratio=4.0,
+        qkv_bias=False,
+        qk_norm=False,
+        proj_drop=0.0,
+        attn_drop=0.0,
+        init_values=None,
+        act_layer=nn.GELU,
+        norm_layer=nn.LayerNorm,
+        mlp_layer=Mlp,
+    ):
         super().__init__()
         self.norm1 = norm_layer(dim)
-        self.attn = Attention(dim, num_heads=num_heads, qkv_bias=qkv_bias, qk_norm=qk_norm, attn_drop=attn_drop,
-                              proj_drop=proj_drop, norm_layer=norm_layer)
+        self.attn = Attention(
+            dim,
+            num_heads=num_heads,
+            qkv_bias=qkv_bias,
+            qk_norm=qk_norm,
+            attn_drop=attn_drop,
+            proj_drop=proj_drop,
+            norm_layer=norm_layer,
+        )
         self.ls1 = LayerScale(dim, init_values=init_values) if init_values else nn.Identity()
         self.drop_path1 = nn.Identity()
 
@@ -454,16 +555,32 @@ class TimmBlock(nn.Module):
 class TimmViT(nn.Module):
     """timm's VisionTransformer, its forward_features / forward_head, with qk_norm and LayerScale."""
 
-    def __init__(self, img_size=IMAGE, patch_size=8, in_chans=3, num_classes=10, embed_dim=32, depth=2, num_heads=4,
-                 mlp_ratio=4.0, qkv_bias=True, qk_norm=True, init_values=1e-5):
+    def __init__(
+        self,
+        img_size=IMAGE,
+        patch_size=8,
+        in_chans=3,
+        num_classes=10,
+        embed_dim=32,
+        depth=2,
+        num_heads=4,
+        mlp_ratio=4.0,
+        qkv_bias=True,
+        qk_norm=True,
+        init_values=1e-5,
+    ):
         super().__init__()
         self.num_prefix_tokens = 1
         self.patch_embed = PatchEmbed(img_size, patch_size, in_chans, embed_dim)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.randn(1, self.patch_embed.num_patches + 1, embed_dim) * 0.02)
         self.pos_drop = nn.Dropout(0.0)
-        self.blocks = nn.Sequential(*[TimmBlock(embed_dim, num_heads, mlp_ratio, qkv_bias, qk_norm, init_values=init_values)
-                                      for _ in range(depth)])
+        self.blocks = nn.Sequential(
+            *[
+                TimmBlock(embed_dim, num_heads, mlp_ratio, qkv_bias, qk_norm, init_values=init_values)
+                for _ in range(depth)
+            ]
+        )
         self.norm = nn.LayerNorm(embed_dim)
         self.head_drop = nn.Dropout(0.0)
         self.head = nn.Linear(embed_dim, num_classes)
@@ -497,6 +614,7 @@ def timm_vit(batch: int):
 
 
 # --- PyTorch examples: word_language_model/model.py ---------------------------------------------
+
 
 class RNNModel(nn.Module):
     """Container module with an encoder, a recurrent module, and a decoder."""
@@ -547,8 +665,7 @@ class RNNModel(nn.Module):
     def init_hidden(self, bsz):
         weight = next(self.parameters())
         if self.rnn_type == "LSTM":
-            return (weight.new_zeros(self.nlayers, bsz, self.nhid),
-                    weight.new_zeros(self.nlayers, bsz, self.nhid))
+            return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
         else:
             return weight.new_zeros(self.nlayers, bsz, self.nhid)
 
@@ -570,7 +687,7 @@ class PositionalEncoding(nn.Module):
 
     def forward(self, x):
         r"""Shape: x: [sequence length, batch size, embed dim]"""
-        x = x + self.pe[:x.size(0), :]
+        x = x + self.pe[: x.size(0), :]
         return self.dropout(x)
 
 

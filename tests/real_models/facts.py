@@ -63,6 +63,7 @@ def has_edge_between(arch: Architecture, a: str, b: str) -> bool:
 
 # --- attention ---------------------------------------------------------------------------------------
 
+
 def attention_sites(arch: Architecture) -> list[str]:
     """Every attention in the graph, in execution order."""
     sites = []
@@ -108,8 +109,11 @@ def attention_inputs(arch: Architecture, site: str) -> list[str]:
     else:
         feeds = list(arch.predecessors(site))
     where = scope(arch, site)
-    projections = {n.name for n in arch.nodes
-                   if n.kind in PROJECTIONS and n.module is not None and n.module.startswith(where + ".")}
+    projections = {
+        n.name
+        for n in arch.nodes
+        if n.kind in PROJECTIONS and n.module is not None and n.module.startswith(where + ".")
+    }
     return list(dict.fromkeys(f for f in feeds if ({f} | ancestors(arch, f)) & projections))
 
 
@@ -123,8 +127,11 @@ def qkv_reach_attention(arch: Architecture, site: str) -> bool:
 def multi_output_feeds_attention(arch: Architecture, site: str) -> bool:
     """Where q, k and v come out of one `split` / `unbind` / `chunk`, each of its outputs reaches the
     site: three of the site's inputs have such an operation behind them."""
-    behind = [f for f in attention_inputs(arch, site)
-              if any(arch.node(a).kind in MULTI_OUTPUT for a in {f} | ancestors(arch, f))]
+    behind = [
+        f
+        for f in attention_inputs(arch, site)
+        if any(arch.node(a).kind in MULTI_OUTPUT for a in {f} | ancestors(arch, f))
+    ]
     return len(behind) >= 3
 
 
@@ -168,6 +175,7 @@ def cross_attention_fed_by_encoder(arch: Architecture, site: str, encoder_out: s
 
 # --- embeddings, residuals, batch --------------------------------------------------------------------
 
+
 def independent(arch: Architecture, a: str, b: str) -> bool:
     """Neither of two nodes lies behind the other (no edge, no path)."""
     return a not in ancestors(arch, b) and b not in ancestors(arch, a)
@@ -202,5 +210,4 @@ def graph(arch: Architecture) -> tuple:
 def channels_last_nodes(arch: Architecture, grids: set[tuple[int, int]]) -> list[str]:
     """3-axis nodes read as (H, W, C): their first two axes a known grid, the last one not a grid size."""
     sizes = {s for g in grids for s in g}
-    return [n.name for n in arch.nodes
-            if len(n.shape) == 3 and tuple(n.shape[:2]) in grids and n.shape[2] not in sizes]
+    return [n.name for n in arch.nodes if len(n.shape) == 3 and tuple(n.shape[:2]) in grids and n.shape[2] not in sizes]

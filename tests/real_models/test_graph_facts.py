@@ -42,39 +42,97 @@ def _each(n, site):
 
 
 EXPECT: dict[str, Expect] = {
-    "gpt2": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), fused_qkv=True, residuals=4,
-                   embeddings=("transformer.wte", "transformer.wpe")),
+    "gpt2": Expect(
+        _each(2, (4, 8, 8)),
+        causal=frozenset({0, 1}),
+        fused_qkv=True,
+        residuals=4,
+        embeddings=("transformer.wte", "transformer.wpe"),
+    ),
     "llama": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), residuals=4),
-    "bert": Expect(_each(2, (4, 8, 8)), residuals=4,
-                   embeddings=("bert.embeddings.word_embeddings", "bert.embeddings.token_type_embeddings",
-                               "bert.embeddings.position_embeddings")),
-    "t5": Expect(_each(2, (4, 8, 8)) + ((4, 6, 6), (4, 6, 8)) * 2, causal=frozenset({2, 4}), cross=frozenset({3, 5}),
-                 encoder="encoder.", decoder="decoder.", residuals=2 * 2 + 2 * 3),
+    "bert": Expect(
+        _each(2, (4, 8, 8)),
+        residuals=4,
+        embeddings=(
+            "bert.embeddings.word_embeddings",
+            "bert.embeddings.token_type_embeddings",
+            "bert.embeddings.position_embeddings",
+        ),
+    ),
+    "t5": Expect(
+        _each(2, (4, 8, 8)) + ((4, 6, 6), (4, 6, 8)) * 2,
+        causal=frozenset({2, 4}),
+        cross=frozenset({3, 5}),
+        encoder="encoder.",
+        decoder="decoder.",
+        residuals=2 * 2 + 2 * 3,
+    ),
     "vit": Expect(_each(2, (4, 17, 17)), residuals=4),
-    "swin": Expect(((2, 16, 16), (4, 16, 16)), residuals=4, grids=frozenset({(8, 8), (4, 4)}),
-                   shapes={"swin.encoder.layers.0.blocks.0.view": (16, 8, 8)}),
-    "convnext": Expect(residuals=2, grids=frozenset({(8, 8), (4, 4)}),
-                       shapes={"convnext.encoder.stages.0.layers.0.layernorm": (16, 8, 8),
-                               "convnext.encoder.stages.0.layers.0.pwconv1": (64, 8, 8),
-                               "convnext.encoder.stages.1.layers.0.pwconv2": (32, 4, 4)}),
+    "swin": Expect(
+        ((2, 16, 16), (4, 16, 16)),
+        residuals=4,
+        grids=frozenset({(8, 8), (4, 4)}),
+        shapes={"swin.encoder.layers.0.blocks.0.view": (16, 8, 8)},
+    ),
+    "convnext": Expect(
+        residuals=2,
+        grids=frozenset({(8, 8), (4, 4)}),
+        shapes={
+            "convnext.encoder.stages.0.layers.0.layernorm": (16, 8, 8),
+            "convnext.encoder.stages.0.layers.0.pwconv1": (64, 8, 8),
+            "convnext.encoder.stages.1.layers.0.pwconv2": (32, 4, 4),
+        },
+    ),
     "mobilevit": Expect(_each(2, (2, 16, 16)) + _each(4, (2, 4, 4)) + _each(3, (2, 1, 1)), residuals=3 + 9 * 2),
     "efficientnet": Expect(residuals=3),
-    "whisper": Expect(_each(2, (4, 16, 16)) + ((4, 6, 6), (4, 6, 16)) * 2, causal=frozenset({2, 4}),
-                      cross=frozenset({3, 5}), encoder="model.encoder.", decoder="model.decoder.", residuals=2 * 2 + 2 * 3,
-                      embeddings=("model.decoder.embed_tokens", "model.decoder.embed_positions"),
-                      independent=(("model.encoder.conv2", "model.encoder.embed_positions"),)),
-    "nanogpt": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), fused_qkv=True, residuals=4,
-                      embeddings=("transformer.wte", "transformer.wpe")),
-    "nanogpt-manual": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), fused_qkv=True, residuals=4,
-                             embeddings=("transformer.wte", "transformer.wpe")),
-    "timm-vit": Expect(_each(2, (4, 17, 17)), fused_qkv=True, residuals=4,
-                       independent=(("blocks.0.attn.q_norm", "blocks.0.attn.k_norm"),
-                                    ("blocks.1.attn.q_norm", "blocks.1.attn.k_norm"))),
+    "whisper": Expect(
+        _each(2, (4, 16, 16)) + ((4, 6, 6), (4, 6, 16)) * 2,
+        causal=frozenset({2, 4}),
+        cross=frozenset({3, 5}),
+        encoder="model.encoder.",
+        decoder="model.decoder.",
+        residuals=2 * 2 + 2 * 3,
+        embeddings=("model.decoder.embed_tokens", "model.decoder.embed_positions"),
+        independent=(("model.encoder.conv2", "model.encoder.embed_positions"),),
+    ),
+    "nanogpt": Expect(
+        _each(2, (4, 8, 8)),
+        causal=frozenset({0, 1}),
+        fused_qkv=True,
+        residuals=4,
+        embeddings=("transformer.wte", "transformer.wpe"),
+    ),
+    "nanogpt-manual": Expect(
+        _each(2, (4, 8, 8)),
+        causal=frozenset({0, 1}),
+        fused_qkv=True,
+        residuals=4,
+        embeddings=("transformer.wte", "transformer.wpe"),
+    ),
+    "timm-vit": Expect(
+        _each(2, (4, 17, 17)),
+        fused_qkv=True,
+        residuals=4,
+        independent=(
+            ("blocks.0.attn.q_norm", "blocks.0.attn.k_norm"),
+            ("blocks.1.attn.q_norm", "blocks.1.attn.k_norm"),
+        ),
+    ),
     # sequence-first: (T, N) token ids; per sample T = 8 time steps, never the 8 steps taken as samples
-    "word-lstm": Expect(shapes={"input": (8,), "encoder": (8, 32), "rnn": (8, 32), "decoder": (8, 96), "log_softmax": (8, 96)}),
-    "word-transformer": Expect(_each(2, (4, 8, 8)), causal=frozenset({0, 1}), residuals=4,
-                               shapes={"input": (8,), "encoder": (8, 32), "transformer_encoder.layers.0.self_attn": (8, 32),
-                                       "decoder": (8, 96)}),
+    "word-lstm": Expect(
+        shapes={"input": (8,), "encoder": (8, 32), "rnn": (8, 32), "decoder": (8, 96), "log_softmax": (8, 96)}
+    ),
+    "word-transformer": Expect(
+        _each(2, (4, 8, 8)),
+        causal=frozenset({0, 1}),
+        residuals=4,
+        shapes={
+            "input": (8,),
+            "encoder": (8, 32),
+            "transformer_encoder.layers.0.self_attn": (8, 32),
+            "decoder": (8, 96),
+        },
+    ),
 }
 assert set(EXPECT) == set(CORPUS)
 
@@ -93,7 +151,11 @@ def cases(fact: str, names=None, batches=BATCHES):
     out = []
     for name in names if names is not None else EXPECT:
         for batch in batches:
-            marks = [pytest.mark.xfail(strict=True, reason=f"issue 14: {KNOWN[name, fact]}")] if (name, fact) in KNOWN else []
+            marks = (
+                [pytest.mark.xfail(strict=True, reason=f"issue 14: {KNOWN[name, fact]}")]
+                if (name, fact) in KNOWN
+                else []
+            )
             out.append(pytest.param(name, batch, marks=marks, id=f"{name}-b{batch}"))
     return out
 
@@ -103,6 +165,7 @@ def with_(attr: str) -> list[str]:
 
 
 # --- attention -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name, batch", cases("attention", with_("sites")))
 def test_every_attention_is_found(name, batch):
@@ -159,13 +222,18 @@ def test_cross_attention_is_fed_by_the_encoder(name, batch):
     sites = F.attention_sites(arch)
     assert len(sites) == len(expect.sites)
     for i in sorted(expect.cross):
-        assert F.cross_attention_fed_by_encoder(arch, sites[i], encoder_out, decoder_in), \
-            f"{sites[i]}: inputs {F.attention_inputs(arch, sites[i])}, from {encoder_out}: {F.fed_by(arch, sites[i], encoder_out)}"
-    for i in set(range(len(sites))) - expect.cross:  # self-attention sees nothing of the encoder's output through k and v
+        assert F.cross_attention_fed_by_encoder(arch, sites[i], encoder_out, decoder_in), (
+            f"{sites[i]}: inputs {F.attention_inputs(arch, sites[i])}, "
+            f"from {encoder_out}: {F.fed_by(arch, sites[i], encoder_out)}"
+        )
+    for i in (
+        set(range(len(sites))) - expect.cross
+    ):  # self-attention sees nothing of the encoder's output through k and v
         assert len(F.fed_by(arch, sites[i], encoder_out)) in (0, len(F.attention_inputs(arch, sites[i]))), sites[i]
 
 
 # --- embeddings, residuals --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name, batch", cases("embeddings", with_("embeddings") + with_("independent")))
 def test_independent_embeddings_meet_only_at_their_add(name, batch):
@@ -173,7 +241,7 @@ def test_independent_embeddings_meet_only_at_their_add(name, batch):
     expect = EXPECT[name]
     embeddings = expect.embeddings
     for i, a in enumerate(embeddings):
-        for b in embeddings[i + 1:]:
+        for b in embeddings[i + 1 :]:
             assert not F.has_edge_between(arch, a, b), f"a false edge {a} -> {b}"
             assert F.independent(arch, a, b), f"a path between {a} and {b}"
     if embeddings:
@@ -191,6 +259,7 @@ def test_residual_arcs_where_the_code_adds(name, batch):
 
 # --- batch axis, layouts ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name, batch", cases("same-graph", batches=(4,)))
 def test_the_same_graph_at_batch_1_and_4(name, batch):
     one, four = F.graph(traced(name, 1).architecture), F.graph(traced(name, batch).architecture)
@@ -206,9 +275,16 @@ def test_each_sample_of_a_batch_is_drawn_as_when_alone(name, batch):
     model, _ = build(name, 1)
     alone = trace(model, CORPUS[name].take(inputs, 2)).outputs
     together = traced(name, batch).outputs
-    wrong = [node for node in alone if node in together and not (
-        together[node].shape[0] == batch and together[node][2:3].shape == alone[node].shape
-        and torch.allclose(together[node][2:3], alone[node], atol=1e-4, rtol=1e-3))]
+    wrong = [
+        node
+        for node in alone
+        if node in together
+        and not (
+            together[node].shape[0] == batch
+            and together[node][2:3].shape == alone[node].shape
+            and torch.allclose(together[node][2:3], alone[node], atol=1e-4, rtol=1e-3)
+        )
+    ]
     assert wrong == []
 
 

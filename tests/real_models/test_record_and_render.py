@@ -18,8 +18,11 @@ from tests.real_models.corpus import CORPUS, build
 from tests.real_models.training import probe_inputs, record
 
 BATCH = 4
-TIED = {"gpt2": ("transformer.wte", "lm_head"), "nanogpt": ("transformer.wte", "lm_head"),
-        "nanogpt-manual": ("transformer.wte", "lm_head")}  # embedding, head
+TIED = {
+    "gpt2": ("transformer.wte", "lm_head"),
+    "nanogpt": ("transformer.wte", "lm_head"),
+    "nanogpt-manual": ("transformer.wte", "lm_head"),
+}  # embedding, head
 
 # model -> what is wrong today; every test of that model is marked (a model that cannot be recorded
 # has no run to draw). Removed by whoever fixes it.

@@ -19,11 +19,28 @@ from nnvox.scenes.layout import MAX_SIDE, block_from_shape, to_panels, weight_bl
 from nnvox.scenes.scene import SceneOptions
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import example, given, settings, strategies as st  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402 (after the importorskip)
+from hypothesis import strategies as st  # noqa: E402 (after the importorskip)
 
 # Shapes the issue named (ConvNeXt's and Swin's channels-last blocks, long and wide axes, ...).
-NAMED = [(7, 7, 768), (3136, 96), (1, 50000), (20000, 1, 1), (2048, 1, 1), (), (1,), (1, 1, 1), (2, 3, 4, 5, 6),
-         (3, 4, 5, 6, 7, 2), (56, 56, 96), (3, 0, 5), (0,), (12, 1, 1, 1), (9000, 3), (4, 2, 9000)]
+NAMED = [
+    (7, 7, 768),
+    (3136, 96),
+    (1, 50000),
+    (20000, 1, 1),
+    (2048, 1, 1),
+    (),
+    (1,),
+    (1, 1, 1),
+    (2, 3, 4, 5, 6),
+    (3, 4, 5, 6, 7, 2),
+    (56, 56, 96),
+    (3, 0, 5),
+    (0,),
+    (12, 1, 1, 1),
+    (9000, 3),
+    (4, 2, 9000),
+]
 MAX_VALUES = 60_000  # per layer and sample: keeps an example fast
 
 
@@ -82,14 +99,14 @@ def check_scene(scene) -> None:
 
 def shapes(max_rank: int = 6) -> st.SearchStrategy[tuple[int, ...]]:
     side = st.one_of(st.integers(1, 9), st.sampled_from([0, 1, 1, 2, 7, 56, 96, 768, 3136, 9000, 50000]))
-    return (st.lists(side, min_size=0, max_size=max_rank).map(tuple)
-            .filter(lambda s: math.prod(s) <= MAX_VALUES))
+    return st.lists(side, min_size=0, max_size=max_rank).map(tuple).filter(lambda s: math.prod(s) <= MAX_VALUES)
 
 
 def weight_shapes() -> st.SearchStrategy[tuple[int, ...] | None]:
     side = st.one_of(st.integers(1, 6), st.sampled_from([0, 1, 3, 900, 9000]))
-    return st.one_of(st.none(), st.lists(side, min_size=2, max_size=5).map(tuple)
-                     .filter(lambda s: math.prod(s) <= MAX_VALUES))
+    return st.one_of(
+        st.none(), st.lists(side, min_size=2, max_size=5).map(tuple).filter(lambda s: math.prod(s) <= MAX_VALUES)
+    )
 
 
 @st.composite

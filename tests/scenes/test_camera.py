@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -9,7 +10,18 @@ import pytest
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import (
-    BAND, EASINGS, CameraPath, CameraPose, Key, blend, ease, flythrough, focus, orbit, overview, rotated,
+    BAND,
+    EASINGS,
+    CameraPath,
+    CameraPose,
+    Key,
+    blend,
+    ease,
+    flythrough,
+    focus,
+    orbit,
+    overview,
+    rotated,
 )
 
 SCENE = (0.0, 40.0, -3.0, 3.0, -4.0, 4.0)
@@ -32,7 +44,7 @@ def test_easings_start_at_0_end_at_1_and_never_go_back(name):
     us = np.linspace(0, 1, 101)
     values = [ease(name, u) for u in us]
     assert values[0] == pytest.approx(0) and values[-1] == pytest.approx(1)
-    assert all(b >= a - 1e-12 for a, b in zip(values, values[1:]))
+    assert all(b >= a - 1e-12 for a, b in itertools.pairwise(values))
     with pytest.raises(NnvoxError, match="unknown easing 'bouncy'"):
         ease("bouncy", 0.5)
 
@@ -62,7 +74,11 @@ def test_blend_runs_from_one_pose_to_the_other_with_an_even_zoom():
     a, b = overview(SCENE, ASPECT), focus(BLOCK, SCENE, ASPECT)
     assert np.allclose(blend(a, b, 0.0).focal, a.focal) and blend(a, b, 0.0).scale == pytest.approx(a.scale)
     end = blend(a, b, 1.0)
-    assert np.allclose(end.focal, b.focal) and np.allclose(end.direction, b.direction) and end.scale == pytest.approx(b.scale)
+    assert (
+        np.allclose(end.focal, b.focal)
+        and np.allclose(end.direction, b.direction)
+        and end.scale == pytest.approx(b.scale)
+    )
     mid = blend(a, b, 0.5)
     assert mid.scale == pytest.approx(math.sqrt(a.scale * b.scale))
     assert np.linalg.norm(mid.direction) == pytest.approx(1.0)
@@ -73,7 +89,9 @@ def test_an_orbit_keeps_one_zoom_and_turns_by_its_degrees():
     start, middle, end = swing(0.0), swing(0.5), swing(1.0)
     assert start.scale == middle.scale == end.scale
     assert np.allclose(middle.direction, overview(SCENE, ASPECT).direction)
-    turn = math.degrees(math.atan2(end.direction[1], end.direction[0]) - math.atan2(start.direction[1], start.direction[0]))
+    turn = math.degrees(
+        math.atan2(end.direction[1], end.direction[0]) - math.atan2(start.direction[1], start.direction[0])
+    )
     assert turn % 360 == pytest.approx(60.0, abs=1e-6)
     for s in np.linspace(0, 1, 7):
         assert in_view(swing(s), SCENE) <= 1.0 + 1e-9  # every angle fits
@@ -96,7 +114,7 @@ def test_a_flythrough_travels_forward_along_the_network():
     blocks = [(x, x + 3.0, -2.0, 2.0, -2.0, 2.0) for x in range(0, 40, 5)]
     path = flythrough(blocks, SCENE, ASPECT, waypoints=5)
     xs = [path.at(s).focal[0] for s in np.linspace(0, 1, 41)]
-    assert all(b >= a - 1e-6 for a, b in zip(xs, xs[1:]))
+    assert all(b >= a - 1e-6 for a, b in itertools.pairwise(xs))
     assert xs[0] < 6 and xs[-1] > 32
     assert max(path.at(s).scale for s in np.linspace(0, 1, 11)) < overview(SCENE, ASPECT).scale * 0.6
 
@@ -118,7 +136,9 @@ def test_saved_views_read_back_and_bad_ones_are_named():
     from nnvox.scenes.camera import view_file_text
 
     written = CameraPose.from_dict(tomllib.loads(view_file_text(pose, "a test view"))["camera"])
-    assert np.allclose(written.direction, pose.direction, atol=1e-5) and written.scale == pytest.approx(pose.scale, rel=1e-5)
+    assert np.allclose(written.direction, pose.direction, atol=1e-5) and written.scale == pytest.approx(
+        pose.scale, rel=1e-5
+    )
     with pytest.raises(NnvoxError, match="scale missing"):
         CameraPose.from_dict({"focal": [0, 0, 0], "direction": [1, 0, 0], "up": [0, 0, 1]})
     with pytest.raises(NnvoxError, match="positive number"):

@@ -17,8 +17,8 @@ from tests.scenes.test_layout_graphs import run_of
 
 @pytest.fixture(scope="module")
 def other_run(tmp_path_factory):
-    from nnvox.cli.commands import record_builtin
     from nnvox.capture.run import open_run
+    from nnvox.cli.commands import record_builtin
 
     out = tmp_path_factory.mktemp("runs") / "digits-seed1"
     record_builtin("digits-cnn", out, epochs=2, quiet=True, seed=1)
@@ -49,9 +49,11 @@ def test_two_runs_share_layout_and_scales(digits_run, other_run):
         assert a.scale == b.scale and a.origin == b.origin
         assert a.scale.lo <= min(o.scale.lo, build_scene(digits_run).block(a.name).scale.lo) + 1e-9
         assert a.scale.hi >= o.scale.hi - 1e-9
-    left, right = c.frames(1.0, sample=3)
+    _left, _right = c.frames(1.0, sample=3)
     act = {i: r.read(1, ["act/relu2"])["act/relu2"][3] for i, r in enumerate((digits_run, other_run))}
-    np.testing.assert_allclose(c.difference.frame_at(1.0, sample=3).values["relu2"], act[0] - act[1], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        c.difference.frame_at(1.0, sample=3).values["relu2"], act[0] - act[1], rtol=1e-4, atol=1e-5
+    )
     assert c.left.run_name != c.right.run_name  # same model name: told apart by folder
 
 

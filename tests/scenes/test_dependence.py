@@ -40,7 +40,9 @@ class Attention(nn.Module):
             att = (q @ k.transpose(-2, -1)) / 4.0
             y = att.softmax(dim=-1) @ v
         else:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=self.causal and self.mask is None, attn_mask=self.mask)
+            y = F.scaled_dot_product_attention(
+                q, k, v, is_causal=self.causal and self.mask is None, attn_mask=self.mask
+            )
         x = x + self.proj(y.transpose(1, 2).contiguous().view(b, t, self.d))
         x = x + self.out(self.act(self.fc(self.ln2(x))))
         return self.head(x)
@@ -78,11 +80,17 @@ def _truth(model, x: torch.Tensor, module: str, coords: tuple[int, ...], source:
     of the embedding's output for token models (`source`), columns of a float input else."""
     model = model.eval()
     seen = {}
-    hooks = [model.get_submodule(module).register_forward_hook(lambda m, i, o: seen.__setitem__("out", o[0] if isinstance(o, tuple) else o))]
+    hooks = [
+        model.get_submodule(module).register_forward_hook(
+            lambda m, i, o: seen.__setitem__("out", o[0] if isinstance(o, tuple) else o)
+        )
+    ]
     if source is not None:
+
         def keep(m, i, o):
             o.retain_grad()
             seen["in"] = o
+
         hooks.append(model.get_submodule(source).register_forward_hook(keep))
     else:
         x = x.clone().requires_grad_(True)
@@ -109,13 +117,15 @@ def _check_every_module(run, model, x, source, sample=0) -> int:
             v = inspect_voxel(run, 0, node.name, t, (1,), sample=sample)
             if v.seen.positions is None:
                 continue
-            truth = _truth(model, x[sample:sample + 1], node.module, (t, 1), source)
+            truth = _truth(model, x[sample : sample + 1], node.module, (t, 1), source)
             assert v.seen.positions == truth, f"{node.name} at {t}: {v.seen.note}; autograd: {truth}"
             checked += 1
     return checked
 
 
-@pytest.mark.parametrize(("causal", "expected"), [(True, lambda t: tuple(range(t + 1))), (False, lambda t: tuple(range(T)))])
+@pytest.mark.parametrize(
+    ("causal", "expected"), [(True, lambda t: tuple(range(t + 1))), (False, lambda t: tuple(range(T)))]
+)
 def test_attention_sees_what_its_maps_say(tmp_path, causal, expected):
     torch.manual_seed(0)
     model = Attention(causal=causal)
@@ -143,7 +153,9 @@ def test_a_mask_hides_the_keys_it_masks(tmp_path):
     assert _check_every_module(run, model, x, "emb", sample=2) >= 15
 
 
-@pytest.mark.parametrize(("cell", "bidirectional"), [(nn.LSTM, False), (nn.GRU, False), (nn.LSTM, True), (nn.RNN, True)])
+@pytest.mark.parametrize(
+    ("cell", "bidirectional"), [(nn.LSTM, False), (nn.GRU, False), (nn.LSTM, True), (nn.RNN, True)]
+)
 def test_a_recurrent_step_sees_the_steps_before_it(tmp_path, cell, bidirectional):
     torch.manual_seed(0)
     model = Recurrent(cell, bidirectional)
@@ -191,8 +203,11 @@ def test_what_is_not_followed_is_said_not_guessed(tmp_path):
 def test_voxel_coordinates_are_one_number_an_axis_said_by_the_layer(tmp_path):
     torch.manual_seed(0)
     run = _record(Attention(), torch.randint(0, VOCAB, (4, T)), tmp_path)
-    with pytest.raises(NnvoxError, match=r"layer 'qkv' is tokens × features \(10 × 48\): give --voxel TOKEN,FEATURE "
-                                         r"\(two numbers, e\.g\. --voxel 2,2\), not 0,5,3"):
+    with pytest.raises(
+        NnvoxError,
+        match=r"layer 'qkv' is tokens × features \(10 × 48\): give --voxel TOKEN,FEATURE "
+        r"\(two numbers, e\.g\. --voxel 2,2\), not 0,5,3",
+    ):
         inspect_voxel(run, 0, "qkv", 0, (5, 3))
     with pytest.raises(NnvoxError, match=r"give --voxel TOKEN,FEATURE .*, not 3$"):
         inspect_voxel(run, 0, "qkv", 3)

@@ -36,7 +36,10 @@ def test_change_modes_compare_with_the_first_change(digits_run):
     scene = build_scene(digits_run, SceneOptions(mode="change"))
     h = HistogramSource(scene).at("fc1", 3.0)
     assert h.reference_label == scene.snapshot_labels[1]  # snapshot 0 has no change: all zeros
-    w = digits_run.read(1, ["param/fc1.weight"])["param/fc1.weight"] - digits_run.read(0, ["param/fc1.weight"])["param/fc1.weight"]
+    w = (
+        digits_run.read(1, ["param/fc1.weight"])["param/fc1.weight"]
+        - digits_run.read(0, ["param/fc1.weight"])["param/fc1.weight"]
+    )
     np.testing.assert_allclose(h.reference, bin_values(w.ravel(), h.edges)[0])
 
 

@@ -8,11 +8,14 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.inspect import inspect_voxel
 
 
-@pytest.mark.parametrize(("layer", "channel", "position", "field"), [
-    ("conv1", 3, (4, 5), ((3, 5), (4, 6))),  # 3 x 3, padding 1
-    ("conv1", 0, (0, 0), ((0, 1), (0, 1))),  # a corner: the padding sees nothing
-    ("conv2", 11, (2, 1), ((1, 7), (0, 6))),  # conv2 -> pool1 (2 x 2) -> ReLU -> conv1
-])
+@pytest.mark.parametrize(
+    ("layer", "channel", "position", "field"),
+    [
+        ("conv1", 3, (4, 5), ((3, 5), (4, 6))),  # 3 x 3, padding 1
+        ("conv1", 0, (0, 0), ((0, 1), (0, 1))),  # a corner: the padding sees nothing
+        ("conv2", 11, (2, 1), ((1, 7), (0, 6))),  # conv2 -> pool1 (2 x 2) -> ReLU -> conv1
+    ],
+)
 def test_a_convolution_voxel_is_its_patch_times_its_kernel(digits_run, layer, channel, position, field):
     last = len(digits_run.snapshots) - 1
     voxel = inspect_voxel(digits_run, last, layer, channel, position, sample=2)
@@ -34,8 +37,11 @@ def test_other_layers_give_value_stats_and_field_only(digits_run):
     assert dense.where == "unit 7" and dense.group == "all 64 values of the layer"
     flat = inspect_voxel(digits_run, 1, "flatten", 7)  # channel 1, row 1, column 1 of pool2 (2 x 2)
     assert flat.field == ((1, 7), (1, 7))  # pool2 [2, 3] <- conv2 [1, 4] <- pool1 [2, 9] <- conv1 [1, 10]
-    with pytest.raises(NnvoxError, match=r"layer 'conv1' is channels × rows × columns \(8 × 8 × 8\): give --voxel "
-                                         r"CHANNEL,ROW,COLUMN \(three numbers"):
+    with pytest.raises(
+        NnvoxError,
+        match=r"layer 'conv1' is channels × rows × columns \(8 × 8 × 8\): give --voxel "
+        r"CHANNEL,ROW,COLUMN \(three numbers",
+    ):
         inspect_voxel(digits_run, 1, "conv1", 3)
     with pytest.raises(NnvoxError, match=r"layer 'fc1' is a vector of 64 units: give --voxel UNIT \(one number"):
         inspect_voxel(digits_run, 1, "fc1", 7, (0,))

@@ -1,6 +1,8 @@
 """Layout invariants on graphs with branches, merges and skips: blocks never overlap, every edge
 joins its own blocks, and arcs clear every block they pass."""
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -31,7 +33,7 @@ def _inside(point, bounds, margin=1e-6):
 def check_layout(scene):
     blocks = scene.blocks
     for i, a in enumerate(blocks):
-        for b in blocks[i + 1:]:
+        for b in blocks[i + 1 :]:
             ax0, ax1, ay0, ay1, az0, az1 = a.bounds
             bx0, bx1, by0, by1, bz0, bz1 = b.bounds
             overlap = ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1 and az0 < bz1 and bz0 < az1
@@ -44,7 +46,7 @@ def check_layout(scene):
         for point, box in ((path[0], src), (path[-1], dst)):
             assert box[0] - 1e-6 <= point[0] <= box[1] + 1e-6 and box[4] - 1e-6 <= point[2] <= box[5] + 1e-6
         # sampled along every segment, the route never enters a block
-        for p, q in zip(path, path[1:]):
+        for p, q in itertools.pairwise(path):
             for t in np.linspace(0, 1, 25):
                 point = p + t * (q - p)
                 for other in blocks:
@@ -67,7 +69,10 @@ def test_resnet_layout_has_lanes_arcs_and_groups(tmp_path):
     check_layout(scene)
     names = [b.name for b in scene.blocks]
     assert "layer1.0.bn1" not in names and "layer1.0.relu" in names  # conv1+bn1+relu drawn as one block
-    assert scene.block("layer1.0.relu").title.startswith("layer1.0.conv1") and "Conv2d+BN+ReLU" in scene.block("layer1.0.relu").title
+    assert (
+        scene.block("layer1.0.relu").title.startswith("layer1.0.conv1")
+        and "Conv2d+BN+ReLU" in scene.block("layer1.0.relu").title
+    )
     lanes = {round(b.origin[2], 3) for b in scene.blocks}
     assert len(lanes) >= 2  # the downsampling branch runs in a lane beside the main path
     arcs = [path for path in scene.edge_paths if len(path) > 2]
@@ -117,7 +122,9 @@ def test_expanding_one_layer_lifts_its_grouping_folding_and_detail(tmp_path):
     names = {b.name for b in overview.blocks}
     assert "layer3.0.bn1" not in names and not any(n.startswith("layer3.2") for n in names)
     wide = next(b for b in overview.blocks if b.channels)
-    expanded = build_scene(run, SceneOptions(max_channels=16, expand=frozenset({"layer3.0.relu", "layer3.1.relu", wide.name})))
+    expanded = build_scene(
+        run, SceneOptions(max_channels=16, expand=frozenset({"layer3.0.relu", "layer3.1.relu", wide.name}))
+    )
     names = {b.name for b in expanded.blocks}
     assert {"layer3.0.conv1", "layer3.0.bn1", "layer3.0.relu"} <= names  # the chain is separate layers again
     assert any(n.startswith("layer3.2") for n in names)  # the repeat it belongs to is unfolded

@@ -42,8 +42,12 @@ class Scores(nn.Module):
 
 
 def record(tmp_path, model) -> Run:
-    rec = Recorder(model, probe=(torch.randn(2, 4, generator=torch.Generator().manual_seed(1)), [0, 1]),
-                   out=tmp_path / "run", background=False)
+    rec = Recorder(
+        model,
+        probe=(torch.randn(2, 4, generator=torch.Generator().manual_seed(1)), [0, 1]),
+        out=tmp_path / "run",
+        background=False,
+    )
     rec.snapshot(epoch=0)
     rec.snapshot(epoch=1)
     rec.close()
@@ -68,11 +72,15 @@ def test_a_softmax_mask_is_not_flagged_and_draws_at_the_low_end(tmp_path):
     assert (softmax[MASKED] == 0).all()  # what the mask meant
 
 
-@pytest.mark.parametrize("model, flagged", [
-    (Scores(leak=True), "masked_fill"),  # -Inf that also reaches another operation, and the output
-    (Scores(fill=float("inf")), "masked_fill"),  # +Inf: a softmax turns it into NaN
-    (Scores(nan=True), "masked_fill"),  # NaN among the masked scores
-], ids=["inf-reaches-output", "plus-inf", "nan"])
+@pytest.mark.parametrize(
+    "model, flagged",
+    [
+        (Scores(leak=True), "masked_fill"),  # -Inf that also reaches another operation, and the output
+        (Scores(fill=float("inf")), "masked_fill"),  # +Inf: a softmax turns it into NaN
+        (Scores(nan=True), "masked_fill"),  # NaN among the masked scores
+    ],
+    ids=["inf-reaches-output", "plus-inf", "nan"],
+)
 def test_faults_are_still_flagged_and_magenta(tmp_path, model, flagged):
     run = record(tmp_path, model)
     scene = build_scene(run)
@@ -101,16 +109,37 @@ def test_runs_written_before_the_kinds_were_counted_are_judged_as_before(tmp_pat
 
 
 def test_only_nodes_that_feed_softmaxes_alone_are_masks():
-    nodes = tuple(Node(n, k, (4,)) for n, k in [("input", "Input"), ("fill", "masked_fill"), ("sm", "softmax"),
-                                                 ("sdpa_mask", "add"), ("attn", "scaled_dot_product_attention"),
-                                                 ("both", "masked_fill"), ("lsm", "LogSoftmax"), ("lin", "Linear")])
-    edges = (("input", "fill"), ("fill", "sm"), ("input", "sdpa_mask"), ("sdpa_mask", "attn"), ("sm", "lin"),
-             ("input", "both"), ("both", "lsm"), ("both", "lin"), ("attn", "lin"))
+    nodes = tuple(
+        Node(n, k, (4,))
+        for n, k in [
+            ("input", "Input"),
+            ("fill", "masked_fill"),
+            ("sm", "softmax"),
+            ("sdpa_mask", "add"),
+            ("attn", "scaled_dot_product_attention"),
+            ("both", "masked_fill"),
+            ("lsm", "LogSoftmax"),
+            ("lin", "Linear"),
+        ]
+    )
+    edges = (
+        ("input", "fill"),
+        ("fill", "sm"),
+        ("input", "sdpa_mask"),
+        ("sdpa_mask", "attn"),
+        ("sm", "lin"),
+        ("input", "both"),
+        ("both", "lsm"),
+        ("both", "lin"),
+        ("attn", "lin"),
+    )
     assert softmax_fed(Architecture(nodes, edges)) == {"fill", "sdpa_mask"}
     assert {"softmax", "log_softmax", "Softmax", "LogSoftmax", "scaled_dot_product_attention"} <= SOFTMAX_KINDS
 
 
-@pytest.mark.parametrize("stored", ['{"act/a": [1, 2]}', '{"act/a": [0, -1, 2]}', '{"act/a": 3}', '{"act/a": [0, 0, NaN]}'])
+@pytest.mark.parametrize(
+    "stored", ['{"act/a": [1, 2]}', '{"act/a": [0, -1, 2]}', '{"act/a": 3}', '{"act/a": [0, 0, NaN]}']
+)
 def test_hostile_kind_counts_are_refused(stored):
     with pytest.raises(Invalid):
         parse_metadata(NONFINITE_KINDS_KEY, stored)
@@ -137,8 +166,12 @@ class CausalSelfAttention(nn.Module):
 
 
 def test_nanogpt_attention_masks_are_not_faults(tmp_path):
-    rec = Recorder(CausalSelfAttention(), probe=(torch.randn(2, 8, 4, generator=torch.Generator().manual_seed(2)), [0, 1]),
-                   out=tmp_path / "run", background=False)
+    rec = Recorder(
+        CausalSelfAttention(),
+        probe=(torch.randn(2, 8, 4, generator=torch.Generator().manual_seed(2)), [0, 1]),
+        out=tmp_path / "run",
+        background=False,
+    )
     rec.snapshot(epoch=0)
     rec.close()
     run = open_run(tmp_path / "run")

@@ -16,7 +16,8 @@ from nnvox.scenes.receptive import receptive_field
 def stack(pool: type[nn.Module]) -> nn.Sequential:
     """Strides, padding, a pool and a dilated convolution: 1 x 32 x 32 in, 2 x 8 x 8 out."""
     return nn.Sequential(
-        nn.Conv2d(1, 4, 3, stride=1, padding=1), nn.ReLU(),
+        nn.Conv2d(1, 4, 3, stride=1, padding=1),
+        nn.ReLU(),
         nn.Conv2d(4, 4, 3, stride=2, padding=1),
         pool(2),
         nn.Conv2d(4, 2, 3, stride=1, padding=2, dilation=2),
@@ -27,7 +28,8 @@ def test_a_stack_of_strided_padded_dilated_layers_matches_the_hand_computation()
     arch = trace(stack(nn.MaxPool2d), torch.randn(1, 1, 32, 32)).architecture
     assert arch.node("4").shape == (2, 8, 8) and arch.node("2").geometry["stride"] == (2, 2)
     # conv 4 (k3 s1 p2 d2) rows 3 -> [1, 5]; pool (k2 s2) -> [2, 11]; conv 2 (k3 s2 p1) -> [3, 23];
-    # ReLU keeps it; conv 0 (k3 s1 p1) -> [2, 24]. Columns 5 -> [3, 7] -> [6, 15] -> [11, 31] -> [10, 32], clipped to 31.
+    # ReLU keeps it; conv 0 (k3 s1 p1) -> [2, 24]. Columns 5 -> [3, 7] -> [6, 15] -> [11, 31] -> [10, 32],
+    # clipped to 31.
     assert receptive_field(arch, "4", (3, 5)) == ((2, 24), (10, 31))
     assert receptive_field(arch, "0", (0, 0)) == ((0, 1), (0, 1))  # a corner sees only what is inside
     assert receptive_field(arch, "3", (7, 7)) == ((26, 31), (26, 31))  # pool [14, 15] -> [27, 31] -> [26, 32]

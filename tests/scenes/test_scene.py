@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 
@@ -25,7 +27,7 @@ def test_activation_blocks_follow_the_layer_shapes(digits_run):
 def test_blocks_do_not_overlap_and_run_left_to_right(digits_run):
     for mode in ("activations", "weights"):
         blocks = build_scene(digits_run, SceneOptions(mode=mode)).blocks
-        for a, b in zip(blocks, blocks[1:]):
+        for a, b in itertools.pairwise(blocks):
             assert a.bounds[1] < b.bounds[0], (a.name, b.name)
         for b in blocks:
             assert b.order == list(blocks).index(b)  # a chain: depth = position
@@ -62,7 +64,9 @@ def test_weights_mode_is_signed_and_centred(digits_run):
 def test_frame_at_interpolates_between_snapshots(digits_run):
     scene = build_scene(digits_run)
     f1, f2, mid = scene.frame_at(1, sample=4), scene.frame_at(2, sample=4), scene.frame_at(1.25, sample=4)
-    np.testing.assert_allclose(mid.values["conv1"], 0.75 * f1.values["conv1"] + 0.25 * f2.values["conv1"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        mid.values["conv1"], 0.75 * f1.values["conv1"] + 0.25 * f2.values["conv1"], rtol=1e-5, atol=1e-6
+    )
     direct = digits_run.read(2, ["act/relu2"])["act/relu2"][4]
     np.testing.assert_array_equal(f2.values["relu2"], direct)
     np.testing.assert_array_equal(f1.values["input"][0], digits_run.probe_inputs[4][0])
@@ -89,10 +93,15 @@ def test_a_selected_mistake_fills_the_whole_scene_with_its_activations(digits_ru
     held_out = int(digits_run.mistakes(last)[0])
     x, y = digits_run.evaluation
     np.testing.assert_array_equal(frame.values["input"][0], x[held_out][0])  # its image on the input plane
-    np.testing.assert_array_equal(frame.values["relu2"], digits_run.read(last, ["act/relu2"], sample=sample)["act/relu2"])
+    np.testing.assert_array_equal(
+        frame.values["relu2"], digits_run.read(last, ["act/relu2"], sample=sample)["act/relu2"]
+    )
     predicted = int(np.argmax(frame.values["fc2"]))
     assert predicted != y[held_out]  # a mistake, shown as one
-    assert f"most confident mistake 1/{digits_run.mistake_rows} (held-out #{held_out}): true {y[held_out]}, predicted {predicted}" in frame.hud
+    assert (
+        f"most confident mistake 1/{digits_run.mistake_rows} (held-out #{held_out}): "
+        f"true {y[held_out]}, predicted {predicted}" in frame.hud
+    )
     # each snapshot's first mistake is another image: between snapshots, the nearer one, never a blend
     np.testing.assert_array_equal(scene.frame_at(last - 0.4, sample=sample).values["relu2"], frame.values["relu2"])
     assert scene.frame_at(last, sample=scene.sample_count).hud == scene.frame_at(last, sample=0).hud  # wraps round
@@ -136,9 +145,7 @@ def test_quantise_and_colours():
 def test_contract_edges_bridges_hidden_nodes():
     from nnvox.capture.architecture import Architecture, Node
 
-    arch = Architecture(
-        tuple(Node(n, "X", (1,)) for n in "abcd"), (("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"))
-    )
+    arch = Architecture(tuple(Node(n, "X", (1,)) for n in "abcd"), (("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")))
     assert contract_edges(arch, {"a", "d"}) == [("a", "d")]
     assert sorted(contract_edges(arch, {"a", "c", "d"})) == [("a", "c"), ("c", "d")]
 
@@ -179,8 +186,12 @@ def test_forward_pass_pulses_travel_the_edges(digits_run):
     seen = []
     for reveal in np.linspace(0, 1, 200):
         frame = scene.frame_at(0, reveal=reveal)
-        on_edge = [p for p in frame.pulses if np.linalg.norm(np.cross(path[1] - path[0], p - path[0])) < 1e-6
-                   and path[0][0] - 1e-6 <= p[0] <= path[1][0] + 1e-6]
+        on_edge = [
+            p
+            for p in frame.pulses
+            if np.linalg.norm(np.cross(path[1] - path[0], p - path[0])) < 1e-6
+            and path[0][0] - 1e-6 <= p[0] <= path[1][0] + 1e-6
+        ]
         seen += [p[0] for p in on_edge]
     assert len(seen) >= 3 and seen == sorted(seen)  # a dot moving forward along input -> conv1
 
@@ -266,7 +277,11 @@ def test_change_modes_show_how_weights_moved(digits_run, mode):
 def test_change_scale_without_stored_summaries(digits_run, monkeypatch):
     """Runs written before change summaries existed still get a scale, computed from the data."""
     real = digits_run.stats
-    monkeypatch.setattr(digits_run, "stats", lambda i: {k: v for k, v in real(i).items() if not k.startswith(("change/", "since_start/"))})
+    monkeypatch.setattr(
+        digits_run,
+        "stats",
+        lambda i: {k: v for k, v in real(i).items() if not k.startswith(("change/", "since_start/"))},
+    )
     scene = build_scene(digits_run, SceneOptions(mode="change"))
     assert scene.block("conv1").scale.hi > 0
 
@@ -303,6 +318,8 @@ def test_a_change_mode_of_a_single_pass_is_refused_not_blank(mode):
     from nnvox.capture.single_pass import single_pass_run
 
     run = single_pass_run(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU()), torch.randn(2, 3), name="once")
-    with pytest.raises(NnvoxError, match=f"^{mode} mode shows how weights moved between snapshots, and this run has one"):
+    with pytest.raises(
+        NnvoxError, match=f"^{mode} mode shows how weights moved between snapshots, and this run has one"
+    ):
         build_scene(run, SceneOptions(mode=mode))
     build_scene(run, SceneOptions(mode="weights"))  # what it has, it shows

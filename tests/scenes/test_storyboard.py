@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
 import numpy as np
@@ -38,7 +39,11 @@ histogram = "conv2"
 [[shot]]
 run = "run"
 duration = 1
-camera = { keys = [ { at = 0, overview = true }, { at = 0.5, layer = "conv2", ease = "out" }, { at = 1, view = "view.toml" } ] }
+camera = { keys = [
+    { at = 0, overview = true },
+    { at = 0.5, layer = "conv2", ease = "out" },
+    { at = 1, view = "view.toml" },
+] }
 """
 
 VIEW = """\
@@ -65,7 +70,7 @@ def write(folder, text: str):
 
 def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, digits_run):
     board = load_storyboard(write(board_dir, GOOD))
-    assert [s.title for s in board.shots][0] == "How a CNN learns"
+    assert next(s.title for s in board.shots) == "How a CNN learns"
     assert len(board.shots) == 4 and board.seconds == pytest.approx(7.5)
     opening, first, second, third = board.shots
     assert opening.run is None and first.forward and first.timeline == (0.0, 0.0)
@@ -79,19 +84,25 @@ def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, di
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("caption = \"Before training\"", "captoin = \"Before training\""), r"line 12: unknown key 'captoin' in \[\[shot\]\]; did you mean 'caption'\?"),
-        (("preset = \"480p15\"", "preset = \"480p15\"\nspeed = 2"), r"line 3: unknown key 'speed' in \[video\]"),
+        (
+            ('caption = "Before training"', 'captoin = "Before training"'),
+            r"line 12: unknown key 'captoin' in \[\[shot\]\]; did you mean 'caption'\?",
+        ),
+        (('preset = "480p15"', 'preset = "480p15"\nspeed = 2'), r"line 3: unknown key 'speed' in \[video\]"),
         (("duration = 3", "duration = -3"), r"line 16: duration must be positive, got -3"),
-        (("run = \"run\"\nduration = 1", "run = \"missing\"\nduration = 1"), r"line 23: run 'missing' not found"),
-        (("mode = \"weights\"", "mode = \"wieghts\""), r"line 18: mode 'wieghts' is not one of activations"),
-        (("degrees = 60 }", "degrees = \"lots\" }"), r"line 19: camera degrees must be a number"),
+        (('run = "run"\nduration = 1', 'run = "missing"\nduration = 1'), r"line 23: run 'missing' not found"),
+        (('mode = "weights"', 'mode = "wieghts"'), r"line 18: mode 'wieghts' is not one of activations"),
+        (("degrees = 60 }", 'degrees = "lots" }'), r"line 19: camera degrees must be a number"),
         (("{ at = 0.5, layer", "{ at = 1.5, layer"), r"line 25: camera key at must be between 0 and 1"),
-        (("view = \"view.toml\"", "view = \"nowhere.toml\""), r"line 25: view file .*nowhere.toml not found"),
-        (("forward = true", "forward = \"yes\""), r"line 11: forward is true or false"),
-        (("preset = \"480p15\"", "preset = \"4k\""), r"line 2: unknown preset .4k.; choose one of 480p15"),
+        (('view = "view.toml"', 'view = "nowhere.toml"'), r"line 25: view file .*nowhere.toml not found"),
+        (("forward = true", 'forward = "yes"'), r"line 11: forward is true or false"),
+        (('preset = "480p15"', 'preset = "4k"'), r"line 2: unknown preset .4k.; choose one of 480p15"),
         (("timeline = 0\n", "timeline = [0, 1, 2]\n"), r"line 10: timeline is \[from, to\], one snapshot position"),
-        (("timeline = 0\n", "timeline = \"end\"\n"), r"line 10: timeline position 'end' is not a number"),
-        (("forward = true", "forward = true\nmistake = 0"), r"line 12: mistake is a rank among each snapshot's most confident mistakes"),
+        (("timeline = 0\n", 'timeline = "end"\n'), r"line 10: timeline position 'end' is not a number"),
+        (
+            ("forward = true", "forward = true\nmistake = 0"),
+            r"line 12: mistake is a rank among each snapshot's most confident mistakes",
+        ),
         (("forward = true", "forward = true\nsample = 2\nmistake = 1"), r"line 13: give sample or mistake, not both"),
     ],
 )
@@ -107,8 +118,10 @@ def test_what_needs_the_run_is_checked_against_it(board_dir, digits_run):
     board = load_storyboard(write(board_dir, GOOD.replace("timeline = [0, 3]", "timeline = [0, 9]")))
     with pytest.raises(NnvoxError, match=r"line 17: timeline \[0.0, 9.0\] goes past the run's last snapshot \(3\)"):
         check_runs(board, {board.shots[1].run: digits_run})
-    board = load_storyboard(write(board_dir, GOOD.replace("histogram = \"conv2\"", "histogram = \"conv9\"")))
-    with pytest.raises(NnvoxError, match=r"line 20: layer 'conv9' is not drawn in weights mode; did you mean 'conv2'\?"):
+    board = load_storyboard(write(board_dir, GOOD.replace('histogram = "conv2"', 'histogram = "conv9"')))
+    with pytest.raises(
+        NnvoxError, match=r"line 20: layer 'conv9' is not drawn in weights mode; did you mean 'conv2'\?"
+    ):
         check_layers(board, board.shots[2], [b.name for b in build_scene(digits_run).blocks])
     board = load_storyboard(write(board_dir, GOOD.replace("forward = true", "forward = true\nsample = 99")))
     with pytest.raises(NnvoxError, match=r"line 12: sample 99 is out of range"):
@@ -125,7 +138,7 @@ def test_a_shot_holds_the_view_spec_the_python_api_takes(board_dir):
     """A shot's view options are a ViewSpec, the one the command line and export() take."""
     from nnvox.scenes.view import ViewSpec
 
-    text = GOOD.replace("forward = true", "forward = true\nmistake = 2\nfeature_space = \"pca\"\nclusters = \"elbow\"")
+    text = GOOD.replace("forward = true", 'forward = true\nmistake = 2\nfeature_space = "pca"\nclusters = "elbow"')
     _, first, second, third = load_storyboard(write(board_dir, text)).shots
     assert first.view == ViewSpec(mistake=2, feature_space="pca", clusters="elbow")
     assert second.view == ViewSpec(mode="weights", histogram="conv2") and third.view == ViewSpec()
@@ -135,8 +148,8 @@ def test_bad_toml_and_empty_boards(board_dir):
     with pytest.raises(NnvoxError, match="not valid TOML"):
         load_storyboard(write(board_dir, "[[shot]\nrun = 1"))
     with pytest.raises(NnvoxError, match="no shots"):
-        load_storyboard(write(board_dir, "[video]\npreset = \"720p30\"\n"))
-    with pytest.raises(NnvoxError, match="needs a run .* or a title"):
+        load_storyboard(write(board_dir, '[video]\npreset = "720p30"\n'))
+    with pytest.raises(NnvoxError, match=r"needs a run .* or a title"):
         load_storyboard(write(board_dir, "[[shot]]\nduration = 2\n"))
     with pytest.raises(NnvoxError, match="does not exist"):
         load_storyboard(board_dir / "nope.toml")
@@ -151,9 +164,9 @@ def test_each_frame_of_a_shot_is_a_pure_function_of_the_shot(board_dir, digits_r
     assert frames == shot_frames(forward, scene, 16 / 9, 15)  # the same every time
     assert frames[0].reveal == 0.0 and frames[-1].reveal == 1.0 and {f.t for f in frames} == {0.0}
     scrub = shot_frames(orbit_shot, build_scene(digits_run), 16 / 9, 15)
-    assert scrub[0].t == 0.0 and scrub[-1].t == 3.0 and all(a.t <= b.t for a, b in zip(scrub, scrub[1:]))
+    assert scrub[0].t == 0.0 and scrub[-1].t == 3.0 and all(a.t <= b.t for a, b in itertools.pairwise(scrub))
     assert len({f.pose.scale for f in scrub}) == 1  # an orbit keeps its zoom
-    board = load_storyboard(write(board_dir, GOOD.replace("timeline = [0, 3]", "timeline = \"all\"")))
+    board = load_storyboard(write(board_dir, GOOD.replace("timeline = [0, 3]", 'timeline = "all"')))
     everything = shot_frames(board.shots[2], scene, 16 / 9, 15)
     assert [f.t for f in everything] == [f.t for f in scrub]
     keyed_frames = shot_frames(keyed, scene, 16 / 9, 15)

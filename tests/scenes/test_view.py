@@ -12,18 +12,21 @@ from nnvox.scenes.scene import MODES, SIZINGS
 from nnvox.scenes.view import OutputSpec, SpecError, ViewSpec, check_applies, given, specs_from
 
 
-@pytest.mark.parametrize("options, option, words", [
-    ({"mode": "bogus"}, "mode", "unknown mode 'bogus'; choose one of activations"),
-    ({"sizing": "huge"}, "sizing", "unknown sizing 'huge'"),
-    ({"mistake": 0}, "mistake", "mistake 0 is out of range"),
-    ({"sample": 2, "mistake": 1}, "mistake", "not both"),
-    ({"t": "1"}, "t", "t is a snapshot position"),
-    ({"feature_space": "umap"}, "feature_space", "unknown feature space 'umap'; choose one of pca, tsne"),
-    ({"clusters": 0}, "clusters", "is not a number of clusters"),
-    ({"clusters": "many"}, "clusters", "is not a number of clusters"),
-    ({"background": "red"}, "background", "not a colour like"),
-    ({"transparent": "yes"}, "transparent", "True or False"),
-])
+@pytest.mark.parametrize(
+    "options, option, words",
+    [
+        ({"mode": "bogus"}, "mode", "unknown mode 'bogus'; choose one of activations"),
+        ({"sizing": "huge"}, "sizing", "unknown sizing 'huge'"),
+        ({"mistake": 0}, "mistake", "mistake 0 is out of range"),
+        ({"sample": 2, "mistake": 1}, "mistake", "not both"),
+        ({"t": "1"}, "t", "t is a snapshot position"),
+        ({"feature_space": "umap"}, "feature_space", "unknown feature space 'umap'; choose one of pca, tsne"),
+        ({"clusters": 0}, "clusters", "is not a number of clusters"),
+        ({"clusters": "many"}, "clusters", "is not a number of clusters"),
+        ({"background": "red"}, "background", "not a colour like"),
+        ({"transparent": "yes"}, "transparent", "True or False"),
+    ],
+)
 def test_a_bad_value_is_one_line_naming_its_option(options, option, words):
     with pytest.raises(SpecError) as caught:
         ViewSpec(**options)
@@ -35,7 +38,12 @@ def test_the_spec_is_frozen_and_maps_to_the_scene():
     with pytest.raises(dataclasses.FrozenInstanceError):
         spec.mode = "weights"  # type: ignore[misc]
     options = spec.scene_options()
-    assert (options.mode, options.feature_space, options.clusters, options.sizing) == ("activations", "pca", "elbow", "log")
+    assert (options.mode, options.feature_space, options.clusters, options.sizing) == (
+        "activations",
+        "pca",
+        "elbow",
+        "log",
+    )
     assert typing.get_args(typing.get_type_hints(ViewSpec)["mode"]) == MODES  # the CLI's choices are the modes
     assert typing.get_args(typing.get_type_hints(ViewSpec)["sizing"]) == SIZINGS
 
@@ -75,4 +83,6 @@ def test_every_spec_field_is_a_command_line_option_with_help():
         assert [f.name for f in dataclasses.fields(options)] == [f.name for f in dataclasses.fields(spec)]
         for f in dataclasses.fields(spec):  # the docstring the CLI shows explains every field
             assert f"\n    {f.name}\n        " in spec.__doc__, f.name
-    assert type(_plain(ViewOptions(mode="weights"))) is ViewSpec and _plain(ViewOptions(mode="weights")) == ViewSpec(mode="weights")
+    assert type(_plain(ViewOptions(mode="weights"))) is ViewSpec and _plain(ViewOptions(mode="weights")) == ViewSpec(
+        mode="weights"
+    )

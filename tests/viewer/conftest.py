@@ -10,7 +10,9 @@ def plain_renderer(digits_run):
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(digits_run)
-    r = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False, show_legend=False, show_hud=False))
+    r = OffscreenRenderer(
+        scene, RenderOptions(width=960, height=540, show_labels=False, show_legend=False, show_hud=False)
+    )
     yield scene, r
     r.close()
 
@@ -28,4 +30,4 @@ def voxel_pixel(renderer, block, panel: int, row: int, col: int) -> tuple[int, i
     coord.SetValue(cx, y, z)
     dx, dy = coord.GetComputedDoubleDisplayValue(renderer.renderer)
     height = renderer.options.height
-    return height - 1 - int(round(dy)), int(round(dx))
+    return height - 1 - round(dy), round(dx)

@@ -11,7 +11,9 @@ import numpy as np
 
 def stream(path) -> str:
     """ffmpeg's one-line description of the file's video stream (codec, profile, pixel format, size, fps)."""
-    info = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
+    info = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
+    ).stderr
     return next(line for line in info.splitlines() if "Video:" in line)
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nnvox.errors import NnvoxError
 from nnvox.files import is_temporary
@@ -35,6 +36,7 @@ USER_FILES = {"notes.txt": b"mine", ".out.mp4.tmp": b"mine too", ".out.mp4.nnvox
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def place_previous(folder: Path, name: str) -> dict[str, bytes]:
     """A previous output under the final name (a folder of frames for a sequence) and the user's
@@ -117,8 +119,14 @@ def frames_exported(digits_run):
 
 def start_export(run, folder: Path, name: str, **popen) -> subprocess.Popen:
     options = EXPORT[2:] if name.endswith(".png") else EXPORT  # (a still has no frame rate: --fps is refused there)
-    return subprocess.Popen([NNVOX, "export", str(run.path), name, *options], cwd=folder, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True, **popen)
+    return subprocess.Popen(
+        [NNVOX, "export", str(run.path), name, *options],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        **popen,
+    )
 
 
 def wait_for_temporary(folder: Path, proc: subprocess.Popen) -> None:
@@ -153,7 +161,10 @@ def signal_trial(run, folder: Path, name: str, rng: random.Random, sig: int, fra
     if proc.returncode != -signal.SIGKILL:  # killed, a temporary may stay (the next export's); else cleaned up
         assert not temporaries(folder), err.decode()
         assert b"Traceback" not in err and err.decode().strip().splitlines()[-1:] in (
-            [], ["nnvox: interrupted"], ["nnvox: terminated"]), err.decode()
+            [],
+            ["nnvox: interrupted"],
+            ["nnvox: terminated"],
+        ), err.decode()
 
 
 def next_export_succeeds(run, folder: Path, name: str, frames: int) -> None:
@@ -181,12 +192,19 @@ def kill_trials(run, tmp_path: Path, name: str, frames: int, seed: int, signals:
 
 # ---------------------------------------------------------------- kills and interrupts
 
+
 @pytest.mark.parametrize("name", FORMATS)
 def test_a_killed_or_interrupted_export_keeps_the_previous_file(digits_run, tmp_path, name, frames_exported):
     """SIGKILL twice, Ctrl-C (SIGINT) and SIGTERM once each, at seeded random moments, on mp4, gif,
     a PNG sequence and a still (16 trials in CI)."""
-    kill_trials(digits_run, tmp_path, name, frames_exported, seed=13,
-                signals=[signal.SIGKILL, signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
+    kill_trials(
+        digits_run,
+        tmp_path,
+        name,
+        frames_exported,
+        seed=13,
+        signals=[signal.SIGKILL, signal.SIGKILL, signal.SIGINT, signal.SIGTERM],
+    )
 
 
 @pytest.mark.long
@@ -207,11 +225,10 @@ def test_a_failure_while_frames_come_kills_the_encoder_and_publishes_nothing(tmp
     """A Python-level failure (or Ctrl-C) mid-stream: the encoder killed and waited for, the
     temporary removed, the previous file untouched (10 trials)."""
     previous = place_previous(tmp_path, name)
-    with pytest.raises(type(failure)):
-        with open_writer(tmp_path / name, 64, 64, 10) as writer:
-            for _ in range(5):
-                writer.write(FRAME)
-            raise failure
+    with pytest.raises(type(failure)), open_writer(tmp_path / name, 64, 64, 10) as writer:
+        for _ in range(5):
+            writer.write(FRAME)
+        raise failure
     if isinstance(writer, FfmpegWriter):
         assert writer._proc.returncode is not None
     assert contents(tmp_path / name) == previous and not temporaries(tmp_path) and not strays(tmp_path, name)
@@ -223,7 +240,9 @@ def test_a_failure_while_frames_come_kills_the_encoder_and_publishes_nothing(tmp
 
 
 def _writer(codec="libx264", pix_fmt="yuv420p", muxer="mp4", params=(), size=(64, 64)):
-    return lambda out: FfmpegWriter(out, *size, 10, alpha=False, codec=codec, pix_fmt=pix_fmt, params=list(params), muxer=muxer)
+    return lambda out: FfmpegWriter(
+        out, *size, 10, alpha=False, codec=codec, pix_fmt=pix_fmt, params=list(params), muxer=muxer
+    )
 
 
 ENCODER_FAILURES = {  # forced through the writer API: what ffmpeg itself refuses
@@ -242,10 +261,9 @@ def test_an_encoder_failure_is_one_line_and_keeps_the_previous_file(tmp_path, ca
     make, match = ENCODER_FAILURES[case]
     name = "x.gif" if "GIF" in case else "x.mp4"
     previous = place_previous(tmp_path, name)
-    with pytest.raises(NnvoxError, match=match) as err:
-        with make(tmp_path / name) as writer:
-            for _ in range(30):  # ffmpeg gives up at once; the writes that follow meet a closed pipe
-                writer.write(np.zeros((writer.size[1], writer.size[0], 3), np.uint8))
+    with pytest.raises(NnvoxError, match=match) as err, make(tmp_path / name) as writer:
+        for _ in range(30):  # ffmpeg gives up at once; the writes that follow meet a closed pipe
+            writer.write(np.zeros((writer.size[1], writer.size[0], 3), np.uint8))
     assert "\n" not in str(err.value) and ".nnvox-" not in str(err.value)  # names the output, not its temporary
     assert contents(tmp_path / name) == previous and not temporaries(tmp_path) and not strays(tmp_path, name)
     assert_no_encoder(tmp_path)
@@ -290,8 +308,9 @@ def test_an_export_that_fails_while_rendering_keeps_the_previous_video(digits_ru
     assert_no_encoder(tmp_path)
 
 
-@pytest.mark.parametrize("failure", [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), KeyboardInterrupt()],
-                         ids=["disk full", "ctrl-c"])
+@pytest.mark.parametrize(
+    "failure", [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), KeyboardInterrupt()], ids=["disk full", "ctrl-c"]
+)
 def test_a_still_that_fails_while_written_keeps_the_previous_one(digits_run, tmp_path, monkeypatch, failure):
     """A still is written in a blink, too short to kill at random: its write fails halfway here."""
     import imageio.v3 as iio
@@ -304,18 +323,25 @@ def test_a_still_that_fails_while_written_keeps_the_previous_one(digits_run, tmp
 
     monkeypatch.setattr(iio, "imwrite", half_written)
     previous = place_previous(tmp_path, "still.png")
-    expected = pytest.raises(NnvoxError, match="is full.*previous still.png is kept") if isinstance(failure, OSError) \
+    expected = (
+        pytest.raises(NnvoxError, match=r"is full.*previous still\.png is kept")
+        if isinstance(failure, OSError)
         else pytest.raises(KeyboardInterrupt)
+    )
     with expected:
         render_png(digits_run, tmp_path / "still.png", width=160, height=90)
-    assert contents(tmp_path / "still.png") == previous and not temporaries(tmp_path) and not strays(tmp_path, "still.png")
+    assert (
+        contents(tmp_path / "still.png") == previous and not temporaries(tmp_path) and not strays(tmp_path, "still.png")
+    )
 
 
 def test_the_encoder_dies_with_a_killed_export(tmp_path):
     """PDEATHSIG: a process killed while its encoder waits for frames takes the encoder with it,
     even when no frame came yet (the encoder started from the calling thread)."""
-    code = ("import sys, time; from pathlib import Path; from nnvox.viewer.video import open_writer; "
-            "w = open_writer(Path(sys.argv[1]), 64, 64, 10); print(w._proc.pid, flush=True); time.sleep(60)")
+    code = (
+        "import sys, time; from pathlib import Path; from nnvox.viewer.video import open_writer; "
+        "w = open_writer(Path(sys.argv[1]), 64, 64, 10); print(w._proc.pid, flush=True); time.sleep(60)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "x.mp4")], stdout=subprocess.PIPE)
     encoder = int(proc.stdout.readline())
     assert encoders(tmp_path) == [encoder]
@@ -326,6 +352,7 @@ def test_the_encoder_dies_with_a_killed_export(tmp_path):
 
 
 # ---------------------------------------------------------------- a full disk
+
 
 def _file_size_limit(limit: int):
     def apply() -> None:
@@ -343,13 +370,18 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_file(digits_run, tmp_pat
     _, err = proc.communicate(timeout=120)
     line = err.decode().strip().splitlines()[-1]
     assert proc.returncode == 2 and b"Traceback" not in err, err.decode()
-    assert line.startswith("nnvox: error:") and "the size this system allows" in line and "ulimit -f" in line \
-        and f"previous {name} is kept" in line, line
+    assert (
+        line.startswith("nnvox: error:")
+        and "the size this system allows" in line
+        and "ulimit -f" in line
+        and f"previous {name} is kept" in line
+    ), line
     assert contents(tmp_path / name) == previous and not temporaries(tmp_path) and not strays(tmp_path, name)
     assert_no_encoder(tmp_path)
 
 
 # ---------------------------------------------------------------- outputs that cannot be written
+
 
 def _bad_outputs(root: Path) -> dict[str, tuple[Path | str, str]]:
     """Bad output paths under `root`, each with what its one line says."""
@@ -369,7 +401,10 @@ def _bad_outputs(root: Path) -> dict[str, tuple[Path | str, str]]:
         (root / folder).mkdir()
     long = "x" * 240
     return {
-        **{f"folder {f}": (root / f, "is a folder; give a file name") for f in ("a.mp4", "a.gif", "a.webm", "a.mov", "A.MP4")},
+        **{
+            f"folder {f}": (root / f, "is a folder; give a file name")
+            for f in ("a.mp4", "a.gif", "a.webm", "a.mov", "A.MP4")
+        },
         "missing folder": (root / "missing" / "x.mp4", "does not exist; create it first"),
         "missing folders": (root / "missing" / "deeper" / "x.gif", "does not exist; create it first"),
         "file as folder": (root / "afile" / "x.mp4", "afile is a file, not a folder"),
@@ -412,8 +447,10 @@ def test_outputs_that_cannot_be_written_are_one_line_before_rendering(digits_run
 
     _expect_no_rendering(monkeypatch)
     cases = _bad_outputs(tmp_path)
-    cases |= {"still into a folder": (tmp_path / "a.png", "is a folder"),
-              "still as .mp4": (tmp_path / "x.mp4", "use a file ending in .png")}
+    cases |= {
+        "still into a folder": (tmp_path / "a.png", "is a folder"),
+        "still as .mp4": (tmp_path / "x.mp4", "use a file ending in .png"),
+    }
     assert len(cases) == 29
     before = sorted(p for p in tmp_path.rglob("*"))
     for what, (out, match) in cases.items():
@@ -425,14 +462,19 @@ def test_outputs_that_cannot_be_written_are_one_line_before_rendering(digits_run
     assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders (the root-proof cases are in the table)")
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root writes into read-only folders (the root-proof cases are in the table)"
+)
 def test_a_read_only_folder_is_one_line(digits_run, tmp_path):
     from nnvox.viewer.export import export
 
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro").chmod(0o555)
     try:
-        with pytest.raises(NnvoxError, match=r"cannot write there \(Permission denied, in .*ro\); make the folder writable or choose another"):
+        with pytest.raises(
+            NnvoxError,
+            match=r"cannot write there \(Permission denied, in .*ro\); make the folder writable or choose another",
+        ):
             export(digits_run, tmp_path / "ro" / "x.mp4")
     finally:
         (tmp_path / "ro").chmod(0o755)
@@ -452,7 +494,9 @@ def test_a_folder_whose_temporary_cannot_be_made_is_one_line(digits_run, tmp_pat
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", read_only_disk)
-    with pytest.raises(NnvoxError, match=r"\(Read-only file system, in .*\); choose a folder on a writable disk and export again"):
+    with pytest.raises(
+        NnvoxError, match=r"\(Read-only file system, in .*\); choose a folder on a writable disk and export again"
+    ):
         export(digits_run, tmp_path / "x.mp4")
     assert list(tmp_path.iterdir()) == []
 
@@ -470,8 +514,13 @@ CLI_CASES = [  # (arguments after `nnvox`, what the one line says)
 def test_bad_outputs_through_the_cli_exit_2_with_one_line(digits_run, tmp_path):
     _bad_outputs(tmp_path)
     for args, match in CLI_CASES:
-        done = subprocess.run([NNVOX, *(a.format(run=digits_run.path) for a in args)], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            [NNVOX, *(a.format(run=digits_run.path) for a in args)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         lines = done.stderr.strip().splitlines()
         assert done.returncode == 2 and len(lines) == 1 and match in lines[0], (args, done.stderr)
     assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
@@ -479,16 +528,37 @@ def test_bad_outputs_through_the_cli_exit_2_with_one_line(digits_run, tmp_path):
 
 # Paths made of the parts a hand or a script gets wrong: folders that exist or not, files in the
 # way, dots, odd characters and suffixes.
-_PART = st.sampled_from(["afile", "mine", "a.mp4", "missing", ".", "..", "frames", "x.gif", "x.png", "x.mp4", "x.avi",
-                         "x.", ".mp4", "x.MP4", "é ü.mov", "sp ace.webm", "linked", "-", "~", "x" * 230])
+_PART = st.sampled_from(
+    [
+        "afile",
+        "mine",
+        "a.mp4",
+        "missing",
+        ".",
+        "..",
+        "frames",
+        "x.gif",
+        "x.png",
+        "x.mp4",
+        "x.avi",
+        "x.",
+        ".mp4",
+        "x.MP4",
+        "é ü.mov",
+        "sp ace.webm",
+        "linked",
+        "-",
+        "~",
+        "x" * 230,
+    ]
+)
 
 
 @given(parts=st.lists(_PART, min_size=1, max_size=4))
 def test_any_output_path_is_accepted_or_refused_in_one_line_touching_nothing(tmp_path_factory, parts):
     """100 generated paths in CI (a fixed seed): check_output says yes or one line; the folder
     tree is the same afterwards (nothing created, nothing removed)."""
-    from nnvox.viewer.outputs import check_output
-    from nnvox.viewer.outputs import VIDEO_SUFFIXES
+    from nnvox.viewer.outputs import VIDEO_SUFFIXES, check_output
 
     root = tmp_path_factory.mktemp("paths")
     _bad_outputs(root)
@@ -514,12 +584,22 @@ def test_the_window_saves_a_view_whole_or_says_why(digits_run, tmp_path, capsys)
 
     hints = []
     pose = overview(build_scene(digits_run).bounds, 16 / 9)
-    window = SimpleNamespace(views_dir=tmp_path, run=digits_run, mode="activations", panels=SimpleNamespace(say=hints.append),
-                             scene_renderer=SimpleNamespace(pose=lambda: pose), plotter=SimpleNamespace(render=lambda: None))
+    window = SimpleNamespace(
+        views_dir=tmp_path,
+        run=digits_run,
+        mode="activations",
+        panels=SimpleNamespace(say=hints.append),
+        scene_renderer=SimpleNamespace(pose=lambda: pose),
+        plotter=SimpleNamespace(render=lambda: None),
+    )
     Window._save_view(window)
-    assert os.listdir(tmp_path) == ["nnvox-view-1.toml"] and hints[-1].startswith("saved the camera to nnvox-view-1.toml")
+    assert os.listdir(tmp_path) == ["nnvox-view-1.toml"] and hints[-1].startswith(
+        "saved the camera to nnvox-view-1.toml"
+    )
     (tmp_path / "afile").write_text("")
     window.views_dir = tmp_path / "afile"
     Window._save_view(window)
-    assert "Not a directory" in hints[-1] and capsys.readouterr().out.strip().splitlines()[-1].startswith("nnvox: error:")
+    assert "Not a directory" in hints[-1] and capsys.readouterr().out.strip().splitlines()[-1].startswith(
+        "nnvox: error:"
+    )
     assert sorted(os.listdir(tmp_path)) == ["afile", "nnvox-view-1.toml"]

@@ -35,19 +35,22 @@ def test_figures_to_png_and_their_errors(digits_run, tmp_path):
 
 def _amber_cells(image: np.ndarray, box, cells: int) -> set[int]:
     """Which cells of a strip of `cells` (the input panel's box) an amber outline runs along."""
-    left, top, right, bottom = (int(round(v)) for v in box)
-    panel = image[max(top - 4, 0):bottom + 4, left:right].astype(int)
+    left, top, right, bottom = (int(round(v)) for v in box)  # noqa: RUF046 (numpy < 2 rounds numpy floats to numpy floats)
+    panel = image[max(top - 4, 0) : bottom + 4, left:right].astype(int)
     amber = (np.abs(panel - [250, 184, 64]).max(axis=2) < 40).any(axis=0)
     width = (right - left) / cells
     centres = [int((k + 0.5) * width) for k in range(cells)]
     return {k for k, c in enumerate(centres) if amber[c]}
 
 
-@pytest.mark.parametrize(("layer", "manual", "cells"), [
-    ("qkv", False, {5}),  # before attention: its own token
-    ("head", False, {0, 1, 2, 3, 4, 5}),  # after causal attention: tokens 0..5
-    ("head", True, set()),  # attention computed by hand: not followed, nothing outlined
-])
+@pytest.mark.parametrize(
+    ("layer", "manual", "cells"),
+    [
+        ("qkv", False, {5}),  # before attention: its own token
+        ("head", False, {0, 1, 2, 3, 4, 5}),  # after causal attention: tokens 0..5
+        ("head", True, set()),  # attention computed by hand: not followed, nothing outlined
+    ],
+)
 def test_the_voxel_figure_outlines_the_tokens_a_sequence_voxel_sees(tmp_path, layer, manual, cells):
     import matplotlib
 
@@ -70,7 +73,9 @@ def test_the_voxel_figure_outlines_the_tokens_a_sequence_voxel_sees(tmp_path, la
     finally:
         plt.close(fig)
     assert title.startswith(f"{layer} token 5, feature 3 = ") and "channel" not in title
-    with pytest.raises(NnvoxError, match=rf"layer '{layer}' is tokens × features \(10 × \d+\): give --voxel TOKEN,FEATURE"):
+    with pytest.raises(
+        NnvoxError, match=rf"layer '{layer}' is tokens × features \(10 × \d+\): give --voxel TOKEN,FEATURE"
+    ):
         figure_image(run, "voxel", layer=layer, voxel=(0, 5, 3))
     with pytest.raises(NnvoxError, match=rf"layer '{layer}' is tokens × features .*: give --voxel TOKEN,FEATURE"):
         figure_image(run, "voxel", layer=layer)

@@ -10,8 +10,8 @@ from PIL import Image
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
-from nnvox.viewer.export import export, timeline
 from nnvox.scenes.presets import output_size
+from nnvox.viewer.export import export, timeline
 from nnvox.viewer.options import VideoOptions
 
 from .media import decode, stream
@@ -64,7 +64,9 @@ def test_gif_has_one_palette_and_keeps_under_its_size_cap(digits_run, tmp_path):
     # the background keeps its colour through the palette
     assert np.abs(frames[-1][90, 5].astype(int) - BACKGROUND).max() <= 6
     cap = full.stat().st_size * 0.6
-    small = export(digits_run, tmp_path / "small.gif", size="320x180", video=SHORT, gif_max_mb=cap / 1e6, progress=False)
+    small = export(
+        digits_run, tmp_path / "small.gif", size="320x180", video=SHORT, gif_max_mb=cap / 1e6, progress=False
+    )
     assert small.stat().st_size <= cap
     w, h = (int(v) for v in re.search(r"(\d+)x(\d+)", stream(small)).groups())
     assert w < 320 and h < 180 and abs(w / h - 16 / 9) < 0.05
@@ -107,12 +109,12 @@ def test_a_saved_view_places_the_camera_of_stills_and_videos(digits_run, tmp_pat
     view.write_text(view_file_text(focus(conv2.bounds, scene.bounds, 16 / 9), "a close-up"))
     whole = np.asarray(Image.open(render_png(digits_run, tmp_path / "whole.png", width=320, height=180)))
     close = np.asarray(Image.open(render_png(digits_run, tmp_path / "close.png", width=320, height=180, view=view)))
-    drawn = lambda im: (np.abs(im[30:150].astype(int) - BACKGROUND).max(axis=2) > 30).mean()  # noqa: E731
+    drawn = lambda im: (np.abs(im[30:150].astype(int) - BACKGROUND).max(axis=2) > 30).mean()
     assert drawn(close) > 1.5 * drawn(whole)  # one block, close up, fills more of the picture
     held = export(digits_run, tmp_path / "held", size="320x180", video=SHORT, view=view, progress=False)
     last = np.asarray(Image.open(sorted(held.glob("frame-*.png"))[-1]))
     assert np.array_equal(last, close)  # the video ends exactly on the still: the camera held the view
-    with pytest.raises(NnvoxError, match="view file .*missing.toml not found"):
+    with pytest.raises(NnvoxError, match=r"view file .*missing\.toml not found"):
         render_png(digits_run, tmp_path / "x.png", view=tmp_path / "missing.toml")
 
 
@@ -121,7 +123,9 @@ def test_a_transparent_still_is_rgba_on_a_clear_background(digits_run, tmp_path)
     """`--transparent` on a .png (it wrote an opaque RGB still, silently)."""
     from nnvox.viewer.export import render_png
 
-    still = np.asarray(Image.open(render_png(digits_run, tmp_path / "clear.png", width=320, height=240, transparent=True)))
+    still = np.asarray(
+        Image.open(render_png(digits_run, tmp_path / "clear.png", width=320, height=240, transparent=True))
+    )
     assert still.shape == (240, 320, 4)
     assert still[0, 0, 3] == 0 and (still[..., 3] == 255).mean() > 0.01  # the background clear, the network drawn
 
@@ -165,9 +169,11 @@ def test_one_view_looks_the_same_from_every_entry_point(digits_run, tmp_path):
     assert main(["export", str(digits_run.path), str(tmp_path / "cli.png"), *argv]) == 0
     keywords = {"mode": "weights", "histogram": "conv2", "t": 1.5, "background": "#ffffff"}
     spec = ViewSpec(**keywords)
-    outs = [export(digits_run, tmp_path / "export.png", size="320x180", **keywords),
-            render_png(digits_run, tmp_path / "keywords.png", width=320, height=180, **keywords),
-            render_png(digits_run, tmp_path / "spec.png", spec=spec, output=OutputSpec(size="320x180"))]
+    outs = [
+        export(digits_run, tmp_path / "export.png", size="320x180", **keywords),
+        render_png(digits_run, tmp_path / "keywords.png", width=320, height=180, **keywords),
+        render_png(digits_run, tmp_path / "spec.png", spec=spec, output=OutputSpec(size="320x180")),
+    ]
     cli = np.asarray(Image.open(tmp_path / "cli.png"))
     assert (cli[0, 0] == 255).all()  # the background given
     for out in outs:

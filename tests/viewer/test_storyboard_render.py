@@ -72,7 +72,7 @@ def test_title_card_caption_and_cross_fade(board, tmp_path):
     assert changed[:, 0].min() > 180 * 0.6 and changed[:, 0].max() < 180 * 0.87  # rows: above the legend
     assert abs(changed[:, 1].mean() - 320 * 0.42) < 20  # centred left of the insets
     (r0, c0), (r1, c1) = changed.min(axis=0), changed.max(axis=0)
-    under = without[8 + 3][r0:r1 + 1, c0:c1 + 1].astype(int)
+    under = without[8 + 3][r0 : r1 + 1, c0 : c1 + 1].astype(int)
     assert (np.abs(under - [24, 24, 30]).max(axis=2) < 12).mean() > 0.97  # the network keeps clear of it
     # the first frame of the second shot is a blend of the shot before and its own first frame
     own = frames[8 + 6 + 1].astype(int)
@@ -83,21 +83,26 @@ def test_title_card_caption_and_cross_fade(board, tmp_path):
 
 def test_the_cli_renders_a_storyboard_and_names_a_bad_line(board, tmp_path, nnvox_cmd):
     out = tmp_path / "lecture.mp4"
-    done = subprocess.run(nnvox_cmd + ["export", "--storyboard", str(board), str(out)], capture_output=True, text=True)
+    done = subprocess.run([*nnvox_cmd, "export", "--storyboard", str(board), str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     line = stream(out)
     assert "h264 (High)" in line and "320x180" in line and " 10 fps" in line
     assert len(decode(out)) == 20
     board.write_text(BOARD.replace("forward = true", "forwards = true"))
-    bad = subprocess.run(nnvox_cmd + ["export", "--storyboard", str(board), str(out)], capture_output=True, text=True)
+    bad = subprocess.run([*nnvox_cmd, "export", "--storyboard", str(board), str(out)], capture_output=True, text=True)
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "nnvox: error: board.toml, line 12: unknown key 'forwards' in [[shot]]; did you mean 'forward'?"
+    assert (
+        bad.stderr.strip()
+        == "nnvox: error: board.toml, line 12: unknown key 'forwards' in [[shot]]; did you mean 'forward'?"
+    )
 
 
 def test_a_shot_can_show_a_model_run_once(tmp_path):
     board = tmp_path / "model.toml"
-    board.write_text('[video]\nsize = "320x180"\nfps = 5\n\n[[shot]]\nmodel = "digits-mlp"\nduration = 0.6\nforward = true\n'
-                     'camera = "orbit"\ncaption = "an untrained MLP"\n')
+    board.write_text(
+        '[video]\nsize = "320x180"\nfps = 5\n\n[[shot]]\nmodel = "digits-mlp"\nduration = 0.6\nforward = true\n'
+        'camera = "orbit"\ncaption = "an untrained MLP"\n'
+    )
     frames = frames_of(render_storyboard(board, tmp_path / "f", progress=False))
     assert len(frames) == 3 and np.abs(frames[-1].astype(int) - frames[0]).mean() > 1  # lit up and turned
     board.write_text(board.read_text().replace("digits-mlp", "no-such-net"))
@@ -108,8 +113,10 @@ def test_a_shot_can_show_a_model_run_once(tmp_path):
 def test_a_shot_can_show_a_figure_of_the_snapshot_under_the_cursor(board, tmp_path, digits_run):
     from nnvox.viewer.figures import figure_image
 
-    board.write_text('[video]\nsize = "320x180"\nfps = 4\n\n[[shot]]\nrun = "run"\nduration = 1\ntimeline = [0, 3]\n'
-                     'figure = "confusion"\n')
+    board.write_text(
+        '[video]\nsize = "320x180"\nfps = 4\n\n[[shot]]\nrun = "run"\nduration = 1\ntimeline = [0, 3]\n'
+        'figure = "confusion"\n'
+    )
     frames = frames_of(render_storyboard(board, tmp_path / "f", progress=False))
     assert len(frames) == 4
     assert np.array_equal(frames[0], figure_image(digits_run, "confusion", t=0, width=320, height=180))

@@ -26,8 +26,8 @@ def require_tools() -> None:
 class VirtualDisplay:
     def __init__(self, width: int = 1280, height: int = 800):
         self.size = (width, height)
-        self.log = tempfile.TemporaryFile(mode="w+")
-        for attempt in range(3):
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (Xvfb's output, read by _server_output() even after close())
+        for _ in range(3):
             if self._start(width, height):
                 return
             self.close()
@@ -39,7 +39,9 @@ class VirtualDisplay:
         read, write = os.pipe()
         self.proc = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-            stdout=self.log, stderr=self.log, pass_fds=(write,),
+            stdout=self.log,
+            stderr=self.log,
+            pass_fds=(write,),
         )
         os.close(write)
         with os.fdopen(read) as ready:  # empty if Xvfb exits first or hangs
@@ -49,7 +51,9 @@ class VirtualDisplay:
         self.display = f":{number}"
         self.env = {**os.environ, "DISPLAY": self.display}
         self.env.pop("VTK_DEFAULT_OPENGL_WINDOW", None)  # a real X window, not EGL
-        probe = subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True, text=True, env=self.env, timeout=30)
+        probe = subprocess.run(
+            ["xdotool", "getdisplaygeometry"], capture_output=True, text=True, env=self.env, timeout=30
+        )
         return probe.returncode == 0 and probe.stdout.split() == [str(width), str(height)]
 
     def _server_output(self) -> str:
@@ -57,12 +61,14 @@ class VirtualDisplay:
         return self.log.read()
 
     def xdotool(self, *args: str) -> str:
-        return subprocess.run(["xdotool", *args], capture_output=True, text=True, env=self.env, timeout=30).stdout.strip()
+        return subprocess.run(
+            ["xdotool", *args], capture_output=True, text=True, env=self.env, timeout=30
+        ).stdout.strip()
 
     def launch(self, cmd: list[str], cwd=None) -> subprocess.Popen:
         """`cmd` on this display, its output to a file: a pipe nobody reads until the end would
         stall the window once a chatty library filled it."""
-        log = tempfile.TemporaryFile(mode="w+")
+        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (proc.log: read and closed by stop())
         proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
         proc.log = log
         return proc
@@ -89,7 +95,9 @@ class VirtualDisplay:
             if wid:
                 return wid[0]
             if proc.poll() is not None:
-                raise RuntimeError(f"the process ended (exit {proc.returncode}) before a window named {name!r} appeared")
+                raise RuntimeError(
+                    f"the process ended (exit {proc.returncode}) before a window named {name!r} appeared"
+                )
             time.sleep(0.2)
         raise TimeoutError(f"no window named {name!r} appeared in {timeout:.0f} s")
 
@@ -118,9 +126,28 @@ class VirtualDisplay:
 
         w, h = self.size
         raw = subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-f", "x11grab", "-video_size", f"{w}x{h}",
-             "-i", self.display, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-            capture_output=True, env=self.env, timeout=30, check=True,
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-loglevel",
+                "error",
+                "-f",
+                "x11grab",
+                "-video_size",
+                f"{w}x{h}",
+                "-i",
+                self.display,
+                "-frames:v",
+                "1",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgb24",
+                "-",
+            ],
+            capture_output=True,
+            env=self.env,
+            timeout=30,
+            check=True,
         ).stdout
         return np.frombuffer(raw, dtype=np.uint8).reshape(h, w, 3)
 

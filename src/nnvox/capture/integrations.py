@@ -31,8 +31,9 @@ def lightning_callback(probe: tuple, out: str | Path, **recorder_options):
                 return  # weights are the same on every rank: rank 0 records, the others go on
             if self.recorder is None:
                 self.recorder = Recorder(pl_module, probe=probe, out=out, **recorder_options)
-            self.recorder.snapshot(epoch=trainer.current_epoch, step=trainer.global_step,
-                                   metrics=_scalars(trainer.callback_metrics))
+            self.recorder.snapshot(
+                epoch=trainer.current_epoch, step=trainer.global_step, metrics=_scalars(trainer.callback_metrics)
+            )
 
         def on_train_end(self, trainer, pl_module):
             if self.recorder is not None:

@@ -101,9 +101,13 @@ class Recorder:
         # one rank would start collectives the other ranks never join (a hang); record on rank 0.
         if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
             model = model.module
-        check_arguments(model, name, class_names, {"gradient_budget": gradient_budget, "mistakes": mistakes},
-                        {"activation_budget": activation_budget, "weight_budget": weight_budget,
-                         "batch_dim": batch_dim})
+        check_arguments(
+            model,
+            name,
+            class_names,
+            {"gradient_budget": gradient_budget, "mistakes": mistakes},
+            {"activation_budget": activation_budget, "weight_budget": weight_budget, "batch_dim": batch_dim},
+        )
         check_write_mode(overwrite=overwrite, resume=resume)
         check_batch_dim(batch_dim)
         self.model = model
@@ -111,8 +115,13 @@ class Recorder:
         if self.out.is_symlink():  # a run folder reached through a link is recorded (and replaced) where it is
             self.out = Path(os.path.realpath(self.out))
         self._background = background
-        self._contents = Contents(weights, gradients, gradient_budget,
-                                  checked_attributions(model, attributions, attribution_layer), attribution_layer)
+        self._contents = Contents(
+            weights,
+            gradients,
+            gradient_budget,
+            checked_attributions(model, attributions, attribution_layer),
+            attribution_layer,
+        )
         self._held_out = held_out_set(evaluation, mistakes)
         self._mistakes = mistakes
         self._probe = Probe(probe, batch_dim, model)
@@ -139,8 +148,9 @@ class Recorder:
         self._probe.check_counts()
         existing = self._run.claim(overwrite)
         capture = OutputCapture(model, self._probe.feed(), batch_dim=self._probe.given_axis)
-        self._probe.take(capture.shaping.batch_dim, self._contents.attributions,
-                         None if self._held_out is None else self._held_out.x)
+        self._probe.take(
+            capture.shaping.batch_dim, self._contents.attributions, None if self._held_out is None else self._held_out.x
+        )
         self.architecture = capture.architecture
         self._check_cam_layer()
         self._probe.check_labels(model, class_names)
@@ -156,19 +166,27 @@ class Recorder:
             return
         shape = next((n.shape for n in self.architecture.nodes if n.module == layer), None)
         if shape is not None and len(shape) != 3:
-            raise NnvoxError(f"grad-cam looks at feature maps (channels x height x width); {layer!r} gives "
-                             f"{' x '.join(map(str, shape))}: choose a convolution's layer")
+            raise NnvoxError(
+                f"grad-cam looks at feature maps (channels x height x width); {layer!r} gives "
+                f"{' x '.join(map(str, shape))}: choose a convolution's layer"
+            )
 
     def _write_header(self, name, class_names, plans: dict) -> None:
         held_out, contents = self._held_out, self._contents
         manifest = new_manifest(
-            name=name or self.out.name, created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            architecture=self.architecture, labels=self._probe.y.tolist(), class_names=class_names,
+            name=name or self.out.name,
+            created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            architecture=self.architecture,
+            labels=self._probe.y.tolist(),
+            class_names=class_names,
             inputs=None if self._probe.inputs.single else self._probe.inputs.structure,
-            batch_dim=self._probe.batch_dim, reduced=plans,
+            batch_dim=self._probe.batch_dim,
+            reduced=plans,
             attributions={"methods": list(contents.attributions), "layer": contents.attribution_layer}
-            if contents.attributions else None,
-            evaluation=None if held_out is None else {"count": len(held_out.y), "mistakes": self._mistakes})
+            if contents.attributions
+            else None,
+            evaluation=None if held_out is None else {"count": len(held_out.y), "mistakes": self._mistakes},
+        )
         if held_out is not None:
             try:
                 save_tensors(self._run.folder / EVALUATION_FILE, {"inputs": held_out.x.numpy(), "labels": held_out.y})
@@ -184,14 +202,19 @@ class Recorder:
         run = open_run(self.out)  # the manifest checked, every listed snapshot whole
         axis = self._probe.adopt(run, self.out)
         held_out = run.evaluation
-        self._held_out = None if held_out is None else HeldOut(
-            model_input(torch.from_numpy(held_out[0].copy())), held_out[1], run.mistake_rows)
+        self._held_out = (
+            None
+            if held_out is None
+            else HeldOut(model_input(torch.from_numpy(held_out[0].copy())), held_out[1], run.mistake_rows)
+        )
         capture = OutputCapture(model, self._probe.feed(), batch_dim=axis)
         self._probe.take(axis, self._contents.attributions, None if self._held_out is None else self._held_out.x)
         self.architecture = capture.architecture
         if signature(self.architecture) != signature(run.architecture):
-            raise NnvoxError(f"the model's architecture differs from the run in {self.out}; resume with the same "
-                             "model, or record a new run")
+            raise NnvoxError(
+                f"the model's architecture differs from the run in {self.out}; resume with the same "
+                "model, or record a new run"
+            )
         manifest, _ = read_manifest(self.out)  # read and checked as every reader does (this writer holds the lock)
         manifest["closed"] = False
         self._copier = SnapshotCopier(model, capture, self._probe, run.reduced, self._contents, self._held_out)
@@ -204,19 +227,27 @@ class Recorder:
     ) -> int:
         """Record the probe's activations and all weights now. Returns the snapshot index."""
         if self._closed:
-            raise NnvoxError(f"this Recorder is closed (the run in {self.out} is finished); to add snapshots, "
-                             "create Recorder(..., resume=True) on it")
+            raise NnvoxError(
+                f"this Recorder is closed (the run in {self.out} is finished); to add snapshots, "
+                "create Recorder(..., resume=True) on it"
+            )
         values = metric_values(metrics)
         for what, v in (("epoch", epoch), ("step", step)):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral)
-                                  or not 0 <= v <= MAX_NUMBER):
+            if v is not None and (
+                isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= MAX_NUMBER
+            ):
                 raise NnvoxValueError(f"{what} is a whole number 0..{MAX_NUMBER} (or None), not {v!r}")
         self._run.raise_writer_error()
         tensors, told = self._copier.copy()
         index = self._count
         self._count += 1
-        meta = {"index": index, "epoch": None if epoch is None else int(epoch),
-                "step": None if step is None else int(step), "metrics": values, **told}
+        meta = {
+            "index": index,
+            "epoch": None if epoch is None else int(epoch),
+            "step": None if step is None else int(step),
+            "metrics": values,
+            **told,
+        }
         self._writer.snapshot(meta, tensors)
         return index
 
@@ -225,8 +256,9 @@ class Recorder:
         """Snapshots in the run so far (a resumed run's earlier ones included)."""
         return self._count
 
-    def step(self, step: int, *, every: int, metrics: Mapping[str, float] | None = None,
-             epoch: int | None = None) -> int | None:
+    def step(
+        self, step: int, *, every: int, metrics: Mapping[str, float] | None = None, epoch: int | None = None
+    ) -> int | None:
         """Call once per training step: snapshots every `every` steps (and at step 0)."""
         for what, v in (("step", step), ("every", every)):
             if isinstance(v, bool) or not isinstance(v, numbers.Integral):

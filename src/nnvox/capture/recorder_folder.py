@@ -37,8 +37,10 @@ class RunFolder:
         nnvox's own), and its lock, so a second writer is refused before the forward pass, not after."""
         existing = (self.out / MANIFEST).exists()
         if existing and not overwrite:
-            raise NnvoxError(f"{self.out} already holds a run; choose a new folder, or continue it (resume=True, "
-                             "--resume) or replace it (overwrite=True, --overwrite)")
+            raise NnvoxError(
+                f"{self.out} already holds a run; choose a new folder, or continue it (resume=True, "
+                "--resume) or replace it (overwrite=True, --overwrite)"
+            )
         check_replaceable(self.out, replacing=existing)
         if self.out.is_dir():
             self.lock_folder(self.out)
@@ -57,8 +59,9 @@ class RunFolder:
             if not self.lock.fds:  # the folder is new (perhaps just made by another recorder starting too)
                 self.lock_folder(self.out)
                 if (self.out / MANIFEST).exists():  # that other recorder got here first
-                    raise NnvoxError(f"{self.out} already holds a run (another recorder just started one); "
-                                     "choose a new folder")
+                    raise NnvoxError(
+                        f"{self.out} already holds a run (another recorder just started one); choose a new folder"
+                    )
             ours = True
             self.replacing = existing
             if existing:

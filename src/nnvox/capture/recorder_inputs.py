@@ -14,8 +14,16 @@ import torch
 from torch import nn
 
 from nnvox.capture.json_checks import MAX_NUMBER, MAX_RANK
-from nnvox.capture.run_format import (MAX_PROBE_DEPTH, MAX_PROBE_TENSORS, MAX_PROBE_TEXT, SINGLE_TENSOR, Invalid,
-                                      check_probe_inputs, input_name, tensor_names)
+from nnvox.capture.run_format import (
+    MAX_PROBE_DEPTH,
+    MAX_PROBE_TENSORS,
+    MAX_PROBE_TEXT,
+    SINGLE_TENSOR,
+    Invalid,
+    check_probe_inputs,
+    input_name,
+    tensor_names,
+)
 from nnvox.errors import NnvoxError, NnvoxTypeError, NnvoxValueError
 
 
@@ -28,7 +36,9 @@ def as_tensor(x, what: str = "inputs") -> torch.Tensor:
             raise TypeError
         return torch.as_tensor(a)
     except (TypeError, ValueError, RuntimeError):
-        raise NnvoxTypeError(f"{what} must be a tensor or array of numbers, batch first; got {type(x).__name__}") from None
+        raise NnvoxTypeError(
+            f"{what} must be a tensor or array of numbers, batch first; got {type(x).__name__}"
+        ) from None
 
 
 def class_labels(y, what: str) -> np.ndarray:
@@ -45,16 +55,21 @@ def check_arguments(model, name, class_names, whole: dict, optional: dict) -> No
         raise NnvoxTypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if name is not None and not isinstance(name, str):
         raise NnvoxTypeError(f"name must be a string, got {type(name).__name__}")
-    if class_names is not None and (isinstance(class_names, str) or not isinstance(class_names, Sequence)
-                                    or not all(isinstance(c, str) for c in class_names)):
+    if class_names is not None and (
+        isinstance(class_names, str)
+        or not isinstance(class_names, Sequence)
+        or not all(isinstance(c, str) for c in class_names)
+    ):
         raise NnvoxTypeError("class_names must be a list of strings, one per class")
     for what, value in [*whole.items(), *((k, v) for k, v in optional.items() if v is not None)]:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise NnvoxTypeError(f"{what} must be a whole number, got {type(value).__name__} {value!r}")
 
 
-_PROBE_FORMS = ("probe is the inputs to show (a tensor, or a dict of keyword inputs) or an (inputs, labels) pair, "
-                "inputs then also a tuple of positional inputs and labels None where unknown")
+_PROBE_FORMS = (
+    "probe is the inputs to show (a tensor, or a dict of keyword inputs) or an (inputs, labels) pair, "
+    "inputs then also a tuple of positional inputs and labels None where unknown"
+)
 
 
 def probe_parts(probe) -> tuple:
@@ -102,15 +117,21 @@ def probe_inputs(inputs) -> ProbeInputs:
             return {"value": None if value is None else bool(value)}
         if isinstance(value, numbers.Integral):
             if abs(int(value)) > MAX_NUMBER:
-                raise NnvoxValueError(f"probe input {name!r} is {value}, beyond the whole numbers a run stores exactly (2**53)")
+                raise NnvoxValueError(
+                    f"probe input {name!r} is {value}, beyond the whole numbers a run stores exactly (2**53)"
+                )
             return {"value": int(value)}
         if isinstance(value, numbers.Real):
             if not math.isfinite(value):
-                raise NnvoxValueError(f"probe input {name!r} is {value}; a constant among the inputs is a finite number")
+                raise NnvoxValueError(
+                    f"probe input {name!r} is {value}; a constant among the inputs is a finite number"
+                )
             return {"value": float(value)}
         if isinstance(value, str):
             if len(value) > MAX_PROBE_TEXT:
-                raise NnvoxValueError(f"probe input {name!r} is text of {len(value):,} characters (at most {MAX_PROBE_TEXT:,})")
+                raise NnvoxValueError(
+                    f"probe input {name!r} is text of {len(value):,} characters (at most {MAX_PROBE_TEXT:,})"
+                )
             return {"value": value}
         if isinstance(value, (tuple, list, Mapping)) and depth >= MAX_PROBE_DEPTH:  # (a list holding itself too)
             raise NnvoxValueError(f"the probe's inputs are nested more than {MAX_PROBE_DEPTH} deep (at {name!r})")
@@ -120,10 +141,14 @@ def probe_inputs(inputs) -> ProbeInputs:
         if isinstance(value, Mapping):
             for k in value:
                 if not isinstance(k, str):
-                    raise NnvoxTypeError(f"the probe's inputs {name!r} hold the key {k!r}; keyword inputs are named by strings")
+                    raise NnvoxTypeError(
+                        f"the probe's inputs {name!r} hold the key {k!r}; keyword inputs are named by strings"
+                    )
             return {"dict": {k: part(v, (*path, k), depth + 1) for k, v in value.items()}}
-        raise NnvoxTypeError(f"probe input {name!r} is a {type(value).__name__}; the probe's inputs are tensors (or arrays), "
-                             "tuples, lists and dicts of them, and constants (None, bool, int, float, str)")
+        raise NnvoxTypeError(
+            f"probe input {name!r} is a {type(value).__name__}; the probe's inputs are tensors (or arrays), "
+            "tuples, lists and dicts of them, and constants (None, bool, int, float, str)"
+        )
 
     structure = part(inputs, (), 0)
     try:
@@ -138,8 +163,10 @@ def sample_counts(probe: ProbeInputs, axis: int) -> int:
     tensor without that axis, or holding another count than the others."""
     for name, t in zip(probe.names, probe.tensors):
         if t.dim() <= axis:
-            raise NnvoxValueError(f"probe input {name!r} has shape {tuple(t.shape)}: no axis {axis} to hold the samples "
-                                  f"(batch_dim {axis})")
+            raise NnvoxValueError(
+                f"probe input {name!r} has shape {tuple(t.shape)}: no axis {axis} to hold the samples "
+                f"(batch_dim {axis})"
+            )
     counts = [t.shape[axis] for t in probe.tensors]
     common = Counter(counts).most_common(1)[0][0]
     for name, count in zip(probe.names, counts):
@@ -170,15 +197,15 @@ def model_input(x, what: str = "inputs") -> torch.Tensor:
     return x.float() if x.is_floating_point() else x
 
 
-
-
 def metric_values(metrics) -> dict[str, float]:
     """Metrics as plain floats, each checked: a name and one number (NaN and inf are kept: a diverging
     loss is worth seeing)."""
     if metrics is None:
         return {}
     if not isinstance(metrics, Mapping):
-        raise NnvoxError(f"metrics is a mapping of names to numbers, e.g. {{'loss': 0.31}}, not {type(metrics).__name__}")
+        raise NnvoxError(
+            f"metrics is a mapping of names to numbers, e.g. {{'loss': 0.31}}, not {type(metrics).__name__}"
+        )
     out = {}
     for k, v in metrics.items():
         if not isinstance(k, str) or not k.strip():
@@ -201,14 +228,18 @@ def check_write_mode(*, overwrite: bool, resume: bool) -> None:
         if not isinstance(flag, bool):  # ("no" is true)
             raise NnvoxTypeError(f"{what} is True or False, not {flag!r}")
     if overwrite and resume:
-        raise NnvoxError("overwrite and resume contradict each other (resume continues the run in the folder, "
-                         "overwrite replaces it); choose one")
+        raise NnvoxError(
+            "overwrite and resume contradict each other (resume continues the run in the folder, "
+            "overwrite replaces it); choose one"
+        )
 
 
 def check_batch_dim(batch_dim: int | None) -> None:
     if batch_dim is not None and not 0 <= batch_dim < MAX_RANK:
-        raise NnvoxValueError(f"batch_dim is the axis of the probe's tensors that holds the samples, "
-                              f"0..{MAX_RANK - 1} (None: found), not {batch_dim}")
+        raise NnvoxValueError(
+            f"batch_dim is the axis of the probe's tensors that holds the samples, "
+            f"0..{MAX_RANK - 1} (None: found), not {batch_dim}"
+        )
 
 
 def checked_attributions(model: nn.Module, methods: Sequence[str], layer: str | None) -> tuple[str, ...]:
@@ -239,8 +270,9 @@ class HeldOut:
 def held_out_set(evaluation, mistakes: int) -> HeldOut | None:
     """`evaluation=(x, y)` checked (None: none)."""
     if mistakes < 0:
-        raise NnvoxError(f"mistakes is how many of each snapshot's most confident mistakes to record (0 for none), "
-                         f"got {mistakes}")
+        raise NnvoxError(
+            f"mistakes is how many of each snapshot's most confident mistakes to record (0 for none), got {mistakes}"
+        )
     if evaluation is None:
         return None
     if not isinstance(evaluation, (tuple, list)) or len(evaluation) != 2:

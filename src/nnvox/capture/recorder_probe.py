@@ -28,8 +28,9 @@ from nnvox.errors import NnvoxError, NnvoxValueError
 def form(structure: dict, limit: int = 100) -> str:
     """A probe structure in a few characters, for a message: T for a tensor, (..) positional inputs,
     {name: ..} keyword inputs, constants as they are."""
+
     def part(node) -> str:
-        (kind, value), = node.items()
+        ((kind, value),) = node.items()
         if kind == "tensor":
             return "T"
         if kind == "value":
@@ -63,11 +64,15 @@ class Probe:
             what = "attributions are recorded" if attributions else "an evaluation set is recorded"
             fix = "without attributions" if attributions else "without evaluation="
             if not self.inputs.single:
-                raise NnvoxError(f"{what} for a probe of one input tensor, batch first; this probe's inputs are "
-                                 f"{form(self.inputs.structure)}: record it {fix}")
+                raise NnvoxError(
+                    f"{what} for a probe of one input tensor, batch first; this probe's inputs are "
+                    f"{form(self.inputs.structure)}: record it {fix}"
+                )
             if self.given_axis:
-                raise NnvoxError(f"{what} for a probe of one input tensor, batch first; this probe holds its samples "
-                                 f"on axis {self.given_axis}: record it {fix}")
+                raise NnvoxError(
+                    f"{what} for a probe of one input tensor, batch first; this probe holds its samples "
+                    f"on axis {self.given_axis}: record it {fix}"
+                )
 
     def check_counts(self) -> None:
         """What can be said of the probe's samples before the model runs: its tensors hold them on the
@@ -88,9 +93,11 @@ class Probe:
             raise NnvoxValueError("the probe holds no samples; give at least one input to show")
         if axis and (attributions or eval_x is not None):
             what = "attributions are recorded" if attributions else "an evaluation set is recorded"
-            raise NnvoxError(f"{what} for a probe batch first; this probe's samples are on axis {axis} (the model "
-                             f"takes them sequence first): record it "
-                             f"{'without attributions' if attributions else 'without evaluation='}")
+            raise NnvoxError(
+                f"{what} for a probe batch first; this probe's samples are on axis {axis} (the model "
+                f"takes them sequence first): record it "
+                f"{'without attributions' if attributions else 'without evaluation='}"
+            )
         self.batch_dim = axis
         self.samples_first = [t.movedim(axis, 0) if axis else t for t in self.inputs.tensors]
         self.x = self.samples_first[0]  # the Input block's
@@ -98,23 +105,31 @@ class Probe:
         if len(self.y) != count:
             raise NnvoxError(f"probe inputs ({count}) and labels ({len(self.y)}) differ in length")
         if eval_x is not None and eval_x.shape[1:] != self.x.shape[1:]:
-            raise NnvoxValueError(f"evaluation inputs are {tuple(eval_x.shape[1:])} a sample, the probe's "
-                                  f"{tuple(self.x.shape[1:])}: give held-out samples the model takes")
+            raise NnvoxValueError(
+                f"evaluation inputs are {tuple(eval_x.shape[1:])} a sample, the probe's "
+                f"{tuple(self.x.shape[1:])}: give held-out samples the model takes"
+            )
 
     def adopt(self, run, out) -> int:
         """On resume: the run's own probe, whatever values were passed (one of another form, or another
         batch_dim, is refused). Returns the axis holding its samples."""
         if json.dumps(self.inputs.structure, sort_keys=True) != json.dumps(run.probe_structure, sort_keys=True):
-            raise NnvoxError(f"the probe passed, {form(self.inputs.structure)}, is not of the form of the run's in "
-                             f"{out}, {form(run.probe_structure)}; resume feeds the model the run's own probe: pass "
-                             "inputs of its form (run.probe_feed() gives them), or record a new run")
+            raise NnvoxError(
+                f"the probe passed, {form(self.inputs.structure)}, is not of the form of the run's in "
+                f"{out}, {form(run.probe_structure)}; resume feeds the model the run's own probe: pass "
+                "inputs of its form (run.probe_feed() gives them), or record a new run"
+            )
         if self.given_axis is not None and self.given_axis != run.probe_batch_dim:
-            raise NnvoxError(f"batch_dim {self.given_axis} is not the run's: {out} holds its probe's samples on axis "
-                             f"{run.probe_batch_dim}, and resume feeds the model that probe; pass "
-                             f"batch_dim={run.probe_batch_dim} (or None)")
+            raise NnvoxError(
+                f"batch_dim {self.given_axis} is not the run's: {out} holds its probe's samples on axis "
+                f"{run.probe_batch_dim}, and resume feeds the model that probe; pass "
+                f"batch_dim={run.probe_batch_dim} (or None)"
+            )
         stored, axis = run.probe_tensors, run.probe_batch_dim
-        tensors = [model_input(torch.from_numpy(np.ascontiguousarray(np.moveaxis(stored[probe_key(i)], 0, axis))))
-                   for i in range(len(run.probe_input_names))]
+        tensors = [
+            model_input(torch.from_numpy(np.ascontiguousarray(np.moveaxis(stored[probe_key(i)], 0, axis))))
+            for i in range(len(run.probe_input_names))
+        ]
         self.inputs = ProbeInputs(run.probe_structure, tensors, run.probe_input_names)
         self.labels = run.probe_labels
         return axis
@@ -151,7 +166,9 @@ class Probe:
         classes = out.shape[1]
         bad = self.y[(self.y < -1) | (self.y >= classes)]
         if len(bad):
-            raise NnvoxValueError(f"probe label {int(bad[0])} is no class of the model's {classes} outputs; "
-                                  f"give 0..{classes - 1} (or -1: unknown)")
+            raise NnvoxValueError(
+                f"probe label {int(bad[0])} is no class of the model's {classes} outputs; "
+                f"give 0..{classes - 1} (or -1: unknown)"
+            )
         if class_names is not None and len(class_names) < classes:  # (more names than outputs: the first are used)
             raise NnvoxValueError(f"class_names holds {len(class_names)} names for the model's {classes} outputs")

@@ -93,14 +93,16 @@ def tied_plans(plans: dict[str, dict], model: nn.Module, architecture: Architect
     it by that name (GPT's lm_head.weight, stored as transformer.wte.weight)."""
     listed = {p for node in architecture.nodes for p in node.params}
     tied = same_objects(dict(model.named_parameters(remove_duplicate=False)))
-    return plans | {f"param/{alias}": plans[f"param/{first}"] for alias, first in tied.items()
-                    if alias in listed and f"param/{first}" in plans}
+    return plans | {
+        f"param/{alias}": plans[f"param/{first}"]
+        for alias, first in tied.items()
+        if alias in listed and f"param/{first}" in plans
+    }
 
 
-
-
-def reduction_plans(model: nn.Module, architecture: Architecture, activation_budget: int | None,
-                    weight_budget: int | None) -> dict[str, dict]:
+def reduction_plans(
+    model: nn.Module, architecture: Architecture, activation_budget: int | None, weight_budget: int | None
+) -> dict[str, dict]:
     """Level of detail: what is kept of each activation and weight (none: all of it), a tied weight's
     under each of its names."""
     for what, budget in (("activation_budget", activation_budget), ("weight_budget", weight_budget)):
@@ -131,8 +133,15 @@ class SnapshotCopier:
     """Takes one snapshot's tensors: runs the probe through the model (`capture`), copies what
     `contents` asks for, reduced as `plans` say."""
 
-    def __init__(self, model: nn.Module, capture, probe: Probe, plans: dict[str, dict], contents: Contents,
-                 held_out: HeldOut | None):
+    def __init__(
+        self,
+        model: nn.Module,
+        capture,
+        probe: Probe,
+        plans: dict[str, dict],
+        contents: Contents,
+        held_out: HeldOut | None,
+    ):
         self.model, self.capture, self.probe, self.contents, self.held_out = model, capture, probe, contents, held_out
         self.plans, self.all_plans = plans, with_gradients(plans)
 
@@ -141,8 +150,9 @@ class SnapshotCopier:
         any, `grad_norms` measured here and `aliases` (names of a tensor sent once)."""
         outputs, changed = self.capture(self.probe.feed())
         if changed:
-            raise NnvoxError("the model's architecture changed since recording started; "
-                             "record it into a new run folder")
+            raise NnvoxError(
+                "the model's architecture changed since recording started; record it into a new run folder"
+            )
         extremes: dict[str, tuple[float, float]] = {}
         copied = {f"act/{node}": out for node, out in outputs.items()}  # all copied at once, below
         # every name a weight has: a tied weight is copied once (see copies), its gradient too
@@ -159,11 +169,15 @@ class SnapshotCopier:
         # converted to fp16, or only summarised) in one fused call here, in float32
         # (half-precision sums of squares overflow).
         measured = {k: g for k, g in grads.items() if not _whole_float32(tensors.get(f"grad/{k}"), g)}
-        norms = (dict(zip(measured, map(float, torch._foreach_norm([g.float() for g in measured.values()]))))
-                 if measured else {})
+        norms = (
+            dict(zip(measured, map(float, torch._foreach_norm([g.float() for g in measured.values()]))))
+            if measured
+            else {}
+        )
         if self.held_out is not None:  # the held-out set's class probabilities: confusion and mistakes
-            stored = tensors["eval/probabilities"] = _stored(self._evaluate(), None, apply_activation, extremes,
-                                                             "eval/probabilities")
+            stored = tensors["eval/probabilities"] = _stored(
+                self._evaluate(), None, apply_activation, extremes, "eval/probabilities"
+            )
             if self.held_out.mistakes:  # ranked on the values stored, as the mistakes figure ranks them
                 tensors.update(self._mistakes(stored.astype(np.float32), extremes, aliases))
         tensors.update(self._attributions(self.probe.on_device(self.probe.x), extremes))
@@ -190,7 +204,7 @@ class SnapshotCopier:
     def _evaluate(self) -> torch.Tensor:
         x = self.probe.on_device(self.held_out.x)
         with evaluating(self.model), torch.no_grad():
-            return torch.cat([torch.softmax(self.model(x[i:i + 512]).float(), dim=1) for i in range(0, len(x), 512)])
+            return torch.cat([torch.softmax(self.model(x[i : i + 512]).float(), dim=1) for i in range(0, len(x), 512)])
 
     def _attributions(self, x: torch.Tensor, extremes: dict) -> dict[str, np.ndarray]:
         """Which input values drove each sample's predicted class, now."""
@@ -212,7 +226,8 @@ class SnapshotCopier:
             x = self.probe.on_device(self.held_out.x[torch.from_numpy(order)])
             outputs, _ = self.capture(x)
             plans = {MISTAKE_PREFIX + k: v for k, v in self.plans.items() if k.startswith("act/")}
-            out.update(copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, extremes,
-                              aliases))
+            out.update(
+                copies({f"{MISTAKE_PREFIX}act/{node}": v for node, v in outputs.items()}, plans, extremes, aliases)
+            )
             out.update({MISTAKE_PREFIX + k: v for k, v in self._attributions(x, extremes).items()})
         return out

@@ -17,13 +17,39 @@ import numpy as np
 
 from nnvox.capture.architecture import Architecture
 from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
-from nnvox.capture.run_format import (
-    HEALTH_KEY, KIND_NAMES, MANIFEST, NONFINITE_KEY, NONFINITE_KINDS_KEY, PROBE_ROWS, SINGLE_TENSOR, STATS_KEY,
-    Invalid, Missing, check_members, check_samples, check_tensor, expected_shapes, fill_probe, mapped, probe_key,
-    read_manifest, read_samples, read_tensors, reading, refused, summary_entry, tensor_names,
-)
+
 # (importable from here as before: scenes, tests and benchmarks use them)
-from nnvox.capture.run_format import EVALUATION_FILE, PROBE_FILE, SCHEMA_VERSION, read_file, to_float32  # noqa: F401
+from nnvox.capture.run_format import (  # noqa: F401
+    EVALUATION_FILE,
+    HEALTH_KEY,
+    KIND_NAMES,
+    MANIFEST,
+    NONFINITE_KEY,
+    NONFINITE_KINDS_KEY,
+    PROBE_FILE,
+    PROBE_ROWS,
+    SCHEMA_VERSION,
+    SINGLE_TENSOR,
+    STATS_KEY,
+    Invalid,
+    Missing,
+    check_members,
+    check_samples,
+    check_tensor,
+    expected_shapes,
+    fill_probe,
+    mapped,
+    probe_key,
+    read_file,
+    read_manifest,
+    read_samples,
+    read_tensors,
+    reading,
+    refused,
+    summary_entry,
+    tensor_names,
+    to_float32,
+)
 from nnvox.capture.run_format import mapped_version as _mapped_version  # noqa: F401
 from nnvox.errors import NnvoxError, NnvoxTypeError, path_argument
 
@@ -62,11 +88,13 @@ class Snapshots(Sequence):
         self._files = [s["file"] for s in entries]
         self.metric_names = tuple(dict.fromkeys(k for s in entries for k in s.get("metrics", {})))
         self.metric_values = np.array(
-            [[float(s.get("metrics", {}).get(k, np.nan)) for k in self.metric_names] for s in entries],
-            dtype=np.float64).reshape(len(entries), len(self.metric_names))
+            [[float(s.get("metrics", {}).get(k, np.nan)) for k in self.metric_names] for s in entries], dtype=np.float64
+        ).reshape(len(entries), len(self.metric_names))
         self._grad_names = tuple(dict.fromkeys(k for s in entries for k in s.get("grad_norms", {})))
-        self._grad_values = np.array([[float(s.get("grad_norms", {}).get(k, np.nan)) for k in self._grad_names]
-                                      for s in entries], dtype=np.float32).reshape(len(entries), len(self._grad_names))
+        self._grad_values = np.array(
+            [[float(s.get("grad_norms", {}).get(k, np.nan)) for k in self._grad_names] for s in entries],
+            dtype=np.float32,
+        ).reshape(len(entries), len(self._grad_names))
 
     def __len__(self) -> int:
         return len(self._files)
@@ -75,10 +103,13 @@ class Snapshots(Sequence):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         i = range(len(self))[i]  # negative indices; IndexError past the end
-        optional = lambda v: None if v < 0 else int(v)  # noqa: E731
+        optional = lambda v: None if v < 0 else int(v)
         return SnapshotInfo(
-            index=int(self._index[i]), epoch=optional(self._epoch[i]), step=optional(self._step[i]),
-            file=self._files[i], bytes=int(self._bytes[i]),
+            index=int(self._index[i]),
+            epoch=optional(self._epoch[i]),
+            step=optional(self._step[i]),
+            file=self._files[i],
+            bytes=int(self._bytes[i]),
             metrics={k: float(v) for k, v in zip(self.metric_names, self.metric_values[i]) if not np.isnan(v)},
             grad_norms={k: float(v) for k, v in zip(self._grad_names, self._grad_values[i]) if not np.isnan(v)},
         )
@@ -104,9 +135,7 @@ class Run:
         self.architecture = architecture
         probe = manifest["probe"]
         self.probe_labels = np.asarray(probe["labels"], dtype=np.int64)
-        self.class_names: tuple[str, ...] | None = (
-            tuple(probe["class_names"]) if probe.get("class_names") else None
-        )
+        self.class_names: tuple[str, ...] | None = tuple(probe["class_names"]) if probe.get("class_names") else None
         self._probe_file = path / probe["file"]
         # how the model takes the probe: its inputs' structure (one tensor, or positional and keyword
         # inputs, nested), and the axis of each of its tensors that holds the samples
@@ -124,8 +153,14 @@ class Run:
         self.mistake_rows = int(evaluation.get("mistakes", 0))
         self._evaluation_file = path / evaluation["file"] if evaluation else None
         # what each tensor a snapshot may hold must look like: every read is checked against it
-        self._expected = expected_shapes(self.architecture, len(self.probe_labels), self.reduced, self.views,
-                                         self.attributions.get("methods", ()), evaluation.get("count"))
+        self._expected = expected_shapes(
+            self.architecture,
+            len(self.probe_labels),
+            self.reduced,
+            self.views,
+            self.attributions.get("methods", ()),
+            evaluation.get("count"),
+        )
         self._valid: set[tuple] = set()  # (key, dtype, shape) of tensors checked against the manifest
         self._parsed: OrderedDict[tuple[int, str], object] = OrderedDict()  # header JSON of a few snapshots
         self._mistake_index: OrderedDict[int, np.ndarray] = OrderedDict()  # a few snapshots' recorded mistakes
@@ -166,8 +201,12 @@ class Run:
     def _samples(self, path: Path, keys: list[str], count: int) -> dict[str, np.ndarray]:
         """The probe's or the held-out set's tensors: inputs (count, *the model's input shape), as
         stored, the probe's other input tensors (count, ...), and integer labels (count,)."""
-        check = partial(check_samples, count=count, input_shape=self._expected.get("inputs"),
-                        batch_dim=self.probe_batch_dim if path == self._probe_file else None)
+        check = partial(
+            check_samples,
+            count=count,
+            input_shape=self._expected.get("inputs"),
+            batch_dim=self.probe_batch_dim if path == self._probe_file else None,
+        )
         return read_samples(str(path), keys, check)
 
     def _header_json(self, index: int, key: str):
@@ -214,10 +253,17 @@ class Run:
             raise NnvoxTypeError(f"a sample is a whole number (0 is the first probe sample), got {sample!r}")
         count = self.sample_count if mistakes else self.probe_count
         if not 0 <= sample < count:
-            more = (f", then each snapshot's most confident mistakes {self.probe_count}..{count - 1} "
-                    f"(--mistake 1..{self.mistake_rows})") if count > self.probe_count else ""
-            raise NnvoxError(f"sample {sample} is out of range; "
-                             f"the run has probe samples 0..{self.probe_count - 1}{more}")
+            more = (
+                (
+                    f", then each snapshot's most confident mistakes {self.probe_count}..{count - 1} "
+                    f"(--mistake 1..{self.mistake_rows})"
+                )
+                if count > self.probe_count
+                else ""
+            )
+            raise NnvoxError(
+                f"sample {sample} is out of range; the run has probe samples 0..{self.probe_count - 1}{more}"
+            )
 
     def is_mistake(self, sample: int) -> bool:
         return sample >= self.probe_count
@@ -225,11 +271,15 @@ class Run:
     def mistake_sample(self, rank: int) -> int:
         """The sample number that shows each snapshot's `rank`-th most confident mistake (1 = most)."""
         if not self.mistake_rows:
-            raise NnvoxError(f"run {self.path} recorded no mistakes' activations; record with an evaluation set "
-                             "(`nnvox record` does; Recorder(..., evaluation=(x, y)))")
+            raise NnvoxError(
+                f"run {self.path} recorded no mistakes' activations; record with an evaluation set "
+                "(`nnvox record` does; Recorder(..., evaluation=(x, y)))"
+            )
         if not 1 <= rank <= self.mistake_rows:
-            raise NnvoxError(f"mistake {rank} is out of range; the run keeps the {self.mistake_rows} most confident "
-                             f"mistakes of each snapshot: 1..{self.mistake_rows}")
+            raise NnvoxError(
+                f"mistake {rank} is out of range; the run keeps the {self.mistake_rows} most confident "
+                f"mistakes of each snapshot: 1..{self.mistake_rows}"
+            )
         return self.probe_count + rank - 1
 
     def mistakes(self, index: int) -> np.ndarray:
@@ -239,9 +289,11 @@ class Run:
             return np.zeros(0, np.int64)
         if index not in self._mistake_index:  # a frame showing a mistake asks several times: read once
             rows = self.read(index, [MISTAKE_INDEX], skip_missing=True).get(MISTAKE_INDEX, np.zeros(0, np.int64))
-            if rows.size and not (0 <= rows.min() and rows.max() < len(self.evaluation[1])):
-                raise refused(self._file(index),
-                              f"a recorded mistake is not one of the {len(self.evaluation[1])} held-out samples")
+            if rows.size and not (rows.min() >= 0 and rows.max() < len(self.evaluation[1])):
+                raise refused(
+                    self._file(index),
+                    f"a recorded mistake is not one of the {len(self.evaluation[1])} held-out samples",
+                )
             self._mistake_index[index] = rows
             if len(self._mistake_index) > 8:
                 self._mistake_index.popitem(last=False)
@@ -337,8 +389,10 @@ class Run:
         kind = key.split("/", 1)[0] + "/"
         if not any(k.startswith(kind) for k in self.keys(index)):
             what = KIND_NAMES.get(kind, f"{kind} tensors")
-            return NnvoxError(f"run {self.path} recorded no {what} (snapshot {index} has none, so there is no "
-                              f"{key!r} to show); show what it recorded (another mode), or record with {what}")
+            return NnvoxError(
+                f"run {self.path} recorded no {what} (snapshot {index} has none, so there is no "
+                f"{key!r} to show); show what it recorded (another mode), or record with {what}"
+            )
         return refused(self._file(index), f"tensor {key!r} is missing, though the snapshot holds other {kind} tensors")
 
     def require(self, index: int, keys) -> None:
@@ -359,8 +413,15 @@ class Run:
             check_tensor(key, dtype, shape, self._expected, self.probe_count, self.mistake_rows)
             self._valid.add((key, dtype, shape))
 
-    def read(self, index: int, keys: list[str] | None = None, *, sample: int | None = None,
-             channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False) -> dict[str, np.ndarray]:
+    def read(
+        self,
+        index: int,
+        keys: list[str] | None = None,
+        *,
+        sample: int | None = None,
+        channels: dict[str, tuple[int, ...]] | None = None,
+        skip_missing: bool = False,
+    ) -> dict[str, np.ndarray]:
         """Load tensors of one snapshot as float32 (all of them when keys is None). With `sample`,
         activations are read for that sample only (its bytes alone), without the batch axis (a
         sample past the probe's is the snapshot's recorded mistake of that rank, see `sample_count`);

@@ -37,9 +37,11 @@ def foreign_entries(folder: Path, listed: set[str]) -> list[str]:
     foreign = []
     for entry in os.scandir(folder):
         name = entry.name
-        if not is_run_file(name) or not entry.is_file(follow_symlinks=False):
-            foreign.append(name)
-        elif name not in listed and name.endswith(".safetensors") and not _written_by_nnvox(Path(entry.path)):
+        if (
+            not is_run_file(name)
+            or not entry.is_file(follow_symlinks=False)
+            or (name not in listed and name.endswith(".safetensors") and not _written_by_nnvox(Path(entry.path)))
+        ):
             foreign.append(name)
     return sorted(foreign)
 
@@ -86,17 +88,30 @@ def check_replaceable(folder: Path, *, replacing: bool) -> None:
     if not folder.is_dir():
         raise NnvoxError(f"{folder} is a file, not a run folder; choose a folder for the run")
     manifest = _manifest(folder)  # (read once: its listing and whether nnvox can read it at all)
-    listed = set() if manifest is None else (
-        {s["file"] for s in manifest["snapshots"]} | {PROBE_FILE} | ({EVALUATION_FILE} if "evaluation" in manifest else set()))
+    listed = (
+        set()
+        if manifest is None
+        else (
+            {s["file"] for s in manifest["snapshots"]}
+            | {PROBE_FILE}
+            | ({EVALUATION_FILE} if "evaluation" in manifest else set())
+        )
+    )
     foreign = foreign_entries(folder, listed)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        what = "holds files nnvox did not write" if (folder / MANIFEST).exists() else "is not an nnvox run folder (it holds other files)"
+        what = (
+            "holds files nnvox did not write"
+            if (folder / MANIFEST).exists()
+            else "is not an nnvox run folder (it holds other files)"
+        )
         verb = "replace" if replacing else "record into"
         raise NnvoxError(f"{folder} {what} ({shown}); nnvox will not {verb} it: choose a new or empty folder")
     if replacing and (folder / MANIFEST).exists() and manifest is None:
-        raise NnvoxError(f"{folder / MANIFEST} is not a manifest nnvox can read; nnvox will not replace that folder: "
-                         "choose a new or empty one (or move that folder away yourself)")
+        raise NnvoxError(
+            f"{folder / MANIFEST} is not a manifest nnvox can read; nnvox will not replace that folder: "
+            "choose a new or empty one (or move that folder away yourself)"
+        )
 
 
 class RunLock:
@@ -118,15 +133,23 @@ class RunLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise NnvoxError(f"{folder} is being recorded by {_holder(folder)}; one writer per run: wait for it "
-                             "to finish, or record into another folder") from None
+            raise NnvoxError(
+                f"{folder} is being recorded by {_holder(folder)}; one writer per run: wait for it "
+                "to finish, or record into another folder"
+            ) from None
         self._fds.append(fd)
 
     def announce(self, folder: Path) -> None:
         """Say who holds the lock, for the message a second writer gets."""
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(sys.argv)[:200],
-                "since": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
-        tmp = temporary_path(folder / HOLDER)  # whole or absent; not fsynced: a note, not data (recording set-up stays fast)
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join(sys.argv)[:200],
+            "since": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        }
+        tmp = temporary_path(
+            folder / HOLDER
+        )  # whole or absent; not fsynced: a note, not data (recording set-up stays fast)
         tmp.write_text(json.dumps(info))
         os.replace(tmp, folder / HOLDER)
 
@@ -147,7 +170,7 @@ def _holder(folder: Path) -> str:
         with open(folder / HOLDER, "rb") as f:
             info = json.loads(f.read(4096))
         return f"process {int(info['pid'])} on {info['host']} ({info['command']}, since {info['since']})"
-    except Exception:  # a note only: whatever is there, the refusal itself stands
+    except Exception:  # noqa: BLE001 (a note only: whatever the file holds, the refusal itself stands)
         return "another process"
 
 
@@ -157,8 +180,11 @@ def remove_run(folder: Path, keep_rest_as: Path | None = None) -> None:
     (put there while the run was replaced): it stays, in its folder renamed to `keep_rest_as`."""
     for entry in os.scandir(folder):
         pid = temporary_writer(entry.name)
-        if (is_run_file(entry.name) and entry.is_file(follow_symlinks=False)
-                and (pid is None or pid == os.getpid() or not writer_alive(pid))):
+        if (
+            is_run_file(entry.name)
+            and entry.is_file(follow_symlinks=False)
+            and (pid is None or pid == os.getpid() or not writer_alive(pid))
+        ):
             os.unlink(entry.path)
     try:
         folder.rmdir()

@@ -17,8 +17,9 @@ def atomic_write_json(path: Path, obj) -> None:
     atomic_write_bytes(path, json.dumps(obj, separators=(",", ":")).encode())
 
 
-def save_tensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None,
-                 sync_folder: bool = True) -> int:
+def save_tensors(
+    path: Path, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None, sync_folder: bool = True
+) -> int:
     """Write numpy arrays as one safetensors file, atomically. Returns the file size. Written by
     safetensors straight to the file: building the file in memory first costs a copy of it.
     `sync_folder=False` leaves the rename to the caller's next folder sync."""

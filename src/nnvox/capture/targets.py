@@ -8,9 +8,18 @@ from pathlib import Path
 from nnvox.errors import NnvoxError, one_line
 
 
-def open_target(target: str, *, input_shape: str | None = None, weights: Path | None = None,
-                trust_pickle: bool = False, input_file: Path | None = None, mode: str = "activations",
-                attributions: tuple[str, ...] = (), attribution_layer: str | None = None, batch_dim: int | None = None):
+def open_target(
+    target: str,
+    *,
+    input_shape: str | None = None,
+    weights: Path | None = None,
+    trust_pickle: bool = False,
+    input_file: Path | None = None,
+    mode: str = "activations",
+    attributions: tuple[str, ...] = (),
+    attribution_layer: str | None = None,
+    batch_dim: int | None = None,
+):
     """A run folder as it is, or a model run once on an input (a file; a built-in's own held-out
     sample; else a random one, said so), with `attributions` of its predictions recorded too.
     `batch_dim`: the axis of the input file's array (or of `input_shape`) that holds the samples, as
@@ -18,12 +27,16 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     from nnvox.capture.run import open_run
 
     path = Path(target)
-    looks_like_path = ("/" in target or target.startswith(".")) and ":" not in target and path.suffix not in (".pt", ".pth")
+    looks_like_path = (
+        ("/" in target or target.startswith(".")) and ":" not in target and path.suffix not in (".pt", ".pth")
+    )
     if looks_like_path and not path.exists():
         return open_run(path)  # says the run folder does not exist, and how to make one
     if path.is_dir():
         if input_shape is not None or weights is not None or input_file is not None or batch_dim is not None:
-            raise NnvoxError(f"{target} is a run folder: --input-shape, --weights, --input and --batch-dim apply to models only")
+            raise NnvoxError(
+                f"{target} is a run folder: --input-shape, --weights, --input and --batch-dim apply to models only"
+            )
         return open_run(path)
     import torch
 
@@ -35,8 +48,10 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
     if input_file is not None and input_shape:
         raise NnvoxError("give --input or --input-shape, not both (the input file has its own shape)")
     if batch_dim is not None and input_file is None and input_shape is None:
-        raise NnvoxError("--batch-dim says which axis of --input or --input-shape holds the samples; give one of them "
-                         "with it (e.g. --input-shape 8,4 --batch-dim 1: 4 sequences of 8)")
+        raise NnvoxError(
+            "--batch-dim says which axis of --input or --input-shape holds the samples; give one of them "
+            "with it (e.g. --input-shape 8,4 --batch-dim 1: 4 sequences of 8)"
+        )
     if input_file is not None:
         what = f"input {Path(input_file).name}"
         x = read_input(Path(input_file))
@@ -54,25 +69,41 @@ def open_target(target: str, *, input_shape: str | None = None, weights: Path | 
         if input_shape is not None:
             _check_axis(batch_dim, shape, f"--input-shape {','.join(map(str, shape))}")
         vocabulary, _ = _token_vocabulary(loaded.model, shape)
-        _check_pass_fits(loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape", vocabulary)
+        _check_pass_fits(
+            loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape", vocabulary
+        )
         x, what = _random_input(shape, vocabulary, batch_dim or 0)
     _materialise_lazy(loaded.model, torch.from_numpy(x))
     n_params = sum(p.numel() for p in loaded.model.parameters())
     # Weights of very large models are recorded only when they are what is shown.
     record_weights = mode != "activations" or n_params <= 20_000_000
     name = f"{loaded.name} (untrained)" if loaded.initialised_here else loaded.name
-    run = single_pass_run(loaded.model, torch.from_numpy(x), name=f"{name} · {what}", labels=labels,
-                          class_names=loaded.class_names, weights=record_weights, attributions=attributions,
-                          attribution_layer=attribution_layer, batch_dim=batch_dim)
+    run = single_pass_run(
+        loaded.model,
+        torch.from_numpy(x),
+        name=f"{name} · {what}",
+        labels=labels,
+        class_names=loaded.class_names,
+        weights=record_weights,
+        attributions=attributions,
+        attribution_layer=attribution_layer,
+        batch_dim=batch_dim,
+    )
     if run.error and x.dtype.kind == "f" and _WANTS_IDS.search(run.error):
-        run.error += (f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
-                      f"np.save('ids.npy', ids), dtype int64, batch first{', e.g. shape ' + str(tuple(x.shape)) if x.ndim else ''})")
+        run.error += (
+            f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
+            f"np.save('ids.npy', ids), dtype int64, batch first"
+            f"{', e.g. shape ' + str(tuple(x.shape)) if x.ndim else ''})"
+        )
     return run
 
 
 # What torch says when a float tensor reached an embedding or another operation that takes indices.
-_WANTS_IDS = re.compile(r"\((Embedding|EmbeddingBag)\)|'indices'|index tensor|scalar types?: Long|Long, Int|"
-                        r"expected scalar type Long|LongTensor|of type (torch\.)?long", re.IGNORECASE)
+_WANTS_IDS = re.compile(
+    r"\((Embedding|EmbeddingBag)\)|'indices'|index tensor|scalar types?: Long|Long, Int|"
+    r"expected scalar type Long|LongTensor|of type (torch\.)?long",
+    re.IGNORECASE,
+)
 
 
 def read_input(path: Path):
@@ -94,8 +125,10 @@ def read_input(path: Path):
     if not isinstance(x, np.ndarray):  # an .npz archive: which array is meant is the user's to say
         names = ", ".join(x.files[:5]) or "none"
         x.close()
-        raise NnvoxError(f"input {path} is an .npz archive (arrays: {names}); save the one to run as .npy: "
-                         f"np.save('input.npy', np.load('{path.name}')['NAME'])")
+        raise NnvoxError(
+            f"input {path} is an .npz archive (arrays: {names}); save the one to run as .npy: "
+            f"np.save('input.npy', np.load('{path.name}')['NAME'])"
+        )
     check_fits(x.nbytes, f"input {path.name} ({' x '.join(map(str, x.shape))} {x.dtype})", "give a smaller batch")
     return np.array(x)  # read into memory; the file may change or go after this
 
@@ -108,17 +141,25 @@ def _prepared(model, x, what: str, vocabulary: int | None, ids: bool = False):
     import numpy as np
 
     if x.ndim == 0 or x.size == 0:
-        raise NnvoxError(f"{what} has shape {x.shape}: no samples; give a batch, batch first (e.g. shape (1, 3, 224, 224))")
+        raise NnvoxError(
+            f"{what} has shape {x.shape}: no samples; give a batch, batch first (e.g. shape (1, 3, 224, 224))"
+        )
     if x.dtype.kind not in "biuf":
-        raise NnvoxError(f"{what} holds {x.dtype} values, not numbers; save an array of numbers (float32, or token ids as int64)")
+        raise NnvoxError(
+            f"{what} holds {x.dtype} values, not numbers; save an array of numbers (float32, or token ids as int64)"
+        )
     if vocabulary is None:
         return x.astype(np.int64) if ids and x.dtype.kind in "biu" else x.astype(_float_dtype(model), copy=False)
     whole = x.dtype.kind in "biu" or bool(np.isfinite(x).all() and (x == np.round(x)).all())
     if not whole:
-        raise NnvoxError(f"{what} holds fractions ({x.dtype}); the model starts with an embedding, which takes token ids: "
-                         f"whole numbers 0 to {vocabulary - 1}")
+        raise NnvoxError(
+            f"{what} holds fractions ({x.dtype}); the model starts with an embedding, which takes token ids: "
+            f"whole numbers 0 to {vocabulary - 1}"
+        )
     if x.min() < 0 or x.max() >= vocabulary:
-        raise NnvoxError(f"{what} holds token ids {x.min():g} to {x.max():g}; the model's embedding takes 0 to {vocabulary - 1}")
+        raise NnvoxError(
+            f"{what} holds token ids {x.min():g} to {x.max():g}; the model's embedding takes 0 to {vocabulary - 1}"
+        )
     return x.astype(np.int64)
 
 
@@ -209,8 +250,8 @@ def _first_on(copy, shape: tuple[int, ...], device: str):
                     copy(x)
             except _Reached as reached:
                 return reached.args[0], dtype
-            except Exception:
-                continue  # this input does not run here: the next
+            except Exception:  # noqa: BLE001 (the user's model failing on this input: try the next)
+                continue
             return None, dtype  # the pass ran to its end without the input reaching a module
     finally:
         for h in hooks:
@@ -235,13 +276,15 @@ def _probe_copy(model, device: str):
     memo = {}
     for p in params:
         if not is_lazy(p):
-            memo[id(p)] = torch.nn.Parameter(torch.empty_like(p, device="meta"), p.requires_grad) if device == "meta" else p
+            memo[id(p)] = (
+                torch.nn.Parameter(torch.empty_like(p, device="meta"), p.requires_grad) if device == "meta" else p
+            )
     for b in buffers:
         if not is_lazy(b):
             memo[id(b)] = torch.empty_like(b, device="meta") if device == "meta" else b.clone()
     try:
         twin = copy.deepcopy(model, memo)
-    except Exception:
+    except Exception:  # noqa: BLE001 (a user's model that will not deepcopy: no probe copy)
         return None, {}
     return twin, dict(zip(twin.modules(), model.modules()))
 
@@ -271,7 +314,9 @@ def _check_pass_fits(loaded, shape: tuple[int, ...], what: str, fix: str, vocabu
         return
     outputs = _meta_pass_bytes(loaded.model, shape, vocabulary)
     if outputs is not None:
-        check_fits(math.prod(shape) * element + outputs, f"{what}: {loaded.name}'s forward pass (its layers' outputs)", fix)
+        check_fits(
+            math.prod(shape) * element + outputs, f"{what}: {loaded.name}'s forward pass (its layers' outputs)", fix
+        )
 
 
 def _meta_pass_bytes(model, shape: tuple[int, ...], vocabulary: int | None) -> int | None:
@@ -297,7 +342,7 @@ def _meta_pass_bytes(model, shape: tuple[int, ...], vocabulary: int | None) -> i
     try:
         with torch.no_grad():
             functional_call(model, {k: torch.empty_like(v, device="meta") for k, v in state.items()}, (x,))
-    except Exception:
+    except Exception:  # noqa: BLE001 (the user's model failing on meta tensors: no estimate)
         return None
     finally:
         for h in hooks:
@@ -307,7 +352,9 @@ def _meta_pass_bytes(model, shape: tuple[int, ...], vocabulary: int | None) -> i
 
 def _check_axis(batch_dim: int | None, shape: tuple[int, ...], what: str) -> None:
     if batch_dim is not None and not 0 <= batch_dim < len(shape):
-        raise NnvoxError(f"--batch-dim {batch_dim} is no axis of {what}; give 0 to {len(shape) - 1}, the axis that holds the samples")
+        raise NnvoxError(
+            f"--batch-dim {batch_dim} is no axis of {what}; give 0 to {len(shape) - 1}, the axis that holds the samples"
+        )
 
 
 def _random_input(shape: tuple[int, ...], vocabulary: int | None, batch_dim: int = 0):
@@ -318,7 +365,7 @@ def _random_input(shape: tuple[int, ...], vocabulary: int | None, batch_dim: int
     import torch
 
     g = torch.Generator().manual_seed(0)
-    first = (shape[batch_dim], *shape[:batch_dim], *shape[batch_dim + 1:]) if shape else shape
+    first = (shape[batch_dim], *shape[:batch_dim], *shape[batch_dim + 1 :]) if shape else shape
     if vocabulary is not None:
         x, what = torch.randint(0, vocabulary, first, generator=g), "random tokens"
     else:
@@ -339,5 +386,5 @@ def _materialise_lazy(model, x) -> None:
         try:
             with evaluating(model), torch.no_grad():  # eval: no batch-norm statistics touched
                 model(model_input(x))
-        except Exception:
+        except Exception:  # noqa: BLE001 (the user's model failing: the recorded pass reports it)
             pass

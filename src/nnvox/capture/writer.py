@@ -23,8 +23,19 @@ from nnvox.capture.detail import VIEW_PREFIX, pool_maps, view_factor
 from nnvox.capture.health import judged, layer_health
 from nnvox.capture.masking import kinds_of
 from nnvox.capture.mistakes import MISTAKE_PREFIX
-from nnvox.capture.run_format import (ALIASES_SCHEMA, MANIFEST, PROBE_FILE, read_file, sampled, snapshot_file_name,
-                                      snapshot_metadata, tensor_stats, to_float32, to_storage_dtype, update_ratio)
+from nnvox.capture.run_format import (
+    ALIASES_SCHEMA,
+    MANIFEST,
+    PROBE_FILE,
+    read_file,
+    sampled,
+    snapshot_file_name,
+    snapshot_metadata,
+    tensor_stats,
+    to_float32,
+    to_storage_dtype,
+    update_ratio,
+)
 from nnvox.capture.storage import atomic_write_json, save_tensors
 from nnvox.errors import one_line
 from nnvox.files import exchange, fsync_path
@@ -32,8 +43,9 @@ from nnvox.files import exchange, fsync_path
 HEADER, SNAPSHOT, CLOSE = b"H", b"S", b"C"
 
 
-def gradient_norms(tensors: dict[str, np.ndarray], measured: dict[str, float],
-                   aliases: dict[str, str] | None = None) -> dict[str, float]:
+def gradient_norms(
+    tensors: dict[str, np.ndarray], measured: dict[str, float], aliases: dict[str, str] | None = None
+) -> dict[str, float]:
     """Each gradient's L2 norm: those the recorder measured, and those of the gradients it sent
     whole in float32, taken here (float64 sums), off the training process's time; a tied weight's
     under each of its names (`aliases`: {"grad/<name>": "grad/<name sent>"})."""
@@ -60,8 +72,9 @@ class RunWriter:
         self._first: dict[str, np.ndarray] | None = None
         self._previous: dict[str, np.ndarray] | None = None
 
-    def header(self, manifest: dict, probe_inputs: np.ndarray | dict[str, np.ndarray],
-               probe_labels: np.ndarray) -> None:
+    def header(
+        self, manifest: dict, probe_inputs: np.ndarray | dict[str, np.ndarray], probe_labels: np.ndarray
+    ) -> None:
         """Start the run, or resume it when the manifest already lists snapshots (the probe stays).
         `probe_inputs`: the probe's input tensor, or all of them by key ("inputs", "inputs.1", ...)."""
         self.manifest = manifest
@@ -77,7 +90,7 @@ class RunWriter:
         snaps = self.manifest["snapshots"]
         # (read as every reader does: a weight stored once is found under each of its names)
         first, last = (read_file(str(self.out / snaps[i]["file"])) for i in (0, -1))
-        params = lambda t: {k: sampled(v) for k, v in t.items() if k.startswith("param/")}  # noqa: E731
+        params = lambda t: {k: sampled(v) for k, v in t.items() if k.startswith("param/")}
         self._first, self._previous = params(first), params(last)
 
     def snapshot(self, meta: dict, tensors: dict[str, np.ndarray], list_now: bool = True) -> None:
@@ -103,8 +116,9 @@ class RunWriter:
         stored = {k: converted[id(v)] for k, v in tensors.items()}
         stored.update(self._views(tensors))
         stored, aliases = stored_once(stored)
-        metadata = snapshot_metadata(summary, self._health(tensors),
-                                     kinds_of(tensors, {k: s[4] for k, s in summary.items()}), aliases)
+        metadata = snapshot_metadata(
+            summary, self._health(tensors), kinds_of(tensors, {k: s[4] for k, s in summary.items()}), aliases
+        )
         if aliases:
             self.manifest["schema"] = max(self.manifest["schema"], ALIASES_SCHEMA)
         # The folder is synced once the manifest is written (the next list_snapshots): that sync
@@ -145,15 +159,18 @@ class RunWriter:
         """Dead and saturated fractions, the share of active values, and which units are dead, over
         the whole probe batch, measured once here so a timeline move reads only the sample it shows."""
         kinds = {f"act/{n['name']}": n["kind"] for n in self.manifest["architecture"]["nodes"]}
-        return {k: h for k, v in tensors.items()
-                if judged(kinds.get(k, "")) and (h := layer_health(kinds[k], to_float32(v), units=True))}
+        return {
+            k: h
+            for k, v in tensors.items()
+            if judged(kinds.get(k, "")) and (h := layer_health(kinds[k], to_float32(v), units=True))
+        }
 
     def _views(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Maps larger than the scene draws, pooled as it pools them: a timeline move then reads
         and converts only what is drawn (a sixteenth of a 224 x 224 map) for a few percent more disk."""
         out = {}
         for k, v in tensors.items():
-            mistake, key = (MISTAKE_PREFIX, k[len(MISTAKE_PREFIX):]) if k.startswith(MISTAKE_PREFIX) else ("", k)
+            mistake, key = (MISTAKE_PREFIX, k[len(MISTAKE_PREFIX) :]) if k.startswith(MISTAKE_PREFIX) else ("", k)
             if key.startswith("act/") and v.ndim == 4 and (f := view_factor(v.shape[1:])) > 1:
                 out[mistake + VIEW_PREFIX + key] = to_storage_dtype(pool_maps(to_float32(v), f))
                 self.manifest.setdefault("views", {})[key] = f
@@ -167,11 +184,21 @@ class RunWriter:
         out = {}
         for ref, prefix in ((self._previous, "change/"), (self._first, "since_start/")):
             if ref is not None:
-                out.update({prefix + k: tensor_stats(v - ref[k])
-                            for k, v in params.items() if k in ref and ref[k].shape == v.shape})
+                out.update(
+                    {
+                        prefix + k: tensor_stats(v - ref[k])
+                        for k, v in params.items()
+                        if k in ref and ref[k].shape == v.shape
+                    }
+                )
         if self._previous is not None:  # each step relative to the layer's typical weight size
-            out.update({"update/" + k: tensor_stats(update_ratio(v, self._previous[k]))
-                        for k, v in params.items() if k in self._previous and self._previous[k].shape == v.shape})
+            out.update(
+                {
+                    "update/" + k: tensor_stats(update_ratio(v, self._previous[k]))
+                    for k, v in params.items()
+                    if k in self._previous and self._previous[k].shape == v.shape
+                }
+            )
         self._previous = params
         if self._first is None:
             self._first = params
@@ -314,7 +341,7 @@ def serve(out: Path, stdin=None, stdout=None, replaces: Path | None = None, lock
                 return 0  # parent gone: everything it handed over is written
             if session.apply(*frame):
                 return 0
-        except Exception as exc:  # reported to the parent, which raises a one-line error
+        except Exception as exc:  # noqa: BLE001 (reported to the parent, which raises a one-line error)
             session.fail(exc)
 
 
@@ -338,7 +365,7 @@ def main(argv: list[str]) -> int:
     fds = ()
     if "--lock-fds" in argv:
         at = argv.index("--lock-fds")
-        fds, argv = tuple(int(v) for v in argv[at + 1].split(",") if v), argv[:at] + argv[at + 2:]
+        fds, argv = tuple(int(v) for v in argv[at + 1].split(",") if v), argv[:at] + argv[at + 2 :]
     return serve(Path(argv[0]), replaces=Path(argv[1]) if len(argv) > 1 else None, lock_fds=fds)
 
 

@@ -26,7 +26,7 @@ class InlineWriter:
         if self.error is None:
             try:
                 fn(*args)
-            except Exception as exc:  # reported as the child writer's are: one line, raised by the Recorder
+            except Exception as exc:  # noqa: BLE001 (reported as the child writer's are: one line, raised by the Recorder)
                 self.error = error_text(exc)
 
     def header(self, manifest, inputs, labels) -> None:
@@ -72,9 +72,19 @@ class ChildWriter:
         # It inherits the run's lock: no second writer starts while it still finishes frames
         # handed over by a training process that has died.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nnvox.capture.writer", str(out), *([str(replaces)] if replaces else []),
-             "--lock-fds", ",".join(map(str, lock_fds))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, pass_fds=lock_fds,
+            [
+                sys.executable,
+                "-m",
+                "nnvox.capture.writer",
+                str(out),
+                *([str(replaces)] if replaces else []),
+                "--lock-fds",
+                ",".join(map(str, lock_fds)),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            pass_fds=lock_fds,
         )
         self.sent = self.acked = 0
         self._acks = b""  # acknowledgements read but not yet counted

@@ -19,9 +19,21 @@ console = Console(stderr=True)
 MAX_SEED = 2**32 - 1
 
 
-def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False, seed: int = 0, quiet: bool = False,
-                   resume: bool = False, probe_size: int | None = None, activation_budget: int | None = None,
-                   weight_budget: int | None = None, attributions: tuple[str, ...] = (), attribution_layer: str | None = None):
+def record_builtin(
+    spec: str,
+    out: Path,
+    *,
+    epochs: int,
+    overwrite: bool = False,
+    seed: int = 0,
+    quiet: bool = False,
+    resume: bool = False,
+    probe_size: int | None = None,
+    activation_budget: int | None = None,
+    weight_budget: int | None = None,
+    attributions: tuple[str, ...] = (),
+    attribution_layer: str | None = None,
+):
     """Train a model on its dataset with a Recorder snapshotting before training and after each epoch.
     `resume` continues a run: weights from its last snapshot, epochs numbered on from it."""
     from nnvox.capture.recorder import Recorder
@@ -42,17 +54,32 @@ def record_builtin(spec: str, out: Path, *, epochs: int, overwrite: bool = False
     if resume and not (out / "manifest.json").exists():  # a typo would otherwise start a new run silently
         raise NnvoxError(f"{out} holds no run to resume; check the folder, or record a new run without --resume")
     if not any(p.requires_grad for p in model.parameters()):
-        raise NnvoxError(f"{spec} has no trainable parameters, so there is nothing to train; record a model with weights")
+        raise NnvoxError(
+            f"{spec} has no trainable parameters, so there is nothing to train; record a model with weights"
+        )
     start = _restore_weights(model, out) if resume else 0
     user_model = ":" in spec
-    hint = (f"`nnvox record` trains a model of yours on the built-in digits (inputs {' × '.join(map(str, x.shape[1:]))}, "
-            f"{len(data.class_names)} classes); to record other data, call nnvox.Recorder in your own training loop")
+    hint = (
+        f"`nnvox record` trains a model of yours on the built-in digits (inputs {' × '.join(map(str, x.shape[1:]))}, "
+        f"{len(data.class_names)} classes); to record other data, call nnvox.Recorder in your own training loop"
+    )
     if user_model and (problem := _misfit_output(model, x, len(data.class_names))):
         raise NnvoxError(f"{spec} {problem}; {hint}")
     try:
-        rec = Recorder(model, probe=(x, y), out=out, name=spec_model.name, class_names=data.class_names, overwrite=overwrite,
-                       resume=resume, activation_budget=activation_budget, weight_budget=weight_budget,
-                       attributions=attributions, attribution_layer=attribution_layer, evaluation=(data.x_test, data.y_test))
+        rec = Recorder(
+            model,
+            probe=(x, y),
+            out=out,
+            name=spec_model.name,
+            class_names=data.class_names,
+            overwrite=overwrite,
+            resume=resume,
+            activation_budget=activation_budget,
+            weight_budget=weight_budget,
+            attributions=attributions,
+            attribution_layer=attribution_layer,
+            evaluation=(data.x_test, data.y_test),
+        )
     except NnvoxError as exc:
         if user_model and "forward pass failed" in str(exc):
             raise NnvoxError(f"{exc}; {hint}") from None
@@ -67,8 +94,10 @@ def _probe(name: str, data, probe_size: int | None):
     classes = len(data.class_names)
     most = int(np.bincount(data.y_test, minlength=classes).min()) * classes  # class-balanced: the rarest class limits
     if probe_size is not None and probe_size > most:
-        raise NnvoxError(f"--probe-size {probe_size} is more than the {name} data can balance over its "
-                         f"{classes} classes; use 1 to {most}")
+        raise NnvoxError(
+            f"--probe-size {probe_size} is more than the {name} data can balance over its "
+            f"{classes} classes; use 1 to {most}"
+        )
     x, y = probe_batch(data, per_class=math.ceil((probe_size or 1) / classes))
     return (x[:probe_size], y[:probe_size]) if probe_size is not None else (x, y)
 
@@ -80,16 +109,26 @@ def _train_recording(rec, model, data, options, *, start: int, name: str, quiet:
 
     from nnvox.models.train import evaluate, train
 
-    with rec, Progress(
-        TextColumn(f"[bold]training[/] {name}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console, disable=quiet,
-    ) as progress:
+    with (
+        rec,
+        Progress(
+            TextColumn(f"[bold]training[/] {name}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+        ) as progress,
+    ):
         if start == 0:
             rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
         task = progress.add_task("train", total=options.epochs, status="")
 
         def on_epoch(r):
-            rec.snapshot(epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy, "learning rate": r.lr})
+            rec.snapshot(
+                epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy, "learning rate": r.lr}
+            )
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 
         return train(model, data, options, callbacks=[on_epoch])
@@ -112,12 +151,15 @@ def _misfit_output(model, x, classes: int) -> str | None:
     try:
         with evaluating(model), torch.no_grad():
             out = model(torch.as_tensor(x[:2]))
-    except Exception:
+    except Exception:  # noqa: BLE001 (the user's model failing: the Recorder says in which layer)
         return None
     if not isinstance(out, torch.Tensor):
         return f"returns {type(out).__name__}, not a tensor of class scores"
     if tuple(out.shape) != (len(x[:2]), classes):
-        return f"outputs shape {tuple(out.shape)} for a batch of {len(x[:2])}, not one score per class ({len(x[:2])}, {classes})"
+        return (
+            f"outputs shape {tuple(out.shape)} for a batch of {len(x[:2])}, "
+            f"not one score per class ({len(x[:2])}, {classes})"
+        )
     return None
 
 
@@ -130,11 +172,13 @@ def _restore_weights(model, out: Path) -> int:
 
     run = open_run(out)
     if any(k.startswith("param/") for k in run.reduced):
-        raise NnvoxError(f"the run in {out} kept only part of its weights (--weight-budget), so training cannot continue "
-                         "from it; record a new run, or resume from Python with the live model (Recorder(resume=True))")
+        raise NnvoxError(
+            f"the run in {out} kept only part of its weights (--weight-budget), so training cannot continue "
+            "from it; record a new run, or resume from Python with the live model (Recorder(resume=True))"
+        )
     last = run.snapshots[-1]
     keys = [k for k in run.keys(last.index) if k.startswith("param/")]
-    state = {k[len("param/"):]: torch.from_numpy(v) for k, v in run.read(last.index, keys).items()}
+    state = {k[len("param/") :]: torch.from_numpy(v) for k, v in run.read(last.index, keys).items()}
     from nnvox.models.loading import state_misfits
 
     params = dict(model.named_parameters())
@@ -142,12 +186,16 @@ def _restore_weights(model, out: Path) -> int:
     tied = dict(model.named_parameters(remove_duplicate=False)).keys() - params.keys()
     state = {k: v for k, v in state.items() if k not in tied}
     if problem := state_misfits(params, state):  # parameters only: a run stores no buffers
-        raise NnvoxError(f"the run in {out} does not fit this model's weights: {problem}; resume with the model it was recorded with")
+        raise NnvoxError(
+            f"the run in {out} does not fit this model's weights: {problem}; resume with the model it was recorded with"
+        )
     model.load_state_dict(state, strict=False)
     return int(last.epoch or 0)
 
 
-def run_record(spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False, **detail) -> None:
+def run_record(
+    spec: str, out: Path, *, epochs: int, overwrite: bool, seed: int, resume: bool = False, **detail
+) -> None:
     rec, results = record_builtin(spec, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, **detail)
     console.print(f"{escape(str(out))} now holds {rec.count} snapshots (test accuracy {results[-1].test_accuracy:.1%})")
 
@@ -158,11 +206,10 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     from importlib.resources import files
 
     from nnvox.files import atomic_output
+    from nnvox.scenes.presets import preset_size
     from nnvox.viewer.export import render_png
     from nnvox.viewer.gl import display_problem
     from nnvox.viewer.storyboard_export import render_storyboard
-
-    from nnvox.scenes.presets import preset_size
 
     _at_least(1, epochs=epochs)  # checked before anything is written, not after minutes of training
     if preset is not None:
@@ -176,8 +223,11 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     # kept, and rendered), and the video it renders.
     storyboard = out / "lecture.toml"
     if not storyboard.exists():
-        with files("nnvox.storyboards").joinpath("lecture.toml").open("rb") as src, atomic_output(storyboard) as tmp, \
-                open(tmp, "wb") as dst:
+        with (
+            files("nnvox.storyboards").joinpath("lecture.toml").open("rb") as src,
+            atomic_output(storyboard) as tmp,
+            open(tmp, "wb") as dst,
+        ):
             shutil.copyfileobj(src, dst)
     else:
         console.print(escape(f"rendering your {storyboard} (delete it to get the shipped one again)"))
@@ -186,9 +236,13 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     stills.mkdir(exist_ok=True)
     for name, kwargs in DEMO_STILLS:
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
-    console.print(f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: " + escape(
-        f"{video} (edit {storyboard} and run `nnvox export --storyboard {storyboard} {video}` to change it), "
-        f"stills in {stills}, run in {run_dir}"))
+    console.print(
+        f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: "
+        + escape(
+            f"{video} (edit {storyboard} and run `nnvox export --storyboard {storyboard} {video}` to change it), "
+            f"stills in {stills}, run in {run_dir}"
+        )
+    )
     if window and not (problem := display_problem()):
         from nnvox.viewer.window import show
 
@@ -197,10 +251,14 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
         console.print(escape(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)"))
 
 
-DEMO_STILLS = (("activations", {}), ("activations-untrained", {"t": 0}), ("weights", {"mode": "weights", "histogram": "conv2"}),
-               ("change-from-start", {"mode": "change-from-start"}),
-               ("integrated-gradients", {"attribution": "integrated-gradients"}),
-               ("most-confident-mistake", {"attribution": "integrated-gradients", "mistake": 1}))
+DEMO_STILLS = (
+    ("activations", {}),
+    ("activations-untrained", {"t": 0}),
+    ("weights", {"mode": "weights", "histogram": "conv2"}),
+    ("change-from-start", {"mode": "change-from-start"}),
+    ("integrated-gradients", {"attribution": "integrated-gradients"}),
+    ("most-confident-mistake", {"attribution": "integrated-gradients", "mistake": 1}),
+)
 
 
 def _check_demo_folder(out: Path) -> None:
@@ -215,11 +273,16 @@ def _check_demo_folder(out: Path) -> None:
         raise NnvoxError(f"{out} is a file; give --out a folder for the demo's run, video and stills")
     entries = {n for n in os.listdir(out) if not is_temporary(n)}
     stills = {f"{name}.png" for name, _ in DEMO_STILLS}
-    earlier_demo = holds_run(out / "run") and entries <= {"run", "lecture.toml", "lecture.mp4", "stills"} and (
-        not (out / "stills").exists() or {n for n in os.listdir(out / "stills") if not is_temporary(n)} <= stills)
+    earlier_demo = (
+        holds_run(out / "run")
+        and entries <= {"run", "lecture.toml", "lecture.mp4", "stills"}
+        and (not (out / "stills").exists() or {n for n in os.listdir(out / "stills") if not is_temporary(n)} <= stills)
+    )
     if entries and not earlier_demo:
-        raise NnvoxError(f"{out} holds files the demo did not write ({', '.join(sorted(entries)[:3])}); "
-                         "give --out a new or empty folder (or an earlier demo's)")
+        raise NnvoxError(
+            f"{out} holds files the demo did not write ({', '.join(sorted(entries)[:3])}); "
+            "give --out a new or empty folder (or an earlier demo's)"
+        )
 
 
 def _last_health(run) -> dict[str, dict[str, float | str]]:
@@ -234,9 +297,12 @@ def _last_health(run) -> dict[str, dict[str, float | str]]:
         from nnvox.capture.health import layer_health
 
         keys = set(run.keys(last))
-        recorded = {f"act/{n.name}": layer_health(n.kind, run.read(last, [f"act/{n.name}"])[f"act/{n.name}"])
-                    for n in run.architecture.nodes if f"act/{n.name}" in keys}
-    health: dict[str, dict] = {k[len("act/"):]: dict(h) for k, h in recorded.items() if h}
+        recorded = {
+            f"act/{n.name}": layer_health(n.kind, run.read(last, [f"act/{n.name}"])[f"act/{n.name}"])
+            for n in run.architecture.nodes
+            if f"act/{n.name}" in keys
+        }
+    health: dict[str, dict] = {k[len("act/") :]: dict(h) for k, h in recorded.items() if h}
     for name, flag in run_gradient_flags(run, last).items():
         health.setdefault(name, {})["gradients"] = flag
     return health
@@ -248,14 +314,24 @@ def run_info(run, *, as_json: bool) -> None:
     doc = {
         "name": run.name,
         "closed": run.closed,
-        "nodes": [{"name": n.name, "kind": n.kind, "shape": list(n.shape), "params": {k: list(v) for k, v in n.params.items()},
-                   "layout": n.layout or None} for n in arch.nodes],
+        "nodes": [
+            {
+                "name": n.name,
+                "kind": n.kind,
+                "shape": list(n.shape),
+                "params": {k: list(v) for k, v in n.params.items()},
+                "layout": n.layout or None,
+            }
+            for n in arch.nodes
+        ],
         "edges": [list(e) for e in arch.edges],
         "snapshots": len(run.snapshots),
         "error": run.error,
         "health": health,
         "probe_samples": len(run.probe_labels),
-        "metrics": [{k: v if math.isfinite(v) else None for k, v in s.metrics.items()} for s in run.snapshots],  # JSON has no inf
+        "metrics": [
+            {k: v if math.isfinite(v) else None for k, v in s.metrics.items()} for s in run.snapshots
+        ],  # JSON has no inf
         "reduced": run.reduced,
         "bytes_per_snapshot": sum(s.bytes for s in run.snapshots) / len(run.snapshots),
     }
@@ -266,23 +342,42 @@ def run_info(run, *, as_json: bool) -> None:
     from rich.table import Column, Table
 
     out = Console()  # names come from files and users: escaped, so '[/x]' in one is text, not markup
-    out.print(f"[bold]{escape(run.name)}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
-              + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]"))
+    out.print(
+        f"[bold]{escape(run.name)}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
+        + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]")
+    )
     # A name is never cut short ("transforme…"): folded onto a second line in a narrow terminal
-    table = Table(Column("layer", overflow="fold"), "kind", "output shape", "parameters", Column("inputs", overflow="fold"),
-                  "health (last snapshot)")
+    table = Table(
+        Column("layer", overflow="fold"),
+        "kind",
+        "output shape",
+        "parameters",
+        Column("inputs", overflow="fold"),
+        "health (last snapshot)",
+    )
     for n in arch.nodes:
         params = sum(math.prod(s) for s in n.params.values())
-        h = ", ".join(f"{v} gradients" if k == "gradients" else f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items())
+        h = ", ".join(
+            f"{v} gradients" if k == "gradients" else f"{v * 100:.0f}% {k}" for k, v in health.get(n.name, {}).items()
+        )
         shape = " × ".join(map(str, n.shape)) + (f" (model's {n.layout})" if n.layout else "")  # drawn C × H × W
-        table.add_row(escape(n.name), escape(n.kind), shape, f"{params:,}" if params else "",
-                      escape(", ".join(arch.predecessors(n.name))), h)
+        table.add_row(
+            escape(n.name),
+            escape(n.kind),
+            shape,
+            f"{params:,}" if params else "",
+            escape(", ".join(arch.predecessors(n.name))),
+            h,
+        )
     if not out.is_terminal:  # piped, or in CI (rich's 80 columns): the table as wide as its rows, each on one line
         out.width = max(out.width, Measurement.get(out, out.options.update(max_width=10**6), table).maximum)
     out.print(table)
     size = f"{doc['bytes_per_snapshot'] / 1e6:.2f} MB a snapshot"
     if run.reduced:
-        size += f"; {len(run.reduced)} tensors reduced while recording (level of detail: see `nnvox info --json`, \"reduced\")"
+        size += (
+            f"; {len(run.reduced)} tensors reduced while recording "
+            '(level of detail: see `nnvox info --json`, "reduced")'
+        )
     out.print(size)
     last = run.snapshots[-1]
     out.print(f"last snapshot: {last.label}  " + "  ".join(f"{escape(k)} {v:.4g}" for k, v in last.metrics.items()))
@@ -300,8 +395,10 @@ class Figure:
         try:
             return tuple(int(v) for v in self.voxel.split(",")) if self.voxel else None
         except ValueError:
-            raise NnvoxError(f"--voxel {self.voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers; TOKEN,FEATURE on a "
-                             "sequence layer, UNIT on a vector)") from None
+            raise NnvoxError(
+                f"--voxel {self.voxel!r} is not CHANNEL,ROW,COLUMN (whole numbers; TOKEN,FEATURE on a "
+                "sequence layer, UNIT on a vector)"
+            ) from None
 
 
 def _export_kind(out: Path | None, storyboard: Path | None, figure: Figure) -> str:
@@ -309,12 +406,20 @@ def _export_kind(out: Path | None, storyboard: Path | None, figure: Figure) -> s
     suffix = "" if out is None else out.suffix.lower()
     if storyboard is not None:
         return "a storyboard (its shots set their own)"
-    return ("a figure" if figure.name is not None else "a still" if suffix == ".png" else "a GIF" if suffix == ".gif"
-            else "a video")
+    return (
+        "a figure"
+        if figure.name is not None
+        else "a still"
+        if suffix == ".png"
+        else "a GIF"
+        if suffix == ".gif"
+        else "a video"
+    )
 
 
-def run_export(target: str, out: Path | None, *, storyboard: Path | None, spec: ViewSpec, output: OutputSpec,
-               figure: Figure, model) -> None:
+def run_export(
+    target: str, out: Path | None, *, storyboard: Path | None, spec: ViewSpec, output: OutputSpec, figure: Figure, model
+) -> None:
     # an option the output does not use is an error, checked before anything is opened or written
     check_applies(_export_kind(out, storyboard, figure), spec, output, layer=figure.layer, voxel=figure.voxel)
     if storyboard is not None:
@@ -326,8 +431,11 @@ def run_export(target: str, out: Path | None, *, storyboard: Path | None, spec: 
 
     output.gif_cap_bytes()  # checked before a model is opened or a scene built
     run = model.open(target, spec.mode, spec.attribution)
-    path = _export_figure(run, out, figure, spec, output) if figure.name is not None else export(
-        run, out, spec=spec, output=output)
+    path = (
+        _export_figure(run, out, figure, spec, output)
+        if figure.name is not None
+        else export(run, out, spec=spec, output=output)
+    )
     print(f"wrote {path}")
     raise_partial(run)
 
@@ -348,12 +456,29 @@ def _export_figure(run, out: Path, figure: Figure, spec: ViewSpec, output: Outpu
     sample = spec.sample_in(run)
     run.check_sample(sample)
     width, height, _ = output.size_for(still=True)
-    return render_figure(run, out, figure.name, t=spec.t, layer=figure.layer, width=width, height=height,
-                         voxel=figure.where(), sample=sample)
+    return render_figure(
+        run,
+        out,
+        figure.name,
+        t=spec.t,
+        layer=figure.layer,
+        width=width,
+        height=height,
+        voxel=figure.where(),
+        sample=sample,
+    )
 
 
-def run_compare(left: str, right: str | None, *, pin: float | None, difference: bool, out: Path | None,
-                spec: ViewSpec, output: OutputSpec) -> None:
+def run_compare(
+    left: str,
+    right: str | None,
+    *,
+    pin: float | None,
+    difference: bool,
+    out: Path | None,
+    spec: ViewSpec,
+    output: OutputSpec,
+) -> None:
     from nnvox.capture.run import open_run
 
     suffix = None if out is None else out.suffix.lower()

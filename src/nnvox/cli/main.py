@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import sys
@@ -25,6 +26,7 @@ app = App(
     version=__version__,
     suppress_keyboard_interrupt=False,  # main() reports it: "nnvox: interrupted", exit 130
 )
+
 
 def _whole_number(type_, tokens) -> int | str:
     """Whole-number options take whole numbers: cyclopts alone rounds "1.5" to 2 without a word. An
@@ -52,13 +54,22 @@ def _options(spec: type, group: Group):
         return Annotated[hint, Parameter(converter=_whole_number)] if int in (hint, *typing.get_args(hint)) else hint
 
     fields = [(f.name, strict(hints[f.name]), dataclasses.field(default=f.default)) for f in dataclasses.fields(spec)]
-    options = dataclasses.make_dataclass(spec.__name__, fields, bases=(spec,), frozen=True, kw_only=True,
-                                         namespace={"__doc__": spec.__doc__, "__module__": __name__})
+    options = dataclasses.make_dataclass(
+        spec.__name__,
+        fields,
+        bases=(spec,),
+        frozen=True,
+        kw_only=True,
+        namespace={"__doc__": spec.__doc__, "__module__": __name__},
+    )
     return Parameter(name="*", group=group)(options)
 
 
 ViewOptions = _options(ViewSpec, Group("What to show", sort_key=1))
 OutputOptions = _options(OutputSpec, Group("Output file", sort_key=2))
+# The commands' defaults: one instance each (frozen), never changed.
+_VIEW = ViewOptions()
+_OUTPUT = OutputOptions()
 
 
 def _plain(spec):
@@ -107,7 +118,8 @@ def record(
     Parameters
     ----------
     model
-        A built-in (digits-cnn, digits-mlp, digits-resnet, digits-unet, seq-gpt, seq-lstm), each on its own data, or package.module:callable returning an nn.Module, trained on the built-in digits.
+        A built-in (digits-cnn, digits-mlp, digits-resnet, digits-unet, seq-gpt, seq-lstm), each on its own data,
+        or package.module:callable returning an nn.Module, trained on the built-in digits.
     epochs
         Training epochs.
     out
@@ -121,7 +133,8 @@ def record(
     probe_size
         Probe samples recorded (class-balanced; default one per class).
     activation_budget
-        Most values kept per probe sample and layer: larger maps are average-pooled (to 8 x 8 at least), then the first channels kept.
+        Most values kept per probe sample and layer: larger maps are average-pooled (to 8 x 8 at least), then
+        the first channels kept.
     weight_budget
         Most values kept per weight tensor: larger ones keep their leading filters and input channels.
     attributions
@@ -134,12 +147,25 @@ def record(
 
     methods = tuple(m.strip() for m in attributions.split(",") if m.strip()) if attributions is not None else ()
     if attributions is not None and not methods:
-        raise NnvoxError(f"--attributions {attributions!r} names no method; give saliency, integrated-gradients, grad-cam, occlusion or lime")
+        raise NnvoxError(
+            f"--attributions {attributions!r} names no method; "
+            "give saliency, integrated-gradients, grad-cam, occlusion or lime"
+        )
     if attribution_layer is not None and "grad-cam" not in methods:
         raise NnvoxError("--attribution-layer is the layer grad-cam looks at: give it with --attributions grad-cam")
-    run_record(model, out, epochs=epochs, overwrite=overwrite, seed=seed, resume=resume, probe_size=probe_size,
-               activation_budget=activation_budget, weight_budget=weight_budget, attributions=methods,
-               attribution_layer=attribution_layer)
+    run_record(
+        model,
+        out,
+        epochs=epochs,
+        overwrite=overwrite,
+        seed=seed,
+        resume=resume,
+        probe_size=probe_size,
+        activation_budget=activation_budget,
+        weight_budget=weight_budget,
+        attributions=methods,
+        attribution_layer=attribution_layer,
+    )
 
 
 @Parameter(name="*", group="Models (when TARGET is a model, not a run folder)")
@@ -156,25 +182,39 @@ class ModelOptions:
     attribution_layer: str | None = None
     """The conv layer Grad-CAM looks at, for --attribution grad-cam on a model."""
     batch_dim: MaybeWhole = None
-    """The axis of --input / --input-shape that holds the samples, as the model takes them (1 for a sequence-first (T, N) input; default: found)."""
+    """The axis of --input / --input-shape that holds the samples, as the model takes them
+    (1 for a sequence-first (T, N) input; default: found)."""
 
     def open(self, target: str, mode: str = "activations", attribution: str | None = None):
         from nnvox.capture.targets import open_target
 
-        return open_target(target, input_shape=self.input_shape, weights=self.weights, trust_pickle=self.trust_pickle,
-                           input_file=self.input, mode=mode, attributions=(attribution,) if attribution else (),
-                           attribution_layer=self.attribution_layer, batch_dim=self.batch_dim)
+        return open_target(
+            target,
+            input_shape=self.input_shape,
+            weights=self.weights,
+            trust_pickle=self.trust_pickle,
+            input_file=self.input,
+            mode=mode,
+            attributions=(attribution,) if attribution else (),
+            attribution_layer=self.attribution_layer,
+            batch_dim=self.batch_dim,
+        )
 
 
-_TARGET = "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
+_MODEL = ModelOptions()  # the commands' default, never changed
+
+_TARGET = (
+    "A run folder (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or a model: "
+    "a zoo or built-in name (resnet18, vgg16, digits-cnn, ...) or package.module:callable."
+)
 
 
 @app.command
 def view(
     target: Annotated[str, Parameter(help=_TARGET)],
     *,
-    spec: ViewOptions = ViewOptions(),
-    model: ModelOptions = ModelOptions(),
+    spec: ViewOptions = _VIEW,
+    model: ModelOptions = _MODEL,
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input."""
     from nnvox.cli.commands import raise_partial
@@ -191,12 +231,12 @@ def export(
     out: Path | None = None,
     *,
     storyboard: Path | None = None,
-    output: OutputOptions = OutputOptions(),
-    spec: ViewOptions = ViewOptions(),
+    output: OutputOptions = _OUTPUT,
+    spec: ViewOptions = _VIEW,
     figure: str | None = None,
     layer: str | None = None,
     voxel: str | None = None,
-    model: ModelOptions = ModelOptions(),
+    model: ModelOptions = _MODEL,
 ):
     """Render a run (or a model run once) to OUT: a video (training scrubbed, then the forward pass) or a still;
     or render a storyboard: nnvox export --storyboard lecture.toml lecture.mp4.
@@ -222,20 +262,29 @@ def export(
     """
     from nnvox.cli.commands import Figure, run_export
 
-    run_export(target, out, storyboard=storyboard, spec=_plain(spec), output=_plain(output),
-               figure=Figure(figure, layer, voxel), model=model)
+    run_export(
+        target,
+        out,
+        storyboard=storyboard,
+        spec=_plain(spec),
+        output=_plain(output),
+        figure=Figure(figure, layer, voxel),
+        model=model,
+    )
 
 
 @app.command
 def compare(
     left: Annotated[str, Parameter(help="A run folder.")],
-    right: Annotated[str | None, Parameter(help="Another run of the same architecture (omit to compare two snapshots of LEFT).")] = None,
+    right: Annotated[
+        str | None, Parameter(help="Another run of the same architecture (omit to compare two snapshots of LEFT).")
+    ] = None,
     *,
     pin: float | None = None,
     difference: bool = False,
     out: Path | None = None,
-    output: OutputOptions = OutputOptions(),
-    spec: ViewOptions = ViewOptions(),
+    output: OutputOptions = _OUTPUT,
+    spec: ViewOptions = _VIEW,
 ):
     """Two runs, or two snapshots of one run, side by side with linked cameras; the window, or OUT.
 
@@ -254,7 +303,7 @@ def compare(
 
 
 @app.command
-def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False, model: ModelOptions = ModelOptions()):
+def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False, model: ModelOptions = _MODEL):
     """Describe a run or a model: layers, edges, snapshots and metrics.
 
     Parameters
@@ -280,7 +329,7 @@ def _usage_hint(exc: Exception, argv: list[str]) -> str:
     from cyclopts import MissingArgumentError
 
     if isinstance(exc, MissingArgumentError):
-        for option, value in zip(argv, argv[1:]):
+        for option, value in itertools.pairwise(argv):
             if option.startswith("--") and "=" not in option and re.match(r"-\.?\d", value):
                 return f"; a value starting with - is written {option}={value}"
     command = argv[0] if argv and not argv[0].startswith("-") and argv[0] in app else None
@@ -314,15 +363,18 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError as exc:  # the machine's limit, not a bug: a smaller input or size fits
         print(f"nnvox: error: out of memory ({_one_line(exc)}); use a smaller input, size or model", file=sys.stderr)
         return 2
-    except Exception as exc:  # the last resort: never a traceback, never exit 2 (tests demand 2 for handled errors)
+    except Exception as exc:  # noqa: BLE001 (the last resort: one line, never a traceback; exit 1, not 2)
         if debug:
             traceback.print_exc()
-        print(f"nnvox: internal error: {type(exc).__name__}: {_one_line(exc)}; this is a bug in nnvox, please report it "
-              "(NNVOX_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(
+            f"nnvox: internal error: {type(exc).__name__}: {_one_line(exc)}; this is a bug in nnvox, please report it "
+            "(NNVOX_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return 1
     except SystemExit:  # --help into a closed pipe, and the like: as it was
         raise
-    except BaseException as exc:  # a BaseException of a user's own making (not an interrupt: handled above)
+    except BaseException as exc:  # noqa: BLE001 (a user's model raising its own BaseException: interrupts handled above)
         print(f"nnvox: error: the model's code raised {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return 2
     finally:

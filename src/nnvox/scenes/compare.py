@@ -24,17 +24,25 @@ from nnvox.scenes.scene import Frame, Scene, SceneOptions
 def check_comparable(a: Run, b: Run) -> None:
     """Same layers with the same shapes, recorded in the same detail; a one-line error otherwise."""
     if len(a.architecture.nodes) != len(b.architecture.nodes):
-        raise NnvoxError(f"{a.name} has {len(a.architecture.nodes)} layers and {b.name} {len(b.architecture.nodes)}: "
-                         "compare runs of the same architecture")
+        raise NnvoxError(
+            f"{a.name} has {len(a.architecture.nodes)} layers and {b.name} {len(b.architecture.nodes)}: "
+            "compare runs of the same architecture"
+        )
     for x, y in zip(a.architecture.nodes, b.architecture.nodes):
         if (x.name, x.kind, x.shape, x.params) != (y.name, y.kind, y.shape, y.params):
-            raise NnvoxError(f"the runs differ at layer {x.name} ({x.kind} {x.shape}) / {y.name} ({y.kind} {y.shape}): "
-                             "compare runs of the same architecture")
+            raise NnvoxError(
+                f"the runs differ at layer {x.name} ({x.kind} {x.shape}) / {y.name} ({y.kind} {y.shape}): "
+                "compare runs of the same architecture"
+            )
     if a.reduced != b.reduced:
-        raise NnvoxError("the runs were recorded with different level-of-detail budgets; record both alike to compare them")
+        raise NnvoxError(
+            "the runs were recorded with different level-of-detail budgets; record both alike to compare them"
+        )
     if a.probe_inputs.shape != b.probe_inputs.shape:
-        raise NnvoxError(f"the runs' probe sets differ ({a.probe_inputs.shape} and {b.probe_inputs.shape}); "
-                         "record both with the same probe to compare activations")
+        raise NnvoxError(
+            f"the runs' probe sets differ ({a.probe_inputs.shape} and {b.probe_inputs.shape}); "
+            "record both with the same probe to compare activations"
+        )
 
 
 def _union(a: ColourScale, b: ColourScale) -> ColourScale:
@@ -70,11 +78,17 @@ class DifferenceSource:
         for b in scene.blocks:
             if b.role == "output":
                 diffs = values[b.name].ravel()
-                texts[b.name] = tuple(f"{c}  {d * 100:+4.0f}%" if np.isfinite(d) else f"{c}  NaN" for c, d in zip(b.class_names, diffs))
+                texts[b.name] = tuple(
+                    f"{c}  {d * 100:+4.0f}%" if np.isfinite(d) else f"{c}  NaN" for c, d in zip(b.class_names, diffs)
+                )
         c = self.comparison
-        hud = (f"difference: left − right   ·   left {c.left.run_name}, {c.left.snapshot_labels[left.snapshot]}"
-               f"   ·   right {c.right.run_name}, {c.right.snapshot_labels[right.snapshot]}")
-        return Frame(t=t, values=values, lit=left.lit, hud=hud, texts=texts, snapshot=right.snapshot, pulses=left.pulses)
+        hud = (
+            f"difference: left − right   ·   left {c.left.run_name}, {c.left.snapshot_labels[left.snapshot]}"
+            f"   ·   right {c.right.run_name}, {c.right.snapshot_labels[right.snapshot]}"
+        )
+        return Frame(
+            t=t, values=values, lit=left.lit, hud=hud, texts=texts, snapshot=right.snapshot, pulses=left.pulses
+        )
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,9 @@ class Comparison:
 
     def __post_init__(self):
         blocks = tuple(dataclasses.replace(b, scale=_difference_scale(b.scale)) for b in self.left.blocks)
-        diff = dataclasses.replace(self.left, run_name="difference", blocks=blocks, source=DifferenceSource(self), metrics={})
+        diff = dataclasses.replace(
+            self.left, run_name="difference", blocks=blocks, source=DifferenceSource(self), metrics={}
+        )
         object.__setattr__(self, "difference", diff)
 
     @property
@@ -104,12 +120,15 @@ class Comparison:
         return [(self.left, self.left_t), (self.difference if difference else self.right, self.right_t)]
 
     def frames(self, t: float, *, sample: int = 0, reveal: float | None = None) -> tuple[Frame, Frame]:
-        return (self.left.frame_at(self.left_t(t), sample=sample, reveal=reveal),
-                self.right.frame_at(self.right_t(t), sample=sample, reveal=reveal))
+        return (
+            self.left.frame_at(self.left_t(t), sample=sample, reveal=reveal),
+            self.right.frame_at(self.right_t(t), sample=sample, reveal=reveal),
+        )
 
 
-def build_comparison(left: Run, right: Run | None = None, *, pin: float | None = None,
-                     options: SceneOptions = SceneOptions()) -> Comparison:
+def build_comparison(
+    left: Run, right: Run | None = None, *, pin: float | None = None, options: SceneOptions = SceneOptions()
+) -> Comparison:
     """Two runs side by side (both following the timeline), or with `right` None two snapshots of
     `left`: snapshot `pin` (default the first) on the left, the timeline position on the right."""
     if right is None:
@@ -125,8 +144,15 @@ def build_comparison(left: Run, right: Run | None = None, *, pin: float | None =
     if a.run_name == b.run_name:  # two runs of one model: tell them apart by their folders
         a, b = dataclasses.replace(a, run_name=left.path.name), dataclasses.replace(b, run_name=right.path.name)
     scales = {blk.name: blk.scale for blk in b.blocks}
-    blocks = tuple(dataclasses.replace(blk, scale=_union(blk.scale, scales.get(blk.name, blk.scale))) for blk in a.blocks)
+    blocks = tuple(
+        dataclasses.replace(blk, scale=_union(blk.scale, scales.get(blk.name, blk.scale))) for blk in a.blocks
+    )
     a = dataclasses.replace(a, blocks=blocks, source=FrameSource(left, blocks, options.mode))
-    b = dataclasses.replace(a, run_name=b.run_name, snapshot_labels=b.snapshot_labels, metrics=b.metrics,
-                            source=FrameSource(right, blocks, options.mode))
+    b = dataclasses.replace(
+        a,
+        run_name=b.run_name,
+        snapshot_labels=b.snapshot_labels,
+        metrics=b.metrics,
+        source=FrameSource(right, blocks, options.mode),
+    )
     return Comparison(a, b, None)

@@ -10,7 +10,9 @@ from nnvox.capture.architecture import Architecture
 _INSTANCE = re.compile(r"^(.*?)\.(\d+)(?=\.|#|$)")
 
 
-def fold_repeats(arch: Architecture, min_repeats: int = 2, unfold: frozenset[str] = frozenset()) -> tuple[set[str], dict[str, int]]:
+def fold_repeats(
+    arch: Architecture, min_repeats: int = 2, unfold: frozenset[str] = frozenset()
+) -> tuple[set[str], dict[str, int]]:
     """Nodes to hide, and for each node of a kept instance the number of instances it stands for.
     A run with a node named in `unfold` stays unfolded."""
     instances: dict[tuple[str, int], list] = {}
@@ -21,7 +23,7 @@ def fold_repeats(arch: Architecture, min_repeats: int = 2, unfold: frozenset[str
 
     def signature(prefix: str, index: int):
         head = f"{prefix}.{index}"
-        return tuple((n.name[len(head):], n.kind, n.shape) for n in instances[(prefix, index)])
+        return tuple((n.name[len(head) :], n.kind, n.shape) for n in instances[(prefix, index)])
 
     hidden: set[str] = set()
     repeats: dict[str, int] = {}
@@ -32,8 +34,11 @@ def fold_repeats(arch: Architecture, min_repeats: int = 2, unfold: frozenset[str
         indices.sort()
         run_start = 0
         for i in range(1, len(indices) + 1):
-            same = (i < len(indices) and indices[i] == indices[i - 1] + 1
-                    and signature(prefix, indices[i]) == signature(prefix, indices[run_start]))
+            same = (
+                i < len(indices)
+                and indices[i] == indices[i - 1] + 1
+                and signature(prefix, indices[i]) == signature(prefix, indices[run_start])
+            )
             if same:
                 continue
             count = i - run_start

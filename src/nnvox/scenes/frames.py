@@ -97,8 +97,12 @@ class FrameSource:
         self._cache_size = cache_size
         # Large maps were also stored pooled as the scene pools them by default: read that copy.
         self._views = {b.key: VIEW_PREFIX + b.key for b in blocks if b.pool > 1 and run.views.get(b.key) == b.pool}
-        self._channels = {k: b.channels for b in blocks if b.channels is not None and b.key.startswith("act/")
-                          for k in (b.key, self._views.get(b.key, b.key))}
+        self._channels = {
+            k: b.channels
+            for b in blocks
+            if b.channels is not None and b.key.startswith("act/")
+            for k in (b.key, self._views.get(b.key, b.key))
+        }
         # Outputs only softmax-like operations consume: their -Inf may be masks, not faults (capture/masking.py).
         self._softmax_fed = {f"act/{name}" for name in softmax_fed(run.architecture)}
 
@@ -115,8 +119,9 @@ class FrameSource:
             self._health[index] = {b.name: recorded[b.key] for b in blocks if recorded.get(b.key)}
             _bound(self._health)
         # The shown sample's shown channels only: a move reads those bytes, not the batch's.
-        tensors = self._mode_tensors(index, [self._views.get(b.key, b.key) for b in self.blocks], sample=sample,
-                                     channels=self._channels)
+        tensors = self._mode_tensors(
+            index, [self._views.get(b.key, b.key) for b in self.blocks], sample=sample, channels=self._channels
+        )
         if lacking := [k for k, v in self._views.items() if v not in tensors]:  # snapshots from before views
             tensors.update(self._mode_tensors(index, lacking, sample=sample, channels=self._channels))
         flagged = self._nonfinite_keys(index, sample)
@@ -179,8 +184,9 @@ class FrameSource:
             return None
         return 0 if self.mode == "change-from-start" else max(index - 1, 0)
 
-    def _mode_tensors(self, index: int, keys: list[str], sample: int | None = None,
-                      channels: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
+    def _mode_tensors(
+        self, index: int, keys: list[str], sample: int | None = None, channels: dict[str, tuple[int, ...]] | None = None
+    ) -> dict[str, np.ndarray]:
         """The snapshot's tensors as the mode shows them (weights, their change, update ratios, ...);
         with `sample`, activations of that probe sample only (and of those `channels`)."""
         wanted = [k for k in keys if k != "probe"]
@@ -212,10 +218,10 @@ class FrameSource:
         sample = int(sample) % max(scene.sample_count, 1)
         if scene.mode != "activations":
             sample = 0  # weights do not depend on the probe sample; share the cache entry
-        i0 = int(math.floor(t))
+        i0 = math.floor(t)
         a = t - i0
         if self.run.is_mistake(sample):  # each snapshot's mistake of this rank is another image: no blend
-            i0, a = int(round(t)), 0.0
+            i0, a = round(t), 0.0
         v0 = self._extract(i0, sample)
         if a > 1e-6 and i0 + 1 < n:
             v1 = self._extract(i0 + 1, sample)
@@ -224,12 +230,14 @@ class FrameSource:
             values = v0
         levels = scene.levels
         lit = {b.name: 1.0 if reveal is None else min(1.0, max(0.0, reveal * levels - b.order)) for b in scene.blocks}
-        nearest = int(round(t))
+        nearest = round(t)
         texts, prediction = {}, None
         for b in scene.blocks:
             if b.role == "output":
                 probs = values[b.name].ravel()
-                texts[b.name] = tuple(f"{c}  {p * 100:3.0f}%" if np.isfinite(p) else f"{c}  NaN" for c, p in zip(b.class_names, probs))
+                texts[b.name] = tuple(
+                    f"{c}  {p * 100:3.0f}%" if np.isfinite(p) else f"{c}  NaN" for c, p in zip(b.class_names, probs)
+                )
                 if np.isfinite(probs).all():
                     prediction = b.class_names[int(np.argmax(probs))]
                 else:
@@ -286,15 +294,21 @@ class FrameSource:
     def _sample_text(self, scene: Scene, index: int, sample: int, prediction: str | None) -> str:
         label = self.run.sample_label(index, sample)
         if label is None:
-            return f"mistake {sample - scene.probe_count + 1}: none (this snapshot made {len(self.run.mistakes(index))} mistakes)"
+            made = len(self.run.mistakes(index))
+            return f"mistake {sample - scene.probe_count + 1}: none (this snapshot made {made} mistakes)"
         if label < 0:  # a model run once on an input of unknown class
-            return f"sample {sample + 1}/{scene.probe_count}" + (f": predicted {prediction}" if prediction is not None else "")
+            return f"sample {sample + 1}/{scene.probe_count}" + (
+                f": predicted {prediction}" if prediction is not None else ""
+            )
         names = self.run.class_names
         true = names[label] if names and label < len(names) else str(label)
         if self.run.is_mistake(sample):
             rank = sample - scene.probe_count + 1
             where = int(self.run.mistakes(index)[rank - 1])
-            s = f"most confident mistake {rank}/{scene.sample_count - scene.probe_count} (held-out #{where}): true {true}"
+            s = (
+                f"most confident mistake {rank}/{scene.sample_count - scene.probe_count} "
+                f"(held-out #{where}): true {true}"
+            )
         else:
             s = f"sample {sample + 1}/{scene.probe_count}: true {true}"
         if prediction is not None:
@@ -308,15 +322,22 @@ class FrameSource:
             parts.append(self._sample_text(scene, index, sample, prediction))
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         hud = "   ·   ".join(parts)
-        flagged = [f"{name} {value * 100:.0f}% {what}" if what in FLAGS else f"{name} {what} gradients"
-                   for name, h in health.items() for what, value in h.items()
-                   if what in (*FLAGS, "exploding", "vanishing") and value > UNHEALTHY]
+        flagged = [
+            f"{name} {value * 100:.0f}% {what}" if what in FLAGS else f"{name} {what} gradients"
+            for name, h in health.items()
+            for what, value in h.items()
+            if what in (*FLAGS, "exploding", "vanishing") and value > UNHEALTHY
+        ]
         if flagged:
-            hud += "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
+            hud += (
+                "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
+            )
         nonfinite, masked = self.run.nonfinite(index), self._masked(index)
         broken = [b.name for b in scene.blocks if nonfinite.get(b.key) and b.key not in masked]
         if broken:
-            hud += f"\nNaN/Inf (magenta) in {', '.join(broken[:6])}" + (f" and {len(broken) - 6} more" if len(broken) > 6 else "")
+            hud += f"\nNaN/Inf (magenta) in {', '.join(broken[:6])}" + (
+                f" and {len(broken) - 6} more" if len(broken) > 6 else ""
+            )
         if self.run.error:
             import textwrap
 

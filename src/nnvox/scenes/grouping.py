@@ -6,9 +6,30 @@ from nnvox.capture.architecture import Architecture
 
 HEADS = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Linear")
 FOLLOWERS = (
-    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
-    "ReLU", "ReLU6", "GELU", "SiLU", "Tanh", "Sigmoid", "LeakyReLU", "ELU", "Hardswish", "Mish",
-    "relu", "relu_", "gelu", "silu", "tanh", "sigmoid", "leaky_relu",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "LayerNorm",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "ReLU",
+    "ReLU6",
+    "GELU",
+    "SiLU",
+    "Tanh",
+    "Sigmoid",
+    "LeakyReLU",
+    "ELU",
+    "Hardswish",
+    "Mish",
+    "relu",
+    "relu_",
+    "gelu",
+    "silu",
+    "tanh",
+    "sigmoid",
+    "leaky_relu",
 )
 
 

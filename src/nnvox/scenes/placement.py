@@ -42,7 +42,12 @@ class Placement:
 
 
 def place(
-    footprints: list[Footprint], edges: list[tuple[str, str]], depth: dict[str, int], *, gap: float, lane_gap: float,
+    footprints: list[Footprint],
+    edges: list[tuple[str, str]],
+    depth: dict[str, int],
+    *,
+    gap: float,
+    lane_gap: float,
     wrap: float | None = None,
 ) -> Placement:
     """Columns follow graph depth; in a column the main-path block sits on the axis and the others
@@ -100,8 +105,12 @@ def place(
 
 
 def route_edges(
-    bounds: dict[str, tuple[float, ...]], placement: Placement, edges: list[tuple[str, str]],
-    depth: dict[str, int], *, clearance: float,
+    bounds: dict[str, tuple[float, ...]],
+    placement: Placement,
+    edges: list[tuple[str, str]],
+    depth: dict[str, int],
+    *,
+    clearance: float,
 ) -> list[np.ndarray]:
     """A polyline per edge, from the source's back face to the target's front face. Neighbours in
     one lane: a straight line. A lane change: across in the gap between the columns. A longer edge
@@ -130,11 +139,15 @@ def route_edges(
         prev_end = max(c[1] for n, c in row_cols.items() if c[1] < gap_before)
         down_x = (prev_end + gap_before) / 2
         under = [bounds[n][5] for n in row_cols if bounds[n][1] >= up_x and bounds[n][0] <= down_x]
-        height = max(under + [start[2], end[2]]) + clearance
-        height += clearance * sum(1 for lo, hi, h in stacked if lo < down_x and hi > up_x and abs(h - height) < clearance * 0.5)
+        height = max([*under, start[2], end[2]]) + clearance
+        height += clearance * sum(
+            1 for lo, hi, h in stacked if lo < down_x and hi > up_x and abs(h - height) < clearance * 0.5
+        )
         stacked.append((up_x, down_x, height))
         r = min(clearance * 0.5, (down_x - up_x) / 4)
-        corners = _round_corner(np.array([up_x, start[1], height]), -1, r) + _round_corner(np.array([down_x, start[1], height]), +1, r)
+        corners = _round_corner(np.array([up_x, start[1], height]), -1, r) + _round_corner(
+            np.array([down_x, start[1], height]), +1, r
+        )
         paths.append(np.array([start, [up_x, start[1], start[2]], *corners, [down_x, end[1], end[2]], end]))
     return paths
 

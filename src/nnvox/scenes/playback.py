@@ -18,8 +18,9 @@ def check_position(t: float, n_snapshots: int) -> float:
     if isinstance(t, bool) or not isinstance(t, Real):
         raise NnvoxTypeError(f"t is a snapshot position (a number), got {t!r}")
     if not 0 <= t <= max(n_snapshots - 1, 0):  # NaN fails this too
-        raise NnvoxError(f"t = {t:g} is outside the timeline: the run has snapshots 0..{n_snapshots - 1} "
-                         "(fractions lie between two)")
+        raise NnvoxError(
+            f"t = {t:g} is outside the timeline: the run has snapshots 0..{n_snapshots - 1} (fractions lie between two)"
+        )
     return float(t)
 
 

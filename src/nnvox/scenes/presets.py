@@ -16,13 +16,15 @@ MAX_SIDE = 8192
 
 
 def preset_size(name: str) -> tuple[int, int, int]:
-    """"1080p60" -> (1920, 1080, 60). A height alone ("1080p") means 30 fps (15 at 480p)."""
+    """ "1080p60" -> (1920, 1080, 60). A height alone ("1080p") means 30 fps (15 at 480p)."""
     if not isinstance(name, str):
-        raise NnvoxTypeError(f"a preset is text such as \"1080p30\", got {name!r}")
+        raise NnvoxTypeError(f'a preset is text such as "1080p30", got {name!r}')
     match = re.fullmatch(r"(\d{3,4})p(\d{1,3})?", name)
     if not match or int(match[1]) not in WIDTHS:
-        raise NnvoxError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}, or a height "
-                         f"({', '.join(f'{h}p' for h in WIDTHS)}) with any fps (e.g. 1080p30)")
+        raise NnvoxError(
+            f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}, or a height "
+            f"({', '.join(f'{h}p' for h in WIDTHS)}) with any fps (e.g. 1080p30)"
+        )
     height = int(match[1])
     fps = int(match[2]) if match[2] else (15 if height == 480 else 30)
     if not 1 <= fps <= 240:
@@ -31,7 +33,7 @@ def preset_size(name: str) -> tuple[int, int, int]:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """"1600x900" -> (1600, 900)."""
+    """ "1600x900" -> (1600, 900)."""
     try:
         w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
@@ -46,8 +48,7 @@ def check_size(width, height) -> tuple[int, int]:
         raise NnvoxTypeError(f"an image size is two whole numbers (width, height), got {width!r} x {height!r}")
     if not (16 <= width <= MAX_SIDE and 16 <= height <= MAX_SIDE):
         frame = f" ({size_text(4 * width * height)} a frame)" if width * height > MAX_SIDE**2 else ""
-        raise NnvoxValueError(f"size {width}x{height} is out of range{frame}; "
-                              f"use 16 to {MAX_SIDE} pixels a side")
+        raise NnvoxValueError(f"size {width}x{height} is out of range{frame}; use 16 to {MAX_SIDE} pixels a side")
     return int(width), int(height)
 
 
@@ -66,7 +67,7 @@ def output_size(preset: str, size: str | tuple[int, int] | None = None, fps: int
         elif isinstance(size, (tuple, list)) and len(size) == 2:
             width, height = check_size(*size)
         else:
-            raise NnvoxTypeError(f"size is \"WIDTHxHEIGHT\" or (width, height), got {size!r}")
+            raise NnvoxTypeError(f'size is "WIDTHxHEIGHT" or (width, height), got {size!r}')
     return width, height, check_fps(preset_fps if fps is None else fps)
 
 
@@ -75,5 +76,7 @@ def gif_cap_bytes(megabytes: float | None) -> int | None:
     if megabytes is None or (not isinstance(megabytes, bool) and megabytes == 0):
         return None
     if isinstance(megabytes, bool) or not isinstance(megabytes, Real) or not 0 < megabytes < math.inf:
-        raise NnvoxError(f"the GIF size cap (gif_max_mb) must be a positive number of megabytes, or 0 for none; got {megabytes!r}")
+        raise NnvoxError(
+            f"the GIF size cap (gif_max_mb) must be a positive number of megabytes, or 0 for none; got {megabytes!r}"
+        )
     return max(1, int(megabytes * 1e6))

@@ -34,7 +34,9 @@ class SceneOptions:
     fold: bool | None = None  # repeated blocks (layer3.1 ... layer3.5) drawn once with "× N"; None: when many blocks
     group_above: int = 20  # "many": more visible layers than this
     lane_gap: float = 6.0  # space between parallel branches (lanes above and below the main path)
-    sizing: str = "capped"  # accurate: one voxel a value; capped: big maps shrink to max_panel; log: size grows with log2
+    sizing: str = (
+        "capped"  # accurate: one voxel a value; capped: big maps shrink to max_panel; log: size grows with log2
+    )
     max_panel: float = 24.0  # capped: panels larger than this many voxels are drawn with smaller voxels
     output_voxel: float = 2.0  # the classifier's voxels are larger so each class label fits beside it
     max_classes: int = 20  # more classes than this: the output is a grid, not a labelled column
@@ -47,8 +49,26 @@ class SceneOptions:
     label_all_below: int = 16  # more blocks than this: rows wrap, and only stage changes get labels
     # Reshapes and copies show the same values as their input: no block of their own.
     hidden_kinds: tuple[str, ...] = (
-        "Flatten", "Dropout", "Identity", "Unflatten", "flatten", "view", "reshape", "permute", "transpose",
-        "unsqueeze", "squeeze", "expand", "getitem", "dropout", "t", "T", "mT", "unflatten", "chunk", "split",
+        "Flatten",
+        "Dropout",
+        "Identity",
+        "Unflatten",
+        "flatten",
+        "view",
+        "reshape",
+        "permute",
+        "transpose",
+        "unsqueeze",
+        "squeeze",
+        "expand",
+        "getitem",
+        "dropout",
+        "t",
+        "T",
+        "mT",
+        "unflatten",
+        "chunk",
+        "split",
     )
 
 
@@ -112,7 +132,9 @@ class Frame:
     pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # forward pass: dots travelling the edges
     health: dict[str, dict[str, float]] = field(default_factory=dict)  # block -> {"dead" | "saturated": fraction}
     points: dict[str, np.ndarray] = field(default_factory=dict)  # block -> (probe samples, 3): its feature-space cloud
-    dead: dict[str, tuple[int, ...]] = field(default_factory=dict)  # block -> drawn panels (maps) or cells (units) that never fire
+    dead: dict[str, tuple[int, ...]] = field(
+        default_factory=dict
+    )  # block -> drawn panels (maps) or cells (units) that never fire
     saturated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ... or that are stuck at a tanh/sigmoid limit
     clusters: dict[str, tuple[np.ndarray, int, float]] = field(default_factory=dict)  # cloud -> (labels, k, purity)
 
@@ -165,7 +187,10 @@ class Scene:
             pts = np.vstack(self.edge_paths)
             lo, hi = np.minimum(lo, pts.min(axis=0)), np.maximum(hi, pts.max(axis=0))
         for c in self.clouds:
-            lo, hi = np.minimum(lo, np.asarray(c.centre) - c.size / 2), np.maximum(hi, np.asarray(c.centre) + c.size / 2)
+            lo, hi = (
+                np.minimum(lo, np.asarray(c.centre) - c.size / 2),
+                np.maximum(hi, np.asarray(c.centre) + c.size / 2),
+            )
         return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
 
     def frame_at(self, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:

@@ -27,36 +27,64 @@ def frame_count(shot: Shot, fps: int) -> int:
 CAPTIONED = {"band": 0.6, "lift": 0.13}  # the whole network above a caption at the bottom
 
 
-def camera_move(move: CameraMove, scene: Scene, aspect: float, captioned: bool = False) -> Callable[[float], CameraPose]:
+def camera_move(
+    move: CameraMove, scene: Scene, aspect: float, captioned: bool = False
+) -> Callable[[float], CameraPose]:
     """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption."""
     bounds = scene.bounds
     blocks = {b.name: b.bounds for b in scene.blocks}
     room = CAPTIONED if captioned else {}
     wrapped = scene.wrapped
-    whole = overview(bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, wrapped=wrapped, **room)
+    whole = overview(
+        bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, wrapped=wrapped, **room
+    )
     if move.move == "overview":
         pose = move.view or whole
         return lambda s: pose
     if move.move == "orbit":
-        swing = orbit(bounds, aspect, move.degrees, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom,
-                      wrapped=wrapped, **room)
+        swing = orbit(
+            bounds,
+            aspect,
+            move.degrees,
+            azimuth=move.azimuth,
+            elevation=move.elevation,
+            zoom=move.zoom,
+            wrapped=wrapped,
+            **room,
+        )
         return lambda s: swing(ease(move.ease, s))
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
         return flythrough(ordered, bounds, aspect, waypoints=move.waypoints, zoom=move.zoom, wrapped=wrapped).at
     if move.move == "focus":  # from the overview (or a saved view) into the block, then hold it
-        close = focus(blocks[move.layer], bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom,
-                      wrapped=wrapped)
+        close = focus(
+            blocks[move.layer],
+            bounds,
+            aspect,
+            azimuth=move.azimuth,
+            elevation=move.elevation,
+            zoom=move.zoom,
+            wrapped=wrapped,
+        )
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
     keys = []
     for k in move.keys:  # keyframes
         if isinstance(k.target, CameraPose):
             pose = k.target
         elif k.target.startswith("layer:"):
-            pose = focus(blocks[k.target[len("layer:"):]], bounds, aspect, azimuth=k.azimuth, elevation=k.elevation,
-                         zoom=k.zoom, wrapped=wrapped)
+            pose = focus(
+                blocks[k.target[len("layer:") :]],
+                bounds,
+                aspect,
+                azimuth=k.azimuth,
+                elevation=k.elevation,
+                zoom=k.zoom,
+                wrapped=wrapped,
+            )
         else:
-            pose = overview(bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom, wrapped=wrapped, **room)
+            pose = overview(
+                bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom, wrapped=wrapped, **room
+            )
         keys.append(Key(k.at, pose, k.ease))
     if keys[0].at > 0:  # hold the first pose until its key, the last after its own
         keys.insert(0, Key(0.0, keys[0].pose, "linear"))
@@ -74,5 +102,9 @@ def shot_frames(shot: Shot, scene: Scene | None, aspect: float, fps: int) -> lis
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
     camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None)
     # the forward pass lights the layers over most of the shot, then holds the network lit
-    return [ShotFrame(p, start + (end - start) * ease(shot.ease, p), min(1.0, p / 0.85) if shot.forward else None,
-                      camera(p)) for p in progress]
+    return [
+        ShotFrame(
+            p, start + (end - start) * ease(shot.ease, p), min(1.0, p / 0.85) if shot.forward else None, camera(p)
+        )
+        for p in progress
+    ]

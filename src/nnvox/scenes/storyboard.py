@@ -26,18 +26,60 @@ from pathlib import Path
 
 from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
-from nnvox.scenes.presets import preset_size
 from nnvox.scenes.feature_space import PROJECTIONS
-from nnvox.scenes.view import MODES, SpecError, ViewSpec, rgb
+from nnvox.scenes.presets import preset_size
 from nnvox.scenes.toml_files import read_toml
+from nnvox.scenes.view import MODES, SpecError, ViewSpec, rgb
 
-FIGURES = ("filters", "histograms", "correlation", "confusion", "mistakes", "health", "voxel")  # 2D figures of a snapshot
+FIGURES = (
+    "filters",
+    "histograms",
+    "correlation",
+    "confusion",
+    "mistakes",
+    "health",
+    "voxel",
+)  # 2D figures of a snapshot
 
 MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
-VIDEO_KEYS = {"preset", "size", "fps", "transparent", "background", "title", "subtitle", "title_seconds",
-              "fade_seconds", "gif_max_mb", "crf"}
-SHOT_KEYS = {"run", "model", "input_shape", "weights", "attribution", "feature_space", "clusters", "figure", "layer", "voxel", "title", "subtitle", "duration", "mode", "sample", "mistake", "timeline", "forward", "camera", "caption",
-             "histogram", "ease", "fade"}
+VIDEO_KEYS = {
+    "preset",
+    "size",
+    "fps",
+    "transparent",
+    "background",
+    "title",
+    "subtitle",
+    "title_seconds",
+    "fade_seconds",
+    "gif_max_mb",
+    "crf",
+}
+SHOT_KEYS = {
+    "run",
+    "model",
+    "input_shape",
+    "weights",
+    "attribution",
+    "feature_space",
+    "clusters",
+    "figure",
+    "layer",
+    "voxel",
+    "title",
+    "subtitle",
+    "duration",
+    "mode",
+    "sample",
+    "mistake",
+    "timeline",
+    "forward",
+    "camera",
+    "caption",
+    "histogram",
+    "ease",
+    "fade",
+}
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
 
@@ -83,7 +125,9 @@ class Shot:
     caption: str | None = None
     figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
     layer: str | None = None  # the figure's layer (filters, histograms, correlation, voxel)
-    voxel: tuple[int, ...] | None = None  # the voxel figure's coordinates: (channel, row, column), (token, feature), ...
+    voxel: tuple[int, ...] | None = (
+        None  # the voxel figure's coordinates: (channel, row, column), (token, feature), ...
+    )
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
@@ -150,8 +194,17 @@ class _Checker:
                 hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(sorted(allowed))}"
                 self.fail(self.lines.key(line, key), f"unknown key {key!r} in {where}{hint}")
 
-    def number(self, value, line: int, what: str, *, low: float | None = None, high: float | None = None,
-               positive: bool = False, whole: bool = False) -> float:
+    def number(
+        self,
+        value,
+        line: int,
+        what: str,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        positive: bool = False,
+        whole: bool = False,
+    ) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(line, f"{what} must be a number, got {value!r}")
         if whole and not isinstance(value, int):
@@ -189,15 +242,22 @@ def load_storyboard(path: str | Path) -> Storyboard:
     if not isinstance(video, dict):
         check.fail(lines.video, f"video must be a table ([video]), got {video!r}")
     check.keys(video, VIDEO_KEYS, lines.video, "[video]")
-    at = lambda key: lines.key(lines.video, key)  # noqa: E731
+    at = lambda key: lines.key(lines.video, key)
     shots_in = doc.get("shot", [])
-    if not isinstance(shots_in, list) or not shots_in and "title" not in video:
+    if not isinstance(shots_in, list) or (not shots_in and "title" not in video):
         check.fail(1, "no shots: add at least one [[shot]] table")
     shots = []
     if "title" in video:  # an opening title card
-        shots.append(Shot(line=at("title"), duration=check.number(video.get("title_seconds", 3.0), at("title_seconds"), "title_seconds", positive=True),
-                          title=check.text(video["title"], at("title"), "title"),
-                          subtitle=check.text(video["subtitle"], at("subtitle"), "subtitle") if "subtitle" in video else None))
+        shots.append(
+            Shot(
+                line=at("title"),
+                duration=check.number(
+                    video.get("title_seconds", 3.0), at("title_seconds"), "title_seconds", positive=True
+                ),
+                title=check.text(video["title"], at("title"), "title"),
+                subtitle=check.text(video["subtitle"], at("subtitle"), "subtitle") if "subtitle" in video else None,
+            )
+        )
     for i, table in enumerate(shots_in):
         shots.append(_shot(table, lines.shots[i] if i < len(lines.shots) else 1, path.parent, check))
     background = None
@@ -210,17 +270,26 @@ def load_storyboard(path: str | Path) -> Storyboard:
     if size is not None:
         size = check.text(size, at("size"), "size")
         if not re.fullmatch(r"\d{2,5}x\d{2,5}", size):
-            check.fail(at("size"), f"size {size!r} is not WIDTHxHEIGHT (for example \"1600x900\")")
+            check.fail(at("size"), f'size {size!r} is not WIDTHxHEIGHT (for example "1600x900")')
     preset = check.text(video.get("preset", "1080p30"), at("preset"), "preset")
     try:
         preset_size(preset)
     except NnvoxError as exc:
         check.fail(at("preset"), str(exc))
     return Storyboard(
-        path=path, shots=tuple(shots), preset=preset, size=size, fps=fps,
-        transparent=_flag(video, "transparent", at("transparent"), check), background=background,
+        path=path,
+        shots=tuple(shots),
+        preset=preset,
+        size=size,
+        fps=fps,
+        transparent=_flag(video, "transparent", at("transparent"), check),
+        background=background,
         fade_seconds=check.number(video.get("fade_seconds", 0.4), at("fade_seconds"), "fade_seconds", low=0, high=5),
-        gif_max_mb=(None if video.get("gif_max_mb", 8.0) == 0 else check.number(video.get("gif_max_mb", 8.0), at("gif_max_mb"), "gif_max_mb", positive=True)),
+        gif_max_mb=(
+            None
+            if video.get("gif_max_mb", 8.0) == 0
+            else check.number(video.get("gif_max_mb", 8.0), at("gif_max_mb"), "gif_max_mb", positive=True)
+        ),
         crf=int(check.number(video.get("crf", 18), at("crf"), "crf", low=0, high=51, whole=True)),
     )
 
@@ -243,27 +312,34 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
     if not isinstance(table, dict):
         check.fail(line, "a [[shot]] must be a table")
     check.keys(table, SHOT_KEYS, line, "[[shot]]")
-    at = lambda key: check.lines.key(line, key)  # noqa: E731
+    at = lambda key: check.lines.key(line, key)
     if "duration" not in table:
         check.fail(line, "the shot has no duration (seconds)")
     duration = check.number(table["duration"], at("duration"), "duration", positive=True)
     if duration > 600:
         check.fail(at("duration"), f"duration {duration} s is over 10 minutes; split it into shots")
-    common = dict(line=line, duration=duration, lines={k: at(k) for k in table},
-                  caption=check.text(table["caption"], at("caption"), "caption") if "caption" in table else None,
-                  fade=check.number(table["fade"], at("fade"), "fade", low=0, high=5) if "fade" in table else None)
+    common = {
+        "line": line,
+        "duration": duration,
+        "lines": {k: at(k) for k in table},
+        "caption": check.text(table["caption"], at("caption"), "caption") if "caption" in table else None,
+        "fade": check.number(table["fade"], at("fade"), "fade", low=0, high=5) if "fade" in table else None,
+    }
     if "run" in table and "model" in table:
         check.fail(at("model"), "a shot shows a run or a model, not both")
     if "run" not in table and "model" not in table:
         return _title_card(table, line, at, check, common)
     return Shot(
-        **_source(table, folder, at, check), view=_view_spec(table, at, check), timeline=_timeline(table, at, check),
+        **_source(table, folder, at, check),
+        view=_view_spec(table, at, check),
+        timeline=_timeline(table, at, check),
         forward=_flag(table, "forward", at("forward"), check),
         camera=_camera(table.get("camera", "overview"), at("camera"), folder, check),
         figure=check.choice(table["figure"], FIGURES, at("figure"), "figure") if "figure" in table else None,
         layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
-        ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"), **common,
+        ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
+        **common,
     )
 
 
@@ -283,7 +359,9 @@ def _source(table: dict, folder: Path, at, check: _Checker) -> dict:
     if "run" in table:
         run = folder / check.text(table["run"], at("run"), "run")
         if not (run / "manifest.json").is_file():
-            check.fail(at("run"), f"run {table['run']!r} not found (looked for {run / 'manifest.json'}); record it first")
+            check.fail(
+                at("run"), f"run {table['run']!r} not found (looked for {run / 'manifest.json'}); record it first"
+            )
         extra = {"input_shape", "weights"} & set(table)
         if extra:
             check.fail(at(sorted(extra)[0]), f"{sorted(extra)[0]} applies to a model shot, not a run")
@@ -307,8 +385,9 @@ def _timeline(table: dict, at, check: _Checker) -> tuple[float | str, float | st
         tl = ["first", "last"]
     if isinstance(tl, list):
         if len(tl) != 2:
-            check.fail(at("timeline"), "timeline is [from, to], one snapshot position, \"first\", \"last\" or \"all\"; "
-                                       f"got {tl!r}")
+            check.fail(
+                at("timeline"), f'timeline is [from, to], one snapshot position, "first", "last" or "all"; got {tl!r}'
+            )
         return tuple(_position(v, at("timeline"), check) for v in tl)
     v = _position(tl, at("timeline"), check)
     return v, v
@@ -321,16 +400,24 @@ def _view_spec(table: dict, at, check: _Checker) -> ViewSpec:
         check.fail(at("sample"), f"sample must be a probe sample index (0, 1, ...), got {sample!r}")
     mistake = table.get("mistake")
     if mistake is not None and (isinstance(mistake, bool) or not isinstance(mistake, int) or mistake < 1):
-        check.fail(at("mistake"), f"mistake is a rank among each snapshot's most confident mistakes (1, 2, ...), got {mistake!r}")
+        check.fail(
+            at("mistake"),
+            f"mistake is a rank among each snapshot's most confident mistakes (1, 2, ...), got {mistake!r}",
+        )
     if mistake is not None and "sample" in table:
         check.fail(at("mistake"), "give sample or mistake, not both")
-    text = lambda key: check.text(table[key], at(key), key) if key in table else None  # noqa: E731
-    choice = lambda key, choices: check.choice(table[key], choices, at(key), key) if key in table else None  # noqa: E731
+    text = lambda key: check.text(table[key], at(key), key) if key in table else None
+    choice = lambda key, choices: check.choice(table[key], choices, at(key), key) if key in table else None
     try:
         return ViewSpec(
-            mode=choice("mode", MODES) or "activations", sample=sample, mistake=mistake,
-            histogram=text("histogram"), attribution=text("attribution"), feature_space=choice("feature_space", PROJECTIONS),
-            clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None)
+            mode=choice("mode", MODES) or "activations",
+            sample=sample,
+            mistake=mistake,
+            histogram=text("histogram"),
+            attribution=text("attribution"),
+            feature_space=choice("feature_space", PROJECTIONS),
+            clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None,
+        )
     except SpecError as exc:
         check.fail(at(exc.option), str(exc))
 
@@ -338,13 +425,20 @@ def _view_spec(table: dict, at, check: _Checker) -> ViewSpec:
 def _clusters(value, line: int, check: _Checker) -> int | str:
     if value in ("silhouette", "elbow") or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
         return value
-    check.fail(line, f"clusters is a number of clusters, \"silhouette\" or \"elbow\", got {value!r}")
+    check.fail(line, f'clusters is a number of clusters, "silhouette" or "elbow", got {value!r}')
 
 
 def _voxel(value, line: int, check: _Checker) -> tuple[int, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
-        check.fail(line, f"voxel is [channel, row, column] (whole numbers from 0, one a layer's axis: [token, feature] "
-                         f"on a sequence layer, [unit] on a vector), got {value!r}")
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+    ):
+        check.fail(
+            line,
+            f"voxel is [channel, row, column] (whole numbers from 0, one a layer's axis: [token, feature] "
+            f"on a sequence layer, [unit] on a vector), got {value!r}",
+        )
     return tuple(value)
 
 
@@ -353,7 +447,7 @@ def _position(value, line: int, check: _Checker) -> float | str:
     if value in ("first", "last"):
         return value
     if isinstance(value, str):
-        check.fail(line, f"timeline position {value!r} is not a number, \"first\" or \"last\"")
+        check.fail(line, f'timeline position {value!r} is not a number, "first" or "last"')
     return check.number(value, line, "timeline", low=0)
 
 
@@ -364,16 +458,16 @@ def resolve(position: float | str, last: int) -> float:
 def _camera(value, line: int, folder: Path, check: _Checker) -> CameraMove:
     if isinstance(value, str):
         if value == "focus":
-            check.fail(line, "camera \"focus\" needs a layer: camera = { move = \"focus\", layer = \"conv2\" }")
+            check.fail(line, 'camera "focus" needs a layer: camera = { move = "focus", layer = "conv2" }')
         return CameraMove(move=check.choice(value, MOVES, line, "camera"))
     if not isinstance(value, dict):
         check.fail(line, f"camera is a move name or a table, got {value!r}")
     check.keys(value, CAMERA_KEYS, line, "camera")
     move = check.choice(value.get("move", "keyframes" if "keys" in value else "overview"), MOVES, line, "camera move")
-    num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera {k}", **kw)  # noqa: E731
+    num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera {k}", **kw)
     layer = check.text(value["layer"], line, "camera layer") if "layer" in value else None
     if move == "focus" and layer is None:
-        check.fail(line, "camera move \"focus\" needs a layer")
+        check.fail(line, 'camera move "focus" needs a layer')
     keys = ()
     if move == "keyframes":
         raw = value.get("keys")
@@ -384,17 +478,22 @@ def _camera(value, line: int, folder: Path, check: _Checker) -> CameraMove:
         if ats != sorted(ats):
             check.fail(line, f"camera keys must be in order of `at`, got {ats}")
     return CameraMove(
-        move=move, degrees=num("degrees", 40.0, low=-720, high=720), layer=layer,
-        azimuth=num("azimuth", 0.0, low=-360, high=360), elevation=num("elevation", 0.0, low=-80, high=80),
-        zoom=num("zoom", 1.0, positive=True), ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera ease"),
-        waypoints=int(num("waypoints", 8, low=2, high=64, whole=True)), keys=keys,
+        move=move,
+        degrees=num("degrees", 40.0, low=-720, high=720),
+        layer=layer,
+        azimuth=num("azimuth", 0.0, low=-360, high=360),
+        elevation=num("elevation", 0.0, low=-80, high=80),
+        zoom=num("zoom", 1.0, positive=True),
+        ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera ease"),
+        waypoints=int(num("waypoints", 8, low=2, high=64, whole=True)),
+        keys=keys,
         view=_view(value["view"], line, folder, check) if "view" in value else None,
     )
 
 
 def _key(value, line: int, folder: Path, check: _Checker) -> CameraKey:
     if not isinstance(value, dict):
-        check.fail(line, f"a camera key is a table like {{ at = 0.5, layer = \"conv2\" }}, got {value!r}")
+        check.fail(line, f'a camera key is a table like {{ at = 0.5, layer = "conv2" }}, got {value!r}')
     check.keys(value, KEY_KEYS, line, "a camera key")
     if "at" not in value:
         check.fail(line, "every camera key needs `at` (0 = the shot's start, 1 = its end)")
@@ -406,10 +505,15 @@ def _key(value, line: int, folder: Path, check: _Checker) -> CameraKey:
         target = _view(value["view"], line, folder, check)
     elif "layer" in value:
         target = "layer:" + check.text(value["layer"], line, "camera key layer")
-    num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera key {k}", **kw)  # noqa: E731
-    return CameraKey(at=num("at", 0, low=0, high=1), target=target, azimuth=num("azimuth", 0.0, low=-360, high=360),
-                     elevation=num("elevation", 0.0, low=-80, high=80), zoom=num("zoom", 1.0, positive=True),
-                     ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera key ease"))
+    num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera key {k}", **kw)
+    return CameraKey(
+        at=num("at", 0, low=0, high=1),
+        target=target,
+        azimuth=num("azimuth", 0.0, low=-360, high=360),
+        elevation=num("elevation", 0.0, low=-80, high=80),
+        zoom=num("zoom", 1.0, positive=True),
+        ease=check.choice(value.get("ease", "smooth"), tuple(EASINGS), line, "camera key ease"),
+    )
 
 
 def _view(value, line: int, folder: Path, check: _Checker) -> CameraPose:
@@ -430,8 +534,10 @@ def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
         last = len(run.snapshots) - 1
         if shot.timeline is not None and max(resolve(p, last) for p in shot.timeline) > last:
             line = shot.lines.get("timeline", shot.line)
-            raise NnvoxError(f"{board.path.name}, line {line}: timeline {list(shot.timeline)} goes past the run's last "
-                             f"snapshot ({last}); use positions 0 to {last}")
+            raise NnvoxError(
+                f"{board.path.name}, line {line}: timeline {list(shot.timeline)} goes past the run's last "
+                f"snapshot ({last}); use positions 0 to {last}"
+            )
         try:
             run.check_sample(shot.sample_in(run))
         except NnvoxError as exc:
@@ -442,10 +548,20 @@ def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
 def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
     """The layers a shot names (histogram, camera focus and keys) exist in its scene."""
     wanted = [("histogram", shot.view.histogram), ("camera", shot.camera.layer)]
-    wanted += [("camera", k.target[len("layer:"):]) for k in shot.camera.keys if isinstance(k.target, str) and k.target.startswith("layer:")]
+    wanted += [
+        ("camera", k.target[len("layer:") :])
+        for k in shot.camera.keys
+        if isinstance(k.target, str) and k.target.startswith("layer:")
+    ]
     for key, layer in wanted:
         if layer is not None and layer not in names:
             close = difflib.get_close_matches(layer, names, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"layers: {', '.join(names[:10])}" + (" ..." if len(names) > 10 else "")
-            raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: layer {layer!r} is not drawn in "
-                             f"{shot.view.mode} mode; {hint}")
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"layers: {', '.join(names[:10])}" + (" ..." if len(names) > 10 else "")
+            )
+            raise NnvoxError(
+                f"{board.path.name}, line {shot.lines.get(key, shot.line)}: layer {layer!r} is not drawn in "
+                f"{shot.view.mode} mode; {hint}"
+            )

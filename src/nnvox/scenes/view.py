@@ -94,11 +94,15 @@ class ViewSpec:
         _choice("mode", self.mode, MODES)
         _choice("sizing", self.sizing, SIZINGS)
         if self.mistake is not None and (not _whole(self.mistake) or self.mistake < 1):
-            raise SpecError("mistake", f"mistake {self.mistake!r} is out of range; 1 is each snapshot's most confident "
-                                       "mistake, 2 the next, ...")
+            raise SpecError(
+                "mistake",
+                f"mistake {self.mistake!r} is out of range; 1 is each snapshot's most confident "
+                "mistake, 2 the next, ...",
+            )
         if self.mistake is not None and self.sample != 0:
-            raise SpecError("mistake", f"give --sample or --mistake, not both (got --sample {self.sample} --mistake "
-                                       f"{self.mistake})")
+            raise SpecError(
+                "mistake", f"give --sample or --mistake, not both (got --sample {self.sample} --mistake {self.mistake})"
+            )
         if self.t is not None and (isinstance(self.t, bool) or not isinstance(self.t, Real)):
             raise SpecTypeError("t", f"t is a snapshot position (a number), got {self.t!r}")
         for name in ("histogram", "attribution", "background"):
@@ -108,8 +112,11 @@ class ViewSpec:
             from nnvox.scenes.feature_space import PROJECTIONS
 
             _choice("feature space", self.feature_space, PROJECTIONS, option="feature_space")
-        if self.clusters is not None and self.clusters not in CLUSTER_RULES and not (
-                _whole(self.clusters) and self.clusters >= 1):
+        if (
+            self.clusters is not None
+            and self.clusters not in CLUSTER_RULES
+            and not (_whole(self.clusters) and self.clusters >= 1)
+        ):
             raise SpecError("clusters", f"clusters {self.clusters!r} is not a number of clusters, silhouette or elbow")
         if not isinstance(self.transparent, bool):
             raise SpecTypeError("transparent", f"transparent is True or False, got {self.transparent!r}")
@@ -126,8 +133,13 @@ class ViewSpec:
         """The part of the view that shapes the scene (blocks, scales, clouds)."""
         from nnvox.scenes.scene import SceneOptions
 
-        return SceneOptions(mode=self.mode, sizing=self.sizing, attribution=self.attribution,
-                            feature_space=self.feature_space, clusters=self.clusters)
+        return SceneOptions(
+            mode=self.mode,
+            sizing=self.sizing,
+            attribution=self.attribution,
+            feature_space=self.feature_space,
+            clusters=self.clusters,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,24 +180,45 @@ class OutputSpec:
 
 # What each kind of output uses. An option given to one that does not use it is an error naming it,
 # never silently ignored. Names are the fields' (ViewSpec, OutputSpec, and the figure's layer and voxel).
-_SCENE = frozenset({"mode", "sample", "mistake", "sizing", "histogram", "view", "attribution", "feature_space",
-                    "clusters", "transparent", "background", "preset", "size"})
+_SCENE = frozenset(
+    {
+        "mode",
+        "sample",
+        "mistake",
+        "sizing",
+        "histogram",
+        "view",
+        "attribution",
+        "feature_space",
+        "clusters",
+        "transparent",
+        "background",
+        "preset",
+        "size",
+    }
+)
 USES = {
     "a still": _SCENE | {"t"},
     "a video": _SCENE | {"fps"},
     "a GIF": _SCENE | {"fps", "gif_max_mb"},
     "a figure": frozenset({"layer", "voxel", "t", "sample", "mistake", "preset", "size"}),
     "a storyboard (its shots set their own)": frozenset({"preset", "size", "fps"}),
-    "the window": frozenset({"mode", "sample", "mistake", "t", "sizing", "histogram", "attribution", "feature_space",
-                             "clusters"}),
+    "the window": frozenset(
+        {"mode", "sample", "mistake", "t", "sizing", "histogram", "attribution", "feature_space", "clusters"}
+    ),
 }
 
 
 def given(*specs, **more) -> dict[str, object]:
     """The options set to other than their defaults, in field order: the specs' fields, then `more`
     (options outside the specs, given when not None)."""
-    out = {f.name: getattr(s, f.name) for s in specs if s is not None for f in dataclasses.fields(s)
-           if getattr(s, f.name) != f.default}
+    out = {
+        f.name: getattr(s, f.name)
+        for s in specs
+        if s is not None
+        for f in dataclasses.fields(s)
+        if getattr(s, f.name) != f.default
+    }
     return out | {k: v for k, v in more.items() if v is not None}
 
 
@@ -198,8 +231,9 @@ def check_applies(what: str, *specs, **more) -> None:
         raise NnvoxError(f"{names} {'does' if one else 'do'} not apply to {what}; leave {'it' if one else 'them'} out")
 
 
-def specs_from(spec: ViewSpec | None, output: OutputSpec | None, options: dict, *, where: str,
-               output_fields: bool = True) -> tuple[ViewSpec, OutputSpec]:
+def specs_from(
+    spec: ViewSpec | None, output: OutputSpec | None, options: dict, *, where: str, output_fields: bool = True
+) -> tuple[ViewSpec, OutputSpec]:
     """The specs a Python call means: `spec` and `output` (defaults when None) with its keyword
     options (`mode="weights"`, `fps=12`, ...) laid over them, the one place keywords map into specs."""
     spec = _instance(spec, ViewSpec, "spec")
@@ -216,10 +250,10 @@ def specs_from(spec: ViewSpec | None, output: OutputSpec | None, options: dict, 
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
-    """"#18181e" -> (24, 24, 30)."""
+    """ "#18181e" -> (24, 24, 30)."""
     if isinstance(colour, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
-        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    raise SpecError("background", f"background {colour!r} is not a colour like \"#18181e\"")
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    raise SpecError("background", f'background {colour!r} is not a colour like "#18181e"')
 
 
 def _instance(value, kind: type, name: str):
@@ -237,4 +271,3 @@ def _whole(value) -> bool:
 def _choice(what: str, value, choices, *, option: str | None = None) -> None:
     if value not in choices:
         raise SpecError(option or what, f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
-

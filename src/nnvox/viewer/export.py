@@ -13,15 +13,14 @@ from pathlib import Path
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError, path_argument
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.playback import check_position
 from nnvox.scenes.scene import Scene
-from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.view import OutputSpec, ViewSpec, check_applies, rgb, specs_from
 from nnvox.viewer.options import RenderOptions, VideoOptions
-from nnvox.viewer.outputs import check_output, write_png
-from nnvox.viewer.outputs import VIDEO_SUFFIXES
+from nnvox.viewer.outputs import VIDEO_SUFFIXES, check_output, write_png
 
 
 def _as_run(run: Run | str | Path) -> Run:
@@ -50,8 +49,9 @@ class _Panes:
         self.pose = None if spec.view is None else load_view(spec.view)  # a saved view, read before any GL
         self.scenes, self.times = [s for s, _ in sides], [at for _, at in sides]
         # the histogram panel on each side that has values of its own (not the difference)
-        self._histograms = [HistogramSource(s) if self.layer and s.run_name != "difference" else None
-                            for s in self.scenes]
+        self._histograms = [
+            HistogramSource(s) if self.layer and s.run_name != "difference" else None for s in self.scenes
+        ]
 
     def render_options(self, width: int, height: int) -> RenderOptions:
         look = {"width": width, "height": height, "transparent": self.spec.transparent}
@@ -76,14 +76,18 @@ class _Panes:
         return [scene.frame_at(at(t), sample=self.sample, reveal=reveal) for scene, at in zip(self.scenes, self.times)]
 
     def histograms(self, t: float) -> list[Histogram | None]:
-        return [h.at(self.layer, at(t), sample=self.sample) if h else None for h, at in zip(self._histograms, self.times)]
+        return [
+            h.at(self.layer, at(t), sample=self.sample) if h else None for h, at in zip(self._histograms, self.times)
+        ]
 
 
 def _check_layer(scene: Scene, layer: str | None) -> None:
     names = [b.name for b in scene.blocks]
     if layer is not None and layer not in names:
-        raise NnvoxError(f"layer {layer!r} is not drawn in {scene.mode} mode; choose one of {', '.join(names[:12])}"
-                         + (f" and {len(names) - 12} more (nnvox info lists them)" if len(names) > 12 else ""))
+        raise NnvoxError(
+            f"layer {layer!r} is not drawn in {scene.mode} mode; choose one of {', '.join(names[:12])}"
+            + (f" and {len(names) - 12} more (nnvox info lists them)" if len(names) > 12 else "")
+        )
 
 
 def timeline(scene: Scene | Comparison, video: VideoOptions) -> Iterator[tuple[float, float | None, float]]:
@@ -145,8 +149,9 @@ def export(
     steps = list(timeline(panes.timeline, video))
     # The writer checks its options (and starts the encoder) before the GL set-up; a failure anywhere
     # after it aborts the writer (the previous file kept) and closes the renderer.
-    with open_writer(out, width, height, fps, transparent=spec.transparent, crf=video.crf,
-                     gif_max_mb=output.gif_max_mb) as writer:
+    with open_writer(
+        out, width, height, fps, transparent=spec.transparent, crf=video.crf, gif_max_mb=output.gif_max_mb
+    ) as writer:
         with interrupts_between_frames():  # vtk's import and GL set-up, too
             renderer = panes.renderer(width, height)
         try:
@@ -159,8 +164,11 @@ def export(
 def _write_frames(panes: _Panes, renderer, steps, writer, video: VideoOptions, bar: ProgressBar) -> None:
     """Each step's frame, under the orbit (or held at the saved view), to the writer."""
     pane = renderer.scene_renderer
-    camera = (lambda _: panes.pose) if panes.pose is not None else orbit(
-        pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
+    camera = (
+        (lambda _: panes.pose)
+        if panes.pose is not None
+        else orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
+    )
     with bar as tick, interrupts_between_frames() as check:
         for t, reveal, p in steps:
             pane.apply_pose(camera(p))
@@ -247,7 +255,10 @@ class ProgressBar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self._p = Progress(
-            TextColumn("[bold]rendering[/] {task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+            TextColumn("[bold]rendering[/] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
         )
         self._p.start()
         task = self._p.add_task(self.out.name, total=self.total)
@@ -256,4 +267,3 @@ class ProgressBar:
     def __exit__(self, *exc):
         if self.enabled:
             self._p.stop()
-

@@ -42,7 +42,9 @@ def _open(board: Storyboard, shot: Shot):
 
         return open_target(shot.model, input_shape=shot.input_shape, weights=shot.weights, mode=shot.view.mode)
     except NnvoxError as exc:
-        raise NnvoxError(f"{board.path.name}, line {shot.lines.get('model', shot.lines.get('run', shot.line))}: {exc}") from None
+        raise NnvoxError(
+            f"{board.path.name}, line {shot.lines.get('model', shot.lines.get('run', shot.line))}: {exc}"
+        ) from None
 
 
 class _Scenes:
@@ -87,12 +89,22 @@ class _Scenes:
             r.close()
 
 
-def _figure(board: Storyboard, shot: Shot, run, index: int, width: int, height: int, options: RenderOptions) -> np.ndarray:
+def _figure(
+    board: Storyboard, shot: Shot, run, index: int, width: int, height: int, options: RenderOptions
+) -> np.ndarray:
     from nnvox.viewer.figures import figure_image
 
     try:
-        image = figure_image(run, shot.figure, t=index, layer=shot.layer, width=width, height=height, voxel=shot.voxel,
-                             sample=shot.sample_in(run))
+        image = figure_image(
+            run,
+            shot.figure,
+            t=index,
+            layer=shot.layer,
+            width=width,
+            height=height,
+            voxel=shot.voxel,
+            sample=shot.sample_in(run),
+        )
     except NnvoxError as exc:
         raise NnvoxError(f"{board.path.name}, line {shot.lines.get('figure', shot.line)}: {exc}") from None
     if options.transparent:
@@ -122,10 +134,17 @@ class _Painter:
     def _figures(self, shot: Shot, frames) -> Iterator[np.ndarray]:
         figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
         for f in frames:
-            nearest = int(round(f.t))
+            nearest = round(f.t)
             if nearest not in figures:
-                figures[nearest] = _figure(self.board, shot, self.scenes.runs[shot.source], nearest,
-                                           self.options.width, self.options.height, self.options)
+                figures[nearest] = _figure(
+                    self.board,
+                    shot,
+                    self.scenes.runs[shot.source],
+                    nearest,
+                    self.options.width,
+                    self.options.height,
+                    self.options,
+                )
             yield figures[nearest]
 
     def _card(self, shot: Shot, frames) -> Iterator[np.ndarray]:
@@ -151,8 +170,9 @@ class _Painter:
             self.cards.close()
 
 
-def render_storyboard(storyboard: str | Path, out: str | Path, *, output: OutputSpec | None = None,
-                      progress: bool = True, **options) -> Path:
+def render_storyboard(
+    storyboard: str | Path, out: str | Path, *, output: OutputSpec | None = None, progress: bool = True, **options
+) -> Path:
     """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `output` (an
     OutputSpec, or its `preset`, `size` and `fps` as keywords) overrides the storyboard's [video] table."""
     from nnvox.viewer.export import ProgressBar, interrupts_between_frames
@@ -168,7 +188,9 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, output: Output
     look = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
     scenes = _Scenes(board, look)
     total = sum(frame_count(s, fps) for s in board.shots)
-    writer = open_writer(out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb)
+    writer = open_writer(
+        out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb
+    )
     painter = _Painter(board, scenes, look)
     previous: np.ndarray | None = None  # the last image of the shot before: cross-fades start from it
     try:
@@ -192,5 +214,5 @@ def render_storyboard(storyboard: str | Path, out: str | Path, *, output: Output
 
 def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:
     """Width, height and fps: the [video] table's, where `output` gives none ("" or 0 given is checked, not ignored)."""
-    _pick = lambda given, own: own if given is None else given  # noqa: E731
+    _pick = lambda given, own: own if given is None else given
     return output_size(_pick(output.preset, board.preset), _pick(output.size, board.size), _pick(output.fps, board.fps))

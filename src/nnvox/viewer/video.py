@@ -73,7 +73,7 @@ class FrameWriter:
             if self._error is None and not self._stopping:
                 try:
                     self._consume(frame)
-                except BaseException as exc:  # re-raised in the caller's thread
+                except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
                     self._error = exc
 
     def _failure(self, exc: BaseException) -> NnvoxError:
@@ -93,7 +93,9 @@ class FrameWriter:
         self._check()
         channels = 4 if self.alpha else 3
         if image.shape != (self.size[1], self.size[0], channels):
-            raise NnvoxError(f"frame of shape {image.shape} does not match the output's {self.size[0]}x{self.size[1]}x{channels}")
+            raise NnvoxError(
+                f"frame of shape {image.shape} does not match the output's {self.size[0]}x{self.size[1]}x{channels}"
+            )
         self._queue.put(np.ascontiguousarray(image))
         self.frames += 1
 
@@ -196,22 +198,61 @@ class FfmpegWriter(FrameWriter):
     low priority, writing `encoded` (by default a temporary beside `path`, published on close) in
     the container `muxer`; its messages are kept for a one-line error."""
 
-    def __init__(self, path: Path, width: int, height: int, fps: int, *, alpha: bool, codec: str, pix_fmt: str,
-                 params: list[str], muxer: str, encoded: Path | None = None):
+    def __init__(
+        self,
+        path: Path,
+        width: int,
+        height: int,
+        fps: int,
+        *,
+        alpha: bool,
+        codec: str,
+        pix_fmt: str,
+        params: list[str],
+        muxer: str,
+        encoded: Path | None = None,
+    ):
         import imageio_ffmpeg
 
         self._encoded = encoded or temporary_path(path)
         self._temporaries = [self._encoded]
-        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo",
-               "-pix_fmt", "rgba" if alpha else "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
-               "-an", "-c:v", codec, "-pix_fmt", pix_fmt, *params, "-f", muxer, str(self._encoded)]
+        cmd = [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgba" if alpha else "rgb24",
+            "-s",
+            f"{width}x{height}",
+            "-r",
+            str(fps),
+            "-i",
+            "-",
+            "-an",
+            "-c:v",
+            codec,
+            "-pix_fmt",
+            pix_fmt,
+            *params,
+            "-f",
+            muxer,
+            str(self._encoded),
+        ]
         try:
-            self._log = tempfile.TemporaryFile()  # unnamed: nothing left behind, even killed
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 (unnamed: nothing left behind, even killed; _release() closes it)
             self._proc = start_encoder(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
         except OSError as exc:  # a missing or unrunnable ffmpeg, a full temp folder
-            fix = ("reinstall imageio-ffmpeg (or point IMAGEIO_FFMPEG_EXE at a working ffmpeg)" if exc.filename == cmd[0]
-                   else f"free space in {tempfile.gettempdir()}")
-            raise NnvoxError(f"cannot start ffmpeg to write {path}: {exc.strerror or exc} ({exc.filename}); {fix}") from None
+            fix = (
+                "reinstall imageio-ffmpeg (or point IMAGEIO_FFMPEG_EXE at a working ffmpeg)"
+                if exc.filename == cmd[0]
+                else f"free space in {tempfile.gettempdir()}"
+            )
+            raise NnvoxError(
+                f"cannot start ffmpeg to write {path}: {exc.strerror or exc} ({exc.filename}); {fix}"
+            ) from None
         try:
             import fcntl
 
@@ -269,21 +310,55 @@ def _encoder_threads() -> list[str]:
 
 
 def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
-    return FfmpegWriter(path, width, height, fps, alpha=False, codec="libx264", pix_fmt="yuv420p", muxer="mp4",
-                        params=["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart",
-                                *_encoder_threads()])
+    return FfmpegWriter(
+        path,
+        width,
+        height,
+        fps,
+        alpha=False,
+        codec="libx264",
+        pix_fmt="yuv420p",
+        muxer="mp4",
+        params=[
+            "-profile:v",
+            "high",
+            "-crf",
+            str(crf),
+            "-preset",
+            "veryfast",
+            "-movflags",
+            "+faststart",
+            *_encoder_threads(),
+        ],
+    )
 
 
 def webm_writer(path: Path, width: int, height: int, fps: int, alpha: bool, crf: int = 32) -> FfmpegWriter:
-    return FfmpegWriter(path, width, height, fps, alpha=alpha, codec="libvpx-vp9", pix_fmt="yuva420p" if alpha else "yuv420p",
-                        muxer="webm", params=["-b:v", "0", "-crf", str(crf), "-deadline", "realtime", "-cpu-used", "8",
-                                              "-row-mt", "1"])
+    return FfmpegWriter(
+        path,
+        width,
+        height,
+        fps,
+        alpha=alpha,
+        codec="libvpx-vp9",
+        pix_fmt="yuva420p" if alpha else "yuv420p",
+        muxer="webm",
+        params=["-b:v", "0", "-crf", str(crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"],
+    )
 
 
 def mov_writer(path: Path, width: int, height: int, fps: int, alpha: bool) -> FfmpegWriter:
-    return FfmpegWriter(path, width, height, fps, alpha=alpha, codec="prores_ks", muxer="mov",
-                        pix_fmt="yuva444p10le" if alpha else "yuv422p10le",
-                        params=["-profile:v", "4444" if alpha else "hq", "-vendor", "apl0"])
+    return FfmpegWriter(
+        path,
+        width,
+        height,
+        fps,
+        alpha=alpha,
+        codec="prores_ks",
+        muxer="mov",
+        pix_fmt="yuva444p10le" if alpha else "yuv422p10le",
+        params=["-profile:v", "4444" if alpha else "hq", "-vendor", "apl0"],
+    )
 
 
 class PngSequenceWriter(FrameWriter):
@@ -323,9 +398,18 @@ class GifWriter(FfmpegWriter):
         self.max_bytes = max_bytes
         self.scale = 1.0  # of the frame size, after fitting the cap
         self._gif = temporary_path(path)
-        super().__init__(path, width, height, fps, alpha=False, codec="libx264rgb", pix_fmt="rgb24", muxer="matroska",
-                         params=["-qp", "0", "-preset", "ultrafast", *_encoder_threads()],
-                         encoded=temporary_path(path.with_name(path.name + ".lossless.mkv")))
+        super().__init__(
+            path,
+            width,
+            height,
+            fps,
+            alpha=False,
+            codec="libx264rgb",
+            pix_fmt="rgb24",
+            muxer="matroska",
+            params=["-qp", "0", "-preset", "ultrafast", *_encoder_threads()],
+            encoded=temporary_path(path.with_name(path.name + ".lossless.mkv")),
+        )
         self._temporaries.append(self._gif)
 
     def _encode(self, scale: float) -> int:
@@ -333,10 +417,25 @@ class GifWriter(FfmpegWriter):
 
         w, h = self.size
         tw, th = max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
-        graph = (f"scale={tw}:{th}:flags=lanczos,split[a][b];[a]palettegen=stats_mode=full[p];"
-                 "[b][p]paletteuse=dither=sierra2_4a")
-        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(self._encoded),
-               "-filter_complex", graph, "-loop", "0", "-f", "gif", str(self._gif)]
+        graph = (
+            f"scale={tw}:{th}:flags=lanczos,split[a][b];[a]palettegen=stats_mode=full[p];"
+            "[b][p]paletteuse=dither=sierra2_4a"
+        )
+        cmd = [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(self._encoded),
+            "-filter_complex",
+            graph,
+            "-loop",
+            "0",
+            "-f",
+            "gif",
+            str(self._gif),
+        ]
         self._log.seek(0)
         self._log.truncate()
         if code := _run_encoder(cmd, self._log):
@@ -350,24 +449,38 @@ class GifWriter(FfmpegWriter):
         while self.max_bytes and size > self.max_bytes:
             scale *= 0.85
             if self.size[0] * scale < 64:
-                raise NnvoxError(f"{self.path.name} stays over {self.max_bytes / 1e6:.1f} MB even at "
-                                 f"{round(self.size[0] * scale)} px wide; shorten the clip, lower fps or raise the cap")
+                raise NnvoxError(
+                    f"{self.path.name} stays over {self.max_bytes / 1e6:.1f} MB even at "
+                    f"{round(self.size[0] * scale)} px wide; shorten the clip, lower fps or raise the cap"
+                )
             size = self._encode(scale)
         self.scale = scale
         publish(self._gif, self.path)
         remove_temporary(self._encoded)
 
 
-def open_writer(out: Path, width: int, height: int, fps: int, *, transparent: bool = False, crf: int = 18,
-                gif_max_mb: float | None = 8.0) -> FrameWriter:
+def open_writer(
+    out: Path,
+    width: int,
+    height: int,
+    fps: int,
+    *,
+    transparent: bool = False,
+    crf: int = 18,
+    gif_max_mb: float | None = 8.0,
+) -> FrameWriter:
     """The writer for `out`: by suffix, or a PNG sequence when `out` has none (a folder)."""
     suffix = out.suffix.lower()
     if fps <= 0:
         raise NnvoxError(f"fps must be positive, got {fps}")
     if suffix in (".mp4", ".webm", ".mov", ".gif") and (width % 2 or height % 2):
-        raise NnvoxError(f"video size {width}x{height} must be even in both dimensions (yuv420p and most players need it)")
+        raise NnvoxError(
+            f"video size {width}x{height} must be even in both dimensions (yuv420p and most players need it)"
+        )
     if transparent and suffix in (".mp4", ".gif"):
-        raise NnvoxError(f"{suffix} cannot hold a transparent background; write .webm (VP9), .mov (ProRes 4444) or a PNG folder")
+        raise NnvoxError(
+            f"{suffix} cannot hold a transparent background; write .webm (VP9), .mov (ProRes 4444) or a PNG folder"
+        )
     if suffix == ".mp4":
         return mp4_writer(out, width, height, fps, crf)
     if suffix == ".webm":

@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 
 FP16_MAX = 65504.0
-FP16_TINY = 2.0 ** -14  # fp16's smallest normal number: below it values lose precision, and ~6e-8 become 0
+FP16_TINY = 2.0**-14  # fp16's smallest normal number: below it values lose precision, and ~6e-8 become 0
 
 
 def fits_fp16(lo: float, hi: float) -> bool:

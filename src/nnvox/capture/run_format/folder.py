@@ -43,8 +43,9 @@ def check_members(path: Path, manifest: dict) -> None:
         try:
             st = member(path, name)
         except FileNotFoundError:
-            raise NnvoxError(f"{'run' if size is None else 'snapshot'} file {f} is missing; "
-                             "restore it or re-record the run") from None
+            raise NnvoxError(
+                f"{'run' if size is None else 'snapshot'} file {f} is missing; restore it or re-record the run"
+            ) from None
         except Invalid as exc:
             raise refused(f, str(exc)) from None
         except OSError as exc:
@@ -52,7 +53,8 @@ def check_members(path: Path, manifest: dict) -> None:
         if size is None:
             continue
         if st.st_size < size:
-            raise NnvoxError(f"snapshot file {f} is truncated ({st.st_size} of {size} bytes); "
-                             "delete it or re-record the run")
+            raise NnvoxError(
+                f"snapshot file {f} is truncated ({st.st_size} of {size} bytes); delete it or re-record the run"
+            )
         if st.st_size != size:
             raise refused(f, f"{st.st_size} bytes, the manifest says {size}")

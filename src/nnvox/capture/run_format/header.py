@@ -47,8 +47,11 @@ def map_tensors(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]
         if ALIASES_KEY in metadata:  # (checked at every mapping: keys() and every read see the same names)
             entries = AliasedEntries(entries, check_aliases(metadata[ALIASES_KEY], entries))
         # (a file with no tensors has no data to map)
-        data = (np.frombuffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8, offset=8 + n)
-                if size > 8 + n else np.zeros(0, np.uint8))
+        data = (
+            np.frombuffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8, offset=8 + n)
+            if size > 8 + n
+            else np.zeros(0, np.uint8)
+        )
     return data, entries, metadata
 
 
@@ -94,7 +97,6 @@ class TensorEntries(Mapping):
 
     def __len__(self) -> int:
         return len(self._raw)
-
 
 
 def check_aliases(stored: str, entries: Mapping) -> dict[str, str]:
@@ -143,8 +145,15 @@ def _entry(key: str, entry, data_size: int) -> tuple:
     failing entry is taken apart for the message that names what is wrong."""
     try:
         dtype, shape, (start, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
-        if (key.isascii() and dtype in ITEMSIZE and type(shape) is list and len(shape) <= MAX_RANK
-                and type(start) is int and type(end) is int and 0 <= start <= end <= data_size):
+        if (
+            key.isascii()
+            and dtype in ITEMSIZE
+            and type(shape) is list
+            and len(shape) <= MAX_RANK
+            and type(start) is int
+            and type(end) is int
+            and 0 <= start <= end <= data_size
+        ):
             n = ITEMSIZE[dtype]
             for side in shape:  # (a loop: several times faster than all() over a generator here)
                 if type(side) is not int or not 0 <= side <= MAX_SIDE:

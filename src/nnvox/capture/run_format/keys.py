@@ -35,8 +35,14 @@ FLOAT_KEYS = ("act/", "attr/", VIEW_PREFIX, "param/", "grad/", "eval/", MISTAKE_
 # The kinds of tensor a key may name, longest first: an alias and the tensor it names are of one kind.
 TENSOR_KINDS = tuple(sorted({*PER_SAMPLE, "param/", "grad/", "eval/"}, key=len, reverse=True))
 # What each kind of tensor is called in a message ("the run recorded no gradients").
-KIND_NAMES = {"param/": "weights", "grad/": "gradients", "attr/": "attributions", "act/": "activations",
-              "eval/": "held-out predictions", "mistake/": "mistakes"}
+KIND_NAMES = {
+    "param/": "weights",
+    "grad/": "gradients",
+    "attr/": "attributions",
+    "act/": "activations",
+    "eval/": "held-out predictions",
+    "mistake/": "mistakes",
+}
 INPUT_NODE = "input"  # the model's (first) input: the probe's and the held-out set's samples have its shape
 
 # Limits. A manifest lists every snapshot (a long run of a big model: tens of MB); a snapshot's header
@@ -47,9 +53,20 @@ FILE_NAME_LIMIT = 255
 # names in one snapshot's alias table (a model ties a few weights; a tracer aliases a few outputs)
 MAX_ALIASES = 1 << 16
 
-DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int8, "I16": np.int16,
-          "I32": np.int32, "I64": np.int64, "U8": np.uint8, "U16": np.uint16, "U32": np.uint32,
-          "U64": np.uint64, "BOOL": np.bool_}
+DTYPES = {
+    "F16": np.float16,
+    "F32": np.float32,
+    "F64": np.float64,
+    "I8": np.int8,
+    "I16": np.int16,
+    "I32": np.int32,
+    "I64": np.int64,
+    "U8": np.uint8,
+    "U16": np.uint16,
+    "U32": np.uint32,
+    "U64": np.uint64,
+    "BOOL": np.bool_,
+}
 ITEMSIZE = {k: np.dtype(v).itemsize for k, v in DTYPES.items()}
 
 
@@ -59,8 +76,10 @@ class RunFileError(NnvoxError, ValueError):
 
 def refused(path, reason: str) -> RunFileError:
     """The one-line refusal of a file nnvox did not write as it is (altered, damaged, hostile)."""
-    return RunFileError(f"not an nnvox run file: {path} ({reason}); nnvox refuses it: "
-                        "restore the file from a copy or record the run again")
+    return RunFileError(
+        f"not an nnvox run file: {path} ({reason}); nnvox refuses it: "
+        "restore the file from a copy or record the run again"
+    )
 
 
 def snapshot_file_name(index: int) -> str:

@@ -37,10 +37,20 @@ from nnvox.capture.run_format.probe import check_probe_inputs
 from nnvox.errors import NnvoxError
 
 
-def new_manifest(*, name: str, architecture: Architecture, labels: list[int], class_names=None,
-                 created: str | None = None, error: str | None = None, inputs: dict | None = None,
-                 batch_dim: int = 0, reduced: dict | None = None, attributions: dict | None = None,
-                 evaluation: dict | None = None) -> dict:
+def new_manifest(
+    *,
+    name: str,
+    architecture: Architecture,
+    labels: list[int],
+    class_names=None,
+    created: str | None = None,
+    error: str | None = None,
+    inputs: dict | None = None,
+    batch_dim: int = 0,
+    reduced: dict | None = None,
+    attributions: dict | None = None,
+    evaluation: dict | None = None,
+) -> dict:
     """A run's first manifest, listing no snapshot yet. Optional parts are left out when they say
     nothing: `inputs` for a probe of one tensor, `batch_dim` 0, no reductions or attributions;
     `evaluation` is {"count", "mistakes"} of a held-out set (its file is EVALUATION_FILE)."""
@@ -48,8 +58,12 @@ def new_manifest(*, name: str, architecture: Architecture, labels: list[int], cl
     if created is not None:
         manifest["created"] = created
     manifest["architecture"] = architecture.to_json()
-    probe = manifest["probe"] = {"file": PROBE_FILE, "count": len(labels), "labels": list(labels),
-                                 "class_names": None if class_names is None else list(class_names)}
+    probe = manifest["probe"] = {
+        "file": PROBE_FILE,
+        "count": len(labels),
+        "labels": list(labels),
+        "class_names": None if class_names is None else list(class_names),
+    }
     if inputs is not None:
         probe["inputs"] = inputs
     if batch_dim:
@@ -76,7 +90,8 @@ def read_manifest(folder: Path) -> tuple[dict, Architecture]:
         if type(schema) is int and schema > NEWEST_SCHEMA:
             raise NnvoxError(
                 f"{folder} was written by a newer nnvox (run schema {schema}, this nnvox reads {NEWEST_SCHEMA}); "
-                "upgrade nnvox: pip install -U nnvox")
+                "upgrade nnvox: pip install -U nnvox"
+            )
         architecture = check_manifest(manifest)
     except Invalid as exc:
         raise refused(path, str(exc)) from None

@@ -40,7 +40,7 @@ def input_name(path: tuple) -> str:
 def probe_items(structure, path: tuple = ()):
     """(path, node) of every node of a checked structure, depth first, in the order tensors are counted."""
     yield path, structure
-    (kind, value), = structure.items()
+    ((kind, value),) = structure.items()
     if kind in ("tuple", "list"):
         for i, v in enumerate(value):
             yield from probe_items(v, (*path, i))
@@ -57,7 +57,7 @@ def tensor_names(structure) -> list[str]:
 def fill_probe(structure, tensor: Callable[[int], object]):
     """The structure rebuilt as the model takes it: containers as they were, constants, and
     `tensor(i)` for the i-th tensor."""
-    (kind, value), = structure.items()
+    ((kind, value),) = structure.items()
     if kind == "tensor":
         return tensor(value)
     if kind == "value":
@@ -82,7 +82,7 @@ def check_probe_inputs(structure) -> int:
             raise Invalid(f"the probe's inputs hold more than {MAX_PROBE_ITEMS:,} items")
         if not isinstance(n, dict) or len(n) != 1:
             raise Invalid(f"{where} must be an object of one key (tensor, value, tuple, list or dict), not {show(n)}")
-        (kind, value), = n.items()
+        ((kind, value),) = n.items()
         if kind == "tensor":
             if type(value) is not int or value != count[1]:
                 raise Invalid(f"{where} must be tensor {count[1]} (tensors are numbered in order), not {show(value)}")

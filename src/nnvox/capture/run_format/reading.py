@@ -35,13 +35,15 @@ def reading(path: str):
     except Invalid as exc:
         raise refused(path, str(exc)) from None
     except MemoryError:
-        raise NnvoxError(f"{path} holds more than this computer's free memory can read; "
-                         "read it on a larger machine") from None
+        raise NnvoxError(
+            f"{path} holds more than this computer's free memory can read; read it on a larger machine"
+        ) from None
     except (ValueError, struct.error):  # its bytes no longer what its header said: cut or rewritten meanwhile
         raise refused(path, "it changed while it was read") from None
     except OSError as exc:
-        raise NnvoxError(f"{path} cannot be read ({exc.strerror or exc}); "
-                         "check that the file and its disk are readable") from None
+        raise NnvoxError(
+            f"{path} cannot be read ({exc.strerror or exc}); check that the file and its disk are readable"
+        ) from None
 
 
 def mapped(path: str) -> tuple[np.ndarray, dict[str, tuple], dict[str, str]]:
@@ -60,9 +62,14 @@ def mapped_version(path: str, size: int, mtime_ns: int) -> tuple[np.ndarray, dic
     return map_tensors(path)  # (size and time: the cache's key, so a rewritten file is mapped anew)
 
 
-def read_tensors(path: str, keys: list[str] | None, sample: int | None = None,
-                 channels: dict[str, tuple[int, ...]] | None = None, skip_missing: bool = False,
-                 check=None) -> dict[str, np.ndarray]:
+def read_tensors(
+    path: str,
+    keys: list[str] | None,
+    sample: int | None = None,
+    channels: dict[str, tuple[int, ...]] | None = None,
+    skip_missing: bool = False,
+    check=None,
+) -> dict[str, np.ndarray]:
     """Tensors as float32 copies (integers as they are); with `sample`, one probe sample of each
     activation (and only the given channels of it). `check(key, dtype, shape)` raises Invalid for
     a tensor that is not what the manifest says, before anything of it is read."""

@@ -12,12 +12,14 @@ from nnvox.capture.mistakes import MISTAKE_INDEX, MISTAKE_PREFIX
 from nnvox.capture.run_format.keys import FLOAT_KEYS, INPUT_NODE, PROBE_ROWS
 
 
-def expected_shapes(arch: Architecture, probe_count: int, reduced: dict, views: dict, methods,
-                    evaluation_count: int | None) -> dict[str, tuple]:
+def expected_shapes(
+    arch: Architecture, probe_count: int, reduced: dict, views: dict, methods, evaluation_count: int | None
+) -> dict[str, tuple]:
     """The shape each known tensor key of a snapshot must have: activations (probe count, *the
     layer's shape or its recorded reduction), their pooled view copies, weights and gradients,
     attributions (the input's shape), the held-out predictions; and under "inputs", one sample's
     shape (the probe's and the held-out set's files). None: any size."""
+
     def stored(key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(reduced[key]["shape"]) if key in reduced else tuple(shape)
 
@@ -42,11 +44,13 @@ def expected_shapes(arch: Architecture, probe_count: int, reduced: dict, views: 
 def check_tensor(key: str, dtype, shape: tuple[int, ...], expected: dict, probe_count: int, mistake_rows: int) -> None:
     """A tensor read from a snapshot is what the manifest says it is; raises Invalid naming it."""
     mistake = key.startswith(MISTAKE_PREFIX)
-    base = key[len(MISTAKE_PREFIX):] if mistake else key
+    base = key[len(MISTAKE_PREFIX) :] if mistake else key
     if key == MISTAKE_INDEX:
         if np.dtype(dtype).kind not in "iu" or len(shape) != 1 or shape[0] > mistake_rows:
-            raise Invalid(f"tensor {key!r} must be at most {mistake_rows} integer indices, "
-                          f"not {np.dtype(dtype).name} {list(shape)}")
+            raise Invalid(
+                f"tensor {key!r} must be at most {mistake_rows} integer indices, "
+                f"not {np.dtype(dtype).name} {list(shape)}"
+            )
         return
     if not base.startswith(FLOAT_KEYS):
         return  # a key this nnvox does not read: its header entry was checked, nothing more to say
@@ -67,21 +71,27 @@ def check_tensor(key: str, dtype, shape: tuple[int, ...], expected: dict, probe_
         raise Invalid(f"tensor {key!r} has shape {list(shape)}; the manifest says [{', '.join(sides)}]")
 
 
-def check_samples(key: str, dtype, shape: tuple[int, ...], *, count: int, input_shape: tuple | None,
-                  batch_dim: int | None) -> None:
+def check_samples(
+    key: str, dtype, shape: tuple[int, ...], *, count: int, input_shape: tuple | None, batch_dim: int | None
+) -> None:
     """A tensor of the probe's file or the held-out set's: inputs (count, *the model's input shape,
     or any with `input_shape` None), the probe's other input tensors (count, ...), integer labels
     (count,). `batch_dim`: the probe's axis holding its samples (None for the held-out set's file)."""
     axis = batch_dim or 0
     if key.startswith("inputs."):  # another of the probe's input tensors: its samples first
         if not shape or shape[0] != count or len(shape) <= axis or np.dtype(dtype).kind not in "biuf":
-            raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {count} samples "
-                          f"of numbers, with an axis {axis} to hold them")
+            raise Invalid(
+                f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {count} samples "
+                f"of numbers, with an axis {axis} to hold them"
+            )
         return
     want = (count, *(shape[1:] if input_shape is None else input_shape)) if key == "inputs" else (count,)
     if shape != want or (key == "labels" and np.dtype(dtype).kind not in "iu"):
-        raise Invalid(f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {list(want)}"
-                      + (" integers" if key == "labels" else ""))
+        raise Invalid(
+            f"{key!r} is {np.dtype(dtype).name} {list(shape)}; the manifest says {list(want)}"
+            + (" integers" if key == "labels" else "")
+        )
     if key == "inputs" and batch_dim is not None and len(shape) <= batch_dim:
-        raise Invalid(f"'inputs' is {list(shape)}, with no axis {batch_dim} to hold the samples "
-                      "as the manifest's batch_dim says")
+        raise Invalid(
+            f"'inputs' is {list(shape)}, with no axis {batch_dim} to hold the samples as the manifest's batch_dim says"
+        )

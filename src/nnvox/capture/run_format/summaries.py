@@ -55,13 +55,17 @@ def update_ratio(w: np.ndarray, before: np.ndarray) -> np.ndarray:
     return np.abs(w - before) / (rms or 1.0)
 
 
-def snapshot_metadata(summary: dict[str, list[float]], health: dict, nonfinite_kinds: dict,
-                      aliases: dict[str, str]) -> dict[str, str]:
+def snapshot_metadata(
+    summary: dict[str, list[float]], health: dict, nonfinite_kinds: dict, aliases: dict[str, str]
+) -> dict[str, str]:
     """A snapshot file's header entries: every SUMMARY_KEYS entry, and the alias table if any tensor is shared."""
-    metadata = {STATS_KEY: json.dumps(summary), HEALTH_KEY: json.dumps(health),
-                NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]}),
-                # NaN, +Inf and -Inf apart, of those keys only (a softmax's -Inf mask is no fault: capture/masking.py)
-                NONFINITE_KINDS_KEY: json.dumps(nonfinite_kinds)}
+    metadata = {
+        STATS_KEY: json.dumps(summary),
+        HEALTH_KEY: json.dumps(health),
+        NONFINITE_KEY: json.dumps({k: s[4] for k, s in summary.items() if s[4]}),
+        # NaN, +Inf and -Inf apart, of those keys only (a softmax's -Inf mask is no fault: capture/masking.py)
+        NONFINITE_KINDS_KEY: json.dumps(nonfinite_kinds),
+    }
     if aliases:
         metadata[ALIASES_KEY] = json.dumps(aliases)
     return metadata
@@ -130,6 +134,8 @@ def _check_nonfinite_kinds(counts: dict) -> None:
 
 
 METADATA_CHECKS: dict[str, Callable[[dict], None]] = {
-    STATS_KEY: _check_stats, HEALTH_KEY: _check_health, NONFINITE_KEY: _check_nonfinite,
-    NONFINITE_KINDS_KEY: _check_nonfinite_kinds}
-
+    STATS_KEY: _check_stats,
+    HEALTH_KEY: _check_health,
+    NONFINITE_KEY: _check_nonfinite,
+    NONFINITE_KINDS_KEY: _check_nonfinite_kinds,
+}
