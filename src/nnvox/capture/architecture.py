@@ -33,6 +33,13 @@ class Node:
     geometry: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # a map the model holds in another axis order ("HWC": channels last), stored and drawn C x H x W
     layout: str = ""
+    # functional ops and attention maps: the module whose forward ran them (None: the model's own forward)
+    scope: str | None = None
+
+    @property
+    def owner(self) -> str | None:
+        """The module this node belongs to in the module tree: its own, or the one that ran it."""
+        return self.module if self.module is not None else self.scope
 
     def to_json(self) -> dict:
         d = {
@@ -46,6 +53,8 @@ class Node:
             d["geometry"] = {k: list(v) for k, v in self.geometry.items()}
         if self.layout:
             d["layout"] = self.layout
+        if self.scope is not None:
+            d["scope"] = self.scope
         return d
 
     @classmethod
@@ -66,7 +75,7 @@ class Node:
         for key, least in GEOMETRY.items():
             for v in geometry.get(key, ()):
                 number(v, f"{where}: {key}", least, 1 << 20)
-        module = d.get("module")
+        module, scope = d.get("module"), d.get("scope")
         layout = d.get("layout", "")
         if layout and (
             not isinstance(layout, str)
@@ -85,6 +94,7 @@ class Node:
             module=None if module is None else text(module, f"{where}: module", 1024),
             geometry={k: tuple(v) for k, v in geometry.items()},
             layout=layout,
+            scope=None if scope is None else text(scope, f"{where}: scope", 1024),
         )
 
 
@@ -94,6 +104,10 @@ class Architecture:
 
     nodes: tuple[Node, ...]
     edges: tuple[tuple[str, str], ...]
+    # The module tree: every module on the path of a traced node, (dotted path, class name), in the
+    # order each was first run (a parent before its children; siblings in execution order). Empty for
+    # runs written before it was recorded: each leaf module is then its own top-level module.
+    modules: tuple[tuple[str, str], ...] = ()
 
     def node(self, name: str) -> Node:
         for n in self.nodes:
@@ -113,7 +127,10 @@ class Architecture:
         return out
 
     def to_json(self) -> dict:
-        return {"nodes": [n.to_json() for n in self.nodes], "edges": [list(e) for e in self.edges]}
+        d = {"nodes": [n.to_json() for n in self.nodes], "edges": [list(e) for e in self.edges]}
+        if self.modules:
+            d["modules"] = [list(m) for m in self.modules]
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> Architecture:
@@ -140,6 +157,36 @@ class Architecture:
                 if order[e[0]] >= order[e[1]]:
                     raise Invalid(f"edge {e[0]!r} -> {e[1]!r} runs against the execution order")
                 edges.append((e[0], e[1]))
+            modules = _modules(d.get("modules", []), nodes)
         except Invalid as exc:
             raise ArchitectureError(str(exc)) from None
-        return cls(nodes=nodes, edges=tuple(edges))
+        return cls(nodes=nodes, edges=tuple(edges), modules=modules)
+
+
+MAX_MODULES = 1 << 20
+
+
+def _modules(value, nodes: tuple[Node, ...]) -> tuple[tuple[str, str], ...]:
+    """The module tree as written: unique dotted paths of non-empty names, each parent listed before
+    its children, and every module a node names listed."""
+    if not isinstance(value, list) or len(value) > MAX_MODULES:
+        raise Invalid(f"modules must be a list of at most {MAX_MODULES:,} [path, class] pairs, not {show(value)}")
+    out: dict[str, str] = {}
+    for m in value:
+        if not isinstance(m, list) or len(m) != 2:
+            raise Invalid(f"a module must be a [path, class] pair, not {show(m)}")
+        path = text(m[0], "a module's path", 1024)
+        kind = text(m[1], f"module {show(path)}: class", 1024)
+        parts = path.split(".")
+        if not all(parts) or any(not c.isprintable() for c in path) or not kind.isprintable() or not kind:
+            raise Invalid(f"module path {show(path)} or class {show(kind)} is not a name")
+        if path in out:
+            raise Invalid(f"module {show(path)} is listed twice")
+        if len(parts) > 1 and ".".join(parts[:-1]) not in out:
+            raise Invalid(f"module {show(path)} is listed before its parent")
+        out[path] = kind
+    if out:
+        for n in nodes:
+            if n.owner is not None and n.owner not in out:
+                raise Invalid(f"node {show(n.name)} belongs to module {show(n.owner)}, which is not listed")
+    return tuple(out.items())

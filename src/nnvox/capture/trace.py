@@ -214,6 +214,7 @@ class _Tracer(TorchFunctionMode):
         self.busy = False  # our own tensor work in hooks is not traced
         self.entered: list[tuple[str, nn.Module, list[tuple[int, ...]]]] = []
         self.scope: list[str] = []  # the container modules being run: names functional nodes
+        self.modules: dict[str, str] = {}  # every module run: path -> class name, in the order first run
         self.side_outputs: set[str] = set()  # recorded though they do not feed the output (attention maps)
         self.error: str | None = None
         self.last = INPUT
@@ -243,12 +244,24 @@ class _Tracer(TorchFunctionMode):
                 self.keep_alive.append(t)
 
     def _add(
-        self, name, kind, out: torch.Tensor, sources, params, module, geometry=None, alias: str | None = None
+        self,
+        name,
+        kind,
+        out: torch.Tensor,
+        sources,
+        params,
+        module,
+        geometry=None,
+        alias: str | None = None,
+        scope: str | None = None,
     ) -> None:
         self.busy = True
         try:
             self.raw_shapes[name] = tuple(out.shape)
-            self.nodes.append(Node(name, kind, tuple(out.shape), params, module, geometry or {}))
+            if module is None and scope is None and self.scope:
+                scope = self.scope[-1]  # a functional op: the module whose forward ran it
+            node = Node(name, kind, tuple(out.shape), params, module, geometry or {}, scope=scope)
+            self.nodes.append(node)
             self.edges.extend((s, name) for s in sources)
             if self.record_values:
                 # Copy now: a later in-place op (ReLU(inplace=True), +=) would overwrite what we saw.
@@ -301,6 +314,7 @@ class _Tracer(TorchFunctionMode):
             self.inside += 1
             self.busy = True
             self.entered.append((module_name, module, [tuple(t.shape) for t in _tensors((args, kwargs))]))
+            _ran(self.modules, self.model, module_name, module)
             module._nnvox_srcs = self._sources((args, kwargs))
             # Inputs as they are now: an output that is one of them, unchanged (nn.Identity, not
             # ReLU(inplace=True), which bumps the tensor's version), is that node's output again.
@@ -353,20 +367,21 @@ class _Tracer(TorchFunctionMode):
                     maps = mha_maps(module, args, kwargs)
                 finally:
                     self.busy = False
-                self._maps(name, maps)
+                self._maps(name, maps, module_name)
 
         return hook
 
-    def _maps(self, name: str, maps: torch.Tensor | None) -> None:
+    def _maps(self, name: str, maps: torch.Tensor | None, scope: str | None = None) -> None:
         """Where each head of attention node `name` looks, (batch, heads, queries, keys): a side output."""
         if maps is None or maps.dim() < 3:
             return
-        self._add(f"{name}.maps", "AttentionMaps", maps, [name], {}, None)
+        self._add(f"{name}.maps", "AttentionMaps", maps, [name], {}, None, scope=scope)
         self.side_outputs.add(f"{name}.maps")
 
     def enter_scope(self, name: str):
         def hook(module, args) -> None:
             self.scope.append(name)
+            _ran(self.modules, self.model, name, module)
 
         return hook
 
@@ -459,6 +474,7 @@ class _Tracer(TorchFunctionMode):
                     n.module,
                     n.geometry,
                     layout=_layout_name(shaping.orders.get(n.name)),
+                    scope=n.scope,
                 )
             )
         return nodes, outputs
@@ -466,6 +482,18 @@ class _Tracer(TorchFunctionMode):
     @staticmethod
     def signature(nodes: list[Node]) -> list[tuple[str, str, tuple[int, ...]]]:
         return [(n.name, n.kind, n.shape) for n in nodes]
+
+
+def _ran(modules: dict[str, str], model: nn.Module, name: str, module: nn.Module) -> None:
+    """Note a module in the tree, after its parents (one its parent's forward never called too)."""
+    if name in modules:
+        return
+    parts = name.split(".")
+    for i in range(1, len(parts)):
+        parent = ".".join(parts[:i])
+        if parent not in modules:
+            modules[parent] = type(model.get_submodule(parent)).__name__
+    modules[name] = type(module).__name__
 
 
 def _layout_name(order: tuple[int, ...] | None) -> str:
@@ -488,8 +516,17 @@ def trace(model: nn.Module, inputs, *, partial: bool = False, batch_dim: int | N
     shaping = _shaping(model, inputs, tracer, batch_dim)
     batch = shaping.batch_of(inputs)
     nodes, outputs = tracer.per_sample(shaping, batch)
-    arch = Architecture(tuple(nodes), tuple(dict.fromkeys(tracer.edges)))
+    arch = Architecture(tuple(nodes), tuple(dict.fromkeys(tracer.edges)), module_tree(tracer.modules, nodes))
     return TraceResult(arch, outputs, tracer.error, shaping)
+
+
+def module_tree(ran: dict[str, str], nodes: list[Node]) -> tuple[tuple[str, str], ...]:
+    """The modules on the path of a traced node (path, class name), in the order they first ran."""
+    wanted = set()
+    for n in nodes:
+        parts = n.owner.split(".") if n.owner else []
+        wanted.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return tuple((p, k) for p, k in ran.items() if p in wanted)
 
 
 def _shaping(model: nn.Module, inputs, first: _Tracer, batch_dim: int | None) -> Shaping:
