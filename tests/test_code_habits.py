@@ -42,22 +42,9 @@ VIEW_OPTIONS = frozenset(
 )
 VIEW_SPEC = "src/nnvox/scenes/view.py"  # the one place that declares them all
 
-# The one exception, until they are split up: functions (and the Run class) that `ruff format` took
-# over the size limit by putting each argument, and each long string, on its own line. A listed file
-# that keeps the limit must leave the list; the list only shrinks.
-SIZE_ALLOWED = frozenset(
-    {
-        "src/nnvox/capture/recorder.py",  # Recorder.__init__
-        "src/nnvox/capture/run.py",  # class Run
-        "src/nnvox/capture/targets.py",  # open_target
-        "src/nnvox/cli/commands.py",  # record_builtin, run_info
-        "src/nnvox/cli/main.py",  # record
-        "src/nnvox/scenes/placement.py",  # place
-        "src/nnvox/scenes/shots.py",  # camera_move
-        "src/nnvox/scenes/storyboard.py",  # load_storyboard
-        "src/nnvox/viewer/video.py",  # FfmpegWriter.__init__
-    }
-)
+# The one exception, until it is split up (the side-branch layout is being written into it now):
+# a listed file that keeps the limit must leave the list; the list only shrinks.
+SIZE_ALLOWED = frozenset({"src/nnvox/scenes/placement.py"})  # place
 
 
 def _demand_none(rule: str, violations: dict[str, list[str]]) -> None:

@@ -128,12 +128,16 @@ class Recorder:
         self._probe.check_kind(self._contents.attributions, self._held_out is not None)
         self._closed = False
         self._run = RunFolder(self.out)
+        self._open(resume, model, name, class_names, overwrite, activation_budget, weight_budget)
+
+    def _open(self, resume: bool, model, *start) -> None:
+        """Resume the run in `out`, or start one; the folder's lock is released if either fails."""
         try:
             if resume and (self.out / MANIFEST).exists():
                 self._run.lock_folder(self.out)
                 self._resume(model)
             else:
-                self._start(model, name, class_names, overwrite, activation_budget, weight_budget)
+                self._start(model, *start)
         except BaseException:
             self._run.lock.release()
             raise

@@ -41,9 +41,40 @@ def open_target(
     import torch
 
     from nnvox.capture.single_pass import single_pass_run
-    from nnvox.models.loading import load_model, parse_shape
+    from nnvox.models.loading import load_model
 
     loaded = load_model(target, weights=weights, trust_pickle=trust_pickle)
+    x, labels, what = _model_input(target, loaded, input_shape, input_file, batch_dim)
+    _materialise_lazy(loaded.model, torch.from_numpy(x))
+    n_params = sum(p.numel() for p in loaded.model.parameters())
+    # Weights of very large models are recorded only when they are what is shown.
+    record_weights = mode != "activations" or n_params <= 20_000_000
+    name = f"{loaded.name} (untrained)" if loaded.initialised_here else loaded.name
+    run = single_pass_run(
+        loaded.model,
+        torch.from_numpy(x),
+        name=f"{name} · {what}",
+        labels=labels,
+        class_names=loaded.class_names,
+        weights=record_weights,
+        attributions=attributions,
+        attribution_layer=attribution_layer,
+        batch_dim=batch_dim,
+    )
+    if run.error and x.dtype.kind == "f" and _WANTS_IDS.search(run.error):
+        run.error += (
+            f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
+            f"np.save('ids.npy', ids), dtype int64, batch first"
+            f"{', e.g. shape ' + str(tuple(x.shape)) if x.ndim else ''})"
+        )
+    return run
+
+
+def _model_input(target: str, loaded, input_shape: str | None, input_file: Path | None, batch_dim: int | None):
+    """The input a model is run once on, its labels (None: unknown) and words for it: a file, the
+    built-in's own held-out sample, or a random one of the given (or the model's) shape."""
+    from nnvox.models.loading import parse_shape
+
     labels = None  # unknown: the heads-up line names no true class
     if input_file is not None and input_shape:
         raise NnvoxError("give --input or --input-shape, not both (the input file has its own shape)")
@@ -73,29 +104,7 @@ def open_target(
             loaded, shape, f"--input-shape {','.join(map(str, shape))}", "give a smaller --input-shape", vocabulary
         )
         x, what = _random_input(shape, vocabulary, batch_dim or 0)
-    _materialise_lazy(loaded.model, torch.from_numpy(x))
-    n_params = sum(p.numel() for p in loaded.model.parameters())
-    # Weights of very large models are recorded only when they are what is shown.
-    record_weights = mode != "activations" or n_params <= 20_000_000
-    name = f"{loaded.name} (untrained)" if loaded.initialised_here else loaded.name
-    run = single_pass_run(
-        loaded.model,
-        torch.from_numpy(x),
-        name=f"{name} · {what}",
-        labels=labels,
-        class_names=loaded.class_names,
-        weights=record_weights,
-        attributions=attributions,
-        attribution_layer=attribution_layer,
-        batch_dim=batch_dim,
-    )
-    if run.error and x.dtype.kind == "f" and _WANTS_IDS.search(run.error):
-        run.error += (
-            f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
-            f"np.save('ids.npy', ids), dtype int64, batch first"
-            f"{', e.g. shape ' + str(tuple(x.shape)) if x.ndim else ''})"
-        )
-    return run
+    return x, labels, what
 
 
 # What torch says when a float tensor reached an embedding or another operation that takes indices.

@@ -37,22 +37,16 @@ def record_builtin(
     """Train a model on its dataset with a Recorder snapshotting before training and after each epoch.
     `resume` continues a run: weights from its last snapshot, epochs numbered on from it."""
     from nnvox.capture.recorder import Recorder
-    from nnvox.capture.recorder_inputs import check_write_mode
     from nnvox.models.resolve import resolve_model
     from nnvox.models.train import TrainOptions, seed_everything
 
-    check_write_mode(overwrite=overwrite, resume=resume)
-    _at_least(1, epochs=epochs, probe_size=probe_size)
-    if not 0 <= seed <= MAX_SEED:  # numpy's limit, which seeds every run
-        raise NnvoxError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), got {seed}")
+    _check_record_options(out, epochs=epochs, seed=seed, probe_size=probe_size, overwrite=overwrite, resume=resume)
     spec_model = resolve_model(spec)
     options = TrainOptions(epochs=epochs, seed=seed)
     seed_everything(seed, options.threads)
     model = spec_model.build()
     data = spec_model.dataset()
     x, y = _probe(spec_model.name, data, probe_size)
-    if resume and not (out / "manifest.json").exists():  # a typo would otherwise start a new run silently
-        raise NnvoxError(f"{out} holds no run to resume; check the folder, or record a new run without --resume")
     if not any(p.requires_grad for p in model.parameters()):
         raise NnvoxError(
             f"{spec} has no trainable parameters, so there is nothing to train; record a model with weights"
@@ -85,6 +79,18 @@ def record_builtin(
             raise NnvoxError(f"{exc}; {hint}") from None
         raise
     return rec, _train_recording(rec, model, data, options, start=start, name=spec_model.name, quiet=quiet)
+
+
+def _check_record_options(out: Path, *, epochs: int, seed: int, probe_size, overwrite: bool, resume: bool) -> None:
+    """`nnvox record`'s options, checked before a model is built."""
+    from nnvox.capture.recorder_inputs import check_write_mode
+
+    check_write_mode(overwrite=overwrite, resume=resume)
+    _at_least(1, epochs=epochs, probe_size=probe_size)
+    if not 0 <= seed <= MAX_SEED:  # numpy's limit, which seeds every run
+        raise NnvoxError(f"--seed must be between 0 and {MAX_SEED} (2**32 - 1), got {seed}")
+    if resume and not (out / "manifest.json").exists():  # a typo would otherwise start a new run silently
+        raise NnvoxError(f"{out} holds no run to resume; check the folder, or record a new run without --resume")
 
 
 def _probe(name: str, data, probe_size: int | None):
@@ -311,7 +317,36 @@ def _last_health(run) -> dict[str, dict[str, float | str]]:
 def run_info(run, *, as_json: bool) -> None:
     arch = run.architecture
     health = _last_health(run)
-    doc = {
+    doc = _info_document(run, health)
+    if as_json:
+        print(json.dumps(doc, allow_nan=False))
+        return
+    from rich.measure import Measurement
+
+    out = Console()  # names come from files and users: escaped, so '[/x]' in one is text, not markup
+    out.print(
+        f"[bold]{escape(run.name)}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
+        + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]")
+    )
+    table = _layer_table(arch, health)
+    if not out.is_terminal:  # piped, or in CI (rich's 80 columns): the table as wide as its rows, each on one line
+        out.width = max(out.width, Measurement.get(out, out.options.update(max_width=10**6), table).maximum)
+    out.print(table)
+    size = f"{doc['bytes_per_snapshot'] / 1e6:.2f} MB a snapshot"
+    if run.reduced:
+        size += (
+            f"; {len(run.reduced)} tensors reduced while recording "
+            '(level of detail: see `nnvox info --json`, "reduced")'
+        )
+    out.print(size)
+    last = run.snapshots[-1]
+    out.print(f"last snapshot: {last.label}  " + "  ".join(f"{escape(k)} {v:.4g}" for k, v in last.metrics.items()))
+
+
+def _info_document(run, health: dict) -> dict:
+    """`nnvox info --json`: the run's layers, edges, snapshots, metrics and health."""
+    arch = run.architecture
+    return {
         "name": run.name,
         "closed": run.closed,
         "nodes": [
@@ -335,17 +370,12 @@ def run_info(run, *, as_json: bool) -> None:
         "reduced": run.reduced,
         "bytes_per_snapshot": sum(s.bytes for s in run.snapshots) / len(run.snapshots),
     }
-    if as_json:
-        print(json.dumps(doc, allow_nan=False))
-        return
-    from rich.measure import Measurement
+
+
+def _layer_table(arch, health: dict):
+    """One row a layer: kind, output shape, parameters, inputs and health."""
     from rich.table import Column, Table
 
-    out = Console()  # names come from files and users: escaped, so '[/x]' in one is text, not markup
-    out.print(
-        f"[bold]{escape(run.name)}[/]  {len(run.snapshots)} snapshots  {len(run.probe_labels)} probe samples"
-        + ("" if run.closed else "  [yellow](recording did not finish: showing complete snapshots)[/]")
-    )
     # A name is never cut short ("transforme…"): folded onto a second line in a narrow terminal
     table = Table(
         Column("layer", overflow="fold"),
@@ -369,18 +399,7 @@ def run_info(run, *, as_json: bool) -> None:
             escape(", ".join(arch.predecessors(n.name))),
             h,
         )
-    if not out.is_terminal:  # piped, or in CI (rich's 80 columns): the table as wide as its rows, each on one line
-        out.width = max(out.width, Measurement.get(out, out.options.update(max_width=10**6), table).maximum)
-    out.print(table)
-    size = f"{doc['bytes_per_snapshot'] / 1e6:.2f} MB a snapshot"
-    if run.reduced:
-        size += (
-            f"; {len(run.reduced)} tensors reduced while recording "
-            '(level of detail: see `nnvox info --json`, "reduced")'
-        )
-    out.print(size)
-    last = run.snapshots[-1]
-    out.print(f"last snapshot: {last.label}  " + "  ".join(f"{escape(k)} {v:.4g}" for k, v in last.metrics.items()))
+    return table
 
 
 @dataclass(frozen=True)

@@ -145,14 +145,7 @@ def record(
     """
     from nnvox.cli.commands import run_record
 
-    methods = tuple(m.strip() for m in attributions.split(",") if m.strip()) if attributions is not None else ()
-    if attributions is not None and not methods:
-        raise NnvoxError(
-            f"--attributions {attributions!r} names no method; "
-            "give saliency, integrated-gradients, grad-cam, occlusion or lime"
-        )
-    if attribution_layer is not None and "grad-cam" not in methods:
-        raise NnvoxError("--attribution-layer is the layer grad-cam looks at: give it with --attributions grad-cam")
+    methods = _attribution_methods(attributions, attribution_layer)
     run_record(
         model,
         out,
@@ -166,6 +159,19 @@ def record(
         attributions=methods,
         attribution_layer=attribution_layer,
     )
+
+
+def _attribution_methods(attributions: str | None, attribution_layer: str | None) -> tuple[str, ...]:
+    """--attributions as a tuple of method names, checked with --attribution-layer."""
+    methods = tuple(m.strip() for m in attributions.split(",") if m.strip()) if attributions is not None else ()
+    if attributions is not None and not methods:
+        raise NnvoxError(
+            f"--attributions {attributions!r} names no method; "
+            "give saliency, integrated-gradients, grad-cam, occlusion or lime"
+        )
+    if attribution_layer is not None and "grad-cam" not in methods:
+        raise NnvoxError("--attribution-layer is the layer grad-cam looks at: give it with --attributions grad-cam")
+    return methods
 
 
 @Parameter(name="*", group="Models (when TARGET is a model, not a run folder)")

@@ -67,6 +67,13 @@ def camera_move(
             wrapped=wrapped,
         )
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
+    return _keyframes(move, scene, aspect, room)
+
+
+def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Callable[[float], CameraPose]:
+    """A keyframed move: each key a saved view, a layer in focus or an overview, eased between."""
+    bounds, wrapped = scene.bounds, scene.wrapped
+    blocks = {b.name: b.bounds for b in scene.blocks}
     keys = []
     for k in move.keys:  # keyframes
         if isinstance(k.target, CameraPose):

@@ -248,34 +248,13 @@ def load_storyboard(path: str | Path) -> Storyboard:
         check.fail(1, "no shots: add at least one [[shot]] table")
     shots = []
     if "title" in video:  # an opening title card
-        shots.append(
-            Shot(
-                line=at("title"),
-                duration=check.number(
-                    video.get("title_seconds", 3.0), at("title_seconds"), "title_seconds", positive=True
-                ),
-                title=check.text(video["title"], at("title"), "title"),
-                subtitle=check.text(video["subtitle"], at("subtitle"), "subtitle") if "subtitle" in video else None,
-            )
-        )
+        shots.append(_opening_card(video, at, check))
     for i, table in enumerate(shots_in):
         shots.append(_shot(table, lines.shots[i] if i < len(lines.shots) else 1, path.parent, check))
     background = None
     if "background" in video:
         background = _colour(video["background"], at("background"), check)
-    fps = video.get("fps")
-    if fps is not None:
-        fps = int(check.number(fps, at("fps"), "fps", low=1, high=240, whole=True))
-    size = video.get("size")
-    if size is not None:
-        size = check.text(size, at("size"), "size")
-        if not re.fullmatch(r"\d{2,5}x\d{2,5}", size):
-            check.fail(at("size"), f'size {size!r} is not WIDTHxHEIGHT (for example "1600x900")')
-    preset = check.text(video.get("preset", "1080p30"), at("preset"), "preset")
-    try:
-        preset_size(preset)
-    except NnvoxError as exc:
-        check.fail(at("preset"), str(exc))
+    preset, size, fps = _frame_format(video, at, check)
     return Storyboard(
         path=path,
         shots=tuple(shots),
@@ -292,6 +271,34 @@ def load_storyboard(path: str | Path) -> Storyboard:
         ),
         crf=int(check.number(video.get("crf", 18), at("crf"), "crf", low=0, high=51, whole=True)),
     )
+
+
+def _opening_card(video: dict, at, check: _Checker) -> Shot:
+    """The opening title card a [video] title asks for."""
+    return Shot(
+        line=at("title"),
+        duration=check.number(video.get("title_seconds", 3.0), at("title_seconds"), "title_seconds", positive=True),
+        title=check.text(video["title"], at("title"), "title"),
+        subtitle=check.text(video["subtitle"], at("subtitle"), "subtitle") if "subtitle" in video else None,
+    )
+
+
+def _frame_format(video: dict, at, check: _Checker) -> tuple[str, str | None, int | None]:
+    """[video]'s preset, size and fps, checked."""
+    fps = video.get("fps")
+    if fps is not None:
+        fps = int(check.number(fps, at("fps"), "fps", low=1, high=240, whole=True))
+    size = video.get("size")
+    if size is not None:
+        size = check.text(size, at("size"), "size")
+        if not re.fullmatch(r"\d{2,5}x\d{2,5}", size):
+            check.fail(at("size"), f'size {size!r} is not WIDTHxHEIGHT (for example "1600x900")')
+    preset = check.text(video.get("preset", "1080p30"), at("preset"), "preset")
+    try:
+        preset_size(preset)
+    except NnvoxError as exc:
+        check.fail(at("preset"), str(exc))
+    return preset, size, fps
 
 
 def _flag(table: dict, key: str, line: int, check: _Checker) -> bool:

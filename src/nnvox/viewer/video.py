@@ -193,6 +193,17 @@ def _run_encoder(cmd: list[str], log) -> int:
         _stop_encoder(proc)
 
 
+def _ffmpeg_command(
+    width: int, height: int, fps: int, alpha: bool, codec: str, pix_fmt: str, params: list[str], muxer: str, out: Path
+) -> list[str]:
+    """ffmpeg reading raw RGB(A) frames on stdin and encoding them into `out`."""
+    import imageio_ffmpeg
+
+    source = ["-f", "rawvideo", "-pix_fmt", "rgba" if alpha else "rgb24", "-s", f"{width}x{height}", "-r", str(fps)]
+    encode = ["-an", "-c:v", codec, "-pix_fmt", pix_fmt, *params, "-f", muxer]
+    return [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", *source, "-i", "-", *encode, str(out)]
+
+
 class FfmpegWriter(FrameWriter):
     """One ffmpeg process (imageio-ffmpeg's bundled binary) fed raw frames through a large pipe, at
     low priority, writing `encoded` (by default a temporary beside `path`, published on close) in
@@ -212,35 +223,9 @@ class FfmpegWriter(FrameWriter):
         muxer: str,
         encoded: Path | None = None,
     ):
-        import imageio_ffmpeg
-
         self._encoded = encoded or temporary_path(path)
         self._temporaries = [self._encoded]
-        cmd = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-y",
-            "-loglevel",
-            "error",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgba" if alpha else "rgb24",
-            "-s",
-            f"{width}x{height}",
-            "-r",
-            str(fps),
-            "-i",
-            "-",
-            "-an",
-            "-c:v",
-            codec,
-            "-pix_fmt",
-            pix_fmt,
-            *params,
-            "-f",
-            muxer,
-            str(self._encoded),
-        ]
+        cmd = _ffmpeg_command(width, height, fps, alpha, codec, pix_fmt, params, muxer, self._encoded)
         try:
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 (unnamed: nothing left behind, even killed; _release() closes it)
             self._proc = start_encoder(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
