@@ -158,12 +158,23 @@ class OutputSpec:
         Frames per second (default: the preset's).
     gif_max_mb
         GIFs are re-encoded smaller until they fit this size (0: no cap).
+    report
+        Also write a JSON account of the still (.json): every label's text and screen box, the labels hidden and
+        why, every block's screen rectangle, the camera and the image size. Stills only.
     """
 
     preset: str | None = None
     size: str | None = None  # or (width, height) from Python
     fps: int | None = None
     gif_max_mb: float | None = 8.0
+    report: Path | None = None
+
+    def __post_init__(self):
+        if self.report is not None:
+            report = path_argument(self.report, "the report")
+            if report.suffix.lower() != ".json":
+                raise SpecError("report", f"the report {report.name} is JSON: give a file name ending in .json")
+            object.__setattr__(self, "report", report)
 
     def size_for(self, *, still: bool, fps: int | None = None) -> tuple[int, int, int]:
         """Width, height and fps; `fps` is a fallback when none was given (a VideoOptions' own)."""
@@ -198,7 +209,7 @@ _SCENE = frozenset(
     }
 )
 USES = {
-    "a still": _SCENE | {"t"},
+    "a still": _SCENE | {"t", "report"},
     "a video": _SCENE | {"fps"},
     "a GIF": _SCENE | {"fps", "gif_max_mb"},
     "a figure": frozenset({"layer", "voxel", "t", "sample", "mistake", "preset", "size"}),

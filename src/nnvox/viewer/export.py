@@ -194,13 +194,18 @@ def render_png(
     """One still: `spec` (and its fields as keywords, as in `export`) says what it shows, at the
     spec's `t` (default the last snapshot); RGBA on a clear background with `transparent`. Its size is
     `width` x `height`, else the `output` spec's (default 1920 x 1080); `against`, `pin` and
-    `difference` compare, as in `export`."""
+    `difference` compare, as in `export`. The output spec's `report` (a .json path) also writes an
+    account of the still: labels and their boxes, blocks' screen rectangles, the camera
+    (viewer/report.py)."""
     spec, output = specs_from(spec, output, options, where="render_png")
     if width is not None or height is not None:
         size = (1920 if width is None else width, 1080 if height is None else height)
         output = dataclasses.replace(output, size=size)
     out = check_output(out, (".png",))
     check_applies("a still", spec, output)
+    report = None if output.report is None else check_output(output.report, (".json",))
+    from nnvox.viewer.report import picture_report, write_report
+
     width, height, _ = output.size_for(still=True)
     panes = _Panes(run, spec, against=against, pin=pin, difference=difference)
     t = panes.timeline.n_snapshots - 1 if spec.t is None else check_position(spec.t, panes.timeline.n_snapshots)
@@ -208,9 +213,13 @@ def render_png(
         renderer = panes.renderer(width, height)
         try:
             image = renderer.render(panes.frames(t), panes.histograms(t))
+            account = None if report is None else picture_report(renderer)
         finally:
             renderer.close()
-    return write_png(out, image)
+    write_png(out, image)
+    if report is not None:
+        write_report(report, account)
+    return out
 
 
 @contextmanager

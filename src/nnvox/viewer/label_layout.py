@@ -1,97 +1,139 @@
-"""Block labels kept apart on screen. Before each render where the camera moved, labels that would
-overlap are pushed away from their block (up for a label above it, down for one below), in network
-order, just far enough to clear the labels already placed. The result depends on the camera alone,
-so a still and the same video frame agree, and a slow camera move never makes labels flicker."""
+"""The label policy, applied before each render where the camera moved (or the focus changed):
+
+- no two labels overlap, and none covers another block (its projected box's screen rectangle);
+- no label hangs off the picture;
+- when not all fit, fewer are shown, by importance: the focused blocks (selected, under the
+  cursor) first, then stage boundaries (input, output, the first block of each top-level module),
+  then the other labelled blocks; the rest are hidden, with the reason kept for `--report`, and a
+  hidden block's label appears when it is focused.
+
+A label starts just outside its block's rectangle (above or below, its side), is pushed away from
+the block past whatever it meets, and failing that tries the other side; found no free place within
+reach, it is hidden, never piled. An output's class texts stay beside their column: one text per
+row where the rows are far enough apart on screen to read, else one list of the top classes.
+
+The result depends on the camera and the focus alone, so a still and the same video frame agree,
+and a slow camera move never makes labels flicker."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import vtk
 
-GAP = 3.0  # pixels kept between two labels
-REACH = 3.0  # the farthest a label moves, in its own heights
-SLIVER = 0.05  # the share of a label that may hide under another: a sliver reads fine, a jump does not
+GAP = 3.0  # pixels kept between two labels, and between a label and a block
+MARGIN = 2.0  # pixels kept free at the picture's edges
+REACH = 6.0  # the farthest a label moves from its block, in its own heights
+RANKS = ("focused", "stage", "labelled", "on hover")  # a label's importance, most important first
 
 
-def spread(boxes: np.ndarray, directions: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
-    """Vertical pixel offsets for label boxes (n, 4: x0, y0, x1, y1 at offset 0, y up) in priority
-    order; `directions` +1 for labels above their block (pushed up first), -1 for below; `fixed`
-    boxes (other text that never moves) are kept clear of as labels are. A label that finds no free
-    place within REACH of its heights that way tries the other way; failing both, it takes the place
-    within reach where it overlaps the others least."""
-    offsets = np.zeros(len(boxes))
-    placed = np.empty((0, 4)) if fixed is None else np.asarray(fixed, dtype=float).reshape(-1, 4)
-    for i, (box, direction) in enumerate(zip(boxes, directions)):
-        tried = [_push(box, placed, d) for d in (direction, -direction)]
-        free = [(dy, overlap) for dy, overlap, is_free in tried if is_free]
-        offsets[i] = free[0][0] if free else min(tried, key=lambda t: t[1])[0]
-        placed = np.vstack([placed, box + np.array([0, offsets[i], 0, offsets[i]])])
-    return offsets
+@dataclass
+class Label:
+    """A block's label: `rank` 0 for a stage boundary, 1 another labelled block, 2 a block whose
+    label shows only when it is focused (RANKS[rank + 1])."""
+
+    actor: object
+    block: str
+    anchor: tuple[float, float, float]
+    direction: int  # +1: above its block first, -1: below
+    rank: int
 
 
-def _push(box: np.ndarray, placed: np.ndarray, direction: float) -> tuple[float, float, bool]:
-    """(offset, its overlap, free?): moved in `direction` just past each label it touches, until
-    free (no more than a sliver hidden) or out of reach; not free, the offset tried that overlaps least."""
-    reach = REACH * (box[3] - box[1])
-    tolerated = SLIVER * (box[2] - box[0]) * (box[3] - box[1])
-    dy, best, least = 0.0, 0.0, np.inf
-    while abs(dy) <= reach:
-        moved = box + np.array([0, dy, 0, dy])
-        hit = _overlaps(moved, placed)
-        overlap = _overlap_area(moved + np.array([-GAP, -GAP, GAP, GAP]), placed[hit])
-        if overlap <= tolerated:
-            return dy, overlap, True
-        if overlap < least:
-            best, least = dy, overlap
-        edge = placed[hit, 3].max() - box[1] + GAP if direction > 0 else placed[hit, 1].min() - box[3] - GAP
-        dy = edge if abs(edge) > abs(dy) else dy + direction * GAP
-    return best, least, False
+@dataclass
+class ClassTexts:
+    """An output's class texts: one left-aligned, vertically centred text per row (`rows`, at
+    `row_anchors`), and `top`, a list of the top classes, top-left at `top_anchor`."""
+
+    block: str
+    rows: list
+    row_anchors: np.ndarray
+    widest: str  # the widest row's text as it may read ("airplane  100%")
+    top: object
+    top_anchor: tuple[float, float, float]
+    top_template: str  # the list at its widest, for its size
 
 
-def _overlaps(box: np.ndarray, others: np.ndarray) -> np.ndarray:
+@dataclass
+class Placement:
+    """What the last layout did, in the pane's pixels (x right, y up from the bottom-left)."""
+
+    width: int = 0
+    height: int = 0
+    blocks: dict[str, np.ndarray] = field(default_factory=dict)  # block -> its rectangle x0, y0, x1, y1
+    shown: list[tuple[str, str, str, np.ndarray]] = field(default_factory=list)  # (kind, block, text, box)
+    hidden: list[tuple[str, str, str]] = field(default_factory=list)  # (block, text, why)
+
+
+def project(points: np.ndarray, matrix: np.ndarray, w: int, h: int) -> np.ndarray:
+    """(n, 3) world points -> (n, 2) pixel positions in the pane (NaN behind the camera)."""
+    clip = np.column_stack([points, np.ones(len(points))]) @ matrix.T
+    front = clip[:, 3:4] > 1e-9
+    return np.where(front, (clip[:, :2] / np.where(front, clip[:, 3:4], 1) + 1) / 2 * (w, h), np.nan)
+
+
+def block_rectangles(bounds: np.ndarray, matrix: np.ndarray, w: int, h: int) -> np.ndarray:
+    """(n, 6) boxes (x0, x1, y0, y1, z0, z1) -> (n, 4) screen rectangles of their projections."""
+    corners = np.stack(np.meshgrid([0, 1], [2, 3], [4, 5], indexing="ij"), -1).reshape(8, 3)
+    pts = bounds[:, corners.T].transpose(0, 2, 1).reshape(-1, 3)  # (n * 8, 3)
+    xy = project(pts, matrix, w, h).reshape(-1, 8, 2)
+    return np.column_stack([xy[..., 0].min(1), xy[..., 1].min(1), xy[..., 0].max(1), xy[..., 1].max(1)])
+
+
+def hits(box: np.ndarray, others: np.ndarray, gap: float = GAP) -> np.ndarray:
+    """Which of `others` (n, 4) come within `gap` pixels of `box`."""
     return (
-        (others[:, 0] < box[2] + GAP)
-        & (box[0] < others[:, 2] + GAP)
-        & (others[:, 1] < box[3] + GAP)
-        & (box[1] < others[:, 3] + GAP)
+        (others[:, 0] < box[2] + gap)
+        & (box[0] < others[:, 2] + gap)
+        & (others[:, 1] < box[3] + gap)
+        & (box[1] < others[:, 3] + gap)
     )
 
 
-def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:
-    w = np.minimum(others[:, 2], box[2]) - np.maximum(others[:, 0], box[0])
-    h = np.minimum(others[:, 3], box[3]) - np.maximum(others[:, 1], box[1])
-    return float((np.clip(w, 0, None) * np.clip(h, 0, None)).sum())
+def inside(box: np.ndarray, w: int, h: int) -> bool:
+    return bool(box[0] >= 0 and box[1] >= 0 and box[2] <= w and box[3] <= h)
 
 
-def _on_screen(anchors: np.ndarray, matrix: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """Which (n, 4) homogeneous anchors are in front of the camera, and their pixel positions."""
-    clip = anchors @ matrix.T
-    shown = clip[:, 3] > 1e-9
-    return shown, (clip[shown, :2] / clip[shown, 3:4] + 1) / 2 * (w, h)
+def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, reach: float) -> float | None:
+    """The smallest vertical shift in `direction` (within `reach`, inside 0..h) that clears `taken`
+    by GAP pixels, or None."""
+    dy = 0.0
+    while abs(dy) <= reach:
+        moved = box + np.array([0, dy, 0, dy])
+        if moved[1] < MARGIN or moved[3] > h - MARGIN:
+            return None
+        hit = hits(moved, taken)
+        if not hit.any():
+            return dy
+        step = taken[hit, 3].max() + GAP - moved[1] if direction > 0 else taken[hit, 1].min() - GAP - moved[3]
+        dy += step + direction * 1e-3
+    return None
 
 
 class LabelLayout:
-    """Keeps one renderer's block labels (camera-facing text actors) apart, updated at the start of
-    each of its renders. `labels`: (actor, anchor xyz, +1 above its block or -1 below), in priority
-    order; `colour` (0..1 RGB) that of the lines back to moved labels' blocks. `fixed`: (actor,
-    anchor xyz, widest text) of left-aligned, vertically centred text that stays where it is (an
-    output's class names and probabilities), which labels keep clear of."""
+    """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
+    are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
+    texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
+    the lines from moved labels back to their blocks. Set `focus` (block names) to show those
+    blocks' labels first: the selected block, the block under the cursor."""
 
     def __init__(
         self,
         renderer: vtk.vtkRenderer,
-        labels: list[tuple[object, tuple[float, float, float], int]],
+        labels: list[Label],
         colour: tuple[float, float, float],
-        fixed: list[tuple[object, tuple[float, float, float], str]] = (),
+        blocks: list[tuple[str, tuple[float, ...]]],
+        classes: list[ClassTexts] = (),
     ):
         self.renderer = renderer
-        self.actors = [a for a, _, _ in labels]
-        self.anchors = np.array([[*xyz, 1.0] for _, xyz, _ in labels]).reshape(-1, 4)
-        self.directions = np.array([d for _, _, d in labels], dtype=float)
-        self._sizes: np.ndarray | None = None  # (n, 2) text width, height in pixels
-        self._fixed = list(fixed)
-        self._fixed_anchors = np.array([[*xyz, 1.0] for _, xyz, _ in fixed]).reshape(-1, 4)
-        self._fixed_sizes: np.ndarray | None = None
+        self.labels = list(labels)
+        self.classes = list(classes)
+        self.block_names = [name for name, _ in blocks]
+        self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
+        self.focus: tuple[str, ...] = ()
+        self.placement = Placement()
+        self._boxes: np.ndarray | None = None  # (n, 4) each label's box about its anchor at offset 0
+        self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self.leaders = self._add_leaders(colour)
         renderer.AddObserver("StartEvent", self.update)
@@ -111,72 +153,156 @@ class LabelLayout:
         self.renderer.AddViewProp(actor)
         return actor
 
-    def _text_sizes(self, texts: list[tuple[object, str]]) -> np.ndarray:
-        """(n, 2) pixel width and height of each (actor, text) in its actor's text style."""
-        renderer = vtk.vtkTextRenderer()
-        dpi = self.renderer.GetRenderWindow().GetDPI()
-        sizes = []
-        for actor, text in texts:
-            bbox = [0, 0, 0, 0]
-            renderer.GetBoundingBox(actor.GetTextProperty(), text, bbox, dpi)
-            sizes.append((bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1))
-        return np.array(sizes, dtype=float).reshape(-1, 2)
+    def _bbox(self, actor, text: str) -> np.ndarray:
+        """(x0, y0, x1, y1) of `text` in `actor`'s style about its anchor, in pixels."""
+        bbox = [0, 0, 0, 0]
+        vtk.vtkTextRenderer().GetBoundingBox(
+            actor.GetTextProperty(), text, bbox, self.renderer.GetRenderWindow().GetDPI()
+        )
+        return np.array([bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1], dtype=float)
 
-    def _fixed_boxes(self, matrix: np.ndarray, w: int, h: int) -> np.ndarray:
-        if not self._fixed:
-            return np.empty((0, 4))
-        if self._fixed_sizes is None:
-            self._fixed_sizes = self._text_sizes([(actor, text) for actor, _, text in self._fixed])
-        shown, xy = _on_screen(self._fixed_anchors, matrix, w, h)
-        tw, th = self._fixed_sizes[shown].T
-        return np.column_stack([xy[:, 0], xy[:, 1] - th / 2, xy[:, 0] + tw, xy[:, 1] + th / 2])
+    def _measure(self) -> None:
+        self._boxes = np.array([self._bbox(lb.actor, lb.actor.GetInput()) for lb in self.labels]).reshape(-1, 4)
+        self._class_boxes = [
+            (self._bbox(c.rows[0], c.widest) if c.rows else np.zeros(4), self._bbox(c.top, c.top_template))
+            for c in self.classes
+        ]
 
-    def update(self, *_) -> None:
+    def camera_key(self) -> tuple:
         camera = self.renderer.GetActiveCamera()
-        w, h = self.renderer.GetSize()
-        key = (
+        return (
             camera.GetPosition(),
             camera.GetFocalPoint(),
             camera.GetViewUp(),
             camera.GetViewAngle(),
             camera.GetParallelProjection(),
             camera.GetParallelScale(),
-            w,
-            h,
+            tuple(self.renderer.GetSize()),
+            self.focus,
         )
-        if not len(self.actors) or not w or not h or key == self._key:
+
+    def matrix(self) -> np.ndarray:
+        w, h = self.renderer.GetSize()
+        m = self.renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
+        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+    def update(self, *_) -> None:
+        w, h = self.renderer.GetSize()
+        key = self.camera_key()
+        if not w or not h or key == self._key:
             return
         self._key = key
-        if self._sizes is None:
-            self._sizes = self._text_sizes([(actor, actor.GetInput()) for actor in self.actors])
-        m = camera.GetCompositeProjectionTransformMatrix(w / h, -1, 1)
-        matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
-        shown, xy = _on_screen(self.anchors, matrix, w, h)
-        tw, th = self._sizes[shown].T
-        up = self.directions[shown] > 0
-        y0 = np.where(up, xy[:, 1], xy[:, 1] - th)
-        # kept inside the picture sideways first (a row's first label hangs left of its block),
-        # when its block is in the picture: an off-screen block's label stays off-screen
-        inside = (xy[:, 0] >= 0) & (xy[:, 0] <= w)
-        dx = np.where(inside, np.clip(0, GAP - (xy[:, 0] - tw / 2), w - GAP - (xy[:, 0] + tw / 2)), 0.0)
-        boxes = np.column_stack([xy[:, 0] + dx - tw / 2, y0, xy[:, 0] + dx + tw / 2, y0 + th])
-        shifts = np.zeros((len(self.actors), 2))
-        shifts[shown, 0], shifts[shown, 1] = dx, spread(boxes, self.directions[shown], self._fixed_boxes(matrix, w, h))
-        for actor, (x, y) in zip(self.actors, shifts):
-            actor.SetDisplayOffset(round(x), round(y))
-        self._draw_leaders(xy, boxes, shifts[shown, 1])
+        if self._boxes is None:
+            self._measure()
+        matrix = self.matrix()
+        rects = block_rectangles(self.bounds, matrix, w, h)
+        self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
+        taken = [np.empty((0, 4))]
+        for c, sizes in zip(self.classes, self._class_boxes):
+            taken.append(self._place_classes(c, sizes, matrix, rects))
+        self._place_labels(matrix, rects, np.vstack(taken))
 
-    def _draw_leaders(self, anchors: np.ndarray, boxes: np.ndarray, offsets: np.ndarray) -> None:
-        """A vertical line from each label moved off its anchor to the label's nearest edge."""
+    def _others(self, rects: np.ndarray, block: str) -> np.ndarray:
+        """Every block's rectangle but `block`'s (and those behind the camera)."""
+        keep = np.array([n != block for n in self.block_names], dtype=bool) & np.isfinite(rects).all(1)
+        return rects[keep]
+
+    def _fits(self, box: np.ndarray, w: int, h: int, obstacles: np.ndarray) -> bool:
+        return inside(box, w, h) and not hits(box, obstacles, 0.0).any()
+
+    def _place_classes(self, c: ClassTexts, sizes, matrix, rects) -> np.ndarray:
+        """Show the rows, else the list of top classes, else neither; returns the boxes shown."""
+        w, h = self.placement.width, self.placement.height
+        row_box, top_box = sizes
+        others = self._others(rects, c.block)
+        if c.rows:
+            xy = project(c.row_anchors, matrix, w, h)
+            boxes = np.column_stack(
+                [xy[:, 0] + row_box[0], xy[:, 1] + row_box[1], xy[:, 0] + row_box[2], xy[:, 1] + row_box[3]]
+            )
+            pitch = np.abs(np.diff(xy[:, 1])).min() if len(xy) > 1 else np.inf
+            if pitch >= row_box[3] - row_box[1] + 1 and all(self._fits(b, w, h, others) for b in boxes):
+                self._show_classes(c, rows=True)
+                self.placement.shown += [("classes", c.block, a.GetInput(), b) for a, b in zip(c.rows, boxes)]
+                return boxes
+        x, y = project(np.array([c.top_anchor]), matrix, w, h)[0]
+        box = np.array([x, y, x, y]) + top_box
+        if np.isfinite(box).all() and self._fits(box, w, h, others):
+            self._show_classes(c, rows=False)
+            self.placement.shown.append(("classes", c.block, c.top.GetInput(), box))
+            return box[None]
+        self._show_classes(c, rows=None)
+        self.placement.hidden.append((c.block, c.top.GetInput(), "no room for the class texts beside the output"))
+        return np.empty((0, 4))
+
+    @staticmethod
+    def _show_classes(c: ClassTexts, rows: bool | None) -> None:
+        for actor in c.rows:
+            actor.SetVisibility(rows is True)
+        c.top.SetVisibility(rows is False)
+
+    def _order(self) -> list[int]:
+        ranks = [0 if lb.block in self.focus else lb.rank + 1 for lb in self.labels]
+        return sorted(range(len(self.labels)), key=lambda i: ranks[i])
+
+    def _place_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
+        w, h = self.placement.width, self.placement.height
+        anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
+        where = dict(zip(self.block_names, rects))
+        leaders = []
+        for i in self._order():
+            label, size = self.labels[i], self._boxes[i]
+            text = label.actor.GetInput()
+            why = self._why_not(label, where.get(label.block))
+            box = None if why else self._find(label, size, where[label.block], self._others(rects, label.block), taken)
+            if box is None:
+                label.actor.SetVisibility(False)
+                self.placement.hidden.append((label.block, text, why or "no free place near its block"))
+                continue
+            label.actor.SetVisibility(True)
+            ax, ay = anchors[i]
+            label.actor.SetDisplayOffset(round(box[0] - size[0] - ax), round(box[1] - size[1] - ay))
+            ox, oy = label.actor.GetDisplayOffset()
+            box = size + np.array([ax + ox, ay + oy, ax + ox, ay + oy])
+            taken = np.vstack([taken, box])
+            self.placement.shown.append(("block", label.block, text, box))
+            leaders.append(_leader(where[label.block], box))
+        self._draw_leaders([seg for seg in leaders if seg is not None])
+
+    def _why_not(self, label: Label, rect) -> str | None:
+        if label.rank == len(RANKS) - 2 and label.block not in self.focus:
+            return "shown on hover or selection (not a stage boundary)"
+        if rect is None or not np.isfinite(rect).all():
+            return "its block is behind the camera"
+        w, h = self.placement.width, self.placement.height
+        if rect[2] < 0 or rect[0] > w or rect[3] < 0 or rect[1] > h:
+            return "its block is outside the picture"
+        return None
+
+    def _find(self, label: Label, size: np.ndarray, rect: np.ndarray, others: np.ndarray, taken: np.ndarray):
+        """The label's box: centred on its block, kept inside the picture sideways, just outside
+        the block's rectangle on its side (else the other), moved past what it meets; or None."""
+        w, h = self.placement.width, self.placement.height
+        tw, th = size[2] - size[0], size[3] - size[1]
+        if tw > w - 2 * MARGIN:
+            return None
+        cx = np.clip((max(rect[0], 0) + min(rect[2], w)) / 2, MARGIN + tw / 2, w - MARGIN - tw / 2)
+        obstacles = np.vstack([taken, others, rect[None]])
+        for direction in (label.direction, -label.direction):
+            y0 = rect[3] + GAP if direction > 0 else rect[1] - GAP - th
+            box = np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th])
+            dy = free_place(box, obstacles, direction, h, REACH * th)
+            if dy is not None:
+                return np.round(box + np.array([0, dy, 0, dy]))
+        return None
+
+    def _draw_leaders(self, segments: list[tuple[float, float, float, float]]) -> None:
+        """A vertical line from each label moved off its block to the label's nearest edge."""
         from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
-        y0, y1 = boxes[:, 1] + offsets, boxes[:, 3] + offsets
-        ends = np.clip(anchors[:, 1], y0, y1)
-        moved = np.abs(ends - anchors[:, 1]) > 2 * GAP
-        n = int(moved.sum())
+        n = len(segments)
         points = np.zeros((2 * n, 3))
-        points[0::2, :2] = anchors[moved]
-        points[1::2, 0], points[1::2, 1] = anchors[moved, 0], ends[moved]
+        points[:, :2] = np.array(segments, dtype=float).reshape(-1, 2)
         vtk_points = vtk.vtkPoints()
         vtk_points.SetData(numpy_to_vtk(points, deep=True))
         lines = vtk.vtkCellArray()
@@ -186,3 +312,14 @@ class LabelLayout:
         )
         self._leader_lines.SetPoints(vtk_points)
         self._leader_lines.SetLines(lines)
+
+
+def _leader(rect: np.ndarray, box: np.ndarray) -> tuple[float, float, float, float] | None:
+    """(x, y) to (x, y): from the block's rectangle to a label more than 2 GAP away from it, or None."""
+    lo, hi = max(rect[0], box[0]), min(rect[2], box[2])
+    x = (lo + hi) / 2 if lo <= hi else (box[0] + box[2]) / 2
+    if box[1] > rect[3] + 2 * GAP:
+        return (x, rect[3], x, box[1])
+    if box[3] < rect[1] - 2 * GAP:
+        return (x, rect[1], x, box[3])
+    return None

@@ -140,6 +140,8 @@ class Layout:
     voxel_position: tuple[float, float] = (0.012, 0.89)  # under the heads-up line
     health_position: tuple[float, float] = (0.012, 0.55)
     hint_x: float = 0.012
+    label_box_opacity: float = 0.92  # block labels' boxes: they never sit on blocks, and read over edges
+    top_classes: int = 5  # an output whose rows do not fit legibly lists its most probable classes
 
 
 @dataclass(frozen=True)

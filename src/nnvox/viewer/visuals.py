@@ -20,6 +20,7 @@ from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.layout import near_square
 from nnvox.scenes.registry import Registry
 from nnvox.scenes.scene import Block
+from nnvox.viewer.label_layout import ClassTexts
 
 VISUALS: Registry[type] = Registry("visual")
 register_visual = VISUALS.register  # decorator: `@register_visual("MyLayer")` on a visual class
@@ -143,23 +144,50 @@ class PanelsVisual:
 
 @register_visual("output")
 class OutputVisual(PanelsVisual):
-    """The classifier: one voxel per class, with a label and probability beside each."""
+    """The classifier: one voxel per class (a column, or a grid for many classes). Beside a column,
+    each row's class name and probability; where rows are too close on screen to read (and beside
+    a grid), a list of the most probable classes instead: the label layout chooses (ClassTexts)."""
 
     def __init__(self, block: Block, renderer: vtk.vtkRenderer, options, overlay: vtk.vtkRenderer):
         super().__init__(block, renderer, options, overlay)
-        self.labels = []
+        names = block.class_names or ()
         x, y, z = block.origin
-        top = z + block.rows * block.voxel / 2
-        for r, name in enumerate(block.class_names or ()):
+        top, right = z + block.rows * block.voxel / 2, y - block.cols * block.voxel / 2 - 0.4 * block.voxel
+        self.labels = []
+        for r, name in enumerate(names if block.cols == 1 else ()):
             actor = make_billboard(options, name, scale=0.8, align_left=True)
-            actor.SetPosition(x, y - block.cols * block.voxel / 2 - 0.4 * block.voxel, top - (r + 0.5) * block.voxel)
+            actor.SetPosition(x, right, top - (r + 0.5) * block.voxel)
             overlay.AddActor(actor)
             self.labels.append(actor)
+        self.k = min(len(names), options.theme.layout.top_classes)
+        self._heading = f"top {self.k} of {len(names):,}\n" if self.k < len(names) else ""
+        widest = max(names, key=len, default="") + "  100%"
+        self.top = make_billboard(options, self._heading + widest, scale=0.8, align_left=True, below=True)
+        self.top.SetPosition(x, right, top)
+        self.top.SetVisibility(False)
+        overlay.AddActor(self.top)
+        self.class_texts = ClassTexts(
+            block.name,
+            self.labels,
+            np.array([a.GetPosition() for a in self.labels]).reshape(-1, 3),
+            widest,
+            self.top,
+            (x, right, top),
+            self._heading + "\n".join([widest] * self.k),
+        )
+        self._top_text = None
 
     def update(self, values: np.ndarray, lit: float, texts=None) -> None:
         super().update(values, lit)
         for actor, text in zip(self.labels, texts or ()):
             actor.SetInput(text)
+        if texts:
+            p = np.nan_to_num(values.ravel()[: len(texts)], nan=-1.0)
+            best = np.argsort(-p, kind="stable")[: self.k]
+            text = self._heading + "\n".join(texts[i] for i in best)
+            if text != self._top_text:
+                self._top_text = text
+                self.top.SetInput(text)
 
 
 def outline_boxes(bounds) -> vtk.vtkPolyData:
@@ -185,12 +213,12 @@ def make_billboard(
     tp.SetFontSize(options.text_size(0.018 * scale))
     tp.SetColor(*(c / 255 for c in options.text_colour))
     tp.SetBackgroundColor(*(c / 255 for c in options.background))
-    tp.SetBackgroundOpacity(0.65)  # legible where a label crosses a block
+    tp.SetBackgroundOpacity(options.theme.layout.label_box_opacity)  # reads on any background
     tp.SetJustificationToLeft() if align_left else tp.SetJustificationToCentered()
-    if align_left:
-        tp.SetVerticalJustificationToCentered()
-    elif below:
+    if below:
         tp.SetVerticalJustificationToTop()
+    elif align_left:
+        tp.SetVerticalJustificationToCentered()
     else:
         tp.SetVerticalJustificationToBottom()
     return actor

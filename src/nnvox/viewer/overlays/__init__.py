@@ -55,7 +55,7 @@ def compose(stage: Stage) -> Overlays:
     blocks = BlockVisuals(stage)
     edges = Edges(stage)
     outlines = Outlines(stage)
-    labels = BlockLabels(stage, blocks.fixed_labels) if options.show_labels else None
+    labels = BlockLabels(stage, blocks.class_texts) if options.show_labels else None
     pulses = Pulses(stage)
     hud = HeadsUpLine(stage) if options.show_hud else None
     caption = Caption(stage)

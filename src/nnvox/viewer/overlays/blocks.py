@@ -14,9 +14,9 @@ class BlockVisuals:
         self.props = [v.actor for v in self.visuals.values()]
 
     @property
-    def fixed_labels(self) -> list[vtk.vtkBillboardTextActor3D]:
-        """Text the visuals pinned beside their blocks (an output's class names and probabilities)."""
-        return [actor for v in self.visuals.values() for actor in getattr(v, "labels", ())]
+    def class_texts(self) -> list:
+        """The outputs' class names and probabilities beside their blocks (label_layout.ClassTexts)."""
+        return [v.class_texts for v in self.visuals.values() if getattr(v, "class_texts", None) is not None]
 
     def name_of(self, actor: vtk.vtkProp | None) -> str | None:
         """The block drawn by `actor`, or None."""

@@ -1,6 +1,6 @@
-"""Block labels: name and shape above or below each block, on the overlay layer; a LabelLayout
-pushes apart labels that still overlap from where the camera looks. They dim with their block in
-the forward pass."""
+"""Block labels: name and shape above or below each block, on the overlay layer, kept to the label
+policy (viewer/label_layout.py) from where the camera looks: never overlapping, never on another
+block, never off the picture; the least important hidden when not all fit."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import vtk
 
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.scene import Block
-from nnvox.viewer.label_layout import LabelLayout
+from nnvox.viewer.label_layout import ClassTexts, Label, LabelLayout
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import to_unit
 from nnvox.viewer.visuals import make_billboard
-
-RISE = 0.8  # a label's anchor above the block's top (or below its bottom), in scene units
 
 
 def range_text(scale: ColourScale) -> str:
@@ -46,29 +44,49 @@ def label_sides(blocks: list[Block]) -> dict[str, bool]:
     return above_of
 
 
-class BlockLabels:
-    """`fixed`: text beside blocks that stays put (an output's class names), which labels keep clear of."""
+def ranks(blocks: list[Block]) -> dict[str, int]:
+    """Each block's label importance (label_layout.Label.rank): 0 the input, the output and the
+    first labelled block of each top-level module (a stage boundary: "layer2" of "layer2.0.conv1"),
+    1 the other labelled blocks, 2 the rest (their labels show when their block is focused)."""
+    out, stages = {}, set()
+    for b in blocks:
+        stage = b.name.split(".")[0]
+        if not b.labelled:
+            out[b.name] = 2
+        elif b.role in ("input", "output") or (stage not in stages and b.kind != "Attribution"):
+            out[b.name] = 0
+        else:
+            out[b.name] = 1
+        stages |= {stage} if b.labelled else set()
+    return out
 
-    def __init__(self, stage: Stage, fixed: list[vtk.vtkBillboardTextActor3D] = ()):
+
+def label_text(b: Block) -> str:
+    text = f"{b.title}\n{b.subtitle}"
+    return text if b.role in ("input", "output") else f"{text}   {range_text(b.scale)}"
+
+
+class BlockLabels:
+    """Every block's label on the overlay layer (those the policy leaves out hidden), kept to the
+    label policy by a LabelLayout, with the outputs' class texts (`classes`) which stay beside
+    their columns. Labels dim with their block in the forward pass."""
+
+    def __init__(self, stage: Stage, classes: list[ClassTexts] = ()):
         self.labels: dict[str, vtk.vtkBillboardTextActor3D] = {}
         self._lit: dict[str, float] = {}
-        above_of = label_sides(stage.scene.blocks)
+        self._box_opacity = stage.layout.label_box_opacity
+        above_of, rank = label_sides(stage.scene.blocks), ranks(stage.scene.blocks)
         placed = []
-        for b in (b for b in stage.scene.blocks if b.labelled):
-            x0, x1, y0, y1, z_bottom, z_top = b.bounds
-            text = f"{b.title}\n{b.subtitle}"
-            if b.role not in ("input", "output"):
-                text += f"   {range_text(b.scale)}"
-            above = above_of.get(b.name, False)
-            actor = make_billboard(stage.options, text, below=not above)
-            # Anchor on the far top edge or the near bottom edge: outside the block's silhouette.
-            anchor = ((x0 + x1) / 2, y1 if above else y0, z_top + RISE if above else z_bottom - RISE)
-            actor.SetPosition(*anchor)
+        for b in stage.scene.blocks:
+            x0, x1, y0, y1, _, z_top = b.bounds
+            actor = make_billboard(stage.options, label_text(b))
+            actor.SetPosition((x0 + x1) / 2, (y0 + y1) / 2, z_top)
             stage.overlay.AddActor(actor)
             self.labels[b.name] = actor
-            placed.append((actor, anchor, 1 if above else -1))
-        pinned = [(actor, actor.GetPosition(), f"{actor.GetInput()}  100%") for actor in fixed]
-        self.layout = LabelLayout(stage.overlay, placed, to_unit(stage.colours.text), pinned)
+            above = above_of.get(b.name, True)
+            placed.append(Label(actor, b.name, actor.GetPosition(), 1 if above else -1, rank[b.name]))
+        blocks = [(b.name, b.bounds) for b in stage.scene.blocks]
+        self.layout = LabelLayout(stage.overlay, placed, to_unit(stage.colours.text), blocks, classes)
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
 
     def update(self, shown: Shown) -> None:
@@ -77,4 +95,4 @@ class BlockLabels:
             if self._lit.get(name) != lit[name]:
                 self._lit[name] = lit[name]
                 label.GetTextProperty().SetOpacity(0.3 + 0.7 * lit[name])
-                label.GetTextProperty().SetBackgroundOpacity(0.65 * lit[name])
+                label.GetTextProperty().SetBackgroundOpacity(self._box_opacity * (0.5 + 0.5 * lit[name]))
