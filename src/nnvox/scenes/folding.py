@@ -1,20 +1,103 @@
-"""Fold repeated blocks: consecutive siblings of a container (layer3.1, layer3.2, ...) that run the
-same layers with the same shapes are drawn once, labelled "× N"."""
+"""Fold repeated blocks by structure: consecutive sibling modules (same parent, run one after the
+other, each fed by the one before) of the same class with the same child structure (classes, node
+kinds, output and parameter shapes) are drawn
+once, labelled "× N", whatever they are called (`layer3.1…5`, `encoder_layer_0…11`,
+`stages.2.blocks.0…8`, `h.0…11`). Runs written before the module tree was recorded fold by name
+(`prefix.N` instances), as they always did."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from nnvox.capture.architecture import Architecture
+from nnvox.scenes.hierarchy import ModuleTree
 
 _INSTANCE = re.compile(r"^(.*?)\.(\d+)(?=\.|#|$)")
+
+
+@dataclass(frozen=True)
+class Folds:
+    """Module-level folds: each run's first module -> the run (its paths), and the later instances."""
+
+    runs: dict[str, list[str]]
+    hidden: frozenset[str]
+
+
+def fold_modules(
+    arch: Architecture, tree: ModuleTree, min_repeats: int = 2, unfold: frozenset[str] = frozenset()
+) -> Folds:
+    """Runs of structurally equal consecutive siblings, outermost first: inside a folded run only its
+    first instance is searched further. A run with a node named in `unfold` stays unfolded."""
+    if not tree.nested:
+        return Folds({}, frozenset())
+    index = {n.name: i for i, n in enumerate(arch.nodes)}
+    nodes = {n.name: n for n in arch.nodes}
+    consumers: dict[str, list[str]] = {}
+    for src, dst in arch.edges:
+        consumers.setdefault(src, []).append(dst)
+
+    def signature(path: str):
+        cut = len(path) + 1
+        mods = tuple((p[cut:], tree.kinds[p]) for p in tree.subtree(path)[1:])
+        return mods, tuple(
+            ((tree.owners[m] or "")[cut:], nodes[m].kind, nodes[m].shape, tuple(nodes[m].params.values()))
+            for m in tree.members.get(path, [])
+        )
+
+    def follows(a: str, b: str) -> bool:  # b's nodes run right after a's, and b takes what a made
+        ma, mb = tree.members.get(a), tree.members.get(b)
+        if not (ma and mb) or index[mb[0]] != index[ma[-1]] + 1:
+            return False
+        inside = set(mb)
+        return any(d in inside for m in ma for d in consumers.get(m, ()))
+
+    runs: dict[str, list[str]] = {}
+    hidden: set[str] = set()
+    frontier: list[str | None] = [None]
+    while frontier:
+        kids = tree.children.get(frontier.pop(), [])
+        i = 0
+        while i < len(kids):
+            first, j = kids[i], i + 1
+            sig = signature(first)
+            while j < len(kids) and tree.kinds[kids[j]] == tree.kinds[first] and follows(kids[j - 1], kids[j]):
+                if signature(kids[j]) != sig:
+                    break
+                j += 1
+            run = kids[i:j]
+            members = {m for p in run for m in tree.members.get(p, [])}
+            if len(run) >= min_repeats and members and not unfold.intersection(members):
+                runs[first] = run
+                hidden.update(run[1:])
+                frontier.append(first)
+            else:
+                frontier.extend(run)
+            i = j
+    return Folds(runs, frozenset(hidden))
 
 
 def fold_repeats(
     arch: Architecture, min_repeats: int = 2, unfold: frozenset[str] = frozenset()
 ) -> tuple[set[str], dict[str, int]]:
-    """Nodes to hide, and for each node of a kept instance the number of instances it stands for.
-    A run with a node named in `unfold` stays unfolded."""
+    """Nodes to hide, and for each node of a kept instance the number of instances it stands for
+    (the innermost fold's where folds nest)."""
+    tree = ModuleTree.of(arch)
+    if not tree.nested:
+        return fold_by_names(arch, min_repeats, unfold)
+    folds = fold_modules(arch, tree, min_repeats, unfold)
+    hidden = {m for p in folds.hidden for m in tree.members.get(p, [])}
+    repeats: dict[str, int] = {}
+    for first in sorted(folds.runs, key=tree.level):  # inner folds overwrite outer ones
+        for m in tree.members.get(first, []):
+            repeats[m] = len(folds.runs[first])
+    return hidden, {m: n for m, n in repeats.items() if m not in hidden}
+
+
+def fold_by_names(
+    arch: Architecture, min_repeats: int = 2, unfold: frozenset[str] = frozenset()
+) -> tuple[set[str], dict[str, int]]:
+    """The rule for runs without a module tree: `prefix.N` instances with the same nodes."""
     instances: dict[tuple[str, int], list] = {}
     for node in arch.nodes:
         m = _INSTANCE.match(node.name)
