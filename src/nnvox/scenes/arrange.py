@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, field
 
 import numpy as np
 
 from nnvox.scenes.block_spec import BlockSpec
-from nnvox.scenes.drawn_graph import DrawnGraph
+from nnvox.scenes.drawn_graph import DrawnGraph, graph_depths
 from nnvox.scenes.layout import BlockShape, slice_pitch
-from nnvox.scenes.placement import Footprint, Placement, place
+from nnvox.scenes.placement import Beneath, Footprint, Placement, branch_shape, place
 from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.side_branches import SideBranch, side_branches
+
+SIDE_SCALE = 0.35  # a closed side branch: its height to its source's, at most; its size to its own, at least
 
 
 @dataclass(frozen=True)
@@ -25,30 +28,79 @@ class Arrangement:
     geometry: dict[str, Geometry]
     placement: Placement
     labelled: set[str]  # the blocks that carry a label
+    # the column each block stands in: graph depth along the main path, a side branch's blocks at
+    # their source's (edges more than one column long are skips, drawn as arcs)
+    depth: dict[str, int] = field(default_factory=dict)
+    side: dict[str, str] = field(default_factory=dict)  # a side branch's block -> the block it leaves from
 
 
 def arrange(
     specs: dict[str, BlockSpec], graph: DrawnGraph, repeats: dict[str, int], options: SceneOptions
 ) -> Arrangement:
+    branches = find_side_branches(specs, graph)
+    closed = {m for b in branches if not is_open(b, options) for m in b.members}
     geometry = {n: block_geometry(specs[n].layout, options) for n in graph.names}
-    footprints = [footprint(specs[n].layout, n, geometry[n]) for n in graph.names]
-    v = options.voxel
+    footprints = {n: footprint(specs[n].layout, n, geometry[n]) for n in graph.names}
+    beneath = []
+    for b in branches:
+        scale = side_scale(b, footprints, graph.edges, options) if b.members[0] in closed else 1.0
+        for m in b.members:
+            geometry[m] = Geometry(*(scale * g for g in astuple(geometry[m])))
+            footprints[m] = footprint(specs[m].layout, m, geometry[m])
+        gap = options.layer_gap * options.voxel * scale
+        beneath.append(Beneath(b.source, b.gate, tuple(footprints[m] for m in b.members), b.columns(graph.edges), gap))
+    side = {m: b.source for b in branches for m in b.members}
+    main = [n for n in graph.names if n not in side]
+    edges = [(s, d) for s, d in graph.edges if s not in side and d not in side]
+    depth = graph_depths(main, edges) if side else graph.depth
+    main_footprints = [footprints[n] for n in main]
     placement = place(
-        footprints,
-        graph.edges,
-        graph.depth,
-        gap=options.layer_gap * v,
-        lane_gap=options.lane_gap * v,
-        wrap=wrap_length(footprints, options),
+        main_footprints,
+        edges,
+        depth,
+        gap=options.layer_gap * options.voxel,
+        lane_gap=options.lane_gap * options.voxel,
+        wrap=wrap_length(main_footprints, options),
+        beneath=tuple(beneath),
     )
-    return Arrangement(geometry, placement, labelled(graph.names, specs, placement, options, repeats))
+    shown = labelled(main, specs, placement, options, repeats) | (set(side) - closed)
+    return Arrangement(geometry, placement, shown, {**depth, **{m: depth[s] for m, s in side.items()}}, side)
 
 
-def block_geometry(bs: BlockShape, options: SceneOptions) -> Geometry:
-    """Voxel size, slice pitch and slab thickness of a block."""
-    v = options.voxel
+def side_scale(
+    branch: SideBranch, footprints: dict[str, Footprint], edges: list[tuple[str, str]], options: SceneOptions
+) -> float:
+    """How much a closed side branch is scaled: to fit between its source's centre and its gate's at
+    their usual spacing, never taller than SIDE_SCALE of its source, and never under SIDE_SCALE of
+    its own size (the gate moves right to make room). A squeeze-excitation's C x 1 x 1 vectors grow
+    to stay visible; a branch as large as its source shrinks."""
+    s, g = footprints[branch.source], footprints[branch.gate]
+    gap = options.layer_gap * options.voxel
+    room = s.length / 2 + gap + 1.1 * (s.width + g.width) / 2 + g.length / 2 - gap
+    own = Beneath(branch.source, branch.gate, tuple(footprints[m] for m in branch.members), branch.columns(edges), gap)
+    length, _ = branch_shape(own)
+    tallest = max(max(footprints[m].height, footprints[m].width) for m in branch.members)
+    return max(SIDE_SCALE, min(SIDE_SCALE * s.height / tallest, room / length))
+
+
+def find_side_branches(specs: dict[str, BlockSpec], graph: DrawnGraph) -> list[SideBranch]:
+    """The drawn graph's side branches (squeeze-excitation, gates); a chain's block is matched by its
+    last kind ("Conv2d+Sigmoid" closes with a sigmoid)."""
+    kinds = {n: specs[n].kind.split("+")[-1] for n in graph.names}
+    return side_branches(graph.names, graph.edges, {n: specs[n].shape for n in graph.names}, kinds)
+
+
+def is_open(branch: SideBranch, options: SceneOptions) -> bool:
+    """A side branch is drawn at full size and labelled when one of its blocks is expanded (the
+    window's double-click), or a module it lies in: "features.3.se" opens "features.3.se.fc1"."""
+    return any(m == e or m.startswith(e + ".") for m in branch.members for e in options.expand)
+
+
+def block_geometry(bs: BlockShape, options: SceneOptions, scale: float = 1.0) -> Geometry:
+    """Voxel size, slice pitch and slab thickness of a block, `scale` times its own size."""
+    v = options.voxel * scale
     side = max(bs.rows, bs.cols)
-    if bs.role == "output":
+    if bs.role == "output" and bs.cols == 1:  # a labelled column (a grid of many classes is sized as maps)
         voxel = v * options.output_voxel
     elif options.sizing == "accurate":
         voxel = v

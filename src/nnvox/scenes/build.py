@@ -37,7 +37,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         {b.name: b.bounds for b in blocks},
         arrangement.placement,
         graph.edges,
-        graph.depth,
+        arrangement.depth,
         clearance=(2.0 + 0.2 * tallest) * options.voxel,
     )
     source = FrameSource(run, tuple(blocks), options.mode)
@@ -48,7 +48,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
         blocks=tuple(blocks),
         edges=tuple(graph.edges),
         edge_paths=tuple(paths),
-        skips=tuple(graph.depth[d] - graph.depth[s] > 1 for s, d in graph.edges),
+        skips=tuple(arrangement.depth[d] - arrangement.depth[s] > 1 for s, d in graph.edges),
         snapshot_labels=tuple(s.label for s in run.snapshots),
         probe_count=len(run.probe_labels),
         mistake_count=run.mistake_rows,

@@ -3,7 +3,7 @@ edges routed so they never cut through a block (skip connections arc over what t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,13 +32,26 @@ def main_path(names: list[str], edges: list[tuple[str, str]], depth: dict[str, i
 
 
 @dataclass(frozen=True)
+class Beneath:
+    """A side branch drawn small under the main path: it leaves `source` from below, runs along its
+    members (columns left to right, parallel members stacked downwards) and rises into `gate`."""
+
+    source: str
+    gate: str
+    members: tuple[Footprint, ...]  # in graph order, already scaled down
+    columns: dict[str, int]  # each member's column inside the branch
+    gap: float  # between the branch's columns
+
+
+@dataclass(frozen=True)
 class Placement:
     origins: dict[str, tuple[float, float, float]]  # front-face centre of each block
-    columns: dict[str, tuple[float, float]]  # x range of the column each block stands in
+    columns: dict[str, tuple[float, float]]  # x range of the column each block stands in (main blocks)
     rows: dict[str, int]  # the row each block is in (long networks wrap like text)
     lanes: dict[str, float]  # offset from its row's axis: 0 on the main path, else a branch lane
     gutters: tuple[float, ...] = ()  # z of the empty band below each row but the last
     left: float = 0.0  # x of the free margin left of every row
+    side: dict[str, tuple[str, str]] = field(default_factory=dict)  # side-branch block -> (source, gate)
 
 
 def place(
@@ -49,59 +62,117 @@ def place(
     gap: float,
     lane_gap: float,
     wrap: float | None = None,
+    beneath: tuple[Beneath, ...] = (),
 ) -> Placement:
     """Columns follow graph depth; in a column the main-path block sits on the axis and the others
     take lanes above, below, above, ... Between columns stays an empty gap that edges run through.
-    Networks longer than `wrap` continue on rows below, read like text."""
-    names = [f.name for f in footprints]
+    Networks longer than `wrap` continue on rows below, read like text. Side branches (`beneath`)
+    hang under the main path between their source and their gate, which stand far enough apart."""
     fp = {f.name: f for f in footprints}
+    order, lane_z = _columns(footprints, edges, depth, lane_gap)
+    shapes = {b.gate: branch_shape(b) for b in beneath}
+    room = {b.gate: (b.source, shapes[b.gate][0] + gap) for b in beneath}
+    origins, spans, rows = _along_rows(order, fp, gap, wrap, room)
+    side: dict[str, tuple[str, str]] = {}
+    for b in beneath:
+        row, (_, offsets) = rows[b.source], shapes[b.gate]
+        centre = origins[b.source][0] + fp[b.source].length / 2
+        end = origins[b.gate][0] + fp[b.gate].length / 2
+        # under every main block between the source's centre and the gate's, by half a lane gap
+        over = [n for n in spans if rows[n] == row and spans[n][1] >= centre and spans[n][0] <= end]
+        top = min(lane_z[n] - fp[n].height / 2 for n in over) - lane_gap / 2
+        for f in b.members:
+            dx, dz = offsets[f.name]
+            origins[f.name] = (centre + gap / 2 + dx, 0.0, 0.0)
+            lane_z[f.name], rows[f.name], side[f.name] = top - dz, row, (b.source, b.gate)
+    lane_height = max(f.height for f in footprints) + lane_gap
+    fp.update({f.name: f for b in beneath for f in b.members})
+    z, gutters = _stack_rows(fp, rows, lane_z, lane_gap, lane_height)
+    origins = {n: (x, y, lane_z[n] + z[rows[n]]) for n, (x, y, _) in origins.items()}
+    return Placement(origins, spans, rows, lane_z, gutters, -gap - max(f.width for f in footprints), side)
+
+
+def _columns(footprints, edges, depth, lane_gap) -> tuple[list[list[str]], dict[str, float]]:
+    """The blocks of each column (graph depth), main path first, and each block's lane offset."""
+    names = [f.name for f in footprints]
     spine = set(main_path(names, edges, depth))
     columns: dict[int, list[str]] = {}
     for n in names:
         columns.setdefault(depth[n], []).append(n)
     lane_height = max(f.height for f in footprints) + lane_gap
-    lane_z = {}
-    order = []
+    lane_z, order = {}, []
     for d in sorted(columns):
         members = sorted(columns[d], key=lambda n: (n not in spine, names.index(n)))
         for lane, n in enumerate(members):
             k = (lane + 1) // 2  # lane 0 on the axis; then +1, -1, +2, -2, ... lane heights
             lane_z[n] = (k if lane % 2 else -k) * lane_height if lane else 0.0
         order.append(members)
+    return order, lane_z
 
-    # x along each row; a new row starts when the current one would pass `wrap`
+
+def _along_rows(order, fp, gap, wrap, room) -> tuple[dict, dict, dict]:
+    """x along each row; a new row starts when the current one would pass `wrap`. A gate stands at
+    least its `room` (source, distance) from its source's centre to its own, on its source's row."""
     origins, spans, rows = {}, {}, {}
     row, x, prev_half_width = 0, 0.0, None
     for members in order:
         half_width = max(fp[n].width for n in members) / 2
         length = max(fp[n].length for n in members)
+        holds = [room[n] for n in members if n in room and rows.get(room[n][0]) == row]
         if prev_half_width is not None:
             # The default view looks from the front-left: a gap that grows with both columns' widths
             # keeps each block clear of its neighbour on screen, so no front face is hidden.
             step = gap + 1.1 * (prev_half_width + half_width)
-            if wrap is not None and x + step + length > wrap and x > 0:
+            if wrap is not None and x + step + length > wrap and x > 0 and not holds:
                 row, x = row + 1, 0.0
             else:
                 x += step
+        for source, need in holds:  # room for a side branch between its source and its gate
+            x = max(x, origins[source][0] + fp[source].length / 2 + need - length / 2)
         for n in members:
-            origins[n] = (x, 0.0, lane_z[n])
+            origins[n] = (x, 0.0, 0.0)
             spans[n] = (x, x + length)
             rows[n] = row
         x += length
         prev_half_width = half_width
+    return origins, spans, rows
 
-    # stack rows downwards, each clear of the one above (room for labels and arcs between)
+
+def branch_shape(b: Beneath) -> tuple[float, dict[str, tuple[float, float]]]:
+    """A side branch's length along x, and each member's front-face offset from the branch's start
+    (x) and its centre's depth below the branch's top (z)."""
+    fp = {f.name: f for f in b.members}
+    n_cols = max(b.columns.values()) + 1
+    cols = [[f.name for f in b.members if b.columns[f.name] == c] for c in range(n_cols)]
+    first = max(fp[c[0]].height for c in cols) / 2  # the first lane's centres on one line
+    offsets, x, prev = {}, 0.0, None
+    for members in cols:
+        half = max(fp[n].width for n in members) / 2
+        if prev is not None:
+            x += b.gap + 1.1 * (prev + half)
+        z = first - fp[members[0]].height / 2
+        for n in members:
+            offsets[n] = (x, z + fp[n].height / 2)
+            z += fp[n].height + b.gap
+        x += max(fp[n].length for n in members)
+        prev = half
+    return x + b.gap, offsets
+
+
+def _stack_rows(fp, rows, lane_z, lane_gap, lane_height) -> tuple[list[float], tuple[float, ...]]:
+    """Each row's z offset, stacked downwards clear of the one above (room for labels and arcs
+    between), and the z of the gutter below each row but the last."""
+    n_rows = max(rows.values()) + 1
     margin = lane_gap + 0.35 * lane_height  # labels and arcs between rows
-    tops = [max(lane_z[n] + fp[n].height / 2 for n in names if rows[n] == r) for r in range(row + 1)]
-    bottoms = [min(lane_z[n] - fp[n].height / 2 for n in names if rows[n] == r) for r in range(row + 1)]
+    tops = [max(lane_z[n] + fp[n].height / 2 for n in rows if rows[n] == r) for r in range(n_rows)]
+    bottoms = [min(lane_z[n] - fp[n].height / 2 for n in rows if rows[n] == r) for r in range(n_rows)]
     offset, offsets, gutters = 0.0, [0.0], []
-    for r in range(1, row + 1):
+    for r in range(1, n_rows):
         below = offset + bottoms[r - 1]
         offset = below - 2 * margin - tops[r]
         offsets.append(offset)
         gutters.append(below - margin * 0.5)
-    origins = {n: (x, y, z + offsets[rows[n]]) for n, (x, y, z) in origins.items()}
-    return Placement(origins, spans, rows, lane_z, tuple(gutters), -gap - max(f.width for f in footprints))
+    return offsets, tuple(gutters)
 
 
 def route_edges(
@@ -121,6 +192,9 @@ def route_edges(
     stacked: list[tuple[float, float, float]] = []  # arcs already drawn: (x from, x to, height)
     for s, d in edges:
         a, b = bounds[s], bounds[d]
+        if s in placement.side or d in placement.side:
+            paths.append(_side_route(a, b, s in placement.side, d in placement.side))
+            continue
         start = np.array([a[1], (a[2] + a[3]) / 2, (a[4] + a[5]) / 2])
         end = np.array([b[0], (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
         if rows[s] != rows[d]:
@@ -150,6 +224,23 @@ def route_edges(
         )
         paths.append(np.array([start, [up_x, start[1], start[2]], *corners, [down_x, end[1], end[2]], end]))
     return paths
+
+
+def _side_route(a: tuple[float, ...], b: tuple[float, ...], from_side: bool, to_side: bool) -> np.ndarray:
+    """An edge of a side branch: down from under its source's centre, along the branch (across in
+    the gap between two of its columns where the lane changes), and up into the gate from below."""
+    y = (a[2] + a[3]) / 2
+    za, zb = (a[4] + a[5]) / 2, (b[4] + b[5]) / 2
+    if not from_side:  # source -> the branch's first block
+        x = (a[0] + a[1]) / 2
+        return np.array([[x, y, a[4]], [x, y, zb], [b[0], y, zb]])
+    if not to_side:  # the branch's last block -> the gate
+        x = (b[0] + b[1]) / 2
+        return np.array([[a[1], y, za], [x, y, za], [x, y, b[4]]])
+    if abs(za - zb) < 1e-9:
+        return np.array([[a[1], y, za], [b[0], y, zb]])
+    x = (a[1] + b[0]) / 2
+    return np.array([[a[1], y, za], [x, y, za], [x, y, zb], [b[0], y, zb]])
 
 
 def _across_rows(start: np.ndarray, end: np.ndarray, s: str, d: str, placement: Placement) -> np.ndarray:

@@ -61,6 +61,7 @@ class SceneOptions:
         "unsqueeze",
         "squeeze",
         "expand",
+        "expand_as",
         "getitem",
         "dropout",
         "t",
