@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from nnvox.capture.architecture import Node
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import ColourScale, finite_limits
-from nnvox.scenes.layout import BlockShape, block_shape
+from nnvox.scenes.layout import BlockShape, block_shape, near_square
 from nnvox.scenes.run_scales import scale_from_stats, weight_scale
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.selection import Selection
+
+MAX_CLASSES = 100_000  # more outputs than this are not read as class scores, whatever the layer
 
 INPUT = "input"
 # A chain's kinds, shortened in its block's title ("Conv2d+BN+ReLU")
@@ -75,6 +77,15 @@ def output_class_names(run: Run, specs: dict[str, BlockSpec]) -> tuple[str, ...]
     return names
 
 
+def _classifies(run: Run, node: Node, options: SceneOptions) -> bool:
+    """A network's one-dimensional output read as class scores: up to `max_classes` of them (a
+    labelled column), or more where the run names that many classes or a Linear layer gives them
+    (ImageNet's 1,000: a grid, the most probable listed beside it)."""
+    n = node.shape[0]
+    named = run.class_names is not None and len(run.class_names) == n
+    return 1 <= n <= options.max_classes or (n <= MAX_CLASSES and (named or node.kind == "Linear"))
+
+
 def _weight_spec(run: Run, node: Node, mode: str) -> BlockSpec | None:
     """A layer's weight matrix or kernels (None: it has none, or no gradient was recorded for it)."""
     wkey = next((p for p, s in node.params.items() if p.endswith("weight") and len(s) >= 2), None)
@@ -101,8 +112,10 @@ def _activation_spec(run: Run, node: Node, options: SceneOptions, selection: Sel
     classifier's logits as probabilities on a fixed 0..1 scale."""
     key = f"act/{node.name}"
     stored = run.stored_shape(key, node.shape)
-    classifier = is_sink and len(stored) == 1 and stored == node.shape and 1 <= node.shape[0] <= options.max_classes
+    classifier = is_sink and len(stored) == 1 and stored == node.shape and _classifies(run, node, options)
     layout = block_shape("output" if classifier else node.kind, stored)
+    if classifier and node.shape[0] > options.max_classes:  # too many rows to label: a grid, its top classes listed
+        layout = BlockShape("output", 1, *near_square(node.shape[0]))
     if layout is None:
         return None
     scale = ColourScale(0.0, 1.0, "viridis", False) if classifier else scale_from_stats(run, key)
