@@ -234,9 +234,11 @@ class FrameSource:
         texts, prediction = {}, None
         for b in scene.blocks:
             if b.role == "output":
-                probs = values[b.name].ravel()
+                probs = values[b.name].ravel()[: len(b.class_names)]  # (a grid of many classes is padded)
+                digits = 1 if b.cols > 1 else 0  # many classes: most are under 1%
                 texts[b.name] = tuple(
-                    f"{c}  {p * 100:3.0f}%" if np.isfinite(p) else f"{c}  NaN" for c, p in zip(b.class_names, probs)
+                    f"{c}  {p * 100:3.{digits}f}%" if np.isfinite(p) else f"{c}  NaN"
+                    for c, p in zip(b.class_names, probs)
                 )
                 if np.isfinite(probs).all():
                     prediction = b.class_names[int(np.argmax(probs))]

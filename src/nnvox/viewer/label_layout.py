@@ -114,7 +114,8 @@ class LabelLayout:
     """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
     are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
     texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
-    the lines from moved labels back to their blocks. Set `focus` (block names) to show those
+    the lines from moved labels back to their blocks; `reserved` (x0, y0, x1, y1, fractions of the
+    pane) the parts of it other overlays hold (the heads-up line, the legends). Set `focus` (block names) to show those
     blocks' labels first: the selected block, the block under the cursor."""
 
     def __init__(
@@ -124,8 +125,10 @@ class LabelLayout:
         colour: tuple[float, float, float],
         blocks: list[tuple[str, tuple[float, ...]]],
         classes: list[ClassTexts] = (),
+        reserved: list[tuple[float, float, float, float]] = (),
     ):
         self.renderer = renderer
+        self.reserved = np.array(reserved, dtype=float).reshape(-1, 4)  # the pane's parts other overlays hold
         self.labels = list(labels)
         self.classes = list(classes)
         self.block_names = [name for name, _ in blocks]
@@ -197,7 +200,7 @@ class LabelLayout:
         matrix = self.matrix()
         rects = block_rectangles(self.bounds, matrix, w, h)
         self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
-        taken = [np.empty((0, 4))]
+        taken = [self.reserved * (w, h, w, h)]
         for c, sizes in zip(self.classes, self._class_boxes):
             taken.append(self._place_classes(c, sizes, matrix, rects))
         self._place_labels(matrix, rects, np.vstack(taken))
@@ -214,7 +217,7 @@ class LabelLayout:
         """Show the rows, else the list of top classes, else neither; returns the boxes shown."""
         w, h = self.placement.width, self.placement.height
         row_box, top_box = sizes
-        others = self._others(rects, c.block)
+        others = np.vstack([self._others(rects, c.block), self.reserved * (w, h, w, h)])
         if c.rows:
             xy = project(c.row_anchors, matrix, w, h)
             boxes = np.column_stack(

@@ -61,6 +61,21 @@ def ranks(blocks: list[Block]) -> dict[str, int]:
     return out
 
 
+def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
+    """The parts of the pane (fractions) where the heads-up line, the legends and the metrics inset
+    sit: labels keep off them. The heads-up line is given two lines."""
+    options, layout = stage.options, stage.layout
+    out = []
+    if options.show_hud:
+        line = 1.3 * options.font(stage.fonts.hud) / stage.pane_height
+        out.append((0.0, layout.hud_position[1] - 2 * line, 1.0, 1.0))
+    if options.show_legend:
+        out.append((0.0, 0.0, 1.0, layout.legend_top))
+    if options.show_metrics and stage.scene.n_snapshots > 1 and stage.scene.metrics:
+        out.append(options.metrics_box)
+    return out
+
+
 def label_text(b: Block) -> str:
     text = f"{b.title}\n{b.subtitle}"
     return text if b.role in ("input", "output") else f"{text}   {range_text(b.scale)}"
@@ -86,7 +101,8 @@ class BlockLabels:
             above = above_of.get(b.name, True)
             placed.append(Label(actor, b.name, actor.GetPosition(), 1 if above else -1, rank[b.name]))
         blocks = [(b.name, b.bounds) for b in stage.scene.blocks]
-        self.layout = LabelLayout(stage.overlay, placed, to_unit(stage.colours.text), blocks, classes)
+        colour = to_unit(stage.colours.text)
+        self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
 
     def update(self, shown: Shown) -> None:
