@@ -12,7 +12,8 @@ def test_a_label_moves_just_clear_in_its_own_direction():
     taken = np.array([[0, 0, 100, 20]], dtype=float)
     up = free_place(np.array([50, 10, 150, 30], dtype=float), taken, +1, 500, 100)
     assert up == pytest.approx(20 - 10 + GAP, abs=0.01)  # up, just past the first
-    down = free_place(np.array([20, -5 + 100, 120, 15 + 100], dtype=float), taken + (0, 100, 0, 100), -1, 500, 100)
+    lower = taken + np.array([0, 100, 0, 100])
+    down = free_place(np.array([20, 95, 120, 115], dtype=float), lower, -1, 500, 100)
     assert down == pytest.approx(100 - 15 - 100 - GAP, abs=0.01)  # down, just below it
 
 

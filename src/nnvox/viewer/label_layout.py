@@ -4,7 +4,8 @@
 - no label hangs off the picture;
 - when not all fit, fewer are shown, by importance: the focused blocks (selected, under the
   cursor) first, then stage boundaries (input, output, the first block of each top-level module),
-  then the other labelled blocks; the rest are hidden, with the reason kept for `--report`, and a
+  then the other labelled blocks (first those of a stage whose boundary found no room, so that the
+  stage is still named); the rest are hidden, with the reason kept for `--report`, and a
   hidden block's label appears when it is focused.
 
 A label starts just outside its block's rectangle (above or below, its side), is pushed away from
@@ -17,6 +18,7 @@ and a slow camera move never makes labels flicker."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +40,11 @@ class Label:
     anchor: tuple[float, float, float]
     direction: int  # +1: above its block first, -1: below
     rank: int
+
+    @property
+    def stage(self) -> str:
+        """The top-level module ("layer2" of "layer2.0.conv1")."""
+        return self.block.split(".")[0]
 
 
 @dataclass
@@ -244,16 +251,20 @@ class LabelLayout:
             actor.SetVisibility(rows is True)
         c.top.SetVisibility(rows is False)
 
-    def _order(self) -> list[int]:
+    def _order(self, named: set[str]) -> Iterator[int]:
+        """Label indices in placing order: the focused, the stage boundaries, then the other
+        labels, those of stages not named yet (`named`, filled as labels are placed) first."""
         ranks = [0 if lb.block in self.focus else lb.rank + 1 for lb in self.labels]
-        return sorted(range(len(self.labels)), key=lambda i: ranks[i])
+        yield from sorted((i for i in range(len(ranks)) if ranks[i] <= 1), key=lambda i: ranks[i])
+        rest = [i for i in range(len(ranks)) if ranks[i] > 1]
+        yield from sorted(rest, key=lambda i: (ranks[i], self.labels[i].stage in named))
 
     def _place_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
         w, h = self.placement.width, self.placement.height
         anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
         where = dict(zip(self.block_names, rects))
-        leaders = []
-        for i in self._order():
+        leaders, named = [], set()
+        for i in self._order(named):
             label, size = self.labels[i], self._boxes[i]
             text = label.actor.GetInput()
             why = self._why_not(label, where.get(label.block))
@@ -268,6 +279,7 @@ class LabelLayout:
             ox, oy = label.actor.GetDisplayOffset()
             box = size + np.array([ax + ox, ay + oy, ax + ox, ay + oy])
             taken = np.vstack([taken, box])
+            named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
             leaders.append(_leader(where[label.block], box))
         self._draw_leaders([seg for seg in leaders if seg is not None])

@@ -82,6 +82,7 @@ def show(
         attribution=spec.attribution,
         feature_space=spec.feature_space,
         clusters=spec.clusters,
+        depth=spec.depth,
     )
     if spec.histogram is not None:
         if spec.histogram not in {b.name for b in window.scene.blocks}:
@@ -109,6 +110,7 @@ class Window:
         attribution: str | None = None,
         feature_space: str | None = None,
         clusters: int | str | None = None,
+        depth: int | None = None,
     ):
         import pyvista as pv
 
@@ -120,10 +122,12 @@ class Window:
         self.comparing = against is not None or pin is not None
         self.mode, self.sizing, self.difference = mode, sizing, difference
         self.attribution, self.feature_space, self.clusters = attribution, feature_space, clusters
+        self.depth = depth  # module depth drawn (None: the default, see scenes.selection)
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.options = window_options(size, comparing=self.comparing)
         self.selected: str | None = None  # the layer whose histogram is shown
+        self._hovered: str | None = None  # the block under the cursor: its label shows
         self.voxel = None  # the clicked voxel (scenes.inspect.Voxel), if any
         self.figure: str | None = None  # the 2D figure shown over the top right (key f)
         self.views_dir = Path.cwd()  # where k saves camera views
@@ -170,6 +174,7 @@ class Window:
             attribution=self.attribution,
             feature_space=self.feature_space,
             clusters=self.clusters,
+            depth=self.depth,
         )
 
     def _build_scene(self, redraw: bool = True) -> None:
@@ -196,7 +201,25 @@ class Window:
         self.panels.show_health(frames[0], self.scene, self.run)  # the health table is the left side's
         self.slider.GetRepresentation().SetValue(p.t)
         self.plotter.ren_win.SetWindowName(self._title())
+        self._focus_labels()
         self.plotter.render()
+
+    def _focus_labels(self) -> None:
+        """The selected block's and the hovered one's labels first (shown even where the label
+        policy leaves them out)."""
+        focus = tuple(n for n in (self.selected, self._hovered) if n is not None)
+        for pane in self.panes:
+            if pane.renderer.label_layout is not None:
+                pane.renderer.label_layout.focus = focus
+
+    def _on_move(self, *_) -> None:
+        """Hovering a block shows its label."""
+        if getattr(self, "_press", None) is None:
+            name = self._block_at(*self.plotter.iren.interactor.GetEventPosition())
+            if name != self._hovered:
+                self._hovered = name
+                self._focus_labels()
+                self.plotter.render()
 
     def _follow_voxel(self) -> None:
         """The clicked voxel follows the timeline and the sample."""
@@ -367,6 +390,7 @@ class Window:
         iren.add_observer("TimerEvent", self._on_timer)
         iren.add_observer("LeftButtonPressEvent", self._on_press)
         iren.add_observer("LeftButtonReleaseEvent", self._on_release)
+        iren.add_observer("MouseMoveEvent", self._on_move)
         iren.style.AddObserver("CharEvent", self._on_char)  # an observer replaces the style's own OnChar
         iren.create_timer(33)  # one repeating timer: several trigger each other's callbacks (pyvista #7962)
         self.plotter.show()
