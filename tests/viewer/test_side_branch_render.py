@@ -1,0 +1,44 @@
+"""Off-screen render of a network of squeeze-excitation blocks: each side branch is drawn, small,
+under the block it leaves from, its voxels the colours of its values."""
+
+import numpy as np
+import pytest
+import torch
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.colour import lut
+from nnvox.scenes.scene import SceneOptions
+from tests.scenes.side_branch_models import SENet
+from tests.scenes.test_layout_graphs import run_of
+from tests.viewer.conftest import voxel_pixel
+from tests.viewer.test_render_graphs import _project, _render
+
+pytestmark = pytest.mark.gl
+
+
+def test_a_squeeze_excitation_branch_is_drawn_under_its_block(tmp_path):
+    torch.manual_seed(0)
+    scene = build_scene(run_of(SENet(), torch.randn(1, 3, 8, 8), tmp_path / "run"), SceneOptions(group=True))
+    renderer, image = _render(scene)
+    source = scene.block("blocks.0.depthwise.2")
+    z0 = source.bounds[4]
+    values = scene.frame_at(0).values
+    branch = [b for b in scene.blocks if b.name.startswith("blocks.0.se.") and not b.name.endswith("mul")]
+    assert branch and not any(b.labelled for b in branch)
+    ok = total = 0
+    for b in branch:
+        colours = lut(b.scale.cmap)
+        for panel in range(b.panels):
+            y, x = voxel_pixel(renderer, b, panel, 0, 0)
+            below, _ = _project(renderer, (b.panel_centres()[panel][0], source.origin[1], z0))
+            assert y > below, f"{b.name} is not drawn under the bottom of the block it leaves from"
+            expected = colours[int(b.scale.quantise(np.array([values[b.name][panel, 0, 0]], np.float32))[0])]
+            # a slab's face is partly hidden by the one before it (the view is from the front-left):
+            # its colour shows within a few pixels of its face's centre
+            window = image[y - 2 : y + 3, x - 2 : x + 3].reshape(-1, 3).astype(int)
+            ok += int(np.abs(window - expected.astype(int)).max(axis=1).min() <= 3)
+            total += 1
+        y, x = voxel_pixel(renderer, b, 0, 0, 0)  # the first slab's face is in full view
+        first = colours[int(b.scale.quantise(np.array([values[b.name][0, 0, 0]], np.float32))[0])]
+        assert np.abs(image[y, x].astype(int) - first.astype(int)).max() <= 3, f"{b.name} is not drawn"
+    assert ok >= 0.9 * total, f"{ok} of {total} branch voxels show their value's colour"
