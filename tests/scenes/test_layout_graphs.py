@@ -17,6 +17,9 @@ from tests.capture.zoo import ZOO
 SINGLE_INPUT = [k for k, (_, make, *_rest) in ZOO.items() if isinstance(make(), torch.Tensor)]
 
 
+OPEN = 99  # every module open: the layers themselves, as before module depths
+
+
 def run_of(model, x, folder):
     rec = Recorder(model, probe=(x, np.zeros(len(x), dtype=np.int64)), out=folder, background=False)
     rec.snapshot(epoch=0)
@@ -89,7 +92,7 @@ def test_long_networks_wrap_into_rows_and_fold_repeats(tmp_path):
 
     torch.manual_seed(0)
     run = run_of(resnet34(num_classes=10), torch.randn(1, 3, 32, 32), tmp_path / "run")
-    scene = build_scene(run)  # automatic grouping, folding and wrapping for a big graph
+    scene = build_scene(run, SceneOptions(depth=OPEN))  # automatic grouping, folding and wrapping for a big graph
     check_layout(scene)
     rows = {round(b.origin[2]) for b in scene.blocks if "downsample" not in b.name}
     assert len(rows) >= 2  # wrapped like text
@@ -99,8 +102,13 @@ def test_long_networks_wrap_into_rows_and_fold_repeats(tmp_path):
     assert all(b.labelled for b in folded if b.title.startswith("layer3.1.conv1"))
     x0, x1, _, _, z0, z1 = scene.bounds
     assert (x1 - x0) < 4 * (z1 - z0)  # no longer a thin line
-    assert scene.rows == len(rows) and build_scene(run, SceneOptions(group=False, fold=False)).rows > scene.rows
-    weights = build_scene(run, SceneOptions(mode="weights"))  # folded the same way: layer3.1 stands for 3.1 ... 3.5
+    assert (
+        scene.rows == len(rows)
+        and build_scene(run, SceneOptions(group=False, fold=False, depth=OPEN)).rows > scene.rows
+    )
+    weights = build_scene(
+        run, SceneOptions(mode="weights", depth=OPEN)
+    )  # folded the same way: layer3.1 stands for 3.1 ... 3.5
     assert not any(b.name.startswith("layer3.2") for b in weights.blocks)
     assert any(b.name.startswith("layer3.1") and "× 5" in b.title for b in weights.blocks)
 
@@ -118,12 +126,12 @@ def test_expanding_one_layer_lifts_its_grouping_folding_and_detail(tmp_path):
 
     torch.manual_seed(0)
     run = run_of(resnet34(num_classes=10), torch.randn(1, 3, 64, 64), tmp_path / "run")
-    overview = build_scene(run, SceneOptions(max_channels=16))
+    overview = build_scene(run, SceneOptions(max_channels=16, depth=OPEN))
     names = {b.name for b in overview.blocks}
     assert "layer3.0.bn1" not in names and not any(n.startswith("layer3.2") for n in names)
     wide = next(b for b in overview.blocks if b.channels)
     expanded = build_scene(
-        run, SceneOptions(max_channels=16, expand=frozenset({"layer3.0.relu", "layer3.1.relu", wide.name}))
+        run, SceneOptions(max_channels=16, depth=OPEN, expand=frozenset({"layer3.0.relu", "layer3.1.relu", wide.name}))
     )
     names = {b.name for b in expanded.blocks}
     assert {"layer3.0.conv1", "layer3.0.bn1", "layer3.0.relu"} <= names  # the chain is separate layers again

@@ -6,6 +6,8 @@ own kind or its shape's generic kind, the classifier as "output", and a layer's 
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 from nnvox.capture.architecture import Node
@@ -55,8 +57,13 @@ def block_specs(run: Run, options: SceneOptions, selection: Selection) -> dict[s
     for node in arch.nodes:
         if node.name in selection.absorbed:
             continue  # a grouped layer, or a folded repeat: another block stands for it, "× N"
+        collapsed = selection.collapsed.get(node.name)
+        if collapsed is not None:  # a module subtree drawn as one block: titled by its class
+            node = _subtree_node(run, node, collapsed.members, collapsed.kind)
         if options.mode != "activations":
             spec = _weight_spec(run, node, options.mode)
+        elif collapsed is not None:
+            spec = _activation_spec(run, node, options, selection, is_sink=node.name == sink)
         elif node.kind in options.hidden_kinds or (node.kind == "Input" and node.name != INPUT):
             continue  # reshapes and extra inputs (not recorded) get no block
         elif node.name == INPUT:
@@ -66,6 +73,14 @@ def block_specs(run: Run, options: SceneOptions, selection: Selection) -> dict[s
         if spec is not None:
             specs[node.name] = spec
     return specs
+
+
+def _subtree_node(run: Run, node: Node, members, kind: str) -> Node:
+    """A collapsed subtree's output node carrying the subtree's class and all its parameters, the
+    largest weight first (the one weights modes draw for the block)."""
+    params = {p: s for m in members for p, s in run.architecture.node(m).params.items()}
+    order = sorted(params, key=lambda p: (not (p.endswith("weight") and len(params[p]) >= 2), -math.prod(params[p])))
+    return dataclasses.replace(node, kind=kind, params={p: params[p] for p in order})
 
 
 def output_class_names(run: Run, specs: dict[str, BlockSpec]) -> tuple[str, ...] | None:

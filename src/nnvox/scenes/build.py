@@ -27,7 +27,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     selection = select(run.architecture, options)
     specs = block_specs(run, options, selection)
     require_recorded(run, options, specs)
-    graph = drawn_graph(run.architecture, list(specs), options.mode)
+    graph = drawn_graph(run.architecture, list(specs), options.mode, selection.stands_for())
     specs = reduce_detail(run, specs, options)
     arrangement = arrange(specs, graph, selection.repeats, options)
     blocks = make_blocks(run, specs, graph, arrangement, selection)
@@ -95,8 +95,9 @@ def make_blocks(
     blocks = []
     for name in graph.names:
         s, g = specs[name], arrangement.geometry[name]
-        chain = selection.groups.get(name, [name])
+        chain = selection.members(name)
         repeat = f"  × {selection.repeats[name]}" if name in selection.repeats else ""
+        head = selection.collapsed[name].module if name in selection.collapsed else chain[0]
         plan = run.reduced.get(s.key.replace("grad/", "param/", 1))
         blocks.append(
             Block(
@@ -113,7 +114,7 @@ def make_blocks(
                 thickness=g.thickness,
                 scale=s.scale,
                 order=graph.depth[name],
-                title=title(chain[0], s.kind) + repeat,
+                title=title(head, s.kind) + repeat,
                 subtitle=shape_text(s.shape) + detail_text(s.shape, plan, s.channels, s.pool),
                 class_names=class_names if s.layout.role == "output" else None,
                 channels=s.channels,

@@ -14,29 +14,47 @@ class DrawnGraph:
     depth: dict[str, int]  # longest-path depth: the column each block stands in
 
 
-def drawn_graph(arch: Architecture, names: list[str], mode: str) -> DrawnGraph:
-    edges = contract_edges(arch, set(names))
+def drawn_graph(
+    arch: Architecture, names: list[str], mode: str, stands_for: dict[str, str] | None = None
+) -> DrawnGraph:
+    edges = contract_edges(arch, set(names), stands_for)
     if mode != "activations":  # only layers with weights are drawn
         edges = without_implied(names, edges)
     return DrawnGraph(names, edges, graph_depths(names, edges))
 
 
-def contract_edges(arch: Architecture, keep: set[str]) -> list[tuple[str, str]]:
-    """Edges between kept nodes, bridging over hidden ones (input -> flatten -> fc1 gives input -> fc1)."""
+def contract_edges(
+    arch: Architecture, keep: set[str], stands_for: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Edges between kept nodes, bridging over hidden ones (input -> flatten -> fc1 gives input -> fc1).
+    `stands_for` maps the nodes inside a collapsed block to the kept node drawing it: every input
+    entering the block comes from where it came, every output leaving it leaves the block."""
+    stands_for = stands_for or {}
     preds: dict[str, list[str]] = {}
     for s, d in arch.edges:
         preds.setdefault(d, []).append(s)
+    inside: dict[str, list[str]] = {}
+    for m, block in stands_for.items():
+        inside.setdefault(block, []).append(m)
 
-    def visible_sources(name: str, seen: set[str]) -> list[str]:
+    def visible_sources(name: str, seen: set[str], block: str) -> list[str]:
         out = []
         for p in preds.get(name, []):
             if p in seen:
                 continue
             seen.add(p)
-            out += [p] if p in keep else visible_sources(p, seen)
+            drawn = p if p in keep else stands_for.get(p)
+            if drawn != block:  # (the block's own layers feed it from inside)
+                out += [drawn] if drawn is not None else visible_sources(p, seen, block)
         return out
 
-    return [(s, n.name) for n in arch.nodes if n.name in keep for s in dict.fromkeys(visible_sources(n.name, set()))]
+    edges = []
+    for n in arch.nodes:
+        if n.name in keep:
+            seen: set[str] = set()
+            sources = [s for m in [n.name, *inside.get(n.name, ())] for s in visible_sources(m, seen, n.name)]
+            edges += [(s, n.name) for s in dict.fromkeys(sources)]
+    return edges
 
 
 def without_implied(names: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:

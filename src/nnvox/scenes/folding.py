@@ -25,10 +25,15 @@ class Folds:
 
 
 def fold_modules(
-    arch: Architecture, tree: ModuleTree, min_repeats: int = 2, unfold: frozenset[str] = frozenset()
+    arch: Architecture,
+    tree: ModuleTree,
+    min_repeats: int = 2,
+    unfold: frozenset[str] = frozenset(),
+    max_level: int | None = None,
 ) -> Folds:
     """Runs of structurally equal consecutive siblings, outermost first: inside a folded run only its
-    first instance is searched further. A run with a node named in `unfold` stays unfolded."""
+    first instance is searched further, and nothing inside a module at `max_level` (drawn collapsed).
+    A run with a node named in `unfold` stays unfolded."""
     if not tree.nested:
         return Folds({}, frozenset())
     index = {n.name: i for i, n in enumerate(arch.nodes)}
@@ -70,9 +75,8 @@ def fold_modules(
             if len(run) >= min_repeats and members and not unfold.intersection(members):
                 runs[first] = run
                 hidden.update(run[1:])
-                frontier.append(first)
-            else:
-                frontier.extend(run)
+                run = run[:1]
+            frontier.extend(p for p in run if max_level is None or tree.level(p) < max_level)
             i = j
     return Folds(runs, frozenset(hidden))
 

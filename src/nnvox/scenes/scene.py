@@ -33,6 +33,9 @@ class SceneOptions:
     group: bool | None = None  # conv/linear + norm + activation as one block; None: when many blocks
     fold: bool | None = None  # repeated blocks (layer3.1 ... layer3.5) drawn once with "× N"; None: when many blocks
     group_above: int = 20  # "many": more visible layers than this
+    # module depth drawn: each module below it one block showing its output; None: the default, the
+    # deepest depth at which the overview stays within a block budget (selection.BLOCK_BUDGET)
+    depth: int | None = None
     lane_gap: float = 6.0  # space between parallel branches (lanes above and below the main path)
     sizing: str = (
         "capped"  # accurate: one voxel a value; capped: big maps shrink to max_panel; log: size grows with log2

@@ -75,6 +75,9 @@ class ViewSpec:
         The background colour of stills and videos, as #rrggbb (e.g. #ffffff).
     view
         A camera view saved in the window (key k): the still, or the whole video, from there.
+    depth
+        Module depth drawn: each module below it is one block showing its output (1: the top-level modules;
+        a large number: every layer). Default: the deepest depth whose overview has at most 24 blocks.
     """
 
     mode: Mode = "activations"
@@ -89,6 +92,7 @@ class ViewSpec:
     transparent: bool = False
     background: str | None = None
     view: Path | None = None
+    depth: int | None = None
 
     def __post_init__(self):
         _choice("mode", self.mode, MODES)
@@ -124,6 +128,8 @@ class ViewSpec:
             rgb(self.background)
         if self.view is not None:
             object.__setattr__(self, "view", path_argument(self.view, "a saved view"))
+        if self.depth is not None and (not _whole(self.depth) or self.depth < 1):
+            raise SpecError("depth", f"depth {self.depth!r} is not a module depth: 1 (the top-level modules) or more")
 
     def sample_in(self, run) -> int:
         """The sample number shown in `run`: the probe sample, or the row of the chosen mistake."""
@@ -139,6 +145,7 @@ class ViewSpec:
             attribution=self.attribution,
             feature_space=self.feature_space,
             clusters=self.clusters,
+            depth=self.depth,
         )
 
 
@@ -206,6 +213,7 @@ _SCENE = frozenset(
         "background",
         "preset",
         "size",
+        "depth",
     }
 )
 USES = {
@@ -215,7 +223,7 @@ USES = {
     "a figure": frozenset({"layer", "voxel", "t", "sample", "mistake", "preset", "size"}),
     "a storyboard (its shots set their own)": frozenset({"preset", "size", "fps"}),
     "the window": frozenset(
-        {"mode", "sample", "mistake", "t", "sizing", "histogram", "attribution", "feature_space", "clusters"}
+        {"mode", "sample", "mistake", "t", "sizing", "histogram", "attribution", "feature_space", "clusters", "depth"}
     ),
 }
 

@@ -40,6 +40,7 @@ def scene_options(
     attribution: str | None,
     feature_space: str | None,
     clusters: int | str | None,
+    depth: int | None = None,
 ) -> SceneOptions:
     """What the window asks of a scene. Attribution planes and feature-space clouds show activations:
     other modes go without. `expanded`: every layer its own block, every channel at full resolution."""
@@ -50,7 +51,7 @@ def scene_options(
         "clusters": clusters if active and feature_space else None,
     }
     if not expanded:
-        return SceneOptions(mode=mode, sizing=sizing, expand=expand, **shown)
+        return SceneOptions(mode=mode, sizing=sizing, expand=expand, depth=depth, **shown)
     return SceneOptions(mode=mode, sizing=sizing, group=False, fold=False, max_channels=10**6, max_map=10**6, **shown)
 
 
