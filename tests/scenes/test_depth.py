@@ -106,3 +106,15 @@ def test_the_depth_is_a_view_option():
     for bad in (0, -1, 1.5, True):
         with pytest.raises(SpecError):
             ViewSpec(depth=bad)
+
+
+def test_a_storyboard_shot_takes_a_depth(tmp_path):
+    from nnvox.errors import NnvoxError
+    from nnvox.scenes.storyboard import load_storyboard
+
+    board = tmp_path / "board.toml"
+    board.write_text('[[shot]]\nmodel = "resnet18"\nduration = 1\ndepth = 2\n')
+    assert load_storyboard(board).shots[0].view.depth == 2
+    board.write_text('[[shot]]\nmodel = "resnet18"\nduration = 1\ndepth = 0\n')
+    with pytest.raises(NnvoxError, match="line 4.*depth 0"):
+        load_storyboard(board)

@@ -63,6 +63,7 @@ SHOT_KEYS = {
     "attribution",
     "feature_space",
     "clusters",
+    "depth",
     "figure",
     "layer",
     "voxel",
@@ -424,6 +425,7 @@ def _view_spec(table: dict, at, check: _Checker) -> ViewSpec:
             attribution=text("attribution"),
             feature_space=choice("feature_space", PROJECTIONS),
             clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None,
+            depth=table.get("depth"),
         )
     except SpecError as exc:
         check.fail(at(exc.option), str(exc))
