@@ -4,8 +4,9 @@
 - no label hangs off the picture;
 - when not all fit, fewer are shown, by importance: the focused blocks (selected, under the
   cursor) first, then stage boundaries (input, output, the first block of each top-level module),
-  then the other labelled blocks (first those of a stage whose boundary found no room, so that the
-  stage is still named); the rest are hidden, with the reason kept for `--report`, and a
+  then the other labelled blocks (first those of a stage whose boundary found no room, then, for a
+  stage still unnamed, its other blocks, so that every stage is named where any room is); the rest
+  are hidden, with the reason kept for `--report`, and a
   hidden block's label appears when it is focused.
 
 A label starts just outside its block's rectangle (above or below, its side), is pushed away from
@@ -267,7 +268,7 @@ class LabelLayout:
         for i in self._order(named):
             label, size = self.labels[i], self._boxes[i]
             text = label.actor.GetInput()
-            why = self._why_not(label, where.get(label.block))
+            why = self._why_not(label, where.get(label.block), named)
             box = None if why else self._find(label, size, where[label.block], self._others(rects, label.block), taken)
             if box is None:
                 label.actor.SetVisibility(False)
@@ -284,8 +285,10 @@ class LabelLayout:
             leaders.append(_leader(where[label.block], box))
         self._draw_leaders([seg for seg in leaders if seg is not None])
 
-    def _why_not(self, label: Label, rect) -> str | None:
-        if label.rank == len(RANKS) - 2 and label.block not in self.focus:
+    def _why_not(self, label: Label, rect, named: set[str]) -> str | None:
+        """Why a label is not placed (None: it is tried): one of a block labelled only on hover is
+        tried when its stage is not named yet (every other label of the stage found no room)."""
+        if label.rank == len(RANKS) - 2 and label.block not in self.focus and label.stage in named:
             return "shown on hover or selection (not a stage boundary)"
         if rect is None or not np.isfinite(rect).all():
             return "its block is behind the camera"
