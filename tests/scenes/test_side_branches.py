@@ -124,3 +124,14 @@ def test_a_gate_from_the_input_leaves_the_main_path_straight(tmp_path):
     check_layout(scene)
     assert {b.name for b in scene.blocks if not b.labelled} == {"b", "sigmoid"}
     assert scene.block("b").bounds[5] < scene.block("a").bounds[4]
+
+
+@pytest.mark.parametrize("case", [*SIDE_BRANCHES, "cbam"])
+def test_every_side_branch_layout_keeps_blocks_apart_and_edges_clear(case, tmp_path):
+    make, shape = (CBAM, (1, 3, 8, 8)) if case == "cbam" else SIDE_BRANCHES[case][:2]
+    torch.manual_seed(0)
+    run = run_of(make(), torch.randn(2, *shape[1:]), tmp_path / "run")
+    for group in (False, True):
+        scene = build_scene(run, SceneOptions(group=group))
+        check_layout(scene)
+        assert any(not b.labelled and b.lane < 0 for b in scene.blocks)  # a branch hangs below, unlabelled
