@@ -16,34 +16,13 @@ NO_VALUE_RGB = (38, 38, 44)  # padding: close to the background, clearly not dat
 NONFINITE_RGB = (255, 0, 255)  # NaN / Inf in the data: a colour no scale uses
 LEVELS = 254  # indices 2..255
 
-# Control points sampled from matplotlib's maps (viridis; ColorBrewer RdBu reversed; gray).
-_STOPS = {
-    "viridis": [
-        (68, 1, 84),
-        (71, 44, 122),
-        (59, 81, 139),
-        (44, 113, 142),
-        (33, 144, 141),
-        (39, 173, 129),
-        (92, 200, 99),
-        (170, 220, 50),
-        (253, 231, 37),
-    ],
-    "diverging": [
-        (5, 48, 97),
-        (33, 102, 172),
-        (67, 147, 195),
-        (146, 197, 222),
-        (209, 229, 240),
-        (247, 247, 247),
-        (253, 219, 199),
-        (244, 165, 130),
-        (214, 96, 77),
-        (178, 24, 43),
-        (103, 0, 31),
-    ],
-    "gray": [(0, 0, 0), (255, 255, 255)],
+# Control points sampled from matplotlib's maps (viridis; ColorBrewer RdBu reversed; gray), as hex RGB.
+_HEX_STOPS = {
+    "viridis": "440154 472c7a 3b518b 2c718e 21908d 27ad81 5cc863 aadc32 fde725",
+    "diverging": "053061 2166ac 4393c3 92c5de d1e5f0 f7f7f7 fddbc7 f4a582 d6604d b2182b 67001f",
+    "gray": "000000 ffffff",
 }
+_STOPS = {name: [tuple(bytes.fromhex(c)) for c in stops.split()] for name, stops in _HEX_STOPS.items()}
 _STOPS["difference"] = _STOPS["diverging"]  # left − right in a comparison: its own legend, the same colours
 
 

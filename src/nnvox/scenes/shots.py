@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from nnvox.scenes.camera import CameraPath, CameraPose, Key, ease, flythrough, focus, orbit, overview
 from nnvox.scenes.scene import Scene
-from nnvox.scenes.storyboard import CameraMove, Shot, resolve
+from nnvox.scenes.storyboard import CameraKey, CameraMove, Shot, resolve
 
 
 @dataclass(frozen=True)
@@ -35,39 +35,25 @@ def camera_move(
     blocks = {b.name: b.bounds for b in scene.blocks}
     room = CAPTIONED if captioned else {}
     wrapped = scene.wrapped
-    whole = overview(
-        bounds, aspect, azimuth=move.azimuth, elevation=move.elevation, zoom=move.zoom, wrapped=wrapped, **room
-    )
+    whole = overview(bounds, aspect, **_angle(move), wrapped=wrapped, **room)
     if move.move == "overview":
         pose = move.view or whole
         return lambda s: pose
     if move.move == "orbit":
-        swing = orbit(
-            bounds,
-            aspect,
-            move.degrees,
-            azimuth=move.azimuth,
-            elevation=move.elevation,
-            zoom=move.zoom,
-            wrapped=wrapped,
-            **room,
-        )
+        swing = orbit(bounds, aspect, move.degrees, **_angle(move), wrapped=wrapped, **room)
         return lambda s: swing(ease(move.ease, s))
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
         return flythrough(ordered, bounds, aspect, waypoints=move.waypoints, zoom=move.zoom, wrapped=wrapped).at
     if move.move == "focus":  # from the overview (or a saved view) into the block, then hold it
-        close = focus(
-            blocks[move.layer],
-            bounds,
-            aspect,
-            azimuth=move.azimuth,
-            elevation=move.elevation,
-            zoom=move.zoom,
-            wrapped=wrapped,
-        )
+        close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped)
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
     return _keyframes(move, scene, aspect, room)
+
+
+def _angle(a: CameraMove | CameraKey) -> dict:
+    """The camera angle a move or key asks for, as the camera functions take it."""
+    return {"azimuth": a.azimuth, "elevation": a.elevation, "zoom": a.zoom}
 
 
 def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Callable[[float], CameraPose]:
@@ -79,19 +65,9 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
         if isinstance(k.target, CameraPose):
             pose = k.target
         elif k.target.startswith("layer:"):
-            pose = focus(
-                blocks[k.target[len("layer:") :]],
-                bounds,
-                aspect,
-                azimuth=k.azimuth,
-                elevation=k.elevation,
-                zoom=k.zoom,
-                wrapped=wrapped,
-            )
+            pose = focus(blocks[k.target[len("layer:") :]], bounds, aspect, **_angle(k), wrapped=wrapped)
         else:
-            pose = overview(
-                bounds, aspect, azimuth=k.azimuth, elevation=k.elevation, zoom=k.zoom, wrapped=wrapped, **room
-            )
+            pose = overview(bounds, aspect, **_angle(k), wrapped=wrapped, **room)
         keys.append(Key(k.at, pose, k.ease))
     if keys[0].at > 0:  # hold the first pose until its key, the last after its own
         keys.insert(0, Key(0.0, keys[0].pose, "linear"))

@@ -86,27 +86,15 @@ def figure_image(
     return image
 
 
-def render_figure(
-    run: Run | str | Path,
-    out: str | Path,
-    figure: str,
-    *,
-    t: float | None = None,
-    layer: str | None = None,
-    width: int = 1920,
-    height: int = 1080,
-    voxel: tuple[int, ...] | None = None,
-    sample: int = 0,
-) -> Path:
-    """Write a figure of the snapshot nearest `t` (default the last) as a PNG."""
+def render_figure(run: Run | str | Path, out: str | Path, figure: str, **options) -> Path:
+    """Write a figure of the snapshot nearest `t` (default the last) as a PNG; `options` (t, layer,
+    width, height, voxel, sample) as `figure_image` takes them."""
     from nnvox.capture.run import open_run
     from nnvox.viewer.outputs import check_output, write_png
 
     out = check_output(out, (".png",))
     run = run if isinstance(run, Run) else open_run(run)
-    return write_png(
-        out, figure_image(run, figure, t=t, layer=layer, width=width, height=height, voxel=voxel, sample=sample)
-    )
+    return write_png(out, figure_image(run, figure, **options))
 
 
 def _show_input(ax, x: np.ndarray, seen=None) -> None:

@@ -295,55 +295,23 @@ def _encoder_threads() -> list[str]:
 
 
 def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
+    params = ["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart"]
+    frames = {"alpha": False, "pix_fmt": "yuv420p"}
     return FfmpegWriter(
-        path,
-        width,
-        height,
-        fps,
-        alpha=False,
-        codec="libx264",
-        pix_fmt="yuv420p",
-        muxer="mp4",
-        params=[
-            "-profile:v",
-            "high",
-            "-crf",
-            str(crf),
-            "-preset",
-            "veryfast",
-            "-movflags",
-            "+faststart",
-            *_encoder_threads(),
-        ],
+        path, width, height, fps, **frames, codec="libx264", muxer="mp4", params=[*params, *_encoder_threads()]
     )
 
 
 def webm_writer(path: Path, width: int, height: int, fps: int, alpha: bool, crf: int = 32) -> FfmpegWriter:
-    return FfmpegWriter(
-        path,
-        width,
-        height,
-        fps,
-        alpha=alpha,
-        codec="libvpx-vp9",
-        pix_fmt="yuva420p" if alpha else "yuv420p",
-        muxer="webm",
-        params=["-b:v", "0", "-crf", str(crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"],
-    )
+    params = ["-b:v", "0", "-crf", str(crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"]
+    frames = {"alpha": alpha, "pix_fmt": "yuva420p" if alpha else "yuv420p"}
+    return FfmpegWriter(path, width, height, fps, **frames, codec="libvpx-vp9", muxer="webm", params=params)
 
 
 def mov_writer(path: Path, width: int, height: int, fps: int, alpha: bool) -> FfmpegWriter:
-    return FfmpegWriter(
-        path,
-        width,
-        height,
-        fps,
-        alpha=alpha,
-        codec="prores_ks",
-        muxer="mov",
-        pix_fmt="yuva444p10le" if alpha else "yuv422p10le",
-        params=["-profile:v", "4444" if alpha else "hq", "-vendor", "apl0"],
-    )
+    params = ["-profile:v", "4444" if alpha else "hq", "-vendor", "apl0"]
+    frames = {"alpha": alpha, "pix_fmt": "yuva444p10le" if alpha else "yuv422p10le"}
+    return FfmpegWriter(path, width, height, fps, **frames, codec="prores_ks", muxer="mov", params=params)
 
 
 class PngSequenceWriter(FrameWriter):
