@@ -296,33 +296,13 @@ class CameraPath:
 
 
 def orbit(
-    bounds: Bounds,
-    aspect: float,
-    degrees: float,
-    *,
-    azimuth: float = 0.0,
-    elevation: float = 0.0,
-    zoom: float = 1.0,
-    band: float = BAND,
-    lift: float = 0.06,
-    wrapped: bool = False,
+    bounds: Bounds, aspect: float, degrees: float, *, azimuth: float = 0.0, **framing
 ) -> Callable[[float], CameraPose]:
-    """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle."""
-    half = degrees / 2
-    angles = np.linspace(-half, half, 9) + azimuth
-    scale = max(
-        overview(bounds, aspect, azimuth=a, elevation=elevation, band=band, wrapped=wrapped).scale for a in angles
-    )
-    return lambda s: overview(
-        bounds,
-        aspect,
-        azimuth=azimuth + degrees * (s - 0.5),
-        elevation=elevation,
-        scale=scale,
-        zoom=zoom,
-        lift=lift,
-        wrapped=wrapped,
-    )
+    """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle;
+    `framing` (elevation, zoom, band, lift, wrapped) as `overview` takes it."""
+    angles = np.linspace(-degrees / 2, degrees / 2, 9) + azimuth
+    scale = max(overview(bounds, aspect, azimuth=a, **{**framing, "zoom": 1.0}).scale for a in angles)
+    return lambda s: overview(bounds, aspect, azimuth=azimuth + degrees * (s - 0.5), scale=scale, **framing)
 
 
 def flythrough(
