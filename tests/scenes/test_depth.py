@@ -116,5 +116,5 @@ def test_a_storyboard_shot_takes_a_depth(tmp_path):
     board.write_text('[[shot]]\nmodel = "resnet18"\nduration = 1\ndepth = 2\n')
     assert load_storyboard(board).shots[0].view.depth == 2
     board.write_text('[[shot]]\nmodel = "resnet18"\nduration = 1\ndepth = 0\n')
-    with pytest.raises(NnvoxError, match="line 4.*depth 0"):
+    with pytest.raises(NnvoxError, match=r"line 4.*depth 0"):
         load_storyboard(board)

@@ -668,17 +668,8 @@ def has_functional_nodes(arch: Architecture) -> bool:
     return any(n.module is None and n.kind != "Input" for n in arch.nodes)
 
 
-_SLIDING = (
-    nn.Conv1d,
-    nn.Conv2d,
-    nn.Conv3d,
-    nn.MaxPool1d,
-    nn.MaxPool2d,
-    nn.MaxPool3d,
-    nn.AvgPool1d,
-    nn.AvgPool2d,
-    nn.AvgPool3d,
-)
+# convolutions and pools of 1 to 3 spatial axes: a window sliding over the input
+_SLIDING = tuple(getattr(nn, f"{kind}{d}d") for kind in ("Conv", "MaxPool", "AvgPool") for d in (1, 2, 3))
 
 
 def _geometry(module: nn.Module) -> dict[str, tuple[int, ...]]:
