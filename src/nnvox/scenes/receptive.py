@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
+from nnvox.scenes.graph_walk import reachable
 
 Box = tuple[tuple[int, int], ...]  # per spatial axis: (first, last) inclusive
 
@@ -306,16 +307,10 @@ class _FieldWalk:
 
 def _reaching(arch: Architecture, source: str) -> set[str]:
     """The nodes the input reaches."""
-    out, reached = {}, {source}
+    out: dict[str, list[str]] = {}
     for s, d in arch.edges:
         out.setdefault(s, []).append(d)
-    stack = [source]
-    while stack:
-        for d in out.get(stack.pop(), []):
-            if d not in reached:
-                reached.add(d)
-                stack.append(d)
-    return reached
+    return reachable(source, out) | {source}
 
 
 def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:

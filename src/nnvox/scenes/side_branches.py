@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
+from nnvox.scenes.graph_walk import reachable
+
 GATES = frozenset({"mul", "mul_", "__mul__", "__rmul__", "multiply"})  # elementwise products
 # Activations that make a gate: a weight in 0..1 (sigmoid) or a distribution over positions (softmax)
 GATING = frozenset({"sigmoid", "sigmoid_", "hardsigmoid", "hardsigmoid_", "softmax", "softmin"})
@@ -88,7 +90,7 @@ def _branch_into(gate, names, preds, succs, shapes, kinds, max_members) -> SideB
     if len(candidates) != 1:
         return None
     tail, main = candidates[0]
-    main_side = _ancestors(main, preds) | {main}
+    main_side = reachable(main, preds) | {main}
     if tail in main_side:
         return None
     members, sources, stack = {tail}, set(), [tail]
@@ -107,14 +109,3 @@ def _branch_into(gate, names, preds, succs, shapes, kinds, max_members) -> SideB
         if not preds.get(m) or not set(succs.get(m, [])) <= members | {gate} or prod(shapes[m]) > limit:
             return None  # fed by another input, read outside the branch, or larger than its source
     return SideBranch(source, tuple(n for n in names if n in members), gate)
-
-
-def _ancestors(name: str, preds: dict[str, list[str]]) -> set[str]:
-    seen: set[str] = set()
-    stack = [name]
-    while stack:
-        for p in preds.get(stack.pop(), []):
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return seen
