@@ -22,7 +22,14 @@ _HEX_STOPS = {
     "diverging": "053061 2166ac 4393c3 92c5de d1e5f0 f7f7f7 fddbc7 f4a582 d6604d b2182b 67001f",
     "gray": "000000 ffffff",
 }
-_STOPS = {name: [tuple(bytes.fromhex(c)) for c in stops.split()] for name, stops in _HEX_STOPS.items()}
+
+
+def hex_colours(text: str) -> tuple[tuple[int, int, int], ...]:
+    """ "440154 472c7a ..." as RGB triples: palettes written one row each."""
+    return tuple(tuple(bytes.fromhex(c)) for c in text.split())
+
+
+_STOPS = {name: list(hex_colours(stops)) for name, stops in _HEX_STOPS.items()}
 _STOPS["difference"] = _STOPS["diverging"]  # left − right in a comparison: its own legend, the same colours
 
 

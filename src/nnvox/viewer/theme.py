@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nnvox.scenes.colour import hex_colours
+
 RGB = tuple[float, float, float]
 RGB8 = tuple[int, int, int]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1, normalised viewport
@@ -54,29 +56,9 @@ class Colours:
     other_curve: RGB = (0.9, 0.9, 0.9)
     cloud_box: RGB = (0.35, 0.36, 0.42)
     # Tableau's ten categorical colours for classes: distinct on a dark background
-    classes: tuple[RGB8, ...] = (
-        (31, 119, 180),
-        (255, 127, 14),
-        (44, 160, 44),
-        (214, 39, 40),
-        (148, 103, 189),
-        (140, 86, 75),
-        (227, 119, 194),
-        (127, 127, 127),
-        (188, 189, 34),
-        (23, 190, 207),
-    )
+    classes: tuple[RGB8, ...] = hex_colours("1f77b4 ff7f0e 2ca02c d62728 9467bd 8c564b e377c2 7f7f7f bcbd22 17becf")
     # ColorBrewer's Set2 for k-means clusters: softer than the class colours, so the two never read alike
-    clusters: tuple[RGB8, ...] = (
-        (102, 194, 165),
-        (252, 141, 98),
-        (141, 160, 203),
-        (231, 138, 195),
-        (166, 216, 84),
-        (255, 217, 47),
-        (229, 196, 148),
-        (179, 179, 179),
-    )
+    clusters: tuple[RGB8, ...] = hex_colours("66c2a5 fc8d62 8da0cb e78ac3 a6d854 ffd92f e5c494 b3b3b3")
     figure_frame: RGB8 = (96, 96, 110)  # the window's 2D figure panel border
     hint: RGB = (0.7, 0.7, 0.75)
     panel_text: RGB = (1.0, 1.0, 1.0)  # the window's help, health table and voxel story
