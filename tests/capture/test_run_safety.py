@@ -463,6 +463,9 @@ def test_an_interrupted_record_keeps_its_snapshots_and_lets_the_next_writer_in(t
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as a terminal delivers it, even when the suite itself runs with SIGINT ignored (a job
+        # started with & by a script inherits that, and Python then installs no KeyboardInterrupt)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 180  # a loaded CI machine starts torch and the writer slowly
     while not (out / "snapshot-00003.safetensors").exists() and time.monotonic() < deadline:
