@@ -9,7 +9,7 @@ from nnvox.capture.run import open_run
 from nnvox.viewer.window import Window
 
 run, out = open_run(sys.argv[1]), sys.argv[2]
-window = Window(run, mode="activations", sample=0, size=(1280, 800))
+window = Window(run, size=(1280, 800))
 original = window._on_timer
 
 

@@ -4,6 +4,7 @@ panels, saved views) are in viewer/desktop/."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -70,20 +71,7 @@ def show(
     sample = spec.sample_in(run)
     if problem := display_problem():
         raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
-    window = Window(
-        run,
-        mode=spec.mode,
-        sample=sample,
-        size=size,
-        sizing=spec.sizing,
-        against=against,
-        pin=pin,
-        difference=difference,
-        attribution=spec.attribution,
-        feature_space=spec.feature_space,
-        clusters=spec.clusters,
-        depth=spec.depth,
-    )
+    window = Window(run, spec=spec, sample=sample, size=size, against=against, pin=pin, difference=difference)
     if spec.histogram is not None:
         if spec.histogram not in {b.name for b in window.scene.blocks}:
             raise NnvoxError(
@@ -96,21 +84,19 @@ def show(
 
 
 class Window:
+    """The desktop window on one run (or a comparison): `spec` is what it shows at first; keys change
+    its mode, and double-clicks open layers, from there."""
+
     def __init__(
         self,
         run: Run,
         *,
-        mode: str,
-        sample: int,
+        spec: ViewSpec = ViewSpec(),
+        sample: int = 0,
         size: tuple[int, int],
-        sizing: str = "capped",
         against: Run | None = None,
         pin: float | None = None,
         difference: bool = False,
-        attribution: str | None = None,
-        feature_space: str | None = None,
-        clusters: int | str | None = None,
-        depth: int | None = None,
     ):
         import pyvista as pv
 
@@ -120,9 +106,7 @@ class Window:
 
         self.run, self.against, self.pin = run, against, pin
         self.comparing = against is not None or pin is not None
-        self.mode, self.sizing, self.difference = mode, sizing, difference
-        self.attribution, self.feature_space, self.clusters = attribution, feature_space, clusters
-        self.depth = depth  # module depth drawn (None: the default, see scenes.selection)
+        self.spec, self.difference = spec, difference
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.options = window_options(size, comparing=self.comparing)
@@ -163,19 +147,14 @@ class Window:
             view += f" — against {other}" + (" — difference" if self.difference else "")
         return f"nnvox — {self.run.name} — {self.run.snapshots[round(self.playback.t)].label} — {self.mode}{view}"
 
+    @property
+    def mode(self) -> str:
+        return self.spec.mode
+
     def _scene_options(self) -> SceneOptions:
         from nnvox.viewer.desktop.panes import scene_options
 
-        return scene_options(
-            self.mode,
-            self.sizing,
-            expanded=self.expanded,
-            expand=self.expand,
-            attribution=self.attribution,
-            feature_space=self.feature_space,
-            clusters=self.clusters,
-            depth=self.depth,
-        )
+        return scene_options(self.spec, expanded=self.expanded, expand=self.expand)
 
     def _build_scene(self, redraw: bool = True) -> None:
         panes = self.panes.build(self._scene_options(), self.difference)
@@ -264,7 +243,7 @@ class Window:
         self.plotter.render()
 
     def _switch_mode(self) -> None:
-        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self.spec = dataclasses.replace(self.spec, mode=MODES[(MODES.index(self.mode) + 1) % len(MODES)])
         self._build_scene()
 
     def toggle_layer(self, name: str) -> None:

@@ -4,6 +4,7 @@ switching back (a mode, an expanded layer) is instant."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from nnvox.scenes.compare import build_comparison
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
+from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.renderer import SceneRenderer
 from nnvox.viewer.theme import to_unit
@@ -31,28 +33,18 @@ class Pane:
     histograms: HistogramSource | None
 
 
-def scene_options(
-    mode: str,
-    sizing: str,
-    *,
-    expanded: bool,
-    expand: frozenset[str],
-    attribution: str | None,
-    feature_space: str | None,
-    clusters: int | str | None,
-    depth: int | None = None,
-) -> SceneOptions:
+def scene_options(spec: ViewSpec, *, expanded: bool, expand: frozenset[str]) -> SceneOptions:
     """What the window asks of a scene. Attribution planes and feature-space clouds show activations:
     other modes go without. `expanded`: every layer its own block, every channel at full resolution."""
-    active = mode == "activations"
-    shown = {
-        "attribution": attribution if active else None,
-        "feature_space": feature_space if active else None,
-        "clusters": clusters if active and feature_space else None,
-    }
+    options = spec.scene_options()
+    if spec.mode != "activations":
+        options = dataclasses.replace(options, attribution=None, feature_space=None, clusters=None)
+    elif not spec.feature_space:
+        options = dataclasses.replace(options, clusters=None)
     if not expanded:
-        return SceneOptions(mode=mode, sizing=sizing, expand=expand, depth=depth, **shown)
-    return SceneOptions(mode=mode, sizing=sizing, group=False, fold=False, max_channels=10**6, max_map=10**6, **shown)
+        return dataclasses.replace(options, expand=expand)
+    opened = {"group": False, "fold": False, "max_channels": 10**6, "max_map": 10**6, "depth": None}
+    return dataclasses.replace(options, **opened)
 
 
 def window_options(size: tuple[int, int], *, comparing: bool) -> RenderOptions:
