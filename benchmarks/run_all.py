@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_cli import report as cli_report
+from bench_depth import report as depth_report
 from bench_frame import frame_costs
 from bench_models import model_costs
 from bench_real_models import report as real_models_report
@@ -95,6 +96,7 @@ def main() -> None:
             f"{m['full_720p_ms']:.0f} ms ({m['full_720p_ms'] / m['lod_720p_ms']:.1f}x) |"
         )
     lines += ["", *real_models_report(quick)]
+    lines += ["", *depth_report(quick)]
     rec = isolated(recording_overhead, epochs=20, pairs=3 if quick else 25)
     lines += [
         "",

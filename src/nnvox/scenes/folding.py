@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from nnvox.capture.architecture import Architecture
 from nnvox.scenes.hierarchy import ModuleTree
+from nnvox.scenes.per_architecture import per_architecture
 
 _INSTANCE = re.compile(r"^(.*?)\.(\d+)(?=\.|#|$)")
 
@@ -33,30 +34,65 @@ def fold_modules(
 ) -> Folds:
     """Runs of structurally equal consecutive siblings, outermost first: inside a folded run only its
     first instance is searched further, and nothing inside a module at `max_level` (drawn collapsed).
-    A run with a node named in `unfold` stays unfolded."""
+    A run with a node named in `unfold` stays unfolded. Found once per Architecture object and
+    arguments for the architecture's own tree (the result is shared: read, never changed)."""
     if not tree.nested:
         return Folds({}, frozenset())
-    index = {n.name: i for i, n in enumerate(arch.nodes)}
-    nodes = {n.name: n for n in arch.nodes}
-    consumers: dict[str, list[str]] = {}
-    for src, dst in arch.edges:
-        consumers.setdefault(src, []).append(dst)
+    if tree is ModuleTree.of(arch):
+        return _cached_folds(arch, min_repeats, frozenset(unfold), max_level)
+    return _folds(Structure(arch, tree), min_repeats, unfold, max_level)
 
-    def signature(path: str):
-        cut = len(path) + 1
-        mods = tuple((p[cut:], tree.kinds[p]) for p in tree.subtree(path)[1:])
-        return mods, tuple(
-            ((tree.owners[m] or "")[cut:], nodes[m].kind, nodes[m].shape, tuple(nodes[m].params.values()))
-            for m in tree.members.get(path, [])
-        )
 
-    def follows(a: str, b: str) -> bool:  # b's nodes run right after a's, and b takes what a made
-        ma, mb = tree.members.get(a), tree.members.get(b)
-        if not (ma and mb) or index[mb[0]] != index[ma[-1]] + 1:
+class Structure:
+    """What folding compares, for one architecture and its module tree: each module's structure
+    signature (computed once), and whether one sibling's nodes follow another's."""
+
+    def __init__(self, arch: Architecture, tree: ModuleTree):
+        self.tree = tree
+        self.index = {n.name: i for i, n in enumerate(arch.nodes)}
+        self.nodes = {n.name: n for n in arch.nodes}
+        self.consumers: dict[str, list[str]] = {}
+        for src, dst in arch.edges:
+            self.consumers.setdefault(src, []).append(dst)
+        self._signatures: dict[str, tuple] = {}
+
+    def signature(self, path: str) -> tuple:
+        """The module's child modules (paths relative to it, classes) and its nodes (owner, kind,
+        output shape, parameter shapes)."""
+        if path not in self._signatures:
+            tree, nodes, cut = self.tree, self.nodes, len(path) + 1
+            mods = tuple((p[cut:], tree.kinds[p]) for p in tree.subtree(path)[1:])
+            self._signatures[path] = (
+                mods,
+                tuple(
+                    ((tree.owners[m] or "")[cut:], nodes[m].kind, nodes[m].shape, tuple(nodes[m].params.values()))
+                    for m in tree.members.get(path, [])
+                ),
+            )
+        return self._signatures[path]
+
+    def follows(self, a: str, b: str) -> bool:
+        """b's nodes run right after a's, and b takes what a made."""
+        ma, mb = self.tree.members.get(a), self.tree.members.get(b)
+        if not (ma and mb) or self.index[mb[0]] != self.index[ma[-1]] + 1:
             return False
         inside = set(mb)
-        return any(d in inside for m in ma for d in consumers.get(m, ()))
+        return any(d in inside for m in ma for d in self.consumers.get(m, ()))
 
+
+@per_architecture
+def structure(arch: Architecture) -> Structure:
+    """The Structure of the architecture's own module tree, once per Architecture object."""
+    return Structure(arch, ModuleTree.of(arch))
+
+
+@per_architecture
+def _cached_folds(arch: Architecture, min_repeats: int, unfold: frozenset[str], max_level: int | None) -> Folds:
+    return _folds(structure(arch), min_repeats, unfold, max_level)
+
+
+def _folds(s: Structure, min_repeats: int, unfold: frozenset[str], max_level: int | None) -> Folds:
+    tree = s.tree
     runs: dict[str, list[str]] = {}
     hidden: set[str] = set()
     frontier: list[str | None] = [None]
@@ -65,9 +101,9 @@ def fold_modules(
         i = 0
         while i < len(kids):
             first, j = kids[i], i + 1
-            sig = signature(first)
-            while j < len(kids) and tree.kinds[kids[j]] == tree.kinds[first] and follows(kids[j - 1], kids[j]):
-                if signature(kids[j]) != sig:
+            sig = s.signature(first)
+            while j < len(kids) and tree.kinds[kids[j]] == tree.kinds[first] and s.follows(kids[j - 1], kids[j]):
+                if s.signature(kids[j]) != sig:
                     break
                 j += 1
             run = kids[i:j]

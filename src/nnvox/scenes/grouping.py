@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nnvox.capture.architecture import Architecture
+from nnvox.scenes.per_architecture import per_architecture
 
 HEADS = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Linear")
 FOLLOWERS = (
@@ -33,9 +34,11 @@ FOLLOWERS = (
 )
 
 
+@per_architecture
 def group_chains(arch: Architecture) -> dict[str, list[str]]:
     """Last member -> the chain it closes (head first). A follower joins only if it is the single
-    consumer of the previous member and has no other input, so no edge is hidden by grouping."""
+    consumer of the previous member and has no other input, so no edge is hidden by grouping.
+    Found once per Architecture object: the result is shared, read and never changed."""
     consumers: dict[str, list[str]] = {}
     producers: dict[str, list[str]] = {}
     for s, d in arch.edges:

@@ -7,8 +7,10 @@ module and functional operations belong to no module (`nested` is False)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from nnvox.capture.architecture import Architecture
+from nnvox.scenes.per_architecture import per_architecture
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,11 @@ class ModuleTree:
 
     @classmethod
     def of(cls, arch: Architecture) -> ModuleTree:
+        """The architecture's tree, built once per Architecture object (shared: read, never changed)."""
+        return _tree(arch) if cls is ModuleTree else cls._build(arch)
+
+    @classmethod
+    def _build(cls, arch: Architecture) -> ModuleTree:
         nested = bool(arch.modules)
         if nested:
             kinds = dict(arch.modules)
@@ -49,7 +56,7 @@ class ModuleTree:
         """1 for a top-level module, 2 for its children, ..."""
         return 1 + (path.count(".") if self.nested else 0)
 
-    @property
+    @cached_property
     def max_level(self) -> int:
         return max((self.level(p) for p in self.kinds), default=0)
 
@@ -68,3 +75,6 @@ class ModuleTree:
             out.append(p)
             frontier.extend(reversed(self.children.get(p, [])))
         return out
+
+
+_tree = per_architecture(ModuleTree._build)

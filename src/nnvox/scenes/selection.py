@@ -9,6 +9,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.scenes.folding import Folds, fold_by_names, fold_modules
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.hierarchy import ModuleTree
+from nnvox.scenes.per_architecture import per_architecture
 from nnvox.scenes.scene import SceneOptions
 
 # The default depth: the deepest at which the overview has at most this many blocks (after grouping
@@ -108,11 +109,7 @@ def _collapse(
     that draws as one block anyway (a single layer, or one conv + norm + activation chain)."""
     one_block = [set(chain) for chain in chains.values()]
     whole = fold_modules(arch, tree, unfold=options.expand)
-    edges: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})  # consumers, producers
-    for s, d in arch.edges:
-        edges[0].setdefault(s, []).append(d)
-        edges[1].setdefault(d, []).append(s)
-    kinds = {n.name: n.kind for n in arch.nodes}
+    edges, kinds = _links(arch)
     out: dict[str, Collapsed] = {}
     frontier = list(tree.children.get(None, []))
     while frontier:
@@ -133,6 +130,16 @@ def _collapse(
         rep = _output_node(members, edges, kinds, options)
         out[rep] = Collapsed(path, kind, tuple(members), count)
     return out
+
+
+@per_architecture
+def _links(arch: Architecture) -> tuple[tuple[dict[str, list[str]], dict[str, list[str]]], dict[str, str]]:
+    """(each node's consumers, its producers), and each node's kind: once per Architecture object."""
+    edges: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})  # consumers, producers
+    for s, d in arch.edges:
+        edges[0].setdefault(s, []).append(d)
+        edges[1].setdefault(d, []).append(s)
+    return edges, {n.name: n.kind for n in arch.nodes}
 
 
 def _output_node(members: list[str], edges, kinds: dict[str, str], options: SceneOptions) -> str:
