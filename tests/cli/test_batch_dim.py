@@ -77,36 +77,15 @@ def test_batch_dim_makes_a_sequence_first_input_its_sequences(spec):
 @pytest.mark.gl
 def test_export_a_sequence_first_model_with_batch_dim(spec):
     out = spec / "still.png"
-    result = nnvox(
-        "export",
-        "seqfirst:tagger",
-        out,
-        "--input-shape",
-        "8,4",
-        "--batch-dim",
-        "1",
-        "--sample",
-        "3",
-        "--preset",
-        "480p",
-        cwd=spec,
-    )
+
+    def export(sample: int):
+        args = ["--input-shape", "8,4", "--batch-dim", "1", "--sample", str(sample), "--preset", "480p"]
+        return nnvox("export", "seqfirst:tagger", out, *args, cwd=spec)
+
+    result = export(3)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 1000
-    past = nnvox(
-        "export",
-        "seqfirst:tagger",
-        out,
-        "--input-shape",
-        "8,4",
-        "--batch-dim",
-        "1",
-        "--sample",
-        "4",
-        "--preset",
-        "480p",
-        cwd=spec,
-    )
+    past = export(4)
     assert past.returncode == 2 and "sample 4 is out of range" in past.stderr and "0..3" in past.stderr
 
 
