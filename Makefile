@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser viewer's bundle (nnvox export RUN x.html): three.js and src/nnvox/viewer/web/js by esbuild
+BUNDLE := src/nnvox/viewer/web/static/viewer.js
 
 .PHONY: demo test bench setup clean
 
@@ -15,17 +17,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
-demo: $(STAMP)
+$(BUNDLE): node_modules/.package-lock.json $(wildcard src/nnvox/viewer/web/js/*.js)
+	npm run build
+
+setup: $(STAMP) $(BUNDLE)
+
+demo: $(STAMP) $(BUNDLE)
 	$(BIN)/nnvox demo
 
-test: $(STAMP)
+test: $(STAMP) $(BUNDLE)
 	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(BUNDLE)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) runs nnvox-demo
+	rm -rf $(VENV) runs nnvox-demo node_modules src/nnvox/viewer/web/static

@@ -430,6 +430,8 @@ def _export_kind(out: Path | None, storyboard: Path | None, figure: Figure) -> s
         if figure.name is not None
         else "a still"
         if suffix == ".png"
+        else "a web page"
+        if suffix == ".html"
         else "a GIF"
         if suffix == ".gif"
         else "a video"

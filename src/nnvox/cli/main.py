@@ -250,7 +250,8 @@ def export(
     Parameters
     ----------
     out
-        .mp4 (H.264), .webm (VP9), .mov (ProRes 4444), .gif, a folder (PNG sequence), or .png (one still).
+        .mp4 (H.264), .webm (VP9), .mov (ProRes 4444), .gif, a folder (PNG sequence), .png (one still), or
+        .html (one self-contained web page: the 3D viewer with a timeline, offline in any current browser).
     storyboard
         A TOML file of shots (run, mode, sample, timeline, camera, captions; see the README) to render to OUT.
     figure

@@ -127,7 +127,7 @@ def export(
     """Write a video of the run: training scrubbed epoch by epoch, then a forward pass through the
     trained network, then a hold, under a gentle orbit (or held at the spec's saved `view`). The
     format follows `out`: .mp4, .webm, .mov, .gif, or a folder (a PNG sequence); a .png `out` is one
-    still, as `nnvox export RUN x.png` writes (render_png).
+    still, as `nnvox export RUN x.png` writes (render_png); an .html `out` is a web page (export_html).
 
     What to show is `spec` (a ViewSpec: mode, sample, histogram, attribution, feature space, ...),
     how to write it `output` (an OutputSpec: preset, size, fps, gif_max_mb); each of their fields may
@@ -139,8 +139,13 @@ def export(
     from nnvox.viewer.video import open_writer
 
     spec, output = specs_from(spec, output, options, where="export")
-    if path_argument(out, "the output").suffix.lower() == ".png":
+    suffix = path_argument(out, "the output").suffix.lower()
+    if suffix == ".png":
         return render_png(run, out, spec=spec, output=output, against=against, pin=pin, difference=difference)
+    if suffix == ".html":
+        if against is not None or pin is not None or difference:
+            raise NnvoxError("a web page shows one run; compare runs in a video or a still (.mp4, .png)")
+        return export_html(run, out, spec=spec, output=output)
     out = check_output(out, (*VIDEO_SUFFIXES, ""))
     check_applies("a GIF" if out.suffix.lower() == ".gif" else "a video", spec, output)
     width, height, fps = output.size_for(still=False, fps=video.fps if video else None)
@@ -176,6 +181,26 @@ def _write_frames(panes: _Panes, renderer, steps, writer, video: VideoOptions, b
             check()
             writer.write(image)
             tick()
+
+
+def export_html(
+    run: Run | str | Path, out: str | Path, *, spec: ViewSpec | None = None, output: OutputSpec | None = None, **options
+) -> Path:
+    """One self-contained HTML page of the run (three.js, offline): the spec's mode and sample,
+    every snapshot on a timeline, starting at the spec's `t` (default the last)."""
+    from nnvox.viewer.web import html_page, write_html
+
+    spec, output = specs_from(spec, output, options, where="export_html")
+    out = check_output(out, (".html",))
+    check_applies("a web page", spec, output)
+    run = _as_run(run)
+    from nnvox.viewer.web.page import viewer_bundle
+
+    viewer_bundle()  # not built: one line, before the scene is built
+    scene = build_scene(run, spec.scene_options())
+    sample = spec.sample_in(run)
+    run.check_sample(sample)
+    return write_html(out, html_page(scene, spec, sample))
 
 
 def render_png(

@@ -1,0 +1,45 @@
+"""The browser viewer: a Scene written as one self-contained HTML page (three.js, bundled at build
+time). The Python side (frames.py, payload.py, page.py) computes everything the page shows; the
+JavaScript in js/ draws it and handles input. `export_html` is what `nnvox export RUN out.html` calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nnvox.scenes.camera import load_view
+from nnvox.scenes.playback import check_position
+from nnvox.scenes.scene import Scene
+from nnvox.scenes.view import ViewSpec, rgb
+
+
+def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
+    """The page of `scene` as `spec` shows it (its mode, sample, position, saved view, background)."""
+    from nnvox.viewer.web.frames import quantised_frames
+    from nnvox.viewer.web.page import page, viewer_bundle
+    from nnvox.viewer.web.payload import describe, packed_frames
+
+    bundle = viewer_bundle()  # missing: one line, before any frame is computed
+    t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
+    frames = quantised_frames(scene, sample)
+    description = describe(
+        scene,
+        frames,
+        t=float(t),
+        sample=sample,
+        pose=None if spec.view is None else load_view(spec.view),
+        background=None if spec.background is None else rgb(spec.background),
+    )
+    return page(description, packed_frames(frames), bundle)
+
+
+def write_html(out: Path, text: str) -> Path:
+    """Written under a temporary name and published whole, as every export is."""
+    from nnvox.files import atomic_output
+    from nnvox.viewer.outputs import write_error
+
+    try:
+        with atomic_output(out) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    return out

@@ -1,0 +1,55 @@
+"""Each snapshot's frame as the browser takes it: every block's 1-byte colour indices laid out as
+the desktop's texture atlas (viewer/visuals.py: panel k in cell divmod(k, grid columns), row 0 the
+map's top row), one block after another, and the per-snapshot texts (heads-up line, class rows).
+
+The indices come from `scene.frame_at` at each snapshot and the block's own `ColourScale.quantise`,
+as the desktop's visuals write them: the browser never computes a value or a colour scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnvox.scenes.layout import near_square
+from nnvox.scenes.scene import Block, Scene
+
+
+def atlas_shape(block: Block) -> tuple[int, int, int, int]:
+    """Grid rows and columns of panels, and the atlas's height and width in texels."""
+    gr, gc = near_square(block.panels)
+    return gr, gc, gr * block.rows, gc * block.cols
+
+
+def atlas(block: Block, values: np.ndarray) -> np.ndarray:
+    """A block's (panels, rows, cols) values as its atlas of colour indices (unused cells 0)."""
+    gr, gc, h, w = atlas_shape(block)
+    cells = np.zeros((gr * gc, block.rows, block.cols), dtype=np.uint8)
+    block.scale.quantise(values, out=cells[: block.panels])
+    return cells.reshape(gr, gc, block.rows, block.cols).transpose(0, 2, 1, 3).reshape(h, w)
+
+
+def frame_bytes(scene: Scene) -> int:
+    """The bytes one snapshot's atlases take, all blocks."""
+    return sum(atlas_shape(b)[2] * atlas_shape(b)[3] for b in scene.blocks)
+
+
+@dataclass(frozen=True)
+class QuantisedFrames:
+    """Every snapshot of one sample: `indices` holds n_snapshots x frame_bytes colour indices;
+    `huds` and `texts` (output block -> its class rows) are per snapshot."""
+
+    indices: bytes
+    huds: tuple[str, ...]
+    texts: tuple[dict[str, tuple[str, ...]], ...]
+
+
+def quantised_frames(scene: Scene, sample: int) -> QuantisedFrames:
+    """The frame at each snapshot position (t = 0, 1, ...): the browser blends between them."""
+    chunks, huds, texts = [], [], []
+    for t in range(scene.n_snapshots):
+        frame = scene.frame_at(t, sample=sample)
+        chunks += [atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks]
+        huds.append(frame.hud)
+        texts.append(dict(frame.texts))
+    return QuantisedFrames(b"".join(chunks), tuple(huds), tuple(texts))

@@ -1,0 +1,116 @@
+// The blocks: per block one mesh of P slabs (one per panel), every face sampling the block's atlas
+// of colour indices, which a 256-entry colour table turns into colours: the desktop's geometry
+// (viewer/visuals.py) and the same tables (scenes/colour.py), unlit, so a voxel shows its exact colour.
+import * as THREE from "three";
+
+const VERTEX = `
+varying vec2 vUv;
+void main() {
+  vUv = uv;
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+}`;
+
+const FRAGMENT = `
+uniform sampler2D indices;
+uniform sampler2D table;
+varying vec2 vUv;
+void main() {
+  float index = floor(texture2D(indices, vUv).r * 255.0 + 0.5);
+  gl_FragColor = vec4(texture2D(table, vec2((index + 0.5) / 256.0, 0.5)).rgb, 1.0);
+}`;
+
+function dataTexture(data, width, height, format) {
+  const texture = new THREE.DataTexture(data, width, height, format, THREE.UnsignedByteType);
+  texture.magFilter = THREE.NearestFilter;
+  texture.minFilter = THREE.NearestFilter;
+  texture.generateMipmaps = false;
+  texture.unpackAlignment = 1;
+  texture.needsUpdate = true;
+  return texture;
+}
+
+export function colourTable(rows) {
+  const rgba = new Uint8Array(256 * 4);
+  rows.forEach(([r, g, b], i) => rgba.set([r, g, b, 255], 4 * i));
+  return dataTexture(rgba, 256, 1, THREE.RGBAFormat);
+}
+
+// The six faces of each slab: corners (x, y, z) and texture coordinates (s, t), as the desktop's
+// _slabs_polydata: front and back show the whole map, the sides its edge rows and columns.
+function slabFaces(block, k) {
+  const { rows, cols, voxel: v, thickness: th, pitch } = block;
+  const gc = block.grid[1];
+  const [h, w] = block.atlas;
+  const [ox, y0, z0] = block.origin;
+  const gi = Math.floor(k / gc);
+  const gj = k % gc;
+  const s0 = (gj * cols) / w;
+  const s1 = ((gj + 1) * cols) / w;
+  const t0 = (gi * rows) / h;
+  const t1 = ((gi + 1) * rows) / h;
+  const [top, bottom, left, right] = [t0 + 0.5 / h, t1 - 0.5 / h, s0 + 0.5 / w, s1 - 0.5 / w];
+  const xa = ox + k * pitch;
+  const xb = xa + th;
+  const [L, R, T, B] = [y0 + (cols * v) / 2, y0 - (cols * v) / 2, z0 + (rows * v) / 2, z0 - (rows * v) / 2];
+  return [
+    [[xa, L, T], [xa, R, T], [xa, R, B], [xa, L, B], [s0, t0], [s1, t0], [s1, t1], [s0, t1]],
+    [[xb, L, T], [xb, L, B], [xb, R, B], [xb, R, T], [s0, t0], [s0, t1], [s1, t1], [s1, t0]],
+    [[xa, L, T], [xb, L, T], [xb, R, T], [xa, R, T], [s0, top], [s0, top], [s1, top], [s1, top]],
+    [[xa, L, B], [xa, R, B], [xb, R, B], [xb, L, B], [s0, bottom], [s1, bottom], [s1, bottom], [s0, bottom]],
+    [[xa, L, T], [xa, L, B], [xb, L, B], [xb, L, T], [left, t0], [left, t1], [left, t1], [left, t0]],
+    [[xa, R, T], [xb, R, T], [xb, R, B], [xa, R, B], [right, t0], [right, t0], [right, t1], [right, t1]],
+  ];
+}
+
+function slabGeometry(block) {
+  const positions = [];
+  const uvs = [];
+  const index = [];
+  for (let k = 0; k < block.panels; k++) {
+    for (const face of slabFaces(block, k)) {
+      const base = positions.length / 3;
+      face.slice(0, 4).forEach((p) => positions.push(...p));
+      face.slice(4).forEach((t) => uvs.push(...t));
+      index.push(base, base + 1, base + 2, base, base + 2, base + 3);
+    }
+  }
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute("position", new THREE.Float32BufferAttribute(positions, 3));
+  geometry.setAttribute("uv", new THREE.Float32BufferAttribute(uvs, 2));
+  geometry.setIndex(index);
+  return geometry;
+}
+
+// One block's mesh; `show(indices)` writes a frame's atlas into its texture.
+export class BlockMesh {
+  constructor(block, table) {
+    this.block = block;
+    const [h, w] = block.atlas;
+    this.atlas = new Uint8Array(h * w);
+    this.texture = dataTexture(this.atlas, w, h, THREE.RedFormat);
+    const material = new THREE.ShaderMaterial({
+      uniforms: { indices: { value: this.texture }, table: { value: table } },
+      vertexShader: VERTEX,
+      fragmentShader: FRAGMENT,
+      side: THREE.DoubleSide,
+    });
+    this.mesh = new THREE.Mesh(slabGeometry(block), material);
+    this.mesh.userData.block = block;
+  }
+
+  show(indices) {
+    this.atlas.set(indices);
+    this.texture.needsUpdate = true;
+  }
+
+  // The panel, row and column a texture coordinate falls in (null outside the drawn panels).
+  voxelAt(uv) {
+    const { rows, cols, panels } = this.block;
+    const [h, w] = this.block.atlas;
+    const x = Math.min(w - 1, Math.floor(uv.x * w));
+    const y = Math.min(h - 1, Math.floor(uv.y * h));
+    const panel = Math.floor(y / rows) * this.block.grid[1] + Math.floor(x / cols);
+    if (panel >= panels) return null;
+    return { panel, row: y % rows, col: x % cols, index: this.atlas[y * w + x] };
+  }
+}

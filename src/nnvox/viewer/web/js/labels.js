@@ -1,0 +1,78 @@
+// Block labels in screen space, by the desktop's label policy (viewer/label_layout.py): in order of
+// importance (rank 0 stage boundaries, 1 other labelled blocks; rank 2 shown only when focused),
+// each starts just outside its block (above or below, its side), is pushed away past whatever it
+// meets up to `reach` of its heights, then tries the other side; no two overlap, none covers
+// another block's screen rectangle or the reserved bands, none leaves the picture; the rest hide.
+// Only this placement, which depends on the live camera, is computed in the browser.
+
+const overlaps = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
+
+function blockRect(stage, [x0, x1, y0, y1, z0, z1]) {
+  const xs = [];
+  const ys = [];
+  for (const x of [x0, x1]) for (const y of [y0, y1]) for (const z of [z0, z1]) {
+    const [sx, sy] = stage.toScreen([x, y, z]);
+    xs.push(sx);
+    ys.push(sy);
+  }
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+export class Labels {
+  constructor(scene, stage, layer, policy) {
+    this.stage = stage;
+    this.policy = policy;
+    this.reserved = () => [];
+    const [r, g, b] = scene.colours.background;
+    const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
+    const [tr, tg, tb] = scene.colours.text;
+    this.labels = scene.blocks.map((block, order) => {
+      const el = document.createElement("div");
+      el.className = "nnvox-label";
+      el.textContent = block.label.text;
+      el.dataset.block = block.name;
+      Object.assign(el.style, {
+        position: "absolute", whiteSpace: "pre", textAlign: "center", pointerEvents: "none",
+        background: box, color: `rgb(${tr},${tg},${tb})`, padding: "1px 4px", lineHeight: "1.2",
+      });
+      layer.appendChild(el);
+      return { block, el, order };
+    });
+    this.importance = [...this.labels].sort((a, b) => a.block.label.rank - b.block.label.rank || a.order - b.order);
+  }
+
+  layout(fontPx) {
+    const { clientWidth: w, clientHeight: h } = this.stage.renderer.domElement;
+    const rects = new Map(this.labels.map((l) => [l.block.name, blockRect(this.stage, l.block.bounds)]));
+    const taken = [...this.reserved(w, h)];
+    for (const label of this.importance) {
+      label.el.style.fontSize = `${fontPx}px`;
+      const size = [label.el.offsetWidth, label.el.offsetHeight];
+      const others = [...rects].filter(([name]) => name !== label.block.name).map(([, r]) => r);
+      const spot = label.block.label.rank < 2 && this.place(label, size, rects.get(label.block.name), taken, others, w, h);
+      label.el.style.display = spot ? "block" : "none";
+      label.shown = Boolean(spot);
+      if (!spot) continue;
+      Object.assign(label.el.style, { left: `${spot[0]}px`, top: `${spot[1]}px` });
+      taken.push(spot);
+    }
+  }
+
+  // The first free rectangle for a label: its side first, pushed outwards step by step, then the other side.
+  place(label, [lw, lh], own, taken, others, w, h) {
+    const { gap, margin, reach } = this.policy;
+    const [ax] = this.stage.toScreen(label.block.label.anchor);
+    const x = ax - lw / 2;
+    for (const side of [label.block.label.side, -label.block.label.side]) {
+      const start = side > 0 ? own[1] - gap - lh : own[3] + gap;
+      for (let step = 0; step <= reach * 4; step++) {
+        const y = start - side * step * (lh / 4);
+        const r = [x, y, x + lw, y + lh];
+        if (r[0] < margin || r[1] < margin || r[2] > w - margin || r[3] > h - margin) continue;
+        if (taken.some((t) => overlaps(r, t, gap)) || others.some((o) => overlaps(r, o, gap))) continue;
+        return r;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,60 @@
+// Text over the picture: the heads-up line (Python's, per snapshot), the colour legends (bars from
+// the same colour tables), the picked voxel's story, and the output's class rows. Plain DOM.
+
+function box(parent, className, style) {
+  const el = document.createElement("div");
+  el.className = className;
+  Object.assign(el.style, { position: "absolute", whiteSpace: "pre-wrap", pointerEvents: "none", ...style });
+  parent.appendChild(el);
+  return el;
+}
+
+function legendBar(table) {
+  const canvas = document.createElement("canvas");
+  canvas.width = table.length - 2;
+  canvas.height = 1;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(canvas.width, 1);
+  table.slice(2).forEach(([r, g, b], i) => image.data.set([r, g, b, 255], 4 * i));
+  ctx.putImageData(image, 0, 0);
+  Object.assign(canvas.style, { width: "100%", height: "0.9em", imageRendering: "pixelated", display: "block" });
+  return canvas;
+}
+
+export class Overlay {
+  constructor(scene, layer) {
+    const [r, g, b] = scene.colours.text;
+    layer.style.color = `rgb(${r},${g},${b})`;
+    this.hud = box(layer, "nnvox-hud", { left: "1.2%", top: "1.5%", width: "97%" });
+    this.info = box(layer, "nnvox-info", { left: "1.2%", top: "11%", maxWidth: "45%" });
+    this.legends = box(layer, "nnvox-legends", { left: "2%", bottom: "1.5%", display: "flex", gap: "4vw" }); // legend_gap
+    this.classes = box(layer, "nnvox-classes", { lineHeight: "1.2" });
+    for (const legend of scene.legends) {
+      const el = document.createElement("div");
+      el.style.width = "30vw"; // viewer/theme.py's legend_width
+      const title = document.createElement("div");
+      title.textContent = legend.title;
+      Object.assign(title.style, { textAlign: "center", whiteSpace: "nowrap" });
+      const ticks = document.createElement("div");
+      Object.assign(ticks.style, { display: "flex", justifyContent: "space-between" });
+      const [lo, hi] = legend.range;
+      for (const v of [lo, (lo + hi) / 2, hi]) ticks.appendChild(document.createElement("span")).textContent = v.toFixed(1);
+      el.append(title, legendBar(scene.luts[legend.cmap]), ticks);
+      this.legends.appendChild(el);
+    }
+  }
+
+  fonts(height) {
+    const px = (fraction, minimum) => `${Math.max(minimum, Math.round(height * fraction))}px`;
+    this.hud.style.fontSize = px(0.024, 9); // viewer/theme.py's Fonts: hud, legend, voxel
+    this.legends.style.fontSize = px(0.018, 8);
+    this.info.style.fontSize = px(0.018, 10);
+    this.classes.style.fontSize = px(0.018 * 0.8, 8);
+  }
+
+  // The output's class rows (name and probability) of the nearest snapshot, at a screen point.
+  showClasses(texts, at) {
+    this.classes.textContent = texts ? texts.join("\n") : "";
+    if (at) Object.assign(this.classes.style, { left: `${at[0]}px`, top: `${at[1]}px` });
+  }
+}

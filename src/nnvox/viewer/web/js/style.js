@@ -1,0 +1,17 @@
+// The page's few styles: the canvas fills the window, text layers sit over it, the timeline at the
+// bottom right (where the desktop window's slider is).
+
+const CSS = `
+.nnvox-root, .nnvox-text { position: fixed; inset: 0; }
+.nnvox-text { pointer-events: none; font-family: system-ui, sans-serif; }
+.nnvox-timeline { position: absolute; right: 3%; bottom: 5%; width: 30%; display: flex; gap: 0.6em;
+  align-items: center; pointer-events: auto; font-size: 13px; }
+.nnvox-timeline input { flex: 1; }
+.nnvox-timeline button { min-width: 2.4em; }
+`;
+
+export function style(doc) {
+  const el = doc.createElement("style");
+  el.textContent = CSS;
+  doc.head.appendChild(el);
+}

@@ -1,0 +1,57 @@
+// The timeline: a slider over every snapshot (fractions blend between two) and a play button.
+// It reports positions; what a position shows is the viewer's business (main.js).
+
+const PLAY_SECONDS_PER_SNAPSHOT = 0.6;
+
+export class Timeline {
+  constructor(labels, start, parent, onTime) {
+    this.labels = labels;
+    this.onTime = onTime;
+    this.root = document.createElement("div");
+    this.root.className = "nnvox-timeline";
+    this.play = document.createElement("button");
+    this.play.textContent = "▶";
+    this.play.title = "play the training run";
+    this.slider = document.createElement("input");
+    Object.assign(this.slider, { type: "range", min: 0, max: Math.max(labels.length - 1, 0), step: 0.01 });
+    this.slider.value = start;
+    this.slider.setAttribute("aria-label", "timeline: snapshot");
+    this.text = document.createElement("span");
+    this.root.append(this.play, this.slider, this.text);
+    parent.appendChild(this.root);
+    this.slider.addEventListener("input", () => this.set(Number(this.slider.value)));
+    this.play.addEventListener("click", () => (this.playing ? this.stop() : this.start()));
+    this.set(start);
+  }
+
+  set(t) {
+    this.t = t;
+    this.slider.value = t;
+    const nearest = Math.round(t);
+    this.text.textContent = `${this.labels[nearest]} (${nearest + 1}/${this.labels.length})`;
+    this.onTime(t);
+  }
+
+  start() {
+    const last = this.labels.length - 1;
+    if (last < 1) return;
+    if (this.t >= last) this.set(0);
+    this.playing = true;
+    this.play.textContent = "❚❚";
+    let before = performance.now();
+    const step = (now) => {
+      if (!this.playing) return;
+      const t = Math.min(last, this.t + (now - before) / 1000 / PLAY_SECONDS_PER_SNAPSHOT);
+      before = now;
+      this.set(t);
+      if (t >= last) this.stop();
+      else requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  }
+
+  stop() {
+    this.playing = false;
+    this.play.textContent = "▶";
+  }
+}

@@ -1,0 +1,141 @@
+"""The scene as the browser draws it: one JSON-able description (blocks, edges, labels, colour
+tables, legends, camera) and the quantised frames of one sample, compressed.
+
+Everything computed lives here, from the same scene, colour maps, label policy inputs and camera
+as the desktop; the JavaScript only draws these numbers and handles input."""
+
+from __future__ import annotations
+
+import base64
+import zlib
+
+import numpy as np
+
+from nnvox.scenes.camera import CameraPose, overview
+from nnvox.scenes.colour import LEVELS, lut
+from nnvox.scenes.scene import MODE_TEXT, Block, Scene
+from nnvox.viewer.label_layout import GAP, MARGIN, REACH
+from nnvox.viewer.overlays.labels import label_sides, label_text, ranks
+from nnvox.viewer.overlays.legends import LEGENDS
+from nnvox.viewer.overlays.outlines import PAD
+from nnvox.viewer.theme import DEFAULT_THEME, Theme
+from nnvox.viewer.web.frames import QuantisedFrames, atlas_shape
+
+FORMAT = 1  # the payload's layout; the page refuses another
+ASPECT = 16 / 9  # the camera's framing is fitted to this width over height; the page refits on resize
+
+
+def _floats(values, digits: int = 5) -> list[float]:
+    return [round(float(v), digits) for v in values]
+
+
+def _block(b: Block, above: bool, rank: int, offset: int) -> dict:
+    """One block: its grid, where it sits, its colour scale, its label and where its atlas starts."""
+    gr, gc, h, w = atlas_shape(b)
+    x0, x1, y0, y1, z0, z1 = b.bounds
+    return {
+        "name": b.name,
+        "kind": b.kind,
+        "role": b.role,
+        "panels": b.panels,
+        "rows": b.rows,
+        "cols": b.cols,
+        "grid": [gr, gc],
+        "atlas": [h, w],
+        "offset": offset,
+        "origin": _floats(b.origin),
+        "pitch": b.pitch,
+        "voxel": b.voxel,
+        "thickness": b.thickness,
+        "bounds": _floats(b.bounds),
+        "outline": _floats(v + (PAD if k % 2 else -PAD) for k, v in enumerate(b.bounds)),
+        "scale": {"lo": b.scale.lo, "hi": b.scale.hi, "cmap": b.scale.cmap, "diverging": b.scale.diverging},
+        "channels": None if b.channels is None else list(b.channels),
+        "class_names": None if b.class_names is None else list(b.class_names),
+        "class_anchor": _class_anchor(b),
+        "label": {
+            "text": label_text(b),
+            "anchor": _floats(((x0 + x1) / 2, (y0 + y1) / 2, z1 if above else z0)),
+            "side": 1 if above else -1,
+            "rank": rank,
+        },
+    }
+
+
+def _class_anchor(b: Block) -> list[float] | None:
+    """Where an output's class rows start: right of its column's top, as the desktop's OutputVisual."""
+    if b.role != "output" or not b.class_names:
+        return None
+    x, y, z = b.origin
+    return _floats((x, y - b.cols * b.voxel / 2 - 0.4 * b.voxel, z + b.rows * b.voxel / 2))
+
+
+def _camera(pose: CameraPose) -> dict:
+    return {
+        "focal": _floats(pose.focal),
+        "direction": _floats(pose.direction),
+        "up": _floats(pose.up),
+        "scale": round(pose.scale, 5),
+        "aspect": ASPECT,
+    }
+
+
+def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
+    c = theme.colours
+    eight = lambda rgb: [round(v * 255) for v in rgb]
+    return {
+        "background": list(background or c.background),
+        "text": list(c.text),
+        "edge": eight(c.edge),
+        "accent": eight(c.accent),
+        "outline": list(c.outline),
+        "label_box_opacity": theme.layout.label_box_opacity,
+    }
+
+
+def describe(
+    scene: Scene,
+    frames: QuantisedFrames,
+    *,
+    t: float,
+    sample: int,
+    pose: CameraPose | None = None,
+    background: tuple[int, int, int] | None = None,
+) -> dict:
+    """The page's whole scene description; the frames go as `frames` (zlib, base64)."""
+    above, rank = label_sides(list(scene.blocks)), ranks(list(scene.blocks))
+    blocks, offset = [], 0
+    for b in scene.blocks:
+        blocks.append(_block(b, above.get(b.name, True), rank[b.name], offset))
+        offset += blocks[-1]["atlas"][0] * blocks[-1]["atlas"][1]
+    cmaps = sorted({b.scale.cmap for b in scene.blocks})
+    pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped)
+    return {
+        "format": FORMAT,
+        "run": scene.run_name,
+        "mode": scene.mode,
+        "mode_text": MODE_TEXT[scene.mode],
+        "sample": sample,
+        "t": t,
+        "snapshots": list(scene.snapshot_labels),
+        "blocks": blocks,
+        "frame_bytes": offset,
+        "edges": [
+            {"from": s, "to": d, "skip": bool(skip), "path": [_floats(p, 4) for p in np.asarray(path)]}
+            for (s, d), path, skip in zip(scene.edges, scene.edge_paths, scene.skips)
+        ],
+        "luts": {c: lut(c).tolist() for c in cmaps},
+        "levels": LEVELS,
+        "label_policy": {"gap": GAP, "margin": MARGIN, "reach": REACH},
+        "legends": [{"cmap": c, "title": title, "range": span} for c, (title, span) in LEGENDS.items() if c in cmaps],
+        "huds": list(frames.huds),
+        "texts": [{k: list(v) for k, v in texts.items()} for texts in frames.texts],
+        "bounds": _floats(scene.bounds),
+        "camera": _camera(pose),
+        "colours": _colours(DEFAULT_THEME, background),
+    }
+
+
+def packed_frames(frames: QuantisedFrames) -> str:
+    """The frames' indices, zlib-compressed (the browser's DecompressionStream("deflate")), in base64."""
+    return base64.b64encode(zlib.compress(frames.indices, 9)).decode("ascii")
