@@ -19,6 +19,17 @@ class Dataset:
     class_names: tuple[str, ...]
 
 
+MNIST_FILE = "mnist_5k.npz"  # in nnvox/models/datasets/, with its licence (MNIST-LICENSE.md)
+MNIST_TEST_PER_CLASS = 100  # held-out MNIST digits: 1,000 in all
+
+
+def _normalised(name: str, x: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray) -> Dataset:
+    """The images at `train` and `test`, normalised by the training images' mean and spread."""
+    mean, std = float(x[train].mean()), float(x[train].std())
+    norm = lambda a: ((a - mean) / std).astype(np.float32)
+    return Dataset(name, norm(x[train]), y[train], norm(x[test]), y[test], tuple(str(i) for i in range(10)))
+
+
 def load_digits(seed: int = 0, test_fraction: float = 0.25) -> Dataset:
     """scikit-learn's 1,797 8x8 handwritten digits (UCI), normalised, with a fixed-seed split."""
     from sklearn.datasets import load_digits as _load
@@ -27,10 +38,23 @@ def load_digits(seed: int = 0, test_fraction: float = 0.25) -> Dataset:
     bunch = _load()
     x = (bunch.images.astype(np.float32) / 16.0)[:, None]  # pixel values are 0..16
     y = bunch.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
-    mean, std = float(x_tr.mean()), float(x_tr.std())
-    norm = lambda a: ((a - mean) / std).astype(np.float32)
-    return Dataset("digits", norm(x_tr), y_tr, norm(x_te), y_te, tuple(str(i) for i in range(10)))
+    train, test = train_test_split(np.arange(len(y)), test_size=test_fraction, random_state=seed, stratify=y)
+    return _normalised("digits", x, y, train, test)
+
+
+def load_mnist(seed: int = 0, test_per_class: int = MNIST_TEST_PER_CLASS) -> Dataset:
+    """5,000 real 28x28 MNIST digits (500 a class) shipped inside nnvox, normalised, with a fixed
+    split: `test_per_class` of each class held out (1,000 digits), the other 4,000 to train on."""
+    from importlib.resources import files
+
+    with (files("nnvox.models") / "datasets" / MNIST_FILE).open("rb") as f, np.load(f) as arrays:
+        images, labels = arrays["images"], arrays["labels"].astype(np.int64)
+    x = (images.astype(np.float32) / 255.0)[:, None]  # pixel values are 0..255
+    rng = np.random.default_rng(seed)
+    by_class = [rng.permutation(np.flatnonzero(labels == c)) for c in range(10)]
+    test = np.sort(np.concatenate([k[:test_per_class] for k in by_class]))
+    train = rng.permutation(np.concatenate([k[test_per_class:] for k in by_class]))  # the file is sorted by class
+    return _normalised("mnist", x, labels, train, test)
 
 
 def load_digits32(seed: int = 0) -> Dataset:

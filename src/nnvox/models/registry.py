@@ -28,6 +28,18 @@ def _cnn():
     return DigitsCNN()
 
 
+def _lenet():
+    from nnvox.models.nets import LeNet
+
+    return LeNet()
+
+
+def _mnist():
+    from nnvox.models.data import load_mnist
+
+    return load_mnist()
+
+
 def _mlp():
     from nnvox.models.nets import DigitsMLP
 
@@ -59,6 +71,12 @@ _BUILTINS = {
     m.name: m
     for m in (
         BuiltinModel("digits-cnn", "2x(conv+ReLU+pool) + dense, 8x8 digits", _cnn, _digits),
+        BuiltinModel(
+            "mnist-lenet",
+            "LeNet: 2x(5x5 conv+ReLU+pool) + dense, 28x28 MNIST digits (5,000 shipped with nnvox)",
+            _lenet,
+            _mnist,
+        ),
         BuiltinModel("digits-mlp", "MLP 64-128-64-10, 8x8 digits", _mlp, _digits),
         BuiltinModel(
             "digits-resnet", "two-stage ResNet (residual arcs, a downsampling branch), 8x8 digits", _resnet, _digits
