@@ -4,6 +4,8 @@ a click names the block and value under the pointer."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -45,7 +47,7 @@ def _off_lines(segments, p, clearance: float = 4.0) -> bool:
 def voxels(page, scene, block: Block):
     """The front panel's voxels inside its border (a neighbour may graze the rim) and clear of edges."""
     inner = [(r, c) for r in range(1, block.rows - 1) for c in range(1, block.cols - 1)]
-    segments = [(a, b) for path in scene.edge_paths for s in [page.screens(path)] for a, b in zip(s[:-1], s[1:])]
+    segments = [(a, b) for path in scene.edge_paths for a, b in itertools.pairwise(page.screens(path))]
     points = page.screens([front_centre(block, *rc) for rc in inner])
     return [rc for rc, p in zip(inner, points) if _off_lines(segments, p)]
 

@@ -50,7 +50,7 @@ def test_the_page_holds_every_snapshot_as_the_desktop_quantises_it(weights_page,
 def test_atlas_cells_hold_panels_in_reading_order(digits_run):
     block = next(b for b in build_scene(digits_run).blocks if b.panels == 8)  # conv1: 2 x 4 cells
     values = np.broadcast_to(np.arange(8, dtype=np.float32)[:, None, None], (8, block.rows, block.cols))
-    gr, gc, h, w = atlas_shape(block)
+    gr, gc, _, _ = atlas_shape(block)
     cells = atlas(block, values).reshape(gr, block.rows, gc, block.cols)
     order = [int(cells[k // gc, 0, k % gc, 0]) for k in range(8)]
     assert order == sorted(order) and len(set(order)) > 1  # panel k in cell divmod(k, gc), as the desktop's atlas
