@@ -106,11 +106,15 @@ class PanelsVisual:
         gr, gc = near_square(block.panels)
         self.grid = (gr, gc)
         h, w = gr * block.rows, gc * block.cols
-        self.atlas = np.zeros((h, w), dtype=np.uint8)  # texture memory, written in place per frame
+        # vtk reads an image one texel wide as a row (its first axis longer than one texel becomes the
+        # texture's width), which laid a classifier's column of classes across the column: a second,
+        # unused texel column keeps every atlas upright.
+        texels = max(w, 2)
+        self.atlas = np.zeros((h, texels), dtype=np.uint8)  # texture memory, written in place per frame
         self._cells = np.zeros((gr * gc, block.rows, block.cols), dtype=np.uint8)
-        self._atlas_cells = self.atlas.reshape(gr, block.rows, gc, block.cols).transpose(0, 2, 1, 3)
+        self._atlas_cells = self.atlas[:, :w].reshape(gr, block.rows, gc, block.cols).transpose(0, 2, 1, 3)
         self.image = vtk.vtkImageData()
-        self.image.SetDimensions(w, h, 1)
+        self.image.SetDimensions(texels, h, 1)
         self._scalars = numpy_to_vtk(self.atlas.ravel(), deep=False)
         self.image.GetPointData().SetScalars(self._scalars)
         tex = vtk.vtkTexture()
@@ -119,7 +123,7 @@ class PanelsVisual:
         tex.SetLookupTable(vtk_lut(block.scale.cmap))
         tex.SetColorModeToMapScalars()
         mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(_slabs_polydata(block, gc, h, w))
+        mapper.SetInputData(_slabs_polydata(block, gc, h, texels))
         mapper.ScalarVisibilityOff()
         self.actor = vtk.vtkActor()
         self.actor.SetMapper(mapper)
@@ -144,9 +148,11 @@ class PanelsVisual:
 
 @register_visual("output")
 class OutputVisual(PanelsVisual):
-    """The classifier: one voxel per class (a column, or a grid for many classes). Beside a column,
-    each row's class name and probability; where rows are too close on screen to read (and beside
-    a grid), a list of the most probable classes instead: the label layout chooses (ClassTexts)."""
+    """The classifier: one voxel per class (a column, or a grid for many classes), lit by its
+    probability on the fixed 0..1 scale; a column's rows are parted by thin gaps and the most
+    probable class is framed (overlays/class_rows.py). Beside a column, each row's class name and
+    probability; where rows are too close on screen to read (and beside a grid), a list of the
+    most probable classes instead: the label layout chooses (ClassTexts)."""
 
     def __init__(self, block: Block, renderer: vtk.vtkRenderer, options, overlay: vtk.vtkRenderer):
         super().__init__(block, renderer, options, overlay)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from nnvox.viewer.overlays.base import Overlay, Shown, Stage
 from nnvox.viewer.overlays.blocks import BlockVisuals
 from nnvox.viewer.overlays.caption import Caption
+from nnvox.viewer.overlays.class_rows import ClassRows
 from nnvox.viewer.overlays.clouds import Clouds
 from nnvox.viewer.overlays.edges import Edges
 from nnvox.viewer.overlays.field import ReceptiveField
@@ -42,6 +43,7 @@ class Overlays:
     clouds: Clouds | None
     units: UnitFrames
     field: ReceptiveField
+    class_rows: ClassRows  # the output's row gaps and top-class frame
 
     @property
     def all(self) -> list[Overlay]:
@@ -77,4 +79,5 @@ def compose(stage: Stage) -> Overlays:
         clouds,
         UnitFrames(stage),
         ReceptiveField(stage),
+        ClassRows(stage),
     )

@@ -1,0 +1,119 @@
+"""The classifier's own marks beside its colours: a thin gap between two class rows, so each class
+reads as its own lit row beside its label, and a frame around the most probable class. Built once
+per output block; a frame moves the top class's box by its actor's position and never makes
+geometry. Drawn apart from the block (viewer/visuals.py), as outlines are: hidden with them while
+blocks glide, taken out with them when the window switches scenes."""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+
+from nnvox.scenes.scene import Block
+from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.theme import to_unit
+
+GAP_PAD = 0.03  # voxels: the row gaps stand this far off the faces, so they never fight them for depth
+FRAME_PAD = 0.1  # voxels: the top class's frame stands this far off its cell
+UNIFORM = 1e-6  # outputs whose classes differ by less than this have no top class to frame
+
+
+def _segments_actor(segments: np.ndarray, colour, width: float) -> vtk.vtkActor:
+    """Unlit line segments, (n, 2, 3) end points, in one actor."""
+    poly = vtk.vtkPolyData()
+    points = vtk.vtkPoints()
+    points.SetData(numpy_to_vtk(segments.reshape(-1, 3).astype(np.float32), deep=True))
+    poly.SetPoints(points)
+    lines = vtk.vtkCellArray()
+    n = len(segments)
+    lines.SetData(
+        numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
+        numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True),
+    )
+    poly.SetLines(lines)
+    mapper = vtk.vtkPolyDataMapper()
+    mapper.SetInputData(poly)
+    actor = vtk.vtkActor()
+    actor.SetMapper(mapper)
+    actor.PickableOff()
+    prop = actor.GetProperty()
+    prop.LightingOff()
+    prop.SetColor(*to_unit(colour))
+    prop.SetLineWidth(width)
+    return actor
+
+
+def _loop(x0: float, x1: float, y0: float, y1: float, z: float) -> list:
+    """The four sides of a horizontal rectangle at height z, as segments."""
+    corners = [(x0, y0, z), (x1, y0, z), (x1, y1, z), (x0, y1, z)]
+    return [(corners[i], corners[(i + 1) % 4]) for i in range(4)]
+
+
+def class_box(block: Block, pad: float) -> tuple[float, float, float, float, float, float]:
+    """The box around class 0's cell (the top row, or a grid's top-left cell), `pad` voxels off it."""
+    x0, _, _, y1, _, z1 = block.bounds
+    v, p = block.voxel, pad * block.voxel
+    return (x0 - p, x0 + block.thickness + p, y1 - v - p, y1 + p, z1 - v - p, z1 + p)
+
+
+def row_gaps(block: Block, options) -> vtk.vtkActor | None:
+    """A loop round a column of classes at each boundary between two rows, in the background's
+    colour (None for a grid of classes, whose cells are too small for gaps)."""
+    if block.cols != 1 or block.rows < 2:
+        return None
+    x0, x1, y0, y1, _, z1 = block.bounds
+    p = GAP_PAD * block.voxel
+    segments = [s for k in range(1, block.rows) for s in _loop(x0 - p, x1 + p, y0 - p, y1 + p, z1 - k * block.voxel)]
+    return _segments_actor(np.array(segments, dtype=np.float64), options.background, max(1.0, options.height / 540))
+
+
+def top_class(probabilities: np.ndarray, classes: int) -> int | None:
+    """The most probable of the first `classes` values; None where they are all alike or any is not finite."""
+    p = np.asarray(probabilities, dtype=np.float64).ravel()[:classes]
+    if p.size == 0 or not np.isfinite(p).all() or p.max() - p.min() < UNIFORM:
+        return None
+    return int(np.argmax(p))
+
+
+class TopClassFrame:
+    """A frame, in the labels' colour, round the cell of the class the output rates most probable.
+    Shown once the forward pass has reached the output, and only over probabilities (a comparison's
+    signed differences have no top class)."""
+
+    def __init__(self, block: Block, options):
+        self.block = block
+        self.classes = len(block.class_names) if block.class_names else block.rows * block.cols
+        x0, x1, y0, y1, z0, z1 = class_box(block, FRAME_PAD)
+        edges = _loop(x0, x1, y0, y1, z0) + _loop(x0, x1, y0, y1, z1)
+        edges += [((x, y, z0), (x, y, z1)) for x in (x0, x1) for y in (y0, y1)]
+        width = max(2.0, options.height / 360)
+        self.actor = _segments_actor(np.array(edges, dtype=np.float64), options.text_colour, width)
+        self.actor.SetVisibility(False)
+        self.framed: int | None = None  # the class framed now (None: none)
+
+    def update(self, probabilities: np.ndarray, lit: float) -> None:
+        top = None if self.block.scale.diverging or lit < 0.5 else top_class(probabilities, self.classes)
+        if top is not None and top != self.framed:
+            row, col = divmod(top, self.block.cols)
+            self.actor.SetPosition(0.0, -col * self.block.voxel, -row * self.block.voxel)
+        self.framed = top
+        if self.actor.GetVisibility() != (top is not None):  # set each frame: a glide hides and shows it too
+            self.actor.SetVisibility(top is not None)
+
+
+class ClassRows:
+    """Every output block's row gaps and top-class frame."""
+
+    def __init__(self, stage: Stage):
+        outputs = [b for b in stage.scene.blocks if b.role == "output"]
+        self.frames = {b.name: TopClassFrame(b, stage.options) for b in outputs}
+        gaps = [g for b in outputs if (g := row_gaps(b, stage.options)) is not None]
+        self.props = gaps + [f.actor for f in self.frames.values()]
+        for prop in self.props:
+            stage.renderer.AddActor(prop)
+
+    def update(self, shown: Shown) -> None:
+        frame = shown.frame
+        for name, top in self.frames.items():
+            top.update(frame.values[name], frame.lit[name])

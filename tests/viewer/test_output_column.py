@@ -1,0 +1,102 @@
+"""The output reads: each class is one lit row beside its label, brighter the more probable, the top
+class framed; tested by pixels on the recorded digits CNN's classifier (fc2, a column of 10)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nnvox.scenes.colour import lut
+from nnvox.viewer.overlays.class_rows import FRAME_PAD, class_box, top_class
+
+pytestmark = pytest.mark.gl
+
+
+def _pixel(renderer, point) -> tuple[int, int]:
+    """Image (row, col) where a world point is drawn."""
+    import vtk
+
+    coord = vtk.vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+    coord.SetValue(*point)
+    dx, dy = coord.GetComputedDoubleDisplayValue(renderer.renderer)
+    return renderer.options.height - 1 - round(dy), round(dx)
+
+
+def _row_point(block, row: int, across: float = 0.0) -> tuple[float, float, float]:
+    """On the column's front face at the height of `row`'s label, `across` (-0.5..0.5) from its middle."""
+    x, y, _ = block.origin
+    label_z = block.bounds[5] - (row + 0.5) * block.voxel  # where OutputVisual anchors the row's label
+    return (x, y - across * block.voxel, label_z)
+
+
+def _brightness(rgb) -> float:
+    r, g, b = (float(c) for c in rgb)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _rows(renderer, block, image, across: float = 0.0) -> np.ndarray:
+    return np.array([image[_pixel(renderer, _row_point(block, r, across))] for r in range(block.rows)], dtype=int)
+
+
+def _framed_pixel(renderer, block, cls: int):
+    """Where the frame's left edge runs beside class `cls`'s cell (its front-left vertical edge)."""
+    x0, _, _, y1, _, _ = class_box(block, FRAME_PAD)
+    z = block.bounds[5] - (cls + 0.5) * block.voxel
+    return _pixel(renderer, (x0, y1, z))
+
+
+def test_each_class_is_a_row_lit_by_its_probability_the_top_one_brightest(plain_renderer):
+    scene, renderer = plain_renderer
+    fc2 = scene.block("fc2")
+    assert (fc2.rows, fc2.cols) == (10, 1)
+    for sample in (0, 3, 7):
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=sample)
+        image = renderer.render(frame)
+        p = frame.values["fc2"].ravel()
+        rows = _rows(renderer, fc2, image)
+        expected = lut(fc2.scale.cmap)[fc2.scale.quantise(p.astype(np.float32))].astype(int)
+        assert np.abs(rows - expected).max() <= 3, f"sample {sample}: rows {rows.tolist()} for p {p.round(2)}"
+        brightness = [_brightness(c) for c in rows]
+        assert int(np.argmax(brightness)) == int(np.argmax(p)), f"sample {sample}"
+        # a row is one colour across the column's width (the probabilities once lay across it)
+        for across in (-0.3, 0.3):
+            np.testing.assert_allclose(_rows(renderer, fc2, image, across), rows, atol=3)
+        frames = renderer.scene_renderer.overlays.class_rows.frames
+        assert frames["fc2"].framed == int(np.argmax(p)) and frames["fc2"].actor.GetVisibility()
+        text = np.array(renderer.options.text_colour)
+        top = _framed_pixel(renderer, fc2, int(np.argmax(p)))
+        assert np.abs(image[top].astype(int) - text).max() <= 40, "the top class is framed in the labels' colour"
+        other = _framed_pixel(renderer, fc2, (int(np.argmax(p)) + 5) % 10)
+        assert np.abs(image[other].astype(int) - text).max() > 40, "only the top class is framed"
+
+
+def test_a_uniform_output_lights_every_row_alike_and_frames_none(plain_renderer):
+    scene, renderer = plain_renderer
+    fc2 = scene.block("fc2")
+    frame = scene.frame_at(scene.n_snapshots - 1, sample=2)
+    uniform = dataclasses.replace(frame, values={**frame.values, "fc2": np.full((1, 10, 1), 0.1, np.float32)})
+    image = renderer.render(uniform)
+    rows = _rows(renderer, fc2, image)
+    assert np.abs(rows - rows[0]).max() <= 2, rows.tolist()
+    assert not renderer.scene_renderer.overlays.class_rows.frames["fc2"].actor.GetVisibility()
+    text = np.array(renderer.options.text_colour)
+    assert all(np.abs(image[_framed_pixel(renderer, fc2, c)].astype(int) - text).max() > 40 for c in range(10))
+    # a sharp output after it frames again, and its rows differ
+    sharp = renderer.render(frame)
+    assert np.ptp([_brightness(c) for c in _rows(renderer, fc2, sharp)]) > 50
+
+
+def test_the_frame_waits_for_the_forward_pass_to_reach_the_output(plain_renderer):
+    scene, renderer = plain_renderer
+    renderer.render(scene.frame_at(scene.n_snapshots - 1, sample=1, reveal=0.15))
+    assert not renderer.scene_renderer.overlays.class_rows.frames["fc2"].actor.GetVisibility()
+    renderer.render(scene.frame_at(scene.n_snapshots - 1, sample=1, reveal=1.0))
+    assert renderer.scene_renderer.overlays.class_rows.frames["fc2"].actor.GetVisibility()
+
+
+def test_top_class_is_none_for_alike_or_broken_outputs():
+    assert top_class(np.array([0.1, 0.7, 0.2]), 3) == 1
+    assert top_class(np.array([0.1, 0.2, 0.9]), 2) == 1  # padding past the classes is not a class
+    assert top_class(np.full(10, 0.1), 10) is None
+    assert top_class(np.array([0.5, np.nan, 0.5]), 3) is None
