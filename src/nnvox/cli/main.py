@@ -118,8 +118,9 @@ def record(
     Parameters
     ----------
     model
-        A built-in (digits-cnn, digits-mlp, digits-resnet, digits-unet, seq-gpt, seq-lstm), each on its own data,
-        or package.module:callable returning an nn.Module, trained on the built-in digits.
+        A built-in (mnist-lenet on 28x28 MNIST digits; digits-cnn, digits-mlp, digits-resnet, digits-unet on 8x8
+        digits; seq-gpt, seq-lstm), each on its own data, or package.module:callable returning an nn.Module,
+        trained on the built-in 8x8 digits.
     epochs
         Training epochs.
     out
