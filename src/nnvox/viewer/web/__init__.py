@@ -20,7 +20,9 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
 
     bundle = viewer_bundle()  # missing: one line, before any frame is computed
     t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
-    frames = quantised_frames(scene, sample)
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    frames = quantised_frames(scene, sample, DEFAULT_THEME.layout.top_classes)
     description = describe(
         scene,
         frames,

@@ -37,19 +37,32 @@ def frame_bytes(scene: Scene) -> int:
 @dataclass(frozen=True)
 class QuantisedFrames:
     """Every snapshot of one sample: `indices` holds n_snapshots x frame_bytes colour indices;
-    `huds` and `texts` (output block -> its class rows) are per snapshot."""
+    `huds`, `texts` (output block -> its class rows) and `tops` (output block -> its rows, most
+    probable first: the list shown where rows are too close to read) are per snapshot."""
 
     indices: bytes
     huds: tuple[str, ...]
     texts: tuple[dict[str, tuple[str, ...]], ...]
+    tops: tuple[dict[str, tuple[int, ...]], ...]
 
 
-def quantised_frames(scene: Scene, sample: int) -> QuantisedFrames:
+def most_probable(probabilities: np.ndarray, k: int) -> tuple[int, ...]:
+    """The k most probable rows, first the most probable (NaN last), as the desktop's output lists them."""
+    return tuple(int(i) for i in np.argsort(-np.nan_to_num(probabilities, nan=-1.0), kind="stable")[:k])
+
+
+def quantised_frames(scene: Scene, sample: int, top_classes: int) -> QuantisedFrames:
     """The frame at each snapshot position (t = 0, 1, ...): the browser blends between them."""
-    chunks, huds, texts = [], [], []
+    chunks, huds, texts, tops = [], [], [], []
     for t in range(scene.n_snapshots):
         frame = scene.frame_at(t, sample=sample)
         chunks += [atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks]
         huds.append(frame.hud)
         texts.append(dict(frame.texts))
-    return QuantisedFrames(b"".join(chunks), tuple(huds), tuple(texts))
+        tops.append(
+            {
+                name: most_probable(frame.values[name].ravel()[: len(rows)], top_classes)
+                for name, rows in frame.texts.items()
+            }
+        )
+    return QuantisedFrames(b"".join(chunks), tuple(huds), tuple(texts), tuple(tops))

@@ -52,7 +52,7 @@ def _block(b: Block, above: bool, rank: int, offset: int) -> dict:
         "scale": {"lo": b.scale.lo, "hi": b.scale.hi, "cmap": b.scale.cmap, "diverging": b.scale.diverging},
         "channels": None if b.channels is None else list(b.channels),
         "class_names": None if b.class_names is None else list(b.class_names),
-        "class_anchor": _class_anchor(b),
+        "classes": _classes(b),
         "label": {
             "text": label_text(b),
             "anchor": _floats(((x0 + x1) / 2, (y0 + y1) / 2, z1 if above else z0)),
@@ -62,12 +62,18 @@ def _block(b: Block, above: bool, rank: int, offset: int) -> dict:
     }
 
 
-def _class_anchor(b: Block) -> list[float] | None:
-    """Where an output's class rows start: right of its column's top, as the desktop's OutputVisual."""
+def _classes(b: Block) -> dict | None:
+    """An output's class texts, placed as the desktop's OutputVisual places them: right of its
+    column, one per row (`rows`: each row's middle; a column only), and the top-classes list from
+    the column's top (`top`), which the page shows where the rows are too close to read."""
     if b.role != "output" or not b.class_names:
         return None
     x, y, z = b.origin
-    return _floats((x, y - b.cols * b.voxel / 2 - 0.4 * b.voxel, z + b.rows * b.voxel / 2))
+    right, top = y - b.cols * b.voxel / 2 - 0.4 * b.voxel, z + b.rows * b.voxel / 2
+    rows = [_floats((x, right, top - (r + 0.5) * b.voxel)) for r in range(len(b.class_names))] if b.cols == 1 else []
+    k = min(len(b.class_names), DEFAULT_THEME.layout.top_classes)
+    heading = f"top {k} of {len(b.class_names):,}" if k < len(b.class_names) else ""
+    return {"rows": rows, "top": _floats((x, right, top)), "heading": heading}
 
 
 def _camera(pose: CameraPose) -> dict:
@@ -130,6 +136,7 @@ def describe(
         "legends": [{"cmap": c, "title": title, "range": span} for c, (title, span) in LEGENDS.items() if c in cmaps],
         "huds": list(frames.huds),
         "texts": [{k: list(v) for k, v in texts.items()} for texts in frames.texts],
+        "tops": [{k: list(v) for k, v in tops.items()} for tops in frames.tops],
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),

@@ -38,13 +38,21 @@ export class Labels {
       layer.appendChild(el);
       return { block, el, order };
     });
+    // Leader lines from a label pushed away from its block back to it, as the desktop draws them.
+    this.leaders = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    Object.assign(this.leaders.style, { position: "absolute", inset: "0", width: "100%", height: "100%", pointerEvents: "none" });
+    this.leaders.setAttribute("stroke", `rgb(${tr},${tg},${tb})`);
+    this.leaders.setAttribute("stroke-width", "1");
+    layer.prepend(this.leaders);
     this.importance = [...this.labels].sort((a, b) => a.block.label.rank - b.block.label.rank || a.order - b.order);
   }
 
-  layout(fontPx) {
+  // `kept` are screen rectangles already taken (the outputs' class texts).
+  layout(fontPx, kept = []) {
     const { clientWidth: w, clientHeight: h } = this.stage.renderer.domElement;
     const rects = new Map(this.labels.map((l) => [l.block.name, blockRect(this.stage, l.block.bounds)]));
-    const taken = [...this.reserved(w, h)];
+    const taken = [...this.reserved(w, h), ...kept];
+    this.leaders.replaceChildren();
     for (const label of this.importance) {
       label.el.style.fontSize = `${fontPx}px`;
       const size = [label.el.offsetWidth, label.el.offsetHeight];
@@ -55,7 +63,18 @@ export class Labels {
       if (!spot) continue;
       Object.assign(label.el.style, { left: `${spot[0]}px`, top: `${spot[1]}px` });
       taken.push(spot);
+      this.leader(spot, rects.get(label.block.name));
     }
+  }
+
+  // A line from a label to its block's rectangle where the label stands clear of it.
+  leader(spot, own) {
+    const x = (spot[0] + spot[2]) / 2;
+    const [y1, y2] = spot[3] < own[1] ? [spot[3], own[1]] : spot[1] > own[3] ? [spot[1], own[3]] : [0, 0];
+    if (Math.abs(y2 - y1) <= 2 * this.policy.gap) return;
+    const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+    [["x1", x], ["y1", y1], ["x2", x], ["y2", y2]].forEach(([k, v]) => line.setAttribute(k, v));
+    this.leaders.appendChild(line);
   }
 
   // The first free rectangle for a label: its side first, pushed outwards step by step, then the other side.

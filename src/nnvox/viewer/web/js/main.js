@@ -3,6 +3,7 @@
 // tests (tests/web) and benchmarks read.
 import { blendIndices } from "./blend.js";
 import { BlockMesh, colourTable } from "./blocks.js";
+import { ClassTexts } from "./classes.js";
 import { Labels } from "./labels.js";
 import { Overlay } from "./overlay.js";
 import { readFrames, readScene, blockIndices } from "./payload.js";
@@ -41,10 +42,11 @@ function placeText(viewer) {
   const { stage, scene, overlay, labels } = viewer;
   const height = stage.renderer.domElement.clientHeight;
   overlay.fonts(height);
-  labels.layout(Math.max(8, Math.round(height * 0.018)));
-  const output = scene.blocks.find((b) => b.role === "output" && b.class_anchor);
-  const texts = output && scene.texts[viewer.snapshot][output.name];
-  overlay.showClasses(texts, output && stage.toScreen(output.class_anchor));
+  const classFont = Math.max(8, Math.round(height * 0.018 * 0.8)); // the desktop's class texts: 0.8 of a label
+  const classRects = viewer.classes.flatMap((c) =>
+    c.show(stage, scene.texts[viewer.snapshot][c.block.name], scene.tops[viewer.snapshot][c.block.name], classFont),
+  );
+  labels.layout(Math.max(8, Math.round(height * 0.018)), classRects);
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
 }
@@ -58,6 +60,9 @@ async function start() {
   meshes.forEach((m) => stage.add(m.mesh));
   const viewer = { scene, stage, meshes, drawn: 0, overlay: new Overlay(scene, text) };
   viewer.labels = new Labels(scene, stage, text, scene.label_policy);
+  const [r, g, b] = scene.colours.background;
+  const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
+  viewer.classes = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassTexts(blk, text, box));
   viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h]]; // heads-up line, legends
   viewer.indices = await readFrames(scene);
   stage.onDraw(() => placeText(viewer));

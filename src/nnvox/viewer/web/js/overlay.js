@@ -1,5 +1,5 @@
 // Text over the picture: the heads-up line (Python's, per snapshot), the colour legends (bars from
-// the same colour tables), the picked voxel's story, and the output's class rows. Plain DOM.
+// the same colour tables) and the picked voxel's story. Plain DOM.
 
 function box(parent, className, style) {
   const el = document.createElement("div");
@@ -28,7 +28,6 @@ export class Overlay {
     this.hud = box(layer, "nnvox-hud", { left: "1.2%", top: "1.5%", width: "97%" });
     this.info = box(layer, "nnvox-info", { left: "1.2%", top: "11%", maxWidth: "45%" });
     this.legends = box(layer, "nnvox-legends", { left: "2%", bottom: "1.5%", display: "flex", gap: "4vw" }); // legend_gap
-    this.classes = box(layer, "nnvox-classes", { lineHeight: "1.2" });
     for (const legend of scene.legends) {
       const el = document.createElement("div");
       el.style.width = "30vw"; // viewer/theme.py's legend_width
@@ -49,12 +48,5 @@ export class Overlay {
     this.hud.style.fontSize = px(0.024, 9); // viewer/theme.py's Fonts: hud, legend, voxel
     this.legends.style.fontSize = px(0.018, 8);
     this.info.style.fontSize = px(0.018, 10);
-    this.classes.style.fontSize = px(0.018 * 0.8, 8);
-  }
-
-  // The output's class rows (name and probability) of the nearest snapshot, at a screen point.
-  showClasses(texts, at) {
-    this.classes.textContent = texts ? texts.join("\n") : "";
-    if (at) Object.assign(this.classes.style, { left: `${at[0]}px`, top: `${at[1]}px` });
   }
 }
