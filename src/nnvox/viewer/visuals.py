@@ -64,7 +64,6 @@ def _slabs_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) ->
     top, bottom, left, right = t0 + half_t, t1 - half_t, s0 + half_s, s1 - half_s  # texel centres of the edges
     xa, xb = x0, x0 + th
     L, R, T, B = y0 + hy, y0 - hy, z0 + hz, z0 - hz  # screen left is +y, screen right is -y
-    one = np.ones(p)
     # Each face: 4 corners (x, y, z) and their texture coordinates (s, t), per panel. Front and back; then
     # top, bottom, left and right, showing the first row, last row, first column and last column.
     faces = [
@@ -75,11 +74,15 @@ def _slabs_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) ->
         ((xa, L, T), (xa, L, B), (xb, L, B), (xb, L, T), (left, t0), (left, t1), (left, t1), (left, t0)),
         ((xa, R, T), (xb, R, T), (xb, R, B), (xa, R, B), (right, t0), (right, t0), (right, t1), (right, t1)),
     ]
-    pts, tcs = [], []
-    for face in faces:
-        pts.append(np.stack([np.stack([np.broadcast_to(c, (p,)) * one for c in corner], 1) for corner in face[:4]], 1))
-        tcs.append(np.stack([np.stack([np.broadcast_to(c, (p,)) * one for c in tc], 1) for tc in face[4:]], 1))
-    return _quads(np.stack(pts, 1).reshape(-1, 3), np.stack(tcs, 1).reshape(-1, 2))  # (p, 6 faces, 4 corners, ...)
+    # each coordinate of each corner one row of panels, written into one array (not stacked 120 times a block)
+    values = [c for face in faces for corner in face[:4] for c in corner]
+    values += [c for face in faces for tc in face[4:] for c in tc]
+    rows = np.empty((len(values), p))
+    for row, value in zip(rows, values):
+        row[:] = value
+    corners = rows[:72].reshape(6, 4, 3, p).transpose(3, 0, 1, 2)  # (p, 6 faces, 4 corners, xyz)
+    coords = rows[72:].reshape(6, 4, 2, p).transpose(3, 0, 1, 2)
+    return _quads(corners.reshape(-1, 3), coords.reshape(-1, 2))
 
 
 def _quads(pts: np.ndarray, tcs: np.ndarray) -> vtk.vtkPolyData:
