@@ -20,6 +20,7 @@ from bench_real_models import report as real_models_report
 from bench_recording import recording_overhead, resnet18_overhead
 from bench_timeline import memory_ratio, move_costs
 from bench_video import memory_growth, throughput
+from bench_web import report as web_report
 from common import digits_run, gl_renderer, is_software_gl, isolated, synthetic_vgg16_run
 
 
@@ -151,6 +152,7 @@ def main() -> None:
         ("VGG-16 at 64 x 64 (activations)", memory_ratio(lambda n: synthetic_vgg16_run(n, size=64), ("activations",))),
     ):
         lines.append(f"| {label} | {mem['peak_10_mb']:.2f} MB | {mem['peak_100_mb']:.2f} MB | {mem['ratio']:.2f}x |")
+    lines += ["", *web_report(quick)]
     lines += ["", *cli_report(3 if quick else 7)]
     report = "\n".join(lines)
     print(report)

@@ -1,0 +1,108 @@
+"""Issue 18's browser targets on this machine: the digits demo run (12 epochs, every snapshot) as
+HTML pages, one per mode (the page shows one mode; in-page mode switching is to come), their sizes
+against the 5 MB target; and in headless Chromium with software WebGL (SwiftShader): the first
+picture after opening the digits page, against opening a bare page that clears a WebGL canvas,
+and a timeline move (blend, texture upload, draw, labels; timed inside the page up to glFinish),
+against drawing the same picture again without a move, both measured in the same run.
+
+    .venv/bin/python benchmarks/bench_web.py [--quick]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+CHROMIUM = "/usr/bin/chromium"
+SOFTWARE_WEBGL = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
+TARGET_MB, TARGET_FIRST_S = 5.0, 2.0
+BLANK = "<canvas id=c width=1280 height=720></canvas><script>const gl = c.getContext('webgl2');"
+BLANK += "gl.clearColor(0.1, 0.1, 0.1, 1); gl.clear(gl.COLOR_BUFFER_BIT); window.drawn = 1;</script>"
+# Inside the page: the median ms of drawing (after a timeline move to each t, or none), up to glFinish
+DRAW = """(ts) => { const v = window.nnvoxViewer, gl = v.stage.renderer.getContext(), times = [];
+  for (const t of ts) { const s = performance.now(); if (t !== null) v.timeline.set(t); v.stage.draw(); gl.finish();
+  times.push(performance.now() - s); } return times.sort((a, b) => a - b)[times.length >> 1]; }"""
+
+
+def page_sizes(run: Path, out: Path) -> dict[str, tuple[int, float]]:
+    """Each mode's page: bytes and export seconds."""
+    from nnvox.scenes.view import MODES
+    from nnvox.viewer.export import export
+
+    sizes = {}
+    for mode in MODES:
+        start = time.perf_counter()
+        path = export(run, out / f"{mode}.html", mode=mode)
+        sizes[mode] = (path.stat().st_size, time.perf_counter() - start)
+    return sizes
+
+
+def _open(browser, url: str, ready: str) -> tuple[object, float]:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(ready, timeout=60_000, polling="raf")
+    return page, time.perf_counter() - start
+
+
+def browser_costs(page_path: Path, repeat: int) -> dict[str, float]:
+    """Median seconds to the first picture (the page's and a bare WebGL page's), and ms of a timeline
+    move and of a redraw without one."""
+    from playwright.sync_api import sync_playwright
+
+    blank = page_path.with_name("blank.html")
+    blank.write_text(BLANK)
+    firsts, blanks, moves, redraws = [], [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=SOFTWARE_WEBGL)
+        for _ in range(repeat):
+            page, seconds = _open(browser, blank.as_uri(), "window.drawn === 1")
+            blanks.append(seconds)
+            page.close()
+            page, seconds = _open(browser, page_path.as_uri(), "window.nnvoxViewer && window.nnvoxViewer.drawn > 0")
+            firsts.append(seconds)
+            n = page.evaluate("window.nnvoxViewer.scene.snapshots.length")
+            moves.append(page.evaluate(DRAW, [k * 0.37 % (n - 1) for k in range(20)]))
+            redraws.append(page.evaluate(DRAW, [None] * 20))
+            page.close()
+        browser.close()
+    med = statistics.median
+    return {"first_s": med(firsts), "blank_s": med(blanks), "move_ms": med(moves), "redraw_ms": med(redraws)}
+
+
+def report(quick: bool = False) -> list[str]:
+    from common import digits_run
+
+    run = digits_run(epochs=12)  # the demo's run: a snapshot before training and after each of 12 epochs
+    out = Path(tempfile.mkdtemp(prefix="nnvox-bench-web-"))
+    sizes = page_sizes(run, out)
+    costs = browser_costs(out / "activations.html", 2 if quick else 5)
+    total = sum(b for b, _ in sizes.values()) / 1e6
+    lines = [
+        "## The browser viewer: the digits demo run (13 snapshots) as HTML, opened in headless Chromium "
+        "(SwiftShader WebGL, 1280 x 720)",
+        "",
+        "| mode | page size | export |",
+        "|---|---|---|",
+        *(f"| {mode} | {b / 1e6:.2f} MB | {s:.2f} s |" for mode, (b, s) in sizes.items()),
+        "",
+        f"Every mode together: {total:.2f} MB "
+        f"(target {TARGET_MB:.0f} MB: {'met' if total <= TARGET_MB else 'not met'}).",
+        f"First picture of the activations page: {costs['first_s']:.2f} s from opening it, "
+        f"{costs['first_s'] / costs['blank_s']:.1f}x a bare page clearing a WebGL canvas ({costs['blank_s']:.2f} s); "
+        f"target {TARGET_FIRST_S:.0f} s: {'met' if costs['first_s'] <= TARGET_FIRST_S else 'not met'}.",
+        f"A timeline move (blend, upload, draw, labels): {costs['move_ms']:.1f} ms, "
+        f"{costs['move_ms'] / costs['redraw_ms']:.1f}x drawing the same picture again ({costs['redraw_ms']:.1f} ms); "
+        f"target 50 ms: {'met' if costs['move_ms'] < 50 else 'not met'} (the page then shows it at the next "
+        "animation frame).",
+    ]
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(report(quick="--quick" in sys.argv)))
