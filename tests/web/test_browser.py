@@ -117,3 +117,37 @@ def test_a_click_reports_the_block_and_value(digits_page, scene):
     assert (picked["name"], picked["channel"], picked["row"], picked["col"]) == ("conv1", 0, row, col)
     assert abs(picked["value"] - value) <= step / 2 + 1e-6
     assert "conv1" in digits_page.page.locator(".nnvox-info").inner_text()
+
+
+def shown_labels(page) -> dict[str, tuple[float, float, float, float]]:
+    """Each shown block label's box on the page."""
+    script = """() => Object.fromEntries([...document.querySelectorAll('.nnvox-label')]
+        .filter((el) => el.style.display !== 'none')
+        .map((el) => { const r = el.getBoundingClientRect();
+                       return [el.dataset.block, [r.left, r.top, r.right, r.bottom]]; }))"""
+    return page.page.evaluate(script)
+
+
+def assert_label_policy(page) -> dict:
+    """No two shown labels overlap and none leaves the picture; the input's and output's are shown."""
+    boxes = shown_labels(page)
+    for a, b in itertools.combinations(boxes, 2):
+        (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes[a], boxes[b]
+        assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, f"labels {a} and {b} overlap"
+    for name, (left, top, right, bottom) in boxes.items():
+        assert left >= 0 and top >= 0 and right <= 1280 and bottom <= 720, name
+    assert {"input", "fc2"} <= set(boxes)
+    return boxes
+
+
+def test_labels_never_overlap_and_follow_the_camera(digits_page):
+    before = assert_label_policy(digits_page)
+    picture = digits_page.page.screenshot()
+    digits_page.page.mouse.move(640, 600)
+    digits_page.page.mouse.down()
+    digits_page.page.mouse.move(610, 590, steps=6)  # orbit a little: drag with the left button
+    digits_page.page.mouse.up()
+    digits_page.settle()
+    after = assert_label_policy(digits_page)
+    assert digits_page.page.screenshot() != picture
+    assert after["input"] != before["input"]  # the label moved with its block

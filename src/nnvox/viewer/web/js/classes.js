@@ -5,7 +5,8 @@
 
 function textBox(layer, style) {
   const el = document.createElement("div");
-  Object.assign(el.style, { position: "absolute", whiteSpace: "pre", pointerEvents: "none", lineHeight: "1.2", ...style });
+  const base = { position: "absolute", whiteSpace: "pre", pointerEvents: "none", lineHeight: "1.2", width: "max-content" };
+  Object.assign(el.style, { ...base, ...style });
   layer.appendChild(el);
   return el;
 }

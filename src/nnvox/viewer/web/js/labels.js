@@ -32,7 +32,7 @@ export class Labels {
       el.textContent = block.label.text;
       el.dataset.block = block.name;
       Object.assign(el.style, {
-        position: "absolute", whiteSpace: "pre", textAlign: "center", pointerEvents: "none",
+        position: "absolute", whiteSpace: "pre", textAlign: "center", pointerEvents: "none", width: "max-content",
         background: box, color: `rgb(${tr},${tg},${tb})`, padding: "1px 4px", lineHeight: "1.2",
       });
       layer.appendChild(el);
