@@ -118,9 +118,8 @@ def record(
     Parameters
     ----------
     model
-        A built-in (mnist-lenet on 28x28 MNIST digits; digits-cnn, digits-mlp, digits-resnet, digits-unet on 8x8
-        digits; seq-gpt, seq-lstm), each on its own data, or package.module:callable returning an nn.Module,
-        trained on the built-in 8x8 digits.
+        A built-in (mnist-lenet, digits-cnn, digits-mlp, digits-resnet, digits-unet, seq-gpt, seq-lstm), each on
+        its own data, or package.module:callable returning an nn.Module, trained on the built-in 8x8 digits.
     epochs
         Training epochs.
     out
