@@ -13,6 +13,7 @@ from nnvox.scenes.placement import Beneath, Footprint, Placement, branch_shape, 
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.side_branches import SideBranch, side_branches
 
+COLUMN_HEIGHT = 1.25  # the classifier's labelled column: its height to the tallest other block's, at least
 SIDE_SCALE = 0.35  # a closed side branch: its height to its source's, at most; its size to its own, at least
 
 
@@ -40,6 +41,8 @@ def arrange(
     branches = find_side_branches(specs, graph)
     closed = {m for b in branches if not is_open(b, options) for m in b.members}
     geometry = {n: block_geometry(specs[n].layout, options) for n in graph.names}
+    if len(graph.names) <= options.label_all_below:  # one row, every block labelled (long ones wrap by height)
+        geometry = labelled_column(specs, geometry)
     footprints = {n: footprint(specs[n].layout, n, geometry[n]) for n in graph.names}
     beneath = []
     for b in branches:
@@ -112,6 +115,23 @@ def block_geometry(bs: BlockShape, options: SceneOptions, scale: float = 1.0) ->
     # One voxel deep where the slices have room; thinner where they are packed closely.
     thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
     return Geometry(voxel, pitch, thickness)
+
+
+def labelled_column(specs: dict[str, BlockSpec], geometry: dict[str, Geometry]) -> dict[str, Geometry]:
+    """The classifier's labelled column at least COLUMN_HEIGHT times as tall as the tallest other
+    block, so its rows stand as far apart beside LeNet's 28 x 28 maps as beside 8 x 8 ones (there its
+    larger voxels alone make it the tallest): each class's label then fits beside its row in the
+    overview (at 1.0 LeNet's rows came too close at 1080p and the column listed its top 5 instead)."""
+    column = next((n for n in geometry if specs[n].layout.role == "output" and specs[n].layout.cols == 1), None)
+    if column is None:
+        return geometry
+    rows = specs[column].layout.rows
+    tallest = max((specs[n].layout.rows * g.voxel for n, g in geometry.items() if n != column), default=0.0)
+    g = geometry[column]
+    if rows * g.voxel >= COLUMN_HEIGHT * tallest:
+        return geometry
+    grow = COLUMN_HEIGHT * tallest / (rows * g.voxel)
+    return {**geometry, column: Geometry(*(grow * v for v in astuple(g)))}
 
 
 def footprint(bs: BlockShape, name: str, g: Geometry) -> Footprint:
