@@ -347,6 +347,7 @@ def test_demo_writes_the_lecture_pack(tmp_path):
     result = nnvox("demo", "--out", out, "--no-window", "--epochs", "2", "--preset", "480p4")
     assert result.returncode == 0, result.stderr
     assert (out / "run" / "manifest.json").exists() and (out / "lecture.toml").exists()
+    assert (out / "lecture.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     from tests.viewer.media import decode, stream
 
     line = stream(out / "lecture.mp4")

@@ -242,11 +242,12 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     stills.mkdir(exist_ok=True)
     for name, kwargs in DEMO_STILLS:
         render_png(run_dir, stills / f"{name}.png", width=1920, height=1080, **kwargs)
+    page = _demo_page(run_dir, out / "lecture.html")
     console.print(
         f"[bold green]done[/] in {time.perf_counter() - start:.0f} s: "
         + escape(
             f"{video} (edit {storyboard} and run `nnvox export --storyboard {storyboard} {video}` to change it), "
-            f"stills in {stills}, run in {run_dir}"
+            f"stills in {stills}, {page + ' (opens in any browser), ' if page else ''}run in {run_dir}"
         )
     )
     if window and not (problem := display_problem()):
@@ -255,6 +256,20 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
         show(run_dir)
     elif window:
         console.print(escape(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)"))
+
+
+def _demo_page(run_dir: Path, out: Path) -> str | None:
+    """The run as a web page (nnvox export RUN out.html); skipped, with a note, where nnvox was installed
+    without building the browser viewer."""
+    from nnvox.viewer.export import export_html
+
+    try:
+        return str(export_html(run_dir, out))
+    except NnvoxError as exc:
+        if "bundle is not built" not in str(exc):
+            raise
+        console.print(escape(f"no {out.name}: {exc}"))
+        return None
 
 
 DEMO_STILLS = (
@@ -281,7 +296,7 @@ def _check_demo_folder(out: Path) -> None:
     stills = {f"{name}.png" for name, _ in DEMO_STILLS}
     earlier_demo = (
         holds_run(out / "run")
-        and entries <= {"run", "lecture.toml", "lecture.mp4", "stills"}
+        and entries <= {"run", "lecture.toml", "lecture.mp4", "lecture.html", "stills"}
         and (not (out / "stills").exists() or {n for n in os.listdir(out / "stills") if not is_temporary(n)} <= stills)
     )
     if entries and not earlier_demo:
