@@ -49,3 +49,25 @@ def test_cached_tree_and_folds_match_fresh_ones():
     assert fresh == ModuleTree.of(arch)
     assert fold_modules(arch, fresh) == fold_modules(arch, ModuleTree.of(arch))
     assert fold_modules(arch, ModuleTree.of(arch)).runs == {"blocks.0": ["blocks.0", "blocks.1"]}
+
+
+def test_a_rebuild_reads_no_recorded_values_again(digits_run, monkeypatch):
+    """Level of detail's channel choice and the input's colour limits are found once per run: a depth
+    change rebuilding a fully open network read every layer again (a fully open EfficientNet-B0:
+    hundreds of ms a build). The rebuilt scene is the same."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.level_of_detail import channel_energy
+    from nnvox.scenes.scene import SceneOptions
+
+    options = SceneOptions(max_channels=2)  # every feature block reduced: its channels chosen
+    first = build_scene(digits_run, options)
+    assert any(b.channels for b in first.blocks)
+    assert channel_energy.cache_size() >= 1
+    reads = []
+    monkeypatch.setattr(digits_run, "read", lambda *a, **k: reads.append(a) or {})
+    monkeypatch.setattr(type(digits_run), "probe_inputs", property(lambda run: reads.append("probe")))
+    again = build_scene(digits_run, options)
+    assert reads == []
+    assert [(b.name, b.channels, b.pool, b.scale, b.origin) for b in again.blocks] == [
+        (b.name, b.channels, b.pool, b.scale, b.origin) for b in first.blocks
+    ]

@@ -14,6 +14,7 @@ from nnvox.capture.architecture import Node
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import ColourScale, finite_limits
 from nnvox.scenes.layout import BlockShape, block_shape, near_square
+from nnvox.scenes.per_architecture import nodes_by_name, per_run
 from nnvox.scenes.run_scales import scale_from_stats, weight_scale
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.selection import Selection
@@ -78,7 +79,8 @@ def block_specs(run: Run, options: SceneOptions, selection: Selection) -> dict[s
 def _subtree_node(run: Run, node: Node, members, kind: str) -> Node:
     """A collapsed subtree's output node carrying the subtree's class and all its parameters, the
     largest weight first (the one weights modes draw for the block)."""
-    params = {p: s for m in members for p, s in run.architecture.node(m).params.items()}
+    nodes = nodes_by_name(run.architecture)
+    params = {p: s for m in members for p, s in nodes[m].params.items()}
     order = sorted(params, key=lambda p: (not (p.endswith("weight") and len(params[p]) >= 2), -math.prod(params[p])))
     return dataclasses.replace(node, kind=kind, params={p: params[p] for p in order})
 
@@ -117,9 +119,15 @@ def _weight_spec(run: Run, node: Node, mode: str) -> BlockSpec | None:
 
 
 def _input_spec(run: Run, node: Node) -> BlockSpec:
-    lo, hi = finite_limits(run.probe_inputs, 0.5, 99.5)
-    scale = ColourScale.robust(lo, hi, signed=False, cmap="gray")
+    scale = _input_scale(run)
     return BlockSpec(node.name, block_shape(node.kind, node.shape), "probe", scale, node.shape, node.kind)
+
+
+@per_run
+def _input_scale(run: Run) -> ColourScale:
+    """The probe input's grey scale: its robust limits, found once per run."""
+    lo, hi = finite_limits(run.probe_inputs, 0.5, 99.5)
+    return ColourScale.robust(lo, hi, signed=False, cmap="gray")
 
 
 def _activation_spec(run: Run, node: Node, options: SceneOptions, selection: Selection, *, is_sink: bool):
@@ -135,5 +143,6 @@ def _activation_spec(run: Run, node: Node, options: SceneOptions, selection: Sel
         return None
     scale = ColourScale(0.0, 1.0, "viridis", False) if classifier else scale_from_stats(run, key)
     chain = selection.groups.get(node.name)
-    kind = "+".join(_SHORT.get(k, k) for k in (run.architecture.node(m).kind for m in chain)) if chain else node.kind
+    nodes = nodes_by_name(run.architecture)
+    kind = "+".join(_SHORT.get(nodes[m].kind, nodes[m].kind) for m in chain) if chain else node.kind
     return BlockSpec(node.name, layout, key, scale, node.shape, kind)

@@ -15,6 +15,7 @@ from nnvox.scenes.drawn_graph import DrawnGraph, contract_edges, drawn_graph, gr
 from nnvox.scenes.feature_space import PROJECTIONS
 from nnvox.scenes.frames import FrameSource
 from nnvox.scenes.level_of_detail import reduce_detail
+from nnvox.scenes.per_architecture import nodes_by_name
 from nnvox.scenes.placement import route_edges
 from nnvox.scenes.scene import CHANGE_MODES, MODES, SIZINGS, Block, Scene, SceneOptions
 from nnvox.scenes.selection import Selection, select
@@ -92,6 +93,7 @@ def make_blocks(
     run: Run, specs: dict[str, BlockSpec], graph: DrawnGraph, arrangement: Arrangement, selection: Selection
 ) -> list[Block]:
     class_names = output_class_names(run, specs)
+    nodes = nodes_by_name(run.architecture)
     blocks = []
     for name in graph.names:
         s, g = specs[name], arrangement.geometry[name]
@@ -120,7 +122,7 @@ def make_blocks(
                 channels=s.channels,
                 pool=s.pool,
                 labelled=name in arrangement.labelled,
-                params=tuple(p for m in chain for p in run.architecture.node(m).params),
+                params=tuple(p for m in chain for p in nodes[m].params),
                 lane=arrangement.placement.lanes[name],
             )
         )

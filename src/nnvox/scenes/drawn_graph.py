@@ -74,13 +74,16 @@ def graph_depths(names: list[str], edges: list[tuple[str, str]]) -> dict[str, in
     """Longest-path depth of each node; names are in execution (topological) order. A second source
     (GPT's position embedding, fed by no input) stands just before the first node it feeds, beside
     the branch it joins, not back at the input with a long edge drawn as a skip."""
+    preds: dict[str, list[str]] = {}
+    succs: dict[str, list[str]] = {}
+    for s, d in edges:
+        preds.setdefault(d, []).append(s)
+        succs.setdefault(s, []).append(d)
     depth = dict.fromkeys(names, 0)
     for n in names:
-        for s, d in edges:
-            if d == n:
-                depth[n] = max(depth[n], depth[s] + 1)
-    fed = {d for _, d in edges}
+        for s in preds.get(n, ()):
+            depth[n] = max(depth[n], depth[s] + 1)
     for n in names[1:]:
-        if n not in fed and (later := [depth[d] for s, d in edges if s == n]):
+        if n not in preds and (later := [depth[d] for d in succs.get(n, ())]):
             depth[n] = min(later) - 1
     return depth
