@@ -33,3 +33,69 @@ def detail_text(shape: tuple[int, ...], plan: dict | None, channels, pool: int) 
     if factor > 1:
         parts.append(f"pooled {factor}×")
     return "".join(" · " + p for p in parts)
+
+
+def _named(part: str) -> bool:
+    return not part.split("#")[0].isdigit()
+
+
+def stage_of(names: list[str]) -> dict[str, str]:
+    """Each name's stage, the module it belongs to at the top of the picture: its top-level module
+    ("layer2" of "layer2.0.conv1"), or below a base-model wrapper, the wrapper's child ("bert.encoder"
+    of "bert.encoder.layer.0.output.dense"). A top-level module is a wrapper (Hugging Face's
+    `bert`, `efficientnet`, `transformer`) when it holds more than half of the names, under two or
+    more named (not numbered: a Sequential's `features.0…` are its layers) children."""
+    children: dict[str, set[str]] = {}
+    for n in names:
+        parts = n.split(".")
+        if len(parts) > 1:
+            children.setdefault(parts[0], set()).add(parts[1])
+    counts = {top: sum(n.startswith(top + ".") for n in names) for top in children}
+    wrappers = {
+        top
+        for top, kids in children.items()
+        if counts[top] > len(names) / 2 and len(kids) > 1 and all(map(_named, kids))
+    }
+    out = {}
+    for n in names:
+        parts = n.split(".")
+        out[n] = ".".join(parts[:2]) if parts[0] in wrappers else parts[0]
+    return out
+
+
+def _tail(parts: list[str], k: int) -> list[str]:
+    """The last `k` parts, and the container of a bare index they start with (`blocks.5`, not `5`)."""
+    start = len(parts) - k
+    while start > 0 and not _named(parts[start]):
+        start -= 1
+    return parts[start:]
+
+
+def short_names(names: list[str], stages: dict[str, str]) -> dict[str, str]:
+    """Each name as a label reads it, relative to its stage: the shortest tail of its dotted name
+    that no other name of the stage reads as (names that clash each grow by one part, a bare index
+    with its container: `blocks.5`, not `5`). A name that is its stage
+    reads as the stage's last part ("encoder" of "bert.encoder"). The full name stays in the report
+    and on hover and selection."""
+    rest = {n: n[len(stages[n]) + 1 :].split(".") if n.startswith(stages[n] + ".") else [] for n in names}
+    k = dict.fromkeys(names, 1)
+    while True:
+        groups: dict[tuple, list[str]] = {}
+        for n in names:
+            groups.setdefault((stages[n], *_tail(rest[n], k[n])), []).append(n)
+        grow = [n for g in groups.values() if len(g) > 1 for n in g if k[n] < len(rest[n])]
+        if not grow:
+            break
+        for n in grow:
+            k[n] += 1
+    out = {}
+    for n in names:
+        tail = _tail(rest[n], k[n])
+        out[n] = ".".join(tail if tail and _named(tail[0]) else [stages[n].split(".")[-1], *tail])
+    return out
+
+
+def stage_label(stage: str, short: str) -> str:
+    """A short name that also names its stage, for the label that says where a stage is."""
+    part = stage.split(".")[-1]
+    return short if short == part or short.startswith(part + ".") else f"{part}: {short}"

@@ -3,11 +3,15 @@
 - no two labels overlap, and none covers another block (its projected box's screen rectangle);
 - no label hangs off the picture;
 - when not all fit, fewer are shown, by importance: the focused blocks (selected, under the
-  cursor) first, then stage boundaries (input, output, the first block of each top-level module),
-  then the other labelled blocks (first those of a stage whose boundary found no room, then, for a
-  stage still unnamed, its other blocks, so that every stage is named where any room is); the rest
-  are hidden, with the reason kept for `--report`, and a
-  hidden block's label appears when it is focused.
+  cursor) first, then stage boundaries (input, output, the first block of each stage), then the
+  other labelled blocks (first those of a stage whose boundary found no room, then, for a stage
+  still unnamed, its other blocks, so that every stage is named where any room is), then the rest
+  where they fit beside their block without moving off it; the others are hidden, with the reason
+  kept for `--report`, and a hidden block's label appears when it is focused;
+- the label that names a stage first reads with the stage's name (`encoder: blocks.0 · ...`), the
+  others relative to it (overlays/labels.py);
+- panels drawn over the picture while they show (`panels`: the histogram of a selected layer)
+  are kept clear as the parts other overlays always hold (`reserved`) are.
 
 A label starts just outside its block's rectangle (above or below, its side), is pushed away from
 the block past whatever it meets, and failing that tries the other side; found no free place within
@@ -25,27 +29,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import vtk
 
+NO_ROOM = "no free place near its block"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
-RANKS = ("focused", "stage", "labelled", "on hover")  # a label's importance, most important first
+RANKS = ("focused", "stage", "labelled", "if room")  # a label's importance, most important first
+BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
 
 
 @dataclass
 class Label:
     """A block's label: `rank` 0 for a stage boundary, 1 another labelled block, 2 a block whose
-    label shows only when it is focused (RANKS[rank + 1])."""
+    label shows where it fits beside its block, else when it is focused (RANKS[rank + 1]). `texts`:
+    (its text, its text when it is the label that names its stage)."""
 
     actor: object
     block: str
     anchor: tuple[float, float, float]
     direction: int  # +1: above its block first, -1: below
     rank: int
-
-    @property
-    def stage(self) -> str:
-        """The top-level module ("layer2" of "layer2.0.conv1")."""
-        return self.block.split(".")[0]
+    stage: str  # the module it is drawn under ("layer2" of "layer2.0.conv1", see block_text.stage_of)
+    texts: tuple[str, str]
 
 
 @dataclass
@@ -142,8 +146,9 @@ class LabelLayout:
         self.block_names = [name for name, _ in blocks]
         self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
         self.focus: tuple[str, ...] = ()
+        self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
         self.placement = Placement()
-        self._boxes: np.ndarray | None = None  # (n, 4) each label's box about its anchor at offset 0
+        self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self.leaders = self._add_leaders(colour)
@@ -173,7 +178,7 @@ class LabelLayout:
         return np.array([bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1], dtype=float)
 
     def _measure(self) -> None:
-        self._boxes = np.array([self._bbox(lb.actor, lb.actor.GetInput()) for lb in self.labels]).reshape(-1, 4)
+        self._boxes = np.array([[self._bbox(lb.actor, t) for t in lb.texts] for lb in self.labels]).reshape(-1, 2, 4)
         self._class_boxes = [
             (self._bbox(c.rows[0], c.widest) if c.rows else np.zeros(4), self._bbox(c.top, c.top_template))
             for c in self.classes
@@ -190,6 +195,7 @@ class LabelLayout:
             camera.GetParallelScale(),
             tuple(self.renderer.GetSize()),
             self.focus,
+            self.panels,
         )
 
     def matrix(self) -> np.ndarray:
@@ -208,10 +214,14 @@ class LabelLayout:
         matrix = self.matrix()
         rects = block_rectangles(self.bounds, matrix, w, h)
         self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
-        taken = [self.reserved * (w, h, w, h)]
+        taken = [self._held(w, h)]
         for c, sizes in zip(self.classes, self._class_boxes):
             taken.append(self._place_classes(c, sizes, matrix, rects))
         self._place_labels(matrix, rects, np.vstack(taken))
+
+    def _held(self, w: int, h: int) -> np.ndarray:
+        """The pane's parts other overlays hold now, in pixels."""
+        return np.vstack([self.reserved, np.array(self.panels, dtype=float).reshape(-1, 4)]) * (w, h, w, h)
 
     def _others(self, rects: np.ndarray, block: str) -> np.ndarray:
         """Every block's rectangle but `block`'s (and those behind the camera)."""
@@ -225,7 +235,7 @@ class LabelLayout:
         """Show the rows, else the list of top classes, else neither; returns the boxes shown."""
         w, h = self.placement.width, self.placement.height
         row_box, top_box = sizes
-        others = np.vstack([self._others(rects, c.block), self.reserved * (w, h, w, h)])
+        others = np.vstack([self._others(rects, c.block), self._held(w, h)])
         if c.rows:
             xy = project(c.row_anchors, matrix, w, h)
             boxes = np.column_stack(
@@ -266,14 +276,24 @@ class LabelLayout:
         where = dict(zip(self.block_names, rects))
         leaders, named = [], set()
         for i in self._order(named):
-            label, size = self.labels[i], self._boxes[i]
-            text = label.actor.GetInput()
-            why = self._why_not(label, where.get(label.block), named)
-            box = None if why else self._find(label, size, where[label.block], self._others(rects, label.block), taken)
+            label = self.labels[i]
+            naming = label.stage not in named
+            text, size = label.texts[naming], self._boxes[i, int(naming)]
+            why = self._why_not(label, where.get(label.block))
+            beside = label.rank == len(RANKS) - 2 and label.block not in self.focus and not naming
+            reach = BESIDE if beside else REACH
+            box = (
+                None
+                if why
+                else self._find(size, where[label.block], self._others(rects, label.block), taken, label, reach)
+            )
             if box is None:
                 label.actor.SetVisibility(False)
-                self.placement.hidden.append((label.block, text, why or "no free place near its block"))
+                why = why or ("no room beside its block (shown on hover or selection)" if beside else NO_ROOM)
+                self.placement.hidden.append((label.block, text, why))
                 continue
+            if label.actor.GetInput() != text:
+                label.actor.SetInput(text)
             label.actor.SetVisibility(True)
             ax, ay = anchors[i]
             label.actor.SetDisplayOffset(round(box[0] - size[0] - ax), round(box[1] - size[1] - ay))
@@ -285,11 +305,8 @@ class LabelLayout:
             leaders.append(_leader(where[label.block], box))
         self._draw_leaders([seg for seg in leaders if seg is not None])
 
-    def _why_not(self, label: Label, rect, named: set[str]) -> str | None:
-        """Why a label is not placed (None: it is tried): one of a block labelled only on hover is
-        tried when its stage is not named yet (every other label of the stage found no room)."""
-        if label.rank == len(RANKS) - 2 and label.block not in self.focus and label.stage in named:
-            return "shown on hover or selection (not a stage boundary)"
+    def _why_not(self, label: Label, rect) -> str | None:
+        """Why a label is not tried (None: it is)."""
         if rect is None or not np.isfinite(rect).all():
             return "its block is behind the camera"
         w, h = self.placement.width, self.placement.height
@@ -297,9 +314,10 @@ class LabelLayout:
             return "its block is outside the picture"
         return None
 
-    def _find(self, label: Label, size: np.ndarray, rect: np.ndarray, others: np.ndarray, taken: np.ndarray):
+    def _find(self, size: np.ndarray, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach):
         """The label's box: centred on its block, kept inside the picture sideways, just outside
-        the block's rectangle on its side (else the other), moved past what it meets; or None."""
+        the block's rectangle on its side (else the other), moved past what it meets by at most
+        `reach` of its heights; or None."""
         w, h = self.placement.width, self.placement.height
         tw, th = size[2] - size[0], size[3] - size[1]
         if tw > w - 2 * MARGIN:
@@ -309,7 +327,7 @@ class LabelLayout:
         for direction in (label.direction, -label.direction):
             y0 = rect[3] + GAP if direction > 0 else rect[1] - GAP - th
             box = np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th])
-            dy = free_place(box, obstacles, direction, h, REACH * th)
+            dy = free_place(box, obstacles, direction, h, reach * th)
             if dy is not None:
                 return np.round(box + np.array([0, dy, 0, dy]))
         return None

@@ -142,3 +142,13 @@ def write_report(out: Path, report: dict) -> Path:
     except OSError as exc:
         raise write_error(out, exc) from None
     return out
+
+
+def frame_fill(report: dict) -> float:
+    """How much of the picture the blocks span: the larger of the fractions of its width and its
+    height covered by the union of the blocks' visible rectangles (issue 16's framing target)."""
+    boxes = np.array([b["visible"] for b in report["blocks"] if b["visible"] is not None]).reshape(-1, 4)
+    if not len(boxes):
+        return 0.0
+    w, h = report["image"]["width"], report["image"]["height"]
+    return float(max((boxes[:, 2].max() - boxes[:, 0].min()) / w, (boxes[:, 3].max() - boxes[:, 1].min()) / h))

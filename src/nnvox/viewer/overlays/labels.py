@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
+from nnvox.scenes.block_text import short_names, stage_label, stage_of
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.scene import Block
 from nnvox.viewer.label_layout import ClassTexts, Label, LabelLayout
@@ -46,11 +47,13 @@ def label_sides(blocks: list[Block]) -> dict[str, bool]:
 
 def ranks(blocks: list[Block]) -> dict[str, int]:
     """Each block's label importance (label_layout.Label.rank): 0 the input, the output and the
-    first labelled block of each top-level module (a stage boundary: "layer2" of "layer2.0.conv1"),
-    1 the other labelled blocks, 2 the rest (their labels show when their block is focused)."""
+    first labelled block of each stage (a stage boundary: "layer2" of "layer2.0.conv1", see
+    block_text.stage_of), 1 the other labelled blocks, 2 the rest (their labels show where there is
+    room beside their block, else when it is focused)."""
     out, stages = {}, set()
+    stage_of_block = stage_of([b.name for b in blocks])
     for b in blocks:
-        stage = b.name.split(".")[0]
+        stage = stage_of_block[b.name]
         if not b.labelled:
             out[b.name] = 2
         elif b.role in ("input", "output") or (stage not in stages and b.kind != "Attribution"):
@@ -76,9 +79,34 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def label_text(b: Block) -> str:
-    text = f"{b.title}\n{b.subtitle}"
+def label_text(b: Block, title: str | None = None) -> str:
+    """The block's label: its title (`title`, else the block's), shape and, but for the input and
+    output, its colour range."""
+    text = f"{title or b.title}\n{b.subtitle}"
     return text if b.role in ("input", "output") else f"{text}   {range_text(b.scale)}"
+
+
+def _head(b: Block) -> str:
+    """The module name a title starts with (a collapsed block's module, a fold's first)."""
+    return b.title.split(" · ")[0].split("  × ")[0]
+
+
+def short_titles(blocks: list[Block]) -> dict[str, tuple[str, str, str]]:
+    """Each block's (stage, title, title naming the stage): the title with its module named relative
+    to its stage (block_text.short_names: `blocks.5 · EfficientNetBlock  × 6` for
+    `efficientnet.encoder.blocks.5`), and the same led by the stage (`encoder: blocks.5 · ...`) for
+    the label that says where a stage is. Block.title keeps the full name (hover, selection, report)."""
+    heads = {b.name: _head(b) for b in blocks}
+    stages = stage_of(list(heads.values()))
+    short = short_names(list(dict.fromkeys(heads.values())), stages)
+    out = {}
+    for b in blocks:
+        head, rest = heads[b.name], b.title[len(heads[b.name]) :]
+        stage = stages[head]
+        if short[head].split("#")[0] == b.kind.lower():  # `add  × 12`, not `add · add  × 12`
+            rest = rest.removeprefix(f" · {b.kind}")
+        out[b.name] = (stage, short[head] + rest, stage_label(stage, short[head]) + rest)
+    return out
 
 
 class BlockLabels:
@@ -91,21 +119,27 @@ class BlockLabels:
         self._lit: dict[str, float] = {}
         self._box_opacity = stage.layout.label_box_opacity
         above_of, rank = label_sides(stage.scene.blocks), ranks(stage.scene.blocks)
+        titles = short_titles(stage.scene.blocks)
         placed = []
         for b in stage.scene.blocks:
             x0, x1, y0, y1, _, z_top = b.bounds
-            actor = make_billboard(stage.options, label_text(b))
+            part, plain, naming = titles[b.name]
+            actor = make_billboard(stage.options, label_text(b, plain))
             actor.SetPosition((x0 + x1) / 2, (y0 + y1) / 2, z_top)
             stage.overlay.AddActor(actor)
             self.labels[b.name] = actor
-            above = above_of.get(b.name, True)
-            placed.append(Label(actor, b.name, actor.GetPosition(), 1 if above else -1, rank[b.name]))
+            side = 1 if above_of.get(b.name, True) else -1
+            texts = (label_text(b, plain), label_text(b, naming))
+            placed.append(Label(actor, b.name, actor.GetPosition(), side, rank[b.name], part, texts))
         blocks = [(b.name, b.bounds) for b in stage.scene.blocks]
         colour = to_unit(stage.colours.text)
         self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
+        self._histogram_box = stage.options.histogram_box  # kept clear while the panel shows
 
     def update(self, shown: Shown) -> None:
+        showing = shown.histogram is not None and self._histogram_box is not None
+        self.layout.panels = (tuple(self._histogram_box),) if showing else ()
         lit = shown.frame.lit
         for name, label in self.labels.items():
             if self._lit.get(name) != lit[name]:
