@@ -100,3 +100,36 @@ def test_top_class_is_none_for_alike_or_broken_outputs():
     assert top_class(np.array([0.1, 0.2, 0.9]), 2) == 1  # padding past the classes is not a class
     assert top_class(np.full(10, 0.1), 10) is None
     assert top_class(np.array([0.5, np.nan, 0.5]), 3) is None
+
+
+@pytest.fixture(scope="module")
+def lenet_run(tmp_path_factory):
+    from tests.conftest import record_digits
+
+    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_lenets_column_reads_row_by_row_in_the_overview(lenet_run, size):
+    """Beside 28 x 28 maps the column is drawn taller than the tallest block (COLUMN_HEIGHT times), so
+    the label layout finds room for a label beside each row rather than listing the top 5."""
+    from nnvox.scenes.arrange import COLUMN_HEIGHT
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(lenet_run)
+    fc2 = scene.block("fc2")
+    tallest = max(b.rows * b.voxel for b in scene.blocks if b.name != "fc2")
+    assert fc2.rows * fc2.voxel >= COLUMN_HEIGHT * tallest - 1e-9
+    renderer = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
+    try:
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=4)
+        image = renderer.render(frame)
+        visual = renderer.scene_renderer.visuals["fc2"]
+        assert all(label.GetVisibility() for label in visual.labels) and not visual.top.GetVisibility()
+        p = frame.values["fc2"].ravel()
+        brightness = [_brightness(c) for c in _rows(renderer, fc2, image)]
+        assert int(np.argmax(brightness)) == int(np.argmax(p))
+    finally:
+        renderer.close()

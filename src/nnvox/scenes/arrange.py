@@ -13,7 +13,7 @@ from nnvox.scenes.placement import Beneath, Footprint, Placement, branch_shape, 
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.side_branches import SideBranch, side_branches
 
-COLUMN_HEIGHT = 1.25  # the classifier's labelled column: its height to the tallest other block's, at least
+COLUMN_HEIGHT = 1.5  # the classifier's labelled column: its height to the tallest other block's, at least
 SIDE_SCALE = 0.35  # a closed side branch: its height to its source's, at most; its size to its own, at least
 
 
@@ -121,7 +121,8 @@ def labelled_column(specs: dict[str, BlockSpec], geometry: dict[str, Geometry]) 
     """The classifier's labelled column at least COLUMN_HEIGHT times as tall as the tallest other
     block, so its rows stand as far apart beside LeNet's 28 x 28 maps as beside 8 x 8 ones (there its
     larger voxels alone make it the tallest): each class's label then fits beside its row in the
-    overview (at 1.0 LeNet's rows came too close at 1080p and the column listed its top 5 instead)."""
+    overview at 720p and 1080p (at 1.0 LeNet's rows came too close for their labels, and the column
+    listed its top 5 instead; at 1.25 they fitted at 1080p only)."""
     column = next((n for n in geometry if specs[n].layout.role == "output" and specs[n].layout.cols == 1), None)
     if column is None:
         return geometry
