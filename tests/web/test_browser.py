@@ -105,6 +105,21 @@ def test_the_slider_changes_exactly_the_voxels_whose_values_changed(digits_page,
     assert digits_page.page.evaluate("window.nnvoxViewer.snapshot") == last
 
 
+def test_between_snapshots_the_page_blends_indices_within_one_step_of_the_desktop(digits_page, scene):
+    block = scene.block("conv1")
+    cells = voxels(digits_page, scene, block)
+    digits_page.page.evaluate("window.nnvoxViewer.timeline.set(0.5)")
+    pixels = shown(digits_page, block, cells)
+    index = lambda t: block.scale.quantise(scene.frame_at(t).values["conv1"][0]).astype(int)
+    page_index = np.floor(index(0) + 0.5 * (index(1) - index(0)) + 0.5).astype(int)  # JS Math.round
+    assert np.abs(page_index - index(0.5)).max() <= 1  # the desktop quantises the blended value
+    table = lut(block.scale.cmap).astype(int)
+    for r, c in cells:
+        assert np.abs(pixels[r, c] - table[page_index[r, c]]).max() <= TOLERANCE, (r, c)
+    assert sum((table[index(0)[rc]] != table[index(1)[rc]]).any() for rc in cells) > len(cells) // 2
+    digits_page.page.evaluate(f"window.nnvoxViewer.timeline.set({scene.n_snapshots - 1})")  # as the page opened
+
+
 def test_a_click_reports_the_block_and_value(digits_page, scene):
     block, (row, col) = scene.block("conv1"), (3, 5)
     digits_page.page.keyboard.press("Escape")
