@@ -19,6 +19,10 @@ from nnvox.viewer.export import export
 from nnvox.viewer.web import page as page_module
 from nnvox.viewer.web.frames import atlas, atlas_shape
 
+needs_bundle = pytest.mark.skipif(
+    not page_module.BUNDLE.exists(), reason="the browser viewer's bundle is not built: run `make setup`"
+)
+
 
 def parts(path) -> tuple[dict, bytes]:
     """The page's scene description and its frames' indices, read back as the browser reads them."""
@@ -33,6 +37,7 @@ def weights_page(digits_run, tmp_path_factory):
     return export(digits_run, tmp_path_factory.mktemp("web") / "weights.html", mode="weights", t=1)
 
 
+@needs_bundle
 def test_the_page_holds_every_snapshot_as_the_desktop_quantises_it(weights_page, digits_run):
     scene = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
     description, indices = parts(weights_page)
@@ -56,6 +61,7 @@ def test_atlas_cells_hold_panels_in_reading_order(digits_run):
     assert order == sorted(order) and len(set(order)) > 1  # panel k in cell divmod(k, gc), as the desktop's atlas
 
 
+@needs_bundle
 def test_the_page_fetches_nothing_and_names_its_run(weights_page):
     text = weights_page.read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", text)
@@ -70,6 +76,7 @@ def test_a_missing_bundle_is_one_line_naming_make_setup(digits_run, tmp_path, mo
     assert not (tmp_path / "x.html").exists()
 
 
+@needs_bundle
 def test_options_a_page_does_not_use_and_comparisons_are_refused(digits_run, tmp_path):
     with pytest.raises(NnvoxError, match="--fps does not apply to a web page"):
         export(digits_run, tmp_path / "x.html", fps=12)
@@ -77,6 +84,7 @@ def test_options_a_page_does_not_use_and_comparisons_are_refused(digits_run, tmp
         export(digits_run, tmp_path / "x.html", pin=0)
 
 
+@needs_bundle
 def test_the_command_line_writes_a_page_and_refuses_in_one_line(digits_run, tmp_path, nnvox_cmd):
     out = tmp_path / "digits.html"
     ok = subprocess.run([*nnvox_cmd, "export", str(digits_run.path), str(out)], capture_output=True, text=True)
