@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import vtk
-from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.scene import Block
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.edges import lines_actor
 from nnvox.viewer.theme import to_unit
 
 GAP_PAD = 0.03  # voxels: the row gaps stand this far off the faces, so they never fight them for depth
@@ -19,35 +19,16 @@ FRAME_PAD = 0.1  # voxels: the top class's frame stands this far off its cell
 UNIFORM = 1e-6  # outputs whose classes differ by less than this have no top class to frame
 
 
-def _segments_actor(segments: np.ndarray, colour, width: float) -> vtk.vtkActor:
-    """Unlit line segments, (n, 2, 3) end points, in one actor."""
-    poly = vtk.vtkPolyData()
-    points = vtk.vtkPoints()
-    points.SetData(numpy_to_vtk(segments.reshape(-1, 3).astype(np.float32), deep=True))
-    poly.SetPoints(points)
-    lines = vtk.vtkCellArray()
-    n = len(segments)
-    lines.SetData(
-        numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
-        numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True),
-    )
-    poly.SetLines(lines)
-    mapper = vtk.vtkPolyDataMapper()
-    mapper.SetInputData(poly)
-    actor = vtk.vtkActor()
-    actor.SetMapper(mapper)
+def _marks(paths: list, colour, width: float) -> vtk.vtkActor:
+    """Unlit, unpickable polylines (clicks pick the block beneath)."""
+    actor = lines_actor(paths, to_unit(colour), width)
     actor.PickableOff()
-    prop = actor.GetProperty()
-    prop.LightingOff()
-    prop.SetColor(*to_unit(colour))
-    prop.SetLineWidth(width)
     return actor
 
 
 def _loop(x0: float, x1: float, y0: float, y1: float, z: float) -> list:
-    """The four sides of a horizontal rectangle at height z, as segments."""
-    corners = [(x0, y0, z), (x1, y0, z), (x1, y1, z), (x0, y1, z)]
-    return [(corners[i], corners[(i + 1) % 4]) for i in range(4)]
+    """A closed horizontal rectangle at height z, as a path."""
+    return [(x0, y0, z), (x1, y0, z), (x1, y1, z), (x0, y1, z), (x0, y0, z)]
 
 
 def class_box(block: Block, pad: float) -> tuple[float, float, float, float, float, float]:
@@ -64,8 +45,8 @@ def row_gaps(block: Block, options) -> vtk.vtkActor | None:
         return None
     x0, x1, y0, y1, _, z1 = block.bounds
     p = GAP_PAD * block.voxel
-    segments = [s for k in range(1, block.rows) for s in _loop(x0 - p, x1 + p, y0 - p, y1 + p, z1 - k * block.voxel)]
-    return _segments_actor(np.array(segments, dtype=np.float64), options.background, max(1.0, options.height / 540))
+    loops = [_loop(x0 - p, x1 + p, y0 - p, y1 + p, z1 - k * block.voxel) for k in range(1, block.rows)]
+    return _marks(loops, options.background, max(1.0, options.height / 540))
 
 
 def top_class(probabilities: np.ndarray, classes: int) -> int | None:
@@ -85,10 +66,9 @@ class TopClassFrame:
         self.block = block
         self.classes = len(block.class_names) if block.class_names else block.rows * block.cols
         x0, x1, y0, y1, z0, z1 = class_box(block, FRAME_PAD)
-        edges = _loop(x0, x1, y0, y1, z0) + _loop(x0, x1, y0, y1, z1)
-        edges += [((x, y, z0), (x, y, z1)) for x in (x0, x1) for y in (y0, y1)]
-        width = max(2.0, options.height / 360)
-        self.actor = _segments_actor(np.array(edges, dtype=np.float64), options.text_colour, width)
+        edges = [_loop(x0, x1, y0, y1, z0), _loop(x0, x1, y0, y1, z1)]
+        edges += [[(x, y, z0), (x, y, z1)] for x in (x0, x1) for y in (y0, y1)]
+        self.actor = _marks(edges, options.text_colour, max(2.0, options.height / 360))
         self.actor.SetVisibility(False)
         self.framed: int | None = None  # the class framed now (None: none)
 
