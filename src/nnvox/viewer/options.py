@@ -61,6 +61,7 @@ class RenderOptions:
         ):
             if getattr(self, name) is None:  # frozen: the theme's value set once, here
                 object.__setattr__(self, name, default)
+        object.__setattr__(self, "theme", self.theme.on(self.background))  # text readable on a light one
 
 
 @dataclass(frozen=True)

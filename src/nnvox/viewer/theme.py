@@ -7,7 +7,7 @@ text sizes are fractions of the image height with a minimum in pixels (see Rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nnvox.scenes.colour import hex_colours
 
@@ -64,6 +64,14 @@ class Colours:
     panel_text: RGB = (1.0, 1.0, 1.0)  # the window's help, health table and voxel story
     panel_band: RGB = (0.05, 0.05, 0.08)
     card_subtitle: RGB = (0.78, 0.78, 0.84)
+
+    def on(self, background: RGB8) -> Colours:
+        """The colours to draw over `background`: these, or on a light one (a slide's white) the
+        dark-on-light counterparts of every colour drawn straight onto it. The caption band, the
+        window's panels and the class colours keep theirs: they carry their own backdrop or read on both."""
+        if relative_luminance(background) <= 0.5:
+            return self if background == self.background else replace(self, background=background)
+        return replace(self, background=background, **ON_LIGHT)
 
     def health_rgb(self, flag: str) -> RGB8:
         return dict(self.health)[flag]
@@ -126,11 +134,43 @@ class Layout:
     top_classes: int = 5  # an output whose rows do not fit legibly lists its most probable classes
 
 
+def relative_luminance(colour: RGB8) -> float:
+    """WCAG's relative luminance of an sRGB colour, 0 (black) to 1 (white)."""
+    linear = [(c / 255) / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in colour]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+# Dark counterparts of the colours drawn straight onto the background, for a light background
+ON_LIGHT = {
+    "text": (28, 28, 34),
+    "accent": (0.8, 0.45, 0.0),
+    "edge": (0.42, 0.43, 0.5),
+    "outline": (95, 98, 112),
+    "selected": (0, 0, 0),
+    "pulse": (0.85, 0.42, 0.0),
+    "panel_frame": (0.55, 0.56, 0.62),
+    "panel_title": (0.12, 0.12, 0.15),
+    "muted": (0.3, 0.3, 0.36),
+    "bar_tops": (0.15, 0.15, 0.2),
+    "cursor": (0.0, 0.0, 0.0),
+    "curves": (("loss", (0.82, 0.3, 0.1)), ("accuracy", (0.1, 0.45, 0.72))),
+    "other_curve": (0.25, 0.25, 0.25),
+    "cloud_box": (0.65, 0.66, 0.72),
+    "figure_frame": (150, 150, 162),
+    "hint": (0.3, 0.3, 0.36),
+}
+
+
 @dataclass(frozen=True)
 class Theme:
     colours: Colours = field(default_factory=Colours)
     fonts: Fonts = field(default_factory=Fonts)
     layout: Layout = field(default_factory=Layout)
+
+    def on(self, background: RGB8) -> Theme:
+        """This theme drawn over `background` (see Colours.on)."""
+        colours = self.colours.on(background)
+        return self if colours is self.colours else replace(self, colours=colours)
 
 
 DEFAULT_THEME = Theme()
