@@ -116,6 +116,9 @@ class SceneRenderer:
     def block_at(self, x: int, y: int) -> str | None:
         """The block drawn at display position (x, y), origin bottom-left, or None."""
         picker = vtk.vtkPropPicker()
+        picker.PickFromListOn()  # blocks only: an edge arriving at a block's face is not a miss
+        for actor in self.overlays.blocks.props:
+            picker.AddPickList(actor)
         if not picker.Pick(x, y, 0, self.renderer):
             return None
         return self.overlays.blocks.name_of(picker.GetActor())

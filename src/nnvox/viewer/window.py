@@ -14,6 +14,7 @@ from nnvox.scenes.playback import Playback, check_position
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.scene import MODES, SceneOptions
 from nnvox.scenes.view import ViewSpec
+from nnvox.viewer.desktop.mouse import MouseHandlers
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 
 KEYS = [
@@ -22,10 +23,14 @@ KEYS = [
     ("Up / Down", "next / previous probe sample, then the snapshot's most confident mistakes"),
     ("m", "next mode: activations, weights, change since previous / first, update ratio, gradients"),
     ("g", "run the forward pass, layer by layer"),
+    ("- / +", "one module level shallower / deeper: each module below the depth drawn as one block"),
     ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
     ("click", "select a layer (its histogram, a white outline) and inspect the voxel: value, channel, what it sees"),
     ("[ / ]", "select the previous / next layer"),
-    ("double-click", "expand that layer (ungroup, unfold, full resolution) / collapse it again"),
+    (
+        "double-click",
+        "open that block (a module into its children, a group or repeat into its layers, full resolution) / close it",
+    ),
     ("c", "reset the camera"),
     ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
     ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
@@ -83,7 +88,7 @@ def show(
     window.show()
 
 
-class Window:
+class Window(MouseHandlers):
     """The desktop window on one run (or a comparison): `spec` is what it shows at first; keys change
     its mode, and double-clicks open layers, from there."""
 
@@ -102,11 +107,14 @@ class Window:
 
         from nnvox.viewer.desktop.panels import TextPanels
         from nnvox.viewer.desktop.panes import Panes, window_options
+        from nnvox.viewer.desktop.scene_switch import SceneSwitch
         from nnvox.viewer.desktop.slider import add_slider
 
         self.run, self.against, self.pin = run, against, pin
         self.comparing = against is not None or pin is not None
-        self.spec, self.difference = spec, difference
+        from nnvox.viewer.desktop.panes import pinned_depth
+
+        self.spec, self.difference = pinned_depth(spec, run.architecture), difference
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
         self.options = window_options(size, comparing=self.comparing)
@@ -127,6 +135,7 @@ class Window:
         self.panels = TextPanels(self.plotter.ren_win, self.options, KEYS, comparing=self.comparing)
         self.help, self.health = self.panels.help, self.panels.health
         self.panes = Panes(self.plotter, run, self.options, against=against, pin=pin)
+        self.switch = SceneSwitch(self.panes, run)  # which scene is shown, and blocks gliding to another
         self._build_scene(redraw=False)
         self.slider = add_slider(self.plotter, self.playback, self.options, comparing=self.comparing)  # over the scene
         self._bind_keys()
@@ -135,7 +144,8 @@ class Window:
         self._redraw()
 
     def _title(self) -> str:
-        view = " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
+        view = f" — depth {self.spec.depth} of {self._levels}" if self.spec.depth and not self.expanded else ""
+        view += " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
         view += f" — selected {self.selected}" if self.selected else ""
         if self.voxel is not None:
             where = tuple(self.voxel.position) if self.voxel.position else ""
@@ -151,19 +161,43 @@ class Window:
     def mode(self) -> str:
         return self.spec.mode
 
+    @property
+    def _levels(self) -> int:
+        """The depth of the run's module tree (0: recorded without one)."""
+        from nnvox.scenes.hierarchy import ModuleTree
+
+        tree = ModuleTree.of(self.run.architecture)
+        return tree.max_level if tree.nested else 0
+
     def _scene_options(self) -> SceneOptions:
         from nnvox.viewer.desktop.panes import scene_options
 
         return scene_options(self.spec, expanded=self.expanded, expand=self.expand)
 
-    def _build_scene(self, redraw: bool = True) -> None:
-        panes = self.panes.build(self._scene_options(), self.difference)
-        self.scene, self.scene_renderer = panes[0].scene, panes[0].renderer
+    def _build_scene(self, redraw: bool = True, opening: bool | None = None) -> None:
+        """Show the scene of what is asked now; `opening` True or False (a module opened or closed, a
+        depth change): its blocks glide there from where they were."""
+        self._end_glide()
+        if opening is not None and not self.comparing:
+            self.switch.glide_to(self._scene_options(), opening)
+        else:
+            self.switch.show(self._scene_options(), self.difference)
+        self._shown()
+        if redraw:
+            self._redraw()
+
+    def _shown(self) -> None:
+        """After the panes changed."""
+        self.scene, self.scene_renderer = self.switch.scene, self.switch.renderer
         if self.selected is not None and self.selected not in {b.name for b in self.scene.blocks}:
             self.selected = None  # not drawn in this view (a weights-only mode, or grouped away)
         self.figure_panel.place(self.plotter.ren_win)
         self.plotter.camera_set = True  # keep our fitted overview: pyvista would reset it on show()
-        if redraw:
+
+    def _end_glide(self) -> None:
+        """A glide under way jumps to its end (a closing's new scene is shown then)."""
+        if self.switch.end_glide():
+            self._shown()
             self._redraw()
 
     def _redraw(self) -> None:
@@ -190,15 +224,6 @@ class Window:
         for pane in self.panes:
             if pane.renderer.label_layout is not None:
                 pane.renderer.label_layout.focus = focus
-
-    def _on_move(self, *_) -> None:
-        """Hovering a block shows its label."""
-        if getattr(self, "_press", None) is None:
-            name = self._block_at(*self.plotter.iren.interactor.GetEventPosition())
-            if name != self._hovered:
-                self._hovered = name
-                self._focus_labels()
-                self.plotter.render()
 
     def _follow_voxel(self) -> None:
         """The clicked voxel follows the timeline and the sample."""
@@ -251,8 +276,21 @@ class Window:
         around it."""
         from nnvox.viewer.desktop.panes import toggled
 
-        self.expand = toggled(self.expand, name, self.run.architecture)
-        self._build_scene()
+        before = self.expand
+        self.expand = toggled(self.expand, name, self.run.architecture, None if self.expanded else self.spec.depth)
+        self._build_scene(opening=len(self.expand) > len(before))
+
+    def _change_depth(self, delta: int) -> None:
+        """One module level shallower (-1) or deeper (+1), the camera, selection, timeline and mode kept."""
+        if not self._levels:
+            self.panels.say("this run was recorded without its module tree: one depth")
+            self.plotter.render()
+            return
+        depth = min(max(self.spec.depth + delta, 1), self._levels)
+        if depth == self.spec.depth and not self.expanded:
+            return
+        self.spec, self.expanded = dataclasses.replace(self.spec, depth=depth), False
+        self._build_scene(opening=delta > 0)
 
     def select(self, name: str | None) -> None:
         self.selected = name
@@ -263,56 +301,10 @@ class Window:
         i = names.index(self.selected) + delta if self.selected in names else (0 if delta > 0 else -1)
         self.select(names[i % len(names)])
 
-    def _on_press(self, *_) -> None:
-        iren = self.plotter.iren.interactor
-        x, y = iren.GetEventPosition()
-        if iren.GetRepeatCount() < 1:  # a single click selects on release, if the mouse did not drag
-            self._press = (x, y)
-            return
-        self._press = None
-        name = self._block_at(x, y)
-        if name is not None:
-            self.toggle_layer(name)
-
-    def _block_at(self, x: int, y: int) -> str | None:
-        return next((name for pane in self.panes if (name := pane.renderer.block_at(x, y)) is not None), None)
-
     def _toggle_difference(self) -> None:
         if self.comparing:
             self.difference = not self.difference
             self._build_scene()
-
-    def _on_release(self, *_) -> None:
-        x, y = self.plotter.iren.interactor.GetEventPosition()
-        if self._press is not None and abs(x - self._press[0]) + abs(y - self._press[1]) <= 3:
-            if self.figure == "mistakes" and (rank := self.figure_panel.plot_at(x, y)) is not None:
-                self._choose_mistake(rank)
-            else:
-                self._inspect(x, y)
-                self.select(self._block_at(x, y))
-        self._press = None
-
-    def _choose_mistake(self, rank: int) -> None:
-        """A mistake clicked in the mistakes figure: the whole scene shows it, when its activations
-        were recorded (the run keeps each snapshot's first few)."""
-        recorded = min(len(self.run.mistakes(round(self.playback.t))), self.run.mistake_rows)
-        if self.comparing or rank >= recorded:
-            self.panels.say(f"mistake {rank + 1}: only the first {recorded} of each snapshot have recorded activations")
-            self.plotter.render()
-            return
-        self.playback.choose_sample(self.run.probe_count + rank)
-
-    def _inspect(self, x: int, y: int) -> None:
-        """A clicked voxel's story, and what it sees outlined in amber; empty space clears it."""
-        from nnvox.viewer.desktop.voxel import voxel_under
-
-        self.voxel = None
-        if self.mode == "activations" and not self.comparing:
-            self.voxel = voxel_under(
-                self.scene_renderer, self.scene, self.run, x, y, t=self.playback.t, sample=self.playback.sample
-            )
-        self.scene_renderer.show_field(self.voxel.field if self.voxel else None)
-        self.panels.show_voxel(self.voxel)
 
     def _toggle_expanded(self) -> None:
         self.expanded = not self.expanded
@@ -341,6 +333,11 @@ class Window:
             "m": self._switch_mode,
             "g": p.start_forward_pass,
             "x": self._toggle_expanded,
+            "minus": lambda: self._change_depth(-1),
+            "KP_Subtract": lambda: self._change_depth(-1),
+            "plus": lambda: self._change_depth(+1),
+            "equal": lambda: self._change_depth(+1),
+            "KP_Add": lambda: self._change_depth(+1),
             "c": self._reset_camera,
             "k": self._save_view,
             "d": self._toggle_difference,
@@ -356,6 +353,10 @@ class Window:
     def _on_timer(self, *_) -> None:
         now = time.perf_counter()
         dt, self._last_tick = now - self._last_tick, now
+        if self.switch.gliding is not None:
+            if not self.switch.tick(now):
+                self._end_glide()
+            self.plotter.render()
         self.playback.tick(min(dt, 0.1))
 
     def _on_char(self, style, _event) -> None:

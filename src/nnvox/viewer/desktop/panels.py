@@ -12,7 +12,7 @@ from nnvox.viewer.options import RenderOptions
 
 HINT = (
     "h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
-    "click: histogram   x: expand"
+    "click: histogram   x: expand   -/+: depth"
 )
 
 

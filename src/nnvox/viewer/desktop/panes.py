@@ -14,13 +14,18 @@ import vtk
 from nnvox.capture.run import Run
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.compare import build_comparison
+from nnvox.scenes.folding import fold_modules
 from nnvox.scenes.grouping import group_chains
+from nnvox.scenes.hierarchy import ModuleTree
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.scene import Scene, SceneOptions
+from nnvox.scenes.selection import select
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.renderer import SceneRenderer
 from nnvox.viewer.theme import to_unit
+
+EVERY_LEVEL = 10**6  # a depth below every module: each layer its own block (selection clamps it)
 
 
 @dataclass
@@ -43,7 +48,7 @@ def scene_options(spec: ViewSpec, *, expanded: bool, expand: frozenset[str]) -> 
         options = dataclasses.replace(options, clusters=None)
     if not expanded:
         return dataclasses.replace(options, expand=expand)
-    opened = {"group": False, "fold": False, "max_channels": 10**6, "max_map": 10**6, "depth": None}
+    opened = {"group": False, "fold": False, "max_channels": 10**6, "max_map": 10**6, "depth": EVERY_LEVEL}
     return dataclasses.replace(options, **opened)
 
 
@@ -58,15 +63,42 @@ def window_options(size: tuple[int, int], *, comparing: bool) -> RenderOptions:
     )
 
 
-def toggled(expand: frozenset[str], name: str, architecture) -> frozenset[str]:
-    """The layers open after a double-click on `name`: it opens (its group, its folded repeat, its
-    full resolution), or what is open around it closes."""
-    chains = [set(c) for c in group_chains(architecture).values() if name in c]
-    container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", name)
-    related = {name}.union(*chains) if chains else {name}
-    if container:
-        related |= {n for n in expand if n.startswith(container.group(1) + ".")}
-    return expand - related if expand & related else expand | {name}
+def toggled(expand: frozenset[str], name: str, architecture, depth: int | None) -> frozenset[str]:
+    """The layers open after a double-click on block `name`: what an open layer opened around it
+    closes, or else it opens (a collapsed module into its children, a group or a repeat into its
+    layers, a reduced layer to full resolution). `depth`: the module depth drawn."""
+    around = {e for e in expand if name in opened_by(e, architecture, depth)}
+    return expand - around if around else expand | {name}
+
+
+def opened_by(layer: str, architecture, depth: int | None) -> set[str]:
+    """The layers that opening `layer` brings into view: its chain, the module drawn as one block at
+    `depth` that holds it, and the repeats folded with it (by structure; by name in a run recorded
+    without its module tree)."""
+    tree = ModuleTree.of(architecture)
+    out = {layer}.union(*(c for c in group_chains(architecture).values() if layer in c))
+    if not tree.nested:
+        container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", layer)
+        if container:
+            out |= {n.name for n in architecture.nodes if n.name.startswith(container.group(1) + ".")}
+        return out
+    module = tree.at_level(layer, depth) if depth else None
+    if module is not None:
+        out.update(tree.members.get(module, []))
+    for run in fold_modules(architecture, tree).runs.values():
+        inside = {m for p in run for m in tree.members.get(p, [])}
+        if layer in inside:
+            out |= inside
+    return out
+
+
+def pinned_depth(spec: ViewSpec, architecture) -> ViewSpec:
+    """`spec` with its depth said: the default (the deepest within the block budget) found once, so
+    that opening a module or changing the mode does not choose another depth under the reader."""
+    if spec.depth is not None:
+        return spec
+    depth = select(architecture, scene_options(spec, expanded=False, expand=frozenset())).depth
+    return dataclasses.replace(spec, depth=depth) if depth else spec  # 0: no module tree, drawn flat
 
 
 class Panes:
@@ -114,6 +146,10 @@ class Panes:
             return [(built, lambda t: t, (0.0, 0.0, 1.0, 1.0))]
         (left, left_t), (right, right_t) = built.sides(difference)
         return [(left, left_t, (0.0, self.strip, 0.5, 1.0)), (right, right_t, (0.5, self.strip, 1.0, 1.0))]
+
+    def scene_for(self, options: SceneOptions, difference: bool = False) -> Scene:
+        """The first pane's scene for `options`, built (once) without changing what is shown."""
+        return self._views(options, difference)[0][0]
 
     def build(self, options: SceneOptions, difference: bool = False) -> list[Pane]:
         """Take the panes shown now out of the window and put in those of `options`."""
