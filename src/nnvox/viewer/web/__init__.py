@@ -12,26 +12,30 @@ from nnvox.scenes.scene import Scene
 from nnvox.scenes.view import ViewSpec, rgb
 
 
-def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
-    """The page of `scene` as `spec` shows it (its mode, sample, position, saved view, background)."""
-    from nnvox.viewer.web.frames import quantised_frames
-    from nnvox.viewer.web.page import page, viewer_bundle
-    from nnvox.viewer.web.payload import describe, packed_frames
+def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float) -> dict:
+    """The scene's description as `spec` shows it (its sample, saved view, background), at position t."""
+    from nnvox.viewer.web.payload import describe
 
-    bundle = viewer_bundle()  # missing: one line, before any frame is computed
-    t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
-    from nnvox.viewer.theme import DEFAULT_THEME
-
-    frames = quantised_frames(scene, sample, DEFAULT_THEME.layout.top_classes)
-    description = describe(
+    return describe(
         scene,
-        frames,
         t=float(t),
         sample=sample,
         pose=None if spec.view is None else load_view(spec.view),
         background=None if spec.background is None else rgb(spec.background),
     )
-    return page(description, packed_frames(frames), bundle)
+
+
+def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
+    """The page of `scene` as `spec` shows it (its mode, sample, position, saved view, background)."""
+    from nnvox.viewer.theme import DEFAULT_THEME
+    from nnvox.viewer.web.frames import quantised_frames
+    from nnvox.viewer.web.page import page, viewer_bundle
+    from nnvox.viewer.web.payload import embedded
+
+    bundle = viewer_bundle()  # missing: one line, before any frame is computed
+    t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
+    pieces = quantised_frames(scene, sample, DEFAULT_THEME.layout.top_classes)
+    return page(*embedded(spec_description(scene, spec, sample, t), pieces), bundle)
 
 
 def write_html(out: Path, text: str) -> Path:

@@ -35,15 +35,24 @@ def frame_bytes(scene: Scene) -> int:
 
 
 @dataclass(frozen=True)
-class QuantisedFrames:
-    """Every snapshot of one sample: `indices` holds n_snapshots x frame_bytes colour indices;
-    `huds`, `texts` (output block -> its class rows) and `tops` (output block -> its rows, most
-    probable first: the list shown where rows are too close to read) are per snapshot."""
+class SnapshotPiece:
+    """One snapshot of one sample as the page takes it: `indices` holds every block's atlas (frame_bytes
+    colour indices), `hud` the heads-up line, `texts` (output block -> its class rows) and `tops`
+    (output block -> its rows, most probable first: the list shown where rows are too close to read).
+    The HTML export embeds every piece; `nnvox serve` and the notebook widget hand out one when asked."""
 
     indices: bytes
-    huds: tuple[str, ...]
-    texts: tuple[dict[str, tuple[str, ...]], ...]
-    tops: tuple[dict[str, tuple[int, ...]], ...]
+    hud: str
+    texts: dict[str, tuple[str, ...]]
+    tops: dict[str, tuple[int, ...]]
+
+    def header(self) -> dict:
+        """Everything but the indices, as JSON: the page reads it beside them."""
+        return {
+            "hud": self.hud,
+            "texts": {k: list(v) for k, v in self.texts.items()},
+            "tops": {k: list(v) for k, v in self.tops.items()},
+        }
 
 
 def most_probable(probabilities: np.ndarray, k: int) -> tuple[int, ...]:
@@ -51,18 +60,16 @@ def most_probable(probabilities: np.ndarray, k: int) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argsort(-np.nan_to_num(probabilities, nan=-1.0), kind="stable")[:k])
 
 
-def quantised_frames(scene: Scene, sample: int, top_classes: int) -> QuantisedFrames:
-    """The frame at each snapshot position (t = 0, 1, ...): the browser blends between them."""
-    chunks, huds, texts, tops = [], [], [], []
-    for t in range(scene.n_snapshots):
-        frame = scene.frame_at(t, sample=sample)
-        chunks += [atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks]
-        huds.append(frame.hud)
-        texts.append(dict(frame.texts))
-        tops.append(
-            {
-                name: most_probable(frame.values[name].ravel()[: len(rows)], top_classes)
-                for name, rows in frame.texts.items()
-            }
-        )
-    return QuantisedFrames(b"".join(chunks), tuple(huds), tuple(texts), tuple(tops))
+def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> SnapshotPiece:
+    """The frame at snapshot position t: the browser blends between two of these."""
+    frame = scene.frame_at(t, sample=sample)
+    tops = {
+        name: most_probable(frame.values[name].ravel()[: len(rows)], top_classes) for name, rows in frame.texts.items()
+    }
+    indices = b"".join(atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks)
+    return SnapshotPiece(indices, frame.hud, dict(frame.texts), tops)
+
+
+def quantised_frames(scene: Scene, sample: int, top_classes: int) -> list[SnapshotPiece]:
+    """Every snapshot's piece, in order (t = 0, 1, ...)."""
+    return [snapshot_piece(scene, t, sample, top_classes) for t in range(scene.n_snapshots)]

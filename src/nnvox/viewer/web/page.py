@@ -1,6 +1,7 @@
-"""One self-contained HTML file: the scene description (JSON), the frames (zlib, base64) and the
-viewer's bundle (three.js and src/nnvox/viewer/web/js, built by esbuild at install time), inline.
-Nothing is fetched when it opens: it works offline, from a file:// address."""
+"""The viewer's HTML pages. The export: one self-contained file, the scene description (JSON), the
+frames (zlib, base64) and the viewer's bundle (three.js and src/nnvox/viewer/web/js, built by
+esbuild at install time), inline; nothing is fetched when it opens: it works offline, from a file://
+address. `nnvox serve`'s page: the same bundle, told where to fetch the run (`served_page`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 from nnvox.errors import NnvoxError
 
-BUNDLE = Path(__file__).with_name("static") / "viewer.js"  # written by `npm run build` (make setup), not committed
+STATIC = Path(__file__).with_name("static")  # written by `npm run build` (make setup), not committed
+BUNDLE = STATIC / "viewer.js"  # the page's script
+WIDGET_BUNDLE = STATIC / "widget.js"  # the same viewer as an ES module for anywidget
 _TEMPLATE = """<!doctype html>
 <html lang="en">
 <head>
@@ -21,18 +24,17 @@ _TEMPLATE = """<!doctype html>
 <style>html,body{{margin:0;height:100%;overflow:hidden;background:{background}}}</style>
 </head>
 <body>
-<script type="application/json" id="nnvox-scene">{scene}</script>
-<script type="text/plain" id="nnvox-frames">{frames}</script>
+{data}
 <script>{bundle}</script>
 </body>
 </html>
 """
 
 
-def viewer_bundle() -> str:
+def viewer_bundle(path: Path | None = None) -> str:
     """The built viewer script; a one-line error when the package was installed without building it."""
     try:
-        return BUNDLE.read_text(encoding="utf-8")
+        return (path or BUNDLE).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NnvoxError(
             "the browser viewer's bundle is not built: run `make setup` (or `npm ci && npm run build` in the "
@@ -45,13 +47,30 @@ def _inline(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def page(scene: dict, frames: str, bundle: str | None = None) -> str:
-    """The HTML page of a scene description and its packed frames."""
-    r, g, b = scene["colours"]["background"]
+def _json(value) -> str:
+    return _inline(json.dumps(value, separators=(",", ":"), allow_nan=False))
+
+
+def _html(title: str, background: tuple[int, int, int], data: str, bundle: str | None) -> str:
+    r, g, b = background
     return _TEMPLATE.format(
-        title=html.escape(f"{scene['run']} · {scene['mode_text']} · nnvox"),
+        title=html.escape(title),
         background=f"#{r:02x}{g:02x}{b:02x}",
-        scene=_inline(json.dumps(scene, separators=(",", ":"), allow_nan=False)),
-        frames=frames,
+        data=data,
         bundle=_inline(viewer_bundle() if bundle is None else bundle),
     )
+
+
+def page(scene: dict, frames: str, bundle: str | None = None) -> str:
+    """The HTML page of a scene description and its packed frames."""
+    data = (
+        f'<script type="application/json" id="nnvox-scene">{_json(scene)}</script>\n'
+        f'<script type="text/plain" id="nnvox-frames">{frames}</script>'
+    )
+    return _html(f"{scene['run']} · {scene['mode_text']} · nnvox", scene["colours"]["background"], data, bundle)
+
+
+def served_page(title: str, source: dict, background: tuple[int, int, int], bundle: str | None = None) -> str:
+    """`nnvox serve`'s viewer page: `source` tells the script where the run's scene and snapshots are."""
+    data = f'<script type="application/json" id="nnvox-source">{_json(source)}</script>'
+    return _html(title, background, data, bundle)

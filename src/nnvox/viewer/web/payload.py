@@ -1,5 +1,7 @@
 """The scene as the browser draws it: one JSON-able description (blocks, edges, labels, colour
-tables, legends, camera) and the quantised frames of one sample, compressed.
+tables, legends, camera) and the quantised frames of one sample. The HTML export embeds both (the
+frames compressed); `nnvox serve` and the notebook widget send the description, then each
+snapshot's piece (frames.SnapshotPiece) when the page asks for it.
 
 Everything computed lives here, from the same scene, colour maps, label policy inputs and camera
 as the desktop; the JavaScript only draws these numbers and handles input."""
@@ -19,7 +21,7 @@ from nnvox.viewer.overlays.labels import label_sides, label_text, ranks
 from nnvox.viewer.overlays.legends import LEGENDS
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.theme import DEFAULT_THEME, Theme
-from nnvox.viewer.web.frames import QuantisedFrames, atlas_shape
+from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
 
 FORMAT = 1  # the payload's layout; the page refuses another
 ASPECT = 16 / 9  # the camera's framing is fitted to this width over height; the page refits on resize
@@ -101,14 +103,13 @@ def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
 
 def describe(
     scene: Scene,
-    frames: QuantisedFrames,
     *,
     t: float,
     sample: int,
     pose: CameraPose | None = None,
     background: tuple[int, int, int] | None = None,
 ) -> dict:
-    """The page's whole scene description; the frames go as `frames` (zlib, base64)."""
+    """The page's scene description: everything but the snapshots' pieces."""
     above, rank = label_sides(list(scene.blocks)), ranks(list(scene.blocks))
     blocks, offset = [], 0
     for b in scene.blocks:
@@ -134,15 +135,14 @@ def describe(
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "reach": REACH},
         "legends": [{"cmap": c, "title": title, "range": span} for c, (title, span) in LEGENDS.items() if c in cmaps],
-        "huds": list(frames.huds),
-        "texts": [{k: list(v) for k, v in texts.items()} for texts in frames.texts],
-        "tops": [{k: list(v) for k, v in tops.items()} for tops in frames.tops],
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
     }
 
 
-def packed_frames(frames: QuantisedFrames) -> str:
-    """The frames' indices, zlib-compressed (the browser's DecompressionStream("deflate")), in base64."""
-    return base64.b64encode(zlib.compress(frames.indices, 9)).decode("ascii")
+def embedded(description: dict, pieces: list[SnapshotPiece]) -> tuple[dict, str]:
+    """The description with every snapshot's header inside (`headers`), and every snapshot's indices
+    one after another, zlib-compressed (the browser's DecompressionStream("deflate")), in base64."""
+    packed = base64.b64encode(zlib.compress(b"".join(p.indices for p in pieces), 9)).decode("ascii")
+    return {**description, "headers": [p.header() for p in pieces]}, packed

@@ -11,10 +11,12 @@ function textBox(layer, style) {
   return el;
 }
 
-// Where an element sits on the page: block labels keep off the class texts, as on the desktop.
+// Where an element sits in the viewer (its layer's corner 0, 0, as labels are placed): block labels
+// keep off the class texts, as on the desktop.
 function rect(el) {
   const r = el.getBoundingClientRect();
-  return [r.left, r.top, r.right, r.bottom];
+  const o = el.parentElement.getBoundingClientRect();
+  return [r.left - o.left, r.top - o.top, r.right - o.left, r.bottom - o.top];
 }
 
 export class ClassTexts {

@@ -88,6 +88,13 @@ export class Stage {
     for (const listener of this.listeners) listener();
   }
 
+  dispose() {
+    this.listeners = [];
+    this.controls.dispose();
+    this.renderer.dispose();
+    this.renderer.domElement.remove();
+  }
+
   // Where a world point lands on the page, in CSS pixels from the top left.
   toScreen(point) {
     const p = new THREE.Vector3(...point).project(this.camera);

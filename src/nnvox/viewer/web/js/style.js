@@ -2,7 +2,8 @@
 // bottom right (where the desktop window's slider is).
 
 const CSS = `
-.nnvox-root, .nnvox-text { position: fixed; inset: 0; }
+.nnvox-view { position: relative; width: 100%; height: 100%; overflow: hidden; }
+.nnvox-root, .nnvox-text { position: absolute; inset: 0; }
 .nnvox-text { pointer-events: none; font-family: system-ui, sans-serif; }
 .nnvox-timeline { position: absolute; right: 3%; bottom: 5%; width: 30%; display: flex; gap: 0.6em;
   align-items: center; pointer-events: auto; font-size: 13px; }
@@ -11,7 +12,9 @@ const CSS = `
 `;
 
 export function style(doc) {
+  if (doc.getElementById("nnvox-style")) return; // one per page, however many viewers (a notebook's widgets)
   const el = doc.createElement("style");
+  el.id = "nnvox-style";
   el.textContent = CSS;
   doc.head.appendChild(el);
 }

@@ -21,7 +21,13 @@ export class Timeline {
     parent.appendChild(this.root);
     this.slider.addEventListener("input", () => this.set(Number(this.slider.value)));
     this.play.addEventListener("click", () => (this.playing ? this.stop() : this.start()));
-    this.set(start);
+    this.t = start; // shown once the viewer has its first snapshots: it calls set(start)
+  }
+
+  // A live run's new snapshots: the slider reaches them.
+  setLabels(labels) {
+    this.labels = labels;
+    this.slider.max = Math.max(labels.length - 1, 0);
   }
 
   set(t) {
@@ -33,18 +39,18 @@ export class Timeline {
   }
 
   start() {
-    const last = this.labels.length - 1;
-    if (last < 1) return;
-    if (this.t >= last) this.set(0);
+    const last = () => this.labels.length - 1;
+    if (last() < 1) return;
+    if (this.t >= last()) this.set(0);
     this.playing = true;
     this.play.textContent = "❚❚";
     let before = performance.now();
     const step = (now) => {
       if (!this.playing) return;
-      const t = Math.min(last, this.t + (now - before) / 1000 / PLAY_SECONDS_PER_SNAPSHOT);
+      const t = Math.min(last(), this.t + (now - before) / 1000 / PLAY_SECONDS_PER_SNAPSHOT);
       before = now;
       this.set(t);
-      if (t >= last) this.stop();
+      if (t >= last()) this.stop();
       else requestAnimationFrame(step);
     };
     requestAnimationFrame(step);

@@ -1,0 +1,124 @@
+// nnvox's browser viewer in one element: takes a data source (payload.js), draws its scene with
+// three.js, and wires the timeline, the orbit controls, labels and picking. The exported page, the
+// `nnvox serve` page and the notebook widget all call `createViewer`; the returned object is the
+// state the tests (tests/web) and benchmarks read.
+import { blendIndices } from "./blend.js";
+import { BlockMesh, colourTable } from "./blocks.js";
+import { ClassTexts } from "./classes.js";
+import { Labels } from "./labels.js";
+import { Overlay } from "./overlay.js";
+import { blockIndices } from "./payload.js";
+import { describePick, pick } from "./picking.js";
+import { SnapshotCache } from "./snapshots.js";
+import { Stage } from "./stage.js";
+import { Timeline } from "./timeline.js";
+import { style } from "./style.js";
+
+function layers(container) {
+  style(container.ownerDocument);
+  const view = document.createElement("div");
+  view.className = "nnvox-view";
+  const root = document.createElement("div");
+  root.className = "nnvox-root";
+  const text = document.createElement("div");
+  text.className = "nnvox-text";
+  view.append(root, text);
+  container.appendChild(view);
+  return { view, root, text };
+}
+
+// The picture at timeline position t: the two snapshots around it blended; drawn when both are here.
+function showFrame(viewer, t) {
+  const { scene, meshes, cache } = viewer;
+  viewer.t = t;
+  const last = scene.snapshots.length - 1;
+  const i0 = Math.min(Math.floor(t), last);
+  const i1 = Math.min(i0 + 1, last);
+  const [a, b] = [cache.get(i0), cache.get(i1)];
+  if (!a || !b) return; // drawn when they arrive (cache's onArrive)
+  for (const m of meshes) {
+    const from = blockIndices(a.indices, m.block);
+    m.show(blendIndices(from, blockIndices(b.indices, m.block), t - i0, m.scratch || (m.scratch = new Uint8Array(from.length))));
+  }
+  const nearest = Math.round(t);
+  viewer.piece = nearest === i0 ? a : b;
+  viewer.overlay.hud.textContent = viewer.piece.hud;
+  viewer.snapshot = nearest;
+  viewer.stage.requestDraw();
+}
+
+function placeText(viewer) {
+  const { stage, overlay, labels, piece } = viewer;
+  if (!piece) return;
+  const height = stage.renderer.domElement.clientHeight;
+  overlay.fonts(height);
+  const classFont = Math.max(8, Math.round(height * 0.018 * 0.8)); // the desktop's class texts: 0.8 of a label
+  const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont));
+  labels.layout(Math.max(8, Math.round(height * 0.018)), classRects);
+  viewer.drawn += 1;
+  if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
+}
+
+function build(scene, container) {
+  const { view, root, text } = layers(container);
+  const stage = new Stage(scene, root);
+  const tables = Object.fromEntries(Object.entries(scene.luts).map(([name, rows]) => [name, colourTable(rows)]));
+  const meshes = scene.blocks.map((b) => new BlockMesh(b, tables[b.scale.cmap]));
+  meshes.forEach((m) => stage.add(m.mesh));
+  const viewer = { scene, stage, meshes, view, drawn: 0, overlay: new Overlay(scene, text) };
+  viewer.labels = new Labels(scene, stage, text, scene.label_policy);
+  const [r, g, b] = scene.colours.background;
+  const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
+  viewer.classes = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassTexts(blk, text, box));
+  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h]]; // heads-up line, legends
+  stage.onDraw(() => placeText(viewer));
+  stage.renderer.domElement.addEventListener("click", (event) => {
+    const picked = pick(stage, meshes, event.clientX, event.clientY);
+    viewer.picked = picked && describePick(picked, scene.levels);
+    viewer.overlay.info.textContent = viewer.picked ? viewer.picked.text : "";
+  });
+  viewer.timeline = new Timeline(scene.snapshots, scene.t, text, (t) => showFrame(viewer, t));
+  return viewer;
+}
+
+// Geometry, labels and layout; a run read again with only more snapshots (and perhaps new colour
+// scales) keeps the drawn scene, anything else is drawn anew.
+const sameDrawing = (a, b) =>
+  JSON.stringify([a.blocks.map(({ scale, ...rest }) => rest), a.edges, a.legends]) ===
+  JSON.stringify([b.blocks.map(({ scale, ...rest }) => rest), b.edges, b.legends]);
+
+function grow(viewer, scene) {
+  const following = viewer.timeline.t >= viewer.scene.snapshots.length - 1;
+  const rescaled = JSON.stringify(viewer.scene.blocks.map((b) => b.scale)) !== JSON.stringify(scene.blocks.map((b) => b.scale));
+  viewer.scene.blocks.forEach((b, k) => (b.scale = scene.blocks[k].scale)); // picking reads values on the new scales
+  Object.assign(viewer.scene, { snapshots: scene.snapshots, live: scene.live, version: scene.version });
+  if (rescaled) viewer.cache.clear();
+  viewer.timeline.setLabels(scene.snapshots);
+  viewer.timeline.set(following ? scene.snapshots.length - 1 : viewer.timeline.t);
+}
+
+export async function createViewer(container, source, { onRedraw } = {}) {
+  const scene = await source.scene();
+  const viewer = build(scene, container);
+  viewer.source = source;
+  viewer.cache = new SnapshotCache(source, (i) => {
+    const i0 = Math.floor(viewer.t);
+    if (i === i0 || i === Math.min(i0 + 1, viewer.scene.snapshots.length - 1)) showFrame(viewer, viewer.t);
+  });
+  const first = Math.min(Math.floor(scene.t), scene.snapshots.length - 1);
+  await Promise.all(source.eager ? scene.snapshots.map((_, i) => viewer.cache.load(i)) : [viewer.cache.load(first), viewer.cache.load(Math.min(first + 1, scene.snapshots.length - 1))]);
+  const observer = new ResizeObserver(() => viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight));
+  observer.observe(viewer.view);
+  viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight);
+  viewer.timeline.set(scene.t);
+  if (!source.eager) viewer.cache.prefetch(scene.snapshots.length, scene.frame_bytes);
+  source.follow((next) => (sameDrawing(viewer.scene, next) ? grow(viewer, next) : onRedraw && onRedraw(next)));
+  viewer.dispose = () => {
+    observer.disconnect();
+    viewer.timeline.stop();
+    source.close();
+    viewer.stage.dispose();
+    viewer.view.remove();
+  };
+  return viewer;
+}
