@@ -74,16 +74,23 @@ def test_a_double_click_opens_one_module_and_a_click_inside_it_closes_it(staged)
     spec = ViewSpec(depth=2)  # each stage one block
     stages = _collapsed(staged, spec)
     assert len(stages) == 5
-    one = toggled(frozenset(), stages["stages.1"], arch, 2)
-    assert one == {stages["stages.1"]}
+    one = toggled(frozenset(), stages["stages.1"], arch, 2, "stages.1")  # as the window asks: the module opens
+    assert one == {"stages.1"}
     # another stage opens too: by name both are "stages.N" (the old rule closed stages.1 instead)
-    two = toggled(one, stages["stages.3"], arch, 2)
-    assert two == {stages["stages.1"], stages["stages.3"]}
+    two = toggled(one, stages["stages.3"], arch, 2, "stages.3")
+    assert two == {"stages.1", "stages.3"}
+    overview = build_scene(staged, scene_options(spec, expanded=False, expand=frozenset()))
     opened = build_scene(staged, scene_options(spec, expanded=False, expand=two))
-    inside = [b.name for b in opened.blocks if b.name in ModuleTree.of(arch).members["stages.1"]]
-    assert len(inside) >= 3  # stages.1 drawn as its parts
+    tree = ModuleTree.of(arch)
+    inside = [b for b in opened.blocks if b.name in tree.members["stages.1"]]
+    for child in tree.children["stages.1"]:  # its children (down, blocks), each one block
+        assert sum(b.name in tree.members[child] for b in inside) == 1
+    assert len(inside) == len(tree.children["stages.1"]) and len(opened.blocks) == len(overview.blocks) + 2
     for child in inside:  # any of its blocks closes it, and only it
-        assert toggled(two, child, arch, 2) == {stages["stages.3"]}
+        assert toggled(two, child.name, arch, 2) == {"stages.3"}
+    detail = {b.name: (b.panels, b.rows, b.cols) for b in overview.blocks}
+    for b in opened.blocks:  # opening shows the parts as the overview would: no layer at full resolution
+        assert detail.get(b.name, (b.panels, b.rows, b.cols)) == (b.panels, b.rows, b.cols)
 
 
 def test_the_window_holds_its_default_depth_while_modules_open(staged):

@@ -34,8 +34,9 @@ def fold_modules(
 ) -> Folds:
     """Runs of structurally equal consecutive siblings, outermost first: inside a folded run only its
     first instance is searched further, and nothing inside a module at `max_level` (drawn collapsed).
-    A run with a node named in `unfold` stays unfolded. Found once per Architecture object and
-    arguments for the architecture's own tree (the result is shared: read, never changed)."""
+    A run with a node, or one of its modules, named in `unfold` stays unfolded. Found once per
+    Architecture object and arguments for the architecture's own tree (the result is shared: read,
+    never changed)."""
     if not tree.nested:
         return Folds({}, frozenset())
     if tree is ModuleTree.of(arch):
@@ -108,7 +109,7 @@ def _folds(s: Structure, min_repeats: int, unfold: frozenset[str], max_level: in
                 j += 1
             run = kids[i:j]
             members = {m for p in run for m in tree.members.get(p, [])}
-            if len(run) >= min_repeats and members and not unfold.intersection(members):
+            if len(run) >= min_repeats and members and not unfold.intersection(members.union(run)):
                 runs[first] = run
                 hidden.update(run[1:])
                 run = run[:1]

@@ -79,7 +79,7 @@ def block_count(arch: Architecture, selection: Selection, options: SceneOptions)
 
 def select_at(arch: Architecture, tree: ModuleTree, options: SceneOptions, depth: int) -> Selection:
     """The blocks drawn with every module below `depth` collapsed (a module with an expanded layer in
-    it opens one level further)."""
+    it opens one level further; a module whose path is in `expand` opens into its children)."""
     folding = _folding(arch, options)
     folds = fold_modules(arch, tree, unfold=options.expand, max_level=depth) if folding else Folds({}, frozenset())
     hidden = {m for p in folds.hidden for m in tree.members.get(p, [])}
@@ -118,8 +118,8 @@ def _collapse(
         kids = tree.children.get(path, [])
         if not kids or path in folds.hidden or not members:
             continue  # a leaf is its own block; a later repeat is drawn by the first
-        if tree.level(path) < depth or options.expand.intersection(members):
-            frontier.extend(kids)
+        if tree.level(path) < depth or path in options.expand or options.expand.intersection(members):
+            frontier.extend(kids)  # a module named in `expand` opens into its children, each as drawn at the depth
             continue
         visible = {m for m in members if kinds[m] not in options.hidden_kinds}
         if len(visible) <= 1 or any(visible <= chain for chain in one_block):

@@ -272,12 +272,14 @@ class Window(MouseHandlers):
         self._build_scene()
 
     def toggle_layer(self, name: str) -> None:
-        """Open a layer (its group, its folded repeat, its full resolution), or close what is open
-        around it."""
+        """Open block `name` (a collapsed module into its children, a group or a repeat into its
+        layers, a layer at full resolution), or close what an earlier double-click opened around it."""
+        from nnvox.scenes.selection import select
         from nnvox.viewer.desktop.panes import toggled
 
-        before = self.expand
-        self.expand = toggled(self.expand, name, self.run.architecture, None if self.expanded else self.spec.depth)
+        before, module = self.expand, select(self.run.architecture, self.switch.shown).collapsed.get(name)
+        depth = None if self.expanded else self.spec.depth
+        self.expand = toggled(before, name, self.run.architecture, depth, module.module if module else None)
         self._build_scene(opening=len(self.expand) > len(before))
 
     def _change_depth(self, delta: int) -> None:

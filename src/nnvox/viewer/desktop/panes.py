@@ -63,32 +63,37 @@ def window_options(size: tuple[int, int], *, comparing: bool) -> RenderOptions:
     )
 
 
-def toggled(expand: frozenset[str], name: str, architecture, depth: int | None) -> frozenset[str]:
-    """The layers open after a double-click on block `name`: what an open layer opened around it
-    closes, or else it opens (a collapsed module into its children, a group or a repeat into its
-    layers, a reduced layer to full resolution). `depth`: the module depth drawn."""
+def toggled(
+    expand: frozenset[str], name: str, architecture, depth: int | None, opens: str | None = None
+) -> frozenset[str]:
+    """What is open after a double-click on block `name`: what an open entry opened around it
+    closes, or else `opens` opens (default `name`): a collapsed module's path opens it into its
+    children; a layer's name opens its group or repeat into its layers, itself at full resolution.
+    `depth`: the module depth drawn."""
     around = {e for e in expand if name in opened_by(e, architecture, depth)}
-    return expand - around if around else expand | {name}
+    return expand - around if around else expand | {opens or name}
 
 
-def opened_by(layer: str, architecture, depth: int | None) -> set[str]:
-    """The layers that opening `layer` brings into view: its chain, the module drawn as one block at
-    `depth` that holds it, and the repeats folded with it (by structure; by name in a run recorded
-    without its module tree)."""
+def opened_by(entry: str, architecture, depth: int | None) -> set[str]:
+    """The layers that opening `entry` brings into view: a module's (with the repeats folded with
+    it); a layer's chain, the module drawn as one block at `depth` that holds it and the repeats
+    folded with it (by structure; by name in a run recorded without its module tree)."""
     tree = ModuleTree.of(architecture)
-    out = {layer}.union(*(c for c in group_chains(architecture).values() if layer in c))
+    if tree.nested and tree.children.get(entry):
+        out, inside = set(tree.members.get(entry, [])), {entry}
+    else:
+        out = {entry}.union(*(c for c in group_chains(architecture).values() if entry in c))
+        module = tree.at_level(entry, depth) if depth and tree.nested else None
+        out.update(tree.members.get(module, []) if module else ())
+        inside = {p for p in tree.kinds if entry in tree.members.get(p, ())} if tree.nested else set()
     if not tree.nested:
-        container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", layer)
+        container = re.match(r"^(.*?)\.\d+(?=\.|#|$)", entry)
         if container:
             out |= {n.name for n in architecture.nodes if n.name.startswith(container.group(1) + ".")}
         return out
-    module = tree.at_level(layer, depth) if depth else None
-    if module is not None:
-        out.update(tree.members.get(module, []))
     for run in fold_modules(architecture, tree).runs.values():
-        inside = {m for p in run for m in tree.members.get(p, [])}
-        if layer in inside:
-            out |= inside
+        if inside.intersection(run):
+            out |= {m for p in run for m in tree.members.get(p, [])}
     return out
 
 
