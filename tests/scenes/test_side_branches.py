@@ -1,15 +1,18 @@
 """Side branches that keep the data's shape: found by structure in graphs written the way the field
 writes them, and drawn small under the block they leave from, unlabelled unless opened, with the
-main line straight."""
+main line straight; in the weights and change modes too, where only their layers with weights are
+drawn."""
 
 import numpy as np
 import pytest
 import torch
 
+from nnvox.capture.recorder import Recorder
+from nnvox.capture.run import open_run
 from nnvox.capture.trace import trace
 from nnvox.scenes.arrange import SIDE_SCALE
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.drawn_graph import contract_edges
+from nnvox.scenes.drawn_graph import contract_edges, drawn_graph
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.side_branches import SideBranch, side_branches
 from tests.scenes.side_branch_models import CBAM, GLU, SIDE_BRANCHES, Downsample, SENet
@@ -131,7 +134,87 @@ def test_every_side_branch_layout_keeps_blocks_apart_and_edges_clear(case, tmp_p
     make, shape = (CBAM, (1, 3, 8, 8)) if case == "cbam" else SIDE_BRANCHES[case][:2]
     torch.manual_seed(0)
     run = run_of(make(), torch.randn(2, *shape[1:]), tmp_path / "run")
-    for group in (False, True):
-        scene = build_scene(run, SceneOptions(group=group))
+    for options in (SceneOptions(group=False), SceneOptions(group=True), SceneOptions(mode="weights")):
+        scene = build_scene(run, options)
         check_layout(scene)
-        assert any(not b.labelled and b.lane < 0 for b in scene.blocks)  # a branch hangs below, unlabelled
+        # a branch hangs below, unlabelled; in weights mode, where its layers with weights leave one:
+        # a gated linear unit's gate leaves the input, which has none
+        hangs = any(not b.labelled and b.lane < 0 for b in scene.blocks)
+        assert hangs == (options.mode == "activations" or case != "glu"), options
+
+
+def recorded_twice(model, x, folder):
+    """A run of `model` on probe `x` before and after one SGD step: its weights, their change, the
+    step's gradients."""
+    y = torch.zeros(len(x), dtype=torch.long)
+    rec = Recorder(model, probe=(x, y.numpy()), out=folder, background=False)
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.5)
+    for epoch in range(2):
+        optimiser.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        rec.snapshot(epoch=epoch)
+        optimiser.step()
+    rec.close()
+    return open_run(folder)
+
+
+@pytest.fixture(scope="module")
+def trained_senet_run(tmp_path_factory):
+    torch.manual_seed(0)
+    return recorded_twice(SENet(), torch.randn(2, 3, 8, 8), tmp_path_factory.mktemp("senet2") / "run")
+
+
+WEIGHT_MODES = ("weights", "change", "change-from-start", "update-ratio", "gradients")
+
+
+@pytest.mark.parametrize("mode", WEIGHT_MODES)
+def test_in_weight_modes_a_branchs_layers_hang_small_and_unlabelled_under_its_block(trained_senet_run, mode):
+    """Only layers with weights are drawn: the squeeze-excitation's two 1x1 convs hang under the
+    depthwise conv it leaves from and rise into the projection after its gate, which has none."""
+    scene = build_scene(trained_senet_run, SceneOptions(mode=mode))
+    opened = build_scene(trained_senet_run, SceneOptions(mode=mode, expand=frozenset({"blocks.0.se"})))
+    check_layout(scene)
+    check_layout(opened)
+    source, gate = scene.block("blocks.0.depthwise.0"), scene.block("blocks.0.project.0")
+    branch = [b for b in scene.blocks if b.name.startswith("blocks.0.se.")]
+    assert [b.name for b in branch] == ["blocks.0.se.fc1", "blocks.0.se.fc2"]
+    centres = (source.origin[0] + source.extent[0] / 2, gate.origin[0] + gate.extent[0] / 2)
+    for b in branch:
+        assert not b.labelled and b.lane < 0
+        assert b.bounds[5] < source.bounds[4] and b.bounds[5] < gate.bounds[4], f"{b.name} is not below"
+        assert centres[0] < b.bounds[0] and b.bounds[1] < centres[1]  # between the source's centre and the gate's
+        assert b.voxel == SIDE_SCALE  # drawn small ...
+        full = opened.block(b.name)  # ... and opened, at its own size, labelled, still under its block
+        assert full.labelled and full.voxel == 1.0 and full.bounds[5] < opened.block(source.name).bounds[4]
+    main = [b for b in scene.blocks if b not in branch]
+    assert len({round(b.origin[2], 6) for b in main}) == 1  # the main line reads straight
+    assert [b.name for b in sorted(main, key=lambda b: b.origin[0])] == [b.name for b in main]
+    edge = scene.edges.index((source.name, gate.name))  # the source joins its gate directly
+    assert len(scene.edge_paths[edge]) == 2 and not scene.skips[edge]
+    assert ("blocks.0.depthwise.0", "blocks.0.se.fc1") in scene.edges and ("blocks.0.se.fc2", gate.name) in scene.edges
+    order = {b.name: b.order for b in scene.blocks}  # the forward pass reaches the branch before its gate
+    assert order[source.name] < order["blocks.0.se.fc1"] < order["blocks.0.se.fc2"] < order[gate.name]
+
+
+def test_a_collapsed_module_keeps_its_branch_inside_in_weight_modes(trained_senet_run):
+    """At a depth where each block is one module, the squeeze-excitation's layers are inside it."""
+    for depth in (1, 2):
+        scene = build_scene(trained_senet_run, SceneOptions(mode="weights", depth=depth))
+        check_layout(scene)
+        assert all(b.lane == 0 for b in scene.blocks) and not any(".se." in b.name for b in scene.blocks)
+
+
+def test_weight_side_branches_leave_and_join_drawn_layers_once(tmp_path):
+    """CBAM's spatial gate follows its channel gate: drawn by layers with weights, both would leave the
+    first conv and join the last, so the channel gate's MLP hangs and the spatial conv stays on the
+    main path; activations mode's drawn graph finds its branches from the blocks' kinds (side None)."""
+    torch.manual_seed(0)
+    arch = trace(CBAM(), torch.randn(1, 3, 8, 8)).architecture
+    weighted = [n.name for n in arch.nodes if any(p.endswith("weight") for p in n.params)]
+    graph = drawn_graph(arch, weighted, "weights")
+    (branch,) = graph.side
+    assert (branch.source, branch.gate) == ("conv", "out")
+    assert set(branch.members) == {"channel.mlp.1", "channel.mlp.3", "channel.mlp.1#2", "channel.mlp.3#2"}
+    assert ("conv", "spatial.conv") in graph.edges and ("spatial.conv", "out") in graph.edges
+    assert ("channel.mlp.3", "spatial.conv") not in graph.edges  # a branch leaves only into its gate
+    assert drawn_graph(arch, weighted, "activations").side is None

@@ -1,5 +1,6 @@
 """Off-screen render of a network of squeeze-excitation blocks: each side branch is drawn, small,
-under the block it leaves from, its voxels the colours of its values."""
+under the block it leaves from, its voxels the colours of its values: its activations, or in the
+weights and change modes its layers' weights and how they moved."""
 
 import numpy as np
 import pytest
@@ -8,22 +9,43 @@ import torch
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.colour import lut
 from nnvox.scenes.scene import SceneOptions
+from nnvox.viewer.options import RenderOptions
 from tests.scenes.side_branch_models import SENet
-from tests.scenes.test_layout_graphs import run_of
+from tests.scenes.test_side_branches import recorded_twice
 from tests.viewer.conftest import voxel_pixel
-from tests.viewer.test_render_graphs import _project, _render
+from tests.viewer.test_render_graphs import _project
 
 pytestmark = pytest.mark.gl
 
+# mode -> (the block the branch leaves from, whether a branch block is one of its drawn layers)
+SOURCES = {
+    "activations": ("blocks.0.depthwise.2", lambda name: not name.endswith("mul")),
+    "weights": ("blocks.0.depthwise.0", lambda name: True),
+    "change": ("blocks.0.depthwise.0", lambda name: True),
+}
 
-def test_a_squeeze_excitation_branch_is_drawn_under_its_block(tmp_path):
+
+@pytest.fixture(scope="module")
+def senet_run(tmp_path_factory):
     torch.manual_seed(0)
-    scene = build_scene(run_of(SENet(), torch.randn(1, 3, 8, 8), tmp_path / "run"), SceneOptions(group=True))
-    renderer, image = _render(scene)
-    source = scene.block("blocks.0.depthwise.2")
+    return recorded_twice(SENet(), torch.randn(2, 3, 8, 8), tmp_path_factory.mktemp("senet") / "run")
+
+
+@pytest.mark.parametrize("mode", list(SOURCES))
+def test_a_squeeze_excitation_branch_is_drawn_under_its_block(senet_run, mode):
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(senet_run, SceneOptions(mode=mode, group=mode == "activations" or None))
+    renderer = OffscreenRenderer(
+        scene, RenderOptions(width=960, height=540, show_labels=False, show_legend=False, show_hud=False)
+    )
+    frame = scene.frame_at(scene.n_snapshots - 1)  # change: how the last step moved each weight
+    image = renderer.render(frame)
+    name, in_branch = SOURCES[mode]
+    source = scene.block(name)
     z0 = source.bounds[4]
-    values = scene.frame_at(0).values
-    branch = [b for b in scene.blocks if b.name.startswith("blocks.0.se.") and not b.name.endswith("mul")]
+    values = frame.values
+    branch = [b for b in scene.blocks if b.name.startswith("blocks.0.se.") and in_branch(b.name)]
     assert branch and not any(b.labelled for b in branch)
     ok = total = 0
     for b in branch:
@@ -42,3 +64,4 @@ def test_a_squeeze_excitation_branch_is_drawn_under_its_block(tmp_path):
         first = colours[int(b.scale.quantise(np.array([values[b.name][0, 0, 0]], np.float32))[0])]
         assert np.abs(image[y, x].astype(int) - first.astype(int)).max() <= 3, f"{b.name} is not drawn"
     assert ok >= 0.9 * total, f"{ok} of {total} branch voxels show their value's colour"
+    renderer.close()

@@ -88,7 +88,10 @@ def side_scale(
 
 def find_side_branches(specs: dict[str, BlockSpec], graph: DrawnGraph) -> list[SideBranch]:
     """The drawn graph's side branches (squeeze-excitation, gates); a chain's block is matched by its
-    last kind ("Conv2d+Sigmoid" closes with a sigmoid)."""
+    last kind ("Conv2d+Sigmoid" closes with a sigmoid). Where only layers with weights are drawn, the
+    drawn graph carries them (see drawn_graph.weight_side_branches)."""
+    if graph.side is not None:  # only layers with weights drawn: found in the layers' graph
+        return list(graph.side)
     kinds = {n: specs[n].kind.split("+")[-1] for n in graph.names}
     return side_branches(graph.names, graph.edges, {n: specs[n].shape for n in graph.names}, kinds)
 

@@ -28,7 +28,7 @@ def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     selection = select(run.architecture, options)
     specs = block_specs(run, options, selection)
     require_recorded(run, options, specs)
-    graph = drawn_graph(run.architecture, list(specs), options.mode, selection.stands_for())
+    graph = drawn_graph(run.architecture, list(specs), options.mode, selection.stands_for(), options.hidden_kinds)
     specs = reduce_detail(run, specs, options)
     arrangement = arrange(specs, graph, selection.repeats, options)
     blocks = make_blocks(run, specs, graph, arrangement, selection)

@@ -1,10 +1,15 @@
-"""The graph between drawn blocks: edges bridged over hidden layers, implied ones dropped, depths."""
+"""The graph between drawn blocks: edges bridged over hidden layers, implied ones dropped, depths;
+where only layers with weights are drawn, the side branches their layers lie on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from nnvox.capture.architecture import Architecture
+from nnvox.scenes.graph_walk import reachable
+from nnvox.scenes.per_architecture import nodes_by_name, per_architecture
+from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.side_branches import SideBranch, side_branches
 
 
 @dataclass(frozen=True)
@@ -12,15 +17,99 @@ class DrawnGraph:
     names: list[str]  # the drawn blocks, in execution (topological) order
     edges: list[tuple[str, str]]
     depth: dict[str, int]  # longest-path depth: the column each block stands in
+    # where only layers with weights are drawn: the side branches among them (None: found from the
+    # drawn blocks' kinds, as activations mode draws its gates)
+    side: tuple[SideBranch, ...] | None = None
 
 
 def drawn_graph(
-    arch: Architecture, names: list[str], mode: str, stands_for: dict[str, str] | None = None
+    arch: Architecture,
+    names: list[str],
+    mode: str,
+    stands_for: dict[str, str] | None = None,
+    hidden_kinds: tuple[str, ...] = SceneOptions.hidden_kinds,
 ) -> DrawnGraph:
     edges = contract_edges(arch, set(names), stands_for)
-    if mode != "activations":  # only layers with weights are drawn
-        edges = without_implied(names, edges)
-    return DrawnGraph(names, edges, graph_depths(names, edges))
+    if mode == "activations":
+        return DrawnGraph(names, edges, graph_depths(names, edges))
+    # only layers with weights are drawn
+    side = weight_side_branches(arch, names, edges, hidden_kinds)
+    edges = with_side_branches(names, edges, side)
+    return DrawnGraph(names, edges, graph_depths(names, edges), side)
+
+
+def weight_side_branches(
+    arch: Architecture, names: list[str], edges: list[tuple[str, str]], hidden_kinds: tuple[str, ...]
+) -> tuple[SideBranch, ...]:
+    """The side branches of the layers' graph (squeeze-excitation, gates: found as activations mode
+    finds them) carried over to the drawn layers with weights: the branch's drawn layers, leaving
+    the last drawn layer before its source, rejoining at the first drawn layer after its gate (the
+    gate itself, an elementwise product, has no weights), neither a layer of another branch. A
+    branch none of whose layers is drawn (a collapsed module holds it), whose two ends are not
+    joined directly, or that would leave or join a block another branch does (CBAM's spatial gate
+    after its channel gate) is not one here: its layers stay on the main path."""
+    drawn = set(names)
+    joined = set(edges)
+    out: list[SideBranch] = []
+    sources: set[str] = set()  # one branch leaves a block, one joins it
+    gates: set[str] = set()
+    for branch, before, after in _layer_branches(arch, hidden_kinds):
+        members = tuple(m for m in branch.members if m in drawn)
+        source = next((n for n in before if n in drawn), None)
+        gate = next((n for n in after if n in drawn), None)
+        if members and (source, gate) in joined and source not in sources and gate not in gates:
+            out.append(SideBranch(source, members, gate))
+            sources.add(source)
+            gates.add(gate)
+    return tuple(out)
+
+
+@per_architecture
+def _layer_branches(arch: Architecture, hidden_kinds: tuple[str, ...]) -> tuple:
+    """Each side branch of the graph of every layer (hidden kinds bridged), with the nodes its source
+    comes from (itself first, then the latest run first) and the nodes its gate feeds (itself first,
+    then the earliest first)."""
+    nodes = nodes_by_name(arch)
+    keep = [n.name for n in arch.nodes if n.kind not in hidden_kinds and (n.kind != "Input" or n.name == "input")]
+    edges = contract_edges(arch, set(keep))
+    branches = side_branches(keep, edges, {n: nodes[n].shape for n in keep}, {n: nodes[n].kind for n in keep})
+    order = {n.name: i for i, n in enumerate(arch.nodes)}
+    preds: dict[str, list[str]] = {}
+    succs: dict[str, list[str]] = {}
+    for s, d in arch.edges:
+        preds.setdefault(d, []).append(s)
+        succs.setdefault(s, []).append(d)
+    inside = {m for b in branches for m in b.members}  # no branch's layer is another's end
+    out = []
+    for b in branches:
+        before = sorted(reachable(b.source, preds) - inside, key=order.get, reverse=True)
+        after = sorted(reachable(b.gate, succs) - inside, key=order.get)
+        out.append((b, (b.source, *before), (b.gate, *after)))
+    return tuple(out)
+
+
+def with_side_branches(
+    names: list[str], edges: list[tuple[str, str]], side: tuple[SideBranch, ...]
+) -> list[tuple[str, str]]:
+    """The edges no longer path implies (see without_implied), the main path's apart from the side
+    branches': each branch enters from its source, joins its members as the layers' graph does, and
+    leaves into its gate (which its source also feeds directly: the path through the branch does not
+    make that edge implied). In the order `edges` gives them."""
+    if not side:
+        return without_implied(names, edges)
+    inside = {m for b in side for m in b.members}
+    main = [n for n in names if n not in inside]
+    kept = set(without_implied(main, [(s, d) for s, d in edges if s not in inside and d not in inside]))
+    for b in side:
+        members = set(b.members)
+        own = without_implied(list(b.members), [(s, d) for s, d in edges if s in members and d in members])
+        fed, feeding = {d for _, d in own}, {s for s, _ in own}
+        kept.update(own)
+        kept.update((b.source, m) for m in b.members if m not in fed)
+        kept.update((m, b.gate) for m in b.members if m not in feeding)
+    position = {n: i for i, n in enumerate(names)}
+    given = [e for e in edges if e in kept]
+    return given + sorted(kept - set(given), key=lambda e: (position[e[1]], position[e[0]]))
 
 
 def contract_edges(
