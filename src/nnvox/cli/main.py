@@ -325,6 +325,25 @@ def info(target: Annotated[str, Parameter(help=_TARGET)], *, json: bool = False,
     raise_partial(run)
 
 
+@app.command
+def serve(runs: list[Path], *, port: Whole = 8080, host: str = "127.0.0.1"):
+    """Serve run folders to a browser (TensorBoard-style, for a remote machine): the viewer, a list
+    of the runs, snapshots read when wanted, runs still recording followed live.
+
+    Parameters
+    ----------
+    runs
+        Run folders (from `nnvox record`, `nnvox demo` or nnvox.Recorder).
+    port
+        The port to listen on; reach it from your machine with ssh -L PORT:localhost:PORT HOST.
+    host
+        The address to listen on: 127.0.0.1 (this machine only) unless you mean to share the runs.
+    """
+    from nnvox.viewer.web.server import serve as serve_runs
+
+    serve_runs(list(runs), host=host, port=port)
+
+
 def _one_line(exc: BaseException) -> str:
     """An error's message on one line (a message that spans lines is joined, never cut)."""
     return one_line(exc) or type(exc).__name__

@@ -70,7 +70,15 @@ def page(scene: dict, frames: str, bundle: str | None = None) -> str:
     return _html(f"{scene['run']} · {scene['mode_text']} · nnvox", scene["colours"]["background"], data, bundle)
 
 
-def served_page(title: str, source: dict, background: tuple[int, int, int], bundle: str | None = None) -> str:
-    """`nnvox serve`'s viewer page: `source` tells the script where the run's scene and snapshots are."""
+_NAV = "position:fixed;right:1%;top:1%;z-index:2;font:12px system-ui,sans-serif;color:#aaa"
+
+
+def served_page(
+    title: str, source: dict, background: tuple[int, int, int], nav: str = "", bundle: str | None = None
+) -> str:
+    """`nnvox serve`'s viewer page: `source` tells the script where the run's scene and snapshots are;
+    `nav` (HTML) links to the other runs and modes."""
     data = f'<script type="application/json" id="nnvox-source">{_json(source)}</script>'
+    if nav:
+        data += f'\n<nav style="{_NAV}">{nav}</nav><style>nav a{{color:#f9b840}}</style>'
     return _html(title, background, data, bundle)

@@ -81,16 +81,16 @@ function build(scene, container) {
   return viewer;
 }
 
-// Geometry, labels and layout; a run read again with only more snapshots (and perhaps new colour
-// scales) keeps the drawn scene, anything else is drawn anew.
-const sameDrawing = (a, b) =>
-  JSON.stringify([a.blocks.map(({ scale, ...rest }) => rest), a.edges, a.legends]) ===
-  JSON.stringify([b.blocks.map(({ scale, ...rest }) => rest), b.edges, b.legends]);
+// A run read again with more snapshots keeps its geometry and layout; its colour scales (and the
+// labels' ranges) may widen. Anything else is drawn anew.
+const drawing = (scene) => JSON.stringify([scene.blocks.map(({ scale, label, ...rest }) => [rest, label.anchor, label.side]), scene.edges, scene.legends]);
+const sameDrawing = (a, b) => drawing(a) === drawing(b);
 
 function grow(viewer, scene) {
   const following = viewer.timeline.t >= viewer.scene.snapshots.length - 1;
   const rescaled = JSON.stringify(viewer.scene.blocks.map((b) => b.scale)) !== JSON.stringify(scene.blocks.map((b) => b.scale));
-  viewer.scene.blocks.forEach((b, k) => (b.scale = scene.blocks[k].scale)); // picking reads values on the new scales
+  viewer.scene.blocks.forEach((b, k) => Object.assign(b, { scale: scene.blocks[k].scale, label: scene.blocks[k].label })); // picking reads the new scales
+  viewer.labels.labels.forEach((l) => (l.el.textContent = l.block.label.text));
   Object.assign(viewer.scene, { snapshots: scene.snapshots, live: scene.live, version: scene.version });
   if (rescaled) viewer.cache.clear();
   viewer.timeline.setLabels(scene.snapshots);

@@ -1,0 +1,246 @@
+"""`nnvox serve RUN [RUN ...]`: the browser viewer for runs on a remote machine (reached through an
+SSH port forward), TensorBoard-style, on the standard library's ThreadingHTTPServer.
+
+What it answers, and nothing else (a URL names a run by index or name and a snapshot by number,
+never a path: no file outside the named runs' snapshots can be asked for):
+
+    /                                      the runs, with a link per mode
+    /view?run=R&mode=M&sample=S            the viewer page (the export's script, fetching the rest)
+    /api/runs                              the runs as JSON
+    /api/runs/R/scene?mode=M&sample=S      the scene description (the run read again if it grew)
+    /api/runs/R/version?...                {"version": n}: the page polls it to follow a live run
+    /api/runs/R/snapshots/I.bin?...        snapshot I's colour indices (the bytes the export embeds)
+    /api/runs/R/snapshots/I.json?...       snapshot I's texts (heads-up line, class rows)
+
+Snapshots are read from the run folders when first asked for (source.RunSource keeps a few).
+A browser that closes mid-transfer is no error."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.view import MODES, ViewSpec
+
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)  # the browser went away: not an error
+SOURCES_KEPT = 16  # (run, mode, sample) views kept built
+GZIP_MIN = 1024  # smaller answers go as they are
+_API = re.compile(r"/api/runs/(?P<run>[^/]+)/(?:(?P<what>scene|version)|snapshots/(?P<i>\d{1,9})\.(?P<ext>bin|json))")
+
+
+class Answer(NamedTuple):
+    status: int
+    type: str
+    body: bytes
+
+
+def _json(value, status: int = 200) -> Answer:
+    return Answer(status, "application/json", json.dumps(value, separators=(",", ":"), allow_nan=False).encode())
+
+
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+class ServedRuns:
+    """The named runs and their views; `answer(url)` is the whole server apart from the sockets."""
+
+    def __init__(self, paths: list[Path]):
+        from nnvox.capture.run import open_run
+
+        self.runs = [open_run(p) for p in paths]  # each checked now: a bad folder is told before serving
+        self._sources: dict[tuple[int, str, int], object] = {}
+        self._lock = threading.Lock()
+
+    def find(self, key: str) -> int | None:
+        """A run by its index in the command line, or by its name when no other run has it."""
+        if key.isdigit():
+            return int(key) if int(key) < len(self.runs) else None
+        named = [i for i, r in enumerate(self.runs) if r.name == key]
+        return named[0] if len(named) == 1 else None
+
+    def source(self, index: int, mode: str, sample: int):
+        """The run's view in a mode and sample, built when first asked for (a few kept)."""
+        from nnvox.viewer.web.source import RunSource
+
+        key = (index, mode, sample)
+        with self._lock:
+            if key not in self._sources:
+                if len(self._sources) >= SOURCES_KEPT:
+                    self._sources.pop(next(iter(self._sources)))
+                self._sources[key] = RunSource(self.runs[index].path, ViewSpec(mode=mode, sample=sample))
+            return self._sources[key]
+
+    def answer(self, url: str) -> Answer:
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        try:
+            if parts.path == "/":
+                return Answer(200, "text/html; charset=utf-8", self.index().encode())
+            if parts.path == "/favicon.ico":
+                return Answer(204, "image/x-icon", b"")  # browsers ask; no icon is no error
+            if parts.path == "/api/runs":
+                return _json([self._listing(i) for i in range(len(self.runs))])
+            if parts.path == "/view":
+                return self._view(query)
+            if match := _API.fullmatch(parts.path):
+                return self._api(match, query)
+        except NnvoxError as exc:
+            return _text(400, str(exc))
+        return _text(404, "not found: this server answers /, /view and /api/runs (see `nnvox serve --help`)")
+
+    def _spec(self, query: dict) -> tuple[str, int]:
+        mode, sample = query.get("mode", "activations"), query.get("sample", "0")
+        if mode not in MODES or not sample.isdigit():
+            raise NnvoxError(
+                f"mode must be one of {', '.join(MODES)} and sample a whole number (got {mode!r}, {sample!r})"
+            )
+        return mode, int(sample)
+
+    def _api(self, match: re.Match, query: dict) -> Answer:
+        index = self.find(unquote(match["run"]))
+        if index is None:
+            return _text(404, f"no run {unquote(match['run'])!r} here: /api/runs lists them")
+        source = self.source(index, *self._spec(query))
+        if match["what"] == "version":
+            source.refresh()
+            return _json({"version": source.version, "snapshots": source.n_snapshots})
+        if match["what"] == "scene":
+            source.refresh()
+            return _json(source.description)
+        try:
+            piece = source.piece(int(match["i"]))
+        except IndexError as exc:
+            return _text(404, str(exc))
+        return (
+            Answer(200, "application/octet-stream", piece.indices) if match["ext"] == "bin" else _json(piece.header())
+        )
+
+    def _view(self, query: dict) -> Answer:
+        from nnvox.viewer.theme import DEFAULT_THEME
+        from nnvox.viewer.web.page import served_page
+
+        index = self.find(query.get("run", "0"))
+        if index is None:
+            return _text(404, f"no run {query.get('run')!r} here: / lists them")
+        mode, sample = self._spec(query)
+        where = {"api": f"/api/runs/{index}", "mode": mode, "sample": sample}
+        title = f"{self.runs[index].name} · {mode} · nnvox"
+        page = served_page(title, where, DEFAULT_THEME.colours.background, nav=self._nav(index, mode, sample))
+        return Answer(200, "text/html; charset=utf-8", page.encode())
+
+    def _listing(self, index: int) -> dict:
+        run = self.runs[index]
+        return {"index": index, "name": run.name, "snapshots": len(run.snapshots), "closed": run.closed}
+
+    def _nav(self, index: int, mode: str, sample: int) -> str:
+        """The viewer page's links: every run, and this run's modes."""
+        links = ['<a href="/">all runs</a>']
+        for m in MODES:
+            label = html.escape(m)
+            links.append(
+                label
+                if m == mode
+                else f'<a href="/view?run={index}&amp;mode={quote(m)}&amp;sample={sample}">{label}</a>'
+            )
+        return " · ".join(links)
+
+    def index(self) -> str:
+        rows = []
+        for i, run in enumerate(self.runs):
+            modes = " ".join(f'<a href="/view?run={i}&amp;mode={quote(m)}">{html.escape(m)}</a>' for m in MODES)
+            rows.append(f"<li><b>{html.escape(run.name)}</b> ({len(run.snapshots)} snapshots at start): {modes}</li>")
+        return _INDEX.format(runs="\n".join(rows))
+
+
+_INDEX = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nnvox</title>
+<style>body{{background:#18181e;color:#ebebf0;font-family:system-ui,sans-serif;margin:2em}}a{{color:#f9b840}}
+li{{margin:0.5em 0}}</style></head>
+<body><h1>nnvox</h1><ul>
+{runs}
+</ul></body></html>
+"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "nnvox"
+    protocol_version = "HTTP/1.1"  # keep-alive: a page's many snapshot requests share a connection
+
+    def do_GET(self) -> None:
+        try:
+            answer = self.server.runs.answer(self.path)
+        except Exception as exc:  # noqa: BLE001 (a run folder gone bad while served: one line, serve on)
+            print(f"nnvox serve: {self.path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            answer = _text(500, f"{type(exc).__name__}: {exc}")
+        body = answer.body
+        zipped = len(body) >= GZIP_MIN and "gzip" in self.headers.get("Accept-Encoding", "")
+        if zipped:
+            body = gzip.compress(body, compresslevel=1)
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            if zipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.end_headers()
+            self.wfile.write(body)
+        except GONE:
+            self.close_connection = True
+
+    def log_message(self, format, *args) -> None:
+        pass  # a page asks for many snapshots; errors are told by handle_error
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True  # Ctrl-C ends the server whatever transfers are in flight
+
+    def __init__(self, runs: ServedRuns, host: str, port: int):
+        self.runs = runs
+        super().__init__((host, port), _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser closing mid-transfer is quiet; anything else is one line, and the server goes on."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, GONE):
+            print(f"nnvox serve: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+def open_server(paths: list[Path], host: str = "127.0.0.1", port: int = 8080) -> Server:
+    """The server on its socket (not yet answering: call serve_forever)."""
+    runs = ServedRuns(paths)
+    try:
+        return Server(runs, host, port)
+    except OSError as exc:
+        raise NnvoxError(f"cannot listen on {host}:{port} ({exc.strerror}); pick another with --port") from None
+
+
+def serve(paths: list[Path], host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Answer until Ctrl-C: what `nnvox serve` does."""
+    if not paths:
+        raise NnvoxError("nnvox serve needs at least one run folder: nnvox serve runs/digits [runs/other ...]")
+    if not 0 <= port <= 65535:
+        raise NnvoxError(f"--port {port} is not a port: give one from 1 to 65535 (0: any free one)")
+    server = open_server(paths, host, port)
+    where = f"http://{host}:{server.server_address[1]}/"
+    print(f"nnvox: serving {len(paths)} run{'s' * (len(paths) != 1)} at {where} (Ctrl-C stops)", flush=True)
+    if host in ("127.0.0.1", "localhost", "::1"):
+        print(f"from another machine: ssh -L {port}:localhost:{port} THIS-HOST, then open {where}", flush=True)
+    else:
+        print(f"nnvox: listening on {host}: anyone who can reach it can see these runs", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("nnvox: stopped", flush=True)
+    finally:
+        server.server_close()
