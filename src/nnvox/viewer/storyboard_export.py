@@ -15,6 +15,7 @@ from nnvox.scenes.presets import output_size
 from nnvox.scenes.shots import frame_count, shot_frames
 from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard
 from nnvox.scenes.view import OutputSpec, check_applies, specs_from
+from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, render_layers
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
@@ -119,7 +120,9 @@ class _Painter:
         self.board, self.scenes, self.options = board, scenes, options
         self.cards = None
 
-    def images(self, shot: Shot, fps: int) -> Iterator[np.ndarray]:
+    def images(self, shot: Shot, fps: int, layered: set[int] = frozenset()) -> Iterator[np.ndarray | Layers]:
+        """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
+        last) as Layers, so that only their 3D picture blends."""
         key = _scene_key(shot)
         renderer = self.scenes.renderer(key) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
@@ -129,7 +132,8 @@ class _Painter:
             return self._figures(shot, frames)
         if renderer is None:
             return self._card(shot, frames)
-        return self._scene(shot, frames, renderer, scene, key)
+        layered = {k % len(frames) for k in layered}
+        return self._scene(shot, frames, renderer, scene, key, layered)
 
     def _figures(self, shot: Shot, frames) -> Iterator[np.ndarray]:
         figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
@@ -155,15 +159,16 @@ class _Painter:
         for f in frames:
             yield self.cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, fade_seconds))
 
-    def _scene(self, shot: Shot, frames, renderer, scene, key) -> Iterator[np.ndarray]:
+    def _scene(self, shot: Shot, frames, renderer, scene, key, layered: set[int]) -> Iterator[np.ndarray | Layers]:
         histograms = self.scenes.histograms(key) if shot.view.histogram else None
         sample = shot.sample_in(self.scenes.runs[shot.source])
         pane = renderer.scene_renderer
-        for f in frames:
+        for k, f in enumerate(frames):
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms.at(shot.view.histogram, f.t, sample=sample) if histograms else None
-            yield renderer.render(scene.frame_at(f.t, sample=sample, reveal=f.reveal), histogram)
+            frame = scene.frame_at(f.t, sample=sample, reveal=f.reveal)
+            yield render_layers(renderer, frame, histogram) if k in layered else renderer.render(frame, histogram)
 
     def close(self) -> None:
         if self.cards is not None:
@@ -192,24 +197,32 @@ def render_storyboard(
         out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb
     )
     painter = _Painter(board, scenes, look)
-    previous: np.ndarray | None = None  # the last image of the shot before: cross-fades start from it
+    blends = _blends(board, fps)
+    previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
-            for shot in board.shots:
-                fade = board.fade_seconds if shot.fade is None else shot.fade
-                blend = round(fade * fps) if previous is not None else 0
-                for k, image in enumerate(painter.images(shot, fps)):
-                    if k < blend:  # cross-fade from the shot before
-                        a = (k + 1) / (blend + 1)
-                        image = (previous * (1 - a) + image * a + 0.5).astype(np.uint8)
+            for i, shot in enumerate(board.shots):
+                blend = blends[i]
+                layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
+                for k, drawn in enumerate(painter.images(shot, fps, layered)):
+                    # a cross-fade from the shot before mixes the pictures, never the texts
+                    image = (
+                        cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
+                    )
                     check()
                     writer.write(image)
                     tick()
-                previous = image.astype(np.float32)
+                previous = as_layers(drawn)
     finally:
         scenes.close()
         painter.close()
     return out
+
+
+def _blends(board: Storyboard, fps: int) -> list[int]:
+    """Frames of each shot that cross-fade from the shot before (none for the first)."""
+    fades = [board.fade_seconds if shot.fade is None else shot.fade for shot in board.shots]
+    return [0] + [round(fade * fps) for fade in fades[1:]]
 
 
 def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:
