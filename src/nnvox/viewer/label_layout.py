@@ -5,8 +5,9 @@
 - when not all fit, fewer are shown, by importance: the focused blocks (selected, under the
   cursor) first, then stage boundaries (input, output, the first block of each stage), then the
   other labelled blocks (first those of a stage whose boundary found no room, then, for a stage
-  still unnamed, its other blocks, so that every stage is named where any room is), then the rest
-  where they fit beside their block without moving off it; the others are hidden, with the reason
+  still unnamed, its other blocks, so that every stage is named where any room is), then the
+  other blocks of the main path where they fit beside their block; the others (side lanes' blocks,
+  such as a closed side branch's) are hidden, with the reason
   kept for `--report`, and a hidden block's label appears when it is focused;
 - the label that names a stage first reads with the stage's name (`encoder: blocks.0 · ...`), the
   others relative to it (overlays/labels.py);
@@ -30,17 +31,19 @@ import numpy as np
 import vtk
 
 NO_ROOM = "no free place near its block"
+HOVER = "shown on hover or selection (a side lane's block)"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
-RANKS = ("focused", "stage", "labelled", "if room")  # a label's importance, most important first
+RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
 
 
 @dataclass
 class Label:
     """A block's label: `rank` 0 for a stage boundary, 1 another labelled block, 2 a block whose
-    label shows where it fits beside its block, else when it is focused (RANKS[rank + 1]). `texts`:
+    label shows where it fits beside its block, else when it is focused, 3 one whose label shows
+    when it is focused or names a stage no other label could (RANKS[rank + 1]). `texts`:
     (its text, its text when it is the label that names its stage)."""
 
     actor: object
@@ -279,8 +282,9 @@ class LabelLayout:
             label = self.labels[i]
             naming = label.stage not in named
             text, size = label.texts[naming], self._boxes[i, int(naming)]
-            why = self._why_not(label, where.get(label.block))
-            beside = label.rank == len(RANKS) - 2 and label.block not in self.focus and not naming
+            optional = label.block not in self.focus and not naming
+            why = HOVER if optional and label.rank == 3 else self._why_not(label, where.get(label.block))
+            beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
             box = (
                 None

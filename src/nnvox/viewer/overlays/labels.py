@@ -47,20 +47,19 @@ def label_sides(blocks: list[Block]) -> dict[str, bool]:
 
 def ranks(blocks: list[Block]) -> dict[str, int]:
     """Each block's label importance (label_layout.Label.rank): 0 the input, the output and the
-    first labelled block of each stage (a stage boundary: "layer2" of "layer2.0.conv1", see
-    block_text.stage_of), 1 the other labelled blocks, 2 the rest (their labels show where there is
-    room beside their block, else when it is focused)."""
-    out, stages = {}, set()
-    stage_of_block = stage_of([b.name for b in blocks])
+    first block of each stage (a stage boundary: "layer2" of "layer2.0.conv1", see
+    block_text.stage_of), 1 the other labelled blocks, 2 the other blocks on the main path (their
+    labels show where there is room beside their block), 3 the rest: blocks on side lanes, which
+    the scene leaves unlabelled in big scenes, closed side branches among them (their labels show
+    when their block is focused)."""
+    out, named = {}, set()
+    stages = {name: stage for name, (stage, _, _) in short_titles(blocks).items()}
     for b in blocks:
-        stage = stage_of_block[b.name]
-        if not b.labelled:
-            out[b.name] = 2
-        elif b.role in ("input", "output") or (stage not in stages and b.kind != "Attribution"):
+        if b.role in ("input", "output") or (stages[b.name] not in named and b.kind != "Attribution"):
             out[b.name] = 0
         else:
-            out[b.name] = 1
-        stages |= {stage} if b.labelled else set()
+            out[b.name] = 1 if b.labelled else 3 if b.lane else 2
+        named.add(stages[b.name])
     return out
 
 
