@@ -80,6 +80,35 @@ def throughput(run_path: Path, preset: str, frames: int = 150) -> dict:
     }
 
 
+def cross_fade_cost(run_path: Path, preset: str = "720p30", frames: int = 30) -> dict:
+    """A cross-fade frame (the picture without text, the overlay over black and over white: see
+    viewer/cross_fade.py) against a plain frame of the same scene, median milliseconds each."""
+    import statistics
+
+    from nnvox.capture.run import open_run
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.presets import preset_size
+    from nnvox.viewer.cross_fade import render_layers
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    width, height, _ = preset_size(preset)
+    scene = build_scene(open_run(run_path))
+    renderer = OffscreenRenderer(scene, RenderOptions(width=width, height=height))
+    timings: dict[str, list[float]] = {"plain": [], "layered": []}
+    try:
+        for k in range(frames):
+            frame = scene.frame_at(k / frames * (scene.n_snapshots - 1))
+            for name, draw in (("plain", renderer.render), ("layered", lambda f: render_layers(renderer, f))):
+                t = time.perf_counter()
+                draw(frame)
+                timings[name].append(time.perf_counter() - t)
+    finally:
+        renderer.close()
+    plain, layered = (statistics.median(timings[n]) * 1000 for n in ("plain", "layered"))
+    return {"preset": preset, "plain_ms": plain, "layered_ms": layered, "ratio": layered / plain}
+
+
 def memory_growth(run_path: Path, preset: str = "720p30", frames: int = 3000) -> dict:
     """Resident memory at frame 100 and at the last of a `frames`-frame export."""
     from nnvox.scenes.presets import preset_size
@@ -112,5 +141,6 @@ if __name__ == "__main__":
 
     run = digits_run()
     for preset in ("720p30", "1080p30"):
+        print(cross_fade_cost(run, preset))
         print(throughput(run, preset))
     print(memory_growth(run))

@@ -4,11 +4,10 @@ legends, labels, insets: every 2D actor and billboard text) with its coverage. T
 two shots blend; the overlay is one shot's or the other's, switching at the fade's midpoint, so two
 shots' texts and colour bars never overlay into garbled double text or a false colour scale.
 
-The overlay is rendered twice with the 3D props hidden, over black and over white: over black it is
-its colour times its coverage (premultiplied), and white minus black is what it leaves uncovered,
-so anti-aliased text edges and semi-transparent label boxes composite exactly. Those two passes draw
-no voxels: a layered frame costs one picture render plus two cheap overlay renders (measured in
-benchmarks/bench_video.py)."""
+The overlay is rendered with the 3D props hidden over a clear black: its colour comes back times its
+coverage (premultiplied) and the alpha channel is that coverage, so anti-aliased text edges and
+semi-transparent label boxes composite exactly. Text is most of a frame's cost in software GL (at
+720p ~40 of ~57 ms), so a layered frame costs about two plain ones (benchmarks/bench_video.py)."""
 
 from __future__ import annotations
 
@@ -98,24 +97,40 @@ def _hiding(window, hide):
 
 def render_layers(offscreen, frame, histogram=None) -> Layers:
     """Draw `frame` in an OffscreenRenderer as Layers: the picture without text, then the overlay
-    without the picture over black and over white."""
+    without the picture."""
+    with _hiding(offscreen.window, _is_overlay):
+        picture = offscreen.render(frame, histogram).astype(np.float32)  # (draws the frame's values too)
+    ink, cover = _overlay(offscreen)
+    return Layers(picture, ink, cover)
+
+
+def _overlay(offscreen) -> tuple[np.ndarray, np.ndarray]:
+    """The overlay's premultiplied colour and coverage: drawn over a clear black, the frame buffer's
+    alpha is its coverage (off-screen frame buffers have alpha even without alpha bit planes); where
+    none comes back, a second pass over white measures it (white minus black: what shows through)."""
     from nnvox.viewer.offscreen import grab
 
-    window, pixels, alpha = offscreen.window, offscreen._pixels, offscreen.options.transparent
-    with _hiding(window, _is_overlay):
-        picture = offscreen.render(frame, histogram).astype(np.float32)  # (draws the frame's values too)
-    grounds = []
+    window, pixels = offscreen.window, offscreen._pixels
     with _hiding(window, lambda prop: not _is_overlay(prop)) as renderers:
         backgrounds = [(r, r.GetBackground(), r.GetBackgroundAlpha()) for r in renderers]
-        for level in (0.0, 1.0):
-            for r, _, _ in backgrounds:
-                r.SetBackground(level, level, level)
-                r.SetBackgroundAlpha(1.0)
+        try:
+            _clear(renderers, 0.0)
             window.Render()
-            grounds.append(grab(window, pixels, alpha)[..., :3].astype(np.float32))
-        for r, colour, opacity in backgrounds:
-            r.SetBackground(*colour)
-            r.SetBackgroundAlpha(opacity)
-    black, white = grounds
-    cover = np.clip(1 - (white - black).mean(axis=2, keepdims=True) / 255, 0.0, 1.0)
-    return Layers(picture, black, cover)
+            black = grab(window, pixels, True).astype(np.float32)
+            if black[..., 3].min() < 255:
+                return black[..., :3], black[..., 3:] / 255
+            _clear(renderers, 1.0)
+            window.Render()
+            white = grab(window, pixels, False).astype(np.float32)
+        finally:
+            for r, colour, opacity in backgrounds:
+                r.SetBackground(*colour)
+                r.SetBackgroundAlpha(opacity)
+    ink = black[..., :3]
+    return ink, np.clip(1 - (white - ink).mean(axis=2, keepdims=True) / 255, 0.0, 1.0)
+
+
+def _clear(renderers, level: float) -> None:
+    for r in renderers:
+        r.SetBackground(level, level, level)
+        r.SetBackgroundAlpha(0.0)
