@@ -85,6 +85,34 @@ def test_a_crowded_view_hides_the_least_important_labels_and_focus_brings_one_ba
         r.close()
 
 
+@pytest.mark.gl
+def test_labels_keep_off_the_histogram_panel_while_it_shows(digits_run):
+    """While a selected layer's histogram panel shows, its rectangle is held like the legends':
+    here a panel across the picture's middle band, where the labels stand without it."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.histogram import HistogramSource
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.report import picture_report
+
+    scene = build_scene(digits_run)
+    band = (0.0, 0.25, 1.0, 0.75)  # x0, y0, x1, y1 from the bottom-left, fractions
+    r = OffscreenRenderer(scene, RenderOptions(width=960, height=540, histogram_box=band))
+    t = scene.n_snapshots - 1
+    frame = scene.frame_at(t)
+    try:
+        r.render(frame)
+        free = picture_report(r)
+        r.render(frame, HistogramSource(scene).at("conv2", t))
+        held = picture_report(r)
+    finally:
+        r.close()
+    top, bottom = 540 * (1 - band[3]), 540 * (1 - band[1])
+    under = lambda report: [lb["text"] for lb in report["labels"] if lb["box"][1] < bottom and lb["box"][3] > top]
+    assert under(free) and not under(held)
+    assert not any(held["checks"].values())
+
+
 def test_report_is_refused_for_a_video_and_must_be_json():
     from nnvox.errors import NnvoxError
     from nnvox.scenes.view import OutputSpec, SpecError, check_applies
