@@ -10,11 +10,28 @@ from nnvox.scenes.colour import lut as colour_table
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import to_unit
 
-LEGENDS = {
-    "viridis": ("value ÷ layer range (0 = low, 1 = high)", (0.0, 1.0)),
-    "diverging": ("signed value ÷ layer's largest magnitude (0 = zero)", (-1.0, 1.0)),
-    "difference": ("left − right ÷ layer's range (0 = equal)", (-1.0, 1.0)),
+SPANS = {"viridis": (0.0, 1.0), "diverging": (-1.0, 1.0), "difference": (-1.0, 1.0)}
+# What a mode's voxels are, in words a student reads; colours are scaled per layer (scenes/colour.py)
+QUANTITIES = {
+    "activations": "activation",
+    "weights": "weight",
+    "change": "weight change since the previous snapshot",
+    "change-from-start": "weight change since the start",
+    "update-ratio": "size of each weight's update",
+    "gradients": "gradient",
 }
+
+
+def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
+    """Each colour map's legend in `mode`: its title and the span of its ticks. The desktop and the
+    browser page (viewer/web/payload.py) both read their titles here."""
+    quantity = QUANTITIES[mode]
+    titles = {
+        "viridis": f"{quantity}, per layer: low → high",
+        "diverging": f"{quantity}, per layer: negative ← 0 → positive",
+        "difference": "left − right, per layer: left lower ← 0 → left higher",
+    }
+    return {cmap: (titles[cmap], span) for cmap, span in SPANS.items()}
 
 
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
@@ -39,14 +56,15 @@ class ColourLegends:
         # text has a minimum size); the caption sits just above.
         title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
-        cmaps = [c for c in LEGENDS if any(b.scale.cmap == c for b in stage.scene.blocks)]
+        self.legends = legends(stage.scene.mode)
+        cmaps = [c for c in self.legends if any(b.scale.cmap == c for b in stage.scene.blocks)]
         self.props = [prop for i, cmap in enumerate(cmaps) for prop in self._legend(i, cmap)]
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
 
     def _legend(self, i: int, cmap: str) -> tuple[vtk.vtkScalarBarActor, vtk.vtkTextActor]:
         layout, size = self.stage.layout, self.size
-        title, (lo, hi) = LEGENDS[cmap]
+        title, (lo, hi) = self.legends[cmap]
         bar = vtk.vtkScalarBarActor()
         bar.SetLookupTable(lookup_table(cmap, lo, hi))
         bar.SetOrientationToHorizontal()

@@ -18,7 +18,7 @@ from nnvox.scenes.colour import LEVELS, lut
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.viewer.label_layout import GAP, MARGIN, REACH
 from nnvox.viewer.overlays.labels import label_sides, label_text, ranks
-from nnvox.viewer.overlays.legends import LEGENDS
+from nnvox.viewer.overlays.legends import legends
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.theme import DEFAULT_THEME, Theme
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -134,7 +134,9 @@ def describe(
         "luts": {c: lut(c).tolist() for c in cmaps},
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "reach": REACH},
-        "legends": [{"cmap": c, "title": title, "range": span} for c, (title, span) in LEGENDS.items() if c in cmaps],
+        "legends": [
+            {"cmap": c, "title": title, "range": span} for c, (title, span) in legends(scene.mode).items() if c in cmaps
+        ],
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
