@@ -22,7 +22,7 @@ _LAZY = {
     "render_png": "nnvox.viewer.export",
     "render_storyboard": "nnvox.viewer.storyboard_export",
     "render_figure": "nnvox.viewer.figures",
-    "show": "nnvox.viewer.window",
+    "show": "nnvox.viewer.show",  # the desktop window, or in a notebook the inline viewer
     "NnvoxError": "nnvox.errors",
     "explain": "nnvox.capture.attributions",
     "lightning_callback": "nnvox.capture.integrations",
@@ -44,8 +44,8 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time each name load
     from nnvox.scenes.view import OutputSpec, ViewSpec
     from nnvox.viewer.export import export, render_png
     from nnvox.viewer.figures import render_figure
+    from nnvox.viewer.show import show
     from nnvox.viewer.storyboard_export import render_storyboard
-    from nnvox.viewer.window import show
 
 
 def __getattr__(name: str):

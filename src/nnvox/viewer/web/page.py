@@ -70,7 +70,7 @@ def page(scene: dict, frames: str, bundle: str | None = None) -> str:
     return _html(f"{scene['run']} · {scene['mode_text']} · nnvox", scene["colours"]["background"], data, bundle)
 
 
-_NAV = "position:fixed;right:1%;top:1%;z-index:2;font:12px system-ui,sans-serif;color:#aaa"
+_NAV = "position:fixed;right:3%;bottom:1%;z-index:2;font:12px system-ui,sans-serif;color:#aaa"  # under the timeline
 
 
 def served_page(

@@ -21,8 +21,8 @@ KEPT_PIECES = 32  # snapshots kept computed per source: a timeline's worth for s
 
 
 class RunSource:
-    """The description and pieces of `run` as `spec` shows it (mode, sample; the page starts at the
-    last snapshot). Safe to share between threads (the server answers each request in its own)."""
+    """The description and pieces of `run` as `spec` shows it (mode, sample; the page starts at its
+    `t`, by default the last snapshot). Safe to share between threads (the server answers each request in its own)."""
 
     def __init__(self, run: Run | str | Path, spec: ViewSpec | None = None):
         self.spec = spec or ViewSpec()
@@ -48,7 +48,8 @@ class RunSource:
         scene = build_scene(run, self.spec.scene_options())
         sample = self.spec.sample_in(run)
         run.check_sample(sample)
-        description = spec_description(scene, self.spec, sample, scene.n_snapshots - 1)
+        t = scene.n_snapshots - 1 if self.spec.t is None else min(self.spec.t, scene.n_snapshots - 1)
+        description = spec_description(scene, self.spec, sample, t)
         self.run, self.scene, self.sample = run, scene, sample
         self.description = {**description, "live": not run.closed, "version": self.version}
         self._pieces.clear()
