@@ -12,6 +12,8 @@ lookup table colours. A frame writes new indices into the texture's numpy buffer
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
@@ -36,6 +38,7 @@ def visual_for(block: Block, renderer, options, overlay=None):
     return visual_class(block)(block, renderer, options, overlay or renderer)
 
 
+@cache  # one table per colormap, shared by every block's texture (never changed once built)
 def vtk_lut(cmap: str) -> vtk.vtkLookupTable:
     table = colour_table(cmap)
     lut = vtk.vtkLookupTable()
