@@ -16,6 +16,7 @@ from bench_cli import report as cli_report
 from bench_depth import report as depth_report
 from bench_frame import frame_costs
 from bench_models import model_costs
+from bench_open_close import report as open_close_report
 from bench_real_models import report as real_models_report
 from bench_recording import recording_overhead, resnet18_overhead
 from bench_timeline import memory_ratio, move_costs
@@ -98,6 +99,7 @@ def main() -> None:
         )
     lines += ["", *real_models_report(quick)]
     lines += ["", *depth_report(quick)]
+    lines += ["", *open_close_report(quick)]
     rec = isolated(recording_overhead, epochs=20, pairs=3 if quick else 25)
     lines += [
         "",
