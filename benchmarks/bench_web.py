@@ -3,7 +3,9 @@ HTML pages, one per mode (the page shows one mode; in-page mode switching is to 
 against the 5 MB target; and in headless Chromium with software WebGL (SwiftShader): the first
 picture after opening the digits page, against opening a bare page that clears a WebGL canvas,
 and a timeline move (blend, texture upload, draw, labels; timed inside the page up to glFinish),
-against drawing the same picture again without a move, both measured in the same run.
+against drawing the same picture again without a move, both measured in the same run; and
+`nnvox serve`'s answer for one snapshot's colour indices (first asked: computed from the run folder;
+asked again: kept), against reading that snapshot's tensors from disk (Run.read) in the same run.
 
     .venv/bin/python benchmarks/bench_web.py [--quick]
 """
@@ -75,6 +77,56 @@ def browser_costs(page_path: Path, repeat: int) -> dict[str, float]:
     return {"first_s": med(firsts), "blank_s": med(blanks), "move_ms": med(moves), "redraw_ms": med(redraws)}
 
 
+def _get_ms(port: int, path: str) -> float:
+    import http.client
+
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", path)
+    connection.getresponse().read()
+    connection.close()
+    return (time.perf_counter() - start) * 1000
+
+
+def serve_costs(run: Path, repeat: int) -> dict[str, float]:
+    """Median ms: a snapshot's indices from `nnvox serve` asked for the first time (a fresh server
+    each round) and again, and reading the same snapshot's tensors from disk (Run.read, a fresh Run)."""
+    import threading
+
+    from nnvox.capture.run import open_run
+    from nnvox.viewer.web.server import open_server
+
+    n = len(open_run(run).snapshots)
+    scenes, firsts, agains, reads, whole = [], [], [], [], []
+    for _ in range(repeat):
+        server = open_server([run], "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+        scenes.append(_get_ms(port, "/api/runs/0/scene"))  # built once per view, before any snapshot
+        start = time.perf_counter()
+        opened = open_run(run)
+        for i in range(n):
+            opened.read(i)
+        whole.append((time.perf_counter() - start) * 1000)
+        for i in range(n):
+            firsts.append(_get_ms(port, f"/api/runs/0/snapshots/{i}.bin"))
+            agains.append(_get_ms(port, f"/api/runs/0/snapshots/{i}.bin"))
+            start = time.perf_counter()
+            open_run(run).read(i)
+            reads.append((time.perf_counter() - start) * 1000)
+        server.shutdown()
+        server.server_close()
+    med = statistics.median
+    return {
+        "scene_ms": med(scenes),
+        "whole_read_ms": med(whole),
+        "first_ms": med(firsts),
+        "again_ms": med(agains),
+        "read_ms": med(reads),
+        "snapshots": n,
+    }
+
+
 def report(quick: bool = False) -> list[str]:
     from common import digits_run
 
@@ -82,6 +134,7 @@ def report(quick: bool = False) -> list[str]:
     out = Path(tempfile.mkdtemp(prefix="nnvox-bench-web-"))
     sizes = page_sizes(run, out)
     costs = browser_costs(out / "activations.html", 2 if quick else 5)
+    served = serve_costs(run, 2 if quick else 5)
     total = sum(b for b, _ in sizes.values()) / 1e6
     lines = [
         "## The browser viewer: the digits demo run (13 snapshots) as HTML, opened in headless Chromium "
@@ -100,6 +153,14 @@ def report(quick: bool = False) -> list[str]:
         f"{costs['move_ms'] / costs['redraw_ms']:.1f}x drawing the same picture again ({costs['redraw_ms']:.1f} ms); "
         f"target 50 ms: {'met' if costs['move_ms'] < 50 else 'not met'} (the page then shows it at the next "
         "animation frame).",
+        f"`nnvox serve`, one snapshot's colour indices over HTTP ({served['snapshots']} snapshots): first asked "
+        f"{served['first_ms']:.1f} ms (computed from the run folder), "
+        f"{served['first_ms'] / served['read_ms']:.1f}x reading that snapshot's tensors from disk "
+        f"({served['read_ms']:.1f} ms); asked again {served['again_ms']:.1f} ms "
+        f"({served['again_ms'] / served['read_ms']:.2f}x). Before any snapshot, the page's scene: "
+        f"{served['scene_ms']:.0f} ms (the scene built, reading what its colour scales need), "
+        f"{served['scene_ms'] / served['whole_read_ms']:.1f}x reading every snapshot from disk "
+        f"({served['whole_read_ms']:.0f} ms).",
     ]
     return lines
 
