@@ -1,6 +1,8 @@
-"""The browser viewer: a Scene written as one self-contained HTML page (three.js, bundled at build
-time). The Python side (frames.py, payload.py, page.py) computes everything the page shows; the
-JavaScript in js/ draws it and handles input. `export_html` is what `nnvox export RUN out.html` calls."""
+"""The browser viewer. The Python side computes everything a page shows (frames.py: each snapshot's
+quantised atlases and texts; payload.py: the scene description); the JavaScript in js/ draws it and
+handles input. Three ways to deliver the same payload: one self-contained HTML page (page.py;
+`export_html` is what `nnvox export RUN out.html` calls), `nnvox serve` (server.py) and the notebook
+widget (widget.py), the last two handing out snapshots when asked for (source.py)."""
 
 from __future__ import annotations
 
