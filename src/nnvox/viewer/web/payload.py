@@ -89,7 +89,7 @@ def _camera(pose: CameraPose) -> dict:
 
 
 def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
-    c = theme.colours
+    c = theme.colours.on(background) if background else theme.colours  # dark text on a light page
     eight = lambda rgb: [round(v * 255) for v in rgb]
     return {
         "background": list(background or c.background),
