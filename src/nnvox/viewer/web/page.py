@@ -61,16 +61,21 @@ def _html(title: str, background: tuple[int, int, int], data: str, bundle: str |
     )
 
 
-def page(scene: dict, frames: str, bundle: str | None = None) -> str:
-    """The HTML page of a scene description and its packed frames."""
+def page(scene: dict, frames: str, bundle: str | None = None, views: dict | None = None) -> str:
+    """The HTML page of a scene description and its packed frames; `views` (key -> packed view,
+    views.packed_view) are the other modes and samples its control bar switches to."""
     data = (
         f'<script type="application/json" id="nnvox-scene">{_json(scene)}</script>\n'
         f'<script type="text/plain" id="nnvox-frames">{frames}</script>'
     )
+    if views:
+        data += f'\n<script type="application/json" id="nnvox-views">{_json(views)}</script>'
     return _html(f"{scene['run']} · {scene['mode_text']} · nnvox", scene["colours"]["background"], data, bundle)
 
 
-_NAV = "position:fixed;right:3%;bottom:1%;z-index:2;font:12px system-ui,sans-serif;color:#aaa"  # under the timeline
+_NAV = (
+    "position:fixed;right:34%;bottom:5.5%;z-index:2;font:12px system-ui,sans-serif;color:#aaa"  # left of the timeline
+)
 
 
 def served_page(

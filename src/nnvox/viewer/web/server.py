@@ -135,24 +135,12 @@ class ServedRuns:
         mode, sample = self._spec(query)
         where = {"api": f"/api/runs/{index}", "mode": mode, "sample": sample}
         title = f"{self.runs[index].name} · {mode} · nnvox"
-        page = served_page(title, where, DEFAULT_THEME.colours.background, nav=self._nav(index, mode, sample))
+        page = served_page(title, where, DEFAULT_THEME.colours.background, nav=_ALL_RUNS)
         return Answer(200, "text/html; charset=utf-8", page.encode())
 
     def _listing(self, index: int) -> dict:
         run = self.runs[index]
         return {"index": index, "name": run.name, "snapshots": len(run.snapshots), "closed": run.closed}
-
-    def _nav(self, index: int, mode: str, sample: int) -> str:
-        """The viewer page's links: every run, and this run's modes."""
-        links = ['<a href="/">all runs</a>']
-        for m in MODES:
-            label = html.escape(m)
-            links.append(
-                label
-                if m == mode
-                else f'<a href="/view?run={index}&amp;mode={quote(m)}&amp;sample={sample}">{label}</a>'
-            )
-        return " · ".join(links)
 
     def index(self) -> str:
         rows = []
@@ -162,6 +150,7 @@ class ServedRuns:
         return _INDEX.format(runs="\n".join(rows))
 
 
+_ALL_RUNS = '<a href="/">all runs</a>'  # the viewer page's link back (its control bar switches modes and samples)
 _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nnvox</title>
 <style>body{{background:#18181e;color:#ebebf0;font-family:system-ui,sans-serif;margin:2em}}a{{color:#f9b840}}

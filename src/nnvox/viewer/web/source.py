@@ -49,9 +49,14 @@ class RunSource:
         sample = self.spec.sample_in(run)
         run.check_sample(sample)
         t = scene.n_snapshots - 1 if self.spec.t is None else min(self.spec.t, scene.n_snapshots - 1)
+        from nnvox.scenes.view import MODES
+        from nnvox.viewer.web.views import menu
+
         description = spec_description(scene, self.spec, sample, t)
         self.run, self.scene, self.sample = run, scene, sample
-        self.description = {**description, "live": not run.closed, "version": self.version}
+        # every mode offered: one the run cannot show answers its one-line error when chosen
+        views = menu(scene, MODES)
+        self.description = {**description, "views": views, "live": not run.closed, "version": self.version}
         self._pieces.clear()
 
     @property

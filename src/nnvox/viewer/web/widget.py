@@ -36,7 +36,11 @@ class ViewerWidget(anywidget.AnyWidget):
             threading.Thread(target=self._follow, args=(follow_seconds,), daemon=True, name="nnvox-follow").start()
 
     def _answer(self, _widget, content, _buffers) -> None:
-        """{"want": i} -> snapshot i's texts, its indices as the one buffer."""
+        """{"want": i} -> snapshot i's texts, its indices as the one buffer; {"view": {mode, sample}}
+        -> that view's description as the `scene` trait (the page's control bar)."""
+        if isinstance(content, dict) and isinstance(content.get("view"), dict):
+            self._switch(content["view"])
+            return
         i = content.get("want") if isinstance(content, dict) else None
         if not isinstance(i, int) or isinstance(i, bool):
             return
@@ -45,6 +49,20 @@ class ViewerWidget(anywidget.AnyWidget):
         except IndexError:
             return  # a page that asked before the run was read again; it asks again
         self.send({"snapshot": i, **piece.header()}, buffers=[piece.indices])
+
+    def _switch(self, view: dict) -> None:
+        from nnvox.scenes.view import MODES, ViewSpec
+
+        mode, sample = view.get("mode"), view.get("sample")
+        if mode not in MODES or not isinstance(sample, int) or isinstance(sample, bool):
+            return  # not a view this page offers
+        try:
+            source = RunSource(self._source.path, ViewSpec(mode=mode, sample=sample))
+        except NnvoxError as exc:
+            self.send({"error": str(exc)})
+            return
+        self._source = source
+        self.scene = source.description
 
     def follow_once(self) -> bool:
         """Read the run again if it changed, and hand the page the new description; whether it did."""

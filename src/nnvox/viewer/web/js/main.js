@@ -3,7 +3,7 @@
 // `window.nnvoxViewer` is the state the tests (tests/web) and benchmarks read.
 import { EmbeddedSource } from "./source_embedded.js";
 import { HttpSource } from "./source_http.js";
-import { createViewer } from "./viewer.js";
+import { createSwitchableViewer } from "./switching.js";
 
 function pageSource() {
   const served = document.getElementById("nnvox-source");
@@ -15,7 +15,8 @@ async function start() {
   Object.assign(container.style, { position: "fixed", inset: "0" });
   document.body.appendChild(container);
   // A run read again whose drawing changed (a deeper graph, say) is simply loaded anew.
-  window.nnvoxViewer = await createViewer(container, pageSource(), { onRedraw: () => location.reload() });
+  const onViewer = (viewer) => (window.nnvoxViewer = viewer); // (a switched view is a new viewer)
+  await createSwitchableViewer(container, pageSource(), { onRedraw: () => location.reload(), onViewer });
 }
 
 start().catch((error) => {

@@ -23,6 +23,7 @@ function legendBar(table) {
 
 export class Overlay {
   constructor(scene, layer) {
+    this.layer = layer;
     const [r, g, b] = scene.colours.text;
     layer.style.color = `rgb(${r},${g},${b})`;
     this.hud = box(layer, "nnvox-hud", { left: "1.2%", top: "1.5%", width: "97%" });

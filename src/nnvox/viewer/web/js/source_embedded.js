@@ -1,6 +1,9 @@
 // The exported page's data: the scene description (JSON, every snapshot's texts in `headers`) and
-// every snapshot's colour indices (zlib, base64), in <script> elements of the page itself.
+// every snapshot's colour indices (zlib, base64), in <script> elements of the page itself. The other
+// modes and samples the page holds (nnvox-views: key -> { scene, frames }, both zlib and base64) are
+// inflated when chosen.
 import { checkFormat, checkPiece } from "./payload.js";
+import { viewKey } from "./views.js";
 
 async function inflate(text) {
   const binary = atob(text.trim());
@@ -10,16 +13,40 @@ async function inflate(text) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+function heldViews(doc) {
+  const el = doc.getElementById("nnvox-views");
+  return el ? JSON.parse(el.textContent) : {};
+}
+
 export class EmbeddedSource {
-  constructor(doc = document) {
+  // `key`: one of the held views (views.js's viewKey); none, the view the page opens with.
+  constructor(doc = document, key = null, menu = null) {
     this.doc = doc;
+    this.key = key;
+    this.menu = menu;
     this.eager = true; // everything is in memory already: the viewer takes every snapshot at once
   }
 
+  async packed() {
+    const start = JSON.parse(this.doc.getElementById("nnvox-scene").textContent);
+    this.menu = this.menu || start.views;
+    if (this.key === null || (this.menu && this.key === viewKey(this.menu, start.mode, start.sample))) {
+      return [start, this.doc.getElementById("nnvox-frames").textContent];
+    }
+    const held = heldViews(this.doc)[this.key];
+    if (!held) throw new Error(`this page does not hold the view ${this.key}`);
+    return [JSON.parse(new TextDecoder().decode(await inflate(held.scene))), held.frames];
+  }
+
+  view(mode, sample) {
+    return new EmbeddedSource(this.doc, viewKey(this.menu, mode, sample), this.menu);
+  }
+
   async scene() {
-    this.description = checkFormat(JSON.parse(this.doc.getElementById("nnvox-scene").textContent));
+    const [description, frames] = await this.packed();
+    this.description = checkFormat(description);
     const { snapshots, frame_bytes: bytes } = this.description;
-    this.indices = await inflate(this.doc.getElementById("nnvox-frames").textContent);
+    this.indices = await inflate(frames);
     if (this.indices.length !== snapshots.length * bytes) {
       throw new Error(`the page's frames hold ${this.indices.length} bytes, not ${snapshots.length * bytes}: the file is damaged`);
     }

@@ -13,8 +13,14 @@ async function fetched(url, as) {
 
 export class HttpSource {
   constructor(where) {
+    this.where = where;
     this.api = where.api;
     this.query = `mode=${encodeURIComponent(where.mode)}&sample=${encodeURIComponent(where.sample)}`;
+  }
+
+  // Another mode or sample of the same run: the server builds it when first asked.
+  view(mode, sample) {
+    return new HttpSource({ ...this.where, mode, sample });
   }
 
   async scene() {

@@ -11,8 +11,10 @@ function bytesOf(buffer) {
 }
 
 export class WidgetSource {
-  constructor(model) {
+  // `wanted`: a view asked of the kernel ({ mode, sample }); scene() waits until it is the model's.
+  constructor(model, wanted = null) {
     this.model = model;
+    this.wanted = wanted;
     this.waiting = new Map(); // snapshot -> resolvers of its promise
     this.onMessage = (message, buffers) => {
       if (message.snapshot === undefined) return;
@@ -32,7 +34,20 @@ export class WidgetSource {
     model.on("msg:custom", this.onMessage);
   }
 
+  // Another mode or sample: the kernel builds it and hands it over as the `scene` trait.
+  view(mode, sample) {
+    this.model.send({ view: { mode, sample } });
+    return new WidgetSource(this.model, { mode, sample });
+  }
+
   async scene() {
+    const matches = (s) => !this.wanted || (s.mode === this.wanted.mode && (s.sample === this.wanted.sample || !s.views.per_sample.includes(s.mode)));
+    if (!matches(this.model.get("scene"))) {
+      await new Promise((resolve) => {
+        const changed = () => matches(this.model.get("scene")) && (this.model.off("change:scene", changed), resolve());
+        this.model.on("change:scene", changed);
+      });
+    }
     this.description = checkFormat(this.model.get("scene"));
     return this.description;
   }

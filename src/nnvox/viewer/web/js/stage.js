@@ -58,6 +58,21 @@ export class Stage {
     return this.camera;
   }
 
+  // Where the reader has moved the camera (orbit, zoom, pan), to put it back in a view switched to.
+  pose() {
+    const { position, up, zoom } = this.camera;
+    return { position: position.toArray(), up: up.toArray(), zoom, target: this.controls.target.toArray() };
+  }
+
+  setView({ position, up, zoom, target }) {
+    this.camera.position.fromArray(position);
+    this.camera.up.fromArray(up);
+    this.camera.zoom = zoom;
+    this.controls.target.fromArray(target);
+    this.controls.update();
+    this.camera.updateProjectionMatrix();
+  }
+
   resize(width, height) {
     this.renderer.setSize(width, height);
     const aspect = width / height;

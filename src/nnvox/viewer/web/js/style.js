@@ -9,6 +9,8 @@ const CSS = `
   align-items: center; pointer-events: auto; font-size: 13px; }
 .nnvox-timeline input { flex: 1; }
 .nnvox-timeline button { min-width: 2.4em; }
+.nnvox-views { position: absolute; right: 3%; bottom: 1%; display: flex; gap: 0.5em; pointer-events: auto;
+  font-size: 12px; }
 `;
 
 export function style(doc) {

@@ -97,8 +97,13 @@ function grow(viewer, scene) {
   viewer.timeline.set(following ? scene.snapshots.length - 1 : viewer.timeline.t);
 }
 
-export async function createViewer(container, source, { onRedraw } = {}) {
+const sameBounds = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
+
+// `keep` (a view switched to): { t, pose, bounds } of the viewer before; the camera is kept where
+// the picture's bounds are the same.
+export async function createViewer(container, source, { onRedraw, keep } = {}) {
   const scene = await source.scene();
+  if (keep) scene.t = Math.min(keep.t, scene.snapshots.length - 1);
   const viewer = build(scene, container);
   viewer.source = source;
   viewer.cache = new SnapshotCache(source, (i) => {
@@ -109,6 +114,7 @@ export async function createViewer(container, source, { onRedraw } = {}) {
   await Promise.all(source.eager ? scene.snapshots.map((_, i) => viewer.cache.load(i)) : [viewer.cache.load(first), viewer.cache.load(Math.min(first + 1, scene.snapshots.length - 1))]);
   const observer = new ResizeObserver(() => viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight));
   observer.observe(viewer.view);
+  if (keep && sameBounds(keep.bounds, scene.bounds)) viewer.stage.setView(keep.pose);
   viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight);
   viewer.timeline.set(scene.t);
   if (!source.eager) viewer.cache.prefetch(scene.snapshots.length, scene.frame_bytes);

@@ -2,7 +2,7 @@
 // `render({ model, el })`): the same viewer in the output cell, snapshots asked of the kernel as
 // binary messages (source_widget.js). A run the kernel follows live grows on the timeline.
 import { WidgetSource } from "./source_widget.js";
-import { createViewer } from "./viewer.js";
+import { createSwitchableViewer } from "./switching.js";
 
 async function render({ model, el }) {
   const box = document.createElement("div");
@@ -11,9 +11,12 @@ async function render({ model, el }) {
   let viewer = null;
   let closed = false;
   const open = async () => {
-    viewer = await createViewer(box, new WidgetSource(model), { onRedraw: () => reopen() });
-    el.nnvoxViewer = viewer; // the state tests read
-    if (closed) viewer.dispose();
+    const onViewer = (v) => {
+      viewer = v;
+      el.nnvoxViewer = v; // the state tests read
+      if (closed) v.dispose();
+    };
+    await createSwitchableViewer(box, new WidgetSource(model), { onRedraw: () => reopen(), onViewer });
   };
   const reopen = () => {
     viewer.dispose();
