@@ -38,15 +38,35 @@ def class_box(block: Block, pad: float) -> tuple[float, float, float, float, flo
     return (x0 - p, x0 + block.thickness + p, y1 - v - p, y1 + p, z1 - v - p, z1 + p)
 
 
-def row_gaps(block: Block, options) -> vtk.vtkActor | None:
-    """A loop round a column of classes at each boundary between two rows, in the background's
-    colour (None for a grid of classes, whose cells are too small for gaps)."""
+def gap_loops(block: Block) -> list:
+    """A loop round a column of classes at each boundary between two rows (none for a grid of
+    classes, whose cells are too small for gaps). The browser page draws these too."""
     if block.cols != 1 or block.rows < 2:
-        return None
+        return []
     x0, x1, y0, y1, _, z1 = block.bounds
     p = GAP_PAD * block.voxel
-    loops = [_loop(x0 - p, x1 + p, y0 - p, y1 + p, z1 - k * block.voxel) for k in range(1, block.rows)]
-    return _marks(loops, options.background, max(1.0, options.height / 540))
+    return [_loop(x0 - p, x1 + p, y0 - p, y1 + p, z1 - k * block.voxel) for k in range(1, block.rows)]
+
+
+def row_gaps(block: Block, options) -> vtk.vtkActor | None:
+    """The row gaps in the background's colour (None for a grid of classes)."""
+    loops = gap_loops(block)
+    return _marks(loops, options.background, max(1.0, options.height / 540)) if loops else None
+
+
+def frame_edges(block: Block) -> list:
+    """The top-class frame's twelve edges round class 0's cell; a class's frame is moved by
+    (0, -col * voxel, -row * voxel)."""
+    x0, x1, y0, y1, z0, z1 = class_box(block, FRAME_PAD)
+    edges = [_loop(x0, x1, y0, y1, z0), _loop(x0, x1, y0, y1, z1)]
+    return edges + [[(x, y, z0), (x, y, z1)] for x in (x0, x1) for y in (y0, y1)]
+
+
+def framed_class(block: Block, probabilities: np.ndarray, lit: float) -> int | None:
+    """The class the frame goes round: the most probable, once the forward pass has lit the output
+    halfway, over probabilities only (a comparison's signed differences have no top class)."""
+    classes = len(block.class_names) if block.class_names else block.rows * block.cols
+    return None if block.scale.diverging or lit < 0.5 else top_class(probabilities, classes)
 
 
 def top_class(probabilities: np.ndarray, classes: int) -> int | None:
@@ -64,16 +84,12 @@ class TopClassFrame:
 
     def __init__(self, block: Block, options):
         self.block = block
-        self.classes = len(block.class_names) if block.class_names else block.rows * block.cols
-        x0, x1, y0, y1, z0, z1 = class_box(block, FRAME_PAD)
-        edges = [_loop(x0, x1, y0, y1, z0), _loop(x0, x1, y0, y1, z1)]
-        edges += [[(x, y, z0), (x, y, z1)] for x in (x0, x1) for y in (y0, y1)]
-        self.actor = _marks(edges, options.text_colour, max(2.0, options.height / 360))
+        self.actor = _marks(frame_edges(block), options.text_colour, max(2.0, options.height / 360))
         self.actor.SetVisibility(False)
         self.framed: int | None = None  # the class framed now (None: none)
 
     def update(self, probabilities: np.ndarray, lit: float) -> None:
-        top = None if self.block.scale.diverging or lit < 0.5 else top_class(probabilities, self.classes)
+        top = framed_class(self.block, probabilities, lit)
         if top is not None and top != self.framed:
             row, col = divmod(top, self.block.cols)
             self.actor.SetPosition(0.0, -col * self.block.voxel, -row * self.block.voxel)

@@ -52,6 +52,24 @@ def shown_metrics(metrics: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
 
 
+def metric_curves(metrics: dict[str, np.ndarray]) -> tuple[int, list[tuple[str, np.ndarray, str]]]:
+    """The snapshots' count and each shown curve: its name, its points as fractions of the curves'
+    area (x: snapshot over the last, y: value over the curve's top) and its label. Loss is scaled to
+    its own maximum, accuracy to 0..1; a metric with fewer than two finite values has no curve. The
+    desktop's inset and the browser page (viewer/web/payload.py) draw these."""
+    n = max(len(v) for v in metrics.values())
+    curves = []
+    for name, values in shown_metrics(metrics).items():
+        values = np.asarray(values, dtype=float)
+        ok = np.isfinite(values)
+        if ok.sum() < 2:
+            continue
+        top = 1.0 if name == "accuracy" and np.nanmax(values) <= 1.0 else float(np.nanmax(values[ok])) or 1.0
+        points = np.stack([np.flatnonzero(ok) / max(n - 1, 1), values[ok] / top], 1)
+        curves.append((name, points, f"{name} (max {top:.3g})" if name != "accuracy" else "accuracy (0 to 100%)"))
+    return n, curves
+
+
 class MetricsInset:
     """In the options' metrics_box (normalised viewport x0, y0, x1, y1); loss scaled to its own
     maximum, accuracy to 0..1."""
@@ -59,27 +77,21 @@ class MetricsInset:
     def __init__(self, stage: Stage):
         self.stage = stage
         self.box = x0, y0, x1, y1 = stage.options.metrics_box
-        metrics = stage.scene.metrics
-        self.n = max(len(v) for v in metrics.values())
+        self.n, curves = metric_curves(stage.scene.metrics)
         self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]
-        for i, (name, values) in enumerate(shown_metrics(metrics).items()):
-            values = np.asarray(values, dtype=float)
-            ok = np.isfinite(values)
-            if ok.sum() < 2:
-                continue
-            top = 1.0 if name == "accuracy" and np.nanmax(values) <= 1.0 else float(np.nanmax(values[ok])) or 1.0
-            xs = x0 + (x1 - x0) * np.flatnonzero(ok) / max(self.n - 1, 1)
-            ys = y0 + (y1 - y0) * CURVES_HEIGHT * values[ok] / top
+        for i, (name, points, text) in enumerate(curves):
+            xs = x0 + (x1 - x0) * points[:, 0]
+            ys = y0 + (y1 - y0) * CURVES_HEIGHT * points[:, 1]
             colour = stage.colours.curve_rgb(name)
             self.props.append(add_2d(stage.renderer, polyline_2d(np.stack([xs, ys], 1)), colour, 2.0))
-            self.props.append(self._label(name, top, colour, right=bool(i)))
+            self.props.append(self._label(text, colour, right=bool(i)))
         self.cursor = polyline_2d(np.array([[x0, y0], [x0, y1]]))
         self.props.append(add_2d(stage.renderer, self.cursor, stage.colours.cursor, 1.5))
 
-    def _label(self, name: str, top: float, colour, *, right: bool) -> vtk.vtkTextActor:
+    def _label(self, text: str, colour, *, right: bool) -> vtk.vtkTextActor:
         x0, _, x1, y1 = self.box
         label = vtk.vtkTextActor()
-        label.SetInput(f"{name} (max {top:.3g})" if name != "accuracy" else "accuracy (0 to 100%)")
+        label.SetInput(text)
         tp = label.GetTextProperty()
         tp.SetFontSize(self.stage.options.font(self.stage.fonts.panel))
         tp.SetColor(*colour)
