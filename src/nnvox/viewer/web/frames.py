@@ -7,6 +7,7 @@ as the desktop's visuals write them: the browser never computes a value or a col
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,13 +39,15 @@ def frame_bytes(scene: Scene) -> int:
 class SnapshotPiece:
     """One snapshot of one sample as the page takes it: `indices` holds every block's atlas (frame_bytes
     colour indices), `hud` the heads-up line, `texts` (output block -> its class rows) and `tops`
-    (output block -> its rows, most probable first: the list shown where rows are too close to read).
+    (output block -> its rows, most probable first: the list shown where rows are too close to read)
+    and `framed` (output block -> the class the desktop frames, overlays/class_rows.py, or None).
     The HTML export embeds every piece; `nnvox serve` and the notebook widget hand out one when asked."""
 
     indices: bytes
     hud: str
     texts: dict[str, tuple[str, ...]]
     tops: dict[str, tuple[int, ...]]
+    framed: dict[str, int | None] = dataclasses.field(default_factory=dict)  # output -> the class framed
 
     def header(self) -> dict:
         """Everything but the indices, as JSON: the page reads it beside them."""
@@ -52,6 +55,7 @@ class SnapshotPiece:
             "hud": self.hud,
             "texts": {k: list(v) for k, v in self.texts.items()},
             "tops": {k: list(v) for k, v in self.tops.items()},
+            "framed": self.framed,
         }
 
 
@@ -62,12 +66,15 @@ def most_probable(probabilities: np.ndarray, k: int) -> tuple[int, ...]:
 
 def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> SnapshotPiece:
     """The frame at snapshot position t: the browser blends between two of these."""
+    from nnvox.viewer.overlays.class_rows import framed_class
+
     frame = scene.frame_at(t, sample=sample)
+    framed = {b.name: framed_class(b, frame.values[b.name], 1.0) for b in scene.blocks if b.role == "output"}
     tops = {
         name: most_probable(frame.values[name].ravel()[: len(rows)], top_classes) for name, rows in frame.texts.items()
     }
     indices = b"".join(atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks)
-    return SnapshotPiece(indices, frame.hud, dict(frame.texts), tops)
+    return SnapshotPiece(indices, frame.hud, dict(frame.texts), tops, framed)
 
 
 def quantised_frames(scene: Scene, sample: int, top_classes: int) -> list[SnapshotPiece]:

@@ -15,10 +15,13 @@ import numpy as np
 
 from nnvox.scenes.camera import CameraPose, overview
 from nnvox.scenes.colour import LEVELS, lut
+from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.viewer.label_layout import GAP, MARGIN, REACH
+from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.labels import label_sides, label_text, ranks
 from nnvox.viewer.overlays.legends import legends
+from nnvox.viewer.overlays.metrics import CURVES_HEIGHT, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.theme import DEFAULT_THEME, Theme
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -39,6 +42,7 @@ def _block(b: Block, above: bool, rank: int, offset: int) -> dict:
         "name": b.name,
         "kind": b.kind,
         "role": b.role,
+        "order": b.order,
         "panels": b.panels,
         "rows": b.rows,
         "cols": b.cols,
@@ -75,7 +79,54 @@ def _classes(b: Block) -> dict | None:
     rows = [_floats((x, right, top - (r + 0.5) * b.voxel)) for r in range(len(b.class_names))] if b.cols == 1 else []
     k = min(len(b.class_names), DEFAULT_THEME.layout.top_classes)
     heading = f"top {k} of {len(b.class_names):,}" if k < len(b.class_names) else ""
-    return {"rows": rows, "top": _floats((x, right, top)), "heading": heading}
+    marks = {"gaps": _paths(gap_loops(b)), "frame": _paths(frame_edges(b))}  # as overlays/class_rows.py draws
+    return {"rows": rows, "top": _floats((x, right, top)), "heading": heading, **marks}
+
+
+def _paths(paths) -> list:
+    return [[_floats(p, 4) for p in path] for path in paths]
+
+
+def _metrics(scene: Scene, colours) -> dict | None:
+    """The loss/accuracy inset as the desktop window draws it (overlays/metrics.py): its box (the
+    window's, above the timeline; normalised, y up), each curve's points and label, and colours."""
+    if not scene.metrics:
+        return None
+    n, curves = metric_curves(scene.metrics)
+    eight = lambda rgb: [round(v * 255) for v in rgb]
+    return {
+        "box": list(DEFAULT_THEME.layout.window_metrics_box),
+        "snapshots": n,
+        "curves_height": CURVES_HEIGHT,
+        "curves": [
+            {
+                "name": name,
+                "label": label,
+                "colour": eight(colours.curve_rgb(name)),
+                "points": [_floats(p, 4) for p in pts],
+            }
+            for name, pts, label in curves
+        ],
+        "frame": eight(colours.panel_frame),
+        "cursor": eight(colours.cursor),
+    }
+
+
+def detail_line(scene: Scene) -> str:
+    """What level of detail left out (scenes/level_of_detail.py: a block's strongest channels, its maps
+    pooled), in one line for the page; "" when every block is whole."""
+    chosen = [b for b in scene.blocks if b.channels is not None]
+    pooled = [b for b in scene.blocks if b.pool > 1]
+    if not chosen and not pooled:
+        return ""
+    parts = []
+    if chosen:
+        most = max(len(b.channels) for b in chosen)
+        parts.append(f"{len(chosen)} block{'s' * (len(chosen) > 1)} show at most their {most} strongest channels")
+    if pooled:
+        lo, hi = min(b.pool for b in pooled), max(b.pool for b in pooled)
+        parts.append(f"{len(pooled)} pooled {lo}×" + (f" to {hi}×" if hi > lo else ""))
+    return f"level of detail: {'; '.join(parts)} (each block's label says what of its layer it shows)"
 
 
 def _camera(pose: CameraPose) -> dict:
@@ -96,6 +147,7 @@ def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
         "text": list(c.text),
         "edge": eight(c.edge),
         "accent": eight(c.accent),
+        "pulse": eight(c.pulse),
         "outline": list(c.outline),
         "label_box_opacity": theme.layout.label_box_opacity,
     }
@@ -140,6 +192,9 @@ def describe(
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
+        "metrics": _metrics(scene, DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours),
+        "detail": detail_line(scene),
+        "forward": {"seconds": Playback.forward_seconds, "levels": scene.levels},
     }
 
 

@@ -13,11 +13,14 @@ void main() {
 const FRAGMENT = `
 uniform sampler2D indices;
 uniform sampler2D table;
+uniform float opacity;
 varying vec2 vUv;
 void main() {
   float index = floor(texture2D(indices, vUv).r * 255.0 + 0.5);
-  gl_FragColor = vec4(texture2D(table, vec2((index + 0.5) / 256.0, 0.5)).rgb, 1.0);
+  gl_FragColor = vec4(texture2D(table, vec2((index + 0.5) / 256.0, 0.5)).rgb, opacity);
 }`;
+
+const UNLIT_OPACITY = 0.12; // a block the forward pass has not reached, as viewer/visuals.py dims it
 
 function dataTexture(data, width, height, format) {
   const texture = new THREE.DataTexture(data, width, height, format, THREE.UnsignedByteType);
@@ -89,13 +92,21 @@ export class BlockMesh {
     this.atlas = new Uint8Array(h * w);
     this.texture = dataTexture(this.atlas, w, h, THREE.RedFormat);
     const material = new THREE.ShaderMaterial({
-      uniforms: { indices: { value: this.texture }, table: { value: table } },
+      uniforms: { indices: { value: this.texture }, table: { value: table }, opacity: { value: 1 } },
       vertexShader: VERTEX,
       fragmentShader: FRAGMENT,
       side: THREE.DoubleSide,
     });
     this.mesh = new THREE.Mesh(slabGeometry(block), material);
     this.mesh.userData.block = block;
+  }
+
+  // The forward pass's light on this block, 0..1.
+  setLit(lit) {
+    const material = this.mesh.material;
+    material.uniforms.opacity.value = UNLIT_OPACITY + (1 - UNLIT_OPACITY) * lit;
+    material.transparent = lit < 1;
+    material.depthWrite = lit >= 1;
   }
 
   show(indices) {

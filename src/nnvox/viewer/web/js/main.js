@@ -16,6 +16,10 @@ async function start() {
   document.body.appendChild(container);
   // A run read again whose drawing changed (a deeper graph, say) is simply loaded anew.
   const onViewer = (viewer) => (window.nnvoxViewer = viewer); // (a switched view is a new viewer)
+  // g runs the forward pass, as in the desktop window (not while typing in a menu)
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "g" && !/^(INPUT|SELECT)$/.test(event.target.tagName)) window.nnvoxViewer.forward.start();
+  });
   await createSwitchableViewer(container, pageSource(), { onRedraw: () => location.reload(), onViewer });
 }
 

@@ -28,6 +28,8 @@ export class Overlay {
     layer.style.color = `rgb(${r},${g},${b})`;
     this.hud = box(layer, "nnvox-hud", { left: "1.2%", top: "1.5%", width: "97%" });
     this.info = box(layer, "nnvox-info", { left: "1.2%", top: "11%", maxWidth: "45%" });
+    this.detail = box(layer, "nnvox-detail", { left: "1.2%", top: "6%", opacity: "0.8" }); // what level of detail left out
+    this.detail.textContent = scene.detail || "";
     this.legends = box(layer, "nnvox-legends", { left: "2%", bottom: "1.5%", display: "flex", gap: "4vw" }); // legend_gap
     for (const legend of scene.legends) {
       const el = document.createElement("div");
@@ -49,5 +51,6 @@ export class Overlay {
     this.hud.style.fontSize = px(0.024, 9); // viewer/theme.py's Fonts: hud, legend, voxel
     this.legends.style.fontSize = px(0.018, 8);
     this.info.style.fontSize = px(0.018, 10);
+    this.detail.style.fontSize = px(0.018, 8);
   }
 }

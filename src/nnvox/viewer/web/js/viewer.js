@@ -4,8 +4,11 @@
 // state the tests (tests/web) and benchmarks read.
 import { blendIndices } from "./blend.js";
 import { BlockMesh, colourTable } from "./blocks.js";
+import { ClassMarks } from "./class_marks.js";
 import { ClassTexts } from "./classes.js";
+import { ForwardPass } from "./forward.js";
 import { Labels } from "./labels.js";
+import { MetricsInset } from "./metrics.js";
 import { Overlay } from "./overlay.js";
 import { blockIndices } from "./payload.js";
 import { describePick, pick } from "./picking.js";
@@ -44,6 +47,16 @@ function showFrame(viewer, t) {
   viewer.piece = nearest === i0 ? a : b;
   viewer.overlay.hud.textContent = viewer.piece.hud;
   viewer.snapshot = nearest;
+  showLit(viewer, viewer.forward.lit());
+}
+
+// The forward pass's light (block name -> 0..1): blocks dimmed, labels faded, the top class framed.
+function showLit(viewer, lit) {
+  viewer.lit = lit;
+  viewer.meshes.forEach((m) => m.setLit(lit[m.block.name]));
+  viewer.labels.labels.forEach((l) => (l.el.style.opacity = 0.3 + 0.7 * lit[l.block.name])); // overlays/labels.py
+  const framed = (viewer.piece && viewer.piece.framed) || {};
+  viewer.marks.forEach((m) => m.show(framed[m.block.name] ?? null, lit[m.block.name]));
   viewer.stage.requestDraw();
 }
 
@@ -55,6 +68,7 @@ function placeText(viewer) {
   const classFont = Math.max(8, Math.round(height * 0.018 * 0.8)); // the desktop's class texts: 0.8 of a label
   const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont));
   labels.layout(Math.max(8, Math.round(height * 0.018)), classRects);
+  if (viewer.inset) viewer.inset.draw(viewer.t, Math.max(8, Math.round(height * 0.018 * 0.8)));
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
 }
@@ -70,7 +84,11 @@ function build(scene, container) {
   const [r, g, b] = scene.colours.background;
   const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
   viewer.classes = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassTexts(blk, text, box));
-  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h]]; // heads-up line, legends
+  viewer.inset = scene.metrics && new MetricsInset(scene.metrics, text);
+  const inset = (w, h) => (viewer.inset ? [viewer.inset.rect(w, h)] : []);
+  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h], ...inset(w, h)]; // heads-up, legends
+  viewer.marks = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassMarks(blk, stage, scene.colours));
+  viewer.forward = new ForwardPass(scene, stage, (lit) => showLit(viewer, lit));
   stage.onDraw(() => placeText(viewer));
   stage.renderer.domElement.addEventListener("click", (event) => {
     const picked = pick(stage, meshes, event.clientX, event.clientY);
@@ -78,6 +96,10 @@ function build(scene, container) {
     viewer.overlay.info.textContent = viewer.picked ? viewer.picked.text : "";
   });
   viewer.timeline = new Timeline(scene.snapshots, scene.t, text, (t) => showFrame(viewer, t));
+  const forward = document.createElement("button");
+  Object.assign(forward, { textContent: "⇢", title: "run the forward pass, layer by layer (g)", className: "nnvox-forward" });
+  forward.addEventListener("click", () => viewer.forward.start());
+  viewer.timeline.root.prepend(forward);
   return viewer;
 }
 
@@ -120,6 +142,7 @@ export async function createViewer(container, source, { onRedraw, keep } = {}) {
   if (!source.eager) viewer.cache.prefetch(scene.snapshots.length, scene.frame_bytes);
   source.follow((next) => (sameDrawing(viewer.scene, next) ? grow(viewer, next) : onRedraw && onRedraw(next)));
   viewer.dispose = () => {
+    viewer.forward.running = false;
     observer.disconnect();
     viewer.timeline.stop();
     source.close();

@@ -1,0 +1,77 @@
+// The forward-pass animation, as the desktop window's `g` (scenes/playback.py, scenes/frames.py):
+// `reveal` runs 0..1 over the payload's seconds; a block of graph depth `order` is lit by
+// reveal * levels - order (0..1) and drawn at 0.12 + 0.88 of its opacity (viewer/visuals.py); a dot
+// travels each edge from its source half lit until its target is fully lit.
+import * as THREE from "three";
+
+export const litAt = (reveal, levels, order) => (reveal === null ? 1 : Math.min(1, Math.max(0, reveal * levels - order)));
+
+function pointAlong(path, fraction) {
+  const lengths = path.slice(1).map((p, i) => Math.hypot(...p.map((v, k) => v - path[i][k])));
+  let rest = fraction * lengths.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < lengths.length; i++) {
+    if (rest <= lengths[i] || i === lengths.length - 1) {
+      const a = lengths[i] > 0 ? Math.min(rest / lengths[i], 1) : 0;
+      return path[i].map((v, k) => v + a * (path[i + 1][k] - v));
+    }
+    rest -= lengths[i];
+  }
+  return path[0];
+}
+
+export class ForwardPass {
+  constructor(scene, stage, onLit) {
+    this.scene = scene;
+    this.stage = stage;
+    this.onLit = onLit; // (lit per block name) => draw with it
+    this.reveal = null;
+    this.order = Object.fromEntries(scene.blocks.map((b) => [b.name, b.order]));
+    const [r, g, b] = scene.colours.pulse;
+    this.dots = new THREE.Points(new THREE.BufferGeometry(), new THREE.PointsMaterial({ color: new THREE.Color(r / 255, g / 255, b / 255), size: 7, sizeAttenuation: false, depthTest: false }));
+    this.dots.renderOrder = 1; // over the blocks, as the desktop's overlay layer
+    stage.add(this.dots);
+  }
+
+  lit() {
+    const { levels } = this.scene.forward;
+    return Object.fromEntries(this.scene.blocks.map((b) => [b.name, litAt(this.reveal, levels, b.order)]));
+  }
+
+  pulses() {
+    if (this.reveal === null) return [];
+    const now = this.reveal * this.scene.forward.levels;
+    const points = [];
+    for (const e of this.scene.edges) {
+      const [start, end] = [this.order[e.from] + 0.5, this.order[e.to] + 1];
+      const f = (now - start) / Math.max(end - start, 1e-9);
+      if (f > 0 && f < 1) points.push(...pointAlong(e.path, f));
+    }
+    return points;
+  }
+
+  set(reveal) {
+    this.reveal = reveal;
+    this.dots.geometry.setAttribute("position", new THREE.Float32BufferAttribute(this.pulses(), 3));
+    this.onLit(this.lit());
+  }
+
+  start() {
+    this.running = true;
+    let before = performance.now();
+    this.set(0);
+    const step = (now) => {
+      if (!this.running) return;
+      const reveal = this.reveal + (now - before) / 1000 / this.scene.forward.seconds;
+      before = now;
+      if (reveal >= 1) return this.stop();
+      this.set(reveal);
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  }
+
+  stop() {
+    this.running = false;
+    this.set(null);
+  }
+}

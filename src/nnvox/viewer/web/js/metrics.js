@@ -1,0 +1,65 @@
+// The loss/accuracy inset with its cursor at the timeline position, as the desktop window draws it
+// (viewer/overlays/metrics.py): Python sends the box (normalised, y up), each curve's points as
+// fractions of the curves' area, labels and colours; a 2D canvas over the WebGL one draws them.
+
+const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
+
+export class MetricsInset {
+  constructor(metrics, layer) {
+    this.metrics = metrics;
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "nnvox-metrics";
+    const [x0, y0, x1, y1] = metrics.box;
+    Object.assign(this.canvas.style, {
+      position: "absolute", pointerEvents: "none",
+      left: `${100 * x0}%`, bottom: `${100 * y0}%`, width: `${100 * (x1 - x0)}%`, height: `${100 * (y1 - y0)}%`,
+    });
+    layer.appendChild(this.canvas);
+    this.t = 0;
+  }
+
+  // The inset's rectangle on the page (labels keep off it), CSS pixels from the top left.
+  rect(w, h) {
+    const [x0, y0, x1, y1] = this.metrics.box;
+    return [x0 * w, (1 - y1) * h, x1 * w, (1 - y0) * h];
+  }
+
+  // Where the cursor stands, in CSS pixels from the inset's left (what the tests read).
+  cursorX() {
+    return (this.t / Math.max(this.metrics.snapshots - 1, 1)) * this.canvas.clientWidth;
+  }
+
+  draw(t, fontPx) {
+    this.t = t;
+    const ratio = window.devicePixelRatio || 1;
+    const [w, h] = [this.canvas.clientWidth, this.canvas.clientHeight];
+    if (this.canvas.width !== Math.round(w * ratio)) this.canvas.width = Math.round(w * ratio);
+    if (this.canvas.height !== Math.round(h * ratio)) this.canvas.height = Math.round(h * ratio);
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const { curves, curves_height: tall, frame, cursor } = this.metrics;
+    ctx.strokeStyle = css(frame);
+    ctx.lineWidth = 1;
+    ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+    const at = ([x, y]) => [x * w, h - y * tall * h];
+    ctx.font = `${fontPx}px system-ui, sans-serif`;
+    ctx.textBaseline = "top";
+    curves.forEach((curve, i) => {
+      ctx.strokeStyle = ctx.fillStyle = css(curve.colour);
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      curve.points.forEach((p, k) => (k ? ctx.lineTo(...at(p)) : ctx.moveTo(...at(p))));
+      ctx.stroke();
+      ctx.textAlign = i ? "right" : "left"; // the second label at the right edge, as the desktop's
+      ctx.fillText(curve.label, i ? w - 0.006 * innerWidth : 0.006 * innerWidth, 0.035 * innerHeight - fontPx);
+    });
+    const x = this.cursorX();
+    ctx.strokeStyle = css(cursor);
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(x, 0);
+    ctx.lineTo(x, h);
+    ctx.stroke();
+  }
+}

@@ -1,0 +1,104 @@
+"""The page's overlays beside the network, as the desktop draws them: the loss/accuracy inset whose
+cursor follows the slider, the most probable class framed in the output column, and the forward
+pass lighting blocks in graph order (the page's `g` / its forward-pass button)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.scenes.build import build_scene
+from nnvox.viewer.overlays.class_rows import framed_class
+from tests.web.test_browser import front_centre
+
+
+@pytest.fixture(scope="module")
+def scene(digits_run):
+    return build_scene(digits_run)
+
+
+def _picture(page) -> np.ndarray:
+    page.settle()
+    return np.asarray(Image.open(BytesIO(page.page.screenshot())).convert("RGB"), dtype=int)
+
+
+def _cursor_column(page, picture) -> int:
+    """The inset's column holding the most pixels of the cursor's colour (its box's frame excluded)."""
+    left, top, width, height = page.page.evaluate(
+        "(() => { const r = document.querySelector('.nnvox-metrics').getBoundingClientRect();"
+        " return [r.left, r.top, r.width, r.height]; })()"
+    )
+    cursor = np.array(page.page.evaluate("window.nnvoxViewer.scene.metrics.cursor"))
+    inside = picture[round(top) + 3 : round(top + height) - 3, int(left) : round(left + width) + 1]
+    # near the cursor's colour (an antialiased line between two columns: within 40% of it from the background)
+    background = np.array(page.page.evaluate("window.nnvoxViewer.scene.colours.background"))
+    near = np.abs(inside - cursor).max(axis=2) <= 0.4 * np.abs(cursor - background).max()
+    hits = near.sum(axis=0)
+    return int(left) + int(np.argmax(hits)) if hits.max() > 0.5 * inside.shape[0] else -1
+
+
+def test_the_insets_cursor_moves_with_the_slider(digits_page, scene):
+    page, last = digits_page.page, scene.n_snapshots - 1
+    left, width = page.evaluate(
+        "(() => { const r = document.querySelector('.nnvox-metrics').getBoundingClientRect();"
+        " return [r.left, r.width]; })()"
+    )
+    slider = page.locator(".nnvox-timeline input")
+    columns = {}
+    for t, key in ((0, "Home"), (last, "End")):
+        slider.focus()
+        slider.press(key)
+        columns[t] = _cursor_column(digits_page, _picture(digits_page))
+    assert abs(columns[0] - left) <= 4, columns  # the first snapshot at the inset's left edge
+    assert abs(columns[last] - (left + width)) <= 5, columns  # the last at its right
+    page.evaluate(f"window.nnvoxViewer.timeline.set({last / 2})")
+    middle = _cursor_column(digits_page, _picture(digits_page))
+    assert abs(middle - (left + width / 2)) <= 4, middle
+    page.evaluate(f"window.nnvoxViewer.timeline.set({last})")
+
+
+def test_the_most_probable_class_is_framed_per_snapshot(digits_page, scene):
+    page, block = digits_page.page, scene.block("fc2")
+    framed = []
+    for t in (0, scene.n_snapshots - 1):
+        page.evaluate(f"window.nnvoxViewer.timeline.set({t})")
+        expected = framed_class(block, scene.frame_at(t).values["fc2"], 1.0)
+        state = page.evaluate("window.nnvoxViewer.marks.map((m) => [m.framed, m.frame.visible, m.frame.position.z])")
+        assert state == [[expected, expected is not None, pytest.approx(-expected * block.voxel if expected else 0)]]
+        framed.append(expected)
+    assert framed[-1] is not None  # the trained network picks a class
+
+
+def test_the_forward_pass_lights_blocks_in_order(digits_page, scene):
+    page = digits_page.page
+    lit_colour = _picture(digits_page)
+    x, y = digits_page.screen(front_centre(scene.block("fc2"), 0, 0))
+    script = """() => new Promise((done) => {
+      const v = window.nnvoxViewer, reached = {};
+      v.forward.start();
+      const look = () => {
+        for (const m of v.meshes) {
+          const full = m.mesh.material.uniforms.opacity.value >= 1 && v.forward.reveal !== null;
+          if (full && !(m.block.name in reached)) reached[m.block.name] = v.forward.reveal;
+        }
+        if (v.forward.running) requestAnimationFrame(look); else done(reached);
+      };
+      requestAnimationFrame(look);
+    })"""
+    reached = page.evaluate(script)
+    order = {b.name: b.order for b in scene.blocks}
+    assert len(reached) >= len(order) - 1  # each block fully lit during the pass (the first from its start)
+    by_time = sorted(reached, key=reached.get)
+    assert [order[n] for n in by_time] == sorted(order[n] for n in by_time)  # in graph order
+    assert reached[by_time[-1]] > reached[by_time[0]]
+    assert page.evaluate("window.nnvoxViewer.meshes.every((m) => m.mesh.material.uniforms.opacity.value === 1)")
+    page.evaluate("window.nnvoxViewer.forward.set(0.3)")  # partway: the output not yet reached
+    dimmed = _picture(digits_page)
+    page.evaluate("window.nnvoxViewer.forward.set(null)")
+    background = np.array(page.evaluate("window.nnvoxViewer.scene.colours.background"))
+    px = lambda img: img[round(y), round(x)]
+    assert np.abs(px(dimmed) - background).sum() < np.abs(px(lit_colour) - background).sum() / 2
+    assert page.evaluate("window.nnvoxViewer.marks[0].frame.visible")  # framed again once lit
