@@ -209,12 +209,12 @@ def test_built_in_models_run_once_on_their_own_held_out_sample():
     x, y = probe_batch(load_sequences())
     assert gpt.name == "seq-gpt (untrained) · a held-out sample" and gpt.error is None
     assert np.array_equal(gpt.probe_inputs, x[:1]) and gpt.probe_labels.tolist() == [int(y[0])]
-    hud = build_scene(gpt).frame_at(0).hud
+    hud = build_scene(gpt).frame_at(0).hud_detail
     assert f"sample 1/1: true token {int(y[0])}, predicted token " in hud
 
     noise = open_target("resnet18")  # no data of its own: a random input, whose class nobody knows
     assert noise.name == "resnet18 (untrained) · random input" and noise.probe_labels.tolist() == [-1]
-    hud = build_scene(noise).frame_at(0).hud
+    hud = build_scene(noise).frame_at(0).hud_detail
     # its 1,000 outputs read as classes (a grid, the top 5 listed): what it predicts, never a true class
     assert re.search(r"sample 1/1: predicted \d+$", hud) and "true" not in hud
 

@@ -80,7 +80,7 @@ def test_output_block_shows_probabilities_and_hud_says_the_prediction(digits_run
     assert probs.sum() == pytest.approx(1.0, abs=1e-5)
     logits = digits_run.read(scene.n_snapshots - 1, ["act/fc2"])["act/fc2"][7]
     assert int(np.argmax(probs)) == int(np.argmax(logits))
-    assert f"predicted {np.argmax(logits)}" in frame.hud and "true 7" in frame.hud
+    assert f"predicted {np.argmax(logits)}" in frame.hud_detail and "true 7" in frame.hud_detail
     assert len(frame.texts["fc2"]) == 10 and frame.texts["fc2"][3].startswith("3")
 
 
@@ -100,11 +100,13 @@ def test_a_selected_mistake_fills_the_whole_scene_with_its_activations(digits_ru
     assert predicted != y[held_out]  # a mistake, shown as one
     assert (
         f"most confident mistake 1/{digits_run.mistake_rows} (held-out #{held_out}): "
-        f"true {y[held_out]}, predicted {predicted}" in frame.hud
+        f"true {y[held_out]}, predicted {predicted}" in frame.hud_detail
     )
     # each snapshot's first mistake is another image: between snapshots, the nearer one, never a blend
     np.testing.assert_array_equal(scene.frame_at(last - 0.4, sample=sample).values["relu2"], frame.values["relu2"])
-    assert scene.frame_at(last, sample=scene.sample_count).hud == scene.frame_at(last, sample=0).hud  # wraps round
+    assert (
+        scene.frame_at(last, sample=scene.sample_count).hud_detail == scene.frame_at(last, sample=0).hud_detail
+    )  # wraps round
 
 
 def test_forward_pass_reveal_lights_blocks_in_graph_order(digits_run):
@@ -232,7 +234,7 @@ def test_nan_and_inf_are_recorded_shown_and_reported(tmp_path):
     assert np.isinf(hidden[0]) and np.isfinite(hidden[1:6]).all() and np.isnan(hidden[6:]).all()  # data vs padding
     q = scene.block("0").scale.quantise(frame.values["0"].ravel())
     assert q[0] == 1 and (q[1:6] >= 2).all() and (q[6:] == 0).all()
-    assert "NaN/Inf (magenta) in 0" in frame.hud
+    assert "NaN/Inf (magenta) in 0" in frame.hud_detail
     halfway = scene.frame_at(0.5, sample=0).values["0"].ravel()
     assert np.isinf(halfway[0]) and np.isnan(halfway[6:]).all()  # interpolation keeps both apart
 
@@ -251,7 +253,7 @@ def test_nan_output_has_no_prediction(tmp_path):
     rec.snapshot(epoch=0)
     rec.close()
     frame = build_scene(open_run(tmp_path / "run")).frame_at(0)
-    assert "predicted none (the output is NaN/Inf) (wrong)" in frame.hud
+    assert "predicted none (the output is NaN/Inf) (wrong)" in frame.hud_detail
     assert frame.texts["0"][0].endswith("NaN")
 
 
@@ -271,7 +273,7 @@ def test_change_modes_show_how_weights_moved(digits_run, mode):
         prefix = "change/" if mode == "change" else "since_start/"
         limits.append(max(abs(v) for v in digits_run.stats(s.index)[prefix + "param/fc1.weight"][1:3]))
     assert block.scale.hi == pytest.approx(max(limits))  # fixed over the run, from the writer's summaries
-    assert "weight change since" in scene.frame_at(1).hud
+    assert "weight change since" in scene.frame_at(1).hud_detail
 
 
 def test_change_scale_without_stored_summaries(digits_run, monkeypatch):
@@ -293,7 +295,7 @@ def test_gradients_mode(digits_run):
     g = digits_run.read(last, ["grad/fc2.weight"])["grad/fc2.weight"]
     np.testing.assert_array_equal(scene.frame_at(last).values["fc2"][0], g)
     assert not scene.frame_at(0).values["fc2"].any()  # the snapshot before training has no gradient
-    assert "gradients of the last training step" in scene.frame_at(last).hud
+    assert "gradients of the last training step" in scene.frame_at(last).hud_detail
     assert all(b.scale.diverging for b in scene.blocks)
 
 
@@ -307,7 +309,7 @@ def test_update_ratio_mode(digits_run):
     np.testing.assert_allclose(values, update_ratio(w2, w1), rtol=1e-6)
     block = scene.block("fc2")
     assert not block.scale.diverging and block.scale.lo == 0.0 and block.scale.hi > 0
-    assert "update ratio" in scene.frame_at(2).hud
+    assert "update ratio" in scene.frame_at(2).hud_detail
 
 
 @pytest.mark.parametrize("mode", ["change", "change-from-start", "update-ratio"])

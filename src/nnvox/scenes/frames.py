@@ -13,6 +13,7 @@ from nnvox.capture.masking import only_masked, softmax_fed
 from nnvox.capture.run import PROBE_ROWS, Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite, show_masked
+from nnvox.scenes.heads_up import SEPARATOR, lecture_line, lecture_sample, progress_text
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.scene import CHANGE_MODES, MODE_TEXT, Block, Frame, Scene
 
@@ -245,12 +246,14 @@ class FrameSource:
                 else:
                     prediction = "none (the output is NaN/Inf)"
         health = self._health_at(scene, nearest)
+        lecture, detail = self._hud(scene, nearest, sample, prediction, health)
         return Frame(
             t=t,
             health=health,
             values=values,
             lit=lit,
-            hud=self._hud(scene, nearest, sample, prediction, health),
+            hud=lecture,
+            hud_detail=detail,
             texts=texts,
             snapshot=nearest,
             pulses=pulses(scene, reveal),
@@ -317,31 +320,50 @@ class FrameSource:
             s += f", predicted {prediction}" + ("" if prediction == true else " (wrong)")
         return s
 
-    def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict) -> str:
+    def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict) -> tuple[str, str]:
+        """The heads-up line in both styles, (lecture, detail): see scenes/heads_up.py."""
         snap = self.run.snapshots[index]
         parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {MODE_TEXT[scene.mode]}"]
         if scene.mode == "activations":
             parts.append(self._sample_text(scene, index, sample, prediction))
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
-        hud = "   ·   ".join(parts)
+        shown = self._lecture_sample(index, sample, prediction) if scene.mode == "activations" else None
+        progress = progress_text(snap.epoch, snap.step, index, self.run.snapshots[-1])
+        notes = self._notes(scene, index)  # what the picture shows that needs a word, in both styles
+        lecture = lecture_line(progress, snap.metrics, shown)
+        return "\n".join([lecture, *notes]), "\n".join([SEPARATOR.join(parts), *self._flags(health), *notes])
+
+    def _lecture_sample(self, index: int, sample: int, prediction: str | None) -> str | None:
+        label = self.run.sample_label(index, sample)
+        if label is None:
+            return "no mistake left to show"
+        names = self.run.class_names
+        true = None if label < 0 else names[label] if names and label < len(names) else str(label)
+        return lecture_sample(true, prediction, mistake=self.run.is_mistake(sample))
+
+    @staticmethod
+    def _flags(health: dict) -> list[str]:
+        """Unhealthy layers (developer detail: the lecture style leaves them to the legend)."""
         flagged = [
             f"{name} {value * 100:.0f}% {what}" if what in FLAGS else f"{name} {what} gradients"
             for name, h in health.items()
             for what, value in h.items()
             if what in (*FLAGS, "exploding", "vanishing") and value > UNHEALTHY
         ]
-        if flagged:
-            hud += (
-                "\nunhealthy: " + ", ".join(flagged[:4]) + (f" and {len(flagged) - 4} more" if len(flagged) > 4 else "")
-            )
+        if not flagged:
+            return []
+        more = f" and {len(flagged) - 4} more" if len(flagged) > 4 else ""
+        return ["unhealthy: " + ", ".join(flagged[:4]) + more]
+
+    def _notes(self, scene: Scene, index: int) -> list[str]:
+        notes = []
         nonfinite, masked = self.run.nonfinite(index), self._masked(index)
         broken = [b.name for b in scene.blocks if nonfinite.get(b.key) and b.key not in masked]
         if broken:
-            hud += f"\nNaN/Inf (magenta) in {', '.join(broken[:6])}" + (
-                f" and {len(broken) - 6} more" if len(broken) > 6 else ""
-            )
+            more = f" and {len(broken) - 6} more" if len(broken) > 6 else ""
+            notes.append(f"NaN/Inf (magenta) in {', '.join(broken[:6])}{more}")
         if self.run.error:
             import textwrap
 
-            hud += "\n" + textwrap.fill(f"shown up to where the forward pass failed: {self.run.error}", 110)
-        return hud
+            notes.append(textwrap.fill(f"shown up to where the forward pass failed: {self.run.error}", 110))
+        return notes

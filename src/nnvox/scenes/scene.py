@@ -141,6 +141,7 @@ class Frame:
     )  # block -> drawn panels (maps) or cells (units) that never fire
     saturated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ... or that are stuck at a tanh/sigmoid limit
     clusters: dict[str, tuple[np.ndarray, int, float]] = field(default_factory=dict)  # cloud -> (labels, k, purity)
+    hud_detail: str = ""  # the developer's heads-up line (`hud` is the lecture's; "": the same)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.feature_space import PROJECTIONS
 from nnvox.scenes.presets import preset_size
 from nnvox.scenes.toml_files import read_toml
-from nnvox.scenes.view import MODES, SpecError, ViewSpec, rgb
+from nnvox.scenes.view import HUD_STYLES, MODES, SpecError, ViewSpec, rgb
 
 FIGURES = (
     "filters",
@@ -64,6 +64,7 @@ SHOT_KEYS = {
     "feature_space",
     "clusters",
     "depth",
+    "hud",
     "figure",
     "layer",
     "voxel",
@@ -426,6 +427,7 @@ def _view_spec(table: dict, at, check: _Checker) -> ViewSpec:
             feature_space=choice("feature_space", PROJECTIONS),
             clusters=_clusters(table["clusters"], at("clusters"), check) if "clusters" in table else None,
             depth=table.get("depth"),
+            hud=choice("hud", HUD_STYLES) or HUD_STYLES[0],
         )
     except SpecError as exc:
         check.fail(at(exc.option), str(exc))

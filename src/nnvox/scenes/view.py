@@ -25,8 +25,10 @@ from nnvox.errors import NnvoxError, NnvoxTypeError, path_argument
 # Declared here, not in scene.py, so the command line reads its choices without loading numpy.
 MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
 SIZINGS = ("capped", "accurate", "log")
+HUD_STYLES = ("lecture", "detail")  # the first is the default
 Mode = Literal[MODES]  # the choices the CLI offers, from the one list of modes
 Sizing = Literal[SIZINGS]
+HudStyle = Literal[HUD_STYLES]
 CLUSTER_RULES = ("silhouette", "elbow")
 
 
@@ -78,6 +80,9 @@ class ViewSpec:
     depth
         Module depth drawn: each module below it is one block showing its output (1: the top-level modules;
         a large number: every layer). Default: the deepest depth whose overview has at most 24 blocks.
+    hud
+        The heads-up line: lecture ("Epoch 12 of 12 · accuracy 97.6% · true 7, predicted 7") or detail (run,
+        mode, sample numbers, every metric in full, unhealthy layers).
     """
 
     mode: Mode = "activations"
@@ -93,9 +98,11 @@ class ViewSpec:
     background: str | None = None
     view: Path | None = None
     depth: int | None = None
+    hud: HudStyle = HUD_STYLES[0]
 
     def __post_init__(self):
         _choice("mode", self.mode, MODES)
+        _choice("heads-up style", self.hud, HUD_STYLES, option="hud")
         _choice("sizing", self.sizing, SIZINGS)
         if self.mistake is not None and (not _whole(self.mistake) or self.mistake < 1):
             raise SpecError(
@@ -214,6 +221,7 @@ _SCENE = frozenset(
         "preset",
         "size",
         "depth",
+        "hud",
     }
 )
 USES = {

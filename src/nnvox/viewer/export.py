@@ -54,7 +54,7 @@ class _Panes:
         ]
 
     def render_options(self, width: int, height: int) -> RenderOptions:
-        look = {"width": width, "height": height, "transparent": self.spec.transparent}
+        look = {"width": width, "height": height, "transparent": self.spec.transparent, "hud": self.spec.hud}
         if self.spec.background is not None:
             look["background"] = rgb(self.spec.background)
         if len(self.scenes) == 1:

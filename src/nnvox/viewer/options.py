@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnvox.scenes.presets import check_size
+from nnvox.scenes.view import HUD_STYLES
 from nnvox.viewer.theme import DEFAULT_THEME, RGB8, Box, FontSize, Theme
 
 
@@ -17,6 +18,7 @@ class RenderOptions:
     show_labels: bool = True
     show_legend: bool = True
     show_hud: bool = True
+    hud: str = HUD_STYLES[0]  # the heads-up line's style (ViewSpec.hud)
     show_metrics: bool = True
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
     transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,12 +74,14 @@ class _Scenes:
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
         self._renderers, self._histograms = {}, {}
 
-    def renderer(self, key):
-        if key not in self._renderers:
+    def renderer(self, key, hud: str):
+        """A scene's renderer in a heads-up style (shots of one scene in two styles: two renderers)."""
+        if (key, hud) not in self._renderers:
             from nnvox.viewer.offscreen import OffscreenRenderer
 
-            self._renderers[key] = OffscreenRenderer(self.scenes[key], self.options)
-        return self._renderers[key]
+            options = dataclasses.replace(self.options, hud=hud)
+            self._renderers[key, hud] = OffscreenRenderer(self.scenes[key], options)
+        return self._renderers[key, hud]
 
     def histograms(self, key) -> HistogramSource:
         if key not in self._histograms:
@@ -124,7 +127,7 @@ class _Painter:
         """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
         last) as Layers, so that only their 3D picture blends."""
         key = _scene_key(shot)
-        renderer = self.scenes.renderer(key) if shot.source is not None and shot.figure is None else None
+        renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
         aspect = renderer.scene_renderer.aspect if renderer else self.options.width / self.options.height
         frames = shot_frames(shot, scene, aspect, fps)

@@ -1,13 +1,14 @@
-"""The heads-up line at the pane's top left: the frame's own text (snapshot, sample, prediction)."""
+"""The heads-up line at the pane's top left: the frame's own text (snapshot, sample, prediction), in
+the options' style (lecture or detail: scenes/heads_up.py)."""
 
 from __future__ import annotations
 
 import vtk
 
+from nnvox.scenes.heads_up import SEPARATOR
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import to_unit
 
-SEPARATOR = "   ·   "
 GLYPH = 0.55  # a glyph's width, as a share of the font size
 
 
@@ -39,6 +40,9 @@ class HeadsUpLine:
         self.actor.SetPosition(*stage.layout.hud_position)
         stage.renderer.AddViewProp(self.actor)
         self.props = [self.actor]
+        self.detail = stage.options.hud == "detail"
 
     def update(self, shown: Shown) -> None:
-        self.actor.SetInput(fit(shown.frame.hud, self.room))
+        frame = shown.frame
+        text = frame.hud_detail or frame.hud if self.detail else frame.hud
+        self.actor.SetInput(fit(text, self.room))

@@ -1,0 +1,57 @@
+"""The heads-up line as a lecture reads it: "Epoch 12 of 12 · accuracy 97.6% · true 7, predicted 7"
+(1-based epochs, "Before training" for the first snapshot, numbers to 3 significant digits). The
+developer's line (run name, mode, sample numbers, every metric in full) is frames.py's `_hud`; which
+one a picture shows is the view's `hud` option (scenes/view.py HUD_STYLES)."""
+
+from __future__ import annotations
+
+import math
+
+SEPARATOR = "   ·   "
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """`value` to `digits` significant digits, trailing zeros kept: 97.6, 5.00, 100, 0.0834."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    places = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{places}f}"
+    return text if places or abs(value) < 10**digits else f"{round(value):,}"
+
+
+def metric_text(name: str, value: float) -> str:
+    if "acc" in name.lower() and 0.0 <= value <= 1.0:
+        return f"{name} {significant(value * 100)}%"
+    return f"{name} {significant(value)}"
+
+
+def progress_text(epoch: int | None, step: int | None, index: int, last) -> str | None:
+    """Where in training a snapshot is; `last` is the run's last snapshot (its epoch or step is the
+    total). None for a model run once."""
+    for now, total, word in ((epoch, last.epoch, "Epoch"), (step, last.step, "Step")):
+        if now is not None:
+            return "Before training" if now == 0 else f"{word} {now:,} of {total:,}"
+    return None if last.index == 0 else f"Snapshot {index + 1} of {last.index + 1}"
+
+
+def lecture_metrics(metrics: dict[str, float]) -> list[str]:
+    """Accuracy where recorded (what a class follows), else the loss; never the learning rate."""
+    shown = [k for k in metrics if "acc" in k.lower()] or [k for k in metrics if "loss" in k.lower()][:1]
+    return [metric_text(k, metrics[k]) for k in shown]
+
+
+def lecture_sample(true: str | None, prediction: str | None, *, mistake: bool) -> str | None:
+    """The sample's part: what it is and what the network read."""
+    if prediction is None:
+        return None
+    read = "no prediction (the output is NaN/Inf)" if prediction.startswith("none") else f"predicted {prediction}"
+    if true is None:
+        return read
+    return f"{'most confident mistake: ' if mistake else ''}true {true}, {read}"
+
+
+def lecture_line(progress: str | None, metrics: dict[str, float], sample: str | None) -> str:
+    parts = [progress] if progress else []
+    return SEPARATOR.join([*parts, *lecture_metrics(metrics), *([sample] if sample else [])])

@@ -1,0 +1,49 @@
+"""The heads-up line as a lecture reads it (the default) and the developer's detail (asked for)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.heads_up import significant
+from nnvox.scenes.storyboard import load_storyboard
+from nnvox.scenes.view import ViewSpec
+
+
+@pytest.mark.parametrize(
+    "value, text", [(97.6, "97.6"), (97.64, "97.6"), (5, "5.00"), (100, "100"), (0.08336, "0.0834"), (12345, "12,345")]
+)
+def test_numbers_keep_three_significant_digits(value, text):
+    assert significant(value) == text
+
+
+def test_the_lecture_line_counts_epochs_from_one_and_leaves_out_the_developers_detail(digits_run):
+    scene = build_scene(digits_run)
+    last = scene.n_snapshots - 1
+    epochs = digits_run.snapshots[last].epoch
+    accuracy = digits_run.snapshots[last].metrics["accuracy"]
+    first, final = scene.frame_at(0), scene.frame_at(last)
+    assert first.hud.startswith("Before training   ·   accuracy ")
+    assert final.hud.startswith(f"Epoch {epochs} of {epochs}   ·   accuracy {significant(accuracy * 100)}%   ·   true ")
+    assert scene.frame_at(1).hud.startswith(f"Epoch 1 of {epochs}   ·   ")
+    for detail in ("mode: activations", "learning rate", "loss", "sample 1/", digits_run.name, f"({last + 1}/"):
+        assert detail not in final.hud and detail in final.hud_detail  # detail only where asked
+    assert "\n" not in final.hud and "\n" not in first.hud  # one line
+    mistake = scene.frame_at(last, sample=digits_run.mistake_sample(1))
+    assert "most confident mistake: true " in mistake.hud and "held-out #" not in mistake.hud
+    weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options()).frame_at(last)
+    assert "true" not in weights.hud and "predicted" not in weights.hud  # no sample in a weights picture
+
+
+def test_the_style_is_a_view_option_a_storyboard_shot_sets(tmp_path, digits_run):
+    assert ViewSpec().hud == "lecture" and ViewSpec(hud="detail").hud == "detail"
+    with pytest.raises(NnvoxError, match="unknown heads-up style 'loud'; choose one of lecture, detail"):
+        ViewSpec(hud="loud")
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    shot = '[[shot]]\nrun = "run"\nduration = 1\nhud = "{}"\n'
+    (tmp_path / "a.toml").write_text(shot.format("detail"))
+    assert load_storyboard(tmp_path / "a.toml").shots[0].view.hud == "detail"
+    (tmp_path / "b.toml").write_text(shot.format("loud"))
+    with pytest.raises(NnvoxError, match=r"line 4: .*loud"):
+        load_storyboard(tmp_path / "b.toml")

@@ -1,0 +1,38 @@
+"""The heads-up styles and the legend titles as drawn: the lecture's short line by default, the
+developer's longer one where asked; titles in words, the same on the desktop and in the browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.view import ViewSpec
+from nnvox.viewer.export import render_png
+from nnvox.viewer.overlays.legends import legends
+
+pytestmark = pytest.mark.gl
+
+
+def _text_columns(path, height: int) -> int:
+    """How far right the heads-up line's text reaches (columns with light pixels in its band)."""
+    band = np.asarray(Image.open(path).convert("L"))[: round(0.05 * height)]
+    return int(np.flatnonzero((band > 150).any(axis=0)).max())
+
+
+def test_the_lecture_line_is_the_default_and_detail_is_asked_for(digits_run, tmp_path):
+    lecture = render_png(digits_run, tmp_path / "lecture.png", size="854x480")
+    detail = render_png(digits_run, tmp_path / "detail.png", size="854x480", hud="detail")
+    short, long = _text_columns(lecture, 480), _text_columns(detail, 480)
+    assert 100 < short < 0.6 * long  # "Epoch 3 of 3 · accuracy 82.0% · true 0, predicted 0" is short
+
+
+def test_legend_titles_say_what_the_colours_are_in_words(digits_run):
+    assert legends("activations")["viridis"][0] == "activation, per layer: low → high"
+    assert legends("weights")["diverging"][0] == "weight, per layer: negative ← 0 → positive"
+    from nnvox.viewer.web.payload import describe
+
+    scene = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
+    page = describe(scene, t=0, sample=0)["legends"]
+    assert page and all(entry["title"] == legends("weights")[entry["cmap"]][0] for entry in page)
