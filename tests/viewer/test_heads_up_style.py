@@ -29,8 +29,8 @@ def test_the_lecture_line_is_the_default_and_detail_is_asked_for(digits_run, tmp
 
 
 def test_legend_titles_say_what_the_colours_are_in_words(digits_run):
-    assert legends("activations")["viridis"][0] == "activation, per layer: low → high"
-    assert legends("weights")["diverging"][0] == "weight, per layer: negative ← 0 → positive"
+    assert legends("activations")["viridis"][0] == "activation, per layer: low to high"
+    assert legends("weights")["diverging"][0] == "weight, per layer: negative – 0 – positive"
     from nnvox.viewer.web.payload import describe
 
     scene = build_scene(digits_run, ViewSpec(mode="weights").scene_options())

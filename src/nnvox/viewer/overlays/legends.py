@@ -26,10 +26,11 @@ def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
     """Each colour map's legend in `mode`: its title and the span of its ticks. The desktop and the
     browser page (viewer/web/payload.py) both read their titles here."""
     quantity = QUANTITIES[mode]
+    # read left to right along the bar; no arrows: vtk's built-in font has no glyph for them
     titles = {
-        "viridis": f"{quantity}, per layer: low → high",
-        "diverging": f"{quantity}, per layer: negative ← 0 → positive",
-        "difference": "left − right, per layer: left lower ← 0 → left higher",
+        "viridis": f"{quantity}, per layer: low to high",
+        "diverging": f"{quantity}, per layer: negative – 0 – positive",
+        "difference": "left − right, per layer: left lower – 0 – left higher",
     }
     return {cmap: (titles[cmap], span) for cmap, span in SPANS.items()}
 
