@@ -1,13 +1,15 @@
 """Issue 16's target "depth change and open/close in the window under 100 ms for EfficientNet-B0 on
 2 cores": the scene build at the default depth (the depth chosen by the block budget) and at depths
-1, 2, 3 and fully open, on EfficientNet-B0 from transformers' default EfficientNetConfig (random
-weights, one 224 x 224 sample, recorded once through nnvox's single-pass path as `nnvox view MODEL`
-does), in ms and as a ratio to one 720p frame's render measured in the same run.
+1, 2, 3 and fully open, in activations mode and (default and fully open) weights mode, on
+EfficientNet-B0 from transformers' default EfficientNetConfig (random weights, one 224 x 224
+sample, recorded once through nnvox's single-pass path as `nnvox view MODEL` does, its weights
+too), in ms and as a ratio to one 720p frame's render measured in the same run.
 
-"first" is the run's first build (what opening the window costs: the per-architecture facts, module
-tree and structure signatures, are found then); "again" is the median of later builds of the same
-run, what a depth change in the window costs. "choose" is the selection stage alone (for the default:
-choosing the depth).
+The rows run in order on one Run object, as a window session would. "first" is the first build of
+that row (the default's is what opening the window costs: the per-architecture facts are found
+then; fully open's first build reads every layer once, for level of detail's channel choice);
+"again" is the median of later builds of the same row, what a depth change in the window costs
+once those are known. "choose" is the selection stage alone (for the default: choosing the depth).
 
     .venv/bin/python benchmarks/bench_depth.py [--quick]
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 DEPTHS = ("default", 1, 2, 3, "full")
+ROWS = (*(("activations", d) for d in DEPTHS), ("weights", "default"), ("weights", "full"))
 TARGET_MS = 100.0
 
 
@@ -35,7 +38,7 @@ def _efficientnet_b0_run():
     torch.manual_seed(0)
     model = EfficientNetForImageClassification(EfficientNetConfig()).eval()
     x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(1))
-    return single_pass_run(model, x, name="efficientnet-b0", weights=False)
+    return single_pass_run(model, x, name="efficientnet-b0")
 
 
 def _timed(fn, repeat: int) -> tuple[float, float, object]:
@@ -72,7 +75,7 @@ def _frame_ms(scene, frames: int) -> float:
 
 
 def depth_costs(repeat: int = 5, frames: int = 10) -> dict:
-    """Build and selection times per depth on EfficientNet-B0, and one 720p frame's render."""
+    """Build and selection times per mode and depth on EfficientNet-B0, and one 720p frame's render."""
     import torch
 
     from nnvox.scenes.build import build_scene
@@ -85,13 +88,14 @@ def depth_costs(repeat: int = 5, frames: int = 10) -> dict:
     arch = run.architecture
     full = ModuleTree.of(arch).max_level
     rows = []
-    for depth in DEPTHS:
+    for mode, depth in ROWS:
         d = None if depth == "default" else full if depth == "full" else depth
-        options = SceneOptions(depth=d)
+        options = SceneOptions(mode=mode, depth=d)
         first, again, scene = _timed(lambda o=options: build_scene(run, o), repeat)
         _, choose, selection = _timed(lambda o=options: select(arch, o), repeat)
         rows.append(
-            {"depth": depth, "drawn": selection.depth, "blocks": len(scene.blocks)}
+            {"mode": mode, "depth": depth, "drawn": selection.depth, "blocks": len(scene.blocks)}
+            | {"side": sum(1 for b in scene.blocks if b.lane < 0 and not b.labelled)}
             | {"first_ms": first, "again_ms": again, "choose_ms": choose}
         )
     frame = _frame_ms(build_scene(run), frames)
@@ -108,13 +112,14 @@ def report(quick: bool = False) -> list[str]:
         f"## Depth change, EfficientNet-B0 (EfficientNetConfig(), 224 x 224, {m['nodes']} nodes, "
         f"{m['modules']} modules, {os.cpu_count()} CPUs): scene build against one 720p frame ({frame:.0f} ms)",
         "",
-        "| depth | drawn at | blocks | first build | build again (a depth change) | ratio to a frame "
-        "| choosing the selection | target: under 100 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| mode | depth | drawn at | blocks (small side-branch blocks) | first build | build again (a depth change) "
+        "| ratio to a frame | choosing the selection | target: under 100 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in m["rows"]:
         lines.append(
-            f"| {r['depth']} | {r['drawn']} | {r['blocks']} | {r['first_ms']:.0f} ms ({r['first_ms'] / frame:.1f}x) "
+            f"| {r['mode']} | {r['depth']} | {r['drawn']} | {r['blocks']} ({r['side']}) "
+            f"| {r['first_ms']:.0f} ms ({r['first_ms'] / frame:.1f}x) "
             f"| {r['again_ms']:.0f} ms | {r['again_ms'] / frame:.1f}x | {r['choose_ms']:.1f} ms "
             f"| {'met' if r['again_ms'] < TARGET_MS else 'not met'} |"
         )

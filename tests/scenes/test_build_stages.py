@@ -62,3 +62,28 @@ def test_stages_compose_into_the_scene(run):
     arrangement = arrange(specs, graph, selection.repeats, options)
     blocks = make_blocks(run, specs, graph, arrangement, selection)
     assert tuple(blocks) == build_scene(run, options).blocks
+
+
+def test_the_collector_waits_while_a_scene_is_built_and_resumes_after(run, monkeypatch):
+    """The facts a build keeps set off full collections that walk a loaded model's every object;
+    the collector is held off during a build and back on after it, a failed one too."""
+    import gc
+
+    from nnvox.errors import NnvoxError
+    from nnvox.scenes import build
+
+    seen = []
+    real_select = build.select
+    monkeypatch.setattr(build, "select", lambda *a: seen.append(gc.isenabled()) or real_select(*a))
+    assert gc.isenabled()
+    build_scene(run, SceneOptions())
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(NnvoxError):
+        build_scene(run, SceneOptions(mode="change"))  # one snapshot: refused mid-build
+    assert gc.isenabled()
+    gc.disable()  # a caller's own choice is kept
+    try:
+        build_scene(run, SceneOptions())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
