@@ -1,7 +1,8 @@
 """Issue 16's corpus at realistic depth: eight Hugging Face models from transformers' DEFAULT
-configs (EfficientNet-B0, ConvNeXt-T, Swin-T, ViT-B/16, MobileViT-S, BERT-base, GPT-2 small,
-T5-small), random weights with a fixed seed, each with the example input a user would pass (one
-224 x 224 image, or 24 tokens; T5 with 8 decoder tokens).
+configs (ConvNeXt-T, Swin-T, ViT-B/16, MobileViT-S, BERT-base, GPT-2 small, T5-small; EfficientNet's
+default is B7, so EfficientNet-B0 is the default with B0's four published coefficients), random
+weights with a fixed seed, each with the example input a user would pass (one 224 x 224 image, or
+24 tokens; T5 with 8 decoder tokens).
 
 `record(name)` returns the run of one forward pass, recorded as `nnvox view MODEL` records it
 (capture/single_pass.py) without weights: the overview shows activations, and the weights of the
@@ -42,6 +43,9 @@ def _t5(config):
     return {"input_ids": _tokens(config.vocab_size), "decoder_input_ids": _tokens(config.vocab_size, DECODER_TOKENS, 2)}
 
 
+# google/efficientnet-b0's coefficients (EfficientNetConfig() is B7: 55 blocks, 2,560 channels, 600 pixels)
+B0 = {"width_coefficient": 1.0, "depth_coefficient": 1.0, "image_size": 224, "dropout_rate": 0.2, "hidden_dim": 1280}
+
 # name -> (config class, model class, the example input from the config), all in transformers
 MODELS = {
     "efficientnet-b0": ("EfficientNetConfig", "EfficientNetForImageClassification", lambda c: _image()),
@@ -61,7 +65,7 @@ def build(name: str):
     import transformers
 
     config_class, model_class, inputs = MODELS[name]
-    config = getattr(transformers, config_class)()
+    config = getattr(transformers, config_class)(**(B0 if name == "efficientnet-b0" else {}))
     torch.manual_seed(0)
     model = getattr(transformers, model_class)(config).eval()
     example = inputs(config)

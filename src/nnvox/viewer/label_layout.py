@@ -154,6 +154,7 @@ class LabelLayout:
         self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
+        self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
         self.leaders = self._add_leaders(colour)
         renderer.AddObserver("StartEvent", self.update)
 
@@ -278,6 +279,7 @@ class LabelLayout:
         anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
         where = dict(zip(self.block_names, rects))
         leaders, named = [], set()
+        self._placed = np.empty((0, 4))
         for i in self._order(named):
             label = self.labels[i]
             naming = label.stage not in named
@@ -293,6 +295,7 @@ class LabelLayout:
             )
             if box is None:
                 label.actor.SetVisibility(False)
+                label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
                 why = why or ("no room beside its block (shown on hover or selection)" if beside else NO_ROOM)
                 self.placement.hidden.append((label.block, text, why))
                 continue
@@ -303,7 +306,9 @@ class LabelLayout:
             label.actor.SetDisplayOffset(round(box[0] - size[0] - ax), round(box[1] - size[1] - ay))
             ox, oy = label.actor.GetDisplayOffset()
             box = size + np.array([ax + ox, ay + oy, ax + ox, ay + oy])
-            taken = np.vstack([taken, box])
+            line = _line_box(_leader(where[label.block], box))
+            taken = np.vstack([taken, box, line])
+            self._placed = np.vstack([self._placed, box])
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
             leaders.append(_leader(where[label.block], box))
@@ -332,8 +337,11 @@ class LabelLayout:
             y0 = rect[3] + GAP if direction > 0 else rect[1] - GAP - th
             box = np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th])
             dy = free_place(box, obstacles, direction, h, reach * th)
-            if dy is not None:
-                return np.round(box + np.array([0, dy, 0, dy]))
+            if dy is None:
+                continue
+            found = box + np.array([0, dy, 0, dy])
+            if not _crossed(_leader(rect, found), self._placed).any():  # its line back crosses no label
+                return np.round(found)
         return None
 
     def _draw_leaders(self, segments: list[tuple[float, float, float, float]]) -> None:
@@ -352,6 +360,20 @@ class LabelLayout:
         )
         self._leader_lines.SetPoints(vtk_points)
         self._leader_lines.SetLines(lines)
+
+
+def _line_box(segment) -> np.ndarray:
+    """A leader line's box, (0, 4) for none: later labels keep off it as off a label."""
+    if segment is None:
+        return np.empty((0, 4))
+    x0, y0, x1, y1 = segment
+    return np.array([[x0 - 1, min(y0, y1), x1 + 1, max(y0, y1)]])
+
+
+def _crossed(segment, taken: np.ndarray) -> np.ndarray:
+    """Which of `taken` a leader line (None: none) passes through."""
+    line = _line_box(segment)
+    return hits(line[0], taken, 0.0) if len(line) else np.zeros(len(taken), dtype=bool)
 
 
 def _leader(rect: np.ndarray, box: np.ndarray) -> tuple[float, float, float, float] | None:
