@@ -4,8 +4,8 @@ default configs), checked from picture reports: the label policy at 480p, 1080p 
 camera angles (tests/viewer/picture_policy.py), and the default overview's blocks spanning at least
 60% of the frame's width or height at every size.
 
-CI runs a fixed sample (BERT-base, MobileViT-S: ~25 s together on 2 CPUs); NNVOX_LONG=1 runs all
-eight (EfficientNet-B0's record alone takes ~50 s: its five traced forward passes on 2 CPUs)."""
+CI runs a fixed sample (BERT-base, MobileViT-S: 20-40 s together on 2 CPUs); NNVOX_LONG=1 runs all
+eight (3-5 min; a record runs the model five times, tracing included)."""
 
 from __future__ import annotations
 
