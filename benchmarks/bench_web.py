@@ -1,6 +1,8 @@
 """Issue 18's browser targets on this machine: the digits demo run (12 epochs, every snapshot) as
-HTML pages, one per mode (the page shows one mode; in-page mode switching is to come), their sizes
-against the 5 MB target; and in headless Chromium with software WebGL (SwiftShader): the first
+one HTML page holding every mode, probe sample and mistake (exported opening in each mode), against
+the 5 MB target; a VGG-16-sized run's page against the 20 MB target; orbiting the digits and VGG-16
+pages in frames per second against the desktop's renderer orbiting the same scene; and in headless
+Chromium with software WebGL (SwiftShader): the first
 picture after opening the digits page, against opening a bare page that clears a WebGL canvas,
 and a timeline move (blend, texture upload, draw, labels; timed inside the page up to glFinish),
 against drawing the same picture again without a move, both measured in the same run; and
@@ -77,6 +79,90 @@ def browser_costs(page_path: Path, repeat: int) -> dict[str, float]:
     return {"first_s": med(firsts), "blank_s": med(blanks), "move_ms": med(moves), "redraw_ms": med(redraws)}
 
 
+# Inside the page: orbiting as a drag does, each animation frame the camera turned 2 degrees about
+# the scene's vertical through the controls' target and drawn with the labels placed; frames the
+# page presented per second over `ms` (what a reader sees, compositing included)
+ORBIT = """(ms) => new Promise((done) => { const s = window.nnvoxViewer.stage, target = s.controls.target;
+  let frames = 0; const start = performance.now();
+  const step = () => { s.camera.position.sub(target).applyAxisAngle(s.camera.up, Math.PI / 90).add(target);
+    s.camera.lookAt(target); s.draw(); frames += 1;
+    if (performance.now() - start < ms) requestAnimationFrame(step);
+    else done((1000 * frames) / (performance.now() - start)); };
+  requestAnimationFrame(step); })"""
+ORBIT_MS = 3000
+TARGET_FPS = {"digits": 30.0, "vgg16": 10.0}
+TARGET_VGG_MB = 20.0
+
+
+def page_orbit_fps(page_path: Path, repeat: int) -> float:
+    """Median frames per second orbiting the page (1280 x 720, SwiftShader)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=SOFTWARE_WEBGL)
+        page, _ = _open(browser, page_path.as_uri(), "window.nnvoxViewer && window.nnvoxViewer.drawn > 0")
+        page.evaluate(ORBIT, 300)  # warm: shaders compiled, textures uploaded
+        fps = statistics.median(page.evaluate(ORBIT, ORBIT_MS) for _ in range(repeat))
+        browser.close()
+    return fps
+
+
+def _desktop_orbit(run: Path, repeat: int) -> float:
+    from common import median_time
+
+    from nnvox.capture.run import open_run
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(open_run(run))
+    frame = scene.frame_at(scene.n_snapshots - 1)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
+
+    def turn() -> None:
+        renderer.camera.Azimuth(2.0)
+        renderer.render(frame)
+
+    seconds = median_time(turn, 30 * repeat, warmup=3)
+    renderer.close()
+    return 1.0 / seconds
+
+
+def desktop_orbit_fps(run: Path, repeat: int) -> float:
+    """Median frames per second of the desktop's renderer orbiting the same scene (off-screen, 1280 x
+    720, the last snapshot: each frame the camera turned 2 degrees, drawn and read back), in its own process."""
+    from common import isolated
+
+    return isolated(_desktop_orbit, run, repeat)
+
+
+def orbit_rows(pages: dict[str, tuple[Path, Path]], repeat: int) -> list[str]:
+    """Orbiting each page against the desktop renderer on the same run, in the same run of this script."""
+    rows = ["| model | page orbit | desktop renderer orbit | ratio | target |", "|---|---|---|---|---|"]
+    for name, (run, page_path) in pages.items():
+        page, desktop = page_orbit_fps(page_path, repeat), desktop_orbit_fps(run, repeat)
+        met = "met" if page >= TARGET_FPS[name] else "not met"
+        rows.append(
+            f"| {name} | {page:.1f} fps | {desktop:.1f} fps | {page / desktop:.2f}x | "
+            f"{TARGET_FPS[name]:.0f} fps: {met} |"
+        )
+    return rows
+
+
+def vgg16_page(out: Path) -> tuple[Path, Path, int, float]:
+    """A VGG-16-sized run (random conv activations at 224 x 224, 4 snapshots, kept whole as the
+    Recorder's default budget keeps them) as one page with the default level of detail (the scene's
+    channel and map budgets): its run, its page, bytes and export seconds."""
+    from common import synthetic_vgg16_run
+
+    from nnvox.viewer.export import export
+
+    run = synthetic_vgg16_run(snapshots=4)
+    start = time.perf_counter()
+    path = export(run, out / "vgg16.html")
+    return run, path, path.stat().st_size, time.perf_counter() - start
+
+
 def _get_ms(port: int, path: str) -> float:
     import http.client
 
@@ -135,17 +221,28 @@ def report(quick: bool = False) -> list[str]:
     sizes = page_sizes(run, out)
     costs = browser_costs(out / "activations.html", 2 if quick else 5)
     served = serve_costs(run, 2 if quick else 5)
-    total = sum(b for b, _ in sizes.values()) / 1e6
+    vgg_run, vgg_path, vgg_bytes, vgg_seconds = vgg16_page(out)
+    orbits = orbit_rows({"digits": (run, out / "activations.html"), "vgg16": (vgg_run, vgg_path)}, 2 if quick else 3)
+    total = sizes["activations"][0] / 1e6
     lines = [
         "## The browser viewer: the digits demo run (13 snapshots) as HTML, opened in headless Chromium "
         "(SwiftShader WebGL, 1280 x 720)",
         "",
-        "| mode | page size | export |",
+        "| page opened in | page size (every mode, sample and mistake inside) | export |",
         "|---|---|---|",
         *(f"| {mode} | {b / 1e6:.2f} MB | {s:.2f} s |" for mode, (b, s) in sizes.items()),
         "",
-        f"Every mode together: {total:.2f} MB "
-        f"(target {TARGET_MB:.0f} MB: {'met' if total <= TARGET_MB else 'not met'}).",
+        f"One page holds every mode, probe sample and mistake: {total:.2f} MB "
+        f"(target {TARGET_MB:.0f} MB: {'met' if total <= TARGET_MB else 'not met'}). "
+        f"A VGG-16-sized run (random activations, 4 snapshots, default level of detail): {vgg_bytes / 1e6:.1f} MB "
+        f"(target {TARGET_VGG_MB:.0f} MB: {'met' if vgg_bytes / 1e6 <= TARGET_VGG_MB else 'not met'}), "
+        f"exported in {vgg_seconds:.1f} s.",
+        "",
+        "Orbiting (the camera turned 2 degrees a frame, drawn with the labels placed; the page's frames "
+        "presented per second over 3 s, the desktop's off-screen renderer's frames with their read-back):",
+        "",
+        *orbits,
+        "",
         f"First picture of the activations page: {costs['first_s']:.2f} s from opening it, "
         f"{costs['first_s'] / costs['blank_s']:.1f}x a bare page clearing a WebGL canvas ({costs['blank_s']:.2f} s); "
         f"target {TARGET_FIRST_S:.0f} s: {'met' if costs['first_s'] <= TARGET_FIRST_S else 'not met'}.",

@@ -3,9 +3,14 @@
 // else one list of the most probable classes from the column's top (both from Python, per snapshot).
 // `show` returns the screen rectangles the texts take.
 
+// A style written only when it changes: an orbiting frame then moves the texts without laying them out.
+function set(el, key, value) {
+  if (el.style[key] !== value) el.style[key] = value;
+}
+
 function textBox(layer, style) {
   const el = document.createElement("div");
-  const base = { position: "absolute", whiteSpace: "pre", pointerEvents: "none", lineHeight: "1.2", width: "max-content" };
+  const base = { position: "absolute", left: "0", top: "0", whiteSpace: "pre", pointerEvents: "none", lineHeight: "1.2", width: "max-content" };
   Object.assign(el.style, { ...base, ...style });
   layer.appendChild(el);
   return el;
@@ -22,7 +27,7 @@ function rect(el) {
 export class ClassTexts {
   constructor(block, layer, boxColour) {
     this.block = block;
-    this.rows = block.classes.rows.map(() => textBox(layer, { transform: "translateY(-50%)" }));
+    this.rows = block.classes.rows.map(() => textBox(layer, {}));
     this.top = textBox(layer, { background: boxColour, padding: "1px 3px" });
     this.top.className = "nnvox-classes";
   }
@@ -34,16 +39,19 @@ export class ClassTexts {
     const apart = screen.length > 1 && Math.hypot(screen[1][0] - screen[0][0], screen[1][1] - screen[0][1]);
     const perRow = screen.length > 0 && (screen.length === 1 || apart >= 1.05 * fontPx);
     this.rows.forEach((el, r) => {
-      el.style.display = perRow ? "block" : "none";
+      set(el, "display", perRow ? "block" : "none");
       if (!perRow) return;
-      Object.assign(el.style, { left: `${screen[r][0]}px`, top: `${screen[r][1]}px`, fontSize: `${fontPx}px` });
-      el.textContent = texts[r];
+      el.style.transform = `translate(${screen[r][0]}px, ${screen[r][1]}px) translateY(-50%)`; // moved, no layout
+      set(el, "fontSize", `${fontPx}px`);
+      if (el.textContent !== texts[r]) el.textContent = texts[r];
     });
-    this.top.style.display = perRow ? "none" : "block";
+    set(this.top, "display", perRow ? "none" : "block");
     if (!perRow) {
       const [x, y] = stage.toScreen(top);
-      Object.assign(this.top.style, { left: `${x}px`, top: `${y}px`, fontSize: `${fontPx}px` });
-      this.top.textContent = [heading, ...order.map((i) => texts[i])].filter(Boolean).join("\n");
+      this.top.style.transform = `translate(${x}px, ${y}px)`;
+      set(this.top, "fontSize", `${fontPx}px`);
+      const text = [heading, ...order.map((i) => texts[i])].filter(Boolean).join("\n");
+      if (this.top.textContent !== text) this.top.textContent = text;
     }
     return (perRow ? this.rows : [this.top]).map((el) => rect(el));
   }

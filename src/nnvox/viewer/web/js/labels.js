@@ -32,7 +32,7 @@ export class Labels {
       el.textContent = block.label.text;
       el.dataset.block = block.name;
       Object.assign(el.style, {
-        position: "absolute", whiteSpace: "pre", textAlign: "center", pointerEvents: "none", width: "max-content",
+        position: "absolute", left: "0", top: "0", whiteSpace: "pre", textAlign: "center", pointerEvents: "none", width: "max-content",
         background: box, color: `rgb(${tr},${tg},${tb})`, padding: "1px 4px", lineHeight: "1.2",
       });
       layer.appendChild(el);
@@ -53,18 +53,29 @@ export class Labels {
     const rects = new Map(this.labels.map((l) => [l.block.name, blockRect(this.stage, l.block.bounds)]));
     const taken = [...this.reserved(w, h), ...kept];
     this.leaders.replaceChildren();
+    this.measure(fontPx);
     for (const label of this.importance) {
-      label.el.style.fontSize = `${fontPx}px`;
-      const size = [label.el.offsetWidth, label.el.offsetHeight];
+      const size = label.size;
       const others = [...rects].filter(([name]) => name !== label.block.name).map(([, r]) => r);
       const spot = label.block.label.rank < 2 && this.place(label, size, rects.get(label.block.name), taken, others, w, h);
-      label.el.style.display = spot ? "block" : "none";
+      const display = spot ? "block" : "none";
+      if (label.el.style.display !== display) label.el.style.display = display;
       label.shown = Boolean(spot);
       if (!spot) continue;
-      Object.assign(label.el.style, { left: `${spot[0]}px`, top: `${spot[1]}px` });
+      label.el.style.transform = `translate(${spot[0]}px, ${spot[1]}px)`; // moved, not laid out again
       taken.push(spot);
       this.leader(spot, rects.get(label.block.name));
     }
+  }
+
+  // Each label's size at this font, measured in one layout when the font or a text changed (not
+  // per frame: reading a size after a write forces the page's layout, once per label).
+  measure(fontPx) {
+    const key = (l) => `${fontPx}|${l.el.textContent}`;
+    const stale = this.labels.filter((l) => l.measured !== key(l));
+    if (!stale.length) return;
+    for (const l of stale) Object.assign(l.el.style, { fontSize: `${fontPx}px`, display: "block" });
+    for (const l of stale) [l.size, l.measured] = [[l.el.offsetWidth, l.el.offsetHeight], key(l)];
   }
 
   // A line from a label to its block's rectangle where the label stands clear of it.

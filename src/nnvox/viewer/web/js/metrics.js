@@ -29,10 +29,14 @@ export class MetricsInset {
     return (this.t / Math.max(this.metrics.snapshots - 1, 1)) * this.canvas.clientWidth;
   }
 
+  // Drawn again only when the position, the size or the font changed (not on every orbiting frame).
   draw(t, fontPx) {
-    this.t = t;
     const ratio = window.devicePixelRatio || 1;
     const [w, h] = [this.canvas.clientWidth, this.canvas.clientHeight];
+    const drawn = `${t}|${w}|${h}|${fontPx}|${ratio}`;
+    if (drawn === this.drawn) return;
+    this.drawn = drawn;
+    this.t = t;
     if (this.canvas.width !== Math.round(w * ratio)) this.canvas.width = Math.round(w * ratio);
     if (this.canvas.height !== Math.round(h * ratio)) this.canvas.height = Math.round(h * ratio);
     const ctx = this.canvas.getContext("2d");

@@ -26,7 +26,9 @@ export class Stage {
     // Colours as given, not colour-managed: a texel's byte is the pixel's byte, as on the desktop.
     THREE.ColorManagement.enabled = false;
     this.scene = scene;
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    // No multisampling and no kept drawing buffer: in software WebGL (SwiftShader, a machine without a
+    // GPU) each costs more than the rest of an orbiting frame (benchmarks/bench_web.py).
+    this.renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: false });
     this.renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
     this.renderer.setPixelRatio(window.devicePixelRatio || 1);
     this.renderer.setClearColor(rgb(scene.colours.background));
