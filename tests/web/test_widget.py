@@ -98,6 +98,21 @@ def test_the_kernel_side_answers_with_buffers_and_follows_a_growing_run(live_cop
     cut_manifest(folder, whole, 2)
 
 
+def test_the_kernel_side_switches_the_view_its_page_asks_for(live_copy):
+    pytest.importorskip("anywidget")
+    from nnvox.viewer.web.source import RunSource
+    from nnvox.viewer.web.widget import ViewerWidget
+
+    widget = ViewerWidget(RunSource(live_copy[0]), follow_seconds=3600)
+    assert widget.scene["mode"] == "activations" and "weights" in widget.scene["views"]["modes"]
+    widget._answer(widget, {"view": {"mode": "weights", "sample": 0}}, [])
+    assert widget.scene["mode"] == "weights" and widget._source.spec.mode == "weights"
+    widget._answer(widget, {"view": {"mode": "../etc", "sample": 0}}, [])  # not a mode: nothing changes
+    widget._answer(widget, {"view": {"mode": "activations", "sample": 3}}, [])
+    assert (widget.scene["mode"], widget.scene["sample"]) == ("activations", 3)
+    widget.close()
+
+
 HARNESS = """<!doctype html><html><body style="margin:0">
 <div id="out" style="width:1280px"></div>
 <script type="module">
