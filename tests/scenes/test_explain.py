@@ -1,0 +1,108 @@
+"""scenes/explain: each output value taken apart from the recorded arrays sums to the recorded value."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes import explain as ex
+from tests.conftest import record_digits
+
+
+@pytest.fixture(scope="module")
+def lenet_run(tmp_path_factory):
+    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
+
+
+def fp16_bound(s: ex.Step) -> float:
+    """What storing inputs, weights and the output as float16 (the run's format) can move the sum by:
+    each term's two roundings and the recorded value's own (2^-11 relative each)."""
+    terms = np.abs(s.products).sum() if s.products is not None else 0.0
+    return 2.0**-10 * (terms + abs(s.bias) + abs(s.recorded)) + 1e-7
+
+
+@pytest.mark.parametrize("which", ["digits", "lenet"])
+@pytest.mark.parametrize("layer", ["conv1", "conv2", "fc1", "fc2"])
+def test_products_sum_to_the_recorded_value(which, layer, digits_run, lenet_run):
+    run = digits_run if which == "digits" else lenet_run
+    t = ex.target(run.architecture, layer)
+    last = len(run.snapshots) - 1
+    for index, sample, channel in ((0, 0, 0), (last, 3, t.shape[0] - 1)):
+        arrays = ex.read_arrays(run, t, index, sample)
+        steps = [ex.step(t, arrays, p) for p in ex.order(t, channel)]  # every position, padded borders too
+        errors = np.array([abs(s.value - s.recorded) / fp16_bound(s) for s in steps])
+        assert errors.max() < 0.5, (layer, index, errors.max())
+        if t.family == "conv" and t.padding != (0, 0):
+            assert (
+                not steps[0].inside.all() and steps[t.shape[1] // 2 * t.shape[2] + t.shape[2] // 2].inside.all()
+            )  # the corner reads padding
+    # the same sums on a window one row off miss: the check tells a wrong patch apart
+    if t.family == "conv":
+        shifted = dataclasses.replace(t, padding=(t.padding[0] + 1, t.padding[1]))
+        moved = [ex.step(shifted, arrays, p) for p in ex.order(t, channel)[: t.shape[2] * 3]]
+        assert max(abs(s.value - s.recorded) / fp16_bound(s) for s in moved) > 5
+
+
+@pytest.mark.parametrize("layer", ["pool1", "pool2"])
+def test_a_pooling_window_max_is_the_recorded_value_exactly(lenet_run, layer):
+    t = ex.target(lenet_run.architecture, layer)
+    arrays = ex.read_arrays(lenet_run, t, 1, 2)
+    for p in ex.order(t, 4):
+        s = ex.step(t, arrays, p)
+        assert s.value == s.recorded
+        assert s.inputs[s.chosen] == s.value
+
+
+def test_strided_dilated_grouped_padded_convolution_matches_torch():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 11, 9)).astype(np.float32)
+    w = rng.normal(size=(6, 2, 3, 3)).astype(np.float32)
+    b = rng.normal(size=6).astype(np.float32)
+    y = torch.nn.functional.conv2d(
+        torch.from_numpy(x)[None], torch.from_numpy(w), torch.from_numpy(b), stride=2, padding=2, dilation=2, groups=2
+    )[0].numpy()
+    t = ex.Target("c", "conv", "x", "c", (3, 3), (2, 2), (2, 2), (2, 2), 2, y.shape)
+    arrays = ex.Arrays(x, y, w, b)
+    for p in ex.order(t, 0) + ex.order(t, 5):
+        s = ex.step(t, arrays, p)
+        assert abs(s.value - s.recorded) <= 1e-4 * max(1.0, abs(s.recorded))
+    assert ex.step(t, arrays, (5, 0, 0)).channels == (2, 3)  # the second group reads the second half
+
+
+def test_padded_average_pool_and_a_dense_unit_match_torch():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3, 7, 7)).astype(np.float32)
+    y = torch.nn.functional.avg_pool2d(torch.from_numpy(x)[None], 3, stride=2, padding=1)[0].numpy()
+    t = ex.Target("p", "mean", "x", None, (3, 3), (2, 2), (1, 1), (1, 1), 1, y.shape)
+    for p in ex.order(t, 2):
+        s = ex.step(t, ex.Arrays(x, y), p)
+        assert abs(s.value - s.recorded) < 1e-5
+    v, w, b = (
+        rng.normal(size=20).astype(np.float32),
+        rng.normal(size=(5, 20)).astype(np.float32),
+        np.ones(5, np.float32),
+    )
+    dense = ex.Target("fc", "linear", "v", "fc", shape=(5,))
+    for p in ex.order(dense):
+        s = ex.step(dense, ex.Arrays(v, w @ v + b, w, b), p)
+        assert abs(s.value - s.recorded) < 1e-4
+
+
+def test_bad_layers_are_one_line_errors_naming_the_choices(digits_run):
+    for bad, says in (("relu1", "is a ReLU"), ("nope", "is not in the model")):
+        with pytest.raises(NnvoxError) as err:
+            ex.target(digits_run.architecture, bad)
+        assert says in str(err.value) and "conv1, pool1, conv2" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_schedule_starts_at_once_slows_on_the_first_rows_and_finishes_before_the_end():
+    total, row = 28 * 28, 28
+    done = [ex.schedule(k / 300, total, row) for k in range(301)]
+    assert done[0] == 1 and done == sorted(done) and done[-1] == total
+    assert done[round(300 * (1 - ex.END_HOLD))] == total
+    early = done[round(300 * ex.SLOW_SHARE) - 1] - done[0]
+    late = done[round(300 * (1 - ex.END_HOLD))] - done[round(300 * ex.SLOW_SHARE)]
+    assert early <= ex.SLOW_ROWS * row and late > 10 * early
+    assert [ex.schedule(p, 10, 0) for p in (0.0, 0.5, 1.0)] == [1, 6, 10]  # a dense layer's units, evenly
