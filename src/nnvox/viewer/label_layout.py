@@ -340,7 +340,8 @@ class LabelLayout:
             if dy is None:
                 continue
             found = box + np.array([0, dy, 0, dy])
-            if not _crossed(_leader(rect, found), self._placed).any():  # its line back crosses no label
+            # its line back to the block crosses no label and no other block
+            if not _crossed(_leader(rect, found), np.vstack([self._placed, others])).any():
                 return np.round(found)
         return None
 
