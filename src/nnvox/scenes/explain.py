@@ -8,6 +8,7 @@ one output map, slow over the first rows, then faster."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -228,3 +229,95 @@ def schedule(progress: float, total: int, row: int) -> int:
         return max(1, min(slow, 1 + math.floor(p / span * slow)))
     rest = min((p - SLOW_SHARE) / (1.0 - END_HOLD - SLOW_SHARE), 1.0)
     return min(total, slow + math.ceil(rest * (total - slow)))
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What an explaining shot shows at one frame: the step under way (its output the last of
+    `done` visited), where it is drawn, and the inset's colour limits, fixed over the shot's map."""
+
+    step: Step
+    done: int
+    total: int
+    grid: tuple[int, int]  # the output map's rows and columns ((1, units) for a dense layer)
+    layer: str  # the explained block
+    source: str | None  # the block drawn for its input (None: not drawn)
+    weight_limit: float  # |weight| at the diverging scale's ends
+    product_limit: float
+
+
+class Explanation:
+    """One layer's output map (or units) computed position by position over a shot, from the
+    recorded values of `sample` at the snapshot nearest the shot's timeline position."""
+
+    def __init__(self, run, scene, layer: str, channel: int = 0, sample: int = 0):
+        self.run, self.sample = run, sample
+        self.target = target(run.architecture, layer)
+        if self.target.family != "linear" and not 0 <= channel < self.target.shape[0]:
+            raise NnvoxError(f"explain: channel {channel} is out of range; {layer!r} has {self.target.shape[0]} maps")
+        names = {b.name for b in scene.blocks}
+        if layer not in names:
+            raise NnvoxError(f"explain: layer {layer!r} is not drawn as a block of its own here; explain a drawn layer")
+        self.source = drawn_source(run.architecture, self.target, names)
+        self.positions = order(self.target, channel)
+        self.row = 0 if self.target.family == "linear" else self.target.shape[2]
+        self._steps: dict[int, tuple[list[Step], float, float]] = {}
+
+    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float]:
+        if index not in self._steps:
+            arrays = read_arrays(self.run, self.target, index, self.sample)
+            steps = [step(self.target, arrays, p) for p in self.positions]
+            weights = float(np.abs(arrays.weight).max()) if arrays.weight is not None else 1.0
+            products = max((float(np.abs(s.products).max()) for s in steps if s.products is not None), default=1.0)
+            self._steps = {index: (steps, weights or 1.0, products or 1.0)}  # a shot shows one snapshot at a time
+        return self._steps[index]
+
+    def at(self, progress: float, t: float) -> Moment:
+        steps, weights, products = self._at_snapshot(round(t))
+        done = schedule(progress, len(steps), self.row)
+        shape = self.target.shape
+        grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
+        return Moment(steps[done - 1], done, len(steps), grid, self.target.layer, self.source, weights, products)
+
+
+def done_cells(block, moment: Moment) -> tuple[int, np.ndarray]:
+    """The explained block's panel and which of its drawn cells hold values computed so far (a
+    pooled drawing's cell counts once its first value is)."""
+    mask = np.zeros((block.rows, block.cols), bool)
+    if moment.step.family == "linear":  # one panel, the units in reading order
+        mask.ravel()[: min(moment.done, mask.size)] = True
+        return 0, mask
+    channel = moment.step.position[0]
+    panel = block.channels.index(channel) if block.channels is not None and channel in block.channels else channel
+    full = np.zeros(moment.total, bool)
+    full[: moment.done] = True
+    pooled = full.reshape(moment.grid)[:: block.pool, :: block.pool][: block.rows, : block.cols]
+    mask[: pooled.shape[0], : pooled.shape[1]] = pooled
+    return min(panel, block.panels - 1), mask
+
+
+def window_cells(block, s: Step) -> tuple[tuple[int, int], tuple[float, float], tuple[float, float]]:
+    """Where the step's window lies on the drawn input block: panels (first, last), rows and
+    columns (first, last + 1) in drawn voxels, reaching past the edges where the window reads
+    padding. A dense unit reads the whole block."""
+    if s.family == "linear":
+        return (0, block.panels - 1), (0.0, float(block.rows)), (0.0, float(block.cols))
+    first, last = s.channels
+    if block.channels is not None:  # level of detail: the drawn panels among those read
+        drawn = [k for k, c in enumerate(block.channels) if first <= c <= last]
+        first, last = (drawn[0], drawn[-1]) if drawn else (0, block.panels - 1)
+    step = lambda v: v / block.pool
+    return (
+        (first, min(last, block.panels - 1)),
+        (step(s.rows[0]), step(s.rows[1] + 1)),
+        (step(s.cols[0]), step(s.cols[1] + 1)),
+    )
+
+
+FADED = 0.15  # the other blocks' opacity while a layer is explained: the eye stays on the two
+
+
+def focused(frame, moment: Moment):
+    """`frame` with every block but the explained layer and its input faded."""
+    keep = {moment.layer, moment.source}
+    return dataclasses.replace(frame, lit={k: v if k in keep else min(v, FADED) for k, v in frame.lit.items()})

@@ -7,7 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nnvox.scenes.camera import CameraPath, CameraPose, Key, ease, flythrough, focus, orbit, overview
+import numpy as np
+
+from nnvox.scenes.camera import (
+    CameraPath,
+    CameraPose,
+    Key,
+    ease,
+    fit,
+    flythrough,
+    focus,
+    orbit,
+    overview,
+    view_direction,
+)
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.storyboard import CameraKey, CameraMove, Shot, resolve
 
@@ -51,6 +64,26 @@ def camera_move(
     return _keyframes(move, scene, aspect, room)
 
 
+EXPLAIN_ROOM = 0.58  # of the width: the explained blocks sit left of the inset (overlays/explain.BOX)
+EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
+
+
+def explain_pose(scene: Scene, names: list[str], aspect: float) -> CameraPose:
+    """The explained layer and its input block framed in the left part of the view, the inset's
+    room on the right."""
+    boxes = np.array([scene.block(n).bounds for n in names])
+    lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
+    bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+    direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
+    centre, scale = fit(bounds, direction, aspect * EXPLAIN_ROOM, band=0.62, margin=0.9, label_room=1.5)
+    right = np.cross(-direction, [0.0, 0.0, 1.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, -direction)
+    # shift the view right so the blocks' centre sits at EXPLAIN_ROOM / 2 of the width
+    focal = centre + right * scale * aspect * (1 - EXPLAIN_ROOM) - up * scale * 0.04
+    return CameraPose(tuple(focal), tuple(direction), tuple(up), float(scale))
+
+
 def _angle(a: CameraMove | CameraKey) -> dict:
     """The camera angle a move or key asks for, as the camera functions take it."""
     return {"azimuth": a.azimuth, "elevation": a.elevation, "zoom": a.zoom}
@@ -76,7 +109,10 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
     return CameraPath(tuple(keys)).at
 
 
-def shot_frames(shot: Shot, scene: Scene | None, aspect: float, fps: int) -> list[ShotFrame]:
+def shot_frames(
+    shot: Shot, scene: Scene | None, aspect: float, fps: int, framed: list[str] | None = None
+) -> list[ShotFrame]:
+    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
@@ -84,6 +120,9 @@ def shot_frames(shot: Shot, scene: Scene | None, aspect: float, fps: int) -> lis
     last = scene.n_snapshots - 1
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
     camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None)
+    if framed and "camera" not in shot.lines:
+        held = explain_pose(scene, framed, aspect)
+        camera = lambda p: held
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(

@@ -81,6 +81,8 @@ SHOT_KEYS = {
     "histogram",
     "ease",
     "fade",
+    "explain",
+    "channel",
 }
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -132,6 +134,8 @@ class Shot:
     )
     ease: str = "smooth"  # of the timeline's motion
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
+    explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
+    channel: int = 0  # the explained layer's output map
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
 
     def sample_in(self, run) -> int:
@@ -348,8 +352,21 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
+        **_explain(table, at, check),
         **common,
     )
+
+
+def _explain(table: dict, at, check: _Checker) -> dict:
+    """The explained layer and map: checked as TOML here, against the run when it is opened."""
+    if "explain" not in table:
+        if "channel" in table:
+            check.fail(at("channel"), 'channel is the map an explained layer fills in; add explain = "conv1"')
+        return {}
+    channel = table.get("channel", 0)
+    if isinstance(channel, bool) or not isinstance(channel, int) or channel < 0:
+        check.fail(at("channel"), f"channel must be a map number (0, 1, ...), got {channel!r}")
+    return {"explain": check.text(table["explain"], at("explain"), "explain"), "channel": channel}
 
 
 def _title_card(table: dict, line: int, at, check: _Checker, common: dict) -> Shot:

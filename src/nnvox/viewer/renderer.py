@@ -69,6 +69,10 @@ class SceneRenderer:
         """Outline on the input plane the rows and columns (first, last) a voxel sees; None hides it."""
         self.overlays.field.show(box)
 
+    def show_explain(self, moment) -> None:
+        """Show one step of an explained layer (scenes.explain.Moment); None hides it."""
+        self.overlays.explain.show(moment)
+
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
         for overlay in self.overlays.all:

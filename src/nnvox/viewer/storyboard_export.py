@@ -11,6 +11,7 @@ import numpy as np
 from nnvox.capture.run import open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.shots import frame_count, shot_frames
@@ -72,7 +73,17 @@ class _Scenes:
                     line = shot.lines.get("attribution", shot.lines.get("mode", shot.line))
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
+        self.explanations = {id(s): self._explanation(board, s) for s in board.shots if s.explain is not None}
         self._renderers, self._histograms = {}, {}
+
+    def _explanation(self, board: Storyboard, shot: Shot) -> Explanation:
+        """A shot's explained layer, checked against its run and scene before anything renders."""
+        run = self.runs[shot.source]
+        try:
+            return Explanation(run, self.scenes[_scene_key(shot)], shot.explain, shot.channel, shot.sample_in(run))
+        except NnvoxError as exc:
+            key = "channel" if str(exc).startswith("explain: channel") else "explain"
+            raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: {exc}") from None
 
     def renderer(self, key, hud: str):
         """A scene's renderer in a heads-up style (shots of one scene in two styles: two renderers)."""
@@ -130,7 +141,9 @@ class _Painter:
         renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
         aspect = renderer.scene_renderer.aspect if renderer else self.options.width / self.options.height
-        frames = shot_frames(shot, scene, aspect, fps)
+        explained = self.scenes.explanations.get(id(shot))
+        framed = [n for n in (shot.explain, explained.source) if n] if explained else None
+        frames = shot_frames(shot, scene, aspect, fps, framed)
         if shot.figure is not None:
             return self._figures(shot, frames)
         if renderer is None:
@@ -166,11 +179,16 @@ class _Painter:
         histograms = self.scenes.histograms(key) if shot.view.histogram else None
         sample = shot.sample_in(self.scenes.runs[shot.source])
         pane = renderer.scene_renderer
+        explained = self.scenes.explanations.get(id(shot))
         for k, f in enumerate(frames):
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms.at(shot.view.histogram, f.t, sample=sample) if histograms else None
             frame = scene.frame_at(f.t, sample=sample, reveal=f.reveal)
+            moment = explained.at(f.progress, f.t) if explained else None
+            pane.show_explain(moment)  # hidden (None) on the scene's other shots
+            if moment is not None:
+                frame = focused(frame, moment)
             yield render_layers(renderer, frame, histogram) if k in layered else renderer.render(frame, histogram)
 
     def close(self) -> None:

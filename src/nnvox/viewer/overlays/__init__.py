@@ -13,6 +13,7 @@ from nnvox.viewer.overlays.caption import Caption
 from nnvox.viewer.overlays.class_rows import ClassRows
 from nnvox.viewer.overlays.clouds import Clouds
 from nnvox.viewer.overlays.edges import Edges
+from nnvox.viewer.overlays.explain import Explained
 from nnvox.viewer.overlays.field import ReceptiveField
 from nnvox.viewer.overlays.histogram import HistogramPanel
 from nnvox.viewer.overlays.hud import HeadsUpLine
@@ -44,6 +45,7 @@ class Overlays:
     units: UnitFrames
     field: ReceptiveField
     class_rows: ClassRows  # the output's row gaps and top-class frame
+    explain: Explained  # a storyboard's explained layer: its window, veil and inset (hidden until shown)
 
     @property
     def all(self) -> list[Overlay]:
@@ -80,4 +82,5 @@ def compose(stage: Stage) -> Overlays:
         UnitFrames(stage),
         ReceptiveField(stage),
         ClassRows(stage),
+        Explained(stage),
     )

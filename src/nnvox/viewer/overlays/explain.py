@@ -1,0 +1,384 @@
+"""A convolution you can watch (CNN Explainer's signature, in 3D): a storyboard shot's `explain`.
+On the blocks, the window read from the input is outlined, the output value under way is framed
+and the values not yet computed are veiled; beside them an inset shows the patch, the kernel and
+their products as small coloured grids and the sum that makes the value (a dense unit: its inputs
+times its weights; a pool: the window and its max). Hidden until `show` is given a Moment
+(scenes/explain.py); the inset's grids are built once per explained layer, then only recoloured."""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import numpy_to_vtk
+
+from nnvox.scenes.colour import ColourScale, lut
+from nnvox.scenes.explain import Moment, Step, done_cells, window_cells
+from nnvox.viewer.overlays.base import Shown, Stage
+
+VEIL_ALPHA = 0.8  # how far a value not yet computed is darkened towards the background
+STANDOFF = 0.08  # the veil stands this far in front of the panel's face (in voxels)
+MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
+HEAD_CHARS = 11  # "input patch": a column's head, the widest
+MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
+# the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks, clear of
+# the heads-up line above and the legends and loss/accuracy inset below
+BOX = (0.6, 0.2, 0.985, 0.86)
+OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
+
+
+def _outline(stage: Stage, colour, width: float) -> tuple[vtk.vtkOutlineSource, vtk.vtkActor]:
+    source = vtk.vtkOutlineSource()
+    mapper = vtk.vtkPolyDataMapper()
+    mapper.SetInputConnection(source.GetOutputPort())
+    actor = vtk.vtkActor()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetColor(*colour)
+    actor.GetProperty().SetLineWidth(width)
+    actor.GetProperty().LightingOff()
+    actor.SetVisibility(False)
+    stage.overlay.AddActor(actor)  # never hidden behind a block
+    return source, actor
+
+
+def frame_cells(source: vtk.vtkOutlineSource, block, panels, rows, cols) -> tuple[float, ...]:
+    """Outline drawn cells of `block`: panels (first, last), rows and columns [first, end) in
+    voxels; returns the outline's bounds."""
+    v, (x, y, z) = block.voxel, block.origin
+    left, top = y + block.cols * v / 2, z + block.rows * v / 2  # column 0 on the +y side, row 0 on top
+    m = MARGIN * v
+    bounds = (
+        x + panels[0] * block.pitch - m,
+        x + panels[1] * block.pitch + block.thickness + m,
+        left - cols[1] * v - m,
+        left - cols[0] * v + m,
+        top - rows[1] * v - m,
+        top - rows[0] * v + m,
+    )
+    source.SetBounds(*bounds)
+    return bounds
+
+
+class _Rays:
+    """Four lines from the window's corners to the output value's: what feeds what."""
+
+    def __init__(self, stage: Stage, width: float):
+        self.points = np.zeros((8, 3))
+        self.vtk_points = vtk.vtkPoints()
+        self.vtk_points.SetData(numpy_to_vtk(self.points, deep=False))
+        lines = vtk.vtkCellArray()
+        for k in range(4):
+            lines.InsertNextCell(2, [k, k + 4])
+        poly = vtk.vtkPolyData()
+        poly.SetPoints(self.vtk_points)
+        poly.SetLines(lines)
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputData(poly)
+        self.actor = vtk.vtkActor()
+        self.actor.SetMapper(mapper)
+        prop = self.actor.GetProperty()
+        prop.SetColor(*stage.colours.accent)
+        prop.SetLineWidth(width / 2)
+        prop.SetOpacity(0.7)
+        prop.LightingOff()
+        self.actor.SetVisibility(False)
+        stage.overlay.AddActor(self.actor)
+
+    def join(self, start: tuple[float, ...], end: tuple[float, ...]) -> None:
+        """From the back face of box `start` to the front face of box `end` (x0, x1, y0, y1, z0, z1)."""
+        for k, (i, j) in enumerate(((2, 4), (3, 4), (3, 5), (2, 5))):
+            self.points[k] = (start[1], start[i], start[j])
+            self.points[k + 4] = (end[0], end[i], end[j])
+        self.vtk_points.Modified()
+        self.actor.SetVisibility(True)
+
+
+class _Veil:
+    """A dark, partly transparent sheet just in front of one panel, one texel a cell: opaque where a
+    value is not computed yet, clear where it is."""
+
+    def __init__(self, stage: Stage):
+        self.stage, self.shape, self.block = stage, None, None
+        self.plane = vtk.vtkPlaneSource()
+        self.image = vtk.vtkImageData()
+        texture = vtk.vtkTexture()
+        texture.SetInputData(self.image)
+        texture.InterpolateOff()
+        texture.SetColorModeToDirectScalars()
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputConnection(self.plane.GetOutputPort())
+        self.actor = vtk.vtkActor()
+        self.actor.SetMapper(mapper)
+        self.actor.SetTexture(texture)
+        self.actor.GetProperty().LightingOff()
+        self.actor.SetVisibility(False)
+        stage.renderer.AddActor(self.actor)
+
+    def show(self, block, panel: int, done: np.ndarray) -> None:
+        if (block.name, done.shape) != self.shape:  # texture memory made once per explained block
+            self.shape = (block.name, done.shape)
+            self.rgba = np.zeros((*done.shape, 4), np.uint8)
+            self.rgba[..., :3] = self.stage.options.background
+            self.image.SetDimensions(done.shape[1], done.shape[0], 1)
+            self.scalars = numpy_to_vtk(self.rgba.reshape(-1, 4), deep=False)
+            self.image.GetPointData().SetScalars(self.scalars)
+        v, (x, y, z) = block.voxel, block.origin
+        front = x + panel * block.pitch - STANDOFF * v
+        half_w, half_h = block.cols * v / 2, block.rows * v / 2
+        self.plane.SetOrigin(front, y + half_w, z - half_h)  # texture (0, 0): column 0, the bottom row
+        self.plane.SetPoint1(front, y - half_w, z - half_h)
+        self.plane.SetPoint2(front, y + half_w, z + half_h)
+        self.rgba[..., 3] = np.where(done[::-1], 0, round(255 * VEIL_ALPHA))  # image rows run bottom up
+        self.scalars.Modified()
+        self.image.Modified()
+        self.actor.SetVisibility(True)
+
+
+class _Grids:
+    """Small grids of coloured cells on the 2D overlay, laid out once, recoloured each frame."""
+
+    def __init__(self, stage: Stage):
+        self.colours = np.zeros((0, 3), np.uint8)
+        self.mapper = vtk.vtkPolyDataMapper2D()
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(self.mapper)
+        self.actor.SetVisibility(False)
+        stage.overlay.AddViewProp(self.actor)
+
+    def build(self, grids: list[tuple[float, float, int, int, float]]) -> None:
+        """Each grid (x, y of its top-left corner in pixels, rows, cols, cell size) as quads."""
+        points, quads = [], []
+        for x, y, rows, cols, cell in grids:
+            gap = max(1.0, cell * 0.08)
+            r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+            x0, y1 = x + c.ravel() * cell, y - r.ravel() * cell
+            corners = [(x0, y1 - cell + gap), (x0 + cell - gap, y1 - cell + gap), (x0 + cell - gap, y1), (x0, y1)]
+            base = len(points) and sum(len(p) for p in points)
+            points.append(np.stack([np.stack([cx, cy, np.zeros_like(cx)], 1) for cx, cy in corners], 1).reshape(-1, 3))
+            quads.append(base + np.arange(4 * rows * cols).reshape(-1, 4))
+        poly = vtk.vtkPolyData()
+        pts = vtk.vtkPoints()
+        pts.SetData(numpy_to_vtk(np.vstack(points).astype(np.float32), deep=True))
+        poly.SetPoints(pts)
+        cells = vtk.vtkCellArray()
+        for q in np.vstack(quads):
+            cells.InsertNextCell(4, [int(i) for i in q])
+        poly.SetPolys(cells)
+        self.colours = np.zeros((cells.GetNumberOfCells(), 3), np.uint8)
+        self.scalars = numpy_to_vtk(self.colours, deep=False)
+        poly.GetCellData().SetScalars(self.scalars)
+        self.mapper.SetInputData(poly)
+        self.mapper.SetScalarModeToUseCellData()
+        self.mapper.SetColorModeToDirectScalars()
+        self.actor.SetVisibility(True)
+
+    def paint(self, rgb: np.ndarray) -> None:
+        self.colours[:] = rgb
+        self.scalars.Modified()
+
+
+def _rgb(values: np.ndarray, scale: ColourScale) -> np.ndarray:
+    return lut(scale.cmap)[scale.quantise(np.asarray(values, np.float32).ravel())]
+
+
+def _backing(stage: Stage, box, font: int) -> vtk.vtkActor2D:
+    """A dark panel behind the inset, so its grids and text read over the blocks behind."""
+    x0, y0, x1, y1 = box
+    pad = 0.3 * font
+    plane = vtk.vtkPlaneSource()
+    plane.SetOrigin(x0 - pad, y0 - pad, 0)
+    plane.SetPoint1(x1 + pad, y0 - pad, 0)
+    plane.SetPoint2(x0 - pad, y1 + pad, 0)
+    mapper = vtk.vtkPolyDataMapper2D()
+    mapper.SetInputConnection(plane.GetOutputPort())
+    actor = vtk.vtkActor2D()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetColor(*(c / 255 for c in stage.options.background))
+    actor.GetProperty().SetOpacity(0.9)
+    actor.SetVisibility(False)
+    stage.overlay.AddViewProp(actor)
+    return actor
+
+
+def _text(stage: Stage, size: int, bold: bool = False) -> vtk.vtkTextActor:
+    actor = vtk.vtkTextActor()
+    tp = actor.GetTextProperty()
+    tp.SetFontSize(size)
+    tp.SetColor(*(c / 255 for c in stage.colours.text))
+    tp.SetBold(bold)
+    tp.SetVerticalJustificationToTop()
+    actor.SetVisibility(False)
+    stage.overlay.AddViewProp(actor)
+    return actor
+
+
+def _layout(box, font: int, columns: int, rows: int, grid: tuple[int, int]) -> tuple[float, list[tuple[float, float]]]:
+    """The cell size and each grid's top-left corner: `columns` grids side by side (patch, kernel,
+    products), `rows` of them (one an input channel), between a title line and the sum's lines.
+    A column is at least as wide as its head's text."""
+    x0, y0, x1, y1 = box
+    gr, gc = grid
+    op = 1.6 * font  # room for the "×" and "=" between grids
+    top, bottom = y1 - 3.2 * font, y0 + 4.2 * font  # the title and column heads above; the sum below
+    cell = min((x1 - x0 - op * (columns - 1)) / (columns * gc), (top - bottom) / (rows * gr * 1.12), 0.09 * (y1 - y0))
+    pitch = max(gc * cell, HEAD_CHARS * 0.55 * font) + op
+    left = x0 + (x1 - x0 - pitch * columns + op) / 2
+    corners = [(left + k * pitch, top - j * gr * cell * 1.12) for j in range(rows) for k in range(columns)]
+    return cell, corners
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3f}".replace("-", "−")
+
+
+class ExplainInset:
+    """The 2D part: the patch, kernel and products grids, their heads and the sum."""
+
+    def __init__(self, stage: Stage):
+        self.stage = stage
+        font = stage.options.font(stage.fonts.hud)
+        self.font = font
+        w, h = stage.pane_width, stage.pane_height
+        bx = BOX
+        self.box = (bx[0] * w, bx[1] * h, bx[2] * w, bx[3] * h)
+        self.band = _backing(stage, self.box, font)
+        self.grids = _Grids(stage)
+        self.title, self.sum = _text(stage, font, bold=True), _text(stage, font)
+        self.heads = [_text(stage, font) for _ in range(3)]
+        self.ops = [_text(stage, round(font * 1.3), bold=True) for _ in range(2)]
+        self.built = None
+
+    @property
+    def actors(self) -> list[vtk.vtkProp]:
+        return [self.band, self.grids.actor, self.title, self.sum, *self.heads, *self.ops]
+
+    def hide(self) -> None:
+        for a in self.actors:
+            a.SetVisibility(False)
+
+    def _build(self, m: Moment) -> None:
+        s = m.step
+        columns = 1 if s.weights is None else 3
+        if s.family == "linear":
+            n = len(s.inputs)
+            gc = int(np.ceil(np.sqrt(n)))
+            grid, rows = (int(np.ceil(n / gc)), gc), 1
+        else:
+            grid, rows = s.inputs.shape[1:], min(len(s.inputs), MOST_CHANNELS)
+        cell, corners = _layout(self.box, self.font, columns, rows, grid)
+        self.grids.build([(x, y, *grid, cell) for x, y in corners])
+        self.cells = (rows, columns, grid)
+        heads = OPS.get(s.family, ("window",))
+        for k, text in enumerate(self.heads):
+            visible = k < columns
+            text.SetVisibility(visible)
+            if visible:
+                text.SetInput(heads[k] if s.family in OPS else f"{s.family} of the window")
+                text.SetPosition(corners[k][0], corners[k][1] + 1.4 * self.font)
+        for k, op in enumerate(self.ops):
+            op.SetVisibility(columns == 3)
+            if columns == 3:
+                op.SetInput("×" if k == 0 else "=")
+                op.SetPosition(
+                    corners[k + 1][0] - 1.15 * self.font, corners[0][1] - grid[0] * cell / 2 + 0.6 * self.font
+                )
+        self.title.SetPosition(self.box[0] + 0.5 * self.font, self.box[3] - 0.4 * self.font)
+        below = corners[-1][1] - grid[0] * cell * 1.12 - 0.6 * self.font  # the sum right under the grids
+        self.sum.SetPosition(self.box[0] + 0.5 * self.font, max(below, self.box[1] + 4.2 * self.font))
+        for a in (self.band, self.grids.actor, self.title, self.sum):
+            a.SetVisibility(True)
+        self.built = (m.layer, s.inputs.shape)
+
+    def show(self, m: Moment, input_scale: ColourScale | None) -> None:
+        s = m.step
+        if self.built != (m.layer, s.inputs.shape):
+            self._build(m)
+        rows, columns, grid = self.cells
+        size = grid[0] * grid[1]
+        inputs = np.where(s.inside, s.inputs, np.nan)
+        if input_scale is None:
+            input_scale = ColourScale.robust(np.nanmin(inputs), np.nanmax(inputs))
+        parts = [(inputs, input_scale)]
+        if s.weights is not None:
+            parts += [
+                (s.weights, ColourScale(-m.weight_limit, m.weight_limit, "diverging", True)),
+                (
+                    np.where(s.inside, s.products, np.nan),
+                    ColourScale(-m.product_limit, m.product_limit, "diverging", True),
+                ),
+            ]
+        rgb = np.zeros((rows, columns, size, 3), np.uint8)
+        for k, (values, scale) in enumerate(parts):
+            flat = np.full((rows, size), np.nan, np.float32)
+            v = values.reshape(-1, values.shape[-1] * (values.shape[-2] if values.ndim > 1 else 1))[:rows]
+            flat[: len(v), : v.shape[1]] = v
+            rgb[:, k] = _rgb(flat, scale).reshape(rows, size, 3)
+        if s.chosen is not None:  # a max pool: the other values of the window fade, the largest stands out
+            keep = np.zeros(size, bool)
+            keep[np.ravel_multi_index(s.chosen[1:], grid)] = True
+            rgb[:, 0, ~keep] = rgb[:, 0, ~keep] // 3 + np.asarray(self.stage.options.background, np.uint8) // 2
+        self.grids.paint(rgb.reshape(-1, 3))
+        self.title.SetInput(_title(m))
+        self.sum.SetInput(_sum_text(s, len(s.inputs) - rows if s.family == "conv" else 0))
+
+
+def _title(m: Moment) -> str:
+    s = m.step
+    where = (
+        f"unit {s.position[0]}"
+        if s.family == "linear"
+        else f"map {s.position[0]}, row {s.position[1]}, column {s.position[2]}"
+    )
+    return f"{m.layer}: {where}   ({m.done} of {m.total})"
+
+
+def _sum_text(s: Step, hidden: int) -> str:
+    """The lines under the grids: how the value is made, and the value the run recorded."""
+    recorded = f"recorded in the run: {_fmt(s.recorded)}"
+    if not s.inside.all():
+        recorded += "\n(dark grey cells: padding outside the map, read as 0)"
+    if s.family in ("max", "mean"):
+        word = "largest" if s.family == "max" else "mean"
+        return f"{word} of the {s.inside.sum()} values = {_fmt(s.value)}\n{recorded}"
+    more = f" ({hidden} more input maps not drawn)" if hidden > 0 else ""
+    return (
+        f"sum of {s.products.size} products = {_fmt(s.value - s.bias)}{more}\n"
+        f"+ bias {_fmt(s.bias)}  = {_fmt(s.value)}\n{recorded}"
+    )
+
+
+class Explained:
+    """The overlay: outlines and the veil on the blocks, the inset beside them."""
+
+    def __init__(self, stage: Stage):
+        self.stage = stage
+        width = max(2.0, stage.options.height / 260)
+        self.window, self.window_actor = _outline(stage, stage.colours.accent, width)
+        self.output, self.output_actor = _outline(stage, tuple(c / 255 for c in stage.colours.selected), width)
+        self.veil = _Veil(stage)
+        self.rays = _Rays(stage, width)
+        self.inset = ExplainInset(stage)
+        self.props: list[vtk.vtkProp] = [self.veil.actor]  # the rest on the overlay layer, over labels too
+
+    def show(self, moment: Moment | None) -> None:
+        """Draw `moment` (None hides everything)."""
+        if moment is None:
+            for a in (self.window_actor, self.output_actor, self.veil.actor, self.rays.actor):
+                a.SetVisibility(False)
+            self.inset.hide()
+            return
+        scene = self.stage.scene
+        out = scene.block(moment.layer)
+        panel, done = done_cells(out, moment)
+        self.veil.show(out, panel, done)
+        cell = np.argwhere(done)[-1] if done.any() else (0, 0)
+        end = frame_cells(self.output, out, (panel, panel), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
+        self.output_actor.SetVisibility(True)
+        source = scene.block(moment.source) if moment.source is not None else None
+        if source is not None:
+            self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
+        self.window_actor.SetVisibility(source is not None)
+        self.rays.actor.SetVisibility(source is not None)
+        self.inset.show(moment, source.scale if source is not None else None)
+
+    def update(self, shown: Shown) -> None:
+        pass

@@ -1,0 +1,111 @@
+"""The explaining shot drawn: the value just computed shows its colour, those not yet computed are
+veiled, the inset's sum is the recorded value; a storyboard names a bad layer on its line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.explain import Explanation, focused
+from nnvox.scenes.shots import explain_pose
+from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.overlays.explain import VEIL_ALPHA
+from nnvox.viewer.storyboard_export import render_storyboard
+from tests.conftest import record_digits
+
+from .conftest import voxel_pixel
+
+pytestmark = pytest.mark.gl
+
+
+@pytest.fixture(scope="module")
+def lenet_run(tmp_path_factory):
+    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
+
+
+def _drawn(run, layer: str, progress: float):
+    """A 720p frame of an explaining shot on `layer` at `progress`, drawn as a storyboard draws it."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(run)
+    explained = Explanation(run, scene, layer, 0, 3)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
+    pane = renderer.scene_renderer
+    pane.apply_pose(explain_pose(scene, [layer, explained.source], pane.aspect))
+    moment = explained.at(progress, 1.0)
+    pane.show_explain(moment)
+    image = renderer.render(focused(scene.frame_at(1.0, sample=3), moment))
+    return scene, renderer, moment, image
+
+
+def test_the_value_just_computed_shows_its_colour_and_the_rest_are_veiled(lenet_run):
+    scene, renderer, moment, image = _drawn(lenet_run, "conv1", 0.3)
+    try:
+        block = scene.block("conv1")
+        c, r, x = moment.step.position
+        expected = block.scale.rgb(moment.step.recorded).astype(int)
+        at = voxel_pixel(renderer, block, c, r, x)
+        assert np.abs(image[at].astype(int) - expected).max() <= 12, (image[at], expected)
+        # every value not yet computed in row r + 3, drawn veiled: the background over its colour
+        values = scene.frame_at(1.0, sample=3).values["conv1"][c]
+        background = np.asarray(renderer.options.background, float)
+        for col in range(4, 24, 4):
+            colour = block.scale.rgb(values[r + 3, col]).astype(float)
+            veiled = VEIL_ALPHA * background + (1 - VEIL_ALPHA) * colour
+            got = image[voxel_pixel(renderer, block, c, r + 3, col)].astype(float)
+            assert np.abs(got - veiled).max() <= 14, (col, got, veiled, colour)
+        # the inset's sum: the value made from the products, and the run's own, to 3 digits
+        text = renderer.scene_renderer.overlays.explain.inset.sum.GetInput().replace("−", "-")
+        assert f"= {moment.step.value:.3f}\n" in text and f"recorded in the run: {moment.step.recorded:.3f}" in text
+        assert abs(moment.step.value - moment.step.recorded) < 5e-4 * max(1.0, abs(moment.step.recorded))
+    finally:
+        renderer.close()
+
+
+def test_a_dense_unit_and_a_pool_window_are_explained_too(lenet_run):
+    for layer, says in (("fc1", "sum of 400 products"), ("pool1", "largest of the 4 values")):
+        _, renderer, moment, image = _drawn(lenet_run, layer, 0.5)
+        try:
+            text = renderer.scene_renderer.overlays.explain.inset.sum.GetInput()
+            assert says in text and f"{moment.step.recorded:.3f}".replace("-", "−") in text
+            w, h = 1280, 720  # the inset's grids are drawn: its box is not empty
+            box = image[int(h * 0.2) : int(h * 0.6), int(w * 0.62) :]
+            assert len(np.unique(box.reshape(-1, 3), axis=0)) > 20
+        finally:
+            renderer.close()
+
+
+BOARD = """\
+[video]
+size = "320x180"
+fps = 5
+
+[[shot]]
+run = "run"
+duration = 1
+sample = 3
+explain = "{layer}"
+channel = {channel}
+"""
+
+
+def test_a_storyboard_explains_a_layer_and_names_a_bad_one_on_its_line(lenet_run, tmp_path):
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    board.write_text(BOARD.format(layer="conv1", channel=0))
+    frames = sorted(render_storyboard(board, tmp_path / "out", progress=False).glob("frame-*.png"))
+    assert len(frames) == 5
+    for layer, channel, says in (
+        (
+            "relu1",
+            0,
+            "line 9: explain: layer 'relu1' is a ReLU, not a convolution, dense layer or pool; explain one of conv1",
+        ),
+        ("conv9", 0, "line 9: explain: layer 'conv9' is not in the model"),
+        ("conv1", 6, "line 10: explain: channel 6 is out of range; 'conv1' has 6 maps"),
+    ):
+        board.write_text(BOARD.format(layer=layer, channel=channel))
+        with pytest.raises(NnvoxError, match=says):
+            render_storyboard(board, tmp_path / "bad", progress=False)
