@@ -3,6 +3,8 @@ veiled, the inset's sum is the recorded value; a storyboard names a bad layer on
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.shots import explain_pose
 from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.overlays.explain import VEIL_ALPHA
+from nnvox.viewer.overlays.explain import VEIL_ALPHA, sheet_x
 from nnvox.viewer.storyboard_export import render_storyboard
 from tests.conftest import record_digits
 
@@ -45,16 +47,21 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_veiled(lenet_
     try:
         block = scene.block("conv1")
         c, r, x = moment.step.position
+        # the explained map is drawn pulled out in front of the block's stack
+        sheet = dataclasses.replace(block, origin=(sheet_x(block), *block.origin[1:]))
         expected = block.scale.rgb(moment.step.recorded).astype(int)
-        at = voxel_pixel(renderer, block, c, r, x)
+        at = voxel_pixel(renderer, sheet, 0, r, x)
         assert np.abs(image[at].astype(int) - expected).max() <= 12, (image[at], expected)
+        background = np.asarray(renderer.options.background, float)
+        assert (
+            VEIL_ALPHA >= 0.5 and np.abs(expected - (VEIL_ALPHA * background + (1 - VEIL_ALPHA) * expected)).max() > 30
+        )
         # every value not yet computed in row r + 3, drawn veiled: the background over its colour
         values = scene.frame_at(1.0, sample=3).values["conv1"][c]
-        background = np.asarray(renderer.options.background, float)
         for col in range(4, 24, 4):
             colour = block.scale.rgb(values[r + 3, col]).astype(float)
             veiled = VEIL_ALPHA * background + (1 - VEIL_ALPHA) * colour
-            got = image[voxel_pixel(renderer, block, c, r + 3, col)].astype(float)
+            got = image[voxel_pixel(renderer, sheet, 0, r + 3, col)].astype(float)
             assert np.abs(got - veiled).max() <= 14, (col, got, veiled, colour)
         # the inset's sum: the value made from the products, and the run's own, to 3 digits
         text = renderer.scene_renderer.overlays.explain.inset.sum.GetInput().replace("−", "-")

@@ -7,6 +7,8 @@ times its weights; a pool: the window and its max). Hidden until `show` is given
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk
@@ -16,7 +18,8 @@ from nnvox.scenes.explain import Moment, Step, done_cells, window_cells
 from nnvox.viewer.overlays.base import Shown, Stage
 
 VEIL_ALPHA = 0.8  # how far a value not yet computed is darkened towards the background
-STANDOFF = 0.08  # the veil stands this far in front of the panel's face (in voxels)
+SHEET_GAP = 3.0  # the explained map stands this far in front of its block's stack (in voxels)
+STANDOFF = 0.08  # ... or of its one panel's face
 MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
 HEAD_CHARS = 11  # "input patch": a column's head, the widest
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
@@ -92,12 +95,18 @@ class _Rays:
         self.actor.SetVisibility(True)
 
 
-class _Veil:
-    """A dark, partly transparent sheet just in front of one panel, one texel a cell: opaque where a
-    value is not computed yet, clear where it is."""
+def sheet_x(block) -> float:
+    """Where the explained map is drawn: pulled out in front of its block's stack, so that a map
+    behind others is seen whole (a block of one panel: just on its face)."""
+    return block.origin[0] - (SHEET_GAP if block.panels > 1 else STANDOFF) * block.voxel
+
+
+class _Sheet:
+    """The explained output map in front of its block, one texel a cell: each value in its colour
+    once computed, veiled (darkened towards the background) until then."""
 
     def __init__(self, stage: Stage):
-        self.stage, self.shape, self.block = stage, None, None
+        self.stage, self.key = stage, None
         self.plane = vtk.vtkPlaneSource()
         self.image = vtk.vtkImageData()
         texture = vtk.vtkTexture()
@@ -112,25 +121,33 @@ class _Veil:
         self.actor.GetProperty().LightingOff()
         self.actor.SetVisibility(False)
         stage.renderer.AddActor(self.actor)
+        self.block, self.panel, self.done = None, 0, None
 
     def show(self, block, panel: int, done: np.ndarray) -> None:
-        if (block.name, done.shape) != self.shape:  # texture memory made once per explained block
-            self.shape = (block.name, done.shape)
-            self.rgba = np.zeros((*done.shape, 4), np.uint8)
-            self.rgba[..., :3] = self.stage.options.background
-            self.image.SetDimensions(done.shape[1], done.shape[0], 1)
-            self.scalars = numpy_to_vtk(self.rgba.reshape(-1, 4), deep=False)
+        if (block.name, done.shape) != self.key:  # texture memory made once per explained block
+            self.key = (block.name, done.shape)
+            # vtk reads an image one texel wide as a row: a column (the classifier's) gets a second, equal texel
+            self.rgb = np.zeros((done.shape[0], max(done.shape[1], 2), 3), np.uint8)
+            self.image.SetDimensions(self.rgb.shape[1], done.shape[0], 1)
+            self.scalars = numpy_to_vtk(self.rgb.reshape(-1, 3), deep=False)
             self.image.GetPointData().SetScalars(self.scalars)
-        v, (x, y, z) = block.voxel, block.origin
-        front = x + panel * block.pitch - STANDOFF * v
-        half_w, half_h = block.cols * v / 2, block.rows * v / 2
-        self.plane.SetOrigin(front, y + half_w, z - half_h)  # texture (0, 0): column 0, the bottom row
-        self.plane.SetPoint1(front, y - half_w, z - half_h)
-        self.plane.SetPoint2(front, y + half_w, z + half_h)
-        self.rgba[..., 3] = np.where(done[::-1], 0, round(255 * VEIL_ALPHA))  # image rows run bottom up
+            v, (_, y, z) = block.voxel, block.origin
+            front, half_w, half_h = sheet_x(block), block.cols * v / 2, block.rows * v / 2
+            self.plane.SetOrigin(front, y + half_w, z - half_h)  # texture (0, 0): column 0, the bottom row
+            self.plane.SetPoint1(front, y - half_w, z - half_h)
+            self.plane.SetPoint2(front, y + half_w, z + half_h)
+        self.block, self.panel, self.done = block, panel, done
+        self.actor.SetVisibility(True)
+
+    def paint(self, values: np.ndarray) -> None:
+        """The map's values (rows, cols) as drawn in its block, veiled where not computed yet."""
+        if self.block is None:
+            return
+        rgb = lut(self.block.scale.cmap)[self.block.scale.quantise(values)].astype(np.float32)
+        veiled = VEIL_ALPHA * np.asarray(self.stage.options.background, np.float32) + (1 - VEIL_ALPHA) * rgb
+        self.rgb[:] = np.where(self.done[..., None], rgb, veiled)[::-1]  # image rows run bottom up (a column broadcast)
         self.scalars.Modified()
         self.image.Modified()
-        self.actor.SetVisibility(True)
 
 
 class _Grids:
@@ -288,7 +305,7 @@ class ExplainInset:
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
 
-    def show(self, m: Moment, input_scale: ColourScale | None) -> None:
+    def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
         s = m.step
         if self.built != (m.layer, s.inputs.shape):
             self._build(m)
@@ -318,7 +335,7 @@ class ExplainInset:
             rgb[:, 0, ~keep] = rgb[:, 0, ~keep] // 3 + np.asarray(self.stage.options.background, np.uint8) // 2
         self.grids.paint(rgb.reshape(-1, 3))
         self.title.SetInput(_title(m))
-        self.sum.SetInput(_sum_text(s, len(s.inputs) - rows if s.family == "conv" else 0))
+        self.sum.SetInput(_sum_text(s, len(s.inputs) - rows if s.family == "conv" else 0) + note)
 
 
 def _title(m: Moment) -> str:
@@ -354,31 +371,36 @@ class Explained:
         width = max(2.0, stage.options.height / 260)
         self.window, self.window_actor = _outline(stage, stage.colours.accent, width)
         self.output, self.output_actor = _outline(stage, tuple(c / 255 for c in stage.colours.selected), width)
-        self.veil = _Veil(stage)
+        self.sheet = _Sheet(stage)
         self.rays = _Rays(stage, width)
         self.inset = ExplainInset(stage)
-        self.props: list[vtk.vtkProp] = [self.veil.actor]  # the rest on the overlay layer, over labels too
+        self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
 
     def show(self, moment: Moment | None) -> None:
         """Draw `moment` (None hides everything)."""
         if moment is None:
-            for a in (self.window_actor, self.output_actor, self.veil.actor, self.rays.actor):
+            for a in (self.window_actor, self.output_actor, self.sheet.actor, self.rays.actor):
                 a.SetVisibility(False)
             self.inset.hide()
+            self.sheet.block = None
             return
         scene = self.stage.scene
         out = scene.block(moment.layer)
         panel, done = done_cells(out, moment)
-        self.veil.show(out, panel, done)
+        self.sheet.show(out, panel, done)
         cell = np.argwhere(done)[-1] if done.any() else (0, 0)
-        end = frame_cells(self.output, out, (panel, panel), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
+        sheet = dataclasses.replace(out, origin=(sheet_x(out), *out.origin[1:]), thickness=0.0)
+        end = frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
         self.output_actor.SetVisibility(True)
         source = scene.block(moment.source) if moment.source is not None else None
         if source is not None:
             self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
         self.window_actor.SetVisibility(source is not None)
         self.rays.actor.SetVisibility(source is not None)
-        self.inset.show(moment, source.scale if source is not None else None)
+        note = "\n(the column shows softmax probabilities)" if out.role == "output" else ""
+        self.inset.show(moment, source.scale if source is not None else None, note)
 
     def update(self, shown: Shown) -> None:
-        pass
+        block = self.sheet.block
+        if block is not None:
+            self.sheet.paint(shown.frame.values[block.name][self.sheet.panel])
