@@ -24,8 +24,8 @@ MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
 HEAD_CHARS = 11  # "input patch": a column's head, the widest
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks, clear of
-# the heads-up line above and the legends and loss/accuracy inset below
-BOX = (0.6, 0.2, 0.985, 0.86)
+# the heads-up line above and of the caption, legends and loss/accuracy inset below
+BOX = (0.6, 0.3, 0.985, 0.86)
 OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
 
 
