@@ -106,3 +106,24 @@ def test_the_schedule_starts_at_once_slows_on_the_first_rows_and_finishes_before
     late = done[round(300 * (1 - ex.END_HOLD))] - done[round(300 * ex.SLOW_SHARE)]
     assert early <= ex.SLOW_ROWS * row and late > 10 * early
     assert [ex.schedule(p, 10, 0) for p in (0.0, 0.5, 1.0)] == [1, 6, 10]  # a dense layer's units, evenly
+
+
+def test_a_shot_checks_its_explained_layer_and_channel(digits_run, tmp_path):
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.scenes.storyboard import load_storyboard
+
+    scene = build_scene(digits_run, SceneOptions(max_channels=4))
+    drawn = scene.block("conv2").channels
+    hidden = next(c for c in range(16) if c not in drawn)
+    with pytest.raises(NnvoxError, match=f"channel {hidden} of 'conv2' is not drawn"):
+        ex.Explanation(digits_run, scene, "conv2", hidden)
+    with pytest.raises(NnvoxError, match="channel 8 is out of range; 'conv1' has 8 maps"):
+        ex.Explanation(digits_run, scene, "conv1", 8)
+    moment = ex.Explanation(digits_run, scene, "conv2", drawn[-1]).at(0.5, 1.0)
+    assert moment.step.position[0] == drawn[-1] and ex.done_cells(scene.block("conv2"), moment)[0] == 3
+    board = tmp_path / "b.toml"
+    board.write_text('[[shot]]\ntitle = "x"\nduration = 1\n\n[[shot]]\nrun = "."\nduration = 1\nchannel = 2\n')
+    (tmp_path / "manifest.json").write_text("{}")
+    with pytest.raises(NnvoxError, match=r"b.toml, line 8: channel is the map an explained layer fills in"):
+        load_storyboard(board)

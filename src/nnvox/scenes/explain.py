@@ -258,6 +258,12 @@ class Explanation:
         names = {b.name for b in scene.blocks}
         if layer not in names:
             raise NnvoxError(f"explain: layer {layer!r} is not drawn as a block of its own here; explain a drawn layer")
+        drawn = scene.block(layer).channels
+        if self.target.family != "linear" and drawn is not None and channel not in drawn:
+            shown = ", ".join(map(str, drawn[:8])) + (" ..." if len(drawn) > 8 else "")
+            raise NnvoxError(
+                f"explain: channel {channel} of {layer!r} is not drawn (level of detail); pick one of {shown}"
+            )
         self.source = drawn_source(run.architecture, self.target, names)
         self.positions = order(self.target, channel)
         self.row = 0 if self.target.family == "linear" else self.target.shape[2]
