@@ -59,7 +59,7 @@ def get(server, path: str, headers: dict | None = None) -> tuple[int, bytes]:
 
 def test_the_run_list_and_the_page_answer(server, digits_run):
     status, body = get(server, "/")
-    assert status == 200 and b"digits-cnn" in body and b"/view?run=1&amp;mode=weights" in body
+    assert status == 200 and b"digits-cnn" in body and b"/view?run=digits-live&amp;mode=weights" in body
     status, body = get(server, "/api/runs")
     assert [r["snapshots"] for r in json.loads(body)] == [len(digits_run.snapshots), 2]
     if page_module.BUNDLE.exists():  # the page itself needs the built script
@@ -153,3 +153,26 @@ def test_the_served_page_follows_a_run_that_gains_a_snapshot(server, browser, gr
     assert errors == []
     page.close()
     (folder / MANIFEST).write_text(json.dumps(whole))
+
+
+def test_the_index_offers_only_the_modes_a_run_can_show_and_names_runs_by_folder(digits_run, tmp_path):
+    from nnvox.viewer.web.server import ServedRuns
+
+    once, whole = tmp_path / "a" / "digits", tmp_path / "b" / "digits"
+    for folder in (once, whole):
+        shutil.copytree(digits_run.path, folder)
+    manifest = json.loads((once / MANIFEST).read_text())
+    (once / MANIFEST).write_text(json.dumps({**manifest, "snapshots": manifest["snapshots"][:1]}))  # run once
+    runs = ServedRuns([once, whole])
+    assert runs.names == ["a-digits", "b-digits"]  # two folders of one name, told apart
+    index = runs.answer("/").body.decode()
+    once_row, whole_row = index.split("<li>")[1:]
+    assert "(digits-cnn, 1 snapshot)" in once_row and "(digits-cnn, 4 snapshots)" in whole_row
+    assert "mode=weights" in once_row and "mode=change" not in once_row and "mode=update-ratio" not in once_row
+    assert "/view?run=b-digits&amp;mode=change" in whole_row
+    assert runs.find("b-digits") == 1 and runs.find("digits-cnn") is None  # the model's name is both runs'
+    refused = runs.answer("/view?run=a-digits&mode=change")
+    assert refused.status == 400 and b"a-digits cannot show change mode; it shows activations, weights" in refused.body
+    far = runs.answer("/view?run=0&sample=999").body.decode()
+    assert "no sample 999" in far and "--mistake" not in far  # the page's words, not the CLI's
+    assert runs.answer("/api/runs/b-digits/scene?mode=change").status == 200

@@ -73,9 +73,8 @@ def page(scene: dict, frames: str, bundle: str | None = None, views: dict | None
     return _html(f"{scene['run']} · {scene['mode_text']} · nnvox", scene["colours"]["background"], data, bundle)
 
 
-_NAV = (
-    "position:fixed;right:34%;bottom:5.5%;z-index:2;font:12px system-ui,sans-serif;color:#aaa"  # left of the timeline
-)
+# Top right, in the heads-up band labels keep out of (the bottom row is the legends', timeline's and menus')
+_NAV = "position:fixed;right:1.2%;top:1.5%;z-index:2;font:13px system-ui,sans-serif"
 
 
 def served_page(

@@ -1,10 +1,10 @@
 """`nnvox serve RUN [RUN ...]`: the browser viewer for runs on a remote machine (reached through an
 SSH port forward), TensorBoard-style, on the standard library's ThreadingHTTPServer.
 
-What it answers, and nothing else (a URL names a run by index or name and a snapshot by number,
-never a path: no file outside the named runs' snapshots can be asked for):
+What it answers, and nothing else (a URL names a run by index or by its folder's name, a snapshot by
+number, never a path: no file outside the named runs' snapshots can be asked for):
 
-    /                                      the runs, with a link per mode
+    /                                      the runs, with a link per mode each can show
     /view?run=R&mode=M&sample=S            the viewer page (the export's script, fetching the rest)
     /api/runs                              the runs as JSON
     /api/runs/R/scene?mode=M&sample=S      the scene description (the run read again if it grew)
@@ -58,15 +58,29 @@ class ServedRuns:
         from nnvox.capture.run import open_run
 
         self.runs = [open_run(p) for p in paths]  # each checked now: a bad folder is told before serving
+        self.names = folder_names([Path(p) for p in paths])
+        self._modes: dict[int, tuple[str, ...]] = {}
         self._sources: dict[tuple[int, str, int], object] = {}
         self._lock = threading.Lock()
 
     def find(self, key: str) -> int | None:
-        """A run by its index in the command line, or by its name when no other run has it."""
+        """A run by its index in the command line, its folder's name (`names`), or its model's name
+        when no other run has it."""
         if key.isdigit():
             return int(key) if int(key) < len(self.runs) else None
+        if key in self.names:
+            return self.names.index(key)
         named = [i for i, r in enumerate(self.runs) if r.name == key]
         return named[0] if len(named) == 1 else None
+
+    def modes(self, index: int) -> tuple[str, ...]:
+        """The modes a run can show (views.showable_modes), worked out once per run."""
+        from nnvox.viewer.web.views import showable_modes
+
+        with self._lock:
+            if index not in self._modes:
+                self._modes[index] = showable_modes(self.runs[index])
+            return self._modes[index]
 
     def source(self, index: int, mode: str, sample: int):
         """The run's view in a mode and sample, built when first asked for (a few kept)."""
@@ -96,7 +110,7 @@ class ServedRuns:
                 return self._api(match, query)
         except NnvoxError as exc:
             return _text(400, str(exc))
-        return _text(404, "not found: this server answers /, /view and /api/runs (see `nnvox serve --help`)")
+        return _text(404, "not found: this server answers /, /view?run=R&mode=M and /api/runs (`nnvox serve --help`)")
 
     def _spec(self, query: dict) -> tuple[str, int]:
         mode, sample = query.get("mode", "activations"), query.get("sample", "0")
@@ -110,7 +124,10 @@ class ServedRuns:
         index = self.find(unquote(match["run"]))
         if index is None:
             return _text(404, f"no run {unquote(match['run'])!r} here: /api/runs lists them")
-        source = self.source(index, *self._spec(query))
+        mode, sample = self._spec(query)
+        if problem := self._unshowable(index, mode, sample):
+            return _text(400, problem)
+        source = self.source(index, mode, sample)
         if match["what"] == "version":
             source.refresh()
             return _json({"version": source.version, "snapshots": source.n_snapshots})
@@ -133,24 +150,62 @@ class ServedRuns:
         if index is None:
             return _text(404, f"no run {query.get('run')!r} here: / lists them")
         mode, sample = self._spec(query)
+        if problem := self._unshowable(index, mode, sample):
+            return Answer(400, "text/html; charset=utf-8", _PROBLEM.format(problem=html.escape(problem)).encode())
         where = {"api": f"/api/runs/{index}", "mode": mode, "sample": sample}
-        title = f"{self.runs[index].name} · {mode} · nnvox"
+        title = f"{self.names[index]} · {mode} · nnvox"
         page = served_page(title, where, DEFAULT_THEME.colours.background, nav=_ALL_RUNS)
         return Answer(200, "text/html; charset=utf-8", page.encode())
 
+    def _unshowable(self, index: int, mode: str, sample: int) -> str | None:
+        """Why the page cannot show this view, in the page's words (its links and menus), or None."""
+        run, name = self.runs[index], self.names[index]
+        if mode not in self.modes(index):
+            return f"{name} cannot show {mode} mode; it shows {', '.join(self.modes(index))} (the links on / are those)"
+        if sample >= run.sample_count:
+            mistakes = f" and mistakes {run.probe_count}..{run.sample_count - 1}" if run.mistake_rows else ""
+            return (
+                f"{name} has no sample {sample}: its probe samples are 0..{run.probe_count - 1}{mistakes} "
+                "(the page's sample menu lists them)"
+            )
+        return None
+
     def _listing(self, index: int) -> dict:
         run = self.runs[index]
-        return {"index": index, "name": run.name, "snapshots": len(run.snapshots), "closed": run.closed}
+        return {
+            "index": index,
+            "name": self.names[index],
+            "model": run.name,
+            "snapshots": len(run.snapshots),
+            "closed": run.closed,
+            "modes": list(self.modes(index)),
+        }
 
     def index(self) -> str:
         rows = []
         for i, run in enumerate(self.runs):
-            modes = " ".join(f'<a href="/view?run={i}&amp;mode={quote(m)}">{html.escape(m)}</a>' for m in MODES)
-            rows.append(f"<li><b>{html.escape(run.name)}</b> ({len(run.snapshots)} snapshots at start): {modes}</li>")
+            key = quote(self.names[i])
+            links = (f'<a href="/view?run={key}&amp;mode={quote(m)}">{html.escape(m)}</a>' for m in self.modes(i))
+            n = len(run.snapshots)
+            count = f"{n} snapshot{'s' * (n != 1)}{'' if run.closed else ' so far, still recording'}"
+            title = f"<b>{html.escape(self.names[i])}</b> ({html.escape(run.name)}, {count})"
+            rows.append(f"<li>{title}: {' '.join(links)}</li>")
         return _INDEX.format(runs="\n".join(rows))
 
 
-_ALL_RUNS = '<a href="/">all runs</a>'  # the viewer page's link back (its control bar switches modes and samples)
+def folder_names(paths: list[Path]) -> list[str]:
+    """Each run's name in URLs and on the page: its folder's name; two folders of one name are told
+    apart by their parent folders' names (a/lenet, b/lenet -> a-lenet, b-lenet), else by a number."""
+    folders = [p.resolve() for p in paths]
+    own = [f.name for f in folders]
+    names = [f"{f.parent.name}-{f.name}" if own.count(f.name) > 1 and f.parent.name else f.name for f in folders]
+    for i in range(len(names)):
+        if names.count(names[i]) > 1 or names[i].isdigit():
+            names[i] = f"{names[i]}-{i + 1}"
+    return names
+
+
+_ALL_RUNS = '<a href="/">← all runs</a>'  # the viewer page's link back (its control bar switches modes and samples)
 _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nnvox</title>
 <style>body{{background:#18181e;color:#ebebf0;font-family:system-ui,sans-serif;margin:2em}}a{{color:#f9b840}}
@@ -158,6 +213,11 @@ li{{margin:0.5em 0}}</style></head>
 <body><h1>nnvox</h1><ul>
 {runs}
 </ul></body></html>
+"""
+_PROBLEM = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nnvox</title>
+<style>body{{background:#18181e;color:#ebebf0;font-family:system-ui,sans-serif;margin:2em}}a{{color:#f9b840}}</style>
+</head><body><p>{problem}</p><p><a href="/">← all runs</a></p></body></html>
 """
 
 

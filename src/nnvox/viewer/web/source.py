@@ -49,13 +49,11 @@ class RunSource:
         sample = self.spec.sample_in(run)
         run.check_sample(sample)
         t = scene.n_snapshots - 1 if self.spec.t is None else min(self.spec.t, scene.n_snapshots - 1)
-        from nnvox.scenes.view import MODES
-        from nnvox.viewer.web.views import menu
+        from nnvox.viewer.web.views import menu, showable_modes
 
         description = spec_description(scene, self.spec, sample, t)
         self.run, self.scene, self.sample = run, scene, sample
-        # every mode offered: one the run cannot show answers its one-line error when chosen
-        views = menu(scene, MODES)
+        views = menu(scene, showable_modes(run, self.spec))  # a mode the run cannot show is not offered
         self.description = {**description, "views": views, "live": not run.closed, "version": self.version}
         self._pieces.clear()
 

@@ -34,13 +34,33 @@ def view_key(mode: str, sample: int) -> str:
     return f"{mode}/{sample}" if mode in PER_SAMPLE else mode
 
 
+def showable_modes(run, spec: ViewSpec = ViewSpec()) -> tuple[str, ...]:
+    """The modes the run can show, in MODES' order: the checks scenes/build makes before drawing
+    anything (change modes need two snapshots, gradients need recorded gradients), without building
+    a scene. The page's menu, `nnvox serve`'s run list and the export offer only these."""
+    from nnvox.scenes.block_spec import block_specs
+    from nnvox.scenes.build import check_options, require_recorded
+    from nnvox.scenes.selection import select
+
+    modes = []
+    for mode in MODES:
+        options = dataclasses.replace(spec, mode=mode).scene_options()
+        try:
+            check_options(options)
+            require_recorded(run, options, block_specs(run, options, select(run.architecture, options)))
+        except NnvoxError:
+            continue
+        modes.append(mode)
+    return tuple(modes)
+
+
 def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
     """The run's scene in every other mode it can show (a mode it cannot, say gradients never
     recorded, is left out of the menu)."""
     from nnvox.scenes.build import build_scene
 
     run, scenes = scene.source.run, {scene.mode: scene}
-    for mode in MODES:
+    for mode in showable_modes(run, spec):
         if mode == scene.mode:
             continue
         try:
