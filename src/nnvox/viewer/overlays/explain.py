@@ -169,7 +169,7 @@ class _Grids:
             r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
             x0, y1 = x + c.ravel() * cell, y - r.ravel() * cell
             corners = [(x0, y1 - cell + gap), (x0 + cell - gap, y1 - cell + gap), (x0 + cell - gap, y1), (x0, y1)]
-            base = len(points) and sum(len(p) for p in points)
+            base = sum(len(p) for p in points)  # the points of the grids before
             points.append(np.stack([np.stack([cx, cy, np.zeros_like(cx)], 1) for cx, cy in corners], 1).reshape(-1, 3))
             quads.append(base + np.arange(4 * rows * cols).reshape(-1, 4))
         poly = vtk.vtkPolyData()
