@@ -6,7 +6,7 @@ import pytest
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.heads_up import significant
+from nnvox.scenes.heads_up import run_once_caveats, significant
 from nnvox.scenes.storyboard import load_storyboard
 from nnvox.scenes.view import ViewSpec
 
@@ -16,6 +16,20 @@ from nnvox.scenes.view import ViewSpec
 )
 def test_numbers_keep_three_significant_digits(value, text):
     assert significant(value) == text
+
+
+@pytest.mark.parametrize(
+    "name, caveats",
+    [
+        ("resnet18 (untrained) · random input", ["untrained", "random input"]),
+        ("bert:build · random tokens", ["random tokens"]),
+        ("digits-cnn (untrained) · a held-out sample", ["untrained"]),
+        ("my net · input x.npy", []),
+        ("digits-cnn", []),
+    ],
+)
+def test_caveats_read_the_words_a_model_run_once_carries_in_its_name(name, caveats):
+    assert run_once_caveats(name) == caveats
 
 
 def test_the_lecture_line_counts_epochs_from_one_and_leaves_out_the_developers_detail(digits_run):
@@ -47,3 +61,25 @@ def test_the_style_is_a_view_option_a_storyboard_shot_sets(tmp_path, digits_run)
     (tmp_path / "b.toml").write_text(shot.format("loud"))
     with pytest.raises(NnvoxError, match=r"line 4: .*loud"):
         load_storyboard(tmp_path / "b.toml")
+
+
+NET = "from torch import nn\ndef net():\n    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(144, 5))"
+
+
+def test_a_model_run_once_says_untrained_and_random_input_in_both_styles(tmp_path, monkeypatch, digits_run):
+    """An untrained network's guess on noise must never read as a real prediction (trial finding 2)."""
+    from nnvox.capture.targets import open_target
+
+    noise = build_scene(open_target("digits-cnn", input_shape="1,1,8,8")).frame_at(0)
+    assert noise.hud.startswith("untrained   ·   random input   ·   predicted ")
+    assert noise.hud_detail.startswith("digits-cnn (untrained) · random input   ·   ")  # the words read
+    held_out = build_scene(open_target("digits-cnn")).frame_at(0)
+    assert held_out.hud.startswith("untrained   ·   true ") and "random" not in held_out.hud
+    # a module of the user's: whether its build loads trained weights nobody knows; its input is random
+    (tmp_path / "netdef.py").write_text(NET)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    users = build_scene(open_target("netdef:net", input_shape="1,3,8,8")).frame_at(0)
+    assert users.hud.startswith("random input   ·   predicted ")
+    recorded = build_scene(digits_run)
+    for t in (0, recorded.n_snapshots - 1):  # a recorded run leads with its progress, never a caveat
+        assert "untrained" not in recorded.frame_at(t).hud and "random" not in recorded.frame_at(t).hud

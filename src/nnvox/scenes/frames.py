@@ -330,7 +330,7 @@ class FrameSource:
         shown = self._lecture_sample(index, sample, prediction) if scene.mode == "activations" else None
         progress = progress_text(snap.epoch, snap.step, index, self.run.snapshots[-1])
         notes = self._notes(scene, index)  # what the picture shows that needs a word, in both styles
-        lecture = lecture_line(progress, snap.metrics, shown)
+        lecture = lecture_line(progress, snap.metrics, shown, run_name=scene.run_name)
         return "\n".join([lecture, *notes]), "\n".join([SEPARATOR.join(parts), *self._flags(health), *notes])
 
     def _lecture_sample(self, index: int, sample: int, prediction: str | None) -> str | None:

@@ -1,5 +1,7 @@
 """The heads-up line as a lecture reads it: "Epoch 12 of 12 · accuracy 97.6% · true 7, predicted 7"
-(1-based epochs, "Before training" for the first snapshot, numbers to 3 significant digits). The
+(1-based epochs, "Before training" for the first snapshot, numbers to 3 significant digits); a model
+run once leads with what its prediction must not be mistaken for: "untrained · random input ·
+predicted 76". The
 developer's line (run name, mode, sample numbers, every metric in full) is frames.py's `_hud`; which
 one a picture shows is the view's `hud` option (scenes/view.py HUD_STYLES)."""
 
@@ -8,6 +10,11 @@ from __future__ import annotations
 import math
 
 SEPARATOR = "   ·   "
+# The words capture/targets.py writes into the name of a model run once ("resnet18 (untrained) ·
+# random input"): the run's only record of them (tests/scenes/test_heads_up.py ties the two).
+NAME_SEPARATOR = " · "
+UNTRAINED = "untrained"
+RANDOM_INPUTS = ("random input", "random tokens")
 
 
 def significant(value: float, digits: int = 3) -> str:
@@ -52,6 +59,15 @@ def lecture_sample(true: str | None, prediction: str | None, *, mistake: bool) -
     return f"{'most confident mistake: ' if mistake else ''}true {true}, {read}"
 
 
-def lecture_line(progress: str | None, metrics: dict[str, float], sample: str | None) -> str:
-    parts = [progress] if progress else []
+def run_once_caveats(run_name: str) -> list[str]:
+    """What a model run once is, read from its run's name: ["untrained", "random input"] for
+    "resnet18 (untrained) · random input", [] for trained weights on real data."""
+    model, _, what = run_name.rpartition(NAME_SEPARATOR)
+    return [UNTRAINED] * model.endswith(f"({UNTRAINED})") + [what] * (what in RANDOM_INPUTS)
+
+
+def lecture_line(progress: str | None, metrics: dict[str, float], sample: str | None, *, run_name: str = "") -> str:
+    """A recorded run leads with where in training it is; a model run once (no progress) with its
+    caveats, so an untrained network's guess on noise never reads as a real prediction."""
+    parts = [progress] if progress else run_once_caveats(run_name)
     return SEPARATOR.join([*parts, *lecture_metrics(metrics), *([sample] if sample else [])])
