@@ -58,7 +58,7 @@ def _quit(display, wid, proc) -> None:
 @pytest.mark.timeout(180)
 def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
     require_tools()
-    display = VirtualDisplay(1280, 800)
+    display = VirtualDisplay(1400, 820)  # the window's own size: all of it on screen
     exe = os.path.join(os.path.dirname(sys.executable), "nnvox")
     proc = display.launch([exe, "view", str(digits_run.path)], cwd=tmp_path)
     try:
@@ -84,17 +84,19 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         help_box = (slice(60, 320), slice(0, 600))
         assert _changed(other_sample, with_help, help_box) > 0.05
 
-        display.xdotool("key", "--window", wid, "t")  # the layer health table, left
+        display.xdotool("key", "--window", wid, "t")  # the layer health table, left, in the help's place
         health = _settle(display)
-        assert _changed(with_help, health, (slice(340, 560), slice(0, 600))) > 0.01
+        assert _changed(with_help, health, (slice(60, 250), slice(0, 400))) > 0.05
         display.xdotool("key", "--window", wid, "t")
 
         plain = _settle(display)
-        panel = (slice(90, 330), slice(720, 1260))  # the figure panel, top right
+        panel = (slice(90, 330), slice(860, 1370))  # the figure panel, top right
         display.xdotool("key", "--window", wid, "f")  # the confusion matrix of the snapshot under the cursor
+        display.wait_title(wid, "figure confusion")  # drawn: a busy window's screen stands still too
         confusion = _settle(display, 1.5)
         assert _changed(plain, confusion, panel) > 0.1
         display.xdotool("key", "--window", wid, "f")  # its most confident mistakes
+        display.wait_title(wid, "figure mistakes")
         mistakes = _settle(display, 1.5)
         assert _changed(confusion, mistakes, panel) > 0.05
         from nnvox.viewer.figure_panel import BOX
@@ -128,10 +130,13 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         display.xdotool("key", "--window", wid, "Right")
         for _ in range(5):  # filters, histograms, correlation, health, then none
             display.xdotool("key", "--window", wid, "f")
+        # each figure is drawn in turn, the window busy (its screen unchanged) while one is made: the
+        # title says when the last is gone
+        display.wait_title_without(wid, "figure", timeout=60)
         from nnvox.viewer.figure_panel import FRAME
 
         def framed(image):  # the panel's border pixels
-            return int((np.abs(image[50:340, 690:1280].astype(int) - FRAME).max(axis=2) < 6).sum())
+            return int((np.abs(image[50:340, 800:1400].astype(int) - FRAME).max(axis=2) < 6).sum())
 
         assert framed(_settle(display, 2.0)) < framed(mistakes) / 8  # gone (block outlines share the grey)
 
@@ -225,6 +230,8 @@ def test_clicks_select_and_double_clicks_open_a_layer(tmp_path):
         display.wait_title(wid, "1 opened")
         opened = _settle(display)
         assert _changed(before, opened) > 0.01  # the group is drawn as its separate layers now
+        display.xdotool("mousemove", "--window", wid, "40", "300", "click", "1")  # the histogram's room given back
+        display.wait_title_without(wid, "selected")
         display.xdotool("key", "--window", wid, "c")  # same camera fit as before
         time.sleep(0.5)
         display.xdotool(

@@ -152,6 +152,7 @@ def test_double_click_opens_a_collapsed_module_and_closes_it_and_depth_keys(stag
         opened = state(lambda s: len(s["blocks"]) > len(overview["blocks"]))
         clear()
         after = _settle(display)
+        opened = state(lambda s: len(s["blocks"]) > len(overview["blocks"]))  # now: the selection's panel gone
         children = [n for n in opened["blocks"] if n in tree.members[module]]
         assert len(children) >= 3, opened["blocks"]  # the module drawn as its parts now
         assert opened["glide_ticks"] >= 2  # they glided there over several frames

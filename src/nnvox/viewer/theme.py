@@ -64,6 +64,10 @@ class Colours:
     panel_text: RGB = (1.0, 1.0, 1.0)  # the window's help, health table and voxel story
     panel_band: RGB = (0.05, 0.05, 0.08)
     card_subtitle: RGB = (0.78, 0.78, 0.84)
+    # the window's timeline slider: a thin bar, nnvox's amber knob, a tick per snapshot
+    slider_bar: RGB = (0.32, 0.33, 0.39)
+    slider_knob: RGB = (0.98, 0.72, 0.25)
+    slider_tick: RGB = (0.62, 0.63, 0.7)
 
     def on(self, background: RGB8) -> Colours:
         """The colours to draw over `background`: these, or on a light one (a slide's white) the
@@ -93,6 +97,8 @@ class Fonts:
     help: FontSize = FontSize(0.02, 10)
     voxel: FontSize = FontSize(0.018, 10)
     health: FontSize = FontSize(0.02, 10)
+    slider_tick: FontSize = FontSize(0.015, 11)  # "before", "1", "2", ... under the slider's ticks
+    slider_value: FontSize = FontSize(0.017, 12)  # the position's label above the knob
 
 
 @dataclass(frozen=True)
@@ -122,13 +128,18 @@ class Layout:
     window_metrics_box: Box = (0.7, 0.13, 0.98, 0.26)
     window_histogram_box: Box = (0.7, 0.3, 0.98, 0.52)
     strip: float = 0.11  # comparison windows: the slider's strip below the two panes
-    slider: tuple[tuple[float, float], tuple[float, float]] = ((0.70, 0.07), (0.97, 0.07))
-    comparison_slider: tuple[tuple[float, float], tuple[float, float]] = ((0.3, 0.065), (0.7, 0.065))
-    slider_title_height: float = 0.022
-    figure_box: Box = (0.5, 0.545, 0.985, 0.93)  # the 2D figure panel, above the histogram panel
-    help_position: tuple[float, float] = (0.012, 0.9)
-    voxel_position: tuple[float, float] = (0.012, 0.89)  # under the heads-up line
-    health_position: tuple[float, float] = (0.012, 0.55)
+    # the slider's bar ends, under the metrics inset's curves (the same x: the knob under the cursor)
+    slider: tuple[tuple[float, float], tuple[float, float]] = ((0.70, 0.075), (0.98, 0.075))
+    comparison_slider: tuple[tuple[float, float], tuple[float, float]] = ((0.3, 0.055), (0.7, 0.055))
+    # the slider's bar thickness, knob width and height, tick length: fractions of the window height
+    slider_bar: FontSize = FontSize(0.005, 3)
+    slider_knob: tuple[FontSize, FontSize] = (FontSize(0.011, 7), FontSize(0.022, 14))
+    slider_tick: FontSize = FontSize(0.015, 9)  # longer than the knob's lower half: its own tick shows
+    figure_box: Box = (0.6, 0.545, 0.985, 0.93)  # the 2D figure panel, above the histogram panel
+    # the window's panels sit beside the network: the 3D view keeps clear of their columns
+    left_panels_width: float = 0.4  # the most the left column (help, health table, voxel story) takes
+    panel_gap: float = 0.012  # between a panel's column and the network
+    left_panels_top: float = 0.9  # the left column's first panel, under the heads-up line
     hint_x: float = 0.012
     label_box_opacity: float = 0.92  # block labels' boxes: they never sit on blocks, and read over edges
     top_classes: int = 5  # an output whose rows do not fit legibly lists its most probable classes
@@ -158,6 +169,8 @@ ON_LIGHT = {
     "cloud_box": (0.65, 0.66, 0.72),
     "figure_frame": (150, 150, 162),
     "hint": (0.3, 0.3, 0.36),
+    "slider_bar": (0.74, 0.74, 0.79),
+    "slider_tick": (0.35, 0.35, 0.41),
 }
 
 

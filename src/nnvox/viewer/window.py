@@ -17,28 +17,22 @@ from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.desktop.mouse import MouseHandlers
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 
-KEYS = [
+KEYS = [  # short enough to read in the left column beside the network
     ("space", "play / pause the training timeline"),
     ("Right / Left", "next / previous snapshot"),
-    ("Up / Down", "next / previous probe sample, then the snapshot's most confident mistakes"),
-    ("m", "next mode: activations, weights, change since previous / first, update ratio, gradients"),
-    ("g", "run the forward pass, layer by layer"),
-    ("- / +", "one module level shallower / deeper: each module below the depth drawn as one block"),
-    ("x", "expand every layer / back to the overview (grouped, folded, level of detail)"),
-    ("click", "select a layer (its histogram, a white outline) and inspect the voxel: value, channel, what it sees"),
+    ("Up / Down", "next / previous sample, then the most confident mistakes"),
+    ("m", "next mode: activations, weights, change, update ratio, gradients"),
+    ("g", "the forward pass, layer by layer"),
+    ("- / +", "one module level shallower / deeper"),
+    ("x", "every layer expanded / back to the overview"),
+    ("click", "select a layer (its histogram) and inspect the voxel"),
     ("[ / ]", "select the previous / next layer"),
-    (
-        "double-click",
-        "open that block (a module into its children, a group or repeat into its layers, full resolution) / close it",
-    ),
+    ("double-click", "open a block into its parts / close it"),
     ("c", "reset the camera"),
-    ("k", "save the camera as a view file (nnvox-view-N.toml) for storyboards and keyframes"),
-    ("d", "comparisons: the right side shows left − right / the right run or snapshot again"),
-    ("t", "show / hide the layer health table (dead and saturated units)"),
-    (
-        "f",
-        "a 2D figure of the snapshot: the clicked voxel, confusion, mistakes, filters, histograms, correlation, health",
-    ),
+    ("k", "save the camera as a view file for storyboards"),
+    ("d", "comparisons: left − right / the right side again"),
+    ("t", "the layer health table (dead, saturated units)"),
+    ("f", "2D figures: voxel, confusion, mistakes, filters, histograms, correlation, health"),
     ("h", "show / hide this help"),
     ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
     ("q", "quit"),
@@ -108,7 +102,7 @@ class Window(MouseHandlers):
         from nnvox.viewer.desktop.panels import TextPanels
         from nnvox.viewer.desktop.panes import Panes, window_options
         from nnvox.viewer.desktop.scene_switch import SceneSwitch
-        from nnvox.viewer.desktop.slider import add_slider
+        from nnvox.viewer.desktop.slider import TimelineSlider
 
         self.run, self.against, self.pin = run, against, pin
         self.comparing = against is not None or pin is not None
@@ -137,7 +131,9 @@ class Window(MouseHandlers):
         self.panes = Panes(self.plotter, run, self.options, against=against, pin=pin)
         self.switch = SceneSwitch(self.panes, run)  # which scene is shown, and blocks gliding to another
         self._build_scene(redraw=False)
-        self.slider = add_slider(self.plotter, self.playback, self.options, comparing=self.comparing)  # over the scene
+        shown = run.snapshots[:n]
+        iren, top = self.plotter.iren.interactor, self.panels.renderer  # the slider over the scene
+        self.slider = TimelineSlider(iren, top, self.playback, self.options, shown, comparing=self.comparing)
         self._bind_keys()
         self.playback.listeners.append(lambda _: self._redraw())
         self._last_tick = time.perf_counter()
@@ -147,6 +143,7 @@ class Window(MouseHandlers):
         view = f" — depth {self.spec.depth} of {self._levels}" if self.spec.depth and not self.expanded else ""
         view += " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
         view += f" — selected {self.selected}" if self.selected else ""
+        view += f" — figure {self.figure}" if self.figure else ""  # what tests wait on, not the screen
         if self.voxel is not None:
             where = tuple(self.voxel.position) if self.voxel.position else ""
             view += f" — voxel {self.voxel.layer}[{self.voxel.channel}]{where}"
@@ -212,10 +209,20 @@ class Window(MouseHandlers):
         self._follow_voxel()
         self._show_figure()
         self.panels.show_health(frames[0], self.scene, self.run)  # the health table is the left side's
-        self.slider.GetRepresentation().SetValue(p.t)
+        self.slider.update(p.t)
         self.plotter.ren_win.SetWindowName(self._title())
-        self._focus_labels()
+        self._make_room()
         self.plotter.render()
+
+    def _make_room(self) -> None:
+        """The network in the columns no panel holds (the 3D view narrows beside a panel and widens
+        back); two panes share one camera: their panels are drawn over them."""
+        from nnvox.viewer.desktop.panels import free_room, keep_labels_off
+
+        room = (0.0, 1.0) if self.comparing else free_room(self.panels, self.figure, self.selected)
+        self.switch.make_room(room)
+        self._focus_labels()
+        keep_labels_off(self.panes, room)
 
     def _focus_labels(self) -> None:
         """The selected block's and the hovered one's labels first (shown even where the label
@@ -259,13 +266,10 @@ class Window(MouseHandlers):
         self.figure = choices[(at + 1) % len(choices)]
         self._redraw()
 
-    def _toggle_health(self) -> None:
-        self.panels.toggle(self.health)
+    def _toggle_panel(self, panel) -> None:
+        """The help or the health table shown or hidden: the network makes room or widens back."""
+        self.panels.toggle(panel)
         self._redraw()
-
-    def _toggle_help(self) -> None:
-        self.panels.toggle(self.help)
-        self.plotter.render()
 
     def _switch_mode(self) -> None:
         self.spec = dataclasses.replace(self.spec, mode=MODES[(MODES.index(self.mode) + 1) % len(MODES)])
@@ -313,7 +317,7 @@ class Window(MouseHandlers):
         self._build_scene()
 
     def _reset_camera(self) -> None:
-        self.scene_renderer.reset_camera()
+        self.scene_renderer.apply_pose(self.switch.overview)  # the overview beside the panels shown
         self.plotter.render()
 
     def _save_view(self) -> None:
@@ -343,9 +347,9 @@ class Window(MouseHandlers):
             "c": self._reset_camera,
             "k": self._save_view,
             "d": self._toggle_difference,
-            "t": self._toggle_health,
+            "t": lambda: self._toggle_panel(self.health),
             "f": self._next_figure,
-            "h": self._toggle_help,
+            "h": lambda: self._toggle_panel(self.help),
             "bracketright": lambda: self._select_next(+1),
             "bracketleft": lambda: self._select_next(-1),
         }

@@ -72,19 +72,32 @@ def same_pose(a: CameraPose, b: CameraPose) -> bool:
     return all(np.allclose(x, y, rtol=1e-6, atol=1e-6 * max(abs(a.scale), 1.0)) for x, y in pairs)
 
 
-def overview_of(scene: Scene, pane: SceneRenderer) -> CameraPose:
-    """The pose `pane` would reset its camera to if it showed `scene` (SceneRenderer.reset_camera)."""
-    return overview(scene.bounds, pane.aspect, wrapped=scene.wrapped)
+def overview_of(scene: Scene, pane: SceneRenderer, room: tuple[float, float] = (0.0, 1.0)) -> CameraPose:
+    """The pose that shows the whole of `scene` in `pane`'s columns `room` (normalised x from, to:
+    where no panel is), as SceneRenderer.reset_camera does in the whole pane."""
+    return overview(scene.bounds, pane.aspect * (room[1] - room[0]), wrapped=scene.wrapped)
+
+
+def centre_in(camera, room: tuple[float, float]) -> None:
+    """Draw what `camera` looks at in the middle of the columns `room`, not of the whole pane (a
+    parallel projection's window centre; sizes and picking unchanged)."""
+    camera.SetWindowCenter(1.0 - (room[0] + room[1]), 0.0)
 
 
 def start_glide(
-    old: SceneRenderer, animated: SceneRenderer, new: Scene, run, coarse: SceneOptions, camera_moved: bool
+    old: SceneRenderer,
+    animated: SceneRenderer,
+    new: Scene,
+    run,
+    coarse: SceneOptions,
+    camera_moved: bool,
+    room: tuple[float, float] = (0.0, 1.0),
 ) -> GlidingBlocks:
     """From `old`'s scene to `new`: `animated` is the finer scene's renderer (the new one when
-    opening), `coarse` the coarser scene's options. The camera follows the overview unless
-    `camera_moved`."""
+    opening), `coarse` the coarser scene's options. The camera follows the overview (in the
+    columns `room`) unless `camera_moved`."""
     arch = run.architecture
     opening = animated is not old
     glide = scene_glide(old.scene, new, select(arch, coarse), [n.name for n in arch.nodes], opening=opening)
-    camera = None if camera_moved else (overview_of(old.scene, old), overview_of(new, old))
+    camera = None if camera_moved else (overview_of(old.scene, old, room), overview_of(new, old, room))
     return GlidingBlocks(animated, glide, camera, time.perf_counter())

@@ -24,7 +24,9 @@ class MouseHandlers:
             self._press = (x, y)
             return
         self._press = None
-        name = self._block_at(x, y)
+        # the block the first click selected: its histogram panel may have moved the network over since
+        first, at = getattr(self, "_clicked", (None, None))
+        name = first if at is not None and abs(x - at[0]) + abs(y - at[1]) <= 3 else self._block_at(x, y)
         if name is not None:
             self.toggle_layer(name)
 
@@ -38,7 +40,8 @@ class MouseHandlers:
                 self._choose_mistake(rank)
             else:
                 self._inspect(x, y)
-                self.select(self._block_at(x, y))
+                self._clicked = (self._block_at(x, y), (x, y))
+                self.select(self._clicked[0])
         self._press = None
 
     def _choose_mistake(self, rank: int) -> None:

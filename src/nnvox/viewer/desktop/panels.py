@@ -9,6 +9,7 @@ import textwrap
 import vtk
 
 from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.overlays.metrics import text_extent
 
 HINT = (
     "h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
@@ -16,7 +17,7 @@ HINT = (
 )
 
 
-def voxel_text(v) -> str:
+def voxel_text(v, width: int = 90) -> str:
     """A clicked voxel's story (scenes.inspect.Voxel): where, its value, its channel, what it sees."""
     lines = [f"{v.layer}  {v.where}", f"value {v.value:.4g}"]
     if v.channel_stats:
@@ -24,7 +25,7 @@ def voxel_text(v) -> str:
         lines.append(f"{v.group}: min {s['min']:.3g}  mean {s['mean']:.3g}  max {s['max']:.3g}")
     if v.seen.note:  # what it sees (outlined in amber on a map input), or why no region is shown
         outlined = v.field is not None and len(v.field) == 2
-        lines += textwrap.wrap(v.seen.note + (" (amber)" if outlined else ""), 90)
+        lines += textwrap.wrap(v.seen.note + (" (amber)" if outlined else ""), width)
     if v.product is not None:
         p = v.product
         lines.append(f"patch x kernel: {p.terms.sum():.3g} + bias {p.bias:.3g} = {p.total:.4g}")
@@ -48,6 +49,7 @@ def health_text(frame, scene, run) -> str:
         (run.dead_units(frame.snapshot), "dead units (never active on the probe set, red)"),
         (run.saturated_units(frame.snapshot), "saturated units (at a limit for the whole probe set, orange)"),
     )
+    table = len(lines[0])  # what follows wraps to the table's width: the column stays narrow
     for units, what in stuck:
         listed = [
             f"{keys[k]}: {', '.join(map(str, u[:12]))}" + (" ..." if len(u) > 12 else "")
@@ -55,13 +57,34 @@ def health_text(frame, scene, run) -> str:
             if u and k in keys
         ]
         if listed:
-            lines += ["", what, *listed[:8]]
+            wrapped = [line for text in listed[:8] for line in textwrap.wrap(text, table, subsequent_indent="  ")]
+            lines += ["", *textwrap.wrap(what, table), *wrapped]
     return "\n".join(lines)
+
+
+def free_room(panels: TextPanels, figure: str | None, selected: str | None) -> tuple[float, float]:
+    """The columns (normalised x from, to) beside the panels shown: the left column's, the figure
+    panel's and the selected layer's histogram's."""
+    from nnvox.viewer.figure_panel import BOX
+
+    gap = panels.theme.layout.panel_gap
+    right = [box[0] for box, shown in ((BOX, figure), (panels.options.histogram_box, selected)) if shown]
+    return panels.left_edge(), min(right, default=1.0 + gap) - gap
+
+
+def keep_labels_off(panes, room: tuple[float, float]) -> None:
+    """Block labels kept out of the panels' columns too (after each draw: a draw resets them)."""
+    held = tuple(c for c in ((0.0, 0.0, room[0], 1.0), (room[1], 0.0, 1.0, 1.0)) if c[2] > c[0])
+    for pane in panes:
+        if pane.renderer.label_layout is not None:
+            pane.renderer.label_layout.panels += held
 
 
 class TextPanels:
     """`keys`: (key, what it does) rows of the help. `comparing`: the window shows two panes above
-    the slider's strip."""
+    the slider's strip. The voxel story, the help and the health table stack down the left column
+    (the help and the table one at a time: together they would not fit a laptop's window); the
+    window keeps the network clear of the column (`left_edge`)."""
 
     def __init__(self, render_window, options: RenderOptions, keys: list[tuple[str, str]], *, comparing: bool):
         self.options = options
@@ -71,13 +94,27 @@ class TextPanels:
         self.renderer.InteractiveOff()
         render_window.SetNumberOfLayers(3)
         render_window.AddRenderer(self.renderer)
-        layout, fonts = self.theme.layout, self.theme.fonts
-        width = max(len(k) for k, _ in keys)
-        self.help = self._panel(fonts.help, layout.help_position, courier=True)
-        self.help.SetInput("keys\n" + "\n".join(f"{k.ljust(width)}   {v}" for k, v in keys))
+        fonts = self.theme.fonts
+        self.voxel = self._panel(fonts.voxel)  # under the heads-up line
+        self.help = self._panel(fonts.help, courier=True)
+        self.help.SetInput(self._help_text(keys))
+        self.health = self._panel(fonts.health, courier=True)
         self.hint = self._hint(self._hint_y(comparing))
-        self.voxel = self._panel(fonts.voxel, layout.voxel_position)  # under the heads-up line
-        self.health = self._panel(fonts.health, layout.health_position, courier=True)
+
+    def _columns(self, actor: vtk.vtkTextActor) -> int:
+        """Characters of `actor`'s font that fit the left column's width."""
+        one = text_extent(actor.GetTextProperty(), "m" * 10)[0] / 10
+        return max(int(self.theme.layout.left_panels_width * self.options.width / one) - 1, 30)
+
+    def _help_text(self, keys: list[tuple[str, str]]) -> str:
+        """The keys' rows, each description wrapped to the column beside its key."""
+        width = max(len(k) for k, _ in keys)
+        room = self._columns(self.help) - width - 3
+        lines = ["keys"]
+        for key, what in keys:
+            wrapped = textwrap.wrap(what, room) or [""]
+            lines += [f"{(key if i == 0 else '').ljust(width)}   {text}" for i, text in enumerate(wrapped)]
+        return "\n".join(lines)
 
     def _hint_y(self, comparing: bool) -> float:
         """Above the colour legends: in a comparison, the panes' legends over the slider's strip."""
@@ -97,7 +134,7 @@ class TextPanels:
         self.renderer.AddViewProp(hint)
         return hint
 
-    def _panel(self, size, position: tuple[float, float], *, courier: bool = False) -> vtk.vtkTextActor:
+    def _panel(self, size, *, courier: bool = False) -> vtk.vtkTextActor:
         """A hidden block of white text on a dark band, top-left anchored."""
         actor = vtk.vtkTextActor()
         tp = actor.GetTextProperty()
@@ -109,10 +146,28 @@ class TextPanels:
         tp.SetBackgroundOpacity(0.95)
         tp.SetVerticalJustificationToTop()
         actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        actor.SetPosition(*position)
         actor.SetVisibility(False)
         self.renderer.AddViewProp(actor)
         return actor
+
+    @property
+    def column(self) -> list[vtk.vtkTextActor]:
+        """The left column's panels shown now, top to bottom."""
+        return [a for a in (self.voxel, self.help, self.health) if a.GetVisibility()]
+
+    def stack(self) -> None:
+        """The shown panels one under the other from the column's top, a gap between."""
+        layout, height = self.theme.layout, self.options.height
+        y = layout.left_panels_top
+        for actor in self.column:
+            actor.SetPosition(layout.hint_x, y)
+            y -= text_extent(actor.GetTextProperty(), actor.GetInput())[1] / height + layout.panel_gap
+
+    def left_edge(self) -> float:
+        """Where the left column ends (normalised x, a gap after its widest panel); 0 when empty."""
+        widths = [text_extent(a.GetTextProperty(), a.GetInput())[0] for a in self.column]
+        layout = self.theme.layout
+        return layout.hint_x + max(widths) / self.options.width + layout.panel_gap if widths else 0.0
 
     def say(self, text: str) -> None:
         """A message in the hint line (a saved view, a figure that cannot be drawn)."""
@@ -122,13 +177,18 @@ class TextPanels:
         """A clicked voxel's story; None hides it."""
         self.voxel.SetVisibility(voxel is not None)
         if voxel is not None:
-            self.voxel.SetInput(voxel_text(voxel))
+            self.voxel.SetInput(voxel_text(voxel, self._columns(self.voxel)))
+        self.stack()
 
     def show_health(self, frame, scene, run) -> None:
         """The health table's text for `frame`, when the table is open."""
         if self.health.GetVisibility():
             self.health.SetInput(health_text(frame, scene, run))
+        self.stack()
 
-    @staticmethod
-    def toggle(actor: vtk.vtkTextActor) -> None:
-        actor.SetVisibility(not actor.GetVisibility())
+    def toggle(self, actor: vtk.vtkTextActor) -> None:
+        """Show or hide the help or the health table (showing one hides the other)."""
+        showing = not actor.GetVisibility()
+        for panel in (self.help, self.health):
+            panel.SetVisibility(showing and panel is actor)
+        self.stack()

@@ -1,13 +1,14 @@
 """Which scene the window's panes show and how it changes to another: at once (a mode, a
 comparison's difference), or gliding (opening or closing a module, a depth change: the blocks move
 from the old layout to the new one, desktop/gliding.py). The camera stays where the reader moved
-it; where it showed the overview, it shows the new scene's overview."""
+it; where it showed the overview, it shows the new scene's overview. Panels shown beside the
+network leave it `room`: the columns it is fitted and centred in."""
 
 from __future__ import annotations
 
 from nnvox.capture.run import Run
 from nnvox.scenes.scene import SceneOptions
-from nnvox.viewer.desktop.gliding import GlidingBlocks, overview_of, same_pose, start_glide
+from nnvox.viewer.desktop.gliding import GlidingBlocks, centre_in, overview_of, same_pose, start_glide
 from nnvox.viewer.desktop.panes import Panes
 
 
@@ -19,14 +20,26 @@ class SceneSwitch:
         self.overview = None  # the camera pose that shows the whole of that scene
         self.gliding: GlidingBlocks | None = None
         self.then: SceneOptions | None = None  # closing: the scene shown when the glide ends
+        self.room = (0.0, 1.0)  # the columns (normalised x from, to) no panel holds
 
     def show(self, options: SceneOptions, difference: bool = False) -> None:
         """The panes of `options`, at once."""
         kept = self.moved_camera()
         panes = self.panes.build(options, difference)
         self.scene, self.renderer, self.shown = panes[0].scene, panes[0].renderer, options
-        self.overview = overview_of(self.scene, self.renderer)
+        self.overview = overview_of(self.scene, self.renderer, self.room)
         self.renderer.apply_pose(kept or self.overview)
+        centre_in(self.renderer.renderer.GetActiveCamera(), self.room)
+
+    def make_room(self, room: tuple[float, float]) -> None:
+        """The network drawn in the columns `room`: refitted there where the camera showed the
+        overview, else only moved over with them."""
+        if room == self.room or self.renderer is None:
+            return
+        kept, self.room = self.moved_camera(), room
+        self.overview = overview_of(self.scene, self.renderer, room)
+        self.renderer.apply_pose(kept or self.overview)
+        centre_in(self.renderer.renderer.GetActiveCamera(), room)
 
     def moved_camera(self):
         """The camera's pose where the reader moved it away from the overview, else None."""
@@ -44,7 +57,7 @@ class SceneSwitch:
         if opening:
             self.show(options)
         animated, coarse = (self.renderer, old_options) if opening else (old, options)
-        self.gliding = start_glide(old, animated, scene, self.run, coarse, moved)
+        self.gliding = start_glide(old, animated, scene, self.run, coarse, moved, self.room)
         self.then = None if opening else options
 
     def tick(self, now: float) -> bool:

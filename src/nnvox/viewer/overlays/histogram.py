@@ -10,7 +10,22 @@ from vtk.util.numpy_support import numpy_to_vtk
 from nnvox.scenes.colour import lut
 from nnvox.scenes.histogram import BINS, Histogram
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.metrics import add_2d, box_outline, polyline_2d
+from nnvox.viewer.overlays.metrics import add_2d, box_outline, polyline_2d, text_extent
+
+NOTE_SEPARATOR = "  ·  "
+
+
+def fitted(prop: vtk.vtkTextProperty, parts: list[str], width: float) -> str:
+    """`parts` joined on one line no wider than `width` pixels (measured in `prop`'s style): the
+    leading parts left out first, then the last one cut short with an ellipsis."""
+    for first in range(len(parts)):
+        text = NOTE_SEPARATOR.join(parts[first:])
+        if text_extent(prop, text)[0] <= width:
+            return text
+    text = parts[-1]
+    while len(text) > 1 and text_extent(prop, text + "…")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _text(renderer, size: int, colour, justify: str = "left") -> vtk.vtkTextActor:
@@ -50,8 +65,7 @@ class HistogramPanel:
         for actor, x in zip(self.ticks, (self.plot[0], (self.plot[0] + self.plot[2]) / 2, self.plot[2])):
             actor.SetPosition(x, y0 + 0.008)
         self.note = _text(renderer, round(size * 0.9), colours.muted)
-        # characters that fit on the note's line (a glyph is about 0.55 of the font size wide)
-        self._note_chars = int((x1 - x0) * options.width / (0.55 * round(size * 0.9)))
+        self._line = (x1 - x0 - 0.012) * options.width  # pixels a title or note may take: never cut at the edge
         self.note.SetPosition(x0 + 0.006, y1 - 0.065)
         self.actors += [self.title, *self.ticks, self.note]
         self.props = self.actors
@@ -119,7 +133,7 @@ class HistogramPanel:
             step[0::2, 1] = step[1::2, 1] = py0 + (py1 - py0) * np.minimum(values / top, 1.0)
             line.GetPoints().SetData(numpy_to_vtk(step, deep=True))
             line.Modified()
-        self.title.SetInput(hist.title)
+        self.title.SetInput(fitted(self.title.GetTextProperty(), [hist.title], self._line))
         notes = [f"{hist.count:,} values", f"axis 0–{top * 100:.3g}%", f"grey: {hist.reference_label}"]
         if top < hist.peak:
             notes[1] += f" (a {hist.peak * 100:.0f}% bar clipped)"
@@ -128,7 +142,4 @@ class HistogramPanel:
             notes.append(f"{outside * 100:.1f}% off the scale (end bars)")
         if hist.nonfinite:
             notes.append(f"{hist.nonfinite:,} NaN/Inf")
-        text = "  ·  ".join(notes)
-        if len(text) > self._note_chars:  # a narrow panel: tighter, and the count goes first
-            text = " · ".join(notes[1:])
-        self.note.SetInput(text)
+        self.note.SetInput(fitted(self.note.GetTextProperty(), notes, self._line))  # the count goes first

@@ -47,6 +47,15 @@ def add_2d(renderer: vtk.vtkRenderer, poly: vtk.vtkPolyData, colour, width: floa
     return actor
 
 
+def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> tuple[int, int]:
+    """The width and height in pixels that `text` takes in `prop`'s style (a window's default dpi)."""
+    if not text:
+        return 0, 0
+    bbox = [0, 0, 0, 0]
+    vtk.vtkTextRenderer().GetBoundingBox(prop, text, bbox, dpi)
+    return bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1
+
+
 def shown_metrics(metrics: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Loss and accuracy, or else the first two metrics recorded."""
     return {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
@@ -85,7 +94,8 @@ class MetricsInset:
             colour = stage.colours.curve_rgb(name)
             self.props.append(add_2d(stage.renderer, polyline_2d(np.stack([xs, ys], 1)), colour, 2.0))
             self.props.append(self._label(text, colour, right=bool(i)))
-        self.cursor = polyline_2d(np.array([[x0, y0], [x0, y1]]))
+        self.top = y0 + (y1 - y0) * CURVES_HEIGHT  # the cursor stops under the labels: never through them
+        self.cursor = polyline_2d(np.array([[x0, y0], [x0, self.top]]))
         self.props.append(add_2d(stage.renderer, self.cursor, stage.colours.cursor, 1.5))
 
     def _label(self, text: str, colour, *, right: bool) -> vtk.vtkTextActor:
@@ -103,9 +113,9 @@ class MetricsInset:
         return label
 
     def update(self, shown: Shown) -> None:
-        x0, y0, x1, y1 = self.box
+        x0, y0, x1, _ = self.box
         x = x0 + (x1 - x0) * shown.frame.t / max(self.n - 1, 1)
         pts = self.cursor.GetPoints()
         pts.SetPoint(0, x, y0, 0.0)
-        pts.SetPoint(1, x, y1, 0.0)
+        pts.SetPoint(1, x, self.top, 0.0)
         pts.Modified()
