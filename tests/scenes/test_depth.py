@@ -28,8 +28,9 @@ def test_block_counts_and_labels_per_depth(resnet):
     top = build_scene(resnet, SceneOptions(depth=1))
     titles = [b.title for b in top.blocks]
     assert "layer1 · BasicBlock  × 2" in titles  # a stage of one repeated block: its class and count
-    assert "layer2 · Sequential" in titles  # layer2.0 has a downsampling branch: no repeat
-    assert top.block("layer4.1.relu#2").title == "layer4 · Sequential"  # the block shows the stage's output
+    # layer2.0 has a downsampling branch: no repeat, the container titled by its children's class
+    assert "layer2 · BasicBlock × 2" in titles
+    assert top.block("layer4.1.relu#2").title == "layer4 · BasicBlock × 2"  # the block shows the stage's output
     stage = build_scene(resnet, SceneOptions(depth=2))
     assert [b.title for b in stage.blocks][3:5] == ["layer1.0 · BasicBlock  × 2", "layer2.0 · BasicBlock"]
     assert set(top.block("layer4.1.relu#2").params) >= {"layer4.0.conv1.weight", "layer4.1.bn2.bias"}
@@ -98,7 +99,7 @@ def test_every_mode_builds_at_every_depth(model, tmp_path):
 def test_weights_of_a_collapsed_block_are_its_largest(resnet):
     top = build_scene(resnet, SceneOptions(depth=1, mode="weights"))
     stage = top.block("layer4.1.relu#2")
-    assert stage.key == "param/layer4.0.conv2.weight" and stage.title == "layer4 · Sequential"  # 512x512x3x3
+    assert stage.key == "param/layer4.0.conv2.weight" and stage.title == "layer4 · BasicBlock × 2"  # 512x512x3x3
 
 
 def test_the_depth_is_a_view_option():

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+MIXED = "mixed"  # a container's kind where its children's classes differ
 
-def title(name: str, kind: str) -> str:
+
+def title(name: str, kind: str, children: int = 1) -> str:
+    """`name · kind`; a container's with its children's number (`blocks · SwinLayer × 2`,
+    `layers · 3 × mixed` where their classes differ)."""
+    if children > 1:
+        kind = f"{children} × {kind}" if kind == MIXED else f"{kind} × {children}"
     return name if name == kind.lower() else f"{name} · {kind}"
+
+
+def repeat_text(counts: tuple[int, ...]) -> str:
+    """The folds a block stands for, outermost last: `  × 5` (blocks 1-5), `  × 3 × 5` (3 alike
+    layers in each of 5 alike blocks: 15 in all). Empty when it stands for itself alone."""
+    return "  " + " ".join(f"× {n}" for n in reversed(counts)) if counts else ""
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

@@ -12,7 +12,7 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.arrange import Arrangement, arrange
 from nnvox.scenes.attribution_planes import with_attributions
 from nnvox.scenes.block_spec import BlockSpec, block_specs, output_class_names
-from nnvox.scenes.block_text import detail_text, shape_text, title
+from nnvox.scenes.block_text import detail_text, repeat_text, shape_text, title
 from nnvox.scenes.clouds import CloudSource, place_clouds
 from nnvox.scenes.drawn_graph import DrawnGraph, contract_edges, drawn_graph, graph_depths, without_implied
 from nnvox.scenes.feature_space import PROJECTIONS
@@ -121,8 +121,9 @@ def make_blocks(
     for name in graph.names:
         s, g = specs[name], arrangement.geometry[name]
         chain = selection.members(name)
-        repeat = f"  × {selection.repeats[name]}" if name in selection.repeats else ""
-        head = selection.collapsed[name].module if name in selection.collapsed else chain[0]
+        repeat = repeat_text(selection.folds.get(name, ()))
+        c = selection.collapsed.get(name)
+        head, children = (c.module, 1 if c.alike else c.count) if c else (chain[0], 1)
         plan = run.reduced.get(s.key.replace("grad/", "param/", 1))
         blocks.append(
             Block(
@@ -139,7 +140,7 @@ def make_blocks(
                 thickness=g.thickness,
                 scale=s.scale,
                 order=graph.depth[name],
-                title=title(head, s.kind) + repeat,
+                title=title(head, s.kind, children) + repeat,
                 subtitle=shape_text(s.shape) + detail_text(s.shape, plan, s.channels, s.pool),
                 class_names=class_names if s.layout.role == "output" else None,
                 channels=s.channels,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nnvox.capture.architecture import Architecture
+from nnvox.scenes.block_text import MIXED
 from nnvox.scenes.folding import Folds, fold_by_names, fold_modules
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.hierarchy import ModuleTree
@@ -18,23 +19,32 @@ from nnvox.scenes.scene import SceneOptions
 BLOCK_BUDGET = 24
 
 
+CONTAINERS = frozenset({"ModuleList", "Sequential", "ModuleDict"})  # torch's: a class that says nothing
+
+
 @dataclass(frozen=True)
 class Collapsed:
     """A module subtree drawn as one block showing its output (the block is named after that node)."""
 
     module: str  # the module's dotted path
-    kind: str  # its class, or its children's class where they are one repeat ("Sequential" of MBConv: MBConv)
+    kind: str  # its class, or its children's where they are one repeat or it is a container (MIXED: of several)
+    count: int  # the repeats it stands for (its own fold, or its children's), or a container's children
+    alike: bool  # the count is a fold's ("× N" of alike modules), not a container's children of one class
     members: tuple[str, ...]  # the subtree's nodes, in execution order
-    count: int = 1  # the repeats it stands for: its own fold, or its children's
 
 
 @dataclass(frozen=True)
 class Selection:
     groups: dict[str, list[str]]  # a chain's last layer -> the chain (head first), drawn as one block
-    repeats: dict[str, int]  # each layer of a repeat's first instance -> the instances it stands for ("× N")
+    repeats: dict[
+        str, int
+    ]  # each layer of a repeat's first instance -> the instances it stands for (the innermost fold's)
     absorbed: frozenset[str]  # layers drawn by another block: a chain's earlier members, later repeats, subtrees
     collapsed: dict[str, Collapsed] = field(default_factory=dict)  # a subtree's output node -> the subtree
     depth: int = 0  # the module depth drawn (0: a run without a module tree, drawn flat)
+    folds: dict[str, tuple[int, ...]] = field(
+        default_factory=dict
+    )  # each repeat's layer -> its folds' counts, outermost first
 
     def members(self, name: str) -> list[str]:
         """The layers block `name` stands for (itself first when it stands for only itself)."""
@@ -83,23 +93,30 @@ def select_at(arch: Architecture, tree: ModuleTree, options: SceneOptions, depth
     folding = _folding(arch, options)
     folds = fold_modules(arch, tree, unfold=options.expand, max_level=depth) if folding else Folds({}, frozenset())
     hidden = {m for p in folds.hidden for m in tree.members.get(p, [])}
-    repeats: dict[str, int] = {}
+    counts: dict[str, tuple[int, ...]] = {}
     if folding and not tree.nested:
-        hidden, repeats = fold_by_names(arch, unfold=options.expand)
-    for first in sorted(folds.runs, key=tree.level):  # inner folds overwrite outer ones
-        repeats.update(dict.fromkeys(tree.members.get(first, []), len(folds.runs[first])))
+        hidden, by_name = fold_by_names(arch, unfold=options.expand)
+        counts = {m: (n,) for m, n in by_name.items()}
+    for first in sorted(folds.runs, key=tree.level):  # outer folds first
+        for m in tree.members.get(first, []):
+            counts[m] = (*counts.get(m, ()), len(folds.runs[first]))
     chains = _groups(arch, options)
     collapsed = {} if depth >= tree.max_level else _collapse(arch, tree, options, depth, folds, chains)
     inside = {m for c in collapsed.values() for m in c.members}
     for rep, c in collapsed.items():
+        # a collapsed block keeps the folds it lies in (`block.1` of T5's blocks 1-5: each of its
+        # layers drawn "× 5"), and adds its children's repeat where it is their container
+        kept = counts.get(rep, ())
         for m in c.members:
-            repeats.pop(m, None)
-        if c.count > 1:
-            repeats[rep] = c.count
+            counts.pop(m, None)
+        own = c.module in folds.runs or c.count == 1 or not c.alike
+        if kept or not own:
+            counts[rep] = kept if own else (*kept, c.count)
     groups = {k: chain for k, chain in chains.items() if not inside.intersection(chain)}
     absorbed = hidden | (inside - set(collapsed)) | {m for chain in groups.values() for m in chain[:-1]}
-    repeats = {m: n for m, n in repeats.items() if m not in hidden}
-    return Selection(groups, repeats, frozenset(absorbed), collapsed, depth if tree.nested else 0)
+    counts = {m: n for m, n in counts.items() if m not in hidden}
+    repeats = {m: n[-1] for m, n in counts.items()}
+    return Selection(groups, repeats, frozenset(absorbed), collapsed, depth if tree.nested else 0, counts)
 
 
 def _collapse(
@@ -124,12 +141,25 @@ def _collapse(
         visible = {m for m in members if kinds[m] not in options.hidden_kinds}
         if len(visible) <= 1 or any(visible <= chain for chain in one_block):
             continue
-        kind, count = tree.kinds[path], len(folds.runs.get(path, [path]))
-        if count == 1 and len(whole.runs.get(kids[0], [])) == len(kids) > 1:
-            kind, count = tree.kinds[kids[0]], len(kids)  # features.3: MBConv × 2
         rep = _output_node(members, edges, kinds, options)
-        out[rep] = Collapsed(path, kind, tuple(members), count)
+        out[rep] = Collapsed(path, *_kind(tree, path, folds.runs.get(path, [path]), whole), tuple(members))
     return out
+
+
+def _kind(tree: ModuleTree, path: str, run: list[str], whole: Folds) -> tuple[str, int, bool]:
+    """A collapsed module's (class, count, alike): its own class and fold; where its children are
+    one repeat, theirs (features.3: MBConv × 2); a container's (ModuleList, ...) otherwise its
+    children's class and number, not alike (Swin's `blocks`: SwinLayer × 2, one shifted), or
+    `mixed` where their classes differ."""
+    kids = tree.children[path]
+    if len(run) > 1:
+        return tree.kinds[path], len(run), True
+    if len(whole.runs.get(kids[0], [])) == len(kids) > 1:
+        return tree.kinds[kids[0]], len(kids), True
+    if tree.kinds[path] in CONTAINERS:
+        classes = {tree.kinds[k] for k in kids}
+        return (classes.pop() if len(classes) == 1 else MIXED), len(kids), False
+    return tree.kinds[path], 1, True
 
 
 @per_architecture
