@@ -103,7 +103,7 @@ def check_replaceable(folder: Path, *, replacing: bool) -> None:
         what = (
             "holds files nnvox did not write"
             if (folder / MANIFEST).exists()
-            else "is not an nnvox run folder (it holds other files)"
+            else "is not an nnvox run folder and holds other files"
         )
         verb = "replace" if replacing else "record into"
         raise NnvoxError(f"{folder} {what} ({shown}); nnvox will not {verb} it: choose a new or empty folder")

@@ -12,6 +12,14 @@ def prefer_offscreen() -> None:
     os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 
+def windowless_fix(target: str = "RUN") -> str:
+    """What to do where no window can open: the other ways to look at `target`."""
+    return (
+        f"render it instead: `nnvox export {target} out.png` (a still), out.mp4 (a video) or out.html "
+        "(a page any browser opens), or `nnvox serve RUN` to look at run folders in a browser from another machine"
+    )
+
+
 def display_problem() -> str | None:
     """Why no window can open here, or None when one can. DISPLAY being set is not enough: with no
     X server answering there, vtk only logs a warning and its event loop returns at once."""

@@ -117,10 +117,11 @@ def check_output(out: str | Path, suffixes: tuple[str, ...]) -> Path:
         raise NnvoxError(f"output path {str(out)!r} holds a NUL character; give a plain file name")
     out = Path(out)
     if out.suffix.lower() not in suffixes:
-        files = " or ".join(x for x in suffixes if x)
+        endings = [x for x in suffixes if x]
+        files = ", ".join(endings[:-1]) + " or " + endings[-1] if len(endings) > 1 else endings[0]
         raise NnvoxError(
             f"cannot write {out.name or out}: use a file ending in {files}"
-            + (" or a folder (PNG sequence)" if "" in suffixes else "")
+            + (", or a folder (PNG sequence)" if "" in suffixes else "")
         )
     if out.name in ("", ".", ".."):
         raise NnvoxError(
