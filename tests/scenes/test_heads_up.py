@@ -83,3 +83,11 @@ def test_a_model_run_once_says_untrained_and_random_input_in_both_styles(tmp_pat
     recorded = build_scene(digits_run)
     for t in (0, recorded.n_snapshots - 1):  # a recorded run leads with its progress, never a caveat
         assert "untrained" not in recorded.frame_at(t).hud and "random" not in recorded.frame_at(t).hud
+
+
+def test_unit_frames_are_left_out_of_a_lecture_storyboard_unless_a_shot_asks():
+    from nnvox.scenes.view import frames_units
+
+    assert not frames_units("lecture", storyboard=True)  # a lecture video tells its story in captions
+    assert frames_units("detail", storyboard=True)  # a shot asks for them with hud = "detail"
+    assert frames_units("lecture", storyboard=False) and frames_units("detail", storyboard=False)

@@ -32,6 +32,13 @@ HudStyle = Literal[HUD_STYLES]
 CLUSTER_RULES = ("silhouette", "elbow")
 
 
+def frames_units(hud: str, *, storyboard: bool) -> bool:
+    """Whether a picture frames dead and saturated units (and explains the frames in its legend):
+    everywhere but a storyboard shot in the lecture heads-up style, whose video tells its story in
+    captions (issue 17: marks only where they help); such a shot asks for them with hud = "detail"."""
+    return not storyboard or hud != HUD_STYLES[0]
+
+
 class SpecError(NnvoxError):
     """A value the specification refuses; `option` names the field, so a storyboard can say its line."""
 
@@ -82,7 +89,8 @@ class ViewSpec:
         a large number: every layer). Default: the deepest depth whose overview has at most 24 blocks.
     hud
         The heads-up line: lecture ("Epoch 12 of 12 · accuracy 97.6% · true 7, predicted 7") or detail (run,
-        mode, sample numbers, every metric in full, unhealthy layers).
+        mode, sample numbers, every metric in full, unhealthy layers). A storyboard shot in the lecture style
+        leaves dead and saturated units unframed; detail frames them.
     """
 
     mode: Mode = "activations"

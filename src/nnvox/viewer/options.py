@@ -19,6 +19,7 @@ class RenderOptions:
     show_legend: bool = True
     show_hud: bool = True
     hud: str = HUD_STYLES[0]  # the heads-up line's style (ViewSpec.hud)
+    show_marks: bool = True  # frames round dead and saturated units, and their legend entries
     show_metrics: bool = True
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
     transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)

@@ -16,7 +16,7 @@ from nnvox.scenes.histogram import HistogramSource
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.shots import frame_count, shot_frames
 from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard
-from nnvox.scenes.view import OutputSpec, check_applies, specs_from
+from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
 from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, render_layers
 from nnvox.viewer.options import RenderOptions
 
@@ -90,7 +90,7 @@ class _Scenes:
         if (key, hud) not in self._renderers:
             from nnvox.viewer.offscreen import OffscreenRenderer
 
-            options = dataclasses.replace(self.options, hud=hud)
+            options = dataclasses.replace(self.options, hud=hud, show_marks=frames_units(hud, storyboard=True))
             self._renderers[key, hud] = OffscreenRenderer(self.scenes[key], options)
         return self._renderers[key, hud]
 

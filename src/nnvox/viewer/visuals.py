@@ -149,7 +149,7 @@ class PanelsVisual:
         self.image.Modified()
         if lit != self._lit:
             self._lit = lit
-            self.actor.GetProperty().SetOpacity(0.12 + 0.88 * lit)
+            self.actor.GetProperty().SetOpacity(lit_opacity(lit))
 
 
 @register_visual("output")
@@ -200,6 +200,12 @@ class OutputVisual(PanelsVisual):
             if text != self._top_text:
                 self._top_text = text
                 self.top.SetInput(text)
+
+
+def lit_opacity(lit: float) -> float:
+    """How opaque a block (and what marks it) is as the forward pass reaches it, `lit` 0 (not yet)
+    to 1: never quite invisible, so the network's shape shows before the pass arrives."""
+    return 0.12 + 0.88 * lit
 
 
 def outline_boxes(bounds) -> vtk.vtkPolyData:

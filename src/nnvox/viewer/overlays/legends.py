@@ -1,13 +1,18 @@
 """A colour bar per colour map in use, ticks under it and its title over it (vtk's own title shares
-the ticks' side and runs into them), all below the theme's legend_top. Nothing changes per frame:
-a layer's colour scale is fixed over the run."""
+the ticks' side and runs into them), all below the theme's legend_top; a layer's colour scale is
+fixed over the run, so they never change. Beside them, an entry for each mark the frame draws
+(dead and saturated unit frames, NaN magenta, padding), above the metrics inset: only those on screen."""
 
 from __future__ import annotations
 
+import numpy as np
 import vtk
 
+from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
 from nnvox.scenes.colour import lut as colour_table
+from nnvox.scenes.scene import Frame
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import to_unit
 
 SPANS = {"viridis": (0.0, 1.0), "diverging": (-1.0, 1.0), "difference": (-1.0, 1.0)}
@@ -20,6 +25,26 @@ QUANTITIES = {
     "update-ratio": "size of each weight's update",
     "gradients": "gradient",
 }
+
+
+# Each mark a picture may draw, in words a student reads (capture/health.py decides dead and saturated)
+MARKS = {
+    "dead": "dead unit: never active on the probe inputs",
+    "saturated": "saturated unit: at its limit on every probe input",
+    "nonfinite": "NaN or ±Inf: not a number",
+    "padding": "no value (padding)",
+}
+
+
+def drawn_marks(frame: Frame, options) -> tuple[str, ...]:
+    """The marks a picture of `frame` shows: unit frames the options draw, and voxels coloured as
+    non-finite data (±Inf in a frame) or as padding (NaN in a frame: scenes/colour.py)."""
+    nonfinite = padding = False
+    for values in frame.values.values():
+        if values.size and not np.isfinite(values).all():
+            nonfinite = nonfinite or bool(np.isinf(values).any())
+            padding = padding or bool(np.isnan(values).any())
+    return (*drawn_kinds(frame, options), *("nonfinite",) * nonfinite, *("padding",) * padding)
 
 
 def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
@@ -60,6 +85,8 @@ class ColourLegends:
         self.legends = legends(stage.scene.mode)
         cmaps = [c for c in self.legends if any(b.scale.cmap == c for b in stage.scene.blocks)]
         self.props = [prop for i, cmap in enumerate(cmaps) for prop in self._legend(i, cmap)]
+        self.marks = MarkEntries(stage)
+        self.props += self.marks.props
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
 
@@ -95,4 +122,70 @@ class ColourLegends:
         return bar, heading
 
     def update(self, shown: Shown) -> None:
-        pass
+        self.marks.update(shown)
+
+
+class MarkEntries:
+    """A swatch and its words for each mark kind, built once and shown only while the frame draws
+    that mark, stacked upwards from above the metrics inset (or the histogram panel, when shown)."""
+
+    def __init__(self, stage: Stage):
+        self.stage, self.options = stage, stage.options
+        self.size = stage.options.font(stage.fonts.legend)
+        colours = stage.colours
+        swatches = {
+            "dead": (colours.health_rgb("dead"), None),
+            "saturated": (colours.health_rgb("saturated"), None),
+            "nonfinite": (None, NONFINITE_RGB),
+            "padding": (colours.outline, NO_VALUE_RGB),
+        }
+        self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
+        self.props = [prop for entry in self.entries.values() for prop in entry]
+        self._shown: tuple | None = None
+
+    def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D, vtk.vtkTextActor]:
+        """A square swatch one text line high (a frame's outline, or a voxel's colour) and the words."""
+        s = self.size
+        points = vtk.vtkPoints()
+        for x, y in ((0, 0), (s, 0), (s, s), (0, s)):
+            points.InsertNextPoint(x, y - s / 2, 0)
+        poly = vtk.vtkPolyData()
+        poly.SetPoints(points)
+        cells = vtk.vtkCellArray()
+        cells.InsertNextCell(5 if fill is None else 4, [0, 1, 2, 3, 0][: 5 if fill is None else 4])
+        poly.SetLines(cells) if fill is None else poly.SetPolys(cells)
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(poly)
+        swatch = vtk.vtkActor2D()
+        swatch.SetMapper(mapper)
+        swatch.GetProperty().SetColor(*to_unit(fill if fill is not None else edge))
+        swatch.GetProperty().SetLineWidth(max(2.0, s / 6))
+        swatch.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        words = vtk.vtkTextActor()
+        words.SetInput(MARKS[kind])
+        tp = words.GetTextProperty()
+        tp.SetFontSize(self.size)
+        tp.SetColor(*to_unit(self.stage.colours.text))
+        tp.SetVerticalJustificationToCentered()
+        tp.ShadowOff()
+        words.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        for prop in (swatch, words):
+            prop.SetVisibility(False)
+        return swatch, words
+
+    def update(self, shown: Shown) -> None:
+        kinds = drawn_marks(shown.frame, self.options)
+        below = self.options.histogram_box if shown.histogram is not None else self.options.metrics_box
+        if (kinds, below) == self._shown:
+            return
+        self._shown = (kinds, below)
+        line = 1.5 * self.size / self.stage.pane_height
+        x, gap = below[0], 1.5 * self.size / self.stage.pane_width
+        for kind, (swatch, words) in self.entries.items():
+            on = kind in kinds
+            swatch.SetVisibility(on)
+            words.SetVisibility(on)
+            if on:  # the first listed nearest the inset
+                y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
+                swatch.SetPosition(x, y)
+                words.SetPosition(x + gap, y)

@@ -1,5 +1,7 @@
 """Every block's box in one actor, coloured per block: grey, a health flag's colour, or white for
-the selected layer. A frame only writes colours, and only when a block's flag changes."""
+the selected layer. A flag's colour comes in with its layer as the forward pass reaches it (a red box
+round a layer not reached yet would flag what is not shown). A frame only writes colours, and only
+when a block's flag or its share of the forward pass changes."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from vtk.util.numpy_support import numpy_to_vtk
 from nnvox.capture.health import UNHEALTHY
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import line_width
+from nnvox.viewer.overlays.units import faded
 from nnvox.viewer.visuals import outline_boxes
 
 PAD = 0.15  # the box stands this far off the block, so it never crosses the block's faces
@@ -34,26 +37,27 @@ class Outlines:
         self.actor.GetProperty().SetLineWidth(line_width(stage))
         stage.renderer.AddActor(self.actor)
         self.props = [self.actor]
-        self._flags: dict[str, str | None] = {}
+        self._flags: dict[str, tuple] = {}
 
     def _flag(self, name: str, health: dict[str, float], selected: str | None) -> str | None:
         if name == selected:
             return "selected"
         return next((f for f, _ in self.colours.health if health.get(f, 0) > UNHEALTHY), None)
 
-    def _rgb_of(self, flag: str | None):
+    def _rgb_of(self, flag: str | None, lit: float):
         if flag == "selected":
             return self.colours.selected
-        return self.colours.outline if flag is None else self.colours.health_rgb(flag)
+        return self.colours.outline if flag is None else faded(self.colours.health_rgb(flag), self.colours.outline, lit)
 
     def update(self, shown: Shown) -> None:
         per_block = self._rgb.shape[0] // max(len(self.blocks), 1)
         changed = False
         for i, b in enumerate(self.blocks):
             flag = self._flag(b.name, shown.frame.health.get(b.name, {}), shown.selected)
-            if self._flags.get(b.name) != flag:
-                self._flags[b.name] = flag
-                self._rgb[i * per_block : (i + 1) * per_block] = self._rgb_of(flag)
+            seen = (flag, shown.frame.lit.get(b.name, 1.0) if flag not in (None, "selected") else 1.0)
+            if self._flags.get(b.name) != seen:
+                self._flags[b.name] = seen
+                self._rgb[i * per_block : (i + 1) * per_block] = self._rgb_of(*seen)
                 changed = True
         if changed:
             self._array.Modified()

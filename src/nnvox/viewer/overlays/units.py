@@ -1,18 +1,33 @@
 """Frames around dead (red) and saturated (orange) units: around each such unit's slice (maps) or
 cell (dense layers). One actor per kind, built with the scene; its boxes are made again only when
-the set of units changes (from one snapshot to another)."""
+the set of units changes (from one snapshot to another). A frame fades with its layer as the forward
+pass reaches it, like the layer's voxels (a full red frame on a greyed-out layer read as a red blob),
+and none is drawn where the options leave the marks off (`RenderOptions.show_marks`)."""
 
 from __future__ import annotations
 
+import numpy as np
 import vtk
+from vtk.util.numpy_support import numpy_to_vtk
 
-from nnvox.scenes.scene import Block
+from nnvox.scenes.scene import Block, Frame
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.theme import to_unit
-from nnvox.viewer.visuals import outline_boxes
+from nnvox.viewer.visuals import lit_opacity, outline_boxes
 
 KINDS = ("dead", "saturated")  # Frame fields listing such units per layer
 MARGIN = 0.05  # a frame stands this far off its slice
+
+
+def drawn_kinds(frame: Frame, options) -> tuple[str, ...]:
+    """The kinds of unit frames a picture of `frame` draws (the legend lists these, and only these)."""
+    return tuple(k for k in KINDS if getattr(frame, k)) if options.show_marks else ()
+
+
+def faded(colour, towards, lit: float) -> np.ndarray:
+    """`colour` as it shows on a layer `lit` so far: mixed into `towards` (what is behind it) as the
+    layer's voxels are, by their opacity."""
+    a = lit_opacity(lit)
+    return np.round(np.asarray(towards, float) * (1 - a) + np.asarray(colour, float) * a).astype(np.uint8)
 
 
 def unit_box(block: Block, unit: int) -> tuple[float, ...]:
@@ -27,26 +42,58 @@ def unit_box(block: Block, unit: int) -> tuple[float, ...]:
     return (x0 - m, x0 + block.thickness + m, left - block.voxel, left, top - block.voxel, top)
 
 
+class _KindFrames:
+    """One kind's frames: one actor, each box's lines coloured by how far its layer is lit."""
+
+    def __init__(self, stage: Stage, kind: str):
+        self.scene, self.options = stage.scene, stage.options
+        self.rgb = stage.colours.health_rgb(kind)
+        self.actor = vtk.vtkActor()
+        self.actor.SetMapper(vtk.vtkPolyDataMapper())
+        self.actor.GetMapper().SetColorModeToDirectScalars()
+        self.actor.GetProperty().SetLineWidth(max(1.5, stage.options.height / 500))
+        self.actor.GetProperty().LightingOff()
+        self._key: tuple = ()
+        self._owners: list[str] = []  # each box's layer
+        self._lits: tuple | None = None
+        self._colours = np.zeros((0, 3), np.uint8)
+        self._set(outline_boxes(()))
+
+    def _set(self, poly: vtk.vtkPolyData) -> None:
+        per_box = poly.GetNumberOfCells() // max(len(self._owners), 1)
+        self._colours = np.zeros((len(self._owners), per_box, 3), np.uint8)
+        self._scalars = numpy_to_vtk(self._colours.reshape(-1, 3), deep=False)
+        poly.GetCellData().SetScalars(self._scalars)
+        self._poly = poly
+        self._lits = None
+        self.actor.GetMapper().SetInputData(poly)
+
+    def update(self, frame: Frame, units: dict[str, tuple[int, ...]]) -> None:
+        key = tuple(sorted(units.items()))
+        if key != self._key:
+            self._key = key
+            self._owners = [name for name, stuck in key for _ in stuck]
+            self._set(outline_boxes(unit_box(self.scene.block(n), u) for n, stuck in key for u in stuck))
+        lits = tuple(frame.lit.get(name, 1.0) for name, _ in key)
+        if lits != self._lits:
+            self._lits = lits
+            lit_of = {name: lit for (name, _), lit in zip(key, lits)}
+            for i, name in enumerate(self._owners):
+                self._colours[i] = faded(self.rgb, self.options.background, lit_of[name])
+            self._scalars.Modified()
+            self._poly.Modified()
+
+
 class UnitFrames:
     def __init__(self, stage: Stage):
-        self.scene = stage.scene
-        self.actors: dict[str, vtk.vtkActor] = {}
-        self._keys: dict[str, tuple] = {}
-        for kind in KINDS:
-            actor = self.actors[kind] = vtk.vtkActor()
-            actor.SetMapper(vtk.vtkPolyDataMapper())
-            actor.GetMapper().SetInputData(outline_boxes(()))
-            actor.GetProperty().SetColor(*to_unit(stage.colours.health_rgb(kind)))
-            actor.GetProperty().SetLineWidth(max(1.5, stage.options.height / 500))
-            actor.GetProperty().LightingOff()
+        self.options = stage.options
+        self.kinds = {kind: _KindFrames(stage, kind) for kind in KINDS}
+        self.actors = {kind: frames.actor for kind, frames in self.kinds.items()}
+        for actor in self.actors.values():
             stage.renderer.AddActor(actor)
         self.props = list(self.actors.values())
 
     def update(self, shown: Shown) -> None:
-        for kind in KINDS:
-            stuck: dict[str, tuple[int, ...]] = getattr(shown.frame, kind)
-            key = tuple(sorted(stuck.items()))
-            if key != self._keys.get(kind, ()):
-                self._keys[kind] = key
-                boxes = [unit_box(self.scene.block(name), u) for name, units in stuck.items() for u in units]
-                self.actors[kind].GetMapper().SetInputData(outline_boxes(boxes))
+        drawn = drawn_kinds(shown.frame, self.options)
+        for kind, frames in self.kinds.items():
+            frames.update(shown.frame, getattr(shown.frame, kind) if kind in drawn else {})
