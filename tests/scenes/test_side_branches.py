@@ -180,13 +180,19 @@ def test_in_weight_modes_a_branchs_layers_hang_small_and_unlabelled_under_its_bl
     assert [b.name for b in branch] == ["blocks.0.se.fc1", "blocks.0.se.fc2"]
     centres = (source.origin[0] + source.extent[0] / 2, gate.origin[0] + gate.extent[0] / 2)
     for b in branch:
-        assert not b.labelled and b.lane < 0
+        assert not b.labelled and b.lane < 0 and b.side_branch
         assert b.bounds[5] < source.bounds[4] and b.bounds[5] < gate.bounds[4], f"{b.name} is not below"
         assert centres[0] < b.bounds[0] and b.bounds[1] < centres[1]  # between the source's centre and the gate's
         assert b.voxel == SIDE_SCALE  # drawn small ...
         full = opened.block(b.name)  # ... and opened, at its own size, labelled, still under its block
-        assert full.labelled and full.voxel == 1.0 and full.bounds[5] < opened.block(source.name).bounds[4]
+        assert (
+            full.labelled
+            and not full.side_branch
+            and full.voxel == 1.0
+            and full.bounds[5] < opened.block(source.name).bounds[4]
+        )
     main = [b for b in scene.blocks if b not in branch]
+    assert not any(b.side_branch for b in main)
     assert len({round(b.origin[2], 6) for b in main}) == 1  # the main line reads straight
     assert [b.name for b in sorted(main, key=lambda b: b.origin[0])] == [b.name for b in main]
     edge = scene.edges.index((source.name, gate.name))  # the source joins its gate directly

@@ -33,6 +33,7 @@ class Arrangement:
     # their source's (edges more than one column long are skips, drawn as arcs)
     depth: dict[str, int] = field(default_factory=dict)
     side: dict[str, str] = field(default_factory=dict)  # a side branch's block -> the block it leaves from
+    closed: frozenset[str] = frozenset()  # the blocks of side branches drawn closed (small, unlabelled)
 
 
 def arrange(
@@ -67,7 +68,8 @@ def arrange(
         beneath=tuple(beneath),
     )
     shown = labelled(main, specs, placement, options, repeats) | (set(side) - closed)
-    return Arrangement(geometry, placement, shown, {**depth, **{m: depth[s] for m, s in side.items()}}, side)
+    columns = {**depth, **{m: depth[s] for m, s in side.items()}}
+    return Arrangement(geometry, placement, shown, columns, side, frozenset(closed))
 
 
 def side_scale(

@@ -148,6 +148,7 @@ def make_blocks(
                 labelled=name in arrangement.labelled,
                 params=tuple(p for m in chain for p in nodes[m].params),
                 lane=arrangement.placement.lanes[name],
+                side_branch=name in arrangement.closed,
             )
         )
     return blocks

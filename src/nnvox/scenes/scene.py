@@ -105,6 +105,9 @@ class Block:
     labelled: bool = True
     params: tuple[str, ...] = ()  # the parameters of the layers this block stands for
     lane: float = 0.0  # above (> 0) or below (< 0) its row's main path, or on it (0)
+    # a closed side branch's block (squeeze-excitation, a gate: drawn small under the block it leaves
+    # from), labelled only when focused; not a parallel lane's (BERT's query, key, value)
+    side_branch: bool = False
 
     @property
     def extent(self) -> tuple[float, float, float]:

@@ -6,9 +6,9 @@
   cursor) first, then stage boundaries (input, output, the first block of each stage), then the
   other labelled blocks (first those of a stage whose boundary found no room, then, for a stage
   still unnamed, its other blocks, so that every stage is named where any room is), then the
-  other blocks of the main path where they fit beside their block; the others (side lanes' blocks,
-  such as a closed side branch's) are hidden, with the reason
-  kept for `--report`, and a hidden block's label appears when it is focused;
+  other blocks (the main path's, parallel lanes' such as BERT's query, key and value) where they
+  fit beside their block; a closed side branch's blocks (Block.side_branch) are hidden, with the
+  reason kept for `--report`, and a hidden block's label appears when it is focused;
 - the label that names a stage first reads with the stage's name (`encoder: blocks.0 · ...`), the
   others relative to it (overlays/labels.py);
 - panels drawn over the picture while they show (`panels`: the histogram of a selected layer)
@@ -31,7 +31,7 @@ import numpy as np
 import vtk
 
 NO_ROOM = "no free place near its block"
-HOVER = "shown on hover or selection (a side lane's block)"
+HOVER = "shown on hover or selection (a closed side branch's block)"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges
 REACH = 6.0  # the farthest a label moves from its block, in its own heights

@@ -48,17 +48,17 @@ def label_sides(blocks: list[Block]) -> dict[str, bool]:
 def ranks(blocks: list[Block]) -> dict[str, int]:
     """Each block's label importance (label_layout.Label.rank): 0 the input, the output and the
     first block of each stage (a stage boundary: "layer2" of "layer2.0.conv1", see
-    block_text.stage_of), 1 the other labelled blocks, 2 the other blocks on the main path (their
-    labels show where there is room beside their block), 3 the rest: blocks on side lanes, which
-    the scene leaves unlabelled in big scenes, closed side branches among them (their labels show
-    when their block is focused)."""
+    block_text.stage_of), 1 the other labelled blocks, 2 the other blocks, parallel lanes' among
+    them (BERT's query, key and value: their labels show where there is room beside their block),
+    3 a closed side branch's blocks (Block.side_branch: their labels show when their block is
+    focused)."""
     out, named = {}, set()
     stages = {name: stage for name, (stage, _, _) in short_titles(blocks).items()}
     for b in blocks:
         if b.role in ("input", "output") or (stages[b.name] not in named and b.kind != "Attribution"):
             out[b.name] = 0
         else:
-            out[b.name] = 1 if b.labelled else 3 if b.lane else 2
+            out[b.name] = 1 if b.labelled else 3 if b.side_branch else 2
         named.add(stages[b.name])
     return out
 
@@ -83,6 +83,13 @@ def label_text(b: Block, title: str | None = None) -> str:
     output, its colour range."""
     text = f"{title or b.title}\n{b.subtitle}"
     return text if b.role in ("input", "output") else f"{text}   {range_text(b.scale)}"
+
+
+def label_texts(blocks: list[Block]) -> dict[str, tuple[str, str]]:
+    """Each block's label text, and the same when it is the label that names its stage
+    (short_titles): one definition for the desktop and the browser page."""
+    titles = short_titles(blocks)
+    return {b.name: (label_text(b, titles[b.name][1]), label_text(b, titles[b.name][2])) for b in blocks}
 
 
 def _head(b: Block) -> str:
@@ -118,18 +125,18 @@ class BlockLabels:
         self._lit: dict[str, float] = {}
         self._box_opacity = stage.layout.label_box_opacity
         above_of, rank = label_sides(stage.scene.blocks), ranks(stage.scene.blocks)
-        titles = short_titles(stage.scene.blocks)
+        stages, texts = short_titles(stage.scene.blocks), label_texts(stage.scene.blocks)
         placed = []
         for b in stage.scene.blocks:
             x0, x1, y0, y1, _, z_top = b.bounds
-            part, plain, naming = titles[b.name]
-            actor = make_billboard(stage.options, label_text(b, plain))
+            actor = make_billboard(stage.options, texts[b.name][0])
             actor.SetPosition((x0 + x1) / 2, (y0 + y1) / 2, z_top)
             stage.overlay.AddActor(actor)
             self.labels[b.name] = actor
             side = 1 if above_of.get(b.name, True) else -1
-            texts = (label_text(b, plain), label_text(b, naming))
-            placed.append(Label(actor, b.name, actor.GetPosition(), side, rank[b.name], part, texts))
+            placed.append(
+                Label(actor, b.name, actor.GetPosition(), side, rank[b.name], stages[b.name][0], texts[b.name])
+            )
         blocks = [(b.name, b.bounds) for b in stage.scene.blocks]
         colour = to_unit(stage.colours.text)
         self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))

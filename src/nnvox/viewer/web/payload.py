@@ -19,7 +19,7 @@ from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.viewer.label_layout import GAP, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
-from nnvox.viewer.overlays.labels import label_sides, label_text, ranks
+from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
 from nnvox.viewer.overlays.legends import legends
 from nnvox.viewer.overlays.metrics import CURVES_HEIGHT, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
@@ -34,8 +34,9 @@ def _floats(values, digits: int = 5) -> list[float]:
     return [round(float(v), digits) for v in values]
 
 
-def _block(b: Block, above: bool, rank: int, offset: int) -> dict:
-    """One block: its grid, where it sits, its colour scale, its label and where its atlas starts."""
+def _block(b: Block, above: bool, rank: int, text: str, offset: int) -> dict:
+    """One block: its grid, where it sits, its colour scale, its label (`text`, as the desktop's)
+    and where its atlas starts."""
     gr, gc, h, w = atlas_shape(b)
     x0, x1, y0, y1, z0, z1 = b.bounds
     return {
@@ -60,7 +61,7 @@ def _block(b: Block, above: bool, rank: int, offset: int) -> dict:
         "class_names": None if b.class_names is None else list(b.class_names),
         "classes": _classes(b),
         "label": {
-            "text": label_text(b),
+            "text": text,
             "anchor": _floats(((x0 + x1) / 2, (y0 + y1) / 2, z1 if above else z0)),
             "side": 1 if above else -1,
             "rank": rank,
@@ -163,9 +164,13 @@ def describe(
 ) -> dict:
     """The page's scene description: everything but the snapshots' pieces."""
     above, rank = label_sides(list(scene.blocks)), ranks(list(scene.blocks))
+    texts = label_texts(
+        list(scene.blocks)
+    )  # a stage's first block (rank 0) names the stage, as the desktop's first label
     blocks, offset = [], 0
     for b in scene.blocks:
-        blocks.append(_block(b, above.get(b.name, True), rank[b.name], offset))
+        text = texts[b.name][rank[b.name] == 0]
+        blocks.append(_block(b, above.get(b.name, True), rank[b.name], text, offset))
         offset += blocks[-1]["atlas"][0] * blocks[-1]["atlas"][1]
     cmaps = sorted({b.scale.cmap for b in scene.blocks})
     pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped)
