@@ -1,7 +1,12 @@
 // An output's class names and probabilities beside its column, as the desktop's OutputVisual and
 // label policy show them: one text per row where the rows are far enough apart on screen to read,
 // else one list of the most probable classes from the column's top (both from Python, per snapshot).
-// `show` returns the screen rectangles the texts take.
+// `show` returns the screen rectangles the texts take. Each text starts right of the column's
+// drawn box (its anchor is the column's middle, which the column's near face covers when seen
+// from the side), so none is drawn on the column.
+import { blockRect } from "./labels.js";
+
+const GAP_PX = 4;
 
 // A style written only when it changes: an orbiting frame then moves the texts without laying them out.
 function set(el, key, value) {
@@ -35,7 +40,8 @@ export class ClassTexts {
   // The nearest snapshot's texts (one per class) and rows in order of probability, at the camera now.
   show(stage, texts, order, fontPx) {
     const { rows, top, heading } = this.block.classes;
-    const screen = rows.map((p) => stage.toScreen(p));
+    const clear = blockRect(stage, this.block.outline)[2] + GAP_PX;
+    const screen = rows.map((p) => stage.toScreen(p)).map(([x, y]) => [Math.max(x, clear), y]);
     const apart = screen.length > 1 && Math.hypot(screen[1][0] - screen[0][0], screen[1][1] - screen[0][1]);
     const perRow = screen.length > 0 && (screen.length === 1 || apart >= 1.05 * fontPx);
     this.rows.forEach((el, r) => {
@@ -47,7 +53,8 @@ export class ClassTexts {
     });
     set(this.top, "display", perRow ? "none" : "block");
     if (!perRow) {
-      const [x, y] = stage.toScreen(top);
+      const [ax, y] = stage.toScreen(top);
+      const x = Math.max(ax, clear);
       this.top.style.transform = `translate(${x}px, ${y}px)`;
       set(this.top, "fontSize", `${fontPx}px`);
       const text = [heading, ...order.map((i) => texts[i])].filter(Boolean).join("\n");

@@ -7,7 +7,8 @@
 
 const overlaps = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
 
-function blockRect(stage, [x0, x1, y0, y1, z0, z1]) {
+// A box's rectangle on the page (CSS pixels, left, top, right, bottom).
+export function blockRect(stage, [x0, x1, y0, y1, z0, z1]) {
   const xs = [];
   const ys = [];
   for (const x of [x0, x1]) for (const y of [y0, y1]) for (const z of [z0, z1]) {

@@ -16,9 +16,18 @@ async function start() {
   document.body.appendChild(container);
   // A run read again whose drawing changed (a deeper graph, say) is simply loaded anew.
   const onViewer = (viewer) => (window.nnvoxViewer = viewer); // (a switched view is a new viewer)
-  // g runs the forward pass, as in the desktop window (not while typing in a menu)
+  // The desktop window's keys (viewer/window.py): g the forward pass, c the first camera, Right /
+  // Left a snapshot on / back (not while in a menu or the slider, which steps on its own)
+  const keys = {
+    g: (v) => v.forward.start(),
+    c: (v) => v.stage.reset(),
+    ArrowRight: (v) => v.timeline.step(1),
+    ArrowLeft: (v) => v.timeline.step(-1),
+  };
   document.addEventListener("keydown", (event) => {
-    if (event.key === "g" && !/^(INPUT|SELECT)$/.test(event.target.tagName)) window.nnvoxViewer.forward.start();
+    const act = keys[event.key];
+    if (!act || event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|SELECT)$/.test(event.target.tagName)) return;
+    act(window.nnvoxViewer);
   });
   await createSwitchableViewer(container, pageSource(), { onRedraw: () => location.reload(), onViewer });
 }

@@ -5,8 +5,10 @@
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
 export class MetricsInset {
-  constructor(metrics, layer) {
+  // `background`: the page's colour, the inset's opaque backing (blocks behind it do not show through)
+  constructor(metrics, layer, background) {
     this.metrics = metrics;
+    this.background = css(background);
     this.canvas = document.createElement("canvas");
     this.canvas.className = "nnvox-metrics";
     const [x0, y0, x1, y1] = metrics.box;
@@ -41,7 +43,8 @@ export class MetricsInset {
     if (this.canvas.height !== Math.round(h * ratio)) this.canvas.height = Math.round(h * ratio);
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    ctx.fillStyle = this.background;
+    ctx.fillRect(0, 0, w, h);
     const { curves, curves_height: tall, frame, cursor } = this.metrics;
     ctx.strokeStyle = css(frame);
     ctx.lineWidth = 1;

@@ -30,6 +30,9 @@ export class Overlay {
     this.info = box(layer, "nnvox-info", { left: "1.2%", top: "11%", maxWidth: "45%" });
     this.detail = box(layer, "nnvox-detail", { left: "1.2%", top: "6%", opacity: "0.8" }); // what level of detail left out
     this.detail.textContent = scene.detail || "";
+    // The controls in one line, above the legends (in the band block labels keep out of)
+    this.hint = box(layer, "nnvox-hint", { left: "2%", bottom: "10%", maxWidth: "64%", opacity: "0.7", whiteSpace: "normal" });
+    this.hint.textContent = "drag: turn · right-drag: pan · wheel: zoom · click: a voxel · ← →: snapshot · c or ⌂: first view · g: forward pass";
     this.legends = box(layer, "nnvox-legends", { left: "2%", bottom: "1.5%", display: "flex", gap: "4vw" }); // legend_gap
     for (const legend of scene.legends) {
       const el = document.createElement("div");
@@ -52,5 +55,6 @@ export class Overlay {
     this.legends.style.fontSize = px(0.018, 8);
     this.info.style.fontSize = px(0.018, 10);
     this.detail.style.fontSize = px(0.018, 8);
+    this.hint.style.fontSize = px(0.016, 8);
   }
 }

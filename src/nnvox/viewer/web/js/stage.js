@@ -1,5 +1,6 @@
 // The 3D stage: renderer, orthographic camera at the pose Python computed (scenes/camera.py's
-// overview), orbit controls (rotate, zoom, pan), edges and block outlines. Draws on demand.
+// overview), orbit controls (rotate, zoom, pan) about the network's centre, edges and block outlines.
+// Draws on demand.
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 
@@ -36,9 +37,15 @@ export class Stage {
     this.world = new THREE.Scene();
     this.camera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0.01, 1e6);
     this.controls = new OrbitControls(this.setPose(scene.camera), this.renderer.domElement);
-    this.controls.target.set(...scene.camera.focal);
+    this.controls.target.copy(this.centre);
     this.controls.update();
-    this.controls.addEventListener("change", () => this.requestDraw());
+    // A turn (not a zoom) keeps the network's box as far inside the picture as it was when the drag began
+    this.controls.addEventListener("start", () => (this.turning = { spread: Math.max(1, this.spread()), zoom: this.camera.zoom }));
+    this.controls.addEventListener("end", () => (this.turning = null));
+    this.controls.addEventListener("change", () => {
+      if (this.turning && this.camera.zoom === this.turning.zoom) this.keepInView(this.turning);
+      this.requestDraw();
+    });
     this.world.add(lines(scene.edges.filter((e) => !e.skip).map((e) => e.path), scene.colours.edge));
     this.world.add(lines(scene.edges.filter((e) => e.skip).map((e) => e.path), scene.colours.accent));
     this.world.add(lines(scene.blocks.flatMap((b) => boxEdges(b.outline)), scene.colours.outline));
@@ -47,6 +54,8 @@ export class Stage {
   }
 
   // The camera at a pose: focal point, direction towards the eye, up, and half the view's height.
+  // It looks at the network's centre (what orbiting turns about) with its view window shifted
+  // (`shift`, camera units) so the picture is the pose's.
   setPose({ focal, direction, up, scale }) {
     const [x0, x1, y0, y1, z0, z1] = this.scene.bounds;
     const distance = 2 * Math.hypot(x1 - x0, y1 - y0, z1 - z0 + 6) + 10; // as viewer/renderer.py
@@ -55,9 +64,44 @@ export class Stage {
     this.camera.up.set(...(Math.abs(up[2]) > 0.1 ? [0, 0, 1] : up));
     this.camera.position.set(...focal.map((f, i) => f + direction[i] * distance));
     this.camera.lookAt(...focal);
+    this.camera.updateMatrixWorld();
+    this.centre = new THREE.Vector3((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2);
+    const off = this.centre.clone().sub(new THREE.Vector3(...focal));
+    const axis = (k) => new THREE.Vector3().setFromMatrixColumn(this.camera.matrixWorld, k);
+    this.shift = [-off.dot(axis(0)), -off.dot(axis(1))];
+    this.camera.position.add(off);
     this.camera.far = 4 * distance;
+    this.camera.zoom = 1;
     this.baseScale = scale;
     return this.camera;
+  }
+
+  // Back to the first picture (the ⌂ button, key c as in the desktop window).
+  reset() {
+    this.setPose(this.scene.camera);
+    this.controls.target.copy(this.centre);
+    this.controls.update();
+    this.resize(this.renderer.domElement.clientWidth, this.renderer.domElement.clientHeight);
+  }
+
+  // How far the network's box reaches from the picture's middle (normalised: 1 is the picture's edge).
+  spread() {
+    const [x0, x1, y0, y1, z0, z1] = this.scene.bounds;
+    let most = 0;
+    for (const x of [x0, x1]) for (const y of [y0, y1]) for (const z of [z0, z1]) {
+      const p = new THREE.Vector3(x, y, z).project(this.camera);
+      most = Math.max(most, Math.abs(p.x), Math.abs(p.y));
+    }
+    return most;
+  }
+
+  // Zoomed out about the picture's middle until the box reaches no further than `turning.spread`.
+  keepInView(turning) {
+    const spread = this.spread();
+    if (spread <= turning.spread) return;
+    this.camera.zoom *= turning.spread / spread;
+    turning.zoom = this.camera.zoom;
+    this.camera.updateProjectionMatrix();
   }
 
   // Where the reader has moved the camera (orbit, zoom, pan), to put it back in a view switched to.
@@ -80,7 +124,8 @@ export class Stage {
     const aspect = width / height;
     // Fitted at the payload's aspect; a narrower page widens the view so the network still fits across.
     const scale = this.baseScale * Math.max(1, this.scene.camera.aspect / aspect);
-    Object.assign(this.camera, { left: -scale * aspect, right: scale * aspect, top: scale, bottom: -scale });
+    const [sx, sy] = this.shift;
+    Object.assign(this.camera, { left: sx - scale * aspect, right: sx + scale * aspect, top: sy + scale, bottom: sy - scale });
     this.camera.updateProjectionMatrix();
     this.requestDraw();
   }

@@ -1,5 +1,6 @@
-// The timeline: a slider over every snapshot (fractions blend between two) and a play button.
-// It reports positions; what a position shows is the viewer's business (main.js).
+// The timeline: a slider over every snapshot (dragged, it scrubs through fractions that blend
+// two; its arrow keys step one whole snapshot) and a play button. It reports positions; what a
+// position shows is the viewer's business (main.js).
 
 const PLAY_SECONDS_PER_SNAPSHOT = 0.6;
 
@@ -20,6 +21,12 @@ export class Timeline {
     this.root.append(this.play, this.slider, this.text);
     parent.appendChild(this.root);
     this.slider.addEventListener("input", () => this.set(Number(this.slider.value)));
+    this.slider.addEventListener("keydown", (event) => {
+      const by = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[event.key];
+      if (by === undefined) return;
+      event.preventDefault(); // (the range's own step is a hundredth of a snapshot)
+      this.step(by);
+    });
     this.play.addEventListener("click", () => (this.playing ? this.stop() : this.start()));
     this.t = start; // shown once the viewer has its first snapshots: it calls set(start)
   }
@@ -36,6 +43,12 @@ export class Timeline {
     const nearest = Math.round(t);
     this.text.textContent = `${this.labels[nearest]} (${nearest + 1}/${this.labels.length})`;
     this.onTime(t);
+  }
+
+  // One whole snapshot on or back from the nearest (the desktop window's Right / Left).
+  step(by) {
+    this.stop();
+    this.set(Math.min(Math.max(Math.round(this.t) + by, 0), Math.max(this.labels.length - 1, 0)));
   }
 
   start() {

@@ -11,6 +11,7 @@ import { Labels } from "./labels.js";
 import { MetricsInset } from "./metrics.js";
 import { Overlay } from "./overlay.js";
 import { blockIndices } from "./payload.js";
+import { PickMark } from "./pick_mark.js";
 import { describePick, pick } from "./picking.js";
 import { SnapshotCache } from "./snapshots.js";
 import { Stage } from "./stage.js";
@@ -84,22 +85,30 @@ function build(scene, container) {
   const [r, g, b] = scene.colours.background;
   const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
   viewer.classes = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassTexts(blk, text, box));
-  viewer.inset = scene.metrics && new MetricsInset(scene.metrics, text);
+  viewer.inset = scene.metrics && new MetricsInset(scene.metrics, text, scene.colours.background);
   const inset = (w, h) => (viewer.inset ? [viewer.inset.rect(w, h)] : []);
   viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h], ...inset(w, h)]; // heads-up, legends
   viewer.marks = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassMarks(blk, stage, scene.colours));
   viewer.forward = new ForwardPass(scene, stage, (lit) => showLit(viewer, lit));
   stage.onDraw(() => placeText(viewer));
+  const mark = new PickMark(stage, scene.colours.text);
   stage.renderer.domElement.addEventListener("click", (event) => {
     const picked = pick(stage, meshes, event.clientX, event.clientY);
     viewer.picked = picked && describePick(picked, scene.levels);
     viewer.overlay.info.textContent = viewer.picked ? viewer.picked.text : "";
+    mark.show(picked);
   });
+  viewer.mark = mark;
   viewer.timeline = new Timeline(scene.snapshots, scene.t, text, (t) => showFrame(viewer, t));
-  const forward = document.createElement("button");
-  Object.assign(forward, { textContent: "⇢", title: "run the forward pass, layer by layer (g)", className: "nnvox-forward" });
-  forward.addEventListener("click", () => viewer.forward.start());
-  viewer.timeline.root.prepend(forward);
+  const button = (textContent, title, className, onClick) => {
+    const el = Object.assign(document.createElement("button"), { textContent, title, className });
+    el.addEventListener("click", onClick);
+    return el;
+  };
+  viewer.timeline.root.prepend(
+    button("⌂", "back to the first view (c)", "nnvox-home", () => stage.reset()),
+    button("⇢", "run the forward pass, layer by layer (g)", "nnvox-forward", () => viewer.forward.start()),
+  );
   return viewer;
 }
 
