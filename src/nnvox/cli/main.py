@@ -330,6 +330,10 @@ def serve(runs: list[Path], *, port: Whole = 8080, host: str = "127.0.0.1"):
     """Serve run folders to a browser (TensorBoard-style, for a remote machine): the viewer, a list
     of the runs, snapshots read when wanted, runs still recording followed live.
 
+    URLs (R: a run's folder name or its place on the command line, from 0): / lists the runs with a
+    link per mode each can show; /view?run=R&mode=M&sample=S is the viewer; /api/runs is the runs as
+    JSON, /api/runs/R/scene?mode=M&sample=S a view's scene.
+
     Parameters
     ----------
     runs
