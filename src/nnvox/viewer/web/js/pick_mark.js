@@ -1,6 +1,7 @@
 // The picked voxel outlined in the scene (a box a little larger than the voxel, in the labels'
-// colour), so the value the page prints is seen to be that voxel's. Geometry as blocks.js's slabs:
-// panel k at origin x + k * pitch, column 0 at +y, row 0 at the top.
+// colour, drawn over whatever stands in front of its edges), so the value the page prints is seen
+// to be that voxel's. Geometry as blocks.js's slabs: panel k at origin x + k * pitch, column 0 at
+// +y, row 0 at the top.
 import * as THREE from "three";
 
 const EDGES = [[0, 1], [1, 2], [2, 3], [3, 0], [4, 5], [5, 6], [6, 7], [7, 4], [0, 4], [1, 5], [2, 6], [3, 7]];
@@ -17,7 +18,7 @@ export class PickMark {
   constructor(stage, colour) {
     const [r, g, b] = colour;
     this.stage = stage;
-    this.lines = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: new THREE.Color(r / 255, g / 255, b / 255) }));
+    this.lines = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: new THREE.Color(r / 255, g / 255, b / 255), depthTest: false }));
     this.lines.visible = false;
     this.lines.renderOrder = 1;
     stage.add(this.lines);
