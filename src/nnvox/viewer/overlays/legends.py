@@ -125,6 +125,34 @@ class ColourLegends:
         self.marks.update(shown)
 
 
+def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
+    """A square `size` pixels a side, centred on its position's height: an outline in `edge` round a
+    fill (a voxel's colour; padding's is near the background, so its edge shows where it is)."""
+    points = vtk.vtkPoints()
+    for x, y in ((0, 0), (size, 0), (size, size), (0, size)):
+        points.InsertNextPoint(x, y - size / 2, 0)
+    poly = vtk.vtkPolyData()
+    poly.SetPoints(points)
+    colours = vtk.vtkUnsignedCharArray()
+    colours.SetNumberOfComponents(3)
+    poly.SetLines(vtk.vtkCellArray())
+    poly.GetLines().InsertNextCell(5, [0, 1, 2, 3, 0])
+    colours.InsertNextTuple3(*edge)  # (a polydata's cells number its lines before its polygons)
+    if fill is not None:
+        poly.SetPolys(vtk.vtkCellArray())
+        poly.GetPolys().InsertNextCell(4, [0, 1, 2, 3])
+        colours.InsertNextTuple3(*fill)
+    poly.GetCellData().SetScalars(colours)
+    mapper = vtk.vtkPolyDataMapper2D()
+    mapper.SetInputData(poly)
+    mapper.SetColorModeToDirectScalars()
+    mapper.SetScalarModeToUseCellData()
+    actor = vtk.vtkActor2D()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetLineWidth(max(2.0, size / 6))
+    return actor
+
+
 class MarkEntries:
     """A swatch and its words for each mark kind, built once and shown only while the frame draws
     that mark, stacked upwards from above the metrics inset (or the histogram panel, when shown)."""
@@ -136,7 +164,7 @@ class MarkEntries:
         swatches = {
             "dead": (colours.health_rgb("dead"), None),
             "saturated": (colours.health_rgb("saturated"), None),
-            "nonfinite": (None, NONFINITE_RGB),
+            "nonfinite": (NONFINITE_RGB, NONFINITE_RGB),
             "padding": (colours.outline, NO_VALUE_RGB),
         }
         self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
@@ -145,21 +173,7 @@ class MarkEntries:
 
     def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D, vtk.vtkTextActor]:
         """A square swatch one text line high (a frame's outline, or a voxel's colour) and the words."""
-        s = self.size
-        points = vtk.vtkPoints()
-        for x, y in ((0, 0), (s, 0), (s, s), (0, s)):
-            points.InsertNextPoint(x, y - s / 2, 0)
-        poly = vtk.vtkPolyData()
-        poly.SetPoints(points)
-        cells = vtk.vtkCellArray()
-        cells.InsertNextCell(5 if fill is None else 4, [0, 1, 2, 3, 0][: 5 if fill is None else 4])
-        poly.SetLines(cells) if fill is None else poly.SetPolys(cells)
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputData(poly)
-        swatch = vtk.vtkActor2D()
-        swatch.SetMapper(mapper)
-        swatch.GetProperty().SetColor(*to_unit(fill if fill is not None else edge))
-        swatch.GetProperty().SetLineWidth(max(2.0, s / 6))
+        swatch = swatch_actor(self.size, edge, fill)
         swatch.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         words = vtk.vtkTextActor()
         words.SetInput(MARKS[kind])
@@ -185,7 +199,7 @@ class MarkEntries:
             on = kind in kinds
             swatch.SetVisibility(on)
             words.SetVisibility(on)
-            if on:  # the first listed nearest the inset
+            if on:  # top down in MARKS order, the last just above the inset
                 y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
                 swatch.SetPosition(x, y)
                 words.SetPosition(x + gap, y)
