@@ -100,3 +100,19 @@ def test_a_legend_entry_explains_each_mark_drawn_and_only_those(scene, marks):
     assert _swatch_pixels(seen["dead"], NONFINITE_RGB, options) == 0
     if not marks:  # and no frame in the picture either
         np.testing.assert_array_equal(seen["dead"], seen["clean"])
+
+
+def test_a_lecture_storyboard_shot_draws_no_unit_frames_and_a_detail_shot_does(tmp_path, digits_run):
+    from nnvox.scenes.storyboard import load_storyboard
+    from nnvox.viewer.storyboard_export import _scene_key, _Scenes
+
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    shot = '[[shot]]\nrun = "run"\nduration = 1\nhud = "{}"\n'
+    (tmp_path / "b.toml").write_text(shot.format("lecture") + shot.format("detail"))
+    board = load_storyboard(tmp_path / "b.toml")
+    scenes = _Scenes(board, RenderOptions(width=W, height=H))
+    try:
+        lecture, detail = (scenes.renderer(_scene_key(s), s.view.hud) for s in board.shots)
+        assert not lecture.scene_renderer.options.show_marks and detail.scene_renderer.options.show_marks
+    finally:
+        scenes.close()
