@@ -1,7 +1,8 @@
 """Issue 16's target "depth change and open/close in the window under 100 ms for EfficientNet-B0 on
 2 cores": the scene build at the default depth (the depth chosen by the block budget) and at depths
 1, 2, 3 and fully open, in activations mode and (default and fully open) weights mode, on
-EfficientNet-B0 from transformers' default EfficientNetConfig (random weights, one 224 x 224
+EfficientNet-B0 (transformers' EfficientNetConfig with B0's coefficients, as
+tests/real_models/realistic.py builds it: the default config is B7; random weights, one 224 x 224
 sample, recorded once through nnvox's single-pass path as `nnvox view MODEL` does, its weights
 too), in ms and as a ratio to one 720p frame's render measured in the same run.
 
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))  # tests.real_models.realistic: the one EfficientNet-B0 builder
 
 DEPTHS = ("default", 1, 2, 3, "full")
 ROWS = (*(("activations", d) for d in DEPTHS), ("weights", "default"), ("weights", "full"))
@@ -30,15 +32,13 @@ TARGET_MS = 100.0
 
 
 def _efficientnet_b0_run():
-    import torch
-    from transformers import EfficientNetConfig, EfficientNetForImageClassification
-
+    """EfficientNet-B0 as the realistic corpus builds it (one builder: EfficientNetConfig() alone
+    is B7), recorded with its weights."""
     from nnvox.capture.single_pass import single_pass_run
+    from tests.real_models.realistic import build
 
-    torch.manual_seed(0)
-    model = EfficientNetForImageClassification(EfficientNetConfig()).eval()
-    x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(1))
-    return single_pass_run(model, x, name="efficientnet-b0")
+    model, example = build("efficientnet-b0")
+    return single_pass_run(model, example, name="efficientnet-b0")
 
 
 def _timed(fn, repeat: int) -> tuple[float, float, object]:
@@ -109,7 +109,7 @@ def report(quick: bool = False) -> list[str]:
     m = isolated(depth_costs, 2 if quick else 5, 4 if quick else 10)
     frame = m["frame_ms"]
     lines = [
-        f"## Depth change, EfficientNet-B0 (EfficientNetConfig(), 224 x 224, {m['nodes']} nodes, "
+        f"## Depth change, EfficientNet-B0 (B0's coefficients, 224 x 224, {m['nodes']} nodes, "
         f"{m['modules']} modules, {os.cpu_count()} CPUs): scene build against one 720p frame ({frame:.0f} ms)",
         "",
         "| mode | depth | drawn at | blocks (small side-branch blocks) | first build | build again (a depth change) "

@@ -1,8 +1,8 @@
 """Issue 16's targets "depth change and open/close in the window under 100 ms for EfficientNet-B0
 on 2 cores" and "opening a module keeps the frame cost within 1.5x the overview's", measured in the
 window's own path (an off-screen Window): scene options -> scene -> the pane's renderer rebuilt ->
-its first frame drawn, on EfficientNet-B0 from transformers' default EfficientNetConfig (as
-bench_depth.py builds it).
+its first frame drawn, on EfficientNet-B0 (B0's coefficients: tests/real_models/realistic.py's
+builder, through bench_depth.py).
 
 Each collapsed module of the default overview is opened by a double-click's path
 (Window.toggle_layer) and closed again by one on its first part. "first" is the first time a view
