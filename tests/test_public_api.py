@@ -65,3 +65,69 @@ def test_every_public_name_resolves_and_is_listed():
         "False",
         "False",
     ]
+
+
+class _Tokens(nn.Module):
+    """Keyword inputs, as a Hugging Face model takes them."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 4)
+        self.head = nn.Linear(4, 3)
+
+    def forward(self, input_ids, attention_mask=None):
+        return self.head((self.emb(input_ids) * attention_mask[..., None]).mean(1))
+
+
+class _Pair(nn.Module):
+    """Two positional inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.left, self.right = nn.Linear(4, 3), nn.Linear(5, 3)
+
+    def forward(self, a, b):
+        return self.left(a) + self.right(b)
+
+
+_IDS = torch.randint(0, 10, (2, 6), generator=torch.Generator().manual_seed(0))
+_MODELS = {
+    "tensor": (lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), torch.randn(2, 4), ["0", "2"]),
+    "tuple": (_Pair, (torch.randn(2, 4), torch.randn(2, 5)), ["left", "right"]),
+    "dict": (_Tokens, {"input_ids": _IDS, "attention_mask": torch.ones_like(_IDS)}, ["emb", "head"]),
+}
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("kind", list(_MODELS))
+def test_export_draws_a_model_with_its_example_input(tmp_path, kind):
+    """nnvox.export(model, "x.png", x) as nnvox.show(model, x): a tensor, positional or keyword inputs."""
+    import json
+
+    build, x, layers = _MODELS[kind]
+    out = nnvox.export(build(), tmp_path / "x.png", x, report=tmp_path / "x.json")
+    drawn = {b["name"] for b in json.loads((tmp_path / "x.json").read_text())["blocks"]}
+    assert out == tmp_path / "x.png" and out.stat().st_size > 10_000 and {"input", *layers} <= drawn, drawn
+    nnvox.render_png(build(), tmp_path / "w.png", x, mode="weights", width=320, height=180)
+    assert (tmp_path / "w.png").exists()
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda d: nnvox.export(_Tokens(), d / "x.png"), "pass the model's example input: nnvox.export(model, '"),
+        (lambda d: nnvox.export(_Tokens(), d / "x.html"), "x.html', x) (x: a batch, samples first)"),
+        (lambda d: nnvox.render_png(_Tokens(), d / "x.png"), "pass the model's example input: nnvox.render_png("),
+        (lambda d: nnvox.show(_Tokens()), "pass the model's example input: nnvox.show(model, x)"),
+        (lambda d: nnvox.export(_Tokens(), d / "x.png", torch.zeros(2, 6)), "forward pass failed in layer 'emb'"),
+        (lambda d: nnvox.export(_Tokens(), d / "x.mp4", {"input_ids": _IDS}), "forward pass failed"),
+        (lambda d: nnvox.export(_Tokens(), d / "x.png", "text"), "must be a tensor or array of numbers"),
+        (lambda d: nnvox.export(d, d / "x.png", _IDS), "an input goes with a model: nnvox.export(model, '"),
+        (lambda d: nnvox.export(_Tokens(), d / "x.pngg", _IDS), "ending in .png, .html, .mp4, .webm, .mov or .gif"),
+    ],
+)
+def test_a_model_without_its_input_or_failing_is_one_line_and_writes_nothing(tmp_path, call, words):
+    with pytest.raises(nnvox.NnvoxError) as caught:
+        call(tmp_path)
+    assert words in str(caught.value) and "\n" not in str(caught.value), str(caught.value)
+    assert list(tmp_path.iterdir()) == []

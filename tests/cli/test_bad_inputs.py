@@ -69,6 +69,24 @@ MODELS = """
 
     def raises_base_exception():
         raise Custom("not an Exception")
+
+
+    class Tokens(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(10, 4)
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, ids):
+            return self.fc(self.emb(ids).mean(1))
+
+
+    def tokens():
+        return Tokens()
+
+
+    def conv():
+        return nn.Sequential(nn.Conv2d(2, 4, 3), nn.Flatten())
 """
 
 
@@ -98,6 +116,8 @@ def place(tmp_path_factory):
     np.savez(d / "archive.npz", x=np.zeros((1, 1, 8, 8)))
     (d / "garbage.npy").write_bytes(b"\x93NUMPY garbage")
     (d / "folder").mkdir()
+    (d / "notarun").mkdir()
+    (d / "notarun" / "notes.txt").write_text("mine")
     (d / f"{MODULE}.py").write_text(textwrap.dedent(MODELS))
     (d / "import_fails.py").write_text("raise RuntimeError('module import boom')\n")
     (d / "syntax_error.py").write_text("def f(:\n")
@@ -139,6 +159,7 @@ def assert_one_line_error(code: int, lines: list[str], *words: str) -> None:
 
 
 E, R = "export", "record"
+ENDINGS = "use a file ending in .png, .html, .mp4, .webm, .mov or .gif, or a folder (PNG sequence)"
 # (argv with {run} {d} {out} placeholders, words the one line must hold)
 TABLE = [
     # --input files: dtype, rank, size, container, path
@@ -313,7 +334,33 @@ TABLE = [
     ([E, "{run}", "{out}.png", "--figure", "filters", "--layer", "nolayer"], ["layer 'nolayer'"]),
     ([E, "{run}", "{out}.png", "--histogram", "nolayer"], ["layer 'nolayer' is not drawn"]),
     ([E, "{run}", "{out}.png", "--attribution", "bogus"], ["no bogus attributions"]),
-    ([E, "{run}", "{out}.txt"], ["ending in .mp4"]),
+    (
+        [E, "{run}", "{out}.txt"],
+        [f"cannot write out.txt: {ENDINGS}"],
+    ),
+    (
+        [E, "{run}", "{out}.pngg"],
+        [f"cannot write out.pngg: {ENDINGS}"],
+    ),
+    # a model with no shape of its own: an --input-shape that fits it (token ids for an embedding)
+    (
+        [E, f"{MODULE}:tokens", "{out}.png"],
+        [
+            f"give --input-shape for {MODULE}:tokens, batch first: it starts with an embedding, so "
+            "--input-shape 1,16 runs 16 random token ids (0 to 9); --input ids.npy runs your own (int64, batch first)"
+        ],
+    ),
+    ([E, f"{MODULE}:conv", "{out}.png"], ["batch first: e.g. --input-shape 1,2,224,224"]),
+    ([E, f"{MODULE}:flat", "{out}.png"], ["e.g. --input-shape 1,3,224,224 for an image model, 1,16 for 16 token ids"]),
+    # a forward pass that fails: its error, and nothing written (the table checks)
+    *[
+        ([E, f"{MODULE}:flat", f"{{out}}{suffix}", "--input-shape", "1,3,8,8"], ["forward pass failed", "(1, 192)"])
+        for suffix in (".png", ".mp4", ".html")
+    ],
+    (
+        [E, f"{MODULE}:flat", "{out}.png", "--input-shape", "1,3,8,8", "--figure", "filters"],
+        ["forward pass failed"],
+    ),
     ([E, "{run}"], ["give OUT"]),
     ([E, "{run}", "{out}.png", "--view", "{d}/nothing.toml"], ["not found; save one in the window"]),
     ([E, "{run}", "{out}.png", "--view", "{d}/folder"], ["is a folder"]),
@@ -354,6 +401,21 @@ TABLE = [
     ([E, "{run}", "{out}.png", "--sample", "2.0"], ["'2.0' is not a whole number"]),
     ([R, "digits-mlp"], ["--out requires an argument"]),
     ([E, "{run}", "{out}.png", "--mode", "bogus"], ['Invalid value "bogus" for --mode']),
+    (["view", "{run}", "--mode", "weight"], ['Did you mean "weights"? See nnvox view --help']),
+    (
+        ["view", "{run}"],
+        [
+            "no display found (DISPLAY is not set); render it instead: `nnvox export ",
+            " out.png` (a still), out.mp4 (a video) or out.html (a page any browser opens), or `nnvox serve RUN`",
+        ],
+    ),
+    (
+        [R, "digits-mlp", "--out", "{d}/notarun", "--overwrite"],
+        [
+            "notarun is not an nnvox run folder and holds other files (notes.txt); "
+            "nnvox will not record into it: choose a new or empty folder"
+        ],
+    ),
     ([E, "{run}", "{out}.png", "--sizing", "huge"], ["--sizing"]),
     ([E, "{run}", "{out}.png", "--fps", "ten"], ["--fps"]),
     ([E, "{run}", "{out}.png", "--gif-max-mb", "lots"], ["--gif-max-mb"]),
@@ -676,3 +738,26 @@ def test_the_shipped_storyboard_loads(tmp_path):
     (tmp_path / "run" / "manifest.json").write_text("{}")
     (tmp_path / "lecture.toml").write_bytes(LECTURE)
     assert len(load_storyboard(tmp_path / "lecture.toml").shots) > 5  # the fuzzing starts from a valid file
+
+
+def test_a_failed_forward_pass_writes_nothing_and_never_says_wrote(place, tmp_path, monkeypatch, capsys):
+    """An export whose forward pass fails: exit 2 and its error, no 'wrote' and no file (a picture of
+    the graph up to the failure would read as a result; `nnvox view` draws it in the window)."""
+    monkeypatch.chdir(place)
+    for name in ("x.png", "x.mp4", "x.html"):
+        code = main(["export", f"{MODULE}:flat", str(tmp_path / name), "--input-shape", "1,3,8,8"])
+        printed = capsys.readouterr()
+        assert code == 2 and "wrote" not in printed.out + printed.err, printed
+        assert "forward pass failed in layer '1' (Linear)" in printed.err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.gl
+def test_the_suggested_input_shape_runs(place, tmp_path, monkeypatch, capsys):
+    """The --input-shape the refusal suggests for a model that starts with an embedding draws it."""
+    monkeypatch.chdir(place)
+    out = tmp_path / "x.png"
+    assert main(["export", f"{MODULE}:tokens", str(out)]) == 2
+    assert "--input-shape 1,16 runs 16 random token ids" in capsys.readouterr().err
+    assert main(["export", f"{MODULE}:tokens", str(out), "--input-shape", "1,16", "--size", "320x180"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {out}" and out.stat().st_size > 1000

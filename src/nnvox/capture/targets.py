@@ -96,7 +96,7 @@ def _model_input(target: str, loaded, input_shape: str | None, input_file: Path 
     else:
         shape = parse_shape(input_shape) if input_shape is not None else loaded.input_shape
         if shape is None:
-            raise NnvoxError(f"give --input-shape for {target}, batch first, e.g. --input-shape 1,3,224,224")
+            raise NnvoxError(f"give --input-shape for {target}, batch first: {_shape_example(loaded.model)}")
         if input_shape is not None:
             _check_axis(batch_dim, shape, f"--input-shape {','.join(map(str, shape))}")
         vocabulary, _ = _token_vocabulary(loaded.model, shape)
@@ -105,6 +105,26 @@ def _model_input(target: str, loaded, input_shape: str | None, input_file: Path 
         )
         x, what = _random_input(shape, vocabulary, batch_dim or 0)
     return x, labels, what
+
+
+def _shape_example(model) -> str:
+    """An --input-shape the model takes, for the message asking for one: token ids where its input
+    first reaches an embedding (a pass on the meta device says), else one its first layer fits."""
+    from torch import nn
+
+    vocabulary, _ = _token_vocabulary(model, (1, 16))
+    if vocabulary is not None:
+        return (
+            f"it starts with an embedding, so --input-shape 1,16 runs 16 random token ids (0 to {vocabulary - 1}); "
+            "--input ids.npy runs your own (int64, batch first)"
+        )
+    first = next((m for m in model.modules() if not m._modules), None)
+    spatial = {nn.Conv1d: ",128", nn.Conv2d: ",224,224", nn.Conv3d: ",16,112,112"}.get(type(first))
+    if spatial is not None:
+        return f"e.g. --input-shape 1,{first.in_channels}{spatial}"
+    if isinstance(first, nn.Linear):
+        return f"e.g. --input-shape 1,{first.in_features}"
+    return "e.g. --input-shape 1,3,224,224 for an image model, 1,16 for 16 token ids"
 
 
 # What torch says when a float tensor reached an embedding or another operation that takes indices.

@@ -467,13 +467,13 @@ def run_export(
 
     output.gif_cap_bytes()  # checked before a model is opened or a scene built
     run = model.open(target, spec.mode, spec.attribution)
+    raise_partial(run)  # a failed forward pass: its error, and no file (a picture of it would read as a result)
     path = (
         _export_figure(run, out, figure, spec, output)
         if figure.name is not None
         else export(run, out, spec=spec, output=output)
     )
     print(f"wrote {path}")
-    raise_partial(run)
 
 
 def _export_storyboard(storyboard: Path, target: str, out: Path | None, output: OutputSpec) -> None:

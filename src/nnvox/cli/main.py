@@ -224,10 +224,16 @@ def view(
 ):
     """Open the interactive 3D window on a run folder, or on a model run once on an input."""
     from nnvox.cli.commands import raise_partial
+    from nnvox.scenes.view import check_applies
+    from nnvox.viewer.gl import display_problem, windowless_fix
     from nnvox.viewer.window import show
 
+    spec = _plain(spec)
+    check_applies("the window", spec)
     run = model.open(target, spec.mode, spec.attribution)
-    show(run, spec=_plain(spec))
+    if problem := display_problem():  # (after the target's own errors, as the window checks them)
+        raise NnvoxError(f"{problem}; {windowless_fix(target)}")
+    show(run, spec=spec)
     raise_partial(run)
 
 
@@ -377,7 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(argv, exit_on_error=False, print_error=False, result_action="return_value")
     except CycloptsError as exc:  # a malformed command line: cyclopts' own words, on one line
-        print(f"nnvox: error: {_one_line(exc).rstrip('.')}{_usage_hint(exc, argv)}", file=sys.stderr)
+        message, hint = _one_line(exc).rstrip("."), _usage_hint(exc, argv)
+        if message.endswith("?"):  # cyclopts' 'Did you mean "weights"?': the hint as a sentence of its own
+            hint = f" {hint[2].upper()}{hint[3:]}"
+        print(f"nnvox: error: {message}{hint}", file=sys.stderr)
         return 2
     except NnvoxError as exc:
         if debug:

@@ -1,5 +1,6 @@
 """export(run, "out.mp4") and render_png(run, "out.png"): the same frames the window shows, of one
-ViewSpec (what to show) written as one OutputSpec says (scenes/view.py)."""
+ViewSpec (what to show) written as one OutputSpec says (scenes/view.py). Each also draws a model run
+once on its example input: export(model, "out.png", x)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nnvox.capture.run import Run, open_run
-from nnvox.errors import NnvoxError, path_argument
+from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.camera import load_view, orbit
 from nnvox.scenes.compare import Comparison, build_comparison
@@ -22,9 +23,23 @@ from nnvox.scenes.view import OutputSpec, ViewSpec, check_applies, rgb, specs_fr
 from nnvox.viewer.options import RenderOptions, VideoOptions
 from nnvox.viewer.outputs import VIDEO_SUFFIXES, check_output, write_png
 
+# what export writes, by the output's ending ("": a folder of PNGs)
+EXPORT_SUFFIXES = (".png", ".html", *VIDEO_SUFFIXES, "")
+
 
 def _as_run(run: Run | str | Path) -> Run:
     return run if isinstance(run, Run) else open_run(run)
+
+
+def _drawn_run(target, inputs, call: str) -> Run:
+    """A run (or its folder), or a model run once on its example input (capture/single_pass.run_of):
+    a forward pass that fails is a one-line error, and nothing is written."""
+    from nnvox.capture.single_pass import run_of
+
+    run = _as_run(run_of(target, inputs, call=call))
+    if run.error:  # a run of a failed pass (the CLI's MODEL): a picture of it would read as a result
+        raise NnvoxError(run.error)
+    return run
 
 
 class _Panes:
@@ -112,8 +127,9 @@ def timeline(scene: Scene | Comparison, video: VideoOptions) -> Iterator[tuple[f
 
 
 def export(
-    run: Run | str | Path,
+    run,
     out: str | Path,
+    inputs=None,
     *,
     spec: ViewSpec | None = None,
     output: OutputSpec | None = None,
@@ -124,7 +140,8 @@ def export(
     difference: bool = False,
     **options,
 ) -> Path:
-    """Write a video of the run: training scrubbed epoch by epoch, then a forward pass through the
+    """Write a video of the run (a Run or its folder; or a torch model run once on `inputs`, its
+    example input as `nnvox.show(model, x)` takes it): training scrubbed epoch by epoch, then a forward pass through the
     trained network, then a hold, under a gentle orbit (or held at the spec's saved `view`). The
     format follows `out`: .mp4, .webm, .mov, .gif, or a folder (a PNG sequence); a .png `out` is one
     still, as `nnvox export RUN x.png` writes (render_png); an .html `out` is a web page (export_html).
@@ -139,7 +156,8 @@ def export(
     from nnvox.viewer.video import open_writer
 
     spec, output = specs_from(spec, output, options, where="export")
-    suffix = path_argument(out, "the output").suffix.lower()
+    suffix = check_output(out, EXPORT_SUFFIXES).suffix.lower()
+    run = _drawn_run(run, inputs, f"nnvox.export(model, {str(out)!r}, x)")
     if suffix == ".png":
         return render_png(run, out, spec=spec, output=output, against=against, pin=pin, difference=difference)
     if suffix == ".html":
@@ -184,7 +202,7 @@ def _write_frames(panes: _Panes, renderer, steps, writer, video: VideoOptions, b
 
 
 def export_html(
-    run: Run | str | Path, out: str | Path, *, spec: ViewSpec | None = None, output: OutputSpec | None = None, **options
+    run, out: str | Path, inputs=None, *, spec: ViewSpec | None = None, output: OutputSpec | None = None, **options
 ) -> Path:
     """One self-contained HTML page of the run (three.js, offline): the spec's mode and sample,
     every snapshot on a timeline, starting at the spec's `t` (default the last)."""
@@ -193,10 +211,10 @@ def export_html(
     spec, output = specs_from(spec, output, options, where="export_html")
     out = check_output(out, (".html",))
     check_applies("a web page", spec, output)
-    run = _as_run(run)
     from nnvox.viewer.web.page import viewer_bundle
 
-    viewer_bundle()  # not built: one line, before the scene is built
+    viewer_bundle()  # not built: one line, before the scene is built (and before a model runs)
+    run = _drawn_run(run, inputs, f"nnvox.export(model, {str(out)!r}, x)")
     scene = build_scene(run, spec.scene_options())
     sample = spec.sample_in(run)
     run.check_sample(sample)
@@ -204,8 +222,9 @@ def export_html(
 
 
 def render_png(
-    run: Run | str | Path,
+    run,
     out: str | Path,
+    inputs=None,
     *,
     against: Run | str | Path | None = None,
     pin: float | None = None,
@@ -216,7 +235,8 @@ def render_png(
     height: int | None = None,
     **options,
 ) -> Path:
-    """One still: `spec` (and its fields as keywords, as in `export`) says what it shows, at the
+    """One still of a run (or its folder; or a torch model run once on `inputs`, as in `export`):
+    `spec` (and its fields as keywords, as in `export`) says what it shows, at the
     spec's `t` (default the last snapshot); RGBA on a clear background with `transparent`. Its size is
     `width` x `height`, else the `output` spec's (default 1920 x 1080); `against`, `pin` and
     `difference` compare, as in `export`. The output spec's `report` (a .json path) also writes an
@@ -229,6 +249,7 @@ def render_png(
     out = check_output(out, (".png",))
     check_applies("a still", spec, output)
     report = None if output.report is None else check_output(output.report, (".json",))
+    run = _drawn_run(run, inputs, f"nnvox.render_png(model, {str(out)!r}, x)")
     from nnvox.viewer.report import picture_report, write_report
 
     width, height, _ = output.size_for(still=True)

@@ -19,22 +19,6 @@ def in_notebook() -> bool:
     return shell is not None and (type(shell).__name__ == "ZMQInteractiveShell" or "google.colab" in sys.modules)
 
 
-def _is_model(target) -> bool:
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(target, torch.nn.Module)
-
-
-def model_run(model, inputs):
-    """The model run once on `inputs` (a tensor or array, samples first), recorded in a temporary folder."""
-    import numpy as np
-    import torch
-
-    from nnvox.capture.single_pass import single_pass_run
-
-    x = inputs if isinstance(inputs, torch.Tensor) else torch.as_tensor(np.asarray(inputs))
-    return single_pass_run(model, x, name=type(model).__name__)
-
-
 def notebook_widget(run, *, spec=None, height: int | None = None, **options):
     """The inline viewer on a run (or its folder), showing `spec` (its mode, sample or mistake, t, ...)."""
     from nnvox.scenes.view import check_applies, specs_from
@@ -58,15 +42,14 @@ def notebook_widget(run, *, spec=None, height: int | None = None, **options):
 
 
 def show(target, inputs=None, *, spec=None, **options):
-    """Show a run (a Run or its folder), or a model run once on `inputs`. In a notebook: returns the
+    """Show a run (a Run or its folder), or a model run once on `inputs` (a tensor or array, samples
+    first; a tuple of positional inputs; a dict of keyword inputs). In a notebook: returns the
     inline viewer (the cell displays it; a run still being recorded grows on its timeline). Elsewhere:
     opens the desktop window (see nnvox.viewer.window.show for its options) and returns when it closes."""
-    if _is_model(target):
-        if inputs is None:
-            raise NnvoxError("nnvox.show(model, x) runs the model once on x: give it an input (samples first)")
-        target = model_run(target, inputs)
-    elif inputs is not None:
-        raise NnvoxError("an input goes with a model: nnvox.show(model, x); a run is shown as it was recorded")
+    from nnvox.capture.single_pass import run_of
+
+    # a forward pass that fails is drawn up to the failing layer, its error on screen
+    target = run_of(target, inputs, call="nnvox.show(model, x)", partial=True)
     if in_notebook():
         return notebook_widget(target, spec=spec, **options)
     from nnvox.viewer.window import show as show_window
