@@ -119,7 +119,10 @@ def test_export_draws_a_model_with_its_example_input(tmp_path, kind):
         (lambda d: nnvox.export(_Tokens(), d / "x.html"), "x.html', x) (x: a batch, samples first)"),
         (lambda d: nnvox.render_png(_Tokens(), d / "x.png"), "pass the model's example input: nnvox.render_png("),
         (lambda d: nnvox.show(_Tokens()), "pass the model's example input: nnvox.show(model, x)"),
-        (lambda d: nnvox.export(_Tokens(), d / "x.png", torch.zeros(2, 6)), "forward pass failed in layer 'emb'"),
+        (
+            lambda d: nnvox.export(_Tokens(), d / "x.png", torch.zeros(2, 6)),
+            "token ids: give x as whole numbers, x.long()",
+        ),
         (lambda d: nnvox.export(_Tokens(), d / "x.mp4", {"input_ids": _IDS}), "forward pass failed"),
         (lambda d: nnvox.export(_Tokens(), d / "x.png", "text"), "must be a tensor or array of numbers"),
         (lambda d: nnvox.export(d, d / "x.png", _IDS), "an input goes with a model: nnvox.export(model, '"),

@@ -39,9 +39,15 @@ def run_of(target, inputs=None, *, call: str, partial: bool = False):
         return target
     if inputs is None:
         raise NnvoxError(f"pass the model's example input: {call} (x: a batch, samples first)")
-    run = single_pass_run(target, _model_inputs(inputs), name=type(target).__name__)
-    if run.error and not partial:
-        raise NnvoxError(run.error)
+    inputs = _model_inputs(inputs)
+    run = single_pass_run(target, inputs, name=type(target).__name__)
+    if run.error:
+        from nnvox.capture.targets import WANTS_IDS
+
+        if WANTS_IDS.search(run.error) and getattr(inputs, "is_floating_point", lambda: False)():
+            run.error += "; the model takes token ids: give x as whole numbers, x.long()"
+        if not partial:
+            raise NnvoxError(run.error)
     return run
 
 

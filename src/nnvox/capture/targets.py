@@ -61,7 +61,7 @@ def open_target(
         attribution_layer=attribution_layer,
         batch_dim=batch_dim,
     )
-    if run.error and x.dtype.kind == "f" and _WANTS_IDS.search(run.error):
+    if run.error and x.dtype.kind == "f" and WANTS_IDS.search(run.error):
         run.error += (
             f"; a model that takes token ids gets them from a file: --input ids.npy (saved with "
             f"np.save('ids.npy', ids), dtype int64, batch first"
@@ -128,7 +128,7 @@ def _shape_example(model) -> str:
 
 
 # What torch says when a float tensor reached an embedding or another operation that takes indices.
-_WANTS_IDS = re.compile(
+WANTS_IDS = re.compile(
     r"\((Embedding|EmbeddingBag)\)|'indices'|index tensor|scalar types?: Long|Long, Int|"
     r"expected scalar type Long|LongTensor|of type (torch\.)?long",
     re.IGNORECASE,
