@@ -342,6 +342,7 @@ TABLE = [
         [E, "{run}", "{out}.pngg"],
         [f"cannot write out.pngg: {ENDINGS}"],
     ),
+    ([E, f"{MODULE}:raises", "{out}.pngg"], [f"cannot write out.pngg: {ENDINGS}"]),  # before the model is built
     # a model with no shape of its own: an --input-shape that fits it (token ids for an embedding)
     (
         [E, f"{MODULE}:tokens", "{out}.png"],

@@ -463,9 +463,11 @@ def run_export(
         return
     if out is None:
         raise NnvoxError("give OUT, the file to write (e.g. nnvox export RUN clip.mp4), or --storyboard FILE OUT")
-    from nnvox.viewer.export import export
+    from nnvox.viewer.export import EXPORT_SUFFIXES, export
+    from nnvox.viewer.outputs import check_output
 
     output.gif_cap_bytes()  # checked before a model is opened or a scene built
+    check_output(out, EXPORT_SUFFIXES)  # (a misspelt ending: said before a model runs)
     run = model.open(target, spec.mode, spec.attribution)
     raise_partial(run)  # a failed forward pass: its error, and no file (a picture of it would read as a result)
     path = (
