@@ -134,3 +134,14 @@ def test_a_model_without_its_input_or_failing_is_one_line_and_writes_nothing(tmp
         call(tmp_path)
     assert words in str(caught.value) and "\n" not in str(caught.value), str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_show_without_a_display_names_every_other_way_to_look(digits_run, monkeypatch):
+    """Outside a notebook and with no display, `show` says how else to see the run: a still, a
+    video, a page, or `nnvox serve`, in one line."""
+    monkeypatch.delenv("DISPLAY", raising=False)
+    with pytest.raises(nnvox.NnvoxError) as caught:
+        nnvox.show(digits_run.path)
+    message = str(caught.value)
+    assert "no display found" in message and "\n" not in message
+    assert all(way in message for way in ("out.png", "out.mp4", "out.html", "nnvox serve"))

@@ -54,7 +54,7 @@ def show(
     layer to select, `attribution`, `feature_space`, ...). `against` another run, or `pin` a
     snapshot, shows a comparison side by side with linked cameras (`d`: the difference)."""
     from nnvox.scenes.view import check_applies, specs_from
-    from nnvox.viewer.gl import display_problem
+    from nnvox.viewer.gl import display_problem, windowless_fix
 
     # the arguments first: a wrong one is told as such with or without a display
     spec, _ = specs_from(spec, None, options, where="show", output_fields=False)
@@ -69,7 +69,7 @@ def show(
     check_size(*size)
     sample = spec.sample_in(run)
     if problem := display_problem():
-        raise NnvoxError(f"{problem}; use `nnvox export` to render PNG or MP4 instead")
+        raise NnvoxError(f"{problem}; {windowless_fix()}")
     window = Window(run, spec=spec, sample=sample, size=size, against=against, pin=pin, difference=difference)
     if spec.histogram is not None:
         if spec.histogram not in {b.name for b in window.scene.blocks}:
