@@ -1,8 +1,8 @@
 """Issue 16's targets on its realistic-depth corpus (tests/real_models/realistic.py: EfficientNet-B0,
 ConvNeXt-T, Swin-T, ViT-B/16, MobileViT-S, BERT-base, GPT-2 small, T5-small from transformers'
 default configs), checked from picture reports: the label policy at 480p, 1080p and 2160p and three
-camera angles (tests/viewer/picture_policy.py), and the default overview's blocks spanning at least
-60% of the frame's width or height at every size.
+camera angles (tests/viewer/picture_policy.py), the default overview's blocks spanning at least
+60% of the frame's width or height at every size, and every fold named "× N" on a block.
 
 CI runs a fixed sample (BERT-base, MobileViT-S: 20-40 s together on 2 CPUs); NNVOX_LONG=1 runs all
 eight (3-5 min; a record runs the model five times, tracing included)."""
@@ -27,9 +27,12 @@ CASES = [pytest.param(m, marks=pytest.mark.gl) for m in SAMPLE] + [
 @pytest.mark.parametrize("model", CASES)
 def test_the_overview_reads_at_every_size_and_angle(model):
     from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
     from tests.real_models.realistic import record
+    from tests.scenes.test_fold_counts import check_folds_shown
 
     scene = build_scene(record(model))  # the default depth
+    check_folds_shown(record(model), SceneOptions())  # every fold says "× N" on a block (T5's blocks 1-5)
     for size_name, size in SIZES.items():
         by_angle = reports(scene, size)
         check_policy(model, scene, size_name, by_angle)
