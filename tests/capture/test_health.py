@@ -41,7 +41,7 @@ def test_planted_faults_are_flagged(tmp_path):
     frame = scene.frame_at(0)
     assert frame.health["1"]["dead"] == pytest.approx(0.75)
     assert frame.health["3"]["saturated"] > 0.5
-    assert "unhealthy: 1 75% dead, 3" in frame.hud
+    assert "unhealthy: 1 75% dead, 3" in frame.hud_detail
 
 
 @pytest.mark.gl
@@ -153,9 +153,9 @@ def test_the_scene_and_info_flag_the_same_layers_and_a_tied_tensor_once(tmp_path
     listed = {name for name, h in json.loads(capsys.readouterr().out)["health"].items() if "gradients" in h}
     assert shown == listed == ({plant} if plant else set())
     if plant:
-        assert f"{plant} exploding gradients" in frame.hud and "head exploding" not in frame.hud
+        assert f"{plant} exploding gradients" in frame.hud_detail and "head exploding" not in frame.hud_detail
     else:
-        assert "gradients" not in frame.hud
+        assert "gradients" not in frame.hud_detail
 
 
 def test_exploding_gradient_is_flagged_in_the_scene(tmp_path):
@@ -173,7 +173,7 @@ def test_exploding_gradient_is_flagged_in_the_scene(tmp_path):
     rec.snapshot(epoch=0)
     rec.close()
     frame = build_scene(open_run(tmp_path / "run")).frame_at(0)
-    assert frame.health["4"]["exploding"] == 1.0 and "4 exploding gradients" in frame.hud
+    assert frame.health["4"]["exploding"] == 1.0 and "4 exploding gradients" in frame.hud_detail
     assert not any("exploding" in h for name, h in frame.health.items() if name != "4")
 
 
@@ -198,7 +198,7 @@ def test_a_planted_dead_unit_is_listed_by_the_writer_and_sparsity_followed_over_
     assert active.shape == (3,) and active[0] > active[1] > active[2] > 0
     frame = build_scene(run).frame_at(0)
     assert (
-        frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud
+        frame.health["1"]["dead"] == pytest.approx(1 / 6) and "unhealthy" not in frame.hud_detail
     )  # one of six: listed, not flagged
     assert frame.dead == {"1": (4,)}  # the slice framed in red in the scene
 

@@ -133,3 +133,25 @@ def test_lenets_column_reads_row_by_row_in_the_overview(lenet_run, size):
         assert int(np.argmax(brightness)) == int(np.argmax(p))
     finally:
         renderer.close()
+
+
+def test_a_few_classes_keep_ten_classes_row_spacing_not_giant_cubes():
+    """A 2-class classifier's column keeps the row spacing of ten classes beside the network: before,
+    grown to 1.5x the tallest block, its two voxels drew as two cubes taller than the network."""
+    import torch
+    from torch import nn
+
+    from nnvox.capture.single_pass import single_pass_run
+    from nnvox.scenes.arrange import COLUMN_FULL_ROWS, COLUMN_HEIGHT
+    from nnvox.scenes.build import build_scene
+
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 2)
+    ).eval()
+    scene = build_scene(single_pass_run(model, torch.randn(1, 3, 28, 28), name="two-classes", weights=False))
+    column = next(b for b in scene.blocks if b.role == "output")
+    tallest = max(b.rows * b.voxel for b in scene.blocks if b is not column)
+    assert column.rows == 2
+    assert column.rows * column.voxel == pytest.approx(COLUMN_HEIGHT * tallest * 2 / COLUMN_FULL_ROWS)
+    assert column.voxel * column.cols < 0.5 * tallest  # a thin column, not a cube as wide as a map

@@ -58,7 +58,7 @@ def test_fps_override_and_bad_preset(digits_run, tmp_path):
     assert re.search(r"\b6 fps", probe(out))
     with pytest.raises(NnvoxError, match="unknown preset '4k'"):
         export(digits_run, tmp_path / "x.mp4", preset="4k")
-    with pytest.raises(NnvoxError, match=r"ending in \.mp4"):
+    with pytest.raises(NnvoxError, match=r"ending in \.png, \.html, \.mp4"):
         export(digits_run, tmp_path / "x.avi")
 
 

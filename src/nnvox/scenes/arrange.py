@@ -14,6 +14,7 @@ from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.side_branches import SideBranch, side_branches
 
 COLUMN_HEIGHT = 1.5  # the classifier's labelled column: its height to the tallest other block's, at least
+COLUMN_FULL_ROWS = 10  # ... for this many classes; fewer stand as far apart (two classes are not two giant cubes)
 SIDE_SCALE = 0.35  # a closed side branch: its height to its source's, at most; its size to its own, at least
 
 
@@ -127,16 +128,18 @@ def labelled_column(specs: dict[str, BlockSpec], geometry: dict[str, Geometry]) 
     block, so its rows stand as far apart beside LeNet's 28 x 28 maps as beside 8 x 8 ones (there its
     larger voxels alone make it the tallest): each class's label then fits beside its row in the
     overview at 720p and 1080p (at 1.0 LeNet's rows came too close for their labels, and the column
-    listed its top 5 instead; at 1.25 they fitted at 1080p only)."""
+    listed its top 5 instead; at 1.25 they fitted at 1080p only). Fewer than COLUMN_FULL_ROWS classes
+    keep ten classes' row spacing: a 2-class column grown to 1.5x the network was two cubes taller than it."""
     column = next((n for n in geometry if specs[n].layout.role == "output" and specs[n].layout.cols == 1), None)
     if column is None:
         return geometry
     rows = specs[column].layout.rows
     tallest = max((specs[n].layout.rows * g.voxel for n, g in geometry.items() if n != column), default=0.0)
     g = geometry[column]
-    if rows * g.voxel >= COLUMN_HEIGHT * tallest:
+    height = COLUMN_HEIGHT * tallest * min(1.0, rows / COLUMN_FULL_ROWS)
+    if rows * g.voxel >= height:
         return geometry
-    grow = COLUMN_HEIGHT * tallest / (rows * g.voxel)
+    grow = height / (rows * g.voxel)
     return {**geometry, column: Geometry(*(grow * v for v in astuple(g)))}
 
 
