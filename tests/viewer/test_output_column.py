@@ -155,3 +155,38 @@ def test_a_few_classes_keep_ten_classes_row_spacing_not_giant_cubes():
     assert column.rows == 2
     assert column.rows * column.voxel == pytest.approx(COLUMN_HEIGHT * tallest * 2 / COLUMN_FULL_ROWS)
     assert column.voxel * column.cols < 0.5 * tallest  # a thin column, not a cube as wide as a map
+
+
+def _class_text_pixels(renderer, image) -> int:
+    """Bright pixels (text on the dark background) inside the boxes the label layout gave the output's
+    class texts, right of the column (its bright outline is no text)."""
+    placement = renderer.scene_renderer.overlays.labels.layout.placement
+    right_of_column = int(np.ceil(placement.blocks["fc2"][2])) + 2
+    boxes = [box for kind, block, _, box in placement.shown if kind == "classes" and block == "fc2"]
+    assert boxes, "the class texts are placed beside the column"
+    count = 0
+    for x0, y0, x1, y1 in boxes:  # pane pixels, y up from the bottom
+        rows = slice(max(0, image.shape[0] - int(np.ceil(y1))), image.shape[0] - int(y0))
+        region = image[rows, max(right_of_column, int(x0)) : int(np.ceil(x1))].astype(float)
+        count += int((region @ np.array([0.299, 0.587, 0.114]) > 120).sum())
+    return count
+
+
+def test_the_class_texts_wait_for_the_forward_pass_to_reach_the_output(digits_run):
+    """Mid-pass (conv1 lit, the output not yet) the class texts' region holds no text pixels: the
+    pass never shows its answer before it gets there; once the output is lit, the texts read."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(digits_run)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_legend=False, show_hud=False))
+    try:
+        early = scene.frame_at(scene.n_snapshots - 1, sample=1, reveal=0.15)
+        assert early.lit["fc2"] == 0 and early.lit["conv1"] > 0
+        before = _class_text_pixels(renderer, renderer.render(early))
+        after = _class_text_pixels(renderer, renderer.render(scene.frame_at(scene.n_snapshots - 1, sample=1)))
+        assert before == 0, f"{before} text pixels beside the output before the pass reached it"
+        assert after > 50, f"only {after} text pixels beside the lit output"
+    finally:
+        renderer.close()

@@ -188,9 +188,16 @@ class OutputVisual(PanelsVisual):
             self._heading + "\n".join([widest] * self.k),
         )
         self._top_text = None
+        self._box_opacity = options.theme.layout.label_box_opacity
+        self._text_lit: float | None = None
 
     def update(self, values: np.ndarray, lit: float, texts=None) -> None:
         super().update(values, lit)
+        if lit != self._text_lit:  # the answer shows only once the forward pass reaches the output
+            self._text_lit = lit
+            for actor in (*self.labels, self.top):
+                actor.GetTextProperty().SetOpacity(class_text_opacity(lit))
+                actor.GetTextProperty().SetBackgroundOpacity(self._box_opacity * class_text_opacity(lit))
         for actor, text in zip(self.labels, texts or ()):
             actor.SetInput(text)
         if texts:
@@ -200,6 +207,13 @@ class OutputVisual(PanelsVisual):
             if text != self._top_text:
                 self._top_text = text
                 self.top.SetInput(text)
+
+
+def class_text_opacity(lit: float) -> float:
+    """How opaque an output's class texts are as the forward pass reaches it: hidden (0) until the
+    output starts to light, then fading in with it, so the pass never shows its answer before it
+    gets there (the browser page's classes.js follows)."""
+    return float(np.clip(lit, 0.0, 1.0))
 
 
 def lit_opacity(lit: float) -> float:
