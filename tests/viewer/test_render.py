@@ -124,6 +124,40 @@ def test_metrics_inset_cursor_follows_the_timeline(digits_run):
     r.close()
 
 
+def test_metrics_curves_keep_under_the_inset_titles(digits_run):
+    """An accuracy of 100% draws its curve under the titles' band, never through its own title: with
+    the titles hidden, the band holds no pixel of either curve's colour (and the curves show below)."""
+    import dataclasses
+
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays.metrics import LABEL_DROP
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    scene = build_scene(digits_run)
+    perfect = np.linspace(0.5, 1.0, scene.n_snapshots)  # the curve reaches the top of its area
+    scene = dataclasses.replace(scene, metrics={**scene.metrics, "accuracy": perfect})
+    box, (w, h) = (0.7, 0.02, 0.98, 0.15), (960, 540)
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, metrics_box=box))
+    try:
+        inset = r.scene_renderer.overlays.metrics
+        for prop in inset.props:
+            if prop.IsA("vtkTextActor"):
+                prop.SetVisibility(False)  # only the curves' pixels can then be in their colours
+        image = r.render(scene.frame_at(0)).astype(int)  # the cursor at the left edge, off the band's middle
+    finally:
+        r.close()
+    columns = slice(int(w * box[0]) + 6, int(w * box[2]) - 2)
+    band = image[int(h * (1 - box[3])) + 2 : int(h * (1 - box[3] + LABEL_DROP)) + 3, columns]
+    below = image[int(h * (1 - box[3] + LABEL_DROP)) + 3 : int(h * (1 - box[1])) - 2, columns]
+    for name in ("accuracy", "loss"):
+        colour = np.array([round(255 * v) for v in DEFAULT_THEME.colours.curve_rgb(name)])
+        near = lambda pixels, colour=colour: int((np.abs(pixels - colour).max(axis=-1) <= 40).sum())
+        assert near(below) > 20, f"the {name} curve is drawn in the inset"
+        assert near(band) == 0, f"{near(band)} pixels of the {name} curve in the titles' band"
+
+
 def test_histogram_panel_shows_the_selected_layer(digits_run, tmp_path):
     import imageio.v3 as iio
 

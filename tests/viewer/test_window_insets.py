@@ -8,7 +8,7 @@ import vtk
 
 from nnvox.viewer.desktop.slider import thinned, tick_label
 from nnvox.viewer.overlays.histogram import NOTE_SEPARATOR, fitted
-from nnvox.viewer.overlays.metrics import CURVES_HEIGHT, text_extent
+from nnvox.viewer.overlays.metrics import curves_height, text_extent
 
 
 def _prop(size: int = 14) -> vtk.vtkTextProperty:
@@ -60,6 +60,6 @@ def test_the_metrics_cursor_stays_under_the_inset_labels(digits_run):
     r.close()
     x = round(w * box[2])
     white = (image[:, x - 4 : x + 3] > 235).all(axis=2).any(axis=1)  # rows the cursor's white is in
-    top, curves_top = int(h * (1 - box[3])), int(h * (1 - box[1] - (box[3] - box[1]) * CURVES_HEIGHT))
+    top, curves_top = int(h * (1 - box[3])), int(h * (1 - box[1] - (box[3] - box[1]) * curves_height(box)))
     assert white[curves_top + 2 : int(h * (1 - box[1])) - 2].mean() > 0.8  # the cursor over the curves
     assert not white[top + 3 : curves_top - 2].any()  # and none of it through the labels' band

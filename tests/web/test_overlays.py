@@ -102,3 +102,20 @@ def test_the_forward_pass_lights_blocks_in_order(digits_page, scene):
     px = lambda img: img[round(y), round(x)]
     assert np.abs(px(dimmed) - background).sum() < np.abs(px(lit_colour) - background).sum() / 2
     assert page.evaluate("window.nnvoxViewer.marks[0].frame.visible")  # framed again once lit
+
+
+def test_the_class_texts_wait_for_the_forward_pass_to_reach_the_output(digits_page):
+    """Partway through the pass (the output not yet lit) the class texts are transparent, so the page
+    never shows the answer before the pass gets there; once it is lit they read again."""
+    page = digits_page.page
+    shown_opacity = """(() => window.nnvoxViewer.classes.flatMap((c) => [...c.rows, c.top])
+        .filter((el) => getComputedStyle(el).display !== 'none').map((el) => getComputedStyle(el).opacity))()"""
+    page.evaluate("window.nnvoxViewer.forward.set(0.3)")
+    digits_page.settle()
+    assert page.evaluate("window.nnvoxViewer.forward.lit()['fc2']") == 0
+    partway = page.evaluate(shown_opacity)
+    page.evaluate("window.nnvoxViewer.forward.set(null)")
+    digits_page.settle()
+    done = page.evaluate(shown_opacity)
+    assert partway and all(float(o) == 0 for o in partway), partway
+    assert done and all(float(o) == 1 for o in done), done

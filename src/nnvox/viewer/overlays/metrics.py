@@ -8,7 +8,16 @@ import vtk
 
 from nnvox.viewer.overlays.base import Shown, Stage
 
-CURVES_HEIGHT = 0.75  # of the box: the top quarter holds the labels
+LABEL_DROP = 0.035  # of the pane: the labels' baseline, below the box's top
+TITLE_BAND = 0.047  # of the pane: the labels' band at the box's top, descenders and a gap included
+
+
+def curves_height(box) -> float:
+    """The fraction of the box's height the curves take, from its bottom to under the labels' band:
+    a curve at its top (accuracy 100%) never runs through its own label. A fraction of the box's
+    height (the band is of the pane's), so the desktop's inset and the browser page (web/payload.py)
+    draw the same."""
+    return max(0.0, 1.0 - TITLE_BAND / (box[3] - box[1]))
 
 
 def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
@@ -87,14 +96,15 @@ class MetricsInset:
         self.stage = stage
         self.box = x0, y0, x1, y1 = stage.options.metrics_box
         self.n, curves = metric_curves(stage.scene.metrics)
+        tall = curves_height(self.box)
         self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]
         for i, (name, points, text) in enumerate(curves):
             xs = x0 + (x1 - x0) * points[:, 0]
-            ys = y0 + (y1 - y0) * CURVES_HEIGHT * points[:, 1]
+            ys = y0 + (y1 - y0) * tall * points[:, 1]
             colour = stage.colours.curve_rgb(name)
             self.props.append(add_2d(stage.renderer, polyline_2d(np.stack([xs, ys], 1)), colour, 2.0))
             self.props.append(self._label(text, colour, right=bool(i)))
-        self.top = y0 + (y1 - y0) * CURVES_HEIGHT  # the cursor stops under the labels: never through them
+        self.top = y0 + (y1 - y0) * tall  # the cursor stops under the labels: never through them
         self.cursor = polyline_2d(np.array([[x0, y0], [x0, self.top]]))
         self.props.append(add_2d(stage.renderer, self.cursor, stage.colours.cursor, 1.5))
 
@@ -108,7 +118,7 @@ class MetricsInset:
         label.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         if right:  # the second label at the right edge: the two never collide, however narrow the box
             tp.SetJustificationToRight()
-        label.SetPosition(x1 - 0.006 if right else x0 + 0.006, y1 - 0.035)
+        label.SetPosition(x1 - 0.006 if right else x0 + 0.006, y1 - LABEL_DROP)
         self.stage.renderer.AddViewProp(label)
         return label
 

@@ -21,7 +21,7 @@ from nnvox.viewer.label_layout import GAP, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
 from nnvox.viewer.overlays.legends import legends
-from nnvox.viewer.overlays.metrics import CURVES_HEIGHT, metric_curves
+from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.theme import DEFAULT_THEME, Theme
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -98,7 +98,8 @@ def _metrics(scene: Scene, colours) -> dict | None:
     return {
         "box": list(DEFAULT_THEME.layout.window_metrics_box),
         "snapshots": n,
-        "curves_height": CURVES_HEIGHT,
+        "curves_height": curves_height(DEFAULT_THEME.layout.window_metrics_box),
+        "label_drop": LABEL_DROP,
         "curves": [
             {
                 "name": name,

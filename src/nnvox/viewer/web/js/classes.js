@@ -37,6 +37,13 @@ export class ClassTexts {
     this.top.className = "nnvox-classes";
   }
 
+  // Hidden until the forward pass reaches the output, then fading in with it: the pass never shows
+  // its answer before it gets there (the desktop's visuals.class_text_opacity).
+  setLit(lit) {
+    const opacity = String(Math.min(1, Math.max(0, lit)));
+    [...this.rows, this.top].forEach((el) => set(el, "opacity", opacity));
+  }
+
   // The nearest snapshot's texts (one per class) and rows in order of probability, at the camera now.
   show(stage, texts, order, fontPx) {
     const { rows, top, heading } = this.block.classes;

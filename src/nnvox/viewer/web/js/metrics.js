@@ -1,6 +1,7 @@
 // The loss/accuracy inset with its cursor at the timeline position, as the desktop window draws it
 // (viewer/overlays/metrics.py): Python sends the box (normalised, y up), each curve's points as
-// fractions of the curves' area, labels and colours; a 2D canvas over the WebGL one draws them.
+// fractions of the curves' area (under the labels' band: a curve never runs through its label),
+// labels and colours; a 2D canvas over the WebGL one draws them.
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
@@ -45,7 +46,7 @@ export class MetricsInset {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = this.background;
     ctx.fillRect(0, 0, w, h);
-    const { curves, curves_height: tall, frame, cursor } = this.metrics;
+    const { curves, curves_height: tall, label_drop: drop, frame, cursor } = this.metrics;
     ctx.strokeStyle = css(frame);
     ctx.lineWidth = 1;
     ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
@@ -59,7 +60,7 @@ export class MetricsInset {
       curve.points.forEach((p, k) => (k ? ctx.lineTo(...at(p)) : ctx.moveTo(...at(p))));
       ctx.stroke();
       ctx.textAlign = i ? "right" : "left"; // the second label at the right edge, as the desktop's
-      ctx.fillText(curve.label, i ? w - 0.006 * innerWidth : 0.006 * innerWidth, 0.035 * innerHeight - fontPx);
+      ctx.fillText(curve.label, i ? w - 0.006 * innerWidth : 0.006 * innerWidth, drop * innerHeight - fontPx);
     });
     const x = this.cursorX();
     ctx.strokeStyle = css(cursor);

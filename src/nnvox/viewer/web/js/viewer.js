@@ -51,11 +51,12 @@ function showFrame(viewer, t) {
   showLit(viewer, viewer.forward.lit());
 }
 
-// The forward pass's light (block name -> 0..1): blocks dimmed, labels faded, the top class framed.
+// The forward pass's light (block name -> 0..1): blocks dimmed, labels faded, class texts hidden, the top class framed.
 function showLit(viewer, lit) {
   viewer.lit = lit;
   viewer.meshes.forEach((m) => m.setLit(lit[m.block.name]));
   viewer.labels.labels.forEach((l) => (l.el.style.opacity = 0.3 + 0.7 * lit[l.block.name])); // overlays/labels.py
+  viewer.classes.forEach((c) => c.setLit(lit[c.block.name]));
   const framed = (viewer.piece && viewer.piece.framed) || {};
   viewer.marks.forEach((m) => m.show(framed[m.block.name] ?? null, lit[m.block.name]));
   viewer.stage.requestDraw();
