@@ -91,3 +91,14 @@ def test_unit_frames_are_left_out_of_a_lecture_storyboard_unless_a_shot_asks():
     assert not frames_units("lecture", storyboard=True)  # a lecture video tells its story in captions
     assert frames_units("detail", storyboard=True)  # a shot asks for them with hud = "detail"
     assert frames_units("lecture", storyboard=False) and frames_units("detail", storyboard=False)
+
+
+def test_the_lecture_line_keeps_the_prediction_back_until_the_forward_pass_reaches_the_output(digits_run):
+    """Mid forward pass the lecture line says what the sample is, not what the network will answer
+    (the column's texts wait too); once the output is lit it answers. The detail line always does."""
+    scene = build_scene(digits_run)
+    last = scene.n_snapshots - 1
+    midway, done = scene.frame_at(last, reveal=0.3), scene.frame_at(last, reveal=1.0)
+    assert "true " in midway.hud and "predicted" not in midway.hud
+    assert "predicted" in done.hud and "predicted" in scene.frame_at(last).hud
+    assert "predicted" in midway.hud_detail

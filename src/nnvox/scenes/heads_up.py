@@ -50,9 +50,9 @@ def lecture_metrics(metrics: dict[str, float]) -> list[str]:
 
 
 def lecture_sample(true: str | None, prediction: str | None, *, mistake: bool) -> str | None:
-    """The sample's part: what it is and what the network read."""
+    """The sample's part: what it is and what the network read (no prediction yet: what it is alone)."""
     if prediction is None:
-        return None
+        return None if true is None else f"{'most confident mistake: ' if mistake else ''}true {true}"
     read = "no prediction (the output is NaN/Inf)" if prediction.startswith("none") else f"predicted {prediction}"
     if true is None:
         return read
