@@ -119,3 +119,18 @@ def test_the_class_texts_wait_for_the_forward_pass_to_reach_the_output(digits_pa
     done = page.evaluate(shown_opacity)
     assert partway and all(float(o) == 0 for o in partway), partway
     assert done and all(float(o) == 1 for o in done), done
+
+
+def test_the_heads_up_line_keeps_the_answer_back_until_the_output_is_lit(digits_page):
+    """As on the desktop (scenes/frames.py), the page's heads-up line says 'true 0' but not what the
+    network predicts while the forward pass has not reached the output."""
+    page = digits_page.page
+    hud = "window.nnvoxViewer.overlay.hud.textContent"
+    page.evaluate("window.nnvoxViewer.forward.set(0.3)")
+    digits_page.settle()
+    partway = page.evaluate(hud)
+    page.evaluate("window.nnvoxViewer.forward.set(null)")
+    digits_page.settle()
+    done = page.evaluate(hud)
+    assert "true " in partway and "predicted" not in partway, partway
+    assert "predicted" in done, done

@@ -248,6 +248,7 @@ class FrameSource:
         health = self._health_at(scene, nearest)
         reached = all(lit[b.name] >= 1.0 for b in scene.blocks if b.role == "output")  # the pass has answered
         lecture, detail = self._hud(scene, nearest, sample, prediction, health, reached=reached)
+        pending = lecture if not reached else self._hud(scene, nearest, sample, prediction, health, reached=False)[0]
         return Frame(
             t=t,
             health=health,
@@ -255,6 +256,7 @@ class FrameSource:
             lit=lit,
             hud=lecture,
             hud_detail=detail,
+            hud_pending=pending,
             texts=texts,
             snapshot=nearest,
             pulses=pulses(scene, reveal),

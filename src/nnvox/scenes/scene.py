@@ -145,6 +145,7 @@ class Frame:
     saturated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ... or that are stuck at a tanh/sigmoid limit
     clusters: dict[str, tuple[np.ndarray, int, float]] = field(default_factory=dict)  # cloud -> (labels, k, purity)
     hud_detail: str = ""  # the developer's heads-up line (`hud` is the lecture's; "": the same)
+    hud_pending: str = ""  # the lecture's line before a forward pass reaches the output (no answer yet)
 
 
 @dataclass(frozen=True)

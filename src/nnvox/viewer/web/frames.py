@@ -38,7 +38,8 @@ def frame_bytes(scene: Scene) -> int:
 @dataclass(frozen=True)
 class SnapshotPiece:
     """One snapshot of one sample as the page takes it: `indices` holds every block's atlas (frame_bytes
-    colour indices), `hud` the heads-up line, `texts` (output block -> its class rows) and `tops`
+    colour indices), `hud` the heads-up line (`hud_pending` while a forward pass has not reached the
+    output: no answer yet), `texts` (output block -> its class rows) and `tops`
     (output block -> its rows, most probable first: the list shown where rows are too close to read)
     and `framed` (output block -> the class the desktop frames, overlays/class_rows.py, or None).
     The HTML export embeds every piece; `nnvox serve` and the notebook widget hand out one when asked."""
@@ -48,6 +49,7 @@ class SnapshotPiece:
     texts: dict[str, tuple[str, ...]]
     tops: dict[str, tuple[int, ...]]
     framed: dict[str, int | None] = dataclasses.field(default_factory=dict)  # output -> the class framed
+    hud_pending: str = ""
 
     def header(self) -> dict:
         """Everything but the indices, as JSON: the page reads it beside them."""
@@ -56,6 +58,7 @@ class SnapshotPiece:
             "texts": {k: list(v) for k, v in self.texts.items()},
             "tops": {k: list(v) for k, v in self.tops.items()},
             "framed": self.framed,
+            "hud_pending": self.hud_pending or self.hud,
         }
 
 
@@ -74,7 +77,7 @@ def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> Snaps
         name: most_probable(frame.values[name].ravel()[: len(rows)], top_classes) for name, rows in frame.texts.items()
     }
     indices = b"".join(atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks)
-    return SnapshotPiece(indices, frame.hud, dict(frame.texts), tops, framed)
+    return SnapshotPiece(indices, frame.hud, dict(frame.texts), tops, framed, frame.hud_pending)
 
 
 def quantised_frames(scene: Scene, sample: int, top_classes: int) -> list[SnapshotPiece]:

@@ -58,6 +58,11 @@ function showLit(viewer, lit) {
   viewer.labels.labels.forEach((l) => (l.el.style.opacity = 0.3 + 0.7 * lit[l.block.name])); // overlays/labels.py
   viewer.classes.forEach((c) => c.setLit(lit[c.block.name]));
   const framed = (viewer.piece && viewer.piece.framed) || {};
+  if (viewer.piece) {
+    // the answer waits for the pass, as the class texts do (scenes/frames.py: hud_pending)
+    const answered = viewer.classes.every((c) => lit[c.block.name] >= 1);
+    viewer.overlay.hud.textContent = answered ? viewer.piece.hud : viewer.piece.hud_pending || viewer.piece.hud;
+  }
   viewer.marks.forEach((m) => m.show(framed[m.block.name] ?? null, lit[m.block.name]));
   viewer.stage.requestDraw();
 }
