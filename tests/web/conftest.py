@@ -4,6 +4,7 @@ it when run as root, as CI does), without Playwright or without the built bundle
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,14 @@ def _missing() -> str | None:
     if not BUNDLE.exists():
         return "the browser viewer's bundle is not built: run `make setup`"
     return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _required_in_ci():
+    """CI (.ci/run sets NNVOX_REQUIRE_BROWSER=1) fails rather than skips when chromium, Playwright or
+    the bundle is missing: a skipped browser suite there would hide a broken page."""
+    if os.environ.get("NNVOX_REQUIRE_BROWSER") == "1" and (reason := _missing()) is not None:
+        pytest.fail(f"the browser tests are required here but {reason}")
 
 
 @pytest.fixture(scope="session")
