@@ -127,3 +127,18 @@ def test_a_shot_checks_its_explained_layer_and_channel(digits_run, tmp_path):
     (tmp_path / "manifest.json").write_text("{}")
     with pytest.raises(NnvoxError, match=r"b.toml, line 8: channel is the map an explained layer fills in"):
         load_storyboard(board)
+
+
+def test_a_linear_applied_at_each_token_is_refused_in_one_line():
+    """A Linear over a sequence (an MLP on tokens) has a row of outputs a position, not one value a
+    unit: explaining it is a one-line error, not a traceback while the shot draws."""
+    from torch import nn
+
+    from nnvox.capture.trace import trace
+
+    model = nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 3)).eval()
+    arch = trace(model, torch.zeros(1, 5, dtype=torch.long)).architecture
+    linear = next(n.name for n in arch.nodes if n.kind == "Linear")
+    with pytest.raises(NnvoxError, match="applied at each of 5 positions") as err:
+        ex.target(arch, linear)
+    assert "\n" not in str(err.value)

@@ -102,3 +102,15 @@ def test_the_lecture_line_keeps_the_prediction_back_until_the_forward_pass_reach
     assert "true " in midway.hud and "predicted" not in midway.hud
     assert "predicted" in done.hud and "predicted" in scene.frame_at(last).hud
     assert "predicted" in midway.hud_detail
+
+
+def test_progress_reads_a_run_whose_last_snapshot_counts_the_other_way():
+    """Steps while training and an epoch at the end (the manifest allows any mix): no crash, and no
+    'of' total where the last snapshot has none of that kind."""
+    from types import SimpleNamespace
+
+    from nnvox.scenes.heads_up import progress_text
+
+    last = SimpleNamespace(epoch=3, step=None, index=7)
+    assert progress_text(None, 500, 4, last) == "Step 500"
+    assert progress_text(3, None, 7, last) == "Epoch 3 of 3"

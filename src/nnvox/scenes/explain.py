@@ -108,6 +108,11 @@ def target(arch: Architecture, layer: str) -> Target:
         raise NnvoxError(f"explain: layer {layer!r} reads {len(preds)} inputs; it explains layers of one input")
     family, source = FAMILIES[node.kind], preds[0]
     if family == "linear":
+        if len(node.shape) != 1:
+            raise NnvoxError(
+                f"explain: layer {layer!r} is a Linear applied at each of {node.shape[0]} positions (tokens); "
+                "it explains a dense layer over one vector of inputs"
+            )
         return Target(layer, family, source, node.module, shape=tuple(node.shape))
     g = node.geometry
     if not g or len(g["kernel"]) != 2:

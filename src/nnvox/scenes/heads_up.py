@@ -39,7 +39,10 @@ def progress_text(epoch: int | None, step: int | None, index: int, last) -> str 
     total). None for a model run once."""
     for now, total, word in ((epoch, last.epoch, "Epoch"), (step, last.step, "Step")):
         if now is not None:
-            return "Before training" if now == 0 else f"{word} {now:,} of {total:,}"
+            if now == 0:
+                return "Before training"
+            # the last snapshot may count the other way (steps while training, an epoch at the end)
+            return f"{word} {now:,}" if total is None else f"{word} {now:,} of {total:,}"
     return None if last.index == 0 else f"Snapshot {index + 1} of {last.index + 1}"
 
 
