@@ -176,3 +176,15 @@ def test_the_index_offers_only_the_modes_a_run_can_show_and_names_runs_by_folder
     far = runs.answer("/view?run=0&sample=999").body.decode()
     assert "no sample 999" in far and "--mistake" not in far  # the page's words, not the CLI's
     assert runs.answer("/api/runs/b-digits/scene?mode=change").status == 200
+
+
+def test_requests_for_another_host_and_odd_numbers_are_refused(server):
+    """Bound to 127.0.0.1 the server answers only requests addressed to the loopback (a page that
+    rebinds its own name to 127.0.0.1 reads nothing), and a number that is not plain ASCII digits is a
+    400, not a 500."""
+    port = server.server_address[1]
+    assert get(server, "/api/runs", {"Host": f"evil.example:{port}"})[0] == 400
+    assert get(server, "/api/runs", {"Host": f"localhost:{port}"})[0] == 200
+    assert get(server, "/api/runs", {"Host": f"[::1]:{port}"})[0] == 200
+    assert get(server, "/view?run=0&mode=weights&sample=%C2%B2")[0] == 400  # '²'
+    assert get(server, "/api/runs/%C2%B2/scene")[0] == 404

@@ -66,7 +66,7 @@ class ServedRuns:
     def find(self, key: str) -> int | None:
         """A run by its index in the command line, its folder's name (`names`), or its model's name
         when no other run has it."""
-        if key.isdigit():
+        if _whole(key):
             return int(key) if int(key) < len(self.runs) else None
         if key in self.names:
             return self.names.index(key)
@@ -114,7 +114,7 @@ class ServedRuns:
 
     def _spec(self, query: dict) -> tuple[str, int]:
         mode, sample = query.get("mode", "activations"), query.get("sample", "0")
-        if mode not in MODES or not sample.isdigit():
+        if mode not in MODES or not _whole(sample):
             raise NnvoxError(
                 f"mode must be one of {', '.join(MODES)} and sample a whole number (got {mode!r}, {sample!r})"
             )
@@ -221,13 +221,32 @@ _PROBLEM = """<!doctype html>
 """
 
 
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _whole(text: str) -> bool:
+    """A number in a URL: ASCII digits only (str.isdigit takes '²', which int() refuses), not absurdly long."""
+    return text.isascii() and text.isdecimal() and len(text) <= 9
+
+
+def _host(header: str) -> str:
+    """The host part of a Host header: 'localhost:8080' -> 'localhost', '[::1]:8080' -> '::1'."""
+    if header.startswith("["):
+        return header[1 : header.find("]")]
+    return header.rsplit(":", 1)[0]
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "nnvox"
     protocol_version = "HTTP/1.1"  # keep-alive: a page's many snapshot requests share a connection
+    timeout = 60  # an idle keep-alive connection gives its thread back
 
     def do_GET(self) -> None:
         try:
-            answer = self.server.runs.answer(self.path)
+            if not self.server.answers_for(self.headers.get("Host", "")):
+                answer = _text(400, "this server answers only requests addressed to localhost or 127.0.0.1")
+            else:
+                answer = self.server.runs.answer(self.path)
         except Exception as exc:  # noqa: BLE001 (a run folder gone bad while served: one line, serve on)
             print(f"nnvox serve: {self.path}: {type(exc).__name__}: {exc}", file=sys.stderr)
             answer = _text(500, f"{type(exc).__name__}: {exc}")
@@ -256,7 +275,14 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, runs: ServedRuns, host: str, port: int):
         self.runs = runs
+        self.loopback = host in LOOPBACK
         super().__init__((host, port), _Handler)
+
+    def answers_for(self, host_header: str) -> bool:
+        """Bound to the loopback, only requests addressed to it are answered: a web page elsewhere that
+        points its own name at 127.0.0.1 (DNS rebinding) cannot read the runs. Bound elsewhere with
+        --host, the user chose who may ask."""
+        return not self.loopback or _host(host_header) in LOOPBACK
 
     def handle_error(self, request, client_address) -> None:
         """A browser closing mid-transfer is quiet; anything else is one line, and the server goes on."""
