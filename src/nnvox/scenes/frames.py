@@ -247,8 +247,8 @@ class FrameSource:
                     prediction = "none (the output is NaN/Inf)"
         health = self._health_at(scene, nearest)
         reached = all(lit[b.name] >= 1.0 for b in scene.blocks if b.role == "output")  # the pass has answered
-        lecture, detail = self._hud(scene, nearest, sample, prediction, health, reached=reached)
-        pending = lecture if not reached else self._hud(scene, nearest, sample, prediction, health, reached=False)[0]
+        answered, pending, detail = self._hud(scene, nearest, sample, prediction, health)
+        lecture = answered if reached else pending
         return Frame(
             t=t,
             health=health,
@@ -323,22 +323,23 @@ class FrameSource:
             s += f", predicted {prediction}" + ("" if prediction == true else " (wrong)")
         return s
 
-    def _hud(
-        self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict, *, reached: bool = True
-    ) -> tuple[str, str]:
-        """The heads-up line in both styles, (lecture, detail): see scenes/heads_up.py. The lecture's
-        keeps the prediction back until the forward pass `reached` the output (the answer is the end)."""
+    def _hud(self, scene: Scene, index: int, sample: int, prediction: str | None, health: dict) -> tuple[str, str, str]:
+        """The heads-up line in both styles, (lecture, lecture before the forward pass reaches the
+        output (no answer yet), detail): see scenes/heads_up.py."""
         snap = self.run.snapshots[index]
         parts = [scene.run_name, f"{snap.label} ({index + 1}/{scene.n_snapshots})", f"mode: {MODE_TEXT[scene.mode]}"]
         if scene.mode == "activations":
             parts.append(self._sample_text(scene, index, sample, prediction))
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
-        answer = prediction if reached else None
-        shown = self._lecture_sample(index, sample, answer) if scene.mode == "activations" else None
         progress = progress_text(snap.epoch, snap.step, index, self.run.snapshots[-1])
         notes = self._notes(scene, index)  # what the picture shows that needs a word, in both styles
-        lecture = lecture_line(progress, snap.metrics, shown, run_name=scene.run_name)
-        return "\n".join([lecture, *notes]), "\n".join([SEPARATOR.join(parts), *self._flags(health), *notes])
+
+        def lecture(answer: str | None) -> str:
+            shown = self._lecture_sample(index, sample, answer) if scene.mode == "activations" else None
+            return "\n".join([lecture_line(progress, snap.metrics, shown, run_name=scene.run_name), *notes])
+
+        detail = "\n".join([SEPARATOR.join(parts), *self._flags(health), *notes])
+        return lecture(prediction), lecture(None), detail
 
     def _lecture_sample(self, index: int, sample: int, prediction: str | None) -> str | None:
         label = self.run.sample_label(index, sample)
