@@ -29,17 +29,38 @@ def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
     return path[k] + a * (path[k + 1] - path[k])
 
 
+def lit_span(order: int, levels: int) -> tuple[float, float]:
+    """The stretch of the forward pass (reveal 0..1) over which a block of graph depth `order` goes
+    from unlit to fully lit. The browser page reads these spans (viewer/web/payload.py)."""
+    return order / levels, (order + 1) / levels
+
+
+def pulse_span(scene: Scene, source: str, target: str) -> tuple[float, float]:
+    """The stretch of the pass over which an edge's dot travels: from its source half lit until
+    its target is fully lit."""
+    order = {b.name: b.order for b in scene.blocks}
+    return (order[source] + 0.5) / scene.levels, (order[target] + 1.0) / scene.levels
+
+
+def along(reveal: float, span: tuple[float, float]) -> float:
+    """How far (0..1, unclamped) the pass at `reveal` is through `span`."""
+    start, end = span
+    return (reveal - start) / max(end - start, 1e-9)
+
+
+def lit_at(reveal: float | None, order: int, levels: int) -> float:
+    """A block's light at `reveal` (None: no pass running, everything lit)."""
+    return 1.0 if reveal is None else min(1.0, max(0.0, along(reveal, lit_span(order, levels))))
+
+
 def pulses(scene: Scene, reveal: float | None) -> np.ndarray:
     """During the forward pass, a dot on each edge travelling from its source (once half lit) to its
     target, arriving as the target is fully lit: something is always moving."""
     if reveal is None:
         return np.zeros((0, 3))
-    order = {b.name: b.order for b in scene.blocks}
-    now = reveal * scene.levels
     points = []
     for (s, d), path in zip(scene.edges, scene.edge_paths):
-        start, end = order[s] + 0.5, order[d] + 1.0
-        f = (now - start) / max(end - start, 1e-9)
+        f = along(reveal, pulse_span(scene, s, d))
         if 0.0 < f < 1.0:
             points.append(point_along(path, f))
     return np.array(points).reshape(-1, 3)
@@ -213,6 +234,12 @@ class FrameSource:
             v = softmax(v)
         return v.ravel()
 
+    def blends(self, sample: int) -> bool:
+        """Whether a position between two snapshots blends them for `sample`: not for a recorded
+        mistake (each snapshot's mistake of a rank is another input: a blend would mix two digits).
+        The browser page is told per view (viewer/web/payload.py)."""
+        return self.mode != "activations" or not self.run.is_mistake(sample)
+
     def frame_at(self, scene: Scene, t: float, *, sample: int = 0, reveal: float | None = None) -> Frame:
         n = scene.n_snapshots
         t = min(max(float(t), 0.0), n - 1.0)
@@ -221,7 +248,7 @@ class FrameSource:
             sample = 0  # weights do not depend on the probe sample; share the cache entry
         i0 = math.floor(t)
         a = t - i0
-        if self.run.is_mistake(sample):  # each snapshot's mistake of this rank is another image: no blend
+        if not self.blends(sample):
             i0, a = round(t), 0.0
         v0 = self._extract(i0, sample)
         if a > 1e-6 and i0 + 1 < n:
@@ -230,7 +257,7 @@ class FrameSource:
         else:
             values = v0
         levels = scene.levels
-        lit = {b.name: 1.0 if reveal is None else min(1.0, max(0.0, reveal * levels - b.order)) for b in scene.blocks}
+        lit = {b.name: lit_at(reveal, b.order, levels) for b in scene.blocks}
         nearest = round(t)
         texts, prediction = {}, None
         for b in scene.blocks:
