@@ -83,6 +83,7 @@ SHOT_KEYS = {
     "fade",
     "explain",
     "channel",
+    "open",
 }
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -136,6 +137,7 @@ class Shot:
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
     channel: int = 0  # the explained layer's output map
+    open: str | None = None  # a feature-map layer opened into its maps, face-on (scenes/open_layer.py)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
 
     def sample_in(self, run) -> int:
@@ -353,6 +355,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
         **_explain(table, at, check),
+        **_open(table, at, check),
         **common,
     )
 
@@ -367,6 +370,15 @@ def _explain(table: dict, at, check: _Checker) -> dict:
     if isinstance(channel, bool) or not isinstance(channel, int) or channel < 0:
         check.fail(at("channel"), f"channel must be a map number (0, 1, ...), got {channel!r}")
     return {"explain": check.text(table["explain"], at("explain"), "explain"), "channel": channel}
+
+
+def _open(table: dict, at, check: _Checker) -> dict:
+    """The layer a shot opens into its maps: checked as TOML here, against the scene when it is built."""
+    if "open" not in table:
+        return {}
+    if "explain" in table:
+        check.fail(at("open"), "a shot opens a layer or explains one, not both; give each its own shot")
+    return {"open": check.text(table["open"], at("open"), "open")}
 
 
 def _title_card(table: dict, line: int, at, check: _Checker, common: dict) -> Shot:
