@@ -15,6 +15,7 @@ import numpy as np
 
 from nnvox.scenes.camera import CameraPose, overview
 from nnvox.scenes.colour import LEVELS, lut
+from nnvox.scenes.frames import lit_span, pulse_span
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.viewer.label_layout import GAP, MARGIN, REACH
@@ -34,9 +35,9 @@ def _floats(values, digits: int = 5) -> list[float]:
     return [round(float(v), digits) for v in values]
 
 
-def _block(b: Block, above: bool, rank: int, text: str, offset: int) -> dict:
-    """One block: its grid, where it sits, its colour scale, its label (`text`, as the desktop's)
-    and where its atlas starts."""
+def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int) -> dict:
+    """One block: its grid, where it sits, its colour scale, its label (`text`, as the desktop's),
+    where its atlas starts and the stretch of the forward pass over which it lights (`lit`)."""
     gr, gc, h, w = atlas_shape(b)
     x0, x1, y0, y1, z0, z1 = b.bounds
     return {
@@ -44,6 +45,7 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int) -> dict:
         "kind": b.kind,
         "role": b.role,
         "order": b.order,
+        "lit": _floats(lit_span(b.order, levels), 6),
         "panels": b.panels,
         "rows": b.rows,
         "cols": b.cols,
@@ -171,7 +173,7 @@ def describe(
     blocks, offset = [], 0
     for b in scene.blocks:
         text = texts[b.name][rank[b.name] == 0]
-        blocks.append(_block(b, above.get(b.name, True), rank[b.name], text, offset))
+        blocks.append(_block(b, above.get(b.name, True), rank[b.name], text, offset, scene.levels))
         offset += blocks[-1]["atlas"][0] * blocks[-1]["atlas"][1]
     cmaps = sorted({b.scale.cmap for b in scene.blocks})
     pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped)
@@ -186,7 +188,13 @@ def describe(
         "blocks": blocks,
         "frame_bytes": offset,
         "edges": [
-            {"from": s, "to": d, "skip": bool(skip), "path": [_floats(p, 4) for p in np.asarray(path)]}
+            {
+                "from": s,
+                "to": d,
+                "skip": bool(skip),
+                "path": [_floats(p, 4) for p in np.asarray(path)],
+                "pass": _floats(pulse_span(scene, s, d), 6),  # when its forward-pass dot travels
+            }
             for (s, d), path, skip in zip(scene.edges, scene.edge_paths, scene.skips)
         ],
         "luts": {c: lut(c).tolist() for c in cmaps},
@@ -200,7 +208,8 @@ def describe(
         "colours": _colours(DEFAULT_THEME, background),
         "metrics": _metrics(scene, DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours),
         "detail": detail_line(scene),
-        "forward": {"seconds": Playback.forward_seconds, "levels": scene.levels},
+        "forward": {"seconds": Playback.forward_seconds},
+        "interpolate": scene.source.blends(sample),  # between snapshots, blend (not for a recorded mistake)
     }
 
 

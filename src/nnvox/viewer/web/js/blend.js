@@ -29,3 +29,15 @@ export function indexValue(scale, index, levels) {
 export function indexStep(scale, levels) {
   return (scale.hi - scale.lo) / (2 * (levels - 1));
 }
+
+// The two snapshots around timeline position t (0..last) and how far the picture is from the first
+// to the second. `interpolate` is Python's (frames.FrameSource.blends): false for a recorded mistake,
+// a different input at each snapshot, shown unblended at the nearest snapshot as the desktop does.
+export function around(t, last, interpolate) {
+  if (interpolate === false) {
+    const nearest = Math.min(Math.round(t), last);
+    return [nearest, nearest, 0];
+  }
+  const i0 = Math.min(Math.floor(t), last);
+  return [i0, Math.min(i0 + 1, last), t - i0];
+}

@@ -1,10 +1,13 @@
 // The forward-pass animation, as the desktop window's `g` (scenes/playback.py, scenes/frames.py):
-// `reveal` runs 0..1 over the payload's seconds; a block of graph depth `order` is lit by
-// reveal * levels - order (0..1) and drawn at 0.12 + 0.88 of its opacity (viewer/visuals.py); a dot
-// travels each edge from its source half lit until its target is fully lit.
+// `reveal` runs 0..1 over the payload's seconds. Python sends when each block lights (`block.lit`,
+// frames.lit_span) and when each edge's dot travels (`edge.pass`, frames.pulse_span), as stretches
+// of the pass; the page only reads where `reveal` is in them. A block is drawn at 0.12 + 0.88 of
+// its opacity as it lights (viewer/visuals.py).
 import * as THREE from "three";
 
-export const litAt = (reveal, levels, order) => (reveal === null ? 1 : Math.min(1, Math.max(0, reveal * levels - order)));
+// How far (0..1) the pass at `reveal` is through a stretch [start, end] (frames.along).
+const along = (reveal, [start, end]) => (reveal - start) / Math.max(end - start, 1e-9);
+export const litAt = (reveal, span) => (reveal === null ? 1 : Math.min(1, Math.max(0, along(reveal, span))));
 
 function pointAlong(path, fraction) {
   const lengths = path.slice(1).map((p, i) => Math.hypot(...p.map((v, k) => v - path[i][k])));
@@ -25,7 +28,6 @@ export class ForwardPass {
     this.stage = stage;
     this.onLit = onLit; // (lit per block name) => draw with it
     this.reveal = null;
-    this.order = Object.fromEntries(scene.blocks.map((b) => [b.name, b.order]));
     const [r, g, b] = scene.colours.pulse;
     this.dots = new THREE.Points(new THREE.BufferGeometry(), new THREE.PointsMaterial({ color: new THREE.Color(r / 255, g / 255, b / 255), size: 7, sizeAttenuation: false, depthTest: false }));
     this.dots.renderOrder = 1; // over the blocks, as the desktop's overlay layer
@@ -33,17 +35,14 @@ export class ForwardPass {
   }
 
   lit() {
-    const { levels } = this.scene.forward;
-    return Object.fromEntries(this.scene.blocks.map((b) => [b.name, litAt(this.reveal, levels, b.order)]));
+    return Object.fromEntries(this.scene.blocks.map((b) => [b.name, litAt(this.reveal, b.lit)]));
   }
 
   pulses() {
     if (this.reveal === null) return [];
-    const now = this.reveal * this.scene.forward.levels;
     const points = [];
     for (const e of this.scene.edges) {
-      const [start, end] = [this.order[e.from] + 0.5, this.order[e.to] + 1];
-      const f = (now - start) / Math.max(end - start, 1e-9);
+      const f = along(this.reveal, e.pass);
       if (f > 0 && f < 1) points.push(...pointAlong(e.path, f));
     }
     return points;
