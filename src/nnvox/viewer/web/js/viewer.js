@@ -2,7 +2,7 @@
 // three.js, and wires the timeline, the orbit controls, labels and picking. The exported page, the
 // `nnvox serve` page and the notebook widget all call `createViewer`; the returned object is the
 // state the tests (tests/web) and benchmarks read.
-import { blendIndices } from "./blend.js";
+import { around, blendIndices } from "./blend.js";
 import { BlockMesh, colourTable } from "./blocks.js";
 import { ClassMarks } from "./class_marks.js";
 import { ClassTexts } from "./classes.js";
@@ -35,14 +35,12 @@ function layers(container) {
 function showFrame(viewer, t) {
   const { scene, meshes, cache } = viewer;
   viewer.t = t;
-  const last = scene.snapshots.length - 1;
-  const i0 = Math.min(Math.floor(t), last);
-  const i1 = Math.min(i0 + 1, last);
+  const [i0, i1, alpha] = around(t, scene.snapshots.length - 1, scene.interpolate);
   const [a, b] = [cache.get(i0), cache.get(i1)];
   if (!a || !b) return; // drawn when they arrive (cache's onArrive)
   for (const m of meshes) {
     const from = blockIndices(a.indices, m.block);
-    m.show(blendIndices(from, blockIndices(b.indices, m.block), t - i0, m.scratch || (m.scratch = new Uint8Array(from.length))));
+    m.show(blendIndices(from, blockIndices(b.indices, m.block), alpha, m.scratch || (m.scratch = new Uint8Array(from.length))));
   }
   const nearest = Math.round(t);
   viewer.piece = nearest === i0 ? a : b;
