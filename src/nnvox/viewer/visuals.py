@@ -238,11 +238,12 @@ def outline_boxes(bounds) -> vtk.vtkPolyData:
 def make_billboard(
     options, text: str, *, scale: float = 1.0, align_left: bool = False, below: bool = False
 ) -> vtk.vtkBillboardTextActor3D:
-    """Camera-facing text with a pixel size tied to the image height, so it reads at any resolution."""
+    """Camera-facing text with a pixel size tied to the image height (the theme's label size times
+    `scale`, never under its lecture minimum), so it reads at any resolution."""
     actor = vtk.vtkBillboardTextActor3D()
     actor.SetInput(text)
     tp = actor.GetTextProperty()
-    tp.SetFontSize(options.text_size(0.018 * scale))
+    tp.SetFontSize(options.text_size(options.theme.fonts.label.fraction * scale))
     tp.SetColor(*(c / 255 for c in options.text_colour))
     tp.SetBackgroundColor(*(c / 255 for c in options.background))
     tp.SetBackgroundOpacity(options.theme.layout.label_box_opacity)  # reads on any background
