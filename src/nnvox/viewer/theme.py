@@ -3,7 +3,8 @@
 Colours come in the unit their consumer takes, named by it: `RGB` (0..1 floats) for vtk
 properties, `RGB8` (0..255 ints) for colours written into uint8 arrays or compared with pixels.
 Layout values are fractions of the pane (normalised viewport: x from the left, y from the bottom);
-text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font)."""
+text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font), and
+no text in a picture is under LECTURE_TEXT of the frame's height."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1, normalised viewport
 def to_unit(colour: RGB8) -> RGB:
     """0..255 to 0..1, as vtk takes colours."""
     return tuple(v / 255 for v in colour)
+
+
+# The least text size in a picture (video, still, the window's 3D pane): 2.2% of the frame's height,
+# 24 px at 1080p (11 at 480p, 48 at 2160p), read from the back of a lecture hall. A text's size is
+# its font size, the height of one line of its box; where room runs out, fewer labels show
+# (viewer/label_layout.py), never smaller ones.
+LECTURE_TEXT = 0.022
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,9 @@ class Colours:
 class Fonts:
     hud: FontSize = FontSize(0.024, 9)
     caption: FontSize = FontSize(0.034, 10)
-    legend: FontSize = FontSize(0.018)  # tick labels; the legend's title is 1.1 times this
-    panel: FontSize = FontSize(0.016)  # metrics inset and histogram panel
+    label: FontSize = FontSize(LECTURE_TEXT)  # block labels, an output's class texts, cloud labels
+    legend: FontSize = FontSize(LECTURE_TEXT)  # tick labels; the legend's title is 1.1 times this
+    panel: FontSize = FontSize(LECTURE_TEXT)  # metrics inset and histogram panel
     card_title: FontSize = FontSize(0.07)
     card_subtitle: FontSize = FontSize(0.036)
     # the window's panels: sized on the window's height alone (not scaled with comparison panes)
