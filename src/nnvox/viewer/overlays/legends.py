@@ -36,6 +36,17 @@ MARKS = {
 }
 
 
+def mark_swatches(colours) -> dict[str, tuple]:
+    """Each mark's swatch, (edge, fill or None): a frame's outline, or a voxel's colour (padding's
+    is near the background, so its edge shows where it is). The browser page's entries read these."""
+    return {
+        "dead": (colours.health_rgb("dead"), None),
+        "saturated": (colours.health_rgb("saturated"), None),
+        "nonfinite": (NONFINITE_RGB, NONFINITE_RGB),
+        "padding": (colours.outline, NO_VALUE_RGB),
+    }
+
+
 def drawn_marks(frame: Frame, options) -> tuple[str, ...]:
     """The marks a picture of `frame` shows: unit frames the options draw, and voxels coloured as
     non-finite data (±Inf in a frame) or as padding (NaN in a frame: scenes/colour.py)."""
@@ -160,13 +171,7 @@ class MarkEntries:
     def __init__(self, stage: Stage):
         self.stage, self.options = stage, stage.options
         self.size = stage.options.font(stage.fonts.legend)
-        colours = stage.colours
-        swatches = {
-            "dead": (colours.health_rgb("dead"), None),
-            "saturated": (colours.health_rgb("saturated"), None),
-            "nonfinite": (NONFINITE_RGB, NONFINITE_RGB),
-            "padding": (colours.outline, NO_VALUE_RGB),
-        }
+        swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
         self.props = [prop for entry in self.entries.values() for prop in entry]
         self._shown: tuple | None = None
