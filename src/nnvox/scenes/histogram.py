@@ -47,6 +47,25 @@ class Histogram:
         return 1.3 * second if second > 0 and self.peak > 3 * second else self.peak
 
 
+NOTE_SEPARATOR = "  ·  "
+
+
+def notes(hist: Histogram) -> list[str]:
+    """The panel's note under its title, in parts: the values counted, the axis (and a bar it
+    clips), the reference's label, what fell off the scale, NaN/Inf. A narrow panel leaves the
+    leading parts out first (the desktop's and the browser page's panels alike)."""
+    top = hist.axis_top
+    parts = [f"{hist.count:,} values", f"axis 0–{top * 100:.3g}%", f"grey: {hist.reference_label}"]
+    if top < hist.peak:
+        parts[1] += f" (a {hist.peak * 100:.0f}% bar clipped)"
+    outside = hist.below + hist.above
+    if outside > 0.0005:
+        parts.append(f"{outside * 100:.1f}% off the scale (end bars)")
+    if hist.nonfinite:
+        parts.append(f"{hist.nonfinite:,} NaN/Inf")
+    return parts
+
+
 def bin_values(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, float, float, int]:
     """Fractions per bin (values outside the edges counted into the end bins), the fractions that
     were below and above, and the number of non-finite values."""

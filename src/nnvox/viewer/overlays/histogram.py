@@ -8,11 +8,9 @@ import vtk
 from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import lut
-from nnvox.scenes.histogram import BINS, Histogram
+from nnvox.scenes.histogram import BINS, NOTE_SEPARATOR, Histogram, notes
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.metrics import add_2d, box_outline, polyline_2d, text_extent
-
-NOTE_SEPARATOR = "  ·  "
 
 
 def fitted(prop: vtk.vtkTextProperty, parts: list[str], width: float) -> str:
@@ -134,12 +132,4 @@ class HistogramPanel:
             line.GetPoints().SetData(numpy_to_vtk(step, deep=True))
             line.Modified()
         self.title.SetInput(fitted(self.title.GetTextProperty(), [hist.title], self._line))
-        notes = [f"{hist.count:,} values", f"axis 0–{top * 100:.3g}%", f"grey: {hist.reference_label}"]
-        if top < hist.peak:
-            notes[1] += f" (a {hist.peak * 100:.0f}% bar clipped)"
-        outside = hist.below + hist.above
-        if outside > 0.0005:
-            notes.append(f"{outside * 100:.1f}% off the scale (end bars)")
-        if hist.nonfinite:
-            notes.append(f"{hist.nonfinite:,} NaN/Inf")
-        self.note.SetInput(fitted(self.note.GetTextProperty(), notes, self._line))  # the count goes first
+        self.note.SetInput(fitted(self.note.GetTextProperty(), notes(hist), self._line))  # the count goes first
