@@ -18,6 +18,7 @@ from nnvox.scenes.drawn_graph import DrawnGraph, contract_edges, drawn_graph, gr
 from nnvox.scenes.feature_space import PROJECTIONS
 from nnvox.scenes.frames import FrameSource
 from nnvox.scenes.level_of_detail import reduce_detail
+from nnvox.scenes.open_layer import open_scene
 from nnvox.scenes.per_architecture import nodes_by_name
 from nnvox.scenes.placement import route_edges
 from nnvox.scenes.scene import CHANGE_MODES, MODES, SIZINGS, Block, Scene, SceneOptions
@@ -28,7 +29,8 @@ __all__ = ["build_scene", "contract_edges", "graph_depths", "without_implied"]
 
 def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     with collection_paused():
-        return _build_scene(run, options)
+        scene = _build_scene(run, options)
+    return open_scene(scene, sorted(options.opened)) if options.opened else scene
 
 
 @contextmanager

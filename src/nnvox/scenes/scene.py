@@ -46,6 +46,7 @@ class SceneOptions:
     max_channels: int = 32  # level of detail: wider layers show their highest-energy channels
     max_map: int = VIEW_MAP  # level of detail: larger feature maps are average-pooled to about this size
     expand: frozenset[str] = frozenset()  # layers shown as they are: not grouped, folded or reduced
+    opened: frozenset[str] = frozenset()  # feature-map layers opened into their maps, face-on (scenes/open_layer.py)
     attribution: str | None = None  # a recorded attribution ("saliency", ...) drawn under the input plane
     feature_space: str | None = None  # "pca" or "tsne": the probe set as a cloud of points above each layer
     clusters: int | str | None = None  # k-means in each cloud: a k, or "silhouette" / "elbow" to choose it
@@ -108,10 +109,17 @@ class Block:
     # a closed side branch's block (squeeze-excitation, a gate: drawn small under the block it leaves
     # from), labelled only when focused; not a parallel lane's (BERT's query, key, value)
     side_branch: bool = False
+    # open (scenes/open_layer.py): its maps face-on in a grid of (rows, cols) maps in the x-z plane,
+    # `gap` apart, the grid's left edge at the origin's x
+    opened: tuple[int, int] | None = None
+    gap: float = 0.0
 
     @property
     def extent(self) -> tuple[float, float, float]:
         """Size along x, y, z in world units."""
+        if self.opened is not None:
+            (gr, gc), v, g = self.opened, self.voxel, self.gap
+            return (gc * self.cols * v + (gc - 1) * g, self.thickness, gr * self.rows * v + (gr - 1) * g)
         return ((self.panels - 1) * self.pitch + self.thickness, self.cols * self.voxel, self.rows * self.voxel)
 
     @property

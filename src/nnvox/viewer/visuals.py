@@ -20,6 +20,7 @@ from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.layout import near_square
+from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.registry import Registry
 from nnvox.scenes.scene import Block
 from nnvox.viewer.label_layout import ClassTexts
@@ -50,50 +51,38 @@ def vtk_lut(cmap: str) -> vtk.vtkLookupTable:
     return lut
 
 
-def _slabs_polydata(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) -> vtk.vtkPolyData:
-    """P slabs of voxels, each a box of 6 textured quads sampling atlas cell divmod(k, grid_cols).
-
-    The front and back faces show the whole map; each side face shows its edge row or column
-    stretched over the slab's depth, as the sides of a layer of cubes would.
-    """
-    p, rows, cols, v, th = block.panels, block.rows, block.cols, block.voxel, block.thickness
-    x0 = block.panel_centres()[:, 0]
-    y0, z0 = block.origin[1], block.origin[2]
-    hy, hz = cols * v / 2, rows * v / 2
+def _slab_texture_coords(block: Block, grid_cols: int, atlas_h: int, atlas_w: int) -> np.ndarray:
+    """Each slab face's 4 texture coordinates (P, 6, 4, 2), in open_layer.FACES order: map k reads
+    atlas cell divmod(k, grid_cols). The front and back faces show the whole map; each side face
+    shows its edge row or column stretched over the slab's depth, as the sides of a layer of cubes would."""
+    p, rows, cols = block.panels, block.rows, block.cols
     gi, gj = np.divmod(np.arange(p), grid_cols)
     s0, s1 = gj * cols / atlas_w, (gj + 1) * cols / atlas_w
     t0, t1 = gi * rows / atlas_h, (gi + 1) * rows / atlas_h  # atlas row 0 = the map's top row
     half_s, half_t = 0.5 / atlas_w, 0.5 / atlas_h
     top, bottom, left, right = t0 + half_t, t1 - half_t, s0 + half_s, s1 - half_s  # texel centres of the edges
-    xa, xb = x0, x0 + th
-    L, R, T, B = y0 + hy, y0 - hy, z0 + hz, z0 - hz  # screen left is +y, screen right is -y
-    # Each face: 4 corners (x, y, z) and their texture coordinates (s, t), per panel. Front and back; then
-    # top, bottom, left and right, showing the first row, last row, first column and last column.
     faces = [
-        ((xa, L, T), (xa, R, T), (xa, R, B), (xa, L, B), (s0, t0), (s1, t0), (s1, t1), (s0, t1)),  # front
-        ((xb, L, T), (xb, L, B), (xb, R, B), (xb, R, T), (s0, t0), (s0, t1), (s1, t1), (s1, t0)),  # back
-        ((xa, L, T), (xb, L, T), (xb, R, T), (xa, R, T), (s0, top), (s0, top), (s1, top), (s1, top)),
-        ((xa, L, B), (xa, R, B), (xb, R, B), (xb, L, B), (s0, bottom), (s1, bottom), (s1, bottom), (s0, bottom)),
-        ((xa, L, T), (xa, L, B), (xb, L, B), (xb, L, T), (left, t0), (left, t1), (left, t1), (left, t0)),
-        ((xa, R, T), (xb, R, T), (xb, R, B), (xa, R, B), (right, t0), (right, t0), (right, t1), (right, t1)),
+        ((s0, t0), (s1, t0), (s1, t1), (s0, t1)),  # front
+        ((s0, t0), (s0, t1), (s1, t1), (s1, t0)),  # back
+        ((s0, top), (s0, top), (s1, top), (s1, top)),
+        ((s0, bottom), (s1, bottom), (s1, bottom), (s0, bottom)),
+        ((left, t0), (left, t1), (left, t1), (left, t0)),
+        ((right, t0), (right, t0), (right, t1), (right, t1)),
     ]
-    # each coordinate of each corner one row of panels, written into one array (not stacked 120 times a block)
-    values = [c for face in faces for corner in face[:4] for c in corner]
-    values += [c for face in faces for tc in face[4:] for c in tc]
-    rows = np.empty((len(values), p))
-    for row, value in zip(rows, values):
-        row[:] = value
-    corners = rows[:72].reshape(6, 4, 3, p).transpose(3, 0, 1, 2)  # (p, 6 faces, 4 corners, xyz)
-    coords = rows[72:].reshape(6, 4, 2, p).transpose(3, 0, 1, 2)
-    return _quads(corners.reshape(-1, 3), coords.reshape(-1, 2))
+    coords = np.empty((p, 6, 4, 2))
+    for f, face in enumerate(faces):
+        for c, (s_, t_) in enumerate(face):
+            coords[:, f, c, 0], coords[:, f, c, 1] = s_, t_
+    return coords
 
 
 def _quads(pts: np.ndarray, tcs: np.ndarray) -> vtk.vtkPolyData:
-    """Quads of 4 consecutive points each, with their texture coordinates."""
+    """Quads of 4 consecutive points each, with their texture coordinates; the points' float32
+    array stays the polydata's own (`points_of`), so that moving maps writes into it in place."""
     n_quads = len(pts) // 4
     poly = vtk.vtkPolyData()
     vpts = vtk.vtkPoints()
-    vpts.SetData(numpy_to_vtk(pts.astype(np.float32), deep=True))
+    vpts.SetData(numpy_to_vtk(np.ascontiguousarray(pts, dtype=np.float32), deep=True))
     poly.SetPoints(vpts)
     ca = vtk.vtkCellArray()
     offsets = numpy_to_vtkIdTypeArray(np.arange(0, 4 * n_quads + 1, 4, dtype=np.int64), deep=True)
@@ -128,8 +117,11 @@ class PanelsVisual:
         tex.InterpolateOff()
         tex.SetLookupTable(vtk_lut(block.scale.cmap))
         tex.SetColorModeToMapScalars()
+        self._coords = _slab_texture_coords(block, gc, h, texels).reshape(-1, 2)
+        self.opened = 1.0 if block.opened is not None else 0.0  # open_layer.map_places's u
+        self.poly = _quads(slab_corners(block, map_places(block, self.opened)).reshape(-1, 3), self._coords)
         mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(_slabs_polydata(block, gc, h, texels))
+        mapper.SetInputData(self.poly)
         mapper.ScalarVisibilityOff()
         self.actor = vtk.vtkActor()
         self.actor.SetMapper(mapper)
@@ -140,6 +132,18 @@ class PanelsVisual:
         prop.SetDiffuse(0.0)
         renderer.AddActor(self.actor)
         self._lit = None
+
+    def open_to(self, u: float) -> None:
+        """An open block's maps a fraction u of the way from the stack (0) to the grid (1): only the
+        points move (open_layer.map_places), the texture and its values stay."""
+        if u == self.opened:
+            return
+        self.opened = u
+        points = self.poly.GetPoints()
+        corners = slab_corners(self.block, map_places(self.block, u)).reshape(-1, 3)
+        points.SetData(numpy_to_vtk(corners.astype(np.float32), deep=True))
+        points.Modified()
+        self.poly.Modified()
 
     def update(self, values: np.ndarray, lit: float, texts=None) -> None:
         self.block.scale.quantise(values, out=self._cells[: self.block.panels])

@@ -1,0 +1,192 @@
+"""A feature-map layer opened into its maps, face-on: TensorSpace's open layer, CNN Explainer's maps
+side by side, on a block of nnvox's scene. Pure numbers (no GL), so the layout and the animation
+are tested as arrays and the window, stills and storyboards place the maps the same way.
+
+Where the open maps stand: a fixed plane, the x-z plane, each map facing -y, in a near-square grid
+(fewer rows than columns: it fits a wide frame), its columns along +x and its rows down z, with a
+gap between maps. Fixed rather than turned to each camera: the grid is part of the scene's layout
+(labels, edges and the camera's framing read it from `Block.bounds`), so a still, a video and the
+window agree on it. The x-z plane rather than the stack's own y-z plane: every camera nnvox poses
+(the overview's, a long network's, the open shot's) looks from -y, so the grid is never seen from
+behind, and a camera facing it sees the network read left to right beside it (the layer before on
+the left, the one after on the right), as CNN Explainer lays its columns of maps; in the y-z plane
+the maps would hide the blocks behind them and be hidden by the ones in front. The blocks after the
+opened one (along the network axis, in its row) move along x to make room.
+
+Opening animates each map from its place in the stack to its place in the grid, turning a quarter
+turn about the vertical as it goes (the stack's maps face -x), one after another (`STAGGER`), eased;
+closing is the same played backwards (`map_places(block, u)` for u from 1 to 0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.camera import EASINGS, CameraPose, fit
+from nnvox.scenes.layout import near_square
+from nnvox.scenes.scene import Block, Scene
+
+GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
+MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
+OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel)
+STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
+EASING = "smooth"
+LABELLED_MAPS = 16  # more maps than this: no "map k" label under each (they would not fit)
+OPEN_DIRECTION = (0.0, -1.0, 0.0)  # from the grid towards a camera facing it
+
+
+def openable(scene: Scene) -> list[str]:
+    """The blocks that can open: maps (more than one row and column), not yet open."""
+    return [b.name for b in scene.blocks if can_open(b)]
+
+
+def can_open(block: Block) -> bool:
+    return block.role in OPENABLE and block.rows > 1 and block.cols > 1 and block.opened is None
+
+
+def shown_maps(block: Block) -> int:
+    """How many of the block's drawn maps its open grid shows (level of detail: MOST_MAPS)."""
+    return min(block.panels, MOST_MAPS)
+
+
+def grid_of(block: Block) -> tuple[int, int]:
+    """Rows x columns of maps in the open grid."""
+    return near_square(shown_maps(block))
+
+
+def opened(block: Block) -> Block:
+    """`block` open: the same maps and values, its extent now the grid's (Block.extent)."""
+    gap = GAP * max(block.rows, block.cols) * block.voxel
+    return dataclasses.replace(block, opened=grid_of(block), gap=gap)
+
+
+def check_open(scene: Scene, names) -> None:
+    """Each of `names` is a block that can open, or a one-line error naming it and those that can."""
+    choices = openable(scene)
+    for name in names:
+        if name not in choices:
+            drawn = {b.name: b for b in scene.blocks}
+            what = (
+                "is not drawn in this scene"
+                if name not in drawn
+                else f"has no feature maps (a {drawn[name].role} block of {drawn[name].subtitle})"
+            )
+            raise NnvoxError(f"open: layer {name!r} {what}; layers that open: {', '.join(choices) or '(none here)'}")
+
+
+def open_scene(scene: Scene, names) -> Scene:
+    """`scene` with the blocks `names` open, the blocks after each (in its row) moved along x to make
+    room, and the edges into them moved with them."""
+    check_open(scene, names)
+    blocks, paths = list(scene.blocks), [np.array(p, dtype=float) for p in scene.edge_paths]
+    for name in names:
+        i = next(k for k, b in enumerate(blocks) if b.name == name)
+        before, after = blocks[i], opened(blocks[i])
+        end, delta = before.bounds[1], after.extent[0] - before.extent[0]
+        z0, z1 = after.bounds[4:]
+        moved = {
+            b.name
+            for b in blocks
+            if b.name != name and b.bounds[0] >= end - 1e-6 and b.bounds[4] < z1 and b.bounds[5] > z0
+        }
+        blocks[i] = after
+        blocks = [_shifted(b, delta) if b.name in moved else b for b in blocks]
+        for (_, target), path in zip(scene.edges, paths):
+            if target in moved:
+                path[path[:, 0] >= end - 1e-6, 0] += delta
+    return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
+
+
+def _shifted(block: Block, dx: float) -> Block:
+    x, y, z = block.origin
+    return dataclasses.replace(block, origin=(x + dx, y, z))
+
+
+def stack_places(block: Block) -> np.ndarray:
+    """Each map's front-face centre in the stack (P, 3): the closed block's panels."""
+    x, y, z = block.origin
+    k = np.arange(block.panels, dtype=np.float64)
+    return np.stack([x + k * block.pitch, np.full_like(k, y), np.full_like(k, z)], axis=1)
+
+
+def grid_places(block: Block) -> np.ndarray:
+    """Each map's front-face centre in the open grid (P, 3), row by row from the top left; maps
+    beyond the grid's MOST_MAPS stay at the grid's last place (drawn at no size: `map_places`)."""
+    gr, gc = block.opened or grid_of(block)
+    gap = block.gap if block.opened else GAP * max(block.rows, block.cols) * block.voxel
+    w, h = block.cols * block.voxel, block.rows * block.voxel
+    x, y, z = block.origin
+    i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), gc)
+    top = z + (gr * h + (gr - 1) * gap) / 2
+    return np.stack(
+        [x + j * (w + gap) + w / 2, np.full(block.panels, y - block.thickness / 2), top - i * (h + gap) - h / 2], axis=1
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class MapPlaces:
+    """Where each of a block's maps is drawn: `centres` (P, 3) of their front faces, `turn` (P,)
+    from 0 (facing -x, in the stack) to 1 (facing -y, in the grid), `size` (P,) 1, or 0 for a map
+    the open grid leaves out (level of detail)."""
+
+    centres: np.ndarray
+    turn: np.ndarray
+    size: np.ndarray
+
+
+def map_places(block: Block, u: float) -> MapPlaces:
+    """An open block's maps a fraction `u` of the way from the stack (0) to the grid (1), each
+    eased on its own stretch of u, map 0 first. The stack's first map sits at the block's origin,
+    where the grid's left edge starts."""
+    p = block.panels
+    starts = STAGGER * np.arange(p) / max(p - 1, 1) if p > 1 else np.zeros(1)
+    own = np.clip((u - starts) / (1.0 - STAGGER if p > 1 else 1.0), 0.0, 1.0)
+    e = EASINGS[EASING](own)
+    centres = stack_places(block) + (grid_places(block) - stack_places(block)) * e[:, None]
+    # the stack's front faces are on its -x side, the grid's on its -y side: a turning map pivots
+    # about its front face's centre
+    size = np.where(np.arange(p) < shown_maps(block), 1.0, 1.0 - e)
+    return MapPlaces(centres, e, size)
+
+
+FACES = (  # each face of a slab: its 4 corners as (across, up, depth) signs, across -1 = the map's column 0
+    ((-1, 1, 0), (1, 1, 0), (1, -1, 0), (-1, -1, 0)),  # front
+    ((-1, 1, 1), (-1, -1, 1), (1, -1, 1), (1, 1, 1)),  # back
+    ((-1, 1, 0), (-1, 1, 1), (1, 1, 1), (1, 1, 0)),  # top: the first row
+    ((-1, -1, 0), (1, -1, 0), (1, -1, 1), (-1, -1, 1)),  # bottom: the last row
+    ((-1, 1, 0), (-1, -1, 0), (-1, -1, 1), (-1, 1, 1)),  # left: the first column
+    ((1, 1, 0), (1, 1, 1), (1, -1, 1), (1, -1, 0)),  # right: the last column
+)
+
+
+def slab_corners(block: Block, places: MapPlaces) -> np.ndarray:
+    """The 6 faces x 4 corners (P, 6, 4, 3) of each map's slab at `places`: a map turned by `turn`
+    quarter turns about the vertical through its front face's centre."""
+    angle = places.turn * (math.pi / 2)
+    across = np.stack([np.sin(angle), -np.cos(angle), np.zeros_like(angle)], axis=1)  # towards column cols-1
+    depth = np.stack([np.cos(angle), np.sin(angle), np.zeros_like(angle)], axis=1)  # behind the front face
+    up = np.array([0.0, 0.0, 1.0])
+    signs = np.array(FACES, dtype=np.float64)  # (6, 4, 3)
+    half_w = block.cols * block.voxel / 2 * places.size
+    half_h = block.rows * block.voxel / 2 * places.size
+    th = block.thickness * places.size
+    a = signs[None, :, :, 0:1] * (half_w[:, None, None, None] * across[:, None, None, :])
+    b = signs[None, :, :, 1:2] * (half_h[:, None, None, None] * up)
+    d = signs[None, :, :, 2:3] * (th[:, None, None, None] * depth[:, None, None, :])
+    return places.centres[:, None, None, :] + a + b + d
+
+
+def open_pose(scene: Scene, name: str, aspect: float, *, band: float = 0.6, lift: float = 0.1) -> CameraPose:
+    """The camera facing the open grid of `name` (looking along +y, up +z), the grid with the edge
+    of the blocks before and after it in view, its labels and the caption's band clear."""
+    block = scene.block(name)
+    direction = np.array(OPEN_DIRECTION)
+    x0, x1, y0, y1, z0, z1 = block.bounds
+    pad = 0.25 * (x1 - x0)  # a glimpse of the neighbours: where the maps come from and go to
+    centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=0.9)
+    up = np.array([0.0, 0.0, 1.0])
+    return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))

@@ -1,0 +1,132 @@
+"""A layer opened into its maps face-on (scenes/open_layer.py): the grid, the room its neighbours
+make, the animation from the stack and back, and the one-line errors. No GL."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.open_layer import (
+    MOST_MAPS,
+    STAGGER,
+    grid_places,
+    map_places,
+    open_pose,
+    open_scene,
+    openable,
+    slab_corners,
+    stack_places,
+)
+from nnvox.scenes.scene import SceneOptions
+
+
+@pytest.fixture(scope="module")
+def scenes(digits_run):
+    closed = build_scene(digits_run)
+    return closed, build_scene(digits_run, SceneOptions(opened=frozenset({"conv1"})))
+
+
+def _overlap(a, b) -> bool:
+    return all(a[2 * i] < b[2 * i + 1] - 1e-6 and b[2 * i] < a[2 * i + 1] - 1e-6 for i in range(3))
+
+
+def test_the_open_grid_is_near_square_with_gaps_and_faces_minus_y(scenes):
+    _, scene = scenes
+    block = scene.block("conv1")
+    gr, gc = block.opened
+    assert gr * gc >= block.panels > (gr - 1) * gc and gr <= gc <= 2 * gr  # near square, no empty row
+    corners = slab_corners(block, map_places(block, 1.0))
+    fronts = corners[:, 0]  # (P, 4 corners, xyz)
+    assert np.allclose(fronts[..., 1], fronts[0, 0, 1])  # every map's front face in one plane y = const
+    w, h = block.cols * block.voxel, block.rows * block.voxel
+    spans = fronts.max(axis=1) - fronts.min(axis=1)
+    assert np.allclose(spans[:, 0], w) and np.allclose(spans[:, 2], h)  # face-on: columns along x, rows along z
+    boxes = [(*sorted(f[:, 0])[::3], f[0, 1] - 1e-3, f[0, 1] + 1e-3, *sorted(f[:, 2])[::3]) for f in fronts]
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    lo, hi = corners.reshape(-1, 3).min(axis=0), corners.reshape(-1, 3).max(axis=0)
+    b = block.bounds
+    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0], b[1], b[4], b[5]])  # the block's bounds are the grid's
+    assert block.gap > 0 and np.isclose(b[1] - b[0], gc * w + (gc - 1) * block.gap)
+
+
+def test_column_zero_is_on_the_left_and_row_zero_on_top(scenes):
+    _, scene = scenes
+    block = scene.block("conv1")
+    front = slab_corners(block, map_places(block, 1.0))[0, 0]  # map 0's front face: (column 0, top) first
+    assert front[0, 0] < front[1, 0] and front[0, 2] > front[3, 2]
+
+
+def test_the_blocks_after_it_make_room_and_nothing_overlaps(scenes):
+    closed, scene = scenes
+    delta = scene.block("conv1").extent[0] - closed.block("conv1").extent[0]
+    assert delta > 0
+    end = closed.block("conv1").bounds[1]
+    for before, after in zip(closed.blocks, scene.blocks):
+        moved = after.origin[0] - before.origin[0]
+        assert np.isclose(moved, delta if before.bounds[0] >= end and before.name != "conv1" else 0.0), before.name
+    boxes = [b.bounds for b in scene.blocks]
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    for (s, d), path in zip(scene.edges, scene.edge_paths):  # edges still join their blocks' faces
+        assert np.isclose(path[-1][0], scene.block(d).bounds[0], atol=2.0), (s, d)
+
+
+def test_the_animation_runs_from_the_stack_to_the_grid_eased_and_staggered(scenes):
+    _, scene = scenes
+    block = scene.block("conv1")
+    start, end = map_places(block, 0.0), map_places(block, 1.0)
+    assert np.allclose(start.centres, stack_places(block)) and np.allclose(start.turn, 0)
+    assert np.allclose(end.centres, grid_places(block)) and np.allclose(end.turn, 1)
+    # eased: slow at the ends; staggered: map 0 moves first; monotonic throughout
+    us = np.linspace(0, 1, 41)
+    turns = np.array([map_places(block, u).turn for u in us])
+    assert np.all(np.diff(turns, axis=0) >= -1e-12)
+    assert turns[2, 0] > turns[2, -1] and turns[1, 0] < 0.1
+    late = map_places(block, STAGGER / 2)
+    assert late.turn[-1] == 0.0 and late.turn[0] > 0
+    # closing is opening played backwards: a pure function of u
+    assert np.allclose(map_places(block, 0.3).centres, map_places(block, 0.3).centres)
+
+
+def test_stack_geometry_at_u0_is_the_closed_blocks(scenes):
+    closed, scene = scenes
+    a, b = closed.block("conv1"), scene.block("conv1")
+    assert np.allclose(stack_places(b), a.panel_centres())
+    corners = slab_corners(b, map_places(b, 0.0)).reshape(-1, 3)
+    box = a.bounds
+    assert np.allclose(corners.min(axis=0), box[0::2]) and np.allclose(corners.max(axis=0), box[1::2])
+
+
+def test_only_map_blocks_open_and_the_error_names_them(scenes, digits_run):
+    closed, _ = scenes
+    can = openable(closed)
+    assert "conv1" in can and "input" in can
+    assert not {b.name for b in closed.blocks if b.role in ("dense", "output")} & set(can)
+    with pytest.raises(NnvoxError, match=r"open: layer 'fc2' has no feature maps.*layers that open: .*conv1"):
+        open_scene(closed, ["fc2"])
+    with pytest.raises(NnvoxError, match=r"open: layer 'conv9' is not drawn.*conv1"):
+        build_scene(digits_run, SceneOptions(opened=frozenset({"conv9"})))
+
+
+def test_a_wide_layer_shows_at_most_the_level_of_detail_cap(scenes):
+    _, scene = scenes
+    wide = dataclasses.replace(scene.block("conv1"), panels=MOST_MAPS + 8, opened=None)
+    from nnvox.scenes.open_layer import opened
+
+    block = opened(wide)
+    gr, gc = block.opened
+    assert gr * gc >= MOST_MAPS and gr * gc < MOST_MAPS + 8
+    places = map_places(block, 1.0)
+    assert np.all(places.size[:MOST_MAPS] == 1) and np.all(places.size[MOST_MAPS:] == 0)
+
+
+def test_the_open_pose_faces_the_grid_and_frames_it(scenes):
+    _, scene = scenes
+    pose = open_pose(scene, "conv1", 16 / 9)
+    assert np.allclose(pose.direction, (0, -1, 0)) and np.allclose(pose.up, (0, 0, 1))
+    x0, x1, _, _, z0, z1 = scene.block("conv1").bounds
+    assert pose.scale >= (z1 - z0) / 2 and pose.scale * 16 / 9 >= (x1 - x0) / 2
+    assert x0 < pose.focal[0] < x1
