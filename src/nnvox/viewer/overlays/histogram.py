@@ -42,14 +42,28 @@ def _text(renderer, size: int, colour, justify: str = "left") -> vtk.vtkTextActo
     return actor
 
 
+def panel_places(box) -> dict[str, tuple[float, ...]]:
+    """Where the panel's parts sit in its box (normalised viewport x0, y0, x1, y1): the bars' plot
+    (x0, y0, x1, y1, room below for the ticks and above for the title and note), the title's and the
+    note's left top (x, y) and the ticks' baseline height. The browser page's panel reads these."""
+    x0, y0, x1, y1 = box
+    return {
+        "plot": (x0 + 0.005, y0 + 0.045, x1 - 0.005, y1 - 0.075),
+        "title": (x0 + 0.006, y1 - 0.035),
+        "note": (x0 + 0.006, y1 - 0.065),
+        "ticks": (y0 + 0.008,),
+    }
+
+
 class HistogramPanel:
     """In the options' histogram_box (normalised viewport x0, y0, x1, y1); hidden until a layer is
     selected."""
 
     def __init__(self, stage: Stage):
         renderer, options, colours = stage.renderer, stage.options, stage.colours
-        self.box = x0, y0, x1, y1 = options.histogram_box
-        self.plot = (x0 + 0.005, y0 + 0.045, x1 - 0.005, y1 - 0.075)  # room for the axis labels, title and note
+        self.box = x0, _, x1, _ = options.histogram_box
+        places = panel_places(self.box)
+        self.plot = places["plot"]  # room for the axis labels, title and note
         self.actors = [add_2d(renderer, box_outline(self.box), colours.panel_frame, 1.0)]
         self._bars = self._add_bars(renderer)
         self._outline = polyline_2d(np.zeros((2 * BINS, 2)))  # the current bars' tops: dark bars still read
@@ -58,13 +72,13 @@ class HistogramPanel:
         self.actors.append(add_2d(renderer, self._reference, colours.muted, 1.5))
         size = options.font(stage.fonts.panel)
         self.title = _text(renderer, size, colours.panel_title)
-        self.title.SetPosition(x0 + 0.006, y1 - 0.035)
+        self.title.SetPosition(*places["title"])
         self.ticks = [_text(renderer, size, colours.muted, j) for j in ("left", "centre", "right")]
         for actor, x in zip(self.ticks, (self.plot[0], (self.plot[0] + self.plot[2]) / 2, self.plot[2])):
-            actor.SetPosition(x, y0 + 0.008)
+            actor.SetPosition(x, *places["ticks"])
         self.note = _text(renderer, round(size * 0.9), colours.muted)
         self._line = (x1 - x0 - 0.012) * options.width  # pixels a title or note may take: never cut at the edge
-        self.note.SetPosition(x0 + 0.006, y1 - 0.065)
+        self.note.SetPosition(*places["note"])
         self.actors += [self.title, *self.ticks, self.note]
         self.props = self.actors
         self._block = None
