@@ -9,8 +9,13 @@ number, never a path: no file outside the named runs' snapshots can be asked for
     /api/runs                              the runs as JSON
     /api/runs/R/scene?mode=M&sample=S      the scene description (the run read again if it grew)
     /api/runs/R/version?...                {"version": n}: the page polls it to follow a live run
-    /api/runs/R/snapshots/I.bin?...        snapshot I's colour indices (the bytes the export embeds)
-    /api/runs/R/snapshots/I.json?...       snapshot I's texts (heads-up line, class rows)
+    /api/runs/R/snapshots/I.bin?...&v=V    snapshot I's colour indices (the bytes the export embeds)
+    /api/runs/R/snapshots/I.json?...&v=V   snapshot I's texts (heads-up line, class rows)
+
+(V: the version of the scene the page holds; a run read again since answers 409, so a page never
+draws a snapshot with another reading's colour scales.) Runs are read again lazily: a run that
+grew when next asked about, a run folder that appears in a folder of runs named on the command
+line when the run list is next asked for (catalogue.py).
 
 Snapshots are read from the run folders when first asked for (source.RunSource keeps a few).
 A browser that closes mid-transfer is no error."""
@@ -22,7 +27,6 @@ import html
 import json
 import re
 import sys
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import NamedTuple
@@ -30,9 +34,12 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.view import MODES, ViewSpec
+from nnvox.viewer.web.catalogue import LOOK_SECONDS, RunCatalogue
+from nnvox.viewer.web.kept import Kept
+from nnvox.viewer.web.source import StaleVersion
 
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)  # the browser went away: not an error
-SOURCES_KEPT = 16  # (run, mode, sample) views kept built
+SOURCES_KEPT = 16  # (run, mode, sample) views kept built, the least recently asked for dropped first
 GZIP_MIN = 1024  # smaller answers go as they are
 _API = re.compile(r"/api/runs/(?P<run>[^/]+)/(?:(?P<what>scene|version)|snapshots/(?P<i>\d{1,9})\.(?P<ext>bin|json))")
 
@@ -52,47 +59,46 @@ def _text(status: int, message: str) -> Answer:
 
 
 class ServedRuns:
-    """The named runs and their views; `answer(url)` is the whole server apart from the sockets."""
+    """The named runs and their views; `answer(url)` is the whole server apart from the sockets.
+    The runs are read again lazily (catalogue.RunCatalogue); each view is built once, by the first
+    request that wants it, while requests for other views go on (kept.Kept)."""
 
-    def __init__(self, paths: list[Path]):
-        from nnvox.capture.run import open_run
+    def __init__(self, paths: list[Path], look_seconds: float = LOOK_SECONDS):
+        self.catalogue = RunCatalogue(paths, look_seconds)  # each run checked now: a bad folder is told before serving
+        self._sources: Kept = Kept(SOURCES_KEPT)
 
-        self.runs = [open_run(p) for p in paths]  # each checked now: a bad folder is told before serving
-        self.names = folder_names([Path(p) for p in paths])
-        self._modes: dict[int, tuple[str, ...]] = {}
-        self._sources: dict[tuple[int, str, int], object] = {}
-        self._lock = threading.Lock()
+    @property
+    def names(self) -> list[str]:
+        return self.catalogue.names
 
     def find(self, key: str) -> int | None:
-        """A run by its index in the command line, its folder's name (`names`), or its model's name
-        when no other run has it."""
+        """A run by its index in the list, its folder's name (`names`), or its model's name when no
+        other run has it; one not known yet is looked for again (a run started since)."""
+        for force in (False, True):
+            if (index := self._find(key)) is not None:
+                return index
+            self.catalogue.look(force=force)
+        return None
+
+    def _find(self, key: str) -> int | None:
+        runs = self.catalogue.runs
         if _whole(key):
-            return int(key) if int(key) < len(self.runs) else None
+            return int(key) if int(key) < len(runs) else None
         if key in self.names:
             return self.names.index(key)
-        named = [i for i, r in enumerate(self.runs) if r.name == key]
+        named = [i for i, r in enumerate(runs) if r.run.name == key]
         return named[0] if len(named) == 1 else None
 
     def modes(self, index: int) -> tuple[str, ...]:
-        """The modes a run can show (views.showable_modes), worked out once per run."""
-        from nnvox.viewer.web.views import showable_modes
-
-        with self._lock:
-            if index not in self._modes:
-                self._modes[index] = showable_modes(self.runs[index])
-            return self._modes[index]
+        """The modes a run can show (views.showable_modes), worked out again when the run grew."""
+        return self.catalogue[index].modes()
 
     def source(self, index: int, mode: str, sample: int):
         """The run's view in a mode and sample, built when first asked for (a few kept)."""
         from nnvox.viewer.web.source import RunSource
 
-        key = (index, mode, sample)
-        with self._lock:
-            if key not in self._sources:
-                if len(self._sources) >= SOURCES_KEPT:
-                    self._sources.pop(next(iter(self._sources)))
-                self._sources[key] = RunSource(self.runs[index].path, ViewSpec(mode=mode, sample=sample))
-            return self._sources[key]
+        path = self.catalogue.runs[index].path
+        return self._sources.get((index, mode, sample), lambda: RunSource(path, ViewSpec(mode=mode, sample=sample)))
 
     def answer(self, url: str) -> Answer:
         parts = urlsplit(url)
@@ -103,7 +109,8 @@ class ServedRuns:
             if parts.path == "/favicon.ico":
                 return Answer(204, "image/x-icon", b"")  # browsers ask; no icon is no error
             if parts.path == "/api/runs":
-                return _json([self._listing(i) for i in range(len(self.runs))])
+                self.catalogue.look()
+                return _json([self._listing(i) for i in range(len(self.catalogue))])
             if parts.path == "/view":
                 return self._view(query)
             if match := _API.fullmatch(parts.path):
@@ -135,7 +142,9 @@ class ServedRuns:
             source.refresh()
             return _json(source.description)
         try:
-            piece = source.piece(int(match["i"]))
+            piece = source.piece(int(match["i"]), query.get("v"))
+        except StaleVersion as exc:
+            return _text(409, str(exc))  # the page asks for the scene again (its version poll)
         except IndexError as exc:
             return _text(404, str(exc))
         return (
@@ -159,7 +168,7 @@ class ServedRuns:
 
     def _unshowable(self, index: int, mode: str, sample: int) -> str | None:
         """Why the page cannot show this view, in the page's words (its links and menus), or None."""
-        run, name = self.runs[index], self.names[index]
+        run, name = self.catalogue[index].run, self.names[index]
         if mode not in self.modes(index):
             return f"{name} cannot show {mode} mode; it shows {', '.join(self.modes(index))} (the links on / are those)"
         if sample >= run.sample_count:
@@ -171,7 +180,7 @@ class ServedRuns:
         return None
 
     def _listing(self, index: int) -> dict:
-        run = self.runs[index]
+        run = self.catalogue[index].run
         return {
             "index": index,
             "name": self.names[index],
@@ -182,8 +191,10 @@ class ServedRuns:
         }
 
     def index(self) -> str:
+        self.catalogue.look()
         rows = []
-        for i, run in enumerate(self.runs):
+        for i in range(len(self.catalogue)):
+            run = self.catalogue[i].run
             key = quote(self.names[i])
             links = (f'<a href="/view?run={key}&amp;mode={quote(m)}">{html.escape(m)}</a>' for m in self.modes(i))
             n = len(run.snapshots)
@@ -191,18 +202,6 @@ class ServedRuns:
             title = f"<b>{html.escape(self.names[i])}</b> ({html.escape(run.name)}, {count})"
             rows.append(f"<li>{title}: {' '.join(links)}</li>")
         return _INDEX.format(runs="\n".join(rows))
-
-
-def folder_names(paths: list[Path]) -> list[str]:
-    """Each run's name in URLs and on the page: its folder's name; two folders of one name are told
-    apart by their parent folders' names (a/lenet, b/lenet -> a-lenet, b-lenet), else by a number."""
-    folders = [p.resolve() for p in paths]
-    own = [f.name for f in folders]
-    names = [f"{f.parent.name}-{f.name}" if own.count(f.name) > 1 and f.parent.name else f.name for f in folders]
-    for i in range(len(names)):
-        if names.count(names[i]) > 1 or names[i].isdigit():
-            names[i] = f"{names[i]}-{i + 1}"
-    return names
 
 
 _ALL_RUNS = '<a href="/">← all runs</a>'  # the viewer page's link back (its control bar switches modes and samples)
@@ -303,12 +302,15 @@ def open_server(paths: list[Path], host: str = "127.0.0.1", port: int = 8080) ->
 def serve(paths: list[Path], host: str = "127.0.0.1", port: int = 8080) -> None:
     """Answer until Ctrl-C: what `nnvox serve` does."""
     if not paths:
-        raise NnvoxError("nnvox serve needs at least one run folder: nnvox serve runs/digits [runs/other ...]")
+        raise NnvoxError("nnvox serve needs at least one run folder: nnvox serve runs/digits [runs/other ...] or runs/")
     if not 0 <= port <= 65535:
         raise NnvoxError(f"--port {port} is not a port: give one from 1 to 65535 (0: any free one)")
     server = open_server(paths, host, port)
     where = f"http://{host}:{server.server_address[1]}/"
-    print(f"nnvox: serving {len(paths)} run{'s' * (len(paths) != 1)} at {where} (Ctrl-C stops)", flush=True)
+    n, folders = len(server.runs.catalogue), server.runs.catalogue.parents
+    print(f"nnvox: serving {n} run{'s' * (n != 1)} at {where} (Ctrl-C stops)", flush=True)
+    for folder in folders:
+        print(f"nnvox: {folder} is a folder of runs: a run written there later is listed too", flush=True)
     if host in ("127.0.0.1", "localhost", "::1"):
         print(f"from another machine: ssh -L {port}:localhost:{port} THIS-HOST, then open {where}", flush=True)
     else:

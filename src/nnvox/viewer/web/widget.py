@@ -9,17 +9,20 @@ Imported only by `nnvox.show` in a notebook: `import nnvox` never loads anywidge
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import anywidget
 import traitlets
 
 from nnvox.errors import NnvoxError
+from nnvox.viewer.web.kept import Kept
 from nnvox.viewer.web.page import WIDGET_BUNDLE, viewer_bundle
 from nnvox.viewer.web.source import RunSource
 
 FOLLOW_SECONDS = 2.0  # how often a live run's manifest is looked at (a stat)
 HEIGHT = 560  # the widget's height in CSS pixels; it is as wide as the notebook's output
+VIEWS_KEPT = 4  # views (mode, sample) kept built: switching back is instant, a late request still answered
 
 
 class ViewerWidget(anywidget.AnyWidget):
@@ -29,49 +32,59 @@ class ViewerWidget(anywidget.AnyWidget):
 
     def __init__(self, source: RunSource, *, height: int = HEIGHT, follow_seconds: float = FOLLOW_SECONDS):
         super().__init__(scene=source.description, height=height)
-        self._source = source
+        self._source = source  # the view the `scene` trait shows
+        self._views: Kept = Kept(VIEWS_KEPT)  # (mode, sample) -> its RunSource, the shown one among them
+        self._views.get(_view_of(source), lambda: source)
         self._closing = threading.Event()
         self.on_msg(self._answer)
         if source.live:
             threading.Thread(target=self._follow, args=(follow_seconds,), daemon=True, name="nnvox-follow").start()
 
     def _answer(self, _widget, content, _buffers) -> None:
-        """{"want": i} -> snapshot i's texts, its indices as the one buffer; {"view": {mode, sample}}
-        -> that view's description as the `scene` trait (the page's control bar)."""
-        if isinstance(content, dict) and isinstance(content.get("view"), dict):
-            self._switch(content["view"])
+        """{"want": i, "view": {mode, sample}, "version": v} -> snapshot i of that view, its texts
+        with the view and version echoed and its indices as the one buffer, or {"snapshot": i,
+        "view", "error"} (the page's promise rejects with it); {"view": {mode, sample}} alone -> that
+        view's description as the `scene` trait, or {"error", "view"} (the control bar)."""
+        if not isinstance(content, dict):
             return
-        i = content.get("want") if isinstance(content, dict) else None
+        view = _view_asked(content.get("view"))
+        if "want" not in content:
+            if view is not None:
+                self._switch(view)
+            return
+        i = content["want"]
         if not isinstance(i, int) or isinstance(i, bool):
+            return  # not a snapshot number: nothing to answer
+        echo = {"snapshot": i, "view": None if view is None else {"mode": view[0], "sample": view[1]}}
+        try:
+            source = self._source if view is None else self._view(view)
+            piece = source.piece(i, content.get("version"))
+        except (LookupError, NnvoxError) as exc:  # outside the run, another version, a view it cannot show
+            self.send({**echo, "error": str(exc)})
             return
-        try:
-            piece = self._source.piece(i)
-        except IndexError:
-            return  # a page that asked before the run was read again; it asks again
-        self.send({"snapshot": i, **piece.header()}, buffers=[piece.indices])
+        self.send({**echo, "version": source.version, **piece.header()}, buffers=[piece.indices])
 
-    def _switch(self, view: dict) -> None:
-        from nnvox.scenes.view import MODES, ViewSpec
+    def _view(self, view: tuple[str, int]) -> RunSource:
+        """The run's view in a mode and sample, built when first wanted (a few kept)."""
+        mode, sample = view
+        spec = dataclasses.replace(self._source.spec, mode=mode, sample=sample, mistake=None)
+        return self._views.get(view, lambda: RunSource(self._source.path, spec))
 
-        mode, sample = view.get("mode"), view.get("sample")
-        if mode not in MODES or not isinstance(sample, int) or isinstance(sample, bool):
-            return  # not a view this page offers
+    def _switch(self, view: tuple[str, int]) -> None:
         try:
-            source = RunSource(self._source.path, ViewSpec(mode=mode, sample=sample))
+            source = self._view(view)
+            source.refresh()  # a view kept from before a live run grew
         except NnvoxError as exc:
-            self.send({"error": str(exc)})
+            self.send({"error": str(exc), "view": {"mode": view[0], "sample": view[1]}})
             return
         self._source = source
         self.scene = source.description
 
     def follow_once(self) -> bool:
         """Read the run again if it changed, and hand the page the new description; whether it did."""
-        try:
-            changed = self._source.refresh()
-        except NnvoxError:
-            return False  # a snapshot caught half written: the next look tries again
-        if changed:
-            self.scene = self._source.description
+        source = self._source
+        if changed := source.refresh():  # (a run caught half written keeps what was shown: refresh says no)
+            self.scene = source.description
         return changed
 
     def _follow(self, seconds: float) -> None:
@@ -81,3 +94,19 @@ class ViewerWidget(anywidget.AnyWidget):
     def close(self) -> None:
         self._closing.set()
         super().close()
+
+
+def _view_of(source: RunSource) -> tuple[str, int]:
+    return source.spec.mode, source.sample
+
+
+def _view_asked(view) -> tuple[str, int] | None:
+    """A view the page names, {"mode": m, "sample": s}, as (m, s); None if it is not one it offers."""
+    from nnvox.scenes.view import MODES
+
+    if not isinstance(view, dict):
+        return None
+    mode, sample = view.get("mode"), view.get("sample")
+    if mode not in MODES or not isinstance(sample, int) or isinstance(sample, bool) or sample < 0:
+        return None
+    return mode, sample

@@ -1,0 +1,166 @@
+"""What `nnvox serve` and the notebook widget keep, without a browser: a run read again only moves
+on when the read succeeded and names its contents (never the count of reads), so a rebuilt view
+never mixes old colour scales with new frames; views are built once per key while requests for
+other views go on; the sample is part of what a request names; the least recently used go first;
+and runs (and the modes they can show) written after the server started are offered."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+
+import pytest
+
+from nnvox.capture.run import MANIFEST
+from nnvox.errors import NnvoxError
+from nnvox.viewer.web import server
+from nnvox.viewer.web.kept import Kept
+from nnvox.viewer.web.server import ServedRuns
+from nnvox.viewer.web.source import RunSource, StaleVersion
+from tests.web.test_serve import cut_manifest
+
+
+@pytest.fixture
+def live(digits_run, tmp_path):
+    """A copy of the digits run after 2 of its snapshots, still open; the whole manifest beside it."""
+    folder = tmp_path / "live"
+    shutil.copytree(digits_run.path, folder)
+    whole = json.loads((folder / MANIFEST).read_text())
+    cut_manifest(folder, whole, 2)
+    return folder, whole
+
+
+def test_a_failed_read_is_tried_again_and_the_version_names_the_contents(live, monkeypatch):
+    from nnvox.scenes import build
+
+    folder, whole = live
+    source = RunSource(folder)
+    assert RunSource(folder).version == source.version  # a view built again agrees with the first
+    cut_manifest(folder, whole, 3)
+    real = build.build_scene
+    with monkeypatch.context() as patch:
+        patch.setattr(build, "build_scene", lambda *a, **k: (_ for _ in ()).throw(NnvoxError("half written")))
+        try:
+            assert not source.refresh()
+        except NnvoxError:
+            pass  # (before: the error escaped, with the stamp already moved on)
+        assert source.n_snapshots == 2 and source.description["version"] == source.version
+    assert build.build_scene is real
+    assert source.refresh() and source.n_snapshots == 3  # tried again: the failed read claimed nothing
+    rebuilt = RunSource(folder)
+    assert rebuilt.version == source.version
+    cut_manifest(folder, whole, 2)
+    older = RunSource(folder)
+    assert older.version != rebuilt.version  # a grown run is another version, whichever source read it
+    with pytest.raises(StaleVersion):
+        rebuilt.piece(0, older.version)
+    assert rebuilt.piece(0, rebuilt.version).indices == rebuilt.piece(0).indices
+
+
+def test_a_rebuilt_view_never_hands_old_scales_new_frames(live, monkeypatch):
+    """The server drops a view (its budget) and builds it again after the run grew: the page's
+    version poll sees a new version, and a snapshot asked for with the old one is refused (409)."""
+    folder, whole = live
+    monkeypatch.setattr(server, "SOURCES_KEPT", 1)  # one view kept: the next view asked for drops it
+    runs = ServedRuns([folder], look_seconds=0)
+    first = json.loads(runs.answer("/api/runs/0/scene?mode=weights").body)
+    runs.answer("/api/runs/0/scene?mode=activations")  # drops weights
+    cut_manifest(folder, whole, 3)
+    polled = json.loads(runs.answer("/api/runs/0/version?mode=weights").body)  # rebuilt from the grown run
+    assert polled["version"] != first["version"] and polled["snapshots"] == 3
+    stale = runs.answer(f"/api/runs/0/snapshots/0.bin?mode=weights&v={first['version']}")
+    assert stale.status == 409 and b"read again" in stale.body
+    fresh = runs.answer(f"/api/runs/0/snapshots/0.bin?mode=weights&v={polled['version']}")
+    assert (
+        fresh.status == 200
+        and len(fresh.body) == json.loads(runs.answer("/api/runs/0/scene?mode=weights").body)["frame_bytes"]
+    )
+
+
+def test_a_slow_view_does_not_hold_up_another_and_is_built_once(digits_run, tmp_path, monkeypatch):
+    other = tmp_path / "other"
+    shutil.copytree(digits_run.path, other)
+    runs = ServedRuns([digits_run.path, other])
+    release, entered, builds = threading.Event(), threading.Event(), []
+    real = RunSource._read
+
+    def read(self, run):
+        builds.append(self.path)
+        if self.path == digits_run.path:
+            entered.set()
+            assert release.wait(60)
+        return real(self, run)
+
+    monkeypatch.setattr(RunSource, "_read", read)
+    slow = [threading.Thread(target=runs.answer, args=("/api/runs/0/scene?mode=weights",)) for _ in range(3)]
+    for t in slow:
+        t.start()
+    assert entered.wait(30)
+    answered = []
+    quick = threading.Thread(target=lambda: answered.append(runs.answer("/api/runs/1/scene?mode=weights").status))
+    quick.start()
+    quick.join(10)  # (a digits view builds in well under a second)
+    answered_meanwhile = list(answered)
+    release.set()
+    for t in slow:
+        t.join(30)
+    quick.join(30)
+    assert answered_meanwhile == [200]  # run 1 answered while run 0 was still being built
+    assert builds.count(digits_run.path) == 1  # three requests, one build
+
+
+def test_kept_drops_the_least_recently_used_and_keeps_no_failure():
+    kept = Kept(2)
+    for key in ("a", "b", "a", "c"):
+        kept.get(key, lambda key=key: key.upper())
+    assert kept.keys() == ["a", "c"]  # b was used least recently (first in, first out would drop a)
+    sized = Kept(10, budget=5, size=len)
+    for key in ("ab", "cd", "ef"):
+        sized.get(key, lambda key=key: key)
+    assert sized.keys() == ["cd", "ef"]
+    with pytest.raises(ValueError):
+        kept.get("x", lambda: int("x"))
+    assert kept.get("x", lambda: "X") == "X"  # a failed build was not kept
+
+
+def test_the_widget_answers_each_request_from_the_view_it_names(live):
+    pytest.importorskip("anywidget")
+    from nnvox.viewer.web.widget import ViewerWidget
+
+    folder, _ = live
+    widget = ViewerWidget(RunSource(folder), follow_seconds=3600)
+    sent = []
+    widget.send = lambda content, buffers=None: sent.append((content, buffers))
+    widget._answer(widget, {"view": {"mode": "activations", "sample": 3}}, [])
+    assert widget.scene["sample"] == 3
+    widget._answer(widget, {"want": 1, "view": {"mode": "activations", "sample": 0}}, [])  # a late request
+    (content, buffers), first = sent[-1], RunSource(folder)
+    assert content["view"] == {"mode": "activations", "sample": 0} and buffers[0] == first.piece(1).indices
+    assert buffers[0] != widget._source.piece(1).indices  # sample 3's differ: the sample was asked for
+    widget._answer(widget, {"want": 1, "view": {"mode": "activations", "sample": 3}, "version": "old"}, [])
+    assert "read again" in sent[-1][0]["error"] and sent[-1][1] is None
+    widget._answer(widget, {"want": 99, "view": {"mode": "activations", "sample": 3}}, [])
+    assert "snapshot 99 is not in" in sent[-1][0]["error"]
+    widget._answer(widget, {"view": {"mode": "activations", "sample": 999}}, [])
+    assert "999" in sent[-1][0]["error"] and sent[-1][0]["view"]["sample"] == 999 and widget.scene["sample"] == 3
+    widget.close()
+
+
+def test_runs_and_modes_written_after_the_server_started_are_offered(digits_run, tmp_path):
+    runs_folder = tmp_path / "runs"
+    runs_folder.mkdir()
+    runs = ServedRuns([runs_folder], look_seconds=0)
+    assert json.loads(runs.answer("/api/runs").body) == []
+    late = runs_folder / "late"
+    shutil.copytree(digits_run.path, late)
+    whole = json.loads((late / MANIFEST).read_text())
+    cut_manifest(late, whole, 1)  # a Recorder after its first snapshot
+    listed = json.loads(runs.answer("/api/runs").body)
+    assert [(r["name"], r["snapshots"]) for r in listed] == [("late", 1)]
+    assert "change" not in listed[0]["modes"] and "mode=change" not in runs.answer("/").body.decode()
+    cut_manifest(late, whole, 3)  # two more: change modes can be shown now
+    listed = json.loads(runs.answer("/api/runs").body)
+    assert listed[0]["snapshots"] == 3 and "change" in listed[0]["modes"]
+    assert "/view?run=late&amp;mode=change" in runs.answer("/").body.decode()
+    assert runs.answer("/api/runs/late/scene?mode=change").status == 200
