@@ -49,8 +49,9 @@ def test_the_open_grid_is_near_square_with_gaps_and_faces_minus_y(scenes):
     assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     lo, hi = corners.reshape(-1, 3).min(axis=0), corners.reshape(-1, 3).max(axis=0)
     b = block.bounds
-    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0], b[1], b[4], b[5]])  # the block's bounds are the grid's
-    assert block.gap > 0 and np.isclose(b[1] - b[0], gc * w + (gc - 1) * block.gap)
+    # the block's bounds are the grid's, with a gap left of each map (a kernel's place)
+    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1], b[4], b[5]])
+    assert block.gap > 0 and np.isclose(b[1] - b[0], gc * (w + block.gap))
 
 
 def test_column_zero_is_on_the_left_and_row_zero_on_top(scenes):
@@ -72,6 +73,17 @@ def test_the_blocks_after_it_make_room_and_nothing_overlaps(scenes):
     assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     for (s, d), path in zip(scene.edges, scene.edge_paths):  # edges still join their blocks' faces
         assert np.isclose(path[-1][0], scene.block(d).bounds[0], atol=2.0), (s, d)
+
+
+def test_the_neighbours_glide_back_to_their_closed_places_at_u0(scenes):
+    closed, scene = scenes
+    from nnvox.scenes.open_layer import neighbour_offsets
+
+    start, half, end = (neighbour_offsets(scene, u) for u in (0.0, 0.5, 1.0))
+    assert start and all(v == 0.0 for v in end.values())
+    for name, dx in start.items():
+        assert np.isclose(scene.block(name).origin[0] + dx, closed.block(name).origin[0]), name
+        assert dx < half[name] < 0.0  # on the way, eased
 
 
 def test_the_animation_runs_from_the_stack_to_the_grid_eased_and_staggered(scenes):

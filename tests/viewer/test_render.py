@@ -271,7 +271,7 @@ def test_overlays_share_one_protocol_and_leave_nothing_behind(digits_run):
     r = OffscreenRenderer(scene, RenderOptions(width=640, height=360))
     pane = r.scene_renderer
     overlays = pane.overlays.all
-    assert len(overlays) == 15  # every switch on: none left out
+    assert len(overlays) == 16  # every switch on: none left out
     histogram = HistogramSource(scene).at("conv2", 1)
     for overlay in overlays:
         assert isinstance(overlay.props, list)

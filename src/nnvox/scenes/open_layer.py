@@ -31,6 +31,7 @@ from nnvox.scenes.layout import near_square
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
+GAP_BESIDE_KERNEL = 0.45  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py)
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel)
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
@@ -60,8 +61,12 @@ def grid_of(block: Block) -> tuple[int, int]:
 
 def opened(block: Block) -> Block:
     """`block` open: the same maps and values, its extent now the grid's (Block.extent)."""
-    gap = GAP * max(block.rows, block.cols) * block.voxel
-    return dataclasses.replace(block, opened=grid_of(block), gap=gap)
+    return dataclasses.replace(block, opened=grid_of(block), gap=gap_of(block))
+
+
+def gap_of(block: Block) -> float:
+    """Between the maps of `block` open, in world units."""
+    return (GAP_BESIDE_KERNEL if "Conv" in block.kind else GAP) * max(block.rows, block.cols) * block.voxel
 
 
 def check_open(scene: Scene, names) -> None:
@@ -117,13 +122,14 @@ def grid_places(block: Block) -> np.ndarray:
     """Each map's front-face centre in the open grid (P, 3), row by row from the top left; maps
     beyond the grid's MOST_MAPS stay at the grid's last place (drawn at no size: `map_places`)."""
     gr, gc = block.opened or grid_of(block)
-    gap = block.gap if block.opened else GAP * max(block.rows, block.cols) * block.voxel
+    gap = block.gap if block.opened else gap_of(block)
     w, h = block.cols * block.voxel, block.rows * block.voxel
     x, y, z = block.origin
     i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), gc)
     top = z + (gr * h + (gr - 1) * gap) / 2
     return np.stack(
-        [x + j * (w + gap) + w / 2, np.full(block.panels, y - block.thickness / 2), top - i * (h + gap) - h / 2], axis=1
+        [x + gap + j * (w + gap) + w / 2, np.full(block.panels, y - block.thickness / 2), top - i * (h + gap) - h / 2],
+        axis=1,
     )
 
 
@@ -190,3 +196,26 @@ def open_pose(scene: Scene, name: str, aspect: float, *, band: float = 0.6, lift
     centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=0.9)
     up = np.array([0.0, 0.0, 1.0])
     return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
+
+
+def room_made(scene: Scene) -> dict[str, float]:
+    """How far (along x) each block of an open scene was moved to make room for the open blocks
+    before it: what `open_scene` added to its origin."""
+    shifts: dict[str, float] = {}
+    for block in scene.blocks:
+        if block.opened is None:
+            continue
+        delta = block.extent[0] - ((block.panels - 1) * block.pitch + block.thickness)
+        end, (z0, z1) = block.bounds[1] - delta, block.bounds[4:]
+        for b in scene.blocks:
+            if b.name != block.name and b.bounds[0] >= end - 1e-6 and b.bounds[4] < z1 and b.bounds[5] > z0:
+                shifts[b.name] = shifts.get(b.name, 0.0) + delta
+    return shifts
+
+
+def neighbour_offsets(scene: Scene, u: float) -> dict[str, float]:
+    """Where the moved blocks of an open scene are drawn a fraction u of the way through opening,
+    as an offset along x from their place in it: all the way back (the room not made yet) at u = 0,
+    none at u = 1; eased as the maps are, over the whole of u."""
+    e = float(EASINGS[EASING](min(max(u, 0.0), 1.0)))
+    return {name: -(1.0 - e) * dx for name, dx in room_made(scene).items()}

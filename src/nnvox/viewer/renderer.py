@@ -49,6 +49,8 @@ class SceneRenderer:
         self.stage = Stage(scene, renderer, self.overlay, options, viewport)
         self.overlays = compose(self.stage)
         self.visuals = self.overlays.blocks.visuals
+        self.opening = 1.0  # open blocks: how far from their stacks (0) to their grids (1), see open_to
+        self._held: set = set()  # what open_to hides while the maps fly
         self.reset_camera()
 
     @property
@@ -60,6 +62,43 @@ class SceneRenderer:
         shown = Shown(frame, histogram)
         for overlay in self.overlays.all:
             overlay.update(shown)
+        if self.opening < 1.0:
+            self._hold_open_layout()
+
+    def open_to(self, u: float) -> None:
+        """The scene's open blocks a fraction u of the way from their stacks (0) to their grids (1)
+        (scenes/open_layer.py), the blocks that made room for them gliding back from where they stood;
+        what is drawn for the open layout (edges, labels, outlines, kernels) shows only at u = 1."""
+        from nnvox.scenes.open_layer import neighbour_offsets
+
+        if u == self.opening:
+            return
+        self.opening = u
+        for block in self.scene.blocks:
+            if block.opened is not None:
+                self.visuals[block.name].open_to(u)
+        for name, dx in neighbour_offsets(self.scene, u).items():
+            self.visuals[name].actor.SetPosition(dx, 0.0, 0.0)
+        self.overlays.open_maps.show(u >= 1.0)
+        if u < 1.0:
+            self._hold_open_layout()
+        else:
+            for prop in self._held:
+                prop.SetVisibility(True)
+            self._held.clear()
+
+    def _hold_open_layout(self) -> None:
+        """Hide what stands where the open layout puts it (everything 3D but the blocks) until the
+        maps arrive; each frame, as overlays may show their props again."""
+        blocks = set(self.overlays.blocks.props)
+        for layer in (self.renderer, self.overlay):
+            props = layer.GetViewProps()
+            props.InitTraversal()
+            for _ in range(props.GetNumberOfItems()):
+                prop = props.GetNextProp()
+                if isinstance(prop, vtk.vtkProp3D) and prop not in blocks and prop.GetVisibility():
+                    prop.SetVisibility(False)
+                    self._held.add(prop)
 
     def set_caption(self, text: str | None, opacity: float = 1.0) -> None:
         """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""

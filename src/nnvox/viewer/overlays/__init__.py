@@ -20,6 +20,7 @@ from nnvox.viewer.overlays.hud import HeadsUpLine
 from nnvox.viewer.overlays.labels import BlockLabels
 from nnvox.viewer.overlays.legends import ColourLegends
 from nnvox.viewer.overlays.metrics import MetricsInset
+from nnvox.viewer.overlays.open_maps import OpenMaps
 from nnvox.viewer.overlays.outlines import Outlines
 from nnvox.viewer.overlays.pulses import Pulses
 from nnvox.viewer.overlays.units import UnitFrames
@@ -46,6 +47,7 @@ class Overlays:
     field: ReceptiveField
     class_rows: ClassRows  # the output's row gaps and top-class frame
     explain: Explained  # a storyboard's explained layer: its window, veil and inset (hidden until shown)
+    open_maps: OpenMaps  # an open layer's map labels and kernels
 
     @property
     def all(self) -> list[Overlay]:
@@ -83,4 +85,5 @@ def compose(stage: Stage) -> Overlays:
         ReceptiveField(stage),
         ClassRows(stage),
         Explained(stage),
+        OpenMaps(stage),
     )
