@@ -224,7 +224,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
     start = time.perf_counter()
     run_dir = out / "run"
     out.mkdir(parents=True, exist_ok=True)
-    record_builtin("digits-cnn", run_dir, epochs=epochs, overwrite=True, attributions=("integrated-gradients",))
+    record_builtin(DEMO_MODEL, run_dir, epochs=epochs, overwrite=True, attributions=("integrated-gradients",))
     # The lecture pack: an editable storyboard beside the run (an edited one from an earlier demo is
     # kept, and rendered), and the video it renders.
     storyboard = out / "lecture.toml"
@@ -271,6 +271,8 @@ def _demo_page(run_dir: Path, out: Path) -> str | None:
         console.print(escape(f"no {out.name}: {exc}"))
         return None
 
+
+DEMO_MODEL = "mnist-lenet"  # the lecture's network: real 28x28 digits (the 8x8 digits models are for tests)
 
 DEMO_STILLS = (
     ("activations", {}),

@@ -1,0 +1,72 @@
+"""The lecture storyboard `nnvox demo` ships, checked as text against the model the demo trains (no GL):
+it parses, names only layers of that model and probe samples it records, lasts 60-90 s, and shows no
+command-line text."""
+
+from importlib.resources import files
+
+import pytest
+
+from nnvox.cli.commands import DEMO_MODEL
+from nnvox.scenes.storyboard import load_storyboard
+
+LECTURE = files("nnvox.storyboards").joinpath("lecture.toml")
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    """Loaded beside a stand-in for the run the demo records next to it (loading checks it is there)."""
+    folder = tmp_path_factory.mktemp("demo")
+    (folder / "run").mkdir()
+    (folder / "run" / "manifest.json").write_text("{}")
+    (folder / "lecture.toml").write_bytes(LECTURE.read_bytes())
+    return load_storyboard(folder / "lecture.toml")
+
+
+@pytest.fixture(scope="module")
+def layers():
+    from nnvox.models.resolve import resolve_model
+
+    model = resolve_model(DEMO_MODEL).build()
+    return {name for name, _ in model.named_modules() if name} | {"input"}
+
+
+def _named_layers(shot) -> dict[str, str]:
+    """Each key of the shot that names a layer, with the layer."""
+    named = {"histogram": shot.view.histogram, "camera": shot.camera.layer, "explain": shot.explain}
+    named["open"] = shot.open
+    for i, key in enumerate(shot.camera.keys):
+        if isinstance(key.target, str) and key.target.startswith("layer:"):
+            named[f"camera key {i}"] = key.target[len("layer:") :]
+    return {k: v for k, v in named.items() if v is not None}
+
+
+def test_the_demo_trains_the_28_by_28_lenet():
+    assert DEMO_MODEL == "mnist-lenet"
+
+
+def test_the_lecture_lasts_60_to_90_seconds_at_1080p30(board):
+    assert 60 <= board.seconds <= 90, board.seconds
+    assert board.preset == "1080p30" and board.size is None and board.fps is None
+
+
+def test_the_lecture_names_only_layers_the_demo_model_has(board, layers):
+    named = [(shot.line, key, layer) for shot in board.shots for key, layer in _named_layers(shot).items()]
+    assert named, "the lecture names no layer: its close-ups are gone"
+    assert [n for n in named if n[2] not in layers] == []
+
+
+def test_the_lecture_shows_recorded_samples_and_the_story_it_promises(board):
+    """Probe samples within the demo's ten (one a class), a recorded mistake, a convolution explained,
+    a layer opened, the timeline scrubbed over training and a forward pass: the issue's shot list."""
+    scenes = [s for s in board.shots if s.run is not None]
+    assert all(0 <= s.view.sample < 10 for s in scenes)
+    assert any(s.view.mistake == 1 for s in scenes)
+    assert any(s.explain == "conv1" for s in scenes) and any(s.open == "conv1" for s in scenes)
+    assert any(s.timeline == ("first", "last") for s in scenes)  # timeline = "all"
+    assert any(s.forward for s in scenes)
+
+
+def test_no_command_line_text_on_screen(board):
+    texts = [t for s in board.shots for t in (s.caption, s.title, s.subtitle) if t]
+    assert texts
+    assert [t for t in texts if "nnvox " in t or "--" in t or ".toml" in t or "`" in t] == []
