@@ -1,30 +1,68 @@
 // A viewer whose mode and sample change in place (the control bar, views.js): the chosen view's
-// source is asked of the current one (source.view), the viewer is drawn anew in the same element,
+// source is asked of the current one (source.view), the new viewer is drawn in the same element,
 // at the same timeline position and, where the geometry is the same (samples, the weight modes),
-// from the same camera. The menu is the first description's.
+// from the same camera; the old one is given back only once the new one shows. A view that fails
+// to open leaves the old picture and says why in one line. The menu is the first description's.
 import { createViewer } from "./viewer.js";
 import { ViewBar } from "./views.js";
+
+// The one-line error over the picture, above the controls' hint (cleared by the next choice).
+function tell(viewer, text) {
+  let line = viewer.view.querySelector(".nnvox-error");
+  if (!line) {
+    line = viewer.overlay.layer.appendChild(document.createElement("div"));
+    line.className = "nnvox-error";
+    Object.assign(line.style, { position: "absolute", left: "2%", bottom: "14%", maxWidth: "64%", color: "#ff8a6a" });
+    Object.assign(line.style, { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", font: "13px system-ui, sans-serif" });
+  }
+  line.textContent = text;
+  line.title = text;
+}
 
 export async function createSwitchableViewer(container, source, { onRedraw, onViewer = () => {} } = {}) {
   let viewer = null;
   let menu = null;
   let bar = null;
-  const open = async (from, keep) => {
-    viewer = await createViewer(container, from, { onRedraw, keep });
-    menu = menu || viewer.scene.views;
-    if (menu && menu.modes.length + menu.samples.length > 2) {
-      bar = new ViewBar(viewer.overlay.layer, menu, { mode: viewer.scene.mode, sample: viewer.scene.sample }, choose);
-    }
-    viewer.choose = choose; // (tests and the keyboard switch through it too)
-    onViewer(viewer);
-    return viewer;
-  };
-  const choose = async (mode, sample) => {
-    const keep = { t: viewer.timeline.t, pose: viewer.stage.pose(), bounds: viewer.scene.bounds };
-    const next = viewer.source.view(mode, sample);
+  let chosen = 0; // the latest choice wins over one still opening
+  container.style.overflow = "hidden"; // a view opening below the shown one stays out of sight until it shows
+  const showBar = (v) => {
     if (bar) bar.remove();
-    viewer.dispose();
-    return open(next, keep);
+    bar = null;
+    if (menu && menu.modes.length + menu.samples.length > 2) {
+      const onChoose = (mode, sample) => choose(mode, sample).catch(() => {}); // (told on the page)
+      bar = new ViewBar(v.overlay.layer, menu, { mode: v.scene.mode, sample: v.scene.sample }, onChoose);
+    }
   };
-  return open(source, null);
+  const adopt = (v) => {
+    viewer = v;
+    menu = menu || v.scene.views;
+    showBar(v);
+    v.choose = choose; // (tests and the keyboard switch through it too)
+    onViewer(v);
+    return v;
+  };
+  // Resolves with the viewer now shown; rejects with the reason the view could not be shown.
+  const choose = async (mode, sample) => {
+    const ticket = ++chosen;
+    const before = viewer;
+    const keep = { t: before.timeline.t, pose: before.stage.pose(), bounds: before.scene.bounds };
+    let next;
+    try {
+      next = await createViewer(container, before.source.view(mode, sample), { onRedraw, keep });
+    } catch (error) {
+      if (ticket === chosen && !before.disposed) {
+        const which = menu && menu.per_sample.includes(mode) ? `${mode} mode, sample ${sample}` : `${mode} mode`;
+        tell(before, `nnvox could not show ${which}: ${error.message}`);
+        showBar(before); // the menus say what is shown
+      }
+      throw error;
+    }
+    if (ticket !== chosen || before.disposed) {
+      next.dispose(); // a later choice overtook this one
+      return viewer;
+    }
+    before.dispose();
+    return adopt(next);
+  };
+  return adopt(await createViewer(container, source, { onRedraw }));
 }

@@ -12,6 +12,7 @@ import { MetricsInset } from "./metrics.js";
 import { Overlay } from "./overlay.js";
 import { blockIndices } from "./payload.js";
 import { PickMark } from "./pick_mark.js";
+import { releaseStage } from "./release.js";
 import { describePick, pick } from "./picking.js";
 import { SnapshotCache } from "./snapshots.js";
 import { Stage } from "./stage.js";
@@ -127,7 +128,7 @@ function grow(viewer, scene) {
   viewer.scene.blocks.forEach((b, k) => Object.assign(b, { scale: scene.blocks[k].scale, label: scene.blocks[k].label })); // picking reads the new scales
   viewer.labels.labels.forEach((l) => (l.el.textContent = l.block.label.text));
   Object.assign(viewer.scene, { snapshots: scene.snapshots, live: scene.live, version: scene.version });
-  if (rescaled) viewer.cache.clear();
+  viewer.cache.clear(!rescaled); // (pieces on their way were asked with the old version)
   viewer.timeline.setLabels(scene.snapshots);
   viewer.timeline.set(following ? scene.snapshots.length - 1 : viewer.timeline.t);
 }
@@ -135,32 +136,54 @@ function grow(viewer, scene) {
 const sameBounds = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
 
 // `keep` (a view switched to): { t, pose, bounds } of the viewer before; the camera is kept where
-// the picture's bounds are the same.
+// the picture's bounds are the same. A viewer that fails to open (a snapshot refused, say) gives
+// back what it took and the promise rejects; the caller's old picture is untouched.
 export async function createViewer(container, source, { onRedraw, keep } = {}) {
-  const scene = await source.scene();
+  let scene;
+  try {
+    scene = await source.scene();
+  } catch (error) {
+    source.close();
+    throw error;
+  }
   if (keep) scene.t = Math.min(keep.t, scene.snapshots.length - 1);
   const viewer = build(scene, container);
   viewer.source = source;
   viewer.cache = new SnapshotCache(source, (i) => {
-    const i0 = Math.floor(viewer.t);
-    if (i === i0 || i === Math.min(i0 + 1, viewer.scene.snapshots.length - 1)) showFrame(viewer, viewer.t);
+    const [i0, i1] = around(viewer.t, viewer.scene.snapshots.length - 1, viewer.scene.interpolate);
+    if (i === i0 || i === i1) showFrame(viewer, viewer.t);
   });
+  const observer = new ResizeObserver(() => viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight));
+  viewer.dispose = () => {
+    if (viewer.disposed) return;
+    viewer.disposed = true;
+    viewer.forward.running = false;
+    observer.disconnect();
+    viewer.timeline.stop();
+    viewer.cache.close(); // prefetches stop, what still lands is dropped
+    source.close();
+    releaseStage(viewer.stage); // textures, geometries and the WebGL context, now
+    viewer.stage.dispose();
+    viewer.view.remove();
+  };
+  try {
+    await opened(viewer, scene, keep, observer);
+  } catch (error) {
+    viewer.dispose();
+    throw error;
+  }
+  source.follow((next) => (sameDrawing(viewer.scene, next) ? grow(viewer, next) : onRedraw && onRedraw(next)));
+  return viewer;
+}
+
+// The first picture: its snapshots fetched, the camera placed, the rest fetched after it.
+async function opened(viewer, scene, keep, observer) {
+  const { source } = viewer;
   const first = Math.min(Math.floor(scene.t), scene.snapshots.length - 1);
   await Promise.all(source.eager ? scene.snapshots.map((_, i) => viewer.cache.load(i)) : [viewer.cache.load(first), viewer.cache.load(Math.min(first + 1, scene.snapshots.length - 1))]);
-  const observer = new ResizeObserver(() => viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight));
   observer.observe(viewer.view);
   if (keep && sameBounds(keep.bounds, scene.bounds)) viewer.stage.setView(keep.pose);
   viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight);
   viewer.timeline.set(scene.t);
   if (!source.eager) viewer.cache.prefetch(scene.snapshots.length, scene.frame_bytes);
-  source.follow((next) => (sameDrawing(viewer.scene, next) ? grow(viewer, next) : onRedraw && onRedraw(next)));
-  viewer.dispose = () => {
-    viewer.forward.running = false;
-    observer.disconnect();
-    viewer.timeline.stop();
-    source.close();
-    viewer.stage.dispose();
-    viewer.view.remove();
-  };
-  return viewer;
 }
