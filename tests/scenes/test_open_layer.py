@@ -142,3 +142,40 @@ def test_the_open_pose_faces_the_grid_and_frames_it(scenes):
     x0, x1, _, _, z0, z1 = scene.block("conv1").bounds
     assert pose.scale >= (z1 - z0) / 2 and pose.scale * 16 / 9 >= (x1 - x0) / 2
     assert x0 < pose.focal[0] < x1
+
+
+def test_closing_the_scene_gives_back_the_closed_layout(scenes):
+    from nnvox.scenes.open_layer import closed_scene
+
+    closed, scene = scenes
+    back = closed_scene(scene)
+    assert np.allclose([b.bounds for b in back.blocks], [b.bounds for b in closed.blocks])
+    for a, b in zip(back.edge_paths, closed.edge_paths):
+        assert np.allclose(a, b)
+
+
+def test_a_shot_opens_over_its_start_and_closes_over_its_end():
+    from nnvox.scenes.open_layer import OPEN_SECONDS, open_schedule
+
+    d = 6.0
+    assert open_schedule(0.0, d) == 0.0 and open_schedule(1.0, d) == 0.0 and open_schedule(0.5, d) == 1.0
+    assert open_schedule(OPEN_SECONDS / d, d) == pytest.approx(1.0)
+    assert 0 < open_schedule(0.5 * OPEN_SECONDS / d, d) < 1
+    assert open_schedule(0.0, d, opens=False) == 1.0 and open_schedule(1.0, d, closes=False) == 1.0
+    assert open_schedule(0.2, 1.0) == pytest.approx(0.6)  # a short shot: a third of it each way
+
+
+def test_a_storyboard_open_key_is_text_and_not_with_explain(tmp_path, digits_run):
+    from nnvox.scenes.storyboard import load_storyboard
+
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    shot = '[[shot]]\nrun = "run"\nduration = 2\n'
+    board.write_text(shot + 'open = "conv1"\n')
+    assert load_storyboard(board).shots[0].open == "conv1"
+    board.write_text(shot + "open = 3\n")
+    with pytest.raises(NnvoxError, match=r"line 4: open must be text"):
+        load_storyboard(board)
+    board.write_text(shot + 'explain = "conv1"\nopen = "conv1"\n')
+    with pytest.raises(NnvoxError, match=r"line 5: a shot opens a layer or explains one, not both"):
+        load_storyboard(board)

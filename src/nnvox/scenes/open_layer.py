@@ -78,7 +78,7 @@ def check_open(scene: Scene, names) -> None:
             what = (
                 "is not drawn in this scene"
                 if name not in drawn
-                else f"has no feature maps (a {drawn[name].role} block of {drawn[name].subtitle})"
+                else f"has no feature maps ({drawn[name].role} block, {drawn[name].subtitle})"
             )
             raise NnvoxError(f"open: layer {name!r} {what}; layers that open: {', '.join(choices) or '(none here)'}")
 
@@ -219,3 +219,38 @@ def neighbour_offsets(scene: Scene, u: float) -> dict[str, float]:
     none at u = 1; eased as the maps are, over the whole of u."""
     e = float(EASINGS[EASING](min(max(u, 0.0), 1.0)))
     return {name: -(1.0 - e) * dx for name, dx in room_made(scene).items()}
+
+
+def closed_scene(scene: Scene) -> Scene:
+    """An open scene as it stood before opening: the open blocks back in their stacks, the blocks and
+    edges that made room back in their places (what `open_scene` undoes)."""
+    shifts = room_made(scene)
+    paths = [np.array(p, dtype=float) for p in scene.edge_paths]
+    for block in scene.blocks:
+        if block.opened is None:
+            continue
+        delta = block.extent[0] - ((block.panels - 1) * block.pitch + block.thickness)
+        for (_, target), path in zip(scene.edges, paths):
+            if target in shifts:
+                path[path[:, 0] >= block.bounds[1] - 1e-6, 0] -= delta
+    blocks = [
+        dataclasses.replace(b, opened=None, gap=0.0) if b.opened is not None else _shifted(b, -shifts.get(b.name, 0.0))
+        for b in scene.blocks
+    ]
+    return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
+
+
+OPEN_SECONDS = 1.2  # an opening (or closing) in a storyboard shot: long enough to follow a map
+
+
+def open_schedule(progress: float, duration: float, *, opens: bool = True, closes: bool = True) -> float:
+    """How open (u, 0..1) a shot's layer is at `progress` (0..1) of a shot `duration` seconds long:
+    opening over its first OPEN_SECONDS (at most a third of the shot) where `opens`, closing over its
+    last where `closes` (else it arrives open from the shot before, or stays open into the next)."""
+    span = min(OPEN_SECONDS, duration / 3) / duration
+    u = 1.0
+    if opens:
+        u = min(u, progress / span)
+    if closes:
+        u = min(u, (1.0 - progress) / span)
+    return float(min(max(u, 0.0), 1.0))

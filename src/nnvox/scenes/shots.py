@@ -13,6 +13,7 @@ from nnvox.scenes.camera import (
     CameraPath,
     CameraPose,
     Key,
+    blend,
     ease,
     fit,
     flythrough,
@@ -21,6 +22,7 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
+from nnvox.scenes.open_layer import closed_scene, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.storyboard import CameraKey, CameraMove, Shot, resolve
 
@@ -31,6 +33,7 @@ class ShotFrame:
     t: float  # timeline position
     reveal: float | None  # forward pass, or None for every layer lit
     pose: CameraPose | None  # None on title cards
+    opened: float = 1.0  # how open the shot's `open` layer is: 0 its stack, 1 its grid (scenes/open_layer.py)
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -110,9 +113,17 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
 
 
 def shot_frames(
-    shot: Shot, scene: Scene | None, aspect: float, fps: int, framed: list[str] | None = None
+    shot: Shot,
+    scene: Scene | None,
+    aspect: float,
+    fps: int,
+    framed: list[str] | None = None,
+    *,
+    open_ends: tuple[bool, bool] = (True, True),
 ) -> list[ShotFrame]:
-    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera."""
+    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera.
+    `open_ends`: whether a shot that opens a layer opens it at its start and closes it at its end
+    (not where the shot before or after shows it open too)."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
@@ -123,10 +134,28 @@ def shot_frames(
     if framed and "camera" not in shot.lines:
         held = explain_pose(scene, framed, aspect)
         camera = lambda p: held
+    opened = lambda p: 1.0
+    if shot.open is not None:
+        opens, closes = open_ends
+        opened = lambda p: open_schedule(p, shot.duration, opens=opens, closes=closes)
+        if "camera" not in shot.lines:
+            camera = open_camera(shot, scene, aspect, opened)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
-            p, start + (end - start) * ease(shot.ease, p), min(1.0, p / 0.85) if shot.forward else None, camera(p)
+            p,
+            start + (end - start) * ease(shot.ease, p),
+            min(1.0, p / 0.85) if shot.forward else None,
+            camera(p),
+            opened(p),
         )
         for p in progress
     ]
+
+
+def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float]):
+    """An opening shot's camera where it sets none: from the overview of the network still closed
+    to facing the open grid as the layer opens, and back as it closes."""
+    whole = camera_move(CameraMove(), closed_scene(scene), aspect, captioned=shot.caption is not None)(0.0)
+    facing = open_pose(scene, shot.open, aspect)
+    return lambda p: blend(whole, facing, ease("smooth", opened(p)))

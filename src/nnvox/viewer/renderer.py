@@ -80,6 +80,7 @@ class SceneRenderer:
         for name, dx in neighbour_offsets(self.scene, u).items():
             self.visuals[name].actor.SetPosition(dx, 0.0, 0.0)
         self.overlays.open_maps.show(u >= 1.0)
+        self.overlay.SetDraw(u >= 1.0)  # labels, class texts, pulses: placed (at render time, too) for the open layout
         if u < 1.0:
             self._hold_open_layout()
         else:
@@ -88,17 +89,16 @@ class SceneRenderer:
             self._held.clear()
 
     def _hold_open_layout(self) -> None:
-        """Hide what stands where the open layout puts it (everything 3D but the blocks) until the
-        maps arrive; each frame, as overlays may show their props again."""
+        """Hide what stands where the open layout puts it (everything 3D of the pane but the blocks)
+        until the maps arrive; each frame, as overlays may show their props again."""
         blocks = set(self.overlays.blocks.props)
-        for layer in (self.renderer, self.overlay):
-            props = layer.GetViewProps()
-            props.InitTraversal()
-            for _ in range(props.GetNumberOfItems()):
-                prop = props.GetNextProp()
-                if isinstance(prop, vtk.vtkProp3D) and prop not in blocks and prop.GetVisibility():
-                    prop.SetVisibility(False)
-                    self._held.add(prop)
+        props = self.renderer.GetViewProps()
+        props.InitTraversal()
+        for _ in range(props.GetNumberOfItems()):
+            prop = props.GetNextProp()
+            if isinstance(prop, vtk.vtkProp3D) and prop not in blocks and prop.GetVisibility():
+                prop.SetVisibility(False)
+                self._held.add(prop)
 
     def set_caption(self, text: str | None, opacity: float = 1.0) -> None:
         """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""

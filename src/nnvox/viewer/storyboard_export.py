@@ -32,8 +32,20 @@ def _fade(progress: float, duration: float, seconds: float) -> float:
 
 
 def _scene_key(shot: Shot) -> tuple:
-    """Shots that draw the same scene share it (and its renderer)."""
-    return shot.source, shot.view.scene_options()
+    """Shots that draw the same scene share it (and its renderer); a shot that opens a layer draws
+    the scene with it open (its maps fly there from the stack as the shot starts)."""
+    options = shot.view.scene_options()
+    if shot.open is not None:
+        options = dataclasses.replace(options, opened=frozenset({shot.open}))
+    return shot.source, options
+
+
+def _open_ends(board: Storyboard, i: int) -> tuple[bool, bool]:
+    """Whether shot i opens its layer at its start and closes it at its end: not where the shot
+    before (after) shows the same scene with it open, so the layer stays open across the cut."""
+    shots, key = board.shots, _scene_key(board.shots[i])
+    same = lambda j: 0 <= j < len(shots) and shots[j].source is not None and _scene_key(shots[j]) == key
+    return not same(i - 1), not same(i + 1)
 
 
 def _open(board: Storyboard, shot: Shot):
@@ -68,9 +80,10 @@ class _Scenes:
             key = _scene_key(shot)
             if key not in self.scenes:
                 try:
-                    self.scenes[key] = build_scene(runs[shot.source], shot.view.scene_options())
+                    self.scenes[key] = build_scene(runs[shot.source], key[1])
                 except NnvoxError as exc:
                     line = shot.lines.get("attribution", shot.lines.get("mode", shot.line))
+                    line = shot.lines.get("open", line) if str(exc).startswith("open:") else line
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
         self.explanations = {id(s): self._explanation(board, s) for s in board.shots if s.explain is not None}
@@ -134,16 +147,18 @@ class _Painter:
         self.board, self.scenes, self.options = board, scenes, options
         self.cards = None
 
-    def images(self, shot: Shot, fps: int, layered: set[int] = frozenset()) -> Iterator[np.ndarray | Layers]:
+    def images(
+        self, shot: Shot, fps: int, layered: set[int] = frozenset(), open_ends: tuple[bool, bool] = (True, True)
+    ) -> Iterator[np.ndarray | Layers]:
         """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
-        last) as Layers, so that only their 3D picture blends."""
+        last) as Layers, so that only their 3D picture blends. `open_ends`: see shots.shot_frames."""
         key = _scene_key(shot)
         renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
         aspect = renderer.scene_renderer.aspect if renderer else self.options.width / self.options.height
         explained = self.scenes.explanations.get(id(shot))
         framed = [n for n in (shot.explain, explained.source) if n] if explained else None
-        frames = shot_frames(shot, scene, aspect, fps, framed)
+        frames = shot_frames(shot, scene, aspect, fps, framed, open_ends=open_ends)
         if shot.figure is not None:
             return self._figures(shot, frames)
         if renderer is None:
@@ -181,6 +196,7 @@ class _Painter:
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
         for k, f in enumerate(frames):
+            pane.open_to(f.opened)
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms.at(shot.view.histogram, f.t, sample=sample) if histograms else None
@@ -225,7 +241,7 @@ def render_storyboard(
             for i, shot in enumerate(board.shots):
                 blend = blends[i]
                 layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
-                for k, drawn in enumerate(painter.images(shot, fps, layered)):
+                for k, drawn in enumerate(painter.images(shot, fps, layered, _open_ends(board, i))):
                     # a cross-fade from the shot before mixes the pictures, never the texts
                     image = (
                         cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
