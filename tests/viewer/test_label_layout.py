@@ -5,7 +5,7 @@ depends on the camera alone. (The policy over the zoo, from the report: test_lab
 import numpy as np
 import pytest
 
-from nnvox.viewer.label_layout import GAP, MARGIN, block_rectangles, free_place, hits
+from nnvox.viewer.label_layout import EDGE, GAP, MARGIN, block_rectangles, free_place, hits
 
 
 def test_a_label_moves_just_clear_in_its_own_direction():
@@ -19,12 +19,13 @@ def test_a_label_moves_just_clear_in_its_own_direction():
 
 def test_a_label_with_no_room_within_reach_or_inside_the_picture_finds_none():
     stack = np.array([[0, 20 * k, 100, 20 * k + 20] for k in range(6)], dtype=float)  # a column above
-    label = np.array([0, 5, 100, 25], dtype=float)
+    label = np.array([0, 15, 100, 35], dtype=float)
     assert free_place(label, stack, +1, 1000, 3 * 20) is None  # past reach
-    assert free_place(label, stack, +1, 100, 1000) is None  # past the picture's top
-    assert free_place(label, stack, +1, 1000, 1000) == pytest.approx(120 - 5 + GAP, abs=0.01)
+    assert free_place(label, stack, +1, 140, 1000) is None  # past the picture's top
+    assert free_place(label, stack, +1, 1000, 1000) == pytest.approx(120 - 15 + GAP, abs=0.01)
     assert free_place(np.array([0, 1, 10, 5.0]), np.empty((0, 4)), -1, 100, 50) is None  # under MARGIN
-    assert MARGIN > 1
+    assert free_place(np.array([0, 8, 10, 12.0]), np.empty((0, 4)), -1, 1000, 50) is None  # inside EDGE
+    assert MARGIN > 1 and EDGE * 1000 > 8
 
 
 def test_block_rectangles_are_the_projected_boxes_extents():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,6 +23,14 @@ Bounds = tuple[float, float, float, float, float, float]  # x0, x1, y0, y1, z0, 
 LABEL_ROOM = 3.0  # scene units above and below the blocks that their labels take
 MAX_COORDINATE = 1e6  # scene units: scenes span tens to thousands; more is a damaged or hostile file
 BAND = 0.74  # of the image height the network fills; the rest holds the heads-up line and legend
+# The overview's angles tried, in degrees from view_direction's: turned towards the front-left and
+# lowered a little, a long row of blocks is foreshortened and grows in the frame; no more than this,
+# so the blocks still stand apart and the view stays above the network
+FRAMING_AZIMUTHS = (0.0, -5.0, -10.0, -15.0)
+FRAMING_ELEVATIONS = (0.0, -5.0, -10.0)
+HIDDEN_SLACK = 0.1  # of a block's screen rectangle a turned view may stack behind its neighbour, more than unturned
+LEAN = 0.03  # of the frame's width the overview sits left of centre: room for the output's class texts
+FOCUS_FILL = 0.7  # of the view's height or width a focused block fills: well closer than the overview
 
 EASINGS: dict[str, Callable[[float], float]] = {
     "linear": lambda u: u,
@@ -135,6 +144,33 @@ def view_direction(long_scene: bool, azimuth: float = 0.0, elevation: float = 0.
     return d
 
 
+class Network(NamedTuple):
+    """What a scene draws, as (n, 6) boxes for framing it: its blocks, and its edges' routes (a
+    skip connection's arc over the blocks)."""
+
+    blocks: np.ndarray
+    routes: np.ndarray
+
+    def all(self) -> np.ndarray:
+        return np.vstack([self.blocks, self.routes])
+
+
+def network_boxes(scene) -> Network:
+    """The boxes the overview frames (see Network)."""
+    routes = [np.asarray(path, dtype=float).reshape(-1, 3) for path in scene.edge_paths or ()]
+    return Network(
+        np.array([b.bounds for b in scene.blocks], dtype=float).reshape(-1, 6),
+        np.array([np.column_stack([p.min(0), p.max(0)]).ravel() for p in routes]).reshape(-1, 6),
+    )
+
+
+def _corners(boxes: np.ndarray, label_room: float) -> np.ndarray:
+    """(n * 8, 3) corners of (n, 6) boxes, each grown `label_room` up and down (its label's room)."""
+    b = np.asarray(boxes, dtype=float).reshape(-1, 6) + np.array([0, 0, 0, 0, -label_room, label_room])
+    index = [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]
+    return b[:, index].reshape(-1, 3)
+
+
 def fit(
     bounds: Bounds,
     direction: np.ndarray,
@@ -143,16 +179,54 @@ def fit(
     band: float = BAND,
     margin: float = 0.88,
     label_room: float = LABEL_ROOM,
+    boxes: Network | None = None,
 ) -> tuple[np.ndarray, float]:
     """The centre of `bounds` (and its labels) and the scale that fits them in view from
-    `direction`: the box fills `band` of the height or `margin` of the width."""
-    x0, x1, y0, y1, z0, z1 = bounds
-    z0, z1 = z0 - label_room, z1 + label_room
-    corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
-    centre = corners.mean(axis=0)
+    `direction`: the box fills `band` of the height or `margin` of the width. Given `boxes` (the
+    blocks', network_boxes), the blocks themselves are fitted and centred, not their bounding box
+    (a network narrowing towards its output leaves that box's far corners empty)."""
+    corners = _corners(np.asarray(bounds if boxes is None or not len(boxes.blocks) else boxes.all()), label_room)
     right, up = _frame(direction)
-    rel = corners - centre
-    return centre, max(np.abs(rel @ up).max() / band, np.abs(rel @ right).max() / aspect / margin, 1e-6)
+    across, high, deep = corners @ right, corners @ up, corners @ direction
+    centre = right * (across.max() + across.min()) / 2 + up * (high.max() + high.min()) / 2 + direction * deep.mean()
+    half_height, half_width = (high.max() - high.min()) / 2, (across.max() - across.min()) / 2
+    return centre, max(half_height / band, half_width / aspect / margin, 1e-6)
+
+
+def hidden_share(blocks: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """How much of each block's screen rectangle its neighbour in forward order (along x) covers,
+    as a share of the smaller of the two, for each pair of neighbours: how much turning towards the
+    network's axis stacks blocks in front of each other."""
+    if len(blocks) < 2:
+        return np.zeros(1)
+    right, up = _frame(direction)
+    corners = _corners(blocks[np.argsort(blocks[:, 0], kind="stable")], 0.0).reshape(-1, 8, 3)
+    across, high = corners @ right, corners @ up
+    rects = np.stack([across.min(1), high.min(1), across.max(1), high.max(1)], axis=1)
+    a, b = rects[:-1], rects[1:]
+    w = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+    h = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+    area = lambda r: (r[:, 2] - r[:, 0]) * (r[:, 3] - r[:, 1])
+    return w * h / np.maximum(np.minimum(area(a), area(b)), 1e-12)
+
+
+def framing_angle(
+    bounds: Bounds, aspect: float, *, long: bool, band: float = BAND, boxes: Network | None = None
+) -> tuple[float, float]:
+    """The azimuth and elevation (from view_direction's) at which the network fills the frame the
+    most: the smallest fitting scale among FRAMING_AZIMUTHS x FRAMING_ELEVATIONS at which no block
+    hides more of its neighbour than from view_direction's own angle (HIDDEN_SLACK more; none more
+    of the last, the output, whose rows must all read); within 1% of it, the first tried (the least
+    turned)."""
+    tried = [(a, e) for e in FRAMING_ELEVATIONS for a in FRAMING_AZIMUTHS]
+    if boxes is not None and len(boxes.blocks):
+        hidden = [hidden_share(boxes.blocks, view_direction(long, a, e)) for a, e in tried]
+        allowed = hidden[0] + HIDDEN_SLACK
+        allowed[-1] = hidden[0][-1] + 1e-3
+        tried = [angle for angle, share in zip(tried, hidden) if (share <= allowed).all()]
+    scales = [fit(bounds, view_direction(long, a, e), aspect, band=band, boxes=boxes)[1] for a, e in tried]
+    least = min(scales)
+    return next(angle for angle, scale in zip(tried, scales) if scale <= least * 1.01)
 
 
 def _posed(centre: np.ndarray, direction: np.ndarray, scale: float, lift: float = 0.06) -> CameraPose:
@@ -176,14 +250,21 @@ def overview(
     band: float = BAND,
     lift: float = 0.06,
     wrapped: bool = False,
+    boxes: Network | None = None,
 ) -> CameraPose:
-    """The whole network, filling `band` of the height and lifted `lift` above the centre (a
-    captioned shot asks for a narrower, higher band, so the caption has the bottom to itself).
+    """The whole network, filling `band` of the height, lifted `lift` above the centre and moved
+    LEAN left of it (a captioned shot asks for a narrower, higher band, so the caption has the
+    bottom to itself), from the angle at which it fills the frame the most (framing_angle) turned `azimuth` and tilted
+    `elevation` degrees more. `boxes` (network_boxes) fits the blocks rather than `bounds`' box.
     `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
     `wrapped` into rows is looked at from the front, as a long one is, so its rows read like text."""
-    direction = view_direction(_long(bounds) or wrapped, azimuth, elevation)
-    centre, fitted = fit(bounds, direction, aspect, band=band)
-    return _posed(centre, direction, (fitted if scale is None else scale) / zoom, lift)
+    long = _long(bounds) or wrapped
+    turn, tilt = framing_angle(bounds, aspect, long=long, band=band, boxes=boxes)
+    direction = view_direction(long, azimuth + turn, elevation + tilt)
+    centre, fitted = fit(bounds, direction, aspect, band=band, boxes=boxes)
+    final = (fitted if scale is None else scale) / zoom
+    right, _ = _frame(direction)
+    return _posed(centre + right * final * aspect * 2 * LEAN, direction, final, lift)
 
 
 def focus(
@@ -195,11 +276,14 @@ def focus(
     elevation: float = 0.0,
     zoom: float = 1.0,
     wrapped: bool = False,
+    boxes: Network | None = None,
 ) -> CameraPose:
     """One block (or a run of them) filling most of the view, seen from a little to the side of the
-    overview's angle, its labels in view."""
-    direction = view_direction(_long(scene) or wrapped, azimuth + 12.0, elevation)
-    centre, fitted = fit(block, direction, aspect, band=0.6, margin=0.6, label_room=1.5)
+    overview's angle (its framing angle included: `boxes` as overview takes them), its labels in view."""
+    long = _long(scene) or wrapped
+    turn, tilt = framing_angle(scene, aspect, long=long, boxes=boxes)
+    direction = view_direction(long, azimuth + turn + 12.0, elevation + tilt)
+    centre, fitted = fit(block, direction, aspect, band=FOCUS_FILL, margin=FOCUS_FILL, label_room=1.5)
     return _posed(centre, direction, fitted / zoom)
 
 
@@ -299,7 +383,7 @@ def orbit(
     bounds: Bounds, aspect: float, degrees: float, *, azimuth: float = 0.0, **framing
 ) -> Callable[[float], CameraPose]:
     """Swing from -degrees/2 to +degrees/2 about the overview at one zoom that fits every angle;
-    `framing` (elevation, zoom, band, lift, wrapped) as `overview` takes it."""
+    `framing` (elevation, zoom, band, lift, wrapped, boxes) as `overview` takes it."""
     angles = np.linspace(-degrees / 2, degrees / 2, 9) + azimuth
     scale = max(overview(bounds, aspect, azimuth=a, **{**framing, "zoom": 1.0}).scale for a in angles)
     return lambda s: overview(bounds, aspect, azimuth=azimuth + degrees * (s - 0.5), scale=scale, **framing)

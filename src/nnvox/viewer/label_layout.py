@@ -1,7 +1,7 @@
 """The label policy, applied before each render where the camera moved (or the focus changed):
 
 - no two labels overlap, and none covers another block (its projected box's screen rectangle);
-- no label hangs off the picture;
+- no label hangs off the picture: each keeps a margin (EDGE of the pane's height) from its edges;
 - when not all fit, fewer are shown, by importance: the focused blocks (selected, under the
   cursor) first, then stage boundaries (input, output, the first block of each stage), then the
   other labelled blocks (first those of a stage whose boundary found no room, then, for a stage
@@ -15,9 +15,14 @@
   are kept clear as the parts other overlays always hold (`reserved`) are.
 
 A label starts just outside its block's rectangle (above or below, its side), is pushed away from
-the block past whatever it meets, and failing that tries the other side; found no free place within
-reach, it is hidden, never piled. An output's class texts stay beside their column: one text per
-row where the rows are far enough apart on screen to read, else one list of the top classes.
+the block past whatever it meets, and failing that tries the other side, then just above or below
+it slid sideways, then beside the block (right, then left: level with it and pushed sideways, or
+slid along its side); found no free place
+within reach, it is hidden, never piled, never shrunk. A moved label's leader line runs straight
+from its block's edge to the label's nearest edge (up, down or sideways) and crosses no block and no
+label. An output's class texts stay beside their column, clear of it and of its top-class frame
+(right of it, else left): one text per row where the rows are far enough apart on screen to read,
+else one list of the top classes.
 
 The result depends on the camera and the focus alone, so a still and the same video frame agree,
 and a slow camera move never makes labels flicker."""
@@ -33,7 +38,8 @@ import vtk
 NO_ROOM = "no free place near its block"
 HOVER = "shown on hover or selection (a closed side branch's block)"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
-MARGIN = 2.0  # pixels kept free at the picture's edges
+MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
+EDGE = 0.01  # of the pane's height kept free at its edges (11 px at 1080p): nothing reads as cut off
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
 RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
@@ -105,23 +111,39 @@ def hits(box: np.ndarray, others: np.ndarray, gap: float = GAP) -> np.ndarray:
     )
 
 
+def margin(h: int) -> float:
+    """The pixels kept free at the edges of a pane `h` pixels high."""
+    return max(MARGIN, EDGE * h)
+
+
 def inside(box: np.ndarray, w: int, h: int) -> bool:
-    return bool(box[0] >= 0 and box[1] >= 0 and box[2] <= w and box[3] <= h)
+    """Whether `box` is within the pane, its margin kept."""
+    m = margin(h) - 1e-6
+    return bool(box[0] >= m and box[1] >= m and box[2] <= w - m and box[3] <= h - m)
 
 
-def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, reach: float) -> float | None:
-    """The smallest vertical shift in `direction` (within `reach`, inside 0..h) that clears `taken`
-    by GAP pixels, or None."""
-    dy = 0.0
-    while abs(dy) <= reach:
-        moved = box + np.array([0, dy, 0, dy])
-        if moved[1] < MARGIN or moved[3] > h - MARGIN:
+def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, reach: float, *, axis=1, w=0):
+    """The smallest shift along `axis` (1: vertical, 0: sideways) in `direction` (within `reach`
+    pixels, inside the pane `w` by `h` pixels with its margin kept) that clears `taken` by GAP
+    pixels, or None."""
+    m = margin(h) - 1e-6  # a box clamped to the margin is inside it
+    across = 1 - axis
+    if w and (box[across] < m or box[across + 2] > (w, h)[across] - m):
+        return None  # out of the picture across the way it moves
+    shift, d = 0.0, np.zeros(4)
+    while abs(shift) <= reach:
+        d[[axis, axis + 2]] = shift
+        moved = box + d
+        if moved[axis] < m or moved[axis + 2] > (w, h)[axis] - m:
             return None
         hit = hits(moved, taken)
         if not hit.any():
-            return dy
-        step = taken[hit, 3].max() + GAP - moved[1] if direction > 0 else taken[hit, 1].min() - GAP - moved[3]
-        dy += step + direction * 1e-3
+            return shift
+        if direction > 0:
+            step = taken[hit, axis + 2].max() + GAP - moved[axis]
+        else:
+            step = taken[hit, axis].min() - GAP - moved[axis + 2]
+        shift += step + direction * 1e-3
     return None
 
 
@@ -232,39 +254,59 @@ class LabelLayout:
         keep = np.array([n != block for n in self.block_names], dtype=bool) & np.isfinite(rects).all(1)
         return rects[keep]
 
-    def _fits(self, box: np.ndarray, w: int, h: int, obstacles: np.ndarray) -> bool:
+    @staticmethod
+    def _fits(box: np.ndarray, w: int, h: int, obstacles: np.ndarray) -> bool:
         return inside(box, w, h) and not hits(box, obstacles, 0.0).any()
 
     def _place_classes(self, c: ClassTexts, sizes, matrix, rects) -> np.ndarray:
-        """Show the rows, else the list of top classes, else neither; returns the boxes shown."""
+        """Show the rows, else the list of top classes, else neither, beside their column (right of
+        it, else left) and clear of it; returns the boxes shown."""
         w, h = self.placement.width, self.placement.height
         row_box, top_box = sizes
-        others = np.vstack([self._others(rects, c.block), self._held(w, h)])
+        own = rects[self.block_names.index(c.block)]
+        others = np.vstack([self._others(rects, c.block), self._held(w, h), own[None]])
         if c.rows:
             xy = project(c.row_anchors, matrix, w, h)
-            boxes = np.column_stack(
-                [xy[:, 0] + row_box[0], xy[:, 1] + row_box[1], xy[:, 0] + row_box[2], xy[:, 1] + row_box[3]]
-            )
             pitch = np.abs(np.diff(xy[:, 1])).min() if len(xy) > 1 else np.inf
-            if pitch >= row_box[3] - row_box[1] + 1 and all(self._fits(b, w, h, others) for b in boxes):
-                self._show_classes(c, rows=True)
+            boxes = xy[:, [0, 1, 0, 1]] + _trimmed(row_box, pitch - 1)
+            readable = pitch >= c.rows[0].GetTextProperty().GetFontSize() + 1  # lines of text apart
+            dx = self._beside(boxes, own, others) if readable else None
+            if dx is not None:
+                self._show_classes(c, rows=True, dx=dx)
+                boxes = boxes + np.array([dx, 0, dx, 0])
                 self.placement.shown += [("classes", c.block, a.GetInput(), b) for a, b in zip(c.rows, boxes)]
                 return boxes
-        x, y = project(np.array([c.top_anchor]), matrix, w, h)[0]
-        box = np.array([x, y, x, y]) + top_box
-        if np.isfinite(box).all() and self._fits(box, w, h, others):
-            self._show_classes(c, rows=False)
-            self.placement.shown.append(("classes", c.block, c.top.GetInput(), box))
-            return box[None]
+        box = project(np.array([c.top_anchor]), matrix, w, h)[:, [0, 1, 0, 1]] + top_box
+        dx = self._beside(box, own, others)
+        if dx is not None:
+            self._show_classes(c, rows=False, dx=dx)
+            box = box + np.array([dx, 0, dx, 0])
+            self.placement.shown.append(("classes", c.block, c.top.GetInput(), box[0]))
+            return box
         self._show_classes(c, rows=None)
         self.placement.hidden.append((c.block, c.top.GetInput(), "no room for the class texts beside the output"))
         return np.empty((0, 4))
 
+    def _beside(self, boxes: np.ndarray, own: np.ndarray, obstacles: np.ndarray) -> int | None:
+        """The sideways shift (pixels) that puts texts `boxes` clear of their column `own`: where
+        they stand, else just right of it, else just left; None where none fits."""
+        w, h = self.placement.width, self.placement.height
+        if not (np.isfinite(boxes).all() and np.isfinite(own).all()):
+            return None
+        clear = GAP + margin(h)  # the top class's frame stands a little off the column
+        right = max(0.0, own[2] + clear - boxes[:, 0].min())
+        for dx in (round(right), round(own[0] - clear - boxes[:, 2].max())):
+            if all(self._fits(b + np.array([dx, 0, dx, 0]), w, h, obstacles) for b in boxes):
+                return dx
+        return None
+
     @staticmethod
-    def _show_classes(c: ClassTexts, rows: bool | None) -> None:
+    def _show_classes(c: ClassTexts, rows: bool | None, dx: int = 0) -> None:
         for actor in c.rows:
             actor.SetVisibility(rows is True)
+            actor.SetDisplayOffset(dx, 0)
         c.top.SetVisibility(rows is False)
+        c.top.SetDisplayOffset(dx, 0)
 
     def _order(self, named: set[str]) -> Iterator[int]:
         """Label indices in placing order: the focused, the stage boundaries, then the other
@@ -324,29 +366,51 @@ class LabelLayout:
         return None
 
     def _find(self, size: np.ndarray, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach):
-        """The label's box: centred on its block, kept inside the picture sideways, just outside
-        the block's rectangle on its side (else the other), moved past what it meets by at most
-        `reach` of its heights; or None."""
+        """The label's box: just outside the block's rectangle on its side (else the other),
+        centred on it, moved away past what it meets by at most `reach` of its heights; else beside
+        it (right, then left), level with its middle and moved sideways, or slid up or down along
+        its side; kept inside the picture; or None."""
         w, h = self.placement.width, self.placement.height
+        m = margin(h)
         tw, th = size[2] - size[0], size[3] - size[1]
-        if tw > w - 2 * MARGIN:
+        if tw > w - 2 * m or th > h - 2 * m:
             return None
-        cx = np.clip((max(rect[0], 0) + min(rect[2], w)) / 2, MARGIN + tw / 2, w - MARGIN - tw / 2)
         obstacles = np.vstack([taken, others, rect[None]])
-        for direction in (label.direction, -label.direction):
-            y0 = rect[3] + GAP if direction > 0 else rect[1] - GAP - th
-            box = np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th])
-            dy = free_place(box, obstacles, direction, h, reach * th)
-            if dy is None:
+        for axis, direction, box, far in self._tries(rect, tw, th, label.direction, reach * th):
+            shift = free_place(box, obstacles, direction, h, far, axis=axis, w=w)
+            if shift is None:
                 continue
-            found = box + np.array([0, dy, 0, dy])
+            found = box.copy()
+            found[[axis, axis + 2]] += shift
             # its line back to the block crosses no label and no other block
             if not _crossed(_leader(rect, found), np.vstack([self._placed, others])).any():
                 return np.round(found)
         return None
 
+    def _tries(self, rect: np.ndarray, tw: float, th: float, side: int, reach: float) -> Iterator[tuple]:
+        """The places a label tries in turn: (axis it moves along, direction, box, how far)."""
+        w, h = self.placement.width, self.placement.height
+        m = margin(h)
+        cx = np.clip((max(rect[0], 0) + min(rect[2], w)) / 2, m + tw / 2, w - m - tw / 2)
+        cy = np.clip((max(rect[1], 0) + min(rect[3], h)) / 2, m + th / 2, h - m - th / 2)
+        for d in (side, -side):
+            y0 = rect[3] + GAP if d > 0 else rect[1] - GAP - th
+            yield 1, d, np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th]), reach
+        slide = tw / 2  # as far as keeps part of it over (or under) the block, for a vertical leader
+        for d in (side, -side):
+            y0 = rect[3] + GAP if d > 0 else rect[1] - GAP - th
+            yield 0, 1, np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th]), slide
+            yield 0, -1, np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th]), slide
+        along = max(0.0, (rect[3] - rect[1] - th) / 2)  # level with some of its side, for a sideways leader
+        for d in (1, -1):
+            x0 = rect[2] + GAP if d > 0 else rect[0] - GAP - tw
+            box = np.array([x0, cy - th / 2, x0 + tw, cy + th / 2])
+            yield 0, d, box, reach
+            yield 1, -1, box, along
+            yield 1, 1, box, along
+
     def _draw_leaders(self, segments: list[tuple[float, float, float, float]]) -> None:
-        """A vertical line from each label moved off its block to the label's nearest edge."""
+        """A straight line from each label moved off its block to the label's nearest edge."""
         from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
         n = len(segments)
@@ -363,12 +427,22 @@ class LabelLayout:
         self._leader_lines.SetLines(lines)
 
 
+def _trimmed(box: np.ndarray, height: float) -> np.ndarray:
+    """A text's box no taller than `height`, about its middle: a row of class texts whose boxes'
+    padding (the font's line gap) meets the next row's still reads apart, glyphs never touching."""
+    cut = max(0.0, (box[3] - box[1] - height) / 2)
+    return box + np.array([0, cut, 0, -cut])
+
+
 def _line_box(segment) -> np.ndarray:
     """A leader line's box, (0, 4) for none: later labels keep off it as off a label."""
     if segment is None:
         return np.empty((0, 4))
     x0, y0, x1, y1 = segment
-    return np.array([[x0 - 1, min(y0, y1), x1 + 1, max(y0, y1)]])
+    vertical = x0 == x1
+    return np.array(
+        [[min(x0, x1) - vertical, min(y0, y1) - (not vertical), max(x0, x1) + vertical, max(y0, y1) + (not vertical)]]
+    )
 
 
 def _crossed(segment, taken: np.ndarray) -> np.ndarray:
@@ -378,11 +452,18 @@ def _crossed(segment, taken: np.ndarray) -> np.ndarray:
 
 
 def _leader(rect: np.ndarray, box: np.ndarray) -> tuple[float, float, float, float] | None:
-    """(x, y) to (x, y): from the block's rectangle to a label more than 2 GAP away from it, or None."""
+    """(x, y) to (x, y): from the block's rectangle to a label more than 2 GAP away from it, or
+    None; vertical for a label above or below its block, horizontal for one beside it."""
     lo, hi = max(rect[0], box[0]), min(rect[2], box[2])
     x = (lo + hi) / 2 if lo <= hi else (box[0] + box[2]) / 2
     if box[1] > rect[3] + 2 * GAP:
         return (x, rect[3], x, box[1])
     if box[3] < rect[1] - 2 * GAP:
         return (x, rect[1], x, box[3])
+    lo, hi = max(rect[1], box[1]), min(rect[3], box[3])
+    y = (lo + hi) / 2 if lo <= hi else (box[1] + box[3]) / 2
+    if box[0] > rect[2] + 2 * GAP:
+        return (rect[2], y, box[0], y)
+    if box[2] < rect[0] - 2 * GAP:
+        return (rect[0], y, box[2], y)
     return None

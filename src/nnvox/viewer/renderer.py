@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
-from nnvox.scenes.camera import CameraPose, overview
+from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.options import RenderOptions
@@ -128,8 +128,10 @@ class SceneRenderer:
 
     def reset_camera(self, zoom: float = 1.0, azimuth: float = 0.0, scale: float | None = None) -> float:
         """The overview (see scenes.camera.overview); returns the scale used."""
+        scene = self.scene
+        boxes = network_boxes(scene)
         pose = overview(
-            self.scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=self.scene.wrapped
+            scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=scene.wrapped, boxes=boxes
         )
         self.apply_pose(pose)
         return pose.scale
