@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnvox.scenes.layout import near_square
-from nnvox.scenes.scene import Block, Scene
+from nnvox.scenes.scene import Block, Frame, Scene
 
 
 def atlas_shape(block: Block) -> tuple[int, int, int, int]:
@@ -41,7 +41,9 @@ class SnapshotPiece:
     colour indices), `hud` the heads-up line (`hud_pending` while a forward pass has not reached the
     output: no answer yet), `texts` (output block -> its class rows) and `tops`
     (output block -> its rows, most probable first: the list shown where rows are too close to read)
-    and `framed` (output block -> the class the desktop frames, overlays/class_rows.py, or None).
+    and `framed` (output block -> the class the desktop frames, overlays/class_rows.py, or None);
+    `units` the boxes framing dead and saturated units (overlays/units.py) and `marks` the legend's
+    entries for what the snapshot draws.
     The HTML export embeds every piece; `nnvox serve` and the notebook widget hand out one when asked."""
 
     indices: bytes
@@ -50,6 +52,9 @@ class SnapshotPiece:
     tops: dict[str, tuple[int, ...]]
     framed: dict[str, int | None] = dataclasses.field(default_factory=dict)  # output -> the class framed
     hud_pending: str = ""
+    units: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # kind -> block -> unit boxes
+    marks: tuple[str, ...] = ()  # the legend's mark entries this snapshot shows (legends.drawn_marks)
+    histograms: dict[str, dict] = dataclasses.field(default_factory=dict)  # block -> its bars (histograms.py)
 
     def header(self) -> dict:
         """Everything but the indices, as JSON: the page reads it beside them."""
@@ -59,6 +64,9 @@ class SnapshotPiece:
             "tops": {k: list(v) for k, v in self.tops.items()},
             "framed": self.framed,
             "hud_pending": self.hud_pending or self.hud,
+            "units": self.units,
+            "marks": list(self.marks),
+            "histograms": self.histograms,
         }
 
 
@@ -67,9 +75,22 @@ def most_probable(probabilities: np.ndarray, k: int) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argsort(-np.nan_to_num(probabilities, nan=-1.0), kind="stable")[:k])
 
 
+def unit_frames(scene: Scene, frame: Frame) -> dict[str, dict[str, list]]:
+    """The boxes the desktop frames dead and saturated units with (overlays/units.py), per kind and
+    block; kinds without any left out."""
+    from nnvox.viewer.overlays.units import KINDS, unit_box
+
+    boxes = lambda name, units: [[round(float(v), 4) for v in unit_box(scene.block(name), u)] for u in units]
+    found = {kind: {name: boxes(name, units) for name, units in getattr(frame, kind).items()} for kind in KINDS}
+    return {kind: blocks for kind, blocks in found.items() if blocks}
+
+
 def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> SnapshotPiece:
     """The frame at snapshot position t: the browser blends between two of these."""
+    from nnvox.viewer.options import RenderOptions
     from nnvox.viewer.overlays.class_rows import framed_class
+    from nnvox.viewer.overlays.legends import drawn_marks
+    from nnvox.viewer.web.histograms import snapshot_histograms
 
     frame = scene.frame_at(t, sample=sample)
     framed = {b.name: framed_class(b, frame.values[b.name], 1.0) for b in scene.blocks if b.role == "output"}
@@ -77,7 +98,11 @@ def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> Snaps
         name: most_probable(frame.values[name].ravel()[: len(rows)], top_classes) for name, rows in frame.texts.items()
     }
     indices = b"".join(atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks)
-    return SnapshotPiece(indices, frame.hud, dict(frame.texts), tops, framed, frame.hud_pending)
+    marks = drawn_marks(frame, RenderOptions())
+    units, histograms = unit_frames(scene, frame), snapshot_histograms(scene, t, sample)
+    return SnapshotPiece(
+        indices, frame.hud, dict(frame.texts), tops, framed, frame.hud_pending, units, marks, histograms
+    )
 
 
 def quantised_frames(scene: Scene, sample: int, top_classes: int) -> list[SnapshotPiece]:

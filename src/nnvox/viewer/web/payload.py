@@ -20,12 +20,16 @@ from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.viewer.label_layout import GAP, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
+from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
-from nnvox.viewer.overlays.legends import legends
+from nnvox.viewer.overlays.legends import MARKS, legends, mark_swatches
 from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
+from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, Theme
+from nnvox.viewer.visuals import lit_opacity
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
+from nnvox.viewer.web.histograms import describe_histograms
 
 FORMAT = 1  # the payload's layout; the page refuses another
 ASPECT = 16 / 9  # the camera's framing is fitted to this width over height; the page refits on resize
@@ -116,6 +120,31 @@ def _metrics(scene: Scene, colours) -> dict | None:
     }
 
 
+def _histogram_panel(scene: Scene, sample: int, colours) -> dict:
+    """The histogram panel a clicked block shows, as the desktop window's (overlays/histogram.py):
+    its box (normalised, y up) and where its parts sit, its text size (a fraction of the page's
+    height, at least `font_minimum` pixels), colours, and each block's numbers (histograms.py)."""
+    box = DEFAULT_THEME.layout.window_histogram_box
+    font = DEFAULT_THEME.fonts.panel
+    eight = lambda rgb: [round(v * 255) for v in rgb]
+    room = (0.0, box[0] - DEFAULT_THEME.layout.panel_gap)  # the network beside the panel (desktop/panels.free_room)
+    return {
+        **describe_histograms(scene, sample),
+        "box": list(box),
+        "room": list(room),
+        "camera": _camera(overview(scene.bounds, ASPECT * (room[1] - room[0]), wrapped=scene.wrapped)),
+        **{part: list(where) for part, where in panel_places(box).items()},
+        "font": font.fraction,
+        "font_minimum": font.minimum,
+        "colours": {
+            "frame": eight(colours.panel_frame),
+            "title": eight(colours.panel_title),
+            "muted": eight(colours.muted),
+            "bar_tops": eight(colours.bar_tops),
+        },
+    }
+
+
 def detail_line(scene: Scene) -> str:
     """What level of detail left out (scenes/level_of_detail.py: a block's strongest channels, its maps
     pooled), in one line for the page; "" when every block is whole."""
@@ -131,6 +160,29 @@ def detail_line(scene: Scene) -> str:
         lo, hi = min(b.pool for b in pooled), max(b.pool for b in pooled)
         parts.append(f"{len(pooled)} pooled {lo}×" + (f" to {hi}×" if hi > lo else ""))
     return f"level of detail: {'; '.join(parts)} (each block's label says what of its layer it shows)"
+
+
+def _mark_entries(colours) -> dict:
+    """The legend's entry for each mark a snapshot may draw (overlays/legends.py): words, swatch
+    edge and fill (None: an outline only)."""
+    return {
+        kind: {"text": MARKS[kind], "edge": list(edge), "fill": None if fill is None else list(fill)}
+        for kind, (edge, fill) in mark_swatches(colours).items()
+    }
+
+
+def _edges(scene: Scene) -> list[dict]:
+    """Each edge: its blocks, whether it skips layers, its route and when its forward-pass dot travels."""
+    return [
+        {
+            "from": s,
+            "to": d,
+            "skip": bool(skip),
+            "path": [_floats(p, 4) for p in np.asarray(path)],
+            "pass": _floats(pulse_span(scene, s, d), 6),  # when its forward-pass dot travels
+        }
+        for (s, d), path, skip in zip(scene.edges, scene.edge_paths, scene.skips)
+    ]
 
 
 def _camera(pose: CameraPose) -> dict:
@@ -153,6 +205,9 @@ def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
         "accent": eight(c.accent),
         "pulse": eight(c.pulse),
         "outline": list(c.outline),
+        "health": {kind: list(c.health_rgb(kind)) for kind in KINDS},  # dead and saturated units' frames
+        "marks": _mark_entries(c),
+        "unlit_opacity": lit_opacity(0.0),  # a block (and its marks) before the forward pass reaches it
         "label_box_opacity": theme.layout.label_box_opacity,
     }
 
@@ -177,6 +232,8 @@ def describe(
         offset += blocks[-1]["atlas"][0] * blocks[-1]["atlas"][1]
     cmaps = sorted({b.scale.cmap for b in scene.blocks})
     pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped)
+    layout = DEFAULT_THEME.layout
+    panel_colours = DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours
     return {
         "format": FORMAT,
         "run": scene.run_name,
@@ -187,16 +244,7 @@ def describe(
         "snapshots": list(scene.snapshot_labels),
         "blocks": blocks,
         "frame_bytes": offset,
-        "edges": [
-            {
-                "from": s,
-                "to": d,
-                "skip": bool(skip),
-                "path": [_floats(p, 4) for p in np.asarray(path)],
-                "pass": _floats(pulse_span(scene, s, d), 6),  # when its forward-pass dot travels
-            }
-            for (s, d), path, skip in zip(scene.edges, scene.edge_paths, scene.skips)
-        ],
+        "edges": _edges(scene),
         "luts": {c: lut(c).tolist() for c in cmaps},
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "reach": REACH},
@@ -206,9 +254,14 @@ def describe(
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
-        "metrics": _metrics(scene, DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours),
+        "metrics": _metrics(scene, panel_colours),
         "detail": detail_line(scene),
         "forward": {"seconds": Playback.forward_seconds},
+        "histograms": _histogram_panel(scene, sample, panel_colours),
+        "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
+            "above": list(layout.window_metrics_box),
+            "font": [DEFAULT_THEME.fonts.legend.fraction, DEFAULT_THEME.fonts.legend.minimum],
+        },
         "interpolate": scene.source.blends(sample),  # between snapshots, blend (not for a recorded mistake)
     }
 

@@ -16,7 +16,7 @@ function lines(paths, colour) {
   return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: rgb(colour) }));
 }
 
-function boxEdges([x0, x1, y0, y1, z0, z1]) {
+export function boxEdges([x0, x1, y0, y1, z0, z1]) {
   const c = [[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0], [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]];
   const pairs = [[0, 1], [1, 2], [2, 3], [3, 0], [4, 5], [5, 6], [6, 7], [7, 4], [0, 4], [1, 5], [2, 6], [3, 7]];
   return pairs.map(([a, b]) => [c[a], c[b]]);
@@ -36,6 +36,8 @@ export class Stage {
     container.appendChild(this.renderer.domElement);
     this.world = new THREE.Scene();
     this.camera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0.01, 1e6);
+    this.home = { pose: scene.camera, room: [0, 1] }; // the first view, in the columns no panel holds
+    this.room = this.home.room;
     this.controls = new OrbitControls(this.setPose(scene.camera), this.renderer.domElement);
     this.controls.target.copy(this.centre);
     this.controls.update();
@@ -43,6 +45,7 @@ export class Stage {
     this.controls.addEventListener("start", () => (this.turning = { spread: Math.max(1, this.spread()), zoom: this.camera.zoom }));
     this.controls.addEventListener("end", () => (this.turning = null));
     this.controls.addEventListener("change", () => {
+      if (this.turning) this.moved = true; // the reader moved the camera (a click does not): a panel opening only moves the picture over
       if (this.turning && this.camera.zoom === this.turning.zoom) this.keepInView(this.turning);
       this.requestDraw();
     });
@@ -78,9 +81,21 @@ export class Stage {
 
   // Back to the first picture (the ⌂ button, key c as in the desktop window).
   reset() {
-    this.setPose(this.scene.camera);
+    this.room = this.home.room;
+    this.setPose(this.home.pose);
     this.controls.target.copy(this.centre);
     this.controls.update();
+    this.moved = false;
+    this.resize(this.renderer.domElement.clientWidth, this.renderer.domElement.clientHeight);
+  }
+
+  // The network in the page's columns `room` (normalised x from, to) beside a panel, as the desktop
+  // window makes room (desktop/scene_switch.py): refitted there (`pose`, Python's overview for
+  // those columns) where the camera shows the first view, else only moved over.
+  makeRoom(pose, room) {
+    this.home = { pose, room };
+    if (!this.moved) return this.reset();
+    this.room = room;
     this.resize(this.renderer.domElement.clientWidth, this.renderer.domElement.clientHeight);
   }
 
@@ -125,7 +140,8 @@ export class Stage {
     // Fitted at the payload's aspect; a narrower page widens the view so the network still fits across.
     const scale = this.baseScale * Math.max(1, this.scene.camera.aspect / aspect);
     const [sx, sy] = this.shift;
-    Object.assign(this.camera, { left: sx - scale * aspect, right: sx + scale * aspect, top: sy + scale, bottom: sy - scale });
+    const cx = sx - (this.room[0] + this.room[1] - 1) * scale * aspect; // the focal point in the room's middle
+    Object.assign(this.camera, { left: cx - scale * aspect, right: cx + scale * aspect, top: sy + scale, bottom: sy - scale });
     this.camera.updateProjectionMatrix();
     this.requestDraw();
   }

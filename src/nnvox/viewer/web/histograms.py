@@ -1,0 +1,74 @@
+"""The histogram panel's numbers for the browser page, from scenes/histogram.py as the desktop's
+panel (viewer/overlays/histogram.py) draws them: per block, what stays over the run (its title, tick
+texts, each bar's colour index, the reference snapshot's outline, in the description), and per
+snapshot the bars (counts of the finite values in each bin), the axis's top and the note (in each
+snapshot's piece). The page only scales these to its panel.
+
+Only blocks that show their whole layer have one (level of detail left the others' values mostly
+unread: binning them would read every value of every snapshot); the page says so when such a block
+is clicked."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnvox.scenes.histogram import BINS, HistogramSource, notes
+from nnvox.scenes.scene import Block, Scene
+
+_SOURCES: list[tuple[Scene, HistogramSource]] = []  # the last few scenes' (their binned snapshots are kept)
+
+
+def has_histogram(block: Block) -> bool:
+    """Whether the page gets the block's histogram: it shows its whole layer."""
+    return block.channels is None and block.pool == 1
+
+
+def _source(scene: Scene) -> HistogramSource:
+    for kept, source in _SOURCES:
+        if kept is scene:
+            return source
+    _SOURCES.append((scene, HistogramSource(scene)))
+    del _SOURCES[:-4]
+    return _SOURCES[-1][1]
+
+
+def _fractions(values: np.ndarray) -> list[float]:
+    return [round(float(v), 6) for v in values]
+
+
+def describe_histograms(scene: Scene, sample: int) -> dict:
+    """Per block with a histogram: its title, tick texts (lo, middle, hi of its scale), each bar's
+    colour index on its scale and the reference snapshot's fractions and label."""
+    out = {}
+    for b in scene.blocks:
+        if not has_histogram(b):
+            continue
+        hist = _source(scene).at(b.name, 0, sample=sample)
+        centres = (hist.edges[:-1] + hist.edges[1:]) / 2
+        lo, hi = b.scale.lo, b.scale.hi
+        out[b.name] = {
+            "title": hist.title,
+            "ticks": [f"{v:.3g}" for v in (lo, (lo + hi) / 2, hi)],
+            "bars": b.scale.quantise(centres.astype(np.float32)).tolist(),
+            "reference": _fractions(hist.reference),
+            "reference_label": hist.reference_label,
+        }
+    return {"bins": BINS, "blocks": out}
+
+
+def snapshot_histograms(scene: Scene, t: int, sample: int) -> dict:
+    """Per block with a histogram, at snapshot t: counts per bin (of `finite` values), the axis's top
+    (a fraction; one bar far above the rest is clipped) and the note's parts."""
+    out = {}
+    for b in scene.blocks:
+        if not has_histogram(b):
+            continue
+        hist = _source(scene).at(b.name, t, sample=sample)
+        finite = hist.count - hist.nonfinite
+        out[b.name] = {
+            "counts": np.rint(hist.fractions * finite).astype(int).tolist(),
+            "finite": finite,
+            "top": round(hist.axis_top, 7),
+            "note": notes(hist),
+        }
+    return out

@@ -1,0 +1,128 @@
+"""What each snapshot adds beside the voxels on the page, from Python's numbers as the desktop draws
+them: frames round dead units (overlays/units.py) fading with the forward pass, the legend's entry
+for them, and a clicked block's histogram panel (scenes/histogram.py)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.histogram import HistogramSource, notes
+from nnvox.scenes.view import ViewSpec
+from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.overlays.legends import MARKS, drawn_marks
+from nnvox.viewer.overlays.units import faded, unit_box
+from nnvox.viewer.theme import DEFAULT_THEME
+from tests.web.test_browser import front_centre
+
+V = "window.nnvoxViewer"
+
+
+@pytest.fixture(scope="module")
+def scene(digits_run):
+    return build_scene(digits_run)
+
+
+def _lines(page) -> tuple[np.ndarray, np.ndarray]:
+    """The unit frames' line segments' ends (n, 3) and their colours (n, 3, 0..255)."""
+    script = f"""(() => {{ const g = {V}.snapshotMarks.units.lines.geometry;
+      const a = (name) => (g.attributes[name] ? Array.from(g.attributes[name].array) : []);
+      return [a('position'), a('color')]; }})()"""
+    positions, colours = page.evaluate(script)
+    return np.array(positions).reshape(-1, 3), np.round(np.array(colours) * 255).reshape(-1, 3)
+
+
+def _python_boxes(scene, frame) -> np.ndarray:
+    return np.array([unit_box(scene.block(name), u) for name, units in frame.dead.items() for u in units])
+
+
+def test_dead_units_are_framed_where_and_when_the_desktop_frames_them(digits_page, scene):
+    page = digits_page.page
+    counts = []
+    for t in (0, scene.n_snapshots - 1):
+        page.evaluate(f"{V}.timeline.set({t})")
+        frame = scene.frame_at(t)
+        boxes, (ends, _) = _python_boxes(scene, frame), _lines(page)
+        assert len(ends) == 24 * len(boxes) > 0  # 12 edges a box, two ends each
+        for k, (x0, x1, y0, y1, z0, z1) in enumerate(boxes):
+            drawn = ends[24 * k : 24 * (k + 1)]
+            assert drawn.min(axis=0) == pytest.approx([x0, y0, z0], abs=1e-3)
+            assert drawn.max(axis=0) == pytest.approx([x1, y1, z1], abs=1e-3)
+        counts.append(page.evaluate(f"{V}.snapshotMarks.units.count"))
+    assert counts[0] != counts[1]  # training woke some units: the frames follow the snapshot
+    red = np.array(DEFAULT_THEME.colours.health_rgb("dead"))
+    picture = np.asarray(Image.open(BytesIO(page.screenshot())).convert("RGB"), dtype=int)
+    assert (np.abs(picture - red).max(axis=2) <= 3).sum() > 30  # and they show, in the desktop's red
+
+
+def test_the_frames_fade_with_their_layer_in_the_forward_pass(digits_page, scene):
+    page, last = digits_page.page, scene.n_snapshots - 1
+    page.evaluate(f"{V}.timeline.set({last})")
+    background, red = DEFAULT_THEME.colours.background, DEFAULT_THEME.colours.health_rgb("dead")
+    frame = scene.frame_at(last, reveal=0.75)
+    try:
+        page.evaluate(f"{V}.forward.set(0.75)")
+        _, colours = _lines(page)
+        owners = [name for name, units in frame.dead.items() for _ in units for _ in range(24)]
+        expected = np.array([faded(red, background, frame.lit[name]) for name in owners])
+        assert np.abs(colours - expected).max() <= 1
+        assert len({frame.lit[n] for n in owners}) > 1  # a lit layer's frames and an unlit one's were compared
+    finally:
+        page.evaluate(f"{V}.forward.set(null)")
+    _, colours = _lines(page)
+    assert (np.abs(colours - red).max(axis=1) <= 1).all()
+
+
+def test_the_legend_lists_the_marks_the_snapshot_draws(digits_page, digits_run, scene):
+    """The desktop's entries (legends.drawn_marks) in its words: dead units in activations, padding
+    (no dead-unit frames) in weights mode, whose padded kernels show as no value."""
+    page, last = digits_page.page, scene.n_snapshots - 1
+    shown = "Array.from(document.querySelectorAll('.nnvox-marks > div')).filter((e) => e.style.display !== 'none')"
+    weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
+    expected = {
+        m: [MARKS[k] for k in drawn_marks(s.frame_at(last), RenderOptions())] for m, s in (("a", scene), ("w", weights))
+    }
+    assert expected["a"] == [MARKS["dead"]] and MARKS["dead"] not in expected["w"]
+    assert page.evaluate(f"{shown}.map((e) => e.textContent)") == expected["a"]
+    try:
+        page.evaluate(f"{V}.choose('weights', 0)")
+        page.wait_for_function(f"{V}.scene.mode === 'weights' && {V}.drawn > 0")
+        assert page.evaluate(f"{shown}.map((e) => e.textContent)") == expected["w"]
+        assert page.evaluate(f"{V}.snapshotMarks.units.count") == {}  # no unit frames in weights mode
+    finally:
+        page.evaluate(f"{V}.choose('activations', 0)")
+        page.wait_for_function(f"{V}.scene.mode === 'activations' && {V}.drawn > 0")
+
+
+def test_a_clicked_block_shows_the_desktops_histogram(digits_page, scene):
+    page, source, last = digits_page.page, HistogramSource(scene), scene.n_snapshots - 1
+    page.evaluate(f"{V}.timeline.set({last})")
+    digits_page.settle()
+    x, y = digits_page.screen(front_centre(scene.block("conv2"), 1, 1))
+    page.mouse.click(x, y)
+    digits_page.settle()
+    panel = f"{V}.snapshotMarks.histogram"
+    assert page.evaluate(f"{panel}.block") == "conv2"
+    for t in (last, 0.5):
+        page.evaluate(f"{V}.timeline.set({t})")
+        digits_page.settle()
+        shown, hist = page.evaluate(f"{panel}.shown"), source.at("conv2", t)
+        assert shown["fractions"] == pytest.approx(hist.fractions.tolist(), abs=1e-9)
+        assert shown["top"] == pytest.approx(hist.axis_top, rel=1e-5)
+    assert shown["note"] == notes(source.at("conv2", 1))  # (the nearest snapshot's note)
+    left, top, width, height = page.evaluate(
+        "(() => { const r = document.querySelector('.nnvox-histogram').getBoundingClientRect();"
+        " return [r.left, r.top, r.width, r.height]; })()"
+    )
+    picture = np.asarray(Image.open(BytesIO(page.screenshot())).convert("RGB"), dtype=int)
+    inside = picture[round(top) : round(top + height), round(left) : round(left + width)]
+    bars = page.evaluate(f"{panel}.spec.blocks.conv2.bars")
+    tall = {bars[k] for k, f in enumerate(shown["fractions"]) if f > 0.1 * shown["top"]}  # bars a few pixels high
+    table = np.array(page.evaluate(f"{V}.scene.luts.{scene.block('conv2').scale.cmap}"))
+    found = {i for i in tall if (np.abs(inside - table[i]).max(axis=2) <= 2).any()}
+    assert len(tall) > 5 and found == tall  # the bars are drawn in the layer's own colours
+    page.evaluate(f"{V}.timeline.set({last})")
