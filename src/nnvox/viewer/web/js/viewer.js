@@ -15,6 +15,7 @@ import { PickMark } from "./pick_mark.js";
 import { releaseStage } from "./release.js";
 import { describePick, pick } from "./picking.js";
 import { SnapshotCache } from "./snapshots.js";
+import { SnapshotMarks } from "./snapshot_marks.js";
 import { Stage } from "./stage.js";
 import { Timeline } from "./timeline.js";
 import { style } from "./style.js";
@@ -43,6 +44,7 @@ function showFrame(viewer, t) {
     const from = blockIndices(a.indices, m.block);
     m.show(blendIndices(from, blockIndices(b.indices, m.block), alpha, m.scratch || (m.scratch = new Uint8Array(from.length))));
   }
+  viewer.snapshotMarks.frame(a, b, alpha);
   const nearest = Math.round(t);
   viewer.piece = nearest === i0 ? a : b;
   viewer.overlay.hud.textContent = viewer.piece.hud;
@@ -63,6 +65,7 @@ function showLit(viewer, lit) {
     viewer.overlay.hud.textContent = answered ? viewer.piece.hud : viewer.piece.hud_pending || viewer.piece.hud;
   }
   viewer.marks.forEach((m) => m.show(framed[m.block.name] ?? null, lit[m.block.name]));
+  viewer.snapshotMarks.lit(viewer.piece, lit); // unit frames, the marks' legend entries
   viewer.stage.requestDraw();
 }
 
@@ -75,6 +78,7 @@ function placeText(viewer) {
   const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont));
   labels.layout(Math.max(8, Math.round(height * 0.018)), classRects);
   if (viewer.inset) viewer.inset.draw(viewer.t, Math.max(8, Math.round(height * 0.018 * 0.8)));
+  viewer.snapshotMarks.draw(height);
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
 }
@@ -92,7 +96,8 @@ function build(scene, container) {
   viewer.classes = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassTexts(blk, text, box));
   viewer.inset = scene.metrics && new MetricsInset(scene.metrics, text, scene.colours.background);
   const inset = (w, h) => (viewer.inset ? [viewer.inset.rect(w, h)] : []);
-  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h], ...inset(w, h)]; // heads-up, legends
+  viewer.snapshotMarks = new SnapshotMarks(scene, stage, text); // unit frames and their legend, the histogram panel
+  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h], ...inset(w, h), ...viewer.snapshotMarks.rects(w, h)]; // heads-up, legends
   viewer.marks = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassMarks(blk, stage, scene.colours));
   viewer.forward = new ForwardPass(scene, stage, (lit) => showLit(viewer, lit));
   stage.onDraw(() => placeText(viewer));
@@ -102,6 +107,8 @@ function build(scene, container) {
     viewer.picked = picked && describePick(picked, scene.levels);
     viewer.overlay.info.textContent = viewer.picked ? viewer.picked.text : "";
     mark.show(picked);
+    viewer.snapshotMarks.picked(picked && picked.block); // its histogram
+    showLit(viewer, viewer.lit || viewer.forward.lit());
   });
   viewer.mark = mark;
   viewer.timeline = new Timeline(scene.snapshots, scene.t, text, (t) => showFrame(viewer, t));
