@@ -58,12 +58,16 @@ def test_a_clicked_voxel_is_outlined(page, scene):
     page.page.mouse.click(x, y)
     assert page.page.evaluate("window.nnvoxViewer.picked.row") == row
     after = picture(page)
+    was, (x, y) = (
+        before[round(y), round(x)],
+        page.screen(front_centre(block, row, col)),
+    )  # (moved over beside its histogram)
     text = np.array(page.page.evaluate("window.nnvoxViewer.scene.colours.text"))
     v = abs(page.screen(front_centre(block, row, col + 1))[0] - x)  # a voxel's width on the page
     near = lambda dx, dy: after[round(y + dy) - 2 : round(y + dy) + 3, round(x + dx) - 2 : round(x + dx) + 3]
     for side in ((-0.62 * v, 0), (0.62 * v, 0), (0, -0.62 * v), (0, 0.62 * v)):  # the outline on all four sides
         assert (np.abs(near(*side) - text).max(axis=2) <= 3).any(), side
-    assert (np.abs(before[round(y), round(x)] - after[round(y), round(x)]) <= 3).all()  # the voxel itself shows
+    assert (np.abs(was - after[round(y), round(x)]) <= 3).all()  # the voxel itself shows
     page.page.mouse.click(5, 360)  # nothing there: no outline
     assert not page.page.evaluate("window.nnvoxViewer.mark.lines.visible")
 
