@@ -10,7 +10,7 @@ import pytest
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.camera import overview
+from nnvox.scenes.camera import network_boxes, overview
 from nnvox.scenes.shots import frame_count, shot_frames
 from nnvox.scenes.storyboard import check_layers, check_runs, load_storyboard
 
@@ -170,5 +170,6 @@ def test_each_frame_of_a_shot_is_a_pure_function_of_the_shot(board_dir, digits_r
     everything = shot_frames(board.shots[2], scene, 16 / 9, 15)
     assert [f.t for f in everything] == [f.t for f in scrub]
     keyed_frames = shot_frames(keyed, scene, 16 / 9, 15)
-    assert np.allclose(keyed_frames[0].pose.focal, overview(scene.bounds, 16 / 9).focal)
+    whole = overview(scene.bounds, 16 / 9, boxes=network_boxes(scene))  # the blocks framed, as shots frame them
+    assert np.allclose(keyed_frames[0].pose.focal, whole.focal)
     assert np.allclose(keyed_frames[-1].pose.focal, (10.0, 0.0, 0.0)) and keyed_frames[-1].pose.scale == 6.0

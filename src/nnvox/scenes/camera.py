@@ -397,6 +397,7 @@ def flythrough(
     waypoints: int = 8,
     zoom: float = 1.0,
     wrapped: bool = False,
+    boxes: Network | None = None,
 ) -> CameraPath:
     """Along the network in forward order: from the first block to the last, close up, on a smooth
     curve through evenly spaced blocks (at most `waypoints`), easing in and out at the ends."""
@@ -411,7 +412,7 @@ def flythrough(
         return blocks[k][0] <= blocks[p][0] if k < p else blocks[k][0] >= blocks[p][0]
 
     spans = [[blocks[k] for k in range(max(p - 1, 0), min(p + 2, len(blocks))) if same_row(k, p)] for p in picks]
-    boxes = [
+    framed = [
         (
             min(b[0] for b in s),
             max(b[1] for b in s),
@@ -422,13 +423,15 @@ def flythrough(
         )
         for s in spans
     ]
-    n = len(boxes)
+    n = len(framed)
     keys = tuple(
         Key(
             i / max(n - 1, 1),
-            focus(box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom, wrapped=wrapped),
+            focus(
+                box, scene, aspect, azimuth=-20.0 + 40.0 * i / max(n - 1, 1), zoom=zoom, wrapped=wrapped, boxes=boxes
+            ),
             "linear",
         )
-        for i, box in enumerate(boxes)
+        for i, box in enumerate(framed)
     )
     return CameraPath(keys, ease="smooth", spline=True)

@@ -18,6 +18,7 @@ from nnvox.scenes.camera import (
     fit,
     flythrough,
     focus,
+    network_boxes,
     orbit,
     overview,
     view_direction,
@@ -49,7 +50,7 @@ def camera_move(
     """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption."""
     bounds = scene.bounds
     blocks = {b.name: b.bounds for b in scene.blocks}
-    room = CAPTIONED if captioned else {}
+    room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene)}  # the blocks framed, not their box
     wrapped = scene.wrapped
     whole = overview(bounds, aspect, **_angle(move), wrapped=wrapped, **room)
     if move.move == "overview":
@@ -60,9 +61,12 @@ def camera_move(
         return lambda s: swing(ease(move.ease, s))
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
-        return flythrough(ordered, bounds, aspect, waypoints=move.waypoints, zoom=move.zoom, wrapped=wrapped).at
+        path = flythrough(
+            ordered, bounds, aspect, waypoints=move.waypoints, zoom=move.zoom, wrapped=wrapped, boxes=room["boxes"]
+        )
+        return path.at
     if move.move == "focus":  # from the overview (or a saved view) into the block, then hold it
-        close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped)
+        close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped, boxes=room["boxes"])
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
     return _keyframes(move, scene, aspect, room)
 
@@ -101,7 +105,8 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
         if isinstance(k.target, CameraPose):
             pose = k.target
         elif k.target.startswith("layer:"):
-            pose = focus(blocks[k.target[len("layer:") :]], bounds, aspect, **_angle(k), wrapped=wrapped)
+            block = blocks[k.target[len("layer:") :]]
+            pose = focus(block, bounds, aspect, **_angle(k), wrapped=wrapped, boxes=room["boxes"])
         else:
             pose = overview(bounds, aspect, **_angle(k), wrapped=wrapped, **room)
         keys.append(Key(k.at, pose, k.ease))
