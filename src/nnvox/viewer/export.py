@@ -14,7 +14,7 @@ from pathlib import Path
 from nnvox.capture.run import Run, open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.camera import load_view, orbit
+from nnvox.scenes.camera import load_view, network_boxes, orbit
 from nnvox.scenes.compare import Comparison, build_comparison
 from nnvox.scenes.histogram import Histogram, HistogramSource
 from nnvox.scenes.playback import check_position
@@ -190,7 +190,13 @@ def _write_frames(panes: _Panes, renderer, steps, writer, video: VideoOptions, b
     camera = (
         (lambda _: panes.pose)
         if panes.pose is not None
-        else orbit(pane.scene.bounds, pane.aspect, video.orbit_degrees, wrapped=pane.scene.wrapped)
+        else orbit(
+            pane.scene.bounds,
+            pane.aspect,
+            video.orbit_degrees,
+            wrapped=pane.scene.wrapped,
+            boxes=network_boxes(pane.scene),
+        )
     )
     with bar as tick, interrupts_between_frames() as check:
         for t, reveal, p in steps:
