@@ -34,20 +34,14 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     from nnvox.viewer.web.frames import quantised_frames
     from nnvox.viewer.web.page import page, viewer_bundle
     from nnvox.viewer.web.payload import embedded
-    from nnvox.viewer.web.views import menu, other_scenes, packed_view, view_key
+    from nnvox.viewer.web.views import held_views, menu, other_scenes
 
     bundle = viewer_bundle()  # missing: one line, before any frame is computed
     t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
     top = DEFAULT_THEME.layout.top_classes
     scenes = other_scenes(scene, spec)
     description = {**spec_description(scene, spec, sample, t), "views": menu(scene, scenes)}
-    others = {}
-    for mode, each in scenes.items():
-        samples = [s["sample"] for s in description["views"]["samples"]] if view_key(mode, 1) != mode else [0]
-        for k in samples:
-            if view_key(mode, k) != view_key(scene.mode, sample):
-                pieces = quantised_frames(each, k, top)
-                others[view_key(mode, k)] = packed_view(spec_description(each, spec, k, t), pieces)
+    others = held_views(description, scenes, spec, t)
     return page(*embedded(description, quantised_frames(scene, sample, top)), bundle, views=others)
 
 

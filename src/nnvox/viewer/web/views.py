@@ -1,7 +1,8 @@
 """The views one page switches between without a new page: every mode the run can show and, in a
 mode that shows activations, every probe sample and each snapshot's recorded mistakes. The menu
 travels in the scene description (`views`); the exported page embeds every view's description
-and frames (the others compressed), `nnvox serve` and the widget build a view when it is chosen."""
+and frames (the others compressed; a mode's description once, its other samples holding only their
+snapshots' texts and frames), `nnvox serve` and the widget build a view when it is chosen."""
 
 from __future__ import annotations
 
@@ -73,6 +74,54 @@ def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
 def pack(value: bytes) -> str:
     """zlib, then base64: what the page's inflate reads."""
     return base64.b64encode(zlib.compress(value, 9)).decode("ascii")
+
+
+def shared_view(like: str, sample: int, patch: dict, pieces: list) -> dict:
+    """A view whose description is view `like`'s but for its sample and the few parts in `patch`
+    (another probe sample or mistake in the same mode): the blocks, edges and colour tables are
+    held once a mode; this view holds only what differs, its snapshots' texts and its frames."""
+    text = lambda value: pack(json.dumps(value, separators=(",", ":"), allow_nan=False).encode())
+    view = {"like": like, "sample": sample, "headers": text([p.header() for p in pieces])}
+    if patch:
+        view["patch"] = text(patch)
+    return {**view, "frames": pack(b"".join(p.indices for p in pieces))}
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _patch(base: dict, description: dict) -> dict | None:
+    """The parts of `description` that differ from `base`'s, but its sample (None: other parts altogether)."""
+    ignored = {"sample", "views", "headers"}
+    if set(base) - ignored != set(description) - ignored:
+        return None
+    return {k: v for k, v in description.items() if k not in ignored and _json(v) != _json(base[k])}
+
+
+def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) -> dict:
+    """Every view the page holds besides `start` (its description, with the menu): each mode's and,
+    in a mode that shows activations, each sample's. A mode's description is packed once: its other
+    samples are `shared_view`s of the first view of it held whole (the start's mode: the start)."""
+    from nnvox.viewer.theme import DEFAULT_THEME
+    from nnvox.viewer.web import spec_description
+    from nnvox.viewer.web.frames import quantised_frames
+
+    top, start_key = DEFAULT_THEME.layout.top_classes, view_key(start["mode"], start["sample"])
+    whole = {start["mode"]: (start_key, start)}  # mode -> the view held whole and its description
+    held = {}
+    for mode, scene in scenes.items():
+        for k in [s["sample"] for s in start["views"]["samples"]] if mode in PER_SAMPLE else [0]:
+            if (key := view_key(mode, k)) == start_key:
+                continue
+            pieces, description = quantised_frames(scene, k, top), spec_description(scene, spec, k, t)
+            like, base = whole.get(mode, (None, None))
+            if base is not None and (patch := _patch(base, description)) is not None:
+                held[key] = shared_view(like, k, patch, pieces)
+            else:
+                held[key] = packed_view(description, pieces)
+                whole.setdefault(mode, (key, description))
+    return held
 
 
 def packed_view(description: dict, pieces: list) -> dict:

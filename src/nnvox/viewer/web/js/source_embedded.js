@@ -1,7 +1,8 @@
 // The exported page's data: the scene description (JSON, every snapshot's texts in `headers`) and
 // every snapshot's colour indices (zlib, base64), in <script> elements of the page itself. The other
-// modes and samples the page holds (nnvox-views: key -> { scene, frames }, both zlib and base64) are
-// inflated when chosen.
+// modes and samples the page holds (nnvox-views: key -> { scene, frames }, both zlib and base64, or
+// for a mode's other samples { like, sample, patch, headers, frames }: view `like`'s description
+// with the parts in `patch` and this sample's snapshot texts) are inflated when chosen.
 import { checkFormat, checkPiece } from "./payload.js";
 import { viewKey } from "./views.js";
 
@@ -11,6 +12,10 @@ async function inflate(text) {
   for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i); // (a callback a byte is slower)
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function inflatedJson(text) {
+  return JSON.parse(new TextDecoder().decode(await inflate(text)));
 }
 
 function heldViews(doc) {
@@ -33,9 +38,14 @@ export class EmbeddedSource {
     if (this.key === null || (this.menu && this.key === viewKey(this.menu, start.mode, start.sample))) {
       return [start, this.doc.getElementById("nnvox-frames").textContent];
     }
-    const held = heldViews(this.doc)[this.key];
+    const views = heldViews(this.doc);
+    const held = views[this.key];
     if (!held) throw new Error(`this page does not hold the view ${this.key}`);
-    return [JSON.parse(new TextDecoder().decode(await inflate(held.scene))), held.frames];
+    if (held.like === undefined) return [await inflatedJson(held.scene), held.frames];
+    // another sample of a view held whole (or the page's own): its description but what differs
+    const like = held.like === viewKey(this.menu, start.mode, start.sample) ? start : await inflatedJson(views[held.like].scene);
+    const patch = held.patch === undefined ? {} : await inflatedJson(held.patch);
+    return [{ ...like, ...patch, sample: held.sample, headers: await inflatedJson(held.headers) }, held.frames];
   }
 
   view(mode, sample) {
