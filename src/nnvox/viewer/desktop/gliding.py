@@ -10,7 +10,7 @@ import time
 import numpy as np
 import vtk
 
-from nnvox.scenes.camera import CameraPose, blend, ease, overview
+from nnvox.scenes.camera import CameraPose, blend, ease, network_boxes, overview
 from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.scenes.selection import select
 from nnvox.scenes.transition import DURATION, EASING, Glide, scene_glide
@@ -75,7 +75,8 @@ def same_pose(a: CameraPose, b: CameraPose) -> bool:
 def overview_of(scene: Scene, pane: SceneRenderer, room: tuple[float, float] = (0.0, 1.0)) -> CameraPose:
     """The pose that shows the whole of `scene` in `pane`'s columns `room` (normalised x from, to:
     where no panel is), as SceneRenderer.reset_camera does in the whole pane."""
-    return overview(scene.bounds, pane.aspect * (room[1] - room[0]), wrapped=scene.wrapped)
+    aspect = pane.aspect * (room[1] - room[0])
+    return overview(scene.bounds, aspect, wrapped=scene.wrapped, boxes=network_boxes(scene))
 
 
 def centre_in(camera, room: tuple[float, float]) -> None:
