@@ -13,12 +13,12 @@ import zlib
 
 import numpy as np
 
-from nnvox.scenes.camera import CameraPose, overview
+from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.colour import LEVELS, lut
 from nnvox.scenes.frames import lit_span, pulse_span
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
-from nnvox.viewer.label_layout import GAP, MARGIN, REACH
+from nnvox.viewer.label_layout import EDGE, GAP, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
@@ -132,7 +132,9 @@ def _histogram_panel(scene: Scene, sample: int, colours) -> dict:
         **describe_histograms(scene, sample),
         "box": list(box),
         "room": list(room),
-        "camera": _camera(overview(scene.bounds, ASPECT * (room[1] - room[0]), wrapped=scene.wrapped)),
+        "camera": _camera(
+            overview(scene.bounds, ASPECT * (room[1] - room[0]), wrapped=scene.wrapped, boxes=network_boxes(scene))
+        ),
         **{part: list(where) for part, where in panel_places(box).items()},
         "font": font.fraction,
         "font_minimum": font.minimum,
@@ -231,7 +233,7 @@ def describe(
         blocks.append(_block(b, above.get(b.name, True), rank[b.name], text, offset, scene.levels))
         offset += blocks[-1]["atlas"][0] * blocks[-1]["atlas"][1]
     cmaps = sorted({b.scale.cmap for b in scene.blocks})
-    pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped)
+    pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped, boxes=network_boxes(scene))
     layout = DEFAULT_THEME.layout
     panel_colours = DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours
     return {
@@ -247,7 +249,7 @@ def describe(
         "edges": _edges(scene),
         "luts": {c: lut(c).tolist() for c in cmaps},
         "levels": LEVELS,
-        "label_policy": {"gap": GAP, "margin": MARGIN, "reach": REACH},
+        "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH},
         "legends": [
             {"cmap": c, "title": title, "range": span} for c, (title, span) in legends(scene.mode).items() if c in cmaps
         ],
