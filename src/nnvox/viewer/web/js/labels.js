@@ -1,8 +1,9 @@
 // Block labels in screen space, by the desktop's label policy (viewer/label_layout.py): in order of
 // importance (rank 0 stage boundaries, 1 other labelled blocks; rank 2 shown only when focused),
 // each starts just outside its block (above or below, its side), is pushed away past whatever it
-// meets up to `reach` of its heights, then tries the other side; no two overlap, none covers
-// another block's screen rectangle or the reserved bands, none leaves the picture; the rest hide.
+// meets up to `reach` of its heights, then tries the other side, then slid sideways there, then
+// beside the block (right, left); no two overlap, none covers another block's screen rectangle or
+// the reserved bands, none comes within the edge margin (policy.edge of the height); the rest hide.
 // Only this placement, which depends on the live camera, is computed in the browser.
 
 const overlaps = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
@@ -79,28 +80,56 @@ export class Labels {
     for (const l of stale) [l.size, l.measured] = [[l.el.offsetWidth, l.el.offsetHeight], key(l)];
   }
 
-  // A line from a label to its block's rectangle where the label stands clear of it.
+  // A straight line from a label to its block's rectangle where the label stands clear of it:
+  // vertical for a label above or below its block, horizontal for one beside it.
   leader(spot, own) {
-    const x = (spot[0] + spot[2]) / 2;
-    const [y1, y2] = spot[3] < own[1] ? [spot[3], own[1]] : spot[1] > own[3] ? [spot[1], own[3]] : [0, 0];
-    if (Math.abs(y2 - y1) <= 2 * this.policy.gap) return;
+    const gap2 = 2 * this.policy.gap;
+    const mid = (a0, a1, b0, b1) => (Math.max(a0, b0) <= Math.min(a1, b1) ? (Math.max(a0, b0) + Math.min(a1, b1)) / 2 : (b0 + b1) / 2);
+    let ends = null;
+    if (spot[3] < own[1] - gap2 || spot[1] > own[3] + gap2) {
+      const x = mid(own[0], own[2], spot[0], spot[2]);
+      ends = spot[3] < own[1] ? [x, spot[3], x, own[1]] : [x, spot[1], x, own[3]];
+    } else if (spot[0] > own[2] + gap2 || spot[2] < own[0] - gap2) {
+      const y = mid(own[1], own[3], spot[1], spot[3]);
+      ends = spot[0] > own[2] ? [own[2], y, spot[0], y] : [spot[2], y, own[0], y];
+    }
+    if (!ends) return;
     const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
-    [["x1", x], ["y1", y1], ["x2", x], ["y2", y2]].forEach(([k, v]) => line.setAttribute(k, v));
+    ["x1", "y1", "x2", "y2"].forEach((k, i) => line.setAttribute(k, ends[i]));
     this.leaders.appendChild(line);
   }
 
-  // The first free rectangle for a label: its side first, pushed outwards step by step, then the other side.
-  place(label, [lw, lh], own, taken, others, w, h) {
-    const { gap, margin, reach } = this.policy;
+  // The places a label tries in turn, as the desktop's (label_layout.LabelLayout._tries): above or
+  // below (its side first) pushed away; there slid sideways; beside (right, left) pushed sideways,
+  // then slid along its side. Each: [start rectangle, step [dx, dy], steps].
+  *tries(label, [lw, lh], own, w, h, m) {
+    const { gap, reach } = this.policy;
     const [ax] = this.stage.toScreen(label.block.label.anchor);
-    const x = ax - lw / 2;
-    for (const side of [label.block.label.side, -label.block.label.side]) {
-      const start = side > 0 ? own[1] - gap - lh : own[3] + gap;
-      for (let step = 0; step <= reach * 4; step++) {
-        const y = start - side * step * (lh / 4);
-        const r = [x, y, x + lw, y + lh];
-        if (r[0] < margin || r[1] < margin || r[2] > w - margin || r[3] > h - margin) continue;
-        if (taken.some((t) => overlaps(r, t, gap)) || others.some((o) => overlaps(r, o, gap))) continue;
+    const x = Math.min(Math.max(ax - lw / 2, m), w - m - lw);
+    const cy = Math.min(Math.max((own[1] + own[3]) / 2 - lh / 2, m), h - m - lh);
+    const side = label.block.label.side;
+    const at = (s) => (s > 0 ? own[1] - gap - lh : own[3] + gap); // above (s > 0) or below, screen y down
+    for (const s of [side, -side]) yield [[x, at(s)], [0, -s * lh / 4], reach * 4];
+    for (const s of [side, -side]) for (const d of [1, -1]) yield [[x, at(s)], [d * lw / 8, 0], 4];
+    for (const d of [1, -1]) {
+      const start = [d > 0 ? own[2] + gap : own[0] - gap - lw, cy];
+      yield [start, [d * lh / 4, 0], reach * 4];
+      const along = Math.max(0, (own[3] - own[1] - lh) / 2);
+      for (const v of [1, -1]) yield [start, [0, v * lh / 4], Math.floor(along / (lh / 4))];
+    }
+  }
+
+  // The first free rectangle for a label (see tries), inside the picture's margin, clear of what is
+  // taken and of other blocks; null when none.
+  place(label, size, own, taken, others, w, h) {
+    const { gap, margin, edge = 0 } = this.policy;
+    const m = Math.max(margin, edge * h);
+    const [lw, lh] = size;
+    for (const [[x0, y0], [dx, dy], steps] of this.tries(label, size, own, w, h, m)) {
+      for (let step = 0; step <= steps; step++) {
+        const r = [x0 + step * dx, y0 + step * dy, x0 + step * dx + lw, y0 + step * dy + lh];
+        if (r[0] < m || r[1] < m || r[2] > w - m || r[3] > h - m) continue;
+        if (taken.some((t) => overlaps(r, t, gap)) || others.some((o) => overlaps(r, o, gap)) || overlaps(r, own, gap)) continue;
         return r;
       }
     }
