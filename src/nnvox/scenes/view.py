@@ -239,7 +239,21 @@ USES = {
     "a figure": frozenset({"layer", "voxel", "t", "sample", "mistake", "preset", "size"}),
     "a storyboard (its shots set their own)": frozenset({"preset", "size", "fps"}),
     # the browser viewer (viewer/web): it resizes with the window and scrubs every snapshot itself
-    "a web page": frozenset({"mode", "sample", "mistake", "t", "sizing", "attribution", "depth", "view", "background"}),
+    "a web page": frozenset(
+        {
+            "mode",
+            "sample",
+            "mistake",
+            "t",
+            "sizing",
+            "attribution",
+            "feature_space",
+            "clusters",
+            "depth",
+            "view",
+            "background",
+        }
+    ),
     "the window": frozenset(
         {"mode", "sample", "mistake", "t", "sizing", "histogram", "attribution", "feature_space", "clusters", "depth"}
     ),
