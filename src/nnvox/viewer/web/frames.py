@@ -55,6 +55,7 @@ class SnapshotPiece:
     units: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # kind -> block -> unit boxes
     marks: tuple[str, ...] = ()  # the legend's mark entries this snapshot shows (legends.drawn_marks)
     histograms: dict[str, dict] = dataclasses.field(default_factory=dict)  # block -> its bars (histograms.py)
+    clouds: dict[str, dict] = dataclasses.field(default_factory=dict)  # feature-space points (clouds.py)
 
     def header(self) -> dict:
         """Everything but the indices, as JSON: the page reads it beside them."""
@@ -67,6 +68,7 @@ class SnapshotPiece:
             "units": self.units,
             "marks": list(self.marks),
             "histograms": self.histograms,
+            "clouds": self.clouds,
         }
 
 
@@ -90,6 +92,7 @@ def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> Snaps
     from nnvox.viewer.options import RenderOptions
     from nnvox.viewer.overlays.class_rows import framed_class
     from nnvox.viewer.overlays.legends import drawn_marks
+    from nnvox.viewer.web.clouds import snapshot_clouds
     from nnvox.viewer.web.histograms import snapshot_histograms
 
     frame = scene.frame_at(t, sample=sample)
@@ -100,8 +103,9 @@ def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> Snaps
     indices = b"".join(atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks)
     marks = drawn_marks(frame, RenderOptions())
     units, histograms = unit_frames(scene, frame), snapshot_histograms(scene, t, sample)
+    clouds = snapshot_clouds(scene, frame)
     return SnapshotPiece(
-        indices, frame.hud, dict(frame.texts), tops, framed, frame.hud_pending, units, marks, histograms
+        indices, frame.hud, dict(frame.texts), tops, framed, frame.hud_pending, units, marks, histograms, clouds
     )
 
 

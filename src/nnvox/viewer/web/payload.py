@@ -28,6 +28,7 @@ from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, Theme
 from nnvox.viewer.visuals import lit_opacity
+from nnvox.viewer.web.clouds import describe_clouds
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
 from nnvox.viewer.web.histograms import describe_histograms
 
@@ -260,6 +261,7 @@ def describe(
         "detail": detail_line(scene),
         "forward": {"seconds": Playback.forward_seconds},
         "histograms": _histogram_panel(scene, sample, panel_colours),
+        "clouds": describe_clouds(scene, panel_colours, layout),
         "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
             "above": list(layout.window_metrics_box),
             "font": [DEFAULT_THEME.fonts.legend.fraction, DEFAULT_THEME.fonts.legend.minimum],

@@ -1,6 +1,7 @@
 // What each snapshot adds beside the voxels, as the desktop draws it: frames round dead and saturated
-// units (unit_marks.js), the legend's entries for the marks shown (mark_entries.js) and the clicked
-// block's histogram (histogram.js). The viewer calls these hooks; they only read Python's numbers.
+// units (unit_marks.js), the legend's entries for the marks shown (mark_entries.js), the clicked
+// block's histogram (histogram.js) and, where asked for, the feature-space clouds (clouds.js). The viewer calls these hooks; they only read Python's numbers.
+import { FeatureClouds } from "./clouds.js";
 import { HistogramPanel } from "./histogram.js";
 import { MarkEntries } from "./mark_entries.js";
 import { UnitMarks } from "./unit_marks.js";
@@ -12,11 +13,13 @@ export class SnapshotMarks {
     this.units = new UnitMarks(scene, stage);
     this.entries = new MarkEntries(scene, layer);
     this.histogram = new HistogramPanel(scene, layer);
+    this.clouds = scene.clouds && new FeatureClouds(scene.clouds, stage, layer);
   }
 
   // A new timeline position: `alpha` of the way from piece a to b (the histogram's bars move).
   frame(a, b, alpha) {
     this.histogram.at(a, b, alpha);
+    if (this.clouds) this.clouds.at(a, b, alpha);
   }
 
   // The nearest snapshot's piece and the forward pass's light per block.
@@ -36,6 +39,7 @@ export class SnapshotMarks {
   draw(pageHeight) {
     this.histogram.draw(pageHeight);
     this.entries.fonts(pageHeight);
+    if (this.clouds) this.clouds.draw(pageHeight);
   }
 
   // Where labels must not go: the histogram panel and the entries (CSS pixels from the view's top left).
