@@ -27,7 +27,8 @@ def _source(scene: Scene) -> HistogramSource:
     for kept, source in _SOURCES:
         if kept is scene:
             return source
-    _SOURCES.append((scene, HistogramSource(scene)))
+    # every block's current and reference bins kept: a page asks for each snapshot's blocks in turn
+    _SOURCES.append((scene, HistogramSource(scene, cache_size=2 * len(scene.blocks) + 2)))
     del _SOURCES[:-4]
     return _SOURCES[-1][1]
 

@@ -16,6 +16,7 @@ import numpy as np
 from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.colour import LEVELS, lut
 from nnvox.scenes.frames import lit_span, pulse_span
+from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.viewer.label_layout import EDGE, GAP, MARGIN, REACH
@@ -58,6 +59,7 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int
         "atlas": [h, w],
         "offset": offset,
         "origin": _floats(b.origin),
+        "slabs": _slabs(b),
         "pitch": b.pitch,
         "voxel": b.voxel,
         "thickness": b.thickness,
@@ -74,6 +76,14 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int
             "rank": rank,
         },
     }
+
+
+def _slabs(b: Block) -> list[float]:
+    """Each panel's slab as the desktop draws it (scenes/open_layer.slab_corners: an open block's maps
+    in their grid): panels x 6 faces (front, back, top, bottom, left, right) x 4 corners x (x, y, z),
+    flat. The page reads its geometry here and lays the atlas over the faces."""
+    corners = slab_corners(b, map_places(b, 1.0 if b.opened is not None else 0.0))
+    return _floats(corners.ravel(), 4)
 
 
 def _classes(b: Block) -> dict | None:

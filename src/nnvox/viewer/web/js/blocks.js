@@ -38,13 +38,14 @@ export function colourTable(rows) {
   return dataTexture(rgba, 256, 1, THREE.RGBAFormat);
 }
 
-// The six faces of each slab: corners (x, y, z) and texture coordinates (s, t), as the desktop's
-// _slabs_polydata: front and back show the whole map, the sides its edge rows and columns.
+// The six faces of each slab: corners (x, y, z) from Python (block.slabs: scenes/open_layer.py's
+// slab_corners, front, back, top, bottom, left, right, 4 corners each, as the desktop's slabs) and
+// texture coordinates (s, t) into the block's atlas, as the desktop's _slab_texture_coords: front
+// and back show the whole map, the sides its edge rows and columns.
 function slabFaces(block, k) {
-  const { rows, cols, voxel: v, thickness: th, pitch } = block;
+  const { rows, cols } = block;
   const gc = block.grid[1];
   const [h, w] = block.atlas;
-  const [ox, y0, z0] = block.origin;
   const gi = Math.floor(k / gc);
   const gj = k % gc;
   const s0 = (gj * cols) / w;
@@ -52,17 +53,16 @@ function slabFaces(block, k) {
   const t0 = (gi * rows) / h;
   const t1 = ((gi + 1) * rows) / h;
   const [top, bottom, left, right] = [t0 + 0.5 / h, t1 - 0.5 / h, s0 + 0.5 / w, s1 - 0.5 / w];
-  const xa = ox + k * pitch;
-  const xb = xa + th;
-  const [L, R, T, B] = [y0 + (cols * v) / 2, y0 - (cols * v) / 2, z0 + (rows * v) / 2, z0 - (rows * v) / 2];
-  return [
-    [[xa, L, T], [xa, R, T], [xa, R, B], [xa, L, B], [s0, t0], [s1, t0], [s1, t1], [s0, t1]],
-    [[xb, L, T], [xb, L, B], [xb, R, B], [xb, R, T], [s0, t0], [s0, t1], [s1, t1], [s1, t0]],
-    [[xa, L, T], [xb, L, T], [xb, R, T], [xa, R, T], [s0, top], [s0, top], [s1, top], [s1, top]],
-    [[xa, L, B], [xa, R, B], [xb, R, B], [xb, L, B], [s0, bottom], [s1, bottom], [s1, bottom], [s0, bottom]],
-    [[xa, L, T], [xa, L, B], [xb, L, B], [xb, L, T], [left, t0], [left, t1], [left, t1], [left, t0]],
-    [[xa, R, T], [xb, R, T], [xb, R, B], [xa, R, B], [right, t0], [right, t0], [right, t1], [right, t1]],
+  const uvs = [
+    [[s0, t0], [s1, t0], [s1, t1], [s0, t1]],
+    [[s0, t0], [s0, t1], [s1, t1], [s1, t0]],
+    [[s0, top], [s0, top], [s1, top], [s1, top]],
+    [[s0, bottom], [s1, bottom], [s1, bottom], [s0, bottom]],
+    [[left, t0], [left, t1], [left, t1], [left, t0]],
+    [[right, t0], [right, t0], [right, t1], [right, t1]],
   ];
+  const corner = (f, c) => block.slabs.slice(((k * 6 + f) * 4 + c) * 3, ((k * 6 + f) * 4 + c) * 3 + 3);
+  return uvs.map((uv, f) => [0, 1, 2, 3].map((c) => corner(f, c)).concat(uv));
 }
 
 function slabGeometry(block) {
