@@ -65,3 +65,107 @@ def check_policy(model: str, scene, size_name: str, by_angle: dict[str, dict]) -
             assert {hidden[b] for b in blocks} <= FITS_NOT, f"{where}: {stage}"
         assert all(lb["box"][2] - lb["box"][0] > 0 for lb in report["labels"])
         json.dumps(report)  # plain JSON all through
+
+
+# --- lecture style: text sizes, nothing clipped, no overlaps, the overview's fill (issue 17 item 6) ---
+
+
+def drawn_texts(renderer) -> list[dict]:
+    """Every text a rendered picture shows, for each pane: kind ("text" for 2D texts, "label" for
+    camera-facing ones: block labels, class texts), its words, font size and box in image pixels
+    (x0, y0, x1, y1 from the bottom-left), and its lines; plus "ticks" entries for colour bars'
+    tick labels (font size only: vtk lays them out inside the bar)."""
+    import vtk
+
+    out = []
+    for pane in renderer.panes:
+        for layer in (pane.renderer, pane.overlay):
+            props = layer.GetViewProps()
+            props.InitTraversal()
+            for _ in range(props.GetNumberOfItems()):
+                out += _text_of(props.GetNextProp(), layer, vtk)
+    return out
+
+
+def _text_of(prop, layer, vtk) -> list[dict]:
+    if not prop.GetVisibility():
+        return []
+    if isinstance(prop, vtk.vtkScalarBarActor):
+        return [{"kind": "ticks", "text": "", "font": prop.GetLabelTextProperty().GetFontSize(), "box": None}]
+    if isinstance(prop, vtk.vtkTextActor | vtk.vtkBillboardTextActor3D) and prop.GetInput():
+        tp = prop.GetTextProperty()
+        if tp.GetOpacity() <= 0:
+            return []
+        bbox = [0, 0, 0, 0]
+        if isinstance(prop, vtk.vtkTextActor):
+            prop.GetBoundingBox(layer, bbox)
+            x, y = prop.GetPositionCoordinate().GetComputedDisplayValue(layer)
+            kind = "text"
+        else:
+            vtk.vtkTextRenderer().GetBoundingBox(tp, prop.GetInput(), bbox, layer.GetRenderWindow().GetDPI())
+            x, y = prop.GetAnchorDC()[:2]
+            bbox[1], bbox[3] = bbox[1] + 1, bbox[3] + 1
+            kind = "label"
+        box = [x + bbox[0], y + bbox[2], x + bbox[1], y + bbox[3]]
+        return [
+            {
+                "kind": kind,
+                "text": prop.GetInput(),
+                "font": tp.GetFontSize(),
+                "box": box,
+                "lines": prop.GetInput().count("\n") + 1,
+            }
+        ]
+    return []
+
+
+def check_lecture_text(where: str, texts: list[dict], size: tuple[int, int]) -> None:
+    """Every text at least the lecture height (theme.LECTURE_TEXT of the frame's height: its
+    font, and each of its lines as drawn), inside the frame with a margin, none overlapping another."""
+    from nnvox.viewer.theme import LECTURE_FONT, LECTURE_TEXT
+
+    w, h = size
+    keep = 0.005 * h  # half the labels' margin (label_layout.EDGE): nothing reads as cut off
+    for t in texts:
+        assert t["font"] >= round(LECTURE_FONT * h), f"{where}: {t['text'][:40]!r} at {t['font']} px"
+        if t["box"] is None:
+            continue
+        x0, y0, x1, y1 = t["box"]
+        # a drawn line's box is the glyphs' own: a pixel shorter for a text without descenders
+        assert (y1 - y0) / t["lines"] >= LECTURE_TEXT * h - 1, f"{where}: {t['text'][:40]!r} drawn {y1 - y0} px"
+        assert x0 >= keep and y0 >= keep and x1 <= w - keep and y1 <= h - keep, (
+            f"{where}: {t['text'][:40]!r} at {t['box']}"
+        )
+    boxed = [t for t in texts if t["box"] is not None]
+    for i, a in enumerate(boxed):
+        for b in boxed[:i]:
+            assert not _overlap(a, b), f"{where}: {a['text'][:30]!r} over {b['text'][:30]!r}"
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two texts overlap by more than the line gap their boxes carry above and below their
+    glyphs (a line's height less its font size): rows of class texts one line apart meet there,
+    their glyphs apart."""
+    (a0, a1, a2, a3), (b0, b1, b2, b3) = a["box"], b["box"]
+    gap = min((a3 - a1) / a["lines"] - a["font"], (b3 - b1) / b["lines"] - b["font"], 2.0)
+    return min(a2, b2) - max(a0, b0) > 1 and min(a3, b3) - max(a1, b1) > max(gap, 0.0) + 1
+
+
+def edge_band_pixels(image, background, size: tuple[int, int]) -> int:
+    """Pixels off the background within half the labels' margin of the frame's edges: anything
+    there (a tick label, a percentage, a block) reads as cut off."""
+    import numpy as np
+
+    band = max(1, round(0.005 * size[1]))
+    off = np.abs(image[..., :3].astype(int) - np.asarray(background)).max(axis=-1) > 24
+    off[band:-band, band:-band] = False
+    return int(off.sum())
+
+
+def fill(report: dict) -> tuple[float, float]:
+    """The fractions of the frame's width and height the blocks' screen bounding box covers."""
+    import numpy as np
+
+    boxes = np.array([b["visible"] for b in report["blocks"] if b["visible"] is not None]).reshape(-1, 4)
+    w, h = report["image"]["width"], report["image"]["height"]
+    return float((boxes[:, 2].max() - boxes[:, 0].min()) / w), float((boxes[:, 3].max() - boxes[:, 1].min()) / h)

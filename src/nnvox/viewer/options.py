@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.view import HUD_STYLES
-from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_TEXT, RGB8, Box, FontSize, Theme
+from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, RGB8, Box, FontSize, Theme
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ class RenderOptions:
 
     def text_size(self, fraction: float, minimum: int = 8) -> int:
         """A font size in pixels: `fraction` of the image height, scaled for the pane, never under
-        the theme's LECTURE_TEXT of the image height (a comparison's smaller text included)."""
-        return max(minimum, round(self.height * max(fraction * self.text_scale, LECTURE_TEXT)))
+        the lecture minimum (theme.LECTURE_FONT of the image height; a comparison's text included)."""
+        return max(minimum, round(self.height * max(fraction * self.text_scale, LECTURE_FONT)))
 
     def font(self, size: FontSize, *, scaled: bool = True) -> int:
         """A theme's text size in pixels; `scaled=False` ignores the pane's text_scale."""

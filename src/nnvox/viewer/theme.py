@@ -4,7 +4,7 @@ Colours come in the unit their consumer takes, named by it: `RGB` (0..1 floats) 
 properties, `RGB8` (0..255 ints) for colours written into uint8 arrays or compared with pixels.
 Layout values are fractions of the pane (normalised viewport: x from the left, y from the bottom);
 text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font), and
-no text in a picture is under LECTURE_TEXT of the frame's height."""
+no text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,14 @@ def to_unit(colour: RGB8) -> RGB:
     return tuple(v / 255 for v in colour)
 
 
-# The least text size in a picture (video, still, the window's 3D pane): 2.2% of the frame's height,
-# 24 px at 1080p (11 at 480p, 48 at 2160p), read from the back of a lecture hall. A text's size is
-# its font size, the height of one line of its box; where room runs out, fewer labels show
-# (viewer/label_layout.py), never smaller ones.
+# The least text height in a picture (video, still, the window's 3D pane): 2.2% of the frame's
+# height, 24 px at 1080p (11 at 480p, 48 at 2160p), read from the back of a lecture hall. A text's
+# height is that of one line of its box as vtk draws it (ascent to descent); where room runs out,
+# fewer labels show (viewer/label_layout.py), never smaller ones.
 LECTURE_TEXT = 0.022
+# The font size that draws it: a line of vtk's text is a pixel or two shorter than its font size
+# (measured: fonts of 11, 25 and 50 px draw lines 12, 24 and 49 px tall)
+LECTURE_FONT = 0.023
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,9 @@ class Colours:
 class Fonts:
     hud: FontSize = FontSize(0.024, 9)
     caption: FontSize = FontSize(0.034, 10)
-    label: FontSize = FontSize(LECTURE_TEXT)  # block labels, an output's class texts, cloud labels
-    legend: FontSize = FontSize(LECTURE_TEXT)  # tick labels; the legend's title is 1.1 times this
-    panel: FontSize = FontSize(LECTURE_TEXT)  # metrics inset and histogram panel
+    label: FontSize = FontSize(LECTURE_FONT)  # block labels, an output's class texts, cloud labels
+    legend: FontSize = FontSize(LECTURE_FONT)  # tick labels; the legend's title is 1.1 times this
+    panel: FontSize = FontSize(LECTURE_FONT)  # metrics inset and histogram panel
     card_title: FontSize = FontSize(0.07)
     card_subtitle: FontSize = FontSize(0.036)
     # the window's panels: sized on the window's height alone (not scaled with comparison panes)

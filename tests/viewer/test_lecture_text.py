@@ -1,0 +1,94 @@
+"""Issue 17 item 6, the lecture style's text and framing, on the 28 x 28 LeNet (the demo's model)
+and the 8 x 8 digits CNN at 480p, 1080p and 2160p, from the rendered picture: every text (block
+labels, class texts and percentages, legend titles and ticks, the heads-up line, the metrics inset,
+the marks' legend) at least 2.2% of the frame's height as drawn; none within the frame's edge
+margin, nothing drawn there at all (a clipped tick or percentage would be); no two texts
+overlapping; the label policy; and the overview filling the frame (tests/viewer/picture_policy.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.viewer.picture_policy import (
+    NO_VIOLATIONS,
+    SIZES,
+    check_lecture_text,
+    drawn_texts,
+    edge_band_pixels,
+    fill,
+)
+
+pytestmark = pytest.mark.gl
+
+
+@pytest.fixture(scope="module")
+def lenet_run(tmp_path_factory):
+    from tests.conftest import record_digits
+
+    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
+
+
+def _render(scene, size, **options):
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    return OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1], **options))
+
+
+@pytest.mark.parametrize("model", ["lenet_run", "digits_run"])
+def test_every_text_reads_from_the_back_of_the_hall_and_none_is_cut_off(model, request):
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.report import picture_report
+
+    scene = build_scene(request.getfixturevalue(model))
+    frame = scene.frame_at(scene.n_snapshots - 1)
+    for size_name, size in SIZES.items():
+        r = _render(scene, size)
+        try:
+            image = r.render(frame)
+            report, texts = picture_report(r), drawn_texts(r)
+        finally:
+            r.close()
+        where = f"{model} {size_name}"
+        assert report["checks"] == NO_VIOLATIONS, where
+        assert {"text", "label", "ticks"} <= {t["kind"] for t in texts}, where  # all kinds measured
+        assert any(lb["kind"] == "classes" for lb in report["labels"]), f"{where}: the output's class texts"
+        check_lecture_text(where, texts, size)
+        assert edge_band_pixels(image, r.options.background, size) == 0, where
+
+
+def _block_pixels(scene, size, pose) -> int:
+    """Pixels the blocks cover from `pose`, with no text, legend or inset drawn."""
+    r = _render(scene, size, show_labels=False, show_legend=False, show_hud=False, show_metrics=False)
+    try:
+        r.scene_renderer.apply_pose(pose)
+        image = r.render(scene.frame_at(scene.n_snapshots - 1))
+    finally:
+        r.close()
+    return int((np.abs(image[..., :3].astype(int) - np.asarray(r.options.background)).max(axis=-1) > 8).sum())
+
+
+@pytest.mark.parametrize("model", ["lenet_run", "digits_run"])
+def test_the_overview_fills_the_frame(model, request):
+    """The default overview's blocks span nearly all of the frame's width and most of its height,
+    and cover more of it than the overview of the fixed angle fitted to the scene's box did (before
+    the overview chose its angle and fitted the blocks themselves)."""
+    from nnvox.scenes import camera
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.report import picture_report
+
+    scene = build_scene(request.getfixturevalue(model))
+    size = SIZES["1080p"]
+    r = _render(scene, size)
+    try:
+        r.render(scene.frame_at(scene.n_snapshots - 1))
+        width, height = fill(picture_report(r))
+        pose = r.scene_renderer.pose()
+    finally:
+        r.close()
+    assert width >= 0.85 and height >= 0.55, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
+    direction = camera.view_direction(False)
+    centre, scale = camera.fit(scene.bounds, direction, size[0] / size[1])
+    before = camera._posed(centre, direction, scale)
+    assert _block_pixels(scene, size, pose) >= 1.15 * _block_pixels(scene, size, before), model
