@@ -111,6 +111,7 @@ class Window(MouseHandlers):
         self.spec, self.difference = pinned_depth(spec, run.architecture), difference
         self.expanded = False
         self.expand: frozenset[str] = frozenset()  # layers double-clicked open
+        self.opened: frozenset[str] = frozenset()  # feature-map layers double-clicked open into their maps
         self.options = window_options(size, comparing=self.comparing)
         self.selected: str | None = None  # the layer whose histogram is shown
         self._hovered: str | None = None  # the block under the cursor: its label shows
@@ -142,6 +143,7 @@ class Window(MouseHandlers):
     def _title(self) -> str:
         view = f" — depth {self.spec.depth} of {self._levels}" if self.spec.depth and not self.expanded else ""
         view += " — expanded" if self.expanded else (f" — {len(self.expand)} opened" if self.expand else "")
+        view += f" — {', '.join(sorted(self.opened))} open into maps" if self.opened else ""
         view += f" — selected {self.selected}" if self.selected else ""
         view += f" — figure {self.figure}" if self.figure else ""  # what tests wait on, not the screen
         if self.voxel is not None:
@@ -169,12 +171,14 @@ class Window(MouseHandlers):
     def _scene_options(self) -> SceneOptions:
         from nnvox.viewer.desktop.panes import scene_options
 
-        return scene_options(self.spec, expanded=self.expanded, expand=self.expand)
+        options = scene_options(self.spec, expanded=self.expanded, expand=self.expand)
+        return dataclasses.replace(options, opened=self.opened)
 
     def _build_scene(self, redraw: bool = True, opening: bool | None = None) -> None:
         """Show the scene of what is asked now; `opening` True or False (a module opened or closed, a
-        depth change): its blocks glide there from where they were."""
+        depth change): its blocks glide there from where they were. Layers open into their maps close."""
         self._end_glide()
+        self.opened = frozenset()
         if opening is not None and not self.comparing:
             self.switch.glide_to(self._scene_options(), opening)
         else:
@@ -281,10 +285,41 @@ class Window(MouseHandlers):
         from nnvox.scenes.selection import select
         from nnvox.viewer.desktop.panes import toggled
 
+        if self._opens_into_maps(name):
+            self._toggle_open(name)
+            return
         before, module = self.expand, select(self.run.architecture, self.switch.shown).collapsed.get(name)
         depth = None if self.expanded else self.spec.depth
         self.expand = toggled(before, name, self.run.architecture, depth, module.module if module else None)
         self._build_scene(opening=len(self.expand) > len(before))
+
+    def _opens_into_maps(self, name: str) -> bool:
+        """A double-click on `name` opens it into its maps (or closes it): an open layer, or a layer
+        of feature maps that stands for itself alone (a group, a fold or a module opens into its layers)."""
+        from nnvox.scenes.open_layer import can_open
+        from nnvox.scenes.selection import select
+        from nnvox.viewer.desktop.panes import opened_by
+
+        block = next((b for b in self.scene.blocks if b.name == name), None)
+        if block is None or self.comparing:
+            return False
+        if block.opened is not None:
+            return True
+        depth = None if self.expanded else self.spec.depth
+        if any(name in opened_by(e, self.run.architecture, depth) for e in self.expand):
+            return False  # a part of what a double-click opened: that closes it, as before
+        chosen = select(self.run.architecture, self.switch.shown)
+        alone = chosen.members(name) == [name] and name not in chosen.folds
+        return alone and block.role == "feature" and can_open(block)
+
+    def _toggle_open(self, name: str) -> None:
+        """Open a feature-map layer into its maps, face-on, or close it back into its stack (animated)."""
+        self._end_glide()
+        opening = name not in self.opened
+        self.opened = self.opened ^ {name}
+        self.switch.open_layer(self._scene_options(), name, opening)
+        self._shown()
+        self._redraw()
 
     def _change_depth(self, delta: int) -> None:
         """One module level shallower (-1) or deeper (+1), the camera, selection, timeline and mode kept."""

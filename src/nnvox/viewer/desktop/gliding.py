@@ -102,3 +102,29 @@ def start_glide(
     glide = scene_glide(old.scene, new, select(arch, coarse), [n.name for n in arch.nodes], opening=opening)
     camera = None if camera_moved else (overview_of(old.scene, old, room), overview_of(new, old, room))
     return GlidingBlocks(animated, glide, camera, time.perf_counter())
+
+
+OPEN_DURATION = 0.8  # seconds an open layer's maps take to fly out of their stack (or back), one after another
+
+
+class OpeningMaps:
+    """A layer opening into its maps in the window, or closing back into its stack: `renderer`
+    holds the open scene, whose maps fly (SceneRenderer.open_to) as the camera moves between the
+    poses `camera` (to face the grid opening; back to where it was closing). The same tick and
+    finish as GlidingBlocks, so the window runs either."""
+
+    def __init__(self, renderer: SceneRenderer, opening: bool, camera: tuple[CameraPose, CameraPose], started: float):
+        self.renderer, self.opening, self.camera, self.started = renderer, opening, camera, started
+        self.place(0.0)
+
+    def place(self, u: float) -> None:
+        self.renderer.open_to(u if self.opening else 1.0 - u)
+        self.renderer.apply_pose(blend(*self.camera, ease(EASING, u)))
+
+    def tick(self, now: float) -> bool:
+        u = (now - self.started) / OPEN_DURATION
+        self.place(min(max(u, 0.0), 1.0))
+        return u < 1.0
+
+    def finish(self) -> None:
+        self.place(1.0)

@@ -6,10 +6,16 @@ network leave it `room`: the columns it is fitted and centred in."""
 
 from __future__ import annotations
 
+import time
+
 from nnvox.capture.run import Run
+from nnvox.scenes.open_layer import open_pose
 from nnvox.scenes.scene import SceneOptions
-from nnvox.viewer.desktop.gliding import GlidingBlocks, centre_in, overview_of, same_pose, start_glide
+from nnvox.viewer.desktop.gliding import GlidingBlocks, OpeningMaps, centre_in, overview_of, same_pose, start_glide
 from nnvox.viewer.desktop.panes import Panes
+
+
+WINDOW_BAND = 0.5  # of the pane's height an open layer's maps fill: clear of the legends and insets below
 
 
 class SceneSwitch:
@@ -18,7 +24,9 @@ class SceneSwitch:
         self.scene = self.renderer = None  # the first pane's scene and SceneRenderer
         self.shown: SceneOptions | None = None  # the options they were built from
         self.overview = None  # the camera pose that shows the whole of that scene
-        self.gliding: GlidingBlocks | None = None
+        self.gliding: GlidingBlocks | OpeningMaps | None = None
+        self.before_open = None  # where the reader had moved the camera before a layer opened: closing goes back
+        self.facing: tuple[str, object] | None = None  # the open layer and the pose facing its maps
         self.then: SceneOptions | None = None  # closing: the scene shown when the glide ends
         self.room = (0.0, 1.0)  # the columns (normalised x from, to) no panel holds
 
@@ -36,7 +44,10 @@ class SceneSwitch:
         overview, else only moved over with them."""
         if room == self.room or self.renderer is None:
             return
+        facing = self.facing is not None and same_pose(self.renderer.pose(), self.facing[1])
         kept, self.room = self.moved_camera(), room
+        if facing:  # still facing an open layer's maps: face them in the new room
+            kept = self._face(self.facing[0])
         self.overview = overview_of(self.scene, self.renderer, room)
         self.renderer.apply_pose(kept or self.overview)
         centre_in(self.renderer.renderer.GetActiveCamera(), room)
@@ -59,6 +70,30 @@ class SceneSwitch:
         animated, coarse = (self.renderer, old_options) if opening else (old, options)
         self.gliding = start_glide(old, animated, scene, self.run, coarse, moved, self.room)
         self.then = None if opening else options
+
+    def open_layer(self, options: SceneOptions, name: str, opening: bool) -> None:
+        """Layer `name` opened into its maps (options with it open) or closed into its stack (without):
+        opening, the open scene is shown at once and its maps fly out of the stack as the camera turns
+        to face them; closing, they fly back first, the camera back where it was before they opened,
+        and the closed scene is shown after (`end_glide`)."""
+        scene = self.panes.scene_for(options)  # first: a scene that cannot be built leaves the window as it was
+        pose = self.renderer.pose()
+        if opening:
+            self.before_open = self.moved_camera()  # None: the overview, wherever the panels leave it then
+            self.show(options)
+            target = self._face(name)
+        else:
+            target, self.facing = self.before_open or overview_of(scene, self.renderer, self.room), None
+        self.gliding = OpeningMaps(self.renderer, opening, (pose, target), time.perf_counter())
+        self.then = None if opening else options
+
+    def _face(self, name: str):
+        """The pose facing open layer `name`'s maps in the columns no panel holds."""
+        self.facing = (
+            name,
+            open_pose(self.scene, name, self.renderer.aspect * (self.room[1] - self.room[0]), band=WINDOW_BAND),
+        )
+        return self.facing[1]
 
     def tick(self, now: float) -> bool:
         """The glide under way placed for the clock's time; False when there is none or it is over."""
