@@ -14,7 +14,6 @@ from nnvox.scenes.scene import SceneOptions
 from nnvox.viewer.desktop.gliding import GlidingBlocks, OpeningMaps, centre_in, overview_of, same_pose, start_glide
 from nnvox.viewer.desktop.panes import Panes
 
-
 WINDOW_BAND = 0.5  # of the pane's height an open layer's maps fill: clear of the legends and insets below
 
 
