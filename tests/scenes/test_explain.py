@@ -142,3 +142,15 @@ def test_a_linear_applied_at_each_token_is_refused_in_one_line():
     with pytest.raises(NnvoxError, match="applied at each of 5 positions") as err:
         ex.target(arch, linear)
     assert "\n" not in str(err.value)
+
+
+def test_the_inputs_colour_scale_is_one_over_the_run_not_the_patch_in_view(lenet_run):
+    from nnvox.scenes.build import build_scene
+
+    scene = build_scene(lenet_run)
+    for layer, source in (("conv1", "input"), ("conv2", "pool1")):
+        explained = ex.Explanation(lenet_run, scene, layer, 0, 2)
+        scales = {explained.at(p, t).input_scale for p in (0.05, 0.5, 0.95) for t in (0.0, 1.0)}
+        assert len(scales) == 1  # the same over the shot and across snapshots
+        (scale,) = scales
+        assert (scale.lo, scale.hi) == pytest.approx((scene.block(source).scale.lo, scene.block(source).scale.hi))

@@ -16,6 +16,9 @@ import numpy as np
 
 from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
+from nnvox.scenes.block_spec import _input_scale as probe_scale
+from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.run_scales import scale_from_stats
 
 FAMILIES = {"Conv2d": "conv", "Linear": "linear", "MaxPool2d": "max", "AvgPool2d": "mean"}
 PASSING = ("Flatten", "flatten", "Dropout", "dropout", "Identity")  # hand their input on unchanged
@@ -249,6 +252,7 @@ class Moment:
     source: str | None  # the block drawn for its input (None: not drawn)
     weight_limit: float  # |weight| at the diverging scale's ends
     product_limit: float
+    input_scale: ColourScale | None = None  # the inputs' colours where no drawn block shows them: one over the run
 
 
 class Explanation:
@@ -272,6 +276,7 @@ class Explanation:
         self.source = drawn_source(run.architecture, self.target, names)
         self.positions = order(self.target, channel)
         self.row = 0 if self.target.family == "linear" else self.target.shape[2]
+        self.input_scale = input_scale(run, self.target)
         self._steps: dict[int, tuple[list[Step], float, float]] = {}
 
     def _at_snapshot(self, index: int) -> tuple[list[Step], float, float]:
@@ -288,7 +293,18 @@ class Explanation:
         done = schedule(progress, len(steps), self.row)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
-        return Moment(steps[done - 1], done, len(steps), grid, self.target.layer, self.source, weights, products)
+        return Moment(
+            steps[done - 1], done, len(steps), grid, self.target.layer, self.source, weights, products, self.input_scale
+        )
+
+
+def input_scale(run, t: Target) -> ColourScale:
+    """The colours of the layer's inputs, fixed over the whole run as every scale in nnvox is: the
+    probe images' grey scale, or the recorded limits of the layer it reads (never the values in view)."""
+    first = run.architecture.nodes[0]
+    if t.source == first.name and first.kind == "Input":
+        return probe_scale(run)
+    return scale_from_stats(run, f"act/{t.source}")
 
 
 def done_cells(block, moment: Moment) -> tuple[int, np.ndarray]:

@@ -312,8 +312,7 @@ class ExplainInset:
         rows, columns, grid = self.cells
         size = grid[0] * grid[1]
         inputs = np.where(s.inside, s.inputs, np.nan)
-        if input_scale is None:
-            input_scale = ColourScale.robust(np.nanmin(inputs), np.nanmax(inputs))
+        input_scale = input_scale or m.input_scale or ColourScale.robust(0.0, 1.0)  # fixed over the shot
         parts = [(inputs, input_scale)]
         if s.weights is not None:
             parts += [
