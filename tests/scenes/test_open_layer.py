@@ -49,9 +49,10 @@ def test_the_open_grid_is_near_square_with_gaps_and_faces_minus_y(scenes):
     assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     lo, hi = corners.reshape(-1, 3).min(axis=0), corners.reshape(-1, 3).max(axis=0)
     b = block.bounds
-    # the block's bounds are the grid's, with a gap left of each map (a kernel's place)
-    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1], b[4], b[5]])
+    # the block's bounds are the grid's, with a gap left of each map (a kernel's place) and above it (its label's)
+    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1], b[4], b[5] - block.gap])
     assert block.gap > 0 and np.isclose(b[1] - b[0], gc * (w + block.gap))
+    assert np.isclose(b[5] - b[4], gr * (h + block.gap))
 
 
 def test_column_zero_is_on_the_left_and_row_zero_on_top(scenes):

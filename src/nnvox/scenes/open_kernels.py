@@ -4,7 +4,7 @@ run, diverging, centred on zero), at the timeline position shown (between snapsh
 as weights mode interpolates).
 
 A kernel reads every input channel: one input channel (conv1 on a grey digit) is one k x k patch; for
-several, the in-channel kernels stand in a column, the first `MOST_INPUTS` of them, rather than
+several, the in-channel kernels stand in a column, the first `MOST_INPUTS` of them (said over the grid), rather than
 their sum: a sum cancels a kernel's positive weights on one input map against its negative ones on
 another, and would show a pattern the layer never applies. Where the column would be taller than
 the map, its cells shrink to fit (conv2's 6 x 5 x 5 beside a 10 x 10 map).
@@ -24,7 +24,7 @@ from nnvox.scenes.open_layer import grid_places
 from nnvox.scenes.run_scales import weight_scale
 from nnvox.scenes.scene import Block
 
-MOST_INPUTS = 6  # in-channel kernels drawn beside a map; the rest are read but not drawn
+MOST_INPUTS = 3  # in-channel kernels drawn beside a map, large enough to read; the rest are read but not drawn
 STACK_GAP = 0.5  # between in-channel kernels in a column, in cells
 FILL = 0.75  # of the gap beside a map a kernel may take
 ZOOM = 1.6  # a kernel cell at most this many times the map's voxel: a 5 x 5 kernel reads beside a 28 x 28 map

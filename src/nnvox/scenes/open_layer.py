@@ -126,11 +126,9 @@ def grid_places(block: Block) -> np.ndarray:
     w, h = block.cols * block.voxel, block.rows * block.voxel
     x, y, z = block.origin
     i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), gc)
-    top = z + (gr * h + (gr - 1) * gap) / 2
-    return np.stack(
-        [x + gap + j * (w + gap) + w / 2, np.full(block.panels, y - block.thickness / 2), top - i * (h + gap) - h / 2],
-        axis=1,
-    )
+    top = z + gr * (h + gap) / 2  # each map with a gap above it (its label's) and one left of it
+    rows = top - gap - i * (h + gap) - h / 2
+    return np.stack([x + gap + j * (w + gap) + w / 2, np.full(block.panels, y - block.thickness / 2), rows], axis=1)
 
 
 @dataclasses.dataclass(frozen=True)

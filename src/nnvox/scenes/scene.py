@@ -110,7 +110,7 @@ class Block:
     # from), labelled only when focused; not a parallel lane's (BERT's query, key, value)
     side_branch: bool = False
     # open (scenes/open_layer.py): its maps face-on in a grid of (rows, cols) maps in the x-z plane,
-    # `gap` apart and a gap left of each (where a convolution's kernel stands), from the origin's x
+    # with a gap left of each (where a convolution's kernel stands) and above each (its label), from the origin's x
     opened: tuple[int, int] | None = None
     gap: float = 0.0
 
@@ -119,7 +119,7 @@ class Block:
         """Size along x, y, z in world units."""
         if self.opened is not None:
             (gr, gc), v, g = self.opened, self.voxel, self.gap
-            return (gc * (self.cols * v + g), self.thickness, gr * self.rows * v + (gr - 1) * g)
+            return (gc * (self.cols * v + g), self.thickness, gr * (self.rows * v + g))
         return ((self.panels - 1) * self.pitch + self.thickness, self.cols * self.voxel, self.rows * self.voxel)
 
     @property

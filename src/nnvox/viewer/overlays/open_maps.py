@@ -12,7 +12,7 @@ from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.colour import lut
 from nnvox.scenes.open_kernels import KernelPlan, kernel_plan, kernel_quads, kernel_values
-from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places
+from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
 from nnvox.viewer.overlays.base import Shown, Stage
 
 
@@ -71,6 +71,17 @@ class OpenMaps:
             plan = kernel_plan(stage.scene.source.run, block) if stage.scene.source is not None else None
             if plan is not None:
                 self.kernels.append(_Kernels(stage, block, plan))
+            notes = (
+                [f"the first {shown_maps(block)} of {block.panels} maps"] if shown_maps(block) < block.panels else []
+            )
+            if plan is not None and plan.hidden_inputs:
+                notes.append(f"kernels of the first {plan.inputs} of {plan.inputs + plan.hidden_inputs} input maps")
+            if notes:  # level of detail, said over the grid
+                note = make_billboard(stage.options, " · ".join(notes), scale=0.8, below=True)
+                x0, x1, y0, _, z0, _ = block.bounds
+                note.SetPosition((x0 + x1) / 2, y0, z0 - 0.2 * block.gap)
+                stage.overlay.AddActor(note)
+                self.labels.append(note)
             if block.panels > LABELLED_MAPS:
                 continue
             places = grid_places(block)
