@@ -173,10 +173,31 @@ def test_a_storyboard_open_key_is_text_and_not_with_explain(tmp_path, digits_run
     board = tmp_path / "board.toml"
     shot = '[[shot]]\nrun = "run"\nduration = 2\n'
     board.write_text(shot + 'open = "conv1"\n')
-    assert load_storyboard(board).shots[0].open == "conv1"
+    assert load_storyboard(board).shots[0].open == ("conv1",)
+    board.write_text(shot + 'open = ["input", "conv1"]\n')
+    assert load_storyboard(board).shots[0].open == ("input", "conv1")
     board.write_text(shot + "open = 3\n")
     with pytest.raises(NnvoxError, match=r"line 4: open must be text"):
         load_storyboard(board)
     board.write_text(shot + 'explain = "conv1"\nopen = "conv1"\n')
     with pytest.raises(NnvoxError, match=r"line 5: a shot opens a layer or explains one, not both"):
         load_storyboard(board)
+
+
+def test_the_input_and_conv1_open_together_and_close_back(digits_run, scenes):
+    from nnvox.scenes.open_layer import closed_scene, neighbour_offsets
+
+    closed, _ = scenes
+    both = build_scene(digits_run, SceneOptions(opened=frozenset({"input", "conv1"})))
+    assert both.block("input").opened == (1, 1) and both.block("conv1").opened is not None
+    boxes = [b.bounds for b in both.blocks]
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    back = closed_scene(both)
+    assert np.allclose([b.bounds for b in back.blocks], [b.bounds for b in closed.blocks])
+    for a, b in zip(back.edge_paths, closed.edge_paths):
+        assert np.allclose(a, b)
+    start = neighbour_offsets(both, 0.0)  # conv1 glides back by the input's room, the rest by both
+    assert np.isclose(both.block("conv1").origin[0] + start["conv1"], closed.block("conv1").origin[0])
+    assert np.isclose(both.block("fc1").origin[0] + start["fc1"], closed.block("fc1").origin[0])
+    pose = open_pose(both, ["input", "conv1"], 16 / 9)
+    assert pose.focal[0] < both.block("conv1").bounds[0] + 1e-6 or pose.focal[0] < both.block("conv1").bounds[1]

@@ -184,12 +184,13 @@ def slab_corners(block: Block, places: MapPlaces) -> np.ndarray:
     return places.centres[:, None, None, :] + a + b + d
 
 
-def open_pose(scene: Scene, name: str, aspect: float, *, band: float = 0.6, lift: float = 0.1) -> CameraPose:
-    """The camera facing the open grid of `name` (looking along +y, up +z), the grid with the edge
-    of the blocks before and after it in view, its labels and the caption's band clear."""
-    block = scene.block(name)
+def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: float = 0.06) -> CameraPose:
+    """The camera facing the open grids of `names` (a name or several; looking along +y, up +z), with
+    the edge of the blocks before and after them in view, their labels and the caption's band clear."""
+    boxes = np.array([scene.block(n).bounds for n in ([names] if isinstance(names, str) else names)])
     direction = np.array(OPEN_DIRECTION)
-    x0, x1, y0, y1, z0, z1 = block.bounds
+    x0, y0, z0 = boxes[:, 0::2].min(axis=0)
+    x1, y1, z1 = boxes[:, 1::2].max(axis=0)
     pad = 0.25 * (x1 - x0)  # a glimpse of the neighbours: where the maps come from and go to
     centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=0.9)
     up = np.array([0.0, 0.0, 1.0])
@@ -224,17 +225,14 @@ def closed_scene(scene: Scene) -> Scene:
     edges that made room back in their places (what `open_scene` undoes)."""
     shifts = room_made(scene)
     paths = [np.array(p, dtype=float) for p in scene.edge_paths]
-    for block in scene.blocks:
+    for block in sorted(scene.blocks, key=lambda b: -b.bounds[0]):  # the last first: each undoes its own shift
         if block.opened is None:
             continue
         delta = block.extent[0] - ((block.panels - 1) * block.pitch + block.thickness)
         for (_, target), path in zip(scene.edges, paths):
             if target in shifts:
                 path[path[:, 0] >= block.bounds[1] - 1e-6, 0] -= delta
-    blocks = [
-        dataclasses.replace(b, opened=None, gap=0.0) if b.opened is not None else _shifted(b, -shifts.get(b.name, 0.0))
-        for b in scene.blocks
-    ]
+    blocks = [dataclasses.replace(_shifted(b, -shifts.get(b.name, 0.0)), opened=None, gap=0.0) for b in scene.blocks]
     return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
 
 

@@ -140,7 +140,7 @@ def shot_frames(
         held = explain_pose(scene, framed, aspect)
         camera = lambda p: held
     opened = lambda p: 1.0
-    if shot.open is not None:
+    if shot.open:
         opens, closes = open_ends
         opened = lambda p: open_schedule(p, shot.duration, opens=opens, closes=closes)
         if "camera" not in shot.lines:
@@ -162,5 +162,5 @@ def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float
     """An opening shot's camera where it sets none: from the overview of the network still closed
     to facing the open grid as the layer opens, and back as it closes."""
     whole = camera_move(CameraMove(), closed_scene(scene), aspect, captioned=shot.caption is not None)(0.0)
-    facing = open_pose(scene, shot.open, aspect)
+    facing = open_pose(scene, shot.open, aspect, **(CAPTIONED if shot.caption is not None else {}))
     return lambda p: blend(whole, facing, ease("smooth", opened(p)))

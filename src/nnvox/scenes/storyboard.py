@@ -137,7 +137,7 @@ class Shot:
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
     channel: int = 0  # the explained layer's output map
-    open: str | None = None  # a feature-map layer opened into its maps, face-on (scenes/open_layer.py)
+    open: tuple[str, ...] = ()  # feature-map layers opened into their maps, face-on (scenes/open_layer.py)
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line, for messages
 
     def sample_in(self, run) -> int:
@@ -373,12 +373,16 @@ def _explain(table: dict, at, check: _Checker) -> dict:
 
 
 def _open(table: dict, at, check: _Checker) -> dict:
-    """The layer a shot opens into its maps: checked as TOML here, against the scene when it is built."""
+    """The layers a shot opens into their maps (open = "conv1", or ["input", "conv1"]): checked as TOML
+    here, against the scene when it is built."""
     if "open" not in table:
         return {}
     if "explain" in table:
         check.fail(at("open"), "a shot opens a layer or explains one, not both; give each its own shot")
-    return {"open": check.text(table["open"], at("open"), "open")}
+    names = table["open"] if isinstance(table["open"], list) else [table["open"]]
+    if not names:
+        check.fail(at("open"), 'open names a layer ("conv1") or a list of them (["input", "conv1"])')
+    return {"open": tuple(dict.fromkeys(check.text(n, at("open"), "open") for n in names))}
 
 
 def _title_card(table: dict, line: int, at, check: _Checker, common: dict) -> Shot:

@@ -35,8 +35,8 @@ def _scene_key(shot: Shot) -> tuple:
     """Shots that draw the same scene share it (and its renderer); a shot that opens a layer draws
     the scene with it open (its maps fly there from the stack as the shot starts)."""
     options = shot.view.scene_options()
-    if shot.open is not None:
-        options = dataclasses.replace(options, opened=frozenset({shot.open}))
+    if shot.open:
+        options = dataclasses.replace(options, opened=frozenset(shot.open))
     return shot.source, options
 
 

@@ -82,7 +82,7 @@ class OpenMaps:
                 note.SetPosition((x0 + x1) / 2, y0, z0 - 0.2 * block.gap)
                 stage.overlay.AddActor(note)
                 self.labels.append(note)
-            if block.panels > LABELLED_MAPS:
+            if block.panels > LABELLED_MAPS or block.panels == 1:  # one map: the layer's own label names it
                 continue
             places = grid_places(block)
             top = places[:, 2] + block.rows * block.voxel / 2 + 0.08 * block.gap
