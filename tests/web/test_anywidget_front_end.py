@@ -67,7 +67,7 @@ document.getElementById("out").appendChild(view.el);
 window.view = view;
 await view.render();
 </script></body></html>"""
-VIEWER = "document.getElementById('out').firstElementChild.nnvoxViewer"
+VIEWER = "document.getElementById('out')?.firstElementChild?.nnvoxViewer"
 # How a promise ended: its error's message, 'resolved', or 'no answer' after 10 s (a promise left hanging)
 SETTLED = """(code) => Promise.race([(0, eval)(code).then(() => 'resolved', (e) => e.message),
   new Promise((done) => setTimeout(() => done('no answer'), 10000))])"""

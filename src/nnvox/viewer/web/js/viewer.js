@@ -169,6 +169,7 @@ export async function createViewer(container, source, { onRedraw, keep } = {}) {
     viewer.timeline.stop();
     viewer.cache.close(); // prefetches stop, what still lands is dropped
     source.close();
+    Object.assign(viewer.stage, { draw() {}, requestDraw() {} }); // a frame already asked for draws nothing
     releaseStage(viewer.stage); // textures, geometries and the WebGL context, now
     viewer.stage.dispose();
     viewer.view.remove();
