@@ -201,3 +201,17 @@ def test_the_input_and_conv1_open_together_and_close_back(digits_run, scenes):
     assert np.isclose(both.block("fc1").origin[0] + start["fc1"], closed.block("fc1").origin[0])
     pose = open_pose(both, ["input", "conv1"], 16 / 9)
     assert pose.focal[0] < both.block("conv1").bounds[0] + 1e-6 or pose.focal[0] < both.block("conv1").bounds[1]
+
+
+def test_a_point_on_an_open_map_is_that_maps_cell_and_a_gap_is_none(scenes):
+    from nnvox.scenes.open_layer import map_cell
+
+    _, scene = scenes
+    block = scene.block("conv1")
+    v, places = block.voxel, grid_places(block)
+    for k, r, c in ((0, 0, 0), (3, 5, 2), (block.panels - 1, block.rows - 1, block.cols - 1)):
+        x, y, z = places[k]
+        point = (x - block.cols * v / 2 + (c + 0.5) * v, y, z + block.rows * v / 2 - (r + 0.5) * v)
+        assert map_cell(block, point) == (k, r, c)
+    x, y, z = places[0]
+    assert map_cell(block, (x - block.cols * v / 2 - block.gap / 2, y, z)) is None  # the gap left of map 0

@@ -65,7 +65,10 @@ def opened(block: Block) -> Block:
 
 
 def gap_of(block: Block) -> float:
-    """Between the maps of `block` open, in world units."""
+    """Between the maps of `block` open, in world units: none around a lone map with no kernel (the
+    input's image), which has no label of its own to hold either."""
+    if block.panels == 1 and "Conv" not in block.kind:
+        return 0.0
     return (GAP_BESIDE_KERNEL if "Conv" in block.kind else GAP) * max(block.rows, block.cols) * block.voxel
 
 
@@ -250,3 +253,16 @@ def open_schedule(progress: float, duration: float, *, opens: bool = True, close
     if closes:
         u = min(u, (1.0 - progress) / span)
     return float(min(max(u, 0.0), 1.0))
+
+
+def map_cell(block: Block, point) -> tuple[int, int, int] | None:
+    """The (map, row, column) of an open block's grid under a world point on it, or None: a gap, a
+    kernel, or a map the level of detail leaves out (where the window's click inspects a voxel)."""
+    x, _, z = point
+    places, v = grid_places(block), block.voxel
+    w, h = block.cols * v, block.rows * v
+    for k, (cx, _, cz) in enumerate(places[: shown_maps(block)]):
+        col, row = (x - (cx - w / 2)) / v, ((cz + h / 2) - z) / v
+        if 0 <= col < block.cols and 0 <= row < block.rows:
+            return k, int(row), int(col)
+    return None

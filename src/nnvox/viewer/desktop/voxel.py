@@ -20,13 +20,25 @@ def voxel_under(renderer, scene: Scene, run: Run, x: int, y: int, *, t: float, s
             shape = run.architecture.node(block.key[len("act/") :]).shape
         except KeyError:
             shape = None
-    where = voxel_at(block, hit[1], shape) if hit else None
+    where = _open_voxel(block, hit[1]) if hit and block.opened else voxel_at(block, hit[1], shape) if hit else None
     if where is None:
         return None
     try:
         return inspect_voxel(run, round(t), *where, sample=sample)
     except NnvoxError:
         return None
+
+
+def _open_voxel(block, point) -> tuple[str, int, tuple[int, ...]] | None:
+    """voxel_at for a layer open into its maps: the map, row and column under the point."""
+    from nnvox.scenes.open_layer import map_cell
+
+    cell = map_cell(block, point)
+    if cell is None or not block.key.startswith("act/"):
+        return None
+    panel, row, col = cell
+    channel = block.channels[panel] if block.channels is not None else panel
+    return block.key[len("act/") :], channel, (row * block.pool, col * block.pool)
 
 
 def followed(voxel, run: Run, *, t: float, sample: int):

@@ -34,6 +34,11 @@ def unit_box(block: Block, unit: int) -> tuple[float, ...]:
     """The box framing `unit` of `block`: its channel's slice, or its cell on a grid's front face."""
     x0, _, y0, y1, z0, z1 = block.bounds
     m = MARGIN
+    if block.opened is not None:  # open into its maps (scenes/open_layer.py): the map where it stands in the grid
+        from nnvox.scenes.open_layer import grid_places
+
+        (x, y, z), hw, hh = grid_places(block)[unit], block.cols * block.voxel / 2, block.rows * block.voxel / 2
+        return (x - hw - m, x + hw + m, y - m, y + block.thickness + m, z - hh - m, z + hh + m)
     if block.role == "feature":
         start = block.panel_centres()[unit, 0]
         return (start - m, start + block.thickness + m, y0 - m, y1 + m, z0 - m, z1 + m)
