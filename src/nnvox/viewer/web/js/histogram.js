@@ -59,7 +59,8 @@ export class HistogramPanel {
   }
 
   draw(pageHeight) {
-    this.canvas.style.display = this.visible ? "block" : "none";
+    const display = this.visible ? "block" : "none";
+    if (this.canvas.style.display !== display) this.canvas.style.display = display;
     if (!this.visible) return;
     const ratio = window.devicePixelRatio || 1;
     const [w, h] = [this.canvas.clientWidth, this.canvas.clientHeight];

@@ -28,20 +28,32 @@ export class MarkEntries {
 
   // `kinds` the entries to show; `below` the panel (normalised x0, y0, x1, y1, y up) they stand on.
   show(kinds, below) {
+    const key = `${kinds}|${below}`;
+    if (key === this.key) return;
+    this.key = key;
     this.shown = kinds;
+    this.rect = null;
     for (const [kind, entry] of Object.entries(this.entries)) entry.style.display = kinds.includes(kind) ? "flex" : "none";
     Object.assign(this.root.style, { left: `${100 * below[0]}%`, right: "1%", bottom: `${100 * below[3] + 0.6}%` });
   }
 
-  // Where the entries are (labels keep off them), CSS pixels from the view's top left; none when hidden.
-  rects() {
+  // Where the entries are (labels keep off them), CSS pixels from the view's top left; none when
+  // hidden. Measured once after a change, not on every orbiting frame (a measure forces a layout).
+  rects(w, h) {
     if (!this.shown.length) return [];
-    const { offsetLeft: x, offsetTop: y, offsetWidth: w, offsetHeight: h } = this.root;
-    return [[x, y, x + w, y + h]];
+    if (!this.rect || this.measured !== `${w}x${h}`) {
+      this.measured = `${w}x${h}`;
+      const { offsetLeft: x, offsetTop: y, offsetWidth: width, offsetHeight: height } = this.root;
+      this.rect = [x, y, x + width, y + height];
+    }
+    return [this.rect];
   }
 
   fonts(pageHeight) {
     const [fraction, minimum] = this.scene.marks_legend.font;
-    this.root.style.fontSize = `${Math.max(minimum, Math.round(pageHeight * fraction))}px`;
+    const size = `${Math.max(minimum, Math.round(pageHeight * fraction))}px`;
+    if (size === this.root.style.fontSize) return;
+    this.root.style.fontSize = size;
+    this.rect = null;
   }
 }

@@ -44,6 +44,6 @@ export class SnapshotMarks {
 
   // Where labels must not go: the histogram panel and the entries (CSS pixels from the view's top left).
   rects(w, h) {
-    return [...this.histogram.rects(w, h), ...this.entries.rects()];
+    return [...this.histogram.rects(w, h), ...this.entries.rects(w, h)];
   }
 }
