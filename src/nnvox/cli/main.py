@@ -343,7 +343,8 @@ def serve(runs: list[Path], *, port: Whole = 8080, host: str = "127.0.0.1"):
     Parameters
     ----------
     runs
-        Run folders (from `nnvox record`, `nnvox demo` or nnvox.Recorder).
+        Run folders (from `nnvox record`, `nnvox demo` or nnvox.Recorder), or folders of runs: a run
+        written into one after the server started is listed too.
     port
         The port to listen on; reach it from your machine with ssh -L PORT:localhost:PORT HOST.
     host
