@@ -50,6 +50,8 @@ export class ForwardPass {
 
   set(reveal) {
     this.reveal = reveal;
+    this.dots.geometry.dispose(); // (a replaced attribute's GL buffer is freed only with its geometry)
+    this.dots.geometry = new THREE.BufferGeometry();
     this.dots.geometry.setAttribute("position", new THREE.Float32BufferAttribute(this.pulses(), 3));
     this.onLit(this.lit());
   }

@@ -22,10 +22,14 @@ export class UnitMarks {
   }
 
   show(piece, lit) {
+    const units = (piece && piece.units) || {};
+    const key = JSON.stringify(Object.values(units).flatMap((blocks) => Object.keys(blocks).map((name) => lit[name] ?? 1)));
+    if (piece === this.piece && key === this.key) return; // the same frames, equally lit
+    [this.piece, this.key] = [piece, key];
     const positions = [];
     const colours = [];
     this.count = {};
-    for (const [kind, blocks] of Object.entries((piece && piece.units) || {})) {
+    for (const [kind, blocks] of Object.entries(units)) {
       for (const [name, boxes] of Object.entries(blocks)) {
         const c = this.faded(this.colours.health[kind], lit[name] ?? 1);
         for (const box of boxes) {
@@ -37,7 +41,8 @@ export class UnitMarks {
         this.count[kind] = (this.count[kind] || 0) + boxes.length;
       }
     }
-    const geometry = this.lines.geometry;
+    this.lines.geometry.dispose(); // (a replaced attribute's GL buffer is freed only with its geometry)
+    const geometry = (this.lines.geometry = new THREE.BufferGeometry());
     geometry.setAttribute("position", new THREE.Float32BufferAttribute(positions, 3));
     geometry.setAttribute("color", new THREE.Float32BufferAttribute(colours, 3));
   }
