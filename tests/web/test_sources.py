@@ -164,3 +164,9 @@ def test_runs_and_modes_written_after_the_server_started_are_offered(digits_run,
     assert listed[0]["snapshots"] == 3 and "change" in listed[0]["modes"]
     assert "/view?run=late&amp;mode=change" in runs.answer("/").body.decode()
     assert runs.answer("/api/runs/late/scene?mode=change").status == 200
+    waiting = tmp_path / "waiting"  # named before its Recorder wrote anything
+    waiting.mkdir()
+    runs = ServedRuns([waiting], look_seconds=0)
+    assert json.loads(runs.answer("/api/runs").body) == []
+    shutil.copytree(digits_run.path, waiting, dirs_exist_ok=True)
+    assert [r["name"] for r in json.loads(runs.answer("/api/runs").body)] == ["waiting"]

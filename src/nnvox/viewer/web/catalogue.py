@@ -3,7 +3,8 @@ a snapshot) is opened again, and the modes it can show worked out again, when it
 about (a stat per request); a folder named on the command line that is not itself a run is a folder
 of runs, TensorBoard's logdir: its subfolders that hold a run are listed, looked for again at most
 every LOOK_SECONDS when the run list is asked for (or a run it does not know), so a run started
-after the server is offered too. A run keeps its place (its number in URLs) once listed."""
+after the server is offered too (and a named folder a Recorder has not yet written to, once it
+has). A run keeps its place (its number in URLs) once listed."""
 
 from __future__ import annotations
 
@@ -93,11 +94,11 @@ class RunCatalogue:
             self._looked = time.monotonic()
             known = {r.path.resolve() for r in self.runs}
             found = [
-                child
+                folder
                 for parent in self.parents
-                for child in sorted(parent.iterdir() if parent.is_dir() else [])
-                if child.is_dir() and _holds_run(child) and child.resolve() not in known
-            ]
+                for folder in ([parent] if _holds_run(parent) else sorted(parent.iterdir() if parent.is_dir() else []))
+                if folder.is_dir() and _holds_run(folder) and folder.resolve() not in known
+            ]  # (a folder named before its Recorder wrote the first snapshot is itself the run)
             if not found:
                 return
             names = folder_names([r.path for r in self.runs] + found)[len(self.runs) :]
