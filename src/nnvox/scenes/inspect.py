@@ -172,18 +172,34 @@ def inspect_voxel(
     )
 
 
+def grouped_axis(axes: tuple[str, ...]) -> int | None:
+    """The axis a voxel's statistics are taken along (its channel, feature or head), or None: the
+    whole layer (vectors)."""
+    for name in ("channel", "feature", "head"):
+        if name in axes and len(axes) > 1:
+            return axes.index(name)
+    return None
+
+
+def group_words(axes: tuple[str, ...], shape: tuple[int, ...], index) -> str:
+    """What the statistics of the voxels at `index` along grouped_axis are over, in words: "channel 5's
+    14 × 14 map", "feature 3 over 16 tokens", "all 120 values of the layer" (the browser page fills
+    its own index into these words with "{}" for `index`)."""
+    k = grouped_axis(axes)
+    if k is None:
+        return f"all {math.prod(shape)} values of the layer"
+    rest = [(a, s) for i, (a, s) in enumerate(zip(axes, shape)) if i != k]
+    if len(rest) == 1:
+        return f"{axes[k]} {index} over {rest[0][1]} {rest[0][0]}s"
+    return f"{axes[k]} {index}'s {' × '.join(str(s) for _, s in rest)} map"
+
+
 def _group(acts: np.ndarray, axes: tuple[str, ...], coords: tuple[int, ...]) -> tuple[np.ndarray, str]:
     """The values a voxel is compared with: its channel's map (maps), its feature over every token
     (sequences), its head's map (attention), or the whole layer (vectors)."""
-    for name in ("channel", "feature", "head"):
-        if name in axes and len(axes) > 1:
-            k = axes.index(name)
-            values = np.take(acts, coords[k], axis=k)
-            rest = [a for i, a in enumerate(axes) if i != k]
-            if len(rest) == 1:
-                return values, f"{name} {coords[k]} over {values.size} {rest[0]}s"
-            return values, f"{name} {coords[k]}'s {' × '.join(map(str, values.shape))} map"
-    return acts, f"all {acts.size} values of the layer"
+    k = grouped_axis(axes)
+    values = acts if k is None else np.take(acts, coords[k], axis=k)
+    return values, group_words(axes, acts.shape, None if k is None else coords[k])
 
 
 def _maps(run: Run, index: int, name: str, sample: int) -> np.ndarray | str:
