@@ -171,8 +171,7 @@ class Window(MouseHandlers):
     def _scene_options(self) -> SceneOptions:
         from nnvox.viewer.desktop.panes import scene_options
 
-        options = scene_options(self.spec, expanded=self.expanded, expand=self.expand)
-        return dataclasses.replace(options, opened=self.opened)
+        return scene_options(self.spec, expanded=self.expanded, expand=self.expand, opened=self.opened)
 
     def _build_scene(self, redraw: bool = True, opening: bool | None = None) -> None:
         """Show the scene of what is asked now; `opening` True or False (a module opened or closed, a
@@ -285,41 +284,10 @@ class Window(MouseHandlers):
         from nnvox.scenes.selection import select
         from nnvox.viewer.desktop.panes import toggled
 
-        if self._opens_into_maps(name):
-            self._toggle_open(name)
-            return
         before, module = self.expand, select(self.run.architecture, self.switch.shown).collapsed.get(name)
         depth = None if self.expanded else self.spec.depth
         self.expand = toggled(before, name, self.run.architecture, depth, module.module if module else None)
         self._build_scene(opening=len(self.expand) > len(before))
-
-    def _opens_into_maps(self, name: str) -> bool:
-        """A double-click on `name` opens it into its maps (or closes it): an open layer, or a layer
-        of feature maps that stands for itself alone (a group, a fold or a module opens into its layers)."""
-        from nnvox.scenes.open_layer import can_open
-        from nnvox.scenes.selection import select
-        from nnvox.viewer.desktop.panes import opened_by
-
-        block = next((b for b in self.scene.blocks if b.name == name), None)
-        if block is None or self.comparing:
-            return False
-        if block.opened is not None:
-            return True
-        depth = None if self.expanded else self.spec.depth
-        if any(name in opened_by(e, self.run.architecture, depth) for e in self.expand):
-            return False  # a part of what a double-click opened: that closes it, as before
-        chosen = select(self.run.architecture, self.switch.shown)
-        alone = chosen.members(name) == [name] and name not in chosen.folds
-        return alone and block.role == "feature" and can_open(block)
-
-    def _toggle_open(self, name: str) -> None:
-        """Open a feature-map layer into its maps, face-on, or close it back into its stack (animated)."""
-        self._end_glide()
-        opening = name not in self.opened
-        self.opened = self.opened ^ {name}
-        self.switch.open_layer(self._scene_options(), name, opening)
-        self._shown()
-        self._redraw()
 
     def _change_depth(self, delta: int) -> None:
         """One module level shallower (-1) or deeper (+1), the camera, selection, timeline and mode kept."""
@@ -332,10 +300,6 @@ class Window(MouseHandlers):
             return
         self.spec, self.expanded = dataclasses.replace(self.spec, depth=depth), False
         self._build_scene(opening=delta > 0)
-
-    def select(self, name: str | None) -> None:
-        self.selected = name
-        self._redraw()
 
     def _select_next(self, delta: int) -> None:
         names = [b.name for b in self.scene.blocks]

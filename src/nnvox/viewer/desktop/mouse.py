@@ -1,5 +1,6 @@
 """The window's mouse: a click selects a block and inspects the voxel under it (or picks a mistake
-in the mistakes figure), a double-click opens or closes a block, hovering shows a block's label.
+in the mistakes figure), a double-click opens or closes a block (a layer of feature maps: into its
+maps, face-on), hovering shows a block's label.
 A part of viewer.window.Window, kept apart so that each file reads as one concern."""
 
 from __future__ import annotations
@@ -28,7 +29,39 @@ class MouseHandlers:
         first, at = getattr(self, "_clicked", (None, None))
         name = first if at is not None and abs(x - at[0]) + abs(y - at[1]) <= 3 else self._block_at(x, y)
         if name is not None:
-            self.toggle_layer(name)
+            self._toggle_open(name) if self._opens_into_maps(name) else self.toggle_layer(name)
+
+    def select(self, name: str | None) -> None:
+        self.selected = name
+        self._redraw()
+
+    def _opens_into_maps(self, name: str) -> bool:
+        """A double-click on `name` opens it into its maps (or closes it): an open layer, or a layer
+        of feature maps that stands for itself alone (a group, a fold or a module opens into its layers)."""
+        from nnvox.scenes.open_layer import can_open
+        from nnvox.scenes.selection import select
+        from nnvox.viewer.desktop.panes import opened_by
+
+        block = next((b for b in self.scene.blocks if b.name == name), None)
+        if block is None or self.comparing:
+            return False
+        if block.opened is not None:
+            return True
+        depth = None if self.expanded else self.spec.depth
+        if any(name in opened_by(e, self.run.architecture, depth) for e in self.expand):
+            return False  # a part of what a double-click opened: that closes it, as before
+        chosen = select(self.run.architecture, self.switch.shown)
+        alone = chosen.members(name) == [name] and name not in chosen.folds
+        return alone and block.role == "feature" and can_open(block)
+
+    def _toggle_open(self, name: str) -> None:
+        """Open a feature-map layer into its maps, face-on, or close it back into its stack (animated)."""
+        self._end_glide()
+        opening = name not in self.opened
+        self.opened = self.opened ^ {name}
+        self.switch.open_layer(self._scene_options(), name, opening)
+        self._shown()
+        self._redraw()
 
     def _block_at(self, x: int, y: int) -> str | None:
         return next((name for pane in self.panes if (name := pane.renderer.block_at(x, y)) is not None), None)

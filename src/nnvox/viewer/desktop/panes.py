@@ -38,10 +38,13 @@ class Pane:
     histograms: HistogramSource | None
 
 
-def scene_options(spec: ViewSpec, *, expanded: bool, expand: frozenset[str]) -> SceneOptions:
+def scene_options(
+    spec: ViewSpec, *, expanded: bool, expand: frozenset[str], opened: frozenset[str] = frozenset()
+) -> SceneOptions:
     """What the window asks of a scene. Attribution planes and feature-space clouds show activations:
-    other modes go without. `expanded`: every layer its own block, every channel at full resolution."""
-    options = spec.scene_options()
+    other modes go without. `expanded`: every layer its own block, every channel at full resolution;
+    `opened`: layers open into their maps (scenes/open_layer.py)."""
+    options = dataclasses.replace(spec.scene_options(), opened=opened)
     if spec.mode != "activations":
         options = dataclasses.replace(options, attribution=None, feature_space=None, clusters=None)
     elif not spec.feature_space:
