@@ -53,7 +53,11 @@ def test_every_text_reads_from_the_back_of_the_hall_and_none_is_cut_off(model, r
         where = f"{model} {size_name}"
         assert report["checks"] == NO_VIOLATIONS, where
         assert {"text", "label", "ticks"} <= {t["kind"] for t in texts}, where  # all kinds measured
-        assert any(lb["kind"] == "classes" for lb in report["labels"]), f"{where}: the output's class texts"
+        classes = [lb for lb in report["labels"] if lb["kind"] == "classes"]
+        assert classes, f"{where}: the output's class texts"
+        column = next(b["box"] for b in report["blocks"] if b["name"] == classes[0]["block"])
+        for lb in classes:  # beside their column, never over it (the report checks other blocks)
+            assert lb["box"][0] >= column[2] or lb["box"][2] <= column[0], f"{where}: {lb['text']!r} over the column"
         check_lecture_text(where, texts, size)
         assert edge_band_pixels(image, r.options.background, size) == 0, where
 
