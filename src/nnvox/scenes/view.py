@@ -87,6 +87,9 @@ class ViewSpec:
     depth
         Module depth drawn: each module below it is one block showing its output (1: the top-level modules;
         a large number: every layer). Default: the deepest depth whose overview has at most 24 blocks.
+    open
+        Feature-map layers opened into their maps, face-on, as the window's double-click opens them (e.g. --open
+        conv1; repeat it for more).
     hud
         The heads-up line: lecture ("Epoch 12 of 12 · accuracy 97.6% · true 7, predicted 7") or detail (run,
         mode, sample numbers, every metric in full, unhealthy layers). A storyboard shot in the lecture style
@@ -106,6 +109,7 @@ class ViewSpec:
     background: str | None = None
     view: Path | None = None
     depth: int | None = None
+    open: tuple[str, ...] = ()
     hud: HudStyle = HUD_STYLES[0]
 
     def __post_init__(self):
@@ -143,6 +147,11 @@ class ViewSpec:
             rgb(self.background)
         if self.view is not None:
             object.__setattr__(self, "view", path_argument(self.view, "a saved view"))
+        if isinstance(self.open, str):
+            object.__setattr__(self, "open", (self.open,))  # one layer, from Python
+        if not isinstance(self.open, (tuple, list)) or not all(isinstance(n, str) for n in self.open):
+            raise SpecTypeError("open", f"open names layers (text), got {self.open!r}")
+        object.__setattr__(self, "open", tuple(self.open))
         if self.depth is not None and (not _whole(self.depth) or self.depth < 1):
             raise SpecError("depth", f"depth {self.depth!r} is not a module depth: 1 (the top-level modules) or more")
 
@@ -161,6 +170,7 @@ class ViewSpec:
             feature_space=self.feature_space,
             clusters=self.clusters,
             depth=self.depth,
+            opened=frozenset(self.open),
         )
 
 
@@ -230,6 +240,7 @@ _SCENE = frozenset(
         "size",
         "depth",
         "hud",
+        "open",
     }
 )
 USES = {
@@ -246,12 +257,14 @@ USES = {
             "mistake",
             "t",
             "sizing",
+            "histogram",
             "attribution",
             "feature_space",
             "clusters",
             "depth",
             "view",
             "background",
+            "open",
         }
     ),
     "the window": frozenset(

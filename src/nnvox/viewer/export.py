@@ -59,7 +59,7 @@ class _Panes:
             self.scene, self.timeline, sides = c.left, c, c.sides(difference)
         self.sample = spec.sample_in(run)
         run.check_sample(self.sample, mistakes=against is None and pin is None)  # mistakes are one run's
-        _check_layer(self.scene, spec.histogram)
+        check_layer(self.scene, spec.histogram)
         self.spec, self.layer = spec, spec.histogram
         self.pose = None if spec.view is None else load_view(spec.view)  # a saved view, read before any GL
         self.scenes, self.times = [s for s, _ in sides], [at for _, at in sides]
@@ -96,7 +96,7 @@ class _Panes:
         ]
 
 
-def _check_layer(scene: Scene, layer: str | None) -> None:
+def check_layer(scene: Scene, layer: str | None) -> None:
     names = [b.name for b in scene.blocks]
     if layer is not None and layer not in names:
         raise NnvoxError(
