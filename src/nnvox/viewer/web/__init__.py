@@ -14,16 +14,25 @@ from nnvox.scenes.scene import Scene
 from nnvox.scenes.view import ViewSpec, rgb
 
 
-def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float) -> dict:
-    """The scene's description as `spec` shows it (its sample, saved view, background), at position t."""
+def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float, numbers=None, *, shown: bool = True) -> dict:
+    """The scene's description as `spec` shows it (its sample, saved view, background, the histogram
+    panel open at first), at position t; `numbers` (view_numbers.py) where the view's pieces share
+    them. The view a page opens in (`shown`) refuses a --histogram layer it does not draw; another mode
+    the page switches to opens without the panel where it does not draw that layer."""
+    from nnvox.viewer.export import check_layer
     from nnvox.viewer.web.payload import describe
 
+    if shown:
+        check_layer(scene, spec.histogram)
+    drawn = spec.histogram in {b.name for b in scene.blocks}
     return describe(
         scene,
         t=float(t),
         sample=sample,
         pose=None if spec.view is None else load_view(spec.view),
         background=None if spec.background is None else rgb(spec.background),
+        histogram=spec.histogram if drawn else None,
+        numbers=numbers,
     )
 
 
@@ -34,15 +43,17 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     from nnvox.viewer.web.frames import quantised_frames
     from nnvox.viewer.web.page import page, viewer_bundle
     from nnvox.viewer.web.payload import embedded
+    from nnvox.viewer.web.view_numbers import view_numbers
     from nnvox.viewer.web.views import held_views, menu, other_scenes
 
     bundle = viewer_bundle()  # missing: one line, before any frame is computed
     t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
     top = DEFAULT_THEME.layout.top_classes
     scenes = other_scenes(scene, spec)
-    description = {**spec_description(scene, spec, sample, t), "views": menu(scene, scenes)}
+    numbers = view_numbers(scene)
+    description = {**spec_description(scene, spec, sample, t, numbers), "views": menu(scene, scenes)}
     others = held_views(description, scenes, spec, t)
-    return page(*embedded(description, quantised_frames(scene, sample, top)), bundle, views=others)
+    return page(*embedded(description, quantised_frames(scene, sample, top, numbers)), bundle, views=others)
 
 
 def write_html(out: Path, text: str) -> Path:

@@ -56,6 +56,7 @@ class SnapshotPiece:
     marks: tuple[str, ...] = ()  # the legend's mark entries this snapshot shows (legends.drawn_marks)
     histograms: dict[str, dict] = dataclasses.field(default_factory=dict)  # block -> its bars (histograms.py)
     clouds: dict[str, dict] = dataclasses.field(default_factory=dict)  # feature-space points (clouds.py)
+    stats: dict[str, list] = dataclasses.field(default_factory=dict)  # block -> its groups' min, mean, max
 
     def header(self) -> dict:
         """Everything but the indices, as JSON: the page reads it beside them."""
@@ -69,6 +70,7 @@ class SnapshotPiece:
             "marks": list(self.marks),
             "histograms": self.histograms,
             "clouds": self.clouds,
+            "stats": self.stats,
         }
 
 
@@ -87,13 +89,16 @@ def unit_frames(scene: Scene, frame: Frame) -> dict[str, dict[str, list]]:
     return {kind: blocks for kind, blocks in found.items() if blocks}
 
 
-def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> SnapshotPiece:
-    """The frame at snapshot position t: the browser blends between two of these."""
+def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int, numbers=None) -> SnapshotPiece:
+    """The frame at snapshot position t: the browser blends between two of these. `numbers` (a
+    view_numbers.ViewNumbers of the scene) are kept between a view's snapshots."""
     from nnvox.viewer.options import RenderOptions
     from nnvox.viewer.overlays.class_rows import framed_class
     from nnvox.viewer.overlays.legends import drawn_marks
     from nnvox.viewer.web.clouds import snapshot_clouds
     from nnvox.viewer.web.histograms import snapshot_histograms
+    from nnvox.viewer.web.statistics import snapshot_statistics
+    from nnvox.viewer.web.view_numbers import numbers_for
 
     frame = scene.frame_at(t, sample=sample)
     framed = {b.name: framed_class(b, frame.values[b.name], 1.0) for b in scene.blocks if b.role == "output"}
@@ -102,13 +107,16 @@ def snapshot_piece(scene: Scene, t: int, sample: int, top_classes: int) -> Snaps
     }
     indices = b"".join(atlas(b, frame.values[b.name]).tobytes() for b in scene.blocks)
     marks = drawn_marks(frame, RenderOptions())
-    units, histograms = unit_frames(scene, frame), snapshot_histograms(scene, t, sample)
-    clouds = snapshot_clouds(scene, frame)
-    return SnapshotPiece(
-        indices, frame.hud, dict(frame.texts), tops, framed, frame.hud_pending, units, marks, histograms, clouds
-    )
+    numbers = numbers_for(scene, numbers)
+    units, histograms = unit_frames(scene, frame), snapshot_histograms(scene, t, sample, numbers.histograms)
+    clouds, stats = snapshot_clouds(scene, frame), snapshot_statistics(scene, t, sample, numbers.statistics)
+    texts = (frame.hud, dict(frame.texts), tops, framed, frame.hud_pending)
+    return SnapshotPiece(indices, *texts, units, marks, histograms, clouds, stats)
 
 
-def quantised_frames(scene: Scene, sample: int, top_classes: int) -> list[SnapshotPiece]:
+def quantised_frames(scene: Scene, sample: int, top_classes: int, numbers=None) -> list[SnapshotPiece]:
     """Every snapshot's piece, in order (t = 0, 1, ...)."""
-    return [snapshot_piece(scene, t, sample, top_classes) for t in range(scene.n_snapshots)]
+    from nnvox.viewer.web.view_numbers import numbers_for
+
+    numbers = numbers_for(scene, numbers)
+    return [snapshot_piece(scene, t, sample, top_classes, numbers) for t in range(scene.n_snapshots)]

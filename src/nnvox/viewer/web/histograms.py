@@ -4,47 +4,35 @@ texts, each bar's colour index, the reference snapshot's outline, in the descrip
 snapshot the bars (counts of the finite values in each bin), the axis's top and the note (in each
 snapshot's piece). The page only scales these to its panel.
 
-Only blocks that show their whole layer have one (level of detail left the others' values mostly
-unread: binning them would read every value of every snapshot); the page says so when such a block
-is clicked."""
+Every block has one, a block level of detail reduced too: its bars count every value of its layer
+(scenes/frames.layer_values), as the desktop's panel does. A view's HistogramSource (histogram_source)
+keeps its blocks' reference bins while its snapshots are computed: the HTML export makes one per view,
+`nnvox serve` and the widget one per view they keep (source.RunSource), so nothing outlives a view."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from nnvox.scenes.histogram import BINS, HistogramSource, notes
-from nnvox.scenes.scene import Block, Scene
-
-_SOURCES: list[tuple[Scene, HistogramSource]] = []  # the last few scenes' (their binned snapshots are kept)
+from nnvox.scenes.scene import Scene
 
 
-def has_histogram(block: Block) -> bool:
-    """Whether the page gets the block's histogram: it shows its whole layer."""
-    return block.channels is None and block.pool == 1
-
-
-def _source(scene: Scene) -> HistogramSource:
-    for kept, source in _SOURCES:
-        if kept is scene:
-            return source
-    # every block's current and reference bins kept: a page asks for each snapshot's blocks in turn
-    _SOURCES.append((scene, HistogramSource(scene, cache_size=2 * len(scene.blocks) + 2)))
-    del _SOURCES[:-4]
-    return _SOURCES[-1][1]
+def histogram_source(scene: Scene) -> HistogramSource:
+    """The bins of one view's blocks: each block's current and reference snapshot's kept (a page asks
+    for each snapshot's blocks in turn, each compared with the same reference)."""
+    return HistogramSource(scene, cache_size=2 * len(scene.blocks) + 2)
 
 
 def _fractions(values: np.ndarray) -> list[float]:
     return [round(float(v), 6) for v in values]
 
 
-def describe_histograms(scene: Scene, sample: int) -> dict:
-    """Per block with a histogram: its title, tick texts (lo, middle, hi of its scale), each bar's
+def describe_histograms(scene: Scene, sample: int, source: HistogramSource) -> dict:
+    """Per block: its title, tick texts (lo, middle, hi of its scale), each bar's
     colour index on its scale and the reference snapshot's fractions and label."""
     out = {}
     for b in scene.blocks:
-        if not has_histogram(b):
-            continue
-        hist = _source(scene).at(b.name, 0, sample=sample)
+        hist = source.at(b.name, 0, sample=sample)
         centres = (hist.edges[:-1] + hist.edges[1:]) / 2
         lo, hi = b.scale.lo, b.scale.hi
         out[b.name] = {
@@ -57,14 +45,12 @@ def describe_histograms(scene: Scene, sample: int) -> dict:
     return {"bins": BINS, "blocks": out}
 
 
-def snapshot_histograms(scene: Scene, t: int, sample: int) -> dict:
-    """Per block with a histogram, at snapshot t: counts per bin (of `finite` values), the axis's top
+def snapshot_histograms(scene: Scene, t: int, sample: int, source: HistogramSource) -> dict:
+    """Per block, at snapshot t: counts per bin (of `finite` values), the axis's top
     (a fraction; one bar far above the rest is clipped) and the note's parts."""
     out = {}
     for b in scene.blocks:
-        if not has_histogram(b):
-            continue
-        hist = _source(scene).at(b.name, t, sample=sample)
+        hist = source.at(b.name, t, sample=sample)
         finite = hist.count - hist.nonfinite
         out[b.name] = {
             "counts": np.rint(hist.fractions * finite).astype(int).tolist(),

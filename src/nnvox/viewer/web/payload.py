@@ -32,6 +32,7 @@ from nnvox.viewer.visuals import lit_opacity
 from nnvox.viewer.web.clouds import describe_clouds
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
 from nnvox.viewer.web.histograms import describe_histograms
+from nnvox.viewer.web.view_numbers import ViewNumbers, numbers_for
 
 FORMAT = 1  # the payload's layout; the page refuses another
 ASPECT = 16 / 9  # the camera's framing is fitted to this width over height; the page refits on resize
@@ -61,6 +62,7 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int
         "origin": _floats(b.origin),
         "slabs": _slabs(b),
         "pitch": b.pitch,
+        "pool": b.pool,
         "voxel": b.voxel,
         "thickness": b.thickness,
         "bounds": _floats(b.bounds),
@@ -131,16 +133,18 @@ def _metrics(scene: Scene, colours) -> dict | None:
     }
 
 
-def _histogram_panel(scene: Scene, sample: int, colours) -> dict:
+def _histogram_panel(scene: Scene, sample: int, colours, numbers: ViewNumbers, selected: str | None) -> dict:
     """The histogram panel a clicked block shows, as the desktop window's (overlays/histogram.py):
     its box (normalised, y up) and where its parts sit, its text size (a fraction of the page's
-    height, at least `font_minimum` pixels), colours, and each block's numbers (histograms.py)."""
+    height, at least `font_minimum` pixels), colours, each block's numbers (histograms.py) and the
+    block whose panel shows when the page opens (`selected`: --histogram; None: none until a click)."""
     box = DEFAULT_THEME.layout.window_histogram_box
     font = DEFAULT_THEME.fonts.panel
     eight = lambda rgb: [round(v * 255) for v in rgb]
     room = (0.0, box[0] - DEFAULT_THEME.layout.panel_gap)  # the network beside the panel (desktop/panels.free_room)
     return {
-        **describe_histograms(scene, sample),
+        **describe_histograms(scene, sample, numbers.histograms),
+        "selected": selected,
         "box": list(box),
         "room": list(room),
         "camera": _camera(
@@ -232,8 +236,11 @@ def describe(
     sample: int,
     pose: CameraPose | None = None,
     background: tuple[int, int, int] | None = None,
+    histogram: str | None = None,
+    numbers: ViewNumbers | None = None,
 ) -> dict:
-    """The page's scene description: everything but the snapshots' pieces."""
+    """The page's scene description: everything but the snapshots' pieces; `histogram` the block
+    whose panel shows at first, `numbers` the view's (view_numbers.py) where its pieces share them."""
     above, rank = label_sides(list(scene.blocks)), ranks(list(scene.blocks))
     texts = label_texts(
         list(scene.blocks)
@@ -246,6 +253,7 @@ def describe(
     cmaps = sorted({b.scale.cmap for b in scene.blocks})
     pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped, boxes=network_boxes(scene))
     layout = DEFAULT_THEME.layout
+    numbers = numbers_for(scene, numbers)
     panel_colours = DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours
     return {
         "format": FORMAT,
@@ -270,7 +278,8 @@ def describe(
         "metrics": _metrics(scene, panel_colours),
         "detail": detail_line(scene),
         "forward": {"seconds": Playback.forward_seconds},
-        "histograms": _histogram_panel(scene, sample, panel_colours),
+        "histograms": _histogram_panel(scene, sample, panel_colours, numbers, histogram),
+        "statistics": numbers.statistics,  # what a clicked voxel's channel statistics are over
         "clouds": describe_clouds(scene, panel_colours, layout),
         "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
             "above": list(layout.window_metrics_box),

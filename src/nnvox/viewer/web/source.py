@@ -39,6 +39,7 @@ class Reading(NamedTuple):
     sample: int
     description: dict
     version: str
+    numbers: object  # view_numbers.ViewNumbers: bins and statistics' groups its pieces share
 
 
 def run_version(run: Run) -> str:
@@ -79,6 +80,7 @@ class RunSource:
     def _read(self, run: Run) -> Reading:
         from nnvox.scenes.build import build_scene
         from nnvox.viewer.web import spec_description
+        from nnvox.viewer.web.view_numbers import view_numbers
         from nnvox.viewer.web.views import menu, showable_modes
 
         scene = build_scene(run, self.spec.scene_options())
@@ -87,8 +89,9 @@ class RunSource:
         t = scene.n_snapshots - 1 if self.spec.t is None else min(self.spec.t, scene.n_snapshots - 1)
         version = run_version(run)
         views = menu(scene, showable_modes(run, self.spec))  # a mode the run cannot show is not offered
-        description = {**spec_description(scene, self.spec, sample, t), "views": views, "live": not run.closed}
-        return Reading(run, scene, sample, {**description, "version": version}, version)
+        numbers = view_numbers(scene)
+        description = {**spec_description(scene, self.spec, sample, t, numbers), "views": views, "live": not run.closed}
+        return Reading(run, scene, sample, {**description, "version": version}, version, numbers)
 
     run = property(lambda self: self._now.run)
     scene = property(lambda self: self._now.scene)
@@ -133,5 +136,5 @@ class RunSource:
             )
         if not 0 <= i < now.scene.n_snapshots:
             raise IndexError(f"snapshot {i} is not in {now.run.name} (0 to {now.scene.n_snapshots - 1})")
-        build = lambda: snapshot_piece(now.scene, i, now.sample, DEFAULT_THEME.layout.top_classes)
+        build = lambda: snapshot_piece(now.scene, i, now.sample, DEFAULT_THEME.layout.top_classes, now.numbers)
         return self._pieces.get((now.version, i), build)

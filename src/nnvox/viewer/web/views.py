@@ -45,7 +45,7 @@ def showable_modes(run, spec: ViewSpec = ViewSpec()) -> tuple[str, ...]:
 
     modes = []
     for mode in MODES:
-        options = dataclasses.replace(spec, mode=mode).scene_options()
+        options = dataclasses.replace(spec, mode=mode, open=()).scene_options()  # (opened where drawn)
         try:
             check_options(options)
             require_recorded(run, options, block_specs(run, options, select(run.architecture, options)))
@@ -57,17 +57,21 @@ def showable_modes(run, spec: ViewSpec = ViewSpec()) -> tuple[str, ...]:
 
 def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
     """The run's scene in every other mode it can show (a mode it cannot, say gradients never
-    recorded, is left out of the menu)."""
+    recorded, is left out of the menu), with the layers `spec` opens open where that mode draws them
+    as maps (weights mode has no conv1 activations to open)."""
     from nnvox.scenes.build import build_scene
+    from nnvox.scenes.open_layer import open_scene, openable
 
-    run, scenes = scene.source.run, {scene.mode: scene}
-    for mode in showable_modes(run, spec):
+    run, scenes, closed = scene.source.run, {scene.mode: scene}, dataclasses.replace(spec, open=())
+    for mode in showable_modes(run, closed):
         if mode == scene.mode:
             continue
         try:
-            scenes[mode] = build_scene(run, dataclasses.replace(spec, mode=mode).scene_options())
+            other = build_scene(run, dataclasses.replace(closed, mode=mode).scene_options())
         except NnvoxError:
             continue
+        names = [name for name in spec.open if name in openable(other)]
+        scenes[mode] = open_scene(other, names) if names else other
     return {m: scenes[m] for m in MODES if m in scenes}
 
 
@@ -106,6 +110,7 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
     from nnvox.viewer.theme import DEFAULT_THEME
     from nnvox.viewer.web import spec_description
     from nnvox.viewer.web.frames import quantised_frames
+    from nnvox.viewer.web.view_numbers import view_numbers
 
     top, start_key = DEFAULT_THEME.layout.top_classes, view_key(start["mode"], start["sample"])
     whole = {start["mode"]: (start_key, start)}  # mode -> the view held whole and its description
@@ -114,7 +119,9 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
         for k in [s["sample"] for s in start["views"]["samples"]] if mode in PER_SAMPLE else [0]:
             if (key := view_key(mode, k)) == start_key:
                 continue
-            pieces, description = quantised_frames(scene, k, top), spec_description(scene, spec, k, t)
+            numbers = view_numbers(scene)
+            pieces = quantised_frames(scene, k, top, numbers)
+            description = spec_description(scene, spec, k, t, numbers, shown=False)
             like, base = whole.get(mode, (None, None))
             if base is not None and (patch := _patch(base, description)) is not None:
                 held[key] = shared_view(like, k, patch, pieces)

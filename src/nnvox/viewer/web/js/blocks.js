@@ -114,7 +114,8 @@ export class BlockMesh {
     this.texture.needsUpdate = true;
   }
 
-  // The panel, row and column a texture coordinate falls in (null outside the drawn panels).
+  // The panel, row and column a texture coordinate falls in, and its place `at` in the atlas (null
+  // outside the drawn panels).
   voxelAt(uv) {
     const { rows, cols, panels } = this.block;
     const [h, w] = this.block.atlas;
@@ -122,6 +123,6 @@ export class BlockMesh {
     const y = Math.min(h - 1, Math.floor(uv.y * h));
     const panel = Math.floor(y / rows) * this.block.grid[1] + Math.floor(x / cols);
     if (panel >= panels) return null;
-    return { panel, row: y % rows, col: x % cols, index: this.atlas[y * w + x] };
+    return { panel, row: y % rows, col: x % cols, at: y * w + x, index: this.atlas[y * w + x] };
   }
 }

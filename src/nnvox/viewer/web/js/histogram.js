@@ -90,7 +90,7 @@ export class HistogramPanel {
     };
     if (!block) {
       this.shown = null;
-      text(`${this.block}: no histogram (shown reduced: level of detail)`, this.spec.title[0], this.spec.title[1], this.spec.colours.muted);
+      text(`${this.block}: no histogram in this view`, this.spec.title[0], this.spec.title[1], this.spec.colours.muted);
       return;
     }
     const now = this.current();

@@ -17,6 +17,7 @@ import { describePick, pick } from "./picking.js";
 import { SnapshotCache } from "./snapshots.js";
 import { SnapshotMarks } from "./snapshot_marks.js";
 import { Stage } from "./stage.js";
+import { statisticsLine } from "./statistics.js";
 import { Timeline } from "./timeline.js";
 import { style } from "./style.js";
 
@@ -49,7 +50,24 @@ function showFrame(viewer, t) {
   viewer.piece = nearest === i0 ? a : b;
   viewer.overlay.hud.textContent = viewer.piece.hud;
   viewer.snapshot = nearest;
+  showPicked(viewer);
   showLit(viewer, viewer.forward.lit());
+}
+
+// The clicked voxel's story at the timeline position, as the desktop follows it: its value (the
+// colour index shown now) and its channel's statistics at the nearest snapshot (statistics.js).
+function showPicked(viewer) {
+  const voxel = viewer.pickedVoxel;
+  if (!voxel) {
+    viewer.picked = null;
+    viewer.overlay.info.textContent = "";
+    return;
+  }
+  const mesh = viewer.meshes.find((m) => m.block === voxel.block);
+  voxel.index = mesh.atlas[voxel.at];
+  const statistics = statisticsLine(viewer.scene, viewer.piece, voxel);
+  viewer.picked = { ...describePick(voxel, viewer.scene.levels), statistics };
+  viewer.overlay.info.textContent = [viewer.picked.text, statistics].filter(Boolean).join("\n");
 }
 
 // The forward pass's light (block name -> 0..1): blocks dimmed, labels faded, class texts hidden, the top class framed.
@@ -104,8 +122,8 @@ function build(scene, container) {
   const mark = new PickMark(stage, scene.colours.text);
   stage.renderer.domElement.addEventListener("click", (event) => {
     const picked = pick(stage, meshes, event.clientX, event.clientY);
-    viewer.picked = picked && describePick(picked, scene.levels);
-    viewer.overlay.info.textContent = viewer.picked ? viewer.picked.text : "";
+    viewer.pickedVoxel = picked;
+    showPicked(viewer);
     mark.show(picked);
     viewer.snapshotMarks.picked(picked && picked.block); // its histogram
     showLit(viewer, viewer.lit || viewer.forward.lit());
@@ -190,6 +208,8 @@ async function opened(viewer, scene, keep, observer) {
   const first = Math.min(Math.floor(scene.t), scene.snapshots.length - 1);
   await Promise.all(source.eager ? scene.snapshots.map((_, i) => viewer.cache.load(i)) : [viewer.cache.load(first), viewer.cache.load(Math.min(first + 1, scene.snapshots.length - 1))]);
   observer.observe(viewer.view);
+  const chosen = scene.blocks.find((b) => b.name === scene.histograms.selected); // --histogram LAYER
+  if (chosen) viewer.snapshotMarks.picked(chosen);
   if (keep && sameBounds(keep.bounds, scene.bounds)) viewer.stage.setView(keep.pose);
   viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight);
   viewer.timeline.set(scene.t);
