@@ -53,7 +53,7 @@ def test_rendered_labels_keep_apart_point_back_and_stay_put(digits_run):
         report = picture_report(r)
         assert not any(report["checks"].values())
         offsets = [a.actor.GetDisplayOffset() for a in layout.labels]
-        assert layout._leader_lines.GetNumberOfLines() > 0  # some labels moved: a line back to each
+        assert layout.leaders.lines.GetNumberOfLines() > 0  # some labels moved: a line back to each
 
         r.scene_renderer.reset_camera(azimuth=40)  # elsewhere, then back: the same placement
         r.render(frame)

@@ -22,13 +22,16 @@ within reach, it is hidden, never piled, never shrunk. A moved label's leader li
 from its block's edge to the label's nearest edge (up, down or sideways) and crosses no block and no
 label. An output's class texts stay beside their column, clear of it and of its top-class frame
 (right of it, else left): one text per row where the rows are far enough apart on screen to read,
-else one list of the top classes.
+else one list of the top classes. A camera move keeps one form: a storyboard shot decides it once
+for all its poses (settle_class_forms), the window holds it while the reader turns or zooms the
+view and decides again when the view settles.
 
-The result depends on the camera and the focus alone, so a still and the same video frame agree,
-and a slow camera move never makes labels flicker."""
+Otherwise the result depends on the camera and the focus alone, so a still and the same video frame
+agree, and a slow camera move never makes labels flicker."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -41,6 +44,7 @@ GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
 EDGE = 0.01  # of the pane's height kept free at its edges (11 px at 1080p): nothing reads as cut off
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
+CLASS_FORMS = ("rows", "top")  # an output's class texts: one per row, or a list of the top classes
 RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
 
@@ -147,6 +151,41 @@ def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, rea
     return None
 
 
+class LeaderLines:
+    """Thin lines from moved labels back to their blocks, so that none is read as another's, drawn
+    on the pane in pixels: one polydata, its lines replaced at each layout."""
+
+    def __init__(self, renderer: vtk.vtkRenderer, colour):
+        self.lines = vtk.vtkPolyData()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(self.lines)
+        where = vtk.vtkCoordinate()
+        where.SetCoordinateSystemToViewport()
+        mapper.SetTransformCoordinate(where)
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.actor.GetProperty().SetColor(*colour)
+        self.actor.GetProperty().SetOpacity(0.6)
+        renderer.AddViewProp(self.actor)
+
+    def draw(self, segments: list[tuple[float, float, float, float]]) -> None:
+        """A straight line for each segment (x0, y0, x1, y1): a label's nearest edge to its block."""
+        from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+
+        n = len(segments)
+        points = np.zeros((2 * n, 3))
+        points[:, :2] = np.array(segments, dtype=float).reshape(-1, 2)
+        vtk_points = vtk.vtkPoints()
+        vtk_points.SetData(numpy_to_vtk(points, deep=True))
+        lines = vtk.vtkCellArray()
+        lines.SetData(
+            numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
+            numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True),
+        )
+        self.lines.SetPoints(vtk_points)
+        self.lines.SetLines(lines)
+
+
 class LabelLayout:
     """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
     are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
@@ -173,27 +212,15 @@ class LabelLayout:
         self.focus: tuple[str, ...] = ()
         self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
         self.placement = Placement()
+        self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
+        self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
+        self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
         self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
-        self.leaders = self._add_leaders(colour)
+        self.leaders = LeaderLines(renderer, colour)
         renderer.AddObserver("StartEvent", self.update)
-
-    def _add_leaders(self, colour) -> vtk.vtkActor2D:
-        """Thin lines from a moved label back to its block, so that it is never read as another's."""
-        self._leader_lines = vtk.vtkPolyData()
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputData(self._leader_lines)
-        where = vtk.vtkCoordinate()
-        where.SetCoordinateSystemToViewport()
-        mapper.SetTransformCoordinate(where)
-        actor = vtk.vtkActor2D()
-        actor.SetMapper(mapper)
-        actor.GetProperty().SetColor(*colour)
-        actor.GetProperty().SetOpacity(0.6)
-        self.renderer.AddViewProp(actor)
-        return actor
 
     def _bbox(self, actor, text: str) -> np.ndarray:
         """(x0, y0, x1, y1) of `text` in `actor`'s style about its anchor, in pixels."""
@@ -230,6 +257,7 @@ class LabelLayout:
         return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
 
     def update(self, *_) -> None:
+        self._follow_interaction()
         w, h = self.renderer.GetSize()
         key = self.camera_key()
         if not w or not h or key == self._key:
@@ -259,33 +287,86 @@ class LabelLayout:
         return inside(box, w, h) and not hits(box, obstacles, 0.0).any()
 
     def _place_classes(self, c: ClassTexts, sizes, matrix, rects) -> np.ndarray:
-        """Show the rows, else the list of top classes, else neither, beside their column (right of
-        it, else left) and clear of it; returns the boxes shown."""
+        """Show the rows, else the list of top classes (only the form held for a camera move, where
+        one is: settle_class_forms), else neither, beside their column; returns the boxes shown."""
+        held = self.held_forms.get(c.block)
+        for form in (held,) if held else CLASS_FORMS:
+            fit = self._class_fit(c, sizes, matrix, rects, form)
+            if fit is not None:
+                dx, boxes = fit
+                show_classes(c, rows=form == "rows", dx=dx)
+                self.shown_forms[c.block] = form
+                texts = [a.GetInput() for a in c.rows] if form == "rows" else [c.top.GetInput()]
+                self.placement.shown += [("classes", c.block, t, b) for t, b in zip(texts, boxes)]
+                return boxes
+        show_classes(c, rows=None)
+        self.shown_forms[c.block] = None
+        self.placement.hidden.append((c.block, c.top.GetInput(), "no room for the class texts beside the output"))
+        return np.empty((0, 4))
+
+    def _class_fit(self, c: ClassTexts, sizes, matrix, rects, form: str) -> tuple[int, np.ndarray] | None:
+        """Where `form` of an output's class texts ("rows": one text per row, while the rows are
+        lines of text apart on screen; "top": the list of the top classes) stands beside its column,
+        clear of it (right of it, else left): (sideways shift, its boxes), or None where it fits not."""
         w, h = self.placement.width, self.placement.height
         row_box, top_box = sizes
         own = rects[self.block_names.index(c.block)]
         others = np.vstack([self._others(rects, c.block), self._held(w, h), own[None]])
-        if c.rows:
+        if form == "rows":
+            if not c.rows:
+                return None
             xy = project(c.row_anchors, matrix, w, h)
             pitch = np.abs(np.diff(xy[:, 1])).min() if len(xy) > 1 else np.inf
+            if not pitch >= c.rows[0].GetTextProperty().GetFontSize() + 1:  # lines of text apart
+                return None
             boxes = xy[:, [0, 1, 0, 1]] + _trimmed(row_box, pitch - 1)
-            readable = pitch >= c.rows[0].GetTextProperty().GetFontSize() + 1  # lines of text apart
-            dx = self._beside(boxes, own, others) if readable else None
-            if dx is not None:
-                self._show_classes(c, rows=True, dx=dx)
-                boxes = boxes + np.array([dx, 0, dx, 0])
-                self.placement.shown += [("classes", c.block, a.GetInput(), b) for a, b in zip(c.rows, boxes)]
-                return boxes
-        box = project(np.array([c.top_anchor]), matrix, w, h)[:, [0, 1, 0, 1]] + top_box
-        dx = self._beside(box, own, others)
-        if dx is not None:
-            self._show_classes(c, rows=False, dx=dx)
-            box = box + np.array([dx, 0, dx, 0])
-            self.placement.shown.append(("classes", c.block, c.top.GetInput(), box[0]))
-            return box
-        self._show_classes(c, rows=None)
-        self.placement.hidden.append((c.block, c.top.GetInput(), "no room for the class texts beside the output"))
-        return np.empty((0, 4))
+        else:
+            boxes = project(np.array([c.top_anchor]), matrix, w, h)[:, [0, 1, 0, 1]] + top_box
+        dx = self._beside(boxes, own, others)
+        return None if dx is None else (dx, boxes + np.array([dx, 0, dx, 0]))
+
+    def settle_class_forms(self, poses, place) -> dict[str, str]:
+        """Decide each output's class-text form once for a camera move (a storyboard shot's
+        `poses`, the camera put at each by `place(pose)`): the rows where they fit at every pose,
+        else the form that fits at the most; held (no switch mid-move) until the next call. No
+        poses: none held, each picture decides for itself. Returns the forms held."""
+        self.held_forms = {}
+        self._key = None  # lay out again at the next render
+        poses = list(poses)
+        w, h = self.renderer.GetSize()
+        if not poses or not self.classes or not w or not h:
+            return {}
+        if self._boxes is None:
+            self._measure()
+        fits = {c.block: dict.fromkeys(CLASS_FORMS, 0) for c in self.classes}
+        for pose in poses:
+            place(pose)
+            matrix = self.matrix()
+            rects = block_rectangles(self.bounds, matrix, w, h)
+            self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
+            for c, sizes in zip(self.classes, self._class_boxes):
+                for form in CLASS_FORMS:
+                    fits[c.block][form] += self._class_fit(c, sizes, matrix, rects, form) is not None
+        # ties go to the rows (CLASS_FORMS' order): max keeps the first of equals
+        self.held_forms = {b: max(CLASS_FORMS, key=fit.__getitem__) for b, fit in fits.items()}
+        return dict(self.held_forms)
+
+    def hold_class_forms(self) -> None:
+        """Keep the forms shown now (a hidden output's texts still choose theirs) until
+        settle_class_forms: while the reader turns or zooms the view."""
+        self.held_forms = {b: form for b, form in self.shown_forms.items() if form is not None}
+
+    def _follow_interaction(self) -> None:
+        """In a window, hold the class texts' forms from the start of a drag or a wheel turn to
+        its end, after which the style renders once more and the settled view decides."""
+        window = self.renderer.GetRenderWindow()
+        interactor = window.GetInteractor() if window is not None else None
+        style = interactor.GetInteractorStyle() if interactor is not None else None
+        if style is None or style is self._style:
+            return
+        self._style, me = style, weakref.ref(self)  # a layout switched away from is not kept alive
+        style.AddObserver("StartInteractionEvent", lambda *_: me() and me().hold_class_forms())
+        style.AddObserver("EndInteractionEvent", lambda *_: me() and me().settle_class_forms((), None))
 
     def _beside(self, boxes: np.ndarray, own: np.ndarray, obstacles: np.ndarray) -> int | None:
         """The sideways shift (pixels) that puts texts `boxes` clear of their column `own`: where
@@ -299,14 +380,6 @@ class LabelLayout:
             if all(self._fits(b + np.array([dx, 0, dx, 0]), w, h, obstacles) for b in boxes):
                 return dx
         return None
-
-    @staticmethod
-    def _show_classes(c: ClassTexts, rows: bool | None, dx: int = 0) -> None:
-        for actor in c.rows:
-            actor.SetVisibility(rows is True)
-            actor.SetDisplayOffset(dx, 0)
-        c.top.SetVisibility(rows is False)
-        c.top.SetDisplayOffset(dx, 0)
 
     def _order(self, named: set[str]) -> Iterator[int]:
         """Label indices in placing order: the focused, the stage boundaries, then the other
@@ -354,7 +427,7 @@ class LabelLayout:
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
             leaders.append(_leader(where[label.block], box))
-        self._draw_leaders([seg for seg in leaders if seg is not None])
+        self.leaders.draw([seg for seg in leaders if seg is not None])
 
     def _why_not(self, label: Label, rect) -> str | None:
         """Why a label is not tried (None: it is)."""
@@ -409,22 +482,14 @@ class LabelLayout:
             yield 1, -1, box, along
             yield 1, 1, box, along
 
-    def _draw_leaders(self, segments: list[tuple[float, float, float, float]]) -> None:
-        """A straight line from each label moved off its block to the label's nearest edge."""
-        from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
-        n = len(segments)
-        points = np.zeros((2 * n, 3))
-        points[:, :2] = np.array(segments, dtype=float).reshape(-1, 2)
-        vtk_points = vtk.vtkPoints()
-        vtk_points.SetData(numpy_to_vtk(points, deep=True))
-        lines = vtk.vtkCellArray()
-        lines.SetData(
-            numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
-            numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True),
-        )
-        self._leader_lines.SetPoints(vtk_points)
-        self._leader_lines.SetLines(lines)
+def show_classes(c: ClassTexts, rows: bool | None, dx: int = 0) -> None:
+    """Show an output's rows (True), its list of top classes (False) or neither (None), `dx` pixels sideways."""
+    for actor in c.rows:
+        actor.SetVisibility(rows is True)
+        actor.SetDisplayOffset(dx, 0)
+    c.top.SetVisibility(rows is False)
+    c.top.SetDisplayOffset(dx, 0)
 
 
 def _trimmed(box: np.ndarray, height: float) -> np.ndarray:

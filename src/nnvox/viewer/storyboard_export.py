@@ -195,6 +195,8 @@ class _Painter:
         sample = shot.sample_in(self.scenes.runs[shot.source])
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
+        if pane.label_layout is not None:  # the class texts keep one form through the shot's camera move
+            pane.label_layout.settle_class_forms([f.pose for f in frames], pane.apply_pose)
         for k, f in enumerate(frames):
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
