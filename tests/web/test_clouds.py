@@ -72,3 +72,24 @@ def test_dots_take_their_clusters_colours_and_each_cloud_says_its_clusters(cloud
         seen += bool((np.abs(near - rgb).max(axis=2) <= 3).any())
     assert seen > 0.6 * len(points)  # the dots show in their colours (a few hide behind others)
     assert n == len(points) // len(names)
+
+
+def test_block_labels_keep_off_the_cloud_notes(clouds_page, scene):
+    """The cluster notes over the clouds and the class legend are taken space for the block labels, as
+    the desktop's panels are: no label shown overlaps one (at two zooms: the notes move with the clouds)."""
+    rects = """(sel) => [...document.querySelectorAll(sel)]
+        .filter((e) => e.textContent && getComputedStyle(e).display !== 'none')
+        .map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+    for zoom in (1.0, 1.6):
+        clouds_page.page.evaluate(
+            f"{V}.stage.camera.zoom = {zoom}; {V}.stage.camera.updateProjectionMatrix(); {V}.stage.draw()"
+        )
+        clouds_page.settle()
+        notes = clouds_page.page.evaluate(rects, ".nnvox-cluster, .nnvox-cloud-legend")
+        labels = clouds_page.page.evaluate(rects, ".nnvox-label")
+        assert len(notes) > 3 and len(labels) > 3
+        for a in labels:
+            for b in notes:
+                overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+                assert min(overlap) <= 0.5, (a, b)
+    clouds_page.page.keyboard.press("c")

@@ -102,9 +102,31 @@ export class FeatureClouds {
     this.dots.material.size = Math.max(5, pageHeight / 110); // as the desktop's point size
     const font = `${Math.max(8, Math.round(pageHeight * 0.018))}px`;
     this.legend.style.fontSize = font;
+    this.taken = [];
     this.spec.boxes.forEach(([x0, x1, y0, y1, , z1], j) => {
       const [x, y] = this.stage.toScreen([(x0 + x1) / 2, (y0 + y1) / 2, z1 + 0.4]);
-      Object.assign(this.notes[j].style, { left: `${x}px`, top: `${y}px`, fontSize: font });
+      const note = this.notes[j];
+      Object.assign(note.style, { left: `${x}px`, top: `${y}px`, fontSize: font });
+      if (!note.textContent) return;
+      const [w, h] = this.size(note, font);
+      this.taken.push([x - w / 2, y - h, x + w / 2, y]);
     });
+    const [w, h] = this.size(this.legend, font);
+    const [left, middle] = [this.legend.offsetLeft, this.legend.offsetTop];
+    this.taken.push([left, middle - h / 2, left + w, middle + h / 2]);
+  }
+
+  // An element's size, measured again only when its text or font changed (a read after a write
+  // forces the page's layout: not on every orbiting frame).
+  size(el, font) {
+    const key = `${font}|${el.textContent}`;
+    if (el.measured !== key) [el.measured, el.size] = [key, [el.offsetWidth, el.offsetHeight]];
+    return el.size;
+  }
+
+  // Where block labels must not go: the cluster notes and the class legend as last drawn (CSS pixels
+  // from the view's top left; draw() runs before the labels are placed).
+  rects() {
+    return this.taken || [];
   }
 }

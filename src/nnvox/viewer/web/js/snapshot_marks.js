@@ -42,8 +42,9 @@ export class SnapshotMarks {
     if (this.clouds) this.clouds.draw(pageHeight);
   }
 
-  // Where labels must not go: the histogram panel and the entries (CSS pixels from the view's top left).
+  // Where labels must not go: the histogram panel, the entries and the clouds' notes and legend (CSS
+  // pixels from the view's top left).
   rects(w, h) {
-    return [...this.histogram.rects(w, h), ...this.entries.rects(w, h)];
+    return [...this.histogram.rects(w, h), ...this.entries.rects(w, h), ...(this.clouds ? this.clouds.rects() : [])];
   }
 }

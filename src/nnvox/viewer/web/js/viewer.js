@@ -94,9 +94,9 @@ function placeText(viewer) {
   overlay.fonts(height);
   const classFont = Math.max(8, Math.round(height * 0.018 * 0.8)); // the desktop's class texts: 0.8 of a label
   const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont));
+  viewer.snapshotMarks.draw(height); // before the labels: they keep off its panel, entries and cloud notes
   labels.layout(Math.max(8, Math.round(height * 0.018)), classRects);
   if (viewer.inset) viewer.inset.draw(viewer.t, Math.max(8, Math.round(height * 0.018 * 0.8)));
-  viewer.snapshotMarks.draw(height);
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
 }
