@@ -130,3 +130,13 @@ def test_a_block_reduced_by_level_of_detail_has_the_desktops_histogram(digits_ru
     bars = piece.histograms["conv1"]
     assert bars["finite"] == hist.count == 8 * 8 * 8  # every value of the layer, not the 4 maps drawn
     assert np.array(bars["counts"]) / bars["finite"] == pytest.approx(hist.fractions, abs=1e-9)
+
+
+def test_open_and_histogram_a_page_cannot_show_are_one_line_errors(digits_run, tmp_path):
+    from nnvox.errors import NnvoxError
+
+    with pytest.raises(NnvoxError, match=r"open: layer 'fc1' has no feature maps .*layers that open: input, conv1"):
+        export(digits_run, tmp_path / "x.html", open="fc1")
+    with pytest.raises(NnvoxError, match="layer 'nope' is not drawn in activations mode"):
+        export(digits_run, tmp_path / "x.html", histogram="nope")
+    assert not (tmp_path / "x.html").exists()
