@@ -15,7 +15,12 @@ import json
 
 SIZES = {"480p": (854, 480), "1080p": (1920, 1080), "2160p": (3840, 2160)}
 ANGLES = {"overview": (0.0, 0.0), "orbit-left": (-35.0, 15.0), "orbit-right": (30.0, -20.0)}
-FITS_NOT = {"no free place near its block", "its block is outside the picture", "its block is behind the camera"}
+FITS_NOT = {
+    "no free place near its block",
+    "its block is outside the picture",
+    "its block's middle is outside the picture",
+    "its block is behind the camera",
+}
 NO_VIOLATIONS = {"overlapping_labels": [], "labels_over_blocks": [], "labels_off_picture": []}
 
 
@@ -76,7 +81,8 @@ def drawn_texts(renderer) -> list[dict]:
     """Every text a rendered picture shows, for each pane: kind ("text" for 2D texts, "label" for
     camera-facing ones: block labels, class texts), its words, font size and box in image pixels
     (x0, y0, x1, y1 from the bottom-left), and its lines; plus "ticks" entries for colour bars'
-    tick labels (font size only: vtk lays them out inside the bar)."""
+    own tick numbers where drawn (font size only: vtk lays them out inside the bar; the lecture's
+    bars draw none, the words under them are texts)."""
     import vtk
 
     out = []
@@ -92,7 +98,9 @@ def drawn_texts(renderer) -> list[dict]:
 def _text_of(prop, layer, vtk) -> list[dict]:
     if not prop.GetVisibility():
         return []
-    if isinstance(prop, vtk.vtkScalarBarActor):
+    if isinstance(prop, vtk.vtkScalarBarActor):  # its own tick numbers, where it draws them
+        if not prop.GetDrawTickLabels() or not prop.GetNumberOfLabels():
+            return []
         return [{"kind": "ticks", "text": "", "font": prop.GetLabelTextProperty().GetFontSize(), "box": None}]
     if isinstance(prop, vtk.vtkTextActor | vtk.vtkBillboardTextActor3D) and prop.GetInput():
         tp = prop.GetTextProperty()
@@ -176,3 +184,43 @@ def fill(report: dict) -> tuple[float, float]:
     boxes = np.array([b["visible"] for b in report["blocks"] if b["visible"] is not None]).reshape(-1, 4)
     w, h = report["image"]["width"], report["image"]["height"]
     return float((boxes[:, 2].max() - boxes[:, 0].min()) / w), float((boxes[:, 3].max() - boxes[:, 1].min()) / h)
+
+
+def legend_words_missing(texts: list[dict], mode: str, cmaps) -> list[str]:
+    """The legend words (each colour bar's title and the words under it, overlays/legends.py) of
+    `cmaps` in `mode` that the picture's `texts` (drawn_texts) do not show."""
+    from nnvox.viewer.overlays.legends import TICK_WORDS, legends
+
+    shown = {t["text"] for t in texts if t["kind"] == "text"}
+    titles = legends(mode)  # the colour maps with a legend (the input's grey has none)
+    wanted = [w for c in cmaps if c in titles for w in (titles[c][0], *TICK_WORDS[c])]
+    return [w for w in wanted if w not in shown]
+
+
+def one_shot_board(folder, run, size: tuple[int, int], fps: int, shot: str):
+    """A storyboard of one shot (`shot`: its TOML keys but the run) on `run`, at `size` and `fps`."""
+    from nnvox.scenes.storyboard import load_storyboard
+
+    path = folder / f"board-{size[1]}.toml"
+    path.write_text(f'[video]\nsize = "{size[0]}x{size[1]}"\nfps = {fps}\n\n[[shot]]\nrun = "{run.path}"\n{shot}\n')
+    return load_storyboard(path)
+
+
+def shot_pictures(board):
+    """Each frame of the board's first shot as the storyboard renders it: (image, its renderer)."""
+    from nnvox.scenes.presets import output_size
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.storyboard_export import _open_ends, _Painter, _Scenes
+
+    width, height, fps = output_size(board.preset, board.size, board.fps)
+    look = RenderOptions(width=width, height=height)
+    scenes = _Scenes(board, look)
+    painter = _Painter(board, scenes, look)
+    shot = board.shots[0]
+    try:
+        renderer = scenes.renderer(next(iter(scenes.scenes)), shot.view.hud)
+        for image in painter.images(shot, fps, set(), _open_ends(board, 0)):
+            yield image, renderer
+    finally:
+        scenes.close()
+        painter.close()

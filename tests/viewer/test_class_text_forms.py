@@ -25,47 +25,31 @@ def lenet_run(tmp_path_factory):
     return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
 
 
-def _board(tmp_path, run, camera: str):
-    from nnvox.scenes.storyboard import load_storyboard
-
-    path = tmp_path / "board.toml"
-    path.write_text(
-        f'[video]\nsize = "{SIZE[0]}x{SIZE[1]}"\nfps = 3\n\n'
-        f'[[shot]]\nrun = "{run.path}"\nduration = 9\ntimeline = "last"\nsample = 9\n{camera}\n'
-        'caption = "Its most confident mistake on held-out digits; under the input, the pixels behind its answer"\n'
-    )
-    return load_storyboard(path)
+MISTAKE_SHOT = f"""duration = 9
+timeline = "last"
+sample = 9
+{MISTAKE_MOVE}
+caption = "Its most confident mistake on held-out digits; under the input, the pixels behind its answer"
+"""
 
 
-def _forms_per_frame(board, settle: bool) -> list[str | None]:
-    """The class-text form each frame of the board's one shot shows, as the storyboard renders it
-    (settle) or as each picture alone would decide it (no form held)."""
-    from nnvox.viewer.options import RenderOptions
-    from nnvox.viewer.storyboard_export import _open_ends, _Painter, _Scenes
+def _forms_per_frame(board) -> list[str | None]:
+    """The class-text form each frame of the board's one shot shows, as the storyboard renders it."""
+    from tests.viewer.picture_policy import shot_pictures
 
-    look = RenderOptions(width=SIZE[0], height=SIZE[1])
-    scenes = _Scenes(board, look)
-    painter = _Painter(board, scenes, look)
-    try:
-        layout = next(iter(scenes.scenes))  # build the shot's renderer
-        renderer = scenes.renderer(layout, board.shots[0].view.hud)
-        layout = renderer.scene_renderer.label_layout
-        if not settle:  # every frame decides for itself
-            layout.settle_class_forms = lambda *_: {}
-        forms = []
-        for _ in painter.images(board.shots[0], 3, set(), _open_ends(board, 0)):
-            forms.append(layout.shown_forms["fc2"])
-        return forms
-    finally:
-        scenes.close()
-        painter.close()
+    return [r.scene_renderer.label_layout.shown_forms["fc2"] for _, r in shot_pictures(board)]
 
 
-def test_a_shot_keeps_one_form_of_class_texts_along_its_camera_move(lenet_run, tmp_path):
-    board = _board(tmp_path, lenet_run, MISTAKE_MOVE)
-    alone = _forms_per_frame(board, settle=False)
+def test_a_shot_keeps_one_form_of_class_texts_along_its_camera_move(lenet_run, tmp_path, monkeypatch):
+    from nnvox.viewer.label_layout import LabelLayout
+    from tests.viewer.picture_policy import one_shot_board
+
+    board = one_shot_board(tmp_path, lenet_run, SIZE, 3, MISTAKE_SHOT)
+    with monkeypatch.context() as patch:  # every frame deciding for itself, as before
+        patch.setattr(LabelLayout, "settle_class_forms", lambda *_: {})
+        alone = _forms_per_frame(board)
     assert len(set(alone)) > 1, f"the move no longer crosses the rows' limit: {alone}"  # the case is real
-    held = _forms_per_frame(board, settle=True)
+    held = _forms_per_frame(board)
     assert len(held) == 27 and len(set(held)) == 1 and held[0] is not None, held
     # rows only where they fit at every pose: not here, where the first frames have no room for them
     assert held[0] == "top", held

@@ -10,7 +10,7 @@ from PIL import Image
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.export import render_png
-from nnvox.viewer.overlays.legends import legends
+from nnvox.viewer.overlays.legends import TICK_WORDS, legends
 
 pytestmark = pytest.mark.gl
 
@@ -29,8 +29,10 @@ def test_the_lecture_line_is_the_default_and_detail_is_asked_for(digits_run, tmp
 
 
 def test_legend_titles_say_what_the_colours_are_in_words(digits_run):
-    assert legends("activations")["viridis"][0] == "activation, per layer: low to high"
-    assert legends("weights")["diverging"][0] == "weight, per layer: negative – 0 – positive"
+    assert legends("activations")["viridis"][0] == "activation, per layer"
+    assert legends("weights")["diverging"][0] == "weight, per layer"
+    assert TICK_WORDS["viridis"] == ("low", "high")  # under the bar: what its ends mean
+    assert TICK_WORDS["diverging"] == ("negative", "0", "positive")
     from nnvox.viewer.web.payload import describe
 
     scene = build_scene(digits_run, ViewSpec(mode="weights").scene_options())

@@ -1,6 +1,6 @@
 """Issue 17 item 6, the lecture style's text and framing, on the 28 x 28 LeNet (the demo's model)
 and the 8 x 8 digits CNN at 480p, 1080p and 2160p, from the rendered picture: every text (block
-labels, class texts and percentages, legend titles and ticks, the heads-up line, the metrics inset,
+labels, class texts and percentages, legend titles and the words under the bars, the heads-up line, the metrics inset,
 the marks' legend) at least 2.2% of the frame's height as drawn; none within the frame's edge
 margin, nothing drawn there at all (a clipped tick or percentage would be); no two texts
 overlapping; the label policy; and the overview filling the frame (tests/viewer/picture_policy.py)."""
@@ -17,6 +17,9 @@ from tests.viewer.picture_policy import (
     drawn_texts,
     edge_band_pixels,
     fill,
+    legend_words_missing,
+    one_shot_board,
+    shot_pictures,
 )
 
 pytestmark = pytest.mark.gl
@@ -52,7 +55,9 @@ def test_every_text_reads_from_the_back_of_the_hall_and_none_is_cut_off(model, r
             r.close()
         where = f"{model} {size_name}"
         assert report["checks"] == NO_VIOLATIONS, where
-        assert {"text", "label", "ticks"} <= {t["kind"] for t in texts}, where  # all kinds measured
+        assert {"text", "label"} <= {t["kind"] for t in texts}, where  # both kinds measured
+        cmaps = {b.scale.cmap for b in scene.blocks}
+        assert not legend_words_missing(texts, scene.mode, cmaps), where  # titles and the words under the bars
         classes = [lb for lb in report["labels"] if lb["kind"] == "classes"]
         assert classes, f"{where}: the output's class texts"
         column = next(b["box"] for b in report["blocks"] if b["name"] == classes[0]["block"])
@@ -96,3 +101,30 @@ def test_the_overview_fills_the_frame(model, request):
     centre, scale = camera.fit(scene.bounds, direction, size[0] / size[1])
     before = camera._posed(centre, direction, scale)
     assert _block_pixels(scene, size, pose) >= 1.05 * _block_pixels(scene, size, before), model  # 1.07x, 1.24x
+
+
+# the lecture's change-from-start shot (src/nnvox/storyboards/lecture.toml), its camera's two ends
+CHANGE_KEYS = (
+    '{ at = 0, layer = "conv2", zoom = 0.7, azimuth = -10 }, { at = 1, layer = "conv2", zoom = 0.7, azimuth = 5 }'
+)
+CHANGE_SHOT = f"""duration = 1
+mode = "change-from-start"
+timeline = "all"
+ease = "linear"
+camera = {{ keys = [ {CHANGE_KEYS} ] }}
+caption = "How far each weight of the two convolutions has moved from its random start: white not at all"
+"""
+
+
+def test_the_change_shots_legend_reads_whole_at_every_size(lenet_run, tmp_path):
+    """Its title was cut at the frame's left edge ("change since the start, per layer..."), and its
+    tick numbers (-1.0 ... 1.0, fractions of each layer's own range) read as values: the title now
+    stays inside the frame, and words under the bar say what its ends and middle mean."""
+    for size_name, size in SIZES.items():
+        board = one_shot_board(tmp_path, lenet_run, size, 2, CHANGE_SHOT)
+        for k, (_, r) in enumerate(shot_pictures(board)):
+            where = f"change shot {size_name} frame {k}"
+            texts = drawn_texts(r)
+            assert not legend_words_missing(texts, "change-from-start", ["diverging"]), where
+            assert not [t for t in texts if t["kind"] == "ticks"], f"{where}: numbers under a per-layer bar"
+            check_lecture_text(where, texts, size)  # (a close-up's blocks may run off the frame: no band check)

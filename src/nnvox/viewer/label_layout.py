@@ -39,6 +39,7 @@ import numpy as np
 import vtk
 
 NO_ROOM = "no free place near its block"
+ANCHOR_OUT = "its block's middle is outside the picture"
 HOVER = "shown on hover or selection (a closed side branch's block)"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
@@ -400,7 +401,7 @@ class LabelLayout:
             naming = label.stage not in named
             text, size = label.texts[naming], self._boxes[i, int(naming)]
             optional = label.block not in self.focus and not naming
-            why = HOVER if optional and label.rank == 3 else self._why_not(label, where.get(label.block))
+            why = HOVER if optional and label.rank == 3 else self._why_not(where.get(label.block), anchors[i])
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
             box = (
@@ -429,13 +430,15 @@ class LabelLayout:
             leaders.append(_leader(where[label.block], box))
         self.leaders.draw([seg for seg in leaders if seg is not None])
 
-    def _why_not(self, label: Label, rect) -> str | None:
+    def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""
         if rect is None or not np.isfinite(rect).all():
             return "its block is behind the camera"
         w, h = self.placement.width, self.placement.height
         if rect[2] < 0 or rect[0] > w or rect[3] < 0 or rect[1] > h:
             return "its block is outside the picture"
+        if not (0 <= anchor[0] <= w and 0 <= anchor[1] <= h):  # vtk draws no camera-facing text anchored there
+            return ANCHOR_OUT
         return None
 
     def _find(self, size: np.ndarray, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach):

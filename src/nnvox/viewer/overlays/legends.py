@@ -1,5 +1,6 @@
-"""A colour bar per colour map in use, ticks under it and its title over it (vtk's own title shares
-the ticks' side and runs into them), all below the theme's legend_top; a layer's colour scale is
+"""A colour bar per colour map in use, words under it that say what its ends (and middle) mean and
+its title over it (vtk's own title would share their side and run into them), the title kept inside
+the frame's edge margin; all below the theme's legend_top; a layer's colour scale is
 fixed over the run, so they never change. Beside them, an entry for each mark the frame draws
 (dead and saturated unit frames, NaN magenta, padding), above the metrics inset: only those on screen."""
 
@@ -26,6 +27,16 @@ QUANTITIES = {
     "update-ratio": "size of each weight's update",
     "gradients": "gradient",
 }
+
+
+# Under each bar, what its ends (and middle) mean, read left to right: a layer's colours span its own
+# range (in its label), so a number under the bar would read as a value it is not
+TICK_WORDS = {
+    "viridis": ("low", "high"),
+    "diverging": ("negative", "0", "positive"),
+    "difference": ("left lower", "same", "left higher"),
+}
+BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 
 
 # Each mark a picture may draw, in words a student reads (capture/health.py decides dead and saturated)
@@ -63,11 +74,11 @@ def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
     """Each colour map's legend in `mode`: its title and the span of its ticks. The desktop and the
     browser page (viewer/web/payload.py) both read their titles here."""
     quantity = QUANTITIES[mode]
-    # read left to right along the bar; no arrows: vtk's built-in font has no glyph for them
+    # what the bar's ends and middle mean is said under it (TICK_WORDS)
     titles = {
-        "viridis": f"{quantity}, per layer: low to high",
-        "diverging": f"{quantity}, per layer: negative – 0 – positive",
-        "difference": "left − right, per layer: left lower – 0 – left higher",
+        "viridis": f"{quantity}, per layer",
+        "diverging": f"{quantity}, per layer",
+        "difference": "left − right, per layer",
     }
     return {cmap: (titles[cmap], span) for cmap, span in SPANS.items()}
 
@@ -102,36 +113,64 @@ class ColourLegends:
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
 
-    def _legend(self, i: int, cmap: str) -> tuple[vtk.vtkScalarBarActor, vtk.vtkTextActor]:
-        layout, size = self.stage.layout, self.size
+    def _legend(self, i: int, cmap: str) -> list[vtk.vtkProp]:
+        """The bar, its title over it (kept inside the frame's margin) and its words under it."""
+        layout, pane_h = self.stage.layout, self.stage.pane_height
         title, (lo, hi) = self.legends[cmap]
+        x = layout.legend_left + (self.width + layout.legend_gap) * i
+        top = self.heading_y - 0.008
+        bottom = max(top - BAR_HEIGHT, layout.legend_bottom + 1.3 * self.size / pane_h)
         bar = vtk.vtkScalarBarActor()
         bar.SetLookupTable(lookup_table(cmap, lo, hi))
         bar.SetOrientationToHorizontal()
-        bar.SetTextPositionToPrecedeScalarBar()  # ticks under the bar
-        bar.SetNumberOfLabels(5 if cmap == "diverging" else 3)
-        bar.SetLabelFormat("%.1f")
-        bar.UnconstrainedFontSizeOn()
-        bar.SetBarRatio(0.3)
-        bar.SetTextPad(max(1, size // 4))
-        x = layout.legend_left + (self.width + layout.legend_gap) * i
+        bar.DrawTickLabelsOff()  # numbers under a per-layer scale read as values: words say what the ends mean
+        bar.SetNumberOfLabels(0)
+        bar.SetBarRatio(1.0)
         bar.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        bar.SetPosition(x, layout.legend_bottom)
+        bar.SetPosition(x, bottom)
         bar.SetWidth(self.width)
-        bar.SetHeight(self.heading_y - 0.008 - layout.legend_bottom)  # the bar at the top of this box, ticks under it
-        heading = vtk.vtkTextActor()
-        heading.SetInput(title)
-        heading.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        heading.SetPosition(x + self.width / 2, self.heading_y)
-        for tp, font in ((bar.GetLabelTextProperty(), size), (heading.GetTextProperty(), round(size * 1.1))):
-            tp.SetColor(*to_unit(self.stage.colours.text))
-            tp.SetFontSize(font)
-            tp.ShadowOff()
-            tp.ItalicOff()
-            tp.BoldOff()
-        heading.GetTextProperty().SetJustificationToCentered()
-        heading.GetTextProperty().SetVerticalJustificationToBottom()
-        return bar, heading
+        bar.SetHeight(top - bottom)
+        heading = self._text(title, round(self.size * 1.1), "centre", "bottom")
+        heading.SetPosition(self._inside(x + self.width / 2, heading), self.heading_y)
+        words = TICK_WORDS[cmap]
+        under = bottom - 0.25 * self.size / pane_h
+        ends = [self._text(words[0], self.size, "left", "top"), self._text(words[-1], self.size, "right", "top")]
+        ends[0].SetPosition(x, under)
+        ends[1].SetPosition(x + self.width, under)
+        if len(words) == 3:
+            ends.append(self._text(words[1], self.size, "centre", "top"))
+            ends[-1].SetPosition(x + self.width / 2, under)
+        return [bar, heading, *ends]
+
+    def _text(self, words: str, font: int, across: str, down: str) -> vtk.vtkTextActor:
+        """A legend text in the theme's colour, placed by its `across` (left, centre, right) and
+        `down` (top, bottom) edge in the pane's fractions."""
+        actor = vtk.vtkTextActor()
+        actor.SetInput(words)
+        actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        tp = actor.GetTextProperty()
+        tp.SetColor(*to_unit(self.stage.colours.text))
+        tp.SetFontSize(font)
+        tp.ShadowOff()
+        tp.ItalicOff()
+        tp.BoldOff()
+        {
+            "left": tp.SetJustificationToLeft,
+            "centre": tp.SetJustificationToCentered,
+            "right": tp.SetJustificationToRight,
+        }[across]()
+        tp.SetVerticalJustificationToTop() if down == "top" else tp.SetVerticalJustificationToBottom()
+        return actor
+
+    def _inside(self, centre: float, text: vtk.vtkTextActor) -> float:
+        """`centre` (a fraction of the pane's width) moved as little as keeps the centred text
+        inside the frame's edge margin: a title wider than its bar is never cut at the edge."""
+        bbox = [0, 0, 0, 0]
+        window = self.stage.renderer.GetRenderWindow()
+        vtk.vtkTextRenderer().GetBoundingBox(text.GetTextProperty(), text.GetInput(), bbox, window.GetDPI())
+        half = (bbox[1] - bbox[0] + 1) / 2 / self.stage.pane_width
+        edge = EDGE * self.stage.pane_height / self.stage.pane_width
+        return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
 
     def update(self, shown: Shown) -> None:
         self.marks.update(shown)
