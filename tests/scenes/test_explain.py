@@ -154,3 +154,22 @@ def test_the_inputs_colour_scale_is_one_over_the_run_not_the_patch_in_view(lenet
         assert len(scales) == 1  # the same over the shot and across snapshots
         (scale,) = scales
         assert (scale.lo, scale.hi) == pytest.approx((scene.block(source).scale.lo, scene.block(source).scale.hi))
+
+
+def test_the_slow_rows_are_where_the_digit_is_so_their_products_teach(lenet_run):
+    """MNIST's border is empty: the slow part of the shot starts at the rows where the window reads
+    the digit (passing the blank rows above quickly), so most products shown there are not zero."""
+    from nnvox.scenes.build import build_scene
+
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 3)
+    last = len(lenet_run.snapshots) - 1
+    slow = [ex.LEAD_SHARE + ex.SLOW_SHARE * k / 60 for k in range(1, 60)]
+    moments = [explained.at(p, last) for p in slow]
+    teaching = [np.abs(m.step.products).sum() > 1e-3 for m in moments]
+    assert sum(teaching) >= 0.5 * len(teaching), sum(teaching)
+    assert moments[0].step.position[1] > 0  # the blank rows above were passed
+    # the rows passed quickly read less of the digit than the first slow row does
+    arrays = ex.read_arrays(lenet_run, explained.target, last, 3)
+    busiest = lambda r: max(np.abs(ex.step(explained.target, arrays, (0, r, c)).products).sum() for c in range(28))
+    first = moments[0].step.position[1]
+    assert all(busiest(r) < busiest(first) for r in range(first))

@@ -4,7 +4,8 @@ its weight row; a pooling window and its max (or mean). Pure numpy over what the
 each step's value can be checked against the recorded output (tests/scenes/test_explain.py).
 
 `schedule` says which output positions an explaining shot has visited at each moment: a raster over
-one output map, slow over the first rows, then faster."""
+one output map, quick over the rows where the window reads no digit yet, slow over the next rows,
+then faster."""
 
 from __future__ import annotations
 
@@ -220,23 +221,44 @@ def order(t: Target, channel: int = 0) -> list[tuple[int, ...]]:
     return [(channel, r, c) for r in range(h) for c in range(w)]
 
 
-SLOW_ROWS = 2  # the first rows visited one position at a time, at a pace a class can follow
+SLOW_ROWS = 2  # the rows visited one position at a time, at a pace a class can follow
 SLOW_SHARE = 0.45  # of the shot spent on them
+LEAD_SHARE = 0.06  # ... and on the rows above them, where the window reads no digit yet (passed quickly)
 END_HOLD = 0.1  # the last part of the shot holds the finished map
+TEACHING = 0.5  # the slow rows start at the first whose busiest window reads this much of the map's busiest
 
 
-def schedule(progress: float, total: int, row: int) -> int:
+def schedule(progress: float, total: int, row: int, start: int = 0) -> int:
     """How many of `total` positions (`row` a row) are done at `progress` (0..1 of the shot): the
-    first SLOW_ROWS rows evenly over SLOW_SHARE of the shot, the rest faster, then a hold. At least
-    one is always under way, so the window is on the input from the first frame. `row` 0 (a dense
-    layer's units): all at one pace."""
+    `start` positions before the slow rows passed quickly over LEAD_SHARE of the shot, SLOW_ROWS rows
+    evenly over SLOW_SHARE, the rest faster, then a hold. At least one is always under way, so the
+    window is on the input from the first frame. `row` 0 (a dense layer's units): all at one pace."""
     p = min(max(progress, 0.0), 1.0)
-    slow = min(total, SLOW_ROWS * row) if row > 0 else total
-    if p <= SLOW_SHARE or slow == total:
-        span = SLOW_SHARE if slow < total else 1.0 - END_HOLD
-        return max(1, min(slow, 1 + math.floor(p / span * slow)))
-    rest = min((p - SLOW_SHARE) / (1.0 - END_HOLD - SLOW_SHARE), 1.0)
-    return min(total, slow + math.ceil(rest * (total - slow)))
+    if row <= 0:
+        return max(1, min(total, 1 + math.floor(p / (1.0 - END_HOLD) * total)))
+    start = min(max(start, 0), max(total - row, 0))
+    lead = LEAD_SHARE if start else 0.0
+    if p < lead:
+        return max(1, min(start, 1 + math.floor(p / lead * start)))
+    slow = min(total - start, SLOW_ROWS * row)
+    if p <= lead + SLOW_SHARE or start + slow == total:
+        span = SLOW_SHARE if start + slow < total else 1.0 - END_HOLD - lead
+        return start + max(1, min(slow, 1 + math.floor((p - lead) / span * slow)))
+    rest = min((p - lead - SLOW_SHARE) / (1.0 - END_HOLD - lead - SLOW_SHARE), 1.0)
+    return min(total, start + slow + math.ceil(rest * (total - start - slow)))
+
+
+def teaching_start(steps: list[Step], row: int) -> int:
+    """The first position of the first row where the window reads the digit (MNIST's border is
+    empty): the first row whose busiest window's products (a pool's inputs) are at least TEACHING
+    of the busiest in the map, so the slow rows show products that are not all zero."""
+    if row <= 0 or not steps:
+        return 0
+    busy = np.array([float(np.abs(s.products if s.products is not None else s.inputs).sum()) for s in steps])
+    per_row = busy.reshape(-1, row).max(axis=1)
+    if not per_row.max() > 0:
+        return 0
+    return int(np.argmax(per_row >= TEACHING * per_row.max())) * row
 
 
 @dataclass(frozen=True)
@@ -277,20 +299,26 @@ class Explanation:
         self.positions = order(self.target, channel)
         self.row = 0 if self.target.family == "linear" else self.target.shape[2]
         self.input_scale = input_scale(run, self.target)
-        self._steps: dict[int, tuple[list[Step], float, float]] = {}
+        self._steps: dict[int, tuple[list[Step], float, float, int]] = {}
 
-    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float]:
+    @property
+    def reach(self) -> int:
+        """How many input rows or columns the window reaches past the input's edge (its padding)."""
+        return max(self.target.padding) if self.target.family != "linear" else 0
+
+    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float, int]:
         if index not in self._steps:
             arrays = read_arrays(self.run, self.target, index, self.sample)
             steps = [step(self.target, arrays, p) for p in self.positions]
             weights = float(np.abs(arrays.weight).max()) if arrays.weight is not None else 1.0
             products = max((float(np.abs(s.products).max()) for s in steps if s.products is not None), default=1.0)
-            self._steps = {index: (steps, weights or 1.0, products or 1.0)}  # a shot shows one snapshot at a time
+            start = teaching_start(steps, self.row)  # a shot shows one snapshot at a time:
+            self._steps = {index: (steps, weights or 1.0, products or 1.0, start)}
         return self._steps[index]
 
     def at(self, progress: float, t: float) -> Moment:
-        steps, weights, products = self._at_snapshot(round(t))
-        done = schedule(progress, len(steps), self.row)
+        steps, weights, products, start = self._at_snapshot(round(t))
+        done = schedule(progress, len(steps), self.row, start)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
         return Moment(

@@ -75,10 +75,14 @@ EXPLAIN_ROOM = 0.58  # of the width: the explained blocks sit left of the inset 
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
-def explain_pose(scene: Scene, names: list[str], aspect: float) -> CameraPose:
+def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0.0) -> CameraPose:
     """The explained layer and its input block framed in the left part of the view, the inset's
-    room on the right."""
+    room on the right. `reach`: voxels the window reaches past its input's edges (padding), framed
+    too, so that the window on the last rows stays clear of the caption."""
     boxes = np.array([scene.block(n).bounds for n in names])
+    source = scene.block(names[-1])
+    grow = (reach / source.pool + 0.5) * source.voxel  # (in drawn voxels) the window's outline stands outside
+    boxes[:, 2:] += np.array([-grow, grow, -grow, grow])
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
@@ -125,8 +129,10 @@ def shot_frames(
     framed: list[str] | None = None,
     *,
     open_ends: tuple[bool, bool] = (True, True),
+    reach: float = 0.0,
 ) -> list[ShotFrame]:
-    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera.
+    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
+    `reach`: how far its window reaches past the input's edges (explain_pose).
     `open_ends`: whether a shot that opens a layer opens it at its start and closes it at its end
     (not where the shot before or after shows it open too)."""
     n = frame_count(shot, fps)
@@ -137,7 +143,7 @@ def shot_frames(
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
     camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None)
     if framed and "camera" not in shot.lines:
-        held = explain_pose(scene, framed, aspect)
+        held = explain_pose(scene, framed, aspect, reach)
         camera = lambda p: held
     opened = lambda p: 1.0
     if shot.open:

@@ -62,8 +62,24 @@ class SceneRenderer:
         shown = Shown(frame, histogram)
         for overlay in self.overlays.all:
             overlay.update(shown)
+        self._keep_labels_off_panels()
         if self.opening < 1.0:
             self._hold_open_layout()
+
+    def _keep_labels_off_panels(self) -> None:
+        """The caption's band, where shown, is kept clear of labels as the histogram panel is (a
+        label's box over a caption's first line cut its capitals); the explained layer's inset
+        reaches to the framed blocks and stays above the caption (its opaque backing hides the
+        blocks after them, and their labels with them)."""
+        caption = self.overlays.caption.box()
+        explained = self.overlays.explain
+        if explained.inset.shown:
+            explained.inset.fit_cover(explained.framed_right() + 0.02 * self.stage.pane_width, caption)
+        layout = self.label_layout
+        if layout is not None and caption is not None:
+            w, h = self.stage.pane_width, self.stage.pane_height
+            x0, y0, x1, y1 = caption
+            layout.panels = (*layout.panels, (x0 / w, y0 / h, x1 / w, y1 / h))
 
     def open_to(self, u: float) -> None:
         """The scene's open blocks a fraction u of the way from their stacks (0) to their grids (1)

@@ -158,7 +158,8 @@ class _Painter:
         aspect = renderer.scene_renderer.aspect if renderer else self.options.width / self.options.height
         explained = self.scenes.explanations.get(id(shot))
         framed = [n for n in (shot.explain, explained.source) if n] if explained else None
-        frames = shot_frames(shot, scene, aspect, fps, framed, open_ends=open_ends)
+        reach = explained.reach if explained else 0
+        frames = shot_frames(shot, scene, aspect, fps, framed, open_ends=open_ends, reach=reach)
         if shot.figure is not None:
             return self._figures(shot, frames)
         if renderer is None:

@@ -29,6 +29,7 @@ class Caption:
         self.actor.SetPosition(layout.caption_x, layout.legend_top + layout.caption_gap)
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
+        self.renderer = stage.renderer
         self.props = [self.actor]
 
     def show(self, text: str | None, opacity: float = 1.0) -> None:
@@ -41,6 +42,16 @@ class Caption:
         tp.SetOpacity(opacity)
         tp.SetBackgroundOpacity(self.band_opacity * opacity)
         self.actor.SetVisibility(True)
+
+    def box(self) -> tuple[float, float, float, float] | None:
+        """The caption's band (x0, y0, x1, y1 in pixels of the pane, from its bottom left), None
+        while hidden: labels keep off it (renderer.SceneRenderer.draw), so no line is covered."""
+        if not self.actor.GetVisibility():
+            return None
+        bbox = [0.0] * 4
+        self.actor.GetBoundingBox(self.renderer, bbox)  # x0, x1, y0, y1 in pixels about its anchor
+        x, y = self.actor.GetPositionCoordinate().GetComputedViewportValue(self.renderer)
+        return (x + bbox[0], y + bbox[2], x + bbox[1], y + bbox[3])
 
     def update(self, shown: Shown) -> None:
         pass

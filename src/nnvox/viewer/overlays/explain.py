@@ -26,6 +26,9 @@ MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed 
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks, clear of
 # the heads-up line above and of the caption, legends and loss/accuracy inset below
 BOX = (0.6, 0.3, 0.985, 0.86)
+# what the inset's opaque backing covers: its box and up to the heads-up line and the right edge, so
+# the faded blocks after the explained layer (and their labels) never show through or around it
+COVER_TOP, COVER_RIGHT = 0.93, 1.0
 OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
 
 
@@ -197,23 +200,34 @@ def _rgb(values: np.ndarray, scale: ColourScale) -> np.ndarray:
     return lut(scale.cmap)[scale.quantise(np.asarray(values, np.float32).ravel())]
 
 
-def _backing(stage: Stage, box, font: int) -> vtk.vtkActor2D:
-    """A dark panel behind the inset, so its grids and text read over the blocks behind."""
+def cover_box(stage: Stage, box, font: int) -> tuple[float, float, float, float]:
+    """The pixels (x0, y0, x1, y1 of the pane) the inset's backing covers: its box with a margin,
+    reaching up to COVER_TOP and right to COVER_RIGHT of the pane."""
     x0, y0, x1, y1 = box
     pad = 0.3 * font
+    w, h = stage.pane_width, stage.pane_height
+    return (x0 - pad, y0 - pad, max(x1 + pad, COVER_RIGHT * w), max(y1 + pad, COVER_TOP * h))
+
+
+def _backing(stage: Stage, cover) -> tuple[vtk.vtkPlaneSource, vtk.vtkActor2D]:
+    """An opaque panel of the background's colour behind the inset: its grids and text read, and
+    nothing behind them shows through (faded blocks, their labels)."""
     plane = vtk.vtkPlaneSource()
-    plane.SetOrigin(x0 - pad, y0 - pad, 0)
-    plane.SetPoint1(x1 + pad, y0 - pad, 0)
-    plane.SetPoint2(x0 - pad, y1 + pad, 0)
     mapper = vtk.vtkPolyDataMapper2D()
     mapper.SetInputConnection(plane.GetOutputPort())
     actor = vtk.vtkActor2D()
     actor.SetMapper(mapper)
     actor.GetProperty().SetColor(*(c / 255 for c in stage.options.background))
-    actor.GetProperty().SetOpacity(0.9)
     actor.SetVisibility(False)
     stage.overlay.AddViewProp(actor)
-    return actor
+    return plane, actor
+
+
+def _place(plane: vtk.vtkPlaneSource, cover) -> None:
+    x0, y0, x1, y1 = cover
+    plane.SetOrigin(x0, y0, 0)
+    plane.SetPoint1(x1, y0, 0)
+    plane.SetPoint2(x0, y1, 0)
 
 
 def _text(stage: Stage, size: int, bold: bool = False) -> vtk.vtkTextActor:
@@ -257,7 +271,9 @@ class ExplainInset:
         w, h = stage.pane_width, stage.pane_height
         bx = BOX
         self.box = (bx[0] * w, bx[1] * h, bx[2] * w, bx[3] * h)
-        self.band = _backing(stage, self.box, font)
+        self.cover = cover_box(stage, self.box, font)
+        self._plane, self.band = _backing(stage, self.cover)
+        _place(self._plane, self.cover)
         self.grids = _Grids(stage)
         self.title, self.sum = _text(stage, font, bold=True), _text(stage, font)
         self.heads = [_text(stage, font) for _ in range(3)]
@@ -271,6 +287,20 @@ class ExplainInset:
     def hide(self) -> None:
         for a in self.actors:
             a.SetVisibility(False)
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.band.GetVisibility())
+
+    def fit_cover(self, left: float, below: tuple[float, float, float, float] | None) -> None:
+        """Reach the backing left to `left` (pixels of the pane: just right of the framed blocks, so
+        no sliver of the next block shows beside it) and keep its bottom edge above `below` (the
+        caption's band) where the two would overlap, so it never covers a caption line."""
+        x0, y0, x1, y1 = self.cover
+        x0 = min(x0, max(left, 0.5 * self.stage.pane_width))
+        if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
+            y0 = min(max(y0, below[3] + 1), self.box[1])
+        _place(self._plane, (x0, y0, x1, y1))
 
     def _build(self, m: Moment) -> None:
         s = m.step
@@ -374,6 +404,19 @@ class Explained:
         self.rays = _Rays(stage, width)
         self.inset = ExplainInset(stage)
         self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
+        self.framed: list = []  # the explained block and its input's, while shown
+
+    def framed_right(self) -> float:
+        """The rightmost pixel (of the pane) of the framed blocks as the camera now sees them."""
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        xs = [0.0]
+        for block in self.framed:
+            x0, x1, y0, y1, z0, z1 = block.bounds
+            for corner in ((x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)):
+                coord.SetValue(*corner)
+                xs.append(coord.GetComputedDoubleViewportValue(self.stage.renderer)[0])
+        return max(xs)
 
     def show(self, moment: Moment | None) -> None:
         """Draw `moment` (None hides everything)."""
@@ -381,7 +424,7 @@ class Explained:
             for a in (self.window_actor, self.output_actor, self.sheet.actor, self.rays.actor):
                 a.SetVisibility(False)
             self.inset.hide()
-            self.sheet.block = None
+            self.sheet.block, self.framed = None, []
             return
         scene = self.stage.scene
         out = scene.block(moment.layer)
@@ -390,12 +433,14 @@ class Explained:
         cell = np.argwhere(done)[-1] if done.any() else (0, 0)
         sheet = dataclasses.replace(out, origin=(sheet_x(out), *out.origin[1:]), thickness=0.0)
         end = frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
-        self.output_actor.SetVisibility(True)
+        working = moment.done < moment.total  # the finished map is held without the window and its rays
+        self.output_actor.SetVisibility(working)
         source = scene.block(moment.source) if moment.source is not None else None
+        self.framed = [b for b in (out, source) if b is not None]
         if source is not None:
             self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
-        self.window_actor.SetVisibility(source is not None)
-        self.rays.actor.SetVisibility(source is not None)
+        self.window_actor.SetVisibility(source is not None and working)
+        self.rays.actor.SetVisibility(source is not None and working)
         note = "\n(the column shows softmax probabilities)" if out.role == "output" else ""
         self.inset.show(moment, source.scale if source is not None else None, note)
 

@@ -1,0 +1,45 @@
+"""A storyboard's caption, by pixels, at 480p, 1080p and 2160p: a three-line caption lies wholly
+inside the frame and nothing on the overlay layer (block labels, their leader lines, class texts)
+draws over it; a label's box over the first line once cut its capitals ("Its" read "ıts")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnvox.scenes.build import build_scene
+from nnvox.viewer.options import RenderOptions
+from tests.viewer.picture_policy import SIZES
+
+pytestmark = pytest.mark.gl
+
+CAPTION = "Its most confident mistake on held-out digits: what it answered, and under the input, the pixels behind it"
+
+
+@pytest.mark.parametrize("size_name", list(SIZES))
+def test_every_caption_line_is_inside_the_frame_and_nothing_draws_over_it(digits_run, size_name):
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(digits_run)
+    frame = scene.frame_at(scene.n_snapshots - 1)
+    w, h = SIZES[size_name]
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h))
+    try:
+        pane = r.scene_renderer
+        pane.reset_camera(zoom=1.15)  # the blocks and their labels reach down where the caption goes
+        pane.set_caption(CAPTION)
+        assert pane.overlays.caption.actor.GetInput().count("\n") == 2, "a three-line caption"
+        image = r.render(frame)
+        x0, y0, x1, y1 = pane.overlays.caption.box()
+        assert x0 >= 0 and x1 <= w and y0 >= 0 and y1 <= h, (x0, y0, x1, y1)
+        pane.overlay.SetDraw(False)  # the overlay layer (labels, leaders, class texts) not drawn
+        bare = r.render(frame)
+        pane.overlay.SetDraw(True)
+    finally:
+        r.close()
+    rows, cols = slice(h - int(y1), h - int(y0)), slice(int(x0), int(x1))
+    covered = np.abs(image[rows, cols].astype(int) - bare[rows, cols].astype(int)).max(axis=-1) > 3
+    assert covered.sum() == 0, f"{size_name}: {covered.sum()} pixels of the caption drawn over"
+    # the first line's glyphs are whole: ink reaches no closer than a pixel to the band's top edge
+    ink = (bare[rows, cols].astype(int).min(axis=-1) > 200).any(axis=1)
+    assert not ink[:1].any(), f"{size_name}: the caption's first line touches its band's top"
