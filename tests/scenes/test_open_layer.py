@@ -155,15 +155,19 @@ def test_closing_the_scene_gives_back_the_closed_layout(scenes):
         assert np.allclose(a, b)
 
 
-def test_a_shot_opens_over_its_start_and_closes_over_its_end():
-    from nnvox.scenes.open_layer import OPEN_SECONDS, open_schedule
+def test_a_shot_opens_over_its_start_and_stays_open_to_its_end():
+    from nnvox.scenes.open_layer import LABELS_SECONDS, OPEN_SECONDS, labels_shown, open_schedule
 
     d = 6.0
-    assert open_schedule(0.0, d) == 0.0 and open_schedule(1.0, d) == 0.0 and open_schedule(0.5, d) == 1.0
+    assert open_schedule(0.0, d) == 0.0 and open_schedule(1.0, d) == 1.0 and open_schedule(0.5, d) == 1.0
     assert open_schedule(OPEN_SECONDS / d, d) == pytest.approx(1.0)
     assert 0 < open_schedule(0.5 * OPEN_SECONDS / d, d) < 1
-    assert open_schedule(0.0, d, opens=False) == 1.0 and open_schedule(1.0, d, closes=False) == 1.0
-    assert open_schedule(0.2, 1.0) == pytest.approx(0.6)  # a short shot: a third of it each way
+    assert open_schedule(0.0, d, opens=False) == 1.0
+    assert open_schedule(0.2, 1.0) == pytest.approx(0.6)  # a short shot: a third of it
+    # the labels: none while the maps fly, then faded in over LABELS_SECONDS
+    assert labels_shown(OPEN_SECONDS / d, d) == 0.0 and labels_shown(1.0, d) == 1.0
+    assert labels_shown((OPEN_SECONDS + LABELS_SECONDS / 2) / d, d) == pytest.approx(0.5)
+    assert labels_shown(0.0, d, opens=False) == 1.0
 
 
 def test_a_storyboard_open_key_is_text_and_not_with_explain(tmp_path, digits_run):

@@ -126,7 +126,7 @@ open = "{layer}"
 """
 
 
-def test_an_open_shot_flies_the_maps_out_and_back_and_names_a_bad_layer(lenet_run, tmp_path):
+def test_an_open_shot_flies_the_maps_out_stays_open_to_the_cut_and_names_a_bad_layer(lenet_run, tmp_path):
     (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
     board = tmp_path / "board.toml"
     board.write_text(BOARD.format(layer="conv1"))
@@ -136,7 +136,8 @@ def test_an_open_shot_flies_the_maps_out_and_back_and_names_a_bad_layer(lenet_ru
 
     first, middle, last = (iio.imread(frames[k]).astype(int) for k in (0, 5, 9))
     assert np.abs(first - middle).mean() > 5  # opened: a different picture, face-on
-    assert np.abs(first - last).mean() < np.abs(first - middle).mean() / 2  # and closed again at the end
+    # still open at its last frame (the maps flew back while the caption spoke of them side by side)
+    assert np.abs(middle - last).mean() < np.abs(first - last).mean() / 2
     for layer, says in (
         ("fc2", r"line 10: open: layer 'fc2' has no feature maps .*; layers that open: input, conv1"),
         ("conv9", r"line 10: open: layer 'conv9' is not drawn in this scene"),
@@ -144,3 +145,40 @@ def test_an_open_shot_flies_the_maps_out_and_back_and_names_a_bad_layer(lenet_ru
         board.write_text(BOARD.format(layer=layer))
         with pytest.raises(NnvoxError, match=says):
             render_storyboard(board, tmp_path / "bad", progress=False)
+
+
+FADING = """\
+[video]
+size = "640x360"
+fps = 10
+
+[[shot]]
+run = "run"
+duration = 2
+open = "conv1"
+"""
+
+
+def test_the_open_layouts_labels_fade_in_once_the_maps_have_arrived(lenet_run, tmp_path):
+    """Labels (and kernels) appeared all at once as the maps arrived: now over LABELS_SECONDS, each
+    frame of the fade between the picture without them and the picture with them."""
+    import imageio.v3 as iio
+
+    from nnvox.scenes.open_layer import LABELS_SECONDS, OPEN_SECONDS
+
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    board.write_text(FADING)
+    frames = [
+        iio.imread(f).astype(int)
+        for f in sorted(render_storyboard(board, tmp_path / "out", progress=False).glob("*.png"))
+    ]
+    seconds = [2 * k / (len(frames) - 1) for k in range(len(frames))]
+    arrived = min(OPEN_SECONDS, 2 / 3)
+    after = [k for k, s in enumerate(seconds) if s >= arrived]  # the camera and maps hold still from here
+    full = frames[after[-1]]
+    apart = [float(np.abs(frames[k] - full).mean()) for k in after]
+    fading = [d for k, d in zip(after, apart) if seconds[k] < arrived + LABELS_SECONDS]
+    assert len(fading) >= 3 and fading[0] > 0.2, apart
+    assert all(a > b for a, b in zip(fading, fading[1:])), apart  # fading in, frame by frame
+    assert all(d < 1e-6 for k, d in zip(after, apart) if seconds[k] >= arrived + LABELS_SECONDS), apart

@@ -239,20 +239,28 @@ def closed_scene(scene: Scene) -> Scene:
     return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
 
 
-OPEN_SECONDS = 1.2  # an opening (or closing) in a storyboard shot: long enough to follow a map
+OPEN_SECONDS = 1.2  # an opening in a storyboard shot: long enough to follow a map
+LABELS_SECONDS = 0.4  # the open layout's labels and kernels fading in once the maps have arrived
 
 
-def open_schedule(progress: float, duration: float, *, opens: bool = True, closes: bool = True) -> float:
+def open_schedule(progress: float, duration: float, *, opens: bool = True) -> float:
     """How open (u, 0..1) a shot's layer is at `progress` (0..1) of a shot `duration` seconds long:
-    opening over its first OPEN_SECONDS (at most a third of the shot) where `opens`, closing over its
-    last where `closes` (else it arrives open from the shot before, or stays open into the next)."""
+    opening over its first OPEN_SECONDS (at most a third of the shot) where `opens` (else it arrives
+    open from the shot before). It stays open to the shot's end: a layer closing while the caption
+    still spoke of its maps side by side read wrong, so the cut (or cross-fade) takes it away."""
+    if not opens:
+        return 1.0
     span = min(OPEN_SECONDS, duration / 3) / duration
-    u = 1.0
-    if opens:
-        u = min(u, progress / span)
-    if closes:
-        u = min(u, (1.0 - progress) / span)
-    return float(min(max(u, 0.0), 1.0))
+    return float(min(max(progress / span, 0.0), 1.0))
+
+
+def labels_shown(progress: float, duration: float, *, opens: bool = True) -> float:
+    """How far (0..1) the labels of an opening shot have faded in: not while the maps fly (they are
+    placed for the open layout), then over LABELS_SECONDS, rather than appearing all at once."""
+    if not opens:
+        return 1.0
+    arrived = min(OPEN_SECONDS, duration / 3)
+    return float(min(max((progress * duration - arrived) / LABELS_SECONDS, 0.0), 1.0))
 
 
 def map_cell(block: Block, point) -> tuple[int, int, int] | None:

@@ -23,7 +23,7 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
-from nnvox.scenes.open_layer import closed_scene, open_pose, open_schedule
+from nnvox.scenes.open_layer import closed_scene, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.storyboard import CameraKey, CameraMove, Shot, resolve
 
@@ -35,6 +35,7 @@ class ShotFrame:
     reveal: float | None  # forward pass, or None for every layer lit
     pose: CameraPose | None  # None on title cards
     opened: float = 1.0  # how open the shot's `open` layer is: 0 its stack, 1 its grid (scenes/open_layer.py)
+    labels: float = 1.0  # how far the open layout's labels and kernels have faded in (0 while the maps fly)
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -128,13 +129,13 @@ def shot_frames(
     fps: int,
     framed: list[str] | None = None,
     *,
-    open_ends: tuple[bool, bool] = (True, True),
+    opens: bool = True,
     reach: float = 0.0,
 ) -> list[ShotFrame]:
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
-    `open_ends`: whether a shot that opens a layer opens it at its start and closes it at its end
-    (not where the shot before or after shows it open too)."""
+    `opens`: whether a shot that opens a layer opens it at its start (not where the shot before
+    shows it open too); it stays open to the shot's end."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
@@ -145,10 +146,10 @@ def shot_frames(
     if framed and "camera" not in shot.lines:
         held = explain_pose(scene, framed, aspect, reach)
         camera = lambda p: held
-    opened = lambda p: 1.0
+    opened = labels = lambda p: 1.0
     if shot.open:
-        opens, closes = open_ends
-        opened = lambda p: open_schedule(p, shot.duration, opens=opens, closes=closes)
+        opened = lambda p: open_schedule(p, shot.duration, opens=opens)
+        labels = lambda p: labels_shown(p, shot.duration, opens=opens)
         if "camera" not in shot.lines:
             camera = open_camera(shot, scene, aspect, opened)
     # the forward pass lights the layers over most of the shot, then holds the network lit
@@ -159,6 +160,7 @@ def shot_frames(
             min(1.0, p / 0.85) if shot.forward else None,
             camera(p),
             opened(p),
+            labels(p),
         )
         for p in progress
     ]
@@ -166,7 +168,7 @@ def shot_frames(
 
 def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float]):
     """An opening shot's camera where it sets none: from the overview of the network still closed
-    to facing the open grid as the layer opens, and back as it closes."""
+    to facing the open grid as the layer opens."""
     whole = camera_move(CameraMove(), closed_scene(scene), aspect, captioned=shot.caption is not None)(0.0)
     facing = open_pose(scene, shot.open, aspect, **(CAPTIONED if shot.caption is not None else {}))
     return lambda p: blend(whole, facing, ease("smooth", opened(p)))

@@ -95,14 +95,19 @@ class SceneRenderer:
                 self.visuals[block.name].open_to(u)
         for name, dx in neighbour_offsets(self.scene, u).items():
             self.visuals[name].actor.SetPosition(dx, 0.0, 0.0)
-        self.overlays.open_maps.show(u >= 1.0)
-        self.overlay.SetDraw(u >= 1.0)  # labels, class texts, pulses: placed (at render time, too) for the open layout
+        self.show_open_layout(u >= 1.0)
         if u < 1.0:
             self._hold_open_layout()
         else:
             for prop in self._held:
                 prop.SetVisibility(True)
             self._held.clear()
+
+    def show_open_layout(self, shown: bool) -> None:
+        """Show or hide what is drawn for the open layout: the maps' labels and kernels, and the
+        overlay layer (labels, class texts, pulses: placed, at render time too, for the open layout)."""
+        self.overlays.open_maps.show(shown)
+        self.overlay.SetDraw(shown)
 
     def _hold_open_layout(self) -> None:
         """Hide what stands where the open layout puts it (everything 3D of the pane but the blocks)

@@ -40,12 +40,11 @@ def _scene_key(shot: Shot) -> tuple:
     return shot.source, options
 
 
-def _open_ends(board: Storyboard, i: int) -> tuple[bool, bool]:
-    """Whether shot i opens its layer at its start and closes it at its end: not where the shot
-    before (after) shows the same scene with it open, so the layer stays open across the cut."""
+def _opens(board: Storyboard, i: int) -> bool:
+    """Whether shot i opens its layer at its start: not where the shot before shows the same scene
+    with it open, so the layer stays open across the cut."""
     shots, key = board.shots, _scene_key(board.shots[i])
-    same = lambda j: 0 <= j < len(shots) and shots[j].source is not None and _scene_key(shots[j]) == key
-    return not same(i - 1), not same(i + 1)
+    return not (i > 0 and shots[i - 1].source is not None and _scene_key(shots[i - 1]) == key)
 
 
 def _open(board: Storyboard, shot: Shot):
@@ -148,10 +147,10 @@ class _Painter:
         self.cards = None
 
     def images(
-        self, shot: Shot, fps: int, layered: set[int] = frozenset(), open_ends: tuple[bool, bool] = (True, True)
+        self, shot: Shot, fps: int, layered: set[int] = frozenset(), opens: bool = True
     ) -> Iterator[np.ndarray | Layers]:
         """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
-        last) as Layers, so that only their 3D picture blends. `open_ends`: see shots.shot_frames."""
+        last) as Layers, so that only their 3D picture blends. `opens`: see shots.shot_frames."""
         key = _scene_key(shot)
         renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
@@ -159,7 +158,7 @@ class _Painter:
         explained = self.scenes.explanations.get(id(shot))
         framed = [n for n in (shot.explain, explained.source) if n] if explained else None
         reach = explained.reach if explained else 0
-        frames = shot_frames(shot, scene, aspect, fps, framed, open_ends=open_ends, reach=reach)
+        frames = shot_frames(shot, scene, aspect, fps, framed, opens=opens, reach=reach)
         if shot.figure is not None:
             return self._figures(shot, frames)
         if renderer is None:
@@ -208,11 +207,29 @@ class _Painter:
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
             if moment is not None:
                 frame = focused(frame, moment)
-            yield render_layers(renderer, frame, histogram) if k in layered else renderer.render(frame, histogram)
+            if k in layered:
+                yield render_layers(renderer, frame, histogram)
+            elif f.labels < 1.0 and f.opened >= 1.0:
+                yield _labels_fading(renderer, frame, histogram, f.labels)
+            else:
+                yield renderer.render(frame, histogram)
 
     def close(self) -> None:
         if self.cards is not None:
             self.cards.close()
+
+
+def _labels_fading(renderer, frame, histogram, shown: float) -> np.ndarray:
+    """A frame with the open layout's labels and kernels `shown` (0..1) of the way faded in: the
+    frame drawn with and without them, mixed."""
+    pane = renderer.scene_renderer
+    pane.show_open_layout(False)
+    try:
+        without = renderer.render(frame, histogram).astype(np.float32)
+    finally:
+        pane.show_open_layout(True)
+    full = renderer.render(frame, histogram).astype(np.float32)
+    return np.clip(without + shown * (full - without) + 0.5, 0, 255).astype(np.uint8)
 
 
 def render_storyboard(
@@ -244,7 +261,7 @@ def render_storyboard(
             for i, shot in enumerate(board.shots):
                 blend = blends[i]
                 layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
-                for k, drawn in enumerate(painter.images(shot, fps, layered, _open_ends(board, i))):
+                for k, drawn in enumerate(painter.images(shot, fps, layered, _opens(board, i))):
                     # a cross-fade from the shot before mixes the pictures, never the texts
                     image = (
                         cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
