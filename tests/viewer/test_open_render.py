@@ -4,6 +4,8 @@ recorded weights; a storyboard's `open` shot animates it and names a bad layer o
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import vtk
@@ -180,5 +182,5 @@ def test_the_open_layouts_labels_fade_in_once_the_maps_have_arrived(lenet_run, t
     apart = [float(np.abs(frames[k] - full).mean()) for k in after]
     fading = [d for k, d in zip(after, apart) if seconds[k] < arrived + LABELS_SECONDS]
     assert len(fading) >= 3 and fading[0] > 0.2, apart
-    assert all(a > b for a, b in zip(fading, fading[1:])), apart  # fading in, frame by frame
+    assert all(a > b for a, b in itertools.pairwise(fading)), apart  # fading in, frame by frame
     assert all(d < 1e-6 for k, d in zip(after, apart) if seconds[k] >= arrived + LABELS_SECONDS), apart
