@@ -140,3 +140,61 @@ def test_open_and_histogram_a_page_cannot_show_are_one_line_errors(digits_run, t
     with pytest.raises(NnvoxError, match="layer 'nope' is not drawn in activations mode"):
         export(digits_run, tmp_path / "x.html", histogram="nope")
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_double_click_opens_a_layer_into_pythons_open_layout_and_closes_it(browser, digits_html, digits_run):
+    from nnvox.scenes.open_layer import open_scene
+    from nnvox.viewer.web.frames import unit_frames
+    from nnvox.viewer.web.payload import describe
+
+    scene = build_scene(digits_run)
+    opened_scene = open_scene(scene, ["conv1"])
+    block, last = opened_scene.block("conv1"), scene.n_snapshots - 1
+    slabs = f"{V}.scene.blocks.find((b) => b.name === 'conv1').slabs"
+    opened = OpenPage(browser, digits_html)
+    try:
+        opened.page.mouse.dblclick(*opened.screen(front_centre(scene.block("conv1"), 3, 3)))
+        opened.page.wait_for_function(f"{V}.scene.opened === 'conv1' && {V}.drawn > 0", timeout=20_000)
+        expected = describe(opened_scene, t=last, sample=0)
+        assert opened.page.evaluate(slabs) == pytest.approx(expected["blocks"][1]["slabs"], abs=1e-4)
+        moved = [b["origin"] for b in expected["blocks"]]  # the blocks after it made room
+        assert np.array(opened.page.evaluate(f"{V}.scene.blocks.map((b) => b.origin)")) == pytest.approx(
+            np.array(moved)
+        )
+        boxes = opened.page.evaluate(f"{V}.piece.units")
+        assert boxes == unit_frames(opened_scene, opened_scene.frame_at(last)) and boxes  # framed where they stand
+        assert opened.page.evaluate(f"{V}.timeline.t") == last  # the timeline kept
+        picked = click(opened, open_centre(block, 6, 4, 1))
+        assert (picked["channel"], picked["row"], picked["col"]) == (6, 4, 1)
+        assert picked["statistics"] == desktop_line(digits_run, last, "conv1", (6, 4, 1))
+        opened.page.mouse.dblclick(*opened.screen(open_centre(block, 6, 4, 1)))  # an open map closes it
+        opened.page.wait_for_function(f"!{V}.scene.opened && {V}.drawn > 0", timeout=20_000)
+        assert opened.page.evaluate(slabs) == pytest.approx(describe(scene, t=last, sample=0)["blocks"][1]["slabs"])
+        assert opened.errors == []
+    finally:
+        opened.page.close()
+
+
+def test_the_pages_numbers_print_as_pythons_3g(tmp_path):
+    """js/statistics.js's formatG against format(v, ".3g"), ties (fp16 values: 1.625) rounded to even as Python."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import nnvox.viewer.web as web
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is missing (make setup installs it to build the page's script)")
+    module = Path(web.__file__).with_name("js") / "statistics.js"
+    script = tmp_path / "format.mjs"
+    script.write_text(
+        f"import {{ formatG }} from {json.dumps(module.as_uri())};\n"
+        "console.log(JSON.stringify(JSON.parse(process.argv[2]).map((v) => formatG(v))));\n"
+    )
+    rng = np.random.default_rng(0)
+    values = [1.625, -1.625, 0.0625, 9.995, 999.5, 0.00012345, 123456.0, 100.0, 0.5, 2.5e-7, -3.0517578125e-05]
+    values += [float(v) for v in np.float16(rng.normal(0, 3, 300))] + [float(v) for v in rng.normal(0, 1e4, 100)]
+    shown = subprocess.run([node, str(script), json.dumps(values)], capture_output=True, text=True, check=True)
+    assert json.loads(shown.stdout) == [format(v, ".3g") for v in values]

@@ -41,6 +41,7 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     holding every other mode and sample too (views.py): the page's control bar switches between them."""
     from nnvox.viewer.theme import DEFAULT_THEME
     from nnvox.viewer.web.frames import quantised_frames
+    from nnvox.viewer.web.opens import open_layouts
     from nnvox.viewer.web.page import page, viewer_bundle
     from nnvox.viewer.web.payload import embedded
     from nnvox.viewer.web.view_numbers import view_numbers
@@ -52,6 +53,8 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     scenes = other_scenes(scene, spec)
     numbers = view_numbers(scene)
     description = {**spec_description(scene, spec, sample, t, numbers), "views": menu(scene, scenes)}
+    if not spec.open:  # a double-click opens a layer in the page's first mode (its other samples too)
+        description["opens"] = open_layouts(scene, spec, description, sample, numbers)
     others = held_views(description, scenes, spec, t)
     return page(*embedded(description, quantised_frames(scene, sample, top, numbers)), bundle, views=others)
 

@@ -97,7 +97,7 @@ def _json(value) -> str:
 
 def _patch(base: dict, description: dict) -> dict | None:
     """The parts of `description` that differ from `base`'s, but its sample (None: other parts altogether)."""
-    ignored = {"sample", "views", "headers"}
+    ignored = {"sample", "views", "headers", "opens"}  # (the start's open layouts: its mode's, every sample's)
     if set(base) - ignored != set(description) - ignored:
         return None
     return {k: v for k, v in description.items() if k not in ignored and _json(v) != _json(base[k])}

@@ -24,15 +24,37 @@ function heldViews(doc) {
 }
 
 export class EmbeddedSource {
-  // `key`: one of the held views (views.js's viewKey); none, the view the page opens with.
-  constructor(doc = document, key = null, menu = null) {
+  // `key`: one of the held views (views.js's viewKey); none, the view the page opens with. `open`:
+  // a block shown open into its maps (one of the view's `opens`: Python's open layout), or null.
+  constructor(doc = document, key = null, menu = null, open = null) {
     this.doc = doc;
     this.key = key;
     this.menu = menu;
+    this.open = open;
     this.eager = true; // everything is in memory already: the viewer takes every snapshot at once
   }
 
+  // The view with `name` open (null: none open), where the page holds that layout.
+  opened(name) {
+    return new EmbeddedSource(this.doc, this.key, this.menu, name);
+  }
+
+  // The open layout laid over the view's description: its geometry and camera, each snapshot's unit
+  // frames there; the colour indices stay the view's.
+  async withOpen([description, frames]) {
+    if (this.open === null) return [description, frames];
+    const packed = description.opens && description.opens[this.open];
+    if (!packed) return [description, frames]; // (another mode: the page holds its first mode's layouts only)
+    const { patch, units } = await inflatedJson(packed);
+    const headers = description.headers.map((h, i) => ({ ...h, units: units[i] }));
+    return [{ ...description, ...patch, headers, opened: this.open }, frames];
+  }
+
   async packed() {
+    return this.withOpen(await this.held());
+  }
+
+  async held() {
     const start = JSON.parse(this.doc.getElementById("nnvox-scene").textContent);
     this.menu = this.menu || start.views;
     if (this.key === null || (this.menu && this.key === viewKey(this.menu, start.mode, start.sample))) {
@@ -48,8 +70,9 @@ export class EmbeddedSource {
     return [{ ...like, ...patch, sample: held.sample, headers: await inflatedJson(held.headers) }, held.frames];
   }
 
+  // Another mode or sample; an open layer stays open where the page holds that view's layout.
   view(mode, sample) {
-    return new EmbeddedSource(this.doc, viewKey(this.menu, mode, sample), this.menu);
+    return new EmbeddedSource(this.doc, viewKey(this.menu, mode, sample), this.menu, this.open);
   }
 
   async scene() {

@@ -3,15 +3,27 @@
 // max at the nearest snapshot (piece.stats), both from Python (viewer/web/statistics.py). The page
 // only finds the clicked voxel's coordinates, as scenes/inspect.voxel_at does, and prints.
 
+// v to `digits` significant digits as [sign, digit string, exponent], rounding a tie to the even
+// digit as Python does (JavaScript's toExponential rounds it up: 1.625 would print 1.63, Python's 1.62;
+// recorded fp16 values hit such ties). 20 more digits tell a tie: a double that is not one differs
+// from it within 17.
+function rounded(v, digits) {
+  const [wide, wideExp] = Math.abs(v).toExponential(digits + 20).split("e");
+  const all = wide.replace(".", "");
+  const tie = /^50*$/.test(all.slice(digits)) && Number(all[digits - 1]) % 2 === 0;
+  const [mantissa, exp] = tie ? [all.slice(0, digits), wideExp] : Math.abs(v).toExponential(digits - 1).split("e");
+  return [v < 0 ? "-" : "", mantissa.replace(".", ""), Number(exp)];
+}
+
 // Python's format(v, ".Ng"): N significant digits, trailing zeros dropped, an exponent outside 1e-4..1e(N).
 export function formatG(v, digits = 3) {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
   if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  const [mantissa, exp] = v.toExponential(digits - 1).split("e");
-  const e = Number(exp);
+  const [sign, d, e] = rounded(v, digits);
   const strip = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
-  if (e < -4 || e >= digits) return `${strip(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  return strip(v.toFixed(Math.max(0, digits - 1 - e)));
+  if (e < -4 || e >= digits) return `${sign}${strip(`${d[0]}.${d.slice(1)}`)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  const fixed = e < 0 ? `0.${"0".repeat(-e - 1)}${d}` : `${d.slice(0, e + 1)}.${d.slice(e + 1)}`;
+  return sign + strip(fixed);
 }
 
 // The layer's own coordinates of a picked voxel (scenes/inspect.voxel_at): a dense block's cell is a

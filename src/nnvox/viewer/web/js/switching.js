@@ -38,20 +38,29 @@ export async function createSwitchableViewer(container, source, { onRedraw, onVi
     menu = menu || v.scene.views;
     showBar(v);
     v.choose = choose; // (tests and the keyboard switch through it too)
+    if (v.scene.opens && v.source.opened) v.openLayer = (name) => openLayer(name).catch(() => {}); // (told on the page)
     onViewer(v);
     return v;
   };
   // Resolves with the viewer now shown; rejects with the reason the view could not be shown.
-  const choose = async (mode, sample) => {
+  const choose = (mode, sample) => {
+    const which = menu && menu.per_sample.includes(mode) ? `${mode} mode, sample ${sample}` : `${mode} mode`;
+    return switchTo(viewer.source.view(mode, sample), which);
+  };
+  // A double-click on a block that opens (the view's `opens`): that block open, or closed again.
+  const openLayer = (name) => {
+    const open = viewer.scene.opened === name ? null : name;
+    return switchTo(viewer.source.opened(open), open ? `${name} open` : `${name} closed`);
+  };
+  const switchTo = async (source, which) => {
     const ticket = ++chosen;
     const before = viewer;
     const keep = { t: before.timeline.t, pose: before.stage.pose(), bounds: before.scene.bounds };
     let next;
     try {
-      next = await createViewer(container, before.source.view(mode, sample), { onRedraw, keep });
+      next = await createViewer(container, source, { onRedraw, keep });
     } catch (error) {
       if (ticket === chosen && !before.disposed) {
-        const which = menu && menu.per_sample.includes(mode) ? `${mode} mode, sample ${sample}` : `${mode} mode`;
         tell(before, `nnvox could not show ${which}: ${error.message}`);
         showBar(before); // the menus say what is shown
       }

@@ -122,6 +122,7 @@ function build(scene, container) {
   const mark = new PickMark(stage, scene.colours.text);
   stage.renderer.domElement.addEventListener("click", (event) => {
     const picked = pick(stage, meshes, event.clientX, event.clientY);
+    if (event.detail <= 1) viewer.firstPick = picked; // a double-click's block: its first click's (this one moves the network over)
     viewer.pickedVoxel = picked;
     showPicked(viewer);
     mark.show(picked);
@@ -129,6 +130,12 @@ function build(scene, container) {
     showLit(viewer, viewer.lit || viewer.forward.lit());
   });
   viewer.mark = mark;
+  stage.renderer.domElement.addEventListener("dblclick", () => {
+    // a feature-map block opens into its maps, an open one closes, as the window's double-click
+    const picked = viewer.firstPick;
+    const name = picked && picked.block.name;
+    if (name && viewer.openLayer && (scene.opened === name || (scene.opens && scene.opens[name]))) viewer.openLayer(name);
+  });
   viewer.timeline = new Timeline(scene.snapshots, scene.t, text, (t) => showFrame(viewer, t));
   const button = (textContent, title, className, onClick) => {
     const el = Object.assign(document.createElement("button"), { textContent, title, className });

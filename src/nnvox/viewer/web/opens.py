@@ -1,0 +1,48 @@
+"""Layers the exported page opens on a double-click, as the window does (scenes/open_layer.py): for
+each feature-map block of the page's first mode, the open layout as Python computes it, packed as a
+patch of that mode's description (the blocks' slabs and places, the edges, the bounds, the camera
+facing the open maps) with each snapshot's unit frames in that layout. The colour indices are the
+mode's own: an open block keeps its maps, only where they stand changes. The page holds these for
+its first mode only (every sample of it: the geometry and the unit frames do not depend on the sample)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from nnvox.scenes.open_layer import open_pose, open_scene, openable
+from nnvox.scenes.scene import Scene
+from nnvox.scenes.view import rgb
+
+IGNORED = ("sample", "views", "headers", "opens", "t")  # what a layout's patch never carries
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[str, str]:
+    """Block name -> its open layout (zlib, base64: {"patch": ..., "units": [per snapshot]}), for
+    each block of `scene` that opens; `start` is the scene's description as `spec` shows it."""
+    from nnvox.viewer.web.frames import unit_frames
+    from nnvox.viewer.web.payload import ASPECT, describe
+    from nnvox.viewer.web.views import pack
+
+    background = None if spec.background is None else rgb(spec.background)
+    frames = [scene.frame_at(i, sample=sample) for i in range(scene.n_snapshots)]  # (units, not geometry)
+    layouts = {}
+    for name in openable(scene):
+        opened = open_scene(scene, [name])
+        description = describe(
+            opened,
+            t=start["t"],
+            sample=sample,
+            pose=open_pose(opened, name, ASPECT * 0.8, band=0.55, lift=0.14),  # clear of the inset and legends
+            background=background,
+            histogram=start["histograms"]["selected"],
+            numbers=dataclasses.replace(numbers, scene=opened),  # the same layers, values and scales
+        )
+        patch = {k: v for k, v in description.items() if k not in IGNORED and _json(v) != _json(start.get(k))}
+        units = [unit_frames(opened, frame) for frame in frames]
+        layouts[name] = pack(_json({"patch": patch, "units": units}).encode())
+    return layouts
