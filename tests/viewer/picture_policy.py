@@ -210,7 +210,7 @@ def shot_pictures(board):
     """Each frame of the board's first shot as the storyboard renders it: (image, its renderer)."""
     from nnvox.scenes.presets import output_size
     from nnvox.viewer.options import RenderOptions
-    from nnvox.viewer.storyboard_export import _open_ends, _Painter, _Scenes
+    from nnvox.viewer.storyboard_export import _Painter, _Scenes
 
     width, height, fps = output_size(board.preset, board.size, board.fps)
     look = RenderOptions(width=width, height=height)
@@ -219,7 +219,7 @@ def shot_pictures(board):
     shot = board.shots[0]
     try:
         renderer = scenes.renderer(next(iter(scenes.scenes)), shot.view.hud)
-        for image in painter.images(shot, fps, set(), _open_ends(board, 0)):
+        for image in painter.images(shot, fps):  # a lone shot: its layers open at its start
             yield image, renderer
     finally:
         scenes.close()

@@ -128,3 +128,25 @@ def test_the_change_shots_legend_reads_whole_at_every_size(lenet_run, tmp_path):
             assert not legend_words_missing(texts, "change-from-start", ["diverging"]), where
             assert not [t for t in texts if t["kind"] == "ticks"], f"{where}: numbers under a per-layer bar"
             check_lecture_text(where, texts, size)  # (a close-up's blocks may run off the frame: no band check)
+
+
+@pytest.mark.parametrize("model", ["lenet_run", "digits_run"])
+def test_the_networks_input_and_output_are_named_at_every_size(model, request):
+    """LeNet's stages are one module each, so every label is a stage boundary; the output's, placed
+    last, found no room at 480p (relu3's label had taken the place under the column). The ends are
+    now placed first where the scene's order hides one of them."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.report import picture_report
+
+    scene = build_scene(request.getfixturevalue(model))
+    ends = {b.name for b in scene.blocks if b.role in ("input", "output")}
+    for size_name, size in SIZES.items():
+        r = _render(scene, size)
+        try:
+            r.render(scene.frame_at(scene.n_snapshots - 1))
+            report = picture_report(r)
+        finally:
+            r.close()
+        named = {lb["block"] for lb in report["labels"] if lb["kind"] == "block"}
+        assert ends <= named, f"{model} {size_name}: {report['hidden_labels']}"
+        assert size_name == "480p" or not report["hidden_labels"], f"{model} {size_name}: {report['hidden_labels']}"

@@ -64,6 +64,7 @@ class Label:
     rank: int
     stage: str  # the module it is drawn under ("layer2" of "layer2.0.conv1", see block_text.stage_of)
     texts: tuple[str, str]
+    end: bool = False  # the network's input or output: placed before the other stage boundaries
 
 
 @dataclass
@@ -187,105 +188,9 @@ class LeaderLines:
         self.lines.SetLines(lines)
 
 
-class LabelLayout:
-    """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
-    are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
-    texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
-    the lines from moved labels back to their blocks; `reserved` (x0, y0, x1, y1, fractions of the
-    pane) the parts of it other overlays hold (the heads-up line, the legends). Set `focus` (block names) to show those
-    blocks' labels first: the selected block, the block under the cursor."""
-
-    def __init__(
-        self,
-        renderer: vtk.vtkRenderer,
-        labels: list[Label],
-        colour: tuple[float, float, float],
-        blocks: list[tuple[str, tuple[float, ...]]],
-        classes: list[ClassTexts] = (),
-        reserved: list[tuple[float, float, float, float]] = (),
-    ):
-        self.renderer = renderer
-        self.reserved = np.array(reserved, dtype=float).reshape(-1, 4)  # the pane's parts other overlays hold
-        self.labels = list(labels)
-        self.classes = list(classes)
-        self.block_names = [name for name, _ in blocks]
-        self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
-        self.focus: tuple[str, ...] = ()
-        self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
-        self.placement = Placement()
-        self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
-        self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
-        self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
-        self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
-        self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
-        self._key = None
-        self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
-        self.leaders = LeaderLines(renderer, colour)
-        renderer.AddObserver("StartEvent", self.update)
-
-    def _bbox(self, actor, text: str) -> np.ndarray:
-        """(x0, y0, x1, y1) of `text` in `actor`'s style about its anchor, in pixels."""
-        bbox = [0, 0, 0, 0]
-        vtk.vtkTextRenderer().GetBoundingBox(
-            actor.GetTextProperty(), text, bbox, self.renderer.GetRenderWindow().GetDPI()
-        )
-        return np.array([bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1], dtype=float)
-
-    def _measure(self) -> None:
-        self._boxes = np.array([[self._bbox(lb.actor, t) for t in lb.texts] for lb in self.labels]).reshape(-1, 2, 4)
-        self._class_boxes = [
-            (self._bbox(c.rows[0], c.widest) if c.rows else np.zeros(4), self._bbox(c.top, c.top_template))
-            for c in self.classes
-        ]
-
-    def camera_key(self) -> tuple:
-        camera = self.renderer.GetActiveCamera()
-        return (
-            camera.GetPosition(),
-            camera.GetFocalPoint(),
-            camera.GetViewUp(),
-            camera.GetViewAngle(),
-            camera.GetParallelProjection(),
-            camera.GetParallelScale(),
-            tuple(self.renderer.GetSize()),
-            self.focus,
-            self.panels,
-        )
-
-    def matrix(self) -> np.ndarray:
-        w, h = self.renderer.GetSize()
-        m = self.renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
-        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
-
-    def update(self, *_) -> None:
-        self._follow_interaction()
-        w, h = self.renderer.GetSize()
-        key = self.camera_key()
-        if not w or not h or key == self._key:
-            return
-        self._key = key
-        if self._boxes is None:
-            self._measure()
-        matrix = self.matrix()
-        rects = block_rectangles(self.bounds, matrix, w, h)
-        self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
-        taken = [self._held(w, h)]
-        for c, sizes in zip(self.classes, self._class_boxes):
-            taken.append(self._place_classes(c, sizes, matrix, rects))
-        self._place_labels(matrix, rects, np.vstack(taken))
-
-    def _held(self, w: int, h: int) -> np.ndarray:
-        """The pane's parts other overlays hold now, in pixels."""
-        return np.vstack([self.reserved, np.array(self.panels, dtype=float).reshape(-1, 4)]) * (w, h, w, h)
-
-    def _others(self, rects: np.ndarray, block: str) -> np.ndarray:
-        """Every block's rectangle but `block`'s (and those behind the camera)."""
-        keep = np.array([n != block for n in self.block_names], dtype=bool) & np.isfinite(rects).all(1)
-        return rects[keep]
-
-    @staticmethod
-    def _fits(box: np.ndarray, w: int, h: int, obstacles: np.ndarray) -> bool:
-        return inside(box, w, h) and not hits(box, obstacles, 0.0).any()
+class ClassTextPlacing:
+    """LabelLayout's part that keeps the outputs' class texts beside their columns, in one form
+    through a camera move (settle_class_forms, hold_class_forms)."""
 
     def _place_classes(self, c: ClassTexts, sizes, matrix, rects) -> np.ndarray:
         """Show the rows, else the list of top classes (only the form held for a camera move, where
@@ -382,21 +287,140 @@ class LabelLayout:
                 return dx
         return None
 
-    def _order(self, named: set[str]) -> Iterator[int]:
-        """Label indices in placing order: the focused, the stage boundaries, then the other
-        labels, those of stages not named yet (`named`, filled as labels are placed) first."""
+
+class LabelLayout(ClassTextPlacing):
+    """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
+    are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
+    texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
+    the lines from moved labels back to their blocks; `reserved` (x0, y0, x1, y1, fractions of the
+    pane) the parts of it other overlays hold (the heads-up line, the legends). Set `focus` (block names) to show those
+    blocks' labels first: the selected block, the block under the cursor."""
+
+    def __init__(
+        self,
+        renderer: vtk.vtkRenderer,
+        labels: list[Label],
+        colour: tuple[float, float, float],
+        blocks: list[tuple[str, tuple[float, ...]]],
+        classes: list[ClassTexts] = (),
+        reserved: list[tuple[float, float, float, float]] = (),
+    ):
+        self.renderer = renderer
+        self.reserved = np.array(reserved, dtype=float).reshape(-1, 4)  # the pane's parts other overlays hold
+        self.labels = list(labels)
+        self.classes = list(classes)
+        self.block_names = [name for name, _ in blocks]
+        self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
+        self.focus: tuple[str, ...] = ()
+        self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
+        self.placement = Placement()
+        self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
+        self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
+        self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
+        self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
+        self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
+        self._key = None
+        self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
+        self.leaders = LeaderLines(renderer, colour)
+        renderer.AddObserver("StartEvent", self.update)
+
+    def _bbox(self, actor, text: str) -> np.ndarray:
+        """(x0, y0, x1, y1) of `text` in `actor`'s style about its anchor, in pixels."""
+        bbox = [0, 0, 0, 0]
+        vtk.vtkTextRenderer().GetBoundingBox(
+            actor.GetTextProperty(), text, bbox, self.renderer.GetRenderWindow().GetDPI()
+        )
+        return np.array([bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1], dtype=float)
+
+    def _measure(self) -> None:
+        self._boxes = np.array([[self._bbox(lb.actor, t) for t in lb.texts] for lb in self.labels]).reshape(-1, 2, 4)
+        self._class_boxes = [
+            (self._bbox(c.rows[0], c.widest) if c.rows else np.zeros(4), self._bbox(c.top, c.top_template))
+            for c in self.classes
+        ]
+
+    def camera_key(self) -> tuple:
+        camera = self.renderer.GetActiveCamera()
+        return (
+            camera.GetPosition(),
+            camera.GetFocalPoint(),
+            camera.GetViewUp(),
+            camera.GetViewAngle(),
+            camera.GetParallelProjection(),
+            camera.GetParallelScale(),
+            tuple(self.renderer.GetSize()),
+            self.focus,
+            self.panels,
+        )
+
+    def matrix(self) -> np.ndarray:
+        w, h = self.renderer.GetSize()
+        m = self.renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
+        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+    def update(self, *_) -> None:
+        self._follow_interaction()
+        w, h = self.renderer.GetSize()
+        key = self.camera_key()
+        if not w or not h or key == self._key:
+            return
+        self._key = key
+        if self._boxes is None:
+            self._measure()
+        matrix = self.matrix()
+        rects = block_rectangles(self.bounds, matrix, w, h)
+        self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
+        taken = [self._held(w, h)]
+        for c, sizes in zip(self.classes, self._class_boxes):
+            taken.append(self._place_classes(c, sizes, matrix, rects))
+        self._lay_labels(matrix, rects, np.vstack(taken))
+
+    def _held(self, w: int, h: int) -> np.ndarray:
+        """The pane's parts other overlays hold now, in pixels."""
+        return np.vstack([self.reserved, np.array(self.panels, dtype=float).reshape(-1, 4)]) * (w, h, w, h)
+
+    def _others(self, rects: np.ndarray, block: str) -> np.ndarray:
+        """Every block's rectangle but `block`'s (and those behind the camera)."""
+        keep = np.array([n != block for n in self.block_names], dtype=bool) & np.isfinite(rects).all(1)
+        return rects[keep]
+
+    @staticmethod
+    def _fits(box: np.ndarray, w: int, h: int, obstacles: np.ndarray) -> bool:
+        return inside(box, w, h) and not hits(box, obstacles, 0.0).any()
+
+    def _order(self, named: set[str], ends_first: bool) -> Iterator[int]:
+        """Label indices in placing order: the focused, the stage boundaries (`ends_first`: the
+        network's input and output before the others), then the other labels, those of stages not
+        named yet (`named`, filled as labels are placed) first."""
         ranks = [0 if lb.block in self.focus else lb.rank + 1 for lb in self.labels]
-        yield from sorted((i for i in range(len(ranks)) if ranks[i] <= 1), key=lambda i: ranks[i])
+        key = lambda i: (ranks[i], ends_first and not self.labels[i].end)
+        yield from sorted((i for i in range(len(ranks)) if ranks[i] <= 1), key=key)
         rest = [i for i in range(len(ranks)) if ranks[i] > 1]
         yield from sorted(rest, key=lambda i: (ranks[i], self.labels[i].stage in named))
 
-    def _place_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
+    def _lay_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
+        """The labels in the scene's order; where that hides the input's or the output's label,
+        again with those two first, kept unless it hides more (in a network of one-module stages,
+        LeNet's, every block is a stage boundary, and the output, placed last, found no room at 480p)."""
+        kept = list(self.placement.hidden)  # the class texts' own
+        missed = self._place_labels(matrix, rects, taken, ends_first=False)
+        if not any(lb.end for lb in missed):
+            return
+        self.placement.shown = [s for s in self.placement.shown if s[0] != "block"]
+        self.placement.hidden = list(kept)
+        if len(self._place_labels(matrix, rects, taken, ends_first=True)) > len(missed):
+            self.placement.shown = [s for s in self.placement.shown if s[0] != "block"]
+            self.placement.hidden = list(kept)
+            self._place_labels(matrix, rects, taken, ends_first=False)
+
+    def _place_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray, ends_first: bool) -> list:
+        """Place each label in turn (_order); returns those left hidden."""
         w, h = self.placement.width, self.placement.height
         anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
         where = dict(zip(self.block_names, rects))
-        leaders, named = [], set()
+        leaders, named, missed = [], set(), []
         self._placed = np.empty((0, 4))
-        for i in self._order(named):
+        for i in self._order(named, ends_first):
             label = self.labels[i]
             naming = label.stage not in named
             text, size = label.texts[naming], self._boxes[i, int(naming)]
@@ -414,6 +438,7 @@ class LabelLayout:
                 label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
                 why = why or ("no room beside its block (shown on hover or selection)" if beside else NO_ROOM)
                 self.placement.hidden.append((label.block, text, why))
+                missed.append(label)
                 continue
             if label.actor.GetInput() != text:
                 label.actor.SetInput(text)
@@ -429,6 +454,7 @@ class LabelLayout:
             self.placement.shown.append(("block", label.block, text, box))
             leaders.append(_leader(where[label.block], box))
         self.leaders.draw([seg for seg in leaders if seg is not None])
+        return missed
 
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""

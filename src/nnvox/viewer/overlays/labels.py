@@ -135,7 +135,16 @@ class BlockLabels:
             self.labels[b.name] = actor
             side = 1 if above_of.get(b.name, True) else -1
             placed.append(
-                Label(actor, b.name, actor.GetPosition(), side, rank[b.name], stages[b.name][0], texts[b.name])
+                Label(
+                    actor,
+                    b.name,
+                    actor.GetPosition(),
+                    side,
+                    rank[b.name],
+                    stages[b.name][0],
+                    texts[b.name],
+                    end=b.role in ("input", "output"),
+                )
             )
         blocks = [(b.name, b.bounds) for b in stage.scene.blocks]
         colour = to_unit(stage.colours.text)
