@@ -3,7 +3,9 @@ each feature-map block of the page's first mode, the open layout as Python compu
 patch of that mode's description (the blocks' slabs and places, the edges, the bounds, the camera
 facing the open maps) with each snapshot's unit frames in that layout. The colour indices are the
 mode's own: an open block keeps its maps, only where they stand changes. The page holds these for
-its first mode only (every sample of it: the geometry and the unit frames do not depend on the sample)."""
+its first mode only (every sample of it: the geometry and the unit frames do not depend on the sample),
+in graph order up to BUDGET bytes (a layout holds every block's slabs: the blocks after the open one
+move over)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from nnvox.scenes.scene import Scene
 from nnvox.scenes.view import rgb
 
 IGNORED = ("sample", "views", "headers", "opens", "t")  # what a layout's patch never carries
+BUDGET = 1_000_000  # packed bytes of layouts a page holds at most (VGG-16's 14: 0.46 MB); later blocks do not open
 
 
 def _json(value) -> str:
@@ -45,4 +48,7 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
         patch = {k: v for k, v in description.items() if k not in IGNORED and _json(v) != _json(start.get(k))}
         units = [unit_frames(opened, frame) for frame in frames]
         layouts[name] = pack(_json({"patch": patch, "units": units}).encode())
+        if sum(map(len, layouts.values())) > BUDGET:
+            del layouts[name]
+            break
     return layouts
