@@ -217,3 +217,23 @@ def test_the_widget_front_end_draws_snapshots_sent_as_buffers_and_grows(browser,
     assert page.locator("canvas").count() == 0  # the widget's view is gone with it
     assert errors == []
     page.close()
+
+
+def test_a_widget_shown_with_a_histogram_and_an_open_layer_switches_to_modes_without_them(live_copy):
+    pytest.importorskip("anywidget")
+    from nnvox.scenes.view import ViewSpec
+    from nnvox.viewer.web.source import RunSource
+    from nnvox.viewer.web.widget import ViewerWidget
+
+    widget = ViewerWidget(RunSource(live_copy[0], ViewSpec(histogram="relu2", open=("conv1",))), follow_seconds=3600)
+    assert widget.scene["histograms"]["selected"] == "relu2"
+    widget._answer(widget, {"view": {"mode": "activations", "sample": 2}}, [])  # another sample: both kept
+    conv1 = next(b for b in widget.scene["blocks"] if b["name"] == "conv1")
+    assert widget.scene["sample"] == 2 and widget.scene["histograms"]["selected"] == "relu2"
+    assert (
+        conv1["slabs"]
+        != next(b for b in RunSource(live_copy[0]).description["blocks"] if b["name"] == "conv1")["slabs"]
+    )
+    widget._answer(widget, {"view": {"mode": "weights", "sample": 0}}, [])  # weights: no relu2, no conv1 maps
+    assert widget.scene["mode"] == "weights" and widget.scene["histograms"]["selected"] is None
+    widget.close()

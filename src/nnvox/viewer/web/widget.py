@@ -68,6 +68,8 @@ class ViewerWidget(anywidget.AnyWidget):
         """The run's view in a mode and sample, built when first wanted (a few kept)."""
         mode, sample = view
         spec = dataclasses.replace(self._source.spec, mode=mode, sample=sample, mistake=None)
+        if mode != self._source.spec.mode:  # its histogram panel and open layers are the first mode's layers
+            spec = dataclasses.replace(spec, histogram=None, open=())
         return self._views.get(view, lambda: RunSource(self._source.path, spec))
 
     def _switch(self, view: tuple[str, int]) -> None:
