@@ -114,3 +114,10 @@ def test_progress_reads_a_run_whose_last_snapshot_counts_the_other_way():
     last = SimpleNamespace(epoch=3, step=None, index=7)
     assert progress_text(None, 500, 4, last) == "Step 500"
     assert progress_text(3, None, 7, last) == "Epoch 3 of 3"
+
+
+def test_a_snapshot_in_running_text_is_counted_as_the_line_counts():
+    from nnvox.scenes.heads_up import snapshot_words
+
+    assert snapshot_words(0, None, 0) == "before training" and snapshot_words(3, None, 3) == "epoch 3"
+    assert snapshot_words(None, 1200, 5) == "step 1,200" and snapshot_words(None, None, 1) == "snapshot 2"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.histogram import BINS, Histogram, HistogramSource, bin_values
+from nnvox.scenes.histogram import BINS, Histogram, HistogramSource, bin_values, notes, steady
 from nnvox.scenes.scene import SceneOptions
 
 
@@ -50,3 +50,25 @@ def test_one_towering_bar_is_clipped_so_the_rest_shows():
     assert h.peak == 0.7 and h.axis_top == pytest.approx(1.3 * 0.2)
     fractions[0] = 0.5  # not far above the others: the axis spans it
     assert Histogram("x", "x", h.edges, fractions, fractions, "", 0, 0, 0, 10, None).axis_top == 0.5
+
+
+def test_the_reference_is_named_as_the_heads_up_line_counts(digits_run):
+    h = HistogramSource(build_scene(digits_run)).at("relu2", 1.0)
+    assert h.reference_label == "before training"  # snapshot 0 (was "epoch 0")
+    assert "grey: before training" in notes(h)
+
+
+def test_a_shot_keeps_one_axis_and_one_wording_however_the_bars_move(digits_run):
+    """A storyboard's scrub: the panel's note changed wording mid-shot (a bar clipped or not, values
+    off the scale or not, so a narrow panel left out other parts): one note per shot now."""
+    scene = build_scene(digits_run)
+    source = HistogramSource(scene)
+    last = scene.n_snapshots - 1
+    for layer in ("conv1", "relu1", "fc2"):
+        hists = [source.at(layer, last * k / 40, sample=3) for k in range(41)]
+        held = steady(hists)
+        assert {tuple(notes(h)) for h in held} == {tuple(notes(held[0]))}, layer
+        assert all(h.axis_top == held[0].axis_top >= raw.axis_top for h, raw in zip(held, hists))
+        np.testing.assert_array_equal(held[7].fractions, hists[7].fractions)  # the bars themselves still move
+    moving = {tuple(notes(source.at("relu1", last * k / 40, sample=3))) for k in range(41)}
+    assert len(moving) > 1  # what the shot's frames said without it

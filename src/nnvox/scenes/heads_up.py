@@ -15,6 +15,7 @@ SEPARATOR = "   ·   "
 NAME_SEPARATOR = " · "
 UNTRAINED = "untrained"
 RANDOM_INPUTS = ("random input", "random tokens")
+BEFORE_TRAINING = "Before training"  # snapshot 0 of a run that counts epochs or steps
 
 
 def significant(value: float, digits: int = 3) -> str:
@@ -40,10 +41,19 @@ def progress_text(epoch: int | None, step: int | None, index: int, last) -> str 
     for now, total, word in ((epoch, last.epoch, "Epoch"), (step, last.step, "Step")):
         if now is not None:
             if now == 0:
-                return "Before training"
+                return BEFORE_TRAINING
             # the last snapshot may count the other way (steps while training, an epoch at the end)
             return f"{word} {now:,}" if total is None else f"{word} {now:,} of {total:,}"
     return None if last.index == 0 else f"Snapshot {index + 1} of {last.index + 1}"
+
+
+def snapshot_words(epoch: int | None, step: int | None, index: int) -> str:
+    """A snapshot named in running text, as the heads-up line counts: "before training", "epoch 3",
+    "step 1,200", or "snapshot 2" (1-based) where the run recorded neither."""
+    for now, word in ((epoch, "epoch"), (step, "step")):
+        if now is not None:
+            return BEFORE_TRAINING.lower() if now == 0 else f"{word} {now:,}"
+    return f"snapshot {index + 1}"
 
 
 def lecture_metrics(metrics: dict[str, float]) -> list[str]:

@@ -7,6 +7,7 @@ and each bar's colour is the colour those values have in the scene.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.heads_up import snapshot_words
 from nnvox.scenes.scene import CHANGE_MODES, MODE_TEXT, Scene
 
 BINS = 48
@@ -26,12 +28,14 @@ class Histogram:
     edges: np.ndarray  # BINS + 1 edges over the block's colour scale
     fractions: np.ndarray  # of the layer's finite values in each bin
     reference: np.ndarray  # the same for the reference snapshot (the first; the first change in change modes)
-    reference_label: str  # "epoch 0"
+    reference_label: str  # "before training" (heads_up.snapshot_words)
     below: float  # fraction of finite values under the scale's range (drawn in the first bar)
     above: float  # ... and over it (drawn in the last)
     nonfinite: int  # NaN and Inf values, never binned
     count: int  # values in the layer
     scale: ColourScale
+    axis: float | None = None  # a fixed height for the axis (a storyboard shot's: `steady`), else the bars'
+    note: tuple[str, ...] | None = None  # fixed words for the note (a shot's), else `notes` makes them
 
     @property
     def peak(self) -> float:
@@ -42,6 +46,8 @@ class Histogram:
     def axis_top(self) -> float:
         """The height the panel's axis spans. One bar far above all others (the zeros after a ReLU)
         is clipped, so the rest of the distribution stays visible; the panel says so."""
+        if self.axis is not None:
+            return self.axis
         heights = np.sort(np.maximum(self.fractions, self.reference))
         second = float(heights[-2]) if heights.size > 1 else 0.0
         return 1.3 * second if second > 0 and self.peak > 3 * second else self.peak
@@ -54,6 +60,8 @@ def notes(hist: Histogram) -> list[str]:
     """The panel's note under its title, in parts: the values counted, the axis (and a bar it
     clips), the reference's label, what fell off the scale, NaN/Inf. A narrow panel leaves the
     leading parts out first (the desktop's and the browser page's panels alike)."""
+    if hist.note is not None:
+        return list(hist.note)
     top = hist.axis_top
     parts = [f"{hist.count:,} values", f"axis 0–{top * 100:.3g}%", f"grey: {hist.reference_label}"]
     if top < hist.peak:
@@ -64,6 +72,25 @@ def notes(hist: Histogram) -> list[str]:
     if hist.nonfinite:
         parts.append(f"{hist.nonfinite:,} NaN/Inf")
     return parts
+
+
+def steady(hists: list[Histogram]) -> list[Histogram]:
+    """The histograms of one shot's frames on one axis (the tallest any frame needs) with one note:
+    its wording changed as the cursor moved (a bar clipped, values off the scale, the parts a narrow
+    panel leaves out), which a class reads as the picture changing."""
+    if not hists:
+        return hists
+    axis = max(h.axis_top for h in hists)
+    first = hists[0]
+    parts = [f"{first.count:,} values", f"axis 0–{axis * 100:.3g}%", f"grey: {first.reference_label}"]
+    if any(h.peak > axis for h in hists):
+        parts[1] += " (taller bars clipped)"
+    outside = max(h.below + h.above for h in hists)
+    if outside > 0.0005:
+        parts.append(f"up to {outside * 100:.1f}% off the scale (end bars)")
+    if nonfinite := max(h.nonfinite for h in hists):
+        parts.append(f"up to {nonfinite:,} NaN/Inf")
+    return [dataclasses.replace(h, axis=axis, note=tuple(parts)) for h in hists]
 
 
 def bin_values(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, float, float, int]:
@@ -98,6 +125,14 @@ class HistogramSource:
         self._cache.move_to_end(key)
         return self._cache[key]
 
+    def _name(self, index: int) -> str:
+        """Snapshot `index` as the heads-up line counts it ("before training", "epoch 1")."""
+        run = getattr(self.scene.source, "run", None)  # a comparison's scene reads two runs: its own label
+        if run is None:
+            return self.scene.snapshot_labels[index]
+        snap = run.snapshots[index]
+        return snapshot_words(snap.epoch, snap.step, index)
+
     def at(self, name: str, t: float, *, sample: int = 0) -> Histogram:
         """Between two snapshots the bars move linearly from one to the other."""
         scene = self.scene
@@ -125,7 +160,7 @@ class HistogramSource:
             edges=np.linspace(block.scale.lo, block.scale.hi, BINS + 1),
             fractions=fractions,
             reference=reference,
-            reference_label=scene.snapshot_labels[ref_index],
+            reference_label=self._name(ref_index),
             below=below,
             above=above,
             nonfinite=nonfinite,

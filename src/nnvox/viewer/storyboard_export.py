@@ -12,7 +12,7 @@ from nnvox.capture.run import open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.explain import Explanation, focused
-from nnvox.scenes.histogram import HistogramSource
+from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.shots import frame_count, shot_frames
 from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard
@@ -191,17 +191,17 @@ class _Painter:
             yield self.cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, fade_seconds))
 
     def _scene(self, shot: Shot, frames, renderer, scene, key, layered: set[int]) -> Iterator[np.ndarray | Layers]:
-        histograms = self.scenes.histograms(key) if shot.view.histogram else None
         sample = shot.sample_in(self.scenes.runs[shot.source])
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
+        histograms = self._histograms(shot, key, frames, sample)
         if pane.label_layout is not None:  # the class texts keep one form through the shot's camera move
             pane.label_layout.settle_class_forms([f.pose for f in frames], pane.apply_pose)
         for k, f in enumerate(frames):
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
-            histogram = histograms.at(shot.view.histogram, f.t, sample=sample) if histograms else None
+            histogram = histograms[k]
             frame = scene.frame_at(f.t, sample=sample, reveal=f.reveal)
             moment = explained.at(f.progress, f.t) if explained else None
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
@@ -213,6 +213,14 @@ class _Painter:
                 yield _labels_fading(renderer, frame, histogram, f.labels)
             else:
                 yield renderer.render(frame, histogram)
+
+    def _histograms(self, shot: Shot, key, frames, sample: int) -> list:
+        """The shot's histogram panel at each frame (None where it shows none), on one axis and in
+        one wording over the shot (scenes/histogram.steady)."""
+        if not shot.view.histogram:
+            return [None] * len(frames)
+        source = self.scenes.histograms(key)
+        return steady([source.at(shot.view.histogram, f.t, sample=sample) for f in frames])
 
     def close(self) -> None:
         if self.cards is not None:
