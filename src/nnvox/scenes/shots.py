@@ -4,6 +4,7 @@ frames every time."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -156,7 +157,7 @@ def shot_frames(
     return [
         ShotFrame(
             p,
-            start + (end - start) * ease(shot.ease, p),
+            timeline_at(start, end, ease(shot.ease, p), shot.hold),
             min(1.0, p / 0.85) if shot.forward else None,
             camera(p),
             opened(p),
@@ -164,6 +165,20 @@ def shot_frames(
         )
         for p in progress
     ]
+
+
+def timeline_at(start: float, end: float, u: float, hold: float) -> float:
+    """The timeline position a fraction `u` of the way from `start` to `end`, each snapshot on the way
+    given an equal stretch and held still for `hold` of it, blending to the next over the rest. So a
+    scrub shows each snapshot as it was (the heads-up line names the nearest: the picture is that
+    snapshot, or within a short blend of it) rather than values between two snapshots throughout."""
+    if hold <= 0 or end == start:
+        return start + (end - start) * u
+    span = abs(end - start)
+    s = u * (span + 1) - 0.5  # snapshot k's stretch is s in [k - 0.5, k + 0.5)
+    k = math.floor(s)
+    blend = ease("smooth", (s - k - hold / 2) / (1 - hold))
+    return start + math.copysign(min(max(k + blend, 0.0), span), end - start)
 
 
 def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float]):

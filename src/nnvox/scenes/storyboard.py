@@ -80,6 +80,7 @@ SHOT_KEYS = {
     "caption",
     "histogram",
     "ease",
+    "hold",
     "fade",
     "explain",
     "channel",
@@ -134,6 +135,7 @@ class Shot:
         None  # the voxel figure's coordinates: (channel, row, column), (token, feature), ...
     )
     ease: str = "smooth"  # of the timeline's motion
+    hold: float = 0.0  # of each snapshot's stretch of the timeline, the part it is held still (shots.timeline_at)
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
     channel: int = 0  # the explained layer's output map
@@ -354,6 +356,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
+        hold=check.number(table["hold"], at("hold"), "hold", low=0, high=0.9) if "hold" in table else 0.0,
         **_explain(table, at, check),
         **_open(table, at, check),
         **common,
