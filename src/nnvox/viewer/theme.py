@@ -106,13 +106,15 @@ class Fonts:
     panel: FontSize = FontSize(LECTURE_FONT)  # metrics inset and histogram panel
     card_title: FontSize = FontSize(0.07)
     card_subtitle: FontSize = FontSize(0.036)
-    # the window's panels: sized on the window's height alone (not scaled with comparison panes)
-    hint: FontSize = FontSize(0.016, 9)
-    help: FontSize = FontSize(0.02, 10)
-    voxel: FontSize = FontSize(0.018, 10)
-    health: FontSize = FontSize(0.02, 10)
-    slider_tick: FontSize = FontSize(0.015, 11)  # "before", "1", "2", ... under the slider's ticks
-    slider_value: FontSize = FontSize(0.017, 12)  # the position's label above the knob
+    # the window's own text, on the window's height (not scaled with comparison panes): the heads-up
+    # line's size, as LECTURE_FONT at 820 px high rounds to a 19 px font that draws 17 px lines, a
+    # pixel short of LECTURE_TEXT (a 20 px font draws 18)
+    hint: FontSize = FontSize(0.024)
+    help: FontSize = FontSize(0.024)
+    voxel: FontSize = FontSize(0.024)
+    health: FontSize = FontSize(0.024)
+    slider_tick: FontSize = FontSize(0.024)  # "before", "1", "2", ... under the slider's ticks
+    slider_value: FontSize = FontSize(0.024)  # the position's label above the knob
 
 
 @dataclass(frozen=True)
