@@ -1,5 +1,6 @@
 """The window's own parts, driven under Xvfb: the timeline slider (a tick per snapshot, snapping on
-release while paused), panels beside the network rather than over it, and text sizes at 4K."""
+release while paused), panels beside the network rather than over it (a comparison's two panes
+too), and text sizes at 4K."""
 
 import json
 import sys
@@ -17,8 +18,9 @@ THEME = DEFAULT_THEME
 TICK = np.array(THEME.colours.slider_tick) * 255
 
 
-def _open(run, where, width, height):
-    """The window under a new Xvfb of its size, and the probe's first state."""
+def _open(run, where, width, height, *extra):
+    """The window under a new Xvfb of its size (`extra`: "compare", a comparison with the first
+    snapshot), and the probe's first state."""
     display = VirtualDisplay(width, height)
     probe = [
         sys.executable,
@@ -28,6 +30,7 @@ def _open(run, where, width, height):
         str(where),
         str(width),
         str(height),
+        *extra,
     ]
     proc = display.launch(probe)
     try:
@@ -96,7 +99,7 @@ def test_slider_ticks_snapping_and_panels_beside_the_network(digits_run, tmp_pat
         assert _state(tmp_path / "state.json", lambda s: s["t"] != 1.0)["t"] == 2.0
 
         # the help opens in the left column: the network moves over, refitted beside it
-        before = _state(tmp_path / "state.json", lambda s: s["room"] == [0.0, 1.0])
+        before = _state(tmp_path / "state.json", lambda s: s["room"] == [0.0, 0.0, 1.0, 1.0])
         display.xdotool("key", "--window", wid, "h")
         helped = _state(tmp_path / "state.json", lambda s: s["panels"])
         (help_box,) = helped["panels"]
@@ -105,7 +108,7 @@ def test_slider_ticks_snapping_and_panels_beside_the_network(digits_run, tmp_pat
         assert helped["room"][0] * 1400 >= help_box[2]
         display.xdotool("key", "--window", wid, "h")  # closed: the network widens back
         closed = _state(tmp_path / "state.json", lambda s: not s["panels"])
-        assert closed["room"] == [0.0, 1.0] and closed["blocks"] == before["blocks"]
+        assert closed["room"] == [0.0, 0.0, 1.0, 1.0] and closed["blocks"] == before["blocks"]
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=20) == 0
     finally:
@@ -142,6 +145,72 @@ def test_text_at_4k_keeps_the_themes_sizes(digits_run, tmp_path):
         assert not [n for n, r in helped["blocks"].items() if _overlaps(r, help_box)]
         display.xdotool("key", "--window", wid, "q")
         assert proc.wait(timeout=30) == 0
+    finally:
+        output = display.stop(proc)
+    assert "Traceback" not in output, output
+
+
+BACKGROUND = np.array(THEME.colours.background)
+
+
+def _within(a, b, slack=1.0) -> bool:
+    return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
+
+
+def _room_kept(shown, xray, where) -> None:
+    """Each pane's network whole inside its pane, filling a fair part of it, and clear of every
+    panel; drawn without the panels, the window shows nothing but its background under them."""
+    figure = shown["panes"][0]["figure"]
+    panels = [*shown["panels"], *([figure] if figure else [])]
+    for i, pane in enumerate(shown["panes"]):
+        rects = np.array(list(pane["blocks"].values()))
+        for name, r in pane["blocks"].items():
+            assert _within(r, pane["viewport"]), f"{where}: pane {i}'s {name} at {r}, pane {pane['viewport']}"
+            held = [*panels, *([pane["histogram"]] if pane["histogram"] else [])]
+            assert not [p for p in held if _overlaps(r, p)], f"{where}: pane {i}'s {name} under a panel"
+        vx0, vy0, vx1, vy1 = pane["viewport"]
+        spans = rects[:, 2].max() - rects[:, 0].min(), rects[:, 3].max() - rects[:, 1].min()
+        assert max(spans[0] / (vx1 - vx0), spans[1] / (vy1 - vy0)) > 0.4, f"{where}: pane {i}'s network is small"
+    for x0, y0, x1, y1 in panels:
+        under = xray[round(y0) : round(y1), round(x0) : round(x1)].astype(int)
+        off = np.abs(under - BACKGROUND).max(axis=2) > 24
+        assert under.size and not off.any(), f"{where}: {off.sum()} pixels drawn under a panel"
+
+
+@pytest.mark.timeout(240)
+def test_a_comparisons_panes_make_room_for_every_panel(digits_run, tmp_path):
+    """Issue 17 item 8: the left column (help), the figure panel and the selected layer's histogram
+    beside a comparison's networks, never over them; hidden again, the panes and view come back."""
+    require_tools()
+    where = tmp_path / "state.json"
+    xray = tmp_path / "state.json.xray.npy"
+    display, proc, wid, first = _open(digits_run, where, 1400, 820, "compare")
+    try:
+        viewports = [p["viewport"] for p in first["panes"]]
+        assert np.allclose(viewports, [[0, 0, 700, 730], [700, 0, 1400, 730]], atol=1)
+        _room_kept(first, np.zeros((820, 1400, 3)), "no panel")
+
+        display.xdotool("key", "--window", wid, "h")
+        helped = _state(where, lambda s: s["panels"])
+        (help_box,) = helped["panels"]
+        assert any(_overlaps(r, help_box) for r in first["panes"][0]["blocks"].values())  # where it goes, blocks were
+        _room_kept(helped, np.load(xray), "the help")
+
+        display.xdotool("key", "--window", wid, "h")  # hidden: the panes and their view as they were
+        closed = _state(where, lambda s: not s["panels"])
+        for before, after in zip(first["panes"], closed["panes"]):
+            assert after["viewport"] == before["viewport"]
+            assert np.allclose(list(after["blocks"].values()), list(before["blocks"].values()), atol=1)
+
+        display.xdotool("key", "--window", wid, "f")
+        figured = _state(where, lambda s: s["panes"][0]["figure"] and "figure" in s["title"])
+        _room_kept(figured, np.load(xray), "the figure")
+        display.xdotool("key", "--window", wid, "bracketright")  # a layer selected: its histogram in each pane
+        selected = _state(where, lambda s: s["panes"][0]["histogram"])
+        assert selected["room"] != [0.0, 0.0, 1.0, 1.0]
+        _room_kept(selected, np.load(xray), "the figure and a histogram")
+        display.xdotool("key", "--window", wid, "q")
+        assert proc.wait(timeout=20) == 0
     finally:
         output = display.stop(proc)
     assert "Traceback" not in output, output

@@ -17,24 +17,25 @@ from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.desktop.mouse import MouseHandlers
 from nnvox.viewer.figure_panel import FigurePanel, available_figures
 
-KEYS = [  # short enough to read in the left column beside the network
-    ("space", "play / pause the training timeline"),
+KEYS = [  # each one line of the left column at the lecture size (wrapped where a window is narrower)
+    ("space", "play / pause the timeline"),
     ("Right / Left", "next / previous snapshot"),
-    ("Up / Down", "next / previous sample, then the most confident mistakes"),
-    ("m", "next mode: activations, weights, change, update ratio, gradients"),
-    ("g", "the forward pass, layer by layer"),
-    ("- / +", "one module level shallower / deeper"),
-    ("x", "every layer expanded / back to the overview"),
-    ("click", "select a layer (its histogram) and inspect the voxel"),
-    ("[ / ]", "select the previous / next layer"),
-    ("double-click", "open a block into its parts / close it"),
+    ("Up / Down", "next sample, then mistakes"),
+    ("m", "next mode: weights, ..."),
+    ("g", "the forward pass"),
+    ("- / +", "one module level up / down"),
+    ("x", "every layer / the overview"),
+    ("click", "select a layer and a voxel"),
+    ("[ / ]", "the previous / next layer"),
+    ("double-click", "open a block / close it"),
     ("c", "reset the camera"),
-    ("k", "save the camera as a view file for storyboards"),
-    ("d", "comparisons: left − right / the right side again"),
-    ("t", "the layer health table (dead, saturated units)"),
-    ("f", "2D figures: voxel, confusion, mistakes, filters, histograms, correlation, health"),
-    ("h", "show / hide this help"),
-    ("mouse", "left drag rotate, right drag or wheel zoom, middle drag pan"),
+    ("k", "save the camera as a view"),
+    ("d", "comparisons: left − right"),
+    ("t", "layer health: dead units"),
+    ("f", "next figure: confusion, ..."),
+    ("h", "show / hide these keys"),
+    ("drag", "turn (left), pan (middle)"),
+    ("wheel", "zoom (or right drag)"),
     ("q", "quit"),
 ]
 
@@ -202,13 +203,7 @@ class Window(MouseHandlers):
 
     def _redraw(self) -> None:
         p = self.playback
-        frames = []
-        for pane in self.panes:
-            t = pane.at(p.t)
-            frames.append(pane.scene.frame_at(t, sample=p.sample, reveal=p.reveal))
-            selected = self.selected if pane.histograms else None
-            histogram = pane.histograms.at(selected, t, sample=p.sample) if selected else None
-            pane.renderer.draw(frames[-1], histogram)
+        frames = self.panes.draw(p, self.selected)
         self._follow_voxel()
         self._show_figure()
         self.panels.show_health(frames[0], self.scene, self.run)  # the health table is the left side's
@@ -219,13 +214,15 @@ class Window(MouseHandlers):
 
     def _make_room(self) -> None:
         """The network in the columns no panel holds (the 3D view narrows beside a panel and widens
-        back); two panes share one camera: their panels are drawn over them."""
-        from nnvox.viewer.desktop.panels import free_room, keep_labels_off
+        back); a comparison's panes move over beside them, side by side (desktop/panels.rooms)."""
+        from nnvox.viewer.desktop.panels import keep_labels_off, rooms
 
-        room = (0.0, 1.0) if self.comparing else free_room(self.panels, self.figure, self.selected)
-        self.switch.make_room(room)
+        columns, choices = rooms(self.panels, self.figure, self.selected, comparing=self.comparing)
+        if self.switch.make_room(choices, columns):  # the panes built again where they now go
+            self._shown()
+            self.panes.draw(self.playback, self.selected)
         self._focus_labels()
-        keep_labels_off(self.panes, room)
+        keep_labels_off(self.panes, self.switch.room)
 
     def _focus_labels(self) -> None:
         """The selected block's and the hovered one's labels first (shown even where the label

@@ -5,6 +5,7 @@ showed the overview, moves from the old overview to the new one."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -15,6 +16,7 @@ from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.scenes.selection import select
 from nnvox.scenes.transition import DURATION, EASING, Glide, scene_glide
 from nnvox.viewer.renderer import SceneRenderer
+from nnvox.viewer.theme import Box
 
 
 class GlidingBlocks:
@@ -72,17 +74,24 @@ def same_pose(a: CameraPose, b: CameraPose) -> bool:
     return all(np.allclose(x, y, rtol=1e-6, atol=1e-6 * max(abs(a.scale), 1.0)) for x, y in pairs)
 
 
-def overview_of(scene: Scene, pane: SceneRenderer, room: tuple[float, float] = (0.0, 1.0)) -> CameraPose:
-    """The pose that shows the whole of `scene` in `pane`'s columns `room` (normalised x from, to:
-    where no panel is), as SceneRenderer.reset_camera does in the whole pane."""
-    aspect = pane.aspect * (room[1] - room[0])
-    return overview(scene.bounds, aspect, wrapped=scene.wrapped, boxes=network_boxes(scene))
+WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
 
 
-def centre_in(camera, room: tuple[float, float]) -> None:
-    """Draw what `camera` looks at in the middle of the columns `room`, not of the whole pane (a
-    parallel projection's window centre; sizes and picking unchanged)."""
-    camera.SetWindowCenter(1.0 - (room[0] + room[1]), 0.0)
+def overview_of(scene: Scene, pane: SceneRenderer, room: Box = WHOLE) -> CameraPose:
+    """The pose that shows the whole of `scene` in the part `room` of `pane` (normalised x0, y0,
+    x1, y1: where no panel is), as SceneRenderer.reset_camera does in the whole pane."""
+    x0, y0, x1, y1 = room
+    pose = overview(
+        scene.bounds, pane.aspect * (x1 - x0) / (y1 - y0), wrapped=scene.wrapped, boxes=network_boxes(scene)
+    )
+    return dataclasses.replace(pose, scale=pose.scale / (y1 - y0))  # the scale is half the whole pane's height
+
+
+def centre_in(camera, room: Box) -> None:
+    """Draw what `camera` looks at in the middle of `room`, not of the whole pane (a parallel
+    projection's window centre; sizes and picking unchanged)."""
+    x0, y0, x1, y1 = room
+    camera.SetWindowCenter(1.0 - (x0 + x1), 1.0 - (y0 + y1))
 
 
 def start_glide(
@@ -92,11 +101,11 @@ def start_glide(
     run,
     coarse: SceneOptions,
     camera_moved: bool,
-    room: tuple[float, float] = (0.0, 1.0),
+    room: Box = WHOLE,
 ) -> GlidingBlocks:
     """From `old`'s scene to `new`: `animated` is the finer scene's renderer (the new one when
     opening), `coarse` the coarser scene's options. The camera follows the overview (in the
-    columns `room`) unless `camera_moved`."""
+    part `room` of the pane) unless `camera_moved`."""
     arch = run.architecture
     opening = animated is not old
     glide = scene_glide(old.scene, new, select(arch, coarse), [n.name for n in arch.nodes], opening=opening)

@@ -8,13 +8,14 @@ import textwrap
 
 import vtk
 
+from nnvox.viewer.desktop.gliding import WHOLE
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays.metrics import text_extent
+from nnvox.viewer.theme import Box
 
-HINT = (
-    "h: help   space: play   Left/Right: snapshot   Up/Down: sample   m: mode   g: forward pass   "
-    "click: histogram   x: expand   -/+: depth"
-)
+# the hint line: beside the legends of one pane; in a comparison, left of the slider in its strip
+HINT = "h: all keys   space: play   Left/Right: snapshot   m: mode   click: a layer"
+COMPARISON_HINT = "h: all keys   d: difference"
 
 
 def voxel_text(v, width: int = 90) -> str:
@@ -72,12 +73,43 @@ def free_room(panels: TextPanels, figure: str | None, selected: str | None) -> t
     return panels.left_edge(), min(right, default=1.0 + gap) - gap
 
 
-def keep_labels_off(panes, room: tuple[float, float]) -> None:
-    """Block labels kept out of the panels' columns too (after each draw: a draw resets them)."""
-    held = tuple(c for c in ((0.0, 0.0, room[0], 1.0), (room[1], 0.0, 1.0, 1.0)) if c[2] > c[0])
+def rooms(
+    panels: TextPanels, figure: str | None, selected: str | None, *, comparing: bool
+) -> tuple[tuple[float, float], tuple[Box, ...]]:
+    """The window's columns the panes share, and the parts of each pane (normalised x0, y0, x1, y1)
+    its network may be fitted in: the window chooses the one it is largest in. One pane fills the
+    window and makes room for every panel beside it; a comparison's two panes move beside the left
+    column and the figure panel, and inside each the network goes beside or above the selected
+    layer's histogram (drawn in the pane)."""
+    if not comparing:
+        x0, x1 = free_room(panels, figure, selected)
+        return (0.0, 1.0), ((x0, 0.0, x1, 1.0),)
+    if not selected:
+        return free_room(panels, figure, None), (WHOLE,)
+    box, gap = panels.options.histogram_box, panels.theme.layout.panel_gap
+    return free_room(panels, figure, None), ((0.0, 0.0, box[0] - gap, 1.0), (0.0, box[3] + gap, 1.0, 1.0))
+
+
+def keep_labels_off(panes, room: Box) -> None:
+    """Block labels kept out of the panels' parts of the pane too (after each draw: a draw resets them)."""
+    x0, y0, x1, y1 = room
+    parts = ((0.0, 0.0, x0, 1.0), (x1, 0.0, 1.0, 1.0), (0.0, 0.0, 1.0, y0), (0.0, y1, 1.0, 1.0))
+    held = tuple(c for c in parts if c[2] > c[0] and c[3] > c[1])
     for pane in panes:
         if pane.renderer.label_layout is not None:
             pane.renderer.label_layout.panels += held
+
+
+def fitted(font: vtk.vtkTextProperty, text: str, height: float) -> str:
+    """`text`'s first lines that fit `height` pixels, the last of them saying how many more there are."""
+    lines = text.split("\n")
+    if text_extent(font, text)[1] <= height:
+        return text
+    for keep in range(len(lines) - 1, 0, -1):
+        cut = "\n".join([*lines[:keep], f"... {len(lines) - keep} more lines"])
+        if text_extent(font, cut)[1] <= height:
+            return cut
+    return f"... {len(lines)} lines"
 
 
 class TextPanels:
@@ -94,12 +126,20 @@ class TextPanels:
         self.renderer.InteractiveOff()
         render_window.SetNumberOfLayers(3)
         render_window.AddRenderer(self.renderer)
-        fonts = self.theme.fonts
+        fonts, layout = self.theme.fonts, self.theme.layout
+        self.comparing = comparing
+        self.texts: dict[vtk.vtkTextActor, str] = {}  # each panel's whole text: `stack` shows what fits
         self.voxel = self._panel(fonts.voxel)  # under the heads-up line
         self.help = self._panel(fonts.help, courier=True)
-        self.help.SetInput(self._help_text(keys))
+        self.texts[self.help] = self._help_text(keys)
         self.health = self._panel(fonts.health, courier=True)
-        self.hint = self._hint(self._hint_y(comparing))
+        self.hint = self._hint(comparing)
+        # the column's foot: clear of the hint line over the legends, or of a comparison's strip
+        hint_top = self.hint.GetPosition()[1] + self.hint.GetTextProperty().GetFontSize() / 2 / options.height
+        self.bottom = (layout.strip if comparing else hint_top) + layout.panel_gap
+        # the hint line's width: up to the metrics inset, or a comparison's slider
+        end = layout.comparison_slider[0][0] if comparing else options.metrics_box[0]
+        self.hint_width = (end - layout.hint_x - layout.panel_gap) * options.width
 
     def _columns(self, actor: vtk.vtkTextActor) -> int:
         """Characters of `actor`'s font that fit the left column's width."""
@@ -116,21 +156,23 @@ class TextPanels:
             lines += [f"{(key if i == 0 else '').ljust(width)}   {text}" for i, text in enumerate(wrapped)]
         return "\n".join(lines)
 
-    def _hint_y(self, comparing: bool) -> float:
-        """Above the colour legends: in a comparison, the panes' legends over the slider's strip."""
+    def _hint(self, comparing: bool) -> vtk.vtkTextActor:
+        """One line of what the keys do, clear of a heads-up line of any length; messages replace
+        it. Above the colour legends; in a comparison, in the slider's strip left of the bar."""
         layout = self.theme.layout
-        above = layout.legend_top + 0.01
-        return layout.strip + (1 - layout.strip) * above if comparing else above
-
-    def _hint(self, y: float) -> vtk.vtkTextActor:
-        """One line of what the keys do, clear of a heads-up line of any length; messages replace it."""
         hint = vtk.vtkTextActor()
-        hint.SetInput(HINT)
+        hint.SetInput(COMPARISON_HINT if comparing else HINT)
         tp = hint.GetTextProperty()
         tp.SetFontSize(self.options.font(self.theme.fonts.hint, scaled=False))
         tp.SetColor(*self.theme.colours.hint)
+        tp.SetVerticalJustificationToCentered()
         hint.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        hint.SetPosition(self.theme.layout.hint_x, y)
+        y = (
+            layout.comparison_slider[0][1]
+            if comparing
+            else layout.legend_top + 0.01 + tp.GetFontSize() / 2 / self.options.height
+        )
+        hint.SetPosition(layout.hint_x, y)
         self.renderer.AddViewProp(hint)
         return hint
 
@@ -156,10 +198,12 @@ class TextPanels:
         return [a for a in (self.voxel, self.help, self.health) if a.GetVisibility()]
 
     def stack(self) -> None:
-        """The shown panels one under the other from the column's top, a gap between."""
+        """The shown panels one under the other from the column's top, a gap between, each cut to
+        the lines that fit above the column's foot (the last line says how many more there are)."""
         layout, height = self.theme.layout, self.options.height
         y = layout.left_panels_top
         for actor in self.column:
+            actor.SetInput(fitted(actor.GetTextProperty(), self.texts.get(actor, ""), (y - self.bottom) * height))
             actor.SetPosition(layout.hint_x, y)
             y -= text_extent(actor.GetTextProperty(), actor.GetInput())[1] / height + layout.panel_gap
 
@@ -170,20 +214,22 @@ class TextPanels:
         return layout.hint_x + max(widths) / self.options.width + layout.panel_gap if widths else 0.0
 
     def say(self, text: str) -> None:
-        """A message in the hint line (a saved view, a figure that cannot be drawn)."""
-        self.hint.SetInput(text)
+        """A message in the hint line (a saved view, a figure that cannot be drawn), wrapped to its
+        width (at most three lines: a comparison's strip holds them)."""
+        one = text_extent(self.hint.GetTextProperty(), text)[0] / max(len(text), 1)
+        self.hint.SetInput("\n".join(textwrap.wrap(text, max(int(self.hint_width / one), 20), max_lines=3)))
 
     def show_voxel(self, voxel) -> None:
         """A clicked voxel's story; None hides it."""
         self.voxel.SetVisibility(voxel is not None)
         if voxel is not None:
-            self.voxel.SetInput(voxel_text(voxel, self._columns(self.voxel)))
+            self.texts[self.voxel] = voxel_text(voxel, self._columns(self.voxel))
         self.stack()
 
     def show_health(self, frame, scene, run) -> None:
         """The health table's text for `frame`, when the table is open."""
         if self.health.GetVisibility():
-            self.health.SetInput(health_text(frame, scene, run))
+            self.texts[self.health] = health_text(frame, scene, run)
         self.stack()
 
     def toggle(self, actor: vtk.vtkTextActor) -> None:

@@ -1,6 +1,6 @@
 """The window's scenes: one pane filling the window, or a comparison's two side by side above a
-strip that holds the slider. Scenes are built once per choice of what to show and kept, so
-switching back (a mode, an expanded layer) is instant."""
+strip that holds the slider (beside the panels shown: `Panes.place`). Scenes are built once per
+choice of what to show and kept, so switching back (a mode, an expanded layer) is instant."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from nnvox.scenes.folding import fold_modules
 from nnvox.scenes.grouping import group_chains
 from nnvox.scenes.hierarchy import ModuleTree
 from nnvox.scenes.histogram import HistogramSource
-from nnvox.scenes.scene import Scene, SceneOptions
+from nnvox.scenes.playback import Playback
+from nnvox.scenes.scene import Frame, Scene, SceneOptions
 from nnvox.scenes.selection import select
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.options import RenderOptions
@@ -117,6 +118,7 @@ class Panes:
         self.against, self.pin = against, pin
         self.comparing = against is not None or pin is not None
         self.strip = self.options.theme.layout.strip
+        self.columns = (0.0, 1.0)  # a comparison's: the window's columns its two panes share
         self.panes: list[Pane] = []
         self._built: dict[SceneOptions, object] = {}
         if self.comparing:
@@ -130,16 +132,25 @@ class Panes:
 
     def _add_strip(self) -> None:
         """The plotter's own renderer becomes a transparent top layer over both panes: it holds the
-        slider and help text, and its camera (which mouse drags move) is the panes' camera. Below the
-        panes, a strip in the background colour for the slider."""
+        slider and help text, and its camera (which mouse drags move) is the panes' camera. Under
+        the panes, the whole window in the background colour: the slider's strip below them, and
+        the columns beside them that the panels hold once the panes make room."""
         window = self.plotter.ren_win
         window.SetNumberOfLayers(3)
         self.plotter.renderer.SetLayer(2)
-        strip = vtk.vtkRenderer()
-        strip.SetViewport(0.0, 0.0, 1.0, self.strip)
-        strip.SetBackground(*to_unit(self.options.background))
-        strip.InteractiveOff()
-        window.AddRenderer(strip)
+        backdrop = vtk.vtkRenderer()
+        backdrop.SetBackground(*to_unit(self.options.background))
+        backdrop.InteractiveOff()
+        window.AddRenderer(backdrop)
+
+    def place(self, columns: tuple[float, float]) -> bool:
+        """A comparison's two panes side by side in the window's `columns` (normalised x from, to:
+        beside the panels shown); True where they move (`build` then places them there). Both keep
+        one size, so that the camera they share shows them alike."""
+        if not self.comparing or columns == self.columns:
+            return False
+        self.columns = columns
+        return True
 
     def _views(self, options: SceneOptions, difference: bool) -> list[tuple[Scene, Callable, tuple]]:
         """(scene, its timeline position from the window's, viewport) of each pane."""
@@ -153,7 +164,19 @@ class Panes:
         if not self.comparing:
             return [(built, lambda t: t, (0.0, 0.0, 1.0, 1.0))]
         (left, left_t), (right, right_t) = built.sides(difference)
-        return [(left, left_t, (0.0, self.strip, 0.5, 1.0)), (right, right_t, (0.5, self.strip, 1.0, 1.0))]
+        x0, x1 = self.columns
+        middle = (x0 + x1) / 2
+        return [(left, left_t, (x0, self.strip, middle, 1.0)), (right, right_t, (middle, self.strip, x1, 1.0))]
+
+    def draw(self, playback: Playback, selected: str | None) -> list[Frame]:
+        """Each pane's frame at the timeline's place (returned), with `selected`'s histogram."""
+        p, frames = playback, []
+        for pane in self.panes:
+            t = pane.at(p.t)
+            frames.append(pane.scene.frame_at(t, sample=p.sample, reveal=p.reveal))
+            histogram = pane.histograms.at(selected, t, sample=p.sample) if selected and pane.histograms else None
+            pane.renderer.draw(frames[-1], histogram)
+        return frames
 
     def scene_for(self, options: SceneOptions, difference: bool = False) -> Scene:
         """The first pane's scene for `options`, built (once) without changing what is shown."""

@@ -2,17 +2,28 @@
 comparison's difference), or gliding (opening or closing a module, a depth change: the blocks move
 from the old layout to the new one, desktop/gliding.py). The camera stays where the reader moved
 it; where it showed the overview, it shows the new scene's overview. Panels shown beside the
-network leave it `room`: the columns it is fitted and centred in."""
+network leave it `room`: the part of its pane it is fitted and centred in; a comparison's panes
+themselves move beside the window's panels (Panes.place), built again there."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from nnvox.capture.run import Run
 from nnvox.scenes.open_layer import open_pose
 from nnvox.scenes.scene import SceneOptions
-from nnvox.viewer.desktop.gliding import GlidingBlocks, OpeningMaps, centre_in, overview_of, same_pose, start_glide
+from nnvox.viewer.desktop.gliding import (
+    WHOLE,
+    GlidingBlocks,
+    OpeningMaps,
+    centre_in,
+    overview_of,
+    same_pose,
+    start_glide,
+)
 from nnvox.viewer.desktop.panes import Panes
+from nnvox.viewer.theme import Box
 
 WINDOW_BAND = 0.5  # of the pane's height an open layer's maps fill: clear of the legends and insets below
 
@@ -27,10 +38,13 @@ class SceneSwitch:
         self.before_open = None  # where the reader had moved the camera before a layer opened: closing goes back
         self.facing: tuple[str, object] | None = None  # the open layer and the pose facing its maps
         self.then: SceneOptions | None = None  # closing: the scene shown when the glide ends
-        self.room = (0.0, 1.0)  # the columns (normalised x from, to) no panel holds
+        self.room = WHOLE  # the part of the pane (normalised x0, y0, x1, y1) no panel holds
+        self.choices: tuple[Box, ...] = (WHOLE,)  # the rooms it was chosen from
+        self.difference = False  # a comparison's: the difference shown on the right
 
     def show(self, options: SceneOptions, difference: bool = False) -> None:
         """The panes of `options`, at once."""
+        self.difference = difference
         kept = self.moved_camera()
         panes = self.panes.build(options, difference)
         self.scene, self.renderer, self.shown = panes[0].scene, panes[0].renderer, options
@@ -38,11 +52,20 @@ class SceneSwitch:
         self.renderer.apply_pose(kept or self.overview)
         centre_in(self.renderer.renderer.GetActiveCamera(), self.room)
 
-    def make_room(self, room: tuple[float, float]) -> None:
-        """The network drawn in the columns `room`: refitted there where the camera showed the
-        overview, else only moved over with them."""
-        if room == self.room or self.renderer is None:
-            return
+    def make_room(self, choices: tuple[Box, ...], columns: tuple[float, float] = (0.0, 1.0)) -> bool:
+        """The network drawn in the room of its pane, of `choices`, where it is largest: refitted
+        there where the camera showed the overview, else only moved over with it. `columns`: the
+        window's, where a comparison's panes go; True where they moved (built again: their frames
+        must be drawn)."""
+        if self.renderer is None:
+            return False
+        moved = self.panes.place(columns)
+        if choices == self.choices and not moved:
+            return False
+        self.choices = choices
+        if moved:
+            self.show(self.shown, self.difference)
+        room = min(choices, key=lambda box: overview_of(self.scene, self.renderer, box).scale)
         facing = self.facing is not None and same_pose(self.renderer.pose(), self.facing[1])
         kept, self.room = self.moved_camera(), room
         if facing:  # still facing an open layer's maps: face them in the new room
@@ -50,6 +73,7 @@ class SceneSwitch:
         self.overview = overview_of(self.scene, self.renderer, room)
         self.renderer.apply_pose(kept or self.overview)
         centre_in(self.renderer.renderer.GetActiveCamera(), room)
+        return moved
 
     def moved_camera(self):
         """The camera's pose where the reader moved it away from the overview, else None."""
@@ -87,11 +111,10 @@ class SceneSwitch:
         self.then = None if opening else options
 
     def _face(self, name: str):
-        """The pose facing open layer `name`'s maps in the columns no panel holds."""
-        self.facing = (
-            name,
-            open_pose(self.scene, name, self.renderer.aspect * (self.room[1] - self.room[0]), band=WINDOW_BAND),
-        )
+        """The pose facing open layer `name`'s maps in the room no panel holds."""
+        x0, y0, x1, y1 = self.room
+        pose = open_pose(self.scene, name, self.renderer.aspect * (x1 - x0) / (y1 - y0), band=WINDOW_BAND)
+        self.facing = (name, dataclasses.replace(pose, scale=pose.scale / (y1 - y0)))
         return self.facing[1]
 
     def tick(self, now: float) -> bool:

@@ -1,0 +1,76 @@
+"""Issue 17 items 6 and 8: the window's own text (the key help, the layer health table, the hint
+line, the slider's tick and position labels) at the lecture size at 1400 x 820 and at 4K, in one
+window and in a comparison, each whole inside the window and clear of the others; drawn off-screen
+and measured as the pictures' text is (tests/viewer/picture_policy.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.viewer.picture_policy import _text_of, check_lecture_text
+
+pytestmark = pytest.mark.gl
+
+SIZES = {"laptop": (1400, 820), "4K": (3840, 2160)}
+
+
+@pytest.fixture
+def off_screen(monkeypatch):
+    import pyvista as pv
+
+    monkeypatch.setattr(pv, "OFF_SCREEN", True)
+
+
+def _window_texts(window) -> list[dict]:
+    """The window's own texts as drawn (the text panels' layer: help, table, hint, slider labels)."""
+    import vtk
+
+    window.plotter.ren_win.Render()
+    layer, out = window.panels.renderer, []
+    props = layer.GetViewProps()
+    props.InitTraversal()
+    for _ in range(props.GetNumberOfItems()):
+        out += _text_of(props.GetNextProp(), layer, vtk)
+    return out
+
+
+@pytest.mark.parametrize("comparing", [False, True], ids=["one run", "comparison"])
+def test_the_windows_own_text_reads_at_lecture_size_and_fits(digits_run, off_screen, comparing):
+    from nnvox.viewer.window import KEYS, Window
+
+    for size_name, size in SIZES.items():
+        window = Window(digits_run, size=size, pin=0 if comparing else None)
+        try:
+            where = f"{'comparison' if comparing else 'window'} {size_name}"
+            texts = _window_texts(window)
+            assert {t["text"] for t in texts} >= {"before", "Epoch 3 of 3"}, where  # tick and position labels
+            check_lecture_text(where, texts, size)
+            for panel, name in ((window.help, "help"), (window.health, "health table")):
+                window._toggle_panel(panel)
+                shown = [t for t in _window_texts(window) if t["text"] == panel.GetInput()]
+                assert len(shown) == 1, f"{where}: the {name}"
+                check_lecture_text(f"{where}, {name}", _window_texts(window), size)
+                assert "more lines" not in shown[0]["text"], f"{where}: the {name} was cut"
+            help_text = window.help.GetInput()
+            assert all(what.split()[0] in help_text for _, what in KEYS), where  # every key's row
+            assert len(help_text.splitlines()) <= len(KEYS) + 1, f"{where}: a key's row wrapped"
+        finally:
+            window.plotter.close()
+
+
+def test_a_panel_taller_than_its_room_keeps_the_lines_that_fit_and_says_how_many_more():
+    import vtk
+
+    from nnvox.viewer.desktop.panels import fitted
+    from nnvox.viewer.overlays.metrics import text_extent
+
+    font = vtk.vtkTextProperty()
+    font.SetFontSize(19)
+    font.SetFontFamilyToCourier()
+    text = "\n".join(f"layer{i}   12%   80%   8%" for i in range(60))
+    assert fitted(font, text, 10_000) == text
+    cut = fitted(font, text, 300)
+    lines = cut.splitlines()
+    assert text_extent(font, cut)[1] <= 300 and 5 < len(lines) < 60
+    assert lines[:-1] == text.splitlines()[: len(lines) - 1]
+    assert lines[-1] == f"... {60 - len(lines) + 1} more lines"
