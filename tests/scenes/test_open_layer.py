@@ -81,10 +81,10 @@ def test_the_neighbours_glide_back_to_their_closed_places_at_u0(scenes):
     from nnvox.scenes.open_layer import neighbour_offsets
 
     start, half, end = (neighbour_offsets(scene, u) for u in (0.0, 0.5, 1.0))
-    assert start and all(v == 0.0 for v in end.values())
-    for name, dx in start.items():
+    assert start and all(v == (0.0, 0.0) for v in end.values())
+    for name, (dx, dz) in start.items():
         assert np.isclose(scene.block(name).origin[0] + dx, closed.block(name).origin[0]), name
-        assert dx < half[name] < 0.0  # on the way, eased
+        assert dx < half[name][0] < 0.0 and dz == 0.0  # on the way, eased; one row: none up or down
 
 
 def test_the_animation_runs_from_the_stack_to_the_grid_eased_and_staggered(scenes):
@@ -201,8 +201,8 @@ def test_the_input_and_conv1_open_together_and_close_back(digits_run, scenes):
     for a, b in zip(back.edge_paths, closed.edge_paths):
         assert np.allclose(a, b)
     start = neighbour_offsets(both, 0.0)  # conv1 glides back by the input's room, the rest by both
-    assert np.isclose(both.block("conv1").origin[0] + start["conv1"], closed.block("conv1").origin[0])
-    assert np.isclose(both.block("fc1").origin[0] + start["fc1"], closed.block("fc1").origin[0])
+    assert np.isclose(both.block("conv1").origin[0] + start["conv1"][0], closed.block("conv1").origin[0])
+    assert np.isclose(both.block("fc1").origin[0] + start["fc1"][0], closed.block("fc1").origin[0])
     pose = open_pose(both, ["input", "conv1"], 16 / 9)
     assert pose.focal[0] < both.block("conv1").bounds[0] + 1e-6 or pose.focal[0] < both.block("conv1").bounds[1]
 
@@ -219,3 +219,36 @@ def test_a_point_on_an_open_map_is_that_maps_cell_and_a_gap_is_none(scenes):
         assert map_cell(block, point) == (k, r, c)
     x, y, z = places[0]
     assert map_cell(block, (x - block.cols * v / 2 - block.gap / 2, y, z)) is None  # the gap left of map 0
+
+
+def test_in_a_wrapped_network_the_rows_make_room_for_a_grid_taller_than_its_row():
+    """A grid taller than its row overlapped the row below (and the blocks of that row right of the
+    grid were moved along x as if in its row): the rows below now move down, keeping their gap, and
+    closing gives everything back."""
+    import torch
+
+    from nnvox.capture.targets import open_target
+    from nnvox.scenes.open_layer import closed_scene, neighbour_offsets
+
+    torch.manual_seed(0)
+    run = open_target("vgg11", input_shape="1,3,64,64")
+    closed = build_scene(run)
+    assert closed.wrapped
+    name = "features.1"  # 64 maps of 64 x 64 in row 1 of 4
+    scene = build_scene(run, SceneOptions(opened=frozenset({name})))
+    grid, boxes = scene.block(name).bounds, [b.bounds for b in scene.blocks]
+    assert grid[5] - grid[4] > 2 * (closed.block(name).bounds[5] - closed.block(name).bounds[4])  # taller
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    row_below = [b for b in closed.blocks if b.bounds[5] < closed.block(name).bounds[4]]
+    gap = closed.block(name).bounds[4] - max(b.bounds[5] for b in row_below)
+    moved = [scene.block(b.name) for b in row_below]
+    assert grid[4] - max(b.bounds[5] for b in moved) >= gap - 1e-6  # the gap between the rows kept
+    assert all(scene.block(b.name).origin[0] == b.origin[0] for b in row_below)  # not along x
+    back = closed_scene(scene)
+    assert np.allclose([b.bounds for b in back.blocks], [b.bounds for b in closed.blocks])
+    for a, b in zip(back.edge_paths, closed.edge_paths):
+        assert np.allclose(a, b)
+    start = neighbour_offsets(scene, 0.0)
+    for b in row_below:
+        dx, dz = start[b.name]
+        assert dx == 0.0 and np.isclose(scene.block(b.name).origin[2] + dz, b.origin[2])

@@ -87,31 +87,51 @@ def check_open(scene: Scene, names) -> None:
 
 
 def open_scene(scene: Scene, names) -> Scene:
-    """`scene` with the blocks `names` open, the blocks after each (in its row) moved along x to make
-    room, and the edges into them moved with them."""
+    """`scene` with the blocks `names` open: the blocks after each in its row moved along x to make
+    room, the rows above and below (a wrapped network's) moved apart where its grid is taller than
+    its row, and the edges into them moved with them."""
     check_open(scene, names)
     blocks, paths = list(scene.blocks), [np.array(p, dtype=float) for p in scene.edge_paths]
-    for name in names:
+    for name in sorted(names):  # one order, so that closed_scene undoes them exactly
         i = next(k for k, b in enumerate(blocks) if b.name == name)
-        before, after = blocks[i], opened(blocks[i])
-        end, delta = before.bounds[1], after.extent[0] - before.extent[0]
-        z0, z1 = after.bounds[4:]
-        moved = {
-            b.name
-            for b in blocks
-            if b.name != name and b.bounds[0] >= end - 1e-6 and b.bounds[4] < z1 and b.bounds[5] > z0
-        }
-        blocks[i] = after
-        blocks = [_shifted(b, delta) if b.name in moved else b for b in blocks]
-        for (_, target), path in zip(scene.edges, paths):
-            if target in moved:
-                path[path[:, 0] >= end - 1e-6, 0] += delta
+        blocks, paths = _make_room(blocks, paths, scene.edges, blocks[i], opened(blocks[i]), 1.0)
+        blocks[i] = opened(blocks[i])
     return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
 
 
-def _shifted(block: Block, dx: float) -> Block:
+def _make_room(blocks: list[Block], paths: list[np.ndarray], edges, before: Block, after: Block, sign: float):
+    """Move the blocks and edge points around `before` (closed, in `blocks`) to make room for it
+    opened as `after` (sign 1), or give that room back (sign -1). Its row: the blocks beside it
+    (overlapping its height); those after it move along x by the grid's extra length; the rows wholly
+    below (above) move down (up) by what the grid reaches past its row, keeping the gaps between rows."""
+    end, dx = before.bounds[1], after.extent[0] - before.extent[0]
+    z0, z1 = before.bounds[4:]
+    row = [b for b in blocks if b.bounds[4] < z1 and b.bounds[5] > z0]
+    low, high = min(b.bounds[4] for b in row), max(b.bounds[5] for b in row)
+    down, up = max(0.0, low - after.bounds[4]), max(0.0, after.bounds[5] - high)
+    names = {b.name for b in row}
+    shifts = {b.name: (dx, 0.0) for b in row if b.name != before.name and b.bounds[0] >= end - 1e-6}
+    shifts |= {b.name: (0.0, -down) for b in blocks if b.name not in names and b.bounds[5] <= low + 1e-6}
+    shifts |= {b.name: (0.0, up) for b in blocks if b.name not in names and b.bounds[4] >= high - 1e-6}
+    moved = [_shifted(b, sign * shifts[b.name][0], sign * shifts[b.name][1]) if b.name in shifts else b for b in blocks]
+    out = []
+    for (source, target), path in zip(edges, paths):
+        path = path.copy()
+        by = [shifts.get(source, (0.0, 0.0)), shifts.get(target, (0.0, 0.0))]
+        if any(d[0] for d in by):  # the points in the row past the grid's old end
+            beside = (path[:, 0] >= end - 1e-6) & (path[:, 2] >= low - 1e-6) & (path[:, 2] <= high + 1e-6)
+            path[beside, 0] += sign * dx
+        if any(d[1] < 0 for d in by):
+            path[path[:, 2] < low - 1e-6, 2] -= sign * down
+        if any(d[1] > 0 for d in by):
+            path[path[:, 2] > high + 1e-6, 2] += sign * up
+        out.append(path)
+    return moved, out
+
+
+def _shifted(block: Block, dx: float, dz: float = 0.0) -> Block:
     x, y, z = block.origin
-    return dataclasses.replace(block, origin=(x + dx, y, z))
+    return dataclasses.replace(block, origin=(x + dx, y, z + dz))
 
 
 def stack_places(block: Block) -> np.ndarray:
@@ -200,42 +220,35 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
 
 
-def room_made(scene: Scene) -> dict[str, float]:
-    """How far (along x) each block of an open scene was moved to make room for the open blocks
-    before it: what `open_scene` added to its origin."""
-    shifts: dict[str, float] = {}
-    for block in scene.blocks:
-        if block.opened is None:
-            continue
-        delta = block.extent[0] - ((block.panels - 1) * block.pitch + block.thickness)
-        end, (z0, z1) = block.bounds[1] - delta, block.bounds[4:]
-        for b in scene.blocks:
-            if b.name != block.name and b.bounds[0] >= end - 1e-6 and b.bounds[4] < z1 and b.bounds[5] > z0:
-                shifts[b.name] = shifts.get(b.name, 0.0) + delta
+def room_made(scene: Scene) -> dict[str, tuple[float, float]]:
+    """How far (along x, along z) each block of an open scene was moved to make room for the open
+    blocks: its origin there less its origin in the closed scene."""
+    closed = {b.name: b.origin for b in closed_scene(scene).blocks}
+    shifts = {}
+    for b in scene.blocks:
+        dx, dz = b.origin[0] - closed[b.name][0], b.origin[2] - closed[b.name][2]
+        if abs(dx) > 1e-9 or abs(dz) > 1e-9:
+            shifts[b.name] = (dx, dz)
     return shifts
 
 
-def neighbour_offsets(scene: Scene, u: float) -> dict[str, float]:
+def neighbour_offsets(scene: Scene, u: float) -> dict[str, tuple[float, float]]:
     """Where the moved blocks of an open scene are drawn a fraction u of the way through opening,
-    as an offset along x from their place in it: all the way back (the room not made yet) at u = 0,
-    none at u = 1; eased as the maps are, over the whole of u."""
+    as an offset (along x, along z) from their place in it: all the way back (the room not made yet)
+    at u = 0, none at u = 1; eased as the maps are, over the whole of u."""
     e = float(EASINGS[EASING](min(max(u, 0.0), 1.0)))
-    return {name: -(1.0 - e) * dx for name, dx in room_made(scene).items()}
+    return {name: (-(1.0 - e) * dx, -(1.0 - e) * dz) for name, (dx, dz) in room_made(scene).items()}
 
 
 def closed_scene(scene: Scene) -> Scene:
     """An open scene as it stood before opening: the open blocks back in their stacks, the blocks and
-    edges that made room back in their places (what `open_scene` undoes)."""
-    shifts = room_made(scene)
-    paths = [np.array(p, dtype=float) for p in scene.edge_paths]
-    for block in sorted(scene.blocks, key=lambda b: -b.bounds[0]):  # the last first: each undoes its own shift
-        if block.opened is None:
-            continue
-        delta = block.extent[0] - ((block.panels - 1) * block.pitch + block.thickness)
-        for (_, target), path in zip(scene.edges, paths):
-            if target in shifts:
-                path[path[:, 0] >= block.bounds[1] - 1e-6, 0] -= delta
-    blocks = [dataclasses.replace(_shifted(b, -shifts.get(b.name, 0.0)), opened=None, gap=0.0) for b in scene.blocks]
+    edges that made room back in their places (what `open_scene` undoes, in the reverse order)."""
+    blocks, paths = list(scene.blocks), [np.array(p, dtype=float) for p in scene.edge_paths]
+    for name in sorted((b.name for b in scene.blocks if b.opened is not None), reverse=True):
+        i = next(k for k, b in enumerate(blocks) if b.name == name)
+        after = blocks[i]
+        blocks[i] = dataclasses.replace(after, opened=None, gap=0.0)
+        blocks, paths = _make_room(blocks, paths, scene.edges, blocks[i], after, -1.0)
     return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
 
 

@@ -93,8 +93,8 @@ class SceneRenderer:
         for block in self.scene.blocks:
             if block.opened is not None:
                 self.visuals[block.name].open_to(u)
-        for name, dx in neighbour_offsets(self.scene, u).items():
-            self.visuals[name].actor.SetPosition(dx, 0.0, 0.0)
+        for name, (dx, dz) in neighbour_offsets(self.scene, u).items():
+            self.visuals[name].actor.SetPosition(dx, 0.0, dz)
         self.show_open_layout(u >= 1.0)
         if u < 1.0:
             self._hold_open_layout()
