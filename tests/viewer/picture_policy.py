@@ -88,6 +88,8 @@ def drawn_texts(renderer) -> list[dict]:
     out = []
     for pane in renderer.panes:
         for layer in (pane.renderer, pane.overlay):
+            if not layer.GetDraw():  # held back (an open shot's labels while its maps fly): nothing of it shows
+                continue
             props = layer.GetViewProps()
             props.InitTraversal()
             for _ in range(props.GetNumberOfItems()):
