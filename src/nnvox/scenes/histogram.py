@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -112,18 +113,25 @@ class HistogramSource:
         self.scene = scene
         self._cache: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def _binned(self, name: str, index: int, sample: int):
+        # A view's source is shared by the threads answering its requests (`nnvox serve`): the cache is
+        # looked up and filed under the lock, the binning done outside it (two threads may bin one key).
         key = (name, index, sample)
-        if key not in self._cache:
-            block = self.scene.block(name)
-            edges = np.linspace(block.scale.lo, block.scale.hi, BINS + 1)
-            values = self.scene.source.layer_values(index, block, sample)
-            self._cache[key] = (*bin_values(values, edges), values.size)
-            if len(self._cache) > self._cache_size:
+        with self._lock:
+            if (kept := self._cache.get(key)) is not None:
+                self._cache.move_to_end(key)
+                return kept
+        block = self.scene.block(name)
+        edges = np.linspace(block.scale.lo, block.scale.hi, BINS + 1)
+        values = self.scene.source.layer_values(index, block, sample)
+        binned = (*bin_values(values, edges), values.size)
+        with self._lock:
+            self._cache[key] = binned
+            while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
-        self._cache.move_to_end(key)
-        return self._cache[key]
+        return binned
 
     def _name(self, index: int) -> str:
         """Snapshot `index` as the heads-up line counts it ("before training", "epoch 1")."""
