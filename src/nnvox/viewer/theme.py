@@ -115,6 +115,7 @@ class Fonts:
     health: FontSize = FontSize(0.024)
     slider_tick: FontSize = FontSize(0.024)  # "before", "1", "2", ... under the slider's ticks
     slider_value: FontSize = FontSize(0.024)  # the position's label above the knob
+    figure_caption: FontSize = FontSize(0.024)  # the 2D figure panel's caption (its other text is the figure's)
 
 
 @dataclass(frozen=True)
