@@ -99,7 +99,7 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
         display.wait_title(wid, "figure mistakes")
         mistakes = _settle(display, 1.5)
         assert _changed(confusion, mistakes, panel) > 0.05
-        from nnvox.viewer.figure_panel import BOX
+        from nnvox.viewer.figure_panel import BOX, caption_size
         from nnvox.viewer.figures import figure_image
 
         tiles: list = []  # where the panel draws each mistake (the window is 1400 x 820)
@@ -110,6 +110,7 @@ def test_window_keys_and_mouse_change_what_is_shown(digits_run, tmp_path):
             width=round((BOX[2] - BOX[0]) * 1400),
             height=round((BOX[3] - BOX[1]) * 820),
             regions=tiles,
+            caption=caption_size(820),
         )
         x0, y0, x1, y1 = tiles[1]
         display.xdotool(

@@ -74,3 +74,24 @@ def test_a_panel_taller_than_its_room_keeps_the_lines_that_fit_and_says_how_many
     assert text_extent(font, cut)[1] <= 300 and 5 < len(lines) < 60
     assert lines[:-1] == text.splitlines()[: len(lines) - 1]
     assert lines[-1] == f"... {60 - len(lines) + 1} more lines"
+
+
+@pytest.mark.parametrize("figure", ["confusion", "mistakes"])
+def test_the_figure_panels_caption_reads_at_lecture_size_and_wraps_inside_it(digits_run, figure):
+    import numpy as np
+
+    from nnvox.viewer.figure_panel import BOX, caption_size
+    from nnvox.viewer.figures import figure_image
+    from nnvox.viewer.theme import LECTURE_TEXT
+
+    for size_name, (width, height) in SIZES.items():
+        w, h = round((BOX[2] - BOX[0]) * width), round((BOX[3] - BOX[1]) * height)
+        regions: list = []
+        image = figure_image(digits_run, figure, width=w, height=h, regions=regions, caption=caption_size(height))
+        above = image[: round(min(r[1] for r in regions))].astype(int).min(axis=2) > 150  # light text over the plots
+        rows = np.flatnonzero(above.any(axis=1))
+        first = rows[: np.argmax(np.diff(rows, append=rows[-1] + 2) > 1) + 1]  # the caption's first line
+        where = f"{figure} {size_name}"
+        assert first[-1] - first[0] + 1 >= LECTURE_TEXT * height - 1, f"{where}: {first[-1] - first[0] + 1} px"
+        columns = np.flatnonzero(above[first[0] : first[-1] + 1].any(axis=0))
+        assert columns[0] >= 0.02 * w and columns[-1] <= 0.98 * w, f"{where}: the caption reaches the panel's edge"

@@ -15,6 +15,12 @@ PANEL_FIGURES = ("confusion", "mistakes", "filters", "histograms", "correlation"
 
 FRAME = DEFAULT_THEME.colours.figure_frame  # the panel's border
 BOX = DEFAULT_THEME.layout.figure_box  # normalised viewport, above the histogram panel: left, bottom, right, top
+CAPTION = DEFAULT_THEME.fonts.figure_caption
+
+
+def caption_size(window_height: int) -> int:
+    """The figure's caption's font size in pixels: the window's own text's (theme.fonts.figure_caption)."""
+    return max(CAPTION.minimum, round(CAPTION.fraction * window_height))
 
 
 def available_figures(run: Run, voxel: bool = False) -> tuple[str, ...]:
@@ -80,7 +86,8 @@ class FigurePanel:
         width, height = round((BOX[2] - BOX[0]) * window[0]), round((BOX[3] - BOX[1]) * window[1])
         key = (figure, snapshot, layer, width, height, voxel, sample)
         if key not in self._made:
-            self._made[key] = _figure(run, figure, snapshot, layer, width, height, voxel, sample)
+            size = (width, height, caption_size(window[1]))
+            self._made[key] = _figure(run, figure, snapshot, layer, size, voxel, sample)
             if len(self._made) > 16:
                 self._made.popitem(last=False)
         image, self._shown = self._made[key]
@@ -112,13 +119,14 @@ def _figure(
     figure: str,
     snapshot: int,
     layer: str | None,
-    width: int,
-    height: int,
+    size: tuple[int, int, int],
     voxel: tuple[int, ...] | None,
     sample: int,
 ) -> tuple[np.ndarray, list]:
+    """The figure's image and its plots' regions; `size`: its width, height and caption's font size, in pixels."""
     from nnvox.viewer.figures import figure_image
 
+    width, height, caption = size
     regions: list = []
     try:
         image = figure_image(
@@ -131,10 +139,11 @@ def _figure(
             voxel=voxel,
             sample=sample,
             regions=regions,
+            caption=caption,
         )
     except NnvoxError:
         if layer is None or figure == "voxel":
             raise
         regions.clear()  # the selected layer has no weights: the figure's default layer
-        image = figure_image(run, figure, t=snapshot, width=width, height=height, regions=regions)
+        image = figure_image(run, figure, t=snapshot, width=width, height=height, regions=regions, caption=caption)
     return image, regions

@@ -40,11 +40,14 @@ def figure_image(
     voxel: tuple[int, ...] | None = None,
     sample: int = 0,
     regions: list | None = None,
+    caption: int | None = None,
 ) -> np.ndarray:
     """The figure as an (height, width, 3) uint8 image. `voxel` (one number per axis of `layer`'s
     output: channel, row, column of a map; token, feature of a sequence layer; a vector's unit) and
     `sample` choose what the voxel figure inspects in `layer`. `regions`, when given, receives each plot's
-    (left, top, right, bottom) in image pixels, in drawing order (the mistakes figure: by rank)."""
+    (left, top, right, bottom) in image pixels, in drawing order (the mistakes figure: by rank).
+    `caption`: the caption's font size in pixels (default the text's: a 60th of the height, at
+    least 8 points)."""
     if figure not in FIGURES:
         raise NnvoxError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
     check_size(width, height)  # before matplotlib allocates the canvas
@@ -74,7 +77,7 @@ def figure_image(
                 if figure == "voxel"
                 else DRAWERS[figure](fig, run, index, layer)
             )
-            fig.suptitle(f"{run.name} · {run.snapshots[index].label} · {title}", color=TEXT)
+            _caption(fig, f"{run.name} · {run.snapshots[index].label} · {title}", caption and caption * 72 / dpi)
             fig.canvas.draw()
             image = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
             if regions is not None:
@@ -84,6 +87,18 @@ def figure_image(
         finally:
             plt.close(fig)
     return image
+
+
+def _caption(fig, text: str, points: float | None) -> None:
+    """The figure's caption over it, in `points` (default the figure's text size), its words
+    wrapped to 94% of the figure's width (matplotlib's own wrap runs to the very edge)."""
+    import textwrap
+
+    shown = fig.suptitle(text, color=TEXT, **({"fontsize": points} if points else {}))
+    renderer, chars = fig.canvas.get_renderer(), len(text)
+    while chars > 12 and shown.get_window_extent(renderer).width > 0.94 * fig.bbox.width:
+        chars = int(chars * 0.9)
+        shown.set_text("\n".join(textwrap.wrap(text, chars)))
 
 
 def render_figure(run: Run | str | Path, out: str | Path, figure: str, **options) -> Path:
