@@ -72,3 +72,21 @@ def test_a_mistake_is_never_blended_between_snapshots_a_probe_sample_is(digits_p
         assert all((shown != end).any() for end in ends)
     finally:
         _show(page, 0, scene.n_snapshots - 1)  # as the module's other tests expect
+
+
+def test_at_exact_halves_the_page_and_the_desktop_show_the_same_snapshot(digits_page, scene, digits_run):
+    """Half-way between two snapshots both pick the later (frames.nearest_snapshot, floor(t + 0.5),
+    as JavaScript's Math.round does; Python's round() picked snapshot 0 at 0.5 and 2 at 2.5, the
+    page 1 and 3): the same mistake's digit, heads-up line and snapshot number on both."""
+    page, mistake = digits_page.page, digits_run.probe_count
+    try:
+        for t in (0.5, 2.5):
+            _show(page, mistake, t)
+            frame = scene.frame_at(t, sample=mistake)
+            shown = _atlas_shown(page, "input")
+            assert (shown == atlas(scene.block("input"), frame.values["input"]).ravel()).all(), t
+            assert (shown == _atlas_expected(scene, "input", t + 0.5, mistake)).all(), t  # the later one
+            assert page.evaluate("window.nnvoxViewer.snapshot") == int(t + 0.5), t
+            assert page.evaluate("window.nnvoxViewer.piece.hud") == frame.hud, t
+    finally:
+        _show(page, 0, scene.n_snapshots - 1)  # as the module's other tests expect

@@ -29,6 +29,13 @@ def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
     return path[k] + a * (path[k + 1] - path[k])
 
 
+def nearest_snapshot(t: float) -> int:
+    """The snapshot nearest timeline position t: half-way between two, the later (floor(t + 0.5), as
+    the browser page's Math.round; Python's round() picks the even one, so the page and the desktop
+    showed different snapshots at 0.5 and 2.5)."""
+    return math.floor(t + 0.5)
+
+
 def lit_span(order: int, levels: int) -> tuple[float, float]:
     """The stretch of the forward pass (reveal 0..1) over which a block of graph depth `order` goes
     from unlit to fully lit. The browser page reads these spans (viewer/web/payload.py)."""
@@ -249,7 +256,7 @@ class FrameSource:
         i0 = math.floor(t)
         a = t - i0
         if not self.blends(sample):
-            i0, a = round(t), 0.0
+            i0, a = nearest_snapshot(t), 0.0
         v0 = self._extract(i0, sample)
         if a > 1e-6 and i0 + 1 < n:
             v1 = self._extract(i0 + 1, sample)
@@ -258,7 +265,7 @@ class FrameSource:
             values = v0
         levels = scene.levels
         lit = {b.name: lit_at(reveal, b.order, levels) for b in scene.blocks}
-        nearest = round(t)
+        nearest = nearest_snapshot(t)
         texts, prediction = {}, None
         for b in scene.blocks:
             if b.role == "output":

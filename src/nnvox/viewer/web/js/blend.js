@@ -30,12 +30,19 @@ export function indexStep(scale, levels) {
   return (scale.hi - scale.lo) / (2 * (levels - 1));
 }
 
+// The snapshot nearest timeline position t, half-way between two the later: Python's
+// frames.nearest_snapshot, floor(t + 0.5), the one rule for which snapshot's texts, statistics,
+// clusters and unblended frames are shown.
+export function nearestSnapshot(t) {
+  return Math.floor(t + 0.5);
+}
+
 // The two snapshots around timeline position t (0..last) and how far the picture is from the first
 // to the second. `interpolate` is Python's (frames.FrameSource.blends): false for a recorded mistake,
 // a different input at each snapshot, shown unblended at the nearest snapshot as the desktop does.
 export function around(t, last, interpolate) {
   if (interpolate === false) {
-    const nearest = Math.min(Math.round(t), last);
+    const nearest = Math.min(nearestSnapshot(t), last);
     return [nearest, nearest, 0];
   }
   const i0 = Math.min(Math.floor(t), last);

@@ -2,6 +2,8 @@
 // two; its arrow keys step one whole snapshot) and a play button. It reports positions; what a
 // position shows is the viewer's business (main.js).
 
+import { nearestSnapshot } from "./blend.js";
+
 const PLAY_SECONDS_PER_SNAPSHOT = 0.6;
 
 export class Timeline {
@@ -40,7 +42,7 @@ export class Timeline {
   set(t) {
     this.t = t;
     this.slider.value = t;
-    const nearest = Math.round(t);
+    const nearest = nearestSnapshot(t);
     this.text.textContent = `${this.labels[nearest]} (${nearest + 1}/${this.labels.length})`;
     this.onTime(t);
   }
@@ -48,7 +50,7 @@ export class Timeline {
   // One whole snapshot on or back from the nearest (the desktop window's Right / Left).
   step(by) {
     this.stop();
-    this.set(Math.min(Math.max(Math.round(this.t) + by, 0), Math.max(this.labels.length - 1, 0)));
+    this.set(Math.min(Math.max(nearestSnapshot(this.t) + by, 0), Math.max(this.labels.length - 1, 0)));
   }
 
   start() {

@@ -2,7 +2,7 @@
 // three.js, and wires the timeline, the orbit controls, labels and picking. The exported page, the
 // `nnvox serve` page and the notebook widget all call `createViewer`; the returned object is the
 // state the tests (tests/web) and benchmarks read.
-import { around, blendIndices } from "./blend.js";
+import { around, blendIndices, nearestSnapshot } from "./blend.js";
 import { BlockMesh, colourTable } from "./blocks.js";
 import { ClassMarks } from "./class_marks.js";
 import { ClassTexts } from "./classes.js";
@@ -46,7 +46,7 @@ function showFrame(viewer, t) {
     m.show(blendIndices(from, blockIndices(b.indices, m.block), alpha, m.scratch || (m.scratch = new Uint8Array(from.length))));
   }
   viewer.snapshotMarks.frame(a, b, alpha);
-  const nearest = Math.round(t);
+  const nearest = nearestSnapshot(t);
   viewer.piece = nearest === i0 ? a : b;
   viewer.overlay.hud.textContent = viewer.piece.hud;
   viewer.snapshot = nearest;
