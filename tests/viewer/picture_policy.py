@@ -208,21 +208,31 @@ def one_shot_board(folder, run, size: tuple[int, int], fps: int, shot: str):
     return load_storyboard(path)
 
 
-def shot_pictures(board):
-    """Each frame of the board's first shot as the storyboard renders it: (image, its renderer)."""
+def board_pictures(board, size: tuple[int, int] | None = None, fps: int | None = None):
+    """Each frame of each shot as the storyboard renders it (no cross-fades), at the board's size
+    and fps or those given: (shot index, image, its renderer, None for a card or figure)."""
     from nnvox.scenes.presets import output_size
     from nnvox.viewer.options import RenderOptions
-    from nnvox.viewer.storyboard_export import _Painter, _Scenes
+    from nnvox.viewer.storyboard_export import _Painter, _scene_key, _Scenes
 
-    width, height, fps = output_size(board.preset, board.size, board.fps)
+    width, height, board_fps = output_size(board.preset, size or board.size, fps or board.fps)
     look = RenderOptions(width=width, height=height)
     scenes = _Scenes(board, look)
     painter = _Painter(board, scenes, look)
-    shot = board.shots[0]
     try:
-        renderer = scenes.renderer(next(iter(scenes.scenes)), shot.view.hud)
-        for image in painter.images(shot, fps):  # a lone shot: its layers open at its start
-            yield image, renderer
+        for i, shot in enumerate(board.shots):
+            scene = shot.source is not None and shot.figure is None
+            renderer = scenes.renderer(_scene_key(shot), shot.view.hud) if scene else None
+            for image in painter.images(shot, board_fps):  # each shot's layers open at its start
+                yield i, image, renderer
     finally:
         scenes.close()
         painter.close()
+
+
+def shot_pictures(board):
+    """Each frame of the board's first shot as the storyboard renders it: (image, its renderer)."""
+    for i, image, renderer in board_pictures(board):
+        if i > 0:
+            return
+        yield image, renderer
