@@ -130,8 +130,13 @@ class SceneRenderer:
         self.overlays.field.show(box)
 
     def show_explain(self, moment) -> None:
-        """Show one step of an explained layer (scenes.explain.Moment); None hides it."""
+        """Show one step of an explained layer (scenes.explain.Moment); None hides it. The blocks
+        other than the layer and its input are not drawn meanwhile: the inset's panel covers them in
+        the picture, and a cross-fade (which blends the picture without the panel) showed them."""
         self.overlays.explain.show(moment)
+        keep = None if moment is None else {moment.layer, moment.source}
+        for name, visual in self.visuals.items():
+            visual.actor.SetVisibility(keep is None or name in keep)
 
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""
