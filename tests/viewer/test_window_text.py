@@ -74,6 +74,8 @@ def test_a_panel_taller_than_its_room_keeps_the_lines_that_fit_and_says_how_many
     assert text_extent(font, cut)[1] <= 300 and 5 < len(lines) < 60
     assert lines[:-1] == text.splitlines()[: len(lines) - 1]
     assert lines[-1] == f"... {60 - len(lines) + 1} more lines"
+    one_more = "\n".join([*text.splitlines()[: len(lines)], f"... {60 - len(lines)} more lines"])
+    assert text_extent(font, one_more)[1] > 300  # as many lines as fit
 
 
 @pytest.mark.parametrize("figure", ["confusion", "mistakes"])

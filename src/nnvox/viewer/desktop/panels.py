@@ -101,15 +101,20 @@ def keep_labels_off(panes, room: Box) -> None:
 
 
 def fitted(font: vtk.vtkTextProperty, text: str, height: float) -> str:
-    """`text`'s first lines that fit `height` pixels, the last of them saying how many more there are."""
-    lines = text.split("\n")
+    """`text`'s first lines that fit `height` pixels, the last of them saying how many more there
+    are (the most that fit, found by bisection: the table is stacked again on every frame)."""
     if text_extent(font, text)[1] <= height:
         return text
-    for keep in range(len(lines) - 1, 0, -1):
-        cut = "\n".join([*lines[:keep], f"... {len(lines) - keep} more lines"])
-        if text_extent(font, cut)[1] <= height:
-            return cut
-    return f"... {len(lines)} lines"
+    lines = text.split("\n")
+
+    def cut(keep: int) -> str:
+        return "\n".join([*lines[:keep], f"... {len(lines) - keep} more lines"])
+
+    low, high = 0, len(lines) - 1  # cut(low) fits (or low is 0), cut(high + 1) is the whole text
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if text_extent(font, cut(mid))[1] <= height else (low, mid - 1)
+    return cut(low)
 
 
 class TextPanels:
