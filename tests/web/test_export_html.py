@@ -94,3 +94,11 @@ def test_the_command_line_writes_a_page_and_refuses_in_one_line(digits_run, tmp_
         [*nnvox_cmd, "export", str(digits_run.path), str(out), "--size", "640x480"], capture_output=True, text=True
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--size does not apply to a web page" in bad.stderr
+
+
+def test_export_help_offers_open_without_a_negative():
+    """`--open` repeats; cyclopts would add `--empty-open` for it (a tuple's negative), which no one asked for."""
+    from tests.cli.test_cli import nnvox
+
+    text = nnvox("export", "--help").stdout
+    assert "--open" in text and "--empty-" not in text

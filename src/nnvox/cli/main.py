@@ -51,6 +51,8 @@ def _options(spec: type, group: Group):
     hints = typing.get_type_hints(spec)
 
     def strict(hint):
+        if typing.get_origin(hint) is tuple:  # a repeatable option: no `--empty-open` (cyclopts' negative)
+            return Annotated[hint, Parameter(negative="")]
         return Annotated[hint, Parameter(converter=_whole_number)] if int in (hint, *typing.get_args(hint)) else hint
 
     fields = [(f.name, strict(hints[f.name]), dataclasses.field(default=f.default)) for f in dataclasses.fields(spec)]
