@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,26 @@ def test_runs_and_modes_written_after_the_server_started_are_offered(digits_run,
     assert json.loads(runs.answer("/api/runs").body) == []
     shutil.copytree(digits_run.path, waiting, dirs_exist_ok=True)
     assert [r["name"] for r in json.loads(runs.answer("/api/runs").body)] == ["waiting"]
+
+
+def test_a_late_run_whose_fallback_name_is_taken_gets_another(digits_run, tmp_path):
+    """P/lenet, found after a/lenet, b/P-lenet and c/P-lenet-4: 'P-lenet' is taken and so is the
+    fallback 'P-lenet-4' (the runs so far and one): the name looked on until free."""
+    named = [tmp_path / "a" / "lenet", tmp_path / "b" / "P-lenet", tmp_path / "c" / "P-lenet-4"]
+    for folder in [*named, tmp_path / "P" / "lenet"]:
+        shutil.copytree(digits_run.path, folder)
+    names = ServedRuns([*named, tmp_path / "P"], look_seconds=0).names
+    assert names[:3] == ["lenet", "P-lenet", "P-lenet-4"] and len(set(names)) == 4, names
+
+
+def test_unknown_run_names_list_the_folders_no_more_often_than_the_run_list(digits_run, tmp_path, monkeypatch):
+    parent = tmp_path / "runs"
+    shutil.copytree(digits_run.path, parent / "one")
+    runs = ServedRuns([parent], look_seconds=60)
+    listed = []
+    real = Path.iterdir
+    monkeypatch.setattr(Path, "iterdir", lambda self: listed.append(self) or real(self))
+    for _ in range(5):
+        assert runs.answer("/api/runs/nothing-here/scene").status == 404
+    assert runs.answer("/api/runs/one/version").status == 200
+    assert listed == []  # listed when the server started, not again within look_seconds

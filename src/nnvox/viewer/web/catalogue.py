@@ -85,10 +85,11 @@ class RunCatalogue:
     def __getitem__(self, index: int) -> ServedRun:
         return self.runs[index].current()
 
-    def look(self, force: bool = False) -> None:
-        """List the folders of runs again (at most every look_seconds unless forced); a new run
-        folder that opens is added at the end."""
-        if not self.parents or (not force and time.monotonic() - self._looked < self.look_seconds):
+    def look(self) -> None:
+        """List the folders of runs again (at most every look_seconds, however many requests ask: a
+        page naming a run that is not there must not list a folder of thousands on every request); a
+        new run folder that opens is added at the end."""
+        if not self.parents or time.monotonic() - self._looked < self.look_seconds:
             return
         with self._lock:
             self._looked = time.monotonic()
@@ -103,12 +104,22 @@ class RunCatalogue:
                 return
             names = folder_names([r.path for r in self.runs] + found)[len(self.runs) :]
             for path, name in zip(found, names):
-                if name in self.names:
-                    name = f"{name}-{len(self.runs) + 1}"
+                name = unclaimed(name, self.names)
                 try:
                     self.runs.append(ServedRun(path, name))
                 except NnvoxError:
                     continue  # not a whole run yet (a Recorder before its first snapshot): next look
+
+
+def unclaimed(name: str, taken: list[str]) -> str:
+    """`name`, or where a run has it already the first of name-N, name-N+1, ... (N: the runs so far
+    and one) that none has."""
+    if name not in taken:
+        return name
+    n = len(taken) + 1
+    while f"{name}-{n}" in taken:
+        n += 1
+    return f"{name}-{n}"
 
 
 def folder_names(paths: list[Path]) -> list[str]:

@@ -73,12 +73,12 @@ class ServedRuns:
 
     def find(self, key: str) -> int | None:
         """A run by its index in the list, its folder's name (`names`), or its model's name when no
-        other run has it; one not known yet is looked for again (a run started since)."""
-        for force in (False, True):
-            if (index := self._find(key)) is not None:
-                return index
-            self.catalogue.look(force=force)
-        return None
+        other run has it; one not known yet is looked for again (a run started since), at most every
+        look_seconds as the run list is."""
+        if (index := self._find(key)) is None:
+            self.catalogue.look()
+            index = self._find(key)
+        return index
 
     def _find(self, key: str) -> int | None:
         runs = self.catalogue.runs
