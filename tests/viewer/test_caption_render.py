@@ -43,3 +43,32 @@ def test_every_caption_line_is_inside_the_frame_and_nothing_draws_over_it(digits
     # the first line's glyphs are whole: ink reaches no closer than a pixel to the band's top edge
     ink = (bare[rows, cols].astype(int).min(axis=-1) > 200).any(axis=1)
     assert not ink[:1].any(), f"{size_name}: the caption's first line touches its band's top"
+
+
+def test_the_explained_layers_inset_never_covers_a_caption_line(digits_run):
+    """The inset's opaque panel reaches down towards the caption: it stops above a long one."""
+    from nnvox.scenes.explain import Explanation, focused
+    from nnvox.scenes.shots import explain_pose
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(digits_run)
+    explained = Explanation(digits_run, scene, "conv1", 0, 3)
+    w, h = SIZES["1080p"]
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach))
+        moment = explained.at(0.5, scene.n_snapshots - 1)
+        pane.show_explain(moment)
+        pane.set_caption(f"{CAPTION}; {CAPTION}")  # four lines, reaching above the inset's bottom
+        frame = focused(scene.frame_at(scene.n_snapshots - 1, sample=3), moment)
+        image = r.render(frame)
+        x0, y0, x1, y1 = pane.overlays.caption.box()
+        pane.overlay.SetDraw(False)  # the inset is on the overlay layer
+        bare = r.render(frame)
+        pane.overlay.SetDraw(True)
+    finally:
+        r.close()
+    rows, cols = slice(h - int(y1), h - int(y0)), slice(int(x0), int(x1))
+    covered = np.abs(image[rows, cols].astype(int) - bare[rows, cols].astype(int)).max(axis=-1) > 3
+    assert covered.sum() == 0, f"{covered.sum()} pixels of the caption under the inset"

@@ -299,7 +299,7 @@ class ExplainInset:
         x0, y0, x1, y1 = self.cover
         x0 = min(x0, max(left, 0.5 * self.stage.pane_width))
         if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
-            y0 = min(max(y0, below[3] + 1), self.box[1])
+            y0 = max(y0, below[3] + 1)
         _place(self._plane, (x0, y0, x1, y1))
 
     def _build(self, m: Moment) -> None:
