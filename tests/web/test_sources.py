@@ -191,3 +191,29 @@ def test_unknown_run_names_list_the_folders_no_more_often_than_the_run_list(digi
         assert runs.answer("/api/runs/nothing-here/scene").status == 404
     assert runs.answer("/api/runs/one/version").status == 200
     assert listed == []  # listed when the server started, not again within look_seconds
+
+
+def test_the_widget_answers_every_request_and_builds_a_weights_view_once(live, monkeypatch):
+    """A page waits for each answer: a request the widget cannot read, or whose build fails in any
+    way, is answered with an error naming it; a weights view is one whatever sample is asked."""
+    pytest.importorskip("anywidget")
+    from nnvox.viewer.web import widget as widget_module
+
+    folder, _ = live
+    widget = widget_module.ViewerWidget(RunSource(folder), follow_seconds=3600)
+    sent = []
+    widget.send = lambda content, buffers=None: sent.append(content)
+    nonsense = {"mode": "weights", "sample": "two"}
+    for request in ({"view": nonsense}, {"want": 0, "view": nonsense}, {"want": "0"}, {"want": None}):
+        widget._answer(widget, request, [])
+        assert len(sent) == 1 and sent.pop()["error"], request
+    built = []
+    monkeypatch.setattr(widget_module, "RunSource", lambda *a: built.append(a) or RunSource(*a))
+    for sample in (0, 2, 5):
+        widget._answer(widget, {"view": {"mode": "weights", "sample": sample}}, [])
+        assert widget.scene["mode"] == "weights" and "error" not in (sent[-1] if sent else {})
+    assert len(built) == 1  # one weights view, not one per sample
+    monkeypatch.setattr(RunSource, "piece", lambda *a: 1 / 0)  # a build failing in a way nnvox did not foresee
+    widget._answer(widget, {"want": 1, "view": {"mode": "weights", "sample": 2}}, [])
+    assert "ZeroDivisionError" in sent[-1]["error"] and sent[-1]["view"] == {"mode": "weights", "sample": 2}
+    widget.close()

@@ -88,8 +88,11 @@ def test_the_kernel_side_answers_with_buffers_and_follows_a_growing_run(live_cop
     sent = []
     widget.send = lambda content, buffers=None: sent.append((content, buffers))
     widget._answer(widget, {"want": 1}, [])
-    widget._answer(widget, {"want": "../manifest.json"}, [])  # not a snapshot number: no answer
-    assert [c["snapshot"] for c, _ in sent] == [1] and sent[0][1][0] == widget._source.piece(1).indices
+    widget._answer(widget, {"want": "../manifest.json"}, [])  # not a snapshot number: refused, no file read
+    assert [c["snapshot"] for c, _ in sent] == [1, "../manifest.json"] and sent[0][1][0] == widget._source.piece(
+        1
+    ).indices
+    assert "not a view and snapshot" in sent[1][0]["error"] and sent[1][1] is None
     assert len(widget.scene["snapshots"]) == 2 and widget.scene["live"]
     assert not widget.follow_once()
     cut_manifest(folder, whole, 3)

@@ -19,6 +19,7 @@ from nnvox.errors import NnvoxError
 from nnvox.viewer.web.kept import Kept
 from nnvox.viewer.web.page import WIDGET_BUNDLE, viewer_bundle
 from nnvox.viewer.web.source import RunSource
+from nnvox.viewer.web.views import PER_SAMPLE
 
 FOLLOW_SECONDS = 2.0  # how often a live run's manifest is looked at (a stat)
 HEIGHT = 560  # the widget's height in CSS pixels; it is as wide as the notebook's output
@@ -34,7 +35,7 @@ class ViewerWidget(anywidget.AnyWidget):
         super().__init__(scene=source.description, height=height)
         self._source = source  # the view the `scene` trait shows
         self._views: Kept = Kept(VIEWS_KEPT)  # (mode, sample) -> its RunSource, the shown one among them
-        self._views.get(_view_of(source), lambda: source)
+        self._views.get(_kept_as(_view_of(source)), lambda: source)
         self._closing = threading.Event()
         self.on_msg(self._answer)
         if source.live:
@@ -44,40 +45,47 @@ class ViewerWidget(anywidget.AnyWidget):
         """{"want": i, "view": {mode, sample}, "version": v} -> snapshot i of that view, its texts
         with the view and version echoed and its indices as the one buffer, or {"snapshot": i,
         "view", "error"} (the page's promise rejects with it); {"view": {mode, sample}} alone -> that
-        view's description as the `scene` trait, or {"error", "view"} (the control bar)."""
+        view's description as the `scene` trait, or {"error", "view"} (the control bar). Every
+        request is answered: one the widget cannot read, or whose build fails in any way, with an
+        error (a page left waiting would never draw that view)."""
         if not isinstance(content, dict):
-            return
-        view = _view_asked(content.get("view"))
+            return  # not one of the page's messages: nothing names what to answer
+        asked = content.get("view")
+        view = _view_asked(asked) if "view" in content else _view_of(self._source)
         if "want" not in content:
-            if view is not None:
-                self._switch(view)
+            self._switch(asked, view)
             return
         i = content["want"]
-        if not isinstance(i, int) or isinstance(i, bool):
-            return  # not a snapshot number: nothing to answer
-        echo = {"snapshot": i, "view": None if view is None else {"mode": view[0], "sample": view[1]}}
+        echo = {"snapshot": i, "view": asked}
         try:
-            source = self._source if view is None else self._view(view)
+            if view is None or not isinstance(i, int) or isinstance(i, bool):
+                raise NnvoxError(f"not a view and snapshot this widget shows: {asked!r}, {i!r}")
+            source = self._view(view)
             piece = source.piece(i, content.get("version"))
-        except (LookupError, NnvoxError) as exc:  # outside the run, another version, a view it cannot show
-            self.send({**echo, "error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - told to the page, whose promise rejects with it
+            self.send({**echo, "error": _said(exc)})
             return
         self.send({**echo, "version": source.version, **piece.header()}, buffers=[piece.indices])
 
     def _view(self, view: tuple[str, int]) -> RunSource:
-        """The run's view in a mode and sample, built when first wanted (a few kept)."""
-        mode, sample = view
+        """The run's view in a mode and sample, built when first wanted (a few kept); a mode whose
+        picture does not depend on the sample (weights) is built once, whichever sample is asked."""
+        mode, sample = key = _kept_as(view)
+        if key == _kept_as(_view_of(self._source)):
+            return self._source
         spec = dataclasses.replace(self._source.spec, mode=mode, sample=sample, mistake=None)
         if mode != self._source.spec.mode:  # its histogram panel and open layers are the first mode's layers
             spec = dataclasses.replace(spec, histogram=None, open=())
-        return self._views.get(view, lambda: RunSource(self._source.path, spec))
+        return self._views.get(key, lambda: RunSource(self._source.path, spec))
 
-    def _switch(self, view: tuple[str, int]) -> None:
+    def _switch(self, asked, view: tuple[str, int] | None) -> None:
         try:
+            if view is None:
+                raise NnvoxError(f"not a view this widget shows: {asked!r} (a mode and a sample number)")
             source = self._view(view)
             source.refresh()  # a view kept from before a live run grew
-        except NnvoxError as exc:
-            self.send({"error": str(exc), "view": {"mode": view[0], "sample": view[1]}})
+        except Exception as exc:  # noqa: BLE001 - told to the page's control bar
+            self.send({"error": _said(exc), "view": asked})
             return
         self._source = source
         self.scene = source.description
@@ -98,8 +106,19 @@ class ViewerWidget(anywidget.AnyWidget):
         super().close()
 
 
+def _said(exc: BaseException) -> str:
+    """An error as the page's one line: nnvox's own as they are, any other with its kind."""
+    return str(exc) if isinstance(exc, (NnvoxError, LookupError)) else f"{type(exc).__name__}: {exc}"
+
+
 def _view_of(source: RunSource) -> tuple[str, int]:
     return source.spec.mode, source.sample
+
+
+def _kept_as(view: tuple[str, int]) -> tuple[str, int]:
+    """The key a view is kept under: a mode whose picture does not depend on the sample, one for all."""
+    mode, sample = view
+    return (mode, sample) if mode in PER_SAMPLE else (mode, 0)
 
 
 def _view_asked(view) -> tuple[str, int] | None:
