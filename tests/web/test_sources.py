@@ -217,3 +217,33 @@ def test_the_widget_answers_every_request_and_builds_a_weights_view_once(live, m
     widget._answer(widget, {"want": 1, "view": {"mode": "weights", "sample": 2}}, [])
     assert "ZeroDivisionError" in sent[-1]["error"] and sent[-1]["view"] == {"mode": "weights", "sample": 2}
     widget.close()
+
+
+def test_the_servers_views_keep_their_snapshots_under_one_budget_counted_as_sent(digits_run, monkeypatch):
+    """Every view's computed snapshots share one budget, each counted as the page receives it: its
+    colour indices and its header's JSON (cloud points, histogram bars, statistics), not the indices alone."""
+    views = [("activations", 0), ("activations", 1), ("weights", 0)]
+    sent = {}
+    runs = ServedRuns([digits_run.path])
+    for mode, sample in views:
+        for i in range(4):
+            query = f"mode={mode}&sample={sample}&v={runs.source(0, mode, sample).version}"
+            answers = [runs.answer(f"/api/runs/0/snapshots/{i}.{ext}?{query}") for ext in ("bin", "json")]
+            assert [a.status for a in answers] == [200, 200]
+            sent[mode, sample, i] = sum(len(a.body) for a in answers)
+    budget = 3 * max(sent.values())
+    monkeypatch.setattr(server, "SERVED_BUDGET", budget)
+    runs = ServedRuns([digits_run.path])
+    for mode, sample in views:
+        for i in range(4):
+            runs.source(0, mode, sample).piece(i)
+    kept = [
+        sent[mode, sample, i]
+        for mode, sample in views
+        for i in range(4)
+        if runs.source(0, mode, sample)._pieces.peek(
+            (runs.source(0, mode, sample)._own, runs.source(0, mode, sample).version, i)
+        )
+    ]
+    assert len(kept) >= 2 and sum(kept) <= budget, (kept, budget)
+    assert runs._pieces.bytes == sum(kept)  # counted as sent, indices and header

@@ -8,6 +8,8 @@ as the desktop's visuals write them: the browser never computes a value or a col
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +74,17 @@ class SnapshotPiece:
             "clouds": self.clouds,
             "stats": self.stats,
         }
+
+    @functools.cached_property
+    def header_json(self) -> bytes:
+        """The header as sent (`nnvox serve`'s .json answer), encoded once."""
+        return json.dumps(self.header(), separators=(",", ":"), allow_nan=False).encode()
+
+    @property
+    def nbytes(self) -> int:
+        """What keeping the piece costs, counted as sent: its indices and its header's JSON (cloud
+        points, histogram bars and statistics are most of it in small runs)."""
+        return len(self.indices) + len(self.header_json)
 
 
 def most_probable(probabilities: np.ndarray, k: int) -> tuple[int, ...]:

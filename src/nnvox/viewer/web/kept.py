@@ -25,12 +25,13 @@ class _Build:
 
 class Kept(Generic[V]):
     """`get(key, build)`: the value kept for key, or build() (once, however many threads ask).
-    At most `entries` values, and `budget` bytes as `size(value)` counts them (the last value built
-    is kept even when it alone is over the budget)."""
+        At most `entries` values, and `budget` bytes as `size(value)` counts them (the last value built
+        is kept even when it alone is over the budget). A value's size is counted once, when it is kept,
+    and the same number given back when it goes."""
 
     def __init__(self, entries: int, budget: int | None = None, size: Callable[[V], int] = lambda _: 0):
         self.entries, self.budget, self.size = entries, budget, size
-        self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._values: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()  # key -> (value, its size)
         self._building: dict[Hashable, _Build] = {}
         self._bytes = 0
         self._lock = threading.Lock()  # held only to look up and file values, never while building
@@ -39,7 +40,7 @@ class Kept(Generic[V]):
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return self._values[key][0]
             flight = self._building.get(key)
             mine = flight is None
             if mine:
@@ -63,19 +64,26 @@ class Kept(Generic[V]):
         return flight.value
 
     def _keep(self, key: Hashable, value: V) -> None:
+        size = self.size(value)  # (outside the lock: counting may take a while)
         with self._lock:
-            self._values[key] = value
-            self._bytes += self.size(value)
+            self._values[key] = value, size
+            self._bytes += size
             while len(self._values) > 1 and (
                 len(self._values) > self.entries or (self.budget is not None and self._bytes > self.budget)
             ):
-                _, old = self._values.popitem(last=False)
-                self._bytes -= self.size(old)
+                _, (_, old) = self._values.popitem(last=False)
+                self._bytes -= old
 
     def peek(self, key: Hashable) -> V | None:
         """The value kept for key, if any (no build, no change of order)."""
         with self._lock:
-            return self._values.get(key)
+            return self._values.get(key, (None, 0))[0]
+
+    @property
+    def bytes(self) -> int:
+        """The sizes of the values kept, as counted when each was kept."""
+        with self._lock:
+            return self._bytes
 
     def __len__(self) -> int:
         with self._lock:

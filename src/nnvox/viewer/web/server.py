@@ -36,10 +36,13 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.view import MODES, ViewSpec
 from nnvox.viewer.web.catalogue import LOOK_SECONDS, RunCatalogue
 from nnvox.viewer.web.kept import Kept
-from nnvox.viewer.web.source import StaleVersion
+from nnvox.viewer.web.source import StaleVersion, kept_pieces
 
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)  # the browser went away: not an error
-SOURCES_KEPT = 16  # (run, mode, sample) views kept built, the least recently asked for dropped first
+SOURCES_KEPT = 16  # (run, mode, sample) views kept built, the least recently asked for dropped first...
+SOURCES_BUDGET = 64 * 1024 * 1024  # ...and at most this many bytes of their descriptions as sent
+SERVED_PIECES = 512  # computed snapshots kept, all views together...
+SERVED_BUDGET = 128 * 1024 * 1024  # ...and at most this many bytes of them as sent (indices and headers)
 GZIP_MIN = 1024  # smaller answers go as they are
 _API = re.compile(r"/api/runs/(?P<run>[^/]+)/(?:(?P<what>scene|version)|snapshots/(?P<i>\d{1,9})\.(?P<ext>bin|json))")
 
@@ -65,7 +68,8 @@ class ServedRuns:
 
     def __init__(self, paths: list[Path], look_seconds: float = LOOK_SECONDS):
         self.catalogue = RunCatalogue(paths, look_seconds)  # each run checked now: a bad folder is told before serving
-        self._sources: Kept = Kept(SOURCES_KEPT)
+        self._sources: Kept = Kept(SOURCES_KEPT, SOURCES_BUDGET, size=lambda source: len(source.encoded))
+        self._pieces = kept_pieces(SERVED_PIECES, SERVED_BUDGET)  # every view's snapshots under one budget
 
     @property
     def names(self) -> list[str]:
@@ -98,7 +102,9 @@ class ServedRuns:
         from nnvox.viewer.web.source import RunSource
 
         path = self.catalogue.runs[index].path
-        return self._sources.get((index, mode, sample), lambda: RunSource(path, ViewSpec(mode=mode, sample=sample)))
+        return self._sources.get(
+            (index, mode, sample), lambda: RunSource(path, ViewSpec(mode=mode, sample=sample), self._pieces)
+        )
 
     def answer(self, url: str) -> Answer:
         parts = urlsplit(url)
@@ -140,16 +146,16 @@ class ServedRuns:
             return _json({"version": source.version, "snapshots": source.n_snapshots})
         if match["what"] == "scene":
             source.refresh()
-            return _json(source.description)
+            return Answer(200, "application/json", source.encoded)  # (encoded once a reading)
         try:
             piece = source.piece(int(match["i"]), query.get("v"))
         except StaleVersion as exc:
             return _text(409, str(exc))  # the page asks for the scene again (its version poll)
         except IndexError as exc:
             return _text(404, str(exc))
-        return (
-            Answer(200, "application/octet-stream", piece.indices) if match["ext"] == "bin" else _json(piece.header())
-        )
+        if match["ext"] == "bin":
+            return Answer(200, "application/octet-stream", piece.indices)
+        return Answer(200, "application/json", piece.header_json)
 
     def _view(self, query: dict) -> Answer:
         from nnvox.viewer.theme import DEFAULT_THEME

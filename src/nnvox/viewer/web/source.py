@@ -12,6 +12,7 @@ never gets a snapshot quantised with other colour scales than the description it
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import zlib
@@ -24,7 +25,12 @@ from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.web.kept import Kept
 
 KEPT_PIECES = 32  # snapshots kept computed per source: a timeline's worth for small runs...
-PIECE_BUDGET = 16 * 1024 * 1024  # ...and at most this many bytes of colour indices for big ones
+PIECE_BUDGET = 16 * 1024 * 1024  # ...and at most this many bytes of them (frames.SnapshotPiece.nbytes)
+
+
+def kept_pieces(entries: int = KEPT_PIECES, budget: int = PIECE_BUDGET) -> Kept:
+    """Computed snapshot pieces, kept by entries and by their bytes as sent (indices and header)."""
+    return Kept(entries, budget, size=lambda piece: piece.nbytes)
 
 
 class StaleVersion(LookupError):
@@ -40,6 +46,7 @@ class Reading(NamedTuple):
     description: dict
     version: str
     numbers: object  # view_numbers.ViewNumbers: bins and statistics' groups its pieces share
+    encoded: bytes  # the description as sent (JSON), encoded once a reading
 
 
 def run_version(run: Run) -> str:
@@ -65,10 +72,13 @@ class RunSource:
     `t`, by default the last snapshot). Safe to share between threads (the server answers each
     request in its own): pieces are computed in parallel, each once."""
 
-    def __init__(self, run: Run | str | Path, spec: ViewSpec | None = None):
+    def __init__(self, run: Run | str | Path, spec: ViewSpec | None = None, pieces: Kept | None = None):
+        """`pieces`: where computed pieces are kept, shared with other sources under one budget
+        (`nnvox serve`'s views); by default this source's own."""
         self.spec = spec or ViewSpec()
         self._reading = threading.Lock()  # one re-read at a time; pieces go on from the last reading
-        self._pieces: Kept = Kept(KEPT_PIECES, PIECE_BUDGET, size=lambda piece: len(piece.indices))
+        self._pieces: Kept = kept_pieces() if pieces is None else pieces
+        self._own = object()  # this source's part of a shared `pieces`
         stamp = None  # a Run the caller read earlier: the first refresh reads it again
         if not isinstance(run, Run):
             stamp = manifest_stamp(Path(run))  # taken before reading: a write meanwhile is seen next time
@@ -91,13 +101,16 @@ class RunSource:
         views = menu(scene, showable_modes(run, self.spec))  # a mode the run cannot show is not offered
         numbers = view_numbers(scene)
         description = {**spec_description(scene, self.spec, sample, t, numbers), "views": views, "live": not run.closed}
-        return Reading(run, scene, sample, {**description, "version": version}, version, numbers)
+        description["version"] = version
+        encoded = json.dumps(description, separators=(",", ":"), allow_nan=False).encode()
+        return Reading(run, scene, sample, description, version, numbers, encoded)
 
     run = property(lambda self: self._now.run)
     scene = property(lambda self: self._now.scene)
     sample = property(lambda self: self._now.sample)
     description = property(lambda self: self._now.description)
     version = property(lambda self: self._now.version)
+    encoded = property(lambda self: self._now.encoded)
 
     @property
     def live(self) -> bool:
@@ -137,4 +150,4 @@ class RunSource:
         if not 0 <= i < now.scene.n_snapshots:
             raise IndexError(f"snapshot {i} is not in {now.run.name} (0 to {now.scene.n_snapshots - 1})")
         build = lambda: snapshot_piece(now.scene, i, now.sample, DEFAULT_THEME.layout.top_classes, now.numbers)
-        return self._pieces.get((now.version, i), build)
+        return self._pieces.get((self._own, now.version, i), build)
