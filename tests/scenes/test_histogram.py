@@ -70,5 +70,6 @@ def test_a_shot_keeps_one_axis_and_one_wording_however_the_bars_move(digits_run)
         assert {tuple(notes(h)) for h in held} == {tuple(notes(held[0]))}, layer
         assert all(h.axis_top == held[0].axis_top >= raw.axis_top for h, raw in zip(held, hists))
         np.testing.assert_array_equal(held[7].fractions, hists[7].fractions)  # the bars themselves still move
+        assert notes(held[0])[-1] == "grey: before training"  # last: the part a narrow panel keeps
     moving = {tuple(notes(source.at("relu1", last * k / 40, sample=3))) for k in range(41)}
     assert len(moving) > 1  # what the shot's frames said without it

@@ -83,7 +83,7 @@ def steady(hists: list[Histogram]) -> list[Histogram]:
         return hists
     axis = max(h.axis_top for h in hists)
     first = hists[0]
-    parts = [f"{first.count:,} values", f"axis 0–{axis * 100:.3g}%", f"grey: {first.reference_label}"]
+    parts = [f"{first.count:,} values", f"axis 0–{axis * 100:.3g}%"]
     if any(h.peak > axis for h in hists):
         parts[1] += " (taller bars clipped)"
     outside = max(h.below + h.above for h in hists)
@@ -91,6 +91,7 @@ def steady(hists: list[Histogram]) -> list[Histogram]:
         parts.append(f"up to {outside * 100:.1f}% off the scale (end bars)")
     if nonfinite := max(h.nonfinite for h in hists):
         parts.append(f"up to {nonfinite:,} NaN/Inf")
+    parts.append(f"grey: {first.reference_label}")  # last: a narrow panel leaves the leading parts out first
     return [dataclasses.replace(h, axis=axis, note=tuple(parts)) for h in hists]
 
 
