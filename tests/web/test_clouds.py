@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from nnvox.scenes.build import build_scene
+from nnvox.scenes.feature_space import cluster_note
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.theme import DEFAULT_THEME
 from tests.web.conftest import OpenPage
@@ -63,7 +64,7 @@ def test_dots_take_their_clusters_colours_and_each_cloud_says_its_clusters(cloud
     expected = np.concatenate([palette[clusters[name][0] % len(palette)] for name in names])
     assert (colours.reshape(-1, 3) == expected).all()
     notes = page.evaluate(f"{V}.snapshotMarks.clouds.notes.map((el) => el.textContent)")
-    assert notes == [f"k = {clusters[name][1]} · {clusters[name][2]:.0%} pure" for name in names]
+    assert notes == [cluster_note(*clusters[name][1:]) for name in names]
     picture = np.asarray(Image.open(BytesIO(page.screenshot())).convert("RGB"), dtype=int)
     points = _points(clouds_page).reshape(-1, 3)
     seen = 0

@@ -89,6 +89,11 @@ def purity(labels: np.ndarray, classes: np.ndarray) -> float:
     return total / len(labels)
 
 
+def cluster_note(k: int, purity: float) -> str:
+    """A clustered cloud's note, as the window and the browser page write it."""
+    return f"k = {k} · {purity:.0%} pure"
+
+
 def paths(per_layer: dict[str, np.ndarray]) -> np.ndarray:
     """(samples, layers) cluster of each sample in each layer, in the order given."""
     return np.stack([per_layer[name] for name in per_layer], axis=1)

@@ -8,6 +8,7 @@ import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk
 
+from nnvox.scenes.feature_space import cluster_note
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import to_unit
 from nnvox.viewer.visuals import make_billboard, outline_boxes
@@ -131,7 +132,7 @@ class Clouds:
                 if name in clusters:
                     labels, k, purity = clusters[name]
                     self.dot_colours[j * n : (j + 1) * n] = self.cluster_palette[labels % len(self.cluster_palette)]
-                    self._cluster_label(j, name).SetInput(f"k = {k} · {purity:.0%} pure")
+                    self._cluster_label(j, name).SetInput(cluster_note(k, purity))
             self._dot_array.Modified()
         for poly in self.polys:
             poly.Modified()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnvox.scenes.feature_space import cluster_note
 from nnvox.scenes.scene import Frame, Scene
 
 
@@ -43,7 +44,7 @@ def snapshot_clouds(scene: Scene, frame: Frame) -> dict:
         return {}
     points = {name: np.round(p, 4).tolist() for name, p in frame.points.items()}
     clusters = {
-        name: {"labels": np.asarray(labels).tolist(), "text": f"k = {k} · {purity:.0%} pure"}
+        name: {"labels": np.asarray(labels).tolist(), "text": cluster_note(k, purity)}
         for name, (labels, k, purity) in frame.clusters.items()
     }
     return {"points": points, "clusters": clusters}
