@@ -23,11 +23,6 @@ from .conftest import voxel_pixel
 pytestmark = pytest.mark.gl
 
 
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
-
-
 def _drawn(run, layer: str, progress: float):
     """A 720p frame of an explaining shot on `layer` at `progress`, drawn as a storyboard draws it."""
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -89,6 +84,26 @@ def test_nothing_of_the_faded_blocks_shows_around_or_through_the_inset(lenet_run
         without = renderer.render(frame)
         differs = np.abs(image.astype(int) - without.astype(int)).max(axis=-1) > 3
         assert differs.sum() == 0, f"{differs.sum()} pixels of faded blocks or their labels show"
+    finally:
+        renderer.close()
+
+
+def test_a_cross_fade_shows_no_block_or_label_the_explaining_shot_leaves_out(lenet_run):
+    """A cross-fade blends the picture drawn without text and lays one shot's text over it: the
+    inset's panel hid the left-out blocks' labels in a plain frame, not in the text layer."""
+    from nnvox.viewer.cross_fade import render_layers
+
+    scene, renderer, moment, _ = _drawn(lenet_run, "conv1", 0.3)
+    try:
+        pane = renderer.scene_renderer
+        frame = focused(scene.frame_at(1.0, sample=3), moment)
+        layers = render_layers(renderer, frame)
+        for name in (b.name for b in scene.blocks if b.name not in (moment.layer, moment.source)):
+            pane.overlays.labels.labels[name].GetTextProperty().SetOpacity(0.0)
+            pane.overlays.labels.labels[name].GetTextProperty().SetBackgroundOpacity(0.0)
+        without = render_layers(renderer, frame)
+        assert np.abs(layers.ink - without.ink).max() <= 3, "a left-out block's label in the text layer"
+        assert np.abs(layers.picture - without.picture).max() <= 3
     finally:
         renderer.close()
 

@@ -51,6 +51,11 @@ class SceneRenderer:
         self.visuals = self.overlays.blocks.visuals
         self.opening = 1.0  # open blocks: how far from their stacks (0) to their grids (1), see open_to
         self._held: set = set()  # what open_to hides while the maps fly
+        self._explained: set[str] | None = None  # while a layer is explained: the blocks drawn
+        self._unlabelled: list = []  # the labels hidden for this render (their blocks are not drawn)
+        # after the label layout places labels as a render starts; put back as it ends
+        self.overlay.AddObserver("StartEvent", self._hide_undrawn_labels, -10.0)
+        self.overlay.AddObserver("EndEvent", self._restore_labels)
         self.reset_camera()
 
     @property
@@ -134,9 +139,24 @@ class SceneRenderer:
         other than the layer and its input are not drawn meanwhile: the inset's panel covers them in
         the picture, and a cross-fade (which blends the picture without the panel) showed them."""
         self.overlays.explain.show(moment)
-        keep = None if moment is None else {moment.layer, moment.source}
+        self._explained = None if moment is None else {moment.layer, moment.source}
         for name, visual in self.visuals.items():
-            visual.actor.SetVisibility(keep is None or name in keep)
+            visual.actor.SetVisibility(self._explained is None or name in self._explained)
+
+    def _hide_undrawn_labels(self, *_) -> None:
+        """The labels of blocks an explaining shot does not draw, hidden for this render (the inset's
+        panel covers where they stand, but not in a cross-fade's text layer, drawn without it)."""
+        if self._explained is None or self.overlays.labels is None:
+            return
+        for name, actor in self.overlays.labels.labels.items():
+            if name not in self._explained and actor.GetVisibility():
+                actor.SetVisibility(False)
+                self._unlabelled.append(actor)
+
+    def _restore_labels(self, *_) -> None:
+        for actor in self._unlabelled:
+            actor.SetVisibility(True)  # as the label layout left it: it re-places only when the view changes
+        self._unlabelled.clear()
 
     def remove(self) -> None:
         """Take every actor of this scene out of the window (switching to another scene)."""

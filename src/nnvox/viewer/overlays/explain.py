@@ -209,25 +209,39 @@ def cover_box(stage: Stage, box, font: int) -> tuple[float, float, float, float]
     return (x0 - pad, y0 - pad, max(x1 + pad, COVER_RIGHT * w), max(y1 + pad, COVER_TOP * h))
 
 
-def _backing(stage: Stage, cover) -> tuple[vtk.vtkPlaneSource, vtk.vtkActor2D]:
+def _backing(stage: Stage) -> tuple[vtk.vtkPlaneSource, vtk.vtkActor]:
     """An opaque panel of the background's colour behind the inset: its grids and text read, and
-    nothing behind them shows through (faded blocks, their labels)."""
+    nothing behind them shows through (faded blocks, their labels and edges). A 3D quad just inside
+    the near plane of the overlay layer, not a 2D actor: a cross-fade blends the 3D picture without
+    the text, and the panel must hide what is behind it there too."""
     plane = vtk.vtkPlaneSource()
-    mapper = vtk.vtkPolyDataMapper2D()
+    mapper = vtk.vtkPolyDataMapper()
     mapper.SetInputConnection(plane.GetOutputPort())
-    actor = vtk.vtkActor2D()
+    actor = vtk.vtkActor()
     actor.SetMapper(mapper)
     actor.GetProperty().SetColor(*(c / 255 for c in stage.options.background))
+    actor.GetProperty().LightingOff()
     actor.SetVisibility(False)
-    stage.overlay.AddViewProp(actor)
+    stage.overlay.AddActor(actor)
     return plane, actor
 
 
-def _place(plane: vtk.vtkPlaneSource, cover) -> None:
+NEAR = 0.02  # the panel's depth (0: the near plane, 1: the far one), in front of every label and ray
+
+
+def _place(plane: vtk.vtkPlaneSource, renderer: vtk.vtkRenderer, cover) -> None:
+    """The panel over `cover` (x0, y0, x1, y1 in pixels of the pane) as the camera now sees it."""
     x0, y0, x1, y1 = cover
-    plane.SetOrigin(x0, y0, 0)
-    plane.SetPoint1(x1, y0, 0)
-    plane.SetPoint2(x0, y1, 0)
+    at = vtk.vtkCoordinate()
+    at.SetCoordinateSystemToViewport()
+
+    def world(x: float, y: float) -> tuple[float, float, float]:
+        at.SetValue(x, y, NEAR)
+        return at.GetComputedWorldValue(renderer)
+
+    plane.SetOrigin(*world(x0, y0))
+    plane.SetPoint1(*world(x1, y0))
+    plane.SetPoint2(*world(x0, y1))
 
 
 def _text(stage: Stage, size: int, bold: bool = False) -> vtk.vtkTextActor:
@@ -272,8 +286,7 @@ class ExplainInset:
         bx = BOX
         self.box = (bx[0] * w, bx[1] * h, bx[2] * w, bx[3] * h)
         self.cover = cover_box(stage, self.box, font)
-        self._plane, self.band = _backing(stage, self.cover)
-        _place(self._plane, self.cover)
+        self._plane, self.band = _backing(stage)
         self.grids = _Grids(stage)
         self.title, self.sum = _text(stage, font, bold=True), _text(stage, font)
         self.heads = [_text(stage, font) for _ in range(3)]
@@ -300,7 +313,7 @@ class ExplainInset:
         x0 = min(x0, max(left, 0.5 * self.stage.pane_width))
         if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
             y0 = max(y0, below[3] + 1)
-        _place(self._plane, (x0, y0, x1, y1))
+        _place(self._plane, self.stage.renderer, (x0, y0, x1, y1))
 
     def _build(self, m: Moment) -> None:
         s = m.step
