@@ -22,6 +22,18 @@ def digits_run(tmp_path_factory):
     return record_digits(tmp_path_factory.mktemp("runs") / "digits", epochs=3)
 
 
+@pytest.fixture(scope="session")
+def lenet_run(tmp_path_factory):
+    """The demo's 28 x 28 LeNet after one epoch, with the integrated gradients the lecture's mistake
+    shot draws: one recording shared by every test (none writes into it; one that would copies it)."""
+    from nnvox.capture.run import open_run
+    from nnvox.cli.commands import record_builtin
+
+    out = tmp_path_factory.mktemp("runs") / "lenet"
+    record_builtin("mnist-lenet", out, epochs=1, quiet=True, attributions=("integrated-gradients",))
+    return open_run(out)
+
+
 @pytest.fixture
 def nnvox_cmd():
     """The installed `nnvox` script next to this interpreter."""

@@ -8,12 +8,6 @@ import torch
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes import explain as ex
-from tests.conftest import record_digits
-
-
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
 
 
 def fp16_bound(s: ex.Step) -> float:

@@ -16,7 +16,6 @@ from nnvox.scenes.shots import explain_pose
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays.explain import VEIL_ALPHA, sheet_x
 from nnvox.viewer.storyboard_export import render_storyboard
-from tests.conftest import record_digits
 
 from .conftest import voxel_pixel
 

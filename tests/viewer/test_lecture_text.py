@@ -26,16 +26,6 @@ from tests.viewer.picture_policy import (
 pytestmark = pytest.mark.gl
 
 
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    from nnvox.capture.run import open_run
-    from nnvox.cli.commands import record_builtin
-
-    out = tmp_path_factory.mktemp("runs") / "lenet"  # with the attributions the lecture's mistake shot draws
-    record_builtin("mnist-lenet", out, epochs=1, quiet=True, attributions=("integrated-gradients",))
-    return open_run(out)
-
-
 def _render(scene, size, **options):
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.options import RenderOptions

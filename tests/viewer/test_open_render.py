@@ -19,16 +19,10 @@ from nnvox.scenes.open_layer import grid_places, open_pose
 from nnvox.scenes.scene import SceneOptions
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.storyboard_export import render_storyboard
-from tests.conftest import record_digits
 
 pytestmark = pytest.mark.gl
 
 SAMPLE = 3
-
-
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
 
 
 @pytest.fixture(scope="module")

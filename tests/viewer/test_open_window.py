@@ -11,13 +11,6 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from tests.conftest import record_digits
-
-
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
-
 
 def map_regions(image: np.ndarray, background) -> list[tuple[slice, slice]]:
     """The large solid regions of a screenshot: what is not background, lines and text opened away,

@@ -110,13 +110,6 @@ def test_top_class_is_none_for_alike_or_broken_outputs():
     assert top_class(np.array([0.5, np.nan, 0.5]), 3) is None
 
 
-@pytest.fixture(scope="module")
-def lenet_run(tmp_path_factory):
-    from tests.conftest import record_digits
-
-    return record_digits(tmp_path_factory.mktemp("runs") / "lenet", epochs=1, model="mnist-lenet")
-
-
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 def test_lenets_column_reads_row_by_row_in_the_overview(lenet_run, size):
     """Beside 28 x 28 maps the column is drawn taller than the tallest block (COLUMN_HEIGHT times), so
