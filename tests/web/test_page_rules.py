@@ -90,3 +90,30 @@ def test_at_exact_halves_the_page_and_the_desktop_show_the_same_snapshot(digits_
             assert page.evaluate("window.nnvoxViewer.piece.hud") == frame.hud, t
     finally:
         _show(page, 0, scene.n_snapshots - 1)  # as the module's other tests expect
+
+
+def test_the_pages_text_sizes_are_the_desktops(digits_page):
+    """Labels, class texts, heads-up line, legends, a voxel's story and the metrics inset at the sizes
+    the desktop draws them at the same height (viewer/theme.py's Fonts, Python's payload.page_fonts;
+    the page had 1.8% of its height where the desktop has the lecture font's 2.3%)."""
+    from nnvox.scenes.histogram import NOTE_SEPARATOR
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    page = digits_page.page
+    width, height = page.evaluate("[window.innerWidth, window.innerHeight]")
+    desktop = RenderOptions(width=width, height=height)
+    fonts = DEFAULT_THEME.fonts
+    size = lambda selector: page.evaluate(f"parseFloat(document.querySelector({selector!r}).style.fontSize)")
+    shown = {
+        "label": page.evaluate(
+            "parseFloat([...document.querySelectorAll('.nnvox-label')]"
+            ".find((l) => l.style.display !== 'none').style.fontSize)"
+        ),
+        "hud": size(".nnvox-hud"),
+        "legend": size(".nnvox-legends"),
+        "voxel": size(".nnvox-info"),
+        "hint": size(".nnvox-hint"),
+    }
+    assert shown == {name: desktop.font(getattr(fonts, name)) for name in shown}
+    assert page.evaluate("window.nnvoxViewer.scene.histograms.separator") == NOTE_SEPARATOR

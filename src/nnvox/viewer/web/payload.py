@@ -16,6 +16,7 @@ import numpy as np
 from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.colour import LEVELS, lut
 from nnvox.scenes.frames import lit_span, pulse_span
+from nnvox.scenes.histogram import NOTE_SEPARATOR
 from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
@@ -27,7 +28,7 @@ from nnvox.viewer.overlays.legends import MARKS, legends, mark_swatches
 from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
-from nnvox.viewer.theme import DEFAULT_THEME, Theme
+from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, Theme
 from nnvox.viewer.visuals import lit_opacity
 from nnvox.viewer.web.clouds import describe_clouds
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -136,10 +137,10 @@ def _metrics(scene: Scene, colours) -> dict | None:
 def _histogram_panel(scene: Scene, sample: int, colours, numbers: ViewNumbers, selected: str | None) -> dict:
     """The histogram panel a clicked block shows, as the desktop window's (overlays/histogram.py):
     its box (normalised, y up) and where its parts sit, its text size (a fraction of the page's
-    height, at least `font_minimum` pixels), colours, each block's numbers (histograms.py) and the
-    block whose panel shows when the page opens (`selected`: --histogram; None: none until a click)."""
+    height and its least pixels), colours, each block's numbers (histograms.py) and the
+    block whose panel shows when the page opens (`selected`: --histogram; None: none until a click),
+    the separator its note's parts are joined with."""
     box = DEFAULT_THEME.layout.window_histogram_box
-    font = DEFAULT_THEME.fonts.panel
     eight = lambda rgb: [round(v * 255) for v in rgb]
     room = (0.0, box[0] - DEFAULT_THEME.layout.panel_gap)  # the network beside the panel (desktop/panels.free_room)
     return {
@@ -151,8 +152,8 @@ def _histogram_panel(scene: Scene, sample: int, colours, numbers: ViewNumbers, s
             overview(scene.bounds, ASPECT * (room[1] - room[0]), wrapped=scene.wrapped, boxes=network_boxes(scene))
         ),
         **{part: list(where) for part, where in panel_places(box).items()},
-        "font": font.fraction,
-        "font_minimum": font.minimum,
+        "font": page_fonts()["panel"],
+        "separator": NOTE_SEPARATOR,
         "colours": {
             "frame": eight(colours.panel_frame),
             "title": eight(colours.panel_title),
@@ -160,6 +161,16 @@ def _histogram_panel(scene: Scene, sample: int, colours, numbers: ViewNumbers, s
             "bar_tops": eight(colours.bar_tops),
         },
     }
+
+
+PAGE_TEXTS = ("hud", "label", "legend", "panel", "voxel", "hint")  # the theme's fonts the page draws with
+
+
+def page_fonts(theme=DEFAULT_THEME) -> dict[str, list]:
+    """The page's text sizes as the desktop's (viewer/theme.py Fonts): per text, [fraction of the
+    page's height, least pixels], never under the lecture font (options.RenderOptions.text_size)."""
+    sizes = {name: getattr(theme.fonts, name) for name in PAGE_TEXTS}
+    return {name: [max(size.fraction, LECTURE_FONT), size.minimum] for name, size in sizes.items()}
 
 
 def detail_line(scene: Scene) -> str:
@@ -281,9 +292,10 @@ def describe(
         "histograms": _histogram_panel(scene, sample, panel_colours, numbers, histogram),
         "statistics": numbers.statistics,  # what a clicked voxel's channel statistics are over
         "clouds": describe_clouds(scene, panel_colours, layout),
+        "fonts": page_fonts(),
         "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
             "above": list(layout.window_metrics_box),
-            "font": [DEFAULT_THEME.fonts.legend.fraction, DEFAULT_THEME.fonts.legend.minimum],
+            "font": page_fonts()["legend"],
         },
         "interpolate": scene.source.blends(sample),  # between snapshots, blend (not for a recorded mistake)
     }

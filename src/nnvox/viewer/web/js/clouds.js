@@ -3,6 +3,7 @@
 // path through the clouds in its class's colour, a faint box round each cloud, each clustered
 // cloud's note above it and the class legend at the right edge. Python sends the points of every
 // snapshot (piece.clouds); between two the points move straight, as scenes/clouds.CloudSource.at.
+import { fontPx } from "./fonts.js";
 import * as THREE from "three";
 import { boxEdges } from "./stage.js";
 
@@ -29,7 +30,8 @@ function geometry(count) {
 }
 
 export class FeatureClouds {
-  constructor(spec, stage, layer) {
+  constructor(spec, stage, layer, font) {
+    this.font = font; // [fraction, least pixels] of the notes and class legend
     this.spec = spec;
     this.stage = stage;
     const { names, samples: n } = spec;
@@ -100,7 +102,7 @@ export class FeatureClouds {
 
   draw(pageHeight) {
     this.dots.material.size = Math.max(5, pageHeight / 110); // as the desktop's point size
-    const font = `${Math.max(8, Math.round(pageHeight * 0.018))}px`;
+    const font = `${fontPx(this.font, pageHeight)}px`; // the desktop's cloud labels: a label's size
     this.legend.style.fontSize = font;
     this.taken = [];
     this.spec.boxes.forEach(([x0, x1, y0, y1, , z1], j) => {

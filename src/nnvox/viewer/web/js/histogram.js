@@ -3,6 +3,7 @@
 // (scene.histograms), per snapshot the bars' counts, the axis's top and the note (piece.histograms),
 // and where the panel's parts sit; between two snapshots the bars move linearly, as the desktop's.
 // A 2D canvas over the WebGL one draws it.
+import { fontPx } from "./fonts.js";
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
@@ -64,7 +65,7 @@ export class HistogramPanel {
     if (!this.visible) return;
     const ratio = window.devicePixelRatio || 1;
     const [w, h] = [this.canvas.clientWidth, this.canvas.clientHeight];
-    const font = Math.max(this.spec.font_minimum, Math.round(pageHeight * this.spec.font));
+    const font = fontPx(this.spec.font, pageHeight);
     const drawn = `${this.block}|${w}|${h}|${font}|${ratio}`; // (a new position or block clears it)
     if (drawn === this.drawn) return;
     this.drawn = drawn;
@@ -101,8 +102,8 @@ export class HistogramPanel {
     const parts = now.note;
     let first = 0; // the note's leading parts left out first where it does not fit, as the desktop's
     ctx.font = `${Math.round(font * 0.9)}px system-ui, sans-serif`;
-    while (first < parts.length - 1 && ctx.measureText(parts.slice(first).join("  ·  ")).width > w - X(this.spec.note[0]) - 4) first++;
-    text(parts.slice(first).join("  ·  "), ...this.spec.note, this.spec.colours.muted, Math.round(font * 0.9));
+    while (first < parts.length - 1 && ctx.measureText(parts.slice(first).join(this.spec.separator)).width > w - X(this.spec.note[0]) - 4) first++;
+    text(parts.slice(first).join(this.spec.separator), ...this.spec.note, this.spec.colours.muted, Math.round(font * 0.9));
     const [px0, , px1] = this.spec.plot;
     block.ticks.forEach((tick, i) => {
       ctx.textAlign = ["left", "center", "right"][i];

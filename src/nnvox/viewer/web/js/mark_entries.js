@@ -2,6 +2,7 @@
 // padding), as the desktop's overlays/legends.py: words and swatches from Python (scene.colours.marks),
 // which entries show from the snapshot's piece (piece.marks), stacked upwards from just above the
 // metrics inset, or above the histogram panel while it shows.
+import { fontPx } from "./fonts.js";
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
@@ -50,8 +51,7 @@ export class MarkEntries {
   }
 
   fonts(pageHeight) {
-    const [fraction, minimum] = this.scene.marks_legend.font;
-    const size = `${Math.max(minimum, Math.round(pageHeight * fraction))}px`;
+    const size = `${fontPx(this.scene.marks_legend.font, pageHeight)}px`;
     if (size === this.root.style.fontSize) return;
     this.root.style.fontSize = size;
     this.rect = null;

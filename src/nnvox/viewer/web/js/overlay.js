@@ -1,5 +1,7 @@
 // Text over the picture: the heads-up line (Python's, per snapshot), the colour legends (bars from
 // the same colour tables) and the picked voxel's story. Plain DOM.
+import { fontPx } from "./fonts.js";
+
 
 function box(parent, className, style) {
   const el = document.createElement("div");
@@ -24,6 +26,7 @@ function legendBar(table) {
 export class Overlay {
   constructor(scene, layer) {
     this.layer = layer;
+    this.sizes = scene.fonts;
     const [r, g, b] = scene.colours.text;
     layer.style.color = `rgb(${r},${g},${b})`;
     this.hud = box(layer, "nnvox-hud", { left: "1.2%", top: "1.5%", width: "97%" });
@@ -50,11 +53,11 @@ export class Overlay {
   }
 
   fonts(height) {
-    const px = (fraction, minimum) => `${Math.max(minimum, Math.round(height * fraction))}px`;
-    this.hud.style.fontSize = px(0.024, 9); // viewer/theme.py's Fonts: hud, legend, voxel
-    this.legends.style.fontSize = px(0.018, 8);
-    this.info.style.fontSize = px(0.018, 10);
-    this.detail.style.fontSize = px(0.018, 8);
-    this.hint.style.fontSize = px(0.016, 8);
+    const px = (name) => `${fontPx(this.sizes[name], height)}px`; // viewer/theme.py's Fonts, from Python
+    this.hud.style.fontSize = px("hud");
+    this.legends.style.fontSize = px("legend");
+    this.info.style.fontSize = px("voxel");
+    this.detail.style.fontSize = px("legend");
+    this.hint.style.fontSize = px("hint");
   }
 }

@@ -13,7 +13,7 @@ export class SnapshotMarks {
     this.units = new UnitMarks(scene, stage);
     this.entries = new MarkEntries(scene, layer);
     this.histogram = new HistogramPanel(scene, layer);
-    this.clouds = scene.clouds && new FeatureClouds(scene.clouds, stage, layer);
+    this.clouds = scene.clouds && new FeatureClouds(scene.clouds, stage, layer, scene.fonts.label);
   }
 
   // A new timeline position: `alpha` of the way from piece a to b (the histogram's bars move).

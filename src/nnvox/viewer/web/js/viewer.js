@@ -3,6 +3,7 @@
 // `nnvox serve` page and the notebook widget all call `createViewer`; the returned object is the
 // state the tests (tests/web) and benchmarks read.
 import { around, blendIndices, nearestSnapshot } from "./blend.js";
+import { fontPx } from "./fonts.js";
 import { BlockMesh, colourTable } from "./blocks.js";
 import { ClassMarks } from "./class_marks.js";
 import { ClassTexts } from "./classes.js";
@@ -92,11 +93,12 @@ function placeText(viewer) {
   if (!piece) return;
   const height = stage.renderer.domElement.clientHeight;
   overlay.fonts(height);
-  const classFont = Math.max(8, Math.round(height * 0.018 * 0.8)); // the desktop's class texts: 0.8 of a label
+  const { fonts } = viewer.scene;
+  const classFont = fontPx(fonts.label, height); // the desktop's class texts: a label's size
   const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont));
   viewer.snapshotMarks.draw(height); // before the labels: they keep off its panel, entries and cloud notes
-  labels.layout(Math.max(8, Math.round(height * 0.018)), classRects);
-  if (viewer.inset) viewer.inset.draw(viewer.t, Math.max(8, Math.round(height * 0.018 * 0.8)));
+  labels.layout(fontPx(fonts.label, height), classRects);
+  if (viewer.inset) viewer.inset.draw(viewer.t, fontPx(fonts.panel, height));
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
 }
