@@ -21,17 +21,31 @@ def off_screen(monkeypatch):
     monkeypatch.setattr(pv, "OFF_SCREEN", True)
 
 
-def _window_texts(window) -> list[dict]:
-    """The window's own texts as drawn (the text panels' layer: help, table, hint, slider labels)."""
+def _layer_texts(layer) -> list[dict]:
     import vtk
 
-    window.plotter.ren_win.Render()
-    layer, out = window.panels.renderer, []
-    props = layer.GetViewProps()
+    out, props = [], layer.GetViewProps()
     props.InitTraversal()
     for _ in range(props.GetNumberOfItems()):
         out += _text_of(props.GetNextProp(), layer, vtk)
     return out
+
+
+def _window_texts(window) -> list[dict]:
+    """The window's own texts as drawn (the text panels' layer: help, table, hint, slider labels)."""
+    window.plotter.ren_win.Render()
+    return _layer_texts(window.panels.renderer)
+
+
+def _pane_texts(window) -> list[dict]:
+    """The panes' texts as drawn: block labels, the colour legends' titles and words, the heads-up line."""
+    window.plotter.ren_win.Render()
+    return [
+        t
+        for pane in window.panes
+        for layer in (pane.renderer.renderer, pane.renderer.overlay)
+        for t in _layer_texts(layer)
+    ]
 
 
 @pytest.mark.parametrize("comparing", [False, True], ids=["one run", "comparison"])
@@ -45,6 +59,9 @@ def test_the_windows_own_text_reads_at_lecture_size_and_fits(digits_run, off_scr
             texts = _window_texts(window)
             assert {t["text"] for t in texts} >= {"before", "Epoch 3 of 3"}, where  # tick and position labels
             check_lecture_text(where, texts, size)
+            panes = _pane_texts(window)
+            assert {"low", "high"} <= {t["text"] for t in panes}, where  # the legend's words
+            check_lecture_text(f"{where}, the panes", panes, size)  # 820 px: a 19 px font drew 17 px lines
             for panel, name in ((window.help, "help"), (window.health, "health table")):
                 window._toggle_panel(panel)
                 shown = [t for t in _window_texts(window) if t["text"] == panel.GetInput()]

@@ -4,10 +4,28 @@ text sizes, where the overlays sit) is the theme's (viewer/theme.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.view import HUD_STYLES
-from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, RGB8, Box, FontSize, Theme
+from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, LECTURE_TEXT, RGB8, Box, FontSize, Theme
+
+
+@lru_cache(maxsize=64)
+def lecture_font(height: int) -> int:
+    """The least font size in a picture `height` pixels high: LECTURE_FONT of it rounded, or the
+    next size up whose line vtk draws at least LECTURE_TEXT tall (line heights step unevenly with
+    the font's: at 820 px high LECTURE_FONT rounds to 19 px, which draws 18 px lines for 18.04)."""
+    import vtk  # drawing only: options are read where vtk is not loaded
+
+    props, measure, font = vtk.vtkTextProperty(), vtk.vtkTextRenderer(), round(height * LECTURE_FONT)
+    while True:
+        props.SetFontSize(font)
+        box = [0, 0, 0, 0]
+        measure.GetBoundingBox(props, "x", box, 72)  # vtk's line box: the same for any one-line text
+        if box[3] - box[2] + 1 >= LECTURE_TEXT * height:
+            return font
+        font += 1
 
 
 @dataclass(frozen=True)
@@ -46,8 +64,8 @@ class RenderOptions:
 
     def text_size(self, fraction: float, minimum: int = 8) -> int:
         """A font size in pixels: `fraction` of the image height, scaled for the pane, never under
-        the lecture minimum (theme.LECTURE_FONT of the image height; a comparison's text included)."""
-        return max(minimum, round(self.height * max(fraction * self.text_scale, LECTURE_FONT)))
+        the lecture minimum (lecture_font of the image height; a comparison's text included)."""
+        return max(minimum, round(self.height * fraction * self.text_scale), lecture_font(self.height))
 
     def font(self, size: FontSize, *, scaled: bool = True) -> int:
         """A theme's text size in pixels; `scaled=False` ignores the pane's text_scale."""

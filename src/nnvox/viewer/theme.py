@@ -30,7 +30,8 @@ LECTURE_TEXT = 0.022
 # The font size that draws it: a line of vtk's text is drawn up to a tenth shorter than its font
 # size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall; labels' boxes,
 # line gap included, 26 px at 1080p); larger made the labels of ResNet-18 or LeNet's class rows lose
-# their room at 720p-1080p
+# their room at 720p-1080p. Where it rounds to a font whose line falls short (19 px at 820 px high),
+# the next size up (options.lecture_font)
 LECTURE_FONT = 0.023
 
 
@@ -107,8 +108,7 @@ class Fonts:
     card_title: FontSize = FontSize(0.07)
     card_subtitle: FontSize = FontSize(0.036)
     # the window's own text, on the window's height (not scaled with comparison panes): the heads-up
-    # line's size, as LECTURE_FONT at 820 px high rounds to a 19 px font that draws 17 px lines, a
-    # pixel short of LECTURE_TEXT (a 20 px font draws 18)
+    # line's size (20 px at 820 px high, 52 at 4K)
     hint: FontSize = FontSize(0.024)
     help: FontSize = FontSize(0.024)
     voxel: FontSize = FontSize(0.024)
