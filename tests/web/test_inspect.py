@@ -157,6 +157,11 @@ def test_a_double_click_opens_a_layer_into_pythons_open_layout_and_closes_it(bro
         opened.page.wait_for_function(f"{V}.scene.opened === 'conv1' && {V}.drawn > 0", timeout=20_000)
         expected = describe(opened_scene, t=last, sample=0)
         assert opened.page.evaluate(slabs) == pytest.approx(expected["blocks"][1]["slabs"], abs=1e-4)
+        for key in ("blocks", "edges", "bounds"):  # the moved blocks laid over the view's, the rest kept
+            assert opened.page.evaluate(f"{V}.scene.{key}") == expected[key], key
+        panel = ("room", "box", "bins", "blocks")  # the panel's parts the layout merges with the view's
+        shown = opened.page.evaluate(f"{V}.scene.histograms")
+        assert {k: shown[k] for k in panel} == {k: expected["histograms"][k] for k in panel}
         moved = [b["origin"] for b in expected["blocks"]]  # the blocks after it made room
         assert np.array(opened.page.evaluate(f"{V}.scene.blocks.map((b) => b.origin)")) == pytest.approx(
             np.array(moved)

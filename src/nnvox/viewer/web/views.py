@@ -75,9 +75,9 @@ def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
     return {m: scenes[m] for m in MODES if m in scenes}
 
 
-def pack(value: bytes) -> str:
-    """zlib, then base64: what the page's inflate reads."""
-    return base64.b64encode(zlib.compress(value, 9)).decode("ascii")
+def pack(value: bytes, level: int = 9) -> str:
+    """zlib (at `level`), then base64: what the page's inflate reads."""
+    return base64.b64encode(zlib.compress(value, level)).decode("ascii")
 
 
 def shared_view(like: str, sample: int, patch: dict, pieces: list) -> dict:

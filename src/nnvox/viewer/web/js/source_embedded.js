@@ -45,9 +45,13 @@ export class EmbeddedSource {
     if (this.open === null) return [description, frames];
     const packed = description.opens && description.opens[this.open];
     if (!packed) return [description, frames]; // (another mode: the page holds its first mode's layouts only)
-    const { patch, units } = await inflatedJson(packed);
+    // (Python's opens.py: `moved` the blocks that differ, `merge` parts of keys, `patch` keys whole)
+    const { patch, merge, moved, units } = await inflatedJson(packed);
     const headers = description.headers.map((h, i) => ({ ...h, units: units[i] }));
-    return [{ ...description, ...patch, headers, opened: this.open }, frames];
+    const movedBlock = Object.fromEntries(moved.map((b) => [b.name, b]));
+    const blocks = description.blocks.map((b) => movedBlock[b.name] || b);
+    const merged = Object.fromEntries(Object.entries(merge).map(([key, parts]) => [key, { ...description[key], ...parts }]));
+    return [{ ...description, ...patch, ...merged, blocks, headers, opened: this.open }, frames];
   }
 
   async packed() {
