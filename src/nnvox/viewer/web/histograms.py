@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnvox.scenes.histogram import BINS, HistogramSource, notes
+from nnvox.scenes.histogram import BINS, HistogramSource
 from nnvox.scenes.scene import Scene
 
 
@@ -23,8 +23,10 @@ def histogram_source(scene: Scene) -> HistogramSource:
     return HistogramSource(scene, cache_size=2 * len(scene.blocks) + 2)
 
 
-def _fractions(values: np.ndarray) -> list[float]:
-    return [round(float(v), 6) for v in values]
+def _counts(fractions: np.ndarray, finite: int) -> list[int]:
+    """Fractions of `finite` values back as the counts they were divided from (exact: the page
+    divides them again, as Python did, and gets the same numbers)."""
+    return np.rint(np.asarray(fractions) * finite).astype(int).tolist()
 
 
 def describe_histograms(scene: Scene, sample: int, source: HistogramSource) -> dict:
@@ -39,23 +41,29 @@ def describe_histograms(scene: Scene, sample: int, source: HistogramSource) -> d
             "title": hist.title,
             "ticks": [f"{v:.3g}" for v in (lo, (lo + hi) / 2, hi)],
             "bars": b.scale.quantise(centres.astype(np.float32)).tolist(),
-            "reference": _fractions(hist.reference),
+            "reference": [float(v) for v in hist.reference],  # unrounded: the axis's rule reads it
             "reference_label": hist.reference_label,
         }
     return {"bins": BINS, "blocks": out}
 
 
 def snapshot_histograms(scene: Scene, t: int, sample: int, source: HistogramSource) -> dict:
-    """Per block, at snapshot t: counts per bin (of `finite` values), the axis's top
-    (a fraction; one bar far above the rest is clipped) and the note's parts."""
+    """Per block, at snapshot t, the numbers scenes/histogram.py's Histogram holds there, as counts
+    (of `finite` values: the bins, those under and over the scale), NaN/Inf and all values: the page
+    blends two snapshots' as HistogramSource.at does and takes the axis and note from them by
+    Histogram.axis_top's and notes()' rule (js/histogram_rule.js), so between snapshots too it
+    shows the desktop's axis and words."""
     out = {}
     for b in scene.blocks:
         hist = source.at(b.name, t, sample=sample)
         finite = hist.count - hist.nonfinite
+        under, over = _counts([hist.below, hist.above], finite)
         out[b.name] = {
-            "counts": np.rint(hist.fractions * finite).astype(int).tolist(),
+            "counts": _counts(hist.fractions, finite),
             "finite": finite,
-            "top": round(hist.axis_top, 7),
-            "note": notes(hist),
+            "under": under,
+            "over": over,
+            "nonfinite": hist.nonfinite,
+            "count": hist.count,
         }
     return out

@@ -1,9 +1,10 @@
 // The histogram panel of a clicked block, as the desktop window's (viewer/overlays/histogram.py):
 // Python sends per block its title, tick texts, each bar's colour index and the reference outline
-// (scene.histograms), per snapshot the bars' counts, the axis's top and the note (piece.histograms),
-// and where the panel's parts sit; between two snapshots the bars move linearly, as the desktop's.
+// (scene.histograms), per snapshot the bars' counts (piece.histograms), and where the panel's parts
+// sit; at a position the bars, axis and note are Python's rule's (histogram_rule.js).
 // A 2D canvas over the WebGL one draws it.
 import { fontPx } from "./fonts.js";
+import { histogramAt } from "./histogram_rule.js";
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
@@ -45,11 +46,8 @@ export class HistogramPanel {
     const [a, b, alpha] = this.pieces || [];
     const [p, q] = [a && a.histograms && a.histograms[this.block], b && b.histograms && b.histograms[this.block]];
     if (!p || !q) return null;
-    const fractions = p.counts.map((c, k) => {
-      const [f, g] = [c / Math.max(p.finite, 1), q.counts[k] / Math.max(q.finite, 1)];
-      return f + alpha * (g - f);
-    });
-    return { fractions, top: p.top + alpha * (q.top - p.top), note: (alpha < 0.5 ? p : q).note };
+    const block = this.spec.blocks[this.block];
+    return histogramAt(p, q, alpha, block.reference, block.reference_label);
   }
 
   // The panel's rectangle on the page (labels keep off it), CSS pixels from the top left; none when hidden.
