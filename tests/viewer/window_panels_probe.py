@@ -63,14 +63,12 @@ def in_pane(pane, part) -> list[float]:
 
 def panes() -> list[dict]:
     """Each pane's viewport, its blocks' rectangles and its histogram panel's (when shown)."""
-    from nnvox.viewer.figure_panel import BOX
-
     out = []
     for pane in window.panes:
         blocks = {b.name: rectangle(b.bounds, pane.renderer.renderer) for b in pane.scene.blocks}
         histogram = in_pane(pane, window.options.histogram_box) if window.selected and pane.histograms else None
         out.append({"viewport": box(pane.renderer.viewport), "blocks": blocks, "histogram": histogram})
-    out[0]["figure"] = box(BOX) if window.figure else None
+    out[0]["figure"] = box(window.figure_panel.box) if window.figure else None  # raised over a marks' legend
     return out
 
 

@@ -16,6 +16,7 @@ PANEL_FIGURES = ("confusion", "mistakes", "filters", "histograms", "correlation"
 FRAME = DEFAULT_THEME.colours.figure_frame  # the panel's border
 BOX = DEFAULT_THEME.layout.figure_box  # normalised viewport, above the histogram panel: left, bottom, right, top
 CAPTION = DEFAULT_THEME.fonts.figure_caption
+MIN_HEIGHT = 0.2  # of the window's height: a figure raised over what is below it keeps this much
 
 
 def caption_size(window_height: int) -> int:
@@ -53,6 +54,7 @@ class FigurePanel:
         self._made: OrderedDict[tuple, tuple[np.ndarray, list]] = OrderedDict()  # a few kept: scrubbing back is instant
         self._shown: list = []  # the plots' regions of the figure on screen, in panel pixels from the top left
         self._window = (1, 1)
+        self.box = BOX  # where it is now: its bottom raised over a marks' legend below it (`show`)
         self._key: tuple | None = None  # the figure on screen: not uploaded again while it stays
 
     def place(self, window) -> None:
@@ -75,15 +77,20 @@ class FigurePanel:
         window: tuple[int, int],
         voxel: tuple[int, ...] | None = None,
         sample: int = 0,
+        floor: float = 0.0,
     ) -> None:
         """Draw `figure` of `snapshot` (for `layer` when it has weights, else the figure's default;
-        the voxel figure takes apart `voxel` (channel, row, column) of `layer` for `sample`)."""
+        the voxel figure takes apart `voxel` (channel, row, column) of `layer` for `sample`); its
+        bottom at least `floor` (normalised: clear of what shares its column, desktop/panels.figure_floor)."""
         self.renderer.SetDraw(figure is not None)
         self._shown = []
         if figure is None:
             return
         self._window = window
-        width, height = round((BOX[2] - BOX[0]) * window[0]), round((BOX[3] - BOX[1]) * window[1])
+        self.box = (BOX[0], max(BOX[1], min(floor, BOX[3] - MIN_HEIGHT)), BOX[2], BOX[3])
+        self.renderer.SetViewport(*self.box)
+        x0, y0, x1, y1 = self.box
+        width, height = round((x1 - x0) * window[0]), round((y1 - y0) * window[1])
         key = (figure, snapshot, layer, width, height, voxel, sample)
         if key not in self._made:
             size = (width, height, caption_size(window[1]))
@@ -98,7 +105,7 @@ class FigurePanel:
     def plot_at(self, x: int, y: int) -> int | None:
         """Which plot of the figure on screen is under window pixel (x, y) (vtk's, from the bottom
         left): its index in drawing order, or None."""
-        px, py = x - BOX[0] * self._window[0], BOX[3] * self._window[1] - y
+        px, py = x - self.box[0] * self._window[0], self.box[3] * self._window[1] - y
         return next((k for k, (x0, y0, x1, y1) in enumerate(self._shown) if x0 <= px <= x1 and y0 <= py <= y1), None)
 
     def _set(self, image: np.ndarray) -> None:

@@ -242,6 +242,8 @@ class Window(MouseHandlers):
             self.scene_renderer.show_field(self.voxel.field)
 
     def _show_figure(self) -> None:
+        from nnvox.viewer.desktop.panels import figure_floor
+
         v = self.voxel
         try:
             if self.figure == "voxel" and v is None:  # the voxel was let go: on to the next figure
@@ -254,6 +256,7 @@ class Window(MouseHandlers):
                 tuple(self.plotter.ren_win.GetSize()),
                 voxel=(v.channel, *v.position) if v else None,
                 sample=self.playback.sample,
+                floor=figure_floor(self.panes, self.options.theme.layout.panel_gap),  # over the marks' legend
             )
         except NnvoxError as exc:  # said in the hint line, never a crash
             self.panels.say(f"no {self.figure} figure: {exc}")

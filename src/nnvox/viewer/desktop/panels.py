@@ -73,6 +73,24 @@ def free_room(panels: TextPanels, figure: str | None, selected: str | None) -> t
     return panels.left_edge(), min(right, default=1.0 + gap) - gap
 
 
+def figure_floor(panes, gap: float) -> float:
+    """Where the figure panel's bottom goes (normalised window height): `gap` over the marks'
+    legend of any pane where it sits under the panel's column (above the histogram panel, it
+    reached into the figure), else 0 (the panel where the theme puts it)."""
+    from nnvox.viewer.figure_panel import BOX
+
+    floor = 0.0
+    for pane in panes:
+        legends = pane.renderer.overlays.legends
+        if legends is None or legends.marks.box is None:
+            continue
+        vx0, vy0, vx1, vy1 = pane.renderer.viewport
+        x0, _, x1, top = legends.marks.box
+        if vx0 + x0 * (vx1 - vx0) < BOX[2] and vx0 + x1 * (vx1 - vx0) > BOX[0]:
+            floor = max(floor, vy0 + top * (vy1 - vy0) + gap)
+    return floor
+
+
 def rooms(
     panels: TextPanels, figure: str | None, selected: str | None, *, comparing: bool
 ) -> tuple[tuple[float, float], tuple[Box, ...]]:

@@ -46,6 +46,9 @@ MARKS = {
     "nonfinite": "NaN or ±Inf: not a number",
     "padding": "no value (padding)",
 }
+# The same in a narrow pane (a comparison's beside the window's panels); where even these do not
+# fit, the pane shows no marks' legend rather than one cut at its edge
+SHORT_MARKS = {"dead": "dead unit", "saturated": "saturated unit", "nonfinite": "NaN or ±Inf", "padding": "padding"}
 
 
 def mark_swatches(colours) -> dict[str, tuple]:
@@ -207,7 +210,9 @@ def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
 class MarkEntries:
     """A swatch and its words for each mark kind, built once and shown only while the frame draws
     that mark, stacked upwards from above the metrics inset (or the histogram panel, when shown),
-    from its left edge, or further left where the words would reach the frame's edge margin."""
+    from its left edge, or further left where the words would reach the frame's edge margin; in
+    their short form (SHORT_MARKS) where the pane is too narrow for them, and not at all where it
+    is too narrow for those. `box`: where the shown entries are (pane fractions), None when none."""
 
     def __init__(self, stage: Stage):
         self.stage, self.options = stage, stage.options
@@ -216,13 +221,15 @@ class MarkEntries:
         self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
         self.props = [prop for entry in self.entries.values() for prop in entry]
         self._shown: tuple | None = None
-        self.widths = {kind: self._width(words) for kind, (_, words) in self.entries.items()}
+        self.box: tuple[float, float, float, float] | None = None
+        self.forms = [{k: (words, self._width(words)) for k, words in form.items()} for form in (MARKS, SHORT_MARKS)]
 
-    def _width(self, words: vtk.vtkTextActor) -> float:
+    def _width(self, words: str) -> float:
         """An entry's words' width, a fraction of the pane's width."""
         bbox = [0, 0, 0, 0]
         window = self.stage.renderer.GetRenderWindow()
-        vtk.vtkTextRenderer().GetBoundingBox(words.GetTextProperty(), words.GetInput(), bbox, window.GetDPI())
+        _, text = next(iter(self.entries.values()))
+        vtk.vtkTextRenderer().GetBoundingBox(text.GetTextProperty(), words, bbox, window.GetDPI())
         return (bbox[1] - bbox[0] + 1) / self.stage.pane_width
 
     def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D, vtk.vtkTextActor]:
@@ -241,22 +248,41 @@ class MarkEntries:
             prop.SetVisibility(False)
         return swatch, words
 
+    def _fitting(self, kinds: tuple[str, ...], below) -> tuple[float, dict] | None:
+        """The entries' left edge and words, the first form whose widest entry fits between the
+        frame's edge margins (over the inset's left edge, or further left); None where none does."""
+        gap = 1.5 * self.size / self.stage.pane_width
+        edge = EDGE * self.stage.pane_height / self.stage.pane_width
+        for form in self.forms:
+            x = min(below[0], 1.0 - edge - gap - max(form[k][1] for k in kinds))
+            if x >= edge:
+                return x, form
+        return None
+
     def update(self, shown: Shown) -> None:
         kinds = drawn_marks(shown.frame, self.options)
         below = self.options.histogram_box if shown.histogram is not None else self.options.metrics_box
         if (kinds, below) == self._shown:
             return
         self._shown = (kinds, below)
+        fitting = self._fitting(kinds, below) if kinds else None
+        for swatch, words in self.entries.values():
+            swatch.SetVisibility(False)
+            words.SetVisibility(False)
+        self.box = None
+        if fitting is None:
+            return
+        x, form = fitting
         line = 1.5 * self.size / self.stage.pane_height
         gap = 1.5 * self.size / self.stage.pane_width
-        # over the inset's left edge, or further left where the widest entry would reach the frame's edge
-        edge = EDGE * self.stage.pane_height / self.stage.pane_width
-        x = min(below[0], 1.0 - edge - gap - max((self.widths[k] for k in kinds), default=0.0))
-        for kind, (swatch, words) in self.entries.items():
-            on = kind in kinds
-            swatch.SetVisibility(on)
-            words.SetVisibility(on)
-            if on:  # top down in MARKS order, the last just above the inset
-                y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
-                swatch.SetPosition(x, y)
-                words.SetPosition(x + gap, y)
+        for kind in kinds:  # top down in MARKS order, the last just above the inset
+            swatch, words = self.entries[kind]
+            y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
+            swatch.SetPosition(x, y)
+            words.SetInput(form[kind][0])
+            words.SetPosition(x + gap, y)
+            swatch.SetVisibility(True)
+            words.SetVisibility(True)
+        right = x + gap + max(form[k][1] for k in kinds)
+        top = below[3] + line * (len(kinds) - 0.3) + 0.5 * self.size / self.stage.pane_height  # the first's words
+        self.box = (x, below[3], right, top)
