@@ -247,3 +247,16 @@ def test_the_servers_views_keep_their_snapshots_under_one_budget_counted_as_sent
     ]
     assert len(kept) >= 2 and sum(kept) <= budget, (kept, budget)
     assert runs._pieces.bytes == sum(kept)  # counted as sent, indices and header
+
+
+def test_the_server_builds_a_weights_view_once_whatever_sample_is_asked(digits_run, monkeypatch):
+    from nnvox.viewer.web import source as source_module
+
+    built = []
+    real = source_module.RunSource
+    monkeypatch.setattr(source_module, "RunSource", lambda *a: built.append(a[1]) or real(*a))
+    runs = ServedRuns([digits_run.path])
+    for sample in (0, 2, 5):
+        assert runs.answer(f"/api/runs/0/scene?mode=weights&sample={sample}").status == 200
+    assert runs.answer("/api/runs/0/scene?mode=activations&sample=2").status == 200
+    assert [(spec.mode, spec.sample) for spec in built] == [("weights", 0), ("activations", 2)]

@@ -98,10 +98,12 @@ class ServedRuns:
         return self.catalogue[index].modes()
 
     def source(self, index: int, mode: str, sample: int):
-        """The run's view in a mode and sample, built when first asked for (a few kept)."""
+        """The run's view in a mode and sample, built when first asked for (a few kept); a mode whose
+        picture does not depend on the sample (weights) is one view, whichever sample is asked."""
         from nnvox.viewer.web.source import RunSource
+        from nnvox.viewer.web.views import PER_SAMPLE
 
-        path = self.catalogue.runs[index].path
+        path, sample = self.catalogue.runs[index].path, sample if mode in PER_SAMPLE else 0
         return self._sources.get(
             (index, mode, sample), lambda: RunSource(path, ViewSpec(mode=mode, sample=sample), self._pieces)
         )
