@@ -48,12 +48,16 @@ def test_a_clicked_voxel_shows_its_channel_statistics_as_the_desktop(page, digit
     page.page.evaluate(f"{V}.timeline.set({last})")
     picked = click(page, front_centre(scene.block("conv2"), 1, 2))
     assert (picked["channel"], picked["row"], picked["col"]) == (0, 1, 2)
-    lines = {}
-    for t in (last, 1.2):  # followed along the timeline, at the nearest snapshot (the desktop's round(t))
+    from nnvox.viewer.desktop.panels import voxel_text
+    from nnvox.viewer.desktop.voxel import followed
+
+    clicked, lines = inspect_voxel(digits_run, last, "conv2", 0, (1, 2)), {}
+    for t in (last, 0.5, 1.5, 1.2):  # followed along the timeline at the nearest snapshot, as the window's
         page.page.evaluate(f"{V}.timeline.set({t})")
         page.settle()
         lines[t] = page.page.evaluate(f"{V}.picked.statistics")
-        assert lines[t] == desktop_line(digits_run, round(t), "conv2", (0, 1, 2))
+        window = voxel_text(followed(clicked, digits_run, t=t, sample=0))
+        assert lines[t] == next(line for line in window.splitlines() if ": min " in line), t
         assert lines[t] in page.page.evaluate(f"{V}.overlay.info.textContent")
     assert lines[last] != lines[1.2]  # training moved them
     picked = click(page, front_centre(scene.block("fc1"), 2, 3))  # a dense layer: over the whole layer

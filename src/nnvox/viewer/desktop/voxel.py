@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nnvox.capture.run import Run
 from nnvox.errors import NnvoxError
+from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.inspect import inspect_voxel, voxel_at
 from nnvox.scenes.scene import Scene
 
@@ -24,7 +25,7 @@ def voxel_under(renderer, scene: Scene, run: Run, x: int, y: int, *, t: float, s
     if where is None:
         return None
     try:
-        return inspect_voxel(run, round(t), *where, sample=sample)
+        return inspect_voxel(run, nearest_snapshot(t), *where, sample=sample)
     except NnvoxError:
         return None
 
@@ -44,6 +45,6 @@ def _open_voxel(block, point) -> tuple[str, int, tuple[int, ...]] | None:
 def followed(voxel, run: Run, *, t: float, sample: int):
     """The same voxel at snapshot `t` for `sample`; itself unchanged where that cannot be said."""
     try:
-        return inspect_voxel(run, round(t), voxel.layer, voxel.channel, voxel.position, sample=sample)
+        return inspect_voxel(run, nearest_snapshot(t), voxel.layer, voxel.channel, voxel.position, sample=sample)
     except NnvoxError:
         return voxel
