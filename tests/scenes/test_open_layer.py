@@ -19,7 +19,6 @@ from nnvox.scenes.open_layer import (
     open_scene,
     openable,
     slab_corners,
-    stack_places,
 )
 from nnvox.scenes.scene import SceneOptions
 
@@ -91,7 +90,7 @@ def test_the_animation_runs_from_the_stack_to_the_grid_eased_and_staggered(scene
     _, scene = scenes
     block = scene.block("conv1")
     start, end = map_places(block, 0.0), map_places(block, 1.0)
-    assert np.allclose(start.centres, stack_places(block)) and np.allclose(start.turn, 0)
+    assert np.allclose(start.centres, block.panel_centres()) and np.allclose(start.turn, 0)
     assert np.allclose(end.centres, grid_places(block)) and np.allclose(end.turn, 1)
     # eased: slow at the ends; staggered: map 0 moves first; monotonic throughout
     us = np.linspace(0, 1, 41)
@@ -100,14 +99,16 @@ def test_the_animation_runs_from_the_stack_to_the_grid_eased_and_staggered(scene
     assert turns[2, 0] > turns[2, -1] and turns[1, 0] < 0.1
     late = map_places(block, STAGGER / 2)
     assert late.turn[-1] == 0.0 and late.turn[0] > 0
-    # closing is opening played backwards: a pure function of u
-    assert np.allclose(map_places(block, 0.3).centres, map_places(block, 0.3).centres)
+    # each map on the straight way from its place in the stack to its place in the grid, as far along
+    # it as it has turned (its one eased fraction), each map no further than the one before (staggered)
+    mid = map_places(block, 0.3)
+    way = block.panel_centres() + (grid_places(block) - block.panel_centres()) * mid.turn[:, None]
+    assert np.allclose(mid.centres, way) and np.all(np.diff(mid.turn) <= 0) and mid.turn[0] > mid.turn[-1]
 
 
 def test_stack_geometry_at_u0_is_the_closed_blocks(scenes):
     closed, scene = scenes
     a, b = closed.block("conv1"), scene.block("conv1")
-    assert np.allclose(stack_places(b), a.panel_centres())
     corners = slab_corners(b, map_places(b, 0.0)).reshape(-1, 3)
     box = a.bounds
     assert np.allclose(corners.min(axis=0), box[0::2]) and np.allclose(corners.max(axis=0), box[1::2])
@@ -204,7 +205,18 @@ def test_the_input_and_conv1_open_together_and_close_back(digits_run, scenes):
     assert np.isclose(both.block("conv1").origin[0] + start["conv1"][0], closed.block("conv1").origin[0])
     assert np.isclose(both.block("fc1").origin[0] + start["fc1"][0], closed.block("fc1").origin[0])
     pose = open_pose(both, ["input", "conv1"], 16 / 9)
-    assert pose.focal[0] < both.block("conv1").bounds[0] + 1e-6 or pose.focal[0] < both.block("conv1").bounds[1]
+    for name in ("input", "conv1"):  # both grids' boxes inside the frame
+        x, y = _on_screen(pose, both.block(name).bounds, 16 / 9)
+        assert np.all(np.abs(x) <= 1) and np.all(np.abs(y) <= 1), (name, x, y)
+
+
+def _on_screen(pose, bounds, aspect: float) -> tuple[np.ndarray, np.ndarray]:
+    """A box's 8 corners as the parallel camera `pose` frames them: -1..1 across and up the frame."""
+    corners = np.array(np.meshgrid(bounds[0:2], bounds[2:4], bounds[4:6], indexing="ij")).reshape(3, -1).T
+    up, towards = np.array(pose.up), np.array(pose.direction)
+    right = np.cross(up, towards)
+    rel = corners - np.array(pose.focal)
+    return rel @ right / (pose.scale * aspect), rel @ up / pose.scale
 
 
 def test_a_point_on_an_open_map_is_that_maps_cell_and_a_gap_is_none(scenes):
@@ -252,3 +264,93 @@ def test_in_a_wrapped_network_the_rows_make_room_for_a_grid_taller_than_its_row(
     for b in row_below:
         dx, dz = start[b.name]
         assert dx == 0.0 and np.isclose(scene.block(b.name).origin[2] + dz, b.origin[2])
+
+
+@pytest.fixture(scope="module")
+def convs(tmp_path_factory):
+    """A run of the convolutions people write besides Conv2d(groups=1): a grouped one, a transposed
+    one (a U-Net's up-sampling) and one of 70 maps (past the open grid's MOST_MAPS)."""
+    import torch
+    from torch import nn
+
+    from nnvox import Recorder
+    from nnvox.capture.run import open_run
+
+    class Convs(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 8, 3, padding=1)
+            self.grouped = nn.Conv2d(8, 8, 3, padding=1, groups=2)
+            self.up = nn.ConvTranspose2d(8, 4, 2, stride=2)
+            self.wide = nn.Conv2d(4, 70, 3, padding=1)
+
+        def forward(self, x):
+            return self.wide(torch.relu(self.up(torch.relu(self.grouped(torch.relu(self.conv(x)))))))
+
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("runs") / "convs"
+    x = torch.randn(2, 2, 6, 6)
+    rec = Recorder(Convs(), probe=(x, np.full(2, -1, dtype=np.int64)), out=folder, background=False)
+    rec.snapshot(epoch=0)
+    rec.close()
+    run = open_run(folder)
+    return run, build_scene(run, SceneOptions(opened=frozenset({"grouped", "up", "wide"}), max_channels=10**6))
+
+
+def _weight(run, name):
+    return run.read(0, [f"param/{name}.weight"])[f"param/{name}.weight"]
+
+
+def test_a_transposed_convolutions_kernels_are_its_output_maps(convs):
+    """A ConvTranspose2d's weight is (in, out, kh, kw): beside map c stand weight[k, c] (read as
+    weight[c, k] they were input map c's weights into the first output maps)."""
+    from nnvox.scenes.open_kernels import kernel_note, kernel_plan, kernel_values
+
+    run, scene = convs
+    block = scene.block("up")
+    plan = kernel_plan(run, block)
+    assert plan is not None and plan.size == (2, 2) and plan.channels == tuple(range(4))
+    w = _weight(run, "up")  # (8, 4, 2, 2)
+    assert np.array_equal(kernel_values(run, plan, 0.0), w[:3].transpose(1, 0, 2, 3))
+    assert plan.reads == ((0, 1, 2),) * 4 and kernel_note(plan) == "kernels of the first 3 of 8 input maps"
+
+
+def test_a_grouped_convolutions_maps_read_their_groups_input_maps(convs):
+    """Conv2d(8, 8, groups=2): map c reads input maps (c // 4) * 4 onwards, and the note says so
+    (it said 'the first 3 of 4 input maps', which map 5 never reads)."""
+    from nnvox.scenes.open_kernels import kernel_note, kernel_plan, kernel_values
+
+    run, scene = convs
+    plan = kernel_plan(run, scene.block("grouped"))
+    assert plan is not None and plan.groups == 2 and (plan.inputs, plan.hidden_inputs) == (3, 1)
+    assert plan.reads[1] == (0, 1, 2) and plan.reads[5] == (4, 5, 6)
+    assert np.array_equal(kernel_values(run, plan, 0.0), _weight(run, "grouped")[:, :3])
+    assert kernel_note(plan) == "kernels of 3 of the 4 input maps each map reads (2 groups)"
+
+
+def test_only_the_maps_the_open_grid_shows_have_kernels(convs):
+    """70 maps: the grid shows 64; the kernels of maps 64 to 69 were drawn on map 63's place."""
+    from nnvox.scenes.open_kernels import kernel_plan, kernel_quads, kernel_values
+
+    run, scene = convs
+    block = scene.block("wide")
+    assert block.panels == 70
+    plan = kernel_plan(run, block)
+    assert plan.channels == tuple(range(MOST_MAPS))
+    quads = kernel_quads(block, plan).reshape(MOST_MAPS, -1, 4, 3)
+    tops = quads[:, 0, 0]  # each map's first kernel cell's corner: one per map, none stacked on another
+    assert len({tuple(np.round(t, 6)) for t in tops}) == MOST_MAPS
+    assert kernel_values(run, plan, 0.0).shape == (MOST_MAPS, 3, 3, 3)
+
+
+def test_a_block_named_like_a_convolution_is_not_one(scenes):
+    """The layer type by its class, not by a substring: a collapsed 'ConvBlock' module has no one
+    kernel per map (and no kernel's gap beside its maps)."""
+    from nnvox.scenes.open_layer import GAP, gap_of, has_kernels
+
+    block = scenes[0].block("conv1")
+    for kind, kernels in (("Conv2d", True), ("ConvTranspose2d", True), ("ConvBlock", False), ("Conv3dStem", False)):
+        b = dataclasses.replace(block, kind=kind)
+        assert has_kernels(b) == kernels, kind
+        if not kernels:
+            assert np.isclose(gap_of(b), GAP * max(b.rows, b.cols) * b.voxel), kind

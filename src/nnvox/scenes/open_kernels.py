@@ -3,15 +3,18 @@ layer's recorded weights for that output channel, on weights mode's colour scale
 run, diverging, centred on zero), at the timeline position shown (between snapshots, interpolated
 as weights mode interpolates).
 
-A kernel reads every input channel: one input channel (conv1 on a grey digit) is one k x k patch; for
-several, the in-channel kernels stand in a column, the first `MOST_INPUTS` of them (said over the grid), rather than
-their sum: a sum cancels a kernel's positive weights on one input map against its negative ones on
-another, and would show a pattern the layer never applies. Where the column would be taller than
-the map, its cells shrink to fit (conv2's 6 x 5 x 5 beside a 10 x 10 map).
+A kernel reads every input channel of its group (all of them where groups = 1; output map c of a
+grouped convolution reads its group's: (c // (out / groups)) * (in / groups) onwards): one input
+channel (conv1 on a grey digit) is one k x k patch; for several, the in-channel kernels stand in a
+column, the first `MOST_INPUTS` of them (said over the grid), rather than their sum: a sum cancels a
+kernel's positive weights on one input map against its negative ones on another, and would show a
+pattern the layer never applies. Where the column would be taller than the map, its cells shrink to
+fit (conv2's 6 x 5 x 5 beside a 10 x 10 map). A transposed convolution's weight is (in, out /
+groups, kh, kw): map c's kernels are weight[inputs, c % (out / groups)].
 
 Each kernel stands left of its map, in the gap the open grid leaves (open_layer.GAP_BESIDE_KERNEL),
-its top at the map's top, its cells up to ZOOM times the map's voxels where there is room. Pure numbers; drawn by
-viewer/overlays/open_maps.py."""
+its top at the map's top, its cells up to ZOOM times the map's voxels where there is room. Pure
+numbers; drawn by viewer/overlays/open_maps.py."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.open_layer import grid_places
+from nnvox.scenes.open_layer import KERNEL_KINDS, grid_places, has_kernels, shown_maps
 from nnvox.scenes.run_scales import weight_scale
 from nnvox.scenes.scene import Block
 
@@ -33,8 +36,11 @@ ZOOM = 1.6  # a kernel cell at most this many times the map's voxel: a 5 x 5 ker
 @dataclass(frozen=True)
 class KernelPlan:
     """What an open conv block's kernels show: the weight tensor's key, the output channels its
-    drawn maps are (level of detail), how many input channels are drawn, the kernel's size and the
-    weights' colour scale."""
+    drawn maps are (level of detail: the open grid's), how many input channels are drawn, the
+    kernel's size and the weights' colour scale. `reads` (maps, inputs): the input maps each drawn
+    kernel reads; `index`: where in the weight tensor each drawn kernel is, a pair of (maps, inputs)
+    index arrays (a convolution's weight is (out, in / groups, kh, kw), a transposed one's
+    (in, out / groups, kh, kw))."""
 
     layer: str
     key: str  # "param/conv1.weight"
@@ -42,13 +48,16 @@ class KernelPlan:
     inputs: int
     size: tuple[int, int]
     scale: ColourScale
-    hidden_inputs: int = 0  # input channels read but not drawn
+    hidden_inputs: int = 0  # input channels each map reads but not drawn
+    groups: int = 1
+    reads: tuple[tuple[int, ...], ...] = ()
+    index: tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]] = ((), ())
 
 
 def kernel_plan(run, block: Block) -> KernelPlan | None:
-    """The kernels beside an open block's maps, or None: not a convolution, or its weights were not
-    recorded (or only reduced)."""
-    if block.opened is None or "Conv" not in block.kind:
+    """The kernels beside an open block's maps, or None: not a 2D convolution (or a transposed one),
+    or its weights were not recorded (or only reduced)."""
+    if block.opened is None or not has_kernels(block):
         return None
     names = [p for p in block.params if p.endswith("weight")]
     if not names or f"param/{names[0]}" in run.reduced:
@@ -58,12 +67,52 @@ def kernel_plan(run, block: Block) -> KernelPlan | None:
     weight = run.read(last, [key], skip_missing=True).get(key)
     if weight is None or weight.ndim != 4:
         return None
-    channels = block.channels if block.channels is not None else tuple(range(block.panels))
-    inputs = min(weight.shape[1], MOST_INPUTS)
-    scale = weight_scale(run, names[0], "weights")
+    transposed = KERNEL_KINDS[block.kind]
+    groups = _groups(run, block.name, weight.shape, transposed)
+    per_in = (weight.shape[0] if transposed else weight.shape[1] * groups) // groups  # input maps a group reads
+    per_out = (weight.shape[1] * groups if transposed else weight.shape[0]) // groups
+    channels = np.array(block.channels if block.channels is not None else range(block.panels))[: shown_maps(block)]
+    inputs = min(per_in, MOST_INPUTS)
+    reads = (channels // per_out * per_in)[:, None] + np.arange(inputs)[None, :]  # output c's group's first inputs
+    within = np.broadcast_to((channels % per_out if transposed else channels)[:, None], reads.shape)
+    index = (reads, within) if transposed else (within, reads - reads[:, :1])  # weight[c, k], weight[input, c]
+    as_tuples = lambda a: tuple(map(tuple, np.asarray(a).tolist()))
     return KernelPlan(
-        block.name, key, tuple(channels), inputs, tuple(weight.shape[2:]), scale, weight.shape[1] - inputs
+        block.name,
+        key,
+        tuple(channels.tolist()),
+        inputs,
+        tuple(weight.shape[2:]),
+        weight_scale(run, names[0], "weights"),
+        per_in - inputs,
+        groups,
+        as_tuples(reads),
+        (as_tuples(index[0]), as_tuples(index[1])),
     )
+
+
+def _groups(run, layer: str, shape: tuple[int, ...], transposed: bool) -> int:
+    """A convolution's groups, from its weight's shape and the maps it reads (or writes): 1 where
+    the architecture does not say."""
+    arch = run.architecture
+    names = {n.name for n in arch.nodes}
+    if transposed:
+        out = arch.node(layer).shape[0] if layer in names else shape[1]
+        return max(1, out // shape[1])
+    sources = arch.predecessors(layer) if layer in names else []
+    if len(sources) != 1 or not arch.node(sources[0]).shape:
+        return 1
+    return max(1, arch.node(sources[0]).shape[0] // shape[1])
+
+
+def kernel_note(plan: KernelPlan) -> str | None:
+    """What the drawn kernels leave out, said over the grid: None where they show every input map."""
+    if not plan.hidden_inputs:
+        return None
+    per_in = plan.inputs + plan.hidden_inputs
+    if plan.groups == 1:
+        return f"kernels of the first {plan.inputs} of {per_in} input maps"
+    return f"kernels of {plan.inputs} of the {per_in} input maps each map reads ({plan.groups} groups)"
 
 
 def kernel_values(run, plan: KernelPlan, t: float) -> np.ndarray:
@@ -71,7 +120,8 @@ def kernel_values(run, plan: KernelPlan, t: float) -> np.ndarray:
     last = len(run.snapshots) - 1
     t = min(max(t, 0.0), last)
     lo, hi = int(np.floor(t)), int(np.ceil(t))
-    pick = lambda i: run.read(i, [plan.key])[plan.key][list(plan.channels), : plan.inputs]
+    rows, cols = np.array(plan.index[0], dtype=np.intp), np.array(plan.index[1], dtype=np.intp)
+    pick = lambda i: run.read(i, [plan.key])[plan.key][rows, cols]
     a = pick(lo)
     return a if hi == lo else a + (pick(hi) - a) * np.float32(t - lo)
 
@@ -85,7 +135,7 @@ def kernel_cell(block: Block, plan: KernelPlan) -> float:
 
 
 def kernel_quads(block: Block, plan: KernelPlan) -> np.ndarray:
-    """The corners (maps * inputs * kh * kw, 4, 3) of every kernel cell, in (map, input, row, column)
+    """The corners (drawn maps * inputs * kh * kw, 4, 3) of every kernel cell, in (map, input, row, column)
     order, each a square on the open grid's plane just in front of it, left of its map."""
     kh, kw = plan.size
     cell = kernel_cell(block, plan)
@@ -93,8 +143,8 @@ def kernel_quads(block: Block, plan: KernelPlan) -> np.ndarray:
     w, h = block.cols * block.voxel, block.rows * block.voxel
     right = places[:, 0] - w / 2 - (block.gap - kw * cell) / 2  # centred in the gap left of the map
     top = places[:, 2] + h / 2
-    m, i, r, c = np.meshgrid(
-        np.arange(block.panels), np.arange(plan.inputs), np.arange(kh), np.arange(kw), indexing="ij"
+    m, i, r, c = np.meshgrid(  # only the maps the open grid shows (grid_places puts the rest on its last)
+        np.arange(len(plan.channels)), np.arange(plan.inputs), np.arange(kh), np.arange(kw), indexing="ij"
     )
     x0 = right[m] - (kw - c) * cell
     z1 = top[m] - (i * (kh + STACK_GAP) + r) * cell

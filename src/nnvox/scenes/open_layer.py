@@ -38,6 +38,9 @@ STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than 
 EASING = "smooth"
 LABELLED_MAPS = 16  # more maps than this: no "map k" label under each (they would not fit)
 OPEN_DIRECTION = (0.0, -1.0, 0.0)  # from the grid towards a camera facing it
+# the layer types whose maps each have a kernel beside them (open_kernels.py), by the module's class
+# name (a collapsed "ConvBlock" is not one): True where the weight is (in, out / groups, kh, kw)
+KERNEL_KINDS = {"Conv2d": False, "ConvTranspose2d": True}
 
 
 def openable(scene: Scene) -> list[str]:
@@ -64,12 +67,17 @@ def opened(block: Block) -> Block:
     return dataclasses.replace(block, opened=grid_of(block), gap=gap_of(block))
 
 
+def has_kernels(block: Block) -> bool:
+    """Whether each of the block's maps is made by a kernel drawn beside it when open."""
+    return block.kind in KERNEL_KINDS
+
+
 def gap_of(block: Block) -> float:
     """Between the maps of `block` open, in world units: none around a lone map with no kernel (the
     input's image), which has no label of its own to hold either."""
-    if block.panels == 1 and "Conv" not in block.kind:
+    if block.panels == 1 and not has_kernels(block):
         return 0.0
-    return (GAP_BESIDE_KERNEL if "Conv" in block.kind else GAP) * max(block.rows, block.cols) * block.voxel
+    return (GAP_BESIDE_KERNEL if has_kernels(block) else GAP) * max(block.rows, block.cols) * block.voxel
 
 
 def check_open(scene: Scene, names) -> None:
@@ -134,13 +142,6 @@ def _shifted(block: Block, dx: float, dz: float = 0.0) -> Block:
     return dataclasses.replace(block, origin=(x + dx, y, z + dz))
 
 
-def stack_places(block: Block) -> np.ndarray:
-    """Each map's front-face centre in the stack (P, 3): the closed block's panels."""
-    x, y, z = block.origin
-    k = np.arange(block.panels, dtype=np.float64)
-    return np.stack([x + k * block.pitch, np.full_like(k, y), np.full_like(k, z)], axis=1)
-
-
 def grid_places(block: Block) -> np.ndarray:
     """Each map's front-face centre in the open grid (P, 3), row by row from the top left; maps
     beyond the grid's MOST_MAPS stay at the grid's last place (drawn at no size: `map_places`)."""
@@ -173,7 +174,8 @@ def map_places(block: Block, u: float) -> MapPlaces:
     starts = STAGGER * np.arange(p) / max(p - 1, 1) if p > 1 else np.zeros(1)
     own = np.clip((u - starts) / (1.0 - STAGGER if p > 1 else 1.0), 0.0, 1.0)
     e = EASINGS[EASING](own)
-    centres = stack_places(block) + (grid_places(block) - stack_places(block)) * e[:, None]
+    stack = block.panel_centres()  # each map's front-face centre in the closed block's stack
+    centres = stack + (grid_places(block) - stack) * e[:, None]
     # the stack's front faces are on its -x side, the grid's on its -y side: a turning map pivots
     # about its front face's centre
     size = np.where(np.arange(p) < shown_maps(block), 1.0, 1.0 - e)
