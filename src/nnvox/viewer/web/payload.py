@@ -168,7 +168,9 @@ PAGE_TEXTS = ("hud", "label", "legend", "panel", "voxel", "hint")  # the theme's
 
 def page_fonts(theme=DEFAULT_THEME) -> dict[str, list]:
     """The page's text sizes as the desktop's (viewer/theme.py Fonts): per text, [fraction of the
-    page's height, least pixels], never under the lecture font (options.RenderOptions.text_size)."""
+    page's height, least pixels], never under LECTURE_FONT of it (the desktop's text_size also steps
+    a pixel up where vtk draws that font's line short of LECTURE_TEXT, a vtk measure: at 820 px high
+    20 px there, 19 px here)."""
     sizes = {name: getattr(theme.fonts, name) for name in PAGE_TEXTS}
     return {name: [max(size.fraction, LECTURE_FONT), size.minimum] for name, size in sizes.items()}
 
