@@ -240,3 +240,39 @@ def test_every_shot_of_the_lecture_keeps_its_texts_whole_and_its_class_texts_in_
             check_lecture_text(f"lecture {size_name} shot {i}", drawn_texts(r), (w, h))
             forms.setdefault(i, set()).add(r.scene_renderer.label_layout.shown_forms.get("fc2"))
         assert len(forms) >= 5 and all(len(f) == 1 for f in forms.values()), f"{size_name}: {forms}"
+
+
+@pytest.mark.parametrize("layer", ["conv1", "conv2"])
+def test_an_open_layers_texts_read_and_cover_none_of_its_maps(layer, lenet_run):
+    """A layer opened into its maps, framed as an open shot frames it and in the overview: the
+    lecture's text checks, and no label over a map (conv2's 16 small maps' "map k" labels covered
+    each other and the maps, the note under the grid its bottom row in the overview: an open
+    layer's texts show only where the camera leaves them room)."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.open_layer import grid_places, open_pose
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.label_layout import block_rectangles
+
+    scene = build_scene(lenet_run, SceneOptions(opened=frozenset({layer})))
+    block = scene.block(layer)
+    w, h = block.cols * block.voxel / 2, block.rows * block.voxel / 2
+    maps = np.array([(x - w, x + w, y, y, z - h, z + h) for x, y, z in grid_places(block)])
+    labelled = 0
+    for (size_name, size), facing in ((s, f) for s in SIZES.items() for f in (True, False)):
+        r = _render(scene, size)
+        try:
+            if facing:
+                r.scene_renderer.apply_pose(open_pose(scene, layer, size[0] / size[1]))
+            r.render(scene.frame_at(scene.n_snapshots - 1))
+            texts = drawn_texts(r)
+            rects = block_rectangles(maps, r.scene_renderer.label_layout.matrix(), *size)
+        finally:
+            r.close()
+        where = f"open {layer} {size_name} {'facing it' if facing else 'overview'}"
+        check_lecture_text(where, texts, size)
+        labelled += facing and any(t["text"].startswith("map ") for t in texts)
+        for t in (t for t in texts if t["kind"] == "label"):
+            x0, y0, x1, y1 = t["box"]
+            over = (rects[:, 0] < x1) & (x0 < rects[:, 2]) & (rects[:, 1] < y1) & (y0 < rects[:, 3])
+            assert not over.any(), f"{where}: {t['text']!r} over map {int(np.argmax(over))}"
+    assert labelled == len(SIZES), f"open {layer}: maps unlabelled where the camera faces them"

@@ -178,3 +178,23 @@ def test_the_open_layouts_labels_fade_in_once_the_maps_have_arrived(lenet_run, t
     assert len(fading) >= 3 and fading[0] > 0.2, apart
     assert all(a > b for a, b in itertools.pairwise(fading)), apart  # fading in, frame by frame
     assert all(d < 1e-6 for k, d in zip(after, apart) if seconds[k] >= arrived + LABELS_SECONDS), apart
+
+
+def test_flying_maps_move_in_the_points_own_buffer(opened):
+    """Each frame the maps fly wrote a new deep-copied vtk array: now the same array, written in place."""
+    from vtk.util.numpy_support import vtk_to_numpy
+
+    from nnvox.scenes.open_layer import map_places, slab_corners
+
+    scene, renderer, _, _ = opened
+    visual, block = renderer.scene_renderer.visuals["conv1"], scene.block("conv1")
+    points = visual.poly.GetPoints()
+    before = points.GetData().GetAddressAsString("vtkDataArray")
+    try:
+        for u in (0.25, 0.5):
+            visual.open_to(u)
+            assert points.GetData().GetAddressAsString("vtkDataArray") == before, u
+            expected = slab_corners(block, map_places(block, u)).reshape(-1, 3)
+            assert np.allclose(vtk_to_numpy(points.GetData()), expected, atol=1e-5), u
+    finally:
+        visual.open_to(1.0)

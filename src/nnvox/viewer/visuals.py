@@ -16,7 +16,7 @@ from functools import cache
 
 import numpy as np
 import vtk
-from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
 
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.layout import near_square
@@ -78,7 +78,7 @@ def _slab_texture_coords(block: Block, grid_cols: int, atlas_h: int, atlas_w: in
 
 def _quads(pts: np.ndarray, tcs: np.ndarray) -> vtk.vtkPolyData:
     """Quads of 4 consecutive points each, with their texture coordinates; the points' float32
-    array stays the polydata's own (`points_of`), so that moving maps writes into it in place."""
+    array stays the polydata's own, so that moving maps writes into it in place (`open_to`)."""
     n_quads = len(pts) // 4
     poly = vtk.vtkPolyData()
     vpts = vtk.vtkPoints()
@@ -140,8 +140,9 @@ class PanelsVisual:
             return
         self.opened = u
         points = self.poly.GetPoints()
-        corners = slab_corners(self.block, map_places(self.block, u)).reshape(-1, 3)
-        points.SetData(numpy_to_vtk(corners.astype(np.float32), deep=True))
+        # written into the points' own buffer: no new vtk array (and its copy) each frame the maps fly
+        vtk_to_numpy(points.GetData())[:] = slab_corners(self.block, map_places(self.block, u)).reshape(-1, 3)
+        points.GetData().Modified()
         points.Modified()
         self.poly.Modified()
 

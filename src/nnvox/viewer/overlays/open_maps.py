@@ -1,19 +1,25 @@
 """What an open layer shows beside its maps (scenes/open_layer.py): a "map k" label over each map
-where there are few enough to read, and an open convolution's kernels, one beside each map, in
+where there are few enough and the camera draws them large enough to hold it (else none: 16 small
+maps' labels covered each other and the maps), and an open convolution's kernels, one beside each map, in
 weights mode's colours at the timeline position shown (scenes/open_kernels.py). Built once per
 scene; a frame recolours the kernels when the timeline moved. Shown only while the layer stands
 open (`show(True)`), not while its maps fly."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.colour import lut
-from nnvox.scenes.open_kernels import KernelPlan, kernel_plan, kernel_quads, kernel_values
+from nnvox.scenes.open_kernels import KernelPlan, kernel_note, kernel_plan, kernel_quads, kernel_values
 from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
+from nnvox.viewer.label_layout import GAP, block_rectangles, hits, project
 from nnvox.viewer.overlays.base import Shown, Stage
+
+LABEL_LIFT = 0.15  # of the gap above a map: its label's baseline over the map's top edge
 
 
 def _kernel_actor(stage: Stage, corners: np.ndarray) -> tuple[vtk.vtkActor, np.ndarray, vtk.vtkDataArray]:
@@ -58,13 +64,58 @@ class _Kernels:
         self.scalars.Modified()
 
 
+class _GridTexts:
+    """Texts of one open block (its "map k" labels, or its level-of-detail note): shown only where,
+    under the camera now, none covers one of its maps or another of them (all or none: they are
+    one row of names), as the label policy keeps block labels off blocks."""
+
+    def __init__(self, stage: Stage, block, actors: list):
+        self.actors = actors
+        places = grid_places(block)[: shown_maps(block)]
+        w, h = block.cols * block.voxel / 2, block.rows * block.voxel / 2
+        self.maps = np.array([(x - w, x + w, y, y, z - h, z + h) for x, y, z in places])
+        self.anchors = np.array([a.GetPosition() for a in actors])
+        dpi, self.boxes = stage.renderer.GetRenderWindow().GetDPI(), []
+        for actor in actors:  # each text's box about its anchor, in pixels
+            bbox = [0, 0, 0, 0]
+            vtk.vtkTextRenderer().GetBoundingBox(actor.GetTextProperty(), actor.GetInput(), bbox, dpi)
+            self.boxes.append((bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1))
+        self.boxes = np.array(self.boxes, dtype=float)
+
+    def fit(self, matrix: np.ndarray, w: int, h: int) -> bool:
+        """Whether the texts hold clear of the maps and of each other under the camera of `matrix`."""
+        maps = block_rectangles(self.maps, matrix, w, h)
+        xy = project(self.anchors, matrix, w, h)
+        boxes = self.boxes + np.hstack([xy, xy])
+        if np.isnan(boxes).any():
+            return False
+        return not any(hits(box, maps, 1.0).any() or hits(box, boxes[:k], GAP).any() for k, box in enumerate(boxes))
+
+
+def _map_labels(stage: Stage, block) -> list:
+    """A "map k" label in the gap above each map the open grid shows."""
+    from nnvox.viewer.visuals import make_billboard
+
+    places = grid_places(block)[: shown_maps(block)]
+    top = places[:, 2] + block.rows * block.voxel / 2 + LABEL_LIFT * block.gap
+    names = block.channels if block.channels is not None else range(block.panels)
+    labels = []
+    for (x, y, _), z, channel in zip(places, top, names):
+        label = make_billboard(stage.options, f"map {channel}", scale=0.8)
+        label.SetPosition(x, y, z)
+        stage.overlay.AddActor(label)
+        labels.append(label)
+    return labels
+
+
 class OpenMaps:
     def __init__(self, stage: Stage):
         from nnvox.viewer.visuals import make_billboard
 
         self.props: list[vtk.vtkProp] = []
-        self.labels: list[vtk.vtkProp] = []
         self.kernels: list[_Kernels] = []
+        self.texts: list[_GridTexts] = []  # shown with the open layout, where the camera leaves them room
+        self.renderer, self.shown, self.camera = stage.renderer, True, None
         for block in stage.scene.blocks:
             if block.opened is None:
                 continue
@@ -74,29 +125,41 @@ class OpenMaps:
             notes = (
                 [f"the first {shown_maps(block)} of {block.panels} maps"] if shown_maps(block) < block.panels else []
             )
-            if plan is not None and plan.hidden_inputs:
-                notes.append(f"kernels of the first {plan.inputs} of {plan.inputs + plan.hidden_inputs} input maps")
+            notes += [note] if plan is not None and (note := kernel_note(plan)) else []
             if notes:  # level of detail, said over the grid
                 note = make_billboard(stage.options, " · ".join(notes), scale=0.8, below=True)
                 x0, x1, y0, _, z0, _ = block.bounds
                 note.SetPosition((x0 + x1) / 2, y0, z0 - 0.2 * block.gap)
                 stage.overlay.AddActor(note)
-                self.labels.append(note)
-            if block.panels > LABELLED_MAPS or block.panels == 1:  # one map: the layer's own label names it
-                continue
-            places = grid_places(block)
-            top = places[:, 2] + block.rows * block.voxel / 2 + 0.08 * block.gap
-            names = block.channels if block.channels is not None else range(block.panels)
-            for (x, y, _), z, channel in zip(places, top, names):
-                label = make_billboard(stage.options, f"map {channel}", scale=0.8)
-                label.SetPosition(x, y, z)
-                stage.overlay.AddActor(label)
-                self.labels.append(label)
+                self.texts.append(_GridTexts(stage, block, [note]))
+            if 1 < block.panels <= LABELLED_MAPS:  # one map: the layer's own label names it
+                self.texts.append(_GridTexts(stage, block, _map_labels(stage, block)))
         self.props = [k.actor for k in self.kernels]
+        if self.texts:
+            me = weakref.ref(self)  # a scene switched away from is not kept alive
+            stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().place_labels())
 
     def show(self, shown: bool) -> None:
-        for prop in (*self.props, *self.labels):
+        self.shown = shown
+        for prop in self.props:
             prop.SetVisibility(shown)
+        self.camera = None
+        self.place_labels()
+
+    def place_labels(self) -> None:
+        """Each block's texts shown where they fit under the camera now (and the open layout shows)."""
+        camera = self.renderer.GetActiveCamera()
+        key = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetParallelScale(), self.renderer.GetSize())
+        if key == self.camera:
+            return
+        self.camera = key
+        w, h = self.renderer.GetSize()
+        m = camera.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+        matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+        for texts in self.texts:
+            shown = self.shown and texts.fit(matrix, w, h)
+            for actor in texts.actors:
+                actor.SetVisibility(shown)
 
     def update(self, shown: Shown) -> None:
         for k in self.kernels:
