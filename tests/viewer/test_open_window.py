@@ -3,10 +3,6 @@ face-on (the maps flying out over several frames), a double-click on a map close
 
 from __future__ import annotations
 
-import json
-import sys
-import time
-
 import numpy as np
 import pytest
 from scipy import ndimage
@@ -26,33 +22,14 @@ def map_regions(image: np.ndarray, background) -> list[tuple[slice, slice]]:
 @pytest.mark.timeout(240)
 def test_double_click_opens_a_layer_into_its_maps_face_on_and_closes_it(lenet_run, tmp_path):
     from nnvox.viewer.desktop.panes import window_options
+    from tests.viewer.probed_window import ProbedWindow
     from tests.viewer.test_window import _settle
-    from tests.viewer.xvfb import VirtualDisplay, require_tools
 
-    require_tools()
     size = (1280, 800)
-    out = tmp_path / "state.json"
-    display = VirtualDisplay(*size)
-    probe = [sys.executable, "-m", "tests.viewer.window_open_probe", str(lenet_run.path), str(out), *map(str, size)]
-    proc = display.launch(probe)
-
-    def state(until, timeout=30.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if out.exists() and until(shown := json.loads(out.read_text())):
-                return shown
-            time.sleep(0.2)
-        raise TimeoutError(f"the window never showed what was waited for; last: {out.read_text()[:300]}")
-
-    def double_click(x, y):
-        display.xdotool("mousemove", "--window", wid, str(x), str(y), "click", "--repeat", "2", "--delay", "80", "1")
-
-    def clear():  # a click on empty space lets go of the selected block; then the mouse off any block
-        display.xdotool("mousemove", "--window", wid, "20", "120", "click", "1", "mousemove", "5", "795")
-        display.wait_title_without(wid, "selected")
-
+    window = ProbedWindow(lenet_run.path, tmp_path / "state.json", size)
+    display, state, double_click, clear = window.display, window.state, window.double_click, window.clear
     try:
-        wid = display.wait_window("nnvox", proc)
+        wid = window.wait_window()
         closed = state(lambda s: "conv1" in s["blocks"])
         clear()
         before = _settle(display, 1.0)
@@ -62,7 +39,7 @@ def test_double_click_opens_a_layer_into_its_maps_face_on_and_closes_it(lenet_ru
         clear()
         shot = _settle(display)
         opened = state(lambda s: s["open"] == ["conv1"])  # now: the selection's panel gone, the maps refitted
-        assert opened["moving_ticks"] >= 2  # the maps flew out over several frames
+        assert opened["glide_ticks"] >= 2  # the maps flew out over several frames
         regions = map_regions(shot, window_options(size, comparing=False).background)
         assert len(regions) == 6, f"{len(regions)} map-sized regions"  # conv1's 6 maps, each on its own
         for rows, cols in regions:  # face-on: 28 x 28 maps drawn square
@@ -72,7 +49,71 @@ def test_double_click_opens_a_layer_into_its_maps_face_on_and_closes_it(lenet_ru
         display.wait_title_without(wid, "open into maps")
         again = state(lambda s: not s["open"])
         clear()
-        assert again["moving_ticks"] > opened["moving_ticks"]
+        assert again["glide_ticks"] > opened["glide_ticks"]
         assert (np.abs(_settle(display).astype(int) - before.astype(int)).sum(axis=2) > 30).mean() < 0.002
     finally:
-        display.stop(proc)
+        window.stop()
+
+
+@pytest.mark.gl
+def test_closing_each_open_layer_goes_back_to_where_the_camera_was_before_it_opened(lenet_run):
+    """Open the input, then conv1; close conv1: the camera faces the input's maps again; close the
+    input: the overview (one pose kept per open layer: a second opening overwrote the first's, so
+    closing the input went back to facing it)."""
+    import dataclasses
+
+    import pyvista as pv
+
+    from nnvox.scenes.view import ViewSpec
+    from nnvox.viewer.desktop.gliding import same_pose
+    from nnvox.viewer.desktop.panes import Panes, scene_options, window_options
+    from nnvox.viewer.desktop.scene_switch import SceneSwitch
+
+    size = (1280, 800)
+    plotter = pv.Plotter(off_screen=True, window_size=list(size))
+    try:
+        switch = SceneSwitch(
+            Panes(plotter, lenet_run, window_options(size, comparing=False), against=None, pin=None), lenet_run
+        )
+        closed = scene_options(ViewSpec(), expanded=False, expand=frozenset())
+        switch.show(closed)
+        overview = switch.renderer.pose()
+
+        def toggle(names, name, opening):
+            switch.open_layer(dataclasses.replace(closed, opened=frozenset(names)), name, opening)
+            switch.end_glide()
+            return switch.renderer.pose()
+
+        facing_input = toggle({"input"}, "input", True)
+        assert not same_pose(facing_input, overview)
+        toggle({"input", "conv1"}, "conv1", True)
+        assert same_pose(toggle({"input"}, "conv1", False), facing_input) and switch.facing[0] == "input"
+        assert same_pose(toggle((), "input", False), overview) and not switch.before_open
+    finally:
+        plotter.close()
+
+
+def test_a_layer_that_fails_to_open_leaves_the_window_as_it_was():
+    """The double-click's layer set changes only once its scene is built (it changed before)."""
+    from nnvox.errors import NnvoxError
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.desktop.mouse import MouseHandlers
+
+    class Refusing:
+        def open_layer(self, options, name, opening):
+            assert name in options.opened  # asked for the scene with it open
+            raise NnvoxError("open: cannot build")
+
+    class Window(MouseHandlers):
+        opened, switch = frozenset({"input"}), Refusing()
+
+        def _end_glide(self):
+            pass
+
+        def _scene_options(self):
+            return SceneOptions(opened=self.opened)
+
+    window = Window()
+    with pytest.raises(NnvoxError):
+        window._toggle_open("conv1")
+    assert window.opened == {"input"}

@@ -4,10 +4,6 @@ children gliding out and back, and the depth keys."""
 
 from __future__ import annotations
 
-import json
-import sys
-import time
-
 import numpy as np
 import pytest
 import torch
@@ -113,35 +109,16 @@ def _changed(a, b, region=None):
 @pytest.mark.xvfb
 @pytest.mark.timeout(240)
 def test_double_click_opens_a_collapsed_module_and_closes_it_and_depth_keys(staged, tmp_path):
+    from tests.viewer.probed_window import ProbedWindow
     from tests.viewer.test_window import _settle
-    from tests.viewer.xvfb import VirtualDisplay, require_tools
 
-    require_tools()
-    tree, size = ModuleTree.of(staged.architecture), (1280, 800)
+    tree = ModuleTree.of(staged.architecture)
     depth = pinned_depth(ViewSpec(), staged.architecture).depth
     module, rep = sorted(_collapsed(staged, ViewSpec(depth=depth)).items())[1]
-    out = tmp_path / "state.json"
-    display = VirtualDisplay(*size)
-    probe = [sys.executable, "-m", "tests.viewer.window_state_probe", str(staged.path), str(out), *map(str, size)]
-    proc = display.launch(probe)
-
-    def state(until, timeout=30.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if out.exists() and until(shown := json.loads(out.read_text())):
-                return shown
-            time.sleep(0.2)
-        raise TimeoutError(f"the window never showed what was waited for; last: {out.read_text()[:300]}")
-
-    def double_click(x, y):
-        display.xdotool("mousemove", "--window", wid, str(x), str(y), "click", "--repeat", "2", "--delay", "80", "1")
-
-    def clear():  # a click on empty space lets go of the selected block and voxel; then the mouse off any block
-        display.xdotool("mousemove", "--window", wid, "20", "120", "click", "1", "mousemove", "5", "795")
-        display.wait_title_without(wid, "selected")
-
+    window = ProbedWindow(staged.path, tmp_path / "state.json")
+    display, state, double_click, clear = window.display, window.state, window.double_click, window.clear
     try:
-        wid = display.wait_window("nnvox", proc)
+        wid = window.wait_window()
         display.wait_title(wid, f"depth {depth} of {tree.max_level}")
         overview = state(lambda s: rep in s["blocks"])
         clear()
@@ -176,7 +153,7 @@ def test_double_click_opens_a_collapsed_module_and_closes_it_and_depth_keys(stag
         assert _changed(before, _settle(display)) < 0.002
 
         display.xdotool("key", "--window", wid, "q")
-        assert proc.wait(timeout=20) == 0
+        assert window.proc.wait(timeout=20) == 0
     finally:
-        output = display.stop(proc)
+        output = window.stop()
     assert "Traceback" not in output and "WARN" not in output, output

@@ -56,10 +56,12 @@ class MouseHandlers:
 
     def _toggle_open(self, name: str) -> None:
         """Open a feature-map layer into its maps, face-on, or close it back into its stack (animated)."""
+        import dataclasses
+
         self._end_glide()
-        opening = name not in self.opened
-        self.opened = self.opened ^ {name}
-        self.switch.open_layer(self._scene_options(), name, opening)
+        opening, opened = name not in self.opened, self.opened ^ {name}
+        self.switch.open_layer(dataclasses.replace(self._scene_options(), opened=opened), name, opening)
+        self.opened = opened  # only once the scene was built: one that fails leaves the window as it was
         self._shown()
         self._redraw()
 

@@ -35,7 +35,9 @@ class SceneSwitch:
         self.shown: SceneOptions | None = None  # the options they were built from
         self.overview = None  # the camera pose that shows the whole of that scene
         self.gliding: GlidingBlocks | OpeningMaps | None = None
-        self.before_open = None  # where the reader had moved the camera before a layer opened: closing goes back
+        # per open layer, in the order opened: (its name, where the reader had moved the camera before
+        # it opened (None: the overview), what `facing` was then); closing it goes back there
+        self.before_open: list[tuple[str, object, tuple | None]] = []
         self.facing: tuple[str, object] | None = None  # the open layer and the pose facing its maps
         self.then: SceneOptions | None = None  # closing: the scene shown when the glide ends
         self.room = WHOLE  # the part of the pane (normalised x0, y0, x1, y1) no panel holds
@@ -45,6 +47,7 @@ class SceneSwitch:
     def show(self, options: SceneOptions, difference: bool = False) -> None:
         """The panes of `options`, at once."""
         self.difference = difference
+        self.before_open = [e for e in self.before_open if e[0] in options.opened]  # layers closed by the switch
         kept = self.moved_camera()
         panes = self.panes.build(options, difference)
         self.scene, self.renderer, self.shown = panes[0].scene, panes[0].renderer, options
@@ -102,11 +105,15 @@ class SceneSwitch:
         scene = self.panes.scene_for(options)  # first: a scene that cannot be built leaves the window as it was
         pose = self.renderer.pose()
         if opening:
-            self.before_open = self.moved_camera()  # None: the overview, wherever the panels leave it then
+            entry = (name, self.moved_camera(), self.facing)  # camera None: the overview, wherever the panels leave it
+            self.before_open = [e for e in self.before_open if e[0] != name] + [entry]
             self.show(options)
             target = self._face(name)
         else:
-            target, self.facing = self.before_open or overview_of(scene, self.renderer, self.room), None
+            entry = next((e for e in self.before_open if e[0] == name), (name, None, None))
+            self.before_open = [e for e in self.before_open if e[0] != name]
+            self.facing = entry[2] if entry[2] is not None and entry[2][0] in options.opened else None
+            target = entry[1] or overview_of(scene, self.renderer, self.room)
         self.gliding = OpeningMaps(self.renderer, opening, (pose, target), time.perf_counter())
         self.then = None if opening else options
 
