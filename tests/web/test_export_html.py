@@ -3,11 +3,9 @@ indices exactly as the desktop quantises them, nothing outside the file, and ref
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import subprocess
-import zlib
 
 import numpy as np
 import pytest
@@ -17,6 +15,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.export import export
 from nnvox.viewer.web import page as page_module
+from nnvox.viewer.web.frame_packing import unpack_frames
 from nnvox.viewer.web.frames import atlas, atlas_shape
 
 needs_bundle = pytest.mark.skipif(
@@ -29,7 +28,8 @@ def parts(path) -> tuple[dict, bytes]:
     text = path.read_text(encoding="utf-8")
     scene = re.search(r'<script type="application/json" id="nnvox-scene">(.*?)</script>', text, re.S).group(1)
     frames = re.search(r'<script type="text/plain" id="nnvox-frames">(.*?)</script>', text, re.S).group(1)
-    return json.loads(scene.replace("<\\/", "</")), zlib.decompress(base64.b64decode(frames))
+    description = json.loads(scene.replace("<\\/", "</"))
+    return description, unpack_frames(frames, len(description["snapshots"]))
 
 
 @pytest.fixture(scope="module")

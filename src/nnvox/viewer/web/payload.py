@@ -8,9 +8,6 @@ as the desktop; the JavaScript only draws these numbers and handles input."""
 
 from __future__ import annotations
 
-import base64
-import zlib
-
 import numpy as np
 
 from nnvox.scenes.camera import CameraPose, network_boxes, overview
@@ -31,6 +28,7 @@ from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, Theme
 from nnvox.viewer.visuals import lit_opacity
 from nnvox.viewer.web.clouds import describe_clouds
+from nnvox.viewer.web.frame_packing import pack_frames
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
 from nnvox.viewer.web.histograms import describe_histograms
 from nnvox.viewer.web.view_numbers import ViewNumbers, numbers_for
@@ -305,6 +303,5 @@ def describe(
 
 def embedded(description: dict, pieces: list[SnapshotPiece]) -> tuple[dict, str]:
     """The description with every snapshot's header inside (`headers`), and every snapshot's indices
-    one after another, zlib-compressed (the browser's DecompressionStream("deflate")), in base64."""
-    packed = base64.b64encode(zlib.compress(b"".join(p.indices for p in pieces), 9)).decode("ascii")
-    return {**description, "headers": [p.header() for p in pieces]}, packed
+    packed (frame_packing.py: zlib for the browser's DecompressionStream("deflate"), in base64)."""
+    return {**description, "headers": [p.header() for p in pieces]}, pack_frames([p.indices for p in pieces])

@@ -14,6 +14,7 @@ import zlib
 from nnvox.errors import NnvoxError
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.view import MODES, ViewSpec
+from nnvox.viewer.web.frame_packing import pack_frames
 
 PER_SAMPLE = ("activations",)  # the modes whose picture depends on the sample (the others show weights)
 
@@ -88,7 +89,7 @@ def shared_view(like: str, sample: int, patch: dict, pieces: list) -> dict:
     view = {"like": like, "sample": sample, "headers": text([p.header() for p in pieces])}
     if patch:
         view["patch"] = text(patch)
-    return {**view, "frames": pack(b"".join(p.indices for p in pieces))}
+    return {**view, "frames": pack_frames([p.indices for p in pieces])}
 
 
 def _json(value) -> str:
@@ -137,5 +138,5 @@ def packed_view(description: dict, pieces: list) -> dict:
     scene = {**description, "headers": [p.header() for p in pieces]}
     return {
         "scene": pack(json.dumps(scene, separators=(",", ":"), allow_nan=False).encode()),
-        "frames": pack(b"".join(p.indices for p in pieces)),
+        "frames": pack_frames([p.indices for p in pieces]),
     }

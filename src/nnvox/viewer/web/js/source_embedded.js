@@ -1,8 +1,9 @@
 // The exported page's data: the scene description (JSON, every snapshot's texts in `headers`) and
-// every snapshot's colour indices (zlib, base64), in <script> elements of the page itself. The other
+// every snapshot's colour indices (frame_packing.js: zlib, base64), in <script> elements of the page itself. The other
 // modes and samples the page holds (nnvox-views: key -> { scene, frames }, both zlib and base64, or
 // for a mode's other samples { like, sample, patch, headers, frames }: view `like`'s description
 // with the parts in `patch` and this sample's snapshot texts) are inflated when chosen.
+import { unpackFrames } from "./frame_packing.js";
 import { checkFormat, checkPiece } from "./payload.js";
 import { viewKey } from "./views.js";
 
@@ -83,10 +84,7 @@ export class EmbeddedSource {
     const [description, frames] = await this.packed();
     this.description = checkFormat(description);
     const { snapshots, frame_bytes: bytes } = this.description;
-    this.indices = await inflate(frames);
-    if (this.indices.length !== snapshots.length * bytes) {
-      throw new Error(`the page's frames hold ${this.indices.length} bytes, not ${snapshots.length * bytes}: the file is damaged`);
-    }
+    this.indices = unpackFrames(await inflate(frames), snapshots.length, bytes);
     return this.description;
   }
 

@@ -1,0 +1,17 @@
+// A view's frames as the exported page holds them (Python's frame_packing.py): one flag byte a
+// snapshot, then each snapshot's colour indices, whole (KEPT) or less the snapshot before's, modulo
+// 256 (CHANGED). Adding the snapshot before back gives Python's indices byte for byte.
+const CHANGED = 1;
+
+// The inflated bytes of `snapshots` snapshots of `bytes` indices each, as one array of indices.
+export function unpackFrames(packed, snapshots, bytes) {
+  if (packed.length !== snapshots * (bytes + 1)) {
+    throw new Error(`the page's frames hold ${packed.length} bytes, not ${snapshots * (bytes + 1)}: the file is damaged`);
+  }
+  const frames = packed.slice(snapshots);
+  for (let t = 1; t < snapshots; t++) {
+    if (packed[t] !== CHANGED) continue;
+    for (let i = t * bytes, end = i + bytes; i < end; i++) frames[i] += frames[i - bytes]; // (a Uint8Array wraps: modulo 256)
+  }
+  return frames;
+}
