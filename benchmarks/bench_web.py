@@ -1,6 +1,7 @@
-"""Issue 18's browser targets on this machine: the digits demo run (12 epochs, every snapshot) as
-one HTML page holding every mode, probe sample and mistake (exported opening in each mode), against
-the 5 MB target; a VGG-16-sized run's page against the 20 MB target; orbiting the digits and VGG-16
+"""Issue 18's browser targets on this machine: the lecture demo's page (mnist-lenet for the demo's
+epochs, as `nnvox demo` exports it; its bytes by mode and part) and the 8x8 digits run (12 epochs)
+as one HTML page holding every mode, probe sample and mistake (exported opening in each mode),
+against the 5 MB target; a VGG-16-sized run's page against the 20 MB target; orbiting the digits and VGG-16
 pages in frames per second against the desktop's renderer orbiting the same scene; and in headless
 Chromium with software WebGL (SwiftShader): the first
 picture after opening the digits page, against opening a bare page that clears a WebGL canvas,
@@ -44,6 +45,51 @@ def page_sizes(run: Path, out: Path) -> dict[str, tuple[int, float]]:
         path = export(run, out / f"{mode}.html", mode=mode)
         sizes[mode] = (path.stat().st_size, time.perf_counter() - start)
     return sizes
+
+
+def demo_page(out: Path) -> tuple[Path, float]:
+    """The lecture demo's page as `nnvox demo` writes it: mnist-lenet recorded for the demo's epochs
+    with its integrated gradients, exported opening as the demo's (every mode, sample and mistake
+    inside); the page and its export seconds."""
+    import inspect
+
+    from nnvox.cli.commands import DEMO_MODEL, record_builtin
+    from nnvox.cli.main import demo
+    from nnvox.viewer.export import export_html
+
+    run = out / "lenet"
+    epochs = inspect.signature(demo).parameters["epochs"].default
+    record_builtin(DEMO_MODEL, run, epochs=epochs, quiet=True, attributions=("integrated-gradients",))
+    start = time.perf_counter()
+    path = export_html(run, out / "lecture.html")
+    return path, time.perf_counter() - start
+
+
+def demo_rows(path: Path, seconds: float) -> list[str]:
+    """The demo page's bytes by part (page_account): the script, and per mode its views' descriptions,
+    snapshot texts, open layouts and frames."""
+    from collections import Counter
+
+    from nnvox.viewer.web.page_account import page_account
+
+    text = path.read_text(encoding="utf-8")
+    by_mode: dict[str, Counter] = {}
+    for key, parts in page_account(text).items():
+        mode = "activations" if key == "start" else key.split("/")[0]
+        by_mode.setdefault(mode, Counter()).update(parts)
+    names = ["script", "description", "headers", "open layouts", "open units", "frames"]
+    total = len(text) / 1e6
+    rows = [
+        f"The lecture demo's page (mnist-lenet, {len(by_mode) - 1} modes, every probe sample and mistake): "
+        f"{total:.2f} MB (target {TARGET_MB:.0f} MB: {'met' if total <= TARGET_MB else 'not met'}), "
+        f"exported in {seconds:.1f} s. Its bytes (MB, packed as in the file):",
+        "",
+        "| part | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for mode, parts in by_mode.items():
+        rows.append(f"| {mode} | " + " | ".join(f"{parts[n] / 1e6:.3f}" for n in names) + " |")
+    return rows
 
 
 def _open(browser, url: str, ready: str) -> tuple[object, float]:
@@ -216,8 +262,9 @@ def serve_costs(run: Path, repeat: int) -> dict[str, float]:
 def report(quick: bool = False) -> list[str]:
     from common import digits_run
 
-    run = digits_run(epochs=12)  # the demo's run: a snapshot before training and after each of 12 epochs
+    run = digits_run(epochs=12)  # the 8x8 digits run: a snapshot before training and after each of 12 epochs
     out = Path(tempfile.mkdtemp(prefix="nnvox-bench-web-"))
+    demo = demo_rows(*demo_page(out))
     sizes = page_sizes(run, out)
     costs = browser_costs(out / "activations.html", 2 if quick else 5)
     served = serve_costs(run, 2 if quick else 5)
@@ -225,8 +272,10 @@ def report(quick: bool = False) -> list[str]:
     orbits = orbit_rows({"digits": (run, out / "activations.html"), "vgg16": (vgg_run, vgg_path)}, 2 if quick else 3)
     total = sizes["activations"][0] / 1e6
     lines = [
-        "## The browser viewer: the digits demo run (13 snapshots) as HTML, opened in headless Chromium "
-        "(SwiftShader WebGL, 1280 x 720)",
+        "## The browser viewer: the 8x8 digits run (13 snapshots) and the lecture demo's mnist-lenet run "
+        "as HTML, opened in headless Chromium (SwiftShader WebGL, 1280 x 720)",
+        "",
+        *demo,
         "",
         "| page opened in | page size (every mode, sample and mistake inside) | export |",
         "|---|---|---|",
