@@ -19,6 +19,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import scale_from_stats
 
 FAMILIES = {"Conv2d": "conv", "Linear": "linear", "MaxPool2d": "max", "AvgPool2d": "mean"}
@@ -317,7 +318,7 @@ class Explanation:
         return self._steps[index]
 
     def at(self, progress: float, t: float) -> Moment:
-        steps, weights, products, start = self._at_snapshot(round(t))
+        steps, weights, products, start = self._at_snapshot(nearest_snapshot(t))
         done = schedule(progress, len(steps), self.row, start)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
