@@ -3,14 +3,12 @@ a convolution's input patch times its kernel, summed, plus the bias; a dense uni
 its weight row; a pooling window and its max (or mean). Pure numpy over what the run recorded, so
 each step's value can be checked against the recorded output (tests/scenes/test_explain.py).
 
-`schedule` says which output positions an explaining shot has visited at each moment: a raster over
-one output map, quick over the rows where the window reads no digit yet, slow over the next rows,
-then faster."""
+Which output positions an explaining shot has visited at each moment, and where it stops: its pace
+(scenes/explain_pace.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.explain_pace import schedule, stops
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import scale_from_stats
 
@@ -222,44 +221,41 @@ def order(t: Target, channel: int = 0) -> list[tuple[int, ...]]:
     return [(channel, r, c) for r in range(h) for c in range(w)]
 
 
-SLOW_ROWS = 2  # the rows visited one position at a time, at a pace a class can follow
-SLOW_SHARE = 0.45  # of the shot spent on them
-LEAD_SHARE = 0.06  # ... and on the rows above them, where the window reads no digit yet (passed quickly)
-END_HOLD = 0.1  # the last part of the shot holds the finished map
-TEACHING = 0.5  # the slow rows start at the first whose busiest window reads this much of the map's busiest
+def ink(steps: list[Step], background: float) -> np.ndarray:
+    """How much of the digit each step's window reads: its inputs' distance from the input's
+    background, summed over the window (padding reads none)."""
+    return np.array([float(np.where(s.inside, np.abs(s.inputs - background), 0).sum()) for s in steps])
 
 
-def schedule(progress: float, total: int, row: int, start: int = 0) -> int:
-    """How many of `total` positions (`row` a row) are done at `progress` (0..1 of the shot): the
-    `start` positions before the slow rows passed quickly over LEAD_SHARE of the shot, SLOW_ROWS rows
-    evenly over SLOW_SHARE, the rest faster, then a hold. At least one is always under way, so the
-    window is on the input from the first frame. `row` 0 (a dense layer's units): all at one pace."""
-    p = min(max(progress, 0.0), 1.0)
-    if row <= 0:
-        return max(1, min(total, 1 + math.floor(p / (1.0 - END_HOLD) * total)))
-    start = min(max(start, 0), max(total - row, 0))
-    lead = LEAD_SHARE if start else 0.0
-    if p < lead:
-        return max(1, min(start, 1 + math.floor(p / lead * start)))
-    slow = min(total - start, SLOW_ROWS * row)
-    if p <= lead + SLOW_SHARE or start + slow == total:
-        span = SLOW_SHARE if start + slow < total else 1.0 - END_HOLD - lead
-        return start + max(1, min(slow, 1 + math.floor((p - lead) / span * slow)))
-    rest = min((p - lead - SLOW_SHARE) / (1.0 - END_HOLD - lead - SLOW_SHARE), 1.0)
-    return min(total, start + slow + math.ceil(rest * (total - start - slow)))
+def shown_sum(s: Step, digits: int = 3) -> tuple[int, int, int]:
+    """The products' sum, the bias and the value as printed, in units of 10^-digits, so that the
+    printed terms add up exactly to the printed value and the value is the one the run recorded:
+    the value and the bias each rounded, the sum what makes them add up (within a unit or two of
+    the products' own sum: the recorded value is stored to half precision)."""
+    unit = 10.0**digits
+    total, bias = round(s.recorded * unit), round(s.bias * unit)
+    return total - bias, bias, total
 
 
-def teaching_start(steps: list[Step], row: int) -> int:
-    """The first position of the first row where the window reads the digit (MNIST's border is
-    empty): the first row whose busiest window's products (a pool's inputs) are at least TEACHING
-    of the busiest in the map, so the slow rows show products that are not all zero."""
-    if row <= 0 or not steps:
-        return 0
-    busy = np.array([float(np.abs(s.products if s.products is not None else s.inputs).sum()) for s in steps])
-    per_row = busy.reshape(-1, row).max(axis=1)
-    if not per_row.max() > 0:
-        return 0
-    return int(np.argmax(per_row >= TEACHING * per_row.max())) * row
+def printed(units: int, digits: int = 3) -> str:
+    """A number in units of 10^-digits as the inset prints it, with a true minus sign."""
+    sign = "−" if units < 0 else ""
+    whole, part = divmod(abs(units), 10**digits)
+    return f"{sign}{whole}.{part:0{digits}d}"
+
+
+def sum_lines(s: Step) -> list[tuple[str, str]]:
+    """The sum under the inset's grids, a (words, number) pair a line, that adds up as printed:
+    the products' sum, the bias, and the value the run recorded (a pool: its value, recorded)."""
+    if s.family in ("max", "mean"):
+        word = "largest" if s.family == "max" else "mean"
+        return [(f"{word} of the {s.inside.sum()} values, as recorded", printed(shown_sum(s)[2]))]
+    products, bias, total = shown_sum(s)
+    return [
+        (f"sum of the {s.products.size} products", printed(products)),
+        ("+ bias", printed(bias)),
+        ("= the value recorded in the run", printed(total)),
+    ]
 
 
 @dataclass(frozen=True)
@@ -276,13 +272,16 @@ class Moment:
     weight_limit: float  # |weight| at the diverging scale's ends
     product_limit: float
     input_scale: ColourScale | None = None  # the inputs' colours where no drawn block shows them: one over the run
+    black: float | None = None  # what a black input pixel is after the run's normalisation (None: inputs not images)
+    stopped: bool = False  # the window stands on one of the shot's chosen positions
 
 
 class Explanation:
     """One layer's output map (or units) computed position by position over a shot, from the
     recorded values of `sample` at the snapshot nearest the shot's timeline position."""
 
-    def __init__(self, run, scene, layer: str, channel: int = 0, sample: int = 0):
+    def __init__(self, run, scene, layer: str, channel: int = 0, sample: int = 0, *, seconds=1.0, lead=0.0):
+        """`seconds`: the shot's length; `lead`: its fade-in, in seconds (the window waits for it)."""
         self.run, self.sample = run, sample
         self.target = target(run.architecture, layer)
         if self.target.family != "linear" and not 0 <= channel < self.target.shape[0]:
@@ -300,31 +299,61 @@ class Explanation:
         self.positions = order(self.target, channel)
         self.row = 0 if self.target.family == "linear" else self.target.shape[2]
         self.input_scale = input_scale(run, self.target)
-        self._steps: dict[int, tuple[list[Step], float, float, int]] = {}
+        self.black = black_level(run, self.target)
+        self.seconds, self.lead = seconds, lead
+        self._steps: dict[int, tuple[list[Step], float, float, tuple[int, ...]]] = {}
 
     @property
     def reach(self) -> int:
         """How many input rows or columns the window reaches past the input's edge (its padding)."""
         return max(self.target.padding) if self.target.family != "linear" else 0
 
-    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float, int]:
+    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float, tuple[int, ...]]:
         if index not in self._steps:
             arrays = read_arrays(self.run, self.target, index, self.sample)
             steps = [step(self.target, arrays, p) for p in self.positions]
             weights = float(np.abs(arrays.weight).max()) if arrays.weight is not None else 1.0
             products = max((float(np.abs(s.products).max()) for s in steps if s.products is not None), default=1.0)
-            start = teaching_start(steps, self.row)  # a shot shows one snapshot at a time:
-            self._steps = {index: (steps, weights or 1.0, products or 1.0, start)}
+            chosen = ()
+            if self.row:  # a map: stops on the background and the digit (a dense layer's units: none)
+                read = ink(steps, float(np.median(arrays.inputs)))
+                whole = np.array([bool(s.inside.all()) for s in steps])
+                chosen = stops(read, np.array([s.recorded for s in steps]), whole, self.target.shape[1:])
+            self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen)}  # one snapshot a shot
         return self._steps[index]
 
     def at(self, progress: float, t: float) -> Moment:
-        steps, weights, products, start = self._at_snapshot(nearest_snapshot(t))
-        done = schedule(progress, len(steps), self.row, start)
+        steps, weights, products, chosen = self._at_snapshot(nearest_snapshot(t))
+        done = schedule(progress, len(steps), chosen, self.seconds, self.lead)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
         return Moment(
-            steps[done - 1], done, len(steps), grid, self.target.layer, self.source, weights, products, self.input_scale
+            steps[done - 1],
+            done,
+            len(steps),
+            grid,
+            self.target.layer,
+            self.source,
+            weights,
+            products,
+            self.input_scale,
+            self.black,
+            done - 1 in chosen and schedule(progress + 1e-3, len(steps), chosen, self.seconds, self.lead) == done,
         )
+
+    def stops(self, t: float) -> tuple[int, ...]:
+        """The positions (indices in visiting order) the shot stops on at timeline position `t`."""
+        return self._at_snapshot(nearest_snapshot(t))[3]
+
+
+def black_level(run, t: Target) -> float | None:
+    """What a black pixel of the probe images is after the dataset's normalisation: their lowest
+    recorded value (an image's background; MNIST's black is -0.42, not 0). None where the layer
+    does not read the images."""
+    first = run.architecture.nodes[0]
+    if t.source != first.name or first.kind != "Input":
+        return None
+    return float(np.min(run.probe_inputs))
 
 
 def input_scale(run, t: Target) -> ColourScale:
