@@ -92,7 +92,11 @@ class _Scenes:
         """A shot's explained layer, checked against its run and scene before anything renders."""
         run = self.runs[shot.source]
         try:
-            return Explanation(run, self.scenes[_scene_key(shot)], shot.explain, shot.channel, shot.sample_in(run))
+            fade = board.fade_seconds if shot.fade is None else shot.fade  # the window waits for the fade-in
+            scene = self.scenes[_scene_key(shot)]
+            return Explanation(
+                run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=fade
+            )
         except NnvoxError as exc:
             key = "channel" if str(exc).startswith("explain: channel") else "explain"
             raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: {exc}") from None
