@@ -20,6 +20,9 @@ from nnvox.scenes.heads_up import snapshot_words
 from nnvox.scenes.scene import CHANGE_MODES, MODE_TEXT, Scene
 
 BINS = 48
+CLIPS_OVER = 3.0  # a bar over this many times the second tallest is clipped (axis_top) ...
+CLIPPED_AXIS = 1.3  # ... the axis spanning this many times the second tallest
+OFF_SCALE_NOTED = 0.0005  # the share of values off the scale the note mentions
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,19 @@ class Histogram:
             return self.axis
         heights = np.sort(np.maximum(self.fractions, self.reference))
         second = float(heights[-2]) if heights.size > 1 else 0.0
-        return 1.3 * second if second > 0 and self.peak > 3 * second else self.peak
+        return CLIPPED_AXIS * second if second > 0 and self.peak > CLIPS_OVER * second else self.peak
 
 
 NOTE_SEPARATOR = "  ·  "
+# notes()' words, each number put in as Python formats it (the browser page fills them alike)
+NOTE_WORDS = {
+    "values": "{count} values",  # count: f"{n:,}"
+    "axis": "axis 0–{top}%",  # top: f"{percent:.3g}"
+    "clipped": " (a {peak}% bar clipped)",  # peak: f"{percent:.0f}"
+    "reference": "grey: {label}",
+    "off_scale": "{share}% off the scale (end bars)",  # share: f"{percent:.1f}"
+    "nonfinite": "{count} NaN/Inf",  # count: f"{n:,}"
+}
 
 
 def notes(hist: Histogram) -> list[str]:
@@ -63,15 +75,19 @@ def notes(hist: Histogram) -> list[str]:
     leading parts out first (the desktop's and the browser page's panels alike)."""
     if hist.note is not None:
         return list(hist.note)
-    top = hist.axis_top
-    parts = [f"{hist.count:,} values", f"axis 0–{top * 100:.3g}%", f"grey: {hist.reference_label}"]
+    top, words = hist.axis_top, NOTE_WORDS
+    parts = [
+        words["values"].format(count=f"{hist.count:,}"),
+        words["axis"].format(top=f"{top * 100:.3g}"),
+        words["reference"].format(label=hist.reference_label),
+    ]
     if top < hist.peak:
-        parts[1] += f" (a {hist.peak * 100:.0f}% bar clipped)"
+        parts[1] += words["clipped"].format(peak=f"{hist.peak * 100:.0f}")
     outside = hist.below + hist.above
-    if outside > 0.0005:
-        parts.append(f"{outside * 100:.1f}% off the scale (end bars)")
+    if outside > OFF_SCALE_NOTED:
+        parts.append(words["off_scale"].format(share=f"{outside * 100:.1f}"))
     if hist.nonfinite:
-        parts.append(f"{hist.nonfinite:,} NaN/Inf")
+        parts.append(words["nonfinite"].format(count=f"{hist.nonfinite:,}"))
     return parts
 
 
@@ -87,7 +103,7 @@ def steady(hists: list[Histogram]) -> list[Histogram]:
     if any(h.peak > axis for h in hists):
         parts[1] += " (taller bars clipped)"
     outside = max(h.below + h.above for h in hists)
-    if outside > 0.0005:
+    if outside > OFF_SCALE_NOTED:
         parts.append(f"up to {outside * 100:.1f}% off the scale (end bars)")
     if nonfinite := max(h.nonfinite for h in hists):
         parts.append(f"up to {nonfinite:,} NaN/Inf")
