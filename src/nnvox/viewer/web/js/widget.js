@@ -7,6 +7,11 @@ import { createSwitchableViewer } from "./switching.js";
 async function render({ model, el }) {
   const box = document.createElement("div");
   Object.assign(box.style, { position: "relative", width: "100%", height: `${model.get("height")}px` });
+  // Keys pressed in the viewer's controls (the slider's arrows, a menu's) are theirs: JupyterLab and
+  // Notebook 7 (Lumino) match command-mode shortcuts against the focused element itself (":focus")
+  // unless it carries this attribute (JupyterLab took a mode menu's ArrowDown as "next cell",
+  // Notebook 7 the slider's ArrowLeft); set on focus, it covers controls a view switch rebuilds.
+  box.addEventListener("focusin", (event) => event.target.setAttribute("data-lm-suppress-shortcuts", "true"));
   el.appendChild(box);
   let viewer = null;
   let closed = false;
