@@ -54,7 +54,8 @@ def test_the_pages_histogram_rule_is_pythons(tmp_path):
         pytest.skip("node is missing (make setup installs it to build the page's script)")
     scene = _scene(np.random.default_rng(0))
     source = HistogramSource(scene, cache_size=64)
-    described = describe_histograms(scene, 0, source)["blocks"]
+    histograms = describe_histograms(scene, 0, source)
+    described, rule = histograms["blocks"], histograms["rule"]
     pieces = [snapshot_histograms(scene, i, 0, source) for i in range(SNAPSHOTS)]
     positions = [0, 0.5, 0.999, 1.25, 1.5, 2.0000001, 2.7, 3]
     cases, expected = [], []
@@ -62,7 +63,9 @@ def test_the_pages_histogram_rule_is_pythons(tmp_path):
         for t in positions:
             i0 = int(t)  # the two snapshots around t as the page takes them (js/blend.around)
             i1, ref = min(i0 + 1, SNAPSHOTS - 1), described[b.name]
-            cases.append([pieces[i0][b.name], pieces[i1][b.name], t - i0, ref["reference"], ref["reference_label"]])
+            cases.append(
+                [pieces[i0][b.name], pieces[i1][b.name], t - i0, ref["reference"], ref["reference_label"], rule]
+            )
             hist = source.at(b.name, t)
             expected.append({"fractions": hist.fractions.tolist(), "top": hist.axis_top, "note": notes(hist)})
     clipped = [e["top"] < max(e["fractions"]) for e in expected]
@@ -81,3 +84,12 @@ def test_the_pages_histogram_rule_is_pythons(tmp_path):
     )
     for got, want, case in zip(json.loads(shown.stdout), expected, cases):
         assert got == want, case[2]
+    # the words and constants are the payload's: other ones sent, other words and axis shown
+    other = {**rule, "clips_over": 1e9, "words": {**rule["words"], "values": "{count} numbers"}}
+    (tmp_path / "cases.json").write_text(json.dumps([[*case[:5], other] for case in cases]))
+    shown = subprocess.run(
+        [node, str(script), str(tmp_path / "cases.json")], capture_output=True, text=True, check=True
+    )
+    got = json.loads(shown.stdout)
+    assert all(g["note"][0].endswith(" numbers") for g in got)
+    assert all(g["top"] == max(max(e["fractions"]), max(c[3])) for g, e, c in zip(got, expected, cases))

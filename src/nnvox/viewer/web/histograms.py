@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnvox.scenes.histogram import BINS, HistogramSource
+from nnvox.scenes.histogram import BINS, CLIPPED_AXIS, CLIPS_OVER, NOTE_WORDS, OFF_SCALE_NOTED, HistogramSource
 from nnvox.scenes.scene import Scene
 
 
@@ -31,7 +31,8 @@ def _counts(fractions: np.ndarray, finite: int) -> list[int]:
 
 def describe_histograms(scene: Scene, sample: int, source: HistogramSource) -> dict:
     """Per block: its title, tick texts (lo, middle, hi of its scale), each bar's
-    colour index on its scale and the reference snapshot's fractions and label."""
+    colour index on its scale and the reference snapshot's fractions and label; the axis's and
+    note's rule (`rule`)."""
     out = {}
     for b in scene.blocks:
         hist = source.at(b.name, 0, sample=sample)
@@ -44,7 +45,13 @@ def describe_histograms(scene: Scene, sample: int, source: HistogramSource) -> d
             "reference": [float(v) for v in hist.reference],  # unrounded: the axis's rule reads it
             "reference_label": hist.reference_label,
         }
-    return {"bins": BINS, "blocks": out}
+    return {"bins": BINS, "blocks": out, "rule": axis_rule()}
+
+
+def axis_rule() -> dict:
+    """Histogram.axis_top's constants and notes()' words (scenes/histogram.py), which the page's
+    js/histogram_rule.js applies between snapshots: one definition, Python's."""
+    return {"clips_over": CLIPS_OVER, "clipped_axis": CLIPPED_AXIS, "off_scale": OFF_SCALE_NOTED, "words": NOTE_WORDS}
 
 
 def snapshot_histograms(scene: Scene, t: int, sample: int, source: HistogramSource) -> dict:

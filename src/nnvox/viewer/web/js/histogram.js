@@ -47,7 +47,7 @@ export class HistogramPanel {
     const [p, q] = [a && a.histograms && a.histograms[this.block], b && b.histograms && b.histograms[this.block]];
     if (!p || !q) return null;
     const block = this.spec.blocks[this.block];
-    return histogramAt(p, q, alpha, block.reference, block.reference_label);
+    return histogramAt(p, q, alpha, block.reference, block.reference_label, this.spec.rule);
   }
 
   // The panel's rectangle on the page (labels keep off it), CSS pixels from the top left; none when hidden.

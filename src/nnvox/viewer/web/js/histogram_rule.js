@@ -2,7 +2,8 @@
 // snapshots the bars, the share off the scale move linearly and NaN/Inf is the nearer snapshot's
 // (HistogramSource.at); the axis spans the tallest bar, or 1.3 times the second where the tallest is
 // over 3 times it (Histogram.axis_top: the zeros after a ReLU clipped); the note says so in notes()'
-// words. Python sends each snapshot's counts (histograms.py); a node test holds this to Python's.
+// words. Python sends each snapshot's counts and the rule's constants and words (histograms.py); a
+// node test holds this to Python's.
 import { formatG } from "./statistics.js";
 
 // Python's format(v, ".Nf"): N decimals, an exact tie rounded to the even digit (toFixed rounds it up).
@@ -19,9 +20,12 @@ const thousands = (n) => n.toLocaleString("en-US"); // Python's f"{n:,}"
 
 const fractions = (counts, finite) => counts.map((c) => c / Math.max(finite, 1));
 
+// `words` (Python's NOTE_WORDS) with each {name} put in.
+const fill = (words, values) => words.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+
 // The Histogram at `alpha` (0..1) from snapshot p's numbers to q's; `reference` the grey outline's
-// fractions, `label` its snapshot's words.
-export function histogramAt(p, q, alpha, reference, label) {
+// fractions, `label` its snapshot's words, `rule` Python's constants and words (histograms.axis_rule).
+export function histogramAt(p, q, alpha, reference, label, rule) {
   const blend = alpha > 1e-6;
   const mix = (a, b) => (blend ? a + alpha * (b - a) : a);
   const [f, g] = [fractions(p.counts, p.finite), fractions(q.counts, q.finite)];
@@ -32,10 +36,15 @@ export function histogramAt(p, q, alpha, reference, label) {
   const peak = Math.max(...bars, ...reference, 1e-12);
   const heights = bars.map((v, k) => Math.max(v, reference[k])).sort((a, b) => a - b);
   const second = heights.length > 1 ? heights[heights.length - 2] : 0;
-  const top = second > 0 && peak > 3 * second ? 1.3 * second : peak;
-  const note = [`${thousands(p.count)} values`, `axis 0–${formatG(top * 100)}%`, `grey: ${label}`];
-  if (top < peak) note[1] += ` (a ${fixed(peak * 100, 0)}% bar clipped)`;
-  if (below + above > 0.0005) note.push(`${fixed((below + above) * 100, 1)}% off the scale (end bars)`);
-  if (nonfinite) note.push(`${thousands(nonfinite)} NaN/Inf`);
+  const top = second > 0 && peak > rule.clips_over * second ? rule.clipped_axis * second : peak;
+  const { words } = rule;
+  const note = [
+    fill(words.values, { count: thousands(p.count) }),
+    fill(words.axis, { top: formatG(top * 100) }),
+    fill(words.reference, { label }),
+  ];
+  if (top < peak) note[1] += fill(words.clipped, { peak: fixed(peak * 100, 0) });
+  if (below + above > rule.off_scale) note.push(fill(words.off_scale, { share: fixed((below + above) * 100, 1) }));
+  if (nonfinite) note.push(fill(words.nonfinite, { count: thousands(nonfinite) }));
   return { fractions: bars, top, note };
 }
