@@ -24,8 +24,11 @@ LAB_CONFIG = {
         "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
         "extension_manager": "readonly",
         "expose_app_in_browser": True,  # window.jupyterapp: the test runs cells with JupyterLab's commands
-    }
+    },
+    "JupyterNotebookApp": {"expose_app_in_browser": True},  # Notebook 7: JupyterLab's front end, one document
 }
+# The app's module (`python -m ...`) and where it opens a notebook
+APPS = {"jupyterlab": "/lab/tree/", "notebook": "/notebooks/"}
 # The "get notified about official Jupyter news?" toast would sit over the widget's corner
 NOTIFICATIONS = {"fetchNews": "false", "checkForUpdates": False}
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -41,16 +44,17 @@ def _free_port() -> int:
 
 
 class LabServer:
-    """`jupyter lab` serving `folder`; `log` is its output (printed by the test's fixture)."""
+    """`jupyter lab` (or Notebook 7, `app="notebook"`) serving `folder`; `log` is its output."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, app: str = "jupyterlab"):
+        self.app = app
         self.root = folder / "notebooks"
         self.root.mkdir()
         self.token = secrets.token_hex(16)
         self.port = _free_port()
         self.log_path = folder / "jupyterlab.log"
-        env = self._environment(folder)
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={self.port}"]
+        env = self._environment(folder, app)
+        command = [sys.executable, "-m", app, "--no-browser", "--allow-root", f"--port={self.port}"]
         command += ["--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}"]
         command += [f"--IdentityProvider.token={self.token}"]
         with self.log_path.open("w") as log:
@@ -62,15 +66,16 @@ class LabServer:
             raise
 
     @staticmethod
-    def _environment(folder: Path) -> dict[str, str]:
+    def _environment(folder: Path, app: str) -> dict[str, str]:
         names = ("config", "data", "runtime", "settings", "workspaces", "ipython")
         dirs = {n: folder / n for n in names}
         for d in dirs.values():
             d.mkdir()
         (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(LAB_CONFIG))
-        notification = dirs["settings"] / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-        notification.parent.mkdir(parents=True)
-        notification.write_text(json.dumps(NOTIFICATIONS))
+        if app == "jupyterlab":  # (Notebook 7 asks no news question, and fails on a plugin's settings it lacks)
+            notification = dirs["settings"] / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+            notification.parent.mkdir(parents=True)
+            notification.write_text(json.dumps(NOTIFICATIONS))
         return {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(dirs["config"]),
@@ -96,6 +101,9 @@ class LabServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}{APPS[self.app]}{name}?token={self.token}"
 
     @property
     def log(self) -> str:
@@ -129,11 +137,15 @@ class LabNotebook:
         nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
         nbformat.write(nb, server.root / name)
         self.page = page
+        page.goto(server.notebook_url(name))
+        self.panel = (
+            f"Array.from(window.jupyterapp?.shell.widgets('main') ?? []).find((w) => w.context?.path === {name!r})"
+        )
+        page.wait_for_function(f"{self.panel}?.sessionContext.kernelDisplayStatus === 'idle'", timeout=60_000)
+        # Uncaught errors from here on: the cells' and the widget's (Notebook 7.6 throws one of its
+        # own while loading its shortcuts' settings: "reading 'schema'")
         self.errors: list[str] = []
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.goto(f"{server.url}/lab/tree/{name}?token={server.token}")
-        self.panel = f"window.jupyterapp.shell.widgets('main').find((w) => w.context?.path === {name!r})"
-        page.wait_for_function(f"{self.panel}?.sessionContext.kernelDisplayStatus === 'idle'", timeout=60_000)
 
     def run(self, index: int) -> None:
         """Run one cell, as Shift+Enter on it does; returns when the kernel has answered."""
@@ -155,8 +167,8 @@ class LabNotebook:
 
 
 @contextlib.contextmanager
-def lab_server(folder: Path):
-    server = LabServer(folder)
+def lab_server(folder: Path, app: str = "jupyterlab"):
+    server = LabServer(folder, app)
     try:
         yield server
     finally:

@@ -1,9 +1,10 @@
 """The notebook widget in a real JupyterLab 4: `jupyter lab` in a subprocess (tests/web/jupyterlab_session.py),
 a notebook opened in headless Chromium, its cells run in a real kernel. JupyterLab loads anywidget's
 labextension and the widget manager's, the page and kernel talk over the real comm, and the test
-reads what is drawn in the output cell: the voxels show the desktop's colours, the timeline's keys
-move the picture (JupyterLab's own shortcuts do not take them), and a run a Recorder in the same
-kernel is writing grows on the widget's timeline. Without jupyterlab it skips, and fails in CI
+reads what is drawn in the output cell: the voxels show the desktop's colours, the slider's and a
+menu's keys move the picture and switch the mode (the notebook's command-mode shortcuts do not take
+them), and a run a Recorder in the same kernel is writing grows on the widget's timeline. The same
+in Notebook 7 is the long variant. Without jupyterlab it skips, and fails in CI
 (NNVOX_REQUIRE_BROWSER=1), as the other browser tests do."""
 
 from __future__ import annotations
@@ -23,21 +24,29 @@ TOLERANCE = 3
 LAB_VIEWPORT = {"width": 1280, "height": 900}  # the widget (560 px) and the cell above it fit
 
 
-def _jupyterlab_missing() -> str | None:
+def _missing(app: str) -> str | None:
+    """Why this front end cannot be started (jupyterlab, or notebook 7 for the long variant), or None."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        import jupyterlab  # noqa: F401
-    except ImportError:
-        return "jupyterlab is missing: pip install -e '.[test]'"
-    return None
+        major = int(version(app).split(".")[0])
+    except PackageNotFoundError:
+        return f"{app} is missing: pip install -e '.[test]'"
+    return (
+        None
+        if major >= (4 if app == "jupyterlab" else 7)
+        else f"{app} {version(app)} is too old: pip install -e '.[test]'"
+    )
 
 
-@pytest.fixture(scope="module")
-def lab(browser, tmp_path_factory):
-    if (reason := _jupyterlab_missing()) is not None:
+# JupyterLab in CI; Notebook 7 (the same front end, one document a page) as the long variant
+@pytest.fixture(scope="module", params=["jupyterlab", pytest.param("notebook", marks=pytest.mark.long)])
+def lab(request, browser, tmp_path_factory):
+    if (reason := _missing(request.param)) is not None:
         if os.environ.get("NNVOX_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"the JupyterLab test is required here but {reason}")
+            pytest.fail(f"the {request.param} widget test is required here but {reason}")
         pytest.skip(reason)
-    with lab_server(tmp_path_factory.mktemp("jupyterlab")) as server:
+    with lab_server(tmp_path_factory.mktemp(request.param), request.param) as server:
         yield server
 
 
@@ -101,6 +110,12 @@ def test_jupyterlab_shows_the_widget_with_the_desktop_colours_and_its_timeline_k
         wrong, of = _wrong_colours(canvas, scene, block, 0)
         assert wrong == 0, f"{wrong} of {of} voxels differ from the desktop at snapshot 0"
         assert canvas.screenshot() != before
+
+        modes = page.locator(".jp-OutputArea .nnvox-views select").first
+        modes.focus()
+        page.keyboard.press("ArrowDown")  # a menu's keys too: the next mode, built by the kernel
+        notebook.wait_for_viewer(f"v.scene.mode === {modes.evaluate('(m) => m.value')!r} && v.drawn > 0")
+        assert modes.evaluate("(m) => m.value") != "activations"
         assert notebook.errors == []
     page.close()
 
