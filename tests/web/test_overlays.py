@@ -134,3 +134,35 @@ def test_the_heads_up_line_keeps_the_answer_back_until_the_output_is_lit(digits_
     done = page.evaluate(hud)
     assert "true " in partway and "predicted" not in partway, partway
     assert "predicted" in done, done
+
+
+LEGENDS = """[...document.querySelectorAll('.nnvox-legends > div')].map((el) => {
+  const [, bar, ticks] = el.children, b = bar.getBoundingClientRect();
+  const rects = [...ticks.children].map((s) => s.getBoundingClientRect()).map((r) => [r.left, r.top, r.right]);
+  return { words: [...ticks.children].map((s) => s.textContent), bar: [b.left, b.bottom, b.right], rects }; })"""
+
+
+def test_the_legends_say_in_the_desktops_words_what_the_bars_mean(browser, digits_html, digits_run):
+    """Under each colour bar the words the desktop draws there (legends.py TICK_WORDS: "low … high",
+    "negative … 0 … positive"), ends under the bar's ends, in the activations and the weights mode."""
+    from nnvox.scenes.view import ViewSpec
+    from nnvox.viewer.overlays.legends import TICK_WORDS, legends
+    from tests.web.conftest import OpenPage
+
+    opened = OpenPage(browser, digits_html)
+    try:
+        for mode in ("activations", "weights"):
+            if mode != "activations":
+                opened.page.evaluate(f"window.nnvoxViewer.choose('{mode}', 0)")
+                opened.page.wait_for_function(f"window.nnvoxViewer.scene.mode === '{mode}'")
+            opened.settle()
+            cmaps = {b.scale.cmap for b in build_scene(digits_run, ViewSpec(mode=mode).scene_options()).blocks}
+            shown = opened.page.evaluate(LEGENDS)
+            assert [legend["words"] for legend in shown] == [list(TICK_WORDS[c]) for c in legends(mode) if c in cmaps]
+            for legend in shown:
+                (left, bottom, right), rects = legend["bar"], legend["rects"]
+                assert all(top >= bottom - 1 for _, top, _ in rects), legend  # under the bar
+                assert abs(rects[0][0] - left) <= 2 and abs(rects[-1][2] - right) <= 2, legend  # at its ends
+        assert opened.errors == []
+    finally:
+        opened.page.close()

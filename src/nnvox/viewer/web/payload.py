@@ -21,7 +21,7 @@ from nnvox.viewer.label_layout import EDGE, GAP, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
-from nnvox.viewer.overlays.legends import MARKS, legends, mark_swatches
+from nnvox.viewer.overlays.legends import MARKS, TICK_WORDS, legends, mark_swatches
 from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
@@ -281,7 +281,9 @@ def describe(
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH},
         "legends": [
-            {"cmap": c, "title": title, "range": span} for c, (title, span) in legends(scene.mode).items() if c in cmaps
+            {"cmap": c, "title": title, "words": list(TICK_WORDS[c])}  # under the bar, as the desktop's
+            for c, (title, _) in legends(scene.mode).items()
+            if c in cmaps
         ],
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),

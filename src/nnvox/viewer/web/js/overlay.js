@@ -45,8 +45,8 @@ export class Overlay {
       Object.assign(title.style, { textAlign: "center", whiteSpace: "nowrap" });
       const ticks = document.createElement("div");
       Object.assign(ticks.style, { display: "flex", justifyContent: "space-between" });
-      const [lo, hi] = legend.range;
-      for (const v of [lo, (lo + hi) / 2, hi]) ticks.appendChild(document.createElement("span")).textContent = v.toFixed(1);
+      // what the bar's ends (and middle) mean, in the desktop's words (legends.py TICK_WORDS)
+      for (const word of legend.words) ticks.appendChild(document.createElement("span")).textContent = word;
       el.append(title, legendBar(scene.luts[legend.cmap]), ticks);
       this.legends.appendChild(el);
     }
