@@ -24,9 +24,10 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
+from nnvox.scenes.explain import sheet_block
 from nnvox.scenes.open_layer import closed_scene, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
-from nnvox.scenes.storyboard import CameraKey, CameraMove, Shot, resolve
+from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def camera_move(
 
 
 EXPLAIN_ROOM = 0.58  # of the width: the explained blocks sit left of the inset (overlays/explain.BOX)
+SHEET_LABEL = 0.12  # of the explained map's height: room for its name ("map 0 of conv1") over it
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
@@ -85,6 +87,9 @@ def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0
     source = scene.block(names[-1])
     grow = (reach / source.pool + 0.5) * source.voxel  # (in drawn voxels) the window's outline stands outside
     boxes[:, 2:] += np.array([-grow, grow, -grow, grow])
+    sheet = np.array(sheet_block(scene.block(names[0])).bounds)  # the map being filled, drawn larger
+    sheet[5] += SHEET_LABEL * (sheet[5] - sheet[4])  # ... and its name over it
+    boxes = np.vstack([boxes, sheet])
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
@@ -132,11 +137,13 @@ def shot_frames(
     *,
     opens: bool = True,
     reach: float = 0.0,
+    carried: CameraPose | None = None,
 ) -> list[ShotFrame]:
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
     `opens`: whether a shot that opens a layer opens it at its start (not where the shot before
-    shows it open too); it stays open to the shot's end."""
+    shows it open too); it stays open to the shot's end. `carried`: the shot before's last pose,
+    where the shot moves on from it (transition "move"): its camera eases from there into its own."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
@@ -153,6 +160,8 @@ def shot_frames(
         labels = lambda p: labels_shown(p, shot.duration, opens=opens)
         if "camera" not in shot.lines:
             camera = open_camera(shot, scene, aspect, opened)
+    if carried is not None:
+        camera = carried_on(camera, carried, shot.duration)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
@@ -171,14 +180,22 @@ def timeline_at(start: float, end: float, u: float, hold: float) -> float:
     """The timeline position a fraction `u` of the way from `start` to `end`, each snapshot on the way
     given an equal stretch and held still for `hold` of it, blending to the next over the rest. So a
     scrub shows each snapshot as it was (the heads-up line names the nearest: the picture is that
-    snapshot, or within a short blend of it) rather than values between two snapshots throughout."""
+    snapshot, or within a short blend of it) rather than values between two snapshots throughout.
+    `hold` 1: steps from snapshot to snapshot, every frame one recorded snapshot."""
     if hold <= 0 or end == start:
         return start + (end - start) * u
     span = abs(end - start)
     s = u * (span + 1) - 0.5  # snapshot k's stretch is s in [k - 0.5, k + 0.5)
     k = math.floor(s)
-    blend = ease("smooth", (s - k - hold / 2) / (1 - hold))
+    blend = float(s - k >= 0.5) if hold >= 1 else ease("smooth", (s - k - hold / 2) / (1 - hold))
     return start + math.copysign(min(max(k + blend, 0.0), span), end - start)
+
+
+def carried_on(camera: Callable[[float], CameraPose], start: CameraPose, duration: float):
+    """A shot's camera that starts where the shot before left it and eases into its own move
+    over MOVE_SECONDS (at most a third of the shot): one continuous camera move across the cut."""
+    seconds = min(MOVE_SECONDS, duration / 3)
+    return lambda p: blend(start, camera(p), ease("smooth", min(1.0, p * duration / seconds)))
 
 
 def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float]):

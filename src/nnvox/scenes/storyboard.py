@@ -11,6 +11,8 @@ captions, how long) that renders to the same frames every time.
     timeline = [0, 12]           # snapshot positions scrubbed over the shot; one number; "all"
     camera = "orbit"             # overview, orbit, flythrough, or a table (see CAMERA_KEYS)
     caption = "Training: the weights settle epoch by epoch"
+    hold = 1                     # each snapshot shown as recorded, stepping to the next (no blend)
+    transition = "move"          # from the shot before: "fade", "cut" or "move" (see transitions)
 
 Loading checks everything it can without opening runs (unknown keys, types, ranges) and names the
 line; `check_runs` then checks the parts that need the runs (snapshot ranges, samples, layers).
@@ -85,7 +87,10 @@ SHOT_KEYS = {
     "explain",
     "channel",
     "open",
+    "transition",
 }
+TRANSITIONS = ("fade", "cut", "move")  # from the shot before: dissolve, hard cut, or the camera carried on
+MOVE_SECONDS = 1.2  # a "move" transition: seconds over which the camera leaves the shot before's last pose
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
 
@@ -137,6 +142,7 @@ class Shot:
     ease: str = "smooth"  # of the timeline's motion
     hold: float = 0.0  # of each snapshot's stretch of the timeline, the part it is held still (shots.timeline_at)
     fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
+    transition: str | None = None  # from the previous shot, one of TRANSITIONS (None: transitions() picks)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
     channel: int = 0  # the explained layer's output map
     open: tuple[str, ...] = ()  # feature-map layers opened into their maps, face-on (scenes/open_layer.py)
@@ -265,7 +271,7 @@ def load_storyboard(path: str | Path) -> Storyboard:
     if "background" in video:
         background = _colour(video["background"], at("background"), check)
     preset, size, fps = _frame_format(video, at, check)
-    return Storyboard(
+    board = Storyboard(
         path=path,
         shots=tuple(shots),
         preset=preset,
@@ -281,6 +287,8 @@ def load_storyboard(path: str | Path) -> Storyboard:
         ),
         crf=int(check.number(video.get("crf", 18), at("crf"), "crf", low=0, high=51, whole=True)),
     )
+    transitions(board)  # a "move" that cannot carry on, named at load
+    return board
 
 
 def _opening_card(video: dict, at, check: _Checker) -> Shot:
@@ -341,6 +349,11 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         "lines": {k: at(k) for k in table},
         "caption": check.text(table["caption"], at("caption"), "caption") if "caption" in table else None,
         "fade": check.number(table["fade"], at("fade"), "fade", low=0, high=5) if "fade" in table else None,
+        "transition": (
+            check.choice(table["transition"], TRANSITIONS, at("transition"), "transition")
+            if "transition" in table
+            else None
+        ),
     }
     if "run" in table and "model" in table:
         check.fail(at("model"), "a shot shows a run or a model, not both")
@@ -356,7 +369,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         layer=check.text(table["layer"], at("layer"), "layer") if "layer" in table else None,
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
-        hold=check.number(table["hold"], at("hold"), "hold", low=0, high=0.9) if "hold" in table else 0.0,
+        hold=check.number(table["hold"], at("hold"), "hold", low=0, high=1) if "hold" in table else 0.0,
         **_explain(table, at, check),
         **_open(table, at, check),
         **common,
@@ -391,10 +404,12 @@ def _open(table: dict, at, check: _Checker) -> dict:
 def _title_card(table: dict, line: int, at, check: _Checker, common: dict) -> Shot:
     if "title" not in table:
         check.fail(line, "a shot needs a run (a run folder), a model, or a title (a title card)")
-    extra = set(table) - {"title", "subtitle", "duration", "caption", "fade"}
+    extra = set(table) - {"title", "subtitle", "duration", "caption", "fade", "transition"}
     if extra:
         first = sorted(extra)[0]
-        check.fail(at(first), f"a title card takes title, subtitle, duration and fade; {first!r} needs a run")
+        check.fail(
+            at(first), f"a title card takes title, subtitle, duration, fade and transition; {first!r} needs a run"
+        )
     subtitle = check.text(table["subtitle"], at("subtitle"), "subtitle") if "subtitle" in table else None
     return Shot(title=check.text(table["title"], at("title"), "title"), subtitle=subtitle, **common)
 
@@ -612,3 +627,26 @@ def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
                 f"{board.path.name}, line {shot.lines.get(key, shot.line)}: layer {layer!r} is not drawn in "
                 f"{shot.view.mode} mode; {hint}"
             )
+
+
+def _continues(before: Shot, shot: Shot) -> bool:
+    """Whether `shot` shows what `before` does in 3D (the same run or model, in the same mode), so
+    the camera can carry on from one to the other."""
+    drawn = lambda s: s.source is not None and s.figure is None
+    return drawn(before) and drawn(shot) and before.source == shot.source and before.view.mode == shot.view.mode
+
+
+def transitions(board: Storyboard) -> list[str]:
+    """How each shot follows the one before ("cut" for the first): its `transition`, else "move"
+    where both show the same network in the same mode (a dissolve would ghost two camera poses and
+    two captions), else "fade". A "move" between shots that do not continue is a one-line error."""
+    chosen = ["cut"]
+    for before, shot in zip(board.shots, board.shots[1:]):
+        if shot.transition == "move" and not _continues(before, shot):
+            raise NnvoxError(
+                f'{board.path.name}, line {shot.lines.get("transition", shot.line)}: transition "move" carries '
+                f"the camera on from the shot before, which must show the same run in the same mode; "
+                f'use "fade" or "cut"'
+            )
+        chosen.append(shot.transition or ("move" if _continues(before, shot) else "fade"))
+    return chosen

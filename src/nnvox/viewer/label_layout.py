@@ -24,7 +24,8 @@ label. An output's class texts stay beside their column, clear of it and of its 
 (right of it, else left): one text per row where the rows are far enough apart on screen to read,
 else one list of the top classes. A camera move keeps one form: a storyboard shot decides it once
 for all its poses (settle_class_forms), the window holds it while the reader turns or zooms the
-view and decides again when the view settles.
+view and decides again when the view settles. A storyboard shot holds each block's label on one
+side of its block too (settle_label_sides).
 
 Otherwise the result depends on the camera and the focus alone, so a still and the same video frame
 agree, and a slow camera move never makes labels flicker."""
@@ -32,6 +33,7 @@ agree, and a slow camera move never makes labels flicker."""
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -46,6 +48,7 @@ MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
 EDGE = 0.01  # of the pane's height kept free at its edges (11 px at 1080p): nothing reads as cut off
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
 CLASS_FORMS = ("rows", "top")  # an output's class texts: one per row, or a list of the top classes
+SIDES = ("above", "below", "right", "left")  # of its block, where a label stands
 RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
 
@@ -288,7 +291,42 @@ class ClassTextPlacing:
         return None
 
 
-class LabelLayout(ClassTextPlacing):
+class LabelSides:
+    """LabelLayout's part that keeps each block's label on one side of its block through a camera
+    move: a storyboard shot decides the sides once for all its poses (settle_label_sides), so a
+    label never jumps from above its block to below it mid-shot."""
+
+    def settle_label_sides(self, poses, place) -> dict[str, str]:
+        """Lay the labels out at each of `poses` (the camera put there by `place(pose)`) and hold
+        each label to the side of its block (SIDES) it took at the most of them, until the next
+        call; a label with no room on its side at some pose is hidden there. No poses: none held."""
+        self.held_sides = {}
+        counts: dict[str, Counter] = {}
+        for pose in poses:
+            place(pose)
+            self._key = None
+            self.update()
+            for kind, block, _, box in self.placement.shown:
+                if kind == "block":
+                    counts.setdefault(block, Counter())[side_of(box, self.placement.blocks[block])] += 1
+        self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
+        self._key = None  # lay out again at the next render
+        return dict(self.held_sides)
+
+    def _on_held_side(self, block: str, box: np.ndarray, rect: np.ndarray) -> bool:
+        return self.held_sides.get(block, side_of(box, rect)) == side_of(box, rect)
+
+
+def side_of(box: np.ndarray, rect: np.ndarray) -> str:
+    """Which side of its block's rectangle `rect` a label's `box` stands (one of SIDES)."""
+    if box[1] >= rect[3]:
+        return "above"
+    if box[3] <= rect[1]:
+        return "below"
+    return "right" if box[0] >= rect[2] else "left"
+
+
+class LabelLayout(ClassTextPlacing, LabelSides):
     """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
     are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
     texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
@@ -315,6 +353,7 @@ class LabelLayout(ClassTextPlacing):
         self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
         self.placement = Placement()
         self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
+        self.held_sides: dict[str, str] = {}  # block -> the side its label keeps for a camera move
         self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
         self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
         self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
@@ -484,7 +523,9 @@ class LabelLayout(ClassTextPlacing):
                 continue
             found = box.copy()
             found[[axis, axis + 2]] += shift
-            # its line back to the block crosses no label and no other block
+            # its line back to the block crosses no label and no other block; on its held side
+            if not self._on_held_side(label.block, found, rect):
+                continue
             if not _crossed(_leader(rect, found), np.vstack([self._placed, others])).any():
                 return np.round(found)
         return None

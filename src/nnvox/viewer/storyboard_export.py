@@ -15,7 +15,7 @@ from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.shots import frame_count, shot_frames
-from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard
+from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard, transitions
 from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
 from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, render_layers
 from nnvox.viewer.options import RenderOptions
@@ -149,12 +149,14 @@ class _Painter:
     def __init__(self, board: Storyboard, scenes: _Scenes, options: RenderOptions):
         self.board, self.scenes, self.options = board, scenes, options
         self.cards = None
+        self.last_pose = None  # the camera's pose at the last frame of the shot painted last
 
     def images(
-        self, shot: Shot, fps: int, layered: set[int] = frozenset(), opens: bool = True
+        self, shot: Shot, fps: int, layered: set[int] = frozenset(), opens: bool = True, moves: bool = False
     ) -> Iterator[np.ndarray | Layers]:
         """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
-        last) as Layers, so that only their 3D picture blends. `opens`: see shots.shot_frames."""
+        last) as Layers, so that only their 3D picture blends. `opens`: see shots.shot_frames;
+        `moves`: the camera carries on from the last pose of the shot painted before."""
         key = _scene_key(shot)
         renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
@@ -162,7 +164,9 @@ class _Painter:
         explained = self.scenes.explanations.get(id(shot))
         framed = [n for n in (shot.explain, explained.source) if n] if explained else None
         reach = explained.reach if explained else 0
-        frames = shot_frames(shot, scene, aspect, fps, framed, opens=opens, reach=reach)
+        carried = self.last_pose if moves else None
+        frames = shot_frames(shot, scene, aspect, fps, framed, opens=opens, reach=reach, carried=carried)
+        self.last_pose = frames[-1].pose
         if shot.figure is not None:
             return self._figures(shot, frames)
         if renderer is None:
@@ -199,8 +203,9 @@ class _Painter:
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
         histograms = self._histograms(shot, key, frames, sample)
-        if pane.label_layout is not None:  # the class texts keep one form through the shot's camera move
+        if pane.label_layout is not None:  # class texts keep one form, labels one side, through the shot
             pane.label_layout.settle_class_forms([f.pose for f in frames], pane.apply_pose)
+            pane.label_layout.settle_label_sides(frames, lambda f: _place(pane, f))
         for k, f in enumerate(frames):
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
@@ -229,6 +234,12 @@ class _Painter:
     def close(self) -> None:
         if self.cards is not None:
             self.cards.close()
+
+
+def _place(pane, f) -> None:
+    """The pane as frame `f` draws it: its open layers as open as then, its camera at its pose."""
+    pane.open_to(f.opened)
+    pane.apply_pose(f.pose)
 
 
 def _labels_fading(renderer, frame, histogram, shown: float) -> np.ndarray:
@@ -266,14 +277,16 @@ def render_storyboard(
         out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb
     )
     painter = _Painter(board, scenes, look)
-    blends = _blends(board, fps)
+    moves = transitions(board)
+    blends = _blends(board, fps, moves)
     previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
             for i, shot in enumerate(board.shots):
                 blend = blends[i]
                 layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
-                for k, drawn in enumerate(painter.images(shot, fps, layered, _opens(board, i))):
+                drawn_frames = painter.images(shot, fps, layered, _opens(board, i), moves[i] == "move")
+                for k, drawn in enumerate(drawn_frames):
                     # a cross-fade from the shot before mixes the pictures, never the texts
                     image = (
                         cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
@@ -288,10 +301,11 @@ def render_storyboard(
     return out
 
 
-def _blends(board: Storyboard, fps: int) -> list[int]:
-    """Frames of each shot that cross-fade from the shot before (none for the first)."""
+def _blends(board: Storyboard, fps: int, moves: list[str]) -> list[int]:
+    """Frames of each shot that cross-fade from the shot before (none for the first, nor after a
+    cut or a camera move: storyboard.transitions)."""
     fades = [board.fade_seconds if shot.fade is None else shot.fade for shot in board.shots]
-    return [0] + [round(fade * fps) for fade in fades[1:]]
+    return [round(fade * fps) if move == "fade" else 0 for fade, move in zip(fades, moves)]
 
 
 def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:

@@ -1,0 +1,131 @@
+"""On the frames of a transition: two shots of one network in one mode follow each other with one
+continuous camera move (no dissolve ghosting two poses), and each block's label keeps its side of
+its block through a shot's camera move."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.scenes.storyboard import MOVE_SECONDS
+from nnvox.viewer.storyboard_export import render_storyboard
+from tests.viewer.picture_policy import one_shot_board, shot_pictures
+
+pytestmark = pytest.mark.gl
+
+W, H, FPS = 320, 180, 10
+
+# Two shots of the same run and mode whose camera poses differ at the cut (the first ends turned
+# 30 degrees, the second starts facing conv2): the default transition carries the camera on.
+BOARD = f"""\
+[video]
+size = "{W}x{H}"
+fps = {FPS}
+fade_seconds = 0.5
+
+[[shot]]
+run = "run"
+duration = 1
+timeline = "last"
+camera = {{ keys = [ {{ at = 0, overview = true }}, {{ at = 1, overview = true, azimuth = 30 }} ] }}
+
+[[shot]]
+run = "run"
+duration = 3
+timeline = "last"
+camera = {{ move = "focus", layer = "conv2", azimuth = -20 }}
+"""
+
+
+def _write(run, folder, text: str):
+    (folder / "run").symlink_to(run.path, target_is_directory=True)
+    (folder / "board.toml").write_text(text)
+    return folder / "board.toml"
+
+
+def _frames(board) -> list[np.ndarray]:
+    out = render_storyboard(board, board.parent / "frames", progress=False)
+    return [np.asarray(Image.open(f)).astype(int) for f in sorted(out.glob("frame-*.png"))]
+
+
+def _changed(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of pixels that differ visibly between two pictures."""
+    return float((np.abs(a - b).max(axis=2) > 24).mean())
+
+
+def _layers(path) -> tuple[list, list]:
+    """Each shot's frames as Layers (3D picture, texts), the second carrying the camera on from the first."""
+    from nnvox.scenes.storyboard import load_storyboard
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.storyboard_export import _Painter, _Scenes
+
+    board = load_storyboard(path)
+    look = RenderOptions(width=W, height=H)
+    scenes = _Scenes(board, look)
+    painter = _Painter(board, scenes, look)
+    try:
+        every = set(range(-100, 100))
+        return tuple(list(painter.images(shot, FPS, every, moves=i == 1)) for i, shot in enumerate(board.shots))
+    finally:
+        scenes.close()
+        painter.close()
+
+
+def test_shots_of_one_network_in_one_mode_follow_with_one_camera_move(digits_run, tmp_path):
+    first, second = ([f.picture for f in shot] for shot in _layers(_write(digits_run, tmp_path, BOARD)))
+    # the second shot's picture starts where the first's ended, then moves on frame by frame
+    assert _changed(first[-1], second[0]) < 0.001, _changed(first[-1], second[0])
+    # eased out of the first pose: the frames just after the cut move the least of the move's
+    steps = [_changed(a, b) for a, b in itertools.pairwise(second[: round(MOVE_SECONDS * FPS)])]
+    ends = _changed(first[-1], second[-1])
+    assert ends > 0.1 and steps[0] < ends / 4 and steps[0] <= max(steps) / 2, (steps, ends)
+
+
+def test_the_video_cuts_to_the_carried_move_not_a_dissolve(digits_run, tmp_path):
+    """The video's frames at the cut are one shot's or the other's, whole: the move's first frame
+    (its text the second shot's) with no trace of the dissolve that ghosted two poses."""
+    board = _write(digits_run, tmp_path, BOARD)
+    frames = _frames(board)
+    cut = FPS
+    assert len(frames) == cut + 3 * FPS
+    carried = _layers(board)[1][0].image().astype(int)  # the move's first frame, its texts over it
+    still = np.abs(frames[cut] - carried).max(axis=2) <= 3
+    assert still.mean() > 0.995, still.mean()
+    faded = tmp_path / "faded"
+    faded.mkdir()
+    dissolved = _frames(
+        _write(digits_run, faded, BOARD.replace("duration = 3\n", 'duration = 3\ntransition = "fade"\n'))
+    )
+    assert (np.abs(dissolved[cut] - carried).max(axis=2) <= 3).mean() < 0.95  # the dissolve is asked by name
+
+
+def test_each_label_keeps_its_side_of_its_block_through_a_shot(lenet_run, tmp_path, monkeypatch):
+    """The earlier lecture's scrub close-up on fc2 (its camera turning from -15 to -5 degrees): laid
+    out frame by frame, relu2's label jumped from above its block to below it mid-shot."""
+    from nnvox.viewer.label_layout import LabelLayout, side_of
+
+    shot = (
+        'duration = 4\ntimeline = "last"\nsample = 9\n'
+        'camera = { keys = [ { at = 0, layer = "fc2", azimuth = -15, zoom = 0.7 },'
+        ' { at = 1, layer = "fc2", azimuth = -5, zoom = 0.7 } ] }\n'
+    )
+    board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 6, shot)
+
+    def sides() -> dict[str, set[str]]:
+        seen: dict[str, set[str]] = {}
+        for _, r in shot_pictures(board):
+            placement = r.scene_renderer.label_layout.placement
+            for kind, block, _, box in placement.shown:
+                if kind == "block":
+                    seen.setdefault(block, set()).add(side_of(box, placement.blocks[block]))
+        return seen
+
+    with monkeypatch.context() as patch:  # every frame deciding for itself, as before
+        patch.setattr(LabelLayout, "settle_label_sides", lambda *_: {})
+        alone = sides()
+    assert any(len(s) > 1 for s in alone.values()), f"the move no longer flips a label: {alone}"  # the case is real
+    held = sides()
+    assert held and all(len(s) == 1 for s in held.values()), held
