@@ -213,6 +213,16 @@ def _edges(scene: Scene) -> list[dict]:
     ]
 
 
+def _legends(mode: str, cmaps: list[str]) -> list[dict]:
+    """Each colour bar the scene's colour maps need: its title and the words under it, as the
+    desktop's (overlays/legends.py: TICK_WORDS under its ends and middle)."""
+    return [
+        {"cmap": c, "title": title, "words": list(TICK_WORDS[c])}
+        for c, (title, _) in legends(mode).items()
+        if c in cmaps
+    ]
+
+
 def _camera(pose: CameraPose) -> dict:
     return {
         "focal": _floats(pose.focal),
@@ -280,11 +290,7 @@ def describe(
         "luts": {c: lut(c).tolist() for c in cmaps},
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH},
-        "legends": [
-            {"cmap": c, "title": title, "words": list(TICK_WORDS[c])}  # under the bar, as the desktop's
-            for c, (title, _) in legends(scene.mode).items()
-            if c in cmaps
-        ],
+        "legends": _legends(scene.mode, cmaps),
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
