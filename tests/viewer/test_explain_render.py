@@ -3,18 +3,17 @@ veiled, the inset's sum is the recorded value; a storyboard names a bad layer on
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import vtk
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.explain import Explanation, focused
+from nnvox.scenes.explain import Explanation, focused, printed, sheet_block, sum_lines
+from nnvox.scenes.explain_pace import END_HOLD
 from nnvox.scenes.shots import explain_pose
 from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.overlays.explain import VEIL_ALPHA, sheet_x
+from nnvox.viewer.overlays.explain import VEIL_ALPHA
 from nnvox.viewer.storyboard_export import render_storyboard
 
 from .conftest import voxel_pixel
@@ -43,7 +42,7 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_veiled(lenet_
         block = scene.block("conv1")
         c, r, x = moment.step.position
         # the explained map is drawn pulled out in front of the block's stack
-        sheet = dataclasses.replace(block, origin=(sheet_x(block), *block.origin[1:]))
+        sheet = sheet_block(block)
         expected = block.scale.rgb(moment.step.recorded).astype(int)
         at = voxel_pixel(renderer, sheet, 0, r, x)  # a cell of ~5 px at 720p, its frame's lines ~3 px wide:
         near = image[at[0] - 1 : at[0] + 2, at[1] - 1 : at[1] + 2].reshape(-1, 3).astype(int)  # any of 3 x 3
@@ -59,10 +58,10 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_veiled(lenet_
             veiled = VEIL_ALPHA * background + (1 - VEIL_ALPHA) * colour
             got = image[voxel_pixel(renderer, sheet, 0, r + 3, col)].astype(float)
             assert np.abs(got - veiled).max() <= 14, (col, got, veiled, colour)
-        # the inset's sum: the value made from the products, and the run's own, to 3 digits
-        text = renderer.scene_renderer.overlays.explain.inset.sum.GetInput().replace("−", "-")
-        assert f"= {moment.step.value:.3f}\n" in text and f"recorded in the run: {moment.step.recorded:.3f}" in text
-        assert abs(moment.step.value - moment.step.recorded) < 5e-4 * max(1.0, abs(moment.step.recorded))
+        # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines)
+        inset = renderer.scene_renderer.overlays.explain.inset
+        assert inset.numbers.GetInput().split("\n") == [n for _, n in sum_lines(moment.step)]
+        assert inset.numbers.GetInput().endswith(printed(round(moment.step.recorded * 1000)))
     finally:
         renderer.close()
 
@@ -108,7 +107,8 @@ def test_a_cross_fade_shows_no_block_or_label_the_explaining_shot_leaves_out(len
 
 
 def test_the_window_on_the_last_rows_stays_clear_of_the_caption(lenet_run):
-    scene, renderer, moment, _ = _drawn(lenet_run, "conv1", 0.899)  # the last position: the window in the padding
+    last = 1 - END_HOLD - 1e-4  # the last position: the window in the padding
+    scene, renderer, moment, _ = _drawn(lenet_run, "conv1", last)
     try:
         pane = renderer.scene_renderer
         assert moment.step.position[1] == 27 and moment.done < moment.total
@@ -128,10 +128,11 @@ def test_the_window_on_the_last_rows_stays_clear_of_the_caption(lenet_run):
 
 
 def test_a_dense_unit_and_a_pool_window_are_explained_too(lenet_run):
-    for layer, says in (("fc1", "sum of 400 products"), ("pool1", "largest of the 4 values")):
+    for layer, says in (("fc1", "sum of the 400 products"), ("pool1", "largest of the 4 values")):
         _, renderer, moment, image = _drawn(lenet_run, layer, 0.5)
         try:
-            text = renderer.scene_renderer.overlays.explain.inset.sum.GetInput()
+            inset = renderer.scene_renderer.overlays.explain.inset
+            text = inset.words.GetInput() + "\n" + inset.numbers.GetInput()
             assert says in text and f"{moment.step.recorded:.3f}".replace("-", "−") in text
             w, h = 1280, 720  # the inset's grids are drawn: its box is not empty
             box = image[int(h * 0.2) : int(h * 0.6), int(w * 0.62) :]

@@ -399,6 +399,23 @@ def window_cells(block, s: Step) -> tuple[tuple[int, int], tuple[float, float], 
     )
 
 
+SHEET_GAP = 3.0  # the explained map stands this far in front of its block's stack (in voxels)
+STANDOFF = 0.08  # ... or of its one panel's face
+SHEET_SCALE = 1.4  # ... drawn this much larger than the block's maps, so the value being filled reads
+
+
+def sheet_block(block):
+    """Where the explained map is drawn, as a block of one panel: pulled out in front of its
+    block's stack (so that a map behind others is seen whole; a block of one panel: just on its
+    face), larger than the stack's maps and raised so that its bottom edge stays the block's."""
+    v = block.voxel
+    x, y, z = block.origin
+    front = x - (SHEET_GAP if block.panels > 1 else STANDOFF) * v
+    scale = SHEET_SCALE if block.panels > 1 else 1.0
+    raised = z + (scale - 1) * block.rows * v / 2
+    return dataclasses.replace(block, origin=(front, y, raised), voxel=v * scale, thickness=0.0, panels=1)
+
+
 FADED = 0.15  # the other blocks' opacity while a layer is explained: the eye stays on the two
 
 

@@ -1,0 +1,388 @@
+"""The explained layer's inset (overlays/explain.py): the input patch, the kernel and their products
+as coloured grids, the patch's value printed in each cell where it fits, the patch's colour scale
+with 0 marked (a probe image's black is not 0 after normalisation, and a line says what it is),
+and the sum that makes the value, printed so that it adds up (scenes/explain.sum_lines). The grids
+are built once per explained layer, then only recoloured."""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import numpy_to_vtk
+
+from nnvox.scenes.colour import ColourScale, lut
+from nnvox.scenes.explain import Moment, printed, sum_lines
+from nnvox.viewer.overlays.base import Stage
+
+MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
+# the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks, clear of
+# the heads-up line above and of the caption, legends and loss/accuracy inset below
+BOX = (0.58, 0.25, 0.985, 0.91)
+# what the inset's opaque backing covers: its box and up to the heads-up line and the right edge, so
+# the faded blocks after the explained layer (and their labels) never show through or around it
+COVER_TOP, COVER_RIGHT = 0.93, 1.0
+OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
+LINE = 1.25  # a text line's height, in fonts
+BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
+WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
+
+
+class _Grids:
+    """Rectangles of colour on the 2D overlay (grids of cells, a colour bar), laid out once,
+    recoloured each frame."""
+
+    def __init__(self, stage: Stage):
+        self.colours = np.zeros((0, 3), np.uint8)
+        self.mapper = vtk.vtkPolyDataMapper2D()
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(self.mapper)
+        self.actor.SetVisibility(False)
+        stage.overlay.AddViewProp(self.actor)
+
+    def build(self, grids: list[tuple[float, float, int, int, float, float, float]]) -> None:
+        """Each grid (x, y of its top-left corner in pixels, rows, cols, cell width and height, the
+        gap between cells) as quads, in order."""
+        points = []
+        for x, y, rows, cols, w, h, gap in grids:
+            r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+            x0, y1 = x + c.ravel() * w, y - r.ravel() * h
+            corners = [(x0, y1 - h + gap), (x0 + w - gap, y1 - h + gap), (x0 + w - gap, y1), (x0, y1)]
+            points.append(np.stack([np.stack([cx, cy, np.zeros_like(cx)], 1) for cx, cy in corners], 1).reshape(-1, 3))
+        poly = vtk.vtkPolyData()
+        pts = vtk.vtkPoints()
+        pts.SetData(numpy_to_vtk(np.vstack(points).astype(np.float32), deep=True))
+        poly.SetPoints(pts)
+        cells = vtk.vtkCellArray()
+        for q in np.arange(pts.GetNumberOfPoints()).reshape(-1, 4):
+            cells.InsertNextCell(4, [int(i) for i in q])
+        poly.SetPolys(cells)
+        self.colours = np.zeros((cells.GetNumberOfCells(), 3), np.uint8)
+        self.scalars = numpy_to_vtk(self.colours, deep=False)
+        poly.GetCellData().SetScalars(self.scalars)
+        self.mapper.SetInputData(poly)
+        self.mapper.SetScalarModeToUseCellData()
+        self.mapper.SetColorModeToDirectScalars()
+        self.actor.SetVisibility(True)
+
+    def paint(self, rgb: np.ndarray) -> None:
+        self.colours[:] = rgb
+        self.scalars.Modified()
+
+
+def _rgb(values: np.ndarray, scale: ColourScale) -> np.ndarray:
+    return lut(scale.cmap)[scale.quantise(np.asarray(values, np.float32).ravel())]
+
+
+def cover_box(stage: Stage, box, font: int) -> tuple[float, float, float, float]:
+    """The pixels (x0, y0, x1, y1 of the pane) the inset's backing covers: its box with a margin,
+    reaching up to COVER_TOP and right to COVER_RIGHT of the pane."""
+    x0, y0, x1, y1 = box
+    pad = 0.3 * font
+    w, h = stage.pane_width, stage.pane_height
+    return (x0 - pad, y0 - pad, max(x1 + pad, COVER_RIGHT * w), max(y1 + pad, COVER_TOP * h))
+
+
+def _backing(stage: Stage) -> tuple[vtk.vtkPlaneSource, vtk.vtkActor]:
+    """An opaque panel of the background's colour behind the inset: its grids and text read, and
+    nothing behind them shows through (faded blocks, their labels and edges). A 3D quad just inside
+    the near plane of the overlay layer, not a 2D actor: a cross-fade blends the 3D picture without
+    the text, and the panel must hide what is behind it there too."""
+    plane = vtk.vtkPlaneSource()
+    mapper = vtk.vtkPolyDataMapper()
+    mapper.SetInputConnection(plane.GetOutputPort())
+    actor = vtk.vtkActor()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetColor(*(c / 255 for c in stage.options.background))
+    actor.GetProperty().LightingOff()
+    actor.SetVisibility(False)
+    stage.overlay.AddActor(actor)
+    return plane, actor
+
+
+NEAR = 0.02  # the panel's depth (0: the near plane, 1: the far one), in front of every label and ray
+
+
+def _place(plane: vtk.vtkPlaneSource, renderer: vtk.vtkRenderer, cover) -> None:
+    """The panel over `cover` (x0, y0, x1, y1 in pixels of the pane) as the camera now sees it."""
+    x0, y0, x1, y1 = cover
+    at = vtk.vtkCoordinate()
+    at.SetCoordinateSystemToViewport()
+
+    def world(x: float, y: float) -> tuple[float, float, float]:
+        at.SetValue(x, y, NEAR)
+        return at.GetComputedWorldValue(renderer)
+
+    plane.SetOrigin(*world(x0, y0))
+    plane.SetPoint1(*world(x1, y0))
+    plane.SetPoint2(*world(x0, y1))
+
+
+def text_actor(stage: Stage, size: int, bold: bool = False, align: str = "left") -> vtk.vtkTextActor:
+    actor = vtk.vtkTextActor()
+    tp = actor.GetTextProperty()
+    tp.SetFontSize(size)
+    tp.SetColor(*(c / 255 for c in stage.colours.text))
+    tp.SetBold(bold)
+    tp.SetVerticalJustificationToTop()
+    {"left": tp.SetJustificationToLeft, "right": tp.SetJustificationToRight, "centre": tp.SetJustificationToCentered}[
+        align
+    ]()
+    actor.SetVisibility(False)
+    stage.overlay.AddViewProp(actor)
+    return actor
+
+
+def text_width(text: str, size: int, bold: bool = False) -> float:
+    """How wide vtk draws `text` at `size` pixels."""
+    props = vtk.vtkTextProperty()
+    props.SetFontSize(size)
+    props.SetBold(bold)
+    box = [0, 0, 0, 0]
+    vtk.vtkTextRenderer().GetBoundingBox(props, text, box, 72)
+    return float(box[1] - box[0] + 1)
+
+
+def cell_text(value: float, inside: bool) -> str:
+    """A patch cell's value as printed: two decimals, padding (read as 0) as 0."""
+    if not inside:
+        return "0"
+    text = f"{value:.2f}"
+    return ("0.00" if text == "-0.00" else text).replace("-", "−")
+
+
+def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float):
+    """The grids' cells and corners: `heads` columns side by side (patch, kernel, products), `rows`
+    of them (one an input channel), between a title line and `below` pixels of lines under them.
+    The patch's cells are wide enough for their printed values where those fit (one row, the
+    others' cells at least a third of its); otherwise all cells alike. Returns the patch's cell,
+    the others' cell, each grid's top-left corner, and whether the values are printed."""
+    x0, y0, x1, y1 = box
+    gr, gc = grid
+    op = 1.6 * font  # room for the "×" and "=" between grids
+    top, bottom = y1 - (LINE + 1.6) * font, y0 + below  # the title and column heads above
+    columns = len(heads)
+    room = x1 - x0 - op * (columns - 1)
+    plain = min(room / (columns * gc), (top - bottom) / (gr * (rows * 1.12 - 0.12)))
+    printed_cell = text_width(WIDEST, font) + 0.5 * font
+    fits = rows == 1 and gr * printed_cell <= top - bottom
+    big = printed_cell if fits else plain
+    small = (room - gc * big) / max((columns - 1) * gc, 1) if columns > 1 else big
+    if fits and columns > 1 and small < big / 3:
+        big, small, fits = plain, plain, False
+    small = min(small, big)
+    widths = [max(gc * (big if k == 0 else small), text_width(h, font)) for k, h in enumerate(heads)]
+    left = x0 + (x1 - x0 - sum(widths) - op * (columns - 1)) / 2
+    xs = [left + sum(widths[:k]) + op * k for k in range(columns)]
+    middle = [0.0] + [gr * (big - small) / 2] * (columns - 1)  # the smaller grids level with the patch's middle
+    corners = [(xs[k], top - j * gr * big * 1.12 - middle[k]) for j in range(rows) for k in range(columns)]
+    return big, small, corners, fits
+
+
+class ExplainInset:
+    """The 2D part: the patch, kernel and products grids, their heads and values, the patch's
+    colour scale, and the sum."""
+
+    def __init__(self, stage: Stage):
+        self.stage = stage
+        font = stage.options.font(stage.fonts.hud)
+        self.font = font
+        w, h = stage.pane_width, stage.pane_height
+        self.box = (BOX[0] * w, BOX[1] * h, BOX[2] * w, BOX[3] * h)
+        self.cover = cover_box(stage, self.box, font)
+        self._plane, self.band = _backing(stage)
+        self.grids = _Grids(stage)
+        self.title = text_actor(stage, font, bold=True)
+        self.words, self.numbers = text_actor(stage, font), text_actor(stage, font, align="right")
+        self.note = text_actor(stage, font)
+        self.heads = [text_actor(stage, font) for _ in range(3)]
+        self.ops = [text_actor(stage, round(font * 1.3), bold=True) for _ in range(2)]
+        self.ends = [text_actor(stage, font, align=a) for a in ("right", "left", "centre")]  # lo, hi, "0"
+        self.values: list[vtk.vtkTextActor] = []
+        self.built = None
+
+    @property
+    def actors(self) -> list[vtk.vtkProp]:
+        fixed = [self.band, self.grids.actor, self.title, self.words, self.numbers, self.note]
+        return [*fixed, *self.heads, *self.ops, *self.ends, *self.values]
+
+    def hide(self) -> None:
+        for a in self.actors:
+            a.SetVisibility(False)
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.band.GetVisibility())
+
+    def fit_cover(self, left: float, below: tuple[float, float, float, float] | None) -> None:
+        """Reach the backing left to `left` (pixels of the pane: just right of the framed blocks, so
+        no sliver of the next block shows beside it) and keep its bottom edge above `below` (the
+        caption's band) where the two would overlap, so it never covers a caption line."""
+        x0, y0, x1, y1 = self.cover
+        x0 = min(x0, max(left, 0.5 * self.stage.pane_width))
+        if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
+            y0 = max(y0, below[3] + 1)
+        _place(self._plane, self.stage.renderer, (x0, y0, x1, y1))
+
+    def _build(self, m: Moment) -> None:
+        s, f = m.step, self.font
+        heads = list(OPS.get(s.family, (f"{s.family} of the window",)))[: 1 if s.weights is None else 3]
+        if s.family == "linear":
+            n = len(s.inputs)
+            gc = int(np.ceil(np.sqrt(n)))
+            grid, rows = (int(np.ceil(n / gc)), gc), 1
+        else:
+            grid, rows = s.inputs.shape[1:], min(len(s.inputs), MOST_CHANNELS)
+        lines = 3 + 1  # the sum's lines and the note under them
+        below = (3.1 + lines * LINE) * f  # the colour scale (its bar and "0"), then the lines
+        big, small, corners, fits = _layout(self.box, f, heads, rows, grid, below)
+        columns = len(heads)
+        x = corners[0][0]
+        grid_bottom = corners[-1 if columns == 1 else -columns][1] - grid[0] * big
+        bar_y = grid_bottom - 0.8 * f  # the bar's top: under the patch, as wide as its grid less its ends' labels
+        span = grid[1] * big
+        ends = max(text_width(printed(-999, 2), f), text_width(printed(9999, 2), f)) + 0.3 * f
+        bar_x, bar_w = x + ends, max(span - 2 * ends, 4 * f)
+        quads = [
+            (cx, cy, *grid, c, c, max(1.0, c * 0.08))
+            for k, (cx, cy) in enumerate(corners)
+            for c in [big if k % columns == 0 else small]
+        ]
+        quads += [
+            (bar_x, bar_y, 1, BAR_STEPS, bar_w / BAR_STEPS, 0.5 * f, 0.0),
+            (bar_x, bar_y + 0.15 * f, 1, 1, 2, 0.8 * f, 0),
+        ]
+        self.grids.build(quads)
+        self.layout = (rows, columns, grid, (bar_x, bar_w, bar_y), fits)
+        for k, text in enumerate(self.heads):
+            text.SetVisibility(k < columns)
+            if k < columns:
+                text.SetInput(heads[k])
+                text.SetPosition(corners[k][0], corners[k][1] + LINE * f)  # over its grid
+        for k, op in enumerate(self.ops):
+            op.SetVisibility(columns == 3)
+            if columns == 3:
+                op.SetInput("×" if k == 0 else "=")
+                op.SetPosition(corners[k + 1][0] - 1.15 * f, corners[0][1] - grid[0] * big / 2 + 0.6 * f)
+        lo, hi, zero = self.ends
+        lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
+        hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
+        zero.SetPosition(bar_x, bar_y - 0.75 * f)
+        self.title.SetPosition(self.box[0] + 0.5 * f, self.box[3] - 0.2 * f)
+        text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
+        self.words.SetPosition(self.box[0] + 0.5 * f, text_top)
+        self.note.SetPosition(self.box[0] + 0.5 * f, text_top - 3 * LINE * f)
+        self._values(corners[0], big, grid, fits)
+        for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
+            a.SetVisibility(True)
+        self.built = (m.layer, s.inputs.shape)
+
+    def _values(self, corner, cell: float, grid: tuple[int, int], fits: bool) -> None:
+        """A text a patch cell, centred in it, where the values fit."""
+        for a in self.values:
+            a.SetVisibility(False)
+        if not fits:
+            return
+        while len(self.values) < grid[0] * grid[1]:
+            self.values.append(text_actor(self.stage, self.font, align="centre"))
+        for k in range(grid[0] * grid[1]):
+            r, c = divmod(k, grid[1])
+            text = self.values[k]
+            text.GetTextProperty().SetVerticalJustificationToCentered()
+            text.SetPosition(corner[0] + (c + 0.46) * cell, corner[1] - (r + 0.46) * cell)
+            text.SetVisibility(True)
+
+    def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
+        s = m.step
+        if self.built != (m.layer, s.inputs.shape):
+            self._build(m)
+        rows, _, _, bar, fits = self.layout
+        input_scale = input_scale or m.input_scale or ColourScale.robust(0.0, 1.0)  # fixed over the shot
+        patch = self._paint(m, input_scale)
+        self._scale(input_scale, bar)
+        if fits:
+            for k, text in enumerate(self.values[: patch.shape[0]]):
+                inside = bool(s.inside.reshape(-1)[k]) if s.family != "linear" else True
+                text.SetInput(cell_text(float(s.inputs.reshape(-1)[k]), inside))
+                dark = float(np.dot(patch[k], (0.3, 0.59, 0.11))) < 128
+                text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
+        self.title.SetInput(_title(m))
+        lines = sum_lines(s)
+        self.words.SetInput("\n".join(w for w, _ in lines))
+        self.numbers.SetInput("\n".join(n for _, n in lines))
+        widest = max(text_width(w, self.font) for w, _ in lines) + text_width("  −0.000", self.font)
+        self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
+        self.note.SetInput(_note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note)
+        self.note.SetVisibility(bool(self.note.GetInput()))
+
+    def _paint(self, m: Moment, input_scale: ColourScale) -> np.ndarray:
+        """Colour the grids; returns the first row's patch colours (a cell's text reads on it)."""
+        s = m.step
+        rows, columns, grid, _, _ = self.layout
+        size = grid[0] * grid[1]
+        parts = [(np.where(s.inside, s.inputs, 0.0), input_scale)]  # padding reads 0, coloured as 0
+        if s.weights is not None:
+            products = ColourScale(-m.product_limit, m.product_limit, "diverging", True)
+            parts += [
+                (s.weights, ColourScale(-m.weight_limit, m.weight_limit, "diverging", True)),
+                (s.products, products),
+            ]
+        rgb = np.zeros((rows, columns, size, 3), np.uint8)
+        for k, (values, scale) in enumerate(parts):
+            flat = np.full((rows, size), np.nan, np.float32)
+            v = values.reshape(-1, values.shape[-1] * (values.shape[-2] if values.ndim > 1 else 1))[:rows]
+            flat[: len(v), : v.shape[1]] = v
+            rgb[:, k] = _rgb(flat, scale).reshape(rows, size, 3)
+        if s.chosen is not None:  # a max pool: the other values of the window fade, the largest stands out
+            keep = np.zeros(size, bool)
+            keep[np.ravel_multi_index(s.chosen[1:], grid)] = True
+            rgb[:, 0, ~keep] = rgb[:, 0, ~keep] // 3 + np.asarray(self.stage.options.background, np.uint8) // 2
+        self.rgb = rgb
+        return rgb[0, 0]
+
+    def _scale(self, scale: ColourScale, bar) -> None:
+        """The patch's colour bar from its scale's low end to its high, a tick and "0" where 0 is."""
+        bar_x, bar_w, _ = bar
+        steps = np.linspace(scale.lo, scale.hi, BAR_STEPS, dtype=np.float32)
+        tick = np.asarray(self.stage.colours.text, np.uint8)[None]
+        self.grids.paint(np.vstack([self.rgb.reshape(-1, 3), _rgb(steps, scale), tick]))
+        lo, hi, zero = self.ends
+        lo.SetInput(printed(round(scale.lo * 100), 2))
+        hi.SetInput(printed(round(scale.hi * 100), 2))
+        where = min(max((0.0 - scale.lo) / ((scale.hi - scale.lo) or 1.0), 0.0), 1.0)
+        x = bar_x + where * bar_w
+        zero.SetInput("0")
+        zero.SetPosition(x, zero.GetPosition()[1])
+        self._tick_at(x)
+
+    def _tick_at(self, x: float) -> None:
+        """Move the zero tick (the last quad) to pixel column `x`."""
+        points = self.grids.mapper.GetInput().GetPoints()
+        n = points.GetNumberOfPoints()
+        for k in range(n - 4, n):
+            py = points.GetPoint(k)[1]
+            points.SetPoint(k, x - 1 + (2 if k in (n - 3, n - 2) else 0), py, 0)
+        points.Modified()
+
+
+def _title(m: Moment) -> str:
+    s = m.step
+    where = (
+        f"unit {s.position[0]}"
+        if s.family == "linear"
+        else f"map {s.position[0]}, row {s.position[1]}, column {s.position[2]}"
+    )
+    return f"{m.layer}: {where}   ({m.done} of {m.total})"
+
+
+def _note(m: Moment, hidden: int) -> str:
+    """The line under the sum: what a black pixel is (not 0: the images are normalised), what the
+    padding reads, and the input maps summed but not drawn."""
+    s = m.step
+    parts = []
+    if m.black is not None:
+        parts.append(f"black = {printed(round(m.black * 100), 2)} after normalisation")
+    if not s.inside.all():
+        parts.append("padding reads 0")
+    if hidden > 0:
+        parts.append(f"{hidden} more input maps summed, not drawn")
+    return "; ".join(parts)
