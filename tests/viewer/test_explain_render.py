@@ -173,3 +173,28 @@ def test_a_storyboard_explains_a_layer_and_names_a_bad_one_on_its_line(lenet_run
         board.write_text(BOARD.format(layer=layer, channel=channel))
         with pytest.raises(NnvoxError, match=says):
             render_storyboard(board, tmp_path / "bad", progress=False)
+
+
+@pytest.mark.parametrize("transition", ["fade", "move"])
+def test_the_window_stands_still_while_the_explaining_shot_comes_in(lenet_run, tmp_path, transition):
+    """The window slid during the incoming cross-fade (55 of 784 positions done by its end): it
+    waits for the fade-in, or the camera's move from the shot before, then stops on its chosen
+    positions."""
+    from nnvox.scenes.storyboard import MOVE_SECONDS, load_storyboard
+    from nnvox.viewer.storyboard_export import _Scenes
+
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    shot = '[[shot]]\nrun = "run"\nduration = 12\nsample = 9\n'
+    board.write_text(f'[video]\nfade_seconds = 0.5\n\n{shot}\n{shot}explain = "conv1"\ntransition = "{transition}"\n')
+    loaded = load_storyboard(board)
+    scenes = _Scenes(loaded, RenderOptions(width=320, height=180))
+    try:
+        explained = scenes.explanations[id(loaded.shots[1])]
+        coming_in = 0.5 if transition == "fade" else MOVE_SECONDS
+        last = len(lenet_run.snapshots) - 1
+        during = [explained.at(k / 100 * coming_in / 12, last).done for k in range(101)]
+        assert set(during) == {1}, transition
+        assert explained.at(0.5, last).done > 1
+    finally:
+        scenes.close()

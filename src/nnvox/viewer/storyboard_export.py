@@ -15,7 +15,15 @@ from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.shots import frame_count, shot_frames
-from nnvox.scenes.storyboard import Shot, Storyboard, check_layers, check_runs, load_storyboard, transitions
+from nnvox.scenes.storyboard import (
+    MOVE_SECONDS,
+    Shot,
+    Storyboard,
+    check_layers,
+    check_runs,
+    load_storyboard,
+    transitions,
+)
 from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
 from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, render_layers
 from nnvox.viewer.options import RenderOptions
@@ -85,14 +93,19 @@ class _Scenes:
                     line = shot.lines.get("open", line) if str(exc).startswith("open:") else line
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
-        self.explanations = {id(s): self._explanation(board, s) for s in board.shots if s.explain is not None}
+        ways = dict(zip(map(id, board.shots), transitions(board), strict=True))  # how each shot comes in
+        self.explanations = {
+            id(s): self._explanation(board, s, ways[id(s)]) for s in board.shots if s.explain is not None
+        }
         self._renderers, self._histograms = {}, {}
 
-    def _explanation(self, board: Storyboard, shot: Shot) -> Explanation:
-        """A shot's explained layer, checked against its run and scene before anything renders."""
+    def _explanation(self, board: Storyboard, shot: Shot, way: str) -> Explanation:
+        """A shot's explained layer, checked against its run and scene before anything renders; its
+        window waits while the shot comes in (`way`: a fade, or the camera's move from the shot before)."""
         run = self.runs[shot.source]
         try:
-            fade = board.fade_seconds if shot.fade is None else shot.fade  # the window waits for the fade-in
+            fade = board.fade_seconds if shot.fade is None else shot.fade
+            fade = {"fade": fade, "move": min(MOVE_SECONDS, shot.duration / 3)}.get(way, 0.0)
             scene = self.scenes[_scene_key(shot)]
             return Explanation(
                 run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=fade
