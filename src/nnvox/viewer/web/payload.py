@@ -75,6 +75,7 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int
             "anchor": _floats(((x0 + x1) / 2, (y0 + y1) / 2, z1 if above else z0)),
             "side": 1 if above else -1,
             "rank": rank,
+            "end": b.role in ("input", "output"),  # placed first where the usual order hides it (Label.end)
         },
     }
 

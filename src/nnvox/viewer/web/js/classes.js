@@ -1,6 +1,7 @@
 // An output's class names and probabilities beside its column, as the desktop's OutputVisual and
 // label policy show them: one text per row where the rows are far enough apart on screen to read,
-// else one list of the most probable classes from the column's top (both from Python, per snapshot).
+// else one list of the most probable classes from the column's top (both from Python, per snapshot),
+// one form held while the camera is dragged.
 // `show` returns the screen rectangles the texts take. Each text starts right of the column's
 // drawn box (its anchor is the column's middle, which the column's near face covers when seen
 // from the side), so none is drawn on the column.
@@ -50,7 +51,14 @@ export class ClassTexts {
     const clear = blockRect(stage, this.block.outline)[2] + GAP_PX;
     const screen = rows.map((p) => stage.toScreen(p)).map(([x, y]) => [Math.max(x, clear), y]);
     const apart = screen.length > 1 && Math.hypot(screen[1][0] - screen[0][0], screen[1][1] - screen[0][1]);
-    const perRow = screen.length > 0 && (screen.length === 1 || apart >= 1.05 * fontPx);
+    const fits = screen.length > 0 && (screen.length === 1 || apart >= 1.05 * fontPx);
+    // While the camera is dragged the form shown when the drag began is held (rows that no longer
+    // fit hide rather than turn into the list); the settled view decides again, as the desktop's
+    // label_layout hold_class_forms / settle_class_forms.
+    const held = stage.turning && this.form !== undefined ? this.form : null;
+    const perRow = held === null ? fits : held === "rows" && fits;
+    const listed = held === null ? !fits : held === "top";
+    if (held === null) this.form = fits ? "rows" : "top";
     this.rows.forEach((el, r) => {
       set(el, "display", perRow ? "block" : "none");
       if (!perRow) return;
@@ -58,8 +66,8 @@ export class ClassTexts {
       set(el, "fontSize", `${fontPx}px`);
       if (el.textContent !== texts[r]) el.textContent = texts[r];
     });
-    set(this.top, "display", perRow ? "none" : "block");
-    if (!perRow) {
+    set(this.top, "display", listed ? "block" : "none");
+    if (listed) {
       const [ax, y] = stage.toScreen(top);
       const x = Math.max(ax, clear);
       this.top.style.transform = `translate(${x}px, ${y}px)`;
@@ -67,6 +75,6 @@ export class ClassTexts {
       const text = [heading, ...order.map((i) => texts[i])].filter(Boolean).join("\n");
       if (this.top.textContent !== text) this.top.textContent = text;
     }
-    return (perRow ? this.rows : [this.top]).map((el) => rect(el));
+    return (perRow ? this.rows : listed ? [this.top] : []).map((el) => rect(el));
   }
 }

@@ -4,6 +4,7 @@
 // meets up to `reach` of its heights, then tries the other side, then slid sideways there, then
 // beside the block (right, left); no two overlap, none covers another block's screen rectangle or
 // the reserved bands, none comes within the edge margin (policy.edge of the height); the rest hide.
+// Where that order hides the network's input's or output's label, the two go first in their rank.
 // Only this placement, which depends on the live camera, is computed in the browser.
 
 const overlaps = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
@@ -46,28 +47,47 @@ export class Labels {
     this.leaders.setAttribute("stroke", `rgb(${tr},${tg},${tb})`);
     this.leaders.setAttribute("stroke-width", "1");
     layer.prepend(this.leaders);
-    this.importance = [...this.labels].sort((a, b) => a.block.label.rank - b.block.label.rank || a.order - b.order);
+    const rank = (a, b) => a.block.label.rank - b.block.label.rank;
+    this.importance = [...this.labels].sort((a, b) => rank(a, b) || a.order - b.order);
+    this.endsFirst = [...this.labels].sort((a, b) => rank(a, b) || b.block.label.end - a.block.label.end || a.order - b.order);
   }
 
-  // `kept` are screen rectangles already taken (the outputs' class texts).
+  // `kept` are screen rectangles already taken (the outputs' class texts). The labels in order of
+  // importance; where that hides the input's or the output's label, again with those two first in
+  // their rank, kept unless it hides more (the desktop's LabelLayout._lay_labels).
   layout(fontPx, kept = []) {
     const { clientWidth: w, clientHeight: h } = this.stage.renderer.domElement;
     const rects = new Map(this.labels.map((l) => [l.block.name, blockRect(this.stage, l.block.bounds)]));
-    const taken = [...this.reserved(w, h), ...kept];
-    this.leaders.replaceChildren();
     this.measure(fontPx);
-    for (const label of this.importance) {
-      const size = label.size;
-      const others = [...rects].filter(([name]) => name !== label.block.name).map(([, r]) => r);
-      const spot = label.block.label.rank < 2 && this.place(label, size, rects.get(label.block.name), taken, others, w, h);
+    let spots = this.arrange(this.importance, rects, [...this.reserved(w, h), ...kept], w, h);
+    const hidden = (placed) => this.importance.filter((l) => l.block.label.rank < 2 && !placed.has(l));
+    if (hidden(spots).some((l) => l.block.label.end)) {
+      const again = this.arrange(this.endsFirst, rects, [...this.reserved(w, h), ...kept], w, h);
+      if (hidden(again).length <= hidden(spots).length) spots = again;
+    }
+    this.leaders.replaceChildren();
+    for (const label of this.labels) {
+      const spot = spots.get(label);
       const display = spot ? "block" : "none";
       if (label.el.style.display !== display) label.el.style.display = display;
       label.shown = Boolean(spot);
       if (!spot) continue;
       label.el.style.transform = `translate(${spot[0]}px, ${spot[1]}px)`; // moved, not laid out again
-      taken.push(spot);
       this.leader(spot, rects.get(label.block.name));
     }
+  }
+
+  // Each label placed in `order` (rank 2 never: shown only when focused): label -> its rectangle.
+  arrange(order, rects, taken, w, h) {
+    const spots = new Map();
+    for (const label of order) {
+      const others = [...rects].filter(([name]) => name !== label.block.name).map(([, r]) => r);
+      const spot = label.block.label.rank < 2 && this.place(label, label.size, rects.get(label.block.name), taken, others, w, h);
+      if (!spot) continue;
+      spots.set(label, spot);
+      taken.push(spot);
+    }
+    return spots;
   }
 
   // Each label's size at this font, measured in one layout when the font or a text changed (not

@@ -43,7 +43,10 @@ export class Stage {
     this.controls.update();
     // A turn (not a zoom) keeps the network's box as far inside the picture as it was when the drag began
     this.controls.addEventListener("start", () => (this.turning = { spread: Math.max(1, this.spread()), zoom: this.camera.zoom }));
-    this.controls.addEventListener("end", () => (this.turning = null));
+    this.controls.addEventListener("end", () => {
+      this.turning = null;
+      this.requestDraw(); // drawn once more settled: the class texts decide their form again (classes.js)
+    });
     this.controls.addEventListener("change", () => {
       if (this.turning) this.moved = true; // the reader moved the camera (a click does not): a panel opening only moves the picture over
       if (this.turning && this.camera.zoom === this.turning.zoom) this.keepInView(this.turning);

@@ -1,0 +1,74 @@
+"""The page's labels and class texts by the desktop's newest policy (viewer/label_layout.py): where
+the usual order hides the network's input's or output's label, the labels are placed again with
+those two first (LeNet at 480p: fc2 hid behind relu3's label); an output's class texts keep the form
+they had when a drag began (rows, or the list of top classes) until the camera settles."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import OpenPage
+from tests.web.test_browser import shown_labels
+
+FORMS = """(() => { const c = window.nnvoxViewer.classes[0];
+  return { rows: c.rows.some((el) => el.style.display !== 'none'), top: c.top.style.display !== 'none' }; })()"""
+
+
+@pytest.fixture(scope="module")
+def lenet_html(lenet_run, tmp_path_factory):
+    from nnvox.viewer.export import export_html
+
+    return export_html(lenet_run.path, tmp_path_factory.mktemp("web") / "lenet.html")
+
+
+# The camera turned `deg` about its up, raised `elev` and zoomed (`zoom` times), from the first view
+TURN = """([deg, elev, zoom]) => { const s = window.nnvoxViewer.stage, t = s.controls.target;
+  s.reset(); s.camera.position.sub(t).applyAxisAngle(s.camera.up, deg * Math.PI / 180).add(t);
+  const side = s.camera.position.clone().sub(t).cross(s.camera.up).normalize();
+  s.camera.position.sub(t).applyAxisAngle(side, elev * Math.PI / 180).add(t);
+  s.camera.lookAt(t); s.camera.zoom *= zoom; s.camera.updateProjectionMatrix(); s.requestDraw(); }"""
+
+
+@pytest.mark.parametrize("size, pose", [((854, 480), (20, 20, 2)), ((854, 480), None), ((1920, 1080), None)])
+def test_the_input_and_output_are_named_where_the_usual_order_hides_one(browser, lenet_html, lenet_run, size, pose):
+    """At 854 x 480 turned 20 degrees, raised 20 and zoomed in twice, LeNet's usual order (ranks,
+    then graph order) left fc2 or the input without room; placed first, both are named."""
+    from nnvox.scenes.build import build_scene
+
+    ends = {b.name for b in build_scene(lenet_run).blocks if b.role in ("input", "output")}
+    opened = OpenPage(browser, lenet_html)
+    try:
+        opened.page.set_viewport_size({"width": size[0], "height": size[1]})
+        if pose:
+            opened.page.evaluate(TURN, list(pose))
+        opened.settle()
+        boxes = shown_labels(opened)
+        assert ends <= set(boxes), sorted(boxes)
+        shown = list(boxes.values())
+        for k, (l1, t1, r1, b1) in enumerate(shown):
+            assert all(r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1 for l2, t2, r2, b2 in shown[k + 1 :])
+        assert opened.errors == []
+    finally:
+        opened.page.close()
+
+
+def test_class_texts_keep_their_form_while_the_camera_is_dragged(browser, digits_html):
+    opened = OpenPage(browser, digits_html)
+    page = opened.page
+    try:
+        opened.settle()
+        assert page.evaluate(FORMS) == {"rows": True, "top": False}  # one text a row at first
+        page.mouse.move(640, 600)
+        page.mouse.down()
+        page.mouse.move(636, 598, steps=2)  # a drag begins
+        zoom_out = "const s = window.nnvoxViewer.stage; s.camera.zoom /= 5; s.camera.updateProjectionMatrix();"
+        zoom_out += " s.requestDraw();"
+        page.evaluate(zoom_out)  # the rows now too close to read
+        opened.settle()
+        assert page.evaluate(FORMS)["top"] is False  # no switch to the list mid-drag (the rows hide)
+        page.mouse.up()
+        opened.settle()
+        assert page.evaluate(FORMS) == {"rows": False, "top": True}  # settled: the list of top classes
+        assert opened.errors == []
+    finally:
+        page.close()
