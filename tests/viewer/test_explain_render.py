@@ -21,18 +21,18 @@ from .conftest import voxel_pixel
 pytestmark = pytest.mark.gl
 
 
-def _drawn(run, layer: str, progress: float):
-    """A 720p frame of an explaining shot on `layer` at `progress`, drawn as a storyboard draws it."""
+def _drawn(run, layer: str, progress: float, size: tuple[int, int] = (1280, 720), sample: int = 3):
+    """A frame (720p) of an explaining shot on `layer` at `progress`, drawn as a storyboard draws it."""
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(run)
-    explained = Explanation(run, scene, layer, 0, 3)
-    renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
+    explained = Explanation(run, scene, layer, 0, sample)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
     pane = renderer.scene_renderer
     pane.apply_pose(explain_pose(scene, [layer, explained.source], pane.aspect, explained.reach))
     moment = explained.at(progress, 1.0)
     pane.show_explain(moment)
-    image = renderer.render(focused(scene.frame_at(1.0, sample=3), moment))
+    image = renderer.render(focused(scene.frame_at(1.0, sample=sample), moment))
     return scene, renderer, moment, image
 
 
@@ -198,3 +198,39 @@ def test_the_window_stands_still_while_the_explaining_shot_comes_in(lenet_run, t
         assert explained.at(0.5, last).done > 1
     finally:
         scenes.close()
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is(lenet_run, size):
+    """Black input pixels are not 0 (the images are normalised) while the padding reads 0: each
+    patch cell prints its value (padding: 0), the patch's colour scale ticks 0 between its ends,
+    and a line says what black is, from the run's recorded inputs; every text at the lecture's
+    size, none over another."""
+    from tests.viewer.picture_policy import check_lecture_text, drawn_texts
+
+    black = float(lenet_run.probe_inputs.min())
+    for progress in (0.0, 0.5):  # the window in the corner's padding, then on the digit
+        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9)
+        try:
+            inset = renderer.scene_renderer.overlays.explain.inset
+            s = moment.step
+            cells = [a.GetInput() for a in inset.values if a.GetVisibility()]
+            want = [
+                f"{v:.2f}".replace("-", "−") if inside else "0" for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
+            ]
+            assert cells == [w.replace("−0.00", "0.00") for w in want], (cells, want)
+            note = inset.note.GetInput()
+            assert f"black = {black:.2f}".replace("-", "−") + " after normalisation" in note
+            assert ("padding reads 0" in note) == (not s.inside.all())
+            lo, _, zero = (a.GetInput() for a in inset.ends)
+            assert (lo, zero) == (f"{black:.2f}".replace("-", "−"), "0")
+            x_lo, x_hi, x_zero = (a.GetPosition()[0] for a in inset.ends)
+            assert x_lo < x_zero < x_hi  # 0 marked between the scale's ends, black not at 0
+            texts = [t for t in drawn_texts(renderer) if t["kind"] == "text"]  # (labels of undrawn blocks: hidden)
+            check_lecture_text(f"explain {size[1]}p at {progress}", texts, size)
+            assert sum(t["text"] in cells for t in texts) >= 25
+            y = round(size[1] - inset.ends[2].GetPosition()[1])  # the tick stands out of the bar above "0"
+            column = image[y - round(0.6 * inset.font) : y, round(x_zero)].astype(int)
+            assert (np.abs(column - np.asarray(renderer.options.theme.colours.text)).max(axis=1) < 40).any()
+        finally:
+            renderer.close()

@@ -154,7 +154,7 @@ def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], 
     """The grids' cells and corners: `heads` columns side by side (patch, kernel, products), `rows`
     of them (one an input channel), between a title line and `below` pixels of lines under them.
     The patch's cells are wide enough for their printed values where those fit (one row, the
-    others' cells at least a third of its); otherwise all cells alike. Returns the patch's cell,
+    others' cells at least a quarter of its); otherwise all cells alike. Returns the patch's cell,
     the others' cell, each grid's top-left corner, and whether the values are printed."""
     x0, y0, x1, y1 = box
     gr, gc = grid
@@ -167,7 +167,7 @@ def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], 
     fits = rows == 1 and gr * printed_cell <= top - bottom
     big = printed_cell if fits else plain
     small = (room - gc * big) / max((columns - 1) * gc, 1) if columns > 1 else big
-    if fits and columns > 1 and small < big / 3:
+    if fits and columns > 1 and small < big / 4:
         big, small, fits = plain, plain, False
     small = min(small, big)
     widths = [max(gc * (big if k == 0 else small), text_width(h, font)) for k, h in enumerate(heads)]
