@@ -1,7 +1,8 @@
 """The lecture storyboard `nnvox demo` ships, checked as text against the model the demo trains (no GL):
-it parses, names only layers of that model and probe samples it records, lasts 60-90 s, and shows no
-command-line text."""
+it parses, names only layers of that model and probe samples it records, lasts 60-90 s, tells its
+story in a teaching order at a readable pace, and shows no command-line text or method jargon."""
 
+import itertools
 from importlib.resources import files
 
 import pytest
@@ -70,3 +71,57 @@ def test_no_command_line_text_on_screen(board):
     texts = [t for s in board.shots for t in (s.caption, s.title, s.subtitle) if t]
     assert texts
     assert [t for t in texts if "nnvox " in t or "--" in t or ".toml" in t or "`" in t] == []
+
+
+def _still(shot) -> bool:
+    """Whether a shot's camera reads as still: keyframes that aim at one thing and turn under 2
+    degrees a second (the earlier mistake shot's 10 degrees in 9 s was watched as a static shot)."""
+    camera = shot.camera
+    if camera.move in ("orbit", "flythrough", "focus") or shot.open or shot.explain:
+        return False  # an opening or explaining shot sets its own moving camera
+    keys = camera.keys
+    if len({k.target for k in keys}) > 1 or len({k.zoom for k in keys}) > 1:
+        return False
+    turn = sum(abs(b.azimuth - a.azimuth) + abs(b.elevation - a.elevation) for a, b in itertools.pairwise(keys))
+    return turn / shot.duration < 2
+
+
+def _overview(shot) -> bool:
+    return bool(shot.camera.keys) and all(k.target == "overview" for k in shot.camera.keys)
+
+
+def test_the_architecture_comes_first_then_a_forward_pass_slow_enough_to_read(board, layers):
+    """The whole network framed before the forward pass (a student sees the map before the trip),
+    about a second a layer, and the answer held 2-3 s before the cut."""
+    from nnvox.scenes.shots import FORWARD_SHARE
+
+    scenes = [s for s in board.shots if s.run is not None]
+    forward = next(i for i, s in enumerate(scenes) if s.forward)
+    assert forward >= 1 and _overview(scenes[forward - 1]) and not scenes[forward - 1].forward
+    shot = scenes[forward]
+    drawn = len(layers) - 1  # the model's layers, the input aside
+    assert shot.duration * FORWARD_SHARE / drawn >= 0.9, "under a second a layer"
+    assert 2 <= shot.duration * (1 - FORWARD_SHARE) <= 3, "the answer held 2-3 s"
+
+
+def test_every_scrub_shows_recorded_snapshots_only(board):
+    """A scrub steps from snapshot to snapshot (hold = 1): no frame blends two epochs' values under a
+    heads-up line that names one."""
+    scrubs = [s for s in board.shots if s.timeline == ("first", "last")]
+    assert scrubs and all(s.hold == 1 for s in scrubs), [(s.line, s.hold) for s in scrubs]
+
+
+def test_no_long_shot_of_a_still_moment_holds_a_still_camera(board):
+    """Over 5 s on one snapshot, the camera moves (a scrub's picture changes by itself)."""
+    moment = lambda s: s.run is not None and s.duration > 5 and s.timeline != ("first", "last")
+    still = [(s.line, s.duration) for s in board.shots if moment(s) and _still(s)]
+    assert still == []
+
+
+JARGON = ("gradient", "logit", "softmax", "tensor", "saliency", "attribution")  # method names a class has not met
+
+
+def test_no_method_jargon_in_the_captions(board):
+    captions = [s.caption for s in board.shots if s.caption]
+    assert captions
+    assert [c for c in captions if any(word in c.lower() for word in JARGON)] == []

@@ -38,8 +38,9 @@ def attribution_block(run: Run, source: Block, method: str) -> Block:
     x, y, z = source.origin
     bs = block_shape("Attribution", run.architecture.node(source.name).shape)
     below = (x, y, z - source.extent[2] - 3.0)
+    title = method.replace("-", " ")  # the label reads as words ("integrated gradients"), the key stays the method's
     return _plane(
-        source, bs, key, run.limits[key], name=method, title=method, subtitle="of the prediction", origin=below
+        source, bs, key, run.limits[key], name=method, title=title, subtitle="of the prediction", origin=below
     )
 
 

@@ -44,6 +44,7 @@ def frame_count(shot: Shot, fps: int) -> int:
     return max(1, round(shot.duration * fps))
 
 
+FORWARD_SHARE = 0.85  # of a forward-pass shot, the part that lights the layers; the answer is held for the rest
 CAPTIONED = {"band": 0.6, "lift": 0.13}  # the whole network above a caption at the bottom
 
 
@@ -167,7 +168,7 @@ def shot_frames(
         ShotFrame(
             p,
             timeline_at(start, end, ease(shot.ease, p), shot.hold),
-            min(1.0, p / 0.85) if shot.forward else None,
+            min(1.0, p / FORWARD_SHARE) if shot.forward else None,
             camera(p),
             opened(p),
             labels(p),
