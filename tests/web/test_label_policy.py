@@ -72,3 +72,32 @@ def test_class_texts_keep_their_form_while_the_camera_is_dragged(browser, digits
         assert opened.errors == []
     finally:
         page.close()
+
+
+CLEAR = """() => { const v = window.nnvoxViewer, { clientWidth: w, clientHeight: h } = v.stage.renderer.domElement;
+  const r = (el) => { const b = el.getBoundingClientRect(), o = el.parentElement.getBoundingClientRect();
+    return [b.left - o.left, b.top - o.top, b.right - o.left, b.bottom - o.top]; };
+  const texts = v.classes.flatMap((c) => [...c.rows, c.top]).filter((el) => el.style.display !== 'none').map(r);
+  return { texts, taken: v.snapshotMarks.rects(w, h), marks: v.piece.marks }; }"""
+
+
+def test_class_texts_keep_clear_of_the_legends_entries_and_the_panel(browser, lenet_run, tmp_path):
+    """With the histogram panel open at 1280 x 720 and the desktop's text sizes, fc2's class texts
+    stood over the 'dead unit' entry above the panel; they take the entries and the panel as taken
+    space, as the desktop's do (right of the column, else left, else the other form, else none)."""
+    from nnvox.viewer.export import export_html
+
+    opened = OpenPage(browser, export_html(lenet_run.path, tmp_path / "panel.html", histogram="conv2"))
+    try:
+        crossed = []
+        for deg, elev, zoom in [(0, 0, 1), (0, 0, 1.3), (-10, 0, 1.6), (10, 10, 1.4), (-20, 5, 1.2), (0, -10, 1.8)]:
+            opened.page.evaluate(TURN, [deg, elev, zoom])
+            opened.settle()
+            shown = opened.page.evaluate(CLEAR)
+            assert "dead" in shown["marks"]  # the entry is there to keep clear of
+            overlap = lambda a, b: a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+            crossed += [(deg, elev, zoom) for t in shown["texts"] if any(overlap(t, k) for k in shown["taken"])]
+        assert crossed == []
+        assert opened.errors == []
+    finally:
+        opened.page.close()

@@ -7,7 +7,7 @@
 // Where that order hides the network's input's or output's label, the two go first in their rank.
 // Only this placement, which depends on the live camera, is computed in the browser.
 
-const overlaps = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
+export const overlaps = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
 
 // A box's rectangle on the page (CSS pixels, left, top, right, bottom).
 export function blockRect(stage, [x0, x1, y0, y1, z0, z1]) {

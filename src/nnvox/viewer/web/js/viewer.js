@@ -95,8 +95,9 @@ function placeText(viewer) {
   overlay.fonts(height);
   const { fonts } = viewer.scene;
   const classFont = fontPx(fonts.label, height); // the desktop's class texts: a label's size
-  const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont));
-  viewer.snapshotMarks.draw(height); // before the labels: they keep off its panel, entries and cloud notes
+  viewer.snapshotMarks.draw(height); // first: the class texts and labels keep off its panel, entries and cloud notes
+  const taken = labels.reserved(stage.renderer.domElement.clientWidth, stage.renderer.domElement.clientHeight);
+  const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont, taken));
   labels.layout(fontPx(fonts.label, height), classRects);
   if (viewer.inset) viewer.inset.draw(viewer.t, fontPx(fonts.panel, height));
   viewer.drawn += 1;
