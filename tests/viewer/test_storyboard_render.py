@@ -34,6 +34,7 @@ run = "run"
 duration = 0.6
 timeline = [0, 3]
 camera = { move = "orbit", degrees = 90 }
+transition = "fade"
 """
 
 
