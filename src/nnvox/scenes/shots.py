@@ -24,7 +24,6 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
-from nnvox.scenes.explain import sheet_block
 from nnvox.scenes.open_layer import closed_scene, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve
@@ -76,7 +75,6 @@ def camera_move(
 
 
 EXPLAIN_ROOM = 0.58  # of the width: the explained blocks sit left of the inset (overlays/explain.BOX)
-SHEET_LABEL = 0.12  # of the explained map's height: room for its name ("map 0 of conv1") over it
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
@@ -88,9 +86,6 @@ def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0
     source = scene.block(names[-1])
     grow = (reach / source.pool + 0.5) * source.voxel  # (in drawn voxels) the window's outline stands outside
     boxes[:, 2:] += np.array([-grow, grow, -grow, grow])
-    sheet = np.array(sheet_block(scene.block(names[0])).bounds)  # the map being filled, drawn larger
-    sheet[5] += SHEET_LABEL * (sheet[5] - sheet[4])  # ... and its name over it
-    boxes = np.vstack([boxes, sheet])
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
