@@ -108,21 +108,24 @@ def _paths(paths) -> list:
 
 
 def _metrics(scene: Scene, colours) -> dict | None:
-    """The loss/accuracy inset as the desktop window draws it (overlays/metrics.py): its box (the
-    window's, above the timeline; normalised, y up), each curve's points and label, and colours."""
+    """The loss/accuracy inset as the desktop draws it (overlays/metrics.py): its box (the picture's,
+    beside the legends: the page's controls have their own strip below the 3D view; normalised, y
+    up), each curve's points, its labels (`forms`: the full label, then the bare name where the
+    two do not fit side by side) and colours."""
     if not scene.metrics:
         return None
     n, curves = metric_curves(scene.metrics)
     eight = lambda rgb: [round(v * 255) for v in rgb]
     return {
-        "box": list(DEFAULT_THEME.layout.window_metrics_box),
+        "box": list(DEFAULT_THEME.layout.metrics_box),
         "snapshots": n,
-        "curves_height": curves_height(DEFAULT_THEME.layout.window_metrics_box),
+        "curves_height": curves_height(DEFAULT_THEME.layout.metrics_box),
         "label_drop": LABEL_DROP,
         "curves": [
             {
                 "name": name,
                 "label": label,
+                "forms": [label, name],
                 "colour": eight(colours.curve_rgb(name)),
                 "points": [_floats(p, 4) for p in pts],
             }
@@ -198,6 +201,13 @@ def _mark_entries(colours) -> dict:
         kind: {"text": MARKS[kind], "edge": list(edge), "fill": None if fill is None else list(fill)}
         for kind, (edge, fill) in mark_swatches(colours).items()
     }
+
+
+def _legend_layout(layout) -> dict:
+    """Where the colour legends sit in a full-width pane, as legends.py's ColourLegends places them
+    (theme.py's Layout): the page lays its legends out by these, in fractions of its 3D pane."""
+    keys = ("left", "width", "gap", "bottom")
+    return {key: getattr(layout, f"legend_{key}") for key in keys}
 
 
 def _edges(scene: Scene) -> list[dict]:
@@ -292,6 +302,7 @@ def describe(
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH},
         "legends": _legends(scene.mode, cmaps),
+        "legend_layout": _legend_layout(layout),
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
@@ -303,7 +314,7 @@ def describe(
         "clouds": describe_clouds(scene, panel_colours, layout),
         "fonts": page_fonts(),
         "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
-            "above": list(layout.window_metrics_box),
+            "above": list(layout.metrics_box),
             "font": page_fonts()["legend"],
         },
         "interpolate": scene.source.blends(sample),  # between snapshots, blend (not for a recorded mistake)
