@@ -1,7 +1,7 @@
 // The loss/accuracy inset with its cursor at the timeline position, as the desktop window draws it
 // (viewer/overlays/metrics.py): Python sends the box (normalised, y up), each curve's points as
 // fractions of the curves' area (under the labels' band: a curve never runs through its label),
-// labels and colours; a 2D canvas over the WebGL one draws them.
+// labels (a full and a short form) and colours; a 2D canvas over the WebGL one draws them.
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
@@ -32,6 +32,35 @@ export class MetricsInset {
     return (this.t / Math.max(this.metrics.snapshots - 1, 1)) * this.canvas.clientWidth;
   }
 
+  // The curves' labels in the band at the box's top, the second at the right edge as the desktop's:
+  // in the first of Python's forms (the full label, the bare name) whose two fit side by side, a
+  // text's width apart. The pane's size places them (the desktop's fractions are of its pane).
+  // `drawnTexts`: where each was drawn, CSS pixels from the inset's top left (textRects: on the page).
+  labels(ctx, w, fontPx) {
+    const { curves, label_drop: drop } = this.metrics;
+    const layer = this.canvas.parentElement;
+    const pad = 0.006 * layer.clientWidth;
+    const widths = (k) => curves.map((c) => ctx.measureText(c.forms[k]).width);
+    const forms = curves.length ? curves[0].forms.length : 0;
+    let k = 0;
+    while (k < forms - 1 && widths(k).reduce((a, b) => a + b, 0) + 2 * pad + fontPx > w) k += 1;
+    const y = Math.max(1, drop * layer.clientHeight - fontPx);
+    this.drawnTexts = curves.map((curve, i) => {
+      ctx.fillStyle = css(curve.colour);
+      ctx.textAlign = i ? "right" : "left";
+      const x = i ? w - pad : pad;
+      ctx.fillText(curve.forms[k], x, y);
+      const m = ctx.measureText(curve.forms[k]);
+      return [x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent, x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent];
+    });
+  }
+
+  // The labels' rectangles on the page, CSS pixels from its top left (what the tests read).
+  textRects() {
+    const { left, top } = this.canvas.getBoundingClientRect();
+    return (this.drawnTexts || []).map(([x0, y0, x1, y1]) => [left + x0, top + y0, left + x1, top + y1]);
+  }
+
   // Drawn again only when the position, the size or the font changed (not on every orbiting frame).
   draw(t, fontPx) {
     const ratio = window.devicePixelRatio || 1;
@@ -46,22 +75,21 @@ export class MetricsInset {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = this.background;
     ctx.fillRect(0, 0, w, h);
-    const { curves, curves_height: tall, label_drop: drop, frame, cursor } = this.metrics;
+    const { curves, curves_height: tall, frame, cursor } = this.metrics;
     ctx.strokeStyle = css(frame);
     ctx.lineWidth = 1;
     ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
     const at = ([x, y]) => [x * w, h - y * tall * h];
     ctx.font = `${fontPx}px system-ui, sans-serif`;
     ctx.textBaseline = "top";
-    curves.forEach((curve, i) => {
-      ctx.strokeStyle = ctx.fillStyle = css(curve.colour);
+    curves.forEach((curve) => {
+      ctx.strokeStyle = css(curve.colour);
       ctx.lineWidth = 2;
       ctx.beginPath();
       curve.points.forEach((p, k) => (k ? ctx.lineTo(...at(p)) : ctx.moveTo(...at(p))));
       ctx.stroke();
-      ctx.textAlign = i ? "right" : "left"; // the second label at the right edge, as the desktop's
-      ctx.fillText(curve.label, i ? w - 0.006 * innerWidth : 0.006 * innerWidth, drop * innerHeight - fontPx);
     });
+    this.labels(ctx, w, fontPx);
     const x = this.cursorX();
     ctx.strokeStyle = css(cursor);
     ctx.lineWidth = 1.5;

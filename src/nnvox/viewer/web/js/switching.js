@@ -30,7 +30,7 @@ export async function createSwitchableViewer(container, source, { onRedraw, onVi
     bar = null;
     if (menu && menu.modes.length + menu.samples.length > 2) {
       const onChoose = (mode, sample) => choose(mode, sample).catch(() => {}); // (told on the page)
-      bar = new ViewBar(v.overlay.layer, menu, { mode: v.scene.mode, sample: v.scene.sample }, onChoose);
+      bar = new ViewBar(v.strip, menu, { mode: v.scene.mode, sample: v.scene.sample }, onChoose);
     }
   };
   const adopt = (v) => {

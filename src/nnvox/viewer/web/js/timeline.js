@@ -1,6 +1,6 @@
 // The timeline: a slider over every snapshot (dragged, it scrubs through fractions that blend
 // two; its arrow keys step one whole snapshot) and a play button. It reports positions; what a
-// position shows is the viewer's business (main.js).
+// position shows is the viewer's business (main.js). It sits in the controls' strip below the 3D pane.
 
 import { nearestSnapshot } from "./blend.js";
 
@@ -20,7 +20,9 @@ export class Timeline {
     this.slider.value = start;
     this.slider.setAttribute("aria-label", "timeline: snapshot");
     this.text = document.createElement("span");
+    this.text.className = "nnvox-timeline-label"; // on one line (style.js): the strip wraps rather than it
     this.root.append(this.play, this.slider, this.text);
+    this.setLabels(labels);
     parent.appendChild(this.root);
     this.slider.addEventListener("input", () => this.set(Number(this.slider.value)));
     this.slider.addEventListener("keydown", (event) => {
@@ -37,13 +39,19 @@ export class Timeline {
   setLabels(labels) {
     this.labels = labels;
     this.slider.max = Math.max(labels.length - 1, 0);
+    this.text.style.minWidth = `${Math.max(0, ...labels.map((l, i) => this.says(i).length))}ch`; // the strip keeps its width while playing
+  }
+
+  // What the label says at snapshot i.
+  says(i) {
+    return `${this.labels[i]} (${i + 1}/${this.labels.length})`;
   }
 
   set(t) {
     this.t = t;
     this.slider.value = t;
     const nearest = nearestSnapshot(t);
-    this.text.textContent = `${this.labels[nearest]} (${nearest + 1}/${this.labels.length})`;
+    this.text.textContent = this.says(nearest);
     this.onTime(t);
   }
 

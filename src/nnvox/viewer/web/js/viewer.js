@@ -22,17 +22,15 @@ import { statisticsLine } from "./statistics.js";
 import { Timeline } from "./timeline.js";
 import { style } from "./style.js";
 
+// The 3D pane (the canvas, the text over it) above the controls' strip (style.js).
 function layers(container) {
   style(container.ownerDocument);
-  const view = document.createElement("div");
-  view.className = "nnvox-view";
-  const root = document.createElement("div");
-  root.className = "nnvox-root";
-  const text = document.createElement("div");
-  text.className = "nnvox-text";
-  view.append(root, text);
+  const div = (className) => Object.assign(document.createElement("div"), { className });
+  const [view, pane, root, text, strip] = ["view", "pane", "root", "text", "strip"].map((n) => div(`nnvox-${n}`));
+  pane.append(root, text);
+  view.append(pane, strip);
   container.appendChild(view);
-  return { view, root, text };
+  return { view, pane, root, text, strip };
 }
 
 // The picture at timeline position t: the two snapshots around it blended; drawn when both are here.
@@ -91,7 +89,7 @@ function showLit(viewer, lit) {
 function placeText(viewer) {
   const { stage, overlay, labels, piece } = viewer;
   if (!piece) return;
-  const height = stage.renderer.domElement.clientHeight;
+  const height = viewer.view.clientHeight; // the theme's sizes are of the whole page's height, strip included
   overlay.fonts(height);
   const { fonts } = viewer.scene;
   const classFont = fontPx(fonts.label, height); // the desktop's class texts: a label's size
@@ -105,12 +103,12 @@ function placeText(viewer) {
 }
 
 function build(scene, container) {
-  const { view, root, text } = layers(container);
+  const { view, pane, root, text, strip } = layers(container);
   const stage = new Stage(scene, root);
   const tables = Object.fromEntries(Object.entries(scene.luts).map(([name, rows]) => [name, colourTable(rows)]));
   const meshes = scene.blocks.map((b) => new BlockMesh(b, tables[b.scale.cmap]));
   meshes.forEach((m) => stage.add(m.mesh));
-  const viewer = { scene, stage, meshes, view, drawn: 0, overlay: new Overlay(scene, text) };
+  const viewer = { scene, stage, meshes, view, pane, strip, drawn: 0, overlay: new Overlay(scene, text, strip) };
   viewer.labels = new Labels(scene, stage, text, scene.label_policy);
   const [r, g, b] = scene.colours.background;
   const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
@@ -118,7 +116,7 @@ function build(scene, container) {
   viewer.inset = scene.metrics && new MetricsInset(scene.metrics, text, scene.colours.background);
   const inset = (w, h) => (viewer.inset ? [viewer.inset.rect(w, h)] : []);
   viewer.snapshotMarks = new SnapshotMarks(scene, stage, text); // unit frames and their legend, the histogram panel
-  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], [0, (1 - 0.142) * h, w, h], ...inset(w, h), ...viewer.snapshotMarks.rects(w, h)]; // heads-up, legends
+  viewer.labels.reserved = (w, h) => [[0, 0, w, 0.07 * h], ...viewer.overlay.rects(w, h), ...inset(w, h), ...viewer.snapshotMarks.rects(w, h)]; // heads-up, legends
   viewer.marks = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassMarks(blk, stage, scene.colours));
   viewer.forward = new ForwardPass(scene, stage, (lit) => showLit(viewer, lit));
   stage.onDraw(() => placeText(viewer));
@@ -139,7 +137,7 @@ function build(scene, container) {
     const name = picked && picked.block.name;
     if (name && viewer.openLayer && (scene.opened === name || (scene.opens && scene.opens[name]))) viewer.openLayer(name);
   });
-  viewer.timeline = new Timeline(scene.snapshots, scene.t, text, (t) => showFrame(viewer, t));
+  viewer.timeline = new Timeline(scene.snapshots, scene.t, strip, (t) => showFrame(viewer, t));
   const button = (textContent, title, className, onClick) => {
     const el = Object.assign(document.createElement("button"), { textContent, title, className });
     el.addEventListener("click", onClick);
@@ -188,7 +186,8 @@ export async function createViewer(container, source, { onRedraw, keep } = {}) {
     const [i0, i1] = around(viewer.t, viewer.scene.snapshots.length - 1, viewer.scene.interpolate);
     if (i === i0 || i === i1) showFrame(viewer, viewer.t);
   });
-  const observer = new ResizeObserver(() => viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight));
+  // the pane's size: the page's less the strip, whose height follows its controls' wrapping and font
+  const observer = new ResizeObserver(() => viewer.stage.resize(viewer.pane.clientWidth, viewer.pane.clientHeight));
   viewer.dispose = () => {
     if (viewer.disposed) return;
     viewer.disposed = true;
@@ -217,11 +216,11 @@ async function opened(viewer, scene, keep, observer) {
   const { source } = viewer;
   const first = Math.min(Math.floor(scene.t), scene.snapshots.length - 1);
   await Promise.all(source.eager ? scene.snapshots.map((_, i) => viewer.cache.load(i)) : [viewer.cache.load(first), viewer.cache.load(Math.min(first + 1, scene.snapshots.length - 1))]);
-  observer.observe(viewer.view);
+  observer.observe(viewer.pane);
   const chosen = scene.blocks.find((b) => b.name === scene.histograms.selected); // --histogram LAYER
   if (chosen) viewer.snapshotMarks.picked(chosen);
   if (keep && sameBounds(keep.bounds, scene.bounds)) viewer.stage.setView(keep.pose);
-  viewer.stage.resize(viewer.view.clientWidth, viewer.view.clientHeight);
+  viewer.stage.resize(viewer.pane.clientWidth, viewer.pane.clientHeight);
   viewer.timeline.set(scene.t);
   if (!source.eager) viewer.cache.prefetch(scene.snapshots.length, scene.frame_bytes);
 }
