@@ -31,8 +31,9 @@ export class Overlay {
     this.layer = layer;
     this.strip = strip;
     this.sizes = scene.fonts;
-    const [r, g, b] = scene.colours.text;
-    layer.style.color = strip.style.color = `rgb(${r},${g},${b})`;
+    const rgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
+    layer.style.color = strip.style.color = rgb(scene.colours.text);
+    strip.style.background = rgb(scene.colours.background); // the picture's, not the notebook's (its text is the picture's)
     this.hud = box(layer, "nnvox-hud", { left: "1.2%", top: "1.5%", width: "97%" });
     this.info = box(layer, "nnvox-info", { left: "1.2%", top: "11%", maxWidth: "45%" });
     this.detail = box(layer, "nnvox-detail", { left: "1.2%", top: "6%", opacity: "0.8" }); // what level of detail left out
