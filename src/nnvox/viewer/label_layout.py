@@ -51,6 +51,7 @@ CLASS_FORMS = ("rows", "top")  # an output's class texts: one per row, or a list
 SIDES = ("above", "below", "right", "left")  # of its block, where a label stands
 RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
+LEAD = 1.5  # the list of top classes stands this many of its font's sizes further off its column, for its lines
 
 
 @dataclass
@@ -82,6 +83,19 @@ class ClassTexts:
     top: object
     top_anchor: tuple[float, float, float]
     top_template: str  # the list at its widest, for its size
+    order: list = field(default_factory=list)  # the classes `top` lists now, most probable first (set with its text)
+
+    def entry_middles(self, box: np.ndarray) -> np.ndarray:
+        """The heights (pixels, y up) of the listed entries' middles, the list standing in `box`:
+        its lines, the heading's first, share its height evenly."""
+        lines = self.top_template.count("\n") + 1
+        pitch = (box[3] - box[1]) / lines
+        return box[3] - (lines - len(self.order) + np.arange(len(self.order)) + 0.5) * pitch
+
+    def leads(self) -> bool:
+        """Whether the list is drawn with lines to its classes' rows: a column's (a grid has no row
+        texts), once its texts show as the top-class frame does (half lit: no answer before the pass)."""
+        return bool(self.order) and len(self.row_anchors) > 0 and self.top.GetTextProperty().GetOpacity() >= 0.5
 
 
 @dataclass
@@ -197,26 +211,39 @@ class ClassTextPlacing:
 
     def _place_classes(self, c: ClassTexts, sizes, matrix, rects) -> np.ndarray:
         """Show the rows, else the list of top classes (only the form held for a camera move, where
-        one is: settle_class_forms), else neither, beside their column; returns the boxes shown."""
+        one is: settle_class_forms), else neither, beside their column; returns the boxes shown and
+        the list's lines to its rows."""
         held = self.held_forms.get(c.block)
         for form in (held,) if held else CLASS_FORMS:
             fit = self._class_fit(c, sizes, matrix, rects, form)
             if fit is not None:
-                dx, boxes = fit
-                show_classes(c, rows=form == "rows", dx=dx)
+                shift, boxes = fit
+                show_classes(c, rows=form == "rows", shift=shift)
                 self.shown_forms[c.block] = form
                 texts = [a.GetInput() for a in c.rows] if form == "rows" else [c.top.GetInput()]
                 self.placement.shown += [("classes", c.block, t, b) for t, b in zip(texts, boxes)]
-                return boxes
+                if form == "rows" or not c.leads():
+                    return boxes
+                own = rects[self.block_names.index(c.block)]
+                lines = _list_leaders(c, boxes[0], own, self._row_heights(c, matrix))
+                self.class_leaders += lines
+                return np.vstack([boxes, *(_line_box(line) for line in lines)])
         show_classes(c, rows=None)
         self.shown_forms[c.block] = None
         self.placement.hidden.append((c.block, c.top.GetInput(), "no room for the class texts beside the output"))
         return np.empty((0, 4))
 
-    def _class_fit(self, c: ClassTexts, sizes, matrix, rects, form: str) -> tuple[int, np.ndarray] | None:
+    def _row_heights(self, c: ClassTexts, matrix) -> np.ndarray:
+        """The screen heights (pixels, y up) of the listed classes' rows, most probable first."""
+        w, h = self.placement.width, self.placement.height
+        return project(c.row_anchors[c.order], matrix, w, h)[:, 1]
+
+    def _class_fit(self, c: ClassTexts, sizes, matrix, rects, form: str) -> tuple[tuple, np.ndarray] | None:
         """Where `form` of an output's class texts ("rows": one text per row, while the rows are
-        lines of text apart on screen; "top": the list of the top classes) stands beside its column,
-        clear of it (right of it, else left): (sideways shift, its boxes), or None where it fits not."""
+        lines of text apart on screen; "top": the list of the top classes, its first entry level
+        with its class's row where it fits, else from the column's top, a little further off for
+        its lines to the rows) stands beside its column, clear of it (right of it, else left):
+        ((sideways, upward shift), its boxes), or None where it fits not."""
         w, h = self.placement.width, self.placement.height
         row_box, top_box = sizes
         own = rects[self.block_names.index(c.block)]
@@ -228,11 +255,21 @@ class ClassTextPlacing:
             pitch = np.abs(np.diff(xy[:, 1])).min() if len(xy) > 1 else np.inf
             if not pitch >= c.rows[0].GetTextProperty().GetFontSize() + 1:  # lines of text apart
                 return None
-            boxes = xy[:, [0, 1, 0, 1]] + _trimmed(row_box, pitch - 1)
+            tries = [(0, xy[:, [0, 1, 0, 1]] + _trimmed(row_box, pitch - 1))]
+            lead = 0.0
         else:
-            boxes = project(np.array([c.top_anchor]), matrix, w, h)[:, [0, 1, 0, 1]] + top_box
-        dx = self._beside(boxes, own, others)
-        return None if dx is None else (dx, boxes + np.array([dx, 0, dx, 0]))
+            box = project(np.array([c.top_anchor]), matrix, w, h)[:, [0, 1, 0, 1]] + top_box
+            tries, lead = [(0, box)], 0.0
+            if c.leads():
+                level = self._row_heights(c, matrix)[0] - c.entry_middles(box[0])[0]
+                if np.isfinite(level):
+                    tries.insert(0, (round(level), box + np.array([0, round(level), 0, round(level)])))
+                lead = LEAD * c.top.GetTextProperty().GetFontSize()
+        for dy, boxes in tries:
+            dx = self._beside(boxes, own, others, lead)
+            if dx is not None:
+                return (dx, dy), boxes + np.array([dx, 0, dx, 0])
+        return None
 
     def settle_class_forms(self, poses, place) -> dict[str, str]:
         """Decide each output's class-text form once for a camera move (a storyboard shot's
@@ -277,13 +314,14 @@ class ClassTextPlacing:
         style.AddObserver("StartInteractionEvent", lambda *_: me() and me().hold_class_forms())
         style.AddObserver("EndInteractionEvent", lambda *_: me() and me().settle_class_forms((), None))
 
-    def _beside(self, boxes: np.ndarray, own: np.ndarray, obstacles: np.ndarray) -> int | None:
-        """The sideways shift (pixels) that puts texts `boxes` clear of their column `own`: where
-        they stand, else just right of it, else just left; None where none fits."""
+    def _beside(self, boxes: np.ndarray, own: np.ndarray, obstacles: np.ndarray, lead: float = 0.0) -> int | None:
+        """The sideways shift (pixels) that puts texts `boxes` clear of their column `own`, `lead`
+        pixels further for lines back to it: where they stand, else just right of it, else just
+        left; None where none fits."""
         w, h = self.placement.width, self.placement.height
         if not (np.isfinite(boxes).all() and np.isfinite(own).all()):
             return None
-        clear = GAP + margin(h)  # the top class's frame stands a little off the column
+        clear = GAP + margin(h) + lead  # the top class's frame stands a little off the column
         right = max(0.0, own[2] + clear - boxes[:, 0].min())
         for dx in (round(right), round(own[0] - clear - boxes[:, 2].max())):
             if all(self._fits(b + np.array([dx, 0, dx, 0]), w, h, obstacles) for b in boxes):
@@ -360,6 +398,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
+        self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
         renderer.AddObserver("StartEvent", self.update)
 
@@ -390,6 +429,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             tuple(self.renderer.GetSize()),
             self.focus,
             self.panels,
+            tuple((tuple(c.order), c.leads()) for c in self.classes),  # the lists' lines follow their classes
         )
 
     def matrix(self) -> np.ndarray:
@@ -410,6 +450,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         rects = block_rectangles(self.bounds, matrix, w, h)
         self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
         taken = [self._held(w, h)]
+        self.class_leaders = []
         for c, sizes in zip(self.classes, self._class_boxes):
             taken.append(self._place_classes(c, sizes, matrix, rects))
         self._lay_labels(matrix, rects, np.vstack(taken))
@@ -492,7 +533,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
             leaders.append(_leader(where[label.block], box))
-        self.leaders.draw([seg for seg in leaders if seg is not None])
+        self.leaders.draw(self.class_leaders + [seg for seg in leaders if seg is not None])
         return missed
 
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
@@ -553,13 +594,23 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             yield 1, 1, box, along
 
 
-def show_classes(c: ClassTexts, rows: bool | None, dx: int = 0) -> None:
-    """Show an output's rows (True), its list of top classes (False) or neither (None), `dx` pixels sideways."""
+def show_classes(c: ClassTexts, rows: bool | None, shift: tuple[int, int] = (0, 0)) -> None:
+    """Show an output's rows (True), its list of top classes (False) or neither (None), moved
+    `shift` pixels (sideways, up)."""
     for actor in c.rows:
         actor.SetVisibility(rows is True)
-        actor.SetDisplayOffset(dx, 0)
+        actor.SetDisplayOffset(shift[0], 0)
     c.top.SetVisibility(rows is False)
-    c.top.SetDisplayOffset(dx, 0)
+    c.top.SetDisplayOffset(*shift)
+
+
+def _list_leaders(c: ClassTexts, box: np.ndarray, own: np.ndarray, rows_y: np.ndarray) -> list:
+    """A line from each entry of the list of top classes (standing in `box`) to its class's row on
+    the column `own`, so that the list never reads as the rows in order: the entry's near edge to
+    the column's, at the row's height."""
+    right = box[0] >= own[2]
+    near, column = (box[0], own[2]) if right else (box[2], own[0])
+    return [(column, ry, near, ey) for ry, ey in zip(rows_y, c.entry_middles(box)) if np.isfinite(ry)]
 
 
 def _trimmed(box: np.ndarray, height: float) -> np.ndarray:

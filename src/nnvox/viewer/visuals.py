@@ -209,6 +209,7 @@ class OutputVisual(PanelsVisual):
             p = np.nan_to_num(values.ravel()[: len(texts)], nan=-1.0)
             best = np.argsort(-p, kind="stable")[: self.k]
             text = self._heading + "\n".join(texts[i] for i in best)
+            self.class_texts.order = [int(i) for i in best]  # the layout draws a line from each to its row
             if text != self._top_text:
                 self._top_text = text
                 self.top.SetInput(text)
