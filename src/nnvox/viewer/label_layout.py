@@ -22,10 +22,11 @@ within reach, it is hidden, never piled, never shrunk. A moved label's leader li
 from its block's edge to the label's nearest edge (up, down or sideways) and crosses no block and no
 label. An output's class texts stay beside their column, clear of it and of its top-class frame
 (right of it, else left): one text per row where the rows are far enough apart on screen to read,
-else one list of the top classes. A camera move keeps one form: a storyboard shot decides it once
-for all its poses (settle_class_forms), the window holds it while the reader turns or zooms the
-view and decides again when the view settles. A storyboard shot holds each block's label on one
-side of its block too (settle_label_sides).
+else one list of the top classes, its first entry level with its class's row where it fits and a
+thin line from each entry to its row, so the list never reads as the rows in order. A camera
+move keeps one form: a storyboard shot decides it once for all its poses (settle_class_forms), the
+window holds it while the reader turns or zooms the view and decides again when the view settles.
+A storyboard shot holds each block's label on one side of its block too (settle_label_sides).
 
 Otherwise the result depends on the camera and the focus alone, so a still and the same video frame
 agree, and a slow camera move never makes labels flicker."""
