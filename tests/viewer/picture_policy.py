@@ -188,15 +188,17 @@ def fill(report: dict) -> tuple[float, float]:
     return float((boxes[:, 2].max() - boxes[:, 0].min()) / w), float((boxes[:, 3].max() - boxes[:, 1].min()) / h)
 
 
-def legend_words_missing(texts: list[dict], mode: str, cmaps) -> list[str]:
-    """The legend words (each colour bar's title and the words under it, overlays/legends.py) of
-    `cmaps` in `mode` that the picture's `texts` (drawn_texts) do not show."""
-    from nnvox.viewer.overlays.legends import TICK_WORDS, legends
+def legend_words_missing(texts: list[dict], scene) -> list[str]:
+    """The legend words (each colour bar's title, in one of its forms, and the words under it,
+    overlays/legends.py colour_bars) of `scene` that the picture's `texts` (drawn_texts) do not show."""
+    from nnvox.viewer.overlays.legends import colour_bars
 
     shown = {t["text"] for t in texts if t["kind"] == "text"}
-    titles = legends(mode)  # the colour maps with a legend (the input's grey has none)
-    wanted = [w for c in cmaps if c in titles for w in (titles[c][0], *TICK_WORDS[c])]
-    return [w for w in wanted if w not in shown]
+    missing = []
+    for bar in colour_bars(scene.mode, scene.blocks):  # (the input's grey has none)
+        missing += [] if shown & set(bar.titles) else [bar.titles[0]]
+        missing += [w for w in bar.words if w not in shown]
+    return missing
 
 
 def one_shot_board(folder, run, size: tuple[int, int], fps: int, shot: str):

@@ -50,8 +50,7 @@ def test_every_text_reads_from_the_back_of_the_hall_and_none_is_cut_off(model, r
         where = f"{model} {size_name}"
         assert report["checks"] == NO_VIOLATIONS, where
         assert {"text", "label"} <= {t["kind"] for t in texts}, where  # both kinds measured
-        cmaps = {b.scale.cmap for b in scene.blocks}
-        assert not legend_words_missing(texts, scene.mode, cmaps), where  # titles and the words under the bars
+        assert not legend_words_missing(texts, scene), where  # titles and the words under the bars
         classes = [lb for lb in report["labels"] if lb["kind"] == "classes"]
         assert classes, f"{where}: the output's class texts"
         column = next(b["box"] for b in report["blocks"] if b["name"] == classes[0]["block"])
@@ -119,7 +118,7 @@ def test_the_change_shots_legend_reads_whole_at_every_size(lenet_run, tmp_path):
         for k, (_, r) in enumerate(shot_pictures(board)):
             where = f"change shot {size_name} frame {k}"
             texts = drawn_texts(r)
-            assert not legend_words_missing(texts, "change-from-start", ["diverging"]), where
+            assert not legend_words_missing(texts, r.scene_renderer.scene), where
             assert not [t for t in texts if t["kind"] == "ticks"], f"{where}: numbers under a per-layer bar"
             check_lecture_text(where, texts, size)  # (a close-up's blocks may run off the frame: no band check)
 

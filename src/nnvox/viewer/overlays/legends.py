@@ -1,10 +1,13 @@
-"""A colour bar per colour map in use, words under it that say what its ends (and middle) mean and
+"""A colour bar per colour map the layers use (titled by which layers: their kinds) and one per
+attribution plane's, words under it that say what its ends (and middle) mean and
 its title over it (vtk's own title would share their side and run into them), the title kept inside
 the frame's edge margin; all below the theme's legend_top; a layer's colour scale is
 fixed over the run, so they never change. Beside them, an entry for each mark the frame draws
-(dead and saturated unit frames, NaN magenta, padding), above the metrics inset: only those on screen."""
+(dead and saturated unit frames, NaN magenta, unused layout gaps), above the metrics inset: only those on screen."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import vtk
@@ -44,11 +47,11 @@ MARKS = {
     "dead": "dead unit: never active on the probe inputs",
     "saturated": "saturated unit: at its limit on every probe input",
     "nonfinite": "NaN or ±Inf: not a number",
-    "padding": "no value (padding)",
+    "padding": "unused (no value)",  # a layout gap in a block: not a convolution's padding
 }
 # The same in a narrow pane (a comparison's beside the window's panels); where even these do not
 # fit, the pane shows no marks' legend rather than one cut at its edge
-SHORT_MARKS = {"dead": "dead unit", "saturated": "saturated unit", "nonfinite": "NaN or ±Inf", "padding": "padding"}
+SHORT_MARKS = {"dead": "dead unit", "saturated": "saturated unit", "nonfinite": "NaN or ±Inf", "padding": "unused"}
 
 
 def mark_swatches(colours) -> dict[str, tuple]:
@@ -73,17 +76,96 @@ def drawn_marks(frame: Frame, options) -> tuple[str, ...]:
     return (*drawn_kinds(frame, options), *("nonfinite",) * nonfinite, *("padding",) * padding)
 
 
-def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
-    """Each colour map's legend in `mode`: its title and the span of its ticks. The desktop and the
-    browser page (viewer/web/payload.py) both read their titles here."""
+# What each block kind is called in a bar's title (scenes' kinds are module class names), matched on
+# the kind's lowercased start; a kind not here is named as it is
+KIND_WORDS = (("conv", "conv"), ("linear", "linear"), ("relu", "ReLU"), ("maxpool", "pooling"), ("avgpool", "pooling"))
+# What every value a per-layer bar colours shares, by its colour map (ColourScale.robust: viridis when
+# the recorded range never goes below 0)
+NATURE = {"viridis": ("never negative", "≥ 0"), "diverging": ("signed", "±")}
+# An attribution plane's bar (scenes/attribution_planes.py: its method's run-wide scale; the target is
+# each sample's predicted class, capture/attributions.py): longest title first, the first that fits
+ATTRIBUTION_TITLES = ("input pixels' push on the model's answer", "pixels' push on the answer", "push on the answer")
+ATTRIBUTION_WORDS = {"diverging": ("against", "0", "towards"), "viridis": ("none", "strong")}
+ATTRIBUTION = "Attribution"  # the kind of an attribution plane's block
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One colour bar: its colour map, its titles (longest first: the first that fits is drawn), the
+    words under its ends (and middle) and the span of its lookup table."""
+
+    cmap: str
+    titles: tuple[str, ...]
+    words: tuple[str, ...]
+    span: tuple[float, float]
+
+
+def kind_words(kind: str, role: str) -> str:
+    """A block's kind as its bar's title names it: the output layer as "answer"."""
+    if role == "output":
+        return "answer"
+    return next((words for start, words in KIND_WORDS if kind.lower().startswith(start)), kind)
+
+
+def joined(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
+    """An activations bar's titles, longest first: the layers it colours, by kind, in the order the
+    network meets them, what their values share, and that each layer has its own range."""
+    groups = list(dict.fromkeys(kind_words(b.kind, b.role) for b in blocks))
+    names = joined(groups)
+    if cmap not in NATURE:
+        return (f"{names}, per layer", names)
+    long, short = NATURE[cmap]
+    return (f"{names} ({long}), per layer", f"{names} ({short}), per layer", f"{names} ({short})", names)
+
+
+def legends(mode: str, blocks=None) -> dict[str, tuple[str, tuple[float, float]]]:
+    """Each layer colour map's legend in `mode`: its title (the longest form) and its ticks' span;
+    without `blocks`, every map's, titled by what the mode's voxels are."""
+    if blocks is None:
+        return {cmap: (titles[0], SPANS[cmap]) for cmap, titles in quantity_titles(mode).items()}
+    return {b.cmap: (b.titles[0], b.span) for b in colour_bars(mode, blocks) if b.titles != ATTRIBUTION_TITLES}
+
+
+def quantity_titles(mode: str) -> dict[str, tuple[str, ...]]:
+    """Each colour map's title in `mode` without the blocks: what its voxels are."""
     quantity = QUANTITIES[mode]
     # what the bar's ends and middle mean is said under it (TICK_WORDS)
-    titles = {
-        "viridis": f"{quantity}, per layer",
-        "diverging": f"{quantity}, per layer",
-        "difference": "left − right, per layer",
+    return {
+        "viridis": (f"{quantity}, per layer",),
+        "diverging": (f"{quantity}, per layer",),
+        "difference": ("left − right, per layer",),
     }
-    return {cmap: (titles[cmap], span) for cmap, span in SPANS.items()}
+
+
+def colour_bars(mode: str, blocks) -> list[Bar]:
+    """The bars a scene of `blocks` in `mode` draws, left to right: one per colour map its layers use
+    (in activations mode titled by the kinds of the layers it colours), then one per attribution
+    plane's colour map. The desktop and the browser page (viewer/web/payload.py) both read these."""
+    layers = [b for b in blocks if b.kind != ATTRIBUTION]
+    bars = []
+    for cmap, span in SPANS.items():
+        using = [b for b in layers if b.scale.cmap == cmap]
+        if not using:
+            continue
+        titles = layer_titles(cmap, using) if mode == "activations" else quantity_titles(mode)[cmap]
+        bars.append(Bar(cmap, titles, TICK_WORDS[cmap], span))
+    planes = {b.scale.cmap for b in blocks if b.kind == ATTRIBUTION and b.scale.cmap in ATTRIBUTION_WORDS}
+    bars += [Bar(c, ATTRIBUTION_TITLES, ATTRIBUTION_WORDS[c], SPANS[c]) for c in sorted(planes)]
+    return bars
+
+
+def bar_width(layout, count: int, pane_share: float = 1.0) -> float:
+    """A bar's width (pane fractions): as wide as at full width in a narrower pane (`pane_share`: its
+    share of the window's width), so the title fits over it; narrower when `count` bars would reach
+    the metrics inset."""
+    wide = min(layout.legend_max_width, layout.legend_width / pane_share)
+    room = layout.metrics_box[0] - layout.legend_gap - layout.legend_left - (count - 1) * layout.legend_gap
+    return min(wide, room / max(count, 1))
 
 
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
@@ -102,24 +184,23 @@ class ColourLegends:
         layout = stage.layout
         self.stage = stage
         self.size = stage.options.font(stage.fonts.legend)
-        # as wide as at full width in a narrower pane, so the title fits over the bar
-        self.width = min(layout.legend_max_width, layout.legend_width / (stage.viewport[2] - stage.viewport[0]))
+        self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
+        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0])
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
         title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
-        self.legends = legends(stage.scene.mode)
-        cmaps = [c for c in self.legends if any(b.scale.cmap == c for b in stage.scene.blocks)]
-        self.props = [prop for i, cmap in enumerate(cmaps) for prop in self._legend(i, cmap)]
+        self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar)]
         self.marks = MarkEntries(stage)
         self.props += self.marks.props
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
 
-    def _legend(self, i: int, cmap: str) -> list[vtk.vtkProp]:
-        """The bar, its title over it (kept inside the frame's margin) and its words under it."""
+    def _legend(self, i: int, legend: Bar) -> list[vtk.vtkProp]:
+        """The bar, its title over it (its longest form that fits over it and half the gap each side;
+        kept inside the frame's margin) and its words under it."""
         layout, pane_h = self.stage.layout, self.stage.pane_height
-        title, (lo, hi) = self.legends[cmap]
+        cmap, (lo, hi) = legend.cmap, legend.span
         x = layout.legend_left + (self.width + layout.legend_gap) * i
         top = self.heading_y - 0.008
         bottom = max(top - BAR_HEIGHT, layout.legend_bottom + 1.3 * self.size / pane_h)
@@ -133,9 +214,11 @@ class ColourLegends:
         bar.SetPosition(x, bottom)
         bar.SetWidth(self.width)
         bar.SetHeight(top - bottom)
-        heading = self._text(title, round(self.size * 1.1), "centre", "bottom")
+        heading = self._text(legend.titles[-1], round(self.size * 1.1), "centre", "bottom")
+        room = self.width + layout.legend_gap
+        heading.SetInput(next((t for t in legend.titles if self._width(heading, t) <= room), legend.titles[-1]))
         heading.SetPosition(self._inside(x + self.width / 2, heading), self.heading_y)
-        words = TICK_WORDS[cmap]
+        words = legend.words
         under = bottom - 0.25 * self.size / pane_h
         ends = [self._text(words[0], self.size, "left", "top"), self._text(words[-1], self.size, "right", "top")]
         ends[0].SetPosition(x, under)
@@ -165,13 +248,17 @@ class ColourLegends:
         tp.SetVerticalJustificationToTop() if down == "top" else tp.SetVerticalJustificationToBottom()
         return actor
 
+    def _width(self, text: vtk.vtkTextActor, words: str) -> float:
+        """`words`' width in `text`'s font, a fraction of the pane's width."""
+        bbox = [0, 0, 0, 0]
+        window = self.stage.renderer.GetRenderWindow()
+        vtk.vtkTextRenderer().GetBoundingBox(text.GetTextProperty(), words, bbox, window.GetDPI())
+        return (bbox[1] - bbox[0] + 1) / self.stage.pane_width
+
     def _inside(self, centre: float, text: vtk.vtkTextActor) -> float:
         """`centre` (a fraction of the pane's width) moved as little as keeps the centred text
         inside the frame's edge margin: a title wider than its bar is never cut at the edge."""
-        bbox = [0, 0, 0, 0]
-        window = self.stage.renderer.GetRenderWindow()
-        vtk.vtkTextRenderer().GetBoundingBox(text.GetTextProperty(), text.GetInput(), bbox, window.GetDPI())
-        half = (bbox[1] - bbox[0] + 1) / 2 / self.stage.pane_width
+        half = self._width(text, text.GetInput()) / 2
         edge = EDGE * self.stage.pane_height / self.stage.pane_width
         return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
 

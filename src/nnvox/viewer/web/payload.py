@@ -21,7 +21,7 @@ from nnvox.viewer.label_layout import EDGE, GAP, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
-from nnvox.viewer.overlays.legends import MARKS, TICK_WORDS, legends, mark_swatches
+from nnvox.viewer.overlays.legends import MARKS, bar_width, colour_bars, mark_swatches
 from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
@@ -203,11 +203,11 @@ def _mark_entries(colours) -> dict:
     }
 
 
-def _legend_layout(layout) -> dict:
-    """Where the colour legends sit in a full-width pane, as legends.py's ColourLegends places them
-    (theme.py's Layout): the page lays its legends out by these, in fractions of its 3D pane."""
-    keys = ("left", "width", "gap", "bottom")
-    return {key: getattr(layout, f"legend_{key}") for key in keys}
+def _legend_layout(layout, count: int) -> dict:
+    """Where the `count` colour legends sit in a full-width pane, as legends.py's ColourLegends places
+    them (theme.py's Layout): the page lays its legends out by these, in fractions of its 3D pane."""
+    keys = ("left", "gap", "bottom")
+    return {"width": bar_width(layout, count)} | {key: getattr(layout, f"legend_{key}") for key in keys}
 
 
 def _edges(scene: Scene) -> list[dict]:
@@ -224,13 +224,11 @@ def _edges(scene: Scene) -> list[dict]:
     ]
 
 
-def _legends(mode: str, cmaps: list[str]) -> list[dict]:
-    """Each colour bar the scene's colour maps need: its title and the words under it, as the
-    desktop's (overlays/legends.py: TICK_WORDS under its ends and middle)."""
+def _legends(scene: Scene) -> list[dict]:
+    """Each colour bar the scene needs: its title (the longest: the page wraps it over its bar) and
+    the words under its ends and middle, as the desktop's (overlays/legends.py colour_bars)."""
     return [
-        {"cmap": c, "title": title, "words": list(TICK_WORDS[c])}
-        for c, (title, _) in legends(mode).items()
-        if c in cmaps
+        {"cmap": b.cmap, "title": b.titles[0], "words": list(b.words)} for b in colour_bars(scene.mode, scene.blocks)
     ]
 
 
@@ -301,8 +299,8 @@ def describe(
         "luts": {c: lut(c).tolist() for c in cmaps},
         "levels": LEVELS,
         "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH},
-        "legends": _legends(scene.mode, cmaps),
-        "legend_layout": _legend_layout(layout),
+        "legends": _legends(scene),
+        "legend_layout": _legend_layout(layout, len(colour_bars(scene.mode, scene.blocks))),
         "bounds": _floats(scene.bounds),
         "camera": _camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
