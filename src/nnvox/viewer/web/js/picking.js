@@ -27,6 +27,6 @@ export function describePick(picked, levels) {
       : `${block.panels > 1 ? `channel ${channel}, ` : ""}row ${row}, column ${col}`;
   const value = indexValue(block.scale, index, levels);
   const shown =
-    index === 0 ? "no value (padding)" : index === 1 ? "NaN or ±Inf" : `${value.toPrecision(4)} (± ${indexStep(block.scale, levels).toPrecision(2)})`;
+    index === 0 ? "unused (no value)" : index === 1 ? "NaN or ±Inf" : `${value.toPrecision(4)} (± ${indexStep(block.scale, levels).toPrecision(2)})`;
   return { text: `${block.name} · ${block.kind}\n${where}: ${shown}`, name: block.name, channel, row, col, value, index };
 }
