@@ -120,7 +120,8 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     if cmap not in NATURE:
         return (f"{names}, per layer", names)
     long, short = NATURE[cmap]
-    return (f"{names} ({long}), per layer", f"{names} ({short}), per layer", f"{names} ({short})", names)
+    # the last, the values' sign alone, for a pane too narrow for any layer's name
+    return (f"{names} ({long}), per layer", f"{names} ({short}), per layer", f"{names} ({short})", names, short)
 
 
 def legends(mode: str, blocks=None) -> dict[str, tuple[str, tuple[float, float]]]:
