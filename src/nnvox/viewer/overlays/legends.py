@@ -124,12 +124,10 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     return (f"{names} ({long}), per layer", f"{names} ({short}), per layer", f"{names} ({short})", names, short)
 
 
-def legends(mode: str, blocks=None) -> dict[str, tuple[str, tuple[float, float]]]:
-    """Each layer colour map's legend in `mode`: its title (the longest form) and its ticks' span;
-    without `blocks`, every map's, titled by what the mode's voxels are."""
-    if blocks is None:
-        return {cmap: (titles[0], SPANS[cmap]) for cmap, titles in quantity_titles(mode).items()}
-    return {b.cmap: (b.titles[0], b.span) for b in colour_bars(mode, blocks) if b.titles != ATTRIBUTION_TITLES}
+def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
+    """Every layer colour map's legend in `mode`, whatever the scene: its title (what the mode's voxels
+    are) and its ticks' span. A scene's own bars, titled by its layers, are `colour_bars`."""
+    return {cmap: (titles[0], SPANS[cmap]) for cmap, titles in quantity_titles(mode).items()}
 
 
 def quantity_titles(mode: str) -> dict[str, tuple[str, ...]]:
