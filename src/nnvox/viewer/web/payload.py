@@ -17,7 +17,7 @@ from nnvox.scenes.histogram import NOTE_SEPARATOR
 from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
-from nnvox.viewer.label_layout import EDGE, GAP, MARGIN, REACH
+from nnvox.viewer.label_layout import EDGE, GAP, LEAD, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
@@ -298,7 +298,7 @@ def describe(
         "edges": _edges(scene),
         "luts": {c: lut(c).tolist() for c in cmaps},
         "levels": LEVELS,
-        "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH},
+        "label_policy": {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH, "lead": LEAD},
         "legends": _legends(scene),
         "legend_layout": _legend_layout(layout, len(colour_bars(scene.mode, scene.blocks))),
         "bounds": _floats(scene.bounds),
