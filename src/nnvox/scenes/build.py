@@ -19,6 +19,7 @@ from nnvox.scenes.feature_space import PROJECTIONS
 from nnvox.scenes.frames import FrameSource
 from nnvox.scenes.level_of_detail import reduce_detail
 from nnvox.scenes.open_layer import open_scene
+from nnvox.scenes.open_weights import kernel_shape
 from nnvox.scenes.per_architecture import nodes_by_name
 from nnvox.scenes.placement import route_edges
 from nnvox.scenes.scene import CHANGE_MODES, MODES, SIZINGS, Block, Scene, SceneOptions
@@ -151,6 +152,7 @@ def make_blocks(
                 params=tuple(p for m in chain for p in nodes[m].params),
                 lane=arrangement.placement.lanes[name],
                 side_branch=name in arrangement.closed,
+                kernels=kernel_shape(s.layout, s.shape),
             )
         )
     return blocks

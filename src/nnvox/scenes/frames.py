@@ -15,7 +15,8 @@ from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite, show_masked
 from nnvox.scenes.heads_up import SEPARATOR, lecture_line, lecture_sample, progress_text
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
-from nnvox.scenes.scene import CHANGE_MODES, MODE_TEXT, Block, Frame, Scene
+from nnvox.scenes.open_weights import open_values
+from nnvox.scenes.scene import CHANGE_MODES, FROM_START, MODE_TEXT, Block, Frame, Scene
 
 
 def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
@@ -211,7 +212,7 @@ class FrameSource:
         """The snapshot the mode compares `index` with (None: the mode shows values as they are)."""
         if self.mode not in CHANGE_MODES:
             return None
-        return 0 if self.mode == "change-from-start" else max(index - 1, 0)
+        return 0 if self.mode in FROM_START else max(index - 1, 0)
 
     def _mode_tensors(
         self, index: int, keys: list[str], sample: int | None = None, channels: dict[str, tuple[int, ...]] | None = None
@@ -226,6 +227,8 @@ class FrameSource:
             _require(self.run, reference, list(tensors), before, sample)
             if self.mode == "update-ratio":
                 return {k: update_ratio(v, before[k]) for k, v in tensors.items() if k in before}
+            if self.mode == "distance-from-start":  # how far, not which way: |w - w0|
+                return {k: np.abs(v - before[k]) for k, v in tensors.items() if k in before}
             return {k: v - before[k] for k, v in tensors.items() if k in before}
         return tensors
 
@@ -263,6 +266,7 @@ class FrameSource:
             values = {k: _lerp(v0[k], v1[k], a) for k in v0}
         else:
             values = v0
+        values = open_values(scene, values)  # an open weight's kernels, one a map (its closed block's tiles)
         levels = scene.levels
         lit = {b.name: lit_at(reveal, b.order, levels) for b in scene.blocks}
         nearest = nearest_snapshot(t)

@@ -28,12 +28,13 @@ import numpy as np
 from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, fit
 from nnvox.scenes.layout import near_square
+from nnvox.scenes.open_weights import as_stack, as_tiles, kernel_grid, stack_places
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
 GAP_BESIDE_KERNEL = 0.45  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py)
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
-OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel)
+OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
 EASING = "smooth"
 LABELLED_MAPS = 16  # more maps than this: no "map k" label under each (they would not fit)
@@ -49,27 +50,43 @@ def openable(scene: Scene) -> list[str]:
 
 
 def can_open(block: Block) -> bool:
-    return block.role in OPENABLE and block.rows > 1 and block.cols > 1 and block.opened is None
+    """Maps; a convolution's weights (into kernel tiles: open_weights.py); a matrix of weights (one map)."""
+    if block.opened is not None:
+        return False
+    if block.role == "weights" and block.kernels is None and block.panels > 1:
+        return False  # a weight drawn in a generic block (reduced, or of no kernel or matrix shape)
+    return (block.role in OPENABLE or block.role == "weights") and block.rows > 1 and block.cols > 1
 
 
 def shown_maps(block: Block) -> int:
-    """How many of the block's drawn maps its open grid shows (level of detail: MOST_MAPS)."""
+    """How many of the block's drawn maps its open grid shows (level of detail: MOST_MAPS; an open
+    weight's tiles are its level of detail's already)."""
+    if block.kernels is not None:
+        return min(block.panels, math.prod(kernel_grid(block)))
     return min(block.panels, MOST_MAPS)
 
 
 def grid_of(block: Block) -> tuple[int, int]:
-    """Rows x columns of maps in the open grid."""
-    return near_square(shown_maps(block))
+    """Rows x columns of maps in the open grid: a weight's, a row per filter and a column per input."""
+    return kernel_grid(block) if block.kernels is not None else near_square(shown_maps(block))
 
 
 def opened(block: Block) -> Block:
-    """`block` open: the same maps and values, its extent now the grid's (Block.extent)."""
-    return dataclasses.replace(block, opened=grid_of(block), gap=gap_of(block))
+    """`block` open: the same maps and values (a weight's kernels one a map), its extent now the
+    grid's (Block.extent)."""
+    maps = as_tiles(block) if block.kernels is not None else block
+    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap_of(maps))
+
+
+def closed(block: Block) -> Block:
+    """An open block back in its stack (what `opened` undoes)."""
+    return as_stack(block) if block.kernels is not None else dataclasses.replace(block, opened=None, gap=0.0)
 
 
 def has_kernels(block: Block) -> bool:
-    """Whether each of the block's maps is made by a kernel drawn beside it when open."""
-    return block.kind in KERNEL_KINDS
+    """Whether each of the block's maps is made by a kernel drawn beside it when open (not a
+    convolution's weights: those are the kernels)."""
+    return block.kind in KERNEL_KINDS and block.role != "weights"
 
 
 def gap_of(block: Block) -> float:
@@ -89,7 +106,7 @@ def check_open(scene: Scene, names) -> None:
             what = (
                 "is not drawn in this scene"
                 if name not in drawn
-                else f"has no feature maps ({drawn[name].role} block, {drawn[name].subtitle})"
+                else f"has no feature maps or kernels ({drawn[name].role} block, {drawn[name].subtitle})"
             )
             raise NnvoxError(f"open: layer {name!r} {what}; layers that open: {', '.join(choices) or '(none here)'}")
 
@@ -174,7 +191,8 @@ def map_places(block: Block, u: float) -> MapPlaces:
     starts = STAGGER * np.arange(p) / max(p - 1, 1) if p > 1 else np.zeros(1)
     own = np.clip((u - starts) / (1.0 - STAGGER if p > 1 else 1.0), 0.0, 1.0)
     e = EASINGS[EASING](own)
-    stack = block.panel_centres()  # each map's front-face centre in the closed block's stack
+    # each map's front-face centre in the closed block's stack (a kernel's: its tile in its filter's panel)
+    stack = stack_places(block) if block.kernels is not None and block.opened else block.panel_centres()
     centres = stack + (grid_places(block) - stack) * e[:, None]
     # the stack's front faces are on its -x side, the grid's on its -y side: a turning map pivots
     # about its front face's centre
@@ -249,7 +267,7 @@ def closed_scene(scene: Scene) -> Scene:
     for name in sorted((b.name for b in scene.blocks if b.opened is not None), reverse=True):
         i = next(k for k, b in enumerate(blocks) if b.name == name)
         after = blocks[i]
-        blocks[i] = dataclasses.replace(after, opened=None, gap=0.0)
+        blocks[i] = closed(after)
         blocks, paths = _make_room(blocks, paths, scene.edges, blocks[i], after, -1.0)
     return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
 

@@ -6,6 +6,8 @@ import numpy as np
 
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import ColourScale
+from nnvox.scenes.per_architecture import per_run
+from nnvox.scenes.weight_pictures import weighted_layers
 
 
 def scale_from_stats(run: Run, key: str, *, signed: bool | None = None) -> ColourScale:
@@ -21,8 +23,20 @@ def weight_scale(run: Run, wkey: str, mode: str) -> ColourScale:
     if mode == "update-ratio":
         top = run.limits.get(f"update/param/{wkey}", (0.0, 1e-12))[1]
         return ColourScale.robust(0.0, top if top > 0 else 1e-12, signed=False)
+    if mode == "distance-from-start":
+        return distance_scale(run)
     stats_key = {"weights": "", "change": "change/", "change-from-start": "since_start/"}[mode] + f"param/{wkey}"
     return scale_from_stats(run, stats_key, signed=True) if mode == "weights" else change_scale(run, stats_key)
+
+
+@per_run
+def distance_scale(run: Run) -> ColourScale:
+    """distance-from-start's one scale, shared by every weight the run recorded so that layers compare
+    (a layer that moved less reads darker): from 0 to the largest of the layers' robust limits of
+    w - w0 over the run, in the weights' own units (not relative to each layer's initial size)."""
+    keys = [k for _, k in weighted_layers(run)]
+    tops = [max(abs(s.lo), abs(s.hi)) for s in (change_scale(run, f"since_start/{k}") for k in keys)]
+    return ColourScale.robust(0.0, max(tops, default=0.0) or 1e-12, signed=False)
 
 
 def change_scale(run: Run, stats_key: str) -> ColourScale:

@@ -14,12 +14,15 @@ from nnvox.scenes.view import MODES, SIZINGS  # noqa: F401  (declared with the v
 if TYPE_CHECKING:
     from nnvox.scenes.frames import FrameSource
 
-CHANGE_MODES = ("change", "change-from-start", "update-ratio")  # how weights moved between snapshots
+# how weights moved between snapshots; the FROM_START ones compare each snapshot with the first
+CHANGE_MODES = ("change", "change-from-start", "distance-from-start", "update-ratio")
+FROM_START = ("change-from-start", "distance-from-start")
 MODE_TEXT = {
     "activations": "activations",
     "weights": "weights",
     "change": "weight change since the previous snapshot",
     "change-from-start": "weight change since the first snapshot",
+    "distance-from-start": "how far each weight moved since the first snapshot, |w − w₀|, all layers on one scale",
     "update-ratio": "update ratio: size of each weight's change ÷ rms of the layer's weights",
     "gradients": "gradients of the last training step",
 }
@@ -113,6 +116,9 @@ class Block:
     # with a gap left of each (where a convolution's kernel stands) and above each (its label), from the origin's x
     opened: tuple[int, int] | None = None
     gap: float = 0.0
+    # a convolution's weight (out, in, kh, kw) where the block tiles its kernels (layout.weight_block):
+    # opened, it is one kh x kw kernel a panel, a row per filter and a column per input (scenes/open_weights.py)
+    kernels: tuple[int, int, int, int] | None = None
 
     @property
     def extent(self) -> tuple[float, float, float]:

@@ -23,7 +23,15 @@ from typing import Literal
 from nnvox.errors import NnvoxError, NnvoxTypeError, path_argument
 
 # Declared here, not in scene.py, so the command line reads its choices without loading numpy.
-MODES = ("activations", "weights", "change", "change-from-start", "update-ratio", "gradients")
+MODES = (
+    "activations",
+    "weights",
+    "change",
+    "change-from-start",
+    "distance-from-start",
+    "update-ratio",
+    "gradients",
+)
 SIZINGS = ("capped", "accurate", "log")
 HUD_STYLES = ("lecture", "detail")  # the first is the default
 Mode = Literal[MODES]  # the choices the CLI offers, from the one list of modes
@@ -58,7 +66,8 @@ class ViewSpec:
     Parameters
     ----------
     mode
-        What the voxels show.
+        What the voxels show: weights modes show each layer's weights, their change (signed) or how far each
+        moved since the start (distance-from-start: |w - w0|, on one scale for every layer).
     sample
         Probe sample whose activations are shown.
     mistake
@@ -89,7 +98,8 @@ class ViewSpec:
         a large number: every layer). Default: the deepest depth whose overview has at most 24 blocks.
     open
         Feature-map layers opened into their maps, face-on, as the window's double-click opens them (e.g. --open
-        conv1; repeat it for more).
+        conv1; repeat it for more). In a weights mode a convolution's weights open into 5 x 5 (kh x kw) kernel
+        tiles, a row per filter and a column per input channel.
     hud
         The heads-up line: lecture ("Epoch 12 of 12 · accuracy 97.6% · true 7, predicted 7") or detail (run,
         mode, sample numbers, every metric in full, unhealthy layers). A storyboard shot in the lecture style

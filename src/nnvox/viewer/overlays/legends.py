@@ -27,6 +27,7 @@ QUANTITIES = {
     "weights": "weight",
     "change": "weight change since the previous snapshot",
     "change-from-start": "weight change since the start",
+    "distance-from-start": "how far each weight moved since the start",
     "update-ratio": "size of each weight's update",
     "gradients": "gradient",
 }
@@ -39,6 +40,9 @@ TICK_WORDS = {
     "diverging": ("negative", "0", "positive"),
     "difference": ("left lower", "same", "left higher"),
 }
+# A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so, its
+# bar's ends say what they are
+SHARED_SCALE_WORDS = {"distance-from-start": ("0", "most")}
 BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 
 
@@ -133,10 +137,11 @@ def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
 def quantity_titles(mode: str) -> dict[str, tuple[str, ...]]:
     """Each colour map's title in `mode` without the blocks: what its voxels are."""
     quantity = QUANTITIES[mode]
+    scaled = "all layers" if mode in SHARED_SCALE_WORDS else "per layer"
     # what the bar's ends and middle mean is said under it (TICK_WORDS)
     return {
-        "viridis": (f"{quantity}, per layer",),
-        "diverging": (f"{quantity}, per layer",),
+        "viridis": (f"{quantity}, {scaled}",),
+        "diverging": (f"{quantity}, {scaled}",),
         "difference": ("left − right, per layer",),
     }
 
@@ -152,7 +157,7 @@ def colour_bars(mode: str, blocks) -> list[Bar]:
         if not using:
             continue
         titles = layer_titles(cmap, using) if mode == "activations" else quantity_titles(mode)[cmap]
-        bars.append(Bar(cmap, titles, TICK_WORDS[cmap], span))
+        bars.append(Bar(cmap, titles, SHARED_SCALE_WORDS.get(mode, TICK_WORDS[cmap]), span))
     planes = {b.scale.cmap for b in blocks if b.kind == ATTRIBUTION and b.scale.cmap in ATTRIBUTION_WORDS}
     bars += [Bar(c, ATTRIBUTION_TITLES, ATTRIBUTION_WORDS[c], SPANS[c]) for c in sorted(planes)]
     return bars

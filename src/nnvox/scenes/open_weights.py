@@ -1,0 +1,102 @@
+"""A convolution's weights opened face-on (the weights modes' open layer): each kh x kw kernel one
+tile, a column of tiles per output filter and a row per input channel, so that a filter, a kernel
+and an input channel can each be found (closed, the block stacks its filters along the network axis
+and tiles each filter's kernels in a square: layout.weight_block). A column per filter, not a row:
+the filters keep their order along x, as the closed stack and the open maps of the layer's output
+have them, and a layer has more filters than inputs, so the grid is wide, as a frame is (conv2's
+16 x 6 kernels as 16 columns drew each tile 2.3 times as large at 1080p as 16 rows did). The tiles
+are open_layer's maps: the same grid, flight, labels and camera; this module says only what differs
+for kernels. Pure numbers (no GL).
+
+Level of detail: at most MOST_FILTERS columns and MOST_CHANNELS rows, the first ones (a note under
+the grid says so); a Linear layer's weight is one matrix, opened as one face-on map (open_layer)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from nnvox.scenes.layout import BlockShape, near_square, weight_block
+from nnvox.scenes.scene import Block
+
+MOST_FILTERS = 32  # columns of kernel tiles an open weight shows, the first filters
+MOST_CHANNELS = 16  # rows: the first input channels
+
+
+def kernel_shape(layout: BlockShape, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    """A weight's (out, in, kh, kw) where its block tiles the kernels (`layout` is weight_block's for
+    `shape`: the weight was not reduced to another shape), else None."""
+    if layout.role != "weights" or len(shape) != 4 or weight_block(tuple(shape)) != layout:
+        return None
+    return tuple(int(n) for n in shape)
+
+
+def kernel_grid(block: Block) -> tuple[int, int]:
+    """Rows (input channels) x columns (filters) of kernel tiles in the open grid."""
+    out, inputs = block.kernels[:2]
+    return min(inputs, MOST_CHANNELS), min(out, MOST_FILTERS)
+
+
+def as_tiles(block: Block) -> Block:
+    """The block as its open grid draws it: one kernel a panel, input by input (panel i * columns + f
+    is filter f's kernel on input i), the level of detail's first filters and inputs only."""
+    rows, cols = kernel_grid(block)
+    return dataclasses.replace(block, panels=rows * cols, rows=block.kernels[2], cols=block.kernels[3])
+
+
+def as_stack(block: Block) -> Block:
+    """The block closed again: a panel per filter, its kernels tiled (layout.weight_block)."""
+    closed = weight_block(block.kernels)
+    return dataclasses.replace(block, panels=closed.panels, rows=closed.rows, cols=closed.cols, opened=None, gap=0.0)
+
+
+def tile_of(block: Block) -> tuple[np.ndarray, np.ndarray]:
+    """Each tile's (filter, input channel) of an open weight block (as_tiles' order)."""
+    channel, filters = np.divmod(np.arange(block.panels), kernel_grid(block)[1])
+    return filters, channel
+
+
+def stack_places(block: Block) -> np.ndarray:
+    """Each tile's front-face centre (P, 3) where it stood in the closed block: filter f's panel
+    (at f pitches along x, facing -x), kernel i at its place in the panel's square of kernels (its
+    columns along -y, rows down z), so that opening lifts each kernel out of where it was drawn."""
+    inputs, kh, kw = block.kernels[1:]
+    closed = weight_block(block.kernels)
+    filters, channel = tile_of(block)
+    row, col = np.divmod(channel, near_square(inputs)[1])
+    x, y, z = block.origin
+    across = (
+        col * (kw + 1) + kw / 2 - closed.cols / 2
+    ) * block.voxel  # from the panel's centre, towards its last column
+    up = (closed.rows / 2 - row * (kh + 1) - kh / 2) * block.voxel
+    return np.stack([x + filters * block.pitch, y - across, z + up], axis=1)
+
+
+def grid_note(block: Block) -> str | None:
+    """What an open weight's grid leaves out, said over it: None where it shows every kernel."""
+    out, inputs = block.kernels[:2]
+    rows, cols = kernel_grid(block)
+    parts = [f"the first {cols} of {out} filters"] * (cols < out)
+    parts += [f"the first {rows} of {inputs} input channels"] * (rows < inputs)
+    return " and ".join(parts) or None
+
+
+def tile_values(block: Block, stacked: np.ndarray) -> np.ndarray:
+    """An open weight's kernels (P, kh, kw), cut from its closed block's values (filters, rows, cols:
+    layout.weight_panels' square of kernels per filter)."""
+    inputs, kh, kw = block.kernels[1:]
+    filters, channel = tile_of(block)
+    row, col = np.divmod(channel, near_square(inputs)[1])
+    rows = (row * (kh + 1))[:, None] + np.arange(kh)  # (P, kh)
+    cols = (col * (kw + 1))[:, None] + np.arange(kw)
+    return stacked[filters[:, None, None], rows[:, :, None], cols[:, None, :]]
+
+
+def open_values(scene, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """A frame's values with each open weight's as its tiles (the frame source reads the closed blocks)."""
+    out = dict(values)
+    for b in scene.blocks:
+        if b.kernels is not None and b.opened is not None and out[b.name].shape != (b.panels, b.rows, b.cols):
+            out[b.name] = tile_values(b, out[b.name])
+    return out
