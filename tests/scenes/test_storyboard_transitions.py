@@ -1,4 +1,4 @@
-"""How a shot follows the one before (a camera carried on, a cut or a cross-fade) and scrubs that
+"""How a shot follows the one before (a camera carried on, a dip, a cut or a cross-fade) and scrubs that
 step from snapshot to snapshot (`hold = 1`): chosen and checked as text, computed as pure functions."""
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def _board(folder, text: str):
     return load_storyboard(folder / "board.toml")
 
 
-def test_the_same_network_in_the_same_mode_carries_the_camera_on_and_the_rest_fade(folder):
-    assert transitions(_board(folder, SHOTS)) == ["cut", "fade", "move", "fade", "cut", "fade"]
+def test_the_same_network_in_the_same_mode_carries_the_camera_on_and_the_rest_dip(folder):
+    assert transitions(_board(folder, SHOTS)) == ["cut", "dip", "move", "dip", "cut", "dip"]
     chosen = SHOTS.replace('camera = { move = "focus"', 'transition = "fade"\ncamera = { move = "focus"')
     assert transitions(_board(folder, chosen))[2] == "fade"
 
@@ -67,7 +67,10 @@ def test_the_same_network_in_the_same_mode_carries_the_camera_on_and_the_rest_fa
     [
         (('mode = "weights"\n\n', 'mode = "weights"\ntransition = "move"\n\n'), r'line 19: transition "move" carries'),
         (('title = "The end"', 'title = "The end"\ntransition = "move"'), r'line 28: transition "move" carries'),
-        (('transition = "cut"', 'transition = "wipe"'), r"line 24: transition 'wipe' is not one of fade, cut, move"),
+        (
+            ('transition = "cut"', 'transition = "wipe"'),
+            r"line 24: transition 'wipe' is not one of move, dip, cut, fade",
+        ),
     ],
 )
 def test_a_transition_that_cannot_be_is_named_with_its_line(folder, edit, message):

@@ -1,4 +1,5 @@
-"""A cross-fade mixes the 3D pictures of two shots, never their texts: in the heads-up line's band
+"""A cross-fade (asked by name: the default between shots of different modes is a dip) mixes the
+3D pictures of two shots, never their texts: in the heads-up line's band
 and the legends' band every fade frame is one shot's pixels or the other's; in the network, the
 middle of the fade is a mix of both."""
 
@@ -32,6 +33,7 @@ run = "run"
 duration = 1.2
 mode = "weights"
 timeline = "last"
+transition = "fade"
 """
 
 

@@ -175,7 +175,7 @@ def test_a_storyboard_explains_a_layer_and_names_a_bad_one_on_its_line(lenet_run
             render_storyboard(board, tmp_path / "bad", progress=False)
 
 
-@pytest.mark.parametrize("transition", ["fade", "move"])
+@pytest.mark.parametrize("transition", ["fade", "dip", "move"])
 def test_the_window_stands_still_while_the_explaining_shot_comes_in(lenet_run, tmp_path, transition):
     """The window slid during the incoming cross-fade (55 of 784 positions done by its end): it
     waits for the fade-in, or the camera's move from the shot before, then stops on its chosen
@@ -191,7 +191,7 @@ def test_the_window_stands_still_while_the_explaining_shot_comes_in(lenet_run, t
     scenes = _Scenes(loaded, RenderOptions(width=320, height=180))
     try:
         explained = scenes.explanations[id(loaded.shots[1])]
-        coming_in = 0.5 if transition == "fade" else MOVE_SECONDS
+        coming_in = MOVE_SECONDS if transition == "move" else 0.5
         last = len(lenet_run.snapshots) - 1
         during = [explained.at(k / 100 * coming_in / 12, last).done for k in range(101)]
         assert set(during) == {1}, transition

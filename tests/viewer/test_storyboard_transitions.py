@@ -129,3 +129,107 @@ def test_each_label_keeps_its_side_of_its_block_through_a_shot(lenet_run, tmp_pa
     assert any(len(s) > 1 for s in alone.values()), f"the move no longer flips a label: {alone}"  # the case is real
     held = sides()
     assert held and all(len(s) == 1 for s in held.values()), held
+
+
+# Activations at the first snapshot, then the weights (a dip: another mode), then an end card (a
+# dip); {way}: the transition asked for, if any.
+CHANGES = f"""\
+[video]
+size = "{W}x{H}"
+fps = {FPS}
+fade_seconds = 0.3
+
+[[shot]]
+run = "run"
+duration = 1
+timeline = 0
+
+[[shot]]
+run = "run"
+duration = 1.2
+mode = "weights"
+timeline = "last"
+{{way}}
+[[shot]]
+title = "The end"
+duration = 1
+{{way}}"""
+
+
+def _two_pictures(frame: np.ndarray, own: np.ndarray, background: np.ndarray) -> float:
+    """The share of pixels of `frame` that are not `own` (the frame of the one shot showing then)
+    scaled towards the background by one level: what a second picture overlaid leaves."""
+    f, o = frame - background, own - background
+    level = float((f * o).sum() / max((o * o).sum(), 1))
+    return float((np.abs(f - level * o).max(axis=2) > 3).mean())
+
+
+def _changes(digits_run, folder, transition: str | None) -> list[np.ndarray]:
+    folder.mkdir()
+    way = f'transition = "{transition}"\n' if transition else ""
+    return _frames(_write(digits_run, folder, CHANGES.format(way=way)))
+
+
+def test_no_frame_of_a_shot_change_holds_two_pictures(digits_run, tmp_path):
+    """Between modes and into the end card the default is a dip: each frame is one shot's frame (as
+    a cut shows it) scaled towards the background, the middle the background alone; the
+    cross-fade, asked by name, overlays two (the end card's title over a ghost network)."""
+    from nnvox.viewer.options import RenderOptions
+
+    background = np.array(RenderOptions(width=W, height=H).background)
+    dipped, cut = _changes(digits_run, tmp_path / "dip", None), _changes(digits_run, tmp_path / "cut", "cut")
+    assert len(dipped) == len(cut) == FPS + 12 + FPS
+    for k, (frame, own) in enumerate(zip(dipped, cut)):
+        assert _two_pictures(frame, own, background) < 0.001, (k, _two_pictures(frame, own, background))
+    changes = (FPS, FPS + 12)  # the first frames of the weights and of the card
+    for first in changes:  # the blank middle: the frames either side of the change show the background alone
+        for k in (first - 1, first):
+            assert (np.abs(dipped[k] - background).max(axis=2) <= 1).all(), k
+    assert np.abs(dipped[changes[0] - 2] - cut[changes[0] - 2]).mean() > 1  # dimmed before the blank, not cut
+    faded = _changes(digits_run, tmp_path / "fade", "fade")
+    ghosts = [_two_pictures(frame, own, background) for frame, own in zip(faded, cut)]
+    assert max(ghosts[changes[1] : changes[1] + 3]) > 0.02, ghosts  # the check sees a dissolve's ghost
+
+
+# A lit overview, then the forward pass under the same camera (the camera carried on, still).
+LIT_THEN_FORWARD = f"""\
+[video]
+size = "{W}x{H}"
+fps = 15
+
+[[shot]]
+run = "run"
+duration = 1
+timeline = "last"
+
+[[shot]]
+run = "run"
+duration = 2
+timeline = "last"
+forward = true
+"""
+
+# Mean absolute difference (0..255) between two frames. Measured at 320x180 on digits-cnn: the
+# dimmed pass's largest step 1.9 (the first frame drawn translucent, whose blocks' back faces then
+# show), the sudden darkening 8.0.
+STEP_BOUND = 3.0
+
+
+def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, monkeypatch):
+    """The pass used to start with every layer unlit: the frame after a lit overview darkened at
+    once. Now no step from the overview's last frame through the pass's first second is larger
+    than a bound; the same board with the dimming taken away breaks it."""
+    from nnvox.scenes import shots
+
+    def steps(folder) -> list[float]:
+        frames = _frames(_write(digits_run, folder, LIT_THEN_FORWARD))[15 - 1 : 15 + 15]
+        return [float(np.abs(a - b).mean()) for a, b in itertools.pairwise(frames)]
+
+    (tmp_path / "smooth").mkdir()
+    smooth = steps(tmp_path / "smooth")
+    assert max(smooth) < STEP_BOUND, smooth
+    assert sum(smooth) > 2 * STEP_BOUND  # the network does darken over that second
+    monkeypatch.setattr(shots, "DIM_SECONDS", 0.0)
+    (tmp_path / "sudden").mkdir()
+    sudden = steps(tmp_path / "sudden")
+    assert sudden[0] > 1.5 * STEP_BOUND, sudden

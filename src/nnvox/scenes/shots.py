@@ -24,6 +24,7 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
+from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_layer import closed_scene, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve
@@ -37,6 +38,7 @@ class ShotFrame:
     pose: CameraPose | None  # None on title cards
     opened: float = 1.0  # how open the shot's `open` layer is: 0 its stack, 1 its grid (scenes/open_layer.py)
     labels: float = 1.0  # how far the open layout's labels and kernels have faded in (0 while the maps fly)
+    dimmed: float | None = None  # a forward pass: how far the blocks ahead of it have dimmed from lit (forward_light)
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -44,6 +46,28 @@ def frame_count(shot: Shot, fps: int) -> int:
 
 
 FORWARD_SHARE = 0.85  # of a forward-pass shot, the part that lights the layers; the answer is held for the rest
+# A forward-pass shot starts with the network lit, as the shot before (or any still view) showed it,
+# and dims the blocks ahead of the pass over its first seconds, before the pulse leaves the input
+# (at 0.5 / levels of the pass: 0.64 s of the lecture's 15 s LeNet pass): a darkening over ~18
+# frames, not in one.
+DIM_SECONDS = 0.6
+
+
+def forward_dimming(p: float, duration: float) -> float:
+    """How far (0..1, eased) the blocks ahead of a forward pass have dimmed `p` (0..1) through its
+    shot: over DIM_SECONDS, at most a quarter of a short shot."""
+    seconds = min(DIM_SECONDS, duration / 4)
+    return ease("smooth", min(1.0, p * duration / seconds)) if seconds > 0 else 1.0
+
+
+def forward_light(scene: Scene, reveal: float, dimmed: float) -> dict[str, float]:
+    """Each block's light in a forward pass that starts from the network lit: its input (where the
+    pass starts) stays lit, each block ahead dims from lit (`dimmed` 0) to the pass's own light
+    (`dimmed` 1) and lights again as the pass reaches it, never darker than the pass leaves it."""
+    levels = scene.levels
+    return {b.name: 1.0 if b.order == 0 else max(lit_at(reveal, b.order, levels), 1.0 - dimmed) for b in scene.blocks}
+
+
 CAPTIONED = {"band": 0.6, "lift": 0.13}  # the whole network above a caption at the bottom
 
 
@@ -167,6 +191,7 @@ def shot_frames(
             camera(p),
             opened(p),
             labels(p),
+            forward_dimming(p, shot.duration) if shot.forward else None,
         )
         for p in progress
     ]

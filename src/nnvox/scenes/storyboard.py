@@ -12,7 +12,7 @@ captions, how long) that renders to the same frames every time.
     camera = "orbit"             # overview, orbit, flythrough, or a table (see CAMERA_KEYS)
     caption = "Training: the weights settle epoch by epoch"
     hold = 1                     # each snapshot shown as recorded, stepping to the next (no blend)
-    transition = "move"          # from the shot before: "fade", "cut" or "move" (see transitions)
+    transition = "move"          # from the shot before: "move", "dip", "cut" or "fade" (see transitions)
 
 Loading checks everything it can without opening runs (unknown keys, types, ranges) and names the
 line; `check_runs` then checks the parts that need the runs (snapshot ranges, samples, layers).
@@ -89,7 +89,9 @@ SHOT_KEYS = {
     "open",
     "transition",
 }
-TRANSITIONS = ("fade", "cut", "move")  # from the shot before: dissolve, hard cut, or the camera carried on
+# From the shot before: the camera carried on, a dip through the background, a hard cut, or a
+# dissolve (two pictures overlaid: only when asked by name; see transitions).
+TRANSITIONS = ("move", "dip", "cut", "fade")
 MOVE_SECONDS = 1.2  # a "move" transition: seconds over which the camera leaves the shot before's last pose
 CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease", "keys", "view", "waypoints"}
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
@@ -141,7 +143,7 @@ class Shot:
     )
     ease: str = "smooth"  # of the timeline's motion
     hold: float = 0.0  # of each snapshot's stretch of the timeline, the part it is held still (shots.timeline_at)
-    fade: float | None = None  # seconds of cross-fade from the previous shot (None: the video's)
+    fade: float | None = None  # seconds of each half of a dip, or of a cross-fade, into the shot (None: the video's)
     transition: str | None = None  # from the previous shot, one of TRANSITIONS (None: transitions() picks)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
     channel: int = 0  # the explained layer's output map
@@ -638,15 +640,22 @@ def _continues(before: Shot, shot: Shot) -> bool:
 
 def transitions(board: Storyboard) -> list[str]:
     """How each shot follows the one before ("cut" for the first): its `transition`, else "move"
-    where both show the same network in the same mode (a dissolve would ghost two camera poses and
-    two captions), else "fade". A "move" between shots that do not continue is a one-line error."""
+    where both show the same network in the same mode (one continuous camera move), else "dip".
+
+    Why a dip and not a dissolve, as a film editor would choose: a dissolve overlays two pictures of
+    one network (two camera poses, two colourings: the same blocks twice, one a ghost), which
+    reads as a mistake in a lecture; a dip (the old shot fades to the background, the new one fades
+    in from it, texts switching at the blank middle) marks a new topic and never shows two
+    pictures. A hard cut between two colourings of the same network is a jump cut, so it is not
+    the default but can be asked ("cut"), as can the dissolve ("fade"). A "move" between shots
+    that do not continue is a one-line error."""
     chosen = ["cut"]
     for before, shot in zip(board.shots, board.shots[1:]):
         if shot.transition == "move" and not _continues(before, shot):
             raise NnvoxError(
                 f'{board.path.name}, line {shot.lines.get("transition", shot.line)}: transition "move" carries '
                 f"the camera on from the shot before, which must show the same run in the same mode; "
-                f'use "fade" or "cut"'
+                f'use "dip", "cut" or "fade"'
             )
-        chosen.append(shot.transition or ("move" if _continues(before, shot) else "fade"))
+        chosen.append(shot.transition or ("move" if _continues(before, shot) else "dip"))
     return chosen

@@ -1,4 +1,6 @@
-"""Cross-fades that mix only the 3D picture. A frame near a cut is rendered as two layers: the
+"""How frames change between shots: a dip scales one shot's frame towards the background (the
+default where the camera cannot carry on: scenes/storyboard.transitions); a cross-fade, only where
+asked by name, mixes only the 3D picture. A frame near a cut is rendered as two layers: the
 picture (blocks, edges, pulses: everything but text) and the overlay (heads-up line, caption,
 legends, labels, insets: every 2D actor and billboard text) with its coverage. The pictures of the
 two shots blend; the overlay is one shot's or the other's, switching at the fade's midpoint, so two
@@ -59,6 +61,13 @@ def cross_fade(before: Layers, after: Layers, a: float) -> np.ndarray:
     `before`'s until the midpoint and `after`'s from there."""
     picture = before.picture * (1 - a) + after.picture * a
     return (before if a < 0.5 else after).over(picture)
+
+
+def dipped(image: np.ndarray, background: tuple[int, int, int], level: float) -> np.ndarray:
+    """`image` (uint8) `level` (0..1) of the way from the background: a dip's frame. A transparent
+    frame's alpha goes to 0 with it, so a dipped overlay fades out of the video it is laid over."""
+    ground = np.array([*background, 0][: image.shape[2]], np.float32)
+    return np.clip(ground + level * (image.astype(np.float32) - ground) + 0.5, 0, 255).astype(np.uint8)
 
 
 def _is_overlay(prop) -> bool:

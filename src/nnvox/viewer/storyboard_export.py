@@ -14,7 +14,8 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
-from nnvox.scenes.shots import frame_count, shot_frames
+from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels
+from nnvox.scenes.shots import forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import (
     MOVE_SECONDS,
     Shot,
@@ -25,7 +26,7 @@ from nnvox.scenes.storyboard import (
     transitions,
 )
 from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
-from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, render_layers
+from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, render_layers
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
@@ -93,19 +94,20 @@ class _Scenes:
                     line = shot.lines.get("open", line) if str(exc).startswith("open:") else line
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
-        ways = dict(zip(map(id, board.shots), transitions(board), strict=True))  # how each shot comes in
+        ways = transitions(board)  # how each shot comes in
         self.explanations = {
-            id(s): self._explanation(board, s, ways[id(s)]) for s in board.shots if s.explain is not None
+            id(s): self._explanation(board, s, coming_in(board, i, ways[i]) if ways[i] != "move" else None)
+            for i, s in enumerate(board.shots)
+            if s.explain is not None
         }
         self._renderers, self._histograms = {}, {}
 
-    def _explanation(self, board: Storyboard, shot: Shot, way: str) -> Explanation:
+    def _explanation(self, board: Storyboard, shot: Shot, fade: float | None) -> Explanation:
         """A shot's explained layer, checked against its run and scene before anything renders; its
-        window waits while the shot comes in (`way`: a fade, or the camera's move from the shot before)."""
+        window waits while the shot comes in (`fade` seconds; None: the camera's move from the shot before)."""
         run = self.runs[shot.source]
         try:
-            fade = board.fade_seconds if shot.fade is None else shot.fade
-            fade = {"fade": fade, "move": min(MOVE_SECONDS, shot.duration / 3)}.get(way, 0.0)
+            fade = min(MOVE_SECONDS, shot.duration / 3) if fade is None else fade
             scene = self.scenes[_scene_key(shot)]
             return Explanation(
                 run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=fade
@@ -225,6 +227,8 @@ class _Painter:
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms[k]
             frame = scene.frame_at(f.t, sample=sample, reveal=f.reveal)
+            if f.dimmed is not None:  # the pass starts from the network lit (shots.forward_light)
+                frame = dataclasses.replace(frame, lit=forward_light(scene, f.reveal, f.dimmed))
             moment = explained.at(f.progress, f.t) if explained else None
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
             if moment is not None:
@@ -291,7 +295,7 @@ def render_storyboard(
     )
     painter = _Painter(board, scenes, look)
     moves = transitions(board)
-    blends = _blends(board, fps, moves)
+    blends, levels = cross_fade_frames(board, fps, moves), dip_levels(board, fps, moves)
     previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
@@ -304,6 +308,8 @@ def render_storyboard(
                     image = (
                         cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
                     )
+                    if levels[i][k] < 1:  # a dip: this shot's frame alone, towards the background
+                        image = dipped(image, look.background, levels[i][k])
                     check()
                     writer.write(image)
                     tick()
@@ -312,13 +318,6 @@ def render_storyboard(
         scenes.close()
         painter.close()
     return out
-
-
-def _blends(board: Storyboard, fps: int, moves: list[str]) -> list[int]:
-    """Frames of each shot that cross-fade from the shot before (none for the first, nor after a
-    cut or a camera move: storyboard.transitions)."""
-    fades = [board.fade_seconds if shot.fade is None else shot.fade for shot in board.shots]
-    return [round(fade * fps) if move == "fade" else 0 for fade, move in zip(fades, moves)]
 
 
 def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:

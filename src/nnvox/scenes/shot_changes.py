@@ -1,0 +1,55 @@
+"""How one shot gives way to the next, frame by frame, as numbers (storyboard.transitions picks the
+way): the frames of a cross-fade, and each frame's level in a dip (1: as drawn, 0: the background).
+Pure functions of the storyboard and the frame rate, so every render dips on the same frames."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnvox.scenes.shots import frame_count
+from nnvox.scenes.storyboard import Shot, Storyboard
+
+
+def change_seconds(board: Storyboard, shot: Shot) -> float:
+    """Seconds of the change into `shot`: a cross-fade's, or each half of a dip's (its `fade`, else
+    the video's fade_seconds)."""
+    return board.fade_seconds if shot.fade is None else shot.fade
+
+
+def dip_frames(seconds: float, darkened: Shot, fps: int) -> int:
+    """Frames of one half of a dip in the shot it darkens: at most a third of that shot, so a short
+    shot still shows itself undimmed between its fade-in and its fade-out."""
+    return round(min(seconds, darkened.duration / 3) * fps)
+
+
+def coming_in(board: Storyboard, i: int, way: str) -> float:
+    """Seconds shot i takes to come in by `way` (a dip's fade-in, a cross-fade; 0 for a cut or a
+    move), for what waits until the shot is on screen (an explained layer's window)."""
+    shot = board.shots[i]
+    if way == "dip":
+        return min(change_seconds(board, shot), shot.duration / 3)
+    return change_seconds(board, shot) if way == "fade" else 0.0
+
+
+def cross_fade_frames(board: Storyboard, fps: int, ways: list[str]) -> list[int]:
+    """Frames of each shot that cross-fade from the shot before (only where "fade" is asked)."""
+    return [round(change_seconds(board, s) * fps) if way == "fade" else 0 for s, way in zip(board.shots, ways)]
+
+
+def dip_levels(board: Storyboard, fps: int, ways: list[str]) -> list[np.ndarray]:
+    """Each shot's frames' levels: 1 as drawn, falling linearly to 0 (the background alone) over a
+    dip's out-half at the shot's end, rising from 0 over its in-half at the next shot's start. The
+    last frame before the change and the first after are background alone, so the texts switch
+    on a blank frame and no frame holds two shots."""
+    levels = []
+    for i, (shot, way) in enumerate(zip(board.shots, ways)):
+        n = frame_count(shot, fps)
+        level = np.ones(n)
+        k = np.arange(n)
+        if way == "dip" and (into := dip_frames(change_seconds(board, shot), shot, fps)):
+            level = np.minimum(level, k / into)
+        after = board.shots[i + 1] if i + 1 < len(board.shots) else None
+        if after is not None and ways[i + 1] == "dip" and (out := dip_frames(change_seconds(board, after), shot, fps)):
+            level = np.minimum(level, (n - 1 - k) / out)
+        levels.append(level)
+    return levels
