@@ -44,6 +44,7 @@ import vtk
 NO_ROOM = "no free place near its block"
 ANCHOR_OUT = "its block's middle is outside the picture"
 HOVER = "shown on hover or selection (a closed side branch's block)"
+HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
 EDGE = 0.01  # of the pane's height kept free at its edges (11 px at 1080p): nothing reads as cut off
@@ -331,26 +332,54 @@ class ClassTextPlacing:
 
 
 class LabelSides:
-    """LabelLayout's part that keeps each block's label on one side of its block through a camera
-    move: a storyboard shot decides the sides once for all its poses (settle_label_sides), so a
-    label never jumps from above its block to below it mid-shot."""
+    """LabelLayout's part that holds each block's label through a camera move: a storyboard shot
+    decides once for all its frames which labels show and on which side of its block each stands
+    (settle_label_sides), so a label never jumps from above its block to below it mid-shot, nor
+    comes and goes from one frame (or snapshot) to the next."""
 
     def settle_label_sides(self, poses, place) -> dict[str, str]:
-        """Lay the labels out at each of `poses` (the camera put there by `place(pose)`) and hold
-        each label to the side of its block (SIDES) it took at the most of them, until the next
-        call; a label with no room on its side at some pose is hidden there. No poses: none held."""
-        self.held_sides = {}
+        """Lay the labels out at each of `poses` (the pane put there by `place(pose)`) and hold,
+        until the next call, each label to one side of its block (SIDES): the side it took at the
+        most of them, else, where that side has no room at some pose, the next it took (relu3's in
+        a scrub turning from below its block to above); and the labels shown to those that find
+        room at every pose (laid out again with only those until each does). No poses: nothing
+        held. Returns the sides held."""
+        self.held_sides, self.held_shown = {}, None
+        poses = list(poses)
         counts: dict[str, Counter] = {}
+        for placed in self._lay_out_at(poses, place):
+            for block, side in placed.items():
+                counts.setdefault(block, Counter())[side] += 1
+        sides = {block: [side for side, _ in count.most_common()] for block, count in counts.items()}
+        for _ in range(len(SIDES) + len(self.labels)):  # each pass moves a label to its next side, or drops one
+            self.held_sides = {block: tried[0] for block, tried in sides.items() if tried}
+            shown_at = self._lay_out_at(poses, place)
+            everywhere = set.intersection(*(set(p) for p in shown_at)) if shown_at else set()
+            lost = [
+                b for b in self.held_sides if b not in everywhere and (self.held_shown is None or b in self.held_shown)
+            ]
+            if len(lost) and any(len(sides[b]) > 1 for b in lost):
+                for b in lost:
+                    sides[b] = sides[b][1:] or sides[b]
+                continue
+            if everywhere == self.held_shown:
+                break
+            self.held_shown = everywhere
+        self._key = None  # lay out again at the next render
+        return dict(self.held_sides)
+
+    def _lay_out_at(self, poses, place) -> list[dict[str, str]]:
+        """The side of its block each block label shown takes, at each pose. The outputs' class texts stand as
+        `place` leaves them: where it draws the pose's values, the list of top classes as it will
+        stand (level with its first class's row, its lines to the rows)."""
+        out = []
         for pose in poses:
             place(pose)
             self._key = None
             self.update()
-            for kind, block, _, box in self.placement.shown:
-                if kind == "block":
-                    counts.setdefault(block, Counter())[side_of(box, self.placement.blocks[block])] += 1
-        self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
-        self._key = None  # lay out again at the next render
-        return dict(self.held_sides)
+            blocks = self.placement.blocks
+            out.append({b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"})
+        return out
 
     def _on_held_side(self, block: str, box: np.ndarray, rect: np.ndarray) -> bool:
         return self.held_sides.get(block, side_of(box, rect)) == side_of(box, rect)
@@ -393,6 +422,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self.placement = Placement()
         self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
         self.held_sides: dict[str, str] = {}  # block -> the side its label keeps for a camera move
+        self.held_shown: set[str] | None = None  # the labels a camera move shows (None: each picture decides)
         self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
         self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
         self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
@@ -507,20 +537,23 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             text, size = label.texts[naming], self._boxes[i, int(naming)]
             optional = label.block not in self.focus and not naming
             why = HOVER if optional and label.rank == 3 else self._why_not(where.get(label.block), anchors[i])
+            held_back = not why and self.held_shown is not None and label.block not in self.held_shown
+            why = HELD_HIDDEN if held_back and label.block not in self.focus else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
-            box = (
+            found = (
                 None
                 if why
                 else self._find(size, where[label.block], self._others(rects, label.block), taken, label, reach)
             )
-            if box is None:
+            if found is None:
                 label.actor.SetVisibility(False)
                 label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
                 why = why or ("no room beside its block (shown on hover or selection)" if beside else NO_ROOM)
                 self.placement.hidden.append((label.block, text, why))
-                missed.append(label)
+                missed += [] if why == HELD_HIDDEN else [label]
                 continue
+            box, at = found
             if label.actor.GetInput() != text:
                 label.actor.SetInput(text)
             label.actor.SetVisibility(True)
@@ -528,12 +561,11 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             label.actor.SetDisplayOffset(round(box[0] - size[0] - ax), round(box[1] - size[1] - ay))
             ox, oy = label.actor.GetDisplayOffset()
             box = size + np.array([ax + ox, ay + oy, ax + ox, ay + oy])
-            line = _line_box(_leader(where[label.block], box))
-            taken = np.vstack([taken, box, line])
+            leaders.append(_leader(where[label.block], box, at))
+            taken = np.vstack([taken, box, _line_box(leaders[-1])])
             self._placed = np.vstack([self._placed, box])
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
-            leaders.append(_leader(where[label.block], box))
         self.leaders.draw(self.class_leaders + [seg for seg in leaders if seg is not None])
         return missed
 
@@ -552,7 +584,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         """The label's box: just outside the block's rectangle on its side (else the other),
         centred on it, moved away past what it meets by at most `reach` of its heights; else beside
         it (right, then left), level with its middle and moved sideways, or slid up or down along
-        its side; kept inside the picture; or None."""
+        its side; kept inside the picture; with where its line back runs (clear_leader); or None."""
         w, h = self.placement.width, self.placement.height
         m = margin(h)
         tw, th = size[2] - size[0], size[3] - size[1]
@@ -568,8 +600,9 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             # its line back to the block crosses no label and no other block; on its held side
             if not self._on_held_side(label.block, found, rect):
                 continue
-            if not _crossed(_leader(rect, found), np.vstack([self._placed, others])).any():
-                return np.round(found)
+            clear, at = clear_leader(rect, found, np.vstack([self._placed, others]))
+            if clear:
+                return np.round(found), at
         return None
 
     def _tries(self, rect: np.ndarray, tw: float, th: float, side: int, reach: float) -> Iterator[tuple]:
@@ -638,19 +671,44 @@ def _crossed(segment, taken: np.ndarray) -> np.ndarray:
     return hits(line[0], taken, 0.0) if len(line) else np.zeros(len(taken), dtype=bool)
 
 
-def _leader(rect: np.ndarray, box: np.ndarray) -> tuple[float, float, float, float] | None:
+def _leader(rect: np.ndarray, box: np.ndarray, at: float | None = None) -> tuple[float, float, float, float] | None:
     """(x, y) to (x, y): from the block's rectangle to a label more than 2 GAP away from it, or
-    None; vertical for a label above or below its block, horizontal for one beside it."""
-    lo, hi = max(rect[0], box[0]), min(rect[2], box[2])
-    x = (lo + hi) / 2 if lo <= hi else (box[0] + box[2]) / 2
-    if box[1] > rect[3] + 2 * GAP:
-        return (x, rect[3], x, box[1])
-    if box[3] < rect[1] - 2 * GAP:
-        return (x, rect[1], x, box[3])
-    lo, hi = max(rect[1], box[1]), min(rect[3], box[3])
-    y = (lo + hi) / 2 if lo <= hi else (box[1] + box[3]) / 2
+    None; vertical for a label above or below its block, horizontal for one beside it, through the
+    middle of the two's overlap, or at `at` (x for a vertical line, y for a horizontal) kept in it."""
+    if box[1] > rect[3] + 2 * GAP or box[3] < rect[1] - 2 * GAP:
+        x = _along(rect[[0, 2]], box[[0, 2]], at)
+        return (x, rect[3], x, box[1]) if box[1] > rect[3] else (x, rect[1], x, box[3])
+    y = _along(rect[[1, 3]], box[[1, 3]], at)
     if box[0] > rect[2] + 2 * GAP:
         return (rect[2], y, box[0], y)
     if box[2] < rect[0] - 2 * GAP:
         return (rect[0], y, box[2], y)
     return None
+
+
+def _along(span: np.ndarray, edges: np.ndarray, at: float | None) -> float:
+    """Where along a block's `span` and a label's `edges` (one axis) their line runs: the middle of
+    their overlap, or `at` kept inside it; the label's middle where they do not overlap."""
+    lo, hi = max(span[0], edges[0]), min(span[1], edges[1])
+    if lo > hi:
+        return (edges[0] + edges[1]) / 2
+    return (lo + hi) / 2 if at is None else float(np.clip(at, lo, hi))
+
+
+def clear_leader(rect: np.ndarray, box: np.ndarray, taken: np.ndarray) -> tuple[bool, float | None]:
+    """Whether a label in `box` can draw its line back to its block's `rect` crossing none of
+    `taken`, and where along it (None: the middle, or no line needed): the middle of the two's
+    overlap, else the place in it nearest the middle that crosses nothing. (Through the middle
+    alone, relu3's line grazed pool2's label by a pixel at some poses of the lecture's scrub, and
+    relu3's label came and went with the camera.)"""
+    line = _leader(rect, box)
+    if line is None or not _crossed(line, taken).any():
+        return True, None
+    vertical = line[0] == line[2]
+    axis = 0 if vertical else 1
+    lo, hi = max(rect[axis], box[axis]), min(rect[axis + 2], box[axis + 2])
+    middle = (lo + hi) / 2
+    for at in sorted(np.arange(lo + 1, hi - 0.5, 2.0), key=lambda a: abs(a - middle)):
+        if not _crossed(_leader(rect, box, at), taken).any():
+            return True, float(at)
+    return False, None
