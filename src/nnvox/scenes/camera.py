@@ -17,19 +17,25 @@ from typing import NamedTuple
 import numpy as np
 
 from nnvox.errors import NnvoxError
+from nnvox.scenes.framing import screen_axes, sight
 from nnvox.scenes.toml_files import read_toml
 
 Bounds = tuple[float, float, float, float, float, float]  # x0, x1, y0, y1, z0, z1
 LABEL_ROOM = 3.0  # scene units above and below the blocks that their labels take
 MAX_COORDINATE = 1e6  # scene units: scenes span tens to thousands; more is a damaged or hostile file
 BAND = 0.74  # of the image height the network fills; the rest holds the heads-up line and legend
-# The overview's angles tried, in degrees from view_direction's: lowered a little, a network limited
-# by the frame's height grows in it; no more than this, so the view stays above the network. Turning
-# towards the network's axis (azimuth -5 to -15) grows a long row of blocks further (LeNet's 1.2-1.5x
-# in pixels) but stacks each block's maps and a side branch's slabs behind one another: not tried
-FRAMING_AZIMUTHS = (0.0,)
-FRAMING_ELEVATIONS = (0.0, -5.0, -10.0)
-HIDDEN_SLACK = 0.1  # of a block's screen rectangle a turned view may stack behind its neighbour, more than unturned
+# The overview's angle is chosen among these (framing_angle): azimuths in degrees from straight in
+# front (-y) towards the input's end (-x), at which the blocks' map faces turn to the camera and the
+# chain shortens on screen (the blocks grow) until they stack in front of each other; at each, level
+# and the most elevation (at most MOST_ELEVATION, which shows the blocks' tops) that keeps the chain
+# within MAX_SLOPE of level. From above, a parallel projection raises the far end of the chain
+# (slope = atan(tan(azimuth) * sin(elevation))): the old 16-18 degrees drew a rising diagonal.
+FRAMING_AZIMUTHS = (25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 60.0, 65.0)
+MOST_ELEVATION = 12.0
+MAX_SLOPE = 5.0  # degrees the chain may rise on screen: it reads as a level line, left to right
+FACE_SEEN = 0.9  # of each block's map face in sight, with CLEAR around it (or the most that any angle shows)
+UNSEEN_AZIMUTH = 45.0  # framing_angle's without the blocks to weigh: the middle of those tried
+CLEAR = 0.05  # of a face's smaller side: the room its neighbours leave around it on screen, so blocks read apart
 LEAN = 0.04  # of the frame's width the overview sits left of centre: room for the output's class texts
 FOCUS_FILL = 0.7  # of the view's height or width a focused block fills: well closer than the overview
 
@@ -121,15 +127,6 @@ def load_view(path) -> CameraPose:
         raise NnvoxError(f"view file {path}: {exc}") from None
 
 
-def _frame(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Right and up vectors of a camera looking along -direction with z up."""
-    right = np.cross(-direction, [0.0, 0.0, 1.0])
-    if np.linalg.norm(right) < 1e-9:  # looking straight down or up
-        right = np.array([1.0, 0.0, 0.0])
-    right = right / np.linalg.norm(right)
-    return right, np.cross(right, -direction)
-
-
 def view_direction(long_scene: bool, azimuth: float = 0.0, elevation: float = 0.0) -> np.ndarray:
     """The overview's direction (from the front-left and a little above), turned `azimuth` degrees
     about the vertical and tilted `elevation` degrees up. A long network seen from the front-left
@@ -187,52 +184,71 @@ def fit(
     blocks', network_boxes), the blocks themselves are fitted and centred, not their bounding box
     (a network narrowing towards its output leaves that box's far corners empty)."""
     corners = _corners(np.asarray(bounds if boxes is None or not len(boxes.blocks) else boxes.all()), label_room)
-    right, up = _frame(direction)
+    right, up = screen_axes(direction)
     across, high, deep = corners @ right, corners @ up, corners @ direction
     centre = right * (across.max() + across.min()) / 2 + up * (high.max() + high.min()) / 2 + direction * deep.mean()
     half_height, half_width = (high.max() - high.min()) / 2, (across.max() - across.min()) / 2
     return centre, max(half_height / band, half_width / aspect / margin, 1e-6)
 
 
-def hidden_share(blocks: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """How much of each block's screen rectangle its neighbour in forward order (along x) covers,
-    as a share of the smaller of the two, for each pair of neighbours: how much turning towards the
-    network's axis stacks blocks in front of each other."""
-    if len(blocks) < 2:
-        return np.zeros(1)
-    right, up = _frame(direction)
-    corners = _corners(blocks[np.argsort(blocks[:, 0], kind="stable")], 0.0).reshape(-1, 8, 3)
-    across, high = corners @ right, corners @ up
-    rects = np.stack([across.min(1), high.min(1), across.max(1), high.max(1)], axis=1)
-    a, b = rects[:-1], rects[1:]
-    w = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
-    h = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
-    area = lambda r: (r[:, 2] - r[:, 0]) * (r[:, 3] - r[:, 1])
-    return w * h / np.maximum(np.minimum(area(a), area(b)), 1e-12)
+def _base_angle(long: bool) -> tuple[float, float]:
+    """view_direction's own azimuth (from the front towards -x) and elevation, in degrees."""
+    d = view_direction(long)
+    return math.degrees(math.atan2(-d[0], -d[1])), math.degrees(math.asin(d[2]))
+
+
+def _tried() -> list[tuple[float, float]]:
+    """The angles framing_angle weighs (azimuth, elevation; see FRAMING_AZIMUTHS)."""
+    slope = math.tan(math.radians(MAX_SLOPE))
+    highest = [
+        min(math.degrees(math.asin(min(1.0, slope / math.tan(math.radians(a))))), MOST_ELEVATION)
+        for a in FRAMING_AZIMUTHS
+    ]
+    return [(a, e) for a, top in zip(FRAMING_AZIMUTHS, highest) for e in (0.0, top)]
 
 
 def framing_angle(
     bounds: Bounds, aspect: float, *, long: bool, band: float = BAND, boxes: Network | None = None
 ) -> tuple[float, float]:
-    """The azimuth and elevation (from view_direction's) at which the network fills the frame the
-    most: the smallest fitting scale among FRAMING_AZIMUTHS x FRAMING_ELEVATIONS at which no block
-    hides more of its neighbour than from view_direction's own angle (HIDDEN_SLACK more; none more
-    of the last, the output, whose rows must all read); within 1% of it, the first tried (the least
-    turned)."""
-    tried = [(a, e) for e in FRAMING_ELEVATIONS for a in FRAMING_AZIMUTHS]
-    if boxes is not None and len(boxes.blocks):
-        hidden = [hidden_share(boxes.blocks, view_direction(long, a, e)) for a, e in tried]
-        allowed = hidden[0] + HIDDEN_SLACK
-        allowed[-1] = hidden[0][-1] + 1e-3
-        tried = [angle for angle, share in zip(tried, hidden) if (share <= allowed).all()]
-    scales = [fit(bounds, view_direction(long, a, e), aspect, band=band, boxes=boxes)[1] for a, e in tried]
-    least = min(scales)
-    return next(angle for angle, scale in zip(tried, scales) if scale <= least * 1.01)
+    """The azimuth and elevation (from view_direction's) at which the network reads left to right
+    and fills the frame: of the angles tried (FRAMING_AZIMUTHS), its chain within MAX_SLOPE of
+    level, the one at which the blocks, fitted, cover the most of the picture, with FACE_SEEN of
+    every block's map face in sight, CLEAR around it (or the most that any angle tried shows), and
+    as much of the output's (the last block's: its rows must all read) as any angle shows. Without
+    `boxes` (network_boxes), whose faces it weighs, it is UNSEEN_AZIMUTH's."""
+    if boxes is None or not len(boxes.blocks):
+        a0, e0 = _base_angle(long)
+        return next((a0 - a, e - e0) for a, e in _tried() if a == UNSEEN_AZIMUTH and e > 0)
+    key = (long, tuple(bounds), aspect, band, boxes.blocks.tobytes(), boxes.routes.tobytes())
+    if key not in _chosen:
+        if len(_chosen) > 256:
+            _chosen.clear()
+        _chosen[key] = _best_angle(key[0], key[1], aspect, band, boxes)
+    return _chosen[key]
+
+
+_chosen: dict[tuple, tuple[float, float]] = {}  # framing_angle's answers: a move asks once a frame
+
+
+def _best_angle(long: bool, bounds: Bounds, aspect: float, band: float, boxes: Network) -> tuple[float, float]:
+    a0, e0 = _base_angle(long)
+    tried = [(a0 - a, e - e0) for a, e in _tried()]
+    directions = [view_direction(long, turn, tilt) for turn, tilt in tried]
+    seen = [sight(boxes.blocks, d, clear=CLEAR) for d in directions]
+    scales = [fit(bounds, d, aspect, band=band, boxes=boxes)[1] for d in directions]
+    least = lambda faces: float(np.nanmin(faces, initial=1.0))
+    need = min(FACE_SEEN, max(least(s.faces) for s in seen)) - 1e-3
+    output = max(least(s.faces[-1:]) for s in seen) - 1e-3
+    fills = [
+        s.covered / (4 * scale * scale * aspect) if least(s.faces) >= need and least(s.faces[-1:]) >= output else -1.0
+        for s, scale in zip(seen, scales)
+    ]
+    return tried[int(np.argmax(fills))]
 
 
 def _posed(centre: np.ndarray, direction: np.ndarray, scale: float, lift: float = 0.06) -> CameraPose:
     """Looking at `centre`, shifted so it sits `lift` of the view above the image centre (the legend is below)."""
-    _, up = _frame(direction)
+    _, up = screen_axes(direction)
     return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
 
 
@@ -264,7 +280,7 @@ def overview(
     direction = view_direction(long, azimuth + turn, elevation + tilt)
     centre, fitted = fit(bounds, direction, aspect, band=band, boxes=boxes)
     final = (fitted if scale is None else scale) / zoom
-    right, _ = _frame(direction)
+    right, _ = screen_axes(direction)
     return _posed(centre + right * final * aspect * 2 * LEAN, direction, final, lift)
 
 
@@ -319,7 +335,7 @@ def _with(focal, direction, a: CameraPose, b: CameraPose, u: float, scale: float
     up = (1 - u) * np.asarray(a.up) + u * np.asarray(b.up)
     up = up - direction * float(np.dot(up, direction))
     if np.linalg.norm(up) < 1e-9:
-        up = _frame(direction)[1]
+        up = screen_axes(direction)[1]
     return CameraPose(tuple(focal), tuple(direction), tuple(_unit(up)), float(scale))
 
 
