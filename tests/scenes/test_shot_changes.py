@@ -86,13 +86,14 @@ def test_a_dip_takes_one_shot_down_to_the_background_and_the_next_up_never_both(
     assert cross_fade_frames(board, FPS, ways) == [0, 0, 0, 0, 15, 0, 0]
 
 
-def test_a_shot_coming_in_waits_for_its_dip_or_its_cross_fade(board):
+def test_a_shot_coming_in_waits_for_its_dip_its_cross_fade_or_its_camera_move(board):
     ways = transitions(board)
     assert coming_in(board, 3, "dip") == 0.5
     assert coming_in(board, 4, "dip") == pytest.approx(0.2)  # a third of the 0.6 s shot
     assert coming_in(board, 4, "fade") == 0.5
     assert coming_in(board, 6, ways[6]) == 0.3  # its own fade
-    assert coming_in(board, 5, "cut") == coming_in(board, 2, "move") == 0.0
+    assert coming_in(board, 2, "move") == 1.0  # the camera's move: 1.2 s, at most a third of the 3 s shot
+    assert coming_in(board, 5, "cut") == 0.0
 
 
 def test_a_forward_pass_starts_from_the_network_lit_and_dims_what_it_has_not_reached(board, digits_run):

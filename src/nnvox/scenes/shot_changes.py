@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnvox.scenes.shots import frame_count
+from nnvox.scenes.shots import frame_count, move_seconds
 from nnvox.scenes.storyboard import Shot, Storyboard
 
 
@@ -23,11 +23,13 @@ def dip_frames(seconds: float, darkened: Shot, fps: int) -> int:
 
 
 def coming_in(board: Storyboard, i: int, way: str) -> float:
-    """Seconds shot i takes to come in by `way` (a dip's fade-in, a cross-fade; 0 for a cut or a
-    move), for what waits until the shot is on screen (an explained layer's window)."""
+    """Seconds shot i takes to come in by `way` (a dip's fade-in, a cross-fade, the camera's move
+    from the shot before; 0 for a cut), for what waits until then (an explained layer's window)."""
     shot = board.shots[i]
     if way == "dip":
         return min(change_seconds(board, shot), shot.duration / 3)
+    if way == "move":
+        return move_seconds(shot.duration)
     return change_seconds(board, shot) if way == "fade" else 0.0
 
 

@@ -215,8 +215,13 @@ def timeline_at(start: float, end: float, u: float, hold: float) -> float:
 def carried_on(camera: Callable[[float], CameraPose], start: CameraPose, duration: float):
     """A shot's camera that starts where the shot before left it and eases into its own move
     over MOVE_SECONDS (at most a third of the shot): one continuous camera move across the cut."""
-    seconds = min(MOVE_SECONDS, duration / 3)
+    seconds = move_seconds(duration)
     return lambda p: blend(start, camera(p), ease("smooth", min(1.0, p * duration / seconds)))
+
+
+def move_seconds(duration: float) -> float:
+    """Seconds a carried camera takes to ease into a shot's own move: MOVE_SECONDS, at most a third of the shot."""
+    return min(MOVE_SECONDS, duration / 3)
 
 
 def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float]):

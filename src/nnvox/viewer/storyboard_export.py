@@ -17,7 +17,6 @@ from nnvox.scenes.presets import output_size
 from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels
 from nnvox.scenes.shots import forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import (
-    MOVE_SECONDS,
     Shot,
     Storyboard,
     check_layers,
@@ -96,21 +95,20 @@ class _Scenes:
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
         ways = transitions(board)  # how each shot comes in
         self.explanations = {
-            id(s): self._explanation(board, s, coming_in(board, i, ways[i]) if ways[i] != "move" else None)
+            id(s): self._explanation(board, s, coming_in(board, i, ways[i]))
             for i, s in enumerate(board.shots)
             if s.explain is not None
         }
         self._renderers, self._histograms = {}, {}
 
-    def _explanation(self, board: Storyboard, shot: Shot, fade: float | None) -> Explanation:
+    def _explanation(self, board: Storyboard, shot: Shot, lead: float) -> Explanation:
         """A shot's explained layer, checked against its run and scene before anything renders; its
-        window waits while the shot comes in (`fade` seconds; None: the camera's move from the shot before)."""
+        window waits `lead` seconds while the shot comes in (shot_changes.coming_in)."""
         run = self.runs[shot.source]
         try:
-            fade = min(MOVE_SECONDS, shot.duration / 3) if fade is None else fade
             scene = self.scenes[_scene_key(shot)]
             return Explanation(
-                run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=fade
+                run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead
             )
         except NnvoxError as exc:
             key = "channel" if str(exc).startswith("explain: channel") else "explain"
