@@ -39,6 +39,10 @@ class RenderOptions:
     hud: str = HUD_STYLES[0]  # the heads-up line's style (ViewSpec.hud)
     show_marks: bool = True  # frames round dead and saturated units, and their legend entries
     show_metrics: bool = True
+    # each block label's colour range (`±4.19`: its colour scale's ends) on its second line: the
+    # window's, for the engineer; a lecture's pictures (videos, stills) leave it out, unexplained
+    # there (the legends' titles say the colours are per layer)
+    label_ranges: bool = False
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
     transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)
     theme: Theme = DEFAULT_THEME

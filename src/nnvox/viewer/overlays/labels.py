@@ -78,18 +78,21 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def label_text(b: Block, title: str | None = None) -> str:
-    """The block's label: its title (`title`, else the block's), shape and, but for the input and
-    output, its colour range."""
+def label_text(b: Block, title: str | None = None, ranges: bool = True) -> str:
+    """The block's label: its title (`title`, else the block's), shape and, with `ranges` and but
+    for the input and output, its colour range (its colour scale's ends: `±4.19`, `0 … 4.19`)."""
     text = f"{title or b.title}\n{b.subtitle}"
-    return text if b.role in ("input", "output") else f"{text}   {range_text(b.scale)}"
+    return text if b.role in ("input", "output") or not ranges else f"{text}   {range_text(b.scale)}"
 
 
-def label_texts(blocks: list[Block]) -> dict[str, tuple[str, str]]:
+def label_texts(blocks: list[Block], ranges: bool = True) -> dict[str, tuple[str, str]]:
     """Each block's label text, and the same when it is the label that names its stage
-    (short_titles): one definition for the desktop and the browser page."""
+    (short_titles): one definition for the desktop and the browser page. `ranges`: each with its
+    colour range (RenderOptions.label_ranges)."""
     titles = short_titles(blocks)
-    return {b.name: (label_text(b, titles[b.name][1]), label_text(b, titles[b.name][2])) for b in blocks}
+    return {
+        b.name: (label_text(b, titles[b.name][1], ranges), label_text(b, titles[b.name][2], ranges)) for b in blocks
+    }
 
 
 def _head(b: Block) -> str:
@@ -125,7 +128,7 @@ class BlockLabels:
         self._lit: dict[str, float] = {}
         self._box_opacity = stage.layout.label_box_opacity
         above_of, rank = label_sides(stage.scene.blocks), ranks(stage.scene.blocks)
-        stages, texts = short_titles(stage.scene.blocks), label_texts(stage.scene.blocks)
+        stages, texts = short_titles(stage.scene.blocks), label_texts(stage.scene.blocks, stage.options.label_ranges)
         placed = []
         for b in stage.scene.blocks:
             x0, x1, y0, y1, _, z_top = b.bounds
