@@ -1,13 +1,13 @@
 // An output's class names and probabilities beside its column, as the desktop's OutputVisual and
 // label policy show them: one text per row where the rows are far enough apart on screen to read,
-// else one list of the most probable classes from the column's top (both from Python, per snapshot),
-// one form held while the camera is dragged.
-// `show` returns the screen rectangles the texts take. Each text starts right of the column's
-// drawn box (its anchor is the column's middle, which the column's near face covers when seen
-// from the side), so none is drawn on the column.
-import { blockRect, overlaps } from "./labels.js";
+// else one list of the most probable classes, its first entry level with its class's row and a thin
+// line from each entry to its row, so the list never reads as the rows in order (class_list.js holds
+// the desktop's rule); one form held while the camera is dragged.
+// `show` returns the screen rectangles the texts and lines take.
+import { blockRect } from "./labels.js";
+import { classFit, lineBox, listLeaders } from "./class_list.js";
 
-const GAP_PX = 4;
+const SVG = "http://www.w3.org/2000/svg";
 
 // A style written only when it changes: an orbiting frame then moves the texts without laying them out.
 function set(el, key, value) {
@@ -22,83 +22,112 @@ function textBox(layer, style) {
   return el;
 }
 
-// Where an element sits in the viewer (its layer's corner 0, 0, as labels are placed): block labels
-// keep off the class texts, as on the desktop.
-function rect(el) {
-  const r = el.getBoundingClientRect();
-  const o = el.parentElement.getBoundingClientRect();
-  return [r.left - o.left, r.top - o.top, r.right - o.left, r.bottom - o.top];
-}
-
 export class ClassTexts {
   constructor(block, layer, boxColour) {
     this.block = block;
     this.rows = block.classes.rows.map(() => textBox(layer, {}));
     this.top = textBox(layer, { background: boxColour, padding: "1px 3px" });
     this.top.className = "nnvox-classes";
+    // the list's lines to its rows, in the labels' colour at the desktop's opacity (LeaderLines)
+    this.leaders = document.createElementNS(SVG, "svg");
+    Object.assign(this.leaders.style, { position: "absolute", inset: "0", width: "100%", height: "100%", pointerEvents: "none", opacity: "0.6" });
+    this.leaders.setAttribute("stroke-width", "1");
+    this.leaders.classList.add("nnvox-class-leaders");
+    this.leaders.dataset.block = block.name;
+    layer.prepend(this.leaders);
+    this.lit = 0;
   }
 
   // Hidden until the forward pass reaches the output, then fading in with it: the pass never shows
   // its answer before it gets there (the desktop's visuals.class_text_opacity).
   setLit(lit) {
+    this.lit = lit;
     const opacity = String(Math.min(1, Math.max(0, lit)));
     [...this.rows, this.top].forEach((el) => set(el, "opacity", opacity));
   }
 
   // The nearest snapshot's texts (one per class) and rows in order of probability, at the camera
-  // now, clear of `taken` (the legends' entries, the panels: screen rectangles), as the desktop's
-  // ClassTextPlacing: the rows where they are lines of text apart, else the list of top classes,
-  // each right of the column, else left of it, else not shown.
+  // now, clear of `taken` (the legends' entries, the panels: screen rectangles), of the other
+  // blocks and of the page's edge margin, as the desktop's ClassTextPlacing.
   show(stage, texts, order, fontPx, taken = []) {
-    const column = blockRect(stage, this.block.outline);
-    const screen = this.block.classes.rows.map((p) => stage.toScreen(p));
-    const apart = screen.length > 1 && Math.hypot(screen[1][0] - screen[0][0], screen[1][1] - screen[0][1]);
-    const fits = screen.length > 0 && (screen.length === 1 || apart >= 1.05 * fontPx);
+    const fit = this.measure(stage, texts, order, fontPx, taken);
     // While the camera is dragged the form shown when the drag began is held (rows that no longer
     // fit hide rather than turn into the list); the settled view decides again, as the desktop's
     // label_layout hold_class_forms / settle_class_forms.
-    const held = stage.turning && this.form !== undefined ? this.form : null;
-    const forms = held === null ? (fits ? ["rows", "top"] : ["top"]) : held === "rows" && !fits ? [] : [held];
-    for (const form of forms) {
-      const placed = this.fill(form, stage, texts, order, fontPx, screen);
-      for (const side of ["right", "left"]) {
-        const rects = this.beside(placed, column, side);
-        if (!rects.some((r) => taken.some((t) => overlaps(r, t, 0)))) {
-          if (held === null) this.form = form;
-          return rects;
-        }
-      }
+    const held = stage.turning ? this.form : null; // none held: both forms tried
+    const { scene } = stage;
+    const pane = [stage.renderer.domElement.clientWidth, stage.renderer.domElement.clientHeight];
+    const [r, g, b] = scene.colours.text;
+    this.leaders.setAttribute("stroke", `rgb(${r},${g},${b})`);
+    this.leaders.replaceChildren();
+    for (const form of held ? [held] : ["rows", "top"]) {
+      const found = classFit(form, fit, pane, scene.label_policy);
+      if (found === null) continue;
+      if (!stage.turning) this.form = form;
+      return this.place(form, found, fit);
     }
-    if (held === null) this.form = fits ? "rows" : "top";
+    if (!stage.turning) this.form = null; // a hidden output tries both forms through a drag
     [...this.rows, this.top].forEach((el) => set(el, "display", "none"));
     return [];
   }
 
-  // `form`'s texts shown (the other form's hidden), each with its anchor on the page and whether it
-  // is centred on it (a row's text) or hangs from it (the list).
-  fill(form, stage, texts, order, fontPx, screen) {
-    const perRow = form === "rows";
+  // The rule's inputs (class_list.classFit): the texts filled in and measured, the rows' and the
+  // list's anchors on the page, the column's and the other blocks' rectangles.
+  measure(stage, texts, order, fontPx, taken) {
+    const { classes } = this.block;
     this.rows.forEach((el, r) => {
-      set(el, "display", perRow ? "block" : "none");
-      if (!perRow) return;
       set(el, "fontSize", `${fontPx}px`);
       if (el.textContent !== texts[r]) el.textContent = texts[r];
     });
-    set(this.top, "display", perRow ? "none" : "block");
-    if (perRow) return this.rows.map((el, r) => ({ el, at: screen[r], middle: true }));
     set(this.top, "fontSize", `${fontPx}px`);
-    const text = [this.block.classes.heading, ...order.map((i) => texts[i])].filter(Boolean).join("\n");
+    const text = [classes.heading, ...order.map((i) => texts[i])].filter(Boolean).join("\n");
     if (this.top.textContent !== text) this.top.textContent = text;
-    return [{ el: this.top, at: stage.toScreen(this.block.classes.top), middle: false }];
+    const key = `${fontPx}|${text}|${texts.join("|")}`;
+    if (this.measured !== key) {
+      [...this.rows, this.top].forEach((el) => set(el, "display", "block"));
+      const rowWidth = Math.max(0, ...this.rows.map((el) => el.offsetWidth));
+      const rowHeight = this.rows.length ? this.rows[0].offsetHeight : 0;
+      this.sizes = { rowBox: [0, -rowHeight / 2, rowWidth, rowHeight / 2], topBox: [0, 0, this.top.offsetWidth, this.top.offsetHeight] };
+      this.measured = key; // measured once per text and size: an orbiting frame lays nothing out
+    }
+    const own = blockRect(stage, this.block.bounds);
+    const others = stage.scene.blocks.filter((b) => b.name !== this.block.name).map((b) => blockRect(stage, b.bounds));
+    return {
+      own,
+      obstacles: [...taken, ...others.filter((r) => r.every(Number.isFinite)), own],
+      rows: classes.rows.map((p) => stage.toScreen(p)),
+      rowBox: this.sizes.rowBox, // the widest row's text, centred on its row
+      rowFont: fontPx,
+      top: stage.toScreen(classes.top),
+      topBox: this.sizes.topBox, // the list hangs from its anchor
+      topFont: fontPx,
+      lines: text.split("\n").length,
+      order,
+      leads: order.length > 0 && classes.rows.length > 0 && this.lit >= 0.5, // no answer before the pass (leads())
+    };
   }
 
-  // The texts moved just right of the column's drawn box (or left of it): their rectangles.
-  beside(placed, column, side) {
-    const width = Math.max(...placed.map(({ el }) => el.offsetWidth));
-    for (const { el, at: [ax, y], middle } of placed) {
-      const x = side === "right" ? Math.max(ax, column[2] + GAP_PX) : column[0] - GAP_PX - width;
-      el.style.transform = `translate(${x}px, ${y}px)${middle ? " translateY(-50%)" : ""}`; // moved, no layout
+  // `form`'s texts shown where the rule found room (the other form's hidden), the list's lines
+  // drawn; the rectangles they take.
+  place(form, { dx, dy, boxes }, fit) {
+    const perRow = form === "rows";
+    this.rows.forEach((el) => set(el, "display", perRow ? "block" : "none"));
+    set(this.top, "display", perRow ? "none" : "block");
+    if (perRow) {
+      this.rows.forEach((el, r) => {
+        el.style.transform = `translate(${fit.rows[r][0] + dx}px, ${fit.rows[r][1]}px) translateY(-50%)`; // moved, no layout
+      });
+      return boxes;
     }
-    return placed.map(({ el }) => rect(el));
+    const [x, y] = fit.top;
+    this.top.style.transform = `translate(${x + dx}px, ${y + dy}px)`;
+    if (!fit.leads) return boxes;
+    const lines = listLeaders(boxes[0], fit.own, fit.order.map((i) => fit.rows[i][1]), fit.lines);
+    for (const ends of lines) {
+      const line = document.createElementNS(SVG, "line");
+      ["x1", "y1", "x2", "y2"].forEach((k, i) => line.setAttribute(k, ends[i]));
+      this.leaders.appendChild(line);
+    }
+    return [...boxes, ...lines.map(lineBox)];
   }
 }

@@ -1,0 +1,97 @@
+// Where an output's class texts stand beside their column, by the desktop's rule
+// (viewer/label_layout.py: ClassTextPlacing._class_fit and _beside, _list_leaders,
+// ClassTexts.entry_middles), in the page's pixels (y down). The rows where they are lines of text
+// apart; else the list of the top classes, its first entry level with its class's row where that
+// fits (else hung from the column's top), LEAD font sizes further off for a thin line from each
+// entry to its class's row; right of the column, else left; clear of the other blocks, the
+// panels and the edge margin; else not shown. The camera is the reader's, so the page computes
+// this; pure, so a node test holds it to Python's (tests/web/test_class_list_rule.py).
+
+// Python's round(): an exact half goes to the even integer.
+export function roundEven(v) {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const shifted = (box, dx, dy) => [box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy];
+const hit = (a, b) => b[0] < a[2] && a[0] < b[2] && b[1] < a[3] && a[1] < b[3];
+export const margin = (h, policy) => Math.max(policy.margin, policy.edge * h);
+
+// Inside the pane with its margin kept, and on none of `obstacles` (label_layout._fits).
+function fits(box, [w, h], obstacles, policy) {
+  const m = margin(h, policy) - 1e-6;
+  const inside = box[0] >= m && box[1] >= m && box[2] <= w - m && box[3] <= h - m;
+  return inside && !obstacles.some((o) => hit(box, o));
+}
+
+// The sideways shift that puts `boxes` clear of their column `own`, `lead` pixels further for the
+// lines back to it: where they stand, else just right of it, else just left; null where none fits.
+export function besideShift(boxes, own, obstacles, lead, pane, policy) {
+  if (![...boxes.flat(), ...own].every(Number.isFinite)) return null;
+  const clear = policy.gap + margin(pane[1], policy) + lead; // the top class's frame stands a little off the column
+  const right = Math.max(0, own[2] + clear - Math.min(...boxes.map((b) => b[0])));
+  for (const dx of [roundEven(right), roundEven(own[0] - clear - Math.max(...boxes.map((b) => b[2])))]) {
+    if (boxes.every((b) => fits(shifted(b, dx, 0), pane, obstacles, policy))) return dx;
+  }
+  return null;
+}
+
+// The heights of the listed entries' middles, the list standing in `box`: its `lines` (the
+// heading's first) share its height evenly, the last `entries` of them the classes.
+export function entryMiddles(box, lines, entries) {
+  const pitch = (box[3] - box[1]) / lines;
+  return Array.from({ length: entries }, (_, k) => box[1] + (lines - entries + k + 0.5) * pitch);
+}
+
+// A line from each entry of the list standing in `box` to its class's row on the column `own`
+// (`rowsY`: the listed classes' rows, most probable first): the column's near edge at the row's
+// height to the list's near edge at the entry's middle.
+export function listLeaders(box, own, rowsY, lines) {
+  const [near, column] = box[0] >= own[2] ? [box[0], own[2]] : [box[2], own[0]];
+  const middles = entryMiddles(box, lines, rowsY.length);
+  return rowsY.flatMap((ry, k) => (Number.isFinite(ry) ? [[column, ry, near, middles[k]]] : []));
+}
+
+// A text's box no taller than `height`, about its middle: rows whose boxes' line gaps meet still read apart.
+function trimmed(box, height) {
+  const cut = Math.max(0, (box[3] - box[1] - height) / 2);
+  return [box[0], box[1] + cut, box[2], box[3] - cut];
+}
+
+// Where `form` ("rows" or "top") stands: {dx, dy, boxes} (dy: the list moved down, level with its
+// first class's row) or null. `c`: own (the column's rectangle), obstacles, rows (each row's
+// anchor on the page), rowBox (the widest row's box about its anchor), rowFont, top (the list's
+// anchor), topBox (its box about it), topFont, lines (the list's), order (the classes it lists,
+// most probable first), leads (whether it draws its lines: the output lit).
+export function classFit(form, c, pane, policy) {
+  let tries;
+  let lead = 0;
+  if (form === "rows") {
+    if (!c.rows.length) return null;
+    const gaps = c.rows.slice(1).map((p, k) => Math.abs(p[1] - c.rows[k][1]));
+    const pitch = gaps.length ? Math.min(...gaps) : Infinity;
+    if (!(pitch >= c.rowFont + 1)) return null; // lines of text apart
+    const box = trimmed(c.rowBox, pitch - 1);
+    tries = [[0, c.rows.map(([x, y]) => shifted(box, x, y))]];
+  } else {
+    const box = shifted(c.topBox, c.top[0], c.top[1]);
+    tries = [[0, [box]]];
+    if (c.leads) {
+      const level = c.rows[c.order[0]][1] - entryMiddles(box, c.lines, c.order.length)[0];
+      if (Number.isFinite(level)) tries.unshift([roundEven(level), [shifted(box, 0, roundEven(level))]]);
+      lead = policy.lead * c.topFont;
+    }
+  }
+  for (const [dy, boxes] of tries) {
+    const dx = besideShift(boxes, c.own, c.obstacles, lead, pane, policy);
+    if (dx !== null) return { dx, dy, boxes: boxes.map((b) => shifted(b, dx, 0)) };
+  }
+  return null;
+}
+
+// A line's box: later texts keep off it as off a text (label_layout._line_box).
+export function lineBox([x0, y0, x1, y1]) {
+  const vertical = x0 === x1 ? 1 : 0;
+  const flat = 1 - vertical;
+  return [Math.min(x0, x1) - vertical, Math.min(y0, y1) - flat, Math.max(x0, x1) + vertical, Math.max(y0, y1) + flat];
+}

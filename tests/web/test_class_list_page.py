@@ -1,0 +1,116 @@
+"""Issue 17/18: the page's "top 5 of 10" list hung from the output column's top with no lines to the
+rows, so students read "list position = row". As on the desktop (viewer/label_layout.py), the list
+now stands with its first entry level with its class's row and a thin line runs from each entry to
+its row (js/classes.js, the rule in js/class_list.js, held to Python's by test_class_list_rule.py).
+Checked in Chromium at 640 x 480 and 1920 x 1080: entry k's line starts on class k's row at the
+column's edge, ends at entry k's text, and is drawn; no lines before the forward pass lights the output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.web.conftest import OpenPage
+
+LISTED = """() => {
+  const v = window.nnvoxViewer;
+  const c = v.classes[0];
+  const layer = c.top.parentElement.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(c.top);
+  const rel = (r) => [r.left - layer.left, r.top - layer.top, r.right - layer.left, r.bottom - layer.top];
+  const [x0, x1, y0, y1, z0, z1] = c.block.bounds;
+  const corners = [];
+  for (const x of [x0, x1]) for (const y of [y0, y1]) {
+    for (const z of [z0, z1]) corners.push(v.stage.toScreen([x, y, z]));
+  }
+  return {
+    form: c.form,
+    shown: c.top.style.display !== "none",
+    order: v.piece.tops[c.block.name],
+    lines: [...c.leaders.querySelectorAll("line")].map((l) => ["x1", "y1", "x2", "y2"].map((k) => +l.getAttribute(k))),
+    rows: c.block.classes.rows.map((p) => v.stage.toScreen(p)),
+    column: [Math.min(...corners.map((p) => p[0])), Math.max(...corners.map((p) => p[0]))],
+    entries: [...range.getClientRects()].filter((r) => r.width > 0).map(rel),
+    background: v.scene.colours.background,
+  };
+}"""
+SIZES = [(640, 480), (1920, 1080)]
+# Zoomed out until the column's rows are too close to read and the list shows: at the first view
+# the digits CNN's rows read at 1080p (a text per row), and at 480p the list has no room beside the
+# column (nor on the desktop: label_layout hides it rather than lay it over a block or the edge).
+ZOOMS = (1.0, 0.8, 0.65, 0.5)
+
+
+def _listed(opened: OpenPage, sample: int, zoom: float) -> dict:
+    opened.page.evaluate(f"window.nnvoxViewer.choose('activations', {sample}).then(() => true)")
+    shown = f"window.nnvoxViewer.scene.sample === {sample} && window.nnvoxViewer.drawn > 0"
+    opened.page.wait_for_function(shown, timeout=20_000)
+    opened.page.evaluate(
+        "(zoom) => { const s = window.nnvoxViewer.stage; s.setView({ ...s.pose(), zoom }); s.requestDraw(); }", zoom
+    )
+    opened.settle()
+    return opened.page.evaluate(LISTED)
+
+
+def _check_lines(shown: dict, image: np.ndarray, where: str) -> None:
+    order, lines, rows = shown["order"], shown["lines"], np.array(shown["rows"])
+    assert shown["form"] == "top" and shown["shown"], where
+    entries = shown["entries"][len(shown["entries"]) - len(order) :]  # after the heading
+    assert len(lines) == len(order) == len(entries), where
+    left, right = shown["column"]
+    for k, ((x1, y1, x2, y2), (e0, et, _, eb)) in enumerate(zip(lines, entries)):
+        row = rows[order[k]]
+        assert abs(y1 - row[1]) <= 1, f"{where}: entry {k}'s line starts at {y1}, class {order[k]}'s row at {row[1]}"
+        assert min(abs(x1 - right), abs(x1 - left)) <= 1, f"{where}: entry {k}'s line starts off the column's edge"
+        assert abs(y2 - (et + eb) / 2) <= 2, f"{where}: entry {k}'s line ends at {y2}, its text spans {et}..{eb}"
+        assert 0 <= e0 - x2 <= 6, f"{where}: entry {k}'s line ends {e0 - x2} px from its text"
+    (x1, y1, x2, y2) = lines[0]
+    assert abs(y2 - y1) <= 1, f"{where}: the first entry is not level with its class's row"
+    # drawn: the first line's middle differs from the background (a 1 px line, antialiased across two rows)
+    x, y = round((x1 + x2) / 2), round(y1)
+    off = np.abs(image[y - 1 : y + 2, x, :3].astype(int) - shown["background"]).max()
+    assert off > 40, f"{where}: no line drawn at ({x}, {y})"
+
+
+def _zoom(opened: OpenPage, sample: int) -> float:
+    """The first of ZOOMS at which `sample`'s list of top classes shows."""
+    for zoom in ZOOMS:
+        shown = _listed(opened, sample, zoom)
+        if shown["form"] == "top" and shown["shown"]:
+            return zoom
+    pytest.fail(f"the list of top classes never shows: {shown}")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_each_entry_of_the_list_has_a_line_to_its_classs_row(browser, digits_html, size):
+    from io import BytesIO
+
+    import imageio.v3 as iio
+
+    opened = OpenPage(browser, digits_html)
+    try:
+        opened.page.set_viewport_size({"width": size[0], "height": size[1]})
+        opened.settle()
+        classes = len(opened.page.evaluate("window.nnvoxViewer.classes[0].block.classes.rows"))
+        zoom, firsts = _zoom(opened, 0), {}
+        for sample in range(8):  # a sample whose answer is the column's lower half, and one its upper half
+            shown = _listed(opened, sample, zoom)
+            firsts.setdefault(shown["order"][0] >= classes / 2, (sample, shown))
+            if len(firsts) == 2:
+                break
+        assert len(firsts) == 2, "the samples' answers all in one half of the column"
+        for sample, _ in firsts.values():
+            shown = _listed(opened, sample, zoom)
+            image = iio.imread(BytesIO(opened.page.screenshot()))
+            _check_lines(shown, image, f"{size}, sample {sample}")
+        # the pass never shows its answer early: no lines while the output is not yet lit
+        opened.page.evaluate("window.nnvoxViewer.forward.set(0.3)")
+        opened.settle()
+        assert not opened.page.evaluate(LISTED)["lines"], size
+        opened.page.evaluate("window.nnvoxViewer.forward.set(null)")
+        opened.settle()
+        assert opened.page.evaluate(LISTED)["lines"], size
+        assert not opened.errors, opened.errors
+    finally:
+        opened.page.close()
