@@ -1,7 +1,11 @@
 """The heads-up line at the pane's top left: the frame's own text (snapshot, sample, prediction), in
-the options' style (lecture or detail: scenes/heads_up.py)."""
+the options' style (lecture or detail: scenes/heads_up.py), broken at its separators where it is
+wider than the pane allows (measured in its font: a comparison's narrow panes would otherwise run
+one pane's line into the other's), a part too wide alone cut short with an ellipsis."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import vtk
 
@@ -9,28 +13,53 @@ from nnvox.scenes.heads_up import SEPARATOR
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import to_unit
 
-GLYPH = 0.55  # a glyph's width, as a share of the font size
+GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
+ELLIPSIS = "…"
 
 
-def fit(text: str, room: int) -> str:
-    """Lines longer than `room` characters break at their separators."""
-    lines = []
-    for line in text.split("\n"):
-        current = ""
-        for part in line.split(SEPARATOR):
-            candidate = f"{current}{SEPARATOR}{part}" if current else part
-            if current and len(candidate) > room:
-                lines.append(current)
-                candidate = part
-            current = candidate
-        lines.append(current)
-    return "\n".join(lines)
+def fit(text: str, fits: Callable[[str], bool]) -> str:
+    """`text` with each line that `fits` refuses broken at its separators, a part still too wide
+    alone broken after its commas (a run's name, then its snapshot), and what is still too wide cut short."""
+    lines = [piece for line in text.split("\n") for piece in broken(line, SEPARATOR, fits)]
+    lines = [piece for line in lines for piece in (broken(line, ", ", fits) if not fits(line) else [line])]
+    return "\n".join(shortened(line, fits) for line in lines)
+
+
+def broken(line: str, at: str, fits: Callable[[str], bool]) -> list[str]:
+    """`line` broken at `at` into as few lines as `fits` allows (`at` kept at a line's end, but for a separator)."""
+    keep = at.rstrip() if at != SEPARATOR else ""
+    lines, current = [], ""
+    for part in line.split(at):
+        candidate = f"{current}{at}{part}" if current else part
+        if current and not fits(candidate):
+            lines.append(current + keep)
+            candidate = part
+        current = candidate
+    return [*lines, current]
+
+
+def shortened(line: str, fits: Callable[[str], bool]) -> str:
+    """`line`, or as much of it as fits with an ellipsis after it (a run's long name in a narrow pane)."""
+    if fits(line):
+        return line
+    lo, hi = 0, len(line)  # the longest start that fits with the ellipsis: fits() grows with the length
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if fits(line[:mid].rstrip() + ELLIPSIS) else (lo, mid - 1)
+    return line[:lo].rstrip() + ELLIPSIS
+
+
+def text_width(prop: vtk.vtkTextProperty, text: str, dpi: int) -> int:
+    """`text`'s width in pixels as vtk draws it in `prop`'s font."""
+    bbox = [0, 0, 0, 0]
+    vtk.vtkTextRenderer().GetBoundingBox(prop, text, bbox, dpi)
+    return bbox[1] - bbox[0] + 1
 
 
 class HeadsUpLine:
     def __init__(self, stage: Stage):
         size = stage.options.font(stage.fonts.hud)
-        self.room = int(stage.pane_width * stage.layout.hud_width / (GLYPH * size))
+        self.room = stage.pane_width * stage.layout.hud_width  # pixels a line may take
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(size)
@@ -41,8 +70,17 @@ class HeadsUpLine:
         stage.renderer.AddViewProp(self.actor)
         self.props = [self.actor]
         self.detail = stage.options.hud == "detail"
+        self.stage = stage
+        self._text: str | None = None  # the frame's text last shown: measured once, not each frame
+
+    def fits(self, line: str) -> bool:
+        window = self.stage.renderer.GetRenderWindow()
+        dpi = window.GetDPI() if window is not None else 72
+        return text_width(self.actor.GetTextProperty(), line, dpi) <= self.room
 
     def update(self, shown: Shown) -> None:
         frame = shown.frame
         text = frame.hud_detail or frame.hud if self.detail else frame.hud
-        self.actor.SetInput(fit(text, self.room))
+        if text != self._text:
+            self._text = text
+            self.actor.SetInput(fit(text, self.fits))

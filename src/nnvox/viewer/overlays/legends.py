@@ -43,6 +43,8 @@ TICK_WORDS = {
 # A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so, its
 # bar's ends say what they are
 SHARED_SCALE_WORDS = {"distance-from-start": ("0", "most")}
+# The same ends in a narrow pane, where the long words would meet (a diverging bar's ends are its sign)
+SHORT_WORDS = {"negative": "−", "positive": "+", "left lower": "−", "left higher": "+", "against": "−", "towards": "+"}
 BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 
 
@@ -121,6 +123,13 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     network meets them, what their values share, and that each layer has its own range."""
     groups = list(dict.fromkeys(kind_words(b.kind, b.role) for b in blocks))
     names = joined(groups)
+    if cmap == "difference":  # a comparison's: what it shows comes first, the layers' names where there is room
+        return (
+            f"{names}: left − right, per layer",
+            f"{names}: left − right",
+            "left − right, per layer",
+            "left − right",
+        )
     if cmap not in NATURE:
         return (f"{names}, per layer", names)
     long, short = NATURE[cmap]
@@ -222,7 +231,7 @@ class ColourLegends:
         room = self.width + layout.legend_gap
         heading.SetInput(next((t for t in legend.titles if self._width(heading, t) <= room), legend.titles[-1]))
         heading.SetPosition(self._inside(x + self.width / 2, heading), self.heading_y)
-        words = legend.words
+        words = self._words(legend.words)
         under = bottom - 0.25 * self.size / pane_h
         ends = [self._text(words[0], self.size, "left", "top"), self._text(words[-1], self.size, "right", "top")]
         ends[0].SetPosition(x, under)
@@ -231,6 +240,22 @@ class ColourLegends:
             ends.append(self._text(words[1], self.size, "centre", "top"))
             ends[-1].SetPosition(x + self.width / 2, under)
         return [bar, heading, *ends]
+
+    def _words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The words under a bar, measured in their font: all of them where each stands clear of the
+        next (half a font size apart), else without the middle word, else the ends' short forms
+        (SHORT_WORDS) with, then without, the middle one."""
+        short = tuple(SHORT_WORDS.get(w, w) for w in words)
+        forms = [words, (words[0], words[-1]), short, (short[0], short[-1])] if len(words) == 3 else [words, short]
+        probe = self._text("", self.size, "left", "top")
+        gap = 0.5 * self.size / self.stage.pane_width
+        for form in forms:
+            w = [self._width(probe, word) for word in form]
+            if len(form) == 2 and w[0] + gap + w[1] <= self.width:
+                return form
+            if len(form) == 3 and max(w[0], w[2]) + gap + w[1] / 2 <= self.width / 2:
+                return form
+        return forms[-1]
 
     def _text(self, words: str, font: int, across: str, down: str) -> vtk.vtkTextActor:
         """A legend text in the theme's colour, placed by its `across` (left, centre, right) and
