@@ -4,7 +4,8 @@ was hidden for the first seconds and then appeared: its line back to its block, 
 middle of the two's overlap, grazed pool2's label by a pixel at the first poses. The line now runs
 wherever along the overlap crosses nothing (label_layout.clear_leader), and a storyboard shot
 decides once which labels show (label_layout.settle_label_sides): each frame of a scrub shows the
-same labels."""
+same labels (a held label whose side has no room at some pose stands on another there, rather
+than hide), each block's label hidden only where its block is out of the picture."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from tests.viewer.picture_policy import one_shot_board, shot_pictures
 
 pytestmark = pytest.mark.gl
 
-# the lecture's scrub (src/nnvox/storyboards/lecture.toml, shot 5), shortened
+# a scrub over training whose camera swings wide (the lecture's turns from -8 to 4 degrees): labels
+# find room at some of its poses and not at others
 SCRUB = """duration = 4
 timeline = "all"
 hold = 1
 sample = 9
 ease = "linear"
-camera = { keys = [ { at = 0, overview = true, azimuth = -8, elevation = 10 },
-  { at = 1, overview = true, azimuth = 4, elevation = 6 } ] }
+camera = { keys = [ { at = 0, overview = true, azimuth = -35, elevation = 20 },
+  { at = 1, overview = true, azimuth = 35, elevation = -10 } ] }
+caption = "The same 9 after each epoch: from an even guess to a hesitant 9 to a sure one"
 """
 
 
@@ -33,27 +36,17 @@ def _shown_per_frame(board) -> list[frozenset[str]]:
     ]
 
 
-def _through_the_middle(rect, box, taken):
-    """The line as drawn before: through the middle of the overlap, or no label."""
-    from nnvox.viewer import label_layout
-
-    line = label_layout._leader(rect, box)
-    return (line is None or not label_layout._crossed(line, taken).any()), None
-
-
 def test_a_scrub_shows_the_same_labels_in_every_frame(lenet_run, tmp_path, monkeypatch):
     from nnvox.viewer import label_layout
 
     board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 6, SCRUB)
-    with monkeypatch.context() as patch:  # as before: lines through the middle, every frame deciding for itself
-        patch.setattr(label_layout, "clear_leader", _through_the_middle)
+    with monkeypatch.context() as patch:  # as before: every frame deciding for itself
         patch.setattr(label_layout.LabelLayout, "settle_label_sides", lambda *_: {})
         before = _shown_per_frame(board)
     assert len(set(before)) > 1, "the scrub no longer shows a label come and go"  # the case is real
     held = _shown_per_frame(board)
     assert len(set(held)) == 1, [sorted(s ^ held[0]) for s in held]
-    hidden = {h[0] for _, r in shot_pictures(board) for h in r.scene_renderer.label_layout.placement.hidden}
-    assert len(held[0]) + len(hidden) == 10, hidden  # each label shown in every frame or in none
+    assert len(held[0]) >= min(map(len, before)), sorted(held[0])  # as many as the frame with the fewest before
 
 
 def test_a_line_back_runs_clear_of_what_stands_at_the_overlaps_middle():

@@ -43,6 +43,9 @@ import vtk
 
 NO_ROOM = "no free place near its block"
 ANCHOR_OUT = "its block's middle is outside the picture"
+BEHIND = "its block is behind the camera"
+OUTSIDE = "its block is outside the picture"
+OUT_OF_PICTURE = (ANCHOR_OUT, BEHIND, OUTSIDE)  # a shot's held label hides where its block is out of the picture
 HOVER = "shown on hover or selection (a closed side branch's block)"
 HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
@@ -339,46 +342,42 @@ class LabelSides:
 
     def settle_label_sides(self, poses, place) -> dict[str, str]:
         """Lay the labels out at each of `poses` (the pane put there by `place(pose)`) and hold,
-        until the next call, each label to one side of its block (SIDES): the side it took at the
-        most of them, else, where that side has no room at some pose, the next it took (relu3's in
-        a scrub turning from below its block to above); and the labels shown to those that find
-        room at every pose (laid out again with only those until each does). No poses: nothing
-        held. Returns the sides held."""
+        until the next call, each label to the side of its block (SIDES) it took at the most of
+        them (a held label with no room there at some pose takes another side there rather than
+        hide), and the labels shown to those that find room at every pose where their block is in
+        the picture (laid out again with only those until each does). No poses: nothing held.
+        Returns the sides held."""
         self.held_sides, self.held_shown = {}, None
         poses = list(poses)
         counts: dict[str, Counter] = {}
-        for placed in self._lay_out_at(poses, place):
+        for placed, _ in self._lay_out_at(poses, place):
             for block, side in placed.items():
                 counts.setdefault(block, Counter())[side] += 1
-        sides = {block: [side for side, _ in count.most_common()] for block, count in counts.items()}
-        for _ in range(len(SIDES) + len(self.labels)):  # each pass moves a label to its next side, or drops one
-            self.held_sides = {block: tried[0] for block, tried in sides.items() if tried}
+        self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
+        self.held_shown = {label.block for label in self.labels}  # to begin with: any side where its own has no room
+        for _ in range(len(self.labels) + 1):  # each pass but the last drops a label at least
             shown_at = self._lay_out_at(poses, place)
-            everywhere = set.intersection(*(set(p) for p in shown_at)) if shown_at else set()
-            lost = [
-                b for b in self.held_sides if b not in everywhere and (self.held_shown is None or b in self.held_shown)
-            ]
-            if len(lost) and any(len(sides[b]) > 1 for b in lost):
-                for b in lost:
-                    sides[b] = sides[b][1:] or sides[b]
-                continue
+            everywhere = set.intersection(*(set(p) | out for p, out in shown_at)) if shown_at else set()
             if everywhere == self.held_shown:
                 break
             self.held_shown = everywhere
         self._key = None  # lay out again at the next render
         return dict(self.held_sides)
 
-    def _lay_out_at(self, poses, place) -> list[dict[str, str]]:
-        """The side of its block each block label shown takes, at each pose. The outputs' class texts stand as
-        `place` leaves them: where it draws the pose's values, the list of top classes as it will
-        stand (level with its first class's row, its lines to the rows)."""
+    def _lay_out_at(self, poses, place) -> list[tuple[dict[str, str], set[str]]]:
+        """At each pose, the side of its block each block label shown takes, and the labels whose
+        block is out of the picture (OUT_OF_PICTURE: a held label hides there and shows where its
+        block is back in). The outputs' class texts stand as `place` leaves them: where it draws
+        the pose's values, the list of top classes as it will (level with its first class's row,
+        its lines to the rows)."""
         out = []
         for pose in poses:
             place(pose)
             self._key = None
             self.update()
             blocks = self.placement.blocks
-            out.append({b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"})
+            sides = {b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"}
+            out.append((sides, {b for b, _, why in self.placement.hidden if why in OUT_OF_PICTURE}))
         return out
 
     def _on_held_side(self, block: str, box: np.ndarray, rect: np.ndarray) -> bool:
@@ -541,11 +540,10 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             why = HELD_HIDDEN if held_back and label.block not in self.focus else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
-            found = (
-                None
-                if why
-                else self._find(size, where[label.block], self._others(rects, label.block), taken, label, reach)
-            )
+            others = self._others(rects, label.block)
+            found = None if why else self._find(size, where[label.block], others, taken, label, reach)
+            if found is None and not why and label.block in (self.held_shown or ()):  # shown through the shot
+                found = self._find(size, where[label.block], others, taken, label, reach, sided=False)
             if found is None:
                 label.actor.SetVisibility(False)
                 label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
@@ -572,19 +570,20 @@ class LabelLayout(ClassTextPlacing, LabelSides):
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""
         if rect is None or not np.isfinite(rect).all():
-            return "its block is behind the camera"
+            return BEHIND
         w, h = self.placement.width, self.placement.height
         if rect[2] < 0 or rect[0] > w or rect[3] < 0 or rect[1] > h:
-            return "its block is outside the picture"
+            return OUTSIDE
         if not (0 <= anchor[0] <= w and 0 <= anchor[1] <= h):  # vtk draws no camera-facing text anchored there
             return ANCHOR_OUT
         return None
 
-    def _find(self, size: np.ndarray, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach):
+    def _find(self, size, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach, sided=True):
         """The label's box: just outside the block's rectangle on its side (else the other),
         centred on it, moved away past what it meets by at most `reach` of its heights; else beside
         it (right, then left), level with its middle and moved sideways, or slid up or down along
-        its side; kept inside the picture; with where its line back runs (clear_leader); or None."""
+        its side; kept inside the picture; with where its line back runs (clear_leader); or None.
+        `sided`: on its held side only (LabelSides), where it has one."""
         w, h = self.placement.width, self.placement.height
         m = margin(h)
         tw, th = size[2] - size[0], size[3] - size[1]
@@ -598,7 +597,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             found = box.copy()
             found[[axis, axis + 2]] += shift
             # its line back to the block crosses no label and no other block; on its held side
-            if not self._on_held_side(label.block, found, rect):
+            if sided and not self._on_held_side(label.block, found, rect):
                 continue
             clear, at = clear_leader(rect, found, np.vstack([self._placed, others]))
             if clear:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -216,9 +217,11 @@ class _Painter:
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
         histograms = self._histograms(shot, key, frames, sample)
-        if pane.label_layout is not None:  # class texts keep one form, labels one side, through the shot
-            pane.label_layout.settle_class_forms([f.pose for f in frames], pane.apply_pose)
-            pane.label_layout.settle_label_sides(frames, lambda f: _place(pane, f))
+        if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
+            values = functools.lru_cache(maxsize=4)(lambda t, reveal: scene.frame_at(t, sample=sample, reveal=reveal))
+            place = lambda f: _place(pane, f, values(f.t, f.reveal), shot.caption)
+            pane.label_layout.settle_class_forms(frames, place)
+            pane.label_layout.settle_label_sides(frames, place)
         for k, f in enumerate(frames):
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
@@ -251,10 +254,15 @@ class _Painter:
             self.cards.close()
 
 
-def _place(pane, f) -> None:
-    """The pane as frame `f` draws it: its open layers as open as then, its camera at its pose."""
+def _place(pane, f, frame=None, caption: str | None = None) -> None:
+    """The pane as frame `f` draws it: its open layers as open as then, its camera at its pose, and
+    with `frame`, its values (an output's list of top classes stands level with its first class's
+    row) and `caption` (labels keep off its band) written, for the label layout to settle on."""
     pane.open_to(f.opened)
     pane.apply_pose(f.pose)
+    if frame is not None:
+        pane.set_caption(caption)
+        pane.draw(frame)
 
 
 def _labels_fading(renderer, frame, histogram, shown: float) -> np.ndarray:
