@@ -9,13 +9,14 @@ from scipy import ndimage
 
 
 def map_regions(image: np.ndarray, background) -> list[tuple[slice, slice]]:
-    """The large solid regions of a screenshot: what is not background, lines and text opened away,
-    each region at least half the largest one."""
+    """The large solid square-ish regions of a screenshot: what is not background, lines and text
+    opened away, neither long nor thin (a colour bar is neither), each at least 0.6 of the largest
+    one's area (a kernel beside a map, under half of it, is not one)."""
     ink = np.abs(image.astype(int) - np.asarray(background)).max(axis=2) > 24
     labels, _ = ndimage.label(ndimage.binary_opening(ink, structure=np.ones((7, 7))))
-    boxes = ndimage.find_objects(labels)
+    boxes = [b for b in ndimage.find_objects(labels) if 0.5 < (b[1].stop - b[1].start) / (b[0].stop - b[0].start) < 2]
     sizes = [(b[0].stop - b[0].start) * (b[1].stop - b[1].start) for b in boxes]
-    return [b for b, s in zip(boxes, sizes) if s > 0.5 * max(sizes)]
+    return [b for b, s in zip(boxes, sizes) if s > 0.6 * max(sizes)]
 
 
 @pytest.mark.xvfb

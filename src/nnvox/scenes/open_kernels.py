@@ -29,8 +29,8 @@ from nnvox.scenes.scene import Block
 
 MOST_INPUTS = 3  # in-channel kernels drawn beside a map, large enough to read; the rest are read but not drawn
 STACK_GAP = 0.5  # between in-channel kernels in a column, in cells
-FILL = 0.75  # of the gap beside a map a kernel may take
-ZOOM = 1.6  # a kernel cell at most this many times the map's voxel: a 5 x 5 kernel reads beside a 28 x 28 map
+FILL = 0.85  # of the gap beside a map a kernel may take
+ZOOM = 4.0  # a kernel cell at most this many map voxels: conv1's 5 x 5 kernel ~90 px tall at 1080p
 
 
 @dataclass(frozen=True)
@@ -153,3 +153,18 @@ def kernel_quads(block: Block, plan: KernelPlan) -> np.ndarray:
     corners = [(x0 + inset, z1 - inset), (x0 + cell - inset, z1 - inset), (x0 + cell - inset, z1 - cell + inset)]
     corners.append((x0 + inset, z1 - cell + inset))
     return np.stack([np.stack([cx, y, cz], axis=-1) for cx, cz in corners], axis=-2).reshape(-1, 4, 3)
+
+
+def kernel_label(plan: KernelPlan) -> str:
+    """What the kernel beside a map is, said once, under the first map's: "its 5 × 5 kernel"."""
+    kh, kw = plan.size
+    return f"its {kh} × {kw} kernel{'s' if plan.inputs > 1 else ''}"
+
+
+def kernel_label_anchor(block: Block, plan: KernelPlan) -> tuple[float, float, float]:
+    """Where `kernel_label` ends: under the first drawn map's kernel, at its right edge (the text hangs
+    down and to the left from here, under the kernel and past the grid's left edge: over no map)."""
+    kh, kw = plan.size
+    first = kernel_quads(block, plan)[: plan.inputs * kh * kw].reshape(-1, 3)
+    cell = kernel_cell(block, plan)
+    return (float(first[:, 0].max()), float(first[0, 1]), float(first[:, 2].min() - 0.25 * cell))

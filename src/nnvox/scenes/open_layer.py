@@ -28,11 +28,13 @@ import numpy as np
 from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, fit
 from nnvox.scenes.layout import near_square
-from nnvox.scenes.open_weights import as_stack, as_tiles, kernel_grid, stack_places
+from nnvox.scenes.open_weights import as_stack, as_tiles, kernel_grid, label_room, stack_places
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
-GAP_BESIDE_KERNEL = 0.45  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py)
+GAP_BESIDE_KERNEL = (
+    0.8  # ... a convolution's: each map's kernel stands in the gap left of it, large enough to read (open_kernels.py)
+)
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
@@ -75,7 +77,8 @@ def opened(block: Block) -> Block:
     """`block` open: the same maps and values (a weight's kernels one a map), its extent now the
     grid's (Block.extent)."""
     maps = as_tiles(block) if block.kernels is not None else block
-    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap_of(maps))
+    margin = label_room(maps) if block.kernels is not None else (0.0, 0.0)
+    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap_of(maps), margin=margin)
 
 
 def closed(block: Block) -> Block:
@@ -167,9 +170,11 @@ def grid_places(block: Block) -> np.ndarray:
     w, h = block.cols * block.voxel, block.rows * block.voxel
     x, y, z = block.origin
     i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), gc)
-    top = z + gr * (h + gap) / 2  # each map with a gap above it (its label's) and one left of it
+    left, header = block.margin if block.opened else (0.0, 0.0)
+    top = z + (gr * (h + gap) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
     rows = top - gap - i * (h + gap) - h / 2
-    return np.stack([x + gap + j * (w + gap) + w / 2, np.full(block.panels, y - block.thickness / 2), rows], axis=1)
+    columns = x + left + gap + j * (w + gap) + w / 2
+    return np.stack([columns, np.full(block.panels, y - block.thickness / 2), rows], axis=1)
 
 
 @dataclasses.dataclass(frozen=True)

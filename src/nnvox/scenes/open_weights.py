@@ -48,7 +48,18 @@ def as_tiles(block: Block) -> Block:
 def as_stack(block: Block) -> Block:
     """The block closed again: a panel per filter, its kernels tiled (layout.weight_block)."""
     closed = weight_block(block.kernels)
-    return dataclasses.replace(block, panels=closed.panels, rows=closed.rows, cols=closed.cols, opened=None, gap=0.0)
+    return dataclasses.replace(
+        block, panels=closed.panels, rows=closed.rows, cols=closed.cols, opened=None, gap=0.0, margin=(0.0, 0.0)
+    )
+
+
+LABEL_ROOM = (2.0, 1.0)  # left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers
+
+
+def label_room(block: Block) -> tuple[float, float]:
+    """The room (left, top) an open weight's grid keeps for its labels, in world units."""
+    kh, kw = block.kernels[2:]
+    return (LABEL_ROOM[0] * kw * block.voxel, LABEL_ROOM[1] * kh * block.voxel)
 
 
 def tile_of(block: Block) -> tuple[np.ndarray, np.ndarray]:
@@ -100,3 +111,21 @@ def open_values(scene, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if b.kernels is not None and b.opened is not None and out[b.name].shape != (b.panels, b.rows, b.cols):
             out[b.name] = tile_values(b, out[b.name])
     return out
+
+
+HEADER_LIFT = 1.5  # of the gap above the top row: the filters' numbers' baseline over its tiles, clear of them
+
+
+def filter_labels(block: Block) -> list[tuple[int, str]]:
+    """(tile, text) over the top row's tiles of an open weight: each column's filter, by number (the
+    word "filter" heads them once, left of the grid: a word over each column would not fit)."""
+    return [(f, str(f)) for f in range(kernel_grid(block)[1])]
+
+
+def input_labels(block: Block) -> list[tuple[int, str]]:
+    """(tile, text) left of each row's first tile: its input channel (the first says what the
+    numbers are); none for a single row (one input: the filters' numbers say all)."""
+    rows, columns = kernel_grid(block)
+    if rows == 1:
+        return []
+    return [(i * columns, f"input {i}" if i == 0 else str(i)) for i in range(rows)]

@@ -119,13 +119,16 @@ class Block:
     # a convolution's weight (out, in, kh, kw) where the block tiles its kernels (layout.weight_block):
     # opened, it is one kh x kw kernel a panel, a row per filter and a column per input (scenes/open_weights.py)
     kernels: tuple[int, int, int, int] | None = None
+    # room an open grid keeps left of its first column and above its top row, in world units (an open
+    # weight's: its input channels' and filters' labels), inside its bounds so no block label lands there
+    margin: tuple[float, float] = (0.0, 0.0)
 
     @property
     def extent(self) -> tuple[float, float, float]:
         """Size along x, y, z in world units."""
         if self.opened is not None:
-            (gr, gc), v, g = self.opened, self.voxel, self.gap
-            return (gc * (self.cols * v + g), self.thickness, gr * (self.rows * v + g))
+            (gr, gc), v, g, (left, top) = self.opened, self.voxel, self.gap, self.margin
+            return (left + gc * (self.cols * v + g), self.thickness, top + gr * (self.rows * v + g))
         return ((self.panels - 1) * self.pitch + self.thickness, self.cols * self.voxel, self.rows * self.voxel)
 
     @property

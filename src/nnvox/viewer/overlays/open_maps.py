@@ -14,8 +14,17 @@ import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.colour import lut
-from nnvox.scenes.open_kernels import KernelPlan, kernel_note, kernel_plan, kernel_quads, kernel_values
+from nnvox.scenes.open_kernels import (
+    KernelPlan,
+    kernel_label,
+    kernel_label_anchor,
+    kernel_note,
+    kernel_plan,
+    kernel_quads,
+    kernel_values,
+)
 from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
+from nnvox.scenes.open_weights import HEADER_LIFT, filter_labels, grid_note, input_labels
 from nnvox.viewer.label_layout import GAP, block_rectangles, hits, project
 from nnvox.viewer.overlays.base import Shown, Stage
 
@@ -92,20 +101,49 @@ class _GridTexts:
         return not any(hits(box, maps, 1.0).any() or hits(box, boxes[:k], GAP).any() for k, box in enumerate(boxes))
 
 
-def _map_labels(stage: Stage, block) -> list:
-    """A "map k" label in the gap above each map the open grid shows."""
+def _map_labels(stage: Stage, block, names=None, lift: float = LABEL_LIFT) -> list:
+    """A "map k" label in the gap above each map the open grid shows; or `names`, (map, text) pairs,
+    `lift` (of the gap) over their maps."""
     from nnvox.viewer.visuals import make_billboard
 
-    places = grid_places(block)[: shown_maps(block)]
-    top = places[:, 2] + block.rows * block.voxel / 2 + LABEL_LIFT * block.gap
-    names = block.channels if block.channels is not None else range(block.panels)
+    places = grid_places(block)
+    top = places[:, 2] + block.rows * block.voxel / 2 + lift * block.gap
+    if names is None:
+        channels = block.channels if block.channels is not None else range(block.panels)
+        names = [(k, f"map {c}") for k, c in zip(range(shown_maps(block)), channels)]
     labels = []
-    for (x, y, _), z, channel in zip(places, top, names):
-        label = make_billboard(stage.options, f"map {channel}", scale=0.8)
-        label.SetPosition(x, y, z)
+    for k, text in names:
+        label = make_billboard(stage.options, text, scale=0.8)
+        label.SetPosition(places[k, 0], places[k, 1], top[k])
         stage.overlay.AddActor(label)
         labels.append(label)
     return labels
+
+
+def _kernel_grid_texts(stage: Stage, block) -> list[_GridTexts]:
+    """An open weight's texts (scenes/open_weights.py): each filter's number over its column, headed
+    "filter" left of them; each input channel's left of its row; a level-of-detail note under the grid."""
+    from nnvox.viewer.visuals import make_billboard
+
+    places, half = grid_places(block), block.cols * block.voxel / 2
+    header_z = places[0, 2] + block.rows * block.voxel / 2 + HEADER_LIFT * block.gap
+    left = places[0, 0] - half - block.gap  # the grid's left edge: clear of its first column
+    heads = [(left, places[k, 2], text, True) for k, text in input_labels(block)]
+    actors = _map_labels(stage, block, filter_labels(block), HEADER_LIFT)
+    for x, z, text, centred in [(left, header_z, "filter", False), *heads]:
+        label = make_billboard(stage.options, text, scale=0.8, align_left=centred)
+        label.GetTextProperty().SetJustificationToRight()  # ends at the grid's left edge
+        label.SetPosition(x, places[0, 1], z)
+        stage.overlay.AddActor(label)
+        actors.append(label)
+    texts = [_GridTexts(stage, block, actors)]
+    if note := grid_note(block):
+        label = make_billboard(stage.options, note, scale=0.8, below=True)
+        x0, x1, y0, _, z0, _ = block.bounds
+        label.SetPosition((x0 + x1) / 2, y0, z0 - block.rows * block.voxel / 2)
+        stage.overlay.AddActor(label)
+        texts.append(_GridTexts(stage, block, [label]))
+    return texts
 
 
 class OpenMaps:
@@ -119,9 +157,17 @@ class OpenMaps:
         for block in stage.scene.blocks:
             if block.opened is None:
                 continue
+            if block.kernels is not None:  # a convolution's weights, as kernel tiles (scenes/open_weights.py)
+                self.texts += _kernel_grid_texts(stage, block)
+                continue
             plan = kernel_plan(stage.scene.source.run, block) if stage.scene.source is not None else None
             if plan is not None:
                 self.kernels.append(_Kernels(stage, block, plan))
+                named = make_billboard(stage.options, kernel_label(plan), scale=0.8, below=True)
+                named.GetTextProperty().SetJustificationToRight()  # ends under the kernel: off the map beside it
+                named.SetPosition(*kernel_label_anchor(block, plan))  # once, under the first map's kernel
+                stage.overlay.AddActor(named)
+                self.texts.append(_GridTexts(stage, block, [named]))
             notes = (
                 [f"the first {shown_maps(block)} of {block.panels} maps"] if shown_maps(block) < block.panels else []
             )
