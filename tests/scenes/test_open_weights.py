@@ -1,5 +1,5 @@
-"""A convolution's weights opened into kernel tiles (scenes/open_weights.py), and the distance-from-start
-mode's |w - w0| on one scale for every layer. No GL."""
+"""A convolution's weights opened into kernel tiles (scenes/open_weights.py), the distance-from-start
+mode's |w - w0| on one scale for every layer, and the kernel beside an open map named. No GL."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ import pytest
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.layout import weight_block, weight_panels
+from nnvox.scenes.open_kernels import kernel_cell, kernel_label, kernel_label_anchor, kernel_plan, kernel_quads
 from nnvox.scenes.open_layer import closed_scene, grid_places, map_places, open_scene, openable, slab_corners
 from nnvox.scenes.open_weights import (
     MOST_CHANNELS,
     MOST_FILTERS,
     as_tiles,
+    filter_labels,
     grid_note,
+    input_labels,
+    label_room,
     stack_places,
     tile_of,
     tile_values,
@@ -150,3 +154,36 @@ def test_distance_from_start_has_one_scale_for_every_layer_from_zero(digits_run)
     assert bar.titles[0] == "how far each weight moved since the start, all layers" and bar.words == ("0", "most")
     signed = build_scene(digits_run, SceneOptions(mode="change-from-start"))
     assert len({b.scale for b in signed.blocks}) > 1  # the signed change keeps a scale per layer
+
+
+def test_an_open_weight_keeps_room_for_its_labels_inside_its_bounds(weights):
+    _, scene, names = weights
+    for name in names:
+        block = scene.block(name)
+        (left, top), places = label_room(block), grid_places(block)
+        x0, _, _, _, _, z1 = block.bounds
+        assert block.margin == (left, top) and left > 0 and top > 0
+        first_left = places[:, 0].min() - block.cols * block.voxel / 2
+        top_row = places[:, 2].max() + block.rows * block.voxel / 2
+        assert first_left == pytest.approx(x0 + left + block.gap)  # the input channels' labels stand in it
+        assert top_row == pytest.approx(z1 - top - block.gap)  # the filters' numbers over the top row
+        filters, channel = tile_of(block)
+        assert [k for k, _ in filter_labels(block)] == list(np.flatnonzero(channel == 0))
+        assert [text for _, text in filter_labels(block)] == [str(f) for f in filters[channel == 0]]
+        rows = input_labels(block)
+        assert [k for k, _ in rows] == (list(np.flatnonzero(filters == 0)) if block.opened[0] > 1 else [])
+        assert not rows or rows[0][1] == "input 0"
+
+
+def test_the_kernel_beside_a_map_is_named_once_under_the_first_clear_of_the_map(lenet_run):
+    scene = build_scene(lenet_run, SceneOptions(opened=frozenset({"conv1"})))
+    block = scene.block("conv1")
+    plan = kernel_plan(lenet_run, block)
+    assert kernel_label(plan) == "its 5 × 5 kernel"
+    x, _, z = kernel_label_anchor(block, plan)
+    first = kernel_quads(block, plan)[:25].reshape(-1, 3)
+    map_left = grid_places(block)[0, 0] - block.cols * block.voxel / 2
+    assert x == pytest.approx(first[:, 0].max()) and x < map_left  # ends at the kernel's right edge, left of the map
+    assert z < first[:, 2].min()  # under the kernel
+    cell = kernel_cell(block, plan)
+    assert cell >= 3 * block.voxel  # large beside its 28 x 28 map: 5 cells over half the map's height
