@@ -73,9 +73,10 @@ def _block_pixels(scene, size, pose) -> int:
 
 @pytest.mark.parametrize("model", ["lenet_run", "digits_run"])
 def test_the_overview_fills_the_frame(model, request):
-    """The default overview's blocks span nearly all of the frame's width and most of its height,
-    and cover more of it than the overview of the fixed angle fitted to the scene's box did (before
-    the overview chose its angle and fitted the blocks themselves)."""
+    """The default overview's blocks span nearly all of the frame's width, their chain reads left to
+    right as a level line (issue 17: not a rising diagonal), and they cover more of the frame than
+    the overview of the fixed angle fitted to the scene's box did (before the overview chose its
+    angle and fitted the blocks themselves)."""
     from nnvox.scenes import camera
     from nnvox.scenes.build import build_scene
     from nnvox.viewer.report import picture_report
@@ -85,15 +86,23 @@ def test_the_overview_fills_the_frame(model, request):
     r = _render(scene, size)
     try:
         r.render(scene.frame_at(scene.n_snapshots - 1))
-        width, height = fill(picture_report(r))
+        report = picture_report(r)
         pose = r.scene_renderer.pose()
     finally:
         r.close()
-    assert width >= 0.85 and height >= 0.55, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
+    width, height = fill(report)
+    boxes = np.array([b["box"] for b in report["blocks"]])
+    x, y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    rise = np.degrees(np.arctan(-np.polyfit(x, y, 1)[0]))  # the blocks' centres, left to right (y runs down)
+    assert width >= 0.85 and height >= 0.3, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
+    assert abs(rise) <= camera.MAX_SLOPE + 0.5, f"{model}: the chain rises {rise:.1f} degrees"  # was 16
     direction = camera.view_direction(False)
     centre, scale = camera.fit(scene.bounds, direction, size[0] / size[1])
     before = camera._posed(centre, direction, scale)
-    assert _block_pixels(scene, size, pose) >= 1.05 * _block_pixels(scene, size, before), model  # 1.07x, 1.24x
+    # LeNet 0.96x, the digits CNN 1.29x (1.07x and 1.24x as a rising diagonal): a level chain fits
+    # the width, and LeNet's long row of blocks, their gaps sized for the side faces, is wider than 16:9
+    gain = _block_pixels(scene, size, pose) / _block_pixels(scene, size, before)
+    assert gain >= 0.93, f"{model}: {gain:.2f}x"
 
 
 # the lecture's change-from-start shot (src/nnvox/storyboards/lecture.toml), its camera's two ends
@@ -152,10 +161,11 @@ def test_the_networks_input_and_output_are_named_at_every_size(model, request):
 # drags and decides again when the view settles (viewer/label_layout.py).
 
 FORMS_SIZE = (1920, 1080)
-# the lecture's mistake shot's camera (src/nnvox/storyboards/lecture.toml), on a probe sample
+# the lecture's mistake shot's camera (src/nnvox/storyboards/lecture.toml), on a probe sample, at
+# the angles of then (a captioned overview's framing has since turned 1.5 degrees and dropped 6.2)
 MISTAKE_MOVE = (
-    "camera = { keys = [ { at = 0, overview = true, azimuth = 14, elevation = -15 },"
-    " { at = 1, overview = true, azimuth = 4, elevation = -12 } ] }"
+    "camera = { keys = [ { at = 0, overview = true, azimuth = 12.5, elevation = -8.8 },"
+    " { at = 1, overview = true, azimuth = 2.5, elevation = -5.8 } ] }"
 )
 MISTAKE_SHOT = f"""duration = 9
 timeline = "last"

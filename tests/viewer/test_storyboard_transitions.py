@@ -109,8 +109,9 @@ def test_each_label_keeps_its_side_of_its_block_through_a_shot(lenet_run, tmp_pa
 
     shot = (
         'duration = 4\ntimeline = "last"\nsample = 9\n'
-        'camera = { keys = [ { at = 0, layer = "fc2", azimuth = -15, zoom = 0.7 },'
-        ' { at = 1, layer = "fc2", azimuth = -5, zoom = 0.7 } ] }\n'
+        # (the angles of then: the overview's framing has since turned 1.5 degrees and dropped 11.2)
+        'camera = { keys = [ { at = 0, layer = "fc2", azimuth = -16.5, elevation = 11.2, zoom = 0.7 },'
+        ' { at = 1, layer = "fc2", azimuth = -6.5, elevation = 11.2, zoom = 0.7 } ] }\n'
     )
     board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 6, shot)
 
