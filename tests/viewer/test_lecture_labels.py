@@ -41,3 +41,47 @@ def test_the_window_draws_labels_with_their_ranges():
 
     assert not RenderOptions().label_ranges  # videos and stills: the lecture style
     assert all(window_options((1280, 720), comparing=c).label_ranges for c in (False, True))
+
+
+# a close-up on conv2 (the lecture's change-from-start shot's camera), one frame
+CLOSE_UP = """duration = 1
+timeline = "last"
+camera = { keys = [ { at = 0, layer = "conv2", zoom = 0.7, azimuth = -10 }, { at = 1, layer = "conv2", zoom = 0.7 } ] }
+caption = "Which way and how far each weight moved from its start"
+"""
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("size_name", ["480p", "1080p", "2160p"])
+def test_the_label_of_the_layer_a_shot_is_about_reads_at_the_subjects_size(size_name, lenet_run, tmp_path):
+    """Issue 17 item 6: what the caption refers to at 3% of the frame's height (32 px at 1080p),
+    the other labels at the lecture's least size (2.2%), every text whole and apart."""
+    from nnvox.viewer.options import lecture_font
+    from nnvox.viewer.theme import SUBJECT_TEXT
+    from tests.viewer.picture_policy import SIZES, check_lecture_text, drawn_texts, one_shot_board, shot_pictures
+
+    size = SIZES[size_name]
+    (_, r), *_ = shot_pictures(one_shot_board(tmp_path, lenet_run, size, 1, CLOSE_UP))
+    texts = drawn_texts(r)
+    check_lecture_text(size_name, texts, size)
+    labels = {t["text"].split(" ·")[0]: t for t in texts if t["kind"] == "label" and " · " in t["text"]}
+    subject, others = labels.pop("conv2"), list(labels.values())
+    assert subject["font"] == lecture_font(size[1], SUBJECT_TEXT) > max(t["font"] for t in others), size_name
+    _, y0, _, y1 = subject["box"]
+    assert (y1 - y0) / subject["lines"] >= SUBJECT_TEXT * size[1] - 1, subject  # as drawn, line by line
+    assert others and all(t["font"] == lecture_font(size[1]) for t in others), others
+
+
+def test_a_shots_subject_is_what_it_opens_explains_or_puts_the_camera_on(lenet_run, tmp_path):
+    from nnvox.scenes.shot_subject import shot_subject
+    from nnvox.scenes.storyboard import load_storyboard
+
+    path = tmp_path / "board.toml"
+    run = f'[[shot]]\nrun = "{lenet_run.path}"\nduration = 1\n'
+    path.write_text(
+        f'{run}open = ["input", "conv1"]\n'
+        'camera = { keys = [ { at = 0, overview = true }, { at = 1, layer = "conv2" } ] }\n\n'
+        f'{run}explain = "conv1"\n\n{run}camera = {{ move = "focus", layer = "fc1" }}\n\n{run}'
+    )
+    board = load_storyboard(path)
+    assert [shot_subject(s) for s in board.shots] == [{"input", "conv1", "conv2"}, {"conv1"}, {"fc1"}, set()]

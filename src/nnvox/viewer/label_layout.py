@@ -440,6 +440,10 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         )
         return np.array([bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1], dtype=float)
 
+    def measure_again(self) -> None:
+        """Measure the texts again at the next layout (their font sizes changed)."""
+        self._boxes, self._key = None, None
+
     def _measure(self) -> None:
         self._boxes = np.array([[self._bbox(lb.actor, t) for t in lb.texts] for lb in self.labels]).reshape(-1, 2, 4)
         self._class_boxes = [

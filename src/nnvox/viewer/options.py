@@ -8,22 +8,25 @@ from functools import lru_cache
 
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.view import HUD_STYLES
-from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, LECTURE_TEXT, RGB8, Box, FontSize, Theme
+from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, LECTURE_TEXT, RGB8, SUBJECT_TEXT, Box, FontSize, Theme
 
 
 @lru_cache(maxsize=64)
-def lecture_font(height: int) -> int:
-    """The least font size in a picture `height` pixels high: LECTURE_FONT of it rounded, or the
-    next size up whose line vtk draws at least LECTURE_TEXT tall (line heights step unevenly with
-    the font's: at 820 px high LECTURE_FONT rounds to 19 px, which draws 18 px lines for 18.04)."""
+def lecture_font(height: int, text: float = LECTURE_TEXT) -> int:
+    """The least font size whose lines are `text` of a picture `height` pixels high (LECTURE_TEXT:
+    any text; SUBJECT_TEXT: a shot's subject): that height over vtk's line-to-font ratio
+    (LECTURE_FONT / LECTURE_TEXT) rounded, or the next size up whose line vtk draws at least that
+    tall (line heights step unevenly with the font's: at 820 px high LECTURE_FONT rounds to 19 px,
+    which draws 18 px lines for 18.04)."""
     import vtk  # drawing only: options are read where vtk is not loaded
 
-    props, measure, font = vtk.vtkTextProperty(), vtk.vtkTextRenderer(), round(height * LECTURE_FONT)
+    props, measure = vtk.vtkTextProperty(), vtk.vtkTextRenderer()
+    font = round(height * text * LECTURE_FONT / LECTURE_TEXT)
     while True:
         props.SetFontSize(font)
         box = [0, 0, 0, 0]
         measure.GetBoundingBox(props, "x", box, 72)  # vtk's line box: the same for any one-line text
-        if box[3] - box[2] + 1 >= LECTURE_TEXT * height:
+        if box[3] - box[2] + 1 >= text * height:
             return font
         font += 1
 
@@ -70,6 +73,11 @@ class RenderOptions:
         """A font size in pixels: `fraction` of the image height, scaled for the pane, never under
         the lecture minimum (lecture_font of the image height; a comparison's text included)."""
         return max(minimum, round(self.height * fraction * self.text_scale), lecture_font(self.height))
+
+    def subject_font(self) -> int:
+        """The font size of what a shot is about (theme.SUBJECT_TEXT of the image height; a pane's
+        text_scale ignored: a lecture's subject reads from the back of the hall in any pane)."""
+        return lecture_font(self.height, SUBJECT_TEXT)
 
     def font(self, size: FontSize, *, scaled: bool = True) -> int:
         """A theme's text size in pixels; `scaled=False` ignores the pane's text_scale."""

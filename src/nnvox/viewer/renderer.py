@@ -134,6 +134,12 @@ class SceneRenderer:
         """Outline on the input plane the rows and columns (first, last) a voxel sees; None hides it."""
         self.overlays.field.show(box)
 
+    def set_subject(self, names) -> None:
+        """The layers the shot drawn now is about (scenes/shot_subject.py): their labels drawn at
+        the subject's size (theme.SUBJECT_TEXT) and placed first; () for none."""
+        if self.overlays.labels is not None:
+            self.overlays.labels.set_subject(names)
+
     def show_explain(self, moment) -> None:
         """Show one step of an explained layer (scenes.explain.Moment); None hides it. The blocks
         other than the layer and its input are not drawn meanwhile: the inset's panel covers them in

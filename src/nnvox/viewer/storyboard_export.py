@@ -16,6 +16,7 @@ from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels
+from nnvox.scenes.shot_subject import shot_subject
 from nnvox.scenes.shots import forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import (
     Shot,
@@ -217,6 +218,7 @@ class _Painter:
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
         histograms = self._histograms(shot, key, frames, sample)
+        pane.set_subject(shot_subject(shot))  # its labels at the subject's size
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
             values = functools.lru_cache(maxsize=4)(lambda t, reveal: scene.frame_at(t, sample=sample, reveal=reveal))
             place = lambda f: _place(pane, f, values(f.t, f.reveal), shot.caption)

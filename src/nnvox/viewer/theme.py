@@ -33,6 +33,11 @@ LECTURE_TEXT = 0.022
 # their room at 720p-1080p. Where it rounds to a font whose line falls short (19 px at 820 px high),
 # the next size up (options.lecture_font)
 LECTURE_FONT = 0.023
+# The least height of what a shot is about (its subject: the block labels of the layers it opens,
+# explains or puts the camera on, the explained layer's inset and its numbers, an open layer's
+# map labels): 3% of the frame's height, 33 px at 1080p (15 at 480p, 65 at 2160p), the size a
+# lecturer asked for what the caption refers to; other text keeps LECTURE_TEXT (RenderOptions.subject_font)
+SUBJECT_TEXT = 0.03
 
 
 @dataclass(frozen=True)

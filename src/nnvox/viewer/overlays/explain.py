@@ -147,7 +147,7 @@ class Explained:
         self.sheet = _Sheet(stage)
         self.rays = _Rays(stage, width)
         self.inset = ExplainInset(stage)
-        self.name = text_actor(stage, stage.options.font(stage.fonts.label), bold=True, align="centre")
+        self.name = text_actor(stage, stage.options.subject_font(), bold=True, align="centre")  # the subject
         self.name.GetTextProperty().SetVerticalJustificationToBottom()
         self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
         self.framed: list = []  # the explained block and its input's, while shown

@@ -154,6 +154,20 @@ class BlockLabels:
         self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
         self._histogram_box = stage.options.histogram_box  # kept clear while the panel shows
+        self._sizes = (stage.options.text_size(stage.fonts.label.fraction), stage.options.subject_font())
+        self.subject: tuple[str, ...] = ()
+
+    def set_subject(self, names) -> None:
+        """Draw the labels of `names` (the layers a shot is about, scenes/shot_subject.py) at the
+        subject's size (theme.SUBJECT_TEXT) and place them first; the others at the label size."""
+        subject = tuple(n for n in self.labels if n in set(names))
+        if subject == self.subject:
+            return
+        self.subject = subject
+        for name, actor in self.labels.items():
+            actor.GetTextProperty().SetFontSize(self._sizes[name in subject])
+        self.layout.focus = subject
+        self.layout.measure_again()
 
     def update(self, shown: Shown) -> None:
         showing = shown.histogram is not None and self._histogram_box is not None

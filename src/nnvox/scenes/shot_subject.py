@@ -1,0 +1,16 @@
+"""What a storyboard shot is about: the layers whose texts it draws at the subject's size
+(viewer/theme.SUBJECT_TEXT), the rest at the lecture's least size."""
+
+from __future__ import annotations
+
+from nnvox.scenes.storyboard import Shot
+
+LAYER_KEY = "layer:"  # a camera key's target that puts the camera on a layer (storyboard._key)
+
+
+def shot_subject(shot: Shot) -> frozenset[str]:
+    """The layers `shot` opens or explains, and those its camera moves to (a focus, or keys on a layer)."""
+    camera = shot.camera
+    keyed = (k.target for k in camera.keys if isinstance(k.target, str))
+    names = {*shot.open, shot.explain, camera.layer, *(t[len(LAYER_KEY) :] for t in keyed if t.startswith(LAYER_KEY))}
+    return frozenset(n for n in names if n)
