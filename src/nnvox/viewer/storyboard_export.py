@@ -221,7 +221,7 @@ class _Painter:
         pane.set_subject(shot_subject(shot))  # its labels at the subject's size
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
             values = functools.lru_cache(maxsize=4)(lambda t, reveal: scene.frame_at(t, sample=sample, reveal=reveal))
-            place = lambda f: _place(pane, f, values(f.t, f.reveal), shot.caption)
+            place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)
             pane.label_layout.settle_class_forms(frames, place)
             pane.label_layout.settle_label_sides(frames, place)
         for k, f in enumerate(frames):
@@ -229,9 +229,7 @@ class _Painter:
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms[k]
-            frame = scene.frame_at(f.t, sample=sample, reveal=f.reveal)
-            if f.dimmed is not None:  # the pass starts from the network lit (shots.forward_light)
-                frame = dataclasses.replace(frame, lit=forward_light(scene, f.reveal, f.dimmed))
+            frame = _lit_as_drawn(scene, f, scene.frame_at(f.t, sample=sample, reveal=f.reveal))
             moment = explained.at(f.progress, f.t) if explained else None
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
             if moment is not None:
@@ -254,6 +252,14 @@ class _Painter:
     def close(self) -> None:
         if self.cards is not None:
             self.cards.close()
+
+
+def _lit_as_drawn(scene, f, frame):
+    """`frame`, the values at shot frame `f`'s position, lit as `f` draws it: a forward pass starts
+    from the network lit (shots.forward_light), for the picture and the labels' settling alike."""
+    if f.dimmed is None:
+        return frame
+    return dataclasses.replace(frame, lit=forward_light(scene, f.reveal, f.dimmed))
 
 
 def _place(pane, f, frame=None, caption: str | None = None) -> None:
