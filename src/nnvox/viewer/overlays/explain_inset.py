@@ -12,12 +12,14 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import ColourScale, lut
 from nnvox.scenes.explain import Moment, printed, sum_lines
+from nnvox.scenes.shots import EXPLAIN_ROOM
 from nnvox.viewer.overlays.base import Stage
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
-# the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks, clear of
-# the heads-up line above and of the caption, legends and loss/accuracy inset below
-BOX = (0.58, 0.25, 0.985, 0.91)
+# the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
+# the room left of it, shots.explain_pose), clear of the heads-up line above and of the caption,
+# legends and loss/accuracy inset below
+BOX = (EXPLAIN_ROOM, 0.25, 0.985, 0.91)
 # what the inset's opaque backing covers: its box and up to the heads-up line and the right edge, so
 # the faded blocks after the explained layer (and their labels) never show through or around it
 COVER_TOP, COVER_RIGHT = 0.93, 1.0
@@ -150,31 +152,33 @@ def cell_text(value: float, inside: bool) -> str:
     return ("0.00" if text == "-0.00" else text).replace("-", "−")
 
 
-def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float):
+def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title_lines: int = 1):
     """The grids' cells and corners: `heads` columns side by side (patch, kernel, products), `rows`
-    of them (one an input channel), between a title line and `below` pixels of lines under them.
-    The patch's cells are wide enough for their printed values where those fit (one row, the
-    others' cells at least a quarter of its); otherwise all cells alike. Returns the patch's cell,
-    the others' cell, each grid's top-left corner, and whether the values are printed."""
+    of them (one an input channel), between `title_lines` of title and `below` pixels of lines
+    under them. The patch's cells are as wide as their printed values and as tall as the room
+    allows, never taller than wide, where a value's line fits (one row, the others' cells at least
+    a quarter of its height); otherwise all cells alike and square. Returns the patch's cell
+    (width, height), the others' cell, each grid's top-left corner, and whether the values are printed."""
     x0, y0, x1, y1 = box
     gr, gc = grid
     op = 1.6 * font  # room for the "×" and "=" between grids
-    top, bottom = y1 - (LINE + 1.6) * font, y0 + below  # the title and column heads above
+    top, bottom = y1 - (LINE * title_lines + 1.6) * font, y0 + below  # the title and column heads above
     columns = len(heads)
     room = x1 - x0 - op * (columns - 1)
     plain = min(room / (columns * gc), (top - bottom) / (gr * (rows * 1.12 - 0.12)))
-    printed_cell = text_width(WIDEST, font) + 0.5 * font
-    fits = rows == 1 and gr * printed_cell <= top - bottom
-    big = printed_cell if fits else plain
-    small = (room - gc * big) / max((columns - 1) * gc, 1) if columns > 1 else big
-    if fits and columns > 1 and small < big / 4:
-        big, small, fits = plain, plain, False
-    small = min(small, big)
-    widths = [max(gc * (big if k == 0 else small), text_width(h, font)) for k, h in enumerate(heads)]
+    wide = text_width(WIDEST, font) + 0.5 * font
+    tall = min(wide, (top - bottom) / gr)
+    fits = rows == 1 and tall >= LINE * font
+    big = (wide, tall) if fits else (plain, plain)
+    small = (room - gc * big[0]) / max((columns - 1) * gc, 1) if columns > 1 else big[1]
+    if fits and columns > 1 and small < big[1] / 4:
+        big, small, fits = (plain, plain), plain, False
+    small = min(small, big[1])
+    widths = [max(gc * (big[0] if k == 0 else small), text_width(h, font)) for k, h in enumerate(heads)]
     left = x0 + (x1 - x0 - sum(widths) - op * (columns - 1)) / 2
     xs = [left + sum(widths[:k]) + op * k for k in range(columns)]
-    middle = [0.0] + [gr * (big - small) / 2] * (columns - 1)  # the smaller grids level with the patch's middle
-    corners = [(xs[k], top - j * gr * big * 1.12 - middle[k]) for j in range(rows) for k in range(columns)]
+    middle = [0.0] + [gr * (big[1] - small) / 2] * (columns - 1)  # the smaller grids level with the patch's middle
+    corners = [(xs[k], top - j * gr * big[1] * 1.12 - middle[k]) for j in range(rows) for k in range(columns)]
     return big, small, corners, fits
 
 
@@ -184,7 +188,7 @@ class ExplainInset:
 
     def __init__(self, stage: Stage):
         self.stage = stage
-        font = stage.options.font(stage.fonts.hud)
+        font = stage.options.subject_font()  # the explaining shot's subject: its numbers and headings
         self.font = font
         w, h = stage.pane_width, stage.pane_height
         self.box = (BOX[0] * w, BOX[1] * h, BOX[2] * w, BOX[3] * h)
@@ -234,18 +238,19 @@ class ExplainInset:
             grid, rows = s.inputs.shape[1:], min(len(s.inputs), MOST_CHANNELS)
         lines = 3 + 1  # the sum's lines and the note under them
         below = (3.1 + lines * LINE) * f  # the colour scale (its bar and "0"), then the lines
-        big, small, corners, fits = _layout(self.box, f, heads, rows, grid, below)
+        lines = 2 if text_width(_title(m, widest=True), f, bold=True) > self.box[2] - self.box[0] - 0.5 * f else 1
+        big, small, corners, fits = _layout(self.box, f, heads, rows, grid, below, lines)
         columns = len(heads)
         x = corners[0][0]
-        grid_bottom = corners[-1 if columns == 1 else -columns][1] - grid[0] * big
+        grid_bottom = corners[-1 if columns == 1 else -columns][1] - grid[0] * big[1]
         bar_y = grid_bottom - 0.8 * f  # the bar's top: under the patch, as wide as its grid less its ends' labels
-        span = grid[1] * big
+        span = grid[1] * big[0]
         ends = max(text_width(printed(-999, 2), f), text_width(printed(9999, 2), f)) + 0.3 * f
         bar_x, bar_w = x + ends, max(span - 2 * ends, 4 * f)
         quads = [
-            (cx, cy, *grid, c, c, max(1.0, c * 0.08))
+            (cx, cy, *grid, *c, max(1.0, min(c) * 0.08))
             for k, (cx, cy) in enumerate(corners)
-            for c in [big if k % columns == 0 else small]
+            for c in [big if k % columns == 0 else (small, small)]
         ]
         quads += [
             (bar_x, bar_y, 1, BAR_STEPS, bar_w / BAR_STEPS, 0.5 * f, 0.0),
@@ -253,6 +258,7 @@ class ExplainInset:
         ]
         self.grids.build(quads)
         self.layout = (rows, columns, grid, (bar_x, bar_w, bar_y), fits)
+        self.title_lines = lines
         for k, text in enumerate(self.heads):
             text.SetVisibility(k < columns)
             if k < columns:
@@ -262,7 +268,7 @@ class ExplainInset:
             op.SetVisibility(columns == 3)
             if columns == 3:
                 op.SetInput("×" if k == 0 else "=")
-                op.SetPosition(corners[k + 1][0] - 1.15 * f, corners[0][1] - grid[0] * big / 2 + 0.6 * f)
+                op.SetPosition(corners[k + 1][0] - 1.15 * f, corners[0][1] - grid[0] * big[1] / 2 + 0.6 * f)
         lo, hi, zero = self.ends
         lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
         hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
@@ -276,8 +282,8 @@ class ExplainInset:
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
 
-    def _values(self, corner, cell: float, grid: tuple[int, int], fits: bool) -> None:
-        """A text a patch cell, centred in it, where the values fit."""
+    def _values(self, corner, cell: tuple[float, float], grid: tuple[int, int], fits: bool) -> None:
+        """A text a patch cell (width, height), centred in it, where the values fit."""
         for a in self.values:
             a.SetVisibility(False)
         if not fits:
@@ -288,7 +294,7 @@ class ExplainInset:
             r, c = divmod(k, grid[1])
             text = self.values[k]
             text.GetTextProperty().SetVerticalJustificationToCentered()
-            text.SetPosition(corner[0] + (c + 0.46) * cell, corner[1] - (r + 0.46) * cell)
+            text.SetPosition(corner[0] + (c + 0.46) * cell[0], corner[1] - (r + 0.46) * cell[1])
             text.SetVisibility(True)
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
@@ -305,7 +311,7 @@ class ExplainInset:
                 text.SetInput(cell_text(float(s.inputs.reshape(-1)[k]), inside))
                 dark = float(np.dot(patch[k], (0.3, 0.59, 0.11))) < 128
                 text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
-        self.title.SetInput(_title(m))
+        self.title.SetInput(_title(m).replace("   (", "\n(") if self.title_lines == 2 else _title(m))
         lines = sum_lines(s)
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
@@ -364,14 +370,14 @@ class ExplainInset:
         points.Modified()
 
 
-def _title(m: Moment) -> str:
+def _title(m: Moment, widest: bool = False) -> str:
+    """`conv1: map 0, row 12, column 12   (349 of 784)`; `widest`: with as many digits in each
+    number as the layer's count of values has (the title's width over the shot, to lay out by)."""
     s = m.step
-    where = (
-        f"unit {s.position[0]}"
-        if s.family == "linear"
-        else f"map {s.position[0]}, row {s.position[1]}, column {s.position[2]}"
-    )
-    return f"{m.layer}: {where}   ({m.done} of {m.total})"
+    digits = "8" * len(str(m.total))
+    at, done = ((digits,) * 3, m.total) if widest else (s.position, m.done)
+    where = f"unit {at[0]}" if s.family == "linear" else f"map {at[0]}, row {at[1]}, column {at[2]}"
+    return f"{m.layer}: {where}   ({done} of {m.total})"
 
 
 def _note(m: Moment, hidden: int) -> str:
