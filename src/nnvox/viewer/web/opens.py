@@ -52,6 +52,8 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
     frames = [scene.frame_at(i, sample=sample) for i in range(scene.n_snapshots)]  # (units, not geometry)
     layouts = {}
     for name in openable(scene):
+        if scene.block(name).kernels is not None:
+            continue  # a weight opened into kernel tiles has other maps than its stack: its colours would not fit
         opened = open_scene(scene, [name])
         description = describe(
             opened,

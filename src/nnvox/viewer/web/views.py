@@ -77,7 +77,8 @@ def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
             other = build_scene(run, dataclasses.replace(closed, mode=mode).scene_options())
         except NnvoxError:
             continue
-        names = [name for name in spec.open if name in openable(other)]
+        # (not a convolution's weights into kernel tiles: the page draws an open block's maps from its stack's)
+        names = [name for name in spec.open if name in openable(other) and other.block(name).kernels is None]
         scenes[mode] = open_scene(other, names) if names else other
     return {m: scenes[m] for m in MODES if m in scenes}
 
