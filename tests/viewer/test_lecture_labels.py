@@ -85,3 +85,33 @@ def test_a_shots_subject_is_what_it_opens_explains_or_puts_the_camera_on(lenet_r
     )
     board = load_storyboard(path)
     assert [shot_subject(s) for s in board.shots] == [{"input", "conv1", "conv2"}, {"conv1"}, {"fc1"}, set()]
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("size_name", ["480p", "1080p", "2160p"])
+def test_an_open_layers_map_names_read_at_the_subjects_size_where_they_fit(size_name, lenet_run):
+    """conv1's six maps, framed as an open shot frames them, are named at the subject's size; conv2's
+    sixteen, smaller, keep the lecture's least size where the larger would leave their grid
+    (its names stand over the layer's own label there)."""
+    from nnvox.scenes.open_layer import open_pose
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions, lecture_font
+    from nnvox.viewer.theme import SUBJECT_TEXT
+    from tests.viewer.picture_policy import SIZES, check_lecture_text, drawn_texts
+
+    size = SIZES[size_name]
+    fonts = {}
+    for layer in ("conv1", "conv2"):
+        scene = build_scene(lenet_run, SceneOptions(opened=frozenset({layer})))
+        r = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
+        try:
+            r.scene_renderer.apply_pose(open_pose(scene, layer, size[0] / size[1]))
+            r.render(scene.frame_at(scene.n_snapshots - 1))
+            texts = drawn_texts(r)
+        finally:
+            r.close()
+        check_lecture_text(f"open {layer} {size_name}", texts, size)
+        fonts[layer] = {t["font"] for t in texts if t["text"].startswith("map ")}
+    assert fonts["conv1"] == {lecture_font(size[1], SUBJECT_TEXT)}, fonts
+    assert len(fonts["conv2"]) == 1 and min(fonts["conv2"]) >= lecture_font(size[1]), fonts

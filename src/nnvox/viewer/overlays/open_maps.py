@@ -78,27 +78,59 @@ class _GridTexts:
     under the camera now, none covers one of its maps or another of them (all or none: they are
     one row of names), as the label policy keeps block labels off blocks."""
 
-    def __init__(self, stage: Stage, block, actors: list):
+    def __init__(self, stage: Stage, block, actors: list, fonts: tuple[int, ...] = ()):
         self.actors = actors
         places = grid_places(block)[: shown_maps(block)]
         w, h = block.cols * block.voxel / 2, block.rows * block.voxel / 2
         self.maps = np.array([(x - w, x + w, y, y, z - h, z + h) for x, y, z in places])
+        self.grid = np.array(block.bounds, dtype=float)[None]
         self.anchors = np.array([a.GetPosition() for a in actors])
-        dpi, self.boxes = stage.renderer.GetRenderWindow().GetDPI(), []
-        for actor in actors:  # each text's box about its anchor, in pixels
-            bbox = [0, 0, 0, 0]
-            vtk.vtkTextRenderer().GetBoundingBox(actor.GetTextProperty(), actor.GetInput(), bbox, dpi)
-            self.boxes.append((bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1))
-        self.boxes = np.array(self.boxes, dtype=float)
+        # the font sizes to try, largest first (theirs alone where none given), and the texts' boxes at each
+        self.fonts = fonts or (actors[0].GetTextProperty().GetFontSize(),)
+        dpi, props = stage.renderer.GetRenderWindow().GetDPI(), vtk.vtkTextProperty()
+        self.boxes = []
+        for font in self.fonts:
+            boxes = []
+            for actor in actors:  # each text's box about its anchor, in pixels
+                props.ShallowCopy(actor.GetTextProperty())
+                props.SetFontSize(font if fonts else actor.GetTextProperty().GetFontSize())
+                bbox = [0, 0, 0, 0]
+                vtk.vtkTextRenderer().GetBoundingBox(props, actor.GetInput(), bbox, dpi)
+                boxes.append((bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1))
+            self.boxes.append(np.array(boxes, dtype=float))
+        self.font: int | None = None  # the size shown (None: hidden)
 
     def fit(self, matrix: np.ndarray, w: int, h: int) -> bool:
-        """Whether the texts hold clear of the maps and of each other under the camera of `matrix`."""
+        """Whether the texts hold clear of the maps and of each other under the camera of `matrix`,
+        at the largest of their font sizes that does (set on them); at a size larger than the last,
+        also within the grid's own rectangle, where no block label stands."""
         maps = block_rectangles(self.maps, matrix, w, h)
+        grid = block_rectangles(self.grid, matrix, w, h)[0]
         xy = project(self.anchors, matrix, w, h)
-        boxes = self.boxes + np.hstack([xy, xy])
-        if np.isnan(boxes).any():
-            return False
-        return not any(hits(box, maps, 1.0).any() or hits(box, boxes[:k], GAP).any() for k, box in enumerate(boxes))
+        for font, sizes in zip(self.fonts, self.boxes):
+            boxes = sizes + np.hstack([xy, xy])
+            if np.isnan(boxes).any():
+                return False
+            within = font == self.fonts[-1] or _within(boxes, grid)  # a larger size: clear of the block's label
+            if within and not any(
+                hits(b, maps, 1.0).any() or hits(b, boxes[:k], GAP).any() for k, b in enumerate(boxes)
+            ):
+                if len(self.fonts) > 1 and font != self.font:
+                    for actor in self.actors:
+                        actor.GetTextProperty().SetFontSize(font)
+                self.font = font
+                return True
+        return False
+
+
+def _within(boxes: np.ndarray, rect: np.ndarray) -> bool:
+    """Whether every box lies inside the rectangle `rect` (x0, y0, x1, y1, pixels)."""
+    return bool(
+        (boxes[:, 0] >= rect[0]).all()
+        and (boxes[:, 1] >= rect[1]).all()
+        and (boxes[:, 2] <= rect[2]).all()
+        and (boxes[:, 3] <= rect[3]).all()
+    )
 
 
 def _map_labels(stage: Stage, block, names=None, lift: float = LABEL_LIFT) -> list:
@@ -179,7 +211,9 @@ class OpenMaps:
                 stage.overlay.AddActor(note)
                 self.texts.append(_GridTexts(stage, block, [note]))
             if 1 < block.panels <= LABELLED_MAPS:  # one map: the layer's own label names it
-                self.texts.append(_GridTexts(stage, block, _map_labels(stage, block)))
+                labels = _map_labels(stage, block)  # an open shot's subject: its maps' names at its size where they fit
+                fonts = (stage.options.subject_font(), labels[0].GetTextProperty().GetFontSize())
+                self.texts.append(_GridTexts(stage, block, labels, fonts))
         self.props = [k.actor for k in self.kernels]
         if self.texts:
             me = weakref.ref(self)  # a scene switched away from is not kept alive
