@@ -118,3 +118,31 @@ def test_a_layer_that_fails_to_open_leaves_the_window_as_it_was():
     with pytest.raises(NnvoxError):
         window._toggle_open("conv1")
     assert window.opened == {"input"}
+
+
+@pytest.mark.xvfb
+@pytest.mark.timeout(240)
+def test_in_weights_mode_a_double_click_opens_a_convolutions_weights_into_kernel_tiles(lenet_run, tmp_path):
+    from nnvox.viewer.desktop.panes import window_options
+    from tests.viewer.probed_window import ProbedWindow
+
+    size = (1280, 800)
+    window = ProbedWindow(lenet_run.path, tmp_path / "state.json", size)
+    display, state = window.display, window.state
+    try:
+        wid = window.wait_window()
+        state(lambda s: "conv2" in s["blocks"])
+        display.xdotool("key", "--window", wid, "m")  # activations -> weights
+        display.wait_title(wid, "weights")
+        window.clear()
+        closed = state(lambda s: "conv2" in s["blocks"] and not s["open"])
+        window.double_click(*closed["blocks"]["conv2"])
+        display.wait_title(wid, "conv2 open")
+        state(lambda s: s["open"] == ["conv2"])
+        window.clear()
+        from tests.viewer.test_window import _settle
+
+        regions = map_regions(_settle(display), window_options(size, comparing=False).background)
+        assert len(regions) == 16 * 6, f"{len(regions)} kernel-sized regions"  # each kernel a tile of its own
+    finally:
+        window.stop()

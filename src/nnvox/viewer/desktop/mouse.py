@@ -52,10 +52,11 @@ class MouseHandlers:
             return False  # a part of what a double-click opened: that closes it, as before
         chosen = select(self.run.architecture, self.switch.shown)
         alone = chosen.members(name) == [name] and name not in chosen.folds
-        return alone and block.role == "feature" and can_open(block)
+        return alone and block.role in ("feature", "weights") and can_open(block)  # weights: kernel tiles
 
     def _toggle_open(self, name: str) -> None:
-        """Open a feature-map layer into its maps, face-on, or close it back into its stack (animated)."""
+        """Open a feature-map layer into its maps (a weight into its kernels), face-on, or close it back
+        into its stack (animated)."""
         import dataclasses
 
         self._end_glide()
