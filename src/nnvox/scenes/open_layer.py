@@ -239,7 +239,9 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     direction = np.array(OPEN_DIRECTION)
     x0, y0, z0 = boxes[:, 0::2].min(axis=0)
     x1, y1, z1 = boxes[:, 1::2].max(axis=0)
-    pad = 0.25 * (x1 - x0)  # a glimpse of the neighbours: where the maps come from and go to
+    # a glimpse of the neighbours (where the maps come from and go to): a quarter of the widest grid, not of
+    # several grids together (conv1 and conv2 open: 15% larger)
+    pad = 0.25 * float((boxes[:, 1] - boxes[:, 0]).max())
     centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=0.9)
     up = np.array([0.0, 0.0, 1.0])
     return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
