@@ -541,7 +541,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             optional = label.block not in self.focus and not naming
             why = HOVER if optional and label.rank == 3 else self._why_not(where.get(label.block), anchors[i])
             held_back = not why and self.held_shown is not None and label.block not in self.held_shown
-            why = HELD_HIDDEN if held_back and label.block not in self.focus else why
+            why = HELD_HIDDEN if held_back else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
             others = self._others(rects, label.block)
