@@ -3,8 +3,9 @@ tile, a column of tiles per output filter and a row per input channel, so that a
 and an input channel can each be found (closed, the block stacks its filters along the network axis
 and tiles each filter's kernels in a square: layout.weight_block). A column per filter, not a row:
 the filters keep their order along x, as the closed stack and the open maps of the layer's output
-have them, and a layer has more filters than inputs, so the grid is wide, as a frame is (conv2's
-16 x 6 kernels as 16 columns drew each tile 2.3 times as large at 1080p as 16 rows did). The tiles
+have them, and a layer mostly has more filters than inputs, so the grid is wide, as a frame is
+(conv2's 16 x 6 kernels as 16 rows stood in a tall narrow grid, framed by its height, each tile
+about 1.4 times smaller at 1080p). The tiles
 are open_layer's maps: the same grid, flight, labels and camera; this module says only what differs
 for kernels. Pure numbers (no GL).
 
