@@ -219,11 +219,12 @@ def framing_angle(
     if boxes is None or not len(boxes.blocks):
         a0, e0 = _base_angle(long)
         return next((a0 - a, e - e0) for a, e in _tried() if a == UNSEEN_AZIMUTH and e > 0)
-    key = (long, tuple(bounds), aspect, band, boxes.blocks.tobytes(), boxes.routes.tobytes())
+    shape = round(aspect * 20) / 20  # weighed for the frame's shape to 5%: a window being resized asks at each step
+    key = (long, tuple(bounds), shape, band, boxes.blocks.tobytes(), boxes.routes.tobytes())
     if key not in _chosen:
         if len(_chosen) > 256:
             _chosen.clear()
-        _chosen[key] = _best_angle(key[0], key[1], aspect, band, boxes)
+        _chosen[key] = _best_angle(long, bounds, shape, band, boxes)
     return _chosen[key]
 
 

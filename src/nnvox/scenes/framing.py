@@ -17,7 +17,7 @@ import numpy as np
 
 RAYS = 160  # rays at least across the blocks' screen extent
 FACE_RAYS = 8  # and at least across a typical block's face (the median), so small faces are measured too
-MOST_RAYS = 1000  # but at most across the extent: a network of hundreds of small blocks stays fast
+MOST_RAYS = 600  # but at most across the extent: a network of hundreds of small blocks stays fast
 
 
 def screen_axes(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
