@@ -361,7 +361,7 @@ class LabelSides:
             if everywhere == self.held_shown:
                 break
             self.held_shown = everywhere
-        self._key = None  # lay out again at the next render
+        self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
         return dict(self.held_sides)
 
     def _lay_out_at(self, poses, place) -> list[tuple[dict[str, str], set[str]]]:
@@ -370,7 +370,7 @@ class LabelSides:
         block is back in). The outputs' class texts stand as `place` leaves them: where it draws
         the pose's values, the list of top classes as it will (level with its first class's row,
         its lines to the rows)."""
-        out = []
+        out, self._last = [], {}  # each pass starts as the shot's first frame will
         for pose in poses:
             place(pose)
             self._key = None
@@ -428,6 +428,8 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
+        self._next: dict = {}  # block -> its label's display offset (pixels from its anchor), this layout
+        self._last: dict = {}  # the same, the layout before
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
         renderer.AddObserver("StartEvent", self.update)
@@ -488,6 +490,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         for c, sizes in zip(self.classes, self._class_boxes):
             taken.append(self._place_classes(c, sizes, matrix, rects))
         self._lay_labels(matrix, rects, np.vstack(taken))
+        self._last = self._next  # where each label stood: it stays there next frame where it can
 
     def _held(self, w: int, h: int) -> np.ndarray:
         """The pane's parts other overlays hold now, in pixels."""
@@ -533,7 +536,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
         where = dict(zip(self.block_names, rects))
         leaders, named, missed = [], set(), []
-        self._placed = np.empty((0, 4))
+        self._placed, self._next = np.empty((0, 4)), {}
         for i in self._order(named, ends_first):
             label = self.labels[i]
             naming = label.stage not in named
@@ -544,10 +547,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             why = HELD_HIDDEN if held_back else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
-            others = self._others(rects, label.block)
-            found = None if why else self._find(size, where[label.block], others, taken, label, reach)
-            if found is None and not why and label.block in (self.held_shown or ()):  # shown through the shot
-                found = self._find(size, where[label.block], others, taken, label, reach, sided=False)
+            found = None if why else self._seek(label, size, anchors[i], where[label.block], rects, taken, reach)
             if found is None:
                 label.actor.SetVisibility(False)
                 label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
@@ -563,6 +563,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             label.actor.SetDisplayOffset(round(box[0] - size[0] - ax), round(box[1] - size[1] - ay))
             ox, oy = label.actor.GetDisplayOffset()
             box = size + np.array([ax + ox, ay + oy, ax + ox, ay + oy])
+            self._next[label.block] = (ox, oy)
             leaders.append(_leader(where[label.block], box, at))
             taken = np.vstack([taken, box, _line_box(leaders[-1])])
             self._placed = np.vstack([self._placed, box])
@@ -570,6 +571,24 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             self.placement.shown.append(("block", label.block, text, box))
         self.leaders.draw(self.class_leaders + [seg for seg in leaders if seg is not None])
         return missed
+
+    def _seek(self, label: Label, size, anchor, rect, rects, taken, reach):
+        """A label's place (its box, where its line back runs) or None: through a held shot, where it
+        stood in the frame before where that is still free (a label never jumps while it need not);
+        else where _find puts it on its held side, else (a label shown through the shot) on any."""
+        others = self._others(rects, label.block)
+        kept = self._last.get(label.block) if self.held_shown is not None else None
+        if kept is not None:
+            box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
+            w, h = self.placement.width, self.placement.height
+            free = inside(box, w, h) and not hits(box, np.vstack([taken, others, rect[None]])).any()
+            clear, at = clear_leader(rect, box, np.vstack([self._placed, others])) if free else (False, None)
+            if clear and self._on_held_side(label.block, box, rect):
+                return box, at
+        found = self._find(size, rect, others, taken, label, reach)
+        if found is None and label.block in (self.held_shown or ()):  # shown through the shot
+            found = self._find(size, rect, others, taken, label, reach, sided=False)
+        return found
 
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""
