@@ -53,3 +53,17 @@ def _undrawn_labels(r) -> set[str]:
     pane = r.scene_renderer
     labels = pane.overlays.labels.labels
     return {a.GetInput() for name, a in labels.items() if pane._explained and name not in pane._explained}
+
+
+def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_path):
+    """At 4:3 the inset is too narrow for the values at the subject's size: it takes the lecture's
+    least size (2.2%) rather than leave the patch's values out."""
+    from nnvox.viewer.options import lecture_font
+
+    size = (1440, 1080)
+    board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
+    *_, (_, r) = shot_pictures(board)
+    check_lecture_text("explain 4:3", [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)], size)
+    inset = r.scene_renderer.overlays.explain.inset
+    assert sum(a.GetVisibility() for a in inset.values) == 25
+    assert lecture_font(size[1]) <= inset.font < r.options.subject_font(), inset.font

@@ -228,7 +228,7 @@ class ExplainInset:
         _place(self._plane, self.stage.renderer, (x0, y0, x1, y1))
 
     def _build(self, m: Moment) -> None:
-        s, f = m.step, self.font
+        s = m.step
         heads = list(OPS.get(s.family, (f"{s.family} of the window",)))[: 1 if s.weights is None else 3]
         if s.family == "linear":
             n = len(s.inputs)
@@ -236,10 +236,7 @@ class ExplainInset:
             grid, rows = (int(np.ceil(n / gc)), gc), 1
         else:
             grid, rows = s.inputs.shape[1:], min(len(s.inputs), MOST_CHANNELS)
-        lines = 3 + 1  # the sum's lines and the note under them
-        below = (3.1 + lines * LINE) * f  # the colour scale (its bar and "0"), then the lines
-        lines = 2 if text_width(_title(m, widest=True), f, bold=True) > self.box[2] - self.box[0] - 0.5 * f else 1
-        big, small, corners, fits = _layout(self.box, f, heads, rows, grid, below, lines)
+        f, lines, (big, small, corners, fits) = self._fit(m, heads, rows, grid)
         columns = len(heads)
         x = corners[0][0]
         grid_bottom = corners[-1 if columns == 1 else -columns][1] - grid[0] * big[1]
@@ -281,6 +278,24 @@ class ExplainInset:
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
+
+    def _fit(self, m: Moment, heads: list[str], rows: int, grid: tuple[int, int]):
+        """The inset's font (the subject's, else the lecture's least where the patch's values
+        print only at that: a frame narrower than 16:9), its title's lines and its layout."""
+        sizes = (self.stage.options.subject_font(), self.stage.options.font(self.stage.fonts.hud))
+        for f in sizes:
+            below = (3.1 + 4 * LINE) * f  # the colour scale (its bar and "0"), then the sum's 3 lines and a note
+            wide = text_width(_title(m, widest=True), f, bold=True) > self.box[2] - self.box[0] - 0.5 * f
+            layout = _layout(self.box, f, heads, rows, grid, below, 2 if wide else 1)
+            if layout[3] or rows > 1 or m.step.family == "linear" or f == sizes[-1]:
+                break
+        if f != self.font:
+            self.font = f
+            for a in (self.title, self.words, self.numbers, self.note, *self.heads, *self.ends, *self.values):
+                a.GetTextProperty().SetFontSize(f)
+            for a in self.ops:
+                a.GetTextProperty().SetFontSize(round(f * 1.3))
+        return f, 2 if wide else 1, layout
 
     def _values(self, corner, cell: tuple[float, float], grid: tuple[int, int], fits: bool) -> None:
         """A text a patch cell (width, height), centred in it, where the values fit."""
