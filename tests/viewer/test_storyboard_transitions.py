@@ -235,3 +235,14 @@ def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, mon
     (tmp_path / "sudden").mkdir()
     sudden = steps(tmp_path / "sudden")
     assert sudden[0] > 1.5 * STEP_BOUND, sudden
+
+
+def test_an_open_weight_stays_open_into_another_weights_mode_and_reopens_in_activations(digits_run, tmp_path):
+    """The same weights in another weights mode stand where they stood: no second flight after the cut."""
+    from nnvox.scenes.storyboard import load_storyboard
+    from nnvox.viewer.storyboard_export import _opens
+
+    shot = '[[shot]]\nrun = "run"\nduration = 1\nopen = "conv1"\nmode = "{}"\n'
+    modes = ("weights", "distance-from-start", "change", "activations", "activations")
+    board = load_storyboard(_write(digits_run, tmp_path, "\n".join(shot.format(m) for m in modes)))
+    assert [_opens(board, i) for i in range(len(modes))] == [True, False, False, True, False]

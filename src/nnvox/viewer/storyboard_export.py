@@ -15,6 +15,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
+from nnvox.scenes.scene import CHANGE_MODES
 from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels
 from nnvox.scenes.shot_subject import shot_subject
 from nnvox.scenes.shots import forward_light, frame_count, shot_frames
@@ -50,11 +51,21 @@ def _scene_key(shot: Shot) -> tuple:
     return shot.source, options
 
 
+def _open_layout_key(shot: Shot) -> tuple:
+    """What decides where an open shot's maps or tiles stand: its scene, with the weights modes as
+    one (they draw the same weights in the same places, only coloured by another measure)."""
+    source, options = _scene_key(shot)
+    if options.mode in ("weights", *CHANGE_MODES):
+        options = dataclasses.replace(options, mode="weights")
+    return source, options
+
+
 def _opens(board: Storyboard, i: int) -> bool:
-    """Whether shot i opens its layer at its start: not where the shot before shows the same scene
-    with it open, so the layer stays open across the cut."""
-    shots, key = board.shots, _scene_key(board.shots[i])
-    return not (i > 0 and shots[i - 1].source is not None and _scene_key(shots[i - 1]) == key)
+    """Whether shot i opens its layer at its start: not where the shot before shows the same layout
+    with it open (the same scene, or the same weights in another weights mode), so the layer stays
+    open across the cut."""
+    shots, key = board.shots, _open_layout_key(board.shots[i])
+    return not (i > 0 and shots[i - 1].source is not None and _open_layout_key(shots[i - 1]) == key)
 
 
 def _open(board: Storyboard, shot: Shot):
