@@ -203,6 +203,8 @@ class ExplainInset:
         self.ends = [text_actor(stage, font, align=a) for a in ("right", "left", "centre")]  # lo, hi, "0"
         self.values: list[vtk.vtkTextActor] = []
         self.built = None
+        self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
+        self._shown: tuple | None = None  # what show() was last given, to lay the inset out again above a caption
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
@@ -226,6 +228,12 @@ class ExplainInset:
         if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
             y0 = max(y0, below[3] + 1)
         _place(self._plane, self.stage.renderer, (x0, y0, x1, y1))
+        # a long caption reaching above the inset's bottom: its grids and lines laid out again above it
+        floor = below[3] if below is not None and below[2] > self.box[0] and below[3] > self.box[1] else 0.0
+        if floor != self.floor:
+            self.floor, self.built = floor, None
+            if self._shown is not None:
+                self.show(*self._shown)
 
     def _build(self, m: Moment) -> None:
         s = m.step
@@ -286,7 +294,8 @@ class ExplainInset:
         for f in sizes:
             below = (3.1 + 4 * LINE) * f  # the colour scale (its bar and "0"), then the sum's 3 lines and a note
             wide = text_width(_title(m, widest=True), f, bold=True) > self.box[2] - self.box[0] - 0.5 * f
-            layout = _layout(self.box, f, heads, rows, grid, below, 2 if wide else 1)
+            box = (*self.box[:1], max(self.box[1], self.floor + 0.3 * f), *self.box[2:])  # above the caption
+            layout = _layout(box, f, heads, rows, grid, below, 2 if wide else 1)
             if layout[3] or rows > 1 or m.step.family == "linear" or f == sizes[-1]:
                 break
         if f != self.font:
@@ -314,6 +323,7 @@ class ExplainInset:
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
         s = m.step
+        self._shown = (m, input_scale, note)
         if self.built != (m.layer, s.inputs.shape):
             self._build(m)
         rows, _, _, bar, fits = self.layout
