@@ -47,7 +47,8 @@ def test_the_top_entry_runs_level_to_its_classs_row(lenet_run, sample):
     r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1]))
     try:
         pane = r.scene_renderer
-        pane.apply_pose(overview(scene.bounds, pane.aspect, azimuth=14, elevation=-15))  # the mistake shot's
+        # the mistake shot's angle, with the room the window's overview keeps for the class texts
+        pane.apply_pose(overview(scene.bounds, pane.aspect, azimuth=14, elevation=-15, beside=pane.class_room()))
         frame = scene.frame_at(scene.n_snapshots - 1, sample=sample)
         image = r.render(frame)
         assert pane.label_layout.shown_forms["fc2"] == "top"  # the list, not a text per row

@@ -206,7 +206,7 @@ def test_the_window_holds_the_form_while_the_view_moves_and_decides_when_it_sett
     try:
         pane = r.scene_renderer
         layout = pane.label_layout
-        far = overview(scene.bounds, pane.aspect, azimuth=14, elevation=-15)
+        far = overview(scene.bounds, pane.aspect, azimuth=14, elevation=-15, beside=pane.class_room())
         fc2 = next(b.bounds for b in scene.blocks if b.name == "fc2")
         near = focus(fc2, scene.bounds, pane.aspect, azimuth=-5, zoom=0.7)  # the lecture's class-rows close-up
         pane.apply_pose(far)

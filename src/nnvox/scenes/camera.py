@@ -36,7 +36,10 @@ MAX_SLOPE = 5.0  # degrees the chain may rise on screen: it reads as a level lin
 FACE_SEEN = 0.9  # of each block's map face in sight, with CLEAR around it (or the most that any angle shows)
 UNSEEN_AZIMUTH = 45.0  # framing_angle's without the blocks to weigh: the middle of those tried
 CLEAR = 0.05  # of a face's smaller side: the room its neighbours leave around it on screen, so blocks read apart
-LEAN = 0.04  # of the frame's width the overview sits left of centre: room for the output's class texts
+WIDTH_FILL = 0.88  # of the view's width the overview's network fills at the most (fit's margin)
+# of the frame's width the overview keeps left of the network where it keeps room for the output's
+# class texts on the right (overview's `beside`): the input's label, centred over it, still reads whole
+INPUT_SIDE = 0.02
 FOCUS_FILL = 0.7  # of the view's height or width a focused block fills: well closer than the overview
 
 EASINGS: dict[str, Callable[[float], float]] = {
@@ -175,7 +178,7 @@ def fit(
     aspect: float,
     *,
     band: float = BAND,
-    margin: float = 0.88,
+    margin: float = WIDTH_FILL,
     label_room: float = LABEL_ROOM,
     boxes: Network | None = None,
 ) -> tuple[np.ndarray, float]:
@@ -269,20 +272,35 @@ def overview(
     lift: float = 0.06,
     wrapped: bool = False,
     boxes: Network | None = None,
+    beside: float = 0.0,
 ) -> CameraPose:
-    """The whole network, filling `band` of the height, lifted `lift` above the centre and moved
-    LEAN left of it (a captioned shot asks for a narrower, higher band, so the caption has the
-    bottom to itself), from the angle at which it fills the frame the most (framing_angle) turned `azimuth` and tilted
-    `elevation` degrees more. `boxes` (network_boxes) fits the blocks rather than `bounds`' box.
-    `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
+    """The whole network, filling `band` of the height, lifted `lift` above the centre (a captioned
+    shot asks for a narrower, higher band, so the caption has the bottom to itself), from the angle
+    at which it fills the frame the most (framing_angle) turned `azimuth` and tilted `elevation`
+    degrees more. `boxes` (network_boxes) fits the blocks rather than `bounds`' box. `beside` (of
+    the frame's width, its edge margin included) is kept free right of the output (the last of
+    `boxes`, else `bounds`' right end) for its class texts, the network INPUT_SIDE from the left edge where that room
+    binds. `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
     `wrapped` into rows is looked at from the front, as a long one is, so its rows read like text."""
     long = _long(bounds) or wrapped
     turn, tilt = framing_angle(bounds, aspect, long=long, band=band, boxes=boxes)
     direction = view_direction(long, azimuth + turn, elevation + tilt)
     centre, fitted = fit(bounds, direction, aspect, band=band, boxes=boxes)
+    keep = beside > 0
+    if keep:  # the network's left edge, right edge and the output's (without boxes: its box's), across the screen
+        right, _ = screen_axes(direction)
+        fitted_boxes = boxes is not None and len(boxes.blocks)
+        network, last = (boxes.all(), boxes.blocks[-1:]) if fitted_boxes else ([bounds], [bounds])
+        across = _corners(np.asarray(network), LABEL_ROOM) @ right
+        left, end, output = across.min(), across.max(), (_corners(np.asarray(last), 0.0) @ right).max()
+        fitted = max(fitted, (output - left) / (1 - INPUT_SIDE - min(beside, 0.5)) / (2 * aspect))
     final = (fitted if scale is None else scale) / zoom
-    right, _ = screen_axes(direction)
-    return _posed(centre + right * final * aspect * 2 * LEAN, direction, final, lift)
+    if keep:  # the network and the room beside its output centred together
+        width = 2 * final * aspect
+        side = (1 - WIDTH_FILL) / 2
+        room_end = max(end + side * width, output + beside * width)
+        centre = centre + right * ((left - INPUT_SIDE * width + room_end) / 2 - (left + end) / 2)
+    return _posed(centre, direction, final, lift)
 
 
 def focus(
@@ -372,16 +390,26 @@ class CameraPath:
         for name in {self.ease, *(k.ease for k in self.keys)}:
             ease(name, 0.0)  # unknown names fail here, not mid-render
 
-    def at(self, s: float) -> CameraPose:
+    def where(self, s: float) -> tuple[int, float]:
+        """Where the move is at `s` (0..1): between key i and the next, u (0..1, eased) of the way."""
         s = ease(self.ease, s)
         keys = self.keys
         if s <= keys[0].at or len(keys) == 1:
-            return keys[0].pose
+            return 0, 0.0
         if s >= keys[-1].at:
-            return keys[-1].pose
+            return len(keys) - 2, 1.0
         i = max(k for k in range(len(keys) - 1) if keys[k].at <= s)
         a, b = keys[i], keys[i + 1]
-        u = ease(b.ease, (s - a.at) / max(b.at - a.at, 1e-12))
+        return i, ease(b.ease, (s - a.at) / max(b.at - a.at, 1e-12))
+
+    def at(self, s: float) -> CameraPose:
+        keys = self.keys
+        i, u = self.where(s)
+        if len(keys) == 1 or (i == 0 and u == 0.0):
+            return keys[0].pose
+        if i == len(keys) - 2 and u == 1.0:
+            return keys[-1].pose
+        a, b = keys[i], keys[i + 1]
         if not self.spline:
             return blend(a.pose, b.pose, u)
         before, after = keys[max(i - 1, 0)].pose, keys[min(i + 2, len(keys) - 1)].pose

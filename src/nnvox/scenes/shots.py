@@ -72,12 +72,14 @@ CAPTIONED = {"band": 0.6, "lift": 0.13}  # the whole network above a caption at 
 
 
 def camera_move(
-    move: CameraMove, scene: Scene, aspect: float, captioned: bool = False
+    move: CameraMove, scene: Scene, aspect: float, captioned: bool = False, beside: float = 0.0
 ) -> Callable[[float], CameraPose]:
-    """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption."""
+    """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption,
+    `beside` (of the width) room right of the output for its class texts (camera.overview)."""
     bounds = scene.bounds
     blocks = {b.name: b.bounds for b in scene.blocks}
-    room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene)}  # the blocks framed, not their box
+    # the blocks framed, not their box
+    room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside}
     wrapped = scene.wrapped
     whole = overview(bounds, aspect, **_angle(move), wrapped=wrapped, **room)
     if move.move == "overview":
@@ -131,24 +133,43 @@ def _angle(a: CameraMove | CameraKey) -> dict:
 
 
 def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Callable[[float], CameraPose]:
-    """A keyframed move: each key a saved view, a layer in focus or an overview, eased between."""
+    """A keyframed move: each key a saved view, a layer in focus or an overview, eased between;
+    from one overview to another, an overview at each frame (its angle and zoom eased between the
+    two's), so the whole network and the room beside its output stay in the picture all the way (a
+    blend of the two poses drifted the output's column into its class texts' room mid-move)."""
     bounds, wrapped = scene.bounds, scene.wrapped
     blocks = {b.name: b.bounds for b in scene.blocks}
-    keys = []
+    keys, angles = [], []
     for k in move.keys:  # keyframes
+        angle = None
         if isinstance(k.target, CameraPose):
             pose = k.target
         elif k.target.startswith("layer:"):
             block = blocks[k.target[len("layer:") :]]
             pose = focus(block, bounds, aspect, **_angle(k), wrapped=wrapped, boxes=room["boxes"])
         else:
-            pose = overview(bounds, aspect, **_angle(k), wrapped=wrapped, **room)
+            angle = _angle(k)
+            pose = overview(bounds, aspect, **angle, wrapped=wrapped, **room)
         keys.append(Key(k.at, pose, k.ease))
+        angles.append(angle)
     if keys[0].at > 0:  # hold the first pose until its key, the last after its own
         keys.insert(0, Key(0.0, keys[0].pose, "linear"))
+        angles.insert(0, angles[0])
     if keys[-1].at < 1:
         keys.append(Key(1.0, keys[-1].pose, "linear"))
-    return CameraPath(tuple(keys)).at
+        angles.append(angles[-1])
+    path = CameraPath(tuple(keys))
+
+    def at(s: float) -> CameraPose:
+        i, u = path.where(s)
+        a, b = angles[i : i + 2] if len(angles) > 1 else (None, None)
+        if a is None or b is None or a == b:
+            return path.at(s)
+        between = {n: a[n] + (b[n] - a[n]) * u for n in ("azimuth", "elevation")}
+        zoom = a["zoom"] * (b["zoom"] / a["zoom"]) ** u  # even, as blend's scale
+        return overview(bounds, aspect, **between, zoom=zoom, wrapped=wrapped, **room)
+
+    return at
 
 
 def shot_frames(
@@ -161,19 +182,21 @@ def shot_frames(
     opens: bool = True,
     reach: float = 0.0,
     carried: CameraPose | None = None,
+    beside: float = 0.0,
 ) -> list[ShotFrame]:
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
     `opens`: whether a shot that opens a layer opens it at its start (not where the shot before
     shows it open too); it stays open to the shot's end. `carried`: the shot before's last pose,
-    where the shot moves on from it (transition "move"): its camera eases from there into its own."""
+    where the shot moves on from it (transition "move"): its camera eases from there into its own.
+    `beside`: the output's class texts' room in its overviews (camera_move)."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
         return [ShotFrame(p, 0.0, None, None) for p in progress]
     last = scene.n_snapshots - 1
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
-    camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None)
+    camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None, beside=beside)
     if framed and "camera" not in shot.lines:
         held = explain_pose(scene, framed, aspect, reach)
         camera = lambda p: held
@@ -182,7 +205,7 @@ def shot_frames(
         opened = lambda p: open_schedule(p, shot.duration, opens=opens)
         labels = lambda p: labels_shown(p, shot.duration, opens=opens)
         if "camera" not in shot.lines:
-            camera = open_camera(shot, scene, aspect, opened)
+            camera = open_camera(shot, scene, aspect, opened, beside)
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
     # the forward pass lights the layers over most of the shot, then holds the network lit
@@ -227,9 +250,9 @@ def move_seconds(duration: float) -> float:
     return min(MOVE_SECONDS, duration / 3)
 
 
-def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float]):
+def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float], beside: float = 0.0):
     """An opening shot's camera where it sets none: from the overview of the network still closed
-    to facing the open grid as the layer opens."""
-    whole = camera_move(CameraMove(), closed_scene(scene), aspect, captioned=shot.caption is not None)(0.0)
+    (`beside` as camera_move takes it) to facing the open grid as the layer opens."""
+    whole = camera_move(CameraMove(), closed_scene(scene), aspect, shot.caption is not None, beside)(0.0)
     facing = open_pose(scene, shot.open, aspect, **(CAPTIONED if shot.caption is not None else {}))
     return lambda p: blend(whole, facing, ease("smooth", opened(p)))

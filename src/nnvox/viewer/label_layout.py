@@ -24,8 +24,9 @@ label. An output's class texts stay beside their column, clear of it and of its 
 (right of it, else left): one text per row where the rows are far enough apart on screen to read,
 else one list of the top classes, its first entry level with its class's row where it fits and a
 thin line from each entry to its row, so the list never reads as the rows in order. A camera
-move keeps one form: a storyboard shot decides it once for all its poses (settle_class_forms), the
-window holds it while the reader turns or zooms the view and decides again when the view settles.
+move keeps one form: a storyboard shot decides it once for all its poses (settle_class_forms: a form
+that fits at every pose, else none through the shot), the window holds it while the reader turns or
+zooms the view and decides again when the view settles.
 A storyboard shot holds each block's label on one side of its block too (settle_label_sides).
 
 Otherwise the result depends on the camera and the focus alone, so a still and the same video frame
@@ -219,6 +220,11 @@ class ClassTextPlacing:
         one is: settle_class_forms), else neither, beside their column; returns the boxes shown and
         the list's lines to its rows."""
         held = self.held_forms.get(c.block)
+        if held == HELD_HIDDEN:  # no form fits at every frame of the shot: none comes and goes
+            show_classes(c, rows=None)
+            self.shown_forms[c.block] = None
+            self.placement.hidden.append((c.block, c.top.GetInput(), HELD_HIDDEN))
+            return np.empty((0, 4))
         for form in (held,) if held else CLASS_FORMS:
             fit = self._class_fit(c, sizes, matrix, rects, form)
             if fit is not None:
@@ -279,8 +285,10 @@ class ClassTextPlacing:
     def settle_class_forms(self, poses, place) -> dict[str, str]:
         """Decide each output's class-text form once for a camera move (a storyboard shot's
         `poses`, the camera put at each by `place(pose)`): the rows where they fit at every pose,
-        else the form that fits at the most; held (no switch mid-move) until the next call. No
-        poses: none held, each picture decides for itself. Returns the forms held."""
+        else the list of top classes where it does, else neither (HELD_HIDDEN: texts shown at some
+        frames and hidden at others read as the answer coming and going; the overview keeps the
+        list room beside its column, camera.overview's `beside`); held (no switch mid-move) until
+        the next call. No poses: none held, each picture decides for itself. Returns the forms held."""
         self.held_forms = {}
         self._key = None  # lay out again at the next render
         poses = list(poses)
@@ -298,8 +306,10 @@ class ClassTextPlacing:
             for c, sizes in zip(self.classes, self._class_boxes):
                 for form in CLASS_FORMS:
                     fits[c.block][form] += self._class_fit(c, sizes, matrix, rects, form) is not None
-        # ties go to the rows (CLASS_FORMS' order): max keeps the first of equals
-        self.held_forms = {b: max(CLASS_FORMS, key=fit.__getitem__) for b, fit in fits.items()}
+        everywhere = len(poses)
+        self.held_forms = {
+            b: next((form for form in CLASS_FORMS if fit[form] == everywhere), HELD_HIDDEN) for b, fit in fits.items()
+        }
         return dict(self.held_forms)
 
     def hold_class_forms(self) -> None:

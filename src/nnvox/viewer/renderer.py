@@ -10,6 +10,7 @@ import vtk
 from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
+from nnvox.viewer.class_room import class_room
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays import Shown, Stage, compose
 from nnvox.viewer.theme import DEFAULT_THEME, to_unit
@@ -183,10 +184,22 @@ class SceneRenderer:
         scene = self.scene
         boxes = network_boxes(scene)
         pose = overview(
-            scene.bounds, self.aspect, azimuth=azimuth, zoom=zoom, scale=scale, wrapped=scene.wrapped, boxes=boxes
+            scene.bounds,
+            self.aspect,
+            azimuth=azimuth,
+            zoom=zoom,
+            scale=scale,
+            wrapped=scene.wrapped,
+            boxes=boxes,
+            beside=self.class_room(),
         )
         self.apply_pose(pose)
         return pose.scale
+
+    def class_room(self) -> float:
+        """Of this pane's width, the room its output's class texts take beside the column (the
+        overview keeps it free)."""
+        return class_room(self.scene, self.options, self.stage.pane_width, self.stage.pane_height)
 
     def apply_pose(self, pose: CameraPose) -> None:
         cam = self.renderer.GetActiveCamera()

@@ -191,7 +191,8 @@ class _Painter:
         framed = [n for n in (shot.explain, explained.source) if n] if explained else None
         reach = explained.reach if explained else 0
         carried = self.last_pose if moves else None
-        frames = shot_frames(shot, scene, aspect, fps, framed, opens=opens, reach=reach, carried=carried)
+        beside = renderer.scene_renderer.class_room() if renderer else 0.0  # the class texts' room
+        frames = shot_frames(shot, scene, aspect, fps, framed, opens=opens, reach=reach, carried=carried, beside=beside)
         self.last_pose = frames[-1].pose
         if shot.figure is not None:
             return self._figures(shot, frames)

@@ -23,6 +23,7 @@ from nnvox.scenes.layout import near_square
 from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.registry import Registry
 from nnvox.scenes.scene import Block
+from nnvox.viewer.class_room import CLASS_TEXT_SCALE, class_list
 from nnvox.viewer.label_layout import ClassTexts
 
 VISUALS: Registry[type] = Registry("visual")
@@ -172,14 +173,15 @@ class OutputVisual(PanelsVisual):
         top, right = z + block.rows * block.voxel / 2, y - block.cols * block.voxel / 2 - 0.4 * block.voxel
         self.labels = []
         for r, name in enumerate(names if block.cols == 1 else ()):
-            actor = make_billboard(options, name, scale=0.8, align_left=True)
+            actor = make_billboard(options, name, scale=CLASS_TEXT_SCALE, align_left=True)
             actor.SetPosition(x, right, top - (r + 0.5) * block.voxel)
             overlay.AddActor(actor)
             self.labels.append(actor)
         self.k = min(len(names), options.theme.layout.top_classes)
-        self._heading = f"top {self.k} of {len(names):,}\n" if self.k < len(names) else ""
+        heading, template = class_list(names, self.k)
+        self._heading = heading + "\n" * bool(heading)
         widest = max(names, key=len, default="") + "  100%"
-        self.top = make_billboard(options, self._heading + widest, scale=0.8, align_left=True, below=True)
+        self.top = make_billboard(options, template, scale=CLASS_TEXT_SCALE, align_left=True, below=True)
         self.top.SetPosition(x, right, top)
         self.top.SetVisibility(False)
         overlay.AddActor(self.top)
@@ -190,7 +192,7 @@ class OutputVisual(PanelsVisual):
             widest,
             self.top,
             (x, right, top),
-            self._heading + "\n".join([widest] * self.k),
+            template,
         )
         self._top_text = None
         self._box_opacity = options.theme.layout.label_box_opacity

@@ -82,7 +82,11 @@ def overview_of(scene: Scene, pane: SceneRenderer, room: Box = WHOLE) -> CameraP
     x1, y1: where no panel is), as SceneRenderer.reset_camera does in the whole pane."""
     x0, y0, x1, y1 = room
     pose = overview(
-        scene.bounds, pane.aspect * (x1 - x0) / (y1 - y0), wrapped=scene.wrapped, boxes=network_boxes(scene)
+        scene.bounds,
+        pane.aspect * (x1 - x0) / (y1 - y0),
+        wrapped=scene.wrapped,
+        boxes=network_boxes(scene),
+        beside=pane.class_room() / (x1 - x0),  # of the room's width
     )
     return dataclasses.replace(pose, scale=pose.scale / (y1 - y0))  # the scale is half the whole pane's height
 

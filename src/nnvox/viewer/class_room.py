@@ -1,0 +1,57 @@
+"""The room an output's class texts take beside its column, as a share of the picture's width, for
+the overview to keep free right of the output (scenes.camera.overview's `beside`): the list of its
+top classes (the wider of their two forms, label_layout.ClassTexts), measured at the font it is
+drawn in, with its lead for the lines to its rows, its gap off the column and the edge margins. A
+constant share was too little for the list at 16:9 and more so at 4:3 (the font is a share of the
+height): the list stood left of the column over fc1's label, or was hidden."""
+
+from __future__ import annotations
+
+import vtk
+
+from nnvox.viewer.label_layout import GAP, LEAD, margin
+
+CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
+
+
+def class_list(names, k: int) -> tuple[str, str]:
+    """The list of the top `k` of `names`: its heading ("top 5 of 10"; "" where it lists them all)
+    and its text at its widest (the heading over `k` of the widest row, "airplane  100%")."""
+    heading = f"top {k} of {len(names):,}" if k < len(names) else ""
+    widest = max(names, key=len, default="") + "  100%"
+    return heading, "\n".join([heading] * bool(heading) + [widest] * k)
+
+
+def class_font(options) -> int:
+    """The font size (pixels) of an output's class texts in pictures drawn with `options`."""
+    return options.text_size(options.theme.fonts.label.fraction * CLASS_TEXT_SCALE)
+
+
+def text_width(text: str, font: int) -> float:
+    """Pixels `text` takes across at `font` pixels, on its box as class texts are drawn (padded a
+    little: vtk's own measure, as the label layout's)."""
+    prop = vtk.vtkTextProperty()
+    prop.SetFontSize(font)
+    prop.SetBackgroundOpacity(1.0)
+    box = [0, 0, 0, 0]
+    vtk.vtkTextRenderer().GetBoundingBox(prop, text, box, 72)
+    return float(box[1] - box[0] + 1)
+
+
+def list_room(template: str, font: int, width: int, height: int) -> float:
+    """Of a picture `width` x `height` pixels, the share of its width a list of top classes
+    (`template` at its widest, drawn at `font` pixels) takes right of its column: the gap and
+    margin it keeps off the column, its lead (label_layout._beside), its text, the edge margin, and
+    a pixel for rounding its place."""
+    return (GAP + 2 * margin(height) + LEAD * font + text_width(template, font) + 1) / width
+
+
+def class_room(scene, options, width: int, height: int) -> float:
+    """The share of a picture's width (`width` x `height` pixels, drawn with `options`) the scene's
+    output (its last block, as the overview frames it) takes for its class texts; 0 where it has
+    none or no texts are drawn."""
+    output = scene.blocks[-1] if scene.blocks else None
+    if output is None or output.role != "output" or not output.class_names or not options.show_labels:
+        return 0.0
+    k = min(len(output.class_names), options.theme.layout.top_classes)
+    return list_room(class_list(output.class_names, k)[1], class_font(options), width, height)
