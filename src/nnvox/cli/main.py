@@ -265,7 +265,8 @@ def export(
     figure
         OUT.png only: a 2D figure of the snapshot at --t instead of the 3D scene: filters (first-layer
         weights as pictures), histograms (of the weights), correlation (between a layer's units),
-        confusion (on the held-out set), mistakes (the most confident ones), voxel (one voxel taken apart:
+        confusion (on the held-out set), mistakes (the most confident ones), health (each layer's dead
+        and saturated units, over training), voxel (one voxel taken apart:
         what it depends on in the input, its channel's or feature's histogram, and for a convolution its
         patch x kernel).
     layer
