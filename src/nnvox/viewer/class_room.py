@@ -38,12 +38,12 @@ def text_width(text: str, font: int) -> float:
     return float(box[1] - box[0] + 1)
 
 
-def list_room(template: str, font: int, width: int, height: int) -> float:
+def list_room(template: str, font: int, width: int, height: int, measure=text_width) -> float:
     """Of a picture `width` x `height` pixels, the share of its width a list of top classes
-    (`template` at its widest, drawn at `font` pixels) takes right of its column: the gap and
-    margin it keeps off the column, its lead (label_layout._beside), its text, the edge margin, and
-    a pixel for rounding its place."""
-    return (GAP + 2 * margin(height) + LEAD * font + text_width(template, font) + 1) / width
+    (`template` at its widest, drawn at `font` pixels, `measure`d across) takes right of its column:
+    the gap and margin it keeps off the column, its lead (label_layout._beside), its text, the
+    edge margin, and a pixel for rounding its place."""
+    return (GAP + 2 * margin(height) + LEAD * font + measure(template, font) + 1) / width
 
 
 def class_room(scene, options, width: int, height: int) -> float:

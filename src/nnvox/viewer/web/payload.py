@@ -17,9 +17,11 @@ from nnvox.scenes.histogram import NOTE_SEPARATOR
 from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
+from nnvox.viewer.class_room import class_list, list_room
 from nnvox.viewer.label_layout import EDGE, GAP, LEAD, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.histogram import panel_places
+from nnvox.viewer.overlays.hud import GLYPH
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
 from nnvox.viewer.overlays.legends import MARKS, bar_width, colour_bars, mark_swatches
 from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
@@ -35,6 +37,10 @@ from nnvox.viewer.web.view_numbers import ViewNumbers, numbers_for
 
 FORMAT = 1  # the payload's layout; the page refuses another
 ASPECT = 16 / 9  # the camera's framing is fitted to this width over height; the page refits on resize
+# a page narrower than ASPECT keeps the framing's width (stage.js resize), its fonts a share of its
+# height: its output's class texts take the largest share of the width at the narrowest page it
+# is drawn at, 4:3 (the tests' and a small window's 640 x 480), and the overview keeps that room
+NARROWEST_PAGE = (640, 480)
 
 
 def _floats(values, digits: int = 5) -> list[float]:
@@ -97,8 +103,7 @@ def _classes(b: Block) -> dict | None:
     x, y, z = b.origin
     right, top = y - b.cols * b.voxel / 2 - 0.4 * b.voxel, z + b.rows * b.voxel / 2
     rows = [_floats((x, right, top - (r + 0.5) * b.voxel)) for r in range(len(b.class_names))] if b.cols == 1 else []
-    k = min(len(b.class_names), DEFAULT_THEME.layout.top_classes)
-    heading = f"top {k} of {len(b.class_names):,}" if k < len(b.class_names) else ""
+    heading = class_list(b.class_names, min(len(b.class_names), DEFAULT_THEME.layout.top_classes))[0]
     marks = {"gaps": _paths(gap_loops(b)), "frame": _paths(frame_edges(b))}  # as overlays/class_rows.py draws
     return {"rows": rows, "top": _floats((x, right, top)), "heading": heading, **marks}
 
@@ -151,7 +156,13 @@ def _histogram_panel(scene: Scene, sample: int, colours, numbers: ViewNumbers, s
         "box": list(box),
         "room": list(room),
         "camera": _camera(
-            overview(scene.bounds, ASPECT * (room[1] - room[0]), wrapped=scene.wrapped, boxes=network_boxes(scene))
+            overview(
+                scene.bounds,
+                ASPECT * (room[1] - room[0]),
+                wrapped=scene.wrapped,
+                boxes=network_boxes(scene),
+                beside=page_class_room(scene) / (room[1] - room[0]),
+            )
         ),
         **{part: list(where) for part, where in panel_places(box).items()},
         "font": page_fonts()["panel"],
@@ -175,6 +186,26 @@ def page_fonts(theme=DEFAULT_THEME) -> dict[str, list]:
     20 px there, 19 px here)."""
     sizes = {name: getattr(theme.fonts, name) for name in PAGE_TEXTS}
     return {name: [max(size.fraction, LECTURE_FONT), size.minimum] for name, size in sizes.items()}
+
+
+def page_class_room(scene: Scene, theme: Theme = DEFAULT_THEME) -> float:
+    """Of the page's width, the room its output's class texts take beside the column
+    (viewer/class_room.py) at NARROWEST_PAGE, in the page's label font (fonts.js fontPx)."""
+    output = scene.blocks[-1] if scene.blocks else None
+    if output is None or output.role != "output" or not output.class_names:
+        return 0.0
+    w, h = NARROWEST_PAGE
+    fraction, least = page_fonts(theme)["label"]
+    template = class_list(output.class_names, min(len(output.class_names), theme.layout.top_classes))[1]
+    # the same share of the framing's width; the browser's font is its own: font-derived, not vtk's
+    return list_room(template, max(least, round(h * fraction)), w, h, _page_text_width)
+
+
+def _page_text_width(text: str, font: int) -> float:
+    """Pixels a text of the page takes across at `font` pixels, estimated (the browser measures its
+    own system font: "top 5 of 10" 77 px at 14 px in DejaVu Sans, 85 estimated) with its box's
+    padding (classes.js: 3 px a side)."""
+    return GLYPH * font * max(len(line) for line in text.split("\n")) + 2 * 3
 
 
 def detail_line(scene: Scene) -> str:
@@ -281,7 +312,8 @@ def describe(
         blocks.append(_block(b, above.get(b.name, True), rank[b.name], text, offset, scene.levels))
         offset += blocks[-1]["atlas"][0] * blocks[-1]["atlas"][1]
     cmaps = sorted({b.scale.cmap for b in scene.blocks})
-    pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped, boxes=network_boxes(scene))
+    boxes = network_boxes(scene)
+    pose = pose or overview(scene.bounds, ASPECT, wrapped=scene.wrapped, boxes=boxes, beside=page_class_room(scene))
     layout = DEFAULT_THEME.layout
     numbers = numbers_for(scene, numbers)
     panel_colours = DEFAULT_THEME.colours.on(background) if background else DEFAULT_THEME.colours
