@@ -38,9 +38,10 @@ def attribution_block(run: Run, source: Block, method: str) -> Block:
     x, y, z = source.origin
     bs = block_shape("Attribution", run.architecture.node(source.name).shape)
     below = (x, y, z - source.extent[2] - 3.0)
-    title = method.replace("-", " ")  # the label reads as words ("integrated gradients"), the key stays the method's
+    # what it shows first, for a class that has not met the method; the method, as words, under it
+    subtitle = method.replace("-", " ")
     return _plane(
-        source, bs, key, run.limits[key], name=method, title=title, subtitle="of the prediction", origin=below
+        source, bs, key, run.limits[key], name=method, title="pixels behind the answer", subtitle=subtitle, origin=below
     )
 
 
