@@ -151,7 +151,10 @@ def test_distance_from_start_has_one_scale_for_every_layer_from_zero(digits_run)
     tops = [max(map(abs, digits_run.limits[f"since_start/{b.key}"])) for b in scene.blocks]
     assert scale.lo == 0.0 and scale.hi == pytest.approx(max(tops)) and not scale.diverging
     (bar,) = colour_bars(scene.mode, scene.blocks)
-    assert bar.titles[0] == "how far each weight moved since the start, all layers" and bar.words == ("0", "most")
+    # its title names the quantity and its unit; its ends are the shared scale's, as numbers to check against
+    assert all("|w − w₀|" in t and "weight units" in t and t.endswith("all layers") for t in bar.titles)
+    lo, hi = map(float, bar.words)
+    assert lo == scale.lo and hi == pytest.approx(scale.hi, rel=0.05) and hi > 0
     signed = build_scene(digits_run, SceneOptions(mode="change-from-start"))
     assert len({b.scale for b in signed.blocks}) > 1  # the signed change keeps a scale per layer
 

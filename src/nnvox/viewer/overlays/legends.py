@@ -14,6 +14,7 @@ import vtk
 
 from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
 from nnvox.scenes.colour import lut as colour_table
+from nnvox.scenes.heads_up import significant
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.label_layout import EDGE
 from nnvox.viewer.overlays.base import Shown, Stage
@@ -40,9 +41,16 @@ TICK_WORDS = {
     "diverging": ("negative", "0", "positive"),
     "difference": ("left lower", "same", "left higher"),
 }
-# A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so, its
-# bar's ends say what they are
-SHARED_SCALE_WORDS = {"distance-from-start": ("0", "most")}
+# A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so and
+# names the unit, its bar's ends are that scale's numbers (0 ... the shared maximum), which a student
+# can check a claim against; longest title first, the first that fits over the bar
+SHARED_SCALE_TITLES = {
+    "distance-from-start": (
+        "how far each weight moved since the start, |w − w₀| in weight units, all layers",
+        "|w − w₀| since the start, in weight units, all layers",
+        "|w − w₀|, weight units, all layers",
+    )
+}
 # The same ends in a narrow pane, where the long words would meet (a diverging bar's ends are its sign)
 SHORT_WORDS = {"negative": "−", "positive": "+", "left lower": "−", "left higher": "+", "against": "−", "towards": "+"}
 BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
@@ -145,12 +153,13 @@ def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
 
 def quantity_titles(mode: str) -> dict[str, tuple[str, ...]]:
     """Each colour map's title in `mode` without the blocks: what its voxels are."""
+    if mode in SHARED_SCALE_TITLES:
+        return dict.fromkeys(("viridis", "diverging"), SHARED_SCALE_TITLES[mode])
     quantity = QUANTITIES[mode]
-    scaled = "all layers" if mode in SHARED_SCALE_WORDS else "per layer"
     # what the bar's ends and middle mean is said under it (TICK_WORDS)
     return {
-        "viridis": (f"{quantity}, {scaled}",),
-        "diverging": (f"{quantity}, {scaled}",),
+        "viridis": (f"{quantity}, per layer",),
+        "diverging": (f"{quantity}, per layer",),
         "difference": ("left − right, per layer",),
     }
 
@@ -166,10 +175,17 @@ def colour_bars(mode: str, blocks) -> list[Bar]:
         if not using:
             continue
         titles = layer_titles(cmap, using) if mode == "activations" else quantity_titles(mode)[cmap]
-        bars.append(Bar(cmap, titles, SHARED_SCALE_WORDS.get(mode, TICK_WORDS[cmap]), span))
+        words = shared_ends(using) if mode in SHARED_SCALE_TITLES else TICK_WORDS[cmap]
+        bars.append(Bar(cmap, titles, words, span))
     planes = {b.scale.cmap for b in blocks if b.kind == ATTRIBUTION and b.scale.cmap in ATTRIBUTION_WORDS}
     bars += [Bar(c, ATTRIBUTION_TITLES, ATTRIBUTION_WORDS[c], SPANS[c]) for c in sorted(planes)]
     return bars
+
+
+def shared_ends(blocks) -> tuple[str, str]:
+    """A shared scale's ends as numbers, to two significant digits ("0", "0.26"): the one scale its
+    layers share (the largest top, should one differ)."""
+    return significant(min(b.scale.lo for b in blocks), 2), significant(max(b.scale.hi for b in blocks), 2)
 
 
 def bar_width(layout, count: int, pane_share: float = 1.0) -> float:
