@@ -18,6 +18,7 @@ from nnvox.scenes.heads_up import significant
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.label_layout import EDGE
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.metrics import fitted_inset
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import to_unit
 
@@ -188,12 +189,13 @@ def shared_ends(blocks) -> tuple[str, str]:
     return significant(min(b.scale.lo for b in blocks), 2), significant(max(b.scale.hi for b in blocks), 2)
 
 
-def bar_width(layout, count: int, pane_share: float = 1.0) -> float:
+def bar_width(layout, count: int, pane_share: float = 1.0, inset_left: float | None = None) -> float:
     """A bar's width (pane fractions): as wide as at full width in a narrower pane (`pane_share`: its
     share of the window's width), so the title fits over it; narrower when `count` bars would reach
-    the metrics inset."""
+    the metrics inset (its left edge `inset_left`: the theme's unless the pane widened it)."""
     wide = min(layout.legend_max_width, layout.legend_width / pane_share)
-    room = layout.metrics_box[0] - layout.legend_gap - layout.legend_left - (count - 1) * layout.legend_gap
+    right = layout.metrics_box[0] if inset_left is None else inset_left
+    room = right - layout.legend_gap - layout.legend_left - (count - 1) * layout.legend_gap
     return min(wide, room / max(count, 1))
 
 
@@ -214,13 +216,15 @@ class ColourLegends:
         self.stage = stage
         self.size = stage.options.font(stage.fonts.legend)
         self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
-        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0])
+        inset = fitted_inset(stage)  # the bars keep left of it, the marks' entries sit over it
+        inset_box = inset.box if inset is not None else stage.options.metrics_box
+        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], inset_box[0])
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
         title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar)]
-        self.marks = MarkEntries(stage)
+        self.marks = MarkEntries(stage, inset_box)
         self.props += self.marks.props
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
@@ -346,8 +350,9 @@ class MarkEntries:
     their short form (SHORT_MARKS) where the pane is too narrow for them, and not at all where it
     is too narrow for those. `box`: where the shown entries are (pane fractions), None when none."""
 
-    def __init__(self, stage: Stage):
+    def __init__(self, stage: Stage, inset_box=None):
         self.stage, self.options = stage, stage.options
+        self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.size = stage.options.font(stage.fonts.legend)
         swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
@@ -393,7 +398,7 @@ class MarkEntries:
 
     def update(self, shown: Shown) -> None:
         kinds = drawn_marks(shown.frame, self.options)
-        below = self.options.histogram_box if shown.histogram is not None else self.options.metrics_box
+        below = self.options.histogram_box if shown.histogram is not None else self.inset_box
         if (kinds, below) == self._shown:
             return
         self._shown = (kinds, below)

@@ -3,21 +3,30 @@ Curves are built once; a frame only moves the cursor's two points."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import vtk
 
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.hud import shortened
+from nnvox.viewer.theme import Box
 
 LABEL_DROP = 0.035  # of the pane: the labels' baseline, below the box's top
 TITLE_BAND = 0.047  # of the pane: the labels' band at the box's top, descenders and a gap included
+TITLE_PAD = 0.006  # of the pane's width: a title's distance from the box's side
+TITLE_SPACE = 1.0  # font sizes between the two titles where they share a line
+# The inset's left edge, at the leftmost (pane fractions): where its titles need more than the theme's
+# box (a portrait frame's large text), it widens leftwards to here, the legends keeping the rest
+WIDEST_LEFT = 0.5
 
 
-def curves_height(box) -> float:
-    """The fraction of the box's height the curves take, from its bottom to under the labels' band:
-    a curve at its top (accuracy 100%) never runs through its own label. A fraction of the box's
-    height (the band is of the pane's), so the desktop's inset and the browser page (web/payload.py)
-    draw the same."""
-    return max(0.0, 1.0 - TITLE_BAND / (box[3] - box[1]))
+def curves_height(box, band: float = TITLE_BAND) -> float:
+    """The fraction of the box's height the curves take, from its bottom to under the labels' band
+    (`band`, of the pane: the one line's by default, more where the titles take two): a curve at its
+    top (accuracy 100%) never runs through its own label. A fraction of the box's height, so the
+    desktop's inset and the browser page (web/payload.py) draw the same."""
+    return max(0.0, 1.0 - band / (box[3] - box[1]))
 
 
 def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
@@ -88,27 +97,90 @@ def metric_curves(metrics: dict[str, np.ndarray]) -> tuple[int, list[tuple[str, 
     return n, curves
 
 
+def draws_inset(stage: Stage) -> bool:
+    """Whether the pane draws the metrics inset: asked for, over a run of snapshots with metrics."""
+    return bool(stage.options.show_metrics and stage.scene.n_snapshots > 1 and stage.scene.metrics)
+
+
+@dataclass(frozen=True)
+class InsetLayout:
+    """Where the inset and its titles go in a pane: `box` (pane fractions), `rows` each line's titles
+    top down, as (the title's index, its words as drawn) (one line: the first at the left, the second
+    at the right), `line` a line's height and `band` the titles' band at the box's top (both of the
+    pane's height)."""
+
+    box: Box
+    rows: tuple[tuple[tuple[int, str], ...], ...]
+    line: float
+    band: float
+
+
+def title_rows(widths: list[float], room: float, space: float) -> tuple[tuple[int, ...], ...]:
+    """The titles (by index) on each line: all on one where their `widths` and the `space` between
+    them fit the `room` (all in pixels), else one a line."""
+    if len(widths) < 2 or sum(widths) + space * (len(widths) - 1) <= room:
+        return (tuple(range(len(widths))),)
+    return tuple((i,) for i in range(len(widths)))
+
+
+def title_property(stage: Stage) -> vtk.vtkTextProperty:
+    prop = vtk.vtkTextProperty()
+    prop.SetFontSize(stage.options.font(stage.fonts.panel))
+    return prop
+
+
+def inset_layout(stage: Stage, titles: list[str]) -> InsetLayout:
+    """The inset's box and its `titles`' lines, measured in their font: the titles side by side where
+    they fit the theme's box, else one a line; a title wider than the box widens it leftwards (never
+    past WIDEST_LEFT: the legends keep the rest), and one wider still is cut short with an ellipsis."""
+    x0, y0, x1, y1 = stage.options.metrics_box
+    prop, pane_w = title_property(stage), stage.pane_width
+    window = stage.renderer.GetRenderWindow()
+    dpi = window.GetDPI() if window is not None else 72
+    sizes = [text_extent(prop, title, dpi) for title in titles]
+    widths, pad = [w for w, _ in sizes], TITLE_PAD * pane_w
+    rows = title_rows(widths, (x1 - x0) * pane_w - 2 * pad, TITLE_SPACE * prop.GetFontSize())
+    if len(rows) > 1 and max(widths) > (x1 - x0) * pane_w - 2 * pad:
+        x0 = max(min(WIDEST_LEFT, x0), x1 - (max(widths) + 2 * pad) / pane_w)
+    room = (x1 - x0) * pane_w - 2 * pad
+    fits = lambda text: text_extent(prop, text, dpi)[0] <= room
+    line = max((h for _, h in sizes), default=0) / stage.pane_height
+    lines = tuple(tuple((i, titles[i] if len(row) > 1 else shortened(titles[i], fits)) for i in row) for row in rows)
+    return InsetLayout((x0, y0, x1, y1), lines, line, TITLE_BAND + (len(rows) - 1) * line)
+
+
+def fitted_inset(stage: Stage) -> InsetLayout | None:
+    """The pane's inset laid out for its metrics' titles; None where it draws none."""
+    if not draws_inset(stage):
+        return None
+    return inset_layout(stage, [title for _, _, title in metric_curves(stage.scene.metrics)[1]])
+
+
 class MetricsInset:
-    """In the options' metrics_box (normalised viewport x0, y0, x1, y1); loss scaled to its own
-    maximum, accuracy to 0..1."""
+    """In the options' metrics_box (normalised viewport x0, y0, x1, y1), widened where its titles
+    need it (inset_layout); loss scaled to its own maximum, accuracy to 0..1."""
 
     def __init__(self, stage: Stage):
         self.stage = stage
-        self.box = x0, y0, x1, y1 = stage.options.metrics_box
         self.n, curves = metric_curves(stage.scene.metrics)
-        tall = curves_height(self.box)
+        self.layout = inset_layout(stage, [title for _, _, title in curves])
+        self.box = x0, y0, x1, y1 = self.layout.box
+        tall = curves_height(self.box, self.layout.band)
         self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]
-        for i, (name, points, text) in enumerate(curves):
+        colours = [stage.colours.curve_rgb(name) for name, _, _ in curves]
+        for (_, points, _), colour in zip(curves, colours, strict=True):
             xs = x0 + (x1 - x0) * points[:, 0]
             ys = y0 + (y1 - y0) * tall * points[:, 1]
-            colour = stage.colours.curve_rgb(name)
             self.props.append(add_2d(stage.renderer, polyline_2d(np.stack([xs, ys], 1)), colour, 2.0))
-            self.props.append(self._label(text, colour, right=bool(i)))
+        for row, titles in enumerate(self.layout.rows):
+            for k, (i, title) in enumerate(titles):
+                self.props.append(self._label(title, colours[i], row=row, right=bool(k)))
         self.top = y0 + (y1 - y0) * tall  # the cursor stops under the labels: never through them
         self.cursor = polyline_2d(np.array([[x0, y0], [x0, self.top]]))
         self.props.append(add_2d(stage.renderer, self.cursor, stage.colours.cursor, 1.5))
 
-    def _label(self, text: str, colour, *, right: bool) -> vtk.vtkTextActor:
+    def _label(self, text: str, colour, *, row: int, right: bool) -> vtk.vtkTextActor:
+        """A title on its line (`row`, top down); the second of a shared line at the right edge."""
         x0, _, x1, y1 = self.box
         label = vtk.vtkTextActor()
         label.SetInput(text)
@@ -116,9 +188,9 @@ class MetricsInset:
         tp.SetFontSize(self.stage.options.font(self.stage.fonts.panel))
         tp.SetColor(*colour)
         label.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        if right:  # the second label at the right edge: the two never collide, however narrow the box
+        if right:
             tp.SetJustificationToRight()
-        label.SetPosition(x1 - 0.006 if right else x0 + 0.006, y1 - LABEL_DROP)
+        label.SetPosition(x1 - TITLE_PAD if right else x0 + TITLE_PAD, y1 - LABEL_DROP - row * self.layout.line)
         self.stage.renderer.AddViewProp(label)
         return label
 
