@@ -281,7 +281,7 @@ def test_record_resume_continues_training(tmp_path):
     assert again.returncode == 0, again.stderr
     info = json.loads(nnvox("info", run, "--json").stdout)
     assert info["snapshots"] == 5  # before training, epochs 1-2, then epochs 3-4
-    accuracy = [m["accuracy"] for m in info["metrics"]]
+    accuracy = [m["held-out accuracy"] for m in info["metrics"]]
     assert accuracy[3] > accuracy[0] + 0.3  # resumed from the trained weights, not from scratch
     refused = nnvox("record", "digits-cnn", "--epochs", "1", "--out", run)
     assert refused.returncode == 2 and "--resume" in refused.stderr

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from nnvox.errors import NnvoxError
+from nnvox.scenes.training_metrics import HELD_OUT_ACCURACY, OLD_ACCURACY
 from nnvox.scenes.view import OutputSpec, ViewSpec, check_applies
 
 console = Console(stderr=True)
@@ -81,6 +82,15 @@ def record_builtin(
     return rec, _train_recording(rec, model, data, options, start=start, name=spec_model.name, quiet=quiet)
 
 
+def _accuracy_key(out: Path) -> str:
+    """The held-out accuracy's name in a run being resumed: a run recorded before the held-out names
+    keeps its 'accuracy', so its chart and heads-up line read one metric throughout."""
+    from nnvox.capture.run import open_run
+
+    names = open_run(out).snapshots.metric_names
+    return OLD_ACCURACY if OLD_ACCURACY in names and HELD_OUT_ACCURACY not in names else HELD_OUT_ACCURACY
+
+
 def _check_record_options(out: Path, *, epochs: int, seed: int, probe_size, overwrite: bool, resume: bool) -> None:
     """`nnvox record`'s options, checked before a model is built."""
     from nnvox.capture.recorder_inputs import check_write_mode
@@ -109,11 +119,15 @@ def _probe(name: str, data, probe_size: int | None):
 
 
 def _train_recording(rec, model, data, options, *, start: int, name: str, quiet: bool):
-    """Train under a progress bar, a snapshot after each epoch (and one before training, on a new run).
+    """Train under a progress bar, a snapshot after each epoch (and one before training, on a new run),
+    each with the held-out loss and accuracy (a resumed run's accuracy under the name it already uses).
     An interrupt or a failure keeps every snapshot, leaves the run unfinished and lets the next writer in."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nnvox.models.train import evaluate, train
+    from nnvox.scenes.training_metrics import HELD_OUT_LOSS, LEARNING_RATE, TRAINING_LOSS
+
+    accuracy_key = _accuracy_key(rec.out) if rec.count else HELD_OUT_ACCURACY
 
     with (
         rec,
@@ -127,14 +141,14 @@ def _train_recording(rec, model, data, options, *, start: int, name: str, quiet:
             disable=quiet,
         ) as progress,
     ):
-        if start == 0:
-            rec.snapshot(epoch=0, metrics={"accuracy": evaluate(model, data.x_test, data.y_test)})
+        if start == 0:  # before training: held-out numbers only (no epoch has a training loss yet)
+            loss, accuracy = evaluate(model, data.x_test, data.y_test)
+            rec.snapshot(epoch=0, metrics={HELD_OUT_LOSS: loss, accuracy_key: accuracy})
         task = progress.add_task("train", total=options.epochs, status="")
 
         def on_epoch(r):
-            rec.snapshot(
-                epoch=start + r.epoch + 1, metrics={"loss": r.loss, "accuracy": r.test_accuracy, "learning rate": r.lr}
-            )
+            held_out = {HELD_OUT_LOSS: r.test_loss, accuracy_key: r.test_accuracy}
+            rec.snapshot(epoch=start + r.epoch + 1, metrics={TRAINING_LOSS: r.loss, **held_out, LEARNING_RATE: r.lr})
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 
         return train(model, data, options, callbacks=[on_epoch])

@@ -26,6 +26,7 @@ class EpochResult:
     accuracy: float
     test_accuracy: float
     lr: float
+    test_loss: float = float("nan")  # mean cross-entropy on the held-out set, after the epoch
 
 
 EpochCallback = Callable[[EpochResult], None]
@@ -40,16 +41,21 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def evaluate(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> float:
+def evaluate(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> tuple[float, float]:
+    """The mean cross-entropy and the accuracy on (x, y), from the same forward pass (the loss
+    costs no second pass)."""
     import torch
+    from torch.nn.functional import cross_entropy
 
     model.eval()
-    correct = 0
+    correct, total_loss = 0, 0.0
     with torch.no_grad():
         for i in range(0, len(x), batch_size):
             logits = model(torch.from_numpy(x[i : i + batch_size]))
-            correct += int((logits.argmax(1).numpy() == y[i : i + batch_size]).sum())
-    return correct / max(len(x), 1)
+            labels = torch.from_numpy(y[i : i + batch_size]).long()
+            total_loss += float(cross_entropy(logits, labels, reduction="sum"))
+            correct += int((logits.argmax(1) == labels).sum())
+    return total_loss / max(len(x), 1), correct / max(len(x), 1)
 
 
 def train(
@@ -83,12 +89,14 @@ def train(
             opt.step()
             total_loss += float(loss.detach()) * len(idx)
             correct += int((logits.argmax(1) == yb).sum())
+        test_loss, test_accuracy = evaluate(model, data.x_test, data.y_test)
         result = EpochResult(
             epoch=epoch,
             loss=total_loss / len(order),
             accuracy=correct / len(order),
-            test_accuracy=evaluate(model, data.x_test, data.y_test),
+            test_accuracy=test_accuracy,
             lr=opt.param_groups[0]["lr"],
+            test_loss=test_loss,
         )
         results.append(result)
         for cb in callbacks:
