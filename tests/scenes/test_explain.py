@@ -107,13 +107,14 @@ def test_the_window_waits_for_the_fade_in_stops_on_the_chosen_positions_and_swee
     assert [pace.schedule(p, 10) for p in (0.0, 0.5, 1.0)] == [1, 5, 10]  # a dense layer's units, evenly
 
 
-def test_the_stops_are_the_background_and_the_lowest_and_highest_values_where_the_window_reads_the_digit(lenet_run):
+def test_the_stops_are_background_stroke_centre_stroke_edge_and_the_padded_end_each_its_own_sum(lenet_run):
+    from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
-    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12, lead=0.5)
+    fps, seconds, lead, tail = 30, 12, 0.5, 0.5
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=lead, tail=tail)
     last = len(lenet_run.snapshots) - 1
     chosen = explained.stops(last)
-    assert len(chosen) == 3
     arrays = ex.read_arrays(lenet_run, explained.target, last, 9)
     steps = [ex.step(explained.target, arrays, p) for p in explained.positions]
     black = explained.black
@@ -121,12 +122,42 @@ def test_the_stops_are_the_background_and_the_lowest_and_highest_values_where_th
     background = [k for k in chosen if steps[k].inside.all() and np.all(steps[k].inputs == black)]
     assert len(background) == 1  # one stop reads a whole window of black pixels
     read = ex.ink(steps, black)
-    digit = [k for k in range(len(steps)) if read[k] >= 0.5 * read.max()]
-    values = [steps[k].recorded for k in digit]
-    assert {steps[k].recorded for k in chosen} >= {min(values), max(values)}
-    # the window stands on each of them in the shot, flagged as stopped
-    on = {m.done - 1 for m in (explained.at(k / 360, last) for k in range(361)) if m.stopped}
-    assert on == set(chosen)
+    edge = [
+        k for k in range(len(steps)) if pace.EDGE[0] <= read[k] / read.max() <= pace.EDGE[1] and steps[k].inside.all()
+    ]
+    strongest = max(abs(steps[k].recorded) for k in edge)
+    assert int(np.argmax(read)) in chosen  # the window fullest of the stroke
+    assert any(abs(steps[k].recorded) == strongest for k in chosen)  # across an edge, where the map answers most
+    assert chosen[-1] == len(steps) - 1 and not steps[-1].inside.all()  # the padded last position
+    assert len({ex.shown_sum(steps[k]) for k in chosen}) == len(chosen) == 4  # no two alike
+    # the window stands on each at least 2 s, flagged as stopped, the padded end before the fade-out
+    n = fps * seconds
+    moments = [explained.at(k / (n - 1), last) for k in range(n)]
+    for k in chosen:
+        assert sum(m.stopped and m.done - 1 == k for m in moments[: n - round(fps * tail)]) >= 2 * fps, k
+    assert {m.done - 1 for m in moments if m.stopped} == set(chosen)
+    # a shot too short to hold the padded end 2 s leaves it out
+    short = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=5, lead=lead, tail=tail)
+    assert short.stops(last) == chosen[:-1]
+
+
+def test_between_stops_the_inset_holds_the_last_stops_numbers_and_names_the_next(lenet_run):
+    from nnvox.scenes.build import build_scene
+
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12, lead=0.5, tail=0.5)
+    last = len(lenet_run.snapshots) - 1
+    chosen = explained.stops(last)
+    moments = [explained.at(k / 359, last) for k in range(360)]
+    sweeping = [m for m in moments if not m.stopped]
+    assert all(m.held is not None for m in sweeping) and all(m.held is None for m in moments if m.stopped)
+    for m in sweeping:  # the held numbers are the last stop's (or the first position's), the heading the next stop
+        passed = [k for k in chosen if k <= m.done - 1]
+        assert m.held.position == explained.positions[passed[-1] if passed else 0]
+        ahead = [k for k in chosen if k > m.done - 1]
+        assert m.heading == (explained.positions[ahead[0]] if ahead else None)
+    # what the inset prints changes only at a stop: as many changes as stops, not one a frame
+    printed = [(m.held or m.step).position for m in moments]
+    assert sum(a != b for a, b in zip(printed, printed[1:])) <= 2 * len(chosen)
 
 
 def test_the_printed_sums_add_up_as_printed_at_every_position_of_a_run(lenet_run):

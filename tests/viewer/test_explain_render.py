@@ -10,7 +10,6 @@ import vtk
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.explain import Explanation, focused, printed, sheet_block, sum_lines
-from nnvox.scenes.explain_pace import END_HOLD
 from nnvox.scenes.shots import explain_pose
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays.explain import VEIL_ALPHA
@@ -58,10 +57,12 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_veiled(lenet_
             veiled = VEIL_ALPHA * background + (1 - VEIL_ALPHA) * colour
             got = image[voxel_pixel(renderer, sheet, 0, r + 3, col)].astype(float)
             assert np.abs(got - veiled).max() <= 14, (col, got, veiled, colour)
-        # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines)
+        # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines);
+        # while the window sweeps, the last stop's (held, dimmed)
         inset = renderer.scene_renderer.overlays.explain.inset
-        assert inset.numbers.GetInput().split("\n") == [n for _, n in sum_lines(moment.step)]
-        assert inset.numbers.GetInput().endswith(printed(round(moment.step.recorded * 1000)))
+        shown = moment.held or moment.step
+        assert inset.numbers.GetInput().split("\n") == [n for _, n in sum_lines(shown)]
+        assert inset.numbers.GetInput().endswith(printed(round(shown.recorded * 1000)))
     finally:
         renderer.close()
 
@@ -107,11 +108,11 @@ def test_a_cross_fade_shows_no_block_or_label_the_explaining_shot_leaves_out(len
 
 
 def test_the_window_on_the_last_rows_stays_clear_of_the_caption(lenet_run):
-    last = 1 - END_HOLD - 1e-4  # the last position: the window in the padding
-    scene, renderer, moment, _ = _drawn(lenet_run, "conv1", last)
+    scene, renderer, moment, _ = _drawn(lenet_run, "conv1", 1.0)  # the last position: the window in the padding
     try:
         pane = renderer.scene_renderer
-        assert moment.step.position[1] == 27 and moment.done < moment.total
+        assert moment.step.position == (0, 27, 27) and moment.done == moment.total
+        assert pane.overlays.explain.window_actor.GetVisibility()
         pane.set_caption("The window slides over the 9; patch × kernel, summed, plus bias, is each value of map 0")
         renderer.render(scene.frame_at(1.0, sample=3))
         band = pane.overlays.caption.box()
@@ -234,3 +235,62 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             assert (np.abs(column - np.asarray(renderer.options.theme.colours.text)).max(axis=1) < 40).any()
         finally:
             renderer.close()
+
+
+def _outline_pixels(renderer, image: np.ndarray, source) -> float:
+    """The share of the window's outline (its four edges as the camera sees them, sampled) drawn in
+    the accent colour (within 3 px)."""
+    pane = renderer.scene_renderer
+    x0, _, y0, y1, z0, z1 = pane.overlays.explain.window.GetOutput().GetBounds()
+    coord = vtk.vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+    accent = np.asarray(pane.stage.colours.accent, float) * 255
+    h = renderer.options.height
+    hits = []
+    for u in np.linspace(0.1, 0.9, 9):  # points along each edge of the outline's front face
+        for y, z in (
+            (y0 + u * (y1 - y0), z0),
+            (y0 + u * (y1 - y0), z1),
+            (y0, z0 + u * (z1 - z0)),
+            (y1, z0 + u * (z1 - z0)),
+        ):
+            coord.SetValue(x0, y, z)
+            dx, dy = coord.GetComputedDoubleDisplayValue(pane.renderer)
+            r, c = h - 1 - round(dy), round(dx)
+            near = image[max(r - 3, 0) : r + 4, max(c - 3, 0) : c + 4].reshape(-1, 3).astype(float)
+            hits.append(np.abs(near - accent).max(axis=1).min() <= 40)
+    return float(np.mean(hits))
+
+
+def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_last_position(lenet_run):
+    """The padded stop's window vanished (the finished map was held without it) while the inset
+    spoke of its padding: its outline must be drawn wherever the window stands, the last too."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(lenet_run)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=12, tail=0.5)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540))
+    try:
+        pane = renderer.scene_renderer
+        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach))
+        last = len(lenet_run.snapshots) - 1
+        frames = [explained.at(k / 359, last) for k in range(360)]
+        stops = explained.stops(last)
+        assert stops[-1] == 783
+        seen = set()
+        for moment in [
+            frames[0],
+            *(next(m for m in frames if m.stopped and m.done - 1 == k) for k in stops),
+            frames[-1],
+        ]:
+            pane.show_explain(moment)
+            image = renderer.render(focused(scene.frame_at(last, sample=9), moment))
+            assert (
+                pane.overlays.explain.window_actor.GetVisibility()
+                and pane.overlays.explain.output_actor.GetVisibility()
+            )
+            assert _outline_pixels(renderer, image, explained.source) >= 0.75, moment.step.position
+            seen.add(moment.step.position)
+        assert (0, 27, 27) in seen and len(seen) == len(stops) + 1
+    finally:
+        renderer.close()

@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import schedule, stops
+from nnvox.scenes.explain_pace import schedule, stops, with_padded_end
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import scale_from_stats
 
@@ -274,14 +274,17 @@ class Moment:
     input_scale: ColourScale | None = None  # the inputs' colours where no drawn block shows them: one over the run
     black: float | None = None  # what a black input pixel is after the run's normalisation (None: inputs not images)
     stopped: bool = False  # the window stands on one of the shot's chosen positions
+    held: Step | None = None  # while it sweeps between them: the last stop's step, whose numbers the inset holds
+    heading: tuple[int, ...] | None = None  # ... and the next stop's position (None: the map's end)
 
 
 class Explanation:
     """One layer's output map (or units) computed position by position over a shot, from the
     recorded values of `sample` at the snapshot nearest the shot's timeline position."""
 
-    def __init__(self, run, scene, layer: str, channel: int = 0, sample: int = 0, *, seconds=1.0, lead=0.0):
-        """`seconds`: the shot's length; `lead`: its fade-in, in seconds (the window waits for it)."""
+    def __init__(self, run, scene, layer: str, channel: int = 0, sample: int = 0, *, seconds=1.0, lead=0.0, tail=0.0):
+        """`seconds`: the shot's length; `lead`: its fade-in, in seconds (the window waits for it);
+        `tail`: its fade-out (the window has reached the map's end before it)."""
         self.run, self.sample = run, sample
         self.target = target(run.architecture, layer)
         if self.target.family != "linear" and not 0 <= channel < self.target.shape[0]:
@@ -300,7 +303,7 @@ class Explanation:
         self.row = 0 if self.target.family == "linear" else self.target.shape[2]
         self.input_scale = input_scale(run, self.target)
         self.black = black_level(run, self.target)
-        self.seconds, self.lead = seconds, lead
+        self.seconds, self.lead, self.tail = seconds, lead, tail
         self._steps: dict[int, tuple[list[Step], float, float, tuple[int, ...]]] = {}
 
     @property
@@ -318,15 +321,26 @@ class Explanation:
             if self.row:  # a map: stops on the background and the digit (a dense layer's units: none)
                 read = ink(steps, float(np.median(arrays.inputs)))
                 whole = np.array([bool(s.inside.all()) for s in steps])
-                chosen = stops(read, np.array([s.recorded for s in steps]), whole, self.target.shape[1:])
+                outputs = np.array([s.recorded for s in steps])
+                chosen = stops(read, outputs, whole, self.target.shape[1:])
+                padded = not whole[-1]
+                chosen = with_padded_end(chosen, outputs, padded, self.seconds, self.lead, self.tail)
             self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen)}  # one snapshot a shot
         return self._steps[index]
 
     def at(self, progress: float, t: float) -> Moment:
         steps, weights, products, chosen = self._at_snapshot(nearest_snapshot(t))
-        done = schedule(progress, len(steps), chosen, self.seconds, self.lead)
+        pace = lambda p: schedule(p, len(steps), chosen, self.seconds, self.lead, self.tail)
+        done = pace(progress)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
+        stopped = done - 1 in chosen and pace(progress + 1e-3) == done
+        held, heading = None, None
+        if chosen and not stopped:  # sweeping: the inset holds the last stop's numbers (none flicker by)
+            passed = [k for k in chosen if k <= done - 1]
+            held = steps[passed[-1] if passed else 0]
+            ahead = [k for k in chosen if k > done - 1]
+            heading = steps[ahead[0]].position if ahead and done < len(steps) else None
         return Moment(
             steps[done - 1],
             done,
@@ -338,7 +352,9 @@ class Explanation:
             products,
             self.input_scale,
             self.black,
-            done - 1 in chosen and schedule(progress + 1e-3, len(steps), chosen, self.seconds, self.lead) == done,
+            stopped,
+            held,
+            heading,
         )
 
     def stops(self, t: float) -> tuple[int, ...]:

@@ -33,6 +33,14 @@ def coming_in(board: Storyboard, i: int, way: str) -> float:
     return change_seconds(board, shot) if way == "fade" else 0.0
 
 
+def going_out(board: Storyboard, i: int, ways: list[str]) -> float:
+    """Seconds shot i takes to dip out before the next shot comes in (0 where the next does not dip
+    in), for what must finish before then (an explained layer's window on its last position)."""
+    if i + 1 >= len(board.shots) or ways[i + 1] != "dip":
+        return 0.0
+    return min(change_seconds(board, board.shots[i + 1]), board.shots[i].duration / 3)  # as dip_frames
+
+
 def cross_fade_frames(board: Storyboard, fps: int, ways: list[str]) -> list[int]:
     """Frames of each shot that cross-fade from the shot before (only where "fade" is asked)."""
     return [round(change_seconds(board, s) * fps) if way == "fade" else 0 for s, way in zip(board.shots, ways)]

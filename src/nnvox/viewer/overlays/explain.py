@@ -180,15 +180,14 @@ class Explained:
         cell = np.argwhere(done)[-1] if done.any() else (0, 0)
         sheet = sheet_block(out)
         end = frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
-        working = moment.done < moment.total  # the finished map is held without the window and its rays
-        self.output_actor.SetVisibility(working)
+        self.output_actor.SetVisibility(True)  # at every position, the last (reading padding) too
         source = scene.block(moment.source) if moment.source is not None else None
         self.framed = [b for b in (out, source, sheet) if b is not None]
         self._name(sheet, moment)
         if source is not None:
             self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
-        self.window_actor.SetVisibility(source is not None and working)
-        self.rays.actor.SetVisibility(source is not None and working)
+        self.window_actor.SetVisibility(source is not None)
+        self.rays.actor.SetVisibility(source is not None)
         note = "\n(the column shows softmax probabilities)" if out.role == "output" else ""
         self.inset.show(moment, source.scale if source is not None else None, note)
 

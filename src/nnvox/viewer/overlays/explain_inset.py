@@ -6,6 +6,8 @@ are built once per explained layer, then only recoloured."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk
@@ -27,6 +29,7 @@ OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weig
 LINE = 1.25  # a text line's height, in fonts
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
+HELD = 0.4  # while the window sweeps between stops, the last stop's numbers and grids drawn this strong
 
 
 class _Grids:
@@ -205,6 +208,7 @@ class ExplainInset:
         self.built = None
         self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
         self._shown: tuple | None = None  # what show() was last given, to lay the inset out again above a caption
+        self.held = False  # the numbers shown are the last stop's, dimmed (the window sweeps)
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
@@ -322,8 +326,14 @@ class ExplainInset:
             text.SetVisibility(True)
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
-        s = m.step
+        """The step `m` stands on; while its window sweeps between stops, the last stop's numbers
+        dimmed and the next stop named (a number changing each frame read as flicker)."""
         self._shown = (m, input_scale, note)
+        title = _title(m)
+        self.held = m.held is not None
+        if self.held:
+            m = dataclasses.replace(m, step=m.held)
+        s = m.step
         if self.built != (m.layer, s.inputs.shape):
             self._build(m)
         rows, _, _, bar, fits = self.layout
@@ -336,7 +346,9 @@ class ExplainInset:
                 text.SetInput(cell_text(float(s.inputs.reshape(-1)[k]), inside))
                 dark = float(np.dot(patch[k], (0.3, 0.59, 0.11))) < 128
                 text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
-        self.title.SetInput(_title(m).replace("   (", "\n(") if self.title_lines == 2 else _title(m))
+        self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
+        for text in (*self.values, self.words, self.numbers):
+            text.GetTextProperty().SetOpacity(HELD if self.held else 1.0)
         lines = sum_lines(s)
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
@@ -367,6 +379,9 @@ class ExplainInset:
             keep = np.zeros(size, bool)
             keep[np.ravel_multi_index(s.chosen[1:], grid)] = True
             rgb[:, 0, ~keep] = rgb[:, 0, ~keep] // 3 + np.asarray(self.stage.options.background, np.uint8) // 2
+        if self.held:
+            background = np.asarray(self.stage.options.background, np.float32)
+            rgb = (HELD * rgb + (1 - HELD) * background).astype(np.uint8)
         self.rgb = rgb
         return rgb[0, 0]
 
@@ -399,6 +414,11 @@ def _title(m: Moment, widest: bool = False) -> str:
     """`conv1: map 0, row 12, column 12   (349 of 784)`; `widest`: with as many digits in each
     number as the layer's count of values has (the title's width over the shot, to lay out by)."""
     s = m.step
+    if m.held is not None and not widest:  # sweeping between stops: where to, not where now
+        where = f"{m.layer}: map {s.position[0]}"
+        if m.heading is not None:
+            return f"{where}, sliding to row {m.heading[1]}, column {m.heading[2]}"
+        return f"{where}, sliding to its last value" if m.done < m.total else f"{where}: all {m.total} values computed"
     digits = "8" * len(str(m.total))
     at, done = ((digits,) * 3, m.total) if widest else (s.position, m.done)
     where = f"unit {at[0]}" if s.family == "linear" else f"map {at[0]}, row {at[1]}, column {at[2]}"
