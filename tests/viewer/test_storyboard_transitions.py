@@ -210,10 +210,11 @@ timeline = "last"
 forward = true
 """
 
-# Mean absolute difference (0..255) between two frames. Measured at 320x180 on digits-cnn: the
-# dimmed pass's largest step 1.4; its first dimmed frame 0.18 (1.9 with translucent faces unsorted,
-# the blocks' back faces showing through at once); the sudden darkening 7.3.
-STEP_BOUND = 2.0
+# Mean absolute difference (0..255) between two frames. Measured at 320x180 on digits-cnn, 15 fps,
+# the dimming over 0.5 s (a quarter of the 2 s shot): with the blocks ahead drawn opaque and dark
+# (visuals.lit_strength) the pass's largest step is 2.0 and its first dimmed frame 0.42; the sudden
+# darkening 8.7 (translucent blocks, as before, darkened less in all: 1.4 and 7.3).
+STEP_BOUND = 2.5
 
 
 def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, monkeypatch):
@@ -229,7 +230,7 @@ def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, mon
     (tmp_path / "smooth").mkdir()
     smooth = steps(tmp_path / "smooth")
     assert max(smooth) < STEP_BOUND, smooth
-    assert smooth[1] < STEP_BOUND / 4, smooth  # the first dimmed frame: no jump into translucency
+    assert smooth[1] < STEP_BOUND / 4, smooth  # the first dimmed frame: no jump
     assert sum(smooth) > 2 * STEP_BOUND  # the network does darken over that second
     monkeypatch.setattr(shots, "DIM_SECONDS", 0.0)
     (tmp_path / "sudden").mkdir()

@@ -62,7 +62,7 @@ def test_unit_frames_dim_on_a_layer_the_forward_pass_has_not_reached(scene):
     finally:
         r.close()
     assert full > 100  # the dead colour, (240, 60, 60), at full strength on a reached layer
-    assert mid < 0.3 * full  # dimmed as the layer's voxels are (0.12 opacity), not a red blob
+    assert mid < 0.3 * full  # dimmed as the layer's voxels are (visuals.lit_strength), not a red blob
 
 
 def _swatch_pixels(image, colour, options) -> int:

@@ -81,7 +81,7 @@ def test_the_forward_pass_lights_blocks_in_order(digits_page, scene):
       v.forward.start();
       const look = () => {
         for (const m of v.meshes) {
-          const full = m.mesh.material.uniforms.opacity.value >= 1 && v.forward.reveal !== null;
+          const full = m.mesh.material.uniforms.strength.value >= 1 && v.forward.reveal !== null;
           if (full && !(m.block.name in reached)) reached[m.block.name] = v.forward.reveal;
         }
         if (v.forward.running) requestAnimationFrame(look); else done(reached);
@@ -94,7 +94,7 @@ def test_the_forward_pass_lights_blocks_in_order(digits_page, scene):
     by_time = sorted(reached, key=reached.get)
     assert [order[n] for n in by_time] == sorted(order[n] for n in by_time)  # in graph order
     assert reached[by_time[-1]] > reached[by_time[0]]
-    assert page.evaluate("window.nnvoxViewer.meshes.every((m) => m.mesh.material.uniforms.opacity.value === 1)")
+    assert page.evaluate("window.nnvoxViewer.meshes.every((m) => m.mesh.material.uniforms.strength.value === 1)")
     page.evaluate("window.nnvoxViewer.forward.set(0.3)")  # partway: the output not yet reached
     dimmed = _picture(digits_page)
     page.evaluate("window.nnvoxViewer.forward.set(null)")

@@ -12,7 +12,7 @@ lookup table colours. A frame writes new indices into the texture's numpy buffer
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import vtk
@@ -40,9 +40,13 @@ def visual_for(block: Block, renderer, options, overlay=None):
     return visual_class(block)(block, renderer, options, overlay or renderer)
 
 
-@cache  # one table per colormap, shared by every block's texture (never changed once built)
+@cache  # one table per colormap, shared by every lit block's texture (never changed once built)
 def vtk_lut(cmap: str) -> vtk.vtkLookupTable:
-    table = colour_table(cmap)
+    return _table_lut(colour_table(cmap))
+
+
+def _table_lut(table: np.ndarray) -> vtk.vtkLookupTable:
+    """A 256-entry vtk lookup table holding `table`'s colours (256 x 3, 0..255), opaque."""
     lut = vtk.vtkLookupTable()
     lut.SetNumberOfTableValues(256)
     lut.SetTableRange(0, 255)
@@ -118,6 +122,8 @@ class PanelsVisual:
         tex.InterpolateOff()
         tex.SetLookupTable(vtk_lut(block.scale.cmap))
         tex.SetColorModeToMapScalars()
+        self.texture = tex
+        self._background = options.background
         self._coords = _slab_texture_coords(block, gc, h, texels).reshape(-1, 2)
         self.opened = 1.0 if block.opened is not None else 0.0  # open_layer.map_places's u
         self.poly = _quads(slab_corners(block, map_places(block, self.opened)).reshape(-1, 3), self._coords)
@@ -155,7 +161,7 @@ class PanelsVisual:
         self.image.Modified()
         if lit != self._lit:
             self._lit = lit
-            self.actor.GetProperty().SetOpacity(lit_opacity(lit))
+            self.texture.SetLookupTable(dimmed_lut(self.block.scale.cmap, self._background, lit_strength(lit)))
 
 
 @register_visual("output")
@@ -224,10 +230,36 @@ def class_text_opacity(lit: float) -> float:
     return float(np.clip(lit, 0.0, 1.0))
 
 
-def lit_opacity(lit: float) -> float:
-    """How opaque a block (and what marks it) is as the forward pass reaches it, `lit` 0 (not yet)
-    to 1: never quite invisible, so the network's shape shows before the pass arrives."""
-    return 0.12 + 0.88 * lit
+# Of its own colours, what a block the forward pass has not reached shows, the rest the background's.
+# Drawn opaque: a translucent block (0.12 opacity before) showed the blocks behind it through itself,
+# two or three blurred, offset copies of the input in each, and their back faces.
+UNLIT_STRENGTH = 0.18
+
+
+def lit_strength(lit: float) -> float:
+    """How much of its colours a block (and what marks it) shows as the forward pass reaches it, `lit`
+    0 (not yet) to 1, mixed into the background for the rest: dark but never gone, so the network's
+    shape shows before the pass arrives. The browser page reads it (payload colours.unlit_strength)."""
+    return UNLIT_STRENGTH + (1.0 - UNLIT_STRENGTH) * lit
+
+
+def dimmed(colours: np.ndarray, background, strength: float) -> np.ndarray:
+    """`colours` (..., 3, 0..255) showing `strength` of themselves, mixed into `background` for the rest."""
+    bg = np.asarray(background, float)
+    return np.round(bg + strength * (np.asarray(colours, float) - bg)).astype(np.uint8)
+
+
+def dimmed_lut(cmap: str, background, strength: float) -> vtk.vtkLookupTable:
+    """`cmap`'s table as a block showing `strength` of its colours draws it on `background`, in steps
+    of 1/255 (under one colour level each): the shared table when fully lit."""
+    return _dimmed_lut(cmap, tuple(int(v) for v in background), round(float(strength) * 255))
+
+
+@lru_cache(maxsize=1024)  # built once per level: every forward pass steps the blocks through the same ones
+def _dimmed_lut(cmap: str, background: tuple[int, ...], level: int) -> vtk.vtkLookupTable:
+    if level >= 255:
+        return vtk_lut(cmap)
+    return _table_lut(dimmed(colour_table(cmap), background, level / 255))
 
 
 def outline_boxes(bounds) -> vtk.vtkPolyData:

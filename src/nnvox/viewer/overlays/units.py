@@ -12,7 +12,7 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.scene import Block, Frame
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.visuals import lit_opacity, outline_boxes
+from nnvox.viewer.visuals import dimmed, lit_strength, outline_boxes
 
 KINDS = ("dead", "saturated")  # Frame fields listing such units per layer
 MARGIN = 0.05  # a frame stands this far off its slice
@@ -24,10 +24,9 @@ def drawn_kinds(frame: Frame, options) -> tuple[str, ...]:
 
 
 def faded(colour, towards, lit: float) -> np.ndarray:
-    """`colour` as it shows on a layer `lit` so far: mixed into `towards` (what is behind it) as the
-    layer's voxels are, by their opacity."""
-    a = lit_opacity(lit)
-    return np.round(np.asarray(towards, float) * (1 - a) + np.asarray(colour, float) * a).astype(np.uint8)
+    """`colour` as it shows on a layer `lit` so far: mixed into `towards` as the layer's voxels are
+    into the background (visuals.lit_strength)."""
+    return dimmed(colour, towards, lit_strength(lit))
 
 
 def unit_box(block: Block, unit: int) -> tuple[float, ...]:

@@ -28,7 +28,7 @@ from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curv
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, Theme
-from nnvox.viewer.visuals import lit_opacity
+from nnvox.viewer.visuals import lit_strength
 from nnvox.viewer.web.clouds import describe_clouds
 from nnvox.viewer.web.frame_packing import pack_frames
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -285,7 +285,8 @@ def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
         "outline": list(c.outline),
         "health": {kind: list(c.health_rgb(kind)) for kind in KINDS},  # dead and saturated units' frames
         "marks": _mark_entries(c),
-        "unlit_opacity": lit_opacity(0.0),  # a block (and its marks) before the forward pass reaches it
+        # how much of its colours a block (and its marks) shows before the forward pass reaches it
+        "unlit_strength": lit_strength(0.0),
         "label_box_opacity": theme.layout.label_box_opacity,
     }
 

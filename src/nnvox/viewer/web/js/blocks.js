@@ -10,17 +10,23 @@ void main() {
   gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
 }`;
 
+// Opaque always: a block the forward pass has not reached shows `strength` of its colours, mixed
+// into the background for the rest (viewer/visuals.py lit_strength), so nothing shows through it.
 const FRAGMENT = `
 uniform sampler2D indices;
 uniform sampler2D table;
-uniform float opacity;
+uniform float strength;
+uniform vec3 background;
 varying vec2 vUv;
 void main() {
   float index = floor(texture2D(indices, vUv).r * 255.0 + 0.5);
-  gl_FragColor = vec4(texture2D(table, vec2((index + 0.5) / 256.0, 0.5)).rgb, opacity);
+  vec3 colour = texture2D(table, vec2((index + 0.5) / 256.0, 0.5)).rgb;
+  gl_FragColor = vec4(floor(mix(background, colour, strength) * 255.0 + 0.5) / 255.0, 1.0);
 }`;
 
-const UNLIT_OPACITY = 0.12; // a block the forward pass has not reached, as viewer/visuals.py dims it
+// How much of its colours a block (or a mark on it) shows, lit 0..1 by the forward pass: the
+// desktop's rule, its unlit share sent by Python (colours.unlit_strength).
+export const litStrength = ({ unlit_strength: unlit }, lit) => unlit + (1 - unlit) * lit;
 
 function dataTexture(data, width, height, format) {
   const texture = new THREE.DataTexture(data, width, height, format, THREE.UnsignedByteType);
@@ -86,13 +92,15 @@ function slabGeometry(block) {
 
 // One block's mesh; `show(indices)` writes a frame's atlas into its texture.
 export class BlockMesh {
-  constructor(block, table) {
+  constructor(block, table, colours) {
     this.block = block;
+    this.colours = colours;
     const [h, w] = block.atlas;
     this.atlas = new Uint8Array(h * w);
     this.texture = dataTexture(this.atlas, w, h, THREE.RedFormat);
+    const background = new THREE.Vector3(...colours.background.map((v) => v / 255));
     const material = new THREE.ShaderMaterial({
-      uniforms: { indices: { value: this.texture }, table: { value: table }, opacity: { value: 1 } },
+      uniforms: { indices: { value: this.texture }, table: { value: table }, strength: { value: 1 }, background: { value: background } },
       vertexShader: VERTEX,
       fragmentShader: FRAGMENT,
       side: THREE.DoubleSide,
@@ -103,10 +111,7 @@ export class BlockMesh {
 
   // The forward pass's light on this block, 0..1.
   setLit(lit) {
-    const material = this.mesh.material;
-    material.uniforms.opacity.value = UNLIT_OPACITY + (1 - UNLIT_OPACITY) * lit;
-    material.transparent = lit < 1;
-    material.depthWrite = lit >= 1;
+    this.mesh.material.uniforms.strength.value = litStrength(this.colours, lit);
   }
 
   show(indices) {

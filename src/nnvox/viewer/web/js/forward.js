@@ -1,8 +1,8 @@
 // The forward-pass animation, as the desktop window's `g` (scenes/playback.py, scenes/frames.py):
 // `reveal` runs 0..1 over the payload's seconds. Python sends when each block lights (`block.lit`,
 // frames.lit_span) and when each edge's dot travels (`edge.pass`, frames.pulse_span), as stretches
-// of the pass; the page only reads where `reveal` is in them. A block is drawn at 0.12 + 0.88 of
-// its opacity as it lights (viewer/visuals.py).
+// of the pass; the page only reads where `reveal` is in them. A block shows more of its colours
+// as it lights, opaque throughout (blocks.js litStrength, viewer/visuals.py lit_strength).
 import * as THREE from "three";
 
 // How far (0..1) the pass at `reveal` is through a stretch [start, end] (frames.along).

@@ -1,8 +1,9 @@
 // Frames round dead (red) and saturated (orange) units, as the desktop's overlays/units.py draws
 // them: the boxes come from Python per snapshot (piece.units: kind -> block -> boxes), and each
 // frame fades with its layer as the forward pass reaches it (its colour mixed into the background
-// by the layer's opacity, as the desktop's `faded`).
+// as the layer's voxels are, the desktop's `faded`).
 import * as THREE from "three";
+import { litStrength } from "./blocks.js";
 import { boxEdges } from "./stage.js";
 
 export class UnitMarks {
@@ -16,9 +17,9 @@ export class UnitMarks {
 
   // A colour (0..255) as it shows on a layer lit so far (0..1).
   faded(rgb, lit) {
-    const { background, unlit_opacity: unlit } = this.colours;
-    const a = unlit + (1 - unlit) * lit;
-    return rgb.map((v, i) => Math.round(background[i] * (1 - a) + v * a) / 255);
+    const { background } = this.colours;
+    const a = litStrength(this.colours, lit);
+    return rgb.map((v, i) => Math.round(background[i] + a * (v - background[i])) / 255);
   }
 
   show(piece, lit) {

@@ -106,7 +106,7 @@ function build(scene, container) {
   const { view, pane, root, text, strip } = layers(container);
   const stage = new Stage(scene, root);
   const tables = Object.fromEntries(Object.entries(scene.luts).map(([name, rows]) => [name, colourTable(rows)]));
-  const meshes = scene.blocks.map((b) => new BlockMesh(b, tables[b.scale.cmap]));
+  const meshes = scene.blocks.map((b) => new BlockMesh(b, tables[b.scale.cmap], scene.colours));
   meshes.forEach((m) => stage.add(m.mesh));
   const viewer = { scene, stage, meshes, view, pane, strip, drawn: 0, overlay: new Overlay(scene, text, strip) };
   viewer.labels = new Labels(scene, stage, text, scene.label_policy);
