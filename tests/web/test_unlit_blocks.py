@@ -1,0 +1,78 @@
+"""The page draws a block the forward pass has not reached as the desktop does (visuals.lit_strength,
+tests/viewer/test_unlit_blocks.py): opaque, its colours mixed into the background, 0.18 of them kept
+(the share Python sends), so nothing behind it shows through."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.scenes.build import build_scene
+from nnvox.viewer.visuals import UNLIT_STRENGTH, dimmed
+from tests.viewer.test_unlit_blocks import along_the_chain
+from tests.web.test_browser import TOLERANCE, desktop_rgb, front_centre, shown, voxels
+
+
+@pytest.fixture(scope="module")
+def scene(digits_run):
+    return build_scene(digits_run)
+
+
+def _picture(page) -> np.ndarray:
+    page.settle()
+    return np.asarray(Image.open(BytesIO(page.page.screenshot())).convert("RGB"), dtype=int)
+
+
+def test_an_unreached_block_shows_the_desktops_dimmed_colours(digits_page, scene):
+    page, block, last = digits_page.page, scene.block("fc1"), scene.n_snapshots - 1
+    cells = voxels(digits_page, scene, block)
+    background = page.evaluate("window.nnvoxViewer.scene.colours.background")
+    assert page.evaluate("window.nnvoxViewer.scene.colours.unlit_strength") == UNLIT_STRENGTH
+    page.evaluate("window.nnvoxViewer.forward.set(0.3)")  # partway: fc1 not reached yet
+    try:
+        assert page.evaluate("window.nnvoxViewer.forward.lit()['fc1']") == 0
+        pixels = shown(digits_page, block, cells)
+    finally:
+        page.evaluate("window.nnvoxViewer.forward.set(null)")
+    expected = {rc: dimmed(desktop_rgb(scene, block, last, *rc), background, UNLIT_STRENGTH) for rc in cells}
+    wrong = [(rc, pixels[rc], expected[rc]) for rc in cells if np.abs(pixels[rc] - expected[rc]).max() > TOLERANCE]
+    assert not wrong, f"{len(wrong)} of {len(cells)} voxels, e.g. {wrong[:3]}"
+    assert max(np.abs(desktop_rgb(scene, block, last, *rc) - background).max() for rc in cells) > 60  # lit, they differ
+
+
+DRAW = """([pose, fill]) => {
+  const v = window.nnvoxViewer, s = v.stage;
+  s.setPose(pose);
+  s.controls.target.copy(s.centre);
+  s.controls.update();
+  s.resize(s.renderer.domElement.clientWidth, s.renderer.domElement.clientHeight);
+  v.meshes.forEach((m) => m.setLit(m.block.name === "input" ? 0 : 1));
+  const conv1 = v.meshes.find((m) => m.block.name === "conv1");
+  conv1.show(new Uint8Array(conv1.atlas.length).fill(fill));
+  s.requestDraw();
+}"""
+
+
+def test_nothing_behind_an_unreached_block_shows_through_it(digits_page, scene):
+    """Looking down the chain, the unlit input covers conv1's middle: conv1 all bright or all dark
+    changes the picture round the input and nowhere on it."""
+    page, conv1, block = digits_page.page, scene.block("conv1"), scene.block("input")
+    pose = along_the_chain(scene).to_dict()
+    bright, dark = (int(conv1.scale.quantise(np.array([v]))[0]) for v in (0.0, conv1.scale.lo))
+    pictures = []
+    try:
+        for fill in (bright, dark):
+            page.evaluate(DRAW, [pose, fill])
+            pictures.append(_picture(digits_page))
+        inner = [(r, c) for r in range(2, block.rows - 2) for c in range(2, block.cols - 2)]
+        points = np.round(digits_page.screens([front_centre(block, *rc) for rc in inner])).astype(int)
+    finally:
+        page.evaluate(f"window.nnvoxViewer.stage.reset(); window.nnvoxViewer.timeline.set({scene.n_snapshots - 1})")
+    changed = np.abs(pictures[0] - pictures[1]).max(axis=2) > 0
+    assert changed.sum() > 500  # conv1 stands out round the input ...
+    xs, ys = points[:, 0], points[:, 1]
+    assert not changed[ys, xs].any()  # ... and shows through none of the input's voxels
+    assert (ys.max() - ys.min()) > 100  # the input fills the middle of the picture
