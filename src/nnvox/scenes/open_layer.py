@@ -188,13 +188,25 @@ class MapPlaces:
     size: np.ndarray
 
 
+KERNEL_FLIGHT = 0.6  # of the opening: kernel tiles fly over its first part, while the camera still looks obliquely
+
+
+def flight_of(block: Block) -> tuple[float, float]:
+    """(stagger, span) of an opening's u: map k flies over [k / (P - 1) * stagger, that + span -
+    stagger]. Kernel tiles fly together (staggered, conv2's 96 tiles arrived row after row, a
+    sheared band for most of the flight) and early: their stack's kernels stand one behind another
+    along the camera's final line of sight, so tiles in flight overlap most as the camera faces them
+    (they are in the grid by then, the camera turning the rest of the way)."""
+    return (0.0, KERNEL_FLIGHT) if block.kernels is not None else (STAGGER, 1.0)
+
+
 def map_places(block: Block, u: float) -> MapPlaces:
     """An open block's maps a fraction `u` of the way from the stack (0) to the grid (1), each
     eased on its own stretch of u, map 0 first. The stack's first map sits at the block's origin,
     where the grid's left edge starts."""
-    p = block.panels
-    starts = STAGGER * np.arange(p) / max(p - 1, 1) if p > 1 else np.zeros(1)
-    own = np.clip((u - starts) / (1.0 - STAGGER if p > 1 else 1.0), 0.0, 1.0)
+    p, (stagger, span) = block.panels, flight_of(block)
+    starts = stagger * np.arange(p) / max(p - 1, 1) if p > 1 else np.zeros(1)
+    own = np.clip((u - starts) / (span - stagger if p > 1 else span), 0.0, 1.0)
     e = EASINGS[EASING](own)
     # each map's front-face centre in the closed block's stack (a kernel's: its tile in its filter's panel)
     stack = stack_places(block) if block.kernels is not None and block.opened else block.panel_centres()
@@ -232,17 +244,28 @@ def slab_corners(block: Block, places: MapPlaces) -> np.ndarray:
     return places.centres[:, None, None, :] + a + b + d
 
 
+NEIGHBOURS_SEEN = 0.25  # of the widest open grid of maps: the glimpse of the blocks either side
+WEIGHTS_FILL = 0.94  # of the width open kernel grids fill (their labels stand inside their bounds)
+
+
 def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: float = 0.06) -> CameraPose:
     """The camera facing the open grids of `names` (a name or several; looking along +y, up +z), with
-    the edge of the blocks before and after them in view, their labels and the caption's band clear."""
-    boxes = np.array([scene.block(n).bounds for n in ([names] if isinstance(names, str) else names)])
+    the edge of the blocks before and after them in view, their labels and the caption's band clear.
+    Open kernel grids are framed alone, as large as the frame allows: the weights next to them are
+    a network's dense layers, each drawn edge-on at its own voxel size (fc1's 48,000 weights a
+    line beside conv2's 2,400), which read as neither a matrix nor its size (conv2's tiles 55 px
+    at 1080p with conv1's, were 40 with a quarter grid of neighbours either side)."""
+    blocks = [scene.block(n) for n in ([names] if isinstance(names, str) else names)]
+    boxes = np.array([b.bounds for b in blocks])
     direction = np.array(OPEN_DIRECTION)
     x0, y0, z0 = boxes[:, 0::2].min(axis=0)
     x1, y1, z1 = boxes[:, 1::2].max(axis=0)
+    kernels = all(b.kernels is not None for b in blocks)
     # a glimpse of the neighbours (where the maps come from and go to): a quarter of the widest grid, not of
     # several grids together (conv1 and conv2 open: 15% larger)
-    pad = 0.25 * float((boxes[:, 1] - boxes[:, 0]).max())
-    centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=0.9)
+    pad = 0.0 if kernels else NEIGHBOURS_SEEN * float((boxes[:, 1] - boxes[:, 0]).max())
+    fill = WEIGHTS_FILL if kernels else 0.9
+    centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=fill)
     up = np.array([0.0, 0.0, 1.0])
     return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
 
@@ -301,6 +324,29 @@ def labels_shown(progress: float, duration: float, *, opens: bool = True) -> flo
         return 1.0
     arrived = min(OPEN_SECONDS, duration / 3)
     return float(min(max((progress * duration - arrived) / LABELS_SECONDS, 0.0), 1.0))
+
+
+# A shot opening several kernel grids (conv1's and conv2's weights) faces the first alone, at its own
+# size, then all of them: framed together, conv1's 6 kernels were 55 px at 1080p, alone about 190
+# (the ones the lecture explained earlier); only where the shot holds each view long enough to read.
+FIRST_GRID_SECONDS = 2.5  # on the first grid alone, from its labels' arrival
+WIDEN_SECONDS = 1.5  # the camera easing out from the first grid to all of them
+ALL_GRIDS_SECONDS = 3.0  # at least, on all the grids at the shot's end
+
+
+def grid_tour(scene: Scene, names, duration: float, *, opens: bool = True) -> tuple[str, float, float] | None:
+    """(the first grid, when the camera leaves it, when it frames all), the times as fractions of the
+    shot, for a shot of `duration` seconds that opens `names`: where they are several kernel grids,
+    open at the shot's start and the shot is long enough; else None (the camera frames all at once)."""
+    names = [names] if isinstance(names, str) else list(names)
+    if not opens or len(names) < 2 or any(scene.block(n).kernels is None for n in names):
+        return None
+    arrived = min(OPEN_SECONDS, duration / 3) + LABELS_SECONDS
+    leave = arrived + FIRST_GRID_SECONDS
+    if leave + WIDEN_SECONDS + ALL_GRIDS_SECONDS > duration:
+        return None
+    first = min(names, key=lambda n: scene.block(n).bounds[0])  # the network's first, on the left
+    return first, leave / duration, (leave + WIDEN_SECONDS) / duration
 
 
 def map_cell(block: Block, point) -> tuple[int, int, int] | None:

@@ -55,12 +55,16 @@ def as_stack(block: Block) -> Block:
 
 
 LABEL_ROOM = (2.0, 1.0)  # left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers
+ONE_ROW_ROOM = 1.4  # left of a grid of one row (one input channel: no input labels), in tiles: "filter" alone
 
 
 def label_room(block: Block) -> tuple[float, float]:
-    """The room (left, top) an open weight's grid keeps for its labels, in world units."""
+    """The room (left, top) an open weight's grid keeps for its labels, in world units (left of a
+    single row only the word "filter": the room for "input 0" left conv1's six kernels off-centre
+    in their grid's outline, framed alone)."""
     kh, kw = block.kernels[2:]
-    return (LABEL_ROOM[0] * kw * block.voxel, LABEL_ROOM[1] * kh * block.voxel)
+    left = ONE_ROW_ROOM if kernel_grid(block)[0] == 1 else LABEL_ROOM[0]
+    return (left * kw * block.voxel, LABEL_ROOM[1] * kh * block.voxel)
 
 
 def tile_of(block: Block) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ from nnvox.scenes.camera import (
     view_direction,
 )
 from nnvox.scenes.frames import lit_at
-from nnvox.scenes.open_layer import closed_scene, labels_shown, open_pose, open_schedule
+from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve
 
@@ -254,5 +254,12 @@ def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float
     """An opening shot's camera where it sets none: from the overview of the network still closed
     (`beside` as camera_move takes it) to facing the open grid as the layer opens."""
     whole = camera_move(CameraMove(), closed_scene(scene), aspect, shot.caption is not None, beside)(0.0)
-    facing = open_pose(scene, shot.open, aspect, **(CAPTIONED if shot.caption is not None else {}))
-    return lambda p: blend(whole, facing, ease("smooth", opened(p)))
+    room = CAPTIONED if shot.caption is not None else {}
+    facing = open_pose(scene, shot.open, aspect, **room)
+    tour = grid_tour(scene, shot.open, shot.duration, opens=opened(0.0) < 1.0)
+    if tour is None:
+        return lambda p: blend(whole, facing, ease("smooth", opened(p)))
+    first, leave, widened = tour  # the first kernel grid alone, then all of them (open_layer.grid_tour)
+    alone = open_pose(scene, first, aspect, **room)
+    out = lambda p: ease("smooth", (p - leave) / (widened - leave))
+    return lambda p: blend(blend(whole, alone, ease("smooth", opened(p))), facing, out(p))

@@ -44,12 +44,14 @@ TICK_WORDS = {
 }
 # A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so and
 # names the unit, its bar's ends are that scale's numbers (0 ... the shared maximum), which a student
-# can check a claim against; longest title first, the first that fits over the bar
+# can check a claim against; longest title first, the first that fits over the bar (no "|w − w₀|": the
+# legend's font draws no "|")
 SHARED_SCALE_TITLES = {
     "distance-from-start": (
-        "how far each weight moved since the start, |w − w₀| in weight units, all layers",
-        "|w − w₀| since the start, in weight units, all layers",
-        "|w − w₀|, weight units, all layers",
+        "how far each weight moved since the start, in weight units, all layers",
+        "how far each weight moved, in weight units, all layers",
+        "distance moved, in weight units, all layers",
+        "weight units, all layers",
     )
 }
 # The same ends in a narrow pane, where the long words would meet (a diverging bar's ends are its sign)

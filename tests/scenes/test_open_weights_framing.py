@@ -1,0 +1,81 @@
+"""The lecture's opened weights framed for a hall (issue 17 item 7): conv1's and conv2's kernel grids
+as large as a 16:9 frame allows above the caption's band, with no dense layer drawn edge-on beside
+them; in a long enough shot conv1's six kernels first on their own; the tiles fly together (no
+sheared band of tiles) and arrive while the camera still turns. No GL."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.open_layer import KERNEL_FLIGHT, grid_tour, map_places, open_pose, open_scene
+from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.shots import CAPTIONED, shot_frames
+from nnvox.scenes.storyboard import load_storyboard
+
+ASPECT = 16 / 9
+BOTH = ["conv1", "conv2"]
+TILE_FLOOR = 50  # px at 1080p with both grids framed: 55 (were 39.5, a quarter grid of neighbours either side)
+ALONE_FLOOR = 150  # px at 1080p, conv1's kernels framed alone: 190
+
+
+@pytest.fixture(scope="module")
+def scene(lenet_run):
+    return open_scene(build_scene(lenet_run, SceneOptions(mode="weights")), BOTH)
+
+
+def _tile_px(scene, pose, name: str) -> float:
+    """A kernel tile's side at 1080p under the parallel camera `pose`."""
+    block = scene.block(name)
+    return block.cols * block.voxel / (2 * pose.scale) * 1080
+
+
+def _on_screen(pose, bounds) -> tuple[np.ndarray, np.ndarray]:
+    """A box's 8 corners in the frame: -1..1 across and up."""
+    corners = np.array(np.meshgrid(bounds[0:2], bounds[2:4], bounds[4:6], indexing="ij")).reshape(3, -1).T
+    up, towards = np.array(pose.up), np.array(pose.direction)
+    rel = corners - np.array(pose.focal)
+    return rel @ np.cross(up, towards) / (pose.scale * ASPECT), rel @ up / pose.scale
+
+
+def test_both_kernel_grids_fill_the_frame_above_the_caption_and_no_dense_layer_is_beside_them(scene):
+    pose = open_pose(scene, BOTH, ASPECT, **CAPTIONED)
+    assert np.allclose(pose.direction, (0, -1, 0))  # face-on
+    assert min(_tile_px(scene, pose, n) for n in BOTH) >= TILE_FLOOR
+    for name in BOTH:
+        x, y = _on_screen(pose, scene.block(name).bounds)
+        assert np.all(np.abs(x) <= 1) and y.max() <= 1
+        assert y.min() >= -0.45, name  # above the caption and the legends (the frame's lowest quarter)
+    for name in ("fc1", "fc2"):  # framed out, not drawn edge-on as a line at the frame's edge
+        x, _ = _on_screen(pose, scene.block(name).bounds)
+        assert x.min() > 1, name
+
+
+def test_a_long_weights_shot_shows_conv1_alone_first_then_both(scene, lenet_run, tmp_path):
+    assert grid_tour(scene, BOTH, 5.0) is None  # too short to hold either view
+    assert grid_tour(scene, BOTH, 10.0, opens=False) is None  # arrived open: framed as the shot before
+    assert grid_tour(scene, ["conv1"], 10.0) is None
+    first, leave, widened = grid_tour(scene, BOTH, 10.0)
+    assert first == "conv1" and 0 < leave < widened < 1
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    board.write_text(
+        '[[shot]]\nrun = "run"\nduration = 10\nmode = "weights"\nopen = ["conv1", "conv2"]\ncaption = "k"\n'
+    )
+    frames = shot_frames(load_storyboard(board).shots[0], scene, ASPECT, 10)
+    alone = [f for f in frames if f.labels == 1.0 and f.progress <= leave]
+    assert len(alone) >= 20  # 2 s and more at 10 fps
+    assert all(_tile_px(scene, f.pose, "conv1") >= ALONE_FLOOR for f in alone)
+    assert all(_tile_px(scene, f.pose, "conv2") >= TILE_FLOOR for f in frames if f.progress >= widened)
+
+
+def test_kernel_tiles_fly_together_and_arrive_before_the_camera_faces_them(scene, lenet_run):
+    for name in BOTH:
+        block = scene.block(name)
+        for u in np.linspace(0, 1, 11):
+            assert np.ptp(map_places(block, u).turn) == 0  # the same way along: the grid is never sheared
+        assert np.all(map_places(block, KERNEL_FLIGHT).turn == 1.0)
+        assert np.all(map_places(block, 0.5 * KERNEL_FLIGHT).turn < 1.0)
+    maps = open_scene(build_scene(lenet_run), ["conv1"]).block("conv1")
+    assert np.ptp(map_places(maps, 0.3).turn) > 0  # a layer's maps still fly one after another
