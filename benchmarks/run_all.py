@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_cli import report as cli_report
 from bench_depth import report as depth_report
+from bench_forward_light import report as forward_light_report
 from bench_frame import frame_costs
 from bench_models import model_costs
 from bench_open_close import report as open_close_report
@@ -100,6 +101,7 @@ def main() -> None:
     lines += ["", *real_models_report(quick)]
     lines += ["", *depth_report(quick)]
     lines += ["", *open_close_report(quick)]
+    lines += ["", *forward_light_report(quick, digits)]
     rec = isolated(recording_overhead, epochs=20, pairs=3 if quick else 25)
     lines += [
         "",
