@@ -18,7 +18,7 @@ from nnvox.viewer.overlays.field import ReceptiveField
 from nnvox.viewer.overlays.histogram import HistogramPanel
 from nnvox.viewer.overlays.hud import HeadsUpLine
 from nnvox.viewer.overlays.labels import BlockLabels
-from nnvox.viewer.overlays.legends import ColourLegends
+from nnvox.viewer.overlays.legends import ColourLegends, placed_inset
 from nnvox.viewer.overlays.metrics import MetricsInset, draws_inset
 from nnvox.viewer.overlays.open_maps import OpenMaps
 from nnvox.viewer.overlays.outlines import Outlines
@@ -66,7 +66,7 @@ def compose(stage: Stage) -> Overlays:
     hud = HeadsUpLine(stage) if options.show_hud else None
     caption = Caption(stage)
     legends = ColourLegends(stage) if options.show_legend else None
-    metrics = MetricsInset(stage) if draws_inset(stage) else None
+    metrics = MetricsInset(stage, placed_inset(stage)) if draws_inset(stage) else None
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None
     return Overlays(

@@ -1,4 +1,5 @@
-"""A storyboard's caption: centred low, above the legends and left of the insets, on a dark band.
+"""A storyboard's caption: centred low, above the legends and left of the insets (above the metrics
+inset where it rises over the legends), on a dark band.
 Hidden until `show` is given a text; frames leave it alone."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import vtk
 
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import GLYPH
+from nnvox.viewer.overlays.legends import placed_inset
 
 
 class Caption:
@@ -26,7 +28,9 @@ class Caption:
         tp.SetBackgroundColor(*colours.caption_band)
         tp.SetFrame(False)
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.actor.SetPosition(layout.caption_x, layout.legend_top + layout.caption_gap)
+        inset = placed_inset(stage)  # one raised over the legends (a portrait frame's): the caption over it
+        floor = inset.box[3] if inset is not None and inset.raised else layout.legend_top
+        self.actor.SetPosition(layout.caption_x, floor + layout.caption_gap)
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
         self.renderer = stage.renderer

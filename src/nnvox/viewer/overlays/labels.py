@@ -12,7 +12,7 @@ from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.scene import Block
 from nnvox.viewer.label_layout import ClassTexts, Label, LabelLayout
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.metrics import fitted_inset
+from nnvox.viewer.overlays.legends import placed_inset
 from nnvox.viewer.theme import to_unit
 from nnvox.viewer.visuals import make_billboard
 
@@ -74,7 +74,7 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
         out.append((0.0, layout.hud_position[1] - 2 * line, 1.0, 1.0))
     if options.show_legend:
         out.append((0.0, 0.0, 1.0, layout.legend_top))
-    inset = fitted_inset(stage)  # as the pane draws it: widened where its titles need it
+    inset = placed_inset(stage)  # as the pane draws it: widened (raised) where its titles (the legends) need it
     if inset is not None:
         out.append(inset.box)
     return out

@@ -7,7 +7,8 @@ fixed over the run, so they never change. Beside them, an entry for each mark th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import vtk
@@ -18,7 +19,7 @@ from nnvox.scenes.heads_up import significant
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.label_layout import EDGE
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.metrics import fitted_inset
+from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import to_unit
 
@@ -201,6 +202,57 @@ def bar_width(layout, count: int, pane_share: float = 1.0, inset_left: float | N
     return min(wide, room / max(count, 1))
 
 
+def words_that_fit(words: tuple[str, ...], width: float, measure: Callable[[str], float], gap: float):
+    """The words under a bar `width` wide, as `measure` finds them (both pane fractions): all of them
+    where each stands clear of the next (`gap` apart), else without the middle word, else the ends'
+    short forms (SHORT_WORDS) with, then without, the middle one; None where none fits."""
+    short = tuple(SHORT_WORDS.get(w, w) for w in words)
+    forms = [words, (words[0], words[-1]), short, (short[0], short[-1])] if len(words) == 3 else [words, short]
+    for form in forms:
+        w = [measure(word) for word in form]
+        if len(form) == 2 and w[0] + gap + w[1] <= width:
+            return form
+        if len(form) == 3 and max(w[0], w[2]) + gap + w[1] / 2 <= width / 2:
+            return form
+    return None
+
+
+def text_measure(stage: Stage, font: int) -> Callable[[str], float]:
+    """Words' width in a text of `font` pixels, a fraction of the pane's width."""
+    prop = vtk.vtkTextProperty()
+    prop.SetFontSize(font)
+    window = stage.renderer.GetRenderWindow()
+    dpi = window.GetDPI() if window is not None else 72
+    return lambda words: text_extent(prop, words, dpi)[0] / stage.pane_width
+
+
+def bars_fit(stage: Stage, inset_left: float) -> bool:
+    """Whether each of the pane's colour bars, left of an inset from `inset_left`, is wide enough for
+    its shortest title (over it and the gap) and a form of its words."""
+    layout, size = stage.layout, stage.options.font(stage.fonts.legend)
+    bars = colour_bars(stage.scene.mode, stage.scene.blocks)
+    width = bar_width(layout, len(bars), stage.viewport[2] - stage.viewport[0], inset_left)
+    title, word, gap = text_measure(stage, round(size * 1.1)), text_measure(stage, size), 0.5 * size / stage.pane_width
+    return all(
+        title(bar.titles[-1]) <= width + layout.legend_gap and words_that_fit(bar.words, width, word, gap)
+        for bar in bars
+    )
+
+
+def placed_inset(stage: Stage) -> InsetLayout | None:
+    """The metrics inset as the pane draws it (None: none): fitted to its titles (metrics.inset_layout)
+    and, where the colour bars left of it would be too narrow for their words (a portrait frame's large
+    text), raised over the legends, which then take the strip's width; the window's own box stays."""
+    inset, layout = fitted_inset(stage), stage.layout
+    if inset is None or not stage.options.show_legend or stage.options.metrics_box != layout.metrics_box:
+        return inset
+    if bars_fit(stage, inset.box[0]):
+        return inset
+    x0, y0, x1, y1 = inset.box
+    bottom = layout.legend_top + layout.caption_gap
+    return replace(inset, box=(x0, bottom, x1, bottom + y1 - y0), raised=True)
+
+
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
     table = colour_table(cmap)[1:]
     lut = vtk.vtkLookupTable()
@@ -218,9 +270,10 @@ class ColourLegends:
         self.stage = stage
         self.size = stage.options.font(stage.fonts.legend)
         self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
-        inset = fitted_inset(stage)  # the bars keep left of it, the marks' entries sit over it
+        inset = placed_inset(stage)  # the bars keep left of it (or take the width under it), the marks sit over it
         inset_box = inset.box if inset is not None else stage.options.metrics_box
-        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], inset_box[0])
+        right = 1.0 - layout.legend_left + layout.legend_gap if inset is not None and inset.raised else inset_box[0]
+        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], right)
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
         title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
@@ -267,17 +320,10 @@ class ColourLegends:
         """The words under a bar, measured in their font: all of them where each stands clear of the
         next (half a font size apart), else without the middle word, else the ends' short forms
         (SHORT_WORDS) with, then without, the middle one."""
-        short = tuple(SHORT_WORDS.get(w, w) for w in words)
-        forms = [words, (words[0], words[-1]), short, (short[0], short[-1])] if len(words) == 3 else [words, short]
         probe = self._text("", self.size, "left", "top")
         gap = 0.5 * self.size / self.stage.pane_width
-        for form in forms:
-            w = [self._width(probe, word) for word in form]
-            if len(form) == 2 and w[0] + gap + w[1] <= self.width:
-                return form
-            if len(form) == 3 and max(w[0], w[2]) + gap + w[1] / 2 <= self.width / 2:
-                return form
-        return forms[-1]
+        fitting = words_that_fit(words, self.width, lambda word: self._width(probe, word), gap)
+        return fitting or tuple(SHORT_WORDS.get(w, w) for w in (words[0], words[-1]))
 
     def _text(self, words: str, font: int, across: str, down: str) -> vtk.vtkTextActor:
         """A legend text in the theme's colour, placed by its `across` (left, centre, right) and

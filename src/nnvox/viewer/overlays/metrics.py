@@ -16,9 +16,6 @@ LABEL_DROP = 0.035  # of the pane: the labels' baseline, below the box's top
 TITLE_BAND = 0.047  # of the pane: the labels' band at the box's top, descenders and a gap included
 TITLE_PAD = 0.006  # of the pane's width: a title's distance from the box's side
 TITLE_SPACE = 1.0  # font sizes between the two titles where they share a line
-# The inset's left edge, at the leftmost (pane fractions): where its titles need more than the theme's
-# box (a portrait frame's large text), it widens leftwards to here, the legends keeping the rest
-WIDEST_LEFT = 0.5
 
 
 def curves_height(box, band: float = TITLE_BAND) -> float:
@@ -107,12 +104,13 @@ class InsetLayout:
     """Where the inset and its titles go in a pane: `box` (pane fractions), `rows` each line's titles
     top down, as (the title's index, its words as drawn) (one line: the first at the left, the second
     at the right), `line` a line's height and `band` the titles' band at the box's top (both of the
-    pane's height)."""
+    pane's height); `raised`: over the legends, which then take the strip's whole width."""
 
     box: Box
     rows: tuple[tuple[tuple[int, str], ...], ...]
     line: float
     band: float
+    raised: bool = False
 
 
 def title_rows(widths: list[float], room: float, space: float) -> tuple[tuple[int, ...], ...]:
@@ -131,8 +129,9 @@ def title_property(stage: Stage) -> vtk.vtkTextProperty:
 
 def inset_layout(stage: Stage, titles: list[str]) -> InsetLayout:
     """The inset's box and its `titles`' lines, measured in their font: the titles side by side where
-    they fit the theme's box, else one a line; a title wider than the box widens it leftwards (never
-    past WIDEST_LEFT: the legends keep the rest), and one wider still is cut short with an ellipsis."""
+    they fit the theme's box, else one a line; a title wider than the box (a portrait frame's text)
+    widens it leftwards, and one wider than the frame's margins is cut short with an ellipsis. (Where
+    the legends beside it are then too narrow, legends.placed_inset raises it over them.)"""
     x0, y0, x1, y1 = stage.options.metrics_box
     prop, pane_w = title_property(stage), stage.pane_width
     window = stage.renderer.GetRenderWindow()
@@ -141,7 +140,7 @@ def inset_layout(stage: Stage, titles: list[str]) -> InsetLayout:
     widths, pad = [w for w, _ in sizes], TITLE_PAD * pane_w
     rows = title_rows(widths, (x1 - x0) * pane_w - 2 * pad, TITLE_SPACE * prop.GetFontSize())
     if len(rows) > 1 and max(widths) > (x1 - x0) * pane_w - 2 * pad:
-        x0 = max(min(WIDEST_LEFT, x0), x1 - (max(widths) + 2 * pad) / pane_w)
+        x0 = max(min(stage.layout.legend_left, x0), x1 - (max(widths) + 2 * pad) / pane_w)
     room = (x1 - x0) * pane_w - 2 * pad
     fits = lambda text: text_extent(prop, text, dpi)[0] <= room
     line = max((h for _, h in sizes), default=0) / stage.pane_height
@@ -157,13 +156,14 @@ def fitted_inset(stage: Stage) -> InsetLayout | None:
 
 
 class MetricsInset:
-    """In the options' metrics_box (normalised viewport x0, y0, x1, y1), widened where its titles
-    need it (inset_layout); loss scaled to its own maximum, accuracy to 0..1."""
+    """In the options' metrics_box (normalised viewport x0, y0, x1, y1), or where `layout` places it
+    (legends.placed_inset: widened and raised where its titles and the legends need it); loss scaled
+    to its own maximum, accuracy to 0..1."""
 
-    def __init__(self, stage: Stage):
+    def __init__(self, stage: Stage, layout: InsetLayout | None = None):
         self.stage = stage
         self.n, curves = metric_curves(stage.scene.metrics)
-        self.layout = inset_layout(stage, [title for _, _, title in curves])
+        self.layout = layout or inset_layout(stage, [title for _, _, title in curves])
         self.box = x0, y0, x1, y1 = self.layout.box
         tall = curves_height(self.box, self.layout.band)
         self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]

@@ -1,0 +1,117 @@
+"""Issue 17 item 6, nothing overlapping in the bottom strip at any frame shape: at a 4:3 frame the
+metrics inset's two titles ("accuracy (0 to 100%)", "loss (max 0.691)") ran into each other, and in
+a portrait frame out of the inset into the legends. Here the lecture's tightest picture (the mistake
+shot's three bars, the marks' entry, the lecture's longest caption) is drawn at 16:9, 4:3, 1:1 and
+9:16, each at two heights, and read back from the drawn props: every text whole inside the frame at
+the lecture size and over no other, the colour bars clear of each other, of every text and of the
+inset, the inset's titles inside it and above its curves."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from tests.viewer.picture_policy import _text_of, check_lecture_text, drawn_texts
+
+pytestmark = pytest.mark.gl
+
+# (width, height): each shape at a small and a large picture (portrait at the same two widths)
+SHAPES = {
+    "16:9": ((854, 480), (1920, 1080)),
+    "4:3": ((640, 480), (1440, 1080)),
+    "1:1": ((480, 480), (1080, 1080)),
+    "9:16": ((480, 854), (1080, 1920)),
+}
+
+
+def _longest_caption() -> str:
+    board = tomllib.loads(resources.files("nnvox.storyboards").joinpath("lecture.toml").read_text())
+    return max((shot.get("caption", "") for shot in board["shot"]), key=len)
+
+
+@pytest.fixture(scope="module")
+def mistake_scene(lenet_run):
+    """The mistake shot's bars, with the demo run's two curves (its titles: "accuracy (0 to 100%)",
+    "loss (max 0.691)"; the one-epoch fixture's loss has one value, no curve)."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.view import ViewSpec
+
+    spec = dataclasses.replace(ViewSpec(), attribution="integrated-gradients")
+    scene = build_scene(lenet_run, spec.scene_options())
+    n = scene.n_snapshots
+    metrics = {"accuracy": np.linspace(0.1, 0.978, n), "loss": np.linspace(0.691, 0.07, n)}
+    return dataclasses.replace(scene, metrics=metrics)
+
+
+def _bars(legends, layer) -> list[list[float]]:
+    """Each colour bar's rectangle in image pixels (x0, y0, x1, y1 from the bottom left)."""
+    out = []
+    for prop in legends.props:
+        if prop.IsA("vtkScalarBarActor"):
+            x0, y0 = prop.GetPositionCoordinate().GetComputedDisplayValue(layer)
+            x1, y1 = prop.GetPosition2Coordinate().GetComputedDisplayValue(layer)
+            out.append([x0, y0, x1, y1])
+    return out
+
+
+def _meet(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0
+
+
+def _inside(inner, outer) -> bool:
+    return inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _strip(scene, size, shot: bool) -> tuple:
+    """The picture's 2D texts, its bars, the inset's box (image pixels), its texts, its titles and its
+    curves' top:
+    a storyboard shot's (the caption, no marks: the lecture style frames no units) or a still's (the
+    marks' entry, no caption)."""
+    import vtk
+
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    w, h = size
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_marks=not shot))
+    try:
+        overlays = r.scene_renderer.overlays
+        overlays.caption.show(_longest_caption() if shot else None)
+        r.render(scene.frame_at(scene.n_snapshots - 1))
+        texts = [t for t in drawn_texts(r) if t["kind"] == "text"]
+        layer = r.scene_renderer.renderer
+        bars = _bars(overlays.legends, layer)
+        inset = overlays.metrics
+        box = [inset.box[0] * w, inset.box[1] * h, inset.box[2] * w, inset.box[3] * h]
+        own = [t for p in inset.props for t in _text_of(p, layer, vtk)]  # its titles (and any scale's words)
+        titles = {words for row in inset.layout.rows for _, words in row}
+        band = (inset.box[3] - inset.layout.band) * h  # the curves' area ends under the titles' band
+        return texts, bars, box, own, [t for t in own if t["text"] in titles], band
+    finally:
+        r.close()
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_no_two_bottom_strip_texts_overlap_and_none_leaves_the_frame(mistake_scene, shape):
+    for size, shot in ((size, shot) for size in SHAPES[shape] for shot in (True, False)):
+        where = f"{shape} {size[0]}x{size[1]} {'shot' if shot else 'still'}"
+        texts, bars, box, own, titles, curves_top = _strip(mistake_scene, size, shot)
+        assert shot or any(t["text"].startswith("dead unit") for t in texts), f"{where}: no marks' entry"
+        assert len(bars) == 3 and len(titles) == 2, f"{where}: {len(bars)} bars, titles {titles}"
+        check_lecture_text(where, texts, size)  # inside the frame, lecture-sized, none over another
+        for t in own:
+            assert _inside(t["box"], box), f"{where}: {t['text']!r} at {t['box']} leaves the inset {box}"
+        for t in titles:
+            assert t["box"][1] >= curves_top, f"{where}: {t['text']!r} reaches down into the curves"
+        assert box[0] >= 0 and box[2] <= size[0], f"{where}: the inset {box} leaves the frame"
+        for i, bar in enumerate(bars):
+            assert not _meet(bar, box), f"{where}: bar {i} at {bar} reaches the inset {box}"
+            assert not [b for b in bars[:i] if _meet(bar, b)], f"{where}: bar {i} over another"
+            over = [t["text"] for t in texts if _meet(t["box"], bar)]
+            assert not over, f"{where}: {over} over bar {i}"
+        others = [t["text"] for t in texts if t not in own and _meet(t["box"], box)]
+        assert not others, f"{where}: {others} over the inset"
