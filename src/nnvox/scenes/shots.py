@@ -25,8 +25,10 @@ from nnvox.scenes.camera import (
     view_direction,
 )
 from nnvox.scenes.frames import lit_at
+from nnvox.scenes.open_framing import kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
+from nnvox.scenes.shot_subject import shot_subject
 from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve
 
 
@@ -208,6 +210,8 @@ def shot_frames(
             camera = open_camera(shot, scene, aspect, opened, beside)
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
+    if shot.open:  # its subject inside the frame as the maps fly and the neighbours glide aside
+        camera = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(

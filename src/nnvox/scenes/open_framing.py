@@ -1,0 +1,75 @@
+"""An opening shot's subject kept inside the frame through its move: the layers it opens and the
+blocks its camera moves to, where they stand at each moment of the opening (maps flying to their
+grid, the neighbours gliding aside to make room), the camera widened just enough where one would
+pass the frame's edge. The lecture's move into conv1's close-up cut the input at the left edge for
+about a second: the input glided left to make room while the camera still framed the closed network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from nnvox.scenes.camera import CameraPose
+from nnvox.scenes.open_layer import closed_scene, map_places, neighbour_offsets, shown_maps
+from nnvox.scenes.scene import Scene
+
+INSIDE = (0.97, 0.95)  # of the frame's half width and half height: the subject stays within
+
+
+def subject_boxes(scene: Scene, names, u: float) -> np.ndarray:
+    """Boxes (n, 6: x0, x1, y0, y1, z0, z1) of the blocks `names` as drawn `u` (0..1) of the way
+    through opening: an open block's maps where they fly (and its grid's own bounds grown in from
+    its stack's), any other block where it glides to make room."""
+    closed = {b.name: b.bounds for b in closed_scene(scene).blocks}
+    offsets = neighbour_offsets(scene, u)
+    boxes = []
+    for name in names:
+        block = scene.block(name)
+        if block.opened is None:
+            dx, dz = offsets.get(name, (0.0, 0.0))
+            boxes.append(np.asarray(block.bounds, float) + np.array([dx, dx, 0, 0, dz, dz]))
+            continue
+        places = map_places(block, u)
+        half = np.array([block.cols, block.cols, block.rows]) * block.voxel / 2
+        shown = places.centres[: shown_maps(block)]
+        lo, hi = shown - half, shown + half
+        boxes.append(np.ravel(np.column_stack([lo.min(axis=0), hi.max(axis=0)])))
+        start, end = np.asarray(closed[name], float), np.asarray(block.bounds, float)
+        boxes.append(start + (end - start) * min(max(u, 0.0), 1.0))
+    return np.array(boxes).reshape(-1, 6)
+
+
+def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
+    """`pose`, or where a box's corner passes INSIDE of its frame, the least wider view (moved and
+    scaled, its direction kept) that holds them all and what it held."""
+    d, up = np.asarray(pose.direction, float), np.asarray(pose.up, float)
+    right = np.cross(-d, up)
+    right /= np.linalg.norm(right)
+    up = np.cross(right, -d)
+    corners = np.array([(b[i], b[j], b[k]) for b in boxes for i in (0, 1) for j in (2, 3) for k in (4, 5)])
+    rel = corners - np.asarray(pose.focal, float)
+    xs, ys = rel @ right, rel @ up
+    w, h = pose.scale * aspect * INSIDE[0], pose.scale * INSIDE[1]
+    x0, x1, y0, y1 = min(-w, xs.min()), max(w, xs.max()), min(-h, ys.min()), max(h, ys.max())
+    if (x0, x1, y0, y1) == (-w, w, -h, h):
+        return pose
+    scale = max((x1 - x0) / 2 / (aspect * INSIDE[0]), (y1 - y0) / 2 / INSIDE[1])
+    focal = np.asarray(pose.focal, float) + right * (x0 + x1) / 2 + up * (y0 + y1) / 2
+    return CameraPose(tuple(focal), pose.direction, pose.up, float(scale))
+
+
+def kept_in_frame(
+    camera: Callable[[float], CameraPose],
+    scene: Scene,
+    names,
+    aspect: float,
+    opened: Callable[[float], float],
+) -> Callable[[float], CameraPose]:
+    """An opening shot's `camera` (a pose at each fraction of the shot) with the blocks `names` (its
+    subject) kept inside the frame as they move while the layer opens (`opened`: how open at each
+    fraction)."""
+    names = [n for n in names if n in {b.name for b in scene.blocks}]
+    if not names:
+        return camera
+    return lambda p: widened(camera(p), subject_boxes(scene, names, opened(p)), aspect)

@@ -1,0 +1,68 @@
+"""scenes/open_framing: an opening shot's subject (the input and the opened conv1) stays inside the
+frame through the move into the close-up, the camera carried on from a wide shot of the network
+closed (the lecture's input was cut at the left edge for about a second)."""
+
+import dataclasses
+
+import numpy as np
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.camera import overview
+from nnvox.scenes.open_framing import INSIDE, subject_boxes
+from nnvox.scenes.open_layer import closed_scene, open_schedule
+from nnvox.scenes.shots import shot_frames
+from nnvox.scenes.storyboard import load_storyboard
+
+ASPECT = 16 / 9
+SHOTS = """\
+[[shot]]
+run = "run"
+duration = 2
+timeline = "last"
+camera = {{ move = "orbit", degrees = 14, azimuth = 3 }}
+
+[[shot]]
+run = "run"
+duration = 9
+timeline = "last"
+open = ["input", "conv1"]
+{camera}caption = "conv1's six maps side by side"
+"""
+LECTURE_CAMERA = (
+    'camera = { keys = [ { at = 0, overview = true }, { at = 0.35, layer = "conv1", zoom = 0.75, azimuth = -6 },'
+    ' { at = 1, layer = "conv1", zoom = 0.75, azimuth = 6 } ] }\n'
+)
+
+
+def _outside(pose, boxes: np.ndarray) -> float:
+    """How far (in half-frame units, 0: none) a box's corner passes the frame's edge under `pose`."""
+    d, up = np.asarray(pose.direction), np.asarray(pose.up)
+    right = np.cross(-d, up)
+    right /= np.linalg.norm(right)
+    up = np.cross(right, -d)
+    corners = np.array([(b[i], b[j], b[k]) for b in boxes for i in (0, 1) for j in (2, 3) for k in (4, 5)])
+    rel = corners - np.asarray(pose.focal)
+    x, y = np.abs(rel @ right) / (pose.scale * ASPECT), np.abs(rel @ up) / pose.scale
+    return float(max(x.max(), y.max()) - 1.0)
+
+
+def test_the_input_and_the_opened_grid_stay_in_the_frame_through_the_move(lenet_run, tmp_path):
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    for camera in (LECTURE_CAMERA, ""):  # the lecture's keys, and the opening's own camera
+        board = tmp_path / "board.toml"
+        board.write_text(SHOTS.format(camera=camera))
+        shot = load_storyboard(board).shots[1]
+        options = dataclasses.replace(shot.view.scene_options(), opened=frozenset(shot.open))
+        scene = build_scene(lenet_run, options)
+        # the shot before: the network closed, whole, its input at the left edge (it glides further left
+        # to make room for the open grid while the camera still holds that view)
+        wide = overview(closed_scene(scene).bounds, ASPECT, zoom=1.1)
+        frames = shot_frames(shot, scene, ASPECT, 30, carried=wide)
+        worst = []
+        for f in frames:
+            boxes = subject_boxes(scene, ["conv1", "input"], open_schedule(f.progress, shot.duration))
+            worst.append(_outside(f.pose, boxes))
+        assert max(worst) <= max(INSIDE) - 1 + 1e-6, (camera, max(worst), int(np.argmax(worst)))  # none past the edge
+        # where nothing passed the edge, the shot's own camera is kept: the held close-up unchanged
+        held = shot_frames(shot, scene, ASPECT, 30)[-1].pose
+        assert np.allclose(frames[-1].pose.focal, held.focal) and np.isclose(frames[-1].pose.scale, held.scale)
