@@ -56,10 +56,11 @@ def test_the_metrics_cursor_stays_under_the_inset_labels(digits_run):
     box = (0.7, 0.02, 0.98, 0.3)
     w, h = 960, 540
     r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, metrics_box=box))
-    image = r.render(scene.frame_at(scene.n_snapshots - 1)).astype(int)  # the cursor at the right edge
+    image = r.render(scene.frame_at(scene.n_snapshots - 1)).astype(int)  # the cursor at the last snapshot
+    _, bottom, x, _ = r.scene_renderer.overlays.metrics.chart.place.area  # the chart's pixels, y up
     r.close()
-    x = round(w * box[2])
+    x = round(x)
     white = (image[:, x - 4 : x + 3] > 235).all(axis=2).any(axis=1)  # rows the cursor's white is in
     top, curves_top = int(h * (1 - box[3])), int(h * (1 - box[1] - (box[3] - box[1]) * curves_height(box)))
-    assert white[curves_top + 2 : int(h * (1 - box[1])) - 2].mean() > 0.8  # the cursor over the curves
+    assert white[curves_top + 2 : int(h - bottom) - 2].mean() > 0.8  # the cursor over the curves
     assert not white[top + 3 : curves_top - 2].any()  # and none of it through the labels' band

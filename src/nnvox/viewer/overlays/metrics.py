@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import vtk
 
+from nnvox.scenes.training_chart import training_chart
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import shortened
+from nnvox.viewer.overlays.training_chart import ChartArea, chart_place
 from nnvox.viewer.theme import Box
 
 LABEL_DROP = 0.035  # of the pane: the labels' baseline, below the box's top
@@ -152,32 +154,31 @@ def fitted_inset(stage: Stage) -> InsetLayout | None:
     """The pane's inset laid out for its metrics' titles; None where it draws none."""
     if not draws_inset(stage):
         return None
-    return inset_layout(stage, [title for _, _, title in metric_curves(stage.scene.metrics)[1]])
+    chart = training_chart(stage.scene.metrics, stage.scene.snapshot_labels)
+    return inset_layout(stage, [curve.title for curve in chart.curves])
 
 
 class MetricsInset:
     """In the options' metrics_box (normalised viewport x0, y0, x1, y1), or where `layout` places it
-    (legends.placed_inset: widened and raised where its titles and the legends need it); loss scaled
-    to its own maximum, accuracy to 0..1."""
+    (legends.placed_inset: widened and raised where its titles and the legends need it)."""
 
     def __init__(self, stage: Stage, layout: InsetLayout | None = None):
         self.stage = stage
-        self.n, curves = metric_curves(stage.scene.metrics)
-        self.layout = layout or inset_layout(stage, [title for _, _, title in curves])
+        chart = training_chart(stage.scene.metrics, stage.scene.snapshot_labels)
+        self.layout = layout or inset_layout(stage, [curve.title for curve in chart.curves])
         self.box = x0, y0, x1, y1 = self.layout.box
-        tall = curves_height(self.box, self.layout.band)
         self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]
-        colours = [stage.colours.curve_rgb(name) for name, _, _ in curves]
-        for (_, points, _), colour in zip(curves, colours, strict=True):
-            xs = x0 + (x1 - x0) * points[:, 0]
-            ys = y0 + (y1 - y0) * tall * points[:, 1]
-            self.props.append(add_2d(stage.renderer, polyline_2d(np.stack([xs, ys], 1)), colour, 2.0))
+        colours = [stage.colours.curve_rgb(curve.kind) for curve in chart.curves]
         for row, titles in enumerate(self.layout.rows):
             for k, (i, title) in enumerate(titles):
                 self.props.append(self._label(title, colours[i], row=row, right=bool(k)))
-        self.top = y0 + (y1 - y0) * tall  # the cursor stops under the labels: never through them
-        self.cursor = polyline_2d(np.array([[x0, y0], [x0, self.top]]))
-        self.props.append(add_2d(stage.renderer, self.cursor, stage.colours.cursor, 1.5))
+        # the chart under the titles' band: its curves, scales, ticks and cursor never through a title
+        w, h, font = stage.pane_width, stage.pane_height, stage.options.font(stage.fonts.panel)
+        prop = title_property(stage)
+        under = (x0 * w, y0 * h, x1 * w, (y1 - self.layout.band) * h)
+        place = chart_place(under, chart, lambda text: text_extent(prop, text), TITLE_PAD * w)
+        self.chart = ChartArea(stage, chart, place, font)
+        self.props += self.chart.props
 
     def _label(self, text: str, colour, *, row: int, right: bool) -> vtk.vtkTextActor:
         """A title on its line (`row`, top down); the second of a shared line at the right edge."""
@@ -195,9 +196,4 @@ class MetricsInset:
         return label
 
     def update(self, shown: Shown) -> None:
-        x0, y0, x1, _ = self.box
-        x = x0 + (x1 - x0) * shown.frame.t / max(self.n - 1, 1)
-        pts = self.cursor.GetPoints()
-        pts.SetPoint(0, x, y0, 0.0)
-        pts.SetPoint(1, x, self.top, 0.0)
-        pts.Modified()
+        self.chart.update(shown.frame.t)
