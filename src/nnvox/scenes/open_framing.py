@@ -40,16 +40,23 @@ def subject_boxes(scene: Scene, names, u: float) -> np.ndarray:
     return np.array(boxes).reshape(-1, 6)
 
 
-def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
-    """`pose`, or where a box's corner passes INSIDE of its frame, the least wider view (moved and
-    scaled, its direction kept) that holds them all and what it held."""
+def _frame_coords(pose: CameraPose, boxes: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The boxes' corners across and up the frame from its middle, in scene units, and the frame's
+    screen right and up."""
     d, up = np.asarray(pose.direction, float), np.asarray(pose.up, float)
     right = np.cross(-d, up)
     right /= np.linalg.norm(right)
     up = np.cross(right, -d)
     corners = np.array([(b[i], b[j], b[k]) for b in boxes for i in (0, 1) for j in (2, 3) for k in (4, 5)])
-    rel = corners - np.asarray(pose.focal, float)
-    xs, ys = rel @ right, rel @ up
+    rel = corners.reshape(-1, 3) - np.asarray(pose.focal, float)
+    return np.column_stack([rel @ right, rel @ up]), right, up
+
+
+def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
+    """`pose`, or where a box's corner passes INSIDE of its frame, the least wider view (moved and
+    scaled, its direction kept) that holds them all and what it held."""
+    xy, right, up = _frame_coords(pose, boxes, aspect)
+    xs, ys = xy[:, 0], xy[:, 1]
     w, h = pose.scale * aspect * INSIDE[0], pose.scale * INSIDE[1]
     x0, x1, y0, y1 = min(-w, xs.min()), max(w, xs.max()), min(-h, ys.min()), max(h, ys.max())
     if (x0, x1, y0, y1) == (-w, w, -h, h):
@@ -59,6 +66,12 @@ def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
     return CameraPose(tuple(focal), pose.direction, pose.up, float(scale))
 
 
+def framed(pose: CameraPose, boxes: np.ndarray, aspect: float) -> bool:
+    """Whether `boxes` lie wholly inside the frame of `pose`."""
+    xy, _, _ = _frame_coords(pose, boxes, aspect)
+    return bool((np.abs(xy[:, 0]) <= pose.scale * aspect).all() and (np.abs(xy[:, 1]) <= pose.scale).all())
+
+
 def kept_in_frame(
     camera: Callable[[float], CameraPose],
     scene: Scene,
@@ -66,10 +79,13 @@ def kept_in_frame(
     aspect: float,
     opened: Callable[[float], float],
 ) -> Callable[[float], CameraPose]:
-    """An opening shot's `camera` (a pose at each fraction of the shot) with the blocks `names` (its
-    subject) kept inside the frame as they move while the layer opens (`opened`: how open at each
-    fraction)."""
+    """An opening shot's `camera` (a pose at each fraction of the shot) with its subject kept inside
+    the frame as it moves while the layer opens (`opened`: how open at each fraction): the blocks of
+    `names` the shot's own camera frames whole once the layer has opened (a shot that first faces
+    one of two open grids, open_layer.grid_tour, keeps the other out meanwhile)."""
+    arrived = next((p for p in np.linspace(0.0, 1.0, 201) if opened(p) >= 1.0), 1.0)
     names = [n for n in names if n in {b.name for b in scene.blocks}]
+    names = [n for n in names if framed(camera(arrived), subject_boxes(scene, [n], 1.0), aspect)]
     if not names:
         return camera
     return lambda p: widened(camera(p), subject_boxes(scene, names, opened(p)), aspect)
