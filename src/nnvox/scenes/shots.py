@@ -211,7 +211,7 @@ def shot_frames(
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
     if shot.open:  # its subject inside the frame as the maps fly and the neighbours glide aside
-        camera = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened)
+        camera = _kept_in_frame(camera, scene, shot, aspect, opened)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
@@ -267,3 +267,16 @@ def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float
     alone = open_pose(scene, first, aspect, **room)
     out = lambda p: ease("smooth", (p - leave) / (widened - leave))
     return lambda p: blend(blend(whole, alone, ease("smooth", opened(p))), facing, out(p))
+
+
+def _kept_in_frame(camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float]):
+    """kept_in_frame with the shot's subject; where its own camera tours open kernel grids
+    (open_camera), the first grid alone until the camera has widened to all of them (all of them
+    kept held conv1's close-up at the width of both grids: its kernels 55 px at 1080p, not 190)."""
+    kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened)
+    tour = None if "camera" in shot.lines else grid_tour(scene, shot.open, shot.duration, opens=opened(0.0) < 1.0)
+    if tour is None:
+        return kept
+    first, _, widened = tour
+    alone = kept_in_frame(camera, scene, [first], aspect, opened)
+    return lambda p: alone(p) if p < widened else kept(p)
