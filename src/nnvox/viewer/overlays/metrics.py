@@ -73,29 +73,6 @@ def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> t
     return bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1
 
 
-def shown_metrics(metrics: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Loss and accuracy, or else the first two metrics recorded."""
-    return {k: v for k, v in metrics.items() if k in ("loss", "accuracy")} or dict(list(metrics.items())[:2])
-
-
-def metric_curves(metrics: dict[str, np.ndarray]) -> tuple[int, list[tuple[str, np.ndarray, str]]]:
-    """The snapshots' count and each shown curve: its name, its points as fractions of the curves'
-    area (x: snapshot over the last, y: value over the curve's top) and its label. Loss is scaled to
-    its own maximum, accuracy to 0..1; a metric with fewer than two finite values has no curve. The
-    desktop's inset and the browser page (viewer/web/payload.py) draw these."""
-    n = max(len(v) for v in metrics.values())
-    curves = []
-    for name, values in shown_metrics(metrics).items():
-        values = np.asarray(values, dtype=float)
-        ok = np.isfinite(values)
-        if ok.sum() < 2:
-            continue
-        top = 1.0 if name == "accuracy" and np.nanmax(values) <= 1.0 else float(np.nanmax(values[ok])) or 1.0
-        points = np.stack([np.flatnonzero(ok) / max(n - 1, 1), values[ok] / top], 1)
-        curves.append((name, points, f"{name} (max {top:.3g})" if name != "accuracy" else "accuracy (0 to 100%)"))
-    return n, curves
-
-
 def draws_inset(stage: Stage) -> bool:
     """Whether the pane draws the metrics inset: asked for, over a run of snapshots with metrics."""
     return bool(stage.options.show_metrics and stage.scene.n_snapshots > 1 and stage.scene.metrics)

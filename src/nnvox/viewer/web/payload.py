@@ -17,6 +17,7 @@ from nnvox.scenes.histogram import NOTE_SEPARATOR
 from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
+from nnvox.scenes.training_chart import training_chart
 from nnvox.viewer.class_room import class_list, list_room
 from nnvox.viewer.label_layout import EDGE, GAP, LEAD, MARGIN, REACH
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
@@ -24,7 +25,7 @@ from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.hud import GLYPH
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
 from nnvox.viewer.overlays.legends import MARKS, bar_width, colour_bars, mark_swatches
-from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height, metric_curves
+from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, Theme
@@ -113,29 +114,36 @@ def _paths(paths) -> list:
 
 
 def _metrics(scene: Scene, colours) -> dict | None:
-    """The loss/accuracy inset as the desktop draws it (overlays/metrics.py): its box (the picture's,
-    beside the legends: the page's controls have their own strip below the 3D view; normalised, y
-    up), each curve's points, its labels (`forms`: the full label, then the bare name where the
-    two do not fit side by side) and colours."""
+    """The training chart as the desktop draws it (overlays/metrics.py, overlays/training_chart.py):
+    its box (the picture's, beside the legends: the page's controls have their own strip below the
+    3D view; normalised, y up), the titles' band, each curve's runs (x a snapshot over the last, y
+    its height in its own scale; a missing snapshot splits them), its scale's named ends and side,
+    its titles (`forms`: the full title, then the bare kind where two do not fit side by side),
+    dashed or not, and colours; the ticks' labels in their forms (scenes/training_chart.py)."""
     if not scene.metrics:
         return None
-    n, curves = metric_curves(scene.metrics)
+    chart = training_chart(scene.metrics, scene.snapshot_labels)
     eight = lambda rgb: [round(v * 255) for v in rgb]
     return {
         "box": list(DEFAULT_THEME.layout.metrics_box),
-        "snapshots": n,
+        "snapshots": chart.snapshots,
         "curves_height": curves_height(DEFAULT_THEME.layout.metrics_box),
         "label_drop": LABEL_DROP,
         "curves": [
             {
-                "name": name,
-                "label": label,
-                "forms": [label, name],
-                "colour": eight(colours.curve_rgb(name)),
-                "points": [_floats(p, 4) for p in pts],
+                "name": curve.name,
+                "label": curve.title,
+                "forms": [curve.title, curve.kind if curve.kind != "other" else curve.title],
+                "colour": eight(colours.curve_rgb(curve.kind)),
+                "runs": [[_floats(p, 4) for p in run] for run in curve.runs],
+                "ends": list(curve.ends),
+                "side": curve.side,
+                "dashed": curve.dashed,
             }
-            for name, pts, label in curves
+            for curve in chart.curves
         ],
+        "ticks": [list(form) for form in chart.tick_forms],
+        "tick": eight(colours.slider_tick),
         "frame": eight(colours.panel_frame),
         "cursor": eight(colours.cursor),
     }

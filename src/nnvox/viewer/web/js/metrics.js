@@ -1,9 +1,31 @@
-// The loss/accuracy inset with its cursor at the timeline position, as the desktop window draws it
-// (viewer/overlays/metrics.py): Python sends the box (normalised, y up), each curve's points as
-// fractions of the curves' area (under the labels' band: a curve never runs through its label),
-// labels (a full and a short form) and colours; a 2D canvas over the WebGL one draws them.
+// The training chart with its cursor at the timeline position, as the desktop window draws it
+// (viewer/overlays/metrics.py, overlays/training_chart.py; what it holds: scenes/training_chart.py).
+// Python sends the box (normalised, y up), the titles' band, each curve's runs (x a snapshot over
+// the last, y its height in its own scale; a missing snapshot splits them), its scale's named ends
+// and side, titles (a full and a short form), dashed or not, colours, and the ticks' labels; a 2D
+// canvas over the WebGL one lays them out in its pixels: the curves' area under the titles, between
+// the columns naming the scales, above a tick per snapshot and their labels (every k-th that fit).
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
+const TICK = 0.3; // a tick's length, of a text line (the desktop's training_chart.TICK)
+const GAP = 0.25; // beside the scales' names and under the tick labels, of a line
+const DASH = [0.5, 0.3]; // the loss's dashes and gaps, of a line
+const DOT = 0.14; // a run's start dot's radius, of a line
+
+// Which labels (left and right edges) to show: every k-th from the first for the least k that keeps
+// `gap` apart, and the last always; null where not even the first and the last do
+// (scenes/training_chart.every_kth).
+export function everyKth(lefts, rights, gap) {
+  const n = lefts.length;
+  for (let k = 1; k <= Math.max(n, 1); k += 1) {
+    const shown = lefts.map((_, i) => i % k === 0 || i === n - 1);
+    const before = Math.floor((n - 1) / k) * k;
+    if (n > 1 && k > 1 && (n - 1) % k && lefts[n - 1] < rights[before] + gap) shown[before] = before === 0;
+    const at = shown.flatMap((s, i) => (s ? [i] : []));
+    if (at.slice(1).every((i, j) => lefts[i] >= rights[at[j]] + gap)) return shown;
+  }
+  return null;
+}
 
 export class MetricsInset {
   // `background`: the page's colour, the inset's opaque backing (blocks behind it do not show through)
@@ -29,33 +51,93 @@ export class MetricsInset {
 
   // Where the cursor stands, in CSS pixels from the inset's left (what the tests read).
   cursorX() {
-    return (this.t / Math.max(this.metrics.snapshots - 1, 1)) * this.canvas.clientWidth;
+    const [a0, , a1] = this.area || [0, 0, this.canvas.clientWidth];
+    return a0 + (this.t / Math.max(this.metrics.snapshots - 1, 1)) * (a1 - a0);
   }
 
-  // The curves' labels in the band at the box's top, the second at the right edge as the desktop's:
-  // in the first of Python's forms (the full label, the bare name) whose two fit side by side, a
+  // A text at (x, y) aligned as asked; its rectangle kept for textRects.
+  text(ctx, words, x, y, align, baseline, colour) {
+    ctx.fillStyle = css(colour);
+    ctx.textAlign = align;
+    ctx.textBaseline = baseline;
+    ctx.fillText(words, x, y);
+    const m = ctx.measureText(words);
+    this.drawnTexts.push([x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent, x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent]);
+  }
+
+  // The curves' titles in the band at the box's top, the second at the right edge as the desktop's:
+  // in the first of Python's forms (the full title, the bare kind) whose two fit side by side, a
   // text's width apart. The pane's size places them (the desktop's fractions are of its pane).
-  // `drawnTexts`: where each was drawn, CSS pixels from the inset's top left (textRects: on the page).
-  labels(ctx, w, fontPx) {
+  labels(ctx, w, fontPx, pad) {
     const { curves, label_drop: drop } = this.metrics;
     const layer = this.canvas.parentElement;
-    const pad = 0.006 * layer.clientWidth;
     const widths = (k) => curves.map((c) => ctx.measureText(c.forms[k]).width);
     const forms = curves.length ? curves[0].forms.length : 0;
     let k = 0;
     while (k < forms - 1 && widths(k).reduce((a, b) => a + b, 0) + 2 * pad + fontPx > w) k += 1;
     const y = Math.max(1, drop * layer.clientHeight - fontPx);
-    this.drawnTexts = curves.map((curve, i) => {
-      ctx.fillStyle = css(curve.colour);
-      ctx.textAlign = i ? "right" : "left";
-      const x = i ? w - pad : pad;
-      ctx.fillText(curve.forms[k], x, y);
-      const m = ctx.measureText(curve.forms[k]);
-      return [x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent, x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent];
-    });
+    curves.forEach((curve, i) => this.text(ctx, curve.forms[k], i ? w - pad : pad, y, i ? "right" : "left", "top", curve.colour));
   }
 
-  // The labels' rectangles on the page, CSS pixels from its top left (what the tests read).
+  // The curves' area (CSS pixels from the inset's top left: x0, top, x1, bottom) under the titles'
+  // band, between the columns naming the scales, above the ticks and their labels.
+  layout(ctx, w, h, line, pad) {
+    const { curves, curves_height: tall } = this.metrics;
+    const column = { left: 0, right: 0 };
+    curves.forEach((c) => {
+      const widest = Math.max(...c.ends.map((e) => ctx.measureText(e).width));
+      column[c.side] = Math.max(column[c.side], widest + 2 * GAP * line);
+    });
+    return [pad + column.left, h - tall * h, w - pad - column.right, h - (GAP + 1 + TICK) * line];
+  }
+
+  ticks(ctx, w, line, pad) {
+    const [a0, , a1, bottom] = this.area;
+    const n = this.metrics.snapshots;
+    const xs = Array.from({ length: n }, (_, i) => a0 + ((a1 - a0) * i) / Math.max(n - 1, 1));
+    ctx.strokeStyle = css(this.metrics.frame);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(a0, bottom);
+    ctx.lineTo(a1, bottom);
+    xs.forEach((x) => { ctx.moveTo(x, bottom); ctx.lineTo(x, bottom + TICK * line); });
+    ctx.stroke();
+    let labels = this.metrics.ticks[0];
+    let lefts;
+    let shown = null;
+    for (labels of this.metrics.ticks) {
+      const widths = labels.map((t) => ctx.measureText(t).width);
+      lefts = xs.map((x, i) => Math.min(Math.max(x - widths[i] / 2, pad), w - pad - widths[i]));
+      shown = everyKth(lefts, lefts.map((l, i) => l + widths[i]), 0.6 * line);
+      if (shown) break;
+    }
+    shown = shown || labels.map((_, i) => i === labels.length - 1);
+    labels.forEach((t, i) => shown[i] && this.text(ctx, t, lefts[i], bottom + TICK * line, "left", "top", this.metrics.tick));
+  }
+
+  curve(ctx, curve, line) {
+    const [a0, top, a1, bottom] = this.area;
+    const at = ([x, y]) => [a0 + x * (a1 - a0), bottom - y * (bottom - top)];
+    ctx.strokeStyle = ctx.fillStyle = css(curve.colour);
+    ctx.lineWidth = 2;
+    ctx.setLineDash(curve.dashed ? DASH.map((d) => d * line) : []);
+    curve.runs.forEach((run) => {
+      ctx.beginPath();
+      run.forEach((p, k) => (k ? ctx.lineTo(...at(p)) : ctx.moveTo(...at(p))));
+      ctx.stroke();
+      ctx.beginPath(); // where the run starts: no line from mid-air
+      ctx.arc(...at(run[0]), Math.max(DOT * line, 2.5), 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    ctx.setLineDash([]);
+    const left = curve.side === "left";
+    const x = left ? a0 - 2 * GAP * line : a1 + 2 * GAP * line;
+    const align = left ? "right" : "left";
+    this.text(ctx, curve.ends[1], x, top, align, "top", curve.colour);
+    if (bottom - top >= 2.2 * line) this.text(ctx, curve.ends[0], x, bottom, align, "bottom", curve.colour);
+  }
+
+  // The texts' rectangles on the page, CSS pixels from its top left (what the tests read).
   textRects() {
     const { left, top } = this.canvas.getBoundingClientRect();
     return (this.drawnTexts || []).map(([x0, y0, x1, y1]) => [left + x0, top + y0, left + x1, top + y1]);
@@ -75,27 +157,24 @@ export class MetricsInset {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = this.background;
     ctx.fillRect(0, 0, w, h);
-    const { curves, curves_height: tall, frame, cursor } = this.metrics;
-    ctx.strokeStyle = css(frame);
+    ctx.strokeStyle = css(this.metrics.frame);
     ctx.lineWidth = 1;
     ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
-    const at = ([x, y]) => [x * w, h - y * tall * h];
     ctx.font = `${fontPx}px system-ui, sans-serif`;
-    ctx.textBaseline = "top";
-    curves.forEach((curve) => {
-      ctx.strokeStyle = css(curve.colour);
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      curve.points.forEach((p, k) => (k ? ctx.lineTo(...at(p)) : ctx.moveTo(...at(p))));
-      ctx.stroke();
-    });
-    this.labels(ctx, w, fontPx);
+    const pad = 0.006 * this.canvas.parentElement.clientWidth;
+    const line = 1.15 * fontPx;
+    this.drawnTexts = [];
+    this.area = this.layout(ctx, w, h, line, pad);
+    this.labels(ctx, w, fontPx, pad);
+    this.ticks(ctx, w, line, pad);
+    this.metrics.curves.forEach((curve) => this.curve(ctx, curve, line));
+    const [, top, , bottom] = this.area;
     const x = this.cursorX();
-    ctx.strokeStyle = css(cursor);
+    ctx.strokeStyle = css(this.metrics.cursor);
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    ctx.moveTo(x, 0);
-    ctx.lineTo(x, h);
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, bottom);
     ctx.stroke();
   }
 }
