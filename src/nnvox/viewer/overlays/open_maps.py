@@ -99,28 +99,47 @@ class _GridTexts:
                 boxes.append((bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1))
             self.boxes.append(np.array(boxes, dtype=float))
         self.font: int | None = None  # the size shown (None: hidden)
+        self.held: int | None = None  # the size a storyboard shot holds (settle), None: the largest that fits
 
-    def fit(self, matrix: np.ndarray, w: int, h: int) -> bool:
-        """Whether the texts hold clear of the maps and of each other under the camera of `matrix`,
-        at the largest of their font sizes that does (set on them); at a size larger than the last,
-        also within the grid's own rectangle, where no block label stands."""
+    def fitting(self, matrix: np.ndarray, w: int, h: int) -> list[int]:
+        """The font sizes at which the texts hold clear of the maps and of each other under the
+        camera of `matrix`; at a size larger than the last, also within the grid's own rectangle,
+        where no block label stands."""
         maps = block_rectangles(self.maps, matrix, w, h)
         grid = block_rectangles(self.grid, matrix, w, h)[0]
         xy = project(self.anchors, matrix, w, h)
-        for font, sizes in zip(self.fonts, self.boxes):
-            boxes = sizes + np.hstack([xy, xy])
+        sizes = []
+        for font, boxes in zip(self.fonts, self.boxes):
+            boxes = boxes + np.hstack([xy, xy])
             if np.isnan(boxes).any():
-                return False
+                return []
             within = font == self.fonts[-1] or _within(boxes, grid)  # a larger size: clear of the block's label
             if within and not any(
                 hits(b, maps, 1.0).any() or hits(b, boxes[:k], GAP).any() for k, b in enumerate(boxes)
             ):
-                if len(self.fonts) > 1 and font != self.font:
-                    for actor in self.actors:
-                        actor.GetTextProperty().SetFontSize(font)
-                self.font = font
-                return True
-        return False
+                sizes.append(font)
+        return sizes
+
+    def fit(self, matrix: np.ndarray, w: int, h: int) -> bool:
+        """Whether the texts hold clear under the camera of `matrix` at the size held for the shot
+        (`held`, settled once: a label changing size mid-shot read as a glitch), else at the
+        largest of their sizes that does (set on them)."""
+        sizes = self.fitting(matrix, w, h)
+        font = self.held if self.held is not None else (sizes[0] if sizes else None)
+        if font is None or font not in sizes:
+            return False
+        if len(self.fonts) > 1 and font != self.font:
+            for actor in self.actors:
+                actor.GetTextProperty().SetFontSize(font)
+        self.font = font
+        return True
+
+    def settle(self, sizes_each_frame: list[list[int]]) -> None:
+        """Hold one size over a shot: the largest that fits at every frame where any size fits
+        (`sizes_each_frame`: `fitting` at each frame the open layout shows), else the least."""
+        found = [set(sizes) for sizes in sizes_each_frame if sizes]
+        common = set.intersection(*found) if found else set()
+        self.held = max(common) if common else self.fonts[-1]
 
 
 def _within(boxes: np.ndarray, rect: np.ndarray) -> bool:
@@ -226,6 +245,30 @@ class OpenMaps:
         self.camera = None
         self.place_labels()
 
+    def settle(self, frames, place) -> None:
+        """Each grid's text size held over a storyboard shot's `frames` (`place(f)` puts the pane
+        as frame f draws it): the largest that fits at every frame where the open layout shows."""
+        for texts in self.texts:
+            texts.held = None
+        fitting = [[] for _ in self.texts]
+        for f in frames:
+            if f.opened < 1.0 or f.labels <= 0.0:  # the open layout's texts not shown
+                continue
+            place(f)
+            matrix, w, h = self._matrix()
+            for sizes, texts in zip(fitting, self.texts):
+                sizes.append(texts.fitting(matrix, w, h))
+        for sizes, texts in zip(fitting, self.texts):
+            texts.settle(sizes)
+        self.camera = None  # placed again at the next render
+
+    def _matrix(self) -> tuple[np.ndarray, int, int]:
+        """The camera's projection now, and the pane's size."""
+        camera = self.renderer.GetActiveCamera()
+        w, h = self.renderer.GetSize()
+        m = camera.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)]), w, h
+
     def place_labels(self) -> None:
         """Each block's texts shown where they fit under the camera now (and the open layout shows)."""
         camera = self.renderer.GetActiveCamera()
@@ -233,9 +276,7 @@ class OpenMaps:
         if key == self.camera:
             return
         self.camera = key
-        w, h = self.renderer.GetSize()
-        m = camera.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
-        matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+        matrix, w, h = self._matrix()
         for texts in self.texts:
             shown = self.shown and texts.fit(matrix, w, h)
             for actor in texts.actors:
