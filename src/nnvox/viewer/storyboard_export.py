@@ -16,7 +16,7 @@ from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.scene import CHANGE_MODES
-from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels
+from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels, going_out
 from nnvox.scenes.shot_subject import shot_subject
 from nnvox.scenes.shots import forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import (
@@ -108,20 +108,21 @@ class _Scenes:
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
         ways = transitions(board)  # how each shot comes in
         self.explanations = {
-            id(s): self._explanation(board, s, coming_in(board, i, ways[i]))
+            id(s): self._explanation(board, s, coming_in(board, i, ways[i]), going_out(board, i, ways))
             for i, s in enumerate(board.shots)
             if s.explain is not None
         }
         self._renderers, self._histograms = {}, {}
 
-    def _explanation(self, board: Storyboard, shot: Shot, lead: float) -> Explanation:
+    def _explanation(self, board: Storyboard, shot: Shot, lead: float, tail: float = 0.0) -> Explanation:
         """A shot's explained layer, checked against its run and scene before anything renders; its
-        window waits `lead` seconds while the shot comes in (shot_changes.coming_in)."""
+        window waits `lead` seconds while the shot comes in (shot_changes.coming_in) and has reached
+        the map's end `tail` seconds before it ends (shot_changes.going_out)."""
         run = self.runs[shot.source]
         try:
             scene = self.scenes[_scene_key(shot)]
             return Explanation(
-                run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead
+                run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead, tail=tail
             )
         except NnvoxError as exc:
             key = "channel" if str(exc).startswith("explain: channel") else "explain"
@@ -236,6 +237,7 @@ class _Painter:
             place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)
             pane.label_layout.settle_class_forms(frames, place)
             pane.label_layout.settle_label_sides(frames, place)
+        pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
         for k, f in enumerate(frames):
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
