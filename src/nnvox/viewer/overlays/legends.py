@@ -57,6 +57,9 @@ SHARED_SCALE_TITLES = {
 }
 # The same ends in a narrow pane, where the long words would meet (a diverging bar's ends are its sign)
 SHORT_WORDS = {"negative": "−", "positive": "+", "left lower": "−", "left higher": "+", "against": "−", "towards": "+"}
+# A metrics inset raised over the legends (placed_inset) reaches left to here at least (pane fractions):
+# its chart keeps a readable width in a tall frame
+RAISED_LEFT = 0.5
 BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 
 
@@ -192,12 +195,16 @@ def shared_ends(blocks) -> tuple[str, str]:
     return significant(min(b.scale.lo for b in blocks), 2), significant(max(b.scale.hi for b in blocks), 2)
 
 
-def bar_width(layout, count: int, pane_share: float = 1.0, inset_left: float | None = None) -> float:
+def bar_width(
+    layout, count: int, pane_share: float = 1.0, inset_left: float | None = None, *, whole: bool = False
+) -> float:
     """A bar's width (pane fractions): as wide as at full width in a narrower pane (`pane_share`: its
     share of the window's width), so the title fits over it; narrower when `count` bars would reach
-    the metrics inset (its left edge `inset_left`: the theme's unless the pane widened it)."""
-    wide = min(layout.legend_max_width, layout.legend_width / pane_share)
-    right = layout.metrics_box[0] if inset_left is None else inset_left
+    the metrics inset (its left edge `inset_left`: the theme's unless the pane widened it). `whole`:
+    the bars take the strip's whole width (the inset raised over them), each up to legend_max_width."""
+    wide = layout.legend_max_width if whole else min(layout.legend_max_width, layout.legend_width / pane_share)
+    right = 1.0 - layout.legend_left + layout.legend_gap if whole else inset_left
+    right = layout.metrics_box[0] if right is None else right
     room = right - layout.legend_gap - layout.legend_left - (count - 1) * layout.legend_gap
     return min(wide, room / max(count, 1))
 
@@ -226,31 +233,38 @@ def text_measure(stage: Stage, font: int) -> Callable[[str], float]:
     return lambda words: text_extent(prop, words, dpi)[0] / stage.pane_width
 
 
-def bars_fit(stage: Stage, inset_left: float) -> bool:
-    """Whether each of the pane's colour bars, left of an inset from `inset_left`, is wide enough for
-    its shortest title (over it and the gap) and a form of its words."""
+def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tuple[int, tuple[str, ...] | None]]:
+    """Each of the pane's colour bars, left of an inset from `inset_left` (or across the strip's
+    `whole` width: bar_width): which of its titles is the first that fits over it and the gap (its
+    count where none does) and the form of its words that fits under it (None: none does)."""
     layout, size = stage.layout, stage.options.font(stage.fonts.legend)
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
-    width = bar_width(layout, len(bars), stage.viewport[2] - stage.viewport[0], inset_left)
+    width = bar_width(layout, len(bars), stage.viewport[2] - stage.viewport[0], inset_left, whole=whole)
     title, word, gap = text_measure(stage, round(size * 1.1)), text_measure(stage, size), 0.5 * size / stage.pane_width
-    return all(
-        title(bar.titles[-1]) <= width + layout.legend_gap and words_that_fit(bar.words, width, word, gap)
-        for bar in bars
-    )
+    out = []
+    for bar in bars:
+        i = next((i for i, t in enumerate(bar.titles) if title(t) <= width + layout.legend_gap), len(bar.titles))
+        out.append((i, words_that_fit(bar.words, width, word, gap)))
+    return out
 
 
 def placed_inset(stage: Stage) -> InsetLayout | None:
     """The metrics inset as the pane draws it (None: none): fitted to its titles (metrics.inset_layout)
-    and, where the colour bars left of it would be too narrow for their words (a portrait frame's large
-    text), raised over the legends, which then take the strip's width; the window's own box stays."""
+    and raised over the legends, which then take the strip's width, where the colour bars left of it
+    would be too narrow for their words (a portrait frame's large text, a square one's three bars) or,
+    in a frame taller than wide (height to spare), would take a shorter title or words than under it;
+    raised, it takes the strip's right half at least (RAISED_LEFT). The window's own box stays."""
     inset, layout = fitted_inset(stage), stage.layout
     if inset is None or not stage.options.show_legend or stage.options.metrics_box != layout.metrics_box:
         return inset
-    if bars_fit(stage, inset.box[0]):
+    beside = bar_forms(stage, inset.box[0])
+    bars = colour_bars(stage.scene.mode, stage.scene.blocks)
+    fit = all(i < len(bar.titles) and words is not None for bar, (i, words) in zip(bars, beside, strict=True))
+    if fit and (stage.pane_height <= stage.pane_width or beside == bar_forms(stage, inset.box[0], whole=True)):
         return inset
     x0, y0, x1, y1 = inset.box
     bottom = layout.legend_top + layout.caption_gap
-    return replace(inset, box=(x0, bottom, x1, bottom + y1 - y0), raised=True)
+    return replace(inset, box=(min(x0, RAISED_LEFT), bottom, x1, bottom + y1 - y0), raised=True)
 
 
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
@@ -272,8 +286,8 @@ class ColourLegends:
         self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
         inset = placed_inset(stage)  # the bars keep left of it (or take the width under it), the marks sit over it
         inset_box = inset.box if inset is not None else stage.options.metrics_box
-        right = 1.0 - layout.legend_left + layout.legend_gap if inset is not None and inset.raised else inset_box[0]
-        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], right)
+        whole = inset is not None and inset.raised
+        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], inset_box[0], whole=whole)
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
         title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
