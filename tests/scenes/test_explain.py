@@ -1,6 +1,7 @@
 """scenes/explain: each output value taken apart from the recorded arrays sums to the recorded value."""
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pytest
@@ -157,7 +158,7 @@ def test_between_stops_the_inset_holds_the_last_stops_numbers_and_names_the_next
         assert m.heading == (explained.positions[ahead[0]] if ahead else None)
     # what the inset prints changes only at a stop: as many changes as stops, not one a frame
     printed = [(m.held or m.step).position for m in moments]
-    assert sum(a != b for a, b in zip(printed, printed[1:])) <= 2 * len(chosen)
+    assert sum(a != b for a, b in itertools.pairwise(printed)) <= 2 * len(chosen)
 
 
 def test_the_printed_sums_add_up_as_printed_at_every_position_of_a_run(lenet_run):
@@ -226,3 +227,24 @@ def test_the_inputs_colour_scale_is_one_over_the_run_not_the_patch_in_view(lenet
         assert len(scales) == 1  # the same over the shot and across snapshots
         (scale,) = scales
         assert (scale.lo, scale.hi) == pytest.approx((scene.block(source).scale.lo, scene.block(source).scale.hi))
+
+
+def test_the_window_reaches_the_padded_end_before_the_shot_dips_out(lenet_run, tmp_path):
+    from nnvox.scenes.shot_changes import going_out
+    from nnvox.scenes.storyboard import load_storyboard, transitions
+
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    shot = '[[shot]]\nrun = "run"\nduration = {d}\n'
+    board = tmp_path / "board.toml"
+    board.write_text(
+        "[video]\nfade_seconds = 0.5\n\n"
+        + shot.format(d=12)
+        + 'explain = "conv1"\n\n'
+        + shot.format(d=3)
+        + 'transition = "dip"\n\n'
+        + shot.format(d=3)
+        + 'transition = "cut"\n'
+    )
+    loaded = load_storyboard(board)
+    ways = transitions(loaded)
+    assert [going_out(loaded, i, ways) for i in range(3)] == [0.5, 0.0, 0.0]  # a dip out, a cut, the end
