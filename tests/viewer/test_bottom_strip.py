@@ -35,8 +35,8 @@ def _longest_caption() -> str:
 
 @pytest.fixture(scope="module")
 def mistake_scene(lenet_run):
-    """The mistake shot's bars, with the demo run's two curves (its titles: "accuracy (0 to 100%)",
-    "loss (max 0.691)"; the one-epoch fixture's loss has one value, no curve)."""
+    """The mistake shot's bars, with two curves as the demo run recorded them (accuracy and the
+    training loss; the one-epoch fixture's training loss has a single value, so no curve)."""
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.view import ViewSpec
 
@@ -115,3 +115,28 @@ def test_no_two_bottom_strip_texts_overlap_and_none_leaves_the_frame(mistake_sce
             assert not over, f"{where}: {over} over bar {i}"
         others = [t["text"] for t in texts if t not in own and _meet(t["box"], box)]
         assert not others, f"{where}: {others} over the inset"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1440, 1080), (640, 480), (1080, 1080), (1080, 1920)])
+def test_the_inset_titles_share_a_line_only_where_both_fit(mistake_scene, size):
+    """The demo run's recorded titles (its metrics' old names: "accuracy (0 to 100%)", "loss (max
+    0.691)"), laid out by measured width: side by side only where both and a font size between them fit
+    the box, else one a line, each inside the box (widened where one alone would not fit)."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays.metrics import TITLE_PAD, TITLE_SPACE, inset_layout, text_extent, title_property
+
+    titles = ["accuracy (0 to 100%)", "loss (max 0.691)"]
+    r = OffscreenRenderer(mistake_scene, RenderOptions(width=size[0], height=size[1]))
+    try:
+        stage = r.scene_renderer.overlays.legends.stage
+        layout, prop = inset_layout(stage, titles), title_property(stage)
+    finally:
+        r.close()
+    widths = [text_extent(prop, t)[0] for t in titles]
+    theme_room = (stage.options.metrics_box[2] - stage.options.metrics_box[0] - 2 * TITLE_PAD) * size[0]
+    together = sum(widths) + TITLE_SPACE * prop.GetFontSize() <= theme_room
+    assert [[words for _, words in row] for row in layout.rows] == ([titles] if together else [[t] for t in titles])
+    room = (layout.box[2] - layout.box[0] - 2 * TITLE_PAD) * size[0]
+    assert all(text_extent(prop, words)[0] <= room + 0.5 for row in layout.rows for _, words in row), size
+    assert size != (1440, 1080) or not together, "the reported 4:3 frame: the two titles overlapped on one line"
