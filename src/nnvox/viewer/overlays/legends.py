@@ -264,7 +264,8 @@ def placed_inset(stage: Stage) -> InsetLayout | None:
         return inset
     x0, y0, x1, y1 = inset.box
     bottom = layout.legend_top + layout.caption_gap
-    return replace(inset, box=(min(x0, RAISED_LEFT), bottom, x1, bottom + y1 - y0), raised=True)
+    # its titles laid out again in the wider box: side by side where they now fit
+    return replace(fitted_inset(stage, (min(x0, RAISED_LEFT), bottom, x1, bottom + y1 - y0)), raised=True)
 
 
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:

@@ -106,12 +106,12 @@ def title_property(stage: Stage) -> vtk.vtkTextProperty:
     return prop
 
 
-def inset_layout(stage: Stage, titles: list[str]) -> InsetLayout:
+def inset_layout(stage: Stage, titles: list[str], box: Box | None = None) -> InsetLayout:
     """The inset's box and its `titles`' lines, measured in their font: the titles side by side where
-    they fit the theme's box, else one a line; a title wider than the box (a portrait frame's text)
+    they fit the box (`box`, else the options'), else one a line; a title wider than the box (a portrait frame's text)
     widens it leftwards, and one wider than the frame's margins is cut short with an ellipsis. (Where
     the legends beside it are then too narrow, legends.placed_inset raises it over them.)"""
-    x0, y0, x1, y1 = stage.options.metrics_box
+    x0, y0, x1, y1 = box or stage.options.metrics_box
     prop, pane_w = title_property(stage), stage.pane_width
     window = stage.renderer.GetRenderWindow()
     dpi = window.GetDPI() if window is not None else 72
@@ -127,12 +127,13 @@ def inset_layout(stage: Stage, titles: list[str]) -> InsetLayout:
     return InsetLayout((x0, y0, x1, y1), lines, line, TITLE_BAND + (len(rows) - 1) * line)
 
 
-def fitted_inset(stage: Stage) -> InsetLayout | None:
-    """The pane's inset laid out for its metrics' titles; None where it draws none."""
+def fitted_inset(stage: Stage, box: Box | None = None) -> InsetLayout | None:
+    """The pane's inset laid out for its metrics' titles (in `box`, else the options'); None where it
+    draws none."""
     if not draws_inset(stage):
         return None
     chart = training_chart(stage.scene.metrics, stage.scene.snapshot_labels)
-    return inset_layout(stage, [curve.title for curve in chart.curves])
+    return inset_layout(stage, [curve.title for curve in chart.curves], box)
 
 
 class MetricsInset:
