@@ -292,5 +292,13 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
             assert _outline_pixels(renderer, image, explained.source) >= 0.75, moment.step.position
             seen.add(moment.step.position)
         assert (0, 27, 27) in seen and len(seen) == len(stops) + 1
+        # the explained layer's own label is not drawn (named over its map): the output cell on the last
+        # row and the window's lines crossed its text
+        label = pane.overlays.labels.labels["conv1"].GetTextProperty()
+        label.SetOpacity(0.0)
+        label.SetBackgroundOpacity(0.0)
+        assert (
+            np.abs(renderer.render(focused(scene.frame_at(last, sample=9), frames[-1])).astype(int) - image).max() <= 3
+        )
     finally:
         renderer.close()

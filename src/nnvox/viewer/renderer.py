@@ -53,6 +53,7 @@ class SceneRenderer:
         self.opening = 1.0  # open blocks: how far from their stacks (0) to their grids (1), see open_to
         self._held: set = set()  # what open_to hides while the maps fly
         self._explained: set[str] | None = None  # while a layer is explained: the blocks drawn
+        self._named: str | None = None  # ... and the explained layer, named over its map
         self._unlabelled: list = []  # the labels hidden for this render (their blocks are not drawn)
         # after the label layout places labels as a render starts; put back as it ends
         self.overlay.AddObserver("StartEvent", self._hide_undrawn_labels, -10.0)
@@ -147,16 +148,19 @@ class SceneRenderer:
         the picture, and a cross-fade (which blends the picture without the panel) showed them."""
         self.overlays.explain.show(moment)
         self._explained = None if moment is None else {moment.layer, moment.source}
+        self._named = None if moment is None else moment.layer
         for name, visual in self.visuals.items():
             visual.actor.SetVisibility(self._explained is None or name in self._explained)
 
     def _hide_undrawn_labels(self, *_) -> None:
         """The labels of blocks an explaining shot does not draw, hidden for this render (the inset's
-        panel covers where they stand, but not in a cross-fade's text layer, drawn without it)."""
+        panel covers where they stand, but not in a cross-fade's text layer, drawn without it); and
+        the explained layer's, named over its map ("map 0 of conv1"): under the map, the output
+        cell on its last row and the window's lines crossed its text."""
         if self._explained is None or self.overlays.labels is None:
             return
         for name, actor in self.overlays.labels.labels.items():
-            if name not in self._explained and actor.GetVisibility():
+            if (name not in self._explained or name == self._named) and actor.GetVisibility():
                 actor.SetVisibility(False)
                 self._unlabelled.append(actor)
 
