@@ -82,6 +82,7 @@ def test_slider_ticks_snapping_and_panels_beside_the_network(digits_run, tmp_pat
         ticks = _tick_columns(image, shown, 820)
         assert len(ticks) == n, ticks  # one tick per snapshot, drawn under the bar
         assert np.allclose(ticks, shown["ticks"], atol=3)
+        assert np.allclose(shown["ticks"], shown["chart_ticks"], atol=3)  # the knob under the chart's cursor
         assert shown["tick_labels"] == ["before", *map(str, range(1, n))]
 
         # dragged, the knob scrubs between snapshots; let go while paused, it snaps to the nearest

@@ -95,12 +95,19 @@ def xray(path: str) -> None:
     os.replace(path + ".part.npy", path)
 
 
+def chart_ticks() -> list[float]:
+    """The metrics chart's snapshot ticks (window pixels), where the first pane draws one."""
+    inset = window.panes[0].renderer.overlays.metrics
+    return [float(x) for x in inset.chart.xs] if inset is not None else []
+
+
 def state() -> dict:
     slider = window.slider
     return {
         "t": window.playback.t,
         "playing": window.playback.playing,
         "ticks": [float(x) * width for x in slider.tick_xs()],
+        "chart_ticks": chart_ticks(),
         "bar_y": (1 - slider.y) * height,
         "room": list(window.switch.room),
         "blocks": {b.name: rectangle(b.bounds) for b in window.scene.blocks},

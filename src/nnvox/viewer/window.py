@@ -103,7 +103,7 @@ class Window(MouseHandlers):
         from nnvox.viewer.desktop.panels import TextPanels
         from nnvox.viewer.desktop.panes import Panes, window_options
         from nnvox.viewer.desktop.scene_switch import SceneSwitch
-        from nnvox.viewer.desktop.slider import TimelineSlider
+        from nnvox.viewer.desktop.slider import TimelineSlider, chart_ends
 
         self.run, self.against, self.pin = run, against, pin
         self.comparing = against is not None or pin is not None
@@ -135,7 +135,9 @@ class Window(MouseHandlers):
         self._build_scene(redraw=False)
         shown = run.snapshots[:n]
         iren, top = self.plotter.iren.interactor, self.panels.renderer  # the slider over the scene
-        self.slider = TimelineSlider(iren, top, self.playback, self.options, shown, comparing=self.comparing)
+        self.slider = TimelineSlider(
+            iren, top, self.playback, self.options, shown, comparing=self.comparing, ends=chart_ends(self.panes)
+        )
         self._bind_keys()
         self.playback.listeners.append(lambda _: self._redraw())
         self._last_tick = time.perf_counter()

@@ -55,14 +55,32 @@ def thinned(centres: np.ndarray, widths: np.ndarray, gap: float = LABEL_GAP) -> 
     return shown
 
 
+def chart_ends(panes) -> tuple[float, float] | None:
+    """The metrics chart's first and last snapshot (normalised x of the window) where one pane draws
+    it (none in a comparison): the slider's knob goes under its cursor."""
+    (pane, *others) = list(panes)
+    inset = None if others else pane.renderer.overlays.metrics
+    if inset is None:
+        return None
+    x0, _, x1, _ = inset.chart.place.area
+    return x0 / inset.stage.options.width, x1 / inset.stage.options.width
+
+
 class TimelineSlider:
     """On `renderer` (one that covers the window, over the scene); `snapshots` the timeline's."""
 
-    def __init__(self, interactor, renderer, playback: Playback, options: RenderOptions, snapshots, *, comparing: bool):
+    def __init__(
+        self, interactor, renderer, playback: Playback, options: RenderOptions, snapshots, *, comparing: bool, ends=None
+    ):
+        """`ends`: where the knob's centre stands at the first and the last snapshot (normalised x: the
+        metrics chart's first and last tick, so the knob stays under its cursor); else the theme's bar."""
         self.playback, self.options, self.snapshots = playback, options, list(snapshots)
         self.renderer, self.theme = renderer, options.theme
         layout = self.theme.layout
         (self.x0, self.y), (self.x1, _) = layout.comparison_slider if comparing else layout.slider
+        if ends is not None:  # the bar reaches half a knob beyond them
+            half = max(self._px(layout.slider_knob[0]) / options.width, 0.01) / 2
+            self.x0, self.x1 = ends[0] - half, ends[1] + half
         self.widget = self._widget(interactor, renderer)
         # vtk's knob travels from one end of the bar to the other less its own length (which vtk
         # keeps to at least 1% of the window's width)
