@@ -347,7 +347,7 @@ class ExplainInset:
                 dark = float(np.dot(patch[k], (0.3, 0.59, 0.11))) < 128
                 text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
         self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
-        for text in (*self.values, self.words, self.numbers):
+        for text in (*self.values, self.words, self.numbers, self.note):
             text.GetTextProperty().SetOpacity(HELD if self.held else 1.0)
         lines = sum_lines(s)
         self.words.SetInput("\n".join(w for w, _ in lines))
