@@ -127,8 +127,9 @@ def every_kth(lefts, rights, gap: float) -> list[bool] | None:
     n = len(lefts)
     for k in range(1, max(n, 1) + 1):
         shown = [i % k == 0 or i == n - 1 for i in range(n)]
-        if n > 1 and k > 1 and lefts[-1] < rights[(n - 1) // k * k] + gap and (n - 1) % k:
-            shown[(n - 1) // k * k] = (n - 1) // k * k == 0  # the first stays too: then two only
+        before = (n - 2) // k * k  # the k-th shown before the last
+        if n > 2 and lefts[-1] < rights[before] + gap:
+            shown[before] = before == 0  # the first stays too: then two only
         at = np.flatnonzero(shown)
         if (lefts[at[1:]] >= rights[at[:-1]] + gap).all():
             return shown

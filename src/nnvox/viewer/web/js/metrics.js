@@ -19,8 +19,8 @@ export function everyKth(lefts, rights, gap) {
   const n = lefts.length;
   for (let k = 1; k <= Math.max(n, 1); k += 1) {
     const shown = lefts.map((_, i) => i % k === 0 || i === n - 1);
-    const before = Math.floor((n - 1) / k) * k;
-    if (n > 1 && k > 1 && (n - 1) % k && lefts[n - 1] < rights[before] + gap) shown[before] = before === 0;
+    const before = Math.floor((n - 2) / k) * k; // the k-th shown before the last
+    if (n > 2 && lefts[n - 1] < rights[before] + gap) shown[before] = before === 0;
     const at = shown.flatMap((s, i) => (s ? [i] : []));
     if (at.slice(1).every((i, j) => lefts[i] >= rights[at[j]] + gap)) return shown;
   }
