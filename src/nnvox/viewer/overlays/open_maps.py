@@ -25,7 +25,7 @@ from nnvox.scenes.open_kernels import (
 )
 from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
 from nnvox.scenes.open_weights import HEADER_LIFT, filter_labels, grid_note, input_labels
-from nnvox.viewer.label_layout import GAP, block_rectangles, hits, project
+from nnvox.viewer.label_layout import GAP, block_rectangles, hits, inside, project
 from nnvox.viewer.overlays.base import Shown, Stage
 
 LABEL_LIFT = 0.15  # of the gap above a map: its label's baseline over the map's top edge
@@ -102,9 +102,9 @@ class _GridTexts:
         self.held: int | None = None  # the size a storyboard shot holds (settle), None: the largest that fits
 
     def fitting(self, matrix: np.ndarray, w: int, h: int) -> list[int]:
-        """The font sizes at which the texts hold clear of the maps and of each other under the
-        camera of `matrix`; at a size larger than the last, also within the grid's own rectangle,
-        where no block label stands."""
+        """The font sizes at which the texts hold clear of the maps and of each other, inside the
+        picture with its margin, under the camera of `matrix`; at a size larger than the last, also
+        within the grid's own rectangle, where no block label stands."""
         maps = block_rectangles(self.maps, matrix, w, h)
         grid = block_rectangles(self.grid, matrix, w, h)[0]
         xy = project(self.anchors, matrix, w, h)
@@ -115,7 +115,8 @@ class _GridTexts:
                 return []
             within = font == self.fonts[-1] or _within(boxes, grid)  # a larger size: clear of the block's label
             if within and not any(
-                hits(b, maps, 1.0).any() or hits(b, boxes[:k], GAP).any() for k, b in enumerate(boxes)
+                not inside(b, w, h) or hits(b, maps, 1.0).any() or hits(b, boxes[:k], GAP).any()
+                for k, b in enumerate(boxes)
             ):
                 sizes.append(font)
         return sizes
