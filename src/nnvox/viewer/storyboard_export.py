@@ -244,7 +244,6 @@ class _Painter:
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms[k]
             frame = _lit_as_drawn(scene, f, scene.frame_at(f.t, sample=sample, reveal=f.reveal))
-            _sorted_translucency(renderer, f.dimmed is not None and f.dimmed < 1)
             moment = explained.at(f.progress, f.t) if explained else None
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
             if moment is not None:
@@ -275,15 +274,6 @@ def _lit_as_drawn(scene, f, frame):
     if f.dimmed is None:
         return frame
     return dataclasses.replace(frame, lit=forward_light(scene, f.reveal, f.dimmed))
-
-
-def _sorted_translucency(renderer, on: bool) -> None:
-    """Translucent faces drawn in depth order (depth peeling) while a forward pass dims the network
-    from lit. Unsorted, the first frame under full opacity showed the blocks' back faces through
-    their fronts at once (a step of 1.0 mean level at 720p against 0.02 sorted); once dimmed,
-    sorted and unsorted differ by 0.13, and sorting costs ~3x a frame, so only the dimming's frames."""
-    for pane in renderer.panes:
-        pane.renderer.SetUseDepthPeeling(on)
 
 
 def _place(pane, f, frame=None, caption: str | None = None) -> None:
