@@ -141,7 +141,7 @@ class Layout:
     # the training chart: 0.16 of the height holds its titles, a scale's two named ends apart (two
     # lines) and the epochs' tick labels (0.13 left a 45 px chart at 1080p: its 0 unnamed)
     metrics_box: Box = (0.7, 0.02, 0.98, 0.18)
-    histogram_box: Box = (0.7, 0.23, 0.98, 0.44)  # the selected layer's histogram, over the chart's marks entry
+    histogram_box: Box = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram (the marks' entries above it)
     cloud_legend_x: float = 0.925  # the class legend of feature-space clouds, at the right edge
     cloud_legend_width: float = 0.065
     cloud_entry_height: float = 0.026
