@@ -125,3 +125,16 @@ def test_no_method_jargon_in_the_captions(board):
     captions = [s.caption for s in board.shots if s.caption]
     assert captions
     assert [c for c in captions if any(word in c.lower() for word in JARGON)] == []
+
+
+def test_every_caption_of_the_lecture_is_at_most_two_lines_at_1080p(board):
+    """A third line, one word long, read as a layout slip (the overview's caption did)."""
+    import textwrap
+
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays.caption import caption_chars
+
+    options = RenderOptions(width=1920, height=1080)
+    chars = caption_chars(1920, options.theme.layout, options.font(options.theme.fonts.caption))
+    long = [c for s in board.shots if (c := s.caption) and len(textwrap.wrap(c, chars)) > 2]
+    assert long == []

@@ -13,11 +13,16 @@ from nnvox.viewer.overlays.hud import GLYPH
 from nnvox.viewer.overlays.legends import placed_inset
 
 
+def caption_chars(pane_width: int, layout, size: int) -> int:
+    """The characters a caption's line holds in a pane `pane_width` pixels wide at font `size`."""
+    return max(20, int(pane_width * layout.caption_width / (GLYPH * size)))
+
+
 class Caption:
     def __init__(self, stage: Stage):
         layout, colours = stage.layout, stage.colours
         size = stage.options.font(stage.fonts.caption)
-        self.chars = max(20, int(stage.pane_width * layout.caption_width / (GLYPH * size)))
+        self.chars = caption_chars(stage.pane_width, layout, size)
         self.band_opacity = layout.band_opacity
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
