@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import vtk
 from scipy import ndimage
 
 from nnvox.scenes.build import build_scene
@@ -15,6 +14,7 @@ from nnvox.scenes.open_layer import grid_places, open_pose
 from nnvox.scenes.open_weights import tile_of
 from nnvox.scenes.scene import SceneOptions
 from nnvox.viewer.options import RenderOptions
+from tests.viewer.test_open_render import _pixel
 
 pytestmark = pytest.mark.gl
 
@@ -31,14 +31,6 @@ def opened(lenet_run):
     image = renderer.render(scene.frame_at(1.0))
     yield scene, renderer, image
     renderer.close()
-
-
-def _pixel(renderer, point) -> tuple[int, int]:
-    coord = vtk.vtkCoordinate()
-    coord.SetCoordinateSystemToWorld()
-    coord.SetValue(*point)
-    dx, dy = coord.GetComputedDoubleDisplayValue(renderer.scene_renderer.renderer)
-    return renderer.options.height - 1 - round(dy), round(dx)
 
 
 def test_each_kernel_is_a_separate_face_on_square_where_the_grid_puts_it(opened):

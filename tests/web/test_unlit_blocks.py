@@ -4,26 +4,19 @@ tests/viewer/test_unlit_blocks.py): opaque, its colours mixed into the backgroun
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import numpy as np
 import pytest
-from PIL import Image
 
 from nnvox.scenes.build import build_scene
 from nnvox.viewer.visuals import UNLIT_STRENGTH, dimmed
 from tests.viewer.test_unlit_blocks import along_the_chain
 from tests.web.test_browser import TOLERANCE, desktop_rgb, front_centre, shown, voxels
+from tests.web.test_overlays import _picture
 
 
 @pytest.fixture(scope="module")
 def scene(digits_run):
     return build_scene(digits_run)
-
-
-def _picture(page) -> np.ndarray:
-    page.settle()
-    return np.asarray(Image.open(BytesIO(page.page.screenshot())).convert("RGB"), dtype=int)
 
 
 def test_an_unreached_block_shows_the_desktops_dimmed_colours(digits_page, scene):
