@@ -58,6 +58,8 @@ def test_a_long_weights_shot_shows_conv1_alone_first_then_both(scene, lenet_run,
     assert grid_tour(scene, ["conv1"], 10.0) is None
     first, leave, widened = grid_tour(scene, BOTH, 10.0)
     assert first == "conv1" and 0 < leave < widened < 1
+    # standing open after a dip (no flight): conv1 is faced from the first frame, left sooner
+    assert grid_tour(scene, BOTH, 10.0, flies=False)[1] < leave
     (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
     board = tmp_path / "board.toml"
     board.write_text(

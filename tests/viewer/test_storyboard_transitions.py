@@ -238,12 +238,20 @@ def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, mon
     assert sudden[0] > 1.5 * STEP_BOUND, sudden
 
 
-def test_an_open_weight_stays_open_into_another_weights_mode_and_reopens_in_activations(digits_run, tmp_path):
-    """The same weights in another weights mode stand where they stood: no second flight after the cut."""
-    from nnvox.scenes.storyboard import load_storyboard
-    from nnvox.viewer.storyboard_export import _opens
+def test_a_layer_flies_open_only_out_of_a_stack_just_seen(digits_run, tmp_path):
+    """Its maps fly out where the camera carries on from the same network closed (or the video starts
+    with it); after a dip or a cut it stands open from the first frame, and the same weights in
+    another weights mode stay open."""
+    from nnvox.scenes.storyboard import load_storyboard, transitions
+    from nnvox.viewer.storyboard_export import _opening
 
-    shot = '[[shot]]\nrun = "run"\nduration = 1\nopen = "conv1"\nmode = "{}"\n'
-    modes = ("weights", "distance-from-start", "change", "activations", "activations")
-    board = load_storyboard(_write(digits_run, tmp_path, "\n".join(shot.format(m) for m in modes)))
-    assert [_opens(board, i) for i in range(len(modes))] == [True, False, False, True, False]
+    shot = '[[shot]]\nrun = "run"\nduration = 1\nmode = "{}"\n{}'
+    shots = [("weights", 'open = "conv1"\n'), ("activations", ""), ("activations", 'open = "conv1"\n')]
+    shots += [("weights", 'open = "conv1"\n')]
+    shots += [("distance-from-start", 'open = "conv1"\n'), ("activations", 'open = "conv1"\n')]
+    board = load_storyboard(_write(digits_run, tmp_path, "\n".join(shot.format(m, o) for m, o in shots)))
+    ways = transitions(board)
+    assert ways == ["cut", "dip", "move", "dip", "dip", "dip"]
+    flies, shown = zip(*(_opening(board, i, way) for i, way in enumerate(ways)))
+    assert flies == (True, False, True, False, False, False)
+    assert shown == (False, False, False, False, True, False)

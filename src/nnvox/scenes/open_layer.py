@@ -334,14 +334,18 @@ WIDEN_SECONDS = 1.5  # the camera easing out from the first grid to all of them
 ALL_GRIDS_SECONDS = 3.0  # at least, on all the grids at the shot's end
 
 
-def grid_tour(scene: Scene, names, duration: float, *, opens: bool = True) -> tuple[str, float, float] | None:
+def grid_tour(
+    scene: Scene, names, duration: float, *, opens: bool = True, flies: bool = True
+) -> tuple[str, float, float] | None:
     """(the first grid, when the camera leaves it, when it frames all), the times as fractions of the
     shot, for a shot of `duration` seconds that opens `names`: where they are several kernel grids,
-    open at the shot's start and the shot is long enough; else None (the camera frames all at once)."""
+    new to the audience (`opens`: not shown open by the shot before) and the shot is long enough;
+    else None (the camera frames all at once). `flies`: whether they fly open first (else they stand
+    open from the first frame and the first grid is faced from there)."""
     names = [names] if isinstance(names, str) else list(names)
     if not opens or len(names) < 2 or any(scene.block(n).kernels is None for n in names):
         return None
-    arrived = min(OPEN_SECONDS, duration / 3) + LABELS_SECONDS
+    arrived = min(OPEN_SECONDS, duration / 3) + LABELS_SECONDS if flies else 0.0
     leave = arrived + FIRST_GRID_SECONDS
     if leave + WIDEN_SECONDS + ALL_GRIDS_SECONDS > duration:
         return None

@@ -182,6 +182,7 @@ def shot_frames(
     framed: list[str] | None = None,
     *,
     opens: bool = True,
+    shown_before: bool = False,
     reach: float = 0.0,
     carried: CameraPose | None = None,
     beside: float = 0.0,
@@ -189,7 +190,8 @@ def shot_frames(
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
     `opens`: whether a shot that opens a layer opens it at its start (not where the shot before
-    shows it open too); it stays open to the shot's end. `carried`: the shot before's last pose,
+    shows it open too); it stays open to the shot's end. `shown_before`: the shot before showed the
+    same layout open (no tour of its grids again). `carried`: the shot before's last pose,
     where the shot moves on from it (transition "move"): its camera eases from there into its own.
     `beside`: the output's class texts' room in its overviews (camera_move)."""
     n = frame_count(shot, fps)
@@ -203,15 +205,17 @@ def shot_frames(
         held = explain_pose(scene, framed, aspect, reach)
         camera = lambda p: held
     opened = labels = lambda p: 1.0
+    tour = None
     if shot.open:
         opened = lambda p: open_schedule(p, shot.duration, opens=opens)
         labels = lambda p: labels_shown(p, shot.duration, opens=opens)
         if "camera" not in shot.lines:
-            camera = open_camera(shot, scene, aspect, opened, beside)
+            tour = grid_tour(scene, shot.open, shot.duration, opens=not shown_before, flies=opens)
+            camera = open_camera(shot, scene, aspect, opened, beside, tour)
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
     if shot.open:  # its subject inside the frame as the maps fly and the neighbours glide aside
-        camera = _kept_in_frame(camera, scene, shot, aspect, opened)
+        camera = _kept_in_frame(camera, scene, shot, aspect, opened, tour)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
@@ -254,14 +258,15 @@ def move_seconds(duration: float) -> float:
     return min(MOVE_SECONDS, duration / 3)
 
 
-def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float], beside: float = 0.0):
+def open_camera(
+    shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float], beside: float = 0.0, tour=None
+):
     """An opening shot's camera where it sets none: from the overview of the network still closed
     (`beside` as camera_move takes it) to facing the open grid as the layer opens."""
     whole = camera_move(CameraMove(), closed_scene(scene), aspect, shot.caption is not None, beside)(0.0)
     room = CAPTIONED if shot.caption is not None else {}
     facing = open_pose(scene, shot.open, aspect, **room)
-    tour = grid_tour(scene, shot.open, shot.duration, opens=opened(0.0) < 1.0)
-    if tour is None:
+    if tour is None:  # (open_layer.grid_tour)
         return lambda p: blend(whole, facing, ease("smooth", opened(p)))
     first, leave, widened = tour  # the first kernel grid alone, then all of them (open_layer.grid_tour)
     alone = open_pose(scene, first, aspect, **room)
@@ -269,12 +274,11 @@ def open_camera(shot: Shot, scene: Scene, aspect: float, opened: Callable[[float
     return lambda p: blend(blend(whole, alone, ease("smooth", opened(p))), facing, out(p))
 
 
-def _kept_in_frame(camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float]):
+def _kept_in_frame(camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float], tour=None):
     """kept_in_frame with the shot's subject; where its own camera tours open kernel grids
     (open_camera), the first grid alone until the camera has widened to all of them (all of them
     kept held conv1's close-up at the width of both grids: its kernels 55 px at 1080p, not 190)."""
     kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened)
-    tour = None if "camera" in shot.lines else grid_tour(scene, shot.open, shot.duration, opens=opened(0.0) < 1.0)
     if tour is None:
         return kept
     first, _, widened = tour

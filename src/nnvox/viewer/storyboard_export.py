@@ -60,12 +60,17 @@ def _open_layout_key(shot: Shot) -> tuple:
     return source, options
 
 
-def _opens(board: Storyboard, i: int) -> bool:
-    """Whether shot i opens its layer at its start: not where the shot before shows the same layout
-    with it open (the same scene, or the same weights in another weights mode), so the layer stays
-    open across the cut."""
+def _opening(board: Storyboard, i: int, way: str) -> tuple[bool, bool]:
+    """How shot i's open layers come in: (whether they fly out of the stack at its start, whether the
+    shot before already showed the same layout open). They fly where the camera carries on from the
+    shot before (`way` "move") or the video starts with them, and not where that shot showed them
+    open (the same scene, or the same weights in another weights mode): there they stay open, framed
+    as they were. After a dip or a cut to another scene they stand open from the first frame, as an
+    edit to a new scene does (the lecture's weights shot, flying in after a dip, flashed a
+    screen-filling slab of tiles as its camera closed in)."""
     shots, key = board.shots, _open_layout_key(board.shots[i])
-    return not (i > 0 and shots[i - 1].source is not None and _open_layout_key(shots[i - 1]) == key)
+    shown = i > 0 and shots[i - 1].source is not None and _open_layout_key(shots[i - 1]) == key
+    return (way == "move" or i == 0) and not shown, shown
 
 
 def _open(board: Storyboard, shot: Shot):
@@ -179,10 +184,11 @@ class _Painter:
         self.last_pose = None  # the camera's pose at the last frame of the shot painted last
 
     def images(
-        self, shot: Shot, fps: int, layered: set[int] = frozenset(), opens: bool = True, moves: bool = False
+        self, shot: Shot, fps: int, layered: set[int] = frozenset(), opening=(True, False), moves: bool = False
     ) -> Iterator[np.ndarray | Layers]:
         """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
-        last) as Layers, so that only their 3D picture blends. `opens`: see shots.shot_frames;
+        last) as Layers, so that only their 3D picture blends. `opening`: (opens, shown_before), see
+        _opening and shots.shot_frames;
         `moves`: the camera carries on from the last pose of the shot painted before."""
         key = _scene_key(shot)
         renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
@@ -193,7 +199,19 @@ class _Painter:
         reach = explained.reach if explained else 0
         carried = self.last_pose if moves else None
         beside = renderer.scene_renderer.class_room() if renderer else 0.0  # the class texts' room
-        frames = shot_frames(shot, scene, aspect, fps, framed, opens=opens, reach=reach, carried=carried, beside=beside)
+        opens, shown_before = opening
+        frames = shot_frames(
+            shot,
+            scene,
+            aspect,
+            fps,
+            framed,
+            opens=opens,
+            shown_before=shown_before,
+            reach=reach,
+            carried=carried,
+            beside=beside,
+        )
         self.last_pose = frames[-1].pose
         if shot.figure is not None:
             return self._figures(shot, frames)
@@ -330,7 +348,7 @@ def render_storyboard(
             for i, shot in enumerate(board.shots):
                 blend = blends[i]
                 layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
-                drawn_frames = painter.images(shot, fps, layered, _opens(board, i), moves[i] == "move")
+                drawn_frames = painter.images(shot, fps, layered, _opening(board, i, moves[i]), moves[i] == "move")
                 for k, drawn in enumerate(drawn_frames):
                     # a cross-fade from the shot before mixes the pictures, never the texts
                     image = (
