@@ -169,7 +169,7 @@ def grid_places(block: Block) -> np.ndarray:
     gap = block.gap if block.opened else gap_of(block)
     w, h = block.cols * block.voxel, block.rows * block.voxel
     x, y, z = block.origin
-    i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), gc)
+    i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), max(gc, 1))  # no maps: an empty grid
     left, header = block.margin if block.opened else (0.0, 0.0)
     top = z + (gr * (h + gap) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
     rows = top - gap - i * (h + gap) - h / 2
