@@ -27,6 +27,8 @@ from nnvox.scenes.selection import Selection, select
 
 __all__ = ["build_scene", "contract_edges", "graph_depths", "without_implied"]
 
+OUTPUT_NOTE = {"output": " · softmax"}  # a classifier is drawn as its softmax (frames.py): its label says so
+
 
 def build_scene(run: Run, options: SceneOptions = SceneOptions()) -> Scene:
     with collection_paused():
@@ -144,7 +146,9 @@ def make_blocks(
                 scale=s.scale,
                 order=graph.depth[name],
                 title=title(head, s.kind, children) + repeat,
-                subtitle=shape_text(s.shape) + detail_text(s.shape, plan, s.channels, s.pool),
+                subtitle=shape_text(s.shape)
+                + detail_text(s.shape, plan, s.channels, s.pool)
+                + OUTPUT_NOTE.get(s.layout.role, ""),
                 class_names=class_names if s.layout.role == "output" else None,
                 channels=s.channels,
                 pool=s.pool,
