@@ -82,6 +82,8 @@ def test_output_block_shows_probabilities_and_hud_says_the_prediction(digits_run
     assert int(np.argmax(probs)) == int(np.argmax(logits))
     assert f"predicted {np.argmax(logits)}" in frame.hud_detail and "true 7" in frame.hud_detail
     assert len(frame.texts["fc2"]) == 10 and frame.texts["fc2"][3].startswith("3")
+    assert scene.block("fc2").subtitle.endswith("softmax")  # what its column shows, named
+    assert not any(b.subtitle.endswith("softmax") for b in scene.blocks if b.name != "fc2")
 
 
 def test_a_selected_mistake_fills_the_whole_scene_with_its_activations(digits_run):
