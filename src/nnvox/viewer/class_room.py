@@ -10,6 +10,7 @@ from __future__ import annotations
 import vtk
 
 from nnvox.viewer.label_layout import GAP, LEAD, margin
+from nnvox.viewer.overlays.hud import text_extent
 
 CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
 
@@ -33,9 +34,7 @@ def text_width(text: str, font: int) -> float:
     prop = vtk.vtkTextProperty()
     prop.SetFontSize(font)
     prop.SetBackgroundOpacity(1.0)
-    box = [0, 0, 0, 0]
-    vtk.vtkTextRenderer().GetBoundingBox(prop, text, box, 72)
-    return float(box[1] - box[0] + 1)
+    return float(text_extent(prop, text)[0])
 
 
 def list_room(template: str, font: int, width: int, height: int, measure=text_width) -> float:

@@ -10,7 +10,7 @@ import vtk
 
 from nnvox.viewer.desktop.gliding import WHOLE
 from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.overlays.metrics import text_extent
+from nnvox.viewer.overlays.hud import text_extent
 from nnvox.viewer.theme import Box
 
 # the hint line: beside the legends of one pane; in a comparison, left of the slider in its strip

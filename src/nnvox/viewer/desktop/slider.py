@@ -12,7 +12,8 @@ import vtk
 from nnvox.scenes.heads_up import progress_text
 from nnvox.scenes.playback import Playback
 from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.overlays.metrics import add_2d, text_extent
+from nnvox.viewer.overlays.hud import text_extent
+from nnvox.viewer.overlays.metrics import add_2d
 from nnvox.viewer.theme import to_unit
 
 LABEL_GAP = 6  # pixels kept between two tick labels

@@ -16,6 +16,7 @@ from nnvox.scenes.colour import ColourScale, lut
 from nnvox.scenes.explain import Moment, printed, sum_lines
 from nnvox.scenes.shots import EXPLAIN_ROOM
 from nnvox.viewer.overlays.base import Stage
+from nnvox.viewer.overlays.hud import text_extent
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
@@ -142,9 +143,7 @@ def text_width(text: str, size: int, bold: bool = False) -> float:
     props = vtk.vtkTextProperty()
     props.SetFontSize(size)
     props.SetBold(bold)
-    box = [0, 0, 0, 0]
-    vtk.vtkTextRenderer().GetBoundingBox(props, text, box, 72)
-    return float(box[1] - box[0] + 1)
+    return float(text_extent(props, text)[0])
 
 
 def cell_text(value: float, inside: bool) -> str:

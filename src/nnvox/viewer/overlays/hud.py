@@ -49,11 +49,13 @@ def shortened(line: str, fits: Callable[[str], bool]) -> str:
     return line[:lo].rstrip() + ELLIPSIS
 
 
-def text_width(prop: vtk.vtkTextProperty, text: str, dpi: int) -> int:
-    """`text`'s width in pixels as vtk draws it in `prop`'s font."""
+def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> tuple[int, int]:
+    """The width and height in pixels that `text` takes in `prop`'s style (a window's default dpi)."""
+    if not text:
+        return 0, 0
     bbox = [0, 0, 0, 0]
     vtk.vtkTextRenderer().GetBoundingBox(prop, text, bbox, dpi)
-    return bbox[1] - bbox[0] + 1
+    return bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1
 
 
 class HeadsUpLine:
@@ -76,7 +78,7 @@ class HeadsUpLine:
     def fits(self, line: str) -> bool:
         window = self.stage.renderer.GetRenderWindow()
         dpi = window.GetDPI() if window is not None else 72
-        return text_width(self.actor.GetTextProperty(), line, dpi) <= self.room
+        return text_extent(self.actor.GetTextProperty(), line, dpi)[0] <= self.room
 
     def update(self, shown: Shown) -> None:
         frame = shown.frame

@@ -362,10 +362,8 @@ class ColourLegends:
 
     def _width(self, text: vtk.vtkTextActor, words: str) -> float:
         """`words`' width in `text`'s font, a fraction of the pane's width."""
-        bbox = [0, 0, 0, 0]
-        window = self.stage.renderer.GetRenderWindow()
-        vtk.vtkTextRenderer().GetBoundingBox(text.GetTextProperty(), words, bbox, window.GetDPI())
-        return (bbox[1] - bbox[0] + 1) / self.stage.pane_width
+        dpi = self.stage.renderer.GetRenderWindow().GetDPI()
+        return text_extent(text.GetTextProperty(), words, dpi)[0] / self.stage.pane_width
 
     def _inside(self, centre: float, text: vtk.vtkTextActor) -> float:
         """`centre` (a fraction of the pane's width) moved as little as keeps the centred text
@@ -426,11 +424,9 @@ class MarkEntries:
 
     def _width(self, words: str) -> float:
         """An entry's words' width, a fraction of the pane's width."""
-        bbox = [0, 0, 0, 0]
-        window = self.stage.renderer.GetRenderWindow()
         _, text = next(iter(self.entries.values()))
-        vtk.vtkTextRenderer().GetBoundingBox(text.GetTextProperty(), words, bbox, window.GetDPI())
-        return (bbox[1] - bbox[0] + 1) / self.stage.pane_width
+        dpi = self.stage.renderer.GetRenderWindow().GetDPI()
+        return text_extent(text.GetTextProperty(), words, dpi)[0] / self.stage.pane_width
 
     def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D, vtk.vtkTextActor]:
         """A square swatch one text line high (a frame's outline, or a voxel's colour) and the words."""

@@ -10,7 +10,7 @@ import vtk
 
 from nnvox.scenes.training_chart import training_chart
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.hud import shortened
+from nnvox.viewer.overlays.hud import shortened, text_extent
 from nnvox.viewer.overlays.training_chart import ChartArea, chart_place
 from nnvox.viewer.theme import Box
 
@@ -62,15 +62,6 @@ def add_2d(renderer: vtk.vtkRenderer, poly: vtk.vtkPolyData, colour, width: floa
     actor.GetProperty().SetLineWidth(width)
     renderer.AddViewProp(actor)
     return actor
-
-
-def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> tuple[int, int]:
-    """The width and height in pixels that `text` takes in `prop`'s style (a window's default dpi)."""
-    if not text:
-        return 0, 0
-    bbox = [0, 0, 0, 0]
-    vtk.vtkTextRenderer().GetBoundingBox(prop, text, bbox, dpi)
-    return bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1
 
 
 def draws_inset(stage: Stage) -> bool:
