@@ -40,7 +40,7 @@ def subject_boxes(scene: Scene, names, u: float) -> np.ndarray:
     return np.array(boxes).reshape(-1, 6)
 
 
-def _frame_coords(pose: CameraPose, boxes: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _frame_coords(pose: CameraPose, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The boxes' corners across and up the frame from its middle, in scene units, and the frame's
     screen right and up."""
     d, up = np.asarray(pose.direction, float), np.asarray(pose.up, float)
@@ -55,7 +55,7 @@ def _frame_coords(pose: CameraPose, boxes: np.ndarray, aspect: float) -> tuple[n
 def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
     """`pose`, or where a box's corner passes INSIDE of its frame, the least wider view (moved and
     scaled, its direction kept) that holds them all and what it held."""
-    xy, right, up = _frame_coords(pose, boxes, aspect)
+    xy, right, up = _frame_coords(pose, boxes)
     xs, ys = xy[:, 0], xy[:, 1]
     w, h = pose.scale * aspect * INSIDE[0], pose.scale * INSIDE[1]
     x0, x1, y0, y1 = min(-w, xs.min()), max(w, xs.max()), min(-h, ys.min()), max(h, ys.max())
@@ -68,7 +68,7 @@ def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
 
 def framed(pose: CameraPose, boxes: np.ndarray, aspect: float) -> bool:
     """Whether `boxes` lie wholly inside the frame of `pose`."""
-    xy, _, _ = _frame_coords(pose, boxes, aspect)
+    xy, _, _ = _frame_coords(pose, boxes)
     return bool((np.abs(xy[:, 0]) <= pose.scale * aspect).all() and (np.abs(xy[:, 1]) <= pose.scale).all())
 
 

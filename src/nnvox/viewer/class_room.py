@@ -10,7 +10,6 @@ from __future__ import annotations
 import vtk
 
 from nnvox.viewer.label_layout import GAP, LEAD, margin
-from nnvox.viewer.overlays.hud import text_extent
 
 CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
 
@@ -31,6 +30,8 @@ def class_font(options) -> int:
 def text_width(text: str, font: int) -> float:
     """Pixels `text` takes across at `font` pixels, on its box as class texts are drawn (padded a
     little: vtk's own measure, as the label layout's)."""
+    from nnvox.viewer.overlays.hud import text_extent  # here: the overlays import visuals, which imports this
+
     prop = vtk.vtkTextProperty()
     prop.SetFontSize(font)
     prop.SetBackgroundOpacity(1.0)

@@ -15,6 +15,7 @@ from nnvox.scenes.camera import CameraPose, blend, ease, network_boxes, overview
 from nnvox.scenes.scene import Scene, SceneOptions
 from nnvox.scenes.selection import select
 from nnvox.scenes.transition import DURATION, EASING, Glide, scene_glide
+from nnvox.viewer.class_room import class_room
 from nnvox.viewer.renderer import SceneRenderer
 from nnvox.viewer.theme import Box
 
@@ -86,7 +87,8 @@ def overview_of(scene: Scene, pane: SceneRenderer, room: Box = WHOLE) -> CameraP
         pane.aspect * (x1 - x0) / (y1 - y0),
         wrapped=scene.wrapped,
         boxes=network_boxes(scene),
-        beside=pane.class_room() / (x1 - x0),  # of the room's width
+        # `scene`'s own class texts (not the pane's scene: a switch frames the new one), of the room's width
+        beside=class_room(scene, pane.options, pane.stage.pane_width, pane.stage.pane_height) / (x1 - x0),
     )
     return dataclasses.replace(pose, scale=pose.scale / (y1 - y0))  # the scale is half the whole pane's height
 
