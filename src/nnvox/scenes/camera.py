@@ -313,14 +313,17 @@ def focus(
     zoom: float = 1.0,
     wrapped: bool = False,
     boxes: Network | None = None,
+    band: float = FOCUS_FILL,
+    lift: float = 0.06,
 ) -> CameraPose:
-    """One block (or a run of them) filling most of the view, seen from a little to the side of the
+    """One block (or a run of them) filling `band` of the view, lifted `lift` above the centre (a
+    captioned shot's narrower, higher band, as overview's), seen from a little to the side of the
     overview's angle (its framing angle included: `boxes` as overview takes them), its labels in view."""
     long = _long(scene) or wrapped
     turn, tilt = framing_angle(scene, aspect, long=long, boxes=boxes)
     direction = view_direction(long, azimuth + turn + 12.0, elevation + tilt)
-    centre, fitted = fit(block, direction, aspect, band=FOCUS_FILL, margin=FOCUS_FILL, label_room=1.5)
-    return _posed(centre, direction, fitted / zoom)
+    centre, fitted = fit(block, direction, aspect, band=min(band, FOCUS_FILL), margin=FOCUS_FILL, label_room=1.5)
+    return _posed(centre, direction, fitted / zoom, lift)
 
 
 def rotated(pose: CameraPose, degrees: float) -> CameraPose:

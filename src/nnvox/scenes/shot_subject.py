@@ -13,4 +13,6 @@ def shot_subject(shot: Shot) -> frozenset[str]:
     camera = shot.camera
     keyed = (k.target for k in camera.keys if isinstance(k.target, str))
     names = {*shot.open, shot.explain, camera.layer, *(t[len(LAYER_KEY) :] for t in keyed if t.startswith(LAYER_KEY))}
+    if "input" in names and shot.view.attribution:  # the plane under the input is framed with it (shots.focused_bounds)
+        names.add(shot.view.attribution)  # attribution_planes names the input's plane by its method
     return frozenset(n for n in names if n)

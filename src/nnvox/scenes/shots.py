@@ -73,13 +73,28 @@ def forward_light(scene: Scene, reveal: float, dimmed: float) -> dict[str, float
 CAPTIONED = {"band": 0.6, "lift": 0.13}  # the whole network above a caption at the bottom
 
 
+def focused_bounds(scene: Scene) -> dict[str, tuple[float, ...]]:
+    """What a camera focused on each block frames: the block and the attribution planes drawn beside
+    it (same depth, overlapping along the network): a mistake's input is framed with what drove it."""
+    planes = [b for b in scene.blocks if b.kind == "Attribution"]
+    out = {}
+    for b in scene.blocks:
+        near = [
+            p.bounds for p in planes if p.order == b.order and p.bounds[0] <= b.bounds[1] and b.bounds[0] <= p.bounds[1]
+        ]
+        boxes = np.asarray([b.bounds, *near])
+        lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
+        out[b.name] = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+    return out
+
+
 def camera_move(
     move: CameraMove, scene: Scene, aspect: float, captioned: bool = False, beside: float = 0.0
 ) -> Callable[[float], CameraPose]:
     """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption,
     `beside` (of the width) room right of the output for its class texts (camera.overview)."""
     bounds = scene.bounds
-    blocks = {b.name: b.bounds for b in scene.blocks}
+    blocks = focused_bounds(scene)
     # the blocks framed, not their box
     room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside}
     wrapped = scene.wrapped
@@ -97,7 +112,7 @@ def camera_move(
         )
         return path.at
     if move.move == "focus":  # from the overview (or a saved view) into the block, then hold it
-        close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped, boxes=room["boxes"])
+        close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped, **_focus_room(room))
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
     return _keyframes(move, scene, aspect, room)
 
@@ -129,6 +144,11 @@ def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0
     return CameraPose(tuple(focal), tuple(direction), tuple(up), float(scale))
 
 
+def _focus_room(room: dict) -> dict:
+    """focus's framing from a move's room: the network's boxes, above the caption where there is one."""
+    return {k: room[k] for k in ("boxes", "band", "lift") if k in room}
+
+
 def _angle(a: CameraMove | CameraKey) -> dict:
     """The camera angle a move or key asks for, as the camera functions take it."""
     return {"azimuth": a.azimuth, "elevation": a.elevation, "zoom": a.zoom}
@@ -140,7 +160,7 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
     two's), so the whole network and the room beside its output stay in the picture all the way (a
     blend of the two poses drifted the output's column into its class texts' room mid-move)."""
     bounds, wrapped = scene.bounds, scene.wrapped
-    blocks = {b.name: b.bounds for b in scene.blocks}
+    blocks = focused_bounds(scene)
     keys, angles = [], []
     for k in move.keys:  # keyframes
         angle = None
@@ -148,7 +168,7 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
             pose = k.target
         elif k.target.startswith("layer:"):
             block = blocks[k.target[len("layer:") :]]
-            pose = focus(block, bounds, aspect, **_angle(k), wrapped=wrapped, boxes=room["boxes"])
+            pose = focus(block, bounds, aspect, **_angle(k), wrapped=wrapped, **_focus_room(room))
         else:
             angle = _angle(k)
             pose = overview(bounds, aspect, **angle, wrapped=wrapped, **room)

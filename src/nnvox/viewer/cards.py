@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
 from nnvox.viewer.gl import prefer_offscreen
 from nnvox.viewer.offscreen import grab
 from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.overlays.caption import balanced
 from nnvox.viewer.theme import to_unit
 
 RULE = ((0.44, 0.5), (0.56, 0.5))  # the accent line between title and subtitle, normalised
@@ -71,8 +70,8 @@ class CardRenderer:
 
     def render(self, title: str, subtitle: str | None, opacity: float = 1.0) -> np.ndarray:
         chars = max(16, int(self.options.width * 0.8 / (0.6 * self.options.font(self.options.theme.fonts.card_title))))
-        self.title.SetInput(textwrap.fill(title, chars))
-        self.subtitle.SetInput(textwrap.fill(subtitle or "", int(chars * 1.9)))
+        self.title.SetInput(balanced(title, chars))
+        self.subtitle.SetInput(balanced(subtitle or "", int(chars * 1.9)))
         for actor in (self.title, self.subtitle):
             actor.GetTextProperty().SetOpacity(opacity)
         self.rule.GetProperty().SetOpacity(opacity)

@@ -18,6 +18,16 @@ def caption_chars(pane_width: int, layout, size: int) -> int:
     return max(20, int(pane_width * layout.caption_width / (GLYPH * size)))
 
 
+def balanced(text: str, chars: int) -> str:
+    """`text` wrapped to at most `chars` a line, in as few lines as that takes and with lines as even
+    as those allow: no lone word left on a last line ("... it calls / a 0")."""
+    lines = len(textwrap.wrap(text, chars))
+    width, longest = chars, max((len(w) for w in text.split()), default=1)
+    while width > longest and len(textwrap.wrap(text, width - 1)) == lines:
+        width -= 1
+    return textwrap.fill(text, width)
+
+
 class Caption:
     def __init__(self, stage: Stage):
         layout, colours = stage.layout, stage.colours
@@ -46,7 +56,7 @@ class Caption:
         if not text or opacity <= 0:
             self.actor.SetVisibility(False)
             return
-        self.actor.SetInput(textwrap.fill(text, self.chars))
+        self.actor.SetInput(balanced(text, self.chars))
         tp = self.actor.GetTextProperty()
         tp.SetOpacity(opacity)
         tp.SetBackgroundOpacity(self.band_opacity * opacity)
