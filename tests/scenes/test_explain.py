@@ -131,15 +131,59 @@ def test_the_stops_are_background_stroke_centre_stroke_edge_and_the_padded_end_e
     assert any(abs(steps[k].recorded) == strongest for k in chosen)  # across an edge, where the map answers most
     assert chosen[-1] == len(steps) - 1 and not steps[-1].inside.all()  # the padded last position
     assert len({ex.shown_sum(steps[k]) for k in chosen}) == len(chosen) == 4  # no two alike
-    # the window stands on each at least 2 s, flagged as stopped, the padded end before the fade-out
+    # the window stands on each at least PADDED_SECONDS, flagged as stopped, the padded end before the fade-out
     n = fps * seconds
     moments = [explained.at(k / (n - 1), last) for k in range(n)]
     for k in chosen:
-        assert sum(m.stopped and m.done - 1 == k for m in moments[: n - round(fps * tail)]) >= 2 * fps, k
+        standing = sum(m.stopped and m.done - 1 == k for m in moments[: n - round(fps * tail)])
+        assert standing >= pace.PADDED_SECONDS * fps - 1, (k, standing)
     assert {m.done - 1 for m in moments if m.stopped} == set(chosen)
     # a shot too short to hold the padded end 2 s leaves it out
     short = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=5, lead=lead, tail=tail)
     assert short.stops(last) == chosen[:-1]
+
+
+def test_the_window_walks_one_row_cell_by_cell_into_its_first_stop(lenet_run):
+    """A lecturer saw the window hop between stops and the map fill in bands: before the first stop
+    it walks WALK consecutive positions of one row at 3-4 a second, the map one cell more each
+    time, each position's own sum shown (not the held one)."""
+    from nnvox.scenes import explain_pace as pace
+    from nnvox.scenes.build import build_scene
+
+    fps = 30
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12, lead=0.5, tail=0.5)
+    last = len(lenet_run.snapshots) - 1
+    first = explained.stops(last)[0]
+    moments = [explained.at(k / (12 * fps - 1), last) for k in range(12 * fps)]
+    walking = [m for m in moments if m.walking]
+    visited = sorted({m.done - 1 for m in walking})
+    assert visited == list(range(first - pace.WALK + 1, first)), visited  # consecutive, ending on the stop
+    rows = {explained.positions[k][1] for k in [*visited, first]}
+    assert len(rows) == 1  # along one row
+    for k in visited:
+        frames = sum(m.done - 1 == k for m in moments)
+        assert fps / 4 - 1 <= frames <= fps / 3 + 1, (k, frames)  # 3-4 positions a second
+    assert all(m.held is None and not m.stopped for m in walking)  # each one's own numbers
+    done = [m.done for m in moments]
+    at = [done.index(k + 1) for k in [*visited, first]]
+    assert all(b > a for a, b in itertools.pairwise(at))  # one cell more at a time
+    # a dense layer walks its first units one by one too, then goes quickly over the rest
+    dense = ex.Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12, lead=0.5, tail=0.5)
+    units = [dense.at(k / (12 * fps - 1), last) for k in range(12 * fps)]
+    assert sorted({m.done - 1 for m in units if m.walking}) == list(range(pace.WALK))
+    assert units[-1].done == units[-1].total
+
+
+def test_a_walk_stays_in_its_row_and_short_shots_walk_faster():
+    from nnvox.scenes import explain_pace as pace
+
+    assert pace.walk((187,), 784, 28) == tuple(range(179, 188))  # ends on the stop
+    assert pace.walk((30,), 784, 28) == tuple(range(28, 37))  # the row's start, through the stop
+    assert pace.walk((), 120, 120) == tuple(range(9))
+    assert pace.walk_seconds(8, 10.0) == pace.WALK_SECONDS
+    assert pace.walk_seconds(8, 2.0) == pytest.approx(pace.WALK_MOST * 2.0 / 8)
+    d = pace.dwell(784, (187, 458, 783), tuple(range(179, 188)), 10.0)
+    assert d.sum() == pytest.approx(10.0) and d[179] == pace.WALK_SECONDS and d[187] == d[783] > 1.5
 
 
 def test_between_stops_the_inset_holds_the_last_stops_numbers_and_names_the_next(lenet_run):
@@ -149,16 +193,17 @@ def test_between_stops_the_inset_holds_the_last_stops_numbers_and_names_the_next
     last = len(lenet_run.snapshots) - 1
     chosen = explained.stops(last)
     moments = [explained.at(k / 359, last) for k in range(360)]
-    sweeping = [m for m in moments if not m.stopped]
+    sweeping = [m for m in moments if not m.stopped and not m.walking]
     assert all(m.held is not None for m in sweeping) and all(m.held is None for m in moments if m.stopped)
     for m in sweeping:  # the held numbers are the last stop's (or the first position's), the heading the next stop
         passed = [k for k in chosen if k <= m.done - 1]
         assert m.held.position == explained.positions[passed[-1] if passed else 0]
         ahead = [k for k in chosen if k > m.done - 1]
         assert m.heading == (explained.positions[ahead[0]] if ahead else None)
-    # what the inset prints changes only at a stop: as many changes as stops, not one a frame
+    # what the inset prints changes only at a stop or a walked position, not once a frame
     printed = [(m.held or m.step).position for m in moments]
-    assert sum(a != b for a, b in itertools.pairwise(printed)) <= 2 * len(chosen)
+    walked = len({m.done for m in moments if m.walking})
+    assert sum(a != b for a, b in itertools.pairwise(printed)) <= 2 * len(chosen) + walked
 
 
 def test_the_printed_sums_add_up_as_printed_at_every_position_of_a_run(lenet_run):

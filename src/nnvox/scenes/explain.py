@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import schedule, stops, with_padded_end
+from nnvox.scenes.explain_pace import schedule, stops, walk, with_padded_end
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import scale_from_stats
 
@@ -276,6 +276,7 @@ class Moment:
     stopped: bool = False  # the window stands on one of the shot's chosen positions
     held: Step | None = None  # while it sweeps between them: the last stop's step, whose numbers the inset holds
     heading: tuple[int, ...] | None = None  # ... and the next stop's position (None: the map's end)
+    walking: bool = False  # the window walks one position at a time: the inset shows each one's sum
 
 
 class Explanation:
@@ -304,39 +305,46 @@ class Explanation:
         self.input_scale = input_scale(run, self.target)
         self.black = black_level(run, self.target)
         self.seconds, self.lead, self.tail = seconds, lead, tail
-        self._steps: dict[int, tuple[list[Step], float, float, tuple[int, ...]]] = {}
+        self._steps: dict[int, tuple[list[Step], float, float, tuple[int, ...], tuple[int, ...]]] = {}
 
     @property
     def reach(self) -> int:
         """How many input rows or columns the window reaches past the input's edge (its padding)."""
         return max(self.target.padding) if self.target.family != "linear" else 0
 
-    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float, tuple[int, ...]]:
+    def _at_snapshot(self, index: int) -> tuple[list[Step], float, float, tuple[int, ...], tuple[int, ...]]:
+        """The steps at snapshot `index`, the inset's weight and product limits, the stops and the
+        positions walked one by one."""
         if index not in self._steps:
             arrays = read_arrays(self.run, self.target, index, self.sample)
             steps = [step(self.target, arrays, p) for p in self.positions]
             weights = float(np.abs(arrays.weight).max()) if arrays.weight is not None else 1.0
             products = max((float(np.abs(s.products).max()) for s in steps if s.products is not None), default=1.0)
-            chosen = ()
+            chosen, walked = (), walk((), len(steps), len(steps))
             if self.row:  # a map: stops on the background and the digit (a dense layer's units: none)
                 read = ink(steps, float(np.median(arrays.inputs)))
                 whole = np.array([bool(s.inside.all()) for s in steps])
                 outputs = np.array([s.recorded for s in steps])
                 chosen = stops(read, outputs, whole, self.target.shape[1:])
+                walked = walk(chosen, len(steps), self.row)
+                walking = len([k for k in walked if k not in chosen])
                 padded = not whole[-1]
-                chosen = with_padded_end(chosen, outputs, padded, self.seconds, self.lead, self.tail)
-            self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen)}  # one snapshot a shot
+                chosen = with_padded_end(chosen, outputs, padded, self.seconds, self.lead, self.tail, walking)
+            self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen, walked)}  # one snapshot a shot
         return self._steps[index]
 
     def at(self, progress: float, t: float) -> Moment:
-        steps, weights, products, chosen = self._at_snapshot(nearest_snapshot(t))
-        pace = lambda p: schedule(p, len(steps), chosen, self.seconds, self.lead, self.tail)
+        steps, weights, products, chosen, walked = self._at_snapshot(nearest_snapshot(t))
+        pace = lambda p: schedule(p, len(steps), chosen, self.seconds, self.lead, self.tail, walked)
         done = pace(progress)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
         stopped = done - 1 in chosen and pace(progress + 1e-3) == done
+        walking = not stopped and done - 1 in walked
         held, heading = None, None
-        if chosen and not stopped:  # sweeping: the inset holds the last stop's numbers (none flicker by)
+        if (
+            chosen and not stopped and not walking
+        ):  # sweeping: the inset holds the last stop's numbers (none flicker by)
             passed = [k for k in chosen if k <= done - 1]
             held = steps[passed[-1] if passed else 0]
             ahead = [k for k in chosen if k > done - 1]
@@ -355,6 +363,7 @@ class Explanation:
             stopped,
             held,
             heading,
+            walking,
         )
 
     def stops(self, t: float) -> tuple[int, ...]:
