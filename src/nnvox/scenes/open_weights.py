@@ -119,6 +119,7 @@ def open_values(scene, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 HEADER_LIFT = 1.5  # of the gap above the top row: the filters' numbers' baseline over its tiles, clear of them
+TEXT_SCALE = 0.8  # the grid's texts, of a block label's size
 
 
 def filter_labels(block: Block) -> list[tuple[int, str]]:
@@ -134,3 +135,21 @@ def input_labels(block: Block) -> list[tuple[int, str]]:
     if rows == 1:
         return []
     return [(i * columns, f"input {i}" if i == 0 else str(i)) for i in range(rows)]
+
+
+def grid_texts(block: Block, places: np.ndarray) -> list[tuple[tuple[float, float, float], str, str]]:
+    """An open weight's texts, (point, text, where), given its tiles' front-face centres
+    (open_layer.grid_places): each filter's number over its column ("above": centred, its baseline
+    at the point); "filter" heading them and each input channel's number left of its row, ending at
+    the grid's left edge ("header": level with the numbers; "row": level with the row's middle);
+    what the grid leaves out under it ("below", centred). The window and the browser page place them so."""
+    y, half = places[0, 1], block.cols * block.voxel / 2
+    header_z = places[0, 2] + block.rows * block.voxel / 2 + HEADER_LIFT * block.gap
+    left = places[0, 0] - half - block.gap  # the grid's left edge: clear of its first column
+    texts = [((places[k, 0], y, header_z), text, "above") for k, text in filter_labels(block)]
+    texts.append(((left, y, header_z), "filter", "header"))
+    texts += [((left, y, places[k, 2]), text, "row") for k, text in input_labels(block)]
+    if note := grid_note(block):
+        x0, x1, y0, _, z0, _ = block.bounds
+        texts.append((((x0 + x1) / 2, y0, z0 - block.rows * block.voxel / 2), note, "below"))
+    return [((float(x), float(yy), float(z)), text, where) for (x, yy, z), text, where in texts]

@@ -24,7 +24,7 @@ from nnvox.scenes.open_kernels import (
     kernel_values,
 )
 from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
-from nnvox.scenes.open_weights import HEADER_LIFT, filter_labels, grid_note, input_labels
+from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts
 from nnvox.viewer.label_layout import GAP, block_rectangles, hits, inside, project
 from nnvox.viewer.overlays.base import Shown, Stage
 
@@ -173,29 +173,22 @@ def _map_labels(stage: Stage, block, names=None, lift: float = LABEL_LIFT) -> li
 
 
 def _kernel_grid_texts(stage: Stage, block) -> list[_GridTexts]:
-    """An open weight's texts (scenes/open_weights.py): each filter's number over its column, headed
-    "filter" left of them; each input channel's left of its row; a level-of-detail note under the grid."""
+    """An open weight's texts where scenes/open_weights.grid_texts puts them: each filter's number
+    over its column, headed "filter" left of them; each input channel's left of its row; a
+    level-of-detail note under the grid."""
     from nnvox.viewer.visuals import make_billboard
 
-    places, half = grid_places(block), block.cols * block.voxel / 2
-    header_z = places[0, 2] + block.rows * block.voxel / 2 + HEADER_LIFT * block.gap
-    left = places[0, 0] - half - block.gap  # the grid's left edge: clear of its first column
-    heads = [(left, places[k, 2], text, True) for k, text in input_labels(block)]
-    actors = _map_labels(stage, block, filter_labels(block), HEADER_LIFT)
-    for x, z, text, centred in [(left, header_z, "filter", False), *heads]:
-        label = make_billboard(stage.options, text, scale=0.8, align_left=centred)
-        label.GetTextProperty().SetJustificationToRight()  # ends at the grid's left edge
-        label.SetPosition(x, places[0, 1], z)
+    grid, notes = [], []
+    for point, text, where in grid_texts(block, grid_places(block)):
+        if where in ("header", "row"):
+            label = make_billboard(stage.options, text, scale=TEXT_SCALE, align_left=where == "row")
+            label.GetTextProperty().SetJustificationToRight()  # ends at the grid's left edge
+        else:
+            label = make_billboard(stage.options, text, scale=TEXT_SCALE, below=where == "below")
+        label.SetPosition(*point)
         stage.overlay.AddActor(label)
-        actors.append(label)
-    texts = [_GridTexts(stage, block, actors)]
-    if note := grid_note(block):
-        label = make_billboard(stage.options, note, scale=0.8, below=True)
-        x0, x1, y0, _, z0, _ = block.bounds
-        label.SetPosition((x0 + x1) / 2, y0, z0 - block.rows * block.voxel / 2)
-        stage.overlay.AddActor(label)
-        texts.append(_GridTexts(stage, block, [label]))
-    return texts
+        (notes if where == "below" else grid).append(label)
+    return [_GridTexts(stage, block, grid)] + ([_GridTexts(stage, block, notes)] if notes else [])
 
 
 class OpenMaps:
