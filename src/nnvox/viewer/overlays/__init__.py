@@ -46,7 +46,7 @@ class Overlays:
     units: UnitFrames
     field: ReceptiveField
     class_rows: ClassRows  # the output's row gaps and top-class frame
-    explain: Explained  # a storyboard's explained layer: its window, veil and inset (hidden until shown)
+    explain: Explained  # a storyboard's explained layer: its window, pending cover and inset (hidden until shown)
     open_maps: OpenMaps  # an open layer's map labels and kernels
 
     @property

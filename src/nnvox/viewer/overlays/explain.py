@@ -1,6 +1,6 @@
 """A convolution you can watch (CNN Explainer's signature, in 3D): a storyboard shot's `explain`.
 On the blocks, the window read from the input is outlined, the output value under way is framed
-and the values not yet computed are veiled; beside them an inset shows the patch, the kernel and
+and the values not yet computed are covered (one flat colour); beside them an inset shows the patch, the kernel and
 their products as small coloured grids and the sum that makes the value (a dense unit: its inputs
 times its weights; a pool: the window and its max). Hidden until `show` is given a Moment
 (scenes/explain.py); the inset's grids are built once per explained layer, then only recoloured."""
@@ -16,7 +16,16 @@ from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor
 
-VEIL_ALPHA = 0.8  # how far a value not yet computed is darkened towards the background
+PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
+
+
+def pending_colour(background, text) -> np.ndarray:
+    """The one flat colour of the values not yet computed: nothing of them shows through (a class
+    asked why values were there before the window reached them), a little lighter than the
+    background so the map's extent reads."""
+    return (1 - PENDING_LIFT) * np.asarray(background, np.float32) + PENDING_LIFT * np.asarray(text, np.float32)
+
+
 MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
 
 
@@ -88,7 +97,7 @@ class _Rays:
 
 class _Sheet:
     """The explained output map in front of its block, one texel a cell: each value in its colour
-    once computed, veiled (darkened towards the background) until then."""
+    once computed, the one flat pending colour until then."""
 
     def __init__(self, stage: Stage):
         self.stage, self.key = stage, None
@@ -126,12 +135,14 @@ class _Sheet:
         self.actor.SetVisibility(True)
 
     def paint(self, values: np.ndarray) -> None:
-        """The map's values (rows, cols) as drawn in its block, veiled where not computed yet."""
+        """The map's values (rows, cols) as drawn in its block, the pending colour where not computed yet."""
         if self.block is None:
             return
         rgb = lut(self.block.scale.cmap)[self.block.scale.quantise(values)].astype(np.float32)
-        veiled = VEIL_ALPHA * np.asarray(self.stage.options.background, np.float32) + (1 - VEIL_ALPHA) * rgb
-        self.rgb[:] = np.where(self.done[..., None], rgb, veiled)[::-1]  # image rows run bottom up (a column broadcast)
+        pending = pending_colour(self.stage.options.background, self.stage.colours.text)
+        self.rgb[:] = np.where(self.done[..., None], rgb, pending)[
+            ::-1
+        ]  # image rows run bottom up (a column broadcast)
         self.scalars.Modified()
         self.image.Modified()
 
