@@ -11,6 +11,7 @@ from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.histogram import Histogram
 from nnvox.scenes.scene import Frame, Scene
 from nnvox.viewer.class_room import class_room
+from nnvox.viewer.open_flight import FlightTexts
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays import Shown, Stage, compose
 from nnvox.viewer.theme import DEFAULT_THEME, to_unit
@@ -52,6 +53,8 @@ class SceneRenderer:
         self.visuals = self.overlays.blocks.visuals
         self.opening = 1.0  # open blocks: how far from their stacks (0) to their grids (1), see open_to
         self._held: set = set()  # what open_to hides while the maps fly
+        opens = self.label_layout is not None and any(b.opened is not None for b in scene.blocks)
+        self._flight = FlightTexts(scene, self.label_layout) if opens else None  # labels going with the blocks
         self._explained: set[str] | None = None  # while a layer is explained: the blocks drawn
         self._named: str | None = None  # ... and the explained layer, named over its map
         self._unlabelled: list = []  # the labels hidden for this render (their blocks are not drawn)
@@ -90,8 +93,9 @@ class SceneRenderer:
 
     def open_to(self, u: float) -> None:
         """The scene's open blocks a fraction u of the way from their stacks (0) to their grids (1)
-        (scenes/open_layer.py), the blocks that made room for them gliding back from where they stood;
-        what is drawn for the open layout (edges, labels, outlines, kernels) shows only at u = 1."""
+        (scenes/open_layer.py), the blocks that made room for them gliding back from where they stood,
+        their labels, class texts and edges going with them (viewer/open_flight.py); what is drawn for
+        the open layout alone (the maps' labels, kernels, outlines) shows only at u = 1."""
         from nnvox.scenes.open_layer import neighbour_offsets
 
         if u == self.opening:
@@ -102,29 +106,31 @@ class SceneRenderer:
                 self.visuals[block.name].open_to(u)
         for name, (dx, dz) in neighbour_offsets(self.scene, u).items():
             self.visuals[name].actor.SetPosition(dx, 0.0, dz)
+        self.overlays.edges.fly(u)
+        if self._flight is not None:
+            self._flight.move(u)
         self.show_open_layout(u >= 1.0)
-        if u < 1.0:
-            self._hold_open_layout()
-        else:
-            for prop in self._held:
-                prop.SetVisibility(True)
-            self._held.clear()
 
     def show_open_layout(self, shown: bool) -> None:
-        """Show or hide what is drawn for the open layout: the maps' labels and kernels, and the
-        overlay layer (labels, class texts, pulses: placed, at render time too, for the open layout)."""
+        """Show or hide what is drawn for the open layout alone: the maps' labels and kernels, and
+        the 3D props placed for it (outlines, the top class's frame); the block labels and edges stay."""
         self.overlays.open_maps.show(shown)
-        self.overlay.SetDraw(shown)
+        if not shown:
+            self._hold_open_layout()
+            return
+        for prop in self._held:
+            prop.SetVisibility(True)
+        self._held.clear()
 
     def _hold_open_layout(self) -> None:
-        """Hide what stands where the open layout puts it (everything 3D of the pane but the blocks)
-        until the maps arrive; each frame, as overlays may show their props again."""
-        blocks = set(self.overlays.blocks.props)
+        """Hide what stands where the open layout puts it (every 3D prop of the pane but the blocks
+        and edges) until the maps arrive; each frame, as overlays may show their props again."""
+        kept = {*self.overlays.blocks.props, *self.overlays.edges.props}
         props = self.renderer.GetViewProps()
         props.InitTraversal()
         for _ in range(props.GetNumberOfItems()):
             prop = props.GetNextProp()
-            if isinstance(prop, vtk.vtkProp3D) and prop not in blocks and prop.GetVisibility():
+            if isinstance(prop, vtk.vtkProp3D) and prop not in kept and prop.GetVisibility():
                 prop.SetVisibility(False)
                 self._held.add(prop)
 

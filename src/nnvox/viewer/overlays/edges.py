@@ -1,10 +1,15 @@
 """Edges between blocks: straight ones in one grey actor, skip connections (arcs) in one accent
-actor, so they stand out from the boxes they jump over. Nothing changes per frame."""
+actor, so they stand out from the boxes they jump over. Nothing changes per frame, but while an
+open layer's maps fly (SceneRenderer.open_to) the edges glide with the blocks that make room."""
 
 from __future__ import annotations
 
+import numpy as np
 import vtk
+from vtk.util.numpy_support import vtk_to_numpy
 
+from nnvox.scenes.camera import EASINGS
+from nnvox.scenes.open_layer import EASING, closed_scene
 from nnvox.viewer.overlays.base import Shown, Stage
 
 
@@ -38,6 +43,11 @@ def lines_actor(paths, colour, width: float) -> vtk.vtkActor:
     return actor
 
 
+def _points(paths) -> np.ndarray:
+    """The points of `paths` in the order lines_actor writes them."""
+    return np.vstack([np.asarray(p, float) for p in paths]) if paths else np.empty((0, 3))
+
+
 class Edges:
     def __init__(self, stage: Stage):
         scene, width = stage.scene, line_width(stage)
@@ -48,6 +58,29 @@ class Edges:
         self.props = [self.straight, self.arcs]
         for actor in self.props:
             stage.renderer.AddActor(actor)
+        self._flight = None  # (each actor's points open, closed) where a layer of the scene opens
+        if any(b.opened is not None for b in scene.blocks):
+            shut = closed_scene(scene)
+            pairs = [(_points(straight), _points([p for p, s in zip(shut.edge_paths, scene.skips) if not s]))]
+            pairs.append((_points(arcs), _points([p for p, s in zip(shut.edge_paths, scene.skips) if s])))
+            self._flight = pairs
+        self.u = 1.0
+
+    def fly(self, u: float) -> None:
+        """The edges u (0..1) of the way from where they stood closed to the open scene's, eased as
+        the blocks making room glide (open_layer.neighbour_offsets)."""
+        if self._flight is None or u == self.u:
+            return
+        self.u = u
+        e = float(EASINGS[EASING](min(max(u, 0.0), 1.0)))
+        for actor, (open_points, shut) in zip(self.props, self._flight):
+            points = actor.GetMapper().GetInput().GetPoints()
+            if points is None or len(open_points) == 0:
+                continue
+            vtk_to_numpy(points.GetData())[:] = shut + (open_points - shut) * e
+            points.GetData().Modified()
+            points.Modified()
+            actor.GetMapper().GetInput().Modified()
 
     def update(self, shown: Shown) -> None:
         pass
