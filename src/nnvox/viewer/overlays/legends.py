@@ -36,16 +36,17 @@ QUANTITIES = {
 }
 
 
-# Under each bar, what its ends (and middle) mean, read left to right: a layer's colours span its own
-# range (in its label), so a number under the bar would read as a value it is not
+# Under each bar, what its ends (and middle) mean, read left to right: each layer's colours span its
+# own range, so a number under a bar that colours several layers would read as a value it is not (a
+# lecturer asked "low ... high of what?": each layer's own)
 TICK_WORDS = {
-    "viridis": ("low", "high"),
+    "viridis": ("each layer's low", "its high"),
     "diverging": ("negative", "0", "positive"),
     "difference": ("left lower", "same", "left higher"),
 }
 # A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so and
-# names the unit, its bar's ends are that scale's numbers (0 ... the shared maximum), which a student
-# can check a claim against; longest title first, the first that fits over the bar (no "|w − w₀|": the
+# names the unit, its bar's ends are that scale's numbers (0 ... "≥ the shared maximum", AT_LEAST), which
+# a student can check a claim against; longest title first, the first that fits over the bar (no "|w − w₀|": the
 # legend's font draws no "|")
 SHARED_SCALE_TITLES = {
     "distance-from-start": (
@@ -56,7 +57,17 @@ SHARED_SCALE_TITLES = {
     )
 }
 # The same ends in a narrow pane, where the long words would meet (a diverging bar's ends are its sign)
-SHORT_WORDS = {"negative": "−", "positive": "+", "left lower": "−", "left higher": "+", "against": "−", "towards": "+"}
+SHORT_WORDS = {
+    "each layer's low": "low",
+    "each stage's low": "low",
+    "its high": "high",
+    "negative": "−",
+    "positive": "+",
+    "left lower": "−",
+    "left higher": "+",
+    "against": "−",
+    "towards": "+",
+}
 # A metrics inset raised over the legends (placed_inset) reaches left to here at least (pane fractions):
 # its chart keeps a readable width in a tall frame
 RAISED_LEFT = 0.5
@@ -73,6 +84,31 @@ MARKS = {
 # The same in a narrow pane (a comparison's beside the window's panels); where even these do not
 # fit, the pane shows no marks' legend rather than one cut at its edge
 SHORT_MARKS = {"dead": "dead unit", "saturated": "saturated unit", "nonfinite": "NaN or ±Inf", "padding": "unused"}
+
+
+# Notes, stacked with the marks' entries (nearest the inset): what the picture's form means where
+# students asked ("what are the stripes? where are the other five maps?"; "is the fainter conv1 of
+# epoch 0 on a new scale?"), each only while what it explains is drawn (drawn_notes). A closed block
+# shows its first map (a weight's first filter) on its front face, the others as the stripes of
+# their edges behind it (scenes/scene.Block: panel k is k pitches behind the front)
+NOTES = {
+    "maps": "block: front face = map 0, the other maps behind it",
+    "filters": "block: front face = filter 0, the others behind it",
+    "epochs": "colour scales: the same every epoch",
+}
+SHORT_NOTES = {
+    "maps": "front face = map 0, others behind",
+    "filters": "front face = filter 0, others behind",
+    "epochs": "same scales every epoch",
+}
+
+
+def drawn_notes(blocks, epochs: bool) -> tuple[str, ...]:
+    """The notes a picture of `blocks` shows: what a closed block of several maps (or of a weight's
+    several filters) shows of them, where one is drawn; that the colours keep their scales, where
+    the snapshots drawn change (`epochs`: a shot over several epochs, the window's timeline)."""
+    closed = {b.role == "weights" for b in blocks if b.panels > 1 and b.opened is None and b.kind != ATTRIBUTION}
+    return (*("maps",) * (False in closed), *("filters",) * (True in closed), *("epochs",) * epochs)
 
 
 def mark_swatches(colours) -> dict[str, tuple]:
@@ -133,11 +169,31 @@ def joined(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def tick_words(cmap: str, per: str) -> tuple[str, ...]:
+    """The words under a bar of several scales (`per`: scope), TICK_WORDS[cmap] with a sequential
+    bar's low end said to be each stage's where the layers share their scales by stage."""
+    words = TICK_WORDS[cmap]
+    return ("each stage's low", *words[1:]) if per == "per stage" and cmap == "viridis" else words
+
+
+def scope(blocks) -> str:
+    """Whose range a bar's colours span, from the scales of the `blocks` it colours: "per layer"
+    (each its own), "per stage" (a layer shares its scale with the ReLU and pooling after it,
+    scenes/run_scales.stage_scales) or "" (one scale: its numbers are under the bar, scale_ends)."""
+    scales = {b.scale for b in blocks}
+    return "" if len(scales) == 1 else "per layer" if len(scales) == len(blocks) else "per stage"
+
+
+# The classifier's bar (its probabilities on the fixed scale 0 ... 1, scenes/block_spec.py), longest first
+ANSWER_TITLES = ("answer: each class's probability", "answer: probability", "probability")
+
+
 def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     """An activations bar's titles, longest first: the layers it colours, by kind, in the order the
-    network meets them, what their values share, and that each layer has its own range."""
-    groups = list(dict.fromkeys(kind_words(b.kind, b.role) for b in blocks))
-    names = joined(groups)
+    network meets them, what their values share, and whose range the colours span (scope)."""
+    if cmap != "difference" and {b.role for b in blocks} == {"output"}:
+        return ANSWER_TITLES
+    names, per = joined(list(dict.fromkeys(kind_words(b.kind, b.role) for b in blocks))), scope(blocks)
     if cmap == "difference":  # a comparison's: what it shows comes first, the layers' names where there is room
         return (
             f"{names}: left − right, per layer",
@@ -146,10 +202,12 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
             "left − right",
         )
     if cmap not in NATURE:
-        return (f"{names}, per layer", names)
+        return (f"{names}, {per}", names) if per else (names,)
     long, short = NATURE[cmap]
     # the last, the values' sign alone, for a pane too narrow for any layer's name
-    return (f"{names} ({long}), per layer", f"{names} ({short}), per layer", f"{names} ({short})", names, short)
+    if not per:
+        return (f"{names} ({long})", f"{names} ({short})", names, short)
+    return (f"{names} ({long}), {per}", f"{names} ({short}), {per}", f"{names} ({short})", names, short)
 
 
 def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
@@ -182,17 +240,32 @@ def colour_bars(mode: str, blocks) -> list[Bar]:
         if not using:
             continue
         titles = layer_titles(cmap, using) if mode == "activations" else quantity_titles(mode)[cmap]
-        words = shared_ends(using) if mode in SHARED_SCALE_TITLES else TICK_WORDS[cmap]
+        one = mode in SHARED_SCALE_TITLES or (cmap != "difference" and len({b.scale for b in using}) == 1)
+        words = scale_ends(using) if one else tick_words(cmap, scope(using))
         bars.append(Bar(cmap, titles, words, span))
     planes = {b.scale.cmap for b in blocks if b.kind == ATTRIBUTION and b.scale.cmap in ATTRIBUTION_WORDS}
     bars += [Bar(c, ATTRIBUTION_TITLES, ATTRIBUTION_WORDS[c], SPANS[c]) for c in sorted(planes)]
     return bars
 
 
-def shared_ends(blocks) -> tuple[str, str]:
-    """A shared scale's ends as numbers, to two significant digits ("0", "0.26"): the one scale its
-    layers share (the largest top, should one differ)."""
-    return significant(min(b.scale.lo for b in blocks), 2), significant(max(b.scale.hi for b in blocks), 2)
+# Before a robust scale's top, the bar's right end: the scale ends at the layers' 99th percentile
+# (run_scales.scale_from_stats), so by construction some values lie above it and are drawn in its top
+# colour (in the demo the distance scale's 0.26 against weights that moved 0.30 in conv2, 0.34 in
+# fc1). The scale keeps the percentile rather than the maximum: to the maximum, the bulk of the
+# weights (most moved under 0.1) would sit in the bar's dark third and the layers would not compare
+AT_LEAST, AT_MOST = "≥ ", "≤ "
+
+
+def scale_ends(blocks) -> tuple[str, ...]:
+    """The ends (and a diverging scale's middle) of the one scale `blocks` share as numbers, to two
+    significant digits ("0", "≥ 0.26"; "≤ −1.3", "0", "≥ 1.3"; the largest should one differ): past
+    a robust end some values lie (AT_LEAST), past the classifier's 0 ... 1 none."""
+    lo, hi = min(b.scale.lo for b in blocks), max(b.scale.hi for b in blocks)
+    exact = {b.role for b in blocks} == {"output"}
+    top = f"{hi:g}" if exact else AT_LEAST + significant(hi, 2)
+    if not any(b.scale.diverging for b in blocks):
+        return significant(lo, 2), top
+    return ("" if exact else AT_MOST) + significant(lo, 2), "0", top
 
 
 def bar_width(
@@ -233,19 +306,30 @@ def text_measure(stage: Stage, font: int) -> Callable[[str], float]:
     return lambda words: text_extent(prop, words, dpi)[0] / stage.pane_width
 
 
+def first_fitting(forms: tuple[str, ...], room: float, measure: Callable[[str], float]) -> int:
+    """The index of the first (longest) of `forms` that `measure` finds no wider than `room`; their
+    count where none is."""
+    return next((i for i, form in enumerate(forms) if measure(form) <= room), len(forms))
+
+
 def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tuple[int, tuple[str, ...] | None]]:
     """Each of the pane's colour bars, left of an inset from `inset_left` (or across the strip's
     `whole` width: bar_width): which of its titles is the first that fits over it and the gap (its
-    count where none does) and the form of its words that fits under it (None: none does)."""
+    count where none does) and the form of its words that fits under it (None: none does). What
+    ColourLegends draws and what placed_inset weighs: the one place a title's form is chosen."""
     layout, size = stage.layout, stage.options.font(stage.fonts.legend)
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
     width = bar_width(layout, len(bars), stage.viewport[2] - stage.viewport[0], inset_left, whole=whole)
-    title, word, gap = text_measure(stage, round(size * 1.1)), text_measure(stage, size), 0.5 * size / stage.pane_width
-    out = []
-    for bar in bars:
-        i = next((i for i, t in enumerate(bar.titles) if title(t) <= width + layout.legend_gap), len(bar.titles))
-        out.append((i, words_that_fit(bar.words, width, word, gap)))
-    return out
+    title, word, gap = text_measure(stage, title_font(size)), text_measure(stage, size), 0.5 * size / stage.pane_width
+    return [
+        (first_fitting(b.titles, width + layout.legend_gap, title), words_that_fit(b.words, width, word, gap))
+        for b in bars
+    ]
+
+
+def title_font(size: int) -> int:
+    """A bar's title's font size, from its words' `size`."""
+    return round(size * 1.1)
 
 
 def placed_inset(stage: Stage) -> InsetLayout | None:
@@ -291,17 +375,20 @@ class ColourLegends:
         self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], inset_box[0], whole=whole)
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
-        title_room = 1.25 * round(self.size * 1.1) / stage.pane_height
+        title_room = 1.25 * title_font(self.size) / stage.pane_height
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
-        self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar)]
+        forms = bar_forms(stage, inset_box[0], whole)
+        self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
         self.marks = MarkEntries(stage, inset_box)
+        self.show_epochs(False)
         self.props += self.marks.props
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
 
-    def _legend(self, i: int, legend: Bar) -> list[vtk.vtkProp]:
-        """The bar, its title over it (its longest form that fits over it and half the gap each side;
-        kept inside the frame's margin) and its words under it."""
+    def _legend(self, i: int, legend: Bar, title: int, words: tuple[str, ...] | None) -> list[vtk.vtkProp]:
+        """The bar, its title over it (`title`: the index of its longest form that fits over it and
+        half the gap each side, bar_forms; the shortest where none does; kept inside the frame's
+        margin) and its `words` under it (None: none fit, the ends' short forms)."""
         layout, pane_h = self.stage.layout, self.stage.pane_height
         cmap, (lo, hi) = legend.cmap, legend.span
         x = layout.legend_left + (self.width + layout.legend_gap) * i
@@ -317,11 +404,11 @@ class ColourLegends:
         bar.SetPosition(x, bottom)
         bar.SetWidth(self.width)
         bar.SetHeight(top - bottom)
-        heading = self._text(legend.titles[-1], round(self.size * 1.1), "centre", "bottom")
-        room = self.width + layout.legend_gap
-        heading.SetInput(next((t for t in legend.titles if self._width(heading, t) <= room), legend.titles[-1]))
+        heading = self._text(
+            legend.titles[min(title, len(legend.titles) - 1)], title_font(self.size), "centre", "bottom"
+        )
         heading.SetPosition(self._inside(x + self.width / 2, heading), self.heading_y)
-        words = self._words(legend.words)
+        words = words or tuple(SHORT_WORDS.get(w, w) for w in (legend.words[0], legend.words[-1]))
         under = bottom - 0.25 * self.size / pane_h
         ends = [self._text(words[0], self.size, "left", "top"), self._text(words[-1], self.size, "right", "top")]
         ends[0].SetPosition(x, under)
@@ -330,15 +417,6 @@ class ColourLegends:
             ends.append(self._text(words[1], self.size, "centre", "top"))
             ends[-1].SetPosition(x + self.width / 2, under)
         return [bar, heading, *ends]
-
-    def _words(self, words: tuple[str, ...]) -> tuple[str, ...]:
-        """The words under a bar, measured in their font: all of them where each stands clear of the
-        next (half a font size apart), else without the middle word, else the ends' short forms
-        (SHORT_WORDS) with, then without, the middle one."""
-        probe = self._text("", self.size, "left", "top")
-        gap = 0.5 * self.size / self.stage.pane_width
-        fitting = words_that_fit(words, self.width, lambda word: self._width(probe, word), gap)
-        return fitting or tuple(SHORT_WORDS.get(w, w) for w in (words[0], words[-1]))
 
     def _text(self, words: str, font: int, across: str, down: str) -> vtk.vtkTextActor:
         """A legend text in the theme's colour, placed by its `across` (left, centre, right) and
@@ -371,6 +449,11 @@ class ColourLegends:
         half = self._width(text, text.GetInput()) / 2
         edge = EDGE * self.stage.pane_height / self.stage.pane_width
         return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
+
+    def show_epochs(self, changing: bool) -> None:
+        """Whether the snapshots drawn from now on change (a shot over several epochs, the window's
+        timeline): the notes then say the colour scales stay the same every epoch."""
+        self.marks.set_notes(drawn_notes(self.stage.scene.blocks, changing))
 
     def update(self, shown: Shown) -> None:
         self.marks.update(shown)
@@ -405,22 +488,25 @@ def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
 
 
 class MarkEntries:
-    """A swatch and its words for each mark kind, built once and shown only while the frame draws
-    that mark, stacked upwards from above the metrics inset (or the histogram panel, when shown),
-    from its left edge, or further left where the words would reach the frame's edge margin; in
-    their short form (SHORT_MARKS) where the pane is too narrow for them, and not at all where it
-    is too narrow for those. `box`: where the shown entries are (pane fractions), None when none."""
+    """A swatch and its words for each mark kind, and the words of each note (NOTES), built once and
+    shown only while the frame draws that mark (the notes: those set_notes was last
+    given), stacked upwards from above the metrics inset (or the histogram panel, when shown), from
+    its left edge, or further left where the words would reach the frame's edge margin; in their
+    short form (SHORT_MARKS, SHORT_NOTES) where the pane is too narrow for them, and not at all where
+    it is too narrow for those. `box`: where the shown entries are (pane fractions), None when none."""
 
     def __init__(self, stage: Stage, inset_box=None):
         self.stage, self.options = stage, stage.options
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.size = stage.options.font(stage.fonts.legend)
         swatches = mark_swatches(stage.colours)
-        self.entries = {kind: self._entry(kind, *swatches[kind]) for kind in MARKS}
-        self.props = [prop for entry in self.entries.values() for prop in entry]
+        self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
+        self.props = [prop for entry in self.entries.values() for prop in entry if prop is not None]
+        self.notes: tuple[str, ...] = ()
         self._shown: tuple | None = None
         self.box: tuple[float, float, float, float] | None = None
-        self.forms = [{k: (words, self._width(words)) for k, words in form.items()} for form in (MARKS, SHORT_MARKS)]
+        forms = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})
+        self.forms = [{k: (words, self._width(words)) for k, words in form.items()} for form in forms]
 
     def _width(self, words: str) -> float:
         """An entry's words' width, a fraction of the pane's width."""
@@ -428,19 +514,19 @@ class MarkEntries:
         dpi = self.stage.renderer.GetRenderWindow().GetDPI()
         return text_extent(text.GetTextProperty(), words, dpi)[0] / self.stage.pane_width
 
-    def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D, vtk.vtkTextActor]:
-        """A square swatch one text line high (a frame's outline, or a voxel's colour) and the words."""
-        swatch = swatch_actor(self.size, edge, fill)
-        swatch.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+    def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D | None, vtk.vtkTextActor]:
+        """A square swatch one text line high (a frame's outline, or a voxel's colour; a note's:
+        None, `edge` None) and the words."""
+        swatch = None if edge is None else swatch_actor(self.size, edge, fill)
         words = vtk.vtkTextActor()
-        words.SetInput(MARKS[kind])
+        words.SetInput({**MARKS, **NOTES}[kind])
         tp = words.GetTextProperty()
         tp.SetFontSize(self.size)
         tp.SetColor(*to_unit(self.stage.colours.text))
         tp.SetVerticalJustificationToCentered()
         tp.ShadowOff()
-        words.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        for prop in (swatch, words):
+        for prop in (swatch, words)[swatch is None :]:
+            prop.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
             prop.SetVisibility(False)
         return swatch, words
 
@@ -455,30 +541,35 @@ class MarkEntries:
                 return x, form
         return None
 
+    def set_notes(self, notes: tuple[str, ...]) -> None:
+        """The notes (NOTES' keys) shown from the next update on."""
+        self.notes, self._shown = notes, None
+
     def update(self, shown: Shown) -> None:
-        kinds = drawn_marks(shown.frame, self.options)
+        kinds = (*drawn_marks(shown.frame, self.options), *self.notes)
         below = self.options.histogram_box if shown.histogram is not None else self.inset_box
         if (kinds, below) == self._shown:
             return
         self._shown = (kinds, below)
         fitting = self._fitting(kinds, below) if kinds else None
-        for swatch, words in self.entries.values():
-            swatch.SetVisibility(False)
-            words.SetVisibility(False)
+        for entry in self.entries.values():
+            for prop in entry[entry[0] is None :]:
+                prop.SetVisibility(False)
         self.box = None
         if fitting is None:
             return
         x, form = fitting
         line = 1.5 * self.size / self.stage.pane_height
         gap = 1.5 * self.size / self.stage.pane_width
-        for kind in kinds:  # top down in MARKS order, the last just above the inset
+        for kind in kinds:  # top down in MARKS order, then the notes, the last just above the inset
             swatch, words = self.entries[kind]
             y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
-            swatch.SetPosition(x, y)
             words.SetInput(form[kind][0])
-            words.SetPosition(x + gap, y)
-            swatch.SetVisibility(True)
+            words.SetPosition(x + gap, y)  # a note's words in line with the marks' words
             words.SetVisibility(True)
+            if swatch is not None:
+                swatch.SetPosition(x, y)
+                swatch.SetVisibility(True)
         right = x + gap + max(form[k][1] for k in kinds)
         top = below[3] + line * (len(kinds) - 0.3) + 0.5 * self.size / self.stage.pane_height  # the first's words
         self.box = (x, below[3], right, top)
