@@ -201,5 +201,8 @@ class Panes:
                 renderer.SetActiveCamera(self.plotter.renderer.GetActiveCamera())  # linked cameras
                 self.plotter.ren_win.AddRenderer(renderer)
             histograms = None if scene.run_name == "difference" else HistogramSource(scene)
-            self.panes.append(Pane(scene, SceneRenderer(scene, renderer, self.options, viewport), at, histograms))
+            pane = SceneRenderer(scene, renderer, self.options, viewport)
+            if pane.overlays.legends is not None:  # the timeline changes the epoch: the legend says the scales stay
+                pane.overlays.legends.show_epochs(scene.n_snapshots > 1)
+            self.panes.append(Pane(scene, pane, at, histograms))
         return self.panes
