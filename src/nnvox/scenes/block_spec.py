@@ -15,7 +15,7 @@ from nnvox.capture.run import Run
 from nnvox.scenes.colour import ColourScale, finite_limits
 from nnvox.scenes.layout import BlockShape, block_shape, near_square
 from nnvox.scenes.per_architecture import nodes_by_name, per_run
-from nnvox.scenes.run_scales import scale_from_stats, weight_scale
+from nnvox.scenes.run_scales import activation_scale, scale_from_stats, weight_scale
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.selection import Selection
 
@@ -131,8 +131,9 @@ def _input_scale(run: Run) -> ColourScale:
 
 
 def _activation_spec(run: Run, node: Node, options: SceneOptions, selection: Selection, *, is_sink: bool):
-    """A layer's recorded output, by its kind's block builder (None: it hides the layer); the
-    classifier's logits as probabilities on a fixed 0..1 scale."""
+    """A layer's recorded output, by its kind's block builder (None: it hides the layer), on its
+    stage's colour scale (a ReLU and pooling on their conv's); the classifier's logits as
+    probabilities on a fixed 0..1 scale."""
     key = f"act/{node.name}"
     stored = run.stored_shape(key, node.shape)
     classifier = is_sink and len(stored) == 1 and stored == node.shape and _classifies(run, node, options)
@@ -141,7 +142,11 @@ def _activation_spec(run: Run, node: Node, options: SceneOptions, selection: Sel
         layout = BlockShape("output", 1, *near_square(node.shape[0]))
     if layout is None:
         return None
-    scale = ColourScale(0.0, 1.0, "viridis", False) if classifier else scale_from_stats(run, key)
+    scale = (
+        ColourScale(0.0, 1.0, "viridis", False)
+        if classifier
+        else activation_scale(run, node.name, options.hidden_kinds)
+    )
     chain = selection.groups.get(node.name)
     nodes = nodes_by_name(run.architecture)
     kind = "+".join(_SHORT.get(nodes[m].kind, nodes[m].kind) for m in chain) if chain else node.kind

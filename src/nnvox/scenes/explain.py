@@ -19,7 +19,7 @@ from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.explain_pace import schedule, stops, walk, with_padded_end
 from nnvox.scenes.frames import nearest_snapshot
-from nnvox.scenes.run_scales import scale_from_stats
+from nnvox.scenes.run_scales import activation_scale
 
 FAMILIES = {"Conv2d": "conv", "Linear": "linear", "MaxPool2d": "max", "AvgPool2d": "mean"}
 PASSING = ("Flatten", "flatten", "Dropout", "dropout", "Identity")  # hand their input on unchanged
@@ -387,7 +387,7 @@ def input_scale(run, t: Target) -> ColourScale:
     first = run.architecture.nodes[0]
     if t.source == first.name and first.kind == "Input":
         return probe_scale(run)
-    return scale_from_stats(run, f"act/{t.source}")
+    return activation_scale(run, t.source)  # its block's: the stage's scale (run_scales)
 
 
 def done_cells(block, moment: Moment) -> tuple[int, np.ndarray]:

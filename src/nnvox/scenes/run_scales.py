@@ -7,6 +7,7 @@ import numpy as np
 from nnvox.capture.run import Run
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.per_architecture import per_run
+from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.weight_pictures import weighted_layers
 
 
@@ -55,3 +56,52 @@ def change_scale(run: Run, stats_key: str) -> ColourScale:
             limit = max(limit, float(np.percentile(finite, 99)))
         previous = w
     return ColourScale.robust(-limit, limit or 1e-12, signed=True)
+
+
+# Layers whose output is their input's values, kept, dropped to zero, picked or averaged (ReLU-like
+# activations, which keep positive values near as they are; pooling; dropout and identity), by module
+# and by function name. Squashing activations (Tanh, Sigmoid, Softmax) move every value into a new
+# range, so they keep a scale of their own.
+VALUE_KEEPING = frozenset(
+    {
+        *("ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "GELU", "SiLU", "ELU", "CELU", "SELU", "Mish"),
+        *("Hardswish", "Hardtanh", "Softplus", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"),
+        *("relu", "relu_", "relu6", "leaky_relu", "gelu", "silu", "elu", "mish", "hardswish", "softplus"),
+        *(f"{p}Pool{d}d" for p in ("Max", "Avg", "AdaptiveMax", "AdaptiveAvg") for d in (1, 2, 3)),
+        *(f"{p}_pool{d}d" for p in ("max", "avg", "adaptive_max", "adaptive_avg") for d in (1, 2, 3)),
+        *("Identity", "Flatten", "Unflatten", "dropout", "flatten", "contiguous", "clone"),
+    }
+)
+
+
+def stage_roots(arch, keeping: frozenset[str]) -> dict[str, str]:
+    """Each node's stage: the first node up its chain of value-keeping layers (`keeping` kinds with
+    a single input), so conv1 -> relu1 -> pool1 are all conv1's stage; any other node is its own."""
+    roots: dict[str, str] = {}
+    for node in arch.nodes:  # execution order: a node's input has its root already
+        sources = arch.predecessors(node.name)
+        keeps = node.kind in keeping and len(sources) == 1
+        roots[node.name] = roots.get(sources[0], sources[0]) if keeps else node.name
+    return roots
+
+
+def activation_scale(run: Run, name: str, hidden_kinds: tuple[str, ...] = SceneOptions.hidden_kinds) -> ColourScale:
+    """Layer `name`'s activations' scale: its stage's (`stage_roots`, with reshapes and copies, the
+    `hidden_kinds`, passing values on too), so a value keeps its colour as it flows from a layer into
+    the ReLU and pooling after it, a negative one turning the zero colour: the colour map and range
+    of the union of the stage's robust limits, fixed over the run like each layer's own. The same
+    whatever is drawn (a grouped conv + ReLU block, the layers expanded, an explained layer's inputs)."""
+    stage = _stage_limits(run, tuple(hidden_kinds)).get(name)
+    return ColourScale.robust(*stage) if stage else scale_from_stats(run, f"act/{name}")
+
+
+@per_run
+def _stage_limits(run: Run, hidden_kinds: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Each recorded layer's stage's union of robust limits."""
+    roots = stage_roots(run.architecture, VALUE_KEEPING | frozenset(hidden_kinds))
+    union: dict[str, tuple[float, float]] = {}
+    for name, root in roots.items():
+        if (limits := run.limits.get(f"act/{name}")) is not None:
+            lo, hi = union.get(root, limits)
+            union[root] = (min(lo, limits[0]), max(hi, limits[1]))
+    return {name: union[root] for name, root in roots.items() if root in union}
