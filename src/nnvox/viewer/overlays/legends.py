@@ -179,7 +179,7 @@ def tick_words(cmap: str, per: str) -> tuple[str, ...]:
 def scope(blocks) -> str:
     """Whose range a bar's colours span, from the scales of the `blocks` it colours: "per layer"
     (each its own), "per stage" (a layer shares its scale with the ReLU and pooling after it,
-    scenes/run_scales.stage_scales) or "" (one scale: its numbers are under the bar, scale_ends)."""
+    scenes/run_scales.activation_scale) or "" (one scale: its numbers are under the bar, scale_ends)."""
     scales = {b.scale for b in blocks}
     return "" if len(scales) == 1 else "per layer" if len(scales) == len(blocks) else "per stage"
 
