@@ -34,7 +34,7 @@ def opening(lenet_run):
 
 def _ink(image: np.ndarray, bare: np.ndarray, box) -> int:
     """Pixels inside `box` (x0, y0, x1, y1, y up) that the text layer changes (`bare`: drawn without it)."""
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = (round(float(v)) for v in box)
     rows, cols = slice(max(H - y1, 0), H - y0), slice(max(x0, 0), x1)
     return int((np.abs(image[rows, cols].astype(int) - bare[rows, cols]).max(axis=-1) > 60).sum())
 
