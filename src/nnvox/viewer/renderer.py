@@ -155,6 +155,7 @@ class SceneRenderer:
         self.overlays.explain.show(moment)
         self._explained = None if moment is None else {moment.layer, moment.source}
         self._named = None if moment is None else moment.layer
+        self.overlays.edges.drawn = self._explained  # no line to a block not drawn
         for name, visual in self.visuals.items():
             visual.actor.SetVisibility(self._explained is None or name in self._explained)
 

@@ -1,15 +1,19 @@
 """Edges between blocks: straight ones in one grey actor, skip connections (arcs) in one accent
-actor, so they stand out from the boxes they jump over. Nothing changes per frame, but while an
-open layer's maps fly (SceneRenderer.open_to) the edges glide with the blocks that make room."""
+actor, so they stand out from the boxes they jump over. Built once; an edge is drawn only where
+both its ends are (in the frame, on a block drawn), and while an open layer's maps fly
+(SceneRenderer.open_to) the edges glide with the blocks that make room."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import vtk
-from vtk.util.numpy_support import vtk_to_numpy
+from vtk.util.numpy_support import numpy_to_vtkIdTypeArray, vtk_to_numpy
 
 from nnvox.scenes.camera import EASINGS
 from nnvox.scenes.open_layer import EASING, closed_scene
+from nnvox.viewer.label_layout import project
 from nnvox.viewer.overlays.base import Shown, Stage
 
 
@@ -48,6 +52,45 @@ def _points(paths) -> np.ndarray:
     return np.vstack([np.asarray(p, float) for p in paths]) if paths else np.empty((0, 3))
 
 
+class _Lines:
+    """One actor's edges, each a polyline cell that is drawn only where both its ends are (a
+    block an explaining shot draws, inside the frame): the lecture's close-ups drew lines from
+    conv1 to blocks hidden under the explain panel and from conv2 out through the frame's edge."""
+
+    def __init__(self, actor: vtk.vtkActor, paths, ends: list[tuple[str, str]]):
+        self.actor, self.ends = actor, ends
+        self.poly = actor.GetMapper().GetInput()
+        sizes = np.array([len(p) for p in paths], dtype=np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(paths) else sizes
+        self.sizes, self.kept = sizes, None
+
+    def points(self) -> np.ndarray | None:
+        points = self.poly.GetPoints()
+        return None if points is None or not len(self.sizes) else vtk_to_numpy(points.GetData())
+
+    def keep(self, kept: np.ndarray) -> None:
+        """Draw only the edges `kept` (a mask over them)."""
+        if self.kept is not None and np.array_equal(kept, self.kept):
+            return
+        self.kept = kept
+        starts, sizes = self.starts[kept], self.sizes[kept]
+        connectivity = np.concatenate([np.arange(a, a + n) for a, n in zip(starts, sizes)] or [np.empty(0, np.int64)])
+        cells = vtk.vtkCellArray()
+        cells.SetData(
+            numpy_to_vtkIdTypeArray(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), deep=True),
+            numpy_to_vtkIdTypeArray(connectivity.astype(np.int64), deep=True),
+        )
+        self.poly.SetLines(cells)
+        self.poly.Modified()
+
+
+def ends_in_frame(first: np.ndarray, last: np.ndarray, matrix: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Which edges (first and last points, (n, 3) each) have both ends inside the frame (a pixel's
+    tolerance) under the camera of `matrix`."""
+    xy = np.stack([project(first, matrix, w, h), project(last, matrix, w, h)])
+    return ((xy[..., 0] >= -1) & (xy[..., 0] <= w + 1) & (xy[..., 1] >= -1) & (xy[..., 1] <= h + 1)).all(axis=0)
+
+
 class Edges:
     def __init__(self, stage: Stage):
         scene, width = stage.scene, line_width(stage)
@@ -58,6 +101,13 @@ class Edges:
         self.props = [self.straight, self.arcs]
         for actor in self.props:
             stage.renderer.AddActor(actor)
+        ends = list(scene.edges)
+        self.lines = [
+            _Lines(self.straight, straight, [e for e, skip in zip(ends, scene.skips) if not skip]),
+            _Lines(self.arcs, arcs, [e for e, skip in zip(ends, scene.skips) if skip]),
+        ]
+        self.renderer = stage.renderer
+        self.drawn: set[str] | None = None  # the blocks drawn (an explaining shot's), None: all
         self._flight = None  # (each actor's points open, closed) where a layer of the scene opens
         if any(b.opened is not None for b in scene.blocks):
             shut = closed_scene(scene)
@@ -65,6 +115,24 @@ class Edges:
             pairs.append((_points(arcs), _points([p for p, s in zip(shut.edge_paths, scene.skips) if s])))
             self._flight = pairs
         self.u = 1.0
+        me = weakref.ref(self)  # a scene switched away from is not kept alive
+        stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().clip())
+
+    def clip(self) -> None:
+        """Draw only the edges whose ends are drawn, under the camera now."""
+        w, h = self.renderer.GetSize()
+        if not w or not h:
+            return
+        m = self.renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
+        matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+        for lines in self.lines:
+            points = lines.points()
+            if points is None:
+                continue
+            kept = ends_in_frame(points[lines.starts], points[lines.starts + lines.sizes - 1], matrix, w, h)
+            if self.drawn is not None:
+                kept &= np.array([a in self.drawn and b in self.drawn for a, b in lines.ends], dtype=bool)
+            lines.keep(kept)
 
     def fly(self, u: float) -> None:
         """The edges u (0..1) of the way from where they stood closed to the open scene's, eased as
