@@ -1,7 +1,8 @@
 """Issue 17 item 6: the explaining shot's inset is its subject: its title, column heads, the
 patch's printed values, the colour scale's ends and the sum's lines read at 3% of the frame's
 height (theme.SUBJECT_TEXT: 33 px lines at 1080p; they were 20-24 px), the patch's 25 values
-still printed, every text inside the frame and apart, at 480p, 1080p and 2160p."""
+and the kernel's 25 weights printed at least at the lecture's least size (item 3: a student checks
+patch x kernel), every text inside the frame and apart, at 480p, 1080p and 2160p."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ caption = "The window slides over the 9; patch × kernel, summed, plus bias, is 
 def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name, lenet_run, tmp_path):
     import vtk
 
+    from nnvox.viewer.options import lecture_font
     from nnvox.viewer.theme import SUBJECT_TEXT
 
     size = SIZES[size_name]
@@ -35,11 +37,16 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         inset = r.scene_renderer.overlays.explain.inset
         if not inset.shown:
             continue
-        assert sum(a.GetVisibility() for a in inset.values) == 25, where  # the patch's values printed
+        # the patch's values and the kernel's weights printed (the products too where they fit)
+        assert sum(a.GetVisibility() for a in inset.values) >= 50, where
         shown = [a for a in inset.actors if isinstance(a, vtk.vtkTextActor) and a.GetVisibility() and a.GetInput()]
-        assert len(shown) >= 25 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
+        assert len(shown) >= 50 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
+        cells = [a for a in inset.values if a.GetVisibility()]
         for a in shown:
             text, font = a.GetInput(), a.GetTextProperty().GetFontSize()
+            if a in cells:  # a grid's values: at least the lecture's least size (two grids side by side)
+                assert font >= lecture_font(size[1]), f"{where}: cell {text!r} at {font} px"
+                continue
             assert font >= r.options.subject_font(), f"{where}: {text!r} at {font} px"
             box = [0, 0, 0, 0]  # its lines' box as vtk lays them out (ascent to descent, as lecture_font measures)
             vtk.vtkTextRenderer().GetBoundingBox(a.GetTextProperty(), text, box, 72)

@@ -118,9 +118,9 @@ def camera_move(
 
 
 # of the width: the explained blocks sit left of the inset (overlays/explain_inset.BOX), whose
-# numbers and headings are the shot's subject (3% of the frame's height: a 5 x 5 patch's printed
-# values need the inset 0.47 of a 16:9 frame wide)
-EXPLAIN_ROOM = 0.52
+# numbers and headings are the shot's subject (a 5 x 5 patch and its kernel printed side by side at
+# the lecture's least size need the inset 0.5 of a 16:9 frame wide)
+EXPLAIN_ROOM = 0.48
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 

@@ -7,6 +7,7 @@ are built once per explained layer, then only recoloured."""
 from __future__ import annotations
 
 import dataclasses
+from typing import NamedTuple
 
 import numpy as np
 import vtk
@@ -15,6 +16,7 @@ from vtk.util.numpy_support import numpy_to_vtk
 from nnvox.scenes.colour import ColourScale, lut
 from nnvox.scenes.explain import Moment, printed, sum_lines
 from nnvox.scenes.shots import EXPLAIN_ROOM
+from nnvox.viewer.options import lecture_font
 from nnvox.viewer.overlays.base import Stage
 from nnvox.viewer.overlays.hud import text_extent
 
@@ -154,12 +156,53 @@ def cell_text(value: float, inside: bool) -> str:
     return ("0.00" if text == "-0.00" else text).replace("-", "−")
 
 
+class Layout(NamedTuple):
+    """Where the inset's grids go: the patch's cell (width, height), the others' cell side, each
+    grid's top-left corner, whether cells print their values, at what size, and how many grids do."""
+
+    big: tuple[float, float]
+    small: float
+    corners: list[tuple[float, float]]
+    fits: bool
+    cell_font: int
+    printed: int  # grids whose cells print their values: 1 (the patch) or 3 (patch, kernel, products)
+
+
+def _stacked(box, font: int, least: int, grid: tuple[int, int], title_lines: int) -> Layout | None:
+    """The patch and the kernel side by side, each cell printing its value at the largest size from
+    `font` down to `least` (the lecture's least) whose two grids fit the box's width, and their
+    products under the kernel: printed too where the box's height holds a third grid of that size
+    over the sum's lines, else as colour only in what height is left (three grids of printed values
+    side by side never fit beside the blocks); None where the two printed grids do not fit."""
+    x0, y0, x1, y1 = box
+    gr, gc = grid
+    op = 1.2 * font  # room for the "×" and "=" between grids
+    top = y1 - (LINE * title_lines + 1.6) * font  # the title and the column heads above
+    bottom = y0 + (4 * LINE + 0.3) * font  # the sum's 3 lines and a note below
+    for size in range(font, least - 1, -1):
+        cell = (text_width(WIDEST, size) + 0.3 * size, LINE * size)
+        if 2 * gc * cell[0] + op <= x1 - x0 and top - gr * cell[1] - (3.1 - LINE) * font >= bottom:
+            break  # the patch, its colour bar and "0" under it, over the sum
+    else:
+        return None
+    left = x0 + (x1 - x0 - 2 * gc * cell[0] - op) / 2
+    right = left + gc * cell[0] + op
+    under = top - gr * cell[1] - 0.4 * font  # the products' grid top
+    if under - (LINE + 0.4) * font - gr * cell[1] >= bottom:  # printed, under their head
+        return Layout(cell, cell[0], [(left, top), (right, top), (right, under - (LINE + 0.4) * font)], True, size, 3)
+    small = min(cell[1], (under - bottom) / gr)
+    if small < 0.4 * font:
+        return None
+    corner = (x1 - gc * small - 0.3 * font, under)  # colour only, right under the kernel, its head beside it
+    return Layout(cell, small, [(left, top), (right, top), corner], True, size, 2)
+
+
 def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title_lines: int = 1):
     """The grids' cells and corners: `heads` columns side by side (patch, kernel, products), `rows`
     of them (one an input channel), between `title_lines` of title and `below` pixels of lines
     under them. The patch's cells are as wide as their printed values and as tall as the room
     allows, never taller than wide, where a value's line fits (one row, the others' cells at least
-    a quarter of its height); otherwise all cells alike and square. Returns the patch's cell
+    a sixth of its height); otherwise all cells alike and square. Returns the patch's cell
     (width, height), the others' cell, each grid's top-left corner, and whether the values are printed."""
     x0, y0, x1, y1 = box
     gr, gc = grid
@@ -173,15 +216,16 @@ def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], 
     fits = rows == 1 and tall >= LINE * font
     big = (wide, tall) if fits else (plain, plain)
     small = (room - gc * big[0]) / max((columns - 1) * gc, 1) if columns > 1 else big[1]
-    if fits and columns > 1 and small < big[1] / 4:
+    if fits and columns > 1 and small < big[1] / 6:
         big, small, fits = (plain, plain), plain, False
     small = min(small, big[1])
     widths = [max(gc * (big[0] if k == 0 else small), text_width(h, font)) for k, h in enumerate(heads)]
-    left = x0 + (x1 - x0 - sum(widths) - op * (columns - 1)) / 2
+    spread = sum(widths) + op * (columns - 1)
+    left = x0 + (x1 - x0 - spread) / 2 if spread <= x1 - x0 else x1 - spread  # wider: its right end in the box
     xs = [left + sum(widths[:k]) + op * k for k in range(columns)]
     middle = [0.0] + [gr * (big[1] - small) / 2] * (columns - 1)  # the smaller grids level with the patch's middle
     corners = [(xs[k], top - j * gr * big[1] * 1.12 - middle[k]) for j in range(rows) for k in range(columns)]
-    return big, small, corners, fits
+    return Layout(big, small, corners, fits, font, 1)
 
 
 class ExplainInset:
@@ -247,10 +291,11 @@ class ExplainInset:
             grid, rows = (int(np.ceil(n / gc)), gc), 1
         else:
             grid, rows = s.inputs.shape[1:], min(len(s.inputs), MOST_CHANNELS)
-        f, lines, (big, small, corners, fits) = self._fit(m, heads, rows, grid)
+        f, lines, lay = self._fit(m, heads, rows, grid)
+        big, small, corners, fits = lay.big, lay.small, lay.corners, lay.fits
         columns = len(heads)
         x = corners[0][0]
-        grid_bottom = corners[-1 if columns == 1 else -columns][1] - grid[0] * big[1]
+        grid_bottom = corners[0 if lay.printed > 1 else -1 if columns == 1 else -columns][1] - grid[0] * big[1]
         bar_y = grid_bottom - 0.8 * f  # the bar's top: under the patch, as wide as its grid less its ends' labels
         span = grid[1] * big[0]
         ends = max(text_width(printed(-999, 2), f), text_width(printed(9999, 2), f)) + 0.3 * f
@@ -258,37 +303,50 @@ class ExplainInset:
         quads = [
             (cx, cy, *grid, *c, max(1.0, min(c) * 0.08))
             for k, (cx, cy) in enumerate(corners)
-            for c in [big if k % columns == 0 else (small, small)]
+            for c in [big if k % columns == 0 or k < lay.printed else (small, small)]
         ]
         quads += [
             (bar_x, bar_y, 1, BAR_STEPS, bar_w / BAR_STEPS, 0.5 * f, 0.0),
             (bar_x, bar_y + 0.15 * f, 1, 1, 2, 0.8 * f, 0),
         ]
         self.grids.build(quads)
-        self.layout = (rows, columns, grid, (bar_x, bar_w, bar_y), fits)
+        self.layout = (rows, columns, grid, (bar_x, bar_w, bar_y), fits, lay.printed)
         self.title_lines = lines
-        for k, text in enumerate(self.heads):
-            text.SetVisibility(k < columns)
-            if k < columns:
-                text.SetInput(heads[k])
-                text.SetPosition(corners[k][0], corners[k][1] + LINE * f)  # over its grid
-        for k, op in enumerate(self.ops):
-            op.SetVisibility(columns == 3)
-            if columns == 3:
-                op.SetInput("×" if k == 0 else "=")
-                op.SetPosition(corners[k + 1][0] - 1.15 * f, corners[0][1] - grid[0] * big[1] / 2 + 0.6 * f)
+        self._heads(heads, lay, grid, f)
         lo, hi, zero = self.ends
         lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
         hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
         zero.SetPosition(bar_x, bar_y - 0.75 * f)
         self.title.SetPosition(self.box[0] + 0.5 * f, self.box[3] - 0.2 * f)
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
+        if lay.printed > 1:  # under the products' grid too
+            text_top = min(text_top, corners[2][1] - grid[0] * (big[1] if lay.printed == 3 else small) - 0.4 * f)
         self.words.SetPosition(self.box[0] + 0.5 * f, text_top)
         self.note.SetPosition(self.box[0] + 0.5 * f, text_top - 3 * LINE * f)
-        self._values(corners[0], big, grid, fits)
+        self._values(corners[: lay.printed], big, grid, fits, lay.cell_font)
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
+
+    def _heads(self, heads: list[str], lay: Layout, grid: tuple[int, int], f: int) -> None:
+        """Each grid's head over it and the "×" and "=" left of the kernel's and products' grids, at
+        their middle; products shown as colour only under the kernel: their head left of the "="."""
+        columns = len(heads)
+        for k, text in enumerate(self.heads):
+            text.SetVisibility(k < columns)
+            if k < columns:
+                text.SetInput(heads[k])
+                text.SetPosition(lay.corners[k][0], lay.corners[k][1] + LINE * f)  # over its grid
+        for k, op in enumerate(self.ops):
+            op.SetVisibility(columns == 3)
+            if columns == 3:
+                op.SetInput("×" if k == 0 else "=")
+                x, level = lay.corners[k + 1][0], lay.corners[k + 1 if lay.printed > 1 else 0][1]
+                tall = grid[0] * (lay.small if k == 1 and lay.printed == 2 else lay.big[1])
+                op.SetPosition(x - 1.15 * f, level - tall / 2 + 0.6 * f)
+        if columns == 3 and lay.printed == 2:
+            x, y = self.ops[1].GetPosition()
+            self.heads[2].SetPosition(x - 0.4 * f - text_width(heads[2], f), y - 0.1 * f)
 
     def _fit(self, m: Moment, heads: list[str], rows: int, grid: tuple[int, int]):
         """The inset's font (the subject's, else the lecture's least where the patch's values
@@ -298,8 +356,11 @@ class ExplainInset:
             below = (3.1 + 4 * LINE) * f  # the colour scale (its bar and "0"), then the sum's 3 lines and a note
             wide = text_width(_title(m, widest=True), f, bold=True) > self.box[2] - self.box[0] - 0.5 * f
             box = (*self.box[:1], max(self.box[1], self.floor + 0.3 * f), *self.box[2:])  # above the caption
-            layout = _layout(box, f, heads, rows, grid, below, 2 if wide else 1)
-            if layout[3] or rows > 1 or m.step.family == "linear" or f == sizes[-1]:
+            layout = None
+            if m.step.family == "conv" and rows == 1 and len(m.step.inputs) == 1:  # one input map: all printed
+                layout = _stacked(box, f, lecture_font(self.stage.options.height), grid, 2 if wide else 1)
+            layout = layout or _layout(box, f, heads, rows, grid, below, 2 if wide else 1)
+            if layout.fits or rows > 1 or m.step.family == "linear" or f == sizes[-1]:
                 break
         if f != self.font:
             self.font = f
@@ -309,19 +370,22 @@ class ExplainInset:
                 a.GetTextProperty().SetFontSize(round(f * 1.3))
         return f, 2 if wide else 1, layout
 
-    def _values(self, corner, cell: tuple[float, float], grid: tuple[int, int], fits: bool) -> None:
-        """A text a patch cell (width, height), centred in it, where the values fit."""
+    def _values(self, corners, cell: tuple[float, float], grid: tuple[int, int], fits: bool, size: int) -> None:
+        """A text a cell (width, height) of each grid at `corners`, centred in it, `size` pixels,
+        where the values fit."""
         for a in self.values:
             a.SetVisibility(False)
         if not fits:
             return
-        while len(self.values) < grid[0] * grid[1]:
-            self.values.append(text_actor(self.stage, self.font, align="centre"))
-        for k in range(grid[0] * grid[1]):
-            r, c = divmod(k, grid[1])
+        cells = grid[0] * grid[1]
+        while len(self.values) < cells * len(corners):
+            self.values.append(text_actor(self.stage, size, align="centre"))
+        for k in range(cells * len(corners)):
+            g, (r, c) = k // cells, divmod(k % cells, grid[1])
             text = self.values[k]
             text.GetTextProperty().SetVerticalJustificationToCentered()
-            text.SetPosition(corner[0] + (c + 0.46) * cell[0], corner[1] - (r + 0.46) * cell[1])
+            text.GetTextProperty().SetFontSize(size)
+            text.SetPosition(corners[g][0] + (c + 0.46) * cell[0], corners[g][1] - (r + 0.46) * cell[1])
             text.SetVisibility(True)
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
@@ -335,16 +399,12 @@ class ExplainInset:
         s = m.step
         if self.built != (m.layer, s.inputs.shape):
             self._build(m)
-        rows, _, _, bar, fits = self.layout
+        rows, _, _, bar, fits, grids = self.layout
         input_scale = input_scale or m.input_scale or ColourScale.robust(0.0, 1.0)  # fixed over the shot
-        patch = self._paint(m, input_scale)
+        self._paint(m, input_scale)
         self._scale(input_scale, bar)
         if fits:
-            for k, text in enumerate(self.values[: patch.shape[0]]):
-                inside = bool(s.inside.reshape(-1)[k]) if s.family != "linear" else True
-                text.SetInput(cell_text(float(s.inputs.reshape(-1)[k]), inside))
-                dark = float(np.dot(patch[k], (0.3, 0.59, 0.11))) < 128
-                text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
+            self._print_cells(s, grids)
         self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
         for text in (*self.values, self.words, self.numbers, self.note):
             text.GetTextProperty().SetOpacity(HELD if self.held else 1.0)
@@ -356,10 +416,22 @@ class ExplainInset:
         self.note.SetInput(_note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note)
         self.note.SetVisibility(bool(self.note.GetInput()))
 
+    def _print_cells(self, s, grids: int) -> None:
+        """Each printed cell's value (the patch's, then the kernel's and the products'), in white or
+        near-black as reads on its colour."""
+        inside = s.inside.reshape(-1) if s.family != "linear" else np.ones(s.inputs.size, bool)
+        values = [s.inputs.reshape(-1)] + ([s.weights.reshape(-1), s.products.reshape(-1)] if grids > 1 else [])
+        cells = len(values[0])
+        for k, text in enumerate(self.values[: cells * grids]):
+            g, i = divmod(k, cells)
+            text.SetInput(cell_text(float(values[g][i]), bool(inside[i]) or g == 1))
+            dark = float(np.dot(self.rgb[0, g, i], (0.3, 0.59, 0.11))) < 128
+            text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
+
     def _paint(self, m: Moment, input_scale: ColourScale) -> np.ndarray:
         """Colour the grids; returns the first row's patch colours (a cell's text reads on it)."""
         s = m.step
-        rows, columns, grid, _, _ = self.layout
+        rows, columns, grid, *_ = self.layout
         size = grid[0] * grid[1]
         parts = [(np.where(s.inside, s.inputs, 0.0), input_scale)]  # padding reads 0, coloured as 0
         if s.weights is not None:
