@@ -1,31 +1,126 @@
-"""The browser page and a convolution's weights opened into kernel tiles (scenes/open_weights.py): the
-page draws an open block's maps from its stack's colours, which kernel tiles do not share, so it
-refuses to open them (one line naming the layer) and does not offer them on a double-click."""
+"""The browser page opens a convolution's weights into kernel tiles as the video and the window do
+(scenes/open_weights.py: a column per filter, a row per input channel): in a weight mode a
+double-click on conv2 shows each tile in the desktop's colours of that kernel, with the filters'
+and input channels' numbers where open_weights.grid_texts puts them; a page exported with the layer
+open (`--mode weights --open conv2`) shows the same tiles."""
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
+from io import BytesIO
+
+import numpy as np
 import pytest
 
-from nnvox.errors import NnvoxError
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.colour import lut
+from nnvox.scenes.open_layer import grid_places, open_scene
+from nnvox.scenes.open_weights import grid_texts
+from nnvox.scenes.view import ViewSpec
+from nnvox.viewer.web.frame_packing import unpack_frames
+from nnvox.viewer.web.frames import atlas
+from tests.web.conftest import OpenPage
+from tests.web.test_browser import TOLERANCE
 
 
-def test_the_page_refuses_to_open_a_weight_into_kernel_tiles(digits_run, tmp_path):
+@pytest.fixture(scope="module")
+def opened(digits_run):
+    """The weights scene with conv2 open into its kernel tiles, as Python computes it."""
+    return open_scene(build_scene(digits_run, ViewSpec(mode="weights").scene_options()), ["conv2"])
+
+
+def _inflated(text: str):
+    return json.loads(zlib.decompress(base64.b64decode(text)))
+
+
+def test_a_weight_modes_layout_carries_the_tiles_atlas_after_the_views_frame(digits_run, opened):
+    from nnvox.viewer.web.views import held_views
+
+    weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
+    description = {"mode": "activations", "sample": 0, "views": {"samples": [{"sample": 0}]}}
+    view = held_views(description, {"weights": weights}, ViewSpec(), 3)["weights"]
+    weights = _inflated(view["scene"])
+    layout = _inflated(weights["opens"]["conv2"])
+    tiles, block = layout["tiles"], opened.block("conv2")
+    # each snapshot's tile indices are the open grid's values through the block's own scale
+    expected = [atlas(block, opened.frame_at(t).values["conv2"]).tobytes() for t in range(opened.n_snapshots)]
+    assert unpack_frames(tiles["frames"], opened.n_snapshots) == b"".join(expected)
+    moved = {b["name"]: b for b in layout["moved"]}
+    assert moved["conv2"]["offset"] == weights["frame_bytes"]  # laid after the view's frame ...
+    assert layout["patch"]["frame_bytes"] == weights["frame_bytes"] + tiles["bytes"]
+    offsets = {b["name"]: b["offset"] for b in weights["blocks"]}
+    assert all(b["offset"] == offsets[b["name"]] for b in layout["moved"] if b["name"] != "conv2")  # ... the rest stay
+
+
+def _tile_voxels(block, places, k: int):
+    """The world points of tile k's inner voxels (its rows down z, its columns along +x, facing -y)."""
+    v, (x, y, z) = block.voxel, places[k]
+    return {
+        (r, c): (x - block.cols * v / 2 + (c + 0.5) * v, y, z + block.rows * v / 2 - (r + 0.5) * v)
+        for r in range(1, block.rows - 1)
+        for c in range(1, block.cols - 1)
+    }
+
+
+def _shows_the_tiles(page: OpenPage, opened, t: int) -> None:
+    """Every tile's inner voxels in the desktop's colours of the kernel at snapshot t, and the grid's
+    texts on the page where grid_texts puts them."""
+    from PIL import Image
+
+    block, places = opened.block("conv2"), grid_places(opened.block("conv2"))
+    page.settle()
+    image = Image.open(BytesIO(page.page.screenshot())).convert("RGB")
+    values, table = opened.frame_at(t).values["conv2"], lut(block.scale.cmap)
+    wrong, checked = [], 0
+    for k in range(block.panels):
+        cells = _tile_voxels(block, places, k)
+        for (r, c), (x, y) in zip(cells, page.screens(list(cells.values()))):
+            want = table[block.scale.quantise(np.array([values[k, r, c]]))[0]].astype(int)
+            got = np.array(image.getpixel((round(x), round(y))), dtype=int)
+            checked += 1
+            if np.abs(got - want).max() > TOLERANCE:
+                wrong.append((k, r, c, got, want))
+    assert checked >= block.panels and not wrong, f"{len(wrong)} of {checked} voxels, e.g. {wrong[:3]}"
+    texts = page.page.evaluate(
+        "[...document.querySelectorAll('.nnvox-grid-text')].map((el) => {"
+        "const r = el.getBoundingClientRect(); return [el.textContent, r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert [t[0] for t in texts] == [text for _, text, _ in grid_texts(block, places)]
+    w, h = page.page.viewport_size["width"], page.page.viewport_size["height"]
+    assert all(0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h for _, x0, y0, x1, y1 in texts)
+    tops = page.screens(places[: block.opened[1]])  # the top row's tiles: each filter's number over its own
+    for (_, x0, _, x1, y1), (x, y) in zip(texts, tops):
+        assert x0 < x < x1 and y1 < y
+
+
+def test_a_double_click_opens_conv2s_weights_into_tiles_and_closes_them(browser, digits_html, opened):
+    page = OpenPage(browser, digits_html)
+    try:
+        view = page.page
+        view.evaluate("window.nnvoxViewer.choose('weights', 0)")
+        view.wait_for_function("window.nnvoxViewer.scene.mode === 'weights'", timeout=30_000)
+        assert view.evaluate("Boolean(window.nnvoxViewer.scene.opens.conv2)")
+        view.evaluate("window.nnvoxViewer.openLayer('conv2')")
+        view.wait_for_function("window.nnvoxViewer.scene.opened === 'conv2'", timeout=30_000)
+        view.evaluate(f"window.nnvoxViewer.timeline.set({opened.n_snapshots - 1})")
+        _shows_the_tiles(page, opened, opened.n_snapshots - 1)
+        view.evaluate("window.nnvoxViewer.openLayer('conv2')")  # again: closed
+        view.wait_for_function("!window.nnvoxViewer.scene.opened", timeout=30_000)
+        assert view.evaluate("document.querySelectorAll('.nnvox-grid-text').length") == 0
+        assert page.errors == []
+    finally:
+        page.page.close()
+
+
+def test_a_page_exported_with_the_weights_open_shows_the_tiles(browser, digits_run, tmp_path, opened):
     from nnvox.viewer.export import export_html
 
-    with pytest.raises(NnvoxError, match=r"--open conv2: the browser page does not open a convolution's weights"):
-        export_html(digits_run, tmp_path / "w.html", mode="weights", open=("conv2",))
-
-
-def test_the_page_opens_no_kernel_tiles_on_a_double_click_nor_in_its_other_modes(digits_run):
-    from nnvox.scenes.build import build_scene
-    from nnvox.scenes.open_layer import openable
-    from nnvox.scenes.view import ViewSpec
-    from nnvox.viewer.web.views import other_scenes
-
-    scene = build_scene(digits_run, ViewSpec(open=("conv1",)).scene_options())
-    others = other_scenes(scene, ViewSpec(open=("conv1",)))
-    assert "weights" in others and "conv1" in openable(
-        build_scene(digits_run, ViewSpec(mode="weights").scene_options())
-    )
-    assert all(b.opened is None for b in others["weights"].blocks)  # conv1's activations open, its weights not
-    assert others["activations"].block("conv1").opened is not None
+    html = export_html(digits_run, tmp_path / "w.html", mode="weights", open=("conv2",), t=0)
+    page = OpenPage(browser, html)
+    try:
+        _shows_the_tiles(page, opened, 0)
+        assert page.errors == []
+    finally:
+        page.page.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import load_view
 from nnvox.scenes.playback import check_position
 from nnvox.scenes.scene import Scene
@@ -48,11 +47,6 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     from nnvox.viewer.web.view_numbers import view_numbers
     from nnvox.viewer.web.views import held_views, menu, other_scenes
 
-    if tiles := [b.name for b in scene.blocks if b.kernels is not None and b.opened is not None]:
-        raise NnvoxError(
-            f"--open {tiles[0]}: the browser page does not open a convolution's weights into kernel tiles yet; "
-            "leave it out here (a still or a video opens them)"
-        )
     bundle = viewer_bundle()  # missing: one line, before any frame is computed
     t = scene.n_snapshots - 1 if spec.t is None else check_position(spec.t, scene.n_snapshots)
     top = DEFAULT_THEME.layout.top_classes

@@ -2,9 +2,13 @@
 each feature-map block of the page's first mode, the open layout as Python computes it, packed as a
 patch of that mode's description (the blocks that moved, with their slabs and places, the edges, the
 bounds, the camera facing the open maps) with each snapshot's unit frames in that layout. The colour
-indices are the mode's own: an open block keeps its maps, only where they stand changes. The page
-holds these for its first mode only (every sample of it: the geometry and the unit frames do not
-depend on the sample), in graph order up to BUDGET bytes (the blocks after the open one move over)."""
+indices are the mode's own: an open block keeps its maps, only where they stand changes; but a
+convolution's weights open into kernel tiles (scenes/open_weights.py), maps other than its stack's:
+their atlas travels in the layout (`tiles`: each snapshot's indices, frame_packing.py), laid after
+the view's frame, so that every other block keeps its place in it. The page holds these for its
+first mode (every sample of it: the geometry and the unit frames do not depend on the sample) and
+for each weight mode it holds, in graph order up to BUDGET bytes a view (the blocks after the open
+one move over)."""
 
 from __future__ import annotations
 
@@ -41,6 +45,22 @@ def _patched(start: dict, description: dict) -> dict:
     return {"patch": patch, "merge": merge, "moved": moved}
 
 
+def _kernel_tiles(opened: Scene, name: str, start: dict, description: dict, sample: int) -> dict:
+    """An open weight's kernel tiles laid after the view's frame: `description`'s blocks keep the
+    view's offsets, the open one's atlas starts where the view's frame ends; each snapshot's tile
+    indices (its values as the open grid draws them, open_weights.open_values), packed."""
+    from nnvox.viewer.web.frame_packing import pack_frames
+    from nnvox.viewer.web.frames import atlas
+
+    offsets = {b["name"]: b["offset"] for b in start["blocks"]}
+    for b in description["blocks"]:
+        b["offset"] = start["frame_bytes"] if b["name"] == name else offsets[b["name"]]
+    block = opened.block(name)
+    tiles = [atlas(block, opened.frame_at(t, sample=sample).values[name]).tobytes() for t in range(opened.n_snapshots)]
+    description["frame_bytes"] = start["frame_bytes"] + len(tiles[0])
+    return {"bytes": len(tiles[0]), "frames": pack_frames(tiles)}
+
+
 def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[str, str]:
     """Block name -> its open layout (zlib, base64: {"patch": ..., "units": [per snapshot]}), for
     each block of `scene` that opens; `start` is the scene's description as `spec` shows it."""
@@ -52,8 +72,6 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
     frames = [scene.frame_at(i, sample=sample) for i in range(scene.n_snapshots)]  # (units, not geometry)
     layouts = {}
     for name in openable(scene):
-        if scene.block(name).kernels is not None:
-            continue  # a weight opened into kernel tiles has other maps than its stack: its colours would not fit
         opened = open_scene(scene, [name])
         description = describe(
             opened,
@@ -64,8 +82,13 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
             histogram=start["histograms"]["selected"],
             numbers=dataclasses.replace(numbers, scene=opened),  # the same layers, values and scales
         )
+        tiles = (
+            {}
+            if scene.block(name).kernels is None
+            else {"tiles": _kernel_tiles(opened, name, start, description, sample)}
+        )
         units = [unit_frames(opened, frame) for frame in frames]
-        layouts[name] = pack(_json({**_patched(start, description), "units": units}).encode(), LEVEL)
+        layouts[name] = pack(_json({**_patched(start, description), "units": units, **tiles}).encode(), LEVEL)
         if sum(map(len, layouts.values())) > BUDGET:
             del layouts[name]
             break

@@ -14,7 +14,8 @@ from nnvox.scenes.camera import CameraPose, network_boxes, overview
 from nnvox.scenes.colour import LEVELS, lut
 from nnvox.scenes.frames import lit_span, pulse_span
 from nnvox.scenes.histogram import NOTE_SEPARATOR
-from nnvox.scenes.open_layer import map_places, slab_corners
+from nnvox.scenes.open_layer import grid_places, map_places, slab_corners
+from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.scenes.training_chart import training_chart
@@ -77,6 +78,7 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int
         "channels": None if b.channels is None else list(b.channels),
         "class_names": None if b.class_names is None else list(b.class_names),
         "classes": _classes(b),
+        **({"grid_texts": _grid_texts(b)} if b.kernels is not None and b.opened is not None else {}),
         "label": {
             "text": text,
             "anchor": _floats(((x0 + x1) / 2, (y0 + y1) / 2, z1 if above else z0)),
@@ -93,6 +95,14 @@ def _slabs(b: Block) -> list[float]:
     flat. The page reads its geometry here and lays the atlas over the faces."""
     corners = slab_corners(b, map_places(b, 1.0 if b.opened is not None else 0.0))
     return _floats(corners.ravel(), 4)
+
+
+def _grid_texts(b: Block) -> dict:
+    """An open weight's texts (filter and input channel numbers, what the grid leaves out) where the
+    window puts them (scenes/open_weights.grid_texts): [x, y, z, text, where] each, and their font
+    as the window's billboards size it (TEXT_SCALE of a label, never under the lecture minimum)."""
+    items = [[*_floats(point, 4), text, where] for point, text, where in grid_texts(b, grid_places(b))]
+    return {"items": items, "font": [max(DEFAULT_THEME.fonts.label.fraction * TEXT_SCALE, LECTURE_FONT), 8]}
 
 
 def _classes(b: Block) -> dict | None:

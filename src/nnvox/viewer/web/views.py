@@ -64,8 +64,8 @@ NOT_HELD = ("distance-from-start",)
 
 def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
     """The run's scene in every other mode it can show (a mode it cannot, say gradients never
-    recorded, is left out of the menu), with the layers `spec` opens open where that mode draws them
-    as maps (weights mode has no conv1 activations to open)."""
+    recorded, is left out of the menu), with the layers `spec` opens open where that mode can open
+    them (weights mode has no conv1 activations to open: it opens conv1's kernels into tiles)."""
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.open_layer import open_scene, openable
 
@@ -77,8 +77,7 @@ def other_scenes(scene: Scene, spec: ViewSpec) -> dict[str, Scene]:
             other = build_scene(run, dataclasses.replace(closed, mode=mode).scene_options())
         except NnvoxError:
             continue
-        # (not a convolution's weights into kernel tiles: the page draws an open block's maps from its stack's)
-        names = [name for name in spec.open if name in openable(other) and other.block(name).kernels is None]
+        names = [name for name in spec.open if name in openable(other)]
         scenes[mode] = open_scene(other, names) if names else other
     return {m: scenes[m] for m in MODES if m in scenes}
 
@@ -118,6 +117,7 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
     from nnvox.viewer.theme import DEFAULT_THEME
     from nnvox.viewer.web import spec_description
     from nnvox.viewer.web.frames import quantised_frames
+    from nnvox.viewer.web.opens import open_layouts
     from nnvox.viewer.web.view_numbers import view_numbers
 
     top, start_key = DEFAULT_THEME.layout.top_classes, view_key(start["mode"], start["sample"])
@@ -130,6 +130,8 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
             numbers = view_numbers(scene)
             pieces = quantised_frames(scene, k, top, numbers)
             description = spec_description(scene, spec, k, t, numbers, shown=False)
+            if mode not in PER_SAMPLE and not spec.open:  # a weight mode's layers open on a double-click too
+                description["opens"] = open_layouts(scene, spec, description, k, numbers)
             like, base = whole.get(mode, (None, None))
             if base is not None and (patch := _patch(base, description)) is not None:
                 held[key] = shared_view(like, k, patch, pieces)

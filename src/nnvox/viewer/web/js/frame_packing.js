@@ -15,3 +15,15 @@ export function unpackFrames(packed, snapshots, bytes) {
   }
   return frames;
 }
+
+// Each of `snapshots` snapshots' indices followed by its `tiles` (an open weight's kernel tiles,
+// Python's opens.py: laid after the view's frame), as one array of indices.
+export function appendTiles(own, tiles, snapshots) {
+  const [a, b] = [own.length / snapshots, tiles.length / snapshots];
+  const out = new Uint8Array(own.length + tiles.length);
+  for (let t = 0; t < snapshots; t++) {
+    out.set(own.subarray(t * a, (t + 1) * a), t * (a + b));
+    out.set(tiles.subarray(t * b, (t + 1) * b), t * (a + b) + a);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 // modes and samples the page holds (nnvox-views: key -> { scene, frames }, both zlib and base64, or
 // for a mode's other samples { like, sample, patch, headers, frames }: view `like`'s description
 // with the parts in `patch` and this sample's snapshot texts) are inflated when chosen.
-import { unpackFrames } from "./frame_packing.js";
+import { appendTiles, unpackFrames } from "./frame_packing.js";
 import { checkFormat, checkPiece } from "./payload.js";
 import { viewKey } from "./views.js";
 
@@ -41,22 +41,31 @@ export class EmbeddedSource {
   }
 
   // The open layout laid over the view's description: its geometry and camera, each snapshot's unit
-  // frames there; the colour indices stay the view's.
+  // frames there; the colour indices stay the view's, but for a weight opened into kernel tiles,
+  // whose tiles' indices (`tiles`) follow the view's in each snapshot.
   async withOpen([description, frames]) {
-    if (this.open === null) return [description, frames];
+    if (this.open === null) return [description, frames, null];
     const packed = description.opens && description.opens[this.open];
-    if (!packed) return [description, frames]; // (another mode: the page holds its first mode's layouts only)
+    if (!packed) return [description, frames, null]; // (a view whose layouts the page does not hold: a mode's other than its first and the weight modes)
     // (Python's opens.py: `moved` the blocks that differ, `merge` parts of keys, `patch` keys whole)
-    const { patch, merge, moved, units } = await inflatedJson(packed);
+    const { patch, merge, moved, units, tiles = null } = await inflatedJson(packed);
     const headers = description.headers.map((h, i) => ({ ...h, units: units[i] }));
     const movedBlock = Object.fromEntries(moved.map((b) => [b.name, b]));
     const blocks = description.blocks.map((b) => movedBlock[b.name] || b);
     const merged = Object.fromEntries(Object.entries(merge).map(([key, parts]) => [key, { ...description[key], ...parts }]));
-    return [{ ...description, ...patch, ...merged, blocks, headers, opened: this.open }, frames];
+    return [{ ...description, ...patch, ...merged, blocks, headers, opened: this.open }, frames, tiles];
   }
 
   async packed() {
     return this.withOpen(await this.held());
+  }
+
+  // Every snapshot's indices: the view's, then an open weight's kernel tiles where it has them.
+  async unpacked(frames, tiles) {
+    const { snapshots, frame_bytes: bytes } = this.description;
+    if (tiles === null) return unpackFrames(await inflate(frames), snapshots.length, bytes);
+    const own = unpackFrames(await inflate(frames), snapshots.length, bytes - tiles.bytes);
+    return appendTiles(own, unpackFrames(await inflate(tiles.frames), snapshots.length, tiles.bytes), snapshots.length);
   }
 
   async held() {
@@ -81,10 +90,9 @@ export class EmbeddedSource {
   }
 
   async scene() {
-    const [description, frames] = await this.packed();
+    const [description, frames, tiles] = await this.packed();
     this.description = checkFormat(description);
-    const { snapshots, frame_bytes: bytes } = this.description;
-    this.indices = unpackFrames(await inflate(frames), snapshots.length, bytes);
+    this.indices = await this.unpacked(frames, tiles);
     return this.description;
   }
 

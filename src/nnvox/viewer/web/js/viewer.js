@@ -8,6 +8,7 @@ import { BlockMesh, colourTable } from "./blocks.js";
 import { ClassMarks } from "./class_marks.js";
 import { ClassTexts } from "./classes.js";
 import { ForwardPass } from "./forward.js";
+import { GridTexts } from "./grid_texts.js";
 import { Labels } from "./labels.js";
 import { MetricsInset } from "./metrics.js";
 import { Overlay } from "./overlay.js";
@@ -97,6 +98,7 @@ function placeText(viewer) {
   const taken = labels.reserved(stage.renderer.domElement.clientWidth, stage.renderer.domElement.clientHeight);
   const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont, taken));
   labels.layout(fontPx(fonts.label, height), classRects);
+  viewer.gridTexts.draw(fontPx, height);
   if (viewer.inset) viewer.inset.draw(viewer.t, fontPx(fonts.panel, height));
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
@@ -110,6 +112,7 @@ function build(scene, container) {
   meshes.forEach((m) => stage.add(m.mesh));
   const viewer = { scene, stage, meshes, view, pane, strip, drawn: 0, overlay: new Overlay(scene, text, strip) };
   viewer.labels = new Labels(scene, stage, text, scene.label_policy);
+  viewer.gridTexts = new GridTexts(scene, stage, text); // an open weight's filter and input numbers
   const [r, g, b] = scene.colours.background;
   const box = `rgba(${r},${g},${b},${scene.colours.label_box_opacity})`;
   viewer.classes = scene.blocks.filter((blk) => blk.classes).map((blk) => new ClassTexts(blk, text, box));
