@@ -191,13 +191,13 @@ def fill(report: dict) -> tuple[float, float]:
 def legend_words_missing(texts: list[dict], scene) -> list[str]:
     """The legend words (each colour bar's title, in one of its forms, and the words under it,
     overlays/legends.py colour_bars) of `scene` that the picture's `texts` (drawn_texts) do not show."""
-    from nnvox.viewer.overlays.legends import colour_bars
+    from nnvox.viewer.overlays.legends import SHORT_WORDS, colour_bars
 
     shown = {t["text"] for t in texts if t["kind"] == "text"}
     missing = []
     for bar in colour_bars(scene.mode, scene.blocks):  # (the input's grey has none)
         missing += [] if shown & set(bar.titles) else [bar.titles[0]]
-        missing += [w for w in bar.words if w not in shown]
+        missing += [w for w in bar.words if w not in shown and SHORT_WORDS.get(w, w) not in shown]
     return missing
 
 

@@ -79,7 +79,7 @@ def test_no_text_in_a_comparisons_panes_runs_into_another(digits_run, long_named
         finally:
             window.plotter.close()
         words = " ".join(seen)
-        assert {"low", "high", "+"} <= set(seen), where  # the bars' words were looked at (the short ones too)
+        assert {"0", "1", "+"} <= set(seen), where  # the bars' words were looked at (the answer's numbers, a short one)
         if kind == "difference":
             assert "difference: left − right" in words and LONG_NAME[:20] in words, where  # the heads-up line
 

@@ -31,7 +31,7 @@ def test_the_lecture_line_is_the_default_and_detail_is_asked_for(digits_run, tmp
 def test_legend_titles_say_what_the_colours_are_in_words(digits_run):
     assert legends("activations")["viridis"][0] == "activation, per layer"
     assert legends("weights")["diverging"][0] == "weight, per layer"
-    assert TICK_WORDS["viridis"] == ("low", "high")  # under the bar: what its ends mean
+    assert TICK_WORDS["viridis"] == ("each layer's low", "its high")  # under the bar: what its ends mean
     assert TICK_WORDS["diverging"] == ("negative", "0", "positive")
     from nnvox.viewer.web.payload import describe
 

@@ -9,7 +9,17 @@ import dataclasses
 
 import pytest
 
-from nnvox.viewer.overlays.legends import ATTRIBUTION_TITLES, MARKS, SHORT_MARKS, colour_bars, drawn_marks
+from nnvox.viewer.overlays.legends import (
+    ANSWER_TITLES,
+    AT_LEAST,
+    ATTRIBUTION_TITLES,
+    MARKS,
+    NOTES,
+    SHORT_MARKS,
+    colour_bars,
+    drawn_marks,
+    drawn_notes,
+)
 from tests.viewer.picture_policy import SIZES, drawn_texts, legend_words_missing
 
 
@@ -22,13 +32,20 @@ def _scene(run, **options):
 
 
 def test_each_activation_bar_names_the_layers_it_colours(lenet_run):
-    """LeNet's viridis layers are its ReLUs, pools and softmax answer; its red-blue ones its conv and
-    linear outputs: the titles say so, and what their values share, and differ."""
-    bars = {b.cmap: b for b in colour_bars("activations", _scene(lenet_run).blocks)}
+    """LeNet's softmax answer is on its own fixed 0 ... 1 (viridis), its conv, ReLU, pooling and
+    linear layers red-blue, each conv or linear layer on one scale with the ReLU and pooling after it
+    (scenes/run_scales.stage_scales): the titles say so, and what their values share; the answer's
+    bar, one scale, says its numbers."""
+    blocks = _scene(lenet_run).blocks
+    bars = {b.cmap: b for b in colour_bars("activations", blocks)}
     assert set(bars) == {"viridis", "diverging"}
-    assert bars["viridis"].titles[0] == "ReLU, pooling and answer (never negative), per layer"
-    assert bars["diverging"].titles[0] == "conv and linear (signed), per layer"
-    assert bars["diverging"].words == ("negative", "0", "positive")
+    assert bars["viridis"].titles == ANSWER_TITLES and bars["viridis"].words == ("0", "1")
+    signed = bars["diverging"]
+    assert signed.titles[0] == "conv, ReLU, pooling and linear (signed), per stage"
+    assert "conv and linear stages (±)" in signed.titles  # the stages' heads where all kinds do not fit
+    assert signed.words == ("negative", "0", "positive")
+    shared = {b.name for b in blocks if b.scale == next(c for c in blocks if c.name == "conv1").scale}
+    assert shared == {"conv1", "relu1", "pool1"}  # what "per stage" says
 
 
 def test_an_attribution_plane_gets_its_own_bar_in_its_sign_convention(lenet_run):
@@ -37,8 +54,54 @@ def test_an_attribution_plane_gets_its_own_bar_in_its_sign_convention(lenet_run)
     bars = colour_bars("activations", _scene(lenet_run, attribution="integrated-gradients").blocks)
     assert [b.cmap for b in bars] == ["viridis", "diverging", "diverging"]
     assert bars[-1].titles == ATTRIBUTION_TITLES and bars[-1].words == ("against", "0", "towards")
-    assert bars[1].titles[0] == "conv and linear (signed), per layer"  # the plane is no layer
+    assert bars[1].titles[0] == "conv, ReLU, pooling and linear (signed), per stage"  # the plane is no layer
     assert all(b.titles != ATTRIBUTION_TITLES for b in colour_bars("activations", _scene(lenet_run).blocks))
+
+
+def test_a_bar_of_several_own_scales_says_its_ends_are_each_layers(lenet_run):
+    """update-ratio: every weight its layer's own sequential scale from 0: no number under the bar
+    (it would need a layer), the ends said to be each layer's; the notes say whose and that they stay."""
+    blocks = _scene(lenet_run, mode="update-ratio").blocks
+    (bar,) = colour_bars("update-ratio", blocks)
+    assert len({b.scale for b in blocks}) == len(blocks) > 1
+    assert bar.words == ("each layer's low", "its high")
+    assert drawn_notes(blocks, epochs=True)[-1] == "per layer, epochs"
+    assert drawn_notes(blocks, epochs=False) == ("filters",)  # whose scales: the title says it, where it fits
+
+
+def test_the_distance_bars_top_says_some_weights_moved_further(lenet_run):
+    """distance-from-start's one scale ends at a robust top (the layers' 99th percentile): weights
+    that moved further are drawn in its top colour, so its number reads "≥ top", and there are such."""
+    import numpy as np
+
+    scene = _scene(lenet_run, mode="distance-from-start")
+    (bar,) = colour_bars(scene.mode, scene.blocks)
+    (scale,) = {b.scale for b in scene.blocks}
+    lo, top = bar.words
+    assert (
+        lo == "0"
+        and top.startswith(AT_LEAST)
+        and float(top.removeprefix(AT_LEAST)) == pytest.approx(scale.hi, rel=0.05)
+    )
+    last = lenet_run.snapshots[-1].index
+    keys = [b.key for b in scene.blocks]
+    moved = max(np.abs(lenet_run.read(last, [k])[k] - lenet_run.read(0, [k])[k]).max() for k in keys)
+    assert moved > scale.hi  # what the "≥" is for
+
+
+def test_the_notes_say_what_a_closed_block_shows_and_that_scales_stay(lenet_run):
+    """Closed blocks of several maps (activations) or filters (weights; open ones show theirs) get
+    their note; the epochs' words only where the epochs change."""
+    activations = _scene(lenet_run).blocks
+    assert drawn_notes(activations, epochs=False) == ("maps",)
+    assert drawn_notes(activations, epochs=True) == ("maps", "per stage, epochs")
+    weights = _scene(lenet_run, mode="weights").blocks
+    assert drawn_notes(weights, epochs=False) == ("filters",)
+    opened = _scene(lenet_run, mode="weights", open=("conv1", "conv2")).blocks
+    assert "filters" not in drawn_notes(opened, epochs=False)
+    distance = _scene(lenet_run, mode="distance-from-start").blocks
+    assert drawn_notes(distance, epochs=True)[-1] == "epochs" and not drawn_notes(distance[-1:], epochs=False)
+    assert "map 0" in NOTES["maps"] and "filter 0" in NOTES["filters"]
 
 
 def test_layout_gaps_are_not_called_padding():
@@ -77,3 +140,33 @@ def test_the_mistake_shots_three_bars_read_whole_over_their_bars(lenet_run):
             if "padding" in drawn_marks(frame, RenderOptions()):
                 assert any(t["text"] in (MARKS["padding"], SHORT_MARKS["padding"]) for t in texts), where
             assert not [t["text"] for t in texts if "padding" in t["text"]], where
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize(
+    "size", [(1920, 1080), (1440, 1080), (1080, 1080), (608, 1080)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_the_notes_read_whole_at_lecture_size_clear_of_every_text(lenet_run, size):
+    """At 16:9, 4:3, 1:1 and 9:16 (1080 px high) LeNet's overview over the epochs shows both notes
+    (in one of their forms): at the lecture's size, inside the frame, over no other text (block
+    labels keep off the room the notes may take, labels.reserved)."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays.legends import SHORT_NOTES
+    from tests.viewer.picture_policy import _overlap, check_lecture_text
+
+    scene = _scene(lenet_run)
+    r = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
+    try:
+        r.scene_renderer.overlays.legends.show_epochs(True)
+        r.render(scene.frame_at(0))
+        texts = drawn_texts(r)
+    finally:
+        r.close()
+    forms = {*NOTES.values(), *SHORT_NOTES.values()}
+    notes = [t for t in texts if t["text"] in forms]
+    shown = {k for k in NOTES if {NOTES[k], SHORT_NOTES[k]} & {t["text"] for t in notes}}
+    assert shown == {"maps", "per stage, epochs"}, size
+    check_lecture_text(f"the notes at {size}", notes, size)
+    others = [t for t in texts if t not in notes and t["box"] is not None]
+    assert not [(n["text"], o["text"]) for n in notes for o in others if _overlap(n, o)], size

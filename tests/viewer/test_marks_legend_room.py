@@ -20,14 +20,14 @@ def off_screen(monkeypatch):
 
 
 def _entries(pane) -> list[tuple[str, list[float]]]:
-    """The marks' entries shown in a pane: (words, box in window pixels from the bottom left), the
-    box from the swatch's left edge to the words' right edge."""
+    """The marks' entries shown in a pane (not the notes under them): (words, box in window pixels
+    from the bottom left), the box from the swatch's left edge to the words' right edge."""
     import vtk
 
     marks, layer = pane.renderer.overlays.legends.marks, pane.renderer.renderer
     out = []
     for swatch, words in marks.entries.values():
-        if not words.GetVisibility():
+        if swatch is None or not words.GetVisibility():
             continue
         (drawn,) = _text_of(words, layer, vtk)
         left = swatch.GetPositionCoordinate().GetComputedDisplayValue(layer)[0]
@@ -52,7 +52,7 @@ def test_the_figure_panel_sits_over_the_marks_legend_above_the_histogram(digits_
         window._redraw()
         window.plotter.ren_win.Render()
         entries = _entries(window.panes[0])
-        assert [words for words, _ in entries] == ["dead unit: never active on the probe inputs"]
+        assert [words for words, _ in entries] == ["dead unit: never active on the probe inputs"]  # (the notes apart)
         (_, (x0, y0, x1, y1)), (w, h) = entries[0], size
         histogram = window.options.histogram_box
         assert y0 >= histogram[3] * h, "the entry over the histogram panel"
@@ -60,7 +60,8 @@ def test_the_figure_panel_sits_over_the_marks_legend_above_the_histogram(digits_
         assert x0 < fx1 * w and x1 > fx0 * w, "the entry in the figure panel's column"
         assert window.figure_panel.renderer.GetViewport() == pytest.approx(window.figure_panel.box)
         assert fy0 * h >= y1, f"the figure panel (from {fy0 * h:.0f} px up) over the entry (up to {y1} px)"
-        assert (fy1 - fy0) * h >= 0.3 * h, "the figure keeps most of its height"
+        # over the entry and the legend's two notes (what a block's face shows, the scales every epoch)
+        assert (fy1 - fy0) * h >= 0.25 * h, "the figure keeps most of its height"
         assert x1 <= w - 0.005 * h
     finally:
         window.plotter.close()

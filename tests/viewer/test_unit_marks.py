@@ -67,9 +67,9 @@ def test_unit_frames_dim_on_a_layer_the_forward_pass_has_not_reached(scene):
 
 def _swatch_pixels(image, colour, options) -> int:
     """Pixels of `colour` in the legend's column above the metrics inset (where mark entries go: from
-    its left edge, or a little further left where the words would reach the frame's edge)."""
+    its left edge, or further left where the words, a note's too, would reach the frame's edge)."""
     x0, _, _, top = options.metrics_box
-    band = image[round(H * (1 - top - 0.15)) : round(H * (1 - top)), round(W * (x0 - 0.1)) : round(W * (x0 + 0.03))]
+    band = image[round(H * (1 - top - 0.15)) : round(H * (1 - top)), round(W * (x0 - 0.16)) : round(W * (x0 + 0.03))]
     return int((np.abs(band.astype(int) - colour).max(axis=2) <= 40).sum())
 
 

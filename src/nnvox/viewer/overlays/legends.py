@@ -91,24 +91,35 @@ SHORT_MARKS = {"dead": "dead unit", "saturated": "saturated unit", "nonfinite": 
 # epoch 0 on a new scale?"), each only while what it explains is drawn (drawn_notes). A closed block
 # shows its first map (a weight's first filter) on its front face, the others as the stripes of
 # their edges behind it (scenes/scene.Block: panel k is k pitches behind the front)
+# Where the epoch changes on screen, that the scales stay (the epoch-0 conv1 is fainter, not
+# rescaled) and whose they are (scope: the bars' titles say it where it fits)
 NOTES = {
     "maps": "block: front face = map 0, the other maps behind it",
     "filters": "block: front face = filter 0, the others behind it",
-    "epochs": "colour scales: the same every epoch",
+    "per layer, epochs": "colours: a scale per layer, the same every epoch",
+    "per stage, epochs": "colours: a scale per stage, the same every epoch",
+    "epochs": "colours: the same scale every epoch",
 }
 SHORT_NOTES = {
     "maps": "front face = map 0, others behind",
     "filters": "front face = filter 0, others behind",
-    "epochs": "same scales every epoch",
+    "per layer, epochs": "per layer, same every epoch",
+    "per stage, epochs": "per stage, same every epoch",
+    "epochs": "same scale every epoch",
 }
 
 
 def drawn_notes(blocks, epochs: bool) -> tuple[str, ...]:
     """The notes a picture of `blocks` shows: what a closed block of several maps (or of a weight's
-    several filters) shows of them, where one is drawn; that the colours keep their scales, where
-    the snapshots drawn change (`epochs`: a shot over several epochs, the window's timeline)."""
-    closed = {b.role == "weights" for b in blocks if b.panels > 1 and b.opened is None and b.kind != ATTRIBUTION}
-    return (*("maps",) * (False in closed), *("filters",) * (True in closed), *("epochs",) * epochs)
+    several filters) shows of them, where one is drawn; where the snapshots drawn change (`epochs`:
+    a shot over several epochs, the window's timeline) that the scales stay, and whose they are
+    where a bar colours several (per stage where layers share one by stage)."""
+    layers = [b for b in blocks if b.kind != ATTRIBUTION]
+    closed = {b.role == "weights" for b in layers if b.panels > 1 and b.opened is None}
+    scopes = {scope([b for b in layers if b.scale.cmap == cmap]) for cmap in {b.scale.cmap for b in layers}}
+    per = next((p for p in ("per stage", "per layer") if p in scopes), "")
+    scales = ", ".join([p for p in (per, "epochs") if p])
+    return (*("maps",) * (False in closed), *("filters",) * (True in closed), *(scales,) * epochs)
 
 
 def mark_swatches(colours) -> dict[str, tuple]:
@@ -169,6 +180,12 @@ def joined(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def stage_heads(blocks) -> list:
+    """The first block (in network order) of each scale `blocks` use: a stage's own layer, before
+    the ReLU and pooling that share its scale."""
+    return list({b.scale: b for b in reversed(blocks)}.values())[::-1]
+
+
 def tick_words(cmap: str, per: str) -> tuple[str, ...]:
     """The words under a bar of several scales (`per`: scope), TICK_WORDS[cmap] with a sequential
     bar's low end said to be each stage's where the layers share their scales by stage."""
@@ -207,7 +224,12 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     # the last, the values' sign alone, for a pane too narrow for any layer's name
     if not per:
         return (f"{names} ({long})", f"{names} ({short})", names, short)
-    return (f"{names} ({long}), {per}", f"{names} ({short}), {per}", f"{names} ({short})", names, short)
+    # whose range (per layer, per stage) before the values' sign, which the words under the bar say too;
+    # stages named by their first layers' kinds where the layers' kinds do not fit
+    heads = joined(list(dict.fromkeys(kind_words(b.kind, b.role) for b in stage_heads(blocks))))
+    staged = (f"{heads} stages ({short})", f"{heads} stages") if per == "per stage" else ()
+    full = (f"{names} ({long}), {per}", f"{names} ({short}), {per}", f"{names}, {per}")
+    return (*full, *staged[:1], f"{names} ({short})", *staged[1:], names, short)
 
 
 def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
@@ -364,7 +386,10 @@ def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
 
 
 class ColourLegends:
-    def __init__(self, stage: Stage):
+    """The colour bars, and over the metrics inset the marks' entries and the notes (MarkEntries,
+    kept off `caption`'s band where given)."""
+
+    def __init__(self, stage: Stage, caption=None):
         layout = stage.layout
         self.stage = stage
         self.size = stage.options.font(stage.fonts.legend)
@@ -379,7 +404,7 @@ class ColourLegends:
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
-        self.marks = MarkEntries(stage, inset_box)
+        self.marks = MarkEntries(stage, inset_box, caption)
         self.show_epochs(False)
         self.props += self.marks.props
         for prop in self.props:
@@ -487,6 +512,49 @@ def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
     return actor
 
 
+ENTRY_FORMS = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})  # the entries' words, then their short form
+
+
+def entry_stack(
+    stage: Stage, kinds: tuple[str, ...], below, measure: Callable[[str], float] | None = None, clear_of=None
+):
+    """Where the entries of `kinds` (MARKS' and NOTES' keys) stack over the box `below` (pane
+    fractions), as MarkEntries draws them: their left edge (the box's, or further left where the
+    widest would reach the frame's edge margin), their words (the first of ENTRY_FORMS that fits
+    between the margins, and off the box `clear_of` where given: kind -> words) and the box they
+    take; None where no form fits."""
+    size = stage.options.font(stage.fonts.legend)
+    measure = measure or text_measure(stage, size)
+    gap, edge = 1.5 * size / stage.pane_width, EDGE * stage.pane_height / stage.pane_width
+    for form in ENTRY_FORMS:
+        widest = max(measure(form[k]) for k in kinds)
+        x = min(below[0], 1.0 - edge - gap - widest)
+        # up to the first entry's words (the last stands just above the box)
+        top = below[3] + 1.5 * size / stage.pane_height * (len(kinds) - 0.3) + 0.5 * size / stage.pane_height
+        box = (x, below[3], x + gap + widest, top)
+        if x >= edge and not (clear_of is not None and overlapping(box, clear_of)):
+            return x, form, box
+    return None
+
+
+def overlapping(a, b) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def notes_room(stage: Stage) -> tuple[float, float, float, float] | None:
+    """The box the scene's notes take at most (with and without the epochs' words where it has
+    several snapshots), over the inset as the pane places it: block labels keep off it
+    (overlays/labels.reserved), so no label moves as a shot turns the epochs' words on."""
+    if not stage.options.show_legend:
+        return None
+    inset = placed_inset(stage)
+    below = inset.box if inset is not None else stage.options.metrics_box
+    ways = [drawn_notes(stage.scene.blocks, epochs) for epochs in {False, stage.scene.n_snapshots > 1}]
+    boxes = [placed[2] for notes in ways if notes and (placed := entry_stack(stage, notes, below)) is not None]
+    return (min(b[0] for b in boxes), below[3], max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+
+
 class MarkEntries:
     """A swatch and its words for each mark kind, and the words of each note (NOTES), built once and
     shown only while the frame draws that mark (the notes: those set_notes was last
@@ -495,8 +563,8 @@ class MarkEntries:
     short form (SHORT_MARKS, SHORT_NOTES) where the pane is too narrow for them, and not at all where
     it is too narrow for those. `box`: where the shown entries are (pane fractions), None when none."""
 
-    def __init__(self, stage: Stage, inset_box=None):
-        self.stage, self.options = stage, stage.options
+    def __init__(self, stage: Stage, inset_box=None, caption=None):
+        self.stage, self.options, self.caption = stage, stage.options, caption
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.size = stage.options.font(stage.fonts.legend)
         swatches = mark_swatches(stage.colours)
@@ -505,14 +573,15 @@ class MarkEntries:
         self.notes: tuple[str, ...] = ()
         self._shown: tuple | None = None
         self.box: tuple[float, float, float, float] | None = None
-        forms = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})
-        self.forms = [{k: (words, self._width(words)) for k, words in form.items()} for form in forms]
+        self._widths: dict[str, float] = {}
 
     def _width(self, words: str) -> float:
-        """An entry's words' width, a fraction of the pane's width."""
-        _, text = next(iter(self.entries.values()))
-        dpi = self.stage.renderer.GetRenderWindow().GetDPI()
-        return text_extent(text.GetTextProperty(), words, dpi)[0] / self.stage.pane_width
+        """An entry's words' width, a fraction of the pane's width (measured once)."""
+        if words not in self._widths:
+            _, text = next(iter(self.entries.values()))
+            dpi = self.stage.renderer.GetRenderWindow().GetDPI()
+            self._widths[words] = text_extent(text.GetTextProperty(), words, dpi)[0] / self.stage.pane_width
+        return self._widths[words]
 
     def _entry(self, kind: str, edge, fill) -> tuple[vtk.vtkActor2D | None, vtk.vtkTextActor]:
         """A square swatch one text line high (a frame's outline, or a voxel's colour; a note's:
@@ -530,46 +599,44 @@ class MarkEntries:
             prop.SetVisibility(False)
         return swatch, words
 
-    def _fitting(self, kinds: tuple[str, ...], below) -> tuple[float, dict] | None:
-        """The entries' left edge and words, the first form whose widest entry fits between the
-        frame's edge margins (over the inset's left edge, or further left); None where none does."""
-        gap = 1.5 * self.size / self.stage.pane_width
-        edge = EDGE * self.stage.pane_height / self.stage.pane_width
-        for form in self.forms:
-            x = min(below[0], 1.0 - edge - gap - max(form[k][1] for k in kinds))
-            if x >= edge:
-                return x, form
-        return None
+    def _caption_band(self) -> tuple[float, ...] | None:
+        """The caption's band as shown now (pane fractions), None while none shows."""
+        box = self.caption.box() if self.caption is not None else None
+        if box is None:
+            return None
+        w, h = self.stage.pane_width, self.stage.pane_height
+        return (box[0] / w, box[1] / h, box[2] / w, box[3] / h)
 
     def set_notes(self, notes: tuple[str, ...]) -> None:
         """The notes (NOTES' keys) shown from the next update on."""
         self.notes, self._shown = notes, None
 
     def update(self, shown: Shown) -> None:
-        kinds = (*drawn_marks(shown.frame, self.options), *self.notes)
+        marks = drawn_marks(shown.frame, self.options)
         below = self.options.histogram_box if shown.histogram is not None else self.inset_box
-        if (kinds, below) == self._shown:
+        band = self._caption_band()
+        if ((*marks, *self.notes), below, band) == self._shown:
             return
-        self._shown = (kinds, below)
-        fitting = self._fitting(kinds, below) if kinds else None
+        self._shown = ((*marks, *self.notes), below, band)
+        # the notes in their short form off the caption, else left out, as where the pane is too narrow for them
+        tries = (((*marks, *self.notes), band), (marks, None))
+        fits = ((k, entry_stack(self.stage, k, below, self._width, off)) for k, off in tries if k)
+        kinds, fitting = next(((k, f) for k, f in fits if f is not None), ((), None))
         for entry in self.entries.values():
             for prop in entry[entry[0] is None :]:
                 prop.SetVisibility(False)
         self.box = None
         if fitting is None:
             return
-        x, form = fitting
+        x, form, self.box = fitting
         line = 1.5 * self.size / self.stage.pane_height
         gap = 1.5 * self.size / self.stage.pane_width
         for kind in kinds:  # top down in MARKS order, then the notes, the last just above the inset
             swatch, words = self.entries[kind]
             y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
-            words.SetInput(form[kind][0])
+            words.SetInput(form[kind])
             words.SetPosition(x + gap, y)  # a note's words in line with the marks' words
             words.SetVisibility(True)
             if swatch is not None:
                 swatch.SetPosition(x, y)
                 swatch.SetVisibility(True)
-        right = x + gap + max(form[k][1] for k in kinds)
-        top = below[3] + line * (len(kinds) - 0.3) + 0.5 * self.size / self.stage.pane_height  # the first's words
-        self.box = (x, below[3], right, top)
