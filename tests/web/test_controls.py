@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
+from nnvox.viewer.label_layout import EDGE
 from tests.web.conftest import OpenPage
 from tests.web.test_browser import front_centre
 
@@ -90,7 +91,8 @@ def test_arrow_keys_step_one_snapshot_and_a_drag_scrubs(page, scene):
     page.page.evaluate(f"{viewer}.timeline.set({scene.n_snapshots - 1})")
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (800, 600)])
+# 16:9 at two sizes, 4:3 and the small windows a lecturer's laptop or a projector's mirror may give
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (1024, 768), (800, 600), (640, 480)])
 def test_class_texts_stand_beside_the_column_never_on_it(browser, digits_html, scene, size):
     # a page of its own: with a clicked layer's histogram open (the tests above) the network moves
     # over beside it and the class texts may find no room beside the column (label_layout's rule)
@@ -133,3 +135,15 @@ def _beside_the_column(page, scene, size):
     assert texts >= 1  # the class texts are shown...
     assert not texts or ((shown != bare).any(axis=2)[:, x1 + 1 :]).any()  # ...right of the column
     assert not (shown != bare)[y0 : y1 + 1, x0 : x1 + 1].any()  # and no text pixel on the column
+    # the first view keeps the room they take (payload.page_class_room): none cut off at the pane's
+    # right edge nor within the label policy's edge margin of it
+    pane = page.page.evaluate("window.nnvoxViewer.stage.renderer.domElement.clientWidth")
+    margin = int(EDGE * page.page.evaluate("window.nnvoxViewer.stage.renderer.domElement.clientHeight"))
+    boxes = page.page.evaluate(
+        """[...document.querySelectorAll('.nnvox-text > div')]
+        .filter((e) => e.style.display === 'block' && e.textContent.includes('%'))
+        .map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.right]; })"""
+    )
+    assert max(right for _, _, right in boxes) <= pane - margin
+    top, bottom = int(min(b[0] for b in boxes)), int(max(b[1] for b in boxes)) + 1
+    assert not (shown != bare)[top:bottom, pane - margin :].any()  # (their rows: no text pixel at the edge)
