@@ -141,10 +141,11 @@ LEGENDS = """[...document.querySelectorAll('.nnvox-legends > div')].map((el) => 
 
 
 def test_the_legends_say_in_the_desktops_words_what_the_bars_mean(browser, digits_html, digits_run):
-    """Under each colour bar the words the desktop draws there (legends.py TICK_WORDS: "low … high",
-    "negative … 0 … positive"), ends under the bar's ends, in the activations and the weights mode."""
+    """Under each colour bar the words the desktop draws there (legends.py colour_bars: a bar of one
+    scale its numbers, "0 … 1"; else "each layer's low … its high", "negative … 0 … positive"), ends
+    under the bar's ends, in the activations and the weights mode."""
     from nnvox.scenes.view import ViewSpec
-    from nnvox.viewer.overlays.legends import TICK_WORDS, legends
+    from nnvox.viewer.overlays.legends import colour_bars
     from tests.web.conftest import OpenPage
 
     opened = OpenPage(browser, digits_html)
@@ -154,9 +155,9 @@ def test_the_legends_say_in_the_desktops_words_what_the_bars_mean(browser, digit
                 opened.page.evaluate(f"window.nnvoxViewer.choose('{mode}', 0)")
                 opened.page.wait_for_function(f"window.nnvoxViewer.scene.mode === '{mode}'")
             opened.settle()
-            cmaps = {b.scale.cmap for b in build_scene(digits_run, ViewSpec(mode=mode).scene_options()).blocks}
+            blocks = build_scene(digits_run, ViewSpec(mode=mode).scene_options()).blocks
             shown = opened.page.evaluate(LEGENDS)
-            assert [legend["words"] for legend in shown] == [list(TICK_WORDS[c]) for c in legends(mode) if c in cmaps]
+            assert [legend["words"] for legend in shown] == [list(b.words) for b in colour_bars(mode, blocks)]
             for legend in shown:
                 (left, bottom, right), rects = legend["bar"], legend["rects"]
                 assert all(top >= bottom - 1 for _, top, _ in rects), legend  # under the bar
