@@ -13,8 +13,11 @@ fit (conv2's 6 x 5 x 5 beside a 10 x 10 map). A transposed convolution's weight 
 groups, kh, kw): map c's kernels are weight[inputs, c % (out / groups)].
 
 Each kernel stands left of its map, in the gap the open grid leaves (open_layer.GAP_BESIDE_KERNEL),
-its top at the map's top, its cells up to ZOOM times the map's voxels where there is room. Pure
-numbers; drawn by viewer/overlays/open_maps.py."""
+its top at the map's top, its cells up to ZOOM times the map's voxels where there is room; close to
+its own map (NEAR) and well clear of the map before it, so that which map a kernel made is never in
+doubt (centred in the gap, conv1's kernels stood as near the map on their left as their own). Its
+name stands once, under the first kernel, as narrow as it: free of the maps, the edges and the
+frame's border. Pure numbers; drawn by viewer/overlays/open_maps.py."""
 
 from __future__ import annotations
 
@@ -29,7 +32,8 @@ from nnvox.scenes.scene import Block
 
 MOST_INPUTS = 3  # in-channel kernels drawn beside a map, large enough to read; the rest are read but not drawn
 STACK_GAP = 0.5  # between in-channel kernels in a column, in cells
-FILL = 0.85  # of the gap beside a map a kernel may take
+FILL = 0.7  # of the gap beside a map a kernel may take: the rest parts it from the map before
+NEAR = 0.3  # cells between a kernel and its own map
 ZOOM = 4.0  # a kernel cell at most this many map voxels: conv1's 5 x 5 kernel ~90 px tall at 1080p
 
 
@@ -141,7 +145,7 @@ def kernel_quads(block: Block, plan: KernelPlan) -> np.ndarray:
     cell = kernel_cell(block, plan)
     places = grid_places(block)
     w, h = block.cols * block.voxel, block.rows * block.voxel
-    right = places[:, 0] - w / 2 - (block.gap - kw * cell) / 2  # centred in the gap left of the map
+    right = places[:, 0] - w / 2 - NEAR * cell  # close left of its own map
     top = places[:, 2] + h / 2
     m, i, r, c = np.meshgrid(  # only the maps the open grid shows (grid_places puts the rest on its last)
         np.arange(len(plan.channels)), np.arange(plan.inputs), np.arange(kh), np.arange(kw), indexing="ij"
@@ -156,15 +160,18 @@ def kernel_quads(block: Block, plan: KernelPlan) -> np.ndarray:
 
 
 def kernel_label(plan: KernelPlan) -> str:
-    """What the kernel beside a map is, said once, under the first map's: "its 5 × 5 kernel"."""
-    kh, kw = plan.size
-    return f"its {kh} × {kw} kernel{'s' if plan.inputs > 1 else ''}"
+    """What the squares beside a map are, said once, under the first map's, a word as narrow as
+    the kernel (its size reads from its squares, and "its 5 × 5 kernel" reached past the grid's
+    edge onto the input's line)."""
+    return f"kernel{'s' if plan.inputs > 1 else ''}"
 
 
 def kernel_label_anchor(block: Block, plan: KernelPlan) -> tuple[float, float, float]:
-    """Where `kernel_label` ends: under the first drawn map's kernel, at its right edge (the text hangs
-    down and to the left from here, under the kernel and past the grid's left edge: over no map)."""
+    """Where `kernel_label` ends: under the first drawn map's kernel, by its right edge (the text
+    hangs down and to the left from here, in the room the map's lower part and the gap under it
+    leave: clear of the maps)."""
     kh, kw = plan.size
     first = kernel_quads(block, plan)[: plan.inputs * kh * kw].reshape(-1, 3)
     cell = kernel_cell(block, plan)
-    return (float(first[:, 0].max()), float(first[0, 1]), float(first[:, 2].min() - 0.25 * cell))
+    # NEAR short of the kernel's edge: as far again from its map as the kernel, however small it is drawn
+    return (float(first[:, 0].max() - NEAR * cell), float(first[0, 1]), float(first[:, 2].min() - 0.25 * cell))

@@ -32,9 +32,8 @@ from nnvox.scenes.open_weights import as_stack, as_tiles, kernel_grid, label_roo
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
-GAP_BESIDE_KERNEL = (
-    0.8  # ... a convolution's: each map's kernel stands in the gap left of it, large enough to read (open_kernels.py)
-)
+GAP_BESIDE_KERNEL = 1.0  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
+# large enough to read and close to its own map, with room parting it from the map before
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0

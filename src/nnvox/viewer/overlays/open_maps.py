@@ -1,7 +1,8 @@
 """What an open layer shows beside its maps (scenes/open_layer.py): a "map k" label over each map
 where there are few enough and the camera draws them large enough to hold it (else none: 16 small
 maps' labels covered each other and the maps), and an open convolution's kernels, one beside each map, in
-weights mode's colours at the timeline position shown (scenes/open_kernels.py). Built once per
+weights mode's colours at the timeline position shown (scenes/open_kernels.py), named once under the
+first map's. Built once per
 scene; a frame recolours the kernels when the timeline moved. Shown only while the layer stands
 open (`show(True)`), not while its maps fly."""
 
@@ -78,8 +79,8 @@ class _GridTexts:
     under the camera now, none covers one of its maps or another of them (all or none: they are
     one row of names), as the label policy keeps block labels off blocks."""
 
-    def __init__(self, stage: Stage, block, actors: list, fonts: tuple[int, ...] = ()):
-        self.actors = actors
+    def __init__(self, stage: Stage, block, actors: list, fonts: tuple[int, ...] = (), in_grid: bool = False):
+        self.actors, self.in_grid = actors, in_grid  # in_grid: shown only inside the grid's rectangle
         places = grid_places(block)[: shown_maps(block)]
         w, h = block.cols * block.voxel / 2, block.rows * block.voxel / 2
         self.maps = np.array([(x - w, x + w, y, y, z - h, z + h) for x, y, z in places])
@@ -113,7 +114,8 @@ class _GridTexts:
             boxes = boxes + np.hstack([xy, xy])
             if np.isnan(boxes).any():
                 return []
-            within = font == self.fonts[-1] or _within(boxes, grid)  # a larger size: clear of the block's label
+            # a larger size (or a text kept in the grid): clear of the block's label and of the edges into it
+            within = (font == self.fonts[-1] and not self.in_grid) or _within(boxes, grid)
             if within and not any(
                 not inside(b, w, h) or hits(b, maps, 1.0).any() or hits(b, boxes[:k], GAP).any()
                 for k, b in enumerate(boxes)
@@ -212,7 +214,7 @@ class OpenMaps:
                 named.GetTextProperty().SetJustificationToRight()  # ends under the kernel: off the map beside it
                 named.SetPosition(*kernel_label_anchor(block, plan))  # once, under the first map's kernel
                 stage.overlay.AddActor(named)
-                self.texts.append(_GridTexts(stage, block, [named]))
+                self.texts.append(_GridTexts(stage, block, [named], in_grid=True))
             notes = (
                 [f"the first {shown_maps(block)} of {block.panels} maps"] if shown_maps(block) < block.panels else []
             )
