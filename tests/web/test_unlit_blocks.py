@@ -4,13 +4,15 @@ tests/viewer/test_unlit_blocks.py): opaque, its colours mixed into the backgroun
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
 from nnvox.viewer.visuals import UNLIT_STRENGTH, dimmed
 from tests.viewer.test_unlit_blocks import along_the_chain
-from tests.web.test_browser import TOLERANCE, desktop_rgb, front_centre, shown, voxels
+from tests.web.test_browser import TOLERANCE, _off_lines, desktop_rgb, front_centre, shown, voxels
 from tests.web.test_overlays import _picture
 
 
@@ -34,6 +36,29 @@ def test_an_unreached_block_shows_the_desktops_dimmed_colours(digits_page, scene
     wrong = [(rc, pixels[rc], expected[rc]) for rc in cells if np.abs(pixels[rc] - expected[rc]).max() > TOLERANCE]
     assert not wrong, f"{len(wrong)} of {len(cells)} voxels, e.g. {wrong[:3]}"
     assert max(np.abs(desktop_rgb(scene, block, last, *rc) - background).max() for rc in cells) > 60  # lit, they differ
+
+
+def test_an_unreached_output_column_is_dimmed_as_the_desktop_dims_it(digits_page, scene):
+    """The output too (a column, no inner voxels): each class's cell 0.18 of the desktop's colour over
+    the background, as every unreached block; its class texts hidden until the pass gets there."""
+    page, block, last = digits_page.page, scene.block(scene.blocks[-1].name), scene.n_snapshots - 1
+    assert block.role == "output" and block.cols == 1
+    segments = [(a, b) for path in scene.edge_paths for a, b in itertools.pairwise(digits_page.screens(path))]
+    rows = [(r, 0) for r in range(block.rows)]
+    points = digits_page.screens([front_centre(block, *rc) for rc in rows])
+    cells = [rc for rc, p in zip(rows, points) if _off_lines(segments, p)]
+    background = page.evaluate("window.nnvoxViewer.scene.colours.background")
+    page.evaluate("window.nnvoxViewer.forward.set(0.3)")
+    try:
+        assert page.evaluate(f"window.nnvoxViewer.forward.lit()['{block.name}']") == 0
+        pixels = shown(digits_page, block, cells)
+        texts = page.evaluate("window.nnvoxViewer.classes.map((c) => c.top.style.opacity)")
+    finally:
+        page.evaluate("window.nnvoxViewer.forward.set(null)")
+    expected = {rc: dimmed(desktop_rgb(scene, block, last, *rc), background, UNLIT_STRENGTH) for rc in cells}
+    wrong = [(rc, pixels[rc], expected[rc]) for rc in cells if np.abs(pixels[rc] - expected[rc]).max() > TOLERANCE]
+    assert len(cells) >= block.rows // 2 and not wrong, f"{len(wrong)} of {len(cells)} cells, e.g. {wrong[:3]}"
+    assert texts == ["0"]
 
 
 DRAW = """([pose, fill]) => {
