@@ -158,7 +158,7 @@ def test_the_notes_read_whole_at_lecture_size_clear_of_every_text(lenet_run, siz
     scene = _scene(lenet_run)
     r = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
     try:
-        r.scene_renderer.overlays.legends.show_epochs(True)
+        r.scene_renderer.overlays.legends.show_notes(epochs=True)
         r.render(scene.frame_at(0))
         texts = drawn_texts(r)
     finally:

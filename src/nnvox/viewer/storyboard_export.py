@@ -250,8 +250,8 @@ class _Painter:
         explained = self.scenes.explanations.get(id(shot))
         histograms = self._histograms(shot, key, frames, sample)
         pane.set_subject(shot_subject(shot))  # its labels at the subject's size
-        if pane.overlays.legends is not None:  # its note that the colour scales stay, where the epoch changes
-            pane.overlays.legends.show_epochs(len({round(f.t) for f in frames}) > 1)
+        if pane.overlays.legends is not None:  # its notes (none under an explaining inset)
+            pane.overlays.legends.show_notes(len({round(f.t) for f in frames}) > 1, shown=explained is None)
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
             values = functools.lru_cache(maxsize=4)(lambda t, reveal: scene.frame_at(t, sample=sample, reveal=reveal))
             place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)

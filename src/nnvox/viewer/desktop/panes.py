@@ -203,6 +203,6 @@ class Panes:
             histograms = None if scene.run_name == "difference" else HistogramSource(scene)
             pane = SceneRenderer(scene, renderer, self.options, viewport)
             if pane.overlays.legends is not None:  # the timeline changes the epoch: the legend says the scales stay
-                pane.overlays.legends.show_epochs(scene.n_snapshots > 1)
+                pane.overlays.legends.show_notes(epochs=scene.n_snapshots > 1)
             self.panes.append(Pane(scene, pane, at, histograms))
         return self.panes

@@ -405,7 +405,7 @@ class ColourLegends:
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
         self.marks = MarkEntries(stage, inset_box, caption)
-        self.show_epochs(False)
+        self.show_notes(epochs=False)
         self.props += self.marks.props
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
@@ -475,10 +475,11 @@ class ColourLegends:
         edge = EDGE * self.stage.pane_height / self.stage.pane_width
         return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
 
-    def show_epochs(self, changing: bool) -> None:
-        """Whether the snapshots drawn from now on change (a shot over several epochs, the window's
-        timeline): the notes then say the colour scales stay the same every epoch."""
-        self.marks.set_notes(drawn_notes(self.stage.scene.blocks, changing))
+    def show_notes(self, epochs: bool, shown: bool = True) -> None:
+        """The notes from now on: `epochs`, whether the snapshots drawn change (a shot over several
+        epochs, the window's timeline: the notes then say the colour scales stay the same every
+        epoch); none where not `shown` (an explaining shot, whose inset covers where they stand)."""
+        self.marks.set_notes(drawn_notes(self.stage.scene.blocks, epochs) if shown else ())
 
     def update(self, shown: Shown) -> None:
         self.marks.update(shown)
