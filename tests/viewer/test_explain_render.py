@@ -218,11 +218,16 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
                 f"{v:.2f}".replace("-", "−") if inside else "0" for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
             ]
             want += [f"{v:.2f}".replace("-", "−") for v in s.weights.ravel()]  # the kernel's 25 weights
-            assert cells[:50] == [w.replace("−0.00", "0.00") for w in want], (cells, want)
-            kernel = [a for a in inset.values if a.GetVisibility()][
-                25:50
-            ]  # ... in the kernel's grid, right of the patch
+            want += [  # ... and their 25 products (padding's: 0)
+                f"{v:.2f}".replace("-", "−") if inside else "0"
+                for v, inside in zip(s.products.ravel(), s.inside.ravel())
+            ]
+            assert cells == [w.replace("−0.00", "0.00") for w in want], (cells, want)
+            # the kernel right of the patch, the products under the kernel
+            kernel, products = inset.values[25:50], inset.values[50:75]
             assert min(a.GetPosition()[0] for a in kernel) > max(a.GetPosition()[0] for a in inset.values[:25])
+            assert [a.GetPosition()[0] for a in products] == pytest.approx([a.GetPosition()[0] for a in kernel])
+            assert max(a.GetPosition()[1] for a in products) < min(a.GetPosition()[1] for a in kernel)
             note = inset.note.GetInput()
             assert f"black = {black:.2f}".replace("-", "−") + " after normalisation" in note
             assert ("padding reads 0" in note) == (not s.inside.all())

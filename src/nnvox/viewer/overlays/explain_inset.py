@@ -30,6 +30,7 @@ BOX = (EXPLAIN_ROOM, 0.25, 0.985, 0.91)
 COVER_TOP, COVER_RIGHT = 0.93, 1.0
 OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
 LINE = 1.25  # a text line's height, in fonts
+CELL_LINE = 1.15  # a printed cell's height, in its font (its digits 0.74 of it, clear of the cell's edges)
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
 HELD = 0.4  # while the window sweeps between stops, the last stop's numbers and grids drawn this strong
@@ -165,36 +166,41 @@ class Layout(NamedTuple):
     corners: list[tuple[float, float]]
     fits: bool
     cell_font: int
-    printed: int  # grids whose cells print their values: 1 (the patch) or 3 (patch, kernel, products)
+    printed: int  # grids whose cells print their values: 1 (the patch), 2 (and the kernel) or 3 (and the products)
+    beside: bool = False  # the products' head beside their grid (left of the "="), not over it
 
 
 def _stacked(box, font: int, least: int, grid: tuple[int, int], title_lines: int) -> Layout | None:
     """The patch and the kernel side by side, each cell printing its value at the largest size from
     `font` down to `least` (the lecture's least) whose two grids fit the box's width, and their
     products under the kernel: printed too where the box's height holds a third grid of that size
-    over the sum's lines, else as colour only in what height is left (three grids of printed values
-    side by side never fit beside the blocks); None where the two printed grids do not fit."""
+    over the sum's lines (their head over it, else beside it), else as colour only in what height
+    is left (three grids of printed values side by side never fit beside the blocks); None where
+    the two printed grids do not fit."""
     x0, y0, x1, y1 = box
     gr, gc = grid
-    op = 1.2 * font  # room for the "×" and "=" between grids
+    op = 1.2 * font  # room for the "×" between the grids
     top = y1 - (LINE * title_lines + 1.6) * font  # the title and the column heads above
     bottom = y0 + (4 * LINE + 0.3) * font  # the sum's 3 lines and a note below
     for size in range(font, least - 1, -1):
-        cell = (text_width(WIDEST, size) + 0.3 * size, LINE * size)
+        cell = (text_width(WIDEST, size) + 0.3 * size, CELL_LINE * size)
         if 2 * gc * cell[0] + op <= x1 - x0 and top - gr * cell[1] - (3.1 - LINE) * font >= bottom:
             break  # the patch, its colour bar and "0" under it, over the sum
     else:
         return None
     left = x0 + (x1 - x0 - 2 * gc * cell[0] - op) / 2
     right = left + gc * cell[0] + op
-    under = top - gr * cell[1] - 0.4 * font  # the products' grid top
-    if under - (LINE + 0.4) * font - gr * cell[1] >= bottom:  # printed, under their head
-        return Layout(cell, cell[0], [(left, top), (right, top), (right, under - (LINE + 0.4) * font)], True, size, 3)
+    under = top - gr * cell[1] - 0.4 * font  # the products' grid top, its head beside it
+    head = (LINE + 0.4) * font  # ... or over it
+    if under - head - gr * cell[1] >= bottom:
+        return Layout(cell, cell[0], [(left, top), (right, top), (right, under - head)], True, size, 3)
+    if under - gr * cell[1] >= bottom:
+        return Layout(cell, cell[0], [(left, top), (right, top), (right, under)], True, size, 3, beside=True)
     small = min(cell[1], (under - bottom) / gr)
     if small < 0.4 * font:
         return None
-    corner = (x1 - gc * small - 0.3 * font, under)  # colour only, right under the kernel, its head beside it
-    return Layout(cell, small, [(left, top), (right, top), corner], True, size, 2)
+    corner = (x1 - gc * small - 0.3 * font, under)  # colour only, right under the kernel
+    return Layout(cell, small, [(left, top), (right, top), corner], True, size, 2, beside=True)
 
 
 def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title_lines: int = 1):
@@ -330,7 +336,7 @@ class ExplainInset:
 
     def _heads(self, heads: list[str], lay: Layout, grid: tuple[int, int], f: int) -> None:
         """Each grid's head over it and the "×" and "=" left of the kernel's and products' grids, at
-        their middle; products shown as colour only under the kernel: their head left of the "="."""
+        their middle; the products' head left of the "=" where it stands beside their grid."""
         columns = len(heads)
         for k, text in enumerate(self.heads):
             text.SetVisibility(k < columns)
@@ -344,7 +350,7 @@ class ExplainInset:
                 x, level = lay.corners[k + 1][0], lay.corners[k + 1 if lay.printed > 1 else 0][1]
                 tall = grid[0] * (lay.small if k == 1 and lay.printed == 2 else lay.big[1])
                 op.SetPosition(x - 1.15 * f, level - tall / 2 + 0.6 * f)
-        if columns == 3 and lay.printed == 2:
+        if columns == 3 and lay.beside:
             x, y = self.ops[1].GetPosition()
             self.heads[2].SetPosition(x - 0.4 * f - text_width(heads[2], f), y - 0.1 * f)
 
@@ -483,15 +489,20 @@ class ExplainInset:
 
 def _title(m: Moment, widest: bool = False) -> str:
     """`conv1: map 0, row 12, column 12   (349 of 784)`; `widest`: with as many digits in each
-    number as the layer's count of values has (the title's width over the shot, to lay out by)."""
+    number as it can have over the shot (the map's own, the rows', the columns', the count's: the
+    title's width over the shot, to lay out by)."""
     s = m.step
     if m.held is not None and not widest:  # sweeping between stops: where to, not where now
         where = f"{m.layer}: map {s.position[0]}"
         if m.heading is not None:
             return f"{where}, sliding to row {m.heading[1]}, column {m.heading[2]}"
         return f"{where}, sliding to its last value" if m.done < m.total else f"{where}: all {m.total} values computed"
-    digits = "8" * len(str(m.total))
-    at, done = ((digits,) * 3, m.total) if widest else (s.position, m.done)
+    most = lambda n: "8" * len(str(n))
+    if widest:
+        at = (most(m.total - 1),) if s.family == "linear" else (s.position[0], most(m.grid[0] - 1), most(m.grid[1] - 1))
+        done = most(m.total)
+    else:
+        at, done = s.position, m.done
     where = f"unit {at[0]}" if s.family == "linear" else f"map {at[0]}, row {at[1]}, column {at[2]}"
     return f"{m.layer}: {where}   ({done} of {m.total})"
 
