@@ -95,8 +95,19 @@ def _shows_the_tiles(page: OpenPage, opened, t: int) -> None:
         assert x0 < x < x1 and y1 < y
 
 
+def _shown_texts(page: OpenPage, zoom: float) -> int:
+    """How many of the grid's texts show with the camera zoomed to `zoom` of the open view's."""
+    page.page.evaluate(
+        "(zoom) => { const s = window.nnvoxViewer.stage; s.setView({ ...s.pose(), zoom }); s.requestDraw(); }", zoom
+    )
+    page.settle()
+    return page.page.evaluate(
+        "[...document.querySelectorAll('.nnvox-grid-text')].filter((el) => el.style.display !== 'none').length"
+    )
+
+
 def test_a_double_click_opens_conv2s_weights_into_tiles_and_closes_them(browser, digits_html, opened):
-    page = OpenPage(browser, digits_html)
+    page, block = OpenPage(browser, digits_html), opened.block("conv2")
     try:
         view = page.page
         view.evaluate("window.nnvoxViewer.choose('weights', 0)")
@@ -106,6 +117,9 @@ def test_a_double_click_opens_conv2s_weights_into_tiles_and_closes_them(browser,
         view.wait_for_function("window.nnvoxViewer.scene.opened === 'conv2'", timeout=30_000)
         view.evaluate(f"window.nnvoxViewer.timeline.set({opened.n_snapshots - 1})")
         _shows_the_tiles(page, opened, opened.n_snapshots - 1)
+        zoom, texts = view.evaluate("window.nnvoxViewer.stage.pose().zoom"), grid_texts(block, grid_places(block))
+        assert _shown_texts(page, zoom / 4) == 0  # zoomed far out the numbers would run together: none, as the window
+        assert _shown_texts(page, zoom) == len(texts)
         view.evaluate("window.nnvoxViewer.openLayer('conv2')")  # again: closed
         view.wait_for_function("!window.nnvoxViewer.scene.opened", timeout=30_000)
         assert view.evaluate("document.querySelectorAll('.nnvox-grid-text').length") == 0

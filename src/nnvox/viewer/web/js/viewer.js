@@ -98,7 +98,7 @@ function placeText(viewer) {
   const taken = labels.reserved(stage.renderer.domElement.clientWidth, stage.renderer.domElement.clientHeight);
   const classRects = viewer.classes.flatMap((c) => c.show(stage, piece.texts[c.block.name], piece.tops[c.block.name], classFont, taken));
   labels.layout(fontPx(fonts.label, height), classRects);
-  viewer.gridTexts.draw(fontPx, height);
+  viewer.gridTexts.draw(fontPx, height, stage.renderer.domElement.clientWidth, stage.renderer.domElement.clientHeight);
   if (viewer.inset) viewer.inset.draw(viewer.t, fontPx(fonts.panel, height));
   viewer.drawn += 1;
   if (viewer.firstPicture === undefined) viewer.firstPicture = performance.now();
