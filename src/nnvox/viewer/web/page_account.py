@@ -1,8 +1,9 @@
 """What takes the bytes of an exported page (benchmarks/bench_web.py, the size test): the script,
 and per view the page holds, its description, its snapshots' texts (headers) and colour indices
 (frames) as they sit in the file (packed: zlib, base64). A packed description that holds its
-headers (a mode's first view) or an open layout that holds each snapshot's unit frames is split
-by packing those alone: what grows with the run's snapshots apart from what does not."""
+headers (a mode's first view) or an open layout that holds each snapshot's unit frames or kernel
+tiles (opens.py) is split by packing those alone: what grows with the run's snapshots apart from
+what does not."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections import Counter
 
 from nnvox.viewer.web.views import pack
 
-GROWING = ("frames", "headers", "open units")  # the parts that grow with the snapshots
+GROWING = ("frames", "headers", "open units", "open tiles")  # the parts that grow with the snapshots
 
 
 def _element(text: str, name: str) -> str:
@@ -30,29 +31,42 @@ def _packed_json(value) -> int:
     return len(pack(json.dumps(value, separators=(",", ":")).encode()))
 
 
+def _opens(opens: dict[str, str]) -> Counter:
+    """A view's open layouts: each one's unit frames and kernel tiles (their indices, packed) apart."""
+    layouts = [_unpacked(v) for v in opens.values()]
+    units = sum(_packed_json(layout["units"]) for layout in layouts)
+    tiles = sum(len(layout["tiles"]["frames"]) for layout in layouts if "tiles" in layout)
+    return Counter(
+        {"open layouts": sum(map(len, opens.values())) - units - tiles, "open units": units, "open tiles": tiles}
+    )
+
+
 def _start(text: str) -> Counter:
     """The view the page opens with: its description (JSON as is, its open layouts packed)."""
     scene_text = _element(text, "nnvox-scene")
     scene = json.loads(scene_text.replace("<\\/", "</"))
     headers = len(json.dumps(scene["headers"], separators=(",", ":")))
-    opens = sum(map(len, scene.get("opens", {}).values()))
-    units = sum(_packed_json(_unpacked(v)["units"]) for v in scene.get("opens", {}).values())
-    return Counter(
-        {
-            "description": len(scene_text) - headers - opens,
-            "headers": headers,
-            "open layouts": opens - units,
-            "open units": units,
-            "frames": len(_element(text, "nnvox-frames")),
-        }
+    opens = _opens(scene.get("opens", {}))
+    return (
+        Counter(
+            {
+                "description": len(scene_text) - headers - opens.total(),
+                "headers": headers,
+                "frames": len(_element(text, "nnvox-frames")),
+            }
+        )
+        + opens
     )
 
 
 def _held(view: dict) -> Counter:
-    """A view the page holds packed (views.packed_view or views.shared_view)."""
+    """A view the page holds packed (views.packed_view or views.shared_view); a weight mode's holds
+    its open layouts inside its description (counted as they are packed there, about their length)."""
     if "scene" in view:
-        headers = _packed_json(_unpacked(view["scene"])["headers"])
-        return Counter({"description": len(view["scene"]) - headers, "headers": headers, "frames": len(view["frames"])})
+        scene = _unpacked(view["scene"])
+        headers, opens = _packed_json(scene["headers"]), _opens(scene.get("opens", {}))
+        described = max(0, len(view["scene"]) - headers - opens.total())
+        return Counter({"description": described, "headers": headers, "frames": len(view["frames"])}) + opens
     return Counter(
         {"description": len(view.get("patch", "")), "headers": len(view["headers"]), "frames": len(view["frames"])}
     )
