@@ -16,10 +16,17 @@ def change_seconds(board: Storyboard, shot: Shot) -> float:
     return board.fade_seconds if shot.fade is None else shot.fade
 
 
-def dip_frames(seconds: float, darkened: Shot, fps: int) -> int:
-    """Frames of one half of a dip in the shot it darkens: at most a third of that shot, so a short
-    shot still shows itself undimmed between its fade-in and its fade-out."""
-    return round(min(seconds, darkened.duration / 3) * fps)
+def dip_seconds(board: Storyboard, into: Shot, darkened: Shot) -> float:
+    """Seconds of one half of the dip into shot `into`, in the shot it darkens (`into` itself as it
+    fades in, the shot before as it fades out): the change's length (change_seconds), at most a
+    third of the darkened shot, so a short shot still shows itself undimmed between its fade-in
+    and its fade-out."""
+    return min(change_seconds(board, into), darkened.duration / 3)
+
+
+def dip_frames(board: Storyboard, into: Shot, darkened: Shot, fps: int) -> int:
+    """Frames of one half of a dip (dip_seconds)."""
+    return round(dip_seconds(board, into, darkened) * fps)
 
 
 def coming_in(board: Storyboard, i: int, way: str) -> float:
@@ -27,7 +34,7 @@ def coming_in(board: Storyboard, i: int, way: str) -> float:
     from the shot before; 0 for a cut), for what waits until then (an explained layer's window)."""
     shot = board.shots[i]
     if way == "dip":
-        return min(change_seconds(board, shot), shot.duration / 3)
+        return dip_seconds(board, shot, shot)
     if way == "move":
         return move_seconds(shot.duration)
     return change_seconds(board, shot) if way == "fade" else 0.0
@@ -38,7 +45,7 @@ def going_out(board: Storyboard, i: int, ways: list[str]) -> float:
     in), for what must finish before then (an explained layer's window on its last position)."""
     if i + 1 >= len(board.shots) or ways[i + 1] != "dip":
         return 0.0
-    return min(change_seconds(board, board.shots[i + 1]), board.shots[i].duration / 3)  # as dip_frames
+    return dip_seconds(board, board.shots[i + 1], board.shots[i])
 
 
 def cross_fade_frames(board: Storyboard, fps: int, ways: list[str]) -> list[int]:
@@ -56,10 +63,10 @@ def dip_levels(board: Storyboard, fps: int, ways: list[str]) -> list[np.ndarray]
         n = frame_count(shot, fps)
         level = np.ones(n)
         k = np.arange(n)
-        if way == "dip" and (into := dip_frames(change_seconds(board, shot), shot, fps)):
+        if way == "dip" and (into := dip_frames(board, shot, shot, fps)):
             level = np.minimum(level, k / into)
         after = board.shots[i + 1] if i + 1 < len(board.shots) else None
-        if after is not None and ways[i + 1] == "dip" and (out := dip_frames(change_seconds(board, after), shot, fps)):
+        if after is not None and ways[i + 1] == "dip" and (out := dip_frames(board, after, shot, fps)):
             level = np.minimum(level, (n - 1 - k) / out)
         levels.append(level)
     return levels

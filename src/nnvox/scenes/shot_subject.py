@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from nnvox.scenes.storyboard import Shot
 
-LAYER_KEY = "layer:"  # a camera key's target that puts the camera on a layer (storyboard._key)
-
 
 def shot_subject(shot: Shot) -> frozenset[str]:
     """The layers `shot` opens or explains, and those its camera moves to (a focus, or keys on a layer)."""
     camera = shot.camera
-    keyed = (k.target for k in camera.keys if isinstance(k.target, str))
-    names = {*shot.open, shot.explain, camera.layer, *(t[len(LAYER_KEY) :] for t in keyed if t.startswith(LAYER_KEY))}
+    names = {*shot.open, shot.explain, camera.layer, *(k.layer for k in camera.keys)}
     if "input" in names and shot.view.attribution:  # the plane under the input is framed with it (shots.focused_bounds)
         names.add(shot.view.attribution)  # attribution_planes names the input's plane by its method
     return frozenset(n for n in names if n)

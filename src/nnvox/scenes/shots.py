@@ -166,8 +166,8 @@ def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Cal
         angle = None
         if isinstance(k.target, CameraPose):
             pose = k.target
-        elif k.target.startswith("layer:"):
-            block = blocks[k.target[len("layer:") :]]
+        elif k.layer is not None:
+            block = blocks[k.layer]
             pose = focus(block, bounds, aspect, **_angle(k), wrapped=wrapped, **_focus_room(room))
         else:
             angle = _angle(k)

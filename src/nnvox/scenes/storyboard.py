@@ -97,14 +97,24 @@ CAMERA_KEYS = {"move", "degrees", "layer", "azimuth", "elevation", "zoom", "ease
 KEY_KEYS = {"at", "view", "layer", "overview", "azimuth", "elevation", "zoom", "ease"}
 
 
+LAYER_KEY = "layer:"  # a camera key's target that puts the camera on a layer (CameraKey.layer)
+
+
 @dataclass(frozen=True)
 class CameraKey:
     at: float
-    target: str | CameraPose  # "overview", a layer name, or a saved view's pose
+    target: str | CameraPose  # "overview", LAYER_KEY + a layer's name, or a saved view's pose
     azimuth: float = 0.0
     elevation: float = 0.0
     zoom: float = 1.0
     ease: str = "smooth"
+
+    @property
+    def layer(self) -> str | None:
+        """The layer this key puts the camera on (None: an overview or a saved view)."""
+        if isinstance(self.target, str) and self.target.startswith(LAYER_KEY):
+            return self.target[len(LAYER_KEY) :]
+        return None
 
 
 @dataclass(frozen=True)
@@ -568,7 +578,7 @@ def _key(value, line: int, folder: Path, check: _Checker) -> CameraKey:
     if "view" in value:
         target = _view(value["view"], line, folder, check)
     elif "layer" in value:
-        target = "layer:" + check.text(value["layer"], line, "camera key layer")
+        target = LAYER_KEY + check.text(value["layer"], line, "camera key layer")
     num = lambda k, d, **kw: check.number(value.get(k, d), line, f"camera key {k}", **kw)
     return CameraKey(
         at=num("at", 0, low=0, high=1),
@@ -612,11 +622,7 @@ def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
 def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
     """The layers a shot names (histogram, camera focus and keys) exist in its scene."""
     wanted = [("histogram", shot.view.histogram), ("camera", shot.camera.layer)]
-    wanted += [
-        ("camera", k.target[len("layer:") :])
-        for k in shot.camera.keys
-        if isinstance(k.target, str) and k.target.startswith("layer:")
-    ]
+    wanted += [("camera", k.layer) for k in shot.camera.keys if k.layer is not None]
     for key, layer in wanted:
         if layer is not None and layer not in names:
             close = difflib.get_close_matches(layer, names, n=1)
