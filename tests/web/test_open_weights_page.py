@@ -138,3 +138,18 @@ def test_a_page_exported_with_the_weights_open_shows_the_tiles(browser, digits_r
         assert page.errors == []
     finally:
         page.page.close()
+
+
+def test_a_page_opened_in_a_weight_mode_opens_its_activations_maps_too(digits_run, tmp_path):
+    """Each mode a page holds opens on a double-click: the activations of a page exported in weights
+    mode too (their first sample's layouts, shared by the other samples)."""
+    import re
+
+    from nnvox.viewer.export import export_html
+
+    text = export_html(digits_run, tmp_path / "w.html", mode="weights").read_text(encoding="utf-8")
+    element = lambda name: re.search(rf'id="{name}">(.*?)</script>', text, re.S).group(1).replace("<\\/", "</")
+    start, views = json.loads(element("nnvox-scene")), json.loads(element("nnvox-views"))
+    assert {"conv1", "conv2"} <= set(start["opens"]) and "tiles" in _inflated(start["opens"]["conv2"])
+    assert {"conv1", "conv2"} <= set(_inflated(views["activations/0"]["scene"])["opens"])
+    assert views["activations/1"]["like"] == "activations/0"

@@ -1,14 +1,14 @@
 """Layers the exported page opens on a double-click, as the window does (scenes/open_layer.py): for
-each feature-map block of the page's first mode, the open layout as Python computes it, packed as a
-patch of that mode's description (the blocks that moved, with their slabs and places, the edges, the
-bounds, the camera facing the open maps) with each snapshot's unit frames in that layout. The colour
-indices are the mode's own: an open block keeps its maps, only where they stand changes; but a
-convolution's weights open into kernel tiles (scenes/open_weights.py), maps other than its stack's:
-their atlas travels in the layout (`tiles`: each snapshot's indices, frame_packing.py), laid after
-the view's frame, so that every other block keeps its place in it. The page holds these for its
-first mode (every sample of it: the geometry and the unit frames do not depend on the sample) and
-for each weight mode it holds, in graph order up to BUDGET bytes a view (the blocks after the open
-one move over)."""
+each block of a view that opens (feature maps, weights), the open layout as Python computes it,
+packed as a patch of that mode's description (the blocks that moved, with their slabs and places,
+the edges, the bounds, the camera facing the open maps) with each snapshot's unit frames in that
+layout. The colour indices are the mode's own: an open block keeps its maps, only where they stand
+changes; but a convolution's weights open into kernel tiles (scenes/open_weights.py), maps other
+than its stack's: their atlas travels in the layout (`tiles`: each snapshot's indices,
+frame_packing.py), laid after the view's frame, so that every other block keeps its place in it.
+The page holds these for its first mode (every sample of it: the geometry and the unit frames do
+not depend on the sample) and each other mode it holds (its first sample's, shared by the others),
+in graph order up to BUDGET bytes a view (the blocks after the open one move over)."""
 
 from __future__ import annotations
 

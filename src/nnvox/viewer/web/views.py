@@ -130,7 +130,7 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
             numbers = view_numbers(scene)
             pieces = quantised_frames(scene, k, top, numbers)
             description = spec_description(scene, spec, k, t, numbers, shown=False)
-            if mode not in PER_SAMPLE and not spec.open:  # a weight mode's layers open on a double-click too
+            if mode not in whole and not spec.open:  # its layers open on a double-click (its other samples share them)
                 description["opens"] = open_layouts(scene, spec, description, k, numbers)
             like, base = whole.get(mode, (None, None))
             if base is not None and (patch := _patch(base, description)) is not None:

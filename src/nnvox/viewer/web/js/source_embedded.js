@@ -46,7 +46,7 @@ export class EmbeddedSource {
   async withOpen([description, frames]) {
     if (this.open === null) return [description, frames, null];
     const packed = description.opens && description.opens[this.open];
-    if (!packed) return [description, frames, null]; // (a view whose layouts the page does not hold: a mode's other than its first and the weight modes)
+    if (!packed) return [description, frames, null]; // (a page exported with --open holds no layouts)
     // (Python's opens.py: `moved` the blocks that differ, `merge` parts of keys, `patch` keys whole)
     const { patch, merge, moved, units, tiles = null } = await inflatedJson(packed);
     const headers = description.headers.map((h, i) => ({ ...h, units: units[i] }));
