@@ -65,7 +65,8 @@ def compose(stage: Stage) -> Overlays:
     pulses = Pulses(stage)
     hud = HeadsUpLine(stage) if options.show_hud else None
     caption = Caption(stage)
-    legends = ColourLegends(stage, caption) if options.show_legend else None  # its notes keep off the caption
+    # its notes keep off the caption, the labels off them
+    legends = ColourLegends(stage, caption, labels) if options.show_legend else None
     metrics = MetricsInset(stage, placed_inset(stage)) if draws_inset(stage) else None
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None

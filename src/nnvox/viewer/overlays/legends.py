@@ -387,9 +387,9 @@ def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
 
 class ColourLegends:
     """The colour bars, and over the metrics inset the marks' entries and the notes (MarkEntries,
-    kept off `caption`'s band where given)."""
+    kept off `caption`'s band where given; `labels`' block labels kept off them, where given)."""
 
-    def __init__(self, stage: Stage, caption=None):
+    def __init__(self, stage: Stage, caption=None, labels=None):
         layout = stage.layout
         self.stage = stage
         self.size = stage.options.font(stage.fonts.legend)
@@ -405,6 +405,7 @@ class ColourLegends:
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
         self.marks = MarkEntries(stage, inset_box, caption)
+        self.labels = labels
         self.show_notes(epochs=False)
         self.props += self.marks.props
         for prop in self.props:
@@ -483,6 +484,8 @@ class ColourLegends:
 
     def update(self, shown: Shown) -> None:
         self.marks.update(shown)
+        if self.labels is not None and self.marks.box is not None:  # (the labels' update set its panels)
+            self.labels.layout.panels = (*self.labels.layout.panels, self.marks.box)
 
 
 def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
@@ -513,6 +516,9 @@ def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
     return actor
 
 
+# The highest the notes reach (pane fractions) where they stand over the caption: higher, in a tall
+# frame, they ran over the network itself (9:16); there they are left out
+NOTES_TOP = 0.4
 ENTRY_FORMS = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})  # the entries' words, then their short form
 
 
@@ -601,12 +607,17 @@ class MarkEntries:
         return swatch, words
 
     def _caption_band(self) -> tuple[float, ...] | None:
-        """The caption's band as shown now (pane fractions), None while none shows."""
-        box = self.caption.box() if self.caption is not None else None
-        if box is None:
+        """The band of the caption's last words (pane fractions), None where it had none: shown or
+        not (hidden while it fades through 0, and while a cross-fade draws the picture without its
+        texts), so the notes do not jump as it shows."""
+        actor = self.caption.actor if self.caption is not None else None
+        if actor is None or not actor.GetInput():
             return None
+        bbox = [0.0] * 4
+        actor.GetBoundingBox(self.stage.renderer, bbox)  # x0, x1, y0, y1 in pixels about its anchor
+        x, y = actor.GetPositionCoordinate().GetComputedViewportValue(self.stage.renderer)
         w, h = self.stage.pane_width, self.stage.pane_height
-        return (box[0] / w, box[1] / h, box[2] / w, box[3] / h)
+        return ((x + bbox[0]) / w, (y + bbox[2]) / h, (x + bbox[1]) / w, (y + bbox[3]) / h)
 
     def set_notes(self, notes: tuple[str, ...]) -> None:
         """The notes (NOTES' keys) shown from the next update on."""
@@ -619,10 +630,16 @@ class MarkEntries:
         if ((*marks, *self.notes), below, band) == self._shown:
             return
         self._shown = ((*marks, *self.notes), below, band)
-        # the notes in their short form off the caption, else left out, as where the pane is too narrow for them
-        tries = (((*marks, *self.notes), band), (marks, None))
-        fits = ((k, entry_stack(self.stage, k, below, self._width, off)) for k, off in tries if k)
-        kinds, fitting = next(((k, f) for k, f in fits if f is not None), ((), None))
+        # with the notes beside the caption (their short form where the long reaches it), else over its
+        # band (not up into the network: NOTES_TOP), else without them, as where the pane is too narrow
+        over = below if band is None else (*below[:3], max(below[3], band[3]))
+        tries = (((*marks, *self.notes), below, band), ((*marks, *self.notes), over, None), (marks, below, None))
+        kinds, fitting = (), None
+        for entries, base, off in tries:
+            placed = entry_stack(self.stage, entries, base, self._width, off) if entries else None
+            if placed is not None and (base is below or placed[2][3] <= NOTES_TOP):
+                kinds, fitting = entries, placed
+                break
         for entry in self.entries.values():
             for prop in entry[entry[0] is None :]:
                 prop.SetVisibility(False)
@@ -634,7 +651,7 @@ class MarkEntries:
         gap = 1.5 * self.size / self.stage.pane_width
         for kind in kinds:  # top down in MARKS order, then the notes, the last just above the inset
             swatch, words = self.entries[kind]
-            y = below[3] + line * (len(kinds) - kinds.index(kind) - 0.3)
+            y = self.box[1] + line * (len(kinds) - kinds.index(kind) - 0.3)
             words.SetInput(form[kind])
             words.SetPosition(x + gap, y)  # a note's words in line with the marks' words
             words.SetVisibility(True)
