@@ -229,7 +229,7 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     heads = joined(list(dict.fromkeys(kind_words(b.kind, b.role) for b in stage_heads(blocks))))
     staged = (f"{heads} stages ({short})", f"{heads} stages") if per == "per stage" else ()
     full = (f"{names} ({long}), {per}", f"{names} ({short}), {per}", f"{names}, {per}")
-    return (*full, *staged[:1], f"{names} ({short})", *staged[1:], names, short)
+    return (*full, *staged[:1], f"{names} ({short})", *staged[1:], names, f"{short} {per}", short)
 
 
 def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
