@@ -17,7 +17,7 @@ import pytest
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.colour import lut
 from nnvox.scenes.open_layer import grid_places, open_scene
-from nnvox.scenes.open_weights import grid_texts
+from nnvox.scenes.open_weights import grid_texts, tile_of
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.web.frame_packing import unpack_frames
 from nnvox.viewer.web.frames import atlas
@@ -95,11 +95,22 @@ def _shows_the_tiles(page: OpenPage, opened, t: int) -> None:
         assert x0 < x < x1 and y1 < y
 
 
-def _shown_texts(page: OpenPage, zoom: float) -> int:
-    """How many of the grid's texts show with the camera zoomed to `zoom` of the open view's."""
-    page.page.evaluate(
-        "(zoom) => { const s = window.nnvoxViewer.stage; s.setView({ ...s.pose(), zoom }); s.requestDraw(); }", zoom
-    )
+def _says_the_clicked_tiles_filter_and_input(page: OpenPage, block, places) -> None:
+    """A click on a tile's voxel names its filter and input channel (tile k: open_weights.tile_of)."""
+    filters, channels = tile_of(block)
+    k = min(block.panels - 1, block.opened[1] + 3)  # input 1's tile of filter 3
+    (x, y), want = page.screens([_tile_voxels(block, places, k)[1, 1]])[0], f"filter {filters[k]}, input {channels[k]}"
+    page.page.mouse.click(x, y)
+    page.settle()
+    assert f"{want}, row 1, column 1:" in page.page.evaluate("window.nnvoxViewer.overlay.info.textContent")
+
+
+def _shown_texts(page: OpenPage, zoom: float | None = None) -> int:
+    """How many of the grid's texts show (with the camera zoomed to `zoom`)."""
+    if zoom is not None:
+        page.page.evaluate(
+            "(zoom) => { const s = window.nnvoxViewer.stage; s.setView({ ...s.pose(), zoom }); s.requestDraw(); }", zoom
+        )
     page.settle()
     return page.page.evaluate(
         "[...document.querySelectorAll('.nnvox-grid-text')].filter((el) => el.style.display !== 'none').length"
@@ -120,6 +131,8 @@ def test_a_double_click_opens_conv2s_weights_into_tiles_and_closes_them(browser,
         zoom, texts = view.evaluate("window.nnvoxViewer.stage.pose().zoom"), grid_texts(block, grid_places(block))
         assert _shown_texts(page, zoom / 4) == 0  # zoomed far out the numbers would run together: none, as the window
         assert _shown_texts(page, zoom) == len(texts)
+        _says_the_clicked_tiles_filter_and_input(page, block, places=grid_places(block))
+        assert _shown_texts(page) == len(texts)  # beside the clicked block's panel the camera still faces the grid
         view.evaluate("window.nnvoxViewer.openLayer('conv2')")  # again: closed
         view.wait_for_function("!window.nnvoxViewer.scene.opened", timeout=30_000)
         assert view.evaluate("document.querySelectorAll('.nnvox-grid-text').length") == 0

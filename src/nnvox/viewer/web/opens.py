@@ -61,11 +61,18 @@ def _kernel_tiles(opened: Scene, name: str, start: dict, description: dict, samp
     return {"bytes": len(tiles[0]), "frames": pack_frames(tiles)}
 
 
+def _facing(opened: Scene, name: str, width: float):
+    """The camera facing `name`'s open maps in `width` of the page's width, clear of its inset and legends."""
+    from nnvox.viewer.web.payload import ASPECT
+
+    return open_pose(opened, name, ASPECT * width * 0.8, band=0.55, lift=0.14)
+
+
 def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[str, str]:
     """Block name -> its open layout (zlib, base64: {"patch": ..., "units": [per snapshot]}), for
     each block of `scene` that opens; `start` is the scene's description as `spec` shows it."""
     from nnvox.viewer.web.frames import unit_frames
-    from nnvox.viewer.web.payload import ASPECT, describe
+    from nnvox.viewer.web.payload import describe, page_camera
     from nnvox.viewer.web.views import pack
 
     background = None if spec.background is None else rgb(spec.background)
@@ -77,11 +84,13 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
             opened,
             t=start["t"],
             sample=sample,
-            pose=open_pose(opened, name, ASPECT * 0.8, band=0.55, lift=0.14),  # clear of the inset and legends
+            pose=_facing(opened, name, 1.0),
             background=background,
             histogram=start["histograms"]["selected"],
             numbers=dataclasses.replace(numbers, scene=opened),  # the same layers, values and scales
         )
+        room = description["histograms"]["room"]  # beside a clicked block's panel: still facing the open maps
+        description["histograms"]["camera"] = page_camera(_facing(opened, name, room[1] - room[0]))
         tiles = (
             {}
             if scene.block(name).kernels is None

@@ -15,7 +15,7 @@ from nnvox.scenes.colour import LEVELS, lut
 from nnvox.scenes.frames import lit_span, pulse_span
 from nnvox.scenes.histogram import NOTE_SEPARATOR
 from nnvox.scenes.open_layer import grid_places, map_places, slab_corners
-from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts
+from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts, kernel_grid
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.scenes.training_chart import training_chart
@@ -78,7 +78,7 @@ def _block(b: Block, above: bool, rank: int, text: str, offset: int, levels: int
         "channels": None if b.channels is None else list(b.channels),
         "class_names": None if b.class_names is None else list(b.class_names),
         "classes": _classes(b),
-        **({"grid_texts": _grid_texts(b)} if b.kernels is not None and b.opened is not None else {}),
+        **(_tiles(b) if b.kernels is not None and b.opened is not None else {}),
         "label": {
             "text": text,
             "anchor": _floats(((x0 + x1) / 2, (y0 + y1) / 2, z1 if above else z0)),
@@ -97,12 +97,14 @@ def _slabs(b: Block) -> list[float]:
     return _floats(corners.ravel(), 4)
 
 
-def _grid_texts(b: Block) -> dict:
+def _tiles(b: Block) -> dict:
     """An open weight's texts (filter and input channel numbers, what the grid leaves out) where the
     window puts them (scenes/open_weights.grid_texts): [x, y, z, text, where] each, and their font
-    as the window's billboards size it (TEXT_SCALE of a label, never under the lecture minimum)."""
+    as the window's billboards size it (TEXT_SCALE of a label, never under the lecture minimum); and
+    its grid's columns (one a filter: a clicked tile's filter and input channel)."""
     items = [[*_floats(point, 4), text, where] for point, text, where in grid_texts(b, grid_places(b))]
-    return {"items": items, "font": [max(DEFAULT_THEME.fonts.label.fraction * TEXT_SCALE, LECTURE_FONT), 8]}
+    font = [max(DEFAULT_THEME.fonts.label.fraction * TEXT_SCALE, LECTURE_FONT), 8]
+    return {"grid_texts": {"items": items, "font": font}, "tile_columns": kernel_grid(b)[1]}
 
 
 def _classes(b: Block) -> dict | None:
@@ -173,7 +175,7 @@ def _histogram_panel(scene: Scene, sample: int, colours, numbers: ViewNumbers, s
         "selected": selected,
         "box": list(box),
         "room": list(room),
-        "camera": _camera(
+        "camera": page_camera(
             overview(
                 scene.bounds,
                 ASPECT * (room[1] - room[0]),
@@ -281,7 +283,8 @@ def _legends(scene: Scene) -> list[dict]:
     ]
 
 
-def _camera(pose: CameraPose) -> dict:
+def page_camera(pose: CameraPose) -> dict:
+    """A camera pose as the page sets it (stage.js setPose), its framing fitted to ASPECT."""
     return {
         "focal": _floats(pose.focal),
         "direction": _floats(pose.direction),
@@ -353,7 +356,7 @@ def describe(
         "legends": _legends(scene),
         "legend_layout": _legend_layout(layout, len(colour_bars(scene.mode, scene.blocks))),
         "bounds": _floats(scene.bounds),
-        "camera": _camera(pose),
+        "camera": page_camera(pose),
         "colours": _colours(DEFAULT_THEME, background),
         "metrics": _metrics(scene, panel_colours),
         "detail": detail_line(scene),

@@ -21,10 +21,11 @@ export function pick(stage, meshes, clientX, clientY) {
 export function describePick(picked, levels) {
   const { block, panel, row, col, index } = picked;
   const channel = block.channels ? block.channels[panel] : panel;
+  const tile = block.tile_columns && `filter ${panel % block.tile_columns}, input ${Math.floor(panel / block.tile_columns)}, `; // an open weight's (Python's open_weights.tile_of)
   const where =
     block.role === "output" && block.class_names
       ? `class ${block.class_names[row * block.cols + col] ?? row * block.cols + col}`
-      : `${block.panels > 1 ? `channel ${channel}, ` : ""}row ${row}, column ${col}`;
+      : `${tile || (block.panels > 1 ? `channel ${channel}, ` : "")}row ${row}, column ${col}`;
   const value = indexValue(block.scale, index, levels);
   const shown =
     index === 0 ? "unused (no value)" : index === 1 ? "NaN or ±Inf" : `${value.toPrecision(4)} (± ${indexStep(block.scale, levels).toPrecision(2)})`;
