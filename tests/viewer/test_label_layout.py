@@ -110,5 +110,6 @@ def test_block_labels_keep_clear_of_the_class_probabilities(digits_run):
     finally:
         r.close()
     classes = [lb for lb in report["labels"] if lb["kind"] == "classes"]
-    assert len(classes) == 10  # fc2's ten rows, each beside its voxel
+    # fc2's ten rows, each beside its voxel, or (rows closer than a line of hall-sized text) its top 5
+    assert len(classes) == 10 or (len(classes) == 1 and classes[0]["text"].startswith("top 5 of 10")), classes
     assert not any(report["checks"].values())

@@ -54,9 +54,9 @@ caption = "Which way and how far each weight moved from its start"
 @pytest.mark.gl
 @pytest.mark.parametrize("size_name", ["480p", "1080p", "2160p"])
 def test_the_label_of_the_layer_a_shot_is_about_reads_at_the_subjects_size(size_name, lenet_run, tmp_path):
-    """Issue 17 item 6: what the caption refers to at 3% of the frame's height (32 px at 1080p),
-    the other labels at the lecture's least size (2.2%), every text whole and apart."""
-    from nnvox.viewer.options import lecture_font
+    """Issue 17 item 6: what the caption refers to with capitals 2.7% of the frame's height (29 px
+    at 1080p), the other labels at the hall's least (capitals 2.2%), every text whole and apart."""
+    from nnvox.viewer.options import hall_font
     from nnvox.viewer.theme import SUBJECT_TEXT
     from tests.viewer.picture_policy import SIZES, check_lecture_text, drawn_texts, one_shot_board, shot_pictures
 
@@ -66,10 +66,10 @@ def test_the_label_of_the_layer_a_shot_is_about_reads_at_the_subjects_size(size_
     check_lecture_text(size_name, texts, size)
     labels = {t["text"].split(" ·")[0]: t for t in texts if t["kind"] == "label" and " · " in t["text"]}
     subject, others = labels.pop("conv2"), list(labels.values())
-    assert subject["font"] == lecture_font(size[1], SUBJECT_TEXT) > max(t["font"] for t in others), size_name
+    assert subject["font"] == hall_font(size[1], SUBJECT_TEXT) > max(t["font"] for t in others), size_name
     _, y0, _, y1 = subject["box"]
     assert (y1 - y0) / subject["lines"] >= SUBJECT_TEXT * size[1] - 1, subject  # as drawn, line by line
-    assert others and all(t["font"] == lecture_font(size[1]) for t in others), others
+    assert others and all(t["font"] == hall_font(size[1]) for t in others), others  # the hall's least
 
 
 def test_a_shots_subject_is_what_it_opens_explains_or_puts_the_camera_on(lenet_run, tmp_path):
@@ -96,7 +96,7 @@ def test_an_open_layers_map_names_read_at_the_subjects_size_where_they_fit(size_
     from nnvox.scenes.open_layer import open_pose
     from nnvox.scenes.scene import SceneOptions
     from nnvox.viewer.offscreen import OffscreenRenderer
-    from nnvox.viewer.options import RenderOptions, lecture_font
+    from nnvox.viewer.options import RenderOptions, hall_font, lecture_font
     from nnvox.viewer.theme import SUBJECT_TEXT
     from tests.viewer.picture_policy import SIZES, check_lecture_text, drawn_texts
 
@@ -113,5 +113,5 @@ def test_an_open_layers_map_names_read_at_the_subjects_size_where_they_fit(size_
             r.close()
         check_lecture_text(f"open {layer} {size_name}", texts, size)
         fonts[layer] = {t["font"] for t in texts if t["text"].startswith("map ")}
-    assert fonts["conv1"] == {lecture_font(size[1], SUBJECT_TEXT)}, fonts
+    assert fonts["conv1"] == {hall_font(size[1], SUBJECT_TEXT)}, fonts
     assert len(fonts["conv2"]) == 1 and min(fonts["conv2"]) >= lecture_font(size[1]), fonts

@@ -94,7 +94,8 @@ def test_the_overview_fills_the_frame(model, request):
     boxes = np.array([b["box"] for b in report["blocks"]])
     x, y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
     rise = np.degrees(np.arctan(-np.polyfit(x, y, 1)[0]))  # the blocks' centres, left to right (y runs down)
-    assert width >= 0.85 and height >= 0.3, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
+    # (84% at 1080p: right of the output the top-5 list at the hall's size and 2% of the width)
+    assert width >= 0.83 and height >= 0.3, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
     assert abs(rise) <= camera.MAX_SLOPE + 0.5, f"{model}: the chain rises {rise:.1f} degrees"  # was 16
     direction = camera.view_direction(False)
     centre, scale = camera.fit(scene.bounds, direction, size[0] / size[1])
@@ -161,11 +162,12 @@ def test_the_networks_input_and_output_are_named_at_every_size(model, request):
 # drags and decides again when the view settles (viewer/label_layout.py).
 
 FORMS_SIZE = (1920, 1080)
-# the lecture's mistake shot's camera (src/nnvox/storyboards/lecture.toml), on a probe sample, at
-# the angles of then (a captioned overview's framing has since turned 1.5 degrees and dropped 6.2)
+# from the lecture's mistake shot's first pose (src/nnvox/storyboards/lecture.toml, on a probe
+# sample) in to the output: its rows a line of the hall's text apart only near the end (the mistake
+# shot's own move, which crossed that line at 19 px capitals, lists the top classes throughout at 24)
 MISTAKE_MOVE = (
     "camera = { keys = [ { at = 0, overview = true, azimuth = 12.5, elevation = -8.8 },"
-    " { at = 1, overview = true, azimuth = 2.5, elevation = -5.8 } ] }"
+    ' { at = 1, layer = "fc2", zoom = 0.8 } ] }'
 )
 MISTAKE_SHOT = f"""duration = 9
 timeline = "last"

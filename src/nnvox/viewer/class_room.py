@@ -3,28 +3,46 @@ the overview to keep free right of the output (scenes.camera.overview's `beside`
 top classes (the wider of their two forms, label_layout.ClassTexts), measured at the font it is
 drawn in, with its lead for the lines to its rows, its gap off the column and the edge margins. A
 constant share was too little for the list at 16:9 and more so at 4:3 (the font is a share of the
-height): the list stood left of the column over fc1's label, or was hidden."""
+height): the list stood left of the column over fc1's label, or was hidden. At the picture's edge it
+keeps EDGE_SHARE of the width: with the pane's margin alone (11 px at 1080p) "top 5 of 10" ended
+15 px from the frame's edge, reading as cut off."""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import vtk
 
 from nnvox.viewer.label_layout import GAP, LEAD, margin
 
 CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
+EDGE_SHARE = 0.02  # of the picture's width, the least kept free right of the list (38 px at 1080p)
+MEASURE_FONT = 32  # the font the widest row is found at: rows' widths keep their order at any size
+
+
+def widest_row(names) -> str:
+    """The widest row an output's class texts may read, as drawn ("airplane  100%"): its name the
+    widest measured, not the longest ("mmmm" is wider than "illicit")."""
+    return _widest_row(tuple(names))
+
+
+@lru_cache(maxsize=16)
+def _widest_row(names: tuple[str, ...]) -> str:
+    rows = [name + "  100%" for name in names] or ["  100%"]
+    return max(rows, key=lambda row: text_width(row, MEASURE_FONT))
 
 
 def class_list(names, k: int) -> tuple[str, str]:
     """The list of the top `k` of `names`: its heading ("top 5 of 10"; "" where it lists them all)
     and its text at its widest (the heading over `k` of the widest row, "airplane  100%")."""
     heading = f"top {k} of {len(names):,}" if k < len(names) else ""
-    widest = max(names, key=len, default="") + "  100%"
+    widest = widest_row(names)
     return heading, "\n".join([heading] * bool(heading) + [widest] * k)
 
 
 def class_font(options) -> int:
     """The font size (pixels) of an output's class texts in pictures drawn with `options`."""
-    return options.text_size(options.theme.fonts.label.fraction * CLASS_TEXT_SCALE)
+    return options.hall_text(options.theme.fonts.label.fraction * CLASS_TEXT_SCALE)
 
 
 def text_width(text: str, font: int) -> float:
@@ -42,8 +60,9 @@ def list_room(template: str, font: int, width: int, height: int, measure=text_wi
     """Of a picture `width` x `height` pixels, the share of its width a list of top classes
     (`template` at its widest, drawn at `font` pixels, `measure`d across) takes right of its column:
     the gap and margin it keeps off the column, its lead (label_layout._beside), its text, the
-    edge margin, and a pixel for rounding its place."""
-    return (GAP + 2 * margin(height) + LEAD * font + measure(template, font) + 1) / width
+    edge margin (EDGE_SHARE of the width at the least), and a pixel for rounding its place."""
+    edge = max(margin(height), EDGE_SHARE * width)
+    return (GAP + margin(height) + LEAD * font + measure(template, font) + edge + 1) / width
 
 
 def class_room(scene, options, width: int, height: int) -> float:

@@ -8,7 +8,34 @@ from functools import lru_cache
 
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.view import HUD_STYLES
-from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, LECTURE_TEXT, RGB8, SUBJECT_TEXT, Box, FontSize, Theme
+from nnvox.viewer.theme import (
+    DEFAULT_THEME,
+    HALL_FONT,
+    HALL_TEXT,
+    LECTURE_FONT,
+    LECTURE_TEXT,
+    RGB8,
+    SUBJECT_TEXT,
+    Box,
+    FontSize,
+    Theme,
+)
+
+
+@lru_cache(maxsize=256)
+def cap_height(font: int) -> int:
+    """The height in pixels of a capital (an "H") as vtk draws it at `font` pixels: its glyphs' ink,
+    what a reader at the back of a hall reads (a font's line box is a third taller)."""
+    import vtk  # drawing only: options are read where vtk is not loaded
+    from vtk.util.numpy_support import vtk_to_numpy
+
+    props, image = vtk.vtkTextProperty(), vtk.vtkImageData()
+    props.SetFontSize(font)
+    vtk.vtkTextRenderer().RenderString(props, "H", image, [0, 0], 72)
+    columns = image.GetDimensions()[0]
+    alpha = vtk_to_numpy(image.GetPointData().GetScalars())[:, -1].reshape(-1, columns)
+    inked = (alpha > 127).any(axis=1).nonzero()[0]
+    return int(inked[-1] - inked[0] + 1) if len(inked) else 0
 
 
 @lru_cache(maxsize=64)
@@ -29,6 +56,17 @@ def lecture_font(height: int, text: float = LECTURE_TEXT) -> int:
         if box[3] - box[2] + 1 >= text * height:
             return font
         font += 1
+
+
+@lru_cache(maxsize=64)
+def hall_font(height: int, caps: float = HALL_TEXT) -> int:
+    """The least font size whose capitals are `caps` of a picture `height` pixels high, rounded
+    (HALL_TEXT: labels, class texts, the heads-up line; SUBJECT_TEXT: a shot's subject), as vtk
+    draws them (cap_height: they step unevenly with the font, 24 px at fonts of 32 and 33)."""
+    font = max(1, round(height * caps * HALL_FONT / HALL_TEXT) - 2)
+    while cap_height(font) < round(caps * height):
+        font += 1
+    return font
 
 
 @dataclass(frozen=True)
@@ -75,9 +113,14 @@ class RenderOptions:
         return max(minimum, round(self.height * fraction * self.text_scale), lecture_font(self.height))
 
     def subject_font(self) -> int:
-        """The font size of what a shot is about (theme.SUBJECT_TEXT of the image height; a pane's
-        text_scale ignored: a lecture's subject reads from the back of the hall in any pane)."""
-        return lecture_font(self.height, SUBJECT_TEXT)
+        """The font size of what a shot is about (capitals theme.SUBJECT_TEXT of the image height; a
+        pane's text_scale ignored: a lecture's subject reads from the back of the hall in any pane)."""
+        return hall_font(self.height, SUBJECT_TEXT)
+
+    def hall_text(self, fraction: float) -> int:
+        """The font size of a label, class text or heads-up line of `fraction` of the image height
+        (scaled for the pane): text_size, never with capitals under theme.HALL_TEXT of it."""
+        return max(self.text_size(fraction), hall_font(self.height))
 
     def font(self, size: FontSize, *, scaled: bool = True) -> int:
         """A theme's text size in pixels; `scaled=False` ignores the pane's text_scale."""

@@ -4,7 +4,8 @@ Colours come in the unit their consumer takes, named by it: `RGB` (0..1 floats) 
 properties, `RGB8` (0..255 ints) for colours written into uint8 arrays or compared with pixels.
 Layout values are fractions of the pane (normalised viewport: x from the left, y from the bottom);
 text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font), and
-no text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT)."""
+no text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT), no
+label, class text or heads-up line with capitals under HALL_TEXT (its font: HALL_FONT)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ def to_unit(colour: RGB8) -> RGB:
 
 
 # The least text height in a picture (video, still, the window's 3D pane): 2.2% of the frame's
-# height, 24 px at 1080p (11 at 480p, 48 at 2160p), read from the back of a lecture hall. A text's
-# height is that of one line of its box as vtk draws it (ascent to descent); where room runs out,
-# fewer labels show (viewer/label_layout.py), never smaller ones.
+# height, 24 px at 1080p (11 at 480p, 48 at 2160p). A text's height is that of one line of its box
+# as vtk draws it (ascent to descent): its capitals are a quarter shorter (19 px at 1080p), readable
+# to 8-10 m; the labels, class texts and heads-up line draw HALL_TEXT. Where room runs out, fewer
+# labels show (viewer/label_layout.py), never smaller ones.
 LECTURE_TEXT = 0.022
 # The font size that draws it: a line of vtk's text is drawn up to a tenth shorter than its font
 # size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall; labels' boxes,
@@ -33,11 +35,19 @@ LECTURE_TEXT = 0.022
 # their room at 720p-1080p. Where it rounds to a font whose line falls short (19 px at 820 px high),
 # the next size up (options.lecture_font)
 LECTURE_FONT = 0.023
-# The least height of what a shot is about (its subject: the block labels of the layers it opens,
-# explains or puts the camera on, the explained layer's inset and its numbers, an open layer's
-# map labels): 3% of the frame's height, 33 px at 1080p (15 at 480p, 65 at 2160p), the size a
-# lecturer asked for what the caption refers to; other text keeps LECTURE_TEXT (RenderOptions.subject_font)
-SUBJECT_TEXT = 0.03
+# The least capital height of the texts a lecture's pictures name things with (block labels, an
+# output's class texts, the heads-up line): 2.2% of the frame's height, 24 px at 1080p (11 at 480p,
+# 48 at 2160p), measured as drawn (options.cap_height: a glyph's ink, what a lecturer measures on a
+# frame), read from row 20 of a 200-seat hall (issue 17: labels of 19 px capitals were not)
+HALL_TEXT = 0.022
+# The font size that draws it: capitals are about 0.74 of vtk's font size (32 px fonts draw 24 px
+# capitals); where one rounds short, the next size up (options.hall_font)
+HALL_FONT = 0.0296
+# The least capital height of what a shot is about (its subject: the block labels of the layers it
+# opens, explains or puts the camera on, the explained layer's inset and its numbers, an open
+# layer's map labels): 2.7% of the frame's height, 29 px at 1080p (13 at 480p, 58 at 2160p), over
+# the 28 px (2.6%) a lecturer asked for what the caption refers to (RenderOptions.subject_font)
+SUBJECT_TEXT = 0.027
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,7 @@ class Colours:
 
 @dataclass(frozen=True)
 class Fonts:
-    hud: FontSize = FontSize(0.024, 9)
+    hud: FontSize = FontSize(0.024, 9)  # the heads-up line (options.hall_text: HALL_TEXT its least)
     caption: FontSize = FontSize(0.034, 10)
     label: FontSize = FontSize(LECTURE_FONT)  # block labels, an output's class texts, cloud labels
     legend: FontSize = FontSize(LECTURE_FONT)  # tick labels; the legend's title is 1.1 times this

@@ -60,7 +60,7 @@ def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> t
 
 class HeadsUpLine:
     def __init__(self, stage: Stage):
-        size = stage.options.font(stage.fonts.hud)
+        size = stage.options.hall_text(stage.fonts.hud.fraction)  # read from the back of a hall
         self.room = stage.pane_width * stage.layout.hud_width  # pixels a line may take
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()

@@ -70,7 +70,7 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
     options, layout = stage.options, stage.layout
     out = []
     if options.show_hud:
-        line = 1.3 * options.font(stage.fonts.hud) / stage.pane_height
+        line = 1.3 * options.hall_text(stage.fonts.hud.fraction) / stage.pane_height
         out.append((0.0, layout.hud_position[1] - 2 * line, 1.0, 1.0))
     if options.show_legend:
         out.append((0.0, 0.0, 1.0, layout.legend_top))
@@ -137,7 +137,7 @@ class BlockLabels:
         placed = []
         for b in stage.scene.blocks:
             x0, x1, y0, y1, _, z_top = b.bounds
-            actor = make_billboard(stage.options, texts[b.name][0])
+            actor = make_billboard(stage.options, texts[b.name][0], hall=True)
             actor.SetPosition((x0 + x1) / 2, (y0 + y1) / 2, z_top)
             stage.overlay.AddActor(actor)
             self.labels[b.name] = actor
@@ -159,7 +159,7 @@ class BlockLabels:
         self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
         self._histogram_box = stage.options.histogram_box  # kept clear while the panel shows
-        self._sizes = (stage.options.text_size(stage.fonts.label.fraction), stage.options.subject_font())
+        self._sizes = (stage.options.hall_text(stage.fonts.label.fraction), stage.options.subject_font())
         self.subject: tuple[str, ...] = ()
 
     def set_subject(self, names) -> None:
