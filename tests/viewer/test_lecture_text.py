@@ -100,10 +100,12 @@ def test_the_overview_fills_the_frame(model, request):
     direction = camera.view_direction(False)
     centre, scale = camera.fit(scene.bounds, direction, size[0] / size[1])
     before = camera._posed(centre, direction, scale)
-    # LeNet 0.96x, the digits CNN 1.29x (1.07x and 1.24x as a rising diagonal): a level chain fits
-    # the width, and LeNet's long row of blocks, their gaps sized for the side faces, is wider than 16:9
+    # LeNet 0.88x, the digits CNN 1.29x (1.07x and 1.24x as a rising diagonal): a level chain fits
+    # the width, and LeNet's long row of blocks, their gaps sized for the side faces, is wider than
+    # 16:9; its top-5 list at the hall's size (24 px capitals) with 2% of the width off the edge
+    # takes 14% of the width right of the output (10% at 19 px: LeNet was 0.96x)
     gain = _block_pixels(scene, size, pose) / _block_pixels(scene, size, before)
-    assert gain >= 0.93, f"{model}: {gain:.2f}x"
+    assert gain >= 0.86, f"{model}: {gain:.2f}x"
 
 
 # the lecture's change-from-start shot (src/nnvox/storyboards/lecture.toml), its camera's two ends

@@ -111,9 +111,11 @@ def test_top_class_is_none_for_alike_or_broken_outputs():
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
-def test_lenets_column_reads_row_by_row_in_the_overview(lenet_run, size):
-    """Beside 28 x 28 maps the column is drawn taller than the tallest block (COLUMN_HEIGHT times), so
-    the label layout finds room for a label beside each row rather than listing the top 5."""
+def test_lenets_column_lights_its_top_class_and_lists_the_top_5_in_the_overview(lenet_run, size):
+    """Beside 28 x 28 maps the column is drawn taller than the tallest block (COLUMN_HEIGHT times),
+    its top class lit. Its rows, about 25 px apart at 1080p, carried a text each at 19 px capitals;
+    at the hall's 24 px (theme.HALL_TEXT, a 32 px font) they are not a line apart, so the overview
+    lists the top 5 (label_layout: rows where their texts' lines are apart)."""
     from nnvox.scenes.arrange import COLUMN_HEIGHT
     from nnvox.scenes.build import build_scene
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -128,7 +130,7 @@ def test_lenets_column_reads_row_by_row_in_the_overview(lenet_run, size):
         frame = scene.frame_at(scene.n_snapshots - 1, sample=4)
         image = renderer.render(frame)
         visual = renderer.scene_renderer.visuals["fc2"]
-        assert all(label.GetVisibility() for label in visual.labels) and not visual.top.GetVisibility()
+        assert visual.top.GetVisibility() and not any(label.GetVisibility() for label in visual.labels)
         p = frame.values["fc2"].ravel()
         brightness = [_brightness(c) for c in _rows(renderer, fc2, image)]
         assert int(np.argmax(brightness)) == int(np.argmax(p))
