@@ -175,9 +175,10 @@ def test_histogram_panel_shows_the_selected_layer(digits_run, tmp_path):
     diff = lambda a, b: (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 30).mean()
     assert diff(plain[panel], shown[panel]) > 0.05  # the panel appears
     assert diff(shown[panel], other[panel]) > 0.01  # and follows the timeline
-    # conv2 is signed: bars are drawn in the diverging map's colours (blue and red), not grey
+    # conv2 is signed: bars are drawn in the diverging map's colours (blue and red), not grey (its
+    # negatives reach half its stage's scale, which pool2's maxima widen: a light blue)
     region = shown[panel].reshape(-1, 3).astype(int)
-    assert ((region[:, 2] - region[:, 0] > 60).sum() > 20) and ((region[:, 0] - region[:, 2] > 60).sum() > 20)
+    assert ((region[:, 2] - region[:, 0] > 20).sum() > 20) and ((region[:, 0] - region[:, 2] > 20).sum() > 20)
     with pytest.raises(NnvoxError, match="layer 'nope' is not drawn"):
         render_png(digits_run, tmp_path / "d.png", histogram="nope")
 

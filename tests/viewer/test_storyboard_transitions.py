@@ -212,9 +212,10 @@ forward = true
 
 # Mean absolute difference (0..255) between two frames. Measured at 320x180 on digits-cnn, 15 fps,
 # the dimming over 0.5 s (a quarter of the 2 s shot): with the blocks ahead drawn opaque and dark
-# (visuals.lit_strength) the pass's largest step is 2.0 and its first dimmed frame 0.42; the sudden
-# darkening 8.7 (translucent blocks, as before, darkened less in all: 1.4 and 7.3).
-STEP_BOUND = 2.5
+# (visuals.lit_strength) the pass's largest step is 3.0 and its first dimmed frame 0.56; the sudden
+# darkening 11.5 (ReLU and pooling on their conv's scale, near white where zero, darken more than
+# on viridis's dark purple: 2.0, 0.42 and 8.7 then; translucent blocks darkened less: 1.4 and 7.3).
+STEP_BOUND = 3.5
 
 
 def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, monkeypatch):
