@@ -166,3 +166,48 @@ def test_a_page_opened_in_a_weight_mode_opens_its_activations_maps_too(digits_ru
     assert {"conv1", "conv2"} <= set(start["opens"]) and "tiles" in _inflated(start["opens"]["conv2"])
     assert {"conv1", "conv2"} <= set(_inflated(views["activations/0"]["scene"])["opens"])
     assert views["activations/1"]["like"] == "activations/0"
+
+
+def test_the_page_lays_the_tiles_after_each_snapshots_frame_as_python(digits_run, opened, tmp_path):
+    """js/frame_packing.js's appendTiles under node on a real layout: each snapshot's indices are the
+    view's, then the open weight's tiles, so each block reads its atlas at the offset Python gave it."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import nnvox.viewer.web as web
+    from nnvox.viewer.web.frames import quantised_frames
+    from nnvox.viewer.web.views import held_views
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is missing (make setup installs it to build the page's script)")
+    weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
+    description = {"mode": "activations", "sample": 0, "views": {"samples": [{"sample": 0}]}}
+    view = held_views(description, {"weights": weights}, ViewSpec(), 3)["weights"]
+    layout, n = _inflated(_inflated(view["scene"])["opens"]["conv2"]), weights.n_snapshots
+    own = [p.indices for p in quantised_frames(weights, 0, 5)]
+    js = Path(web.__file__).with_name("js") / "frame_packing.js"
+    script = tmp_path / "tiles.mjs"
+    script.write_text(
+        f"import {{ appendTiles, unpackFrames }} from {json.dumps(js.as_uri())};\n"
+        "import { readFileSync } from 'node:fs';\n"
+        "import { inflateSync } from 'node:zlib';\n"
+        "const [frames, tiles, own, extra, n] = JSON.parse(readFileSync(process.argv[2], 'utf8'));\n"
+        "const inflated = (text) => new Uint8Array(inflateSync(Buffer.from(text, 'base64')));\n"
+        "const read = (text, bytes) => unpackFrames(inflated(text), n, bytes);\n"
+        "process.stdout.write(Buffer.from(appendTiles(read(frames, own), read(tiles, extra), n)).toString('hex'));\n"
+    )
+    args = [view["frames"], layout["tiles"]["frames"], len(own[0]), layout["tiles"]["bytes"], n]
+    (tmp_path / "args.json").write_text(json.dumps(args))
+    shown = bytes.fromhex(
+        subprocess.run(
+            [node, str(script), str(tmp_path / "args.json")], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    block, total = opened.block("conv2"), len(own[0]) + layout["tiles"]["bytes"]
+    frames = [shown[t * total : (t + 1) * total] for t in range(n)]
+    at = next(b["offset"] for b in layout["moved"] if b["name"] == "conv2")  # where the page reads its atlas
+    for t, frame in enumerate(frames):
+        assert frame[:at] == own[t]  # every other block where the view has it
+        assert frame[at:] == atlas(block, opened.frame_at(t).values["conv2"]).tobytes()
