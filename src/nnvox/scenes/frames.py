@@ -260,13 +260,14 @@ class FrameSource:
         a = t - i0
         if not self.blends(sample):
             i0, a = nearest_snapshot(t), 0.0
-        v0 = self._extract(i0, sample)
+        # an open weight's kernels, one a map: its closed block's tiles, cut once per snapshot (a blend of
+        # tiles is the tiles of the blend)
+        v0 = open_values(scene, self._extract(i0, sample))
         if a > 1e-6 and i0 + 1 < n:
-            v1 = self._extract(i0 + 1, sample)
+            v1 = open_values(scene, self._extract(i0 + 1, sample))
             values = {k: _lerp(v0[k], v1[k], a) for k in v0}
         else:
             values = v0
-        values = open_values(scene, values)  # an open weight's kernels, one a map (its closed block's tiles)
         levels = scene.levels
         lit = {b.name: lit_at(reveal, b.order, levels) for b in scene.blocks}
         nearest = nearest_snapshot(t)

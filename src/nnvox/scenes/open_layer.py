@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import weakref
 
 import numpy as np
 
@@ -289,9 +290,24 @@ def neighbour_offsets(scene: Scene, u: float) -> dict[str, tuple[float, float]]:
     return {name: (-(1.0 - e) * dx, -(1.0 - e) * dz) for name, (dx, dz) in room_made(scene).items()}
 
 
+_CLOSED: dict[int, tuple[weakref.ref, Scene]] = {}  # id(open scene) -> (it, as it stood closed)
+
+
 def closed_scene(scene: Scene) -> Scene:
     """An open scene as it stood before opening: the open blocks back in their stacks, the blocks and
-    edges that made room back in their places (what `open_scene` undoes, in the reverse order)."""
+    edges that made room back in their places (what `open_scene` undoes, in the reverse order).
+    Made once per scene (an opening shot's framing and neighbours asked for it twice a frame)."""
+    kept = _CLOSED.get(id(scene))
+    if kept is not None and kept[0]() is scene:
+        return kept[1]
+    for key in [k for k, (ref, _) in _CLOSED.items() if ref() is None]:  # scenes gone
+        del _CLOSED[key]
+    closed_one = _closed_scene(scene)
+    _CLOSED[id(scene)] = (weakref.ref(scene), closed_one)
+    return closed_one
+
+
+def _closed_scene(scene: Scene) -> Scene:
     blocks, paths = list(scene.blocks), [np.array(p, dtype=float) for p in scene.edge_paths]
     for name in sorted((b.name for b in scene.blocks if b.opened is not None), reverse=True):
         i = next(k for k, b in enumerate(blocks) if b.name == name)

@@ -15,6 +15,7 @@ the grid says so); a Linear layer's weight is one matrix, opened as one face-on 
 from __future__ import annotations
 
 import dataclasses
+import weakref
 
 import numpy as np
 
@@ -109,13 +110,30 @@ def tile_values(block: Block, stacked: np.ndarray) -> np.ndarray:
     return stacked[filters[:, None, None], rows[:, :, None], cols[:, None, :]]
 
 
+_TILES: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}  # (id(values), id(block)) ->
+TILES_KEPT = 16  # ... the tiles cut from them, for the latest few snapshots' values
+
+
 def open_values(scene, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """A frame's values with each open weight's as its tiles (the frame source reads the closed blocks)."""
+    """A snapshot's values with each open weight's as its tiles (the frame source reads the closed
+    blocks): cut once per snapshot's values (the frame source keeps those), not at every frame."""
     out = dict(values)
     for b in scene.blocks:
         if b.kernels is not None and b.opened is not None and out[b.name].shape != (b.panels, b.rows, b.cols):
-            out[b.name] = tile_values(b, out[b.name])
+            out[b.name] = _tiles(b, out[b.name])
     return out
+
+
+def _tiles(block: Block, stacked: np.ndarray) -> np.ndarray:
+    key = (id(stacked), id(block))
+    kept = _TILES.get(key)
+    if kept is not None and kept[0]() is stacked and kept[1]() is block:
+        return kept[2]
+    tiles = tile_values(block, stacked)
+    _TILES[key] = (weakref.ref(stacked), weakref.ref(block), tiles)
+    while len(_TILES) > TILES_KEPT:
+        del _TILES[next(iter(_TILES))]
+    return tiles
 
 
 HEADER_LIFT = 1.5  # of the gap above the top row: the filters' numbers' baseline over its tiles, clear of them

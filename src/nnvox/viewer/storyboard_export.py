@@ -252,8 +252,8 @@ class _Painter:
         pane.set_subject(shot_subject(shot))  # its labels at the subject's size
         if pane.overlays.legends is not None:  # its notes (none under an explaining inset)
             pane.overlays.legends.show_notes(len({round(f.t) for f in frames}) > 1, shown=explained is None)
+        values = shot_values(scene, frames, sample)  # each position's values read once for the passes and the render
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
-            values = functools.lru_cache(maxsize=4)(lambda t, reveal: scene.frame_at(t, sample=sample, reveal=reveal))
             place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)
             pane.label_layout.settle_class_forms(frames, place)
             pane.label_layout.settle_label_sides(frames, place)
@@ -263,7 +263,7 @@ class _Painter:
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
             histogram = histograms[k]
-            frame = _lit_as_drawn(scene, f, scene.frame_at(f.t, sample=sample, reveal=f.reveal))
+            frame = _lit_as_drawn(scene, f, values(f.t, f.reveal))
             moment = explained.at(f.progress, f.t) if explained else None
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
             if moment is not None:
@@ -286,6 +286,20 @@ class _Painter:
     def close(self) -> None:
         if self.cards is not None:
             self.cards.close()
+
+
+FRAMES_KEPT_BYTES = 256 * 2**20  # a shot's frames kept for its passes and render where they fit in this
+
+
+def shot_values(scene, frames, sample: int):
+    """`frame_at` for a storyboard shot's `frames`, each (position, reveal) computed once: the label
+    settling passes place every frame twice before the render draws it (a cache of 4 read a moving
+    timeline's snapshots three times over). Every frame kept where all fit in FRAMES_KEPT_BYTES,
+    else the last 4 (a large network's long replay)."""
+    at = lambda t, reveal: scene.frame_at(t, sample=sample, reveal=reveal)
+    positions = len({(f.t, f.reveal) for f in frames})
+    size = sum(4 * b.panels * b.rows * b.cols for b in scene.blocks)  # a frame's float32 values
+    return functools.lru_cache(maxsize=None if positions * size <= FRAMES_KEPT_BYTES else 4)(at)
 
 
 def _lit_as_drawn(scene, f, frame):
