@@ -24,7 +24,7 @@ from nnvox.scenes.open_weights import (
     tile_values,
 )
 from nnvox.scenes.scene import Block, SceneOptions
-from nnvox.viewer.overlays.legends import colour_bars
+from nnvox.viewer.overlays.legends import AT_LEAST, colour_bars
 
 
 def _weights_block(kernels, **more) -> Block:
@@ -153,7 +153,7 @@ def test_distance_from_start_has_one_scale_for_every_layer_from_zero(digits_run)
     (bar,) = colour_bars(scene.mode, scene.blocks)
     # its title names the quantity and its unit; its ends are the shared scale's, as numbers to check against
     assert all("in weight units, all layers" in t for t in bar.titles[:-1]) and bar.titles[0].startswith("how far")
-    lo, hi = map(float, bar.words)
+    lo, hi = (float(w.removeprefix(AT_LEAST)) for w in bar.words)  # the top "≥ 0.26": a robust top
     assert lo == scale.lo and hi == pytest.approx(scale.hi, rel=0.05) and hi > 0
     signed = build_scene(digits_run, SceneOptions(mode="change-from-start"))
     assert len({b.scale for b in signed.blocks}) > 1  # the signed change keeps a scale per layer
@@ -182,11 +182,10 @@ def test_the_kernel_beside_a_map_is_named_once_under_the_first_clear_of_the_map(
     scene = build_scene(lenet_run, SceneOptions(opened=frozenset({"conv1"})))
     block = scene.block("conv1")
     plan = kernel_plan(lenet_run, block)
-    assert kernel_label(plan) == "its 5 × 5 kernel"
+    assert kernel_label(plan) == "kernel"
     x, _, z = kernel_label_anchor(block, plan)
     first = kernel_quads(block, plan)[:25].reshape(-1, 3)
-    map_left = grid_places(block)[0, 0] - block.cols * block.voxel / 2
-    assert x == pytest.approx(first[:, 0].max()) and x < map_left  # ends at the kernel's right edge, left of the map
+    assert first[:, 0].min() < x < first[:, 0].max()  # ends under the kernel, short of the map beside it
     assert z < first[:, 2].min()  # under the kernel
     cell = kernel_cell(block, plan)
     assert cell >= 3 * block.voxel  # large beside its 28 x 28 map: 5 cells over half the map's height
