@@ -149,6 +149,17 @@ def test_a_page_exported_with_the_weights_open_shows_the_tiles(browser, digits_r
     try:
         _shows_the_tiles(page, opened, 0)
         assert page.errors == []
+        # facing the grid, as a double-click opens it: the gaps between tiles show the background
+        # (from the overview's oblique camera each tile's side filled the gap beside it)
+        from PIL import Image
+
+        block = opened.block("conv2")
+        places = grid_places(block)
+        gaps = page.screens([(places[k] + places[k + 1]) / 2 for k in range(block.opened[1] - 1)])
+        image = Image.open(BytesIO(page.page.screenshot())).convert("RGB")
+        background = np.array(page.page.evaluate("window.nnvoxViewer.scene.colours.background"))
+        shown = np.array([image.getpixel((round(x), round(y))) for x, y in gaps])
+        assert np.abs(shown - background).max() <= TOLERANCE
     finally:
         page.page.close()
 

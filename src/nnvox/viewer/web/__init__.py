@@ -18,14 +18,16 @@ def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float, number
     """The scene's description as `spec` shows it (its sample, saved view, background, the histogram
     panel open at first), at position t; `numbers` (view_numbers.py) where the view's pieces share
     them. The view a page opens in (`shown`) refuses a --histogram layer it does not draw; another mode
-    the page switches to opens without the panel where it does not draw that layer."""
+    the page switches to opens without the panel where it does not draw that layer. With one layer
+    open (--open) and no saved view, the camera faces its open maps, as a double-click opens them."""
     from nnvox.viewer.export import check_layer
+    from nnvox.viewer.web.opens import face_open_maps
     from nnvox.viewer.web.payload import describe
 
     if shown:
         check_layer(scene, spec.histogram)
     drawn = spec.histogram in {b.name for b in scene.blocks}
-    return describe(
+    description = describe(
         scene,
         t=float(t),
         sample=sample,
@@ -34,6 +36,10 @@ def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float, number
         histogram=spec.histogram if drawn else None,
         numbers=numbers,
     )
+    opened = [name for name in spec.open if name in {b.name for b in scene.blocks if b.opened is not None}]
+    if spec.view is None and len(opened) == 1:  # facing it, as a double-click opens it
+        face_open_maps(description, scene, opened[0])
+    return description
 
 
 def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:

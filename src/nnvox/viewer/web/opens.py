@@ -68,11 +68,22 @@ def _facing(opened: Scene, name: str, width: float):
     return open_pose(opened, name, ASPECT * width * 0.8, band=0.55, lift=0.14)
 
 
+def face_open_maps(description: dict, opened: Scene, name: str) -> None:
+    """`description`'s cameras facing `name`'s open maps, as a double-click opens them: the first
+    view's and, beside a clicked block's panel, the panel's (not the overview's oblique one, under
+    which kernel tiles' sides fill the gaps between them)."""
+    from nnvox.viewer.web.payload import page_camera
+
+    room = description["histograms"]["room"]
+    description["camera"] = page_camera(_facing(opened, name, 1.0))
+    description["histograms"]["camera"] = page_camera(_facing(opened, name, room[1] - room[0]))
+
+
 def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[str, str]:
     """Block name -> its open layout (zlib, base64: {"patch": ..., "units": [per snapshot]}), for
     each block of `scene` that opens; `start` is the scene's description as `spec` shows it."""
     from nnvox.viewer.web.frames import unit_frames
-    from nnvox.viewer.web.payload import describe, page_camera
+    from nnvox.viewer.web.payload import describe
     from nnvox.viewer.web.views import pack
 
     background = None if spec.background is None else rgb(spec.background)
@@ -84,13 +95,11 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
             opened,
             t=start["t"],
             sample=sample,
-            pose=_facing(opened, name, 1.0),
             background=background,
             histogram=start["histograms"]["selected"],
             numbers=dataclasses.replace(numbers, scene=opened),  # the same layers, values and scales
         )
-        room = description["histograms"]["room"]  # beside a clicked block's panel: still facing the open maps
-        description["histograms"]["camera"] = page_camera(_facing(opened, name, room[1] - room[0]))
+        face_open_maps(description, opened, name)
         tiles = (
             {}
             if scene.block(name).kernels is None
