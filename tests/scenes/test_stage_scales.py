@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from nnvox.capture.architecture import Architecture, Node
@@ -20,6 +21,13 @@ def test_a_stage_runs_from_a_layer_through_the_value_keeping_layers_after_it():
     arch = _chain("Input", "Conv2d", "ReLU", "MaxPool2d", "flatten", "Linear", "GELU", "Dropout", "Linear", "Sigmoid")
     roots = stage_roots(arch, VALUE_KEEPING)
     assert [roots[f"n{i}"] for i in range(10)] == ["n0", "n1", "n1", "n1", "n1", "n5", "n5", "n5", "n8", "n9"]
+
+
+def test_transformers_activations_keep_the_stage_and_a_global_average_starts_its_own():
+    arch = _chain("Input", "Linear", "NewGELUActivation", "Conv2d", "SiLUActivation", "AdaptiveAvgPool2d")
+    arch = dataclasses.replace(arch, nodes=(*arch.nodes[:-1], Node("n5", "AdaptiveAvgPool2d", (8, 1, 1))))
+    roots = stage_roots(arch, VALUE_KEEPING)
+    assert [roots[f"n{i}"] for i in range(6)] == ["n0", "n1", "n1", "n3", "n3", "n5"]  # n5: one value a map
 
 
 def test_a_layer_with_two_inputs_starts_its_own_stage():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nnvox.capture.run import Run
@@ -60,8 +62,10 @@ def change_scale(run: Run, stats_key: str) -> ColourScale:
 
 # Layers whose output is their input's values, kept, dropped to zero, picked or averaged (ReLU-like
 # activations, which keep positive values near as they are; pooling; dropout and identity), by module
-# and by function name. Squashing activations (Tanh, Sigmoid, Softmax) move every value into a new
-# range, so they keep a scale of their own.
+# and by function name; every GELU (transformers' GELUActivation, NewGELU, QuickGELU, ...:
+# `keeps_values`). Squashing activations (Tanh, Sigmoid, Softmax) move every value into a new range,
+# and a global average (a map to one value: a mean of 49 or more) gathers them near their mean, pale
+# on its input's scale: both keep a scale of their own.
 VALUE_KEEPING = frozenset(
     {
         *("ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "GELU", "SiLU", "ELU", "CELU", "SELU", "Mish"),
@@ -69,9 +73,17 @@ VALUE_KEEPING = frozenset(
         *("relu", "relu_", "relu6", "leaky_relu", "gelu", "silu", "elu", "mish", "hardswish", "softplus"),
         *(f"{p}Pool{d}d" for p in ("Max", "Avg", "AdaptiveMax", "AdaptiveAvg") for d in (1, 2, 3)),
         *(f"{p}_pool{d}d" for p in ("max", "avg", "adaptive_max", "adaptive_avg") for d in (1, 2, 3)),
+        *("SiLUActivation", "MishActivation", "LinearActivation"),
         *("Identity", "Flatten", "Unflatten", "dropout", "flatten", "contiguous", "clone"),
     }
 )
+
+
+def keeps_values(node, keeping: frozenset[str] = VALUE_KEEPING) -> bool:
+    """Whether a layer passes its input's values on: of a `keeping` kind or a GELU, and no average
+    down to one value a channel."""
+    global_average = "avg" in node.kind.lower() and math.prod(node.shape[1:]) == 1
+    return (node.kind in keeping or "GELU" in node.kind) and not global_average
 
 
 def stage_roots(arch, keeping: frozenset[str]) -> dict[str, str]:
@@ -80,7 +92,7 @@ def stage_roots(arch, keeping: frozenset[str]) -> dict[str, str]:
     roots: dict[str, str] = {}
     for node in arch.nodes:  # execution order: a node's input has its root already
         sources = arch.predecessors(node.name)
-        keeps = node.kind in keeping and len(sources) == 1
+        keeps = keeps_values(node, keeping) and len(sources) == 1
         roots[node.name] = roots.get(sources[0], sources[0]) if keeps else node.name
     return roots
 
