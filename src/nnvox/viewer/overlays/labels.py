@@ -12,7 +12,7 @@ from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.scene import Block
 from nnvox.viewer.label_layout import ClassTexts, Label, LabelLayout
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.legends import notes_room, placed_inset
+from nnvox.viewer.overlays.legends import placed_inset
 from nnvox.viewer.theme import to_unit
 from nnvox.viewer.visuals import make_billboard
 
@@ -65,8 +65,8 @@ def ranks(blocks: list[Block]) -> dict[str, int]:
 
 
 def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
-    """The parts of the pane (fractions) where the heads-up line, the legends, the metrics inset and
-    the legend's notes over it sit: labels keep off them. The heads-up line is given two lines."""
+    """The parts of the pane (fractions) where the heads-up line, the legends and the metrics inset
+    sit: labels keep off them. The heads-up line is given two lines."""
     options, layout = stage.options, stage.layout
     out = []
     if options.show_hud:
@@ -77,9 +77,6 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
     inset = placed_inset(stage)  # as the pane draws it: widened (raised) where its titles (the legends) need it
     if inset is not None:
         out.append(inset.box)
-    notes = notes_room(stage)  # the legend's notes over the inset (what a closed block shows, ...)
-    if notes is not None:
-        out.append(notes)
     return out
 
 

@@ -419,9 +419,8 @@ class ColourLegends:
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
-        self.marks = MarkEntries(stage, inset_box, caption)
+        self.marks = MarkEntries(stage, inset_box, caption)  # the notes: none until show_notes
         self.labels = labels
-        self.show_notes(epochs=False)
         self.props += self.marks.props
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
@@ -494,7 +493,9 @@ class ColourLegends:
     def show_notes(self, epochs: bool, shown: bool = True) -> None:
         """The notes from now on: `epochs`, whether the snapshots drawn change (a shot over several
         epochs, the window's timeline: the notes then say the colour scales stay the same every
-        epoch); none where not `shown` (an explaining shot, whose inset covers where they stand)."""
+        epoch); none where not `shown` (an explaining shot, whose inset covers where they stand)
+        nor in a pane lower than NOTES_LEAST_HEIGHT."""
+        shown = shown and self.stage.pane_height >= NOTES_LEAST_HEIGHT
         self.marks.set_notes(drawn_notes(self.stage.scene.blocks, epochs) if shown else ())
 
     def update(self, shown: Shown) -> None:
@@ -534,6 +535,9 @@ def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
 # The highest the notes reach (pane fractions) where they stand over the caption: higher, in a tall
 # frame, they ran over the network itself (9:16); there they are left out
 NOTES_TOP = 0.4
+# A pane lower than this (pixels: a thumbnail, a preview) has no room for the notes: its text is at
+# its least size, a larger share of it, and the notes would crowd the caption and the labels
+NOTES_LEAST_HEIGHT = 360
 ENTRY_FORMS = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})  # the entries' words, then their short form
 
 
@@ -562,19 +566,6 @@ def entry_stack(
 def overlapping(a, b) -> bool:
     """Whether two boxes (x0, y0, x1, y1) overlap."""
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
-
-
-def notes_room(stage: Stage) -> tuple[float, float, float, float] | None:
-    """The box the scene's notes take at most (with and without the epochs' words where it has
-    several snapshots), over the inset as the pane places it: block labels keep off it
-    (overlays/labels.reserved), so no label moves as a shot turns the epochs' words on."""
-    if not stage.options.show_legend:
-        return None
-    inset = placed_inset(stage)
-    below = inset.box if inset is not None else stage.options.metrics_box
-    ways = [drawn_notes(stage.scene.blocks, epochs) for epochs in {False, stage.scene.n_snapshots > 1}]
-    boxes = [placed[2] for notes in ways if notes and (placed := entry_stack(stage, notes, below)) is not None]
-    return (min(b[0] for b in boxes), below[3], max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
 
 
 class MarkEntries:
