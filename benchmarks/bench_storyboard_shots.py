@@ -1,0 +1,128 @@
+"""What each shot of the lecture storyboard costs to render (issue 17 item 4), as frames per second
+against the lecture's first shot (the overview, the baseline) measured in the same run: every shot
+of src/nnvox/storyboards/lecture.toml (its title cards left out) rendered alone to an MP4 at 720p30,
+on mnist-lenet recorded here (3 epochs, the mistake shot's integrated gradients), each in a fresh
+process (benchmarks/common.isolated). A shot's time is all of it: building the scene and renderer,
+its label settling passes (each frame placed twice before it is drawn), its frames drawn and
+encoded. Both wall-clock and CPU time (the process's, its threads' included: steadier where other
+work shares the machine). With --frames DIR, also writes every shot's frames as PNGs under DIR (to check that a
+change leaves the pictures the same: --compare DIR_A DIR_B).
+
+    .venv/bin/python benchmarks/bench_storyboard_shots.py [--quick] [--frames DIR]
+    .venv/bin/python benchmarks/bench_storyboard_shots.py --compare DIR_A DIR_B
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import gl_renderer, isolated
+
+LECTURE = Path(__file__).parents[1] / "src" / "nnvox" / "storyboards" / "lecture.toml"
+FPS = 30  # the boards' preset, 720p30
+NAMES = ("overview", "forward", "open", "explain", "epochs", "weights", "distance", "mistake")
+
+
+def _record() -> Path:
+    from nnvox.cli.commands import record_builtin
+
+    out = Path(tempfile.mkdtemp(prefix="nnvox-bench-")) / "lenet"
+    record_builtin("mnist-lenet", out, epochs=3, quiet=True, attributions=("integrated-gradients",))
+    return out
+
+
+def _shot_boards(run: Path, folder: Path, scale: float) -> list[tuple[str, Path]]:
+    """One storyboard per scene shot of the lecture (`scale` of its duration), on `run`."""
+    shots = [s for s in tomllib.loads(LECTURE.read_text())["shot"] if "run" in s]
+    boards = []
+    for name, shot in zip(NAMES, shots):
+        lines = ['[video]\npreset = "720p30"\n\n[[shot]]']
+        shot = {**shot, "run": str(run), "duration": round(shot["duration"] * scale, 2)}
+        shot.pop("transition", None)
+        lines += [f"{k} = {_toml(v)}" for k, v in shot.items()]
+        board = folder / f"{name}.toml"
+        board.write_text("\n".join(lines) + "\n")
+        boards.append((name, board))
+    return boards
+
+
+def _toml(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(x)}" for k, x in v.items()) + " }"
+    return repr(v)
+
+
+def _render(board: Path, out: Path) -> tuple[float, float, int]:
+    """Seconds to render `board` to `out` (wall clock, and the CPU time of this process and its
+    threads: steadier on a shared machine), and its frame count."""
+    from nnvox.viewer.storyboard_export import render_storyboard
+
+    t, cpu = time.perf_counter(), time.process_time()
+    render_storyboard(board, out, progress=False)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    from nnvox.scenes.shots import frame_count
+    from nnvox.scenes.storyboard import load_storyboard
+
+    return seconds, cpu, sum(frame_count(shot, FPS) for shot in load_storyboard(board).shots)
+
+
+def measure(scale: float = 1.0, frames: Path | None = None) -> dict[str, tuple[float, float, int]]:
+    run = isolated(_record)
+    folder = Path(tempfile.mkdtemp(prefix="nnvox-bench-"))
+    result = {}
+    for name, board in _shot_boards(run, folder, scale):
+        out = (frames / name) if frames else folder / f"{name}.mp4"
+        if frames:
+            out.mkdir(parents=True, exist_ok=True)
+        result[name] = isolated(_render, board, out)
+    return result
+
+
+def compare(a: Path, b: Path) -> None:
+    """Whether every shot's frames under `a` and `b` are the same pixels."""
+    import imageio.v3 as iio
+    import numpy as np
+
+    for name in NAMES:
+        left, right = sorted((a / name).glob("*.png")), sorted((b / name).glob("*.png"))
+        same = len(left) == len(right) and all(
+            np.array_equal(iio.imread(x), iio.imread(y)) for x, y in zip(left, right)
+        )
+        print(f"{name:10s} {len(left):4d} frames  {'identical' if same else 'DIFFERENT'}")
+
+
+def main() -> None:
+    if "--compare" in sys.argv:
+        i = sys.argv.index("--compare")
+        compare(Path(sys.argv[i + 1]), Path(sys.argv[i + 2]))
+        return
+    frames = Path(sys.argv[sys.argv.index("--frames") + 1]) if "--frames" in sys.argv else None
+    scale = 0.4 if "--quick" in sys.argv else 1.0
+    print(f"GL renderer: {gl_renderer()}; lecture shots at 720p30, {scale:g} of their length")
+    result = measure(scale, frames)
+    wall = result["overview"][2] / result["overview"][0]
+    cpu = result["overview"][2] / result["overview"][1]
+    print(
+        f"{'shot':10s} {'frames':>6s} {'wall s':>7s} {'cpu s':>7s} {'frames/s':>9s} {'vs overview':>12s} {'(cpu)':>7s}"
+    )
+    for name, (seconds, busy, n) in result.items():
+        print(
+            f"{name:10s} {n:6d} {seconds:7.2f} {busy:7.2f} {n / seconds:9.1f} {n / seconds / wall:11.2f}x "
+            f"{n / busy / cpu:6.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
