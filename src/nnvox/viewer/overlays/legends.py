@@ -101,11 +101,11 @@ NOTES = {
     "epochs": "colours: the same scale every epoch",
 }
 SHORT_NOTES = {
-    "maps": "front face = map 0, others behind",
-    "filters": "front face = filter 0, others behind",
-    "per layer, epochs": "per layer, same every epoch",
-    "per stage, epochs": "per stage, same every epoch",
-    "epochs": "same scale every epoch",
+    "maps": "block: map 0 in front, others behind",
+    "filters": "block: filter 0 in front, others behind",
+    "per layer, epochs": "scales: per layer, same every epoch",
+    "per stage, epochs": "scales: per stage, same every epoch",
+    "epochs": "scale: the same every epoch",
 }
 
 
