@@ -14,6 +14,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.camera import CameraPose
 from nnvox.scenes.colour import lut
 from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.visuals import UNLIT_ENTRY, UNLIT_STRENGTH, dimmed
 
 pytestmark = pytest.mark.gl
 W, H = 320, 240
@@ -65,21 +66,31 @@ def test_nothing_behind_an_unlit_block_shows_through_it(scene):
         assert changed.sum() > 500, lit  # conv1 behind: its change shows beside the input ...
         assert not changed[face].any(), lit  # ... and none of it through the input, unlit or lit
     unlit, lit = shots[bright, 0.0][face], shots[bright, 1.0][face]
-    # unlit, each pixel is a lit pixel's colour mixed into the background, 0.18 of it kept
+    # unlit, every pixel is the input table's middle colour mixed into the background, 0.18 of it kept:
+    # the plane's shape, none of its values
     background = np.array(options.background)
-    expected = np.round(background + 0.18 * (lit - background))
+    expected = dimmed(lut(scene.block("input").scale.cmap)[UNLIT_ENTRY], background, UNLIT_STRENGTH)
     assert np.abs(unlit - expected).max() <= 1
-    assert np.abs(lit - background).max() > 200  # the digit's white strokes: there was content to dim
+    assert np.abs(lit - background).max() > 200  # the digit's white strokes: there were values to hide
 
 
-def test_an_unlit_blocks_colours_are_its_tables_mixed_into_the_background(scene):
-    """The rule itself: every entry of a colour table shown at lit 0 is 0.18 of it over the background."""
-    from nnvox.viewer.visuals import UNLIT_STRENGTH, dimmed, dimmed_lut, lit_strength
+def _rgba(table) -> np.ndarray:
+    return np.array([table.GetTableValue(i) for i in range(256)])
+
+
+def test_an_unlit_blocks_colours_are_one_colour_mixed_into_the_background(scene):
+    """The rule itself: shown at lit 0, every entry of a colour table is its middle colour, 0.18 of it
+    over the background (no value hints what the pass will find: the answer's column hinted its top
+    class); half lit, half way to its own colours; lit, the table itself."""
+    from nnvox.viewer.visuals import dimmed_lut, lit_strength
 
     background = (24, 24, 30)
     assert lit_strength(0.0) == UNLIT_STRENGTH and lit_strength(1.0) == 1.0
-    table = dimmed_lut("viridis", background, lit_strength(0.0))
-    rgba = np.array([table.GetTableValue(i) for i in range(256)])
-    assert np.allclose(rgba[:, 3], 1.0)  # opaque
-    expected = dimmed(lut("viridis"), background, UNLIT_STRENGTH) / 255
-    assert np.abs(rgba[:, :3] - expected).max() < 1.5 / 255
+    unlit = _rgba(dimmed_lut("viridis", background, 0.0))
+    assert np.allclose(unlit[:, 3], 1.0)  # opaque
+    expected = dimmed(lut("viridis")[UNLIT_ENTRY], background, UNLIT_STRENGTH) / 255
+    assert np.abs(unlit[:, :3] - expected).max() < 1.5 / 255
+    table = lut("viridis").astype(float)
+    half = dimmed(table[UNLIT_ENTRY] + 0.5 * (table - table[UNLIT_ENTRY]), background, lit_strength(0.5)) / 255
+    assert np.abs(_rgba(dimmed_lut("viridis", background, 0.5))[:, :3] - half).max() < 1.5 / 255
+    assert np.abs(_rgba(dimmed_lut("viridis", background, 1.0))[:, :3] - table / 255).max() < 1.5 / 255

@@ -1,6 +1,7 @@
-"""The page draws a block the forward pass has not reached as the desktop does (visuals.lit_strength,
-tests/viewer/test_unlit_blocks.py): opaque, its colours mixed into the background, 0.18 of them kept
-(the share Python sends), so nothing behind it shows through."""
+"""The page draws a block the forward pass has not reached as the desktop does (visuals.lit_colours,
+tests/viewer/test_unlit_blocks.py): opaque, one colour for every value (its table's middle), 0.18 of
+it over the background (the entry and share Python sends), so nothing behind it shows through and no
+value ahead of the pass, the answer least, shows."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.viewer.visuals import UNLIT_STRENGTH, dimmed
+from nnvox.scenes.colour import lut
+from nnvox.viewer.visuals import UNLIT_ENTRY, UNLIT_STRENGTH, dimmed
 from tests.viewer.test_unlit_blocks import along_the_chain
 from tests.web.test_browser import TOLERANCE, _off_lines, desktop_rgb, front_centre, shown, voxels
 from tests.web.test_overlays import _picture
+
+
+def unlit_colour(block, background) -> np.ndarray:
+    """Every voxel of an unreached block: its table's middle colour, 0.18 of it over the background."""
+    return dimmed(lut(block.scale.cmap)[UNLIT_ENTRY], background, UNLIT_STRENGTH).astype(int)
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +39,15 @@ def test_an_unreached_block_shows_the_desktops_dimmed_colours(digits_page, scene
         pixels = shown(digits_page, block, cells)
     finally:
         page.evaluate("window.nnvoxViewer.forward.set(null)")
-    expected = {rc: dimmed(desktop_rgb(scene, block, last, *rc), background, UNLIT_STRENGTH) for rc in cells}
-    wrong = [(rc, pixels[rc], expected[rc]) for rc in cells if np.abs(pixels[rc] - expected[rc]).max() > TOLERANCE]
-    assert not wrong, f"{len(wrong)} of {len(cells)} voxels, e.g. {wrong[:3]}"
+    expected = unlit_colour(block, background)
+    wrong = [(rc, pixels[rc]) for rc in cells if np.abs(pixels[rc] - expected).max() > TOLERANCE]
+    assert not wrong, f"{len(wrong)} of {len(cells)} voxels not {expected}, e.g. {wrong[:3]}"
     assert max(np.abs(desktop_rgb(scene, block, last, *rc) - background).max() for rc in cells) > 60  # lit, they differ
 
 
 def test_an_unreached_output_column_is_dimmed_as_the_desktop_dims_it(digits_page, scene):
-    """The output too (a column, no inner voxels): each class's cell 0.18 of the desktop's colour over
-    the background, as every unreached block; its class texts hidden until the pass gets there."""
+    """The output too (a column, no inner voxels): every class's cell one colour, as every unreached
+    block, so the column does not hint its top class; its class texts hidden until the pass gets there."""
     page, block, last = digits_page.page, scene.block(scene.blocks[-1].name), scene.n_snapshots - 1
     assert block.role == "output" and block.cols == 1
     segments = [(a, b) for path in scene.edge_paths for a, b in itertools.pairwise(digits_page.screens(path))]
@@ -55,9 +62,13 @@ def test_an_unreached_output_column_is_dimmed_as_the_desktop_dims_it(digits_page
         texts = page.evaluate("window.nnvoxViewer.classes.map((c) => c.top.style.opacity)")
     finally:
         page.evaluate("window.nnvoxViewer.forward.set(null)")
-    expected = {rc: dimmed(desktop_rgb(scene, block, last, *rc), background, UNLIT_STRENGTH) for rc in cells}
-    wrong = [(rc, pixels[rc], expected[rc]) for rc in cells if np.abs(pixels[rc] - expected[rc]).max() > TOLERANCE]
-    assert len(cells) >= block.rows // 2 and not wrong, f"{len(wrong)} of {len(cells)} cells, e.g. {wrong[:3]}"
+    expected = unlit_colour(block, background)
+    wrong = [(rc, pixels[rc]) for rc in cells if np.abs(pixels[rc] - expected).max() > TOLERANCE]
+    assert len(cells) >= block.rows // 2 and not wrong, (
+        f"{len(wrong)} of {len(cells)} cells not {expected}, e.g. {wrong[:3]}"
+    )
+    lit = [desktop_rgb(scene, block, last, *rc) for rc in cells]
+    assert np.ptp(lit, axis=0).max() > 60  # lit, the top class stands out: unlit, none did
     assert texts == ["0"]
 
 

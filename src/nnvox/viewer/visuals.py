@@ -161,7 +161,7 @@ class PanelsVisual:
         self.image.Modified()
         if lit != self._lit:
             self._lit = lit
-            self.texture.SetLookupTable(dimmed_lut(self.block.scale.cmap, self._background, lit_strength(lit)))
+            self.texture.SetLookupTable(dimmed_lut(self.block.scale.cmap, self._background, lit))
 
 
 @register_visual("output")
@@ -249,17 +249,32 @@ def dimmed(colours: np.ndarray, background, strength: float) -> np.ndarray:
     return np.round(bg + strength * (np.asarray(colours, float) - bg)).astype(np.uint8)
 
 
-def dimmed_lut(cmap: str, background, strength: float) -> vtk.vtkLookupTable:
-    """`cmap`'s table as a block showing `strength` of its colours draws it on `background`, in steps
-    of 1/255 (under one colour level each): the shared table when fully lit."""
-    return _dimmed_lut(cmap, tuple(int(v) for v in background), round(float(strength) * 255))
+# The entry of a colour table (scenes/colour.lut: no value, non-finite, then 254 along the map) whose
+# colour an unreached block shows for every value: the map's middle. The browser page reads it.
+UNLIT_ENTRY = 2 + 127
+
+
+def lit_colours(colours: np.ndarray, background, lit: float) -> np.ndarray:
+    """A colour table (256 x 3) as a block shows it, `lit` 0..1 by the forward pass: unreached, one
+    colour for every value (UNLIT_ENTRY's, lit_strength(0) of it over the background): the block's
+    shape and none of its values, so no layer ahead (the answer's column least) hints what the pass
+    will find; its own colours come through as it lights."""
+    c = np.asarray(colours, float)
+    flat = c[UNLIT_ENTRY]
+    return dimmed(flat + lit * (c - flat), background, lit_strength(lit))
+
+
+def dimmed_lut(cmap: str, background, lit: float) -> vtk.vtkLookupTable:
+    """`cmap`'s table as a block `lit` 0..1 by the forward pass draws it on `background` (lit_colours),
+    in steps of 1/255 (under one colour level each): the shared table when fully lit."""
+    return _dimmed_lut(cmap, tuple(int(v) for v in background), round(float(lit) * 255))
 
 
 @lru_cache(maxsize=1024)  # built once per level: every forward pass steps the blocks through the same ones
 def _dimmed_lut(cmap: str, background: tuple[int, ...], level: int) -> vtk.vtkLookupTable:
     if level >= 255:
         return vtk_lut(cmap)
-    return _table_lut(dimmed(colour_table(cmap), background, level / 255))
+    return _table_lut(lit_colours(colour_table(cmap), background, level / 255))
 
 
 def outline_boxes(bounds) -> vtk.vtkPolyData:

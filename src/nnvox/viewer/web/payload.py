@@ -30,7 +30,7 @@ from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, Theme
-from nnvox.viewer.visuals import lit_strength
+from nnvox.viewer.visuals import UNLIT_ENTRY, lit_strength
 from nnvox.viewer.web.clouds import describe_clouds
 from nnvox.viewer.web.frame_packing import pack_frames
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -308,6 +308,7 @@ def _colours(theme: Theme, background: tuple[int, int, int] | None) -> dict:
         "marks": _mark_entries(c),
         # how much of its colours a block (and its marks) shows before the forward pass reaches it
         "unlit_strength": lit_strength(0.0),
+        "unlit_entry": UNLIT_ENTRY,
         "label_box_opacity": theme.layout.label_box_opacity,
     }
 

@@ -10,17 +10,22 @@ void main() {
   gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
 }`;
 
-// Opaque always: a block the forward pass has not reached shows `strength` of its colours, mixed
-// into the background for the rest (viewer/visuals.py lit_strength), so nothing shows through it.
+// Opaque always: a block the forward pass has not reached shows one colour for every value (the
+// table's entry `unlitEntry`), `strength` of it mixed into the background, its own colours coming through
+// as it lights (viewer/visuals.py lit_colours): its shape, none of its values, nothing through it.
 const FRAGMENT = `
 uniform sampler2D indices;
 uniform sampler2D table;
 uniform float strength;
+uniform float lit;
+uniform float unlitEntry;
 uniform vec3 background;
 varying vec2 vUv;
 void main() {
   float index = floor(texture2D(indices, vUv).r * 255.0 + 0.5);
   vec3 colour = texture2D(table, vec2((index + 0.5) / 256.0, 0.5)).rgb;
+  vec3 unlit = texture2D(table, vec2((unlitEntry + 0.5) / 256.0, 0.5)).rgb;
+  colour = mix(unlit, colour, lit);
   gl_FragColor = vec4(floor(mix(background, colour, strength) * 255.0 + 0.5) / 255.0, 1.0);
 }`;
 
@@ -100,7 +105,14 @@ export class BlockMesh {
     this.texture = dataTexture(this.atlas, w, h, THREE.RedFormat);
     const background = new THREE.Vector3(...colours.background.map((v) => v / 255));
     const material = new THREE.ShaderMaterial({
-      uniforms: { indices: { value: this.texture }, table: { value: table }, strength: { value: 1 }, background: { value: background } },
+      uniforms: {
+        indices: { value: this.texture },
+        table: { value: table },
+        strength: { value: 1 },
+        lit: { value: 1 },
+        unlitEntry: { value: colours.unlit_entry },
+        background: { value: background },
+      },
       vertexShader: VERTEX,
       fragmentShader: FRAGMENT,
       side: THREE.DoubleSide,
@@ -112,6 +124,7 @@ export class BlockMesh {
   // The forward pass's light on this block, 0..1.
   setLit(lit) {
     this.mesh.material.uniforms.strength.value = litStrength(this.colours, lit);
+    this.mesh.material.uniforms.lit.value = lit;
   }
 
   show(indices) {
