@@ -38,6 +38,7 @@ import weakref
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import vtk
@@ -528,26 +529,42 @@ class LabelLayout(ClassTextPlacing, LabelSides):
     def _lay_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
         """The labels in the scene's order; where that hides the input's or the output's label,
         again with those two first, kept unless it hides more (in a network of one-module stages,
-        LeNet's, every block is a stage boundary, and the output, placed last, found no room at 480p)."""
+        LeNet's, every block is a stage boundary, and the output, placed last, found no room at 480p).
+        Through a held shot, a label with no room on its held side goes last (_place_labels' `defer`),
+        unless that hides more than placing it in turn."""
         kept = list(self.placement.hidden)  # the class texts' own
-        missed = self._place_labels(matrix, rects, taken, ends_first=False)
+        defer = self.held_shown is not None
+        missed = self._place_again(kept, matrix, rects, taken, False, defer)
+        if defer and missed:
+            again = self._place_again(kept, matrix, rects, taken, False, False)
+            if len(again) < len(missed):
+                missed, defer = again, False
+            else:
+                self._place_again(kept, matrix, rects, taken, False, True)
         if not any(lb.end for lb in missed):
             return
+        if len(self._place_again(kept, matrix, rects, taken, True, defer)) > len(missed):
+            self._place_again(kept, matrix, rects, taken, False, defer)
+
+    def _place_again(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool) -> list:
+        """_place_labels afresh: the block labels' places of the last try cleared (`kept`: the
+        hidden entries before any)."""
         self.placement.shown = [s for s in self.placement.shown if s[0] != "block"]
         self.placement.hidden = list(kept)
-        if len(self._place_labels(matrix, rects, taken, ends_first=True)) > len(missed):
-            self.placement.shown = [s for s in self.placement.shown if s[0] != "block"]
-            self.placement.hidden = list(kept)
-            self._place_labels(matrix, rects, taken, ends_first=False)
+        return self._place_labels(matrix, rects, taken, ends_first, defer)
 
-    def _place_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray, ends_first: bool) -> list:
-        """Place each label in turn (_order); returns those left hidden."""
+    def _place_labels(self, matrix, rects: np.ndarray, taken: np.ndarray, ends_first: bool, defer=False) -> list:
+        """Place each label in turn (_order), with `defer` those of a held shot with no room on their
+        held side last, on any side (in turn, they took the held sides of labels after them, which
+        then moved too: 8 jumps in the lecture's epochs scrub at 24 px capitals); returns those left
+        hidden."""
         w, h = self.placement.width, self.placement.height
         anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
         where = dict(zip(self.block_names, rects))
-        leaders, named, missed = [], set(), []
+        leaders, named, missed, later = [], set(), [], []
         self._placed, self._next = np.empty((0, 4)), {}
-        for i in self._order(named, ends_first):
+        # `later` grows as the first part is read: chain reads it only then
+        for i, last in chain(((i, False) for i in self._order(named, ends_first)), ((i, True) for i in later)):
             label = self.labels[i]
             naming = label.stage not in named
             text, size = label.texts[naming], self._boxes[i, int(naming)]
@@ -557,7 +574,13 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             why = HELD_HIDDEN if held_back else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
-            found = None if why else self._seek(label, size, anchors[i], where[label.block], rects, taken, reach)
+            any_side = last or not defer
+            found = (
+                None if why else self._seek(label, size, anchors[i], where[label.block], rects, taken, reach, any_side)
+            )
+            if found is None and defer and not why and not last and label.block in (self.held_shown or ()):
+                later.append(i)  # shown through the shot: placed after the others, on any side
+                continue
             if found is None:
                 label.actor.SetVisibility(False)
                 label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
@@ -582,10 +605,11 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self.leaders.draw(self.class_leaders + [seg for seg in leaders if seg is not None])
         return missed
 
-    def _seek(self, label: Label, size, anchor, rect, rects, taken, reach):
+    def _seek(self, label: Label, size, anchor, rect, rects, taken, reach, any_side=True):
         """A label's place (its box, where its line back runs) or None: through a held shot, where it
         stood in the frame before where that is still free (a label never jumps while it need not);
-        else where _find puts it on its held side, else (a label shown through the shot) on any."""
+        else where _find puts it on its held side, else (a label shown through the shot, `any_side`)
+        on any."""
         others = self._others(rects, label.block)
         kept = self._last.get(label.block) if self.held_shown is not None else None
         if kept is not None:
@@ -596,7 +620,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             if clear and self._on_held_side(label.block, box, rect):
                 return box, at
         found = self._find(size, rect, others, taken, label, reach)
-        if found is None and label.block in (self.held_shown or ()):  # shown through the shot
+        if found is None and any_side and label.block in (self.held_shown or ()):  # shown through the shot
             found = self._find(size, rect, others, taken, label, reach, sided=False)
         return found
 
