@@ -342,26 +342,16 @@ def first_fitting(forms: tuple[str, ...], room: float, measure: Callable[[str], 
 def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tuple[int, tuple[str, ...] | None]]:
     """Each of the pane's colour bars, left of an inset from `inset_left` (or across the strip's
     `whole` width: bar_width): which of its titles is the first that fits over it and half the gap
-    each side, inside the frame's edge margin (title_room: centred over its bar, no title reaches the
-    next), its count where none does; and the form of its words that fits under it (None: none
+    each side (its count where none does) and the form of its words that fits under it (None: none
     does). What ColourLegends draws and what placed_inset weighs: the one place a title's form is chosen."""
     layout, size = stage.layout, stage.options.font(stage.fonts.legend)
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
     width = bar_width(layout, len(bars), stage.viewport[2] - stage.viewport[0], inset_left, whole=whole)
     title, word, gap = text_measure(stage, title_font(size)), text_measure(stage, size), 0.5 * size / stage.pane_width
     return [
-        (first_fitting(b.titles, title_room(stage, i, width), title), words_that_fit(b.words, width, word, gap))
-        for i, b in enumerate(bars)
+        (first_fitting(b.titles, width + layout.legend_gap, title), words_that_fit(b.words, width, word, gap))
+        for b in bars
     ]
-
-
-def title_room(stage: Stage, i: int, width: float) -> float:
-    """The widest bar `i`'s title may be (pane fractions), centred over its bar `width` wide: the
-    bar and half the gap each side, as far as the frame's edge margin allows each side."""
-    layout, edge = stage.layout, EDGE * stage.pane_height / stage.pane_width
-    x = layout.legend_left + (width + layout.legend_gap) * i
-    centre, half_gap = x + width / 2, layout.legend_gap / 2
-    return 2 * min(centre - max(edge, x - half_gap), min(1.0 - edge, x + width + half_gap) - centre)
 
 
 def title_font(size: int) -> int:
