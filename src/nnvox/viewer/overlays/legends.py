@@ -370,7 +370,8 @@ def placed_inset(stage: Stage) -> InsetLayout | None:
         return inset
     beside = bar_forms(stage, inset.box[0])
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
-    fit = all(i < len(bar.titles) and words is not None for bar, (i, words) in zip(bars, beside, strict=True))
+    # a title fits in a form before its last (the last, a sign or a word alone, is a last resort)
+    fit = all(i < max(len(b.titles) - 1, 1) and words is not None for b, (i, words) in zip(bars, beside, strict=True))
     if fit and (stage.pane_height <= stage.pane_width or beside == bar_forms(stage, inset.box[0], whole=True)):
         return inset
     x0, y0, x1, y1 = inset.box
