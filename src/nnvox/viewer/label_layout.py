@@ -12,7 +12,8 @@
 - the label that names a stage first reads with the stage's name (`encoder: blocks.0 · ...`), the
   others relative to it (overlays/labels.py);
 - panels drawn over the picture while they show (`panels`: the histogram of a selected layer)
-  are kept clear as the parts other overlays always hold (`reserved`) are.
+  and the texts other overlays place under the camera (`keep_off`: an open layer's notes and
+  names) are kept clear as the parts other overlays always hold (`reserved`) are.
 
 A label starts just outside its block's rectangle (above or below, its side), is pushed away from
 the block past whatever it meets, and failing that tries the other side, then just above or below
@@ -36,7 +37,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -429,6 +430,9 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
         self.focus: tuple[str, ...] = ()
         self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
+        # other overlays' texts: each a function giving the boxes (as `reserved`) it shows now, read each layout
+        self.keep_off: list[Callable[[], tuple[tuple[float, float, float, float], ...]]] = []
+        self._drawn: tuple = ()  # their boxes at the last layout
         self.placement = Placement()
         self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
         self.held_sides: dict[str, str] = {}  # block -> the side its label keeps for a camera move
@@ -476,6 +480,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             tuple(self.renderer.GetSize()),
             self.focus,
             self.panels,
+            self._drawn,
             tuple((tuple(c.order), c.leads()) for c in self.classes),  # the lists' lines follow their classes
         )
 
@@ -487,6 +492,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
     def update(self, *_) -> None:
         self._follow_interaction()
         w, h = self.renderer.GetSize()
+        self._drawn = tuple(box for drawn in self.keep_off for box in drawn())
         key = self.camera_key()
         if not w or not h or key == self._key:
             return
@@ -505,7 +511,8 @@ class LabelLayout(ClassTextPlacing, LabelSides):
 
     def _held(self, w: int, h: int) -> np.ndarray:
         """The pane's parts other overlays hold now, in pixels."""
-        return np.vstack([self.reserved, np.array(self.panels, dtype=float).reshape(-1, 4)]) * (w, h, w, h)
+        shown = np.array((*self.panels, *self._drawn), dtype=float).reshape(-1, 4)
+        return np.vstack([self.reserved, shown]) * (w, h, w, h)
 
     def _others(self, rects: np.ndarray, block: str) -> np.ndarray:
         """Every block's rectangle but `block`'s (and those behind the camera)."""

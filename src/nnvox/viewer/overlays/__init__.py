@@ -70,6 +70,9 @@ def compose(stage: Stage) -> Overlays:
     metrics = MetricsInset(stage, placed_inset(stage)) if draws_inset(stage) else None
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None
+    open_maps = OpenMaps(stage)
+    if labels is not None:  # the labels keep off the open layout's texts, which they cannot see
+        labels.layout.keep_off.append(open_maps.drawn_boxes)
     return Overlays(
         blocks,
         edges,
@@ -86,5 +89,5 @@ def compose(stage: Stage) -> Overlays:
         ReceptiveField(stage),
         ClassRows(stage),
         Explained(stage),
-        OpenMaps(stage),
+        open_maps,
     )

@@ -100,6 +100,7 @@ class _GridTexts:
                 boxes.append((bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1))
             self.boxes.append(np.array(boxes, dtype=float))
         self.font: int | None = None  # the size shown (None: hidden)
+        self.drawn = np.empty((0, 4))  # the texts' boxes as shown now (pixels; none while hidden)
         self.held: int | None = None  # the size a storyboard shot holds (settle), None: the largest that fits
 
     def fitting(self, matrix: np.ndarray, w: int, h: int) -> list[int]:
@@ -129,12 +130,15 @@ class _GridTexts:
         largest of their sizes that does (set on them)."""
         sizes = self.fitting(matrix, w, h)
         font = self.held if self.held is not None else (sizes[0] if sizes else None)
+        self.drawn = np.empty((0, 4))
         if font is None or font not in sizes:
             return False
         if len(self.fonts) > 1 and font != self.font:
             for actor in self.actors:
                 actor.GetTextProperty().SetFontSize(font)
         self.font = font
+        xy = project(self.anchors, matrix, w, h)
+        self.drawn = self.boxes[self.fonts.index(font)] + np.hstack([xy, xy])
         return True
 
     def settle(self, sizes_each_frame: list[list[int]]) -> None:
@@ -275,8 +279,21 @@ class OpenMaps:
         matrix, w, h = self._matrix()
         for texts in self.texts:
             shown = self.shown and texts.fit(matrix, w, h)
+            if not shown:
+                texts.drawn = np.empty((0, 4))
             for actor in texts.actors:
                 actor.SetVisibility(shown)
+
+    def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
+        """The boxes (x0, y0, x1, y1, pane fractions) of every text the open layout shows under the
+        camera now, GAP wider each side: the block labels keep off them (LabelLayout.keep_off), as
+        the layout cannot see them (a block label stood on the note under conv2's grid at 2160p)."""
+        self.place_labels()
+        w, h = self.renderer.GetSize()
+        if not w or not h or not self.texts:
+            return ()
+        boxes = np.vstack([t.drawn for t in self.texts]) + np.array([-GAP, -GAP, GAP, GAP])
+        return tuple(tuple(float(v) for v in b / (w, h, w, h)) for b in boxes)
 
     def update(self, shown: Shown) -> None:
         for k in self.kernels:
