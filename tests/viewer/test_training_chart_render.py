@@ -79,3 +79,34 @@ def test_a_run_without_the_held_out_loss_still_draws(digits_run):
     step = (ax1 - ax0) / (scene.n_snapshots - 1)
     assert columns.min() >= ax0 + step - 6, "no loss drawn before its first value (epoch 1)"
     assert columns.max() >= ax1 - step / 2  # to the last snapshot (its dashes and the cursor there aside)
+
+
+def _ink_middle(image, box, height: int) -> float:
+    """The height (pixels, y up) of the middle of a text's ink within its `box` (and a pixel more
+    above and below): its rows that stand out of the box's background (its median colour)."""
+    left, top, right, bottom = (round(v) for v in box)
+    area = image[top - 1 : bottom + 1, left : right + 1]
+    ink = np.abs(area - np.median(area.reshape(-1, 3), axis=0)).max(axis=-1) > 60
+    rows = top - 1 + np.flatnonzero(ink.any(axis=1))
+    return height - (rows.min() + rows.max()) / 2
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize(("width", "height"), [(854, 480), (1920, 1080)])
+def test_scale_names_centred_on_their_values_and_points_at_theirs(digits_run, width, height):
+    """A lecturer read the 13% point as 0%: "0%" stood with its bottom on 0 and "100%" with its top
+    on 100%. Each scale's name's digits are centred on its value's height, and the last point is
+    where its value is."""
+    scene = build_scene(digits_run)
+    image, inset, texts = _drawn(scene, width, height)
+    _, ay0, ax1, ay1 = inset.chart.place.area
+    boxes = dict(texts)
+    colours = inset.stage.colours
+    for name, y in (("100%", ay1), ("0%", ay0), ("2.5", ay1), ("0", ay0)):
+        middle = _ink_middle(image, boxes[name], height)
+        assert abs(middle - y) <= 2.0, f"{name!r}'s middle at y={middle:.1f}, its value's at {y:.1f}"
+    last = scene.metrics["held-out accuracy"][-1]
+    column = image[:, round(ax1) - 6 : round(ax1) - 2]  # the curve's end, left of the cursor
+    rows = np.flatnonzero(_near(column, colours.curve_rgb("accuracy"), 30).any(axis=1))
+    drawn = height - rows.mean()
+    assert abs(drawn - (ay0 + (ay1 - ay0) * last)) <= 2.0, f"the last point at y={drawn:.1f} for {last:.3f}"
