@@ -18,6 +18,7 @@ from nnvox.scenes.storyboard import FIGURES
 from nnvox.scenes.weight_pictures import filter_tiles, layer_weights, neuron_correlation, weighted_layers
 
 BACKGROUND, TEXT, AMBER = "#18181e", "#ebebf0", "#fab840"
+SHORT_LINES = 16  # a voxel figure lower than this many lines of its text draws its plots with fewer words
 
 
 def _snapshot(run: Run, t: float | None) -> int:
@@ -354,10 +355,13 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     v = inspect_voxel(run, index, layer, voxel[0], tuple(voxel[1:]), sample)
     wide = fig.bbox.width / 3 >= _text_width(fig, "m" * 30)
     plots = 3 if wide else 2
-    _voxel_input(fig, fig.add_subplot(1, plots, 1), run.sample_input(index, sample), v)
+    # a short figure (the window's panel: 12 lines of its text) draws its plots under one-line titles
+    # and no line under the input (the window's story says it): else words took all its height
+    short = fig.bbox.height < SHORT_LINES * _text_px(fig)
+    _voxel_input(fig, fig.add_subplot(1, plots, 1), run.sample_input(index, sample), v, short)
     if wide:
         _voxel_values(fig, fig.add_subplot(1, plots, 2), v)
-    _voxel_product(fig, fig.add_subplot(1, plots, plots), v, wide)
+    _voxel_product(fig, fig.add_subplot(1, plots, plots), v, wide, short)
     who = (
         f"the snapshot's most confident mistake {sample - run.probe_count + 1}"
         if run.is_mistake(sample)
@@ -366,12 +370,16 @@ def _draw_voxel(fig, run: Run, index: int, layer: str | None, voxel: tuple[int, 
     return f"{layer} {v.where} = {v.value:.4g} for {who}"
 
 
-def _voxel_input(fig, ax, image: np.ndarray, v) -> None:
-    """The input, what the voxel sees outlined, and a line (wrapped to the plot) saying what it
-    sees, or why no region is outlined."""
+def _voxel_input(fig, ax, image: np.ndarray, v, short: bool = False) -> None:
+    """The input, what the voxel sees outlined, and (but in a `short` figure) a line (wrapped to
+    the plot) saying what it sees, or why no region is outlined."""
     import textwrap
 
     _show_input(ax, image, v.seen)
+    if short:
+        _title(fig, ax, "what it sees" if v.seen.shown else "the input")
+        ax.set_axis_off()
+        return
     _title(fig, ax, "the input; in amber, what it sees" if v.seen.shown else "the input")
     ax.annotate(
         textwrap.fill(v.seen.note, _chars(fig, ax)),
@@ -397,7 +405,7 @@ def _voxel_values(fig, ax, v) -> None:
     _few_ticks(ax, y=None)
 
 
-def _voxel_product(fig, ax, v, wide: bool) -> None:
+def _voxel_product(fig, ax, v, wide: bool, short: bool = False) -> None:
     """Each kernel position's patch × kernel term, summed over input channels; the sum in the title
     where the figure is wide (else the caption's value says it)."""
     p = v.product
@@ -409,6 +417,7 @@ def _voxel_product(fig, ax, v, wide: bool) -> None:
     m = float(np.abs(terms).max()) or 1.0
     ax.imshow(terms, cmap="RdBu_r", vmin=-m, vmax=m)
     channels = f"patch × kernel, {p.patch.shape[0]} input channel" + "s" * (p.patch.shape[0] > 1)
+    channels = "patch × kernel" if short and not wide else channels
     _title(fig, ax, f"{channels}: sum {p.terms.sum():.3f} + bias {p.bias:.3f} = {p.total:.3f}" if wide else channels)
     if _fits(fig, ax, terms.shape[1], "-0.00"):  # each term's value where it fits
         for (i, j), term in np.ndenumerate(terms):
