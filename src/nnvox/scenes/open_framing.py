@@ -52,18 +52,25 @@ def _frame_coords(pose: CameraPose, boxes: np.ndarray) -> tuple[np.ndarray, np.n
     return np.column_stack([rel @ right, rel @ up]), right, up
 
 
-def widened(pose: CameraPose, boxes: np.ndarray, aspect: float) -> CameraPose:
-    """`pose`, or where a box's corner passes INSIDE of its frame, the least wider view (moved and
+def widened(pose: CameraPose, boxes: np.ndarray, aspect: float, inside=INSIDE) -> CameraPose:
+    """`pose`, or where a box's corner passes `inside` of its frame, the least wider view (moved and
     scaled, its direction kept) that holds them all and what it held."""
     xy, right, up = _frame_coords(pose, boxes)
     xs, ys = xy[:, 0], xy[:, 1]
-    w, h = pose.scale * aspect * INSIDE[0], pose.scale * INSIDE[1]
+    w, h = pose.scale * aspect * inside[0], pose.scale * inside[1]
     x0, x1, y0, y1 = min(-w, xs.min()), max(w, xs.max()), min(-h, ys.min()), max(h, ys.max())
     if (x0, x1, y0, y1) == (-w, w, -h, h):
         return pose
-    scale = max((x1 - x0) / 2 / (aspect * INSIDE[0]), (y1 - y0) / 2 / INSIDE[1])
+    scale = max((x1 - x0) / 2 / (aspect * inside[0]), (y1 - y0) / 2 / inside[1])
     focal = np.asarray(pose.focal, float) + right * (x0 + x1) / 2 + up * (y0 + y1) / 2
     return CameraPose(tuple(focal), pose.direction, pose.up, float(scale))
+
+
+def extent(pose: CameraPose, boxes: np.ndarray, aspect: float) -> tuple[float, float]:
+    """How far across and up `boxes` reach from the middle of the frame of `pose`, in its half width
+    and half height (1: at its edge)."""
+    xy, _, _ = _frame_coords(pose, boxes)
+    return float(np.abs(xy[:, 0]).max() / (pose.scale * aspect)), float(np.abs(xy[:, 1]).max() / pose.scale)
 
 
 def framed(pose: CameraPose, boxes: np.ndarray, aspect: float) -> bool:
@@ -78,14 +85,27 @@ def kept_in_frame(
     names,
     aspect: float,
     opened: Callable[[float], float],
+    slack: Callable[[float], float] | None = None,
 ) -> Callable[[float], CameraPose]:
     """An opening shot's `camera` (a pose at each fraction of the shot) with its subject kept inside
     the frame as it moves while the layer opens (`opened`: how open at each fraction): the blocks of
     `names` the shot's own camera frames whole once the layer has opened (a shot that first faces
-    one of two open grids, open_layer.grid_tour, keeps the other out meanwhile)."""
+    one of two open grids, open_layer.grid_tour, keeps the other out meanwhile). `slack`: at each
+    fraction, how much (1: all, 0: none) of the room the subject takes past INSIDE at the shot's
+    first pose it may keep: a camera carried on from the shot before starts where that shot left it
+    (widened at once, the lecture's network jumped in one frame at 26 s), INSIDE easing in."""
     arrived = next((p for p in np.linspace(0.0, 1.0, 201) if opened(p) >= 1.0), 1.0)
     names = [n for n in names if n in {b.name for b in scene.blocks}]
     names = [n for n in names if framed(camera(arrived), subject_boxes(scene, [n], 1.0), aspect)]
     if not names:
         return camera
-    return lambda p: widened(camera(p), subject_boxes(scene, names, opened(p)), aspect)
+    if slack is None:
+        return lambda p: widened(camera(p), subject_boxes(scene, names, opened(p)), aspect)
+
+    first = extent(camera(0.0), subject_boxes(scene, names, opened(0.0)), aspect)
+
+    def kept(p: float) -> CameraPose:
+        inside = tuple(i + max(e - i, 0.0) * slack(p) for i, e in zip(INSIDE, first))
+        return widened(camera(p), subject_boxes(scene, names, opened(p)), aspect, inside)
+
+    return kept

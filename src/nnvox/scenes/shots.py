@@ -232,10 +232,12 @@ def shot_frames(
         if "camera" not in shot.lines:
             tour = grid_tour(scene, shot.open, shot.duration, opens=not shown_before, flies=opens)
             camera = open_camera(shot, scene, aspect, opened, beside, tour)
+    slack = None
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
+        slack = lambda p: 1.0 - carried_share(p, shot.duration)
     if shot.open:  # its subject inside the frame as the maps fly and the neighbours glide aside
-        camera = _kept_in_frame(camera, scene, shot, aspect, opened, tour)
+        camera = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
@@ -269,8 +271,13 @@ def timeline_at(start: float, end: float, u: float, hold: float) -> float:
 def carried_on(camera: Callable[[float], CameraPose], start: CameraPose, duration: float):
     """A shot's camera that starts where the shot before left it and eases into its own move
     over MOVE_SECONDS (at most a third of the shot): one continuous camera move across the cut."""
-    seconds = move_seconds(duration)
-    return lambda p: blend(start, camera(p), ease("smooth", min(1.0, p * duration / seconds)))
+    return lambda p: blend(start, camera(p), carried_share(p, duration))
+
+
+def carried_share(p: float, duration: float) -> float:
+    """How far (0..1, eased) a carried camera has gone from the shot before's last pose into the
+    shot's own move, `p` (0..1) through a shot `duration` seconds long (carried_on)."""
+    return ease("smooth", min(1.0, p * duration / move_seconds(duration)))
 
 
 def move_seconds(duration: float) -> float:
@@ -294,13 +301,15 @@ def open_camera(
     return lambda p: blend(blend(whole, alone, ease("smooth", opened(p))), facing, out(p))
 
 
-def _kept_in_frame(camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float], tour=None):
-    """kept_in_frame with the shot's subject; where its own camera tours open kernel grids
+def _kept_in_frame(
+    camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float], tour=None, slack=None
+):
+    """kept_in_frame with the shot's subject (`slack` as it takes it); where its own camera tours open kernel grids
     (open_camera), the first grid alone until the camera has widened to all of them (all of them
     kept held conv1's close-up at the width of both grids: its kernels 55 px at 1080p, not 190)."""
-    kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened)
+    kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened, slack)
     if tour is None:
         return kept
     first, _, widened = tour
-    alone = kept_in_frame(camera, scene, [first], aspect, opened)
+    alone = kept_in_frame(camera, scene, [first], aspect, opened, slack)
     return lambda p: alone(p) if p < widened else kept(p)
