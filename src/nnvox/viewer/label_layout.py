@@ -53,7 +53,7 @@ HOVER = "shown on hover or selection (a closed side branch's block)"
 HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
-EDGE = 0.01  # of the pane's height kept free at its edges (11 px at 1080p): nothing reads as cut off
+EDGE = 0.02  # TEMP
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
 CLASS_FORMS = ("rows", "top")  # an output's class texts: one per row, or a list of the top classes
 SIDES = ("above", "below", "right", "left")  # of its block, where a label stands
@@ -102,8 +102,9 @@ class ClassTexts:
 
     def leads(self) -> bool:
         """Whether the list is drawn with lines to its classes' rows: a column's (a grid has no row
-        texts), once its texts show as the top-class frame does (half lit: no answer before the pass)."""
-        return bool(self.order) and len(self.row_anchors) > 0 and self.top.GetTextProperty().GetOpacity() >= 0.5
+        texts), once its texts show at all (visuals.class_text_opacity: from half lit, as the top-class
+        frame): the list appears where it stays (at the column's top first, it jumped in one frame)."""
+        return bool(self.order) and len(self.row_anchors) > 0 and self.top.GetTextProperty().GetOpacity() > 0
 
 
 @dataclass

@@ -223,11 +223,17 @@ class OutputVisual(PanelsVisual):
                 self.top.SetInput(text)
 
 
+# Of an output's light, where its class texts start to show: they fade in over the rest, as its
+# colours come through and the pulse arrives (from the first light, the lecture's top-5 list read
+# 0.7 s before the pulse reached a column still unlit, and before its lines to the rows).
+CLASS_TEXT_FROM = 0.5
+
+
 def class_text_opacity(lit: float) -> float:
     """How opaque an output's class texts are as the forward pass reaches it: hidden (0) until the
-    output starts to light, then fading in with it, so the pass never shows its answer before it
-    gets there (the browser page's classes.js follows)."""
-    return float(np.clip(lit, 0.0, 1.0))
+    output is CLASS_TEXT_FROM lit, then fading in with it, so the pass never shows its answer before
+    it gets there (the browser page's classes.js follows)."""
+    return float(np.clip((lit - CLASS_TEXT_FROM) / (1.0 - CLASS_TEXT_FROM), 0.0, 1.0))
 
 
 # Of its own colours, what a block the forward pass has not reached shows, the rest the background's.

@@ -38,11 +38,11 @@ export class ClassTexts {
     this.lit = 0;
   }
 
-  // Hidden until the forward pass reaches the output, then fading in with it: the pass never shows
-  // its answer before it gets there (the desktop's visuals.class_text_opacity).
+  // Hidden until the output is half lit, then fading in with it: the pass never shows its answer
+  // before it gets there (the desktop's visuals.class_text_opacity, CLASS_TEXT_FROM 0.5).
   setLit(lit) {
     this.lit = lit;
-    const opacity = String(Math.min(1, Math.max(0, lit)));
+    const opacity = String(Math.min(1, Math.max(0, (lit - 0.5) / 0.5)));
     [...this.rows, this.top].forEach((el) => set(el, "opacity", opacity));
   }
 
