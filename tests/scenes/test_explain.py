@@ -160,8 +160,9 @@ def test_the_window_walks_one_row_cell_by_cell_into_its_first_stop(lenet_run):
     assert visited == list(range(first - pace.WALK + 1, first)), visited  # consecutive, ending on the stop
     rows = {explained.positions[k][1] for k in [*visited, first]}
     assert len(rows) == 1  # along one row
+    waiting = round(fps * (0.5 + pace.SETTLE))  # the first walked also stands through the fade-in (first_visited)
     for k in visited:
-        frames = sum(m.done - 1 == k for m in moments)
+        frames = sum(m.done - 1 == k for m in moments) - (waiting if k == visited[0] else 0)
         assert fps / 4 - 1 <= frames <= fps / 3 + 1, (k, frames)  # 3-4 positions a second
     assert all(m.held is None and not m.stopped for m in walking)  # each one's own numbers
     done = [m.done for m in moments]
@@ -293,3 +294,46 @@ def test_the_window_reaches_the_padded_end_before_the_shot_dips_out(lenet_run, t
     loaded = load_storyboard(board)
     ways = transitions(loaded)
     assert [going_out(loaded, i, ways) for i in range(3)] == [0.5, 0.0, 0.0]  # a dip out, a cut, the end
+
+
+def test_the_first_frame_stands_on_the_walks_start_under_a_heading_naming_it(lenet_run):
+    """A lecturer saw, after the cut into the shot, "sliding to row 6, column 18" over row 0,
+    column 0's numbers for 10 frames while the window raced over the background, then the scene
+    snapped back to the walk's start: from the first frame the window stands on the walk's first
+    position, its own numbers shown (no held stop, no heading to one), through the shot's fade-in."""
+    from nnvox.scenes import explain_pace as pace
+    from nnvox.scenes.build import build_scene
+
+    fps = 30
+    last = len(lenet_run.snapshots) - 1
+    for lead in (0.0, 0.5):  # a cut, a fade
+        explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12, lead=lead)
+        first = explained.stops(last)[0]
+        start = first - pace.WALK + 1  # (test_the_window_walks_one_row_cell_by_cell_into_its_first_stop)
+        moments = [explained.at(k / (12 * fps - 1), last) for k in range(round(fps * (lead + pace.SETTLE)))]
+        assert {m.done for m in moments} == {start + 1}, lead  # still, on the walk's start
+        for m in moments:
+            assert m.held is None and m.heading is None and m.walking
+            assert m.step.position == explained.positions[start]  # the numbers shown are the position's
+            _, row, col = m.step.position
+            assert m.done - 1 == row * m.grid[1] + col  # the count it prints (from 0) is that position's
+
+
+def test_the_window_lands_on_each_stop_slowly_not_16_positions_in_a_frame(lenet_run):
+    """A lecturer took each landing for the camera jumping: the sweep between stops went at one pace,
+    16-22 positions a frame up to the stop. Now it eases out of a stop and into the next: over the
+    last frames before landing it moves a few positions a frame, fastest halfway."""
+    from nnvox.scenes.build import build_scene
+
+    fps, seconds = 30, 12
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=0.0, tail=0.5)
+    last = len(lenet_run.snapshots) - 1
+    chosen = explained.stops(last)
+    n = fps * seconds
+    done = [explained.at(k / (n - 1), last).done for k in range(n)]
+    for stop in chosen[1:]:  # (the first is walked into one by one)
+        landed = done.index(stop + 1)
+        steps = [b - a for a, b in itertools.pairwise(done[landed - 3 : landed + 1])]
+        assert steps == sorted(steps, reverse=True) and steps[-1] <= 4, (stop, steps)  # slowing into it
+        before = done[: landed - 1]
+        assert max(b - a for a, b in itertools.pairwise(before[-12:])) > 2 * steps[-1]  # faster on the way

@@ -20,12 +20,12 @@ from .conftest import voxel_pixel
 pytestmark = pytest.mark.gl
 
 
-def _drawn(run, layer: str, progress: float, size: tuple[int, int] = (1280, 720), sample: int = 3):
-    """A frame (720p) of an explaining shot on `layer` at `progress`, drawn as a storyboard draws it."""
+def _drawn(run, layer: str, progress: float, size: tuple[int, int] = (1280, 720), sample: int = 3, seconds=1.0):
+    """A frame (720p) of an explaining shot on `layer` at `progress` of `seconds`, drawn as a storyboard draws it."""
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(run)
-    explained = Explanation(run, scene, layer, 0, sample)
+    explained = Explanation(run, scene, layer, 0, sample, seconds=seconds)
     renderer = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
     pane = renderer.scene_renderer
     pane.apply_pose(explain_pose(scene, [layer, explained.source], pane.aspect, explained.reach))
@@ -193,8 +193,9 @@ def test_the_window_stands_still_while_the_explaining_shot_comes_in(lenet_run, t
         coming_in = MOVE_SECONDS if transition == "move" else 0.5
         last = len(lenet_run.snapshots) - 1
         during = [explained.at(k / 100 * coming_in / 12, last).done for k in range(101)]
-        assert set(during) == {1}, transition
-        assert explained.at(0.5, last).done > 1
+        start = explained.at(0.0, last).done  # the walk's first position (explain_pace.first_visited)
+        assert set(during) == {start} and start > 1, transition
+        assert explained.at(0.5, last).done > start
     finally:
         scenes.close()
 
@@ -208,11 +209,11 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
     from tests.viewer.picture_policy import check_lecture_text, drawn_texts
 
     black = float(lenet_run.probe_inputs.min())
-    for progress in (0.0, 0.5):  # the window in the corner's padding, then on the digit
-        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9)
+    for progress in (0.0, 0.5, 1.0):  # the window on the background, on the digit, in the corner's padding
+        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=12)
         try:
             inset = renderer.scene_renderer.overlays.explain.inset
-            s = moment.step
+            s = moment.held or moment.step  # (sweeping: the last stop's numbers, held)
             cells = [a.GetInput() for a in inset.values if a.GetVisibility()]
             want = [
                 f"{v:.2f}".replace("-", "−") if inside else "0" for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
@@ -231,6 +232,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             note = inset.note.GetInput()
             assert f"black = {black:.2f}".replace("-", "−") + " after normalisation" in note
             assert ("padding reads 0" in note) == (not s.inside.all())
+            assert s.inside.all() == (progress < 1.0)  # the last, in the corner, reads padding
             lo, _, zero = (a.GetInput() for a in inset.ends)
             assert (lo, zero) == (f"{black:.2f}".replace("-", "−"), "0")
             x_lo, x_hi, x_zero = (a.GetPosition()[0] for a in inset.ends)

@@ -114,19 +114,42 @@ def stop_seconds(count: int, seconds: float, lead: float = 0.0, tail: float = 0.
     return STOP_SHARE * rest / max(count, 1)
 
 
+def first_visited(stopping: tuple[int, ...], walked: tuple[int, ...]) -> int:
+    """The position the window stands on from the shot's first frame: the walk's first, where it
+    walks into a stop (the map before it computed already: a class saw the window race over the
+    background under a heading naming a stop still ahead, then jump back to the walk's start)."""
+    return walked[0] if stopping and walked else 0
+
+
+def eased(n: int) -> np.ndarray:
+    """Shares of a sweep's time on each of its `n` positions: the window leaves a stop and lands on
+    the next slowly, fastest halfway (smoothstep; a sweep at one pace landed 16 positions in one
+    frame, which a class took for the camera jumping)."""
+    y = np.linspace(0.0, 1.0, n + 1)
+    tau = 0.5 - np.sin(np.arcsin(1.0 - 2.0 * y) / 3.0)  # smoothstep's inverse
+    return np.diff(tau)
+
+
 def dwell(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> np.ndarray:
-    """Seconds the window stands on each of `total` positions over `active` seconds: a stop's
-    share, a walked position's WALK_SECONDS, the last the rest of the shot (its stop, or the
-    finished map held), the others alike, quickly."""
+    """Seconds the window stands on each of `total` positions over `active` seconds: none before
+    the first it visits (first_visited), a stop's share, a walked position's WALK_SECONDS, the last
+    the rest of the shot (its stop, or the finished map held), the others swept over, eased into
+    each stop (eased)."""
+    begin = first_visited(stopping, walked)
     walking = [k for k in walked if k not in stopping and k != total - 1]
     each = walk_seconds(len(walking), active)
     rest = active - each * len(walking)
     held = STOP_SHARE * rest / len(stopping) if stopping else 0.0
     end = held if stopping and stopping[-1] == total - 1 else END_HOLD * rest
     others = [k for k in stopping if k != total - 1]
-    fast = total - 1 - len(walking) - len(others)
+    swept = np.ones(total, bool)
+    swept[:begin] = swept[walking] = swept[others] = swept[-1] = False
+    fast = int(swept.sum())
     spare = rest - held * len(others) - end  # what the quick sweeps share
-    d = np.full(total, spare / max(fast, 1))
+    d = np.zeros(total)
+    for run in np.split(np.flatnonzero(swept), np.flatnonzero(np.diff(np.flatnonzero(swept)) > 1) + 1):
+        if run.size:
+            d[run] = spare / fast * (run.size * eased(run.size) if stopping else 1.0)  # no stops: evenly
     d[walking] = each
     d[others] = held
     d[-1] = end if fast else end + spare
@@ -143,15 +166,15 @@ def schedule(
     walked: tuple[int, ...] = (),
 ) -> int:
     """How many of `total` positions are done at `progress` (0..1) of a shot `seconds` long that fades
-    in over `lead` seconds and out over its last `tail`: the first position until the fade-in has
-    settled, then the window on each position for its dwell (`walked` ones one by one, a stop on
+    in over `lead` seconds and out over its last `tail`: the first position it visits (first_visited)
+    until the fade-in has settled, then the window on each position for its dwell (`walked` ones one by one, a stop on
     each of `stopping`, the rest swept quickly), the last reached before the fade-out. At least one
     is always under way, so the window is on the input from the first frame."""
     start = _start(seconds, lead)
     end = 1.0 - min(tail / seconds, 0.5 * (1.0 - start))
     u = (min(max(progress, 0.0), 1.0) - start) / max(end - start, 1e-9)
     if u <= 0:
-        return 1
+        return first_visited(tuple(stopping), tuple(walked)) + 1
     active = (end - start) * seconds
     d = dwell(total, tuple(stopping), tuple(walked), active)
     return min(1 + int(np.searchsorted(np.cumsum(d[:-1]), u * active, side="right")), total)

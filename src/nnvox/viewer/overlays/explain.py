@@ -13,6 +13,7 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import lut
 from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
+from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor
 
@@ -25,6 +26,9 @@ def pending_colour(background, text) -> np.ndarray:
     background so the map's extent reads."""
     return (1 - PENDING_LIFT) * np.asarray(background, np.float32) + PENDING_LIFT * np.asarray(text, np.float32)
 
+
+PENDING_NOTE = "not yet\ncomputed"  # on the covered values: what the flat colour means
+PENDING_ROOM = 3.0  # ... shown where the covered rows stand this many font sizes tall (its two lines and a margin)
 
 MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
 
@@ -160,6 +164,9 @@ class Explained:
         self.inset = ExplainInset(stage)
         self.name = text_actor(stage, stage.options.subject_font(), bold=True, align="centre")  # the subject
         self.name.GetTextProperty().SetVerticalJustificationToBottom()
+        self.pending = text_actor(stage, hall_font(stage.options.height), align="centre")  # on the covered rows
+        self.pending.SetInput(PENDING_NOTE)
+        self.pending.GetTextProperty().SetVerticalJustificationToCentered()
         self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
         self.framed: list = []  # the explained block and its input's, while shown
 
@@ -178,7 +185,7 @@ class Explained:
     def show(self, moment: Moment | None) -> None:
         """Draw `moment` (None hides everything)."""
         if moment is None:
-            for a in (self.window_actor, self.output_actor, self.sheet.actor, self.rays.actor):
+            for a in (self.window_actor, self.output_actor, self.sheet.actor, self.rays.actor, self.pending):
                 a.SetVisibility(False)
             self.inset.hide()
             self.name.SetVisibility(False)
@@ -195,6 +202,7 @@ class Explained:
         source = scene.block(moment.source) if moment.source is not None else None
         self.framed = [b for b in (out, source, sheet) if b is not None]
         self._name(sheet, moment)
+        self._pending_note(sheet, int(cell[0]) + 1 if done.any() else 0)
         if source is not None:
             self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
         self.window_actor.SetVisibility(source is not None)
@@ -215,6 +223,22 @@ class Explained:
             tops.append(coord.GetComputedDoubleViewportValue(self.stage.renderer))
         self.name.SetPosition(tops[1][0], max(t[1] for t in tops) + 0.3 * self.name.GetTextProperty().GetFontSize())
         self.name.SetVisibility(True)
+
+    def _pending_note(self, sheet, first: int) -> None:
+        """PENDING_NOTE in the middle of the rows not yet computed, from row `first` down, where its
+        two lines fit in them as the camera sees them (a class asked what the dark slab was)."""
+        v, (x, y, z) = sheet.voxel, sheet.origin
+        top = z + sheet.rows * v / 2
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        ends = []
+        for row in (first, sheet.rows):  # the covered rows' top and bottom edges, mid-width
+            coord.SetValue(x, y, top - row * v)
+            ends.append(coord.GetComputedDoubleViewportValue(self.stage.renderer))
+        size = self.pending.GetTextProperty().GetFontSize()
+        fits = first < sheet.rows and ends[0][1] - ends[1][1] >= PENDING_ROOM * size
+        self.pending.SetPosition((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
+        self.pending.SetVisibility(fits)
 
     def update(self, shown: Shown) -> None:
         block = self.sheet.block

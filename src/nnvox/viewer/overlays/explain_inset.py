@@ -488,9 +488,11 @@ class ExplainInset:
 
 
 def _title(m: Moment, widest: bool = False) -> str:
-    """`conv1: map 0, row 12, column 12   (349 of 784)`; `widest`: with as many digits in each
-    number as it can have over the shot (the map's own, the rows', the columns', the count's: the
-    title's width over the shot, to lay out by)."""
+    """`conv1: map 0, row 12, column 12   (348 of 0–783)`; `widest`: with as many digits
+    in each number as it can have over the shot (the map's own, the rows', the columns', the
+    position's: the title's width over the shot, to lay out by). Everything counts from 0, as
+    PyTorch indexes and as the maps, kernels and classes are numbered in every shot: the position
+    in reading order is row × width + column (a class checked 6 · 28 + 10 against "179 of 784")."""
     s = m.step
     if m.held is not None and not widest:  # sweeping between stops: where to, not where now
         where = f"{m.layer}: map {s.position[0]}"
@@ -500,11 +502,13 @@ def _title(m: Moment, widest: bool = False) -> str:
     most = lambda n: "8" * len(str(n))
     if widest:
         at = (most(m.total - 1),) if s.family == "linear" else (s.position[0], most(m.grid[0] - 1), most(m.grid[1] - 1))
-        done = most(m.total)
+        index = most(m.total - 1)
     else:
-        at, done = s.position, m.done
-    where = f"unit {at[0]}" if s.family == "linear" else f"map {at[0]}, row {at[1]}, column {at[2]}"
-    return f"{m.layer}: {where}   ({done} of {m.total})"
+        at, index = s.position, m.done - 1
+    last = f"of 0–{m.total - 1}"
+    if s.family == "linear":
+        return f"{m.layer}: unit {at[0]} {last}"
+    return f"{m.layer}: map {at[0]}, row {at[1]}, column {at[2]}   ({index} {last})"
 
 
 def _note(m: Moment, hidden: int) -> str:
