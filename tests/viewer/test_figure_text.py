@@ -67,3 +67,39 @@ def test_every_figure_text_reads_at_lecture_size_inside_the_panel_and_clear_of_t
             for b, _, q in texts[:i]:
                 overlap = min(p[2], q[2]) - max(p[0], q[0]), min(p[3], q[3]) - max(p[1], q[1])
                 assert min(overlap) <= 1, f"{where}: {a!r} at {p} over {b!r} at {q}"
+
+
+@pytest.mark.parametrize("size_name", SIZES)
+def test_the_voxel_figure_draws_its_pictures_large_and_uncovered_however_low_its_panel(
+    digits_run, size_name, monkeypatch
+):
+    """Raised over the legend's notes, the panel is as low as MIN_HEIGHT of the window: its words at
+    the window's size (one line under the input, titles of three lines) left the input and patch x
+    kernel about 10 px high in the 234 px panel of the window at 1280 x 800, and at 164 px the layout
+    collapsed, the caption over the pictures; a short figure has fewer words. Read from the
+    figure's artists as drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from nnvox.viewer.figure_panel import BOX, MIN_HEIGHT, caption_size
+    from nnvox.viewer.figures import figure_image
+
+    drawn: list = []
+    close = plt.close
+    pictures = lambda fig: [im.get_window_extent() for ax in fig.axes for im in ax.images]
+    monkeypatch.setattr(plt, "close", lambda fig: (drawn.append((pictures(fig), _drawn_texts(fig))), close(fig)))
+    width, height = SIZES[size_name]
+    for share in (MIN_HEIGHT, BOX[3] - BOX[1]):
+        w, h = round((BOX[2] - BOX[0]) * width), round(share * height)
+        figure_image(
+            digits_run, "voxel", width=w, height=h, caption=caption_size(height), layer="conv1", voxel=(0, 5, 5)
+        )
+        boxes, texts = drawn.pop()
+        assert len(boxes) == 2, boxes
+        for box in boxes:
+            assert box.y0 >= 0 and box.y1 <= h and box.height >= 0.2 * h, f"{size_name}: a picture {box} in {w}x{h}"
+            for words, _, (x0, y0, x1, y1) in texts:
+                over = min(x1, box.x1) - max(x0, box.x0), min(y1, box.y1) - max(y0, box.y0)
+                assert min(over) <= 1, f"{size_name} {w}x{h}: {words!r} over a picture"

@@ -376,8 +376,8 @@ def _voxel_input(fig, ax, image: np.ndarray, v, short: bool = False) -> None:
     import textwrap
 
     _show_input(ax, image, v.seen)
-    if short:
-        _title(fig, ax, "what it sees" if v.seen.shown else "the input")
+    if short:  # one line (wrapped at the axes' width before layout, it took two in the least panel)
+        ax.set_title("what it sees" if v.seen.shown else "the input")
         ax.set_axis_off()
         return
     _title(fig, ax, "the input; in amber, what it sees" if v.seen.shown else "the input")
@@ -417,8 +417,12 @@ def _voxel_product(fig, ax, v, wide: bool, short: bool = False) -> None:
     m = float(np.abs(terms).max()) or 1.0
     ax.imshow(terms, cmap="RdBu_r", vmin=-m, vmax=m)
     channels = f"patch × kernel, {p.patch.shape[0]} input channel" + "s" * (p.patch.shape[0] > 1)
-    channels = "patch × kernel" if short and not wide else channels
-    _title(fig, ax, f"{channels}: sum {p.terms.sum():.3f} + bias {p.bias:.3f} = {p.total:.3f}" if wide else channels)
+    if short and not wide:
+        ax.set_title("patch × kernel")
+    else:
+        _title(
+            fig, ax, f"{channels}: sum {p.terms.sum():.3f} + bias {p.bias:.3f} = {p.total:.3f}" if wide else channels
+        )
     if _fits(fig, ax, terms.shape[1], "-0.00"):  # each term's value where it fits
         for (i, j), term in np.ndenumerate(terms):
             ax.text(j, i, f"{term:.2f}", ha="center", va="center", color="black")
