@@ -337,3 +337,21 @@ def test_the_window_lands_on_each_stop_slowly_not_16_positions_in_a_frame(lenet_
         assert steps == sorted(steps, reverse=True) and steps[-1] <= 4, (stop, steps)  # slowing into it
         before = done[: landed - 1]
         assert max(b - a for a, b in itertools.pairwise(before[-12:])) > 2 * steps[-1]  # faster on the way
+
+
+def test_the_explaining_shots_camera_holds_one_pose_framing_every_window(lenet_run, tmp_path):
+    """A lecturer saw the 3D view change angle at each stop: the camera holds one pose over the
+    whole shot (shots.explain_pose, chosen once with the window's reach into the padding), so what
+    moves is the window alone (it now eases into each stop)."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.shots import shot_frames
+    from nnvox.scenes.storyboard import load_storyboard
+
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    board.write_text('[[shot]]\nrun = "run"\nduration = 12\nsample = 9\nexplain = "conv1"\ntransition = "cut"\n')
+    shot = load_storyboard(board).shots[0]
+    scene = build_scene(lenet_run)
+    explained = ex.Explanation(lenet_run, scene, "conv1", 0, 9, seconds=12)
+    frames = shot_frames(shot, scene, 16 / 9, 30, ["conv1", explained.source], reach=explained.reach)
+    assert len({f.pose for f in frames}) == 1 and explained.reach == 2  # conv1 reads 2 of padding each side

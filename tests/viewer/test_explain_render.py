@@ -3,6 +3,8 @@ covered in one flat colour, the inset's sum is the recorded value; a storyboard 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import vtk
@@ -312,3 +314,55 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
         )
     finally:
         renderer.close()
+
+
+def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run):
+    """A lecturer read "row 6, column 10 (179 of 784)": rows and columns from 0, the count from 1
+    (6 · 28 + 10 = 178). Everything in the heading counts from 0, as PyTorch indexes and as every
+    shot numbers maps and classes: the position is row × width + column, of 0 to the last."""
+    from nnvox.viewer.overlays.explain_inset import _title
+
+    explained = Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12)
+    last = len(lenet_run.snapshots) - 1
+    for progress in (0.0, 0.5, 1.0):
+        m = explained.at(progress, last)
+        m = dataclasses.replace(m, held=None)  # where it stands (sweeping, the heading names where to)
+        _, row, col = m.step.position
+        assert _title(m) == f"conv1: map 0, row {row}, column {col}   ({row * 28 + col} of 0–783)"
+    dense = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.0, last)
+    assert _title(dense) == f"fc1: unit {dense.step.position[0]} of 0–{dense.total - 1}"
+
+
+def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
+    """A lecturer saw a dark slab over the map nobody explained: the covered rows carry "not yet
+    computed", at the labels' (hall) size, inside the covered part of the map as drawn; none once
+    the map is filled."""
+    from nnvox.viewer.options import hall_font
+    from nnvox.viewer.overlays.explain import PENDING_NOTE
+
+    size = (1920, 1080)
+    for progress, shown in ((0.0, True), (1.0, False)):
+        scene, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=12)
+        try:
+            note = renderer.scene_renderer.overlays.explain.pending
+            assert bool(note.GetVisibility()) == shown, progress
+            if not shown:
+                continue
+            assert note.GetInput() == PENDING_NOTE and note.GetTextProperty().GetFontSize() >= hall_font(size[1])
+            sheet = sheet_block(scene.block("conv1"))
+            (x, y, z), v = sheet.origin, sheet.voxel
+            row = moment.step.position[1] + 1  # the first row wholly covered
+            coord = vtk.vtkCoordinate()
+            coord.SetCoordinateSystemToWorld()
+            edges = []
+            for r in (row, sheet.rows):
+                coord.SetValue(x, y, z + sheet.rows * v / 2 - r * v)
+                edges.append(coord.GetComputedDoubleViewportValue(renderer.scene_renderer.renderer)[1])
+            assert edges[1] < note.GetPosition()[1] < edges[0]  # between the covered rows' top and bottom
+            # drawn: the text's colour in the covered rows' middle band, around the note
+            px, py = (round(c) for c in note.GetPosition())
+            band = image[size[1] - py - 40 : size[1] - py + 40, px - 120 : px + 120].astype(int)
+            text = np.asarray(renderer.options.theme.colours.text)
+            assert (np.abs(band - text).max(axis=2) < 40).sum() > 200
+        finally:
+            renderer.close()
