@@ -1,11 +1,13 @@
 """The pace of an explaining shot (scenes/explain.py): which output positions it has visited at
-each moment. The window stands still while the shot fades in, then walks one row slowly, a few
-positions a second, each with its own sum (a class sees it slide and the map fill cell by cell),
-into the first of a few positions chosen from the data where it stops a while (a whole window of
+each moment. The window stands on the first position of its walk from the shot's first frame
+(the map before it computed already) and still while the shot fades in, then walks one row slowly,
+a few positions a second, each with its own sum (a class sees it slide and the map fill cell by
+cell), into the first of a few positions chosen from the data where it stops a while (a whole window of
 the background, the window fullest of the stroke, the one across a stroke's edge where the map
 answers most; and the last position, reading padding, where the shot leaves it on screen long
 enough), so a class can follow the sum there; it sweeps quickly over the rest in reading order,
-filling the map. Without a padded stop at the end, the finished map is held a while."""
+filling the map, easing out of each stop and into the next. Without a padded stop at the end, the
+finished map is held a while."""
 
 from __future__ import annotations
 
