@@ -10,6 +10,7 @@ from collections.abc import Callable
 import vtk
 
 from nnvox.scenes.heads_up import SEPARATOR
+from nnvox.viewer.label_layout import margin
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import to_unit
 
@@ -58,17 +59,27 @@ def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> t
     return bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1
 
 
+def edge_pixels(stage: Stage) -> float:
+    """The frame's edge margin (label_layout.margin, what block labels keep) in pixels, of the pane's
+    shorter side (a narrow pane beside the window's panels keeps its texts' room): every overlay text
+    keeps it from the pane's edges (a projector's overscan clipped 13 px at 1080p)."""
+    return margin(min(stage.pane_height, stage.pane_width))
+
+
 class HeadsUpLine:
     def __init__(self, stage: Stage):
         size = stage.options.hall_text(stage.fonts.hud.fraction)  # read from the back of a hall
-        self.room = stage.pane_width * stage.layout.hud_width  # pixels a line may take
+        # inside the frame's edge margin at any shape: 9:16's 1.2% of the width was 7 px
+        edge = edge_pixels(stage)
+        self.room = min(stage.pane_width * stage.layout.hud_width, stage.pane_width - 2 * edge)  # a line's pixels
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(size)
         tp.SetColor(*to_unit(stage.colours.text))
         tp.SetVerticalJustificationToTop()
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        self.actor.SetPosition(*stage.layout.hud_position)
+        x, y = stage.layout.hud_position
+        self.actor.SetPosition(max(x, edge / stage.pane_width), min(y, 1.0 - edge / stage.pane_height))
         stage.renderer.AddViewProp(self.actor)
         self.props = [self.actor]
         self.detail = stage.options.hud == "detail"

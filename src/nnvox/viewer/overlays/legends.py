@@ -17,9 +17,8 @@ from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.heads_up import significant
 from nnvox.scenes.scene import Frame
-from nnvox.viewer.label_layout import EDGE
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
+from nnvox.viewer.overlays.metrics import InsetLayout, edge_share, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import to_unit
 
@@ -296,17 +295,41 @@ def scale_ends(blocks) -> tuple[str, ...]:
 
 
 def bar_width(
-    layout, count: int, pane_share: float = 1.0, inset_left: float | None = None, *, whole: bool = False
+    layout,
+    count: int,
+    pane_share: float = 1.0,
+    inset_left: float | None = None,
+    *,
+    whole: bool = False,
+    left: float | None = None,
 ) -> float:
     """A bar's width (pane fractions): as wide as at full width in a narrower pane (`pane_share`: its
     share of the window's width), so the title fits over it; narrower when `count` bars would reach
     the metrics inset (its left edge `inset_left`: the theme's unless the pane widened it). `whole`:
-    the bars take the strip's whole width (the inset raised over them), each up to legend_max_width."""
+    the bars take the strip's whole width (the inset raised over them), each up to legend_max_width.
+    `left`: where the first starts (bars_left; the theme's legend_left by default)."""
+    left = layout.legend_left if left is None else left
     wide = layout.legend_max_width if whole else min(layout.legend_max_width, layout.legend_width / pane_share)
-    right = 1.0 - layout.legend_left + layout.legend_gap if whole else inset_left
+    right = 1.0 - left + layout.legend_gap if whole else inset_left
     right = layout.metrics_box[0] if right is None else right
-    room = right - layout.legend_gap - layout.legend_left - (count - 1) * layout.legend_gap
+    room = right - layout.legend_gap - left - (count - 1) * layout.legend_gap
     return min(wide, room / max(count, 1))
+
+
+def bars_left(stage: Stage) -> float:
+    """Where the first bar starts (pane fractions): the theme's legend_left, or the frame's edge
+    margin where that is wider (a tall frame's 2% of its width was 12 px: its words under the bar
+    stand at its ends)."""
+    return max(stage.layout.legend_left, edge_share(stage))
+
+
+def title_rooms(stage: Stage, width: float, count: int) -> list[float]:
+    """Each of `count` bars' title's room (pane fractions): its bar and half the gap each side, less
+    where that would pass the frame's edge margin (the first's and the last's titles are centred
+    over their bars, so they never need moving onto their neighbours')."""
+    left, gap, edge = bars_left(stage), stage.layout.legend_gap, edge_share(stage)
+    centres = [left + (width + gap) * i + width / 2 for i in range(count)]
+    return [2 * min(width / 2 + gap / 2, c - edge, 1.0 - edge - c) for c in centres]
 
 
 def words_that_fit(words: tuple[str, ...], width: float, measure: Callable[[str], float], gap: float):
@@ -346,11 +369,13 @@ def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tupl
     does). What ColourLegends draws and what placed_inset weighs: the one place a title's form is chosen."""
     layout, size = stage.layout, stage.options.font(stage.fonts.legend)
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
-    width = bar_width(layout, len(bars), stage.viewport[2] - stage.viewport[0], inset_left, whole=whole)
+    share = stage.viewport[2] - stage.viewport[0]
+    width = bar_width(layout, len(bars), share, inset_left, whole=whole, left=bars_left(stage))
     title, word, gap = text_measure(stage, title_font(size)), text_measure(stage, size), 0.5 * size / stage.pane_width
+    rooms = title_rooms(stage, width, len(bars))
     return [
-        (first_fitting(b.titles, width + layout.legend_gap, title), words_that_fit(b.words, width, word, gap))
-        for b in bars
+        (first_fitting(b.titles, room, title), words_that_fit(b.words, width, word, gap))
+        for b, room in zip(bars, rooms, strict=True)
     ]
 
 
@@ -403,7 +428,8 @@ class ColourLegends:
         inset = placed_inset(stage)  # the bars keep left of it (or take the width under it), the marks sit over it
         inset_box = inset.box if inset is not None else stage.options.metrics_box
         whole = inset is not None and inset.raised
-        self.width = bar_width(layout, len(self.bars), stage.viewport[2] - stage.viewport[0], inset_box[0], whole=whole)
+        share, self.left = stage.viewport[2] - stage.viewport[0], bars_left(stage)
+        self.width = bar_width(layout, len(self.bars), share, inset_box[0], whole=whole, left=self.left)
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
         title_room = 1.25 * title_font(self.size) / stage.pane_height
@@ -422,7 +448,7 @@ class ColourLegends:
         margin) and its `words` under it (None: none fit, the ends' short forms)."""
         layout, pane_h = self.stage.layout, self.stage.pane_height
         cmap, (lo, hi) = legend.cmap, legend.span
-        x = layout.legend_left + (self.width + layout.legend_gap) * i
+        x = self.left + (self.width + layout.legend_gap) * i
         top = self.heading_y - 0.008
         bottom = max(top - BAR_HEIGHT, layout.legend_bottom + 1.3 * self.size / pane_h)
         bar = vtk.vtkScalarBarActor()
@@ -478,7 +504,7 @@ class ColourLegends:
         """`centre` (a fraction of the pane's width) moved as little as keeps the centred text
         inside the frame's edge margin: a title wider than its bar is never cut at the edge."""
         half = self._width(text, text.GetInput()) / 2
-        edge = EDGE * self.stage.pane_height / self.stage.pane_width
+        edge = edge_share(self.stage)
         return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
 
     def show_notes(self, epochs: bool, shown: bool = True) -> None:
@@ -542,7 +568,7 @@ def entry_stack(
     take; None where no form fits."""
     size = stage.options.font(stage.fonts.legend)
     measure = measure or text_measure(stage, size)
-    gap, edge = 1.5 * size / stage.pane_width, EDGE * stage.pane_height / stage.pane_width
+    gap, edge = 1.5 * size / stage.pane_width, edge_share(stage)
     for form in ENTRY_FORMS:
         widest = max(measure(form[k]) for k in kinds)
         x = min(below[0], 1.0 - edge - gap - widest)

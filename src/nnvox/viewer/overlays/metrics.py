@@ -10,7 +10,7 @@ import vtk
 
 from nnvox.scenes.training_chart import training_chart
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.hud import shortened, text_extent
+from nnvox.viewer.overlays.hud import edge_pixels, shortened, text_extent
 from nnvox.viewer.overlays.training_chart import ChartArea, chart_place
 from nnvox.viewer.theme import Box
 
@@ -18,6 +18,11 @@ LABEL_DROP = 0.035  # of the pane: the labels' baseline, below the box's top
 TITLE_BAND = 0.047  # of the pane: the labels' band at the box's top, descenders and a gap included
 TITLE_PAD = 0.006  # of the pane's width: a title's distance from the box's side
 TITLE_SPACE = 1.0  # font sizes between the two titles where they share a line
+
+
+def edge_share(stage: Stage) -> float:
+    """The frame's edge margin (hud.edge_pixels) as a share of the pane's width."""
+    return edge_pixels(stage) / stage.pane_width
 
 
 def curves_height(box, band: float = TITLE_BAND) -> float:
@@ -103,14 +108,15 @@ def inset_layout(stage: Stage, titles: list[str], box: Box | None = None) -> Ins
     widens it leftwards, and one wider than the frame's margins is cut short with an ellipsis. (Where
     the legends beside it are then too narrow, legends.placed_inset raises it over them.)"""
     x0, y0, x1, y1 = box or stage.options.metrics_box
-    prop, pane_w = title_property(stage), stage.pane_width
+    prop, pane_w, edge = title_property(stage), stage.pane_width, edge_share(stage)
+    x1 = min(x1, 1.0 - edge)  # its texts inside the frame's edge margin (a narrow frame's 2% was 12 px)
     window = stage.renderer.GetRenderWindow()
     dpi = window.GetDPI() if window is not None else 72
     sizes = [text_extent(prop, title, dpi) for title in titles]
     widths, pad = [w for w, _ in sizes], TITLE_PAD * pane_w
     rows = title_rows(widths, (x1 - x0) * pane_w - 2 * pad, TITLE_SPACE * prop.GetFontSize())
     if len(rows) > 1 and max(widths) > (x1 - x0) * pane_w - 2 * pad:
-        x0 = max(min(stage.layout.legend_left, x0), x1 - (max(widths) + 2 * pad) / pane_w)
+        x0 = max(min(max(stage.layout.legend_left, edge), x0), x1 - (max(widths) + 2 * pad) / pane_w)
     room = (x1 - x0) * pane_w - 2 * pad
     fits = lambda text: text_extent(prop, text, dpi)[0] <= room
     line = max((h for _, h in sizes), default=0) / stage.pane_height
