@@ -11,7 +11,7 @@ import pytest
 
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.frames import lit_at
-from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels
+from nnvox.scenes.shot_changes import MOVE_FADE, coming_in, cross_fade_frames, dip_levels, move_fade_frames
 from nnvox.scenes.shots import DIM_SECONDS, forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import load_storyboard, transitions
 
@@ -84,6 +84,9 @@ def test_a_dip_takes_one_shot_down_to_the_background_and_the_next_up_never_both(
     assert levels[0][0] == 1  # the video opens on its title card as drawn (the card fades in by itself)
     # a cross-fade only where asked, over the video's fade_seconds
     assert cross_fade_frames(board, FPS, ways) == [0, 0, 0, 0, 15, 0, 0]
+    # a move dissolves its first MOVE_FADE from the shot before's last frame (texts fade, never pop)
+    assert move_fade_frames(board, FPS, ways) == [0, 0, round(MOVE_FADE * FPS), 0, 0, 0, 0]
+    assert move_fade_frames(board, 4, ways)[2] == 1  # 0.3 s at 4 fps: one frame
 
 
 def test_a_shot_coming_in_waits_for_its_dip_its_cross_fade_or_its_camera_move(board):

@@ -221,8 +221,9 @@ STEP_BOUND = 3.5
 def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, monkeypatch):
     """The pass used to start with every layer unlit: the frame after a lit overview darkened at
     once. Now no step from the overview's last frame through the pass's first second is larger
-    than a bound; the same board with the dimming taken away breaks it."""
-    from nnvox.scenes import shots
+    than a bound; the same board with the dimming (and the move's dissolve, which would soften
+    the jump) taken away breaks it."""
+    from nnvox.scenes import shot_changes, shots
 
     def steps(folder) -> list[float]:
         frames = _frames(_write(digits_run, folder, LIT_THEN_FORWARD))[15 - 1 : 15 + 15]
@@ -234,6 +235,7 @@ def test_a_forward_pass_after_a_lit_shot_dims_smoothly(digits_run, tmp_path, mon
     assert smooth[1] < STEP_BOUND / 4, smooth  # the first dimmed frame: no jump
     assert sum(smooth) > 2 * STEP_BOUND  # the network does darken over that second
     monkeypatch.setattr(shots, "DIM_SECONDS", 0.0)
+    monkeypatch.setattr(shot_changes, "MOVE_FADE", 0.0)
     (tmp_path / "sudden").mkdir()
     sudden = steps(tmp_path / "sudden")
     assert sudden[0] > 1.5 * STEP_BOUND, sudden

@@ -53,6 +53,23 @@ def cross_fade_frames(board: Storyboard, fps: int, ways: list[str]) -> list[int]
     return [round(change_seconds(board, s) * fps) if way == "fade" else 0 for s, way in zip(board.shots, ways)]
 
 
+# A "move": seconds over which the shot before's last frames dissolve into the shot's first, which
+# starts from the same camera pose: texts and marks the new shot does not show fade out, its own
+# fade in (the lecture's top-5 list, relu3's label and the output's row gaps vanished in one frame
+# at 26 s). The shot before holds still there (its move eased to a stop, its answer held), so the
+# dissolve shows no double picture, and the new shot starts whole from its first frame.
+MOVE_FADE = 0.3
+
+
+def move_fade_frames(board: Storyboard, fps: int, ways: list[str]) -> list[int]:
+    """Of each shot that carries the camera on ("move"), the frames of the shot before that
+    dissolve into its first: MOVE_FADE, at most a third of the shot before."""
+    return [
+        min(round(MOVE_FADE * fps), frame_count(board.shots[i - 1], fps) // 3) if way == "move" and i else 0
+        for i, way in enumerate(ways)
+    ]
+
+
 def dip_levels(board: Storyboard, fps: int, ways: list[str]) -> list[np.ndarray]:
     """Each shot's frames' levels: 1 as drawn, falling linearly to 0 (the background alone) over a
     dip's out-half at the shot's end, rising from 0 over its in-half at the next shot's start. The

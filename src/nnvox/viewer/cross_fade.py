@@ -63,6 +63,13 @@ def cross_fade(before: Layers, after: Layers, a: float) -> np.ndarray:
     return (before if a < 0.5 else after).over(picture)
 
 
+def dissolved(before: np.ndarray, after: np.ndarray, a: float) -> np.ndarray:
+    """The frame `a` (0..1) of the way from image `before` to image `after` (uint8), texts and all:
+    where a camera move changes shots, the two pictures at one pose (shot_changes.MOVE_FADE)."""
+    mixed = before.astype(np.float32) * (1 - a) + after.astype(np.float32) * a
+    return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+
+
 def dipped(image: np.ndarray, background: tuple[int, int, int], level: float) -> np.ndarray:
     """`image` (uint8) `level` (0..1) of the way from the background: a dip's frame. A transparent
     frame's alpha goes to 0 with it, so a dipped overlay fades out of the video it is laid over."""

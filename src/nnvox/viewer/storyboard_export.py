@@ -16,7 +16,7 @@ from nnvox.scenes.explain import Explanation, focused
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.scene import CHANGE_MODES
-from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels, going_out
+from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels, going_out, move_fade_frames
 from nnvox.scenes.shot_subject import shot_subject
 from nnvox.scenes.shots import forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import (
@@ -28,7 +28,7 @@ from nnvox.scenes.storyboard import (
     transitions,
 )
 from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
-from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, render_layers
+from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, dissolved, render_layers
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
@@ -358,28 +358,56 @@ def render_storyboard(
     painter = _Painter(board, scenes, look)
     moves = transitions(board)
     blends, levels = cross_fade_frames(board, fps, moves), dip_levels(board, fps, moves)
+    dissolves = move_fade_frames(board, fps, moves)
     previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
+    held: list[np.ndarray] = []  # its last frames, where the next shot moves on: they dissolve into its first
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
+
+            def write(image: np.ndarray) -> None:
+                check()
+                writer.write(image)
+                tick()
+
             for i, shot in enumerate(board.shots):
                 blend = blends[i]
                 layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
                 drawn_frames = painter.images(shot, fps, layered, _opening(board, i, moves[i]), moves[i] == "move")
-                for k, drawn in enumerate(drawn_frames):
-                    # a cross-fade from the shot before mixes the pictures, never the texts
-                    image = (
-                        cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
-                    )
-                    if levels[i][k] < 1:  # a dip: this shot's frame alone, towards the background
-                        image = dipped(image, look.background, levels[i][k])
-                    check()
-                    writer.write(image)
-                    tick()
-                previous = as_layers(drawn)
+                keep = frame_count(shot, fps) - (dissolves[i + 1] if i + 1 < len(dissolves) else 0)
+                for k, (image, drawn) in enumerate(_composed(drawn_frames, previous, blend, levels[i], look)):
+                    if k == 0:  # the shot before's last frames, held, dissolve into this first one
+                        for frame in dissolving(held, image):
+                            write(frame)
+                        held = []
+                    if k < keep:
+                        write(image)
+                    else:
+                        held.append(image)
+                    last = drawn
+                previous = as_layers(last)
     finally:
         scenes.close()
         painter.close()
     return out
+
+
+def _composed(drawn_frames, previous: Layers | None, blend: int, level: np.ndarray, look: RenderOptions):
+    """A shot's frames as written, each with the frame as drawn: its first `blend` cross-faded from
+    the shot before's last (`previous`), each dipped to its `level` (1: as drawn)."""
+    for k, drawn in enumerate(drawn_frames):
+        # a cross-fade from the shot before mixes the pictures, never the texts
+        image = cross_fade(previous, as_layers(drawn), (k + 1) / (blend + 1)) if k < blend else as_image(drawn)
+        if level[k] < 1:  # a dip: this shot's frame alone, towards the background
+            image = dipped(image, look.background, level[k])
+        yield image, drawn
+
+
+def dissolving(held: list[np.ndarray], into: np.ndarray) -> list[np.ndarray]:
+    """The shot before's last frames `held`, dissolved towards `into`, the first frame of the shot
+    that carries its camera on (the same pose): its texts and marks that the new shot does not show
+    fade out, the new ones in, and the new shot starts whole (shot_changes.MOVE_FADE)."""
+    n = len(held)
+    return [dissolved(image, into, (j + 1) / (n + 1)) for j, image in enumerate(held)]
 
 
 def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:
