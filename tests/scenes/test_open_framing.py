@@ -72,3 +72,43 @@ def test_the_input_and_the_opened_grid_stay_in_the_frame_through_the_move(lenet_
         # where nothing passed the edge, the shot's own camera is kept: the held close-up unchanged
         held = shot_frames(shot, scene, ASPECT, 30)[-1].pose
         assert np.allclose(frames[-1].pose.focal, held.focal) and np.isclose(frames[-1].pose.scale, held.scale)
+
+
+WEIGHTS_SHOT = """\
+[[shot]]
+run = "run"
+duration = 10
+mode = "weights"
+open = ["conv1", "conv2"]
+timeline = "last"
+caption = "Trained kernels"
+"""
+
+
+def test_the_second_kernel_grid_comes_in_above_the_caption_band(lenet_run, tmp_path):
+    """The lecture's weights shot faces conv1's kernels, then widens to conv2's too: conv2's tiles
+    came in from the right larger than they end, over the chart and caption below, then settled.
+    Now wherever any of them is in the frame, their bottom stands no lower than where it ends."""
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    board.write_text(WEIGHTS_SHOT)
+    shot = load_storyboard(board).shots[0]
+    options = dataclasses.replace(shot.view.scene_options(), opened=frozenset(shot.open))
+    scene = build_scene(lenet_run, options)
+    frames = shot_frames(shot, scene, ASPECT, 30, opens=False)  # after a dip: open from the first frame
+    box = np.array([scene.block("conv2").bounds])
+
+    def across_and_bottom(pose) -> tuple[float, float]:
+        """How far conv2's left edge stands from the frame's right edge (< 0: inside), and its bottom
+        (in half frame heights from the middle)."""
+        d, up = np.asarray(pose.direction), np.asarray(pose.up)
+        right = np.cross(-d, up)
+        right /= np.linalg.norm(right)
+        corners = np.array([(box[0][i], box[0][j], box[0][k]) for i in (0, 1) for j in (2, 3) for k in (4, 5)])
+        rel = corners - np.asarray(pose.focal)
+        return float((rel @ right).min() / (pose.scale * ASPECT) - 1), float((rel @ up).min() / pose.scale)
+
+    seen = [across_and_bottom(f.pose) for f in frames]
+    assert seen[0][0] > 0 and seen[-1][0] < 0  # out of the frame at first, in it at the end
+    lowest = min(bottom for across, bottom in seen if across < 0)
+    assert lowest >= seen[-1][1] - 0.01, (lowest, seen[-1][1])

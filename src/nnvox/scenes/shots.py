@@ -25,7 +25,7 @@ from nnvox.scenes.camera import (
     view_direction,
 )
 from nnvox.scenes.frames import lit_at
-from nnvox.scenes.open_framing import kept_in_frame
+from nnvox.scenes.open_framing import aside, kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.shot_subject import shot_subject
@@ -297,8 +297,22 @@ def open_camera(
         return lambda p: blend(whole, facing, ease("smooth", opened(p)))
     first, leave, widened = tour  # the first kernel grid alone, then all of them (open_layer.grid_tour)
     alone = open_pose(scene, first, aspect, **room)
-    out = lambda p: ease("smooth", (p - leave) / (widened - leave))
-    return lambda p: blend(blend(whole, alone, ease("smooth", opened(p))), facing, out(p))
+    opening = lambda p: blend(whole, alone, ease("smooth", opened(p)))
+    side = aside(facing, scene, first, [n for n in shot.open if n != first], aspect)
+    if side is None:
+        out = lambda p: ease("smooth", (p - leave) / (widened - leave))
+        return lambda p: blend(opening(p), facing, out(p))
+    # out to all the grids' size, the others still outside the frame, then across to them: they
+    # come in at their own size, above the caption's band (open_framing.aside)
+    mid = (leave + widened) / 2
+    share = lambda p, a, b: ease("smooth", min(max((p - a) / (b - a), 0.0), 1.0))
+    return lambda p: (
+        opening(p)
+        if p < leave
+        else blend(alone, side, share(p, leave, mid))
+        if p < mid
+        else blend(side, facing, share(p, mid, widened))
+    )
 
 
 def _kept_in_frame(
