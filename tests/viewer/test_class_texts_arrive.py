@@ -4,10 +4,13 @@ the output is less than half lit, then fading in where they stay. The lecture's 
 to its place beside the top class's row as its lines appeared."""
 
 import numpy as np
+import pytest
 
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.frames import lit_at
 from nnvox.viewer.visuals import CLASS_TEXT_FROM
+
+pytestmark = pytest.mark.gl
 
 
 def _reveal_for(scene, name: str, lit: float) -> float:

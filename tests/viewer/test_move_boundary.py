@@ -4,10 +4,13 @@ relu3's label, the top-5 list and the output's row gaps, all in one frame (5.4% 
 pixels changed by more than 60 levels, against 0.1% for the frames around it)."""
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from nnvox.scenes.shot_changes import MOVE_FADE
 from nnvox.viewer.storyboard_export import render_storyboard
+
+pytestmark = pytest.mark.gl
 
 BOARD = """\
 [video]
