@@ -314,6 +314,9 @@ def test_clicking_a_voxel_tells_its_story(digits_run, tmp_path):
         was = np.abs(before.astype(int) - [250, 184, 64]).max(axis=2) < 40
         assert (amber & ~was).sum() > 20  # its receptive field outlined on the input plane
         assert _changed(before, after, (slice(80, 200), slice(0, 420))) > 0.01  # its story, under the heads-up line
+        # the network under the story, as wide as it can be left of the panels (beside it: 160 px of 1280)
+        coloured = np.flatnonzero((np.ptp(after[200:640, :780].astype(int), axis=2) > 60).any(axis=0))
+        assert coloured.max() - coloured.min() > 400, (coloured.min(), coloured.max())
         display.xdotool("key", "--window", wid, "f")  # taken apart in the figure panel: patch x kernel, histogram
         panel = (slice(60, 320), slice(660, 1260))
         taken_apart = _settle(display, 1.5)

@@ -96,12 +96,13 @@ def rooms(
 ) -> tuple[tuple[float, float], tuple[Box, ...]]:
     """The window's columns the panes share, and the parts of each pane (normalised x0, y0, x1, y1)
     its network may be fitted in: the window chooses the one it is largest in. One pane fills the
-    window and makes room for every panel beside it; a comparison's two panes move beside the left
-    column and the figure panel, and inside each the network goes beside or above the selected
-    layer's histogram (drawn in the pane)."""
-    if not comparing:
+    window and makes room for every panel beside it (or the left column's over it); a comparison's
+    two panes move beside the left column and the figure panel, and inside each the network goes
+    beside or above the selected layer's histogram (drawn in the pane)."""
+    if not comparing:  # beside the left column, or under it down to the hint line (a voxel's story: a few lines)
         x0, x1 = free_room(panels, figure, selected)
-        return (0.0, 1.0), ((x0, 0.0, x1, 1.0),)
+        under = (0.0, panels.bottom, x1, panels.left_foot())
+        return (0.0, 1.0), ((x0, 0.0, x1, 1.0), *((under,) if panels.column else ()))
     if not selected:
         return free_room(panels, figure, None), (WHOLE,)
     box, gap = panels.options.histogram_box, panels.theme.layout.panel_gap
@@ -229,6 +230,14 @@ class TextPanels:
             actor.SetInput(fitted(actor.GetTextProperty(), self.texts.get(actor, ""), (y - self.bottom) * height))
             actor.SetPosition(layout.hint_x, y)
             y -= text_extent(actor.GetTextProperty(), actor.GetInput())[1] / height + layout.panel_gap
+
+    def left_foot(self) -> float:
+        """Where the left column ends (normalised y, a gap under its last panel, as `stack` puts
+        them); 1 when empty."""
+        layout, y = self.theme.layout, self.theme.layout.left_panels_top
+        for actor in self.column:
+            y -= text_extent(actor.GetTextProperty(), actor.GetInput())[1] / self.options.height + layout.panel_gap
+        return y if self.column else 1.0
 
     def left_edge(self) -> float:
         """Where the left column ends (normalised x, a gap after its widest panel); 0 when empty."""
