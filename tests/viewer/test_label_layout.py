@@ -18,11 +18,11 @@ def test_a_label_moves_just_clear_in_its_own_direction():
 
 
 def test_a_label_with_no_room_within_reach_or_inside_the_picture_finds_none():
-    stack = np.array([[0, 20 * k, 100, 20 * k + 20] for k in range(6)], dtype=float)  # a column above
-    label = np.array([0, 15, 100, 35], dtype=float)
+    stack = np.array([[0, 20 * k + 25, 100, 20 * k + 45] for k in range(6)], dtype=float)  # a column above
+    label = np.array([0, 40, 100, 60], dtype=float)  # (clear of the margin: EDGE * 1000 from the bottom)
     assert free_place(label, stack, +1, 1000, 3 * 20) is None  # past reach
-    assert free_place(label, stack, +1, 140, 1000) is None  # past the picture's top
-    assert free_place(label, stack, +1, 1000, 1000) == pytest.approx(120 - 15 + GAP, abs=0.01)
+    assert free_place(label, stack, +1, 165, 1000) is None  # past the picture's top
+    assert free_place(label, stack, +1, 1000, 1000) == pytest.approx(145 - 40 + GAP, abs=0.01)
     assert free_place(np.array([0, 1, 10, 5.0]), np.empty((0, 4)), -1, 100, 50) is None  # under MARGIN
     assert free_place(np.array([0, 8, 10, 12.0]), np.empty((0, 4)), -1, 1000, 50) is None  # inside EDGE
     assert MARGIN > 1 and EDGE * 1000 > 8

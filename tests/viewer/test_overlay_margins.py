@@ -1,0 +1,44 @@
+"""Every overlay text (the heads-up line, the colour bars' titles and words, the notes and marks'
+entries, the metrics inset's titles and chart) keeps the frame's edge margin, the one block labels
+keep (label_layout.margin, of the shorter side), at 16:9, 4:3, 1:1 and 9:16: a lecturer measured the notes ending 13 px
+from the right edge and a bar's title 12 px from the left at 1080p, where a projector's overscan
+clips 13 px. On LeNet's mistake shot with its attribution plane (three bars, the longest titles)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.viewer.picture_policy import drawn_texts
+
+SHAPES = {"16:9": (1920, 1080), "4:3": (1440, 1080), "1:1": (1080, 1080), "9:16": (608, 1080)}
+
+
+@pytest.mark.gl
+def test_every_overlay_text_keeps_the_frames_edge_margin(lenet_run):
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.view import ViewSpec
+    from nnvox.viewer.label_layout import margin
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    spec = dataclasses.replace(ViewSpec(), mistake=1, attribution="integrated-gradients")
+    scene = build_scene(lenet_run, spec.scene_options())
+    assert margin(1080) > 13 + 2, "the margin clears a projector's overscan (13 px at 1080p)"
+    for shape, (w, h) in SHAPES.items():
+        r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False))
+        try:
+            r.scene_renderer.overlays.legends.show_notes(epochs=True)
+            r.render(scene.frame_at(scene.n_snapshots - 1))
+            texts = [t for t in drawn_texts(r) if t["kind"] == "text"]
+        finally:
+            r.close()
+        words = {t["text"] for t in texts}
+        assert any(t.startswith("Epoch") for t in words) and "100%" in words, f"{shape}: {sorted(words)}"
+        assert any(t.startswith("block:") for t in words), f"{shape}: the notes drawn"
+        keep = margin(min(w, h)) - 1  # of the shorter side (hud.edge_pixels); a pixel for rounding
+        for t in texts:
+            x0, y0, x1, y1 = t["box"]
+            near = min(x0, y0, w - x1, h - y1)
+            assert near >= keep, f"{shape}: {t['text'][:40]!r} {near:.0f} px from an edge, under {keep + 1:.0f}"
