@@ -26,7 +26,8 @@ def _picture(page) -> np.ndarray:
 
 
 def _cursor_column(page, picture) -> int:
-    """The inset's column holding the most pixels of the cursor's colour (its box's frame excluded)."""
+    """The inset's column holding the most pixels of the cursor's colour (its box's frame excluded), as
+    tall as most of the curves' area (which the cursor spans)."""
     left, top, width, height = page.page.evaluate(
         "(() => { const r = document.querySelector('.nnvox-metrics').getBoundingClientRect();"
         " return [r.left, r.top, r.width, r.height]; })()"
@@ -37,7 +38,8 @@ def _cursor_column(page, picture) -> int:
     background = np.array(page.page.evaluate("window.nnvoxViewer.scene.colours.background"))
     near = np.abs(inside - cursor).max(axis=2) <= 0.4 * np.abs(cursor - background).max()
     hits = near.sum(axis=0)
-    return int(left) + int(np.argmax(hits)) if hits.max() > 0.3 * inside.shape[0] else -1  # over the curves
+    _, top, _, bottom = page.page.evaluate("window.nnvoxViewer.inset.area")
+    return int(left) + int(np.argmax(hits)) if hits.max() > 0.8 * (bottom - top) else -1  # over the curves
 
 
 def test_the_insets_cursor_moves_with_the_slider(digits_page, scene):
