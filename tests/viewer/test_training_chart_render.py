@@ -110,3 +110,8 @@ def test_scale_names_centred_on_their_values_and_points_at_theirs(digits_run, wi
     rows = np.flatnonzero(_near(column, colours.curve_rgb("accuracy"), 30).any(axis=1))
     drawn = height - rows.mean()
     assert abs(drawn - (ay0 + (ay1 - ay0) * last)) <= 2.0, f"the last point at y={drawn:.1f} for {last:.3f}"
+    xs = dict(zip(inset.chart.chart.ticks, inset.chart.xs, strict=True))
+    for text, (_, _, right, _) in inset.chart.texts:  # each tick label's number under its tick ("epoch 3": the 3)
+        if text in xs:
+            number = inset.chart._extent(text.rpartition(" ")[2])[0]
+            assert abs(right - number / 2 - xs[text]) <= 1.0, f"{text!r} not under its tick at x={xs[text]:.0f}"
