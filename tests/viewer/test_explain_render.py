@@ -366,3 +366,17 @@ def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
             assert (np.abs(band - text).max(axis=2) < 40).sum() > 200
         finally:
             renderer.close()
+
+
+def test_an_explaining_shot_draws_no_edges(lenet_run):
+    """The window's rays join the input to the map; the input's edge ran into the pulled-out map's
+    covered rows, across their "not yet computed"."""
+    _, renderer, _, _ = _drawn(lenet_run, "conv1", 0.4)
+    try:
+        edges = renderer.scene_renderer.overlays.edges
+        poly = edges.straight.GetMapper().GetInput()
+        assert poly.GetNumberOfLines() == 0 and edges.drawn == set()
+        renderer.scene_renderer.show_explain(None)
+        assert edges.drawn is None  # the shot after draws them all again
+    finally:
+        renderer.close()

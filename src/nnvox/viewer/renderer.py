@@ -155,7 +155,9 @@ class SceneRenderer:
         self.overlays.explain.show(moment)
         self._explained = None if moment is None else {moment.layer, moment.source}
         self._named = None if moment is None else moment.layer
-        self.overlays.edges.drawn = self._explained  # no line to a block not drawn
+        # no edges at all: the window's rays join the input to the map, and the input's edge ran into
+        # the pulled-out map's covered rows, across their "not yet computed"
+        self.overlays.edges.drawn = None if moment is None else set()
         for name, visual in self.visuals.items():
             visual.actor.SetVisibility(self._explained is None or name in self._explained)
 
