@@ -87,13 +87,16 @@ def drawn_texts(renderer) -> list[dict]:
 
     out = []
     for pane in renderer.panes:
+        undrawn = pane.undrawn_labels()  # hidden while it renders (an explaining shot's other blocks')
         for layer in (pane.renderer, pane.overlay):
             if not layer.GetDraw():  # held back (an open shot's labels while its maps fly): nothing of it shows
                 continue
             props = layer.GetViewProps()
             props.InitTraversal()
             for _ in range(props.GetNumberOfItems()):
-                out += _text_of(props.GetNextProp(), layer, vtk)
+                prop = props.GetNextProp()
+                if not any(prop is a for a in undrawn):
+                    out += _text_of(prop, layer, vtk)
     return out
 
 

@@ -166,12 +166,18 @@ class SceneRenderer:
         panel covers where they stand, but not in a cross-fade's text layer, drawn without it); and
         the explained layer's, named over its map ("map 0 of conv1"): under the map, the output
         cell on its last row and the window's lines crossed its text."""
-        if self._explained is None or self.overlays.labels is None:
-            return
-        for name, actor in self.overlays.labels.labels.items():
-            if (name not in self._explained or name == self._named) and actor.GetVisibility():
+        for actor in self.undrawn_labels():
+            if actor.GetVisibility():
                 actor.SetVisibility(False)
                 self._unlabelled.append(actor)
+
+    def undrawn_labels(self) -> list:
+        """The label actors a render leaves out (an explaining shot's: see _hide_undrawn_labels),
+        visible between renders as the label layout left them."""
+        if self._explained is None or self.overlays.labels is None:
+            return []
+        labels = self.overlays.labels.labels.items()
+        return [actor for name, actor in labels if name not in self._explained or name == self._named]
 
     def _restore_labels(self, *_) -> None:
         for actor in self._unlabelled:
