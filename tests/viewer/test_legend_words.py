@@ -170,3 +170,28 @@ def test_the_notes_read_whole_at_lecture_size_clear_of_every_text(lenet_run, siz
     check_lecture_text(f"the notes at {size}", notes, size)
     others = [t for t in texts if t not in notes and t["box"] is not None]
     assert not [(n["text"], o["text"]) for n in notes for o in others if _overlap(n, o)], size
+
+
+@pytest.mark.gl
+def test_a_captioned_picture_takes_the_notes_short_form_whatever_its_caption(lenet_run):
+    """A storyboard's shots keep one wording of the notes: a move's dissolve between a shot whose
+    caption left room for the long form and one whose caption did not blended the two, garbled."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays.legends import SHORT_NOTES
+
+    scene = _scene(lenet_run)
+    r = OffscreenRenderer(scene, RenderOptions(width=1920, height=1080))
+    words = {}
+    try:
+        pane = r.scene_renderer
+        pane.overlays.legends.show_notes(epochs=True)
+        for caption in (None, "Short", "A caption long enough to wrap onto a second line of the caption band below"):
+            pane.overlays.caption.show(caption)
+            r.render(scene.frame_at(0))
+            words[caption] = {t["text"] for t in drawn_texts(r)}
+    finally:
+        r.close()
+    assert NOTES["maps"] in words[None]  # room for the long form where no caption shows
+    for caption in ("Short", "A caption long enough to wrap onto a second line of the caption band below"):
+        assert SHORT_NOTES["maps"] in words[caption] and NOTES["maps"] not in words[caption], caption

@@ -559,17 +559,22 @@ ENTRY_FORMS = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})  # the entrie
 
 
 def entry_stack(
-    stage: Stage, kinds: tuple[str, ...], below, measure: Callable[[str], float] | None = None, clear_of=None
+    stage: Stage,
+    kinds: tuple[str, ...],
+    below,
+    measure: Callable[[str], float] | None = None,
+    clear_of=None,
+    forms=ENTRY_FORMS,
 ):
     """Where the entries of `kinds` (MARKS' and NOTES' keys) stack over the box `below` (pane
     fractions), as MarkEntries draws them: their left edge (the box's, or further left where the
-    widest would reach the frame's edge margin), their words (the first of ENTRY_FORMS that fits
+    widest would reach the frame's edge margin), their words (the first of `forms` that fits
     between the margins, and off the box `clear_of` where given: kind -> words) and the box they
     take; None where no form fits."""
     size = stage.options.font(stage.fonts.legend)
     measure = measure or text_measure(stage, size)
     gap, edge = 1.5 * size / stage.pane_width, edge_share(stage)
-    for form in ENTRY_FORMS:
+    for form in forms:
         widest = max(measure(form[k]) for k in kinds)
         x = min(below[0], 1.0 - edge - gap - widest)
         # up to the first entry's words (the last stands just above the box)
@@ -657,9 +662,12 @@ class MarkEntries:
         # band (not up into the network: NOTES_TOP), else without them, as where the pane is too narrow
         over = below if band is None else (*below[:3], max(below[3], band[3]))
         tries = (((*marks, *self.notes), below, band), ((*marks, *self.notes), over, None), (marks, below, None))
+        # a captioned picture (a storyboard's) always takes the short form: one wording from shot to
+        # shot, where a move's dissolve blended a long form into a short one, garbled for 0.3 s
+        forms = ENTRY_FORMS[1:] if band is not None else ENTRY_FORMS
         kinds, fitting = (), None
         for entries, base, off in tries:
-            placed = entry_stack(self.stage, entries, base, self._width, off) if entries else None
+            placed = entry_stack(self.stage, entries, base, self._width, off, forms) if entries else None
             if placed is not None and (base is below or placed[2][3] <= NOTES_TOP):
                 kinds, fitting = entries, placed
                 break
