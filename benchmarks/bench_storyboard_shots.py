@@ -26,7 +26,7 @@ from common import gl_renderer, isolated
 
 LECTURE = Path(__file__).parents[1] / "src" / "nnvox" / "storyboards" / "lecture.toml"
 FPS = 30  # the boards' preset, 720p30
-NAMES = ("overview", "forward", "open", "explain", "epochs", "weights", "distance", "mistake")
+NAMES = ("overview", "forward", "open", "explain", "epochs", "weights", "distance", "mistake", "close-up")
 
 
 def _record() -> Path:
@@ -41,7 +41,7 @@ def _shot_boards(run: Path, folder: Path, scale: float) -> list[tuple[str, Path]
     """One storyboard per scene shot of the lecture (`scale` of its duration), on `run`."""
     shots = [s for s in tomllib.loads(LECTURE.read_text())["shot"] if "run" in s]
     boards = []
-    for name, shot in zip(NAMES, shots):
+    for name, shot in zip(NAMES, shots, strict=True):  # a shot added to the lecture needs its name
         lines = ['[video]\npreset = "720p30"\n\n[[shot]]']
         shot = {**shot, "run": str(run), "duration": round(shot["duration"] * scale, 2)}
         shot.pop("transition", None)
@@ -95,6 +95,10 @@ def compare(a: Path, b: Path) -> None:
     import imageio.v3 as iio
     import numpy as np
 
+    for folder in (a, b):
+        if not all((folder / name).is_dir() for name in NAMES):
+            print(f"{folder} has no frames of every shot: write them with --frames {folder}", file=sys.stderr)
+            sys.exit(2)
     for name in NAMES:
         left, right = sorted((a / name).glob("*.png")), sorted((b / name).glob("*.png"))
         same = len(left) == len(right) and all(
@@ -106,6 +110,9 @@ def compare(a: Path, b: Path) -> None:
 def main() -> None:
     if "--compare" in sys.argv:
         i = sys.argv.index("--compare")
+        if len(sys.argv) < i + 3:
+            print("--compare needs two folders: --compare DIR_A DIR_B", file=sys.stderr)
+            sys.exit(2)
         compare(Path(sys.argv[i + 1]), Path(sys.argv[i + 2]))
         return
     frames = Path(sys.argv[sys.argv.index("--frames") + 1]) if "--frames" in sys.argv else None

@@ -71,3 +71,5 @@ def test_a_run_recorded_before_the_held_out_names_resumes_under_its_own(digits_r
     names = open_run(out).snapshots.metric_names
     assert "accuracy" in names and HELD_OUT_ACCURACY not in names
     assert np.isfinite(open_run(out).snapshots.metric("accuracy")).all()
+    # its one loss curve stays the training loss: a held-out loss from the resume on only replaced it
+    assert HELD_OUT_LOSS not in names

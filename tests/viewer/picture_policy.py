@@ -140,7 +140,7 @@ def check_lecture_text(where: str, texts: list[dict], size: tuple[int, int]) -> 
     from nnvox.viewer.theme import LECTURE_FONT, LECTURE_TEXT
 
     w, h = size
-    keep = 0.005 * h  # half the labels' margin (label_layout.EDGE): nothing reads as cut off
+    keep = 0.005 * h  # a quarter of the labels' margin (label_layout.EDGE): nothing reads as cut off
     for t in texts:
         assert t["font"] >= round(LECTURE_FONT * h), f"{where}: {t['text'][:40]!r} at {t['font']} px"
         if t["box"] is None:
@@ -172,7 +172,7 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def edge_band_pixels(image, background, size: tuple[int, int]) -> int:
-    """Pixels off the background within half the labels' margin of the frame's edges: anything
+    """Pixels off the background within a quarter of the labels' margin of the frame's edges: anything
     there (a tick label, a percentage, a block) reads as cut off."""
     import numpy as np
 

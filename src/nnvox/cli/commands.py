@@ -146,8 +146,13 @@ def _train_recording(rec, model, data, options, *, start: int, name: str, quiet:
             rec.snapshot(epoch=0, metrics={HELD_OUT_LOSS: loss, accuracy_key: accuracy})
         task = progress.add_task("train", total=options.epochs, status="")
 
+        # a resumed run recorded before the held-out names keeps its training loss as its one loss
+        # curve: a held-out loss from the resume on only would replace it in the chart (loss_name)
+        held_out_loss = accuracy_key == HELD_OUT_ACCURACY
+
         def on_epoch(r):
-            held_out = {HELD_OUT_LOSS: r.test_loss, accuracy_key: r.test_accuracy}
+            held_out = {HELD_OUT_LOSS: r.test_loss} if held_out_loss else {}
+            held_out[accuracy_key] = r.test_accuracy
             rec.snapshot(epoch=start + r.epoch + 1, metrics={TRAINING_LOSS: r.loss, **held_out, LEARNING_RATE: r.lr})
             progress.update(task, advance=1, status=f"loss {r.loss:.3f}  test accuracy {r.test_accuracy:.1%}")
 

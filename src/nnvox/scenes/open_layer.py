@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import weakref
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, fit
 from nnvox.scenes.layout import near_square
 from nnvox.scenes.open_weights import as_stack, as_tiles, kernel_grid, label_room, stack_places
+from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
@@ -290,21 +290,12 @@ def neighbour_offsets(scene: Scene, u: float) -> dict[str, tuple[float, float]]:
     return {name: (-(1.0 - e) * dx, -(1.0 - e) * dz) for name, (dx, dz) in room_made(scene).items()}
 
 
-_CLOSED: dict[int, tuple[weakref.ref, Scene]] = {}  # id(open scene) -> (it, as it stood closed)
-
-
+@per_object
 def closed_scene(scene: Scene) -> Scene:
     """An open scene as it stood before opening: the open blocks back in their stacks, the blocks and
     edges that made room back in their places (what `open_scene` undoes, in the reverse order).
     Made once per scene (an opening shot's framing and neighbours asked for it twice a frame)."""
-    kept = _CLOSED.get(id(scene))
-    if kept is not None and kept[0]() is scene:
-        return kept[1]
-    for key in [k for k, (ref, _) in _CLOSED.items() if ref() is None]:  # scenes gone
-        del _CLOSED[key]
-    closed_one = _closed_scene(scene)
-    _CLOSED[id(scene)] = (weakref.ref(scene), closed_one)
-    return closed_one
+    return _closed_scene(scene)
 
 
 def _closed_scene(scene: Scene) -> Scene:
@@ -323,9 +314,10 @@ LABELS_SECONDS = 0.4  # the open layout's labels and kernels fading in once the 
 
 def open_schedule(progress: float, duration: float, *, opens: bool = True) -> float:
     """How open (u, 0..1) a shot's layer is at `progress` (0..1) of a shot `duration` seconds long:
-    opening over its first OPEN_SECONDS (at most a third of the shot) where `opens` (else it arrives
-    open from the shot before). It stays open to the shot's end: a layer closing while the caption
-    still spoke of its maps side by side read wrong, so the cut (or cross-fade) takes it away."""
+    opening over its first OPEN_SECONDS (at most a third of the shot) where `opens` (else it stands
+    open from the first frame: the shot before showed it open, or the shot comes in by a dip or a
+    cut). It stays open to the shot's end: a layer closing while the caption still spoke of its maps
+    side by side read wrong, so the cut (or cross-fade) takes it away."""
     if not opens:
         return 1.0
     span = min(OPEN_SECONDS, duration / 3) / duration

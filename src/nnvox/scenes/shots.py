@@ -114,7 +114,7 @@ def camera_move(
     if move.move == "focus":  # from the overview (or a saved view) into the block, then hold it
         close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped, **_focus_room(room))
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
-    return _keyframes(move, scene, aspect, room)
+    return _keyframes(move, scene, aspect, room, blocks)
 
 
 # of the width: the explained blocks sit left of the inset (overlays/explain_inset.BOX), whose
@@ -154,13 +154,14 @@ def _angle(a: CameraMove | CameraKey) -> dict:
     return {"azimuth": a.azimuth, "elevation": a.elevation, "zoom": a.zoom}
 
 
-def _keyframes(move: CameraMove, scene: Scene, aspect: float, room: dict) -> Callable[[float], CameraPose]:
+def _keyframes(
+    move: CameraMove, scene: Scene, aspect: float, room: dict, blocks: dict
+) -> Callable[[float], CameraPose]:
     """A keyframed move: each key a saved view, a layer in focus or an overview, eased between;
     from one overview to another, an overview at each frame (its angle and zoom eased between the
     two's), so the whole network and the room beside its output stay in the picture all the way (a
     blend of the two poses drifted the output's column into its class texts' room mid-move)."""
     bounds, wrapped = scene.bounds, scene.wrapped
-    blocks = focused_bounds(scene)
     keys, angles = [], []
     for k in move.keys:  # keyframes
         angle = None
@@ -209,8 +210,9 @@ def shot_frames(
 ) -> list[ShotFrame]:
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
-    `opens`: whether a shot that opens a layer opens it at its start (not where the shot before
-    shows it open too); it stays open to the shot's end. `shown_before`: the shot before showed the
+    `opens`: whether a shot that opens a layer opens it at its start (False: it stands open from the
+    first frame, where the shot before showed it open or the shot comes in by a dip or a cut); it
+    stays open to the shot's end. `shown_before`: the shot before showed the
     same layout open (no tour of its grids again). `carried`: the shot before's last pose,
     where the shot moves on from it (transition "move"): its camera eases from there into its own.
     `beside`: the output's class texts' room in its overviews (camera_move)."""

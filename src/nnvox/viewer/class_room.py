@@ -4,7 +4,7 @@ top classes (the wider of their two forms, label_layout.ClassTexts), measured at
 drawn in, with its lead for the lines to its rows, its gap off the column and the edge margins. A
 constant share was too little for the list at 16:9 and more so at 4:3 (the font is a share of the
 height): the list stood left of the column over fc1's label, or was hidden. At the picture's edge it
-keeps EDGE_SHARE of the width: with the pane's margin alone (11 px at 1080p) "top 5 of 10" ended
+keeps EDGE_SHARE of the width: with the pane's margin alone (then 11 px at 1080p) "top 5 of 10" ended
 15 px from the frame's edge, reading as cut off."""
 
 from __future__ import annotations

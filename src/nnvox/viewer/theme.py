@@ -30,10 +30,10 @@ def to_unit(colour: RGB8) -> RGB:
 # labels show (viewer/label_layout.py), never smaller ones.
 LECTURE_TEXT = 0.022
 # The font size that draws it: a line of vtk's text is drawn up to a tenth shorter than its font
-# size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall; labels' boxes,
-# line gap included, 26 px at 1080p); larger made the labels of ResNet-18 or LeNet's class rows lose
-# their room at 720p-1080p. Where it rounds to a font whose line falls short (19 px at 820 px high),
-# the next size up (options.lecture_font)
+# size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall). Legends,
+# the chart, notes and insets draw at least it; block labels, class texts and the heads-up line at
+# HALL_FONT. Where it rounds to a font whose line falls short (19 px at 820 px high), the next size
+# up (options.lecture_font)
 LECTURE_FONT = 0.023
 # The least capital height of the texts a lecture's pictures name things with (block labels, an
 # output's class texts, the heads-up line): 2.2% of the frame's height, 24 px at 1080p (11 at 480p,

@@ -5,6 +5,7 @@ Hidden until `show` is given a text; frames leave it alone."""
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 import vtk
 
@@ -18,6 +19,7 @@ def caption_chars(pane_width: int, layout, size: int) -> int:
     return max(20, int(pane_width * layout.caption_width / (GLYPH * size)))
 
 
+@lru_cache(maxsize=64)  # a storyboard shows the same caption every frame
 def balanced(text: str, chars: int) -> str:
     """`text` wrapped to at most `chars` a line, in as few lines as that takes and with lines as even
     as those allow: no lone word left on a last line ("... it calls / a 0")."""

@@ -25,12 +25,12 @@ def edge_share(stage: Stage) -> float:
     return edge_pixels(stage) / stage.pane_width
 
 
-def curves_height(box, band: float = TITLE_BAND) -> float:
-    """The fraction of the box's height the curves take, from its bottom to under the labels' band
-    (`band`, of the pane: the one line's by default, more where the titles take two): a curve at its
-    top (accuracy 100%) never runs through its own label. A fraction of the box's height, so the
-    desktop's inset and the browser page (web/payload.py) draw the same."""
-    return max(0.0, 1.0 - band / (box[3] - box[1]))
+def curves_height(box) -> float:
+    """The browser page's (web/payload.py) share of the box's height the curves take, from its bottom
+    to under the labels' one-line band: a curve at its top (accuracy 100%) never runs through its own
+    label. The desktop's inset takes its band from its layout (InsetLayout.band: two lines where the
+    titles take two)."""
+    return max(0.0, 1.0 - TITLE_BAND / (box[3] - box[1]))
 
 
 def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:

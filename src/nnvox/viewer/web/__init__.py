@@ -59,7 +59,7 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     scenes = other_scenes(scene, spec)
     numbers = view_numbers(scene)
     description = {**spec_description(scene, spec, sample, t, numbers), "views": menu(scene, scenes)}
-    if not spec.open:  # a double-click opens a layer in the page's first mode (its other samples too)
+    if not spec.open:  # a double-click opens a layer in this mode (held_views gives every other held mode its own)
         description["opens"] = open_layouts(scene, spec, description, sample, numbers)
     others = held_views(description, scenes, spec, t)
     return page(*embedded(description, quantised_frames(scene, sample, top, numbers)), bundle, views=others)
