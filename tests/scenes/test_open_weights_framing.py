@@ -81,3 +81,32 @@ def test_kernel_tiles_fly_together_and_arrive_before_the_camera_faces_them(scene
         assert np.all(map_places(block, 0.5 * KERNEL_FLIGHT).turn < 1.0)
     maps = open_scene(build_scene(lenet_run), ["conv1"]).block("conv1")
     assert np.ptp(map_places(maps, 0.3).turn) > 0  # a layer's maps still fly one after another
+
+
+def _cut(pose, bounds) -> bool:
+    """Whether the frame of `pose` cuts the box `bounds`: part of it inside, part outside."""
+    x, y = _on_screen(pose, bounds)
+    inside = (np.abs(x) <= 1) & (np.abs(y) <= 1)
+    return bool(inside.any() and not inside.all()) or bool(
+        (x.min() < -1 < x.max() or x.min() < 1 < x.max()) and (np.abs(y) <= 1).any()
+    )
+
+
+def test_a_kernel_grid_is_never_cut_by_the_frames_edge_it_arrives_whole(scene, lenet_run, tmp_path):
+    """The lecture's weights shot panned conv2's grid in from beside the frame, its tiles sliced
+    by the frame's edge for a second (61 s): every picture drawn (each pose a frame dissolves
+    between) holds each open grid whole or not at all, and conv2 fades in whole."""
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    board = tmp_path / "board.toml"
+    board.write_text(
+        '[[shot]]\nrun = "run"\nduration = 9\nmode = "weights"\nopen = ["conv1", "conv2"]\ncaption = "k"\n'
+    )
+    frames = shot_frames(load_storyboard(board).shots[0], scene, ASPECT, 30)
+    for f in frames:
+        if f.opened < 1.0:
+            continue  # the tiles fly out of their stacks (kept in frame: test_open_framing)
+        poses = [f.pose] + ([f.dissolve[0]] if f.dissolve else [])
+        for pose in poses:
+            assert not any(_cut(pose, scene.block(n).bounds) for n in BOTH), f.progress
+    shares = [f.dissolve[1] for f in frames if f.dissolve]
+    assert shares and shares == sorted(shares) and shares[0] < 0.2 and shares[-1] > 0.8  # a fade, not a pop

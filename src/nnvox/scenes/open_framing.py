@@ -73,24 +73,6 @@ def extent(pose: CameraPose, boxes: np.ndarray, aspect: float) -> tuple[float, f
     return float(np.abs(xy[:, 0]).max() / (pose.scale * aspect)), float(np.abs(xy[:, 1]).max() / pose.scale)
 
 
-def aside(pose: CameraPose, scene: Scene, first: str, others, aspect: float) -> CameraPose | None:
-    """`pose` (framing the open grids of `first` and `others` together) moved across, its scale
-    kept, until the other grids stand just outside its frame and `first`'s inside: where a shot's
-    camera widens from the first grid to all of them, it zooms out to here, then pans to `pose`
-    (the lecture's conv2 tiles, blended in from the right at a larger size, crossed the chart and
-    the caption below them). None where the grids do not stand side by side."""
-    xf, right, _ = _frame_coords(pose, np.array([scene.block(first).bounds], float))
-    xo, _, _ = _frame_coords(pose, np.array([scene.block(n).bounds for n in others], float))
-    w = pose.scale * aspect
-    if xo[:, 0].min() >= xf[:, 0].max():
-        shift = xo[:, 0].min() - w
-    elif xo[:, 0].max() <= xf[:, 0].min():
-        shift = xo[:, 0].max() + w
-    else:
-        return None
-    return CameraPose(tuple(np.asarray(pose.focal, float) + right * shift), pose.direction, pose.up, pose.scale)
-
-
 def framed(pose: CameraPose, boxes: np.ndarray, aspect: float) -> bool:
     """Whether `boxes` lie wholly inside the frame of `pose`."""
     xy, _, _ = _frame_coords(pose, boxes)

@@ -162,6 +162,12 @@ def _shifted(block: Block, dx: float, dz: float = 0.0) -> Block:
     return dataclasses.replace(block, origin=(x + dx, y, z + dz))
 
 
+# of the gap between kernel tiles: an open weight's tiles moved up and left by this, so its outline
+# stands that far off its last row and column as off the others (they sat on its bottom and right
+# edges: conv1's six kernels on the bottom of a box twice their height, the lecture's weights shot)
+KERNEL_PAD = 0.5
+
+
 def grid_places(block: Block) -> np.ndarray:
     """Each map's front-face centre in the open grid (P, 3), row by row from the top left; maps
     beyond the grid's MOST_MAPS stay at the grid's last place (drawn at no size: `map_places`)."""
@@ -171,9 +177,10 @@ def grid_places(block: Block) -> np.ndarray:
     x, y, z = block.origin
     i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), max(gc, 1))  # no maps: an empty grid
     left, header = block.margin if block.opened else (0.0, 0.0)
+    pad = gap * KERNEL_PAD if block.opened and block.kernels is not None else 0.0
     top = z + (gr * (h + gap) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
-    rows = top - gap - i * (h + gap) - h / 2
-    columns = x + left + gap + j * (w + gap) + w / 2
+    rows = top - gap - i * (h + gap) - h / 2 + pad
+    columns = x + left + gap + j * (w + gap) + w / 2 - pad
     return np.stack([columns, np.full(block.panels, y - block.thickness / 2), rows], axis=1)
 
 

@@ -55,7 +55,9 @@ def as_stack(block: Block) -> Block:
     )
 
 
-LABEL_ROOM = (2.0, 1.0)  # left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers
+# left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers (a whole
+# tile above left the numbers in the lower half of it, an empty band over them: conv1's box twice its kernels' height)
+LABEL_ROOM = (2.0, 0.6)
 ONE_ROW_ROOM = 1.4  # left of a grid of one row (one input channel: no input labels), in tiles: "filter" alone
 
 

@@ -25,7 +25,7 @@ from nnvox.scenes.camera import (
     view_direction,
 )
 from nnvox.scenes.frames import lit_at
-from nnvox.scenes.open_framing import aside, kept_in_frame
+from nnvox.scenes.open_framing import kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.shot_subject import shot_subject
@@ -41,6 +41,10 @@ class ShotFrame:
     opened: float = 1.0  # how open the shot's `open` layer is: 0 its stack, 1 its grid (scenes/open_layer.py)
     labels: float = 1.0  # how far the open layout's labels and kernels have faded in (0 while the maps fly)
     dimmed: float | None = None  # a forward pass: how far the blocks ahead of it have dimmed from lit (forward_light)
+    # a second pose the picture dissolves into, and its share (0..1) of the picture: where a shot's
+    # camera goes from one open kernel grid alone to all of them (open_camera), so the others arrive
+    # whole, fading in, rather than sliding in across the frame's edge (conv2's tiles were cut by it)
+    dissolve: tuple[CameraPose, float] | None = None
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -238,8 +242,11 @@ def shot_frames(
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
         slack = lambda p: 1.0 - carried_share(p, shot.duration)
+    dissolve = lambda p: None
     if shot.open:  # its subject inside the frame as the maps fly and the neighbours glide aside
         camera = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack)
+        if tour is not None:
+            dissolve = grids_dissolve(camera, tour)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
@@ -250,9 +257,29 @@ def shot_frames(
             opened(p),
             labels(p),
             forward_dimming(p, shot.duration) if shot.forward else None,
+            dissolve(p),
         )
         for p in progress
     ]
+
+
+# of the change from the first grid to all of them (open_layer.WIDEN_SECONDS), the part the picture
+# dissolves over, from its start: the two pictures over each other for the whole 1.5 s read as a muddle
+DISSOLVE_SHARE = 0.6
+
+
+def grids_dissolve(camera: Callable[[float], CameraPose], tour) -> Callable[[float], tuple[CameraPose, float] | None]:
+    """Where a shot's camera goes from the first kernel grid alone to all of them (open_layer.grid_tour):
+    the pose framing all of them and its share of the picture at each fraction of the shot, eased
+    over the change (the camera itself holds the first grid until then: open_camera)."""
+    _, leave, widened = tour
+    final = camera(widened)
+    end = min(widened, leave + DISSOLVE_SHARE * (widened - leave))
+
+    def at(p: float) -> tuple[CameraPose, float] | None:
+        return (final, ease("smooth", (p - leave) / (end - leave))) if leave < p < end else None
+
+    return at
 
 
 def timeline_at(start: float, end: float, u: float, hold: float) -> float:
@@ -297,24 +324,14 @@ def open_camera(
     facing = open_pose(scene, shot.open, aspect, **room)
     if tour is None:  # (open_layer.grid_tour)
         return lambda p: blend(whole, facing, ease("smooth", opened(p)))
-    first, leave, widened = tour  # the first kernel grid alone, then all of them (open_layer.grid_tour)
+    first = tour[0]  # the first kernel grid alone, then all of them (open_layer.grid_tour)
     alone = open_pose(scene, first, aspect, **room)
-    opening = lambda p: blend(whole, alone, ease("smooth", opened(p)))
-    side = aside(facing, scene, first, [n for n in shot.open if n != first], aspect)
-    if side is None:
-        out = lambda p: ease("smooth", (p - leave) / (widened - leave))
-        return lambda p: blend(opening(p), facing, out(p))
-    # out to all the grids' size, the others still outside the frame, then across to them: they
-    # come in at their own size, above the caption's band (open_framing.aside)
-    mid = (leave + widened) / 2
-    share = lambda p, a, b: ease("smooth", min(max((p - a) / (b - a), 0.0), 1.0))
-    return lambda p: (
-        opening(p)
-        if p < leave
-        else blend(alone, side, share(p, leave, mid))
-        if p < mid
-        else blend(side, facing, share(p, mid, widened))
-    )
+    # held on the first grid until the picture has dissolved into all of them (grids_dissolve): a
+    # move between the two slid the others in across the frame's edge, their tiles cut by it (a pan
+    # from beside them, the lecture's conv2 at 61 s), or grew them in from it (a zoom)
+    _, leave, widened = tour
+    end = leave + DISSOLVE_SHARE * (widened - leave)
+    return lambda p: blend(whole, alone, ease("smooth", opened(p))) if p < end else facing
 
 
 def _kept_in_frame(

@@ -29,6 +29,7 @@ from nnvox.scenes.storyboard import (
 )
 from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
 from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, dissolved, render_layers
+from nnvox.viewer.grid_dissolve import pose_dissolve
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
@@ -272,6 +273,8 @@ class _Painter:
                 yield render_layers(renderer, frame, histogram)
             elif f.labels < 1.0 and f.opened >= 1.0:
                 yield _labels_fading(renderer, frame, histogram, f.labels)
+            elif f.dissolve is not None:  # from one open grid alone to all of them (shots.grids_dissolve)
+                yield pose_dissolve(renderer, frame, histogram, *f.dissolve)
             else:
                 yield renderer.render(frame, histogram)
 
