@@ -128,13 +128,16 @@ def test_no_method_jargon_in_the_captions(board):
 
 
 def test_every_caption_of_the_lecture_is_at_most_two_lines_at_1080p(board):
-    """A third line, one word long, read as a layout slip (the overview's caption did)."""
-    import textwrap
+    """A third line, one word long, read as a layout slip (the overview's caption did); at 40 px
+    capitals (theme.CAPTION_TEXT) across the frame inside its edge margins, as the lecture draws it."""
+    import vtk
 
+    from nnvox.viewer.label_layout import margin
     from nnvox.viewer.options import RenderOptions
-    from nnvox.viewer.overlays.caption import caption_chars
+    from nnvox.viewer.overlays.caption import wrapped
 
-    options = RenderOptions(width=1920, height=1080)
-    chars = caption_chars(1920, options.theme.layout, options.font(options.theme.fonts.caption))
-    long = [c for s in board.shots if (c := s.caption) and len(textwrap.wrap(c, chars)) > 2]
+    options, prop = RenderOptions(width=1920, height=1080), vtk.vtkTextProperty()
+    prop.SetFontSize(options.caption_font())
+    room = 1920 - 2 * margin(1080)
+    long = [c for s in board.shots if (c := s.caption) and wrapped(c, room, prop).count("\n") > 1]
     assert long == []

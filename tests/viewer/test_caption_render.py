@@ -1,4 +1,5 @@
-"""A storyboard's caption, by pixels, at 480p, 1080p and 2160p: a three-line caption lies wholly
+"""A storyboard's caption, by pixels, at 480p, 1080p and 2160p: a three-line caption (capitals 3.7%
+of the height: 40 px at 1080p) lies wholly
 inside the frame and nothing on the overlay layer (block labels, their leader lines, class texts)
 draws over it; a label's box over the first line once cut its capitals ("Its" read "ıts")."""
 
@@ -8,12 +9,16 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.options import RenderOptions, cap_height
+from nnvox.viewer.theme import CAPTION_TEXT
 from tests.viewer.picture_policy import SIZES
 
 pytestmark = pytest.mark.gl
 
-CAPTION = "Its most confident mistake on held-out digits: what it answered, and under the input, the pixels behind it"
+CAPTION = (
+    "Its most confident mistake on held-out digits: what it answered, and under the input, the pixels"
+    " behind it, read from the back row of a lecture hall"
+)
 
 
 @pytest.mark.parametrize("size_name", list(SIZES))
@@ -32,6 +37,7 @@ def test_every_caption_line_is_inside_the_frame_and_nothing_draws_over_it(digits
         image = r.render(frame)
         x0, y0, x1, y1 = pane.overlays.caption.box()
         assert x0 >= 0 and x1 <= w and y0 >= 0 and y1 <= h, (x0, y0, x1, y1)
+        capitals = cap_height(pane.overlays.caption.actor.GetTextProperty().GetFontSize())
         pane.overlay.SetDraw(False)  # the overlay layer (labels, leaders, class texts) not drawn
         bare = r.render(frame)
         pane.overlay.SetDraw(True)
@@ -43,6 +49,11 @@ def test_every_caption_line_is_inside_the_frame_and_nothing_draws_over_it(digits
     # the first line's glyphs are whole: ink reaches no closer than a pixel to the band's top edge
     ink = (bare[rows, cols].astype(int).min(axis=-1) > 200).any(axis=1)
     assert not ink[:1].any(), f"{size_name}: the caption's first line touches its band's top"
+    # capitals of 3.7% of the height (40 px at 1080p) as drawn: the font's "H", and the first line's
+    # ink ("Its": capitals and ascenders, down to its descenders) at least that tall
+    assert capitals >= round(CAPTION_TEXT * h), (size_name, capitals)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], ink.astype(int), [0]])))
+    assert runs[1] - runs[0] >= round(CAPTION_TEXT * h), (size_name, runs[:2])
 
 
 def test_the_explained_layers_inset_never_covers_a_caption_line(digits_run):

@@ -16,7 +16,7 @@ def _drawn(scene, width: int, height: int):
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.options import RenderOptions
 
-    r = OffscreenRenderer(scene, RenderOptions(width=width, height=height, show_labels=False))
+    r = OffscreenRenderer(scene, RenderOptions(width=width, height=height, show_labels=False, hall=False))
     try:
         image = r.render(scene.frame_at(scene.n_snapshots - 1)).astype(int)
         inset = r.scene_renderer.overlays.metrics

@@ -9,13 +9,17 @@ from functools import lru_cache
 from nnvox.scenes.presets import check_size
 from nnvox.scenes.view import HUD_STYLES
 from nnvox.viewer.theme import (
+    CAPTION_TEXT,
     DEFAULT_THEME,
-    HALL_FONT,
+    FONT_PER_CAP,
     HALL_TEXT,
     LECTURE_FONT,
     LECTURE_TEXT,
+    NOTE_TEXT,
     RGB8,
     SUBJECT_TEXT,
+    WINDOW_HALL_TEXT,
+    WINDOW_SUBJECT_TEXT,
     Box,
     FontSize,
     Theme,
@@ -61,9 +65,9 @@ def lecture_font(height: int, text: float = LECTURE_TEXT) -> int:
 @lru_cache(maxsize=64)
 def hall_font(height: int, caps: float = HALL_TEXT) -> int:
     """The least font size whose capitals are `caps` of a picture `height` pixels high, rounded
-    (HALL_TEXT: labels, class texts, the heads-up line; SUBJECT_TEXT: a shot's subject), as vtk
-    draws them (cap_height: they step unevenly with the font, 24 px at fonts of 32 and 33)."""
-    font = max(1, round(height * caps * HALL_FONT / HALL_TEXT) - 2)
+    (HALL_TEXT: labels, class texts; SUBJECT_TEXT: a shot's subject; ...), as vtk draws them
+    (cap_height: they step unevenly with the font, 24 px at fonts of 32 and 33)."""
+    font = max(1, round(height * caps * FONT_PER_CAP) - 2)
     while cap_height(font) < round(caps * height):
         font += 1
     return font
@@ -85,6 +89,10 @@ class RenderOptions:
     # there (the legends' titles say the colours are per layer)
     label_ranges: bool = False
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
+    # a lecture's picture (video, still): text for a hall (theme's CAPTION_TEXT, HALL_TEXT,
+    # SUBJECT_TEXT, NOTE_TEXT capitals at least); False: the desktop window's pane, read from a desk
+    # (WINDOW_HALL_TEXT, WINDOW_SUBJECT_TEXT, lines of LECTURE_TEXT)
+    hall: bool = True
     transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)
     theme: Theme = DEFAULT_THEME
     # None: the theme's; set for one render (a storyboard's background, the window's own layout)
@@ -109,18 +117,32 @@ class RenderOptions:
 
     def text_size(self, fraction: float, minimum: int = 8) -> int:
         """A font size in pixels: `fraction` of the image height, scaled for the pane, never under
-        the lecture minimum (lecture_font of the image height; a comparison's text included)."""
-        return max(minimum, round(self.height * fraction * self.text_scale), lecture_font(self.height))
+        the least (a comparison's text included): capitals theme.NOTE_TEXT of the image height in a
+        lecture's picture, lines of LECTURE_TEXT in the window's."""
+        least = hall_font(self.height, NOTE_TEXT) if self.hall else lecture_font(self.height)
+        return max(minimum, round(self.height * fraction * self.text_scale), least)
 
     def subject_font(self) -> int:
-        """The font size of what a shot is about (capitals theme.SUBJECT_TEXT of the image height; a
-        pane's text_scale ignored: a lecture's subject reads from the back of the hall in any pane)."""
-        return hall_font(self.height, SUBJECT_TEXT)
+        """The font size of what a shot is about (capitals theme.SUBJECT_TEXT of the image height,
+        WINDOW_SUBJECT_TEXT in the window's; a pane's text_scale ignored: a lecture's subject reads
+        from the back of the hall in any pane)."""
+        return hall_font(self.height, SUBJECT_TEXT if self.hall else WINDOW_SUBJECT_TEXT)
 
     def hall_text(self, fraction: float) -> int:
-        """The font size of a label, class text or heads-up line of `fraction` of the image height
-        (scaled for the pane): text_size, never with capitals under theme.HALL_TEXT of it."""
-        return max(self.text_size(fraction), hall_font(self.height))
+        """The font size of a label or class text of `fraction` of the image height (scaled for the
+        pane): text_size, never with capitals under theme.HALL_TEXT of it (WINDOW_HALL_TEXT in the
+        window's)."""
+        return max(self.text_size(fraction), hall_font(self.height, HALL_TEXT if self.hall else WINDOW_HALL_TEXT))
+
+    def hud_font(self, fraction: float) -> int:
+        """The heads-up line's font size: a note's in a lecture's picture (text_size: the HUD
+        repeats what the caption and chart say, and on one line at theme.NOTE_TEXT), a label's in
+        the window's (hall_text)."""
+        return self.text_size(fraction) if self.hall else self.hall_text(fraction)
+
+    def caption_font(self) -> int:
+        """The font size of a storyboard's caption: capitals theme.CAPTION_TEXT of the image height."""
+        return max(self.font(self.theme.fonts.caption), hall_font(self.height, CAPTION_TEXT))
 
     def font(self, size: FontSize, *, scaled: bool = True) -> int:
         """A theme's text size in pixels; `scaled=False` ignores the pane's text_scale."""

@@ -3,9 +3,10 @@
 Colours come in the unit their consumer takes, named by it: `RGB` (0..1 floats) for vtk
 properties, `RGB8` (0..255 ints) for colours written into uint8 arrays or compared with pixels.
 Layout values are fractions of the pane (normalised viewport: x from the left, y from the bottom);
-text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font), and
-no text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT), no
-label, class text or heads-up line with capitals under HALL_TEXT (its font: HALL_FONT)."""
+text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font): no
+text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT), and a
+lecture's pictures draw capitals of CAPTION_TEXT (the caption), HALL_TEXT (labels, class texts),
+SUBJECT_TEXT (a shot's subject) and NOTE_TEXT (every other text) at least."""
 
 from __future__ import annotations
 
@@ -26,28 +27,37 @@ def to_unit(colour: RGB8) -> RGB:
 # The least text height in a picture (video, still, the window's 3D pane): 2.2% of the frame's
 # height, 24 px at 1080p (11 at 480p, 48 at 2160p). A text's height is that of one line of its box
 # as vtk draws it (ascent to descent): its capitals are a quarter shorter (19 px at 1080p), readable
-# to 8-10 m; the labels, class texts and heads-up line draw HALL_TEXT. Where room runs out, fewer
-# labels show (viewer/label_layout.py), never smaller ones.
+# to 8-10 m: the window's least; a lecture's pictures draw larger (NOTE_TEXT and up). Where room runs
+# out, fewer labels show (viewer/label_layout.py), never smaller ones.
 LECTURE_TEXT = 0.022
 # The font size that draws it: a line of vtk's text is drawn up to a tenth shorter than its font
-# size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall). Legends,
-# the chart, notes and insets draw at least it; block labels, class texts and the heads-up line at
-# HALL_FONT. Where it rounds to a font whose line falls short (19 px at 820 px high), the next size
+# size (measured: fonts of 11, 25 and 50 px draw lines at least 11, 23 and 47 px tall). Where it
+# rounds to a font whose line falls short (19 px at 820 px high), the next size
 # up (options.lecture_font)
 LECTURE_FONT = 0.023
-# The least capital height of the texts a lecture's pictures name things with (block labels, an
-# output's class texts, the heads-up line): 2.2% of the frame's height, 24 px at 1080p (11 at 480p,
-# 48 at 2160p), measured as drawn (options.cap_height: a glyph's ink, what a lecturer measures on a
-# frame), read from row 20 of a 200-seat hall (issue 17: labels of 19 px capitals were not)
-HALL_TEXT = 0.022
-# The font size that draws it: capitals are about 0.74 of vtk's font size (32 px fonts draw 24 px
-# capitals); where one rounds short, the next size up (options.hall_font)
-HALL_FONT = 0.0296
-# The least capital height of what a shot is about (its subject: the block labels of the layers it
-# opens, explains or puts the camera on, the explained layer's inset and its numbers, an open
-# layer's map labels): 2.7% of the frame's height, 29 px at 1080p (13 at 480p, 58 at 2160p), over
-# the 28 px (2.6%) a lecturer asked for what the caption refers to (RenderOptions.subject_font)
-SUBJECT_TEXT = 0.027
+# vtk's font size per pixel of capital: capitals are about 0.74 of the font size (32 px fonts draw
+# 24 px capitals); where one rounds short, the next size up (options.hall_font)
+FONT_PER_CAP = 1.345
+# The capital heights of a lecture's pictures (videos, stills), measured as drawn (options.cap_height:
+# a glyph's ink, what a lecturer measures on a frame), each a share of the frame's height, for a
+# 200-seat hall (issue 17; a lecturer's frame-by-frame watch asked for these at 1080p):
+# block labels, an output's class texts: 3.0%, 32 px at 1080p (14 at 480p, 65 at 2160p)
+HALL_TEXT = 0.030
+# what a shot is about (its subject: the block labels of the layers it opens, explains or puts the
+# camera on, the explained layer's inset and its numbers, an open layer's map labels): 3.4%, 37 px
+# at 1080p, a size over the labels'
+SUBJECT_TEXT = 0.034
+# the caption: 3.7%, 40 px at 1080p, in at most two lines (overlays/caption.py)
+CAPTION_TEXT = 0.037
+# every other text (the legends, the training chart, the notes, an inset's, the heads-up line):
+# 2.6%, 28 px at 1080p; a text not worth a student's reading at that size is left out of the
+# lecture's pictures rather than drawn smaller (RenderOptions.hall)
+NOTE_TEXT = 0.026
+# The desktop window's 3D pane (RenderOptions.hall False) keeps its own, smaller sizes, its text
+# read from a desk: labels, class texts and the heads-up line 2.2% (18 px at 820 px high), a
+# shot's subject 2.7%; its least text LECTURE_TEXT's line
+WINDOW_HALL_TEXT = 0.022
+WINDOW_SUBJECT_TEXT = 0.027
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,7 @@ class Colours:
 
 @dataclass(frozen=True)
 class Fonts:
-    hud: FontSize = FontSize(0.024, 9)  # the heads-up line (options.hall_text: HALL_TEXT its least)
+    hud: FontSize = FontSize(0.024, 9)  # the heads-up line (options.hall_text: NOTE_TEXT its least in a lecture's)
     caption: FontSize = FontSize(0.034, 10)
     label: FontSize = FontSize(LECTURE_FONT)  # block labels, an output's class texts, cloud labels
     legend: FontSize = FontSize(LECTURE_FONT)  # tick labels; the legend's title is 1.1 times this

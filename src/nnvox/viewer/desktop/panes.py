@@ -60,7 +60,7 @@ def window_options(size: tuple[int, int], *, comparing: bool) -> RenderOptions:
     """Two panes above a strip for the slider, insets as in exported comparisons; or one pane with
     the inset and histogram above the slider in the bottom-right corner."""
     if comparing:
-        return RenderOptions.comparison(width=size[0], height=size[1], label_ranges=True)
+        return RenderOptions.comparison(width=size[0], height=size[1], label_ranges=True, hall=False)
     layout = RenderOptions().theme.layout
     return RenderOptions(
         width=size[0],
@@ -68,6 +68,7 @@ def window_options(size: tuple[int, int], *, comparing: bool) -> RenderOptions:
         metrics_box=layout.window_metrics_box,
         histogram_box=layout.window_histogram_box,
         label_ranges=True,  # the engineer's: each label's colour range
+        hall=False,  # read from a desk: the window's own text sizes (theme.WINDOW_HALL_TEXT)
     )
 
 

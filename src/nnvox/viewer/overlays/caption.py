@@ -1,5 +1,7 @@
 """A storyboard's caption: centred low, above the legends and left of the insets (above the metrics
-inset where it rises over the legends), on a dark band.
+inset where it rises over the legends; across the frame where none stands beside it, a lecture's
+pictures), on a dark band, in lines as even as the room allows (at most two for the lecture's
+captions at theme.CAPTION_TEXT: 40 px capitals at 1080p).
 Hidden until `show` is given a text; frames leave it alone."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from functools import lru_cache
 import vtk
 
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.hud import GLYPH
+from nnvox.viewer.overlays.hud import GLYPH, edge_pixels, text_extent
 from nnvox.viewer.overlays.legends import placed_inset
 
 
@@ -30,10 +32,32 @@ def balanced(text: str, chars: int) -> str:
     return textwrap.fill(text, width)
 
 
+def wrapped(text: str, room: float, prop: vtk.vtkTextProperty) -> str:
+    """`text` in even lines (balanced) of at most `room` pixels in `prop`'s font: as many characters
+    a line as its glyphs' mean width as drawn allows (GLYPH's estimate is a tenth wide for this
+    font), at least 20."""
+    width = text_extent(prop, text)[0]
+    return balanced(text, max(20, int(room * len(text) / width)) if width > 0 else 20)
+
+
+def caption_room(stage: Stage, inset) -> tuple[float, float]:
+    """The caption's room across the pane (fractions of its width): left of an `inset` standing
+    beside it (the caption's width of the layout, about its centre), else the frame's width inside
+    its edge margin."""
+    if inset is not None and not inset.raised:
+        half = min(stage.layout.caption_width / 2, stage.layout.caption_x)
+        return stage.layout.caption_x - half, stage.layout.caption_x + half
+    edge = edge_pixels(stage) / stage.pane_width
+    return edge, 1.0 - edge
+
+
 class Caption:
     def __init__(self, stage: Stage):
         layout, colours = stage.layout, stage.colours
-        size = stage.options.font(stage.fonts.caption)
+        size = stage.options.caption_font()
+        inset = placed_inset(stage)  # one raised over the legends (a portrait frame's): the caption over it
+        x0, x1 = caption_room(stage, inset)
+        self.room = (x1 - x0) * stage.pane_width  # a line's pixels
         self.chars = caption_chars(stage.pane_width, layout, size)
         self.band_opacity = layout.band_opacity
         self.actor = vtk.vtkTextActor()
@@ -45,9 +69,8 @@ class Caption:
         tp.SetBackgroundColor(*colours.caption_band)
         tp.SetFrame(False)
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        inset = placed_inset(stage)  # one raised over the legends (a portrait frame's): the caption over it
         floor = inset.box[3] if inset is not None and inset.raised else layout.legend_top
-        self.actor.SetPosition(layout.caption_x, floor + layout.caption_gap)
+        self.actor.SetPosition((x0 + x1) / 2, floor + layout.caption_gap)
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
         self.renderer = stage.renderer
@@ -58,7 +81,7 @@ class Caption:
         if not text or opacity <= 0:
             self.actor.SetVisibility(False)
             return
-        self.actor.SetInput(balanced(text, self.chars))
+        self.actor.SetInput(wrapped(text, self.room, self.actor.GetTextProperty()))
         tp = self.actor.GetTextProperty()
         tp.SetOpacity(opacity)
         tp.SetBackgroundOpacity(self.band_opacity * opacity)

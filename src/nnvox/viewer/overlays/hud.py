@@ -68,7 +68,7 @@ def edge_pixels(stage: Stage) -> float:
 
 class HeadsUpLine:
     def __init__(self, stage: Stage):
-        size = stage.options.hall_text(stage.fonts.hud.fraction)  # read from the back of a hall
+        size = stage.options.hud_font(stage.fonts.hud.fraction)  # read from the back of a hall
         # inside the frame's edge margin at any shape: 9:16's 1.2% of the width was 7 px
         edge = edge_pixels(stage)
         self.room = min(stage.pane_width * stage.layout.hud_width, stage.pane_width - 2 * edge)  # a line's pixels

@@ -70,7 +70,7 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
     options, layout = stage.options, stage.layout
     out = []
     if options.show_hud:
-        line = 1.3 * options.hall_text(stage.fonts.hud.fraction) / stage.pane_height
+        line = 1.3 * options.hud_font(stage.fonts.hud.fraction) / stage.pane_height
         out.append((0.0, layout.hud_position[1] - 2 * line, 1.0, 1.0))
     if options.show_legend:
         out.append((0.0, 0.0, 1.0, layout.legend_top))

@@ -70,8 +70,13 @@ def add_2d(renderer: vtk.vtkRenderer, poly: vtk.vtkPolyData, colour, width: floa
 
 
 def draws_inset(stage: Stage) -> bool:
-    """Whether the pane draws the metrics inset: asked for, over a run of snapshots with metrics."""
-    return bool(stage.options.show_metrics and stage.scene.n_snapshots > 1 and stage.scene.metrics)
+    """Whether the pane draws the metrics inset: asked for, over a run of snapshots with metrics, in
+    the window's pane. A lecture's pictures (RenderOptions.hall) leave it out: at the hall's least
+    text (theme.NOTE_TEXT, 28 px capitals at 1080p) its titles, scales and ticks left its curves a
+    line 10 px tall in the corner it had; the heads-up line says the same to a student, read from
+    the back of the hall ("Epoch 6 of 10 · held-out accuracy 97.1%", moving with a shot's epochs)."""
+    shown = stage.options.show_metrics and not stage.options.hall
+    return bool(shown and stage.scene.n_snapshots > 1 and stage.scene.metrics)
 
 
 @dataclass(frozen=True)
