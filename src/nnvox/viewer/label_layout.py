@@ -179,6 +179,9 @@ def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, rea
     return None
 
 
+LEADER_OPACITY = 0.6  # a leader line's, over the background: lighter than the texts it leads from
+
+
 class LeaderLines:
     """Thin lines from moved labels back to their blocks, so that none is read as another's, drawn
     on the pane in pixels: one polydata, its lines replaced at each layout."""
@@ -193,7 +196,7 @@ class LeaderLines:
         self.actor = vtk.vtkActor2D()
         self.actor.SetMapper(mapper)
         self.actor.GetProperty().SetColor(*colour)
-        self.actor.GetProperty().SetOpacity(0.6)
+        self.actor.GetProperty().SetOpacity(LEADER_OPACITY)
         renderer.AddViewProp(self.actor)
 
     def draw(self, segments: list[tuple[float, float, float, float]]) -> None:
@@ -448,6 +451,8 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self._last: dict = {}  # the same, the layout before
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
+        # the lists' lines apart: they fade in with their texts (visuals.class_text_opacity), not in one frame
+        self.class_lines = LeaderLines(renderer, colour)
         renderer.AddObserver("StartEvent", self.update)
 
     def _bbox(self, actor, text: str) -> np.ndarray:
@@ -492,6 +497,8 @@ class LabelLayout(ClassTextPlacing, LabelSides):
 
     def update(self, *_) -> None:
         self._follow_interaction()
+        shown = max((c.top.GetTextProperty().GetOpacity() for c in self.classes), default=1.0)
+        self.class_lines.actor.GetProperty().SetOpacity(LEADER_OPACITY * shown)
         w, h = self.renderer.GetSize()
         self._drawn = tuple(box for drawn in self.keep_off for box in drawn())
         key = self.camera_key()
@@ -610,7 +617,8 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             self._placed = np.vstack([self._placed, box])
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
-        self.leaders.draw(self.class_leaders + [seg for seg in leaders if seg is not None])
+        self.leaders.draw([seg for seg in leaders if seg is not None])
+        self.class_lines.draw(self.class_leaders)
         return missed
 
     def _seek(self, label: Label, size, anchor, rect, rects, taken, reach, any_side=True):
