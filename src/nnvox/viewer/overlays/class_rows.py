@@ -99,7 +99,7 @@ class TopClassFrame:
 
 
 class ClassRows:
-    """Every output block's row gaps and top-class frame."""
+    """Every output block's row gaps and top-class frame, and the dock of its answer (AnswerDock)."""
 
     def __init__(self, stage: Stage):
         outputs = [b for b in stage.scene.blocks if b.role == "output"]
@@ -108,8 +108,113 @@ class ClassRows:
         self.props = gaps + [f.actor for f in self.frames.values()]
         for prop in self.props:
             stage.renderer.AddActor(prop)
+        self.docks = {b.name: AnswerDock(stage, b) for b in outputs if b.class_names}
+        self.props += [d.actor for d in self.docks.values()]
+
+    def dock(self, docks: bool) -> None:
+        """Whether the answer docks to the frame where the camera leaves its column out (a shot of a
+        mistake: AnswerDock); hidden at the next update where not."""
+        for d in self.docks.values():
+            d.docks = docks
 
     def update(self, shown: Shown) -> None:
         frame = shown.frame
         for name, top in self.frames.items():
             top.update(frame.values[name], frame.lit[name])
+        for name, d in self.docks.items():
+            d.update(frame.values[name], frame.lit[name], frame.texts.get(name))
+
+
+# Of the frame's width: how far out of the frame the output's column stands where its docked list of
+# top classes has faded in whole (it fades in as the camera moves the column out, not in one frame)
+DOCK_FADE = 0.15
+DOCK_TOP = 0.86  # of the frame's height: the docked list's top, under the heads-up line
+DOCK_HEADING = "the network's answer"
+
+
+def docked_text(names, values: np.ndarray, texts, k: int) -> str:
+    """The docked list: DOCK_HEADING (with "top k of n" where it lists fewer than all), then the `k`
+    most probable classes' texts ("0  97%"), most probable first, as the list beside the column."""
+    from nnvox.viewer.class_room import class_list
+
+    heading, _ = class_list(names, k)
+    p = np.nan_to_num(np.asarray(values, dtype=float).ravel()[: len(texts)], nan=-1.0)
+    best = np.argsort(-p, kind="stable")[:k]
+    return "\n".join([DOCK_HEADING] + [heading] * bool(heading) + [texts[i] for i in best])
+
+
+def outside_share(rect: np.ndarray, w: float, h: float) -> float:
+    """How far (of the frame's width) the screen rectangle `rect` (x0, y0, x1, y1) stands outside
+    the frame of `w` x `h` pixels: 0 wholly inside, growing as it leaves (the nearer of its two
+    distances: out by its far edge, or by the frame's edge it has crossed)."""
+    past = max(-rect[0], rect[2] - w, -rect[1], rect[3] - h, 0.0)
+    return float(past / w)
+
+
+class AnswerDock:
+    """A shot of a mistake (`dock(True)`) keeps its wrong answer readable: where its camera leaves
+    the output's column out of the frame (a close-up on the input), the column's list of top classes
+    docks to the frame as a 2D text, on the side the blocks leave the most room (the lecture's
+    close-up on a 6 read as 0 had only the heads-up line's words for it, and the left third of the
+    frame empty), fading in as the column leaves the frame (DOCK_FADE) and with the answer's light."""
+
+    def __init__(self, stage: Stage, block: Block):
+        from nnvox.viewer.class_room import class_font
+
+        self.stage, self.block, self.docks = stage, block, False
+        names = block.class_names or ()
+        self.k = min(len(names), stage.options.theme.layout.top_classes)
+        self.actor = vtk.vtkTextActor()
+        tp = self.actor.GetTextProperty()
+        tp.SetFontSize(class_font(stage.options))
+        tp.SetColor(*to_unit(stage.options.text_colour))
+        tp.SetBackgroundColor(*to_unit(stage.options.background))
+        tp.SetVerticalJustificationToTop()
+        tp.SetLineSpacing(1.1)
+        self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.actor.SetVisibility(False)
+        stage.renderer.AddViewProp(self.actor)
+        self.box_opacity = stage.options.theme.layout.label_box_opacity
+
+    def _matrix(self) -> np.ndarray:
+        renderer = self.stage.renderer
+        w, h = renderer.GetSize()
+        m = renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+    def update(self, values: np.ndarray, lit: float, texts) -> None:
+        from nnvox.viewer.label_layout import block_rectangles, margin
+        from nnvox.viewer.overlays.hud import text_extent
+        from nnvox.viewer.visuals import class_text_opacity
+
+        w, h = self.stage.renderer.GetSize()
+        if not self.docks or not texts or not w or not h:
+            self.actor.SetVisibility(False)
+            return
+        matrix = self._matrix()
+        blocks = np.array([b.bounds for b in self.stage.scene.blocks], dtype=float)
+        rects = block_rectangles(blocks, matrix, w, h)
+        own = rects[[b.name for b in self.stage.scene.blocks].index(self.block.name)]
+        out = min(1.0, outside_share(own, w, h) / DOCK_FADE) * class_text_opacity(lit)
+        text = docked_text(self.block.class_names, values, texts, self.k)
+        on = rects[(rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)]
+        left_room = on[:, 0].min() if len(on) else w
+        right_room = w - on[:, 2].max() if len(on) else w
+        tp = self.actor.GetTextProperty()
+        # beside the blocks, clear of them and of the labels beside them by its own edge margin twice:
+        # on the way into a close-up the blocks still span the frame, and it fades in as they leave it room
+        need = text_extent(tp, text)[0] + 4 * margin(h)
+        shown = float(out * min(1.0, max(0.0, (max(left_room, right_room) - need) / (DOCK_FADE * w))))
+        self.actor.SetVisibility(shown > 0)
+        if shown <= 0:
+            return
+        self.actor.SetInput(text)
+        edge = 2 * margin(h) / w  # twice the edge margin every text keeps: it reads as placed, not pushed there
+        if left_room >= right_room:
+            tp.SetJustificationToLeft()
+            self.actor.SetPosition(edge, DOCK_TOP)
+        else:
+            tp.SetJustificationToRight()
+            self.actor.SetPosition(1 - edge, DOCK_TOP)
+        tp.SetOpacity(shown)
+        tp.SetBackgroundOpacity(self.box_opacity * shown)
