@@ -15,6 +15,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from nnvox.viewer.options import cap_height
+from nnvox.viewer.theme import NOTE_TEXT
 from tests.viewer.picture_policy import _text_of, check_lecture_text, drawn_texts
 
 pytestmark = pytest.mark.gl
@@ -66,9 +68,9 @@ def _inside(inner, outer) -> bool:
     return inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
-def _strip(scene, size, shot: bool) -> tuple:
+def _strip(scene, size, shot: bool, hall: bool = False) -> tuple:
     """The picture's 2D texts, its bars, the inset's box (image pixels), its texts, its titles and its
-    curves' top:
+    curves' top (None and empty where it draws no inset: a lecture's picture, `hall`):
     a storyboard shot's (the caption, no marks: the lecture style frames no units) or a still's (the
     marks' entry, no caption)."""
     import vtk
@@ -77,7 +79,7 @@ def _strip(scene, size, shot: bool) -> tuple:
     from nnvox.viewer.options import RenderOptions
 
     w, h = size
-    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_marks=not shot))
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_marks=not shot, hall=hall))
     try:
         overlays = r.scene_renderer.overlays
         overlays.caption.show(_longest_caption() if shot else None)
@@ -86,6 +88,8 @@ def _strip(scene, size, shot: bool) -> tuple:
         layer = r.scene_renderer.renderer
         bars = _bars(overlays.legends, layer)
         inset = overlays.metrics
+        if inset is None:
+            return texts, bars, None, [], [], None
         box = [inset.box[0] * w, inset.box[1] * h, inset.box[2] * w, inset.box[3] * h]
         own = [t for p in inset.props for t in _text_of(p, layer, vtk)]  # its titles (and any scale's words)
         titles = {words for row in inset.layout.rows for _, words in row}
@@ -97,8 +101,17 @@ def _strip(scene, size, shot: bool) -> tuple:
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_no_two_bottom_strip_texts_overlap_and_none_leaves_the_frame(mistake_scene, shape):
+    """The window's pane's strip (the chart inset drawn) and a lecture's (no chart: its text at 28 px
+    capitals, theme.NOTE_TEXT, the caption's at 40 px)."""
     for size, shot in ((size, shot) for size in SHAPES[shape] for shot in (True, False)):
         where = f"{shape} {size[0]}x{size[1]} {'shot' if shot else 'still'}"
+        texts, bars, box, _, _, _ = _strip(mistake_scene, size, shot, hall=True)
+        assert box is None and len(bars) == 3, f"{where} lecture: {len(bars)} bars, inset {box}"
+        check_lecture_text(f"{where} lecture", texts, size)  # inside the frame, lecture-sized, none over another
+        assert all(cap_height(t["font"]) >= round(NOTE_TEXT * size[1]) for t in texts), f"{where} lecture"
+        for i, bar in enumerate(bars):
+            assert not [b for b in bars[:i] if _meet(bar, b)], f"{where} lecture: bar {i} over another"
+            assert not [t["text"] for t in texts if _meet(t["box"], bar)], f"{where} lecture: a text over bar {i}"
         texts, bars, box, own, titles, curves_top = _strip(mistake_scene, size, shot)
         assert shot or any(t["text"].startswith("dead unit") for t in texts), f"{where}: no marks' entry"
         assert len(bars) == 3 and len(titles) == 2, f"{where}: {len(bars)} bars, titles {titles}"
@@ -127,7 +140,7 @@ def test_the_inset_titles_share_a_line_only_where_both_fit(mistake_scene, size):
     from nnvox.viewer.overlays.metrics import TITLE_PAD, TITLE_SPACE, inset_layout, text_extent, title_property
 
     titles = ["accuracy (0 to 100%)", "loss (max 0.691)"]
-    r = OffscreenRenderer(mistake_scene, RenderOptions(width=size[0], height=size[1]))
+    r = OffscreenRenderer(mistake_scene, RenderOptions(width=size[0], height=size[1], hall=False))
     try:
         stage = r.scene_renderer.overlays.legends.stage
         layout, prop = inset_layout(stage, titles), title_property(stage)

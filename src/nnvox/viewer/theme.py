@@ -161,6 +161,9 @@ class Layout:
     # the training chart: 0.16 of the height holds its titles, a scale's two named ends apart (two
     # lines) and the epochs' tick labels (0.13 left a 45 px chart at 1080p: its 0 unnamed)
     metrics_box: Box = (0.7, 0.02, 0.98, 0.18)
+    # a lecture's pictures draw no chart: the notes stand in the strip's right part from its bottom,
+    # the colour bars left of it (two short notes at 28 px capitals take 0.34 of a 16:9 frame's width)
+    lecture_notes_left: float = 0.6
     histogram_box: Box = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram (the marks' entries above it)
     cloud_legend_x: float = 0.925  # the class legend of feature-space clouds, at the right edge
     cloud_legend_width: float = 0.065

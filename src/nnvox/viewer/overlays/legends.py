@@ -20,7 +20,7 @@ from nnvox.scenes.scene import Frame
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.metrics import InsetLayout, edge_share, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import drawn_kinds
-from nnvox.viewer.theme import to_unit
+from nnvox.viewer.theme import Box, to_unit
 
 SPANS = {"viridis": (0.0, 1.0), "diverging": (-1.0, 1.0), "difference": (-1.0, 1.0)}
 # What a mode's voxels are, in words a student reads; colours are scaled per layer (scenes/colour.py)
@@ -405,6 +405,22 @@ def placed_inset(stage: Stage) -> InsetLayout | None:
     return replace(fitted_inset(stage, (min(x0, RAISED_LEFT), bottom, x1, bottom + y1 - y0)), raised=True)
 
 
+def notes_corner(stage: Stage) -> Box:
+    """Where the marks' entries and the notes stack from in a pane without the metrics inset (the
+    bars keep left of it): the inset's box in the window's; in a lecture's picture (which leaves the
+    chart out) the strip's bottom right of lecture_notes_left, under the caption, which spans the
+    frame's width there; where no short note fits there, the bars take the strip's width."""
+    box, layout = stage.options.metrics_box, stage.layout
+    if not stage.options.hall:
+        return box
+    size = stage.options.font(stage.fonts.legend)
+    widest = max(map(text_measure(stage, size), SHORT_NOTES.values()))
+    room = 1.0 - edge_share(stage) - 1.5 * size / stage.pane_width - layout.lecture_notes_left
+    # a frame narrower than 16:9 has no room there for them: the bars take the strip's width
+    left = layout.lecture_notes_left if widest <= room else 1.0 - edge_share(stage)
+    return (left, layout.legend_bottom, box[2], layout.legend_bottom)
+
+
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
     table = colour_table(cmap)[1:]
     lut = vtk.vtkLookupTable()
@@ -426,7 +442,7 @@ class ColourLegends:
         self.size = stage.options.font(stage.fonts.legend)
         self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
         inset = placed_inset(stage)  # the bars keep left of it (or take the width under it), the marks sit over it
-        inset_box = inset.box if inset is not None else stage.options.metrics_box
+        inset_box = inset.box if inset is not None else notes_corner(stage)
         whole = inset is not None and inset.raised
         share, self.left = stage.viewport[2] - stage.viewport[0], bars_left(stage)
         self.width = bar_width(layout, len(self.bars), share, inset_box[0], whole=whole, left=self.left)
@@ -436,7 +452,8 @@ class ColourLegends:
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
-        self.marks = MarkEntries(stage, inset_box, caption)  # the notes: none until show_notes
+        # the notes: none until show_notes; in a lecture's corner never over the bars
+        self.marks = MarkEntries(stage, inset_box, caption, cornered=inset is None and stage.options.hall)
         self.labels = labels
         self.props += self.marks.props
         for prop in self.props:
@@ -565,12 +582,14 @@ def entry_stack(
     measure: Callable[[str], float] | None = None,
     clear_of=None,
     forms=ENTRY_FORMS,
+    least: float | None = None,
 ):
     """Where the entries of `kinds` (MARKS' and NOTES' keys) stack over the box `below` (pane
     fractions), as MarkEntries draws them: their left edge (the box's, or further left where the
-    widest would reach the frame's edge margin), their words (the first of `forms` that fits
-    between the margins, and off the box `clear_of` where given: kind -> words) and the box they
-    take; None where no form fits."""
+    widest would reach the frame's edge margin, never left of `least` where given: the colour bars'
+    end in a lecture's corner), their words (the first of `forms` that fits between the margins,
+    and off the box `clear_of` where given: kind -> words) and the box they take; None where no
+    form fits."""
     size = stage.options.font(stage.fonts.legend)
     measure = measure or text_measure(stage, size)
     gap, edge = 1.5 * size / stage.pane_width, edge_share(stage)
@@ -580,7 +599,7 @@ def entry_stack(
         # up to the first entry's words (the last stands just above the box)
         top = below[3] + 1.5 * size / stage.pane_height * (len(kinds) - 0.3) + 0.5 * size / stage.pane_height
         box = (x, below[3], x + gap + widest, top)
-        if x >= edge and not (clear_of is not None and overlapping(box, clear_of)):
+        if x >= max(edge, least or 0.0) - 1e-9 and not (clear_of is not None and overlapping(box, clear_of)):
             return x, form, box
     return None
 
@@ -598,9 +617,10 @@ class MarkEntries:
     short form (SHORT_MARKS, SHORT_NOTES) where the pane is too narrow for them, and not at all where
     it is too narrow for those. `box`: where the shown entries are (pane fractions), None when none."""
 
-    def __init__(self, stage: Stage, inset_box=None, caption=None):
+    def __init__(self, stage: Stage, inset_box=None, caption=None, cornered: bool = False):
         self.stage, self.options, self.caption = stage, stage.options, caption
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
+        self.cornered = cornered  # in a lecture's corner (notes_corner): the colour bars end left of it
         self.size = stage.options.font(stage.fonts.legend)
         swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
@@ -667,7 +687,8 @@ class MarkEntries:
         forms = ENTRY_FORMS[1:] if band is not None else ENTRY_FORMS
         kinds, fitting = (), None
         for entries, base, off in tries:
-            placed = entry_stack(self.stage, entries, base, self._width, off, forms) if entries else None
+            least = base[0] if self.cornered and base[:3] == self.inset_box[:3] else None
+            placed = entry_stack(self.stage, entries, base, self._width, off, forms, least) if entries else None
             if placed is not None and (base is below or placed[2][3] <= NOTES_TOP):
                 kinds, fitting = entries, placed
                 break
