@@ -37,7 +37,7 @@ def sparkle_run(folder):
 
 
 def two_rows(kind: str, shape: tuple[int, ...]) -> BlockShape:
-    """Sparkle's 12 values as two rows of six (its shape's generic kind would draw 3 x 4)."""
+    """Sparkle's 12 values as two rows of six (its shape's generic kind would draw one column of 12)."""
     return BlockShape("dense", 1, 2, shape[0] // 2)
 
 
@@ -72,7 +72,8 @@ def test_every_block_kind_is_registered():
 def test_an_unregistered_kind_falls_back_to_its_shapes_kind():
     assert block_shape("Unheard", (3, 5, 7)) == BlockShape("feature", 3, 5, 7)  # feature maps
     assert block_shape("Unheard", (6, 9)) == BlockShape("dense", 1, 6, 9)  # a sequence, a row per position
-    assert block_shape("Unheard", (10,)) == BlockShape("dense", 1, 3, 4)  # a vector on a near-square grid
+    assert block_shape("Unheard", (10,)) == BlockShape("dense", 1, 10, 1)  # a vector: one column of units
+    assert block_shape("Unheard", (2, 3, 4, 5, 6)) == BlockShape("dense", 1, 26, 28)  # rank 5: a near-square grid
 
 
 def test_registry_looks_up_the_first_registered_name():
@@ -97,4 +98,4 @@ def test_a_kind_registered_outside_the_package_shapes_its_block(tmp_path, sparkl
 
 def test_without_its_builder_the_kind_gets_the_generic_block(tmp_path):
     b = build_scene(sparkle_run(tmp_path / "run"), SceneOptions()).block("sparkle")
-    assert (b.panels, b.rows, b.cols) == (1, 3, 4)
+    assert (b.panels, b.rows, b.cols) == (1, 12, 1)  # a vector's generic block: a column of its units

@@ -63,8 +63,13 @@ def test_a_world_point_on_a_block_names_the_layers_own_voxel(digits_run):
     y = conv1.origin[1] + conv1.cols * conv1.voxel / 2 - (col + 0.5) * conv1.voxel
     z = conv1.origin[2] + conv1.rows * conv1.voxel / 2 - (row + 0.5) * conv1.voxel
     assert voxel_at(conv1, (x, y, z)) == ("conv1", conv1.channels[k], (row, col))
-    fc1 = scene.block("fc1")
-    y = fc1.origin[1] + fc1.cols * fc1.voxel / 2 - 2.5 * fc1.voxel
+    fc1 = scene.block("fc1")  # 64 units: 4 columns of 16, read down each column in turn
+    assert (fc1.panels, fc1.rows, fc1.cols) == (4, 16, 1)
     z = fc1.origin[2] + fc1.rows * fc1.voxel / 2 - 1.5 * fc1.voxel
-    assert voxel_at(fc1, (fc1.origin[0], y, z)) == ("fc1", 1 * fc1.cols + 2, ())
+    assert voxel_at(fc1, (fc1.origin[0], fc1.origin[1], z)) == ("fc1", 1, ())
+    x = fc1.panel_centres()[2, 0] + 0.01
+    assert voxel_at(fc1, (x, fc1.origin[1], z)) == ("fc1", 2 * fc1.rows + 1, ())
+    row = lambda r: fc1.origin[2] + fc1.rows * fc1.voxel / 2 - (r + 0.5) * fc1.voxel
+    last = fc1.panel_centres()[-1, 0] + 0.01
+    assert voxel_at(fc1, (last, fc1.origin[1], row(15)), (64,)) == ("fc1", 63, ())
     assert voxel_at(scene.block("input"), scene.block("input").origin) is None

@@ -18,7 +18,8 @@ def test_activation_blocks_follow_the_layer_shapes(digits_run):
     assert (by_name["conv1"].panels, by_name["conv1"].rows, by_name["conv1"].cols) == (8, 8, 8)
     assert (by_name["pool2"].panels, by_name["pool2"].rows) == (16, 2)
     fc1 = by_name["fc1"]
-    assert fc1.role == "dense" and fc1.panels == 1 and fc1.rows * fc1.cols >= 64
+    assert (fc1.role, fc1.panels, fc1.rows, fc1.cols) == ("dense", 4, 16, 1)  # 64 units: 4 columns of 16
+    assert fc1.bounds[5] - fc1.bounds[4] == pytest.approx(8 * by_name["conv1"].voxel)  # as tall as the maps
     out = by_name["fc2"]
     assert out.role == "output" and out.rows == 10 and out.class_names == tuple("0123456789")
     assert ("pool2", "fc1") in scene.edges  # bridged over the hidden flatten

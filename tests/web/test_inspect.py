@@ -60,8 +60,10 @@ def test_a_clicked_voxel_shows_its_channel_statistics_as_the_desktop(page, digit
         assert lines[t] == next(line for line in window.splitlines() if ": min " in line), t
         assert lines[t] in page.page.evaluate(f"{V}.overlay.info.textContent")
     assert lines[last] != lines[1.2]  # training moved them
-    picked = click(page, front_centre(scene.block("fc1"), 2, 3))  # a dense layer: over the whole layer
-    assert picked["statistics"] == desktop_line(digits_run, 1, "fc1", (2 * scene.block("fc1").cols + 3,))
+    fc1 = scene.block("fc1")  # a vector (columns of units): statistics over the whole layer
+    picked = click(page, front_centre(fc1, 3, 0, panel=2))
+    assert (picked["channel"], picked["row"], picked["col"]) == (2, 3, 0)
+    assert picked["statistics"] == desktop_line(digits_run, 1, "fc1", (2 * fc1.rows + 3,))
     page.page.evaluate(f"{V}.timeline.set({last})")
 
 

@@ -42,7 +42,7 @@ def arrange(
 ) -> Arrangement:
     branches = find_side_branches(specs, graph)
     closed = {m for b in branches if not is_open(b, options) for m in b.members}
-    geometry = {n: block_geometry(specs[n].layout, options) for n in graph.names}
+    geometry = capped_vectors(specs, {n: block_geometry(specs[n].layout, options) for n in graph.names})
     if len(graph.names) <= options.label_all_below:  # one row, every block labelled (long ones wrap by height)
         geometry = labelled_column(specs, geometry)
     footprints = {n: footprint(specs[n].layout, n, geometry[n]) for n in graph.names}
@@ -121,6 +121,27 @@ def block_geometry(bs: BlockShape, options: SceneOptions, scale: float = 1.0) ->
     # One voxel deep where the slices have room; thinner where they are packed closely.
     thickness = min(voxel, 0.5 * pitch) if bs.panels > 1 else voxel
     return Geometry(voxel, pitch, thickness)
+
+
+def is_vector(spec: BlockSpec) -> bool:
+    """A layer's (n,) output drawn as columns of units (layout.vector_columns)."""
+    return spec.layout.role == "dense" and spec.layout.cols == 1 and len(spec.shape) == 1
+
+
+def capped_vectors(specs: dict[str, BlockSpec], geometry: dict[str, Geometry]) -> dict[str, Geometry]:
+    """Vectors' columns no taller than the tallest block of another shape (the classifier's column
+    aside): a 120-unit layer after 8 x 8 maps stands as tall as the maps, not three times taller. A
+    network of vectors alone keeps its sizes."""
+    heights = {n: specs[n].layout.rows * g.voxel for n, g in geometry.items()}
+    others = [h for n, h in heights.items() if len(specs[n].shape) > 1 and specs[n].layout.role != "output"]
+    if not others:
+        return geometry
+    tallest = max(others)
+    out = dict(geometry)
+    for n, g in geometry.items():
+        if is_vector(specs[n]) and heights[n] > tallest:
+            out[n] = Geometry(*(tallest / heights[n] * v for v in astuple(g)))
+    return out
 
 
 def labelled_column(specs: dict[str, BlockSpec], geometry: dict[str, Geometry]) -> dict[str, Geometry]:

@@ -317,7 +317,7 @@ class FrameSource:
                 where = {c: k for k, c in enumerate(b.channels)}
                 shown = tuple(where[c] for c in dead if c in where)
             else:
-                shown = tuple(c for c in dead if c < (b.panels if b.role == "feature" else b.rows * b.cols))
+                shown = tuple(c for c in dead if c < (b.panels if b.role == "feature" else b.panels * b.rows * b.cols))
             if shown:
                 out[b.name] = shown
         return out

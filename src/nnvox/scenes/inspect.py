@@ -72,14 +72,15 @@ def voxel_at(block, point, shape: tuple[int, ...] | None = None) -> tuple[str, i
     row = int(np.floor((block.origin[2] + block.rows * block.voxel / 2 - z) / block.voxel))
     row, col = min(max(row, 0), block.rows - 1), min(max(col, 0), block.cols - 1)
     layer = block.key[len("act/") :]
-    if block.role in ("dense", "output"):  # one panel, a grid (or column) of values in reading order
-        unit = row * block.cols + col
+    if block.role in ("dense", "output"):  # a grid, a column or a vector's columns: values in reading order
+        unit = (panel * block.rows + row) * block.cols + col
         if shape is not None and len(shape) > 1:
             if unit >= math.prod(shape):
                 return None
             at = np.unravel_index(unit, shape)
             return layer, int(at[0]), tuple(int(a) for a in at[1:])
-        return (layer, unit, ()) if unit < block.rows * block.cols else None
+        size = math.prod(shape) if shape is not None else block.panels * block.rows * block.cols
+        return (layer, unit, ()) if unit < size else None
     channel = block.channels[panel] if block.channels is not None else panel
     return layer, channel, (row * block.pool, col * block.pool)
 

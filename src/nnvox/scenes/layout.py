@@ -8,10 +8,11 @@ under the input) and "grad-cam" (the plane at its layer). A builder `builder(kin
 generic kind (`shape_kind`): "feature maps", "sequence" or "vector", themselves registered builders.
 
 Every shape gets a drawable block: at least one voxel each way, no panel side longer than
-`MAX_SIDE` (a texture holds it; nobody reads a 50,000-voxel line), room for every value. A shape
-that cannot be drawn as channels x rows x cols (an axis of size 0, a side past `MAX_SIDE`, a panel
-more than `MAX_ASPECT` times longer than wide, rank 0, 1 or 5 and more) is a generic block: its
-values in reading order on a near-square grid.
+`MAX_SIDE` (a texture holds it; nobody reads a 50,000-voxel line), room for every value. A vector
+(n,) stands as columns of units read top to bottom (`vector_columns`), as textbooks draw a dense
+layer. A shape that cannot be drawn as channels x rows x cols (an axis of size 0, a side past
+`MAX_SIDE`, a panel more than `MAX_ASPECT` times longer than wide, rank 0 or 5 and more) is a
+generic block: its values in reading order on a near-square grid.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ MAX_SIDE = 4096  # the longest panel side, in voxels: longer maps and sequences 
 # Activations: a map or sequence panel longer than this many times its width (3136 tokens x 96, a
 # channels-last 7 x 768 slice) is a sliver narrower than its own outline on screen: a generic block.
 MAX_ASPECT = 16
+# A vector (n,) is drawn as columns of units (vector_columns): up to this many units stand in one
+# column (at capped sizing's full voxel size, as tall as the tallest map)...
+COLUMN_ROWS = 24
+COLUMN_SHAPE = 6  # ... and longer vectors take about sqrt(COLUMN_SHAPE * n) units a column
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,34 @@ def _sequence_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
 
 
 @register_block("vector")
+def _vector_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
+    """A vector (n,): units read top to bottom in columns standing one behind another (see
+    `vector_columns`); any other shape this kind is asked for: a generic block."""
+    if len(shape) != 1 or shape[0] < 1:
+        return _values_block(kind, shape)
+    columns, rows = vector_columns(shape[0])
+    if not drawable(rows, 1):  # tens of millions of units: no column that tall
+        return _values_block(kind, shape)
+    return BlockShape("dense", columns, rows, 1)
+
+
 def _values_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
-    """A vector (or a tensor of any rank no other rule draws): its values on a near-square grid."""
+    """A tensor of a rank no other rule draws: its values on a near-square grid."""
     return generic_block("dense", shape)
+
+
+def vector_columns(n: int) -> tuple[int, int]:
+    """(columns, rows) for n units: one column of up to COLUMN_ROWS; longer vectors split into
+    columns of equal height, more rows each the longer the vector, so that a block of k columns
+    (3 voxels apart, see slice_pitch) stands one to three times as tall as it is long whatever n:
+    120 -> 5 x 24, 768 -> 12 x 64, 3072 -> 24 x 128. A column, not a square, so that a dense layer's units
+    read as a vector, the way textbooks draw them, not as a picture with a 2D layout."""
+    most = max(COLUMN_ROWS, math.ceil(math.sqrt(COLUMN_SHAPE * n)))
+    fewest = math.ceil(n / most)
+    # up to half as many columns again where that fills every column (64 -> 4 x 16, not 3 x 22 with
+    # two empty cells the legend would have to explain)
+    even = next((k for k in range(fewest, fewest * 3 // 2 + 1) if n % k == 0), fewest)
+    return even, math.ceil(n / even)
 
 
 @register_block("AttentionMaps")

@@ -41,8 +41,9 @@ def unit_box(block: Block, unit: int) -> tuple[float, ...]:
     if block.role == "feature":
         start = block.panel_centres()[unit, 0]
         return (start - m, start + block.thickness + m, y0 - m, y1 + m, z0 - m, z1 + m)
-    r, c = divmod(unit, block.cols)
-    left, top = y1 - c * block.voxel, z1 - r * block.voxel
+    panel, cell = divmod(unit, block.rows * block.cols)  # a vector's units run down its columns in turn
+    r, c = divmod(cell, block.cols)
+    x0, left, top = block.panel_centres()[panel, 0], y1 - c * block.voxel, z1 - r * block.voxel
     return (x0 - m, x0 + block.thickness + m, left - block.voxel, left, top - block.voxel, top)
 
 

@@ -27,10 +27,11 @@ export function formatG(v, digits = 3) {
 }
 
 // The layer's own coordinates of a picked voxel (scenes/inspect.voxel_at): a dense block's cell is a
-// unit in reading order, unravelled over the layer's shape; a map's is (channel, row, column), pooled.
+// unit in reading order (a vector's columns one after another), unravelled over the layer's shape;
+// a map's is (channel, row, column), pooled.
 export function layerCoords(block, shape, { panel, row, col }) {
   if (block.role === "dense" || block.role === "output") {
-    let unit = row * block.cols + col;
+    let unit = (panel * block.rows + row) * block.cols + col;
     if (unit >= shape.reduce((a, b) => a * b, 1)) return null;
     const coords = [];
     for (let k = shape.length - 1; k >= 0; k--) {
