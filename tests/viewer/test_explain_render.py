@@ -212,7 +212,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
 
     black = float(lenet_run.probe_inputs.min())
     for progress in (0.0, 0.5, 1.0):  # the window on the background, on the digit, in the corner's padding
-        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=12)
+        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=20)  # keeps padding
         try:
             inset = renderer.scene_renderer.overlays.explain.inset
             s = moment.held or moment.step  # (sweeping: the last stop's numbers, held)
@@ -280,7 +280,7 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(lenet_run)
-    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=12, tail=0.5)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=20, tail=0.5)  # long enough to keep the padding
     renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540))
     try:
         pane = renderer.scene_renderer

@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import schedule, stops, walk, with_padded_end
+from nnvox.scenes.explain_pace import kept, schedule, stops, walk
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -325,11 +325,8 @@ class Explanation:
                 read = ink(steps, float(np.median(arrays.inputs)))
                 whole = np.array([bool(s.inside.all()) for s in steps])
                 outputs = np.array([s.recorded for s in steps])
-                chosen = stops(read, outputs, whole, self.target.shape[1:])
-                walked = walk(chosen, len(steps), self.row)
-                walking = len([k for k in walked if k not in chosen])
-                padded = not whole[-1]
-                chosen = with_padded_end(chosen, outputs, padded, self.seconds, self.lead, self.tail, walking)
+                ranked = stops(read, outputs, whole, self.target.shape[1:])
+                chosen, walked = kept(ranked, len(steps), self.row, self.seconds, self.lead, self.tail)
             self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen, walked)}  # one snapshot a shot
         return self._steps[index]
 

@@ -2,12 +2,14 @@
 each moment. The window stands on the first position of its walk from the shot's first frame
 (the map before it computed already) and still while the shot fades in, then walks one row slowly,
 a few positions a second, each with its own sum (a class sees it slide and the map fill cell by
-cell), into the first of a few positions chosen from the data where it stops a while (a whole window of
-the background, the window fullest of the stroke, the one across a stroke's edge where the map
-answers most; and the last position, reading padding, where the shot leaves it on screen long
-enough), so a class can follow the sum there; it sweeps quickly over the rest in reading order,
-filling the map, easing out of each stop and into the next. Without a padded stop at the end, the
-finished map is held a while."""
+cell), into the first of the positions chosen from the data where it stops. A stop lasts as long as
+a lecturer needs to point at the window's products and its sum and say them: the first, where the
+class meets the arithmetic, at least FIRST_READING, each other at least READING. So a shot keeps as
+many of the chosen positions as its length allows, the most telling first (IMPORTANCE: across a
+stroke's edge where the map answers most, then the last position, reading padding, then the window
+fullest of the stroke and the background): a short shot stops once, long; a long one on all.
+Between stops the window sweeps quickly over the rest in reading order, filling the map, easing out
+of each stop and into the next. Without a padded stop at the end, the finished map is held a while."""
 
 from __future__ import annotations
 
@@ -17,46 +19,60 @@ SETTLE = 0.3  # seconds after the fade-in before the window moves: the caption h
 WALK = 9  # consecutive positions of one row the window walks through one by one, into its first stop
 WALK_SECONDS = 0.28  # ... each this long (3.6 a second: each sum read, the window seen to slide)
 WALK_MOST = 0.3  # ... and all of them at most this share of a shot (a short one walks faster)
-STOP_SHARE = 0.85  # of the rest of the shot after the fade-in, spent standing on the chosen positions
-END_HOLD = 0.08  # ... and on the finished map, where the last stop is not the map's end already
-DIGIT = 0.5  # the window reads the digit where it reads at least this much of the most ink a window reads
-EDGE = (0.25, 0.6)  # ... and straddles a stroke's edge where it reads between these shares of it
-PADDED_SECONDS = 1.75  # a stop on the padded last position only where each stop then lasts this long
+READING = 5.0  # seconds a stop lasts at least: a lecturer points at a 5 x 5 window's 25 products and the sum
+FIRST_READING = 8.0  # ... the first stop: the class meets the arithmetic there, each term said aloud
+STOP_SHARE = 0.88  # of the rest of the shot after the fade-in and the walk, spent standing on the stops
+END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
+# Which stops a shot keeps first: the window across a stroke's edge where the map answers most (its
+# sum far from 0, a dark cell of the map: on sample 9 of the lecture's run, 2.7-5.2 on conv1's six
+# maps, where the window fullest of the stroke gave -0.07 on map 0, its products cancelling), then
+# the last position, reading padding (zeros), then the fullest, then the background.
+IMPORTANCE = ("edge", "padding", "fullest", "background")
+EDGE = (0.25, 0.6)  # a window straddles a stroke's edge where it reads these shares of the most ink one reads
 
 
 def stops(ink: np.ndarray, outputs: np.ndarray, inside: np.ndarray, grid: tuple[int, int]) -> tuple[int, ...]:
-    """Where the window stops, as indices in reading order: the window fullest of the digit's
-    stroke, the one across a stroke's edge with the largest value either way, and a background
-    position (a whole window of the input's background, the nearest the digit's middle); none two
-    with the same printed value (scenes/explain.shown_sum: a class saw two background stops as
-    one frozen panel). `ink`: how far each window's inputs stand from the background; `inside`:
-    whether a window lies wholly inside the input (reads no padding)."""
+    """Where the window may stop, as indices, the most telling first (IMPORTANCE), none two with the
+    same printed value (scenes/explain.shown_sum: a class saw two background stops as one frozen
+    panel). `ink`: how far each window's inputs stand from the background; `inside`: whether a
+    window lies wholly inside the input (reads no padding)."""
+    found = candidates(ink, outputs, inside, grid)
+    return tuple(distinct([found[name] for name in IMPORTANCE if name in found], outputs))
+
+
+def candidates(ink: np.ndarray, outputs: np.ndarray, inside: np.ndarray, grid: tuple[int, int]) -> dict[str, int]:
+    """The positions worth a stop, by name: the window fullest of the digit's stroke, the one across
+    a stroke's edge with the largest value either way, a background position (a whole window of
+    the input's background, the nearest the digit's middle) and the last position where it reads
+    padding; none where no window reads the digit."""
     if ink.size == 0 or not ink.max() > 0:
-        return ()
+        return {}
     most = ink.max()
     rows, cols = np.divmod(np.arange(ink.size), grid[1])
     weight = ink / ink.sum()
     middle = (float((rows * weight).sum()), float((cols * weight).sum()))
-    candidates = [int(np.argmax(ink))]
+    found = {"fullest": int(np.argmax(ink))}
     edge = np.flatnonzero(inside & (ink >= EDGE[0] * most) & (ink <= EDGE[1] * most))
     if edge.size:
-        candidates.append(int(edge[np.argmax(np.abs(outputs[edge]))]))
+        found["edge"] = int(edge[np.argmax(np.abs(outputs[edge]))])
     blank = np.flatnonzero(inside & (ink <= 1e-3 * most))
     if blank.size:
         far = (rows[blank] - middle[0]) ** 2 + (cols[blank] - middle[1]) ** 2
-        candidates.append(int(blank[np.argmin(far)]))
-    return tuple(sorted(distinct(candidates, outputs)))
+        found["background"] = int(blank[np.argmin(far)])
+    if not inside[-1]:
+        found["padding"] = ink.size - 1
+    return found
 
 
 def distinct(candidates: list[int], outputs: np.ndarray) -> list[int]:
     """`candidates` in order, less any whose value prints (to 3 decimals) as one before it does."""
-    kept, seen = [], set()
+    unique, seen = [], set()
     for k in candidates:
         printed = round(float(outputs[k]) * 1000)
         if printed not in seen:
-            kept.append(k)
+            unique.append(k)
             seen.add(printed)
-    return kept
+    return unique
 
 
 def walk(stopping: tuple[int, ...], total: int, width: int) -> tuple[int, ...]:
@@ -73,24 +89,25 @@ def walk(stopping: tuple[int, ...], total: int, width: int) -> tuple[int, ...]:
     return tuple(range(start, min(start + WALK, row_end)))
 
 
-def with_padded_end(
-    chosen: tuple[int, ...],
-    outputs: np.ndarray,
-    padded: bool,
-    seconds: float,
-    lead: float = 0.0,
-    tail: float = 0.0,
-    walking: int = 0,
-) -> tuple[int, ...]:
-    """`chosen` and the last position, where it reads padding (`padded`), its value is not one
-    already stopped on, and the window still stands on each stop, that one too, at least
-    PADDED_SECONDS before the shot fades out (`tail` seconds), after walking `walking` positions;
-    else `chosen` alone (a padding stop under a second or two taught nothing)."""
-    last = len(outputs) - 1
-    if not padded or not chosen or last in chosen or len(distinct([*chosen, last], outputs)) == len(chosen):
-        return chosen
-    stopping = (*chosen, last)
-    return stopping if stop_seconds(len(stopping), seconds, lead, tail, walking) >= PADDED_SECONDS else chosen
+def kept(
+    ranked: tuple[int, ...], total: int, width: int, seconds: float, lead: float = 0.0, tail: float = 0.0
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The stops a shot of `seconds` keeps, in reading order, and the positions walked into the
+    first (walk): the most of `ranked` (the most telling first) whose each stop then lasts at least
+    its reading time (reading_times); the first alone, as long as the shot allows, where none do."""
+    active = active_seconds(seconds, lead, tail)
+    for n in range(len(ranked), 1, -1):
+        stopping = tuple(sorted(ranked[:n]))
+        walked = walk(stopping, total, width)
+        if stop_budget(total, stopping, walked, active) >= reading_times(n).sum():
+            return stopping, walked
+    stopping = tuple(ranked[:1])
+    return stopping, walk(stopping, total, width)
+
+
+def reading_times(count: int) -> np.ndarray:
+    """The least seconds each of `count` stops needs, in visiting order: FIRST_READING, then READING."""
+    return np.array([FIRST_READING] + [READING] * (count - 1))[:count]
 
 
 def _start(seconds: float, lead: float) -> float:
@@ -109,11 +126,28 @@ def walk_seconds(walking: int, active: float) -> float:
     return min(WALK_SECONDS, WALK_MOST * active / walking) if walking else 0.0
 
 
-def stop_seconds(count: int, seconds: float, lead: float = 0.0, tail: float = 0.0, walking: int = 0) -> float:
-    """Seconds the window stands on each of `count` stops, after walking `walking` positions."""
-    active = active_seconds(seconds, lead, tail)
+def walked_one_by_one(total: int, stopping: tuple[int, ...], walked: tuple[int, ...]) -> list[int]:
+    """The walked positions the window stands on for WALK_SECONDS: the walk less its stop."""
+    return [k for k in walked if k not in stopping and k != total - 1]
+
+
+def stop_budget(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> float:
+    """Seconds the window stands on `stopping` in all, over `active` seconds: STOP_SHARE of what the
+    walk leaves, less the finished map's hold where the last stop is not the map's end."""
+    walking = len(walked_one_by_one(total, stopping, walked))
     rest = active - walking * walk_seconds(walking, active)
-    return STOP_SHARE * rest / max(count, 1)
+    end = 0.0 if stopping and stopping[-1] == total - 1 else END_HOLD * rest
+    return STOP_SHARE * rest - end
+
+
+def stop_seconds(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> np.ndarray:
+    """Seconds the window stands on each of `stopping` (visiting order): the stop budget shared in
+    proportion to their reading times, so the first stands longest and none under its own where the
+    shot allows (kept)."""
+    if not stopping:
+        return np.zeros(0)
+    need = reading_times(len(stopping))
+    return stop_budget(total, stopping, walked, active) * need / need.sum()
 
 
 def first_visited(stopping: tuple[int, ...], walked: tuple[int, ...]) -> int:
@@ -134,26 +168,26 @@ def eased(n: int) -> np.ndarray:
 
 def dwell(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> np.ndarray:
     """Seconds the window stands on each of `total` positions over `active` seconds: none before
-    the first it visits (first_visited), a stop's share, a walked position's WALK_SECONDS, the last
-    the rest of the shot (its stop, or the finished map held), the others swept over, eased into
-    each stop (eased)."""
+    the first it visits (first_visited), a stop its stop_seconds, a walked position its
+    walk_seconds, the last the rest of the shot (its stop, or the finished map held), the others
+    swept over, eased into each stop (eased)."""
     begin = first_visited(stopping, walked)
-    walking = [k for k in walked if k not in stopping and k != total - 1]
+    walking = walked_one_by_one(total, stopping, walked)
     each = walk_seconds(len(walking), active)
     rest = active - each * len(walking)
-    held = STOP_SHARE * rest / len(stopping) if stopping else 0.0
-    end = held if stopping and stopping[-1] == total - 1 else END_HOLD * rest
+    held = stop_seconds(total, stopping, walked, active)
     others = [k for k in stopping if k != total - 1]
+    end = held[-1] if len(others) < len(stopping) else END_HOLD * rest
     swept = np.ones(total, bool)
     swept[:begin] = swept[walking] = swept[others] = swept[-1] = False
     fast = int(swept.sum())
-    spare = rest - held * len(others) - end  # what the quick sweeps share
+    spare = rest - held[: len(others)].sum() - end  # what the quick sweeps share
     d = np.zeros(total)
     for run in np.split(np.flatnonzero(swept), np.flatnonzero(np.diff(np.flatnonzero(swept)) > 1) + 1):
         if run.size:
             d[run] = spare / fast * (run.size * eased(run.size) if stopping else 1.0)  # no stops: evenly
     d[walking] = each
-    d[others] = held
+    d[others] = held[: len(others)]
     d[-1] = end if fast else end + spare
     return d
 
