@@ -222,21 +222,25 @@ def test_the_widget_front_end_draws_snapshots_sent_as_buffers_and_grows(browser,
     page.close()
 
 
-def test_a_widget_shown_with_a_histogram_and_an_open_layer_switches_to_modes_without_them(live_copy):
+def test_a_widget_shown_with_a_histogram_and_an_open_layer_keeps_it_open_where_a_view_opens_it(live_copy):
+    """The page asks each view with the layer it shows open (`open`, as a double-click left it): the
+    kernel opens it where that view can (weights: conv1's kernels into tiles, as the exported page's
+    held weights view), and a view asked with none open (a second double-click) shows it closed."""
     pytest.importorskip("anywidget")
     from nnvox.scenes.view import ViewSpec
     from nnvox.viewer.web.source import RunSource
     from nnvox.viewer.web.widget import ViewerWidget
 
     widget = ViewerWidget(RunSource(live_copy[0], ViewSpec(histogram="relu2", open=("conv1",))), follow_seconds=3600)
-    assert widget.scene["histograms"]["selected"] == "relu2"
-    widget._answer(widget, {"view": {"mode": "activations", "sample": 2}}, [])  # another sample: both kept
-    conv1 = next(b for b in widget.scene["blocks"] if b["name"] == "conv1")
+    closed = next(b for b in RunSource(live_copy[0]).description["blocks"] if b["name"] == "conv1")["slabs"]
+    conv1 = lambda: next(b for b in widget.scene["blocks"] if b["name"] == "conv1")["slabs"]
+    assert widget.scene["histograms"]["selected"] == "relu2" and widget.scene["opened"] == "conv1"
+    widget._answer(widget, {"view": {"mode": "activations", "sample": 2, "open": "conv1"}}, [])  # another sample
     assert widget.scene["sample"] == 2 and widget.scene["histograms"]["selected"] == "relu2"
-    assert (
-        conv1["slabs"]
-        != next(b for b in RunSource(live_copy[0]).description["blocks"] if b["name"] == "conv1")["slabs"]
-    )
-    widget._answer(widget, {"view": {"mode": "weights", "sample": 0}}, [])  # weights: no relu2, no conv1 maps
+    assert widget.scene["opened"] == "conv1" and conv1() != closed
+    widget._answer(widget, {"view": {"mode": "activations", "sample": 2, "open": None}}, [])  # double-clicked shut
+    assert widget.scene["opened"] is None and conv1() == closed and "conv1" in widget.scene["openable"]
+    widget._answer(widget, {"view": {"mode": "weights", "sample": 0, "open": "conv1"}}, [])  # no relu2 there
     assert widget.scene["mode"] == "weights" and widget.scene["histograms"]["selected"] is None
+    assert widget.scene["opened"] == "conv1"  # its kernels, in tiles
     widget.close()

@@ -19,7 +19,10 @@ def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float, number
     panel open at first), at position t; `numbers` (view_numbers.py) where the view's pieces share
     them. The view a page opens in (`shown`) refuses a --histogram layer it does not draw; another mode
     the page switches to opens without the panel where it does not draw that layer. With one layer
-    open (--open) and no saved view, the camera faces its open maps, as a double-click opens them."""
+    open (--open) and no saved view, the camera faces its open maps, as a double-click opens them.
+    `openable`: the blocks a double-click opens (`nnvox serve` and the widget build that view when
+    asked; the exported page holds fewer: opens.hold_opens)."""
+    from nnvox.scenes.open_layer import openable
     from nnvox.viewer.export import check_layer
     from nnvox.viewer.web.opens import face_open_maps
     from nnvox.viewer.web.payload import describe
@@ -39,6 +42,7 @@ def spec_description(scene: Scene, spec: ViewSpec, sample: int, t: float, number
     opened = [name for name in spec.open if name in {b.name for b in scene.blocks if b.opened is not None}]
     if spec.view is None and len(opened) == 1:  # facing it, as a double-click opens it
         face_open_maps(description, scene, opened[0])
+    description["openable"] = openable(scene)
     return description
 
 
@@ -47,7 +51,7 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     holding every other mode and sample too (views.py): the page's control bar switches between them."""
     from nnvox.viewer.theme import DEFAULT_THEME
     from nnvox.viewer.web.frames import quantised_frames
-    from nnvox.viewer.web.opens import open_layouts
+    from nnvox.viewer.web.opens import hold_opens
     from nnvox.viewer.web.page import page, viewer_bundle
     from nnvox.viewer.web.payload import embedded
     from nnvox.viewer.web.view_numbers import view_numbers
@@ -59,8 +63,7 @@ def html_page(scene: Scene, spec: ViewSpec, sample: int) -> str:
     scenes = other_scenes(scene, spec)
     numbers = view_numbers(scene)
     description = {**spec_description(scene, spec, sample, t, numbers), "views": menu(scene, scenes)}
-    if not spec.open:  # a double-click opens a layer in this mode (held_views gives every other held mode its own)
-        description["opens"] = open_layouts(scene, spec, description, sample, numbers)
+    hold_opens(description, scene, spec, sample, numbers)  # (held_views gives every other held mode its own)
     others = held_views(description, scenes, spec, t)
     return page(*embedded(description, quantised_frames(scene, sample, top, numbers)), bundle, views=others)
 

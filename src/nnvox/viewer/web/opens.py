@@ -19,7 +19,7 @@ from nnvox.scenes.open_layer import open_pose, open_scene, openable
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.view import rgb
 
-IGNORED = ("sample", "views", "headers", "opens", "t")  # what a layout's patch never carries
+IGNORED = ("sample", "views", "headers", "opens", "openable", "t")  # what a layout's patch never carries
 LEVEL = 6  # zlib's: level 9 took 10x as long on a layout for 3% fewer bytes (0.05 s a VGG-16 layout)
 BUDGET = 1_000_000  # packed bytes of layouts a page holds at most (VGG-16's 14: 0.46 MB); later blocks do not open
 
@@ -111,3 +111,13 @@ def open_layouts(scene: Scene, spec, start: dict, sample: int, numbers) -> dict[
             del layouts[name]
             break
     return layouts
+
+
+def hold_opens(description: dict, scene: Scene, spec, sample: int, numbers) -> None:
+    """The page's double-click for `description`: the open layouts it holds (`opens`) and the
+    blocks that open (`openable`: those held); a page exported with layers open (--open) holds none."""
+    if spec.open:
+        description["openable"] = []
+        return
+    description["opens"] = open_layouts(scene, spec, description, sample, numbers)
+    description["openable"] = list(description["opens"])

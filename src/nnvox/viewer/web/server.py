@@ -7,7 +7,8 @@ number, never a path: no file outside the named runs' snapshots can be asked for
     /                                      the runs, with a link per mode each can show
     /view?run=R&mode=M&sample=S            the viewer page (the export's script, fetching the rest)
     /api/runs                              the runs as JSON
-    /api/runs/R/scene?mode=M&sample=S      the scene description (the run read again if it grew)
+    /api/runs/R/scene?mode=M&sample=S      the scene description (the run read again if it grew);
+                                           &open=B: block B open into its maps (a double-click)
     /api/runs/R/version?...                {"version": n}: the page polls it to follow a live run
     /api/runs/R/snapshots/I.bin?...&v=V    snapshot I's colour indices (the bytes the export embeds)
     /api/runs/R/snapshots/I.json?...&v=V   snapshot I's texts (heads-up line, class rows)
@@ -97,16 +98,20 @@ class ServedRuns:
         """The modes a run can show (views.showable_modes), worked out again when the run grew."""
         return self.catalogue[index].modes()
 
-    def source(self, index: int, mode: str, sample: int):
+    def source(self, index: int, mode: str, sample: int, opened: str | None = None):
         """The run's view in a mode and sample, built when first asked for (a few kept); a mode whose
-        picture does not depend on the sample (weights) is one view, whichever sample is asked."""
+        picture does not depend on the sample (weights) is one view, whichever sample is asked.
+        `opened`: a block shown open (the page's double-click), where the view opens it; the view
+        closed where it does not (a mode switched to with a layer open: weights has no conv1 maps)."""
         from nnvox.viewer.web.source import RunSource
         from nnvox.viewer.web.views import PER_SAMPLE
 
         path, sample = self.catalogue.runs[index].path, sample if mode in PER_SAMPLE else 0
-        return self._sources.get(
-            (index, mode, sample), lambda: RunSource(path, ViewSpec(mode=mode, sample=sample), self._pieces)
-        )
+        build = lambda *names: lambda: RunSource(path, ViewSpec(mode=mode, sample=sample, open=names), self._pieces)
+        closed = self._sources.get((index, mode, sample, None), build())
+        if opened is None or opened not in closed.description["openable"]:
+            return closed
+        return self._sources.get((index, mode, sample, opened), build(opened))
 
     def answer(self, url: str) -> Answer:
         parts = urlsplit(url)
@@ -142,7 +147,7 @@ class ServedRuns:
         mode, sample = self._spec(query)
         if problem := self._unshowable(index, mode, sample):
             return _text(400, problem)
-        source = self.source(index, mode, sample)
+        source = self.source(index, mode, sample, query.get("open") or None)
         if match["what"] == "version":
             source.refresh()
             return _json({"version": source.version, "snapshots": source.n_snapshots})

@@ -101,6 +101,7 @@ class RunSource:
         views = menu(scene, showable_modes(run, self.spec))  # a mode the run cannot show is not offered
         numbers = view_numbers(scene)
         description = {**spec_description(scene, self.spec, sample, t, numbers), "views": views, "live": not run.closed}
+        description["opened"] = self.spec.open[0] if len(self.spec.open) == 1 else None  # a double-click closes it
         description["version"] = version
         encoded = json.dumps(description, separators=(",", ":"), allow_nan=False).encode()
         return Reading(run, scene, sample, description, version, numbers, encoded)

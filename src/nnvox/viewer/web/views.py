@@ -104,7 +104,13 @@ def _json(value) -> str:
 
 def _patch(base: dict, description: dict) -> dict | None:
     """The parts of `description` that differ from `base`'s, but its sample (None: other parts altogether)."""
-    ignored = {"sample", "views", "headers", "opens"}  # (the start's open layouts: its mode's, every sample's)
+    ignored = {
+        "sample",
+        "views",
+        "headers",
+        "opens",
+        "openable",
+    }  # (the start's open layouts: its mode's, every sample's)
     if set(base) - ignored != set(description) - ignored:
         return None
     return {k: v for k, v in description.items() if k not in ignored and _json(v) != _json(base[k])}
@@ -117,7 +123,7 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
     from nnvox.viewer.theme import DEFAULT_THEME
     from nnvox.viewer.web import spec_description
     from nnvox.viewer.web.frames import quantised_frames
-    from nnvox.viewer.web.opens import open_layouts
+    from nnvox.viewer.web.opens import hold_opens
     from nnvox.viewer.web.view_numbers import view_numbers
 
     top, start_key = DEFAULT_THEME.layout.top_classes, view_key(start["mode"], start["sample"])
@@ -130,8 +136,8 @@ def held_views(start: dict, scenes: dict[str, Scene], spec: ViewSpec, t: float) 
             numbers = view_numbers(scene)
             pieces = quantised_frames(scene, k, top, numbers)
             description = spec_description(scene, spec, k, t, numbers, shown=False)
-            if mode not in whole and not spec.open:  # its layers open on a double-click (its other samples share them)
-                description["opens"] = open_layouts(scene, spec, description, k, numbers)
+            if mode not in whole:  # its layers open on a double-click (its other samples share them)
+                hold_opens(description, scene, spec, k, numbers)
             like, base = whole.get(mode, (None, None))
             if base is not None and (patch := _patch(base, description)) is not None:
                 held[key] = shared_view(like, k, patch, pieces)

@@ -42,9 +42,9 @@ class ViewerWidget(anywidget.AnyWidget):
             threading.Thread(target=self._follow, args=(follow_seconds,), daemon=True, name="nnvox-follow").start()
 
     def _answer(self, _widget, content, _buffers) -> None:
-        """{"want": i, "view": {mode, sample}, "version": v} -> snapshot i of that view, its texts
+        """{"want": i, "view": {mode, sample, open}, "version": v} -> snapshot i of that view, its texts
         with the view and version echoed and its indices as the one buffer, or {"snapshot": i,
-        "view", "error"} (the page's promise rejects with it); {"view": {mode, sample}} alone -> that
+        "view", "error"} (the page's promise rejects with it); {"view": {mode, sample, open}} alone -> that
         view's description as the `scene` trait, or {"error", "view"} (the control bar). Every
         request is answered: one the widget cannot read, or whose build fails in any way, with an
         error (a page left waiting would never draw that view)."""
@@ -67,15 +67,22 @@ class ViewerWidget(anywidget.AnyWidget):
             return
         self.send({**echo, "version": source.version, **piece.header()}, buffers=[piece.indices])
 
-    def _view(self, view: tuple[str, int]) -> RunSource:
+    def _view(self, view: tuple[str, int, str | None]) -> RunSource:
         """The run's view in a mode and sample, built when first wanted (a few kept); a mode whose
-        picture does not depend on the sample (weights) is built once, whichever sample is asked."""
-        mode, sample = key = _kept_as(view)
+        picture does not depend on the sample (weights) is built once, whichever sample is asked.
+        Its block `opened` open (a double-click) where the view opens it, else the view closed (a
+        mode switched to with a layer open: weights has no conv1 maps)."""
+        mode, sample, opened = key = _kept_as(view)
         if key == _kept_as(_view_of(self._source)):
             return self._source
+        if opened is not None:
+            closed = self._view((mode, sample, None))
+            if opened not in closed.description["openable"]:
+                return closed
         spec = dataclasses.replace(self._source.spec, mode=mode, sample=sample, mistake=None)
-        if mode != self._source.spec.mode:  # its histogram panel and open layers are the first mode's layers
-            spec = dataclasses.replace(spec, histogram=None, open=())
+        if mode != self._source.spec.mode:  # its histogram panel is the first mode's layer
+            spec = dataclasses.replace(spec, histogram=None)
+        spec = dataclasses.replace(spec, open=() if opened is None else (opened,))
         return self._views.get(key, lambda: RunSource(self._source.path, spec))
 
     def _switch(self, asked, view: tuple[str, int] | None) -> None:
@@ -111,23 +118,24 @@ def _said(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, (NnvoxError, LookupError)) else f"{type(exc).__name__}: {exc}"
 
 
-def _view_of(source: RunSource) -> tuple[str, int]:
-    return source.spec.mode, source.sample
+def _view_of(source: RunSource) -> tuple[str, int, str | None]:
+    return source.spec.mode, source.sample, source.description["opened"]
 
 
-def _kept_as(view: tuple[str, int]) -> tuple[str, int]:
+def _kept_as(view: tuple[str, int, str | None]) -> tuple[str, int, str | None]:
     """The key a view is kept under: a mode whose picture does not depend on the sample, one for all."""
-    mode, sample = view
-    return (mode, sample) if mode in PER_SAMPLE else (mode, 0)
+    mode, sample, opened = view
+    return (mode, sample if mode in PER_SAMPLE else 0, opened)
 
 
-def _view_asked(view) -> tuple[str, int] | None:
-    """A view the page names, {"mode": m, "sample": s}, as (m, s); None if it is not one it offers."""
+def _view_asked(view) -> tuple[str, int, str | None] | None:
+    """A view the page names, {"mode": m, "sample": s, "open": b or null (none open)}, as (m, s, b);
+    None if it is not one it offers."""
     from nnvox.scenes.view import MODES
 
     if not isinstance(view, dict):
         return None
-    mode, sample = view.get("mode"), view.get("sample")
+    mode, sample, opened = view.get("mode"), view.get("sample"), view.get("open")
     if mode not in MODES or not isinstance(sample, int) or isinstance(sample, bool) or sample < 0:
         return None
-    return mode, sample
+    return (mode, sample, opened) if opened is None or isinstance(opened, str) else None

@@ -2,7 +2,8 @@
 // indices as raw bytes, the texts as JSON, each asked with the version of the description held, so
 // that a run read again since is refused rather than drawn with other scales), and the run's
 // version polled so that a run still being recorded grows on the timeline. `where` is the page's
-// nnvox-source: { api, mode, sample }. close() cancels what is still on its way.
+// nnvox-source: { api, mode, sample } (and `open`: a block shown open, the double-click's). close()
+// cancels what is still on its way.
 import { checkFormat, checkPiece } from "./payload.js";
 
 const POLL_MS = 2000;
@@ -18,12 +19,19 @@ export class HttpSource {
     this.where = where;
     this.api = where.api;
     this.query = `mode=${encodeURIComponent(where.mode)}&sample=${encodeURIComponent(where.sample)}`;
+    if (where.open) this.query += `&open=${encodeURIComponent(where.open)}`;
     this.aborter = new AbortController();
   }
 
-  // Another mode or sample of the same run: the server builds it when first asked.
+  // Another mode or sample of the same run: the server builds it when first asked; an open layer
+  // stays open where that view opens it (the server's description says: `opened`).
   view(mode, sample) {
     return new HttpSource({ ...this.where, mode, sample });
+  }
+
+  // The view with block `name` open (null: none open), as the exported page's double-click.
+  opened(name) {
+    return new HttpSource({ ...this.where, open: name });
   }
 
   async scene() {

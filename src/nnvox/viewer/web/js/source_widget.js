@@ -1,9 +1,11 @@
 // The notebook widget's data (anywidget): the scene description is the model's `scene` trait; a
-// snapshot is asked for with a message { want: i, view: { mode, sample }, version } and arrives as
+// snapshot is asked for with a message { want: i, view: { mode, sample, open }, version } and arrives as
 // { snapshot: i, view, version, hud, texts, tops } with the indices as its one binary buffer, or as
 // { snapshot: i, view, error } (the promise rejects with it). Each source takes only the answers for
 // its own view, so a late answer for a view switched away from is never drawn in another. A view
-// asked for ({ view } alone) becomes the `scene` trait, or comes back as { error, view }. The
+// asked for ({ view } alone) becomes the `scene` trait, or comes back as { error, view }; `open`
+// names a block shown open (the double-click's; null: none), which the kernel opens where that
+// view can (its description's `opened`; closed where it cannot, its `openable` without it). The
 // Python side re-sends `scene` when the run it follows grows.
 import { checkFormat, checkPiece } from "./payload.js";
 
@@ -13,7 +15,10 @@ function bytesOf(buffer) {
   return new Uint8Array(buffer); // an ArrayBuffer
 }
 
-const sameView = (a, b) => !!a && !!b && a.mode === b.mode && a.sample === b.sample;
+const sameView = (a, b) => !!a && !!b && a.mode === b.mode && a.sample === b.sample && (a.open ?? null) === (b.open ?? null);
+
+// Whether `scene` shows block `open` open (null: none), or is the view asked for but closed because it cannot open it.
+const showsOpen = (scene, open) => (scene.opened ?? null) === open || (open !== null && !scene.opened && !scene.openable.includes(open));
 
 export class WidgetSource {
   // `wanted`: a view asked of the kernel ({ mode, sample }); scene() waits until it is the model's.
@@ -47,15 +52,26 @@ export class WidgetSource {
     });
   }
 
-  // Another mode or sample: the kernel builds it and hands it over as the `scene` trait.
+  // Another mode or sample: the kernel builds it and hands it over as the `scene` trait; an open
+  // layer stays open where that view opens it.
   view(mode, sample) {
-    this.model.send({ view: { mode, sample } });
-    return new WidgetSource(this.model, { mode, sample });
+    return this.asked({ mode, sample, open: this.wanted.open });
+  }
+
+  // The view with block `name` open (null: none open), as the exported page's double-click.
+  opened(name) {
+    return this.asked({ ...this.wanted, open: name });
+  }
+
+  asked(view) {
+    this.model.send({ view });
+    return new WidgetSource(this.model, view);
   }
 
   matches(scene) {
     const w = this.wanted;
-    return !w || (scene.mode === w.mode && (scene.sample === w.sample || !scene.views.per_sample.includes(scene.mode)));
+    if (!w) return true;
+    return scene.mode === w.mode && (scene.sample === w.sample || !scene.views.per_sample.includes(scene.mode)) && showsOpen(scene, w.open ?? null);
   }
 
   async scene() {
@@ -67,7 +83,7 @@ export class WidgetSource {
       }).finally(() => (this.refuse = null));
     }
     this.description = checkFormat(this.model.get("scene"));
-    this.wanted = this.wanted || { mode: this.description.mode, sample: this.description.sample };
+    this.wanted = this.wanted || { mode: this.description.mode, sample: this.description.sample, open: this.description.opened ?? null };
     return this.description;
   }
 

@@ -38,7 +38,7 @@ export async function createSwitchableViewer(container, source, { onRedraw, onVi
     menu = menu || v.scene.views;
     showBar(v);
     v.choose = choose; // (tests and the keyboard switch through it too)
-    if (v.scene.opens && v.source.opened) v.openLayer = (name) => openLayer(name).catch(() => {}); // (told on the page)
+    v.openLayer = (name) => openLayer(name).catch(() => {}); // (told on the page)
     onViewer(v);
     return v;
   };
@@ -47,7 +47,8 @@ export async function createSwitchableViewer(container, source, { onRedraw, onVi
     const which = menu && menu.per_sample.includes(mode) ? `${mode} mode, sample ${sample}` : `${mode} mode`;
     return switchTo(viewer.source.view(mode, sample), which);
   };
-  // A double-click on a block that opens (the view's `opens`): that block open, or closed again.
+  // A double-click on a block that opens (the view's `openable`): that block open, or closed again;
+  // each source delivers the open view its own way (the page's held layouts, the server, the kernel).
   const openLayer = (name) => {
     const open = viewer.scene.opened === name ? null : name;
     return switchTo(viewer.source.opened(open), open ? `${name} open` : `${name} closed`);

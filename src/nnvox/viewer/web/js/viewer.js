@@ -136,9 +136,10 @@ function build(scene, container) {
   viewer.mark = mark;
   stage.renderer.domElement.addEventListener("dblclick", () => {
     // a feature-map block opens into its maps, an open one closes, as the window's double-click
+    // (Python's `openable`: the blocks that open, in all three pages; `opened`: the one open)
     const picked = viewer.firstPick;
     const name = picked && picked.block.name;
-    if (name && viewer.openLayer && (scene.opened === name || (scene.opens && scene.opens[name]))) viewer.openLayer(name);
+    if (name && viewer.openLayer && (scene.opened === name || scene.openable.includes(name))) viewer.openLayer(name);
   });
   viewer.timeline = new Timeline(scene.snapshots, scene.t, strip, (t) => showFrame(viewer, t));
   const button = (textContent, title, className, onClick) => {
