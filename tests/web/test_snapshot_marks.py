@@ -14,12 +14,22 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.histogram import HistogramSource, notes
 from nnvox.scenes.view import ViewSpec
 from nnvox.viewer.options import RenderOptions
-from nnvox.viewer.overlays.legends import MARKS, drawn_marks
+from nnvox.viewer.overlays.legends import (
+    MARKS,
+    NOTES,
+    NOTES_LEAST_HEIGHT,
+    SHORT_MARKS,
+    SHORT_NOTES,
+    drawn_marks,
+    drawn_notes,
+)
 from nnvox.viewer.overlays.units import faded, unit_box
 from nnvox.viewer.theme import DEFAULT_THEME
+from tests.web.conftest import VIEWPORT
 from tests.web.test_browser import front_centre
 
 V = "window.nnvoxViewer"
+ENTRIES = ".nnvox-marks > div:not(.nnvox-note)"  # the marks' entries (the notes stand under them)
 
 
 @pytest.fixture(scope="module")
@@ -78,24 +88,60 @@ def test_the_frames_fade_with_their_layer_in_the_forward_pass(digits_page, scene
 
 
 def test_the_legend_lists_the_marks_the_snapshot_draws(digits_page, digits_run, scene):
-    """The desktop's entries (legends.drawn_marks) in its words: dead units in activations, padding
-    (no dead-unit frames) in weights mode, whose padded kernels show as no value."""
+    """The desktop's entries (legends.drawn_marks) in its words (or all in their short form): dead
+    units in activations, padding (no dead-unit frames) in weights mode, whose padded kernels show
+    as no value."""
     page, last = digits_page.page, scene.n_snapshots - 1
-    shown = "Array.from(document.querySelectorAll('.nnvox-marks > div')).filter((e) => e.style.display !== 'none')"
+    shown = f"Array.from(document.querySelectorAll('{ENTRIES}')).filter((e) => e.style.display !== 'none')"
     weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
-    expected = {
-        m: [MARKS[k] for k in drawn_marks(s.frame_at(last), RenderOptions())] for m, s in (("a", scene), ("w", weights))
-    }
-    assert expected["a"] == [MARKS["dead"]] and MARKS["dead"] not in expected["w"]
-    assert page.evaluate(f"{shown}.map((e) => e.textContent)") == expected["a"]
+    expected = {m: list(drawn_marks(s.frame_at(last), RenderOptions())) for m, s in (("a", scene), ("w", weights))}
+    assert expected["a"] == ["dead"] and "dead" not in expected["w"]
+
+    def entries(mode: str) -> None:
+        kinds, texts = page.evaluate(f"[{shown}.map((e) => e.dataset.kind), {shown}.map((e) => e.textContent)]")
+        assert kinds == expected[mode]
+        assert texts in ([MARKS[k] for k in kinds], [SHORT_MARKS[k] for k in kinds])
+
+    entries("a")
     try:
         page.evaluate(f"{V}.choose('weights', 0)")
         page.wait_for_function(f"{V}.scene.mode === 'weights' && {V}.drawn > 0")
-        assert page.evaluate(f"{shown}.map((e) => e.textContent)") == expected["w"]
+        entries("w")
         assert page.evaluate(f"{V}.snapshotMarks.units.count") == {}  # no unit frames in weights mode
     finally:
         page.evaluate(f"{V}.choose('activations', 0)")
         page.wait_for_function(f"{V}.scene.mode === 'activations' && {V}.drawn > 0")
+
+
+def test_the_notes_say_what_a_closed_blocks_face_is_and_that_the_scales_stay(digits_page, scene):
+    """The desktop's notes (legends.drawn_notes over a timeline of epochs) under the marks' entries,
+    one line each: in their words on a wide page, all entries in their short form where one long
+    would not fit, none where even that would not (it stood past the page's edge at 640 x 480) nor
+    on a page lower than the desktop's least pane for them (NOTES_LEAST_HEIGHT)."""
+    page = digits_page.page
+    kinds = drawn_notes(scene.blocks, epochs=True)
+    assert kinds[0] == "maps" and kinds[-1].endswith("epochs")  # the digits' closed maps, its snapshots
+    notes = "Array.from(document.querySelectorAll('.nnvox-note')).filter((e) => e.style.display !== 'none')"
+    lines = f"{notes}.map((e) => e.offsetHeight / parseFloat(getComputedStyle(e).fontSize))"
+    try:
+        for width, form in ((2400, NOTES), (1280, SHORT_NOTES)):
+            page.set_viewport_size({"width": width, "height": 720})
+            digits_page.settle()
+            assert page.evaluate(f"{notes}.map((e) => e.textContent)") == [form[k] for k in kinds], width
+            assert max(page.evaluate(lines)) < 1.6  # one line each
+            shown_marks = (
+                f"Array.from(document.querySelectorAll('{ENTRIES}')).filter((e) => e.style.display !== 'none')"
+            )
+            marks = page.evaluate(f"{shown_marks}.map((e) => e.textContent)")
+            assert marks  # (the digits' dead units)
+            assert set(marks) <= set((MARKS if form is NOTES else SHORT_MARKS).values())  # one form for all
+        for width, height in ((1280, NOTES_LEAST_HEIGHT - 10), (640, 480)):  # too low; too narrow even for the short
+            page.set_viewport_size({"width": width, "height": height})
+            digits_page.settle()
+            assert page.evaluate(f"{notes}.length") == 0, (width, height)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+        digits_page.settle()
 
 
 def test_a_clicked_block_shows_the_desktops_histogram(digits_page, scene):

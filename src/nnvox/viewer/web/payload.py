@@ -21,16 +21,27 @@ from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.scenes.training_chart import training_chart
 from nnvox.viewer.class_room import class_list, list_room
 from nnvox.viewer.label_layout import EDGE, GAP, LEAD, MARGIN, REACH
+from nnvox.viewer.overlays import training_chart as chart_lines
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
 from nnvox.viewer.overlays.histogram import panel_places
 from nnvox.viewer.overlays.hud import GLYPH
 from nnvox.viewer.overlays.labels import label_sides, label_texts, ranks
-from nnvox.viewer.overlays.legends import MARKS, bar_width, colour_bars, mark_swatches
+from nnvox.viewer.overlays.legends import (
+    MARKS,
+    NOTES,
+    NOTES_LEAST_HEIGHT,
+    SHORT_MARKS,
+    SHORT_NOTES,
+    bar_width,
+    colour_bars,
+    drawn_notes,
+    mark_swatches,
+)
 from nnvox.viewer.overlays.metrics import LABEL_DROP, curves_height
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.overlays.units import KINDS
 from nnvox.viewer.theme import DEFAULT_THEME, LECTURE_FONT, Theme
-from nnvox.viewer.visuals import UNLIT_ENTRY, lit_strength
+from nnvox.viewer.visuals import CLASS_TEXT_FROM, UNLIT_ENTRY, lit_strength
 from nnvox.viewer.web.clouds import describe_clouds
 from nnvox.viewer.web.frame_packing import pack_frames
 from nnvox.viewer.web.frames import SnapshotPiece, atlas_shape
@@ -110,7 +121,8 @@ def _tiles(b: Block) -> dict:
 def _classes(b: Block) -> dict | None:
     """An output's class texts, placed as the desktop's OutputVisual places them: right of its
     column, one per row (`rows`: each row's middle; a column only), and the top-classes list from
-    the column's top (`top`), which the page shows where the rows are too close to read."""
+    the column's top (`top`), which the page shows where the rows are too close to read; they show
+    from `text_from` of the output's light (visuals.class_text_opacity)."""
     if b.role != "output" or not b.class_names:
         return None
     x, y, z = b.origin
@@ -118,7 +130,7 @@ def _classes(b: Block) -> dict | None:
     rows = [_floats((x, right, top - (r + 0.5) * b.voxel)) for r in range(len(b.class_names))] if b.cols == 1 else []
     heading = class_list(b.class_names, min(len(b.class_names), DEFAULT_THEME.layout.top_classes))[0]
     marks = {"gaps": _paths(gap_loops(b)), "frame": _paths(frame_edges(b))}  # as overlays/class_rows.py draws
-    return {"rows": rows, "top": _floats((x, right, top)), "heading": heading, **marks}
+    return {"rows": rows, "top": _floats((x, right, top)), "heading": heading, "text_from": CLASS_TEXT_FROM, **marks}
 
 
 def _paths(paths) -> list:
@@ -131,7 +143,8 @@ def _metrics(scene: Scene, colours) -> dict | None:
     3D view; normalised, y up), the titles' band, each curve's runs (x a snapshot over the last, y
     its height in its own scale; a missing snapshot splits them), its scale's named ends and side,
     its titles (`forms`: the full title, then the bare kind where two do not fit side by side),
-    dashed or not, and colours; the ticks' labels in their forms (scenes/training_chart.py)."""
+    dashed or not, and colours; the ticks' labels in their forms (scenes/training_chart.py); its
+    spacings, of a text line's height, as overlays/training_chart.py's (`lines`)."""
     if not scene.metrics:
         return None
     chart = training_chart(scene.metrics, scene.snapshot_labels)
@@ -141,6 +154,14 @@ def _metrics(scene: Scene, colours) -> dict | None:
         "snapshots": chart.snapshots,
         "curves_height": curves_height(DEFAULT_THEME.layout.metrics_box),
         "label_drop": LABEL_DROP,
+        "lines": {
+            "tick": chart_lines.TICK,
+            "gap": chart_lines.GAP,
+            "dash": list(chart_lines.DASH),
+            "dot": chart_lines.DOT,
+            "half": chart_lines.HALF,
+            "drop": chart_lines.labels_drop(1.0),
+        },
         "curves": [
             {
                 "name": curve.name,
@@ -246,12 +267,26 @@ def detail_line(scene: Scene) -> str:
 
 
 def _mark_entries(colours) -> dict:
-    """The legend's entry for each mark a snapshot may draw (overlays/legends.py): words, swatch
-    edge and fill (None: an outline only)."""
+    """The legend's entry for each mark a snapshot may draw (overlays/legends.py): words, their short
+    form (a narrow page's), swatch edge and fill (None: an outline only)."""
     return {
-        kind: {"text": MARKS[kind], "edge": list(edge), "fill": None if fill is None else list(fill)}
+        kind: {
+            "text": MARKS[kind],
+            "short": SHORT_MARKS[kind],
+            "edge": list(edge),
+            "fill": None if fill is None else list(fill),
+        }
         for kind, (edge, fill) in mark_swatches(colours).items()
     }
+
+
+def _notes(scene: Scene) -> dict:
+    """The notes the desktop stacks with the marks' entries (overlays/legends.py drawn_notes: what a
+    closed block's face and stripes are; that the colour scales are the same every epoch, where the
+    timeline has several snapshots), each [its words, their short form for a narrow page], and the
+    least page height that shows them (lower, the page leaves them out, as the desktop's pane)."""
+    kinds = drawn_notes(scene.blocks, epochs=scene.n_snapshots > 1)
+    return {"notes": [[NOTES[k], SHORT_NOTES[k]] for k in kinds], "notes_least_height": NOTES_LEAST_HEIGHT}
 
 
 def _legend_layout(layout, count: int) -> dict:
@@ -369,6 +404,7 @@ def describe(
         "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
             "above": list(layout.metrics_box),
             "font": page_fonts()["legend"],
+            **_notes(scene),
         },
         "interpolate": scene.source.blends(sample),  # between snapshots, blend (not for a recorded mistake)
     }

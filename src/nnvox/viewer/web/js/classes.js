@@ -38,11 +38,12 @@ export class ClassTexts {
     this.lit = 0;
   }
 
-  // Hidden until the output is half lit, then fading in with it: the pass never shows its answer
-  // before it gets there (the desktop's visuals.class_text_opacity, CLASS_TEXT_FROM 0.5).
+  // Hidden until the output is `text_from` lit, then fading in with it: the pass never shows its
+  // answer before it gets there (the desktop's visuals.class_text_opacity, CLASS_TEXT_FROM).
   setLit(lit) {
     this.lit = lit;
-    const opacity = String(Math.min(1, Math.max(0, (lit - 0.5) / 0.5)));
+    const from = this.block.classes.text_from;
+    const opacity = String(Math.min(1, Math.max(0, (lit - from) / (1 - from))));
     [...this.rows, this.top].forEach((el) => set(el, "opacity", opacity));
   }
 
@@ -103,7 +104,7 @@ export class ClassTexts {
       topFont: fontPx,
       lines: text.split("\n").length,
       order,
-      leads: order.length > 0 && classes.rows.length > 0 && this.lit >= 0.5, // no answer before the pass (leads())
+      leads: order.length > 0 && classes.rows.length > 0 && this.lit > this.block.classes.text_from, // once its texts show (leads())
     };
   }
 

@@ -9,10 +9,10 @@ import { overlaps } from "./labels.js";
 
 // Of the text's own box, how far it moves from its point: centred over it (its foot there), ending
 // at it (its foot level with it, or its middle), centred under it.
-export const SHIFTS = { above: [-0.5, -1], header: [-1, -1], row: [-1, -0.5], below: [-0.5, 0] };
+const SHIFTS = { above: [-0.5, -1], header: [-1, -1], row: [-1, -0.5], below: [-0.5, 0] };
 
 // Whether boxes (left, top, right, bottom) all lie in a w x h picture and none overlaps another.
-export function clear(boxes, w, h) {
+function clear(boxes, w, h) {
   if (boxes.some(([x0, y0, x1, y1]) => x0 < 0 || y0 < 0 || x1 > w || y1 > h)) return false;
   return !boxes.some((a, i) => boxes.slice(i + 1).some((b) => overlaps(a, b, 0)));
 }

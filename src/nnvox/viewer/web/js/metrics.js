@@ -7,19 +7,15 @@
 // the columns naming the scales, above a tick per snapshot and their labels (every k-th that fit).
 
 const css = ([r, g, b]) => `rgb(${r},${g},${b})`;
-const TICK = 0.3; // a tick's length, of a text line (the desktop's training_chart.TICK)
-const GAP = 0.25; // beside the scales' names and under the tick labels, of a line
-const DASH = [0.5, 0.3]; // the loss's dashes and gaps, of a line
-const DOT = 0.14; // a run's start dot's radius, of a line
-const HALF = 0.5; // a scale's name centred on its end reaches this far above and below it, of a line
-// The tick labels' top under the baseline: under the ticks and under a scale's "0" centred on it
-// (the desktop's training_chart.labels_drop; its INK_RISE is vtk's: here the ink is measured)
-const DROP = Math.max(TICK, HALF + 0.13 + GAP / 2);
+// The spacings, of a text line's height, are the desktop's (overlays/training_chart.py), from Python
+// (metrics.lines): tick (a tick's length), gap (beside the scales' names, under the tick labels),
+// dash (the loss's dashes and gaps), dot (a run's start dot's radius), half (a scale's name centred
+// on its end reaches this far above and below it) and drop (the tick labels' top under the baseline).
 
 // Which labels (left and right edges) to show: every k-th from the first for the least k that keeps
 // `gap` apart, and the last always; null where not even the first and the last do
 // (scenes/training_chart.every_kth).
-export function everyKth(lefts, rights, gap) {
+function everyKth(lefts, rights, gap) {
   const n = lefts.length;
   for (let k = 1; k <= Math.max(n, 1); k += 1) {
     const shown = lefts.map((_, i) => i % k === 0 || i === n - 1);
@@ -96,9 +92,10 @@ export class MetricsInset {
     const column = { left: 0, right: 0 };
     curves.forEach((c) => {
       const widest = Math.max(...c.ends.map((e) => ctx.measureText(e).width));
-      column[c.side] = Math.max(column[c.side], widest + 2 * GAP * line);
+      column[c.side] = Math.max(column[c.side], widest + 2 * this.metrics.lines.gap * line);
     });
-    return [pad + column.left, h - tall * h + HALF * line, w - pad - column.right, h - (GAP + 1 + DROP) * line];
+    const { half, gap, drop } = this.metrics.lines;
+    return [pad + column.left, h - tall * h + half * line, w - pad - column.right, h - (gap + 1 + drop) * line];
   }
 
   ticks(ctx, w, line, pad) {
@@ -110,12 +107,12 @@ export class MetricsInset {
     ctx.beginPath();
     ctx.moveTo(a0, bottom);
     ctx.lineTo(a1, bottom);
-    xs.forEach((x) => { ctx.moveTo(x, bottom); ctx.lineTo(x, bottom + TICK * line); });
+    xs.forEach((x) => { ctx.moveTo(x, bottom); ctx.lineTo(x, bottom + this.metrics.lines.tick * line); });
     const [, top] = this.area; // each scale's ends marked beside the curves, at its side
     this.metrics.curves.forEach((c) => [top, bottom].forEach((y) => {
       const [x, out] = c.side === "left" ? [a0, -1] : [a1, 1];
       ctx.moveTo(x, y);
-      ctx.lineTo(x + out * TICK * line, y);
+      ctx.lineTo(x + out * this.metrics.lines.tick * line, y);
     }));
     ctx.stroke();
     let labels = this.metrics.ticks[0];
@@ -129,7 +126,7 @@ export class MetricsInset {
       if (shown) break;
     }
     shown = shown || labels.map((_, i) => i === labels.length - 1);
-    labels.forEach((t, i) => shown[i] && this.text(ctx, t, lefts[i], bottom + DROP * line, "left", "top", this.metrics.tick));
+    labels.forEach((t, i) => shown[i] && this.text(ctx, t, lefts[i], bottom + this.metrics.lines.drop * line, "left", "top", this.metrics.tick));
   }
 
   curve(ctx, curve, line) {
@@ -137,18 +134,18 @@ export class MetricsInset {
     const at = ([x, y]) => [a0 + x * (a1 - a0), bottom - y * (bottom - top)];
     ctx.strokeStyle = ctx.fillStyle = css(curve.colour);
     ctx.lineWidth = 2;
-    ctx.setLineDash(curve.dashed ? DASH.map((d) => d * line) : []);
+    ctx.setLineDash(curve.dashed ? this.metrics.lines.dash.map((d) => d * line) : []);
     curve.runs.forEach((run) => {
       ctx.beginPath();
       run.forEach((p, k) => (k ? ctx.lineTo(...at(p)) : ctx.moveTo(...at(p))));
       ctx.stroke();
       ctx.beginPath(); // where the run starts: no line from mid-air
-      ctx.arc(...at(run[0]), Math.max(DOT * line, 2.5), 0, 2 * Math.PI);
+      ctx.arc(...at(run[0]), Math.max(this.metrics.lines.dot * line, 2.5), 0, 2 * Math.PI);
       ctx.fill();
     });
     ctx.setLineDash([]);
     const left = curve.side === "left";
-    const x = left ? a0 - 2 * GAP * line : a1 + 2 * GAP * line;
+    const x = left ? a0 - 2 * this.metrics.lines.gap * line : a1 + 2 * this.metrics.lines.gap * line;
     const align = left ? "right" : "left";
     this.text(ctx, curve.ends[1], x, top, align, "middle", curve.colour);
     if (bottom - top >= 1.2 * line) this.text(ctx, curve.ends[0], x, bottom, align, "middle", curve.colour);
