@@ -29,10 +29,21 @@ TURN = """([deg, elev, zoom]) => { const s = window.nnvoxViewer.stage, t = s.con
   s.camera.lookAt(t); s.camera.zoom *= zoom; s.camera.updateProjectionMatrix(); s.requestDraw(); }"""
 
 
+# Each block's corners on the page: whether any of them is inside the picture
+IN_PICTURE = """(() => { const v = window.nnvoxViewer, d = v.stage.renderer.domElement;
+  return Object.fromEntries(v.scene.blocks.map((b) => { const [x0, x1, y0, y1, z0, z1] = b.bounds;
+    const ps = [x0, x1].flatMap((x) => [y0, y1].flatMap((y) => [z0, z1].map((z) => v.stage.toScreen([x, y, z]))));
+    const xs = ps.map((p) => p[0]), ys = ps.map((p) => p[1]);
+    const across = Math.max(...xs) >= 0 && Math.min(...xs) <= d.clientWidth;
+    return [b.name, across && Math.max(...ys) >= 0 && Math.min(...ys) <= d.clientHeight]; })); })()"""
+
+
 @pytest.mark.parametrize("size, pose", [((854, 480), (20, 20, 2)), ((854, 480), None), ((1920, 1080), None)])
 def test_the_input_and_output_are_named_where_the_usual_order_hides_one(browser, lenet_html, lenet_run, size, pose):
-    """At 854 x 480 turned 20 degrees, raised 20 and zoomed in twice, LeNet's usual order (ranks,
-    then graph order) left fc2 or the input without room; placed first, both are named."""
+    """At 854 x 480 and 1920 x 1080 LeNet's usual order (ranks, then graph order) left fc2 or the
+    input without room; placed first, both are named. Turned 20 degrees, raised 20 and zoomed in
+    twice, both blocks are wholly outside the picture: as the desktop's (label_layout OUTSIDE), no
+    block outside it is named (their labels stood pressed into the picture's margin)."""
     from nnvox.scenes.build import build_scene
 
     ends = {b.name for b in build_scene(lenet_run).blocks if b.role in ("input", "output")}
@@ -42,8 +53,12 @@ def test_the_input_and_output_are_named_where_the_usual_order_hides_one(browser,
         if pose:
             opened.page.evaluate(TURN, list(pose))
         opened.settle()
-        boxes = shown_labels(opened)
-        assert ends <= set(boxes), sorted(boxes)
+        boxes, inside = shown_labels(opened), opened.page.evaluate(IN_PICTURE)
+        assert all(inside[name] for name in boxes), sorted(boxes)
+        if pose:
+            assert not any(inside[name] for name in ends) and not ends & set(boxes)
+        else:
+            assert ends <= set(boxes), sorted(boxes)
         shown = list(boxes.values())
         for k, (l1, t1, r1, b1) in enumerate(shown):
             assert all(r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1 for l2, t2, r2, b2 in shown[k + 1 :])

@@ -77,12 +77,22 @@ export class Labels {
     }
   }
 
+  // Whether a label is tried, as the desktop's (label_layout.LabelLayout._why_not, OUTSIDE): not
+  // where its block is wholly outside the picture (facing an open layer, the blocks past the
+  // picture's edge had their labels pressed into its margin, stacked over each other). A block
+  // whose middle is outside keeps its label here (the desktop's vtk cannot anchor one there).
+  inPicture(own, w, h) {
+    return !(own[2] < 0 || own[0] > w || own[3] < 0 || own[1] > h);
+  }
+
   // Each label placed in `order` (rank 2 never: shown only when focused): label -> its rectangle.
   arrange(order, rects, taken, w, h) {
     const spots = new Map();
     for (const label of order) {
+      const own = rects.get(label.block.name);
+      if (label.block.label.rank >= 2 || !this.inPicture(own, w, h)) continue;
       const others = [...rects].filter(([name]) => name !== label.block.name).map(([, r]) => r);
-      const spot = label.block.label.rank < 2 && this.place(label, label.size, rects.get(label.block.name), taken, others, w, h);
+      const spot = this.place(label, label.size, own, taken, others, w, h);
       if (!spot) continue;
       spots.set(label, spot);
       taken.push(spot);
