@@ -35,7 +35,11 @@ def _inflated(text: str):
     return json.loads(zlib.decompress(base64.b64decode(text)))
 
 
-def test_a_weight_modes_layout_carries_the_tiles_atlas_after_the_views_frame(digits_run, opened):
+def test_a_weight_modes_layout_carries_the_tiles_atlas_after_the_views_frame(digits_run):
+    """Each snapshot's tiles hold the recorded conv2 kernels (read from the run, not computed as the
+    code does): tile k of the grid (filter k mod columns, input k // columns, the payload's
+    `tile_columns`) in atlas cell divmod(k, grid columns), each texel its weight through the block's
+    scale to within half a colour level; laid after the view's frame, every other block in place."""
     from nnvox.viewer.web.views import held_views
 
     weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options())
@@ -43,13 +47,24 @@ def test_a_weight_modes_layout_carries_the_tiles_atlas_after_the_views_frame(dig
     view = held_views(description, {"weights": weights}, ViewSpec(), 3)["weights"]
     weights = _inflated(view["scene"])
     layout = _inflated(weights["opens"]["conv2"])
-    tiles, block = layout["tiles"], opened.block("conv2")
-    # each snapshot's tile indices are the open grid's values through the block's own scale
-    expected = [atlas(block, opened.frame_at(t).values["conv2"]).tobytes() for t in range(opened.n_snapshots)]
-    assert unpack_frames(tiles["frames"], opened.n_snapshots) == b"".join(expected)
-    moved = {b["name"]: b for b in layout["moved"]}
-    assert moved["conv2"]["offset"] == weights["frame_bytes"]  # laid after the view's frame ...
-    assert layout["patch"]["frame_bytes"] == weights["frame_bytes"] + tiles["bytes"]
+    tiles, moved = layout["tiles"], {b["name"]: b for b in layout["moved"]}
+    conv2, levels = moved["conv2"], weights["levels"]
+    (h, w), (_, gc), columns = conv2["atlas"], conv2["grid"], conv2["tile_columns"]
+    assert tiles["bytes"] == h * w  # the open grid's atlas, whole
+    lo, hi = conv2["scale"]["lo"], conv2["scale"]["hi"]
+    step = (hi - lo) / (levels - 1)
+    frames = np.frombuffer(unpack_frames(tiles["frames"], len(weights["snapshots"])), np.uint8).reshape(-1, h, w)
+    for t, atlas_t in enumerate(frames):
+        kernels = digits_run.read(t, ["param/conv2.weight"])["param/conv2.weight"]  # (filters, inputs, kh, kw)
+        kh, kw = kernels.shape[2:]
+        for k in range(conv2["panels"]):
+            r, c = divmod(k, gc)
+            drawn = atlas_t[r * kh : (r + 1) * kh, c * kw : (c + 1) * kw].astype(float)
+            recorded = np.clip(kernels[k % columns, k // columns], lo, hi)
+            assert np.abs(lo + (drawn - 2) * step - recorded).max() <= step / 2 + 1e-6, (t, k)
+    assert (frames[0] != frames[-1]).any()  # training moved the kernels: the tiles follow the snapshot
+    assert conv2["offset"] == weights["frame_bytes"]  # laid after the view's frame ...
+    assert layout["patch"]["frame_bytes"] == weights["frame_bytes"] + h * w
     offsets = {b["name"]: b["offset"] for b in weights["blocks"]}
     assert all(b["offset"] == offsets[b["name"]] for b in layout["moved"] if b["name"] != "conv2")  # ... the rest stay
 

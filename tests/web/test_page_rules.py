@@ -102,7 +102,7 @@ def test_the_pages_text_sizes_are_the_desktops(digits_page):
 
     page = digits_page.page
     width, height = page.evaluate("[window.innerWidth, window.innerHeight]")
-    desktop = RenderOptions(width=width, height=height)
+    desktop = RenderOptions(width=width, height=height, hall=False)  # the window's pane: read from a desk
     fonts = DEFAULT_THEME.fonts
     size = lambda selector: page.evaluate(f"parseFloat(document.querySelector({selector!r}).style.fontSize)")
     shown = {

@@ -29,13 +29,14 @@ def scene(digits_run):
 
 
 def test_an_unreached_block_shows_the_desktops_dimmed_colours(digits_page, scene):
-    page, block, last = digits_page.page, scene.block("fc1"), scene.n_snapshots - 1
+    # conv2: a block of maps (a dense layer's vector has no inner voxels clear of its rim)
+    page, block, last = digits_page.page, scene.block("conv2"), scene.n_snapshots - 1
     cells = voxels(digits_page, scene, block)
     background = page.evaluate("window.nnvoxViewer.scene.colours.background")
     assert page.evaluate("window.nnvoxViewer.scene.colours.unlit_strength") == UNLIT_STRENGTH
-    page.evaluate("window.nnvoxViewer.forward.set(0.3)")  # partway: fc1 not reached yet
+    page.evaluate("window.nnvoxViewer.forward.set(0.3)")  # partway: conv2 not reached yet
     try:
-        assert page.evaluate("window.nnvoxViewer.forward.lit()['fc1']") == 0
+        assert page.evaluate("window.nnvoxViewer.forward.lit()['conv2']") == 0
         pixels = shown(digits_page, block, cells)
     finally:
         page.evaluate("window.nnvoxViewer.forward.set(null)")
