@@ -47,3 +47,15 @@ def test_the_plane_under_a_focused_input_is_the_shots_subject():
     assert "integrated-gradients" not in shot_subject(shot)
     shot = dataclasses.replace(shot, view=ViewSpec(attribution="integrated-gradients"))
     assert "integrated-gradients" in shot_subject(shot)
+
+
+def test_a_close_up_on_the_input_centres_its_subject(lenet_run):
+    """The mistake's last close-up: the input with its attribution plane whole and centred across
+    the frame (within a tenth of its half width), their box at least half the frame's height."""
+    scene = build_scene(lenet_run, SceneOptions(attribution="integrated-gradients"))
+    move = CameraMove(move="keys", keys=(CameraKey(at=0.0, target="layer:input"),))
+    pose = camera_move(move, scene, ASPECT, captioned=True)(1.0)
+    seen = _screen(pose, focused_bounds(scene)["input"])
+    assert np.all(np.abs(seen) <= 1.0)
+    assert abs(seen[:, 0].min() + seen[:, 0].max()) / 2 <= 0.1
+    assert np.ptp(seen[:, 1]) >= 1.0  # of the frame's height 2

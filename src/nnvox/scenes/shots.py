@@ -24,6 +24,7 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
+from nnvox.scenes.close_up import close_share, fade_bands
 from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_framing import kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
@@ -45,6 +46,7 @@ class ShotFrame:
     # camera goes from one open kernel grid alone to all of them (open_camera), so the others arrive
     # whole, fading in, rather than sliding in across the frame's edge (conv2's tiles were cut by it)
     dissolve: tuple[CameraPose, float] | None = None
+    sides: tuple[float, float] = (0.0, 0.0)  # a close-up's fade bands at the left and right edges (close_up.fade_bands)
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -247,6 +249,7 @@ def shot_frames(
         camera = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack)
         if tour is not None:
             dissolve = grids_dissolve(camera, tour)
+    sides = close_up_sides(shot, scene, aspect, camera)
     # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
@@ -258,9 +261,21 @@ def shot_frames(
             labels(p),
             forward_dimming(p, shot.duration) if shot.forward else None,
             dissolve(p),
+            sides(p),
         )
         for p in progress
     ]
+
+
+def close_up_sides(shot: Shot, scene: Scene, aspect: float, camera) -> Callable[[float], tuple[float, float]]:
+    """A shot's fade bands at each fraction (close_up.fade_bands): where its camera keys onto a
+    layer, stopping short of the shot's subject (the layers it opens and moves to, shot_subject)."""
+    share = close_share(shot.camera)
+    bounds = focused_bounds(scene)
+    subject = [bounds[n] for n in sorted(shot_subject(shot)) if n in bounds]
+    if not subject:
+        return lambda p: (0.0, 0.0)
+    return lambda p: fade_bands(camera(p), subject, aspect, share(p))
 
 
 # of the change from the first grid to all of them (open_layer.WIDEN_SECONDS), the part the picture

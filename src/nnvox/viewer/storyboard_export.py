@@ -264,6 +264,7 @@ class _Painter:
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
             pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
+            pane.overlays.edge_fade.show(*f.sides)  # a close-up's sides fading out (scenes/close_up.py)
             histogram = histograms[k]
             frame = _lit_as_drawn(scene, f, values(f.t, f.reveal))
             moment = explained.at(f.progress, f.t) if explained else None

@@ -12,6 +12,7 @@ from nnvox.viewer.overlays.blocks import BlockVisuals
 from nnvox.viewer.overlays.caption import Caption
 from nnvox.viewer.overlays.class_rows import ClassRows
 from nnvox.viewer.overlays.clouds import Clouds
+from nnvox.viewer.overlays.edge_fade import EdgeFade
 from nnvox.viewer.overlays.edges import Edges
 from nnvox.viewer.overlays.explain import Explained
 from nnvox.viewer.overlays.field import ReceptiveField
@@ -48,6 +49,7 @@ class Overlays:
     class_rows: ClassRows  # the output's row gaps and top-class frame
     explain: Explained  # a storyboard's explained layer: its window, pending cover and inset (hidden until shown)
     open_maps: OpenMaps  # an open layer's map labels and kernels
+    edge_fade: EdgeFade  # a storyboard close-up's side edges fading the blocks out (hidden until shown)
 
     @property
     def all(self) -> list[Overlay]:
@@ -61,6 +63,7 @@ def compose(stage: Stage) -> Overlays:
     blocks = BlockVisuals(stage)
     edges = Edges(stage)
     outlines = Outlines(stage)
+    edge_fade = EdgeFade(stage)  # over the blocks, under every text: before the other 2D overlays
     labels = BlockLabels(stage, blocks.class_texts) if options.show_labels else None
     pulses = Pulses(stage)
     hud = HeadsUpLine(stage) if options.show_hud else None
@@ -90,4 +93,5 @@ def compose(stage: Stage) -> Overlays:
         ClassRows(stage),
         Explained(stage),
         open_maps,
+        edge_fade,
     )

@@ -1,0 +1,84 @@
+"""The lecture's conv1 close-up (camera keyed onto conv1, 23-32 s) ran the network off the right
+edge cut through relu2, reading as accidental. Every close-up (a camera on a layer) fades the
+blocks into the background over a band at each side edge, short of its subject
+(scenes/close_up.py, overlays/edge_fade.py): measured on the pixels at the frame's edge."""
+
+import numpy as np
+import pytest
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.close_up import SUBJECT_GAP, fade_bands
+from nnvox.scenes.open_layer import open_scene
+from nnvox.scenes.shots import focused_bounds, shot_frames
+from nnvox.scenes.storyboard import load_storyboard
+
+SIZE = (1280, 720)
+ASPECT = SIZE[0] / SIZE[1]
+SHOT = """[[shot]]
+run = "run"
+duration = 9
+open = ["input", "conv1"]
+camera = { keys = [
+    { at = 0, overview = true },
+    { at = 0.35, layer = "conv1", zoom = 0.75, azimuth = -6 },
+    { at = 1, layer = "conv1", zoom = 0.75, azimuth = 6 },
+] }
+caption = "conv1's six maps side by side"
+"""
+
+
+@pytest.fixture(scope="module")
+def close_up(lenet_run, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("close_up")
+    (folder / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    (folder / "board.toml").write_text(SHOT)
+    shot = load_storyboard(folder / "board.toml").shots[0]
+    scene = open_scene(build_scene(lenet_run), ["input", "conv1"])
+    return scene, shot_frames(shot, scene, ASPECT, 10, opens=False)
+
+
+def _across(pose, bounds) -> np.ndarray:
+    """A box's corners across the frame of `pose`, 0 at its left edge, 1 at its right."""
+    corners = np.array([(x, y, z) for x in bounds[:2] for y in bounds[2:4] for z in bounds[4:]]) - pose.focal
+    right = np.cross(np.asarray(pose.up), np.asarray(pose.direction))
+    return (corners @ right / (pose.scale * ASPECT) + 1) / 2
+
+
+def test_a_close_ups_bands_ease_in_and_stop_short_of_its_subject(close_up):
+    scene, frames = close_up
+    assert frames[0].sides == (0.0, 0.0)  # the overview: no band
+    widths = [max(f.sides) for f in frames]
+    assert widths == sorted(widths[: len(widths) // 3]) + widths[len(widths) // 3 :] and widths[-1] > 0.08
+    bounds = focused_bounds(scene)
+    for f in frames[len(frames) // 2 :]:
+        for name in ("input", "conv1"):
+            x = _across(f.pose, bounds[name])
+            assert f.sides[0] + SUBJECT_GAP <= x.min() + 1e-9 and x.max() <= 1 - f.sides[1] - SUBJECT_GAP + 1e-9
+    assert fade_bands(frames[-1].pose, [bounds["conv1"]], ASPECT, 0.0) == (0.0, 0.0)
+
+
+@pytest.mark.gl
+def test_the_blocks_cut_by_a_close_ups_side_edge_fade_into_the_background(close_up, lenet_run):
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene, frames = close_up
+    f = frames[-1]
+    r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1]))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(f.pose)
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=9)
+        background = np.array(r.options.background)
+
+        def edges(sides) -> np.ndarray:
+            pane.overlays.edge_fade.show(*sides)
+            image = r.render(frame)[60:540].astype(int)  # the blocks' band: under the heads-up line, over the caption
+            return np.abs(np.concatenate([image[:, :4], image[:, -4:]], axis=1) - background).max(axis=2)
+
+        cut = edges((0.0, 0.0))
+        assert (cut > 60).sum() > 20, "a block runs past the side edge (else the test shows nothing)"
+        faded = edges(f.sides)
+        assert (faded > 12).sum() == 0, "every block fades into the background at the side edges"
+    finally:
+        r.close()
