@@ -162,9 +162,9 @@ def _shifted(block: Block, dx: float, dz: float = 0.0) -> Block:
     return dataclasses.replace(block, origin=(x + dx, y, z + dz))
 
 
-# of the gap between kernel tiles: an open weight's tiles moved up and left by this, so its outline
-# stands that far off its last row and column as off the others (they sat on its bottom and right
-# edges: conv1's six kernels on the bottom of a box twice their height, the lecture's weights shot)
+# of the gap between kernel tiles: an open weight's tiles lifted by this, so its outline stands that
+# far under its last row (conv1's six kernels sat on the bottom edge of their box, the lecture's
+# weights shot; moved left too, "filter" touched the outline's left edge with both grids framed)
 KERNEL_PAD = 0.5
 
 
@@ -180,7 +180,7 @@ def grid_places(block: Block) -> np.ndarray:
     pad = gap * KERNEL_PAD if block.opened and block.kernels is not None else 0.0
     top = z + (gr * (h + gap) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
     rows = top - gap - i * (h + gap) - h / 2 + pad
-    columns = x + left + gap + j * (w + gap) + w / 2 - pad
+    columns = x + left + gap + j * (w + gap) + w / 2
     return np.stack([columns, np.full(block.panels, y - block.thickness / 2), rows], axis=1)
 
 

@@ -55,9 +55,10 @@ def as_stack(block: Block) -> Block:
     )
 
 
-# left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers (a whole
-# tile above left the numbers in the lower half of it, an empty band over them: conv1's box twice its kernels' height)
-LABEL_ROOM = (2.0, 0.6)
+# left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers (the
+# numbers are drawn at a size on screen: framed with conv2's grid, a tile is 37 px at 720p and they
+# take most of this; 0.6 of a tile put them on the outline's top edge)
+LABEL_ROOM = (2.0, 1.0)
 ONE_ROW_ROOM = 1.4  # left of a grid of one row (one input channel: no input labels), in tiles: "filter" alone
 
 

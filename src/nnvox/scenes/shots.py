@@ -125,8 +125,8 @@ def camera_move(
 
 # of the width: the explained blocks sit left of the inset (overlays/explain_inset.BOX), whose
 # numbers and headings are the shot's subject (a 5 x 5 patch and its kernel printed side by side at
-# the lecture's least size need the inset 0.5 of a 16:9 frame wide)
-EXPLAIN_ROOM = 0.48
+# a note's size, 28 px capitals at 1080p, need the inset 0.62 of a 16:9 frame wide)
+EXPLAIN_ROOM = 0.36
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
@@ -141,12 +141,13 @@ def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
-    centre, scale = fit(bounds, direction, aspect * EXPLAIN_ROOM, band=0.62, margin=0.9, label_room=1.5)
+    centre, scale = fit(bounds, direction, aspect * EXPLAIN_ROOM, band=0.6, margin=0.9, label_room=1.5)
     right = np.cross(-direction, [0.0, 0.0, 1.0])
     right /= np.linalg.norm(right)
     up = np.cross(right, -direction)
-    # shift the view right so the blocks' centre sits at EXPLAIN_ROOM / 2 of the width
-    focal = centre + right * scale * aspect * (1 - EXPLAIN_ROOM) - up * scale * 0.04
+    # shift the view right so the blocks' centre sits at EXPLAIN_ROOM / 2 of the width, and down so
+    # it sits at 0.59 of the height: the window on the last rows clear of a two-line caption's band
+    focal = centre + right * scale * aspect * (1 - EXPLAIN_ROOM) - up * scale * 0.18
     return CameraPose(tuple(focal), tuple(direction), tuple(up), float(scale))
 
 
@@ -244,23 +245,19 @@ def shot_frames(
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
         slack = lambda p: 1.0 - carried_share(p, shot.duration)
-    dissolve = lambda p: None
-    if shot.open:  # its subject inside the frame as the maps fly and the neighbours glide aside
-        camera = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack)
-        if tour is not None:
-            dissolve = grids_dissolve(camera, tour)
+    # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
+    camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
     sides = close_up_sides(shot, scene, aspect, camera)
-    # the forward pass lights the layers over most of the shot, then holds the network lit
     return [
         ShotFrame(
             p,
             timeline_at(start, end, ease(shot.ease, p), shot.hold),
-            min(1.0, p / FORWARD_SHARE) if shot.forward else None,
+            min(1.0, p / FORWARD_SHARE) if shot.forward else None,  # the pass lights the layers, then holds them lit
             camera(p),
             opened(p),
             labels(p),
             forward_dimming(p, shot.duration) if shot.forward else None,
-            dissolve(p),
+            dissolve(p) if dissolve else None,
             sides(p),
         )
         for p in progress
@@ -352,12 +349,14 @@ def open_camera(
 def _kept_in_frame(
     camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float], tour=None, slack=None
 ):
-    """kept_in_frame with the shot's subject (`slack` as it takes it); where its own camera tours open kernel grids
+    """kept_in_frame with the shot's subject (`slack` as it takes it), and the picture's dissolve
+    (grids_dissolve; None where it has none); where its own camera tours open kernel grids
     (open_camera), the first grid alone until the camera has widened to all of them (all of them
     kept held conv1's close-up at the width of both grids: its kernels 55 px at 1080p, not 190)."""
     kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened, slack)
     if tour is None:
-        return kept
+        return kept, None
     first, _, widened = tour
     alone = kept_in_frame(camera, scene, [first], aspect, opened, slack)
-    return lambda p: alone(p) if p < widened else kept(p)
+    camera = lambda p: alone(p) if p < widened else kept(p)
+    return camera, grids_dissolve(camera, tour)
