@@ -91,6 +91,23 @@ def test_arrow_keys_step_one_snapshot_and_a_drag_scrubs(page, scene):
     page.page.evaluate(f"{viewer}.timeline.set({scene.n_snapshots - 1})")
 
 
+def test_play_moves_through_the_snapshots_at_the_windows_speed(page):
+    """The ▶ button plays the run at the desktop window's speed (scenes/playback.Playback.speed,
+    snapshots a second; the page had its own 0.6 s a snapshot): measured over a second of the page's
+    clock, software WebGL's frames taking what they take."""
+    from nnvox.scenes.playback import Playback
+
+    viewer = "window.nnvoxViewer"
+    page.page.evaluate(f"{viewer}.timeline.set(0)")
+    page.page.locator(".nnvox-timeline button", has_text="▶").click()
+    rate = page.page.evaluate(
+        f"""() => new Promise((done) => {{ const t0 = {viewer}.timeline.t, s0 = performance.now();
+        setTimeout(() => done(({viewer}.timeline.t - t0) / ((performance.now() - s0) / 1000)), 1000); }})"""
+    )
+    page.page.evaluate(f"{viewer}.timeline.stop()")
+    assert rate == pytest.approx(Playback.speed, rel=0.25)
+
+
 # 16:9 at two sizes, 4:3 and the small windows a lecturer's laptop or a projector's mirror may give
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (1024, 768), (800, 600), (640, 480)])
 def test_class_texts_stand_beside_the_column_never_on_it(browser, digits_html, scene, size):

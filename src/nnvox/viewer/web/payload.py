@@ -397,6 +397,7 @@ def describe(
         "metrics": _metrics(scene, panel_colours),
         "detail": detail_line(scene),
         "forward": {"seconds": Playback.forward_seconds},
+        "play": {"speed": Playback.speed},  # snapshots a second, as the window's play
         "histograms": _histogram_panel(scene, sample, panel_colours, numbers, histogram),
         "statistics": numbers.statistics,  # what a clicked voxel's channel statistics are over
         "clouds": describe_clouds(scene, panel_colours, layout),

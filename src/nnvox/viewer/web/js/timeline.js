@@ -4,11 +4,11 @@
 
 import { nearestSnapshot } from "./blend.js";
 
-const PLAY_SECONDS_PER_SNAPSHOT = 0.6;
-
 export class Timeline {
-  constructor(labels, start, parent, onTime) {
+  // `speed`: snapshots a second while playing (Python's scenes/playback.Playback.speed, the window's)
+  constructor(labels, start, parent, onTime, speed) {
     this.labels = labels;
+    this.speed = speed;
     this.onTime = onTime;
     this.root = document.createElement("div");
     this.root.className = "nnvox-timeline";
@@ -70,7 +70,7 @@ export class Timeline {
     let before = performance.now();
     const step = (now) => {
       if (!this.playing) return;
-      const t = Math.min(last(), this.t + (now - before) / 1000 / PLAY_SECONDS_PER_SNAPSHOT);
+      const t = Math.min(last(), this.t + ((now - before) / 1000) * this.speed);
       before = now;
       this.set(t);
       if (t >= last()) this.stop();

@@ -141,7 +141,7 @@ function build(scene, container) {
     const name = picked && picked.block.name;
     if (name && viewer.openLayer && (scene.opened === name || scene.openable.includes(name))) viewer.openLayer(name);
   });
-  viewer.timeline = new Timeline(scene.snapshots, scene.t, strip, (t) => showFrame(viewer, t));
+  viewer.timeline = new Timeline(scene.snapshots, scene.t, strip, (t) => showFrame(viewer, t), scene.play.speed);
   const button = (textContent, title, className, onClick) => {
     const el = Object.assign(document.createElement("button"), { textContent, title, className });
     el.addEventListener("click", onClick);
