@@ -124,14 +124,15 @@ def _values_block(kind: str, shape: tuple[int, ...]) -> BlockShape:
 def vector_columns(n: int) -> tuple[int, int]:
     """(columns, rows) for n units: one column of up to COLUMN_ROWS; longer vectors split into
     columns of equal height, more rows each the longer the vector, so that a block of k columns
-    (3 voxels apart, see slice_pitch) stands one to three times as tall as it is long whatever n:
-    120 -> 5 x 24, 768 -> 12 x 64, 3072 -> 24 x 128. A column, not a square, so that a dense layer's units
-    read as a vector, the way textbooks draw them, not as a picture with a 2D layout."""
+    (3 voxels apart, see slice_pitch) stands 1 to 3.5 times as tall as it is long whatever n: 120 ->
+    5 x 24, 768 -> 12 x 64, 1000 -> 10 x 100, 3072 -> 24 x 128. Columns, not a square, so that a
+    dense layer's units read as a vector, as textbooks draw them, not as a picture with a 2D layout."""
     most = max(COLUMN_ROWS, math.ceil(math.sqrt(COLUMN_SHAPE * n)))
     fewest = math.ceil(n / most)
-    # up to half as many columns again where that fills every column (64 -> 4 x 16, not 3 x 22 with
-    # two empty cells the legend would have to explain)
-    even = next((k for k in range(fewest, fewest * 3 // 2 + 1) if n % k == 0), fewest)
+    # The column count nearest `fewest` (2/3 to 2 times it) that fills every column: 64 -> 4 x 16, not
+    # 3 x 22 with two empty cells the legend would have to explain; 128 -> 4 x 32, 512 -> 8 x 64.
+    near = sorted(range(math.ceil(fewest * 2 / 3), 2 * fewest + 1), key=lambda k: (abs(math.log(k / fewest)), k))
+    even = next((k for k in near if n % k == 0), fewest)
     return even, math.ceil(n / even)
 
 
