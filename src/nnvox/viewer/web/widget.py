@@ -82,7 +82,10 @@ class ViewerWidget(anywidget.AnyWidget):
         spec = dataclasses.replace(self._source.spec, mode=mode, sample=sample, mistake=None)
         if mode != self._source.spec.mode:  # its histogram panel is the first mode's layer
             spec = dataclasses.replace(spec, histogram=None)
-        spec = dataclasses.replace(spec, open=() if opened is None else (opened,))
+        names = () if opened is None else (opened,)
+        if opened is None and len(spec.open) > 1 and mode == self._source.spec.mode:
+            names = spec.open  # several shown open (nnvox.show(open=[...])): kept through a sample switch
+        spec = dataclasses.replace(spec, open=names)
         return self._views.get(key, lambda: RunSource(self._source.path, spec))
 
     def _switch(self, asked, view: tuple[str, int] | None) -> None:
