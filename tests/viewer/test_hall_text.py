@@ -45,14 +45,7 @@ def _ink_lines(crop: np.ndarray, background) -> list[int]:
     return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
 
 
-# Not met yet: at 32 px the label layout finds relu3 no free place at some frame of the shot (the
-# one-epoch LeNet's overview and mistake shots at 1080p) and hides it through the shot; staggering or
-# a shorter form is left to do (engineer B's report)
-UNMET = pytest.mark.xfail(strict=True, reason="relu3's label hidden at 32 px capitals: no free place at 1080p")
-
-
 @pytest.mark.gl
-@UNMET
 def test_the_mistake_shots_labels_and_class_list_are_drawn_32_px_tall_at_1080p(lenet_run, tmp_path):
     """Read off the frame: each block label's size line ("6 × 28 × 28": digits, capitals' height)
     and each line of the class texts ("9  100%") is at least 32 px of ink; every label and the class
@@ -74,11 +67,10 @@ caption = "LeNet-style: two convolution and pooling stages, two dense layers, on
 
 
 @pytest.mark.gl
-@UNMET
 def test_lenets_overview_keeps_every_label_at_32_px_at_1080p(lenet_run, tmp_path):
     """The lecture's first shot, captioned: all ten block labels and the class list shown, each
     label's size line 32 px of ink or more (the label layout staggers them above and below their
-    blocks; it used to drop what did not fit)."""
+    blocks, and where two lines find no room, shows the first alone: it used to drop relu3)."""
     from tests.viewer.picture_policy import check_lecture_text, drawn_texts, one_shot_board, shot_pictures
 
     w, h = 1920, 1080

@@ -18,8 +18,8 @@
 A label starts just outside its block's rectangle (above or below, its side), is pushed away from
 the block past whatever it meets, and failing that tries the other side, then just above or below
 it slid sideways, then beside the block (right, then left: level with it and pushed sideways, or
-slid along its side); found no free place
-within reach, it is hidden, never piled, never shrunk. A moved label's leader line runs straight
+slid along its side); then all that again with its first line alone (its shape line left off);
+found no free place within reach, it is hidden, never piled, never shrunk. A moved label's leader line runs straight
 from its block's edge to the label's nearest edge (up, down or sideways) and crosses no block and no
 label. An output's class texts stay beside their column, clear of it and of its top-class frame
 (right of it, else left): one text per row where the rows are far enough apart on screen to read,
@@ -154,6 +154,12 @@ def inside(box: np.ndarray, w: int, h: int) -> bool:
     return bool(box[0] >= m and box[1] >= m and box[2] <= w - m and box[3] <= h - m)
 
 
+def shortened(text: str) -> str:
+    """A label's short form: its first line (its title), without the shape line under it, for a
+    label that finds no room at its size in two lines (a lecture's 32 px labels: LeNet's relu3)."""
+    return text.split("\n")[0]
+
+
 def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, reach: float, *, axis=1, w=0):
     """The smallest shift along `axis` (1: vertical, 0: sideways) in `direction` (within `reach`
     pixels, inside the pane `w` by `h` pixels with its margin kept) that clears `taken` by GAP
@@ -198,6 +204,12 @@ class LeaderLines:
         self.actor.GetProperty().SetColor(*colour)
         self.actor.GetProperty().SetOpacity(LEADER_OPACITY)
         renderer.AddViewProp(self.actor)
+
+    def follow(self, classes) -> None:
+        """As opaque as the lists of top classes' texts (ClassTexts.top) they lead from: those fade in
+        as the answer's light arrives (visuals.class_text_opacity), and the lines appeared in one frame."""
+        shown = max((c.top.GetTextProperty().GetOpacity() for c in classes), default=1.0)
+        self.actor.GetProperty().SetOpacity(LEADER_OPACITY * shown)
 
     def draw(self, segments: list[tuple[float, float, float, float]]) -> None:
         """A straight line for each segment (x0, y0, x1, y1): a label's nearest edge to its block."""
@@ -371,12 +383,16 @@ class LabelSides:
                 counts.setdefault(block, Counter())[side] += 1
         self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
         self.held_shown = {label.block for label in self.labels}  # to begin with: any side where its own has no room
-        for _ in range(len(self.labels) + 1):  # each pass but the last drops a label at least
+        order = [label.block for label in self.labels]
+        for _ in range(len(self.labels) + 1):  # each pass but the last drops a label
             shown_at = self._lay_out_at(poses, place)
-            everywhere = set.intersection(*(set(p) | out for p, out in shown_at)) if shown_at else set()
-            if everywhere == self.held_shown:
+            missing = Counter(b for p, out in shown_at for b in self.held_shown - set(p) - out)
+            if not missing:
                 break
-            self.held_shown = everywhere
+            # the one missing at the most poses (the later in the network of two): without it the
+            # others may find room (dropping every one missing somewhere at once left the lecture's
+            # scrub at 32 px capitals a label short of its most crowded frame)
+            self.held_shown -= {max(missing, key=lambda b: (missing[b], order.index(b)))}
         self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
         return dict(self.held_sides)
 
@@ -451,8 +467,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
         self._last: dict = {}  # the same, the layout before
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
-        # the lists' lines apart: they fade in with their texts (visuals.class_text_opacity), not in one frame
-        self.class_lines = LeaderLines(renderer, colour)
+        self.class_lines = LeaderLines(renderer, colour)  # the lists': they fade with their texts (follow)
         renderer.AddObserver("StartEvent", self.update)
 
     def _bbox(self, actor, text: str) -> np.ndarray:
@@ -469,6 +484,9 @@ class LabelLayout(ClassTextPlacing, LabelSides):
 
     def _measure(self) -> None:
         self._boxes = np.array([[self._bbox(lb.actor, t) for t in lb.texts] for lb in self.labels]).reshape(-1, 2, 4)
+        self._short_boxes = np.array(
+            [[self._bbox(lb.actor, shortened(t)) for t in lb.texts] for lb in self.labels]
+        ).reshape(-1, 2, 4)
         self._class_boxes = [
             (self._bbox(c.rows[0], c.widest) if c.rows else np.zeros(4), self._bbox(c.top, c.top_template))
             for c in self.classes
@@ -497,8 +515,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
 
     def update(self, *_) -> None:
         self._follow_interaction()
-        shown = max((c.top.GetTextProperty().GetOpacity() for c in self.classes), default=1.0)
-        self.class_lines.actor.GetProperty().SetOpacity(LEADER_OPACITY * shown)
+        self.class_lines.follow(self.classes)
         w, h = self.renderer.GetSize()
         self._drawn = tuple(box for drawn in self.keep_off for box in drawn())
         key = self.camera_key()
@@ -593,6 +610,12 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             found = (
                 None if why else self._seek(label, size, anchors[i], where[label.block], rects, taken, reach, any_side)
             )
+            if (
+                found is None and not why and shortened(text) != text
+            ):  # its first line alone: room for it where the two lines had none
+                small = self._short_boxes[i, int(naming)]
+                found = self._seek(label, small, anchors[i], where[label.block], rects, taken, reach, any_side)
+                text, size = (shortened(text), small) if found is not None else (text, size)
             if found is None and defer and not why and not last and label.block in (self.held_shown or ()):
                 later.append(i)  # shown through the shot: placed after the others, on any side
                 continue

@@ -53,6 +53,9 @@ CAPTION_TEXT = 0.037
 # 2.6%, 28 px at 1080p; a text not worth a student's reading at that size is left out of the
 # lecture's pictures rather than drawn smaller (RenderOptions.hall)
 NOTE_TEXT = 0.026
+# The line spacing of labels and class texts (vtk's line pitch, in font sizes): at vtk's 1.1 a
+# title's descender ("input", "top 5") met the digits of the line under it at 32 px capitals
+HALL_LINE_SPACING = 1.2
 # The desktop window's 3D pane (RenderOptions.hall False) keeps its own, smaller sizes, its text
 # read from a desk: labels, class texts and the heads-up line 2.2% (18 px at 820 px high), a
 # shot's subject 2.7%; its least text LECTURE_TEXT's line

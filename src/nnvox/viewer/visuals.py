@@ -25,6 +25,7 @@ from nnvox.scenes.registry import Registry
 from nnvox.scenes.scene import Block
 from nnvox.viewer.class_room import CLASS_TEXT_SCALE, class_list, widest_row
 from nnvox.viewer.label_layout import ClassTexts
+from nnvox.viewer.theme import HALL_LINE_SPACING
 
 VISUALS: Registry[type] = Registry("visual")
 register_visual = VISUALS.register  # decorator: `@register_visual("MyLayer")` on a visual class
@@ -307,6 +308,7 @@ def make_billboard(
     tp = actor.GetTextProperty()
     fraction = options.theme.fonts.label.fraction * scale
     tp.SetFontSize(options.hall_text(fraction) if hall else options.text_size(fraction))
+    tp.SetLineSpacing(HALL_LINE_SPACING if hall else tp.GetLineSpacing())
     tp.SetColor(*(c / 255 for c in options.text_colour))
     tp.SetBackgroundColor(*(c / 255 for c in options.background))
     tp.SetBackgroundOpacity(options.theme.layout.label_box_opacity)  # reads on any background
