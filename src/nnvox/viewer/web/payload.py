@@ -280,13 +280,19 @@ def _mark_entries(colours) -> dict:
     }
 
 
-def _notes(scene: Scene) -> dict:
-    """The notes the desktop stacks with the marks' entries (overlays/legends.py drawn_notes: what a
-    closed block's face and stripes are; that the colour scales are the same every epoch, where the
-    timeline has several snapshots), each [its words, their short form for a narrow page], and the
-    least page height that shows them (lower, the page leaves them out, as the desktop's pane)."""
+def _marks_legend(scene: Scene, layout) -> dict:
+    """The marks' entries stand on the metrics inset (`above`), in the legends' text size; with them
+    the notes the desktop stacks there (overlays/legends.py drawn_notes: what a closed block's face
+    and stripes are; that the colour scales are the same every epoch, where the timeline has several
+    snapshots), each [its words, their short form for a narrow page], and the least page height
+    that shows them (lower, the page leaves them out, as the desktop's pane)."""
     kinds = drawn_notes(scene.blocks, epochs=scene.n_snapshots > 1)
-    return {"notes": [[NOTES[k], SHORT_NOTES[k]] for k in kinds], "notes_least_height": NOTES_LEAST_HEIGHT}
+    return {
+        "above": list(layout.metrics_box),
+        "font": page_fonts()["legend"],
+        "notes": [[NOTES[k], SHORT_NOTES[k]] for k in kinds],
+        "notes_least_height": NOTES_LEAST_HEIGHT,
+    }
 
 
 def _legend_layout(layout, count: int) -> dict:
@@ -402,11 +408,7 @@ def describe(
         "statistics": numbers.statistics,  # what a clicked voxel's channel statistics are over
         "clouds": describe_clouds(scene, panel_colours, layout),
         "fonts": page_fonts(),
-        "marks_legend": {  # the marks' entries stand on the metrics inset, in the legends' text size
-            "above": list(layout.metrics_box),
-            "font": page_fonts()["legend"],
-            **_notes(scene),
-        },
+        "marks_legend": _marks_legend(scene, layout),
         "interpolate": scene.source.blends(sample),  # between snapshots, blend (not for a recorded mistake)
     }
 
