@@ -10,34 +10,51 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnvox.scenes.camera import CameraPose
-from nnvox.scenes.open_layer import closed_scene, map_places, neighbour_offsets, shown_maps
+from nnvox.scenes.camera import EASINGS, CameraPose
+from nnvox.scenes.open_layer import EASING, closed_scene, map_places, neighbour_offsets, shown_maps
 from nnvox.scenes.scene import Scene
 
 INSIDE = (0.97, 0.95)  # of the frame's half width and half height: the subject stays within
 
 
+def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
+    """Each block's bounds (x0, x1, y0, y1, z0, z1) as drawn `u` (0..1) of the way through opening,
+    for the blocks not where the open scene puts them: an open block's the union of its flying maps
+    and its outline grown from its stack's to its grid's (eased as the neighbours glide); a block
+    making room, shifted back by what it has still to glide. The camera keeps these in the frame
+    (subject_boxes) and the labels stand by them (viewer/open_flight.py): one box for both (the
+    camera grew the outline unevenly while the labels followed it eased)."""
+    u = min(max(u, 0.0), 1.0)
+    out = {}
+    for name, (dx, dz) in neighbour_offsets(scene, u).items():
+        out[name] = np.asarray(scene.block(name).bounds, float) + np.array([dx, dx, 0, 0, dz, dz])
+    opened = [b for b in scene.blocks if b.opened is not None]
+    if opened and u < 1.0:
+        closed = {b.name: np.asarray(b.bounds, float) for b in closed_scene(scene).blocks}
+        e = float(EASINGS[EASING](u))
+        for block in opened:
+            grown = closed[block.name] + (np.asarray(block.bounds, float) - closed[block.name]) * e
+            out[block.name] = _union(grown, _maps_box(block, u))
+    return out
+
+
+def _maps_box(block, u: float) -> np.ndarray:
+    """The box around an open block's shown maps where they fly at u."""
+    places = map_places(block, u).centres[: shown_maps(block)]
+    half = np.array([block.cols, block.cols, block.rows]) * block.voxel / 2
+    lo, hi = places - half, places + half
+    return np.ravel(np.column_stack([lo.min(axis=0), hi.max(axis=0)]))
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.ravel(np.column_stack([np.minimum(a[0::2], b[0::2]), np.maximum(a[1::2], b[1::2])]))
+
+
 def subject_boxes(scene: Scene, names, u: float) -> np.ndarray:
     """Boxes (n, 6: x0, x1, y0, y1, z0, z1) of the blocks `names` as drawn `u` (0..1) of the way
-    through opening: an open block's maps where they fly (and its grid's own bounds grown in from
-    its stack's), any other block where it glides to make room."""
-    closed = {b.name: b.bounds for b in closed_scene(scene).blocks}
-    offsets = neighbour_offsets(scene, u)
-    boxes = []
-    for name in names:
-        block = scene.block(name)
-        if block.opened is None:
-            dx, dz = offsets.get(name, (0.0, 0.0))
-            boxes.append(np.asarray(block.bounds, float) + np.array([dx, dx, 0, 0, dz, dz]))
-            continue
-        places = map_places(block, u)
-        half = np.array([block.cols, block.cols, block.rows]) * block.voxel / 2
-        shown = places.centres[: shown_maps(block)]
-        lo, hi = shown - half, shown + half
-        boxes.append(np.ravel(np.column_stack([lo.min(axis=0), hi.max(axis=0)])))
-        start, end = np.asarray(closed[name], float), np.asarray(block.bounds, float)
-        boxes.append(start + (end - start) * min(max(u, 0.0), 1.0))
-    return np.array(boxes).reshape(-1, 6)
+    through opening (drawn_bounds), else where the open scene puts them."""
+    drawn = drawn_bounds(scene, u)
+    return np.array([drawn.get(n, scene.block(n).bounds) for n in names], float).reshape(-1, 6)
 
 
 def _frame_coords(pose: CameraPose, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

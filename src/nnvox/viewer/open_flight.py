@@ -9,42 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnvox.scenes.camera import EASINGS
-from nnvox.scenes.open_layer import EASING, closed_scene, map_places, neighbour_offsets, shown_maps
-from nnvox.scenes.scene import Block, Scene
+from nnvox.scenes.open_framing import drawn_bounds
+from nnvox.scenes.scene import Scene
 
 
 def flying_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
-    """Each block's bounds (x0, x1, y0, y1, z0, z1) as drawn u (0..1) of the way through opening,
-    for the blocks not where the open scene puts them: an open block's the union of its flying maps
-    and its outline grown from its stack's to its grid's; a block making room, shifted back by
-    what it has still to glide."""
-    u = min(max(u, 0.0), 1.0)
-    out = {}
-    for name, (dx, dz) in neighbour_offsets(scene, u).items():
-        out[name] = np.asarray(scene.block(name).bounds, float) + np.array([dx, dx, 0, 0, dz, dz])
-    opened = [b for b in scene.blocks if b.opened is not None]
-    if opened and u < 1.0:
-        closed = {b.name: np.asarray(b.bounds, float) for b in closed_scene(scene).blocks}
-        e = float(EASINGS[EASING](u))
-        for block in opened:
-            grown = closed[block.name] + (np.asarray(block.bounds, float) - closed[block.name]) * e
-            out[block.name] = _union(grown, _maps_box(block, u))
-    return out
-
-
-def _maps_box(block: Block, u: float) -> np.ndarray:
-    """The box around an open block's shown maps where they fly at u."""
-    places = map_places(block, u).centres[: shown_maps(block)]
-    half = np.array([block.cols, block.cols, block.rows]) * block.voxel / 2
-    lo, hi = places - half, places + half
-    return np.ravel(np.column_stack([lo.min(axis=0), hi.max(axis=0)]))
-
-
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.array(
-        [min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]), min(a[4], b[4]), max(a[5], b[5])]
-    )
+    """Each block's bounds as drawn u (0..1) of the way through opening, for the blocks not where
+    the open scene puts them (open_framing.drawn_bounds: the box the camera keeps in the frame)."""
+    return drawn_bounds(scene, u)
 
 
 def label_anchor(bounds) -> tuple[float, float, float]:
