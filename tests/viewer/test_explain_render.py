@@ -54,9 +54,10 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_covered(lenet
         values = scene.frame_at(1.0, sample=3).values["conv1"][c]
         cols = range(4, 24, 4)
         assert np.ptp([values[r + 3, col] for col in cols]) > 0.5  # values that would tell apart
-        for col in cols:
-            got = image[voxel_pixel(renderer, sheet, 0, r + 3, col)].astype(float)
-            assert np.abs(got - pending).max() <= 6, (col, got, pending)
+        for col in cols:  # any of 3 x 3 pixels: the window's 1 px rays to the input cross the rows under it
+            y, x = voxel_pixel(renderer, sheet, 0, r + 3, col)
+            got = image[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3).astype(float)
+            assert np.abs(got - pending).max(axis=1).min() <= 6, (col, got, pending)
         # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines);
         # while the window sweeps, the last stop's (held, dimmed)
         inset = renderer.scene_renderer.overlays.explain.inset
@@ -232,7 +233,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             assert [a.GetPosition()[0] for a in products] == pytest.approx([a.GetPosition()[0] for a in kernel])
             assert max(a.GetPosition()[1] for a in products) < min(a.GetPosition()[1] for a in kernel)
             note = inset.note.GetInput()
-            assert f"black = {black:.2f}".replace("-", "−") + " after normalisation" in note
+            assert f"black = {black:.2f}".replace("-", "−") + " (normalised)" in note
             assert ("padding reads 0" in note) == (not s.inside.all())
             assert s.inside.all() == (progress < 1.0)  # the last, in the corner, reads padding
             lo, _, zero = (a.GetInput() for a in inset.ends)

@@ -1,8 +1,9 @@
-"""Issue 17 item 6: the explaining shot's inset is its subject: its title, column heads, the
-patch's printed values, the colour scale's ends and the sum's lines read at 3% of the frame's
-height (theme.SUBJECT_TEXT: 33 px lines at 1080p; they were 20-24 px), the patch's 25 values
-the kernel's 25 weights and their 25 products printed at least at the lecture's least size (item 3:
-a student checks patch x kernel), every text inside the frame and apart, at 480p, 1080p and 2160p."""
+"""Issue 17 item 6, at a hall's sizes (theme.py): the explaining shot's inset is its subject. Its
+title reads at the subject's size (theme.SUBJECT_TEXT: 37 px capitals at 1080p); its column heads,
+the 25 values of each of the patch, the kernel and their products, the colour scale's ends and the
+sum's lines at one size, the largest up to a label's (HALL_TEXT) at which the three printed grids
+fit beside the blocks, never under a note's (NOTE_TEXT, 28 px capitals at 1080p) in a 16:9 frame;
+every text inside the frame and apart, at 480p, 1080p and 2160p."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ EXPLAIN_SHOT = """duration = 3
 timeline = "last"
 sample = 9
 explain = "conv1"
-caption = "The window slides over the 9; patch × kernel, summed, plus bias, is each value of map 0"
+caption = "A 5 × 5 window slides over the 9: patch × kernel, summed, plus bias"
 """
 
 
@@ -25,8 +26,8 @@ caption = "The window slides over the 9; patch × kernel, summed, plus bias, is 
 def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name, lenet_run, tmp_path):
     import vtk
 
-    from nnvox.viewer.options import lecture_font
-    from nnvox.viewer.theme import SUBJECT_TEXT
+    from nnvox.viewer.options import cap_height
+    from nnvox.viewer.theme import NOTE_TEXT, SUBJECT_TEXT
 
     size = SIZES[size_name]
     board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
@@ -41,17 +42,17 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         assert sum(a.GetVisibility() for a in inset.values) == 75, where
         shown = [a for a in inset.actors if isinstance(a, vtk.vtkTextActor) and a.GetVisibility() and a.GetInput()]
         assert len(shown) >= 75 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
-        cells = [a for a in inset.values if a.GetVisibility()]
+        note, hall = r.options.text_size(0.0), r.options.hall_text(0.0)
+        assert note <= inset.font <= hall, f"{where}: the grids' and sum's font {inset.font}"
         for a in shown:
             text, font = a.GetInput(), a.GetTextProperty().GetFontSize()
-            if a in cells:  # a grid's values: at least the lecture's least size (two grids side by side)
-                assert font >= lecture_font(size[1]), f"{where}: cell {text!r} at {font} px"
-                continue
-            assert font >= r.options.subject_font(), f"{where}: {text!r} at {font} px"
+            least = r.options.subject_font() if a is inset.title else note
+            assert font >= least, f"{where}: {text!r} at {font} px"
             box = [0, 0, 0, 0]  # its lines' box as vtk lays them out (ascent to descent, as lecture_font measures)
             vtk.vtkTextRenderer().GetBoundingBox(a.GetTextProperty(), text, box, 72)
             height = (box[3] - box[2] + 1) / (text.count("\n") + 1)
-            assert height >= SUBJECT_TEXT * size[1] - 1, f"{where}: {text!r} {height} px a line"
+            assert height >= NOTE_TEXT * size[1], f"{where}: {text!r} {height} px a line"
+            assert cap_height(font) >= round((SUBJECT_TEXT if a is inset.title else NOTE_TEXT) * size[1]), where
 
 
 def _undrawn_labels(r) -> set[str]:
@@ -67,8 +68,8 @@ def _undrawn_labels(r) -> set[str]:
 
 
 def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_path):
-    """At 4:3 the inset is too narrow for the values at the subject's size: it takes the lecture's
-    least size (2.2%) rather than leave the patch's values out."""
+    """At 4:3 the inset is too narrow for the three grids' values at a note's size: they take a
+    smaller one, never under the lecture's least (2.2%), rather than leave them out."""
     from nnvox.viewer.options import lecture_font
 
     size = (1440, 1080)
@@ -76,5 +77,5 @@ def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_p
     *_, (_, r) = shot_pictures(board)
     check_lecture_text("explain 4:3", [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)], size)
     inset = r.scene_renderer.overlays.explain.inset
-    assert sum(a.GetVisibility() for a in inset.values) == 25
-    assert lecture_font(size[1]) <= inset.font < r.options.subject_font(), inset.font
+    assert sum(a.GetVisibility() for a in inset.values) == 75
+    assert lecture_font(size[1]) <= inset.font < r.options.text_size(0.0), inset.font

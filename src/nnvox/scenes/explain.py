@@ -254,7 +254,7 @@ def sum_lines(s: Step) -> list[tuple[str, str]]:
     return [
         (f"sum of the {s.products.size} products", printed(products)),
         ("+ bias", printed(bias)),
-        ("= the value recorded in the run", printed(total)),
+        ("= the value recorded", printed(total)),  # in the run: the caption says so
     ]
 
 

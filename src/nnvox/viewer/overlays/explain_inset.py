@@ -24,15 +24,16 @@ MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed 
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
 # the room left of it, shots.explain_pose), clear of the heads-up line above and of the caption,
 # legends and loss/accuracy inset below
-BOX = (EXPLAIN_ROOM, 0.25, 0.985, 0.91)
+BOX = (EXPLAIN_ROOM, 0.2, 0.985, 0.91)
 # what the inset's opaque backing covers: its box and up to the heads-up line and the right edge, so
 # the faded blocks after the explained layer (and their labels) never show through or around it
-COVER_TOP, COVER_RIGHT = 0.93, 1.0
+COVER_TOP, COVER_RIGHT = 0.94, 1.0
 OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
 LINE = 1.25  # a text line's height, in fonts
 CELL_LINE = 1.15  # a printed cell's height, in its font (its digits 0.74 of it, clear of the cell's edges)
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
+NUMBER_ROOM = " −0.000"  # the sum's numbers' column, right of its widest words
 HELD = 0.4  # while the window sweeps between stops, the last stop's numbers and grids drawn this strong
 
 
@@ -167,45 +168,40 @@ class Layout(NamedTuple):
     fits: bool
     cell_font: int
     printed: int  # grids whose cells print their values: 1 (the patch), 2 (and the kernel) or 3 (and the products)
-    beside: bool = False  # the products' head beside their grid (left of the "="), not over it
+    beside: bool = False  # the sum's lines and the note beside the products (under the patch), not under them
 
 
-def _stacked(box, font: int, least: int, grid: tuple[int, int], title_lines: int) -> Layout | None:
-    """The patch and the kernel side by side, each cell printing its value at the largest size from
-    `font` down to `least` (the lecture's least) whose two grids fit the box's width, and their
-    products under the kernel: printed too where the box's height holds a third grid of that size
-    over the sum's lines (their head over it, else beside it), else as colour only in what height
-    is left (three grids of printed values side by side never fit beside the blocks); None where
-    the two printed grids do not fit."""
+def _stacked(box, font: int, grid: tuple[int, int], title: float, sum_width: float, note: int) -> Layout | None:
+    """The patch and the kernel side by side, each cell printing its value at `font`, and their
+    products under the kernel, their head over them. The sum's lines (`sum_width` pixels wide, at
+    `font`) and the note (two lines at `note`) stand under the patch's colour bar, left of the
+    products, where they fit there (`beside`: the box's height holds no third printed grid over
+    them), else under the products; None where the box holds neither. `title`: the title's height
+    in pixels."""
     x0, y0, x1, y1 = box
     gr, gc = grid
     op = 1.2 * font  # room for the "×" between the grids
-    top = y1 - (LINE * title_lines + 1.6) * font  # the title and the column heads above
-    bottom = y0 + (4 * LINE + 0.3) * font  # the sum's 3 lines and a note below
-    for size in range(font, least - 1, -1):
-        cell = (text_width(WIDEST, size) + 0.3 * size, CELL_LINE * size)
-        if 2 * gc * cell[0] + op <= x1 - x0 and top - gr * cell[1] - (3.1 - LINE) * font >= bottom:
-            break  # the patch, its colour bar and "0" under it, over the sum
-    else:
+    top = y1 - title - 1.6 * font  # the column heads above
+    cell = (text_width(WIDEST, font) + 0.25 * font, CELL_LINE * font)
+    if 2 * gc * cell[0] + op > x1 - x0:
         return None
-    left = x0 + (x1 - x0 - 2 * gc * cell[0] - op) / 2
+    left = x1 - 2 * gc * cell[0] - op  # at the box's right: the room to spare left of the sum's lines
     right = left + gc * cell[0] + op
-    under = top - gr * cell[1] - 0.4 * font  # the products' grid top, its head beside it
-    head = (LINE + 0.4) * font  # ... or over it
-    if under - head - gr * cell[1] >= bottom:
-        return Layout(cell, cell[0], [(left, top), (right, top), (right, under - head)], True, size, 3)
-    if under - gr * cell[1] >= bottom:
-        return Layout(cell, cell[0], [(left, top), (right, top), (right, under)], True, size, 3, beside=True)
-    small = min(cell[1], (under - bottom) / gr)
-    if small < 0.4 * font:
-        return None
-    corner = (x1 - gc * small - 0.3 * font, under)  # colour only, right under the kernel
-    return Layout(cell, small, [(left, top), (right, top), corner], True, size, 2, beside=True)
+    under = top - gr * cell[1] - 0.4 * font  # the products' head's top
+    corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
+    products_bottom = corners[2][1] - gr * cell[1]
+    sum_top = top - gr * cell[1] - 3.1 * font  # under the patch's colour bar and its "0"
+    beside = left + sum_width <= right - 0.6 * font and sum_top - 3 * LINE * font - 2 * LINE * note >= y0
+    if beside and products_bottom >= y0:
+        return Layout(cell, cell[0], corners, True, font, 3, beside=True)
+    if products_bottom - 0.4 * font - 3 * LINE * font - LINE * note >= y0:
+        return Layout(cell, cell[0], corners, True, font, 3)
+    return None
 
 
-def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title_lines: int = 1):
+def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title: float):
     """The grids' cells and corners: `heads` columns side by side (patch, kernel, products), `rows`
-    of them (one an input channel), between `title_lines` of title and `below` pixels of lines
+    of them (one an input channel), between `title` pixels of title and `below` pixels of lines
     under them. The patch's cells are as wide as their printed values and as tall as the room
     allows, never taller than wide, where a value's line fits (one row, the others' cells at least
     a sixth of its height); otherwise all cells alike and square. Returns the patch's cell
@@ -213,7 +209,7 @@ def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], 
     x0, y0, x1, y1 = box
     gr, gc = grid
     op = 1.6 * font  # room for the "×" and "=" between grids
-    top, bottom = y1 - (LINE * title_lines + 1.6) * font, y0 + below  # the title and column heads above
+    top, bottom = y1 - title - 1.6 * font, y0 + below  # the title and column heads above
     columns = len(heads)
     room = x1 - x0 - op * (columns - 1)
     plain = min(room / (columns * gc), (top - bottom) / (gr * (rows * 1.12 - 0.12)))
@@ -240,16 +236,20 @@ class ExplainInset:
 
     def __init__(self, stage: Stage):
         self.stage = stage
-        font = stage.options.subject_font()  # the explaining shot's subject: its numbers and headings
-        self.font = font
+        # the explaining shot's subject: its title at the subject's size, its heads, numbers and sum
+        # at a label's where they fit (the lecture's least where not: a frame narrower than 16:9),
+        # the note under them at a note's
+        self.title_font = stage.options.subject_font()
+        font = self.font = stage.options.hall_text(0.0)
         w, h = stage.pane_width, stage.pane_height
         self.box = (BOX[0] * w, BOX[1] * h, BOX[2] * w, BOX[3] * h)
         self.cover = cover_box(stage, self.box, font)
         self._plane, self.band = _backing(stage)
         self.grids = _Grids(stage)
-        self.title = text_actor(stage, font, bold=True)
+        self.title = text_actor(stage, self.title_font, bold=True)
         self.words, self.numbers = text_actor(stage, font), text_actor(stage, font, align="right")
-        self.note = text_actor(stage, font)
+        self.note = text_actor(stage, stage.options.text_size(0.0))
+        self.beside = False  # the sum and the note stand under the patch, beside the products
         self.heads = [text_actor(stage, font) for _ in range(3)]
         self.ops = [text_actor(stage, round(font * 1.3), bold=True) for _ in range(2)]
         self.ends = [text_actor(stage, font, align=a) for a in ("right", "left", "centre")]  # lo, hi, "0"
@@ -323,12 +323,14 @@ class ExplainInset:
         lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
         hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
         zero.SetPosition(bar_x, bar_y - 0.75 * f)
-        self.title.SetPosition(self.box[0] + 0.5 * f, self.box[3] - 0.2 * f)
+        self.title.SetPosition(self.box[0] + 0.5 * f, self.box[3] - 0.2 * self.title_font)
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
-        if lay.printed > 1:  # under the products' grid too
-            text_top = min(text_top, corners[2][1] - grid[0] * (big[1] if lay.printed == 3 else small) - 0.4 * f)
-        self.words.SetPosition(self.box[0] + 0.5 * f, text_top)
-        self.note.SetPosition(self.box[0] + 0.5 * f, text_top - 3 * LINE * f)
+        if lay.printed > 1 and not lay.beside:  # under the products' grid too
+            text_top = min(text_top, corners[2][1] - grid[0] * big[1] - 0.4 * f)
+        left = x if lay.beside else self.box[0] + 0.5 * f
+        self.words.SetPosition(left, text_top)
+        self.note.SetPosition(left, text_top - 3 * LINE * f)
+        self.beside = lay.beside
         self._values(corners[: lay.printed], big, grid, fits, lay.cell_font)
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
@@ -336,45 +338,56 @@ class ExplainInset:
 
     def _heads(self, heads: list[str], lay: Layout, grid: tuple[int, int], f: int) -> None:
         """Each grid's head over it and the "×" and "=" left of the kernel's and products' grids, at
-        their middle; the products' head left of the "=" where it stands beside their grid."""
+        their middle."""
         columns = len(heads)
         for k, text in enumerate(self.heads):
             text.SetVisibility(k < columns)
             if k < columns:
                 text.SetInput(heads[k])
                 text.SetPosition(lay.corners[k][0], lay.corners[k][1] + LINE * f)  # over its grid
+        if columns == 3 and lay.beside:  # the sum's numbers stand left of the products' grid: "=" in their head
+            self.heads[2].SetInput(f"= {heads[2]}")
         for k, op in enumerate(self.ops):
-            op.SetVisibility(columns == 3)
+            op.SetVisibility(columns == 3 and not (k == 1 and lay.beside))
             if columns == 3:
                 op.SetInput("×" if k == 0 else "=")
                 x, level = lay.corners[k + 1][0], lay.corners[k + 1 if lay.printed > 1 else 0][1]
                 tall = grid[0] * (lay.small if k == 1 and lay.printed == 2 else lay.big[1])
                 op.SetPosition(x - 1.15 * f, level - tall / 2 + 0.6 * f)
-        if columns == 3 and lay.beside:
-            x, y = self.ops[1].GetPosition()
-            self.heads[2].SetPosition(x - 0.4 * f - text_width(heads[2], f), y - 0.1 * f)
 
     def _fit(self, m: Moment, heads: list[str], rows: int, grid: tuple[int, int]):
-        """The inset's font (the subject's, else the lecture's least where the patch's values
-        print only at that: a frame narrower than 16:9), its title's lines and its layout."""
-        sizes = (self.stage.options.subject_font(), self.stage.options.font(self.stage.fonts.hud))
+        """The inset's font (its heads', numbers' and sum's: a label's, else down to a note's where
+        the printed grids fit only at that, else the lecture's least: a frame narrower than 16:9),
+        its title's lines and its layout."""
+        options = self.stage.options
+        least, note = lecture_font(options.height), options.text_size(0.0)
+        room = lambda size: self.box[2] - self.box[0] - 0.5 * size
+        tf = self.stage.options.subject_font()
+        while tf > least and max(text_width(t, tf, bold=True) for t in _titles(m)) > room(tf):
+            tf -= 1  # a frame narrower than 16:9: the title's longest line as wide as the inset
+        self.title_font = tf
+        self.title.GetTextProperty().SetFontSize(tf)
+        lines = 2 if text_width(_title(m, widest=True), tf, bold=True) > room(tf) else 1
+        title = (0.2 + LINE * lines) * tf
+        one_map = m.step.family == "conv" and rows == 1 and len(m.step.inputs) == 1  # all three grids printed
+        sizes = range(options.hall_text(0.0), least - 1, -1) if one_map else [options.hall_text(0.0)]
         for f in sizes:
-            below = (3.1 + 4 * LINE) * f  # the colour scale (its bar and "0"), then the sum's 3 lines and a note
-            wide = text_width(_title(m, widest=True), f, bold=True) > self.box[2] - self.box[0] - 0.5 * f
             box = (*self.box[:1], max(self.box[1], self.floor + 0.3 * f), *self.box[2:])  # above the caption
-            layout = None
-            if m.step.family == "conv" and rows == 1 and len(m.step.inputs) == 1:  # one input map: all printed
-                layout = _stacked(box, f, lecture_font(self.stage.options.height), grid, 2 if wide else 1)
-            layout = layout or _layout(box, f, heads, rows, grid, below, 2 if wide else 1)
-            if layout.fits or rows > 1 or m.step.family == "linear" or f == sizes[-1]:
+            wide = max(text_width(w, f) for w, _ in sum_lines(m.step)) + text_width(NUMBER_ROOM, f)
+            wide = max(wide, *(text_width(part, min(f, note)) for part in _note(m, 0).split("; ")))
+            layout = _stacked(box, f, grid, title, wide, min(f, note)) if one_map else None
+            if layout is not None:
                 break
+        if layout is None:
+            layout = _layout(box, f, heads, rows, grid, (3.1 + 4 * LINE) * f, title)
         if f != self.font:
             self.font = f
-            for a in (self.title, self.words, self.numbers, self.note, *self.heads, *self.ends, *self.values):
+            for a in (self.words, self.numbers, *self.heads, *self.ends, *self.values):
                 a.GetTextProperty().SetFontSize(f)
+            self.note.GetTextProperty().SetFontSize(min(f, note))
             for a in self.ops:
                 a.GetTextProperty().SetFontSize(round(f * 1.3))
-        return f, 2 if wide else 1, layout
+        return f, lines, layout
 
     def _values(self, corners, cell: tuple[float, float], grid: tuple[int, int], fits: bool, size: int) -> None:
         """A text a cell (width, height) of each grid at `corners`, centred in it, `size` pixels,
@@ -417,9 +430,10 @@ class ExplainInset:
         lines = sum_lines(s)
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
-        widest = max(text_width(w, self.font) for w, _ in lines) + text_width("  −0.000", self.font)
+        widest = max(text_width(w, self.font) for w, _ in lines) + text_width(NUMBER_ROOM, self.font)
         self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
-        self.note.SetInput(_note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note)
+        said = _note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note
+        self.note.SetInput(said.replace("; ", "\n") if self.beside else said)
         self.note.SetVisibility(bool(self.note.GetInput()))
 
     def _print_cells(self, s, grids: int) -> None:
@@ -511,13 +525,24 @@ def _title(m: Moment, widest: bool = False) -> str:
     return f"{m.layer}: map {at[0]}, row {at[1]}, column {at[2]}   ({index} {last})"
 
 
+def _titles(m: Moment) -> list[str]:
+    """The title's longest lines over the shot (widest digits): where the window stands (its last
+    part on a line of its own where too wide), where it slides to, and the map computed."""
+    where = f"{m.layer}: map {m.step.position[0]}"
+    return [
+        _title(m, widest=True).split("   (")[0],
+        f"{where}, sliding to row {'8' * len(str(m.grid[0] - 1))}, column {'8' * len(str(m.grid[1] - 1))}",
+        f"{where}: all {m.total} values computed",
+    ]
+
+
 def _note(m: Moment, hidden: int) -> str:
     """The line under the sum: what a black pixel is (not 0: the images are normalised), what the
     padding reads, and the input maps summed but not drawn."""
     s = m.step
     parts = []
     if m.black is not None:
-        parts.append(f"black = {printed(round(m.black * 100), 2)} after normalisation")
+        parts.append(f"black = {printed(round(m.black * 100), 2)} (normalised)")
     if not s.inside.all():
         parts.append("padding reads 0")
     if hidden > 0:
