@@ -52,6 +52,7 @@ OUT_OF_PICTURE = (ANCHOR_OUT, BEHIND, OUTSIDE)  # a shot's held label hides wher
 HOVER = "shown on hover or selection (a closed side branch's block)"
 HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
+SPACE = 0.3  # of a label's font size kept free beside it (a word space), as well, by the labels after it
 MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
 EDGE = 0.02  # of the pane's height kept free at its edges (22 px at 1080p): title-safe (overscan clipped 13 px)
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
@@ -636,7 +637,10 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             box = size + np.array([ax + ox, ay + oy, ax + ox, ay + oy])
             self._next[label.block] = (ox, oy)
             leaders.append(_leader(where[label.block], box, at))
-            taken = np.vstack([taken, box, _line_box(leaders[-1])])
+            # a word's space kept beside it: two labels side by side 3 px apart read as one line
+            # ("pool2 · MaxPool2d fc2 · Linear" at 32 px capitals)
+            space = SPACE * label.actor.GetTextProperty().GetFontSize()
+            taken = np.vstack([taken, box + (-space, 0, space, 0), _line_box(leaders[-1])])
             self._placed = np.vstack([self._placed, box])
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
