@@ -94,8 +94,9 @@ def test_the_overview_fills_the_frame(model, request):
     boxes = np.array([b["box"] for b in report["blocks"]])
     x, y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
     rise = np.degrees(np.arctan(-np.polyfit(x, y, 1)[0]))  # the blocks' centres, left to right (y runs down)
-    # (84% at 1080p: right of the output the top-5 list at the hall's size and 2% of the width)
-    assert width >= 0.83 and height >= 0.3, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
+    # (80% at 1080p: right of the output the top-5 list at the hall's size, 32 px capitals since
+    # theme.HALL_TEXT 3.0%, and 2% of the width; 84% at 24 px)
+    assert width >= 0.79 and height >= 0.3, f"{model}: the blocks span {width:.0%} x {height:.0%} of the frame"
     assert abs(rise) <= camera.MAX_SLOPE + 0.5, f"{model}: the chain rises {rise:.1f} degrees"  # was 16
     direction = camera.view_direction(False)
     centre, scale = camera.fit(scene.bounds, direction, size[0] / size[1])
@@ -105,7 +106,8 @@ def test_the_overview_fills_the_frame(model, request):
     # 16:9; its top-5 list at the hall's size (24 px capitals) with 2% of the width off the edge
     # takes 14% of the width right of the output (10% at 19 px: LeNet was 0.96x)
     gain = _block_pixels(scene, size, pose) / _block_pixels(scene, size, before)
-    assert gain >= 0.86, f"{model}: {gain:.2f}x"
+    # (LeNet 0.80x since the list's 32 px capitals, theme.HALL_TEXT 3.0%: 0.86x at 24 px)
+    assert gain >= 0.79, f"{model}: {gain:.2f}x"
 
 
 # the lecture's change-from-start shot (src/nnvox/storyboards/lecture.toml), its camera's two ends
@@ -154,7 +156,10 @@ def test_the_networks_input_and_output_are_named_at_every_size(model, request):
             r.close()
         named = {lb["block"] for lb in report["labels"] if lb["kind"] == "block"}
         assert ends <= named, f"{model} {size_name}: {report['hidden_labels']}"
-        assert size_name == "480p" or not report["hidden_labels"], f"{model} {size_name}: {report['hidden_labels']}"
+        # at 32 px capitals (theme.HALL_TEXT) the digits CNN's 1080p overview has no room for relu3's
+        # label, even its first line alone: one label at most goes unshown above 480p
+        hidden = report["hidden_labels"]
+        assert size_name == "480p" or len(hidden) <= 1, f"{model} {size_name}: {hidden}"
 
 
 # --- issue 17 item 4: an output's class texts keep one form (one text per row, or the list of the
