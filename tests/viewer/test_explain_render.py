@@ -381,3 +381,34 @@ def test_an_explaining_shot_draws_no_edges(lenet_run):
         assert edges.drawn is None  # the shot after draws them all again
     finally:
         renderer.close()
+
+
+def test_no_box_of_a_block_left_out_shows(lenet_run):
+    """The blocks an explaining shot leaves out are not drawn, nor their boxes (one outline actor
+    for all blocks): framed over a two-line caption, the box of a block past the inset showed its
+    top at the frame's top right, above the inset's backing. The outlines drawn stand on the
+    explained blocks only."""
+    for drawn in ("explained", "all"):
+        scene, renderer, moment, image = _drawn(lenet_run, "conv1", 0.3)
+        try:
+            pane = renderer.scene_renderer
+            if drawn == "all":  # as before: every block's box drawn, the left-out ones' behind nothing
+                pane.overlays.outlines.drawn = None
+                pane.overlays.outlines._flags.clear()
+                image = renderer.render(focused(scene.frame_at(1.0, sample=3), moment))
+            pane.overlays.outlines.actor.SetVisibility(False)
+            without = renderer.render(focused(scene.frame_at(1.0, sample=3), moment))
+            differs = np.abs(image.astype(int) - without.astype(int)).max(axis=-1) > 3
+            rows, cols = np.nonzero(differs)
+            coord = vtk.vtkCoordinate()
+            coord.SetCoordinateSystemToWorld()
+            xs = []
+            for name in (moment.layer, moment.source):
+                b = scene.block(name).bounds
+                for corner in ((x, y, z) for x in b[:2] for y in b[2:4] for z in b[4:]):
+                    coord.SetValue(*corner)
+                    xs.append(coord.GetComputedDoubleDisplayValue(pane.renderer)[0])
+            outside = int((cols > max(xs) + 6).sum())  # right of the explained blocks: the left-out ones
+            assert (outside == 0) == (drawn == "explained"), (drawn, outside, len(rows))
+        finally:
+            renderer.close()

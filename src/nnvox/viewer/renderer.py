@@ -158,6 +158,7 @@ class SceneRenderer:
         # no edges at all: the window's rays join the input to the map, and the input's edge ran into
         # the pulled-out map's covered rows, across their "not yet computed"
         self.overlays.edges.drawn = None if moment is None else set()
+        self.overlays.outlines.drawn = self._explained  # the other blocks' boxes not drawn either
         for name, visual in self.visuals.items():
             visual.actor.SetVisibility(self._explained is None or name in self._explained)
 

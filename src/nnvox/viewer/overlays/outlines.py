@@ -38,6 +38,9 @@ class Outlines:
         stage.renderer.AddActor(self.actor)
         self.props = [self.actor]
         self._flags: dict[str, tuple] = {}
+        self.drawn: set[str] | None = (
+            None  # the blocks drawn (an explaining shot's), None: all; the others' boxes unseen
+        )
 
     def _flag(self, name: str, health: dict[str, float], selected: str | None) -> str | None:
         if name == selected:
@@ -55,9 +58,11 @@ class Outlines:
         for i, b in enumerate(self.blocks):
             flag = self._flag(b.name, shown.frame.health.get(b.name, {}), shown.selected)
             seen = (flag, shown.frame.lit.get(b.name, 1.0) if flag not in (None, "selected") else 1.0)
+            seen += (self.drawn is None or b.name in self.drawn,)
             if self._flags.get(b.name) != seen:
                 self._flags[b.name] = seen
-                self._rgb[i * per_block : (i + 1) * per_block] = self._rgb_of(*seen)
+                rgb = self._rgb_of(*seen[:2]) if seen[2] else self.colours.background
+                self._rgb[i * per_block : (i + 1) * per_block] = rgb
                 changed = True
         if changed:
             self._array.Modified()
