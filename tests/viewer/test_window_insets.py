@@ -55,7 +55,7 @@ def test_the_metrics_cursor_stays_under_the_inset_labels(digits_run):
     scene = build_scene(digits_run)
     box = (0.7, 0.02, 0.98, 0.3)
     w, h = 960, 540
-    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, metrics_box=box))
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, metrics_box=box, hall=False))
     image = r.render(scene.frame_at(scene.n_snapshots - 1)).astype(int)  # the cursor at the last snapshot
     _, bottom, x, _ = r.scene_renderer.overlays.metrics.chart.place.area  # the chart's pixels, y up
     r.close()

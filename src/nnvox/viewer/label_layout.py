@@ -426,7 +426,24 @@ def side_of(box: np.ndarray, rect: np.ndarray) -> str:
     return "right" if box[0] >= rect[2] else "left"
 
 
-class LabelLayout(ClassTextPlacing, LabelSides):
+class LabelForms:
+    """LabelLayout's part that tries a label's forms: its full text, then its first line alone."""
+
+    def _seek_form(self, i: int, naming: bool, anchor, where: dict, rects, taken, reach, any_side):
+        """Label `i`'s place (_seek) in its full form, else in its first line alone (shortened: room
+        for it where the two lines had none): (its place or None, its text, its text's box)."""
+        label = self.labels[i]
+        text, size = label.texts[naming], self._boxes[i, int(naming)]
+        found = self._seek(label, size, anchor, where[label.block], rects, taken, reach, any_side)
+        if found is None and shortened(text) != text:
+            small = self._short_boxes[i, int(naming)]
+            found = self._seek(label, small, anchor, where[label.block], rects, taken, reach, any_side)
+            if found is not None:
+                return found, shortened(text), small
+        return found, text, size
+
+
+class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
     """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
     are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
     texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
@@ -608,15 +625,9 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
             any_side = last or not defer
-            found = (
-                None if why else self._seek(label, size, anchors[i], where[label.block], rects, taken, reach, any_side)
-            )
-            if (
-                found is None and not why and shortened(text) != text
-            ):  # its first line alone: room for it where the two lines had none
-                small = self._short_boxes[i, int(naming)]
-                found = self._seek(label, small, anchors[i], where[label.block], rects, taken, reach, any_side)
-                text, size = (shortened(text), small) if found is not None else (text, size)
+            found = None
+            if not why:
+                found, text, size = self._seek_form(i, naming, anchors[i], where, rects, taken, reach, any_side)
             if found is None and defer and not why and not last and label.block in (self.held_shown or ()):
                 later.append(i)  # shown through the shot: placed after the others, on any side
                 continue
@@ -640,7 +651,7 @@ class LabelLayout(ClassTextPlacing, LabelSides):
             # a word's space kept beside it: two labels side by side 3 px apart read as one line
             # ("pool2 · MaxPool2d fc2 · Linear" at 32 px capitals)
             space = SPACE * label.actor.GetTextProperty().GetFontSize()
-            taken = np.vstack([taken, box + (-space, 0, space, 0), _line_box(leaders[-1])])
+            taken = np.vstack([taken, box + np.array([-space, 0, space, 0]), _line_box(leaders[-1])])
             self._placed = np.vstack([self._placed, box])
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
