@@ -412,3 +412,18 @@ def test_no_box_of_a_block_left_out_shows(lenet_run):
             assert (outside == 0) == (drawn == "explained"), (drawn, outside, len(rows))
         finally:
             renderer.close()
+
+
+def test_no_leader_line_of_a_label_left_out_shows(lenet_run):
+    """A 4:3 frame moved the explained layer's block label (left out: the map is named over it) and
+    drew its leader line alone, a grey stroke under the map; no leader of a label left out shows."""
+    scene, renderer, moment, image = _drawn(lenet_run, "conv1", 0.3, size=(1440, 1080), sample=9)
+    try:
+        leaders = renderer.scene_renderer.overlays.labels.layout.leaders
+        assert leaders.lines.GetNumberOfLines() > 0  # laid out for the labels, the one left out's among them
+        leaders.actor.SetVisibility(False)
+        leaders.actor.SetVisibility = lambda *_: None  # kept hidden through the render's restore
+        without = renderer.render(focused(scene.frame_at(1.0, sample=9), moment))
+        assert (np.abs(image.astype(int) - without.astype(int)).max(axis=-1) > 3).sum() == 0
+    finally:
+        renderer.close()

@@ -166,8 +166,11 @@ class SceneRenderer:
         """The labels of blocks an explaining shot does not draw, hidden for this render (the inset's
         panel covers where they stand, but not in a cross-fade's text layer, drawn without it); and
         the explained layer's, named over its map ("map 0 of conv1"): under the map, the output
-        cell on its last row and the window's lines crossed its text."""
-        for actor in self.undrawn_labels():
+        cell on its last row and the window's lines crossed its text. With them the block labels'
+        leader lines: laid out before (a 4:3 frame's moved the explained layer's label and drew its
+        leader alone under the map)."""
+        leaders = [self.overlays.labels.layout.leaders.actor] if self.undrawn_labels() else []
+        for actor in self.undrawn_labels() + leaders:
             if actor.GetVisibility():
                 actor.SetVisibility(False)
                 self._unlabelled.append(actor)
