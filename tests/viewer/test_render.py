@@ -107,7 +107,7 @@ def test_metrics_inset_cursor_follows_the_timeline(digits_run):
 
     scene = build_scene(digits_run)
     assert len(scene.metrics["held-out accuracy"]) == scene.n_snapshots and np.isnan(scene.metrics["loss"][0])
-    r = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False))
+    r = OffscreenRenderer(scene, RenderOptions(width=960, height=540, show_labels=False, hall=False))
     ax0, ay0, ax1, ay1 = r.scene_renderer.overlays.metrics.chart.place.area  # pixels, y up
     row = int(540 - (ay0 + ay1) / 2)  # across the curves' area
 
@@ -139,7 +139,7 @@ def test_metrics_curves_keep_under_the_inset_titles(digits_run):
     perfect = np.linspace(0.5, 1.0, scene.n_snapshots)  # the curve reaches the top of its area
     scene = dataclasses.replace(scene, metrics={**scene.metrics, "held-out accuracy": perfect})
     box, (w, h) = (0.7, 0.02, 0.98, 0.15), (960, 540)
-    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, metrics_box=box))
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, metrics_box=box, hall=False))
     try:
         inset = r.scene_renderer.overlays.metrics
         for prop in inset.props:

@@ -67,10 +67,12 @@ def test_unit_frames_dim_on_a_layer_the_forward_pass_has_not_reached(scene):
 
 def _swatch_pixels(image, colour, options) -> int:
     """Pixels of `colour` in the legend's column above the metrics inset (where mark entries go: from
-    its left edge, or further left where the words, a note's too, would reach the frame's edge)."""
+    its left edge, or further left where the words, a note's too, would reach the frame's edge), or
+    in a lecture's picture (no inset) in the strip's bottom right (legends.notes_corner)."""
     x0, _, _, top = options.metrics_box
     band = image[round(H * (1 - top - 0.15)) : round(H * (1 - top)), round(W * (x0 - 0.16)) : round(W * (x0 + 0.03))]
-    return int((np.abs(band.astype(int) - colour).max(axis=2) <= 40).sum())
+    corner = image[round(H * 0.75) :, round(W * (options.theme.layout.lecture_notes_left - 0.02)) :]
+    return sum(int((np.abs(b.astype(int) - colour).max(axis=2) <= 40).sum()) for b in (band, corner))
 
 
 @pytest.mark.parametrize("marks", [True, False])
