@@ -15,7 +15,7 @@ from nnvox.scenes.colour import lut
 from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
 from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor
+from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor, text_width
 
 PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
 
@@ -226,7 +226,8 @@ class Explained:
 
     def _pending_note(self, sheet, first: int) -> None:
         """PENDING_NOTE in the middle of the rows not yet computed, from row `first` down, where its
-        two lines fit in them as the camera sees them (a class asked what the dark slab was)."""
+        two lines fit in them as the camera sees them (a class asked what the dark slab was), across
+        as well (at 4:3 "computed" ran past the narrower map onto the light maps behind it)."""
         v, (x, y, z) = sheet.voxel, sheet.origin
         top = z + sheet.rows * v / 2
         coord = vtk.vtkCoordinate()
@@ -235,8 +236,15 @@ class Explained:
         for row in (first, sheet.rows):  # the covered rows' top and bottom edges, mid-width
             coord.SetValue(x, y, top - row * v)
             ends.append(coord.GetComputedDoubleViewportValue(self.stage.renderer))
+        middle = top - (first + sheet.rows) / 2 * v
+        sides = []
+        for side in (1, -1):  # the covered rows' left and right edges, at their middle
+            coord.SetValue(x, y + side * sheet.cols * v / 2, middle)
+            sides.append(coord.GetComputedDoubleViewportValue(self.stage.renderer)[0])
         size = self.pending.GetTextProperty().GetFontSize()
+        widest = max(text_width(line, size) for line in PENDING_NOTE.split("\n"))
         fits = first < sheet.rows and ends[0][1] - ends[1][1] >= PENDING_ROOM * size
+        fits = fits and widest + 0.2 * size <= abs(sides[1] - sides[0])
         self.pending.SetPosition((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
         self.pending.SetVisibility(fits)
 
