@@ -36,12 +36,17 @@ class Layers:
         h, w = image.shape[:2]
         return cls(image.astype(np.float32), np.zeros((h, w, 3), np.float32), np.zeros((h, w, 1), np.float32))
 
+    def composite(self) -> np.ndarray:
+        """This overlay composited over its picture, as floats."""
+        out = self.picture.copy()
+        out[..., :3] = self.ink + (1 - self.cover) * self.picture[..., :3]
+        if out.shape[2] == 4:  # a transparent video: the overlay is opaque where it covers
+            out[..., 3:] = 255 * self.cover + (1 - self.cover) * self.picture[..., 3:]
+        return out
+
     def over(self, picture: np.ndarray) -> np.ndarray:
         """This overlay composited over `picture`, as uint8."""
-        out = picture.copy()
-        out[..., :3] = self.ink + (1 - self.cover) * picture[..., :3]
-        if out.shape[2] == 4:  # a transparent video: the overlay is opaque where it covers
-            out[..., 3:] = 255 * self.cover + (1 - self.cover) * picture[..., 3:]
+        out = Layers(picture.astype(np.float32), self.ink, self.cover).composite()
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
     def image(self) -> np.ndarray:
@@ -63,11 +68,24 @@ def cross_fade(before: Layers, after: Layers, a: float) -> np.ndarray:
     return (before if a < 0.5 else after).over(picture)
 
 
-def dissolved(before: np.ndarray, after: np.ndarray, a: float) -> np.ndarray:
-    """The frame `a` (0..1) of the way from image `before` to image `after` (uint8), texts and all:
-    where a camera move changes shots, the two pictures at one pose (shot_changes.MOVE_FADE)."""
-    mixed = before.astype(np.float32) * (1 - a) + after.astype(np.float32) * a
-    return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+SAME_TEXT = 2.0  # levels (of 255): an overlay pixel two shots draw alike (a label that stays put)
+
+
+def texts_switched(before: Layers, after: Layers, a: float) -> np.ndarray:
+    """The frame `a` (0..1) of the way from `before` to `after` where a camera move changes shots at
+    one pose (shot_changes.MOVE_FADE): the pictures mixed; the overlay pixels both shots draw alike
+    stay, and the others switch in two halves, `before`'s fading out, then `after`'s fading in, so a
+    label that moves or changes size between the shots never shows twice (one image dissolve drew
+    the old label and the new one overlaid)."""
+    picture = before.picture * (1 - a) + after.picture * a
+    same = (np.abs(before.cover - after.cover) * 255 <= SAME_TEXT) & (
+        np.abs(before.ink - after.ink).max(axis=2, keepdims=True) <= SAME_TEXT
+    )
+    out = picture
+    for layer, weight in ((before, max(0.0, 1 - 2 * a)), (after, max(0.0, 2 * a - 1))):
+        w = np.where(same, 1.0 if layer is before else 0.0, weight).astype(np.float32)
+        out = Layers(out, layer.ink * w, layer.cover * w).composite()
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def dipped(image: np.ndarray, background: tuple[int, int, int], level: float) -> np.ndarray:

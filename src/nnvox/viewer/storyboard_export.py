@@ -28,7 +28,7 @@ from nnvox.scenes.storyboard import (
     transitions,
 )
 from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_from
-from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, dissolved, render_layers
+from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, render_layers, texts_switched
 from nnvox.viewer.grid_dissolve import pose_dissolve
 from nnvox.viewer.options import RenderOptions
 
@@ -365,7 +365,7 @@ def render_storyboard(
     blends, levels = cross_fade_frames(board, fps, moves), dip_levels(board, fps, moves)
     dissolves = move_fade_frames(board, fps, moves)
     previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
-    held: list[np.ndarray] = []  # its last frames, where the next shot moves on: they dissolve into its first
+    held: list[Layers] = []  # its last frames, where the next shot moves on: they dissolve into its first
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
 
@@ -376,18 +376,20 @@ def render_storyboard(
 
             for i, shot in enumerate(board.shots):
                 blend = blends[i]
+                fading = dissolves[i + 1] if i + 1 < len(dissolves) else 0  # its last frames, into the next
                 layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
+                layered |= set(range(-fading, 0)) | ({0} if dissolves[i] else set())  # their texts switch
                 drawn_frames = painter.images(shot, fps, layered, _opening(board, i, moves[i]), moves[i] == "move")
-                keep = frame_count(shot, fps) - (dissolves[i + 1] if i + 1 < len(dissolves) else 0)
+                keep = frame_count(shot, fps) - fading
                 for k, (image, drawn) in enumerate(_composed(drawn_frames, previous, blend, levels[i], look)):
                     if k == 0:  # the shot before's last frames, held, dissolve into this first one
-                        for frame in dissolving(held, image):
+                        for frame in dissolving(held, as_layers(drawn)):
                             write(frame)
                         held = []
                     if k < keep:
                         write(image)
                     else:
-                        held.append(image)
+                        held.append(as_layers(drawn))
                     last = drawn
                 previous = as_layers(last)
     finally:
@@ -407,12 +409,13 @@ def _composed(drawn_frames, previous: Layers | None, blend: int, level: np.ndarr
         yield image, drawn
 
 
-def dissolving(held: list[np.ndarray], into: np.ndarray) -> list[np.ndarray]:
+def dissolving(held: list[Layers], into: Layers) -> list[np.ndarray]:
     """The shot before's last frames `held`, dissolved towards `into`, the first frame of the shot
     that carries its camera on (the same pose): its texts and marks that the new shot does not show
-    fade out, the new ones in, and the new shot starts whole (shot_changes.MOVE_FADE)."""
+    fade out, then the new ones in (cross_fade.texts_switched), and the new shot starts whole
+    (shot_changes.MOVE_FADE)."""
     n = len(held)
-    return [dissolved(image, into, (j + 1) / (n + 1)) for j, image in enumerate(held)]
+    return [texts_switched(layers, into, (j + 1) / (n + 1)) for j, layers in enumerate(held)]
 
 
 def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:
