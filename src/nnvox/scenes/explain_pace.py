@@ -131,11 +131,20 @@ def walked_one_by_one(total: int, stopping: tuple[int, ...], walked: tuple[int, 
     return [k for k in walked if k not in stopping and k != total - 1]
 
 
+def walking_pace(
+    total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float
+) -> tuple[list[int], float, float]:
+    """The positions walked one by one (walked_one_by_one), the seconds on each (walk_seconds) and
+    the seconds the walk leaves of `active`: one count for the stops' budget and the dwell."""
+    walking = walked_one_by_one(total, stopping, walked)
+    each = walk_seconds(len(walking), active)
+    return walking, each, active - each * len(walking)
+
+
 def stop_budget(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> float:
     """Seconds the window stands on `stopping` in all, over `active` seconds: STOP_SHARE of what the
     walk leaves, less the finished map's hold where the last stop is not the map's end."""
-    walking = len(walked_one_by_one(total, stopping, walked))
-    rest = active - walking * walk_seconds(walking, active)
+    rest = walking_pace(total, stopping, walked, active)[2]
     end = 0.0 if stopping and stopping[-1] == total - 1 else END_HOLD * rest
     return STOP_SHARE * rest - end
 
@@ -172,9 +181,7 @@ def dwell(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active
     walk_seconds, the last the rest of the shot (its stop, or the finished map held), the others
     swept over, eased into each stop (eased)."""
     begin = first_visited(stopping, walked)
-    walking = walked_one_by_one(total, stopping, walked)
-    each = walk_seconds(len(walking), active)
-    rest = active - each * len(walking)
+    walking, each, rest = walking_pace(total, stopping, walked, active)
     held = stop_seconds(total, stopping, walked, active)
     others = [k for k in stopping if k != total - 1]
     end = held[-1] if len(others) < len(stopping) else END_HOLD * rest

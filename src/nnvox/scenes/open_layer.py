@@ -319,6 +319,12 @@ OPEN_SECONDS = 1.2  # an opening in a storyboard shot: long enough to follow a m
 LABELS_SECONDS = 0.4  # the open layout's labels and kernels fading in once the maps have arrived
 
 
+def opening_seconds(duration: float) -> float:
+    """Seconds an opening takes in a shot `duration` seconds long: OPEN_SECONDS, at most a third of it
+    (when the maps have arrived: the labels fade in from then, and a tour of grids starts)."""
+    return min(OPEN_SECONDS, duration / 3)
+
+
 def open_schedule(progress: float, duration: float, *, opens: bool = True) -> float:
     """How open (u, 0..1) a shot's layer is at `progress` (0..1) of a shot `duration` seconds long:
     opening over its first OPEN_SECONDS (at most a third of the shot) where `opens` (else it stands
@@ -327,7 +333,7 @@ def open_schedule(progress: float, duration: float, *, opens: bool = True) -> fl
     side by side read wrong, so the cut (or cross-fade) takes it away."""
     if not opens:
         return 1.0
-    span = min(OPEN_SECONDS, duration / 3) / duration
+    span = opening_seconds(duration) / duration
     return float(min(max(progress / span, 0.0), 1.0))
 
 
@@ -336,7 +342,7 @@ def labels_shown(progress: float, duration: float, *, opens: bool = True) -> flo
     placed for the open layout), then over LABELS_SECONDS, rather than appearing all at once."""
     if not opens:
         return 1.0
-    arrived = min(OPEN_SECONDS, duration / 3)
+    arrived = opening_seconds(duration)
     return float(min(max((progress * duration - arrived) / LABELS_SECONDS, 0.0), 1.0))
 
 
@@ -359,7 +365,7 @@ def grid_tour(
     names = [names] if isinstance(names, str) else list(names)
     if not opens or len(names) < 2 or any(scene.block(n).kernels is None for n in names):
         return None
-    arrived = min(OPEN_SECONDS, duration / 3) + LABELS_SECONDS if flies else 0.0
+    arrived = opening_seconds(duration) + LABELS_SECONDS if flies else 0.0
     leave = arrived + FIRST_GRID_SECONDS
     if leave + WIDEN_SECONDS + ALL_GRIDS_SECONDS > duration:
         return None
