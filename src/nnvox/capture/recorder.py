@@ -127,6 +127,7 @@ class Recorder:
         self._probe = Probe(probe, batch_dim, model)
         self._probe.check_kind(self._contents.attributions, self._held_out is not None)
         self._closed = False
+        self.metric_names: tuple[str, ...] = ()  # the metrics a resumed run recorded already (its chart's)
         self._run = RunFolder(self.out)
         self._open(resume, model, name, class_names, overwrite, activation_budget, weight_budget)
 
@@ -205,6 +206,7 @@ class Recorder:
 
         run = open_run(self.out)  # the manifest checked, every listed snapshot whole
         axis = self._probe.adopt(run, self.out)
+        self.metric_names = run.snapshots.metric_names
         held_out = run.evaluation
         self._held_out = (
             None

@@ -82,13 +82,11 @@ def record_builtin(
     return rec, _train_recording(rec, model, data, options, start=start, name=spec_model.name, quiet=quiet)
 
 
-def _accuracy_key(out: Path) -> str:
-    """The held-out accuracy's name in a run being resumed: a run recorded before the held-out names
-    keeps its 'accuracy', so its chart and heads-up line read one metric throughout."""
-    from nnvox.capture.run import open_run
-
-    names = open_run(out).snapshots.metric_names
-    return OLD_ACCURACY if OLD_ACCURACY in names and HELD_OUT_ACCURACY not in names else HELD_OUT_ACCURACY
+def _accuracy_key(recorded) -> str:
+    """The held-out accuracy's name in a run being resumed (the metrics' names it `recorded`): a run
+    recorded before the held-out names keeps its 'accuracy', so its chart and heads-up line read
+    one metric throughout."""
+    return OLD_ACCURACY if OLD_ACCURACY in recorded and HELD_OUT_ACCURACY not in recorded else HELD_OUT_ACCURACY
 
 
 def _check_record_options(out: Path, *, epochs: int, seed: int, probe_size, overwrite: bool, resume: bool) -> None:
@@ -127,7 +125,7 @@ def _train_recording(rec, model, data, options, *, start: int, name: str, quiet:
     from nnvox.models.train import evaluate, train
     from nnvox.scenes.training_metrics import HELD_OUT_LOSS, LEARNING_RATE, TRAINING_LOSS
 
-    accuracy_key = _accuracy_key(rec.out) if rec.count else HELD_OUT_ACCURACY
+    accuracy_key = _accuracy_key(rec.metric_names)  # the recorder read them on resuming; a new run has none
 
     with (
         rec,

@@ -15,11 +15,11 @@ the grid says so); a Linear layer's weight is one matrix, opened as one face-on 
 from __future__ import annotations
 
 import dataclasses
-import weakref
 
 import numpy as np
 
 from nnvox.scenes.layout import BlockShape, near_square, weight_block
+from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Block
 
 MOST_FILTERS = 32  # columns of kernel tiles an open weight shows, the first filters
@@ -113,30 +113,20 @@ def tile_values(block: Block, stacked: np.ndarray) -> np.ndarray:
     return stacked[filters[:, None, None], rows[:, :, None], cols[:, None, :]]
 
 
-_TILES: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}  # (id(values), id(block)) ->
-TILES_KEPT = 16  # ... the tiles cut from them, for the latest few snapshots' values
-
-
 def open_values(scene, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """A snapshot's values with each open weight's as its tiles (the frame source reads the closed
     blocks): cut once per snapshot's values (the frame source keeps those), not at every frame."""
     out = dict(values)
     for b in scene.blocks:
         if b.kernels is not None and b.opened is not None and out[b.name].shape != (b.panels, b.rows, b.cols):
-            out[b.name] = _tiles(b, out[b.name])
+            out[b.name] = _tiles(out[b.name], b)
     return out
 
 
-def _tiles(block: Block, stacked: np.ndarray) -> np.ndarray:
-    key = (id(stacked), id(block))
-    kept = _TILES.get(key)
-    if kept is not None and kept[0]() is stacked and kept[1]() is block:
-        return kept[2]
-    tiles = tile_values(block, stacked)
-    _TILES[key] = (weakref.ref(stacked), weakref.ref(block), tiles)
-    while len(_TILES) > TILES_KEPT:
-        del _TILES[next(iter(_TILES))]
-    return tiles
+@per_object
+def _tiles(stacked: np.ndarray, block: Block) -> np.ndarray:
+    """`block`'s tiles cut from its closed values `stacked`, kept while those values are."""
+    return tile_values(block, stacked)
 
 
 HEADER_LIFT = 1.5  # of the gap above the top row: the filters' numbers' baseline over its tiles, clear of them
