@@ -60,6 +60,7 @@ CLASS_FORMS = ("rows", "top")  # an output's class texts: one per row, or a list
 SIDES = ("above", "below", "right", "left")  # of its block, where a label stands
 RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
+PROMOTIONS = 3  # the times a layout places its hidden labels first, to find them room (_promote)
 LEAD = 1.5  # the list of top classes stands this many of its font's sizes further off its column, for its lines
 
 
@@ -481,6 +482,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
+        self._class_taken = np.empty((0, 4))  # the class texts' boxes and their lines, this layout
+        self._promoted: set[str] = set()  # blocks whose labels this layout places first (_promote)
         self._next: dict = {}  # block -> its label's display offset (pixels from its anchor), this layout
         self._last: dict = {}  # the same, the layout before
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
@@ -549,6 +552,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self.class_leaders = []
         for c, sizes in zip(self.classes, self._class_boxes):
             taken.append(self._place_classes(c, sizes, matrix, rects))
+        # no label's line back crosses the class texts (fc2's ran through LeNet's list of top classes)
+        self._class_taken = np.vstack([np.empty((0, 4)), *taken[1:]])
         self._lay_labels(matrix, rects, np.vstack(taken))
         self._last = self._next  # where each label stood: it stays there next frame where it can
 
@@ -570,7 +575,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         """Label indices in placing order: the focused, the stage boundaries (`ends_first`: the
         network's input and output before the others), then the other labels, those of stages not
         named yet (`named`, filled as labels are placed) first."""
-        ranks = [0 if lb.block in self.focus else lb.rank + 1 for lb in self.labels]
+        first = set(self.focus) | self._promoted
+        ranks = [0 if lb.block in first else lb.rank + 1 for lb in self.labels]
         key = lambda i: (ranks[i], ends_first and not self.labels[i].end)
         yield from sorted((i for i in range(len(ranks)) if ranks[i] <= 1), key=key)
         rest = [i for i in range(len(ranks)) if ranks[i] > 1]
@@ -581,8 +587,10 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         again with those two first, kept unless it hides more (in a network of one-module stages,
         LeNet's, every block is a stage boundary, and the output, placed last, found no room at 480p).
         Through a held shot, a label with no room on its held side goes last (_place_labels' `defer`),
-        unless that hides more than placing it in turn."""
+        unless that hides more than placing it in turn. Then those still hidden for want of room
+        are placed first (_promote)."""
         kept = list(self.placement.hidden)  # the class texts' own
+        self._promoted = set()
         defer = self.held_shown is not None
         missed = self._place_again(kept, matrix, rects, taken, False, defer)
         if defer and missed:
@@ -590,11 +598,38 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             if len(again) < len(missed):
                 missed, defer = again, False
             else:
-                self._place_again(kept, matrix, rects, taken, False, True)
-        if not any(lb.end for lb in missed):
-            return
-        if len(self._place_again(kept, matrix, rects, taken, True, defer)) > len(missed):
-            self._place_again(kept, matrix, rects, taken, False, defer)
+                missed = self._place_again(kept, matrix, rects, taken, False, True)
+        ends_first = False
+        if any(lb.end for lb in missed):
+            again = self._place_again(kept, matrix, rects, taken, True, defer)
+            if len(again) <= len(missed):
+                missed, ends_first = again, True
+            else:
+                self._place_again(kept, matrix, rects, taken, False, defer)
+        self._promote(kept, matrix, rects, taken, ends_first, defer, missed)
+
+    def _promote(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool, missed: list) -> None:
+        """Place the labels hidden for want of room before the others (as the focused are), kept
+        where that hides fewer, the hidden of each try added to those placed first, a few times:
+        in the order of importance, a block between two wide labels found every place about it
+        taken by its neighbours' (LeNet's relu3, between fc1 and fc2 at 32 px capitals), where
+        the neighbours, placed after it, still find room."""
+        crowded = lambda out: [lb for lb in out if self._why_hidden(lb.block) == NO_ROOM]
+        best: set[str] = set()
+        for _ in range(PROMOTIONS):
+            if not crowded(missed):
+                break
+            self._promoted = best | {lb.block for lb in crowded(missed)}
+            again = self._place_again(kept, matrix, rects, taken, ends_first, defer)
+            if len(again) >= len(missed):
+                self._promoted = best
+                self._place_again(kept, matrix, rects, taken, ends_first, defer)
+                break
+            missed, best = again, set(self._promoted)
+
+    def _why_hidden(self, block: str) -> str | None:
+        """Why the last try left `block`'s label hidden (None: shown)."""
+        return next((why for b, _, why in reversed(self.placement.hidden) if b == block), None)
 
     def _place_again(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool) -> list:
         """_place_labels afresh: the block labels' places of the last try cleared (`kept`: the
@@ -670,7 +705,9 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
             w, h = self.placement.width, self.placement.height
             free = inside(box, w, h) and not hits(box, np.vstack([taken, others, rect[None]])).any()
-            clear, at = clear_leader(rect, box, np.vstack([self._placed, others])) if free else (False, None)
+            clear, at = (
+                clear_leader(rect, box, np.vstack([self._placed, self._class_taken, others])) if free else (False, None)
+            )
             if clear and self._on_held_side(label.block, box, rect):
                 return box, at
         found = self._find(size, rect, others, taken, label, reach)
@@ -710,7 +747,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             # its line back to the block crosses no label and no other block; on its held side
             if sided and not self._on_held_side(label.block, found, rect):
                 continue
-            clear, at = clear_leader(rect, found, np.vstack([self._placed, others]))
+            clear, at = clear_leader(rect, found, np.vstack([self._placed, self._class_taken, others]))
             if clear:
                 return np.round(found), at
         return None
