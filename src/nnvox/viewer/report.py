@@ -49,10 +49,10 @@ def _pane(index: int, pane, width: int, height: int) -> dict:
     if layout is not None:
         rects = np.array([layout.placement.blocks[n] for n in names]).reshape(-1, 4)
     else:
+        from nnvox.viewer.camera_matrix import camera_matrix
         from nnvox.viewer.label_layout import block_rectangles
 
-        m = renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
-        matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+        matrix = camera_matrix(renderer)[0]
         rects = block_rectangles(np.array([b.bounds for b in pane.scene.blocks]).reshape(-1, 6), matrix, w, h)
     blocks = []
     for name, rect in zip(names, rects):

@@ -13,6 +13,7 @@ from vtk.util.numpy_support import numpy_to_vtkIdTypeArray, vtk_to_numpy
 
 from nnvox.scenes.camera import EASINGS
 from nnvox.scenes.open_layer import EASING, closed_scene
+from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import project
 from nnvox.viewer.overlays.base import Shown, Stage
 
@@ -115,16 +116,21 @@ class Edges:
             pairs.append((_points(arcs), _points([p for p, s in zip(shut.edge_paths, scene.skips) if s])))
             self._flight = pairs
         self.u = 1.0
+        self._clipped: tuple | None = None  # what the edges were last clipped under (clip)
         me = weakref.ref(self)  # a scene switched away from is not kept alive
         stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().clip())
 
     def clip(self) -> None:
-        """Draw only the edges whose ends are drawn, under the camera now."""
-        w, h = self.renderer.GetSize()
+        """Draw only the edges whose ends are drawn, under the camera now: projected again only where
+        the camera, the pane, the edges' places (fly) or the blocks drawn have changed since the
+        last render (a held shot's frames, a still window's redraws, keep their edges)."""
+        matrix, w, h = camera_matrix(self.renderer)
         if not w or not h:
             return
-        m = self.renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
-        matrix = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+        key = (matrix.tobytes(), w, h, self.u, None if self.drawn is None else frozenset(self.drawn))
+        if key == self._clipped:
+            return
+        self._clipped = key
         for lines in self.lines:
             points = lines.points()
             if points is None:

@@ -26,6 +26,7 @@ from nnvox.scenes.open_kernels import (
 )
 from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
 from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts
+from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import GAP, block_rectangles, hits, inside, project
 from nnvox.viewer.overlays.base import Shown, Stage
 
@@ -255,19 +256,12 @@ class OpenMaps:
             if f.opened < 1.0 or f.labels <= 0.0:  # the open layout's texts not shown
                 continue
             place(f)
-            matrix, w, h = self._matrix()
+            matrix, w, h = camera_matrix(self.renderer)
             for sizes, texts in zip(fitting, self.texts):
                 sizes.append(texts.fitting(matrix, w, h))
         for sizes, texts in zip(fitting, self.texts):
             texts.settle(sizes)
         self.camera = None  # placed again at the next render
-
-    def _matrix(self) -> tuple[np.ndarray, int, int]:
-        """The camera's projection now, and the pane's size."""
-        camera = self.renderer.GetActiveCamera()
-        w, h = self.renderer.GetSize()
-        m = camera.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
-        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)]), w, h
 
     def place_labels(self) -> None:
         """Each block's texts shown where they fit under the camera now (and the open layout shows)."""
@@ -276,7 +270,7 @@ class OpenMaps:
         if key == self.camera:
             return
         self.camera = key
-        matrix, w, h = self._matrix()
+        matrix, w, h = camera_matrix(self.renderer)
         for texts in self.texts:
             shown = self.shown and texts.fit(matrix, w, h)
             if not shown:
