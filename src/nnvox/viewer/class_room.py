@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import vtk
-
 from nnvox.viewer.label_layout import GAP, LEAD, margin
 
 CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
@@ -32,6 +30,19 @@ def _widest_row(names: tuple[str, ...]) -> str:
     return max(rows, key=lambda row: text_width(row, MEASURE_FONT))
 
 
+def top_count(names, layout) -> int:
+    """How many of an output's class `names` its list of top classes shows: the theme `layout`'s
+    top_classes at most."""
+    return min(len(names), layout.top_classes)
+
+
+def output_classes(scene) -> tuple[str, ...] | None:
+    """The class names of the scene's output (its last block, as the overview frames it) where it
+    has them; None where it has none."""
+    output = scene.blocks[-1] if scene.blocks else None
+    return output.class_names if output is not None and output.role == "output" and output.class_names else None
+
+
 def class_list(names, k: int) -> tuple[str, str]:
     """The list of the top `k` of `names`: its heading ("top 5 of 10"; "" where it lists them all)
     and its text at its widest (the heading over `k` of the widest row, "airplane  100%")."""
@@ -48,12 +59,10 @@ def class_font(options) -> int:
 def text_width(text: str, font: int) -> float:
     """Pixels `text` takes across at `font` pixels, on its box as class texts are drawn (padded a
     little: vtk's own measure, as the label layout's)."""
-    from nnvox.viewer.overlays.hud import text_extent  # here: the overlays import visuals, which imports this
+    # imported here: the overlays import visuals, which imports this
+    from nnvox.viewer.overlays.hud import text_width as measured
 
-    prop = vtk.vtkTextProperty()
-    prop.SetFontSize(font)
-    prop.SetBackgroundOpacity(1.0)
-    return float(text_extent(prop, text)[0])
+    return measured(text, font, boxed=True)
 
 
 def list_room(template: str, font: int, width: int, height: int, measure=text_width) -> float:
@@ -69,8 +78,7 @@ def class_room(scene, options, width: int, height: int) -> float:
     """The share of a picture's width (`width` x `height` pixels, drawn with `options`) the scene's
     output (its last block, as the overview frames it) takes for its class texts; 0 where it has
     none or no texts are drawn."""
-    output = scene.blocks[-1] if scene.blocks else None
-    if output is None or output.role != "output" or not output.class_names or not options.show_labels:
+    names = output_classes(scene)
+    if names is None or not options.show_labels:
         return 0.0
-    k = min(len(output.class_names), options.theme.layout.top_classes)
-    return list_room(class_list(output.class_names, k)[1], class_font(options), width, height)
+    return list_room(class_list(names, top_count(names, options.theme.layout))[1], class_font(options), width, height)

@@ -23,7 +23,7 @@ from nnvox.scenes.layout import near_square
 from nnvox.scenes.open_layer import map_places, slab_corners
 from nnvox.scenes.registry import Registry
 from nnvox.scenes.scene import Block
-from nnvox.viewer.class_room import CLASS_TEXT_SCALE, class_list, widest_row
+from nnvox.viewer.class_room import class_font, class_list, top_count, widest_row
 from nnvox.viewer.label_layout import ClassTexts
 from nnvox.viewer.theme import HALL_LINE_SPACING
 
@@ -178,17 +178,17 @@ class OutputVisual(PanelsVisual):
         names = block.class_names or ()
         x, y, z = block.origin
         top, right = z + block.rows * block.voxel / 2, y - block.cols * block.voxel / 2 - 0.4 * block.voxel
-        self.labels = []
+        self.labels, font = [], class_font(options)
         for r, name in enumerate(names if block.cols == 1 else ()):
-            actor = make_billboard(options, name, scale=CLASS_TEXT_SCALE, align_left=True, hall=True)
+            actor = make_billboard(options, name, font=font, align_left=True, hall=True)
             actor.SetPosition(x, right, top - (r + 0.5) * block.voxel)
             overlay.AddActor(actor)
             self.labels.append(actor)
-        self.k = min(len(names), options.theme.layout.top_classes)
+        self.k = top_count(names, options.theme.layout)
         heading, template = class_list(names, self.k)
         self._heading = heading + "\n" * bool(heading)
         widest = widest_row(names)
-        self.top = make_billboard(options, template, scale=CLASS_TEXT_SCALE, align_left=True, below=True, hall=True)
+        self.top = make_billboard(options, template, font=font, align_left=True, below=True, hall=True)
         self.top.SetPosition(x, right, top)
         self.top.SetVisibility(False)
         overlay.AddActor(self.top)
@@ -298,16 +298,24 @@ def outline_boxes(bounds) -> vtk.vtkPolyData:
 
 
 def make_billboard(
-    options, text: str, *, scale: float = 1.0, align_left: bool = False, below: bool = False, hall: bool = False
+    options,
+    text: str,
+    *,
+    scale: float = 1.0,
+    align_left: bool = False,
+    below: bool = False,
+    hall: bool = False,
+    font: int | None = None,
 ) -> vtk.vtkBillboardTextActor3D:
     """Camera-facing text with a pixel size tied to the image height (the theme's label size times
     `scale`, never under its lecture minimum; `hall`: a block label's or class text's, never with
-    capitals under theme.HALL_TEXT), so it reads at any resolution."""
+    capitals under theme.HALL_TEXT; `font`: that size, where its caller defines it), so it reads at
+    any resolution."""
     actor = vtk.vtkBillboardTextActor3D()
     actor.SetInput(text)
     tp = actor.GetTextProperty()
     fraction = options.theme.fonts.label.fraction * scale
-    tp.SetFontSize(options.hall_text(fraction) if hall else options.text_size(fraction))
+    tp.SetFontSize(font or (options.hall_text(fraction) if hall else options.text_size(fraction)))
     tp.SetLineSpacing(HALL_LINE_SPACING if hall and options.hall else tp.GetLineSpacing())  # a lecture's
     tp.SetColor(*(c / 255 for c in options.text_colour))
     tp.SetBackgroundColor(*(c / 255 for c in options.background))

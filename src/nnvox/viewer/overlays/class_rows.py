@@ -10,6 +10,7 @@ import numpy as np
 import vtk
 
 from nnvox.scenes.scene import Block
+from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import lines_actor
 from nnvox.viewer.theme import to_unit
@@ -159,11 +160,11 @@ class AnswerDock:
     frame empty), fading in as the column leaves the frame (DOCK_FADE) and with the answer's light."""
 
     def __init__(self, stage: Stage, block: Block):
-        from nnvox.viewer.class_room import class_font
+        from nnvox.viewer.class_room import class_font, top_count
 
         self.stage, self.block, self.docks = stage, block, False
         names = block.class_names or ()
-        self.k = min(len(names), stage.options.theme.layout.top_classes)
+        self.k = top_count(names, stage.options.theme.layout)
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(class_font(stage.options))
@@ -176,12 +177,6 @@ class AnswerDock:
         stage.renderer.AddViewProp(self.actor)
         self.box_opacity = stage.options.theme.layout.label_box_opacity
 
-    def _matrix(self) -> np.ndarray:
-        renderer = self.stage.renderer
-        w, h = renderer.GetSize()
-        m = renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
-        return np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
-
     def update(self, values: np.ndarray, lit: float, texts) -> None:
         from nnvox.viewer.label_layout import block_rectangles, margin
         from nnvox.viewer.overlays.hud import text_extent
@@ -191,7 +186,7 @@ class AnswerDock:
         if not self.docks or not texts or not w or not h:
             self.actor.SetVisibility(False)
             return
-        matrix = self._matrix()
+        matrix = camera_matrix(self.stage.renderer)[0]
         blocks = np.array([b.bounds for b in self.stage.scene.blocks], dtype=float)
         rects = block_rectangles(blocks, matrix, w, h)
         own = rects[[b.name for b in self.stage.scene.blocks].index(self.block.name)]

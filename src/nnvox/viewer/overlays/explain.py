@@ -15,7 +15,8 @@ from nnvox.scenes.colour import lut
 from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
 from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor, text_width
+from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor
+from nnvox.viewer.overlays.hud import text_width
 
 PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
 

@@ -18,7 +18,7 @@ from nnvox.scenes.explain import Moment, printed, sum_lines
 from nnvox.scenes.shots import EXPLAIN_ROOM
 from nnvox.viewer.options import lecture_font
 from nnvox.viewer.overlays.base import Stage
-from nnvox.viewer.overlays.hud import text_extent
+from nnvox.viewer.overlays.hud import text_width
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
@@ -140,14 +140,6 @@ def text_actor(stage: Stage, size: int, bold: bool = False, align: str = "left")
     actor.SetVisibility(False)
     stage.overlay.AddViewProp(actor)
     return actor
-
-
-def text_width(text: str, size: int, bold: bool = False) -> float:
-    """How wide vtk draws `text` at `size` pixels."""
-    props = vtk.vtkTextProperty()
-    props.SetFontSize(size)
-    props.SetBold(bold)
-    return float(text_extent(props, text)[0])
 
 
 def cell_text(value: float, inside: bool) -> str:

@@ -6,6 +6,7 @@ one pane's line into the other's), a part too wide alone cut short with an ellip
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import vtk
 
@@ -57,6 +58,29 @@ def text_extent(prop: vtk.vtkTextProperty, text: str | None, dpi: int = 72) -> t
     bbox = [0, 0, 0, 0]
     vtk.vtkTextRenderer().GetBoundingBox(prop, text, bbox, dpi)
     return bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1
+
+
+def sized_extent(text: str, size: int, *, bold: bool = False, boxed: bool = False, dpi: int = 72) -> tuple[int, int]:
+    """The width and height in pixels `text` takes at `size` pixels in the overlays' font (`bold`;
+    `boxed`: on a background box, which vtk pads a little, as labels and class texts are drawn):
+    one measure for the texts laid out before an actor draws them."""
+    return text_extent(_sized_property(size, bold, boxed), text, dpi)
+
+
+def text_width(text: str, size: int, *, bold: bool = False, boxed: bool = False) -> float:
+    """How wide vtk draws `text` at `size` pixels (sized_extent)."""
+    return float(sized_extent(text, size, bold=bold, boxed=boxed)[0])
+
+
+@lru_cache(maxsize=64)
+def _sized_property(size: int, bold: bool, boxed: bool) -> vtk.vtkTextProperty:
+    """A text property for measuring only (never given to an actor, so never changed)."""
+    prop = vtk.vtkTextProperty()
+    prop.SetFontSize(size)
+    prop.SetBold(bold)
+    if boxed:
+        prop.SetBackgroundOpacity(1.0)
+    return prop
 
 
 def edge_pixels(stage: Stage) -> float:

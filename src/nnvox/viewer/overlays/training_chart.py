@@ -16,6 +16,7 @@ import vtk
 
 from nnvox.scenes.training_chart import LEFT, TrainingChart, every_kth
 from nnvox.viewer.overlays.base import Stage
+from nnvox.viewer.overlays.hud import sized_extent
 
 TICK = 0.3  # a tick's length below the baseline (and a scale's beside the curves), of a text line's height
 HALF = 0.5  # of a line's height: a scale's name centred on its end reaches this far above and below it
@@ -151,11 +152,7 @@ class ChartArea:
                 self._text(text, self.stage.colours.slider_tick, left, top, "left", "top")
 
     def _extent(self, text: str) -> tuple[int, int]:
-        from nnvox.viewer.overlays.metrics import text_extent
-
-        prop = vtk.vtkTextProperty()
-        prop.SetFontSize(self.font)
-        return text_extent(prop, text)
+        return sized_extent(text, self.font)
 
     def _text(self, text: str, colour, x: float, y: float, across: str, up: str) -> None:
         actor = vtk.vtkTextActor()

@@ -19,7 +19,7 @@ from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts, kernel_grid
 from nnvox.scenes.playback import Playback
 from nnvox.scenes.scene import MODE_TEXT, Block, Scene
 from nnvox.scenes.training_chart import training_chart
-from nnvox.viewer.class_room import class_list, list_room
+from nnvox.viewer.class_room import class_list, list_room, output_classes, top_count
 from nnvox.viewer.label_layout import EDGE, GAP, LEAD, MARGIN, REACH
 from nnvox.viewer.overlays import training_chart as chart_lines
 from nnvox.viewer.overlays.class_rows import frame_edges, gap_loops
@@ -128,7 +128,7 @@ def _classes(b: Block) -> dict | None:
     x, y, z = b.origin
     right, top = y - b.cols * b.voxel / 2 - 0.4 * b.voxel, z + b.rows * b.voxel / 2
     rows = [_floats((x, right, top - (r + 0.5) * b.voxel)) for r in range(len(b.class_names))] if b.cols == 1 else []
-    heading = class_list(b.class_names, min(len(b.class_names), DEFAULT_THEME.layout.top_classes))[0]
+    heading = class_list(b.class_names, top_count(b.class_names, DEFAULT_THEME.layout))[0]
     marks = {"gaps": _paths(gap_loops(b)), "frame": _paths(frame_edges(b))}  # as overlays/class_rows.py draws
     return {"rows": rows, "top": _floats((x, right, top)), "heading": heading, "text_from": CLASS_TEXT_FROM, **marks}
 
@@ -232,12 +232,12 @@ def page_fonts(theme=DEFAULT_THEME) -> dict[str, list]:
 def page_class_room(scene: Scene, theme: Theme = DEFAULT_THEME) -> float:
     """Of the page's width, the room its output's class texts take beside the column
     (viewer/class_room.py) at NARROWEST_PAGE, in the page's label font (fonts.js fontPx)."""
-    output = scene.blocks[-1] if scene.blocks else None
-    if output is None or output.role != "output" or not output.class_names:
+    names = output_classes(scene)
+    if names is None:
         return 0.0
     w, h = NARROWEST_PAGE
     fraction, least = page_fonts(theme)["label"]
-    template = class_list(output.class_names, min(len(output.class_names), theme.layout.top_classes))[1]
+    template = class_list(names, top_count(names, theme.layout))[1]
     # the same share of the framing's width; the browser's font is its own: font-derived, not vtk's
     return list_room(template, max(least, round(h * fraction)), w, h, _page_text_width)
 
