@@ -75,13 +75,17 @@ class Caption:
         stage.renderer.AddViewProp(self.actor)
         self.renderer = stage.renderer
         self.props = [self.actor]
+        self._text: str | None = None  # the text last shown (show), as wrapped: wrapped once a text
+        self._band: tuple | None = None  # (what it was measured under, the band): measured once a text
 
     def show(self, text: str | None, opacity: float = 1.0) -> None:
         """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""
         if not text or opacity <= 0:
             self.actor.SetVisibility(False)
             return
-        self.actor.SetInput(wrapped(text, self.room, self.actor.GetTextProperty()))
+        if text != self._text:  # a shot's frames show one caption: wrapped (measured) once
+            self._text = text
+            self.actor.SetInput(wrapped(text, self.room, self.actor.GetTextProperty()))
         tp = self.actor.GetTextProperty()
         tp.SetOpacity(opacity)
         tp.SetBackgroundOpacity(self.band_opacity * opacity)
@@ -90,12 +94,22 @@ class Caption:
     def box(self) -> tuple[float, float, float, float] | None:
         """The caption's band (x0, y0, x1, y1 in pixels of the pane, from its bottom left), None
         while hidden: labels keep off it (renderer.SceneRenderer.draw), so no line is covered."""
-        if not self.actor.GetVisibility():
+        return self.band() if self.actor.GetVisibility() else None
+
+    def band(self) -> tuple[float, float, float, float] | None:
+        """The band of the caption's last text (pixels of the pane, as box), shown or not; None where it
+        had none. Measured once a text, pane size and box (its background padded or not)."""
+        text = self.actor.GetInput()
+        if not text:
             return None
-        bbox = [0.0] * 4
-        self.actor.GetBoundingBox(self.renderer, bbox)  # x0, x1, y0, y1 in pixels about its anchor
-        x, y = self.actor.GetPositionCoordinate().GetComputedViewportValue(self.renderer)
-        return (x + bbox[0], y + bbox[2], x + bbox[1], y + bbox[3])
+        tp = self.actor.GetTextProperty()
+        key = (text, tuple(self.renderer.GetSize()), tp.GetFontSize(), tp.GetBackgroundOpacity() > 0)
+        if self._band is None or self._band[0] != key:
+            bbox = [0.0] * 4
+            self.actor.GetBoundingBox(self.renderer, bbox)  # x0, x1, y0, y1 in pixels about its anchor
+            x, y = self.actor.GetPositionCoordinate().GetComputedViewportValue(self.renderer)
+            self._band = key, (x + bbox[0], y + bbox[2], x + bbox[1], y + bbox[3])
+        return self._band[1]
 
     def update(self, shown: Shown) -> None:
         pass

@@ -16,8 +16,10 @@ import vtk
 from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.heads_up import significant
+from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.hud import sized_extent
 from nnvox.viewer.overlays.metrics import InsetLayout, edge_share, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import Box, to_unit
@@ -349,11 +351,9 @@ def words_that_fit(words: tuple[str, ...], width: float, measure: Callable[[str]
 
 def text_measure(stage: Stage, font: int) -> Callable[[str], float]:
     """Words' width in a text of `font` pixels, a fraction of the pane's width."""
-    prop = vtk.vtkTextProperty()
-    prop.SetFontSize(font)
     window = stage.renderer.GetRenderWindow()
     dpi = window.GetDPI() if window is not None else 72
-    return lambda words: text_extent(prop, words, dpi)[0] / stage.pane_width
+    return lambda words: sized_extent(words, font, dpi=dpi)[0] / stage.pane_width
 
 
 def first_fitting(forms: tuple[str, ...], room: float, measure: Callable[[str], float]) -> int:
@@ -384,12 +384,15 @@ def title_font(size: int) -> int:
     return round(size * 1.1)
 
 
+@per_object
 def placed_inset(stage: Stage) -> InsetLayout | None:
     """The metrics inset as the pane draws it (None: none): fitted to its titles (metrics.inset_layout)
     and raised over the legends, which then take the strip's width, where the colour bars left of it
     would be too narrow for their words (a portrait frame's large text, a square one's three bars) or,
     in a frame taller than wide (height to spare), would take a shorter title or words than under it;
-    raised, it takes the strip's right half at least (RAISED_LEFT). The window's own box stays."""
+    raised, it takes the strip's right half at least (RAISED_LEFT). The window's own box stays.
+    Laid out once a pane (a Stage is frozen): the caption, the labels, the legends and the inset
+    itself each ask for it as a pane is built, and each measured every title again."""
     inset, layout = fitted_inset(stage), stage.layout
     if inset is None or not stage.options.show_legend or stage.options.metrics_box != layout.metrics_box:
         return inset
@@ -658,14 +661,11 @@ class MarkEntries:
         """The band of the caption's last words (pane fractions), None where it had none: shown or
         not (hidden while it fades through 0, and while a cross-fade draws the picture without its
         texts), so the notes do not jump as it shows."""
-        actor = self.caption.actor if self.caption is not None else None
-        if actor is None or not actor.GetInput():
+        band = self.caption.band() if self.caption is not None else None
+        if band is None:
             return None
-        bbox = [0.0] * 4
-        actor.GetBoundingBox(self.stage.renderer, bbox)  # x0, x1, y0, y1 in pixels about its anchor
-        x, y = actor.GetPositionCoordinate().GetComputedViewportValue(self.stage.renderer)
         w, h = self.stage.pane_width, self.stage.pane_height
-        return ((x + bbox[0]) / w, (y + bbox[2]) / h, (x + bbox[1]) / w, (y + bbox[3]) / h)
+        return (band[0] / w, band[1] / h, band[2] / w, band[3] / h)
 
     def set_notes(self, notes: tuple[str, ...]) -> None:
         """The notes (NOTES' keys) shown from the next update on."""

@@ -139,13 +139,13 @@ def fitted_inset(stage: Stage, box: Box | None = None) -> InsetLayout | None:
 
 
 class MetricsInset:
-    """In the options' metrics_box (normalised viewport x0, y0, x1, y1), or where `layout` places it
-    (legends.placed_inset: widened and raised where its titles and the legends need it)."""
+    """Where `layout` places it (legends.placed_inset: the options' metrics_box, normalised viewport
+    x0, y0, x1, y1, widened and raised where its titles and the legends need it)."""
 
-    def __init__(self, stage: Stage, layout: InsetLayout | None = None):
+    def __init__(self, stage: Stage, layout: InsetLayout):
         self.stage = stage
         chart = training_chart(stage.scene.metrics, stage.scene.snapshot_labels)
-        self.layout = layout or inset_layout(stage, [curve.title for curve in chart.curves])
+        self.layout = layout
         self.box = x0, y0, x1, y1 = self.layout.box
         self.props = [add_2d(stage.renderer, box_outline(self.box), stage.colours.panel_frame, 1.0)]
         colours = [stage.colours.curve_rgb(curve.kind) for curve in chart.curves]
