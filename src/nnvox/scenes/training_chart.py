@@ -92,9 +92,15 @@ def tick_text(label: str) -> str:
     word, _, number = label.partition(" ")
     if not re.fullmatch(r"\d+", number):
         return label
+    return counted_tick(word, int(number))
+
+
+def counted_tick(word: str, number: int) -> str:
+    """The tick label of a snapshot counted `number` in `word`s ("epoch", "step", else its 0-based
+    index): the chart's and the window slider's one wording."""
     if word in ("epoch", "step"):
-        return "before" if int(number) == 0 else f"{int(number):,}"
-    return f"{int(number) + 1:,}"
+        return "before" if number == 0 else f"{number:,}"
+    return f"{number + 1:,}"
 
 
 def snapshot_ticks(labels) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import vtk
 
 from nnvox.scenes.heads_up import progress_text
 from nnvox.scenes.playback import Playback
+from nnvox.scenes.training_chart import counted_tick
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays.hud import text_extent
 from nnvox.viewer.overlays.metrics import add_2d
@@ -22,10 +23,10 @@ LABEL_GAP = 6  # pixels kept between two tick labels
 def tick_label(snapshot) -> str:
     """A snapshot's short name under its tick: "before" for the one before training, else its epoch
     (or step, or 1-based number)."""
-    for counted in (snapshot.epoch, snapshot.step):
+    for word, counted in (("epoch", snapshot.epoch), ("step", snapshot.step)):
         if counted is not None:
-            return "before" if counted == 0 else f"{counted:,}"
-    return str(snapshot.index + 1)
+            return counted_tick(word, counted)
+    return counted_tick("snapshot", snapshot.index)
 
 
 def position_label(t: float, snapshots) -> str:
