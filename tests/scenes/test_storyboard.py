@@ -105,6 +105,10 @@ def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, di
         ),
         (("forward = true", "forward = true\nsample = 2\nmistake = 1"), r"line 13: give sample or mistake, not both"),
         (("forward = true", "forward = true\nhold = 1.5"), r"line 12: hold must be between 0 and 1, got 1.5"),
+        (
+            ("forward = true", "forward = true\nlinger = 1"),
+            r"line 12: linger 1 s holds each end of a 2 s shot: use under 1",
+        ),
     ],
 )
 def test_mistakes_are_named_with_their_line(board_dir, edit, message):
@@ -199,3 +203,14 @@ def test_the_lectures_scrubs_show_the_snapshot_their_heads_up_line_names(tmp_pat
             assert frame.snapshot == round(f.t) and abs(f.t - frame.snapshot) <= 0.5
             if abs(f.t - frame.snapshot) < 1e-9:
                 assert frame.texts == scene.frame_at(frame.snapshot, sample=shot.sample_in(digits_run)).texts
+
+
+def test_a_scrub_lingers_on_its_first_and_last_snapshots(board_dir, digits_run):
+    """`linger`: the first and last snapshots held that long each, the others sharing the rest
+    evenly (a class saw 'before training' for 1.1 s and the trained network for 1.2 s)."""
+    board = GOOD.replace("timeline = [0, 3]", 'timeline = [0, 3]\nhold = 1\nease = "linear"\nlinger = 1')
+    shot = load_storyboard(write(board_dir, board)).shots[2]
+    shown = [round(f.t) for f in shot_frames(shot, build_scene(digits_run), 16 / 9, 30)]
+    held = [len(list(g)) for _, g in itertools.groupby(shown)]
+    assert [k for k, _ in itertools.groupby(shown)] == [0, 1, 2, 3]
+    assert held[0] == held[-1] == 30 and abs(held[1] - held[2]) <= 1 and held[1] + held[2] == 30, held

@@ -7,7 +7,7 @@ import pytest
 
 from nnvox.viewer.cross_fade import Layers, texts_switched
 
-H, W = 8, 30
+H, W = 8, 40
 GROUND = 24.0
 
 
@@ -20,7 +20,7 @@ def _layers(*boxes: slice) -> Layers:
     return Layers(picture, ink, cover)
 
 
-STAYS, OLD, NEW = slice(0, 10), slice(10, 20), slice(20, 30)
+STAYS, OLD, NEW = slice(0, 8), slice(14, 22), slice(28, 36)
 
 
 @pytest.mark.parametrize("a", [0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9])
@@ -43,3 +43,23 @@ def test_the_pictures_still_mix():
     before, after = _layers(), _layers()
     after = Layers(after.picture + 100, after.ink, after.cover)
     assert texts_switched(before, after, 0.5)[0, 0, 0] == round(GROUND + 50)
+
+
+def test_a_text_moved_by_a_pixel_switches_whole():
+    """A label one pixel off its place in the next shot matches itself at scattered pixels: none of
+    them may stay at full strength while the rest of it fades (torn glyphs); a piece as large as a
+    caption's band switches only where it differs."""
+    h, w = 40, 80
+    glyph = np.zeros((h, w), bool)
+    glyph[12:20, 30:32] = glyph[12:20, 36:38] = glyph[15, 30:38] = True  # an "H"
+    moved = np.roll(glyph, 1, axis=1)
+
+    def layers(mask):
+        ink = np.where(mask[..., None], 235.0, 0.0).astype(np.float32)
+        return Layers(np.full((h, w, 3), GROUND, np.float32), ink, mask[..., None].astype(np.float32))
+
+    frame = texts_switched(layers(glyph), layers(moved), 0.5)
+    assert frame.max() <= GROUND + 1, "part of the label stayed while the rest of it faded"
+    band = np.ones((h, w), bool)
+    frame = texts_switched(layers(band), layers(band & ~glyph), 0.5)
+    assert np.all(frame[~glyph] == 235), "the band both shots draw faded with the text in it"

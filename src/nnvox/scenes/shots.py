@@ -218,11 +218,10 @@ def shot_frames(
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
     `opens`: whether a shot that opens a layer opens it at its start (False: it stands open from the
-    first frame, where the shot before showed it open or the shot comes in by a dip or a cut); it
-    stays open to the shot's end. `shown_before`: the shot before showed the
-    same layout open (no tour of its grids again). `carried`: the shot before's last pose,
-    where the shot moves on from it (transition "move"): its camera eases from there into its own.
-    `beside`: the output's class texts' room in its overviews (camera_move)."""
+    first frame, where the shot before showed it open or the shot comes in by a dip or a cut); it stays
+    open to the end. `shown_before`: the shot before showed it open (no tour of its grids again).
+    `carried`: the shot before's last pose, where the shot moves on from it (transition "move"): its
+    camera eases from there into its own. `beside`: the class texts' room in overviews (camera_move)."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
@@ -248,10 +247,11 @@ def shot_frames(
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
     camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
     sides = close_up_sides(shot, scene, aspect, camera)
+    lingering = lambda p: lingered(p, shot.linger / shot.duration, abs(end - start))
     return [
         ShotFrame(
             p,
-            timeline_at(start, end, ease(shot.ease, p), shot.hold),
+            timeline_at(start, end, ease(shot.ease, lingering(p)), shot.hold),
             min(1.0, p / FORWARD_SHARE) if shot.forward else None,  # the pass lights the layers, then holds them lit
             camera(p),
             opened(p),
@@ -292,6 +292,21 @@ def grids_dissolve(camera: Callable[[float], CameraPose], tour) -> Callable[[flo
         return (final, ease("smooth", (p - leave) / (end - leave))) if leave < p < end else None
 
     return at
+
+
+def lingered(p: float, linger: float, span: float) -> float:
+    """The timeline's progress at a shot's progress `p` (0..1) where its first and last snapshots
+    hold `linger` of the shot each (storyboard `linger`: a class sees where a scrub starts and ends)
+    and those between share the rest evenly (`span`: the timeline's length in snapshots; timeline_at
+    gives each snapshot an equal stretch of its progress)."""
+    if linger <= 0 or span <= 0:
+        return p
+    end = 1 / (span + 1)  # of the timeline's progress, each snapshot's stretch
+    if p < linger:
+        return p / linger * end
+    if p > 1 - linger:
+        return 1 - (1 - p) / linger * end
+    return end + (p - linger) / (1 - 2 * linger) * (1 - 2 * end)
 
 
 def timeline_at(start: float, end: float, u: float, hold: float) -> float:

@@ -12,6 +12,7 @@ captions, how long) that renders to the same frames every time.
     camera = "orbit"             # overview, orbit, flythrough, or a table (see CAMERA_KEYS)
     caption = "Training: the weights settle epoch by epoch"
     hold = 1                     # each snapshot shown as recorded, stepping to the next (no blend)
+    linger = 2.5                 # seconds the scrub's first and last snapshots are held, each
     transition = "move"          # from the shot before: "move", "dip", "cut" or "fade" (see transitions)
 
 Loading checks everything it can without opening runs (unknown keys, types, ranges) and names the
@@ -83,6 +84,7 @@ SHOT_KEYS = {
     "histogram",
     "ease",
     "hold",
+    "linger",
     "fade",
     "explain",
     "channel",
@@ -153,6 +155,7 @@ class Shot:
     )
     ease: str = "smooth"  # of the timeline's motion
     hold: float = 0.0  # of each snapshot's stretch of the timeline, the part it is held still (shots.timeline_at)
+    linger: float = 0.0  # seconds the timeline's first and last snapshots hold each, the others sharing the rest
     fade: float | None = None  # seconds of each half of a dip, or of a cross-fade, into the shot (None: the video's)
     transition: str | None = None  # from the previous shot, one of TRANSITIONS (None: transitions() picks)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
@@ -382,6 +385,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         voxel=_voxel(table["voxel"], at("voxel"), check) if "voxel" in table else None,
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
         hold=check.number(table["hold"], at("hold"), "hold", low=0, high=1) if "hold" in table else 0.0,
+        linger=_linger(table, at, check),
         **_explain(table, at, check),
         **_open(table, at, check),
         **common,
@@ -447,6 +451,19 @@ def _source(table: dict, folder: Path, at, check: _Checker) -> dict:
             check.fail(at("weights"), f"weights {table['weights']!r} not found (looked for {weights})")
         source["weights"] = weights
     return source
+
+
+def _linger(table: dict, at, check: _Checker) -> float:
+    """Seconds a scrub holds its first and last snapshots, each: together under the shot's length."""
+    if "linger" not in table:
+        return 0.0
+    linger = check.number(table["linger"], at("linger"), "linger", low=0)
+    duration = table.get("duration")
+    if isinstance(duration, int | float) and not isinstance(duration, bool) and 2 * linger >= duration:
+        check.fail(
+            at("linger"), f"linger {linger:g} s holds each end of a {duration:g} s shot: use under {duration / 2:g}"
+        )
+    return linger
 
 
 def _timeline(table: dict, at, check: _Checker) -> tuple[float | str, float | str] | None:

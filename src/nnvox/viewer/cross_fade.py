@@ -69,6 +69,11 @@ def cross_fade(before: Layers, after: Layers, a: float) -> np.ndarray:
 
 
 SAME_TEXT = 2.0  # levels (of 255): an overlay pixel two shots draw alike (a label that stays put)
+# Of a frame, the most a piece of overlay (a label, its box, a legend: pixels that touch) may cover to
+# switch whole where any of its pixels differs between two shots: a label moved by a pixel matches
+# its old self at scattered pixels, which stayed while the rest faded (torn glyphs). Larger pieces
+# (the caption's band, a panel) switch pixel by pixel, the band staying where both draw it.
+WHOLE_PIECE = 0.05
 
 
 def texts_switched(before: Layers, after: Layers, a: float) -> np.ndarray:
@@ -78,14 +83,29 @@ def texts_switched(before: Layers, after: Layers, a: float) -> np.ndarray:
     label that moves or changes size between the shots never shows twice (one image dissolve drew
     the old label and the new one overlaid)."""
     picture = before.picture * (1 - a) + after.picture * a
-    same = (np.abs(before.cover - after.cover) * 255 <= SAME_TEXT) & (
-        np.abs(before.ink - after.ink).max(axis=2, keepdims=True) <= SAME_TEXT
+    differs = (np.abs(before.cover - after.cover)[..., 0] * 255 > SAME_TEXT) | (
+        np.abs(before.ink - after.ink).max(axis=2) > SAME_TEXT
     )
+    same = ~_switching(differs, (before.cover[..., 0] > 0.01) | (after.cover[..., 0] > 0.01))[..., None]
     out = picture
     for layer, weight in ((before, max(0.0, 1 - 2 * a)), (after, max(0.0, 2 * a - 1))):
         w = np.where(same, 1.0 if layer is before else 0.0, weight).astype(np.float32)
         out = Layers(out, layer.ink * w, layer.cover * w).composite()
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _switching(differs: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+    """The overlay pixels that switch: each piece of overlay (touching pixels either shot draws) up
+    to WHOLE_PIECE of the frame wholly where any of its pixels `differs`, larger ones where they differ."""
+    from scipy.ndimage import label
+
+    if not differs.any():
+        return differs
+    pieces, _ = label(drawn)
+    sizes = np.bincount(pieces.ravel())
+    changed = np.unique(pieces[differs & (pieces > 0)])
+    changed = changed[sizes[changed] <= WHOLE_PIECE * differs.size]
+    return differs | np.isin(pieces, changed)
 
 
 def dipped(image: np.ndarray, background: tuple[int, int, int], level: float) -> np.ndarray:
