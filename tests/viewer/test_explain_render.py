@@ -58,12 +58,11 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_covered(lenet
             y, x = voxel_pixel(renderer, sheet, 0, r + 3, col)
             got = image[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3).astype(float)
             assert np.abs(got - pending).max(axis=1).min() <= 6, (col, got, pending)
-        # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines);
-        # while the window sweeps, the last stop's (held, dimmed)
+        # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines)
         inset = renderer.scene_renderer.overlays.explain.inset
-        shown = moment.held or moment.step
-        assert inset.numbers.GetInput().split("\n") == [n for _, n in sum_lines(shown)]
-        assert inset.numbers.GetInput().endswith(printed(round(shown.recorded * 1000)))
+        assert not moment.sweeping
+        assert inset.numbers.GetInput().split("\n") == [n for _, n in sum_lines(moment.step)]
+        assert inset.numbers.GetInput().endswith(printed(round(moment.step.recorded * 1000)))
     finally:
         renderer.close()
 
@@ -216,7 +215,8 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
         _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=20)  # keeps padding
         try:
             inset = renderer.scene_renderer.overlays.explain.inset
-            s = moment.held or moment.step  # (sweeping: the last stop's numbers, held)
+            assert not moment.sweeping
+            s = moment.step
             cells = [a.GetInput() for a in inset.values if a.GetVisibility()]
             want = [
                 f"{v:.2f}".replace("-", "−") if inside else "0" for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
@@ -226,7 +226,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
                 f"{v:.2f}".replace("-", "−") if inside else "0"
                 for v, inside in zip(s.products.ravel(), s.inside.ravel())
             ]
-            assert cells == [w.replace("−0.00", "0.00") for w in want], (cells, want)
+            assert cells == want, (cells, want)  # a value under 0 rounding to 0 keeps its sign: "−0.00"
             # the kernel right of the patch, the products under the kernel
             kernel, products = inset.values[25:50], inset.values[50:75]
             assert min(a.GetPosition()[0] for a in kernel) > max(a.GetPosition()[0] for a in inset.values[:25])
@@ -327,7 +327,7 @@ def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run)
     last = len(lenet_run.snapshots) - 1
     for progress in (0.0, 0.5, 1.0):
         m = explained.at(progress, last)
-        m = dataclasses.replace(m, held=None)  # where it stands (sweeping, the heading names where to)
+        m = dataclasses.replace(m, sweeping=False)  # where it stands (sweeping, the heading names where to)
         _, row, col = m.step.position
         assert _title(m) == f"conv1: map 0, row {row}, column {col}   ({row * 28 + col} of 0–783)"
     dense = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.0, last)
@@ -447,5 +447,55 @@ def test_the_pending_note_stands_on_the_covered_rows_or_not_at_all(lenet_run, si
         xs = [voxel_pixel(renderer, sheet, 0, sheet.rows - 1, col)[1] for col in (0, sheet.cols - 1)]
         x = pending.GetPosition()[0]  # the box about it (centred)
         assert min(xs) <= x + box[0] and x + box[1] <= max(xs), (x, box, xs)
+    finally:
+        renderer.close()
+
+
+def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_numbers_come_in_on_arrival(lenet_run):
+    """A lecturer saw the last stop's numbers, dimmed, while the window swept elsewhere ("sliding to
+    row 27, column 27"), then everything pop to the next stop in one frame: while it sweeps the
+    patch's and products' cells stand in the pending colour and print nothing, the sum and value
+    print "–" (the kernel and bias, the same at every position, stay); arriving, the numbers fade in."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.overlays.explain_inset import SWEPT
+
+    scene = build_scene(lenet_run)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=20, lead=0.5, tail=0.5)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
+    try:
+        pane = renderer.scene_renderer
+        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach))
+        last = len(lenet_run.snapshots) - 1
+        moments = [explained.at(k / 599, last) for k in range(600)]
+        sweep = next(k for k, m in enumerate(moments) if m.sweeping and m.heading == (0, 27, 27))
+        landed = next(k for k in range(sweep, 600) if moments[k].stopped)
+        inset = pane.overlays.explain.inset
+        pending = pending_colour(renderer.options.background, pane.stage.colours.text)
+        drawn = {}
+        for name, k in (("sweep", sweep), ("landing", landed), ("stop", landed + 15)):
+            pane.show_explain(moments[k])
+            image = renderer.render(focused(scene.frame_at(last, sample=9), moments[k]))
+            centres = [a.GetPosition() for a in inset.values[:75]]
+            drawn[name] = (
+                [a.GetInput() for a in inset.values[:75]],
+                [a.GetTextProperty().GetOpacity() for a in inset.values[:75]],
+                np.array([image[719 - round(y), round(x)] for x, y in centres], float),  # under each cell's text
+                inset.numbers.GetInput().split("\n"),
+                inset.title.GetInput(),
+            )
+        cells, _, colours, numbers, title = drawn["sweep"]
+        assert cells[:25] == [""] * 25 and cells[50:] == [""] * 25 and all(cells[25:50])  # the kernel stays
+        assert np.abs(colours[:25] - pending).max() <= 4 and np.abs(colours[50:] - pending).max() <= 4
+        assert numbers[0] == numbers[2] == SWEPT and numbers[1] == printed(round(moments[sweep].step.bias * 1000))
+        assert "sliding to row 27, column 27" in title
+        step = moments[landed + 15].step
+        cells, opacity, colours, numbers, _ = drawn["stop"]
+        assert cells[:25] == [a if i else "0" for a, i in zip(cells[:25], step.inside.ravel())] and all(cells)
+        assert min(opacity) == 1.0 and numbers[-1] == printed(round(step.recorded * 1000))
+        assert np.abs(colours[:25] - pending).max() > 40  # the patch's own colours (black: 0, padding: 0)
+        _, opacity, landing, _, _ = drawn["landing"]
+        assert max(opacity[:25]) < 0.5 and min(opacity[25:50]) == 1.0  # coming in, the kernel as it was
+        between = np.abs(landing[:25] - pending).max(axis=1)
+        assert (between < np.abs(colours[:25] - pending).max(axis=1) - 20).any()  # colours on their way in
     finally:
         renderer.close()

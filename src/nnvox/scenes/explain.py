@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import kept, schedule, stops, walk
+from nnvox.scenes.explain_pace import ARRIVING, kept, schedule, since_arrival, stops, walk
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -274,9 +274,10 @@ class Moment:
     input_scale: ColourScale | None = None  # the inputs' colours where no drawn block shows them: one over the run
     black: float | None = None  # what a black input pixel is after the run's normalisation (None: inputs not images)
     stopped: bool = False  # the window stands on one of the shot's chosen positions
-    held: Step | None = None  # while it sweeps between them: the last stop's step, whose numbers the inset holds
-    heading: tuple[int, ...] | None = None  # ... and the next stop's position (None: the map's end)
+    sweeping: bool = False  # it sweeps between them: the inset prints none of the passing positions' numbers
+    heading: tuple[int, ...] | None = None  # ... and names the next stop's position (None: the map's end)
     walking: bool = False  # the window walks one position at a time: the inset shows each one's sum
+    arrived: float = 1.0  # how far the numbers of the position it stands on have come in (0 to 1, ARRIVING)
 
 
 class Explanation:
@@ -332,20 +333,18 @@ class Explanation:
 
     def at(self, progress: float, t: float) -> Moment:
         steps, weights, products, chosen, walked = self._at_snapshot(nearest_snapshot(t))
-        pace = lambda p: schedule(p, len(steps), chosen, self.seconds, self.lead, self.tail, walked)
-        done = pace(progress)
+        timing = (len(steps), chosen, self.seconds, self.lead, self.tail, walked)
+        done = schedule(progress, *timing)
         shape = self.target.shape
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
-        stopped = done - 1 in chosen and pace(progress + 1e-3) == done
+        stopped = done - 1 in chosen and schedule(progress + 1e-3, *timing) == done
         walking = not stopped and done - 1 in walked
-        held, heading = None, None
-        if (
-            chosen and not stopped and not walking
-        ):  # sweeping: the inset holds the last stop's numbers (none flicker by)
-            passed = [k for k in chosen if k <= done - 1]
-            held = steps[passed[-1] if passed else 0]
-            ahead = [k for k in chosen if k > done - 1]
-            heading = steps[ahead[0]].position if ahead and done < len(steps) else None
+        # sweeping between stops (the finished map held at its end is not): no number of the
+        # positions passed is printed, the heading says where the window goes
+        sweeping = bool(chosen) and not stopped and not walking and done < len(steps)
+        ahead = [k for k in chosen if k > done - 1]
+        heading = steps[ahead[0]].position if sweeping and ahead else None
+        arrived = min(since_arrival(progress, *timing) / ARRIVING, 1.0)
         return Moment(
             steps[done - 1],
             done,
@@ -358,9 +357,10 @@ class Explanation:
             self.input_scale,
             self.black,
             stopped,
-            held,
+            sweeping,
             heading,
             walking,
+            0.0 if sweeping else arrived,
         )
 
     def stops(self, t: float) -> tuple[int, ...]:

@@ -1,27 +1,31 @@
 """The pace of an explaining shot (scenes/explain.py): which output positions it has visited at
 each moment. The window stands on the first position of its walk from the shot's first frame
-(the map before it computed already) and still while the shot fades in, then walks one row slowly,
-a few positions a second, each with its own sum (a class sees it slide and the map fill cell by
-cell), into the first of the positions chosen from the data where it stops. A stop lasts as long as
+(the map before it computed already) and still while the shot fades in, then walks a few positions of
+one row, about a second each, each with its own sum (a class sees it slide and the map fill cell by
+cell; 9 steps at 0.28 s flashed 75 numbers 3-4 times a second), into the first of the positions
+chosen from the data where it stops. A stop lasts as long as
 a lecturer needs to point at the window's products and its sum and say them: the first, where the
 class meets the arithmetic, at least FIRST_READING, each other at least READING. So a shot keeps as
 many of the chosen positions as its length allows, the most telling first (IMPORTANCE: across a
 stroke's edge where the map answers most, then the last position, reading padding, then the window
 fullest of the stroke and the background): a short shot stops once, long; a long one on all.
 Between stops the window sweeps quickly over the rest in reading order, filling the map, easing out
-of each stop and into the next. Without a padded stop at the end, the finished map is held a while."""
+of each stop and into the next (the inset prints no numbers meanwhile: none belongs to where the
+window is). The numbers of each position the window arrives on come in over ARRIVING (since_arrival),
+never in one frame. Without a padded stop at the end, the finished map is held a while."""
 
 from __future__ import annotations
 
 import numpy as np
 
 SETTLE = 0.3  # seconds after the fade-in before the window moves: the caption has come in
-WALK = 9  # consecutive positions of one row the window walks through one by one, into its first stop
-WALK_SECONDS = 0.28  # ... each this long (3.6 a second: each sum read, the window seen to slide)
+WALK = 4  # consecutive positions of one row the window walks through one by one, into its first stop
+WALK_SECONDS = 0.75  # ... each this long (a class sees the window slide and each sum change, no flashing)
 WALK_MOST = 0.3  # ... and all of them at most this share of a shot (a short one walks faster)
 READING = 5.0  # seconds a stop lasts at least: a lecturer points at a 5 x 5 window's 25 products and the sum
 FIRST_READING = 8.0  # ... the first stop: the class meets the arithmetic there, each term said aloud
 STOP_SHARE = 0.88  # of the rest of the shot after the fade-in and the walk, spent standing on the stops
+ARRIVING = 0.25  # seconds the numbers of a position the window arrives on take to come in (no pop)
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
 # Which stops a shot keeps first: the window across a stroke's edge where the map answers most (its
 # sum far from 0, a dark cell of the map: on sample 9 of the lecture's run, 2.7-5.2 on conv1's six
@@ -199,6 +203,29 @@ def dwell(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active
     return d
 
 
+def _clock(
+    progress: float,
+    total: int,
+    stopping: tuple[int, ...],
+    seconds: float,
+    lead: float,
+    tail: float,
+    walked: tuple[int, ...],
+) -> tuple[int, float]:
+    """How many positions are done at `progress` and the seconds since the window arrived on the
+    last of them (inf where it has stood there since the shot's first frame)."""
+    start = _start(seconds, lead)
+    end = 1.0 - min(tail / seconds, 0.5 * (1.0 - start))
+    u = (min(max(progress, 0.0), 1.0) - start) / max(end - start, 1e-9)
+    begin = first_visited(tuple(stopping), tuple(walked))
+    if u <= 0:
+        return begin + 1, float("inf")
+    active = (end - start) * seconds
+    ends = np.cumsum(dwell(total, tuple(stopping), tuple(walked), active)[:-1])
+    k = min(int(np.searchsorted(ends, u * active, side="right")), total - 1)
+    return k + 1, (float("inf") if k <= begin else u * active - float(ends[k - 1]))
+
+
 def schedule(
     progress: float,
     total: int,
@@ -213,11 +240,18 @@ def schedule(
     until the fade-in has settled, then the window on each position for its dwell (`walked` ones one by one, a stop on
     each of `stopping`, the rest swept quickly), the last reached before the fade-out. At least one
     is always under way, so the window is on the input from the first frame."""
-    start = _start(seconds, lead)
-    end = 1.0 - min(tail / seconds, 0.5 * (1.0 - start))
-    u = (min(max(progress, 0.0), 1.0) - start) / max(end - start, 1e-9)
-    if u <= 0:
-        return first_visited(tuple(stopping), tuple(walked)) + 1
-    active = (end - start) * seconds
-    d = dwell(total, tuple(stopping), tuple(walked), active)
-    return min(1 + int(np.searchsorted(np.cumsum(d[:-1]), u * active, side="right")), total)
+    return _clock(progress, total, stopping, seconds, lead, tail, walked)[0]
+
+
+def since_arrival(
+    progress: float,
+    total: int,
+    stopping: tuple[int, ...] = (),
+    seconds: float = 1.0,
+    lead: float = 0.0,
+    tail: float = 0.0,
+    walked: tuple[int, ...] = (),
+) -> float:
+    """Seconds the window has stood on the position it stands on at `progress` (as schedule); inf
+    on the first it visits, where it has stood since the shot's first frame."""
+    return _clock(progress, total, stopping, seconds, lead, tail, walked)[1]

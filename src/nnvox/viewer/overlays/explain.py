@@ -15,18 +15,8 @@ from nnvox.scenes.colour import lut
 from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
 from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.explain_inset import ExplainInset, text_actor
+from nnvox.viewer.overlays.explain_inset import ExplainInset, pending_colour, text_actor
 from nnvox.viewer.overlays.hud import text_width
-
-PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
-
-
-def pending_colour(background, text) -> np.ndarray:
-    """The one flat colour of the values not yet computed: nothing of them shows through (a class
-    asked why values were there before the window reached them), a little lighter than the
-    background so the map's extent reads."""
-    return (1 - PENDING_LIFT) * np.asarray(background, np.float32) + PENDING_LIFT * np.asarray(text, np.float32)
-
 
 PENDING_NOTE = "not yet\ncomputed"  # on the covered values: what the flat colour means
 PENDING_ROOM = 3.0  # ... shown where the covered rows stand this many font sizes tall (its two lines and a margin)

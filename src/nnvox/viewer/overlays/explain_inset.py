@@ -6,7 +6,6 @@ are built once per explained layer, then only recoloured."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import NamedTuple
 
 import numpy as np
@@ -34,7 +33,22 @@ CELL_LINE = 1.15  # a printed cell's height, in its font (its digits 0.74 of it,
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
 NUMBER_ROOM = " −0.000"  # the sum's numbers' column, right of its widest words
-HELD = 0.4  # while the window sweeps between stops, the last stop's numbers and grids drawn this strong
+PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
+SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
+
+
+def pending_colour(background, text) -> np.ndarray:
+    """The one flat colour of the values not yet computed: nothing of them shows through (a class
+    asked why values were there before the window reached them), a little lighter than the
+    background so the map's extent reads. The inset's cells that change with the window's position
+    are left in it while the window sweeps: no value there belongs to where it is."""
+    return (1 - PENDING_LIFT) * np.asarray(background, np.float32) + PENDING_LIFT * np.asarray(text, np.float32)
+
+
+def moving_grids(family: str) -> tuple[int, ...]:
+    """The inset's grids whose values change with the window's position (a convolution's kernel and
+    a dense layer's inputs stay the same over the shot's map)."""
+    return {"conv": (0, 2), "linear": (1, 2)}.get(family, (0,))
 
 
 class _Grids:
@@ -143,11 +157,11 @@ def text_actor(stage: Stage, size: int, bold: bool = False, align: str = "left")
 
 
 def cell_text(value: float, inside: bool) -> str:
-    """A patch cell's value as printed: two decimals, padding (read as 0) as 0."""
+    """A patch cell's value as printed: two decimals, a value under 0 keeping its minus sign where it
+    rounds to 0 ("−0.00": a kernel's −0.002 read as a 0.00 of either sign), padding (read as 0) as 0."""
     if not inside:
         return "0"
-    text = f"{value:.2f}"
-    return ("0.00" if text == "-0.00" else text).replace("-", "−")
+    return f"{value:.2f}".replace("-", "−")
 
 
 class Layout(NamedTuple):
@@ -249,7 +263,7 @@ class ExplainInset:
         self.built = None
         self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
         self._shown: tuple | None = None  # what show() was last given, to lay the inset out again above a caption
-        self.held = False  # the numbers shown are the last stop's, dimmed (the window sweeps)
+        self.sweeping = False  # the window sweeps between stops: the cells it changes print nothing
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
@@ -400,13 +414,11 @@ class ExplainInset:
             text.SetVisibility(True)
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
-        """The step `m` stands on; while its window sweeps between stops, the last stop's numbers
-        dimmed and the next stop named (a number changing each frame read as flicker)."""
+        """The step `m` stands on, its numbers coming in as it arrives (Moment.arrived); while its
+        window sweeps between stops, the cells that change with the position blank and the next stop
+        named (the last stop's numbers, dimmed, read as where the window was: none is where it is)."""
         self._shown = (m, input_scale, note)
-        title = _title(m)
-        self.held = m.held is not None
-        if self.held:
-            m = dataclasses.replace(m, step=m.held)
+        self.sweeping = m.sweeping
         s = m.step
         if self.built != (m.layer, s.inputs.shape):
             self._build(m)
@@ -415,33 +427,43 @@ class ExplainInset:
         self._paint(m, input_scale)
         self._scale(input_scale, bar)
         if fits:
-            self._print_cells(s, grids)
+            self._print_cells(s, grids, m.arrived)
+        title = _title(m)
         self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
-        for text in (*self.values, self.words, self.numbers, self.note):
-            text.GetTextProperty().SetOpacity(HELD if self.held else 1.0)
         lines = sum_lines(s)
+        if self.sweeping and s.weights is not None:  # the products' sum and the value: where it lands
+            lines = [(w, SWEPT if k != 1 else n) for k, (w, n) in enumerate(lines)]
+        elif self.sweeping:
+            lines = [(w, SWEPT) for w, _ in lines]
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
+        self.numbers.GetTextProperty().SetOpacity(1.0 if self.sweeping else m.arrived)
         widest = max(text_width(w, self.font) for w, _ in lines) + text_width(NUMBER_ROOM, self.font)
         self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
         said = _note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note
         self.note.SetInput(said.replace("; ", "\n") if self.beside else said)
         self.note.SetVisibility(bool(self.note.GetInput()))
 
-    def _print_cells(self, s, grids: int) -> None:
+    def _print_cells(self, s, grids: int, arrived: float) -> None:
         """Each printed cell's value (the patch's, then the kernel's and the products'), in white or
-        near-black as reads on its colour."""
+        near-black as reads on its colour, those that change with the position coming in as the
+        window arrives (`arrived`, 0 to 1), none while it sweeps."""
         inside = s.inside.reshape(-1) if s.family != "linear" else np.ones(s.inputs.size, bool)
         values = [s.inputs.reshape(-1)] + ([s.weights.reshape(-1), s.products.reshape(-1)] if grids > 1 else [])
+        moving = moving_grids(s.family)
         cells = len(values[0])
         for k, text in enumerate(self.values[: cells * grids]):
             g, i = divmod(k, cells)
-            text.SetInput(cell_text(float(values[g][i]), bool(inside[i]) or g == 1))
+            blank = self.sweeping and g in moving
+            text.SetInput("" if blank else cell_text(float(values[g][i]), bool(inside[i]) or g == 1))
             dark = float(np.dot(self.rgb[0, g, i], (0.3, 0.59, 0.11))) < 128
             text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
+            text.GetTextProperty().SetOpacity(arrived if g in moving else 1.0)
 
     def _paint(self, m: Moment, input_scale: ColourScale) -> np.ndarray:
-        """Colour the grids; returns the first row's patch colours (a cell's text reads on it)."""
+        """Colour the grids (those that change with the position: from the pending colour as the
+        window arrives, in it while it sweeps); returns the first row's patch colours as they will
+        stand (a cell's text reads on them)."""
         s = m.step
         rows, columns, grid, *_ = self.layout
         size = grid[0] * grid[1]
@@ -462,10 +484,13 @@ class ExplainInset:
             keep = np.zeros(size, bool)
             keep[np.ravel_multi_index(s.chosen[1:], grid)] = True
             rgb[:, 0, ~keep] = rgb[:, 0, ~keep] // 3 + np.asarray(self.stage.options.background, np.uint8) // 2
-        if self.held:
-            background = np.asarray(self.stage.options.background, np.float32)
-            rgb = (HELD * rgb + (1 - HELD) * background).astype(np.uint8)
         self.rgb = rgb
+        shown = rgb.astype(np.float32)
+        moving = [g for g in moving_grids(s.family) if g < columns]
+        pending = pending_colour(self.stage.options.background, self.stage.colours.text)
+        share = 0.0 if self.sweeping else m.arrived
+        shown[:, moving] = share * shown[:, moving] + (1 - share) * pending
+        self.shown_rgb = np.round(shown).astype(np.uint8)
         return rgb[0, 0]
 
     def _scale(self, scale: ColourScale, bar) -> None:
@@ -473,7 +498,7 @@ class ExplainInset:
         bar_x, bar_w, _ = bar
         steps = np.linspace(scale.lo, scale.hi, BAR_STEPS, dtype=np.float32)
         tick = np.asarray(self.stage.colours.text, np.uint8)[None]
-        self.grids.paint(np.vstack([self.rgb.reshape(-1, 3), _rgb(steps, scale), tick]))
+        self.grids.paint(np.vstack([self.shown_rgb.reshape(-1, 3), _rgb(steps, scale), tick]))
         lo, hi, zero = self.ends
         lo.SetInput(printed(round(scale.lo * 100), 2))
         hi.SetInput(printed(round(scale.hi * 100), 2))
@@ -500,7 +525,7 @@ def _title(m: Moment, widest: bool = False) -> str:
     PyTorch indexes and as the maps, kernels and classes are numbered in every shot: the position
     in reading order is row × width + column (a class checked 6 · 28 + 10 against "179 of 784")."""
     s = m.step
-    if m.held is not None and not widest:  # sweeping between stops: where to, not where now
+    if m.sweeping and not widest:  # sweeping between stops: where to, not where now
         where = f"{m.layer}: map {s.position[0]}"
         if m.heading is not None:
             return f"{where}, sliding to row {m.heading[1]}, column {m.heading[2]}"
@@ -535,7 +560,7 @@ def _note(m: Moment, hidden: int) -> str:
     parts = []
     if m.black is not None:
         parts.append(f"black = {printed(round(m.black * 100), 2)} (normalised)")
-    if not s.inside.all():
+    if not s.inside.all() and not m.sweeping:  # (sweeping: where it lands, not where it passes)
         parts.append("padding reads 0")
     if hidden > 0:
         parts.append(f"{hidden} more input maps summed, not drawn")
