@@ -242,9 +242,10 @@ def test_between_stops_the_inset_prints_nothing_of_where_the_window_passes_and_n
     assert sum(a != b for a, b in itertools.pairwise(printed)) <= 2 * len(chosen) + walked
 
 
-def test_the_numbers_of_a_position_come_in_over_a_few_frames_not_in_one(lenet_run):
-    """A lecturer saw the second stop's numbers pop in one frame after the sweep: each position the
-    window arrives on (walked or a stop) has its numbers come in over ARRIVING seconds."""
+def test_the_numbers_of_a_position_come_in_and_go_over_a_few_frames_not_in_one(lenet_run):
+    """A lecturer saw the second stop's numbers pop in one frame after the sweep: the numbers of each
+    position the window stands on (walked or a stop) come in over ARRIVING seconds after it arrives
+    and go over LEAVING before it moves on, so none appears or vanishes in one frame."""
     from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
@@ -252,13 +253,18 @@ def test_the_numbers_of_a_position_come_in_over_a_few_frames_not_in_one(lenet_ru
     explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=20, lead=0.5, tail=0.5)
     last = len(lenet_run.snapshots) - 1
     moments = [explained.at(k / (20 * fps - 1), last) for k in range(20 * fps)]
-    assert moments[0].arrived == 1.0  # the first position: there from the first frame, the shot fading in
-    landings = [k for k in range(1, len(moments)) if moments[k].done != moments[k - 1].done and not moments[k].sweeping]
-    assert len(landings) >= pace.WALK  # each walked position and each stop
+    assert moments[0].legible == 1.0  # the first position: there from the first frame, the shot fading in
+    changes = [k for k in range(1, len(moments)) if moments[k].done != moments[k - 1].done]
+    landings = [k for k in changes if not moments[k].sweeping]
+    leavings = [k for k in changes if not moments[k - 1].sweeping]
+    assert len(landings) == len(leavings) >= pace.WALK  # the walk's and the stops' (the first there from frame 0)
     for k in landings:
-        came = [m.arrived for m in moments[k : k + round(fps * pace.ARRIVING) + 1]]
+        came = [m.legible for m in moments[k : k + round(fps * pace.ARRIVING) + 1]]
         assert came[0] < 0.2 and came == sorted(came) and came[-1] == 1.0, (k, came)
-    assert all(m.arrived == 0.0 for m in moments if m.sweeping)
+    for k in leavings:
+        went = [m.legible for m in moments[k - round(fps * pace.LEAVING) - 1 : k]]
+        assert went[0] > 0.9 and went == sorted(went, reverse=True) and went[-1] < 0.3, (k, went)
+    assert all(m.legible == 0.0 for m in moments if m.sweeping)
 
 
 def test_the_printed_sums_add_up_as_printed_at_every_position_of_a_run(lenet_run):
@@ -367,7 +373,7 @@ def test_the_first_frame_stands_on_the_walks_start_under_a_heading_naming_it(len
         moments = [explained.at(k / (12 * fps - 1), last) for k in range(round(fps * (lead + pace.SETTLE)))]
         assert {m.done for m in moments} == {start + 1}, lead  # still, on the walk's start
         for m in moments:
-            assert not m.sweeping and m.heading is None and m.walking and m.arrived == 1.0
+            assert not m.sweeping and m.heading is None and m.walking and m.legible == 1.0
             assert m.step.position == explained.positions[start]  # the numbers shown are the position's
             _, row, col = m.step.position
             assert m.done - 1 == row * m.grid[1] + col  # the count it prints (from 0) is that position's

@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import ARRIVING, kept, schedule, since_arrival, stops, walk
+from nnvox.scenes.explain_pace import kept, legible, schedule, stops, walk
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -277,7 +277,7 @@ class Moment:
     sweeping: bool = False  # it sweeps between them: the inset prints none of the passing positions' numbers
     heading: tuple[int, ...] | None = None  # ... and names the next stop's position (None: the map's end)
     walking: bool = False  # the window walks one position at a time: the inset shows each one's sum
-    arrived: float = 1.0  # how far the numbers of the position it stands on have come in (0 to 1, ARRIVING)
+    legible: float = 1.0  # how far the numbers of the position it stands on are shown (0 to 1: coming, going)
 
 
 class Explanation:
@@ -344,7 +344,6 @@ class Explanation:
         sweeping = bool(chosen) and not stopped and not walking and done < len(steps)
         ahead = [k for k in chosen if k > done - 1]
         heading = steps[ahead[0]].position if sweeping and ahead else None
-        arrived = min(since_arrival(progress, *timing) / ARRIVING, 1.0)
         return Moment(
             steps[done - 1],
             done,
@@ -360,7 +359,7 @@ class Explanation:
             sweeping,
             heading,
             walking,
-            0.0 if sweeping else arrived,
+            0.0 if sweeping else legible(progress, *timing),
         )
 
     def stops(self, t: float) -> tuple[int, ...]:

@@ -11,8 +11,9 @@ stroke's edge where the map answers most, then the last position, reading paddin
 fullest of the stroke and the background): a short shot stops once, long; a long one on all.
 Between stops the window sweeps quickly over the rest in reading order, filling the map, easing out
 of each stop and into the next (the inset prints no numbers meanwhile: none belongs to where the
-window is). The numbers of each position the window arrives on come in over ARRIVING (since_arrival),
-never in one frame. Without a padded stop at the end, the finished map is held a while."""
+window is). The numbers of each position the window stands on come in over ARRIVING after it
+arrives and go over LEAVING before it leaves (legible), never in one frame. Without a padded stop at
+the end, the finished map is held a while."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ READING = 5.0  # seconds a stop lasts at least: a lecturer points at a 5 x 5 win
 FIRST_READING = 8.0  # ... the first stop: the class meets the arithmetic there, each term said aloud
 STOP_SHARE = 0.88  # of the rest of the shot after the fade-in and the walk, spent standing on the stops
 ARRIVING = 0.25  # seconds the numbers of a position the window arrives on take to come in (no pop)
+LEAVING = 0.15  # ... and to go before it leaves (the numbers gone as the window moves on)
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
 # Which stops a shot keeps first: the window across a stroke's edge where the map answers most (its
 # sum far from 0, a dark cell of the map: on sample 9 of the lecture's run, 2.7-5.2 on conv1's six
@@ -211,19 +213,22 @@ def _clock(
     lead: float,
     tail: float,
     walked: tuple[int, ...],
-) -> tuple[int, float]:
-    """How many positions are done at `progress` and the seconds since the window arrived on the
-    last of them (inf where it has stood there since the shot's first frame)."""
+) -> tuple[int, float, float]:
+    """How many positions are done at `progress`, the seconds since the window arrived on the last
+    of them (inf where it has stood there since the shot's first frame) and the seconds until it
+    leaves it (inf: the last position, or while the shot comes in)."""
     start = _start(seconds, lead)
     end = 1.0 - min(tail / seconds, 0.5 * (1.0 - start))
     u = (min(max(progress, 0.0), 1.0) - start) / max(end - start, 1e-9)
     begin = first_visited(tuple(stopping), tuple(walked))
     if u <= 0:
-        return begin + 1, float("inf")
+        return begin + 1, float("inf"), float("inf")
     active = (end - start) * seconds
     ends = np.cumsum(dwell(total, tuple(stopping), tuple(walked), active)[:-1])
     k = min(int(np.searchsorted(ends, u * active, side="right")), total - 1)
-    return k + 1, (float("inf") if k <= begin else u * active - float(ends[k - 1]))
+    since = float("inf") if k <= begin else u * active - float(ends[k - 1])
+    until = float("inf") if k == total - 1 else float(ends[k]) - u * active
+    return k + 1, since, until
 
 
 def schedule(
@@ -243,7 +248,7 @@ def schedule(
     return _clock(progress, total, stopping, seconds, lead, tail, walked)[0]
 
 
-def since_arrival(
+def legible(
     progress: float,
     total: int,
     stopping: tuple[int, ...] = (),
@@ -252,6 +257,8 @@ def since_arrival(
     tail: float = 0.0,
     walked: tuple[int, ...] = (),
 ) -> float:
-    """Seconds the window has stood on the position it stands on at `progress` (as schedule); inf
-    on the first it visits, where it has stood since the shot's first frame."""
-    return _clock(progress, total, stopping, seconds, lead, tail, walked)[1]
+    """How far the numbers of the position the window stands on at `progress` (as schedule) are
+    shown, 0 to 1: coming in over ARRIVING after it arrives, going over LEAVING before it leaves
+    (the first position: there from the shot's first frame)."""
+    _, since, until = _clock(progress, total, stopping, seconds, lead, tail, walked)
+    return min(since / ARRIVING, until / LEAVING, 1.0)

@@ -414,7 +414,8 @@ class ExplainInset:
             text.SetVisibility(True)
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
-        """The step `m` stands on, its numbers coming in as it arrives (Moment.arrived); while its
+        """The step `m` stands on, its numbers coming in as it arrives, going before it leaves
+        (Moment.legible); while its
         window sweeps between stops, the cells that change with the position blank and the next stop
         named (the last stop's numbers, dimmed, read as where the window was: none is where it is)."""
         self._shown = (m, input_scale, note)
@@ -427,7 +428,7 @@ class ExplainInset:
         self._paint(m, input_scale)
         self._scale(input_scale, bar)
         if fits:
-            self._print_cells(s, grids, m.arrived)
+            self._print_cells(s, grids, m.legible)
         title = _title(m)
         self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
         lines = sum_lines(s)
@@ -437,17 +438,17 @@ class ExplainInset:
             lines = [(w, SWEPT) for w, _ in lines]
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
-        self.numbers.GetTextProperty().SetOpacity(1.0 if self.sweeping else m.arrived)
+        self.numbers.GetTextProperty().SetOpacity(1.0 if self.sweeping else m.legible)
         widest = max(text_width(w, self.font) for w, _ in lines) + text_width(NUMBER_ROOM, self.font)
         self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
         said = _note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note
         self.note.SetInput(said.replace("; ", "\n") if self.beside else said)
         self.note.SetVisibility(bool(self.note.GetInput()))
 
-    def _print_cells(self, s, grids: int, arrived: float) -> None:
+    def _print_cells(self, s, grids: int, legible: float) -> None:
         """Each printed cell's value (the patch's, then the kernel's and the products'), in white or
-        near-black as reads on its colour, those that change with the position coming in as the
-        window arrives (`arrived`, 0 to 1), none while it sweeps."""
+        near-black as reads on its colour, those that change with the position shown `legible`
+        (0 to 1: coming in as the window arrives, going before it leaves), none while it sweeps."""
         inside = s.inside.reshape(-1) if s.family != "linear" else np.ones(s.inputs.size, bool)
         values = [s.inputs.reshape(-1)] + ([s.weights.reshape(-1), s.products.reshape(-1)] if grids > 1 else [])
         moving = moving_grids(s.family)
@@ -458,12 +459,12 @@ class ExplainInset:
             text.SetInput("" if blank else cell_text(float(values[g][i]), bool(inside[i]) or g == 1))
             dark = float(np.dot(self.rgb[0, g, i], (0.3, 0.59, 0.11))) < 128
             text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
-            text.GetTextProperty().SetOpacity(arrived if g in moving else 1.0)
+            text.GetTextProperty().SetOpacity(legible if g in moving else 1.0)
 
     def _paint(self, m: Moment, input_scale: ColourScale) -> np.ndarray:
         """Colour the grids (those that change with the position: from the pending colour as the
-        window arrives, in it while it sweeps); returns the first row's patch colours as they will
-        stand (a cell's text reads on them)."""
+        window arrives, back to it before it leaves, in it while it sweeps); returns the first row's
+        patch colours as they stand (a cell's text reads on them)."""
         s = m.step
         rows, columns, grid, *_ = self.layout
         size = grid[0] * grid[1]
@@ -488,7 +489,7 @@ class ExplainInset:
         shown = rgb.astype(np.float32)
         moving = [g for g in moving_grids(s.family) if g < columns]
         pending = pending_colour(self.stage.options.background, self.stage.colours.text)
-        share = 0.0 if self.sweeping else m.arrived
+        share = 0.0 if self.sweeping else m.legible
         shown[:, moving] = share * shown[:, moving] + (1 - share) * pending
         self.shown_rgb = np.round(shown).astype(np.uint8)
         return rgb[0, 0]
