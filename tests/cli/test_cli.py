@@ -356,7 +356,7 @@ def test_demo_writes_the_lecture_pack(tmp_path):
     line = stream(out / "lecture.mp4")
     assert "h264 (High)" in line and "854x480" in line and " 4 fps" in line
     seconds = load_storyboard(out / "lecture.toml").seconds  # the shipped storyboard, copied beside the run
-    assert 60 <= seconds <= 90 and len(decode(out / "lecture.mp4")) == round(seconds * 4)
+    assert len(decode(out / "lecture.mp4")) == round(seconds * 4)  # (its length: tests/cli/test_demo_lecture.py)
     assert sorted(p.name for p in (out / "stills").glob("*.png")) == [
         "activations-untrained.png",
         "activations.png",
