@@ -20,7 +20,7 @@ from nnvox.scenes.open_layer import (
     openable,
     slab_corners,
 )
-from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.scene import OPEN_END, SceneOptions
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +48,11 @@ def test_the_open_grid_is_near_square_with_gaps_and_faces_minus_y(scenes):
     assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     lo, hi = corners.reshape(-1, 3).min(axis=0), corners.reshape(-1, 3).max(axis=0)
     b = block.bounds
-    # the block's bounds are the grid's, with a gap left of each map (a kernel's place) and above it (its label's)
-    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1], b[4], b[5] - block.gap])
-    assert block.gap > 0 and np.isclose(b[1] - b[0], gc * (w + block.gap))
+    # the block's bounds are the grid's, with a gap left of each map (a kernel's place) and above it (its
+    # label's), and OPEN_END of one right of the last column (no map flush with the outline)
+    end = OPEN_END * block.gap
+    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1] - end, b[4], b[5] - block.gap])
+    assert block.gap > 0 and end > 0 and np.isclose(b[1] - b[0], gc * (w + block.gap) + end)
     assert np.isclose(b[5] - b[4], gr * (h + block.gap))
 
 

@@ -17,6 +17,7 @@ from nnvox.scenes.open_layer import (
     map_places,
     open_scene,
     openable,
+    opened,
     slab_corners,
 )
 from nnvox.scenes.open_weights import (
@@ -159,8 +160,10 @@ def test_distance_from_start_has_one_scale_for_every_layer_from_zero(digits_run)
     tops = [max(map(abs, digits_run.limits[f"since_start/{b.key}"])) for b in scene.blocks]
     assert scale.lo == 0.0 and scale.hi == pytest.approx(max(tops)) and not scale.diverging
     (bar,) = colour_bars(scene.mode, scene.blocks)
-    # its title names the quantity and its unit; its ends are the shared scale's, as numbers to check against
-    assert all("in weight units, all layers" in t for t in bar.titles[:-1]) and bar.titles[0].startswith("how far")
+    # its title names the quantity and that every layer shares the scale, in plain words (no "weight
+    # units"); its ends are the shared scale's, as numbers to check against
+    assert all("same scale for all layers" in t for t in bar.titles[:2]) and bar.titles[0].startswith("how far")
+    assert not any("units" in t for t in bar.titles)
     lo, hi = (float(w.removeprefix(AT_LEAST)) for w in bar.words)  # the top "≥ 0.26": a robust top
     assert lo == scale.lo and hi == pytest.approx(scale.hi, rel=0.05) and hi > 0
     signed = build_scene(digits_run, SceneOptions(mode="change-from-start"))
@@ -201,3 +204,15 @@ def test_the_kernel_beside_a_map_is_named_once_under_the_first_clear_of_the_map(
     assert z < first[:, 2].min()  # under the kernel
     cell = kernel_cell(block, plan)
     assert cell >= 3 * block.voxel  # large beside its 28 x 28 map: 5 cells over half the map's height
+
+
+@pytest.mark.parametrize("kernels", [(6, 1, 5, 5), (16, 6, 5, 5)])
+def test_no_kernel_stands_flush_with_its_grids_outline_and_one_row_is_centred(kernels):
+    # the lecture's weights shot: conv1's six kernels stood flush right in their box, "filter" far left
+    block = opened(_weights_block(kernels))
+    tiles = slab_corners(block, map_places(block, 1.0))[:, 0]  # (P, 4 corners, xyz) of the front faces
+    x0, x1 = block.bounds[:2]
+    left, right = tiles[..., 0].min() - x0, x1 - tiles[..., 0].max()
+    assert right >= block.gap - 1e-9  # a gap right of the last column, as between columns
+    if block.opened[0] == 1:  # one row: "filter" its only label left of it, the tiles centred in the box
+        assert right == pytest.approx(left)

@@ -47,8 +47,20 @@ def test_a_mistakes_close_up_keeps_its_wrong_answer_on_screen(lenet_run, docks):
         assert (
             lines[0] == "the network's answer" and lines[2] == frame.texts["fc2"][predicted]
         )  # its wrong answer first
-        assert (third > 60).sum() > 500, "the answer's text drawn in the left third"
-        rows = np.flatnonzero((third > 60).any(axis=1))
-        assert rows.size and rows.max() - rows.min() > 100  # the list, not one line
+        # beside the input it answers (the digit and its attribution plane), not alone in a corner
+        from nnvox.viewer.camera_matrix import camera_matrix
+        from nnvox.viewer.label_layout import block_rectangles
+        from nnvox.viewer.overlays.class_rows import input_group
+
+        m, w, h = camera_matrix(pane.renderer)
+        rects = block_rectangles(np.array([b.bounds for b in scene.blocks]), m, w, h)
+        group = rects[input_group(scene.blocks)]
+        assert len(group) == 2  # the digit and its attribution plane
+        gx0, gy0, gy1 = group[:, 0].min(), group[:, 1].min(), group[:, 3].max()
+        x0, y0, x1, y1 = (np.array(pane.overlays.class_rows.docks["fc2"].box) * (w, h, w, h)).round().astype(int)
+        assert 0 < gx0 - x1 < 0.08 * h, "its right end a gap from the input's left edge"
+        assert gy0 - 0.05 * h <= y0 and y1 <= (gy0 + gy1) / 2 + 1, "level with the lower half of the input's group"
+        ink = np.abs(image[h - y1 : h - y0, x0:x1].astype(int) - np.array(r.options.background)).max(axis=2) > 60
+        assert ink.sum() > 500 and np.ptp(np.flatnonzero(ink.any(axis=1))) > 100, "the list drawn there, not one line"
     finally:
         r.close()

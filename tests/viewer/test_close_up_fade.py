@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.close_up import SUBJECT_GAP, fade_bands
+from nnvox.scenes.close_up import BAND, SUBJECT_GAP, fade_bands, side_strips
 from nnvox.scenes.open_layer import open_scene
 from nnvox.scenes.shots import focused_bounds, shot_frames
 from nnvox.scenes.storyboard import load_storyboard
@@ -44,17 +44,32 @@ def _across(pose, bounds) -> np.ndarray:
     return (corners @ right / (pose.scale * ASPECT) + 1) / 2
 
 
-def test_a_close_ups_bands_ease_in_and_stop_short_of_its_subject(close_up):
+def test_a_close_ups_covers_reach_short_of_its_subject_only_on_a_layer(close_up):
     scene, frames = close_up
-    assert frames[0].sides == (0.0, 0.0)  # the overview: no band
-    widths = [max(f.sides) for f in frames]
-    assert widths == sorted(widths[: len(widths) // 3]) + widths[len(widths) // 3 :] and widths[-1] > 0.08
+    assert frames[0].sides == (0.0, 0.0)  # the overview: no cover
+    assert max(frames[-1].sides) > 0.08
     bounds = focused_bounds(scene)
     for f in frames[len(frames) // 2 :]:
         for name in ("input", "conv1"):
             x = _across(f.pose, bounds[name])
-            assert f.sides[0] + SUBJECT_GAP <= x.min() + 1e-9 and x.max() <= 1 - f.sides[1] - SUBJECT_GAP + 1e-9
+            assert f.sides[0] + SUBJECT_GAP <= x.min() + 1e-4 and x.max() <= 1 - f.sides[1] - SUBJECT_GAP + 1e-4
     assert fade_bands(frames[-1].pose, [bounds["conv1"]], ASPECT, 0.0) == (0.0, 0.0)
+
+
+def test_a_block_the_edge_cuts_is_covered_whole_and_fades_as_it_nears_the_edge():
+    # three blocks: one well inside, one the right edge cuts, one the first overlaps on screen
+    spans = np.array([[0.40, 0.60], [0.85, 1.10], [0.80, 0.88], [0.62, 0.70]])
+    strips, hidden = side_strips(spans, reach=0.35)
+    start = min(x0 for x0, *_ in strips)
+    opaque = [s for s in strips if s[2] == s[3]]
+    assert opaque and opaque[0][0] == pytest.approx(0.80) and opaque[0][2] == pytest.approx(1.0)  # both covered whole
+    assert hidden.tolist() == [False, True, True, False]
+    assert 0.70 < start < 0.80  # the cover eases to clear in the gap, not over the block inside
+    near, _ = side_strips(np.array([[0.85, 0.99]]), reach=0.35)  # nearing the edge: half faded
+    assert 0.0 < near[0][2] < 1.0
+    assert side_strips(np.array([[0.5, 0.9]]), reach=0.35) == ([], pytest.approx(np.zeros(1, bool)))  # none cut
+    long, none = side_strips(np.array([[0.5, 1.2]]), reach=0.35)  # too long to cover short of the subject
+    assert long and not none.any() and min(x0 for x0, *_ in long) == pytest.approx(1 - BAND)
 
 
 @pytest.mark.gl
@@ -80,5 +95,10 @@ def test_the_blocks_cut_by_a_close_ups_side_edge_fade_into_the_background(close_
         assert (cut > 60).sum() > 20, "a block runs past the side edge (else the test shows nothing)"
         faded = edges(f.sides)
         assert (faded > 12).sum() == 0, "every block fades into the background at the side edges"
+        hidden = pane.overlays.edge_fade.hidden
+        assert hidden and "conv1" not in hidden and "input" not in hidden
+        r.render(frame)
+        drawn = {n for n, a in pane.overlays.labels.labels.items() if a.GetVisibility()}
+        assert drawn and not drawn & hidden, "a covered block's label is not drawn (it stood pinned at the edge)"
     finally:
         r.close()

@@ -5,7 +5,14 @@ edge has a band over which the blocks fade into the background (drawn by viewer/
 edge_fade.py), stopping short of the subject, eased in as the camera moves onto the layer. The
 frame's edges in gaps between blocks was tried first: LeNet's blocks stand a few pixels apart on
 screen, and the gaps move as the camera pans, so the only framing with no block cut was the whole
-network. Pure numbers."""
+network.
+
+A band's gradient over a block still read as a block cut by the frame (the mistake's close-up: relu1
+at the right edge under a grey smear, pool1 sliding out half-cut as the camera moved in; the conv1
+close-up's relu2 faded, its label pinned at the edge). So a block the side edge cuts is covered
+whole (side_strips): the cover reaches in to the block's inner edge and fades the block out as
+its end nears the edge (APPROACH), its label with it. Only a
+block too long to cover short of the subject keeps the gradient band. Pure numbers."""
 
 from __future__ import annotations
 
@@ -17,7 +24,7 @@ from nnvox.scenes.camera import CameraPath, CameraPose, Key
 from nnvox.scenes.framing import screen_axes
 from nnvox.scenes.storyboard import CameraMove
 
-BAND = 0.12  # of the frame's width: each side's fade, from the edge (the background) inwards (the picture)
+BAND = 0.12  # of the frame's width: a side's gradient, where a block cut by its edge reaches the subject
 SUBJECT_GAP = 0.02  # of the frame's width: the band stops this far short of the subject
 _ANY = CameraPose((0.0, 0.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, 1.0), 1.0)  # a stand-in: only the keys' timing counts
 
@@ -44,9 +51,9 @@ def close_share(move: CameraMove) -> Callable[[float], float]:
 
 
 def fade_bands(pose: CameraPose, subject, aspect: float, share: float) -> tuple[float, float]:
-    """The (left, right) fade bands (of the frame's width) of a close-up `share` (close_share) of
-    the way onto its layer under `pose`: BAND, `share` of it, and never within SUBJECT_GAP of
-    the `subject` boxes (n, 6) on screen."""
+    """How far in (of the frame's width) each side's cover may reach, (left, right), in a close-up
+    `share` (close_share) of the way onto its layer under `pose`: up to SUBJECT_GAP short of the
+    `subject` boxes (n, 6) on screen; (0, 0) off a close-up. side_strips covers within it."""
     if share <= 0:
         return (0.0, 0.0)
     boxes = np.asarray(subject, float).reshape(-1, 6)
@@ -54,4 +61,52 @@ def fade_bands(pose: CameraPose, subject, aspect: float, share: float) -> tuple[
     corners = boxes[:, [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]].reshape(-1, 3)
     x = (corners - np.asarray(pose.focal)) @ right / (pose.scale * aspect)  # -1..1 across the frame
     left_room, right_room = (x.min() + 1) / 2 - SUBJECT_GAP, (1 - x.max()) / 2 - SUBJECT_GAP
-    return tuple(float(share * min(BAND, max(room, 0.0))) for room in (left_room, right_room))
+    return tuple(float(max(room, 0.0)) for room in (left_room, right_room))
+
+
+# of the frame's width: a block whose outer end comes this near a side edge fades out whole, gone as
+# its end reaches the edge (0.3 of its width past the edge before: pool1 read as a grey, half-cut ghost)
+APPROACH = 0.02
+RAMP = 0.01  # of the frame's width: a cover's inner end eases to clear over this (or the gap before the next block)
+
+
+def smoothstep(t):
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def side_strips(spans, reach: float) -> tuple[list[tuple[float, float, float, float]], np.ndarray]:
+    """The right side edge's cover, given the blocks' `spans` (n, 2) across the frame (0 its left
+    edge, 1 its right) and how far in it may `reach` (fade_bands): strips (x0, x1, alpha at x0,
+    alpha at x1) of the background's colour, and which blocks it hides (bool, n: covered at half
+    opacity or more, their labels hidden with them). Every block the edge cuts or nearly
+    (APPROACH), and every block reaching into its cover, is covered whole, opaque as the nearest
+    one's end reaches the edge: no block is drawn cut; the cover ends clear in the gap inside it.
+    A cut block reaching nearer the subject than `reach` keeps the gradient band (BAND)."""
+    spans = np.asarray(spans, float).reshape(-1, 2)
+    none = np.zeros(len(spans), bool)
+    if reach <= 0:
+        return [], none
+    seen = spans[:, 0] < 1.0
+    cut = seen & (spans[:, 1] > 1.0 - APPROACH)
+    coverable = seen & (spans[:, 0] >= 1.0 - reach)
+    if not cut.any():
+        return [], none
+    if not (cut <= coverable).all():  # too long to cover short of the subject: the gradient
+        band = min(BAND, reach)
+        t = np.linspace(0.0, 1.0, 13)
+        xs, alpha = 1.0 - band + band * t, smoothstep(t)
+        return [(xs[k], xs[k + 1], alpha[k], alpha[k + 1]) for k in range(12)], none
+    alpha = float(smoothstep((spans[cut, 1] - 1.0 + APPROACH) / APPROACH).max())
+    covered = cut.copy()
+    while True:  # and the blocks reaching into the cover (an oblique view overlaps neighbours)
+        start = spans[covered, 0].min()
+        more = coverable & ~covered & (spans[:, 1] > start)
+        if not more.any():
+            break
+        covered |= more
+    inside = spans[~covered & seen, 1]
+    gap = start - inside[inside <= start].max() if (inside <= start).any() else RAMP
+    ramp = max(min(RAMP, gap), 0.0)
+    strips = [(start, 1.0, alpha, alpha)] + ([(start - ramp, start, 0.0, alpha)] if ramp > 0 else [])
+    return strips, covered if alpha >= 0.5 else none

@@ -80,6 +80,9 @@ class SceneOptions:
     )
 
 
+OPEN_END = 0.5  # of an open grid's gap between maps: its room right of the last column (Block.extent)
+
+
 @dataclass(frozen=True)
 class Block:
     """One layer as P panels (slices) of rows x cols voxels, stacked along the network axis (x).
@@ -128,7 +131,12 @@ class Block:
         """Size along x, y, z in world units."""
         if self.opened is not None:
             (gr, gc), v, g, (left, top) = self.opened, self.voxel, self.gap, self.margin
-            return (left + gc * (self.cols * v + g), self.thickness, top + gr * (self.rows * v + g))
+            # room right of the last column too, so no map or kernel stands flush with the outline: a
+            # weight's one row as much as left of it (its kernels centred in their box, "filter" left
+            # of them: conv1's six stood flush right), a weight's table a gap (its rows' names are
+            # part of it), maps' a little (their names, wider than a map, passed the outline)
+            right = g + (left if gr == 1 else 0.0) if self.kernels is not None else OPEN_END * g
+            return (left + gc * (self.cols * v + g) + right, self.thickness, top + gr * (self.rows * v + g))
         return ((self.panels - 1) * self.pitch + self.thickness, self.cols * self.voxel, self.rows * self.voxel)
 
     @property

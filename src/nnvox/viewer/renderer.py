@@ -153,6 +153,8 @@ class SceneRenderer:
         other than the layer and its input are not drawn meanwhile: the inset's panel covers them in
         the picture, and a cross-fade (which blends the picture without the panel) showed them."""
         self.overlays.explain.show(moment)
+        if self.overlays.hud is not None:  # a lecture's heads-up line gives the inset's heading the top edge
+            self.overlays.hud.make_way(moment is not None)
         self._explained = None if moment is None else {moment.layer, moment.source}
         self._named = None if moment is None else moment.layer
         # no edges at all: the window's rays join the input to the map, and the input's edge ran into
@@ -169,7 +171,10 @@ class SceneRenderer:
         cell on its last row and the window's lines crossed its text. With them the block labels'
         leader lines: laid out before (a 4:3 frame's moved the explained layer's label and drew its
         leader alone under the map)."""
-        leaders = [self.overlays.labels.layout.leaders.actor] if self.undrawn_labels() else []
+        explaining = self._explained is not None and self.undrawn_labels()
+        leaders = [self.overlays.labels.layout.leaders.actor] if explaining else []
+        if self.overlays.labels is not None:  # a close-up's covered blocks' leaders (overlays/edge_fade.py)
+            self.overlays.edge_fade.trim_leaders(self.overlays.labels.layout.leaders.lines)
         for actor in self.undrawn_labels() + leaders:
             if actor.GetVisibility():
                 actor.SetVisibility(False)
@@ -177,11 +182,17 @@ class SceneRenderer:
 
     def undrawn_labels(self) -> list:
         """The label actors a render leaves out (an explaining shot's: see _hide_undrawn_labels),
-        visible between renders as the label layout left them."""
-        if self._explained is None or self.overlays.labels is None:
+        visible between renders as the label layout left them; and those of the blocks a close-up's
+        side edges cover (overlays/edge_fade.py: a label pinned at the edge over a block not drawn)."""
+        if self.overlays.labels is None:
             return []
         labels = self.overlays.labels.labels.items()
-        return [actor for name, actor in labels if name not in self._explained or name == self._named]
+        covered = self.overlays.edge_fade.hidden
+        if self._explained is None:
+            return [actor for name, actor in labels if name in covered]
+        return [
+            actor for name, actor in labels if name not in self._explained or name == self._named or name in covered
+        ]
 
     def _restore_labels(self, *_) -> None:
         for actor in self._unlabelled:

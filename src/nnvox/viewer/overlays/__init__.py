@@ -63,7 +63,7 @@ def compose(stage: Stage) -> Overlays:
     blocks = BlockVisuals(stage)
     edges = Edges(stage)
     outlines = Outlines(stage)
-    edge_fade = EdgeFade(stage)  # over the blocks, under every text: before the other 2D overlays
+    edge_fade = EdgeFade(stage, blocks.visuals)  # over the blocks, under every text: before the other 2D overlays
     labels = BlockLabels(stage, blocks.class_texts) if options.show_labels else None
     pulses = Pulses(stage)
     hud = HeadsUpLine(stage) if options.show_hud else None
@@ -74,8 +74,9 @@ def compose(stage: Stage) -> Overlays:
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None
     open_maps = OpenMaps(stage)
-    if labels is not None:  # the labels keep off the open layout's texts, which they cannot see
-        labels.layout.keep_off.append(open_maps.drawn_boxes)
+    class_rows = ClassRows(stage)
+    if labels is not None:  # the labels keep off the open layout's texts and a docked answer, which they cannot see
+        labels.layout.keep_off += [open_maps.drawn_boxes, class_rows.drawn_boxes]
     return Overlays(
         blocks,
         edges,
@@ -90,7 +91,7 @@ def compose(stage: Stage) -> Overlays:
         clouds,
         UnitFrames(stage),
         ReceptiveField(stage),
-        ClassRows(stage),
+        class_rows,
         Explained(stage),
         open_maps,
         edge_fade,

@@ -118,6 +118,10 @@ class ClassRows:
         for d in self.docks.values():
             d.docks = docks
 
+    def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
+        """The docked lists' boxes (pane fractions): the block labels keep off them."""
+        return tuple(box for d in self.docks.values() for box in d.drawn_boxes())
+
     def update(self, shown: Shown) -> None:
         frame = shown.frame
         for name, top in self.frames.items():
@@ -131,6 +135,7 @@ class ClassRows:
 DOCK_FADE = 0.15
 DOCK_TOP = 0.86  # of the frame's height: the docked list's top, under the heads-up line
 DOCK_HEADING = "the network's answer"
+DOCK_GAP = 0.04  # of the pane's height: the docked list's gap from the input it answers (a label's room)
 
 
 def docked_text(names, values: np.ndarray, texts, k: int) -> str:
@@ -152,12 +157,50 @@ def outside_share(rect: np.ndarray, w: float, h: float) -> float:
     return float(past / w)
 
 
+def input_group(blocks) -> list[int]:
+    """The indices of the input a mistake is about: the probe's plane and the attribution planes
+    drawn beside it (its order, overlapping it along the network: attribution_planes.py)."""
+    probe = [k for k, b in enumerate(blocks) if b.key == "probe"]
+    if not probe:
+        return []
+    p = blocks[probe[0]]
+    return probe + [
+        k
+        for k, b in enumerate(blocks)
+        if b.kind == "Attribution" and b.order == p.order and b.bounds[0] <= p.bounds[1] and p.bounds[0] <= b.bounds[1]
+    ]
+
+
+def dock_place(rects: np.ndarray, group: list[int], need: float, w: float, h: float):
+    """Where the docked list stands, given the blocks' screen rectangles `rects` (n, 4, pixels,
+    y up), the input's `group` and the list's width `need` (its margins included): (side, x, top,
+    room) beside the input group on the side its neighbours leave more room ("left": its right end
+    at x; "right": its left end at x), its top level with the group's middle; None where the group
+    is out of the frame. `room`: the pixels that side leaves it, for its fade-in (< 0: too few)."""
+    on = (rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)
+    if not group or not on[group].all():
+        return None
+    g = rects[group]
+    x0, x1, y0, y1 = g[:, 0].min(), g[:, 2].max(), g[:, 1].min(), g[:, 3].max()
+    others = rects[on & ~np.isin(np.arange(len(rects)), group)]
+    left_of, right_of = others[others[:, 2] <= x0, 2], others[others[:, 0] >= x1, 0]
+    left = x0 - (left_of.max() if len(left_of) else 0.0)
+    right = (right_of.min() if len(right_of) else w) - x1
+    top = min((y0 + y1) / 2, DOCK_TOP * h)
+    if left >= right:
+        return ("left", x0 - DOCK_GAP * h, top, left - need)
+    return ("right", x1 + DOCK_GAP * h, top, right - need)
+
+
 class AnswerDock:
     """A shot of a mistake (`dock(True)`) keeps its wrong answer readable: where its camera leaves
     the output's column out of the frame (a close-up on the input), the column's list of top classes
-    docks to the frame as a 2D text, on the side the blocks leave the most room (the lecture's
-    close-up on a 6 read as 0 had only the heads-up line's words for it, and the left third of the
-    frame empty), fading in as the column leaves the frame (DOCK_FADE) and with the answer's light."""
+    docks beside the input it answers (input_group: the digit and its attribution plane), on the side
+    its neighbours leave more room, its top level with the group's middle (the lecture's close-up on
+    a 6 read as 0 had the list alone in the frame's top left corner, the lower left quarter empty);
+    at the frame's top corner only where the input is out of the frame. It fades in as the column
+    leaves the frame (DOCK_FADE) and as the room beside the input opens, with the answer's light.
+    The block labels keep off it (drawn_boxes, LabelLayout.keep_off)."""
 
     def __init__(self, stage: Stage, block: Block):
         from nnvox.viewer.class_room import class_font, top_count
@@ -176,40 +219,58 @@ class AnswerDock:
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
         self.box_opacity = stage.options.theme.layout.label_box_opacity
+        self.group = input_group(stage.scene.blocks)
+        self.text = ""  # the list as last docked (its box is where the labels keep off)
 
     def update(self, values: np.ndarray, lit: float, texts) -> None:
-        from nnvox.viewer.label_layout import block_rectangles, margin
-        from nnvox.viewer.overlays.hud import text_extent
         from nnvox.viewer.visuals import class_text_opacity
 
-        w, h = self.stage.renderer.GetSize()
-        if not self.docks or not texts or not w or not h:
+        if not self.docks or not texts:
             self.actor.SetVisibility(False)
             return
-        matrix = camera_matrix(self.stage.renderer)[0]
-        blocks = np.array([b.bounds for b in self.stage.scene.blocks], dtype=float)
-        rects = block_rectangles(blocks, matrix, w, h)
-        own = rects[[b.name for b in self.stage.scene.blocks].index(self.block.name)]
-        out = min(1.0, outside_share(own, w, h) / DOCK_FADE) * class_text_opacity(lit)
-        text = docked_text(self.block.class_names, values, texts, self.k)
-        on = rects[(rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)]
-        left_room = on[:, 0].min() if len(on) else w
-        right_room = w - on[:, 2].max() if len(on) else w
-        tp = self.actor.GetTextProperty()
-        # beside the blocks, clear of them and of the labels beside them by its own edge margin twice:
-        # on the way into a close-up the blocks still span the frame, and it fades in as they leave it room
-        need = text_extent(tp, text)[0] + 4 * margin(h)
-        shown = float(out * min(1.0, max(0.0, (max(left_room, right_room) - need) / (DOCK_FADE * w))))
+        self.text = docked_text(self.block.class_names, values, texts, self.k)
+        self.actor.SetInput(self.text)
+        placed = self.place()
+        shown = 0.0 if placed is None else placed[0] * class_text_opacity(lit)
         self.actor.SetVisibility(shown > 0)
-        if shown <= 0:
-            return
-        self.actor.SetInput(text)
-        edge = 2 * margin(h) / w  # twice the edge margin every text keeps: it reads as placed, not pushed there
-        if left_room >= right_room:
-            tp.SetJustificationToLeft()
-            self.actor.SetPosition(edge, DOCK_TOP)
-        else:
-            tp.SetJustificationToRight()
-            self.actor.SetPosition(1 - edge, DOCK_TOP)
-        tp.SetOpacity(shown)
-        tp.SetBackgroundOpacity(self.box_opacity * shown)
+        tp = self.actor.GetTextProperty()
+        tp.SetOpacity(max(shown, 0.0))
+        tp.SetBackgroundOpacity(self.box_opacity * max(shown, 0.0))
+
+    def place(self):
+        """(share shown by the camera, box in pane fractions) of the list under the camera now, set
+        on its actor; None where the pane has no size or nothing docks."""
+        from nnvox.viewer.label_layout import block_rectangles, margin
+        from nnvox.viewer.overlays.hud import text_extent
+
+        w, h = self.stage.renderer.GetSize()
+        if not self.docks or not self.text or not w or not h:
+            return None
+        matrix = camera_matrix(self.stage.renderer)[0]
+        rects = block_rectangles(np.array([b.bounds for b in self.stage.scene.blocks], dtype=float), matrix, w, h)
+        own = rects[[b.name for b in self.stage.scene.blocks].index(self.block.name)]
+        out = min(1.0, outside_share(own, w, h) / DOCK_FADE)
+        tp = self.actor.GetTextProperty()
+        tw, th = text_extent(tp, self.text)[:2]
+        edge = 2 * margin(h)  # twice the edge margin every text keeps: it reads as placed, not pushed there
+        beside = dock_place(rects, self.group, tw + 2 * edge, w, h)
+        if beside is None:  # the input out of the frame: the top corner with more room
+            on = rects[(rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)]
+            left = on[:, 0].min() if len(on) else w
+            right = w - on[:, 2].max() if len(on) else w
+            side, room = ("left", left) if left >= right else ("right", right)
+            x = edge + tw if side == "left" else w - edge - tw
+            beside = (side, x, DOCK_TOP * h, room - tw - 2 * edge)
+        side, x, top, room = beside
+        top = max(top, th + edge)  # the whole list in the frame
+        x = min(max(x, tw + edge), w - edge) if side == "left" else min(max(x, edge), w - edge - tw)
+        tp.SetJustificationToRight() if side == "left" else tp.SetJustificationToLeft()
+        self.actor.SetPosition(x / w, top / h)
+        x0 = x - tw if side == "left" else x
+        self.box = (x0 / w, (top - th) / h, (x0 + tw) / w, top / h)
+        return float(out * min(1.0, max(0.0, room / (DOCK_FADE * w)))), self.box
+
+    def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
+        """The list's box (pane fractions) where it is docked now: the block labels keep off it."""
+        placed = self.place() if self.actor.GetVisibility() else None
+        return (placed[1],) if placed is not None and placed[0] > 0 else ()

@@ -1,21 +1,26 @@
-"""A close-up's side edges fading the network into the background (scenes/close_up.py): a band
-at each side, the background's colour from opaque at the edge to clear at its inner end, drawn over
-the blocks and under every text (built before the other 2D overlays, which draw after it; block
-labels draw on the overlay layer, after the pane). Hidden (no band) unless `show` is given widths."""
+"""A close-up's side edges covering the blocks the frame cuts (scenes/close_up.py): at each side,
+strips of the background's colour over the blocks the edge cuts, found at each render from where
+the blocks are drawn (their actors' bounds: gliding neighbours and flying maps included) under the
+camera then; drawn over the blocks and under every text (built before the other 2D overlays, which
+draw after it; block labels draw on the overlay layer, after the pane). The blocks it hides
+(`hidden`) lose their labels for that render (SceneRenderer.undrawn_labels). Hidden (nothing drawn)
+unless `show` is given reaches."""
 
 from __future__ import annotations
+
+import weakref
 
 import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
+from nnvox.scenes.close_up import side_strips
+from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.overlays.base import Shown, Stage
-
-STEPS = 12  # strips per band: the fade eased (smoothstep), not a linear ramp's visible start
 
 
 class EdgeFade:
-    def __init__(self, stage: Stage):
+    def __init__(self, stage: Stage, visuals: dict):
         self.poly = vtk.vtkPolyData()
         mapper = vtk.vtkPolyDataMapper2D()
         mapper.SetInputData(self.poly)
@@ -27,35 +32,92 @@ class EdgeFade:
         self.actor.SetMapper(mapper)
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
+        self.renderer, self.visuals = stage.renderer, visuals
         self.background = np.array(stage.options.background[:3], np.uint8)
-        self.bands = (0.0, 0.0)
+        self.reach = (0.0, 0.0)
+        self.hidden: set[str] = set()  # the blocks covered now (their labels are not drawn)
+        self.clear = (0.0, 1.0)  # the pane's part (of its width) the covers hiding blocks leave
         self.props = [self.actor]
+        me = weakref.ref(self)  # a scene switched away from is not kept alive
+        stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().cover())
 
     def show(self, left: float, right: float) -> None:
-        """Bands `left` and `right` (of the pane's width) wide; (0, 0) hides them."""
-        if (left, right) == self.bands:
+        """Covers reaching up to `left` and `right` (of the pane's width) in from the side edges
+        (close_up.fade_bands); (0, 0) hides them."""
+        self.reach = (left, right)
+        self.cover()
+
+    def spans(self) -> tuple[list[str], np.ndarray]:
+        """The drawn blocks' names and their spans across the pane under the camera now (0..1)."""
+        from nnvox.viewer.label_layout import block_rectangles
+
+        matrix, w, h = camera_matrix(self.renderer)
+        names = [n for n, v in self.visuals.items() if v.actor.GetVisibility()]
+        if not names or not w or not h:
+            return [], np.zeros((0, 2))
+        bounds = np.array([self.visuals[n].actor.GetBounds() for n in names], float)
+        rects = block_rectangles(bounds, matrix, w, h)
+        return names, rects[:, [0, 2]] / w
+
+    def cover(self) -> None:
+        """The strips and the hidden blocks for the camera now."""
+        left, right = self.reach
+        strips, self.hidden, self.clear = [], set(), (0.0, 1.0)
+        if left > 0 or right > 0:
+            names, spans = self.spans()
+            clear = []
+            for reach, flip in ((right, False), (left, True)):
+                across = 1.0 - spans[:, ::-1] if flip else spans
+                side, hidden = side_strips(across, reach)
+                strips += [(1 - x1, 1 - x0, a1, a0) for x0, x1, a0, a1 in side] if flip else side
+                self.hidden |= {n for n, h in zip(names, hidden) if h}
+                inner = min((x0 for x0, *_ in side), default=1.0) if hidden.any() else 1.0
+                clear.append(1.0 - inner if flip else inner)
+            self.clear = (clear[1], clear[0])
+        self.actor.SetVisibility(bool(strips))
+        if strips:
+            self._draw(strips)
+
+    def trim_leaders(self, lines: vtk.vtkPolyData) -> None:
+        """The label leader lines (LabelLayout.leaders, pixels) less those reaching into a cover
+        that hides blocks: the line of a hidden block's label (a grey stroke at the edge alone)."""
+        from vtk.util.numpy_support import vtk_to_numpy
+
+        w = self.renderer.GetSize()[0]
+        if not self.hidden or not w or lines.GetNumberOfPoints() == 0:
             return
-        self.bands = (left, right)
-        self.actor.SetVisibility(left > 0 or right > 0)
-        if left <= 0 and right <= 0:
+        ends = vtk_to_numpy(lines.GetPoints().GetData())[:, 0].reshape(-1, 2) / w
+        keep = ((ends > self.clear[0]) & (ends < self.clear[1])).all(axis=1)
+        if keep.all():
             return
-        t = np.linspace(0.0, 1.0, STEPS + 1)
-        clear = t * t * (3 - 2 * t)  # 0 at the edge (opaque) to 1 at the band's inner end
-        xs = np.concatenate([t * left, 1.0 - t * right])
-        alpha = np.round(255 * (1 - np.concatenate([clear, clear]))).astype(np.uint8)
-        points = np.zeros((4 * (STEPS + 1), 3))
-        points[:, 0] = np.repeat(xs, 2)
-        points[:, 1] = np.tile([0.0, 1.0], 2 * (STEPS + 1))
+        points = vtk_to_numpy(lines.GetPoints().GetData()).reshape(-1, 2, 3)[keep].reshape(-1, 3)
+        vtk_points = vtk.vtkPoints()
+        vtk_points.SetData(numpy_to_vtk(points.copy(), deep=True))
+        cells = vtk.vtkCellArray()
+        n = len(points) // 2
+        cells.SetData(
+            numpy_to_vtkIdTypeArray(np.arange(0, 2 * n + 1, 2, dtype=np.int64), deep=True),
+            numpy_to_vtkIdTypeArray(np.arange(2 * n, dtype=np.int64), deep=True),
+        )
+        lines.SetPoints(vtk_points)
+        lines.SetLines(cells)
+        lines.Modified()
+
+    def _draw(self, strips: list) -> None:
+        """Quads from the pane's bottom to its top, each of the background's colour from its alpha
+        at x0 to that at x1."""
+        points = np.zeros((4 * len(strips), 3))
         colours = np.zeros((len(points), 4), np.uint8)
         colours[:, :3] = self.background
-        colours[:, 3] = np.repeat(alpha, 2)
-        quads = [(2 * k, 2 * k + 2, 2 * k + 3, 2 * k + 1) for side in (0, STEPS + 1) for k in range(side, side + STEPS)]
+        for k, (x0, x1, a0, a1) in enumerate(strips):
+            points[4 * k : 4 * k + 4, :2] = [(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)]
+            colours[4 * k : 4 * k + 4, 3] = np.round(255 * np.array([a0, a1, a1, a0]))
         vtk_points = vtk.vtkPoints()
         vtk_points.SetData(numpy_to_vtk(points, deep=True))
         cells = vtk.vtkCellArray()
         cells.SetData(
-            numpy_to_vtkIdTypeArray(np.arange(0, 4 * len(quads) + 1, 4, dtype=np.int64), deep=True),
-            numpy_to_vtkIdTypeArray(np.array(quads, dtype=np.int64).ravel(), deep=True),
+            numpy_to_vtkIdTypeArray(np.arange(0, 4 * len(strips) + 1, 4, dtype=np.int64), deep=True),
+            numpy_to_vtkIdTypeArray(np.arange(4 * len(strips), dtype=np.int64), deep=True),
         )
         self.poly.SetPoints(vtk_points)
         self.poly.SetPolys(cells)
