@@ -205,6 +205,8 @@ def test_the_window_walks_one_row_cell_by_cell_into_its_first_stop(lenet_run):
     dense = ex.Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12, lead=0.5, tail=0.5)
     units = [dense.at(k / (12 * fps - 1), last) for k in range(12 * fps)]
     assert sorted({m.done - 1 for m in units if m.walking}) == list(range(pace.WALK))
+    swept = [m for m in units if not m.walking and m.done < m.total]  # 0.1 s a unit: its numbers not printed
+    assert len(swept) > 100 and all(m.sweeping and m.legible == 0.0 for m in swept)
     assert units[-1].done == units[-1].total
 
 

@@ -130,8 +130,9 @@ def test_the_window_on_the_last_rows_stays_clear_of_the_caption(lenet_run):
 
 def test_a_dense_unit_and_a_pool_window_are_explained_too(lenet_run):
     for layer, says in (("fc1", "sum of the 400 products"), ("pool1", "largest of the 4 values")):
-        _, renderer, moment, image = _drawn(lenet_run, layer, 0.5)
+        _, renderer, moment, image = _drawn(lenet_run, layer, 1.0)  # the last unit or window, standing
         try:
+            assert not moment.sweeping  # (sweeping over the units: no unit's numbers printed)
             inset = renderer.scene_renderer.overlays.explain.inset
             text = inset.words.GetInput() + "\n" + inset.numbers.GetInput()
             assert says in text and f"{moment.step.recorded:.3f}".replace("-", "−") in text
@@ -332,6 +333,8 @@ def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run)
         assert _title(m) == f"conv1: map 0, row {row}, column {col}   ({row * 28 + col} of 0–783)"
     dense = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.0, last)
     assert _title(dense) == f"fc1: unit {dense.step.position[0]} of 0–{dense.total - 1}"
+    swept = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.5, last)
+    assert swept.sweeping and _title(swept) == f"fc1: on to unit {swept.total - 1}"  # not "map 57"
 
 
 def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):

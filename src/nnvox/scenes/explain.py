@@ -339,9 +339,10 @@ class Explanation:
         grid = (1, shape[0]) if self.target.family == "linear" else (shape[1], shape[2])
         stopped = done - 1 in chosen and schedule(progress + 1e-3, *timing) == done
         walking = not stopped and done - 1 in walked
-        # sweeping between stops (the finished map held at its end is not): no number of the
-        # positions passed is printed, the heading says where the window goes
-        sweeping = bool(chosen) and not stopped and not walking and done < len(steps)
+        # sweeping between stops, or over a dense layer's units after its walk (the finished map
+        # held at its end is not): no number of the positions passed is printed (at 0.1 s a unit they
+        # only flickered), the heading says where the window goes
+        sweeping = not stopped and not walking and done < len(steps)
         ahead = [k for k in chosen if k > done - 1]
         heading = steps[ahead[0]].position if sweeping and ahead else None
         return Moment(

@@ -527,6 +527,8 @@ def _title(m: Moment, widest: bool = False) -> str:
     in reading order is row × width + column (a class checked 6 · 28 + 10 against "179 of 784")."""
     s = m.step
     if m.sweeping and not widest:  # sweeping between stops: where to, not where now
+        if s.family == "linear":
+            return f"{m.layer}: on to unit {m.total - 1}"
         where = f"{m.layer}: map {s.position[0]}"
         if m.heading is not None:
             return f"{where}, sliding to row {m.heading[1]}, column {m.heading[2]}"
