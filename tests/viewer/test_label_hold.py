@@ -38,10 +38,10 @@ def _shown_per_frame(board) -> list[frozenset[str]]:
 
 
 # At 32 px capitals (theme.HALL_TEXT 3.0%) this wide scrub holds 7 labels where its most crowded
-# frame alone shows 8, and a label's short form (its first line, label_layout.shortened) can change
-# mid-shot: the jumps no longer fall with the held places (5 and 5). Left to do: hold a label's form
-# through a shot (a first try, holding the short form wherever one pose needed it, held 6).
-HALL_SIZE_TODO = pytest.mark.xfail(strict=True, reason="32 px labels: the held layout not yet tuned for them")
+# frame alone shows 8 (the lecture's own moving shots keep all 10: test_lecture_labels). Placing the
+# hidden labels first (label_layout._promote) reached 8 in one variant and 7 in the kept one: the
+# greedy layout is chaotic there. A label's short form is held through a shot where that hides none.
+HALL_SIZE_TODO = pytest.mark.xfail(strict=True, reason="32 px labels: 7 held where the most crowded frame shows 8")
 
 
 @HALL_SIZE_TODO
@@ -95,7 +95,6 @@ def _jumps(board) -> int:
     return count
 
 
-@HALL_SIZE_TODO
 def test_a_label_stays_where_it_stood_while_that_place_is_free(lenet_run, tmp_path, monkeypatch):
     """Through a shot a label keeps its place beside its block from one frame to the next where it
     is still free, rather than take the first free place anew (which jumped between sides of a

@@ -115,3 +115,39 @@ def test_an_open_layers_map_names_read_at_the_subjects_size_where_they_fit(size_
         fonts[layer] = {t["font"] for t in texts if t["text"].startswith("map ")}
     assert fonts["conv1"] == {hall_font(size[1], SUBJECT_TEXT)}, fonts
     assert len(fonts["conv2"]) == 1 and min(fonts["conv2"]) >= lecture_font(size[1]), fonts
+
+
+def _lecture_shot(index: int) -> str:
+    """The lecture's shot `index` (src/nnvox/storyboards/lecture.toml) as one_shot_board takes it:
+    its keys but the run, 3 s long."""
+    import re
+    from pathlib import Path
+
+    import nnvox
+
+    text = (Path(nnvox.__file__).parent / "storyboards" / "lecture.toml").read_text()
+    shot = text.split("[[shot]]")[index + 1]
+    shot = re.sub(r"(?m)^run = .*$", "", shot)
+    return re.sub(r"(?m)^duration = .*$", "duration = 3", shot)
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("index", [0, 1], ids=["overview", "forward pass"])
+def test_the_lectures_moving_overviews_name_every_block_in_every_frame(index, lenet_run, tmp_path):
+    """The lecture's first shot (keyed from azimuth 12 to the overview) and its forward pass (an
+    orbit) at 1080p: each of LeNet's 10 blocks named in every frame (relu3, between fc1 and fc2,
+    was hidden throughout both at 32 px capitals), each label in one form through the shot (its
+    shape line left off at all frames or none)."""
+    from tests.viewer.picture_policy import one_shot_board, shot_pictures
+
+    board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 3, _lecture_shot(index))
+    texts: dict[str, set[str]] = {}
+    frames = 0
+    for _, r in shot_pictures(board):
+        shown = {b: t for kind, b, t, _ in r.scene_renderer.label_layout.placement.shown if kind == "block"}
+        assert len(shown) >= 10 and "relu3" in shown, (frames, sorted(shown))
+        for block, text in shown.items():
+            texts.setdefault(block, set()).add(text)
+        frames += 1
+    assert frames >= 6  # 3 s at 3 frames a second
+    assert not {b: t for b, t in texts.items() if len(t) > 1}, "a label's form switched mid-shot"

@@ -377,7 +377,7 @@ class LabelSides:
         hide), and the labels shown to those that find room at every pose where their block is in
         the picture (laid out again with only those until each does). No poses: nothing held.
         Returns the sides held."""
-        self.held_sides, self.held_shown = {}, None
+        self.held_sides, self.held_shown, self.held_short = {}, None, set()
         poses = list(poses)
         counts: dict[str, Counter] = {}
         for placed, _ in self._lay_out_at(poses, place):
@@ -386,17 +386,66 @@ class LabelSides:
         self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
         self.held_shown = {label.block for label in self.labels}  # to begin with: any side where its own has no room
         order = [label.block for label in self.labels]
-        for _ in range(len(self.labels) + 1):  # each pass but the last drops a label
-            shown_at = self._lay_out_at(poses, place)
-            missing = Counter(b for p, out in shown_at for b in self.held_shown - set(p) - out)
+        for _ in range(2 * len(self.labels) + 1):  # each pass but the last drops a label or holds one short
+            missing = self._missing(self._lay_out_at(poses, place))
             if not missing:
                 break
             # the one missing at the most poses (the later in the network of two): without it the
             # others may find room (dropping every one missing somewhere at once left the lecture's
-            # scrub at 32 px capitals a label short of its most crowded frame)
-            self.held_shown -= {max(missing, key=lambda b: (missing[b], order.index(b)))}
+            # scrub at 32 px capitals a label short of its most crowded frame); first held by its
+            # first line alone, as a single picture tries before it hides a label
+            worst = max(missing, key=lambda b: (missing[b], order.index(b)))
+            if worst in self.held_short or not self._has_short_form(worst):
+                self.held_shown -= {worst}
+            else:
+                self.held_short.add(worst)
+        self._hold_short_forms(poses, place, order)
         self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
         return dict(self.held_sides)
+
+    def _has_short_form(self, block: str) -> bool:
+        """Whether `block`'s label has a first line alone to fall back on (a shape line under it)."""
+        return any(shortened(t) != t for lb in self.labels if lb.block == block for t in lb.texts)
+
+    def _missing(self, shown_at) -> Counter:
+        """The poses at which each held label is hidden while its block is in the picture."""
+        return Counter(b for placed, out in shown_at for b in self.held_shown - set(placed) - out)
+
+    def _hold_short_forms(self, poses, place, order: list[str]) -> None:
+        """Hold by its first line alone through the shot each label that reads so at some pose
+        (its shape line came and went mid-shot), one at a time, the one short at the most poses
+        first, kept where no held label then goes missing (holding every such label short at
+        once, the greedy layout found room for fewer: 6 of the wide scrub's 7)."""
+        short, tried = Counter(self._shortened_now), set()
+        if self._hold_all_short(poses, place):
+            return
+        for _ in range(len(self.labels)):
+            left = [b for b in short if b not in self.held_short | tried]
+            if not left:
+                return
+            block = max(left, key=lambda b: (short[b], order.index(b)))
+            tried.add(block)
+            self.held_short.add(block)
+            if self._missing(self._lay_out_at(poses, place)):
+                self.held_short.discard(block)  # its short form crowded another out: it switches
+            else:
+                short = Counter(self._shortened_now)
+
+    def _hold_all_short(self, poses, place) -> bool:
+        """Hold short every label that reads short at some pose, again until none switches; True
+        where no held label goes missing then, else nothing held (LeNet's overview: pool2 alone held
+        short crowded fc1 out; with conv2, fc2 and relu3 held short too none is)."""
+        missing = Counter()
+        for _ in range(len(self.labels)):
+            switching = set(self._shortened_now) - self.held_short
+            if not switching:
+                break
+            self.held_short |= switching
+            missing = self._missing(self._lay_out_at(poses, place))
+        if self.held_short and not missing and not set(self._shortened_now) - self.held_short:
+            return True
+        self.held_short = set()
+        return False
 
     def _lay_out_at(self, poses, place) -> list[tuple[dict[str, str], set[str]]]:
         """At each pose, the side of its block each block label shown takes, and the labels whose
@@ -405,11 +454,13 @@ class LabelSides:
         the pose's values, the list of top classes as it will (level with its first class's row,
         its lines to the rows)."""
         out, self._last = [], {}  # each pass starts as the shot's first frame will
+        self._shortened_now = Counter()  # the poses at which each label reads by its first line alone
         for pose in poses:
             place(pose)
             self._key = None
             self.update()
             blocks = self.placement.blocks
+            self._shortened_now.update(b for kind, b, t, _ in self.placement.shown if kind == "block" and "\n" not in t)
             sides = {b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"}
             out.append((sides, {b for b, _, why in self.placement.hidden if why in OUT_OF_PICTURE}))
         return out
@@ -428,20 +479,84 @@ def side_of(box: np.ndarray, rect: np.ndarray) -> str:
 
 
 class LabelForms:
-    """LabelLayout's part that tries a label's forms: its full text, then its first line alone."""
+    """LabelLayout's part that tries a label's forms (its full text, then its first line alone) and
+    finds room for the labels a layout left hidden (_promote)."""
 
     def _seek_form(self, i: int, naming: bool, anchor, where: dict, rects, taken, reach, any_side):
         """Label `i`'s place (_seek) in its full form, else in its first line alone (shortened: room
         for it where the two lines had none): (its place or None, its text, its text's box)."""
         label = self.labels[i]
         text, size = label.texts[naming], self._boxes[i, int(naming)]
-        found = self._seek(label, size, anchor, where[label.block], rects, taken, reach, any_side)
+        # through a shot: short at some pose, short at all; or placed first and short to leave room
+        held_short = label.block in self.held_short or label.block in self._squeezed
+        found = (
+            None if held_short else self._seek(label, size, anchor, where[label.block], rects, taken, reach, any_side)
+        )
         if found is None and shortened(text) != text:
             small = self._short_boxes[i, int(naming)]
             found = self._seek(label, small, anchor, where[label.block], rects, taken, reach, any_side)
             if found is not None:
                 return found, shortened(text), small
         return found, text, size
+
+    def _lay_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
+        """The labels in the scene's order; where that hides the input's or the output's label,
+        again with those two first, kept unless it hides more (in a network of one-module stages,
+        LeNet's, every block is a stage boundary, and the output, placed last, found no room at 480p).
+        Through a held shot, a label with no room on its held side goes last (_place_labels' `defer`),
+        unless that hides more than placing it in turn. Then those still hidden for want of room
+        are placed first (_promote)."""
+        kept = list(self.placement.hidden)  # the class texts' own
+        self._promoted, self._squeezed = (), set()
+        defer = self.held_shown is not None
+        missed = self._place_again(kept, matrix, rects, taken, False, defer)
+        if defer and missed:
+            again = self._place_again(kept, matrix, rects, taken, False, False)
+            if len(again) < len(missed):
+                missed, defer = again, False
+            else:
+                missed = self._place_again(kept, matrix, rects, taken, False, True)
+        ends_first = False
+        if any(lb.end for lb in missed):
+            again = self._place_again(kept, matrix, rects, taken, True, defer)
+            if len(again) <= len(missed):
+                missed, ends_first = again, True
+            else:
+                self._place_again(kept, matrix, rects, taken, False, defer)
+        self._promote(kept, matrix, rects, taken, ends_first, defer, missed)
+
+    def _promote(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool, missed: list) -> None:
+        """Place the labels hidden for want of room before the others (after the focused), kept
+        where that hides fewer: a block between two wide labels found every place about it taken
+        by its neighbours' (LeNet's relu3, between fc1 and fc2 at 32 px capitals), where the
+        neighbours, placed after it, still find room. Those a try hides in turn go next after
+        those placed first (relu3 first took pool2's place, then pool2, placed second, found
+        another), a few times; the try that hides the fewest is kept, or where one is still hidden,
+        those placed first in their first lines alone, where that hides fewer still (relu3 short
+        left pool2 room under the heads-up line at the 1-epoch LeNet's forward pass)."""
+        crowded = lambda out: [lb.block for lb in out if self._why_hidden(lb.block) == NO_ROOM]
+        best, fewest = (), len(missed)
+        for _ in range(PROMOTIONS):
+            new = tuple(b for b in crowded(missed) if b not in self._promoted)
+            if not new:
+                break
+            self._promoted += new
+            missed = self._place_again(kept, matrix, rects, taken, ends_first, defer)
+            if len(missed) < fewest:
+                best, fewest = self._promoted, len(missed)
+        squeezed = bool(fewest and self._promoted)
+        if squeezed:  # still crowded: those placed first by their first lines alone
+            self._squeezed = set(self._promoted)
+            if len(self._place_again(kept, matrix, rects, taken, ends_first, defer)) < fewest:
+                return
+            self._squeezed = set()
+        if squeezed or self._promoted != best:  # the last try was not the best: the best again
+            self._promoted = best
+            self._place_again(kept, matrix, rects, taken, ends_first, defer)
+
+    def _why_hidden(self, block: str) -> str | None:
+        """Why the last try left `block`'s label hidden (None: shown)."""
+        return next((why for b, _, why in reversed(self.placement.hidden) if b == block), None)
 
 
 class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
@@ -476,6 +591,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self.held_forms: dict[str, str] = {}  # output -> the class-text form held for a camera move
         self.held_sides: dict[str, str] = {}  # block -> the side its label keeps for a camera move
         self.held_shown: set[str] | None = None  # the labels a camera move shows (None: each picture decides)
+        self.held_short: set[str] = set()  # the labels a camera move shows by their first line alone
+        self._shortened_now: set[str] = set()  # those a pass of settle_label_sides showed so
         self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
         self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
         self._boxes: np.ndarray | None = None  # (n, 2, 4) each label's two texts' boxes about its anchor
@@ -483,7 +600,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self._key = None
         self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
         self._class_taken = np.empty((0, 4))  # the class texts' boxes and their lines, this layout
-        self._promoted: set[str] = set()  # blocks whose labels this layout places first (_promote)
+        self._promoted: tuple[str, ...] = ()  # blocks whose labels this layout places first, in turn (_promote)
+        self._squeezed: set[str] = set()  # those of them placed by their first lines alone (_promote)
         self._next: dict = {}  # block -> its label's display offset (pixels from its anchor), this layout
         self._last: dict = {}  # the same, the layout before
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
@@ -575,61 +693,13 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         """Label indices in placing order: the focused, the stage boundaries (`ends_first`: the
         network's input and output before the others), then the other labels, those of stages not
         named yet (`named`, filled as labels are placed) first."""
-        first = set(self.focus) | self._promoted
-        ranks = [0 if lb.block in first else lb.rank + 1 for lb in self.labels]
-        key = lambda i: (ranks[i], ends_first and not self.labels[i].end)
+        first = {block: n for n, block in enumerate(self._promoted)}  # after the focused, in turn
+        ranks = [0 if lb.block in self.focus or lb.block in first else lb.rank + 1 for lb in self.labels]
+        turn = lambda i: -1 if self.labels[i].block in self.focus else first.get(self.labels[i].block, len(first))
+        key = lambda i: (ranks[i], turn(i), ends_first and not self.labels[i].end)
         yield from sorted((i for i in range(len(ranks)) if ranks[i] <= 1), key=key)
         rest = [i for i in range(len(ranks)) if ranks[i] > 1]
         yield from sorted(rest, key=lambda i: (ranks[i], self.labels[i].stage in named))
-
-    def _lay_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
-        """The labels in the scene's order; where that hides the input's or the output's label,
-        again with those two first, kept unless it hides more (in a network of one-module stages,
-        LeNet's, every block is a stage boundary, and the output, placed last, found no room at 480p).
-        Through a held shot, a label with no room on its held side goes last (_place_labels' `defer`),
-        unless that hides more than placing it in turn. Then those still hidden for want of room
-        are placed first (_promote)."""
-        kept = list(self.placement.hidden)  # the class texts' own
-        self._promoted = set()
-        defer = self.held_shown is not None
-        missed = self._place_again(kept, matrix, rects, taken, False, defer)
-        if defer and missed:
-            again = self._place_again(kept, matrix, rects, taken, False, False)
-            if len(again) < len(missed):
-                missed, defer = again, False
-            else:
-                missed = self._place_again(kept, matrix, rects, taken, False, True)
-        ends_first = False
-        if any(lb.end for lb in missed):
-            again = self._place_again(kept, matrix, rects, taken, True, defer)
-            if len(again) <= len(missed):
-                missed, ends_first = again, True
-            else:
-                self._place_again(kept, matrix, rects, taken, False, defer)
-        self._promote(kept, matrix, rects, taken, ends_first, defer, missed)
-
-    def _promote(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool, missed: list) -> None:
-        """Place the labels hidden for want of room before the others (as the focused are), kept
-        where that hides fewer, the hidden of each try added to those placed first, a few times:
-        in the order of importance, a block between two wide labels found every place about it
-        taken by its neighbours' (LeNet's relu3, between fc1 and fc2 at 32 px capitals), where
-        the neighbours, placed after it, still find room."""
-        crowded = lambda out: [lb for lb in out if self._why_hidden(lb.block) == NO_ROOM]
-        best: set[str] = set()
-        for _ in range(PROMOTIONS):
-            if not crowded(missed):
-                break
-            self._promoted = best | {lb.block for lb in crowded(missed)}
-            again = self._place_again(kept, matrix, rects, taken, ends_first, defer)
-            if len(again) >= len(missed):
-                self._promoted = best
-                self._place_again(kept, matrix, rects, taken, ends_first, defer)
-                break
-            missed, best = again, set(self._promoted)
-
-    def _why_hidden(self, block: str) -> str | None:
-        """Why the last try left `block`'s label hidden (None: shown)."""
-        return next((why for b, _, why in reversed(self.placement.hidden) if b == block), None)
 
     def _place_again(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool) -> list:
         """_place_labels afresh: the block labels' places of the last try cleared (`kept`: the
