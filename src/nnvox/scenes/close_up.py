@@ -67,6 +67,7 @@ def fade_bands(pose: CameraPose, subject, aspect: float, share: float) -> tuple[
 # of the frame's width: a block whose outer end comes this near a side edge fades out whole, gone as
 # its end reaches the edge (0.3 of its width past the edge before: pool1 read as a grey, half-cut ghost)
 APPROACH = 0.02
+HIDES = 0.2  # a cover this opaque hides its blocks' labels (a label pinned at the edge over a block fading out)
 RAMP = 0.01  # of the frame's width: a cover's inner end eases to clear over this (or the gap before the next block)
 
 
@@ -78,7 +79,7 @@ def smoothstep(t):
 def side_strips(spans, reach: float) -> tuple[list[tuple[float, float, float, float]], np.ndarray]:
     """The right side edge's cover, given the blocks' `spans` (n, 2) across the frame (0 its left
     edge, 1 its right) and how far in it may `reach` (fade_bands): strips (x0, x1, alpha at x0,
-    alpha at x1) of the background's colour, and which blocks it hides (bool, n: covered at half
+    alpha at x1) of the background's colour, and which blocks it hides (bool, n: covered at HIDES
     opacity or more, their labels hidden with them). Every block the edge cuts or nearly
     (APPROACH), and every block reaching into its cover, is covered whole, opaque as the nearest
     one's end reaches the edge: no block is drawn cut; the cover ends clear in the gap inside it.
@@ -109,4 +110,4 @@ def side_strips(spans, reach: float) -> tuple[list[tuple[float, float, float, fl
     gap = start - inside[inside <= start].max() if (inside <= start).any() else RAMP
     ramp = max(min(RAMP, gap), 0.0)
     strips = [(start, 1.0, alpha, alpha)] + ([(start - ramp, start, 0.0, alpha)] if ramp > 0 else [])
-    return strips, covered if alpha >= 0.5 else none
+    return strips, covered if alpha >= HIDES else none
