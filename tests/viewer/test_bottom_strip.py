@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from nnvox.viewer.options import cap_height
-from nnvox.viewer.theme import NOTE_TEXT
+from nnvox.viewer.theme import LEGEND_TEXT
 from tests.viewer.picture_policy import _text_of, check_lecture_text, drawn_texts
 
 pytestmark = pytest.mark.gl
@@ -101,14 +101,14 @@ def _strip(scene, size, shot: bool, hall: bool = False) -> tuple:
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_no_two_bottom_strip_texts_overlap_and_none_leaves_the_frame(mistake_scene, shape):
-    """The window's pane's strip (the chart inset drawn) and a lecture's (no chart: its text at 28 px
-    capitals, theme.NOTE_TEXT, the caption's at 40 px)."""
+    """The window's pane's strip (the chart inset drawn) and a lecture's (no chart: its legends' text
+    at 32 px capitals at 1080p, theme.LEGEND_TEXT, the caption's at 40 px)."""
     for size, shot in ((size, shot) for size in SHAPES[shape] for shot in (True, False)):
         where = f"{shape} {size[0]}x{size[1]} {'shot' if shot else 'still'}"
         texts, bars, box, _, _, _ = _strip(mistake_scene, size, shot, hall=True)
         assert box is None and len(bars) == 3, f"{where} lecture: {len(bars)} bars, inset {box}"
         check_lecture_text(f"{where} lecture", texts, size)  # inside the frame, lecture-sized, none over another
-        assert all(cap_height(t["font"]) >= round(NOTE_TEXT * size[1]) for t in texts), f"{where} lecture"
+        assert all(cap_height(t["font"]) >= round(LEGEND_TEXT * size[1]) for t in texts), f"{where} lecture"
         for i, bar in enumerate(bars):
             assert not [b for b in bars[:i] if _meet(bar, b)], f"{where} lecture: bar {i} over another"
             assert not [t["text"] for t in texts if _meet(t["box"], bar)], f"{where} lecture: a text over bar {i}"
@@ -153,3 +153,39 @@ def test_the_inset_titles_share_a_line_only_where_both_fit(mistake_scene, size):
     room = (layout.box[2] - layout.box[0] - 2 * TITLE_PAD) * size[0]
     assert all(text_extent(prop, words)[0] <= room + 0.5 for row in layout.rows for _, words in row), size
     assert size != (1440, 1080) or not together, "the reported 4:3 frame: the two titles overlapped on one line"
+
+
+@pytest.mark.parametrize("mode", ["activations", "distance-from-start"])
+def test_a_lectures_legend_words_are_drawn_at_the_labels_size_at_1080p(lenet_run, mode):
+    """Read off the frame: under each bar its words' digits ("0", "1", "≥ 0.26"), over it its title and
+    beside it the notes, each line at least theme.LEGEND_TEXT of the height in ink (32 px at 1080p; a
+    lecturer measured 25-28 px and asked for about 32); the bar itself at least 20 px thick."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    w, h = 1920, 1080
+    scene = build_scene(lenet_run, SceneOptions(mode=mode))
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False))
+    try:
+        legends = r.scene_renderer.overlays.legends
+        legends.show_notes(epochs=True)
+        image = r.render(scene.frame_at(scene.n_snapshots - 1))
+        texts = [t for t in drawn_texts(r) if t["kind"] == "text" and t["box"][3] < 0.2 * h]
+        bars = _bars(legends, r.scene_renderer.renderer)
+    finally:
+        r.close()
+    background = np.array(DEFAULT_THEME.colours.background)
+    digits = [t for t in texts if t["text"].lstrip("≥ ").replace(".", "").isdigit()]
+    words = [t for t in texts if t not in digits]
+    assert digits and words, [t["text"] for t in texts]  # the ends' numbers, the titles and the notes
+    for t in texts:
+        x0, y0, x1, y1 = (round(v) for v in t["box"])
+        # (vtk's box of a text is a pixel or two inside its ink: the rows round it read too; faint edges in)
+        ink = np.abs(image[h - y1 - 2 : h - y0 + 2, x0:x1].astype(int) - background).max(axis=2) > 30
+        rows = np.flatnonzero(ink.any(axis=1))
+        tall = rows[-1] - rows[0] + 1  # a digit's height; a line of words: its ascenders to descenders
+        assert tall >= round(LEGEND_TEXT * h), (t["text"], tall)
+    assert all(bar[3] - bar[1] >= 20 for bar in bars), bars

@@ -25,7 +25,15 @@ def test_the_lecture_line_is_the_default_and_detail_is_asked_for(digits_run, tmp
     lecture = render_png(digits_run, tmp_path / "lecture.png", size="854x480")
     detail = render_png(digits_run, tmp_path / "detail.png", size="854x480", hud="detail")
     short, long = _text_columns(lecture, 480), _text_columns(detail, 480)
-    assert 100 < short < 0.6 * long  # "Epoch 3 of 3 · accuracy 82.0% · true 0, predicted 0" is short
+    # the lecture's line is drawn larger (theme.HEADS_UP_TEXT, the detail's a note's size, broken over
+    # lines across the pane's width): widths per pixel of font, "Epoch 3 of 3 · accuracy 82.0% · true
+    # 0, predicted 0" the shorter
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    options, fraction = RenderOptions(width=854, height=480), DEFAULT_THEME.fonts.hud.fraction
+    big, small = options.hud_font(fraction), options.hud_font(fraction, detail=True)
+    assert big > small and short > 100 and short / big < 0.7 * long / small, (short, big, long, small)
 
 
 def test_legend_titles_say_what_the_colours_are_in_words(digits_run):

@@ -11,6 +11,7 @@ import itertools
 
 import pytest
 
+from nnvox.viewer.overlays.legends import NOTES, SHORT_NOTES
 from tests.viewer.picture_policy import drawn_texts
 
 SHAPES = {"16:9": (1920, 1080), "4:3": (1440, 1080), "1:1": (1080, 1080), "9:16": (608, 1080)}
@@ -37,10 +38,10 @@ def test_every_overlay_text_keeps_the_frames_edge_margin(lenet_run):
             r.close()
         words = {t["text"] for t in texts}
         # the window's pane draws the chart (its "100%") and the notes; a lecture's neither chart nor,
-        # but at 16:9, notes (no room for them at 28 px capitals)
+        # but at 16:9, notes (no room for them at 32 px capitals, theme.LEGEND_TEXT)
         assert any(t.startswith("Epoch") for t in words) and ("100%" in words) != hall, f"{shape}: {sorted(words)}"
         notes = not hall or shape == "16:9"
-        assert any(t.startswith("block:") for t in words) == notes, f"{shape}: the notes drawn"
+        assert bool(words & {NOTES["maps"], SHORT_NOTES["maps"]}) == notes, f"{shape}: the notes drawn"
         keep = margin(min(w, h)) - 1  # of the shorter side (hud.edge_pixels); a pixel for rounding
         for t in texts:
             x0, y0, x1, y1 = t["box"]

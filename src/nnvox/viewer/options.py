@@ -13,8 +13,10 @@ from nnvox.viewer.theme import (
     DEFAULT_THEME,
     FONT_PER_CAP,
     HALL_TEXT,
+    HEADS_UP_TEXT,
     LECTURE_FONT,
     LECTURE_TEXT,
+    LEGEND_TEXT,
     NOTE_TEXT,
     RGB8,
     SUBJECT_TEXT,
@@ -90,8 +92,8 @@ class RenderOptions:
     label_ranges: bool = False
     text_scale: float = 1.0  # smaller text for panes sharing the window (comparisons)
     # a lecture's picture (video, still): text for a hall (theme's CAPTION_TEXT, HALL_TEXT,
-    # SUBJECT_TEXT, NOTE_TEXT capitals at least); False: the desktop window's pane, read from a desk
-    # (WINDOW_HALL_TEXT, WINDOW_SUBJECT_TEXT, lines of LECTURE_TEXT)
+    # SUBJECT_TEXT, HEADS_UP_TEXT, LEGEND_TEXT, NOTE_TEXT capitals at least); False: the desktop
+    # window's pane, read from a desk (WINDOW_HALL_TEXT, WINDOW_SUBJECT_TEXT, lines of LECTURE_TEXT)
     hall: bool = True
     transparent: bool = False  # RGBA frames with a clear background (WebM, ProRes, PNG overlays)
     theme: Theme = DEFAULT_THEME
@@ -134,11 +136,24 @@ class RenderOptions:
         window's)."""
         return max(self.text_size(fraction), hall_font(self.height, HALL_TEXT if self.hall else WINDOW_HALL_TEXT))
 
-    def hud_font(self, fraction: float) -> int:
-        """The heads-up line's font size: a note's in a lecture's picture (text_size: the HUD
-        repeats what the caption and chart say, and on one line at theme.NOTE_TEXT), a label's in
-        the window's (hall_text)."""
-        return self.text_size(fraction) if self.hall else self.hall_text(fraction)
+    def hud_font(self, fraction: float, detail: bool = False) -> int:
+        """The heads-up line's font size: in a lecture's picture capitals of theme.HEADS_UP_TEXT (it
+        carries the epoch and the accuracy a shot over epochs is about, and has the frame's top edge
+        to itself), a note's for its `detail` style (a developer's long line, text_size); a label's
+        in the window's (hall_text)."""
+        if self.hall:
+            return (
+                self.text_size(fraction)
+                if detail
+                else max(self.text_size(fraction), hall_font(self.height, HEADS_UP_TEXT))
+            )
+        return self.hall_text(fraction)
+
+    def legend_font(self) -> int:
+        """The font size of the legends' words, titles and notes: in a lecture's picture capitals of
+        theme.LEGEND_TEXT; the theme's legend size in the window's."""
+        size = self.font(self.theme.fonts.legend)
+        return max(size, hall_font(self.height, LEGEND_TEXT)) if self.hall else size
 
     def caption_font(self) -> int:
         """The font size of a storyboard's caption: capitals theme.CAPTION_TEXT of the image height."""

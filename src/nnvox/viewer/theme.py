@@ -6,7 +6,8 @@ Layout values are fractions of the pane (normalised viewport: x from the left, y
 text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font): no
 text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT), and a
 lecture's pictures draw capitals of CAPTION_TEXT (the caption), HALL_TEXT (labels, class texts),
-SUBJECT_TEXT (a shot's subject) and NOTE_TEXT (every other text) at least."""
+SUBJECT_TEXT (a shot's subject), HEADS_UP_TEXT (the heads-up line), LEGEND_TEXT (the legends) and
+NOTE_TEXT (every other text) at least."""
 
 from __future__ import annotations
 
@@ -49,9 +50,17 @@ HALL_TEXT = 0.030
 SUBJECT_TEXT = 0.034
 # the caption: 3.7%, 40 px at 1080p, in at most two lines (overlays/caption.py)
 CAPTION_TEXT = 0.037
-# every other text (the legends, the training chart, the notes, an inset's, the heads-up line):
-# 2.6%, 28 px at 1080p; a text not worth a student's reading at that size is left out of the
-# lecture's pictures rather than drawn smaller (RenderOptions.hall)
+# the heads-up line (its lecture style): a subject's size, 37 px at 1080p, across the frame's top
+# edge in at most two lines (overlays/hud.py; none while a layer is explained): a shot over epochs
+# is about its epoch and accuracy. At CAPTION_TEXT the two lines the block labels keep free for it
+# (labels.reserved) hid LeNet's relu3 label in the mistake shot at 1080p
+HEADS_UP_TEXT = SUBJECT_TEXT
+# the legends' titles, words and notes: the labels' size, 32 px at 1080p, as large as the bottom
+# strip holds a title, a bar and the words under it (overlays/legends.py)
+LEGEND_TEXT = HALL_TEXT
+# every other text (the training chart, an inset's, the detail style's heads-up line): 2.6%, 28 px
+# at 1080p; a text not worth a student's reading at that size is left out of the lecture's
+# pictures rather than drawn smaller (RenderOptions.hall)
 NOTE_TEXT = 0.026
 # The line spacing of labels and class texts (vtk's line pitch, in font sizes): at vtk's 1.1 a
 # title's descender ("input", "top 5") met the digits of the line under it at 32 px capitals
@@ -128,10 +137,12 @@ class Colours:
 
 @dataclass(frozen=True)
 class Fonts:
-    hud: FontSize = FontSize(0.024, 9)  # the heads-up line (options.hall_text: NOTE_TEXT its least in a lecture's)
+    hud: FontSize = FontSize(0.024, 9)  # the heads-up line (options.hud_font: HEADS_UP_TEXT its least in a lecture's)
     caption: FontSize = FontSize(0.034, 10)
     label: FontSize = FontSize(LECTURE_FONT)  # block labels, an output's class texts, cloud labels
-    legend: FontSize = FontSize(LECTURE_FONT)  # tick labels; the legend's title is 1.1 times this
+    # the legends' words (options.legend_font: LEGEND_TEXT its least in a lecture's); the window's
+    # bar titles are 1.1 times this
+    legend: FontSize = FontSize(LECTURE_FONT)
     panel: FontSize = FontSize(LECTURE_FONT)  # metrics inset and histogram panel
     card_title: FontSize = FontSize(0.07)
     card_subtitle: FontSize = FontSize(0.036)

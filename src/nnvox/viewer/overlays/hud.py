@@ -17,11 +17,24 @@ from nnvox.viewer.theme import to_unit
 
 GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
 ELLIPSIS = "…"
+HALL_LINES = 2  # the most lines a lecture's heads-up line takes (labels.reserved keeps two free)
 
 
-def fit(text: str, fits: Callable[[str], bool]) -> str:
+def fit(text: str, fits: Callable[[str], bool], most_lines: int | None = None) -> str:
     """`text` with each line that `fits` refuses broken at its separators, a part still too wide
-    alone broken after its commas (a run's name, then its snapshot), and what is still too wide cut short."""
+    alone broken after its commas (a run's name, then its snapshot), and what is still too wide cut
+    short; in at most `most_lines` lines where given, its last parts (between separators) left out
+    until it fits them: a lecture's line leads with what a shot over epochs is about (the epoch, the
+    accuracy), and the sample it ends with is the picture's own (its input, its answer)."""
+    fitted = _fitted(text, fits)
+    parts = text.split(SEPARATOR)
+    while most_lines is not None and fitted.count("\n") >= most_lines and len(parts) > 1:
+        parts = parts[:-1]
+        fitted = _fitted(SEPARATOR.join(parts), fits)
+    return fitted
+
+
+def _fitted(text: str, fits: Callable[[str], bool]) -> str:
     lines = [piece for line in text.split("\n") for piece in broken(line, SEPARATOR, fits)]
     lines = [piece for line in lines for piece in (broken(line, ", ", fits) if not fits(line) else [line])]
     return "\n".join(shortened(line, fits) for line in lines)
@@ -92,7 +105,8 @@ def edge_pixels(stage: Stage) -> float:
 
 class HeadsUpLine:
     def __init__(self, stage: Stage):
-        size = stage.options.hud_font(stage.fonts.hud.fraction)  # read from the back of a hall
+        self.detail = stage.options.hud == "detail"
+        size = stage.options.hud_font(stage.fonts.hud.fraction, self.detail)  # read from the back of a hall
         # inside the frame's edge margin at any shape: 9:16's 1.2% of the width was 7 px
         edge = edge_pixels(stage)
         self.room = min(stage.pane_width * stage.layout.hud_width, stage.pane_width - 2 * edge)  # a line's pixels
@@ -106,7 +120,8 @@ class HeadsUpLine:
         self.actor.SetPosition(max(x, edge / stage.pane_width), min(y, 1.0 - edge / stage.pane_height))
         stage.renderer.AddViewProp(self.actor)
         self.props = [self.actor]
-        self.detail = stage.options.hud == "detail"
+        # a lecture's line at a subject's size: two lines at most (a narrow frame's), in a frame's top edge
+        self.most_lines = HALL_LINES if stage.options.hall and not self.detail else None
         self.stage = stage
         self._text: str | None = None  # the frame's text last shown: measured once, not each frame
 
@@ -115,9 +130,16 @@ class HeadsUpLine:
         dpi = window.GetDPI() if window is not None else 72
         return text_extent(self.actor.GetTextProperty(), line, dpi)[0] <= self.room
 
+    def make_way(self, explaining: bool) -> None:
+        """Hidden in a lecture's picture while a layer is explained (`explaining`): the shot is about
+        one map of one snapshot, which its inset's heading names, and the line at the caption's size
+        ran through the explained map's heading ("map 0 of conv1") and under the inset's backing
+        across the frame's top; the window's line stays."""
+        self.actor.SetVisibility(not (explaining and self.stage.options.hall))
+
     def update(self, shown: Shown) -> None:
         frame = shown.frame
         text = frame.hud_detail or frame.hud if self.detail else frame.hud
         if text != self._text:
             self._text = text
-            self.actor.SetInput(fit(text, self.fits))
+            self.actor.SetInput(fit(text, self.fits, self.most_lines))

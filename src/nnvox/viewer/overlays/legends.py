@@ -19,7 +19,7 @@ from nnvox.scenes.heads_up import significant
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.hud import sized_extent
+from nnvox.viewer.overlays.hud import edge_pixels, sized_extent
 from nnvox.viewer.overlays.metrics import InsetLayout, edge_share, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import Box, to_unit
@@ -45,16 +45,18 @@ TICK_WORDS = {
     "diverging": ("negative", "0", "positive"),
     "difference": ("left lower", "same", "left higher"),
 }
-# A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says so and
-# names the unit, its bar's ends are that scale's numbers (0 ... "≥ the shared maximum", AT_LEAST), which
-# a student can check a claim against; longest title first, the first that fits over the bar (no "|w − w₀|": the
-# legend's font draws no "|")
+# A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says what
+# the colours are and that every layer shares the scale, in a student's words ("weight units, all
+# layers" read as jargon to a lecturer), its bar's ends are that scale's numbers (0 ... "≥ the shared
+# maximum", AT_LEAST, in the weights' own units), which a student can check a claim against; the note
+# beside it (NOTES["epochs"]) says the one scale holds for every layer and epoch. Longest title
+# first, the first that fits over the bar (no "|w − w₀|": the legend's font draws no "|")
 SHARED_SCALE_TITLES = {
     "distance-from-start": (
-        "how far each weight moved since the start, in weight units, all layers",
-        "how far each weight moved, in weight units, all layers",
-        "distance moved, in weight units, all layers",
-        "weight units, all layers",
+        "how far each weight moved since the start, same scale for all layers",
+        "distance moved, same scale for all layers",
+        "distance each weight moved",
+        "distance moved",
     )
 }
 # The same ends in a narrow pane, where the long words would meet (a diverging bar's ends are its sign)
@@ -73,6 +75,11 @@ SHORT_WORDS = {
 # its chart keeps a readable width in a tall frame
 RAISED_LEFT = 0.5
 BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
+# The strip from the bottom up, in fonts of the legends' words: the words under a bar take WORDS_LINE
+# from the strip's bottom (legend_bottom, or the frame's edge margin where higher: their box keeps it)
+# and hang WORDS_GAP below the bar; the bar's title takes TITLE_LINE under legend_top (at 1.3, 0.25
+# and 1.25 a lecture's 32 px words left the bar 14 px thick at 1080p)
+WORDS_LINE, WORDS_GAP, TITLE_LINE = 1.15, 0.12, 1.15
 
 
 # Each mark a picture may draw, in words a student reads (capture/health.py decides dead and saturated)
@@ -99,14 +106,16 @@ NOTES = {
     "filters": "block: front face = filter 0, the others behind it",
     "per layer, epochs": "colours: a scale per layer, the same every epoch",
     "per stage, epochs": "colours: a scale per stage, the same every epoch",
-    "epochs": "colours: the same scale every epoch",
+    "epochs": "colours: one scale for all layers, the same every epoch",
 }
+# A lecture's (captioned) pictures draw these, at the labels' size in the strip's right part: each
+# fits 0.35 of a 16:9 frame's width at 32 px capitals (fewer words, the same meaning)
 SHORT_NOTES = {
-    "maps": "block: map 0 in front, others behind",
-    "filters": "block: filter 0 in front, others behind",
-    "per layer, epochs": "scales: per layer, same every epoch",
-    "per stage, epochs": "scales: per stage, same every epoch",
-    "epochs": "scale: the same every epoch",
+    "maps": "front: map 0, others behind",
+    "filters": "front: filter 0, others behind",
+    "per layer, epochs": "scales: per layer, all epochs",
+    "per stage, epochs": "scales: per stage, all epochs",
+    "epochs": "one scale: all layers, all epochs",
 }
 
 
@@ -304,14 +313,18 @@ def bar_width(
     *,
     whole: bool = False,
     left: float | None = None,
+    lone: bool = False,
 ) -> float:
     """A bar's width (pane fractions): as wide as at full width in a narrower pane (`pane_share`: its
     share of the window's width), so the title fits over it; narrower when `count` bars would reach
     the metrics inset (its left edge `inset_left`: the theme's unless the pane widened it). `whole`:
     the bars take the strip's whole width (the inset raised over them), each up to legend_max_width.
-    `left`: where the first starts (bars_left; the theme's legend_left by default)."""
+    `left`: where the first starts (bars_left; the theme's legend_left by default). `lone`: a lecture's
+    one bar, up to legend_max_width (its title at the labels' size says in plain words what the
+    colours are and that every layer shares them: "distance moved, same scale for all layers")."""
     left = layout.legend_left if left is None else left
-    wide = layout.legend_max_width if whole else min(layout.legend_max_width, layout.legend_width / pane_share)
+    wide = layout.legend_max_width if whole or (lone and count == 1) else layout.legend_width / pane_share
+    wide = min(layout.legend_max_width, wide)
     right = 1.0 - left + layout.legend_gap if whole else inset_left
     right = layout.metrics_box[0] if right is None else right
     room = right - layout.legend_gap - left - (count - 1) * layout.legend_gap
@@ -367,11 +380,15 @@ def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tupl
     `whole` width: bar_width): which of its titles is the first that fits over it and half the gap
     each side (its count where none does) and the form of its words that fits under it (None: none
     does). What ColourLegends draws and what placed_inset weighs: the one place a title's form is chosen."""
-    layout, size = stage.layout, stage.options.font(stage.fonts.legend)
+    layout, size = stage.layout, stage.options.legend_font()
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
     share = stage.viewport[2] - stage.viewport[0]
-    width = bar_width(layout, len(bars), share, inset_left, whole=whole, left=bars_left(stage))
-    title, word, gap = text_measure(stage, title_font(size)), text_measure(stage, size), 0.5 * size / stage.pane_width
+    width = bar_width(layout, len(bars), share, inset_left, whole=whole, left=bars_left(stage), lone=stage.options.hall)
+    title, word, gap = (
+        text_measure(stage, title_font(size, stage.options.hall)),
+        text_measure(stage, size),
+        0.5 * size / stage.pane_width,
+    )
     rooms = title_rooms(stage, width, len(bars))
     return [
         (first_fitting(b.titles, room, title), words_that_fit(b.words, width, word, gap))
@@ -379,9 +396,11 @@ def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tupl
     ]
 
 
-def title_font(size: int) -> int:
-    """A bar's title's font size, from its words' `size`."""
-    return round(size * 1.1)
+def title_font(size: int, hall: bool = False) -> int:
+    """A bar's title's font size, from its words' `size`: a tenth larger in the window's; the same in
+    a lecture's picture (`hall`), whose words are already the labels' size and whose strip has no
+    room for a larger title over its bar."""
+    return size if hall else round(size * 1.1)
 
 
 @per_object
@@ -416,7 +435,7 @@ def notes_corner(stage: Stage) -> Box:
     box, layout = stage.options.metrics_box, stage.layout
     if not stage.options.hall:
         return box
-    size = stage.options.font(stage.fonts.legend)
+    size = stage.options.legend_font()
     widest = max(map(text_measure(stage, size), SHORT_NOTES.values()))
     room = 1.0 - edge_share(stage) - 1.5 * size / stage.pane_width - layout.lecture_notes_left
     # a frame narrower than 16:9 has no room there for them: the bars take the strip's width
@@ -442,16 +461,18 @@ class ColourLegends:
     def __init__(self, stage: Stage, caption=None, labels=None):
         layout = stage.layout
         self.stage = stage
-        self.size = stage.options.font(stage.fonts.legend)
+        self.size = stage.options.legend_font()
         self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
         inset = placed_inset(stage)  # the bars keep left of it (or take the width under it), the marks sit over it
         inset_box = inset.box if inset is not None else notes_corner(stage)
         whole = inset is not None and inset.raised
         share, self.left = stage.viewport[2] - stage.viewport[0], bars_left(stage)
-        self.width = bar_width(layout, len(self.bars), share, inset_box[0], whole=whole, left=self.left)
+        self.width = bar_width(
+            layout, len(self.bars), share, inset_box[0], whole=whole, left=self.left, lone=stage.options.hall
+        )
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
-        title_room = 1.25 * title_font(self.size) / stage.pane_height
+        title_room = TITLE_LINE * title_font(self.size, stage.options.hall) / stage.pane_height
         self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
@@ -470,7 +491,8 @@ class ColourLegends:
         cmap, (lo, hi) = legend.cmap, legend.span
         x = self.left + (self.width + layout.legend_gap) * i
         top = self.heading_y - 0.008
-        bottom = max(top - BAR_HEIGHT, layout.legend_bottom + 1.3 * self.size / pane_h)
+        floor = max(layout.legend_bottom, edge_pixels(self.stage) / pane_h)
+        bottom = max(top - BAR_HEIGHT, floor + WORDS_LINE * self.size / pane_h)
         bar = vtk.vtkScalarBarActor()
         bar.SetLookupTable(lookup_table(cmap, lo, hi))
         bar.SetOrientationToHorizontal()
@@ -482,11 +504,14 @@ class ColourLegends:
         bar.SetWidth(self.width)
         bar.SetHeight(top - bottom)
         heading = self._text(
-            legend.titles[min(title, len(legend.titles) - 1)], title_font(self.size), "centre", "bottom"
+            legend.titles[min(title, len(legend.titles) - 1)],
+            title_font(self.size, self.stage.options.hall),
+            "centre",
+            "bottom",
         )
         heading.SetPosition(self._inside(x + self.width / 2, heading), self.heading_y)
         words = words or tuple(SHORT_WORDS.get(w, w) for w in (legend.words[0], legend.words[-1]))
-        under = bottom - 0.25 * self.size / pane_h
+        under = bottom - WORDS_GAP * self.size / pane_h
         ends = [self._text(words[0], self.size, "left", "top"), self._text(words[-1], self.size, "right", "top")]
         ends[0].SetPosition(x, under)
         ends[1].SetPosition(x + self.width, under)
@@ -593,7 +618,7 @@ def entry_stack(
     end in a lecture's corner), their words (the first of `forms` that fits between the margins,
     and off the box `clear_of` where given: kind -> words) and the box they take; None where no
     form fits."""
-    size = stage.options.font(stage.fonts.legend)
+    size = stage.options.legend_font()
     measure = measure or text_measure(stage, size)
     gap, edge = 1.5 * size / stage.pane_width, edge_share(stage)
     for form in forms:
@@ -624,7 +649,7 @@ class MarkEntries:
         self.stage, self.options, self.caption = stage, stage.options, caption
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.cornered = cornered  # in a lecture's corner (notes_corner): the colour bars end left of it
-        self.size = stage.options.font(stage.fonts.legend)
+        self.size = stage.options.legend_font()
         swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
         self.props = [prop for entry in self.entries.values() for prop in entry if prop is not None]
