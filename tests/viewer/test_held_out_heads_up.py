@@ -79,3 +79,35 @@ def test_the_windows_heads_up_line_keeps_its_own_size(lenet_run):
     )
     _, lines, _, _, _ = _render(lenet_run, (1280, 820), hall=False)
     assert len(lines) == 1  # the window's smaller line: one at 16:10
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("hall", [True, False])
+def test_a_lectures_line_gives_the_explained_layers_heading_the_top_edge(lenet_run, hall):
+    """While a layer is explained a lecture's picture draws no heads-up line (it ran through the
+    explained map's heading, "map 0 of conv1", and under the inset's backing); the window's keeps it.
+    Read off the frame: the line's first glyph's corner holds ink only where the line is drawn."""
+    from nnvox.scenes.explain import Explanation, focused
+    from nnvox.scenes.shots import explain_pose
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import DEFAULT_THEME
+
+    scene = build_scene(lenet_run)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 3, seconds=1.0)
+    r = OffscreenRenderer(scene, RenderOptions(width=1280, height=720, hall=hall))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach))
+        inked = []
+        for moment in (None, explained.at(0.3, 1.0)):
+            pane.show_explain(moment)
+            image = r.render(
+                focused(scene.frame_at(1.0, sample=3), moment) if moment else scene.frame_at(1.0, sample=3)
+            )
+            x, y = pane.overlays.hud.actor.GetPositionCoordinate().GetComputedDisplayValue(pane.renderer)
+            corner = image[720 - y : 720 - y + 40, x : x + 12].astype(int)  # the "E" of "Epoch"'s stem
+            inked.append(bool((np.abs(corner - DEFAULT_THEME.colours.background).max(axis=2) > 100).any()))
+    finally:
+        r.close()
+    assert inked == [True, not hall], inked
