@@ -129,7 +129,7 @@ def test_each_label_keeps_its_side_of_its_block_through_a_shot(lenet_run, tmp_pa
         alone = sides()
     assert any(len(s) > 1 for s in alone.values()), f"the move no longer flips a label: {alone}"  # the case is real
     held = sides()
-    assert held and all(len(s) == 1 for s in held.values()), held
+    assert held and all(len(s) == 1 for s in held.values()), {b: s for b, s in held.items() if len(s) > 1}
 
 
 # Activations at the first snapshot, then the weights (a dip: another mode), then an end card (a

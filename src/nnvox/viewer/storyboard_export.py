@@ -18,7 +18,7 @@ from nnvox.scenes.presets import output_size
 from nnvox.scenes.scene import CHANGE_MODES
 from nnvox.scenes.shot_changes import coming_in, cross_fade_frames, dip_levels, going_out, move_fade_frames
 from nnvox.scenes.shot_subject import shot_subject
-from nnvox.scenes.shots import forward_light, frame_count, shot_frames
+from nnvox.scenes.shots import ShotFrame, forward_light, frame_count, shot_frames
 from nnvox.scenes.storyboard import (
     Shot,
     Storyboard,
@@ -260,10 +260,12 @@ class _Painter:
             pane.label_layout.settle_class_forms(frames, place)
             pane.label_layout.settle_label_sides(frames, place)
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
+        drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
         for k, f in enumerate(frames):
+            caption = _fade(f.progress, shot.duration, CAPTION_FADE)
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
-            pane.set_caption(shot.caption, _fade(f.progress, shot.duration, CAPTION_FADE))
+            pane.set_caption(shot.caption, caption)
             pane.overlays.edge_fade.show(*f.sides)  # a close-up's sides fading out (scenes/close_up.py)
             histogram = histograms[k]
             frame = _lit_as_drawn(scene, f, values(f.t, f.reveal))
@@ -278,7 +280,10 @@ class _Painter:
             elif f.dissolve is not None:  # from one open grid alone to all of them (shots.grids_dissolve)
                 yield pose_dissolve(renderer, frame, histogram, *f.dissolve)
             else:
-                yield renderer.render(frame, histogram)
+                still = _still(f, caption, moment) if histogram is None else None
+                if drawn is None or still is None or drawn[0] != still:
+                    drawn = (still, renderer.render(frame, histogram))
+                yield drawn[1]
 
     def _histograms(self, shot: Shot, key, frames, sample: int) -> list:
         """The shot's histogram panel at each frame (None where it shows none), on one axis and in
@@ -305,6 +310,21 @@ def shot_values(scene, frames, sample: int):
     positions = len({(f.t, f.reveal) for f in frames})
     size = sum(4 * b.panels * b.rows * b.cols for b in scene.blocks)  # a frame's float32 values
     return functools.lru_cache(maxsize=None if positions * size <= FRAMES_KEPT_BYTES else 4)(at)
+
+
+def _still(f: ShotFrame, caption: float, moment) -> tuple:
+    """All a plain frame of a scene shot is drawn from, its progress aside: two frames alike draw the
+    same picture, drawn once (a scrub's held snapshot, an explained stop, a held answer: 30-40% of
+    the lecture's frames)."""
+    at = None if moment is None else (moment.done, moment.stopped, moment.sweeping, moment.heading, moment.walking)
+    pose = None if f.pose is None else np.round(np.hstack(dataclasses.astuple(f.pose)), 9).tobytes()  # float noise
+    return (
+        dataclasses.replace(f, progress=0.0, pose=None),
+        pose,
+        caption,
+        at,
+        None if moment is None else moment.legible,
+    )
 
 
 def _lit_as_drawn(scene, f, frame):

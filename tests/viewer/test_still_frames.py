@@ -1,0 +1,59 @@
+"""A storyboard draws each still moment once: frames drawn from the same things (a scrub's held
+snapshot under a still camera, an explained stop, a held answer) reuse the picture, and the video
+is the same, frame for frame, as drawing every frame."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.viewer import storyboard_export
+from nnvox.viewer.offscreen import OffscreenRenderer
+
+pytestmark = pytest.mark.gl
+
+BOARD = """\
+[video]
+size = "320x180"
+fps = 10
+
+[[shot]]
+run = "run"
+duration = 2
+timeline = "all"
+hold = 1
+ease = "linear"
+camera = { keys = [ { at = 0, overview = true }, { at = 1, overview = true } ] }
+caption = "Each epoch held"
+
+[[shot]]
+run = "run"
+duration = 2
+explain = "conv1"
+caption = "A window slides"
+"""
+
+
+def _render(tmp_path, name, monkeypatch, *, reuse: bool) -> tuple[list[np.ndarray], int]:
+    calls = []
+    drawn = OffscreenRenderer.render
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return drawn(self, *args, **kwargs)
+
+    monkeypatch.setattr(OffscreenRenderer, "render", counted)
+    if not reuse:  # every frame its own: nothing ever alike
+        monkeypatch.setattr(storyboard_export, "_still", lambda *_: object())
+    out = storyboard_export.render_storyboard(tmp_path / "board.toml", tmp_path / name, progress=False)
+    monkeypatch.undo()
+    return [np.asarray(Image.open(f)) for f in sorted(out.glob("frame-*.png"))], len(calls)
+
+
+def test_still_moments_are_drawn_once_and_the_video_is_unchanged(tmp_path, digits_run, monkeypatch):
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    (tmp_path / "board.toml").write_text(BOARD)
+    every, drawn_every = _render(tmp_path, "every", monkeypatch, reuse=False)
+    reused, drawn_reused = _render(tmp_path, "reused", monkeypatch, reuse=True)
+    assert len(every) == len(reused) == 40
+    assert all(np.array_equal(a, b) for a, b in zip(every, reused))
+    assert drawn_reused < 0.8 * drawn_every, (drawn_reused, drawn_every)
