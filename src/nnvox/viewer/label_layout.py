@@ -373,20 +373,32 @@ class LabelSides:
     def settle_label_sides(self, poses, place) -> dict[str, str]:
         """Lay the labels out at each of `poses` (the pane put there by `place(pose)`) and hold,
         until the next call, each label to the side of its block (SIDES) it took at the most of
-        them (a held label with no room there at some pose takes another side there rather than
-        hide), and the labels shown to those that find room at every pose where their block is in
-        the picture (laid out again with only those until each does). No poses: nothing held.
-        Returns the sides held."""
-        self.held_sides, self.held_shown, self.held_short = {}, None, set()
+        them, else another where that has room at more poses, and the labels shown to those that
+        find room on their side at every pose where their block is in the picture (laid out again
+        with only those until each does): a label hides rather than leave its side mid-shot (relu3
+        above and below its block in the fc2 close-up), unless letting every label take another
+        side where its own has no room shows more labels throughout (the lecture's opening shot's
+        fc1). No poses: nothing held. Returns the sides held."""
         poses = list(poses)
+        everyone = {label.block for label in self.labels}
+        kept = self._settle(poses, place, set())
+        if kept != everyone and kept >= self._settle(poses, place, everyone):
+            self._settle(poses, place, set())  # leaving their sides shows none more: none leaves its side
+        self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
+        return dict(self.held_sides)
+
+    def _settle(self, poses: list, place, flipping: set[str]) -> set[str]:
+        """settle_label_sides with the labels `flipping` let take another side where their own has
+        no room; returns the labels held shown."""
+        self.held_sides, self.held_shown, self.held_short, self.flipping = {}, None, set(), set(flipping)
         counts: dict[str, Counter] = {}
         for placed, _ in self._lay_out_at(poses, place):
             for block, side in placed.items():
                 counts.setdefault(block, Counter())[side] += 1
         self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
-        self.held_shown = {label.block for label in self.labels}  # to begin with: any side where its own has no room
-        order = [label.block for label in self.labels]
-        for _ in range(2 * len(self.labels) + 1):  # each pass but the last drops a label or holds one short
+        self.held_shown = {label.block for label in self.labels}
+        order, resided = [label.block for label in self.labels], set()
+        for _ in range(4 * len(self.labels) + 1):  # each pass but the last moves, shortens or drops a label
             missing = self._missing(self._lay_out_at(poses, place))
             if not missing:
                 break
@@ -395,13 +407,29 @@ class LabelSides:
             # scrub at 32 px capitals a label short of its most crowded frame); first held by its
             # first line alone, as a single picture tries before it hides a label
             worst = max(missing, key=lambda b: (missing[b], order.index(b)))
+            if (worst, worst in self.held_short) not in resided:  # first on another side, in each form
+                resided.add((worst, worst in self.held_short))
+                if self._hold_roomier_side(worst, poses, place, counts, missing):
+                    continue
             if worst in self.held_short or not self._has_short_form(worst):
                 self.held_shown -= {worst}
             else:
                 self.held_short.add(worst)
         self._hold_short_forms(poses, place, order)
-        self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
-        return dict(self.held_sides)
+        return set(self.held_shown)
+
+    def _hold_roomier_side(self, block: str, poses, place, counts: dict[str, Counter], missing: Counter) -> bool:
+        """Hold `block`'s label, missing at some pose on its held side, on another (those it took
+        laid out freely first) where fewer poses then miss a label; whether one was. A label never
+        leaves its held side mid-shot (relu3 took the other where its own had no room, flipping in
+        the fc2 close-up): it hides there, so it is held where it has room throughout."""
+        held = self.held_sides.get(block, SIDES[0])
+        for side in sorted(set(SIDES) - {held}, key=lambda s: (-counts.get(block, Counter())[s], SIDES.index(s))):
+            self.held_sides[block] = side
+            if sum(self._missing(self._lay_out_at(poses, place)).values()) < sum(missing.values()):
+                return True
+        self.held_sides[block] = held
+        return False
 
     def _has_short_form(self, block: str) -> bool:
         """Whether `block`'s label has a first line alone to fall back on (a shape line under it)."""
@@ -592,6 +620,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self.held_sides: dict[str, str] = {}  # block -> the side its label keeps for a camera move
         self.held_shown: set[str] | None = None  # the labels a camera move shows (None: each picture decides)
         self.held_short: set[str] = set()  # the labels a camera move shows by their first line alone
+        self.flipping: set[str] = set()  # those a camera move lets leave their held side (no side has room throughout)
         self._shortened_now: set[str] = set()  # those a pass of settle_label_sides showed so
         self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
         self._style = None  # the window's interactor style whose drags hold the forms (_follow_interaction)
@@ -781,7 +810,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             if clear and self._on_held_side(label.block, box, rect):
                 return box, at
         found = self._find(size, rect, others, taken, label, reach)
-        if found is None and any_side and label.block in (self.held_shown or ()):  # shown through the shot
+        if found is None and any_side and label.block in self.flipping:  # no side with room throughout
             found = self._find(size, rect, others, taken, label, reach, sided=False)
         return found
 
