@@ -423,12 +423,13 @@ class LabelSides:
         laid out freely first) where fewer poses then miss a label; whether one was. A label never
         leaves its held side mid-shot (relu3 took the other where its own had no room, flipping in
         the fc2 close-up): it hides there, so it is held where it has room throughout."""
-        held = self.held_sides.get(block, SIDES[0])
-        for side in sorted(set(SIDES) - {held}, key=lambda s: (-counts.get(block, Counter())[s], SIDES.index(s))):
+        held, took = self.held_sides.get(block), counts.get(block, Counter())
+        for side in sorted(set(took) - {held}, key=lambda s: (-took[s], SIDES.index(s))):  # a few layouts each
             self.held_sides[block] = side
             if sum(self._missing(self._lay_out_at(poses, place)).values()) < sum(missing.values()):
                 return True
-        self.held_sides[block] = held
+        if held is not None:
+            self.held_sides[block] = held
         return False
 
     def _has_short_form(self, block: str) -> bool:
