@@ -214,3 +214,17 @@ def test_a_scrub_lingers_on_its_first_and_last_snapshots(board_dir, digits_run):
     held = [len(list(g)) for _, g in itertools.groupby(shown)]
     assert [k for k, _ in itertools.groupby(shown)] == [0, 1, 2, 3]
     assert held[0] == held[-1] == 30 and abs(held[1] - held[2]) <= 1 and held[1] + held[2] == 30, held
+
+
+@pytest.mark.parametrize("hold, easing", [(0.0, "smooth"), (1.0, "smooth"), (0.0, "linear")])
+def test_a_lingering_scrub_holds_its_ends_whatever_its_hold_and_ease(board_dir, digits_run, hold, easing):
+    """The first and last snapshots held `linger` seconds each under any `hold` and `ease` (a blended
+    or eased scrub held its first snapshot one frame, its last over 4 s), the timeline moving on
+    between them without a jump."""
+    board = GOOD.replace("timeline = [0, 3]", f'timeline = [0, 3]\nhold = {hold}\nease = "{easing}"\nlinger = 1')
+    shot = load_storyboard(write(board_dir, board)).shots[2]
+    times = [f.t for f in shot_frames(shot, build_scene(digits_run), 16 / 9, 30)]
+    assert times[:30] == [0.0] * 30 and times[-30:] == [3.0] * 30, (times[:31], times[-31:])
+    assert all(a <= b for a, b in itertools.pairwise(times))
+    middle = times[29:61]
+    assert max(b - a for a, b in itertools.pairwise(middle)) <= (1.0 if hold else 0.25)

@@ -95,6 +95,13 @@ def test_the_blocks_cut_by_a_close_ups_side_edge_fade_into_the_background(close_
         assert (cut > 60).sum() > 20, "a block runs past the side edge (else the test shows nothing)"
         faded = edges(f.sides)
         assert (faded > 12).sum() == 0, "every block fades into the background at the side edges"
+        from nnvox.viewer.cross_fade import render_layers
+
+        layers = render_layers(r, frame)  # a cross-fade's frame: the covers are the picture's, under the texts
+        picture = np.abs(layers.picture[60:540][:, np.r_[0:4, -4:0]] - background).max(axis=2)
+        assert (picture > 12).sum() == 0, (
+            "a cross-fade's picture showed the cut blocks (the covers went with the texts)"
+        )
         hidden = pane.overlays.edge_fade.hidden
         assert hidden and "conv1" not in hidden and "input" not in hidden
         r.render(frame)

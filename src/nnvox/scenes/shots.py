@@ -247,11 +247,11 @@ def shot_frames(
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
     camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
     sides = close_up_sides(shot, scene, aspect, camera)
-    lingering = lambda p: lingered(p, shot.linger / shot.duration, abs(end - start))
+    span = abs(end - start)
     return [
         ShotFrame(
             p,
-            timeline_at(start, end, ease(shot.ease, lingering(p)), shot.hold),
+            timeline_at(start, end, lingered(p, shot, span), shot.hold),
             min(1.0, p / FORWARD_SHARE) if shot.forward else None,  # the pass lights the layers, then holds them lit
             camera(p),
             opened(p),
@@ -294,19 +294,19 @@ def grids_dissolve(camera: Callable[[float], CameraPose], tour) -> Callable[[flo
     return at
 
 
-def lingered(p: float, linger: float, span: float) -> float:
-    """The timeline's progress at a shot's progress `p` (0..1) where its first and last snapshots
-    hold `linger` of the shot each (storyboard `linger`: a class sees where a scrub starts and ends)
-    and those between share the rest evenly (`span`: the timeline's length in snapshots; timeline_at
-    gives each snapshot an equal stretch of its progress)."""
+def lingered(p: float, shot: Shot, span: float) -> float:
+    """The timeline's progress (0..1) at a shot's progress `p`: eased by the shot's `ease`, and where
+    it lingers (storyboard `linger`: a class sees where a scrub starts and ends) its first and last
+    snapshots held still for `linger` seconds each, the timeline eased between them over the rest
+    (`span`: the timeline's length in snapshots). A stepped scrub (`hold`) starts that stretch on the
+    second snapshot and ends it on the last, each snapshot between an equal share (timeline_at)."""
+    linger = shot.linger / shot.duration
     if linger <= 0 or span <= 0:
-        return p
-    end = 1 / (span + 1)  # of the timeline's progress, each snapshot's stretch
-    if p < linger:
-        return p / linger * end
-    if p > 1 - linger:
-        return 1 - (1 - p) / linger * end
-    return end + (p - linger) / (1 - 2 * linger) * (1 - 2 * end)
+        return ease(shot.ease, p)
+    if p <= linger or p >= 1 - linger:
+        return float(p > linger)
+    edge = 1 / (span + 1) if shot.hold > 0 else 0.0  # of the timeline's progress, a snapshot's stretch
+    return edge + ease(shot.ease, (p - linger) / (1 - 2 * linger)) * (1 - 2 * edge)
 
 
 def timeline_at(start: float, end: float, u: float, hold: float) -> float:

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 OVERLAY_CLASSES = ("vtkActor2D", "vtkBillboardTextActor3D")  # text, colour bars, insets, labels
+# the object name of a 2D actor that belongs to the picture, not the texts (a close-up's covers over
+# the blocks the frame's edges cut: overlays/edge_fade.py), so the picture layer keeps it
+PICTURE_2D = "nnvox picture"
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def dipped(image: np.ndarray, background: tuple[int, int, int], level: float) ->
 
 
 def _is_overlay(prop) -> bool:
-    return any(prop.IsA(name) for name in OVERLAY_CLASSES)
+    return prop.GetObjectName() != PICTURE_2D and any(prop.IsA(name) for name in OVERLAY_CLASSES)
 
 
 def _props(renderer) -> list:

@@ -382,7 +382,7 @@ class LabelSides:
         poses = list(poses)
         everyone = {label.block for label in self.labels}
         kept = self._settle(poses, place, set())
-        if kept != everyone and kept >= self._settle(poses, place, everyone):
+        if kept != everyone and len(kept) >= len(self._settle(poses, place, everyone)):
             self._settle(poses, place, set())  # leaving their sides shows none more: none leaves its side
         self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
         return dict(self.held_sides)
@@ -740,9 +740,9 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
 
     def _place_labels(self, matrix, rects: np.ndarray, taken: np.ndarray, ends_first: bool, defer=False) -> list:
         """Place each label in turn (_order), with `defer` those of a held shot with no room on their
-        held side last, on any side (in turn, they took the held sides of labels after them, which
-        then moved too: 8 jumps in the lecture's epochs scrub at 24 px capitals); returns those left
-        hidden."""
+        held side last, still on it (another side only for those in `flipping`: in turn, they took
+        the held sides of labels after them, which then moved too: 8 jumps in the lecture's epochs
+        scrub at 24 px capitals); returns those left hidden."""
         w, h = self.placement.width, self.placement.height
         anchors = project(np.array([lb.anchor for lb in self.labels]).reshape(-1, 3), matrix, w, h)
         where = dict(zip(self.block_names, rects))
@@ -764,7 +764,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             if not why:
                 found, text, size = self._seek_form(i, naming, anchors[i], where, rects, taken, reach, any_side)
             if found is None and defer and not why and not last and label.block in (self.held_shown or ()):
-                later.append(i)  # shown through the shot: placed after the others, on any side
+                later.append(i)  # shown through the shot: placed after the others (on its side unless flipping)
                 continue
             if found is None:
                 label.actor.SetVisibility(False)

@@ -16,6 +16,7 @@ from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
 from nnvox.scenes.close_up import side_strips
 from nnvox.viewer.camera_matrix import camera_matrix
+from nnvox.viewer.cross_fade import PICTURE_2D
 from nnvox.viewer.overlays.base import Shown, Stage
 
 
@@ -31,6 +32,7 @@ class EdgeFade:
         self.actor = vtk.vtkActor2D()
         self.actor.SetMapper(mapper)
         self.actor.SetVisibility(False)
+        self.actor.SetObjectName(PICTURE_2D)  # over the blocks: a cross-fade mixes it with them, not with the texts
         stage.renderer.AddViewProp(self.actor)
         self.renderer, self.visuals = stage.renderer, visuals
         self.background = np.array(stage.options.background[:3], np.uint8)
