@@ -106,8 +106,12 @@ def test_a_storyboard_loads_with_its_title_card_shots_and_defaults(board_dir, di
         (("forward = true", "forward = true\nsample = 2\nmistake = 1"), r"line 13: give sample or mistake, not both"),
         (("forward = true", "forward = true\nhold = 1.5"), r"line 12: hold must be between 0 and 1, got 1.5"),
         (
-            ("forward = true", "forward = true\nlinger = 1"),
-            r"line 12: linger 1 s holds each end of a 2 s shot: use under 1",
+            ("timeline = [0, 3]", "timeline = [0, 3]\nlinger = 1.5"),
+            r"line 18: linger 1.5 s holds each end of a 3 s shot: use under 1.5",
+        ),
+        (
+            ("forward = true", "forward = true\nlinger = 0.5"),
+            r"line 12: linger holds a scrub's ends: give the shot timeline = \"all\" or \[from, to\]",
         ),
     ],
 )

@@ -458,6 +458,8 @@ def _linger(table: dict, at, check: _Checker) -> float:
     if "linger" not in table:
         return 0.0
     linger = check.number(table["linger"], at("linger"), "linger", low=0)
+    if not (table.get("timeline") == "all" or isinstance(table.get("timeline"), list)):
+        check.fail(at("linger"), 'linger holds a scrub\'s ends: give the shot timeline = "all" or [from, to]')
     duration = table.get("duration")
     if isinstance(duration, int | float) and not isinstance(duration, bool) and 2 * linger >= duration:
         check.fail(
