@@ -15,6 +15,7 @@ from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite, show_masked
 from nnvox.scenes.heads_up import SEPARATOR, lecture_line, lecture_sample, progress_text
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
+from nnvox.scenes.moved_share import moved_notes
 from nnvox.scenes.open_weights import open_values
 from nnvox.scenes.scene import CHANGE_MODES, FROM_START, MODE_TEXT, Block, Frame, Scene
 
@@ -409,6 +410,8 @@ class FrameSource:
         if broken:
             more = f" and {len(broken) - 6} more" if len(broken) > 6 else ""
             notes.append(f"NaN/Inf (magenta) in {', '.join(broken[:6])}{more}")
+        if scene.mode == "distance-from-start":  # the share of its final distance each layer has moved
+            notes += moved_notes(self.run, scene.blocks, index)
         if self.run.error:
             import textwrap
 

@@ -16,6 +16,7 @@ NAME_SEPARATOR = " · "
 UNTRAINED = "untrained"
 RANDOM_INPUTS = ("random input", "random tokens")
 BEFORE_TRAINING = "Before training"  # snapshot 0 of a run that counts epochs or steps
+MOST_NAMED = 4  # layers whose share moved the line names one by one (moved_text); more: their range
 
 
 def significant(value: float, digits: int = 3) -> str:
@@ -84,3 +85,19 @@ def lecture_line(progress: str | None, metrics: dict[str, float], sample: str | 
     caveats, so an untrained network's guess on noise never reads as a real prediction."""
     parts = [progress] if progress else run_once_caveats(run_name)
     return SEPARATOR.join([*parts, *lecture_metrics(metrics), *([sample] if sample else [])])
+
+
+def moved_text(shares: dict[str, float], last_words: str) -> str | None:
+    """The share of its final distance each layer has moved so far (scenes/moved_share.py), as the
+    heads-up line's second line: "moved so far, of the distance by epoch 10: conv1 53%, conv2 53%";
+    more than MOST_NAMED layers, their range ("all 52 layers 48-61%"). None where no layer moved."""
+    known = {k: v for k, v in shares.items() if math.isfinite(v)}
+    if not known:
+        return None
+    percent = lambda v: f"{round(v * 100)}%"
+    if len(known) <= MOST_NAMED:
+        named = ", ".join(f"{name} {percent(v)}" for name, v in known.items())
+    else:
+        low, high = min(known.values()), max(known.values())
+        named = f"all {len(known)} layers {percent(low)}–{percent(high)}"
+    return f"moved so far, of the distance by {last_words}: {named}"
