@@ -29,8 +29,9 @@ from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_framing import kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
+from nnvox.scenes.scrub_stops import position_at, scrub_stops
 from nnvox.scenes.shot_subject import shot_subject
-from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve
+from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve, scrubbed
 
 
 @dataclass(frozen=True)
@@ -248,10 +249,11 @@ def shot_frames(
     camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
     sides = close_up_sides(shot, scene, aspect, camera)
     span = abs(end - start)
+    stopping = stopping_scrub(shot, scene) if shot.stops is not None else None
     return [
         ShotFrame(
             p,
-            timeline_at(start, end, lingered(p, shot, span), shot.hold),
+            stopping(p) if stopping else timeline_at(start, end, lingered(p, shot, span), shot.hold),
             min(1.0, p / FORWARD_SHARE) if shot.forward else None,  # the pass lights the layers, then holds them lit
             camera(p),
             opened(p),
@@ -307,6 +309,15 @@ def lingered(p: float, shot: Shot, span: float) -> float:
         return float(p > linger)
     edge = 1 / (span + 1) if shot.hold > 0 else 0.0  # of the timeline's progress, a snapshot's stretch
     return edge + ease(shot.ease, (p - linger) / (1 - 2 * linger)) * (1 - 2 * edge)
+
+
+def stopping_scrub(shot: Shot, scene: Scene) -> Callable[[float], float]:
+    """The timeline position at each fraction of a scrub with data-chosen stops (storyboard `stops`):
+    each snapshot as recorded, held its seconds (scenes/scrub_stops.py)."""
+    snapshots = scrubbed(shot, scene.n_snapshots - 1)
+    sample = shot.view.sample if shot.view.mistake is None else scene.probe_count + shot.view.mistake - 1
+    _, times = scrub_stops(scene, sample, snapshots, shot.duration)
+    return lambda p: float(snapshots[position_at(times, p)])
 
 
 def timeline_at(start: float, end: float, u: float, hold: float) -> float:

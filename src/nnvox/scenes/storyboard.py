@@ -13,6 +13,7 @@ captions, how long) that renders to the same frames every time.
     caption = "Training: the weights settle epoch by epoch"
     hold = 1                     # each snapshot shown as recorded, stepping to the next (no blend)
     linger = 2.5                 # seconds the scrub's first and last snapshots are held, each
+    stops = "auto"               # held where what it shows changes most, the rest passed (scrub_stops)
     transition = "move"          # from the shot before: "move", "dip", "cut" or "fade" (see transitions)
 
 Loading checks everything it can without opening runs (unknown keys, types, ranges) and names the
@@ -31,6 +32,7 @@ from nnvox.errors import NnvoxError, NnvoxTypeError
 from nnvox.scenes.camera import EASINGS, CameraPose, load_view
 from nnvox.scenes.feature_space import PROJECTIONS
 from nnvox.scenes.presets import preset_size
+from nnvox.scenes.scrub_stops import STOP_CHOICES, needed_seconds
 from nnvox.scenes.toml_files import read_toml
 from nnvox.scenes.view import HUD_STYLES, MODES, SpecError, ViewSpec, rgb
 
@@ -85,6 +87,7 @@ SHOT_KEYS = {
     "ease",
     "hold",
     "linger",
+    "stops",
     "fade",
     "explain",
     "channel",
@@ -156,6 +159,7 @@ class Shot:
     ease: str = "smooth"  # of the timeline's motion
     hold: float = 0.0  # of each snapshot's stretch of the timeline, the part it is held still (shots.timeline_at)
     linger: float = 0.0  # seconds the timeline's first and last snapshots hold each, the others sharing the rest
+    stops: str | None = None  # "auto": held where what it shows changes most, the rest passed (scenes/scrub_stops.py)
     fade: float | None = None  # seconds of each half of a dip, or of a cross-fade, into the shot (None: the video's)
     transition: str | None = None  # from the previous shot, one of TRANSITIONS (None: transitions() picks)
     explain: str | None = None  # a conv, dense or pool layer computed value by value (scenes/explain.py)
@@ -386,6 +390,7 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         ease=check.choice(table.get("ease", "smooth"), tuple(EASINGS), at("ease"), "ease"),
         hold=check.number(table["hold"], at("hold"), "hold", low=0, high=1) if "hold" in table else 0.0,
         linger=_linger(table, at, check),
+        stops=_stops(table, at, check),
         **_explain(table, at, check),
         **_open(table, at, check),
         **common,
@@ -466,6 +471,26 @@ def _linger(table: dict, at, check: _Checker) -> float:
             at("linger"), f"linger {linger:g} s holds each end of a {duration:g} s shot: use under {duration / 2:g}"
         )
     return linger
+
+
+def _stops(table: dict, at, check: _Checker) -> str | None:
+    """A scrub's data-chosen holds (scenes/scrub_stops.py): they set its pace, so a pace asked for
+    beside them (linger, ease, a blend) would be overruled; each is a one-line error on its line."""
+    if "stops" not in table:
+        return None
+    stops = check.text(table["stops"], at("stops"), "stops")
+    check.choice(stops, STOP_CHOICES, at("stops"), "stops")
+    timeline = table.get("timeline")
+    if not (timeline == "all" or isinstance(timeline, list)):
+        check.fail(at("stops"), 'stops holds a scrub\'s snapshots: give the shot timeline = "all" or [from, to]')
+    if isinstance(timeline, list) and any(isinstance(v, float) and not v.is_integer() for v in timeline):
+        check.fail(at("timeline"), f"stops stand on recorded snapshots: give whole positions, got {timeline!r}")
+    for key, why in (("linger", "holds the ends itself"), ("ease", "sets the pace itself")):
+        if key in table:
+            check.fail(at(key), f"{key} with stops: stops {why}; drop {key}")
+    if table.get("hold", 1) != 1:
+        check.fail(at("hold"), "stops shows each snapshot as recorded (hold = 1): drop hold or set it to 1")
+    return stops
 
 
 def _timeline(table: dict, at, check: _Checker) -> tuple[float | str, float | str] | None:
@@ -631,11 +656,32 @@ def check_runs(board: Storyboard, runs: dict[Path, object]) -> None:
                 f"{board.path.name}, line {line}: timeline {list(shot.timeline)} goes past the run's last "
                 f"snapshot ({last}); use positions 0 to {last}"
             )
+        if shot.stops is not None:
+            _check_stops(board, shot, last)
         try:
             run.check_sample(shot.sample_in(run))
         except NnvoxError as exc:
             line = shot.lines.get("mistake" if shot.view.mistake is not None else "sample", shot.line)
             raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
+
+
+def scrubbed(shot: Shot, last: int) -> list[int]:
+    """The snapshots a stopping scrub (`stops`) stands on, in the order it shows them."""
+    start, end = (round(resolve(p, last)) for p in shot.timeline)
+    step = 1 if end >= start else -1
+    return list(range(start, end + step, step))
+
+
+def _check_stops(board: Storyboard, shot: Shot, last: int) -> None:
+    """A stopping scrub long enough to show its snapshots readably (scrub_stops.needed_seconds)."""
+    count = len(scrubbed(shot, last))
+    need = needed_seconds(count)
+    if shot.duration < need - 1e-9:
+        raise NnvoxError(
+            f"{board.path.name}, line {shot.lines.get('stops', shot.line)}: stops needs {need:g} s to show "
+            f"{count} snapshots readably (the two ends held, the others passed), the shot is {shot.duration:g} s: "
+            f"lengthen it or scrub fewer snapshots (timeline = [from, to])"
+        )
 
 
 def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:

@@ -1,0 +1,128 @@
+"""Data-chosen holds for a scrub over training (storyboard `stops = "auto"`): the shot stands still on
+the snapshots where what it shows changes most and passes briskly through the rest, so a lecturer can
+point at the epoch where the answer jumps or dips and the class still sees every epoch go by.
+
+What changes is read from the run's values as the shot shows them:
+- a sample's answer (activations mode with an output column): the probability of the sample's class
+  (its label; a recorded mistake: the class the last snapshot predicts), snapshot by snapshot;
+- anything else (weights, distance from the start, ...): the colours on screen, as the mean square
+  change of every drawn cell in its block's colour-scale span from one snapshot to the next.
+
+Which snapshots stop, the most telling first (IMPORTANCE, as scenes/explain_pace ranks a window's
+stops by name): always the first and the last (where the scrub starts and ends), then the snapshot
+after the largest change (the leap: the lecture's 9 at epoch 1, 10% -> 51%), then the one after the
+largest setback (a change against the whole scrub's direction: epoch 4, 93% -> 70%; none where what
+changes has no direction, a colour change), then the others by the size of the change they bring.
+A shot keeps as many stops as its length allows with each at least STOP_SECONDS and every other
+snapshot at least PASS_SECONDS: fewer stops, never a faster pace."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+# a stop: a lecturer points at the snapshot (the heads-up line's epoch, the answer's percentage) and
+# says one sentence about it: 8-9 words at a lecture's 2.5 words a second, and the eyes' travel there
+STOP_SECONDS = 3.5
+# a snapshot passed through: its epoch read in the heads-up line (a fixation on a number is about
+# 0.3 s), 15 frames at 30 fps, so the count of epochs stays visible
+PASS_SECONDS = 0.5
+IMPORTANCE = ("ends", "leap", "setback", "others")
+STOP_CHOICES = ("auto",)  # the storyboard's values for `stops`
+
+
+def answer_curve(scene, sample: int, snapshots: list[int]) -> np.ndarray | None:
+    """The shown answer at each of `snapshots`: the probability of the sample's class; None where
+    the scene shows no sample's answer (another mode, no output column)."""
+    output = [b for b in scene.blocks if b.role == "output" and b.class_names]
+    if scene.mode != "activations" or not output:
+        return None
+    block = output[0]
+    names = len(block.class_names)
+    probs = np.array([scene.frame_at(k, sample=sample).values[block.name].ravel()[:names] for k in snapshots])
+    label = scene.probe_labels[sample] if sample < min(scene.probe_count, len(scene.probe_labels)) else -1
+    shown = label if 0 <= label < names else int(np.nanargmax(probs[-1]))
+    return probs[:, shown].astype(float)
+
+
+def colour_change(scene, sample: int, snapshots: list[int]) -> np.ndarray:
+    """Per step between neighbouring `snapshots`, how far the colours on screen moved: the root mean
+    square change of every drawn cell, in its block's colour-scale span (0 where nothing is finite)."""
+    frames = [scene.frame_at(k, sample=sample).values for k in snapshots]
+    change = []
+    for before, after in itertools.pairwise(frames):
+        moved = []
+        for b in scene.blocks:
+            if b.role == "input" or b.name not in before:
+                continue  # the sample's pixels do not change over training
+            span = max(b.scale.hi - b.scale.lo, 1e-12)
+            d = (np.asarray(after[b.name], float) - np.asarray(before[b.name], float)).ravel() / span
+            moved.append(d[np.isfinite(d)])
+        cells = np.concatenate(moved) if moved else np.zeros(0)
+        change.append(float(np.sqrt(np.mean(cells**2))) if cells.size else 0.0)
+    return np.array(change)
+
+
+def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
+    """Positions (0 .. len(steps)) along a scrub, the most telling first (IMPORTANCE): both ends, the
+    snapshot after the largest step (`steps[k - 1]` leads into position k), after the largest step
+    against the whole scrub's direction where `signed`, then the others by the size of their step."""
+    last = len(steps)
+    order = [0, last] if last > 0 else [0]
+    size = np.abs(steps)
+    by_size = [int(k) + 1 for k in np.argsort(-size, kind="stable") if size[k] > 0]
+    if by_size:
+        order.append(by_size[0])
+    direction = np.sign(steps.sum()) if signed else 0.0
+    against = [k for k in by_size if direction != 0 and np.sign(steps[k - 1]) == -direction]
+    if against:
+        order.append(against[0])
+    order += by_size
+    return tuple(dict.fromkeys(order))
+
+
+def kept(order: tuple[int, ...], seconds: float) -> tuple[int, ...]:
+    """The stops a shot of `seconds` keeps, in timeline order: the most of `order` (the most telling
+    first, both ends among them) for which each stop gets STOP_SECONDS and every other position
+    PASS_SECONDS; the ends alone where no more fit (needed_seconds says whether even they do)."""
+    count = len(order)
+    for n in range(count, 2, -1):
+        if n * STOP_SECONDS + (count - n) * PASS_SECONDS <= seconds + 1e-9:
+            return tuple(sorted(order[:n]))
+    return tuple(sorted(order[:2]))
+
+
+def needed_seconds(snapshots: int) -> float:
+    """The shortest shot that shows `snapshots` readably: its two ends stopped, the others passed."""
+    ends = min(snapshots, 2)
+    return ends * STOP_SECONDS + (snapshots - ends) * PASS_SECONDS
+
+
+def dwell(snapshots: int, stops: tuple[int, ...], seconds: float) -> np.ndarray:
+    """Seconds each of `snapshots` positions is on screen: PASS_SECONDS for each passed one (less
+    where the shot is shorter than needed_seconds, evenly), the stops sharing the rest equally."""
+    held = np.full(snapshots, PASS_SECONDS)
+    passed = snapshots - len(stops)
+    if len(stops) * STOP_SECONDS + passed * PASS_SECONDS > seconds:  # too short: all evenly (the check names it)
+        return np.full(snapshots, seconds / snapshots)
+    held[list(stops)] = (seconds - passed * PASS_SECONDS) / len(stops)
+    return held
+
+
+def position_at(times: np.ndarray, progress: float) -> int:
+    """The position (0 ..) on screen `progress` (0..1) through a shot whose positions last `times`."""
+    ends = np.cumsum(times)
+    return min(int(np.searchsorted(ends, progress * ends[-1], side="right")), len(times) - 1)
+
+
+def scrub_stops(scene, sample: int, snapshots: list[int], seconds: float) -> tuple[tuple[int, ...], np.ndarray]:
+    """The stops (positions along `snapshots`, in order) and each position's seconds for a shot of
+    `seconds` scrubbing over `snapshots` of `scene`, showing `sample`."""
+    if len(snapshots) < 2:
+        return (0,), np.array([seconds])
+    answer = answer_curve(scene, sample, snapshots)
+    steps = np.diff(answer) if answer is not None else colour_change(scene, sample, snapshots)
+    steps = np.nan_to_num(steps)
+    stops = kept(ranked(steps, signed=answer is not None), seconds)
+    return stops, dwell(len(snapshots), stops, seconds)
