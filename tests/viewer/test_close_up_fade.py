@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.close_up import BAND, SUBJECT_GAP, fade_bands, side_strips
+from nnvox.scenes.close_up import BAND, SUBJECT_GAP, cover_alpha, fade_bands, side_strips
 from nnvox.scenes.open_layer import open_scene
 from nnvox.scenes.shots import focused_bounds, shot_frames
 from nnvox.scenes.storyboard import load_storyboard
@@ -107,5 +107,49 @@ def test_the_blocks_cut_by_a_close_ups_side_edge_fade_into_the_background(close_
         r.render(frame)
         drawn = {n for n, a in pane.overlays.labels.labels.items() if a.GetVisibility()}
         assert drawn and not drawn & hidden, "a covered block's label is not drawn (it stood pinned at the edge)"
+    finally:
+        r.close()
+
+
+def test_a_transparent_videos_cover_is_the_blocks_opacity_not_a_slab():
+    # one block covered whole (cut by the right edge), one in the gradient band's reach, one clear
+    spans = np.array([[0.85, 1.10], [0.40, 0.60]])
+    strips, _ = side_strips(spans, reach=0.35)
+    alpha = cover_alpha(spans, strips)
+    assert alpha[0] == pytest.approx(1.0) and alpha[1] == 0.0
+    band = [(0.8, 0.9, 0.0, 1.0), (0.9, 1.0, 1.0, 1.0)]  # a gradient: faded only as far as its least
+    assert cover_alpha(np.array([[0.85, 1.2], [0.95, 1.0]]), band).tolist() == pytest.approx([0.5, 1.0])
+
+
+@pytest.mark.gl
+def test_a_transparent_close_up_lowers_the_cut_blocks_alpha(close_up, lenet_run):
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene, frames = close_up
+    f = frames[-1]
+    r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1], transparent=True))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(f.pose)
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=9)
+
+        def edge_alpha(sides) -> np.ndarray:
+            pane.overlays.edge_fade.show(*sides)
+            image = r.render(frame)
+            assert image.shape[2] == 4
+            return image[60:540, np.r_[0:4, -4:0], 3]  # the blocks' band at the side edges
+
+        # the blocks' boxes left out: one actor draws every block's, not faded by the covers (a known gap)
+        pane.overlays.outlines.actor.SetVisibility(False)
+        cut = (edge_alpha((0.0, 0.0)) > 128).sum()
+        assert cut > 60, "a block runs past the side edge (else the test shows nothing)"
+        assert (edge_alpha(f.sides) > 12).sum() == 0, "a cut block is see-through at the edge, not a grey slab"
+        assert pane.overlays.edge_fade.hidden and not pane.overlays.edge_fade.actor.GetVisibility()
+        middle = r.render(frame)[60:540, SIZE[0] // 2 - 40 : SIZE[0] // 2 + 40, 3]
+        assert (middle > 250).mean() > 0.05, "the subject stays opaque"
+        pane.overlays.edge_fade.show(0.0, 0.0)
+        restored = edge_alpha((0.0, 0.0))
+        assert (restored > 128).sum() == cut, "the faded blocks' opacity comes back off the close-up"
     finally:
         r.close()

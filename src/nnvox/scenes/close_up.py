@@ -111,3 +111,23 @@ def side_strips(spans, reach: float) -> tuple[list[tuple[float, float, float, fl
     ramp = max(min(RAMP, gap), 0.0)
     strips = [(start, 1.0, alpha, alpha)] + ([(start - ramp, start, 0.0, alpha)] if ramp > 0 else [])
     return strips, covered if alpha >= HIDES else none
+
+
+def cover_alpha(spans, strips) -> np.ndarray:
+    """How covered (0..1) each block of `spans` (n, 2, across the frame) is under `strips`
+    (side_strips', both sides' in frame coordinates): the least of the covers' opacity over its
+    part in the frame, so that a block is faded only as far as its whole visible part is. A
+    transparent video fades the blocks themselves by this (overlays/edge_fade.py): a cover of the
+    background's colour is opaque there, a grey slab over the slide behind."""
+    spans = np.clip(np.asarray(spans, float).reshape(-1, 2), 0.0, 1.0)
+    out = np.zeros(len(spans))
+    for k, (x0, x1) in enumerate(spans):
+        if x1 <= x0:
+            continue
+        xs = np.linspace(x0, x1, 9)
+        alpha = np.zeros_like(xs)
+        for s0, s1, a0, a1 in strips:
+            inside = (xs >= s0) & (xs <= s1)
+            alpha[inside] = np.maximum(alpha[inside], np.interp(xs[inside], [s0, s1], [a0, a1]))
+        out[k] = alpha.min()
+    return out

@@ -4,7 +4,13 @@ the blocks are drawn (their actors' bounds: gliding neighbours and flying maps i
 camera then; drawn over the blocks and under every text (built before the other 2D overlays, which
 draw after it; block labels draw on the overlay layer, after the pane). The blocks it hides
 (`hidden`) lose their labels for that render (SceneRenderer.undrawn_labels). Hidden (nothing drawn)
-unless `show` is given reaches."""
+unless `show` is given reaches.
+
+A transparent video (VP9 or ProRes with alpha, a PNG sequence) draws no strips: a quad of the
+background's colour is opaque there (a grey slab over the slide behind). It fades the covered blocks
+themselves instead (their actors' opacity: the frame's alpha falls with it), each as far as the
+covers' least opacity over its visible part (close_up.cover_alpha). A block too long to cover short
+of the subject (the gradient band) is left drawn there: a block's opacity is one number."""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
-from nnvox.scenes.close_up import side_strips
+from nnvox.scenes.close_up import cover_alpha, side_strips
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.cross_fade import PICTURE_2D
 from nnvox.viewer.overlays.base import Shown, Stage
@@ -36,6 +42,8 @@ class EdgeFade:
         stage.renderer.AddViewProp(self.actor)
         self.renderer, self.visuals = stage.renderer, visuals
         self.background = np.array(stage.options.background[:3], np.uint8)
+        self.transparent = bool(stage.options.transparent)
+        self.faded: set[str] = set()  # a transparent video's blocks drawn less opaque now (_fade)
         self.reach = (0.0, 0.0)
         self.hidden: set[str] = set()  # the blocks covered now (their labels are not drawn)
         self.clear = (0.0, 1.0)  # the pane's part (of its width) the covers hiding blocks leave
@@ -65,6 +73,7 @@ class EdgeFade:
         """The strips and the hidden blocks for the camera now."""
         left, right = self.reach
         strips, self.hidden, self.clear = [], set(), (0.0, 1.0)
+        names, spans = [], np.zeros((0, 2))
         if left > 0 or right > 0:
             names, spans = self.spans()
             clear = []
@@ -76,9 +85,24 @@ class EdgeFade:
                 inner = min((x0 for x0, *_ in side), default=1.0) if hidden.any() else 1.0
                 clear.append(1.0 - inner if flip else inner)
             self.clear = (clear[1], clear[0])
+        if self.transparent:
+            self._fade(names, spans, strips)
+            return
         self.actor.SetVisibility(bool(strips))
         if strips:
             self._draw(strips)
+
+    def _fade(self, names: list[str], spans: np.ndarray, strips: list) -> None:
+        """A transparent video's covers: each block as opaque as the covers leave it (1 - their least
+        opacity over it), the strips not drawn; the blocks faded before restored first."""
+        for name in self.faded:
+            self.visuals[name].actor.GetProperty().SetOpacity(1.0)
+        self.faded = set()
+        self.actor.SetVisibility(False)
+        for name, alpha in zip(names, cover_alpha(spans, strips)):
+            if alpha > 0:
+                self.visuals[name].actor.GetProperty().SetOpacity(1.0 - float(alpha))
+                self.faded.add(name)
 
     def trim_leaders(self, lines: vtk.vtkPolyData) -> None:
         """The label leader lines (LabelLayout.leaders, pixels) less those reaching into a cover
