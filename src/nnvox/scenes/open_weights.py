@@ -59,16 +59,19 @@ def as_stack(block: Block) -> Block:
 # numbers are drawn at a size on screen: framed with conv2's grid, a tile is 37 px at 720p and they
 # take most of this; 0.6 of a tile put them on the outline's top edge)
 LABEL_ROOM = (2.0, 1.0)
-ONE_ROW_ROOM = 1.4  # left of a grid of one row (one input channel: no input labels), in tiles: "filter" alone
+# a grid of one row (one input channel: conv1's six kernels) heads its first column "filter 0"
+# (filter_labels) and keeps no room left of it for the word, nor as much above: its 1.4 tiles left
+# (and as much right, to centre the row) and a tile above left 40% of the box empty, the kernels
+# 190 px tiles (38 px cells) at 1080p framed alone; now 216 (43)
+ONE_ROW_ROOM = (0.2, 0.6)
 
 
 def label_room(block: Block) -> tuple[float, float]:
-    """The room (left, top) an open weight's grid keeps for its labels, in world units (left of a
-    single row only the word "filter": the room for "input 0" left conv1's six kernels off-centre
-    in their grid's outline, framed alone)."""
+    """The room (left, top) an open weight's grid keeps for its labels, in world units (a single
+    row keeps little: its first number says "filter 0" over its column, and no input names it)."""
     kh, kw = block.kernels[2:]
-    left = ONE_ROW_ROOM if kernel_grid(block)[0] == 1 else LABEL_ROOM[0]
-    return (left * kw * block.voxel, LABEL_ROOM[1] * kh * block.voxel)
+    left, top = ONE_ROW_ROOM if kernel_grid(block)[0] == 1 else LABEL_ROOM
+    return (left * kw * block.voxel, top * kh * block.voxel)
 
 
 def tile_of(block: Block) -> tuple[np.ndarray, np.ndarray]:
@@ -135,8 +138,10 @@ TEXT_SCALE = 0.8  # the grid's texts, of a block label's size
 
 def filter_labels(block: Block) -> list[tuple[int, str]]:
     """(tile, text) over the top row's tiles of an open weight: each column's filter, by number (the
-    word "filter" heads them once, left of the grid: a word over each column would not fit)."""
-    return [(f, str(f)) for f in range(kernel_grid(block)[1])]
+    word "filter" heads them once, left of the grid: a word over each column would not fit; over a
+    single row's first column, "filter 0": no room is kept left of one row, ONE_ROW_ROOM)."""
+    one_row = kernel_grid(block)[0] == 1
+    return [(f, f"filter {f}" if one_row and f == 0 else str(f)) for f in range(kernel_grid(block)[1])]
 
 
 def input_labels(block: Block) -> list[tuple[int, str]]:
@@ -158,7 +163,8 @@ def grid_texts(block: Block, places: np.ndarray) -> list[tuple[tuple[float, floa
     header_z = places[0, 2] + block.rows * block.voxel / 2 + HEADER_LIFT * block.gap
     left = places[0, 0] - half - block.gap  # the grid's left edge: clear of its first column
     texts = [((places[k, 0], y, header_z), text, "above") for k, text in filter_labels(block)]
-    texts.append(((left, y, header_z), "filter", "header"))
+    if kernel_grid(block)[0] > 1:  # a single row's first number says it ("filter 0")
+        texts.append(((left, y, header_z), "filter", "header"))
     texts += [((left, y, places[k, 2]), text, "row") for k, text in input_labels(block)]
     if note := grid_note(block):
         x0, x1, y0, _, z0, _ = block.bounds
