@@ -20,6 +20,7 @@ from nnvox.viewer.overlays.legends import (
     drawn_marks,
     drawn_notes,
 )
+from nnvox.viewer.theme import TITLE_SAFE
 from tests.viewer.picture_policy import SIZES, drawn_texts, legend_words_missing
 
 
@@ -112,8 +113,9 @@ def test_layout_gaps_are_not_called_padding():
 @pytest.mark.gl
 def test_the_mistake_shots_three_bars_read_whole_over_their_bars(lenet_run):
     """At 480p and 1080p the mistake shot's picture (the attribution plane under the input) shows all
-    three bars' titles (a form that fits over its bar and the gap) and words, clear of the metrics
-    inset; the weights mode shows its layout gaps' entry as "unused"."""
+    three bars' titles (a form that fits over its bar and the gap) and words, inside title-safe
+    (theme.TITLE_SAFE: the lecture draws no metrics inset); the weights mode shows its layout gaps'
+    entry as "unused"."""
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.options import RenderOptions
 
@@ -135,8 +137,9 @@ def test_the_mistake_shots_three_bars_read_whole_over_their_bars(lenet_run):
             assert len(titles) == len(legends.bars), where
             room = (legends.width + legends.stage.layout.legend_gap) * w
             assert all(t["box"][2] - t["box"][0] <= room for t in titles), where
+            # a lecture's picture draws no chart: its three bars take the strip's width inside title-safe
             right = max(t["box"][2] for t in titles)
-            assert right <= legends.stage.layout.metrics_box[0] * w, where
+            assert right <= (1 - TITLE_SAFE) * w, where
             if "padding" in drawn_marks(frame, RenderOptions()):
                 assert any(t["text"] in (MARKS["padding"], SHORT_MARKS["padding"]) for t in texts), where
             assert not [t["text"] for t in texts if "padding" in t["text"]], where

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from nnvox.viewer.label_layout import GAP, LEAD, margin
+from nnvox.viewer.theme import HALL_BOLD
 
 CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
 EDGE_SHARE = 0.02  # of the picture's width, the least kept free right of the list (38 px at 1080p)
@@ -62,7 +63,7 @@ def text_width(text: str, font: int) -> float:
     # imported here: the overlays import visuals, which imports this
     from nnvox.viewer.overlays.hud import text_width as measured
 
-    return measured(text, font, boxed=True)
+    return measured(text, font, boxed=True, bold=HALL_BOLD)  # as a lecture draws them (the window's narrower)
 
 
 def list_room(template: str, font: int, width: int, height: int, measure=text_width) -> float:

@@ -12,8 +12,10 @@ from nnvox.viewer.theme import (
     CAPTION_TEXT,
     DEFAULT_THEME,
     FONT_PER_CAP,
+    HALL_BOLD,
     HALL_TEXT,
     HEADS_UP_TEXT,
+    INDEX_TEXT,
     LECTURE_FONT,
     LECTURE_TEXT,
     LEGEND_TEXT,
@@ -135,6 +137,18 @@ class RenderOptions:
         pane): text_size, never with capitals under theme.HALL_TEXT of it (WINDOW_HALL_TEXT in the
         window's)."""
         return max(self.text_size(fraction), hall_font(self.height, HALL_TEXT if self.hall else WINDOW_HALL_TEXT))
+
+    @property
+    def bold(self) -> bool:
+        """Whether labels, class texts and legends are drawn bold: in a lecture's picture
+        (theme.HALL_BOLD), never in the window's."""
+        return self.hall and HALL_BOLD
+
+    def index_font(self, fraction: float) -> int:
+        """The font size of a grid's indices ("filter 0 … 15", "input 0 … 5") of `fraction` of the
+        image height: text_size, in a lecture's picture never with capitals under theme.INDEX_TEXT."""
+        size = self.text_size(fraction)
+        return max(size, hall_font(self.height, INDEX_TEXT)) if self.hall else size
 
     def hud_font(self, fraction: float, detail: bool = False) -> int:
         """The heads-up line's font size: in a lecture's picture capitals of theme.HEADS_UP_TEXT (it

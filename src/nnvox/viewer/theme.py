@@ -6,8 +6,9 @@ Layout values are fractions of the pane (normalised viewport: x from the left, y
 text sizes are fractions of the image height with a minimum in pixels (see RenderOptions.font): no
 text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT), and a
 lecture's pictures draw capitals of CAPTION_TEXT (the caption), HALL_TEXT (labels, class texts),
-SUBJECT_TEXT (a shot's subject), HEADS_UP_TEXT (the heads-up line), LEGEND_TEXT (the legends) and
-NOTE_TEXT (every other text) at least."""
+SUBJECT_TEXT (a shot's subject), HEADS_UP_TEXT (the heads-up line), LEGEND_TEXT (the legends),
+INDEX_TEXT (a grid's indices, the explained layer's numbers at their least) and NOTE_TEXT (every
+other text) at least, all of their text inside TITLE_SAFE of the frame's edges."""
 
 from __future__ import annotations
 
@@ -41,27 +42,44 @@ LECTURE_FONT = 0.023
 FONT_PER_CAP = 1.345
 # The capital heights of a lecture's pictures (videos, stills), measured as drawn (options.cap_height:
 # a glyph's ink, what a lecturer measures on a frame), each a share of the frame's height, for a
-# 200-seat hall (issue 17; a lecturer's frame-by-frame watch asked for these at 1080p):
-# block labels, an output's class texts: 3.0%, 32 px at 1080p (14 at 480p, 65 at 2160p)
-HALL_TEXT = 0.030
+# 200-seat hall (issue 17; a lecturer's frame-by-frame watch asked for labels and legends of 40 px
+# capitals or more at 1080p in a heavier weight: 32 px in a light font, 3 px strokes, read from
+# row 20 with effort and washed out on a dim projector):
+# block labels, an output's class texts, the legends: 3.7%, 40 px at 1080p (18 at 480p, 80 at
+# 2160p), bold (HALL_BOLD)
+HALL_TEXT = 0.037
+# whether a lecture's labels, class texts and legends are drawn in vtk's bold (RenderOptions.bold):
+# its strokes 7-8 px at 40 px capitals, the regular's 4 (3 at 32 px). The explained layer's table
+# numbers stay regular: bold "−0.00" is a sixth wider, and 75 of them fit only smaller
+HALL_BOLD = True
 # what a shot is about (its subject: the block labels of the layers it opens, explains or puts the
-# camera on, the explained layer's inset and its numbers, an open layer's map labels): 3.4%, 37 px
-# at 1080p, a size over the labels'
-SUBJECT_TEXT = 0.034
+# camera on, the explained layer's inset title, an open layer's map labels): 4.1%, 44 px at 1080p,
+# a size over the labels'
+SUBJECT_TEXT = 0.041
 # the caption: 3.7%, 40 px at 1080p, in at most two lines (overlays/caption.py)
 CAPTION_TEXT = 0.037
-# the heads-up line (its lecture style): a subject's size, 37 px at 1080p, across the frame's top
-# edge in at most two lines (overlays/hud.py; none while a layer is explained): a shot over epochs
-# is about its epoch and accuracy. At CAPTION_TEXT the two lines the block labels keep free for it
+# the heads-up line (its lecture style): 3.4%, 37 px at 1080p, across the frame's top edge in at
+# most two lines (overlays/hud.py; none while a layer is explained): a shot over epochs is about
+# its epoch and accuracy. At CAPTION_TEXT the two lines the block labels keep free for it
 # (labels.reserved) hid LeNet's relu3 label in the mistake shot at 1080p
-HEADS_UP_TEXT = SUBJECT_TEXT
-# the legends' titles, words and notes: the labels' size, 32 px at 1080p, as large as the bottom
-# strip holds a title, a bar and the words under it (overlays/legends.py)
+HEADS_UP_TEXT = 0.034
+# the legends' titles, words and notes: the labels' size, 40 px at 1080p, bold, as large as the
+# bottom strip holds a title, a bar and the words under it (overlays/legends.py)
 LEGEND_TEXT = HALL_TEXT
+# a weight grid's indices ("filter 0 … 15", "input 0 … 5", an open layer's "kernel") and the
+# explained layer's table numbers, column heads and sum at their least (at a label's size where the
+# three printed grids fit beside the blocks, overlays/explain_inset.py): 3.4%, 37 px at 1080p (28
+# and 30 px read from row 20 only as texture)
+INDEX_TEXT = 0.034
 # every other text (the training chart, an inset's, the detail style's heads-up line): 2.6%, 28 px
 # at 1080p; a text not worth a student's reading at that size is left out of the lecture's
 # pictures rather than drawn smaller (RenderOptions.hall)
 NOTE_TEXT = 0.026
+# The title-safe margin of a lecture's pictures: no text nearer the frame's left or right edge than
+# this share of its width, nor its top or bottom than this share of its height (96 and 54 px at
+# 1080p): a projector's overscan, keystone or masked screen clips the frame's edges (the heads-up
+# line and the legends stood 25 px in). The desktop window keeps label_layout's edge margin
+TITLE_SAFE = 0.05
 # The line spacing of labels and class texts (vtk's line pitch, in font sizes): at vtk's 1.1 a
 # title's descender ("input", "top 5") met the digits of the line under it at 32 px capitals
 HALL_LINE_SPACING = 1.2
@@ -176,8 +194,9 @@ class Layout:
     # lines) and the epochs' tick labels (0.13 left a 45 px chart at 1080p: its 0 unnamed)
     metrics_box: Box = (0.7, 0.02, 0.98, 0.18)
     # a lecture's pictures draw no chart: the notes stand in the strip's right part from its bottom,
-    # the colour bars left of it (two short notes at 28 px capitals take 0.34 of a 16:9 frame's width)
-    lecture_notes_left: float = 0.6
+    # the colour bars left of it (the longest short note at 40 px capitals takes 0.39 of a 16:9
+    # frame's width, 0.45 with its gap and the title-safe margin)
+    lecture_notes_left: float = 0.5
     histogram_box: Box = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram (the marks' entries above it)
     cloud_legend_x: float = 0.925  # the class legend of feature-space clouds, at the right edge
     cloud_legend_width: float = 0.065

@@ -12,8 +12,8 @@ from functools import lru_cache
 import vtk
 
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.hud import GLYPH, edge_pixels, text_extent
-from nnvox.viewer.overlays.legends import placed_inset
+from nnvox.viewer.overlays.hud import GLYPH, safe_edges, text_extent
+from nnvox.viewer.overlays.legends import placed_inset, strip_top
 
 
 def caption_chars(pane_width: int, layout, size: int) -> int:
@@ -47,7 +47,7 @@ def caption_room(stage: Stage, inset) -> tuple[float, float]:
     if inset is not None and not inset.raised:
         half = min(stage.layout.caption_width / 2, stage.layout.caption_x)
         return stage.layout.caption_x - half, stage.layout.caption_x + half
-    edge = edge_pixels(stage) / stage.pane_width
+    edge = safe_edges(stage)[0] / stage.pane_width  # a lecture's: title-safe
     return edge, 1.0 - edge
 
 
@@ -69,7 +69,7 @@ class Caption:
         tp.SetBackgroundColor(*colours.caption_band)
         tp.SetFrame(False)
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        floor = inset.box[3] if inset is not None and inset.raised else layout.legend_top
+        floor = inset.box[3] if inset is not None and inset.raised else strip_top(stage)
         self.actor.SetPosition((x0 + x1) / 2, floor + layout.caption_gap)
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)

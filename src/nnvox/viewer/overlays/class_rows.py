@@ -211,6 +211,7 @@ class AnswerDock:
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(class_font(stage.options))
+        tp.SetBold(stage.options.bold)  # theme.HALL_BOLD in a lecture's
         tp.SetColor(*to_unit(stage.options.text_colour))
         tp.SetBackgroundColor(*to_unit(stage.options.background))
         tp.SetVerticalJustificationToTop()

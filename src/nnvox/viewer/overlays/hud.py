@@ -13,7 +13,7 @@ import vtk
 from nnvox.scenes.heads_up import SEPARATOR
 from nnvox.viewer.label_layout import margin
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.theme import to_unit
+from nnvox.viewer.theme import TITLE_SAFE, to_unit
 
 GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
 ELLIPSIS = "…"
@@ -103,13 +103,24 @@ def edge_pixels(stage: Stage) -> float:
     return margin(min(stage.pane_height, stage.pane_width))
 
 
+def safe_edges(stage: Stage) -> tuple[float, float]:
+    """The pixels every text keeps from the pane's left and right edges and from its top and bottom:
+    in a lecture's picture theme.TITLE_SAFE of its width and of its height (96 and 54 px at 1080p),
+    the edge margin (edge_pixels) in the window's."""
+    edge = edge_pixels(stage)
+    if not stage.options.hall:
+        return edge, edge
+    return max(edge, TITLE_SAFE * stage.pane_width), max(edge, TITLE_SAFE * stage.pane_height)
+
+
 class HeadsUpLine:
     def __init__(self, stage: Stage):
         self.detail = stage.options.hud == "detail"
         size = stage.options.hud_font(stage.fonts.hud.fraction, self.detail)  # read from the back of a hall
-        # inside the frame's edge margin at any shape: 9:16's 1.2% of the width was 7 px
-        edge = edge_pixels(stage)
-        self.room = min(stage.pane_width * stage.layout.hud_width, stage.pane_width - 2 * edge)  # a line's pixels
+        # inside the frame's edge margin at any shape (9:16's 1.2% of the width was 7 px), a lecture's
+        # inside title-safe (it stood 25 px from the top and left edges)
+        edge_x, edge_y = safe_edges(stage)
+        self.room = min(stage.pane_width * stage.layout.hud_width, stage.pane_width - 2 * edge_x)  # a line's pixels
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(size)
@@ -117,7 +128,7 @@ class HeadsUpLine:
         tp.SetVerticalJustificationToTop()
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         x, y = stage.layout.hud_position
-        self.actor.SetPosition(max(x, edge / stage.pane_width), min(y, 1.0 - edge / stage.pane_height))
+        self.actor.SetPosition(max(x, edge_x / stage.pane_width), min(y, 1.0 - edge_y / stage.pane_height))
         stage.renderer.AddViewProp(self.actor)
         self.props = [self.actor]
         # a lecture's line at a subject's size: two lines at most (a narrow frame's), in a frame's top edge

@@ -19,8 +19,8 @@ from nnvox.scenes.heads_up import significant
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.hud import edge_pixels, sized_extent
-from nnvox.viewer.overlays.metrics import InsetLayout, edge_share, fitted_inset, text_extent
+from nnvox.viewer.overlays.hud import safe_edges, sized_extent
+from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import drawn_kinds
 from nnvox.viewer.theme import Box, to_unit
 
@@ -80,6 +80,7 @@ BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 # and hang WORDS_GAP below the bar; the bar's title takes TITLE_LINE under legend_top (at 1.3, 0.25
 # and 1.25 a lecture's 32 px words left the bar 14 px thick at 1080p)
 WORDS_LINE, WORDS_GAP, TITLE_LINE = 1.15, 0.12, 1.15
+HEADING_GAP = 0.008  # of the pane's height, between the title's baseline and the bar's top
 
 
 # Each mark a picture may draw, in words a student reads (capture/health.py decides dead and saturated)
@@ -109,13 +110,14 @@ NOTES = {
     "epochs": "colours: one scale for all layers, the same every epoch",
 }
 # A lecture's (captioned) pictures draw these, at the labels' size in the strip's right part: each
-# fits 0.35 of a 16:9 frame's width at 32 px capitals (fewer words, the same meaning)
+# fits 0.4 of a 16:9 frame's width at 40 px capitals (fewer words, the same meaning; the one scale's
+# note leaves "all layers" to its bar's title, "same scale for all layers", which said it twice)
 SHORT_NOTES = {
     "maps": "front: map 0, others behind",
     "filters": "front: filter 0, others behind",
     "per layer, epochs": "scales: per layer, all epochs",
     "per stage, epochs": "scales: per stage, all epochs",
-    "epochs": "one scale: all layers, all epochs",
+    "epochs": "scale: same every epoch",
 }
 
 
@@ -331,18 +333,30 @@ def bar_width(
     return min(wide, room / max(count, 1))
 
 
+def side_share(stage: Stage) -> float:
+    """What every legend text keeps from the pane's left and right edges, a share of its width: the
+    frame's edge margin, title-safe in a lecture's picture (hud.safe_edges)."""
+    return safe_edges(stage)[0] / stage.pane_width
+
+
+def strip_floor(stage: Stage) -> float:
+    """The lowest a legend text stands (pane fractions): legend_bottom, or the frame's edge margin
+    where higher, title-safe in a lecture's picture (hud.safe_edges)."""
+    return max(stage.layout.legend_bottom, safe_edges(stage)[1] / stage.pane_height)
+
+
 def bars_left(stage: Stage) -> float:
     """Where the first bar starts (pane fractions): the theme's legend_left, or the frame's edge
     margin where that is wider (a tall frame's 2% of its width was 12 px: its words under the bar
     stand at its ends)."""
-    return max(stage.layout.legend_left, edge_share(stage))
+    return max(stage.layout.legend_left, side_share(stage))
 
 
 def title_rooms(stage: Stage, width: float, count: int) -> list[float]:
     """Each of `count` bars' title's room (pane fractions): its bar and half the gap each side, less
     where that would pass the frame's edge margin (the first's and the last's titles are centred
     over their bars, so they never need moving onto their neighbours')."""
-    left, gap, edge = bars_left(stage), stage.layout.legend_gap, edge_share(stage)
+    left, gap, edge = bars_left(stage), stage.layout.legend_gap, side_share(stage)
     centres = [left + (width + gap) * i + width / 2 for i in range(count)]
     return [2 * min(width / 2 + gap / 2, c - edge, 1.0 - edge - c) for c in centres]
 
@@ -366,7 +380,8 @@ def text_measure(stage: Stage, font: int) -> Callable[[str], float]:
     """Words' width in a text of `font` pixels, a fraction of the pane's width."""
     window = stage.renderer.GetRenderWindow()
     dpi = window.GetDPI() if window is not None else 72
-    return lambda words: sized_extent(words, font, dpi=dpi)[0] / stage.pane_width
+    bold = stage.options.bold  # a lecture's legends: theme.HALL_BOLD
+    return lambda words: sized_extent(words, font, bold=bold, dpi=dpi)[0] / stage.pane_width
 
 
 def first_fitting(forms: tuple[str, ...], room: float, measure: Callable[[str], float]) -> int:
@@ -375,12 +390,38 @@ def first_fitting(forms: tuple[str, ...], room: float, measure: Callable[[str], 
     return next((i for i, form in enumerate(forms) if measure(form) <= room), len(forms))
 
 
-def bar_forms(stage: Stage, inset_left: float, whole: bool = False) -> list[tuple[int, tuple[str, ...] | None]]:
+def titled(stage: Stage, inset_left: float, size: int) -> bool:
+    """Whether each colour bar left of `inset_left` (pane fractions) has a title that fits over it
+    at `size` (bar_forms)."""
+    bars = colour_bars(stage.scene.mode, stage.scene.blocks)
+    return all(i < len(b.titles) for b, (i, _) in zip(bars, bar_forms(stage, inset_left, size=size), strict=True))
+
+
+@per_object
+def legend_size(stage: Stage) -> int:
+    """The font size of the pane's legends (options.legend_font: capitals of theme.LEGEND_TEXT in a
+    lecture's picture), or in a lecture's frame too narrow for every bar's title at that size (a
+    portrait 9:16's three titles ran into each other at 40 px capitals) the largest down to a
+    note's at which each bar has a title that fits over it; a note's where none does."""
+    size = stage.options.legend_font()
+    if not stage.options.hall:
+        return size
+    least, inset = stage.options.text_size(0.0), fitted_inset(stage)
+    for font in range(size, least, -1):
+        if titled(stage, inset.box[0] if inset is not None else notes_corner(stage, font)[0], font):
+            return font
+    return min(size, least)
+
+
+def bar_forms(
+    stage: Stage, inset_left: float, whole: bool = False, size: int | None = None
+) -> list[tuple[int, tuple[str, ...] | None]]:
     """Each of the pane's colour bars, left of an inset from `inset_left` (or across the strip's
     `whole` width: bar_width): which of its titles is the first that fits over it and half the gap
     each side (its count where none does) and the form of its words that fits under it (None: none
-    does). What ColourLegends draws and what placed_inset weighs: the one place a title's form is chosen."""
-    layout, size = stage.layout, stage.options.legend_font()
+    does), at `size` (legend_size by default). What ColourLegends draws and what placed_inset weighs:
+    the one place a title's form is chosen."""
+    layout, size = stage.layout, size or legend_size(stage)
     bars = colour_bars(stage.scene.mode, stage.scene.blocks)
     share = stage.viewport[2] - stage.viewport[0]
     width = bar_width(layout, len(bars), share, inset_left, whole=whole, left=bars_left(stage), lone=stage.options.hall)
@@ -427,7 +468,7 @@ def placed_inset(stage: Stage) -> InsetLayout | None:
     return replace(fitted_inset(stage, (min(x0, RAISED_LEFT), bottom, x1, bottom + y1 - y0)), raised=True)
 
 
-def notes_corner(stage: Stage) -> Box:
+def notes_corner(stage: Stage, size: int | None = None) -> Box:
     """Where the marks' entries and the notes stack from in a pane without the metrics inset (the
     bars keep left of it): the inset's box in the window's; in a lecture's picture (which leaves the
     chart out) the strip's bottom right of lecture_notes_left, under the caption, which spans the
@@ -435,12 +476,28 @@ def notes_corner(stage: Stage) -> Box:
     box, layout = stage.options.metrics_box, stage.layout
     if not stage.options.hall:
         return box
-    size = stage.options.legend_font()
+    size = size or legend_size(stage)
     widest = max(map(text_measure(stage, size), SHORT_NOTES.values()))
-    room = 1.0 - edge_share(stage) - 1.5 * size / stage.pane_width - layout.lecture_notes_left
-    # a frame narrower than 16:9 has no room there for them: the bars take the strip's width
-    left = layout.lecture_notes_left if widest <= room else 1.0 - edge_share(stage)
-    return (left, layout.legend_bottom, box[2], layout.legend_bottom)
+    room = 1.0 - side_share(stage) - 1.5 * size / stage.pane_width - layout.lecture_notes_left
+    # a frame narrower than 16:9 has no room there for them, nor the bars left of them for each a
+    # title (the mistake shot's three at 40 px capitals): the bars take the strip's width
+    notes = widest <= room and titled(stage, layout.lecture_notes_left, size)
+    left = layout.lecture_notes_left if notes else 1.0 - side_share(stage)
+    return (left, strip_floor(stage), box[2], strip_floor(stage))
+
+
+def strip_top(stage: Stage) -> float:
+    """The legends' strip's top (pane fractions; the caption sits on it, the labels keep under it):
+    the theme's legend_top, or in a lecture's picture as high as its words, bar and title at the
+    legends' size need over the title-safe bottom margin (0.2 of the height: 40 px capitals and a
+    54 px margin at 1080p did not fit under 0.142, and the bar was left out)."""
+    layout = stage.layout
+    if not stage.options.hall:
+        return layout.legend_top
+    size, h = legend_size(stage), stage.pane_height
+    floor = strip_floor(stage)
+    needed = floor + (WORDS_LINE + TITLE_LINE) * title_font(size, True) / h + BAR_HEIGHT + HEADING_GAP
+    return max(layout.legend_top, needed)
 
 
 def lookup_table(cmap: str, lo: float, hi: float) -> vtk.vtkLookupTable:
@@ -461,7 +518,7 @@ class ColourLegends:
     def __init__(self, stage: Stage, caption=None, labels=None):
         layout = stage.layout
         self.stage = stage
-        self.size = stage.options.legend_font()
+        self.size = legend_size(stage)
         self.bars = colour_bars(stage.scene.mode, stage.scene.blocks)
         inset = placed_inset(stage)  # the bars keep left of it (or take the width under it), the marks sit over it
         inset_box = inset.box if inset is not None else notes_corner(stage)
@@ -473,7 +530,8 @@ class ColourLegends:
         # The title's line, then the bar with its ticks in what is left (less in a thumbnail, where
         # text has a minimum size); the caption sits just above.
         title_room = TITLE_LINE * title_font(self.size, stage.options.hall) / stage.pane_height
-        self.heading_y = min(layout.legend_heading_max, layout.legend_top - title_room)
+        top = strip_top(stage)
+        self.heading_y = top - title_room if stage.options.hall else min(layout.legend_heading_max, top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
         self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
         # the notes: none until show_notes; in a lecture's corner never over the bars
@@ -490,8 +548,8 @@ class ColourLegends:
         layout, pane_h = self.stage.layout, self.stage.pane_height
         cmap, (lo, hi) = legend.cmap, legend.span
         x = self.left + (self.width + layout.legend_gap) * i
-        top = self.heading_y - 0.008
-        floor = max(layout.legend_bottom, edge_pixels(self.stage) / pane_h)
+        top = self.heading_y - HEADING_GAP
+        floor = strip_floor(self.stage)
         bottom = max(top - BAR_HEIGHT, floor + WORDS_LINE * self.size / pane_h)
         bar = vtk.vtkScalarBarActor()
         bar.SetLookupTable(lookup_table(cmap, lo, hi))
@@ -531,7 +589,7 @@ class ColourLegends:
         tp.SetFontSize(font)
         tp.ShadowOff()
         tp.ItalicOff()
-        tp.BoldOff()
+        tp.SetBold(self.stage.options.bold)  # a lecture's legends: theme.HALL_BOLD
         {
             "left": tp.SetJustificationToLeft,
             "centre": tp.SetJustificationToCentered,
@@ -549,7 +607,7 @@ class ColourLegends:
         """`centre` (a fraction of the pane's width) moved as little as keeps the centred text
         inside the frame's edge margin: a title wider than its bar is never cut at the edge."""
         half = self._width(text, text.GetInput()) / 2
-        edge = edge_share(self.stage)
+        edge = side_share(self.stage)
         return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
 
     def show_notes(self, epochs: bool, shown: bool = True) -> None:
@@ -618,9 +676,9 @@ def entry_stack(
     end in a lecture's corner), their words (the first of `forms` that fits between the margins,
     and off the box `clear_of` where given: kind -> words) and the box they take; None where no
     form fits."""
-    size = stage.options.legend_font()
+    size = legend_size(stage)
     measure = measure or text_measure(stage, size)
-    gap, edge = 1.5 * size / stage.pane_width, edge_share(stage)
+    gap, edge = 1.5 * size / stage.pane_width, side_share(stage)
     for form in forms:
         widest = max(measure(form[k]) for k in kinds)
         x = min(below[0], 1.0 - edge - gap - widest)
@@ -649,7 +707,7 @@ class MarkEntries:
         self.stage, self.options, self.caption = stage, stage.options, caption
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.cornered = cornered  # in a lecture's corner (notes_corner): the colour bars end left of it
-        self.size = stage.options.legend_font()
+        self.size = legend_size(stage)
         swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
         self.props = [prop for entry in self.entries.values() for prop in entry if prop is not None]
@@ -677,6 +735,7 @@ class MarkEntries:
         tp.SetColor(*to_unit(self.stage.colours.text))
         tp.SetVerticalJustificationToCentered()
         tp.ShadowOff()
+        tp.SetBold(self.options.bold)
         for prop in (swatch, words)[swatch is None :]:
             prop.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
             prop.SetVisibility(False)

@@ -160,6 +160,12 @@ def _within(boxes: np.ndarray, rect: np.ndarray) -> bool:
     )
 
 
+def index_font(stage: Stage, scale: float) -> int:
+    """The font size of a grid's indices, "map k" and "kernel" (`scale` times a label's fraction of
+    the height): in a lecture's picture capitals of theme.INDEX_TEXT at least (options.index_font)."""
+    return stage.options.index_font(stage.fonts.label.fraction * scale)
+
+
 def _map_labels(stage: Stage, block, names=None, lift: float = LABEL_LIFT) -> list:
     """A "map k" label in the gap above each map the open grid shows; or `names`, (map, text) pairs,
     `lift` (of the gap) over their maps."""
@@ -172,7 +178,7 @@ def _map_labels(stage: Stage, block, names=None, lift: float = LABEL_LIFT) -> li
         names = [(k, f"map {c}") for k, c in zip(range(shown_maps(block)), channels)]
     labels = []
     for k, text in names:
-        label = make_billboard(stage.options, text, scale=0.8)
+        label = make_billboard(stage.options, text, font=index_font(stage, 0.8))
         label.SetPosition(places[k, 0], places[k, 1], top[k])
         stage.overlay.AddActor(label)
         labels.append(label)
@@ -186,12 +192,14 @@ def _kernel_grid_texts(stage: Stage, block) -> list[_GridTexts]:
     from nnvox.viewer.visuals import make_billboard
 
     grid, notes = [], []
+    index = index_font(stage, TEXT_SCALE)
     for point, text, where in grid_texts(block, grid_places(block)):
         if where in ("header", "row"):
-            label = make_billboard(stage.options, text, scale=TEXT_SCALE, align_left=where == "row")
+            label = make_billboard(stage.options, text, font=index, align_left=where == "row")
             label.GetTextProperty().SetJustificationToRight()  # ends at the grid's left edge
         else:
-            label = make_billboard(stage.options, text, scale=TEXT_SCALE, below=where == "below")
+            font = None if where == "below" else index  # the level-of-detail note under the grid: a note's
+            label = make_billboard(stage.options, text, scale=TEXT_SCALE, below=where == "below", font=font)
         label.SetPosition(*point)
         stage.overlay.AddActor(label)
         (notes if where == "below" else grid).append(label)
@@ -215,7 +223,7 @@ class OpenMaps:
             plan = kernel_plan(stage.scene.source.run, block) if stage.scene.source is not None else None
             if plan is not None:
                 self.kernels.append(_Kernels(stage, block, plan))
-                named = make_billboard(stage.options, kernel_label(plan), scale=0.8, below=True)
+                named = make_billboard(stage.options, kernel_label(plan), font=index_font(stage, 0.8), below=True)
                 named.GetTextProperty().SetJustificationToRight()  # ends under the kernel: off the map beside it
                 named.SetPosition(*kernel_label_anchor(block, plan))  # once, under the first map's kernel
                 stage.overlay.AddActor(named)
