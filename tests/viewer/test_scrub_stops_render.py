@@ -1,0 +1,45 @@
+"""A rendered scrub with data-chosen stops (storyboard `stops = "auto"`): each snapshot's picture on
+screen for the frames its seconds give, and the picture of the snapshot held is that snapshot's."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnvox.viewer.storyboard_export import render_storyboard
+
+pytestmark = pytest.mark.gl
+
+BOARD = """\
+[video]
+size = "320x180"
+fps = 4
+
+[[shot]]
+run = "run"
+duration = {duration}
+timeline = {timeline}
+{stops}sample = 1
+"""
+
+
+def frames(tmp_path, name: str, **fields) -> list[bytes]:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(BOARD.format(**fields))
+    out = render_storyboard(path, tmp_path / name, progress=False)
+    return [np.asarray(Image.open(f)).tobytes() for f in sorted(out.glob("frame-*.png"))]
+
+
+def test_a_stopping_scrub_holds_its_ends_and_passes_the_rest(tmp_path, digits_run):
+    """4 snapshots in 8 s (the shortest it may: needed_seconds): the two ends held 3.5 s (14 frames
+    at 4 fps), the two between passed in 0.5 s each (2 frames), each the picture of its snapshot
+    drawn alone."""
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    shown = frames(tmp_path, "scrub", duration=8, timeline='"all"', stops='stops = "auto"\n')
+    runs = [(picture, len(list(g))) for picture, g in itertools.groupby(shown)]
+    assert [n for _, n in runs] == [14, 2, 2, 14]
+    for k, (picture, _) in enumerate(runs):  # the picture held is the snapshot's own
+        assert frames(tmp_path, f"still{k}", duration=0.25, timeline=k, stops="") == [picture]
