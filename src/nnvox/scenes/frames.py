@@ -372,7 +372,7 @@ class FrameSource:
             parts.append(self._sample_text(scene, index, sample, prediction))
         parts += [_fmt_metric(k, v) for k, v in snap.metrics.items()]
         progress = progress_text(snap.epoch, snap.step, index, self.run.snapshots[-1])
-        notes = self._notes(scene, index)  # what the picture shows that needs a word, in both styles
+        notes = self._notes(scene, index) + moved_notes(self.run, scene, index)  # words the picture needs, both styles
 
         def lecture(answer: str | None) -> str:
             shown = self._lecture_sample(index, sample, answer) if scene.mode == "activations" else None
@@ -410,8 +410,6 @@ class FrameSource:
         if broken:
             more = f" and {len(broken) - 6} more" if len(broken) > 6 else ""
             notes.append(f"NaN/Inf (magenta) in {', '.join(broken[:6])}{more}")
-        if scene.mode == "distance-from-start":  # the share of its final distance each layer has moved
-            notes += moved_notes(self.run, scene.blocks, index)
         if self.run.error:
             import textwrap
 

@@ -42,9 +42,12 @@ def moved_shares(run, blocks, index: int) -> dict[str, float]:
     return shares
 
 
-def moved_notes(run, blocks, index: int) -> list[str]:
-    """The heads-up line's note in distance-from-start mode: each shown layer's share moved so far
-    (heads_up.moved_text), read once per run, blocks and snapshot."""
+def moved_notes(run, scene, index: int) -> list[str]:
+    """The heads-up line's note in distance-from-start mode (none in another): each shown layer's
+    share moved so far (heads_up.moved_text), read once per run, blocks and snapshot."""
+    if scene.mode != "distance-from-start":
+        return []
+    blocks = scene.blocks
     lines = _LINES.setdefault(run, {})
     key = (index, tuple(b.key for b in shown_layers(blocks)))
     if key not in lines:

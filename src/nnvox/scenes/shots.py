@@ -248,12 +248,11 @@ def shot_frames(
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
     camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
     sides = close_up_sides(shot, scene, aspect, camera)
-    span = abs(end - start)
-    stopping = stopping_scrub(shot, scene) if shot.stops is not None else None
+    scrub = scrub_position(shot, scene, start, end)
     return [
         ShotFrame(
             p,
-            stopping(p) if stopping else timeline_at(start, end, lingered(p, shot, span), shot.hold),
+            scrub(p),
             min(1.0, p / FORWARD_SHARE) if shot.forward else None,  # the pass lights the layers, then holds them lit
             camera(p),
             opened(p),
@@ -309,6 +308,14 @@ def lingered(p: float, shot: Shot, span: float) -> float:
         return float(p > linger)
     edge = 1 / (span + 1) if shot.hold > 0 else 0.0  # of the timeline's progress, a snapshot's stretch
     return edge + ease(shot.ease, (p - linger) / (1 - 2 * linger)) * (1 - 2 * edge)
+
+
+def scrub_position(shot: Shot, scene: Scene, start: float, end: float) -> Callable[[float], float]:
+    """The timeline position at each fraction of a shot going from `start` to `end`: stopping where
+    it has stops (stopping_scrub), else each snapshot an equal stretch (timeline_at), lingered."""
+    if shot.stops is not None:
+        return stopping_scrub(shot, scene)
+    return lambda p: timeline_at(start, end, lingered(p, shot, abs(end - start)), shot.hold)
 
 
 def stopping_scrub(shot: Shot, scene: Scene) -> Callable[[float], float]:
