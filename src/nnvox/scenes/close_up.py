@@ -76,20 +76,23 @@ def smoothstep(t):
     return t * t * (3 - 2 * t)
 
 
-def side_strips(spans, reach: float) -> tuple[list[tuple[float, float, float, float]], np.ndarray]:
+def side_strips(spans, reach: float, edge: float = 0.0) -> tuple[list[tuple[float, float, float, float]], np.ndarray]:
     """The right side edge's cover, given the blocks' `spans` (n, 2) across the frame (0 its left
     edge, 1 its right) and how far in it may `reach` (fade_bands): strips (x0, x1, alpha at x0,
     alpha at x1) of the background's colour, and which blocks it hides (bool, n: covered at HIDES
     opacity or more, their labels hidden with them). Every block the edge cuts or nearly
     (APPROACH), and every block reaching into its cover, is covered whole, opaque as the nearest
     one's end reaches the edge: no block is drawn cut; the cover ends clear in the gap inside it.
-    A cut block reaching nearer the subject than `reach` keeps the gradient band (BAND)."""
+    A cut block reaching nearer the subject than `reach` keeps the gradient band (BAND). `edge` (of
+    the frame's width): the margin a lecture keeps its texts out of (theme.TITLE_SAFE), a block
+    reaching into it counted as cut: a neighbour stands inside it with its label, or fades out (the
+    lecture's conv1 close-up kept conv2 at the right edge, its label 27 px from it at 1080p)."""
     spans = np.asarray(spans, float).reshape(-1, 2)
     none = np.zeros(len(spans), bool)
     if reach <= 0:
         return [], none
     seen = spans[:, 0] < 1.0
-    cut = seen & (spans[:, 1] > 1.0 - APPROACH)
+    cut = seen & (spans[:, 1] > 1.0 - edge - APPROACH)
     coverable = seen & (spans[:, 0] >= 1.0 - reach)
     if not cut.any():
         return [], none
@@ -98,7 +101,7 @@ def side_strips(spans, reach: float) -> tuple[list[tuple[float, float, float, fl
         t = np.linspace(0.0, 1.0, 13)
         xs, alpha = 1.0 - band + band * t, smoothstep(t)
         return [(xs[k], xs[k + 1], alpha[k], alpha[k + 1]) for k in range(12)], none
-    alpha = float(smoothstep((spans[cut, 1] - 1.0 + APPROACH) / APPROACH).max())
+    alpha = float(smoothstep((spans[cut, 1] - 1.0 + edge + APPROACH) / APPROACH).max())
     covered = cut.copy()
     while True:  # and the blocks reaching into the cover (an oblique view overlaps neighbours)
         start = spans[covered, 0].min()

@@ -24,6 +24,7 @@ from nnvox.scenes.close_up import cover_alpha, side_strips
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.cross_fade import PICTURE_2D
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.theme import TITLE_SAFE
 
 
 class EdgeFade:
@@ -43,6 +44,9 @@ class EdgeFade:
         self.renderer, self.visuals = stage.renderer, visuals
         self.background = np.array(stage.options.background[:3], np.uint8)
         self.transparent = bool(stage.options.transparent)
+        # a lecture's blocks cut at its title-safe margin (where their labels may not stand), the
+        # window's at the frame's edge
+        self.edge = TITLE_SAFE if stage.options.hall else 0.0
         self.faded: set[str] = set()  # a transparent video's blocks drawn less opaque now (_fade)
         self.reach = (0.0, 0.0)
         self.hidden: set[str] = set()  # the blocks covered now (their labels are not drawn)
@@ -79,7 +83,7 @@ class EdgeFade:
             clear = []
             for reach, flip in ((right, False), (left, True)):
                 across = 1.0 - spans[:, ::-1] if flip else spans
-                side, hidden = side_strips(across, reach)
+                side, hidden = side_strips(across, reach, self.edge)
                 strips += [(1 - x1, 1 - x0, a1, a0) for x0, x1, a0, a1 in side] if flip else side
                 self.hidden |= {n for n, h in zip(names, hidden) if h}
                 inner = min((x0 for x0, *_ in side), default=1.0) if hidden.any() else 1.0
