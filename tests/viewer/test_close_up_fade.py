@@ -158,3 +158,42 @@ def test_a_transparent_close_up_lowers_the_cut_blocks_alpha(close_up, lenet_run)
         assert (restored > 128).sum() == cut, "the faded blocks' opacity comes back off the close-up"
     finally:
         r.close()
+
+
+def test_a_leader_is_drawn_only_with_its_label():
+    from nnvox.viewer.overlays.edge_fade import leaders_drawn
+
+    segments = np.array([[[10, 10], [10, 40]], [[100, 10], [100, 40]], [[300, 5], [300, 9]]], float)
+    shown, dropped = np.array([0.0, 40, 60, 55]), np.array([80.0, 40, 140, 55])  # boxes the lines end on
+    assert leaders_drawn(segments, [(shown, True), (dropped, False)]).tolist() == [True, False, True]
+    assert leaders_drawn(segments, []).all()
+
+
+@pytest.mark.gl
+def test_a_label_hidden_after_its_layout_takes_its_leader_with_it(close_up, lenet_run):
+    from vtk.util.numpy_support import vtk_to_numpy
+
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene, frames = close_up
+    r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1]))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(frames[-1].pose)
+        pane.overlays.edge_fade.show(*frames[-1].sides)
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=9)
+        r.render(frame)
+        layout = pane.overlays.labels.layout
+        lines = lambda: vtk_to_numpy(layout.leaders.lines.GetPoints().GetData()).reshape(-1, 2, 3)[:, :, :2]
+        before = lines()
+        boxes = {b: np.asarray(box) for kind, b, _, box in layout.placement.shown if kind == "block"}
+        on = lambda seg, box: ((seg >= box[:2] - 1.5) & (seg <= box[2:] + 1.5)).all(axis=1).any()
+        name = next(b for b in boxes if any(on(s, boxes[b]) for s in before))  # a label with a leader
+        pane.overlays.labels.labels[name].SetVisibility(False)  # dropped after its layout (a held shot's)
+        r.render(frame)  # the same view: laid out as before
+        after = lines()
+        assert len(after) == len(before) - 1, name
+        assert not any(on(s, boxes[name]) for s in after), f"{name}'s leader drawn without its label"
+    finally:
+        r.close()

@@ -65,6 +65,7 @@ def compose(stage: Stage) -> Overlays:
     outlines = Outlines(stage)
     edge_fade = EdgeFade(stage, blocks.visuals)  # over the blocks, under every text: before the other 2D overlays
     labels = BlockLabels(stage, blocks.class_texts) if options.show_labels else None
+    edge_fade.labels = labels  # a leader trimmed where its label is not drawn (EdgeFade.trim_leaders)
     pulses = Pulses(stage)
     hud = HeadsUpLine(stage) if options.show_hud else None
     caption = Caption(stage)

@@ -48,6 +48,7 @@ class EdgeFade:
         # window's at the frame's edge
         self.edge = TITLE_SAFE if stage.options.hall else 0.0
         self.faded: set[str] = set()  # a transparent video's blocks drawn less opaque now (_fade)
+        self.labels = None  # the block labels overlay (overlays/__init__.py sets it): their leaders trimmed
         self.reach = (0.0, 0.0)
         self.hidden: set[str] = set()  # the blocks covered now (their labels are not drawn)
         self.clear = (0.0, 1.0)  # the pane's part (of its width) the covers hiding blocks leave
@@ -109,18 +110,25 @@ class EdgeFade:
                 self.faded.add(name)
 
     def trim_leaders(self, lines: vtk.vtkPolyData) -> None:
-        """The label leader lines (LabelLayout.leaders, pixels) less those reaching into a cover
-        that hides blocks: the line of a hidden block's label (a grey stroke at the edge alone)."""
+        """The label leader lines (LabelLayout.leaders, pixels) less those of a label not drawn this
+        render (hidden since it was laid out, or a covered block's: a leader never shows without its
+        label; the lecture's conv1 close-up drew one under relu2 for pool2's dropped label) and those
+        reaching into a cover that hides blocks (a grey stroke at the edge alone)."""
         from vtk.util.numpy_support import vtk_to_numpy
 
         w = self.renderer.GetSize()[0]
-        if not self.hidden or not w or lines.GetNumberOfPoints() == 0:
+        if not w or lines.GetNumberOfPoints() == 0:
             return
-        ends = vtk_to_numpy(lines.GetPoints().GetData())[:, 0].reshape(-1, 2) / w
-        keep = ((ends > self.clear[0]) & (ends < self.clear[1])).all(axis=1)
+        segments = vtk_to_numpy(lines.GetPoints().GetData()).reshape(-1, 2, 3)
+        keep = np.ones(len(segments), bool)
+        if self.labels is not None:
+            keep = leaders_drawn(segments[:, :, :2], _label_boxes(self.labels.layout, self.hidden))
+        if self.hidden:
+            ends = segments[:, :, 0] / w
+            keep &= ((ends > self.clear[0]) & (ends < self.clear[1])).all(axis=1)
         if keep.all():
             return
-        points = vtk_to_numpy(lines.GetPoints().GetData()).reshape(-1, 2, 3)[keep].reshape(-1, 3)
+        points = segments[keep].reshape(-1, 3)
         vtk_points = vtk.vtkPoints()
         vtk_points.SetData(numpy_to_vtk(points.copy(), deep=True))
         cells = vtk.vtkCellArray()
@@ -156,3 +164,31 @@ class EdgeFade:
 
     def update(self, shown: Shown) -> None:
         pass
+
+
+TOUCH = 1.5  # pixels: a leader's end lies on its label's box (label_layout._leader ends it on an edge)
+
+
+def _label_boxes(layout, covered: set[str]) -> list[tuple[np.ndarray, bool]]:
+    """Each block label the layout placed: its box (pixels) and whether it is drawn this render (not
+    hidden since, and not a `covered` block's: SceneRenderer.undrawn_labels leaves those out)."""
+    actors = {label.block: label.actor for label in layout.labels}
+    out = []
+    for kind, block, _, box in layout.placement.shown:
+        if kind == "block" and block in actors:
+            drawn = bool(actors[block].GetVisibility()) and block not in covered
+            out.append((np.asarray(box, float), drawn))
+    return out
+
+
+def leaders_drawn(segments: np.ndarray, boxes: list[tuple[np.ndarray, bool]]) -> np.ndarray:
+    """Which leader `segments` (n, 2 ends, xy pixels) to draw: not one whose end lies on the box of
+    a label not drawn (`boxes`: (x0, y0, x1, y1), drawn); one on no box is kept."""
+    keep = np.ones(len(segments), bool)
+    for box, drawn in boxes:
+        if drawn:
+            continue
+        x, y = segments[..., 0], segments[..., 1]
+        on = (x >= box[0] - TOUCH) & (x <= box[2] + TOUCH) & (y >= box[1] - TOUCH) & (y <= box[3] + TOUCH)
+        keep &= ~on.any(axis=1)
+    return keep
