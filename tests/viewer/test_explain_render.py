@@ -339,10 +339,11 @@ def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run)
 
 def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
     """A lecturer saw a dark slab over the map nobody explained: the covered rows carry "not yet
-    computed", at the labels' (hall) size, inside the covered part of the map as drawn; none once
-    the map is filled."""
+    computed", at a grid index's size where it fits, a note's at least (theme.NOTE_TEXT), inside the
+    covered part of the map as drawn; none once the map is filled."""
     from nnvox.viewer.options import hall_font
     from nnvox.viewer.overlays.explain import PENDING_NOTE
+    from nnvox.viewer.theme import NOTE_TEXT
 
     size = (1920, 1080)
     for progress, shown in ((0.0, True), (1.0, False)):
@@ -352,7 +353,8 @@ def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
             assert bool(note.GetVisibility()) == shown, progress
             if not shown:
                 continue
-            assert note.GetInput() == PENDING_NOTE and note.GetTextProperty().GetFontSize() >= hall_font(size[1])
+            least = hall_font(size[1], NOTE_TEXT)
+            assert note.GetInput() == PENDING_NOTE and note.GetTextProperty().GetFontSize() >= least
             sheet = sheet_block(scene.block("conv1"))
             (x, y, z), v = sheet.origin, sheet.voxel
             row = moment.step.position[1] + 1  # the first row wholly covered
@@ -398,6 +400,8 @@ def test_no_box_of_a_block_left_out_shows(lenet_run):
             if drawn == "all":  # as before: every block's box drawn, the left-out ones' behind nothing
                 pane.overlays.outlines.drawn = None
                 pane.overlays.outlines._flags.clear()
+                # nor behind the inset's backing, which now reaches title-safe's top and the frame's right
+                pane.overlays.explain.inset.band.SetVisibility(False)
                 image = renderer.render(focused(scene.frame_at(1.0, sample=3), moment))
             pane.overlays.outlines.actor.SetVisibility(False)
             without = renderer.render(focused(scene.frame_at(1.0, sample=3), moment))

@@ -1,5 +1,6 @@
 """Issue 17 item 6, at a hall's sizes (theme.py): the explaining shot's inset is its subject. Its
-title reads at the subject's size (theme.SUBJECT_TEXT: 37 px capitals at 1080p); its column heads,
+title reads at the subject's size where its widest line fits the inset (theme.SUBJECT_TEXT: 44 px
+capitals at 1080p), never under the labels' (HALL_TEXT: 40 px; the inset keeps title-safe); its column heads,
 the 25 values of each of the patch, the kernel and their products, the colour scale's ends and the
 sum's lines at one size, the largest up to a label's (HALL_TEXT) at which the three printed grids
 fit beside the blocks, never under a note's (NOTE_TEXT, 28 px capitals at 1080p) in a 16:9 frame;
@@ -27,7 +28,7 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
     import vtk
 
     from nnvox.viewer.options import cap_height
-    from nnvox.viewer.theme import NOTE_TEXT, SUBJECT_TEXT
+    from nnvox.viewer.theme import HALL_TEXT, NOTE_TEXT
 
     size = SIZES[size_name]
     board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
@@ -46,13 +47,13 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         assert note <= inset.font <= hall, f"{where}: the grids' and sum's font {inset.font}"
         for a in shown:
             text, font = a.GetInput(), a.GetTextProperty().GetFontSize()
-            least = r.options.subject_font() if a is inset.title else note
+            least = r.options.hall_text(0.0) if a is inset.title else note  # the title: a label's at least
             assert font >= least, f"{where}: {text!r} at {font} px"
             box = [0, 0, 0, 0]  # its lines' box as vtk lays them out (ascent to descent, as lecture_font measures)
             vtk.vtkTextRenderer().GetBoundingBox(a.GetTextProperty(), text, box, 72)
             height = (box[3] - box[2] + 1) / (text.count("\n") + 1)
             assert height >= NOTE_TEXT * size[1], f"{where}: {text!r} {height} px a line"
-            assert cap_height(font) >= round((SUBJECT_TEXT if a is inset.title else NOTE_TEXT) * size[1]), where
+            assert cap_height(font) >= round((HALL_TEXT if a is inset.title else NOTE_TEXT) * size[1]), where
 
 
 def _undrawn_labels(r) -> set[str]:

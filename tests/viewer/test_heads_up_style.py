@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gl
 
 def _text_columns(path, height: int) -> int:
     """How far right the heads-up line's text reaches (columns with light pixels in its band)."""
-    band = np.asarray(Image.open(path).convert("L"))[: round(0.05 * height)]
+    band = np.asarray(Image.open(path).convert("L"))[round(0.05 * height) : round(0.1 * height)]  # under title-safe
     return int(np.flatnonzero((band > 150).any(axis=0)).max())
 
 
@@ -33,7 +33,8 @@ def test_the_lecture_line_is_the_default_and_detail_is_asked_for(digits_run, tmp
 
     options, fraction = RenderOptions(width=854, height=480), DEFAULT_THEME.fonts.hud.fraction
     big, small = options.hud_font(fraction), options.hud_font(fraction, detail=True)
-    assert big > small and short > 100 and short / big < 0.7 * long / small, (short, big, long, small)
+    # (0.8: the detail's long line breaks inside title-safe, theme.TITLE_SAFE, its longest part shorter)
+    assert big > small and short > 100 and short / big < 0.8 * long / small, (short, big, long, small)
 
 
 def test_legend_titles_say_what_the_colours_are_in_words(digits_run):

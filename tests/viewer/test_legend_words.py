@@ -100,6 +100,10 @@ def test_the_notes_say_what_a_closed_block_shows_and_that_scales_stay(lenet_run)
     assert drawn_notes(weights, epochs=False) == ("filters",)
     opened = _scene(lenet_run, mode="weights", open=("conv1", "conv2")).blocks
     assert "filters" not in drawn_notes(opened, epochs=False)
+    # conv1's maps side by side: "front: map 0, others behind" would read as about them (watch 2, 21-27.6 s)
+    open_maps = _scene(lenet_run, open=("input", "conv1")).blocks
+    assert any(b.panels > 1 and b.opened is None for b in open_maps)  # relu1 ... still closed stacks
+    assert "maps" not in drawn_notes(open_maps, epochs=False), drawn_notes(open_maps, epochs=False)
     distance = _scene(lenet_run, mode="distance-from-start").blocks
     assert drawn_notes(distance, epochs=True)[-1] == "epochs" and not drawn_notes(distance[-1:], epochs=False)
     assert "map 0" in NOTES["maps"] and "filter 0" in NOTES["filters"]

@@ -155,6 +155,9 @@ class SceneRenderer:
         self.overlays.explain.show(moment)
         if self.overlays.hud is not None:  # a lecture's heads-up line gives the inset's heading the top edge
             self.overlays.hud.make_way(moment is not None)
+        for strip in (self.overlays.legends, self.overlays.caption):  # a lecture's legends give it their room
+            if strip is not None:
+                strip.make_way(moment is not None)
         self._explained = None if moment is None else {moment.layer, moment.source}
         self._named = None if moment is None else moment.layer
         # no edges at all: the window's rays join the input to the map, and the input's edge ran into

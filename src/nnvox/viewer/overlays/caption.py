@@ -13,7 +13,7 @@ import vtk
 
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import GLYPH, safe_edges, text_extent
-from nnvox.viewer.overlays.legends import placed_inset, strip_top
+from nnvox.viewer.overlays.legends import placed_inset, strip_floor, strip_top
 
 
 def caption_chars(pane_width: int, layout, size: int) -> int:
@@ -71,12 +71,23 @@ class Caption:
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         floor = inset.box[3] if inset is not None and inset.raised else strip_top(stage)
         self.actor.SetPosition((x0 + x1) / 2, floor + layout.caption_gap)
+        # while a layer is explained a lecture's legends make way (ColourLegends.make_way): the caption
+        # sits at the strip's floor, title-safe, and the inset takes the room over it
+        self._floors = (self.actor.GetPosition(), ((x0 + x1) / 2, strip_floor(stage)))
+        self.hall = stage.options.hall
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
         self.renderer = stage.renderer
         self.props = [self.actor]
         self._text: str | None = None  # the text last shown (show), as wrapped: wrapped once a text
         self._band: tuple | None = None  # (what it was measured under, the band): measured once a text
+
+    def make_way(self, explaining: bool) -> None:
+        """At the strip's floor in a lecture's picture while a layer is explained, else over the strip."""
+        at = self._floors[explaining and self.hall]
+        if tuple(self.actor.GetPosition()) != tuple(at):
+            self.actor.SetPosition(*at)
+            self._band = None  # measured again where it now stands
 
     def show(self, text: str | None, opacity: float = 1.0) -> None:
         """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""

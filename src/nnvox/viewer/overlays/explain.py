@@ -13,7 +13,6 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import lut
 from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
-from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.explain_inset import ExplainInset, pending_colour, text_actor
 from nnvox.viewer.overlays.hud import text_width
@@ -155,7 +154,10 @@ class Explained:
         self.inset = ExplainInset(stage)
         self.name = text_actor(stage, stage.options.subject_font(), bold=True, align="centre")  # the subject
         self.name.GetTextProperty().SetVerticalJustificationToBottom()
-        self.pending = text_actor(stage, hall_font(stage.options.height), align="centre")  # on the covered rows
+        # on the covered rows, at a grid index's size (theme.INDEX_TEXT) where it fits them, else a
+        # note's: at the labels' 40 px "computed" was wider than the map at 1080p
+        self.pending_sizes = (stage.options.index_font(0.0), stage.options.text_size(0.0))
+        self.pending = text_actor(stage, self.pending_sizes[0], align="centre")
         self.pending.SetInput(PENDING_NOTE)
         self.pending.GetTextProperty().SetVerticalJustificationToCentered()
         self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
@@ -232,10 +234,14 @@ class Explained:
         for side in (1, -1):  # the covered rows' left and right edges, at their middle
             coord.SetValue(x, y + side * sheet.cols * v / 2, middle)
             sides.append(coord.GetComputedDoubleViewportValue(self.stage.renderer)[0])
-        size = self.pending.GetTextProperty().GetFontSize()
-        widest = max(text_width(line, size) for line in PENDING_NOTE.split("\n"))
-        fits = first < sheet.rows and ends[0][1] - ends[1][1] >= PENDING_ROOM * size
-        fits = fits and widest + 0.2 * size <= abs(sides[1] - sides[0])
+        fits = False
+        for size in self.pending_sizes:  # the largest that fits
+            widest = max(text_width(line, size) for line in PENDING_NOTE.split("\n"))
+            fits = first < sheet.rows and ends[0][1] - ends[1][1] >= PENDING_ROOM * size
+            fits = fits and widest + 0.2 * size <= abs(sides[1] - sides[0])
+            if fits:
+                self.pending.GetTextProperty().SetFontSize(size)
+                break
         self.pending.SetPosition((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
         self.pending.SetVisibility(fits)
 

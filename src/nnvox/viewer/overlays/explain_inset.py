@@ -18,12 +18,21 @@ from nnvox.scenes.shots import EXPLAIN_ROOM
 from nnvox.viewer.options import lecture_font
 from nnvox.viewer.overlays.base import Stage
 from nnvox.viewer.overlays.hud import text_width
+from nnvox.viewer.theme import TITLE_SAFE
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
 # the room left of it, shots.explain_pose), clear of the heads-up line above and of the caption,
 # legends and loss/accuracy inset below
 BOX = (EXPLAIN_ROOM, 0.2, 0.985, 0.91)
+# a lecture's: inside title-safe, down to its floor (the legends make way while a layer is explained,
+# the caption under the inset at the strip's floor: the inset keeps above its band, fit_cover) and
+# up to its top (the heads-up line makes way too)
+LECTURE_BOX = (EXPLAIN_ROOM, TITLE_SAFE, 1 - TITLE_SAFE, 1 - TITLE_SAFE)
+# in a frame 16:9 or wider a lecture's inset starts this much further left (the blocks' subject
+# ends there), so its widest title, "conv1: map 0, sliding to row 88, column 88", holds the labels'
+# size inside title-safe (in a narrower frame it ran into "map 0 of conv1": the title shrinks there)
+WIDE_LEFT = 0.012
 # what the inset's opaque backing covers: its box and up to the heads-up line and the right edge, so
 # the faded blocks after the explained layer (and their labels) never show through or around it
 COVER_TOP, COVER_RIGHT = 0.94, 1.0
@@ -248,7 +257,9 @@ class ExplainInset:
         self.title_font = stage.options.subject_font()
         font = self.font = stage.options.hall_text(0.0)
         w, h = stage.pane_width, stage.pane_height
-        self.box = (BOX[0] * w, BOX[1] * h, BOX[2] * w, BOX[3] * h)
+        x0, y0, x1, y1 = LECTURE_BOX if stage.options.hall else BOX
+        x0 -= WIDE_LEFT if stage.options.hall and 9 * stage.pane_width >= 16 * stage.pane_height else 0.0
+        self.box = (x0 * w, y0 * h, x1 * w, y1 * h)
         self.cover = cover_box(stage, self.box, font)
         self._plane, self.band = _backing(stage)
         self.grids = _Grids(stage)

@@ -123,11 +123,15 @@ SHORT_NOTES = {
 
 def drawn_notes(blocks, epochs: bool) -> tuple[str, ...]:
     """The notes a picture of `blocks` shows: what a closed block of several maps (or of a weight's
-    several filters) shows of them, where one is drawn; where the snapshots drawn change (`epochs`:
-    a shot over several epochs, the window's timeline) that the scales stay, and whose they are
-    where a bar colours several (per stage where layers share one by stage)."""
+    several filters) shows of them, where one is drawn and no layer stands open; where the
+    snapshots drawn change (`epochs`: a shot over several epochs, the window's timeline) that the
+    scales stay, and whose they are where a bar colours several (per stage where layers share one
+    by stage)."""
     layers = [b for b in blocks if b.kind != ATTRIBUTION]
-    closed = {b.role == "weights" for b in layers if b.panels > 1 and b.opened is None}
+    # not while a layer's maps stand side by side (an open shot): "front: map 0, others behind" read
+    # as about the open layer, whose maps are all in front
+    opened = any(b.opened is not None for b in layers)
+    closed = {b.role == "weights" for b in layers if b.panels > 1 and b.opened is None and not opened}
     scopes = {scope([b for b in layers if b.scale.cmap == cmap]) for cmap in {b.scale.cmap for b in layers}}
     per = next((p for p in ("per stage", "per layer") if p in scopes), "")
     scales = ", ".join([p for p in (per, "epochs") if p])
@@ -533,7 +537,8 @@ class ColourLegends:
         top = strip_top(stage)
         self.heading_y = top - title_room if stage.options.hall else min(layout.legend_heading_max, top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
-        self.props = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
+        self.strip = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
+        self.props = list(self.strip)
         # the notes: none until show_notes; in a lecture's corner never over the bars
         self.marks = MarkEntries(stage, inset_box, caption, cornered=inset is None and stage.options.hall)
         self.labels = labels
@@ -609,6 +614,16 @@ class ColourLegends:
         half = self._width(text, text.GetInput()) / 2
         edge = side_share(self.stage)
         return float(np.clip(centre, edge + half, max(edge + half, 1.0 - edge - half)))
+
+    def make_way(self, explaining: bool) -> None:
+        """Hidden in a lecture's picture while a layer is explained (`explaining`): the inset prints
+        the values and draws its own colour scale, the answer's bar named a column not drawn, and
+        the strip's room goes to the caption and the inset (its numbers at the largest size that
+        fits); the window's stay."""
+        away = explaining and self.stage.options.hall
+        for prop in self.strip:
+            prop.SetVisibility(not away)
+        self.marks.away = away  # the marks' entries and notes too: the inset's note stands there
 
     def show_notes(self, epochs: bool, shown: bool = True) -> None:
         """The notes from now on: `epochs`, whether the snapshots drawn change (a shot over several
@@ -712,6 +727,7 @@ class MarkEntries:
         self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
         self.props = [prop for entry in self.entries.values() for prop in entry if prop is not None]
         self.notes: tuple[str, ...] = ()
+        self.away = False  # none shown while a lecture's picture explains a layer (ColourLegends.make_way)
         self._shown: tuple | None = None
         self.box: tuple[float, float, float, float] | None = None
         self._widths: dict[str, float] = {}
@@ -756,16 +772,16 @@ class MarkEntries:
         self.notes, self._shown = notes, None
 
     def update(self, shown: Shown) -> None:
-        marks = drawn_marks(shown.frame, self.options)
+        marks, notes = ((), ()) if self.away else (drawn_marks(shown.frame, self.options), self.notes)
         below = self.options.histogram_box if shown.histogram is not None else self.inset_box
         band = self._caption_band()
-        if ((*marks, *self.notes), below, band) == self._shown:
+        if ((*marks, *notes), below, band) == self._shown:
             return
-        self._shown = ((*marks, *self.notes), below, band)
+        self._shown = ((*marks, *notes), below, band)
         # with the notes beside the caption (their short form where the long reaches it), else over its
         # band (not up into the network: NOTES_TOP), else without them, as where the pane is too narrow
         over = below if band is None else (*below[:3], max(below[3], band[3]))
-        tries = (((*marks, *self.notes), below, band), ((*marks, *self.notes), over, None), (marks, below, None))
+        tries = (((*marks, *notes), below, band), ((*marks, *notes), over, None), (marks, below, None))
         # a captioned picture (a storyboard's) always takes the short form: one wording from shot to
         # shot, where a move's dissolve blended a long form into a short one, garbled for 0.3 s
         forms = ENTRY_FORMS[1:] if band is not None else ENTRY_FORMS
