@@ -111,8 +111,8 @@ def test_each_snapshot_is_on_screen_for_its_seconds(tmp_path, dipping_run):
     shown = [(int(k), len(list(g))) for k, g in itertools.groupby(times)]
     assert [k for k, _ in shown] == [0, 1, 2, 3, 4, 5]
     frames = dict(shown)
-    assert all(abs(frames[k] - 3.5 * 30) <= 1 for k in (0, 1, 3, 5)), shown
-    assert all(abs(frames[k] - 15) <= 1 for k in (2, 4)), shown
+    assert all(frames[k] == 3.5 * 30 for k in (0, 1, 3, 5)), shown
+    assert all(frames[k] == 15 for k in (2, 4)), shown
 
 
 @pytest.mark.parametrize(

@@ -110,10 +110,9 @@ def dwell(snapshots: int, stops: tuple[int, ...], seconds: float) -> np.ndarray:
     return held
 
 
-def position_at(times: np.ndarray, progress: float) -> int:
-    """The position (0 ..) on screen `progress` (0..1) through a shot whose positions last `times`."""
-    ends = np.cumsum(times)
-    return min(int(np.searchsorted(ends, progress * ends[-1], side="right")), len(times) - 1)
+def position_at(times: np.ndarray, seconds: float) -> int:
+    """The position (0 ..) on screen `seconds` into a shot whose positions last `times`."""
+    return min(int(np.searchsorted(np.cumsum(times), seconds, side="right")), len(times) - 1)
 
 
 def scrub_stops(scene, sample: int, snapshots: list[int], seconds: float) -> tuple[tuple[int, ...], np.ndarray]:

@@ -248,7 +248,7 @@ def shot_frames(
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
     camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
     sides = close_up_sides(shot, scene, aspect, camera)
-    scrub = scrub_position(shot, scene, start, end)
+    scrub = scrub_position(shot, scene, start, end, fps)
     return [
         ShotFrame(
             p,
@@ -310,21 +310,23 @@ def lingered(p: float, shot: Shot, span: float) -> float:
     return edge + ease(shot.ease, (p - linger) / (1 - 2 * linger)) * (1 - 2 * edge)
 
 
-def scrub_position(shot: Shot, scene: Scene, start: float, end: float) -> Callable[[float], float]:
+def scrub_position(shot: Shot, scene: Scene, start: float, end: float, fps: int) -> Callable[[float], float]:
     """The timeline position at each fraction of a shot going from `start` to `end`: stopping where
     it has stops (stopping_scrub), else each snapshot an equal stretch (timeline_at), lingered."""
     if shot.stops is not None:
-        return stopping_scrub(shot, scene)
+        return stopping_scrub(shot, scene, fps)
     return lambda p: timeline_at(start, end, lingered(p, shot, abs(end - start)), shot.hold)
 
 
-def stopping_scrub(shot: Shot, scene: Scene) -> Callable[[float], float]:
+def stopping_scrub(shot: Shot, scene: Scene, fps: int) -> Callable[[float], float]:
     """The timeline position at each fraction of a scrub with data-chosen stops (storyboard `stops`):
-    each snapshot as recorded, held its seconds (scenes/scrub_stops.py)."""
+    each snapshot as recorded, held its seconds (scenes/scrub_stops.py), counted at each frame's own
+    time (frame k at k / fps: a 0.5 s pass is 15 frames at 30 fps, never 14)."""
     snapshots = scrubbed(shot, scene.n_snapshots - 1)
     sample = shot.view.sample if shot.view.mistake is None else scene.probe_count + shot.view.mistake - 1
     _, times = scrub_stops(scene, sample, snapshots, shot.duration)
-    return lambda p: float(snapshots[position_at(times, p)])
+    last = frame_count(shot, fps) - 1
+    return lambda p: float(snapshots[position_at(times, round(p * last) / fps)])
 
 
 def timeline_at(start: float, end: float, u: float, hold: float) -> float:
