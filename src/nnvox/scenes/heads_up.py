@@ -89,7 +89,7 @@ def lecture_line(progress: str | None, metrics: dict[str, float], sample: str | 
 
 def moved_text(shares: dict[str, float], last_words: str) -> str | None:
     """The share of its final distance each layer has moved so far (scenes/moved_share.py), as the
-    heads-up line's second line: "moved so far, of the distance by epoch 10: conv1 53%, conv2 53%";
+    heads-up line's second line: "Moved so far, of the distance by epoch 10: conv1 54%, conv2 53%";
     more than MOST_NAMED layers, their range ("all 52 layers 48-61%"). None where no layer moved."""
     known = {k: v for k, v in shares.items() if math.isfinite(v)}
     if not known:
@@ -100,4 +100,4 @@ def moved_text(shares: dict[str, float], last_words: str) -> str | None:
     else:
         low, high = min(known.values()), max(known.values())
         named = f"all {len(known)} layers {percent(low)}–{percent(high)}"
-    return f"moved so far, of the distance by {last_words}: {named}"
+    return f"Moved so far, of the distance by {last_words}: {named}"
