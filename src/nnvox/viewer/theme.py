@@ -194,9 +194,9 @@ class Layout:
     # lines) and the epochs' tick labels (0.13 left a 45 px chart at 1080p: its 0 unnamed)
     metrics_box: Box = (0.7, 0.02, 0.98, 0.18)
     # a lecture's pictures draw no chart: the notes stand in the strip's right part from its bottom,
-    # the colour bars left of it (the longest short note at 40 px capitals takes 0.39 of a 16:9
-    # frame's width, 0.45 with its gap and the title-safe margin)
-    lecture_notes_left: float = 0.5
+    # the colour bars left of it (the longest short note at 40 px capitals takes 0.43 of a 16:9
+    # frame's width, 0.52 with its gap and the title-safe margin)
+    lecture_notes_left: float = 0.47
     histogram_box: Box = (0.7, 0.19, 0.98, 0.40)  # the selected layer's histogram (the marks' entries above it)
     cloud_legend_x: float = 0.925  # the class legend of feature-space clouds, at the right edge
     cloud_legend_width: float = 0.065

@@ -73,7 +73,7 @@ class Caption:
         self.actor.SetPosition((x0 + x1) / 2, floor + layout.caption_gap)
         # while a layer is explained a lecture's legends make way (ColourLegends.make_way): the caption
         # sits at the strip's floor, title-safe, and the inset takes the room over it
-        self._floors = (self.actor.GetPosition(), ((x0 + x1) / 2, strip_floor(stage)))
+        self._floors = (self.actor.GetPosition(), ((x0 + x1) / 2, strip_floor(stage) + layout.caption_gap))
         self.hall = stage.options.hall
         self.actor.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)

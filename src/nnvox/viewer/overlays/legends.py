@@ -110,14 +110,15 @@ NOTES = {
     "epochs": "colours: one scale for all layers, the same every epoch",
 }
 # A lecture's (captioned) pictures draw these, at the labels' size in the strip's right part: each
-# fits 0.4 of a 16:9 frame's width at 40 px capitals (fewer words, the same meaning; the one scale's
-# note leaves "all layers" to its bar's title, "same scale for all layers", which said it twice)
+# fits 0.44 of a 16:9 frame's width at 40 px capitals (fewer words, the same meaning). The one
+# scale's note says "all layers" where the distance bar's title, at the labels' size, has room only
+# for "distance each weight moved" (its long form said "same scale for all layers" a second time)
 SHORT_NOTES = {
     "maps": "front: map 0, others behind",
     "filters": "front: filter 0, others behind",
     "per layer, epochs": "scales: per layer, all epochs",
     "per stage, epochs": "scales: per stage, all epochs",
-    "epochs": "scale: same every epoch",
+    "epochs": "one scale: all layers, all epochs",
 }
 
 
