@@ -1,5 +1,5 @@
 """The lecture storyboard `nnvox demo` ships, checked as text against the model the demo trains (no GL):
-it parses, names only layers of that model and probe samples it records, lasts about 60-90 s (at most 96), tells its
+it parses, names only layers of that model and probe samples it records, lasts about 60-90 s (at most 105), tells its
 story in a teaching order at a readable pace, and shows no command-line text or method jargon."""
 
 import itertools
@@ -46,8 +46,10 @@ def test_the_demo_trains_the_28_by_28_lenet():
 
 
 def test_the_lecture_lasts_about_60_to_90_seconds_at_1080p30(board):
-    # "about 60-90 s": the explained convolution and the epochs paced for reading aloud take 6 more
-    assert 60 <= board.seconds <= 96, board.seconds
+    # "about 60-90 s": the explained convolution paced for reading aloud, the scrubs' stops (3.5 s
+    # each, where the answer changes) and the title, overview and mistake long enough to talk over
+    # (a lecturer's watch asked for each) take about 12 more
+    assert 60 <= board.seconds <= 105, board.seconds
     assert board.preset == "1080p30" and board.size is None and board.fps is None
 
 
@@ -106,10 +108,10 @@ def test_the_architecture_comes_first_then_a_forward_pass_slow_enough_to_read(bo
 
 
 def test_every_scrub_shows_recorded_snapshots_only(board):
-    """A scrub steps from snapshot to snapshot (hold = 1): no frame blends two epochs' values under a
-    heads-up line that names one."""
-    scrubs = [s for s in board.shots if s.timeline == ("first", "last")]
-    assert scrubs and all(s.hold == 1 for s in scrubs), [(s.line, s.hold) for s in scrubs]
+    """A scrub steps from snapshot to snapshot (hold = 1, or stops, which show each as recorded): no
+    frame blends two epochs' values under a heads-up line that names one."""
+    scrubs = [s for s in board.shots if s.timeline and s.timeline[0] != s.timeline[1]]
+    assert len(scrubs) == 2 and all(s.hold == 1 or s.stops for s in scrubs), [(s.line, s.hold) for s in scrubs]
 
 
 def test_no_long_shot_of_a_still_moment_holds_a_still_camera(board):
