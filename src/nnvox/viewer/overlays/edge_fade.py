@@ -24,6 +24,7 @@ from nnvox.scenes.close_up import cover_alpha, side_strips
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.cross_fade import PICTURE_2D
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.theme import TITLE_SAFE
 
 
@@ -70,7 +71,9 @@ class EdgeFade:
         names = [n for n, v in self.visuals.items() if v.actor.GetVisibility()]
         if not names or not w or not h:
             return [], np.zeros((0, 2))
-        bounds = np.array([self.visuals[n].actor.GetBounds() for n in names], float)
+        # with their outline boxes, which stand PAD off them: a cover starting at a block's face left
+        # its box's near edge standing as a grey line (relu1's in the mistake's close-up)
+        bounds = np.array([self.visuals[n].actor.GetBounds() for n in names], float) + PAD * np.array([-1, 1] * 3)
         rects = block_rectangles(bounds, matrix, w, h)
         return names, rects[:, [0, 2]] / w
 
