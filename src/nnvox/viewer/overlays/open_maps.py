@@ -29,6 +29,7 @@ from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import GAP, block_rectangles, hits, inside, project
 from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.legends import strip_top
 
 LABEL_LIFT = 0.15  # of the gap above a map: its label's baseline over the map's top edge
 
@@ -90,6 +91,8 @@ class _GridTexts:
         # the font sizes to try, largest first (theirs alone where none given), and the texts' boxes at each
         self.fonts = fonts or (actors[0].GetTextProperty().GetFontSize(),)
         dpi, props = stage.renderer.GetRenderWindow().GetDPI(), vtk.vtkTextProperty()
+        # the legends' strip (its top, a share of the pane's height): the texts keep above it, as block labels do
+        self.floor = strip_top(stage) if stage.options.show_legend else 0.0
         self.boxes = []
         for font in self.fonts:
             boxes = []
@@ -119,7 +122,10 @@ class _GridTexts:
             # a larger size (or a text kept in the grid): clear of the block's label and of the edges into it
             within = (font == self.fonts[-1] and not self.in_grid) or _within(boxes, grid)
             if within and not any(
-                not inside(b, w, h) or hits(b, maps, 1.0).any() or hits(b, boxes[:k], GAP).any()
+                not inside(b, w, h)
+                or b[1] < self.floor * h
+                or hits(b, maps, 1.0).any()
+                or hits(b, boxes[:k], GAP).any()
                 for k, b in enumerate(boxes)
             ):
                 sizes.append(font)
@@ -240,7 +246,9 @@ class OpenMaps:
                 self.texts.append(_GridTexts(stage, block, [note]))
             if 1 < block.panels <= LABELLED_MAPS:  # one map: the layer's own label names it
                 labels = _map_labels(stage, block)  # an open shot's subject: its maps' names at its size where they fit
-                fonts = (stage.options.subject_font(), labels[0].GetTextProperty().GetFontSize())
+                # the subject's size, else a grid index's, else a note's (conv2's 16 maps at 1080p)
+                least = stage.options.text_size(stage.fonts.label.fraction * 0.8)
+                fonts = tuple(dict.fromkeys((stage.options.subject_font(), index_font(stage, 0.8), least)))
                 self.texts.append(_GridTexts(stage, block, labels, fonts))
         self.props = [k.actor for k in self.kernels]
         if self.texts:
