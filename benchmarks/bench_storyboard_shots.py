@@ -1,10 +1,13 @@
 """What each shot of the lecture storyboard costs to render (issue 17 item 4), as frames per second
-against the lecture's first shot (the overview, the baseline) measured in the same run: every shot
+against two baselines measured in the same run: the lecture's first shot (the overview), and a
+plain frame (the overview scene drawn and grabbed at 720p under an orbiting camera, nothing else:
+no label settling, no layers, no encoding; the export's shots are that rate at best). Every shot
 of src/nnvox/storyboards/lecture.toml (its title cards left out) rendered alone to an MP4 at 720p30,
 on mnist-lenet recorded here (3 epochs, the mistake shot's integrated gradients), each in a fresh
 process (benchmarks/common.isolated). A shot's time is all of it: building the scene and renderer,
 its label settling passes (each frame placed twice before it is drawn), its frames drawn and
-encoded. Both wall-clock and CPU time (the process's, its threads' included: steadier where other
+encoded; the label settling passes' share (LabelLayout.settle_label_sides and settle_class_forms,
+CPU seconds) is given apart. Both wall-clock and CPU time (the process's, its threads' included: steadier where other
 work shares the machine). With --frames DIR, also writes every shot's frames as PNGs under DIR (to check that a
 change leaves the pictures the same: --compare DIR_A DIR_B).
 
@@ -64,24 +67,66 @@ def _toml(v) -> str:
     return repr(v)
 
 
-def _render(board: Path, out: Path) -> tuple[float, float, int]:
+def _timed(owner, name: str, spent: list[float]) -> None:
+    """`owner.name` wrapped to add the CPU seconds each call takes to spent[0]."""
+    original = getattr(owner, name)
+
+    def timed(*args, **kwargs):
+        cpu = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - cpu
+
+    setattr(owner, name, timed)
+
+
+def _render(board: Path, out: Path) -> tuple[float, float, int, float]:
     """Seconds to render `board` to `out` (wall clock, and the CPU time of this process and its
-    threads: steadier on a shared machine), and its frame count."""
+    threads: steadier on a shared machine), its frame count, and the CPU seconds of its label
+    settling passes."""
+    from nnvox.viewer.label_layout import LabelLayout
     from nnvox.viewer.storyboard_export import render_storyboard
 
+    settling = [0.0]
+    for name in ("settle_label_sides", "settle_class_forms"):
+        _timed(LabelLayout, name, settling)
     t, cpu = time.perf_counter(), time.process_time()
     render_storyboard(board, out, progress=False)
     seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     from nnvox.scenes.shots import frame_count
     from nnvox.scenes.storyboard import load_storyboard
 
-    return seconds, cpu, sum(frame_count(shot, FPS) for shot in load_storyboard(board).shots)
+    return seconds, cpu, sum(frame_count(shot, FPS) for shot in load_storyboard(board).shots), settling[0]
+
+
+def _plain_frames(run: Path, n: int = 60) -> tuple[float, float, int, float]:
+    """The baseline: `n` frames of the lecture's scene (its last snapshot, the probe sample the
+    lecture follows) drawn and grabbed at 720p under a camera orbiting 14 degrees, as _render's
+    figures (no settling: 0)."""
+    from nnvox.capture.run import open_run
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(open_run(run))
+    t_last = scene.n_snapshots - 1
+    renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
+    frame = scene.frame_at(t_last, sample=9)
+    renderer.render(frame)  # first-frame set-up left out
+    t, cpu = time.perf_counter(), time.process_time()
+    for k in range(n):
+        renderer.scene_renderer.reset_camera(azimuth=14 * k / n)
+        renderer.render(frame)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    renderer.close()
+    return seconds, cpu, n, 0.0
 
 
 def measure(scale: float = 1.0, frames: Path | None = None) -> dict[str, tuple[float, float, int]]:
     run = isolated(_record)
     folder = Path(tempfile.mkdtemp(prefix="nnvox-bench-"))
-    result = {}
+    result = {"plain frame": isolated(_plain_frames, run)}
     for name, board in _shot_boards(run, folder, scale):
         out = (frames / name) if frames else folder / f"{name}.mp4"
         if frames:
@@ -119,15 +164,16 @@ def main() -> None:
     scale = 0.4 if "--quick" in sys.argv else 1.0
     print(f"GL renderer: {gl_renderer()}; lecture shots at 720p30, {scale:g} of their length")
     result = measure(scale, frames)
-    wall = result["overview"][2] / result["overview"][0]
-    cpu = result["overview"][2] / result["overview"][1]
+    rate = lambda name, k: result[name][2] / result[name][k]  # frames a second (k 0: wall, 1: CPU)
     print(
-        f"{'shot':10s} {'frames':>6s} {'wall s':>7s} {'cpu s':>7s} {'frames/s':>9s} {'vs overview':>12s} {'(cpu)':>7s}"
+        f"{'shot':11s} {'frames':>6s} {'wall s':>7s} {'cpu s':>7s} {'settle':>7s} {'frames/s':>9s} "
+        f"{'vs overview':>12s} {'(cpu)':>7s} {'vs plain':>9s} {'(cpu)':>7s}"
     )
-    for name, (seconds, busy, n) in result.items():
+    for name, (seconds, busy, n, settling) in result.items():
         print(
-            f"{name:10s} {n:6d} {seconds:7.2f} {busy:7.2f} {n / seconds:9.1f} {n / seconds / wall:11.2f}x "
-            f"{n / busy / cpu:6.2f}x"
+            f"{name:11s} {n:6d} {seconds:7.2f} {busy:7.2f} {settling:7.2f} {n / seconds:9.1f} "
+            f"{rate(name, 0) / rate('overview', 0):11.2f}x {rate(name, 1) / rate('overview', 1):6.2f}x "
+            f"{rate(name, 0) / rate('plain frame', 0):8.2f}x {rate(name, 1) / rate('plain frame', 1):6.2f}x"
         )
 
 
