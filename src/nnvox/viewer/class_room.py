@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from nnvox.viewer.label_layout import GAP, LEAD, margin
-from nnvox.viewer.theme import HALL_BOLD
+from nnvox.viewer.theme import HALL_BOLD, TITLE_SAFE
 
 CLASS_TEXT_SCALE = 0.8  # an output's class texts, of the theme's label size (never under the lecture's least)
 EDGE_SHARE = 0.02  # of the picture's width, the least kept free right of the list (38 px at 1080p)
@@ -66,12 +66,12 @@ def text_width(text: str, font: int) -> float:
     return measured(text, font, boxed=True, bold=HALL_BOLD)  # as a lecture draws them (the window's narrower)
 
 
-def list_room(template: str, font: int, width: int, height: int, measure=text_width) -> float:
+def list_room(template: str, font: int, width: int, height: int, measure=text_width, edge_share=EDGE_SHARE) -> float:
     """Of a picture `width` x `height` pixels, the share of its width a list of top classes
     (`template` at its widest, drawn at `font` pixels, `measure`d across) takes right of its column:
     the gap and margin it keeps off the column, its lead (label_layout._beside), its text, the
-    edge margin (EDGE_SHARE of the width at the least), and a pixel for rounding its place."""
-    edge = max(margin(height), EDGE_SHARE * width)
+    edge margin (`edge_share` of the width at the least), and a pixel for rounding its place."""
+    edge = max(margin(height), edge_share * width)
     return (GAP + margin(height) + LEAD * font + measure(template, font) + edge + 1) / width
 
 
@@ -82,4 +82,6 @@ def class_room(scene, options, width: int, height: int) -> float:
     names = output_classes(scene)
     if names is None or not options.show_labels:
         return 0.0
-    return list_room(class_list(names, top_count(names, options.theme.layout))[1], class_font(options), width, height)
+    template, font = class_list(names, top_count(names, options.theme.layout))[1], class_font(options)
+    # a lecture's picture keeps its texts title-safe (theme.TITLE_SAFE of the width at the right)
+    return list_room(template, font, width, height, edge_share=TITLE_SAFE if options.hall else EDGE_SHARE)

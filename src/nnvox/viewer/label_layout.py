@@ -293,7 +293,7 @@ class ClassTextPlacing:
             tries, lead = [(0, box)], 0.0
             if c.leads():
                 level = self._row_heights(c, matrix)[0] - c.entry_middles(box[0])[0]
-                if np.isfinite(level):
+                if np.isfinite(level) and not self.steady_lists:  # a shot's list never follows its top class
                     tries.insert(0, (round(level), box + np.array([0, round(level), 0, round(level)])))
                 lead = LEAD * c.top.GetTextProperty().GetFontSize()
         for dy, boxes in tries:
@@ -312,6 +312,9 @@ class ClassTextPlacing:
         self.held_forms = {}
         self._key = None  # lay out again at the next render
         poses = list(poses)
+        # through a shot the list hangs from its column's top: level with its top class's row, it
+        # jumped 190 px (at 1080p) where the snapshot changed the top class (the lecture's epochs)
+        self.steady_lists = bool(poses)
         w, h = self.renderer.GetSize()
         if not poses or not self.classes or not w or not h:
             return {}
@@ -384,8 +387,28 @@ class LabelSides:
         kept = self._settle(poses, place, set())
         if kept != everyone and len(kept) >= len(self._settle(poses, place, everyone)):
             self._settle(poses, place, set())  # leaving their sides shows none more: none leaves its side
-        self._key, self._last = None, {}  # lay out again at the next render, from the shot's start
+        self._key, self._last = None, self._carried_offsets()  # lay out again at the next render, from the shot's start
         return dict(self.held_sides)
+
+    def carried(self) -> dict[str, tuple[str, tuple[int, int]]]:
+        """Each label shown by the last layout: the side of its block it stands on and its offset
+        (pixels from its anchor), for a shot that carries the camera on to start from (carry_on)."""
+        blocks = self.placement.blocks
+        return {
+            b: (side_of(box, blocks[b]), self._next[b])
+            for kind, b, _, box in self.placement.shown
+            if kind == "block" and b in self._next
+        }
+
+    def carry_on(self, carried: dict[str, tuple[str, tuple[int, int]]]) -> None:
+        """Start the next settle_label_sides from `carried` (the shot before's carried(), {} for
+        none): each label on the side and at the place it stood, kept while it has room there, so
+        a camera move to the next shot fades only the labels that change (every label faded out
+        and in again, newly laid out, at the lecture's moves)."""
+        self._carried = dict(carried)
+
+    def _carried_offsets(self) -> dict:
+        return {b: offset for b, (_, offset) in self._carried.items()}
 
     def _settle(self, poses: list, place, flipping: set[str]) -> set[str]:
         """settle_label_sides with the labels `flipping` let take another side where their own has
@@ -396,6 +419,9 @@ class LabelSides:
             for block, side in placed.items():
                 counts.setdefault(block, Counter())[side] += 1
         self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
+        # a move's labels keep the side they stood on as the shot before ended (where they find room:
+        # the missing labels below move on otherwise), so a label stays put through the change
+        self.held_sides.update({b: side for b, (side, _) in self._carried.items() if b in counts})
         self.held_shown = {label.block for label in self.labels}
         order, resided = [label.block for label in self.labels], set()
         for _ in range(4 * len(self.labels) + 1):  # each pass but the last moves, shortens or drops a label
@@ -482,7 +508,7 @@ class LabelSides:
         block is back in). The outputs' class texts stand as `place` leaves them: where it draws
         the pose's values, the list of top classes as it will (level with its first class's row,
         its lines to the rows)."""
-        out, self._last = [], {}  # each pass starts as the shot's first frame will
+        out, self._last = [], self._carried_offsets()  # each pass starts as the shot's first frame will
         self._shortened_now = Counter()  # the poses at which each label reads by its first line alone
         for pose in poses:
             place(pose)
@@ -612,6 +638,10 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self.block_names = [name for name, _ in blocks]
         self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
         self.focus: tuple[str, ...] = ()
+        # of the pane's width and height, the edges labels start inside of (a lecture's title-safe
+        # margin: theme.TITLE_SAFE, `reserved` keeps them off it; a label of a block standing there
+        # starts inside, not over it, pushed away from it, then hidden)
+        self.safe = (0.0, 0.0)
         self.panels: tuple[tuple[float, float, float, float], ...] = ()  # shown panels, as `reserved`
         # other overlays' texts: each a function giving the boxes (as `reserved`) it shows now, read each layout
         self.keep_off: list[Callable[[], tuple[tuple[float, float, float, float], ...]]] = []
@@ -634,6 +664,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self._squeezed: set[str] = set()  # those of them placed by their first lines alone (_promote)
         self._next: dict = {}  # block -> its label's display offset (pixels from its anchor), this layout
         self._last: dict = {}  # the same, the layout before
+        self._carried: dict[str, tuple[str, tuple[int, int]]] = {}  # block -> (side, offset) a move starts from
+        self.steady_lists = False  # a shot's lists of top classes hang from their column's top (settle_class_forms)
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
         self.class_lines = LeaderLines(renderer, colour)  # the lists': they fade with their texts (follow)
@@ -855,9 +887,10 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
     def _tries(self, rect: np.ndarray, tw: float, th: float, side: int, reach: float) -> Iterator[tuple]:
         """The places a label tries in turn: (axis it moves along, direction, box, how far)."""
         w, h = self.placement.width, self.placement.height
-        m = margin(h)
-        cx = np.clip((max(rect[0], 0) + min(rect[2], w)) / 2, m + tw / 2, w - m - tw / 2)
-        cy = np.clip((max(rect[1], 0) + min(rect[3], h)) / 2, m + th / 2, h - m - th / 2)
+        # title-safe: clear of the `reserved` band along the edge by a gap (a label is kept GAP off it)
+        mx, my = (max(margin(h), edge * size + GAP + 1) if edge else margin(h) for edge, size in zip(self.safe, (w, h)))
+        cx = np.clip((max(rect[0], 0) + min(rect[2], w)) / 2, mx + tw / 2, w - mx - tw / 2)
+        cy = np.clip((max(rect[1], 0) + min(rect[3], h)) / 2, my + th / 2, h - my - th / 2)
         for d in (side, -side):
             y0 = rect[3] + GAP if d > 0 else rect[1] - GAP - th
             yield 1, d, np.array([cx - tw / 2, y0, cx + tw / 2, y0 + th]), reach

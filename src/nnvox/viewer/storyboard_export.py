@@ -183,6 +183,7 @@ class _Painter:
         self.board, self.scenes, self.options = board, scenes, options
         self.cards = None
         self.last_pose = None  # the camera's pose at the last frame of the shot painted last
+        self.last_labels: dict = {}  # where its labels stood then (LabelLayout.carried): a move starts from them
 
     def images(
         self, shot: Shot, fps: int, layered: set[int] = frozenset(), opening=(True, False), moves: bool = False
@@ -219,7 +220,7 @@ class _Painter:
         if renderer is None:
             return self._card(shot, frames)
         layered = {k % len(frames) for k in layered}
-        return self._scene(shot, frames, renderer, scene, key, layered)
+        return self._scene(shot, frames, renderer, scene, key, layered, moves)
 
     def _figures(self, shot: Shot, frames) -> Iterator[np.ndarray]:
         figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
@@ -245,7 +246,9 @@ class _Painter:
         for f in frames:
             yield self.cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, fade_seconds))
 
-    def _scene(self, shot: Shot, frames, renderer, scene, key, layered: set[int]) -> Iterator[np.ndarray | Layers]:
+    def _scene(
+        self, shot: Shot, frames, renderer, scene, key, layered: set[int], moves: bool = False
+    ) -> Iterator[np.ndarray | Layers]:
         sample = shot.sample_in(self.scenes.runs[shot.source])
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
@@ -258,6 +261,7 @@ class _Painter:
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
             place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)
             pane.label_layout.settle_class_forms(frames, place)
+            pane.label_layout.carry_on(self.last_labels if moves else {})  # a move's labels stay put
             pane.label_layout.settle_label_sides(frames, place)
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
@@ -284,6 +288,7 @@ class _Painter:
                 if drawn is None or still is None or drawn[0] != still:
                     drawn = (still, renderer.render(frame, histogram))
                 yield drawn[1]
+        self.last_labels = pane.label_layout.carried() if pane.label_layout is not None else {}
 
     def _histograms(self, shot: Shot, key, frames, sample: int) -> list:
         """The shot's histogram panel at each frame (None where it shows none), on one axis and in

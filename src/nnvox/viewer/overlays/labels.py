@@ -8,12 +8,13 @@ import numpy as np
 import vtk
 
 from nnvox.scenes.block_text import short_names, stage_label, stage_of
+from nnvox.scenes.build import OUTPUT_NOTE
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.scene import Block
 from nnvox.viewer.label_layout import ClassTexts, Label, LabelLayout
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.overlays.legends import placed_inset
-from nnvox.viewer.theme import to_unit
+from nnvox.viewer.overlays.legends import placed_inset, strip_top
+from nnvox.viewer.theme import TITLE_SAFE, to_unit
 from nnvox.viewer.visuals import make_billboard
 
 
@@ -73,7 +74,10 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
         line = 1.3 * options.hud_font(stage.fonts.hud.fraction) / stage.pane_height
         out.append((0.0, layout.hud_position[1] - 2 * line, 1.0, 1.0))
     if options.show_legend:
-        out.append((0.0, 0.0, 1.0, layout.legend_top))
+        out.append((0.0, 0.0, 1.0, strip_top(stage)))  # as high as a lecture's legends stand
+    if options.hall:  # a lecture's labels stay title-safe (the frame's edges clipped by a projector)
+        s = TITLE_SAFE
+        out += [(0.0, 0.0, s, 1.0), (1 - s, 0.0, 1.0, 1.0), (0.0, 0.0, 1.0, s), (0.0, 1 - s, 1.0, 1.0)]
     inset = placed_inset(stage)  # as the pane draws it: widened (raised) where its titles (the legends) need it
     if inset is not None:
         out.append(inset.box)
@@ -83,7 +87,12 @@ def reserved(stage: Stage) -> list[tuple[float, float, float, float]]:
 def label_text(b: Block, title: str | None = None, ranges: bool = True) -> str:
     """The block's label: its title (`title`, else the block's), shape and, with `ranges` and but
     for the input and output, its colour range (its colour scale's ends: `±4.19`, `0 … 4.19`)."""
-    text = f"{title or b.title}\n{b.subtitle}"
+    title, subtitle = title or b.title, b.subtitle
+    if b.role == "output" and subtitle.endswith(OUTPUT_NOTE["output"]):  # drawn as its softmax
+        # the name says so, as the shape line may be left off: "fc2 · Linear" read as the raw
+        # scores beside a column coloured by probability
+        title, subtitle = f"{title.split(' · ')[0]} · softmax", subtitle.removesuffix(OUTPUT_NOTE["output"])
+    text = f"{title}\n{subtitle}"
     return text if b.role in ("input", "output") or not ranges else f"{text}   {range_text(b.scale)}"
 
 
@@ -154,6 +163,7 @@ class BlockLabels:
         blocks = [(b.name, b.bounds) for b in stage.scene.blocks]
         colour = to_unit(stage.colours.text)
         self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))
+        self.layout.safe = (TITLE_SAFE, TITLE_SAFE) if stage.options.hall else (0.0, 0.0)
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
         self._histogram_box = stage.options.histogram_box  # kept clear while the panel shows
         self._sizes = (stage.options.hall_text(stage.fonts.label.fraction), stage.options.subject_font())
