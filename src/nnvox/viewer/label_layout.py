@@ -384,9 +384,13 @@ class LabelSides:
         fc1). No poses: nothing held. Returns the sides held."""
         poses = list(poses)
         everyone = {label.block for label in self.labels}
-        kept = self._settle(poses, place, set())
-        if kept != everyone and len(kept) >= len(self._settle(poses, place, everyone)):
-            self._settle(poses, place, set())  # leaving their sides shows none more: none leaves its side
+        self._passes, self._finds = {}, {}  # this settle's passes and places found, by what they depend on
+        try:
+            kept = self._settle(poses, place, set())
+            if kept != everyone and len(kept) >= len(self._settle(poses, place, everyone)):
+                self._settle(poses, place, set())  # leaving their sides shows none more: none leaves its side
+        finally:
+            self._passes = self._finds = None
         self._key, self._last = None, self._carried_offsets()  # lay out again at the next render, from the shot's start
         return dict(self.held_sides)
 
@@ -508,12 +512,29 @@ class LabelSides:
         block is back in). The outputs' class texts stand as `place` leaves them: where it draws
         the pose's values, the list of top classes as it will (level with its first class's row,
         its lines to the rows)."""
+        held = (
+            tuple(sorted(self.held_sides.items())),
+            None if self.held_shown is None else frozenset(self.held_shown),
+            frozenset(self.held_short),
+            frozenset(self.flipping),
+        )
+        if self._passes is not None and held in self._passes:  # the same holds lay out the same
+            out, shortened = self._passes[held]
+        else:
+            out, shortened = self._pass(poses, place), Counter(self._shortened_now)
+            if self._passes is not None:
+                self._passes[held] = out, shortened
+        self._shortened_now = Counter(shortened)
+        return [(dict(sides), set(gone)) for sides, gone in out]
+
+    def _pass(self, poses, place) -> list[tuple[dict[str, str], set[str]]]:
+        """_lay_out_at's layouts, laid out."""
         out, self._last = [], self._carried_offsets()  # each pass starts as the shot's first frame will
         self._shortened_now = Counter()  # the poses at which each label reads by its first line alone
+        self._key = None
         for pose in poses:
             place(pose)
-            self._key = None
-            self.update()
+            self.update()  # laid out again where the view changed (camera_key), as a render does
             blocks = self.placement.blocks
             self._shortened_now.update(b for kind, b, t, _ in self.placement.shown if kind == "block" and "\n" not in t)
             sides = {b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"}
@@ -553,6 +574,20 @@ class LabelForms:
             if found is not None:
                 return found, shortened(text), small
         return found, text, size
+
+    def _find(self, size, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach, sided=True):
+        """A label's place (LabelLayout._place_at), remembered through a settle: its passes place a
+        label against the same boxes over and over (each pass differs from the one before in one
+        label's hold)."""
+        if self._finds is None:
+            return self._place_at(size, rect, others, taken, label, reach, sided)
+        arrays = (size, rect, others, taken, self._placed, self._class_taken)
+        key = (label.block, sided, reach, self.held_sides.get(label.block), self.placement.width, self.placement.height)
+        key += tuple(np.ascontiguousarray(a, dtype=float).tobytes() for a in arrays)
+        if key not in self._finds:
+            self._finds[key] = self._place_at(size, rect, others, taken, label, reach, sided)
+        found = self._finds[key]
+        return None if found is None else (found[0].copy(), found[1])
 
     def _lay_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
         """The labels in the scene's order; where that hides the input's or the output's label,
@@ -664,6 +699,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self._squeezed: set[str] = set()  # those of them placed by their first lines alone (_promote)
         self._next: dict = {}  # block -> its label's display offset (pixels from its anchor), this layout
         self._last: dict = {}  # the same, the layout before
+        self._passes: dict | None = None  # while settling: each pass laid out, by its holds (_lay_out_at)
+        self._finds: dict | None = None  # ... and each place found (_find)
         self._carried: dict[str, tuple[str, tuple[int, int]]] = {}  # block -> (side, offset) a move starts from
         self.steady_lists = False  # a shot's lists of top classes hang from their column's top (settle_class_forms)
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
@@ -822,8 +859,9 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             self._placed = np.vstack([self._placed, box])
             named.add(label.stage)
             self.placement.shown.append(("block", label.block, text, box))
-        self.leaders.draw([seg for seg in leaders if seg is not None])
-        self.class_lines.draw(self.class_leaders)
+        if self._passes is None:  # a settle's passes draw nothing: the render lays out again
+            self.leaders.draw([seg for seg in leaders if seg is not None])
+            self.class_lines.draw(self.class_leaders)
         return missed
 
     def _seek(self, label: Label, size, anchor, rect, rects, taken, reach, any_side=True):
@@ -858,7 +896,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             return ANCHOR_OUT
         return None
 
-    def _find(self, size, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach, sided=True):
+    def _place_at(self, size, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach, sided=True):
         """The label's box: just outside the block's rectangle on its side (else the other),
         centred on it, moved away past what it meets by at most `reach` of its heights; else beside
         it (right, then left), level with its middle and moved sideways, or slid up or down along
