@@ -273,14 +273,18 @@ def overview(
     wrapped: bool = False,
     boxes: Network | None = None,
     beside: float = 0.0,
+    safe: float = 0.0,
 ) -> CameraPose:
     """The whole network, filling `band` of the height, lifted `lift` above the centre (a captioned
     shot asks for a narrower, higher band, so the caption has the bottom to itself), from the angle
     at which it fills the frame the most (framing_angle) turned `azimuth` and tilted `elevation`
     degrees more. `boxes` (network_boxes) fits the blocks rather than `bounds`' box. `beside` (of
     the frame's width, its edge margin included) is kept free right of the output (the last of
-    `boxes`, else `bounds`' right end) for its class texts, the network INPUT_SIDE from the left edge where that room
-    binds. `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
+    `boxes`, else `bounds`' right end) for its class texts, the network INPUT_SIDE from the left
+    edge where that room binds, or `safe` (of the width: a lecture's title-safe margin,
+    theme.TITLE_SAFE) where that is more: a projector's overscan clips the frame's edges, and the
+    input stood in them (38 px from the left edge at 1080p, its label pushed off its centre).
+    `scale` fixes the zoom (an orbit keeps one, so the picture does not breathe). A network
     `wrapped` into rows is looked at from the front, as a long one is, so its rows read like text."""
     long = _long(bounds) or wrapped
     turn, tilt = framing_angle(bounds, aspect, long=long, band=band, boxes=boxes)
@@ -293,13 +297,14 @@ def overview(
         network, last = (boxes.all(), boxes.blocks[-1:]) if fitted_boxes else ([bounds], [bounds])
         across = _corners(np.asarray(network), LABEL_ROOM) @ right
         left, end, output = across.min(), across.max(), (_corners(np.asarray(last), 0.0) @ right).max()
-        fitted = max(fitted, (output - left) / (1 - INPUT_SIDE - min(beside, 0.5)) / (2 * aspect))
+        inset = max(INPUT_SIDE, safe)
+        fitted = max(fitted, (output - left) / (1 - inset - min(beside, 0.5)) / (2 * aspect))
     final = (fitted if scale is None else scale) / zoom
     if keep:  # the network and the room beside its output centred together
         width = 2 * final * aspect
         side = (1 - WIDTH_FILL) / 2
         room_end = max(end + side * width, output + beside * width)
-        centre = centre + right * ((left - INPUT_SIDE * width + room_end) / 2 - (left + end) / 2)
+        centre = centre + right * ((left - inset * width + room_end) / 2 - (left + end) / 2)
     return _posed(centre, direction, final, lift)
 
 

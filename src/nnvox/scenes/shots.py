@@ -96,14 +96,15 @@ def focused_bounds(scene: Scene) -> dict[str, tuple[float, ...]]:
 
 
 def camera_move(
-    move: CameraMove, scene: Scene, aspect: float, captioned: bool = False, beside: float = 0.0
+    move: CameraMove, scene: Scene, aspect: float, captioned: bool = False, beside: float = 0.0, safe: float = 0.0
 ) -> Callable[[float], CameraPose]:
     """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption,
-    `beside` (of the width) room right of the output for its class texts (camera.overview)."""
+    `beside` (of the width) room right of the output for its class texts, `safe` the title-safe
+    margin the network keeps off the left edge (camera.overview)."""
     bounds = scene.bounds
     blocks = focused_bounds(scene)
     # the blocks framed, not their box
-    room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside}
+    room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside, "safe": safe}
     wrapped = scene.wrapped
     whole = overview(bounds, aspect, **_angle(move), wrapped=wrapped, **room)
     if move.move == "overview":
@@ -215,6 +216,7 @@ def shot_frames(
     reach: float = 0.0,
     carried: CameraPose | None = None,
     beside: float = 0.0,
+    safe: float = 0.0,
 ) -> list[ShotFrame]:
     """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
     `reach`: how far its window reaches past the input's edges (explain_pose).
@@ -222,14 +224,15 @@ def shot_frames(
     first frame, where the shot before showed it open or the shot comes in by a dip or a cut); it stays
     open to the end. `shown_before`: the shot before showed it open (no tour of its grids again).
     `carried`: the shot before's last pose, where the shot moves on from it (transition "move"): its
-    camera eases from there into its own. `beside`: the class texts' room in overviews (camera_move)."""
+    camera eases from there into its own. `beside`, `safe`: the class texts' room and the title-safe
+    margin in overviews (camera_move)."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
         return [ShotFrame(p, 0.0, None, None) for p in progress]
     last = scene.n_snapshots - 1
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
-    camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None, beside=beside)
+    camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None, beside=beside, safe=safe)
     if framed and "camera" not in shot.lines:
         held = explain_pose(scene, framed, aspect, reach)
         camera = lambda p: held
@@ -240,7 +243,7 @@ def shot_frames(
         labels = lambda p: labels_shown(p, shot.duration, opens=opens)
         if "camera" not in shot.lines:
             tour = grid_tour(scene, shot.open, shot.duration, opens=not shown_before, flies=opens)
-            camera = open_camera(shot, scene, aspect, opened, beside, tour)
+            camera = open_camera(shot, scene, aspect, opened, beside, tour, safe)
     slack = None
     if carried is not None:
         camera = carried_on(camera, carried, shot.duration)
@@ -362,11 +365,17 @@ def move_seconds(duration: float) -> float:
 
 
 def open_camera(
-    shot: Shot, scene: Scene, aspect: float, opened: Callable[[float], float], beside: float = 0.0, tour=None
+    shot: Shot,
+    scene: Scene,
+    aspect: float,
+    opened: Callable[[float], float],
+    beside: float = 0.0,
+    tour=None,
+    safe: float = 0.0,
 ):
     """An opening shot's camera where it sets none: from the overview of the network still closed
-    (`beside` as camera_move takes it) to facing the open grid as the layer opens."""
-    whole = camera_move(CameraMove(), closed_scene(scene), aspect, shot.caption is not None, beside)(0.0)
+    (`beside`, `safe` as camera_move takes them) to facing the open grid as the layer opens."""
+    whole = camera_move(CameraMove(), closed_scene(scene), aspect, shot.caption is not None, beside, safe)(0.0)
     room = CAPTIONED if shot.caption is not None else {}
     facing = open_pose(scene, shot.open, aspect, **room)
     if tour is None:  # (open_layer.grid_tour)

@@ -14,7 +14,7 @@ from nnvox.viewer.class_room import class_room
 from nnvox.viewer.open_flight import FlightTexts
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays import Shown, Stage, compose
-from nnvox.viewer.theme import DEFAULT_THEME, to_unit
+from nnvox.viewer.theme import DEFAULT_THEME, TITLE_SAFE, to_unit
 
 HEALTH_RGB = dict(DEFAULT_THEME.colours.health)  # the default theme's flag colours, as tests read them
 
@@ -229,6 +229,7 @@ class SceneRenderer:
             wrapped=scene.wrapped,
             boxes=boxes,
             beside=self.class_room(),
+            safe=self.safe_share(),
         )
         self.apply_pose(pose)
         return pose.scale
@@ -237,6 +238,11 @@ class SceneRenderer:
         """Of this pane's width, the room its output's class texts take beside the column (the
         overview keeps it free)."""
         return class_room(self.scene, self.options, self.stage.pane_width, self.stage.pane_height)
+
+    def safe_share(self) -> float:
+        """Of this pane's width, the margin the overview keeps the network off the left edge: a
+        lecture picture's title-safe margin (the class texts' room keeps it on the right)."""
+        return TITLE_SAFE if self.options.hall else 0.0
 
     def apply_pose(self, pose: CameraPose) -> None:
         cam = self.renderer.GetActiveCamera()

@@ -213,6 +213,7 @@ class _Painter:
             reach=reach,
             carried=carried,
             beside=beside,
+            safe=renderer.scene_renderer.safe_share() if renderer else 0.0,
         )
         self.last_pose = frames[-1].pose
         if shot.figure is not None:
