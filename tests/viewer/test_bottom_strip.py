@@ -193,3 +193,29 @@ def test_a_lectures_legend_words_are_drawn_at_the_labels_size_at_1080p(lenet_run
         tall = rows[-1] - rows[0] + 1  # a digit's height; a line of words: its ascenders to descenders
         assert tall >= round(LEGEND_TEXT * h), (t["text"], tall)
     assert all(bar[3] - bar[1] >= 20 for bar in bars), bars
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_a_lectures_bar_titles_say_what_the_colours_are_in_plain_words(lenet_run, size):
+    """At the labels' 40 px capitals the activations bar had room only for "± per stage" (a lecturer:
+    a student will not understand it): its title is a word ("activation", or more where it fits),
+    the answer's says "probability", and a note beside them says whose range the colours span
+    (each stage its own scale), in a lecture's picture of one snapshot as well as over epochs."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.scenes.scene import SceneOptions
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    w, h = size
+    scene = build_scene(lenet_run, SceneOptions(mode="activations"))
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, show_labels=False, hall=True))
+    try:
+        r.scene_renderer.overlays.legends.show_notes(epochs=False)
+        r.render(scene.frame_at(scene.n_snapshots - 1))
+        texts = [t["text"] for t in drawn_texts(r) if t["box"][3] < 0.25 * h]
+    finally:
+        r.close()
+    assert not any("±" in t or t.startswith("≥ 0 ") for t in texts), texts  # no sign standing for words
+    assert any(t.startswith("activation") for t in texts), texts
+    assert any("probability" in t for t in texts), texts
+    assert "each stage its own scale" in texts, texts

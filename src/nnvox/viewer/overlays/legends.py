@@ -108,6 +108,8 @@ NOTES = {
     "per layer, epochs": "colours: a scale per layer, the same every epoch",
     "per stage, epochs": "colours: a scale per stage, the same every epoch",
     "epochs": "colours: one scale for all layers, the same every epoch",
+    "per layer": "colours: each layer its own scale",
+    "per stage": "colours: each stage its own scale",
 }
 # A lecture's (captioned) pictures draw these, at the labels' size in the strip's right part: each
 # fits 0.44 of a 16:9 frame's width at 40 px capitals (fewer words, the same meaning). The one
@@ -116,18 +118,21 @@ NOTES = {
 SHORT_NOTES = {
     "maps": "front: map 0, others behind",
     "filters": "front: filter 0, others behind",
-    "per layer, epochs": "scales: per layer, all epochs",
-    "per stage, epochs": "scales: per stage, all epochs",
+    "per layer, epochs": "one scale per layer, all epochs",
+    "per stage, epochs": "one scale per stage, all epochs",
     "epochs": "one scale: all layers, all epochs",
+    "per layer": "each layer its own scale",
+    "per stage": "each stage its own scale",
 }
 
 
-def drawn_notes(blocks, epochs: bool) -> tuple[str, ...]:
+def drawn_notes(blocks, epochs: bool, scoped: bool = False) -> tuple[str, ...]:
     """The notes a picture of `blocks` shows: what a closed block of several maps (or of a weight's
     several filters) shows of them, where one is drawn and no layer stands open; where the
     snapshots drawn change (`epochs`: a shot over several epochs, the window's timeline) that the
     scales stay, and whose they are where a bar colours several (per stage where layers share one
-    by stage)."""
+    by stage); `scoped`: whose they are in a picture of one snapshot too (a lecture's, whose bars'
+    titles at the labels' size say only "activation": layer_titles' plain forms)."""
     layers = [b for b in blocks if b.kind != ATTRIBUTION]
     # not while a layer's maps stand side by side (an open shot): "front: map 0, others behind" read
     # as about the open layer, whose maps are all in front
@@ -135,8 +140,12 @@ def drawn_notes(blocks, epochs: bool) -> tuple[str, ...]:
     closed = {b.role == "weights" for b in layers if b.panels > 1 and b.opened is None and not opened}
     scopes = {scope([b for b in layers if b.scale.cmap == cmap]) for cmap in {b.scale.cmap for b in layers}}
     per = next((p for p in ("per stage", "per layer") if p in scopes), "")
-    scales = ", ".join([p for p in (per, "epochs") if p])
-    return (*("maps",) * (False in closed), *("filters",) * (True in closed), *(scales,) * epochs)
+    scales = ", ".join([p for p in (per, "epochs" * epochs) if p])
+    return (
+        *("maps",) * (False in closed),
+        *("filters",) * (True in closed),
+        *(scales,) * (epochs or bool(scoped and per)),
+    )
 
 
 def mark_swatches(colours) -> dict[str, tuple]:
@@ -224,7 +233,7 @@ def scope(blocks) -> str:
 
 
 # The classifier's bar (its probabilities on the fixed scale 0 ... 1, scenes/block_spec.py), longest first
-ANSWER_TITLES = ("answer: each class's probability", "answer: probability", "probability")
+ANSWER_TITLES = ("answer: each class's probability", "answer: probability", "class probability", "probability")
 
 
 def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
@@ -251,7 +260,21 @@ def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
     heads = joined(list(dict.fromkeys(kind_words(b.kind, b.role) for b in stage_heads(blocks))))
     staged = (f"{heads} stages ({short})", f"{heads} stages") if per == "per stage" else ()
     full = (f"{names} ({long}), {per}", f"{names} ({short}), {per}", f"{names}, {per}")
-    return (*full, *staged[:1], f"{names} ({short})", *staged[1:], names, f"{short} {per}", short)
+    return (*full, *staged[:1], f"{names} ({short})", *staged[1:], names, *plain_titles(per), short)
+
+
+# A bar's last titles, where no layer's name fits over it: what its colours are in a student's
+# words, with whose range they span where that fits ("± per stage" read as a code at 40 px
+# capitals), before the sign alone (a narrow pane's last resort)
+PLAIN_TITLES = {
+    "per stage": ("activation, each stage its own scale", "activation, own scale per stage"),
+    "per layer": ("activation, each layer its own scale", "activation, own scale per layer"),
+}
+
+
+def plain_titles(per: str) -> tuple[str, ...]:
+    """The plain forms of an activations bar's title of scope `per`, longest first, "activation" last."""
+    return (*PLAIN_TITLES.get(per, ()), "activation")
 
 
 def legends(mode: str) -> dict[str, tuple[str, tuple[float, float]]]:
@@ -436,8 +459,10 @@ def bar_forms(
         0.5 * size / stage.pane_width,
     )
     rooms = title_rooms(stage, width, len(bars))
+    # two neighbours' titles each as wide as its room met at the gap's middle (a portrait frame's
+    # "activation" touched "probability"): each keeps half `gap` from it
     return [
-        (first_fitting(b.titles, room, title), words_that_fit(b.words, width, word, gap))
+        (first_fitting(b.titles, room - gap, title), words_that_fit(b.words, width, word, gap))
         for b, room in zip(bars, rooms, strict=True)
     ]
 
@@ -632,7 +657,8 @@ class ColourLegends:
         epoch); none where not `shown` (an explaining shot, whose inset covers where they stand)
         nor in a pane lower than NOTES_LEAST_HEIGHT."""
         shown = shown and self.stage.pane_height >= NOTES_LEAST_HEIGHT
-        self.marks.set_notes(drawn_notes(self.stage.scene.blocks, epochs) if shown else ())
+        notes = drawn_notes(self.stage.scene.blocks, epochs, scoped=self.stage.options.hall)
+        self.marks.set_notes(notes if shown else ())
 
     def update(self, shown: Shown) -> None:
         self.marks.update(shown)
