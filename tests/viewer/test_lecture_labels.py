@@ -29,10 +29,25 @@ def _ranged(text: str) -> bool:
 @pytest.mark.gl
 def test_lecture_labels_carry_no_colour_range_and_the_windows_do(lenet_run):
     scene = build_scene(lenet_run)
-    lecture, engineer = _label_texts(scene), _label_texts(scene, label_ranges=True)
+    # the engineer's as the window draws them (desktop/panes.window_options: ranges, a desk's text)
+    lecture, engineer = _label_texts(scene), _label_texts(scene, label_ranges=True, hall=False)
     assert len(lecture) >= 8 and not [t for t in lecture.values() if _ranged(t)], lecture
     middle = [t for b, t in engineer.items() if scene.block(b).role not in ("input", "output")]
-    assert middle and all(_ranged(t) for t in middle), engineer  # the engineer's: every layer's range
+    assert len(middle) >= 6 and all(_ranged(t) for t in middle), engineer  # the engineer's: every layer's range
+
+
+@pytest.mark.gl
+def test_a_lectures_labels_say_each_thing_once_and_the_windows_keep_the_kind(lenet_run):
+    """A lecture's label drops the kind its block's name already says ('conv1', 'relu1', 'pool1'),
+    keeps one the name does not ('fc1 · Linear') and names the output's softmax; the window keeps
+    every kind (the engineer's full titles)."""
+    scene = build_scene(lenet_run)
+    lecture, window = _label_texts(scene), _label_texts(scene, label_ranges=True, hall=False)
+    firsts = {b: t.split("\n")[0] for b, t in lecture.items()}
+    for name in ("conv1", "relu1", "pool1"):
+        assert firsts.get(name) == name, firsts
+    assert firsts.get("fc1", "fc1 · Linear") == "fc1 · Linear" and firsts["fc2"] == "fc2 · softmax", firsts
+    assert window["conv1"].startswith("conv1 · Conv2d") and window["relu1"].startswith("relu1 · ReLU"), window
 
 
 def test_the_window_draws_labels_with_their_ranges():
@@ -66,7 +81,9 @@ def test_the_label_of_the_layer_a_shot_is_about_reads_at_the_subjects_size(size_
     (_, r), *_ = shot_pictures(one_shot_board(tmp_path, lenet_run, size, 1, CLOSE_UP))
     texts = drawn_texts(r)
     check_lecture_text(size_name, texts, size)
-    labels = {t["text"].split(" ·")[0]: t for t in texts if t["kind"] == "label" and " · " in t["text"]}
+    names = {b.name for b in r.scene_renderer.scene.blocks}  # a lecture's label may be the name alone ('conv2')
+    firsts = {t["text"].split("\n")[0].split(" ·")[0]: t for t in texts if t["kind"] == "label"}
+    labels = {name: t for name, t in firsts.items() if name in names}
     subject, others = labels.pop("conv2"), list(labels.values())
     assert subject["font"] == hall_font(size[1], SUBJECT_TEXT) > max(t["font"] for t in others), size_name
     _, y0, _, y1 = subject["box"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MIXED = "mixed"  # a container's kind where its children's classes differ
 
 
@@ -11,6 +13,29 @@ def title(name: str, kind: str, children: int = 1) -> str:
     if children > 1:
         kind = f"{children} × {kind}" if kind == MIXED else f"{kind} × {children}"
     return name if name == kind.lower() else f"{name} · {kind}"
+
+
+def _kind_words(kind: str) -> list[str]:
+    """A class name's words, lower case, without its dimension (`Conv2d` -> conv; `MaxPool2d` ->
+    max, pool; `ReLU` -> re, lu; `LayerNorm` -> layer, norm)."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", re.sub(r"\d+[dD]$", "", kind))]
+
+
+def names_its_kind(name: str, kind: str) -> bool:
+    """Whether a module's name already says its kind, so a lecture's label need not repeat it: the
+    name's letters (digits and `_` left out) are the kind's letters (`relu1` of ReLU, `add`), the
+    initials of its words (`bn1` of BatchNorm2d, `ln_1` of LayerNorm), or three or more first
+    letters of its last word, the thing it is (`conv1` of Conv2d, `pool1` of MaxPool2d, `embed` of
+    Embedding). `fc1` of Linear, `c_attn` of Conv1D and `conv` of ConvTranspose2d keep theirs."""
+    letters, words = re.sub(r"[^a-z]", "", name.split(".")[-1].lower()), _kind_words(kind)
+    if not letters or not words:
+        return False
+    initials = "".join(w[0] for w in words)
+    return (
+        letters == "".join(words)
+        or (len(words) > 1 and letters == initials)
+        or (len(letters) >= 3 and words[-1].startswith(letters))
+    )
 
 
 def repeat_text(counts: tuple[int, ...]) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
-from nnvox.scenes.block_text import short_names, stage_label, stage_of
+from nnvox.scenes.block_text import names_its_kind, short_names, stage_label, stage_of
 from nnvox.scenes.build import OUTPUT_NOTE
 from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.scene import Block
@@ -96,11 +96,12 @@ def label_text(b: Block, title: str | None = None, ranges: bool = True) -> str:
     return text if b.role in ("input", "output") or not ranges else f"{text}   {range_text(b.scale)}"
 
 
-def label_texts(blocks: list[Block], ranges: bool = True) -> dict[str, tuple[str, str]]:
+def label_texts(blocks: list[Block], ranges: bool = True, terse: bool = False) -> dict[str, tuple[str, str]]:
     """Each block's label text, and the same when it is the label that names its stage
     (short_titles): one definition for the desktop and the browser page. `ranges`: each with its
-    colour range (RenderOptions.label_ranges)."""
-    titles = short_titles(blocks)
+    colour range (RenderOptions.label_ranges); `terse`: a lecture's, each thing said once (the
+    kind left out where the name says it, block_text.names_its_kind)."""
+    titles = short_titles(blocks, terse)
     return {
         b.name: (label_text(b, titles[b.name][1], ranges), label_text(b, titles[b.name][2], ranges)) for b in blocks
     }
@@ -111,11 +112,12 @@ def _head(b: Block) -> str:
     return b.title.split(" · ")[0].split("  × ")[0]
 
 
-def short_titles(blocks: list[Block]) -> dict[str, tuple[str, str, str]]:
+def short_titles(blocks: list[Block], terse: bool = False) -> dict[str, tuple[str, str, str]]:
     """Each block's (stage, title, title naming the stage): the title with its module named relative
     to its stage (block_text.short_names: `blocks.5 · EfficientNetBlock  × 6` for
     `efficientnet.encoder.blocks.5`), and the same led by the stage (`encoder: blocks.5 · ...`) for
-    the label that says where a stage is. Block.title keeps the full name (hover, selection, report)."""
+    the label that says where a stage is. Block.title keeps the full name (hover, selection, report).
+    `terse`: the kind left out wherever the name says it (`conv1`, not `conv1 · Conv2d`)."""
     heads = {b.name: _head(b) for b in blocks}
     stages = stage_of(list(heads.values()))
     short = short_names(list(dict.fromkeys(heads.values())), stages)
@@ -123,7 +125,8 @@ def short_titles(blocks: list[Block]) -> dict[str, tuple[str, str, str]]:
     for b in blocks:
         head, rest = heads[b.name], b.title[len(heads[b.name]) :]
         stage = stages[head]
-        if short[head].split("#")[0] == b.kind.lower():  # `add  × 12`, not `add · add  × 12`
+        said = names_its_kind(short[head], b.kind) if terse else short[head].split("#")[0] == b.kind.lower()
+        if said:  # `add  × 12`, not `add · add  × 12`
             rest = rest.removeprefix(f" · {b.kind}")
         out[b.name] = (stage, short[head] + rest, stage_label(stage, short[head]) + rest)
     return out
@@ -139,7 +142,10 @@ class BlockLabels:
         self._lit: dict[str, float] = {}
         self._box_opacity = stage.layout.label_box_opacity
         above_of, rank = label_sides(stage.scene.blocks), ranks(stage.scene.blocks)
-        stages, texts = short_titles(stage.scene.blocks), label_texts(stage.scene.blocks, stage.options.label_ranges)
+        stages, texts = (
+            short_titles(stage.scene.blocks),
+            label_texts(stage.scene.blocks, stage.options.label_ranges, terse=stage.options.hall),
+        )
         placed = []
         for b in stage.scene.blocks:
             x0, x1, y0, y1, _, z_top = b.bounds
