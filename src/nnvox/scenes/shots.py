@@ -218,14 +218,12 @@ def shot_frames(
     beside: float = 0.0,
     safe: float = 0.0,
 ) -> list[ShotFrame]:
-    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera;
-    `reach`: how far its window reaches past the input's edges (explain_pose).
-    `opens`: whether a shot that opens a layer opens it at its start (False: it stands open from the
-    first frame, where the shot before showed it open or the shot comes in by a dip or a cut); it stays
-    open to the end. `shown_before`: the shot before showed it open (no tour of its grids again).
-    `carried`: the shot before's last pose, where the shot moves on from it (transition "move"): its
-    camera eases from there into its own. `beside`, `safe`: the class texts' room and the title-safe
-    margin in overviews (camera_move)."""
+    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera; `reach`: how
+    far its window reaches past the input's edges (explain_pose). `opens`: whether a shot that opens a layer opens it
+    at its start (False: it stands open from the first frame, where the shot before showed it open or the shot comes
+    in by a dip or a cut); it stays open to the end. `shown_before`: the shot before showed it open (no tour of its
+    grids again). `carried`: the shot before's last pose, where the shot moves on from it (transition "move"): its
+    camera eases from there into its own. `beside`, `safe`: overviews' room for class texts, title-safe margin."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
