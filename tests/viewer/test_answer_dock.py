@@ -11,7 +11,7 @@ pytestmark = pytest.mark.gl
 SIZE = (1280, 720)
 
 
-def _close_up(lenet_run):
+def _close_up(lenet_run, size=SIZE):
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.scene import SceneOptions
     from nnvox.scenes.shots import camera_move
@@ -19,7 +19,7 @@ def _close_up(lenet_run):
 
     scene = build_scene(lenet_run, SceneOptions(attribution="integrated-gradients"))
     keys = (CameraKey(at=0.0, target="layer:input", azimuth=0.0, elevation=0.0, zoom=1.0),)
-    return scene, camera_move(CameraMove(move="keys", keys=keys), scene, SIZE[0] / SIZE[1], captioned=True)(1.0)
+    return scene, camera_move(CameraMove(move="keys", keys=keys), scene, size[0] / size[1], captioned=True)(1.0)
 
 
 @pytest.mark.parametrize("docks", [True, False])
@@ -36,10 +36,8 @@ def test_a_mistakes_close_up_keeps_its_wrong_answer_on_screen(lenet_run, docks):
         pane.overlays.class_rows.dock(docks)
         image = r.render(frame)
         dock = pane.overlays.class_rows.docks["fc2"].actor
-        # the left third, above the caption's band and under the heads-up line: the blocks leave it empty
-        third = np.abs(image[80:500, : SIZE[0] // 3].astype(int) - np.array(r.options.background)).max(axis=2)
-        if not docks:  # the window, or a shot of no mistake: nothing docks (and the old close-up's third)
-            assert not dock.GetVisibility() and (third > 60).sum() < 50
+        if not docks:  # the window, or a shot of no mistake: nothing docks (the list's ink: the next test)
+            assert not dock.GetVisibility()
             return
         assert dock.GetVisibility() and dock.GetTextProperty().GetOpacity() == pytest.approx(1.0)
         lines = dock.GetInput().splitlines()
@@ -59,8 +57,50 @@ def test_a_mistakes_close_up_keeps_its_wrong_answer_on_screen(lenet_run, docks):
         gx0, gy0, gy1 = group[:, 0].min(), group[:, 1].min(), group[:, 3].max()
         x0, y0, x1, y1 = (np.array(pane.overlays.class_rows.docks["fc2"].box) * (w, h, w, h)).round().astype(int)
         assert 0 < gx0 - x1 < 0.08 * h, "its right end a gap from the input's left edge"
-        assert gy0 - 0.05 * h <= y0 and y1 <= (gy0 + gy1) / 2 + 1, "level with the lower half of the input's group"
+        # level with the group's lower half, or where taller than that half (40 px capitals) ending
+        # level with its bottom: beside the group, not in a corner
+        assert gy0 - 0.05 * h <= y0 and y1 <= max((gy0 + gy1) / 2, gy0 + (y1 - y0)) + 1, "beside the input's group"
         ink = np.abs(image[h - y1 : h - y0, x0:x1].astype(int) - np.array(r.options.background)).max(axis=2) > 60
         assert ink.sum() > 500 and np.ptp(np.flatnonzero(ink.any(axis=1))) > 100, "the list drawn there, not one line"
     finally:
         r.close()
+
+
+LECTURE_CAPTION = (
+    "Red pixels pushed it to its wrong answer, blue ones against it: "
+    "found by fading the digit in from an all-zero image"
+)
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1280, 720)], ids=["480p", "720p"])
+def test_the_docked_answer_stands_over_the_caption_inside_title_safe(lenet_run, size):
+    """At 40 px capitals (1080p) the docked list reached down over the caption's first line (the
+    lecture's close-up at 480p): it keeps over the caption's band, as the legends' notes do, and
+    inside the title-safe margins. Read off the pixels: the list's ink is what docking it changes."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import TITLE_SAFE
+
+    scene, pose = _close_up(lenet_run, size)
+    frame = scene.frame_at(scene.n_snapshots - 1, sample=scene.probe_count)  # the most confident mistake
+    r = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(pose)
+        pane.overlays.caption.show(LECTURE_CAPTION)
+        images = []
+        for docks in (False, True):
+            pane.overlays.class_rows.dock(docks)
+            images.append(r.render(frame).astype(int))
+        band = pane.overlays.caption.band()  # pixels of the pane, y up
+        assert pane.overlays.class_rows.docks["fc2"].actor.GetVisibility()
+    finally:
+        r.close()
+    w, h = size
+    ink = np.abs(images[1] - images[0]).max(axis=2) > 60
+    rows, cols = np.nonzero(ink)
+    assert len(rows) > 200, "the list drew nothing"
+    lowest = h - 1 - rows.max()  # the list's lowest ink, y up
+    assert lowest > band[3], (lowest, band)  # over the caption's band, not on its first line
+    assert rows.min() >= TITLE_SAFE * h - 1 and lowest >= TITLE_SAFE * h - 1, (rows.min(), lowest)
+    assert cols.min() >= TITLE_SAFE * w - 1 and cols.max() <= (1 - TITLE_SAFE) * w + 1, (cols.min(), cols.max())

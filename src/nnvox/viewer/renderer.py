@@ -51,6 +51,7 @@ class SceneRenderer:
         self.stage = Stage(scene, renderer, self.overlay, options, viewport)
         self.overlays = compose(self.stage)
         self.visuals = self.overlays.blocks.visuals
+        self.overlays.class_rows.keep_over(self.overlays.caption)  # the docked answer over the caption, as the legends
         self.opening = 1.0  # open blocks: how far from their stacks (0) to their grids (1), see open_to
         self._held: set = set()  # what open_to hides while the maps fly
         opens = self.label_layout is not None and any(b.opened is not None for b in scene.blocks)

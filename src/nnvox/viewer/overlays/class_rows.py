@@ -13,7 +13,7 @@ from nnvox.scenes.scene import Block
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import lines_actor
-from nnvox.viewer.theme import to_unit
+from nnvox.viewer.theme import TITLE_SAFE, to_unit
 
 GAP_PAD = 0.03  # voxels: the row gaps stand this far off the faces, so they never fight them for depth
 FRAME_PAD = 0.1  # voxels: the top class's frame stands this far off its cell
@@ -112,6 +112,11 @@ class ClassRows:
         self.docks = {b.name: AnswerDock(stage, b) for b in outputs if b.class_names}
         self.props += [d.actor for d in self.docks.values()]
 
+    def keep_over(self, caption) -> None:
+        """The docked lists stand over `caption`'s band (AnswerDock._floor), as the legends' notes do."""
+        for d in self.docks.values():
+            d.caption = caption
+
     def dock(self, docks: bool) -> None:
         """Whether the answer docks to the frame where the camera leaves its column out (a shot of a
         mistake: AnswerDock); hidden at the next update where not."""
@@ -133,6 +138,10 @@ class ClassRows:
 # Of the frame's width: how far out of the frame the output's column stands where its docked list of
 # top classes has faded in whole (it fades in as the camera moves the column out, not in one frame)
 DOCK_FADE = 0.15
+# Of the frame's width: the room beyond its own width over which the docked list fades in as the move
+# opens it beside the input (at 40 px capitals the lecture's close-up leaves it 0.13 of the width:
+# a ramp of DOCK_FADE left it at 84% to the shot's end)
+ROOM_FADE = 0.05
 DOCK_TOP = 0.86  # of the frame's height: the docked list's top, under the heads-up line
 DOCK_HEADING = "the network's answer"
 DOCK_GAP = 0.04  # of the pane's height: the docked list's gap from the input it answers (a label's room)
@@ -171,12 +180,13 @@ def input_group(blocks) -> list[int]:
     ]
 
 
-def dock_place(rects: np.ndarray, group: list[int], need: float, w: float, h: float):
+def dock_place(rects: np.ndarray, group: list[int], need: float, w: float, h: float, tall: float = 0.0):
     """Where the docked list stands, given the blocks' screen rectangles `rects` (n, 4, pixels,
     y up), the input's `group` and the list's width `need` (its margins included): (side, x, top,
     room) beside the input group on the side its neighbours leave more room ("left": its right end
     at x; "right": its left end at x), its top level with the group's middle; None where the group
-    is out of the frame. `room`: the pixels that side leaves it, for its fade-in (< 0: too few)."""
+    is out of the frame. `room`: the pixels that side leaves it, for its fade-in (< 0: too few).
+    `tall`: the list's height: one taller than the group's lower half ends level with its bottom."""
     on = (rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)
     if not group or not on[group].all():
         return None
@@ -186,7 +196,8 @@ def dock_place(rects: np.ndarray, group: list[int], need: float, w: float, h: fl
     left_of, right_of = others[others[:, 2] <= x0, 2], others[others[:, 0] >= x1, 0]
     left = x0 - (left_of.max() if len(left_of) else 0.0)
     right = (right_of.min() if len(right_of) else w) - x1
-    top = min((y0 + y1) / 2, DOCK_TOP * h)
+    # a list taller than the group's lower half (`tall`: 40 px capitals) rises to end level with its bottom
+    top = min(max((y0 + y1) / 2, y0 + tall), y1, DOCK_TOP * h)
     if left >= right:
         return ("left", x0 - DOCK_GAP * h, top, left - need)
     return ("right", x1 + DOCK_GAP * h, top, right - need)
@@ -222,6 +233,7 @@ class AnswerDock:
         self.box_opacity = stage.options.theme.layout.label_box_opacity
         self.group = input_group(stage.scene.blocks)
         self.text = ""  # the list as last docked (its box is where the labels keep off)
+        self.caption = None  # the shot's caption (overlays/caption.py): the list stands over its band
 
     def update(self, values: np.ndarray, lit: float, texts) -> None:
         from nnvox.viewer.visuals import class_text_opacity
@@ -254,7 +266,7 @@ class AnswerDock:
         tp = self.actor.GetTextProperty()
         tw, th = text_extent(tp, self.text)[:2]
         edge = 2 * margin(h)  # twice the edge margin every text keeps: it reads as placed, not pushed there
-        beside = dock_place(rects, self.group, tw + 2 * edge, w, h)
+        beside = dock_place(rects, self.group, tw + 2 * edge, w, h, th)
         if beside is None:  # the input out of the frame: the top corner with more room
             on = rects[(rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)]
             left = on[:, 0].min() if len(on) else w
@@ -263,15 +275,38 @@ class AnswerDock:
             x = edge + tw if side == "left" else w - edge - tw
             beside = (side, x, DOCK_TOP * h, room - tw - 2 * edge)
         side, x, top, room = beside
-        top = max(top, th + edge)  # the whole list in the frame
-        x = min(max(x, tw + edge), w - edge) if side == "left" else min(max(x, edge), w - edge - tw)
+        safe = TITLE_SAFE if self.stage.options.hall else 0.0  # a lecture's list stays title-safe
+        side_edge = max(edge, safe * w)
+        x = min(max(x, tw + side_edge), w - side_edge) if side == "left" else min(max(x, side_edge), w - side_edge - tw)
+        x0 = x - tw if side == "left" else x
+        top = max(top, th + self._floor(x0, x0 + tw, edge))  # the whole list in the frame, over the caption
+        top = min(top, (1 - safe) * h)
         tp.SetJustificationToRight() if side == "left" else tp.SetJustificationToLeft()
         self.actor.SetPosition(x / w, top / h)
-        x0 = x - tw if side == "left" else x
         self.box = (x0 / w, (top - th) / h, (x0 + tw) / w, top / h)
-        return float(out * min(1.0, max(0.0, room / (DOCK_FADE * w)))), self.box
+        return float(out * min(1.0, max(0.0, room / (ROOM_FADE * w)))), self.box
+
+    def _floor(self, x0: float, x1: float, edge: float) -> float:
+        """The lowest the list's bottom may stand (pixels of the pane) across x0..x1: over the caption's
+        band (its last text, shown or not: the list does not jump as the caption fades) with a
+        margin's gap, where it reaches under the list; else the frame's title-safe bottom (a
+        lecture's) or its edge margin. At 40 px capitals the list had sat on the caption's first line."""
+        h = self.stage.pane_height
+        floor = max(edge, (TITLE_SAFE * h) if self.stage.options.hall else 0.0)
+        band = self.caption.band() if self.caption is not None else None
+        if band is not None and band[0] < x1 and x0 < band[2]:
+            floor = max(floor, band[3] + edge)
+        return floor
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
-        """The list's box (pane fractions) where it is docked now: the block labels keep off it."""
+        """The list's box (pane fractions) where it is docked now, with an edge margin round it: the
+        block labels keep off it (the input's label stood 4 px over the list's first line at 720p)."""
+        from nnvox.viewer.label_layout import margin
+
         placed = self.place() if self.actor.GetVisibility() else None
-        return (placed[1],) if placed is not None and placed[0] > 0 else ()
+        if placed is None or placed[0] <= 0:
+            return ()
+        w, h = self.stage.renderer.GetSize()
+        x0, y0, x1, y1 = placed[1]
+        dx, dy = margin(h) / w, margin(h) / h
+        return ((x0 - dx, y0 - dy, x1 + dx, y1 + dy),)
