@@ -206,9 +206,10 @@ def test_the_window_stands_still_while_the_explaining_shot_comes_in(lenet_run, t
 @pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
 def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is(lenet_run, size):
     """Black input pixels are not 0 (the images are normalised) while the padding reads 0: each
-    patch cell prints its value (padding: 0), the patch's colour scale ticks 0 between its ends,
-    and a line says what black is, from the run's recorded inputs; every text at the lecture's
-    size, none over another."""
+    kernel and product cell prints its value (padding's products: 0; the patch's own values where
+    that costs the numbers no size, else its colours only), the patch's colour scale ticks 0
+    between its ends, and a line says what black is, from the run's recorded inputs; every text at
+    the lecture's size, none over another."""
     from tests.viewer.picture_policy import check_lecture_text, drawn_texts
 
     black = float(lenet_run.probe_inputs.min())
@@ -219,18 +220,24 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             assert not moment.sweeping
             s = moment.step
             cells = [a.GetInput() for a in inset.values if a.GetVisibility()]
-            want = [
-                f"{v:.2f}".replace("-", "−") if inside else "0" for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
-            ]
+            want = (
+                []
+                if inset.first
+                else [  # the patch's values where printed (a colour-only patch: none)
+                    f"{v:.2f}".replace("-", "−") if inside else "0"
+                    for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
+                ]
+            )
             want += [f"{v:.2f}".replace("-", "−") for v in s.weights.ravel()]  # the kernel's 25 weights
             want += [  # ... and their 25 products (padding's: 0)
                 f"{v:.2f}".replace("-", "−") if inside else "0"
                 for v, inside in zip(s.products.ravel(), s.inside.ravel())
             ]
             assert cells == want, (cells, want)  # a value under 0 rounding to 0 keeps its sign: "−0.00"
-            # the kernel right of the patch, the products under the kernel
-            kernel, products = inset.values[25:50], inset.values[50:75]
-            assert min(a.GetPosition()[0] for a in kernel) > max(a.GetPosition()[0] for a in inset.values[:25])
+            # the kernel right of the patch's grid, the products under the kernel
+            kernel, products = (inset.values[k : k + 25] for k in (len(want) - 50, len(want) - 25))
+            patch_right = inset.grids.mapper.GetInput().GetPoints().GetPoint(4 * 24 + 1)[0]  # its last cell's right
+            assert min(a.GetPosition()[0] for a in kernel) > patch_right
             assert [a.GetPosition()[0] for a in products] == pytest.approx([a.GetPosition()[0] for a in kernel])
             assert max(a.GetPosition()[1] for a in products) < min(a.GetPosition()[1] for a in kernel)
             note = inset.note.GetInput()
@@ -482,10 +489,13 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
         for name, k in (("sweep", sweep), ("landing", landed), ("stop", landed + 15)):
             pane.show_explain(moments[k])
             image = renderer.render(focused(scene.frame_at(last, sample=9), moments[k]))
-            centres = [a.GetPosition() for a in inset.values[:75]]
+            texts = inset.values[: 75 - 25 * inset.first]  # (a colour-only patch prints none)
+            points = inset.grids.mapper.GetInput().GetPoints()
+            patch = [np.mean([points.GetPoint(4 * i + c)[:2] for c in range(4)], axis=0) for i in range(25)]
+            centres = [*patch[: 25 * inset.first], *(a.GetPosition() for a in texts)]  # each cell's middle
             drawn[name] = (
-                [a.GetInput() for a in inset.values[:75]],
-                [a.GetTextProperty().GetOpacity() for a in inset.values[:75]],
+                [""] * 25 * inset.first + [a.GetInput() for a in texts],  # the patch's cells as printed
+                [0.0] * 25 * inset.first + [a.GetTextProperty().GetOpacity() for a in texts],
                 np.array([image[719 - round(y), round(x)] for x, y in centres], float),  # under each cell's text
                 inset.numbers.GetInput().split("\n"),
                 inset.title.GetInput(),
@@ -497,11 +507,13 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
         assert "sliding to row 27, column 27" in title
         step = moments[landed + 15].step
         cells, opacity, colours, numbers, _ = drawn["stop"]
-        assert cells[:25] == [a if i else "0" for a, i in zip(cells[:25], step.inside.ravel())] and all(cells)
-        assert min(opacity) == 1.0 and numbers[-1] == printed(round(step.recorded * 1000))
+        if not inset.first:  # the patch's values printed: padding's as 0
+            assert cells[:25] == [a if i else "0" for a, i in zip(cells[:25], step.inside.ravel())] and all(cells)
+        assert all(cells[25:]) and min(opacity[25:]) == 1.0 and numbers[-1] == printed(round(step.recorded * 1000))
         assert np.abs(colours[:25] - pending).max() > 40  # the patch's own colours (black: 0, padding: 0)
         _, opacity, landing, _, _ = drawn["landing"]
         assert max(opacity[:25]) < 0.5 and min(opacity[25:50]) == 1.0  # coming in, the kernel as it was
+        assert max(opacity[50:]) < 0.5  # the products too
         between = np.abs(landing[:25] - pending).max(axis=1)
         assert (between < np.abs(colours[:25] - pending).max(axis=1) - 20).any()  # colours on their way in
     finally:

@@ -1,10 +1,13 @@
 """Issue 17 item 6, at a hall's sizes (theme.py): the explaining shot's inset is its subject. Its
 title reads at the subject's size where its widest line fits the inset (theme.SUBJECT_TEXT: 44 px
 capitals at 1080p), never under the labels' (HALL_TEXT: 40 px; the inset keeps title-safe); its column heads,
-the 25 values of each of the patch, the kernel and their products, the colour scale's ends and the
-sum's lines at one size, the largest up to a label's (HALL_TEXT) at which the three printed grids
-fit beside the blocks, never under a note's (NOTE_TEXT, 28 px capitals at 1080p) in a 16:9 frame;
-every text inside the frame and apart, at 480p, 1080p and 2160p."""
+the 25 values of each of the kernel and the products, the colour scale's ends and the sum's lines
+at one size, the largest up to a label's (HALL_TEXT) at which the printed grids fit beside the
+blocks, never under a note's (NOTE_TEXT, 28 px capitals at 1080p) in a 16:9 frame; the patch's 25
+values printed too where that costs no size, else the patch in colour only (a lecturer asked for
+the table's numbers at 36-40 px, "show fewer cells if needed": all 75 fit 29 px capitals at
+1080p, the kernel's and products' 50 fit 32); every text inside the frame and apart, at 480p,
+1080p and 2160p."""
 
 from __future__ import annotations
 
@@ -39,12 +42,19 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         inset = r.scene_renderer.overlays.explain.inset
         if not inset.shown:
             continue
-        # the patch's values, the kernel's weights and their products printed (16:9 has room for all three)
-        assert sum(a.GetVisibility() for a in inset.values) == 75, where
+        # the kernel's weights and their products printed, the patch in colour only (its 25 values
+        # printed, the 75 would fit only smaller)
+        printed = [a for a in inset.values if a.GetVisibility() and a.GetInput()]
+        assert len(printed) == 50 and inset.first == 1, where
+        s = inset._shown[0].step
+        weights = [f"{w:.2f}".replace("-", "−") for w in s.weights.ravel()]
+        assert [a.GetInput() for a in printed[:25]] == weights, where  # the kernel's, cell by cell
         shown = [a for a in inset.actors if isinstance(a, vtk.vtkTextActor) and a.GetVisibility() and a.GetInput()]
-        assert len(shown) >= 75 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
+        assert len(shown) >= 50 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
         note, hall = r.options.text_size(0.0), r.options.hall_text(0.0)
         assert note <= inset.font <= hall, f"{where}: the grids' and sum's font {inset.font}"
+        # the numbers at 32 px capitals at 1080p (29 with the patch's printed too): 2.9% of the height
+        assert cap_height(inset.font) >= round(0.029 * size[1]), f"{where}: {cap_height(inset.font)} px capitals"
         for a in shown:
             text, font = a.GetInput(), a.GetTextProperty().GetFontSize()
             least = r.options.hall_text(0.0) if a is inset.title else note  # the title: a label's at least
@@ -69,7 +79,7 @@ def _undrawn_labels(r) -> set[str]:
 
 
 def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_path):
-    """At 4:3 the inset is too narrow for the three grids' values at a note's size: they take a
+    """At 4:3 the inset is too narrow for the printed grids' values at a note's size: they take a
     smaller one, never under the lecture's least (2.2%), rather than leave them out."""
     from nnvox.viewer.options import lecture_font
 
@@ -78,5 +88,5 @@ def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_p
     *_, (_, r) = shot_pictures(board)
     check_lecture_text("explain 4:3", [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)], size)
     inset = r.scene_renderer.overlays.explain.inset
-    assert sum(a.GetVisibility() for a in inset.values) == 75
+    assert sum(a.GetVisibility() and bool(a.GetInput()) for a in inset.values) == 50
     assert lecture_font(size[1]) <= inset.font < r.options.text_size(0.0), inset.font

@@ -1,5 +1,6 @@
 """The explained layer's inset (overlays/explain.py): the input patch, the kernel and their products
-as coloured grids, the patch's value printed in each cell where it fits, the patch's colour scale
+as coloured grids, each cell's value printed where it fits (in a lecture's picture the patch in
+colour only where printing its values too would make every number smaller), the patch's colour scale
 with 0 marked (a probe image's black is not 0 after normalisation, and a line says what it is),
 and the sum that makes the value, printed so that it adds up (scenes/explain.sum_lines). The grids
 are built once per explained layer, then only recoloured."""
@@ -44,6 +45,23 @@ WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
 NUMBER_ROOM = " −0.000"  # the sum's numbers' column, right of its widest words
 PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
 SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
+# A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
+# ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
+# its colour bar above the caption at 1080p
+PATCH_SIDE = 0.8
+# the sum's words beside a colour-only patch's products, shorter (the box's width less the
+# kernel's grid holds "sum of the 25 products" only at 29 px capitals)
+SUM_LEFT = 0.3  # a colour-only patch's bar and sum start this many fonts in from the box's left
+SHORT_SUM = {"= the value recorded": "= value recorded"}
+
+
+def sum_words(lines: list[tuple[str, str]], short: bool) -> list[tuple[str, str]]:
+    """The sum's (words, number) lines as the inset prints them: `short`, "sum of products" and
+    "= value recorded" (the grid's head says how many products)."""
+    if not short:
+        return lines
+    shorter = lambda w: "sum of products" if w.startswith("sum of the") and w.endswith("products") else w
+    return [(SHORT_SUM.get(w, shorter(w)), n) for w, n in lines]
 
 
 def pending_colour(background, text) -> np.ndarray:
@@ -184,10 +202,19 @@ class Layout(NamedTuple):
     cell_font: int
     printed: int  # grids whose cells print their values: 1 (the patch), 2 (and the kernel) or 3 (and the products)
     beside: bool = False  # the sum's lines and the note beside the products (under the patch), not under them
+    patch: tuple[float, float] | None = None  # the patch's cell where it prints no values (colour only)
+
+    @property
+    def first(self) -> int:
+        """The first grid whose cells print their values: 1 where the patch is colour only."""
+        return 0 if self.patch is None else 1
 
 
-def _stacked(box, font: int, grid: tuple[int, int], title: float, sum_width: float, note: int) -> Layout | None:
-    """The patch and the kernel side by side, each cell printing its value at `font`, and their
+def _stacked(
+    box, font: int, grid: tuple[int, int], title: float, sum_width: float, note: int, numbered: bool = True
+) -> Layout | None:
+    """The patch and the kernel side by side, each cell printing its value at `font` (the patch's
+    colour only where not `numbered`: its cells square, as tall as a printed row), and their
     products under the kernel, their head over them. The sum's lines (`sum_width` pixels wide, at
     `font`) and the note (two lines at `note`) stand under the patch's colour bar, left of the
     products, where they fit there (`beside`: the box's height holds no third printed grid over
@@ -198,18 +225,23 @@ def _stacked(box, font: int, grid: tuple[int, int], title: float, sum_width: flo
     op = 1.2 * font  # room for the "×" between the grids
     top = y1 - title - 1.6 * font  # the column heads above
     cell = (text_width(WIDEST, font) + 0.25 * font, CELL_LINE * font)
-    if 2 * gc * cell[0] + op > x1 - x0:
+    patch = cell if numbered else (PATCH_SIDE * cell[1],) * 2
+    if gc * (patch[0] + cell[0]) + op > x1 - x0:
         return None
-    left = x1 - 2 * gc * cell[0] - op  # at the box's right: the room to spare left of the sum's lines
-    right = left + gc * cell[0] + op
+    left = x1 - gc * (patch[0] + cell[0]) - op  # at the box's right: the room to spare left of the sum's lines
+    right = left + gc * patch[0] + op
     under = top - gr * cell[1] - 0.4 * font  # the products' head's top
     corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
     products_bottom = corners[2][1] - gr * cell[1]
-    sum_top = top - gr * cell[1] - 3.1 * font  # under the patch's colour bar and its "0"
-    beside = left + sum_width <= right - 0.6 * font and sum_top - 3 * LINE * font - 2 * LINE * note >= y0
+    sum_top = top - gr * patch[1] - 3.1 * font  # under the patch's colour bar and its "0"
+    # a colour-only patch's sum starts at the box's left (its backing reaches 0.3 fonts round it) and
+    # ends 0.4 fonts before the products' grid: at 1080p a font's pixel more for the numbers
+    start, gap = (left, 0.6 * font) if numbered else (x0 + SUM_LEFT * font, 0.4 * font)
+    beside = start + sum_width <= right - gap and sum_top - 3 * LINE * font - 2 * LINE * note >= y0
+    colour_only = None if numbered else patch
     if beside and products_bottom >= y0:
-        return Layout(cell, cell[0], corners, True, font, 3, beside=True)
-    if products_bottom - 0.4 * font - 3 * LINE * font - LINE * note >= y0:
+        return Layout(cell, cell[0], corners, True, font, 3, beside=True, patch=colour_only)
+    if numbered and products_bottom - 0.4 * font - 3 * LINE * font - LINE * note >= y0:
         return Layout(cell, cell[0], corners, True, font, 3)
     return None
 
@@ -275,6 +307,7 @@ class ExplainInset:
         self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
         self._shown: tuple | None = None  # what show() was last given, to lay the inset out again above a caption
         self.sweeping = False  # the window sweeps between stops: the cells it changes print nothing
+        self.first = 0  # the first grid whose cells print their values (1: the patch colour only, Layout.first)
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
@@ -318,15 +351,20 @@ class ExplainInset:
         big, small, corners, fits = lay.big, lay.small, lay.corners, lay.fits
         columns = len(heads)
         x = corners[0][0]
-        grid_bottom = corners[0 if lay.printed > 1 else -1 if columns == 1 else -columns][1] - grid[0] * big[1]
+        tall = big[1] if lay.patch is None else lay.patch[1]  # the patch's cells' height
+        grid_bottom = corners[0 if lay.printed > 1 else -1 if columns == 1 else -columns][1] - grid[0] * tall
         bar_y = grid_bottom - 0.8 * f  # the bar's top: under the patch, as wide as its grid less its ends' labels
-        span = grid[1] * big[0]
+        span = grid[1] * (big[0] if lay.patch is None else lay.patch[0])
         ends = max(text_width(printed(-999, 2), f), text_width(printed(9999, 2), f)) + 0.3 * f
-        bar_x, bar_w = x + ends, max(span - 2 * ends, 4 * f)
+        # a colour-only patch's bar (and the sum under it) reach left to the box's edge: its grid is narrow
+        start = x if lay.patch is None else self.box[0] + SUM_LEFT * f
+        bar_x, bar_w = start + ends, max(x + span - start - 2 * ends, 4 * f)
         quads = [
             (cx, cy, *grid, *c, max(1.0, min(c) * 0.08))
             for k, (cx, cy) in enumerate(corners)
-            for c in [big if k % columns == 0 or k < lay.printed else (small, small)]
+            for c in [
+                lay.patch if k == 0 and lay.patch else big if k % columns == 0 or k < lay.printed else (small, small)
+            ]
         ]
         quads += [
             (bar_x, bar_y, 1, BAR_STEPS, bar_w / BAR_STEPS, 0.5 * f, 0.0),
@@ -344,11 +382,12 @@ class ExplainInset:
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
         if lay.printed > 1 and not lay.beside:  # under the products' grid too
             text_top = min(text_top, corners[2][1] - grid[0] * big[1] - 0.4 * f)
-        left = x if lay.beside else self.box[0] + 0.5 * f
+        left = start if lay.beside else self.box[0] + 0.5 * f
         self.words.SetPosition(left, text_top)
         self.note.SetPosition(left, text_top - 3 * LINE * f)
         self.beside = lay.beside
-        self._values(corners[: lay.printed], big, grid, fits, lay.cell_font)
+        self.first = lay.first  # the grids from this one on print their values
+        self._values(corners[lay.first : lay.printed], big, grid, fits, lay.cell_font)
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
@@ -361,7 +400,9 @@ class ExplainInset:
             text.SetVisibility(k < columns)
             if k < columns:
                 text.SetInput(heads[k])
-                text.SetPosition(lay.corners[k][0], lay.corners[k][1] + LINE * f)  # over its grid
+                *at, justify = _head_place(lay, grid, k, f)  # over its grid
+                text.SetPosition(*at)
+                text.GetTextProperty().SetJustification(justify)
         if columns == 3 and lay.beside:  # the sum's numbers stand left of the products' grid: "=" in their head
             self.heads[2].SetInput(f"= {heads[2]}")
         for k, op in enumerate(self.ops):
@@ -390,9 +431,17 @@ class ExplainInset:
         sizes = range(options.hall_text(0.0), least - 1, -1) if one_map else [options.hall_text(0.0)]
         for f in sizes:
             box = (*self.box[:1], max(self.box[1], self.floor + 0.3 * f), *self.box[2:])  # above the caption
-            wide = max(text_width(w, f) for w, _ in sum_lines(m.step)) + text_width(NUMBER_ROOM, f)
-            wide = max(wide, *(text_width(part, min(f, note)) for part in _note(m, 0).split("; ")))
-            layout = _stacked(box, f, grid, title, wide, min(f, note)) if one_map else None
+            # every value printed where that fits at `f`, else in a lecture's picture the patch in colour
+            # only (its bar's ends and the note say black's and white's values): the kernel's and
+            # products' numbers larger (32 px capitals at 1080p, 29 with the patch's too)
+            layout = None
+            for numbered in ((True, False) if options.hall else (True,)) if one_map else ():  # (the window's: all)
+                said = sum_words(sum_lines(m.step), short=not numbered)
+                wide = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
+                wide = max(wide, *(text_width(part, min(f, note)) for part in _note(m, 0).split("; ")))
+                layout = _stacked(box, f, grid, title, wide, min(f, note), numbered)
+                if layout is not None:
+                    break
             if layout is not None:
                 break
         if layout is None:
@@ -442,7 +491,7 @@ class ExplainInset:
             self._print_cells(s, grids, m.legible)
         title = _title(m)
         self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
-        lines = sum_lines(s)
+        lines = sum_words(sum_lines(s), short=self.first > 0)
         if self.sweeping and s.weights is not None:  # the products' sum and the value: where it lands
             lines = [(w, SWEPT if k != 1 else n) for k, (w, n) in enumerate(lines)]
         elif self.sweeping:
@@ -464,8 +513,8 @@ class ExplainInset:
         values = [s.inputs.reshape(-1)] + ([s.weights.reshape(-1), s.products.reshape(-1)] if grids > 1 else [])
         moving = moving_grids(s.family)
         cells = len(values[0])
-        for k, text in enumerate(self.values[: cells * grids]):
-            g, i = divmod(k, cells)
+        for k, text in enumerate(self.values[: cells * (grids - self.first)]):
+            g, i = divmod(k + cells * self.first, cells)  # (a colour-only patch prints nothing: from the kernel on)
             blank = self.sweeping and g in moving
             text.SetInput("" if blank else cell_text(float(values[g][i]), bool(inside[i]) or g == 1))
             dark = float(np.dot(self.rgb[0, g, i], (0.3, 0.59, 0.11))) < 128
@@ -528,6 +577,15 @@ class ExplainInset:
             py = points.GetPoint(k)[1]
             points.SetPoint(k, x - 1 + (2 if k in (n - 3, n - 2) else 0), py, 0)
         points.Modified()
+
+
+def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[float, float, int]:
+    """Where grid `k`'s head stands (x, y) and its vtk justification: starting over the grid's
+    left, a colour-only patch's ending at its narrow grid's right (it ran into "kernel")."""
+    x, y = lay.corners[k]
+    if k == 0 and lay.patch is not None:
+        return x + grid[1] * lay.patch[0], y + LINE * f, vtk.VTK_TEXT_RIGHT
+    return x, y + LINE * f, vtk.VTK_TEXT_LEFT
 
 
 def _title(m: Moment, widest: bool = False) -> str:
