@@ -76,9 +76,9 @@ def test_title_card_caption_and_cross_fade(board, tmp_path):
     assert abs(changed[:, 1].mean() - 320 * 0.5) < 20  # centred across the frame (a lecture's: no chart beside it)
     (r0, c0), (r1, c1) = changed.min(axis=0), changed.max(axis=0)
     under = without[8 + 3][r0 : r1 + 1, c0 : c1 + 1].astype(int)
-    # the network keeps clear of it (without the caption relu2's label stands there, 8% of the band's
-    # box: with it, the label keeps off the band)
-    assert (np.abs(under - [24, 24, 30]).max(axis=2) < 12).mean() > 0.9
+    # the network keeps clear of it (without the caption relu2's label stands there, 11% of the band's
+    # box in bold 40 px-at-1080p capitals, 8% before: with it, the label keeps off the band)
+    assert (np.abs(under - [24, 24, 30]).max(axis=2) < 12).mean() > 0.85
     # the first frame of the second shot is a blend of the shot before and its own first frame
     own = frames[8 + 6 + 1].astype(int)
     first = frames[8 + 6].astype(int)
