@@ -170,19 +170,21 @@ def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, rea
     across = 1 - axis
     if w and (box[across] < m or box[across + 2] > (w, h)[across] - m):
         return None  # out of the picture across the way it moves
-    shift, d = 0.0, np.zeros(4)
+    # the box moves along `axis` alone: only what it meets across the way can stop it (the others
+    # checked once, in plain floats: a layout tries this thousands of times on a dozen boxes)
+    near = taken[(taken[:, across] < box[across + 2] + GAP) & (box[across] < taken[:, across + 2] + GAP)]
+    lows, highs = near[:, axis].tolist(), near[:, axis + 2].tolist()
+    low, high, end = float(box[axis]), float(box[axis + 2]), (w, h)[axis] - m
+    shift = 0.0
     while abs(shift) <= reach:
-        d[[axis, axis + 2]] = shift
-        moved = box + d
-        if moved[axis] < m or moved[axis + 2] > (w, h)[axis] - m:
+        a, b = low + shift, high + shift
+        if a < m or b > end:
             return None
-        hit = hits(moved, taken)
-        if not hit.any():
+        hit = [k for k in range(len(lows)) if lows[k] < b + GAP and a < highs[k] + GAP]
+        if not hit:
             return shift
-        if direction > 0:
-            step = taken[hit, axis + 2].max() + GAP - moved[axis]
-        else:
-            step = taken[hit, axis].min() - GAP - moved[axis + 2]
+        # past the farthest it meets (ahead: up or right), else the nearest below or left
+        step = max(highs[k] for k in hit) + GAP - a if direction > 0 else min(lows[k] for k in hit) - GAP - b
         shift += step + direction * 1e-3
     return None
 
@@ -671,6 +673,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self.labels = list(labels)
         self.classes = list(classes)
         self.block_names = [name for name, _ in blocks]
+        self._others_mask: dict[str, np.ndarray] = {}  # block -> every other block (_others)
         self.bounds = np.array([b for _, b in blocks], dtype=float).reshape(-1, 6)
         self.focus: tuple[str, ...] = ()
         # of the pane's width and height, the edges labels start inside of (a lecture's title-safe
@@ -781,8 +784,9 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
 
     def _others(self, rects: np.ndarray, block: str) -> np.ndarray:
         """Every block's rectangle but `block`'s (and those behind the camera)."""
-        keep = np.array([n != block for n in self.block_names], dtype=bool) & np.isfinite(rects).all(1)
-        return rects[keep]
+        if block not in self._others_mask:  # the same few blocks asked about at every layout
+            self._others_mask[block] = np.array([n != block for n in self.block_names], dtype=bool)
+        return rects[self._others_mask[block] & np.isfinite(rects).all(1)]
 
     @staticmethod
     def _fits(box: np.ndarray, w: int, h: int, obstacles: np.ndarray) -> bool:
@@ -874,7 +878,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         if kept is not None:
             box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
             w, h = self.placement.width, self.placement.height
-            free = inside(box, w, h) and not hits(box, np.vstack([taken, others, rect[None]])).any()
+            free = inside(box, w, h) and not any(hits(box, a).any() for a in (taken, others, rect[None]))
             clear, at = (
                 clear_leader(rect, box, np.vstack([self._placed, self._class_taken, others])) if free else (False, None)
             )
@@ -994,9 +998,9 @@ def _leader(rect: np.ndarray, box: np.ndarray, at: float | None = None) -> tuple
     None; vertical for a label above or below its block, horizontal for one beside it, through the
     middle of the two's overlap, or at `at` (x for a vertical line, y for a horizontal) kept in it."""
     if box[1] > rect[3] + 2 * GAP or box[3] < rect[1] - 2 * GAP:
-        x = _along(rect[[0, 2]], box[[0, 2]], at)
+        x = _along(rect[0], rect[2], box[0], box[2], at)
         return (x, rect[3], x, box[1]) if box[1] > rect[3] else (x, rect[1], x, box[3])
-    y = _along(rect[[1, 3]], box[[1, 3]], at)
+    y = _along(rect[1], rect[3], box[1], box[3], at)
     if box[0] > rect[2] + 2 * GAP:
         return (rect[2], y, box[0], y)
     if box[2] < rect[0] - 2 * GAP:
@@ -1004,13 +1008,14 @@ def _leader(rect: np.ndarray, box: np.ndarray, at: float | None = None) -> tuple
     return None
 
 
-def _along(span: np.ndarray, edges: np.ndarray, at: float | None) -> float:
-    """Where along a block's `span` and a label's `edges` (one axis) their line runs: the middle of
-    their overlap, or `at` kept inside it; the label's middle where they do not overlap."""
-    lo, hi = max(span[0], edges[0]), min(span[1], edges[1])
+def _along(start: float, end: float, low: float, high: float, at: float | None) -> float:
+    """Where along a block's span `start`..`end` and a label's edges `low`..`high` (one axis) their
+    line runs: the middle of their overlap, or `at` kept inside it; the label's middle where they
+    do not overlap."""
+    lo, hi = max(start, low), min(end, high)
     if lo > hi:
-        return (edges[0] + edges[1]) / 2
-    return (lo + hi) / 2 if at is None else float(np.clip(at, lo, hi))
+        return (low + high) / 2
+    return (lo + hi) / 2 if at is None else float(min(max(at, lo), hi))
 
 
 def clear_leader(rect: np.ndarray, box: np.ndarray, taken: np.ndarray) -> tuple[bool, float | None]:
@@ -1026,7 +1031,17 @@ def clear_leader(rect: np.ndarray, box: np.ndarray, taken: np.ndarray) -> tuple[
     axis = 0 if vertical else 1
     lo, hi = max(rect[axis], box[axis]), min(rect[axis + 2], box[axis + 2])
     middle = (lo + hi) / 2
-    for at in sorted(np.arange(lo + 1, hi - 0.5, 2.0), key=lambda a: abs(a - middle)):
-        if not _crossed(_leader(rect, box, at), taken).any():
-            return True, float(at)
-    return False, None
+    ats = np.arange(lo + 1, hi - 0.5, 2.0)
+    ats = ats[np.argsort(np.abs(ats - middle), kind="stable")]  # nearest the middle first, as sorted() did
+    # every place at once: the line's box (_line_box) at each, against each of `taken`
+    across = line[1 - axis :: 2]  # the line's ends across (y for a vertical line, x for a horizontal)
+    a0, a1 = min(across), max(across)
+    t = taken
+    crossed = (
+        (t[None, :, axis] < ats[:, None] + 1)
+        & (ats[:, None] - 1 < t[None, :, axis + 2])
+        & (t[None, :, 1 - axis] < a1)
+        & (a0 < t[None, :, 3 - axis])
+    ).any(1)
+    free = np.flatnonzero(~crossed)
+    return (True, float(ats[free[0]])) if len(free) else (False, None)
