@@ -458,7 +458,7 @@ class LabelSides:
         held, took = self.held_sides.get(block), counts.get(block, Counter())
         for side in sorted(set(took) - {held}, key=lambda s: (-took[s], SIDES.index(s))):  # a few layouts each
             self.held_sides[block] = side
-            if sum(self._missing(self._lay_out_at(poses, place)).values()) < sum(missing.values()):
+            if self._lay_out_at(poses, place, stop=sum(missing.values())) is not None:  # fewer missed
                 return True
         if held is not None:
             self.held_sides[block] = held
@@ -487,7 +487,7 @@ class LabelSides:
             block = max(left, key=lambda b: (short[b], order.index(b)))
             tried.add(block)
             self.held_short.add(block)
-            if self._missing(self._lay_out_at(poses, place)):
+            if self._lay_out_at(poses, place, stop=1) is None:
                 self.held_short.discard(block)  # its short form crowded another out: it switches
             else:
                 short = Counter(self._shortened_now)
@@ -508,12 +508,14 @@ class LabelSides:
         self.held_short = set()
         return False
 
-    def _lay_out_at(self, poses, place) -> list[tuple[dict[str, str], set[str]]]:
+    def _lay_out_at(self, poses, place, stop: int | None = None) -> list[tuple[dict[str, str], set[str]]] | None:
         """At each pose, the side of its block each block label shown takes, and the labels whose
         block is out of the picture (OUT_OF_PICTURE: a held label hides there and shows where its
         block is back in). The outputs' class texts stand as `place` leaves them: where it draws
         the pose's values, the list of top classes as it will (level with its first class's row,
-        its lines to the rows)."""
+        its lines to the rows). `stop`: None (nothing laid out further, nothing remembered) once the
+        held labels go missing at that many poses in all (_missing): a try that asks only whether
+        fewer go missing than before needs no more of the shot (half a settle's passes were such)."""
         held = (
             tuple(sorted(self.held_sides.items())),
             None if self.held_shown is None else frozenset(self.held_shown),
@@ -522,16 +524,23 @@ class LabelSides:
         )
         if self._passes is not None and held in self._passes:  # the same holds lay out the same
             out, shortened = self._passes[held]
+            if stop is not None and sum(self._missing(out).values()) >= stop:
+                return None
         else:
-            out, shortened = self._pass(poses, place), Counter(self._shortened_now)
+            before = self._shortened_now
+            out = self._pass(poses, place, stop)
+            if out is None:  # stopped: as if not laid out
+                self._shortened_now = before
+                return None
+            shortened = Counter(self._shortened_now)
             if self._passes is not None:
                 self._passes[held] = out, shortened
         self._shortened_now = Counter(shortened)
         return [(dict(sides), set(gone)) for sides, gone in out]
 
-    def _pass(self, poses, place) -> list[tuple[dict[str, str], set[str]]]:
-        """_lay_out_at's layouts, laid out."""
-        out, self._last = [], self._carried_offsets()  # each pass starts as the shot's first frame will
+    def _pass(self, poses, place, stop: int | None = None) -> list[tuple[dict[str, str], set[str]]] | None:
+        """_lay_out_at's layouts, laid out (None: stopped at `stop` misses)."""
+        out, self._last, missed = [], self._carried_offsets(), 0  # each pass starts as the shot's first frame will
         self._shortened_now = Counter()  # the poses at which each label reads by its first line alone
         self._key = None
         for pose in poses:
@@ -541,6 +550,10 @@ class LabelSides:
             self._shortened_now.update(b for kind, b, t, _ in self.placement.shown if kind == "block" and "\n" not in t)
             sides = {b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"}
             out.append((sides, {b for b, _, why in self.placement.hidden if why in OUT_OF_PICTURE}))
+            if stop is not None:
+                missed += sum(self._missing(out[-1:]).values())
+                if missed >= stop:
+                    return None
         return out
 
     def _on_held_side(self, block: str, box: np.ndarray, rect: np.ndarray) -> bool:
