@@ -3,9 +3,9 @@
 test_realistic_overviews.py): each model's scene drawn at 480p, 1080p and 2160p and three camera
 angles; in each picture no two labels overlap, no label covers another block's rectangle, none hangs
 off the picture, and every stage (block_text.stage_of: a top-level module, or a base-model
-wrapper's child) is named: at 1080p and up the overview names every stage but at most one, by the
-label of any of its blocks (with text at the lecture size, 2.2% of the frame's height at every
-size, a crowded overview may leave one unnamed: ResNet-18's layer1 at 1080p); at any size and angle
+wrapper's child) is named: at 1080p and up the overview names every stage but at most two, by the
+label of any of its blocks (with labels at the hall's size, 3.7% of the frame's height in bold at
+every size, a crowded overview may leave two unnamed: ResNet-18's layer1 and avgpool); at any size and angle
 a stage goes unnamed only when each of its labels found no free place or its block is out of the
 picture."""
 
@@ -66,8 +66,9 @@ def check_policy(model: str, scene, size_name: str, by_angle: dict[str, dict]) -
         named = {stage_of_block[lb["block"]] for lb in report["labels"] if lb["kind"] == "block"}
         hidden = {h["block"]: h["reason"] for h in report["hidden_labels"]}
         unnamed = [stage for stage in of_stage if stage not in named]
-        # lecture-sized text (2.2% of the height at every size) leaves a crowded overview one stage short
-        assert angle != "overview" or size_name == "480p" or len(unnamed) <= 1, f"{where}: {unnamed} unnamed: {hidden}"
+        # hall-sized labels (3.7% of the height in bold, 40 px capitals at 1080p) leave a crowded
+        # overview a stage or two short (ResNet-18's layer1 and avgpool or fc)
+        assert angle != "overview" or size_name == "480p" or len(unnamed) <= 2, f"{where}: {unnamed} unnamed: {hidden}"
         for stage in unnamed:
             assert {hidden[b] for b in of_stage[stage]} <= FITS_NOT, f"{where}: {stage}"
         assert all(lb["box"][2] - lb["box"][0] > 0 for lb in report["labels"])
