@@ -166,14 +166,20 @@ def free_place(box: np.ndarray, taken: np.ndarray, direction: float, h: int, rea
     """The smallest shift along `axis` (1: vertical, 0: sideways) in `direction` (within `reach`
     pixels, inside the pane `w` by `h` pixels with its margin kept) that clears `taken` by GAP
     pixels, or None."""
+    return _free_shift(box, np.asarray(taken, dtype=float).reshape(-1, 4).tolist(), direction, h, reach, axis, w)
+
+
+def _free_shift(box, taken: list, direction: float, h: int, reach: float, axis: int, w: int):
+    """free_place on `taken` as plain lists of floats (x0, y0, x1, y1): a layout tries this
+    thousands of times on a dozen boxes, each label's tries against the same ones."""
     m = margin(h) - 1e-6  # a box clamped to the margin is inside it
     across = 1 - axis
     if w and (box[across] < m or box[across + 2] > (w, h)[across] - m):
         return None  # out of the picture across the way it moves
-    # the box moves along `axis` alone: only what it meets across the way can stop it (the others
-    # checked once, in plain floats: a layout tries this thousands of times on a dozen boxes)
-    near = taken[(taken[:, across] < box[across + 2] + GAP) & (box[across] < taken[:, across + 2] + GAP)]
-    lows, highs = near[:, axis].tolist(), near[:, axis + 2].tolist()
+    # the box moves along `axis` alone: only what it meets across the way can stop it
+    c0, c1 = float(box[across]), box[across + 2] + GAP
+    near = [t for t in taken if t[across] < c1 and c0 < t[across + 2] + GAP]  # as hits() computes it
+    lows, highs = [t[axis] for t in near], [t[axis + 2] for t in near]
     low, high, end = float(box[axis]), float(box[axis + 2]), (w, h)[axis] - m
     shift = 0.0
     while abs(shift) <= reach:
@@ -924,9 +930,9 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         tw, th = size[2] - size[0], size[3] - size[1]
         if tw > w - 2 * m or th > h - 2 * m:
             return None
-        obstacles = np.vstack([taken, others, rect[None]])
+        obstacles = np.vstack([taken, others, rect[None]]).tolist()  # plain floats for its many tries
         for axis, direction, box, far in self._tries(rect, tw, th, label.direction, reach * th):
-            shift = free_place(box, obstacles, direction, h, far, axis=axis, w=w)
+            shift = _free_shift(box, obstacles, direction, h, far, axis, w)
             if shift is None:
                 continue
             found = box.copy()
