@@ -33,6 +33,10 @@ from nnvox.viewer.grid_dissolve import pose_dissolve
 from nnvox.viewer.options import RenderOptions
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
+# The poses a second at which a shot decides its labels (which show, on which side, in which form):
+# a camera moves little in a tenth of a second, and settling at every frame of a 30 fps export was
+# 70% of its CPU (the frames between keep the held sides, each laid out as it is drawn)
+SETTLE_POSES_PER_SECOND = 10
 
 
 def _fade(progress: float, duration: float, seconds: float) -> float:
@@ -41,6 +45,12 @@ def _fade(progress: float, duration: float, seconds: float) -> float:
         return 1.0
     t = progress * duration
     return float(np.clip(min(t, duration - t) / seconds, 0.0, 1.0))
+
+
+def settle_poses(frames: list, seconds: float) -> list:
+    """The frames a shot decides its labels at: SETTLE_POSES_PER_SECOND, evenly, with its last."""
+    step = max(1, int(len(frames) / max(seconds, 1e-9) / SETTLE_POSES_PER_SECOND))
+    return frames[::step] + ([frames[-1]] if (len(frames) - 1) % step else [])
 
 
 def _scene_key(shot: Shot) -> tuple:
@@ -261,9 +271,10 @@ class _Painter:
         values = shot_values(scene, frames, sample)  # each position's values read once for the passes and the render
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
             place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)
-            pane.label_layout.settle_class_forms(frames, place)
+            poses = settle_poses(frames, shot.duration)
+            pane.label_layout.settle_class_forms(poses, place)
             pane.label_layout.carry_on(self.last_labels if moves else {})  # a move's labels stay put
-            pane.label_layout.settle_label_sides(frames, place)
+            pane.label_layout.settle_label_sides(poses, place)
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
         for k, f in enumerate(frames):
