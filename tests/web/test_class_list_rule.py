@@ -42,6 +42,8 @@ class _Layout(ClassTextPlacing):
         self.placement = Placement(w, h)
         self.block_names = names
         self.held = held
+        self._others_mask = {}  # LabelLayout._others' cache of each block's others
+        self.steady_lists = False  # the window's rule (a storyboard shot hangs its list from the column's top)
 
     def _held(self, w, h):
         return self.held
