@@ -1,8 +1,9 @@
 """Issue 17 item 4: the output's "top 5 of 10" list stood beside the column's top cells whatever the
 classes, so "9  99%" sat next to row 0 while the lit row 9 was at the bottom, and students read the
-list as the rows in order. The list now stands with its first entry level with its class's row and
-a thin line runs from each entry to its row (viewer/label_layout.py); tested by pixels on the
-trained LeNet's overview, where the column is too short on screen for a text per row."""
+list as the rows in order. A thin line now runs from each entry to its row, and the list stands
+with its first entry level with its class's row where it fits there, else from the column's top
+(viewer/label_layout.py); tested by pixels on the trained LeNet's overview, where the column is too
+short on screen for a text per row."""
 
 import numpy as np
 import pytest
@@ -12,8 +13,11 @@ pytestmark = pytest.mark.gl
 SIZE = (1920, 1080)
 
 
-def _between(renderer, top: int) -> tuple[int, range]:
-    """The image row of class `top`'s row and the columns between the column and the list."""
+def _leader_path(renderer, top: int) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Where the line from class `top`'s row to the list's first entry runs: the image columns
+    between the column and the list (clear of the top-class frame, up to the entry), the image rows
+    of the straight line from the row (at the column's side) to the entry's middle over them, and
+    the two ends' image rows (the row's, the entry's)."""
     from nnvox.viewer.label_layout import project
 
     layout = renderer.scene_renderer.label_layout
@@ -23,21 +27,36 @@ def _between(renderer, top: int) -> tuple[int, range]:
     assert box[0] > column[2], "the list stands right of the column"
     anchors = renderer.scene_renderer.visuals["fc2"].class_texts.row_anchors
     ((_, row_y),) = project(anchors[top][None], layout.matrix(), *SIZE)
-    xs = range(int(column[2]) + 6, int(box[0]) - 1)  # clear of the top-class frame, up to the entry
+    lines = 6  # the heading "top 5 of 10" over five entries, sharing the list's height evenly
+    entry_y = box[3] - 1.5 * (box[3] - box[1]) / lines  # the first entry's middle (y up)
+    xs = np.arange(int(column[2]) + 6, int(box[0]) - 1)
     assert len(xs) >= 10, "room between the column and the list for the lines"
-    return SIZE[1] - 1 - round(row_y), xs
+    ys = np.interp(xs, [column[2], box[0]], [row_y, entry_y])
+    flip = lambda y: SIZE[1] - 1 - np.round(y).astype(int)
+    return xs, flip(ys), float(flip(np.array(row_y))), float(flip(np.array(entry_y)))
 
 
-def _off_leader(renderer, image, r: int, xs: range) -> np.ndarray:
-    """How far (max over RGB) each pixel at image row `r` (or one beside it) and columns `xs` is
-    from the leader lines' colour (the labels' at 0.6 over the background)."""
+def _off_leader(renderer, image, rows: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """How far (max over RGB) each pixel at (`rows`[i], or one beside it, `xs`[i]) is from the
+    leader lines' colour (the labels' at 0.6 over the background)."""
     options = renderer.options
     leader = 0.6 * np.array(options.text_colour) + 0.4 * np.array(options.background)
-    return np.array([np.abs(image[r - 1 : r + 2, x].astype(int) - leader).max(axis=1).min() for x in xs])
+    return np.array([np.abs(image[r - 1 : r + 2, x].astype(int) - leader).max(axis=1).min() for r, x in zip(rows, xs)])
+
+
+def _ink(image, row: float, x0: int, width: int) -> float:
+    """The share of the pixels at image row `row` (or one beside it) from `x0` over `width` that
+    are the text's bright ink."""
+    band = image[int(row) - 2 : int(row) + 3, x0 : x0 + width].astype(int)
+    return float((band.min(axis=2) > 200).any(axis=0).mean())
 
 
 @pytest.mark.parametrize("sample", [9, 0])  # the 9 whose row is the column's bottom, and a 0 at its top
 def test_the_top_entry_runs_level_to_its_classs_row(lenet_run, sample):
+    """The list's first entry is tied to its class's row by a line: level with it where the list
+    fits there (the 0 at the column's top); where it does not (the 9 at the column's bottom: at 40 px
+    capitals the list, 372 px tall at 1080p, would reach 70 px into the legends' strip), the list
+    hangs from the column's top and the line climbs from the row to the entry."""
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.camera import overview
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -53,14 +72,17 @@ def test_the_top_entry_runs_level_to_its_classs_row(lenet_run, sample):
         image = r.render(frame)
         assert pane.label_layout.shown_forms["fc2"] == "top"  # the list, not a text per row
         top = int(np.argmax(frame.values["fc2"].ravel()))
-        row, xs = _between(r, top)
-        run = _off_leader(r, image, row, xs)  # brighter where another entry's line crosses it
+        xs, rows, row, entry = _leader_path(r, top)
+        assert _ink(image, entry, int(xs[-1]) + 2, 30) > 0.2, "the first entry's text where the line ends"
+        run = _off_leader(r, image, rows, xs)  # brighter where another entry's line crosses it
         assert (run <= 40).mean() >= 0.9, f"class {top}'s row has no line to the list's first entry: {run.tolist()}"
+        if sample == 0:  # room for the list level with the column's top row
+            assert abs(entry - row) <= 2, f"the first entry {entry - row:+.0f} px off its row's level"
         # the pass never shows its answer early: no lines while the output is not yet lit
         early = scene.frame_at(scene.n_snapshots - 1, sample=sample, reveal=0.15)
         assert early.lit["fc2"] == 0
         image = r.render(early)
         assert not pane.label_layout.class_leaders
-        assert (_off_leader(r, image, row, xs) > 40).mean() > 0.9
+        assert (_off_leader(r, image, rows, xs) > 40).mean() > 0.9
     finally:
         r.close()
