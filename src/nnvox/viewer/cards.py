@@ -69,9 +69,12 @@ class CardRenderer:
         return actor
 
     def render(self, title: str, subtitle: str | None, opacity: float = 1.0) -> np.ndarray:
-        chars = max(16, int(self.options.width * 0.8 / (0.6 * self.options.font(self.options.theme.fonts.card_title))))
+        fonts = self.options.theme.fonts
+        chars = max(16, int(self.options.width * 0.8 / (0.6 * self.options.font(fonts.card_title))))
         self.title.SetInput(balanced(title, chars))
-        self.subtitle.SetInput(balanced(subtitle or "", int(chars * 1.9)))
+        self.subtitle.SetInput(
+            balanced(subtitle or "", int(chars * fonts.card_title.fraction / fonts.card_subtitle.fraction))
+        )
         for actor in (self.title, self.subtitle):
             actor.GetTextProperty().SetOpacity(opacity)
         self.rule.GetProperty().SetOpacity(opacity)

@@ -163,7 +163,10 @@ class Fonts:
     legend: FontSize = FontSize(LECTURE_FONT)
     panel: FontSize = FontSize(LECTURE_FONT)  # metrics inset and histogram panel
     card_title: FontSize = FontSize(0.07)
-    card_subtitle: FontSize = FontSize(0.036)
+    # a card's subtitle (the source line of the end card): 0.048, 52 px fonts and 38 px capitals at
+    # 1080p, the hall's least for a text worth reading (0.036 drew 29 px capitals: unreadable from
+    # row 20, a lecturer's watch found)
+    card_subtitle: FontSize = FontSize(0.048)
     # the window's own text, on the window's height (not scaled with comparison panes): the heads-up
     # line's size (20 px at 820 px high, 52 at 4K)
     hint: FontSize = FontSize(0.024)
