@@ -275,7 +275,9 @@ def test_every_shot_of_the_lecture_keeps_its_texts_whole_and_its_class_texts_in_
             if r is None:
                 continue
             check_lecture_text(f"lecture {size_name} shot {i}", drawn_texts(r), (w, h))
-            forms.setdefault(i, set()).add(r.scene_renderer.label_layout.shown_forms.get("fc2"))
+            layout = r.scene_renderer.label_layout
+            if layout.list_room("fc2"):  # (a list hides where its column leaves it no room in the frame)
+                forms.setdefault(i, set()).add(layout.shown_forms.get("fc2"))
         assert len(forms) >= 5 and all(len(f) == 1 for f in forms.values()), f"{size_name}: {forms}"
 
 

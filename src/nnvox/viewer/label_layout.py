@@ -26,8 +26,9 @@ label. An output's class texts stay beside their column, clear of it and of its 
 else one list of the top classes, its first entry level with its class's row where it fits and a
 thin line from each entry to its row, so the list never reads as the rows in order. A camera
 move keeps one form: a storyboard shot decides it once for all its poses (settle_class_forms: a form
-that fits at every pose, else none through the shot), the window holds it while the reader turns or
-zooms the view and decides again when the view settles.
+that fits at every pose where its column stands in the frame with room for it, else none through
+the shot; a list rides with its column past the title-safe edge, inside the frame), the window holds it while the
+reader turns or zooms the view and decides again when the view settles.
 A storyboard shot holds each block's label on one side of its block too (settle_label_sides).
 
 Otherwise the result depends on the camera and the focus alone, so a still and the same video frame
@@ -308,6 +309,27 @@ class ClassTextPlacing:
             dx = self._beside(boxes, own, others, lead)
             if dx is not None:
                 return (dx, dy), boxes + np.array([dx, 0, dx, 0])
+        return self._ride(tries[-1][1], own, lead, rects, c.block) if form == "top" and self.steady_lists else None
+
+    def _ride(self, boxes: np.ndarray, own: np.ndarray, lead: float, rects, block: str):
+        """Through a shot, a list of top classes rides out of the frame with its column (as `_class_fit`
+        returns it, or None): beside it, right (else left), where it crosses that title-safe edge and
+        meets no block nor what other overlays hold inside it, kept inside the frame. The
+        lecture's push-in onto the input moved fc2's list past the title-safe edge from its second
+        frame, and the list was hidden through the shot while its column was on screen."""
+        w, h = self.placement.width, self.placement.height
+        if not (np.isfinite(boxes).all() and np.isfinite(own).all()) or own[2] <= 0 or own[0] >= w:
+            return None
+        held = self._held(w, h)
+        inner = held[(held[:, 1] > 0) | (held[:, 3] < h)]  # not the bands along a side's whole height
+        obstacles = np.vstack([self._others(rects, block), inner, own[None]])
+        clear = GAP + margin(h) + lead
+        m = max(margin(h), self.safe[0] * w)  # past a lecture's title-safe edge, where it has one
+        for dx in (round(own[2] + clear - boxes[:, 0].min()), round(own[0] - clear - boxes[:, 2].max())):
+            moved = boxes + np.array([dx, 0, dx, 0])
+            leaving = moved[:, 2].max() > w - m if dx > 0 else moved[:, 0].min() < m
+            if leaving and all(self._fits(b, w, h, obstacles) for b in moved):  # still in the frame
+                return (dx, 0), moved
         return None
 
     def settle_class_forms(self, poses, place) -> dict[str, str]:
@@ -328,20 +350,37 @@ class ClassTextPlacing:
             return {}
         if self._boxes is None:
             self._measure()
-        fits = {c.block: dict.fromkeys(CLASS_FORMS, 0) for c in self.classes}
+        fits = {c.block: Counter() for c in self.classes}  # the poses each form fits at, in and out of frame
+        poses_in = Counter()  # the poses at which each output's column stands wholly in the frame
         for pose in poses:
             place(pose)
             matrix = self.matrix()
             rects = block_rectangles(self.bounds, matrix, w, h)
             self.placement = Placement(w, h, dict(zip(self.block_names, rects)))
             for c, sizes in zip(self.classes, self._class_boxes):
+                framed = self._framed(c, sizes[1], rects[self.block_names.index(c.block)])
+                poses_in[c.block] += framed
                 for form in CLASS_FORMS:
-                    fits[c.block][form] += self._class_fit(c, sizes, matrix, rects, form) is not None
-        everywhere = len(poses)
-        self.held_forms = {
-            b: next((form for form in CLASS_FORMS if fit[form] == everywhere), HELD_HIDDEN) for b, fit in fits.items()
-        }
+                    fits[c.block][form, framed] += self._class_fit(c, sizes, matrix, rects, form) is not None
+        self.held_forms = {b: _held_form(fit, poses_in[b], len(poses)) for b, fit in fits.items()}
         return dict(self.held_forms)
+
+    def _framed(self, c: ClassTexts, top_box: np.ndarray, own: np.ndarray) -> bool:
+        """Whether an output's column stands wholly in the frame with room for its list beside it
+        inside the frame, on the side of the frame's nearer edge (where the list stands beside a
+        network's last block): a pose where it does not vetoes no form (_held_form)."""
+        w, h = self.placement.width, self.placement.height
+        need = top_box[2] - top_box[0] + 2 * (GAP + margin(h)) + LEAD * c.top.GetTextProperty().GetFontSize()
+        outer = own[2] + need <= w - margin(h) if own[0] + own[2] > w else own[0] - need >= margin(h)
+        return in_frame(own, w, h) and outer
+
+    def list_room(self, block: str) -> bool:
+        """Whether output `block`'s column, as last laid out, has room for its list in the frame
+        (_framed; True for a block with no class texts): where it has not, a shot's class texts may hide."""
+        c = next((c for c in self.classes if c.block == block), None)
+        if c is None or self._class_boxes is None or block not in self.placement.blocks:
+            return True
+        return self._framed(c, self._class_boxes[self.classes.index(c)][1], self.placement.blocks[block])
 
     def hold_class_forms(self) -> None:
         """Keep the forms shown now (a hidden output's texts still choose theirs) until
@@ -373,6 +412,25 @@ class ClassTextPlacing:
             if all(self._fits(b + np.array([dx, 0, dx, 0]), w, h, obstacles) for b in boxes):
                 return dx
         return None
+
+
+def in_frame(rect: np.ndarray, w: int, h: int) -> bool:
+    """Whether a block's screen rectangle stands wholly in the frame `w` by `h` pixels."""
+    return bool(np.isfinite(rect).all() and rect[0] >= 0 and rect[1] >= 0 and rect[2] <= w and rect[3] <= h)
+
+
+def _held_form(fits: Counter, framed: int, poses: int) -> str:
+    """The class-text form a shot holds (settle_class_forms), from the poses each form fits at
+    (`fits`: (form, whether the column stood wholly in the frame then) -> poses): the first that fits
+    at every pose where the column stands in the frame (`framed` of the shot's `poses`), where it
+    does at some; where it never does (a close-up cutting the column), at every pose; else none. A
+    pose where the column leaves the frame vetoes no form: a mistake's docked list takes over there
+    (class_rows.AnswerDock), and the list beside the column was hidden through the lecture's push-in
+    onto the input, 1.5 s before the docked one came in."""
+    for form in CLASS_FORMS:
+        if fits[form, True] + (fits[form, False] if not framed else 0) == (framed or poses):
+            return form
+    return HELD_HIDDEN
 
 
 class LabelSides:
@@ -596,6 +654,47 @@ class LabelForms:
                 return found, shortened(text), small
         return found, text, size
 
+    def _seek(self, label: Label, size, anchor, rect, rects, taken, reach, any_side=True):
+        """A label's place (its box, where its line back runs) or None: through a held shot, where it
+        stood in the frame before where that is still free (a label never jumps while it need not);
+        else where _find puts it on its held side, else (a label shown through the shot, `any_side`)
+        on any."""
+        others = self._others(rects, label.block)
+        kept = self._last.get(label.block) if self.held_shown is not None else None
+        if kept is not None:
+            box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
+            w, h = self.placement.width, self.placement.height
+            free = inside(box, w, h) and not any(hits(box, a).any() for a in (taken, others, rect[None]))
+            clear, at = (
+                clear_leader(rect, box, np.vstack([self._placed, self._class_taken, others])) if free else (False, None)
+            )
+            if clear and self._on_held_side(label.block, box, rect):
+                return box, at
+        found = self._find(size, rect, others, taken, label, reach)
+        # its spot taken as the camera turns: the free place nearest the spot, not its first try (fc1's
+        # label jumped 69 px and back in the move's forward pass at 480p); while a shot of its own
+        # settles, its first try where that is within a line of the spot (nearer places left the
+        # scrub's later labels less room: 7 held of 8), a shot carried on from a move as it renders
+        line = 0 if self._passes is None or self._carried else label.actor.GetTextProperty().GetFontSize()
+        if kept is not None and (found is None or np.abs(found[0] - box).max() > line):
+            found = self._nearest(box, size, rect, others, taken, label, reach) or found
+        if found is None and any_side and label.block in self.flipping:  # no side with room throughout
+            found = self._find(size, rect, others, taken, label, reach, sided=False)
+        return found
+
+    def _nearest(self, kept: np.ndarray, size, rect, others, taken, label: Label, reach):
+        """The free place on its held side nearest `kept` (a held label's place in the frame before,
+        taken now): any of _place_at's tries, or `kept` slid up, down or sideways past what it meets,
+        within `reach` of its heights of its block; None where none is."""
+        far = reach * (size[3] - size[1])
+        slides = [(axis, d, kept, far) for axis in (1, 0) for d in (1, -1)]
+        places = chain(
+            self._places(size, rect, others, taken, label, reach),
+            self._places(size, rect, others, taken, label, reach, tries=slides),
+        )
+        near = [(box, at) for box, at in places if _apart(box, rect) <= far + 2 * GAP]
+        return min(near, key=lambda place: np.abs(place[0] - kept).max(), default=None)
+
     def _find(self, size, rect: np.ndarray, others: np.ndarray, taken: np.ndarray, label: Label, reach, sided=True):
         """A label's place (LabelLayout._place_at), remembered through a settle: its passes place a
         label against the same boxes over and over (each pass differs from the one before in one
@@ -818,10 +917,14 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         first = {block: n for n, block in enumerate(self._promoted)}  # after the focused, in turn
         ranks = [0 if lb.block in self.focus or lb.block in first else lb.rank + 1 for lb in self.labels]
         turn = lambda i: -1 if self.labels[i].block in self.focus else first.get(self.labels[i].block, len(first))
-        key = lambda i: (ranks[i], turn(i), ends_first and not self.labels[i].end)
+        # a label carried across a move keeps its place over one the new shot shows afresh: relu3,
+        # placed first where fc1's carried label stood, moved fc1 52 px up in the dissolve (480p)
+        # (before those _promote places first, too: else relu3, hidden, took fc1's place again)
+        new = lambda i: self.labels[i].block not in self._carried and self.labels[i].block not in self.focus
+        key = lambda i: (new(i), ranks[i], turn(i), ends_first and not self.labels[i].end)
         yield from sorted((i for i in range(len(ranks)) if ranks[i] <= 1), key=key)
         rest = [i for i in range(len(ranks)) if ranks[i] > 1]
-        yield from sorted(rest, key=lambda i: (ranks[i], self.labels[i].stage in named))
+        yield from sorted(rest, key=lambda i: (ranks[i], new(i), self.labels[i].stage in named))
 
     def _place_again(self, kept: list, matrix, rects, taken, ends_first: bool, defer: bool) -> list:
         """_place_labels afresh: the block labels' places of the last try cleared (`kept`: the
@@ -887,27 +990,6 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             self.class_lines.draw(self.class_leaders)
         return missed
 
-    def _seek(self, label: Label, size, anchor, rect, rects, taken, reach, any_side=True):
-        """A label's place (its box, where its line back runs) or None: through a held shot, where it
-        stood in the frame before where that is still free (a label never jumps while it need not);
-        else where _find puts it on its held side, else (a label shown through the shot, `any_side`)
-        on any."""
-        others = self._others(rects, label.block)
-        kept = self._last.get(label.block) if self.held_shown is not None else None
-        if kept is not None:
-            box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
-            w, h = self.placement.width, self.placement.height
-            free = inside(box, w, h) and not any(hits(box, a).any() for a in (taken, others, rect[None]))
-            clear, at = (
-                clear_leader(rect, box, np.vstack([self._placed, self._class_taken, others])) if free else (False, None)
-            )
-            if clear and self._on_held_side(label.block, box, rect):
-                return box, at
-        found = self._find(size, rect, others, taken, label, reach)
-        if found is None and any_side and label.block in self.flipping:  # no side with room throughout
-            found = self._find(size, rect, others, taken, label, reach, sided=False)
-        return found
-
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""
         if rect is None or not np.isfinite(rect).all():
@@ -925,13 +1007,17 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         it (right, then left), level with its middle and moved sideways, or slid up or down along
         its side; kept inside the picture; with where its line back runs (clear_leader); or None.
         `sided`: on its held side only (LabelSides), where it has one."""
+        return next(self._places(size, rect, others, taken, label, reach, sided), None)
+
+    def _places(self, size, rect, others, taken, label: Label, reach, sided=True, tries=None) -> Iterator[tuple]:
+        """Each free place _place_at tries in turn (or those of `tries`), as (box, at)."""
         w, h = self.placement.width, self.placement.height
         m = margin(h)
         tw, th = size[2] - size[0], size[3] - size[1]
         if tw > w - 2 * m or th > h - 2 * m:
-            return None
+            return
         obstacles = np.vstack([taken, others, rect[None]]).tolist()  # plain floats for its many tries
-        for axis, direction, box, far in self._tries(rect, tw, th, label.direction, reach * th):
+        for axis, direction, box, far in tries or self._tries(rect, tw, th, label.direction, reach * th):
             shift = _free_shift(box, obstacles, direction, h, far, axis, w)
             if shift is None:
                 continue
@@ -942,8 +1028,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
                 continue
             clear, at = clear_leader(rect, found, np.vstack([self._placed, self._class_taken, others]))
             if clear:
-                return np.round(found), at
-        return None
+                yield np.round(found), at
 
     def _tries(self, rect: np.ndarray, tw: float, th: float, side: int, reach: float) -> Iterator[tuple]:
         """The places a label tries in turn: (axis it moves along, direction, box, how far)."""
@@ -986,6 +1071,11 @@ def _list_leaders(c: ClassTexts, box: np.ndarray, own: np.ndarray, rows_y: np.nd
     right = box[0] >= own[2]
     near, column = (box[0], own[2]) if right else (box[2], own[0])
     return [(column, ry, near, ey) for ry, ey in zip(rows_y, c.entry_middles(box)) if np.isfinite(ry)]
+
+
+def _apart(box: np.ndarray, rect: np.ndarray) -> float:
+    """How far (pixels) a label's box stands from its block's rectangle: 0 where they meet."""
+    return max(rect[0] - box[2], box[0] - rect[2], rect[1] - box[3], box[1] - rect[3], 0.0)
 
 
 def _trimmed(box: np.ndarray, height: float) -> np.ndarray:

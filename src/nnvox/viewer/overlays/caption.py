@@ -91,9 +91,12 @@ class Caption:
 
     def show(self, text: str | None, opacity: float = 1.0) -> None:
         """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""
-        if not text or opacity <= 0:
+        if not text:
             self.actor.SetVisibility(False)
             return
+        opacity = max(opacity, 0.0)  # at 0 (a shot's first and last frames) drawn clear, its band still
+        # kept clear of labels (box): hidden there, it let conv2's label stand in it at the first frame
+        # of the lecture's mistake shot, then jump 104 px at the second (480p)
         if text != self._text:  # a shot's frames show one caption: wrapped (measured) once
             self._text = text
             self.actor.SetInput(wrapped(text, self.room, self.actor.GetTextProperty()))
