@@ -25,3 +25,12 @@ def test_balanced_keeps_the_line_count_and_width_and_every_word(words, chars):
     assert len(even) == len(greedy)
     assert max(len(line) for line in even) <= max(len(line) for line in greedy)
     assert " ".join(even).split() == words
+
+
+def test_a_size_is_never_split_over_two_lines():
+    """ "5 × 5" and "28 × 28" read as one word (a watch saw "each 5 / × 5 filter"), at every width."""
+    text = "conv1's six maps side by side: each 5 × 5 filter picks out real 28 × 28 strokes"
+    for chars in range(12, 90):
+        lines = balanced(text, chars).split("\n")
+        assert " ".join(lines) == text  # nothing lost, the sign put back
+        assert not [line for line in lines if line.startswith("×") or line.endswith("×")], (chars, lines)

@@ -21,15 +21,22 @@ def caption_chars(pane_width: int, layout, size: int) -> int:
     return max(20, int(pane_width * layout.caption_width / (GLYPH * size)))
 
 
+# A size such as "5 × 5" or "28 × 28" reads as one word: a line never breaks inside it ("each 5 /
+# × 5 filter", "real 28 / × 28 digits" in a watch). Held together by a character textwrap does
+# not break at (it splits on ASCII whitespace only), put back once wrapped
+TIMES, HELD = " × ", "\u2063×\u2063"
+
+
 @lru_cache(maxsize=64)  # a storyboard shows the same caption every frame
 def balanced(text: str, chars: int) -> str:
     """`text` wrapped to at most `chars` a line, in as few lines as that takes and with lines as even
-    as those allow: no lone word left on a last line ("... it calls / a 0")."""
-    lines = len(textwrap.wrap(text, chars))
-    width, longest = chars, max((len(w) for w in text.split()), default=1)
-    while width > longest and len(textwrap.wrap(text, width - 1)) == lines:
+    as those allow: no lone word left on a last line ("... it calls / a 0"), no size split ("5 × 5")."""
+    held = text.replace(TIMES, HELD)
+    lines = len(textwrap.wrap(held, chars))
+    width, longest = chars, max((len(w) for w in held.split(" ")), default=1)
+    while width > longest and len(textwrap.wrap(held, width - 1)) == lines:
         width -= 1
-    return textwrap.fill(text, width)
+    return textwrap.fill(held, width).replace(HELD, TIMES)
 
 
 def wrapped(text: str, room: float, prop: vtk.vtkTextProperty) -> str:
