@@ -34,3 +34,7 @@ def test_a_size_is_never_split_over_two_lines():
         lines = balanced(text, chars).split("\n")
         assert " ".join(lines) == text  # nothing lost, the sign put back
         assert not [line for line in lines if line.startswith("×") or line.endswith("×")], (chars, lines)
+
+
+def test_an_empty_text_wraps_to_nothing():
+    assert balanced("", 30) == "" and balanced(" ", 2) == ""

@@ -33,7 +33,7 @@ def balanced(text: str, chars: int) -> str:
     as those allow: no lone word left on a last line ("... it calls / a 0"), no size split ("5 × 5")."""
     held = text.replace(TIMES, HELD)
     lines = len(textwrap.wrap(held, chars))
-    width, longest = chars, max((len(w) for w in held.split(" ")), default=1)
+    width, longest = chars, max(1, *(len(w) for w in held.split(" ")))
     while width > longest and len(textwrap.wrap(held, width - 1)) == lines:
         width -= 1
     return textwrap.fill(held, width).replace(HELD, TIMES)
