@@ -172,3 +172,18 @@ def test_the_distance_line_names_four_layers_and_gives_the_range_of_more():
     more = {f"layer{k}": 0.4 + 0.05 * k for k in range(6)}
     assert moved_text(more, "step 900") == "Moved so far, of the distance by step 900: all 6 layers 40%–65%"
     assert moved_text({"conv1": float("nan")}, "epoch 3") is None  # never moved: nothing to give
+
+
+def test_unchanged_snapshots_count_in_the_time_and_the_stops_still_hold():
+    """Steps of 0 (an answer at 100% for epochs, stored as float16) are ranked last, not dropped:
+    a shot just long enough keeps its ends and the leap held, the unchanged ones passed."""
+    from nnvox.scenes.scrub_stops import dwell, kept, needed_seconds
+
+    steps = np.array([0.3, 0, 0, 0, 0.2, 0, 0, 0, 0.1, 0])
+    order = ranked(steps, signed=True)
+    assert sorted(order) == list(range(11)) and order[:3] == (0, 10, 1)
+    seconds = needed_seconds(11) + STOP_SECONDS - PASS_SECONDS  # room for one more stop
+    stops = kept(order, seconds)
+    assert stops == (0, 1, 10)
+    times = dwell(11, stops, seconds)
+    assert times[[0, 1, 10]].min() >= STOP_SECONDS and np.allclose(np.delete(times, [0, 1, 10]), PASS_SECONDS)

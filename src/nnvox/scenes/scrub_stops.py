@@ -79,6 +79,7 @@ def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     if against:
         order.append(against[0])
     order += by_size
+    order += range(last + 1)  # the unchanged ones last (a float16 answer at 1.0 for epochs): all counted
     return tuple(dict.fromkeys(order))
 
 
