@@ -116,6 +116,15 @@ def test_the_blocks_cut_by_a_close_ups_side_edge_fade_into_the_background(close_
         r.close()
 
 
+def test_a_subject_in_the_title_safe_margin_still_lets_its_cut_neighbour_be_covered():
+    """A lecture's margin counts for the blocks a cover may hide: the subject reaching into it (never
+    covered) once sent its neighbour, cut at the edge, to the gradient band, drawn cut and labelled."""
+    spans = [[0.3, 0.95], [0.985, 1.2]]  # the subject inside the 5% margin, its neighbour cut
+    for edge in (0.0, 0.05):
+        strips, hidden = side_strips(spans, 0.03, edge=edge)
+        assert hidden.tolist() == [False, True] and len(strips) < 12, edge
+
+
 def test_a_transparent_videos_cover_is_the_blocks_opacity_not_a_slab():
     # one block covered whole (cut by the right edge), one in the gradient band's reach, one clear
     spans = np.array([[0.85, 1.10], [0.40, 0.60]])

@@ -92,8 +92,10 @@ def side_strips(spans, reach: float, edge: float = 0.0) -> tuple[list[tuple[floa
     if reach <= 0:
         return [], none
     seen = spans[:, 0] < 1.0
-    cut = seen & (spans[:, 1] > 1.0 - edge - APPROACH)
     coverable = seen & (spans[:, 0] >= 1.0 - reach)
+    # the margin counts for the coverable only: a subject reaching into it (never covered) would
+    # send its neighbour, cut at the edge, to the gradient band instead of covering it
+    cut = seen & ((spans[:, 1] > 1.0 - APPROACH) | (coverable & (spans[:, 1] > 1.0 - edge - APPROACH)))
     if not cut.any():
         return [], none
     if not (cut <= coverable).all():  # too long to cover short of the subject: the gradient
