@@ -83,3 +83,23 @@ def test_the_explained_layers_inset_never_covers_a_caption_line(digits_run):
     rows, cols = slice(h - int(y1), h - int(y0)), slice(int(x0), int(x1))
     covered = np.abs(image[rows, cols].astype(int) - bare[rows, cols].astype(int)).max(axis=-1) > 3
     assert covered.sum() == 0, f"{covered.sum()} pixels of the caption under the inset"
+
+
+@pytest.mark.gl
+def test_a_shot_without_a_caption_leaves_no_band_behind(digits_run):
+    """The next shot's dock and notes keep above the caption's band: once a caption is taken away
+    its band is gone too (it stayed, the last shot's, pushing a docked answer up)."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(digits_run)
+    r = OffscreenRenderer(scene, RenderOptions(width=640, height=360))
+    try:
+        pane = r.scene_renderer
+        pane.set_caption(CAPTION)
+        r.render(scene.frame_at(0))
+        assert pane.overlays.caption.band() is not None
+        pane.set_caption(None)
+        r.render(scene.frame_at(0))
+        assert pane.overlays.caption.band() is None and pane.overlays.caption.box() is None
+    finally:
+        r.close()
