@@ -13,7 +13,8 @@ captions, how long) that renders to the same frames every time.
     caption = "Training: the weights settle epoch by epoch"
     hold = 1                     # each snapshot shown as recorded, stepping to the next (no blend)
     linger = 2.5                 # seconds the scrub's first and last snapshots are held, each
-    stops = "auto"               # held where what it shows changes most, the rest passed (scrub_stops)
+    # stops = "auto"             # or: held where what it shows changes most, the rest passed
+    #                            # (scrub_stops; not with linger or ease, and 12.5 s for 13 snapshots)
     transition = "move"          # from the shot before: "move", "dip", "cut" or "fade" (see transitions)
 
 Loading checks everything it can without opening runs (unknown keys, types, ranges) and names the
