@@ -576,7 +576,7 @@ class LabelSides:
         """At each pose, the side of its block each block label shown takes, and the labels whose
         block is out of the picture (OUT_OF_PICTURE: a held label hides there and shows where its
         block is back in). The outputs' class texts stand as `place` leaves them: where it draws
-        the pose's values, the list of top classes as it will (level with its first class's row,
+        the pose's values, the list of top classes as it will (from its column's top in a shot,
         its lines to the rows). `stop`: None (nothing laid out further, nothing remembered) once the
         held labels go missing at that many poses in all (_missing): a try that asks only whether
         fewer go missing than before needs no more of the shot (half a settle's passes were such)."""

@@ -354,8 +354,9 @@ def _lit_as_drawn(scene, f, frame):
 
 def _place(pane, f, frame=None, caption: str | None = None) -> None:
     """The pane as frame `f` draws it: its open layers as open as then, its camera at its pose, and
-    with `frame`, its values (an output's list of top classes stands level with its first class's
-    row) and `caption` (labels keep off its band) written, for the label layout to settle on."""
+    with `frame`, its values (an output's list of top classes stands where it will: from its
+    column's top in a shot, steady_lists) and `caption` (labels keep off its band) written, for the
+    label layout to settle on."""
     pane.open_to(f.opened)
     pane.apply_pose(f.pose)
     if frame is not None:
