@@ -172,6 +172,8 @@ def test_the_distance_line_names_four_layers_and_gives_the_range_of_more():
     more = {f"layer{k}": 0.4 + 0.05 * k for k in range(6)}
     assert moved_text(more, "step 900") == "Moved so far, of the distance by step 900: all 6 layers 40%–65%"
     assert moved_text({"conv1": float("nan")}, "epoch 3") is None  # never moved: nothing to give
+    more["frozen"] = float("nan")  # one layer never moved: the range is not "all" the layers'
+    assert moved_text(more, "step 900").endswith(": 6 of 7 layers 40%–65%")
 
 
 def test_unchanged_snapshots_count_in_the_time_and_the_stops_still_hold():

@@ -99,5 +99,6 @@ def moved_text(shares: dict[str, float], last_words: str) -> str | None:
         named = ", ".join(f"{name} {percent(v)}" for name, v in known.items())
     else:
         low, high = min(known.values()), max(known.values())
-        named = f"all {len(known)} layers {percent(low)}–{percent(high)}"
+        counted = f"all {len(known)}" if len(known) == len(shares) else f"{len(known)} of {len(shares)}"
+        named = f"{counted} layers {percent(low)}–{percent(high)}"  # a layer that never moved: not "all"
     return f"Moved so far, of the distance by {last_words}: {named}"
