@@ -100,8 +100,9 @@ class Caption:
         """Show `text` (wrapped to the caption's width), fading with `opacity`; None hides it."""
         if not text:  # a shot without one: no band left for the dock and notes to keep above
             self.actor.SetVisibility(False)
-            self.actor.SetInput("")
-            self._text = None
+            if self._text is not None:  # cleared once, not at every frame of an uncaptioned shot
+                self.actor.SetInput("")
+                self._text = None
             return
         opacity = max(opacity, 0.0)  # at 0 (a shot's first and last frames) drawn clear, its band still
         # kept clear of labels (box): hidden there, it let conv2's label stand in it at the first frame
