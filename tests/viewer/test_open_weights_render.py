@@ -70,3 +70,22 @@ def test_each_kernels_cells_are_how_far_its_recorded_weights_moved(opened, lenet
             checked += 1
             matched += int(np.abs(image[_pixel(renderer, point)].astype(int) - expected).max() <= 3)
     assert checked >= 50 and matched / checked >= 0.95, f"{matched}/{checked}"
+
+
+def test_the_least_moved_weight_stands_off_the_background_on_a_weak_projector(opened, lenet_run):
+    """The cell of the weight that moved least (the scale's low end) against the picture's corner:
+    WCAG contrast 3:1 at least (the full viridis' dark purple stood 1.16:1 off it, a smear on a
+    projector with weak blacks)."""
+    from tests.scenes.test_colour_contrast import LEAST_CONTRAST, contrast
+
+    scene, renderer, image = opened
+    block = scene.block("conv2")
+    w0, w1 = (lenet_run.read(i, [block.key])[block.key] for i in (0, 1))
+    filters, channel = tile_of(block)
+    moved = np.abs(w1 - w0)[filters, channel]  # (tiles, kh, kw), as the grid draws them
+    k, r, c = np.unravel_index(np.argmin(moved), moved.shape)
+    x, y, z = grid_places(block)[k]
+    v = block.voxel
+    cell = image[_pixel(renderer, (x - 2.5 * v + (c + 0.5) * v, y - 0.01, z + 2.5 * v - (r + 0.5) * v))]
+    background = image[2, 2]
+    assert contrast(cell, background) >= LEAST_CONTRAST, (cell, background, contrast(cell, background))

@@ -17,8 +17,15 @@ NONFINITE_RGB = (255, 0, 255)  # NaN / Inf in the data: a colour no scale uses
 LEVELS = 254  # indices 2..255
 
 # Control points sampled from matplotlib's maps (viridis; ColorBrewer RdBu reversed; gray), as hex RGB.
+# "viridis" is the upper part of matplotlib's viridis, from VIRIDIS_FROM of it up (its stops: viridis at
+# 13 even steps over that part): its full low end (440154, dark purple) stood only 1.16:1 off the dark
+# background (WCAG contrast), so a projector with weak blacks drew a layer's low values as one smear
+# with the background; from 0.35 its lowest colour (2f6c8e) stands 3:1 off it (WCAG's least for
+# graphics). The part keeps viridis' lightness rising all along (order readable without hue, so for
+# every colour vision): tests/scenes/test_colour_contrast.py.
+VIRIDIS_FROM = 0.35
 _HEX_STOPS = {
-    "viridis": "440154 472c7a 3b518b 2c718e 21908d 27ad81 5cc863 aadc32 fde725",
+    "viridis": "2f6c8e 29798e 24868e 20938c 1fa188 26ad81 38b977 52c569 70cf57 93d741 b8de29 dde318 fde725",
     "diverging": "053061 2166ac 4393c3 92c5de d1e5f0 f7f7f7 fddbc7 f4a582 d6604d b2182b 67001f",
     "gray": "000000 ffffff",
 }
