@@ -7,7 +7,8 @@ fixed over the run, so they never change. Beside them, an entry for each mark th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,10 +19,12 @@ from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.heads_up import significant
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
+from nnvox.viewer.camera_matrix import camera_matrix
+from nnvox.viewer.label_layout import project
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
-from nnvox.viewer.overlays.units import drawn_kinds
+from nnvox.viewer.overlays.units import KINDS, drawn_kinds
 from nnvox.viewer.theme import Box, to_unit
 
 SPANS = {"viridis": (0.0, 1.0), "diverging": (-1.0, 1.0), "difference": (-1.0, 1.0)}
@@ -159,15 +162,34 @@ def mark_swatches(colours) -> dict[str, tuple]:
     }
 
 
-def drawn_marks(frame: Frame, options) -> tuple[str, ...]:
+def drawn_marks(frame: Frame, options, in_view: Collection[str] | None = None) -> tuple[str, ...]:
     """The marks a picture of `frame` shows: unit frames the options draw, and voxels coloured as
-    non-finite data (±Inf in a frame) or as padding (NaN in a frame: scenes/colour.py)."""
+    non-finite data (±Inf in a frame) or as padding (NaN in a frame: scenes/colour.py); of the
+    blocks `in_view` only (their names; None: every block, as the browser page, whose camera
+    moves freely, lists them): the kernel shot's "unused" entry stood for conv2's closed gaps,
+    off the frame."""
     nonfinite = padding = False
-    for values in frame.values.values():
-        if values.size and not np.isfinite(values).all():
+    for name, values in frame.values.items():
+        if (in_view is None or name in in_view) and values.size and not np.isfinite(values).all():
             nonfinite = nonfinite or bool(np.isinf(values).any())
             padding = padding or bool(np.isnan(values).any())
+    if in_view is not None:  # unit frames of blocks in view only
+        frame = replace(frame, **{k: {n: u for n, u in getattr(frame, k).items() if n in in_view} for k in KINDS})
     return (*drawn_kinds(frame, options), *("nonfinite",) * nonfinite, *("padding",) * padding)
+
+
+def blocks_in_view(stage: Stage) -> frozenset[str]:
+    """The blocks of which some part lies inside the pane under its camera now (a block wholly
+    behind the camera is not)."""
+    matrix, w, h = camera_matrix(stage.renderer)
+    bounds = np.array([b.bounds for b in stage.scene.blocks], dtype=float)
+    corners = np.stack(np.meshgrid([0, 1], [2, 3], [4, 5], indexing="ij"), -1).reshape(8, 3)
+    xy = project(bounds[:, corners.T].transpose(0, 2, 1).reshape(-1, 3), matrix, w, h).reshape(-1, 8, 2)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all corners behind the camera: NaN, not in view
+        lo, hi = np.nanmin(xy, axis=1), np.nanmax(xy, axis=1)
+        seen = (lo[:, 0] < w) & (hi[:, 0] > 0) & (lo[:, 1] < h) & (hi[:, 1] > 0)
+    return frozenset(b.name for b, s in zip(stage.scene.blocks, seen) if s)
 
 
 # What each block kind is called in a bar's title (scenes' kinds are module class names), matched on
@@ -798,8 +820,12 @@ class MarkEntries:
         """The notes (NOTES' keys) shown from the next update on."""
         self.notes, self._shown = notes, None
 
+    def in_view(self) -> frozenset[str]:
+        """The blocks the pane shows now (blocks_in_view): the entries are for their marks only."""
+        return blocks_in_view(self.stage)
+
     def update(self, shown: Shown) -> None:
-        marks, notes = ((), ()) if self.away else (drawn_marks(shown.frame, self.options), self.notes)
+        marks, notes = ((), ()) if self.away else (drawn_marks(shown.frame, self.options, self.in_view()), self.notes)
         below = self.options.histogram_box if shown.histogram is not None else self.inset_box
         band = self._caption_band()
         if ((*marks, *notes), below, band) == self._shown:
