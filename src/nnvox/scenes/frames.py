@@ -18,6 +18,7 @@ from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.moved_share import moved_notes
 from nnvox.scenes.open_weights import open_values
 from nnvox.scenes.scene import CHANGE_MODES, FROM_START, MODE_TEXT, Block, Frame, Scene
+from nnvox.scenes.score_strip import score_trail
 
 
 def point_along(path: np.ndarray, fraction: float) -> np.ndarray:
@@ -297,6 +298,8 @@ class FrameSource:
             hud=lecture,
             hud_detail=detail,
             hud_pending=pending,
+            hud_answered=answered,
+            scores=score_trail(self.run, scene, sample, nearest),
             texts=texts,
             snapshot=nearest,
             pulses=pulses(scene, reveal),

@@ -171,6 +171,8 @@ class Frame:
     clusters: dict[str, tuple[np.ndarray, int, float]] = field(default_factory=dict)  # cloud -> (labels, k, purity)
     hud_detail: str = ""  # the developer's heads-up line (`hud` is the lecture's; "": the same)
     hud_pending: str = ""  # the lecture's line before a forward pass reaches the output (no answer yet)
+    hud_answered: str = ""  # the lecture's line with the answer (fading in over hud_pending: overlays/hud.py)
+    scores: object = None  # heads_up.ScoreTrail: the sample's true-class score so far (a scrub's score line)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from functools import lru_cache
 
 import vtk
 
-from nnvox.scenes.heads_up import SEPARATOR
+from nnvox.scenes.heads_up import DROPPED, SCORES_BETWEEN, SEPARATOR
 from nnvox.viewer.label_layout import margin
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import TITLE_SAFE, to_unit
 
 GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
 ELLIPSIS = "…"
+SCORES_KEPT = 6  # the scores a score line holds at least before its heading takes the short form
 HALL_LINES = 2  # the most lines a lecture's heads-up line takes (labels.reserved keeps two free)
 
 
@@ -129,12 +130,25 @@ class HeadsUpLine:
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         x, y = stage.layout.hud_position
         self.actor.SetPosition(max(x, edge_x / stage.pane_width), min(y, 1.0 - edge_y / stage.pane_height))
+        # the line with the forward pass's answer, fading in over the line without it as the output
+        # lights (with its class list): ", predicted 9" appeared in one frame at the end of the pass
+        self.arriving = vtk.vtkTextActor()
+        self.arriving.GetTextProperty().ShallowCopy(tp)
+        self.arriving.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.arriving.SetPosition(*self.actor.GetPosition())
+        self.arriving.SetVisibility(False)
         stage.renderer.AddViewProp(self.actor)
-        self.props = [self.actor]
+        stage.renderer.AddViewProp(self.arriving)
+        self.props = [self.actor, self.arriving]
         # a lecture's line at a subject's size: two lines at most (a narrow frame's), in a frame's top edge
         self.most_lines = HALL_LINES if stage.options.hall and not self.detail else None
+        self.outputs = [b.name for b in stage.scene.blocks if b.role == "output"]
         self.stage = stage
-        self._text: str | None = None  # the frame's text last shown: measured once, not each frame
+        self.scores_from: int | None = None  # show_scores
+        self._headings: dict = {}  # per class and count, whether the score line's heading is short
+        self.shown = True  # make_way
+        self._text: tuple | None = None  # what the frame's texts last were: measured once, not each frame
+        self._overlaid = True  # the arriving line extends the line under it (else the two cross-fade)
 
     def fits(self, line: str) -> bool:
         window = self.stage.renderer.GetRenderWindow()
@@ -146,11 +160,74 @@ class HeadsUpLine:
         one map of one snapshot, which its inset's heading names, and the line at the caption's size
         ran through the explained map's heading ("map 0 of conv1") and under the inset's backing
         across the frame's top; the window's line stays."""
-        self.actor.SetVisibility(not (explaining and self.stage.options.hall))
+        self.shown = not (explaining and self.stage.options.hall)
+        self.actor.SetVisibility(self.shown)
+        if not self.shown:
+            self.arriving.SetVisibility(False)
+
+    def show_scores(self, start: int | None) -> None:
+        """In a scrub over training (a storyboard shot's snapshots, from `start`), the line's last line
+        gives the sample's score for its true class at each snapshot passed so far (heads_up.ScoreTrail);
+        None: not (a shot of one snapshot, where the list beside the output says it)."""
+        if start != self.scores_from:
+            self.scores_from, self._text = start, None
+
+    def score_line(self, frame) -> str | None:
+        """The frame's score line as wide as a line's room allows: its oldest scores left out where
+        all do not fit (the frame's own always last), never cut short."""
+        trail = getattr(frame, "scores", None)
+        if self.scores_from is None or trail is None:
+            return None
+        short = self._short_heading(trail)
+        line = None
+        for dropped in range(len(trail.scores)):
+            line = trail.line(self.scores_from, dropped, short=short)
+            if line is None or self.fits(line):
+                return line
+        return shortened(line, self.fits) if line else None
+
+    def _short_heading(self, trail) -> bool:
+        """Whether the score line takes its short heading ("Score for 9:"): where the long one leaves
+        room for fewer than SCORES_KEPT of the widest scores (a 4:3 frame's four), one wording a pane."""
+        key = (trail.true, trail.per)
+        if key not in self._headings:
+            widest = " ".join([trail.heading(), DROPPED, SCORES_BETWEEN.join(["100%"] * SCORES_KEPT)])
+            self._headings[key] = not self.fits(widest)
+        return self._headings[key]
+
+    def laid(self, text: str, score: str | None) -> str:
+        """`text` fitted to the pane, with the score line (where there is one) as its last line."""
+        if score is None:
+            return fit(text, self.fits, self.most_lines)
+        return fit(text, self.fits, None if self.most_lines is None else self.most_lines - 1) + "\n" + score
+
+    def answer_share(self, frame) -> float:
+        """How far the line with the answer has faded in: with the output's class texts (visuals.class_text_opacity)."""
+        from nnvox.viewer.visuals import class_text_opacity
+
+        lit = [frame.lit[n] for n in self.outputs if n in frame.lit]
+        return class_text_opacity(min(lit)) if lit else 1.0
 
     def update(self, shown: Shown) -> None:
         frame = shown.frame
         text = frame.hud_detail or frame.hud if self.detail else frame.hud
-        if text != self._text:
-            self._text = text
-            self.actor.SetInput(fit(text, self.fits, self.most_lines))
+        answered = getattr(frame, "hud_answered", "")
+        pending = not self.detail and answered and text == frame.hud_pending and answered != text
+        share = self.answer_share(frame) if pending else 0.0
+        arriving = answered if share > 0 else None
+        score = self.score_line(frame)
+        key = (text, arriving, score)
+        if key != self._text:
+            self._text = key
+            base = self.laid(text, score)
+            self.actor.SetInput(base)
+            if arriving is not None:
+                new = self.laid(arriving, score)
+                self.arriving.SetInput(new)
+                old_lines, new_lines = base.split("\n"), new.split("\n")
+                self._overlaid = len(old_lines) == len(new_lines) and all(
+                    b.startswith(a) for a, b in zip(old_lines, new_lines, strict=True)
+                )
+        self.actor.GetTextProperty().SetOpacity(1.0 if arriving is None or self._overlaid else 1.0 - share)
+        self.arriving.GetTextProperty().SetOpacity(share)
+        self.arriving.SetVisibility(arriving is not None and self.shown)
