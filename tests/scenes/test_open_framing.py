@@ -5,13 +5,15 @@ closed (the lecture's input was cut at the left edge for about a second)."""
 import dataclasses
 
 import numpy as np
+import pytest
 
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.camera import overview
-from nnvox.scenes.open_framing import INSIDE, subject_boxes
+from nnvox.scenes.open_framing import INSIDE, extent, subject_boxes
 from nnvox.scenes.open_layer import closed_scene, open_schedule
 from nnvox.scenes.shots import move_seconds, shot_frames
 from nnvox.scenes.storyboard import load_storyboard
+from nnvox.viewer.theme import TITLE_SAFE
 
 ASPECT = 16 / 9
 SHOTS = """\
@@ -112,3 +114,44 @@ def test_the_second_kernel_grid_comes_in_above_the_caption_band(lenet_run, tmp_p
     assert seen[0][0] > 0 and seen[-1][0] < 0  # out of the frame at first, in it at the end
     lowest = min(bottom for across, bottom in seen if across < 0)
     assert lowest >= seen[-1][1] - 0.01, (lowest, seen[-1][1])
+
+
+DISTANCE_SHOT = """\
+[[shot]]
+run = "run"
+duration = 12
+mode = "distance-from-start"
+open = [{layers}]
+timeline = [1, "last"]
+caption = "How far each weight has moved from its start"
+"""
+
+
+@pytest.mark.parametrize("run_name", ["lenet_run", "digits_run"])
+def test_a_lecture_keeps_the_opened_grids_inside_its_title_safe_area(run_name, request, tmp_path):
+    """The lecture's distance shot (conv1's and conv2's grids open, 80-88 s) stood the grids 0.029 of
+    the width from the frame's sides: a projector's overscan clips them. With a lecture's title-safe
+    margin the opened grids, as drawn at every frame, stay inside it; the window's frame (no margin)
+    keeps them within INSIDE as before."""
+    run = request.getfixturevalue(run_name)
+    (tmp_path / "run").symlink_to(run.path, target_is_directory=True)
+    convs = [name for name, kind in run.architecture.modules if kind == "Conv2d"][:2]
+    board = tmp_path / "board.toml"
+    board.write_text(DISTANCE_SHOT.format(layers=", ".join(f'"{n}"' for n in convs)))
+    shot = load_storyboard(board).shots[0]
+    options = dataclasses.replace(shot.view.scene_options(), opened=frozenset(shot.open))
+    scene = build_scene(run, options)
+    for safe in (0.0, TITLE_SAFE):
+        frames = shot_frames(shot, scene, ASPECT, 10, opens=False, safe=safe)  # after a dip: open throughout
+        bound = np.minimum(INSIDE, 1 - 2 * safe) + 1e-6
+        # each grid wherever it stands in the frame (the first faces the camera alone, the other
+        # out of the frame until the picture dissolves to both), and both at the end
+        reach = [extent(f.pose, subject_boxes(scene, [n], 1.0), ASPECT) for f in frames for n in convs]
+        seen = [r for r in reach if max(r) <= 1.0]
+        assert len(seen) >= len(frames) and (np.max(seen, axis=0) <= bound).all(), (safe, np.max(seen, axis=0))
+        assert (np.array(extent(frames[-1].pose, subject_boxes(scene, convs, 1.0), ASPECT)) <= bound).all()
+        # no jump once the picture has dissolved to both grids (the first held alone to the tour's end
+        # then stepped 4% wider): the camera changes only where it moves or the picture dissolves
+        last = max(k for k, f in enumerate(frames) if f.dissolve is not None)
+        after = [f.pose.scale for f in frames[last + 1 :]]
+        assert np.ptp(after) <= 1e-6 * after[0], (safe, np.ptp(after) / after[0])

@@ -17,6 +17,13 @@ from nnvox.scenes.scene import Scene
 INSIDE = (0.97, 0.95)  # of the frame's half width and half height: the subject stays within
 
 
+def inside_safe(safe: float) -> tuple[float, float]:
+    """INSIDE, or where a lecture keeps `safe` (of the frame's width and of its height, each side:
+    theme.TITLE_SAFE) clear of its edges, within that: a projector's overscan clips them (the
+    lecture's conv1 and conv2 grids stood 0.029 of the width from the frame's sides, 80-88 s)."""
+    return tuple(min(i, 1.0 - 2.0 * safe) for i in INSIDE)
+
+
 def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
     """Each block's bounds (x0, x1, y0, y1, z0, z1) as drawn `u` (0..1) of the way through opening,
     for the blocks not where the open scene puts them: an open block's the union of its flying maps
@@ -103,26 +110,32 @@ def kept_in_frame(
     aspect: float,
     opened: Callable[[float], float],
     slack: Callable[[float], float] | None = None,
+    safe: float = 0.0,
 ) -> Callable[[float], CameraPose]:
     """An opening shot's `camera` (a pose at each fraction of the shot) with its subject kept inside
     the frame as it moves while the layer opens (`opened`: how open at each fraction): the blocks of
-    `names` the shot's own camera frames whole once the layer has opened (a shot that first faces
-    one of two open grids, open_layer.grid_tour, keeps the other out meanwhile). `slack`: at each
+    `names` the shot's own camera frames whole once the layer has opened or at its end (a shot that
+    first faces one of two open grids, open_layer.grid_tour, keeps the other out meanwhile:
+    _kept_in_frame in shots.py keeps that grid alone until then). `slack`: at each
     fraction, how much (1: all, 0: none) of the room the subject takes past INSIDE at the shot's
     first pose it may keep: a camera carried on from the shot before starts where that shot left it
-    (widened at once, the lecture's network jumped in one frame at 26 s), INSIDE easing in."""
+    (widened at once, the lecture's network jumped in one frame at 26 s), INSIDE easing in. `safe`:
+    the title-safe margin (inside_safe) the subject keeps within."""
     arrived = next((p for p in np.linspace(0.0, 1.0, 201) if opened(p) >= 1.0), 1.0)
     names = [n for n in names if n in {b.name for b in scene.blocks}]
-    names = [n for n in names if framed(camera(arrived), subject_boxes(scene, [n], 1.0), aspect)]
+    # framed once open, or at the shot's end (a tour of two grids frames the second there only: it
+    # was left to pass the title-safe margin)
+    names = [n for n in names if any(framed(camera(p), subject_boxes(scene, [n], 1.0), aspect) for p in (arrived, 1.0))]
     if not names:
         return camera
+    bound = inside_safe(safe)
     if slack is None:
-        return lambda p: widened(camera(p), subject_boxes(scene, names, opened(p)), aspect)
+        return lambda p: widened(camera(p), subject_boxes(scene, names, opened(p)), aspect, bound)
 
     first = extent(camera(0.0), subject_boxes(scene, names, opened(0.0)), aspect)
 
     def kept(p: float) -> CameraPose:
-        inside = tuple(i + max(e - i, 0.0) * slack(p) for i, e in zip(INSIDE, first))
+        inside = tuple(i + max(e - i, 0.0) * slack(p) for i, e in zip(bound, first))
         return widened(camera(p), subject_boxes(scene, names, opened(p)), aspect, inside)
 
     return kept

@@ -247,7 +247,8 @@ def shot_frames(
         camera = carried_on(camera, carried, shot.duration)
         slack = lambda p: 1.0 - carried_share(p, shot.duration)
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
-    camera, dissolve = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack) if shot.open else (camera, None)
+    kept = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack, safe) if shot.open else (camera, None)
+    camera, dissolve = kept
     sides = close_up_sides(shot, scene, aspect, camera)
     scrub = scrub_position(shot, scene, start, end, fps)
     return [
@@ -389,16 +390,19 @@ def open_camera(
 
 
 def _kept_in_frame(
-    camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float], tour=None, slack=None
+    camera, scene: Scene, shot: Shot, aspect: float, opened: Callable[[float], float], tour=None, slack=None, safe=0.0
 ):
     """kept_in_frame with the shot's subject (`slack` as it takes it), and the picture's dissolve
     (grids_dissolve; None where it has none); where its own camera tours open kernel grids
     (open_camera), the first grid alone until the camera has widened to all of them (all of them
     kept held conv1's close-up at the width of both grids: its kernels 55 px at 1080p, not 190)."""
-    kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened, slack)
+    kept = kept_in_frame(camera, scene, sorted(shot_subject(shot)), aspect, opened, slack, safe)
     if tour is None:
         return kept, None
-    first, _, widened = tour
-    alone = kept_in_frame(camera, scene, [first], aspect, opened, slack)
-    camera = lambda p: alone(p) if p < widened else kept(p)
+    first, leave, widened = tour
+    alone = kept_in_frame(camera, scene, [first], aspect, opened, slack, safe)
+    # all of them kept from where the picture has dissolved into them (the dissolve's pose): the first
+    # alone held until `widened` jumped there, a title-safe margin keeping the two apart
+    end = min(widened, leave + DISSOLVE_SHARE * (widened - leave))
+    camera = lambda p: alone(p) if p < end else kept(p)
     return camera, grids_dissolve(camera, tour)
