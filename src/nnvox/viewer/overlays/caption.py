@@ -58,6 +58,11 @@ def caption_room(stage: Stage, inset) -> tuple[float, float]:
     return edge, 1.0 - edge
 
 
+# the band's least opacity while the caption shows: vtk pads a text's box where its background's
+# 8-bit alpha is 1 or more (1/1024 padded nothing); over the frame it moves no pixel by a level
+UNSEEN_BAND = 1.5 / 255
+
+
 class Caption:
     def __init__(self, stage: Stage):
         layout, colours = stage.layout, stage.colours
@@ -112,7 +117,9 @@ class Caption:
             self.actor.SetInput(wrapped(text, self.room, self.actor.GetTextProperty()))
         tp = self.actor.GetTextProperty()
         tp.SetOpacity(opacity)
-        tp.SetBackgroundOpacity(self.band_opacity * opacity)
+        # never quite 0: vtk pads a text's box only where it draws a background, and the band the labels,
+        # the dock and the notes keep off was measured 2-4 px smaller at a fade's ends than when shown
+        tp.SetBackgroundOpacity(max(self.band_opacity * opacity, UNSEEN_BAND))
         self.actor.SetVisibility(True)
 
     def box(self) -> tuple[float, float, float, float] | None:
@@ -122,12 +129,12 @@ class Caption:
 
     def band(self) -> tuple[float, float, float, float] | None:
         """The band of the caption's last text (pixels of the pane, as box), shown or not; None where it
-        had none. Measured once a text, pane size and box (its background padded or not)."""
+        had none. Measured once a text and pane size (its background always padded: show)."""
         text = self.actor.GetInput()
         if not text:
             return None
         tp = self.actor.GetTextProperty()
-        key = (text, tuple(self.renderer.GetSize()), tp.GetFontSize(), tp.GetBackgroundOpacity() > 0)
+        key = (text, tuple(self.renderer.GetSize()), tp.GetFontSize())
         if self._band is None or self._band[0] != key:
             bbox = [0.0] * 4
             self.actor.GetBoundingBox(self.renderer, bbox)  # x0, x1, y0, y1 in pixels about its anchor
