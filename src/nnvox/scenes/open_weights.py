@@ -55,10 +55,12 @@ def as_stack(block: Block) -> Block:
     )
 
 
-# left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers (the
-# numbers are drawn at a size on screen: framed with conv2's grid, a tile is 37 px at 720p and they
-# take most of this; 0.6 of a tile put them on the outline's top edge)
-LABEL_ROOM = (2.0, 1.0)
+# left of the open grid and above it, in tiles: room for "input 0" and the filters' numbers inside
+# the outline (they are drawn at a size on screen, theme.INDEX_TEXT: framed with conv1's grid, a
+# conv2 tile is 55 px at 1080p, "input 0" 166 px wide and the numbers 50 px tall with their box; 2 x
+# 1 tiles put "input 0" past the outline's left edge and the numbers astride its top edge). Where a
+# grid is framed smaller, the texts stand just outside the outline (viewer/overlays/grid_indices.py)
+LABEL_ROOM = (3.6, 1.7)
 # a grid of one row (one input channel: conv1's six kernels) heads its first column "filter 0"
 # (filter_labels) and keeps no room left of it for the word, nor as much above: its 1.4 tiles left
 # (and as much right, to centre the row) and a tile above left 40% of the box empty, the kernels
@@ -66,11 +68,22 @@ LABEL_ROOM = (2.0, 1.0)
 ONE_ROW_ROOM = (0.2, 0.6)
 
 
+# a larger grid is framed smaller, its indices not: its room grows with it, in tiles per column (or
+# per 16:9 frame's worth of rows), for "input 0" and the numbers to stay inside the outline at a
+# lecture's size (a 32-filter grid framed alone: 40 px tiles at 1080p, the numbers over 2.8 tiles
+# and "input 0" over 6.5)
+ROOM_PER_COLUMN = (0.21, 0.09)
+
+
 def label_room(block: Block) -> tuple[float, float]:
     """The room (left, top) an open weight's grid keeps for its labels, in world units (a single
     row keeps little: its first number says "filter 0" over its column, and no input names it)."""
     kh, kw = block.kernels[2:]
-    left, top = ONE_ROW_ROOM if kernel_grid(block)[0] == 1 else LABEL_ROOM
+    rows, columns = kernel_grid(block)
+    left, top = ONE_ROW_ROOM if rows == 1 else LABEL_ROOM
+    across = max(columns, rows * 16 / 9)  # the grid's extent that framing it fills the frame with
+    left = max(left, ROOM_PER_COLUMN[0] * across) if rows > 1 else left  # a single row names no input
+    top = max(top, ROOM_PER_COLUMN[1] * across)
     return (left * kw * block.voxel, top * kh * block.voxel)
 
 
