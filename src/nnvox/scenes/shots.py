@@ -24,9 +24,9 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
-from nnvox.scenes.close_up import close_share, fade_bands
+from nnvox.scenes.close_up import carried_subject, close_share, fade_bands
 from nnvox.scenes.frames import lit_at
-from nnvox.scenes.open_framing import kept_in_frame
+from nnvox.scenes.open_framing import framed, kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.scrub_stops import position_at, scrub_stops
@@ -249,7 +249,9 @@ def shot_frames(
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
     kept = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack, safe) if shot.open else (camera, None)
     camera, dissolve = kept
-    sides = close_up_sides(shot, scene, aspect, camera)
+    if carried is not None and not shot.open:  # a pull-back from a close-up keeps what it showed whole in the frame
+        camera = _pulled_back(camera, scene, aspect, carried, slack, safe)
+    sides = close_up_sides(shot, scene, aspect, camera, carried)
     scrub = scrub_position(shot, scene, start, end, fps)
     return [
         ShotFrame(
@@ -267,12 +269,34 @@ def shot_frames(
     ]
 
 
-def close_up_sides(shot: Shot, scene: Scene, aspect: float, camera) -> Callable[[float], tuple[float, float]]:
+def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose, slack, safe: float):
+    """A shot's camera carried on from `carried`, with the blocks that pose showed whole while it
+    left others out (close_up.carried_subject: a close-up) kept in the frame where the shot's own
+    camera frames them at its end (kept_in_frame): a pull-back from conv1's close-up to the whole
+    network slid the input out past the left edge and back (a straight path, an even zoom)."""
+    bounds = focused_bounds(scene)
+    shown = carried_subject(carried, list(bounds.values()), aspect)
+    if shown is None:
+        return camera
+    kept = {n for n, b in bounds.items() if any(np.array_equal(b, s) for s in shown)}
+    names = [n for n in bounds if n in kept and framed(camera(1.0), np.array([bounds[n]]), aspect)]
+    return kept_in_frame(camera, scene, names, aspect, lambda p: 1.0, slack, safe) if names else camera
+
+
+def close_up_sides(
+    shot: Shot, scene: Scene, aspect: float, camera, carried: CameraPose | None = None
+) -> Callable[[float], tuple[float, float]]:
     """A shot's fade bands at each fraction (close_up.fade_bands): where its camera keys onto a
-    layer, stopping short of the shot's subject (the layers it opens and moves to, shot_subject)."""
+    layer, stopping short of the shot's subject (the layers it opens and moves to, shot_subject);
+    and while it pulls back from a `carried` close-up, short of what that showed whole
+    (close_up.carried_subject), easing out as the camera carries on into its own move."""
     share = close_share(shot.camera)
     bounds = focused_bounds(scene)
     subject = [bounds[n] for n in sorted(shot_subject(shot)) if n in bounds]
+    before = None if carried is None else carried_subject(carried, list(bounds.values()), aspect)
+    if before is not None:
+        own, share = share, lambda p: max(own(p), 1.0 - carried_share(p, shot.duration))
+        subject = subject or list(before)
     if not subject:
         return lambda p: (0.0, 0.0)
     return lambda p: fade_bands(camera(p), subject, aspect, share(p))
