@@ -224,16 +224,14 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
                 []
                 if inset.first
                 else [  # the patch's values where printed (a colour-only patch: none)
-                    f"{v:.2f}".replace("-", "−") if inside else "0"
-                    for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
+                    _two_places(v) if inside else "0" for v, inside in zip(s.inputs.ravel(), s.inside.ravel())
                 ]
             )
-            want += [f"{v:.2f}".replace("-", "−") for v in s.weights.ravel()]  # the kernel's 25 weights
+            want += [_two_places(v) for v in s.weights.ravel()]  # the kernel's 25 weights
             want += [  # ... and their 25 products (padding's: 0)
-                f"{v:.2f}".replace("-", "−") if inside else "0"
-                for v, inside in zip(s.products.ravel(), s.inside.ravel())
+                _two_places(v) if inside else "0" for v, inside in zip(s.products.ravel(), s.inside.ravel())
             ]
-            assert cells == want, (cells, want)  # a value under 0 rounding to 0 keeps its sign: "−0.00"
+            assert cells == want, (cells, want)  # never a signed zero: "−0.00" read as a mistake
             # the kernel right of the patch's grid, the products under the kernel
             kernel, products = (inset.values[k : k + 25] for k in (len(want) - 50, len(want) - 25))
             patch_right = inset.grids.mapper.GetInput().GetPoints().GetPoint(4 * 24 + 1)[0]  # its last cell's right
@@ -241,7 +239,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             assert [a.GetPosition()[0] for a in products] == pytest.approx([a.GetPosition()[0] for a in kernel])
             assert max(a.GetPosition()[1] for a in products) < min(a.GetPosition()[1] for a in kernel)
             note = inset.note.GetInput()
-            assert f"black = {black:.2f}".replace("-", "−") + " (normalised)" in note
+            assert f"black = {black:.2f}".replace("-", "−") + ", normalised" in note
             assert ("padding reads 0" in note) == (not s.inside.all())
             assert s.inside.all() == (progress < 1.0)  # the last, in the corner, reads padding
             lo, _, zero = (a.GetInput() for a in inset.ends)
@@ -325,10 +323,17 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
         renderer.close()
 
 
+def _two_places(v: float) -> str:
+    """A value as a cell prints it: two decimals, a true minus sign, never "−0.00"."""
+    text = f"{v:.2f}"
+    return "0.00" if text == "-0.00" else text.replace("-", "−")
+
+
 def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run):
     """A lecturer read "row 6, column 10 (179 of 784)": rows and columns from 0, the count from 1
-    (6 · 28 + 10 = 178). Everything in the heading counts from 0, as PyTorch indexes and as every
-    shot numbers maps and classes: the position is row × width + column, of 0 to the last."""
+    (6 · 28 + 10 = 178). Rows, columns, maps and units count from 0, as PyTorch indexes and as every
+    shot numbers maps and classes; the position in reading order is a count in plain words,
+    row × width + column + 1 of all ("(783 of 0–783)" read oddly: "position 784 of 784")."""
     from nnvox.viewer.overlays.explain_inset import _title
 
     explained = Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12)
@@ -337,31 +342,48 @@ def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run)
         m = explained.at(progress, last)
         m = dataclasses.replace(m, sweeping=False)  # where it stands (sweeping, the heading names where to)
         _, row, col = m.step.position
-        assert _title(m) == f"conv1: map 0, row {row}, column {col}   ({row * 28 + col} of 0–783)"
+        assert _title(m) == f"conv1: map 0, row {row}, column {col} · position {row * 28 + col + 1} of 784"
+    assert _title(m) == "conv1: map 0, row 27, column 27 · position 784 of 784"  # the last
     dense = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.0, last)
-    assert _title(dense) == f"fc1: unit {dense.step.position[0]} of 0–{dense.total - 1}"
+    unit = dense.step.position[0]
+    assert _title(dense) == f"fc1: unit {unit} · position {unit + 1} of {dense.total}"
     swept = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.5, last)
     assert swept.sweeping and _title(swept) == f"fc1: on to unit {swept.total - 1}"  # not "map 57"
 
 
 def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
     """A lecturer saw a dark slab over the map nobody explained: the covered rows carry "not yet
-    computed", at a grid index's size where it fits, a note's at least (theme.NOTE_TEXT), inside the
-    covered part of the map as drawn; none once the map is filled."""
-    from nnvox.viewer.options import hall_font
+    computed" at the explained layer's size (theme.EXPLAIN_TEXT: at a note's 28 px a lecturer's watch
+    found it unreadable from row 20), inside the covered part of the map as drawn where it fits
+    there, else under the blocks in a box of the covered rows' colour; none once the map is filled."""
+    from nnvox.viewer.options import cap_height, hall_font
     from nnvox.viewer.overlays.explain import PENDING_NOTE
-    from nnvox.viewer.theme import NOTE_TEXT
+    from nnvox.viewer.overlays.explain_inset import pending_colour
+    from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
 
     size = (1920, 1080)
     for progress, shown in ((0.0, True), (1.0, False)):
         scene, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=12)
         try:
-            note = renderer.scene_renderer.overlays.explain.pending
-            assert bool(note.GetVisibility()) == shown, progress
+            explain = renderer.scene_renderer.overlays.explain
+            on_map, key = bool(explain.pending.GetVisibility()), bool(explain.key.GetVisibility())
+            assert (on_map or key) == shown and not (on_map and key), progress
             if not shown:
                 continue
-            least = hall_font(size[1], NOTE_TEXT)
-            assert note.GetInput() == PENDING_NOTE and note.GetTextProperty().GetFontSize() >= least
+            note = explain.pending if on_map else explain.key
+            font = note.GetTextProperty().GetFontSize()
+            assert note.GetInput() == PENDING_NOTE and cap_height(font) >= round(EXPLAIN_TEXT * size[1])
+            assert font >= hall_font(size[1], EXPLAIN_TEXT)
+            if key:  # in the inset beside the patch, else under the blocks; on the covered rows' colour
+                x, y = note.GetPosition()
+                room = explain.inset.key_room
+                assert x >= TITLE_SAFE * size[0], (x, y)
+                assert x < explain.inset.box[0] or (room is not None and room[0] <= x < room[2]), (x, y, room)
+                want = pending_colour(renderer.options.background, renderer.options.theme.colours.text)
+                box = image[size[1] - round(y) + 4 : size[1] - round(y) + 100, round(x) + 4 : round(x) + 200]
+                backed = (np.abs(box.astype(float) - want).max(axis=-1) < 6).mean()
+                assert backed > 0.5, backed  # mostly the covered rows' colour, round the text
+                continue
             sheet = sheet_block(scene.block("conv1"))
             (x, y, z), v = sheet.origin, sheet.voxel
             row = moment.step.position[1] + 1  # the first row wholly covered
@@ -452,7 +474,8 @@ def test_the_pending_note_stands_on_the_covered_rows_or_not_at_all(lenet_run, si
     try:
         pane = renderer.scene_renderer
         pending = pane.overlays.explain.pending
-        assert pending.GetVisibility() or size[0] / size[1] < 1.5  # 16:9 shows it
+        # 16:9 shows it: on the map, or (a lecture's map too narrow at its size) as a key under the blocks
+        assert pending.GetVisibility() or pane.overlays.explain.key.GetVisibility() or size[0] / size[1] < 1.5
         if not pending.GetVisibility():
             return
         box = [0.0] * 4

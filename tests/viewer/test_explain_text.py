@@ -90,3 +90,66 @@ def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_p
     inset = r.scene_renderer.overlays.explain.inset
     assert sum(a.GetVisibility() and bool(a.GetInput()) for a in inset.values) == 50
     assert lecture_font(size[1]) <= inset.font < r.options.text_size(0.0), inset.font
+
+
+def _tallest_glyph(image, box) -> int:
+    """The tallest glyph's ink (pixels) of a text drawn in `box` (x0, y0, x1, y1 from the bottom
+    left): connected parts of the pixels far from the box's commonest colour (its cell's or the
+    backing's), as a lecturer measures a frame."""
+    import numpy as np
+    from scipy import ndimage
+
+    h = image.shape[0]
+    x0, y0, x1, y1 = (round(float(v)) for v in box)
+    crop = image[max(h - y1, 0) : h - y0, max(x0, 0) : x1, :3].astype(int)
+    colours, counts = np.unique(crop.reshape(-1, 3), axis=0, return_counts=True)
+    ground = colours[np.argmax(counts)]
+    ink = np.abs(crop - ground).max(axis=-1) > 64  # (half the contrast of dark text on a light cell)
+    parts = ndimage.find_objects(ndimage.label(ink)[0])
+    return max((p[0].stop - p[0].start for p in parts), default=0)
+
+
+@pytest.mark.parametrize("height", [480, 720, 1080, pytest.param(2160, marks=pytest.mark.long)])
+def test_the_explained_numbers_and_notes_read_from_row_20(lenet_run, tmp_path, height):
+    """Issue 17, a third lecturer's watch (findings 3 and 5): the kernel's and products' numbers,
+    the sum's, the colour scale's ends and the notes ("black = −0.43, normalised", "not yet
+    computed") were 27-34 px at 1080p, marginal or unreadable from row 20 of a 200-seat hall. Now
+    every text of the inset, the note under the sum and "not yet computed" included, is drawn at a
+    font whose capitals are theme.EXPLAIN_TEXT of the height (36 px at 1080p; the note's were 28),
+    the same at each size; at 1080p each number's tallest digit measures that on the frame (34 px
+    before; at 480p and 720p a digit's ink loses a row or two to smoothing on the frame)."""
+    import vtk
+
+    from nnvox.viewer.options import cap_height
+    from nnvox.viewer.theme import EXPLAIN_TEXT
+
+    size = (round(height * 16 / 9 / 2) * 2, height)
+    board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
+    least = round(EXPLAIN_TEXT * height)
+    measured = 0
+    for k, (image, r) in enumerate(shot_pictures(board)):
+        explain = r.scene_renderer.overlays.explain
+        inset = explain.inset
+        if not inset.shown or inset._shown[0].legible < 1.0:
+            continue
+        overlay = r.scene_renderer.overlay
+        numbers = [a for a in (*inset.values, inset.numbers, *inset.ends) if a.GetVisibility() and a.GetInput()]
+        assert len(numbers) >= 50 + 3, f"{height}p frame {k}"
+        for a in numbers:
+            assert cap_height(a.GetTextProperty().GetFontSize()) >= least, f"{height}p: {a.GetInput()!r}"
+            if height != 1080:
+                continue
+            box = [0.0] * 4
+            a.GetBoundingBox(overlay, box)  # about its position
+            x, y = a.GetPositionCoordinate().GetComputedDisplayValue(overlay)
+            tallest = _tallest_glyph(image, (x + box[0], y + box[2], x + box[1], y + box[3]))
+            assert tallest >= least, f"{height}p frame {k}: {a.GetInput()!r} {tallest} px digits, want {least}"
+        words = [inset.words, inset.note, *inset.heads, explain.pending, explain.key]
+        for a in [a for a in words if a is not None and a.GetVisibility() and a.GetInput()]:
+            font = a.GetTextProperty().GetFontSize()
+            assert cap_height(font) >= least, f"{height}p frame {k}: {a.GetInput()!r} at {cap_height(font)} px"
+            assert a.GetTextProperty().GetLineSpacing() >= 1.0  # normal line spacing
+        assert "−0.00" not in [a.GetInput() for a in inset.values]  # never a signed zero
+        assert isinstance(inset.title, vtk.vtkTextActor)
+        measured += 1
+    assert measured, f"{height}p: no frame with the inset's numbers shown"

@@ -278,6 +278,9 @@ class Moment:
     heading: tuple[int, ...] | None = None  # ... and names the next stop's position (None: the map's end)
     walking: bool = False  # the window walks one position at a time: the inset shows each one's sum
     legible: float = 1.0  # how far the numbers of the position it stands on are shown (0 to 1: coming, going)
+    titled: float = (
+        1.0  # ... and the title's words (where it stands, or where a sweep goes): never switched in one frame
+    )
 
 
 class Explanation:
@@ -345,6 +348,7 @@ class Explanation:
         sweeping = not stopped and not walking and done < len(steps)
         ahead = [k for k in chosen if k > done - 1]
         heading = steps[ahead[0]].position if sweeping and ahead else None
+        shown = legible(progress, *timing)
         return Moment(
             steps[done - 1],
             done,
@@ -360,7 +364,8 @@ class Explanation:
             sweeping,
             heading,
             walking,
-            0.0 if sweeping else legible(progress, *timing),
+            0.0 if sweeping else shown,
+            shown,
         )
 
     def stops(self, t: float) -> tuple[int, ...]:

@@ -21,8 +21,12 @@ import numpy as np
 
 SETTLE = 0.3  # seconds after the fade-in before the window moves: the caption has come in
 WALK = 4  # consecutive positions of one row the window walks through one by one, into its first stop
-WALK_SECONDS = 0.75  # ... each this long (a class sees the window slide and each sum change, no flashing)
-WALK_MOST = 0.3  # ... and all of them at most this share of a shot (a short one walks faster)
+# ... each this long: a class reads each sum change (at 0.75 s a lecturer found columns 16 and 17
+# flashed by)
+WALK_SECONDS = 1.0
+# ... and all of them at most this share of a shot (a short one walks faster: a 12 s shot 0.78 s a
+# position, its stop 6.7 s)
+WALK_MOST = 0.22
 READING = 5.0  # seconds a stop lasts at least: a lecturer points at a 5 x 5 window's 25 products and the sum
 FIRST_READING = 8.0  # ... the first stop: the class meets the arithmetic there, each term said aloud
 STOP_SHARE = 0.88  # of the rest of the shot after the fade-in and the walk, spent standing on the stops
@@ -181,18 +185,27 @@ def eased(n: int) -> np.ndarray:
     return np.diff(tau)
 
 
+def swept_over(total: int, stopping: tuple[int, ...], walked: tuple[int, ...]) -> np.ndarray:
+    """Whether the window sweeps over each of `total` positions (not before the first it visits,
+    not a walked one, a stop or the last)."""
+    swept = np.ones(total, bool)
+    swept[: first_visited(stopping, walked)] = False
+    swept[walked_one_by_one(total, stopping, walked)] = False
+    swept[[k for k in stopping if k != total - 1]] = False
+    swept[-1] = False
+    return swept
+
+
 def dwell(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> np.ndarray:
     """Seconds the window stands on each of `total` positions over `active` seconds: none before
     the first it visits (first_visited), a stop its stop_seconds, a walked position its
     walk_seconds, the last the rest of the shot (its stop, or the finished map held), the others
     swept over, eased into each stop (eased)."""
-    begin = first_visited(stopping, walked)
     walking, each, rest = walking_pace(total, stopping, walked, active)
     held = stop_seconds(total, stopping, walked, active)
     others = [k for k in stopping if k != total - 1]
     end = held[-1] if len(others) < len(stopping) else END_HOLD * rest
-    swept = np.ones(total, bool)
-    swept[:begin] = swept[walking] = swept[others] = swept[-1] = False
+    swept = swept_over(total, stopping, walked)
     fast = int(swept.sum())
     spare = rest - held[: len(others)].sum() - end  # what the quick sweeps share
     d = np.zeros(total)
@@ -216,7 +229,8 @@ def _clock(
 ) -> tuple[int, float, float]:
     """How many positions are done at `progress`, the seconds since the window arrived on the last
     of them (inf where it has stood there since the shot's first frame) and the seconds until it
-    leaves it (inf: the last position, or while the shot comes in)."""
+    leaves it (inf: the last position, or while the shot comes in); on a position swept over, since
+    the sweep began and until it ends (one heading over a sweep)."""
     start = _start(seconds, lead)
     end = 1.0 - min(tail / seconds, 0.5 * (1.0 - start))
     u = (min(max(progress, 0.0), 1.0) - start) / max(end - start, 1e-9)
@@ -226,8 +240,14 @@ def _clock(
     active = (end - start) * seconds
     ends = np.cumsum(dwell(total, tuple(stopping), tuple(walked), active)[:-1])
     k = min(int(np.searchsorted(ends, u * active, side="right")), total - 1)
-    since = float("inf") if k <= begin else u * active - float(ends[k - 1])
-    until = float("inf") if k == total - 1 else float(ends[k]) - u * active
+    first = last = k
+    swept = swept_over(total, tuple(stopping), tuple(walked))
+    while swept[k] and first > 0 and swept[first - 1]:
+        first -= 1
+    while swept[k] and swept[last + 1]:  # (the last position is never swept over)
+        last += 1
+    since = float("inf") if first <= begin else u * active - float(ends[first - 1])
+    until = float("inf") if last == total - 1 else float(ends[last]) - u * active
     return k + 1, since, until
 
 
@@ -259,6 +279,8 @@ def legible(
 ) -> float:
     """How far the numbers of the position the window stands on at `progress` (as schedule) are
     shown, 0 to 1: coming in over ARRIVING after it arrives, going over LEAVING before it leaves
-    (the first position: there from the shot's first frame)."""
+    (the first position: there from the shot's first frame); while it sweeps between stops, how far
+    the heading naming where it goes is (the inset's title: never a one-frame switch of words, a
+    lecturer saw "sliding to row 27, column 27" become "row 27, column 27" in one frame)."""
     _, since, until = _clock(progress, total, stopping, seconds, lead, tail, walked)
     return min(since / ARRIVING, until / LEAVING, 1.0)

@@ -7,8 +7,8 @@ text sizes are fractions of the image height with a minimum in pixels (see Rende
 text in a picture is drawn under LECTURE_TEXT of the frame's height (its font: LECTURE_FONT), and a
 lecture's pictures draw capitals of CAPTION_TEXT (the caption), HALL_TEXT (labels, class texts),
 SUBJECT_TEXT (a shot's subject), HEADS_UP_TEXT (the heads-up line), LEGEND_TEXT (the legends),
-INDEX_TEXT (a grid's indices, the explained layer's numbers at their least) and NOTE_TEXT (every
-other text) at least, all of their text inside TITLE_SAFE of the frame's edges."""
+INDEX_TEXT (a grid's indices), EXPLAIN_TEXT (the explained layer's numbers and notes) and
+NOTE_TEXT (every other text) at least, all of their text inside TITLE_SAFE of the frame's edges."""
 
 from __future__ import annotations
 
@@ -66,11 +66,15 @@ HEADS_UP_TEXT = 0.034
 # the legends' titles, words and notes: the labels' size, 40 px at 1080p, bold, as large as the
 # bottom strip holds a title, a bar and the words under it (overlays/legends.py)
 LEGEND_TEXT = HALL_TEXT
-# a weight grid's indices ("filter 0 … 15", "input 0 … 5", an open layer's "kernel") and the
-# explained layer's table numbers, column heads and sum at their least (at a label's size where the
-# three printed grids fit beside the blocks, overlays/explain_inset.py): 3.4%, 37 px at 1080p (28
-# and 30 px read from row 20 only as texture)
+# a weight grid's indices ("filter 0 … 15", "input 0 … 5", an open layer's "kernel", "map 0 … 5"):
+# 3.4%, 37 px at 1080p (28 and 30 px read from row 20 only as texture)
 INDEX_TEXT = 0.034
+# the explained layer's text (overlays/explain_inset.py, overlays/explain.py) at its least: the
+# kernel's and the products' numbers, the column heads, the colour scale's ends, the sum, the notes
+# under it and "not yet computed" on the map: 3.35%, 36 px capitals at 1080p (36-38 px digits; a
+# lecturer's watch found their 32-34 px marginal from row 20 and the notes' 27-32 px unreadable).
+# Room for them: the blocks framed in a narrower part of the frame (shots.EXPLAIN_ROOM)
+EXPLAIN_TEXT = 0.0335
 # every other text (the training chart, an inset's, the detail style's heads-up line): 2.6%, 28 px
 # at 1080p; a text not worth a student's reading at that size is left out of the lecture's
 # pictures rather than drawn smaller (RenderOptions.hall)
@@ -190,7 +194,9 @@ class Layout:
     hud_position: tuple[float, float] = (0.012, 0.975)  # its top-left corner
     hud_width: float = 0.97  # the share of the pane a heads-up line fills before it breaks
     caption_x: float = 0.42  # centre of a storyboard caption, which sits just above the legends
-    caption_gap: float = 0.008
+    # between the caption's band and the legends' strip under it: 26 px at 1080p (0.008, 6-10 px, read as
+    # a third caption line the legend's note "front: map 0, others behind" under it)
+    caption_gap: float = 0.024
     caption_width: float = 0.52
     band_opacity: float = 0.55  # the caption's dark band at full opacity
     # the training chart: 0.16 of the height holds its titles, a scale's two named ends apart (two

@@ -13,9 +13,11 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import lut
 from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
+from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.explain_inset import ExplainInset, pending_colour, text_actor
 from nnvox.viewer.overlays.hud import text_width
+from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
 
 PENDING_NOTE = "not yet\ncomputed"  # on the covered values: what the flat colour means
 PENDING_ROOM = 3.0  # ... shown where the covered rows stand this many font sizes tall (its two lines and a margin)
@@ -154,12 +156,24 @@ class Explained:
         self.inset = ExplainInset(stage)
         self.name = text_actor(stage, stage.options.subject_font(), bold=True, align="centre")  # the subject
         self.name.GetTextProperty().SetVerticalJustificationToBottom()
-        # on the covered rows, at a grid index's size (theme.INDEX_TEXT) where it fits them, else a
-        # note's: at the labels' 40 px "computed" was wider than the map at 1080p
-        self.pending_sizes = (stage.options.index_font(0.0), stage.options.text_size(0.0))
+        # on the covered rows where it fits them: in a lecture's picture at the explained layer's
+        # size (theme.EXPLAIN_TEXT; its 28 px read from row 20 only with effort), else under the
+        # blocks as a key (pending_key); in the window's at a grid index's size, else a note's
+        options = stage.options
+        explain = hall_font(options.height, EXPLAIN_TEXT)
+        self.pending_sizes = (explain,) if options.hall else (options.index_font(0.0), options.text_size(0.0))
         self.pending = text_actor(stage, self.pending_sizes[0], align="centre")
         self.pending.SetInput(PENDING_NOTE)
         self.pending.GetTextProperty().SetVerticalJustificationToCentered()
+        self.key = text_actor(stage, explain) if options.hall else None  # the note under the blocks
+        if self.key is not None:
+            self.key.SetInput(PENDING_NOTE)
+            key = self.key.GetTextProperty()
+            key.SetBackgroundColor(*(pending_colour(options.background, stage.colours.text) / 255))
+            key.SetBackgroundOpacity(1.0)  # the covered rows' colour, framed: what it names
+            key.SetFrame(True)
+            key.SetFrameColor(*stage.colours.muted)
+            key.SetFrameWidth(max(1, round(options.height / 540)))
         self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
         self.framed: list = []  # the explained block and its input's, while shown
 
@@ -178,7 +192,9 @@ class Explained:
     def show(self, moment: Moment | None) -> None:
         """Draw `moment` (None hides everything)."""
         if moment is None:
-            for a in (self.window_actor, self.output_actor, self.sheet.actor, self.rays.actor, self.pending):
+            for a in (self.window_actor, self.output_actor, self.sheet.actor, self.rays.actor, self.pending, self.key):
+                if a is None:
+                    continue
                 a.SetVisibility(False)
             self.inset.hide()
             self.name.SetVisibility(False)
@@ -195,16 +211,21 @@ class Explained:
         source = scene.block(moment.source) if moment.source is not None else None
         self.framed = [b for b in (out, source, sheet) if b is not None]
         self._name(sheet, moment)
-        self._pending_note(sheet, int(cell[0]) + 1 if done.any() else 0)
         if source is not None:
             self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
         self.window_actor.SetVisibility(source is not None)
         self.rays.actor.SetVisibility(source is not None)
         note = "\n(the column shows softmax probabilities)" if out.role == "output" else ""
         self.inset.show(moment, source.scale if source is not None else None, note)
+        self._pending_note(sheet, int(cell[0]) + 1 if done.any() else 0)  # (after the inset's layout: its key_room)
 
     def _name(self, sheet, moment: Moment) -> None:
-        """ "map 0 of conv1" over the map being filled (a dense layer's units: "units of fc1")."""
+        """ "map 0 of conv1" over the map being filled (a dense layer's units: "units of fc1"); none
+        in a lecture's picture, whose inset title names them across the frame's top ("conv1: map 0,
+        row 6, …": the blocks keep a narrower room, and the name over the map ran into the input's label)."""
+        if self.stage.options.hall:
+            self.name.SetVisibility(False)
+            return
         linear = moment.step.family == "linear"
         self.name.SetInput(f"units of {moment.layer}" if linear else f"map {moment.step.position[0]} of {moment.layer}")
         x0, _, y0, y1, _, z1 = sheet.bounds
@@ -244,6 +265,35 @@ class Explained:
                 break
         self.pending.SetPosition((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
         self.pending.SetVisibility(fits)
+        if self.key is not None:
+            self.key.SetVisibility(not fits and first < sheet.rows and self._pending_key())
+
+    def _pending_key(self) -> bool:
+        """Place the note as a key in a box of the covered rows' colour (a lecture's map too narrow
+        for "computed" at theme.EXPLAIN_TEXT): in the inset left of its colour-only patch
+        (inset.key_room), else under the blocks at the title-safe edge (where the input's label may
+        stand: a caption's inset has the room); whether it fits."""
+        size = self.key.GetTextProperty().GetFontSize()
+        box = [0, 0, 0, 0]
+        vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), PENDING_NOTE, box, 72)
+        width, height = box[1] - box[0] + 1, box[3] - box[2] + 1
+        pad = 0.2 * size  # its frame clear of the grid, the bar's end and the edges
+        room = self.inset.key_room
+        if room is not None and width + 2 * pad <= room[2] - room[0] and height + 2 * pad <= room[1] - room[3]:
+            self.key.SetPosition(room[0] + pad, room[1] - pad)
+            return True
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        lowest = []
+        for block in self.framed:
+            x0, x1, y0, y1, z0, _ = block.bounds
+            for corner in ((x, y, z0) for x in (x0, x1) for y in (y0, y1)):
+                coord.SetValue(*corner)
+                lowest.append(coord.GetComputedDoubleViewportValue(self.stage.renderer)[1])
+        top, left = min(lowest) - 0.6 * size, TITLE_SAFE * self.stage.pane_width + pad  # clear of the window's outline
+        self.key.SetPosition(left, top)
+        floor = max(self.inset.floor, TITLE_SAFE * self.stage.pane_height)
+        return top - height >= floor + 0.3 * size and left + width + 0.3 * size <= self.inset.box[0]
 
     def update(self, shown: Shown) -> None:
         block = self.sheet.block

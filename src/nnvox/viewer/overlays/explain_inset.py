@@ -48,7 +48,7 @@ SWEPT = "–"  # the sum and the value printed while the window sweeps between s
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
 # ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
 # its colour bar above the caption at 1080p
-PATCH_SIDE = 0.8
+PATCH_SIDE = 0.7
 # the sum's words beside a colour-only patch's products, shorter (the box's width less the
 # kernel's grid holds "sum of the 25 products" only at 29 px capitals)
 SUM_LEFT = 0.3  # a colour-only patch's bar and sum start this many fonts in from the box's left
@@ -62,6 +62,13 @@ def sum_words(lines: list[tuple[str, str]], short: bool) -> list[tuple[str, str]
         return lines
     shorter = lambda w: "sum of products" if w.startswith("sum of the") and w.endswith("products") else w
     return [(SHORT_SUM.get(w, shorter(w)), n) for w, n in lines]
+
+
+def note_font(options, font: int) -> int:
+    """The note's font under the sum ("black = −0.43, normalised", "padding reads 0") beside the
+    inset's `font`: that font in a lecture's picture (theme.EXPLAIN_TEXT at least: at a note's 28 px
+    capitals a lecturer's watch found them unreadable from row 20), a note's at most in the window's."""
+    return font if options.hall else min(font, options.text_size(0.0))
 
 
 def pending_colour(background, text) -> np.ndarray:
@@ -184,11 +191,13 @@ def text_actor(stage: Stage, size: int, bold: bool = False, align: str = "left")
 
 
 def cell_text(value: float, inside: bool) -> str:
-    """A patch cell's value as printed: two decimals, a value under 0 keeping its minus sign where it
-    rounds to 0 ("−0.00": a kernel's −0.002 read as a 0.00 of either sign), padding (read as 0) as 0."""
+    """A patch cell's value as printed: two decimals with a true minus sign, never a signed zero (a
+    lecturer's class asked what "−0.00" was: a kernel's −0.002 prints "0.00", its colour a faint
+    blue), padding (read as 0) as 0."""
     if not inside:
         return "0"
-    return f"{value:.2f}".replace("-", "−")
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text.replace("-", "−")
 
 
 class Layout(NamedTuple):
@@ -292,12 +301,16 @@ class ExplainInset:
         x0, y0, x1, y1 = LECTURE_BOX if stage.options.hall else BOX
         x0 -= WIDE_LEFT if stage.options.hall and 9 * stage.pane_width >= 16 * stage.pane_height else 0.0
         self.box = (x0 * w, y0 * h, x1 * w, y1 * h)
+        # a lecture's title starts at the frame's title-safe edge, over the blocks (it names the map
+        # and its layer: "conv1: map 0, row 6, column 18 · position 187 of 784" on one line, the
+        # grids' numbers the room under it); the window's at the box's left
+        self.title_left = TITLE_SAFE * w if stage.options.hall else None
         self.cover = cover_box(stage, self.box, font)
         self._plane, self.band = _backing(stage)
         self.grids = _Grids(stage)
         self.title = text_actor(stage, self.title_font, bold=True)
         self.words, self.numbers = text_actor(stage, font), text_actor(stage, font, align="right")
-        self.note = text_actor(stage, stage.options.text_size(0.0))
+        self.note = text_actor(stage, note_font(stage.options, font))
         self.beside = False  # the sum and the note stand under the patch, beside the products
         self.heads = [text_actor(stage, font) for _ in range(3)]
         self.ops = [text_actor(stage, round(font * 1.3), bold=True) for _ in range(2)]
@@ -308,6 +321,7 @@ class ExplainInset:
         self._shown: tuple | None = None  # what show() was last given, to lay the inset out again above a caption
         self.sweeping = False  # the window sweeps between stops: the cells it changes print nothing
         self.first = 0  # the first grid whose cells print their values (1: the patch colour only, Layout.first)
+        self.key_room: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom: free beside the patch
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
@@ -373,12 +387,18 @@ class ExplainInset:
         self.grids.build(quads)
         self.layout = (rows, columns, grid, (bar_x, bar_w, bar_y), fits, lay.printed)
         self.title_lines = lines
-        self._heads(heads, lay, grid, f)
+        _place_heads(self.heads, self.ops, heads, lay, grid, f)
         lo, hi, zero = self.ends
         lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
         hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
         zero.SetPosition(bar_x, bar_y - 0.75 * f)
-        self.title.SetPosition(self.box[0] + 0.5 * f, self.box[3] - 0.2 * self.title_font)
+        # a colour-only patch leaves room left of it, under the heads and over the bar's ends: the
+        # key to the map's covered rows where they have no room for it (overlays/explain.py)
+        heads_bottom = corners[0][1] + LINE * f - 1.3 * f  # the heads' line, top-justified over the grids
+        self.key_room = (
+            (start, min(corners[0][1], heads_bottom), x - 0.6 * f, bar_y + 0.5 * f) if lay.patch is not None else None
+        )
+        self.title.SetPosition(self._title_x(f), self.box[3] - 0.2 * self.title_font)
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
         if lay.printed > 1 and not lay.beside:  # under the products' grid too
             text_top = min(text_top, corners[2][1] - grid[0] * big[1] - 0.4 * f)
@@ -392,34 +412,18 @@ class ExplainInset:
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
 
-    def _heads(self, heads: list[str], lay: Layout, grid: tuple[int, int], f: int) -> None:
-        """Each grid's head over it and the "×" and "=" left of the kernel's and products' grids, at
-        their middle."""
-        columns = len(heads)
-        for k, text in enumerate(self.heads):
-            text.SetVisibility(k < columns)
-            if k < columns:
-                text.SetInput(heads[k])
-                *at, justify = _head_place(lay, grid, k, f)  # over its grid
-                text.SetPosition(*at)
-                text.GetTextProperty().SetJustification(justify)
-        if columns == 3 and lay.beside:  # the sum's numbers stand left of the products' grid: "=" in their head
-            self.heads[2].SetInput(f"= {heads[2]}")
-        for k, op in enumerate(self.ops):
-            op.SetVisibility(columns == 3 and not (k == 1 and lay.beside))
-            if columns == 3:
-                op.SetInput("×" if k == 0 else "=")
-                x, level = lay.corners[k + 1][0], lay.corners[k + 1 if lay.printed > 1 else 0][1]
-                tall = grid[0] * (lay.small if k == 1 and lay.printed == 2 else lay.big[1])
-                op.SetPosition(x - 1.15 * f, level - tall / 2 + 0.6 * f)
+    def _title_x(self, font: int) -> float:
+        """The title's left edge (pixels of the pane) beside the inset's `font`."""
+        return self.title_left if self.title_left is not None else self.box[0] + 0.5 * font
 
     def _fit(self, m: Moment, heads: list[str], rows: int, grid: tuple[int, int]):
         """The inset's font (its heads', numbers' and sum's: a label's, else down to a note's where
         the printed grids fit only at that, else the lecture's least: a frame narrower than 16:9),
         its title's lines and its layout."""
         options = self.stage.options
-        least, note = lecture_font(options.height), options.text_size(0.0)
-        room = lambda size: self.box[2] - self.box[0] - 0.5 * size
+        least = lecture_font(options.height)
+        noted = lambda size: note_font(options, size)
+        room = lambda size: self.box[2] - self._title_x(size)
         tf = self.stage.options.subject_font()
         while tf > least and max(text_width(t, tf, bold=True) for t in _titles(m)) > room(tf):
             tf -= 1  # a frame narrower than 16:9: the title's longest line as wide as the inset
@@ -438,8 +442,8 @@ class ExplainInset:
             for numbered in ((True, False) if options.hall else (True,)) if one_map else ():  # (the window's: all)
                 said = sum_words(sum_lines(m.step), short=not numbered)
                 wide = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
-                wide = max(wide, *(text_width(part, min(f, note)) for part in _note(m, 0).split("; ")))
-                layout = _stacked(box, f, grid, title, wide, min(f, note), numbered)
+                wide = max(wide, *(text_width(part, noted(f)) for part in _note(m, 0).split("; ")))
+                layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
                 if layout is not None:
                     break
             if layout is not None:
@@ -450,7 +454,7 @@ class ExplainInset:
             self.font = f
             for a in (self.words, self.numbers, *self.heads, *self.ends, *self.values):
                 a.GetTextProperty().SetFontSize(f)
-            self.note.GetTextProperty().SetFontSize(min(f, note))
+            self.note.GetTextProperty().SetFontSize(noted(f))
             for a in self.ops:
                 a.GetTextProperty().SetFontSize(round(f * 1.3))
         return f, lines, layout
@@ -490,7 +494,8 @@ class ExplainInset:
         if fits:
             self._print_cells(s, grids, m.legible)
         title = _title(m)
-        self.title.SetInput(title.replace("   (", "\n(") if self.title_lines == 2 else title)
+        self.title.SetInput(title.replace(BREAK, "\n") if self.title_lines == 2 else title)
+        self.title.GetTextProperty().SetOpacity(m.titled)  # its words fade out before they change, in after
         lines = sum_words(sum_lines(s), short=self.first > 0)
         if self.sweeping and s.weights is not None:  # the products' sum and the value: where it lands
             lines = [(w, SWEPT if k != 1 else n) for k, (w, n) in enumerate(lines)]
@@ -579,6 +584,28 @@ class ExplainInset:
         points.Modified()
 
 
+def _place_heads(texts, ops, heads: list[str], lay: Layout, grid: tuple[int, int], f: int) -> None:
+    """Each grid's head (`texts`) over it and the "×" and "=" (`ops`) left of the kernel's and
+    products' grids, at their middle."""
+    columns = len(heads)
+    for k, text in enumerate(texts):
+        text.SetVisibility(k < columns)
+        if k < columns:
+            text.SetInput(heads[k])
+            *at, justify = _head_place(lay, grid, k, f)  # over its grid
+            text.SetPosition(*at)
+            text.GetTextProperty().SetJustification(justify)
+    if columns == 3 and lay.beside:  # the sum's numbers stand left of the products' grid: "=" in their head
+        texts[2].SetInput(f"= {heads[2]}")
+    for k, op in enumerate(ops):
+        op.SetVisibility(columns == 3 and not (k == 1 and lay.beside))
+        if columns == 3:
+            op.SetInput("×" if k == 0 else "=")
+            x, level = lay.corners[k + 1][0], lay.corners[k + 1 if lay.printed > 1 else 0][1]
+            tall = grid[0] * (lay.small if k == 1 and lay.printed == 2 else lay.big[1])
+            op.SetPosition(x - 1.15 * f, level - tall / 2 + 0.6 * f)
+
+
 def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[float, float, int]:
     """Where grid `k`'s head stands (x, y) and its vtk justification: starting over the grid's
     left, a colour-only patch's ending at its narrow grid's right (it ran into "kernel")."""
@@ -588,12 +615,15 @@ def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[flo
     return x, y + LINE * f, vtk.VTK_TEXT_LEFT
 
 
+BREAK = " · "  # between the title's where and its position in reading order: a line break where too wide
+
+
 def _title(m: Moment, widest: bool = False) -> str:
-    """`conv1: map 0, row 12, column 12   (348 of 0–783)`; `widest`: with as many digits
-    in each number as it can have over the shot (the map's own, the rows', the columns', the
-    position's: the title's width over the shot, to lay out by). Everything counts from 0, as
-    PyTorch indexes and as the maps, kernels and classes are numbered in every shot: the position
-    in reading order is row × width + column (a class checked 6 · 28 + 10 against "179 of 784")."""
+    """`conv1: map 0, row 12, column 12 · position 349 of 784`; `widest`: with as many digits in each
+    number as it can have over the shot (the title's width over the shot, to lay out by). Rows,
+    columns, maps and units count from 0, as PyTorch indexes and as every shot numbers maps, kernels
+    and classes; the position in reading order is a count, row × width + column + 1 ("(183 of
+    0–783)" read oddly to a lecturer: "position 184 of 784")."""
     s = m.step
     if m.sweeping and not widest:  # sweeping between stops: where to, not where now
         if s.family == "linear":
@@ -605,21 +635,19 @@ def _title(m: Moment, widest: bool = False) -> str:
     most = lambda n: "8" * len(str(n))
     if widest:
         at = (most(m.total - 1),) if s.family == "linear" else (s.position[0], most(m.grid[0] - 1), most(m.grid[1] - 1))
-        index = most(m.total - 1)
+        count = most(m.total)
     else:
-        at, index = s.position, m.done - 1
-    last = f"of 0–{m.total - 1}"
-    if s.family == "linear":
-        return f"{m.layer}: unit {at[0]} {last}"
-    return f"{m.layer}: map {at[0]}, row {at[1]}, column {at[2]}   ({index} {last})"
+        at, count = s.position, m.done
+    where = f"unit {at[0]}" if s.family == "linear" else f"map {at[0]}, row {at[1]}, column {at[2]}"
+    return f"{m.layer}: {where}{BREAK}position {count} of {m.total}"
 
 
 def _titles(m: Moment) -> list[str]:
-    """The title's longest lines over the shot (widest digits): where the window stands (its last
-    part on a line of its own where too wide), where it slides to, and the map computed."""
+    """The title's longest lines over the shot (widest digits): where the window stands (its
+    position on a line of its own where too wide), where it slides to, and the map computed."""
     where = f"{m.layer}: map {m.step.position[0]}"
     return [
-        _title(m, widest=True).split("   (")[0],
+        _title(m, widest=True).split(BREAK)[0],
         f"{where}, sliding to row {'8' * len(str(m.grid[0] - 1))}, column {'8' * len(str(m.grid[1] - 1))}",
         f"{where}: all {m.total} values computed",
     ]
@@ -631,7 +659,7 @@ def _note(m: Moment, hidden: int) -> str:
     s = m.step
     parts = []
     if m.black is not None:
-        parts.append(f"black = {printed(round(m.black * 100), 2)} (normalised)")
+        parts.append(f"black = {printed(round(m.black * 100), 2)}, normalised")
     if not s.inside.all() and not m.sweeping:  # (sweeping: where it lands, not where it passes)
         parts.append("padding reads 0")
     if hidden > 0:
