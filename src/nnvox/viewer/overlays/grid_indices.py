@@ -75,6 +75,7 @@ class KernelGridIndices:
         self.actors: list = []  # the texts shown (the rest of a thinned row hidden)
         self.drawn = np.empty((0, 4))
         self.held: int | None = None
+        self.steps: tuple[int, int] | None = None  # (columns, rows) a settled shot holds
         self._seen: list[tuple[int, int]] = []  # the steps the frames of a shot being settled need
 
     def _layout(self, matrix: np.ndarray, w: int, h: int, steps=None):
@@ -149,7 +150,7 @@ class KernelGridIndices:
         whether they found a place (OpenMaps shows `actors` then, the rest stay hidden)."""
         for actor in self.all_actors:
             actor.SetVisibility(False)
-        steps = getattr(self, "steps", None) if self.held is not None else None
+        steps = self.steps if self.held is not None else None
         laid = self._layout(matrix, w, h, steps) or (self._layout(matrix, w, h) if steps else None)
         self.actors, self.drawn = [], np.empty((0, 4))
         if laid is None:
