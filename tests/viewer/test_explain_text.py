@@ -115,7 +115,7 @@ def test_the_explained_numbers_and_notes_read_from_row_20(lenet_run, tmp_path, h
     the sum's, the colour scale's ends and the notes ("black = −0.43, normalised", "not yet
     computed") were 27-34 px at 1080p, marginal or unreadable from row 20 of a 200-seat hall. Now
     every text of the inset, the note under the sum and "not yet computed" included, is drawn at a
-    font whose capitals are theme.EXPLAIN_TEXT of the height (36 px at 1080p; the note's were 28),
+    font whose capitals are theme.EXPLAIN_TEXT of the height (37 px at 1080p; the note's were 28),
     the same at each size; at 1080p each number's tallest digit measures that on the frame (34 px
     before; at 480p and 720p a digit's ink loses a row or two to smoothing on the frame)."""
     import vtk

@@ -71,10 +71,10 @@ LEGEND_TEXT = HALL_TEXT
 INDEX_TEXT = 0.034
 # the explained layer's text (overlays/explain_inset.py, overlays/explain.py) at its least: the
 # kernel's and the products' numbers, the column heads, the colour scale's ends, the sum, the notes
-# under it and "not yet computed" on the map: 3.35%, 36 px capitals at 1080p (36-38 px digits; a
+# under it and "not yet computed": 3.4%, 37 px capitals at 1080p (digits 37-39 px on the frame; a
 # lecturer's watch found their 32-34 px marginal from row 20 and the notes' 27-32 px unreadable).
 # Room for them: the blocks framed in a narrower part of the frame (shots.EXPLAIN_ROOM)
-EXPLAIN_TEXT = 0.0335
+EXPLAIN_TEXT = 0.034
 # every other text (the training chart, an inset's, the detail style's heads-up line): 2.6%, 28 px
 # at 1080p; a text not worth a student's reading at that size is left out of the lecture's
 # pictures rather than drawn smaller (RenderOptions.hall)

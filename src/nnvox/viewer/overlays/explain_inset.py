@@ -39,7 +39,7 @@ WIDE_LEFT = 0.012
 COVER_TOP, COVER_RIGHT = 0.94, 1.0
 OPS = {"conv": ("input patch", "kernel", "products"), "linear": ("inputs", "weights", "products")}
 LINE = 1.25  # a text line's height, in fonts
-CELL_LINE = 1.15  # a printed cell's height, in its font (its digits 0.74 of it, clear of the cell's edges)
+CELL_LINE = 1.12  # a printed cell's height, in its font (its digits 0.74 of it, clear of the cell's edges)
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
 NUMBER_ROOM = " −0.000"  # the sum's numbers' column, right of its widest words
@@ -48,7 +48,7 @@ SWEPT = "–"  # the sum and the value printed while the window sweeps between s
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
 # ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
 # its colour bar above the caption at 1080p
-PATCH_SIDE = 0.7
+PATCH_SIDE = 0.65
 # the sum's words beside a colour-only patch's products, shorter (the box's width less the
 # kernel's grid holds "sum of the 25 products" only at 29 px capitals)
 SUM_LEFT = 0.3  # a colour-only patch's bar and sum start this many fonts in from the box's left
