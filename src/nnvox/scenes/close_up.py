@@ -50,18 +50,21 @@ def close_share(move: CameraMove) -> Callable[[float], float]:
     return share
 
 
-def carried_subject(start: CameraPose, boxes, aspect: float) -> np.ndarray | None:
+def carried_subject(start: CameraPose, boxes, aspect: float, edge: float = 0.0) -> np.ndarray | None:
     """Where a shot carries its camera on from `start` (the shot before's last pose) and that pose
     leaves some of the (n, 6) `boxes` out of its frame, whole or in part (a close-up: its covers hid
     the cut ones), the boxes wholly inside it: the covers stand short of them while the camera pulls
     back, so the others come in whole, fading in (a pull-back from conv1's close-up to the network
-    drew them sliced by the side edge as they slid in); None where all are inside."""
+    drew them sliced by the side edge as they slid in); None where all are inside. Shown whole: clear
+    of the side edges by `edge` (of the frame's width: a lecture's title-safe margin) and APPROACH,
+    as a close-up leaves a block uncovered (side_strips): one nearer stands in a cover's reach (the
+    digits CNN's conv2, 0.98 across, left the covers no room and its neighbours came in sliced)."""
     boxes = np.asarray(boxes, float).reshape(-1, 6)
     right, _ = screen_axes(np.asarray(start.direction, float))
     corners = boxes[:, [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]]
     x = (corners - np.asarray(start.focal)) @ right / (start.scale * aspect)  # (n, 8): -1..1 across the frame
-    inside = (np.abs(x) <= 1.0).all(axis=1)
-    return boxes[inside] if inside.any() and not inside.all() else None
+    clear = (np.abs(x) <= 1.0 - 2 * (edge + APPROACH)).all(axis=1)
+    return boxes[clear] if clear.any() and not (np.abs(x) <= 1.0).all() else None
 
 
 def fade_bands(pose: CameraPose, subject, aspect: float, share: float) -> tuple[float, float]:

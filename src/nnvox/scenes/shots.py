@@ -251,7 +251,7 @@ def shot_frames(
     camera, dissolve = kept
     if carried is not None and not shot.open:  # a pull-back from a close-up keeps what it showed whole in the frame
         camera = _pulled_back(camera, scene, aspect, carried, slack, safe)
-    sides = close_up_sides(shot, scene, aspect, camera, carried)
+    sides = close_up_sides(shot, scene, aspect, camera, carried, safe)
     scrub = scrub_position(shot, scene, start, end, fps)
     return [
         ShotFrame(
@@ -275,7 +275,7 @@ def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose, slack
     camera frames them at its end (kept_in_frame): a pull-back from conv1's close-up to the whole
     network slid the input out past the left edge and back (a straight path, an even zoom)."""
     bounds = focused_bounds(scene)
-    shown = carried_subject(carried, list(bounds.values()), aspect)
+    shown = carried_subject(carried, list(bounds.values()), aspect, safe)
     if shown is None:
         return camera
     kept = {n for n, b in bounds.items() if any(np.array_equal(b, s) for s in shown)}
@@ -284,16 +284,17 @@ def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose, slack
 
 
 def close_up_sides(
-    shot: Shot, scene: Scene, aspect: float, camera, carried: CameraPose | None = None
+    shot: Shot, scene: Scene, aspect: float, camera, carried: CameraPose | None = None, safe: float = 0.0
 ) -> Callable[[float], tuple[float, float]]:
     """A shot's fade bands at each fraction (close_up.fade_bands): where its camera keys onto a
     layer, stopping short of the shot's subject (the layers it opens and moves to, shot_subject);
     and while it pulls back from a `carried` close-up, short of what that showed whole
-    (close_up.carried_subject), easing out as the camera carries on into its own move."""
+    (close_up.carried_subject; `safe`: a lecture's title-safe margin), easing out as the camera
+    carries on into its own move."""
     share = close_share(shot.camera)
     bounds = focused_bounds(scene)
     subject = [bounds[n] for n in sorted(shot_subject(shot)) if n in bounds]
-    before = None if carried is None else carried_subject(carried, list(bounds.values()), aspect)
+    before = None if carried is None else carried_subject(carried, list(bounds.values()), aspect, safe)
     if before is not None:
         own, share = share, lambda p: max(own(p), 1.0 - carried_share(p, shot.duration))
         subject = subject or list(before)
