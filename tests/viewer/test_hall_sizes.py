@@ -124,3 +124,29 @@ def test_the_overlays_text_keeps_title_safe_and_says_what_applies(lenet_run, tmp
         assert not [w for w in words if "probability" in w or w in ("negative", "positive")], words
     if shot == "distance":
         assert sum("all layers" in w for w in words) == 1, words
+
+
+OPEN_SHOT = """timeline = "last"
+sample = 9
+open = ["input", "conv1"]
+camera = { keys = [ { at = 0, overview = true }, { at = 0.35, layer = "conv1", zoom = 0.75, azimuth = -6 }, \
+{ at = 1, layer = "conv1", zoom = 0.75, azimuth = 6 } ] }
+caption = "conv1's six maps side by side: each 5 × 5 filter picks out different strokes"
+"""
+
+
+def test_an_open_layers_map_names_read_at_the_index_size_or_not_at_all(lenet_run, tmp_path):
+    """The lecture's open shot (conv1's six maps, 23.5-30.5 s): a lecturer measured "map 0 … map 5"
+    at 27-28 px at 1080p (a note's size, the last the open layout tried) and could not read them
+    from row 20. A lecture's picture draws them at a grid index's size (theme.INDEX_TEXT, 37 px) or
+    the subject's, never smaller: their digits' ink measured on the frame, in each frame that shows
+    them (the maps once open and held)."""
+    height = 1080
+    board = one_shot_board(tmp_path, lenet_run, (1920, height), 2, f"duration = 7\n{OPEN_SHOT}")
+    shown = 0
+    for image, r in shot_pictures(board):
+        names = [t for t in drawn_texts(r) if t["kind"] == "label" and t["text"].startswith("map ")]
+        for t in names:
+            assert max(_ink_lines(image, t["box"])) >= round(INDEX_TEXT * height) - 1, t["text"]
+        shown += bool(names)
+    assert shown >= 3, shown  # named while the maps stand open

@@ -42,7 +42,9 @@ LINE = 1.25  # a text line's height, in fonts
 CELL_LINE = 1.12  # a printed cell's height, in its font (its digits 0.74 of it, clear of the cell's edges)
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
-NUMBER_ROOM = " −0.000"  # the sum's numbers' column, right of its widest words
+NUMBER_ROOM = (
+    "  −0.000"  # the sum's numbers' column, right of its widest words (a space more: "recorded −0.135" ran together)
+)
 PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
 SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,

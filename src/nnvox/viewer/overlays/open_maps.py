@@ -195,21 +195,19 @@ def _kernel_grid_texts(stage: Stage, block) -> list[_GridTexts]:
     """An open weight's texts where scenes/open_weights.grid_texts puts them: each filter's number
     over its column, headed "filter" left of them; each input channel's left of its row; a
     level-of-detail note under the grid."""
+    from nnvox.viewer.overlays.grid_indices import KernelGridIndices
     from nnvox.viewer.visuals import make_billboard
 
-    grid, notes = [], []
-    index = index_font(stage, TEXT_SCALE)
+    notes = []
     for point, text, where in grid_texts(block, grid_places(block)):
-        if where in ("header", "row"):
-            label = make_billboard(stage.options, text, font=index, align_left=where == "row")
-            label.GetTextProperty().SetJustificationToRight()  # ends at the grid's left edge
-        else:
-            font = None if where == "below" else index  # the level-of-detail note under the grid: a note's
-            label = make_billboard(stage.options, text, scale=TEXT_SCALE, below=where == "below", font=font)
-        label.SetPosition(*point)
-        stage.overlay.AddActor(label)
-        (notes if where == "below" else grid).append(label)
-    return [_GridTexts(stage, block, grid)] + ([_GridTexts(stage, block, notes)] if notes else [])
+        if where == "below":  # the level-of-detail note under the grid: a note's size
+            label = make_billboard(stage.options, text, scale=TEXT_SCALE, below=True)
+            label.SetPosition(*point)
+            stage.overlay.AddActor(label)
+            notes.append(label)
+    # the indices: placed in pixels at each camera, thinned where they do not fit (grid_indices.py)
+    grid = KernelGridIndices(stage, block, index_font(stage, TEXT_SCALE))
+    return [grid] + ([_GridTexts(stage, block, notes)] if notes else [])
 
 
 class OpenMaps:
@@ -246,9 +244,11 @@ class OpenMaps:
                 self.texts.append(_GridTexts(stage, block, [note]))
             if 1 < block.panels <= LABELLED_MAPS:  # one map: the layer's own label names it
                 labels = _map_labels(stage, block)  # an open shot's subject: its maps' names at its size where they fit
-                # the subject's size, else a grid index's, else a note's (conv2's 16 maps at 1080p)
-                least = stage.options.text_size(stage.fonts.label.fraction * 0.8)
-                fonts = tuple(dict.fromkeys((stage.options.subject_font(), index_font(stage, 0.8), least)))
+                # the subject's size, else a grid index's (theme.INDEX_TEXT), else in the window's a
+                # note's (conv2's 16 maps at 1080p); a lecture's none smaller (at a note's 28 px
+                # capitals a lecturer's watch found "map 0 … map 5" unreadable from row 20)
+                least = () if stage.options.hall else (stage.options.text_size(stage.fonts.label.fraction * 0.8),)
+                fonts = tuple(dict.fromkeys((stage.options.subject_font(), index_font(stage, 0.8), *least)))
                 self.texts.append(_GridTexts(stage, block, labels, fonts))
         self.props = [k.actor for k in self.kernels]
         if self.texts:
