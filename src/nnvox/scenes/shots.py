@@ -242,15 +242,11 @@ def shot_frames(
         if "camera" not in shot.lines:
             tour = grid_tour(scene, shot.open, shot.duration, opens=not shown_before, flies=opens)
             camera = open_camera(shot, scene, aspect, opened, beside, tour, safe)
-    slack = None
-    if carried is not None:
-        camera = carried_on(camera, carried, shot.duration)
-        slack = lambda p: 1.0 - carried_share(p, shot.duration)
-    # an open shot's subject inside the frame as the maps fly and the neighbours glide aside
-    kept = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack, safe) if shot.open else (camera, None)
-    camera, dissolve = kept
-    if carried is not None and not shot.open:  # a pull-back from a close-up keeps what it showed whole in the frame
-        camera = _pulled_back(camera, scene, aspect, carried, slack, safe)
+    slack = None if carried is None else (lambda p: 1.0 - carried_share(p, shot.duration))
+    camera = camera if carried is None else carried_on(camera, carried, shot.duration)
+    # an open shot's subject inside the frame as the maps fly and the neighbours glide aside, a pull-back's likewise
+    kept = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack, safe) if shot.open else None
+    camera, dissolve = kept or (_pulled_back(camera, scene, aspect, carried, slack, safe), None)
     sides = close_up_sides(shot, scene, aspect, camera, carried, safe)
     scrub = scrub_position(shot, scene, start, end, fps)
     return [
@@ -269,13 +265,13 @@ def shot_frames(
     ]
 
 
-def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose, slack, safe: float):
+def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose | None, slack, safe: float):
     """A shot's camera carried on from `carried`, with the blocks that pose showed whole while it
     left others out (close_up.carried_subject: a close-up) kept in the frame where the shot's own
     camera frames them at its end (kept_in_frame): a pull-back from conv1's close-up to the whole
     network slid the input out past the left edge and back (a straight path, an even zoom)."""
     bounds = focused_bounds(scene)
-    shown = carried_subject(carried, list(bounds.values()), aspect, safe)
+    shown = None if carried is None else carried_subject(carried, list(bounds.values()), aspect, safe)
     if shown is None:
         return camera
     kept = {n for n, b in bounds.items() if any(np.array_equal(b, s) for s in shown)}
