@@ -153,3 +153,45 @@ def test_the_explained_numbers_and_notes_read_from_row_20(lenet_run, tmp_path, h
         assert isinstance(inset.title, vtk.vtkTextActor)
         measured += 1
     assert measured, f"{height}p: no frame with the inset's numbers shown"
+
+
+def _printed(v: float, places: int) -> str:
+    text = f"{v:.{places}f}"
+    return text.lstrip("-") if float(text) == 0 else text.replace("-", "−")
+
+
+def test_the_printed_numbers_are_the_runs_own_read_from_its_files(lenet_run, tmp_path):
+    """Every number the inset prints is the run's, as a lecturer checked them (watch 3): read
+    straight from the run's safetensors files here, not through nnvox's reader, the kernel's 25
+    weights (param/conv1.weight[0, 0] of the last snapshot), the 25 products of the probe's padded
+    28 x 28 patch with them (padding printing 0), the bias and the value recorded (act/conv1 of
+    sample 9, map 0, where the window stands), and a products' sum within 0.002 of theirs (the
+    recorded value is stored to half precision)."""
+    from pathlib import Path
+
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    folder = Path(lenet_run.path)
+    last = load_file(sorted(folder.glob("snapshot-*.safetensors"))[-1])
+    image = np.pad(load_file(folder / "probe.safetensors")["inputs"][9, 0], 2)  # conv1: 5 x 5, padding 2
+    inside = np.pad(np.ones((28, 28), bool), 2)
+    weight, bias = last["param/conv1.weight"][0, 0], float(last["param/conv1.bias"][0])
+    board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 1, EXPLAIN_SHOT)
+    checked = 0
+    for _, r in shot_pictures(board):
+        inset = r.scene_renderer.overlays.explain.inset
+        if not inset.shown or inset.sweeping:
+            continue
+        _, row, col = inset._shown[0].step.position
+        patch, reads = image[row : row + 5, col : col + 5], inside[row : row + 5, col : col + 5]
+        products = patch * weight
+        cells = [a.GetInput() for a in inset.values if a.GetVisibility()][-50:]
+        assert cells[:25] == [_printed(w, 2) for w in weight.ravel()]
+        assert cells[25:] == [_printed(p, 2) if k else "0" for p, k in zip(products.ravel(), reads.ravel())]
+        total, shown_bias, value = (float(n.replace("−", "-")) for n in inset.numbers.GetInput().split("\n"))
+        recorded = float(last["act/conv1"][9, 0, row, col])
+        assert (shown_bias, value) == (round(bias, 3), round(recorded, 3)), (row, col)
+        assert abs(total - float(products.sum())) <= 0.002 and round(total + shown_bias, 3) == value
+        checked += 1
+    assert checked >= 2
