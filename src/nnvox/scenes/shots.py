@@ -126,9 +126,10 @@ def camera_move(
 
 
 # of the width: the explained blocks sit left of the inset (overlays/explain_inset.BOX), whose
-# numbers and headings are the shot's subject (a 5 x 5 patch and its kernel printed side by side at
-# a note's size, 28 px capitals at 1080p, need the inset 0.62 of a 16:9 frame wide)
-EXPLAIN_ROOM = 0.36
+# numbers and headings are the shot's subject (the kernel's and products' 5 x 5 numbers and the sum
+# beside them at theme.EXPLAIN_TEXT, 37 px capitals at 1080p, need the inset 0.76 of a 16:9 frame
+# wide; at 0.64 they stood at 32 px)
+EXPLAIN_ROOM = 0.25
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
