@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import OrderedDict
 
 import numpy as np
@@ -414,7 +415,5 @@ class FrameSource:
             more = f" and {len(broken) - 6} more" if len(broken) > 6 else ""
             notes.append(f"NaN/Inf (magenta) in {', '.join(broken[:6])}{more}")
         if self.run.error:
-            import textwrap
-
             notes.append(textwrap.fill(f"shown up to where the forward pass failed: {self.run.error}", 110))
         return notes

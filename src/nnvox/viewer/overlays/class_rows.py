@@ -6,6 +6,8 @@ blocks glide, taken out with them when the window switches scenes."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import vtk
 
@@ -102,15 +104,15 @@ class TopClassFrame:
 class ClassRows:
     """Every output block's row gaps and top-class frame, and the dock of its answer (AnswerDock)."""
 
-    def __init__(self, stage: Stage):
+    def __init__(self, stage: Stage, class_texts=()):
         outputs = [b for b in stage.scene.blocks if b.role == "output"]
         self.frames = {b.name: TopClassFrame(b, stage.options) for b in outputs}
         gaps = [g for b in outputs if (g := row_gaps(b, stage.options)) is not None]
         self.props = gaps + [f.actor for f in self.frames.values()]
         for prop in self.props:
             stage.renderer.AddActor(prop)
-        self.docks = {b.name: AnswerDock(stage, b) for b in outputs if b.class_names}
-        self.props += [d.actor for d in self.docks.values()]
+        beside = {c.block: c for c in class_texts}  # the texts beside each column (the labels' layout's)
+        self.docks = {b.name: AnswerDock(stage, b, beside.get(b.name)) for b in outputs if b.class_names}
 
     def keep_over(self, caption) -> None:
         """The docked lists stand over `caption`'s band (AnswerDock._floor), as the legends' notes do."""
@@ -121,7 +123,7 @@ class ClassRows:
         """Whether the answer docks to the frame where the camera leaves its column out (a shot of a
         mistake: AnswerDock); hidden at the next update where not."""
         for d in self.docks.values():
-            d.docks = docks
+            d.docks, d.cornered = docks, False  # (a new shot: its corner's list not shown yet)
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
         """The docked lists' boxes (pane fractions): the block labels keep off them."""
@@ -213,10 +215,11 @@ class AnswerDock:
     leaves the frame (DOCK_FADE) and as the room beside the input opens, with the answer's light.
     The block labels keep off it (drawn_boxes, LabelLayout.keep_off)."""
 
-    def __init__(self, stage: Stage, block: Block):
+    def __init__(self, stage: Stage, block: Block, column=None):
         from nnvox.viewer.class_room import class_font, top_count
 
         self.stage, self.block, self.docks = stage, block, False
+        self.column = column  # the column's own class texts (label_layout.ClassTexts), None where none are drawn
         names = block.class_names or ()
         self.k = top_count(names, stage.options.theme.layout)
         self.actor = vtk.vtkTextActor()
@@ -229,7 +232,22 @@ class AnswerDock:
         tp.SetLineSpacing(1.1)
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         self.actor.SetVisibility(False)
-        stage.renderer.AddViewProp(self.actor)
+        # on the texts' layer, its light set as that layer starts to draw: after the labels' layout
+        # has shown or hidden the column's own list for this very picture (take_over)
+        stage.overlay.AddViewProp(self.actor)
+        # the same list in the frame's top corner on the column's side, while the room beside the input
+        # has not opened (the lecture's push-in: the column's list gone, the input at the frame's edge)
+        self.corner = vtk.vtkTextActor()
+        self.corner.GetTextProperty().ShallowCopy(tp)
+        self.corner.GetTextProperty().SetJustificationToLeft()
+        self.corner.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.corner.SetVisibility(False)
+        stage.overlay.AddViewProp(self.corner)
+        me = weakref.ref(self)
+        stage.overlay.AddObserver("StartEvent", lambda *_: me() and me().take_over(), -5.0)
+        self.light, self.opened = 0.0, 0.0  # the answer's light; the share of the room beside the input open
+        self.corner_box: tuple | None = None  # pane fractions, where the corner's list stands
+        self.cornered = False  # whether the corner's list showed in the shot's last picture
         self.box_opacity = stage.options.theme.layout.label_box_opacity
         self.group = input_group(stage.scene.blocks)
         self.text = ""  # the list as last docked (its box is where the labels keep off)
@@ -238,21 +256,44 @@ class AnswerDock:
     def update(self, values: np.ndarray, lit: float, texts) -> None:
         from nnvox.viewer.visuals import class_text_opacity
 
+        self.corner.SetVisibility(False)
         if not self.docks or not texts:
             self.actor.SetVisibility(False)
             return
         self.text = docked_text(self.block.class_names, values, texts, self.k)
         self.actor.SetInput(self.text)
+        self.corner.SetInput(self.text)
         placed = self.place()
-        shown = 0.0 if placed is None else placed[0] * class_text_opacity(lit)
-        self.actor.SetVisibility(shown > 0)
-        tp = self.actor.GetTextProperty()
-        tp.SetOpacity(max(shown, 0.0))
-        tp.SetBackgroundOpacity(self.box_opacity * max(shown, 0.0))
+        self.light = class_text_opacity(lit)
+        self.opened = 0.0 if placed is None else placed[2]
+        self.show(self.actor, 0.0 if placed is None else placed[0] * self.light)
+
+    def show(self, actor, shown: float) -> None:
+        shown = max(shown, 0.0)
+        actor.SetVisibility(shown > 0)
+        tp = actor.GetTextProperty()
+        tp.SetOpacity(shown)
+        tp.SetBackgroundOpacity(self.box_opacity * shown)
+
+    def column_list_shown(self) -> bool:
+        """Whether the column's own class texts are drawn in this picture (the labels' layout decides
+        as the texts' layer starts to draw)."""
+        c = self.column
+        return c is not None and (c.top.GetVisibility() or any(a.GetVisibility() for a in c.rows))
+
+    def take_over(self) -> None:
+        """Where the column's own list has lost its room, the docked list shows at once, not only once
+        the column is DOCK_FADE out of the frame: beside the input as far as the room there has opened,
+        the rest of its light in the top corner on the column's side (a cross-fade from one to the
+        other as the camera opens the room): 1-1.5 s of the lecture's push-in showed no answer."""
+        if self.docks and self.text and self.column is not None and not self.column_list_shown():
+            self.show(self.actor, self.opened * self.light)
+            self.show(self.corner, (1.0 - self.opened) * self.light if self.corner_box else 0.0)
+        self.cornered = self.corner.GetVisibility()
 
     def place(self):
-        """(share shown by the camera, box in pane fractions) of the list under the camera now, set
-        on its actor; None where the pane has no size or nothing docks."""
+        """(share shown by the camera, box in pane fractions, share of its room open) of the list under
+        the camera now, set on its actor; None where the pane has no size or nothing docks."""
         from nnvox.viewer.label_layout import block_rectangles, margin
         from nnvox.viewer.overlays.hud import text_extent
 
@@ -266,6 +307,7 @@ class AnswerDock:
         tp = self.actor.GetTextProperty()
         tw, th = text_extent(tp, self.text)[:2]
         edge = 2 * margin(h)  # twice the edge margin every text keeps: it reads as placed, not pushed there
+        self._place_corner(own, tw, th, edge, w, h)
         beside = dock_place(rects, self.group, tw + 2 * edge, w, h, th)
         if beside is None:  # the input out of the frame: the top corner with more room
             on = rects[(rects[:, 2] > 0) & (rects[:, 0] < w) & (rects[:, 3] > 0) & (rects[:, 1] < h)]
@@ -284,7 +326,20 @@ class AnswerDock:
         tp.SetJustificationToRight() if side == "left" else tp.SetJustificationToLeft()
         self.actor.SetPosition(x / w, top / h)
         self.box = (x0 / w, (top - th) / h, (x0 + tw) / w, top / h)
-        return float(out * min(1.0, max(0.0, room / (ROOM_FADE * w)))), self.box
+        opened = min(1.0, max(0.0, room / (ROOM_FADE * w)))
+        return float(out * opened), self.box, float(opened)
+
+    def _place_corner(self, own: np.ndarray, tw: float, th: float, edge: float, w: int, h: int) -> None:
+        """The corner's list: at the frame's top on the side the column stands (and leaves by), under
+        the heads-up line, title-safe (take_over)."""
+        safe = TITLE_SAFE if self.stage.options.hall else 0.0
+        side_edge = max(edge, safe * w)
+        right = (own[0] + own[2]) / 2 > w / 2
+        x0 = w - side_edge - tw if right else side_edge
+        top = min(DOCK_TOP * h, (1 - safe) * h)
+        top = max(top, th + self._floor(x0, x0 + tw, edge))
+        self.corner.SetPosition(x0 / w, top / h)
+        self.corner_box = (x0 / w, (top - th) / h, (x0 + tw) / w, top / h)
 
     def _floor(self, x0: float, x1: float, edge: float) -> float:
         """The lowest the list's bottom may stand (pixels of the pane) across x0..x1: over the caption's
@@ -303,10 +358,14 @@ class AnswerDock:
         block labels keep off it (the input's label stood 4 px over the list's first line at 720p)."""
         from nnvox.viewer.label_layout import margin
 
-        placed = self.place() if self.actor.GetVisibility() else None
-        if placed is None or placed[0] <= 0:
+        taken = self.column is not None and not self.column_list_shown()  # (take_over: as last drawn)
+        placed = self.place() if self.actor.GetVisibility() or taken else None
+        if placed is None:
             return ()
+        boxes = [placed[1]] * (placed[0] > 0 or (taken and placed[2] > 0))
+        # the corner's list once it has shown in the shot (kept off from a shot's first picture, it hid
+        # the column's own list, which it then stood in for through the shot)
+        boxes += [self.corner_box] * (self.cornered and self.corner_box is not None)
         w, h = self.stage.renderer.GetSize()
-        x0, y0, x1, y1 = placed[1]
         dx, dy = margin(h) / w, margin(h) / h
-        return ((x0 - dx, y0 - dy, x1 + dx, y1 + dy),)
+        return tuple((x0 - dx, y0 - dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in boxes)
