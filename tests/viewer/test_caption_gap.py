@@ -44,6 +44,10 @@ def test_the_caption_band_stands_clear_of_the_legends_and_notes_under_it(lenet_r
         for t in under:
             if t["box"][0] < x1 and x0 < t["box"][2]:
                 assert y0 - t["box"][3] >= LEAST_GAP * h, f"{t['text']!r}: {y0 - t['box'][3]:.1f} px under the band"
+                # and as a lecturer measures it on the frame: from the band's last row to the text's ink
+                crop = image[round(h - y0) :, round(max(x0, t["box"][0])) : round(min(x1, t["box"][2])), :3]
+                ink = np.flatnonzero((crop.astype(int).min(axis=2) > 150).any(axis=1))
+                assert len(ink) and ink[0] >= LEAST_GAP * h, f"{t['text']!r}: its ink {ink[:1]} px under the band"
         # the band as drawn ends where it is measured: its dark rows (image rows from the top) under
         # the text's last line, against the frame's background under it
         rows = image[:, round(x0) + 4 : round(x1) - 4, :3].mean(axis=2)

@@ -194,9 +194,10 @@ class Layout:
     hud_position: tuple[float, float] = (0.012, 0.975)  # its top-left corner
     hud_width: float = 0.97  # the share of the pane a heads-up line fills before it breaks
     caption_x: float = 0.42  # centre of a storyboard caption, which sits just above the legends
-    # between the caption's band and the legends' strip under it: 26 px at 1080p (0.008, 6-10 px, read as
-    # a third caption line the legend's note "front: map 0, others behind" under it)
-    caption_gap: float = 0.024
+    # between the caption's band and the legends' strip under it: 28 px at 1080p, 20 px from the band
+    # to the notes' ink (0.008: 6-10 px, the note "front: map 0, others behind" read as a third caption
+    # line); more (0.028) put the caption over the input in the mistake's close-up
+    caption_gap: float = 0.026
     caption_width: float = 0.52
     band_opacity: float = 0.55  # the caption's dark band at full opacity
     # the training chart: 0.16 of the height holds its titles, a scale's two named ends apart (two
