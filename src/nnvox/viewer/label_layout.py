@@ -9,6 +9,8 @@
   other blocks (the main path's, parallel lanes' such as BERT's query, key and value) where they
   fit beside their block; a closed side branch's blocks (Block.side_branch) are hidden, with the
   reason kept for `--report`, and a hidden block's label appears when it is focused;
+- no label stands where it reads as another block's (right over, under or beside it, nearer than
+  by its own block: reads_as), unless keeping them so hides more labels;
 - the label that names a stage first reads with the stage's name (`encoder: blocks.0 · ...`), the
   others relative to it (overlays/labels.py);
 - panels drawn over the picture while they show (`panels`: the histogram of a selected layer)
@@ -54,6 +56,11 @@ HOVER = "shown on hover or selection (a closed side branch's block)"
 HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
 SPACE = 0.3  # of a label's font size kept free beside it (a word space), as well, by the labels after it
+# of a label's font size: a label standing nearer than this right over or under another block (its
+# middle within the block's width), or beside it, reads as that block's unless it stands so nearer
+# its own (reads_as): LeNet's "pool1 6 × 14 × 14" stood 3 px under conv2's box, through the lecture's
+# forward pass, "pixels behind the answer" under conv1's
+READS_AS = 1.0
 MARGIN = 2.0  # pixels kept free at the picture's edges, at the least
 EDGE = 0.02  # of the pane's height kept free at its edges (22 px at 1080p): title-safe (overscan clipped 13 px)
 REACH = 6.0  # the farthest a label moves from its block, in its own heights
@@ -665,6 +672,7 @@ class LabelForms:
             box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
             w, h = self.placement.width, self.placement.height
             free = inside(box, w, h) and not any(hits(box, a).any() for a in (taken, others, rect[None]))
+            free = free and not (self._apart and self._reads_as_another(box, rect, others, label))
             clear, at = (
                 clear_leader(rect, box, np.vstack([self._placed, self._class_taken, others])) if free else (False, None)
             )
@@ -703,11 +711,28 @@ class LabelForms:
             return self._place_at(size, rect, others, taken, label, reach, sided)
         arrays = (size, rect, others, taken, self._placed, self._class_taken)
         key = (label.block, sided, reach, self.held_sides.get(label.block), self.placement.width, self.placement.height)
+        key += (self._apart,)
         key += tuple(np.ascontiguousarray(a, dtype=float).tobytes() for a in arrays)
         if key not in self._finds:
             self._finds[key] = self._place_at(size, rect, others, taken, label, reach, sided)
         found = self._finds[key]
         return None if found is None else (found[0].copy(), found[1])
+
+    def _lay_apart(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
+        """_lay_labels with no label where it reads as another block's (reads_as); where that
+        hides more labels than letting them stand there, again so (a label hidden names nothing)."""
+        kept = list(self.placement.hidden)  # the class texts' own
+        self._apart = True
+        self._lay_labels(matrix, rects, taken)
+        strict = len(self.placement.hidden)
+        if strict > len(kept):
+            self._apart = False
+            self.placement.hidden = list(kept)
+            self._lay_labels(matrix, rects, taken)
+            if len(self.placement.hidden) >= strict:  # none the more shown: kept apart
+                self._apart = True
+                self.placement.hidden = list(kept)
+                self._lay_labels(matrix, rects, taken)
 
     def _lay_labels(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
         """The labels in the scene's order; where that hides the input's or the output's label,
@@ -815,6 +840,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self._class_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._key = None
         self._placed = np.empty((0, 4))  # the labels placed so far in this layout: no leader line crosses one
+        self._apart = True  # no label placed where it reads as another block's (_lay_apart)
         self._class_taken = np.empty((0, 4))  # the class texts' boxes and their lines, this layout
         self._promoted: tuple[str, ...] = ()  # blocks whose labels this layout places first, in turn (_promote)
         self._squeezed: set[str] = set()  # those of them placed by their first lines alone (_promote)
@@ -892,7 +918,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             taken.append(self._place_classes(c, sizes, matrix, rects))
         # no label's line back crosses the class texts (fc2's ran through LeNet's list of top classes)
         self._class_taken = np.vstack([np.empty((0, 4)), *taken[1:]])
-        self._lay_labels(matrix, rects, np.vstack(taken))
+        self._lay_apart(matrix, rects, np.vstack(taken))
         self._last = self._next  # where each label stood: it stays there next frame where it can
 
     def _held(self, w: int, h: int) -> np.ndarray:
@@ -990,6 +1016,15 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             self.class_lines.draw(self.class_leaders)
         return missed
 
+    @staticmethod
+    def _reads_as_another(box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label) -> bool:
+        """Whether a label in `box` reads as another block's: it stands right over, under or beside
+        one of `others` (reads_as), nearer than it stands so by its own block `rect`, if at all."""
+        near = READS_AS * label.actor.GetTextProperty().GetFontSize()
+        own = reads_as(box, rect[None], near)[0]
+        other = reads_as(box, others, near)
+        return bool((np.isfinite(other) & (other <= own)).any())
+
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""
         if rect is None or not np.isfinite(rect).all():
@@ -1010,7 +1045,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         return next(self._places(size, rect, others, taken, label, reach, sided), None)
 
     def _places(self, size, rect, others, taken, label: Label, reach, sided=True, tries=None) -> Iterator[tuple]:
-        """Each free place _place_at tries in turn (or those of `tries`), as (box, at)."""
+        """Each free place _place_at tries in turn (or those of `tries`), as (box, at), none that
+        reads as another block's label while the layout keeps them apart (_lay_apart)."""
         w, h = self.placement.width, self.placement.height
         m = margin(h)
         tw, th = size[2] - size[0], size[3] - size[1]
@@ -1025,6 +1061,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             found[[axis, axis + 2]] += shift
             # its line back to the block crosses no label and no other block; on its held side
             if sided and not self._on_held_side(label.block, found, rect):
+                continue
+            if self._apart and self._reads_as_another(found, rect, others, label):
                 continue
             clear, at = clear_leader(rect, found, np.vstack([self._placed, self._class_taken, others]))
             if clear:
@@ -1076,6 +1114,22 @@ def _list_leaders(c: ClassTexts, box: np.ndarray, own: np.ndarray, rows_y: np.nd
 def _apart(box: np.ndarray, rect: np.ndarray) -> float:
     """How far (pixels) a label's box stands from its block's rectangle: 0 where they meet."""
     return max(rect[0] - box[2], box[0] - rect[2], rect[1] - box[3], box[1] - rect[3], 0.0)
+
+
+def reads_as(box: np.ndarray, rects: np.ndarray, near: float) -> np.ndarray:
+    """For each of `rects` (n, 4), how far (pixels) a label in `box` stands from it where it
+    reads as its label: right over or under it (the label's middle within its width) or beside it
+    (within its height), nearer than `near`; infinity where it does not."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    rects = np.asarray(rects, dtype=float).reshape(-1, 4)
+    over = np.maximum(rects[:, 1] - box[3], box[1] - rects[:, 3])  # the gap above or below (< 0: level)
+    aside = np.maximum(rects[:, 0] - box[2], box[0] - rects[:, 2])
+    upright = (rects[:, 0] <= cx) & (cx <= rects[:, 2]) & (over >= 0) & (over < near)
+    level = (rects[:, 1] <= cy) & (cy <= rects[:, 3]) & (aside >= 0) & (aside < near)
+    # one right over or under a block reads as its label before one beside it: a label beside its
+    # own block counts as `near` further off ("pixels behind the answer" beside its plane, centred
+    # under conv1's box, read as conv1's)
+    return np.where(upright, over, np.where(level, aside + near, np.inf))
 
 
 def _trimmed(box: np.ndarray, height: float) -> np.ndarray:
