@@ -75,7 +75,8 @@ def compose(stage: Stage) -> Overlays:
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None
     open_maps = OpenMaps(stage)
-    class_rows = ClassRows(stage, blocks.class_texts if labels is not None else ())  # the dock follows the lists
+    # the dock follows the lists, and the labels keep off it
+    class_rows = ClassRows(stage, *((blocks.class_texts, labels.layout.update) if labels is not None else ()))
     if labels is not None:  # the labels keep off the open layout's texts and a docked answer, which they cannot see
         labels.layout.keep_off += [open_maps.drawn_boxes, class_rows.drawn_boxes]
     return Overlays(

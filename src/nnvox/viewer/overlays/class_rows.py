@@ -104,7 +104,7 @@ class TopClassFrame:
 class ClassRows:
     """Every output block's row gaps and top-class frame, and the dock of its answer (AnswerDock)."""
 
-    def __init__(self, stage: Stage, class_texts=()):
+    def __init__(self, stage: Stage, class_texts=(), relayout=None):
         outputs = [b for b in stage.scene.blocks if b.role == "output"]
         self.frames = {b.name: TopClassFrame(b, stage.options) for b in outputs}
         gaps = [g for b in outputs if (g := row_gaps(b, stage.options)) is not None]
@@ -112,7 +112,7 @@ class ClassRows:
         for prop in self.props:
             stage.renderer.AddActor(prop)
         beside = {c.block: c for c in class_texts}  # the texts beside each column (the labels' layout's)
-        self.docks = {b.name: AnswerDock(stage, b, beside.get(b.name)) for b in outputs if b.class_names}
+        self.docks = {b.name: AnswerDock(stage, b, beside.get(b.name), relayout) for b in outputs if b.class_names}
 
     def keep_over(self, caption) -> None:
         """The docked lists stand over `caption`'s band (AnswerDock._floor), as the legends' notes do."""
@@ -215,11 +215,12 @@ class AnswerDock:
     leaves the frame (DOCK_FADE) and as the room beside the input opens, with the answer's light.
     The block labels keep off it (drawn_boxes, LabelLayout.keep_off)."""
 
-    def __init__(self, stage: Stage, block: Block, column=None):
+    def __init__(self, stage: Stage, block: Block, column=None, relayout=None):
         from nnvox.viewer.class_room import class_font, top_count
 
         self.stage, self.block, self.docks = stage, block, False
         self.column = column  # the column's own class texts (label_layout.ClassTexts), None where none are drawn
+        self.relayout = relayout  # lays the labels out again (LabelLayout.update), off the corner's list
         names = block.class_names or ()
         self.k = top_count(names, stage.options.theme.layout)
         self.actor = vtk.vtkTextActor()
@@ -289,7 +290,10 @@ class AnswerDock:
         if self.docks and self.text and self.column is not None and not self.column_list_shown():
             self.show(self.actor, self.opened * self.light)
             self.show(self.corner, (1.0 - self.opened) * self.light if self.corner_box else 0.0)
+        arrived = self.corner.GetVisibility() and not self.cornered
         self.cornered = self.corner.GetVisibility()
+        if arrived and self.relayout is not None:  # the labels off it from its first picture on
+            self.relayout()
 
     def place(self):
         """(share shown by the camera, box in pane fractions, share of its room open) of the list under
