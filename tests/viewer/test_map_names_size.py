@@ -25,6 +25,7 @@ def test_an_open_layers_map_names_fit_at_the_subjects_size(lenet_run, tmp_path):
     from nnvox.viewer.camera_matrix import camera_matrix
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.overlays.map_names import MapNames
 
     (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
     (tmp_path / "board.toml").write_text(SHOT)
@@ -34,11 +35,12 @@ def test_an_open_layers_map_names_fit_at_the_subjects_size(lenet_run, tmp_path):
     r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1]))
     try:
         pane = r.scene_renderer
-        (names,) = [t for t in pane.overlays.open_maps.texts if len(t.fonts) > 1]  # the maps' names
-        assert names.fonts[0] == r.options.subject_font()
+        (names,) = [t for t in pane.overlays.open_maps.texts if isinstance(t, MapNames)]
+        font, texts, _ = names.forms[0]  # the best form: "map k" over each at the subject's size
+        assert font == r.options.subject_font() and texts[:2] == ["map 0", "map 1"]
         for f in frames[len(frames) // 2 :: 5]:  # the camera on conv1
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
-            assert names.fonts[0] in names.fitting(*camera_matrix(pane.renderer)), f.progress
+            assert names.ranks[0] in names.fitting(*camera_matrix(pane.renderer)), f.progress
     finally:
         r.close()

@@ -28,9 +28,10 @@ caption = "conv1's six maps side by side: each 5 × 5 filter picks out different
 """
 
 
-def _sizes(lenet_run, tmp_path, zoom: float, settled: bool) -> list[int | None]:
-    """The map names' font size at each frame of the shot (5 fps, 1080p) where they show, else None."""
+def _sizes(lenet_run, tmp_path, zoom: float, settled: bool) -> list[tuple | None]:
+    """The map names' font size and texts at each frame of the shot (5 fps, 1080p) where they show, else None."""
     from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.overlays.map_names import MapNames
 
     board = tmp_path / "board.toml"
     board.write_text(SHOT.format(zoom=zoom))
@@ -44,14 +45,19 @@ def _sizes(lenet_run, tmp_path, zoom: float, settled: bool) -> list[int | None]:
         maps = pane.overlays.open_maps
         if settled:
             maps.settle(frames, lambda f: (pane.open_to(f.opened), pane.apply_pose(f.pose)))
-        names = next(t for t in maps.texts if t.actors[0].GetInput() == "map 0")
+        names = next(t for t in maps.texts if isinstance(t, MapNames))
         sizes = []
         for f in frames:
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
             maps.place_labels()
-            shown = f.labels >= 1.0 and names.actors[0].GetVisibility()
-            sizes.append({a.GetTextProperty().GetFontSize() for a in names.actors}.pop() if shown else None)
+            shown = f.labels >= 1.0 and names.actors and names.actors[0].GetVisibility()
+            # the size, and the form: "map k" each, or the numbers alone (map_names.py)
+            form = shown and (
+                names.actors[0].GetTextProperty().GetFontSize(),
+                tuple(a.GetInput() for a in names.actors),
+            )
+            sizes.append(form if shown else None)
         return sizes
     finally:
         renderer.close()

@@ -1,8 +1,8 @@
-"""What an open layer shows beside its maps (scenes/open_layer.py): a "map k" label over each map
-where there are few enough and the camera draws them large enough to hold it (else none: 16 small
-maps' labels covered each other and the maps), and an open convolution's kernels, one beside each map, in
-weights mode's colours at the timeline position shown (scenes/open_kernels.py), named once under the
-first map's. Built once per
+"""What an open layer shows beside its maps (scenes/open_layer.py): its maps' names (map_names.py:
+"map k" over each where the camera draws them large enough to hold it, else the numbers alone,
+thinned where neighbours would touch, else none: 16 small maps' labels covered each other and the
+maps), and an open convolution's kernels, one beside each map, in weights mode's colours at the
+timeline position shown (scenes/open_kernels.py), named once under the first map's. Built once per
 scene; a frame recolours the kernels when the timeline moved. Shown only while the layer stands
 open (`show(True)`), not while its maps fly."""
 
@@ -24,14 +24,13 @@ from nnvox.scenes.open_kernels import (
     kernel_quads,
     kernel_values,
 )
-from nnvox.scenes.open_layer import LABELLED_MAPS, grid_places, shown_maps
+from nnvox.scenes.open_layer import grid_places, shown_maps
 from nnvox.scenes.open_weights import TEXT_SCALE, grid_texts
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import GAP, block_rectangles, hits, inside, project
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.legends import strip_top
-
-LABEL_LIFT = 0.15  # of the gap above a map: its label's baseline over the map's top edge
+from nnvox.viewer.overlays.map_names import MapNames, within
 
 
 def _kernel_actor(stage: Stage, corners: np.ndarray) -> tuple[vtk.vtkActor, np.ndarray, vtk.vtkDataArray]:
@@ -120,8 +119,8 @@ class _GridTexts:
             if np.isnan(boxes).any():
                 return []
             # a larger size (or a text kept in the grid): clear of the block's label and of the edges into it
-            within = (font == self.fonts[-1] and not self.in_grid) or _within(boxes, grid)
-            if within and not any(
+            kept_in = (font == self.fonts[-1] and not self.in_grid) or within(boxes, grid)
+            if kept_in and not any(
                 not inside(b, w, h)
                 or b[1] < self.floor * h
                 or hits(b, maps, 1.0).any()
@@ -156,39 +155,10 @@ class _GridTexts:
         self.held = max(common) if common else self.fonts[-1]
 
 
-def _within(boxes: np.ndarray, rect: np.ndarray) -> bool:
-    """Whether every box lies inside the rectangle `rect` (x0, y0, x1, y1, pixels)."""
-    return bool(
-        (boxes[:, 0] >= rect[0]).all()
-        and (boxes[:, 1] >= rect[1]).all()
-        and (boxes[:, 2] <= rect[2]).all()
-        and (boxes[:, 3] <= rect[3]).all()
-    )
-
-
 def index_font(stage: Stage, scale: float) -> int:
     """The font size of a grid's indices, "map k" and "kernel" (`scale` times a label's fraction of
     the height): in a lecture's picture capitals of theme.INDEX_TEXT at least (options.index_font)."""
     return stage.options.index_font(stage.fonts.label.fraction * scale)
-
-
-def _map_labels(stage: Stage, block, names=None, lift: float = LABEL_LIFT) -> list:
-    """A "map k" label in the gap above each map the open grid shows; or `names`, (map, text) pairs,
-    `lift` (of the gap) over their maps."""
-    from nnvox.viewer.visuals import make_billboard
-
-    places = grid_places(block)
-    top = places[:, 2] + block.rows * block.voxel / 2 + lift * block.gap
-    if names is None:
-        channels = block.channels if block.channels is not None else range(block.panels)
-        names = [(k, f"map {c}") for k, c in zip(range(shown_maps(block)), channels)]
-    labels = []
-    for k, text in names:
-        label = make_billboard(stage.options, text, font=index_font(stage, 0.8))
-        label.SetPosition(places[k, 0], places[k, 1], top[k])
-        stage.overlay.AddActor(label)
-        labels.append(label)
-    return labels
 
 
 def _kernel_grid_texts(stage: Stage, block) -> list[_GridTexts]:
@@ -242,14 +212,14 @@ class OpenMaps:
                 note.SetPosition((x0 + x1) / 2, y0, z0 - 0.2 * block.gap)
                 stage.overlay.AddActor(note)
                 self.texts.append(_GridTexts(stage, block, [note]))
-            if 1 < block.panels <= LABELLED_MAPS:  # one map: the layer's own label names it
-                labels = _map_labels(stage, block)  # an open shot's subject: its maps' names at its size where they fit
-                # the subject's size, else a grid index's (theme.INDEX_TEXT), else in the window's a
-                # note's (conv2's 16 maps at 1080p); a lecture's none smaller (at a note's 28 px
-                # capitals a lecturer's watch found "map 0 … map 5" unreadable from row 20)
+            if block.panels > 1:  # one map: the layer's own label names it
+                # "map k" at the subject's size, else a grid index's (theme.INDEX_TEXT), else the
+                # numbers alone at that (map_names.py); in the window a note's size at last. A
+                # lecture's none smaller: at a note's 28 px capitals "map 0 … map 5" was unreadable from row 20
+                index = index_font(stage, 0.8)
                 least = () if stage.options.hall else (stage.options.text_size(stage.fonts.label.fraction * 0.8),)
-                fonts = tuple(dict.fromkeys((stage.options.subject_font(), index_font(stage, 0.8), *least)))
-                self.texts.append(_GridTexts(stage, block, labels, fonts))
+                fonts = tuple(dict.fromkeys((stage.options.subject_font(), index)))
+                self.texts.append(MapNames(stage, block, fonts, tuple(dict.fromkeys((index, *least)))))
         self.props = [k.actor for k in self.kernels]
         if self.texts:
             me = weakref.ref(self)  # a scene switched away from is not kept alive
