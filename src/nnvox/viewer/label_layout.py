@@ -48,6 +48,7 @@ import numpy as np
 import vtk
 
 NO_ROOM = "no free place near its block"
+NO_ROOM_BESIDE = "no room beside its block (shown on hover or selection)"
 ANCHOR_OUT = "its block's middle is outside the picture"
 BEHIND = "its block is behind the camera"
 OUTSIDE = "its block is outside the picture"
@@ -465,6 +466,7 @@ class LabelSides:
         finally:
             self._passes = self._finds = None
         self._key, self._last = None, self._carried_offsets()  # lay out again at the next render, from the shot's start
+        self._apart = True
         return dict(self.held_sides)
 
     def carried(self) -> dict[str, tuple[str, tuple[int, int]]]:
@@ -612,6 +614,7 @@ class LabelSides:
     def _pass(self, poses, place, stop: int | None = None) -> list[tuple[dict[str, str], set[str]]] | None:
         """_lay_out_at's layouts, laid out (None: stopped at `stop` misses)."""
         out, self._last, missed = [], self._carried_offsets(), 0  # each pass starts as the shot's first frame will
+        self._apart = True
         self._shortened_now = Counter()  # the poses at which each label reads by its first line alone
         self._key = None
         for pose in poses:
@@ -719,18 +722,20 @@ class LabelForms:
         return None if found is None else (found[0].copy(), found[1])
 
     def _lay_apart(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
-        """_lay_labels with no label where it reads as another block's (reads_as); where that
-        hides more labels than letting them stand there, again so (a label hidden names nothing)."""
+        """_lay_labels with no label where it reads as another block's (reads_as), or letting labels
+        stand there where that shows more of them (a label hidden names nothing): the way the
+        layout before went first, the other only where it shows more (switching at every frame,
+        the labels of the lecture's epochs scrub jumped 6 times in 10 s)."""
         kept = list(self.placement.hidden)  # the class texts' own
-        self._apart = True
+        crowded = lambda: sum(why in (NO_ROOM, NO_ROOM_BESIDE) for _, _, why in self.placement.hidden)
         self._lay_labels(matrix, rects, taken)
-        strict = len(self.placement.hidden)
-        if strict > len(kept):
-            self._apart = False
+        first, mode = crowded(), self._apart
+        if first:  # (those hidden out of the picture or through a shot would be hidden either way)
+            self._apart = not mode
             self.placement.hidden = list(kept)
             self._lay_labels(matrix, rects, taken)
-            if len(self.placement.hidden) >= strict:  # none the more shown: kept apart
-                self._apart = True
+            if crowded() >= first:  # none the more shown: as before
+                self._apart = mode
                 self.placement.hidden = list(kept)
                 self._lay_labels(matrix, rects, taken)
 
@@ -990,7 +995,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             if found is None:
                 label.actor.SetVisibility(False)
                 label.actor.SetDisplayOffset(0, 0)  # what is kept depends on the camera alone
-                why = why or ("no room beside its block (shown on hover or selection)" if beside else NO_ROOM)
+                why = why or (NO_ROOM_BESIDE if beside else NO_ROOM)
                 self.placement.hidden.append((label.block, text, why))
                 missed += [] if why == HELD_HIDDEN else [label]
                 continue
