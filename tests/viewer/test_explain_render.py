@@ -22,15 +22,19 @@ from .conftest import voxel_pixel
 pytestmark = pytest.mark.gl
 
 
-def _drawn(run, layer: str, progress: float, size: tuple[int, int] = (1280, 720), sample: int = 3, seconds=1.0):
-    """A frame (720p) of an explaining shot on `layer` at `progress` of `seconds`, drawn as a storyboard draws it."""
+def _drawn(
+    run, layer: str, progress: float, size: tuple[int, int] = (1280, 720), sample: int = 3, seconds=1.0, safe=None
+):
+    """A frame (720p) of an explaining shot on `layer` at `progress` of `seconds`, drawn as a storyboard
+    draws it (framed inside the picture's title-safe margin, or `safe`)."""
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(run)
     explained = Explanation(run, scene, layer, 0, sample, seconds=seconds)
     renderer = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
     pane = renderer.scene_renderer
-    pane.apply_pose(explain_pose(scene, [layer, explained.source], pane.aspect, explained.reach))
+    safe = pane.safe_share() if safe is None else safe
+    pane.apply_pose(explain_pose(scene, [layer, explained.source], pane.aspect, explained.reach, safe))
     moment = explained.at(progress, 1.0)
     pane.show_explain(moment)
     image = renderer.render(focused(scene.frame_at(1.0, sample=sample), moment))
@@ -38,7 +42,9 @@ def _drawn(run, layer: str, progress: float, size: tuple[int, int] = (1280, 720)
 
 
 def test_the_value_just_computed_shows_its_colour_and_the_rest_are_covered(lenet_run):
-    scene, renderer, moment, image = _drawn(lenet_run, "conv1", 0.3)
+    # framed as the window frames it (cells of ~5 px at 720p): in a lecture's framing, inside title-safe,
+    # a cell is ~3.5 px and the value's outline (~3 px lines) leaves none of its colour showing
+    scene, renderer, moment, image = _drawn(lenet_run, "conv1", 0.3, safe=0.0)
     try:
         block = scene.block("conv1")
         c, r, x = moment.step.position
@@ -291,7 +297,9 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
     renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540))
     try:
         pane = renderer.scene_renderer
-        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach))
+        pane.apply_pose(
+            explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach, pane.safe_share())
+        )
         last = len(lenet_run.snapshots) - 1
         frames = [explained.at(k / 359, last) for k in range(360)]
         stops = explained.stops(last)
@@ -501,7 +509,9 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
     renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
     try:
         pane = renderer.scene_renderer
-        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach))
+        pane.apply_pose(
+            explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach, pane.safe_share())
+        )
         last = len(lenet_run.snapshots) - 1
         moments = [explained.at(k / 599, last) for k in range(600)]
         sweep = next(k for k, m in enumerate(moments) if m.sweeping and m.heading == (0, 27, 27))

@@ -133,9 +133,10 @@ EXPLAIN_ROOM = 0.25
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
-def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0.0) -> CameraPose:
+def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0.0, safe: float = 0.0) -> CameraPose:
     """The explained layer and its input block framed in the left part of the view, the inset's
-    room on the right. `reach`: voxels the window reaches past its input's edges (padding), framed
+    room on the right: between `safe` of the width (a lecture's title-safe margin) and
+    EXPLAIN_ROOM. `reach`: voxels the window reaches past its input's edges (padding), framed
     too, so that the window on the last rows stays clear of the caption."""
     boxes = np.array([scene.block(n).bounds for n in names])
     source = scene.block(names[-1])
@@ -144,13 +145,14 @@ def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
-    centre, scale = fit(bounds, direction, aspect * EXPLAIN_ROOM, band=0.6, margin=0.9, label_room=1.5)
+    room = EXPLAIN_ROOM - safe  # of the width (the input's left edge stood 0.014 in, inside title-safe)
+    centre, scale = fit(bounds, direction, aspect * room, band=0.6, margin=0.9, label_room=1.5)
     right = np.cross(-direction, [0.0, 0.0, 1.0])
     right /= np.linalg.norm(right)
     up = np.cross(right, -direction)
-    # shift the view right so the blocks' centre sits at EXPLAIN_ROOM / 2 of the width, and down so
-    # it sits at 0.59 of the height: the window on the last rows clear of a two-line caption's band
-    focal = centre + right * scale * aspect * (1 - EXPLAIN_ROOM) - up * scale * 0.18
+    # shift the view right so the blocks' centre sits in the middle of their room, and down so it
+    # sits at 0.59 of the height: the window on the last rows clear of a two-line caption's band
+    focal = centre + right * scale * aspect * (1 - safe - EXPLAIN_ROOM) - up * scale * 0.18
     return CameraPose(tuple(focal), tuple(direction), tuple(up), float(scale))
 
 
@@ -233,7 +235,7 @@ def shot_frames(
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
     camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None, beside=beside, safe=safe)
     if framed and "camera" not in shot.lines:
-        held = explain_pose(scene, framed, aspect, reach)
+        held = explain_pose(scene, framed, aspect, reach, safe)
         camera = lambda p: held
     opened = labels = lambda p: 1.0
     tour = None
