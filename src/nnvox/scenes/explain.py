@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import kept, legible, schedule, stops, walk
+from nnvox.scenes.explain_pace import ARRIVING, LEAVING, arrived, kept, legible, schedule, stops, walk
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -365,8 +365,28 @@ class Explanation:
             heading,
             walking,
             0.0 if sweeping else shown,
-            shown,
+            self._titled(progress, timing, chosen, walked),
         )
+
+    def _titled(self, progress: float, timing: tuple, chosen, walked) -> float:
+        """How far the title shows at `progress`: faded out before its words change and in after
+        ("sliding to row 6, column 18" to "row 6, column 18 · position 187 of 784"), never switched
+        in one frame (44.4 s); where only its numbers change (walking from one position to the
+        next, a stop after its walk) not at all: they change with the inset's numbers (a fade at
+        every walked position blinked the heading about once a second)."""
+        total = timing[0]
+
+        def words(p: float) -> tuple:  # the title's wording at progress p (explain_inset._title)
+            k = schedule(p, *timing) - 1
+            if k in chosen or k in walked or k == total - 1:
+                return ("where",)
+            return ("sliding", any(c > k for c in chosen))
+
+        since, until = arrived(progress, *timing)
+        now, second = words(progress), 1.0 / max(self.seconds, 1e-9)
+        comes = 1.0 if since == float("inf") or words(progress - (since + 1e-3) * second) == now else since / ARRIVING
+        goes = 1.0 if until == float("inf") or words(progress + (until + 1e-3) * second) == now else until / LEAVING
+        return min(comes, goes, 1.0)
 
     def stops(self, t: float) -> tuple[int, ...]:
         """The positions (indices in visiting order) the shot stops on at timeline position `t`."""

@@ -268,6 +268,21 @@ def schedule(
     return _clock(progress, total, stopping, seconds, lead, tail, walked)[0]
 
 
+def arrived(
+    progress: float,
+    total: int,
+    stopping: tuple[int, ...] = (),
+    seconds: float = 1.0,
+    lead: float = 0.0,
+    tail: float = 0.0,
+    walked: tuple[int, ...] = (),
+) -> tuple[float, float]:
+    """The seconds since the window arrived on the position it stands on at `progress` (as
+    schedule) and until it leaves it (inf: there from the first frame, or to the last); over a
+    sweep, since it began and until it ends."""
+    return _clock(progress, total, stopping, seconds, lead, tail, walked)[1:]
+
+
 def legible(
     progress: float,
     total: int,
