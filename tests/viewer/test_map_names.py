@@ -5,6 +5,8 @@ maps of 10 x 10 showed no names at all at 1080p."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -96,5 +98,38 @@ def test_wider_numbers_are_thinned_to_every_other_column_before_none(lenet_run, 
         assert seen[0] == ["map 100"] + [str(k) for k in range(101, 116)], seen[0]
         assert ["map 100"] + [str(k) for k in range(102, 116, 2)] in seen, seen
         assert seen[-1] == [], seen  # the rows too near for a line: none
+    finally:
+        r.close()
+
+
+def test_an_open_layers_texts_keep_off_the_caption(lenet_run, tmp_path):
+    """conv2 open at 720p as a captioned storyboard shot frames it: no text of the open layout on
+    the caption's band (the note under the grid, "kernels of the first 3 of 6 input maps", stood on it)."""
+    from nnvox.scenes.shots import shot_frames
+    from nnvox.scenes.storyboard import load_storyboard
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    (tmp_path / "board.toml").write_text(
+        '[[shot]]\nrun = "run"\nduration = 6\ntimeline = "last"\nopen = ["conv2"]\ntransition = "dip"\n'
+        'caption = "conv2\'s sixteen maps of the 9, each with the kernels that make it"\n'
+    )
+    shot = load_storyboard(tmp_path / "board.toml").shots[0]
+    scene = build_scene(lenet_run, dataclasses.replace(shot.view.scene_options(), opened=frozenset(shot.open)))
+    r = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
+    try:
+        pane = r.scene_renderer
+        frame = shot_frames(shot, scene, pane.aspect, 5, opens=False, safe=pane.safe_share())[-1]
+        pane.open_to(frame.opened)
+        pane.apply_pose(frame.pose)
+        pane.set_caption(shot.caption)
+        r.render(scene.frame_at(scene.n_snapshots - 1))
+        band = np.array(pane.overlays.caption.band())
+        drawn = pane.overlays.open_maps.drawn_boxes()
+        assert len(drawn) >= 16  # the maps' names at least
+        for box in drawn:
+            x0, y0, x1, y1 = np.array(box) * (1280, 720, 1280, 720)
+            assert x1 <= band[0] or band[2] <= x0 or y1 <= band[1] or band[3] <= y0, (box, band)
     finally:
         r.close()

@@ -75,6 +75,7 @@ def compose(stage: Stage) -> Overlays:
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None
     open_maps = OpenMaps(stage)
+    open_maps.caption = caption  # its texts keep off the caption's band
     # the dock follows the lists, and the labels keep off it
     class_rows = ClassRows(stage, *((blocks.class_texts, labels.layout.update) if labels is not None else ()))
     if labels is not None:  # the labels keep off the open layout's texts and a docked answer, which they cannot see

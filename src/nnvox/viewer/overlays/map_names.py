@@ -75,6 +75,7 @@ class MapNames:
         self.actors: list = []  # the names shown
         self.drawn = np.empty((0, 4))  # their boxes as shown now (pixels; none while hidden)
         self.held: int | None = None  # the rank a storyboard shot holds (settle), None: the best that fits
+        self.avoid = np.empty((0, 4))  # the caption's band (pixels), set by OpenMaps: the names keep off it
 
     def _shown(self, form: int) -> np.ndarray:
         return self.column % self.forms[form][2] == 0
@@ -91,7 +92,7 @@ class MapNames:
         if font > self.largest_only and not within(boxes, grid):
             return None  # larger than a grid index's: inside the outline, clear of the block's label
         for k, b in enumerate(boxes):
-            if not inside(b, w, h) or b[1] < self.floor * h or hits(b, maps, 1.0).any():
+            if not inside(b, w, h) or b[1] < self.floor * h or hits(b, maps, 1.0).any() or hits(b, self.avoid).any():
                 return None
             if hits(b, boxes[:k], gap).any():
                 return None

@@ -105,6 +105,7 @@ class _GridTexts:
         self.font: int | None = None  # the size shown (None: hidden)
         self.drawn = np.empty((0, 4))  # the texts' boxes as shown now (pixels; none while hidden)
         self.held: int | None = None  # the size a storyboard shot holds (settle), None: the largest that fits
+        self.avoid = np.empty((0, 4))  # the caption's band (pixels), set by OpenMaps: the texts keep off it
 
     def fitting(self, matrix: np.ndarray, w: int, h: int) -> list[int]:
         """The font sizes at which the texts hold clear of the maps and of each other, inside the
@@ -124,6 +125,7 @@ class _GridTexts:
                 not inside(b, w, h)
                 or b[1] < self.floor * h
                 or hits(b, maps, 1.0).any()
+                or hits(b, self.avoid, GAP).any()
                 or hits(b, boxes[:k], GAP).any()
                 for k, b in enumerate(boxes)
             ):
@@ -188,6 +190,7 @@ class OpenMaps:
         self.kernels: list[_Kernels] = []
         self.texts: list[_GridTexts] = []  # shown with the open layout, where the camera leaves them room
         self.renderer, self.shown, self.camera = stage.renderer, True, None
+        self.caption = None  # the pane's Caption (overlays/__init__): the texts keep off its band
         for block in stage.scene.blocks:
             if block.opened is None:
                 continue
@@ -243,6 +246,7 @@ class OpenMaps:
                 continue
             place(f)
             matrix, w, h = camera_matrix(self.renderer)
+            self._keep_off_caption()
             for sizes, texts in zip(fitting, self.texts):
                 sizes.append(texts.fitting(matrix, w, h))
         for sizes, texts in zip(fitting, self.texts):
@@ -257,12 +261,21 @@ class OpenMaps:
             return
         self.camera = key
         matrix, w, h = camera_matrix(self.renderer)
+        self._keep_off_caption()
         for texts in self.texts:
             shown = self.shown and texts.fit(matrix, w, h)
             if not shown:
                 texts.drawn = np.empty((0, 4))
             for actor in texts.actors:
                 actor.SetVisibility(shown)
+
+    def _keep_off_caption(self) -> None:
+        """Each grid's texts told the caption's band (its last words', shown or not: the texts do not
+        jump as it fades): the note under conv2's grid stood on the caption at 720p."""
+        band = self.caption.band() if self.caption is not None else None
+        avoid = np.array([band], dtype=float) if band is not None else np.empty((0, 4))
+        for texts in self.texts:
+            texts.avoid = avoid
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
         """The boxes (x0, y0, x1, y1, pane fractions) of every text the open layout shows under the
