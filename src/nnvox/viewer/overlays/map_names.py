@@ -2,9 +2,9 @@
 each map where the camera leaves that room (at the subject's size, else a grid index's); else the
 number alone over each, "map 0" heading them, as a weight grid names its filters
 (overlays/grid_indices.py): "map 0  1  2  3" over the top row, "4  5  6  7" over the next; where
-neighbouring numbers would come nearer than grid_indices.GAP of a line (the names: a label's
-GAP), only every other (every
-fourth, ...) column's. A lecture's picture draws none smaller than a grid index (theme.INDEX_TEXT):
+neighbouring numbers would come nearer than grid_indices.GAP of a line (the names: a label's GAP),
+only every other (every fourth, ...) column's. Clear of the maps, the picture's edges, the legends
+and the caption's band. A lecture's picture draws none smaller than a grid index (theme.INDEX_TEXT):
 where even the sparsest does not fit, none (conv2's 16 maps of 10 x 10 at 1080p had no names at all:
 "map 10" at 37 px capitals is wider than a map and its gap). The window's last resort: a note's size.
 
