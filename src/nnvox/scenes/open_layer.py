@@ -39,7 +39,6 @@ MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
 EASING = "smooth"
-LABELLED_MAPS = 16  # more maps than this: no "map k" label under each (they would not fit)
 OPEN_DIRECTION = (0.0, -1.0, 0.0)  # from the grid towards a camera facing it
 # the layer types whose maps each have a kernel beside them (open_kernels.py), by the module's class
 # name (a collapsed "ConvBlock" is not one): True where the weight is (in, out / groups, kh, kw)
