@@ -63,3 +63,35 @@ def test_a_text_moved_by_a_pixel_switches_whole():
     band = np.ones((h, w), bool)
     frame = texts_switched(layers(band), layers(band & ~glyph), 0.5)
     assert np.all(frame[~glyph] == 235), "the band both shots draw faded with the text in it"
+
+
+def _glyphs(h: int, w: int, columns, strength: float = 1.0, fringe: float = 0.0) -> Layers:
+    """Glyphs as 2-px bars at `columns` (rows 4..12) covered `strength`, with a faint `fringe` row
+    joining them all (anti-aliasing between a line's letters)."""
+    cover = np.zeros((h, w), np.float32)
+    cover[10, :] = fringe
+    for x in columns:
+        cover[4:12, x : x + 2] = strength
+    ink = cover[..., None] * 235.0
+    return Layers(np.full((h, w, 3), GROUND, np.float32), np.repeat(ink, 3, axis=2), cover[..., None])
+
+
+@pytest.mark.parametrize("a", [0.2, 0.5, 0.8])
+def test_a_label_only_dimmed_blends_and_never_blinks(a):
+    """The forward pass dims the labels of the blocks it has not reached: at the move into it, each
+    dimmed label faded out and back in dim (a blink); the same shape at another strength blends."""
+    bright, dim = _glyphs(16, 40, [6, 12, 18]), _glyphs(16, 40, [6, 12, 18], strength=0.3)
+    frame = texts_switched(bright, dim, a).astype(float)
+    level = frame[4:12, 6:8].mean()
+    expected = GROUND + (235 - GROUND) * (1 - 0.7 * a)
+    assert abs(level - expected) < 3, f"at {a}: the label at {level:.0f}, blending would be {expected:.0f}"
+
+
+def test_a_line_that_gains_a_word_keeps_its_other_words():
+    """The heads-up line gains ", predicted 9" at the move into the forward pass: its other words,
+    joined to the new one only by faint fringes, must stay at full strength (the whole line dimmed)."""
+    before = _glyphs(16, 60, [4, 10, 16], fringe=0.05)
+    after = _glyphs(16, 60, [4, 10, 16, 40, 46], fringe=0.05)
+    frame = texts_switched(before, after, 0.5).astype(float)
+    assert np.all(frame[4:10, 4:6] >= 234), "a word both shots draw dimmed with the new one"
+    assert frame[4:10, 40:42].max() < GROUND + 2, "the new word showed before the old texts were out"

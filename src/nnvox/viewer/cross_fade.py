@@ -77,34 +77,67 @@ SAME_TEXT = 2.0  # levels (of 255): an overlay pixel two shots draw alike (a lab
 # its old self at scattered pixels, which stayed while the rest faded (torn glyphs). Larger pieces
 # (the caption's band, a panel) switch pixel by pixel, the band staying where both draw it.
 WHOLE_PIECE = 0.05
+PIECE_COVER = 0.25  # covered at least this much to make a piece: the faint anti-aliased fringes between
+# a line's glyphs joined the whole heads-up line into one piece, dimmed whole for its one new word
+SAME_SHAPE = 0.9  # of a piece's inked pixels alike at both shots: drawn in the same shape (it blends)
 
 
 def texts_switched(before: Layers, after: Layers, a: float) -> np.ndarray:
     """The frame `a` (0..1) of the way from `before` to `after` where a camera move changes shots at
     one pose (shot_changes.MOVE_FADE): the pictures mixed; the overlay pixels both shots draw alike
-    stay, and the others switch in two halves, `before`'s fading out, then `after`'s fading in, so a
-    label that moves or changes size between the shots never shows twice (one image dissolve drew
-    the old label and the new one overlaid)."""
+    stay; a text drawn in the same shape at both, only lit or dimmed, blends from one to the other;
+    the others switch in two halves, `before`'s fading out, then `after`'s fading in, so a label that
+    moves or changes size between the shots never shows twice (one image dissolve drew the old label
+    and the new one overlaid), and one that only dims never blinks out and back (the forward pass's
+    labels did, dimming at its first frame)."""
     picture = before.picture * (1 - a) + after.picture * a
     differs = (np.abs(before.cover - after.cover)[..., 0] * 255 > SAME_TEXT) | (
         np.abs(before.ink - after.ink).max(axis=2) > SAME_TEXT
     )
-    same = ~_switching(differs, (before.cover[..., 0] > 0.01) | (after.cover[..., 0] > 0.01))[..., None]
+    drawn = (before.cover[..., 0] > PIECE_COVER) | (after.cover[..., 0] > PIECE_COVER)
+    pieces = _pieces(drawn)
+    blends = differs & _same_shape(before.cover[..., 0], after.cover[..., 0], pieces)
+    same = ~_switching(differs & ~blends, drawn, pieces)[..., None]
     out = picture
     for layer, weight in ((before, max(0.0, 1 - 2 * a)), (after, max(0.0, 2 * a - 1))):
         w = np.where(same, 1.0 if layer is before else 0.0, weight).astype(np.float32)
         out = Layers(out, layer.ink * w, layer.cover * w).composite()
+    mixed = Layers(picture, before.ink * (1 - a) + after.ink * a, before.cover * (1 - a) + after.cover * a)
+    out = np.where(blends[..., None], mixed.composite(), out)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
-def _switching(differs: np.ndarray, drawn: np.ndarray) -> np.ndarray:
-    """The overlay pixels that switch: each piece of overlay (touching pixels either shot draws) up
-    to WHOLE_PIECE of the frame wholly where any of its pixels `differs`, larger ones where they differ."""
+def _pieces(drawn: np.ndarray) -> np.ndarray:
+    """Each piece of overlay (touching pixels drawn at either shot) numbered from 1, 0 elsewhere."""
     from scipy.ndimage import label
 
+    return label(drawn)[0]
+
+
+def _same_shape(before: np.ndarray, after: np.ndarray, pieces: np.ndarray) -> np.ndarray:
+    """The pixels of the pieces drawn in the same shape at both shots, at any strength (a label dimmed
+    with its block): each piece's pixels covered at least half its strongest, alike at SAME_SHAPE of them."""
+    from scipy.ndimage import maximum
+
+    if not pieces.any():
+        return np.zeros(pieces.shape, bool)
+    index = np.arange(pieces.max() + 1)
+    top_before, top_after = (np.asarray(maximum(c, pieces, index)) for c in (before, after))
+    inked_before, inked_after = before > top_before[pieces] / 2, after > top_after[pieces] / 2
+    shown = (pieces > 0) & (inked_before | inked_after)
+    size = np.bincount(pieces[shown], minlength=index.size)
+    unlike = np.bincount(pieces[shown & (inked_before ^ inked_after)], minlength=index.size)
+    alike = (unlike <= (1 - SAME_SHAPE) * size) & (top_before > 0) & (top_after > 0)
+    alike[0] = False
+    return alike[pieces]
+
+
+def _switching(differs: np.ndarray, drawn: np.ndarray, pieces: np.ndarray | None = None) -> np.ndarray:
+    """The overlay pixels that switch: each piece of overlay (touching pixels either shot draws) up
+    to WHOLE_PIECE of the frame wholly where any of its pixels `differs`, larger ones where they differ."""
     if not differs.any():
         return differs
-    pieces, _ = label(drawn)
+    pieces = _pieces(drawn) if pieces is None else pieces
     sizes = np.bincount(pieces.ravel())
     changed = np.unique(pieces[differs & (pieces > 0)])
     changed = changed[sizes[changed] <= WHOLE_PIECE * differs.size]
