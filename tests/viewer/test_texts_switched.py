@@ -45,21 +45,26 @@ def test_the_pictures_still_mix():
     assert texts_switched(before, after, 0.5)[0, 0, 0] == round(GROUND + 50)
 
 
-def test_a_text_moved_by_a_pixel_switches_whole():
-    """A label one pixel off its place in the next shot matches itself at scattered pixels: none of
-    them may stay at full strength while the rest of it fades (torn glyphs); a piece as large as a
-    caption's band switches only where it differs."""
+def test_a_text_moved_switches_whole_and_one_a_pixel_off_blends():
+    """A label a few pixels off its place in the next shot matches itself at scattered pixels: none
+    of them may stay at full strength while the rest of it fades (torn glyphs); one a pixel off (a
+    heads-up line's glyphs, the line laid again) blends, never tearing nor blinking; a piece as large
+    as a caption's band switches only where it differs."""
     h, w = 40, 80
     glyph = np.zeros((h, w), bool)
     glyph[12:20, 30:32] = glyph[12:20, 36:38] = glyph[15, 30:38] = True  # an "H"
-    moved = np.roll(glyph, 1, axis=1)
 
     def layers(mask):
         ink = np.where(mask[..., None], 235.0, 0.0).astype(np.float32)
         return Layers(np.full((h, w, 3), GROUND, np.float32), ink, mask[..., None].astype(np.float32))
 
-    frame = texts_switched(layers(glyph), layers(moved), 0.5)
+    frame = texts_switched(layers(glyph), layers(np.roll(glyph, 3, axis=1)), 0.5)
     assert frame.max() <= GROUND + 1, "part of the label stayed while the rest of it faded"
+    nudged = np.roll(glyph, 1, axis=1)
+    for a in (0.25, 0.5, 0.75):
+        frame = texts_switched(layers(glyph), layers(nudged), a)[..., 0].astype(float)
+        assert np.all(frame[glyph & nudged] >= 234), f"at {a}: a glyph a pixel off dimmed where both draw it"
+        assert np.all(frame[glyph ^ nudged] > GROUND + 40), f"at {a}: a glyph a pixel off blinked at its edges"
     band = np.ones((h, w), bool)
     frame = texts_switched(layers(band), layers(band & ~glyph), 0.5)
     assert np.all(frame[~glyph] == 235), "the band both shots draw faded with the text in it"

@@ -116,8 +116,9 @@ def _pieces(drawn: np.ndarray) -> np.ndarray:
 
 def _same_shape(before: np.ndarray, after: np.ndarray, pieces: np.ndarray) -> np.ndarray:
     """The pixels of the pieces drawn in the same shape at both shots, at any strength (a label dimmed
-    with its block): each piece's pixels covered at least half its strongest, alike at SAME_SHAPE of them."""
-    from scipy.ndimage import maximum
+    with its block, or drawn a pixel off): each piece's pixels covered at least half its strongest, alike
+    (within a pixel) at SAME_SHAPE of them."""
+    from scipy.ndimage import binary_dilation, maximum
 
     if not pieces.any():
         return np.zeros(pieces.shape, bool)
@@ -126,7 +127,8 @@ def _same_shape(before: np.ndarray, after: np.ndarray, pieces: np.ndarray) -> np
     inked_before, inked_after = before > top_before[pieces] / 2, after > top_after[pieces] / 2
     shown = (pieces > 0) & (inked_before | inked_after)
     size = np.bincount(pieces[shown], minlength=index.size)
-    unlike = np.bincount(pieces[shown & (inked_before ^ inked_after)], minlength=index.size)
+    grown_before, grown_after = binary_dilation(inked_before), binary_dilation(inked_after)  # a pixel off alike
+    unlike = np.bincount(pieces[(inked_before & ~grown_after) | (inked_after & ~grown_before)], minlength=index.size)
     alike = (unlike <= (1 - SAME_SHAPE) * size) & (top_before > 0) & (top_after > 0)
     alike[0] = False
     return alike[pieces]
