@@ -1,5 +1,5 @@
 """The lecture storyboard `nnvox demo` ships, checked as text against the model the demo trains (no GL):
-it parses, names only layers of that model and probe samples it records, lasts about 60-90 s (at most 105), tells its
+it parses, names only layers of that model and probe samples it records, lasts about 60-90 s (at most 110), tells its
 story in a teaching order at a readable pace, and shows no command-line text or method jargon."""
 
 import itertools
@@ -48,8 +48,8 @@ def test_the_demo_trains_the_28_by_28_lenet():
 def test_the_lecture_lasts_about_60_to_90_seconds_at_1080p30(board):
     # "about 60-90 s": the explained convolution paced for reading aloud, the scrubs' stops (3.5 s
     # each, where the answer changes) and the title, overview and mistake long enough to talk over
-    # (a lecturer's watch asked for each) take about 12 more
-    assert 60 <= board.seconds <= 105, board.seconds
+    # (a lecturer's watch asked for each), and a stop on each of the 9's three dips take about 19 more
+    assert 60 <= board.seconds <= 110, board.seconds
     assert board.preset == "1080p30" and board.size is None and board.fps is None
 
 

@@ -47,6 +47,14 @@ def dipping_run(tmp_path_factory):
     return open_run(out)
 
 
+def test_every_setback_stops_before_a_larger_step_forward():
+    """The lecture's 9 (epochs 0-10: 10 51 76 93 70 99 99 91 100 96 100%): its dips at epochs 4, 7 and
+    9 all stop, largest first, before the larger rises of epochs 2 and 5 (the epoch-7 dip passed in
+    0.5 s and a lecturer could not point at it under "not every epoch helps")."""
+    nine = np.array([10, 51, 76, 93, 70, 99, 99, 91, 100, 96, 100]) / 100
+    assert ranked(np.diff(nine), signed=True)[:6] == (0, 10, 1, 4, 7, 9)
+
+
 def test_the_answer_is_the_probability_of_the_samples_class(dipping_run):
     scene = build_scene(dipping_run)
     np.testing.assert_allclose(answer_curve(scene, 0, list(range(6))), ANSWER, atol=1e-3)  # (stored as float16)

@@ -10,9 +10,10 @@ What changes is read from the run's values as the shot shows them:
 
 Which snapshots stop, the most telling first (IMPORTANCE, as scenes/explain_pace ranks a window's
 stops by name): always the first and the last (where the scrub starts and ends), then the snapshot
-after the largest change (the leap: the lecture's 9 at epoch 1, 10% -> 51%), then the one after the
-largest setback (a change against the whole scrub's direction: epoch 4, 93% -> 70%; none where what
-changes has no direction, a colour change), then the others by the size of the change they bring.
+after the largest change (the leap: the lecture's 9 at epoch 1, 10% -> 51%), then those after each
+setback, the largest first (a change against the whole scrub's direction: epoch 4, 93% -> 70%, epoch 7,
+99% -> 91%, epoch 9, 100% -> 96%: "not every epoch helps" is said at each; none where what changes has
+no direction, a colour change), then the others by the size of the change they bring.
 A shot keeps as many stops as its length allows with each at least STOP_SECONDS and every other
 snapshot at least PASS_SECONDS: fewer stops, never a faster pace."""
 
@@ -28,7 +29,7 @@ STOP_SECONDS = 3.5
 # a snapshot passed through: its epoch read in the heads-up line (a fixation on a number is about
 # 0.3 s), 15 frames at 30 fps, so the count of epochs stays visible
 PASS_SECONDS = 0.5
-IMPORTANCE = ("ends", "leap", "setback", "others")
+IMPORTANCE = ("ends", "leap", "setbacks", "others")
 STOP_CHOICES = ("auto",)  # the storyboard's values for `stops`
 
 
@@ -66,8 +67,9 @@ def colour_change(scene, sample: int, snapshots: list[int]) -> np.ndarray:
 
 def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     """Positions (0 .. len(steps)) along a scrub, the most telling first (IMPORTANCE): both ends, the
-    snapshot after the largest step (`steps[k - 1]` leads into position k), after the largest step
-    against the whole scrub's direction where `signed`, then the others by the size of their step."""
+    snapshot after the largest step (`steps[k - 1]` leads into position k), after each step against
+    the whole scrub's direction where `signed` (the largest first), then the others by the size of
+    their step."""
     last = len(steps)
     order = [0, last] if last > 0 else [0]
     size = np.abs(steps)
@@ -76,8 +78,7 @@ def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
         order.append(by_size[0])
     direction = np.sign(steps.sum()) if signed else 0.0
     against = [k for k in by_size if direction != 0 and np.sign(steps[k - 1]) == -direction]
-    if against:
-        order.append(against[0])
+    order += against
     order += by_size
     order += range(last + 1)  # the unchanged ones last (a float16 answer at 1.0 for epochs): all counted
     return tuple(dict.fromkeys(order))
