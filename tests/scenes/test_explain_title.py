@@ -1,6 +1,6 @@
 """The explaining shot's title (overlays/explain_inset._title, faded by Moment.titled) over the
-lecture's 20 s shot at 30 fps: it fades only where its words change ("row 6, column 18 · position
-187 of 784" to "sliding to row 27, column 27" and back to the map's end), never switching words in
+lecture's 20 s shot at 30 fps: it fades only where its words change ("row 6, column 18 · 187 of 784
+computed" to "sliding to row 27, column 27" and back to the map's end), never switching words in
 one frame at full strength; where only its numbers change (the walk from one position to the next)
 it stays at full strength, the numbers changing at the frame the inset's change (a fade at every
 walked position blinked it about once a second for 3 s)."""

@@ -337,11 +337,10 @@ def _two_places(v: float) -> str:
     return "0.00" if text == "-0.00" else text.replace("-", "−")
 
 
-def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run):
-    """A lecturer read "row 6, column 10 (179 of 784)": rows and columns from 0, the count from 1
-    (6 · 28 + 10 = 178). Rows, columns, maps and units count from 0, as PyTorch indexes and as every
-    shot numbers maps and classes; the position in reading order is a count in plain words,
-    row × width + column + 1 of all ("(783 of 0–783)" read oddly: "position 784 of 784")."""
+def test_the_heading_counts_from_0_where_it_indexes_and_counts_values_computed(lenet_run):
+    """Rows, columns, maps and units count from 0, as PyTorch indexes and as every shot numbers maps
+    and classes; how far the map is done is a count of values computed ("(783 of 0–783)" read oddly,
+    and "row 6, column 15 · position 184" read as mixed counting: 6 · 28 + 15 = 183)."""
     from nnvox.viewer.overlays.explain_inset import _title
 
     explained = Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12)
@@ -350,11 +349,11 @@ def test_the_heading_counts_the_position_from_0_as_its_row_and_column(lenet_run)
         m = explained.at(progress, last)
         m = dataclasses.replace(m, sweeping=False)  # where it stands (sweeping, the heading names where to)
         _, row, col = m.step.position
-        assert _title(m) == f"conv1: map 0, row {row}, column {col} · position {row * 28 + col + 1} of 784"
-    assert _title(m) == "conv1: map 0, row 27, column 27 · position 784 of 784"  # the last
+        assert _title(m) == f"conv1: map 0, row {row}, column {col} · {row * 28 + col + 1} of 784 computed"
+    assert _title(m) == "conv1: map 0, row 27, column 27 · 784 of 784 computed"  # the last
     dense = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.0, last)
     unit = dense.step.position[0]
-    assert _title(dense) == f"fc1: unit {unit} · position {unit + 1} of {dense.total}"
+    assert _title(dense) == f"fc1: unit {unit} · {unit + 1} of {dense.total} computed"
     swept = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.5, last)
     assert swept.sweeping and _title(swept) == f"fc1: on to unit {swept.total - 1}"  # not "map 57"
 

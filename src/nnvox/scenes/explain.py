@@ -370,7 +370,7 @@ class Explanation:
 
     def _titled(self, progress: float, timing: tuple, chosen, walked) -> float:
         """How far the title shows at `progress`: faded out before its words change and in after
-        ("sliding to row 6, column 18" to "row 6, column 18 · position 187 of 784"), never switched
+        ("sliding to row 6, column 18" to "row 6, column 18 · 187 of 784 computed"), never switched
         in one frame (44.4 s); where only its numbers change (walking from one position to the
         next, a stop after its walk) not at all: they change with the inset's numbers (a fade at
         every walked position blinked the heading about once a second)."""

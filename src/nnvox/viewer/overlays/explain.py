@@ -270,18 +270,14 @@ class Explained:
 
     def _pending_key(self) -> bool:
         """Place the note as a key in a box of the covered rows' colour (a lecture's map too narrow
-        for "computed" at theme.EXPLAIN_TEXT): in the inset left of its colour-only patch
-        (inset.key_room), else under the blocks at the title-safe edge (where the input's label may
-        stand: a caption's inset has the room); whether it fits."""
+        for "computed" at theme.EXPLAIN_TEXT): under the blocks at the title-safe edge, by the map it
+        names, else in the inset left of its colour-only patch (inset.key_room; there a lecturer's
+        class read it as the sum's "not yet computed"); whether it fits."""
         size = self.key.GetTextProperty().GetFontSize()
         box = [0, 0, 0, 0]
         vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), PENDING_NOTE, box, 72)
         width, height = box[1] - box[0] + 1, box[3] - box[2] + 1
         pad = 0.2 * size  # its frame clear of the grid, the bar's end and the edges
-        room = self.inset.key_room
-        if room is not None and width + 2 * pad <= room[2] - room[0] and height + 2 * pad <= room[1] - room[3]:
-            self.key.SetPosition(room[0] + pad, room[1] - pad)
-            return True
         coord = vtk.vtkCoordinate()
         coord.SetCoordinateSystemToWorld()
         lowest = []
@@ -291,9 +287,15 @@ class Explained:
                 coord.SetValue(*corner)
                 lowest.append(coord.GetComputedDoubleViewportValue(self.stage.renderer)[1])
         top, left = min(lowest) - 0.6 * size, TITLE_SAFE * self.stage.pane_width + pad  # clear of the window's outline
-        self.key.SetPosition(left, top)
         floor = max(self.inset.floor, TITLE_SAFE * self.stage.pane_height)
-        return top - height >= floor + 0.3 * size and left + width + 0.3 * size <= self.inset.box[0]
+        if top - height >= floor + 0.3 * size and left + width + 0.3 * size <= self.inset.box[0]:
+            self.key.SetPosition(left, top)
+            return True
+        room = self.inset.key_room
+        if room is not None and width + 2 * pad <= room[2] - room[0] and height + 2 * pad <= room[1] - room[3]:
+            self.key.SetPosition(room[0] + pad, room[1] - pad)
+            return True
+        return False
 
     def update(self, shown: Shown) -> None:
         block = self.sheet.block

@@ -304,7 +304,7 @@ class ExplainInset:
         x0 -= WIDE_LEFT if stage.options.hall and 9 * stage.pane_width >= 16 * stage.pane_height else 0.0
         self.box = (x0 * w, y0 * h, x1 * w, y1 * h)
         # a lecture's title starts at the frame's title-safe edge, over the blocks (it names the map
-        # and its layer: "conv1: map 0, row 6, column 18 · position 187 of 784" on one line, the
+        # and its layer: "conv1: map 0, row 6, column 18 · 187 of 784 computed" on one line, the
         # grids' numbers the room under it); the window's at the box's left
         self.title_left = TITLE_SAFE * w if stage.options.hall else None
         self.cover = cover_box(stage, self.box, font)
@@ -617,15 +617,15 @@ def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[flo
     return x, y + LINE * f, vtk.VTK_TEXT_LEFT
 
 
-BREAK = " · "  # between the title's where and its position in reading order: a line break where too wide
+BREAK = " · "  # between the title's where and the count computed: a line break where too wide
 
 
 def _title(m: Moment, widest: bool = False) -> str:
-    """`conv1: map 0, row 12, column 12 · position 349 of 784`; `widest`: with as many digits in each
+    """`conv1: map 0, row 12, column 12 · 349 of 784 computed`; `widest`: with as many digits in each
     number as it can have over the shot (the title's width over the shot, to lay out by). Rows,
     columns, maps and units count from 0, as PyTorch indexes and as every shot numbers maps, kernels
-    and classes; the position in reading order is a count, row × width + column + 1 ("(183 of
-    0–783)" read oddly to a lecturer: "position 184 of 784")."""
+    and classes; how far the map is computed is a count of values ("(183 of 0–783)" read oddly to a
+    lecturer, and "row 6, column 15 · position 184" read as mixed counting: 6 × 28 + 15 = 183)."""
     s = m.step
     if m.sweeping and not widest:  # sweeping between stops: where to, not where now
         if s.family == "linear":
@@ -641,7 +641,7 @@ def _title(m: Moment, widest: bool = False) -> str:
     else:
         at, count = s.position, m.done
     where = f"unit {at[0]}" if s.family == "linear" else f"map {at[0]}, row {at[1]}, column {at[2]}"
-    return f"{m.layer}: {where}{BREAK}position {count} of {m.total}"
+    return f"{m.layer}: {where}{BREAK}{count} of {m.total} computed"
 
 
 def _titles(m: Moment) -> list[str]:
