@@ -381,11 +381,11 @@ def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
             font = note.GetTextProperty().GetFontSize()
             assert note.GetInput() == PENDING_NOTE and cap_height(font) >= round(EXPLAIN_TEXT * size[1])
             assert font >= hall_font(size[1], EXPLAIN_TEXT)
-            if key:  # in the inset beside the patch, else under the blocks; on the covered rows' colour
+            if key:  # under the blocks, by the map it names (beside the sum it read as the sum's); on the covered rows' colour
                 x, y = note.GetPosition()
                 room = explain.inset.key_room
                 assert x >= TITLE_SAFE * size[0], (x, y)
-                assert x < explain.inset.box[0] or (room is not None and room[0] <= x < room[2]), (x, y, room)
+                assert x < explain.inset.box[0] and not (room is not None and room[0] <= x < room[2]), (x, y, room)
                 want = pending_colour(renderer.options.background, renderer.options.theme.colours.text)
                 box = image[size[1] - round(y) + 4 : size[1] - round(y) + 100, round(x) + 4 : round(x) + 200]
                 backed = (np.abs(box.astype(float) - want).max(axis=-1) < 6).mean()
