@@ -127,12 +127,6 @@ def test_the_docked_answer_stands_clear_and_never_pops_through_the_push_in(lenet
     assert not docked_pops, f"docked lists popping (frame, place, opacity before, after): {docked_pops}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the labels' layout (label_layout._place_classes) drops fc2's own list in one picture as it "
-    "loses its room at the frame's title-safe edge: its fade needs the layout's look ahead over the "
-    "shot's poses (settle_class_forms), not the dock",
-)
 def test_fc2s_own_list_fades_out_as_it_loses_its_room(lenet_run, tmp_path):
     _, _, pops = _check_push_in(_mistake_board(tmp_path, lenet_run))
     assert not [p for p in pops if p[1] == "fc2's own"], pops

@@ -139,6 +139,8 @@ class AnswerDock:
         self.group_left = 0.0  # the input group's left edge on screen
         self.beside_room = 0.0  # pixels the frame's title-safe edge leaves the list beside the input
         self.text = ""  # the list as last docked
+        self.last_list: tuple | None = None  # the column's own list's box and anchor (pixels) as last shown
+        self.tail = np.empty((0, 4))  # its box while it fades out after the layout dropped it
         self.caption = None  # the shot's caption (overlays/caption.py): the list stands over its band
 
     def _text_actor(self, size: int) -> vtk.vtkTextActor:
@@ -187,6 +189,7 @@ class AnswerDock:
         at its freedom, the coming one at the rest of it, times the answer's light where the column
         shows no list (where no labels are drawn: as far as the column is out of the frame)."""
         places = self.places() if self.docks and self.text else {}
+        self.tail = self.fade_column_list()
         free = self.freedom(places)
         self.choose(places, free)
         stands_in = self.out if self.column is None or self.column_list_shown() else 1.0
@@ -243,7 +246,7 @@ class AnswerDock:
         on = on_frame(self.rects, w, h)
         rects, group = self.rects[on], self.rects[self.group].reshape(-1, 4)
         others = self.rects[on & ~np.isin(np.arange(len(self.rects)), self.group)]
-        held = np.vstack([self.list_boxes(), self.held_boxes(w, h)])
+        held = np.vstack([self.list_boxes(), self.held_boxes(w, h), self.tail])
         free = {}
         for place, box in places.items():
             soft = others if place == "beside the input" else rects  # beside the input: its gap kept
@@ -252,6 +255,43 @@ class AnswerDock:
             room = min(room, self.beside_room / (FREE_FADE * w)) if place == "beside the input" else room
             free[place] = 0.0 if clearance(box, hard) < -TOUCH else float(np.clip(room, 0.0, 1.0))
         return free
+
+    def fade_column_list(self) -> np.ndarray:
+        """The column's own list, dropped by the labels' layout as it loses its room (the lecture's
+        push-in: at the frame's title-safe edge as the camera moves the column out), fades out rather
+        than leaving in one picture: drawn where it stood, moving with its column, as it moves on by
+        FREE_FADE of the frame's width, while it stays clear of every other block and label. Returns
+        its box (pixels) while it shows, for the places to keep clear of."""
+        from nnvox.viewer.label_layout import project
+
+        c, none = self.column, np.empty((0, 4))
+        w, h = self.stage.renderer.GetSize()
+        if c is None or not self.docks or not w or not h or not len(self.rects):
+            self.last_list = None
+            return none
+        anchor = project(np.array([c.top_anchor], dtype=float), camera_matrix(self.stage.renderer)[0], w, h)[0]
+        tp = c.top.GetTextProperty()
+        if self.column_list_shown():
+            if tp.GetOpacity() != self.light:  # (after a fade: its light as the visual set it)
+                self.show(c.top, self.light, self.box_opacity)
+            ours = [b for kind, block, _, b in self.layout.placement.shown if kind == "classes" and block == c.block]
+            self.last_list = (ours[0], anchor[:2]) if ours and c.top.GetVisibility() else None
+            return none
+        if self.last_list is None:
+            return none
+        box0, anchor0 = self.last_list
+        shift = anchor[:2] - anchor0
+        box = np.asarray(box0, dtype=float) + np.r_[shift, shift]
+        fade = 1.0 - float(np.hypot(*shift)) / (FREE_FADE * w)
+        own = [b.name for b in self.stage.scene.blocks].index(self.block.name)
+        on = on_frame(self.rects, w, h)
+        others = self.rects[on & (np.arange(len(self.rects)) != own)]
+        labels = np.array([b for _, _, _, b in self.layout.placement.shown], dtype=float).reshape(-1, 4)
+        if fade <= 0 or min(clearance(box, others), clearance(box, labels)) < 0:
+            self.last_list = None
+            return none
+        self.show(c.top, self.light * fade, self.box_opacity)
+        return box[None, :]
 
     def list_boxes(self) -> np.ndarray:
         """The columns' own lists of classes' boxes this picture (pixels), as the labels' layout placed them."""
