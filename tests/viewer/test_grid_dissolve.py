@@ -1,6 +1,7 @@
-"""The dissolve from one open grid framed alone to every grid (viewer/grid_dissolve.py): the 3D
-pictures mix, the texts are one pose's or the other's, never both (the lecture's 79.1-79.8 s showed
-conv1's "filter 0 1 2 …" at both poses, overlaid, for 0.7 s)."""
+"""The change from one open grid framed alone to every grid (viewer/grid_dissolve.py): the 3D
+pictures dip through the background, one at a time, and the texts are one pose's or the other's,
+never both (the lecture's 79.1-79.8 s showed conv1's "filter 0 1 2 …" at both poses, overlaid, for
+0.7 s, and then conv1's grid at both poses as two ghosts)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,23 @@ def test_a_dissolves_texts_are_one_poses_never_both_overlaid(dissolved):
     only_before = covered(before) & (after.cover[..., 0] < 0.01)
     assert only_after.sum() > 500 and only_before.sum() > 500  # the grids' indices stand elsewhere at each
     for share, own, other in ((0.3, only_before, only_after), (0.7, only_after, only_before)):
-        picture = (before.picture * (1 - share) + after.picture * share)[..., :3]
+        shown = before if share < 0.5 else after  # a dip: one pose's picture, towards the background
+        ground = np.array(RenderOptions(hall=True).background, float)
+        picture = ground + abs(1 - 2 * share) * (shown.picture[..., :3] - ground)
         ghost = np.abs(frames[share][..., :3] - picture).max(axis=2)
-        # the other pose's glyphs not drawn at all: its pixels are the mixed picture's
+        # the other pose's glyphs not drawn at all: its pixels are the dipped picture's
         assert np.percentile(ghost[other], 99) <= 3, (share, np.percentile(ghost[other], 99))
         assert np.median(ghost[own]) > 40, share  # its own pose's texts are there (fading)
+
+
+def test_the_two_poses_pictures_never_show_at_once(dissolved):
+    """Mixed, conv1's grid framed alone and framed beside conv2 stood as two ghosts: each frame of the
+    change shows one pose's picture (dipped towards the background), none of the other's."""
+    before, after, frames = dissolved
+    bare = (before.cover[..., 0] < 0.01) & (after.cover[..., 0] < 0.01)  # no text over the picture
+    ground = np.array(RenderOptions(hall=True).background, float)
+    for share, own, other in ((0.3, before, after), (0.7, after, before)):
+        apart = bare & (np.abs(own.picture[..., :3] - other.picture[..., :3]).max(axis=2) > 60)
+        assert apart.sum() > 2000, "the two poses' pictures no longer differ: the case is gone"
+        dipped = ground + abs(1 - 2 * share) * (own.picture[..., :3] - ground)
+        assert np.percentile(np.abs(frames[share][..., :3] - dipped).max(axis=2)[apart], 99) <= 3, share
