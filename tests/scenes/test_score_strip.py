@@ -30,12 +30,12 @@ def test_the_trail_is_the_samples_recorded_score_for_its_true_class_at_each_snap
             trail = scene.frame_at(index, sample=sample).scores
             assert trail.true == output.class_names[label] and trail.per == "epoch"
             np.testing.assert_allclose(trail.scores, expected[: index + 1], rtol=1e-6)
-            numbers = trail.line().split(": ", 1)[1].split(" · ")
-            assert numbers == [f"{s * 100:.0f}%" for s in expected[: index + 1]]
+            numbers = trail.line().split(": ", 1)[1].split(", ")
+            assert numbers == [f"{s * 100:.0f}" for s in expected[: index + 1]]
     # the class list beside the output rounds as the line does: the frame's own score, in its texts
     last = scene.frame_at(scene.n_snapshots - 1, sample=0)
     label = digits_run.sample_label(0, 0)
-    assert last.texts[output.name][label].split()[-1] == last.scores.line().split(" · ")[-1]
+    assert last.texts[output.name][label].split()[-1] == last.scores.line().split(", ")[-1] + "%"
 
 
 def test_no_trail_where_no_one_inputs_score_is_followed(digits_run):
@@ -47,8 +47,8 @@ def test_no_trail_where_no_one_inputs_score_is_followed(digits_run):
 
 def test_the_line_leaves_out_its_oldest_scores_and_keeps_the_frames_last():
     trail = ScoreTrail("9", "epoch", (0.104, 0.512, 0.762, 0.933, 0.696, 0.988, 0.992, 0.909))
-    assert trail.line() == "Score for 9 by epoch: 10% · 51% · 76% · 93% · 70% · 99% · 99% · 91%"
-    assert trail.line(dropped=5) == "Score for 9 by epoch: … 99% · 99% · 91%"
-    assert trail.line(dropped=50) == "Score for 9 by epoch: … 91%"  # the frame's own always
-    assert trail.line(start=6) == "Score for 9 by epoch: 99% · 91%"  # a scrub from epoch 6
+    assert trail.line() == "Score for 9 by epoch (%): 10, 51, 76, 93, 70, 99, 99, 91"
+    assert trail.line(dropped=5) == "Score for 9 by epoch (%): … 99, 99, 91"
+    assert trail.line(dropped=50) == "Score for 9 by epoch (%): … 91"  # the frame's own always
+    assert trail.line(start=6) == "Score for 9 by epoch (%): 99, 91"  # a scrub from epoch 6
     assert trail.line(start=9) is None

@@ -105,7 +105,8 @@ def moved_text(shares: dict[str, float], last_words: str) -> str | None:
     return f"Moved so far, of the distance by {last_words}: {named}"
 
 
-SCORES_BETWEEN = " · "  # between two snapshots' scores on the score line
+SCORES_BETWEEN = ", "  # between two snapshots' scores on the score line (" · " and a "%" each held 8 of the
+# lecture's 11 at 1080p: a lecturer never saw the whole run of them at once)
 DROPPED = "…"  # where the score line leaves out its oldest scores
 
 
@@ -121,21 +122,22 @@ class ScoreTrail:
     scores: tuple[float, ...]  # index k: snapshot k's
 
     def line(self, start: int = 0, dropped: int = 0, *, short: bool = False) -> str | None:
-        """ "Score for 9 by epoch: 10% · 51% · 76%": the scores from snapshot `start` to the frame's,
-        the `dropped` oldest of them left out ("… 76%"), the frame's always kept, last; `short`:
-        "Score for 9: ..." (a narrow frame's, which the first line tells the epoch); None where there
-        is none (the frame's snapshot before `start`)."""
+        """ "Score for 9 by epoch (%): 10, 51, 76": the scores from snapshot `start` to the frame's,
+        the `dropped` oldest of them left out ("… 76"), the frame's always kept, last; `short`:
+        "Score for 9 (%): ..." (a narrow frame's, which the first line tells the epoch); None where
+        there is none (the frame's snapshot before `start`)."""
         shown = self.scores[start:]
         if not shown:
             return None
         dropped = min(max(dropped, 0), len(shown) - 1)
-        numbers = SCORES_BETWEEN.join(percent(s) for s in shown[dropped:])
+        numbers = SCORES_BETWEEN.join(percent(s, sign="") for s in shown[dropped:])
         return f"{self.heading(short)} {f'{DROPPED} ' * bool(dropped)}{numbers}"
 
     def heading(self, short: bool = False) -> str:
-        return f"Score for {self.true}:" if short else f"Score for {self.true} by {self.per}:"
+        return f"Score for {self.true} (%):" if short else f"Score for {self.true} by {self.per} (%):"
 
 
-def percent(share: float) -> str:
-    """A score as the output's class list rounds it ("51%", "100%"); "–" where not finite."""
-    return f"{share * 100:.0f}%" if math.isfinite(share) else "–"
+def percent(share: float, sign: str = "%") -> str:
+    """A score as the output's class list rounds it ("51%", "100%"; `sign` "": "51", the line's
+    heading saying "%" once); "–" where not finite."""
+    return f"{share * 100:.0f}{sign}" if math.isfinite(share) else "–"

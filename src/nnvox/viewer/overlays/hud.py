@@ -187,11 +187,11 @@ class HeadsUpLine:
         return shortened(line, self.fits) if line else None
 
     def _short_heading(self, trail) -> bool:
-        """Whether the score line takes its short heading ("Score for 9:"): where the long one leaves
+        """Whether the score line takes its short heading ("Score for 9 (%):"): where the long one leaves
         room for fewer than SCORES_KEPT of the widest scores (a 4:3 frame's four), one wording a pane."""
         key = (trail.true, trail.per)
         if key not in self._headings:
-            widest = " ".join([trail.heading(), DROPPED, SCORES_BETWEEN.join(["100%"] * SCORES_KEPT)])
+            widest = " ".join([trail.heading(), DROPPED, SCORES_BETWEEN.join(["100"] * SCORES_KEPT)])
             self._headings[key] = not self.fits(widest)
         return self._headings[key]
 
