@@ -206,3 +206,24 @@ def test_a_label_hidden_after_its_layout_takes_its_leader_with_it(close_up, lene
         assert not any(on(s, boxes[name]) for s in after), f"{name}'s leader drawn without its label"
     finally:
         r.close()
+
+
+def test_a_block_coming_into_the_margin_fades_over_frames_not_at_once():
+    """The lecture's conv1 close-up (28.2 s): conv2 came into the title-safe margin beside relu2,
+    already covered whole, and joined its opaque cover in one frame. Here the two slide to the right
+    edge by a thousandth of the width a frame (the close-up's pan at 30 fps, 720p: 0.0007): each
+    block's cover grows by a few hundredths a frame, over 15 frames or more."""
+    step, edge = 0.001, 0.05
+    relu2, conv2 = np.array([0.942, 1.033]), np.array([0.839, 0.930])  # as drawn at 4.73 s into the shot
+    covers, unlabelled = [], []
+    for k in range(-40, 60):
+        spans = np.array([conv2, relu2]) + k * step
+        strips, hidden = side_strips(spans, reach=0.32, edge=edge)
+        covers.append(cover_alpha(spans, strips)[0])
+        unlabelled.append(hidden[0])
+    covers, unlabelled = np.array(covers), np.array(unlabelled)
+    # its label goes as its block is a fifth covered (close_up.HIDES), not with its neighbour's
+    assert unlabelled[-1] and not unlabelled[covers < 0.19].any() and unlabelled[covers > 0.21].all()
+    assert covers[0] == 0.0 and covers[-1] == pytest.approx(1.0)  # clear at first, gone at last
+    assert np.abs(np.diff(covers)).max() < 0.1, np.round(covers, 2)
+    assert ((covers > 0.05) & (covers < 0.95)).sum() >= 10

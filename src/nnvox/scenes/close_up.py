@@ -120,19 +120,47 @@ def side_strips(spans, reach: float, edge: float = 0.0) -> tuple[list[tuple[floa
         t = np.linspace(0.0, 1.0, 13)
         xs, alpha = 1.0 - band + band * t, smoothstep(t)
         return [(xs[k], xs[k + 1], alpha[k], alpha[k + 1]) for k in range(12)], none
-    alpha = float(smoothstep((spans[cut, 1] - 1.0 + edge + APPROACH) / APPROACH).max())
+    # each block fades by its own end's approach to the edge: one opacity for all (the nearest's)
+    # covered a block whole in one frame as it came into the margin (the lecture's conv2, 28.2 s,
+    # joined relu2's opaque cover at once)
+    level = np.where(cut, smoothstep((spans[:, 1] - 1.0 + edge + APPROACH) / APPROACH), 0.0)
     covered = cut.copy()
     while True:  # and the blocks reaching into the cover (an oblique view overlaps neighbours)
         start = spans[covered, 0].min()
         more = coverable & ~covered & (spans[:, 1] > start)
         if not more.any():
             break
+        for k in np.flatnonzero(more):  # as covered as those it reaches into, as far as it reaches in
+            under = covered & (spans[:, 0] < spans[k, 1])
+            level[k] = max(
+                level[k], float((level[under] * smoothstep((spans[k, 1] - spans[under, 0]) / APPROACH)).max())
+            )
         covered |= more
-    inside = spans[~covered & seen, 1]
-    gap = start - inside[inside <= start].max() if (inside <= start).any() else RAMP
-    ramp = max(min(RAMP, gap), 0.0)
-    strips = [(start, 1.0, alpha, alpha)] + ([(start - ramp, start, 0.0, alpha)] if ramp > 0 else [])
-    return strips, covered if alpha >= HIDES else none
+    strips, shown = _steps(spans, covered, seen, level)
+    return strips, covered & (shown >= HIDES)
+
+
+def _steps(spans: np.ndarray, covered: np.ndarray, seen: np.ndarray, level: np.ndarray):
+    """The strips of side_strips' cover: from each covered block's inner end to the edge, as opaque
+    as the most covered block from there in (so no block is covered more at its outer part than at
+    its inner), each rise eased over RAMP or the gap before it; and how covered each block is."""
+    order = np.flatnonzero(covered)[np.argsort(spans[covered, 0], kind="stable")]
+    starts, opacity = spans[order, 0], np.maximum.accumulate(level[order])
+    shown = np.zeros(len(spans))
+    shown[order] = opacity
+    strips, ramps = [], []
+    for i, (x0, a) in enumerate(zip(starts, opacity)):
+        below = opacity[i - 1] if i else 0.0
+        if i and a == below:
+            continue
+        x1 = next((x for x, b in zip(starts[i + 1 :], opacity[i + 1 :]) if b != a), 1.0)
+        strips.append((float(x0), float(x1), float(a), float(a)))
+        before = spans[seen & (spans[:, 1] <= x0), 1]
+        gap = x0 - before.max() if len(before) else RAMP
+        ramp = min(RAMP, gap, x0 - starts[i - 1] if i else RAMP)
+        if ramp > 0:
+            ramps.append((float(x0 - ramp), float(x0), float(below), float(a)))
+    return strips + ramps, shown
 
 
 def cover_alpha(spans, strips) -> np.ndarray:
