@@ -381,7 +381,8 @@ def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
             font = note.GetTextProperty().GetFontSize()
             assert note.GetInput() == PENDING_NOTE and cap_height(font) >= round(EXPLAIN_TEXT * size[1])
             assert font >= hall_font(size[1], EXPLAIN_TEXT)
-            if key:  # under the blocks, by the map it names (beside the sum it read as the sum's); on the covered rows' colour
+            if key:  # under the blocks, by the map it names (beside the sum it read as the sum's), boxed in
+                # the covered rows' colour
                 x, y = note.GetPosition()
                 room = explain.inset.key_room
                 assert x >= TITLE_SAFE * size[0], (x, y)
