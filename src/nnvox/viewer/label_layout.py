@@ -70,6 +70,9 @@ SIDES = ("above", "below", "right", "left")  # of its block, where a label stand
 RANKS = ("focused", "stage", "labelled", "if room", "on focus")  # a label's importance, most important first
 BESIDE = 0.5  # the farthest an "if room" label moves from its block, in its own heights
 PROMOTIONS = 3  # the times a layout places its hidden labels first, to find them room (_promote)
+PIECE = (
+    8.0  # pixels: a slanting line of a list of top classes is kept clear of as boxes this wide or tall (_line_pieces)
+)
 LEAD = 1.5  # the list of top classes stands this many of its font's sizes further off its column, for its lines
 
 
@@ -270,16 +273,23 @@ class ClassTextPlacing:
                 self.shown_forms[c.block] = form
                 texts = [a.GetInput() for a in c.rows] if form == "rows" else [c.top.GetInput()]
                 self.placement.shown += [("classes", c.block, t, b) for t, b in zip(texts, boxes)]
-                if form == "rows" or not c.leads():
+                if form == "rows" or not self._leading(c):
                     return boxes
                 own = rects[self.block_names.index(c.block)]
                 lines = _list_leaders(c, boxes[0], own, self._row_heights(c, matrix))
-                self.class_leaders += lines
-                return np.vstack([boxes, *(_line_box(line) for line in lines)])
+                self.class_leaders += lines if c.leads() else []
+                return np.vstack([boxes, *(_line_pieces(line) for line in lines)])
         show_classes(c, rows=None)
         self.shown_forms[c.block] = None
         self.placement.hidden.append((c.block, c.top.GetInput(), "no room for the class texts beside the output"))
         return np.empty((0, 4))
+
+    def _leading(self, c: ClassTexts) -> bool:
+        """Whether the list stands off its column for its lines to the rows, their room kept: where
+        it draws them (ClassTexts.leads), and through a shot from its first frame, before its texts
+        show (in the lecture's forward pass the list stood beside the column until the output lit,
+        then 54 px further off: relu3's label, its place taken, jumped away and back)."""
+        return c.leads() or (self.steady_lists and bool(c.order) and len(c.row_anchors) > 0)
 
     def _row_heights(self, c: ClassTexts, matrix) -> np.ndarray:
         """The screen heights (pixels, y up) of the listed classes' rows, most probable first."""
@@ -308,7 +318,7 @@ class ClassTextPlacing:
         else:
             box = project(np.array([c.top_anchor]), matrix, w, h)[:, [0, 1, 0, 1]] + top_box
             tries, lead = [(0, box)], 0.0
-            if c.leads():
+            if self._leading(c):
                 level = self._row_heights(c, matrix)[0] - c.entry_middles(box[0])[0]
                 if np.isfinite(level) and not self.steady_lists:  # a shot's list never follows its top class
                     tries.insert(0, (round(level), box + np.array([0, round(level), 0, round(level)])))
@@ -469,17 +479,18 @@ class LabelSides:
         self._apart = True
         return dict(self.held_sides)
 
-    def carried(self) -> dict[str, tuple[str, tuple[int, int]]]:
-        """Each label shown by the last layout: the side of its block it stands on and its offset
-        (pixels from its anchor), for a shot that carries the camera on to start from (carry_on)."""
+    def carried(self) -> dict[str, tuple[str, tuple[int, int], bool]]:
+        """Each label shown by the last layout: the side of its block it stands on, its offset
+        (pixels from its anchor) and whether it read by its first line alone, for a shot that
+        carries the camera on to start from (carry_on)."""
         blocks = self.placement.blocks
         return {
-            b: (side_of(box, blocks[b]), self._next[b])
-            for kind, b, _, box in self.placement.shown
+            b: (side_of(box, blocks[b]), self._next[b], shortened(t) == t and self._has_short_form(b))
+            for kind, b, t, box in self.placement.shown
             if kind == "block" and b in self._next
         }
 
-    def carry_on(self, carried: dict[str, tuple[str, tuple[int, int]]]) -> None:
+    def carry_on(self, carried: dict[str, tuple[str, tuple[int, int], bool]]) -> None:
         """Start the next settle_label_sides from `carried` (the shot before's carried(), {} for
         none): each label on the side and at the place it stood, kept while it has room there, so
         a camera move to the next shot fades only the labels that change (every label faded out
@@ -487,12 +498,23 @@ class LabelSides:
         self._carried = dict(carried)
 
     def _carried_offsets(self) -> dict:
-        return {b: offset for b, (_, offset) in self._carried.items()}
+        return {b: offset for b, (_, offset, *_) in self._carried.items()}
+
+    def _carried_short(self) -> set[str]:
+        """The labels the shot before ended reading by their first line alone: held so (a move's
+        labels keep their form as their place: pool2's shape line came back at the lecture's
+        move into the forward pass and pushed relu3's label 26 px aside at 480p)."""
+        return {b for b, (*_, short) in self._carried.items() if short}
 
     def _settle(self, poses: list, place, flipping: set[str]) -> set[str]:
         """settle_label_sides with the labels `flipping` let take another side where their own has
         no room; returns the labels held shown."""
-        self.held_sides, self.held_shown, self.held_short, self.flipping = {}, None, set(), set(flipping)
+        self.held_sides, self.held_shown, self.held_short, self.flipping = (
+            {},
+            None,
+            self._carried_short(),
+            set(flipping),
+        )
         counts: dict[str, Counter] = {}
         for placed, _ in self._lay_out_at(poses, place):
             for block, side in placed.items():
@@ -500,7 +522,7 @@ class LabelSides:
         self.held_sides = {block: count.most_common(1)[0][0] for block, count in counts.items()}
         # a move's labels keep the side they stood on as the shot before ended (where they find room:
         # the missing labels below move on otherwise), so a label stays put through the change
-        self.held_sides.update({b: side for b, (side, _) in self._carried.items() if b in counts})
+        self.held_sides.update({b: side for b, (side, *_) in self._carried.items() if b in counts})
         self.held_shown = {label.block for label in self.labels}
         order, resided = [label.block for label in self.labels], set()
         for _ in range(4 * len(self.labels) + 1):  # each pass but the last moves, shortens or drops a label
@@ -578,7 +600,7 @@ class LabelSides:
             missing = self._missing(self._lay_out_at(poses, place))
         if self.held_short and not missing and not set(self._shortened_now) - self.held_short:
             return True
-        self.held_short = set()
+        self.held_short = self._carried_short()
         return False
 
     def _lay_out_at(self, poses, place, stop: int | None = None) -> list[tuple[dict[str, str], set[str]]] | None:
@@ -853,7 +875,9 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self._last: dict = {}  # the same, the layout before
         self._passes: dict | None = None  # while settling: each pass laid out, by its holds (_lay_out_at)
         self._finds: dict | None = None  # ... and each place found (_find)
-        self._carried: dict[str, tuple[str, tuple[int, int]]] = {}  # block -> (side, offset) a move starts from
+        self._carried: dict[
+            str, tuple[str, tuple[int, int], bool]
+        ] = {}  # block -> (side, offset, short) a move starts from
         self.steady_lists = False  # a shot's lists of top classes hang from their column's top (settle_class_forms)
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
@@ -1142,6 +1166,27 @@ def _trimmed(box: np.ndarray, height: float) -> np.ndarray:
     padding (the font's line gap) meets the next row's still reads apart, glyphs never touching."""
     cut = max(0.0, (box[3] - box[1] - height) / 2)
     return box + np.array([0, cut, 0, -cut])
+
+
+def _line_pieces(segment) -> np.ndarray:
+    """A slanting line's boxes along it, each at most PIECE pixels across one way (n, 4): a label
+    keeps off the line, not off the box round it (fc2's list's lines, slanting from the column's
+    rows to the entries, barred the place under relu3's block by their boxes: relu3's label
+    jumped 83 px down and back in the forward pass at 480p, and fc1 found no room in the mistake
+    overview at 1080p)."""
+    x0, y0, x1, y1 = segment
+    n = int(np.clip(np.ceil(min(abs(x1 - x0), abs(y1 - y0)) / PIECE), 1, 32))
+    t = np.linspace(0.0, 1.0, n + 1)
+    xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+    return np.stack(
+        [
+            np.minimum(xs[:-1], xs[1:]),
+            np.minimum(ys[:-1], ys[1:]),
+            np.maximum(xs[:-1], xs[1:]),
+            np.maximum(ys[:-1], ys[1:]),
+        ],
+        axis=1,
+    )
 
 
 def _line_box(segment) -> np.ndarray:
