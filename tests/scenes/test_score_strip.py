@@ -52,3 +52,14 @@ def test_the_line_leaves_out_its_oldest_scores_and_keeps_the_frames_last():
     assert trail.line(dropped=50) == "Score for 9 by epoch (%): … 91"  # the frame's own always
     assert trail.line(start=6) == "Score for 9 by epoch (%): 99, 91"  # a scrub from epoch 6
     assert trail.line(start=9) is None
+
+
+def test_each_class_of_one_sample_has_its_own_scores(digits_run):
+    """The scores were kept per sample only: asked for a second class of the same sample, the first
+    class's came back."""
+    from nnvox.scenes.score_strip import true_scores
+
+    output = next(b for b in build_scene(digits_run).blocks if b.role == "output")
+    for label in (0, 1, 2):
+        got = true_scores(digits_run, output.key, 5, label)
+        np.testing.assert_allclose(got, _numpy_scores(digits_run, output.key, 5, label), rtol=1e-6)

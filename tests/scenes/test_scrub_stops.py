@@ -53,6 +53,9 @@ def test_every_setback_stops_before_a_larger_step_forward():
     0.5 s and a lecturer could not point at it under "not every epoch helps")."""
     nine = np.array([10, 51, 76, 93, 70, 99, 99, 91, 100, 96, 100]) / 100
     assert ranked(np.diff(nine), signed=True)[:6] == (0, 10, 1, 4, 7, 9)
+    # a float16 answer at 1.0 wobbling by 0.0005 ("100" to "100") is no dip: the larger rise goes first
+    stored = np.array([0.1, 0.5, 0.9, 1.0, 0.9995, 1.0, 1.0, 1.0], np.float16).astype(float)
+    assert ranked(np.diff(stored), signed=True)[:4] == (0, 7, 1, 2)
 
 
 def test_the_answer_is_the_probability_of_the_samples_class(dipping_run):

@@ -100,3 +100,22 @@ def test_a_line_that_gains_a_word_keeps_its_other_words():
     frame = texts_switched(before, after, 0.5).astype(float)
     assert np.all(frame[4:10, 4:6] >= 234), "a word both shots draw dimmed with the new one"
     assert frame[4:10, 40:42].max() < GROUND + 2, "the new word showed before the old texts were out"
+
+
+def test_a_dimmed_labels_soft_edges_blend_with_it():
+    """Pieces are the glyphs' pixels covered >= 0.25: the anti-aliased edges under that switched pixel
+    by pixel (out, then in) while the glyph blended, so a dimmed label thinned mid-move."""
+    h, w = 16, 24
+
+    def glyph(strength):
+        cover = np.zeros((h, w), np.float32)
+        cover[4:12, 10:12] = strength
+        cover[4:12, 9] = cover[4:12, 12] = 0.2 * strength  # soft edges
+        ink = np.repeat(cover[..., None] * 235.0, 3, axis=2)
+        return Layers(np.full((h, w, 3), GROUND, np.float32), ink, cover[..., None])
+
+    bright, dim = glyph(1.0), glyph(0.3)
+    ends = [bright.image()[4:12, 9, 0].mean(), dim.image()[4:12, 9, 0].mean()]
+    for a in (0.25, 0.5, 0.75):
+        edge = texts_switched(bright, dim, a)[4:12, 9, 0].astype(float).mean()
+        assert edge >= min(ends) - 1, f"at {a}: the soft edge at {edge:.0f}, below both ends {ends}"

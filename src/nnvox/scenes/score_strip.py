@@ -11,7 +11,7 @@ import numpy as np
 
 from nnvox.scenes.heads_up import ScoreTrail
 
-# per run, per (sample, output key): every snapshot's score (a frame asks at each position)
+# per run, per (sample, output key, class): every snapshot's score (a frame asks at each position)
 _SCORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -19,7 +19,7 @@ def true_scores(run, key: str, sample: int, label: int) -> tuple[float, ...]:
     """Snapshot by snapshot, the softmax probability (0..1) of class `label` in the output `key`
     recorded for probe `sample`; NaN where a snapshot did not record it or it is not finite."""
     scores = _SCORES.setdefault(run, {})
-    if (sample, key) not in scores:
+    if (sample, key, label) not in scores:
         found = []
         for index in range(len(run.snapshots)):
             out = run.read(index, [key], sample=sample, skip_missing=True).get(key)
@@ -29,8 +29,8 @@ def true_scores(run, key: str, sample: int, label: int) -> tuple[float, ...]:
                 continue
             e = np.exp(z - z.max())
             found.append(float(e[label] / e.sum()))
-        scores[sample, key] = tuple(found)
-    return scores[sample, key]
+        scores[sample, key, label] = tuple(found)
+    return scores[sample, key, label]
 
 
 def score_trail(run, scene, sample: int, index: int) -> ScoreTrail | None:

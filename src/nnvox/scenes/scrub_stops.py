@@ -30,6 +30,9 @@ STOP_SECONDS = 3.5
 # 0.3 s), 15 frames at 30 fps, so the count of epochs stays visible
 PASS_SECONDS = 0.5
 IMPORTANCE = ("ends", "leap", "setbacks", "others")
+# a setback that stops: a fall of at least a percentage point, as the score line and the class list
+# print it (a float16 answer at 1.0 wobbles by 0.0005: "100" to "100" is no dip to point at)
+SETBACK_LEAST = 0.01
 STOP_CHOICES = ("auto",)  # the storyboard's values for `stops`
 
 
@@ -68,8 +71,8 @@ def colour_change(scene, sample: int, snapshots: list[int]) -> np.ndarray:
 def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     """Positions (0 .. len(steps)) along a scrub, the most telling first (IMPORTANCE): both ends, the
     snapshot after the largest step (`steps[k - 1]` leads into position k), after each step against
-    the whole scrub's direction where `signed` (the largest first), then the others by the size of
-    their step."""
+    the whole scrub's direction where `signed` (the largest first; at least SETBACK_LEAST), then the
+    others by the size of their step."""
     last = len(steps)
     order = [0, last] if last > 0 else [0]
     size = np.abs(steps)
@@ -77,7 +80,7 @@ def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     if by_size:
         order.append(by_size[0])
     direction = np.sign(steps.sum()) if signed else 0.0
-    against = [k for k in by_size if direction != 0 and np.sign(steps[k - 1]) == -direction]
+    against = [k for k in by_size if direction != 0 and -direction * steps[k - 1] >= SETBACK_LEAST]
     order += against
     order += by_size
     order += range(last + 1)  # the unchanged ones last (a float16 answer at 1.0 for epochs): all counted

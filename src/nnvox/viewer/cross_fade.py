@@ -90,13 +90,17 @@ def texts_switched(before: Layers, after: Layers, a: float) -> np.ndarray:
     moves or changes size between the shots never shows twice (one image dissolve drew the old label
     and the new one overlaid), and one that only dims never blinks out and back (the forward pass's
     labels did, dimming at its first frame)."""
+    from scipy.ndimage import binary_dilation
+
     picture = before.picture * (1 - a) + after.picture * a
     differs = (np.abs(before.cover - after.cover)[..., 0] * 255 > SAME_TEXT) | (
         np.abs(before.ink - after.ink).max(axis=2) > SAME_TEXT
     )
     drawn = (before.cover[..., 0] > PIECE_COVER) | (after.cover[..., 0] > PIECE_COVER)
     pieces = _pieces(drawn)
-    blends = differs & _same_shape(before.cover[..., 0], after.cover[..., 0], pieces)
+    alike = _same_shape(before.cover[..., 0], after.cover[..., 0], pieces)
+    fringe = binary_dilation(alike, iterations=2) & (pieces == 0)  # its anti-aliased edges, under PIECE_COVER
+    blends = differs & (alike | fringe)
     same = ~_switching(differs & ~blends, drawn, pieces)[..., None]
     out = picture
     for layer, weight in ((before, max(0.0, 1 - 2 * a)), (after, max(0.0, 2 * a - 1))):

@@ -13,6 +13,7 @@ from nnvox.capture.run import open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.explain import Explanation, focused
+from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
 from nnvox.scenes.scene import CHANGE_MODES
@@ -267,8 +268,8 @@ class _Painter:
         pane.set_subject(shot_subject(shot))  # its labels at the subject's size
         pane.overlays.class_rows.dock(shot.view.mistake is not None)  # a mistake's answer kept on screen
         if pane.overlays.hud is not None:  # a scrub over training: the sample's scores so far (overlays/hud.py)
-            stops = [round(f.t) for f in frames]
-            pane.overlays.hud.show_scores(stops[0] if len(set(stops)) > 1 else None)
+            stops = [nearest_snapshot(f.t) for f in frames]  # the snapshots its pictures show
+            pane.overlays.hud.show_scores(min(stops) if len(set(stops)) > 1 else None)
         if pane.overlays.legends is not None:  # its notes (none under an explaining inset)
             pane.overlays.legends.show_notes(len({round(f.t) for f in frames}) > 1, shown=explained is None)
         values = shot_values(scene, frames, sample)  # each position's values read once for the passes and the render
