@@ -158,8 +158,20 @@ class AnswerDock:
         return actor
 
     def new_shot(self, docks: bool) -> None:
-        """A new shot, docking its answer or not: no place held from the last."""
+        """A new shot, docking its answer or not: no place held from the last, and the column's own
+        list at its full light again if the last shot faded it (fade_column_list: the column's
+        visual sets its light only as the output's light changes)."""
+        if self.last_list is not None:
+            self._restore_column_list()
         self.docks, self.where, self.coming, self.lit = docks, None, None, {}
+        self.last_list, self.tail = None, np.empty((0, 4))
+
+    def _restore_column_list(self) -> None:
+        """The column's own list back at the light its visual gave it (fade_column_list dimmed it),
+        its visibility left as the labels' layout set it."""
+        tp = self.column.top.GetTextProperty()
+        tp.SetOpacity(self.light)
+        tp.SetBackgroundOpacity(self.box_opacity * self.light)
 
     def update(self, values: np.ndarray, lit: float, texts) -> None:
         from nnvox.viewer.visuals import class_text_opacity
@@ -273,7 +285,7 @@ class AnswerDock:
         tp = c.top.GetTextProperty()
         if self.column_list_shown():
             if tp.GetOpacity() != self.light:  # (after a fade: its light as the visual set it)
-                self.show(c.top, self.light, self.box_opacity)
+                self._restore_column_list()
             ours = [b for kind, block, _, b in self.layout.placement.shown if kind == "classes" and block == c.block]
             self.last_list = (ours[0], anchor[:2]) if ours and c.top.GetVisibility() else None
             return none
@@ -288,6 +300,8 @@ class AnswerDock:
         others = self.rects[on & (np.arange(len(self.rects)) != own)]
         labels = np.array([b for _, _, _, b in self.layout.placement.shown], dtype=float).reshape(-1, 4)
         if fade <= 0 or min(clearance(box, others), clearance(box, labels)) < 0:
+            self._restore_column_list()  # (hidden by the layout: at its light for when it shows again)
+            c.top.SetVisibility(False)
             self.last_list = None
             return none
         self.show(c.top, self.light * fade, self.box_opacity)
