@@ -749,10 +749,16 @@ class LabelForms:
         layout before went first, the other only where it shows more (switching at every frame,
         the labels of the lecture's epochs scrub jumped 6 times in 10 s)."""
         kept = list(self.placement.hidden)  # the class texts' own
-        crowded = lambda: sum(why in (NO_ROOM, NO_ROOM_BESIDE) for _, _, why in self.placement.hidden)
+        ends = {lb.block for lb in self.labels if lb.end}
+        # hidden for want of room: the input's and output's first (ResNet-18's overview at 2160p kept
+        # its labels apart by hiding input and fc, where letting them stand by another block named both)
+        crowded = lambda: (
+            sum(b in ends and why in (NO_ROOM, NO_ROOM_BESIDE) for b, _, why in self.placement.hidden),
+            sum(why in (NO_ROOM, NO_ROOM_BESIDE) for _, _, why in self.placement.hidden),
+        )
         self._lay_labels(matrix, rects, taken)
         first, mode = crowded(), self._apart
-        if first:  # (those hidden out of the picture or through a shot would be hidden either way)
+        if first[1]:  # (those hidden out of the picture or through a shot would be hidden either way)
             self._apart = not mode
             self.placement.hidden = list(kept)
             self._lay_labels(matrix, rects, taken)
