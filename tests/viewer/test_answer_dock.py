@@ -48,7 +48,7 @@ def test_a_mistakes_close_up_keeps_its_wrong_answer_on_screen(lenet_run, docks):
         # beside the input it answers (the digit and its attribution plane), not alone in a corner
         from nnvox.viewer.camera_matrix import camera_matrix
         from nnvox.viewer.label_layout import block_rectangles
-        from nnvox.viewer.overlays.class_rows import input_group
+        from nnvox.viewer.overlays.answer_dock import input_group
 
         m, w, h = camera_matrix(pane.renderer)
         rects = block_rectangles(np.array([b.bounds for b in scene.blocks]), m, w, h)

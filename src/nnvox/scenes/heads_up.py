@@ -95,7 +95,6 @@ def moved_text(shares: dict[str, float], last_words: str) -> str | None:
     known = {k: v for k, v in shares.items() if math.isfinite(v)}
     if not known:
         return None
-    percent = lambda v: f"{round(v * 100)}%"
     if len(known) <= MOST_NAMED:
         named = ", ".join(f"{name} {percent(v)}" for name, v in known.items())
     else:

@@ -303,8 +303,13 @@ def close_up_sides(
 
 
 # of the change from the first grid to all of them (open_layer.WIDEN_SECONDS), the part the picture
-# dissolves over, from its start: the two pictures over each other for the whole 1.5 s read as a muddle
+# changes over (a dip through the background: viewer/grid_dissolve.py), from its start
 DISSOLVE_SHARE = 0.6
+
+
+def dissolve_end(leave: float, widened: float) -> float:
+    """Where (0..1 of the shot) the change from the first grid to all of them ends."""
+    return min(widened, leave + DISSOLVE_SHARE * (widened - leave))
 
 
 def grids_dissolve(camera: Callable[[float], CameraPose], tour) -> Callable[[float], tuple[CameraPose, float] | None]:
@@ -313,7 +318,7 @@ def grids_dissolve(camera: Callable[[float], CameraPose], tour) -> Callable[[flo
     over the change (the camera itself holds the first grid until then: open_camera)."""
     _, leave, widened = tour
     final = camera(widened)
-    end = min(widened, leave + DISSOLVE_SHARE * (widened - leave))
+    end = dissolve_end(leave, widened)
 
     def at(p: float) -> tuple[CameraPose, float] | None:
         return (final, ease("smooth", (p - leave) / (end - leave))) if leave < p < end else None
@@ -409,7 +414,7 @@ def open_camera(
     # move between the two slid the others in across the frame's edge, their tiles cut by it (a pan
     # from beside them, the lecture's conv2 at 61 s), or grew them in from it (a zoom)
     _, leave, widened = tour
-    end = leave + DISSOLVE_SHARE * (widened - leave)
+    end = dissolve_end(leave, widened)
     return lambda p: blend(whole, alone, ease("smooth", opened(p))) if p < end else facing
 
 
@@ -427,6 +432,6 @@ def _kept_in_frame(
     alone = kept_in_frame(camera, scene, [first], aspect, opened, slack, safe)
     # all of them kept from where the picture has dissolved into them (the dissolve's pose): the first
     # alone held until `widened` jumped there, a title-safe margin keeping the two apart
-    end = min(widened, leave + DISSOLVE_SHARE * (widened - leave))
+    end = dissolve_end(leave, widened)
     camera = lambda p: alone(p) if p < end else kept(p)
     return camera, grids_dissolve(camera, tour)

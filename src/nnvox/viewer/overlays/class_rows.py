@@ -10,7 +10,7 @@ import numpy as np
 import vtk
 
 from nnvox.scenes.scene import Block
-from nnvox.viewer.overlays.answer_dock import AnswerDock, input_group  # noqa: F401 (input_group: as before)
+from nnvox.viewer.overlays.answer_dock import AnswerDock
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import lines_actor
 from nnvox.viewer.theme import to_unit
