@@ -196,14 +196,14 @@ def test_a_label_never_jumps_while_the_camera_turns(lenet_run, tmp_path):
 
 
 def test_the_answer_list_rides_out_with_its_column_in_the_mistake_push_in(lenet_run, tmp_path):
-    """The lecture's push-in from the mistake's overview onto the input: fc2's list of top classes,
+    """The lecture's mistake shot, its push-in from the overview onto the input: fc2's list of top classes,
     past the title-safe edge from the second frame, was hidden through the shot (no form fit at
     every pose) while its column was on screen, 1.5 s before the docked list came in. It now shows
     beside its column at every frame with room for it in the frame (past the title-safe edge)."""
     from tests.viewer.picture_policy import one_shot_board, shot_pictures
     from tests.viewer.test_lecture_labels import _lecture_shot
 
-    shot = _lecture_shot(8)
+    shot = _lecture_shot(7)
     assert 'layer = "input"' in shot and "mistake" in shot, shot  # the lecture's push-in
     w, h = 854, 480
     framed, width = [], None
