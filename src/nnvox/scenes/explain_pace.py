@@ -294,8 +294,7 @@ def legible(
 ) -> float:
     """How far the numbers of the position the window stands on at `progress` (as schedule) are
     shown, 0 to 1: coming in over ARRIVING after it arrives, going over LEAVING before it leaves
-    (the first position: there from the shot's first frame); while it sweeps between stops, how far
-    the heading naming where it goes is (the inset's title: never a one-frame switch of words, a
-    lecturer saw "sliding to row 27, column 27" become "row 27, column 27" in one frame)."""
+    (the first position: there from the shot's first frame). (The heading fades by its words:
+    Explanation._titled, with `arrived`.)"""
     _, since, until = _clock(progress, total, stopping, seconds, lead, tail, walked)
     return min(since / ARRIVING, until / LEAVING, 1.0)
