@@ -119,3 +119,17 @@ def test_a_dimmed_labels_soft_edges_blend_with_it():
     for a in (0.25, 0.5, 0.75):
         edge = texts_switched(bright, dim, a)[4:12, 9, 0].astype(float).mean()
         assert edge >= min(ends) - 1, f"at {a}: the soft edge at {edge:.0f}, below both ends {ends}"
+
+
+def test_a_text_under_the_next_shots_faint_band_switches_whole():
+    """The caption's band is drawn 1.5/255 opaque at a fade's ends: the old caption's words under the
+    new shot's faint band blended while the rest of them switched, so it read cut mid-word (the move
+    into the lecture's conv1-maps shot)."""
+    h, w = 16, 40
+    before = _glyphs(h, w, [4, 12, 20, 28])
+    faint = np.zeros((h, w, 1), np.float32)
+    faint[:, 10:26] = 1.5 / 255  # the next shot's band, over the middle words only
+    after = Layers(before.picture, np.zeros((h, w, 3), np.float32), faint)
+    frame = texts_switched(before, after, 0.5).astype(float)
+    words = [frame[4:12, x : x + 2, 0].mean() for x in (4, 12, 20, 28)]
+    assert max(words) - min(words) < 3, f"the words under the band and beside it at {words}"

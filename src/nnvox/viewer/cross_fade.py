@@ -133,7 +133,9 @@ def _same_shape(before: np.ndarray, after: np.ndarray, pieces: np.ndarray) -> np
     size = np.bincount(pieces[shown], minlength=index.size)
     grown_before, grown_after = binary_dilation(inked_before), binary_dilation(inked_after)  # a pixel off alike
     unlike = np.bincount(pieces[(inked_before & ~grown_after) | (inked_after & ~grown_before)], minlength=index.size)
-    alike = (unlike <= (1 - SAME_SHAPE) * size) & (top_before > 0) & (top_after > 0)
+    # drawn at both (a caption's band at a fade's end, 1.5/255, is not a text drawn there: the old caption's
+    # words under the new one's faint band blended, the rest switched, and it read cut mid-word)
+    alike = (unlike <= (1 - SAME_SHAPE) * size) & (top_before >= PIECE_COVER) & (top_after >= PIECE_COVER)
     alike[0] = False
     return alike[pieces]
 
