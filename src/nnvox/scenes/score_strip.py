@@ -18,6 +18,8 @@ _SCORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def true_scores(run, key: str, sample: int, label: int) -> tuple[float, ...]:
     """Snapshot by snapshot, the softmax probability (0..1) of class `label` in the output `key`
     recorded for probe `sample`; NaN where a snapshot did not record it or it is not finite."""
+    from nnvox.scenes.frames import softmax  # (frames imports this module: the class list's own softmax)
+
     scores = _SCORES.setdefault(run, {})
     if (sample, key, label) not in scores:
         found = []
@@ -27,8 +29,7 @@ def true_scores(run, key: str, sample: int, label: int) -> tuple[float, ...]:
             if z is None or label >= z.size or not np.isfinite(z).all():
                 found.append(float("nan"))
                 continue
-            e = np.exp(z - z.max())
-            found.append(float(e[label] / e.sum()))
+            found.append(float(softmax(z)[label]))
         scores[sample, key, label] = tuple(found)
     return scores[sample, key, label]
 
