@@ -103,3 +103,26 @@ def test_indices_of_other_grid_shapes_framed_alone_are_off_the_outline_and_apart
     run = run_of(_Wide(), torch.randn(2, 3, 12, 12), tmp_path / "run")
     scene = build_scene(run, SceneOptions(mode="weights", opened=frozenset({layer})))
     check_indices(*_drawn(scene, [layer], layer))
+
+
+def test_indices_keep_off_the_caption_band(lenet_run):
+    """The caption's band over the grid's row names: the indices find no place there (they are not
+    drawn on the caption), and without it they do (grid_indices.py ignored OpenMaps' `avoid`)."""
+    from nnvox.viewer.camera_matrix import camera_matrix
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.overlays.grid_indices import KernelGridIndices
+
+    scene = build_scene(lenet_run, SceneOptions(mode="distance-from-start", opened=frozenset({"conv1", "conv2"})))
+    renderer = OffscreenRenderer(scene, RenderOptions(width=W, height=H, hall=True))
+    try:
+        pane = renderer.scene_renderer
+        pane.apply_pose(open_pose(scene, ["conv1", "conv2"], pane.aspect))
+        grids = [t for t in pane.overlays.open_maps.texts if isinstance(t, KernelGridIndices)]
+        grid = next(g for g in grids if g.block.name == "conv2")
+        grid.avoid = np.empty((0, 4))
+        assert grid.fit(*camera_matrix(pane.renderer)), "conv2's indices found no place without a caption"
+        x0, y0, x1, y1 = grid.drawn[-1]  # the last row's name
+        grid.avoid = np.array([[x0 - 40, y0 - 10, x1 + 400, y1 + 10]])  # a caption band over it
+        assert not grid.fit(*camera_matrix(pane.renderer)), "an index drawn on the caption's band"
+    finally:
+        renderer.close()

@@ -17,7 +17,8 @@ import vtk
 
 from nnvox.scenes.open_layer import grid_places
 from nnvox.scenes.open_weights import filter_labels, input_labels, kernel_grid
-from nnvox.viewer.label_layout import inside, project
+from nnvox.viewer.label_layout import GAP as LABEL_GAP
+from nnvox.viewer.label_layout import hits, inside, project
 
 MARGIN = 0.3  # of a text's height: the least between a text and the outline, the tiles or another text
 GAP = 0.35  # of a text's height: the least between two neighbouring numbers side by side
@@ -49,6 +50,9 @@ class KernelGridIndices:
         self.places = grid_places(block)
         rows, self.columns = kernel_grid(block)
         self.floor = 0.0
+        # the caption's band (pixels), set by OpenMaps as for its other grid texts: the indices keep
+        # off it (a grid framed low put "input 5" on the caption's box)
+        self.avoid = np.empty((0, 4))
         if stage.options.show_legend:  # the texts keep above the legends' strip, as block labels do
             from nnvox.viewer.overlays.legends import strip_top
 
@@ -126,7 +130,9 @@ class KernelGridIndices:
         numbers = boxes[[self.kinds[i][0] == "column" for i in shown]]
         if not fits_over and (numbers[:, 0].min() < box_left or numbers[:, 2].max() > corners[1, 0]):
             return None  # over the outline, yet past its ends: a small grid's numbers crowd what is beside it
-        if any(not inside(box, w, h) or box[1] < self.floor * h for box in boxes):
+        if any(
+            not inside(box, w, h) or box[1] < self.floor * h or hits(box, self.avoid, LABEL_GAP).any() for box in boxes
+        ):
             return None
         return shown, anchors, boxes, (column_step, row_step)
 
