@@ -34,13 +34,13 @@ def frames(tmp_path, name: str, **fields) -> list[bytes]:
 
 
 def test_a_stopping_scrub_holds_its_ends_and_passes_the_rest(tmp_path, digits_run):
-    """4 snapshots in 8 s (the shortest it may: needed_seconds): the two ends held 3.5 s (14 frames
+    """4 snapshots in 7 s (the shortest it may: needed_seconds): the two ends held 3 s (12 frames
     at 4 fps), the two between passed in 0.5 s each (2 frames), each the picture of its snapshot
     drawn alone."""
     (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
-    shown = frames(tmp_path, "scrub", duration=8, timeline='"all"', stops='stops = "auto"\n')
+    shown = frames(tmp_path, "scrub", duration=7, timeline='"all"', stops='stops = "auto"\n')
     runs = [(picture, len(list(g))) for picture, g in itertools.groupby(shown)]
-    assert [n for _, n in runs] == [14, 2, 2, 14]
+    assert [n for _, n in runs] == [12, 2, 2, 12]
     # the picture held is the snapshot's own: it differs from the first where the snapshot drawn
     # alone differs from the first drawn alone, pixel for pixel (the scrub holds one form of each
     # label through its snapshots, a still its own: the shape lines a pose of the scrub had no room

@@ -15,7 +15,9 @@ setback, the largest first (a change against the whole scrub's direction: epoch 
 99% -> 91%, epoch 9, 100% -> 96%: "not every epoch helps" is said at each; none where what changes has
 no direction, a colour change), then the others by the size of the change they bring.
 A shot keeps as many stops as its length allows with each at least STOP_SECONDS and every other
-snapshot at least PASS_SECONDS: fewer stops, never a faster pace."""
+snapshot READ_SECONDS where the shot has room to read every snapshot (the lecture's epochs: a class
+saw five epochs flash past at 0.5 s and read the climb as dips), else PASS_SECONDS (a short shot's
+epochs go by as an animation): fewer stops, never a faster pace."""
 
 from __future__ import annotations
 
@@ -23,11 +25,16 @@ import itertools
 
 import numpy as np
 
+from nnvox.scenes.score_strip import true_class
+
 # a stop: a lecturer points at the snapshot (the heads-up line's epoch, the answer's percentage) and
 # says one sentence about it: 8-9 words at a lecture's 2.5 words a second, and the eyes' travel there
-STOP_SECONDS = 3.5
-# a snapshot passed through: its epoch read in the heads-up line (a fixation on a number is about
-# 0.3 s), 15 frames at 30 fps, so the count of epochs stays visible
+STOP_SECONDS = 3.0
+# a snapshot passed through, where the shot has room: its epoch and answer read and named ("epoch 3:
+# 93"), about 4 words at a lecture's 2.5 words a second
+READ_SECONDS = 1.8
+# ... where it has not: its epoch read in the heads-up line (a fixation on a number is about 0.3 s),
+# 15 frames at 30 fps, so the count of epochs stays visible
 PASS_SECONDS = 0.5
 IMPORTANCE = ("ends", "leap", "setbacks", "others")
 # a setback that stops: a fall of at least a percentage point, as the score line and the class list
@@ -45,8 +52,8 @@ def answer_curve(scene, sample: int, snapshots: list[int]) -> np.ndarray | None:
     block = output[0]
     names = len(block.class_names)
     probs = np.array([scene.frame_at(k, sample=sample).values[block.name].ravel()[:names] for k in snapshots])
-    label = scene.probe_labels[sample] if sample < min(scene.probe_count, len(scene.probe_labels)) else -1
-    shown = label if 0 <= label < names else int(np.nanargmax(probs[-1]))
+    label = true_class(scene, sample)  # the score chart's class (a mistake: the last snapshot's answer)
+    shown = label if label is not None else int(np.nanargmax(probs[-1]))
     return probs[:, shown].astype(float)
 
 
@@ -87,13 +94,21 @@ def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     return tuple(dict.fromkeys(order))
 
 
+def pass_seconds(count: int, seconds: float) -> float:
+    """Seconds each passed snapshot of `count` is held in a shot of `seconds`: READ_SECONDS where the
+    two ends can stop and every other snapshot be read, else PASS_SECONDS."""
+    ends = min(count, 2)
+    return READ_SECONDS if ends * STOP_SECONDS + (count - ends) * READ_SECONDS <= seconds + 1e-9 else PASS_SECONDS
+
+
 def kept(order: tuple[int, ...], seconds: float) -> tuple[int, ...]:
     """The stops a shot of `seconds` keeps, in timeline order: the most of `order` (the most telling
     first, both ends among them) for which each stop gets STOP_SECONDS and every other position
-    PASS_SECONDS; the ends alone where no more fit (needed_seconds says whether even they do)."""
+    pass_seconds; the ends alone where no more fit (needed_seconds says whether even they do)."""
     count = len(order)
+    passing = pass_seconds(count, seconds)
     for n in range(count, 2, -1):
-        if n * STOP_SECONDS + (count - n) * PASS_SECONDS <= seconds + 1e-9:
+        if n * STOP_SECONDS + (count - n) * passing <= seconds + 1e-9:
             return tuple(sorted(order[:n]))
     return tuple(sorted(order[:2]))
 
@@ -105,13 +120,14 @@ def needed_seconds(snapshots: int) -> float:
 
 
 def dwell(snapshots: int, stops: tuple[int, ...], seconds: float) -> np.ndarray:
-    """Seconds each of `snapshots` positions is on screen: PASS_SECONDS for each passed one (less
+    """Seconds each of `snapshots` positions is on screen: pass_seconds for each passed one (less
     where the shot is shorter than needed_seconds, evenly), the stops sharing the rest equally."""
-    held = np.full(snapshots, PASS_SECONDS)
+    passing = pass_seconds(snapshots, seconds)
+    held = np.full(snapshots, passing)
     passed = snapshots - len(stops)
-    if len(stops) * STOP_SECONDS + passed * PASS_SECONDS > seconds:  # too short: all evenly (the check names it)
+    if len(stops) * STOP_SECONDS + passed * passing > seconds:  # too short: all evenly (the check names it)
         return np.full(snapshots, seconds / snapshots)
-    held[list(stops)] = (seconds - passed * PASS_SECONDS) / len(stops)
+    held[list(stops)] = (seconds - passed * passing) / len(stops)
     return held
 
 
