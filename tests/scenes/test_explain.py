@@ -101,11 +101,14 @@ def test_the_window_waits_for_the_fade_in_stops_on_the_chosen_positions_and_swee
     assert done == sorted(done) and done[-1] == total
     assert set(done[: round(fps * (lead + pace.SETTLE))]) == {1}  # still while the shot fades in
     standing = [done.count(stop + 1) / fps for stop in chosen]
-    assert 6.0 <= standing[0] <= 7.5 and all(3.8 <= s <= 4.6 for s in standing[1:]), standing  # the first longest
+    assert 3.5 <= standing[0] <= 5.0 and all(2.2 <= s <= 3.2 for s in standing[1:]), standing  # the first longest
     assert standing[0] / standing[1] == pytest.approx(pace.FIRST_READING / pace.READING, rel=0.05)
-    moving = [k for k in range(1, len(done)) if done[k] != done[k - 1]]
-    assert len(moving) < 3 * fps  # the other positions swept over in under 3 s
-    assert done.count(total) >= pace.END_HOLD * (seconds - lead - pace.SETTLE) * fps - 1  # the finished map held
+    held = done.count(total)
+    assert held >= pace.END_HOLD * (seconds - lead - pace.SETTLE) * fps - 1  # the finished map held
+    # the rest swept over where the class watches the map fill: 8.5 s frozen and 597 positions in
+    # 1.9 s was the timing backwards
+    sweeping = len(done) - round(fps * (lead + pace.SETTLE)) - round(fps * sum(standing)) - held
+    assert sweeping >= 6 * fps, sweeping / fps
     assert [pace.schedule(p, 10) for p in (0.0, 0.5, 1.0)] == [1, 5, 10]  # a dense layer's units, evenly
 
 
@@ -122,7 +125,7 @@ def test_the_stops_are_a_stroke_edge_the_padded_end_the_stroke_centre_and_backgr
     from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
-    seconds, lead, tail = 31, 0.5, 0.5  # a long shot keeps them all (after its 3 s walk)
+    seconds, lead, tail = 34, 0.5, 0.5  # a long shot keeps them all (after its 7.5 s walk)
     explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=lead, tail=tail)
     last = len(lenet_run.snapshots) - 1
     chosen = explained.stops(last)
@@ -147,12 +150,12 @@ def test_the_stops_are_a_stroke_edge_the_padded_end_the_stroke_centre_and_backgr
     short = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12, lead=lead, tail=tail)
     (only,) = short.stops(last)
     assert abs(steps[only].recorded) == strongest > 4 * abs(steps[int(np.argmax(read))].recorded)  # 3.45, 0.42
-    assert _standing(short, last, 12, tail)[0] >= 6.5  # longer than any stop of the old 12 s shot (2 s)
+    assert _standing(short, last, 12, tail)[0] >= 3.0  # longer than any stop of the old 12 s shot (2 s)
 
 
 @pytest.mark.parametrize(
     ("seconds", "lead", "kept"),
-    [(12, 0.5, 1), (16, 0.0, 1), (19, 0.0, 2), (18, 0.5, 1), (20, 0.5, 2), (24, 0.0, 3), (31, 0.5, 4)],
+    [(12, 0.5, 1), (16, 0.0, 1), (20, 0.5, 1), (21, 0.0, 2), (22, 0.5, 2), (27, 0.0, 3), (34, 0.5, 4)],
 )
 def test_a_shot_keeps_as_many_stops_as_its_length_reads_aloud(lenet_run, seconds, lead, kept):
     """A lecturer found 2 s stops too fast to read aloud: one example held 8-10 s (25 products and
@@ -166,19 +169,20 @@ def test_a_shot_keeps_as_many_stops_as_its_length_reads_aloud(lenet_run, seconds
     chosen = explained.stops(last)
     standing = _standing(explained, last, seconds)  # (a dip in and out: lead, tail 0.5 s)
     assert len(chosen) == kept, (seconds, chosen, standing)
-    assert standing[0] == max(standing) >= (pace.FIRST_READING - 0.1 if seconds > 12 else 6.5)  # the first longest
+    assert standing[0] == max(standing) >= (pace.FIRST_READING - 0.1 if seconds > 12 else 3.0)  # the first longest
     assert all(s >= pace.READING - 0.1 for s in standing[1:]), standing
     if kept >= 2:  # the padding example kept second: the window reads zeros past the input's edge
         assert chosen[-1] == len(explained.positions) - 1 and 0.0 in explained.at(1.0, last).step.inputs
-    if kept == 2:  # the lecture's planned explain shot: one held 8-10 s, the padding 5 s or more
-        assert 8.0 <= standing[0] <= 10.0 and standing[1] >= 5.0, standing
+    if kept == 2:  # the lecture's explain shot: a first stop of 4-5 s, the padded corner about 3 s (not 8.5 and 5.5)
+        assert 4.0 <= standing[0] <= 5.0 and 2.5 <= standing[1] <= 3.5, standing
     assert explained.at(1.0, last).done == len(explained.positions)  # the map filled
 
 
 def test_the_window_walks_one_row_cell_by_cell_into_its_first_stop(lenet_run):
     """A lecturer saw the window hop between stops and the map fill in bands: before the first stop
     it walks WALK consecutive positions of one row, the map one cell more each time, each position's
-    own sum shown. At 3-4 a second (9 steps of 0.28 s) 75 numbers flashed: now about a second each."""
+    own sum shown. At 3-4 a second (9 steps of 0.28 s) 75 numbers flashed, at a second each a
+    lecturer could not say the sums: a 12 s shot walks faster (WALK_MOST), about 1.4 s a step."""
     from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
@@ -195,7 +199,7 @@ def test_the_window_walks_one_row_cell_by_cell_into_its_first_stop(lenet_run):
     waiting = round(fps * (0.5 + pace.SETTLE))  # the first walked also stands through the fade-in (first_visited)
     for k in visited:
         frames = sum(m.done - 1 == k for m in moments) - (waiting if k == visited[0] else 0)
-        assert 0.7 * fps <= frames <= 1.1 * fps, (k, frames)  # about a second each, not 3-4 a second
+        assert 1.2 * fps <= frames <= 1.6 * fps, (k, frames)  # a short shot's walk: not 3-4 a second
     assert 2 <= len(visited) <= 4  # a few steps: the slide seen, into the stop
     assert all(not m.sweeping and not m.stopped for m in walking)  # each one's own numbers
     done = [m.done for m in moments]
@@ -216,11 +220,11 @@ def test_a_walk_stays_in_its_row_and_short_shots_walk_faster():
     assert pace.walk((187,), 784, 28) == tuple(range(188 - pace.WALK, 188))  # ends on the stop
     assert pace.walk((30,), 784, 28) == tuple(range(28, 28 + pace.WALK))  # the row's start, through the stop
     assert pace.walk((), 120, 120) == tuple(range(pace.WALK))
-    assert pace.walk_seconds(3, 14.0) == pace.WALK_SECONDS
+    assert pace.walk_seconds(3, 20.0) == pace.WALK_SECONDS
     assert pace.walk_seconds(8, 2.0) == pytest.approx(pace.WALK_MOST * 2.0 / 8)
     walked = tuple(range(188 - pace.WALK, 188))
-    d = pace.dwell(784, (187, 458, 783), walked, 14.0)
-    assert d.sum() == pytest.approx(14.0) and d[walked[0]] == pace.WALK_SECONDS and d[187] > d[458] == d[783] > 1.5
+    d = pace.dwell(784, (187, 458, 783), walked, 20.0)
+    assert d.sum() == pytest.approx(20.0) and d[walked[0]] == pace.WALK_SECONDS and d[187] > d[458] == d[783] > 1.5
 
 
 def test_between_stops_the_inset_prints_nothing_of_where_the_window_passes_and_names_the_next(lenet_run):
@@ -229,10 +233,10 @@ def test_between_stops_the_inset_prints_nothing_of_where_the_window_passes_and_n
     and heads for the next stop; what the inset prints changes only at a walked position or a stop."""
     from nnvox.scenes.build import build_scene
 
-    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=20, lead=0.5, tail=0.5)
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=22, lead=0.5, tail=0.5)
     last = len(lenet_run.snapshots) - 1
     chosen = explained.stops(last)
-    moments = [explained.at(k / 599, last) for k in range(600)]
+    moments = [explained.at(k / 659, last) for k in range(660)]
     sweeping = [m for m in moments if m.sweeping]
     assert len(sweeping) >= 30 and all(not m.stopped and not m.walking for m in sweeping)
     assert not any(m.sweeping for m in moments if m.stopped or m.walking)
@@ -244,29 +248,60 @@ def test_between_stops_the_inset_prints_nothing_of_where_the_window_passes_and_n
     assert sum(a != b for a, b in itertools.pairwise(printed)) <= 2 * len(chosen) + walked
 
 
-def test_the_numbers_of_a_position_come_in_and_go_over_a_few_frames_not_in_one(lenet_run):
-    """A lecturer saw the second stop's numbers pop in one frame after the sweep: the numbers of each
-    position the window stands on (walked or a stop) come in over ARRIVING seconds after it arrives
-    and go over LEAVING before it moves on, so none appears or vanishes in one frame."""
+def test_the_numbers_come_in_after_a_sweep_and_step_together_between_shown_positions(lenet_run):
+    """A lecturer saw the second stop's numbers pop in one frame after the sweep: after a sweep the
+    numbers come in over ARRIVING, before one they go over LEAVING. From one walked position or stop
+    to the next (nothing swept between) the heading, the products and the sum change in one frame,
+    together: fading each out and in greyed the products for 0.4 s at every step (watch 5, 32.2 s)."""
     from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
-    fps = 30
-    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=20, lead=0.5, tail=0.5)
+    fps, seconds = 30, 22
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=0.5, tail=0.5)
     last = len(lenet_run.snapshots) - 1
-    moments = [explained.at(k / (20 * fps - 1), last) for k in range(20 * fps)]
+    moments = [explained.at(k / (seconds * fps - 1), last) for k in range(seconds * fps)]
     assert moments[0].legible == 1.0  # the first position: there from the first frame, the shot fading in
     changes = [k for k in range(1, len(moments)) if moments[k].done != moments[k - 1].done]
-    landings = [k for k in changes if not moments[k].sweeping]
-    leavings = [k for k in changes if not moments[k - 1].sweeping]
-    assert len(landings) == len(leavings) >= pace.WALK  # the walk's and the stops' (the first there from frame 0)
+    steps = [k for k in changes if not moments[k].sweeping and not moments[k - 1].sweeping]
+    assert len(steps) >= pace.WALK - 1  # the walk's, into the first stop
+    for k in steps:  # no grey frame either side of a step: the old numbers up to it, the new from it
+        around = [m.legible for m in moments[k - round(fps * pace.LEAVING) - 1 : k + round(fps * pace.ARRIVING) + 1]]
+        assert all(v == 1.0 for v in around), (k, around)
+        assert moments[k].titled == moments[k - 1].titled == 1.0  # the heading with them, not before
+    landings = [k for k in changes if not moments[k].sweeping and moments[k - 1].sweeping]
+    leavings = [k for k in changes if moments[k].sweeping and not moments[k - 1].sweeping]
+    assert landings and leavings
     for k in landings:
         came = [m.legible for m in moments[k : k + round(fps * pace.ARRIVING) + 1]]
         assert came[0] < 0.2 and came == sorted(came) and came[-1] == 1.0, (k, came)
     for k in leavings:
         went = [m.legible for m in moments[k - round(fps * pace.LEAVING) - 1 : k]]
-        assert went[0] > 0.9 and went == sorted(went, reverse=True) and went[-1] < 0.3, (k, went)
+        assert went[0] > 0.8 and went == sorted(went, reverse=True) and went[-1] < 0.3, (k, went)
     assert all(m.legible == 0.0 for m in moments if m.sweeping)
+
+
+def test_the_lecture_shot_walks_stops_and_sweeps_at_a_pace_to_talk_over(lenet_run):
+    """Watch 5: columns 15-18 stepped once a second, the screen froze 8.5 s on column 18, the other
+    597 positions went by in 1.9 s, then the padded corner froze 5.5 s. In the lecture's 22 s shot
+    each walked step stands long enough to say its sum, the first stop 4-5 s, a sweep the class can
+    watch fill the map (6 s or more), the padded corner about 3 s."""
+    from nnvox.scenes import explain_pace as pace
+    from nnvox.scenes.build import build_scene
+
+    fps, seconds, lead, tail = 30, 22, 0.43, 0.43
+    explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=lead, tail=tail)
+    last = len(lenet_run.snapshots) - 1
+    n = seconds * fps
+    moments = [explained.at(k / (n - 1), last) for k in range(n)]
+    runs = [(m.sweeping, m.done) for m in moments]
+    spans = [(key, len(list(group))) for key, group in itertools.groupby(runs)]
+    walked = [frames / fps for _, frames in spans[1 : pace.WALK - 1]]  # (the first stands through the fade-in)
+    assert walked and all(2.4 <= s <= 2.7 for s in walked), walked  # each step's sum said
+    standing = _standing(explained, last, seconds, tail)
+    assert 4.0 <= standing[0] <= 5.0 and 2.5 <= standing[1] <= 3.5, standing
+    sweep = sum(frames for (swept, _), frames in spans if swept) / fps
+    assert 6.0 <= sweep <= 8.0, sweep
+    assert moments[-1].done == len(explained.positions)
 
 
 def test_the_printed_sums_add_up_as_printed_at_every_position_of_a_run(lenet_run):
@@ -398,9 +433,11 @@ def test_the_window_lands_on_each_stop_slowly_not_16_positions_in_a_frame(lenet_
         landed = done.index(stop + 1)
         steps = [b - a for a, b in itertools.pairwise(done[landed - 3 : landed + 1])]
         # slowing into it (a frame may pass without a move: 1 s walks shifted the frames' sampling)
-        assert max(steps[1:]) <= steps[0] and steps[-1] <= 4, (stop, steps)
-        before = done[: landed - 1]
-        assert max(b - a for a, b in itertools.pairwise(before[-12:])) > 2 * steps[-1]  # faster on the way
+        assert max(steps) <= 4, (stop, steps)
+        left = max(k for k in range(landed) if done[k] - 1 in chosen)  # the last frame on the stop before
+        pace = [b - a for a, b in itertools.pairwise(done[left : landed + 1])]
+        fastest = int(np.argmax(pace)) / len(pace)
+        assert 0.2 <= fastest <= 0.8 and max(pace) > 2 * steps[-1], (stop, pace)  # fastest on the way
 
 
 def test_the_explaining_shots_camera_holds_one_pose_framing_every_window(lenet_run, tmp_path):

@@ -21,15 +21,21 @@ import numpy as np
 
 SETTLE = 0.3  # seconds after the fade-in before the window moves: the caption has come in
 WALK = 4  # consecutive positions of one row the window walks through one by one, into its first stop
-# ... each this long: a class reads each sum change (at 0.75 s a lecturer found columns 16 and 17
-# flashed by)
-WALK_SECONDS = 1.0
-# ... and all of them at most this share of a shot (a short one walks faster: a 12 s shot 0.78 s a
-# position, its stop 6.7 s)
-WALK_MOST = 0.22
-READING = 5.0  # seconds a stop lasts at least: a lecturer points at a 5 x 5 window's 25 products and the sum
-FIRST_READING = 8.0  # ... the first stop: the class meets the arithmetic there, each term said aloud
-STOP_SHARE = 0.88  # of the rest of the shot after the fade-in and the walk, spent standing on the stops
+# ... each this long: a lecturer says the sum of each step ("2.98, then 3.88, ...") as the map's cell
+# fills (at 1.0 s a lecturer's watch found the walk too fast to talk over, at 0.75 s columns 16 and
+# 17 flashed by)
+WALK_SECONDS = 2.5
+# ... and all of them at most this share of a shot (a short one walks faster: a 12 s shot 1.1 s a
+# position)
+WALK_MOST = 0.38
+# seconds a stop lasts at least: a lecturer points at the 5 x 5 window's products and the sum and
+# says them (the padded corner: "padding reads 0"); not frozen longer (at 5.5 s it read as stuck)
+READING = 2.5
+FIRST_READING = 4.0  # ... the first stop: the class meets the arithmetic there (at 8.5 s it froze)
+# of the rest of the shot after the fade-in and the walk, spent standing on the stops; the rest is
+# the sweep, which fills the map in front of the class (at 1.9 s for 597 positions nobody saw it:
+# about 6 s of a 22 s shot)
+STOP_SHARE = 0.54
 ARRIVING = 0.25  # seconds the numbers of a position the window arrives on take to come in (no pop)
 LEAVING = 0.15  # ... and to go before it leaves (the numbers gone as the window moves on)
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
@@ -293,8 +299,18 @@ def legible(
     walked: tuple[int, ...] = (),
 ) -> float:
     """How far the numbers of the position the window stands on at `progress` (as schedule) are
-    shown, 0 to 1: coming in over ARRIVING after it arrives, going over LEAVING before it leaves
-    (the first position: there from the shot's first frame). (The heading fades by its words:
+    shown, 0 to 1: after a sweep coming in over ARRIVING (with the heading's words: they were blank
+    while it swept), before one going over LEAVING (the first position: there from the shot's first
+    frame). From a walked position or a stop to the next the window steps: the heading, the
+    products and the sum of the new position replace the old ones in one frame, together (fading
+    each out and in greyed the products for 0.4 s at every step, and the heading changed before
+    them: a lecturer's watch saw a grey flash every second). (The heading fades by its words:
     Explanation._titled, with `arrived`.)"""
-    _, since, until = _clock(progress, total, stopping, seconds, lead, tail, walked)
+    done, since, until = _clock(progress, total, stopping, seconds, lead, tail, walked)
+    swept = swept_over(total, tuple(stopping), tuple(walked))
+    k = done - 1
+    if not swept[k] and k > first_visited(tuple(stopping), tuple(walked)) and not swept[k - 1]:
+        since = float("inf")  # stepped here from a position whose numbers were shown
+    if not swept[k] and k < total - 1 and not swept[k + 1]:
+        until = float("inf")  # ... and steps on to one
     return min(since / ARRIVING, until / LEAVING, 1.0)
