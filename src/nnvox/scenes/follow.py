@@ -1,0 +1,214 @@
+"""A forward pass paced for a class, and the camera that follows it (storyboard `camera = "follow"`).
+
+One schedule (pass_schedule) says where the pass is at each moment of its shot: a short lead on the
+input, then one step per stage (a level of the graph, or a run of levels where a deep network has
+more than the shot gives time for), each step a short travel (the light spreads into the stage, the
+camera eases onto it) and a longer hold (the stage lit and still, for the lecturer to point at), then
+a pull-back to the output and its answer, held to the shot's end. The pass's light (reveal_at) and the
+follow camera (follow_camera) both read it, so the stage arrives in frame as it lights.
+
+Each step's pose frames its stage with the stage it came from (and the next, where that costs little
+zoom), from the overview's own angle, in the band the overview keeps clear of the heads-up line and
+the caption; between steps the camera eases (straight path, even zoom): no jump, and still while a
+stage is read. It ends on the overview (the whole network, the room for the output's class texts
+beside it), or on the output's last levels where the whole of a deep network is a thin line."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnvox.scenes.camera import CameraPose, Network, _posed, blend, ease, fit, overview
+from nnvox.scenes.framing import screen_axes
+
+LEAD_SECONDS = 1.0  # on the input before the pulse leaves it (at most LEAD_SHARE of the shot)
+LEAD_SHARE = 0.05
+PULL_SECONDS = 1.0  # the pull-back from the output's close-up to the answer (at most PULL_SHARE)
+PULL_SHARE = 0.07
+ANSWER_SECONDS = 4.0  # the answer held still at the shot's end (at most ANSWER_SHARE): read and talked over
+ANSWER_SHARE = 0.2
+STEP_SECONDS = 1.8  # the shortest step a class can read: a deep network's levels are grouped to keep it
+TRAVEL_SECONDS = 0.8  # of a step, the light's and the camera's travel (at most TRAVEL_SHARE); the rest holds
+TRAVEL_SHARE = 0.4
+NEXT_ZOOM = 1.3  # the next stage joins a step's framing where the frame grows at most this much for it
+MOST_ZOOM = 4.0  # a step frames no closer than this many times the overview's zoom (a lone 1-voxel vector)
+FOLLOW_FILL = 0.8  # of the overview's band (height) and width fill a step's blocks may take
+ZOOM_STEP = 1.6  # the most one step's zoom differs from the next's: a zoom over 0.8 s, not a lurch
+FOLLOW_LIFT = 0.05  # of the view's height, a step's blocks sit higher than the overview's band
+
+
+@dataclass(frozen=True)
+class PassSchedule:
+    """A forward pass's time line, in seconds of its shot."""
+
+    duration: float
+    levels: int  # the scene's graph levels; level 0 (the input) is lit from the start
+    steps: tuple[tuple[int, int], ...]  # each step's first and last level
+    lead: float
+    step: float  # seconds per step
+    travel: float  # of each step, the seconds the light and the camera travel
+    pull: float
+    answer: float
+
+    @property
+    def answer_start(self) -> float:
+        """When the output is lit (its answer shows) and the pull-back starts."""
+        return self.lead + self.step * len(self.steps)
+
+    def lit_time(self, k: int) -> float:
+        """Seconds into the shot at which step k's stage is fully lit (its travel over)."""
+        return self.lead + self.step * k + self.travel
+
+    def where(self, seconds: float) -> tuple[int, float]:
+        """The step at `seconds` and how far (0..1, eased) its travel is: (-1, 1) in the lead,
+        (len(steps), u) from the output lit on (u: the pull-back's)."""
+        if seconds < self.lead:
+            return -1, 1.0
+        k = int((seconds - self.lead) // self.step) if self.step > 0 else len(self.steps)
+        if k >= len(self.steps):
+            return len(self.steps), ease("smooth", (seconds - self.answer_start) / max(self.pull, 1e-9))
+        inside = seconds - self.lead - k * self.step
+        return k, ease("smooth", inside / max(self.travel, 1e-9))
+
+
+def pass_schedule(levels: int, duration: float) -> PassSchedule:
+    """The schedule of a forward pass over `levels` graph levels in a shot `duration` seconds long."""
+    lead, pull = min(LEAD_SECONDS, LEAD_SHARE * duration), min(PULL_SECONDS, PULL_SHARE * duration)
+    answer = min(ANSWER_SECONDS, ANSWER_SHARE * duration)
+    room = max(duration - lead - pull - answer, 0.0)
+    stages = max(levels - 1, 1)
+    count = max(1, min(stages, int(room / STEP_SECONDS + 1e-9)))
+    edges = np.linspace(1, stages + 1, count + 1).round().astype(int)
+    steps = tuple((int(a), int(b) - 1) for a, b in itertools.pairwise(edges))
+    step = room / count
+    return PassSchedule(duration, levels, steps, lead, step, min(TRAVEL_SECONDS, TRAVEL_SHARE * step), pull, answer)
+
+
+def reveal_at(schedule: PassSchedule, seconds: float) -> float:
+    """The pass's progress (frames.lit_span's reveal, 0..1) `seconds` into its shot: the input lit
+    over the lead, each step's levels lit over its travel and held, all lit from the answer on."""
+    n = schedule.levels
+    if seconds < schedule.lead:
+        return seconds / schedule.lead / n if schedule.lead > 0 else 1 / n
+    k, u = schedule.where(seconds)
+    if k >= len(schedule.steps):
+        return 1.0
+    first, last = schedule.steps[k]
+    return min(1.0, (first + u * (last - first + 1)) / n)
+
+
+def projected(pose: CameraPose, boxes: np.ndarray, aspect: float) -> np.ndarray:
+    """(n, 4) screen extents of (n, 6) boxes under `pose`: left, right, bottom, top, each -1..1 of
+    the frame (its edges), so a box's height in pixels is (top - bottom) / 2 * the frame's height."""
+    right, up = screen_axes(np.asarray(pose.direction))
+    up = np.asarray(pose.up)
+    index = [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]
+    corners = np.asarray(boxes, dtype=float).reshape(-1, 6)[:, index].reshape(-1, 8, 3) - np.asarray(pose.focal)
+    across, high = corners @ right / (pose.scale * aspect), corners @ up / pose.scale
+    return np.stack([across.min(1), across.max(1), high.min(1), high.max(1)], axis=1)
+
+
+def _stage_boxes(scene, first: int, last: int) -> np.ndarray:
+    return np.array([b.bounds for b in scene.blocks if first <= b.order <= last], dtype=float).reshape(-1, 6)
+
+
+def _same_row(boxes: np.ndarray, stage: np.ndarray) -> np.ndarray:
+    """Of `boxes` (a neighbouring level's), those on the stage's row: a wrapped network's next row
+    starts back at the left, and framing both ends of two rows pulls out to the whole width."""
+    if not len(stage):
+        return boxes
+    top, bottom = stage[:, 5].max(), stage[:, 4].min()
+    return boxes[(boxes[:, 4] <= top) & (boxes[:, 5] >= bottom)]
+
+
+def _framing(boxes: np.ndarray, direction: np.ndarray, aspect: float, room: dict, closest: float):
+    """The centre and scale at which the boxes fill FOLLOW_FILL of the overview's band and width,
+    no closer than `closest`."""
+    band = room.get("band", 0.74) * FOLLOW_FILL
+    net = Network(boxes, np.zeros((0, 6)))
+    centre, scale = fit(tuple(boxes[0]), direction, aspect, band=band, margin=FOLLOW_FILL, boxes=net)
+    return centre, max(scale, closest)
+
+
+def step_framings(scene, schedule: PassSchedule, aspect: float, room: dict, whole: CameraPose):
+    """Each step's pose (the first also the lead's) and the boxes it frames: its stage, the level
+    before it on its row, and the level after where the frame grows at most NEXT_ZOOM for it;
+    raised FOLLOW_LIFT above the overview's band (a close block's label below it stands clear of
+    the caption), and zoomed out where a neighbouring step's is ZOOM_STEP farther out (smoothed)."""
+    direction = np.asarray(whole.direction)
+    closest = whole.scale / MOST_ZOOM
+    found = []
+    for first, last in schedule.steps:
+        stage = _stage_boxes(scene, first, last)
+        before = _same_row(_stage_boxes(scene, first - 1, first - 1), stage)
+        after = _same_row(_stage_boxes(scene, last + 1, last + 1), stage)
+        framed = np.vstack([before, stage])
+        centre, scale = _framing(framed, direction, aspect, room, closest)
+        if len(after):
+            wider = np.vstack([framed, after])
+            centre_wider, scale_wider = _framing(wider, direction, aspect, room, closest)
+            if scale_wider <= NEXT_ZOOM * scale:
+                centre, scale, framed = centre_wider, scale_wider, wider
+        found.append([centre, scale, framed])
+    for order in (found, found[::-1]):  # no step zooms more than ZOOM_STEP from the one before or after
+        for a, b in itertools.pairwise(order):
+            b[1] = max(b[1], a[1] / ZOOM_STEP)
+    lift = room.get("lift", 0.06) + FOLLOW_LIFT
+    return [(_posed(centre, direction, scale, lift), framed) for centre, scale, framed in found]
+
+
+@dataclass(frozen=True)
+class FollowMove:
+    """The follow camera's poses and what each frames (its close-up's subject: close_up.fade_bands
+    covers the neighbours the frame's side edges cut, up to these)."""
+
+    schedule: PassSchedule
+    framings: tuple  # (pose, boxes) per step
+    end: CameraPose
+
+    def pose(self, p: float) -> CameraPose:
+        """The pose at fraction `p` (0..1) of the shot."""
+        k, u = self.schedule.where(p * self.schedule.duration)
+        poses = [f[0] for f in self.framings]
+        if k < 0:
+            return poses[0]
+        if k >= len(poses):
+            return blend(poses[-1], self.end, u)
+        return poses[k] if k == 0 else blend(poses[k - 1], poses[k], u)
+
+    def subject(self, p: float) -> tuple[np.ndarray, float]:
+        """The boxes framed at `p` (both steps' while the camera travels between them) and how far
+        (0..1) the camera is on a close-up: 1 until it pulls back to the answer, 0 after."""
+        k, u = self.schedule.where(p * self.schedule.duration)
+        boxes = [f[1] for f in self.framings]
+        if k < 0:
+            return boxes[0], 1.0
+        if k >= len(boxes):
+            return boxes[-1], 1.0 - u
+        return (boxes[k] if k == 0 or u >= 1 else np.vstack([boxes[k - 1], boxes[k]])), 1.0
+
+
+def follow_move(scene, schedule: PassSchedule, aspect: float, room: dict, wrapped: bool = False) -> FollowMove:
+    """The follow camera of a shot: `room` as shots.camera_move builds it (the overview's band,
+    lift, boxes, room beside the output, title-safe margin)."""
+    whole = overview(scene.bounds, aspect, wrapped=wrapped, **room)
+    framings = tuple(step_framings(scene, schedule, aspect, room, whole))
+    return FollowMove(schedule, framings, _answer_pose(scene, aspect, room, whole, wrapped))
+
+
+END_LEVELS = 4  # the output's neighbours an answer framing keeps, where the whole network is too long
+END_ZOOM = 3.0  # ... that is, where the whole network's overview is this much farther out than theirs
+
+
+def _answer_pose(scene, aspect: float, room: dict, whole: CameraPose, wrapped: bool) -> CameraPose:
+    """The shot's end: the overview (the output's class texts beside it), or the output's last
+    END_LEVELS levels' overview where the whole network is much farther out."""
+    last = scene.levels - 1
+    tail = _stage_boxes(scene, max(last - END_LEVELS + 1, 0), last)
+    if len(tail) == len(scene.blocks):
+        return whole
+    bounds = tuple(float(v) for i in range(3) for v in (tail[:, 2 * i].min(), tail[:, 2 * i + 1].max()))
+    near = overview(bounds, aspect, wrapped=wrapped, **{**room, "boxes": Network(tail, np.zeros((0, 6)))})
+    return near if whole.scale > END_ZOOM * near.scale else whole
