@@ -382,10 +382,18 @@ def _labels_fading(renderer, frame, histogram, shown: float) -> np.ndarray:
 
 
 def render_storyboard(
-    storyboard: str | Path, out: str | Path, *, output: OutputSpec | None = None, progress: bool = True, **options
+    storyboard: str | Path,
+    out: str | Path,
+    *,
+    output: OutputSpec | None = None,
+    progress: bool = True,
+    workers: int = 1,
+    **options,
 ) -> Path:
     """Render a storyboard to `out` (.mp4, .webm, .mov, .gif, or a folder of PNGs). `output` (an
-    OutputSpec, or its `preset`, `size` and `fps` as keywords) overrides the storyboard's [video] table."""
+    OutputSpec, or its `preset`, `size` and `fps` as keywords) overrides the storyboard's [video] table.
+    `workers` > 1: an .mp4's independent runs of shots (storyboard_parts.py) rendered by that many
+    processes at once, each encoded apart and joined without re-encoding: the same frames."""
     from nnvox.viewer.export import ProgressBar, interrupts_between_frames
     from nnvox.viewer.outputs import VIDEO_SUFFIXES, check_output
     from nnvox.viewer.video import open_writer
@@ -395,19 +403,18 @@ def render_storyboard(
     board = load_storyboard(storyboard)
     out = check_output(out, (*VIDEO_SUFFIXES, ""))
     width, height, fps = _size(board, output)
-    background = {"background": board.background} if board.background else {}
-    look = RenderOptions(width=width, height=height, transparent=board.transparent, **background)
+    if workers > 1 and out.suffix.lower() == ".mp4" and not board.transparent:
+        from nnvox.viewer.storyboard_parts import render_parts, runs_of_shots
+
+        if len(runs_of_shots(board, fps)) > 1:
+            return render_parts(board, out, output, workers=workers, progress=progress)
+    look = board_look(board, width, height)
     scenes = _Scenes(board, look)
     total = sum(frame_count(s, fps) for s in board.shots)
     writer = open_writer(
         out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb
     )
     painter = _Painter(board, scenes, look)
-    moves = transitions(board)
-    blends, levels = cross_fade_frames(board, fps, moves), dip_levels(board, fps, moves)
-    dissolves = move_fade_frames(board, fps, moves)
-    previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
-    held: list[Layers] = []  # its last frames, where the next shot moves on: they dissolve into its first
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:
 
@@ -416,28 +423,46 @@ def render_storyboard(
                 writer.write(image)
                 tick()
 
-            for i, shot in enumerate(board.shots):
-                blend = blends[i]
-                fading = dissolves[i + 1] if i + 1 < len(dissolves) else 0  # its last frames, into the next
-                layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
-                layered |= set(range(-fading, 0)) | ({0} if dissolves[i] else set())  # their texts switch
-                drawn_frames = painter.images(shot, fps, layered, _opening(board, i, moves[i]), moves[i] == "move")
-                keep = frame_count(shot, fps) - fading
-                for k, (image, drawn) in enumerate(_composed(drawn_frames, previous, blend, levels[i], look)):
-                    if k == 0:  # the shot before's last frames, held, dissolve into this first one
-                        for frame in dissolving(held, as_layers(drawn)):
-                            write(frame)
-                        held = []
-                    if k < keep:
-                        write(image)
-                    else:
-                        held.append(as_layers(drawn))
-                    last = drawn
-                previous = as_layers(last)
+            write_shots(board, painter, range(len(board.shots)), fps, write)
     finally:
         scenes.close()
         painter.close()
     return out
+
+
+def board_look(board: Storyboard, width: int, height: int) -> RenderOptions:
+    """How the storyboard's frames are drawn at `width` x `height`."""
+    background = {"background": board.background} if board.background else {}
+    return RenderOptions(width=width, height=height, transparent=board.transparent, **background)
+
+
+def write_shots(board: Storyboard, painter: _Painter, shots, fps: int, write) -> None:
+    """The frames of the storyboard's `shots` (indices, in order), each passed to `write`: every shot,
+    or runs of them that need nothing of the shots before (storyboard_parts.runs_of_shots)."""
+    moves = transitions(board)
+    blends, levels = cross_fade_frames(board, fps, moves), dip_levels(board, fps, moves)
+    dissolves = move_fade_frames(board, fps, moves)
+    look = painter.options
+    previous: Layers | None = None  # the last frame of the shot before: cross-fades start from it
+    held: list[Layers] = []  # its last frames, where the next shot moves on: they dissolve into its first
+    for i in shots:
+        shot, blend = board.shots[i], blends[i]
+        fading = dissolves[i + 1] if i + 1 < len(dissolves) else 0  # its last frames, into the next
+        layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
+        layered |= set(range(-fading, 0)) | ({0} if dissolves[i] else set())  # their texts switch
+        drawn_frames = painter.images(shot, fps, layered, _opening(board, i, moves[i]), moves[i] == "move")
+        keep = frame_count(shot, fps) - fading
+        for k, (image, drawn) in enumerate(_composed(drawn_frames, previous, blend, levels[i], look)):
+            if k == 0 and held:  # the shot before's last frames, held, dissolve into this first one
+                for frame in dissolving(held, as_layers(drawn)):
+                    write(frame)
+                held = []
+            if k < keep:
+                write(image)
+            else:
+                held.append(as_layers(drawn))
+            last = drawn
+        previous = as_layers(last) if i + 1 < len(blends) and blends[i + 1] else None
 
 
 def _composed(drawn_frames, previous: Layers | None, blend: int, level: np.ndarray, look: RenderOptions):

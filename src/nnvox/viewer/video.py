@@ -294,11 +294,22 @@ def _encoder_threads() -> list[str]:
     return ["-threads", "1"] if cores <= 2 else []
 
 
-def mp4_writer(path: Path, width: int, height: int, fps: int, crf: int = 18) -> FfmpegWriter:
+def mp4_writer(
+    path: Path, width: int, height: int, fps: int, crf: int = 18, encoded: Path | None = None
+) -> FfmpegWriter:
+    """`encoded`: where the encoder writes (by default a temporary beside `path`, published as it)."""
     params = ["-profile:v", "high", "-crf", str(crf), "-preset", "veryfast", "-movflags", "+faststart"]
     frames = {"alpha": False, "pix_fmt": "yuv420p"}
     return FfmpegWriter(
-        path, width, height, fps, **frames, codec="libx264", muxer="mp4", params=[*params, *_encoder_threads()]
+        path,
+        width,
+        height,
+        fps,
+        **frames,
+        codec="libx264",
+        muxer="mp4",
+        params=[*params, *_encoder_threads()],
+        encoded=encoded,
     )
 
 
