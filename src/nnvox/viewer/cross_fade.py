@@ -122,12 +122,12 @@ def _same_shape(before: np.ndarray, after: np.ndarray, pieces: np.ndarray) -> np
     """The pixels of the pieces drawn in the same shape at both shots, at any strength (a label dimmed
     with its block, or drawn a pixel off): each piece's pixels covered at least half its strongest, alike
     (within a pixel) at SAME_SHAPE of them."""
-    from scipy.ndimage import binary_dilation, maximum
+    from scipy.ndimage import binary_dilation
 
     if not pieces.any():
         return np.zeros(pieces.shape, bool)
     index = np.arange(pieces.max() + 1)
-    top_before, top_after = (np.asarray(maximum(c, pieces, index)) for c in (before, after))
+    top_before, top_after = (_strongest(c, pieces, index.size) for c in (before, after))
     inked_before, inked_after = before > top_before[pieces] / 2, after > top_after[pieces] / 2
     shown = (pieces > 0) & (inked_before | inked_after)
     size = np.bincount(pieces[shown], minlength=index.size)
@@ -138,6 +138,17 @@ def _same_shape(before: np.ndarray, after: np.ndarray, pieces: np.ndarray) -> np
     alike = (unlike <= (1 - SAME_SHAPE) * size) & (top_before >= PIECE_COVER) & (top_after >= PIECE_COVER)
     alike[0] = False
     return alike[pieces]
+
+
+def _strongest(cover: np.ndarray, pieces: np.ndarray, n: int) -> np.ndarray:
+    """Each piece's strongest coverage (index 0: of the pixels in none), as scipy.ndimage.maximum
+    gives it: that sorted the whole frame twice a dissolve frame (1.1 s of CPU at 1080p)."""
+    top = np.zeros(n, cover.dtype)
+    drawn = pieces > 0
+    np.maximum.at(top, pieces[drawn], cover[drawn])
+    rest = cover[~drawn]
+    top[0] = rest.max() if rest.size else 0
+    return top
 
 
 def _switching(differs: np.ndarray, drawn: np.ndarray, pieces: np.ndarray | None = None) -> np.ndarray:
@@ -156,7 +167,12 @@ def dipped(image: np.ndarray, background: tuple[int, int, int], level: float) ->
     """`image` (uint8) `level` (0..1) of the way from the background: a dip's frame. A transparent
     frame's alpha goes to 0 with it, so a dipped overlay fades out of the video it is laid over."""
     ground = np.array([*background, 0][: image.shape[2]], np.float32)
-    return np.clip(ground + level * (image.astype(np.float32) - ground) + 0.5, 0, 255).astype(np.uint8)
+    values = np.arange(256, dtype=np.float32)[:, None]  # each level of each channel, looked up (4x faster)
+    table = np.clip(ground + level * (values - ground) + 0.5, 0, 255).astype(np.uint8)
+    out = np.empty_like(image)
+    for c in range(image.shape[2]):
+        np.take(table[:, c], image[..., c], out=out[..., c])
+    return out
 
 
 def _is_overlay(prop) -> bool:
