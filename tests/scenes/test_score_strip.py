@@ -1,13 +1,14 @@
-"""The heads-up line's score line in a scrub over training (lecturer's watch 3, finding 5: the
-epoch-7 dip of the lecture's 9, 99% -> 91%, passed in 0.5 s): the sample's score for its true class
-at each snapshot so far, the run's recorded output through softmax, as numpy computes it."""
+"""The score chart's numbers in a scrub over training (lecturer's watches 3 and 5: the dips of the
+lecture's 9, 93% -> 70% and 99% -> 91%, passed in 0.5 s, then a run-on list of 11 numbers): the
+sample's score for its true class at every snapshot, the run's recorded output through softmax, as
+numpy computes it; one reading of the true class for the chart and the scrub's stops."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.heads_up import ScoreTrail
 from nnvox.scenes.view import ViewSpec
 
 
@@ -19,7 +20,7 @@ def _numpy_scores(run, key: str, sample: int, label: int) -> list[float]:
     return out
 
 
-def test_the_trail_is_the_samples_recorded_score_for_its_true_class_at_each_snapshot_so_far(digits_run):
+def test_the_trail_is_the_samples_recorded_score_for_its_true_class_at_each_snapshot(digits_run):
     scene = build_scene(digits_run)
     output = next(b for b in scene.blocks if b.role == "output")
     for sample in (0, 3):
@@ -29,13 +30,32 @@ def test_the_trail_is_the_samples_recorded_score_for_its_true_class_at_each_snap
         for index in range(scene.n_snapshots):
             trail = scene.frame_at(index, sample=sample).scores
             assert trail.true == output.class_names[label] and trail.per == "epoch"
-            np.testing.assert_allclose(trail.scores, expected[: index + 1], rtol=1e-6)
-            numbers = trail.line().split(": ", 1)[1].split(", ")
-            assert numbers == [f"{s * 100:.0f}" for s in expected[: index + 1]]
-    # the class list beside the output rounds as the line does: the frame's own score, in its texts
-    last = scene.frame_at(scene.n_snapshots - 1, sample=0)
-    label = digits_run.sample_label(0, 0)
-    assert last.texts[output.name][label].split()[-1] == last.scores.line().split(", ")[-1] + "%"
+            np.testing.assert_allclose(trail.scores, expected, rtol=1e-6)
+            assert trail.title() == f"score for the {output.class_names[label]}, per epoch"
+        # the class list beside the output rounds as the chart's value: the frame's own score, in its texts
+        last = scene.frame_at(scene.n_snapshots - 1, sample=sample)
+        assert last.texts[output.name][label].split()[-1] == f"{expected[-1] * 100:.0f}%"
+
+
+def test_the_stops_follow_the_charts_class(digits_run):
+    """scrub_stops.answer_curve and the chart read the true class one way (score_strip.true_class):
+    the stops' curve is the chart's scores; a mistake's (no true class to follow) is its last answer."""
+    from nnvox.scenes.score_strip import true_class
+    from nnvox.scenes.scrub_stops import answer_curve
+
+    scene = build_scene(digits_run)
+    snapshots = list(range(scene.n_snapshots))
+    for sample in (0, 3):
+        assert true_class(scene, sample) == digits_run.sample_label(0, sample)
+        chart = scene.frame_at(0, sample=sample).scores.scores
+        np.testing.assert_allclose(answer_curve(scene, sample, snapshots), chart, atol=2e-3)  # (float16 values)
+    mistake = digits_run.mistake_sample(1)
+    assert true_class(scene, mistake) is None
+    last = scene.frame_at(scene.n_snapshots - 1, sample=mistake).values
+    output = next(b for b in scene.blocks if b.role == "output")
+    shown = int(np.nanargmax(last[output.name].ravel()[: len(output.class_names)]))
+    curve = answer_curve(scene, mistake, snapshots)
+    assert curve[-1] == pytest.approx(float(last[output.name].ravel()[shown]))
 
 
 def test_no_trail_where_no_one_inputs_score_is_followed(digits_run):
@@ -43,15 +63,6 @@ def test_no_trail_where_no_one_inputs_score_is_followed(digits_run):
     mistake = build_scene(digits_run).frame_at(last, sample=digits_run.mistake_sample(1))
     weights = build_scene(digits_run, ViewSpec(mode="weights").scene_options()).frame_at(last)
     assert mistake.scores is None and weights.scores is None
-
-
-def test_the_line_leaves_out_its_oldest_scores_and_keeps_the_frames_last():
-    trail = ScoreTrail("9", "epoch", (0.104, 0.512, 0.762, 0.933, 0.696, 0.988, 0.992, 0.909))
-    assert trail.line() == "Score for 9 by epoch (%): 10, 51, 76, 93, 70, 99, 99, 91"
-    assert trail.line(dropped=5) == "Score for 9 by epoch (%): … 99, 99, 91"
-    assert trail.line(dropped=50) == "Score for 9 by epoch (%): … 91"  # the frame's own always
-    assert trail.line(start=6) == "Score for 9 by epoch (%): 99, 91"  # a scrub from epoch 6
-    assert trail.line(start=9) is None
 
 
 def test_each_class_of_one_sample_has_its_own_scores(digits_run):

@@ -1,24 +1,15 @@
-"""The heads-up line in a storyboard's pictures, read from rendered frames: in a scrub over training
-its last line gives the sample's score for its true class so far, inside title-safe at 16:9 and 4:3
-at the hall's size (its oldest scores left out where all do not fit, never cut); and the forward
-pass's answer (", predicted 9") fades in with the output's class texts, where it came in one frame
-(lecturer's watch 3, findings 5 and 8)."""
+"""The heads-up line in a storyboard's pictures, read from rendered frames: the forward pass's answer
+(", predicted 9") fades in with the output's class texts, where it came in one frame (lecturer's
+watch 3, finding 8). A scrub's scores are a chart under it: tests/viewer/test_score_chart.py."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.heads_up import ScoreTrail
-from nnvox.viewer.theme import TITLE_SAFE
 
 pytestmark = pytest.mark.gl
-
-# the lecture's 9 from before training to epoch 10 (the demo run's recorded scores)
-LECTURE_NINE = (0.104, 0.512, 0.762, 0.933, 0.696, 0.988, 0.992, 0.909, 0.999, 0.962, 1.0)
 
 
 def _renderer(scene, size):
@@ -27,45 +18,6 @@ def _renderer(scene, size):
 
     w, h = size
     return OffscreenRenderer(scene, RenderOptions(width=w, height=h, hall=True, show_labels=False, show_legend=False))
-
-
-def _ink_columns(image: np.ndarray, rows: slice) -> np.ndarray:
-    """The columns where the heads-up line's light text has ink in `rows` (image rows from the top)."""
-    return np.flatnonzero((image[rows, :, :3].astype(int).min(axis=2) > 128).any(axis=0))
-
-
-@pytest.mark.parametrize("size", [(1920, 1080), (1440, 1080)])
-def test_a_scrubs_score_line_holds_the_latest_scores_inside_title_safe(lenet_run, size):
-    scene = build_scene(lenet_run)
-    frame = scene.frame_at(scene.n_snapshots - 1, sample=0)
-    w, h = size
-    r = _renderer(scene, size)
-    try:
-        hud = r.scene_renderer.overlays.hud
-        for stops in range(2, len(LECTURE_NINE) + 1):  # each snapshot of a scrub over 11
-            trail = ScoreTrail("9", "epoch", LECTURE_NINE[:stops])
-            hud.show_scores(0)
-            image = r.render(dataclasses.replace(frame, scores=trail))
-            lines = hud.actor.GetInput().split("\n")
-            assert len(lines) == 2, lines  # the line above it kept to one
-            shown = lines[-1].split(": ", 1)[1].split(", ")
-            every = [f"{s * 100:.0f}" for s in trail.scores]
-            assert shown[-1] == every[-1] and "…" not in shown[-1]  # the frame's own last, whole
-            kept = [shown[0].removeprefix("… "), *shown[1:]]
-            assert kept == every[len(every) - len(kept) :], lines[-1]  # the latest, in order, none cut
-            assert shown[0].startswith("… ") == (len(kept) < len(every))  # leaving some out says so
-            # 16:9 holds the lecture's whole run of 11 (the watch never saw it at once with 8), 4:3 a
-            # dip with the scores either side of it
-            least = 11 if w * 9 >= h * 16 else 5
-            assert len(kept) >= min(len(every), least), lines[-1]
-            top = round((1 - TITLE_SAFE) * h)
-            ink = _ink_columns(image, slice(h - top, h // 5))
-            assert ink.min() >= TITLE_SAFE * w - 1 and ink.max() <= (1 - TITLE_SAFE) * w, (size, stops)
-        hud.show_scores(None)  # a shot of one snapshot: no score line
-        r.render(dataclasses.replace(frame, scores=ScoreTrail("9", "epoch", LECTURE_NINE)))
-        assert "Score for" not in hud.actor.GetInput()
-    finally:
-        r.close()
 
 
 def test_the_answer_fades_in_with_the_output_list_at_the_end_of_the_forward_pass(lenet_run):

@@ -300,7 +300,7 @@ class FrameSource:
             hud_detail=detail,
             hud_pending=pending,
             hud_answered=answered,
-            scores=score_trail(self.run, scene, sample, nearest),
+            scores=score_trail(self.run, scene, sample),
             texts=texts,
             snapshot=nearest,
             pulses=pulses(scene, reveal),

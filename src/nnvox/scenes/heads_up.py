@@ -104,39 +104,24 @@ def moved_text(shares: dict[str, float], last_words: str) -> str | None:
     return f"Moved so far, of the distance by {last_words}: {named}"
 
 
-SCORES_BETWEEN = ", "  # between two snapshots' scores on the score line (" · " and a "%" each held 8 of the
-# lecture's 11 at 1080p: a lecturer never saw the whole run of them at once)
-DROPPED = "…"  # where the score line leaves out its oldest scores
-
-
 @dataclass(frozen=True)
 class ScoreTrail:
-    """A sample's score for its true class at each snapshot from the first to the frame's (softmax of
-    the recorded output, 0..1; scenes/score_strip.py), for the heads-up line's second line in a scrub
-    over training: a dip such as the lecture's epoch 7 (99% -> 91%) stays on screen to point at after
-    the scrub has passed it in 0.5 s."""
+    """A sample's score for its true class at every snapshot of its run (softmax of the recorded
+    output, 0..1; scenes/score_strip.py), for the score chart of a scrub over training (viewer/
+    overlays/score_chart.py): a dip such as the lecture's epoch 4 (93% -> 70%) stays on screen to
+    point at after the scrub has passed it. A list of the scores in the heads-up line read as a
+    run-on row of 11 numbers in light type (lecturer's watch 5)."""
 
     true: str  # the class's name ("9")
     per: str  # what a snapshot counts: "epoch", "step" or "snapshot"
     scores: tuple[float, ...]  # index k: snapshot k's
 
-    def line(self, start: int = 0, dropped: int = 0, *, short: bool = False) -> str | None:
-        """ "Score for 9 by epoch (%): 10, 51, 76": the scores from snapshot `start` to the frame's,
-        the `dropped` oldest of them left out ("… 76"), the frame's always kept, last; `short`:
-        "Score for 9 (%): ..." (a narrow frame's, which the first line tells the epoch); None where
-        there is none (the frame's snapshot before `start`)."""
-        shown = self.scores[start:]
-        if not shown:
-            return None
-        dropped = min(max(dropped, 0), len(shown) - 1)
-        numbers = SCORES_BETWEEN.join(percent(s, sign="") for s in shown[dropped:])
-        return f"{self.heading(short)} {f'{DROPPED} ' * bool(dropped)}{numbers}"
-
-    def heading(self, short: bool = False) -> str:
-        return f"Score for {self.true} (%):" if short else f"Score for {self.true} by {self.per} (%):"
+    def title(self) -> str:
+        """The chart's title in plain words: "score for the 9, per epoch"."""
+        return f"score for the {self.true}, per {self.per}"
 
 
 def percent(share: float, sign: str = "%") -> str:
-    """A score as the output's class list rounds it ("51%", "100%"; `sign` "": "51", the line's
-    heading saying "%" once); "–" where not finite."""
+    """A share as the output's class list rounds it ("51%", "100%"; `sign` "": "51"); "–" where not
+    finite."""
     return f"{share * 100:.0f}{sign}" if math.isfinite(share) else "–"

@@ -1,7 +1,9 @@
 """A sample's score for its true class at every snapshot: the softmax of the run's recorded output
-for that sample, read once per run and sample. The numbers behind the heads-up line's score line in
-a scrub over training (heads_up.ScoreTrail): the lecture's 9 scored 10%, 51%, 76%, 93%, 70%, 99%,
-99%, 91%, 100%, 96% and 100% from before training to epoch 10."""
+for that sample, read once per run and sample. The numbers behind the score chart of a scrub over
+training (heads_up.ScoreTrail, viewer/overlays/score_chart.py): the lecture's 9 scored 10%, 51%,
+76%, 93%, 70%, 99%, 99%, 91%, 100%, 96% and 100% from before training to epoch 10. `true_class` is
+the one reading of which class is the sample's own (the scrub's stops follow the same class:
+scenes/scrub_stops.answer_curve)."""
 
 from __future__ import annotations
 
@@ -34,19 +36,27 @@ def true_scores(run, key: str, sample: int, label: int) -> tuple[float, ...]:
     return scores[sample, key, label]
 
 
-def score_trail(run, scene, sample: int, index: int) -> ScoreTrail | None:
-    """The trail from the first snapshot to `index` of `sample`'s score for its true class, in a
-    picture of a recorded run's activations with one classifying output; None elsewhere: a weights
-    picture, a model run once, an input of unknown class, or a recorded mistake (each snapshot's
-    mistake of a rank is another input: its scores would follow no one digit)."""
+def true_class(scene, sample: int) -> int | None:
+    """The class `sample` is known to be, as an index into the scene's (first) classifying output's
+    classes: its probe's label; None for a recorded mistake (each snapshot's mistake of a rank is
+    another input), an input of unknown class, or a label out of the output's range."""
     outputs = [b for b in scene.blocks if b.role == "output" and b.class_names]
-    if scene.mode != "activations" or len(outputs) != 1 or len(run.snapshots) < 2 or run.is_mistake(sample):
+    if not outputs or not 0 <= sample < min(scene.probe_count, len(scene.probe_labels)):
         return None
-    label = run.sample_label(index, sample)
-    names = outputs[0].class_names
-    if label is None or not 0 <= label < len(names):
+    label = int(scene.probe_labels[sample])
+    return label if 0 <= label < len(outputs[0].class_names) else None
+
+
+def score_trail(run, scene, sample: int) -> ScoreTrail | None:
+    """`sample`'s score for its true class at every snapshot, in a picture of a recorded run's
+    activations with one classifying output; None elsewhere: a weights picture, a model run once,
+    an input of unknown class, or a recorded mistake (true_class)."""
+    outputs = [b for b in scene.blocks if b.role == "output" and b.class_names]
+    if scene.mode != "activations" or len(outputs) != 1 or len(run.snapshots) < 2:
+        return None
+    label = true_class(scene, sample)
+    if label is None:
         return None
     last = run.snapshots[-1]
     per = "epoch" if last.epoch is not None else "step" if last.step is not None else "snapshot"
-    scores = true_scores(run, outputs[0].key, sample, label)
-    return ScoreTrail(names[label], per, scores[: index + 1])
+    return ScoreTrail(outputs[0].class_names[label], per, true_scores(run, outputs[0].key, sample, label))

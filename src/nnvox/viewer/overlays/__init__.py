@@ -80,6 +80,10 @@ def compose(stage: Stage) -> Overlays:
     class_rows = ClassRows(stage, *((blocks.class_texts, labels.layout.update) if labels is not None else ()))
     if labels is not None:  # the labels keep off the open layout's texts and a docked answer, which they cannot see
         labels.layout.keep_off += [open_maps.drawn_boxes, class_rows.drawn_boxes]
+    if hud is not None:  # a scrub's score chart keeps clear of the labels and the caption, and they of it
+        hud.chart.layout, hud.chart.caption = labels.layout if labels is not None else None, caption
+        if labels is not None:
+            labels.layout.keep_off.append(hud.chart.drawn_boxes)
     return Overlays(
         blocks,
         edges,

@@ -10,14 +10,13 @@ from functools import lru_cache
 
 import vtk
 
-from nnvox.scenes.heads_up import DROPPED, SCORES_BETWEEN, SEPARATOR
+from nnvox.scenes.heads_up import SEPARATOR
 from nnvox.viewer.label_layout import margin
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.theme import TITLE_SAFE, to_unit
 
 GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
 ELLIPSIS = "…"
-SCORES_KEPT = 6  # the scores a score line holds at least before its heading takes the short form
 HALL_LINES = 2  # the most lines a lecture's heads-up line takes (labels.reserved keeps two free)
 
 
@@ -144,8 +143,10 @@ class HeadsUpLine:
         self.most_lines = HALL_LINES if stage.options.hall and not self.detail else None
         self.outputs = [b.name for b in stage.scene.blocks if b.role == "output"]
         self.stage = stage
-        self.scores_from: int | None = None  # show_scores
-        self._headings: dict = {}  # per class and count, whether the score line's heading is short
+        from nnvox.viewer.overlays.score_chart import ScoreChart  # (it measures texts as this module does)
+
+        self.chart = ScoreChart(stage, self.actor)  # a scrub's scores (show_scores)
+        self.props += self.chart.props
         self.shown = True  # make_way
         self._text: tuple | None = None  # what the frame's texts last were: measured once, not each frame
         self._overlaid = True  # the arriving line extends the line under it (else the two cross-fade)
@@ -166,40 +167,14 @@ class HeadsUpLine:
             self.arriving.SetVisibility(False)
 
     def show_scores(self, start: int | None) -> None:
-        """In a scrub over training (a storyboard shot's snapshots, from `start`), the line's last line
-        gives the sample's score for its true class at each snapshot passed so far (heads_up.ScoreTrail);
-        None: not (a shot of one snapshot, where the list beside the output says it)."""
-        if start != self.scores_from:
-            self.scores_from, self._text = start, None
+        """In a scrub over training (a storyboard shot's snapshots, from `start`), the sample's score for
+        its true class as a small chart under the line (overlays/score_chart.py); None: not (a shot of
+        one snapshot, where the list beside the output says it)."""
+        self.chart.show(start)
 
-    def score_line(self, frame) -> str | None:
-        """The frame's score line as wide as a line's room allows: its oldest scores left out where
-        all do not fit (the frame's own always last), never cut short."""
-        trail = getattr(frame, "scores", None)
-        if self.scores_from is None or trail is None:
-            return None
-        short = self._short_heading(trail)
-        line = None
-        for dropped in range(len(trail.scores)):
-            line = trail.line(self.scores_from, dropped, short=short)
-            if line is None or self.fits(line):
-                return line
-        return shortened(line, self.fits) if line else None
-
-    def _short_heading(self, trail) -> bool:
-        """Whether the score line takes its short heading ("Score for 9 (%):"): where the long one leaves
-        room for fewer than SCORES_KEPT of the widest scores (a 4:3 frame's four), one wording a pane."""
-        key = (trail.true, trail.per)
-        if key not in self._headings:
-            widest = " ".join([trail.heading(), DROPPED, SCORES_BETWEEN.join(["100"] * SCORES_KEPT)])
-            self._headings[key] = not self.fits(widest)
-        return self._headings[key]
-
-    def laid(self, text: str, score: str | None) -> str:
-        """`text` fitted to the pane, with the score line (where there is one) as its last line."""
-        if score is None:
-            return fit(text, self.fits, self.most_lines)
-        return fit(text, self.fits, None if self.most_lines is None else self.most_lines - 1) + "\n" + score
+    def laid(self, text: str) -> str:
+        """`text` fitted to the pane."""
+        return fit(text, self.fits, self.most_lines)
 
     def answer_share(self, frame) -> float:
         """How far the line with the answer has faded in: with the output's class texts (visuals.class_text_opacity)."""
@@ -215,14 +190,13 @@ class HeadsUpLine:
         pending = not self.detail and answered and text == frame.hud_pending and answered != text
         share = self.answer_share(frame) if pending else 0.0
         arriving = answered if share > 0 else None
-        score = self.score_line(frame)
-        key = (text, arriving, score)
+        key = (text, arriving)
         if key != self._text:
             self._text = key
-            base = self.laid(text, score)
+            base = self.laid(text)
             self.actor.SetInput(base)
             if arriving is not None:
-                new = self.laid(arriving, score)
+                new = self.laid(arriving)
                 self.arriving.SetInput(new)
                 old_lines, new_lines = base.split("\n"), new.split("\n")
                 self._overlaid = len(old_lines) == len(new_lines) and all(
@@ -231,3 +205,4 @@ class HeadsUpLine:
         self.actor.GetTextProperty().SetOpacity(1.0 if arriving is None or self._overlaid else 1.0 - share)
         self.arriving.GetTextProperty().SetOpacity(share)
         self.arriving.SetVisibility(arriving is not None and self.shown)
+        self.chart.update(shown, self.shown)

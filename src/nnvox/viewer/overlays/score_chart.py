@@ -1,0 +1,306 @@
+"""The score chart of a scrub over training: the sample's score for its true class (%) at each
+snapshot of the shot (heads_up.ScoreTrail), a small line chart under the heads-up line. The line is
+drawn up to the frame's position (between two snapshots as far as the scrub has eased, never a jump),
+a dot on it there with its value beside it ("93%", as the class list rounds it), a baseline with a
+tick per snapshot and the snapshots' numbers under them (every k-th where all would crowd), the
+scale's ends named ("0%", "100%"), and a title in plain words ("score for the 9, per epoch"). A list
+of 11 numbers in the heads-up line read as a run-on row in light type (lecturer's watch 5); a line
+shows the lecture's dips (93% -> 70% at epoch 4) as dips.
+
+It stands in a free place of the frame (PLACES: under the heads-up line at either side, over the
+caption at either side), judged at each picture on the blocks' projected boxes, the labels' and the
+class lists' boxes, the caption's band and the legends' strip, as the answer's dock finds its place
+(overlays/answer_dock.py): it keeps its place while that stays free, and the block labels keep off it
+(drawn_boxes, LabelLayout.keep_off). Drawn with the training chart's pieces (overlays/training_chart.py)
+at the heads-up line's size and colours."""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import vtk
+
+from nnvox.scenes.heads_up import percent
+from nnvox.scenes.training_chart import every_kth, tick_text
+from nnvox.viewer.overlays.answer_dock import TOUCH, clearance, on_frame
+from nnvox.viewer.overlays.base import Shown, Stage
+from nnvox.viewer.overlays.hud import safe_edges, sized_extent
+from nnvox.viewer.overlays.training_chart import GAP, HALF, INK_RISE, TICK, labels_drop, lines_2d
+from nnvox.viewer.theme import to_unit
+
+PLOT_WIDE = 13.0  # the curve's width, in the chart's font size (37 px at 1080p: 481 px, 48 px an epoch of 10)
+PLOT_TALL = 2.0  # its height from 0% to 100% (74 px at 1080p: the lecture's 93% -> 70% falls 17 px)
+DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
+LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
+PLACES = ("under the heads-up line", "under the heads-up line, right", "over the caption", "over the caption, right")
+ENDS = ("0%", "100%")  # the scale's ends as named
+
+
+@dataclass(frozen=True)
+class ChartShape:
+    """The chart's size and its parts, in pixels from its box's bottom-left corner (y up)."""
+
+    width: float
+    height: float
+    area: tuple[float, float, float, float]  # the curve's: x0 (the first snapshot), y0 (0%), x1, y1 (100%)
+    line: float  # a text line's height
+
+    def point(self, k: float, score: float, first: int, last: int) -> tuple[float, float]:
+        """Where snapshot position `k` (first..last) at `score` (0..1) stands in the box."""
+        x0, y0, x1, y1 = self.area
+        return x0 + (x1 - x0) * (k - first) / max(last - first, 1), y0 + (y1 - y0) * score
+
+
+def title_lines(title: str) -> str:
+    """The title in two lines beside the curve ("score for the 9,\nper epoch"): the frame's free band
+    under the heads-up line is wide and low (125 px at 720p over the lecture's labels)."""
+    head, comma, tail = title.partition(", ")
+    return f"{head},\n{tail}" if comma else title
+
+
+def chart_shape(font: int, title: str) -> ChartShape:
+    """The chart's layout at `font` pixels: its title at its left, the scale's ends beside the curve,
+    the snapshots' numbers under it, and room at its right for the value beside a dot at its end."""
+    extent = lambda text: sized_extent(text, font)
+    line = float(extent("0")[1])
+    left = extent(title_lines(title))[0] + 2 * GAP * line + max(extent(e)[0] for e in ENDS) + 2 * GAP * line
+    right = 2 * GAP * line + DOT * line + extent("100%")[0]
+    bottom = labels_drop(line) + line  # the numbers' line under the ticks
+    top = bottom + PLOT_TALL * font
+    height = max(top + (HALF - INK_RISE) * line, extent(title_lines(title))[1])  # "100%" centred on the top
+    width = left + PLOT_WIDE * font + right
+    return ChartShape(width, height, (left, bottom, width - right, top), line)
+
+
+def drawn_to(scores, t: float, first: int, last: int) -> tuple[np.ndarray, float]:
+    """The line's points (positions, scores) from `first` up to position `t` (between two snapshots:
+    the score as far along as `t`, as the class list blends), and the score at `t`; the points stop
+    at a snapshot whose score is not finite."""
+    t = float(np.clip(t, first, last))
+    below = math.floor(t + 1e-9)
+    ks = list(range(first, below + 1))
+    points = [(k, scores[k]) for k in ks]
+    if t - below > 1e-6 and below + 1 <= last:
+        a = t - below
+        points.append((t, (1 - a) * scores[below] + a * scores[below + 1]))
+    points = np.array(points, dtype=float).reshape(-1, 2)
+    finite = np.isfinite(points[:, 1])
+    if not finite.all():
+        points = points[: int(np.argmin(finite))]
+    return points, float(points[-1, 1]) if len(points) and finite.all() else float("nan")
+
+
+def clear_of(box, rects: np.ndarray, gap: float) -> float:
+    """Pixels between `box` and the nearest of `rects` (n, 4), less `gap` (< 0: too near; inf: none)."""
+    return clearance(box, rects.reshape(-1, 4)) - gap
+
+
+class ScoreChart:
+    """Built with the heads-up line (overlays/hud.py), whose `show_scores` shows it for a shot's
+    snapshots from `start` (`show`), hidden otherwise. `layout` (the labels' LabelLayout) and
+    `caption` are set by overlays.compose where a pane has them."""
+
+    def __init__(self, stage: Stage, hud: vtk.vtkTextActor):
+        self.stage, self.hud = stage, hud
+        self.font = stage.options.hud_font(stage.fonts.hud.fraction)
+        self.layout = None  # the labels' layout: its labels' and class lists' boxes
+        self.caption = None  # the caption overlay: its band
+        self.start: int | None = None
+        self.where: str | None = None  # the place held while it stays free
+        self.origin: tuple[float, float] | None = None  # its box's bottom-left, pixels
+        self.shape: ChartShape | None = None
+        self.trail = None
+        self.colour = to_unit(stage.colours.text)
+        self.axes = self._actor(to_unit(stage.colours.text), 1.0, opacity=0.55)
+        self.curve = self._actor(self.colour, LINE_WIDTH)
+        self.dot = self._actor(self.colour, 1.0)
+        self.title, self.value = self._text(bold=False), self._text(bold=True)
+        self.ends = [self._text(bold=False, right=True) for _ in ENDS]
+        self.ticks = [self._text(bold=False, centred=True) for _ in range(stage.scene.n_snapshots)]
+        self.tick_at: list[int] = []  # the snapshot each of `ticks` names (the rest hidden)
+        self.last = 0  # the run's last snapshot
+        self.t = 0.0  # the frame's position
+        self.props = [self.axes, self.curve, self.dot, self.title, self.value, *self.ends, *self.ticks]
+        me = weakref.ref(self)
+        stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().place(), 5.0)
+        self._hide()
+
+    def _actor(self, colour, width: float, opacity: float = 1.0) -> vtk.vtkActor2D:
+        from nnvox.viewer.overlays.metrics import add_2d
+
+        thick = width * max(1.0, self.stage.pane_height / 1080)
+        actor = add_2d(self.stage.renderer, lines_2d([]), colour, thick)
+        actor.GetProperty().SetOpacity(opacity)
+        return actor
+
+    def _text(self, bold: bool, right: bool = False, centred: bool = False) -> vtk.vtkTextActor:
+        actor = vtk.vtkTextActor()
+        tp = actor.GetTextProperty()
+        tp.SetFontSize(self.font)
+        tp.SetBold(bold)
+        tp.SetColor(*self.colour)
+        (
+            tp.SetJustificationToRight
+            if right
+            else tp.SetJustificationToCentered
+            if centred
+            else tp.SetJustificationToLeft
+        )()
+        (tp.SetVerticalJustificationToTop if centred else tp.SetVerticalJustificationToCentered)()
+        actor.GetPositionCoordinate().SetCoordinateSystemToViewport()
+        self.stage.renderer.AddViewProp(actor)
+        return actor
+
+    def show(self, start: int | None) -> None:
+        """A scrub over the snapshots from `start` to the run's last: the chart; None: none."""
+        if start != self.start:
+            self.start, self.where, self.origin = start, None, None
+
+    def _hide(self) -> None:
+        for prop in self.props:
+            prop.SetVisibility(False)
+
+    def update(self, shown: Shown, visible: bool = True) -> None:
+        trail = getattr(shown.frame, "scores", None)
+        last = len(trail.scores) - 1 if trail is not None else -1
+        if not visible or self.start is None or trail is None or self.start >= last:
+            self.trail = None
+            self._hide()
+            return
+        if trail != self.trail:
+            self.trail, self.shape, self.origin, self.where = trail, chart_shape(self.font, trail.title()), None, None
+            self._tick_texts(last)
+        self.t = shown.frame.t
+
+    # --- where it stands -------------------------------------------------------------------------
+
+    def held(self, w: float, h: float) -> np.ndarray:
+        """What the chart keeps clear of this picture (pixels, y up): the blocks on screen, the class
+        lists as last laid out, the heads-up line, the caption's band, the legends' strip. The block
+        labels give way to it, as to the answer's dock (LabelLayout.keep_off: drawn_boxes)."""
+        from nnvox.viewer.camera_matrix import camera_matrix
+        from nnvox.viewer.label_layout import block_rectangles
+
+        blocks = self.stage.scene.blocks
+        rects = block_rectangles(
+            np.array([b.bounds for b in blocks], dtype=float), camera_matrix(self.stage.renderer)[0], w, h
+        )
+        out = [rects[on_frame(rects, w, h)]]
+        if self.layout is not None:  # the class lists (the block labels give way: keep_off)
+            shown = self.layout.placement.shown
+            out.append(np.array([box for kind, *_, box in shown if kind == "classes"], dtype=float).reshape(-1, 4))
+        band = self.caption.band() if self.caption is not None else None
+        out.append(np.array([band] if band is not None else [], dtype=float).reshape(-1, 4))
+        out.append(np.array([self._hud_box(h)], dtype=float))
+        if self.stage.options.show_legend:
+            from nnvox.viewer.overlays.legends import strip_top
+
+            out.append(np.array([[0.0, 0.0, w, strip_top(self.stage) * h]]))
+        return np.vstack(out)
+
+    def _hud_box(self, h: float) -> tuple[float, float, float, float]:
+        from nnvox.viewer.overlays.hud import text_extent
+
+        x, y = self.hud.GetPosition()
+        tw, th = text_extent(self.hud.GetTextProperty(), self.hud.GetInput() or " ")
+        w = self.stage.pane_width
+        return (x * w, y * h - th, x * w + tw, y * h) if self.hud.GetVisibility() else (0.0, h, 0.0, h)
+
+    def places(self, w: float, h: float) -> dict[str, tuple[float, float]]:
+        """Each place's bottom-left corner for the chart (pixels)."""
+        from nnvox.viewer.label_layout import margin
+
+        side, edge = safe_edges(self.stage)
+        cw, ch = self.shape.width, self.shape.height
+        gap = margin(h)  # (the line's box holds its descenders: a margin more reads as apart)
+        top = self._hud_box(h)[1] - gap
+        band = self.caption.band() if self.caption is not None else None
+        floor = (band[3] if band is not None else edge) + gap
+        xs = (side, w - side - cw)
+        return {p: (xs[k % 2], top - ch if k < 2 else floor) for k, p in enumerate(PLACES)}
+
+    def place(self) -> None:
+        """The chart's place for this picture: the held one while it stays free, else the first free
+        (PLACES' order); hidden where none is (never over a block, a label or the answer)."""
+        if self.trail is None or self.shape is None:
+            return
+        from nnvox.viewer.label_layout import margin
+
+        w, h = self.stage.renderer.GetSize()
+        if not w or not h:
+            return
+        held, places = self.held(w, h), self.places(w, h)
+        cw, ch = self.shape.width, self.shape.height
+        room = {p: clear_of((x, y, x + cw, y + ch), held, margin(h)) for p, (x, y) in places.items()}
+        room = {p: r if places[p][1] + ch <= h and places[p][1] >= 0 else -math.inf for p, r in room.items()}
+        if self.where is None or room[self.where] < -TOUCH:
+            self.where = next((p for p in PLACES if room[p] >= -TOUCH), None)
+        if self.where is None:  # nowhere free: not over a block, a label or the answer
+            self.origin = None
+            self._hide()
+            return
+        self.origin = places[self.where]
+        self.draw()
+
+    def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
+        """The chart's box (pane fractions) with a margin round it, where it shows: the labels keep off it."""
+        from nnvox.viewer.label_layout import margin
+
+        if self.trail is None or self.origin is None:
+            return ()
+        w, h = self.stage.pane_width, self.stage.pane_height
+        (x, y), d = self.origin, margin(h)
+        return (((x - d) / w, (y - d) / h, (x + self.shape.width + d) / w, (y + self.shape.height + d) / h),)
+
+    # --- what it draws ---------------------------------------------------------------------------
+
+    def _tick_texts(self, last: int) -> None:
+        """The snapshots' numbers under their ticks: every k-th where all would crowd (every_kth)."""
+        labels = self.stage.scene.snapshot_labels
+        named = {k: tick_text(labels[k]) for k in range(self.start, min(last + 1, len(labels)))}
+        ks = [k for k, text in named.items() if text != "before"]  # the title says what is counted
+        xs = np.array([self.shape.point(k, 0, self.start, last)[0] for k in ks])
+        widths = np.array([sized_extent(named[k], self.font)[0] for k in ks], dtype=float)
+        shown = every_kth(xs - widths / 2, xs + widths / 2, 0.5 * self.shape.line) if ks else []
+        shown = shown if shown is not None else [k == ks[-1] for k in ks]
+        self.tick_at = [k for k, s in zip(ks, shown, strict=True) if s][: len(self.ticks)]
+        for actor, k in zip(self.ticks, self.tick_at):
+            actor.SetInput(named[k])
+        self.last = last
+
+    def draw(self) -> None:
+        """The chart's parts at its origin, its line up to the frame's position."""
+        shape, (ox, oy), first, last = self.shape, self.origin, self.start, self.last
+        at = lambda k, s: (ox + shape.point(k, s, first, last)[0], oy + shape.point(k, s, first, last)[1])
+        scale = np.array(self.stage.renderer.GetSize(), dtype=float)
+        line = shape.line
+        x0, y0 = at(first, 0.0)
+        x1, y1 = at(last, 1.0)
+        ticks = [[at(k, 0.0), (at(k, 0.0)[0], y0 - TICK * line)] for k in range(first, last + 1)]
+        axes = [[(x0, y1), (x0, y0), (x1, y0)], [(x0 - TICK * line, y1), (x0, y1)], *ticks]
+        self.axes.GetMapper().SetInputData(lines_2d([np.asarray(p) / scale for p in axes]))
+        points, value = drawn_to(self.trail.scores, self.t, first, last)
+        drawn = np.array([at(k, s) for k, s in points]).reshape(-1, 2)
+        self.curve.GetMapper().SetInputData(lines_2d([drawn / scale] if len(drawn) > 1 else []))
+        turn = np.linspace(0, 2 * np.pi, 20, endpoint=False)
+        ring = np.stack([np.cos(turn), np.sin(turn)], 1) * max(DOT * line, 3.0)
+        self.dot.GetMapper().SetInputData(lines_2d([(drawn[-1] + ring) / scale] if len(drawn) else [], closed=True))
+        self.title.SetInput(title_lines(self.trail.title()))
+        self.title.SetPosition(ox, oy + shape.height / 2)
+        for actor, text, y in zip(self.ends, ENDS, (y0, y1), strict=True):
+            actor.SetInput(text)
+            actor.SetPosition(x0 - 2 * GAP * line, y - INK_RISE * line)
+        for actor, k in zip(self.ticks, self.tick_at):
+            actor.SetPosition(at(k, 0.0)[0], y0 - labels_drop(line))
+        self.value.SetInput(percent(value) if math.isfinite(value) else "")
+        if len(drawn):
+            self.value.SetPosition(drawn[-1][0] + 2 * GAP * line, drawn[-1][1] - INK_RISE * line)
+        for prop in self.props:
+            prop.SetVisibility(True)
+        for actor in self.ticks[len(self.tick_at) :]:
+            actor.SetVisibility(False)
+        self.dot.SetVisibility(len(drawn) > 0)
+        self.value.SetVisibility(len(drawn) > 0)
