@@ -31,7 +31,7 @@ from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.training_chart import GAP, HALF, INK_RISE, TICK, labels_drop, lines_2d
 from nnvox.viewer.theme import to_unit
 
-PLOT_WIDE = 13.0  # the curve's width, in the chart's font size (37 px at 1080p: 481 px, 48 px an epoch of 10)
+PLOT_WIDE = 11.0  # the curve's width, in the chart's font size (37 px at 1080p: 407 px, 41 px an epoch of 10)
 PLOT_TALL = 2.0  # its height from 0% to 100% (74 px at 1080p: the lecture's 93% -> 70% falls 17 px)
 DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
 LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
@@ -47,6 +47,7 @@ class ChartShape:
     height: float
     area: tuple[float, float, float, float]  # the curve's: x0 (the first snapshot), y0 (0%), x1, y1 (100%)
     line: float  # a text line's height
+    parts: tuple[tuple[float, float, float, float], ...]  # what it covers: its title's box, its curve's with its texts
 
     def point(self, k: float, score: float, first: int, last: int) -> tuple[float, float]:
         """Where snapshot position `k` (first..last) at `score` (0..1) stands in the box."""
@@ -55,10 +56,12 @@ class ChartShape:
 
 
 def title_lines(title: str) -> str:
-    """The title in two lines beside the curve ("score for the 9,\nper epoch"): the frame's free band
-    under the heads-up line is wide and low (125 px at 720p over the lecture's labels)."""
+    """The title in three short lines beside the curve ("score\nfor the 9,\nper epoch"): the frame's
+    free band under the heads-up line is low (the lecture's labels under it at 720p), and a title in
+    one or two lines widened the chart over the output's label."""
     head, comma, tail = title.partition(", ")
-    return f"{head},\n{tail}" if comma else title
+    first, _, rest = head.partition(" ")
+    return "\n".join(p for p in (first, f"{rest}{comma.strip()}", tail) if p)
 
 
 def chart_shape(font: int, title: str) -> ChartShape:
@@ -72,7 +75,9 @@ def chart_shape(font: int, title: str) -> ChartShape:
     top = bottom + PLOT_TALL * font
     height = max(top + (HALF - INK_RISE) * line, extent(title_lines(title))[1])  # "100%" centred on the top
     width = left + PLOT_WIDE * font + right
-    return ChartShape(width, height, (left, bottom, width - right, top), line)
+    tw, th = extent(title_lines(title))
+    parts = ((0.0, (height - th) / 2, tw, (height + th) / 2), (tw + 2 * GAP * line, 0.0, width, height))
+    return ChartShape(width, height, (left, bottom, width - right, top), line, parts)
 
 
 def drawn_to(scores, t: float, first: int, last: int) -> tuple[np.ndarray, float]:
@@ -246,14 +251,18 @@ class ScoreChart:
         self.draw()
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
-        """The chart's box (pane fractions) with a margin round it, where it shows: the labels keep off it."""
+        """The boxes (pane fractions) of what the chart covers (its title, its curve with its texts)
+        with a margin round them, where it shows: the labels keep off them (under the title's two
+        lines, conv1's label keeps its room)."""
         from nnvox.viewer.label_layout import margin
 
         if self.trail is None or self.origin is None:
             return ()
         w, h = self.stage.pane_width, self.stage.pane_height
         (x, y), d = self.origin, margin(h)
-        return (((x - d) / w, (y - d) / h, (x + self.shape.width + d) / w, (y + self.shape.height + d) / h),)
+        return tuple(
+            ((x + a - d) / w, (y + b - d) / h, (x + c + d) / w, (y + e + d) / h) for a, b, c, e in self.shape.parts
+        )
 
     # --- what it draws ---------------------------------------------------------------------------
 
@@ -264,7 +273,7 @@ class ScoreChart:
         ks = [k for k, text in named.items() if text != "before"]  # the title says what is counted
         xs = np.array([self.shape.point(k, 0, self.start, last)[0] for k in ks])
         widths = np.array([sized_extent(named[k], self.font)[0] for k in ks], dtype=float)
-        shown = every_kth(xs - widths / 2, xs + widths / 2, 0.5 * self.shape.line) if ks else []
+        shown = every_kth(xs - widths / 2, xs + widths / 2, 0.25 * self.shape.line) if ks else []
         shown = shown if shown is not None else [k == ks[-1] for k in ks]
         self.tick_at = [k for k, s in zip(ks, shown, strict=True) if s][: len(self.ticks)]
         for actor, k in zip(self.ticks, self.tick_at):
