@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnvox.scenes.camera import CameraPose, Network, _posed, blend, ease, fit, overview
+from nnvox.scenes.camera import LABEL_ROOM, CameraPose, Network, _corners, _posed, blend, ease, overview
 from nnvox.scenes.framing import screen_axes
 
 LEAD_SECONDS = 1.0  # on the input before the pulse leaves it (at most LEAD_SHARE of the shot)
@@ -36,6 +36,7 @@ NEXT_ZOOM = 1.3  # the next stage joins a step's framing where the frame grows a
 MOST_ZOOM = 4.0  # a step frames no closer than this many times the overview's zoom (a lone 1-voxel vector)
 FOLLOW_FILL = 0.8  # of the overview's band (height) and width fill a step's blocks may take
 ZOOM_STEP = 1.6  # the most one step's zoom differs from the next's: a zoom over 0.8 s, not a lurch
+SEEN_PASSES = 3  # times a step's framing widens for the blocks it brings into the picture
 FOLLOW_LIFT = 0.05  # of the view's height, a step's blocks sit higher than the overview's band
 
 
@@ -123,13 +124,33 @@ def _same_row(boxes: np.ndarray, stage: np.ndarray) -> np.ndarray:
     return boxes[(boxes[:, 4] <= top) & (boxes[:, 5] >= bottom)]
 
 
-def _framing(boxes: np.ndarray, direction: np.ndarray, aspect: float, room: dict, closest: float):
+def _framing(boxes: np.ndarray, direction: np.ndarray, aspect: float, room: dict, closest: float, seen=None):
     """The centre and scale at which the boxes fill FOLLOW_FILL of the overview's band and width,
-    no closer than `closest`."""
+    no closer than `closest`; `seen` (other blocks in the picture) kept within the band's height too."""
     band = room.get("band", 0.74) * FOLLOW_FILL
-    net = Network(boxes, np.zeros((0, 6)))
-    centre, scale = fit(tuple(boxes[0]), direction, aspect, band=band, margin=FOLLOW_FILL, boxes=net)
+    tall = boxes if seen is None or not len(seen) else np.vstack([boxes, seen])
+    right, up = screen_axes(direction)
+    framed, all_high = _corners(boxes, LABEL_ROOM), _corners(tall, LABEL_ROOM) @ up
+    across = framed @ right
+    centre = (
+        right * (across.max() + across.min()) / 2
+        + up * (all_high.max() + all_high.min()) / 2
+        + direction * float((framed @ direction).mean())
+    )
+    scale = max((all_high.max() - all_high.min()) / 2 / band, (across.max() - across.min()) / 2 / aspect / FOLLOW_FILL)
     return centre, max(scale, closest)
+
+
+def _in_picture(scene, centre, scale: float, direction, aspect: float, lift: float, framed: np.ndarray) -> np.ndarray:
+    """The blocks besides `framed` in the picture at this framing: wholly between its side edges (one
+    they cut is faded out there: shots.follow_sides), and at least partly between its top and bottom."""
+    boxes = np.array([b.bounds for b in scene.blocks], dtype=float).reshape(-1, 6)
+    others = boxes[[not any(np.array_equal(b, f) for f in framed) for b in boxes]]
+    if not len(others):
+        return others
+    extent = projected(_posed(centre, direction, scale, lift), others, aspect)
+    across = (extent[:, 0] > -1) & (extent[:, 1] < 1)
+    return others[across & (extent[:, 3] > -1) & (extent[:, 2] < 1)]  # (a lane wholly above or below is not in it)
 
 
 def step_framings(scene, schedule: PassSchedule, aspect: float, room: dict, whole: CameraPose):
@@ -139,6 +160,7 @@ def step_framings(scene, schedule: PassSchedule, aspect: float, room: dict, whol
     the caption), and zoomed out where a neighbouring step's is ZOOM_STEP farther out (smoothed)."""
     direction = np.asarray(whole.direction)
     closest = whole.scale / MOST_ZOOM
+    lift = room.get("lift", 0.06) + FOLLOW_LIFT
     found = []
     for first, last in schedule.steps:
         stage = _stage_boxes(scene, first, last)
@@ -151,11 +173,13 @@ def step_framings(scene, schedule: PassSchedule, aspect: float, room: dict, whol
             centre_wider, scale_wider = _framing(wider, direction, aspect, room, closest)
             if scale_wider <= NEXT_ZOOM * scale:
                 centre, scale, framed = centre_wider, scale_wider, wider
+        for _ in range(SEEN_PASSES):  # a taller neighbour in the picture (fc2 beside fc1) kept off the texts
+            seen = _in_picture(scene, centre, scale, direction, aspect, lift, framed)
+            centre, scale = _framing(framed, direction, aspect, room, closest, seen)
         found.append([centre, scale, framed])
     for order in (found, found[::-1]):  # no step zooms more than ZOOM_STEP from the one before or after
         for a, b in itertools.pairwise(order):
             b[1] = max(b[1], a[1] / ZOOM_STEP)
-    lift = room.get("lift", 0.06) + FOLLOW_LIFT
     return [(_posed(centre, direction, scale, lift), framed) for centre, scale, framed in found]
 
 
