@@ -32,6 +32,7 @@ from nnvox.viewer.overlays.training_chart import GAP, HALF, INK_RISE, TICK, labe
 from nnvox.viewer.theme import to_unit
 
 PLOT_WIDE = 11.0  # the curve's width, in the chart's font size (37 px at 1080p: 407 px, 41 px an epoch of 10)
+PLOT_LEAST = 4.0  # the narrowest curve, in font sizes (where even that does not fit, no place is free)
 PLOT_TALL = 2.0  # its height from 0% to 100% (74 px at 1080p: the lecture's 93% -> 70% falls 17 px)
 DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
 LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
@@ -48,6 +49,7 @@ class ChartShape:
     area: tuple[float, float, float, float]  # the curve's: x0 (the first snapshot), y0 (0%), x1, y1 (100%)
     line: float  # a text line's height
     parts: tuple[tuple[float, float, float, float], ...]  # what it covers: its title's box, its curve's with its texts
+    title: str  # as drawn, in lines
 
     def point(self, k: float, score: float, first: int, last: int) -> tuple[float, float]:
         """Where snapshot position `k` (first..last) at `score` (0..1) stands in the box."""
@@ -64,20 +66,30 @@ def title_lines(title: str) -> str:
     return "\n".join(p for p in (first, f"{rest}{comma.strip()}", tail) if p)
 
 
-def chart_shape(font: int, title: str) -> ChartShape:
-    """The chart's layout at `font` pixels: its title at its left, the scale's ends beside the curve,
-    the snapshots' numbers under it, and room at its right for the value beside a dot at its end."""
+def chart_shape(font: int, title: str, room: float = math.inf) -> ChartShape:
+    """The chart's layout at `font` pixels: its title at its left (title_lines), the scale's ends
+    beside the curve, the snapshots' numbers under it, and room at its right for the value beside a
+    dot at its end. Where that is wider than `room` pixels (a 9:16 frame's 972 at 1080 wide, at its
+    larger text), the title stands over the curve in two lines, and the curve is narrowed to fit."""
     extent = lambda text: sized_extent(text, font)
     line = float(extent("0")[1])
-    left = extent(title_lines(title))[0] + 2 * GAP * line + max(extent(e)[0] for e in ENDS) + 2 * GAP * line
+    ends = max(extent(e)[0] for e in ENDS) + 2 * GAP * line
     right = 2 * GAP * line + DOT * line + extent("100%")[0]
     bottom = labels_drop(line) + line  # the numbers' line under the ticks
     top = bottom + PLOT_TALL * font
-    height = max(top + (HALF - INK_RISE) * line, extent(title_lines(title))[1])  # "100%" centred on the top
-    width = left + PLOT_WIDE * font + right
+    below = top + (HALF - INK_RISE) * line  # "100%" centred on the curve's top
     tw, th = extent(title_lines(title))
-    parts = ((0.0, (height - th) / 2, tw, (height + th) / 2), (tw + 2 * GAP * line, 0.0, width, height))
-    return ChartShape(width, height, (left, bottom, width - right, top), line, parts)
+    if tw + 2 * GAP * line + ends + PLOT_WIDE * font + right <= room:
+        height, left = max(below, th), tw + 2 * GAP * line + ends
+        width = left + PLOT_WIDE * font + right
+        parts = ((0.0, (height - th) / 2, tw, (height + th) / 2), (tw + 2 * GAP * line, 0.0, width, height))
+        return ChartShape(width, height, (left, bottom, width - right, top), line, parts, title_lines(title))
+    stacked = title.replace(", ", ",\n")
+    tw, th = extent(stacked)
+    width = max(ends + max(min(PLOT_WIDE * font, room - ends - right), PLOT_LEAST * font) + right, tw)
+    height = below + GAP * line + th
+    parts = ((0.0, height - th, tw, height), (0.0, 0.0, width, below))
+    return ChartShape(width, height, (ends, bottom, width - right, top), line, parts, stacked)
 
 
 def drawn_to(scores, t: float, first: int, last: int) -> tuple[np.ndarray, float]:
@@ -110,7 +122,11 @@ class ScoreChart:
 
     def __init__(self, stage: Stage, hud: vtk.vtkTextActor):
         self.stage, self.hud = stage, hud
-        self.font = stage.options.hud_font(stage.fonts.hud.fraction)
+        # the heads-up line's size, on the frame's shorter side: a 9:16 frame's line, sized on its
+        # height (1920 px), made a chart wider than the frame; on its width, 1080p's
+        self.font = round(
+            stage.options.hud_font(stage.fonts.hud.fraction) * min(1.0, stage.pane_width / stage.pane_height)
+        )
         self.layout = None  # the labels' layout: its labels' and class lists' boxes
         self.caption = None  # the caption overlay: its band
         self.start: int | None = None
@@ -176,7 +192,9 @@ class ScoreChart:
             self._hide()
             return
         if trail != self.trail:
-            self.trail, self.shape, self.origin, self.where = trail, chart_shape(self.font, trail.title()), None, None
+            room = self.stage.pane_width - 2 * safe_edges(self.stage)[0]
+            self.trail, self.origin, self.where = trail, None, None
+            self.shape = chart_shape(self.font, trail.title(), room)
             self._tick_texts(last)
         self.t = shown.frame.t
 
@@ -240,7 +258,8 @@ class ScoreChart:
         held, places = self.held(w, h), self.places(w, h)
         cw, ch = self.shape.width, self.shape.height
         room = {p: clear_of((x, y, x + cw, y + ch), held, margin(h)) for p, (x, y) in places.items()}
-        room = {p: r if places[p][1] + ch <= h and places[p][1] >= 0 else -math.inf for p, r in room.items()}
+        inside = lambda x, y: x >= 0 and x + cw <= w and y >= 0 and y + ch <= h
+        room = {p: r if inside(*places[p]) else -math.inf for p, r in room.items()}
         if self.where is None or room[self.where] < -TOUCH:
             self.where = next((p for p in PLACES if room[p] >= -TOUCH), None)
         if self.where is None:  # nowhere free: not over a block, a label or the answer
@@ -297,8 +316,9 @@ class ScoreChart:
         turn = np.linspace(0, 2 * np.pi, 20, endpoint=False)
         ring = np.stack([np.cos(turn), np.sin(turn)], 1) * max(DOT * line, 3.0)
         self.dot.GetMapper().SetInputData(lines_2d([(drawn[-1] + ring) / scale] if len(drawn) else [], closed=True))
-        self.title.SetInput(title_lines(self.trail.title()))
-        self.title.SetPosition(ox, oy + shape.height / 2)
+        tx0, ty0, _, ty1 = shape.parts[0]
+        self.title.SetInput(shape.title)
+        self.title.SetPosition(ox + tx0, oy + (ty0 + ty1) / 2)
         for actor, text, y in zip(self.ends, ENDS, (y0, y1), strict=True):
             actor.SetInput(text)
             actor.SetPosition(x0 - 2 * GAP * line, y - INK_RISE * line)
