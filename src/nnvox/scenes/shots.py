@@ -127,32 +127,54 @@ def camera_move(
 
 # of the width: the explained blocks sit left of the inset (overlays/explain_inset.BOX), whose
 # numbers and headings are the shot's subject (the kernel's and products' 5 x 5 numbers and the sum
-# beside them at theme.EXPLAIN_TEXT, 37 px capitals at 1080p, need the inset 0.76 of a 16:9 frame
-# wide; at 0.64 they stood at 32 px)
+# beside them at theme.EXPLAIN_TEXT, 37 px capitals at 1080p, need the inset 0.76 of a 4:3 frame
+# wide): in a frame narrower than 16:9
 EXPLAIN_ROOM = 0.25
+# 16:9 or wider (a lecture's hall): the blocks framed large, the sweep being the shot's point (in the
+# left quarter the window stood 25 px at 1080p, the map 190 px wide): left of the kernel's and
+# products' column (EXPLAIN_WIDE_ROOM of the width) and above the band of the patch, its scale and
+# the sum (EXPLAIN_WIDE_FLOOR of the height from the bottom; overlays/explain_inset._banded)
+EXPLAIN_WIDE_ROOM = 0.4
+EXPLAIN_WIDE_FLOOR = 0.44
+EXPLAIN_TOP = 0.87  # ... and under the inset's title across the frame's top (of the height from the bottom)
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
+
+
+def explain_wide(aspect: float) -> bool:
+    """Whether an explaining shot frames its blocks large above the sum's band (16:9 or wider)."""
+    return aspect >= 16 / 9 - 0.01
 
 
 def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0.0, safe: float = 0.0) -> CameraPose:
     """The explained layer and its input block framed in the left part of the view, the inset's
     room on the right: between `safe` of the width (a lecture's title-safe margin) and
-    EXPLAIN_ROOM. `reach`: voxels the window reaches past its input's edges (padding), framed
-    too, so that the window on the last rows stays clear of the caption."""
+    EXPLAIN_ROOM (16:9: EXPLAIN_WIDE_ROOM, between EXPLAIN_WIDE_FLOOR and EXPLAIN_TOP of the height).
+    `reach`: voxels the window reaches past its input's edges (padding), framed too, so that the
+    window on the last rows stays clear of the caption."""
     boxes = np.array([scene.block(n).bounds for n in names])
     source = scene.block(names[-1])
     grow = (reach / source.pool + 0.5) * source.voxel  # (in drawn voxels) the window's outline stands outside
     boxes[:, 2:] += np.array([-grow, grow, -grow, grow])
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+    wide = explain_wide(aspect) and safe > 0  # (a lecture's picture)
     direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
-    room = EXPLAIN_ROOM - safe  # of the width (the input's left edge stood 0.014 in, inside title-safe)
-    centre, scale = fit(bounds, direction, aspect * room, band=0.6, margin=0.9, label_room=1.5)
+    edge = EXPLAIN_WIDE_ROOM if wide else EXPLAIN_ROOM
+    room = edge - safe  # of the width (the input's left edge stood 0.014 in, inside title-safe)
+    if wide:  # the blocks alone (their labels make way): they fill the band's height
+        tall = EXPLAIN_TOP - EXPLAIN_WIDE_FLOOR
+        centre, scale = fit(bounds, direction, aspect * room / tall, band=0.86, margin=0.96, label_room=1.5)
+        scale /= tall
+        middle = (EXPLAIN_TOP + EXPLAIN_WIDE_FLOOR) / 2
+    else:
+        centre, scale = fit(bounds, direction, aspect * room, band=0.6, margin=0.9, label_room=1.5)
+        middle = 0.59  # the window on the last rows clear of a two-line caption's band
     right = np.cross(-direction, [0.0, 0.0, 1.0])
     right /= np.linalg.norm(right)
     up = np.cross(right, -direction)
     # shift the view right so the blocks' centre sits in the middle of their room, and down so it
-    # sits at 0.59 of the height: the window on the last rows clear of a two-line caption's band
-    focal = centre + right * scale * aspect * (1 - safe - EXPLAIN_ROOM) - up * scale * 0.18
+    # sits at `middle` of the height
+    focal = centre + right * scale * aspect * (1 - safe - edge) - up * scale * 2 * (middle - 0.5)
     return CameraPose(tuple(focal), tuple(direction), tuple(up), float(scale))
 
 

@@ -194,8 +194,11 @@ class SceneRenderer:
         covered = self.overlays.edge_fade.hidden
         if self._explained is None:
             return [actor for name, actor in labels if name in covered]
+        banded = self.overlays.explain.inset.banded  # (16:9: the input's label fell on the sum's lines under it)
         return [
-            actor for name, actor in labels if name not in self._explained or name == self._named or name in covered
+            actor
+            for name, actor in labels
+            if name not in self._explained or name == self._named or name in covered or banded
         ]
 
     def _restore_labels(self, *_) -> None:

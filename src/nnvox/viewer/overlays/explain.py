@@ -19,7 +19,9 @@ from nnvox.viewer.overlays.explain_inset import ExplainInset, pending_colour, te
 from nnvox.viewer.overlays.hud import text_width
 from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
 
-PENDING_NOTE = "not yet\ncomputed"  # on the covered values: what the flat colour means
+# on the covered values: what the flat colour means, in the words a lecturer says ("not yet computed"
+# in a framed box read like an error message to a lecturer's watch)
+PENDING_NOTE = "still to\ncompute"
 PENDING_ROOM = 3.0  # ... shown where the covered rows stand this many font sizes tall (its two lines and a margin)
 
 MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
@@ -166,14 +168,11 @@ class Explained:
         self.pending.SetInput(PENDING_NOTE)
         self.pending.GetTextProperty().SetVerticalJustificationToCentered()
         self.key = text_actor(stage, explain) if options.hall else None  # the note under the blocks
-        if self.key is not None:
+        if self.key is not None:  # plain words on a swatch of the covered rows' colour, no frame (read as an error)
             self.key.SetInput(PENDING_NOTE)
             key = self.key.GetTextProperty()
             key.SetBackgroundColor(*(pending_colour(options.background, stage.colours.text) / 255))
-            key.SetBackgroundOpacity(1.0)  # the covered rows' colour, framed: what it names
-            key.SetFrame(True)
-            key.SetFrameColor(*stage.colours.muted)
-            key.SetFrameWidth(max(1, round(options.height / 540)))
+            key.SetBackgroundOpacity(1.0)  # the covered rows' colour: what it names
         self.props: list[vtk.vtkProp] = [self.sheet.actor]  # the rest on the overlay layer, over labels too
         self.framed: list = []  # the explained block and its input's, while shown
 
@@ -266,9 +265,10 @@ class Explained:
         self.pending.SetPosition((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
         self.pending.SetVisibility(fits)
         if self.key is not None:
-            self.key.SetVisibility(not fits and first < sheet.rows and self._pending_key())
+            middle = (ends[0][1] + ends[1][1]) / 2  # the covered rows' middle, as the camera sees it
+            self.key.SetVisibility(not fits and first < sheet.rows and self._pending_key(middle))
 
-    def _pending_key(self) -> bool:
+    def _pending_key(self, middle: float) -> bool:
         """Place the note as a key in a box of the covered rows' colour (a lecture's map too narrow
         for "computed" at theme.EXPLAIN_TEXT): under the blocks at the title-safe edge, by the map it
         names, else in the inset left of its colour-only patch (inset.key_room; there a lecturer's
@@ -278,6 +278,22 @@ class Explained:
         vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), PENDING_NOTE, box, 72)
         width, height = box[1] - box[0] + 1, box[3] - box[2] + 1
         pad = 0.2 * size  # its frame clear of the grid, the bar's end and the edges
+        if self.inset.banded:  # the blocks large (16:9): on one line under the map, its left edge's, over the sum
+            self.key.SetInput(PENDING_NOTE.replace("\n", " "))
+            vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), self.key.GetInput(), box, 72)
+            width, height = box[1] - box[0] + 1, box[3] - box[2] + 1
+            x0, _, y0, y1, z0, _ = self.framed[-1].bounds  # the map pulled out in front of its block
+            coord = vtk.vtkCoordinate()
+            coord.SetCoordinateSystemToWorld()
+            corners = []
+            for y in (y0, y1):
+                coord.SetValue(x0, y, z0)
+                corners.append(coord.GetComputedDoubleViewportValue(self.stage.renderer))
+            left, top = min(c[0] for c in corners), min(c[1] for c in corners) - 0.4 * size
+            fits = top - height >= self.inset.band_top + pad and left + width <= self.inset.tables_left
+            if fits:
+                self.key.SetPosition(left, top)
+            return fits
         coord = vtk.vtkCoordinate()
         coord.SetCoordinateSystemToWorld()
         lowest = []

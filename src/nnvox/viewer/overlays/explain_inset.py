@@ -15,11 +15,11 @@ from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import ColourScale, lut
 from nnvox.scenes.explain import Moment, printed, sum_lines
-from nnvox.scenes.shots import EXPLAIN_ROOM
-from nnvox.viewer.options import lecture_font
+from nnvox.scenes.shots import EXPLAIN_ROOM, EXPLAIN_WIDE_FLOOR, explain_wide
+from nnvox.viewer.options import hall_font, lecture_font
 from nnvox.viewer.overlays.base import Stage
 from nnvox.viewer.overlays.hud import text_width
-from nnvox.viewer.theme import TITLE_SAFE
+from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
@@ -30,10 +30,6 @@ BOX = (EXPLAIN_ROOM, 0.2, 0.985, 0.91)
 # the caption under the inset at the strip's floor: the inset keeps above its band, fit_cover) and
 # up to its top (the heads-up line makes way too)
 LECTURE_BOX = (EXPLAIN_ROOM, TITLE_SAFE, 1 - TITLE_SAFE, 1 - TITLE_SAFE)
-# in a frame 16:9 or wider a lecture's inset starts this much further left (the blocks' subject
-# ends there), so its widest title, "conv1: map 0, sliding to row 88, column 88", holds the labels'
-# size inside title-safe (in a narrower frame it ran into "map 0 of conv1": the title shrinks there)
-WIDE_LEFT = 0.012
 # what the inset's opaque backing covers: its box and up to the heads-up line and the right edge, so
 # the faded blocks after the explained layer (and their labels) never show through or around it
 COVER_TOP, COVER_RIGHT = 0.94, 1.0
@@ -214,6 +210,8 @@ class Layout(NamedTuple):
     printed: int  # grids whose cells print their values: 1 (the patch), 2 (and the kernel) or 3 (and the products)
     beside: bool = False  # the sum's lines and the note beside the products (under the patch), not under them
     patch: tuple[float, float] | None = None  # the patch's cell where it prints no values (colour only)
+    band: float = 0.0  # the top (pixels up) of a band under the blocks holding the sum (_banded); 0: none
+    aside: float = 0.0  # ... and the left of the patch's scale in it, right of the sum's lines
 
     @property
     def first(self) -> int:
@@ -255,6 +253,36 @@ def _stacked(
     if numbered and products_bottom - 0.4 * font - 3 * LINE * font - LINE * note >= y0:
         return Layout(cell, cell[0], corners, True, font, 3)
     return None
+
+
+def bar_ends(font: int) -> float:
+    """The room either side of the patch's colour bar for its ends' values ("−0.43", "2.82")."""
+    return max(text_width(printed(-999, 2), font), text_width(printed(9999, 2), font)) + 0.3 * font
+
+
+def _banded(box, font: int, grid: tuple[int, int], title: float, widths: tuple[float, float], band: float):
+    """A 16:9 lecture's inset (the blocks framed large over the left of the frame, shots.explain_pose):
+    the patch (colour only) times the kernel, their products under the kernel, in a column at the
+    box's right, each kernel and product cell printing its value at `font`; under the blocks a band
+    from `band` pixels up down to the box's bottom: the sum's lines and the note's first under them
+    (`widths`: the wider's and the note's others', in pixels), the patch's scale right of them, the
+    note's others ("padding reads 0") under it. None where the box holds them not."""
+    x0, y0, x1, y1 = box
+    gr, gc = grid
+    op = 1.2 * font  # room for the "×" between the patch and the kernel
+    top = y1 - title - 1.6 * font  # the column heads above
+    cell = (text_width(WIDEST, font) + 0.25 * font, CELL_LINE * font)
+    patch = (PATCH_SIDE * cell[1],) * 2
+    left = x1 - gc * (patch[0] + cell[0]) - op
+    right = left + gc * patch[0] + op  # the kernel's and the products' left
+    under = top - gr * cell[1] - 0.4 * font  # the products' head's top
+    corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
+    aside = x0 + widths[0] + 0.8 * font
+    room = right - 0.6 * font - aside  # for the scale and its ends' values, and the note's others
+    fits = room >= max(2 * bar_ends(font) + 2 * font, widths[1]) and band - 4 * LINE * font >= y0
+    if not fits or corners[2][1] - gr * cell[1] < y0:
+        return None
+    return Layout(cell, cell[0], corners, True, font, 3, beside=True, patch=patch, band=band, aside=aside)
 
 
 def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title: float):
@@ -301,8 +329,13 @@ class ExplainInset:
         font = self.font = stage.options.hall_text(0.0)
         w, h = stage.pane_width, stage.pane_height
         x0, y0, x1, y1 = LECTURE_BOX if stage.options.hall else BOX
-        x0 -= WIDE_LEFT if stage.options.hall and 9 * stage.pane_width >= 16 * stage.pane_height else 0.0
+        # a lecture at 16:9: the whole frame inside title-safe, the blocks framed large in its upper
+        # left (shots.explain_pose), the tables in a column at the right and the sum in a band under
+        # the blocks (_banded)
+        self.wide = stage.options.hall and explain_wide(w / h)
+        x0 = TITLE_SAFE if self.wide else x0
         self.box = (x0 * w, y0 * h, x1 * w, y1 * h)
+        self.tables_left = self.box[0]  # the tables' left edge (pixels): the blocks end left of it
         # a lecture's title starts at the frame's title-safe edge, over the blocks (it names the map
         # and its layer: "conv1: map 0, row 6, column 18 · 187 of 784 computed" on one line, the
         # grids' numbers the room under it); the window's at the box's left
@@ -313,6 +346,7 @@ class ExplainInset:
         self.title = text_actor(stage, self.title_font, bold=True)
         self.words, self.numbers = text_actor(stage, font), text_actor(stage, font, align="right")
         self.note = text_actor(stage, note_font(stage.options, font))
+        self.aside = text_actor(stage, note_font(stage.options, font))  # a band's note under the scale (_banded)
         self.beside = False  # the sum and the note stand under the patch, beside the products
         self.heads = [text_actor(stage, font) for _ in range(3)]
         self.ops = [text_actor(stage, round(font * 1.3), bold=True) for _ in range(2)]
@@ -324,10 +358,12 @@ class ExplainInset:
         self.sweeping = False  # the window sweeps between stops: the cells it changes print nothing
         self.first = 0  # the first grid whose cells print their values (1: the patch colour only, Layout.first)
         self.key_room: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom: free beside the patch
+        self.banded = False  # the patch and the sum in a band under the blocks (_banded)
+        self.band_top = 0.0  # ... its top (pixels up)
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
-        fixed = [self.band, self.grids.actor, self.title, self.words, self.numbers, self.note]
+        fixed = [self.band, self.grids.actor, self.title, self.words, self.numbers, self.note, self.aside]
         return [*fixed, *self.heads, *self.ops, *self.ends, *self.values]
 
     def hide(self) -> None:
@@ -343,7 +379,8 @@ class ExplainInset:
         no sliver of the next block shows beside it) and keep its bottom edge above `below` (the
         caption's band) where the two would overlap, so it never covers a caption line."""
         x0, y0, x1, y1 = self.cover
-        x0 = min(x0, max(left, 0.5 * self.stage.pane_width))
+        # (a band's blocks stand large left of the tables' column: the backing covers the column only)
+        x0 = x0 if self.banded else min(x0, max(left, 0.5 * self.stage.pane_width))
         if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
             y0 = max(y0, below[3] + 1)
         _place(self._plane, self.stage.renderer, (x0, y0, x1, y1))
@@ -371,10 +408,13 @@ class ExplainInset:
         grid_bottom = corners[0 if lay.printed > 1 else -1 if columns == 1 else -columns][1] - grid[0] * tall
         bar_y = grid_bottom - 0.8 * f  # the bar's top: under the patch, as wide as its grid less its ends' labels
         span = grid[1] * (big[0] if lay.patch is None else lay.patch[0])
-        ends = max(text_width(printed(-999, 2), f), text_width(printed(9999, 2), f)) + 0.3 * f
+        ends = bar_ends(f)
         # a colour-only patch's bar (and the sum under it) reach left to the box's edge: its grid is narrow
         start = x if lay.patch is None else self.box[0] + SUM_LEFT * f
         bar_x, bar_w = start + ends, max(x + span - start - 2 * ends, 4 * f)
+        if lay.band:  # in the band right of the sum's lines, clear of the products' column
+            bar_x, bar_y = lay.aside + ends, lay.band - 0.3 * f
+            bar_w = min(4 * f, corners[2][0] - 0.6 * f - 2 * ends - lay.aside)
         quads = [
             (cx, cy, *grid, *c, max(1.0, min(c) * 0.08))
             for k, (cx, cy) in enumerate(corners)
@@ -398,13 +438,23 @@ class ExplainInset:
         # key to the map's covered rows where they have no room for it (overlays/explain.py)
         heads_bottom = corners[0][1] + LINE * f - 1.3 * f  # the heads' line, top-justified over the grids
         self.key_room = (
-            (start, min(corners[0][1], heads_bottom), x - 0.6 * f, bar_y + 0.5 * f) if lay.patch is not None else None
+            (start, min(corners[0][1], heads_bottom), x - 0.6 * f, bar_y + 0.5 * f)
+            if lay.patch is not None and not lay.band
+            else None
         )
+        self.aside.SetPosition(lay.aside, bar_y - 2.2 * f)  # under the scale's "0"
+        self.aside.SetVisibility(bool(lay.band))
         self.title.SetPosition(self._title_x(f), self.box[3] - 0.2 * self.title_font)
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
         if lay.printed > 1 and not lay.beside:  # under the products' grid too
             text_top = min(text_top, corners[2][1] - grid[0] * big[1] - 0.4 * f)
         left = start if lay.beside else self.box[0] + 0.5 * f
+        if lay.band:  # in the band under the blocks
+            left, text_top = self.box[0], lay.band
+        self.banded, self.band_top = bool(lay.band), lay.band
+        self.tables_left = self._head_left(lay, grid, f) if lay.band else self.box[0]
+        if lay.band:
+            self.cover = cover_box(self.stage, (self.tables_left, *self.box[1:]), f)
         self.words.SetPosition(left, text_top)
         self.note.SetPosition(left, text_top - 3 * LINE * f)
         self.beside = lay.beside
@@ -413,6 +463,12 @@ class ExplainInset:
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
+
+    def _head_left(self, lay: Layout, grid: tuple[int, int], font: int) -> float:
+        """The left edge (pixels) of the tables' column in a band layout: its patch's head, which
+        ends at the patch's right (_head_place), or the patch."""
+        head = self.heads[0].GetInput() or ""
+        return min(lay.corners[0][0], lay.corners[0][0] + grid[1] * lay.patch[0] - text_width(head, font)) - 0.3 * font
 
     def _title_x(self, font: int) -> float:
         """The title's left edge (pixels of the pane) beside the inset's `font`."""
@@ -434,32 +490,51 @@ class ExplainInset:
         lines = 2 if text_width(_title(m, widest=True), tf, bold=True) > room(tf) else 1
         title = (0.2 + LINE * lines) * tf
         one_map = m.step.family == "conv" and rows == 1 and len(m.step.inputs) == 1  # all three grids printed
-        sizes = range(options.hall_text(0.0), least - 1, -1) if one_map else [options.hall_text(0.0)]
-        for f in sizes:
-            box = (*self.box[:1], max(self.box[1], self.floor + 0.3 * f), *self.box[2:])  # above the caption
-            # every value printed where that fits at `f`, else in a lecture's picture the patch in colour
-            # only (its bar's ends and the note say black's and white's values): the kernel's and
-            # products' numbers larger (32 px capitals at 1080p, 29 with the patch's too)
-            layout = None
-            for numbered in ((True, False) if options.hall else (True,)) if one_map else ():  # (the window's: all)
-                said = sum_words(sum_lines(m.step), short=not numbered)
-                wide = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
-                wide = max(wide, *(text_width(part, noted(f)) for part in _note(m, 0).split("; ")))
-                layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
-                if layout is not None:
-                    break
-            if layout is not None:
-                break
+        # a lecture's numbers never under theme.EXPLAIN_TEXT (at 4:3 fitting dropped them to 28 px capitals)
+        floor = hall_font(options.height, EXPLAIN_TEXT) if options.hall else least
+        sizes = list(range(options.hall_text(0.0), floor - 1, -1)) if one_map else [options.hall_text(0.0)]
+        f, layout = self._arrange(m, grid, title, sizes, one_map)
         if layout is None:
-            layout = _layout(box, f, heads, rows, grid, (3.1 + 4 * LINE) * f, title)
+            layout = _layout(self._above_caption(f), f, heads, rows, grid, (3.1 + 4 * LINE) * f, title)
         if f != self.font:
             self.font = f
             for a in (self.words, self.numbers, *self.heads, *self.ends, *self.values):
                 a.GetTextProperty().SetFontSize(f)
             self.note.GetTextProperty().SetFontSize(noted(f))
+            self.aside.GetTextProperty().SetFontSize(noted(f))
             for a in self.ops:
                 a.GetTextProperty().SetFontSize(round(f * 1.3))
         return f, lines, layout
+
+    def _above_caption(self, font: int) -> tuple[float, float, float, float]:
+        """The inset's box, its bottom above the caption's band where that reaches under it."""
+        return (*self.box[:1], max(self.box[1], self.floor + 0.3 * font), *self.box[2:])
+
+    def _arrange(self, m: Moment, grid: tuple[int, int], title: float, sizes: list[int], one_map: bool):
+        """The largest of `sizes` and the layout the inset's grids fit at it: at 16:9 in a lecture's
+        picture the tables' column and the sum's band under the blocks (_banded) at any size first
+        (the blocks stand large only there), else every value printed (_stacked), else the patch in
+        colour only (its bar's ends and the note say black's and white's values); (sizes[-1], None)
+        where none fits."""
+        noted = lambda size: note_font(self.stage.options, size)
+        tries = [("band", True)] if self.wide else []
+        tries += [("stacked", True), ("stacked", False)] if self.stage.options.hall else [("stacked", True)]
+        for kind, numbered in tries if one_map else ():
+            for f in sizes:
+                box = self._above_caption(f)
+                said = sum_words(sum_lines(m.step), short=kind == "band" or not numbered)
+                first, *others = _note(m, 0).split("; ")
+                words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
+                if kind == "band":
+                    aside = max(text_width(part, noted(f)) for part in [*others, "padding reads 0"])
+                    band = EXPLAIN_WIDE_FLOOR * self.stage.pane_height - 0.2 * f
+                    layout = _banded(box, f, grid, title, (max(words, text_width(first, noted(f))), aside), band)
+                else:
+                    wide = max(words, *(text_width(part, noted(f)) for part in [first, *others]))
+                    layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
+                if layout is not None:
+                    return f, layout
+        return sizes[-1], None
 
     def _values(self, corners, cell: tuple[float, float], grid: tuple[int, int], fits: bool, size: int) -> None:
         """A text a cell (width, height) of each grid at `corners`, centred in it, `size` pixels,
@@ -509,6 +584,9 @@ class ExplainInset:
         widest = max(text_width(w, self.font) for w, _ in lines) + text_width(NUMBER_ROOM, self.font)
         self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
         said = _note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note
+        if self.banded:  # the first under the sum, the others under the patch's scale
+            said, _, others = said.partition("; ")
+            self.aside.SetInput(others.replace("; ", "\n"))
         self.note.SetInput(said.replace("; ", "\n") if self.beside else said)
         self.note.SetVisibility(bool(self.note.GetInput()))
 
