@@ -189,16 +189,22 @@ def test_a_label_hidden_after_its_layout_takes_its_leader_with_it(close_up, lene
     r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1]))
     try:
         pane = r.scene_renderer
-        pane.apply_pose(frames[-1].pose)
-        pane.overlays.edge_fade.show(*frames[-1].sides)
         frame = scene.frame_at(scene.n_snapshots - 1, sample=9)
-        r.render(frame)
-        layout = pane.overlays.labels.layout
-        lines = lambda: vtk_to_numpy(layout.leaders.lines.GetPoints().GetData()).reshape(-1, 2, 3)[:, :, :2]
-        before = lines()
-        boxes = {b: np.asarray(box) for kind, b, _, box in layout.placement.shown if kind == "block"}
         on = lambda seg, box: ((seg >= box[:2] - 1.5) & (seg <= box[2:] + 1.5)).all(axis=1).any()
-        name = next(b for b in boxes if any(on(s, boxes[b]) for s in before))  # a label with a leader
+        lines = lambda: vtk_to_numpy(pane.overlays.labels.layout.leaders.lines.GetPoints().GetData()).reshape(-1, 2, 3)[
+            :, :, :2
+        ]
+        for shot_frame in frames[::-1]:  # the close-up's last view where a label has a leader
+            pane.apply_pose(shot_frame.pose)
+            pane.overlays.edge_fade.show(*shot_frame.sides)
+            r.render(frame)
+            layout = pane.overlays.labels.layout
+            before = lines()
+            boxes = {b: np.asarray(box) for kind, b, _, box in layout.placement.shown if kind == "block"}
+            name = next((b for b in boxes if any(on(s, boxes[b]) for s in before)), None)
+            if name is not None:
+                break
+        assert name is not None, "no label with a leader in any view of the shot"
         pane.overlays.labels.labels[name].SetVisibility(False)  # dropped after its layout (a held shot's)
         r.render(frame)  # the same view: laid out as before
         after = lines()

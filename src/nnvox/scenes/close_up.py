@@ -20,9 +20,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnvox.scenes.camera import CameraPath, CameraPose, Key
-from nnvox.scenes.framing import screen_axes
-from nnvox.scenes.storyboard import CameraMove
+from nnvox.scenes.camera import CameraPath, CameraPose, Key, blend
+from nnvox.scenes.framing import picture_room, screen_axes
+from nnvox.scenes.open_framing import filled, held_in, subject_boxes
+from nnvox.scenes.shot_subject import shot_subject
+from nnvox.scenes.storyboard import CameraMove, Shot
 
 BAND = 0.12  # of the frame's width: a side's gradient, where a block cut by its edge reaches the subject
 SUBJECT_GAP = 0.02  # of the frame's width: the band stops this far short of the subject
@@ -48,6 +50,61 @@ def close_share(move: CameraMove) -> Callable[[float], float]:
         return a + (b - a) * u
 
     return share
+
+
+def close_zoom(move: CameraMove) -> Callable[[float], float]:
+    """The zoom a move's close-up asks for at each fraction of its shot: a focus move's, else that
+    of the key on a layer the camera is at or moving to (the one it leaves, past the last); none
+    below 1: a focus zoomed out to bring its neighbours in (the lecture's 0.75 on conv1, for the
+    input), and a filled close-up frames those it needs already (shot_subject)."""
+    if move.move == "focus" or not move.keys:
+        return lambda s: max(move.zoom, 1.0)
+    layers = [k for k in move.keys if k.layer is not None]
+    if not layers:
+        return lambda s: 1.0
+    return lambda s: max(next((k.zoom for k in layers if k.at >= s), layers[-1].zoom), 1.0)
+
+
+def filled_close_up(
+    camera: Callable[[float], CameraPose],
+    move: CameraMove,
+    subject: Callable[[float], np.ndarray],
+    aspect: float,
+    room,
+) -> Callable[[float], CameraPose]:
+    """A shot's `camera` whose close-up (close_share) frames its `subject` (boxes (n, 6) at each
+    fraction: the layers it opens and moves to, as drawn) to fill the picture `room`
+    (framing.picture_room: clear of the caption's band), centred, the key's zoom applied to that:
+    a focus on one layer left the rest of an opened layer's subject small and to one side (the
+    lecture's conv1 maps 90 px at 1080p, the input 475 px from the left edge), and the mistake's
+    input and its attribution on the caption's band. Eased in as the camera moves onto the layer,
+    the subject held in the room as it eases (from the whole frame: a blend of the wide pose and the
+    close-up's stood the attribution 6 px over the caption's band); the direction is the camera's."""
+    share, zoom = close_share(move), close_zoom(move)
+
+    def at(s: float) -> CameraPose:
+        pose, u = camera(s), share(s)
+        if u <= 0:
+            return pose
+        boxes = subject(s)
+        eased = blend(pose, filled(pose, boxes, aspect, room, zoom(s)), u)
+        whole = (-1.0, 1.0, -1.0, 1.0)
+        return held_in(eased, boxes, aspect, tuple(a + (b - a) * u for a, b in zip(whole, room)))
+
+    return at
+
+
+def shot_close_up(camera, shot: Shot, scene, aspect: float, opened: Callable[[float], float], safe: float = 0.0):
+    """filled_close_up for a shot whose subject (shot_subject: what it opens and moves to) has an
+    opened layer or an attribution (a mistake's input with what drove it), as drawn `opened` (0..1)
+    of the way through opening, in the picture room over its caption (`safe`: a lecture's
+    title-safe margin). A close-up on a closed block keeps focus's framing (camera.focus)."""
+    drawn = {b.name: b for b in scene.blocks}
+    names = [n for n in sorted(shot_subject(shot)) if n in drawn]
+    if not any(drawn[n].opened is not None or drawn[n].kind == "Attribution" for n in names):
+        return camera
+    room = picture_room(shot.caption is not None, safe)
+    return filled_close_up(camera, shot.camera, lambda s: subject_boxes(scene, names, opened(s)), aspect, room)
 
 
 def carried_subject(start: CameraPose, boxes, aspect: float, edge: float = 0.0) -> np.ndarray | None:

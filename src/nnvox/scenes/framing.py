@@ -91,3 +91,22 @@ def sight(boxes: np.ndarray, direction: np.ndarray, *, clear: float = 0.0, rays:
     with np.errstate(invalid="ignore", divide="ignore"):
         faces = np.where(own > 0, counts[:, 0] / own, np.nan)
     return Sight(faces, float(np.count_nonzero(seen_by >= 0)) * cell * cell)
+
+
+# A close-up's picture room (fractions of the frame's half height from its middle, up positive):
+# below the heads-up's two lines with a label above the subject (its box's top 200 px down at
+# 1080p), above the caption's band by CAPTION_CLEAR (its two lines' band top at y = 734 at 1080p,
+# 16:9: the mistake's attribution image stood on it, its bottom at y = 731), else above the legends.
+ROOM_TOP = 0.63
+CAPTION_TOP = -0.36
+CAPTION_CLEAR = 0.05  # of the half height: 27 px at 1080p between the subject and the caption's band
+LEGENDS_TOP = -0.55  # uncaptioned: the legends' titles stand under this
+
+
+def picture_room(captioned: bool, safe: float = 0.0) -> tuple[float, float, float, float]:
+    """Where a close-up's subject may stand (x0, x1, y0, y1; -1..1 across and up the frame from its
+    middle): between the side edges less `safe` (of the width: a lecture's title-safe margin) and
+    a gap, from over the caption's band (CAPTION_CLEAR) or the legends to under the heads-up."""
+    side = 1.0 - 2.0 * safe - 0.04
+    bottom = CAPTION_TOP + CAPTION_CLEAR if captioned else LEGENDS_TOP
+    return (-side, side, bottom, ROOM_TOP)

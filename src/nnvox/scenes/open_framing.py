@@ -90,6 +90,38 @@ def widened(pose: CameraPose, boxes: np.ndarray, aspect: float, inside=INSIDE) -
     return CameraPose(tuple(focal), pose.direction, pose.up, float(scale))
 
 
+def filled(pose: CameraPose, boxes: np.ndarray, aspect: float, room, zoom: float = 1.0) -> CameraPose:
+    """`pose` moved and scaled (its direction kept) so that `boxes` fill `room` (x0, x1, y0, y1:
+    -1..1 across and up the frame from its middle, framing.picture_room) as far as its tighter side
+    allows, centred in it; `zoom` above 1 closer still (the lecture's conv1 close-up held the maps
+    at 90 px at 1080p with 475 px empty left of the input, its camera on conv1 alone)."""
+    xy, right, up = _frame_coords(pose, boxes)
+    x0, x1, y0, y1 = room
+    width, height = np.ptp(xy[:, 0]), np.ptp(xy[:, 1])
+    scale = max(width / ((x1 - x0) * aspect), height / (y1 - y0), 1e-9) / zoom
+    # the boxes' middle, in scene units from the focal point, put at the room's middle
+    mid_x, mid_y = (xy[:, 0].min() + xy[:, 0].max()) / 2, (xy[:, 1].min() + xy[:, 1].max()) / 2
+    shift = right * (mid_x - (x0 + x1) / 2 * scale * aspect) + up * (mid_y - (y0 + y1) / 2 * scale)
+    return CameraPose(tuple(np.asarray(pose.focal, float) + shift), pose.direction, pose.up, float(scale))
+
+
+def held_in(pose: CameraPose, boxes: np.ndarray, aspect: float, room) -> CameraPose:
+    """`pose`, or where `boxes` pass `room` (as filled takes it) the least move that brings them
+    back in (filled, where they no longer fit at its scale)."""
+    xy, right, up = _frame_coords(pose, boxes)
+    x0, x1, y0, y1 = room
+    w, h = pose.scale * aspect, pose.scale
+    xs, ys = xy[:, 0], xy[:, 1]
+    tol = 1e-9 * pose.scale  # a filled pose's boxes meet its room's sides: no move for rounding
+    if np.ptp(xs) > (x1 - x0) * w + tol or np.ptp(ys) > (y1 - y0) * h + tol:
+        return filled(pose, boxes, aspect, room)
+    dx = min(xs.min() - x0 * w + tol, 0.0) + max(xs.max() - x1 * w - tol, 0.0)
+    dy = min(ys.min() - y0 * h + tol, 0.0) + max(ys.max() - y1 * h - tol, 0.0)
+    if dx == 0.0 and dy == 0.0:
+        return pose
+    return CameraPose(tuple(np.asarray(pose.focal, float) + right * dx + up * dy), pose.direction, pose.up, pose.scale)
+
+
 def extent(pose: CameraPose, boxes: np.ndarray, aspect: float) -> tuple[float, float]:
     """How far across and up `boxes` reach from the middle of the frame of `pose`, in its half width
     and half height (1: at its edge)."""

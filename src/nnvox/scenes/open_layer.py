@@ -165,6 +165,10 @@ def _shifted(block: Block, dx: float, dz: float = 0.0) -> Block:
 # far under its last row (conv1's six kernels sat on the bottom edge of their box, the lecture's
 # weights shot; moved left too, "filter" touched the outline's left edge with both grids framed)
 KERNEL_PAD = 0.5
+# ... and an open convolution's maps by this, of the gap above each (its name's): its bottom row stood on the
+# outline (the lecture's conv1, watch 5); the top row's name keeps the rest. Within the bounds: a smaller gap
+# between rows (more of the frame for the maps) left the names of conv2's 69 px maps at 720p no room
+MAPS_PAD = 0.2
 
 
 def grid_places(block: Block) -> np.ndarray:
@@ -176,7 +180,8 @@ def grid_places(block: Block) -> np.ndarray:
     x, y, z = block.origin
     i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), max(gc, 1))  # no maps: an empty grid
     left, header = block.margin if block.opened else (0.0, 0.0)
-    pad = gap * KERNEL_PAD if block.opened and block.kernels is not None else 0.0
+    pad = gap * (KERNEL_PAD if block.kernels is not None else MAPS_PAD if has_kernels(block) else 0.0)
+    pad = pad if block.opened else 0.0
     top = z + (gr * (h + gap) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
     rows = top - gap - i * (h + gap) - h / 2 + pad
     columns = x + left + gap + j * (w + gap) + w / 2
