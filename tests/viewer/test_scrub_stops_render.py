@@ -47,10 +47,10 @@ def test_a_stopping_scrub_holds_its_ends_and_passes_the_rest(tmp_path, digits_ru
     # for are left off every held frame, so the pictures are compared by what changes)
     stills = [frames(tmp_path, f"still{k}", duration=0.25, timeline=k, stops="") for k in range(4)]
     assert all(len(s) == 1 for s in stills)
-    # the scrub's heads-up line gives the sample's scores so far on a last line a still has not
-    # (overlays/hud.py): compared under the heads-up line's two lines (the frame's top 15%)
+    # the scrub draws the sample's scores so far as a chart under the heads-up line, which a still
+    # has not (overlays/score_chart.py): compared under both (the frame's top 35%)
     rows = lambda a: np.frombuffer(a, np.uint8).reshape(180, -1)
-    top = round(0.15 * 180)
+    top = round(0.35 * 180)
     changed = lambda a, b: rows(a)[top:] != rows(b)[top:]
     for k in range(1, 4):
         assert changed(runs[k][0], runs[0][0]).any()
