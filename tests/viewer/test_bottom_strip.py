@@ -200,7 +200,7 @@ def test_a_lectures_bar_titles_say_what_the_colours_are_in_plain_words(lenet_run
     """At the labels' 40 px capitals the activations bar had room only for "± per stage" (a lecturer:
     a student will not understand it): its title is a word ("activation", or more where it fits),
     the answer's says "probability", and a note beside them says whose range the colours span
-    (each stage its own scale), in a lecture's picture of one snapshot as well as over epochs."""
+    (compare colours within a stage), in a lecture's picture of one snapshot as well as over epochs."""
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.scene import SceneOptions
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -218,4 +218,4 @@ def test_a_lectures_bar_titles_say_what_the_colours_are_in_plain_words(lenet_run
     assert not any("±" in t or t.startswith("≥ 0 ") for t in texts), texts  # no sign standing for words
     assert any(t.startswith("activation") for t in texts), texts
     assert any("probability" in t for t in texts), texts
-    assert "each stage its own scale" in texts, texts
+    assert "compare colours within a stage" in texts, texts  # (legends.SHORT_NOTES["per stage"])

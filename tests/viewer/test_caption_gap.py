@@ -30,7 +30,7 @@ def test_the_caption_band_stands_clear_of_the_legends_and_notes_under_it(lenet_r
     r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, hall=True, show_labels=False, show_marks=False))
     try:
         overlays = r.scene_renderer.overlays
-        overlays.legends.show_notes(True)  # a scrub's notes ("one scale per stage, all epochs")
+        overlays.legends.show_notes(True)  # a scrub's notes ("compare colours over epochs")
         bands = []
         for opacity in (0.0, 1.0):  # a shot's first frame, then shown
             overlays.caption.show(CAPTION, opacity)
@@ -40,7 +40,7 @@ def test_the_caption_band_stands_clear_of_the_legends_and_notes_under_it(lenet_r
         x0, y0, x1, _ = bands[1]
         under = [t for t in drawn_texts(r) if t["kind"] == "text" and t["box"][3] <= y0 + 1 and t["text"] != CAPTION]
         said = "; ".join(f"{t['text']} {t['box']}" for t in under)
-        assert any("front" in t["text"] for t in under) or w * 9 < h * 16, said  # 16:9 draws the notes
+        assert any("in front" in t["text"] for t in under) or w * 9 < h * 16, said  # 16:9 draws the notes
         for t in under:
             if t["box"][0] < x1 and x0 < t["box"][2]:
                 assert y0 - t["box"][3] >= LEAST_GAP * h, f"{t['text']!r}: {y0 - t['box'][3]:.1f} px under the band"

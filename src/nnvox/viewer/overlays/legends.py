@@ -20,7 +20,7 @@ from nnvox.scenes.heads_up import significant
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.camera_matrix import camera_matrix
-from nnvox.viewer.label_layout import project
+from nnvox.viewer.label_layout import block_rectangles
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
@@ -106,27 +106,38 @@ SHORT_MARKS = {"dead": "dead unit", "saturated": "saturated unit", "nonfinite": 
 # Where the epoch changes on screen, that the scales stay (the epoch-0 conv1 is fainter, not
 # rescaled) and whose they are (scope: the bars' titles say it where it fits)
 NOTES = {
-    "maps": "block: front face = map 0, the other maps behind it",
-    "filters": "block: front face = filter 0, the others behind it",
-    "per layer, epochs": "colours: a scale per layer, the same every epoch",
-    "per stage, epochs": "colours: a scale per stage, the same every epoch",
-    "epochs": "colours: one scale for all layers, the same every epoch",
-    "per layer": "colours: each layer its own scale",
-    "per stage": "colours: each stage its own scale",
+    "maps": "block: map 0 in front, the other maps behind it",
+    "filters": "block: filter 0 in front, the other filters behind it",
+    "per layer, epochs": "colours: each block its own scale, the same every epoch",
+    "per stage, epochs": "colours: each stage its own scale, the same every epoch",
+    "epochs": "colours: one scale for every block and every epoch",
+    "per layer": "colours: each block its own scale, compare within a block only",
+    "per stage": "colours: each stage its own scale, compare within a stage only",
 }
-# A lecture's (captioned) pictures draw these, at the labels' size in the strip's right part: each
-# fits 0.44 of a 16:9 frame's width at 40 px capitals (fewer words, the same meaning). The one
-# scale's note says "all layers" where the distance bar's title, at the labels' size, has room only
-# for "distance each weight moved" (its long form said "same scale for all layers" a second time)
+# A lecture's (captioned) pictures draw these, at the labels' size in the strip's right part, each
+# line within 0.44 of a 16:9 frame's width at 40 px capitals (831 of 840 px at 1080p, 557 of 560 at
+# 720p): one pattern from shot to shot, "compare colours ...", saying what a student may compare in
+# that shot (a fifth watch: four wordings, "each stage its own scale", "one scale per stage, all
+# epochs", ... never said that colours do not compare between blocks). One line where the faces'
+# note stands too (three lines did not fit under a two-line caption); a "\n" parts a note's lines
 SHORT_NOTES = {
-    "maps": "front: map 0, others behind",
-    "filters": "front: filter 0, others behind",
-    "per layer, epochs": "one scale per layer, all epochs",
-    "per stage, epochs": "one scale per stage, all epochs",
-    "epochs": "one scale: all layers, all epochs",
-    "per layer": "each layer its own scale",
-    "per stage": "each stage its own scale",
+    "maps": "map 0 in front, the rest behind",
+    "filters": "filter 0 in front, the rest behind",
+    "per layer, epochs": "compare colours over epochs",
+    "per stage, epochs": "compare colours over epochs",
+    "epochs": "compare colours across every\nblock and every epoch",
+    "per layer": "compare colours within a block",
+    "per stage": "compare colours within a stage",
 }
+# The notes that say whose scale the colours are on: where the blocks in view share one scale (the
+# kernels shot's conv1 alone), they say nothing a student needs (MarkEntries.update)
+SCOPE_NOTES = ("per layer", "per stage")
+FACE_NOTES = ("maps", "filters")  # what a closed block's front face shows
+
+
+def note_lines(words: str) -> list[str]:
+    """An entry's lines (a lecture's notes take two: SHORT_NOTES)."""
+    return words.split("\n")
 
 
 def drawn_notes(blocks, epochs: bool, scoped: bool = False) -> tuple[str, ...]:
@@ -178,17 +189,23 @@ def drawn_marks(frame: Frame, options, in_view: Collection[str] | None = None) -
     return (*drawn_kinds(frame, options), *("nonfinite",) * nonfinite, *("padding",) * padding)
 
 
+# The least of a block a pane shows for it to count as in view, a share of the pane's height in each
+# direction (or all of the block, where it is thinner): a few pixels of fc2 at the frame's edge, as a
+# camera moves in on conv1, kept the "probability" bar on screen (a fifth watch, 24-30 s)
+LEAST_SEEN = 0.025
+
+
 def blocks_in_view(stage: Stage) -> frozenset[str]:
-    """The blocks of which some part lies inside the pane under its camera now (a block wholly
-    behind the camera is not)."""
+    """The blocks of which the pane shows a part now, LEAST_SEEN of its height across or all of
+    the block (a block wholly behind the camera is not): label_layout's screen rectangles."""
     matrix, w, h = camera_matrix(stage.renderer)
     bounds = np.array([b.bounds for b in stage.scene.blocks], dtype=float)
-    corners = np.stack(np.meshgrid([0, 1], [2, 3], [4, 5], indexing="ij"), -1).reshape(8, 3)
-    xy = project(bounds[:, corners.T].transpose(0, 2, 1).reshape(-1, 3), matrix, w, h).reshape(-1, 8, 2)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all corners behind the camera: NaN, not in view
-        lo, hi = np.nanmin(xy, axis=1), np.nanmax(xy, axis=1)
-        seen = (lo[:, 0] < w) & (hi[:, 0] > 0) & (lo[:, 1] < h) & (hi[:, 1] > 0)
+        rects = block_rectangles(bounds, matrix, w, h)
+        shown = np.minimum(rects[:, 2:], (w, h)) - np.maximum(rects[:, :2], 0.0)
+        least = np.minimum(rects[:, 2:] - rects[:, :2], LEAST_SEEN * h)
+        seen = (shown > 0).all(axis=1) & (shown >= least - 1e-6).all(axis=1)
     return frozenset(b.name for b, s in zip(stage.scene.blocks, seen) if s)
 
 
@@ -254,8 +271,10 @@ def scope(blocks) -> str:
     return "" if len(scales) == 1 else "per layer" if len(scales) == len(blocks) else "per stage"
 
 
-# The classifier's bar (its probabilities on the fixed scale 0 ... 1, scenes/block_spec.py), longest first
-ANSWER_TITLES = ("answer: each class's probability", "answer: probability", "class probability", "probability")
+# The classifier's bar (its probabilities on the fixed scale 0 ... 1, scenes/block_spec.py): one word
+# for one thing in every shot and frame (the lecture's mistake shot, with three bars, drew "class
+# probability" where every other shot drew "probability": a fifth watch)
+ANSWER_TITLES = ("probability",)
 
 
 def layer_titles(cmap: str, blocks) -> tuple[str, ...]:
@@ -529,7 +548,8 @@ def notes_corner(stage: Stage, size: int | None = None) -> Box:
     if not stage.options.hall:
         return box
     size = size or legend_size(stage)
-    widest = max(map(text_measure(stage, size), SHORT_NOTES.values()))
+    measure = text_measure(stage, size)
+    widest = max(measure(line) for note in SHORT_NOTES.values() for line in note_lines(note))
     room = 1.0 - side_share(stage) - 1.5 * size / stage.pane_width - layout.lecture_notes_left
     # a frame narrower than 16:9 has no room there for them, nor the bars left of them for each a
     # title (the mistake shot's three at 40 px capitals): the bars take the strip's width
@@ -585,8 +605,11 @@ class ColourLegends:
         top = strip_top(stage)
         self.heading_y = top - title_room if stage.options.hall else min(layout.legend_heading_max, top - title_room)
         forms = bar_forms(stage, inset_box[0], whole)
-        self.strip = [prop for i, bar in enumerate(self.bars) for prop in self._legend(i, bar, *forms[i])]
+        self.parts = [self._legend(i, bar, *forms[i]) for i, bar in enumerate(self.bars)]
+        self.strip = [prop for part in self.parts for prop in part]
         self.props = list(self.strip)
+        self.away = False  # the strip hidden while a lecture's picture explains a layer (make_way)
+        self.seen: tuple[int, ...] = tuple(range(len(self.bars)))  # the bars drawn, left to right
         # the notes: none until show_notes; in a lecture's corner never over the bars
         self.marks = MarkEntries(stage, inset_box, caption, cornered=inset is None and stage.options.hall)
         self.labels = labels
@@ -668,10 +691,9 @@ class ColourLegends:
         the values and draws its own colour scale, the answer's bar named a column not drawn, and
         the strip's room goes to the caption and the inset (its numbers at the largest size that
         fits); the window's stay."""
-        away = explaining and self.stage.options.hall
-        for prop in self.strip:
-            prop.SetVisibility(not away)
-        self.marks.away = away  # the marks' entries and notes too: the inset's note stands there
+        self.away = explaining and self.stage.options.hall
+        self._show_bars()
+        self.marks.away = self.away  # the marks' entries and notes too: the inset's note stands there
 
     def show_notes(self, epochs: bool, shown: bool = True) -> None:
         """The notes from now on: `epochs`, whether the snapshots drawn change (a shot over several
@@ -682,10 +704,39 @@ class ColourLegends:
         notes = drawn_notes(self.stage.scene.blocks, epochs, scoped=self.stage.options.hall)
         self.marks.set_notes(notes if shown else ())
 
+    def _show_bars(self) -> None:
+        """The bars of `seen` shown, side by side from the strip's left in their order; the rest
+        (and all of them while away) hidden."""
+        gap = self.stage.layout.legend_gap
+        for i, part in enumerate(self.parts):
+            for prop in part:
+                prop.SetVisibility(not self.away and i in self.seen)
+        for slot, i in enumerate(self.seen):
+            x = self.left + (self.width + gap) * slot
+            bar, heading, *ends = self.parts[i]
+            bar.SetPosition(x, bar.GetPosition()[1])
+            heading.SetPosition(self._inside(x + self.width / 2, heading), heading.GetPosition()[1])
+            for end, at in zip(ends, (x, x + self.width, x + self.width / 2)):
+                end.SetPosition(at, end.GetPosition()[1])
+
     def update(self, shown: Shown) -> None:
+        seen = bars_seen(self.bars, self.stage.scene.blocks, blocks_in_view(self.stage))
+        if seen and seen != self.seen:  # (none in view: the camera between pictures; the last kept)
+            self.seen = seen
+            self._show_bars()
         self.marks.update(shown)
         if self.labels is not None and self.marks.box is not None:  # (the labels' update set its panels)
             self.labels.layout.panels = (*self.labels.layout.panels, self.marks.box)
+
+
+def bars_seen(bars: list[Bar], blocks, seen: Collection[str]) -> tuple[int, ...]:
+    """The indices of the `bars` (colour_bars') that colour a block in view (`seen`: their names):
+    a legend only for what a class can see (the "probability" bar stood under conv1's close-up)."""
+    layers = {b.scale.cmap for b in blocks if b.name in seen and b.kind != ATTRIBUTION}
+    planes = {b.scale.cmap for b in blocks if b.name in seen and b.kind == ATTRIBUTION}
+    return tuple(
+        i for i, bar in enumerate(bars) if bar.cmap in (planes if bar.titles == ATTRIBUTION_TITLES else layers)
+    )
 
 
 def swatch_actor(size: int, edge, fill=None) -> vtk.vtkActor2D:
@@ -722,6 +773,7 @@ NOTES_TOP = 0.4
 # A pane lower than this (pixels: a thumbnail, a preview) has no room for the notes: its text is at
 # its least size, a larger share of it, and the notes would crowd the caption and the labels
 NOTES_LEAST_HEIGHT = 360
+NOTE_LINE_SPACING = 1.25  # of vtk's line height (about 1.2 font sizes): the entries' 1.5 font sizes
 ENTRY_FORMS = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})  # the entries' words, then their short form
 
 
@@ -744,10 +796,11 @@ def entry_stack(
     measure = measure or text_measure(stage, size)
     gap, edge = 1.5 * size / stage.pane_width, side_share(stage)
     for form in forms:
-        widest = max(measure(form[k]) for k in kinds)
+        widest = max(measure(line) for k in kinds for line in note_lines(form[k]))
         x = min(below[0], 1.0 - edge - gap - widest)
-        # up to the first entry's words (the last stands just above the box)
-        top = below[3] + 1.5 * size / stage.pane_height * (len(kinds) - 0.3) + 0.5 * size / stage.pane_height
+        # up to the first entry's words (the last stands just above the box), a line for each of their lines
+        lines = sum(len(note_lines(form[k])) for k in kinds)
+        top = below[3] + 1.5 * size / stage.pane_height * (lines - 0.3) + 0.5 * size / stage.pane_height
         box = (x, below[3], x + gap + widest, top)
         if x >= max(edge, least or 0.0) - 1e-9 and not (clear_of is not None and overlapping(box, clear_of)):
             return x, form, box
@@ -799,6 +852,7 @@ class MarkEntries:
         tp.SetFontSize(self.size)
         tp.SetColor(*to_unit(self.stage.colours.text))
         tp.SetVerticalJustificationToCentered()
+        tp.SetLineSpacing(NOTE_LINE_SPACING)  # a two-line note's lines as far apart as the entries' lines
         tp.ShadowOff()
         tp.SetBold(self.options.bold)
         for prop in (swatch, words)[swatch is None :]:
@@ -824,8 +878,16 @@ class MarkEntries:
         """The blocks the pane shows now (blocks_in_view): the entries are for their marks only."""
         return blocks_in_view(self.stage)
 
+    def _drawn(self, shown: Shown) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The marks and the notes to draw now: those of the blocks in view, and a note of whose
+        scales the colours are (SCOPE_NOTES) only where those blocks use more than one."""
+        seen = self.in_view()
+        scales = {b.scale for b in self.stage.scene.blocks if b.name in seen and b.kind != ATTRIBUTION}
+        notes = tuple(n for n in self.notes if n not in SCOPE_NOTES or len(scales) > 1)
+        return drawn_marks(shown.frame, self.options, seen), notes
+
     def update(self, shown: Shown) -> None:
-        marks, notes = ((), ()) if self.away else (drawn_marks(shown.frame, self.options, self.in_view()), self.notes)
+        marks, notes = ((), ()) if self.away else self._drawn(shown)
         below = self.options.histogram_box if shown.histogram is not None else self.inset_box
         band = self._caption_band()
         if ((*marks, *notes), below, band) == self._shown:
@@ -834,7 +896,11 @@ class MarkEntries:
         # with the notes beside the caption (their short form where the long reaches it), else over its
         # band (not up into the network: NOTES_TOP), else without them, as where the pane is too narrow
         over = below if band is None else (*below[:3], max(below[3], band[3]))
-        tries = (((*marks, *notes), below, band), ((*marks, *notes), over, None), (marks, below, None))
+        # without the block faces' note before without the colours' (the one a fifth watch asked for)
+        scales = tuple(n for n in notes if n not in FACE_NOTES)
+        tries = (((*marks, *notes), below, band), ((*marks, *notes), over, None))
+        tries += (((*marks, *scales), below, band), ((*marks, *scales), over, None)) * (scales != notes)
+        tries += ((marks, below, None),)
         # a captioned picture (a storyboard's) always takes the short form: one wording from shot to
         # shot, where a move's dissolve blended a long form into a short one, garbled for 0.3 s
         forms = ENTRY_FORMS[1:] if band is not None else ENTRY_FORMS
@@ -854,9 +920,11 @@ class MarkEntries:
         x, form, self.box = fitting
         line = 1.5 * self.size / self.stage.pane_height
         gap = 1.5 * self.size / self.stage.pane_width
-        for kind in kinds:  # top down in MARKS order, then the notes, the last just above the inset
+        counts = [len(note_lines(form[kind])) for kind in kinds]
+        for k, kind in enumerate(kinds):  # top down in MARKS order, then the notes, the last just above the inset
             swatch, words = self.entries[kind]
-            y = self.box[1] + line * (len(kinds) - kinds.index(kind) - 0.3)
+            # centred on its lines' middle, the entries under it taking theirs
+            y = self.box[1] + line * (sum(counts[k + 1 :]) + 0.7 + (counts[k] - 1) / 2)
             words.SetInput(form[kind])
             words.SetPosition(x + gap, y)  # a note's words in line with the marks' words
             words.SetVisibility(True)

@@ -1,0 +1,70 @@
+"""A legend only for what the frame shows (legends.blocks_in_view, bars_seen): the lecture's move into
+conv1's open maps kept the "probability" bar of fc2, out of the frame (a fifth watch, 24-30 s); the
+activation bar then takes the strip's first place. And a note of whose scales the colours are only
+where the blocks in view have more than one (the kernels shot: conv1's alone)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.open_layer import open_pose
+from nnvox.scenes.scene import SceneOptions
+from nnvox.viewer.options import RenderOptions
+from tests.viewer.picture_policy import drawn_texts
+
+pytestmark = pytest.mark.gl
+W, H = 1280, 720
+
+
+def _pictures(scene, names, notes: bool = False):
+    """{"wide": ..., "close": ...}: (picture, texts drawn, left edge of each shown bar, pixels) with the
+    whole network in the frame and with `names`' open grids framed."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    frame = scene.frame_at(scene.n_snapshots - 1)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=W, height=H, hall=True))
+    out = {}
+    try:
+        pane = renderer.scene_renderer
+        if notes:
+            pane.overlays.legends.show_notes(epochs=False)
+        close = open_pose(scene, names, pane.aspect)
+        for name, pose in (("wide", dataclasses.replace(close, scale=close.scale * 8)), ("close", close)):
+            pane.apply_pose(pose)
+            picture = renderer.render(frame)
+            legends = pane.overlays.legends
+            lefts = {
+                part[1].GetInput(): part[0].GetPosition()[0] * W for part in legends.parts if part[0].GetVisibility()
+            }
+            out[name] = (picture, {t["text"] for t in drawn_texts(renderer)}, lefts)
+    finally:
+        renderer.close()
+    return out
+
+
+def test_the_probability_bar_leaves_with_the_classifier_and_the_other_takes_its_place(lenet_run):
+    scene = build_scene(lenet_run, SceneOptions(opened=frozenset({"input", "conv1"})))
+    shots = _pictures(scene, ["input", "conv1"])
+    (_, wide, wide_bars), (picture, close, close_bars) = shots["wide"], shots["close"]
+    assert "probability" in wide and "activation" in wide, wide
+    assert "probability" not in close and "activation" in close, close
+    assert set(close_bars) == {"activation"}, close_bars
+    assert close_bars["activation"] == pytest.approx(min(wide_bars.values())), (wide_bars, close_bars)
+    # where the activation bar stood beside the probability one, the close picture draws nothing
+    x = round(max(wide_bars.values()))
+    strip = picture[round(H * 0.8) :, x + 4 : x + 60].astype(int)
+    background = np.asarray(RenderOptions().background)
+    assert int((np.abs(strip - background).max(axis=2) > 30).sum()) == 0
+
+
+def test_the_colours_scope_note_only_where_blocks_in_view_have_several_scales(lenet_run):
+    from nnvox.viewer.overlays.legends import SHORT_NOTES
+
+    scene = build_scene(lenet_run, SceneOptions(mode="weights", opened=frozenset({"conv1"})))
+    shots = _pictures(scene, ["conv1"], notes=True)
+    assert SHORT_NOTES["per layer"] in shots["wide"][1], shots["wide"][1]
+    assert SHORT_NOTES["per layer"] not in shots["close"][1], shots["close"][1]
