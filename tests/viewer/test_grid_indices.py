@@ -126,3 +126,35 @@ def test_indices_keep_off_the_caption_band(lenet_run):
         assert not grid.fit(*camera_matrix(pane.renderer)), "an index drawn on the caption's band"
     finally:
         renderer.close()
+
+
+def test_the_edge_into_conv2_ends_on_a_bracket_over_all_its_input_rows(lenet_run):
+    """conv1's edge met conv2's outline at one row ("conv1 feeds input 2", a fifth watch): a bracket
+    on the outline's left edge, thicker than the outline, spans every input row, from the top row's
+    top to the last's bottom, with serifs into the grid."""
+    from nnvox.scenes.open_layer import grid_places
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    scene = build_scene(lenet_run, SceneOptions(mode="distance-from-start", opened=frozenset({"conv1", "conv2"})))
+    renderer = OffscreenRenderer(scene, RenderOptions(width=W, height=H, hall=True))
+    try:
+        pane = renderer.scene_renderer
+        pane.apply_pose(open_pose(scene, ["conv1", "conv2"], pane.aspect))
+        picture = renderer.render(scene.frame_at(scene.n_snapshots - 1)).astype(int)
+        block = scene.block("conv2")
+        x0, _, y0, _, _, z1 = block.bounds
+        places, half = grid_places(block), block.rows * block.voxel / 2
+        top = _pixel(renderer, (x0, y0, places[0, 2] + half))
+        bottom = _pixel(renderer, (x0, y0, places[-1, 2] - half))
+        outline_top = _pixel(renderer, (x0, y0, z1))[0]
+        tile = _pixel(renderer, (x0 + block.cols * block.voxel, y0, places[0, 2] + half))[1] - top[1]
+    finally:
+        renderer.close()
+    background = np.asarray(RenderOptions().background)
+    ink = np.abs(picture - background).max(axis=2) > 40
+    (r0, c0), (r1, _) = top, bottom
+    thick = ink[:, c0 - 5 : c0 + 6].sum(axis=1)  # the line's width across the outline's left edge, each row
+    assert (thick[r0 + 2 : r1 - 1] >= 3).mean() > 0.95, f"the bracket covers {(thick[r0 + 2 : r1 - 1] >= 3).mean():.0%}"
+    assert (thick[outline_top + 3 : r0 - 3] <= 2).all(), "the outline alone is as thick over the rows"
+    assert ink[r0 - 3 : r0 + 4, c0 + tile // 4].any(), "no serif into the grid at the top row"
+    assert ink[r1 - 3 : r1 + 4, c0 + tile // 4].any(), "no serif into the grid at the last row"

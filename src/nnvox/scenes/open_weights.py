@@ -59,8 +59,11 @@ def as_stack(block: Block) -> Block:
 # the outline (they are drawn at a size on screen, theme.INDEX_TEXT: framed with conv1's grid, a
 # conv2 tile is 55 px at 1080p, "input 0" 166 px wide and the numbers 50 px tall with their box; 2 x
 # 1 tiles put "input 0" past the outline's left edge and the numbers astride its top edge). Where a
-# grid is framed smaller, the texts stand just outside the outline (viewer/overlays/grid_indices.py)
-LABEL_ROOM = (3.6, 1.7)
+# grid is framed smaller, the texts stand just outside the outline (viewer/overlays/grid_indices.py).
+# 3.6 tiles left was a few pixels short of "input 0" and its margins at 1080p: the names stood
+# outside, on the edge from conv1, and the room inside was 190 px of nothing (a fifth watch); with
+# 4.2 they stand inside, and the edge into the grid ends on the bracket over its rows
+LABEL_ROOM = (4.2, 1.7)
 # a grid of one row (one input channel: conv1's six kernels) heads its first column "filter 0"
 # (filter_labels) and keeps no room left of it for the word, nor as much above: its 1.4 tiles left
 # (and as much right, to centre the row) and a tile above left 40% of the box empty, the kernels

@@ -76,7 +76,10 @@ class KernelGridIndices:
             boxes.append((bbox[0], bbox[2], bbox[1] + 1, bbox[3] + 1))
         self.boxes = np.array(boxes, dtype=float)  # each text's box about its anchor, pixels
         self.line = float((self.boxes[:, 3] - self.boxes[:, 1]).max())  # a text's height
-        self.actors: list = []  # the texts shown (the rest of a thinned row hidden)
+        # a grid of several rows (input channels) takes the edge into it along a bracket over all of
+        # them: the edge alone met the outline at one row ("conv1 feeds input 2", a fifth watch)
+        self.bracket = input_bracket(stage, block) if rows > 1 else None
+        self.actors: list = []  # the texts shown (the rest of a thinned row hidden), and the bracket
         self.drawn = np.empty((0, 4))
         self.held: int | None = None
         self.steps: tuple[int, int] | None = None  # (columns, rows) a settled shot holds
@@ -154,8 +157,9 @@ class KernelGridIndices:
     def fit(self, matrix: np.ndarray, w: int, h: int) -> bool:
         """Lay the texts out under the camera of `matrix` (the shot's held steps, where settled);
         whether they found a place (OpenMaps shows `actors` then, the rest stay hidden)."""
-        for actor in self.all_actors:
-            actor.SetVisibility(False)
+        for actor in (*self.all_actors, self.bracket):
+            if actor is not None:
+                actor.SetVisibility(False)
         steps = self.steps if self.held is not None else None
         laid = self._layout(matrix, w, h, steps) or (self._layout(matrix, w, h) if steps else None)
         self.actors, self.drawn = [], np.empty((0, 4))
@@ -166,7 +170,48 @@ class KernelGridIndices:
         for i, anchor in zip(shown, anchors):
             self.all_actors[i].SetPosition(*to_world(anchor))
         self.actors, self.drawn = [self.all_actors[i] for i in shown], boxes
+        self.actors += [self.bracket] * (self.bracket is not None)
         return True
+
+
+# The bracket along an open weight grid's left edge, over its rows: its width a share of the pane's
+# height (4 px at 1080p, twice the edges'), its serifs into the grid a share of a tile's width
+BRACKET_WIDTH = 1 / 270
+BRACKET_SERIF = 0.35
+
+
+def input_bracket(stage, block) -> vtk.vtkActor:
+    """A bracket "[" on the outline's left edge of an open weight grid, from its top row's top to its
+    last row's bottom, in the edges' colour (the edge into the block ends on it), hidden until shown."""
+    places = grid_places(block)
+    rows, columns = kernel_grid(block)
+    half = block.rows * block.voxel / 2
+    x, y = block.bounds[0], places[0, 1] - 0.05 * block.voxel  # just in front of the tiles' faces
+    top, bottom = places[0, 2] + half, places[(rows - 1) * columns, 2] - half
+    serif = BRACKET_SERIF * block.cols * block.voxel
+    points = vtk.vtkPoints()
+    for px, pz in ((x + serif, top), (x, top), (x, bottom), (x + serif, bottom)):
+        points.InsertNextPoint(px, y, pz)
+    line = vtk.vtkPolyLine()
+    line.GetPointIds().SetNumberOfIds(4)
+    for k in range(4):
+        line.GetPointIds().SetId(k, k)
+    cells = vtk.vtkCellArray()
+    cells.InsertNextCell(line)
+    poly = vtk.vtkPolyData()
+    poly.SetPoints(points)
+    poly.SetLines(cells)
+    mapper = vtk.vtkPolyDataMapper()
+    mapper.SetInputData(poly)
+    actor = vtk.vtkActor()
+    actor.SetMapper(mapper)
+    prop = actor.GetProperty()
+    prop.SetColor(*stage.colours.edge)
+    prop.SetLineWidth(max(2.0, BRACKET_WIDTH * stage.pane_height))
+    prop.LightingOff()
+    actor.SetVisibility(False)
+    stage.overlay.AddActor(actor)
+    return actor
 
 
 def _pixels_to_world(block, point: np.ndarray, matrix: np.ndarray, w: int, h: int):
