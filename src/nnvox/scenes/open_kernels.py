@@ -32,9 +32,12 @@ from nnvox.scenes.scene import Block
 
 MOST_INPUTS = 3  # in-channel kernels drawn beside a map, large enough to read; the rest are read but not drawn
 STACK_GAP = 0.5  # between in-channel kernels in a column, in cells
-FILL = 0.7  # of the gap beside a map a kernel may take: the rest parts it from the map before
+# of the gap beside a map a kernel may take: the rest parts it from the map before, at least three
+# times as far as from its own (NEAR; 0.8 at most): 0.7 drew conv1's kernels at 12 px a weight at
+# 1080p in the lecture's exploded conv1 (a fifth watch asked for larger), 0.78 at 14
+FILL = 0.78
 NEAR = 0.3  # cells between a kernel and its own map
-ZOOM = 4.0  # a kernel cell at most this many map voxels: conv1's 5 x 5 kernel ~90 px tall at 1080p
+ZOOM = 5.0  # a kernel cell at most this many map voxels (conv1's: FILL of the gap binds first)
 
 
 @dataclass(frozen=True)
