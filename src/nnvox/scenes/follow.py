@@ -32,6 +32,7 @@ ANSWER_SHARE = 0.2
 STEP_SECONDS = 1.8  # the shortest step a class can read: a deep network's levels are grouped to keep it
 TRAVEL_SECONDS = 0.8  # of a step, the light's and the camera's travel (at most TRAVEL_SHARE); the rest holds
 TRAVEL_SHARE = 0.4
+GROUP_SHARE = 0.85  # ... of a step that lights several levels (a short shot: each level still lit over 5+ frames)
 NEXT_ZOOM = 1.3  # the next stage joins a step's framing where the frame grows at most this much for it
 MOST_ZOOM = 4.0  # a step frames no closer than this many times the overview's zoom (a lone 1-voxel vector)
 FOLLOW_FILL = 0.8  # of the overview's band (height) and width fill a step's blocks may take
@@ -83,8 +84,10 @@ def pass_schedule(levels: int, duration: float) -> PassSchedule:
     count = max(1, min(stages, int(room / STEP_SECONDS + 1e-9)))
     edges = np.linspace(1, stages + 1, count + 1).round().astype(int)
     steps = tuple((int(a), int(b) - 1) for a, b in itertools.pairwise(edges))
-    step = room / count
-    return PassSchedule(duration, levels, steps, lead, step, min(TRAVEL_SECONDS, TRAVEL_SHARE * step), pull, answer)
+    step, group = room / count, max(b - a + 1 for a, b in steps)
+    # a step that lights a run of levels (a deep network, a short shot) spreads them over more of it
+    travel = min(TRAVEL_SECONDS * group, (TRAVEL_SHARE if group == 1 else GROUP_SHARE) * step)
+    return PassSchedule(duration, levels, steps, lead, step, travel, pull, answer)
 
 
 def reveal_at(schedule: PassSchedule, seconds: float) -> float:
@@ -93,10 +96,12 @@ def reveal_at(schedule: PassSchedule, seconds: float) -> float:
     n = schedule.levels
     if seconds < schedule.lead:
         return seconds / schedule.lead / n if schedule.lead > 0 else 1 / n
-    k, u = schedule.where(seconds)
+    k, _ = schedule.where(seconds)
     if k >= len(schedule.steps):
         return 1.0
     first, last = schedule.steps[k]
+    # evenly over the travel (the camera eases): a run of levels each lit as fast as the next
+    u = min(max((seconds - schedule.lead - k * schedule.step) / max(schedule.travel, 1e-9), 0.0), 1.0)
     return min(1.0, (first + u * (last - first + 1)) / n)
 
 
@@ -203,15 +208,17 @@ class FollowMove:
         return poses[k] if k == 0 else blend(poses[k - 1], poses[k], u)
 
     def subject(self, p: float) -> tuple[np.ndarray, float]:
-        """The boxes framed at `p` (both steps' while the camera travels between them) and how far
-        (0..1) the camera is on a close-up: 1 until it pulls back to the answer, 0 after."""
+        """The boxes framed at `p` (from the start of a step's travel, the step's: a block the step
+        before framed fades out whole as the camera carries it to the side edge, as relu1 ran down
+        through the caption at the edge while pool1 gave way to conv2) and how far (0..1) the camera
+        is on a close-up: 1 until it pulls back to the answer, 0 after."""
         k, u = self.schedule.where(p * self.schedule.duration)
         boxes = [f[1] for f in self.framings]
         if k < 0:
             return boxes[0], 1.0
         if k >= len(boxes):
             return boxes[-1], 1.0 - u
-        return (boxes[k] if k == 0 or u >= 1 else np.vstack([boxes[k - 1], boxes[k]])), 1.0
+        return boxes[k], 1.0
 
 
 def follow_move(scene, schedule: PassSchedule, aspect: float, room: dict, wrapped: bool = False) -> FollowMove:

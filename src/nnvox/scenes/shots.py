@@ -24,7 +24,8 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
-from nnvox.scenes.close_up import carried_subject, close_share, fade_bands
+from nnvox.scenes.close_up import carried_subject, close_share, fade_bands, shot_close_up
+from nnvox.scenes.follow import follow_move, pass_schedule, reveal_at
 from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_framing import framed, kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
@@ -54,7 +55,6 @@ def frame_count(shot: Shot, fps: int) -> int:
     return max(1, round(shot.duration * fps))
 
 
-FORWARD_SHARE = 0.85  # of a forward-pass shot, the part that lights the layers; the answer is held for the rest
 # A forward-pass shot starts with the network lit, as the shot before (or any still view) showed it,
 # and dims the blocks ahead of the pass over its first seconds, before the pulse leaves the input
 # (at 0.5 / levels of the pass: 0.64 s of the lecture's 15 s LeNet pass): a darkening over ~18
@@ -96,15 +96,21 @@ def focused_bounds(scene: Scene) -> dict[str, tuple[float, ...]]:
 
 
 def camera_move(
-    move: CameraMove, scene: Scene, aspect: float, captioned: bool = False, beside: float = 0.0, safe: float = 0.0
+    move: CameraMove,
+    scene: Scene,
+    aspect: float,
+    captioned: bool = False,
+    beside: float = 0.0,
+    safe: float = 0.0,
+    duration: float = 1.0,
 ) -> Callable[[float], CameraPose]:
     """The pose at each fraction (0..1) of a shot; `captioned` keeps wide shots clear of the caption,
     `beside` (of the width) room right of the output for its class texts, `safe` the title-safe
-    margin the network keeps off the left edge (camera.overview)."""
+    margin the network keeps off the left edge (camera.overview); `duration`: the shot's seconds,
+    which pace a "follow" move (scenes/follow.py: stage by stage with the forward pass)."""
     bounds = scene.bounds
     blocks = focused_bounds(scene)
-    # the blocks framed, not their box
-    room = {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside, "safe": safe}
+    room = _room(scene, captioned, beside, safe)
     wrapped = scene.wrapped
     whole = overview(bounds, aspect, **_angle(move), wrapped=wrapped, **room)
     if move.move == "overview":
@@ -113,6 +119,8 @@ def camera_move(
     if move.move == "orbit":
         swing = orbit(bounds, aspect, move.degrees, **_angle(move), wrapped=wrapped, **room)
         return lambda s: swing(ease(move.ease, s))
+    if move.move == "follow":
+        return follow_move(scene, pass_schedule(scene.levels, duration), aspect, room, wrapped).pose
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
         path = flythrough(
@@ -123,6 +131,40 @@ def camera_move(
         close = focus(blocks[move.layer], bounds, aspect, **_angle(move), wrapped=wrapped, **_focus_room(room))
         return CameraPath((Key(0.0, move.view or whole), Key(0.6, close, move.ease), Key(1.0, close, "linear"))).at
     return _keyframes(move, scene, aspect, room, blocks)
+
+
+def _room(scene: Scene, captioned: bool, beside: float, safe: float) -> dict:
+    """How camera.overview frames a shot's network: the blocks (not their box), above a caption."""
+    return {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside, "safe": safe}
+
+
+def forward_reveal(shot: Shot, scene: Scene) -> Callable[[float], float | None]:
+    """A forward pass's progress at each fraction of its shot (None: not a forward shot): stage by
+    stage, each held, then the answer held (follow.pass_schedule, which a follow camera keeps to)."""
+    schedule = pass_schedule(scene.levels, shot.duration)
+    return lambda p: reveal_at(schedule, p * shot.duration) if shot.forward else None
+
+
+def shot_sides(shot: Shot, scene: Scene, aspect: float, camera, carried, beside: float, safe: float):
+    """A shot's fade bands at each fraction: a follow camera's (follow_sides), else a close-up's (close_up_sides)."""
+    if shot.camera.move == "follow":
+        return follow_sides(shot, scene, aspect, camera, beside, safe, carried is not None)
+    return close_up_sides(shot, scene, aspect, camera, carried, safe)
+
+
+def follow_sides(shot: Shot, scene: Scene, aspect: float, camera, beside: float, safe: float, carried: bool):
+    """A follow shot's fade bands (close_up.fade_bands) at each fraction: the neighbours its close
+    frame's side edges cut faded out, up to the stages it frames (follow.FollowMove.subject), eased
+    in as a `carried` camera arrives from the shot before and out as it pulls back to the answer."""
+    room = _room(scene, shot.caption is not None, beside, safe)
+    move = follow_move(scene, pass_schedule(scene.levels, shot.duration), aspect, room, scene.wrapped)
+
+    def at(p: float) -> tuple[float, float]:
+        boxes, share = move.subject(p)
+        share *= carried_share(p, shot.duration) if carried else 1.0
+        return fade_bands(camera(p), boxes, aspect, share)
+
+    return at
 
 
 # of the width: the explained blocks sit left of the inset (overlays/explain_inset.BOX), whose
@@ -255,7 +297,7 @@ def shot_frames(
         return [ShotFrame(p, 0.0, None, None) for p in progress]
     last = scene.n_snapshots - 1
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
-    camera = camera_move(shot.camera, scene, aspect, captioned=shot.caption is not None, beside=beside, safe=safe)
+    camera = camera_move(shot.camera, scene, aspect, shot.caption is not None, beside, safe, shot.duration)
     if framed and "camera" not in shot.lines:
         held = explain_pose(scene, framed, aspect, reach, safe)
         camera = lambda p: held
@@ -272,13 +314,14 @@ def shot_frames(
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside, a pull-back's likewise
     kept = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack, safe) if shot.open else None
     camera, dissolve = kept or (_pulled_back(camera, scene, aspect, carried, slack, safe), None)
-    sides = close_up_sides(shot, scene, aspect, camera, carried, safe)
-    scrub = scrub_position(shot, scene, start, end, fps)
+    camera = shot_close_up(camera, shot, scene, aspect, opened, safe)  # its subject filling the frame (E)
+    sides = shot_sides(shot, scene, aspect, camera, carried, beside, safe)
+    scrub, reveal = scrub_position(shot, scene, start, end, fps), forward_reveal(shot, scene)
     return [
         ShotFrame(
             p,
             scrub(p),
-            min(1.0, p / FORWARD_SHARE) if shot.forward else None,  # the pass lights the layers, then holds them lit
+            reveal(p),
             camera(p),
             opened(p),
             labels(p),

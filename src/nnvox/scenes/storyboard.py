@@ -9,7 +9,7 @@ captions, how long) that renders to the same frames every time.
     run = "runs/digits"          # relative to the storyboard's folder (or model = "resnet18")
     duration = 6                 # seconds
     timeline = [0, 12]           # snapshot positions scrubbed over the shot; one number; "all"
-    camera = "orbit"             # overview, orbit, flythrough, or a table (see CAMERA_KEYS)
+    camera = "orbit"             # overview, orbit, flythrough, follow (a forward pass), or a table (see CAMERA_KEYS)
     caption = "Training: the weights settle epoch by epoch"
     hold = 1                     # each snapshot shown as recorded, stepping to the next (no blend)
     linger = 2.5                 # seconds the scrub's first and last snapshots are held, each
@@ -47,7 +47,7 @@ FIGURES = (
     "voxel",
 )  # 2D figures of a snapshot
 
-MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes")
+MOVES = ("overview", "orbit", "flythrough", "focus", "keyframes", "follow")
 VIDEO_KEYS = {
     "preset",
     "size",

@@ -1,0 +1,127 @@
+"""The forward pass paced for a class and the camera that follows it (scenes/follow.py; watch 5,
+findings 1 and 2: a stage lit every 1.1 s, the answer up 2.2 s, the whole network a 170-200 px band).
+One schedule drives the light and the camera: each stage lit, held and framed close while it is read,
+the answer held still at the end. Measured as projected sizes at 1080p on a LeNet and a ResNet."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from nnvox.models.zoo import digits_resnet
+from nnvox.scenes.build import build_scene
+from nnvox.scenes.follow import ANSWER_SECONDS, STEP_SECONDS, pass_schedule, projected, reveal_at
+from nnvox.scenes.frames import lit_at
+from nnvox.scenes.scene import SceneOptions
+from nnvox.scenes.shots import camera_move, shot_frames
+from nnvox.scenes.storyboard import CameraMove, Shot, ViewSpec
+from nnvox.viewer.theme import TITLE_SAFE
+from tests.scenes.test_layout_graphs import run_of
+
+ASPECT, FPS, HEIGHT = 16 / 9, 30, 1080
+BESIDE = 0.14  # the class texts' room beside the output (about the lecture's at 1080p)
+CAPTION = "The 9 flows left to right"
+
+
+def test_the_lectures_pass_gives_each_stage_two_seconds_and_the_answer_four():
+    schedule = pass_schedule(10, 24)  # mnist-lenet: the input and nine stages
+    assert list(schedule.steps) == [(k, k) for k in range(1, 10)]
+    assert schedule.step >= 1.9 and schedule.step - schedule.travel >= 1.2  # each stage lit, then held still
+    assert schedule.duration - schedule.answer_start >= ANSWER_SECONDS + schedule.pull - 1e-9
+    reveals = [reveal_at(schedule, t) for t in np.linspace(0, 24, 721)]
+    assert all(b >= a for a, b in itertools.pairwise(reveals)) and reveals[-1] == 1.0
+    for k, (first, last) in enumerate(schedule.steps):  # when stage k is lit, the next is still dark
+        reveal = reveal_at(schedule, schedule.lit_time(k))
+        assert lit_at(reveal, last, 10) == pytest.approx(1.0) and lit_at(reveal, last + 1, 10) == pytest.approx(0.0)
+        held = [reveal_at(schedule, t) for t in np.linspace(schedule.lit_time(k), schedule.lit_time(k) + 1.2, 9)]
+        assert max(held) - min(held) < 1e-9, f"stage {first} not held"
+
+
+def test_a_deep_network_steps_through_runs_of_levels_no_shorter_than_a_class_can_read():
+    schedule = pass_schedule(80, 23)
+    levels = [level for first, last in schedule.steps for level in range(first, last + 1)]
+    assert levels == list(range(1, 80))
+    assert schedule.step >= STEP_SECONDS and len(schedule.steps) < 79
+
+
+@pytest.fixture(scope="module")
+def resnet_scene(tmp_path_factory):
+    torch.manual_seed(0)
+    run = run_of(digits_resnet(), torch.randn(2, 1, 8, 8), tmp_path_factory.mktemp("resnet") / "run")
+    return build_scene(run, SceneOptions(group=True))
+
+
+def _frames(scene, duration=24.0):
+    shot = Shot(1, duration, Path("run"), forward=True, camera=CameraMove(move="follow"), caption=CAPTION)
+    return shot, shot_frames(shot, scene, ASPECT, FPS, beside=BESIDE, safe=TITLE_SAFE)
+
+
+def _heights(pose, boxes) -> np.ndarray:
+    extent = projected(pose, boxes, ASPECT)
+    return (extent[:, 3] - extent[:, 2]) / 2 * HEIGHT
+
+
+def _check_follow(scene, least_px: float, least_growth: float, typical_growth: float):
+    shot, frames = _frames(scene)
+    schedule = pass_schedule(scene.levels, shot.duration)
+    boxes = np.array([b.bounds for b in scene.blocks])
+    orders = np.array([b.order for b in scene.blocks])
+    growth = []
+    overview = camera_move(CameraMove(), scene, ASPECT, True, BESIDE, TITLE_SAFE)(0.0)
+    for k, (first, last) in enumerate(schedule.steps):
+        f = _at(frames, schedule, schedule.lit_time(k) + 0.05)
+        stage = (orders >= first) & (orders <= last)
+        extent = projected(f.pose, boxes[stage], ASPECT)
+        inside = 1 - 2 * TITLE_SAFE
+        assert (extent[:, :2] >= -inside).all() and (extent[:, :2] <= inside).all(), f"stage {first} leaves the frame"
+        assert (extent[:, 2:] >= -inside).all() and (extent[:, 2:] <= inside).all(), f"stage {first} leaves the frame"
+        tallest = _heights(f.pose, boxes[stage]).max()
+        assert tallest >= least_px, f"stage {first}: {tallest:.0f} px"
+        growth.append(tallest / _heights(overview, boxes[stage]).max())
+        assert growth[-1] >= least_growth, f"stage {first} not closer: x{growth[-1]:.2f}"
+        hold = schedule.step - schedule.travel
+        held = {_at(frames, schedule, schedule.lit_time(k) + d).pose for d in (0.05, hold / 2, hold - 0.05)}
+        assert len(held) == 1, f"the camera slides while stage {first} is read"
+    assert np.median(growth) >= typical_growth, growth
+    _check_smooth(frames)
+    # the neighbours a close frame's side edges cut fade there (close_up.fade_bands); none on the answer's overview
+    assert max(max(f.sides) for f in frames[: len(frames) // 2]) > 0.05 and frames[-1].sides == (0.0, 0.0)
+    end = [f.pose for f in frames[-round(4.0 * FPS) :]]
+    assert len(set(end)) == 1 and frames[-1].reveal == 1.0  # the answer held still over the last 4 s
+    output = projected(end[0], boxes[orders == scene.levels - 1], ASPECT)
+    assert (output[:, 1] <= 1 - 2 * BESIDE + 1e-6).all(), "no room for the class rows"  # (its edge margin included)
+
+
+def _at(frames, schedule, seconds: float):
+    """The first frame at or after `seconds` into the shot."""
+    return next(f for f in frames if f.progress * schedule.duration >= seconds)
+
+
+def _on_screen(a, b) -> float:
+    """How far the picture moves between poses `a` and `b`, in `a`'s frame heights (along the view: nothing)."""
+    moved = np.subtract(b.focal, a.focal)
+    moved -= np.asarray(a.direction) * float(np.dot(moved, a.direction))
+    return float(np.linalg.norm(moved)) / (2 * a.scale)
+
+
+def _check_smooth(frames):
+    """No jump: between two frames the picture moves under 6% of the frame's height and the zoom
+    changes under 5% (measured on the lecture's LeNet: at most 4.5% and 3.2%, eased over 0.8 s; a cut
+    between two stages' framings moves it 50-80%)."""
+    for a, b in itertools.pairwise(frames):
+        moved = _on_screen(a.pose, b.pose)
+        assert moved < 0.06 and abs(np.log(b.pose.scale / a.pose.scale)) < 0.05, (a.progress, moved)
+
+
+def test_the_camera_follows_lenets_pass_stage_by_stage_close_up(lenet_run):
+    scene = build_scene(lenet_run, ViewSpec(sample=9).scene_options())
+    _check_follow(scene, least_px=120, least_growth=1.6, typical_growth=1.9)
+
+
+def test_the_camera_follows_a_resnets_pass_with_its_side_branch(resnet_scene):
+    # its downsampling branch lights with the main path, a lane apart: that stage frames both lanes
+    _check_follow(resnet_scene, least_px=25, least_growth=1.1, typical_growth=1.8)
