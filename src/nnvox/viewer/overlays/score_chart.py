@@ -31,9 +31,9 @@ from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.training_chart import GAP, HALF, INK_RISE, TICK, labels_drop, lines_2d
 from nnvox.viewer.theme import to_unit
 
-PLOT_WIDE = 11.0  # the curve's width, in the chart's font size (37 px at 1080p: 407 px, 41 px an epoch of 10)
+PLOT_WIDE = 11.0  # the curve's width, in the chart's font size (50 px at 1080p: 550 px, 55 px an epoch of 10)
 PLOT_LEAST = 4.0  # the narrowest curve, in font sizes (where even that does not fit, no place is free)
-PLOT_TALL = 2.0  # its height from 0% to 100% (74 px at 1080p: the lecture's 93% -> 70% falls 17 px)
+PLOT_TALL = 2.0  # its height from 0% to 100% (100 px at 1080p: the lecture's 93% -> 70% falls 24 px)
 DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
 LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
 PLACES = ("under the heads-up line", "under the heads-up line, right", "over the caption", "over the caption, right")
