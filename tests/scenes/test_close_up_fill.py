@@ -132,3 +132,26 @@ def test_filled_puts_the_boxes_in_the_room_and_held_in_moves_no_more_than_it_mus
         moved = held_in(wide, boxes, aspect, (left + 0.05, 1.0, -1.0, 1.0))  # it fits: shifted 0.05, not scaled
         now = _pixels(moved, np.vstack([_corners(b) for b in boxes]), aspect)[0].min() / (HEIGHT * aspect) * 2 - 1
         assert moved.scale == wide.scale and now == pytest.approx(left + 0.05)
+
+
+def test_a_carried_on_shots_own_subject_leaves_the_close_ups_blocks_uncovered_at_first():
+    """At its first frame the camera is still the close-up's; its own subject (here off the left
+    edge) let the right cover reach over the frame: the close-up's block, overlapping the cut
+    neighbour on screen (an oblique view), was covered whole in one frame."""
+    from nnvox.scenes.camera import CameraPose
+    from nnvox.scenes.close_up import carried_bands, cover_alpha, fade_bands, side_strips
+
+    aspect = 16 / 9
+    pose = CameraPose((0.0, 0.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, 1.0), 1.0)
+    shown = np.array([[-0.2, 1.2, 0.0, 1.0, -0.5, 0.5]])  # the close-up's subject, whole
+    cut = np.array([[1.1, 1.9, 0.0, 1.0, -0.5, 0.5]])  # a neighbour the right edge cuts, overlapping it
+    own = np.array([[-2.3, -2.0, 0.0, 1.0, -0.5, 0.5]])  # the next shot's subject, off the left edge
+    spans = (np.array([[b[0], b[1]] for b in (*shown, *cut)]) / aspect + 1) / 2  # across the frame, 0..1
+
+    def covered(sides) -> np.ndarray:
+        strips, _ = side_strips(spans, sides[1])
+        return cover_alpha(spans, strips)
+
+    assert covered(fade_bands(pose, own, aspect, 1.0))[0] > 0.99  # its own subject alone: covered whole
+    assert covered(carried_bands(pose, own, shown, aspect, 1.0, 0.0))[0] == 0.0  # at first: shown
+    assert carried_bands(pose, own, shown, aspect, 1.0, 1.0) == fade_bands(pose, own, aspect, 1.0)

@@ -138,6 +138,16 @@ def fade_bands(pose: CameraPose, subject, aspect: float, share: float) -> tuple[
     return tuple(float(max(room, 0.0)) for room in (left_room, right_room))
 
 
+def carried_bands(pose: CameraPose, own, before, aspect: float, share: float, carried: float) -> tuple[float, float]:
+    """fade_bands of a shot with its own subject (`own` boxes) carried on from a close-up: short of
+    that close-up's blocks shown whole (`before`, carried_subject) too at first, easing to its own
+    subject's alone as the camera carries on (`carried`: 0..1, shots.carried_share). Its own alone
+    covered the close-up's blocks at full strength at its first frame (review of round 18)."""
+    both = np.vstack([np.asarray(own, float).reshape(-1, 6), np.asarray(before, float).reshape(-1, 6)])
+    alone, kept = fade_bands(pose, own, aspect, share), fade_bands(pose, both, aspect, share)
+    return tuple(float(k + (a - k) * carried) for a, k in zip(alone, kept))
+
+
 # of the frame's width: a block whose outer end comes this near a side edge fades out whole, gone as
 # its end reaches the edge (0.3 of its width past the edge before: pool1 read as a grey, half-cut ghost)
 APPROACH = 0.02
