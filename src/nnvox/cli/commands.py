@@ -254,7 +254,7 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
             shutil.copyfileobj(src, dst)
     else:
         console.print(escape(f"rendering your {storyboard} (delete it to get the shipped one again)"))
-    video = render_storyboard(storyboard, out / "lecture.mp4", preset=preset)
+    video = render_storyboard(storyboard, out / "lecture.mp4", preset=preset, workers=_demo_workers())
     stills = out / "stills"
     stills.mkdir(exist_ok=True)
     for name, kwargs in DEMO_STILLS:
@@ -273,6 +273,15 @@ def run_demo(out: Path, *, window: bool, epochs: int, preset: str | None = None)
         show(run_dir)
     elif window:
         console.print(escape(f"{problem}: skipping the window (open it later with `nnvox view {run_dir}`)"))
+
+
+DEMO_WORKERS = 2  # processes rendering the lecture's runs of shots: one keeps only 1.3 of 2 cores busy
+
+
+def _demo_workers() -> int:
+    """DEMO_WORKERS where the machine has the cores for them (storyboard_parts.py), else one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(DEMO_WORKERS, cores))
 
 
 def _demo_page(run_dir: Path, out: Path) -> str | None:
