@@ -80,7 +80,7 @@ def _still(shot) -> bool:
     """Whether a shot's camera reads as still: keyframes that aim at one thing and turn under 2
     degrees a second (the earlier mistake shot's 10 degrees in 9 s was watched as a static shot)."""
     camera = shot.camera
-    if camera.move in ("orbit", "flythrough", "focus") or shot.open or shot.explain:
+    if camera.move in ("orbit", "flythrough", "focus", "follow") or shot.open or shot.explain:
         return False  # an opening or explaining shot sets its own moving camera
     keys = camera.keys
     if len({k.target for k in keys}) > 1 or len({k.zoom for k in keys}) > 1:
