@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gl
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["16:9", "4:3"])
 def test_the_explained_blocks_stand_inside_title_safe_and_left_of_the_tables(lenet_run, size):
     from nnvox.scenes.explain import Explanation, sheet_block
-    from nnvox.scenes.shots import explain_pose
+    from nnvox.scenes.shots import EXPLAIN_TOP, explain_pose
     from nnvox.viewer.camera_matrix import camera_matrix
     from nnvox.viewer.label_layout import block_rectangles
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -39,11 +39,44 @@ def test_the_explained_blocks_stand_inside_title_safe_and_left_of_the_tables(len
         reach[2:] += (-grow, grow, -grow, grow)
         bounds = [scene.block("conv1").bounds, source.bounds, sheet_block(scene.block("conv1")).bounds, reach]
         boxes = block_rectangles(np.array(bounds, dtype=float), matrix, w, h) / (w, h, w, h)
-        tables = pane.overlays.explain.inset.box[0] / w  # the inset's left edge
+        inset = pane.overlays.explain.inset
+        tables = inset.tables_left / w  # the tables' left edge (16:9: their column's, the sum's band under the blocks)
         assert boxes[:, 0].min() >= TITLE_SAFE, boxes.round(3)
         assert boxes[:, 2].max() <= tables, (boxes.round(3), tables)
         assert boxes[:, 1].min() >= TITLE_SAFE and boxes[:, 3].max() <= 1 - TITLE_SAFE, boxes.round(3)
-        # still the larger part of the room: the blocks not shrunk more than the margin asks
-        assert boxes[:, 2].max() - boxes[:, 0].min() >= 0.8 * (tables - TITLE_SAFE), boxes.round(3)
+        if inset.banded:  # over the sum's band, under the title
+            assert boxes[:, 1].min() * h >= inset.band_top, (boxes.round(3), inset.band_top / h)
+            assert boxes[:, 3].max() <= EXPLAIN_TOP + 0.02, boxes.round(3)
+        else:  # still the larger part of the room: the blocks not shrunk more than the margin asks
+            assert boxes[:, 2].max() - boxes[:, 0].min() >= 0.8 * (tables - TITLE_SAFE), boxes.round(3)
+    finally:
+        r.close()
+
+
+def test_at_16_9_the_window_and_the_map_being_filled_stand_large(lenet_run):
+    """Watch 5: the sweep, the shot's point, was the smallest thing on screen (the window 25 px, the
+    map about 135 px tall at 1080p, in a 190 px thumbnail). At 16:9 the blocks stand large over the
+    sum's band: the map being filled at least 400 px tall, the window at least 60 px, as projected."""
+    from nnvox.scenes.explain import Explanation, sheet_block
+    from nnvox.scenes.shots import explain_pose
+    from nnvox.viewer.camera_matrix import camera_matrix
+    from nnvox.viewer.label_layout import block_rectangles
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+    from nnvox.viewer.theme import TITLE_SAFE
+
+    scene = build_scene(lenet_run)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=22)
+    r = OffscreenRenderer(scene, RenderOptions(width=1920, height=1080))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach, TITLE_SAFE))
+        pane.show_explain(explained.at(0.3, 1.0))
+        matrix, w, h = camera_matrix(pane.renderer)
+        window = pane.overlays.explain.window_actor.GetBounds()
+        sheet = sheet_block(scene.block("conv1")).bounds
+        (mx0, my0, mx1, my1), (wx0, wy0, wx1, wy1) = block_rectangles(np.array([sheet, window]), matrix, w, h)
+        assert my1 - my0 >= 400 and wy1 - wy0 >= 60, (my1 - my0, wy1 - wy0)
+        assert mx1 - mx0 >= 200 and wx1 - wx0 >= 36, (mx1 - mx0, wx1 - wx0)  # (seen at an angle: narrower)
     finally:
         r.close()

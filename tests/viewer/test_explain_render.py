@@ -244,9 +244,9 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             assert min(a.GetPosition()[0] for a in kernel) > patch_right
             assert [a.GetPosition()[0] for a in products] == pytest.approx([a.GetPosition()[0] for a in kernel])
             assert max(a.GetPosition()[1] for a in products) < min(a.GetPosition()[1] for a in kernel)
-            note = inset.note.GetInput()
+            note = inset.note.GetInput() + (inset.aside.GetInput() if inset.banded else "")  # (16:9: under the scale)
             assert f"black = {black:.2f}".replace("-", "−") + ", normalised" in note
-            assert ("padding reads 0" in note) == (not s.inside.all())
+            assert ("padding reads 0" in note or "padding = 0" in note) == (not s.inside.all())
             assert s.inside.all() == (progress < 1.0)  # the last, in the corner, reads padding
             lo, _, zero = (a.GetInput() for a in inset.ends)
             assert (lo, zero) == (f"{black:.2f}".replace("-", "−"), "0")
@@ -362,7 +362,9 @@ def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
     """A lecturer saw a dark slab over the map nobody explained: the covered rows carry "not yet
     computed" at the explained layer's size (theme.EXPLAIN_TEXT: at a note's 28 px a lecturer's watch
     found it unreadable from row 20), inside the covered part of the map as drawn where it fits
-    there, else under the blocks in a box of the covered rows' colour; none once the map is filled."""
+    there, else under the blocks in a box of the covered rows' colour; none once the map is filled.
+    Its words: "still to compute" ("not yet computed", framed, read like an error message, watch 5);
+    at 16:9 (the blocks large, the sum under them) on one line under the map it names."""
     from nnvox.viewer.options import cap_height, hall_font
     from nnvox.viewer.overlays.explain import PENDING_NOTE
     from nnvox.viewer.overlays.explain_inset import pending_colour
@@ -379,14 +381,26 @@ def test_the_values_not_yet_computed_say_so_at_the_labels_size(lenet_run):
                 continue
             note = explain.pending if on_map else explain.key
             font = note.GetTextProperty().GetFontSize()
-            assert note.GetInput() == PENDING_NOTE and cap_height(font) >= round(EXPLAIN_TEXT * size[1])
+            assert note.GetInput() in (PENDING_NOTE, PENDING_NOTE.replace("\n", " "))  # (one line under the map)
+            assert " ".join(note.GetInput().split()) == "still to compute"
+            assert cap_height(font) >= round(EXPLAIN_TEXT * size[1])
             assert font >= hall_font(size[1], EXPLAIN_TEXT)
             if key:  # under the blocks, by the map it names (beside the sum it read as the sum's), boxed in
                 # the covered rows' colour
                 x, y = note.GetPosition()
                 room = explain.inset.key_room
                 assert x >= TITLE_SAFE * size[0], (x, y)
-                assert x < explain.inset.box[0] and not (room is not None and room[0] <= x < room[2]), (x, y, room)
+                assert x < explain.inset.tables_left and not (room is not None and room[0] <= x < room[2]), (x, y, room)
+                sheet = explain.framed[-1].bounds  # the map it names: right under its front face
+                coord = vtk.vtkCoordinate()
+                coord.SetCoordinateSystemToWorld()
+                seen = []
+                for corner in ((sheet[0], y_, z_) for y_ in sheet[2:4] for z_ in sheet[4:6]):
+                    coord.SetValue(*corner)
+                    seen.append(coord.GetComputedDoubleViewportValue(renderer.scene_renderer.renderer))
+                xs, ys = [c[0] for c in seen], [c[1] for c in seen]
+                assert min(xs) - 2 <= x <= max(xs) and 0 < min(ys) - y < 0.6 * font + 2, (x, y, seen)
+                assert y - 1.3 * font > explain.inset.band_top, (y, explain.inset.band_top)  # over the sum's band
                 want = pending_colour(renderer.options.background, renderer.options.theme.colours.text)
                 box = image[size[1] - round(y) + 4 : size[1] - round(y) + 100, round(x) + 4 : round(x) + 200]
                 backed = (np.abs(box.astype(float) - want).max(axis=-1) < 6).mean()
@@ -505,7 +519,7 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
     from nnvox.viewer.overlays.explain_inset import SWEPT
 
     scene = build_scene(lenet_run)
-    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=20, lead=0.5, tail=0.5)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=22, lead=0.5, tail=0.5)  # (the corner a stop)
     renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
     try:
         pane = renderer.scene_renderer

@@ -67,15 +67,10 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
 
 
 def _undrawn_labels(r) -> set[str]:
-    """The labels of the blocks the explaining shot does not draw, and the explained layer's: hidden
-    while it renders, their visibility put back after (SceneRenderer._restore_labels), so a
-    picture's texts read later list them."""
-    pane = r.scene_renderer
-    labels = pane.overlays.labels.labels
-    hidden = lambda name: (
-        name not in pane._explained or name == pane._named
-    )  # the explained layer's: named over its map
-    return {a.GetInput() for name, a in labels.items() if pane._explained and hidden(name)}
+    """The labels the explaining shot leaves out (SceneRenderer.undrawn_labels: of the blocks it does
+    not draw, the explained layer's, and at 16:9 the input's): hidden while it renders, their
+    visibility put back after (SceneRenderer._restore_labels), so a picture's texts read later list them."""
+    return {a.GetInput() for a in r.scene_renderer.undrawn_labels()}
 
 
 def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_path):

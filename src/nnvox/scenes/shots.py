@@ -177,8 +177,13 @@ EXPLAIN_ROOM = 0.25
 # products' column (EXPLAIN_WIDE_ROOM of the width) and above the band of the patch, its scale and
 # the sum (EXPLAIN_WIDE_FLOOR of the height from the bottom; overlays/explain_inset._banded)
 EXPLAIN_WIDE_ROOM = 0.4
-EXPLAIN_WIDE_FLOOR = 0.44
+EXPLAIN_WIDE_FLOOR = 0.435
 EXPLAIN_TOP = 0.87  # ... and under the inset's title across the frame's top (of the height from the bottom)
+# ... seen a little from below (degrees: the map's face the taller), its box's centre this much of
+# the height under the room's middle (the map, nearer the camera, reaches higher than its box's
+# centre says: it ran into the title)
+EXPLAIN_WIDE_ELEVATION = -10.0
+EXPLAIN_DROP = 0.035
 EXPLAIN_AZIMUTH = 10.0  # a little towards the panels' faces from the overview's angle, so the map being filled reads
 
 
@@ -200,14 +205,14 @@ def explain_pose(scene: Scene, names: list[str], aspect: float, reach: float = 0
     lo, hi = boxes[:, 0::2].min(axis=0), boxes[:, 1::2].max(axis=0)
     bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     wide = explain_wide(aspect) and safe > 0  # (a lecture's picture)
-    direction = view_direction(False, EXPLAIN_AZIMUTH, 0.0)
+    direction = view_direction(False, EXPLAIN_AZIMUTH, EXPLAIN_WIDE_ELEVATION if wide else 0.0)
     edge = EXPLAIN_WIDE_ROOM if wide else EXPLAIN_ROOM
     room = edge - safe  # of the width (the input's left edge stood 0.014 in, inside title-safe)
     if wide:  # the blocks alone (their labels make way): they fill the band's height
         tall = EXPLAIN_TOP - EXPLAIN_WIDE_FLOOR
-        centre, scale = fit(bounds, direction, aspect * room / tall, band=0.86, margin=0.96, label_room=1.5)
+        centre, scale = fit(bounds, direction, aspect * room / tall, band=0.92, margin=0.96, label_room=1.0)
         scale /= tall
-        middle = (EXPLAIN_TOP + EXPLAIN_WIDE_FLOOR) / 2
+        middle = (EXPLAIN_TOP + EXPLAIN_WIDE_FLOOR) / 2 - EXPLAIN_DROP
     else:
         centre, scale = fit(bounds, direction, aspect * room, band=0.6, margin=0.9, label_room=1.5)
         middle = 0.59  # the window on the last rows clear of a two-line caption's band

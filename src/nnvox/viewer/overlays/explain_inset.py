@@ -51,6 +51,9 @@ PATCH_SIDE = 0.65
 # kernel's grid holds "sum of the 25 products" only at 29 px capitals)
 SUM_LEFT = 0.3  # a colour-only patch's bar and sum start this many fonts in from the box's left
 SHORT_SUM = {"= the value recorded": "= value recorded"}
+# the note's others in a 16:9 band (_banded), on the first's line: shorter ("padding reads 0" fitted
+# there only at 33 px capitals)
+SHORT_NOTE = {"padding reads 0": "padding = 0"}
 
 
 def sum_words(lines: list[tuple[str, str]], short: bool) -> list[tuple[str, str]]:
@@ -212,6 +215,7 @@ class Layout(NamedTuple):
     patch: tuple[float, float] | None = None  # the patch's cell where it prints no values (colour only)
     band: float = 0.0  # the top (pixels up) of a band under the blocks holding the sum (_banded); 0: none
     aside: float = 0.0  # ... and the left of the patch's scale in it, right of the sum's lines
+    after: float = 0.0  # ... and of the note's others ("padding reads 0"), right of its first
 
     @property
     def first(self) -> int:
@@ -260,13 +264,14 @@ def bar_ends(font: int) -> float:
     return max(text_width(printed(-999, 2), font), text_width(printed(9999, 2), font)) + 0.3 * font
 
 
-def _banded(box, font: int, grid: tuple[int, int], title: float, widths: tuple[float, float], band: float):
+def _banded(box, font: int, grid: tuple[int, int], title: float, widths: tuple[float, ...], band: float):
     """A 16:9 lecture's inset (the blocks framed large over the left of the frame, shots.explain_pose):
     the patch (colour only) times the kernel, their products under the kernel, in a column at the
     box's right, each kernel and product cell printing its value at `font`; under the blocks a band
-    from `band` pixels up down to the box's bottom: the sum's lines and the note's first under them
-    (`widths`: the wider's and the note's others', in pixels), the patch's scale right of them, the
-    note's others ("padding reads 0") under it. None where the box holds them not."""
+    from `band` pixels up down to the box's bottom: the sum's lines, the patch's scale right of them,
+    the note's first under them and its others ("padding reads 0") right of it on its line
+    (`widths`: the sum's lines', the note's first's and its others', in pixels). None where the box
+    holds them not."""
     x0, y0, x1, y1 = box
     gr, gc = grid
     op = 1.2 * font  # room for the "×" between the patch and the kernel
@@ -277,12 +282,12 @@ def _banded(box, font: int, grid: tuple[int, int], title: float, widths: tuple[f
     right = left + gc * patch[0] + op  # the kernel's and the products' left
     under = top - gr * cell[1] - 0.4 * font  # the products' head's top
     corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
-    aside = x0 + widths[0] + 0.8 * font
-    room = right - 0.6 * font - aside  # for the scale and its ends' values, and the note's others
-    fits = room >= max(2 * bar_ends(font) + 2 * font, widths[1]) and band - 4 * LINE * font >= y0
-    if not fits or corners[2][1] - gr * cell[1] < y0:
+    aside, after = x0 + widths[0] + 0.8 * font, x0 + widths[1] + 0.8 * font
+    end = right - 0.6 * font  # clear of the products' grid
+    fits = end - aside >= 2 * bar_ends(font) + 1.2 * font and end - after >= widths[2]
+    if not fits or band - 4 * LINE * font < y0 or corners[2][1] - gr * cell[1] < y0:
         return None
-    return Layout(cell, cell[0], corners, True, font, 3, beside=True, patch=patch, band=band, aside=aside)
+    return Layout(cell, cell[0], corners, True, font, 3, beside=True, patch=patch, band=band, aside=aside, after=after)
 
 
 def _layout(box, font: int, heads: list[str], rows: int, grid: tuple[int, int], below: float, title: float):
@@ -414,7 +419,7 @@ class ExplainInset:
         bar_x, bar_w = start + ends, max(x + span - start - 2 * ends, 4 * f)
         if lay.band:  # in the band right of the sum's lines, clear of the products' column
             bar_x, bar_y = lay.aside + ends, lay.band - 0.3 * f
-            bar_w = min(4 * f, corners[2][0] - 0.6 * f - 2 * ends - lay.aside)
+            bar_w = min(4 * f, corners[2][0] - 0.6 * f - 2 * ends - lay.aside)  # (at least 1.2 fonts: _banded)
         quads = [
             (cx, cy, *grid, *c, max(1.0, min(c) * 0.08))
             for k, (cx, cy) in enumerate(corners)
@@ -442,7 +447,7 @@ class ExplainInset:
             if lay.patch is not None and not lay.band
             else None
         )
-        self.aside.SetPosition(lay.aside, bar_y - 2.2 * f)  # under the scale's "0"
+        self.aside.SetPosition(lay.after, lay.band - 3 * LINE * f)  # on the note's line, right of it
         self.aside.SetVisibility(bool(lay.band))
         self.title.SetPosition(self._title_x(f), self.box[3] - 0.2 * self.title_font)
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
@@ -490,8 +495,9 @@ class ExplainInset:
         lines = 2 if text_width(_title(m, widest=True), tf, bold=True) > room(tf) else 1
         title = (0.2 + LINE * lines) * tf
         one_map = m.step.family == "conv" and rows == 1 and len(m.step.inputs) == 1  # all three grids printed
-        # a lecture's numbers never under theme.EXPLAIN_TEXT (at 4:3 fitting dropped them to 28 px capitals)
-        floor = hall_font(options.height, EXPLAIN_TEXT) if options.hall else least
+        # a 16:9 lecture's numbers never under theme.EXPLAIN_TEXT (fitting dropped them to 32 px capitals);
+        # narrower, down to the lecture's least where the tables fit only so (4:3: 28 px capitals)
+        floor = hall_font(options.height, EXPLAIN_TEXT) if self.wide else least
         sizes = list(range(options.hall_text(0.0), floor - 1, -1)) if one_map else [options.hall_text(0.0)]
         f, layout = self._arrange(m, grid, title, sizes, one_map)
         if layout is None:
@@ -517,23 +523,24 @@ class ExplainInset:
         colour only (its bar's ends and the note say black's and white's values); (sizes[-1], None)
         where none fits."""
         noted = lambda size: note_font(self.stage.options, size)
-        tries = [("band", True)] if self.wide else []
-        tries += [("stacked", True), ("stacked", False)] if self.stage.options.hall else [("stacked", True)]
-        for kind, numbered in tries if one_map else ():
-            for f in sizes:
-                box = self._above_caption(f)
-                said = sum_words(sum_lines(m.step), short=kind == "band" or not numbered)
-                first, *others = _note(m, 0).split("; ")
-                words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
-                if kind == "band":
-                    aside = max(text_width(part, noted(f)) for part in [*others, "padding reads 0"])
-                    band = EXPLAIN_WIDE_FLOOR * self.stage.pane_height - 0.2 * f
-                    layout = _banded(box, f, grid, title, (max(words, text_width(first, noted(f))), aside), band)
-                else:
-                    wide = max(words, *(text_width(part, noted(f)) for part in [first, *others]))
-                    layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
-                if layout is not None:
-                    return f, layout
+        # (the band at any size first; then at each size every value printed, else the patch colour only)
+        numbering = (True, False) if self.stage.options.hall else (True,)
+        tries = [("band", True, f) for f in sizes] if self.wide else []
+        tries += [("stacked", numbered, f) for f in sizes for numbered in numbering]
+        for kind, numbered, f in tries if one_map else ():
+            box = self._above_caption(f)
+            said = sum_words(sum_lines(m.step), short=kind == "band" or not numbered)
+            first, *others = _note(m, 0).split("; ")
+            words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
+            if kind == "band":
+                aside = max(text_width(SHORT_NOTE.get(p, p), noted(f)) for p in [*others, "padding reads 0"])
+                band = EXPLAIN_WIDE_FLOOR * self.stage.pane_height - 0.2 * f
+                layout = _banded(box, f, grid, title, (words, text_width(first, noted(f)), aside), band)
+            else:
+                wide = max(words, *(text_width(part, noted(f)) for part in [first, *others]))
+                layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
+            if layout is not None:
+                return f, layout
         return sizes[-1], None
 
     def _values(self, corners, cell: tuple[float, float], grid: tuple[int, int], fits: bool, size: int) -> None:
@@ -586,7 +593,7 @@ class ExplainInset:
         said = _note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note
         if self.banded:  # the first under the sum, the others under the patch's scale
             said, _, others = said.partition("; ")
-            self.aside.SetInput(others.replace("; ", "\n"))
+            self.aside.SetInput("\n".join(SHORT_NOTE.get(p, p) for p in others.split("; ")) if others else "")
         self.note.SetInput(said.replace("; ", "\n") if self.beside else said)
         self.note.SetVisibility(bool(self.note.GetInput()))
 
