@@ -255,8 +255,12 @@ class _Painter:
 
         self.cards = self.cards or CardRenderer(self.options)
         fade_seconds = min(0.5, shot.duration / 4)
+        drawn: tuple | None = None  # the last opacity drawn and its image: a card held whole is drawn once
         for f in frames:
-            yield self.cards.render(shot.title, shot.subtitle, _fade(f.progress, shot.duration, fade_seconds))
+            fade = _fade(f.progress, shot.duration, fade_seconds)
+            if drawn is None or drawn[0] != fade:
+                drawn = (fade, self.cards.render(shot.title, shot.subtitle, fade))
+            yield drawn[1]
 
     def _scene(
         self, shot: Shot, frames, renderer, scene, key, layered: set[int], moves: bool = False
