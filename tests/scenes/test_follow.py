@@ -125,3 +125,36 @@ def test_the_camera_follows_lenets_pass_stage_by_stage_close_up(lenet_run):
 def test_the_camera_follows_a_resnets_pass_with_its_side_branch(resnet_scene):
     # its downsampling branch lights with the main path, a lane apart: that stage frames both lanes
     _check_follow(resnet_scene, least_px=25, least_growth=1.1, typical_growth=1.8)
+
+
+@pytest.mark.parametrize("case", ["thirty", "wrapped", "branched"])  # ("long" marks a slow variant)
+def test_a_long_wrapped_or_branched_chain_is_followed_close_and_inside_the_frame(case):
+    """Chains like the zoo's (test_camera_framing): 30 blocks, two rows, a side branch over conv2."""
+    from types import SimpleNamespace
+
+    from nnvox.scenes.camera import network_boxes, overview
+    from nnvox.scenes.follow import follow_move
+    from nnvox.scenes.shots import CAPTIONED
+    from tests.scenes.test_camera_framing import CASES
+
+    chain = np.array(CASES["long" if case == "thirty" else case], dtype=float)
+    orders = np.arange(len(chain))
+    if case == "branched":  # the branch (index 5) at conv2's level, beside it
+        orders = np.array([0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9])
+    blocks = [
+        SimpleNamespace(name=f"b{i}", order=int(o), bounds=tuple(b)) for i, (o, b) in enumerate(zip(orders, chain))
+    ]
+    bounds = tuple(float(f(chain[:, i])) for i, f in zip(range(6), (np.min, np.max) * 3))
+    wrapped = case == "wrapped"
+    scene = SimpleNamespace(blocks=blocks, levels=int(orders.max()) + 1, bounds=bounds, wrapped=wrapped, edge_paths=[])
+    room = {**CAPTIONED, "boxes": network_boxes(scene), "beside": BESIDE, "safe": TITLE_SAFE}
+    schedule = pass_schedule(scene.levels, 24)
+    move = follow_move(scene, schedule, ASPECT, room, wrapped)
+    whole = overview(bounds, ASPECT, wrapped=wrapped, **room)
+    inside = 1 - 2 * TITLE_SAFE
+    for k, (first, last) in enumerate(schedule.steps):
+        stage = chain[(orders >= first) & (orders <= last)]
+        extent = projected(move.pose((schedule.lit_time(k) + 0.05) / 24), stage, ASPECT)
+        assert (np.abs(extent) <= inside).all(), (case, first, extent)
+        growth = (extent[:, 3] - extent[:, 2]).max() / np.ptp(projected(whole, stage, ASPECT)[:, 2:], axis=1).max()
+        assert growth >= 1.5, (case, first, growth)
