@@ -13,8 +13,8 @@ Between stops the window sweeps over the rest in reading order, filling the map 
 the class to watch (the rest of the shot: at 1.9 s for 597 positions nobody saw it), easing out of
 each stop and into the next (the inset prints no numbers meanwhile: none belongs to where the
 window is). After a sweep the numbers of the position it lands on come in over ARRIVING, before one
-they go over LEAVING; from one walked position or stop to the next they change together (legible). Without a padded stop at
-the end, the finished map is held a while."""
+they go over LEAVING; from one walked position or stop to the next they change together (legible).
+Without a padded stop at the end, the finished map is held a while."""
 
 from __future__ import annotations
 

@@ -409,17 +409,7 @@ class ExplainInset:
         big, small, corners, fits = lay.big, lay.small, lay.corners, lay.fits
         columns = len(heads)
         x = corners[0][0]
-        tall = big[1] if lay.patch is None else lay.patch[1]  # the patch's cells' height
-        grid_bottom = corners[0 if lay.printed > 1 else -1 if columns == 1 else -columns][1] - grid[0] * tall
-        bar_y = grid_bottom - 0.8 * f  # the bar's top: under the patch, as wide as its grid less its ends' labels
-        span = grid[1] * (big[0] if lay.patch is None else lay.patch[0])
-        ends = bar_ends(f)
-        # a colour-only patch's bar (and the sum under it) reach left to the box's edge: its grid is narrow
-        start = x if lay.patch is None else self.box[0] + SUM_LEFT * f
-        bar_x, bar_w = start + ends, max(x + span - start - 2 * ends, 4 * f)
-        if lay.band:  # in the band right of the sum's lines, clear of the products' column
-            bar_x, bar_y = lay.aside + ends, lay.band - 0.3 * f
-            bar_w = min(4 * f, corners[2][0] - 0.6 * f - 2 * ends - lay.aside)  # (at least 1.2 fonts: _banded)
+        start, bar_x, bar_w, bar_y = _bar(lay, grid, columns, self.box[0], f)
         quads = [
             (cx, cy, *grid, *c, max(1.0, min(c) * 0.08))
             for k, (cx, cy) in enumerate(corners)
@@ -447,8 +437,6 @@ class ExplainInset:
             if lay.patch is not None and not lay.band
             else None
         )
-        self.aside.SetPosition(lay.after, lay.band - 3 * LINE * f)  # on the note's line, right of it
-        self.aside.SetVisibility(bool(lay.band))
         self.title.SetPosition(self._title_x(f), self.box[3] - 0.2 * self.title_font)
         text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
         if lay.printed > 1 and not lay.beside:  # under the products' grid too
@@ -456,24 +444,29 @@ class ExplainInset:
         left = start if lay.beside else self.box[0] + 0.5 * f
         if lay.band:  # in the band under the blocks
             left, text_top = self.box[0], lay.band
-        self.banded, self.band_top = bool(lay.band), lay.band
-        self.tables_left = self._head_left(lay, grid, f) if lay.band else self.box[0]
-        if lay.band:
-            self.cover = cover_box(self.stage, (self.tables_left, *self.box[1:]), f)
+        self._band(lay, grid, f)
         self.words.SetPosition(left, text_top)
         self.note.SetPosition(left, text_top - 3 * LINE * f)
         self.beside = lay.beside
         self.first = lay.first  # the grids from this one on print their values
-        self._values(corners[lay.first : lay.printed], big, grid, fits, lay.cell_font)
+        _place_values(self, corners[lay.first : lay.printed], big, grid, fits, lay.cell_font)
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
         self.built = (m.layer, s.inputs.shape)
 
-    def _head_left(self, lay: Layout, grid: tuple[int, int], font: int) -> float:
-        """The left edge (pixels) of the tables' column in a band layout: its patch's head, which
-        ends at the patch's right (_head_place), or the patch."""
-        head = self.heads[0].GetInput() or ""
-        return min(lay.corners[0][0], lay.corners[0][0] + grid[1] * lay.patch[0] - text_width(head, font)) - 0.3 * font
+    def _band(self, lay: Layout, grid: tuple[int, int], font: int) -> None:
+        """A band layout's (_banded) note's others on the note's line, the tables' left edge (their
+        patch's head, which ends at the patch's right: _head_place) and the backing over the
+        tables' column only (the blocks stand large left of it)."""
+        self.banded, self.band_top = bool(lay.band), lay.band
+        self.aside.SetPosition(lay.after, lay.band - 3 * LINE * font)
+        self.aside.SetVisibility(self.banded)
+        self.tables_left = self.box[0]
+        if self.banded:
+            head = text_width(self.heads[0].GetInput() or "", font)
+            x = lay.corners[0][0]
+            self.tables_left = min(x, x + grid[1] * lay.patch[0] - head) - 0.3 * font
+            self.cover = cover_box(self.stage, (self.tables_left, *self.box[1:]), font)
 
     def _title_x(self, font: int) -> float:
         """The title's left edge (pixels of the pane) beside the inset's `font`."""
@@ -499,7 +492,7 @@ class ExplainInset:
         # narrower, down to the lecture's least where the tables fit only so (4:3: 28 px capitals)
         floor = hall_font(options.height, EXPLAIN_TEXT) if self.wide else least
         sizes = list(range(options.hall_text(0.0), floor - 1, -1)) if one_map else [options.hall_text(0.0)]
-        f, layout = self._arrange(m, grid, title, sizes, one_map)
+        f, layout = _arrange(self, m, grid, title, sizes, one_map)
         if layout is None:
             layout = _layout(self._above_caption(f), f, heads, rows, grid, (3.1 + 4 * LINE) * f, title)
         if f != self.font:
@@ -515,51 +508,6 @@ class ExplainInset:
     def _above_caption(self, font: int) -> tuple[float, float, float, float]:
         """The inset's box, its bottom above the caption's band where that reaches under it."""
         return (*self.box[:1], max(self.box[1], self.floor + 0.3 * font), *self.box[2:])
-
-    def _arrange(self, m: Moment, grid: tuple[int, int], title: float, sizes: list[int], one_map: bool):
-        """The largest of `sizes` and the layout the inset's grids fit at it: at 16:9 in a lecture's
-        picture the tables' column and the sum's band under the blocks (_banded) at any size first
-        (the blocks stand large only there), else every value printed (_stacked), else the patch in
-        colour only (its bar's ends and the note say black's and white's values); (sizes[-1], None)
-        where none fits."""
-        noted = lambda size: note_font(self.stage.options, size)
-        # (the band at any size first; then at each size every value printed, else the patch colour only)
-        numbering = (True, False) if self.stage.options.hall else (True,)
-        tries = [("band", True, f) for f in sizes] if self.wide else []
-        tries += [("stacked", numbered, f) for f in sizes for numbered in numbering]
-        for kind, numbered, f in tries if one_map else ():
-            box = self._above_caption(f)
-            said = sum_words(sum_lines(m.step), short=kind == "band" or not numbered)
-            first, *others = _note(m, 0).split("; ")
-            words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
-            if kind == "band":
-                aside = max(text_width(SHORT_NOTE.get(p, p), noted(f)) for p in [*others, "padding reads 0"])
-                band = EXPLAIN_WIDE_FLOOR * self.stage.pane_height - 0.2 * f
-                layout = _banded(box, f, grid, title, (words, text_width(first, noted(f)), aside), band)
-            else:
-                wide = max(words, *(text_width(part, noted(f)) for part in [first, *others]))
-                layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
-            if layout is not None:
-                return f, layout
-        return sizes[-1], None
-
-    def _values(self, corners, cell: tuple[float, float], grid: tuple[int, int], fits: bool, size: int) -> None:
-        """A text a cell (width, height) of each grid at `corners`, centred in it, `size` pixels,
-        where the values fit."""
-        for a in self.values:
-            a.SetVisibility(False)
-        if not fits:
-            return
-        cells = grid[0] * grid[1]
-        while len(self.values) < cells * len(corners):
-            self.values.append(text_actor(self.stage, size, align="centre"))
-        for k in range(cells * len(corners)):
-            g, (r, c) = k // cells, divmod(k % cells, grid[1])
-            text = self.values[k]
-            text.GetTextProperty().SetVerticalJustificationToCentered()
-            text.GetTextProperty().SetFontSize(size)
-            text.SetPosition(corners[g][0] + (c + 0.46) * cell[0], corners[g][1] - (r + 0.46) * cell[1])
-            text.SetVisibility(True)
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
         """The step `m` stands on, its numbers coming in as it arrives, going before it leaves
@@ -659,16 +607,87 @@ class ExplainInset:
         x = bar_x + where * bar_w
         zero.SetInput("0")
         zero.SetPosition(x, zero.GetPosition()[1])
-        self._tick_at(x)
+        _tick_at(self.grids, x)
 
-    def _tick_at(self, x: float) -> None:
-        """Move the zero tick (the last quad) to pixel column `x`."""
-        points = self.grids.mapper.GetInput().GetPoints()
-        n = points.GetNumberOfPoints()
-        for k in range(n - 4, n):
-            py = points.GetPoint(k)[1]
-            points.SetPoint(k, x - 1 + (2 if k in (n - 3, n - 2) else 0), py, 0)
-        points.Modified()
+
+def _arrange(inset: ExplainInset, m: Moment, grid: tuple[int, int], title: float, sizes: list[int], one_map: bool):
+    """The largest of `sizes` and the layout the inset's grids fit at it: at 16:9 in a lecture's
+    picture the tables' column and the sum's band under the blocks (_banded) at any size first
+    (the blocks stand large only there), else every value printed (_stacked), else the patch in
+    colour only (its bar's ends and the note say black's and white's values); (sizes[-1], None)
+    where none fits."""
+    noted = lambda size: note_font(inset.stage.options, size)
+    # (the band at any size first; then at each size every value printed, else the patch colour only)
+    numbering = (True, False) if inset.stage.options.hall else (True,)
+    tries = [("band", True, f) for f in sizes] if inset.wide else []
+    tries += [("stacked", numbered, f) for f in sizes for numbered in numbering]
+    for kind, numbered, f in tries if one_map else ():
+        box = inset._above_caption(f)
+        said = sum_words(sum_lines(m.step), short=kind == "band" or not numbered)
+        first, *others = _note(m, 0).split("; ")
+        words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
+        if kind == "band":
+            aside = max(text_width(SHORT_NOTE.get(p, p), noted(f)) for p in [*others, "padding reads 0"])
+            band = EXPLAIN_WIDE_FLOOR * inset.stage.pane_height - 0.2 * f
+            layout = _banded(box, f, grid, title, (words, text_width(first, noted(f)), aside), band)
+        else:
+            wide = max(words, *(text_width(part, noted(f)) for part in [first, *others]))
+            layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
+        if layout is not None:
+            return f, layout
+    return sizes[-1], None
+
+
+def _place_values(
+    inset: ExplainInset, corners, cell: tuple[float, float], grid: tuple[int, int], fits: bool, size: int
+) -> None:
+    """A text a cell (width, height) of each grid at `corners`, centred in it, `size` pixels,
+    where the values fit."""
+    for a in inset.values:
+        a.SetVisibility(False)
+    if not fits:
+        return
+    cells = grid[0] * grid[1]
+    while len(inset.values) < cells * len(corners):
+        inset.values.append(text_actor(inset.stage, size, align="centre"))
+    for k in range(cells * len(corners)):
+        g, (r, c) = k // cells, divmod(k % cells, grid[1])
+        text = inset.values[k]
+        text.GetTextProperty().SetVerticalJustificationToCentered()
+        text.GetTextProperty().SetFontSize(size)
+        text.SetPosition(corners[g][0] + (c + 0.46) * cell[0], corners[g][1] - (r + 0.46) * cell[1])
+        text.SetVisibility(True)
+
+
+def _bar(lay: Layout, grid: tuple[int, int], columns: int, left: float, f: int) -> tuple[float, ...]:
+    """Where the patch's colour scale goes: the left of the sum's lines under it (a colour-only
+    patch's reach left to the box's `left` edge: its grid is narrow), the bar's left, width and top
+    (under the patch, as wide as its grid less its ends' labels; in a band right of the sum's
+    lines, clear of the products' column)."""
+    x, big = lay.corners[0][0], lay.big
+    tall = big[1] if lay.patch is None else lay.patch[1]  # the patch's cells' height
+    grid_bottom = lay.corners[0 if lay.printed > 1 else -1 if columns == 1 else -columns][1] - grid[0] * tall
+    span = grid[1] * (big[0] if lay.patch is None else lay.patch[0])
+    ends = bar_ends(f)
+    start = x if lay.patch is None else left + SUM_LEFT * f
+    if lay.band:  # (at least 1.2 fonts wide: _banded)
+        return (
+            start,
+            lay.aside + ends,
+            min(4 * f, lay.corners[2][0] - 0.6 * f - 2 * ends - lay.aside),
+            lay.band - 0.3 * f,
+        )
+    return start, start + ends, max(x + span - start - 2 * ends, 4 * f), grid_bottom - 0.8 * f
+
+
+def _tick_at(grids: _Grids, x: float) -> None:
+    """Move the zero tick (the last quad) to pixel column `x`."""
+    points = grids.mapper.GetInput().GetPoints()
+    n = points.GetNumberOfPoints()
+    for k in range(n - 4, n):
+        py = points.GetPoint(k)[1]
+        points.SetPoint(k, x - 1 + (2 if k in (n - 3, n - 2) else 0), py, 0)
+    points.Modified()
 
 
 def _place_heads(texts, ops, heads: list[str], lay: Layout, grid: tuple[int, int], f: int) -> None:
