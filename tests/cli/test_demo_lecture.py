@@ -45,11 +45,12 @@ def test_the_demo_trains_the_28_by_28_lenet():
     assert DEMO_MODEL == "mnist-lenet"
 
 
-def test_the_lecture_lasts_about_60_to_90_seconds_at_1080p30(board):
-    # "about 60-90 s": the explained convolution paced for reading aloud, the scrubs' stops (3.5 s
-    # each, where the answer changes) and the title, overview and mistake long enough to talk over
-    # (a lecturer's watch asked for each), and a stop on each of the 9's three dips take about 19 more
-    assert 60 <= board.seconds <= 110, board.seconds
+def test_the_lecture_lasts_about_two_minutes_at_1080p30(board):
+    # the issue asked "about 60-90 s"; five lecturer watches asked for time to talk over each thing
+    # shown (the forward pass 2 s a stage and the answer 4 s, every epoch read, the convolution's
+    # steps said aloud and its sweep watched), the fifth for ~150 s: the lead chose about two minutes
+    # (the demo's render must stay within its 4 minutes on 2 cores)
+    assert 60 <= board.seconds <= 130, board.seconds
     assert board.preset == "1080p30" and board.size is None and board.fps is None
 
 
