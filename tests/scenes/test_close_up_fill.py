@@ -84,7 +84,7 @@ def test_an_opened_layers_close_up_fills_the_frame_clear_of_its_edges_and_captio
         if aspect > 1:  # the room's height binds: conv1's two rows of maps between the heads-up and the caption
             # before: 115 px with the lecture's zoom 0.75 (at 1, 154 px but its last row on the caption's band);
             # now the room's height binds (its top leaves conv1's label room under the heads-up)
-            assert tall >= 105 and np.ptp(sy) >= 0.42 * HEIGHT, (tall, np.ptp(sy))
+            assert tall >= 100 and np.ptp(sy) >= 0.39 * HEIGHT, (tall, np.ptp(sy))
             assert sy.max() <= CAPTION_TOP - CAPTION_CLEARANCE, sy.max()
             assert abs(sx.min() - (width - sx.max())) <= 0.02 * width, (sx.min(), sx.max())  # centred: 423 px / 0
         else:  # a portrait frame: its width binds
@@ -104,7 +104,7 @@ def test_the_mistakes_close_up_fills_the_room_over_the_caption(lenet_run, tmp_pa
     for f in frames[len(frames) // 2 :]:
         for block in (scene.block("input"), plane):
             x, y = _pixels(f.pose, _corners(block.bounds), aspect)
-            assert np.ptp(x) >= 115 and np.ptp(y) >= 215, (block.name, np.ptp(x), np.ptp(y))  # watch 5: 70 x 130
+            assert np.ptp(x) >= 105 and np.ptp(y) >= 200, (block.name, np.ptp(x), np.ptp(y))  # watch 5: 70 x 130
             assert y.max() <= CAPTION_TOP - CAPTION_CLEARANCE, (block.name, y.max())  # before: 731
     for f in frames:  # on its way in too, once the camera moves onto the input
         _, y = _pixels(f.pose, _corners(plane.bounds), aspect)

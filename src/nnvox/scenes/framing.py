@@ -94,11 +94,12 @@ def sight(boxes: np.ndarray, direction: np.ndarray, *, clear: float = 0.0, rays:
 
 
 # A close-up's picture room (fractions of the frame's half height from its middle, up positive):
-# below the heads-up's two lines with a block's label above the subject (its box's top 243 px down at
-# 1080p; at 200 px conv1's label found no room under the heads-up and was not drawn), above the
+# below the heads-up's two lines with a block's label above the subject (its box's top 270 px down at
+# 1080p; at 200 px conv1's label found no room under the heads-up and was not drawn, at 243 px it
+# stood beside the grid, by relu1, while the camera moved in: tests/viewer/test_open_label_own_block), above the
 # caption's band by CAPTION_CLEAR (its two lines' band top at y = 734 at 1080p, 16:9: the mistake's
 # attribution image stood on it, its bottom at y = 731), else above the legends.
-ROOM_TOP = 0.55
+ROOM_TOP = 0.5
 CAPTION_TOP = -0.36
 CAPTION_CLEAR = 0.05  # of the half height: 27 px at 1080p between the subject and the caption's band
 LEGENDS_TOP = -0.55  # uncaptioned: the legends' titles stand under this
