@@ -104,7 +104,7 @@ def test_the_overlays_text_keeps_title_safe_and_says_what_applies(lenet_run, tmp
     layer's inset) has a box inside the 5% margin (36 px at the sides, 64 ... of 1280: TITLE_SAFE of
     the width; 36 px top and bottom of 720); the legends say what applies to the shot: no "front:
     map 0" while conv1's maps stand side by side, no bar (no "answer: probability") while conv1 is
-    explained, and "all layers" once in the distance shot (its bar's title said it and a note again)."""
+    explained, and the one scale said once in the distance shot (its bar's title said it and a note again)."""
     from nnvox.viewer.overlays.legends import NOTES, SHORT_NOTES
 
     w, h = 1280, 720
@@ -123,7 +123,7 @@ def test_the_overlays_text_keeps_title_safe_and_says_what_applies(lenet_run, tmp
     if shot == "explain":
         assert not [w for w in words if "probability" in w or w in ("negative", "positive")], words
     if shot == "distance":
-        assert sum("all layers" in w for w in words) == 1, words
+        assert sum("every epoch" in w.replace("\n", " ") for w in words) == 1, words
 
 
 OPEN_SHOT = """timeline = "last"
