@@ -190,19 +190,20 @@ def _free_shift(box, taken: list, direction: float, h: int, reach: float, axis: 
         return None  # out of the picture across the way it moves
     # the box moves along `axis` alone: only what it meets across the way can stop it
     c0, c1 = float(box[across]), box[across + 2] + GAP
-    near = [t for t in taken if t[across] < c1 and c0 < t[across + 2] + GAP]  # as hits() computes it
-    lows, highs = [t[axis] for t in near], [t[axis + 2] for t in near]
+    # each one it meets across the way as (its low end, its high end + GAP), as hits() computes them
+    near = [(t[axis], t[axis + 2] + GAP) for t in taken if t[across] < c1 and c0 < t[across + 2] + GAP]
     low, high, end = float(box[axis]), float(box[axis + 2]), (w, h)[axis] - m
     shift = 0.0
     while abs(shift) <= reach:
         a, b = low + shift, high + shift
         if a < m or b > end:
             return None
-        hit = [k for k in range(len(lows)) if lows[k] < b + GAP and a < highs[k] + GAP]
+        b_gap = b + GAP
+        hit = [span for span in near if span[0] < b_gap and a < span[1]]
         if not hit:
             return shift
         # past the farthest it meets (ahead: up or right), else the nearest below or left
-        step = max(highs[k] for k in hit) + GAP - a if direction > 0 else min(lows[k] for k in hit) - GAP - b
+        step = max(s[1] for s in hit) - a if direction > 0 else min(s[0] for s in hit) - GAP - b
         shift += step + direction * 1e-3
     return None
 
@@ -718,7 +719,12 @@ class LabelForms:
     def _nearest(self, kept: np.ndarray, size, rect, others, taken, label: Label, reach):
         """The free place on its held side nearest `kept` (a held label's place in the frame before,
         taken now): any of _place_at's tries, or `kept` slid up, down or sideways past what it meets,
-        within `reach` of its heights of its block; None where none is."""
+        within `reach` of its heights of its block; None where none is. Remembered through a settle
+        (_remembered): every try of every place, it was half the mistake shot's settle."""
+        find = lambda: self._nearest_now(kept, size, rect, others, taken, label, reach)
+        return self._remembered(("nearest", label.block, reach), (kept, size, rect, others, taken), find)
+
+    def _nearest_now(self, kept: np.ndarray, size, rect, others, taken, label: Label, reach):
         far = reach * (size[3] - size[1])
         slides = [(axis, d, kept, far) for axis in (1, 0) for d in (1, -1)]
         places = chain(
@@ -732,14 +738,19 @@ class LabelForms:
         """A label's place (LabelLayout._place_at), remembered through a settle: its passes place a
         label against the same boxes over and over (each pass differs from the one before in one
         label's hold)."""
+        find = lambda: self._place_at(size, rect, others, taken, label, reach, sided)
+        return self._remembered(("find", label.block, sided, reach), (size, rect, others, taken), find)
+
+    def _remembered(self, asked: tuple, arrays: tuple, find):
+        """`find()`, a place (box, at) or None, remembered through a settle by all it depends on:
+        `asked` and `arrays` (the label's and its block's boxes, what it must keep off), with its held
+        side, the pane's size, whether labels keep apart and the labels and class texts placed so far."""
         if self._finds is None:
-            return self._place_at(size, rect, others, taken, label, reach, sided)
-        arrays = (size, rect, others, taken, self._placed, self._class_taken)
-        key = (label.block, sided, reach, self.held_sides.get(label.block), self.placement.width, self.placement.height)
-        key += (self._apart,)
-        key += tuple(np.ascontiguousarray(a, dtype=float).tobytes() for a in arrays)
+            return find()
+        key = (*asked, self.held_sides.get(asked[1]), self.placement.width, self.placement.height, self._apart)
+        key += tuple(np.ascontiguousarray(a, dtype=float).tobytes() for a in (*arrays, self._placed, self._class_taken))
         if key not in self._finds:
-            self._finds[key] = self._place_at(size, rect, others, taken, label, reach, sided)
+            self._finds[key] = find()
         found = self._finds[key]
         return None if found is None else (found[0].copy(), found[1])
 
