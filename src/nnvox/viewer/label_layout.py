@@ -691,9 +691,15 @@ class LabelForms:
         """A label's place (its box, where its line back runs) or None: through a held shot, where it
         stood in the frame before where that is still free (a label never jumps while it need not);
         else where _find puts it on its held side, else (a label shown through the shot, `any_side`)
-        on any."""
-        others = self._others(rects, label.block)
+        on any. Remembered through a settle (_remembered): its passes lay the same poses out again
+        and again, each differing from the one before in one label's hold."""
         kept = self._last.get(label.block) if self.held_shown is not None else None
+        asked = ("seek", label.block, reach, any_side, kept, label.block in self.flipping, bool(self._carried))
+        find = lambda: self._seek_now(label, size, anchor, rect, rects, taken, reach, any_side, kept)
+        return self._remembered(asked, (size, anchor, rect, rects, taken), find)
+
+    def _seek_now(self, label: Label, size, anchor, rect, rects, taken, reach, any_side, kept):
+        others = self._others(rects, label.block)
         if kept is not None:
             box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
             w, h = self.placement.width, self.placement.height
