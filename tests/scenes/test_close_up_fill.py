@@ -155,3 +155,40 @@ def test_a_carried_on_shots_own_subject_leaves_the_close_ups_blocks_uncovered_at
     assert covered(fade_bands(pose, own, aspect, 1.0))[0] > 0.99  # its own subject alone: covered whole
     assert covered(carried_bands(pose, own, shown, aspect, 1.0, 0.0))[0] == 0.0  # at first: shown
     assert carried_bands(pose, own, shown, aspect, 1.0, 1.0) == fade_bands(pose, own, aspect, 1.0)
+
+
+CLOSE = """\
+[[shot]]
+run = "run"
+duration = 4
+timeline = "last"
+camera = { keys = [ { at = 0, layer = "conv1", zoom = 2.5 }, { at = 1, layer = "conv1", zoom = 2.5 } ] }
+
+[[shot]]
+run = "run"
+duration = 6
+timeline = "last"
+transition = "move"
+camera = { keys = [ { at = 0, layer = "fc2", zoom = 2 }, { at = 1, layer = "fc2", zoom = 2 } ] }
+"""
+
+
+def test_a_shot_carried_on_from_a_close_up_leaves_its_blocks_uncovered_at_first(lenet_run, tmp_path):
+    """shots.close_up_sides with its own subject (fc2, off the close-up's frame at first) keeps the
+    covers short of the blocks the close-up on conv1 showed whole (close_up.carried_bands): its own
+    alone let the left cover reach over conv1 at the first frame (7.7 widths in, conv1 0.087 from the edge)."""
+    from nnvox.scenes.close_up import carried_subject
+    from nnvox.scenes.shots import focused_bounds
+
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    (tmp_path / "board.toml").write_text(CLOSE)
+    close, carried_on = load_storyboard(tmp_path / "board.toml").shots
+    aspect = 16 / 9
+    scene = build_scene(lenet_run, close.view.scene_options())
+    last = shot_frames(close, scene, aspect, 10, safe=TITLE_SAFE)[-1].pose
+    shown = carried_subject(last, list(focused_bounds(scene).values()), aspect, TITLE_SAFE)
+    assert shown is not None  # the close-up left some blocks out
+    first = shot_frames(carried_on, scene, aspect, 10, carried=last, safe=TITLE_SAFE)[0]  # the close-up's pose
+    x, _ = _pixels(first.pose, np.vstack([_corners(b) for b in shown]), aspect)
+    left, right = x.min() / (HEIGHT * aspect), 1 - x.max() / (HEIGHT * aspect)  # of the width, from each edge
+    assert first.sides[0] < left and first.sides[1] < right, (first.sides, left, right)  # before: 7.7 vs 0.087

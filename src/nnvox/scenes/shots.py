@@ -24,7 +24,7 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
-from nnvox.scenes.close_up import carried_subject, close_share, fade_bands, shot_close_up
+from nnvox.scenes.close_up import carried_bands, carried_subject, close_share, fade_bands, shot_close_up
 from nnvox.scenes.follow import follow_move, pass_schedule, reveal_at
 from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_framing import framed, kept_in_frame
@@ -366,7 +366,11 @@ def close_up_sides(
     before = None if carried is None else carried_subject(carried, list(bounds.values()), aspect, safe)
     if before is not None:
         own, share = share, lambda p: max(own(p), 1.0 - carried_share(p, shot.duration))
-        subject = subject or list(before)
+        if subject:  # its own subject: short of the close-up's blocks too at first
+            return lambda p: carried_bands(
+                camera(p), subject, before, aspect, share(p), carried_share(p, shot.duration)
+            )
+        subject = list(before)
     if not subject:
         return lambda p: (0.0, 0.0)
     return lambda p: fade_bands(camera(p), subject, aspect, share(p))
