@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.storyboard import load_storyboard
-from nnvox.viewer.storyboard_parts import runs_of_shots
+from nnvox.viewer.storyboard_parts import runs_of_shots, tasks_of
 
 from .media import decode, stream
 
@@ -62,6 +62,12 @@ def test_runs_break_only_where_a_shot_needs_nothing_of_the_one_before(board):
     assert runs_of_shots(load_storyboard(board), 10) == [[0], [1, 2], [3], [4]]
 
 
+def test_runs_drawn_by_one_renderer_stay_together_in_order(board):
+    # the forward pass draws the activations scene as shots 1-2 do (one renderer, which keeps state
+    # from the shots it drew: one worker draws them in order); the weights scene has its own
+    assert sorted(tasks_of(load_storyboard(board), 10)) == [[[0]], [[1, 2], [4]], [[3]]]
+
+
 def _frames(board, order) -> list[np.ndarray]:
     from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, write_shots
 
@@ -80,13 +86,13 @@ def _frames(board, order) -> list[np.ndarray]:
 
 
 @pytest.mark.gl
-def test_runs_rendered_out_of_order_draw_the_frames_of_one_pass(board):
-    # a worker renders whichever run is next: what a painter keeps from the shots it drew before
-    # (renderers, label layouts, the last pose) must not change a run that starts at a dip
+def test_tasks_rendered_out_of_order_draw_the_frames_of_one_pass(board):
+    # a worker renders whichever task is next: what a painter keeps from the shots it drew before
+    # (the last pose, another scene's renderer) must not change a run that starts at a dip
     storyboard = load_storyboard(board)
     runs = runs_of_shots(storyboard, 10)
     one_pass = _frames(storyboard, [[i for run in runs for i in run]])
-    reversed_runs = _frames(storyboard, runs[::-1])
+    reversed_runs = _frames(storyboard, [run for task in tasks_of(storyboard, 10)[::-1] for run in task])
     assert len(one_pass) == len(reversed_runs) == 5 + 6 + 6 + 8 + 5
     assert all(np.array_equal(a, b) for a, b in zip(one_pass, reversed_runs))
     assert len({f.tobytes() for f in one_pass}) > 15  # and they are not all one picture

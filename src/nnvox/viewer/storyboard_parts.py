@@ -1,7 +1,11 @@
 """A storyboard's .mp4 rendered by several processes at once: its shots split into runs that need
 nothing of the shots before them (a shot that dips in, or cuts: no cross-fade, no camera carried on,
-no move dissolve), each run rendered by whichever worker is free into its own H.264 part, and the
-parts joined in order without re-encoding (ffmpeg's concat demuxer, stream copy).
+no move dissolve), each run into its own H.264 part, and the parts joined in order without
+re-encoding (ffmpeg's concat demuxer, stream copy). Runs that draw with the same renderer (one per
+scene and heads-up style) go to one worker, in the storyboard's order: a renderer keeps state from
+the shots it drew (the label layout after an explained layer placed the overview's labels otherwise),
+so its shots are drawn in the order one process draws them; whichever worker is free takes the next
+such task.
 
 Why: a lecture's export keeps about 1.3 of 2 cores busy (the label settling, overlays and numpy
 between two renders are one Python thread; llvmpipe and the encoder fill the rest in bursts); two
@@ -47,6 +51,28 @@ def runs_of_shots(board: Storyboard, fps: int) -> list[list[int]]:
     return runs
 
 
+def _renderer_of(shot) -> tuple | None:
+    """Which renderer of a painter draws `shot` (storyboard_export._Painter): its scene's in its
+    heads-up style, the title cards' one, or none (a 2D figure)."""
+    from nnvox.viewer.storyboard_export import _scene_key
+
+    if shot.figure is not None:
+        return None
+    return ("card",) if shot.source is None else (_scene_key(shot), shot.view.hud)
+
+
+def tasks_of(board: Storyboard, fps: int) -> list[list[list[int]]]:
+    """The runs of shots (runs_of_shots) grouped where they share a renderer, each group's runs in
+    the storyboard's order: one worker draws a group as one process would."""
+    groups: list[tuple[set, list[list[int]]]] = []
+    for run in runs_of_shots(board, fps):
+        keys = {k for i in run if (k := _renderer_of(board.shots[i])) is not None}
+        shared = [g for g in groups if g[0] & keys]
+        merged = (keys.union(*(g[0] for g in shared)), [r for g in shared for r in g[1]] + [run])
+        groups = [g for g in groups if not g[0] & keys] + [merged]
+    return [sorted(runs) for _, runs in groups]
+
+
 def _cost(board: Storyboard, run: list[int], fps: int) -> float:
     shots = [board.shots[i] for i in run]
     return sum(frame_count(s, fps) * (1.0 if s.source is not None else CARD_WEIGHT) for s in shots)
@@ -62,12 +88,13 @@ def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: i
     parts = [temporary_path(out.with_name(f"{out.stem}-part{k}.mp4")) for k in range(len(runs))]
     context = multiprocessing.get_context("spawn")  # vtk and its GL context are not fork-safe
     tasks, reports = context.Queue(), context.Queue()
-    for k in sorted(range(len(runs)), key=lambda k: -_cost(board, runs[k], fps)):  # the longest first
-        tasks.put((k, runs[k], str(parts[k])))
+    groups = tasks_of(board, fps)
+    for group in sorted(groups, key=lambda g: -sum(_cost(board, r, fps) for r in g)):  # the longest first
+        tasks.put([(runs.index(r), r, str(parts[runs.index(r)])) for r in group])
     size = (width, height, fps)
     procs = [
         context.Process(target=_worker, args=(str(board.path), size, tasks, reports, os.getpid()), daemon=True)
-        for _ in range(min(workers, len(runs)))
+        for _ in range(min(workers, len(groups)))
     ]
     total = sum(frame_count(s, fps) for s in board.shots)
     try:
@@ -156,19 +183,19 @@ def _render_runs(storyboard: str, size: tuple[int, int, int], tasks, reports) ->
     painter = _Painter(board, scenes, look)
     try:
         while (task := tasks.get()) is not None:
-            k, run, part = task
-            with mp4_writer(Path(part), width, height, fps, board.crf, encoded=Path(part)) as writer:
-                sent = [0]
+            for k, run, part in task:
+                with mp4_writer(Path(part), width, height, fps, board.crf, encoded=Path(part)) as writer:
+                    sent = [0]
 
-                def write(image, writer=writer, sent=sent) -> None:
-                    writer.write(image)
-                    sent[0] += 1
-                    if sent[0] % 10 == 0:
-                        reports.put(("frames", 10))
+                    def write(image, writer=writer, sent=sent) -> None:
+                        writer.write(image)
+                        sent[0] += 1
+                        if sent[0] % 10 == 0:
+                            reports.put(("frames", 10))
 
-                write_shots(board, painter, run, fps, write)
-            reports.put(("frames", sent[0] % 10))
-            reports.put(("done", k))
+                    write_shots(board, painter, run, fps, write)
+                reports.put(("frames", sent[0] % 10))
+                reports.put(("done", k))
     finally:
         scenes.close()
         painter.close()
