@@ -98,9 +98,14 @@ def test_a_label_stays_where_it_stood_while_that_place_is_free(lenet_run, tmp_pa
     is still free, rather than take the first free place anew (which jumped between sides of a
     neighbour's label as the camera turned)."""
     from nnvox.viewer.label_layout import LabelLayout
+    from nnvox.viewer.overlays.score_chart import ScoreChart
 
     # 3 frames a second: the same jumps as 6 (3 held, 11 placing afresh), in half the time (8 CPU s)
     board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 3, LECTURE_SCRUB)
+    # the scrub's score chart finds no free place at this swinging camera's first 14 frames and the
+    # labels give way to it where it arrives (two moves, held or not): measured without it, the
+    # holding alone (the lecture's still epochs shot has the chart from its first frame)
+    monkeypatch.setattr(ScoreChart, "drawn_boxes", lambda self: ())
     seek = LabelLayout._seek
     with monkeypatch.context() as patch:  # each frame placing its labels afresh, as before
 
