@@ -41,9 +41,10 @@ def test_the_lectures_wide_shots_show_the_answer_at_every_frame(lenet_run, tmp_p
     from nnvox.viewer.label_layout import CLASS_FORMS
 
     board = _wide_shots(lenet_run, tmp_path)
-    # overview, forward pass, epochs (the mistake's overview is now one shot with its push-in onto the
-    # input: its answer list is test_dock_takeover's and test_labels_stay_put's)
-    assert len(board.shots) >= 3, [s.caption for s in board.shots]
+    # overview, epochs (the mistake's overview is now one shot with its push-in onto the input: its
+    # answer list is test_dock_takeover's and test_labels_stay_put's; the forward pass follows the
+    # stages now, camera = "follow", and leaves the network's left part out)
+    assert len(board.shots) >= 2, [s.caption for s in board.shots]
     w, h = SIZES[size_name]
     forms: dict[int, set] = {}
     for i, _, r in board_pictures(board, size=(w, h), fps=1):

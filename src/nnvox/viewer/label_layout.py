@@ -26,7 +26,8 @@ from its block's edge to the label's nearest edge (up, down or sideways) and cro
 label. An output's class texts stay beside their column, clear of it and of its top-class frame
 (right of it, else left): one text per row where the rows are far enough apart on screen to read,
 else one list of the top classes, its first entry level with its class's row where it fits and a
-thin line from each entry to its row, so the list never reads as the rows in order. A camera
+thin line from each entry to its row, bent at right angles in lanes of their own (list_route), so the
+list never reads as the rows in order. A camera
 move keeps one form: a storyboard shot decides it once for all its poses (settle_class_forms: a form
 that fits at every pose where its column stands in the frame with room for it, else none through
 the shot; a list rides with its column past the title-safe edge, inside the frame), the window holds it while the
@@ -42,7 +43,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, permutations
 
 import numpy as np
 import vtk
@@ -73,6 +74,7 @@ PROMOTIONS = 3  # the times a layout places its hidden labels first, to find the
 PIECE = (
     8.0  # pixels: a slanting line of a list of top classes is kept clear of as boxes this wide or tall (_line_pieces)
 )
+RUNS_APART = 3.0  # pixels: two level runs of the list's lines nearer than this would read as one
 LEAD = 1.5  # the list of top classes stands this many of its font's sizes further off its column, for its lines
 
 
@@ -704,7 +706,7 @@ class LabelForms:
             box = size + np.array([anchor[0] + kept[0], anchor[1] + kept[1]] * 2)
             w, h = self.placement.width, self.placement.height
             free = inside(box, w, h) and not any(hits(box, a).any() for a in (taken, others, rect[None]))
-            free = free and not (self._apart and self._reads_as_another(box, rect, others, label))
+            free = free and not self._misreads(box, rect, others, label)
             clear, at = (
                 clear_leader(rect, box, np.vstack([self._placed, self._class_taken, others])) if free else (False, None)
             )
@@ -1068,13 +1070,26 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             self.class_lines.draw(self.class_leaders)
         return missed
 
+    def _misreads(self, box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label) -> bool:
+        """Whether a place is refused as another block's label: where the layout keeps labels apart
+        (_lay_apart), one that reads as another's at all (_reads_as_another); where it lets them
+        stand by other blocks, through a shot (held_shown) still one that reads as another's and
+        not as its own (the lecture's conv1-maps shot: conv1's label stood by relu1's block,
+        nowhere by its grid, for 7 frames). A single picture keeps the more labels shown."""
+        if self._apart:
+            return self._reads_as_another(box, rect, others, label)
+        return self.held_shown is not None and self._reads_as_another(box, rect, others, label, strict=False)
+
     @staticmethod
-    def _reads_as_another(box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label) -> bool:
+    def _reads_as_another(box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label, strict=True) -> bool:
         """Whether a label in `box` reads as another block's: it stands right over, under or beside
-        one of `others` (reads_as), nearer than it stands so by its own block `rect`, if at all."""
+        one of `others` (reads_as), nearer than it stands so by its own block `rect`, if at all
+        (not `strict`: only where it does not read as its own at all)."""
         near = READS_AS * label.actor.GetTextProperty().GetFontSize()
         own = reads_as(box, rect[None], near)[0]
         other = reads_as(box, others, near)
+        if not strict and np.isfinite(own):
+            return False
         return bool((np.isfinite(other) & (other <= own)).any())
 
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
@@ -1114,7 +1129,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             # its line back to the block crosses no label and no other block; on its held side
             if sided and not self._on_held_side(label.block, found, rect):
                 continue
-            if self._apart and self._reads_as_another(found, rect, others, label):
+            if self._misreads(found, rect, others, label):
                 continue
             clear, at = clear_leader(rect, found, np.vstack([self._placed, self._class_taken, others]))
             if clear:
@@ -1155,12 +1170,52 @@ def show_classes(c: ClassTexts, rows: bool | None, shift: tuple[int, int] = (0, 
 
 
 def _list_leaders(c: ClassTexts, box: np.ndarray, own: np.ndarray, rows_y: np.ndarray) -> list:
-    """A line from each entry of the list of top classes (standing in `box`) to its class's row on
-    the column `own`, so that the list never reads as the rows in order: the entry's near edge to
-    the column's, at the row's height."""
+    """The lines from each entry of the list of top classes (standing in `box`) to its class's row on
+    the column `own`, so that the list never reads as the rows in order: each bent at right angles
+    (list_route), level with its row where it leaves the column and with its entry where it meets
+    the list. The list is ordered by probability, the rows by class, so some lines must cross
+    between the two; bent, they cross square, never along a shallow slant (watch 5: straight lines
+    from fc2's cells fanned into one another and no cell read as its digit)."""
     right = box[0] >= own[2]
     near, column = (box[0], own[2]) if right else (box[2], own[0])
-    return [(column, ry, near, ey) for ry, ey in zip(rows_y, c.entry_middles(box)) if np.isfinite(ry)]
+    kept = [(ry, ey) for ry, ey in zip(rows_y, c.entry_middles(box)) if np.isfinite(ry)]
+    return list_route(column, near, kept)
+
+
+def list_route(column: float, near: float, ends: list) -> list:
+    """Segments (x0, y0, x1, y1) of a line for each (row height, entry height) of `ends`: along the
+    row's height from the column's edge `column` to a lane of its own between it and the list's
+    near edge `near`, along the lane to the entry's height, and on to the list. The lanes' order
+    is the one with the fewest crossings (cross_counts), first in order of the entries where
+    several tie, so that it holds while the camera moves."""
+    n = len(ends)
+    if n == 0:
+        return []
+    crossings = cross_counts(ends)
+    order = min(permutations(range(n)), key=lambda o: sum(crossings[a, b] for k, a in enumerate(o) for b in o[k + 1 :]))
+    lane = {line: column + (near - column) * (k + 1) / (n + 1) for k, line in enumerate(order)}
+    segments = []
+    for i, (ry, ey) in enumerate(ends):
+        x = lane[i]
+        segments += [(column, ry, x, ry), (x, ry, x, ey), (x, ey, near, ey)]
+    return segments
+
+
+def cross_counts(ends: list) -> np.ndarray:
+    """[i, j]: how often line i crosses line j where i's lane is nearer the column than j's: i's
+    lane passes j's run from the column (at j's row) and j's lane passes i's run to the list (at
+    i's entry) where those heights lie within the lane's span; and, counted as many crossings as
+    any order can make, where i's run to the list and j's run from the column would lie on one
+    another (i's entry within RUNS_APART of j's row: one line would read as two)."""
+    ends = np.asarray(ends, dtype=float).reshape(-1, 2)
+    low, high = ends.min(axis=1), ends.max(axis=1)
+    rows, entries = ends[:, 0], ends[:, 1]
+    row_in_i = (low[:, None] < rows[None, :]) & (rows[None, :] < high[:, None])  # [i, j]: j's row within i's span
+    entry_in_j = (low[None, :] < entries[:, None]) & (entries[:, None] < high[None, :])  # [i, j]: i's entry within j's
+    on_one = np.abs(entries[:, None] - rows[None, :]) < RUNS_APART  # [i, j]: i's run to the list on j's from the column
+    counts = row_in_i.astype(int) + entry_in_j + on_one * len(ends) ** 2
+    np.fill_diagonal(counts, 0)
+    return counts
 
 
 def _apart(box: np.ndarray, rect: np.ndarray) -> float:

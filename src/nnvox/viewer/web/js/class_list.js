@@ -44,12 +44,59 @@ export function entryMiddles(box, lines, entries) {
 }
 
 // A line from each entry of the list standing in `box` to its class's row on the column `own`
-// (`rowsY`: the listed classes' rows, most probable first): the column's near edge at the row's
-// height to the list's near edge at the entry's middle.
+// (`rowsY`: the listed classes' rows, most probable first), bent at right angles: the desktop's
+// _list_leaders and list_route (the lanes' order with the fewest crossings).
 export function listLeaders(box, own, rowsY, lines) {
   const [near, column] = box[0] >= own[2] ? [box[0], own[2]] : [box[2], own[0]];
   const middles = entryMiddles(box, lines, rowsY.length);
-  return rowsY.flatMap((ry, k) => (Number.isFinite(ry) ? [[column, ry, near, middles[k]]] : []));
+  const ends = rowsY.flatMap((ry, k) => (Number.isFinite(ry) ? [[ry, middles[k]]] : []));
+  return listRoute(column, near, ends);
+}
+
+const RUNS_APART = 3.0; // pixels: label_layout.RUNS_APART
+
+// [i][j]: the crossings of line i with line j where i's lane is nearer the column (cross_counts),
+// as many as any order makes where i's run to the list would lie on j's from the column.
+function crossCounts(ends) {
+  const within = (y, [a, b]) => Math.min(a, b) < y && y < Math.max(a, b);
+  const onOne = (ei, ej) => Math.abs(ei[1] - ej[0]) < RUNS_APART;
+  return ends.map((ei, i) =>
+    ends.map((ej, j) =>
+      i === j ? 0 : Number(within(ej[0], ei)) + Number(within(ei[1], ej)) + Number(onOne(ei, ej)) * ends.length ** 2,
+    ),
+  );
+}
+
+// Every order of 0..n-1, in lexicographic order (Python's itertools.permutations).
+function permutations(n) {
+  if (n === 0) return [[]];
+  const out = [];
+  const walk = (prefix, rest) => {
+    if (!rest.length) out.push(prefix);
+    rest.forEach((v, k) => walk([...prefix, v], [...rest.slice(0, k), ...rest.slice(k + 1)]));
+  };
+  walk([], Array.from({ length: n }, (_, k) => k));
+  return out;
+}
+
+function listRoute(column, near, ends) {
+  const n = ends.length;
+  if (n === 0) return [];
+  const cross = crossCounts(ends);
+  let best = null;
+  let fewest = Infinity;
+  for (const order of permutations(n)) {
+    let count = 0;
+    order.forEach((a, k) => order.slice(k + 1).forEach((b) => (count += cross[a][b])));
+    if (count < fewest) [best, fewest] = [order, count];
+  }
+  const lane = [];
+  best.forEach((line, k) => (lane[line] = column + ((near - column) * (k + 1)) / (n + 1)));
+  return ends.flatMap(([ry, ey], i) => [
+    [column, ry, lane[i], ry],
+    [lane[i], ry, lane[i], ey],
+    [lane[i], ey, near, ey],
+  ]);
 }
 
 // A text's box no taller than `height`, about its middle: rows whose boxes' line gaps meet still read apart.
