@@ -57,7 +57,10 @@ OUT_OF_PICTURE = (ANCHOR_OUT, BEHIND, OUTSIDE)  # a shot's held label hides wher
 HOVER = "shown on hover or selection (a closed side branch's block)"
 HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
-SPACE = 0.3  # of a label's font size kept free beside it (a word space), as well, by the labels after it
+# a word space (0.3) between two labels side by side read as one line (watch 5: "16 × 10 × 10 fc1 ·
+# Linear", 25 px apart at 54 px capitals); a whole font size let the orbit's labels stand by other
+# blocks (test_labels_read_as_theirs), 0.75 a held scrub's labels come and go (test_label_hold)
+SPACE = 0.6  # of a label's font size kept free beside it, as well, by the labels after it
 # of a label's font size: a label standing nearer than this right over or under another block (its
 # middle within the block's width), or beside it, reads as that block's unless it stands so nearer
 # its own (reads_as): LeNet's "pool1 6 × 14 × 14" stood 3 px under conv2's box, through the lecture's
