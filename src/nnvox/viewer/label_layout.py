@@ -1075,25 +1075,13 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
 
     def _misreads(self, box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label) -> bool:
         """Whether a place is refused as another block's label: where the layout keeps labels apart
-        (_lay_apart), one that reads as another's at all (_reads_as_another); where it lets them
+        (_lay_apart), one that reads as another's at all (reads_as_another); where it lets them
         stand by other blocks, through a shot (held_shown) still one that reads as another's and
         not as its own (the lecture's conv1-maps shot: conv1's label stood by relu1's block,
         nowhere by its grid, for 7 frames). A single picture keeps the more labels shown."""
         if self._apart:
-            return self._reads_as_another(box, rect, others, label)
-        return self.held_shown is not None and self._reads_as_another(box, rect, others, label, strict=False)
-
-    @staticmethod
-    def _reads_as_another(box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label, strict=True) -> bool:
-        """Whether a label in `box` reads as another block's: it stands right over, under or beside
-        one of `others` (reads_as), nearer than it stands so by its own block `rect`, if at all
-        (not `strict`: only where it does not read as its own at all)."""
-        near = READS_AS * label.actor.GetTextProperty().GetFontSize()
-        own = reads_as(box, rect[None], near)[0]
-        other = reads_as(box, others, near)
-        if not strict and np.isfinite(own):
-            return False
-        return bool((np.isfinite(other) & (other <= own)).any())
+            return reads_as_another(box, rect, others, label)
+        return self.held_shown is not None and reads_as_another(box, rect, others, label, strict=False)
 
     def _why_not(self, rect, anchor: np.ndarray) -> str | None:
         """Why a label is not tried (None: it is)."""
@@ -1219,6 +1207,18 @@ def cross_counts(ends: list) -> np.ndarray:
     counts = row_in_i.astype(int) + entry_in_j + on_one * len(ends) ** 2
     np.fill_diagonal(counts, 0)
     return counts
+
+
+def reads_as_another(box: np.ndarray, rect: np.ndarray, others: np.ndarray, label: Label, strict=True) -> bool:
+    """Whether a label in `box` reads as another block's: it stands right over, under or beside
+    one of `others` (reads_as), nearer than it stands so by its own block `rect`, if at all
+    (not `strict`: only where it does not read as its own at all)."""
+    near = READS_AS * label.actor.GetTextProperty().GetFontSize()
+    own = reads_as(box, rect[None], near)[0]
+    other = reads_as(box, others, near)
+    if not strict and np.isfinite(own):
+        return False
+    return bool((np.isfinite(other) & (other <= own)).any())
 
 
 def _apart(box: np.ndarray, rect: np.ndarray) -> float:
