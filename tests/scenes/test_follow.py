@@ -15,7 +15,7 @@ import torch
 from nnvox.models.zoo import digits_resnet
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.follow import ANSWER_SECONDS, STEP_SECONDS, pass_schedule, projected, reveal_at
-from nnvox.scenes.frames import lit_at
+from nnvox.scenes.frames import lit_at, pulses
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.shots import camera_move, shot_frames
 from nnvox.scenes.storyboard import CameraMove, Shot, ViewSpec
@@ -158,3 +158,53 @@ def test_a_long_wrapped_or_branched_chain_is_followed_close_and_inside_the_frame
         assert (np.abs(extent) <= inside).all(), (case, first, extent)
         growth = (extent[:, 3] - extent[:, 2]).max() / np.ptp(projected(whole, stage, ASPECT)[:, 2:], axis=1).max()
         assert growth >= 1.5, (case, first, growth)
+
+
+def _fraction_on(path: np.ndarray, point: np.ndarray) -> float | None:
+    """How far (0..1 of its length) `point` lies along the polyline `path`; None where it is off it."""
+    seg = np.diff(path, axis=0)
+    lengths = np.linalg.norm(seg, axis=1)
+    walked = 0.0
+    for start, d, length in zip(path[:-1], seg, lengths):
+        u = float(np.clip(np.dot(point - start, d) / max(length**2, 1e-12), 0.0, 1.0))
+        if np.linalg.norm(start + u * d - point) < 1e-6:
+            return (walked + u * length) / lengths.sum()
+        walked += length
+    return None
+
+
+def _check_pulses(scene):
+    """F's note on the follow camera's pass: each dot stood still a third of the way along its wire
+    through every 1.2 s hold (its travel was tied to the pass's progress, which holds). Now no dot is in the same
+    place for more than STILL frames, and as each stage is lit every wire into it has its dot near
+    the stage's end of it (measured on the frames' own reveal, as shot_frames gives it)."""
+    shot, frames = _frames(scene)
+    schedule = pass_schedule(scene.levels, shot.duration)
+    dots = [pulses(scene, f.reveal) for f in frames]
+    for i in range(len(dots) - STILL):
+        still = [
+            p
+            for p in dots[i]
+            if all(np.isclose(later, p, atol=1e-9).all(1).any() for later in dots[i + 1 : i + STILL + 1])
+        ]
+        assert not still, f"a dot stands still from {frames[i].progress * shot.duration:.2f} s"
+    order = {b.name: b.order for b in scene.blocks}
+    for (s, d), path in zip(scene.edges, scene.edge_paths):
+        dark = [i for i, f in enumerate(frames) if lit_at(f.reveal, order[d], scene.levels) < 1.0]
+        along = [f for p in dots[dark[-1]] if (f := _fraction_on(np.asarray(path), p)) is not None]
+        assert along and max(along) >= 0.8, f"{s} -> {d}: dots at {along} the frame before {d} is lit"
+    held = [
+        len(dots[frames.index(_at(frames, schedule, schedule.lit_time(k) + 0.1))]) for k in range(len(schedule.steps))
+    ]
+    assert held == [0] * len(held), held  # the holds are the lecturer's: nothing travels in them
+
+
+STILL = 3  # frames (0.1 s at 30 fps) a dot may stand in one place: a pass easing in or out
+
+
+def test_lenets_dots_travel_as_each_stage_lights_and_never_stand_mid_wire(lenet_run):
+    _check_pulses(build_scene(lenet_run, ViewSpec(sample=9).scene_options()))
+
+
+def test_a_resnets_dots_travel_its_skip_wires_too_and_never_stand_mid_wire(resnet_scene):
+    _check_pulses(resnet_scene)

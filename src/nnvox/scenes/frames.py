@@ -47,10 +47,14 @@ def lit_span(order: int, levels: int) -> tuple[float, float]:
 
 
 def pulse_span(scene: Scene, source: str, target: str) -> tuple[float, float]:
-    """The stretch of the pass over which an edge's dot travels: from its source half lit until
-    its target is fully lit."""
+    """The stretch of the pass over which an edge's dot travels: its target's lit span, so the dot
+    runs the wire while the target lights and arrives (and is gone) as it is fully lit. A pass that
+    holds a stage lit (the follow camera's, scenes/follow.py) holds its reveal on a level's edge,
+    where no dot is mid-wire: a span begun at the source half lit left each dot standing a third of
+    the way along through every hold."""
     order = {b.name: b.order for b in scene.blocks}
-    return (order[source] + 0.5) / scene.levels, (order[target] + 1.0) / scene.levels
+    del source  # (the target's span alone: a skip edge's dot too is never mid-wire in a hold)
+    return order[target] / scene.levels, (order[target] + 1.0) / scene.levels
 
 
 def along(reveal: float, span: tuple[float, float]) -> float:
@@ -65,8 +69,9 @@ def lit_at(reveal: float | None, order: int, levels: int) -> float:
 
 
 def pulses(scene: Scene, reveal: float | None) -> np.ndarray:
-    """During the forward pass, a dot on each edge travelling from its source (once half lit) to its
-    target, arriving as the target is fully lit: something is always moving."""
+    """During the forward pass, a dot on each edge travelling from its source to its target while
+    the target lights, arriving as the target is fully lit: in an even pass something is always
+    moving, and where the pass holds a stage no dot stands still mid-wire."""
     if reveal is None:
         return np.zeros((0, 3))
     points = []
