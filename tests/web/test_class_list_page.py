@@ -54,10 +54,16 @@ def _listed(opened: OpenPage, sample: int, zoom: float) -> dict:
 
 
 def _check_lines(shown: dict, image: np.ndarray, where: str) -> None:
-    order, lines, rows = shown["order"], shown["lines"], np.array(shown["rows"])
+    order, segments, rows = shown["order"], shown["lines"], np.array(shown["rows"])
     assert shown["form"] == "top" and shown["shown"], where
     entries = shown["entries"][len(shown["entries"]) - len(order) :]  # after the heading
-    assert len(lines) == len(order) == len(entries), where
+    # each entry's line bent at right angles: level from the row, along its lane, level into the entry
+    assert len(segments) == 3 * len(order) == 3 * len(entries), where
+    bent = [segments[3 * k : 3 * k + 3] for k in range(len(order))]
+    for a, b, c in bent:
+        assert a[1] == a[3] and b[0] == b[2] and c[1] == c[3], f"{where}: a line not square: {a, b, c}"
+        assert a[2:] == b[:2] and b[2:] == c[:2], f"{where}: a line's pieces do not meet: {a, b, c}"
+    lines = [(a[0], a[1], c[2], c[3]) for a, _, c in bent]
     left, right = shown["column"]
     for k, ((x1, y1, x2, y2), (e0, et, _, eb)) in enumerate(zip(lines, entries)):
         row = rows[order[k]]
