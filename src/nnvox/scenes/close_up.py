@@ -248,3 +248,13 @@ def cover_alpha(spans, strips) -> np.ndarray:
             alpha[inside] = np.maximum(alpha[inside], np.interp(xs[inside], [s0, s1], [a0, a1]))
         out[k] = alpha.min()
     return out
+
+
+def level_strips(spans, level) -> tuple[list[tuple[float, float, float, float]], np.ndarray]:
+    """side_strips for blocks whose cover is given (a follow shot's, eased between its holds:
+    follow.follow_covers): the right side edge's strips over the blocks of `spans` (n, 2 across the
+    frame, 0..1) each as opaque as `level` (n, 0..1) says, and which blocks it hides (HIDES)."""
+    spans, level = np.asarray(spans, float).reshape(-1, 2), np.asarray(level, float).reshape(-1)
+    covered = level > 0
+    strips, shown = _steps(spans, covered, spans[:, 0] < 1.0, level)
+    return strips, covered & (shown >= HIDES)

@@ -221,6 +221,58 @@ class FollowMove:
         return boxes[k], 1.0
 
 
+def hold_covers(pose: CameraPose, subject: np.ndarray, boxes: np.ndarray, aspect: float, edge: float) -> np.ndarray:
+    """(n, 2): whether each of `boxes` is covered (1) or not (0) at the left and the right side edge
+    while the camera holds `pose` on a step's `subject` (close_up.fade_bands, side_strips: hidden),
+    a block wholly past a side edge counted as covered there, so that it comes in by a fade."""
+    from nnvox.scenes.close_up import fade_bands, side_strips
+
+    reach = fade_bands(pose, subject, aspect, 1.0)
+    spans = (projected(pose, boxes, aspect)[:, :2] + 1) / 2
+    out = np.zeros((len(boxes), 2))
+    for side, across in enumerate((1.0 - spans[:, ::-1], spans)):
+        _, hidden = side_strips(across, reach[side], edge)
+        out[hidden | (across[:, 0] >= 1.0), side] = 1.0
+    return out
+
+
+# seconds a follow shot's covers ease, about each step's start (the camera setting off): a block the
+# step leaves out fades out from RISE_LEAD before it over RISE_SECONDS (gone before the camera carries
+# it to the edge: pool1 slid out at the left edge under 0.17 of a cover), a block it brings in
+# fades in over the travel and FALL_LINGER after (the input, last into the frame in the pull-back)
+RISE_LEAD, RISE_SECONDS, FALL_LINGER = 0.5, 0.7, 0.4
+# ... and a shot carried on from the one before (its camera moving in from that one's picture) fades
+# its first covers in over this (fast: the blocks it leaves out slide off the sides in its first half second)
+ARRIVE_SECONDS = 0.5
+
+
+def follow_covers(move: FollowMove, boxes: np.ndarray, aspect: float, edge: float, carried: bool = False):
+    """How covered (n, 2: left and right side edge, 0..1) each of `boxes` is at each fraction of a
+    follow shot: each step's hold's covers (hold_covers), the changes from the step before's eased
+    about the step's start, and all eased out over the pull-back to the answer. Found at each frame
+    from the camera then, a cover jumped: the subject switched at a travel's start and a block's end
+    crossed the edge's APPROACH (0.02 of the width) within a frame at the camera's speed (the
+    lecture's conv1 and relu1 covered in one frame at 16.4 s and 18.3 s): now each over 0.4 s or more.
+    `carried`: the shot carries its camera on from the shot before's (ARRIVE_SECONDS)."""
+    s = move.schedule
+    holds = [hold_covers(pose, framed, boxes, aspect, edge) for pose, framed in move.framings]
+    changes = [(s.lead + k * s.step, b - a) for k, (a, b) in enumerate(itertools.pairwise(holds), 1)]
+    changes.append((s.answer_start, -holds[-1]))
+    fall = [min(s.travel + FALL_LINGER, s.step - RISE_LEAD) for _ in changes[:-1]] + [s.pull + FALL_LINGER]
+
+    def at(p: float) -> np.ndarray:
+        seconds, level = p * s.duration, holds[0].copy()
+        for (start, change), falls in zip(changes, fall):
+            rise = ease("smooth", (seconds - start + RISE_LEAD) / RISE_SECONDS)
+            level += np.maximum(change, 0.0) * rise + np.minimum(change, 0.0) * ease(
+                "smooth", (seconds - start) / falls
+            )
+        arriving = ease("smooth", seconds / ARRIVE_SECONDS) if carried else 1.0
+        return np.clip(level, 0.0, 1.0) * arriving
+
+    return at
+
+
 def follow_move(scene, schedule: PassSchedule, aspect: float, room: dict, wrapped: bool = False) -> FollowMove:
     """The follow camera of a shot: `room` as shots.camera_move builds it (the overview's band,
     lift, boxes, room beside the output, title-safe margin)."""

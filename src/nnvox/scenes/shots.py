@@ -25,7 +25,7 @@ from nnvox.scenes.camera import (
     view_direction,
 )
 from nnvox.scenes.close_up import carried_bands, carried_subject, close_share, fade_bands, shot_close_up
-from nnvox.scenes.follow import follow_move, pass_schedule, reveal_at
+from nnvox.scenes.follow import follow_covers, follow_move, pass_schedule, reveal_at
 from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_framing import framed, kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
@@ -48,7 +48,9 @@ class ShotFrame:
     # camera goes from one open kernel grid alone to all of them (open_camera), so the others arrive
     # whole, fading in, rather than sliding in across the frame's edge (conv2's tiles were cut by it)
     dissolve: tuple[CameraPose, float] | None = None
-    sides: tuple[float, float] = (0.0, 0.0)  # a close-up's fade bands at the left and right edges (close_up.fade_bands)
+    # a close-up's fade bands at the left and right edges (close_up.fade_bands); a follow shot's also
+    # each covered block's cover at the left and right edge ((name, left, right), ...: follow.follow_covers)
+    sides: tuple = (0.0, 0.0)
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -159,10 +161,16 @@ def follow_sides(shot: Shot, scene: Scene, aspect: float, camera, beside: float,
     room = _room(scene, shot.caption is not None, beside, safe)
     move = follow_move(scene, pass_schedule(scene.levels, shot.duration), aspect, room, scene.wrapped)
 
-    def at(p: float) -> tuple[float, float]:
+    names = [b.name for b in scene.blocks]
+    boxes = np.array([b.bounds for b in scene.blocks], float).reshape(-1, 6)
+    covers = follow_covers(move, boxes, aspect, safe, carried)
+
+    def at(p: float) -> tuple:
         boxes, share = move.subject(p)
-        share *= carried_share(p, shot.duration) if carried else 1.0
-        return fade_bands(camera(p), boxes, aspect, share)
+        arriving = carried_share(p, shot.duration) if carried else 1.0
+        left, right = fade_bands(camera(p), boxes, aspect, share * arriving)
+        levels = covers(p)  # each block's cover eased in time (follow.follow_covers), not found per frame
+        return (left, right, tuple((n, float(a), float(b)) for n, (a, b) in zip(names, levels) if a > 0 or b > 0))
 
     return at
 

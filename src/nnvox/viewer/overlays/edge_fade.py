@@ -20,7 +20,7 @@ import numpy as np
 import vtk
 from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 
-from nnvox.scenes.close_up import cover_alpha, side_strips
+from nnvox.scenes.close_up import cover_alpha, level_strips, side_strips
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.cross_fade import PICTURE_2D
 from nnvox.viewer.overlays.base import Shown, Stage
@@ -51,16 +51,19 @@ class EdgeFade:
         self.faded: set[str] = set()  # a transparent video's blocks drawn less opaque now (_fade)
         self.labels = None  # the block labels overlay (overlays/__init__.py sets it): their leaders trimmed
         self.reach = (0.0, 0.0)
+        self.levels: dict[str, tuple[float, float]] | None = None  # a follow shot's covers per block (show)
         self.hidden: set[str] = set()  # the blocks covered now (their labels are not drawn)
         self.clear = (0.0, 1.0)  # the pane's part (of its width) the covers hiding blocks leave
         self.props = [self.actor]
         me = weakref.ref(self)  # a scene switched away from is not kept alive
         stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().cover())
 
-    def show(self, left: float, right: float) -> None:
+    def show(self, left: float, right: float, levels: tuple | None = None) -> None:
         """Covers reaching up to `left` and `right` (of the pane's width) in from the side edges
-        (close_up.fade_bands); (0, 0) hides them."""
+        (close_up.fade_bands); (0, 0) hides them. `levels` ((name, left, right), ...): a follow
+        shot's covers given per block, eased in time (follow.follow_covers), drawn as they say."""
         self.reach = (left, right)
+        self.levels = None if levels is None else {n: (a, b) for n, a, b in levels}
         self.cover()
 
     def spans(self) -> tuple[list[str], np.ndarray]:
@@ -82,12 +85,16 @@ class EdgeFade:
         left, right = self.reach
         strips, self.hidden, self.clear = [], set(), (0.0, 1.0)
         names, spans = [], np.zeros((0, 2))
-        if left > 0 or right > 0:
+        if left > 0 or right > 0 or self.levels:
             names, spans = self.spans()
             clear = []
             for reach, flip in ((right, False), (left, True)):
                 across = 1.0 - spans[:, ::-1] if flip else spans
-                side, hidden = side_strips(across, reach, self.edge)
+                if self.levels is None:
+                    side, hidden = side_strips(across, reach, self.edge)
+                else:
+                    given = [self.levels.get(n, (0.0, 0.0))[0 if flip else 1] for n in names]
+                    side, hidden = level_strips(across, given)
                 strips += [(1 - x1, 1 - x0, a1, a0) for x0, x1, a0, a1 in side] if flip else side
                 self.hidden |= {n for n, h in zip(names, hidden) if h}
                 inner = min((x0 for x0, *_ in side), default=1.0) if hidden.any() else 1.0
