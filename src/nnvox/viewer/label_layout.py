@@ -438,6 +438,96 @@ class ClassTextPlacing:
         return None
 
 
+WINDOW_SHARE = 0.1  # the least share of a shot a label shows for in part of it (1.25 s of the lecture's 12.5 s mistake)
+WINDOW_FADE = 0.025  # the share of the shot it fades in or out over at its window's ends (0.3 s of 12.5 s)
+
+
+class LabelWindows:
+    """LabelLayout's part that shows, through a shot, a label its settle hid for want of room at
+    some frames for the part of the shot where it has room: the longest run of the settle's poses
+    at which it finds room with every held label still shown, fading in and out once at that run's
+    ends (a window from the shot's start or to its end does not fade there). The lecture's mistake
+    shot had pool2's and fc2's labels, and the attribution plane's, hidden for all of its 12.5 s:
+    no room for them at some frames of its push-in."""
+
+    def at_progress(self, progress: float | None) -> None:
+        """The shot's progress (0..1) at the picture laid out next (None: no shot's)."""
+        self.progress = progress
+
+    def _held_now(self, block: str) -> bool:
+        """Whether the shot holds `block`'s label shown at this picture (throughout, or in its window)."""
+        return block in (self.held_shown or ()) or self._in_window(block)
+
+    def _in_window(self, block: str) -> bool:
+        span = self.held_windows.get(block)
+        return span is not None and self.progress is not None and span[0] <= self.progress <= span[1]
+
+    def windows_open(self) -> frozenset:
+        """The labels whose windows are open now (the layout lays out again as one opens or closes)."""
+        return frozenset(b for b in self.held_windows if self._in_window(b))
+
+    def window_light(self, block: str) -> float:
+        """The share of its light `block`'s label shows at now: 1 for a label held no window, 0
+        outside its window, rising over its fade at the window's start and falling at its end."""
+        span = self.held_windows.get(block)
+        if span is None:
+            return 1.0
+        if not self._in_window(block):
+            return 0.0
+        p0, p1, fade_in, fade_out = span
+        rise = (self.progress - p0) / fade_in if fade_in else 1.0
+        fall = (p1 - self.progress) / fade_out if fade_out else 1.0
+        return float(np.clip(min(rise, fall), 0.0, 1.0))
+
+    def _open_windows(self, poses: list, place) -> None:
+        """Give each label the settle left hidden a window (held_windows: its first and last
+        progress, its fades') where it finds room at poses in a row spanning WINDOW_SHARE, every
+        held label shown there too; kept where no held label then goes missing at any pose."""
+        progress = [getattr(p, "progress", None) for p in poses]
+        # a scrub over training shows the same labels in every frame (test_label_hold): its snapshots
+        # change under them; only a camera move over one snapshot (the mistake's push-in) opens windows
+        scrub = len({getattr(p, "t", None) for p in poses}) > 1
+        if len(poses) < 3 or None in progress or scrub:
+            return
+        fade = max(WINDOW_FADE, 2 * (progress[-1] - progress[0]) / (len(poses) - 1))  # over a pose or two at least
+        for label in self.labels:
+            block = label.block
+            if block in self.held_shown:
+                continue
+            short = block in self.held_short
+            if self._has_short_form(block):  # by its first line alone throughout: one form (its two lines came
+                self.held_short.add(block)  # at frame 22 of the push-in, over fc2's fading list)
+            self.held_shown.add(block)
+            out = self._lay_out_at(poses, place)
+            self.held_shown.discard(block)
+            roomy = [block in placed and not self._missing([(placed, gone)]) for placed, gone in out]
+            run = _longest_run(roomy)
+            if run is None or progress[run[1]] - progress[run[0]] < WINDOW_SHARE:
+                self.held_short -= set() if short else {block}
+                continue
+            i, j = run
+            fades = (fade if i > 0 else 0.0, fade if j < len(poses) - 1 else 0.0)
+            self.held_windows[block] = (progress[i], progress[j], *fades)
+            shown = self._lay_out_at(poses, place)
+            windowed = [block in placed for (placed, _), p in zip(shown, progress) if progress[i] <= p <= progress[j]]
+            if self._missing(shown) or not all(windowed):
+                del self.held_windows[block]
+                self.held_short -= set() if short else {block}
+
+
+def _longest_run(flags: list[bool]) -> tuple[int, int] | None:
+    """The first and last index of the longest run of True in `flags` (the earlier of equals; None: none)."""
+    best, start = None, None
+    for k, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = k
+        elif not flag and start is not None:
+            if best is None or k - 1 - start > best[1] - best[0]:
+                best = (start, k - 1)
+            start = None
+    return best
+
+
 def in_frame(rect: np.ndarray, w: int, h: int) -> bool:
     """Whether a block's screen rectangle stands wholly in the frame `w` by `h` pixels."""
     return bool(np.isfinite(rect).all() and rect[0] >= 0 and rect[1] >= 0 and rect[2] <= w and rect[3] <= h)
@@ -515,6 +605,7 @@ class LabelSides:
     def _settle(self, poses: list, place, flipping: set[str]) -> set[str]:
         """settle_label_sides with the labels `flipping` let take another side where their own has
         no room; returns the labels held shown."""
+        self.held_windows = {}
         self.held_sides, self.held_shown, self.held_short, self.flipping = (
             {},
             None,
@@ -549,6 +640,7 @@ class LabelSides:
             else:
                 self.held_short.add(worst)
         self._hold_short_forms(poses, place, order)
+        self._open_windows(poses, place)
         return set(self.held_shown)
 
     def _hold_roomier_side(self, block: str, poses, place, counts: dict[str, Counter], missing: Counter) -> bool:
@@ -622,6 +714,7 @@ class LabelSides:
             None if self.held_shown is None else frozenset(self.held_shown),
             frozenset(self.held_short),
             frozenset(self.flipping),
+            tuple(sorted(self.held_windows.items())),
         )
         if self._passes is not None and held in self._passes:  # the same holds lay out the same
             out, shortened = self._passes[held]
@@ -647,6 +740,7 @@ class LabelSides:
         self._key = None
         for pose in poses:
             place(pose)
+            self.at_progress(getattr(pose, "progress", None))
             self.update()  # laid out again where the view changed (camera_key), as a render does
             blocks = self.placement.blocks
             self._shortened_now.update(b for kind, b, t, _ in self.placement.shown if kind == "block" and "\n" not in t)
@@ -849,7 +943,7 @@ class LabelForms:
         return next((why for b, _, why in reversed(self.placement.hidden) if b == block), None)
 
 
-class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
+class LabelLayout(ClassTextPlacing, LabelSides, LabelForms, LabelWindows):
     """Keeps one pane's labels to the policy, updated at the start of each of its renders. `labels`
     are block labels (centred, bottom-justified camera-facing texts), `classes` the outputs' class
     texts; `blocks` (name, bounds) every block a label must keep off; `colour` (0..1 RGB) that of
@@ -887,6 +981,8 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
         self.held_sides: dict[str, str] = {}  # block -> the side its label keeps for a camera move
         self.held_shown: set[str] | None = None  # the labels a camera move shows (None: each picture decides)
         self.held_short: set[str] = set()  # the labels a camera move shows by their first line alone
+        self.held_windows: dict[str, tuple[float, float, float, float]] = {}  # shown for part of a move (LabelWindows)
+        self.progress: float | None = None  # the shot's progress at the picture laid out (at_progress)
         self.flipping: set[str] = set()  # those a camera move lets leave their held side (no side has room throughout)
         self._shortened_now: set[str] = set()  # those a pass of settle_label_sides showed so
         self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
@@ -948,6 +1044,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             self.panels,
             self._drawn,
             tuple((tuple(c.order), c.leads()) for c in self.classes),  # the lists' lines follow their classes
+            self.windows_open(),
         )
 
     def matrix(self) -> np.ndarray:
@@ -1033,7 +1130,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             text, size = label.texts[naming], self._boxes[i, int(naming)]
             optional = label.block not in self.focus and not naming
             why = HOVER if optional and label.rank == 3 else self._why_not(where.get(label.block), anchors[i])
-            held_back = not why and self.held_shown is not None and label.block not in self.held_shown
+            held_back = not why and self.held_shown is not None and not self._held_now(label.block)
             why = HELD_HIDDEN if held_back else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
@@ -1041,7 +1138,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms):
             found = None
             if not why:
                 found, text, size = self._seek_form(i, naming, anchors[i], where, rects, taken, reach, any_side)
-            if found is None and defer and not why and not last and label.block in (self.held_shown or ()):
+            if found is None and defer and not why and not last and self._held_now(label.block):
                 later.append(i)  # shown through the shot: placed after the others (on its side unless flipping)
                 continue
             if found is None:

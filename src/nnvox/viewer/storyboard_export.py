@@ -289,6 +289,8 @@ class _Painter:
             caption = _fade(f.progress, shot.duration, CAPTION_FADE)
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
+            if pane.label_layout is not None:  # a label shown for part of the shot (label_layout.LabelWindows)
+                pane.label_layout.at_progress(f.progress)
             pane.set_caption(shot.caption, caption)
             pane.overlays.edge_fade.show(*f.sides)  # a close-up's sides fading out (scenes/close_up.py)
             histogram = histograms[k]

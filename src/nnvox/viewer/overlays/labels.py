@@ -139,7 +139,7 @@ class BlockLabels:
 
     def __init__(self, stage: Stage, classes: list[ClassTexts] = ()):
         self.labels: dict[str, vtk.vtkBillboardTextActor3D] = {}
-        self._lit: dict[str, float] = {}
+        self._lit: dict[str, tuple[float, float]] = {}  # each label's light and window light, as last set
         self._box_opacity = stage.layout.label_box_opacity
         above_of, rank = label_sides(stage.scene.blocks), ranks(stage.scene.blocks)
         stages, texts = (
@@ -192,7 +192,8 @@ class BlockLabels:
         self.layout.panels = (tuple(self._histogram_box),) if showing else ()
         lit = shown.frame.lit
         for name, label in self.labels.items():
-            if self._lit.get(name) != lit[name]:
-                self._lit[name] = lit[name]
-                label.GetTextProperty().SetOpacity(0.3 + 0.7 * lit[name])
-                label.GetTextProperty().SetBackgroundOpacity(self._box_opacity * (0.5 + 0.5 * lit[name]))
+            light = self.layout.window_light(name)  # a label shown for part of a shot fades in and out
+            if self._lit.get(name) != (lit[name], light):
+                self._lit[name] = (lit[name], light)
+                label.GetTextProperty().SetOpacity((0.3 + 0.7 * lit[name]) * light)
+                label.GetTextProperty().SetBackgroundOpacity(self._box_opacity * (0.5 + 0.5 * lit[name]) * light)
