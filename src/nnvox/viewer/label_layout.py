@@ -450,6 +450,8 @@ class LabelWindows:
     shot had pool2's and fc2's labels, and the attribution plane's, hidden for all of its 12.5 s:
     no room for them at some frames of its push-in."""
 
+    progress: float | None = None  # the shot's progress at the picture laid out (at_progress)
+
     def at_progress(self, progress: float | None) -> None:
         """The shot's progress (0..1) at the picture laid out next (None: no shot's)."""
         self.progress = progress
@@ -982,7 +984,6 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms, LabelWindows):
         self.held_shown: set[str] | None = None  # the labels a camera move shows (None: each picture decides)
         self.held_short: set[str] = set()  # the labels a camera move shows by their first line alone
         self.held_windows: dict[str, tuple[float, float, float, float]] = {}  # shown for part of a move (LabelWindows)
-        self.progress: float | None = None  # the shot's progress at the picture laid out (at_progress)
         self.flipping: set[str] = set()  # those a camera move lets leave their held side (no side has room throughout)
         self._shortened_now: set[str] = set()  # those a pass of settle_label_sides showed so
         self.shown_forms: dict[str, str | None] = {}  # output -> the form its class texts show now (None: hidden)
@@ -999,9 +1000,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms, LabelWindows):
         self._last: dict = {}  # the same, the layout before
         self._passes: dict | None = None  # while settling: each pass laid out, by its holds (_lay_out_at)
         self._finds: dict | None = None  # ... and each place found (_find)
-        self._carried: dict[
-            str, tuple[str, tuple[int, int], bool]
-        ] = {}  # block -> (side, offset, short) a move starts from
+        self._carried: dict[str, tuple] = {}  # block -> (side, offset, short) a move starts from
         self.steady_lists = False  # a shot's lists of top classes hang from their column's top (settle_class_forms)
         self.class_leaders: list = []  # this layout's lines from the lists of top classes to their rows
         self.leaders = LeaderLines(renderer, colour)
