@@ -1133,7 +1133,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms, LabelWindows):
             why = HELD_HIDDEN if held_back else why
             beside = optional and label.rank == 2
             reach = BESIDE if beside else REACH
-            any_side = last or not defer
+            any_side = (last or not defer) and not self._in_window(label.block)  # a window keeps its side
             found = None
             if not why:
                 found, text, size = self._seek_form(i, naming, anchors[i], where, rects, taken, reach, any_side)
