@@ -137,3 +137,22 @@ def test_the_chart_stands_clear_of_blocks_labels_and_lists_at_its_size(lenet_run
         assert ink.size and ink.max() - ink.min() + 1 >= 26, ink
     finally:
         r.close()
+
+
+@pytest.mark.gl
+def test_a_scrub_from_a_later_start_on_the_same_renderer_redraws_its_ticks(digits_run):
+    """Storyboard shots share a renderer: a scrub from snapshot 2 after one from 0 of the same sample
+    numbers its ticks from 2 (the first scrub's ticks were kept: the same trail of scores)."""
+    sample = 3
+    scene, r, pane = _lecture_renderer(digits_run, (1280, 720), sample)
+    try:
+        chart, last = pane.overlays.hud.chart, scene.n_snapshots - 1
+        for _ in range(2):
+            r.render(scene.frame_at(float(last), sample=sample))
+        assert chart.tick_at and min(chart.tick_at) < 2, chart.tick_at
+        pane.overlays.hud.show_scores(2)
+        for _ in range(2):
+            r.render(scene.frame_at(float(last), sample=sample))
+        assert chart.tick_at and min(chart.tick_at) >= 2, chart.tick_at
+    finally:
+        r.close()

@@ -177,8 +177,8 @@ class ScoreChart:
 
     def show(self, start: int | None) -> None:
         """A scrub over the snapshots from `start` to the run's last: the chart; None: none."""
-        if start != self.start:
-            self.start, self.where, self.origin = start, None, None
+        if start != self.start:  # its ticks and line anew: the trail of scores may be the same
+            self.start, self.where, self.origin, self.trail = start, None, None, None
 
     def _hide(self) -> None:
         for prop in self.props:
