@@ -58,9 +58,9 @@ def frame_count(shot: Shot, fps: int) -> int:
 
 
 # A forward-pass shot starts with the network lit, as the shot before (or any still view) showed it,
-# and dims the blocks ahead of the pass over its first seconds, before the pulse leaves the input
-# (at 0.5 / levels of the pass: 0.64 s of the lecture's 15 s LeNet pass): a darkening over ~18
-# frames, not in one.
+# and dims the blocks ahead of the pass over its first seconds, before the pass lights the first
+# stage (scenes/follow.pass_schedule's lead on the input: 1 s of the lecture's 24 s pass): a
+# darkening over ~18 frames, not in one.
 DIM_SECONDS = 0.6
 
 
