@@ -19,6 +19,7 @@ from nnvox.scenes.open_layer import grid_places
 from nnvox.scenes.open_weights import filter_labels, input_labels, kernel_grid
 from nnvox.viewer.label_layout import GAP as LABEL_GAP
 from nnvox.viewer.label_layout import hits, inside, project
+from nnvox.viewer.overlays.metrics import polyline_2d
 
 MARGIN = 0.3  # of a text's height: the least between a text and the outline, the tiles or another text
 GAP = 0.35  # of a text's height: the least between two neighbouring numbers side by side
@@ -189,18 +190,8 @@ def input_bracket(stage, block) -> vtk.vtkActor:
     x, y = block.bounds[0], places[0, 1] - 0.05 * block.voxel  # just in front of the tiles' faces
     top, bottom = places[0, 2] + half, places[(rows - 1) * columns, 2] - half
     serif = BRACKET_SERIF * block.cols * block.voxel
-    points = vtk.vtkPoints()
-    for px, pz in ((x + serif, top), (x, top), (x, bottom), (x + serif, bottom)):
-        points.InsertNextPoint(px, y, pz)
-    line = vtk.vtkPolyLine()
-    line.GetPointIds().SetNumberOfIds(4)
-    for k in range(4):
-        line.GetPointIds().SetId(k, k)
-    cells = vtk.vtkCellArray()
-    cells.InsertNextCell(line)
-    poly = vtk.vtkPolyData()
-    poly.SetPoints(points)
-    poly.SetLines(cells)
+    corners = ((x + serif, top), (x, top), (x, bottom), (x + serif, bottom))
+    poly = polyline_2d(np.array([(px, y, pz) for px, pz in corners]))
     mapper = vtk.vtkPolyDataMapper()
     mapper.SetInputData(poly)
     actor = vtk.vtkActor()

@@ -34,9 +34,10 @@ def curves_height(box) -> float:
 
 
 def polyline_2d(points: np.ndarray) -> vtk.vtkPolyData:
+    """One line through `points`: (n, 2) on the overlay's plane, or (n, 3) in the scene."""
     pts = vtk.vtkPoints()
-    for x, y in points:
-        pts.InsertNextPoint(x, y, 0.0)
+    for p in points:
+        pts.InsertNextPoint(p[0], p[1], p[2] if len(p) > 2 else 0.0)
     line = vtk.vtkPolyLine()
     line.GetPointIds().SetNumberOfIds(len(points))
     for i in range(len(points)):
