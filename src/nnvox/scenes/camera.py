@@ -24,6 +24,7 @@ Bounds = tuple[float, float, float, float, float, float]  # x0, x1, y0, y1, z0, 
 LABEL_ROOM = 3.0  # scene units above and below the blocks that their labels take
 MAX_COORDINATE = 1e6  # scene units: scenes span tens to thousands; more is a damaged or hostile file
 BAND = 0.74  # of the image height the network fills; the rest holds the heads-up line and legend
+LIFT = 0.06  # of the view the framed middle stands above the image centre: the legend's room below
 # The overview's angle is chosen among these (framing_angle): azimuths in degrees from straight in
 # front (-y) towards the input's end (-x), at which the blocks' map faces turn to the camera and the
 # chain shortens on screen (the blocks grow) until they stack in front of each other; at each, level
@@ -250,7 +251,7 @@ def _best_angle(long: bool, bounds: Bounds, aspect: float, band: float, boxes: N
     return tried[int(np.argmax(fills))]
 
 
-def _posed(centre: np.ndarray, direction: np.ndarray, scale: float, lift: float = 0.06) -> CameraPose:
+def _posed(centre: np.ndarray, direction: np.ndarray, scale: float, lift: float = LIFT) -> CameraPose:
     """Looking at `centre`, shifted so it sits `lift` of the view above the image centre (the legend is below)."""
     _, up = screen_axes(direction)
     return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
@@ -269,7 +270,7 @@ def overview(
     zoom: float = 1.0,
     scale: float | None = None,
     band: float = BAND,
-    lift: float = 0.06,
+    lift: float = LIFT,
     wrapped: bool = False,
     boxes: Network | None = None,
     beside: float = 0.0,
@@ -319,7 +320,7 @@ def focus(
     wrapped: bool = False,
     boxes: Network | None = None,
     band: float = FOCUS_FILL,
-    lift: float = 0.06,
+    lift: float = LIFT,
 ) -> CameraPose:
     """One block (or a run of them) filling `band` of the view, lifted `lift` above the centre (a
     captioned shot's narrower, higher band, as overview's), seen from a little to the side of the

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnvox.scenes.camera import LABEL_ROOM, CameraPose, Network, _corners, _posed, blend, ease, overview
+from nnvox.scenes.camera import BAND, LABEL_ROOM, LIFT, CameraPose, Network, _corners, _posed, blend, ease, overview
 from nnvox.scenes.framing import screen_axes
 
 LEAD_SECONDS = 1.0  # on the input before the pulse leaves it (at most LEAD_SHARE of the shot)
@@ -132,7 +132,7 @@ def _same_row(boxes: np.ndarray, stage: np.ndarray) -> np.ndarray:
 def _framing(boxes: np.ndarray, direction: np.ndarray, aspect: float, room: dict, closest: float, seen=None):
     """The centre and scale at which the boxes fill FOLLOW_FILL of the overview's band and width,
     no closer than `closest`; `seen` (other blocks in the picture) kept within the band's height too."""
-    band = room.get("band", 0.74) * FOLLOW_FILL
+    band = room.get("band", BAND) * FOLLOW_FILL
     tall = boxes if seen is None or not len(seen) else np.vstack([boxes, seen])
     right, up = screen_axes(direction)
     framed, all_high = _corners(boxes, LABEL_ROOM), _corners(tall, LABEL_ROOM) @ up
@@ -165,7 +165,7 @@ def step_framings(scene, schedule: PassSchedule, aspect: float, room: dict, whol
     the caption), and zoomed out where a neighbouring step's is ZOOM_STEP farther out (smoothed)."""
     direction = np.asarray(whole.direction)
     closest = whole.scale / MOST_ZOOM
-    lift = room.get("lift", 0.06) + FOLLOW_LIFT
+    lift = room.get("lift", LIFT) + FOLLOW_LIFT
     found = []
     for first, last in schedule.steps:
         stage = _stage_boxes(scene, first, last)
