@@ -46,14 +46,13 @@ def lit_span(order: int, levels: int) -> tuple[float, float]:
     return order / levels, (order + 1) / levels
 
 
-def pulse_span(scene: Scene, source: str, target: str) -> tuple[float, float]:
+def pulse_span(scene: Scene, target: str) -> tuple[float, float]:
     """The stretch of the pass over which an edge's dot travels: its target's lit span, so the dot
     runs the wire while the target lights and arrives (and is gone) as it is fully lit. A pass that
     holds a stage lit (the follow camera's, scenes/follow.py) holds its reveal on a level's edge,
     where no dot is mid-wire: a span begun at the source half lit left each dot standing a third of
     the way along through every hold."""
-    order = {b.name: b.order for b in scene.blocks}
-    del source  # (the target's span alone: a skip edge's dot too is never mid-wire in a hold)
+    order = {b.name: b.order for b in scene.blocks}  # (a skip edge's dot too: never mid-wire in a hold)
     return order[target] / scene.levels, (order[target] + 1.0) / scene.levels
 
 
@@ -75,8 +74,8 @@ def pulses(scene: Scene, reveal: float | None) -> np.ndarray:
     if reveal is None:
         return np.zeros((0, 3))
     points = []
-    for (s, d), path in zip(scene.edges, scene.edge_paths):
-        f = along(reveal, pulse_span(scene, s, d))
+    for (_, d), path in zip(scene.edges, scene.edge_paths):
+        f = along(reveal, pulse_span(scene, d))
         if 0.0 < f < 1.0:
             points.append(point_along(path, f))
     return np.array(points).reshape(-1, 3)

@@ -310,7 +310,7 @@ def _edges(scene: Scene) -> list[dict]:
             "to": d,
             "skip": bool(skip),
             "path": [_floats(p, 4) for p in np.asarray(path)],
-            "pass": _floats(pulse_span(scene, s, d), 6),  # when its forward-pass dot travels
+            "pass": _floats(pulse_span(scene, d), 6),  # when its forward-pass dot travels
         }
         for (s, d), path, skip in zip(scene.edges, scene.edge_paths, scene.skips)
     ]
