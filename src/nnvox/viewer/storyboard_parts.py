@@ -9,8 +9,9 @@ such task.
 
 Why: a lecture's export keeps about 1.3 of 2 cores busy (the label settling, overlays and numpy
 between two renders are one Python thread; llvmpipe and the encoder fill the rest in bursts); two
-workers keep both busy. Each run starts at a dip from the background, so a part's first frame is a
-key frame at a dark frame and the joins are invisible; the frames are the ones one process renders.
+workers keep both busy. Each run starts at a dip from the background or a cut, so a part's first
+frame is a key frame where the picture changes anyway and the joins are invisible; the frames are
+the ones one process renders.
 """
 
 from __future__ import annotations
