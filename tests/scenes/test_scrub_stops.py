@@ -25,6 +25,7 @@ from nnvox.scenes.scrub_stops import (
     kept,
     ranked,
     scrub_stops,
+    telling,
 )
 from nnvox.scenes.shots import shot_frames
 from nnvox.scenes.storyboard import check_runs, load_storyboard
@@ -77,14 +78,14 @@ def test_the_answer_is_the_probability_of_the_samples_class(dipping_run):
 def test_stops_stand_on_the_ends_the_leap_and_the_setback_first(dipping_run):
     """The leap (1: +0.47) before the setback (3: -0.25), both before the larger recovery (4: +0.30);
     a 15.6 s shot keeps four stops and reads every other snapshot (4 x 3.0 + 2 x 1.8), a
-    12 s one three and passes the rest (too short to read all: 2 x 3.0 + 4 x 1.8 > 12), an 8 s one the
-    ends alone."""
+    12 s one three and shares the rest among the others (3 x 3.0 + 3 x 1.0), an 8 s one the ends
+    alone and passes the rest briskly."""
     assert ranked(np.diff(ANSWER), signed=True)[:5] == (0, 5, 1, 3, 4)
     assert ranked(np.diff(ANSWER), signed=False)[:4] == (0, 5, 1, 4)  # no direction: no setback
     scene = build_scene(dipping_run)
     for seconds, expected, passing in (
         (15.6, (0, 1, 3, 5), READ_SECONDS),
-        (12.0, (0, 1, 5), PASS_SECONDS),
+        (12.0, (0, 1, 5), 1.0),
         (8.0, (0, 5), PASS_SECONDS),
     ):
         stops, times = scrub_stops(scene, 0, list(range(6)), seconds)
@@ -98,11 +99,32 @@ def test_a_long_scrub_reads_every_epoch_of_the_lecture():
     epochs flashed past at 0.5 s and a class read the climb 76, 93, 99 as missing), the ends, the leap
     and the three setbacks stopped longer."""
     nine = np.array([10, 51, 76, 93, 70, 99, 99, 91, 100, 96, 100]) / 100
-    stops = kept(ranked(np.diff(nine), signed=True), 28.0)
+    stops = kept(ranked(np.diff(nine), signed=True), 28.0, len(telling(np.diff(nine), signed=True)))
     times = dwell(11, stops, 28.0)
     assert stops == (0, 1, 4, 7, 9, 10)
     assert times.min() >= READ_SECONDS and times[list(stops)].min() >= STOP_SECONDS
     assert times.sum() == pytest.approx(28.0)
+
+
+def test_the_pace_grows_with_the_shot_without_a_jump():
+    """The lecture's 9 over 11 snapshots, shots from 14 to 30 s in 0.1 s steps: the passed snapshots'
+    pace never falls as the shot grows, except where one more telling stop (ends, leap, setbacks)
+    comes to fit; the old rule flipped from 1.8 s to 0.5 s between 22.2 and 22.1 s."""
+    steps = np.diff(np.array([10, 51, 76, 93, 70, 99, 99, 91, 100, 96, 100]) / 100)
+    order, count = ranked(steps, signed=True), len(telling(steps, signed=True))
+    assert count == 6  # ends 0 and 10, the leap 1, the setbacks 4, 7, 9
+    last_pace, last_telling = 0.0, 0
+    for seconds in np.arange(14.0, 30.0, 0.1):
+        stops = kept(order, seconds, count)
+        times = dwell(11, stops, seconds)
+        pace = float(np.delete(times, stops).min())
+        told = len(set(stops) & set(order[:count]))
+        assert told >= last_telling, seconds
+        if told == last_telling:
+            assert pace >= last_pace - 1e-9, (seconds, pace, last_pace)
+        assert times.sum() == pytest.approx(seconds) and times[list(stops)].min() >= STOP_SECONDS - 1e-9
+        last_pace, last_telling = pace, told
+    assert last_pace == pytest.approx(READ_SECONDS)
 
 
 def test_weights_stop_where_the_colours_on_screen_move_most(dipping_run):

@@ -14,10 +14,10 @@ after the largest change (the leap: the lecture's 9 at epoch 1, 10% -> 51%), the
 setback, the largest first (a change against the whole scrub's direction: epoch 4, 93% -> 70%, epoch 7,
 99% -> 91%, epoch 9, 100% -> 96%: "not every epoch helps" is said at each; none where what changes has
 no direction, a colour change), then the others by the size of the change they bring.
-A shot keeps as many stops as its length allows with each at least STOP_SECONDS and every other
-snapshot READ_SECONDS where the shot has room to read every snapshot (the lecture's epochs: a class
-saw five epochs flash past at 0.5 s and read the climb as dips), else PASS_SECONDS (a short shot's
-epochs go by as an animation): fewer stops, never a faster pace."""
+A shot first keeps as many of the telling stops (the ends, the leap, the setbacks) as fit with every
+other snapshot passed at PASS_SECONDS, gives the passed ones what is left up to READ_SECONDS (the
+lecture's epochs: a class saw five epochs flash past at 0.5 s and read the climb as dips), then stops
+more snapshots with what is still left: the pace grows with the shot, with no jump at a threshold."""
 
 from __future__ import annotations
 
@@ -75,11 +75,10 @@ def colour_change(scene, sample: int, snapshots: list[int]) -> np.ndarray:
     return np.array(change)
 
 
-def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
-    """Positions (0 .. len(steps)) along a scrub, the most telling first (IMPORTANCE): both ends, the
-    snapshot after the largest step (`steps[k - 1]` leads into position k), after each step against
-    the whole scrub's direction where `signed` (the largest first; at least SETBACK_LEAST), then the
-    others by the size of their step."""
+def telling(steps: np.ndarray, signed: bool) -> list[int]:
+    """The positions (0 .. len(steps)) a lecturer points at, in IMPORTANCE order: both ends, the
+    snapshot after the largest step (`steps[k - 1]` leads into position k), and where `signed` those
+    after each step against the whole scrub's direction (the largest first; at least SETBACK_LEAST)."""
     last = len(steps)
     order = [0, last] if last > 0 else [0]
     size = np.abs(steps)
@@ -87,30 +86,43 @@ def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     if by_size:
         order.append(by_size[0])
     direction = np.sign(steps.sum()) if signed else 0.0
-    against = [k for k in by_size if direction != 0 and -direction * steps[k - 1] >= SETBACK_LEAST]
-    order += against
-    order += by_size
-    order += range(last + 1)  # the unchanged ones last (a float16 answer at 1.0 for epochs): all counted
-    return tuple(dict.fromkeys(order))
+    order += [k for k in by_size if direction != 0 and -direction * steps[k - 1] >= SETBACK_LEAST]
+    return list(dict.fromkeys(order))
 
 
-def pass_seconds(count: int, seconds: float) -> float:
-    """Seconds each passed snapshot of `count` is held in a shot of `seconds`: READ_SECONDS where the
-    two ends can stop and every other snapshot be read, else PASS_SECONDS."""
-    ends = min(count, 2)
-    return READ_SECONDS if ends * STOP_SECONDS + (count - ends) * READ_SECONDS <= seconds + 1e-9 else PASS_SECONDS
+def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
+    """Every position along a scrub, the most telling first: the telling ones, then the others by
+    the size of the step into them, the unchanged ones last (a float16 answer at 1.0: all counted)."""
+    size = np.abs(steps)
+    by_size = [int(k) + 1 for k in np.argsort(-size, kind="stable") if size[k] > 0]
+    return tuple(dict.fromkeys([*telling(steps, signed), *by_size, *range(len(steps) + 1)]))
 
 
-def kept(order: tuple[int, ...], seconds: float) -> tuple[int, ...]:
-    """The stops a shot of `seconds` keeps, in timeline order: the most of `order` (the most telling
-    first, both ends among them) for which each stop gets STOP_SECONDS and every other position
-    pass_seconds; the ends alone where no more fit (needed_seconds says whether even they do)."""
+def pass_seconds(count: int, stops: int, seconds: float) -> float:
+    """Seconds each passed snapshot is held where `stops` of `count` stop in a shot of `seconds`:
+    what is left after the stops, shared, from PASS_SECONDS up to READ_SECONDS (the pace grows with
+    the shot, never a jump between the two)."""
+    passed = count - stops
+    if passed <= 0:
+        return READ_SECONDS
+    return float(np.clip((seconds - stops * STOP_SECONDS) / passed, PASS_SECONDS, READ_SECONDS))
+
+
+def kept(order: tuple[int, ...], seconds: float, telling_count: int | None = None) -> tuple[int, ...]:
+    """The stops a shot of `seconds` keeps, in timeline order: as many of the first `telling_count`
+    of `order` (the ends, the leap, the setbacks; all of `order` by default) as fit with every other
+    position passed at PASS_SECONDS, then the others' pace raised towards READ_SECONDS, then more
+    of `order` stopped with what is left; the ends alone where no more fit."""
     count = len(order)
-    passing = pass_seconds(count, seconds)
-    for n in range(count, 2, -1):
-        if n * STOP_SECONDS + (count - n) * passing <= seconds + 1e-9:
-            return tuple(sorted(order[:n]))
-    return tuple(sorted(order[:2]))
+    telling_count = count if telling_count is None else telling_count
+
+    def fits(n: int, passing: float) -> bool:
+        return n * STOP_SECONDS + (count - n) * passing <= seconds + 1e-9
+
+    first = max((n for n in range(3, min(telling_count, count) + 1) if fits(n, PASS_SECONDS)), default=2)
+    passing = pass_seconds(count, first, seconds)
+    n = max((n for n in range(first, count + 1) if fits(n, passing)), default=first)
+    return tuple(sorted(order[: min(n, count)]))
 
 
 def needed_seconds(snapshots: int) -> float:
@@ -122,10 +134,10 @@ def needed_seconds(snapshots: int) -> float:
 def dwell(snapshots: int, stops: tuple[int, ...], seconds: float) -> np.ndarray:
     """Seconds each of `snapshots` positions is on screen: pass_seconds for each passed one (less
     where the shot is shorter than needed_seconds, evenly), the stops sharing the rest equally."""
-    passing = pass_seconds(snapshots, seconds)
+    passing = pass_seconds(snapshots, len(stops), seconds)
     held = np.full(snapshots, passing)
     passed = snapshots - len(stops)
-    if len(stops) * STOP_SECONDS + passed * passing > seconds:  # too short: all evenly (the check names it)
+    if len(stops) * STOP_SECONDS + passed * passing > seconds + 1e-9:  # too short: all evenly (the check names it)
         return np.full(snapshots, seconds / snapshots)
     held[list(stops)] = (seconds - passed * passing) / len(stops)
     return held
@@ -144,5 +156,6 @@ def scrub_stops(scene, sample: int, snapshots: list[int], seconds: float) -> tup
     answer = answer_curve(scene, sample, snapshots)
     steps = np.diff(answer) if answer is not None else colour_change(scene, sample, snapshots)
     steps = np.nan_to_num(steps)
-    stops = kept(ranked(steps, signed=answer is not None), seconds)
+    signed = answer is not None
+    stops = kept(ranked(steps, signed), seconds, len(telling(steps, signed)))
     return stops, dwell(len(snapshots), stops, seconds)
