@@ -41,7 +41,7 @@ def test_legend_titles_say_what_the_colours_are_in_words(digits_run):
     assert legends("activations")["viridis"][0] == "activation, per layer"
     assert legends("weights")["diverging"][0] == "weight, per layer"
     assert TICK_WORDS["viridis"] == ("each layer's low", "its high")  # under the bar: what its ends mean
-    assert TICK_WORDS["diverging"] == ("negative", "0", "positive")
+    assert TICK_WORDS["diverging"] == ("−", "0", "+")
     from nnvox.viewer.web.payload import describe
 
     scene = build_scene(digits_run, ViewSpec(mode="weights").scene_options())

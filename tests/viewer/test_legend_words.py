@@ -44,7 +44,7 @@ def test_each_activation_bar_names_the_layers_it_colours(lenet_run):
     signed = bars["diverging"]
     assert signed.titles[0] == "conv, ReLU, pooling and linear (signed), per stage"
     assert "conv and linear stages (±)" in signed.titles  # the stages' heads where all kinds do not fit
-    assert signed.words == ("negative", "0", "positive")
+    assert signed.words == ("−", "0", "+")
     shared = {b.name for b in blocks if b.scale == next(c for c in blocks if c.name == "conv1").scale}
     assert shared == {"conv1", "relu1", "pool1"}  # what "per stage" says
 
@@ -147,6 +147,30 @@ def test_the_mistake_shots_three_bars_read_whole_over_their_bars(lenet_run):
             if "padding" in drawn_marks(frame, RenderOptions()):
                 assert any(t["text"] in (MARKS["padding"], SHORT_MARKS["padding"]) for t in texts), where
             assert not [t["text"] for t in texts if "padding" in t["text"]], where
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("size_name", ["480p", "1080p"])
+def test_every_signed_bar_keeps_its_0_at_lecture_size(lenet_run, size_name):
+    """The mistake shot's bars at a lecture's size (hall: 40 px words at 1080p) read in one style,
+    each with its middle "0": the activation bar said "negative   positive" (its long words fitted
+    without the 0) beside the attribution's "against 0 towards" and every other shot's "− 0 +"
+    (a sixth watch)."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = _scene(lenet_run, attribution="integrated-gradients")
+    w, h = SIZES[size_name]
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, hall=True))
+    try:
+        r.render(scene.frame_at(scene.n_snapshots - 1))
+        texts = drawn_texts(r)
+    finally:
+        r.close()
+    shown = [t["text"] for t in texts]
+    assert shown.count("0") >= 2, shown  # the activation bar's and the attribution's
+    assert not {"negative", "positive"} & set(shown), shown
+    assert not legend_words_missing(texts, scene), shown
 
 
 @pytest.mark.gl

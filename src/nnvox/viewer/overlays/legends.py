@@ -45,7 +45,9 @@ QUANTITIES = {
 # lecturer asked "low ... high of what?": each layer's own)
 TICK_WORDS = {
     "viridis": ("each layer's low", "its high"),
-    "diverging": ("negative", "0", "positive"),
+    # a signed bar's ends as signs in every picture and pane: "negative / positive" where the long
+    # words fitted without their 0 and "− 0 +" elsewhere read as two scales (a sixth watch)
+    "diverging": ("−", "0", "+"),
     "difference": ("left lower", "same", "left higher"),
 }
 # A mode whose one scale every layer shares (scenes/run_scales.distance_scale): its title says what
@@ -432,10 +434,12 @@ def title_rooms(stage: Stage, width: float, count: int) -> list[float]:
 
 def words_that_fit(words: tuple[str, ...], width: float, measure: Callable[[str], float], gap: float):
     """The words under a bar `width` wide, as `measure` finds them (both pane fractions): all of them
-    where each stands clear of the next (`gap` apart), else without the middle word, else the ends'
-    short forms (SHORT_WORDS) with, then without, the middle one; None where none fits."""
+    where each stands clear of the next (`gap` apart), else the ends' short forms (SHORT_WORDS) with
+    the middle one, else the ends alone (long, then short); None where none fits. The middle one
+    ("0") stays wherever a form with it fits: bars side by side read alike ("− 0 +", "against 0
+    towards"), not one with its 0 and one without."""
     short = tuple(SHORT_WORDS.get(w, w) for w in words)
-    forms = [words, (words[0], words[-1]), short, (short[0], short[-1])] if len(words) == 3 else [words, short]
+    forms = [words, short, (words[0], words[-1]), (short[0], short[-1])] if len(words) == 3 else [words, short]
     for form in forms:
         w = [measure(word) for word in form]
         if len(form) == 2 and w[0] + gap + w[1] <= width:
