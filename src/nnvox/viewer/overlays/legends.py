@@ -17,6 +17,7 @@ import vtk
 from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.heads_up import significant
+from nnvox.scenes.open_layer import has_kernels
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.camera_matrix import camera_matrix
@@ -227,6 +228,11 @@ ATTRIBUTION_TITLES = (
 )
 ATTRIBUTION_WORDS = {"diverging": ("against", "0", "towards"), "viridis": ("none", "strong")}
 ATTRIBUTION = "Attribution"  # the kind of an attribution plane's block
+# The kernels an open convolution draws beside its maps (scenes/open_kernels.py: weights mode's
+# diverging scale, centred on 0): their own bar while such a block is in view, so the small
+# coloured grids read as weights, not as more activations (the lecture's six maps shot had only
+# "activation" under them: a sixth watch); longest title first, the first that fits
+KERNEL_TITLES = ("kernel weights", "kernels")
 
 
 @dataclass(frozen=True)
@@ -355,7 +361,14 @@ def colour_bars(mode: str, blocks) -> list[Bar]:
         bars.append(Bar(cmap, titles, words, span))
     planes = {b.scale.cmap for b in blocks if b.kind == ATTRIBUTION and b.scale.cmap in ATTRIBUTION_WORDS}
     bars += [Bar(c, ATTRIBUTION_TITLES, ATTRIBUTION_WORDS[c], SPANS[c]) for c in sorted(planes)]
+    if any(shows_kernels(b) for b in blocks):
+        bars.append(Bar("diverging", KERNEL_TITLES, TICK_WORDS["diverging"], SPANS["diverging"]))
     return bars
+
+
+def shows_kernels(block) -> bool:
+    """Whether `block` draws kernels beside its maps: an open convolution (open_kernels.py)."""
+    return block.opened is not None and has_kernels(block)
 
 
 # Before a robust scale's top, the bar's right end: the scale ends at the layers' 99th percentile
@@ -738,8 +751,15 @@ def bars_seen(bars: list[Bar], blocks, seen: Collection[str]) -> tuple[int, ...]
     a legend only for what a class can see (the "probability" bar stood under conv1's close-up)."""
     layers = {b.scale.cmap for b in blocks if b.name in seen and b.kind != ATTRIBUTION}
     planes = {b.scale.cmap for b in blocks if b.name in seen and b.kind == ATTRIBUTION}
+    kernels = any(shows_kernels(b) for b in blocks if b.name in seen)
     return tuple(
-        i for i, bar in enumerate(bars) if bar.cmap in (planes if bar.titles == ATTRIBUTION_TITLES else layers)
+        i
+        for i, bar in enumerate(bars)
+        if (
+            kernels
+            if bar.titles == KERNEL_TITLES
+            else bar.cmap in (planes if bar.titles == ATTRIBUTION_TITLES else layers)
+        )
     )
 
 
