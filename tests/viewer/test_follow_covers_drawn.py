@@ -40,6 +40,47 @@ def test_a_follow_shots_given_covers_are_drawn_as_given(lenet_run):
         assert "fc2" in pane.overlays.edge_fade.hidden
         half = drawn((("fc2", 0.0, 0.5),))
         assert 0.3 * shown < half < 0.7 * shown, (half, shown)  # half covered: half faded
-        assert "fc2" in pane.overlays.edge_fade.hidden  # over HIDES: its label goes
+        assert "fc2" not in pane.overlays.edge_fade.hidden  # its label fades with it (LABEL_GONE)
+    finally:
+        r.close()
+
+
+@pytest.mark.gl
+def test_a_covered_blocks_label_fades_with_it_and_goes_only_once_it_is_covered(lenet_run):
+    """Hidden as its cover reached close_up.HIDES (0.2), a block's label went in one frame while the
+    block faded over 0.6 s (the lecture's flow shot at 13.7, 15.7, 27.7 s): now it fades with the
+    cover and goes at edge_fade.LABEL_GONE. Measured on the label's pixels (those that differ
+    between fc2 uncovered and wholly covered, outside fc2's own rectangle)."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(lenet_run)
+    pose = overview(scene.bounds, ASPECT)
+    r = OffscreenRenderer(scene, RenderOptions(width=SIZE[0], height=SIZE[1], hall=True))
+    try:
+        pane = r.scene_renderer
+        pane.apply_pose(pose)
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=9)
+        fc2 = projected(pose, np.array([scene.block("fc2").bounds]), ASPECT)[0]
+        x0, x1 = ((fc2[:2] + 1) / 2 * SIZE[0]).astype(int)
+
+        def drawn(level: float) -> np.ndarray:
+            pane.overlays.edge_fade.show(0.0, 0.0, (("fc2", 0.0, level),) if level else ())
+            image = r.render(frame).astype(float)
+            image[:, x0 - 2 : x1 + 3] = 0  # the block itself (its cover measured above)
+            return image
+
+        shown, gone = drawn(0.0), drawn(1.0)
+        label = np.abs(shown - gone).max(axis=2) > 60
+        assert label.sum() > 50, "fc2's label drawn beside it (else the test shows nothing)"
+
+        def left(level: float) -> float:  # how much of the label is drawn (1 all, 0 none)
+            return float(
+                (np.abs(drawn(level) - gone).max(axis=2)[label]).mean() / np.abs(shown - gone).max(axis=2)[label].mean()
+            )
+
+        assert left(0.3) > 0.55 and 0.25 < left(0.6) < 0.6, (left(0.3), left(0.6))  # faded with the block
+        assert left(0.97) < 0.05 and "fc2" in pane.overlays.edge_fade.hidden  # gone once covered
+        assert pane.overlays.labels.labels["fc2"].GetTextProperty().GetOpacity() > 0.9, "put back after the render"
     finally:
         r.close()

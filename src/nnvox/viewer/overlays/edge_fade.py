@@ -3,7 +3,9 @@ strips of the background's colour over the blocks the edge cuts, found at each r
 the blocks are drawn (their actors' bounds: gliding neighbours and flying maps included) under the
 camera then; drawn over the blocks and under every text (built before the other 2D overlays, which
 draw after it; block labels draw on the overlay layer, after the pane). The blocks it hides
-(`hidden`) lose their labels for that render (SceneRenderer.undrawn_labels). Hidden (nothing drawn)
+(`hidden`) lose their labels for that render (SceneRenderer.undrawn_labels); a block a cover fades
+but does not hide has its label faded with it (as transparent as the cover over the block is
+opaque), so a label leaves and comes with its block, not in one frame. Hidden (nothing drawn)
 unless `show` is given reaches.
 
 A transparent video (VP9 or ProRes with alpha, a PNG sequence) draws no strips: a quad of the
@@ -26,6 +28,12 @@ from nnvox.viewer.cross_fade import PICTURE_2D
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.outlines import PAD
 from nnvox.viewer.theme import TITLE_SAFE
+
+# a block whose cover is given (a follow shot's, eased in time) loses its label once the cover over
+# it is this opaque; short of it the label fades with the block. Hidden at close_up.HIDES (0.2), the
+# lecture's labels went in one frame while their blocks faded over 0.6 s (13.7, 15.7, 27.7 s) and came
+# back all in one frame at the end of the pull-back (31.0 s)
+LABEL_GONE = 0.95
 
 
 class EdgeFade:
@@ -53,10 +61,15 @@ class EdgeFade:
         self.reach = (0.0, 0.0)
         self.levels: dict[str, tuple[float, float]] | None = None  # a follow shot's covers per block (show)
         self.hidden: set[str] = set()  # the blocks covered now (their labels are not drawn)
+        self.veiled: dict[str, float] = {}  # the others a cover fades now: how opaque it is over each (0..1)
+        self._dimmed: list[tuple[vtk.vtkTextProperty, float, float]] = []  # labels faded this render, as they were
         self.clear = (0.0, 1.0)  # the pane's part (of its width) the covers hiding blocks leave
         self.props = [self.actor]
         me = weakref.ref(self)  # a scene switched away from is not kept alive
         stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().cover())
+        # the labels, drawn on the overlay layer after the pane, faded with their blocks for its render
+        stage.overlay.AddObserver("StartEvent", lambda *_: me() and me().fade_labels())
+        stage.overlay.AddObserver("EndEvent", lambda *_: me() and me().restore_labels())
 
     def show(self, left: float, right: float, levels: tuple | None = None) -> None:
         """Covers reaching up to `left` and `right` (of the pane's width) in from the side edges
@@ -83,7 +96,7 @@ class EdgeFade:
     def cover(self) -> None:
         """The strips and the hidden blocks for the camera now."""
         left, right = self.reach
-        strips, self.hidden, self.clear = [], set(), (0.0, 1.0)
+        strips, self.hidden, self.clear, self.veiled = [], set(), (0.0, 1.0), {}
         names, spans = [], np.zeros((0, 2))
         if left > 0 or right > 0 or self.levels:
             names, spans = self.spans()
@@ -95,11 +108,14 @@ class EdgeFade:
                 else:
                     given = [self.levels.get(n, (0.0, 0.0))[0 if flip else 1] for n in names]
                     side, hidden = level_strips(across, given)
+                    hidden &= _gone(across, side)
                 strips += [(1 - x1, 1 - x0, a1, a0) for x0, x1, a0, a1 in side] if flip else side
                 self.hidden |= {n for n, h in zip(names, hidden) if h}
                 inner = min((x0 for x0, *_ in side), default=1.0) if hidden.any() else 1.0
                 clear.append(1.0 - inner if flip else inner)
             self.clear = (clear[1], clear[0])
+            alpha = cover_alpha(spans, strips)
+            self.veiled = {n: float(a) for n, a in zip(names, alpha) if a > 0 and n not in self.hidden}
         if self.transparent:
             self._fade(names, spans, strips)
             return
@@ -118,6 +134,24 @@ class EdgeFade:
             if alpha > 0:
                 self.visuals[name].actor.GetProperty().SetOpacity(1.0 - float(alpha))
                 self.faded.add(name)
+
+    def fade_labels(self) -> None:
+        """The labels of the blocks a cover fades (`veiled`) as transparent as it is opaque over them."""
+        self.restore_labels()
+        labels = self.labels.labels if self.labels is not None else {}
+        for name, alpha in self.veiled.items():
+            if name in labels:
+                text = labels[name].GetTextProperty()
+                self._dimmed.append((text, text.GetOpacity(), text.GetBackgroundOpacity()))
+                text.SetOpacity(text.GetOpacity() * (1.0 - alpha))
+                text.SetBackgroundOpacity(text.GetBackgroundOpacity() * (1.0 - alpha))
+
+    def restore_labels(self) -> None:
+        """The faded labels as they were (BlockLabels sets their opacity only when their light changes)."""
+        for text, opacity, background in self._dimmed:
+            text.SetOpacity(opacity)
+            text.SetBackgroundOpacity(background)
+        self._dimmed = []
 
     def trim_leaders(self, lines: vtk.vtkPolyData) -> None:
         """The label leader lines (LabelLayout.leaders, pixels) less those of a label not drawn this
@@ -174,6 +208,12 @@ class EdgeFade:
 
     def update(self, shown: Shown) -> None:
         pass
+
+
+def _gone(across: np.ndarray, strips: list) -> np.ndarray:
+    """Which blocks of `across` (n, 2: spans from the side's inner end to its edge, 0..1) the side's
+    `strips` cover LABEL_GONE or more over their part in the frame, or which lie wholly past its edge."""
+    return (cover_alpha(across, strips) >= LABEL_GONE) | (across[:, 0] >= 1.0)
 
 
 TOUCH = 1.5  # pixels: a leader's end lies on its label's box (label_layout._leader ends it on an edge)
