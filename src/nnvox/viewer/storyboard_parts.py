@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import signal
 import subprocess
 import sys
 import tempfile
 import traceback
+from multiprocessing import connection
 from pathlib import Path
 
-from nnvox.errors import NnvoxError
+from nnvox.errors import NnvoxError, one_line
 from nnvox.files import publish, remove_temporary, temporary_path
 from nnvox.scenes.shot_changes import cross_fade_frames, move_fade_frames
 from nnvox.scenes.shots import frame_count
@@ -34,7 +34,6 @@ from nnvox.scenes.storyboard import Storyboard, transitions
 from nnvox.scenes.view import OutputSpec
 
 CARD_WEIGHT = 0.1  # a title card's frame against a scene's, in a run's expected cost (its text drawn once)
-_POLL_SECONDS = 0.5  # how often the parent looks at its workers while no frame is reported
 
 
 def runs_of_shots(board: Storyboard, fps: int) -> list[list[int]]:
@@ -80,61 +79,121 @@ def _cost(board: Storyboard, run: list[int], fps: int) -> float:
 
 
 def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: int, progress: bool) -> Path:
-    """Render `board` to the .mp4 `out` with `workers` processes (see the module's note)."""
+    """Render `board` to the .mp4 `out` with `workers` processes (see the module's note). A failure
+    is one line naming `out` and its cause; the workers are stopped, their parts removed, and the
+    previous `out` is left as it was (the joined file is published only when whole)."""
     from nnvox.viewer.export import ProgressBar
     from nnvox.viewer.storyboard_export import _size
 
     width, height, fps = _size(board, output)
     runs = runs_of_shots(board, fps)
     parts = [temporary_path(out.with_name(f"{out.stem}-part{k}.mp4")) for k in range(len(runs))]
+    groups = sorted(tasks_of(board, fps), key=lambda g: -sum(_cost(board, r, fps) for r in g))  # the longest first
+    tasks = [[(runs.index(r), r, str(parts[runs.index(r)])) for r in group] for group in groups]
     context = multiprocessing.get_context("spawn")  # vtk and its GL context are not fork-safe
-    tasks, reports = context.Queue(), context.Queue()
-    groups = tasks_of(board, fps)
-    for group in sorted(groups, key=lambda g: -sum(_cost(board, r, fps) for r in g)):  # the longest first
-        tasks.put([(runs.index(r), r, str(parts[runs.index(r)])) for r in group])
-    size = (width, height, fps)
-    procs = [
-        context.Process(target=_worker, args=(str(board.path), size, tasks, reports, os.getpid()), daemon=True)
-        for _ in range(min(workers, len(groups)))
-    ]
+    links: dict = {}
     total = sum(frame_count(s, fps) for s in board.shots)
     try:
-        for p in procs:
-            tasks.put(None)  # one stop for each worker, after every run
-            p.start()
+        for _ in range(min(workers, len(tasks))):
+            here, there = context.Pipe()
+            args = (str(board.path), (width, height, fps), there, os.getpid())
+            process = context.Process(target=_worker, args=args, daemon=True)
+            process.start()
+            there.close()  # the worker's end: only the worker holds it, so its death reads as the end of the pipe
+            links[here] = process
         with ProgressBar(progress, total, out) as tick:
-            _follow(procs, reports, len(runs), tick)
+            _follow(links, tasks, Outcome(out, parts), tick)
         _join(parts, out)
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-            p.join()
+        for link, process in links.items():
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            link.close()
         for part in parts:
             remove_temporary(part)
     return out
 
 
-def _follow(procs, reports, runs: int, tick) -> None:
-    """Tick the progress bar for each frame the workers write, until every run is done; a worker's
-    error raised here (the first one reported), as one process would raise it."""
-    done = 0
-    while done < runs:
-        try:
-            kind, value = reports.get(timeout=_POLL_SECONDS)
-        except queue.Empty:
-            if any(p.exitcode for p in procs) or all(p.exitcode is not None for p in procs):
-                raise NnvoxError("a storyboard worker process ended before its shots were rendered") from None
-            continue
-        if kind == "frames":
-            for _ in range(value):
-                tick()
-        elif kind == "done":
-            done += 1
-        elif kind == "nnvox":
-            raise NnvoxError(value)
-        else:
-            raise RuntimeError(f"a storyboard worker failed:\n{value}")
+class WorkerError(RuntimeError):
+    """A worker's failure that is a bug in nnvox: one line, its traceback kept as the cause."""
+
+
+class _WorkerTraceback(Exception):
+    def __init__(self, text: str):
+        super().__init__(text)
+
+    def __str__(self) -> str:
+        return "the worker's traceback:\n" + self.args[0]
+
+
+class Outcome:
+    """What a worker's report says, in the words of the export of `out`: the hidden part files it
+    writes never named, only `out` (what the user asked for)."""
+
+    def __init__(self, out: Path, parts: list[Path]):
+        self.out, self.parts = out, parts
+
+    def said(self, text: str) -> str:
+        for part in self.parts:
+            text = text.replace(str(part), str(self.out))
+        return one_line(text)
+
+    def failure(self, report: tuple) -> BaseException:
+        """The exception one process would raise for a worker's error `report`."""
+        kind, *rest = report
+        if kind == "nnvox":  # the user's input or machine (a storyboard's line, a full disk): as one process says it
+            return NnvoxError(self.said(rest[0]))
+        if kind == "memory":
+            return MemoryError(self.said(f"rendering {self.out}: {rest[0]}"))
+        name, message, trace = rest
+        error = WorkerError(self.said(f"rendering {self.out} failed in a worker process: {name}: {message}"))
+        error.__cause__ = _WorkerTraceback(trace)
+        return error
+
+    def ended(self, code: int) -> NnvoxError:
+        """A worker that ended before reporting its runs done, with exit code `code`."""
+        how = f"exited with code {code}"
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+            how = f"was killed by {name}" + (" (out of memory?)" if -code == signal.SIGKILL else "")
+        return NnvoxError(f"rendering {self.out} failed: a worker process {how} before its shots were rendered")
+
+
+def _follow(links: dict, tasks: list, outcome: Outcome, tick) -> None:
+    """Hand each idle worker the next task (None: stop), tick the progress bar for each frame the
+    workers write, until every worker has ended. The first worker's error is raised here as one
+    process would raise it; a worker that ends without one before its runs are done (killed) is
+    noticed the moment it ends: its pipe reads as ended, whatever the other workers report."""
+    waiting, runs, done = list(tasks), sum(len(t) for t in tasks), 0
+    open_links = dict(links)
+    while open_links:
+        for link in connection.wait(list(open_links)):
+            try:
+                report = link.recv()
+            except EOFError:  # every report it sent was read before this
+                process = open_links.pop(link)
+                process.join()
+                if process.exitcode:
+                    raise outcome.ended(process.exitcode) from None
+                continue
+            kind = report[0]
+            if kind == "frames":
+                for _ in range(report[1]):
+                    tick()
+            elif kind == "done":
+                done += 1
+            elif kind == "idle":
+                try:
+                    link.send(waiting.pop(0) if waiting else None)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # it has just died: its end of the pipe says so next
+            else:
+                raise outcome.failure(report)
+    if done < runs:
+        raise NnvoxError(
+            f"rendering {outcome.out} failed: the worker processes ended with {runs - done} runs not rendered"
+        )
 
 
 def _join(parts: list[Path], out: Path) -> None:
@@ -160,19 +219,22 @@ def _join(parts: list[Path], out: Path) -> None:
             remove_temporary(joined)
 
 
-def _worker(storyboard: str, size: tuple[int, int, int], tasks, reports, parent: int) -> None:
-    """A worker process: renders runs of shots from `tasks` until a None, each into its part."""
+def _worker(storyboard: str, size: tuple[int, int, int], link, parent: int) -> None:
+    """A worker process: renders the tasks the parent sends on `link` (its runs of shots, each into
+    its part) until a None; its reports and its error go back on `link`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops its workers on Ctrl-C
     _die_with_parent(parent)
     try:
-        _render_runs(storyboard, size, tasks, reports)
+        _render_tasks(storyboard, size, link)
     except NnvoxError as exc:
-        reports.put(("nnvox", str(exc)))
-    except BaseException:  # noqa: BLE001 (sent whole to the parent, which raises it)
-        reports.put(("error", traceback.format_exc()))
+        link.send(("nnvox", str(exc)))
+    except MemoryError as exc:
+        link.send(("memory", one_line(exc) or "out of memory"))
+    except BaseException as exc:  # noqa: BLE001 (sent to the parent, which raises it)
+        link.send(("error", type(exc).__name__, one_line(exc), traceback.format_exc()))
 
 
-def _render_runs(storyboard: str, size: tuple[int, int, int], tasks, reports) -> None:
+def _render_tasks(storyboard: str, size: tuple[int, int, int], link) -> None:
     from nnvox.scenes.storyboard import load_storyboard
     from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, write_shots
     from nnvox.viewer.video import mp4_writer
@@ -183,7 +245,8 @@ def _render_runs(storyboard: str, size: tuple[int, int, int], tasks, reports) ->
     scenes = _Scenes(board, look)
     painter = _Painter(board, scenes, look)
     try:
-        while (task := tasks.get()) is not None:
+        link.send(("idle",))
+        while (task := link.recv()) is not None:
             for k, run, part in task:
                 with mp4_writer(Path(part), width, height, fps, board.crf, encoded=Path(part)) as writer:
                     sent = [0]
@@ -192,11 +255,12 @@ def _render_runs(storyboard: str, size: tuple[int, int, int], tasks, reports) ->
                         writer.write(image)
                         sent[0] += 1
                         if sent[0] % 10 == 0:
-                            reports.put(("frames", 10))
+                            link.send(("frames", 10))
 
                     write_shots(board, painter, run, fps, write)
-                reports.put(("frames", sent[0] % 10))
-                reports.put(("done", k))
+                link.send(("frames", sent[0] % 10))
+                link.send(("done", k))
+            link.send(("idle",))
     finally:
         scenes.close()
         painter.close()
