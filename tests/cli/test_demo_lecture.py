@@ -45,12 +45,12 @@ def test_the_demo_trains_the_28_by_28_lenet():
     assert DEMO_MODEL == "mnist-lenet"
 
 
-def test_the_lecture_lasts_about_two_minutes_at_1080p30(board):
-    # the issue asked "about 60-90 s"; five lecturer watches asked for time to talk over each thing
-    # shown (the forward pass 2 s a stage and the answer 4 s, every epoch read, the convolution's
-    # steps said aloud and its sweep watched), the fifth for ~150 s: the lead chose about two minutes
-    # (the demo's render must stay within its 4 minutes on 2 cores)
-    assert 60 <= board.seconds <= 130, board.seconds
+def test_the_lecture_lasts_about_two_and_a_half_minutes_at_1080p30(board):
+    # the issue asked "about 60-90 s"; six lecturer watches asked for time to talk over each thing
+    # shown (the forward pass 3-4 s a stage and the answer 4 s, about 3 s an epoch, the convolution's
+    # steps said aloud and its sweep watched): the lead chose about two and a half minutes (the
+    # demo's render stays within its 4 minutes on 2 cores: 2:32 for 128.5 s of lecture, quiet)
+    assert 60 <= board.seconds <= 155, board.seconds
     assert board.preset == "1080p30" and board.size is None and board.fps is None
 
 
