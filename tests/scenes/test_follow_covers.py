@@ -59,7 +59,7 @@ def follow(lenet_run):
     scene = build_scene(lenet_run)
     before = Shot(0, 7, Path("run"), camera=CameraMove(move="overview"))
     carried = shot_frames(before, scene, ASPECT, FPS, beside=BESIDE, safe=TITLE_SAFE)[-1].pose
-    shot = Shot(1, 24, Path("run"), forward=True, camera=CameraMove(move="follow"), caption="The 9 flows")
+    shot = Shot(1, 33, Path("run"), forward=True, camera=CameraMove(move="follow"), caption="The 9 flows")
     return scene, shot_frames(shot, scene, ASPECT, FPS, carried=carried, beside=BESIDE, safe=TITLE_SAFE)
 
 
@@ -72,5 +72,5 @@ def test_no_block_of_a_follow_shot_is_covered_or_uncovered_in_a_frame(follow):
     assert (covers[: int(10 * FPS)] > 0.99).any() and (covers[-1] < 0.01).all()
     names = [b.name for b in scene.blocks]
     # stage by stage, the stage lit is never covered
-    for k, level in ((int(6.5 * FPS), "relu1"), (int(8.5 * FPS), "pool1"), (int(10.5 * FPS), "conv2")):
+    for k, level in ((int(6.5 * FPS), "relu1"), (int(9.5 * FPS), "pool1"), (int(12.5 * FPS), "conv2")):
         assert covers[k, names.index(level)] < 0.01, (level, covers[k, names.index(level)])

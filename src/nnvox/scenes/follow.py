@@ -80,7 +80,9 @@ def pass_schedule(levels: int, duration: float) -> PassSchedule:
     lead, pull = min(LEAD_SECONDS, LEAD_SHARE * duration), min(PULL_SECONDS, PULL_SHARE * duration)
     answer = min(ANSWER_SECONDS, ANSWER_SHARE * duration)
     room = max(duration - lead - pull - answer, 0.0)
-    stages = max(levels - 1, 1)
+    stages = levels - 1
+    if stages < 1:  # the input alone (one level): nothing to step through, the whole held as an overview
+        return PassSchedule(duration, levels, (), lead, 0.0, 0.0, pull, answer)
     count = max(1, min(stages, int(room / STEP_SECONDS + 1e-9)))
     edges = np.linspace(1, stages + 1, count + 1).round().astype(int)
     steps = tuple((int(a), int(b) - 1) for a, b in itertools.pairwise(edges))
@@ -273,19 +275,26 @@ def follow_covers(move: FollowMove, boxes: np.ndarray, aspect: float, edge: floa
     return at
 
 
-def follow_move(scene, schedule: PassSchedule, aspect: float, room: dict, wrapped: bool = False) -> FollowMove:
+def follow_move(
+    scene, schedule: PassSchedule, aspect: float, room: dict, wrapped: bool = False, angle: dict | None = None
+) -> FollowMove:
     """The follow camera of a shot: `room` as shots.camera_move builds it (the overview's band,
-    lift, boxes, room beside the output, title-safe margin)."""
-    whole = overview(scene.bounds, aspect, wrapped=wrapped, **room)
+    lift, boxes, room beside the output, title-safe margin); `angle` the move's azimuth, elevation
+    and zoom (camera.overview's): every step seen from it, the answer held on that overview. A
+    network of one level (the input alone) is held on its overview."""
+    angle = angle or {}
+    whole = overview(scene.bounds, aspect, wrapped=wrapped, **angle, **room)
+    if not schedule.steps:
+        return FollowMove(schedule, ((whole, _stage_boxes(scene, 0, scene.levels)),), whole)
     framings = tuple(step_framings(scene, schedule, aspect, room, whole))
-    return FollowMove(schedule, framings, _answer_pose(scene, aspect, room, whole, wrapped))
+    return FollowMove(schedule, framings, _answer_pose(scene, aspect, room, whole, wrapped, angle))
 
 
 END_LEVELS = 4  # the output's neighbours an answer framing keeps, where the whole network is too long
 END_ZOOM = 3.0  # ... that is, where the whole network's overview is this much farther out than theirs
 
 
-def _answer_pose(scene, aspect: float, room: dict, whole: CameraPose, wrapped: bool) -> CameraPose:
+def _answer_pose(scene, aspect: float, room: dict, whole: CameraPose, wrapped: bool, angle: dict) -> CameraPose:
     """The shot's end: the overview (the output's class texts beside it), or the output's last
     END_LEVELS levels' overview where the whole network is much farther out."""
     last = scene.levels - 1
@@ -293,5 +302,5 @@ def _answer_pose(scene, aspect: float, room: dict, whole: CameraPose, wrapped: b
     if len(tail) == len(scene.blocks):
         return whole
     bounds = tuple(float(v) for i in range(3) for v in (tail[:, 2 * i].min(), tail[:, 2 * i + 1].max()))
-    near = overview(bounds, aspect, wrapped=wrapped, **{**room, "boxes": Network(tail, np.zeros((0, 6)))})
+    near = overview(bounds, aspect, wrapped=wrapped, **angle, **{**room, "boxes": Network(tail, np.zeros((0, 6)))})
     return near if whole.scale > END_ZOOM * near.scale else whole
