@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from nnvox.viewer.overlays.base import Overlay, Shown, Stage
 from nnvox.viewer.overlays.blocks import BlockVisuals
 from nnvox.viewer.overlays.caption import Caption
-from nnvox.viewer.overlays.class_rows import ClassRows
+from nnvox.viewer.overlays.class_rows import ClassRows, style_list_lines
 from nnvox.viewer.overlays.clouds import Clouds
 from nnvox.viewer.overlays.edge_fade import EdgeFade
 from nnvox.viewer.overlays.edges import Edges
@@ -77,9 +77,12 @@ def compose(stage: Stage) -> Overlays:
     open_maps = OpenMaps(stage)
     open_maps.caption = caption  # its texts keep off the caption's band
     # the dock follows the lists, and the labels keep off it
-    class_rows = ClassRows(stage, *((blocks.class_texts, labels.layout.update) if labels is not None else ()))
+    class_rows = ClassRows(
+        stage, *((blocks.class_texts, labels.layout.update) if labels is not None else ()), visuals=blocks.visuals
+    )
     if labels is not None:  # the labels keep off the open layout's texts and a docked answer, which they cannot see
         labels.layout.keep_off += [open_maps.drawn_boxes, class_rows.drawn_boxes]
+        style_list_lines(labels.layout.class_lines, options)  # the list's lines, wide enough for a hall
     if hud is not None:  # a scrub's score chart keeps clear of the labels and the caption, and they of it
         hud.chart.layout, hud.chart.caption = labels.layout if labels is not None else None, caption
         if labels is not None:

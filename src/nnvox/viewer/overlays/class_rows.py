@@ -9,15 +9,28 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
+from nnvox.scenes.colour import lut
 from nnvox.scenes.scene import Block
+from nnvox.viewer.label_layout import LEADER_OPACITY
 from nnvox.viewer.overlays.answer_dock import AnswerDock
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import lines_actor
 from nnvox.viewer.theme import to_unit
+from nnvox.viewer.visuals import lit_colours
 
 GAP_PAD = 0.03  # voxels: the row gaps stand this far off the faces, so they never fight them for depth
 FRAME_PAD = 0.1  # voxels: the top class's frame stands this far off its cell
 UNIFORM = 1e-6  # outputs whose classes differ by less than this have no top class to frame
+# A class's name goes on its cell where the cell stands at least this share of the frame's height
+# on screen, each way (24 px at 1080p): smaller, its digit is unreadable past the front rows and
+# the list of top classes names the cells (watch 6: fc2's 18 px cells carried no digit)
+CELL_TEXT = 24 / 1080
+CELL_FONT = 0.8  # a cell's name's font size, as a share of the cell: capitals about 0.6 of it
+# The lines from the list of top classes to their cells: 3 px at 1080p (a share of the frame's
+# height) in the labels' colour, nearly opaque: 1 px at 0.6 opacity read as grey hairlines that
+# vanished on a projector (watch 6)
+LIST_LINE = 3 / 1080
+LIST_LINE_OPACITY = 0.9
 
 
 def _marks(paths: list, colour, width: float) -> vtk.vtkActor:
@@ -99,10 +112,121 @@ class TopClassFrame:
             self.actor.SetVisibility(top is not None)
 
 
+def list_line_width(height: int) -> float:
+    """The pixel width of the lines from the list of top classes to their cells in a frame `height`
+    pixels high: LIST_LINE of it, never under 1 px."""
+    return max(1.0, LIST_LINE * height)
+
+
+def style_list_lines(lines, options) -> None:
+    """The list's lines (label_layout.LeaderLines) as wide as list_line_width, in the labels' colour,
+    LIST_LINE_OPACITY where the other leaders are LEADER_OPACITY: their fade with the list
+    (LeaderLines.follow) scaled so (the layout's file is another's: its lines wrapped, not edited)."""
+    prop = lines.actor.GetProperty()
+    prop.SetLineWidth(list_line_width(options.height))
+    prop.SetColor(*to_unit(options.text_colour))
+    prop.SetOpacity(LIST_LINE_OPACITY)
+    fade = lines.follow
+
+    def follow(classes) -> None:
+        fade(classes)
+        prop.SetOpacity(prop.GetOpacity() * LIST_LINE_OPACITY / LEADER_OPACITY)
+
+    lines.follow = follow
+
+
+def cell_centres(block: Block, eye) -> np.ndarray:
+    """(classes, 3) the middle of each class's cell on the column's face toward `eye` (world)."""
+    x0, _, y0, y1, _, z1 = block.bounds
+    x = x0 + block.thickness if eye[0] > x0 + block.thickness / 2 else x0
+    n = len(block.class_names) if block.class_names else block.rows
+    z = z1 - (np.arange(n) + 0.5) * block.voxel
+    return np.column_stack([np.full(n, x), np.full(n, (y0 + y1) / 2), z])
+
+
+def name_colours(block: Block, values: np.ndarray, lit: float, background, text) -> list:
+    """Each cell's name's colour (0..255): the background's on a light cell, the labels' on a dark
+    one (the cell's colour as drawn, lit_colours), so the digit reads on every probability."""
+    drawn = lit_colours(lut(block.scale.cmap), background, lit)
+    cells = drawn[block.scale.quantise(np.asarray(values, np.float32).ravel())].astype(float)
+    light = cells @ np.array([0.299, 0.587, 0.114]) > 128
+    return [tuple(background) if bright else tuple(text) for bright in light]
+
+
+def _add_first(renderer: vtk.vtkRenderer, prop) -> None:
+    """`prop` drawn first of the pane's 2D props: a cell's name is part of its block, so the edge
+    fade, the heads-up line, the legends and the caption draw over it (added last, a zoomed
+    column's "0" stood over the heads-up line's text)."""
+    renderer.GetViewProps().InsertItem(-1, prop)
+    prop.AddConsumer(renderer)
+
+
+class CellNames:
+    """Each class's name on its own cell of a column of classes, where the cells stand at least
+    CELL_TEXT of the frame's height on screen, as opaque as the block; hidden where the names
+    stand beside the rows already (the rows form, ClassTexts) or the cells are smaller."""
+
+    def __init__(self, block: Block, stage: Stage, rows=(), visual=None):
+        self.block, self.renderer, self.options = block, stage.renderer, stage.options
+        self.rows, self.visual = list(rows), visual  # the names beside the rows; the block's visual
+        self.actors = []
+        for name in block.class_names:
+            actor = vtk.vtkTextActor()
+            actor.SetInput(str(name))
+            tp = actor.GetTextProperty()
+            tp.SetJustificationToCentered()
+            tp.SetVerticalJustificationToCentered()
+            tp.SetBold(stage.options.bold)
+            actor.SetVisibility(False)
+            actor.PickableOff()
+            _add_first(stage.renderer, actor)
+            self.actors.append(actor)
+        self.size = 0.0  # the cells' size on screen at the last update (pixels)
+
+    def _display(self, points: np.ndarray) -> np.ndarray:
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        out = []
+        for p in points:
+            coord.SetValue(*p)
+            out.append(coord.GetComputedDoubleDisplayValue(self.renderer))
+        return np.array(out, dtype=float)
+
+    def _opacity(self) -> float:
+        if self.visual is None:
+            return 1.0
+        actor = self.visual.actor
+        return actor.GetProperty().GetOpacity() if actor.GetVisibility() else 0.0
+
+    def update(self, values: np.ndarray, lit: float) -> None:
+        eye = self.renderer.GetActiveCamera().GetPosition()
+        centres = cell_centres(self.block, eye)
+        _, _, y0, y1, _, _ = self.block.bounds
+        across = self._display(np.array([[centres[0, 0], y0, centres[0, 2]], [centres[0, 0], y1, centres[0, 2]]]))
+        at = self._display(centres)
+        steps = np.linalg.norm(np.diff(at, axis=0), axis=1)
+        self.size = float(min(steps.min() if steps.size else np.inf, np.linalg.norm(across[1] - across[0])))
+        beside = any(r.GetVisibility() for r in self.rows)
+        opacity = self._opacity()
+        show = np.isfinite(self.size) and self.size >= CELL_TEXT * self.options.height and not beside and opacity > 0
+        colours = (
+            name_colours(self.block, values, lit, self.options.background, self.options.text_colour) if show else ()
+        )
+        font = max(1, round(CELL_FONT * self.size)) if show else 0
+        for k, actor in enumerate(self.actors):
+            actor.SetVisibility(bool(show))
+            if show:
+                tp = actor.GetTextProperty()
+                tp.SetFontSize(font)
+                tp.SetColor(*to_unit(colours[k]))
+                tp.SetOpacity(opacity)
+                actor.SetDisplayPosition(round(at[k, 0]), round(at[k, 1]))
+
+
 class ClassRows:
     """Every output block's row gaps and top-class frame, and the dock of its answer (AnswerDock)."""
 
-    def __init__(self, stage: Stage, class_texts=(), relayout=None):
+    def __init__(self, stage: Stage, class_texts=(), relayout=None, *, visuals=None):
         outputs = [b for b in stage.scene.blocks if b.role == "output"]
         self.frames = {b.name: TopClassFrame(b, stage.options) for b in outputs}
         gaps = [g for b in outputs if (g := row_gaps(b, stage.options)) is not None]
@@ -110,6 +234,13 @@ class ClassRows:
         for prop in self.props:
             stage.renderer.AddActor(prop)
         beside = {c.block: c for c in class_texts}  # the texts beside each column (the labels' layout's)
+        visuals = visuals or {}
+        self.names = {
+            b.name: CellNames(b, stage, beside[b.name].rows if b.name in beside else (), visuals.get(b.name))
+            for b in outputs
+            if b.class_names and b.cols == 1 and stage.options.show_labels  # texts: none in a plain picture
+        }
+        self.props += [a for n in self.names.values() for a in n.actors]
         self.docks = {b.name: AnswerDock(stage, b, beside.get(b.name), relayout) for b in outputs if b.class_names}
 
     def keep_over(self, caption) -> None:
@@ -131,5 +262,7 @@ class ClassRows:
         frame = shown.frame
         for name, top in self.frames.items():
             top.update(frame.values[name], frame.lit[name])
+        for name, names in self.names.items():
+            names.update(frame.values[name], frame.lit[name])
         for name, d in self.docks.items():
             d.update(frame.values[name], frame.lit[name], frame.texts.get(name))

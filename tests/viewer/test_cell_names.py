@@ -1,0 +1,93 @@
+"""The output column reads from a hall (watch 6, finding 5): each class's digit on its own cell where
+the cells stand large enough to carry it (CELL_TEXT of the frame's height), else the list of top
+classes names them, its lines to the cells 3 px at 1080p in the labels' colour. Tested by pixels on
+the demo's LeNet (fc2, a column of 10) at 1080p."""
+
+import numpy as np
+import pytest
+
+from nnvox.viewer.overlays.class_rows import CELL_TEXT, list_line_width, name_colours
+
+
+def _brightness(image: np.ndarray) -> np.ndarray:
+    return image.astype(float) @ np.array([0.299, 0.587, 0.114])
+
+
+@pytest.fixture(scope="module")
+def lenet_1080p(lenet_run):
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(lenet_run)
+    renderer = OffscreenRenderer(scene, RenderOptions(width=1920, height=1080))
+    yield scene, renderer
+    renderer.close()
+
+
+def test_the_line_width_scales_with_the_frame_height():
+    assert list_line_width(1080) == pytest.approx(3.0)
+    assert list_line_width(2160) == pytest.approx(6.0)
+    assert list_line_width(480) >= 1.0
+    assert list_line_width(100) == 1.0
+
+
+def test_a_digit_is_dark_on_a_bright_cell_and_light_on_a_dark_one(lenet_run):
+    from nnvox.scenes.build import build_scene
+
+    fc2 = build_scene(lenet_run).block("fc2")
+    background, text = (24, 24, 30), (235, 235, 240)
+    colours = name_colours(fc2, np.array([0.0] * 9 + [1.0]), 1.0, background, text)
+    assert colours[0] == text and colours[9] == background  # viridis: dark blue at 0, yellow at 1
+
+
+@pytest.mark.gl
+def test_the_lists_lines_are_3_px_and_bright_at_1080p(lenet_1080p):
+    """Across each long vertical lane of the list's lines, at least 3 pixels stand well off the
+    background and the brightest is near the labels' colour (they were 1 px at 0.6 opacity: grey)."""
+    scene, renderer = lenet_1080p
+    image = renderer.render(scene.frame_at(scene.n_snapshots - 1, sample=4))
+    layout = renderer.scene_renderer.overlays.labels.layout
+    lanes = [s for s in layout.class_leaders if s[0] == s[2] and abs(s[3] - s[1]) > 20]
+    assert lanes, "the overview lists the top 5 with lines to their cells"
+    background = _brightness(np.array(renderer.options.background, float))
+    text = _brightness(np.array(renderer.options.text_colour, float))
+    for x, y0, _, y1 in lanes:
+        row = image.shape[0] - 1 - round((y0 + y1) / 2)
+        across = _brightness(image[row, round(x) - 8 : round(x) + 9])
+        lit = int((across > background + 0.5 * (text - background)).sum())
+        assert lit >= 3, f"lane at x={x:.0f}: {lit} px across ({across.round().tolist()})"
+        assert across.max() >= background + 0.8 * (text - background)
+
+
+def _cell_contrast(renderer, names, image, k: int) -> int:
+    """Pixels within the middle of class k's cell (as drawn on screen) far from the cell's own colour."""
+    x, y = names.actors[k].GetPosition()
+    half = int(0.3 * names.size)
+    row = image.shape[0] - 1 - round(y)
+    patch = image[row - half : row + half + 1, round(x) - half : round(x) + half + 1].astype(int)
+    typical = np.median(patch.reshape(-1, 3), axis=0)
+    return int((np.abs(patch - typical).max(axis=-1) > 80).sum())
+
+
+@pytest.mark.gl
+def test_large_cells_carry_their_digits_small_ones_rely_on_the_list(lenet_1080p):
+    scene, renderer = lenet_1080p
+    frame = scene.frame_at(scene.n_snapshots - 1, sample=4)
+    renderer.render(frame)
+    names = renderer.scene_renderer.overlays.class_rows.names["fc2"]
+    assert names.size < CELL_TEXT * 1080 and not any(a.GetVisibility() for a in names.actors)
+    camera = renderer.renderer.GetActiveCamera()
+    b = scene.block("fc2").bounds
+    kept = camera.GetPosition(), camera.GetFocalPoint()
+    try:
+        camera.SetFocalPoint((b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2)
+        camera.Zoom(1.8)
+        image = renderer.render(frame)
+        assert names.size >= CELL_TEXT * 1080
+        for k in range(10):
+            assert names.actors[k].GetVisibility() and names.actors[k].GetInput() == str(k)
+            assert _cell_contrast(renderer, names, image, k) >= 20, f"class {k}'s cell shows no digit"
+    finally:
+        camera.SetPosition(*kept[0])
+        camera.SetFocalPoint(*kept[1])
