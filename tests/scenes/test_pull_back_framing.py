@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.close_up import cover_alpha, side_strips
+from nnvox.scenes.close_up import cover_alpha, level_strips, side_strips
 from nnvox.scenes.shots import focused_bounds, move_seconds, shot_frames
 from nnvox.scenes.storyboard import load_storyboard
 from nnvox.viewer.theme import TITLE_SAFE
@@ -38,13 +38,18 @@ def _spans(pose, boxes: np.ndarray) -> np.ndarray:
     return np.column_stack([x.min(axis=1), x.max(axis=1)])
 
 
-def _uncovered_cuts(frame, boxes: np.ndarray, safe: float) -> list[float]:
-    """How opaque (1 - cover) each block a side edge cuts is drawn at `frame`, as its covers leave it."""
+def _uncovered_cuts(frame, boxes: np.ndarray, safe: float, names: list[str]) -> list[float]:
+    """How opaque (1 - cover) each block a side edge cuts is drawn at `frame`, as its covers leave it
+    (the shot's covers per block where it gives them, close_up.eased_covers: overlays/edge_fade.py)."""
     spans = _spans(frame.pose, boxes)
     strips = []
+    given = None if len(frame.sides) < 3 else {n: (a, b) for n, a, b in frame.sides[2]}  # eased in time
     for reach, flip in ((frame.sides[1], False), (frame.sides[0], True)):
         across = 1.0 - spans[:, ::-1] if flip else spans
-        side, _ = side_strips(across, reach, safe)
+        if given is None:
+            side, _ = side_strips(across, reach, safe)
+        else:
+            side, _ = level_strips(across, [given.get(n, (0.0, 0.0))[int(not flip)] for n in names])
         strips += [(1 - x1, 1 - x0, a1, a0) for x0, x1, a0, a1 in side] if flip else side
     cut = (spans[:, 0] < 0.0) & (spans[:, 1] > 0.0) | (spans[:, 0] < 1.0) & (spans[:, 1] > 1.0)
     return list(1.0 - cover_alpha(spans[cut], strips))
@@ -58,12 +63,14 @@ def test_a_pull_back_from_a_close_up_brings_the_cut_blocks_in_whole(run_name, re
     board.write_text(BOARD.format(layer="conv1"))
     close, wide = load_storyboard(board).shots
     scene = build_scene(run, close.view.scene_options())
-    boxes = np.array(list(focused_bounds(scene).values()))
+    bounds = focused_bounds(scene)
+    names, boxes = list(bounds), np.array(list(bounds.values()))
     held = shot_frames(close, scene, ASPECT, 10)[-1]
     assert _spans(held.pose, boxes)[:, 1].max() > 1.0, "the close-up cuts blocks at its edge (else nothing to see)"
     for safe in (0.0, TITLE_SAFE):  # the window's frame, a lecture's
         frames = shot_frames(wide, scene, ASPECT, 10, carried=held.pose, safe=safe)
         moving = [f for f in frames if f.progress * wide.duration < move_seconds(wide.duration)]
-        drawn = [max(_uncovered_cuts(f, boxes, safe), default=0.0) for f in moving]
+        drawn = [max(_uncovered_cuts(f, boxes, safe, names), default=0.0) for f in moving]
         assert max(drawn) <= 0.02, (safe, [round(d, 2) for d in drawn])  # none drawn sliced
-        assert frames[-1].sides == (0.0, 0.0)  # the covers gone once the camera has carried on
+        last = frames[-1].sides  # the covers gone once the camera has carried on
+        assert last[:2] == (0.0, 0.0) and not [c for c in last[2:] if c], last

@@ -16,6 +16,7 @@ block too long to cover short of the subject keeps the gradient band. Pure numbe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -175,11 +176,7 @@ def side_strips(spans, reach: float, edge: float = 0.0) -> tuple[list[tuple[floa
     none = np.zeros(len(spans), bool)
     if reach <= 0:
         return [], none
-    seen = spans[:, 0] < 1.0
-    coverable = seen & (spans[:, 0] >= 1.0 - reach)
-    # the margin counts for the coverable only: a subject reaching into it (never covered) would
-    # send its neighbour, cut at the edge, to the gradient band instead of covering it
-    cut = seen & ((spans[:, 1] > 1.0 - APPROACH) | (coverable & (spans[:, 1] > 1.0 - edge - APPROACH)))
+    seen, coverable, cut = _cut(spans, reach, edge)
     if not cut.any():
         return [], none
     if not (cut <= coverable).all():  # too long to cover short of the subject: the gradient
@@ -205,6 +202,17 @@ def side_strips(spans, reach: float, edge: float = 0.0) -> tuple[list[tuple[floa
         covered |= more
     strips, shown = _steps(spans, covered, seen, level)
     return strips, covered & (shown >= HIDES)
+
+
+def _cut(spans: np.ndarray, reach: float, edge: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """side_strips' blocks (bool, n each): those seen (starting inside the frame), those it may
+    cover (starting within `reach`), and those the edge cuts or nearly (APPROACH, the margin `edge`)."""
+    seen = spans[:, 0] < 1.0
+    coverable = seen & (spans[:, 0] >= 1.0 - reach)
+    # the margin counts for the coverable only: a subject reaching into it (never covered) would
+    # send its neighbour, cut at the edge, to the gradient band instead of covering it
+    cut = seen & ((spans[:, 1] > 1.0 - APPROACH) | (coverable & (spans[:, 1] > 1.0 - edge - APPROACH)))
+    return seen, coverable, cut
 
 
 def _steps(spans: np.ndarray, covered: np.ndarray, seen: np.ndarray, level: np.ndarray):
@@ -258,3 +266,63 @@ def level_strips(spans, level) -> tuple[list[tuple[float, float, float, float]],
     covered = level > 0
     strips, shown = _steps(spans, covered, spans[:, 0] < 1.0, level)
     return strips, covered & (shown >= HIDES)
+
+
+# seconds over which a close-up's cover over a block comes and goes, eased: rising to whole by the
+# time the block's end nears the edge, clearing after it stands clear (found at each frame, a cover rose within a frame
+# as a block's end crossed APPROACH at the camera's speed: the mistake's push-in flashed relu1 and
+# pool1 grey and gone at 113 s, diff 16.6)
+COVER_SECONDS = 0.4
+COVER_RATE = 30  # the eased covers' samples per second of a shot
+
+
+def covered_now(pose: CameraPose, boxes: np.ndarray, aspect: float, reach, edge: float) -> np.ndarray | None:
+    """(n, 2): whether each of `boxes` is covered (1) at the left and right side edge under `pose`
+    with covers reaching `reach` (left, right: fade_bands) as side_strips covers them, a block wholly
+    past an edge counted covered there (so it comes in by a fade); None where a side needs the
+    gradient band (a cut block too long to cover short of the subject: found at each frame)."""
+    right, _ = screen_axes(np.asarray(pose.direction, float))
+    corners = boxes[:, [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]]
+    x = (corners - np.asarray(pose.focal)) @ right / (pose.scale * aspect)
+    spans = (np.column_stack([x.min(axis=1), x.max(axis=1)]) + 1) / 2
+    out = np.zeros((len(boxes), 2))
+    for side, across in enumerate((1.0 - spans[:, ::-1], spans)):
+        if reach[side] <= 0:
+            continue
+        _, coverable, cut = _cut(across, reach[side], edge)
+        if not (cut <= coverable).all():
+            return None
+        _, hidden = side_strips(across, reach[side], edge)
+        out[hidden | (across[:, 0] >= 1.0), side] = 1.0
+    return out
+
+
+def eased_covers(camera, bands, boxes, aspect: float, edge: float, duration: float):
+    """How covered (n, 2: left and right side edge, 0..1) each of `boxes` is at each fraction of a
+    close-up shot, each change eased over COVER_SECONDS about when it happens under `camera` with
+    the covers reaching `bands` (covered_now at COVER_RATE samples a second): a block fades out
+    while still whole, before its end reaches the edge, and fades in once clear (as follow.py's
+    covers ease about each camera stop). None where some frame needs the gradient band, or none covers."""
+    boxes = np.asarray(boxes, float).reshape(-1, 6)
+    n = max(2, math.ceil(duration * COVER_RATE) + 1)
+    raw = []
+    for p in np.linspace(0.0, 1.0, n):
+        now = covered_now(camera(p), boxes, aspect, bands(p), edge)
+        if now is None:
+            return None
+        raw.append(now)
+    raw = np.array(raw)
+    if not raw.any():
+        return None
+    level, step = raw.copy(), duration / (n - 1)
+    for k in range(1, min(n, math.ceil(COVER_SECONDS / step))):
+        w = 1.0 - float(smoothstep(k * step / COVER_SECONDS))  # a cover k samples away, this much here
+        level[k:] = np.maximum(level[k:], raw[:-k] * w)
+        level[:-k] = np.maximum(level[:-k], raw[k:] * w)
+
+    def at(p: float) -> np.ndarray:
+        u = min(max(p, 0.0), 1.0) * (n - 1)
+        i = min(int(u), n - 2)
+        return level[i] + (level[i + 1] - level[i]) * (u - i)
+
+    return at

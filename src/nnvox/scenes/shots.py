@@ -24,7 +24,14 @@ from nnvox.scenes.camera import (
     overview,
     view_direction,
 )
-from nnvox.scenes.close_up import carried_bands, carried_subject, close_share, fade_bands, shot_close_up
+from nnvox.scenes.close_up import (
+    carried_bands,
+    carried_subject,
+    close_share,
+    eased_covers,
+    fade_bands,
+    shot_close_up,
+)
 from nnvox.scenes.follow import follow_covers, follow_move, pass_schedule, reveal_at
 from nnvox.scenes.frames import lit_at
 from nnvox.scenes.open_framing import framed, kept_in_frame
@@ -122,7 +129,7 @@ def camera_move(
         swing = orbit(bounds, aspect, move.degrees, **_angle(move), wrapped=wrapped, **room)
         return lambda s: swing(ease(move.ease, s))
     if move.move == "follow":
-        return follow_move(scene, pass_schedule(scene.levels, duration), aspect, room, wrapped).pose
+        return _follow(move, scene, aspect, captioned, beside, safe, duration).pose
     if move.move == "flythrough":
         ordered = [b.bounds for b in sorted(scene.blocks, key=lambda b: (b.order, b.bounds[0]))]
         path = flythrough(
@@ -138,6 +145,23 @@ def camera_move(
 def _room(scene: Scene, captioned: bool, beside: float, safe: float) -> dict:
     """How camera.overview frames a shot's network: the blocks (not their box), above a caption."""
     return {**(CAPTIONED if captioned else {}), "boxes": network_boxes(scene), "beside": beside, "safe": safe}
+
+
+_FOLLOWED: list = []  # the last follow move built, with what it was built from (_follow)
+
+
+def _follow(
+    move: CameraMove, scene: Scene, aspect: float, captioned: bool, beside: float, safe: float, duration: float
+):
+    """A follow shot's camera (follow.follow_move), built once for its poses (camera_move) and its
+    covers (follow_sides), which shot_frames asks for one after the other: the last kept."""
+    key = (move, aspect, captioned, beside, safe, duration)
+    if _FOLLOWED and _FOLLOWED[0] is scene and _FOLLOWED[1] == key:
+        return _FOLLOWED[2]
+    room = _room(scene, captioned, beside, safe)
+    built = follow_move(scene, pass_schedule(scene.levels, duration), aspect, room, scene.wrapped, _angle(move))
+    _FOLLOWED[:] = [scene, key, built]
+    return built
 
 
 def forward_reveal(shot: Shot, scene: Scene) -> Callable[[float], float | None]:
@@ -158,9 +182,7 @@ def follow_sides(shot: Shot, scene: Scene, aspect: float, camera, beside: float,
     """A follow shot's fade bands (close_up.fade_bands) at each fraction: the neighbours its close
     frame's side edges cut faded out, up to the stages it frames (follow.FollowMove.subject), eased
     in as a `carried` camera arrives from the shot before and out as it pulls back to the answer."""
-    room = _room(scene, shot.caption is not None, beside, safe)
-    move = follow_move(scene, pass_schedule(scene.levels, shot.duration), aspect, room, scene.wrapped)
-
+    move = _follow(shot.camera, scene, aspect, shot.caption is not None, beside, safe, shot.duration)
     names = [b.name for b in scene.blocks]
     boxes = np.array([b.bounds for b in scene.blocks], float).reshape(-1, 6)
     covers = follow_covers(move, boxes, aspect, safe, carried)
@@ -181,10 +203,10 @@ def follow_sides(shot: Shot, scene: Scene, aspect: float, camera, beside: float,
 # wide): in a frame narrower than 16:9
 EXPLAIN_ROOM = 0.25
 # 16:9 or wider (a lecture's hall): the blocks framed large, the sweep being the shot's point (in the
-# left quarter the window stood 25 px at 1080p, the map 190 px wide): left of the kernel's and
-# products' column (EXPLAIN_WIDE_ROOM of the width) and above the band of the patch, its scale and
-# the sum (EXPLAIN_WIDE_FLOOR of the height from the bottom; overlays/explain_inset._banded)
-EXPLAIN_WIDE_ROOM = 0.4
+# left quarter the window stood 25 px at 1080p, the map 190 px wide): left of the patch's, kernel's
+# and products' printed tables (EXPLAIN_WIDE_ROOM of the width; overlays/explain_inset._compact)
+# and above the patch's scale (EXPLAIN_WIDE_FLOOR of the height from the bottom)
+EXPLAIN_WIDE_ROOM = 0.3
 EXPLAIN_WIDE_FLOOR = 0.435
 EXPLAIN_TOP = 0.87  # ... and under the inset's title across the frame's top (of the height from the bottom)
 # ... seen a little from below (degrees: the map's face the taller), its box's centre this much of
@@ -375,13 +397,33 @@ def close_up_sides(
     if before is not None:
         own, share = share, lambda p: max(own(p), 1.0 - carried_share(p, shot.duration))
         if subject:  # its own subject: short of the close-up's blocks too at first
-            return lambda p: carried_bands(
+            carrying = lambda p: carried_bands(
                 camera(p), subject, before, aspect, share(p), carried_share(p, shot.duration)
             )
+            return _eased_sides(shot, scene, aspect, camera, carrying, safe)
         subject = list(before)
     if not subject:
         return lambda p: (0.0, 0.0)
-    return lambda p: fade_bands(camera(p), subject, aspect, share(p))
+    bands = lambda p: fade_bands(camera(p), subject, aspect, share(p))
+    return _eased_sides(shot, scene, aspect, camera, bands, safe)
+
+
+def _eased_sides(shot: Shot, scene: Scene, aspect: float, camera, bands, safe: float):
+    """A close-up's `bands` with each block's cover eased in time (close_up.eased_covers), as
+    follow_sides gives them: found at each frame, a block's cover rose in one (the mistake's
+    push-in). An opening shot keeps covers found at each frame from where its gliding blocks are
+    drawn, as does one needing the gradient band."""
+    names = [b.name for b in scene.blocks]
+    boxes = np.array([b.bounds for b in scene.blocks], float).reshape(-1, 6)
+    covers = None if shot.open else eased_covers(camera, bands, boxes, aspect, safe, shot.duration)
+    if covers is None:
+        return bands
+
+    def at(p: float) -> tuple:
+        levels = covers(p)
+        return (*bands(p), tuple((n, float(a), float(b)) for n, (a, b) in zip(names, levels) if a > 0 or b > 0))
+
+    return at
 
 
 # of the change from the first grid to all of them (open_layer.WIDEN_SECONDS), the part the picture
