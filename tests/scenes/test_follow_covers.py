@@ -74,3 +74,23 @@ def test_no_block_of_a_follow_shot_is_covered_or_uncovered_in_a_frame(follow):
     # stage by stage, the stage lit is never covered
     for k, level in ((int(6.5 * FPS), "relu1"), (int(9.5 * FPS), "pool1"), (int(12.5 * FPS), "conv2")):
         assert covers[k, names.index(level)] < 0.01, (level, covers[k, names.index(level)])
+
+
+def test_no_block_stands_cut_by_a_side_edge_while_the_camera_holds_a_stage(follow):
+    """Through each step's hold (the camera still), every block a side edge cuts (or that reaches
+    into the title-safe margin) is covered whole: side_strips gave pool1, cut at the left edge in
+    relu2's hold, the gradient band, which a follow shot's given covers do not draw."""
+    from nnvox.scenes.follow import RISE_LEAD, pass_schedule
+
+    scene, frames = follow
+    covers = _covers(scene, frames, given=True)
+    bounds = np.array([b.bounds for b in scene.blocks], float)
+    schedule = pass_schedule(scene.levels, 33)
+    standing = []
+    for k in range(len(schedule.steps)):
+        start, end = schedule.lit_time(k) + 0.2, schedule.lead + (k + 1) * schedule.step - RISE_LEAD
+        for f in range(int(start * FPS), int(end * FPS)):
+            spans = (projected(frames[f].pose, bounds, ASPECT)[:, :2] + 1) / 2
+            cut = (spans[:, 0] < TITLE_SAFE) & (spans[:, 1] > 0) | (spans[:, 1] > 1 - TITLE_SAFE) & (spans[:, 0] < 1)
+            standing += [(round(f / FPS, 2), scene.blocks[i].name) for i in np.flatnonzero(cut & (covers[f] < 0.99))]
+    assert not standing, standing[::10]

@@ -226,15 +226,23 @@ class FollowMove:
 def hold_covers(pose: CameraPose, subject: np.ndarray, boxes: np.ndarray, aspect: float, edge: float) -> np.ndarray:
     """(n, 2): whether each of `boxes` is covered (1) or not (0) at the left and the right side edge
     while the camera holds `pose` on a step's `subject` (close_up.fade_bands, side_strips: hidden),
-    a block wholly past a side edge counted as covered there, so that it comes in by a fade."""
-    from nnvox.scenes.close_up import fade_bands, side_strips
+    a block wholly past a side edge counted as covered there, so that it comes in by a fade; and
+    every other block the edge cuts (or that reaches into the `edge` margin) lying wholly outside the
+    subject, however near it: side_strips gave one reaching past fade_bands' reach the gradient band,
+    which a follow shot's given covers do not draw (pool1 stood cut at the left edge, uncovered,
+    through relu2's hold)."""
+    from nnvox.scenes.close_up import APPROACH, fade_bands, side_strips
 
     reach = fade_bands(pose, subject, aspect, 1.0)
     spans = (projected(pose, boxes, aspect)[:, :2] + 1) / 2
+    framed = (projected(pose, subject, aspect)[:, :2] + 1) / 2
+    own = np.array([any(np.array_equal(b, f) for f in subject) for b in np.asarray(boxes, float)], bool)
     out = np.zeros((len(boxes), 2))
-    for side, across in enumerate((1.0 - spans[:, ::-1], spans)):
+    for side, (across, held) in enumerate(((1.0 - spans[:, ::-1], 1.0 - framed[:, ::-1]), (spans, framed))):
         _, hidden = side_strips(across, reach[side], edge)
-        out[hidden | (across[:, 0] >= 1.0), side] = 1.0
+        outside = across[:, 0] >= (held[:, 1].max() if len(held) else 0.0) - APPROACH
+        cut = ~own & outside & (across[:, 1] > 1.0 - edge - APPROACH)
+        out[hidden | cut | (across[:, 0] >= 1.0), side] = 1.0
     return out
 
 
