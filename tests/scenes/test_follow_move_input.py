@@ -5,13 +5,16 @@ building the move once (camera_move and follow_sides each built it)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 
+from nnvox.scenes import shots
 from nnvox.scenes.camera import network_boxes, overview
 from nnvox.scenes.follow import follow_covers, follow_move, pass_schedule, reveal_at
-from nnvox.scenes.shots import CAPTIONED
+from nnvox.scenes.shots import CAPTIONED, camera_move
+from nnvox.scenes.storyboard import CameraMove
 from nnvox.viewer.theme import TITLE_SAFE
 from tests.scenes.test_camera_framing import CASES
 
@@ -40,3 +43,28 @@ def test_a_network_of_one_level_is_held_on_its_overview():
     boxes = np.array([b.bounds for b in scene.blocks])
     assert not follow_covers(move, boxes, ASPECT, TITLE_SAFE)(0.5).any(), "nothing covered"
     assert reveal_at(schedule, 0.0) == 0.0 and reveal_at(schedule, 12.0) == 1.0
+
+
+def test_a_follow_move_is_seen_from_the_storyboards_angle():
+    scene = _chain(CASES["lenet-like"])
+    plain = camera_move(CameraMove(move="follow"), scene, ASPECT, True, 0.14, TITLE_SAFE, 24)
+    turned = camera_move(CameraMove(move="follow", azimuth=30, elevation=15), scene, ASPECT, True, 0.14, TITLE_SAFE, 24)
+    asked = overview(scene.bounds, ASPECT, azimuth=30, elevation=15, **_room(scene)).direction
+    for p in np.linspace(0, 1, 9):
+        assert np.allclose(turned(p).direction, asked), p  # every step, and the answer, from that angle
+        assert not np.allclose(plain(p).direction, asked)
+    zoomed = camera_move(CameraMove(move="follow", zoom=0.5), scene, ASPECT, True, 0.14, TITLE_SAFE, 24)
+    assert zoomed(1.0).scale > 1.5 * plain(1.0).scale, "the answer held on the zoomed-out overview"
+
+
+def test_a_follow_shots_frames_build_its_move_once(monkeypatch):
+    from nnvox.scenes.storyboard import Shot
+
+    scene = _chain(CASES["lenet-like"])
+    built = []
+    real = shots.follow_move
+    monkeypatch.setattr(shots, "follow_move", lambda *a, **k: built.append(1) or real(*a, **k))
+    shot = Shot(1, 24, Path("run"), forward=True, camera=CameraMove(move="follow"), caption="The 9 flows")
+    camera = shots.camera_move(shot.camera, scene, ASPECT, True, 0.14, TITLE_SAFE, shot.duration)
+    sides = shots.follow_sides(shot, scene, ASPECT, camera, 0.14, TITLE_SAFE, False)
+    assert len(built) == 1 and sides(0.5)[0] > 0
