@@ -52,9 +52,11 @@ def test_the_probability_bar_leaves_with_the_classifier_and_the_other_takes_its_
     (_, wide, wide_bars), (picture, close, close_bars) = shots["wide"], shots["close"]
     assert "probability" in wide and "activation" in wide, wide
     assert "probability" not in close and "activation" in close, close
-    assert set(close_bars) == {"activation"}, close_bars
+    # the open conv1's kernels keep their own bar (legends.KERNEL_TITLES), next to the activations'
+    assert set(close_bars) == {"activation", "kernel weights"} and "kernel weights" in wide_bars, close_bars
     assert close_bars["activation"] == pytest.approx(min(wide_bars.values())), (wide_bars, close_bars)
-    # where the activation bar stood beside the probability one, the close picture draws nothing
+    assert close_bars["kernel weights"] == pytest.approx(sorted(wide_bars.values())[1]), (wide_bars, close_bars)
+    # where the last bar stood beside the probability one, the close picture draws nothing
     x = round(max(wide_bars.values()))
     strip = picture[round(H * 0.8) :, x + 4 : x + 60].astype(int)
     background = np.asarray(RenderOptions().background)
