@@ -17,7 +17,10 @@ from nnvox.scenes.storyboard import load_storyboard
 ASPECT = 16 / 9
 BOTH = ["conv1", "conv2"]
 TILE_FLOOR = 50  # px at 1080p with both grids framed: 55 (were 39.5, a quarter grid of neighbours either side)
-ALONE_FLOOR = 210  # px at 1080p, conv1's kernels framed alone: 216 (190 with room for "filter" left of them)
+# px at 1080p, conv1's kernels framed alone: 222 (190 with room for "filter" left of them, 216 with a
+# fifth of a tile round and between them: a sixth watch); 241 filling the picture's room
+ALONE_FLOOR = 220
+ROOM_FLOOR = 238
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +53,28 @@ def test_both_kernel_grids_fill_the_frame_above_the_caption_and_no_dense_layer_i
     for name in ("fc1", "fc2"):  # framed out, not drawn edge-on as a line at the frame's edge
         x, _ = _on_screen(pose, scene.block(name).bounds)
         assert x.min() > 1, name
+
+
+def test_one_row_of_kernels_fills_the_pictures_room_where_that_frames_it_larger(lenet_run):
+    """conv1's six kernels alone, face-on above a caption: given the picture's room (framing.picture_room,
+    title-safe) they fill its width at 16:9 (the band's room for labels under them left 130 px empty
+    at 1080p, a sixth watch), inside it; at 4:3 and 9:16, where the band frames them larger, as before."""
+    from nnvox.scenes.framing import picture_room
+    from nnvox.scenes.open_framing import extent
+
+    alone = open_scene(build_scene(lenet_run, SceneOptions(mode="weights")), ["conv1"])
+    room = picture_room(True, 0.05)
+    for aspect in (16 / 9, 4 / 3, 9 / 16):
+        band = open_pose(alone, "conv1", aspect, **CAPTIONED)
+        roomy = open_pose(alone, "conv1", aspect, **CAPTIONED, room=room)
+        assert _tile_px(alone, roomy, "conv1") >= _tile_px(alone, band, "conv1")
+    box = np.array([alone.block("conv1").bounds])
+    roomy = open_pose(alone, "conv1", ASPECT, **CAPTIONED, room=room)
+    assert _tile_px(alone, roomy, "conv1") >= ROOM_FLOOR
+    across, up = extent(roomy, box, ASPECT)
+    assert across <= room[1] + 1e-6 and up <= room[3] + 1e-6
+    _, y = _on_screen(roomy, box[0])
+    assert y.min() >= room[2] - 1e-6  # above the caption's band
 
 
 def test_a_long_weights_shot_shows_conv1_alone_first_then_both(scene, lenet_run, tmp_path):

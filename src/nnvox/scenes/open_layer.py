@@ -28,7 +28,7 @@ import numpy as np
 from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, fit
 from nnvox.scenes.layout import near_square
-from nnvox.scenes.open_weights import as_stack, as_tiles, kernel_grid, label_room, stack_places
+from nnvox.scenes.open_weights import ONE_ROW_GAP, as_stack, as_tiles, kernel_grid, label_room, stack_places
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Block, Scene
 
@@ -96,7 +96,10 @@ def gap_of(block: Block) -> float:
     input's image), which has no label of its own to hold either."""
     if block.panels == 1 and not has_kernels(block):
         return 0.0
-    return (GAP_BESIDE_KERNEL if has_kernels(block) else GAP) * max(block.rows, block.cols) * block.voxel
+    share = GAP_BESIDE_KERNEL if has_kernels(block) else GAP
+    if block.kernels is not None and kernel_grid(block)[0] == 1:
+        share = ONE_ROW_GAP  # a single row of kernels, framed by its width
+    return share * max(block.rows, block.cols) * block.voxel
 
 
 def check_open(scene: Scene, names) -> None:
@@ -259,13 +262,17 @@ NEIGHBOURS_SEEN = 0.25  # of the widest open grid of maps: the glimpse of the bl
 WEIGHTS_FILL = 0.94  # of the width open kernel grids fill (their labels stand inside their bounds)
 
 
-def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: float = 0.06) -> CameraPose:
+def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: float = 0.06, room=None) -> CameraPose:
     """The camera facing the open grids of `names` (a name or several; looking along +y, up +z), with
     the edge of the blocks before and after them in view, their labels and the caption's band clear.
     Open kernel grids are framed alone, as large as the frame allows: the weights next to them are
     a network's dense layers, each drawn edge-on at its own voxel size (fc1's 48,000 weights a
     line beside conv2's 2,400), which read as neither a matrix nor its size (conv2's tiles 55 px
-    at 1080p with conv1's, were 40 with a quarter grid of neighbours either side)."""
+    at 1080p with conv1's, were 40 with a quarter grid of neighbours either side). Given the
+    picture's `room` (framing.picture_room: between the heads-up, the block label above and the
+    caption), open kernel grids fill it where that frames them larger: `band` keeps room for labels
+    above and below (camera.LABEL_ROOM), and a grid's texts stand inside it, its block label above
+    the room (conv1's six kernels framed by the band: 216 px at 1080p, 130 px under them empty)."""
     blocks = [scene.block(n) for n in ([names] if isinstance(names, str) else names)]
     boxes = np.array([b.bounds for b in blocks])
     direction = np.array(OPEN_DIRECTION)
@@ -278,7 +285,13 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     fill = WEIGHTS_FILL if kernels else 0.9
     centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=fill)
     up = np.array([0.0, 0.0, 1.0])
-    return CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
+    pose = CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
+    if kernels and room is not None:
+        from nnvox.scenes.open_framing import filled  # (open_framing reads this module)
+
+        roomy = filled(pose, boxes, aspect, room)
+        pose = roomy if roomy.scale < pose.scale else pose
+    return pose
 
 
 def room_made(scene: Scene) -> dict[str, tuple[float, float]]:

@@ -67,8 +67,13 @@ LABEL_ROOM = (4.2, 1.7)
 # a grid of one row (one input channel: conv1's six kernels) heads its first column "filter 0"
 # (filter_labels) and keeps no room left of it for the word, nor as much above: its 1.4 tiles left
 # (and as much right, to centre the row) and a tile above left 40% of the box empty, the kernels
-# 190 px tiles (38 px cells) at 1080p framed alone; now 216 (43)
-ONE_ROW_ROOM = (0.2, 0.6)
+# 190 px tiles (38 px cells) at 1080p framed alone; 216 (43) with 0.2 left; none now (ONE_ROW_GAP)
+ONE_ROW_ROOM = (0.0, 0.6)
+# ... and between its tiles, of a tile's side (open_layer.gap_of; a table's GAP, 0.2, elsewhere): a row
+# is framed by its width, and its gaps and margins took a quarter of it (a sixth watch asked for
+# larger kernels, the frame's lowest third under the caption); the same gap round the row's ends.
+# Its numbers stand over their tiles' middles, so they keep apart however close the tiles
+ONE_ROW_GAP = 0.12
 
 
 # a larger grid is framed smaller, its indices not: its room grows with it, in tiles per column (or
