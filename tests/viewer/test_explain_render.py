@@ -216,6 +216,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
     that costs the numbers no size, else its colours only), the patch's colour scale ticks 0
     between its ends, and a line says what black is, from the run's recorded inputs; every text at
     the lecture's size, none over another."""
+    from nnvox.viewer.overlays.explain_inset import cell_text, printed_products
     from tests.viewer.picture_policy import check_lecture_text, drawn_texts
 
     black = float(lenet_run.probe_inputs.min())
@@ -234,9 +235,12 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
                 ]
             )
             want += [_two_places(v) for v in s.weights.ravel()]  # the kernel's 25 weights
-            want += [  # ... and their 25 products (padding's: 0)
-                _two_places(v) if inside else "0" for v, inside in zip(s.products.ravel(), s.inside.ravel())
+            want += [  # ... and their 25 products (padding's: 0), of the values as printed
+                _two_places(p) if inside else "0"
+                for p, inside in zip(printed_products(s.inputs, s.weights).ravel(), s.inside.ravel())
             ]
+            if inset.compact:  # (16:9: no zero before the point)
+                want = [cell_text(float(w.replace("−", "-")), True, compact=True) for w in want]
             assert cells == want, (cells, want)  # never a signed zero: "−0.00" read as a mistake
             # the kernel right of the patch's grid, the products under the kernel
             kernel, products = (inset.values[k : k + 25] for k in (len(want) - 50, len(want) - 25))

@@ -194,7 +194,8 @@ class SceneRenderer:
         covered = self.overlays.edge_fade.hidden
         if self._explained is None:
             return [actor for name, actor in labels if name in covered]
-        banded = self.overlays.explain.inset.banded  # (16:9: the input's label fell on the sum's lines under it)
+        inset = self.overlays.explain.inset  # (16:9: the input's label fell on the sum or the scale under it)
+        banded = inset.banded or inset.compact
         return [
             actor
             for name, actor in labels

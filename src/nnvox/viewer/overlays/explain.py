@@ -25,6 +25,10 @@ PENDING_NOTE = "still to\ncompute"
 PENDING_ROOM = 3.0  # ... shown where the covered rows stand this many font sizes tall (its two lines and a margin)
 
 MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
+# the window's outline width (of the frame's height; at 1080p 6 px) and the rays' (4 px): a lecturer's
+# watch saw the 25 px window's 1 px rays vanish from row 20 and only the box read. The value's frame
+# on the map keeps OUTPUT_WIDTH (4 px): its cell is a few pixels, a thicker frame hid its colour
+WINDOW_WIDTH, RAY_WIDTH, OUTPUT_WIDTH = 1 / 180, 1 / 270, 1 / 260
 
 
 def _outline(stage: Stage, colour, width: float) -> tuple[vtk.vtkOutlineSource, vtk.vtkActor]:
@@ -78,8 +82,8 @@ class _Rays:
         self.actor.SetMapper(mapper)
         prop = self.actor.GetProperty()
         prop.SetColor(*stage.colours.accent)
-        prop.SetLineWidth(width / 2)
-        prop.SetOpacity(0.7)
+        prop.SetLineWidth(width)
+        prop.SetOpacity(0.85)
         prop.LightingOff()
         self.actor.SetVisibility(False)
         stage.overlay.AddActor(self.actor)
@@ -150,11 +154,12 @@ class Explained:
 
     def __init__(self, stage: Stage):
         self.stage = stage
-        width = max(2.0, stage.options.height / 260)
+        width = max(3.0, stage.options.height * WINDOW_WIDTH)
         self.window, self.window_actor = _outline(stage, stage.colours.accent, width)
-        self.output, self.output_actor = _outline(stage, tuple(c / 255 for c in stage.colours.selected), width)
+        selected = tuple(c / 255 for c in stage.colours.selected)
+        self.output, self.output_actor = _outline(stage, selected, max(2.0, stage.options.height * OUTPUT_WIDTH))
         self.sheet = _Sheet(stage)
-        self.rays = _Rays(stage, width)
+        self.rays = _Rays(stage, max(2.0, stage.options.height * RAY_WIDTH))
         self.inset = ExplainInset(stage)
         self.name = text_actor(stage, stage.options.subject_font(), bold=True, align="centre")  # the subject
         self.name.GetTextProperty().SetVerticalJustificationToBottom()
@@ -205,13 +210,20 @@ class Explained:
         self.sheet.show(out, panel, done)
         cell = np.argwhere(done)[-1] if done.any() else (0, 0)
         sheet = sheet_block(out)
-        end = frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
+        # sweeping (a row filled every few frames), the row being filled and the band of input rows
+        # it reads are framed, not the value and its window, which jumped columns each frame and
+        # read as a flickering box (watch 6)
+        band = moment.sweeping and moment.step.family == "conv"
+        across = (0, sheet.cols) if band else (cell[1], cell[1] + 1)
+        end = frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), across)
         self.output_actor.SetVisibility(True)  # at every position, the last (reading padding) too
         source = scene.block(moment.source) if moment.source is not None else None
         self.framed = [b for b in (out, source, sheet) if b is not None]
         self._name(sheet, moment)
         if source is not None:
-            self.rays.join(frame_cells(self.window, source, *window_cells(source, moment.step)), end)
+            panels, rows, cols = window_cells(source, moment.step)
+            cols = (0.0, float(source.cols)) if band else cols
+            self.rays.join(frame_cells(self.window, source, panels, rows, cols), end)
         self.window_actor.SetVisibility(source is not None)
         self.rays.actor.SetVisibility(source is not None)
         note = "\n(the column shows softmax probabilities)" if out.role == "output" else ""
@@ -278,6 +290,9 @@ class Explained:
         vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), PENDING_NOTE, box, 72)
         width, height = box[1] - box[0] + 1, box[3] - box[2] + 1
         pad = 0.2 * size  # its frame clear of the grid, the bar's end and the edges
+        if self.inset.compact:  # 16:9, every value printed: on its two lines under the map, over the scale
+            self.key.SetInput(PENDING_NOTE)
+            return self._key_under_map(width, height, self.inset.scale_top + pad, self.inset.tables_left - pad)
         if self.inset.banded:  # the blocks large (16:9): on one line under the map, its left edge's, over the sum
             self.key.SetInput(PENDING_NOTE.replace("\n", " "))
             vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), self.key.GetInput(), box, 72)
@@ -312,6 +327,28 @@ class Explained:
             self.key.SetPosition(room[0] + pad, room[1] - pad)
             return True
         return False
+
+    @property
+    def widths(self) -> tuple[float, float]:
+        """The outlines' and the rays' line widths (pixels)."""
+        return self.window_actor.GetProperty().GetLineWidth(), self.rays.actor.GetProperty().GetLineWidth()
+
+    def _key_under_map(self, width: float, height: float, floor: float, right: float) -> bool:
+        """The key from the left edge of the map's bottom (pulled out in front of its block), where
+        it fits above `floor` and left of `right` (pixels); whether it does."""
+        x0, _, y0, y1, z0, _ = self.framed[-1].bounds
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        corners = []
+        for y in (y0, y1):
+            coord.SetValue(x0, y, z0)
+            corners.append(coord.GetComputedDoubleViewportValue(self.stage.renderer))
+        size = self.key.GetTextProperty().GetFontSize()
+        left, top = min(c[0] for c in corners), min(c[1] for c in corners) - 0.4 * size
+        fits = top - height >= floor and left + width <= right
+        if fits:
+            self.key.SetPosition(left, top)
+        return fits
 
     def update(self, shown: Shown) -> None:
         block = self.sheet.block

@@ -38,10 +38,18 @@ LINE = 1.25  # a text line's height, in fonts
 CELL_LINE = 1.12  # a printed cell's height, in its font (its digits 0.74 of it, clear of the cell's edges)
 BAR_STEPS = 64  # the patch's colour scale drawn as this many steps
 WIDEST = "−0.00"  # the widest value a cell prints (two decimals)
+# ... in a 16:9 lecture's tables, whose 75 values print at theme.EXPLAIN_TEXT at least: with no
+# zero before the point ("−.43", ".92 = 2.70 × .34"), so the patch, the kernel and their products
+# all print beside blocks framed large (with the zero the patch and the kernel side by side left
+# the blocks a 260 px strip at 1080p; the patch in colour only left no product checkable)
+COMPACT_WIDEST = "−.00"
 NUMBER_ROOM = (
     "  −0.000"  # the sum's numbers' column, right of its widest words (a space more: "recorded −0.135" ran together)
 )
 PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
+SCALE_TITLE = (
+    "input pixel value"  # over the patch's scale (a lecturer's watch: "−0.43 ▮ 2.82" with a "0" named nothing)
+)
 SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
 # ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
@@ -191,14 +199,30 @@ def text_actor(stage: Stage, size: int, bold: bool = False, align: str = "left")
     return actor
 
 
-def cell_text(value: float, inside: bool) -> str:
+def cell_text(value: float, inside: bool, compact: bool = False) -> str:
     """A patch cell's value as printed: two decimals with a true minus sign, never a signed zero (a
     lecturer's class asked what "−0.00" was: a kernel's −0.002 prints "0.00", its colour a faint
-    blue), padding (read as 0) as 0."""
+    blue), padding (read as 0) as 0; `compact` (COMPACT_WIDEST): no zero before the point, zero as 0."""
     if not inside:
         return "0"
     text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text.replace("-", "−")
+    text = "0.00" if text == "-0.00" else text
+    if compact:
+        text = "0" if text == "0.00" else text.replace("0.", ".", 1) if text.lstrip("-").startswith("0.") else text
+    return text.replace("-", "−")
+
+
+def as_printed(value: float) -> float:
+    """`value` as a cell prints it (two decimals)."""
+    return float(f"{value:.2f}")
+
+
+def printed_products(inputs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The products as the inset prints them: of the patch's and the kernel's values as printed, so
+    each can be checked on screen (".92 = 2.70 × .34"; of the recorded values they differ by at most
+    0.02 in the second decimal; the sum's lines add the recorded values)."""
+    shown = np.vectorize(as_printed, otypes=[np.float64])
+    return shown(np.asarray(inputs, np.float64)) * shown(np.asarray(weights, np.float64))
 
 
 class Layout(NamedTuple):
@@ -211,11 +235,15 @@ class Layout(NamedTuple):
     fits: bool
     cell_font: int
     printed: int  # grids whose cells print their values: 1 (the patch), 2 (and the kernel) or 3 (and the products)
+    compact: bool = False  # values printed with no zero before the point (COMPACT_WIDEST)
     beside: bool = False  # the sum's lines and the note beside the products (under the patch), not under them
     patch: tuple[float, float] | None = None  # the patch's cell where it prints no values (colour only)
     band: float = 0.0  # the top (pixels up) of a band under the blocks holding the sum (_banded); 0: none
     aside: float = 0.0  # ... and the left of the patch's scale in it, right of the sum's lines
     after: float = 0.0  # ... and of the note's others ("padding reads 0"), right of its first
+    scale_at: tuple[float, float] | None = (
+        None  # the patch's scale's left and bottom where not under the patch (_compact)
+    )
 
     @property
     def first(self) -> int:
@@ -257,6 +285,31 @@ def _stacked(
     if numbered and products_bottom - 0.4 * font - 3 * LINE * font - LINE * note >= y0:
         return Layout(cell, cell[0], corners, True, font, 3)
     return None
+
+
+def _compact(box, font: int, grid: tuple[int, int], title: float, widths: tuple[float, float]) -> Layout | None:
+    """A 16:9 lecture's inset with its 75 values printed at `font` (COMPACT_WIDEST: no zero before
+    the point): the patch and the kernel side by side at the box's right, their products under the
+    kernel, the sum's lines and the note's (`widths`: the widest of each, in pixels) under the
+    patch beside the products, the patch's scale at the box's bottom left under the blocks (framed
+    left of the patch, shots.explain_pose). None where the box holds them not."""
+    x0, y0, x1, y1 = box
+    gr, gc = grid
+    op = 1.2 * font  # room for the "×" between the patch and the kernel
+    top = y1 - title - 1.6 * font  # the column heads above
+    cell = (text_width(COMPACT_WIDEST, font) + 0.25 * font, CELL_LINE * font)
+    left = x1 - 2 * gc * cell[0] - op
+    right = left + gc * cell[0] + op  # the kernel's and the products' left
+    under = top - gr * cell[1] - 0.4 * font  # the products' head's top
+    corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
+    start = left - 0.5 * font  # the sum's lines' left: a little left of the patch's
+    sum_top = top - gr * cell[1] - 0.6 * font
+    fits = start + max(widths) <= right - 0.3 * font and sum_top - (3 + 2) * LINE * font >= y0
+    scale_at = (x0, y0 + 1.9 * font)  # its ends' and title's room over it, its "0" under it
+    fits = fits and corners[2][1] - gr * cell[1] >= y0 and x0 + 2 * bar_ends(font) + 4 * font <= start - 0.5 * font
+    if not fits:
+        return None
+    return Layout(cell, cell[0], corners, True, font, 3, True, beside=True, scale_at=scale_at)
 
 
 def bar_ends(font: int) -> float:
@@ -356,6 +409,8 @@ class ExplainInset:
         self.heads = [text_actor(stage, font) for _ in range(3)]
         self.ops = [text_actor(stage, round(font * 1.3), bold=True) for _ in range(2)]
         self.ends = [text_actor(stage, font, align=a) for a in ("right", "left", "centre")]  # lo, hi, "0"
+        self.scale_title = text_actor(stage, font)  # SCALE_TITLE over the scale, where it has the room (_compact)
+        self.scale_title.SetInput(SCALE_TITLE)
         self.values: list[vtk.vtkTextActor] = []
         self.built = None
         self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
@@ -364,12 +419,14 @@ class ExplainInset:
         self.first = 0  # the first grid whose cells print their values (1: the patch colour only, Layout.first)
         self.key_room: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom: free beside the patch
         self.banded = False  # the patch and the sum in a band under the blocks (_banded)
+        self.compact = False  # the values printed with no zero before the point (COMPACT_WIDEST)
+        self.scale_top = 0.0  # the patch's scale's top, with its title (pixels up)
         self.band_top = 0.0  # ... its top (pixels up)
 
     @property
     def actors(self) -> list[vtk.vtkProp]:
         fixed = [self.band, self.grids.actor, self.title, self.words, self.numbers, self.note, self.aside]
-        return [*fixed, *self.heads, *self.ops, *self.ends, *self.values]
+        return [*fixed, *self.heads, *self.ops, *self.ends, self.scale_title, *self.values]
 
     def hide(self) -> None:
         for a in self.actors:
@@ -385,7 +442,7 @@ class ExplainInset:
         caption's band) where the two would overlap, so it never covers a caption line."""
         x0, y0, x1, y1 = self.cover
         # (a band's blocks stand large left of the tables' column: the backing covers the column only)
-        x0 = x0 if self.banded else min(x0, max(left, 0.5 * self.stage.pane_width))
+        x0 = x0 if self.banded or self.compact else min(x0, max(left, 0.5 * self.stage.pane_width))
         if below is not None and below[2] > x0 and below[0] < x1 and below[3] > y0:
             y0 = max(y0, below[3] + 1)
         _place(self._plane, self.stage.renderer, (x0, y0, x1, y1))
@@ -426,9 +483,7 @@ class ExplainInset:
         self.title_lines = lines
         _place_heads(self.heads, self.ops, heads, lay, grid, f)
         lo, hi, zero = self.ends
-        lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
-        hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
-        zero.SetPosition(bar_x, bar_y - 0.75 * f)
+        self.scale_top = _place_scale(self.ends, self.scale_title, (bar_x, bar_w, bar_y), lay.scale_at is not None, f)
         # a colour-only patch leaves room left of it, under the heads and over the bar's ends: the
         # key to the map's covered rows where they have no room for it (overlays/explain.py)
         heads_bottom = corners[0][1] + LINE * f - 1.3 * f  # the heads' line, top-justified over the grids
@@ -444,11 +499,14 @@ class ExplainInset:
         left = start if lay.beside else self.box[0] + 0.5 * f
         if lay.band:  # in the band under the blocks
             left, text_top = self.box[0], lay.band
+        if lay.compact:  # under the patch, beside the products (_compact)
+            left, text_top = x - 0.5 * f, corners[0][1] - grid[0] * big[1] - 0.6 * f
         self._band(lay, grid, f)
         self.words.SetPosition(left, text_top)
         self.note.SetPosition(left, text_top - 3 * LINE * f)
         self.beside = lay.beside
         self.first = lay.first  # the grids from this one on print their values
+        self.compact = lay.compact
         _place_values(self, corners[lay.first : lay.printed], big, grid, fits, lay.cell_font)
         for a in (self.band, self.grids.actor, self.title, self.words, self.numbers, lo, hi, zero):
             a.SetVisibility(True)
@@ -462,6 +520,9 @@ class ExplainInset:
         self.aside.SetPosition(lay.after, lay.band - 3 * LINE * font)
         self.aside.SetVisibility(self.banded)
         self.tables_left = self.box[0]
+        if lay.compact:  # the tables at the box's right, the blocks left of them (the sum under the patch)
+            self.tables_left = lay.corners[0][0] - 0.8 * font  # (the sum's lines start 0.5 fonts left of it)
+            self.cover = cover_box(self.stage, (self.tables_left, *self.box[1:]), font)
         if self.banded:
             head = text_width(self.heads[0].GetInput() or "", font)
             x = lay.corners[0][0]
@@ -497,7 +558,7 @@ class ExplainInset:
             layout = _layout(self._above_caption(f), f, heads, rows, grid, (3.1 + 4 * LINE) * f, title)
         if f != self.font:
             self.font = f
-            for a in (self.words, self.numbers, *self.heads, *self.ends, *self.values):
+            for a in (self.words, self.numbers, *self.heads, *self.ends, self.scale_title, *self.values):
                 a.GetTextProperty().SetFontSize(f)
             self.note.GetTextProperty().SetFontSize(noted(f))
             self.aside.GetTextProperty().SetFontSize(noted(f))
@@ -528,7 +589,7 @@ class ExplainInset:
         title = _title(m)
         self.title.SetInput(title.replace(BREAK, "\n") if self.title_lines == 2 else title)
         self.title.GetTextProperty().SetOpacity(m.titled)  # its words fade out before they change, in after
-        lines = sum_words(sum_lines(s), short=self.first > 0)
+        lines = sum_words(sum_lines(s), short=self.first > 0 or self.compact)
         if self.sweeping and s.weights is not None:  # the products' sum and the value: where it lands
             lines = [(w, SWEPT if k != 1 else n) for k, (w, n) in enumerate(lines)]
         elif self.sweeping:
@@ -550,13 +611,15 @@ class ExplainInset:
         near-black as reads on its colour, those that change with the position shown `legible`
         (0 to 1: coming in as the window arrives, going before it leaves), none while it sweeps."""
         inside = s.inside.reshape(-1) if s.family != "linear" else np.ones(s.inputs.size, bool)
-        values = [s.inputs.reshape(-1)] + ([s.weights.reshape(-1), s.products.reshape(-1)] if grids > 1 else [])
+        values = [s.inputs.reshape(-1)]
+        if grids > 1:  # the products of the values as printed: each checkable on screen
+            values += [s.weights.reshape(-1), printed_products(s.inputs, s.weights).reshape(-1)]
         moving = moving_grids(s.family)
         cells = len(values[0])
         for k, text in enumerate(self.values[: cells * (grids - self.first)]):
             g, i = divmod(k + cells * self.first, cells)  # (a colour-only patch prints nothing: from the kernel on)
             blank = self.sweeping and g in moving
-            text.SetInput("" if blank else cell_text(float(values[g][i]), bool(inside[i]) or g == 1))
+            text.SetInput("" if blank else cell_text(float(values[g][i]), bool(inside[i]) or g == 1, self.compact))
             dark = float(np.dot(self.rgb[0, g, i], (0.3, 0.59, 0.11))) < 128
             text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
             text.GetTextProperty().SetOpacity(legible if g in moving else 1.0)
@@ -618,15 +681,18 @@ def _arrange(inset: ExplainInset, m: Moment, grid: tuple[int, int], title: float
     where none fits."""
     noted = lambda size: note_font(inset.stage.options, size)
     # (the band at any size first; then at each size every value printed, else the patch colour only)
+    # (16:9: every value printed with no zero before the point first, then the band's colour-only patch)
     numbering = (True, False) if inset.stage.options.hall else (True,)
-    tries = [("band", True, f) for f in sizes] if inset.wide else []
+    tries = [(kind, True, f) for kind in ("compact", "band") for f in sizes] if inset.wide else []
     tries += [("stacked", numbered, f) for f in sizes for numbered in numbering]
     for kind, numbered, f in tries if one_map else ():
         box = inset._above_caption(f)
-        said = sum_words(sum_lines(m.step), short=kind == "band" or not numbered)
+        said = sum_words(sum_lines(m.step), short=kind != "stacked" or not numbered)
         first, *others = _note(m, 0).split("; ")
         words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
-        if kind == "band":
+        if kind == "compact":
+            layout = _compact(box, f, grid, title, (words, *(text_width(p, noted(f)) for p in [first, *others])))
+        elif kind == "band":
             aside = max(text_width(SHORT_NOTE.get(p, p), noted(f)) for p in [*others, "padding reads 0"])
             band = EXPLAIN_WIDE_FLOOR * inset.stage.pane_height - 0.2 * f
             layout = _banded(box, f, grid, title, (words, text_width(first, noted(f)), aside), band)
@@ -670,6 +736,8 @@ def _bar(lay: Layout, grid: tuple[int, int], columns: int, left: float, f: int) 
     span = grid[1] * (big[0] if lay.patch is None else lay.patch[0])
     ends = bar_ends(f)
     start = x if lay.patch is None else left + SUM_LEFT * f
+    if lay.scale_at is not None:  # at the box's bottom left, under the blocks (_compact)
+        return start, lay.scale_at[0] + ends, 4 * f, lay.scale_at[1]
     if lay.band:  # (at least 1.2 fonts wide: _banded)
         return (
             start,
@@ -678,6 +746,19 @@ def _bar(lay: Layout, grid: tuple[int, int], columns: int, left: float, f: int) 
             lay.band - 0.3 * f,
         )
     return start, start + ends, max(x + span - start - 2 * ends, 4 * f), grid_bottom - 0.8 * f
+
+
+def _place_scale(ends, title, bar: tuple[float, float, float], titled: bool, f: int) -> float:
+    """The scale's ends' texts (low, high, "0") round the bar (its left, width and top) and its
+    title over them where `titled`; returns the scale's top (pixels up)."""
+    bar_x, bar_w, bar_y = bar
+    lo, hi, zero = ends
+    lo.SetPosition(bar_x - 0.3 * f, bar_y + 0.3 * f)
+    hi.SetPosition(bar_x + bar_w + 0.3 * f, bar_y + 0.3 * f)
+    zero.SetPosition(bar_x, bar_y - 0.75 * f)
+    title.SetPosition(bar_x - bar_ends(f), bar_y + 0.3 * f + LINE * f)  # over its ends' line
+    title.SetVisibility(titled)
+    return bar_y + 0.3 * f + (LINE + 0.2) * f
 
 
 def _tick_at(grids: _Grids, x: float) -> None:
