@@ -120,3 +120,73 @@ def test_each_entry_of_the_list_has_a_line_to_its_classs_row(browser, digits_htm
         assert not opened.errors, opened.errors
     finally:
         opened.page.close()
+
+
+CELLS = """() => {
+  const v = window.nnvoxViewer;
+  const c = v.classes[0];
+  const [x, y] = c.block.origin;
+  const [, , y0, y1] = c.block.bounds;
+  const middles = c.block.classes.rows.map((p) => v.stage.toScreen([x, y, p[2]]));
+  const z = c.block.classes.rows[0][2];
+  const [a, b] = [y0, y1].map((yy) => v.stage.toScreen([x, yy, z]));
+  return {
+    width: +c.leaders.getAttribute("stroke-width"),
+    pane: v.stage.renderer.domElement.clientHeight,
+    opacity: +c.leaders.style.opacity,
+    names: c.names.map((el) => ({
+      shown: el.style.display !== "none", text: el.textContent, font: parseFloat(el.style.fontSize),
+    })),
+    form: c.form,
+    size: Math.min(
+      Math.hypot(a[0] - b[0], a[1] - b[1]),
+      ...middles.slice(1).map((p, k) => Math.hypot(p[0] - middles[k][0], p[1] - middles[k][1])),
+    ),
+  };
+}"""
+
+
+def test_the_lists_lines_are_3_px_at_1080p_and_large_cells_carry_their_names(browser, digits_html):
+    """Watch 6: the list's lines were 1 px grey and the column's cells carried no digit. At 1080p the
+    lines are 3 px (of the pane's height), nearly opaque: drawn, 3 px across a lane stand off the
+    background. The names stand on the cells where the rows' texts beside them do not and the cells
+    are large enough (class_rows.cell_font), never with the rows' own texts (the first view's)."""
+    from io import BytesIO
+
+    import imageio.v3 as iio
+
+    from nnvox.viewer.overlays.class_rows import cell_font
+
+    opened = OpenPage(browser, digits_html)
+    try:
+        opened.page.set_viewport_size({"width": 1920, "height": 1080})
+        opened.settle()
+        rows_view = opened.page.evaluate(CELLS)
+        assert rows_view["form"] == "rows" and not any(n["shown"] for n in rows_view["names"])
+        shown = _listed(opened, 0, _zoom(opened, 0))
+        cells = opened.page.evaluate(CELLS)
+        assert cells["width"] == pytest.approx(3 * cells["pane"] / 1080) and cells["opacity"] == pytest.approx(0.9)
+        image = iio.imread(BytesIO(opened.page.screenshot()))
+        lane = next(s for s in shown["lines"] if s[0] == s[2] and abs(s[3] - s[1]) > 12)
+        y, x = round((lane[1] + lane[3]) / 2), round(lane[0])
+        off = np.abs(image[y, x - 6 : x + 7, :3].astype(int) - shown["background"]).max(axis=-1)
+        assert (off > 60).sum() >= 3, f"the lane at x={x} is {(off > 60).sum()} px wide: {off.tolist()}"
+        font = cell_font(cells["size"], cells["pane"])
+        assert [n["shown"] for n in cells["names"]] == [font > 0] * len(cells["names"]), (cells["size"], font)
+        for k, name in enumerate(cells["names"] if font else ()):
+            assert name["text"] == str(k) and name["font"] == font
+        # drawn where a view's cells are large enough with no rows' texts: each digit at its cell's middle
+        placed = opened.page.evaluate(
+            """() => { const c = window.nnvoxViewer.classes[0];
+              const cells = c.names.map((_, k) => [200 + 40 * k, 300]);
+              c.nameCells(window.nnvoxViewer.stage, 30, cells);
+              return c.names.map((el) => { const r = el.getBoundingClientRect();
+                return [el.textContent, (r.left + r.right) / 2, (r.top + r.bottom) / 2, r.height]; }); }"""
+        )
+        layer = opened.page.evaluate("window.nnvoxViewer.classes[0].top.parentElement.getBoundingClientRect().toJSON()")
+        for k, (text, cx, cy, height) in enumerate(placed):
+            assert text == str(k) and height >= 30
+            assert abs(cx - layer["left"] - (200 + 40 * k)) <= 2 and abs(cy - layer["top"] - 300) <= 2
+        assert not opened.errors, opened.errors
+    finally:
+        opened.page.close()

@@ -153,6 +153,13 @@ def name_colours(block: Block, values: np.ndarray, lit: float, background, text)
     return [tuple(background) if bright else tuple(text) for bright in light]
 
 
+def cell_font(size: float, height: int) -> int:
+    """The font size of the names on cells `size` pixels each way on screen in a frame `height`
+    pixels high: CELL_FONT of a cell, 0 (none drawn) under CELL_TEXT of the height. The page's
+    class_list.js cellFont is this rule."""
+    return max(1, round(CELL_FONT * size)) if np.isfinite(size) and size >= CELL_TEXT * height else 0
+
+
 def _add_first(renderer: vtk.vtkRenderer, prop) -> None:
     """`prop` drawn first of the pane's 2D props: a cell's name is part of its block, so the edge
     fade, the heads-up line, the legends and the caption draw over it (added last, a zoomed
@@ -208,11 +215,10 @@ class CellNames:
         self.size = float(min(steps.min() if steps.size else np.inf, np.linalg.norm(across[1] - across[0])))
         beside = any(r.GetVisibility() for r in self.rows)
         opacity = self._opacity()
-        show = np.isfinite(self.size) and self.size >= CELL_TEXT * self.options.height and not beside and opacity > 0
-        colours = (
-            name_colours(self.block, values, lit, self.options.background, self.options.text_colour) if show else ()
-        )
-        font = max(1, round(CELL_FONT * self.size)) if show else 0
+        font = cell_font(self.size, self.options.height)
+        show = font > 0 and not beside and opacity > 0
+        back, text = self.options.background, self.options.text_colour
+        colours = name_colours(self.block, values, lit, back, text) if show else ()
         for k, actor in enumerate(self.actors):
             actor.SetVisibility(bool(show))
             if show:

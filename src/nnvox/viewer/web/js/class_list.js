@@ -142,3 +142,28 @@ export function lineBox([x0, y0, x1, y1]) {
   const flat = 1 - vertical;
   return [Math.min(x0, x1) - vertical, Math.min(y0, y1) - flat, Math.max(x0, x1) + vertical, Math.max(y0, y1) + flat];
 }
+
+// The output column's marks for a hall (the desktop's overlays/class_rows.py: CELL_TEXT, CELL_FONT,
+// LIST_LINE, LIST_LINE_OPACITY): the list's lines 3 px at 1080p in the labels' colour, nearly
+// opaque (1 px grey lines vanished on a projector), and each class's name on its own cell where
+// the cells stand at least 24 px at 1080p (else the list names them).
+export const CELL_TEXT = 24 / 1080;
+export const CELL_FONT = 0.8;
+export const LIST_LINE = 3 / 1080;
+export const LIST_LINE_OPACITY = 0.9;
+
+// The list's lines' width in a pane `height` pixels high: class_rows.list_line_width.
+export const listLineWidth = (height) => Math.max(1, LIST_LINE * height);
+
+// The names' font size on cells `size` pixels each way on screen, 0 (none) under CELL_TEXT of
+// the pane's height: class_rows.cell_font.
+export function cellFont(size, height) {
+  return Number.isFinite(size) && size >= CELL_TEXT * height ? Math.max(1, roundEven(CELL_FONT * size)) : 0;
+}
+
+// A column's cells' size on screen: the least of the distances between neighbouring cells'
+// middles (`middles`, page pixels, in class order) and `width`, the column's across.
+export function cellSize(middles, width = Infinity) {
+  const steps = middles.slice(1).map((p, k) => Math.hypot(p[0] - middles[k][0], p[1] - middles[k][1]));
+  return Math.min(width, ...steps);
+}

@@ -5,7 +5,7 @@
 // the desktop's rule); one form held while the camera is dragged.
 // `show` returns the screen rectangles the texts and lines take.
 import { blockRect } from "./labels.js";
-import { classFit, lineBox, listLeaders } from "./class_list.js";
+import { LIST_LINE_OPACITY, cellFont, cellSize, classFit, lineBox, listLeaders, listLineWidth } from "./class_list.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -30,11 +30,14 @@ export class ClassTexts {
     this.top.className = "nnvox-classes";
     // the list's lines to its rows, in the labels' colour at the desktop's opacity (LeaderLines)
     this.leaders = document.createElementNS(SVG, "svg");
-    Object.assign(this.leaders.style, { position: "absolute", inset: "0", width: "100%", height: "100%", pointerEvents: "none", opacity: "0.6" });
-    this.leaders.setAttribute("stroke-width", "1");
+    Object.assign(this.leaders.style, { position: "absolute", inset: "0", width: "100%", height: "100%", pointerEvents: "none", opacity: String(LIST_LINE_OPACITY) });
     this.leaders.classList.add("nnvox-class-leaders");
     this.leaders.dataset.block = block.name;
     layer.prepend(this.leaders);
+    // each class's name on its own cell where the cells are large enough (class_list.cellFont)
+    const halo = "0 0 3px rgba(0,0,0,0.9), 0 0 1px rgba(0,0,0,0.9)";
+    this.names = block.classes.rows.map(() => textBox(layer, { transform: "translate(-50%, -50%)", textShadow: halo, display: "none" }));
+    this.names.forEach((el) => el.classList.add("nnvox-cell-name"));
     this.lit = 0;
   }
 
@@ -60,16 +63,33 @@ export class ClassTexts {
     const pane = [stage.renderer.domElement.clientWidth, stage.renderer.domElement.clientHeight];
     const [r, g, b] = scene.colours.text;
     this.leaders.setAttribute("stroke", `rgb(${r},${g},${b})`);
+    this.leaders.setAttribute("stroke-width", String(listLineWidth(pane[1])));
     this.leaders.replaceChildren();
     for (const form of held ? [held] : ["rows", "top"]) {
       const found = classFit(form, fit, pane, scene.label_policy);
       if (found === null) continue;
       if (!stage.turning) this.form = form;
+      this.nameCells(stage, form === "rows" ? 0 : fit.cellFont, fit.cells);
       return this.place(form, found, fit);
     }
     if (!stage.turning) this.form = null; // a hidden output tries both forms through a drag
+    this.nameCells(stage, fit.cellFont, fit.cells);
     [...this.rows, this.top].forEach((el) => set(el, "display", "none"));
     return [];
+  }
+
+  // The names on the cells at `font` px (0: hidden; where the names stand beside the rows, too),
+  // each at its cell's middle `cells` (page pixels), in the labels' colour.
+  nameCells(stage, font, cells) {
+    const [r, g, b] = stage.scene.colours.text;
+    this.names.forEach((el, k) => {
+      set(el, "display", font > 0 ? "block" : "none");
+      if (font <= 0) return;
+      set(el, "fontSize", `${font}px`);
+      set(el, "color", `rgb(${r},${g},${b})`);
+      if (el.textContent !== this.block.class_names[k]) el.textContent = this.block.class_names[k];
+      el.style.transform = `translate(${cells[k][0]}px, ${cells[k][1]}px) translate(-50%, -50%)`;
+    });
   }
 
   // The rule's inputs (class_list.classFit): the texts filled in and measured, the rows' and the
@@ -92,6 +112,13 @@ export class ClassTexts {
       this.measured = key; // measured once per text and size: an orbiting frame lays nothing out
     }
     const own = blockRect(stage, this.block.bounds);
+    // the cells' middles (the rows' anchors moved onto the column) and their size on screen
+    const [x, y] = this.block.origin;
+    const cells = classes.rows.map((p) => stage.toScreen([x, y, p[2]]));
+    const [, , y0, y1] = this.block.bounds;
+    const z = classes.rows.length ? classes.rows[0][2] : 0;
+    const across = Math.hypot(...[0, 1].map((i) => stage.toScreen([x, y0, z])[i] - stage.toScreen([x, y1, z])[i]));
+    const pane = stage.renderer.domElement.clientHeight;
     const others = stage.scene.blocks.filter((b) => b.name !== this.block.name).map((b) => blockRect(stage, b.bounds));
     return {
       own,
@@ -104,6 +131,8 @@ export class ClassTexts {
       topFont: fontPx,
       lines: text.split("\n").length,
       order,
+      cells,
+      cellFont: cellFont(cellSize(cells, across), pane),
       leads: order.length > 0 && classes.rows.length > 0 && this.lit > this.block.classes.text_from, // once its texts show (leads())
     };
   }
