@@ -8,7 +8,12 @@ fresh process (common.isolated). The figure that matters is the wall-clock ratio
 idle 2-core machine (the issue's target: `make demo` within 4 minutes there); on a shared machine
 the CPU figures are the steadier.
 
-    .venv/bin/python benchmarks/bench_export_parts.py [--quick | --preset 1080p30] [--run RUN]
+--splits: two workers both times, the tasks split as before (one task per renderer: the lecture's
+one scene drew 68% of its frames in one worker) against balanced (storyboard_parts.balanced: that
+scene's runs cut, the later part rehearsing the shot before), run twice in the order A B B A so a
+shared machine's load drifting weighs on both alike.
+
+    .venv/bin/python benchmarks/bench_export_parts.py [--quick | --preset 1080p30] [--run RUN] [--splits]
 """
 
 from __future__ import annotations
@@ -50,12 +55,18 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _export(board: Path, workers: int) -> tuple[float, float, int]:
-    """Seconds (wall, CPU) to export `board` to an .mp4 with `workers`, and its frame count."""
+def _export(board: Path, workers: int, by_renderer: bool = False) -> tuple[float, float, int]:
+    """Seconds (wall, CPU) to export `board` to an .mp4 with `workers`, and its frame count;
+    `by_renderer`: the workers' tasks one per renderer, as before the split was balanced."""
     from nnvox.scenes.presets import preset_size
     from nnvox.scenes.shots import frame_count
     from nnvox.scenes.storyboard import load_storyboard
+    from nnvox.viewer import storyboard_parts
     from nnvox.viewer.storyboard_export import render_storyboard
+
+    if by_renderer:  # one task per renderer group: what balanced() gives for one worker
+        balanced = storyboard_parts.balanced
+        storyboard_parts.balanced = lambda board, fps, workers: balanced(board, fps, 1)
 
     loaded = load_storyboard(board)
     fps = preset_size(loaded.preset)[2]
@@ -69,10 +80,49 @@ def measure(preset: str, run: Path | None = None) -> dict[str, tuple[float, floa
     return {f"{n} process{'es' if n > 1 else ''}": isolated(_export, board, n) for n in (1, 2)}
 
 
+def shares(board: Path, fps: int) -> dict[str, float]:
+    """The costliest task's share of the frames' cost, split by renderer and balanced."""
+    from nnvox.scenes.storyboard import load_storyboard
+    from nnvox.viewer.storyboard_parts import _task_cost, balanced
+
+    loaded = load_storyboard(board)
+    split = {"by renderer": balanced(loaded, fps, 1), "balanced": balanced(loaded, fps, 2)}
+    total = sum(_task_cost(loaded, t, fps) for t in split["by renderer"])
+    return {name: max(_task_cost(loaded, t, fps) for t in tasks) / total for name, tasks in split.items()}
+
+
+def measure_splits(board: Path) -> dict[str, list[tuple[float, float, int]]]:
+    result: dict[str, list] = {"by renderer": [], "balanced": []}
+    for name in ("by renderer", "balanced", "balanced", "by renderer"):
+        result[name].append(isolated(_export, board, 2, name == "by renderer"))
+        print(f"  {name}: {result[name][-1][0]:.1f} s wall, {result[name][-1][1]:.1f} s CPU", flush=True)
+    return result
+
+
+def main_splits(preset: str, run: Path | None) -> None:
+    from nnvox.scenes.presets import preset_size
+
+    print(f"GL renderer: {gl_renderer()}; the lecture at {preset}, two workers, split two ways (A B B A)")
+    board = _board(run or isolated(_record), preset)
+    print(
+        "the costliest task's share: "
+        + ", ".join(f"{k} {v:.0%}" for k, v in shares(board, preset_size(preset)[2]).items())
+    )
+    result = measure_splits(board)
+    print(f"{'split':12s} {'frames':>6s} {'wall s':>13s} {'cpu s':>13s}")
+    for name, rows in result.items():
+        walls, cpus = " ".join(f"{r[0]:6.1f}" for r in rows), " ".join(f"{r[1]:6.1f}" for r in rows)
+        print(f"{name:12s} {rows[0][2]:6d} {walls:>13s} {cpus:>13s}")
+    wall = {name: sum(r[0] for r in rows) for name, rows in result.items()}
+    print(f"balanced against by renderer: {wall['balanced'] / wall['by renderer']:.2f}x the wall-clock time")
+
+
 def main() -> None:
     preset = "720p10" if "--quick" in sys.argv else "720p30"
     preset = sys.argv[sys.argv.index("--preset") + 1] if "--preset" in sys.argv else preset
     run = Path(sys.argv[sys.argv.index("--run") + 1]) if "--run" in sys.argv else None
+    if "--splits" in sys.argv:
+        return main_splits(preset, run)
     print(f"GL renderer: {gl_renderer()}; the lecture at {preset}")
     result = measure(preset, run)
     (w1, c1, _), (w2, c2, _) = result.values()

@@ -51,7 +51,12 @@ def test_a_killed_worker_is_noticed_at_once_while_another_reports_frames(tmp_pat
     start = time.perf_counter()
     try:
         with pytest.raises(NnvoxError) as caught:
-            _follow({busy: _Ended(0), dead: _Ended(-signal.SIGKILL)}, [["a"], ["b"]], Outcome(out, []), lambda: None)
+            _follow(
+                {busy: _Ended(0), dead: _Ended(-signal.SIGKILL)},
+                [([], [(0, [1], "a")]), ([], [(1, [2], "b")])],
+                Outcome(out, []),
+                lambda: None,
+            )
     finally:
         stop.set()
     assert time.perf_counter() - start < 0.3  # not after the other worker's frames stop
@@ -65,7 +70,7 @@ def test_a_worker_that_ended_after_its_last_report_is_not_a_failure(tmp_path):
         end.send(report)
     end.close()
     ticks = []
-    _follow({link: _Ended(0)}, [[(0, [0], "part")]], Outcome(tmp_path / "x.mp4", []), lambda: ticks.append(1))
+    _follow({link: _Ended(0)}, [([], [(0, [0], "part")])], Outcome(tmp_path / "x.mp4", []), lambda: ticks.append(1))
     assert len(ticks) == 7
 
 

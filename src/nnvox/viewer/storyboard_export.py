@@ -159,6 +159,11 @@ class _Scenes:
             self._histograms[key] = HistogramSource(self.scenes[key])
         return self._histograms[key]
 
+    def drop_renderers(self) -> None:
+        """Close the renderers made so far: the next shots draw with new ones, free of their state."""
+        self.close()
+        self._renderers = {}
+
     def close(self) -> None:
         for r in self._renderers.values():
             r.close()
@@ -197,12 +202,19 @@ class _Painter:
         self.last_labels: dict = {}  # where its labels stood then (LabelLayout.carried): a move starts from them
 
     def images(
-        self, shot: Shot, fps: int, layered: set[int] = frozenset(), opening=(True, False), moves: bool = False
-    ) -> Iterator[np.ndarray | Layers]:
+        self,
+        shot: Shot,
+        fps: int,
+        layered: set[int] = frozenset(),
+        opening=(True, False),
+        moves: bool = False,
+        drawn_from: int = 0,
+    ) -> Iterator[np.ndarray | Layers | None]:
         """Frame by frame; a scene's frames numbered in `layered` (those a cross-fade mixes, -1 the
         last) as Layers, so that only their 3D picture blends. `opening`: (opens, shown_before), see
         _opening and shots.shot_frames;
-        `moves`: the camera carries on from the last pose of the shot painted before."""
+        `moves`: the camera carries on from the last pose of the shot painted before;
+        `drawn_from`: a scene's frames before it not drawn (None), the shot only rehearsed (rehearse)."""
         key = _scene_key(shot)
         renderer = self.scenes.renderer(key, shot.view.hud) if shot.source is not None and shot.figure is None else None
         scene = self.scenes.scenes.get(key)
@@ -232,7 +244,7 @@ class _Painter:
         if renderer is None:
             return self._card(shot, frames)
         layered = {k % len(frames) for k in layered}
-        return self._scene(shot, frames, renderer, scene, key, layered, moves)
+        return self._scene(shot, frames, renderer, scene, key, layered, moves, drawn_from)
 
     def _figures(self, shot: Shot, frames) -> Iterator[np.ndarray]:
         figures: dict[int, np.ndarray] = {}  # a figure changes only from one snapshot to the next
@@ -263,8 +275,8 @@ class _Painter:
             yield drawn[1]
 
     def _scene(
-        self, shot: Shot, frames, renderer, scene, key, layered: set[int], moves: bool = False
-    ) -> Iterator[np.ndarray | Layers]:
+        self, shot: Shot, frames, renderer, scene, key, layered: set[int], moves: bool = False, drawn_from: int = 0
+    ) -> Iterator[np.ndarray | Layers | None]:
         sample = shot.sample_in(self.scenes.runs[shot.source])
         pane = renderer.scene_renderer
         explained = self.scenes.explanations.get(id(shot))
@@ -299,7 +311,9 @@ class _Painter:
             pane.show_explain(moment)  # hidden (None) on the scene's other shots
             if moment is not None:
                 frame = focused(frame, moment)
-            if k in layered:
+            if k < drawn_from:
+                yield None
+            elif k in layered:
                 yield render_layers(renderer, frame, histogram)
             elif f.labels < 1.0 and f.opened >= 1.0:
                 yield _labels_fading(renderer, frame, histogram, f.labels)
@@ -454,8 +468,7 @@ def write_shots(board: Storyboard, painter: _Painter, shots, fps: int, write) ->
     for i in shots:
         shot, blend = board.shots[i], blends[i]
         fading = dissolves[i + 1] if i + 1 < len(dissolves) else 0  # its last frames, into the next
-        layered = set(range(blend)) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
-        layered |= set(range(-fading, 0)) | ({0} if dissolves[i] else set())  # their texts switch
+        layered = _layered(blends, dissolves, i)
         drawn_frames = painter.images(shot, fps, layered, _opening(board, i, moves[i]), moves[i] == "move")
         keep = frame_count(shot, fps) - fading
         for k, (image, drawn) in enumerate(_composed(drawn_frames, previous, blend, levels[i], look)):
@@ -469,6 +482,27 @@ def write_shots(board: Storyboard, painter: _Painter, shots, fps: int, write) ->
                 held.append(as_layers(drawn))
             last = drawn
         previous = as_layers(last) if i + 1 < len(blends) and blends[i + 1] else None
+
+
+def _layered(blends: list[int], dissolves: list[int], i: int) -> set[int]:
+    """Shot i's frames drawn as Layers: those a cross-fade mixes, and those whose texts switch in a
+    move's dissolve (write_shots)."""
+    fading = dissolves[i + 1] if i + 1 < len(dissolves) else 0
+    layered = set(range(blends[i])) | ({-1} if i + 1 < len(blends) and blends[i + 1] else set())
+    return layered | set(range(-fading, 0)) | ({0} if dissolves[i] else set())
+
+
+def rehearse(board: Storyboard, painter: _Painter, i: int, fps: int, drawn: int) -> None:
+    """Shot i as write_shots draws it, for what its renderer keeps from it (the label layout's held
+    sides and places, its texts' measures), its pictures not drawn but for its last `drawn`: a
+    worker that starts at a later shot of the same renderer then draws that shot as one process
+    would (storyboard_parts.py)."""
+    moves = transitions(board)
+    blends, dissolves = cross_fade_frames(board, fps, moves), move_fade_frames(board, fps, moves)
+    opening, carried = _opening(board, i, moves[i]), moves[i] == "move"
+    start = frame_count(board.shots[i], fps) - drawn
+    for _ in painter.images(board.shots[i], fps, _layered(blends, dissolves, i), opening, carried, drawn_from=start):
+        pass
 
 
 def _composed(drawn_frames, previous: Layers | None, blend: int, level: np.ndarray, look: RenderOptions):

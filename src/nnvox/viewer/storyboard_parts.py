@@ -5,7 +5,11 @@ re-encoding (ffmpeg's concat demuxer, stream copy). Runs that draw with the same
 scene and heads-up style) go to one worker, in the storyboard's order: a renderer keeps state from
 the shots it drew (the label layout after an explained layer placed the overview's labels otherwise),
 so its shots are drawn in the order one process draws them; whichever worker is free takes the next
-such task.
+such task. A renderer that draws more than a worker's share (the lecture's one scene: 68% of its
+frames) has its runs cut between two runs (balanced): the later task first rehearses the run its
+renderer drew last (storyboard_export.rehearse: its labels settled, its last REHEARSED_FRAMES
+frames drawn and dropped), after which it draws the frames one process draws (tested pixel for
+pixel; with none drawn, the lecture's epochs shot placed its labels otherwise).
 
 Why: a lecture's export keeps about 1.3 of 2 cores busy (the label settling, overlays and numpy
 between two renders are one Python thread; llvmpipe and the encoder fill the rest in bursts); two
@@ -34,6 +38,8 @@ from nnvox.scenes.storyboard import Storyboard, transitions
 from nnvox.scenes.view import OutputSpec
 
 CARD_WEIGHT = 0.1  # a title card's frame against a scene's, in a run's expected cost (its text drawn once)
+REHEARSAL_WEIGHT = 0.3  # a rehearsed shot's frame against a drawn one's: its label settling, a few frames drawn
+REHEARSED_FRAMES = 3  # frames of a rehearsed shot drawn: its labels' places, carried frame to frame, settle again
 
 
 def runs_of_shots(board: Storyboard, fps: int) -> list[list[int]]:
@@ -78,6 +84,47 @@ def _cost(board: Storyboard, run: list[int], fps: int) -> float:
     return sum(frame_count(s, fps) * (1.0 if s.source is not None else CARD_WEIGHT) for s in shots)
 
 
+Task = tuple[list[int], list[list[int]]]  # the shots a worker rehearses first, then the runs it draws
+
+
+def balanced(board: Storyboard, fps: int, workers: int) -> list[Task]:
+    """The tasks of tasks_of, costliest first; one whose runs cost more than a worker's share of
+    the storyboard is cut between its runs where they pass the share, each task after the first
+    rehearsing the shots its renderers drew last before it (storyboard_export.rehearse), so it
+    draws the frames one process draws (the lecture's one scene drew 68% of its frames)."""
+    groups = tasks_of(board, fps)
+    share = sum(_cost(board, run, fps) for group in groups for run in group) / max(workers, 1)
+    tasks = [task for group in groups for task in (_cut(board, group, share, fps) if workers > 1 else [([], group)])]
+    return sorted(tasks, key=lambda task: -_task_cost(board, task, fps))
+
+
+def _cut(board: Storyboard, group: list[list[int]], share: float, fps: int) -> list[Task]:
+    tasks: list[Task] = [([], [])]
+    spent = 0.0
+    for k, run in enumerate(group):
+        cost = _cost(board, run, fps)
+        if tasks[-1][1] and spent + cost > share:
+            tasks.append((_drawn_last(board, group[:k], run), []))
+            spent = _task_cost(board, tasks[-1], fps)
+        tasks[-1][1].append(run)
+        spent += cost
+    return tasks
+
+
+def _drawn_last(board: Storyboard, before: list[list[int]], run: list[int]) -> list[int]:
+    """For each renderer `run` draws with, the last shot of the runs `before` it drawn with it,
+    and the shots of its run up to it (a camera carried on from them: its path starts from theirs)."""
+    keys = {_renderer_of(board.shots[i]) for i in run} - {None}
+    last = {_renderer_of(board.shots[i]): r[: r.index(i) + 1] for r in before for i in r}
+    return sorted({i for key in keys if key in last for i in last[key]})
+
+
+def _task_cost(board: Storyboard, task: Task, fps: int) -> float:
+    rehearsed, runs = task
+    cost = sum(_cost(board, run, fps) for run in runs)
+    return cost + REHEARSAL_WEIGHT * sum(frame_count(board.shots[i], fps) for i in rehearsed)
+
+
 def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: int, progress: bool) -> Path:
     """Render `board` to the .mp4 `out` with `workers` processes (see the module's note). A failure
     is one line naming `out` and its cause; the workers are stopped, their parts removed, and the
@@ -88,8 +135,10 @@ def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: i
     width, height, fps = _size(board, output)
     runs = runs_of_shots(board, fps)
     parts = [temporary_path(out.with_name(f"{out.stem}-part{k}.mp4")) for k in range(len(runs))]
-    groups = sorted(tasks_of(board, fps), key=lambda g: -sum(_cost(board, r, fps) for r in g))  # the longest first
-    tasks = [[(runs.index(r), r, str(parts[runs.index(r)])) for r in group] for group in groups]
+    tasks = [
+        (rehearsed, [(runs.index(r), r, str(parts[runs.index(r)])) for r in drawn])
+        for rehearsed, drawn in balanced(board, fps, workers)
+    ]
     context = multiprocessing.get_context("spawn")  # vtk and its GL context are not fork-safe
     links: dict = {}
     total = sum(frame_count(s, fps) for s in board.shots)
@@ -165,7 +214,7 @@ def _follow(links: dict, tasks: list, outcome: Outcome, tick) -> None:
     workers write, until every worker has ended. The first worker's error is raised here as one
     process would raise it; a worker that ends without one before its runs are done (killed) is
     noticed the moment it ends: its pipe reads as ended, whatever the other workers report."""
-    waiting, runs, done = list(tasks), sum(len(t) for t in tasks), 0
+    waiting, runs, done = list(tasks), sum(len(t[1]) for t in tasks), 0
     open_links = dict(links)
     while open_links:
         for link in connection.wait(list(open_links)):
@@ -236,7 +285,7 @@ def _worker(storyboard: str, size: tuple[int, int, int], link, parent: int) -> N
 
 def _render_tasks(storyboard: str, size: tuple[int, int, int], link) -> None:
     from nnvox.scenes.storyboard import load_storyboard
-    from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, write_shots
+    from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, rehearse, write_shots
     from nnvox.viewer.video import mp4_writer
 
     board = load_storyboard(storyboard)
@@ -247,7 +296,12 @@ def _render_tasks(storyboard: str, size: tuple[int, int, int], link) -> None:
     try:
         link.send(("idle",))
         while (task := link.recv()) is not None:
-            for k, run, part in task:
+            rehearsed, drawn = task
+            if rehearsed:  # from fresh renderers, as one process came to these shots
+                scenes.drop_renderers()
+                for i in rehearsed:
+                    rehearse(board, painter, i, fps, REHEARSED_FRAMES)
+            for k, run, part in drawn:
                 with mp4_writer(Path(part), width, height, fps, board.crf, encoded=Path(part)) as writer:
                     sent = [0]
 

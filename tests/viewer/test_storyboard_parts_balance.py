@@ -1,0 +1,109 @@
+"""A storyboard's frames shared fairly between two workers (viewer/storyboard_parts.balanced): a
+scene drawn in most of the shots is cut between its runs, the worker that starts later rehearsing
+the shot its renderer drew last (storyboard_export.rehearse), and every frame is the one a single
+process draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnvox.scenes.storyboard import load_storyboard
+from nnvox.viewer.storyboard_parts import REHEARSED_FRAMES, balanced
+
+FPS = 5
+# the lecture's overview, explained layer and epochs in one scene (one renderer): its labels were
+# placed otherwise in the epochs shot by a renderer that had not drawn the explained layer
+BOARD = """\
+[video]
+size = "320x180"
+fps = 5
+
+[[shot]]
+run = "run"
+duration = 2
+timeline = "last"
+sample = 9
+caption = "LeNet-style: two convolution and pooling stages"
+
+[[shot]]
+run = "run"
+duration = 3
+timeline = "last"
+sample = 9
+explain = "conv1"
+transition = "dip"
+caption = "A 5 × 5 window slides over the 9"
+
+[[shot]]
+run = "run"
+duration = 3
+timeline = "all"
+sample = 9
+transition = "dip"
+camera = { keys = [ { at = 0, overview = true }, { at = 1, overview = true } ] }
+caption = "The same 9 after each epoch"
+"""
+
+
+@pytest.fixture
+def board(tmp_path, lenet_run):
+    (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
+    path = tmp_path / "board.toml"
+    path.write_text(BOARD)
+    return load_storyboard(path)
+
+
+def test_one_scenes_runs_are_cut_where_they_pass_a_workers_share(board):
+    # 10 + 15 + 15 frames of one scene: each task after the first rehearses the shot before it
+    assert balanced(board, FPS, 2) == [([1], [[2]]), ([0], [[1]]), ([], [[0]])]
+    assert balanced(board, FPS, 1) == [([], [[0], [1], [2]])]
+
+
+def _drawn(board, rehearsed: list[int], run: list[int], fps: int) -> list[np.ndarray]:
+    """The frames of `run` drawn by a painter of their own after rehearsing `rehearsed`."""
+    from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, rehearse, write_shots
+
+    look = board_look(board, 320, 180)
+    scenes = _Scenes(board, look)
+    painter = _Painter(board, scenes, look)
+    frames: list[np.ndarray] = []
+    try:
+        for i in rehearsed:
+            rehearse(board, painter, i, fps, REHEARSED_FRAMES)
+        write_shots(board, painter, run, fps, lambda image: frames.append(image.copy()))
+    finally:
+        scenes.close()
+        painter.close()
+    return frames
+
+
+def _tasks_drawn_apart(board, fps: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The frames of one pass, and of the balanced tasks each drawn by a painter of its own, in the
+    storyboard's order."""
+    one_pass = _drawn(board, [], list(range(len(board.shots))), fps)
+    drawn = {run[0]: _drawn(board, rehearsed, run, fps) for rehearsed, runs in balanced(board, fps, 2) for run in runs}
+    return one_pass, [f for first in sorted(drawn) for f in drawn[first]]
+
+
+@pytest.mark.gl
+def test_a_rehearsed_task_draws_the_frames_of_one_pass(board):
+    one_pass, parts = _tasks_drawn_apart(board, FPS)
+    assert len(parts) == len(one_pass) == 40
+    assert [k for k, (a, b) in enumerate(zip(one_pass, parts)) if not np.array_equal(a, b)] == []
+    fresh = _drawn(board, [], [2], FPS)  # unrehearsed, the epochs shot's labels stood elsewhere
+    assert any(not np.array_equal(a, b) for a, b in zip(one_pass[25:], fresh))
+
+
+@pytest.mark.gl
+def test_a_task_after_a_camera_move_rehearses_the_moves_run(tmp_path, digits_run):
+    # the forward pass shares the renderer of shots 1-2, where shot 2's camera carries on from 1
+    from .test_storyboard_parts import BOARD
+
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    (tmp_path / "board.toml").write_text(BOARD)
+    board = load_storyboard(tmp_path / "board.toml")
+    assert ([1, 2], [[4]]) in balanced(board, 10, 2)
+    one_pass, parts = _tasks_drawn_apart(board, 10)
+    assert len(parts) == len(one_pass) == 30
+    assert [k for k, (a, b) in enumerate(zip(one_pass, parts)) if not np.array_equal(a, b)] == []
