@@ -130,3 +130,14 @@ def test_a_worker_killed_mid_export_stops_it_at_once_with_one_line(board, tmp_pa
     assert [str(e) for e in caught] == [_killed(out)]
     assert out.read_bytes() == b"the previous talk"
     assert _leftovers(tmp_path) == ["talk.mp4"]
+
+
+@pytest.mark.gl
+def test_a_bad_shot_found_by_the_workers_is_one_line_on_its_line(board, tmp_path):  # noqa: F811
+    # the workers open the runs and build the scenes: the user's mistake comes back as one process says it
+    from nnvox.viewer.storyboard_export import render_storyboard
+
+    board.write_text(board.read_text().replace('mode = "weights"\n', 'mode = "weights"\nexplain = "nowhere"\n'))
+    with pytest.raises(NnvoxError, match=r"^board\.toml, line 26: explain: layer 'nowhere' is not in the model"):
+        render_storyboard(board, tmp_path / "talk.mp4", progress=False, workers=2)
+    assert _leftovers(tmp_path) == []
