@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.build import build_scene
+from nnvox.viewer.overlays.answer_dock import TOUCH
 from nnvox.viewer.overlays.score_chart import drawn_to
 
 # the lecture's 9 from before training to epoch 10 (the demo run's recorded scores)
@@ -154,5 +155,48 @@ def test_a_scrub_from_a_later_start_on_the_same_renderer_redraws_its_ticks(digit
         for _ in range(2):
             r.render(scene.frame_at(float(last), sample=sample))
         assert chart.tick_at and min(chart.tick_at) >= 2, chart.tick_at
+    finally:
+        r.close()
+
+
+def stroke_width(image: np.ndarray, box, threshold: float = 128.0) -> float:
+    """The median width (pixels) of the horizontal runs of light ink in `box` (x0, y0, x1, y1, image
+    rows down): a text's stroke width, 3-4 px for vtk's regular at 37-40 px capitals, 7-8 for bold."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    ink = image[y0:y1, x0:x1, :3].astype(float) @ np.array([0.299, 0.587, 0.114]) > threshold
+    edges = np.diff(np.pad(ink.astype(int), ((0, 0), (1, 1))), axis=1)
+    starts, ends = np.nonzero(edges == 1), np.nonzero(edges == -1)
+    runs = ends[1] - starts[1]
+    return float(np.median(runs)) if runs.size else 0.0
+
+
+@pytest.mark.gl
+def test_the_plot_is_as_tall_as_its_free_place_allows_and_its_title_bold_at_the_legends_size(lenet_run):
+    """Watch 6: the plot was 100 px tall (the 93% -> 70% dip fell 23 px, finer steps not seen) and its
+    title light at 37 px (its lowercase 29 px). The 0%..100% axis is drawn as tall as the free place
+    allows, up to 200 px at 1080p (the overview's band under the heads-up line: 150 px or more), and
+    the title is the legends' titles' size and bold: its strokes as wide as the labels' (>= 6 px),
+    not the regular's 3-4."""
+    scene, r, pane = _lecture_renderer(lenet_run, (1920, 1080), 9)
+    try:
+        for _ in range(3):
+            image = r.render(scene.frame_at(scene.n_snapshots - 1, sample=9))
+        chart = pane.overlays.hud.chart
+        assert chart.origin is not None
+        h = image.shape[0]
+        (ox, oy), (x0, y0, _, y1) = chart.origin, chart.shape.area
+        column = image[:, round(ox + x0) - 1 : round(ox + x0) + 2, :3].astype(float).max(axis=1)
+        axis = column @ np.array([0.299, 0.587, 0.114]) > 70  # the axis line over the dark background
+        rows = np.arange(int(h - (oy + y1)) - 2, int(h - (oy + y0)) + 3)
+        drawn = rows[axis[rows]]
+        assert drawn.size and drawn.max() - drawn.min() >= 150, f"the plot's axis is {np.ptp(drawn)} px tall"
+        # as tall as the free place allows: the next taller shape has no free place
+        w, held = image.shape[1], chart.held(image.shape[1], h)
+        taller = [s for s in chart.shapes.values() if s.height > chart.shape.height]
+        assert all(max(chart._free(s, held, w, h).values()) < -TOUCH for s in taller)
+        assert chart.title.GetTextProperty().GetFontSize() == pane.options.legend_font()
+        tx0, ty0, tx1, ty1 = chart.shape.parts[0]
+        box = (ox + tx0, h - (oy + ty1), ox + tx1, h - (oy + ty0))
+        assert stroke_width(image, box) >= 6, f"the title's strokes are {stroke_width(image, box)} px"
     finally:
         r.close()

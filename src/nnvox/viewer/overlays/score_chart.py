@@ -33,7 +33,10 @@ from nnvox.viewer.theme import to_unit
 
 PLOT_WIDE = 11.0  # the curve's width, in the chart's font size (50 px at 1080p: 550 px, 55 px an epoch of 10)
 PLOT_LEAST = 4.0  # the narrowest curve, in font sizes (where even that does not fit, no place is free)
-PLOT_TALL = 2.0  # its height from 0% to 100% (100 px at 1080p: the lecture's 93% -> 70% falls 24 px)
+# its height from 0% to 100%, in font sizes: the first of these whose chart has a free place (held
+# while it stays free). 2.0 (100 px at 1080p) let the lecture's 93% -> 70% fall 23 px and hid the finer
+# steps (watch 6): 4.0 is 200 px, a percent 2 px; in steps of 12.5 px at 1080p down to the old 2.0
+PLOT_TALLS = tuple(4.0 - 0.25 * k for k in range(9))
 DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
 LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
 PLACES = ("under the heads-up line", "under the heads-up line, right", "over the caption", "over the caption, right")
@@ -66,26 +69,31 @@ def title_lines(title: str) -> str:
     return "\n".join(p for p in (first, f"{rest}{comma.strip()}", tail) if p)
 
 
-def chart_shape(font: int, title: str, room: float = math.inf) -> ChartShape:
-    """The chart's layout at `font` pixels: its title at its left (title_lines), the scale's ends
+def chart_shape(
+    font: int, title: str, room: float = math.inf, tall: float = PLOT_TALLS[-1], title_font: int | None = None
+) -> ChartShape:
+    """The chart's layout at `font` pixels, its curve `tall` font sizes high: its title at its left
+    (title_lines) at `title_font` in bold (the legends' titles' size and weight: at the numbers'
+    light 37 px its lowercase stood 29 px tall, smaller than every other text), the scale's ends
     beside the curve, the snapshots' numbers under it, and room at its right for the value beside a
     dot at its end. Where that is wider than `room` pixels (a 9:16 frame's 972 at 1080 wide, at its
     larger text), the title stands over the curve in two lines, and the curve is narrowed to fit."""
     extent = lambda text: sized_extent(text, font)
+    titled = lambda text: sized_extent(text, title_font or font, bold=title_font is not None)
     line = float(extent("0")[1])
     ends = max(extent(e)[0] for e in ENDS) + 2 * GAP * line
     right = 2 * GAP * line + DOT * line + extent("100%")[0]
     bottom = labels_drop(line) + line  # the numbers' line under the ticks
-    top = bottom + PLOT_TALL * font
+    top = bottom + tall * font
     below = top + (HALF - INK_RISE) * line  # "100%" centred on the curve's top
-    tw, th = extent(title_lines(title))
+    tw, th = titled(title_lines(title))
     if tw + 2 * GAP * line + ends + PLOT_WIDE * font + right <= room:
         height, left = max(below, th), tw + 2 * GAP * line + ends
         width = left + PLOT_WIDE * font + right
         parts = ((0.0, (height - th) / 2, tw, (height + th) / 2), (tw + 2 * GAP * line, 0.0, width, height))
         return ChartShape(width, height, (left, bottom, width - right, top), line, parts, title_lines(title))
     stacked = title.replace(", ", ",\n")
-    tw, th = extent(stacked)
+    tw, th = titled(stacked)
     width = max(ends + max(min(PLOT_WIDE * font, room - ends - right), PLOT_LEAST * font) + right, tw)
     height = below + GAP * line + th
     parts = ((0.0, height - th, tw, height), (0.0, 0.0, width, below))
@@ -127,18 +135,22 @@ class ScoreChart:
         self.font = round(
             stage.options.hud_font(stage.fonts.hud.fraction) * min(1.0, stage.pane_width / stage.pane_height)
         )
+        # its title at the legends' titles' size and weight, on the same shorter side
+        self.title_font = round(stage.options.legend_font() * min(1.0, stage.pane_width / stage.pane_height))
         self.layout = None  # the labels' layout: its labels' and class lists' boxes
         self.caption = None  # the caption overlay: its band
         self.start: int | None = None
         self.where: str | None = None  # the place held while it stays free
         self.origin: tuple[float, float] | None = None  # its box's bottom-left, pixels
         self.shape: ChartShape | None = None
+        self.shapes: dict[float, ChartShape] = {}  # each of PLOT_TALLS' shapes, for this trail
         self.trail = None
         self.colour = to_unit(stage.colours.text)
         self.axes = self._actor(to_unit(stage.colours.text), 1.0, opacity=0.55)
         self.curve = self._actor(self.colour, LINE_WIDTH)
         self.dot = self._actor(self.colour, 1.0)
-        self.title, self.value = self._text(bold=False), self._text(bold=True)
+        self.title, self.value = self._text(bold=stage.options.bold), self._text(bold=True)
+        self.title.GetTextProperty().SetFontSize(self.title_font)
         self.ends = [self._text(bold=False, right=True) for _ in ENDS]
         self.ticks = [self._text(bold=False, centred=True) for _ in range(stage.scene.n_snapshots)]
         self.tick_at: list[int] = []  # the snapshot each of `ticks` names (the rest hidden)
@@ -194,8 +206,9 @@ class ScoreChart:
         if trail != self.trail:
             room = self.stage.pane_width - 2 * safe_edges(self.stage)[0]
             self.trail, self.origin, self.where = trail, None, None
-            self.shape = chart_shape(self.font, trail.title(), room)
-            self._tick_texts(last)
+            self.shapes = {t: chart_shape(self.font, trail.title(), room, t, self.title_font) for t in PLOT_TALLS}
+            self.shape = self.shapes[PLOT_TALLS[0]]
+            self._tick_texts(last)  # (the shapes differ in height only: the same ticks)
         self.t = shown.frame.t
 
     # --- where it stands -------------------------------------------------------------------------
@@ -232,12 +245,12 @@ class ScoreChart:
         w = self.stage.pane_width
         return (x * w, y * h - th, x * w + tw, y * h) if self.hud.GetVisibility() else (0.0, h, 0.0, h)
 
-    def places(self, w: float, h: float) -> dict[str, tuple[float, float]]:
-        """Each place's bottom-left corner for the chart (pixels)."""
+    def places(self, w: float, h: float, shape: ChartShape | None = None) -> dict[str, tuple[float, float]]:
+        """Each place's bottom-left corner for the chart (pixels), at `shape` (its own by default)."""
         from nnvox.viewer.label_layout import margin
 
         side, edge = safe_edges(self.stage)
-        cw, ch = self.shape.width, self.shape.height
+        cw, ch = (shape or self.shape).width, (shape or self.shape).height
         gap = margin(h)  # (the line's box holds its descenders: a margin more reads as apart)
         top = self._hud_box(h)[1] - gap
         band = self.caption.band() if self.caption is not None else None
@@ -246,28 +259,40 @@ class ScoreChart:
         return {p: (xs[k % 2], top - ch if k < 2 else floor) for k, p in enumerate(PLACES)}
 
     def place(self) -> None:
-        """The chart's place for this picture: the held one while it stays free, else the first free
-        (PLACES' order); hidden where none is (never over a block, a label or the answer)."""
+        """The chart's place and shape for this picture: the held ones while the place stays free,
+        else the tallest shape (PLOT_TALLS) with a free place, the first in PLACES' order; hidden
+        where none is (never over a block, a label or the answer)."""
         if self.trail is None or self.shape is None:
             return
-        from nnvox.viewer.label_layout import margin
-
         w, h = self.stage.renderer.GetSize()
         if not w or not h:
             return
-        held, places = self.held(w, h), self.places(w, h)
-        cw, ch = self.shape.width, self.shape.height
-        room = {p: clear_of((x, y, x + cw, y + ch), held, margin(h)) for p, (x, y) in places.items()}
-        inside = lambda x, y: x >= 0 and x + cw <= w and y >= 0 and y + ch <= h
-        room = {p: r if inside(*places[p]) else -math.inf for p, r in room.items()}
-        if self.where is None or room[self.where] < -TOUCH:
-            self.where = next((p for p in PLACES if room[p] >= -TOUCH), None)
+        held = self.held(w, h)
+        free = lambda shape: self._free(shape, held, w, h)
+        if self.where is None or free(self.shape)[self.where] < -TOUCH:
+            # the tallest shape with a free place, in PLACES' order (the shape held with the place)
+            found = ((s, p) for s in self.shapes.values() for p, r in free(s).items() if r >= -TOUCH)
+            shape, self.where = next(found, (self.shape, None))
+            self.shape = shape
         if self.where is None:  # nowhere free: not over a block, a label or the answer
             self.origin = None
             self._hide()
             return
-        self.origin = places[self.where]
+        self.origin = self.places(w, h)[self.where]
         self.draw()
+
+    def _free(self, shape: ChartShape, held: np.ndarray, w: float, h: float) -> dict[str, float]:
+        """Each place's room for the chart at `shape`: pixels clear of `held` past the margin (< 0:
+        too near; -inf: out of the picture)."""
+        from nnvox.viewer.label_layout import margin
+
+        cw, ch = shape.width, shape.height
+        places = self.places(w, h, shape)
+        inside = lambda x, y: x >= 0 and x + cw <= w and y >= 0 and y + ch <= h
+        return {
+            p: clear_of((x, y, x + cw, y + ch), held, margin(h)) if inside(x, y) else -math.inf
+            for p, (x, y) in places.items()
+        }
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
         """The boxes (pane fractions) of what the chart covers (its title, its curve with its texts)
