@@ -56,3 +56,22 @@ def test_the_patch_prints_its_values_and_each_product_checks(size_name, lenet_ru
         check_lecture_text(where, shown, size)  # inside the frame, none over another
         checked += 1
     assert checked >= 1
+
+
+def test_a_narrower_frame_titles_the_scale_too(lenet_run, tmp_path):
+    """At 4:3 the patch stands in colour only (its values would fit only smaller): its grey scale
+    is titled "input pixel value" over the bar, the sum's lines under it, every text apart."""
+    size = (1440, 1080)
+    board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
+    checked = 0
+    for k, (_, r) in enumerate(shot_pictures(board)):
+        inset = r.scene_renderer.overlays.explain.inset
+        if not inset.shown:
+            continue
+        title, lo = inset.scale_title, inset.ends[0]
+        assert title.GetVisibility() and title.GetInput() == "input pixel value", k
+        assert title.GetPosition()[1] > lo.GetPosition()[1] + 0.9 * inset.font > inset.words.GetPosition()[1], k
+        hidden = {a.GetInput() for a in r.scene_renderer.undrawn_labels()}
+        check_lecture_text(f"4:3 frame {k}", [t for t in drawn_texts(r) if t["text"] not in hidden], size)
+        checked += 1
+    assert checked >= 1

@@ -274,7 +274,7 @@ def _stacked(
     under = top - gr * cell[1] - 0.4 * font  # the products' head's top
     corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
     products_bottom = corners[2][1] - gr * cell[1]
-    sum_top = top - gr * patch[1] - 3.1 * font  # under the patch's colour bar and its "0"
+    sum_top = top - gr * patch[1] - (3.1 + LINE) * font  # under the patch's colour bar, its title and its "0"
     # a colour-only patch's sum starts at the box's left (its backing reaches 0.3 fonts round it) and
     # ends 0.4 fonts before the products' grid: at 1080p a font's pixel more for the numbers
     start, gap = (left, 0.6 * font) if numbered else (x0 + SUM_LEFT * font, 0.4 * font)
@@ -483,12 +483,13 @@ class ExplainInset:
         self.title_lines = lines
         _place_heads(self.heads, self.ops, heads, lay, grid, f)
         lo, hi, zero = self.ends
-        self.scale_top = _place_scale(self.ends, self.scale_title, (bar_x, bar_w, bar_y), lay.scale_at is not None, f)
+        titled = lay.scale_at is not None or not lay.band  # (a band's scale stands right of the sum: no room over it)
+        self.scale_top = _place_scale(self.ends, self.scale_title, (bar_x, bar_w, bar_y), titled, f)
         # a colour-only patch leaves room left of it, under the heads and over the bar's ends: the
         # key to the map's covered rows where they have no room for it (overlays/explain.py)
         heads_bottom = corners[0][1] + LINE * f - 1.3 * f  # the heads' line, top-justified over the grids
         self.key_room = (
-            (start, min(corners[0][1], heads_bottom), x - 0.6 * f, bar_y + 0.5 * f)
+            (start, min(corners[0][1], heads_bottom), x - 0.6 * f, self.scale_top)
             if lay.patch is not None and not lay.band
             else None
         )
@@ -555,7 +556,7 @@ class ExplainInset:
         sizes = list(range(options.hall_text(0.0), floor - 1, -1)) if one_map else [options.hall_text(0.0)]
         f, layout = _arrange(self, m, grid, title, sizes, one_map)
         if layout is None:
-            layout = _layout(self._above_caption(f), f, heads, rows, grid, (3.1 + 4 * LINE) * f, title)
+            layout = _layout(self._above_caption(f), f, heads, rows, grid, (3.1 + 5 * LINE) * f, title)
         if f != self.font:
             self.font = f
             for a in (self.words, self.numbers, *self.heads, *self.ends, self.scale_title, *self.values):
@@ -745,7 +746,12 @@ def _bar(lay: Layout, grid: tuple[int, int], columns: int, left: float, f: int) 
             min(4 * f, lay.corners[2][0] - 0.6 * f - 2 * ends - lay.aside),
             lay.band - 0.3 * f,
         )
-    return start, start + ends, max(x + span - start - 2 * ends, 4 * f), grid_bottom - 0.8 * f
+    return (
+        start,
+        start + ends,
+        max(x + span - start - 2 * ends, 4 * f),
+        grid_bottom - (0.8 + LINE) * f,
+    )  # its title over it
 
 
 def _place_scale(ends, title, bar: tuple[float, float, float], titled: bool, f: int) -> float:
