@@ -75,6 +75,7 @@ class Caption:
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(size)
+        tp.SetBold(stage.options.bold)  # a lecture's: regular's 3-4 px strokes faded first on a dim projector
         tp.SetColor(*colours.caption)
         tp.SetJustificationToCentered()
         tp.SetVerticalJustificationToBottom()

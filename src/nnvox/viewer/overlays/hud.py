@@ -124,6 +124,7 @@ class HeadsUpLine:
         self.actor = vtk.vtkTextActor()
         tp = self.actor.GetTextProperty()
         tp.SetFontSize(size)
+        tp.SetBold(stage.options.bold)  # a lecture's: regular's 3-4 px strokes faded first on a dim projector
         tp.SetColor(*to_unit(stage.colours.text))
         tp.SetVerticalJustificationToTop()
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
