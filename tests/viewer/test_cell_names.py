@@ -1,5 +1,5 @@
 """The output column reads from a hall (watch 6, finding 5): each class's digit on its own cell where
-the cells stand large enough to carry it (CELL_TEXT of the frame's height), else the list of top
+the cells stand large enough to carry it at a lecture's least text (CELL_TEXT), else the list of top
 classes names them, its lines to the cells 3 px at 1080p in the labels' colour. Tested by pixels on
 the demo's LeNet (fc2, a column of 10) at 1080p."""
 

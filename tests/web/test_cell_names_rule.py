@@ -1,6 +1,6 @@
 """js/class_list.js's marks for a hall against the desktop's overlays/class_rows.py under node: the
 list's lines' width (3 px at 1080p, scaled by the pane's height) and opacity, and the font of the
-names on the output column's cells (none under 24 px cells at 1080p) are the desktop's."""
+names on the output column's cells (none under 27.6 px cells at 1080p: a lecture's least text) are the desktop's."""
 
 from __future__ import annotations
 
@@ -42,12 +42,12 @@ def _node(tmp_path: Path, sizes: list, heights: list) -> dict:
 
 
 def test_the_pages_list_lines_and_cell_names_are_the_desktops(tmp_path):
-    sizes = [float(s) for s in np.round(np.random.default_rng(0).uniform(2, 120, 200), 2)] + [24.0, 23.99, 30.5]
+    sizes = [float(s) for s in np.round(np.random.default_rng(0).uniform(2, 120, 200), 2)] + [27.5, 27.7, 30.5]
     got = _node(tmp_path, sizes, HEIGHTS)
     assert got["opacity"] == LIST_LINE_OPACITY
     assert got["widths"] == pytest.approx([list_line_width(h) for h in HEIGHTS])
     assert got["widths"][HEIGHTS.index(1080)] == pytest.approx(3.0)
     assert got["fonts"] == [[cell_font(s, h) for s in sizes] for h in HEIGHTS]
     fonts_1080 = dict(zip(sizes, got["fonts"][HEIGHTS.index(1080)]))
-    assert fonts_1080[23.99] == 0 and fonts_1080[24.0] > 0  # none on cells under 24 px at 1080p
+    assert fonts_1080[27.5] == 0 and fonts_1080[27.7] == 25  # none under a lecture's least text at 1080p
     assert got["column"] == 28 and got["narrow"] == 20

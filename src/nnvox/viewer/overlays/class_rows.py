@@ -15,17 +15,18 @@ from nnvox.viewer.label_layout import LEADER_OPACITY
 from nnvox.viewer.overlays.answer_dock import AnswerDock
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import lines_actor
-from nnvox.viewer.theme import to_unit
+from nnvox.viewer.theme import LECTURE_FONT, to_unit
 from nnvox.viewer.visuals import lit_colours
 
 GAP_PAD = 0.03  # voxels: the row gaps stand this far off the faces, so they never fight them for depth
 FRAME_PAD = 0.1  # voxels: the top class's frame stands this far off its cell
 UNIFORM = 1e-6  # outputs whose classes differ by less than this have no top class to frame
-# A class's name goes on its cell where the cell stands at least this share of the frame's height
-# on screen, each way (24 px at 1080p): smaller, its digit is unreadable past the front rows and
-# the list of top classes names the cells (watch 6: fc2's 18 px cells carried no digit)
-CELL_TEXT = 24 / 1080
-CELL_FONT = 0.8  # a cell's name's font size, as a share of the cell: capitals about 0.6 of it
+CELL_FONT = 0.9  # a cell's name's font size, as a share of the cell: capitals about 0.67 of it
+# A class's name goes on its cell where the cells stand large enough on screen, each way, for a
+# name at a lecture's least text (theme.LECTURE_FONT: 25 px fonts at 1080p): 27.6 px cells at 1080p.
+# Smaller, its digit is unreadable past the front rows and the list of top classes names the cells
+# (watch 6: fc2's 18 px cells carried no digit)
+CELL_TEXT = LECTURE_FONT / CELL_FONT
 # The lines from the list of top classes to their cells: 3 px at 1080p (a share of the frame's
 # height) in the labels' colour, nearly opaque: 1 px at 0.6 opacity read as grey hairlines that
 # vanished on a projector (watch 6)
@@ -219,8 +220,11 @@ class CellNames:
         show = font > 0 and not beside and opacity > 0
         back, text = self.options.background, self.options.text_colour
         colours = name_colours(self.block, values, lit, back, text) if show else ()
+        w, h = self.renderer.GetSize()
+        reach = font  # a name's middle this far inside the pane at least: none drawn cut by its edge
+        inside = (at[:, 0] >= reach) & (at[:, 0] <= w - reach) & (at[:, 1] >= reach) & (at[:, 1] <= h - reach)
         for k, actor in enumerate(self.actors):
-            actor.SetVisibility(bool(show))
+            actor.SetVisibility(bool(show and inside[k]))
             if show:
                 tp = actor.GetTextProperty()
                 tp.SetFontSize(font)

@@ -146,9 +146,10 @@ export function lineBox([x0, y0, x1, y1]) {
 // The output column's marks for a hall (the desktop's overlays/class_rows.py: CELL_TEXT, CELL_FONT,
 // LIST_LINE, LIST_LINE_OPACITY): the list's lines 3 px at 1080p in the labels' colour, nearly
 // opaque (1 px grey lines vanished on a projector), and each class's name on its own cell where
-// the cells stand at least 24 px at 1080p (else the list names them).
-export const CELL_TEXT = 24 / 1080;
-export const CELL_FONT = 0.8;
+// the cells stand large enough for a lecture's least text (else the list names them).
+export const CELL_FONT = 0.9;
+// a name at a lecture's least text (theme.LECTURE_FONT): 27.6 px cells at 1080p
+export const CELL_TEXT = 0.023 / CELL_FONT;
 export const LIST_LINE = 3 / 1080;
 export const LIST_LINE_OPACITY = 0.9;
 
