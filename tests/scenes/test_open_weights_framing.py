@@ -17,9 +17,10 @@ from nnvox.scenes.storyboard import load_storyboard
 ASPECT = 16 / 9
 BOTH = ["conv1", "conv2"]
 TILE_FLOOR = 50  # px at 1080p with both grids framed: 55 (were 39.5, a quarter grid of neighbours either side)
-# px at 1080p, conv1's kernels framed alone: 222 (190 with room for "filter" left of them, 216 with a
-# fifth of a tile round and between them: a sixth watch); 241 filling the picture's room
-ALONE_FLOOR = 220
+# px at 1080p, conv1's kernels framed alone: 216 opened with conv2 (190 with room for "filter" left of
+# them), 222 opened alone (its gaps ONE_ROW_GAP: a sixth watch), 241 filling the picture's room
+ALONE_FLOOR = 210
+ROW_FLOOR = 220
 ROOM_FLOOR = 238
 
 
@@ -68,6 +69,7 @@ def test_one_row_of_kernels_fills_the_pictures_room_where_that_frames_it_larger(
         band = open_pose(alone, "conv1", aspect, **CAPTIONED)
         roomy = open_pose(alone, "conv1", aspect, **CAPTIONED, room=room)
         assert _tile_px(alone, roomy, "conv1") >= _tile_px(alone, band, "conv1")
+    assert _tile_px(alone, open_pose(alone, "conv1", ASPECT, **CAPTIONED), "conv1") >= ROW_FLOOR
     box = np.array([alone.block("conv1").bounds])
     roomy = open_pose(alone, "conv1", ASPECT, **CAPTIONED, room=room)
     assert _tile_px(alone, roomy, "conv1") >= ROOM_FLOOR
@@ -75,6 +77,20 @@ def test_one_row_of_kernels_fills_the_pictures_room_where_that_frames_it_larger(
     assert across <= room[1] + 1e-6 and up <= room[3] + 1e-6
     _, y = _on_screen(roomy, box[0])
     assert y.min() >= room[2] - 1e-6  # above the caption's band
+
+
+def test_a_row_beside_another_grid_keeps_its_room_and_gaps(scene, lenet_run):
+    """conv1's row opened with conv2 keeps a fifth of a tile round and between its kernels (framed
+    by both at their tiles' size, a narrower row only grew conv2's box into its label's room);
+    opened alone, ONE_ROW_GAP."""
+    from nnvox.scenes.open_layer import GAP
+    from nnvox.scenes.open_weights import ONE_ROW_GAP, SHARED_ROW_ROOM
+
+    beside = scene.block("conv1")
+    tile = beside.cols * beside.voxel
+    assert beside.gap == pytest.approx(GAP * tile) and beside.margin[0] == pytest.approx(SHARED_ROW_ROOM[0] * tile)
+    alone = open_scene(build_scene(lenet_run, SceneOptions(mode="weights")), ["conv1"]).block("conv1")
+    assert alone.gap == pytest.approx(ONE_ROW_GAP * tile) and alone.margin[0] == 0.0
 
 
 def test_a_long_weights_shot_shows_conv1_alone_first_then_both(scene, lenet_run, tmp_path):

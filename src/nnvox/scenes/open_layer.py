@@ -72,12 +72,12 @@ def grid_of(block: Block) -> tuple[int, int]:
     return kernel_grid(block) if block.kernels is not None else near_square(shown_maps(block))
 
 
-def opened(block: Block) -> Block:
+def opened(block: Block, alone: bool = True) -> Block:
     """`block` open: the same maps and values (a weight's kernels one a map), its extent now the
-    grid's (Block.extent)."""
+    grid's (Block.extent). `alone`: no other kernel grid opens with it (gap_of)."""
     maps = as_tiles(block) if block.kernels is not None else block
-    margin = label_room(maps) if block.kernels is not None else (0.0, 0.0)
-    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap_of(maps), margin=margin)
+    margin = label_room(maps, alone) if block.kernels is not None else (0.0, 0.0)
+    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap_of(maps, alone), margin=margin)
 
 
 def closed(block: Block) -> Block:
@@ -91,14 +91,15 @@ def has_kernels(block: Block) -> bool:
     return block.kind in KERNEL_KINDS and block.role != "weights"
 
 
-def gap_of(block: Block) -> float:
+def gap_of(block: Block, alone: bool = True) -> float:
     """Between the maps of `block` open, in world units: none around a lone map with no kernel (the
-    input's image), which has no label of its own to hold either."""
+    input's image), which has no label of its own to hold either; less between a single row of
+    kernels opened `alone` (no other kernel grid beside it), framed by its width."""
     if block.panels == 1 and not has_kernels(block):
         return 0.0
     share = GAP_BESIDE_KERNEL if has_kernels(block) else GAP
-    if block.kernels is not None and kernel_grid(block)[0] == 1:
-        share = ONE_ROW_GAP  # a single row of kernels, framed by its width
+    if alone and block.kernels is not None and kernel_grid(block)[0] == 1:
+        share = ONE_ROW_GAP
     return share * max(block.rows, block.cols) * block.voxel
 
 
@@ -121,11 +122,12 @@ def open_scene(scene: Scene, names) -> Scene:
     room, the rows above and below (a wrapped network's) moved apart where its grid is taller than
     its row, and the edges into them moved with them."""
     check_open(scene, names)
+    alone = sum(scene.block(n).kernels is not None for n in set(names)) <= 1
     blocks, paths = list(scene.blocks), [np.array(p, dtype=float) for p in scene.edge_paths]
     for name in sorted(names):  # one order, so that closed_scene undoes them exactly
         i = next(k for k, b in enumerate(blocks) if b.name == name)
-        blocks, paths = _make_room(blocks, paths, scene.edges, blocks[i], opened(blocks[i]), 1.0)
-        blocks[i] = opened(blocks[i])
+        blocks, paths = _make_room(blocks, paths, scene.edges, blocks[i], opened(blocks[i], alone), 1.0)
+        blocks[i] = opened(blocks[i], alone)
     return dataclasses.replace(scene, blocks=tuple(blocks), edge_paths=tuple(paths))
 
 

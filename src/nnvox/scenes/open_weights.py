@@ -69,8 +69,12 @@ LABEL_ROOM = (4.2, 1.7)
 # (and as much right, to centre the row) and a tile above left 40% of the box empty, the kernels
 # 190 px tiles (38 px cells) at 1080p framed alone; 216 (43) with 0.2 left; none now (ONE_ROW_GAP)
 ONE_ROW_ROOM = (0.0, 0.6)
+# ... a row opened beside another kernel grid (conv1 with conv2) keeps 0.2 left and as much right: framed
+# by both, at their tiles' size, a narrower row would only grow the other grid (conv2's box then reached
+# into the room its label takes under the heads-up, and the label went beside it)
+SHARED_ROW_ROOM = (0.2, 0.6)
 # ... and between its tiles, of a tile's side (open_layer.gap_of; a table's GAP, 0.2, elsewhere): a row
-# is framed by its width, and its gaps and margins took a quarter of it (a sixth watch asked for
+# alone is framed by its width, and its gaps and margins took a quarter of it (a sixth watch asked for
 # larger kernels, the frame's lowest third under the caption); the same gap round the row's ends.
 # Its numbers stand over their tiles' middles, so they keep apart however close the tiles
 ONE_ROW_GAP = 0.12
@@ -83,12 +87,13 @@ ONE_ROW_GAP = 0.12
 ROOM_PER_COLUMN = (0.21, 0.09)
 
 
-def label_room(block: Block) -> tuple[float, float]:
+def label_room(block: Block, alone: bool = True) -> tuple[float, float]:
     """The room (left, top) an open weight's grid keeps for its labels, in world units (a single
-    row keeps little: its first number says "filter 0" over its column, and no input names it)."""
+    row keeps little: its first number says "filter 0" over its column, and no input names it;
+    `alone`: no other kernel grid is open beside it)."""
     kh, kw = block.kernels[2:]
     rows, columns = kernel_grid(block)
-    left, top = ONE_ROW_ROOM if rows == 1 else LABEL_ROOM
+    left, top = (ONE_ROW_ROOM if alone else SHARED_ROW_ROOM) if rows == 1 else LABEL_ROOM
     across = max(columns, rows * 16 / 9)  # the grid's extent that framing it fills the frame with
     left = max(left, ROOM_PER_COLUMN[0] * across) if rows > 1 else left  # a single row names no input
     top = max(top, ROOM_PER_COLUMN[1] * across)
