@@ -23,6 +23,10 @@ FREE_FADE = 0.05
 DOCK_TOP = 0.86  # of the frame's height: the docked list's top, under the heads-up line
 DOCK_HEADING = "the network's answer"
 DOCK_GAP = 0.04  # of the pane's height: the docked list's gap from the input it answers (a label's room)
+# seconds the docked list takes at least to come to full light at a place (where the pictures' pace
+# is known: AnswerDock.pace): freed by distance alone (FREE_FADE), a place whose blocks the camera
+# carries off fast lit in one picture (the digits CNN's push-in at 8 fps: its far corner 0 -> 0.74)
+DOCK_RISE_SECONDS = 0.4
 # where the list may stand, the first preferred where as free: beside the input it answers, the
 # frame's top corner on the column's side (where the column leaves), the other top corner, over the caption
 TOUCH = 0.5  # pixels: a box touching another's edge (a title-safe margin's) does not stand over it
@@ -142,6 +146,7 @@ class AnswerDock:
         self.last_list: tuple | None = None  # the column's own list's box and anchor (pixels) as last shown
         self.tail = np.empty((0, 4))  # its box while it fades out after the layout dropped it
         self.caption = None  # the shot's caption (overlays/caption.py): the list stands over its band
+        self.rise = 1.0  # the most a place's light rises from one picture to the next (pace)
 
     def _text_actor(self, size: int) -> vtk.vtkTextActor:
         actor = vtk.vtkTextActor()
@@ -165,6 +170,10 @@ class AnswerDock:
             self._restore_column_list()
         self.docks, self.where, self.coming, self.lit = docks, None, None, {}
         self.last_list, self.tail = None, np.empty((0, 4))
+
+    def pace(self, fps: float) -> None:
+        """The pictures a second this shot is drawn at: a place's light rises over DOCK_RISE_SECONDS."""
+        self.rise = 1.0 / max(DOCK_RISE_SECONDS * fps, 1.0)
 
     def _restore_column_list(self) -> None:
         """The column's own list back at the light its visual gave it (fade_column_list dimmed it),
@@ -208,6 +217,7 @@ class AnswerDock:
         held = free.get(self.where, 0.0)
         lit = {self.where: held, self.coming: (1.0 - held) * free.get(self.coming, 0.0)}
         lit = {p: v * self.light * stands_in for p, v in lit.items() if p is not None and v > 0}
+        lit = {p: min(v, self.lit.get(p, 0.0) + self.rise) for p, v in lit.items()}  # falls as the room closes
         w, h = self.stage.renderer.GetSize()
         self.box = self._set(self.actor, self.where, places, lit, w, h)
         self.incoming_box = self._set(self.incoming, self.coming, places, lit, w, h)
