@@ -33,3 +33,18 @@ def test_no_block_of_the_mistakes_push_in_is_covered_or_uncovered_in_a_frame(len
         cut = ((spans[:, 0] < -CUT) & (spans[:, 1] > CUT)) | ((spans[:, 0] < 1 - CUT) & (spans[:, 1] > 1 + CUT))
         names = [b.name for b, c in zip(scene.blocks, cut & (covers[k] < 0.99)) if c]
         assert not names, (k / FPS, names)
+
+
+def test_the_line_to_the_first_covered_block_fades_out_across_the_gap():
+    """The mistake's held close-up: relu1 drawn whole, pool1 past it covered, and the line joining
+    them ran on to x = 1660 at 1080p, into nothing. The cover rises over the whole gap from the last
+    block drawn, so the line fades out across it; no drawn block is covered."""
+    from nnvox.scenes.close_up import cover_alpha, level_strips, side_strips
+
+    spans = np.array([[0.40, 0.60], [0.66, 0.80], [0.86, 1.02]])  # the subject, relu1, pool1 cut at the edge
+    for strips, _ in (side_strips(spans, 0.5), level_strips(spans, [0.0, 0.0, 1.0])):
+        gap = np.linspace(0.80, 0.86, 7)
+        alpha = [max([np.interp(x, [a, b], [p, q]) for a, b, p, q in strips if a <= x <= b] or [0.0]) for x in gap]
+        assert alpha[0] < 0.05 and alpha[3] > 0.3 and alpha[-1] > 0.99, np.round(alpha, 2)
+        assert np.all(np.diff(alpha) >= -1e-9), np.round(alpha, 2)
+        assert (cover_alpha(spans[:2], strips) < 0.01).all()

@@ -233,6 +233,10 @@ def _steps(spans: np.ndarray, covered: np.ndarray, seen: np.ndarray, level: np.n
         before = spans[seen & (spans[:, 1] <= x0), 1]
         gap = x0 - before.max() if len(before) else RAMP
         ramp = min(RAMP, gap, x0 - starts[i - 1] if i else RAMP)
+        shown_in = spans[seen & ~covered & (spans[:, 0] < x0), 1]  # the blocks left drawn inside it
+        clear = x0 - shown_in.max() if len(shown_in) else 0.0
+        if not i and clear > ramp:  # the first rises over the whole gap clear of them: the line joining
+            ramp = clear  # the last one to it fades out (relu1's ran on into nothing, the mistake's close-up)
         if ramp > 0:
             ramps.append((float(x0 - ramp), float(x0), float(below), float(a)))
     return strips + ramps, shown
