@@ -137,6 +137,9 @@ class ScoreChart:
         )
         # its title at the legends' titles' size and weight, on the same shorter side
         self.title_font = round(stage.options.legend_font() * min(1.0, stage.pane_width / stage.pane_height))
+        # the room two lines of labels take (their name and shape, at the legends' size: a lecture's
+        # labels'), which a taller chart leaves over the blocks (_free)
+        self.label_room = 2 * sized_extent("0", self.title_font, bold=stage.options.bold)[1] + GAP * self.font
         self.layout = None  # the labels' layout: its labels' and class lists' boxes
         self.caption = None  # the caption overlay: its band
         self.start: int | None = None
@@ -144,6 +147,7 @@ class ScoreChart:
         self.origin: tuple[float, float] | None = None  # its box's bottom-left, pixels
         self.shape: ChartShape | None = None
         self.shapes: dict[float, ChartShape] = {}  # each of PLOT_TALLS' shapes, for this trail
+        self.blocks_on = np.empty((0, 4))  # the blocks' boxes on screen at the last picture (held)
         self.trail = None
         self.colour = to_unit(stage.colours.text)
         self.axes = self._actor(to_unit(stage.colours.text), 1.0, opacity=0.55)
@@ -224,7 +228,8 @@ class ScoreChart:
         rects = block_rectangles(
             np.array([b.bounds for b in blocks], dtype=float), camera_matrix(self.stage.renderer)[0], w, h
         )
-        out = [rects[on_frame(rects, w, h)]]
+        self.blocks_on = rects[on_frame(rects, w, h)]  # (for the taller shapes' labels' room: _free)
+        out = [self.blocks_on]
         if self.layout is not None:  # the class lists (the block labels give way: keep_off)
             shown = self.layout.placement.shown
             out.append(np.array([box for kind, *_, box in shown if kind == "classes"], dtype=float).reshape(-1, 4))
@@ -283,16 +288,22 @@ class ScoreChart:
 
     def _free(self, shape: ChartShape, held: np.ndarray, w: float, h: float) -> dict[str, float]:
         """Each place's room for the chart at `shape`: pixels clear of `held` past the margin (< 0:
-        too near; -inf: out of the picture)."""
+        too near; -inf: out of the picture). A shape taller than the least also leaves the blocks
+        room for two lines of labels (the labels give way to the chart: in the lecture's epochs view
+        a plot 50 px taller hid five of them)."""
         from nnvox.viewer.label_layout import margin
 
         cw, ch = shape.width, shape.height
         places = self.places(w, h, shape)
         inside = lambda x, y: x >= 0 and x + cw <= w and y >= 0 and y + ch <= h
-        return {
-            p: clear_of((x, y, x + cw, y + ch), held, margin(h)) if inside(x, y) else -math.inf
-            for p, (x, y) in places.items()
-        }
+        extra = self.label_room if shape is not self.shapes.get(PLOT_TALLS[-1], shape) else 0.0
+        blocks = self.blocks_on + np.array([0.0, -extra, 0.0, extra])  # the labels' lines over and under
+
+        def room(x: float, y: float) -> float:
+            box = (x, y, x + cw, y + ch)
+            return min(clear_of(box, held, margin(h)), clear_of(box, blocks, margin(h)))
+
+        return {p: room(x, y) if inside(x, y) else -math.inf for p, (x, y) in places.items()}
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
         """The boxes (pane fractions) of what the chart covers (its title, its curve with its texts)
