@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nnvox.scenes.storyboard import load_storyboard
-from nnvox.viewer.storyboard_parts import REHEARSED_FRAMES, balanced
+from nnvox.viewer.storyboard_parts import REHEARSED_FRAMES, balanced, start_task
 
 FPS = 5
 # the lecture's overview, explained layer and epochs in one scene (one renderer): its labels were
@@ -79,10 +79,25 @@ def _drawn(board, rehearsed: list[int], run: list[int], fps: int) -> list[np.nda
 
 
 def _tasks_drawn_apart(board, fps: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The frames of one pass, and of the balanced tasks each drawn by a painter of its own, in the
+    """The frames of one pass, and of the balanced tasks drawn as one worker draws them if it takes
+    them in the reverse order (a later task of a renderer before its first), put in the
     storyboard's order."""
+    from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, write_shots
+
     one_pass = _drawn(board, [], list(range(len(board.shots))), fps)
-    drawn = {run[0]: _drawn(board, rehearsed, run, fps) for rehearsed, runs in balanced(board, fps, 2) for run in runs}
+    look = board_look(board, 320, 180)
+    scenes = _Scenes(board, look)
+    painter = _Painter(board, scenes, look)
+    drawn: dict[int, list] = {}
+    try:
+        for task in balanced(board, fps, 2)[::-1]:
+            start_task(board, scenes, painter, task, fps)
+            for run in task[1]:
+                drawn[run[0]] = frames = []
+                write_shots(board, painter, run, fps, lambda image, frames=frames: frames.append(image.copy()))
+    finally:
+        scenes.close()
+        painter.close()
     return one_pass, [f for first in sorted(drawn) for f in drawn[first]]
 
 

@@ -159,10 +159,11 @@ class _Scenes:
             self._histograms[key] = HistogramSource(self.scenes[key])
         return self._histograms[key]
 
-    def drop_renderers(self) -> None:
-        """Close the renderers made so far: the next shots draw with new ones, free of their state."""
-        self.close()
-        self._renderers = {}
+    def drop_renderers(self, keys) -> None:
+        """Close the renderers of `keys` ((scene key, heads-up style)) made so far: the next shots
+        draw with new ones, free of their state."""
+        for key in set(keys) & set(self._renderers):
+            self._renderers.pop(key).close()
 
     def close(self) -> None:
         for r in self._renderers.values():

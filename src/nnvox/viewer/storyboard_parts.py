@@ -119,6 +119,18 @@ def _drawn_last(board: Storyboard, before: list[list[int]], run: list[int]) -> l
     return sorted({i for key in keys if key in last for i in last[key]})
 
 
+def start_task(board: Storyboard, scenes, painter, task: Task, fps: int) -> None:
+    """Make ready to draw `task`'s runs as one process draws them: its renderers new, as one process
+    comes to its first shot of them (this worker may have drawn a later task of the same renderers:
+    tasks go costliest first), then its rehearsed shots rehearsed."""
+    from nnvox.viewer.storyboard_export import rehearse
+
+    rehearsed, runs = task
+    scenes.drop_renderers({_renderer_of(board.shots[i]) for run in runs for i in run})
+    for i in rehearsed:
+        rehearse(board, painter, i, fps, REHEARSED_FRAMES)
+
+
 def _task_cost(board: Storyboard, task: Task, fps: int) -> float:
     rehearsed, runs = task
     cost = sum(_cost(board, run, fps) for run in runs)
@@ -285,7 +297,7 @@ def _worker(storyboard: str, size: tuple[int, int, int], link, parent: int) -> N
 
 def _render_tasks(storyboard: str, size: tuple[int, int, int], link) -> None:
     from nnvox.scenes.storyboard import load_storyboard
-    from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, rehearse, write_shots
+    from nnvox.viewer.storyboard_export import _Painter, _Scenes, board_look, write_shots
     from nnvox.viewer.video import mp4_writer
 
     board = load_storyboard(storyboard)
@@ -297,10 +309,7 @@ def _render_tasks(storyboard: str, size: tuple[int, int, int], link) -> None:
         link.send(("idle",))
         while (task := link.recv()) is not None:
             rehearsed, drawn = task
-            if rehearsed:  # from fresh renderers, as one process came to these shots
-                scenes.drop_renderers()
-                for i in rehearsed:
-                    rehearse(board, painter, i, fps, REHEARSED_FRAMES)
+            start_task(board, scenes, painter, (rehearsed, [run for _, run, _ in drawn]), fps)
             for k, run, part in drawn:
                 with mp4_writer(Path(part), width, height, fps, board.crf, encoded=Path(part)) as writer:
                     sent = [0]
