@@ -172,13 +172,13 @@ def stroke_width(image: np.ndarray, box, threshold: float = 128.0) -> float:
 
 @pytest.mark.gl
 @pytest.mark.parametrize("zoom", [1.0, 0.5])
-def test_the_plot_is_as_tall_as_its_free_place_allows_and_its_title_bold_at_the_legends_size(lenet_run, zoom):
+def test_the_plot_is_as_tall_as_its_free_place_allows_and_its_title_bold(lenet_run, zoom):
     """Watch 6: the plot was 100 px tall (the 93% -> 70% dip fell 23 px, finer steps not seen) and its
     title light at 37 px (its lowercase 29 px). The 0%..100% axis is drawn as tall as the free place
     allows, up to 200 px at 1080p, leaving the blocks room for their labels (the overview's band
     under the heads-up line holds the 100 px plot and the labels; the network zoomed out and lower
-    in the frame, 150 px or more), and the title is the legends' titles' size and bold: its strokes
-    as wide as the labels' (>= 6 px), not the regular's 3-4."""
+    in the frame, 150 px or more), and the title is bold at the numbers' size: its strokes as wide as
+    the labels' (>= 6 px), not the regular's 3-4."""
     scene, r, pane = _lecture_renderer(lenet_run, (1920, 1080), 9)
     camera = pane.renderer.GetActiveCamera()
     if zoom != 1:  # the network small and low in the frame: room under the heads-up line
@@ -205,7 +205,8 @@ def test_the_plot_is_as_tall_as_its_free_place_allows_and_its_title_bold_at_the_
         if zoom == 1:  # the labels keep their places: none hidden for the chart (the output's list aside)
             hidden = [name for name, _, why in pane.label_layout.placement.hidden if name != "fc2"]
             assert not hidden, hidden
-        assert chart.title.GetTextProperty().GetFontSize() == pane.options.legend_font()
+        assert chart.title.GetTextProperty().GetFontSize() == chart.font  # the heads-up line's and the numbers'
+        assert chart.title.GetTextProperty().GetBold()
         tx0, ty0, tx1, ty1 = chart.shape.parts[0]
         box = (ox + tx0, h - (oy + ty1), ox + tx1, h - (oy + ty0))
         assert stroke_width(image, box) >= 6, f"the title's strokes are {stroke_width(image, box)} px"

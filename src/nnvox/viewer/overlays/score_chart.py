@@ -73,8 +73,8 @@ def chart_shape(
     font: int, title: str, room: float = math.inf, tall: float = PLOT_TALLS[-1], title_font: int | None = None
 ) -> ChartShape:
     """The chart's layout at `font` pixels, its curve `tall` font sizes high: its title at its left
-    (title_lines) at `title_font` in bold (the legends' titles' size and weight: at the numbers'
-    light 37 px its lowercase stood 29 px tall, smaller than every other text), the scale's ends
+    (title_lines) at `title_font` in bold (the labels' weight: in the regular's 3-4 px strokes its
+    lowercase, 29 px tall, read smaller and fainter than every other text), the scale's ends
     beside the curve, the snapshots' numbers under it, and room at its right for the value beside a
     dot at its end. Where that is wider than `room` pixels (a 9:16 frame's 972 at 1080 wide, at its
     larger text), the title stands over the curve in two lines, and the curve is narrowed to fit."""
@@ -135,11 +135,13 @@ class ScoreChart:
         self.font = round(
             stage.options.hud_font(stage.fonts.hud.fraction) * min(1.0, stage.pane_width / stage.pane_height)
         )
-        # its title at the legends' titles' size and weight, on the same shorter side
-        self.title_font = round(stage.options.legend_font() * min(1.0, stage.pane_width / stage.pane_height))
+        # its title at the same size in a lecture's bold (the labels' weight): at the legends' larger
+        # size its wider box moved conv1's label out of the lecture's epochs view
+        self.title_font = self.font
         # the room two lines of labels take (their name and shape, at the legends' size: a lecture's
         # labels'), which a taller chart leaves over the blocks (_free)
-        self.label_room = 2 * sized_extent("0", self.title_font, bold=stage.options.bold)[1] + GAP * self.font
+        label = round(stage.options.legend_font() * min(1.0, stage.pane_width / stage.pane_height))
+        self.label_room = 2 * sized_extent("0", label, bold=stage.options.bold)[1] + GAP * self.font
         self.layout = None  # the labels' layout: its labels' and class lists' boxes
         self.caption = None  # the caption overlay: its band
         self.start: int | None = None
