@@ -132,34 +132,8 @@ def test_fc2s_own_list_fades_out_as_it_loses_its_room(lenet_run, tmp_path):
     assert not [p for p in pops if p[1] == "fc2's own"], pops
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the digits CNN's push-in at 8 fps: the far corner freed at once as the labels' layout moves a "
-    "label off it (labels are hard obstacles, blocks fade by distance): its list shows 0 -> 0.78 in one "
-    "picture (frame 57) since the labels' apart rule (f7309b4); the lecture's push-in does not pop",
-)
 def test_the_digits_cnns_answer_stands_clear_and_never_pops(digits_run, tmp_path):
     _, over, pops = _check_push_in(_mistake_board(tmp_path, digits_run, attribution=False))
     assert not over, f"docked lists over (frame, place, what): {over}"
     docked_pops = [p for p in pops if p[1] != "fc2's own"]
     assert not docked_pops, f"docked lists popping (frame, place, opacity before, after): {docked_pops}"
-
-
-def test_the_digits_cnns_answer_paced_in_time_never_pops(digits_run, tmp_path, monkeypatch):
-    """The same push-in with the pictures' pace given to the dock (AnswerDock.pace: a place's light
-    rises over DOCK_RISE_SECONDS, not with the distance the camera carries blocks off it in one
-    picture), as the storyboard export gives it once its hook lands (storyboard_export._scene:
-    `d.pace(len(frames) / shot.duration)` for each dock, S's file, with uncommitted work in it)."""
-    from nnvox.viewer.overlays.answer_dock import AnswerDock
-
-    new_shot = AnswerDock.new_shot
-
-    def paced(self, docks):
-        new_shot(self, docks)
-        self.pace(FPS)
-
-    monkeypatch.setattr(AnswerDock, "new_shot", paced)
-    docked, over, pops = _check_push_in(_mistake_board(tmp_path, digits_run, attribution=False))
-    assert docked > 0
-    assert not over, f"docked lists over (frame, place, what): {over}"
-    assert not pops, f"lists popping (frame, place, opacity before, after): {pops}"

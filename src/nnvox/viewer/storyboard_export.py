@@ -284,6 +284,8 @@ class _Painter:
         histograms = self._histograms(shot, key, frames, sample)
         pane.set_subject(shot_subject(shot))  # its labels at the subject's size
         pane.overlays.class_rows.dock(shot.view.mistake is not None)  # a mistake's answer kept on screen
+        for dock in pane.overlays.class_rows.docks.values():  # its light rising over time, not per picture
+            dock.pace(len(frames) / shot.duration)
         if pane.overlays.hud is not None:  # a scrub over training: the sample's scores so far (overlays/hud.py)
             stops = [nearest_snapshot(f.t) for f in frames]  # the snapshots its pictures show
             pane.overlays.hud.show_scores(min(stops) if len(set(stops)) > 1 else None)
