@@ -34,6 +34,7 @@ from nnvox.scenes.close_up import (
 )
 from nnvox.scenes.follow import follow_covers, follow_move, pass_schedule, reveal_at
 from nnvox.scenes.frames import lit_at
+from nnvox.scenes.framing import picture_room
 from nnvox.scenes.open_framing import framed, kept_in_frame
 from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
 from nnvox.scenes.scene import Scene
@@ -529,11 +530,13 @@ def open_camera(
     (`beside`, `safe` as camera_move takes them) to facing the open grid as the layer opens."""
     whole = camera_move(CameraMove(), closed_scene(scene), aspect, shot.caption is not None, beside, safe)(0.0)
     room = CAPTIONED if shot.caption is not None else {}
-    facing = open_pose(scene, shot.open, aspect, **room)
+    # the picture's room: open kernel grids fill it (the lecture's kernels shot: 241 px tiles at 1080p, were 222)
+    picture = picture_room(shot.caption is not None, safe)
+    facing = open_pose(scene, shot.open, aspect, room=picture, **room)
     if tour is None:  # (open_layer.grid_tour)
         return lambda p: blend(whole, facing, ease("smooth", opened(p)))
     first = tour[0]  # the first kernel grid alone, then all of them (open_layer.grid_tour)
-    alone = open_pose(scene, first, aspect, **room)
+    alone = open_pose(scene, first, aspect, room=picture, **room)
     # held on the first grid until the picture has dissolved into all of them (grids_dissolve): a
     # move between the two slid the others in across the frame's edge, their tiles cut by it (a pan
     # from beside them, the lecture's conv2 at 61 s), or grew them in from it (a zoom)
