@@ -299,6 +299,8 @@ class _Painter:
             pane.label_layout.carry_on(self.last_labels if moves else {})  # a move's labels stay put
             pane.label_layout.settle_label_sides(poses, place)
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
+        if pane.overlays.legends is not None:  # a bar fades as its block comes and goes, from the first picture on
+            pane.overlays.legends.pace(len(frames) / shot.duration)
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
         for k, f in enumerate(frames):
             caption = _fade(f.progress, shot.duration, CAPTION_FADE)
@@ -323,7 +325,9 @@ class _Painter:
             elif f.dissolve is not None:  # from one open grid alone to all of them (shots.grids_dissolve)
                 yield pose_dissolve(renderer, frame, histogram, *f.dissolve)
             else:
-                still = _still(f, caption, moment) if histogram is None else None
+                legends = pane.overlays.legends  # (a picture drawn again would hold a bar mid-fade)
+                steady = legends is None or legends.steady
+                still = _still(f, caption, moment) if histogram is None and steady else None
                 if drawn is None or still is None or drawn[0] != still:
                     drawn = (still, renderer.render(frame, histogram))
                 yield drawn[1]

@@ -87,6 +87,9 @@ BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 # and 1.25 a lecture's 32 px words left the bar 14 px thick at 1080p)
 WORDS_LINE, WORDS_GAP, TITLE_LINE = 1.15, 0.12, 1.15
 HEADING_GAP = 0.008  # of the pane's height, between the title's baseline and the bar's top
+# A paced bar's fade in or out, linear (a smooth ease took 0.24 s of 0.4 from 90% to 10% of its ink),
+# and its neighbours' slide a slot (ColourLegends.pace)
+BAR_FADE_SECONDS = 0.45
 
 
 # Each mark a picture may draw, in words a student reads (capture/health.py decides dead and saturated)
@@ -627,6 +630,11 @@ class ColourLegends:
         self.props = list(self.strip)
         self.away = False  # the strip hidden while a lecture's picture explains a layer (make_way)
         self.seen: tuple[int, ...] = tuple(range(len(self.bars)))  # the bars drawn, left to right
+        # each bar's light (0..1, eased when drawn) and place (in slots from the strip's left), each
+        # moved a `step` a picture towards what the blocks in view ask: instant until paced (pace)
+        self.levels = np.ones(len(self.bars))
+        self.slots = np.arange(len(self.bars), dtype=float)
+        self.step, self.fresh = 1.0, True
         # the notes: none until show_notes; in a lecture's corner never over the bars
         self.marks = MarkEntries(stage, inset_box, caption, cornered=inset is None and stage.options.hall)
         self.labels = labels
@@ -721,16 +729,57 @@ class ColourLegends:
         notes = drawn_notes(self.stage.scene.blocks, epochs, scoped=self.stage.options.hall)
         self.marks.set_notes(notes if shown else ())
 
+    def pace(self, fps: float) -> None:
+        """The pictures a second a shot is drawn at, from its next picture on: a bar (its title, words
+        and all) comes and goes over BAR_FADE_SECONDS and the bars beside it slide a slot in as long,
+        where one appeared or vanished in one picture as its block entered or left the view (the
+        lecture's flow shot: "probability" gone 0.5 s in and back in one picture 16 s in). The shot's
+        first picture draws its bars as they stand (a cut, or a cross-fade of the pictures)."""
+        self.step, self.fresh = 1.0 / max(BAR_FADE_SECONDS * fps, 1.0), True
+
+    @property
+    def steady(self) -> bool:
+        """Whether no bar is fading or sliding: a picture drawn again now draws the same strip."""
+        targets = self._targets()
+        return bool(np.allclose(self.levels, targets[0]) and np.allclose(self.slots, targets[1]))
+
+    def _targets(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each bar's light and place are going: lit where `seen`; the bars seen or still
+        fading out take the strip's slots in their order (one fading keeps its place till it is gone)."""
+        lit = np.array([float(i in self.seen) for i in range(len(self.bars))])
+        present = [i for i in range(len(self.bars)) if i in self.seen or self.levels[i] > 0]
+        slots = self.slots.copy()
+        for slot, i in enumerate(present):
+            slots[i] = slot
+        return lit, slots
+
+    def _move(self) -> None:
+        """Each bar's light and place a step towards its targets (all the way in a shot's first picture)."""
+        lit, slots = self._targets()
+        for i in range(len(self.bars)):
+            if self.levels[i] <= 0 and lit[i] > 0:  # coming in: it fades in at its place, not sliding there
+                self.slots[i] = slots[i]
+        step = 1.0 if self.fresh else self.step
+        self.levels += np.clip(lit - self.levels, -step, step)
+        self.slots += np.clip(slots - self.slots, -step, step)
+        if step >= 1.0:  # unpaced (the window) or a shot's first picture: the bars gone, the rest in place
+            self.slots = self._targets()[1]
+        self.fresh = False
+
     def _show_bars(self) -> None:
-        """The bars of `seen` shown, side by side from the strip's left in their order; the rest
-        (and all of them while away) hidden."""
+        """The bars at their light and places, side by side from the strip's left (all hidden while
+        away): a bar's colours, title and words faded together."""
         gap = self.stage.layout.legend_gap
         for i, part in enumerate(self.parts):
+            light = float(self.levels[i])
             for prop in part:
-                prop.SetVisibility(not self.away and i in self.seen)
-        for slot, i in enumerate(self.seen):
-            x = self.left + (self.width + gap) * slot
-            bar, heading, *ends = self.parts[i]
+                prop.SetVisibility(not self.away and light > 0)
+                if isinstance(prop, vtk.vtkTextActor):
+                    prop.GetTextProperty().SetOpacity(light)
+                else:
+                    prop.GetProperty().SetOpacity(light)
+            x = self.left + (self.width + gap) * float(self.slots[i])
+            bar, heading, *ends = part
             bar.SetPosition(x, bar.GetPosition()[1])
             heading.SetPosition(self._inside(x + self.width / 2, heading), heading.GetPosition()[1])
             for end, at in zip(ends, (x, x + self.width, x + self.width / 2)):
@@ -738,8 +787,10 @@ class ColourLegends:
 
     def update(self, shown: Shown) -> None:
         seen = bars_seen(self.bars, self.stage.scene.blocks, blocks_in_view(self.stage))
-        if seen and seen != self.seen:  # (none in view: the camera between pictures; the last kept)
+        if seen:  # (none in view: the camera between pictures; the last kept)
             self.seen = seen
+        if not self.steady or self.fresh:
+            self._move()
             self._show_bars()
         self.marks.update(shown)
         if self.labels is not None and self.marks.box is not None:  # (the labels' update set its panels)
