@@ -21,7 +21,7 @@ def test_the_mistake_shots_labels_show_where_they_have_room_coming_or_going_once
     from tests.viewer.picture_policy import one_shot_board, shot_pictures
     from tests.viewer.test_lecture_labels import _lecture_shot
 
-    shot = _lecture_shot(7)
+    shot = _lecture_shot("mistake")
     assert 'layer = "input"' in shot and "mistake" in shot, shot  # the lecture's push-in
     shown, light = {}, {}
     for _, r in shot_pictures(one_shot_board(tmp_path, lenet_run, SIZE, 10, shot)):
@@ -31,7 +31,9 @@ def test_the_mistake_shots_labels_show_where_they_have_room_coming_or_going_once
             opacity = actor.GetTextProperty().GetOpacity() if actor.GetVisibility() else 0.0
             shown.setdefault(name, []).append(name in placed and opacity > 0)
             light.setdefault(name, []).append(opacity)
-    for name in ("pool2", "fc2"):
+    # fc2's window at 480p stood only where its line back ended beside its column (label_layout.lands,
+    # watch 6 finding 1: a line that points at nothing reads as another block's): it has none now
+    for name in ("pool2",):
         assert any(shown[name]), f"{name}'s label hidden through the shot"
     comes = {name: _runs(flags) for name, flags in shown.items() if _runs(flags) > 1}
     assert not comes, f"labels coming and going mid-shot (runs shown): {comes}"

@@ -203,7 +203,7 @@ def test_the_answer_list_rides_out_with_its_column_in_the_mistake_push_in(lenet_
     from tests.viewer.picture_policy import one_shot_board, shot_pictures
     from tests.viewer.test_lecture_labels import _lecture_shot
 
-    shot = _lecture_shot(7)
+    shot = _lecture_shot("mistake")
     assert 'layer = "input"' in shot and "mistake" in shot, shot  # the lecture's push-in
     w, h = 854, 480
     framed, width = [], None

@@ -136,16 +136,18 @@ def test_an_open_layers_map_names_read_at_the_subjects_size_where_they_fit(size_
     assert len(fonts["conv2"]) == 1 and min(fonts["conv2"]) >= lecture_font(size[1]), fonts
 
 
-def _lecture_shot(index: int) -> str:
-    """The lecture's shot `index` (src/nnvox/storyboards/lecture.toml) as one_shot_board takes it:
-    its keys but the run, 3 s long."""
+def _lecture_shot(index: int | str) -> str:
+    """The lecture's shot `index` (src/nnvox/storyboards/lecture.toml), or its first with the key
+    `index` (the storyboard's shots move: "mistake"), as one_shot_board takes it: its keys but the
+    run, 3 s long."""
     import re
     from pathlib import Path
 
     import nnvox
 
     text = (Path(nnvox.__file__).parent / "storyboards" / "lecture.toml").read_text()
-    shot = text.split("[[shot]]")[index + 1]
+    shots = text.split("[[shot]]")[1:]
+    shot = shots[index] if isinstance(index, int) else next(s for s in shots if re.search(rf"(?m)^{index} =", s))
     shot = re.sub(r"(?m)^run = .*$", "", shot)
     return re.sub(r"(?m)^duration = .*$", "duration = 3", shot)
 

@@ -57,6 +57,7 @@ OUT_OF_PICTURE = (ANCHOR_OUT, BEHIND, OUTSIDE)  # a shot's held label hides wher
 HOVER = "shown on hover or selection (a closed side branch's block)"
 HELD_HIDDEN = "hidden through this shot: no room for it at some of its frames"
 GAP = 3.0  # pixels kept between two labels, and between a label and a block
+LANDS = 4 * GAP  # pixels of its block a label's line back ends on at the least (lands)
 # a word space (0.3) between two labels side by side read as one line (watch 5: "16 × 10 × 10 fc1 ·
 # Linear", 25 px apart at 54 px capitals); a whole font size let the orbit's labels stand by other
 # blocks (test_labels_read_as_theirs), 0.75 a held scrub's labels come and go (test_label_hold)
@@ -1398,6 +1399,20 @@ def _leader(rect: np.ndarray, box: np.ndarray, at: float | None = None) -> tuple
     return None
 
 
+def lands(rect: np.ndarray, box: np.ndarray) -> bool:
+    """Whether a label in `box` with a line back (_leader) has it end on its block's `rect`: the two
+    overlap across the line by LANDS pixels at the least (all of a block narrower than that). With no
+    overlap the line ran from the label's middle to beside the block: in the lecture's forward pass
+    the pool1 label, kept at its pixel offset from frame to frame as the camera pulled back, drew its
+    line to conv2's underside at 30 frames a second (at 5 or 10 it was placed afresh, under pool1)."""
+    line = _leader(rect, box)
+    if line is None:
+        return True
+    axis = 0 if line[0] == line[2] else 1  # across a vertical line: x; across a sideways one: y
+    overlap = min(rect[axis + 2], box[axis + 2]) - max(rect[axis], box[axis])
+    return bool(overlap >= min(LANDS, rect[axis + 2] - rect[axis]))
+
+
 def _along(start: float, end: float, low: float, high: float, at: float | None) -> float:
     """Where along a block's span `start`..`end` and a label's edges `low`..`high` (one axis) their
     line runs: the middle of their overlap, or `at` kept inside it; the label's middle where they
@@ -1415,6 +1430,8 @@ def clear_leader(rect: np.ndarray, box: np.ndarray, taken: np.ndarray) -> tuple[
     alone, relu3's line grazed pool2's label by a pixel at some poses of the lecture's scrub, and
     relu3's label came and went with the camera.)"""
     line = _leader(rect, box)
+    if line is not None and not lands(rect, box):
+        return False, None
     if line is None or not _crossed(line, taken).any():
         return True, None
     vertical = line[0] == line[2]
