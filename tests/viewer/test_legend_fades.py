@@ -17,12 +17,12 @@ from nnvox.viewer.options import RenderOptions
 
 pytestmark = pytest.mark.gl
 W, H, FPS = 960, 540, 30
-MOVE, HOLD = 40, 20  # pictures of the camera's move in on conv1, then held there
+MOVE, HOLD = 40, 40  # pictures of the camera's move in on conv1, then held there
 
 
-def _shot(scene, names, measure):
+def _shot(scene, names, measure, out_of: bool = False):
     """`measure(picture, legends)` at each picture of a move from the whole network in on `names`
-    and a hold, the legends paced at FPS."""
+    (`out_of`: from them out to the whole network) and a hold, the legends paced at FPS."""
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     frame = scene.frame_at(scene.n_snapshots - 1)
@@ -34,7 +34,8 @@ def _shot(scene, names, measure):
         pane.overlays.legends.pace(FPS)
         out = []
         for k in range(MOVE + HOLD):
-            pane.apply_pose(blend(wide, close, min(1.0, k / (MOVE - 1))))
+            u = min(1.0, k / (MOVE - 1))
+            pane.apply_pose(blend(wide, close, 1.0 - u if out_of else u))
             out.append(measure(renderer.render(frame), pane.overlays.legends))
     finally:
         renderer.close()
@@ -77,3 +78,19 @@ def test_the_bar_beside_a_vanishing_one_slides_into_its_place(lenet_run):
     assert lefts[-1] < lefts[0] - 100, lefts  # a slot to the left, where "probability" stood
     # no jump: a slot's move spread over the fade's pictures at least
     assert np.abs(np.diff(lefts)).max() <= (lefts[0] - lefts[-1]) / (0.3 * FPS), lefts.round()
+
+
+def test_a_bar_coming_in_waits_for_its_place_then_fades_in(lenet_run):
+    scene = build_scene(lenet_run, SceneOptions())  # "probability" comes back first, "activation" moves over
+
+    def first_place(picture, legends):
+        """The ink of the strip's first place and whether the activation bar still stands in it."""
+        x = legends.left
+        return _ink(picture, (round(x * W) + 2, round((x + legends.width) * W) - 2)), legends.slots[1] < 1.0
+
+    ink, covered = (np.array(v) for v in zip(*_shot(scene, ["conv1"], first_place, out_of=True), strict=True))
+    left = int(np.flatnonzero(covered)[-1]) + 1  # the first picture with the activation bar out of the place
+    assert 0 < left < MOVE + HOLD - 0.5 * FPS, covered
+    share = ink[left:] / ink[-1]
+    assert share[0] < 0.1, share.round(2)  # (before: "probability" faded in under the sliding bar)
+    assert int(np.flatnonzero(share > 0.9)[0]) - int(np.flatnonzero(share < 0.1)[-1]) >= 0.3 * FPS, share.round(2)

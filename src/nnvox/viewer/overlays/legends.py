@@ -760,9 +760,13 @@ class ColourLegends:
             if self.levels[i] <= 0 and lit[i] > 0:  # coming in: it fades in at its place, not sliding there
                 self.slots[i] = slots[i]
         step = 1.0 if self.fresh else self.step
-        self.levels += np.clip(lit - self.levels, -step, step)
         self.slots += np.clip(slots - self.slots, -step, step)
-        if step >= 1.0:  # unpaced (the window) or a shot's first picture: the bars gone, the rest in place
+        # one coming in waits for the bars beside it to slide out of its place (it faded in under
+        # the activation bar sliding off it: "probaactivation", the flow shot at 11.3 s)
+        rise = 0.0 if not np.allclose(self.slots, slots) else step
+        self.levels += np.clip(lit - self.levels, -step, rise)
+        if step >= 1.0:  # unpaced (the window) or a shot's first picture: the bars as they stand
+            self.levels = lit
             self.slots = self._targets()[1]
         self.fresh = False
 
