@@ -42,7 +42,7 @@ def test_the_title_fades_only_where_its_words_change(lenet_run):
         else:  # its words: faded out before, in after, never a one-frame switch
             changed_words += 1
             assert max(fa, fb) <= 0.25, (a, fa, b, fb)
-    assert changed_numbers >= 3 and changed_words >= 2, (changed_numbers, changed_words)
+    assert changed_numbers >= 2 and changed_words >= 2, (changed_numbers, changed_words)  # (the walk: 2 steps)
     # the title dims only around those changes of words: no blink at each walked position
     dims = sum(1 for (_, a, _), (_, b, _) in pairwise(frames) if a == 1.0 and b < 1.0)
     assert dims == changed_words, dims

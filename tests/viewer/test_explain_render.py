@@ -297,7 +297,7 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(lenet_run)
-    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=20, tail=0.5)  # long enough to keep the padding
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=22, tail=0.5)  # long enough to keep the padding
     renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540))
     try:
         pane = renderer.scene_renderer

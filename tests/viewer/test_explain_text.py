@@ -35,6 +35,7 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
 
     size = SIZES[size_name]
     board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
+    opening = 0  # frames whose note says why the window starts where it does
     for k, (_, r) in enumerate(shot_pictures(board)):
         where = f"explain {size_name} frame {k}"
         texts = [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)]
@@ -50,6 +51,7 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         weights = [round(float(w), 2) for w in s.weights.ravel()]
         assert [_value(a.GetInput()) for a in printed[25:50]] == pytest.approx(weights), where  # the kernel's
         assert not any(a.GetInput().startswith(("0.", "−0.")) for a in printed), where
+        opening += _check_the_sum_reads_honestly(inset, printed, where)
         shown = [a for a in inset.actors if isinstance(a, vtk.vtkTextActor) and a.GetVisibility() and a.GetInput()]
         assert len(shown) >= 50 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
         note, hall = r.options.text_size(0.0), r.options.hall_text(0.0)
@@ -65,6 +67,28 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
             height = (box[3] - box[2] + 1) / (text.count("\n") + 1)
             assert height >= NOTE_TEXT * size[1], f"{where}: {text!r} {height} px a line"
             assert cap_height(font) >= round((HALL_TEXT if a is inset.title else NOTE_TEXT) * size[1]), where
+    assert opening, f"explain {size_name}: no frame says why the window starts where it does"
+
+
+def _check_the_sum_reads_honestly(inset, printed, where: str) -> int:
+    """Watch 7: the 25 printed products (of the printed values, 2 decimals) added to 2.95 where the
+    sum printed 2.984, the exact one, and nothing said so. The products' head says they are rounded
+    and the sum's line that it is exact: the drawn sum is the products' exact sum (to the printed
+    3 decimals, within the recorded value's half precision) and the drawn cells add to it within
+    their rounding, not to it exactly. Returns 1 where the note says why the window starts there."""
+    import numpy as np
+
+    s = inset._shown[0].step
+    assert inset.heads[2].GetInput() == "= products, rounded", where
+    words, numbers = inset.words.GetInput().split("\n"), inset.numbers.GetInput().split("\n")
+    assert words[0] == "exact sum", (where, words)
+    exact = float(np.sum(s.products, dtype=np.float64))
+    if numbers[0] != "–":  # (sweeping: no number)
+        assert _value(numbers[0]) == pytest.approx(exact, abs=0.0025), (where, numbers[0], exact)
+    cells = sum(_value(a.GetInput()) for a in printed[50:75])
+    assert abs(cells - exact) <= 25 * 0.005 + 0.0025, (where, cells, exact)
+    note = inset.note.GetInput().split("\n")
+    return int("starts at the ink's edge" in note)
 
 
 def _value(text: str) -> float:

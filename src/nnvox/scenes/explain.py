@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import ARRIVING, LEAVING, arrived, kept, legible, schedule, stops, walk
+from nnvox.scenes.explain_pace import ARRIVING, LEAVING, arrived, candidates, kept, legible, schedule, stops, walk
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -252,7 +252,9 @@ def sum_lines(s: Step) -> list[tuple[str, str]]:
         return [(f"{word} of the {s.inside.sum()} values, as recorded", printed(shown_sum(s)[2]))]
     products, bias, total = shown_sum(s)
     return [
-        (f"sum of the {s.products.size} products", printed(products)),
+        # the products' exact sum (the cells print each product of the printed values, rounded: a
+        # class adding the 25 shown got 2.95 for 2.984 and took the sum for wrong)
+        (f"exact sum of the {s.products.size} products", printed(products)),
         ("+ bias", printed(bias)),
         ("= the value recorded", printed(total)),  # in the run: the caption says so
     ]
@@ -281,6 +283,10 @@ class Moment:
     titled: float = (
         1.0  # ... and the title's words (where it stands, or where a sweep goes): never switched in one frame
     )
+    # the window walks into its first stop, one across the stroke's edge (explain_pace.candidates),
+    # or stands on it: the inset's note says why it starts there (a lecturer's watch: "opens at row 6,
+    # column 15 · 184 of 784 computed with no hint why")
+    opening: bool = False
 
 
 class Explanation:
@@ -309,6 +315,7 @@ class Explanation:
         self.input_scale = input_scale(run, self.target)
         self.black = black_level(run, self.target)
         self.seconds, self.lead, self.tail = seconds, lead, tail
+        self._edge_first = False  # the first stop is the window across the stroke's edge (Moment.opening)
         self._steps: dict[int, tuple[list[Step], float, float, tuple[int, ...], tuple[int, ...]]] = {}
 
     @property
@@ -331,6 +338,8 @@ class Explanation:
                 outputs = np.array([s.recorded for s in steps])
                 ranked = stops(read, outputs, whole, self.target.shape[1:])
                 chosen, walked = kept(ranked, len(steps), self.row, self.seconds, self.lead, self.tail)
+                edge = candidates(read, outputs, whole, self.target.shape[1:]).get("edge")
+                self._edge_first = bool(chosen) and chosen[0] == edge
             self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen, walked)}  # one snapshot a shot
         return self._steps[index]
 
@@ -366,6 +375,7 @@ class Explanation:
             walking,
             0.0 if sweeping else shown,
             self._titled(progress, timing, chosen, walked),
+            self._edge_first and (walking or stopped) and done - 1 <= chosen[0],
         )
 
     def _titled(self, progress: float, timing: tuple, chosen, walked) -> float:

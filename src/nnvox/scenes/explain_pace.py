@@ -21,22 +21,25 @@ from __future__ import annotations
 import numpy as np
 
 SETTLE = 0.3  # seconds after the fade-in before the window moves: the caption has come in
-WALK = 4  # consecutive positions of one row the window walks through one by one, into its first stop
-# ... each this long: a lecturer says the sum of each step ("2.98, then 3.88, ...") as the map's cell
-# fills (at 1.0 s a lecturer's watch found the walk too fast to talk over, at 0.75 s columns 16 and
-# 17 flashed by)
-WALK_SECONDS = 2.5
-# ... and all of them at most this share of a shot (a short one walks faster: a 12 s shot 1.1 s a
+# consecutive positions of one row the window walks through one by one, into its first stop: two
+# and the stop (four at 2.5 s each in a 22 s shot: a lecturer's watch found 2.5 s too little to point
+# at the patch, the kernel, the products and the sum; fewer positions rather than a longer shot)
+WALK = 3
+# ... each this long: a lecturer points at the patch, the kernel, the products and the sum and says
+# it ("2.98, then 3.88, ...") as the map's cell fills (watch 7 asked 4-5 s; at 2.5 s, at 1.0 s and
+# at 0.75 s a step the walk went too fast to talk over)
+WALK_SECONDS = 4.0
+# ... and all of them at most this share of a shot (a short one walks faster: a 12 s shot 2.2 s a
 # position)
-WALK_MOST = 0.38
+WALK_MOST = 0.4
 # seconds a stop lasts at least: a lecturer points at the 5 x 5 window's products and the sum and
 # says them (the padded corner: "padding reads 0"); not frozen longer (at 5.5 s it read as stuck)
 READING = 2.5
 FIRST_READING = 4.0  # ... the first stop: the class meets the arithmetic there (at 8.5 s it froze)
 # of the rest of the shot after the fade-in and the walk, spent standing on the stops; the rest is
 # the sweep, which fills the map in front of the class (at 1.9 s for 597 positions nobody saw it:
-# about 6 s of a 22 s shot)
-STOP_SHARE = 0.54
+# about 6 s of a 22 s shot, with the first stop 4 s and the padded corner 2.5 s: both kept)
+STOP_SHARE = 0.52
 ARRIVING = 0.25  # seconds the numbers of a position the window arrives on take to come in (no pop)
 LEAVING = 0.15  # ... and to go before it leaves (the numbers gone as the window moves on)
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already

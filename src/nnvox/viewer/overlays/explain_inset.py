@@ -18,7 +18,7 @@ from nnvox.scenes.explain import Moment, printed, sum_lines
 from nnvox.scenes.shots import EXPLAIN_ROOM, EXPLAIN_WIDE_FLOOR, explain_wide
 from nnvox.viewer.options import hall_font, lecture_font
 from nnvox.viewer.overlays.base import Stage
-from nnvox.viewer.overlays.hud import text_width
+from nnvox.viewer.overlays.hud import lecture_width as text_width  # measured in a lecture's bold
 from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
@@ -50,6 +50,10 @@ PENDING_LIFT = 0.12  # a value not yet computed: the background this much toward
 SCALE_TITLE = (
     "input pixel value"  # over the patch's scale (a lecturer's watch: "−0.43 ▮ 2.82" with a "0" named nothing)
 )
+# the note while the window walks into its first stop across the stroke's edge (Moment.opening): why
+# the map starts part computed (no wider than "black = −0.43, normalised", on the line under it)
+OPENING = "starts at the ink's edge"
+ROUNDED = ", rounded"  # after the products' head where their cells print values (products_head)
 SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
 # ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
@@ -65,11 +69,11 @@ SHORT_NOTE = {"padding reads 0": "padding = 0"}
 
 
 def sum_words(lines: list[tuple[str, str]], short: bool) -> list[tuple[str, str]]:
-    """The sum's (words, number) lines as the inset prints them: `short`, "sum of products" and
-    "= value recorded" (the grid's head says how many products)."""
+    """The sum's (words, number) lines as the inset prints them: `short`, "exact sum" and
+    "= value recorded" (the grid's head says how many products, and that they are rounded)."""
     if not short:
         return lines
-    shorter = lambda w: "sum of products" if w.startswith("sum of the") and w.endswith("products") else w
+    shorter = lambda w: "exact sum" if w.startswith("exact sum of the") and w.endswith("products") else w
     return [(SHORT_SUM.get(w, shorter(w)), n) for w, n in lines]
 
 
@@ -189,7 +193,7 @@ def text_actor(stage: Stage, size: int, bold: bool = False, align: str = "left")
     tp = actor.GetTextProperty()
     tp.SetFontSize(size)
     tp.SetColor(*(c / 255 for c in stage.colours.text))
-    tp.SetBold(bold)
+    tp.SetBold(bold or stage.options.bold)  # every text of a lecture's: theme.HALL_BOLD
     tp.SetVerticalJustificationToTop()
     {"left": tp.SetJustificationToLeft, "right": tp.SetJustificationToRight, "centre": tp.SetJustificationToCentered}[
         align
@@ -788,8 +792,8 @@ def _place_heads(texts, ops, heads: list[str], lay: Layout, grid: tuple[int, int
             *at, justify = _head_place(lay, grid, k, f)  # over its grid
             text.SetPosition(*at)
             text.GetTextProperty().SetJustification(justify)
-    if columns == 3 and lay.beside:  # the sum's numbers stand left of the products' grid: "=" in their head
-        texts[2].SetInput(f"= {heads[2]}")
+    if columns == 3:
+        texts[2].SetInput(products_head(heads[2], lay, grid, f))
     for k, op in enumerate(ops):
         op.SetVisibility(columns == 3 and not (k == 1 and lay.beside))
         if columns == 3:
@@ -797,6 +801,17 @@ def _place_heads(texts, ops, heads: list[str], lay: Layout, grid: tuple[int, int
             x, level = lay.corners[k + 1][0], lay.corners[k + 1 if lay.printed > 1 else 0][1]
             tall = grid[0] * (lay.small if k == 1 and lay.printed == 2 else lay.big[1])
             op.SetPosition(x - 1.15 * f, level - tall / 2 + 0.6 * f)
+
+
+def products_head(head: str, lay: Layout, grid: tuple[int, int], f: int) -> str:
+    """The products' grid's head: "=" in it where the sum's numbers stand left of the grid (beside),
+    and ROUNDED where its cells print their values and it fits over the grid (each cell is the
+    product of the printed values, rounded: the 25 shown add to 2.95 where the exact sum reads
+    2.984, and a lecturer's class checks both)."""
+    head = f"= {head}" if lay.beside else head
+    if lay.fits and lay.printed == 3 and text_width(head + ROUNDED, f) <= grid[1] * lay.small:
+        head += ROUNDED
+    return head
 
 
 def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[float, float, int]:
@@ -857,4 +872,6 @@ def _note(m: Moment, hidden: int) -> str:
         parts.append("padding reads 0")
     if hidden > 0:
         parts.append(f"{hidden} more input maps summed, not drawn")
+    if m.opening:
+        parts.append(OPENING)
     return "; ".join(parts)
