@@ -40,6 +40,7 @@ from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.scrub_stops import position_at, scrub_stops
 from nnvox.scenes.shot_subject import shot_subject
+from nnvox.scenes.stage_captions import stage_caption
 from nnvox.scenes.storyboard import MOVE_SECONDS, CameraKey, CameraMove, Shot, resolve, scrubbed
 
 
@@ -59,6 +60,10 @@ class ShotFrame:
     # a close-up's fade bands at the left and right edges (close_up.fade_bands); a follow shot's also
     # each covered block's cover at the left and right edge ((name, left, right), ...: follow.follow_covers)
     sides: tuple = (0.0, 0.0)
+    # the caption on screen (a forward pass's stage caption, or the shot's: stage_captions.py) and how
+    # far (0..1) it is shown between two stages' (the shot's own fade at its ends aside)
+    caption: str | None = None
+    caption_shown: float = 1.0
 
 
 def frame_count(shot: Shot, fps: int) -> int:
@@ -335,8 +340,7 @@ def shot_frames(
     start, end = (resolve(p, last) for p in shot.timeline) if shot.timeline is not None else (float(last), float(last))
     camera = camera_move(shot.camera, scene, aspect, shot.caption is not None, beside, safe, shot.duration)
     if framed and "camera" not in shot.lines:
-        held = explain_pose(scene, framed, aspect, reach, safe)
-        camera = lambda p: held
+        camera = _held(explain_pose(scene, framed, aspect, reach, safe))
     opened = labels = lambda p: 1.0
     tour = None
     if shot.open:
@@ -364,9 +368,15 @@ def shot_frames(
             forward_dimming(p, shot.duration) if shot.forward else None,
             dissolve(p) if dissolve else None,
             sides(p),
+            *stage_caption(shot, scene)(p),  # (a few steps' texts found again: microseconds a frame)
         )
         for p in progress
     ]
+
+
+def _held(pose: CameraPose) -> Callable[[float], CameraPose]:
+    """A camera held at `pose` the whole shot."""
+    return lambda p: pose
 
 
 def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose | None, slack, safe: float):

@@ -84,6 +84,7 @@ SHOT_KEYS = {
     "forward",
     "camera",
     "caption",
+    "stage_captions",
     "histogram",
     "ease",
     "hold",
@@ -152,6 +153,9 @@ class Shot:
     forward: bool = False  # light the layers one by one over the shot
     camera: CameraMove = CameraMove()
     caption: str | None = None
+    # a forward pass's caption per stage: (layer name, text), shown while the step lighting it is on
+    # screen (scenes/stage_captions.py); `caption` before the first and from the answer on
+    stage_captions: tuple[tuple[str, str], ...] = ()
     figure: str | None = None  # a 2D figure of the snapshot under the cursor instead of the 3D scene
     layer: str | None = None  # the figure's layer (filters, histograms, correlation, voxel)
     voxel: tuple[int, ...] | None = (
@@ -394,8 +398,49 @@ def _shot(table: dict, line: int, folder: Path, check: _Checker) -> Shot:
         stops=_stops(table, at, check),
         **_explain(table, at, check),
         **_open(table, at, check),
+        **_stage_captions(table, at, check, common["lines"]),
         **common,
     )
+
+
+def _stage_captions(table: dict, at, check: _Checker, lines: dict[str, int]) -> dict:
+    """A forward pass's caption per stage (stage_captions = { conv1 = "...", relu1 = "..." }): a table
+    of layer names and texts, checked as TOML here; each name's line kept in `lines` (as
+    "stage_captions.NAME") for the check against the scene's layers (check_layers)."""
+    if "stage_captions" not in table:
+        return {}
+    line, given = at("stage_captions"), table["stage_captions"]
+    if not isinstance(given, dict) or not given:
+        check.fail(line, 'stage_captions is a table of layer names and texts: { conv1 = "conv1: ...", ... }')
+    if table.get("forward") is not True:
+        check.fail(line, "stage_captions caption a forward pass's stages: add forward = true to the shot")
+    if "caption" not in table:
+        check.fail(
+            line, "stage_captions needs the shot's caption too: it shows before the first stage and with the answer"
+        )
+    for name in given:
+        lines[f"stage_captions.{name}"] = _table_key_line(check.lines, line, name)
+    return {
+        "stage_captions": tuple(
+            (name, check.text(text, lines[f"stage_captions.{name}"], f"stage_captions.{name}"))
+            for name, text in given.items()
+        )
+    }
+
+
+def _table_key_line(lines: _Lines, start: int, key: str) -> int:
+    """The line of `key = ...` in the table on line `start`: that line itself for an inline table
+    (TOML keeps one on one line), the key's own line below a [shot.stage_captions] header."""
+    pattern = re.compile(rf"(^|[{{,\s])[\"']?{re.escape(key)}[\"']?\s*=")
+    head = lines.text[start - 1]
+    if "{" in head:
+        return start
+    for i in range(start, len(lines.text)):
+        if re.match(r"\s*\[", lines.text[i]):
+            break
+        if pattern.search(lines.text[i]):
+            return i + 1
+    return start
 
 
 def _explain(table: dict, at, check: _Checker) -> dict:
@@ -686,9 +731,10 @@ def _check_stops(board: Storyboard, shot: Shot, last: int) -> None:
 
 
 def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
-    """The layers a shot names (histogram, camera focus and keys) exist in its scene."""
+    """The layers a shot names (histogram, camera focus and keys, stage captions) exist in its scene."""
     wanted = [("histogram", shot.view.histogram), ("camera", shot.camera.layer)]
     wanted += [("camera", k.layer) for k in shot.camera.keys if k.layer is not None]
+    wanted += [(f"stage_captions.{name}", name) for name, _ in shot.stage_captions]
     for key, layer in wanted:
         if layer is not None and layer not in names:
             close = difflib.get_close_matches(layer, names, n=1)

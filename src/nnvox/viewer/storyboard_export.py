@@ -293,7 +293,7 @@ class _Painter:
             pane.overlays.legends.show_notes(len({round(f.t) for f in frames}) > 1, shown=explained is None)
         values = shot_values(scene, frames, sample)  # each position's values read once for the passes and the render
         if pane.label_layout is not None:  # class texts keep one form, labels which show and where, through the shot
-            place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), shot.caption)
+            place = lambda f: _place(pane, f, _lit_as_drawn(scene, f, values(f.t, f.reveal)), f.caption)
             poses = settle_poses(frames, shot.duration)
             pane.label_layout.settle_class_forms(poses, place)
             pane.label_layout.carry_on(self.last_labels if moves else {})  # a move's labels stay put
@@ -303,12 +303,12 @@ class _Painter:
             pane.overlays.legends.pace(len(frames) / shot.duration)
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
         for k, f in enumerate(frames):
-            caption = _fade(f.progress, shot.duration, CAPTION_FADE)
+            caption = _fade(f.progress, shot.duration, CAPTION_FADE) * f.caption_shown  # (a stage's switch)
             pane.open_to(f.opened)
             pane.apply_pose(f.pose)
             if pane.label_layout is not None:  # a label shown for part of the shot (label_layout.LabelWindows)
                 pane.label_layout.at_progress(f.progress)
-            pane.set_caption(shot.caption, caption)
+            pane.set_caption(f.caption, caption)  # a forward pass's stage's, or the shot's
             pane.overlays.edge_fade.show(*f.sides)  # a close-up's sides fading out (scenes/close_up.py)
             histogram = histograms[k]
             frame = _lit_as_drawn(scene, f, values(f.t, f.reveal))
