@@ -16,7 +16,7 @@ from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
 from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.explain_inset import ExplainInset, pending_colour, text_actor
-from nnvox.viewer.overlays.hud import text_width
+from nnvox.viewer.overlays.hud import lecture_width as text_width  # measured in a lecture's bold
 from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
 
 # on the covered values: what the flat colour means, in the words a lecturer says ("not yet computed"

@@ -13,7 +13,7 @@ import vtk
 from nnvox.scenes.heads_up import SEPARATOR
 from nnvox.viewer.label_layout import margin
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.theme import TITLE_SAFE, to_unit
+from nnvox.viewer.theme import HALL_BOLD, TITLE_SAFE, to_unit
 
 GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
 ELLIPSIS = "…"
@@ -83,6 +83,13 @@ def sized_extent(text: str, size: int, *, bold: bool = False, boxed: bool = Fals
 def text_width(text: str, size: int, *, bold: bool = False, boxed: bool = False) -> float:
     """How wide vtk draws `text` at `size` pixels (sized_extent)."""
     return float(sized_extent(text, size, bold=bold, boxed=boxed)[0])
+
+
+def lecture_width(text: str, size: int, *, bold: bool = HALL_BOLD) -> float:
+    """How wide `text` is drawn at `size` pixels in a lecture's weight (theme.HALL_BOLD, bold about a
+    sixth wider than the regular): for texts laid out before they are drawn in either weight (the
+    explained layer's), the window's regular then a little room to spare."""
+    return text_width(text, size, bold=bold)
 
 
 @lru_cache(maxsize=64)
