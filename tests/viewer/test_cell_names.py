@@ -6,7 +6,7 @@ the demo's LeNet (fc2, a column of 10) at 1080p."""
 import numpy as np
 import pytest
 
-from nnvox.viewer.overlays.class_rows import CELL_TEXT, list_line_width, name_colours
+from nnvox.viewer.overlays.class_rows import CELL_TEXT, answer_lines, list_line_width, name_colours
 
 
 def _brightness(image: np.ndarray) -> np.ndarray:
@@ -41,23 +41,55 @@ def test_a_digit_is_dark_on_a_bright_cell_and_light_on_a_dark_one(lenet_run):
     assert colours[0] == text and colours[9] == background  # viridis: dark blue at 0, yellow at 1
 
 
+def test_the_answers_line_alone_is_drawn_from_its_entry_to_its_cell():
+    """Watch 7, finding 5: five lines, the list by probability and the cells by class, crossed 4-6
+    times. Of the layout's lines (three segments each, the entries' in order), the first entry's
+    alone, in a lane midway; one for each list."""
+    from nnvox.viewer.label_layout import list_route
+
+    rows, entries = [10.0, 90.0, 50.0, 30.0, 70.0], [100.0, 80.0, 60.0, 40.0, 20.0]
+    five = list_route(0.0, 60.0, list(zip(rows, entries)))
+    assert len(five) == 15  # (the layout's route: a lane each, some crossing)
+    assert answer_lines(five) == [(0.0, 10.0, 30.0, 10.0), (30.0, 10.0, 30.0, 100.0), (30.0, 100.0, 60.0, 100.0)]
+    other = list_route(200.0, 150.0, [(5.0, 6.0), (7.0, 8.0)])  # a second output's list, left of its column
+    assert answer_lines(five + other) == answer_lines(five) + list_route(200.0, 150.0, [(5.0, 6.0)])
+    assert answer_lines([]) == []
+
+
+def _drawn_lines(layout) -> np.ndarray:
+    """(n, 4) the list's lines as drawn (the class lines' polydata, pixels y up)."""
+    from vtk.util.numpy_support import vtk_to_numpy
+
+    points = layout.class_lines.lines.GetPoints()
+    return vtk_to_numpy(points.GetData())[:, :2].reshape(-1, 4) if points is not None else np.empty((0, 4))
+
+
 @pytest.mark.gl
-def test_the_lists_lines_are_3_px_and_bright_at_1080p(lenet_1080p):
-    """Across each long vertical lane of the list's lines, at least 3 pixels stand well off the
-    background and the brightest is near the labels' colour (they were 1 px at 0.6 opacity: grey)."""
+def test_the_answers_line_alone_is_drawn_3_px_and_bright_at_1080p(lenet_1080p):
+    """The overview's list of the top 5 draws one line, from its first entry to the answer's cell
+    (watch 7: five crossed into a tangle); across its longest piece at least 3 pixels stand well
+    off the background and the brightest is near the labels' colour (they were 1 px at 0.6 opacity:
+    grey, watch 6)."""
     scene, renderer = lenet_1080p
-    image = renderer.render(scene.frame_at(scene.n_snapshots - 1, sample=4))
+    frame = scene.frame_at(scene.n_snapshots - 1, sample=4)
+    image = renderer.render(frame)
     layout = renderer.scene_renderer.overlays.labels.layout
-    lanes = [s for s in layout.class_leaders if s[0] == s[2] and abs(s[3] - s[1]) > 20]
-    assert lanes, "the overview lists the top 5 with lines to their cells"
+    assert len(layout.class_leaders) == 15, "the overview lists the top 5, each entry's line kept room for"
+    drawn = _drawn_lines(layout)
+    assert drawn.shape == (3, 4), f"{len(drawn)} pieces drawn, not the answer's line alone"
+    assert np.allclose(drawn[0, :2], layout.class_leaders[0][:2]) and np.allclose(
+        drawn[2, 2:], layout.class_leaders[2][2:]
+    )
+    (c,) = [c for c in layout.classes if c.block == "fc2"]
+    assert c.order[0] == int(np.argmax(frame.values["fc2"].ravel()))  # the first entry: the answer
     background = _brightness(np.array(renderer.options.background, float))
     text = _brightness(np.array(renderer.options.text_colour, float))
-    for x, y0, _, y1 in lanes:
-        row = image.shape[0] - 1 - round((y0 + y1) / 2)
-        across = _brightness(image[row, round(x) - 8 : round(x) + 9])
-        lit = int((across > background + 0.5 * (text - background)).sum())
-        assert lit >= 3, f"lane at x={x:.0f}: {lit} px across ({across.round().tolist()})"
-        assert across.max() >= background + 0.8 * (text - background)
+    x0, y0, x1, y1 = max(drawn, key=lambda s: abs(s[2] - s[0]) + abs(s[3] - s[1]))
+    row, x = image.shape[0] - 1 - round((y0 + y1) / 2), round((x0 + x1) / 2)
+    across = _brightness(image[row, x - 8 : x + 9] if x0 == x1 else image[row - 8 : row + 9, x])
+    lit = int((across > background + 0.5 * (text - background)).sum())
+    assert lit >= 3, f"the line at ({x}, {row}): {lit} px across ({across.round().tolist()})"
+    assert across.max() >= background + 0.8 * (text - background)
 
 
 def _cell_contrast(renderer, names, image, k: int) -> int:

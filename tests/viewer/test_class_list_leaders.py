@@ -51,9 +51,11 @@ def _bent_run(renderer, image, xs: np.ndarray, row: float, entry: float) -> floa
 
 def _off_leader(renderer, image, rows: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """How far (max over RGB) each pixel at (`rows`[i], or one beside it, `xs`[i]) is from the
-    leader lines' colour (the labels' at 0.6 over the background)."""
+    list's line's colour (the labels' at class_rows.LIST_LINE_OPACITY over the background)."""
     options = renderer.options
-    leader = 0.6 * np.array(options.text_colour) + 0.4 * np.array(options.background)
+    from nnvox.viewer.overlays.class_rows import LIST_LINE_OPACITY as a
+
+    leader = a * np.array(options.text_colour) + (1 - a) * np.array(options.background)
     return np.array([np.abs(image[r - 1 : r + 2, x].astype(int) - leader).max(axis=1).min() for r, x in zip(rows, xs)])
 
 
@@ -87,7 +89,7 @@ def test_the_top_entry_runs_level_to_its_classs_row(lenet_run, sample):
         top = int(np.argmax(frame.values["fc2"].ravel()))
         xs, rows, row, entry = _leader_path(r, top)
         assert _ink(image, entry, int(xs[-1]) + 2, 30) > 0.2, "the first entry's text where the line ends"
-        run = _bent_run(r, image, xs, row, entry)  # less where another entry's line crosses it
+        run = _bent_run(r, image, xs, row, entry)  # (the answer's line alone: watch 7)
         assert run >= 0.9, f"class {top}'s row has no line to the list's first entry: {run:.2f} of one drawn"
         if sample == 0:  # room for the list level with the column's top row
             assert abs(entry - row) <= 2, f"the first entry {entry - row:+.0f} px off its row's level"

@@ -1,7 +1,8 @@
 """js/class_list.js against viewer/label_layout.py under node: where the page puts an output's class
 texts (the rows, or the list of top classes level with its first class's row, right or left of
 the column, clear of the other blocks, the panels and the edge margin) and the list's lines to its
-rows are the desktop's ClassTextPlacing._class_fit and _list_leaders, for random columns, rows,
+rows are the desktop's ClassTextPlacing._class_fit and _list_leaders (the answer's drawn alone:
+class_rows.answer_lines), for random columns, rows,
 lists and obstacles in panes from 640 x 480 to 1920 x 1080. Python's pixels run up, the page's down."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from nnvox.viewer.label_layout import (
     Placement,
     _list_leaders,
 )
+from nnvox.viewer.overlays.class_rows import answer_lines
 
 POLICY = {"gap": GAP, "margin": MARGIN, "edge": EDGE, "reach": REACH, "lead": LEAD}
 CASES = 400
@@ -132,7 +134,8 @@ def _pythons(case: dict, form: str):
     lines = []
     if form == "top" and c.order:
         rows_y = layout._row_heights(c, _pixels(w, h))
-        lines = [[x0, h - y0, x1, h - y1] for x0, y0, x1, y1 in _list_leaders(c, boxes[0], case["rects"][-1], rows_y)]
+        drawn = answer_lines(_list_leaders(c, boxes[0], case["rects"][-1], rows_y))  # the answer's alone
+        lines = [[x0, h - y0, x1, h - y1] for x0, y0, x1, y1 in drawn]
     return {"dx": dx, "dy": -dy, "boxes": [_down(b, h) for b in boxes], "lines": lines}
 
 
@@ -145,14 +148,15 @@ def _run_node(tmp_path: Path, cases: list) -> list:
     module = Path(web.__file__).with_name("js") / "class_list.js"
     script = tmp_path / "rule.mjs"
     script.write_text(
-        f"import {{ classFit, listLeaders }} from {json.dumps(module.as_uri())};\n"
+        f"import {{ answerLine, classFit, listLeaders }} from {json.dumps(module.as_uri())};\n"
         "import { readFileSync } from 'node:fs';\n"
         "const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));\n"
         "console.log(JSON.stringify(cases.map(([form, c, pane, policy]) => {\n"
         "  const fit = classFit(form, c, pane, policy);\n"
         "  if (fit === null) return null;\n"
         "  const rowsY = c.order.map((i) => c.rows[i][1]);\n"
-        "  const lines = form === 'top' && c.leads ? listLeaders(fit.boxes[0], c.own, rowsY, c.lines) : [];\n"
+        "  const all = form === 'top' && c.leads ? listLeaders(fit.boxes[0], c.own, rowsY, c.lines) : [];\n"
+        "  const lines = answerLine(all);\n"
         "  return { ...fit, lines };\n"
         "})));\n"
     )

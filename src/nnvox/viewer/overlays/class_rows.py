@@ -11,7 +11,7 @@ import vtk
 
 from nnvox.scenes.colour import lut
 from nnvox.scenes.scene import Block
-from nnvox.viewer.label_layout import LEADER_OPACITY
+from nnvox.viewer.label_layout import LEADER_OPACITY, list_route
 from nnvox.viewer.overlays.answer_dock import AnswerDock
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.edges import lines_actor
@@ -119,10 +119,29 @@ def list_line_width(height: int) -> float:
     return max(1.0, LIST_LINE * height)
 
 
+def answer_lines(segments: list) -> list:
+    """Of the lines from the lists of top classes to their cells (label_layout._list_leaders: three
+    segments a line, a list's lines together, its entries' in order, most probable first, all from
+    its column's edge to its near edge), the answer's alone: each list's first entry's, in a lane
+    midway (list_route of that one). The list is ordered by probability and the cells by class, so
+    five lines crossed 4-6 times and read as a tangle from the back (watch 7, finding 5); each entry
+    names its digit, and one line ties the answer to its cell. The page's answerLine is this rule."""
+    out, lists = [], set()
+    for k in range(0, len(segments) - 2, 3):
+        (column, row, _, _), _, (_, entry, near, _) = segments[k : k + 3]
+        if (column, near) not in lists:  # a list's first line: its top entry's
+            lists.add((column, near))
+            out += list_route(column, near, [(row, entry)])
+    return out
+
+
 def style_list_lines(lines, options) -> None:
     """The list's lines (label_layout.LeaderLines) as wide as list_line_width, in the labels' colour,
     LIST_LINE_OPACITY where the other leaders are LEADER_OPACITY: their fade with the list
-    (LeaderLines.follow) scaled so (the layout's file is another's: its lines wrapped, not edited)."""
+    (LeaderLines.follow) scaled so; the answer's line alone drawn (answer_lines). The layout's file
+    is another's: its lines wrapped, not edited."""
+    draw = lines.draw
+    lines.draw = lambda segments: draw(answer_lines(segments))
     prop = lines.actor.GetProperty()
     prop.SetLineWidth(list_line_width(options.height))
     prop.SetColor(*to_unit(options.text_colour))

@@ -53,6 +53,15 @@ export function listLeaders(box, own, rowsY, lines) {
   return listRoute(column, near, ends);
 }
 
+// Of the list's lines (listLeaders: three segments a line, its entries' in order, most probable
+// first), the answer's alone, in a lane midway: class_rows.answer_lines. Five lines, the list by
+// probability and the cells by class, crossed 4-6 times and read as a tangle from the back.
+export function answerLine(lines) {
+  if (lines.length < 3) return [];
+  const [[column, row], , [, entry, near]] = lines;
+  return listRoute(column, near, [[row, entry]]);
+}
+
 const RUNS_APART = 3.0; // pixels: label_layout.RUNS_APART
 
 // [i][j]: the crossings of line i with line j where i's lane is nearer the column (cross_counts),

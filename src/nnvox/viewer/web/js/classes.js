@@ -5,7 +5,16 @@
 // the desktop's rule); one form held while the camera is dragged.
 // `show` returns the screen rectangles the texts and lines take.
 import { blockRect } from "./labels.js";
-import { LIST_LINE_OPACITY, cellFont, cellSize, classFit, lineBox, listLeaders, listLineWidth } from "./class_list.js";
+import {
+  LIST_LINE_OPACITY,
+  answerLine,
+  cellFont,
+  cellSize,
+  classFit,
+  lineBox,
+  listLeaders,
+  listLineWidth,
+} from "./class_list.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -152,8 +161,9 @@ export class ClassTexts {
     const [x, y] = fit.top;
     this.top.style.transform = `translate(${x + dx}px, ${y + dy}px)`;
     if (!fit.leads) return boxes;
+    // every entry's line keeps its room (as the desktop's layout does), the answer's alone drawn
     const lines = listLeaders(boxes[0], fit.own, fit.order.map((i) => fit.rows[i][1]), fit.lines);
-    for (const ends of lines) {
+    for (const ends of answerLine(lines)) {
       const line = document.createElementNS(SVG, "line");
       ["x1", "y1", "x2", "y2"].forEach((k, i) => line.setAttribute(k, ends[i]));
       this.leaders.appendChild(line);
