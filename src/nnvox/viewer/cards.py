@@ -31,7 +31,7 @@ class CardRenderer:
         self.renderer.SetBackgroundAlpha(0.0 if options.transparent else 1.0)
         self.window.AddRenderer(self.renderer)
         self.title = self._text(options.font(fonts.card_title), bold=True, y=0.54, bottom=True)
-        self.subtitle = self._text(options.font(fonts.card_subtitle), bold=False, y=0.46, bottom=False)
+        self.subtitle = self._text(options.font(fonts.card_subtitle), bold=options.bold, y=0.46, bottom=False)
         self.subtitle.GetTextProperty().SetColor(*colours.card_subtitle)
         self.rule = vtk.vtkActor2D()  # a short accent line between title and subtitle
         points = vtk.vtkPoints()

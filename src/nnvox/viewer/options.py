@@ -140,8 +140,8 @@ class RenderOptions:
 
     @property
     def bold(self) -> bool:
-        """Whether labels, class texts and legends are drawn bold: in a lecture's picture
-        (theme.HALL_BOLD), never in the window's."""
+        """Whether text is drawn bold: every text of a lecture's picture (theme.HALL_BOLD), none
+        of the window's (whose texts are read from a desk)."""
         return self.hall and HALL_BOLD
 
     def index_font(self, fraction: float) -> int:

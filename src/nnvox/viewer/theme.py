@@ -48,9 +48,12 @@ FONT_PER_CAP = 1.345
 # block labels, an output's class texts, the legends: 3.7%, 40 px at 1080p (18 at 480p, 80 at
 # 2160p), bold (HALL_BOLD)
 HALL_TEXT = 0.037
-# whether a lecture's labels, class texts and legends are drawn in vtk's bold (RenderOptions.bold):
-# its strokes 7-8 px at 40 px capitals, the regular's 4 (3 at 32 px). The explained layer's table
-# numbers stay regular: bold "−0.00" is a sixth wider, and 75 of them fit only smaller
+# whether every text of a lecture's pictures is drawn in vtk's bold (RenderOptions.bold, the one
+# rule): labels, class texts, legends, the heads-up line, the caption, the explained layer's numbers
+# and notes, the score chart's ticks, a grid's indices, a card's subtitle. Its strokes are 7-8 px at
+# 40 px capitals, the regular's 3-5 (a lecturer's watch 7 found the explained layer's numbers, the
+# chart's ticks and the grid indices borderline from row 20 in the regular). Bold is about a sixth
+# wider: texts laid out before they are drawn are measured in it (hud.lecture_width)
 HALL_BOLD = True
 # what a shot is about (its subject: the block labels of the layers it opens, explains or puts the
 # camera on, the explained layer's inset title, an open layer's map labels): 4.1%, 44 px at 1080p,

@@ -317,7 +317,7 @@ def make_billboard(
     fraction = options.theme.fonts.label.fraction * scale
     tp.SetFontSize(font or (options.hall_text(fraction) if hall else options.text_size(fraction)))
     tp.SetLineSpacing(HALL_LINE_SPACING if hall and options.hall else tp.GetLineSpacing())  # a lecture's
-    tp.SetBold(hall and options.bold)  # a lecture's labels and class texts: theme.HALL_BOLD
+    tp.SetBold(options.bold)  # every text of a lecture's: theme.HALL_BOLD
     tp.SetColor(*(c / 255 for c in options.text_colour))
     tp.SetBackgroundColor(*(c / 255 for c in options.background))
     tp.SetBackgroundOpacity(options.theme.layout.label_box_opacity)  # reads on any background

@@ -41,6 +41,9 @@ DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
 LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
 PLACES = ("under the heads-up line", "under the heads-up line, right", "over the caption", "over the caption, right")
 ENDS = ("0%", "100%")  # the scale's ends as named
+# the before-training snapshot's tick: its count, as the epochs' ticks ("1" … "10") count on (watch 7:
+# its point stood over no number); "before" and "start" crowd the "1" 55 px away at 1080p
+BEFORE_TICK = "0"
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,21 @@ def title_lines(title: str) -> str:
 
 
 def chart_shape(
-    font: int, title: str, room: float = math.inf, tall: float = PLOT_TALLS[-1], title_font: int | None = None
+    font: int,
+    title: str,
+    room: float = math.inf,
+    tall: float = PLOT_TALLS[-1],
+    title_font: int | None = None,
+    bold: bool = False,
 ) -> ChartShape:
     """The chart's layout at `font` pixels, its curve `tall` font sizes high: its title at its left
     (title_lines) at `title_font` in bold (the labels' weight: in the regular's 3-4 px strokes its
     lowercase, 29 px tall, read smaller and fainter than every other text), the scale's ends
     beside the curve, the snapshots' numbers under it, and room at its right for the value beside a
-    dot at its end. Where that is wider than `room` pixels (a 9:16 frame's 972 at 1080 wide, at its
-    larger text), the title stands over the curve in two lines, and the curve is narrowed to fit."""
-    extent = lambda text: sized_extent(text, font)
+    dot at its end; its numbers measured `bold` where drawn so (a lecture's). Where that is wider
+    than `room` pixels (a 9:16 frame's 972 at 1080 wide, at its larger text), the title stands over
+    the curve in two lines, and the curve is narrowed to fit."""
+    extent = lambda text: sized_extent(text, font, bold=bold)
     titled = lambda text: sized_extent(text, title_font or font, bold=title_font is not None)
     line = float(extent("0")[1])
     ends = max(extent(e)[0] for e in ENDS) + 2 * GAP * line
@@ -157,8 +166,10 @@ class ScoreChart:
         self.dot = self._actor(self.colour, 1.0)
         self.title, self.value = self._text(bold=stage.options.bold), self._text(bold=True)
         self.title.GetTextProperty().SetFontSize(self.title_font)
-        self.ends = [self._text(bold=False, right=True) for _ in ENDS]
-        self.ticks = [self._text(bold=False, centred=True) for _ in range(stage.scene.n_snapshots)]
+        # the scale's ends and the ticks' numbers in a lecture's bold too (theme.HALL_BOLD): in the
+        # regular's 4 px strokes they read borderline from row 20 (watch 7)
+        self.ends = [self._text(bold=stage.options.bold, right=True) for _ in ENDS]
+        self.ticks = [self._text(bold=stage.options.bold, centred=True) for _ in range(stage.scene.n_snapshots)]
         self.tick_at: list[int] = []  # the snapshot each of `ticks` names (the rest hidden)
         self.last = 0  # the run's last snapshot
         self.t = 0.0  # the frame's position
@@ -212,7 +223,8 @@ class ScoreChart:
         if trail != self.trail:
             room = self.stage.pane_width - 2 * safe_edges(self.stage)[0]
             self.trail, self.origin, self.where = trail, None, None
-            self.shapes = {t: chart_shape(self.font, trail.title(), room, t, self.title_font) for t in PLOT_TALLS}
+            bold = self.stage.options.bold
+            self.shapes = {t: chart_shape(self.font, trail.title(), room, t, self.title_font, bold) for t in PLOT_TALLS}
             self.shape = self.shapes[PLOT_TALLS[0]]
             self._tick_texts(last)  # (the shapes differ in height only: the same ticks)
         self.t = shown.frame.t
@@ -324,12 +336,15 @@ class ScoreChart:
     # --- what it draws ---------------------------------------------------------------------------
 
     def _tick_texts(self, last: int) -> None:
-        """The snapshots' numbers under their ticks: every k-th where all would crowd (every_kth)."""
+        """The snapshots' numbers under their ticks, the one before training's BEFORE_TICK: every
+        k-th where all would crowd (every_kth)."""
         labels = self.stage.scene.snapshot_labels
         named = {k: tick_text(labels[k]) for k in range(self.start, min(last + 1, len(labels)))}
-        ks = [k for k, text in named.items() if text != "before"]  # the title says what is counted
+        named = {k: BEFORE_TICK if text == "before" else text for k, text in named.items()}
+        ks = list(named)
         xs = np.array([self.shape.point(k, 0, self.start, last)[0] for k in ks])
-        widths = np.array([sized_extent(named[k], self.font)[0] for k in ks], dtype=float)
+        bold = self.stage.options.bold
+        widths = np.array([sized_extent(named[k], self.font, bold=bold)[0] for k in ks], dtype=float)
         shown = every_kth(xs - widths / 2, xs + widths / 2, 0.25 * self.shape.line) if ks else []
         shown = shown if shown is not None else [k == ks[-1] for k in ks]
         self.tick_at = [k for k, s in zip(ks, shown, strict=True) if s][: len(self.ticks)]
