@@ -11,8 +11,8 @@ SIZE = (1280, 720)
 
 
 def _line_and_text(r, image, frame) -> tuple[float, float]:
-    """How much brighter than the background (max over RGB, the brightest pixel) the leader line from
-    the list to the top class's row is, and the list's text."""
+    """How much brighter than the background (max over RGB) the leader line from the list to the top
+    class's row is (its typical pixel along the row), and the list's text (its brightest)."""
     from nnvox.viewer.label_layout import project
 
     layout = r.scene_renderer.label_layout
@@ -24,7 +24,10 @@ def _line_and_text(r, image, frame) -> tuple[float, float]:
     row = SIZE[1] - 1 - round(row_y)
     background = np.array(r.options.background)
     lift = np.abs(image.astype(int) - background).max(axis=2)
-    line = lift[row - 1 : row + 2, int(column[2]) + 6 : int(box[0]) - 1].max()
+    # per column across the row's band, the line's brightest pixel; the median of those the line
+    # lights (a bent line's corner is drawn twice over, 1 - (1 - a)^2 of its colour: not its fade)
+    across = lift[row - 1 : row + 2, int(column[2]) + 6 : int(box[0]) - 1].max(axis=0)
+    line = np.median(across[across > 0.25 * across.max()])
     text = lift[SIZE[1] - 1 - int(box[3]) : SIZE[1] - 1 - int(box[1]), int(box[0]) : int(box[2])].max()
     return float(line), float(text)
 
