@@ -297,18 +297,7 @@ class Explained:
             self.key.SetInput(PENDING_NOTE.replace("\n", " "))
             vtk.vtkTextRenderer().GetBoundingBox(self.key.GetTextProperty(), self.key.GetInput(), box, 72)
             width, height = box[1] - box[0] + 1, box[3] - box[2] + 1
-            x0, _, y0, y1, z0, _ = self.framed[-1].bounds  # the map pulled out in front of its block
-            coord = vtk.vtkCoordinate()
-            coord.SetCoordinateSystemToWorld()
-            corners = []
-            for y in (y0, y1):
-                coord.SetValue(x0, y, z0)
-                corners.append(coord.GetComputedDoubleViewportValue(self.stage.renderer))
-            left, top = min(c[0] for c in corners), min(c[1] for c in corners) - 0.4 * size
-            fits = top - height >= self.inset.band_top + pad and left + width <= self.inset.tables_left
-            if fits:
-                self.key.SetPosition(left, top)
-            return fits
+            return self._key_under_map(width, height, self.inset.band_top + pad, self.inset.tables_left)
         coord = vtk.vtkCoordinate()
         coord.SetCoordinateSystemToWorld()
         lowest = []
