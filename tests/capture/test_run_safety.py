@@ -368,10 +368,11 @@ import nnvox
 model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
 with torch.no_grad():
     model[0].bias.fill_(float(sys.argv[2]))
-time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # both start at the same moment
+print("ready", flush=True)
+sys.stdin.readline()  # both start at the same moment: the test says go once both are ready
 try:
     probe = (torch.randn(3, 4), [0, 1, 2])
-    with nnvox.Recorder(model, probe=probe, out=sys.argv[1], overwrite=sys.argv[4] == "1") as rec:
+    with nnvox.Recorder(model, probe=probe, out=sys.argv[1], overwrite=sys.argv[3] == "1") as rec:
         for i in range(5):
             rec.snapshot(epoch=i)
     print("recorded")
@@ -385,13 +386,21 @@ def test_two_recorders_started_together_on_one_folder_one_wins_whole(tmp_path, o
     """Race trials: two processes start recording into the same new folder at the same moment; one
     records, the other is refused with one line, and the run holds the winner's snapshots alone."""
     out = tmp_path / "run"
-    at = time.time() + 4  # after both have imported torch
     racers = [
         subprocess.Popen(
-            [sys.executable, "-c", RACER, str(out), str(k), str(at), overwrite], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", RACER, str(out), str(k), overwrite],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for k in (1, 2)
     ]
+    # a barrier, not a clock: on a loaded machine one racer's torch import outlasted a 4 s head start,
+    # so the two ran one after the other (with overwrite both "recorded") instead of racing
+    assert [r.stdout.readline().strip() for r in racers] == ["ready", "ready"]
+    for r in racers:
+        r.stdin.write("go\n")
+        r.stdin.flush()
     said = [r.communicate(timeout=120)[0].strip() for r in racers]
     winners = [k for k, s in zip((1, 2), said) if s == "recorded"]
     assert len(winners) == 1, said
