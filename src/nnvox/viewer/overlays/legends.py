@@ -70,8 +70,6 @@ SHORT_WORDS = {
     "each layer's low": "low",
     "each stage's low": "low",
     "its high": "high",
-    "negative": "−",
-    "positive": "+",
     "left lower": "−",
     "left higher": "+",
     "against": "−",
