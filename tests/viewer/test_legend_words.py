@@ -151,23 +151,28 @@ def test_the_mistake_shots_three_bars_read_whole_over_their_bars(lenet_run):
 
 
 @pytest.mark.gl
+def _hall_texts(scene, size_name: str) -> list[dict]:
+    """The texts drawn on the scene's last snapshot at a lecture's (hall) size."""
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    w, h = SIZES[size_name]
+    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, hall=True))
+    try:
+        r.render(scene.frame_at(scene.n_snapshots - 1))
+        return drawn_texts(r)
+    finally:
+        r.close()
+
+
 @pytest.mark.parametrize("size_name", ["480p", "1080p"])
 def test_every_signed_bar_keeps_its_0_at_lecture_size(lenet_run, size_name):
     """The mistake shot's bars at a lecture's size (hall: 40 px words at 1080p) read in one style,
     each with its middle "0": the activation bar said "negative   positive" (its long words fitted
     without the 0) beside the attribution's "against 0 towards" and every other shot's "− 0 +"
     (a sixth watch)."""
-    from nnvox.viewer.offscreen import OffscreenRenderer
-    from nnvox.viewer.options import RenderOptions
-
     scene = _scene(lenet_run, attribution="integrated-gradients")
-    w, h = SIZES[size_name]
-    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, hall=True))
-    try:
-        r.render(scene.frame_at(scene.n_snapshots - 1))
-        texts = drawn_texts(r)
-    finally:
-        r.close()
+    texts = _hall_texts(scene, size_name)
     shown = [t["text"] for t in texts]
     assert shown.count("0") >= 2, shown  # the activation bar's and the attribution's
     assert not {"negative", "positive"} & set(shown), shown
@@ -180,20 +185,11 @@ def test_the_kernels_beside_open_maps_have_their_own_bar(lenet_run, size_name):
     """conv1 open beside the input (the lecture's six maps shot): the 5 x 5 grids left of its maps
     are weights, and a bar says so ("kernel weights", "− 0 +"), drawn in the picture beside the
     activations' bar; with conv1 closed no such bar (its kernels are not drawn)."""
-    from nnvox.viewer.offscreen import OffscreenRenderer
-    from nnvox.viewer.options import RenderOptions
-
     assert all(b.titles != KERNEL_TITLES for b in colour_bars("activations", _scene(lenet_run).blocks))
     scene = _scene(lenet_run, open=("input", "conv1"))
     kernels = [b for b in colour_bars("activations", scene.blocks) if b.titles == KERNEL_TITLES]
     assert len(kernels) == 1 and kernels[0].words == ("−", "0", "+")
-    w, h = SIZES[size_name]
-    r = OffscreenRenderer(scene, RenderOptions(width=w, height=h, hall=True))
-    try:
-        r.render(scene.frame_at(scene.n_snapshots - 1))
-        texts = drawn_texts(r)
-    finally:
-        r.close()
+    texts = _hall_texts(scene, size_name)
     shown = [t["text"] for t in texts]
     assert set(KERNEL_TITLES) & set(shown), shown
     assert shown.count("0") >= 2 and shown.count("+") >= 2, shown  # the activations' and the kernels' ticks
