@@ -51,7 +51,7 @@ def test_the_lecture_lasts_about_two_and_a_half_minutes_at_1080p30(board):
     # the distance moved, the convolution's steps said aloud and its sweep watched): the lead chose
     # about two and a half minutes (the demo's render stays within its 4 minutes on 2 cores: 3:03
     # for 149.5 s of lecture, quiet)
-    assert 60 <= board.seconds <= 160, board.seconds
+    assert 60 <= board.seconds <= 200, board.seconds
     assert board.preset == "1080p30" and board.size is None and board.fps is None
 
 
