@@ -1,8 +1,10 @@
 """A forward pass's caption per stage (storyboard stage_captions; watch 7, finding 2: the lecture's 33 s
 pass kept one caption and never named the stage on screen). On the frames of a mnist-lenet pass at the
-lecture's step times: each step's layer's caption from the step's start to the next's, the shot's own in
-the lead and from the answer on; at each change the old one fades out and the new one in, never two
-overlaid. Loading: a name the model lacks, or a table that cannot apply, is a one-line error on its line."""
+lecture's step times: each step's layer's caption from the step's start to the next's (the first's from
+the shot's start), the shot's own only from the answer on (watch 8, finding 3: the summary flashed for
+1.3 s over the lead), none on a step without one, and no text for under MIN_CAPTION_SECONDS; at each
+change the old one fades out and the new one in, never two overlaid. Loading: a name the model lacks,
+or a table that cannot apply, is a one-line error on its line."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from nnvox.models.nets import LeNet
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.follow import pass_schedule
 from nnvox.scenes.shots import shot_frames
-from nnvox.scenes.stage_captions import SWITCH_SECONDS
+from nnvox.scenes.stage_captions import MIN_CAPTION_SECONDS, SWITCH_SECONDS
 from nnvox.scenes.storyboard import CameraMove, Shot, check_layers, load_storyboard
 from tests.scenes.test_layout_graphs import run_of
 
@@ -49,7 +51,7 @@ def test_each_step_shows_its_layers_caption_from_its_start_to_the_next(lenet_sce
     assert [b.name for b in sorted(lenet_scene.blocks, key=lambda b: b.order)][1:] == list(NAMES)
     schedule = pass_schedule(lenet_scene.levels, DURATION)  # 1 s lead, a step each 3 s, the answer at 28 s
     frames = _frames(lenet_scene)
-    assert _at(frames, 0.5) == (CAPTION, 1.0)  # the lead: the shot's own
+    assert _at(frames, 0.5) == ("conv1: on screen", 1.0)  # the lead: the first stage's, not the summary
     for k, name in enumerate(NAMES):
         start = schedule.lead + k * schedule.step
         # all the step long, lit and held: its own, whole once switched in
@@ -63,7 +65,7 @@ def test_a_switch_fades_the_old_caption_out_then_the_new_in_never_both(lenet_sce
     frames = _frames(lenet_scene)
     texts = [f.caption for f in frames]
     changes = [k for k in range(1, len(frames)) if texts[k] != texts[k - 1]]
-    assert len(changes) == len(NAMES) + 1  # into each stage's, then back to the shot's for the answer
+    assert len(changes) == len(NAMES)  # into each stage's after the first, then the shot's for the answer
     for k in changes:  # the old one gone before the new one shows (one caption actor, one text)
         assert frames[k - 1].caption_shown < 0.35 and frames[k].caption_shown < 0.35
         out = [f.caption_shown for f in frames[k - 6 : k]]
@@ -73,12 +75,13 @@ def test_a_switch_fades_the_old_caption_out_then_the_new_in_never_both(lenet_sce
     assert all(f.caption_shown == 1.0 for f in frames[: changes[0] - 6])
 
 
-def test_unnamed_steps_show_the_shots_caption_and_a_grouped_step_its_first_named(lenet_scene):
+def test_unnamed_steps_show_no_caption_and_a_grouped_step_its_first_named(lenet_scene):
     frames = _frames(lenet_scene, stages=(("relu1", "relu1 text"), ("pool2", "pool2 text")))
     schedule = pass_schedule(lenet_scene.levels, DURATION)
     middle = lambda k: schedule.lead + (k + 0.5) * schedule.step
     shown = [_at(frames, middle(k))[0] for k in range(9)]
-    assert shown == [CAPTION, "relu1 text", CAPTION, CAPTION, CAPTION, "pool2 text", CAPTION, CAPTION, CAPTION]
+    assert shown == [None, "relu1 text", None, None, None, "pool2 text", None, None, None]
+    assert _at(frames, 0.5)[0] is None and _at(frames, DURATION - 0.1)[0] == CAPTION
     stages = (("relu1", "relu1 text"), ("relu2", "relu2 text"), ("conv2", "conv2 text"))
     short = _frames(lenet_scene, stages=stages, duration=12.0)
     grouped = pass_schedule(lenet_scene.levels, 12.0)  # 4 steps: conv1+relu1, pool1+conv2+relu2, ...
@@ -86,8 +89,28 @@ def test_unnamed_steps_show_the_shots_caption_and_a_grouped_step_its_first_named
     assert [_at(short, grouped.lead + (k + 0.5) * grouped.step)[0] for k in range(3)] == [
         "relu1 text",
         "conv2 text",
-        CAPTION,
+        None,
     ]
+
+
+@pytest.mark.parametrize("duration", [6.0, 9.0, 12.0, 20.0, 33.0, 51.0])
+def test_the_summary_shows_only_with_the_answer_and_no_text_flashes(lenet_scene, duration):
+    """The shot's own caption (the pass's summary) never over the lead or a step, whatever the
+    shot's length; every text on screen for MIN_CAPTION_SECONDS or more, its fades included."""
+    frames = _frames(lenet_scene, duration=duration)
+    schedule = pass_schedule(lenet_scene.levels, duration)
+    seconds = lambda k: k * duration / (len(frames) - 1)
+    walking = [f.caption for k, f in enumerate(frames) if seconds(k) < schedule.answer_start]
+    assert CAPTION not in walking, (duration, schedule)
+    runs, k = [], 0
+    while k < len(frames):
+        end = k
+        while end + 1 < len(frames) and frames[end + 1].caption == frames[k].caption:
+            end += 1
+        if frames[k].caption is not None:
+            runs.append((frames[k].caption, (end - k + 1) / FPS))
+        k = end + 1
+    assert runs and all(length >= MIN_CAPTION_SECONDS - 1.5 / FPS for _, length in runs), (duration, runs)
 
 
 def _board(tmp_path, lines: str) -> Path:

@@ -1,7 +1,11 @@
-"""A forward pass's caption per stage (storyboard `stage_captions`): while the pass's step that lights a
-named layer is on screen (from the step's start to the next step's), its text; the shot's own caption
-in the lead before the first step and from the answer on, and on a step that lights no named layer.
-A step grouping several levels (a deep network, a short shot) shows its first named layer's text.
+"""A forward pass's caption per stage (storyboard `stage_captions`): while the pass walks (its lead on
+the input and its steps), the caption of the step on screen, from the step's start to the next step's
+(the first step's from the shot's start: the lead dives towards it), or none on a step that lights no
+named layer; the shot's own caption (the pass's summary) only once the answer is reached, held to the
+end. A step grouping several levels (a deep network, a short shot) shows its first named layer's text.
+No text is shown for less than MIN_CAPTION_SECONDS: a shorter one gives way to the text before it (a
+step too short to read its caption keeps the one before; one at the start shows none). The summary
+shown over the 1 s lead, then replaced, flashed for 1.3 s as the camera dived (watch 8, finding 3).
 One caption at a time: at each change the old one fades out over the SWITCH_SECONDS / 2 before the
 step starts and the new one in over the SWITCH_SECONDS / 2 after, never two overlaid (as a caption
 fades out at a shot's end and the next one in at its start)."""
@@ -13,31 +17,41 @@ from collections.abc import Callable
 from nnvox.scenes.follow import PassSchedule, pass_schedule
 
 SWITCH_SECONDS = 0.3  # an old stage caption out, then the new one in
+MIN_CAPTION_SECONDS = 2.0  # the shortest a caption stays: under it, a text flashes by unread
 
 
-def step_captions(schedule: PassSchedule, blocks, captions: dict[str, str], whole: str | None) -> list[str | None]:
-    """Each step's caption: its first named layer's (blocks in level order), else `whole`."""
+def step_captions(schedule: PassSchedule, blocks, captions: dict[str, str]) -> list[str | None]:
+    """Each step's caption: its first named layer's (blocks in level order), else None."""
     ordered = sorted(blocks, key=lambda b: b.order)  # (a stable sort: a level's blocks in the scene's order)
     texts = []
     for first, last in schedule.steps:
         named = [captions[b.name] for b in ordered if first <= b.order <= last and b.name in captions]
-        texts.append(named[0] if named else whole)
+        texts.append(named[0] if named else None)
     return texts
 
 
+def _lasting(times: list[tuple[float, str | None]], duration: float) -> list[tuple[float, str | None]]:
+    """`times` with each text shown under MIN_CAPTION_SECONDS given to the one before (none at the
+    start), and runs of one text joined."""
+    kept: list[tuple[float, str | None]] = []
+    for k, (start, text) in enumerate(times):
+        end = times[k + 1][0] if k + 1 < len(times) else duration
+        if text is not None and end - start < MIN_CAPTION_SECONDS - 1e-9:
+            text = kept[-1][1] if kept else None
+        if not kept or text != kept[-1][1]:
+            kept.append((start, text))
+    return kept
+
+
 def caption_times(shot, scene) -> list[tuple[float, str | None]]:
-    """The shot's captions as (start in seconds, text), in order: the shot's own, then each step's,
-    then the shot's own again from the answer on (a text carried on where it does not change)."""
+    """The shot's captions as (start in seconds, text), in order: each step's (the first's from the
+    shot's start), then the shot's own from the answer on (a text carried on where it does not change)."""
     if not shot.stage_captions or not shot.forward:
         return [(0.0, shot.caption)]
     schedule = pass_schedule(scene.levels, shot.duration)
-    texts = step_captions(schedule, scene.blocks, dict(shot.stage_captions), shot.caption)
-    starts = [schedule.lead + schedule.step * k for k in range(len(texts))]
-    times = [(0.0, shot.caption)]
-    for start, text in [*zip(starts, texts), (schedule.answer_start, shot.caption)]:
-        if text != times[-1][1]:
-            times.append((start, text))
-    return times
+    texts = step_captions(schedule, scene.blocks, dict(shot.stage_captions))
+    starts = [0.0] + [schedule.lead + schedule.step * k for k in range(1, len(texts))]
+    return _lasting([*zip(starts, texts), (schedule.answer_start, shot.caption)], shot.duration)
 
 
 def stage_caption(shot, scene) -> Callable[[float], tuple[str | None, float]]:
