@@ -1,8 +1,9 @@
 """The pace of an explaining shot (scenes/explain.py): which output positions it has visited at
 each moment. The window stands on the first position of its walk from the shot's first frame
 (the map before it computed already) and still while the shot fades in, then walks a few positions of
-one row, WALK_SECONDS each, each with its own sum (a class sees it slide and the map fill cell by
-cell, the lecturer says each sum; 9 steps at 0.28 s flashed 75 numbers 3-4 times a second), into
+one row, WALK_SECONDS each (the first, where the class meets the 25 products, FIRST_WALK_SECONDS),
+each with its own sum (a class sees it slide and the map fill cell by cell, the lecturer says each
+sum; 9 steps at 0.28 s flashed 75 numbers 3-4 times a second), into
 the first of the positions chosen from the data where it stops. A stop lasts as long as
 a lecturer needs to point at the window's products and its sum and say them: the first, where the
 class meets the arithmetic, at least FIRST_READING, each other at least READING. So a shot keeps as
@@ -26,20 +27,24 @@ SETTLE = 0.3  # seconds after the fade-in before the window moves: the caption h
 # at the patch, the kernel, the products and the sum; fewer positions rather than a longer shot)
 WALK = 3
 # ... each this long: a lecturer points at the patch, the kernel, the products and the sum and says
-# it ("2.98, then 3.88, ...") as the map's cell fills (watch 7 asked 4-5 s; at 2.5 s, at 1.0 s and
-# at 0.75 s a step the walk went too fast to talk over)
+# it ("3.88, then 4.68, ...") as the map's cell fills (watch 7 asked 4-5 s; at 2.5 s, at 1.0 s and
+# at 0.75 s a step the walk went too fast to talk over) ...
 WALK_SECONDS = 4.0
-# ... and all of them at most this share of a shot (a short one walks faster: a 12 s shot 2.2 s a
-# position)
-WALK_MOST = 0.4
+# ... the first of them longer: there the lecturer walks the class through all 25 products and the
+# sum for the first time (watch 8: 4.3 s was not enough for that, asked 8-10 s); its seconds after
+# the fade-in and SETTLE, which it stands through as well (about 9 s on screen in the lecture's 26 s)
+FIRST_WALK_SECONDS = 8.2
+# ... and all of them at most this share of a shot, each shortened alike where they would take more
+# (a short shot walks faster: a 12 s shot about 3.6 s on the first, 1.7 s on the next)
+WALK_MOST = 0.52
 # seconds a stop lasts at least: a lecturer points at the 5 x 5 window's products and the sum and
 # says them (the padded corner: "padding reads 0"); not frozen longer (at 5.5 s it read as stuck)
 READING = 2.5
 FIRST_READING = 4.0  # ... the first stop: the class meets the arithmetic there (at 8.5 s it froze)
 # of the rest of the shot after the fade-in and the walk, spent standing on the stops; the rest is
 # the sweep, which fills the map in front of the class (at 1.9 s for 597 positions nobody saw it:
-# about 6 s of a 22 s shot, with the first stop 4 s and the padded corner 2.5 s: both kept)
-STOP_SHARE = 0.52
+# about 6 s of the lecture's 26 s shot, with the first stop 4 s and the padded corner 3 s: both kept)
+STOP_SHARE = 0.54
 ARRIVING = 0.25  # seconds the numbers of a position the window arrives on take to come in (no pop)
 LEAVING = 0.15  # ... and to go before it leaves (the numbers gone as the window moves on)
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
@@ -140,25 +145,29 @@ def active_seconds(seconds: float, lead: float = 0.0, tail: float = 0.0) -> floa
     return max(seconds * (1.0 - _start(seconds, lead)) - tail, 0.0)
 
 
-def walk_seconds(walking: int, active: float) -> float:
-    """Seconds the window stands on each of `walking` positions walked one by one (WALK_SECONDS,
-    less where that would take more than WALK_MOST of the `active` seconds)."""
-    return min(WALK_SECONDS, WALK_MOST * active / walking) if walking else 0.0
+def walk_seconds(walking: int, active: float) -> np.ndarray:
+    """Seconds the window stands on each of `walking` positions walked one by one: the first
+    FIRST_WALK_SECONDS, the others WALK_SECONDS, all shortened alike where together they would take
+    more than WALK_MOST of the `active` seconds."""
+    if not walking:
+        return np.zeros(0)
+    wanted = np.array([FIRST_WALK_SECONDS] + [WALK_SECONDS] * (walking - 1))
+    return wanted * min(1.0, WALK_MOST * active / wanted.sum())
 
 
 def walked_one_by_one(total: int, stopping: tuple[int, ...], walked: tuple[int, ...]) -> list[int]:
-    """The walked positions the window stands on for WALK_SECONDS: the walk less its stop."""
+    """The walked positions the window stands on for their walk_seconds: the walk less its stop."""
     return [k for k in walked if k not in stopping and k != total - 1]
 
 
 def walking_pace(
     total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float
-) -> tuple[list[int], float, float]:
+) -> tuple[list[int], np.ndarray, float]:
     """The positions walked one by one (walked_one_by_one), the seconds on each (walk_seconds) and
     the seconds the walk leaves of `active`: one count for the stops' budget and the dwell."""
     walking = walked_one_by_one(total, stopping, walked)
     each = walk_seconds(len(walking), active)
-    return walking, each, active - each * len(walking)
+    return walking, each, active - float(each.sum())
 
 
 def stop_budget(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> float:
