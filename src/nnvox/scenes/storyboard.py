@@ -749,6 +749,59 @@ def check_layers(board: Storyboard, shot: Shot, names: list[str]) -> None:
             )
 
 
+def check_stage_captions(board: Storyboard, shot: Shot, scene) -> None:
+    """Each of a forward pass's stage captions is shown (scenes/stage_captions.py), else a one-line
+    error on its line naming the layers this shot can caption: the input (lit before the steps), a
+    layer a grouped step lights after another named one, or one whose step is too short to read
+    was accepted and then never shown."""
+    if not shot.stage_captions or not shot.forward:
+        return
+    from nnvox.scenes.stage_captions import MIN_CAPTION_SECONDS
+
+    named = [name for name, _ in shot.stage_captions]
+    shown = _captioned_layers(shot, scene, named)
+    unseen = [name for name in named if name not in shown]
+    if not unseen:
+        return
+    name = unseen[0]
+    showable = _captioned_layers(shot, scene, [b.name for b in sorted(scene.blocks, key=lambda b: b.order)])
+    step = _step_of(shot, scene, _level(scene, name))
+    if step is None:
+        why = "it is lit before the pass steps through the layers"
+    elif (first := next((n for n in named if _step_of(shot, scene, _level(scene, n)) == step), name)) != name:
+        why = f"its step lights {first!r} too, whose caption shows"
+    else:
+        why = f"its step lasts under {MIN_CAPTION_SECONDS:g} s, too short to read"
+    raise NnvoxError(
+        f"{board.path.name}, line {shot.lines.get(f'stage_captions.{name}', shot.line)}: stage_captions.{name} "
+        f"is never shown ({why}); this {shot.duration:g} s pass shows captions of {', '.join(showable) or 'none'}: "
+        f"name one of those" + ("" if step is None else ", or lengthen the shot")
+    )
+
+
+def _captioned_layers(shot: Shot, scene, names: list[str]) -> list[str]:
+    """Of the layers `names`, those whose caption `shot`'s pass would show were each captioned, in order."""
+    import dataclasses
+
+    from nnvox.scenes.stage_captions import caption_times
+
+    trial = dataclasses.replace(shot, stage_captions=tuple((n, n) for n in names), caption=None)
+    texts = {text for _, text in caption_times(trial, scene)}
+    return [n for n in names if n in texts]
+
+
+def _level(scene, name: str) -> int | None:
+    return next((b.order for b in scene.blocks if b.name == name), None)
+
+
+def _step_of(shot: Shot, scene, level: int | None) -> int | None:
+    """The index of the pass's step that lights graph level `level` (None: none does, the input)."""
+    from nnvox.scenes.follow import pass_schedule
+
+    steps = pass_schedule(scene.levels, shot.duration).steps
+    return next((k for k, (first, last) in enumerate(steps) if level is not None and first <= level <= last), None)
+
+
 def _continues(before: Shot, shot: Shot) -> bool:
     """Whether `shot` shows what `before` does in 3D (the same run or model, in the same mode), so
     the camera can carry on from one to the other."""
