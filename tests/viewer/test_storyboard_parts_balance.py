@@ -122,3 +122,60 @@ def test_a_task_after_a_camera_move_rehearses_the_moves_run(tmp_path, digits_run
     one_pass, parts = _tasks_drawn_apart(board, 10)
     assert len(parts) == len(one_pass) == 30
     assert [k for k, (a, b) in enumerate(zip(one_pass, parts)) if not np.array_equal(a, b)] == []
+
+
+# a run of two styles of one scene (the detail heads-up line, then the lecture's), then a shot
+# in the lecture's style alone: the task that draws it rehearses the run, both of its shots
+STYLES = """\
+[video]
+size = "320x180"
+fps = 10
+
+[[shot]]
+run = "run"
+duration = 2
+hud = "detail"
+
+[[shot]]
+run = "run"
+duration = 2
+transition = "move"
+
+[[shot]]
+run = "run"
+duration = 3
+transition = "dip"
+"""
+
+
+def test_a_task_keeps_no_renderer_its_rehearsal_alone_drew(tmp_path, monkeypatch):
+    from nnvox.viewer import storyboard_export
+    from nnvox.viewer.storyboard_parts import _renderer_of
+
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "manifest.json").write_text("{}")
+    (tmp_path / "board.toml").write_text(STYLES)
+    board = load_storyboard(tmp_path / "board.toml")
+    detail, lecture = (_renderer_of(board.shots[i]) for i in (0, 2))
+    assert detail != lecture and _renderer_of(board.shots[1]) == lecture
+    task = next(t for t in balanced(board, 10, 2) if t[1] == [[2]])
+    assert task == ([0, 1], [[2]])
+
+    class Scenes:  # the renderers a worker holds: made as a shot is drawn, closed when dropped
+        def __init__(self):
+            self.held: set = set()
+
+        def drop_renderers(self, keys) -> None:
+            self.held -= set(keys)
+
+    scenes = Scenes()
+    scenes.held = {lecture}  # a costlier task drew the lecture's style before
+    rehearsed = []
+    rehearse = lambda board, painter, i, fps, drawn: (
+        rehearsed.append(i),
+        scenes.held.add(_renderer_of(board.shots[i])),
+    )
+    monkeypatch.setattr(storyboard_export, "rehearse", rehearse)
+    start_task(board, scenes, None, task, 10)
+    assert rehearsed == [0, 1]
+    assert scenes.held == {lecture}  # the detail style's, drawn only in rehearsal, closed

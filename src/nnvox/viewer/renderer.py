@@ -14,6 +14,7 @@ from nnvox.viewer.class_room import class_room
 from nnvox.viewer.open_flight import FlightTexts
 from nnvox.viewer.options import RenderOptions
 from nnvox.viewer.overlays import Shown, Stage, compose
+from nnvox.viewer.overlays.base import paced, settled
 from nnvox.viewer.theme import DEFAULT_THEME, TITLE_SAFE, to_unit
 
 HEALTH_RGB = dict(DEFAULT_THEME.colours.health)  # the default theme's flag colours, as tests read them
@@ -91,6 +92,17 @@ class SceneRenderer:
             w, h = self.stage.pane_width, self.stage.pane_height
             x0, y0, x1, y1 = caption
             layout.panels = (*layout.panels, (x0 / w, y0 / h, x1 / w, y1 / h))
+
+    def pace(self, fps: float) -> None:
+        """The pictures a second the next shot is drawn at, for the overlays that move on by
+        themselves from picture to picture (overlays/base.Overlay): a bar's fade, a docked list's light."""
+        paced(self.overlays.all, fps)
+
+    @property
+    def steady(self) -> bool:
+        """Whether a picture drawn again now, of the same frame and pose, is the same picture: no
+        overlay is still moving on by itself (overlays/base.Overlay.steady)."""
+        return settled(self.overlays.all)
 
     def open_to(self, u: float) -> None:
         """The scene's open blocks a fraction u of the way from their stacks (0) to their grids (1)

@@ -25,6 +25,7 @@ from nnvox.scenes.storyboard import (
     Storyboard,
     check_layers,
     check_runs,
+    check_stage_captions,
     load_storyboard,
     transitions,
 )
@@ -123,6 +124,7 @@ class _Scenes:
                     line = shot.lines.get("open", line) if str(exc).startswith("open:") else line
                     raise NnvoxError(f"{board.path.name}, line {line}: {exc}") from None
             check_layers(board, shot, [b.name for b in self.scenes[key].blocks])
+            check_stage_captions(board, shot, self.scenes[key])  # each one shown, before anything renders
         ways = transitions(board)  # how each shot comes in
         self.explanations = {
             id(s): self._explanation(board, s, coming_in(board, i, ways[i]), going_out(board, i, ways))
@@ -284,8 +286,9 @@ class _Painter:
         histograms = self._histograms(shot, key, frames, sample)
         pane.set_subject(shot_subject(shot))  # its labels at the subject's size
         pane.overlays.class_rows.dock(shot.view.mistake is not None)  # a mistake's answer kept on screen
-        for dock in pane.overlays.class_rows.docks.values():  # its light rising over time, not per picture
-            dock.pace(len(frames) / shot.duration)
+        # what moves on by itself from picture to picture (a bar's fade, a docked list's light) at
+        # the shot's pace: already as the labels settle (they keep off the bars and the list)
+        pane.pace(len(frames) / shot.duration)
         if pane.overlays.hud is not None:  # a scrub over training: the sample's scores so far (overlays/hud.py)
             stops = [nearest_snapshot(f.t) for f in frames]  # the snapshots its pictures show
             pane.overlays.hud.show_scores(min(stops) if len(set(stops)) > 1 else None)
@@ -299,8 +302,7 @@ class _Painter:
             pane.label_layout.carry_on(self.last_labels if moves else {})  # a move's labels stay put
             pane.label_layout.settle_label_sides(poses, place)
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
-        if pane.overlays.legends is not None:  # a bar fades as its block comes and goes, from the first picture on
-            pane.overlays.legends.pace(len(frames) / shot.duration)
+        pane.pace(len(frames) / shot.duration)  # again: the first picture draws its bars as they stand, not as settled
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
         for k, f in enumerate(frames):
             caption = _fade(f.progress, shot.duration, CAPTION_FADE) * f.caption_shown  # (a stage's switch)
@@ -325,9 +327,9 @@ class _Painter:
             elif f.dissolve is not None:  # from one open grid alone to all of them (shots.grids_dissolve)
                 yield pose_dissolve(renderer, frame, histogram, *f.dissolve)
             else:
-                legends = pane.overlays.legends  # (a picture drawn again would hold a bar mid-fade)
-                steady = legends is None or legends.steady
-                still = _still(f, caption, moment) if histogram is None and steady else None
+                # a picture drawn again while an overlay moves on (a bar mid-fade, a list's light
+                # rising) would freeze it: reused only while all are steady
+                still = _still(f, caption, moment) if histogram is None and pane.steady else None
                 if drawn is None or still is None or drawn[0] != still:
                     drawn = (still, renderer.render(frame, histogram))
                 yield drawn[1]
@@ -508,7 +510,11 @@ def rehearse(board: Storyboard, painter: _Painter, i: int, fps: int, drawn: int)
     blends, dissolves = cross_fade_frames(board, fps, moves), move_fade_frames(board, fps, moves)
     opening, carried = _opening(board, i, moves[i]), moves[i] == "move"
     start = frame_count(board.shots[i], fps) - drawn
-    for _ in painter.images(board.shots[i], fps, _layered(blends, dissolves, i), opening, carried, drawn_from=start):
+    shot = board.shots[i]
+    pictures = painter.images(shot, fps, _layered(blends, dissolves, i), opening, carried, drawn_from=start)
+    if shot.source is None or shot.figure is not None:  # a title card or a 2D figure keeps nothing: not drawn
+        return
+    for _ in pictures:
         pass
 
 

@@ -122,13 +122,17 @@ def _drawn_last(board: Storyboard, before: list[list[int]], run: list[int]) -> l
 def start_task(board: Storyboard, scenes, painter, task: Task, fps: int) -> None:
     """Make ready to draw `task`'s runs as one process draws them: its renderers new, as one process
     comes to its first shot of them (this worker may have drawn a later task of the same renderers:
-    tasks go costliest first), then its rehearsed shots rehearsed."""
+    tasks go costliest first), then its rehearsed shots rehearsed, and the renderers only the
+    rehearsal drew closed (a rehearsed run's other scene or style: its GL context and pictures
+    would be kept for the rest of the task, never drawn with)."""
     from nnvox.viewer.storyboard_export import rehearse
 
     rehearsed, runs = task
-    scenes.drop_renderers({_renderer_of(board.shots[i]) for run in runs for i in run})
+    drawn = {_renderer_of(board.shots[i]) for run in runs for i in run}
+    scenes.drop_renderers(drawn)
     for i in rehearsed:
         rehearse(board, painter, i, fps, REHEARSED_FRAMES)
+    scenes.drop_renderers({_renderer_of(board.shots[i]) for i in rehearsed} - drawn)
 
 
 def _task_cost(board: Storyboard, task: Task, fps: int) -> float:

@@ -68,11 +68,29 @@ class Shown:
 
 class Overlay(Protocol):
     """Built once: `__init__(stage, ...)` adds its props to the stage's renderers and lists those of
-    `stage.renderer` in `props` (the overlay layer is cleared whole). `update` writes values only."""
+    `stage.renderer` in `props` (the overlay layer is cleared whole). `update` writes values only.
+
+    An overlay whose look moves on from one picture to the next by itself (a bar fading over
+    seconds, a docked list's light rising) also has `pace(fps)`, the pictures a second it is drawn
+    at, and `steady`, whether a picture drawn again now draws it the same: an export reuses a
+    picture only while every overlay is steady (storyboard_export._still), and paces them all
+    (paced, settled)."""
 
     props: list[vtk.vtkProp]
 
     def update(self, shown: Shown) -> None: ...
+
+
+def paced(overlays: Iterable, fps: float) -> None:
+    """Tell every overlay that moves on by itself the pictures a second it is drawn at (Overlay)."""
+    for overlay in overlays:
+        if hasattr(overlay, "pace"):
+            overlay.pace(fps)
+
+
+def settled(overlays: Iterable) -> bool:
+    """Whether every overlay draws the same again (Overlay.steady; one without it always does)."""
+    return all(getattr(overlay, "steady", True) for overlay in overlays)
 
 
 def add_props(renderer: vtk.vtkRenderer, props: Iterable[vtk.vtkProp]) -> list[vtk.vtkProp]:

@@ -6,6 +6,8 @@ blocks glide, taken out with them when the window switches scenes."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import vtk
 
@@ -173,11 +175,16 @@ def name_colours(block: Block, values: np.ndarray, lit: float, background, text)
     return [tuple(background) if bright else tuple(text) for bright in light]
 
 
-def cell_font(size: float, height: int) -> int:
+def cell_font(size: float, height: int, least: int | None = None) -> int:
     """The font size of the names on cells `size` pixels each way on screen in a frame `height`
-    pixels high: CELL_FONT of a cell, 0 (none drawn) under CELL_TEXT of the height. The page's
-    class_list.js cellFont is this rule."""
-    return max(1, round(CELL_FONT * size)) if np.isfinite(size) and size >= CELL_TEXT * height else 0
+    pixels high: CELL_FONT of a cell, 0 (none drawn) under CELL_TEXT of the height, or where given
+    under a font of `least` (a lecture's least text, options.text_size: digits of 21 px on the forward
+    pass's 29 px cells at 1080p were too small for row 20, an eighth watch; the list of top classes
+    beside the column names them). The page's class_list.js cellFont is the CELL_TEXT rule."""
+    if not np.isfinite(size) or size < CELL_TEXT * height:
+        return 0
+    font = max(1, round(CELL_FONT * size))
+    return font if least is None or font >= least else 0
 
 
 def _add_first(renderer: vtk.vtkRenderer, prop) -> None:
@@ -235,7 +242,8 @@ class CellNames:
         self.size = float(min(steps.min() if steps.size else np.inf, np.linalg.norm(across[1] - across[0])))
         beside = any(r.GetVisibility() for r in self.rows)
         opacity = self._opacity()
-        font = cell_font(self.size, self.options.height)
+        # a lecture's picture: no name smaller than its least text (its notes' capitals, theme.NOTE_TEXT)
+        font = cell_font(self.size, self.options.height, None)
         show = font > 0 and not beside and opacity > 0
         back, text = self.options.background, self.options.text_colour
         colours = name_colours(self.block, values, lit, back, text) if show else ()
@@ -271,6 +279,11 @@ class ClassRows:
         }
         self.props += [a for n in self.names.values() for a in n.actors]
         self.docks = {b.name: AnswerDock(stage, b, beside.get(b.name), relayout) for b in outputs if b.class_names}
+        # whether the last picture left every docked list as the one before (steady): noted as each
+        # picture starts to draw, after the lists take their places and light (AnswerDock.take_over)
+        self.steady, self._docked = True, {}
+        me = weakref.ref(self)
+        stage.overlay.AddObserver("StartEvent", lambda *_: me() and me()._note_docks(), -6.0)
 
     def keep_over(self, caption) -> None:
         """The docked lists stand over `caption`'s band (AnswerDock._floor), as the legends' notes do."""
@@ -282,6 +295,17 @@ class ClassRows:
         mistake: AnswerDock); hidden at the next update where not."""
         for d in self.docks.values():
             d.new_shot(docks)
+
+    def pace(self, fps: float) -> None:
+        """The pictures a second a shot is drawn at: a docked list's light rises over time (AnswerDock.pace)."""
+        for d in self.docks.values():
+            d.pace(fps)
+
+    def _note_docks(self) -> None:
+        """A picture drawn again now draws the same docked lists only where this one changed none
+        of their places and light (a light still rising: the export draws the picture again)."""
+        docked = {name: (d.where, d.coming, d.lit) for name, d in self.docks.items()}
+        self.steady, self._docked = docked == self._docked, docked
 
     def drawn_boxes(self) -> tuple[tuple[float, float, float, float], ...]:
         """The docked lists' boxes (pane fractions): the block labels keep off them."""
