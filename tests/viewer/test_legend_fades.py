@@ -71,7 +71,7 @@ def test_the_bar_beside_a_vanishing_one_slides_into_its_place(lenet_run):
     scene = build_scene(lenet_run, SceneOptions(opened=frozenset({"input", "conv1"})))
 
     def kernels_left(picture, legends):
-        part = next(part for part in legends.parts if part[1].GetInput() == "kernel weights")
+        part = next(part for part, plain in zip(legends.parts, legends.plain) if plain[0] == "kernel weights")
         return part[0].GetPosition()[0] * W
 
     lefts = np.array(_shot(scene, ["input", "conv1"], kernels_left))

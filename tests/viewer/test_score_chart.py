@@ -141,6 +141,36 @@ def test_the_chart_stands_clear_of_blocks_labels_and_lists_at_its_size(lenet_run
 
 
 @pytest.mark.gl
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_charts_numbers_are_as_tall_as_the_other_texts(lenet_run, size):
+    """The ticks' numbers and the scale's ends as tall as the heads-up line's capitals (37 px at
+    1080p, on the frame's shorter side): an eighth watch read them at 33-36 px, borderline from row
+    20. Measured on "1" and "100%" as drawn (no round digit's overshoot)."""
+    scene, r, pane = _lecture_renderer(lenet_run, size, 9)
+    try:
+        for _ in range(3):
+            image = r.render(scene.frame_at(scene.n_snapshots - 1, sample=9))
+        chart = pane.overlays.hud.chart
+        texts = [t for t in (*chart.ticks, *chart.ends) if t.GetVisibility() and t.GetInput() in ("1", "100%")]
+        assert len(texts) == 2, [t.GetInput() for t in (*chart.ticks, *chart.ends) if t.GetVisibility()]
+        for text in texts:
+            assert _ink_height(image, text, chart.shape.line) >= 37 * min(size) / 1080, text.GetInput()
+    finally:
+        r.close()
+
+
+def _ink_height(image: np.ndarray, text, line: float) -> int:
+    """The height (px) of a chart's text's light ink as drawn: a tick's number (centred under its
+    position) or an end's (right of its position, centred on it), `line` a text line's height."""
+    x, y = text.GetPosition()
+    h, ticked = image.shape[0], text.GetTextProperty().GetVerticalJustification() == 2  # (vtk's top)
+    rows = slice(int(h - y) - 2, int(h - y + 1.3 * line)) if ticked else slice(int(h - y - line), int(h - y + line))
+    cols = slice(int(x - line), int(x + line)) if ticked else slice(int(x - 3 * line), int(x) + 2)
+    ink = np.flatnonzero((image[rows, cols, :3].astype(int).min(axis=2) > 150).any(axis=1))
+    return int(ink.max() - ink.min() + 1) if ink.size else 0
+
+
+@pytest.mark.gl
 def test_a_scrub_from_a_later_start_on_the_same_renderer_redraws_its_ticks(digits_run):
     """Storyboard shots share a renderer: a scrub from snapshot 2 after one from 0 of the same sample
     numbers its ticks from 2 (the first scrub's ticks were kept: the same trail of scores)."""

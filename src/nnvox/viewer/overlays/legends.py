@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import vtk
 
-from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB
+from nnvox.scenes.colour import NO_VALUE_RGB, NONFINITE_RGB, ColourScale
 from nnvox.scenes.colour import lut as colour_table
 from nnvox.scenes.heads_up import significant
+from nnvox.scenes.open_kernels import kernel_plan
 from nnvox.scenes.open_layer import has_kernels
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
@@ -24,6 +25,7 @@ from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import block_rectangles
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
+from nnvox.viewer.overlays.legend_focus import KERNEL_FORMS, Focused, focus_of, focused_form, pass_front, scale_key
 from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import KINDS, drawn_kinds
 from nnvox.viewer.theme import Box, to_unit
@@ -129,7 +131,9 @@ SHORT_NOTES = {
     "filters": "filter 0 in front, the rest behind",
     "per layer, epochs": "compare colours over epochs",
     "per stage, epochs": "compare colours over epochs",
-    "epochs": "compare colours across every\nblock and every epoch",
+    # (not "compare colours across every block and every epoch": tiles of 10 px cells, which no one
+    # compares from row 20 (an eighth watch); what holds is that one scale does, the bar's numbers)
+    "epochs": "compare colours: one scale\nfor every block and epoch",
     "per layer": "compare colours within a block",
     "per stage": "compare colours within a stage",
 }
@@ -367,6 +371,41 @@ def colour_bars(mode: str, blocks) -> list[Bar]:
     return bars
 
 
+def focusable_scales(bar: Bar, scene) -> tuple[list, dict[str, ColourScale]]:
+    """The blocks whose one scale `bar` may show as numbers (legend_focus.py), in network order, and
+    each one's scale, the one its colours use: an open convolution's kernels' (the weights' scale,
+    open_kernels.kernel_plan) on the kernels' bar, each layer's own on a bar of several layers'
+    scales; none on a bar whose words are numbers already (one scale, the answer's), a comparison's
+    or an attribution plane's."""
+    if bar.titles == KERNEL_TITLES:
+        run = scene.source.run if scene.source is not None else None
+        plans = [(b, kernel_plan(run, b)) for b in scene.blocks if shows_kernels(b)] if run is not None else []
+        return [b for b, p in plans if p is not None], {b.name: p.scale for b, p in plans if p is not None}
+    if bar.titles == ATTRIBUTION_TITLES or bar.cmap not in NATURE or scene.mode in SHARED_SCALE_TITLES:
+        return [], {}
+    blocks = [b for b in scene.blocks if b.kind != ATTRIBUTION and b.scale.cmap == bar.cmap]
+    if len({b.scale for b in blocks}) < 2:
+        return [], {}
+    return blocks, {b.name: b.scale for b in blocks}
+
+
+def focus_titles(bar: Bar, mode: str) -> tuple[str, ...]:
+    """A bar's titles where it shows one layer's scale, longest first, "{name}" for the layer's: the
+    layer's name alone where no longer form fits over a bar beside another (two bars at 1080p
+    leave 310 px a title), the kernels' bar's own title there (one open layer's kernels)."""
+    if bar.titles == KERNEL_TITLES:
+        return (*KERNEL_FORMS, *KERNEL_TITLES)
+    quantity = QUANTITIES[mode]
+    if mode in ("activations", "weights", "gradients"):
+        return (f"{quantity} of {{name}}", f"{{name}} {quantity}", "{name}")
+    return (f"{{name}}: {quantity}", "{name}")
+
+
+def in_drawn_order(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A bar's words in the order its texts stand (ColourLegends._legend): the ends, then the middle."""
+    return (words[0], words[-1], *words[1:-1])
+
+
 def shows_kernels(block) -> bool:
     """Whether `block` draws kernels beside its maps: an open convolution (open_kernels.py)."""
     return block.opened is not None and has_kernels(block)
@@ -386,10 +425,18 @@ def scale_ends(blocks) -> tuple[str, ...]:
     a robust end some values lie (AT_LEAST), past the classifier's 0 ... 1 none."""
     lo, hi = min(b.scale.lo for b in blocks), max(b.scale.hi for b in blocks)
     exact = {b.role for b in blocks} == {"output"}
-    top = f"{hi:g}" if exact else AT_LEAST + significant(hi, 2)
-    if not any(b.scale.diverging for b in blocks):
-        return significant(lo, 2), top
-    return ("" if exact else AT_MOST) + significant(lo, 2), "0", top
+    return range_words(lo, hi, any(b.scale.diverging for b in blocks), exact)
+
+
+def range_words(lo: float, hi: float, diverging: bool, exact: bool = False, marked: bool = True) -> tuple[str, ...]:
+    """A colour scale's ends (and a diverging one's middle) as the bar prints them: `exact` where no
+    value lies past them (the classifier's 0 ... 1), else marked as robust ends (AT_MOST, AT_LEAST)
+    unless not `marked` (a bar too narrow for the marks: its ends then signed, "−4.8  0  +4.8")."""
+    low = significant(lo, 2).replace("-", "−")  # a minus sign, as "−" elsewhere
+    if exact or marked:
+        top = f"{hi:g}" if exact else AT_LEAST + significant(hi, 2)
+        return (low, top) if not diverging else (("" if exact else AT_MOST) + low, "0", top)
+    return (low, significant(hi, 2)) if not diverging else (low, "0", "+" + significant(hi, 2))
 
 
 def bar_width(
@@ -614,6 +661,7 @@ class ColourLegends:
         inset_box = inset.box if inset is not None else notes_corner(stage)
         whole = inset is not None and inset.raised
         share, self.left = stage.viewport[2] - stage.viewport[0], bars_left(stage)
+        self.right = 1.0 - self.left + layout.legend_gap if whole else inset_box[0]  # the strip's room's right end
         self.width = bar_width(
             layout, len(self.bars), share, inset_box[0], whole=whole, left=self.left, lone=stage.options.hall
         )
@@ -637,6 +685,10 @@ class ColourLegends:
         self.marks = MarkEntries(stage, inset_box, caption, cornered=inset is None and stage.options.hall)
         self.labels = labels
         self.props += self.marks.props
+        # where the picture is about one layer, a bar shows its scale's numbers (legend_focus.py)
+        self.plain = [[prop.GetInput() for prop in part[1:]] for part in self.parts]  # the bars' own texts
+        self.focusable = [self._focusable(i, bar) for i, bar in enumerate(self.bars)]
+        self.showing: list[tuple | None] = [None] * len(self.bars)  # the layer each bar names now, and if alone
         for prop in self.props:
             stage.renderer.AddViewProp(prop)
 
@@ -787,11 +839,58 @@ class ColourLegends:
             for end, at in zip(ends, (x, x + self.width, x + self.width / 2)):
                 end.SetPosition(at, end.GetPosition()[1])
 
+    def _focusable(self, i: int, bar: Bar) -> tuple[list, dict[tuple[str, bool], Focused], dict[str, tuple]]:
+        """The blocks whose one scale `bar` may show, in network order, the title and words it then
+        takes for each (where they fit it), beside other bars and alone in the strip (its title may
+        then reach over the strip's room: (name, alone) -> Focused), and each one's scale (scale_key)."""
+        blocks, scales = focusable_scales(bar, self.stage.scene)
+        stage, gap = self.stage, 0.5 * self.size / self.stage.pane_width
+        title = text_measure(stage, title_font(self.size, stage.options.hall))
+        word = text_measure(stage, self.size)
+        beside = min(title_rooms(stage, self.width, len(self.bars))) - gap  # whichever slot it slides to
+        rooms = {False: beside, True: max(beside, self.right - stage.layout.legend_gap - self.left)}
+        forms = {}
+        for block, alone in ((b, alone) for b in blocks for alone in (False, True)):
+            scale = scales[block.name]
+            words = [range_words(scale.lo, scale.hi, scale.diverging, marked=m) for m in (True, False)]
+            form = focused_form(
+                focus_titles(bar, stage.scene.mode),
+                block.name,
+                words,
+                lambda t, room=rooms[alone]: title(t) <= room,
+                lambda w: words_that_fit(w, self.width, word, gap) == w,
+            )
+            if form is not None and len(form.words) == len(self.plain[i]) - 1:  # as many as it draws
+                forms[block.name, alone] = form
+        return blocks, forms, {name: scale_key(s) for name, s in scales.items()}
+
+    def _focus(self, frame, seen: Collection[str]) -> bool:
+        """Each bar's words and title for the layer it shows now (legend_focus.py): the forward
+        pass's stage, else the shot's subject, else the blocks in view, where the bar colours them on
+        one scale; its own words elsewhere. Whether any changed. The shot's subject is the labels'
+        (renderer.set_subject: those drawn at the subject's size); without labels, the blocks in view."""
+        front = pass_front(frame.lit, self.stage.scene.blocks)
+        subject = set(self.labels.subject) if self.labels is not None else set()
+        about = {front} if front is not None else subject
+        changed = False
+        for i, (blocks, forms, keys) in enumerate(self.focusable):
+            block = focus_of(blocks, about, seen, keys) if forms else None
+            key = None if block is None else (block.name, self.seen == (i,))  # alone: a longer title fits
+            key = key if key in forms else None
+            if key == self.showing[i]:
+                continue
+            self.showing[i], changed = key, True
+            texts = self.plain[i] if key is None else [forms[key].title, *in_drawn_order(forms[key].words)]
+            for prop, text in zip(self.parts[i][1:], texts, strict=True):
+                prop.SetInput(text)
+        return changed
+
     def update(self, shown: Shown) -> None:
-        seen = bars_seen(self.bars, self.stage.scene.blocks, blocks_in_view(self.stage))
+        names = blocks_in_view(self.stage)
+        seen = bars_seen(self.bars, self.stage.scene.blocks, names)
         if seen:  # (none in view: the camera between pictures; the last kept)
             self.seen = seen
-        if not self.steady or self.fresh:
+        if self._focus(shown.frame, names) or not self.steady or self.fresh:
             self._move()
             self._show_bars()
         self.marks.update(shown)

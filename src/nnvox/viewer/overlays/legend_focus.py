@@ -1,0 +1,67 @@
+"""A colour bar's numbers where the picture is about one layer: a followed forward pass's stage, a
+shot's opened layer, a kernels grid. Its words under the bar are then that layer's scale's ends, the
+very ends its colours span (scenes/colour.ColourScale, to two significant digits), and its title
+names the layer ("activation of conv1", "≤ −4.8  0  ≥ 4.8"); where the blocks in view take several
+scales on one bar (an overview: each stage its own), the bar keeps its words ("− 0 +") and says so
+(legends.layer_titles, the notes). An eighth watch: "− 0 +" alone left nobody able to say how big a
+red is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from nnvox.scenes.colour import ColourScale
+
+LIT = 0.999  # a block's light at which a forward pass has reached it (scenes/shots.forward_light)
+# Each bar's title where it names one layer, longest first (the first that fits over the bar), by
+# the bar's own first title: an activations bar (layer_titles), a weight mode's (quantity_titles)
+# and the kernels beside an open convolution's maps (legends.KERNEL_TITLES)
+KERNEL_FORMS = ("kernel weights of {name}", "kernels of {name}")
+
+
+@dataclass(frozen=True)
+class Focused:
+    """A bar's title and words where it shows one layer's scale."""
+
+    title: str
+    words: tuple[str, ...]
+
+
+def pass_front(lit: dict[str, float], blocks) -> str | None:
+    """The block a forward pass has reached and lit now (the last in network order lit whole while
+    blocks ahead are still dimmed), None where every block is lit (no pass, or a pass done) or no
+    block but the input is (the pass dimming the network ahead of it)."""
+    if not lit or min(lit.values()) >= LIT:
+        return None
+    reached = [b for b in blocks if lit.get(b.name, 1.0) >= LIT and b.order > 0]
+    return max(reached, key=lambda b: b.order).name if reached else None
+
+
+def focus_of(blocks, focus: Collection[str], seen: Collection[str], scales: dict[str, tuple]) -> object | None:
+    """Of the `blocks` a bar colours, the one whose scale it shows (None: several scales, or none):
+    those the picture is about (`focus`) where the bar colours any, else those in view (`seen`),
+    where they all share one scale (`scales`: each one's scale_key; the first of them in network
+    order: its name on the bar)."""
+    about = [b for b in blocks if b.name in focus] or [b for b in blocks if b.name in seen]
+    return about[0] if about and len({scales[b.name] for b in about}) == 1 else None
+
+
+def focused_form(
+    titles: tuple[str, ...],
+    name: str,
+    words: list[tuple[str, ...]],
+    fits_title: Callable[[str], bool],
+    fits_words: Callable[[tuple[str, ...]], bool],
+) -> Focused | None:
+    """The bar's title (the first of `titles`, "{name}" filled in, that fits) and the first of the
+    scale's `words` forms that fits, where both fit the bar as it stands; None where either does not
+    (it keeps its own words)."""
+    title = next((t.format(name=name) for t in titles if fits_title(t.format(name=name))), None)
+    fitting = next((w for w in words if fits_words(w)), None)
+    return Focused(title, fitting) if title is not None and fitting is not None else None
+
+
+def scale_key(scale: ColourScale) -> tuple:
+    """What makes two scales one for a bar's numbers: their ends and colour map."""
+    return (round(scale.lo, 9), round(scale.hi, 9), scale.cmap)
