@@ -29,7 +29,6 @@ from nnvox.scenes.open_weights import (
     input_labels,
     label_room,
     stack_places,
-    stands,
     tile_of,
     tile_values,
 )
@@ -72,9 +71,6 @@ def test_a_conv_weight_opens_into_a_column_per_filter_and_a_row_per_input(weight
     assert names and set(names) <= set(openable(closed))
     for name in names:
         block, (out, inputs, kh, kw) = scene.block(name), closed.block(name).kernels
-        if stands(block):  # one input channel beside another grid: a column (test_open_weights_standing.py)
-            assert inputs == 1 and block.opened == (min(out, MOST_CHANNELS), 1)
-            continue
         assert block.opened == (min(inputs, MOST_CHANNELS), min(out, MOST_FILTERS))
         assert (block.panels, block.rows, block.cols) == (np.prod(block.opened), kh, kw)
         filters, channel = tile_of(block)
@@ -194,9 +190,6 @@ def test_an_open_weight_keeps_room_for_its_labels_inside_its_bounds(weights):
         bottom_row = places[:, 2].min() - block.rows * block.voxel / 2
         assert bottom_row - z0 == pytest.approx(pad) and pad > 0
         filters, channel = tile_of(block)
-        if stands(block):  # its rows are its filters (test_open_weights_standing.py)
-            assert filter_labels(block) == [] and [k for k, _ in input_labels(block)] == list(filters)
-            continue
         assert [k for k, _ in filter_labels(block)] == list(np.flatnonzero(channel == 0))
         words = [str(f) for f in filters[channel == 0]]
         if block.opened[0] == 1:  # one row keeps no room for "filter" left of it: its first number says it

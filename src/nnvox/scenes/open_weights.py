@@ -35,34 +35,16 @@ def kernel_shape(layout: BlockShape, shape: tuple[int, ...]) -> tuple[int, int, 
 
 
 def kernel_grid(block: Block) -> tuple[int, int]:
-    """Rows (input channels) x columns (filters) of kernel tiles in the open grid; a standing grid's
-    (stands): a row per filter, in one column."""
+    """Rows (input channels) x columns (filters) of kernel tiles in the open grid."""
     out, inputs = block.kernels[:2]
-    if stands(block):
-        return min(out, MOST_CHANNELS), 1
     return min(inputs, MOST_CHANNELS), min(out, MOST_FILTERS)
 
 
-def stands(block: Block) -> bool:
-    """Whether an open weight's grid stands as a column, filter f on row f: a single input channel's
-    kernels (conv1's on a grey digit) opened beside another kernel grid (as_tiles)."""
-    return block.kernels is not None and block.kernels[1] == 1 and block.opened is not None and block.opened[1] == 1
-
-
-def as_tiles(block: Block, alone: bool = True) -> Block:
+def as_tiles(block: Block) -> Block:
     """The block as its open grid draws it: one kernel a panel, input by input (panel i * columns + f
-    is filter f's kernel on input i), the level of detail's first filters and inputs only. Not `alone`
-    (another kernel grid opens with it), a single row stands as a column (stands): filter f on row f,
-    level with row f of the next grid, the input channel that reads filter f's map, and at that
-    grid's tiles' size; as a row beside it, the two were as wide as conv1's 6 tiles, conv2's 16 and
-    both grids' label rooms together, framed by their width at 52 and 50 px a tile at 1080p (green
-    speckle from the back, watch 8), with the frame's height a third unused."""
+    is filter f's kernel on input i), the level of detail's first filters and inputs only."""
     rows, cols = kernel_grid(block)
-    tiles = dataclasses.replace(block, panels=rows * cols, rows=block.kernels[2], cols=block.kernels[3])
-    if alone or rows > 1 or cols == 1:
-        return tiles
-    standing = min(cols, MOST_CHANNELS)
-    return dataclasses.replace(tiles, panels=standing, opened=(standing, 1))
+    return dataclasses.replace(block, panels=rows * cols, rows=block.kernels[2], cols=block.kernels[3])
 
 
 def as_stack(block: Block) -> Block:
@@ -91,10 +73,6 @@ ONE_ROW_ROOM = (0.0, 0.6)
 # by both, at their tiles' size, a narrower row would only grow the other grid (conv2's box then reached
 # into the room its label takes under the heads-up, and the label went beside it)
 SHARED_ROW_ROOM = (0.2, 0.6)
-# ... a row standing as a column (stands) keeps room left for "filter" heading its rows' numbers (of
-# "input 0"'s 4.2: the word's width over "input 0"'s, with the margins) and above as a table does, so
-# that its top row stands level with the next grid's (the same tiles, gaps and room above)
-STANDING_ROOM = (2.8, LABEL_ROOM[1])
 # ... and between its tiles, of a tile's side (open_layer.gap_of; a table's GAP, 0.2, elsewhere): a row
 # alone is framed by its width, and its gaps and margins took a quarter of it (a sixth watch asked for
 # larger kernels, the frame's lowest third under the caption); the same gap round the row's ends.
@@ -116,7 +94,6 @@ def label_room(block: Block, alone: bool = True) -> tuple[float, float]:
     kh, kw = block.kernels[2:]
     rows, columns = kernel_grid(block)
     left, top = (ONE_ROW_ROOM if alone else SHARED_ROW_ROOM) if rows == 1 else LABEL_ROOM
-    left, top = STANDING_ROOM if stands(block) else (left, top)
     across = max(columns, rows * 16 / 9)  # the grid's extent that framing it fills the frame with
     left = max(left, ROOM_PER_COLUMN[0] * across) if rows > 1 else left  # a single row names no input
     top = max(top, ROOM_PER_COLUMN[1] * across)
@@ -125,8 +102,6 @@ def label_room(block: Block, alone: bool = True) -> tuple[float, float]:
 
 def tile_of(block: Block) -> tuple[np.ndarray, np.ndarray]:
     """Each tile's (filter, input channel) of an open weight block (as_tiles' order)."""
-    if stands(block):
-        return np.arange(block.panels), np.zeros(block.panels, dtype=int)
     channel, filters = np.divmod(np.arange(block.panels), kernel_grid(block)[1])
     return filters, channel
 
@@ -151,7 +126,6 @@ def grid_note(block: Block) -> str | None:
     """What an open weight's grid leaves out, said over it: None where it shows every kernel."""
     out, inputs = block.kernels[:2]
     rows, cols = kernel_grid(block)
-    rows, cols = (1, rows) if stands(block) else (rows, cols)  # (inputs, filters) shown
     parts = [f"the first {cols} of {out} filters"] * (cols < out)
     parts += [f"the first {rows} of {inputs} input channels"] * (rows < inputs)
     return " and ".join(parts) or None
@@ -191,21 +165,15 @@ TEXT_SCALE = 0.8  # the grid's texts, of a block label's size
 def filter_labels(block: Block) -> list[tuple[int, str]]:
     """(tile, text) over the top row's tiles of an open weight: each column's filter, by number (the
     word "filter" heads them once, left of the grid: a word over each column would not fit; over a
-    single row's first column, "filter 0": no room is kept left of one row, ONE_ROW_ROOM); none over a
-    standing grid's one column (its rows are its filters: input_labels)."""
-    if stands(block):
-        return []
+    single row's first column, "filter 0": no room is kept left of one row, ONE_ROW_ROOM)."""
     one_row = kernel_grid(block)[0] == 1
     return [(f, f"filter {f}" if one_row and f == 0 else str(f)) for f in range(kernel_grid(block)[1])]
 
 
 def input_labels(block: Block) -> list[tuple[int, str]]:
     """(tile, text) left of each row's first tile: its input channel (the first says what the
-    numbers are); none for a single row (one input: the filters' numbers say all); a standing grid's
-    filter, by number ("filter" heads them, as it heads a table's filters' numbers)."""
+    numbers are); none for a single row (one input: the filters' numbers say all)."""
     rows, columns = kernel_grid(block)
-    if stands(block):
-        return [(i, str(i)) for i in range(rows)]
     if rows == 1:
         return []
     return [(i * columns, f"input {i}" if i == 0 else str(i)) for i in range(rows)]

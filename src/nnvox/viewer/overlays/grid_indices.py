@@ -16,7 +16,7 @@ import numpy as np
 import vtk
 
 from nnvox.scenes.open_layer import grid_places
-from nnvox.scenes.open_weights import filter_labels, input_labels, kernel_grid, stands
+from nnvox.scenes.open_weights import filter_labels, input_labels, kernel_grid
 from nnvox.viewer.label_layout import GAP as LABEL_GAP
 from nnvox.viewer.label_layout import hits, inside, project
 from nnvox.viewer.overlays.metrics import polyline_2d
@@ -79,8 +79,7 @@ class KernelGridIndices:
         self.line = float((self.boxes[:, 3] - self.boxes[:, 1]).max())  # a text's height
         # a grid of several rows (input channels) takes the edge into it along a bracket over all of
         # them: the edge alone met the outline at one row ("conv1 feeds input 2", a fifth watch)
-        # (not a standing grid's: its rows are its filters, and the edge leaves it)
-        self.bracket = input_bracket(stage, block) if rows > 1 and not stands(block) else None
+        self.bracket = input_bracket(stage, block) if rows > 1 else None
         self.actors: list = []  # the texts shown (the rest of a thinned row hidden), and the bracket
         self.drawn = np.empty((0, 4))
         self.held: int | None = None
@@ -133,7 +132,7 @@ class KernelGridIndices:
         anchors = np.array(anchors, dtype=float)
         boxes = self.boxes[shown] + np.hstack([anchors, anchors])
         numbers = boxes[[self.kinds[i][0] == "column" for i in shown]]
-        if not fits_over and len(numbers) and (numbers[:, 0].min() < box_left or numbers[:, 2].max() > corners[1, 0]):
+        if not fits_over and (numbers[:, 0].min() < box_left or numbers[:, 2].max() > corners[1, 0]):
             return None  # over the outline, yet past its ends: a small grid's numbers crowd what is beside it
         if any(
             not inside(box, w, h) or box[1] < self.floor * h or hits(box, self.avoid, LABEL_GAP).any() for box in boxes
