@@ -243,7 +243,7 @@ class CellNames:
         beside = any(r.GetVisibility() for r in self.rows)
         opacity = self._opacity()
         # a lecture's picture: no name smaller than its least text (its notes' capitals, theme.NOTE_TEXT)
-        font = cell_font(self.size, self.options.height, None)
+        font = cell_font(self.size, self.options.height, self.options.text_size(0.0) if self.options.hall else None)
         show = font > 0 and not beside and opacity > 0
         back, text = self.options.background, self.options.text_colour
         colours = name_colours(self.block, values, lit, back, text) if show else ()
