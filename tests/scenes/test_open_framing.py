@@ -10,7 +10,7 @@ import pytest
 from nnvox.scenes.build import build_scene
 from nnvox.scenes.camera import overview
 from nnvox.scenes.open_framing import INSIDE, extent, subject_boxes
-from nnvox.scenes.open_layer import closed_scene, open_schedule
+from nnvox.scenes.open_layer import closed_scene
 from nnvox.scenes.shots import move_seconds, shot_frames
 from nnvox.scenes.storyboard import load_storyboard
 from nnvox.viewer.theme import TITLE_SAFE
@@ -62,7 +62,7 @@ def test_the_input_and_the_opened_grid_stay_in_the_frame_through_the_move(lenet_
         frames = shot_frames(shot, scene, ASPECT, 30, carried=wide)
         worst = []
         for f in frames:
-            boxes = subject_boxes(scene, ["conv1", "input"], open_schedule(f.progress, shot.duration))
+            boxes = subject_boxes(scene, ["conv1", "input"], f.opened)
             worst.append(_outside(f.pose, boxes))
         # the first frame is the shot before's last (no jump where the camera carries on), however far
         # its subject stood out; from there it never stands further out, and inside once carried on

@@ -51,13 +51,13 @@ def test_the_open_grid_is_near_square_with_gaps_and_faces_minus_y(scenes):
     b = block.bounds
     # the block's bounds are the grid's, with a gap left of each map (a kernel's place) and above it (its
     # label's), and OPEN_END of one right of the last column, the maps lifted MAPS_PAD of one off the
-    # bottom (no map flush with the outline: conv1's bottom row stood on it, watch 5)
-    end, lift = OPEN_END * block.gap, MAPS_PAD * block.gap
-    assert np.allclose(
-        [lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1] - end, b[4] + lift, b[5] - block.gap + lift]
-    )
-    assert block.gap > 0 and end > 0 and lift > 0 and np.isclose(b[1] - b[0], gc * (w + block.gap) + end)
-    assert np.isclose(b[5] - b[4], gr * (h + block.gap))
+    # bottom (no map flush with the outline: conv1's bottom row stood on it, watch 5); the gap above each
+    # map (its name's line) narrower than the one beside it (its kernel's: two rows took 4 map heights, watch 8)
+    above = block.row_gap
+    end, lift = OPEN_END * block.gap, MAPS_PAD * above
+    assert np.allclose([lo[0], hi[0], lo[2], hi[2]], [b[0] + block.gap, b[1] - end, b[4] + lift, b[5] - above + lift])
+    assert block.gap > above > 0 and end > 0 and lift > 0 and np.isclose(b[1] - b[0], gc * (w + block.gap) + end)
+    assert np.isclose(b[5] - b[4], gr * (h + above))
 
 
 def test_column_zero_is_on_the_left_and_row_zero_on_top(scenes):

@@ -100,15 +100,20 @@ def sight(boxes: np.ndarray, direction: np.ndarray, *, clear: float = 0.0, rays:
 # caption's band by CAPTION_CLEAR (its two lines' band top at y = 734 at 1080p, 16:9: the mistake's
 # attribution image stood on it, its bottom at y = 731), else above the legends.
 ROOM_TOP = 0.5
+# ... an open grid of maps' (open_framing.room_top): its maps' names head it and its block's label stands
+# beside it, so it reaches up to just under the heads-up's line (its bottom 96 px down at 1080p): under
+# ROOM_TOP conv1's two rows of maps were 168 px tall at 1080p, the picture's top quarter empty
+MAPS_ROOM_TOP = 0.78
 CAPTION_TOP = -0.36
 CAPTION_CLEAR = 0.05  # of the half height: 27 px at 1080p between the subject and the caption's band
 LEGENDS_TOP = -0.55  # uncaptioned: the legends' titles stand under this
 
 
-def picture_room(captioned: bool, safe: float = 0.0) -> tuple[float, float, float, float]:
+def picture_room(captioned: bool, safe: float = 0.0, top: float = ROOM_TOP) -> tuple[float, float, float, float]:
     """Where a close-up's subject may stand (x0, x1, y0, y1; -1..1 across and up the frame from its
     middle): between the side edges less `safe` (of the width: a lecture's title-safe margin) and
-    a gap, from over the caption's band (CAPTION_CLEAR) or the legends to under the heads-up."""
+    a gap, from over the caption's band (CAPTION_CLEAR) or the legends to `top` (under the heads-up
+    with a block label above the subject; MAPS_ROOM_TOP: an open grid of maps')."""
     side = 1.0 - 2.0 * safe - 0.04
     bottom = CAPTION_TOP + CAPTION_CLEAR if captioned else LEGENDS_TOP
-    return (-side, side, bottom, ROOM_TOP)
+    return (-side, side, bottom, top)

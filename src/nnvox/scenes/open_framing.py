@@ -11,7 +11,8 @@ from collections.abc import Callable
 import numpy as np
 
 from nnvox.scenes.camera import EASINGS, CameraPose
-from nnvox.scenes.open_layer import EASING, closed_scene, map_places, neighbour_offsets, shown_maps
+from nnvox.scenes.framing import MAPS_ROOM_TOP, ROOM_TOP
+from nnvox.scenes.open_layer import EASING, closed_scene, has_kernels, map_places, neighbour_offsets, shown_maps
 from nnvox.scenes.scene import Scene
 
 INSIDE = (0.97, 0.95)  # of the frame's half width and half height: the subject stays within
@@ -22,6 +23,12 @@ def inside_safe(safe: float) -> tuple[float, float]:
     theme.TITLE_SAFE) clear of its edges, within that: a projector's overscan clips them (the
     lecture's conv1 and conv2 grids stood 0.029 of the width from the frame's sides, 80-88 s)."""
     return tuple(min(i, 1.0 - 2.0 * safe) for i in INSIDE)
+
+
+def room_top(blocks) -> float:
+    """The top of the picture's room (framing.picture_room) for a close-up on `blocks`: an open
+    convolution's maps (their names head them) reach higher than a subject with a block label above."""
+    return MAPS_ROOM_TOP if any(b.opened is not None and has_kernels(b) for b in blocks) else ROOM_TOP
 
 
 def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:

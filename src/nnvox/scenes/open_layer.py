@@ -33,8 +33,11 @@ from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
-GAP_BESIDE_KERNEL = 1.0  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
-# large enough to read and close to its own map, with room parting it from the map before
+GAP_BESIDE_KERNEL = 0.6  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
+# large enough to read (conv1's 5 x 5 kernel about half its map's side) and close to its own map, with room
+# parting it from the map before; at a whole map's side the grid was 6.5 maps wide (watch 8: 80 px maps at 1080p)
+ROW_GAP_BESIDE_KERNEL = 0.4  # ... and above each of its maps: its name's line alone (the kernel stands beside the
+# map, not over it); as wide as the gap beside them, two rows of conv1's maps took 4 map heights of the picture
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
@@ -77,12 +80,15 @@ def opened(block: Block, alone: bool = True) -> Block:
     grid's (Block.extent). `alone`: no other kernel grid opens with it (gap_of)."""
     maps = as_tiles(block) if block.kernels is not None else block
     margin = label_room(maps, alone) if block.kernels is not None else (0.0, 0.0)
-    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap_of(maps, alone), margin=margin)
+    gap = gap_of(maps, alone)
+    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap, row_gap=row_gap_of(maps, gap), margin=margin)
 
 
 def closed(block: Block) -> Block:
     """An open block back in its stack (what `opened` undoes)."""
-    return as_stack(block) if block.kernels is not None else dataclasses.replace(block, opened=None, gap=0.0)
+    if block.kernels is not None:
+        return as_stack(block)
+    return dataclasses.replace(block, opened=None, gap=0.0, row_gap=None)
 
 
 def has_kernels(block: Block) -> bool:
@@ -101,6 +107,21 @@ def gap_of(block: Block, alone: bool = True) -> float:
     if alone and block.kernels is not None and kernel_grid(block)[0] == 1:
         share = ONE_ROW_GAP
     return share * max(block.rows, block.cols) * block.voxel
+
+
+def row_gap_of(block: Block, gap: float) -> float | None:
+    """Between the rows of `block` open, in world units, where it differs from `gap` (the one beside
+    each map): a convolution's maps keep a name's line above each (ROW_GAP_BESIDE_KERNEL); None else."""
+    if not has_kernels(block) or block.panels == 1:
+        return None
+    return min(gap, ROW_GAP_BESIDE_KERNEL * max(block.rows, block.cols) * block.voxel)
+
+
+def row_gap(block: Block) -> float:
+    """The gap above each map of an open block (its name's), in world units."""
+    gap = block.gap if block.opened else gap_of(block)
+    own = block.row_gap if block.opened else row_gap_of(block, gap)
+    return gap if own is None else own
 
 
 def check_open(scene: Scene, names) -> None:
@@ -173,7 +194,7 @@ KERNEL_PAD = 0.5
 # ... and an open convolution's maps by this, of the gap above each (its name's): its bottom row stood on the
 # outline (the lecture's conv1, watch 5); the top row's name keeps the rest. Within the bounds: a smaller gap
 # between rows (more of the frame for the maps) left the names of conv2's 69 px maps at 720p no room
-MAPS_PAD = 0.2
+MAPS_PAD = 0.1
 
 
 def grid_places(block: Block) -> np.ndarray:
@@ -181,14 +202,15 @@ def grid_places(block: Block) -> np.ndarray:
     beyond the grid's MOST_MAPS stay at the grid's last place (drawn at no size: `map_places`)."""
     gr, gc = block.opened or grid_of(block)
     gap = block.gap if block.opened else gap_of(block)
+    above = row_gap(block)
     w, h = block.cols * block.voxel, block.rows * block.voxel
     x, y, z = block.origin
     i, j = np.divmod(np.minimum(np.arange(block.panels), gr * gc - 1), max(gc, 1))  # no maps: an empty grid
     left, header = block.margin if block.opened else (0.0, 0.0)
-    pad = gap * (KERNEL_PAD if block.kernels is not None else MAPS_PAD if has_kernels(block) else 0.0)
+    pad = above * (KERNEL_PAD if block.kernels is not None else MAPS_PAD if has_kernels(block) else 0.0)
     pad = pad if block.opened else 0.0
-    top = z + (gr * (h + gap) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
-    rows = top - gap - i * (h + gap) - h / 2 + pad
+    top = z + (gr * (h + above) + header) / 2 - header  # each map with a gap above it (its label's) and one left of it
+    rows = top - above - i * (h + above) - h / 2 + pad
     columns = x + left + gap + j * (w + gap) + w / 2
     return np.stack([columns, np.full(block.panels, y - block.thickness / 2), rows], axis=1)
 
@@ -296,6 +318,18 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     return pose
 
 
+def facing_key(scene: Scene, name: str, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0) -> CameraPose:
+    """A storyboard camera key on the open layer `name`: open_pose's, face-on, turned `azimuth` degrees
+    about the vertical and tilted `elevation` up (as camera.view_direction turns the overview), never
+    the oblique angle a key on a closed block takes (camera.focus: the overview's turn and 12 degrees
+    more; conv1's open grid stood 33 degrees off face-on at azimuth 0, its maps skewed, watch 8). The
+    shot's close-up then fills the picture with it (close_up.filled_close_up, the direction kept)."""
+    pose = open_pose(scene, name, aspect)
+    a, e = math.radians(azimuth), math.radians(elevation)
+    direction = (math.sin(a) * math.cos(e), -math.cos(a) * math.cos(e), math.sin(e))
+    return CameraPose(pose.focal, direction, pose.up, pose.scale)
+
+
 def room_made(scene: Scene) -> dict[str, tuple[float, float]]:
     """How far (along x, along z) each block of an open scene was moved to make room for the open
     blocks: its origin there less its origin in the closed scene."""
@@ -344,25 +378,42 @@ def opening_seconds(duration: float) -> float:
     return min(OPEN_SECONDS, duration / 3)
 
 
-def open_schedule(progress: float, duration: float, *, opens: bool = True) -> float:
+def open_schedule(progress: float, duration: float, *, opens: bool = True, start: float = 0.0) -> float:
     """How open (u, 0..1) a shot's layer is at `progress` (0..1) of a shot `duration` seconds long:
-    opening over its first OPEN_SECONDS (at most a third of the shot) where `opens` (else it stands
-    open from the first frame: the shot before showed it open, or the shot comes in by a dip or a
-    cut). It stays open to the shot's end: a layer closing while the caption still spoke of its maps
-    side by side read wrong, so the cut (or cross-fade) takes it away."""
+    opening over OPEN_SECONDS (at most a third of the shot) from `start` (opening_start) where `opens`
+    (else it stands open from the first frame: the shot before showed it open, or the shot comes in by
+    a dip or a cut). It stays open to the shot's end: a layer closing while the caption still spoke
+    of its maps side by side read wrong, so the cut (or cross-fade) takes it away."""
     if not opens:
         return 1.0
     span = opening_seconds(duration) / duration
-    return float(min(max(progress / span, 0.0), 1.0))
+    return float(min(max((progress - start) / span, 0.0), 1.0))
 
 
-def labels_shown(progress: float, duration: float, *, opens: bool = True) -> float:
+def labels_shown(progress: float, duration: float, *, opens: bool = True, start: float = 0.0) -> float:
     """How far (0..1) the labels of an opening shot have faded in: not while the maps fly (they are
     placed for the open layout), then over LABELS_SECONDS, rather than appearing all at once."""
     if not opens:
         return 1.0
-    arrived = opening_seconds(duration)
+    arrived = start * duration + opening_seconds(duration)
     return float(min(max((progress * duration - arrived) / LABELS_SECONDS, 0.0), 1.0))
+
+
+def opening_start(scene: Scene, keys, duration: float) -> float:
+    """Where (0..1 of a shot `duration` seconds long) its layer starts opening: at once, or where its
+    camera `keys` (storyboard CameraKey) move onto an open layer (facing_key), so that the maps
+    unfold over the last OPEN_SECONDS of that move, the camera near face-on, to arrive with it: opened
+    from the first frame while the camera still stood oblique, six maps flew across the input digit,
+    overlapping, for about 1.5 s (the lecture's conv1, watch 8)."""
+    layer_keys = [k for k in keys or () if k.layer is not None and _is_open(scene, k.layer)]
+    if not layer_keys or layer_keys[0].at <= 0:
+        return 0.0
+    span = opening_seconds(duration) / duration
+    return float(min(max(layer_keys[0].at - span, 0.0), 1.0 - span))
+
+
+def _is_open(scene: Scene, name: str) -> bool:
+    return any(b.name == name and b.opened is not None for b in scene.blocks)
 
 
 # A shot opening several kernel grids (conv1's and conv2's weights) faces the first alone, at its own

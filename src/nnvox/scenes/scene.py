@@ -119,6 +119,7 @@ class Block:
     # with a gap left of each (where a convolution's kernel stands) and above each (its label), from the origin's x
     opened: tuple[int, int] | None = None
     gap: float = 0.0
+    row_gap: float | None = None  # above each map, where it differs from the gap left of each (open_layer.row_gap_of)
     # a convolution's weight (out, in, kh, kw) where the block tiles its kernels (layout.weight_block):
     # opened, it is one kh x kw kernel a panel, a row per filter and a column per input (scenes/open_weights.py)
     kernels: tuple[int, int, int, int] | None = None
@@ -136,7 +137,8 @@ class Block:
             # of them: conv1's six stood flush right), a weight's table a gap (its rows' names are
             # part of it), maps' a little (their names, wider than a map, passed the outline)
             right = g + (left if gr == 1 else 0.0) if self.kernels is not None else OPEN_END * g
-            return (left + gc * (self.cols * v + g) + right, self.thickness, top + gr * (self.rows * v + g))
+            rg = g if self.row_gap is None else self.row_gap
+            return (left + gc * (self.cols * v + g) + right, self.thickness, top + gr * (self.rows * v + rg))
         return ((self.panels - 1) * self.pitch + self.thickness, self.cols * self.voxel, self.rows * self.voxel)
 
     @property
