@@ -248,12 +248,34 @@ def hold_covers(pose: CameraPose, subject: np.ndarray, boxes: np.ndarray, aspect
 
 # seconds a follow shot's covers ease, about each step's start (the camera setting off): a block the
 # step leaves out fades out from RISE_LEAD before it over RISE_SECONDS (gone before the camera carries
-# it to the edge: pool1 slid out at the left edge under 0.17 of a cover), a block it brings in
-# fades in over the travel and FALL_LINGER after (the input, last into the frame in the pull-back)
-RISE_LEAD, RISE_SECONDS, FALL_LINGER = 0.5, 0.7, 0.4
+# it to the edge: pool1 slid out at the left edge under 0.17 of a cover; by then the eased camera has
+# gone a sixth of its way), a block it brings in fades in by the travel's end (follow_covers), and in
+# the pull-back FALL_LINGER after it (the input, last into the frame). Every change within the step's
+# first RISE_LEAD + travel (a stage caption's switch too: stage_captions.SWITCH_SECONDS): the hold
+# after it still. Covers easing from 0.5 s before a step to 0.4 s after its travel left 3.3 s of each
+# 5 s stage still (watch 8, finding 1: "the camera moving 1.2-1.5 s of each 3 s")
+RISE_LEAD, RISE_SECONDS, FALL_LINGER = 0.1, 0.3, 0.4
+FALL_LEAST = 0.2  # seconds: a block coming in just as the travel ends fades in no faster (not in a frame)
+TRAVEL_SAMPLES = 25  # poses of a travel at which a block coming in is checked inside the frame
 # ... and a shot carried on from the one before (its camera moving in from that one's picture) fades
 # its first covers in over this (fast: the blocks it leaves out slide off the sides in its first half second)
 ARRIVE_SECONDS = 0.5
+
+
+def _inside_from(move: FollowMove, boxes: np.ndarray, aspect: float, start: float) -> np.ndarray:
+    """(n,): seconds after `start` (a step's start) from which each of `boxes` stays between the
+    frame's side edges as the camera travels onto the step (its travel's end where it never does)."""
+    s = move.schedule
+    times = start + np.linspace(0.0, s.travel, TRAVEL_SAMPLES)
+    inside = []
+    for t in times:
+        spans = projected(move.pose(t / s.duration), boxes, aspect)[:, :2]
+        inside.append((spans[:, 0] >= -1.0) & (spans[:, 1] <= 1.0))
+    inside = np.array(inside)  # (samples, n)
+    # the last sample from which every later one is inside (a cumulative "and" from the end)
+    stays = np.logical_and.accumulate(inside[::-1], axis=0)[::-1]
+    first = np.where(stays.any(axis=0), stays.argmax(axis=0), len(times) - 1)
+    return times[first] - start
 
 
 def follow_covers(move: FollowMove, boxes: np.ndarray, aspect: float, edge: float, carried: bool = False):
@@ -262,21 +284,26 @@ def follow_covers(move: FollowMove, boxes: np.ndarray, aspect: float, edge: floa
     about the step's start, and all eased out over the pull-back to the answer. Found at each frame
     from the camera then, a cover jumped: the subject switched at a travel's start and a block's end
     crossed the edge's APPROACH (0.02 of the width) within a frame at the camera's speed (the
-    lecture's conv1 and relu1 covered in one frame at 16.4 s and 18.3 s): now each over 0.4 s or more.
+    lecture's conv1 and relu1 covered in one frame at 16.4 s and 18.3 s): now each over RISE_SECONDS
+    or more. A block a step brings in stays covered until the travelling camera has it between the
+    side edges, then fades in by the travel's end (over FALL_LEAST at the least): uncovered over the
+    whole travel, pool2 slid in over the right edge, cut, 0.5 s into relu2's step (watch 8, finding 7).
     `carried`: the shot carries its camera on from the shot before's (ARRIVE_SECONDS)."""
     s = move.schedule
     holds = [hold_covers(pose, framed, boxes, aspect, edge) for pose, framed in move.framings]
-    changes = [(s.lead + k * s.step, b - a) for k, (a, b) in enumerate(itertools.pairwise(holds), 1)]
-    changes.append((s.answer_start, -holds[-1]))
-    fall = [min(s.travel + FALL_LINGER, s.step - RISE_LEAD) for _ in changes[:-1]] + [s.pull + FALL_LINGER]
+    changes = []  # (start, change, when each block's cover starts to fall, over how long)
+    for k, (a, b) in enumerate(itertools.pairwise(holds), 1):
+        start = s.lead + k * s.step
+        inside = _inside_from(move, boxes, aspect, start)[:, None]
+        changes.append((start, b - a, inside, np.maximum(s.travel - inside, FALL_LEAST)))
+    changes.append((s.answer_start, -holds[-1], 0.0, s.pull + FALL_LINGER))
 
     def at(p: float) -> np.ndarray:
         seconds, level = p * s.duration, holds[0].copy()
-        for (start, change), falls in zip(changes, fall):
+        for start, change, inside, falls in changes:
             rise = ease("smooth", (seconds - start + RISE_LEAD) / RISE_SECONDS)
-            level += np.maximum(change, 0.0) * rise + np.minimum(change, 0.0) * ease(
-                "smooth", (seconds - start) / falls
-            )
+            fall = np.clip((seconds - start - inside) / falls, 0.0, 1.0)
+            level += np.maximum(change, 0.0) * rise + np.minimum(change, 0.0) * fall * fall * (3 - 2 * fall)
         arriving = ease("smooth", seconds / ARRIVE_SECONDS) if carried else 1.0
         return np.clip(level, 0.0, 1.0) * arriving
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nnvox.scenes.follow import PassSchedule, pass_schedule
+from nnvox.scenes.follow import RISE_LEAD, PassSchedule, pass_schedule
 
-SWITCH_SECONDS = 0.3  # an old stage caption out, then the new one in
+# an old stage caption out, then the new one in: out from when a step's covers start to change (its
+# RISE_LEAD), so that all of a step's changes end with its travel and the hold after it stays still
+SWITCH_SECONDS = 2 * RISE_LEAD
 MIN_CAPTION_SECONDS = 2.0  # the shortest a caption stays: under it, a text flashes by unread
 
 
