@@ -50,3 +50,30 @@ def test_the_cells_digits_are_at_least_the_lectures_least_text_or_not_drawn(lene
     assert drawn and hidden, (drawn, hidden)  # (the zooms cross the least size)
     assert all(h >= LEAST_DIGIT for _, h in drawn), drawn
     assert max(hidden) < min(s for s, _ in drawn), (hidden, drawn)  # hidden on the smaller cells only
+
+
+def test_a_right_hand_comparison_pane_names_its_cells(lenet_run):
+    """Two panes side by side: the right one's names are placed in the window's pixels and judged
+    inside the pane from its own corner (they were judged from the window's, so every name of a
+    right-hand pane stood "outside" it and none was drawn)."""
+    from nnvox.scenes.build import build_scene
+    from nnvox.viewer.offscreen import OffscreenRenderer
+    from nnvox.viewer.options import RenderOptions
+
+    scene = build_scene(lenet_run)
+    renderer = OffscreenRenderer([scene, scene], RenderOptions(width=1920, height=1080, hall=True))
+    try:
+        frame = scene.frame_at(scene.n_snapshots - 1, sample=4)
+        b = scene.block("fc2").bounds
+        for pane in renderer.panes:  # each pane's camera on the column, close enough for the digits
+            camera = pane.renderer.GetActiveCamera()
+            camera.SetFocalPoint((b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2)
+            camera.Zoom(4.5)
+        for _ in range(2):  # (the second as a shot's: the labels' layout settled on the first)
+            renderer.render([frame, frame])
+        shown = [sum(a.GetVisibility() for a in p.overlays.class_rows.names["fc2"].actors) for p in renderer.panes]
+        left, right = (p.overlays.class_rows.names["fc2"] for p in renderer.panes)
+        assert right.size == pytest.approx(left.size, rel=0.05) and left.size >= 50, (left.size, right.size)
+    finally:
+        renderer.close()
+    assert shown[0] >= 5 and shown[1] == shown[0], shown

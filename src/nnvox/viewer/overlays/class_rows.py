@@ -249,7 +249,10 @@ class CellNames:
         colours = name_colours(self.block, values, lit, back, text) if show else ()
         w, h = self.renderer.GetSize()
         reach = font  # a name's middle this far inside the pane at least: none drawn cut by its edge
-        inside = (at[:, 0] >= reach) & (at[:, 0] <= w - reach) & (at[:, 1] >= reach) & (at[:, 1] <= h - reach)
+        # `at` in the window's pixels, the pane's size its own: from the pane's corner (a comparison's
+        # right pane starts half a window across, and every name there stood "outside" it)
+        x, y = at[:, 0] - self.renderer.GetOrigin()[0], at[:, 1] - self.renderer.GetOrigin()[1]
+        inside = (x >= reach) & (x <= w - reach) & (y >= reach) & (y <= h - reach)
         for k, actor in enumerate(self.actors):
             actor.SetVisibility(bool(show and inside[k]))
             if show:
