@@ -67,7 +67,8 @@ def test_the_value_just_computed_shows_its_colour_and_the_rest_are_covered(lenet
         # the inset's sum as printed: the run's value, the terms adding up to it (scenes/explain.sum_lines)
         inset = renderer.scene_renderer.overlays.explain.inset
         assert not moment.sweeping
-        assert inset.numbers.GetInput().split("\n") == [n for _, n in sum_lines(moment.step)]
+        numbers = inset.numbers.GetInput().split("\n")  # (first, what the printed product cells add to)
+        assert numbers[-3:] == [n for _, n in sum_lines(moment.step)] and len(numbers) == 4
         assert inset.numbers.GetInput().endswith(printed(round(moment.step.recorded * 1000)))
     finally:
         renderer.close()
@@ -142,9 +143,9 @@ def test_a_dense_unit_and_a_pool_window_are_explained_too(lenet_run):
             inset = renderer.scene_renderer.overlays.explain.inset
             text = inset.words.GetInput() + "\n" + inset.numbers.GetInput()
             assert says in text and f"{moment.step.recorded:.3f}".replace("-", "−") in text
-            w, h = 1280, 720  # the inset's grids are drawn: its box is not empty
-            box = image[int(h * 0.2) : int(h * 0.6), int(w * 0.62) :]
-            assert len(np.unique(box.reshape(-1, 3), axis=0)) > 20
+            w, h = 1280, 720  # the inset's grids are drawn: its box (the weights' and products' grids) is not empty
+            box = image[int(h * 0.2) : int(h * 0.6), int(w * 0.4) :]
+            assert len(np.unique(box.reshape(-1, 3), axis=0)) > 60  # (its "×" and "=" alone: a few dozen)
         finally:
             renderer.close()
 
@@ -221,7 +222,7 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
 
     black = float(lenet_run.probe_inputs.min())
     for progress in (0.0, 0.5, 1.0):  # the window on the background, on the digit, in the corner's padding
-        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=20)  # keeps padding
+        _, renderer, moment, image = _drawn(lenet_run, "conv1", progress, size, sample=9, seconds=26)  # keeps padding
         try:
             inset = renderer.scene_renderer.overlays.explain.inset
             assert not moment.sweeping
@@ -248,9 +249,9 @@ def test_the_patch_prints_its_values_marks_0_on_its_scale_and_says_what_black_is
             assert min(a.GetPosition()[0] for a in kernel) > patch_right
             assert [a.GetPosition()[0] for a in products] == pytest.approx([a.GetPosition()[0] for a in kernel])
             assert max(a.GetPosition()[1] for a in products) < min(a.GetPosition()[1] for a in kernel)
-            note = inset.note.GetInput() + (inset.aside.GetInput() if inset.banded else "")  # (16:9: under the scale)
-            assert f"black = {black:.2f}".replace("-", "−") + ", normalised" in note
-            assert ("padding reads 0" in note or "padding = 0" in note) == (not s.inside.all())
+            said, placed = inset.note.GetInput().split("\n"), inset.aside.GetInput().split("\n")
+            assert "normalised: black = " + f"{black:.2f}".replace("-", "−") in said  # a note of its own
+            assert ("padding reads 0" in placed or "padding = 0" in placed) == (not s.inside.all())  # the window's
             assert s.inside.all() == (progress < 1.0)  # the last, in the corner, reads padding
             lo, _, zero = (a.GetInput() for a in inset.ends)
             assert (lo, zero) == (f"{black:.2f}".replace("-", "−"), "0")
@@ -297,7 +298,7 @@ def test_the_window_and_its_output_cell_are_drawn_at_every_stop_and_the_padded_l
     from nnvox.viewer.offscreen import OffscreenRenderer
 
     scene = build_scene(lenet_run)
-    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=22, tail=0.5)  # long enough to keep the padding
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=26, tail=0.5)  # long enough to keep the padding
     renderer = OffscreenRenderer(scene, RenderOptions(width=960, height=540))
     try:
         pane = renderer.scene_renderer
@@ -358,7 +359,7 @@ def test_the_heading_counts_from_0_where_it_indexes_and_counts_values_computed(l
     dense = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.0, last)
     unit = dense.step.position[0]
     assert _title(dense) == f"fc1: unit {unit} · {unit + 1} of {dense.total} computed"
-    swept = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.5, last)
+    swept = Explanation(lenet_run, build_scene(lenet_run), "fc1", 0, 9, seconds=12).at(0.75, last)
     assert swept.sweeping and _title(swept) == f"fc1: on to unit {swept.total - 1}"  # not "map 57"
 
 
@@ -523,7 +524,7 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
     from nnvox.viewer.overlays.explain_inset import SWEPT
 
     scene = build_scene(lenet_run)
-    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=22, lead=0.5, tail=0.5)  # (the corner a stop)
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=26, lead=0.5, tail=0.5)  # (the corner a stop)
     renderer = OffscreenRenderer(scene, RenderOptions(width=1280, height=720))
     try:
         pane = renderer.scene_renderer
@@ -554,7 +555,8 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
         cells, _, colours, numbers, title = drawn["sweep"]
         assert cells[:25] == [""] * 25 and cells[50:] == [""] * 25 and all(cells[25:50])  # the kernel stays
         assert np.abs(colours[:25] - pending).max() <= 4 and np.abs(colours[50:] - pending).max() <= 4
-        assert numbers[0] == numbers[2] == SWEPT and numbers[1] == printed(round(moments[sweep].step.bias * 1000))
+        bias = printed(round(moments[sweep].step.bias * 1000))  # (first the cells' sum, then the exact sum)
+        assert numbers[0] == numbers[1] == numbers[3] == SWEPT and numbers[2] == bias
         assert "sliding to row 27, column 27" in title
         step = moments[landed + 15].step
         cells, opacity, colours, numbers, _ = drawn["stop"]

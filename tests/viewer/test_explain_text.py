@@ -35,7 +35,7 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
 
     size = SIZES[size_name]
     board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
-    opening = 0  # frames whose note says why the window starts where it does
+    placed = 0  # frames whose window's note says where it stands
     for k, (_, r) in enumerate(shot_pictures(board)):
         where = f"explain {size_name} frame {k}"
         texts = [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)]
@@ -51,7 +51,8 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         weights = [round(float(w), 2) for w in s.weights.ravel()]
         assert [_value(a.GetInput()) for a in printed[25:50]] == pytest.approx(weights), where  # the kernel's
         assert not any(a.GetInput().startswith(("0.", "−0.")) for a in printed), where
-        opening += _check_the_sum_reads_honestly(inset, printed, where)
+        _check_the_sum_reads_honestly(inset, printed, where)
+        placed += _check_the_notes_stand_apart(inset, where)
         shown = [a for a in inset.actors if isinstance(a, vtk.vtkTextActor) and a.GetVisibility() and a.GetInput()]
         assert len(shown) >= 50 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
         note, hall = r.options.text_size(0.0), r.options.hall_text(0.0)
@@ -67,28 +68,47 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
             height = (box[3] - box[2] + 1) / (text.count("\n") + 1)
             assert height >= NOTE_TEXT * size[1], f"{where}: {text!r} {height} px a line"
             assert cap_height(font) >= round((HALL_TEXT if a is inset.title else NOTE_TEXT) * size[1]), where
-    assert opening, f"explain {size_name}: no frame says why the window starts where it does"
+    assert placed, f"explain {size_name}: no frame says where the window stands"
 
 
-def _check_the_sum_reads_honestly(inset, printed, where: str) -> int:
+def _check_the_sum_reads_honestly(inset, printed, where: str) -> None:
     """Watch 7: the 25 printed products (of the printed values, 2 decimals) added to 2.95 where the
-    sum printed 2.984, the exact one, and nothing said so. The products' head says they are rounded
-    and the sum's line that it is exact: the drawn sum is the products' exact sum (to the printed
-    3 decimals, within the recorded value's half precision) and the drawn cells add to it within
-    their rounding, not to it exactly. Returns 1 where the note says why the window starts there."""
+    sum printed 2.984, the exact one, and nothing said so; watch 8: with "rounded" over them, 4.00
+    against "exact sum 4.027" still asked a student to notice. The products' head says they are
+    rounded, the sum's first line what the drawn cells add to (exactly, to their 2 decimals) and its
+    next that the products' exact sum (to the printed 3 decimals, within the recorded value's half
+    precision) is another number."""
     import numpy as np
 
     s = inset._shown[0].step
     assert inset.heads[2].GetInput() == "= products, rounded", where
     words, numbers = inset.words.GetInput().split("\n"), inset.numbers.GetInput().split("\n")
-    assert words[0] == "exact sum", (where, words)
+    assert words[:2] == ["cells add to", "exact sum"], (where, words)
+    cells = sum(round(_value(a.GetInput()) * 100) for a in printed[50:75])
     exact = float(np.sum(s.products, dtype=np.float64))
     if numbers[0] != "–":  # (sweeping: no number)
-        assert _value(numbers[0]) == pytest.approx(exact, abs=0.0025), (where, numbers[0], exact)
-    cells = sum(_value(a.GetInput()) for a in printed[50:75])
-    assert abs(cells - exact) <= 25 * 0.005 + 0.0025, (where, cells, exact)
-    note = inset.note.GetInput().split("\n")
-    return int("starts at the ink's edge" in note)
+        assert round(_value(numbers[0]) * 100) == cells, (where, numbers[0], cells)  # the cells' own sum
+        assert _value(numbers[1]) == pytest.approx(exact, abs=0.0025), (where, numbers[1], exact)
+    assert abs(cells / 100 - exact) <= 25 * 0.005 + 0.0025, (where, cells, exact)
+
+
+def _check_the_notes_stand_apart(inset, where: str) -> int:
+    """Watch 8: "black = −0.43, normalised" over "starts at the ink's edge" read as one sentence.
+    The input's note and the window's stand apart: each its own line, the window's in the window's
+    colour (not the text's) and a gap under the input's. Returns 1 where the window's note is shown."""
+    said, placed = inset.note, inset.aside
+    assert said.GetInput().split("\n")[0].startswith("normalised: black = −"), where
+    if not (placed.GetVisibility() and placed.GetInput()):
+        return 0
+    colour = placed.GetTextProperty().GetColor()
+    assert colour == pytest.approx(inset.stage.colours.accent) and colour != said.GetTextProperty().GetColor()
+    for line in placed.GetInput().split("\n"):
+        assert line in ("padding reads 0", "padding = 0") or line.startswith("on a stroke's "), (where, line)
+    if not inset.banded:  # under the input's note, a gap between (a band's: beside it on its line)
+        size = said.GetTextProperty().GetFontSize()
+        bottom = said.GetPosition()[1] - size * 0.96 * len(said.GetInput().split("\n"))
+        assert placed.GetPosition()[1] <= bottom - 0.3 * size, (where, placed.GetPosition(), said.GetPosition())
+    return 1
 
 
 def _value(text: str) -> float:
@@ -218,7 +238,8 @@ def test_the_printed_numbers_are_the_runs_own_read_from_its_files(lenet_run, tmp
         # each product the printed patch value times the printed weight, within 0.02 of the run's
         assert cells[50:] == pytest.approx(np.where(reads, products, 0).ravel(), abs=0.02)
         assert np.abs(np.multiply(cells[:25], cells[25:50]) - cells[50:]).max() <= 0.005 + 1e-9
-        total, shown_bias, value = (float(n.replace("−", "-")) for n in inset.numbers.GetInput().split("\n"))
+        added, total, shown_bias, value = (float(n.replace("−", "-")) for n in inset.numbers.GetInput().split("\n"))
+        assert added == pytest.approx(sum(cells[50:]), abs=1e-9)  # the printed cells, added, to their 2 decimals
         recorded = float(last["act/conv1"][9, 0, row, col])
         assert (shown_bias, value) == (round(bias, 3), round(recorded, 3)), (row, col)
         assert abs(total - float(products.sum())) <= 0.002 and round(total + shown_bias, 3) == value

@@ -17,7 +17,7 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import ARRIVING, LEAVING, arrived, candidates, kept, legible, schedule, stops, walk
+from nnvox.scenes.explain_pace import ARRIVING, LEAVING, arrived, kept, legible, schedule, stops, walk
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -283,10 +283,12 @@ class Moment:
     titled: float = (
         1.0  # ... and the title's words (where it stands, or where a sweep goes): never switched in one frame
     )
-    # the window walks into its first stop, one across the stroke's edge (explain_pace.candidates),
-    # or stands on it: the inset's note says why it starts there (a lecturer's watch: "opens at row 6,
-    # column 15 · 184 of 784 computed with no hint why")
-    opening: bool = False
+    # where the window stands, where its patch shows it (window_place: "on a stroke's top edge"; a
+    # lecturer's watch: "opens at row 6, column 15 · 184 of 784 computed with no hint why"); None
+    # while it sweeps or where its patch shows no edge
+    where: str | None = None
+    reads: str = "input pixel value"  # what the patch's values are (value_words), over their colour scale
+    places: tuple[str, ...] = ()  # every `where` the shot shows, to lay its inset out by
 
 
 class Explanation:
@@ -314,8 +316,10 @@ class Explanation:
         self.row = 0 if self.target.family == "linear" else self.target.shape[2]
         self.input_scale = input_scale(run, self.target)
         self.black = black_level(run, self.target)
+        self.source_name = self.source or self.target.source  # what the window reads, by name
+        self.reads = value_words(run, self.target, self.source)
+        self.background = 0.0  # the input's background value (its median), for window_place
         self.seconds, self.lead, self.tail = seconds, lead, tail
-        self._edge_first = False  # the first stop is the window across the stroke's edge (Moment.opening)
         self._steps: dict[int, tuple[list[Step], float, float, tuple[int, ...], tuple[int, ...]]] = {}
 
     @property
@@ -338,8 +342,7 @@ class Explanation:
                 outputs = np.array([s.recorded for s in steps])
                 ranked = stops(read, outputs, whole, self.target.shape[1:])
                 chosen, walked = kept(ranked, len(steps), self.row, self.seconds, self.lead, self.tail)
-                edge = candidates(read, outputs, whole, self.target.shape[1:]).get("edge")
-                self._edge_first = bool(chosen) and chosen[0] == edge
+                self.background = float(np.median(arrays.inputs))
             self._steps = {index: (steps, weights or 1.0, products or 1.0, chosen, walked)}  # one snapshot a shot
         return self._steps[index]
 
@@ -375,8 +378,20 @@ class Explanation:
             walking,
             0.0 if sweeping else shown,
             self._titled(progress, timing, chosen, walked),
-            self._edge_first and (walking or stopped) and done - 1 <= chosen[0],
+            None
+            if sweeping
+            else window_place(steps[done - 1], self.background, self.black is not None, self.source_name),
+            self.reads,
+            self._places(steps, chosen, walked),
         )
+
+    def _places(self, steps: list[Step], chosen, walked) -> tuple[str, ...]:
+        """Every note of where the window stands that the shot shows (on its walk, its stops and its
+        last position), to lay the inset out by once."""
+        shown = sorted({*chosen, *walked, len(steps) - 1})
+        image = self.black is not None
+        found = (window_place(steps[k], self.background, image, self.source_name) for k in shown)
+        return tuple(dict.fromkeys(p for p in found if p is not None))
 
     def _titled(self, progress: float, timing: tuple, chosen, walked) -> float:
         """How far the title shows at `progress`: faded out before its words change and in after
@@ -401,6 +416,55 @@ class Explanation:
     def stops(self, t: float) -> tuple[int, ...]:
         """The positions (indices in visiting order) the shot stops on at timeline position `t`."""
         return self._at_snapshot(nearest_snapshot(t))[3]
+
+
+def value_words(run, t: Target, drawn: str | None) -> str:
+    """What the explained layer's input values are, in words over their colour scale: an image
+    input's "input pixel value", another input's "input value", an inner layer's "<layer> value"
+    (conv2 reads pool1's maps: "pool1 value", not pixels)."""
+    first = run.architecture.nodes[0]
+    if t.source == first.name and first.kind == "Input":
+        return "input pixel value" if len(first.shape) >= 2 else "input value"
+    return f"{drawn or t.source} value"
+
+
+SIDES = ("top", "bottom", "left", "right")  # (window_place's order where two sides show alike)
+BLANK = 0.05  # a row or column of the patch reads no ink under this share of its most inked one
+FULL = 0.5  # ... and one at least this share reads the ink across it
+
+
+def edge_side(s: Step, background: float) -> str | None:
+    """Which edge of the ink (the input's distance from its `background`, padding none) the step's
+    window sits on, as its patch shows it: "top" where its first rows read none and its last rows
+    read the ink across (the ink below it), "bottom", "left", "right" alike; the side with the most
+    blank rows or columns; None where no side shows one (the window wholly on the ink, wholly off
+    it, or on a thin line through it)."""
+    if s.family == "linear" or s.inputs.ndim != 3:
+        return None
+    ink = np.where(s.inside, np.abs(s.inputs - background), 0.0).sum(axis=0)
+    best, most = None, 0
+    for side, lines in zip(SIDES, (ink.sum(1), ink.sum(1)[::-1], ink.sum(0), ink.sum(0)[::-1]), strict=True):
+        peak = float(lines.max())
+        if peak <= 0:
+            return None
+        blank = lines <= BLANK * peak
+        empty = int(np.argmin(blank)) if not blank.all() else len(lines)  # leading blank lines
+        edge = 0 < empty < len(lines) and not blank[empty:].any() and lines[-1] >= FULL * peak
+        if edge and empty > most:
+            best, most = side, empty
+    return best
+
+
+def window_place(s: Step, background: float, image: bool, source: str | None) -> str | None:
+    """Where the window stands, in words, where its patch shows an edge (edge_side): on an image
+    "on a stroke's top edge"; on an inner layer's maps "on the top edge of strong pool1 values"."""
+    side = edge_side(s, background)
+    return None if side is None else place_words(side, image, source)
+
+
+def place_words(side: str, image: bool, source: str | None) -> str:
+    """window_place's words for `side`: a stroke's edge on an image, strong values' on a layer's maps."""
+    return f"on a stroke's {side} edge" if image else f"on the {side} edge of strong {source} values"
 
 
 def black_level(run, t: Target) -> float | None:

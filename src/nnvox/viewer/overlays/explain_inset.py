@@ -19,7 +19,8 @@ from nnvox.scenes.shots import EXPLAIN_ROOM, EXPLAIN_WIDE_FLOOR, explain_wide
 from nnvox.viewer.options import hall_font, lecture_font
 from nnvox.viewer.overlays.base import Stage
 from nnvox.viewer.overlays.hud import lecture_width as text_width  # measured in a lecture's bold
-from nnvox.viewer.theme import EXPLAIN_TEXT, TITLE_SAFE
+from nnvox.viewer.overlays.hud import sized_extent
+from nnvox.viewer.theme import EXPLAIN_TEXT, HALL_BOLD, TITLE_SAFE
 
 MOST_CHANNELS = 6  # input channels the inset shows a row each; more are summed but not drawn
 # the inset's box (x0, y0, x1, y1 of the pane, from the bottom left): right of the blocks (framed in
@@ -47,12 +48,17 @@ NUMBER_ROOM = (
     "  −0.000"  # the sum's numbers' column, right of its widest words (a space more: "recorded −0.135" ran together)
 )
 PENDING_LIFT = 0.12  # a value not yet computed: the background this much towards the text's colour, opaque
-SCALE_TITLE = (
-    "input pixel value"  # over the patch's scale (a lecturer's watch: "−0.43 ▮ 2.82" with a "0" named nothing)
-)
-# the note while the window walks into its first stop across the stroke's edge (Moment.opening): why
-# the map starts part computed (no wider than "black = −0.43, normalised", on the line under it)
-OPENING = "starts at the ink's edge"
+# the notes under the sum, two kinds apart: what the input's values are ("normalised: black =
+# −0.43", input maps not drawn) in the text's colour, then after a gap where the window stands ("on a
+# stroke's top edge", "padding reads 0") in the window's colour (a lecturer's watch read "black =
+# −0.43, normalised" over "starts at the ink's edge" as one sentence)
+NORMALISED = "normalised: black = {}"
+SUM_GAP = 0.5  # fonts between the sum's last line and the notes
+NOTE_GAP = 0.45  # ... and between the input's notes and the window's
+# the sum's first line where the products print values: what the printed cells add to, so the class
+# sees both sums at once (watch 8: the 25 rounded products add to 4.00 where "exact sum" said 4.027)
+CELLS_ADD = "cells add to"
+SUM_LINES = 4  # the sum's lines at most: the cells' sum, the exact sum, the bias and the value
 ROUNDED = ", rounded"  # after the products' head where their cells print values (products_head)
 SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
@@ -78,7 +84,7 @@ def sum_words(lines: list[tuple[str, str]], short: bool) -> list[tuple[str, str]
 
 
 def note_font(options, font: int) -> int:
-    """The note's font under the sum ("black = −0.43, normalised", "padding reads 0") beside the
+    """The note's font under the sum ("normalised: black = −0.43", "padding reads 0") beside the
     inset's `font`: that font in a lecture's picture (theme.EXPLAIN_TEXT at least: at a note's 28 px
     capitals a lecturer's watch found them unreadable from row 20), a note's at most in the window's."""
     return font if options.hall else min(font, options.text_size(0.0))
@@ -282,19 +288,19 @@ def _stacked(
     # a colour-only patch's sum starts at the box's left (its backing reaches 0.3 fonts round it) and
     # ends 0.4 fonts before the products' grid: at 1080p a font's pixel more for the numbers
     start, gap = (left, 0.6 * font) if numbered else (x0 + SUM_LEFT * font, 0.4 * font)
-    beside = start + sum_width <= right - gap and sum_top - 3 * LINE * font - 2 * LINE * note >= y0
+    beside = start + sum_width <= right - gap and sum_top - under_sum(font, note) >= y0
     colour_only = None if numbered else patch
     if beside and products_bottom >= y0:
         return Layout(cell, cell[0], corners, True, font, 3, beside=True, patch=colour_only)
-    if numbered and products_bottom - 0.4 * font - 3 * LINE * font - LINE * note >= y0:
+    if numbered and products_bottom - 0.4 * font - under_sum(font, note) >= y0:
         return Layout(cell, cell[0], corners, True, font, 3)
     return None
 
 
-def _compact(box, font: int, grid: tuple[int, int], title: float, widths: tuple[float, float]) -> Layout | None:
+def _compact(box, font: int, grid: tuple[int, int], title: float, widths: tuple[float, ...]) -> Layout | None:
     """A 16:9 lecture's inset with its 75 values printed at `font` (COMPACT_WIDEST: no zero before
     the point): the patch and the kernel side by side at the box's right, their products under the
-    kernel, the sum's lines and the note's (`widths`: the widest of each, in pixels) under the
+    kernel, the sum's lines and the notes (`widths`: the sum's widest, then each note's, in pixels) under the
     patch beside the products, the patch's scale at the box's bottom left under the blocks (framed
     left of the patch, shots.explain_pose). None where the box holds them not."""
     x0, y0, x1, y1 = box
@@ -308,7 +314,10 @@ def _compact(box, font: int, grid: tuple[int, int], title: float, widths: tuple[
     corners = [(left, top), (right, top), (right, under - (LINE + 0.2) * font)]
     start = left - 0.5 * font  # the sum's lines' left: a little left of the patch's
     sum_top = top - gr * cell[1] - 0.6 * font
-    fits = start + max(widths) <= right - 0.3 * font and sum_top - (3 + 2) * LINE * font >= y0
+    # (the notes may reach closer to the products' grid than the sum's numbers: "on a stroke's bottom edge")
+    words, *notes = widths
+    fits = start + words <= right - 0.3 * font and start + max(notes, default=0.0) <= right - 0.1 * font
+    fits = fits and sum_top - under_sum(font, font) >= y0
     scale_at = (x0, y0 + 1.9 * font)  # its ends' and title's room over it, its "0" under it
     fits = fits and corners[2][1] - gr * cell[1] >= y0 and x0 + 2 * bar_ends(font) + 4 * font <= start - 0.5 * font
     if not fits:
@@ -342,7 +351,7 @@ def _banded(box, font: int, grid: tuple[int, int], title: float, widths: tuple[f
     aside, after = x0 + widths[0] + 0.8 * font, x0 + widths[1] + 0.8 * font
     end = right - 0.6 * font  # clear of the products' grid
     fits = end - aside >= 2 * bar_ends(font) + 1.2 * font and end - after >= widths[2]
-    if not fits or band - 4 * LINE * font < y0 or corners[2][1] - gr * cell[1] < y0:
+    if not fits or band - under_sum(font, font, 1) < y0 or corners[2][1] - gr * cell[1] < y0:
         return None
     return Layout(cell, cell[0], corners, True, font, 3, beside=True, patch=patch, band=band, aside=aside, after=after)
 
@@ -408,13 +417,16 @@ class ExplainInset:
         self.title = text_actor(stage, self.title_font, bold=True)
         self.words, self.numbers = text_actor(stage, font), text_actor(stage, font, align="right")
         self.note = text_actor(stage, note_font(stage.options, font))
-        self.aside = text_actor(stage, note_font(stage.options, font))  # a band's note under the scale (_banded)
+        # where the window stands, in its colour: under the input's notes (a band's: right of them, _banded)
+        self.aside = text_actor(stage, note_font(stage.options, font))
+        self.aside.GetTextProperty().SetColor(*stage.colours.accent)
+        self.note_at, self.layout_after = (0.0, 0.0), 0.0  # the notes' top left; a band's window notes' left
+        self.sum_rows = SUM_LINES - 1  # the sum's lines: with the cells' sum where the products print values
         self.beside = False  # the sum and the note stand under the patch, beside the products
         self.heads = [text_actor(stage, font) for _ in range(3)]
         self.ops = [text_actor(stage, round(font * 1.3), bold=True) for _ in range(2)]
         self.ends = [text_actor(stage, font, align=a) for a in ("right", "left", "centre")]  # lo, hi, "0"
-        self.scale_title = text_actor(stage, font)  # SCALE_TITLE over the scale, where it has the room (_compact)
-        self.scale_title.SetInput(SCALE_TITLE)
+        self.scale_title = text_actor(stage, font)  # what the values are (Moment.reads) over the scale, with room
         self.values: list[vtk.vtkTextActor] = []
         self.built = None
         self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
@@ -498,17 +510,12 @@ class ExplainInset:
             else None
         )
         self.title.SetPosition(self._title_x(f), self.box[3] - 0.2 * self.title_font)
-        text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
-        if lay.printed > 1 and not lay.beside:  # under the products' grid too
-            text_top = min(text_top, corners[2][1] - grid[0] * big[1] - 0.4 * f)
-        left = start if lay.beside else self.box[0] + 0.5 * f
-        if lay.band:  # in the band under the blocks
-            left, text_top = self.box[0], lay.band
-        if lay.compact:  # under the patch, beside the products (_compact)
-            left, text_top = x - 0.5 * f, corners[0][1] - grid[0] * big[1] - 0.6 * f
+        left, text_top = _sum_at(lay, grid, start, bar_y, self.box[0], f)
         self._band(lay, grid, f)
         self.words.SetPosition(left, text_top)
-        self.note.SetPosition(left, text_top - 3 * LINE * f)
+        self.sum_rows = SUM_LINES if lay.fits and lay.printed == 3 and s.weights is not None else SUM_LINES - 1
+        self.note_at = (left, text_top - lines_height(self.sum_rows, f) - SUM_GAP * f)
+        self.note.SetPosition(*self.note_at)
         self.beside = lay.beside
         self.first = lay.first  # the grids from this one on print their values
         self.compact = lay.compact
@@ -521,9 +528,8 @@ class ExplainInset:
         """A band layout's (_banded) note's others on the note's line, the tables' left edge (their
         patch's head, which ends at the patch's right: _head_place) and the backing over the
         tables' column only (the blocks stand large left of it)."""
-        self.banded, self.band_top = bool(lay.band), lay.band
-        self.aside.SetPosition(lay.after, lay.band - 3 * LINE * font)
-        self.aside.SetVisibility(self.banded)
+        self.banded, self.band_top, self.layout_after = bool(lay.band), lay.band, lay.after
+        self.aside.SetVisibility(False)
         self.tables_left = self.box[0]
         if lay.compact:  # the tables at the box's right, the blocks left of them (the sum under the patch)
             self.tables_left = lay.corners[0][0] - 0.8 * font  # (the sum's lines start 0.5 fonts left of it)
@@ -560,7 +566,8 @@ class ExplainInset:
         sizes = list(range(options.hall_text(0.0), floor - 1, -1)) if one_map else [options.hall_text(0.0)]
         f, layout = _arrange(self, m, grid, title, sizes, one_map)
         if layout is None:
-            layout = _layout(self._above_caption(f), f, heads, rows, grid, (3.1 + 5 * LINE) * f, title)
+            below = 3.1 * f + under_sum(f, note_font(options, f), sums=SUM_LINES - 1)  # (no cells printed)
+            layout = _layout(self._above_caption(f), f, heads, rows, grid, below, title)
         if f != self.font:
             self.font = f
             for a in (self.words, self.numbers, *self.heads, *self.ends, self.scale_title, *self.values):
@@ -594,22 +601,21 @@ class ExplainInset:
         title = _title(m)
         self.title.SetInput(title.replace(BREAK, "\n") if self.title_lines == 2 else title)
         self.title.GetTextProperty().SetOpacity(m.titled)  # its words fade out before they change, in after
+        self.scale_title.SetInput(m.reads)
         lines = sum_words(sum_lines(s), short=self.first > 0 or self.compact)
         if self.sweeping and s.weights is not None:  # the products' sum and the value: where it lands
             lines = [(w, SWEPT if k != 1 else n) for k, (w, n) in enumerate(lines)]
         elif self.sweeping:
             lines = [(w, SWEPT) for w, _ in lines]
+        if self.sum_rows == SUM_LINES:  # what the printed cells add to, first
+            lines = [(CELLS_ADD, SWEPT if self.sweeping else cells_total(s)), *lines]
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
         self.numbers.GetTextProperty().SetOpacity(1.0 if self.sweeping else m.legible)
         widest = max(text_width(w, self.font) for w, _ in lines) + text_width(NUMBER_ROOM, self.font)
         self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
-        said = _note(m, len(s.inputs) - rows if s.family == "conv" else 0) + note
-        if self.banded:  # the first under the sum, the others under the patch's scale
-            said, _, others = said.partition("; ")
-            self.aside.SetInput("\n".join(SHORT_NOTE.get(p, p) for p in others.split("; ")) if others else "")
-        self.note.SetInput(said.replace("; ", "\n") if self.beside else said)
-        self.note.SetVisibility(bool(self.note.GetInput()))
+        said, placed = _notes(m, len(s.inputs) - rows if s.family == "conv" else 0)
+        _place_notes(self, said + ([note.strip()] if note.strip() else []), placed)
 
     def _print_cells(self, s, grids: int, legible: float) -> None:
         """Each printed cell's value (the patch's, then the kernel's and the products'), in white or
@@ -692,21 +698,55 @@ def _arrange(inset: ExplainInset, m: Moment, grid: tuple[int, int], title: float
     tries += [("stacked", numbered, f) for f in sizes for numbered in numbering]
     for kind, numbered, f in tries if one_map else ():
         box = inset._above_caption(f)
-        said = sum_words(sum_lines(m.step), short=kind != "stacked" or not numbered)
-        first, *others = _note(m, 0).split("; ")
+        said = [*sum_words(sum_lines(m.step), short=kind != "stacked" or not numbered), (CELLS_ADD, "")]
+        inputs, _ = _notes(m, 0)
+        window = [*m.places, "padding reads 0"]
         words = max(text_width(w, f) for w, _ in said) + text_width(NUMBER_ROOM, f)
         if kind == "compact":
-            layout = _compact(box, f, grid, title, (words, *(text_width(p, noted(f)) for p in [first, *others])))
+            layout = _compact(box, f, grid, title, (words, *(text_width(p, noted(f)) for p in [*inputs, *window])))
         elif kind == "band":
-            aside = max(text_width(SHORT_NOTE.get(p, p), noted(f)) for p in [*others, "padding reads 0"])
+            aside = max(text_width(SHORT_NOTE.get(p, p), noted(f)) for p in window)
             band = EXPLAIN_WIDE_FLOOR * inset.stage.pane_height - 0.2 * f
-            layout = _banded(box, f, grid, title, (words, text_width(first, noted(f)), aside), band)
+            first = max((text_width(p, noted(f)) for p in inputs), default=0.0)
+            layout = _banded(box, f, grid, title, (words, first, aside), band)
         else:
-            wide = max(words, *(text_width(part, noted(f)) for part in [first, *others]))
+            wide = max(words, *(text_width(part, noted(f)) for part in [*inputs, *window]))
             layout = _stacked(box, f, grid, title, wide, noted(f), numbered)
         if layout is not None:
             return f, layout
     return sizes[-1], None
+
+
+def _sum_at(lay: Layout, grid: tuple[int, int], start: float, bar_y: float, box_left: float, f: int):
+    """Where the sum's lines start (left, top in pixels): under the patch's scale (under the
+    products' grid too where not beside it), in a band under the blocks (_banded), or under the
+    patch beside the products (_compact)."""
+    corners, big = lay.corners, lay.big
+    text_top = bar_y - 0.75 * f - LINE * f - 0.3 * f
+    if lay.printed > 1 and not lay.beside:  # under the products' grid too
+        text_top = min(text_top, corners[2][1] - grid[0] * big[1] - 0.4 * f)
+    left = start if lay.beside else box_left + 0.5 * f
+    if lay.band:  # in the band under the blocks
+        left, text_top = box_left, lay.band
+    if lay.compact:  # under the patch, beside the products (_compact)
+        left, text_top = corners[0][0] - 0.5 * f, corners[0][1] - grid[0] * big[1] - 0.6 * f
+    return left, text_top
+
+
+def _place_notes(inset: ExplainInset, said: list[str], placed: list[str]) -> None:
+    """The input's notes under the sum, a line each, and the window's in its colour: under them
+    after NOTE_GAP (a band's: right of the first, on its line, shorter)."""
+    x, y = inset.note_at
+    inset.note.SetInput("\n".join(said))
+    inset.note.SetVisibility(bool(said))
+    size = inset.note.GetTextProperty().GetFontSize()
+    if inset.banded:
+        inset.aside.SetInput("\n".join(SHORT_NOTE.get(p, p) for p in placed))
+        inset.aside.SetPosition(inset.layout_after, y)
+    else:
+        inset.aside.SetInput("\n".join(placed))
+        inset.aside.SetPosition(x, y - (lines_height(len(said), size) + NOTE_GAP * size if said else 0.0))
+    inset.aside.SetVisibility(bool(placed))
 
 
 def _place_values(
@@ -861,17 +901,34 @@ def _titles(m: Moment) -> list[str]:
     ]
 
 
-def _note(m: Moment, hidden: int) -> str:
-    """The line under the sum: what a black pixel is (not 0: the images are normalised), what the
-    padding reads, and the input maps summed but not drawn."""
+def _notes(m: Moment, hidden: int) -> tuple[list[str], list[str]]:
+    """The notes under the sum, two kinds: what the input's values are (a black pixel is not 0: the
+    images are normalised; the input maps summed but not drawn) and where the window stands (on a
+    stroke's edge, where its patch shows one; reading padding)."""
     s = m.step
-    parts = []
+    said, placed = [], []
     if m.black is not None:
-        parts.append(f"black = {printed(round(m.black * 100), 2)}, normalised")
-    if not s.inside.all() and not m.sweeping:  # (sweeping: where it lands, not where it passes)
-        parts.append("padding reads 0")
+        said.append(NORMALISED.format(printed(round(m.black * 100), 2)))
     if hidden > 0:
-        parts.append(f"{hidden} more input maps summed, not drawn")
-    if m.opening:
-        parts.append(OPENING)
-    return "; ".join(parts)
+        said.append(f"{hidden} more input maps summed, not drawn")
+    if m.where is not None:
+        placed.append(m.where)
+    if not s.inside.all() and not m.sweeping:  # (sweeping: where it lands, not where it passes)
+        placed.append("padding reads 0")
+    return said, placed
+
+
+def lines_height(lines: int, size: int) -> float:
+    """How tall `lines` lines of text at `size` pixels are drawn (vtk's line pitch, a lecture's bold)."""
+    return float(sized_extent("\n".join(["Ag"] * lines), size, bold=HALL_BOLD)[1]) if lines else 0.0
+
+
+def under_sum(font: int, note: int, notes: int = 2, sums: int = SUM_LINES) -> float:
+    """The height `sums` lines of the sum at `font` and `notes` notes under them at `note` take, gaps and all."""
+    return lines_height(sums, font) + SUM_GAP * font + lines_height(notes, note) + max(notes - 1, 0) * NOTE_GAP * note
+
+
+def cells_total(s) -> str:
+    """What the products' printed cells (2 decimals each) add up to, printed to 2 decimals."""
+    cents = sum(round(as_printed(float(p)) * 100) for p in printed_products(s.inputs, s.weights).ravel())
+    return printed(cents, 2)
