@@ -179,3 +179,20 @@ def test_a_task_keeps_no_renderer_its_rehearsal_alone_drew(tmp_path, monkeypatch
     start_task(board, scenes, None, task, 10)
     assert rehearsed == [0, 1]
     assert scenes.held == {lecture}  # the detail style's, drawn only in rehearsal, closed
+
+
+@pytest.mark.gl
+@pytest.mark.long
+@pytest.mark.timeout(1200)  # 480 pictures at 60 fps, over 300 s on a loaded machine
+def test_a_rehearsal_of_a_few_frames_settles_the_labels_at_60_fps(board):
+    """REHEARSED_FRAMES counts pictures, not seconds: the labels' places carry from one picture to
+    the next, so 3 pictures settle them at 60 fps (0.05 s) as at 5 (0.6 s). The board shortened to
+    4 s (240 frames); on the demo's run 89 of them differed with none drawn, none with 3."""
+    text = BOARD.replace("duration = 2\n", "duration = 1\n").replace("duration = 3\n", "duration = 1.5\n")
+    board.path.write_text(text)
+    short = load_storyboard(board.path)
+    one_pass, parts = _tasks_drawn_apart(short, 60)
+    assert len(parts) == len(one_pass) == 240
+    assert [k for k, (a, b) in enumerate(zip(one_pass, parts)) if not np.array_equal(a, b)] == []
+    fresh = _drawn(short, [], [2], 60)  # unrehearsed, the epochs shot's labels stood elsewhere
+    assert any(not np.array_equal(a, b) for a, b in zip(one_pass[150:], fresh))
