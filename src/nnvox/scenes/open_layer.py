@@ -27,6 +27,7 @@ import numpy as np
 
 from nnvox.errors import NnvoxError
 from nnvox.scenes.camera import EASINGS, CameraPose, fit
+from nnvox.scenes.framing import MAPS_ROOM_TOP
 from nnvox.scenes.layout import near_square
 from nnvox.scenes.open_weights import ONE_ROW_GAP, as_stack, as_tiles, kernel_grid, label_room, stack_places
 from nnvox.scenes.per_architecture import per_object
@@ -296,7 +297,9 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     picture's `room` (framing.picture_room: between the heads-up, the block label above and the
     caption), open kernel grids fill it where that frames them larger: `band` keeps room for labels
     above and below (camera.LABEL_ROOM), and a grid's texts stand inside it, its block label above
-    the room (conv1's six kernels framed by the band: 216 px at 1080p, 130 px under them empty)."""
+    the room (conv1's six kernels framed by the band: 216 px at 1080p, 130 px under them empty); so
+    do a convolution's open maps with their glimpse of the neighbours, up to framing.MAPS_ROOM_TOP
+    (their names head them: conv1's maps were 98 px tall at 1080p, watch 8)."""
     blocks = [scene.block(n) for n in ([names] if isinstance(names, str) else names)]
     boxes = np.array([b.bounds for b in blocks])
     direction = np.array(OPEN_DIRECTION)
@@ -310,9 +313,13 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=fill)
     up = np.array([0.0, 0.0, 1.0])
     pose = CameraPose(tuple(centre - up * scale * lift), tuple(direction), tuple(up), float(scale))
-    if kernels and room is not None:
+    maps = not kernels and any(has_kernels(b) for b in blocks)
+    if (kernels or maps) and room is not None:
         from nnvox.scenes.open_framing import filled  # (open_framing reads this module)
 
+        if maps:  # a convolution's maps, named over each, with a glimpse of the neighbours: up to the heads-up
+            room = (*room[:3], max(room[3], MAPS_ROOM_TOP))
+            boxes = np.array([[x0 - pad, x1 + pad, y0, y1, z0, z1]])
         roomy = filled(pose, boxes, aspect, room)
         pose = roomy if roomy.scale < pose.scale else pose
     return pose
