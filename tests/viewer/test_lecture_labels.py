@@ -148,7 +148,7 @@ def _lecture_shot(index: int | str) -> str:
     text = (Path(nnvox.__file__).parent / "storyboards" / "lecture.toml").read_text()
     shots = text.split("[[shot]]")[1:]
     shot = shots[index] if isinstance(index, int) else next(s for s in shots if re.search(rf"(?m)^{index} =", s))
-    shot = re.sub(r"(?m)^run = .*$", "", shot)
+    shot = re.sub(r"(?m)^(run|stage_captions) = .*$", "", shot)  # a 3 s pass shows too few stages for them
     return re.sub(r"(?m)^duration = .*$", "duration = 3", shot)
 
 
