@@ -71,7 +71,9 @@ def test_a_switch_fades_the_old_caption_out_then_the_new_in_never_both(lenet_sce
         out = [f.caption_shown for f in frames[k - 6 : k]]
         into = [f.caption_shown for f in frames[k : k + 6]]
         assert out == sorted(out, reverse=True) and into == sorted(into), (out, into)
-        assert out[0] == 1.0 and into[-1] == 1.0  # a switch over ~0.3 s: whole 6 frames (0.2 s) either side
+        assert (
+            out[0] == 1.0 and into[-1] == 1.0
+        )  # a switch over SWITCH_SECONDS (0.2 s): whole 6 frames (0.2 s) either side
     assert all(f.caption_shown == 1.0 for f in frames[: changes[0] - 6])
 
 
