@@ -90,7 +90,9 @@ def test_an_opened_layers_close_up_fills_the_frame_clear_of_its_edges_and_captio
         else:  # a portrait frame: its width binds
             assert np.ptp(sx) >= 0.8 * width, np.ptp(sx)
         assert sx.min() >= TITLE_SAFE * width and sx.max() <= (1 - TITLE_SAFE) * width, (sx.min(), sx.max())
-        assert sy.min() > 0.15 * HEIGHT, sy.min()  # under the heads-up
+        # under the heads-up (its line's bottom 96 px down at 1080p): an open grid of maps reaches up to
+        # framing.MAPS_ROOM_TOP (119 px), its maps' names heading it, its block's label beside it (watch 8 #6)
+        assert sy.min() > 0.1 * HEIGHT, sy.min()
         centres.append(((sx.min() + sx.max()) / 2, (sy.min() + sy.max()) / 2))
     drift = np.ptp(np.array(centres), axis=0)
     assert drift.max() <= 0.01 * width, drift  # the subject stays put as the camera turns (was 75 px)
