@@ -29,13 +29,21 @@ class Focused:
 
 
 def pass_front(lit: dict[str, float], blocks) -> str | None:
-    """The block a forward pass has reached and lit now (the last in network order lit whole while
-    blocks ahead are still dimmed), None where every block is lit (no pass, or a pass done) or no
-    block but the input is (the pass dimming the network ahead of it)."""
+    """The block a forward pass is reaching now: the last in network order lit at all, every block
+    before it lit whole and every one after it darker (from its step's first picture, as its light
+    starts to rise: named once lit whole, the bar changed 0.8 s into a 5 s stage, after the camera had
+    stopped); None where every block is lit (no pass, or a pass done) or none stands out (the
+    network dimming alike ahead of the pass)."""
     if not lit or min(lit.values()) >= LIT:
         return None
-    reached = [b for b in blocks if lit.get(b.name, 1.0) >= LIT and b.order > 0]
-    return max(reached, key=lambda b: b.order).name if reached else None
+    ordered = sorted((b for b in blocks if b.order > 0 and b.name in lit), key=lambda b: b.order)
+    front = None
+    for b in ordered:
+        before = min((lit[a.name] for a in ordered if a.order < b.order), default=1.0)
+        after = max((lit[a.name] for a in ordered if a.order > b.order), default=-1.0)
+        if lit[b.name] > 0 and before >= LIT and lit[b.name] > after + 1e-6:
+            front = b.name
+    return front
 
 
 def focus_of(blocks, focus: Collection[str], seen: Collection[str], scales: dict[str, tuple]) -> object | None:

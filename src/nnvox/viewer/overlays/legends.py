@@ -26,6 +26,7 @@ from nnvox.viewer.label_layout import block_rectangles
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.legend_focus import KERNEL_FORMS, Focused, focus_of, focused_form, pass_front, scale_key
+from nnvox.viewer.overlays.legend_pace import change_step, strip_goal, swapped, texts_steady
 from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import KINDS, drawn_kinds
 from nnvox.viewer.theme import Box, to_unit
@@ -87,10 +88,6 @@ BAR_HEIGHT = 0.025  # of the pane's height: the colour bar's thickness, at most
 # and 1.25 a lecture's 32 px words left the bar 14 px thick at 1080p)
 WORDS_LINE, WORDS_GAP, TITLE_LINE = 1.15, 0.12, 1.15
 HEADING_GAP = 0.008  # of the pane's height, between the title's baseline and the bar's top
-# A paced bar's fade in or out, linear (a smooth ease took 0.24 s of 0.4 from 90% to 10% of its ink),
-# and its neighbours' slide a slot (ColourLegends.pace)
-BAR_FADE_SECONDS = 0.45
-
 
 # Each mark a picture may draw, in words a student reads (capture/health.py decides dead and saturated)
 MARKS = {
@@ -680,13 +677,17 @@ class ColourLegends:
         # moved a `step` a picture towards what the blocks in view ask: instant until paced (pace)
         self.levels = np.ones(len(self.bars))
         self.slots = np.arange(len(self.bars), dtype=float)
-        self.step, self.fresh = 1.0, True
+        self.step, self.fresh, self.fps = 1.0, True, 0.0
+        self.ahead: tuple[frozenset[str], float] | None = None  # the view the camera stops at (head_for)
         # the notes: none until show_notes; in a lecture's corner never over the bars
         self.marks = MarkEntries(stage, inset_box, caption, cornered=inset is None and stage.options.hall)
         self.labels = labels
         self.props += self.marks.props
         # where the picture is about one layer, a bar shows its scale's numbers (legend_focus.py)
         self.plain = [[prop.GetInput() for prop in part[1:]] for part in self.parts]  # the bars' own texts
+        # each bar's texts as drawn, as wanted (a change fades the old out, then the new in) and their light
+        self.drawn, self.wanted = [list(p) for p in self.plain], [list(p) for p in self.plain]
+        self.lights = [np.ones(len(p)) for p in self.plain]
         self.focusable = [self._focusable(i, bar) for i, bar in enumerate(self.bars)]
         self.showing: list[tuple | None] = [None] * len(self.bars)  # the layer each bar names now, and if alone
         for prop in self.props:
@@ -781,44 +782,58 @@ class ColourLegends:
 
     def pace(self, fps: float) -> None:
         """The pictures a second a shot is drawn at, from its next picture on: a bar (its title, words
-        and all) comes and goes over BAR_FADE_SECONDS and the bars beside it slide a slot in as long,
-        where one appeared or vanished in one picture as its block entered or left the view (the
-        lecture's flow shot: "probability" gone 0.5 s in and back in one picture 16 s in). The shot's
-        first picture draws its bars as they stand (a cut, or a cross-fade of the pictures)."""
-        self.step, self.fresh = 1.0 / max(BAR_FADE_SECONDS * fps, 1.0), True
+        and all) comes and goes, the bars beside it slide a slot, a title or numbers change out then
+        in, each over legend_pace's phases, where one appeared or vanished in one picture as its block
+        entered or left the view (the lecture's flow shot: "probability" gone 0.5 s in and back in one
+        picture 16 s in). The shot's first picture draws its bars as they stand (a cut, or a
+        cross-fade of the pictures)."""
+        self.fps, self.fresh, self.ahead = fps, True, None
+        self.step = change_step(fps, 0.0)
+
+    def head_for(self, seconds: float) -> None:
+        """The camera as it stands is where the next picture's camera stops, `seconds` on
+        (legend_pace.camera_stops): that picture's update changes the strip for the view there,
+        its phases done by then."""
+        self.ahead = (blocks_in_view(self.stage), seconds)
 
     @property
     def steady(self) -> bool:
-        """Whether no bar is fading or sliding: a picture drawn again now draws the same strip."""
-        targets = self._targets()
-        return bool(np.allclose(self.levels, targets[0]) and np.allclose(self.slots, targets[1]))
+        """Whether no bar is fading or sliding and no text changing: a picture drawn again now draws
+        the same strip."""
+        lit, slots = self._targets()
+        still = np.allclose(self.levels, lit) and np.allclose(self.slots, slots)
+        return bool(still and texts_steady(self.drawn, self.wanted, self.lights))
 
     def _targets(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each bar's light and place are going: lit where `seen`; the bars seen or still
-        fading out take the strip's slots in their order (one fading keeps its place till it is gone)."""
-        lit = np.array([float(i in self.seen) for i in range(len(self.bars))])
-        present = [i for i in range(len(self.bars)) if i in self.seen or self.levels[i] > 0]
-        slots = self.slots.copy()
-        for slot, i in enumerate(present):
-            slots[i] = slot
-        return lit, slots
+        """Where each bar's light and place are going (legend_pace.strip_goal)."""
+        return strip_goal(self.seen, self.levels, self.slots)
 
     def _move(self) -> None:
-        """Each bar's light and place a step towards its targets (all the way in a shot's first picture)."""
+        """Each bar's light, place and texts a step through a change's phases (legend_pace.py): out
+        (bars leaving, old words), then the slide, then in (bars coming, new words); all the way in a
+        shot's first picture, or unpaced (the window)."""
         lit, slots = self._targets()
         for i in range(len(self.bars)):
             if self.levels[i] <= 0 and lit[i] > 0:  # coming in: it fades in at its place, not sliding there
                 self.slots[i] = slots[i]
-        step = 1.0 if self.fresh else self.step
-        self.slots += np.clip(slots - self.slots, -step, step)
-        # one coming in waits for the bars beside it to slide out of its place (it faded in under
-        # the activation bar sliding off it: "probaactivation", the flow shot at 11.3 s)
-        rise = 0.0 if not np.allclose(self.slots, slots) else step
-        self.levels += np.clip(lit - self.levels, -step, rise)
-        if step >= 1.0:  # unpaced (the window) or a shot's first picture: the bars as they stand
-            self.levels = lit
-            self.slots = self._targets()[1]
+        fresh = self.fresh or self.fps <= 0  # (the window, unpaced: its bars as they stand at each draw)
+        step = 1.0 if fresh else self.step
         self.fresh = False
+        if fresh:
+            self.levels = lit
+            self.lights = [np.zeros(len(p)) for p in self.plain]  # every text swapped, then drawn whole
+        self.levels = np.where(lit < self.levels, np.maximum(self.levels - step, lit), self.levels)
+        swaps = swapped(self.drawn, self.wanted, self.lights, self.levels, step)
+        for i, j, words in swaps:
+            self.parts[i][1 + j].SetInput(words)
+            self.drawn[i][j] = words
+        if np.any((lit <= 0) & (self.levels > 0)) or self.drawn != self.wanted or (swaps and not fresh):
+            return  # still going out (a text gone out stays out a picture: never its old and new words at once)
+        slots = self._targets()[1]
+        self.slots = slots if fresh else self.slots + np.clip(slots - self.slots, -step, step)
+        if fresh or np.allclose(self.slots, slots):  # then in: a bar coming, the new words
+            self.levels += np.clip(lit - self.levels, 0.0, step)
+            self.lights = [np.minimum(light + step, 1.0) for light in self.lights]
 
     def _show_bars(self) -> None:
         """The bars at their light and places, side by side from the strip's left (all hidden while
@@ -826,10 +841,10 @@ class ColourLegends:
         gap = self.stage.layout.legend_gap
         for i, part in enumerate(self.parts):
             light = float(self.levels[i])
-            for prop in part:
-                prop.SetVisibility(not self.away and light > 0)
+            for prop, shown in zip(part, (1.0, *map(float, self.lights[i])), strict=True):
+                prop.SetVisibility(not self.away and light * shown > 0)
                 if isinstance(prop, vtk.vtkTextActor):
-                    prop.GetTextProperty().SetOpacity(light)
+                    prop.GetTextProperty().SetOpacity(light * shown)
                 else:
                     prop.GetProperty().SetOpacity(light)
             x = self.left + (self.width + gap) * float(self.slots[i])
@@ -881,16 +896,21 @@ class ColourLegends:
                 continue
             self.showing[i], changed = key, True
             texts = self.plain[i] if key is None else [forms[key].title, *in_drawn_order(forms[key].words)]
-            for prop, text in zip(self.parts[i][1:], texts, strict=True):
-                prop.SetInput(text)
+            self.wanted[i] = list(texts)  # drawn by _move: the old out, then these in
         return changed
 
     def update(self, shown: Shown) -> None:
-        names = blocks_in_view(self.stage)
+        # the view where a moving camera stops (head_for), else as it stands
+        names, left = self.ahead if self.ahead is not None else (blocks_in_view(self.stage), 0.0)
+        self.ahead = None
         seen = bars_seen(self.bars, self.stage.scene.blocks, names)
+        was = (self.seen, [list(w) for w in self.wanted])
         if seen:  # (none in view: the camera between pictures; the last kept)
             self.seen = seen
-        if self._focus(shown.frame, names) or not self.steady or self.fresh:
+        focused = self._focus(shown.frame, names)
+        if self.fps > 0 and (self.seen, self.wanted) != was:  # a change starts: its phases fit the camera's move
+            self.step = change_step(self.fps, left)
+        if focused or not self.steady or self.fresh:
             self._move()
             self._show_bars()
         self.marks.update(shown)
