@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, permutations
+from types import MappingProxyType
 
 import numpy as np
 import vtk
@@ -556,6 +557,10 @@ class LabelSides:
     (settle_label_sides), so a label never jumps from above its block to below it mid-shot, nor
     comes and goes from one frame (or snapshot) to the next."""
 
+    one_form = False  # a lecture's: a shot's labels all with their shape lines or all without (_settle)
+    _short_floor: frozenset = frozenset()  # the labels a settle holds short from its start (_settle)
+    _starts: Mapping[str, tuple[int, int]] = MappingProxyType({})  # block -> offset a one_form settle starts from
+
     def settle_label_sides(self, poses, place) -> dict[str, str]:
         """Lay the labels out at each of `poses` (the pane put there by `place(pose)`) and hold,
         until the next call, each label to the side of its block (SIDES) it took at the most of
@@ -567,6 +572,7 @@ class LabelSides:
         fc1). No poses: nothing held. Returns the sides held."""
         poses = list(poses)
         everyone = {label.block for label in self.labels}
+        self._starts = {}  # where a one_form settle's labels start: as in their own forms (_settle)
         self._passes, self._finds = {}, {}  # this settle's passes and places found, by what they depend on
         try:
             kept = self._settle(poses, place, set())
@@ -597,7 +603,7 @@ class LabelSides:
         self._carried = dict(carried)
 
     def _carried_offsets(self) -> dict:
-        return {b: offset for b, (_, offset, *_) in self._carried.items()}
+        return self._starts | {b: offset for b, (_, offset, *_) in self._carried.items()}
 
     def _carried_short(self) -> set[str]:
         """The labels the shot before ended reading by their first line alone: held so (a move's
@@ -605,14 +611,16 @@ class LabelSides:
         move into the forward pass and pushed relu3's label 26 px aside at 480p)."""
         return {b for b, (*_, short) in self._carried.items() if short}
 
-    def _settle(self, poses: list, place, flipping: set[str]) -> set[str]:
+    def _settle(self, poses: list, place, flipping: set[str], every_short: bool = False) -> set[str]:
         """settle_label_sides with the labels `flipping` let take another side where their own has
-        no room; returns the labels held shown."""
+        no room; returns the labels held shown. `every_short`: every label held by its name alone
+        from the start (one_form: the sides and the labels shown settled for that form)."""
         self.held_windows = {}
+        self._short_floor = self._carried_short() | (self._shortable() if every_short else set())
         self.held_sides, self.held_shown, self.held_short, self.flipping = (
             {},
             None,
-            self._carried_short(),
+            set(self._short_floor),
             set(flipping),
         )
         counts: dict[str, Counter] = {}
@@ -644,7 +652,19 @@ class LabelSides:
                 self.held_short.add(worst)
         self._hold_short_forms(poses, place, order)
         self._open_windows(poses, place)
+        # a lecture's shot (one_form): where any label reads by its name alone at some pose, every label
+        # does through the shot (watch 8: the overview showed 5 of 10 shapes, the epochs shot 2 of 8, and
+        # students ask why pool1 has no size; the stage captions state the shapes), settled so again
+        # (holding them short afterwards, the greedy layout lost relu3 at the overview's first frame)
+        if self.one_form and not every_short and (self.held_short or self._shortened_now):
+            self._lay_out_at(poses[:1], place)  # each label from where it stood in its own form at the start
+            self._starts = dict(self._next)  # (the render's first frame too: _carried_offsets)
+            return self._settle(poses, place, flipping, every_short=True)
         return set(self.held_shown)
+
+    def _shortable(self) -> set[str]:
+        """The blocks whose labels have a shape line to leave off."""
+        return {lb.block for lb in self.labels if self._has_short_form(lb.block)}
 
     def _hold_roomier_side(self, block: str, poses, place, counts: dict[str, Counter], missing: Counter) -> bool:
         """Hold `block`'s label, missing at some pose on its held side, on another (those it took
@@ -701,7 +721,7 @@ class LabelSides:
             missing = self._missing(self._lay_out_at(poses, place))
         if self.held_short and not missing and not set(self._shortened_now) - self.held_short:
             return True
-        self.held_short = self._carried_short()
+        self.held_short = set(self._short_floor)
         return False
 
     def _lay_out_at(self, poses, place, stop: int | None = None) -> list[tuple[dict[str, str], set[str]]] | None:
@@ -772,6 +792,21 @@ class LabelForms:
     """LabelLayout's part that tries a label's forms (its full text, then its first line alone) and
     finds room for the labels a layout left hidden (_promote)."""
 
+    def _mixed_forms(self) -> bool:
+        """Whether the labels shown read in both forms, some with their shape lines, some without."""
+        forms = {"\n" in t for kind, b, t, _ in self.placement.shown if kind == "block" and self._has_short_form(b)}
+        return len(forms) > 1
+
+    def _lay_in_one_form(self, matrix: np.ndarray, rects: np.ndarray, taken: np.ndarray) -> None:
+        """_lay_apart; in a lecture's shot (one_form) again with every label by its name alone where
+        some read so and some not (a frame the settle did not see), held so for the rest of the shot."""
+        kept = list(self.placement.hidden)  # the class texts' own
+        self._lay_apart(matrix, rects, taken)
+        if self.one_form and self._passes is None and self._mixed_forms():
+            self.held_short |= self._shortable()
+            self.placement.hidden = kept
+            self._lay_apart(matrix, rects, taken)
+
     def _seek_form(self, i: int, naming: bool, anchor, where: dict, rects, taken, reach, any_side):
         """Label `i`'s place (_seek) in its full form, else in its first line alone (shortened: room
         for it where the two lines had none): (its place or None, its text, its text's box)."""
@@ -784,6 +819,8 @@ class LabelForms:
         )
         if found is None and shortened(text) != text:
             small = self._short_boxes[i, int(naming)]
+            if self.one_form:  # as far from its block as its two lines reach (`reach` counts its own heights)
+                reach = reach * (size[3] - size[1]) / max(small[3] - small[1], 1.0)
             found = self._seek(label, small, anchor, where[label.block], rects, taken, reach, any_side)
             if found is not None:
                 return found, shortened(text), small
@@ -1072,7 +1109,7 @@ class LabelLayout(ClassTextPlacing, LabelSides, LabelForms, LabelWindows):
             taken.append(self._place_classes(c, sizes, matrix, rects))
         # no label's line back crosses the class texts (fc2's ran through LeNet's list of top classes)
         self._class_taken = np.vstack([np.empty((0, 4)), *taken[1:]])
-        self._lay_apart(matrix, rects, np.vstack(taken))
+        self._lay_in_one_form(matrix, rects, np.vstack(taken))
         self._last = self._next  # where each label stood: it stays there next frame where it can
 
     def _held(self, w: int, h: int) -> np.ndarray:

@@ -170,6 +170,8 @@ class BlockLabels:
         colour = to_unit(stage.colours.text)
         self.layout = LabelLayout(stage.overlay, placed, colour, blocks, classes, reserved(stage))
         self.layout.safe = (TITLE_SAFE, TITLE_SAFE) if stage.options.hall else (0.0, 0.0)
+        # a lecture's shot: its labels all with their shapes or all without (the window's each in its own form)
+        self.layout.one_form = stage.options.hall
         self.props: list[vtk.vtkProp] = []  # all on the overlay layer
         self._histogram_box = stage.options.histogram_box  # kept clear while the panel shows
         self._sizes = (stage.options.hall_text(stage.fonts.label.fraction), stage.options.subject_font())
