@@ -42,9 +42,7 @@ def test_a_mistakes_close_up_keeps_its_wrong_answer_on_screen(lenet_run, docks):
         assert dock.GetVisibility() and dock.GetTextProperty().GetOpacity() == pytest.approx(1.0)
         lines = dock.GetInput().splitlines()
         predicted = int(np.nanargmax(frame.values["fc2"].ravel()))
-        assert (
-            lines[0] == "the network's answer" and lines[2] == frame.texts["fc2"][predicted]
-        )  # its wrong answer first
+        assert lines[0] == "its answer" and lines[2] == frame.texts["fc2"][predicted]  # its wrong answer first
         # beside the input it answers (the digit and its attribution plane), not alone in a corner
         from nnvox.viewer.camera_matrix import camera_matrix
         from nnvox.viewer.label_layout import block_rectangles

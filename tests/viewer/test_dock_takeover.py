@@ -98,6 +98,9 @@ def _check_push_in(board):
         pane = r.scene_renderer
         m, w, h = camera_matrix(pane.renderer)
         rects = block_rectangles(np.array([b.bounds for b in pane.scene.blocks], dtype=float), m, w, h)
+        # a block its shot's side cover hides whole is not drawn (the close-up's covers right of the input)
+        levels = pane.overlays.edge_fade.levels or {}
+        rects = rects[[max(levels.get(b.name, (0.0, 0.0))) < 0.99 for b in pane.scene.blocks]]
         labels = np.array([b for _, _, _, b in pane.label_layout.placement.shown], dtype=float)
         band = pane.overlays.caption.band() if pane.overlays.caption.actor.GetVisibility() else None
         now = {}

@@ -1,8 +1,10 @@
-"""The lecture's mistake close-up (lecture.toml: the camera keyed onto the input, the answer list
-docked beside it): read off a 720p frame at its held pose, the input and its attribution plane stand
-over the caption's band, conv1 and relu1 beside them whole and labelled, and the picture's right
-quarter holds them (at the keys' default zoom the plane ran into the caption, relu1 reached into the
-title-safe margin and was covered, and the right quarter stood empty)."""
+"""The lecture's mistake close-up (lecture.toml: the camera keyed onto the input): read off its held
+picture. Watch 8, finding 8 (demo26 at 150 s, 1080p): the top-5 list docked LEFT of the input (the
+answer read before the digit), relu1's line ran off to the right into faded blocks, and the
+attribution map stood 120 x 210 px under the input. Now the map stands beside the input (left: the
+input feeds conv1 on its right), both labelled, the answer's list right of them (after the input, as
+the answer comes after the network), every block right of the input covered, and nothing drawn
+right of the list: no line runs into nothing."""
 
 from __future__ import annotations
 
@@ -14,11 +16,10 @@ from tests.viewer.picture_policy import one_shot_board, shot_pictures
 pytestmark = pytest.mark.gl
 
 CAPTION = (
-    "Red pixels pushed it to its wrong answer, blue ones against it: "
-    "found by fading the digit in from an all-zero image"
+    "Its most confident mistake on the 1,000 held-out digits: red pixels pushed this 6 towards 0, blue ones against it"
 )
-# the lecture's held close-up (its keys from 0.4 on; proposed to the lead with zoom = 0.85)
-HELD_KEYS = '{ at = 0, layer = "input", zoom = 0.85 }, { at = 1, layer = "input", zoom = 0.85 }'
+# the lecture's held close-up (its keys from 0.4 on)
+HELD_KEYS = '{ at = 0, layer = "input" }, { at = 1, layer = "input" }'
 MISTAKE_CLOSE_UP = f"""duration = 1
 timeline = "last"
 mistake = 1
@@ -26,31 +27,48 @@ attribution = "integrated-gradients"
 camera = {{ keys = [ {HELD_KEYS} ] }}
 caption = "{CAPTION}"
 """
+INK = 60  # a pixel this far from the background (any channel) is drawn on
 
 
 def _held_picture(run, folder, size):
-    """The report, the caption's band (pixels from the top left: top, bottom) and the attribution
-    planes' names at the close-up's last frame (its pose held throughout)."""
+    """The picture, its report, the caption band's top (pixels from the top), the attribution
+    planes' names and the docked list's box (pixels from the top left) at the close-up's last frame."""
     from nnvox.viewer.report import picture_report
 
-    for _, r in shot_pictures(one_shot_board(folder, run, size, 3, MISTAKE_CLOSE_UP)):
-        report, band = picture_report(r), r.scene_renderer.overlays.caption.band()
+    for image, r in shot_pictures(one_shot_board(folder, run, size, 3, MISTAKE_CLOSE_UP)):
+        last, report, band = image, picture_report(r), r.scene_renderer.overlays.caption.band()
     planes = {b.name for b in r.scene_renderer.scene.blocks if b.kind == "Attribution"}
-    return report, (size[1] - band[3], size[1] - band[1]), planes
+    dock = r.scene_renderer.overlays.class_rows.docks["fc2"]
+    assert dock.box is not None and dock.lit.get(dock.where, 0.0) > 0.99, (dock.box, dock.lit)
+    x0, y0, x1, y1 = np.array(dock.box) * (size * 2)
+    listed = (x0, size[1] - y1, x1, size[1] - y0)
+    return np.asarray(last), report, size[1] - band[3], planes, listed
 
 
-def test_the_mistake_close_up_frames_the_input_its_plane_and_its_neighbours_over_the_caption(lenet_run, tmp_path):
-    size = (1280, 720)
-    report, (caption_top, _), plane_names = _held_picture(lenet_run, tmp_path, size)
-    blocks = {b["name"]: b for b in report["blocks"]}
-    planes = [b["visible"] for b in report["blocks"] if b["name"] in plane_names and b["visible"] is not None]
-    assert planes, "the attribution plane in the picture"
-    group = np.array([blocks["input"]["visible"], *planes])  # x0, y0, x1, y1 from the top left
-    assert group[:, 3].max() <= caption_top, (
-        f"the input's plane reaches {group[:, 3].max():.0f} px, the caption {caption_top:.0f}"
-    )
-    labelled = {lb["block"] for lb in report["labels"] if lb["kind"] == "block"}  # (a covered block's left out)
-    for name in ("conv1", "relu1"):
-        assert blocks[name]["visible"] is not None and name in labelled, f"{name} drawn and labelled: {labelled}"
-    right = max(blocks[n]["visible"][2] for n in ("conv1", "relu1"))
-    assert right >= 0.8 * size[0], f"the neighbours end at {right / size[0]:.0%} of the width"
+SIZES = [(1280, 720), (960, 720), (854, 480)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["16:9 720p", "4:3 720p", "16:9 480p"])
+def test_the_mistake_close_up_reads_input_its_map_then_the_answer(lenet_run, tmp_path, size):
+    from nnvox.viewer.theme import TITLE_SAFE
+
+    image, report, caption_top, plane_names, (lx0, _, lx1, _) = _held_picture(lenet_run, tmp_path, size)
+    w, h = size
+    blocks = {b["name"]: b["visible"] for b in report["blocks"]}
+    (plane,) = plane_names
+    ix0, iy0, ix1, iy1 = blocks["input"]  # x0, y0, x1, y1 from the top left
+    _, py0, px1, py1 = blocks[plane]
+    if w / h > 1.5:  # (at 4:3 the caption wraps to three lines, over the room framing.picture_room keeps: the lead's)
+        assert max(iy1, py1) <= caption_top, (iy1, py1, caption_top)
+    assert px1 <= ix0 and min(py1, iy1) - max(py0, iy0) >= 0.85 * (iy1 - iy0), "the map beside the input, level"
+    assert iy1 - iy0 >= 0.37 * h, f"the input {iy1 - iy0:.0f} px tall (watch 8: 210 of 1080)"
+    labelled = {lb["block"] for lb in report["labels"] if lb["kind"] == "block"}
+    assert {"input", plane} <= labelled, f"the input and its map labelled: {labelled}"
+    # the answer right of the input, a gap off it, inside title-safe
+    assert ix1 < lx0 <= ix1 + 0.08 * h and lx1 <= (1 - TITLE_SAFE) * w + 1, ((lx0, lx1), ix1)
+    ink = np.abs(image[..., :3].astype(int) - np.array(image[2, 2, :3], int)).max(axis=2) > INK
+    rows = slice(int(max(iy0, py0)), int(min(iy1, py1)))
+    past = ink[rows, int(lx1) + 2 : int((1 - TITLE_SAFE) * w)]
+    assert past.sum() == 0, f"{past.sum()} px drawn right of the list (a block or a line on past it)"
+    gap = ink[rows, int(ix1) + int(0.03 * w) : int(lx0) - 1]
+    assert gap.sum() <= 2, f"{gap.sum()} px drawn between the input and the list past the line's fade"

@@ -1,4 +1,4 @@
-"""Attributions as planes: each probe sample's recorded attribution under the input plane, and
+"""Attributions as planes: each probe sample's recorded attribution beside the input plane, and
 Grad-CAM at its layer's own resolution under the block that draws that layer."""
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from nnvox.scenes.colour import ColourScale
 from nnvox.scenes.layout import BlockShape, block_shape
 from nnvox.scenes.scene import Block, SceneOptions
 
+PLANE_GAP = 3.0  # scene units between the input plane and its attribution's (a block's side is 24)
+
 
 def with_attributions(
     run: Run, blocks: list[Block], options: SceneOptions, groups: dict[str, list[str]]
 ) -> list[Block]:
-    """`blocks` with the asked-for attribution's planes: under the input, and for Grad-CAM at its layer."""
+    """`blocks` with the asked-for attribution's planes: beside the input, and for Grad-CAM at its layer."""
     if options.attribution is None:
         return blocks
     if options.mode != "activations":
@@ -30,18 +32,30 @@ def with_attributions(
 
 
 def attribution_block(run: Run, source: Block, method: str) -> Block:
-    """The recorded attribution of each probe sample's prediction, as a plane under the input plane
-    (same size, so pixel and attribution line up), on the attribution's own run-wide scale."""
+    """The recorded attribution of each probe sample's prediction, as a plane beside the input plane
+    (same size and height, so pixel and attribution line up), on the attribution's own run-wide scale.
+    Beside it across the network (+y: left of the input on screen from the cameras' side, -y, and
+    further from the eye), not under it: a close-up fills the room between the heads-up and the
+    caption, which is wide and low at 16:9, and the pair stacked stood 213 px tall each at 1080p;
+    side by side they take its height. Off the chain (not upstream along x): it feeds nothing."""
     key = f"attr/{method}"
     if key not in run.limits:
         raise NnvoxError(f"the run has no {method} attributions; {_recorded(run)}")
     x, y, z = source.origin
     bs = block_shape("Attribution", run.architecture.node(source.name).shape)
-    below = (x, y, z - source.extent[2] - 3.0)
+    beside = (x, y + source.extent[1] + PLANE_GAP, z)
     # what it shows first, for a class that has not met the method; the method, as words, under it
+    # (the title on one line: on two, the close-up's label row over the plane had no room for it)
     subtitle = method.replace("-", " ")
     return _plane(
-        source, bs, key, run.limits[key], name=method, title="pixels behind the answer", subtitle=subtitle, origin=below
+        source,
+        bs,
+        key,
+        run.limits[key],
+        name=method,
+        title="what pushed it",
+        subtitle=subtitle,
+        origin=beside,
     )
 
 
@@ -69,7 +83,7 @@ def layer_cam_block(run: Run, blocks: list[Block], groups: dict[str, list[str]])
         return None  # a layer without a map to lay it over
     _, x1, _, _, z0, _ = target.bounds
     # under the block's far end: clear of the input's attribution plane when the layer is the first
-    below = (x1 - target.thickness, target.origin[1], z0 - bs.rows * target.voxel / 2 - 3.0)
+    below = (x1 - target.thickness, target.origin[1], z0 - bs.rows * target.voxel / 2 - PLANE_GAP)
     name = "grad-cam at " + target.name
     return _plane(
         target,

@@ -23,10 +23,13 @@ import numpy as np
 
 from nnvox.scenes.camera import CameraPath, CameraPose, Key, blend
 from nnvox.scenes.framing import picture_room, screen_axes
-from nnvox.scenes.open_framing import filled, held_in, subject_boxes
+from nnvox.scenes.open_framing import INSIDE, filled, held_in, room_top, subject_boxes
 from nnvox.scenes.shot_subject import shot_subject
 from nnvox.scenes.storyboard import CameraMove, Shot
 
+# of the frame's width: how far right of its room's middle a mistake's close-up stands its subject,
+# towards the answer docked right of it (at 4:3 the attribution's label found no room left of the input's)
+DOCK_LEAN = 0.06
 BAND = 0.12  # of the frame's width: a side's gradient, where a block cut by its edge reaches the subject
 SUBJECT_GAP = 0.02  # of the frame's width: the band stops this far short of the subject
 _ANY = CameraPose((0.0, 0.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, 1.0), 1.0)  # a stand-in: only the keys' timing counts
@@ -72,6 +75,7 @@ def filled_close_up(
     subject: Callable[[float], np.ndarray],
     aspect: float,
     room,
+    lean: float = 0.0,
 ) -> Callable[[float], CameraPose]:
     """A shot's `camera` whose close-up (close_share) frames its `subject` (boxes (n, 6) at each
     fraction: the layers it opens and moves to, as drawn) to fill the picture `room`
@@ -80,7 +84,9 @@ def filled_close_up(
     lecture's conv1 maps 90 px at 1080p, the input 475 px from the left edge), and the mistake's
     input and its attribution on the caption's band. Eased in as the camera moves onto the layer,
     the subject held in the room as it eases (from the whole frame: a blend of the wide pose and the
-    close-up's stood the attribution 6 px over the caption's band); the direction is the camera's."""
+    close-up's stood the attribution 6 px over the caption's band); the direction is the camera's.
+    `lean` (of the frame's width): how far right of the room's middle the subject stands, where the
+    room leaves it that much spare (leaned)."""
     share, zoom = close_share(move), close_zoom(move)
 
     def at(s: float) -> CameraPose:
@@ -88,24 +94,54 @@ def filled_close_up(
         if u <= 0:
             return pose
         boxes = subject(s)
-        eased = blend(pose, filled(pose, boxes, aspect, room, zoom(s)), u)
-        whole = (-1.0, 1.0, -1.0, 1.0)
+        eased = blend(pose, filled(pose, boxes, aspect, leaned(pose, boxes, aspect, room, zoom(s), lean), zoom(s)), u)
+        whole = (-INSIDE[0], INSIDE[0], -INSIDE[1], INSIDE[1])  # (a subject easing in keeps off the edges)
         return held_in(eased, boxes, aspect, tuple(a + (b - a) * u for a, b in zip(whole, room)))
 
     return at
 
 
-def shot_close_up(camera, shot: Shot, scene, aspect: float, opened: Callable[[float], float], safe: float = 0.0):
+def shot_close_up(
+    camera, shot: Shot, scene, aspect: float, opened: Callable[[float], float], safe: float = 0.0, dock: float = 0.0
+):
     """filled_close_up for a shot whose subject (shot_subject: what it opens and moves to) has an
     opened layer or an attribution (a mistake's input with what drove it), as drawn `opened` (0..1)
     of the way through opening, in the picture room over its caption (`safe`: a lecture's
-    title-safe margin). A close-up on a closed block keeps focus's framing (camera.focus)."""
+    title-safe margin). A close-up on a closed block keeps focus's framing (camera.focus). A shot of
+    a mistake keeps `dock` (of the frame's width, at its right edge: viewer/class_room.dock_room)
+    free right of its subject for the answer's list (overlays/answer_dock.py), after the input as
+    the network's answer comes after the blocks: docked left of it, the answer read before the
+    input it answers (watch 8)."""
     drawn = {b.name: b for b in scene.blocks}
     names = [n for n in sorted(shot_subject(shot)) if n in drawn]
     if not any(drawn[n].opened is not None or drawn[n].kind == "Attribution" for n in names):
         return camera
-    room = picture_room(shot.caption is not None, safe)
-    return filled_close_up(camera, shot.camera, lambda s: subject_boxes(scene, names, opened(s)), aspect, room)
+    room = picture_room(shot.caption is not None, safe, room_top(drawn[n] for n in names))
+    lean = 0.0
+    if docking(shot, dock):  # the subject leans on the list, the two read as one (room for its label)
+        room, lean = (room[0], min(room[1], 1.0 - 2.0 * dock), *room[2:]), DOCK_LEAN
+    subject = lambda s: subject_boxes(scene, names, opened(s))
+    return filled_close_up(camera, shot.camera, subject, aspect, room, lean)
+
+
+def leaned(pose: CameraPose, boxes, aspect: float, room, zoom: float, lean: float):
+    """`room` (framing.picture_room) narrowed from the left so that `boxes`, filling it under `pose`
+    (open_framing.filled: centred, `zoom`), stand up to `lean` (of the frame's width) right of its
+    middle, as far as they leave it spare across: the same size, nearer its right side."""
+    if lean <= 0:
+        return room
+    x0, x1, y0, y1 = room
+    right, up = screen_axes(np.asarray(pose.direction, float))
+    corners = np.asarray(boxes, float).reshape(-1, 6)[:, [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]]
+    width, height = np.ptp(corners @ right), np.ptp(corners @ up)
+    scale = max(width / ((x1 - x0) * aspect), height / (y1 - y0), 1e-9) / zoom
+    spare = (x1 - x0) - width / (scale * aspect)  # -1..1 units across the frame
+    return (x0 + 2.0 * min(max(spare, 0.0) / 2.0, 2.0 * lean), x1, y0, y1)
+
+
+def docking(shot: Shot, dock: float) -> bool:
+    """Whether `shot` keeps room (`dock` > 0) right of its close-up's subject for a mistake's answer."""
+    return dock > 0 and shot.view.mistake is not None
 
 
 def carried_subject(start: CameraPose, boxes, aspect: float, edge: float = 0.0) -> np.ndarray | None:
@@ -154,6 +190,8 @@ def carried_bands(pose: CameraPose, own, before, aspect: float, share: float, ca
 APPROACH = 0.02
 HIDES = 0.2  # a cover this opaque hides its blocks' labels (a label pinned at the edge over a block fading out)
 RAMP = 0.01  # of the frame's width: a cover's inner end eases to clear over this (or the gap before the next block)
+# of the frame's width: a line from the last block drawn into a cover fades out over this (10 px at 1080p)
+LINE_FADE = 0.005
 
 
 def smoothstep(t):
@@ -235,8 +273,14 @@ def _steps(spans: np.ndarray, covered: np.ndarray, seen: np.ndarray, level: np.n
         ramp = min(RAMP, gap, x0 - starts[i - 1] if i else RAMP)
         shown_in = spans[seen & ~covered & (spans[:, 0] < x0), 1]  # the blocks left drawn inside it
         clear = x0 - shown_in.max() if len(shown_in) else 0.0
-        if not i and clear > ramp:  # the first rises over the whole gap clear of them: the line joining
-            ramp = clear  # the last one to it fades out (relu1's ran on into nothing, the mistake's close-up)
+        if not i and clear > ramp:  # the first rises right off the last block drawn, over LINE_FADE: the
+            # line joining it to the covered ends at it (relu1's ran on into nothing in the mistake's
+            # close-up; faded over the whole gap, the input's read as a leader into the answer's list)
+            rise = min(clear, LINE_FADE)
+            ramps.append((float(x0 - clear), float(x0 - clear + rise), float(below), float(a)))
+            if clear > rise:
+                strips.append((float(x0 - clear + rise), float(x0), float(a), float(a)))
+            continue
         if ramp > 0:
             ramps.append((float(x0 - ramp), float(x0), float(below), float(a)))
     return strips + ramps, shown
@@ -280,11 +324,15 @@ COVER_SECONDS = 0.4
 COVER_RATE = 30  # the eased covers' samples per second of a shot
 
 
-def covered_now(pose: CameraPose, boxes: np.ndarray, aspect: float, reach, edge: float) -> np.ndarray | None:
+def covered_now(
+    pose: CameraPose, boxes: np.ndarray, aspect: float, reach, edge: float, clear_right: bool = False
+) -> np.ndarray | None:
     """(n, 2): whether each of `boxes` is covered (1) at the left and right side edge under `pose`
     with covers reaching `reach` (left, right: fade_bands) as side_strips covers them, a block wholly
     past an edge counted covered there (so it comes in by a fade); None where a side needs the
-    gradient band (a cut block too long to cover short of the subject: found at each frame)."""
+    gradient band (a cut block too long to cover short of the subject: found at each frame).
+    `clear_right`: every block the right cover may reach is covered, cut or not (a mistake's answer
+    stands there: shot_close_up's dock), as if the side's margin reached in to the cover's end."""
     right, _ = screen_axes(np.asarray(pose.direction, float))
     corners = boxes[:, [(x, y, z) for x in (0, 1) for y in (2, 3) for z in (4, 5)]]
     x = (corners - np.asarray(pose.focal)) @ right / (pose.scale * aspect)
@@ -293,25 +341,27 @@ def covered_now(pose: CameraPose, boxes: np.ndarray, aspect: float, reach, edge:
     for side, across in enumerate((1.0 - spans[:, ::-1], spans)):
         if reach[side] <= 0:
             continue
-        _, coverable, cut = _cut(across, reach[side], edge)
+        margin = max(edge, reach[side]) if side and clear_right else edge
+        _, coverable, cut = _cut(across, reach[side], margin)
         if not (cut <= coverable).all():
             return None
-        _, hidden = side_strips(across, reach[side], edge)
+        _, hidden = side_strips(across, reach[side], margin)
         out[hidden | (across[:, 0] >= 1.0), side] = 1.0
     return out
 
 
-def eased_covers(camera, bands, boxes, aspect: float, edge: float, duration: float):
+def eased_covers(camera, bands, boxes, aspect: float, edge: float, duration: float, clears=None):
     """How covered (n, 2: left and right side edge, 0..1) each of `boxes` is at each fraction of a
     close-up shot, each change eased over COVER_SECONDS about when it happens under `camera` with
     the covers reaching `bands` (covered_now at COVER_RATE samples a second): a block fades out
     while still whole, before its end reaches the edge, and fades in once clear (as follow.py's
-    covers ease about each camera stop). None where some frame needs the gradient band, or none covers."""
+    covers ease about each camera stop). None where some frame needs the gradient band, or none covers.
+    `clears` (fraction -> bool): where the right cover takes every block it may reach (covered_now)."""
     boxes = np.asarray(boxes, float).reshape(-1, 6)
     n = max(2, math.ceil(duration * COVER_RATE) + 1)
     raw = []
     for p in np.linspace(0.0, 1.0, n):
-        now = covered_now(camera(p), boxes, aspect, bands(p), edge)
+        now = covered_now(camera(p), boxes, aspect, bands(p), edge, bool(clears and clears(p)))
         if now is None:
             return None
         raw.append(now)

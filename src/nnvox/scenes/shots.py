@@ -28,6 +28,7 @@ from nnvox.scenes.close_up import (
     carried_bands,
     carried_subject,
     close_share,
+    docking,
     eased_covers,
     fade_bands,
     shot_close_up,
@@ -36,7 +37,15 @@ from nnvox.scenes.follow import follow_covers, follow_move, pass_schedule, revea
 from nnvox.scenes.frames import lit_at
 from nnvox.scenes.framing import picture_room
 from nnvox.scenes.open_framing import framed, kept_in_frame
-from nnvox.scenes.open_layer import closed_scene, grid_tour, labels_shown, open_pose, open_schedule
+from nnvox.scenes.open_layer import (
+    closed_scene,
+    facing_key,
+    grid_tour,
+    labels_shown,
+    open_pose,
+    open_schedule,
+    opening_start,
+)
 from nnvox.scenes.scene import Scene
 from nnvox.scenes.scrub_stops import position_at, scrub_stops
 from nnvox.scenes.shot_subject import shot_subject
@@ -177,11 +186,11 @@ def forward_reveal(shot: Shot, scene: Scene) -> Callable[[float], float | None]:
     return lambda p: reveal_at(schedule, p * shot.duration) if shot.forward else None
 
 
-def shot_sides(shot: Shot, scene: Scene, aspect: float, camera, carried, beside: float, safe: float):
+def shot_sides(shot: Shot, scene: Scene, aspect: float, camera, carried, beside: float, safe: float, dock: float = 0):
     """A shot's fade bands at each fraction: a follow camera's (follow_sides), else a close-up's (close_up_sides)."""
     if shot.camera.move == "follow":
         return follow_sides(shot, scene, aspect, camera, beside, safe, carried is not None)
-    return close_up_sides(shot, scene, aspect, camera, carried, safe)
+    return close_up_sides(shot, scene, aspect, camera, carried, safe, dock)
 
 
 def follow_sides(shot: Shot, scene: Scene, aspect: float, camera, beside: float, safe: float, carried: bool):
@@ -284,6 +293,8 @@ def _keyframes(
         angle = None
         if isinstance(k.target, CameraPose):
             pose = k.target
+        elif k.layer is not None and scene.block(k.layer).opened is not None:  # its grid face-on
+            pose = facing_key(scene, k.layer, aspect, azimuth=k.azimuth, elevation=k.elevation)
         elif k.layer is not None:
             block = blocks[k.layer]
             pose = focus(block, bounds, aspect, **_angle(k), wrapped=wrapped, **_focus_room(room))
@@ -325,13 +336,12 @@ def shot_frames(
     carried: CameraPose | None = None,
     beside: float = 0.0,
     safe: float = 0.0,
+    dock: float = 0.0,
 ) -> list[ShotFrame]:
-    """`framed`: blocks an explaining shot frames (the layer and its input), where it sets no camera; `reach`: how
-    far its window reaches past the input's edges (explain_pose). `opens`: whether a shot that opens a layer opens it
-    at its start (False: it stands open from the first frame, where the shot before showed it open or the shot comes
-    in by a dip or a cut); it stays open to the end. `shown_before`: the shot before showed it open (no tour of its
-    grids again). `carried`: the shot before's last pose, where the shot moves on from it (transition "move"): its
-    camera eases from there into its own. `beside`, `safe`: overviews' room for class texts, title-safe margin."""
+    """`framed`: blocks an explaining shot frames (no camera of its own); `reach`: its window past the input's edges
+    (explain_pose). `opens`: a shot opening a layer opens it at its start (False: open from the first frame, shown
+    open before or after a dip or cut); `shown_before`: shown open before (no grid tour again). `carried`: the shot
+    before's last pose, its camera eased on from there. `beside`, `safe`, `dock`: class texts', margin, answer room."""
     n = frame_count(shot, fps)
     progress = [k / max(n - 1, 1) for k in range(n)]
     if scene is None:  # a title card
@@ -341,21 +351,18 @@ def shot_frames(
     camera = camera_move(shot.camera, scene, aspect, shot.caption is not None, beside, safe, shot.duration)
     if framed and "camera" not in shot.lines:
         camera = _held(explain_pose(scene, framed, aspect, reach, safe))
-    opened = labels = lambda p: 1.0
+    opened, labels = _open_schedules(shot, scene, opens)
     tour = None
-    if shot.open:
-        opened = lambda p: open_schedule(p, shot.duration, opens=opens)
-        labels = lambda p: labels_shown(p, shot.duration, opens=opens)
-        if "camera" not in shot.lines:
-            tour = grid_tour(scene, shot.open, shot.duration, opens=not shown_before, flies=opens)
-            camera = open_camera(shot, scene, aspect, opened, beside, tour, safe)
+    if shot.open and "camera" not in shot.lines:
+        tour = grid_tour(scene, shot.open, shot.duration, opens=not shown_before, flies=opens)
+        camera = open_camera(shot, scene, aspect, opened, beside, tour, safe)
     slack = None if carried is None else (lambda p: 1.0 - carried_share(p, shot.duration))
     camera = camera if carried is None else carried_on(camera, carried, shot.duration)
     # an open shot's subject inside the frame as the maps fly and the neighbours glide aside, a pull-back's likewise
     kept = _kept_in_frame(camera, scene, shot, aspect, opened, tour, slack, safe) if shot.open else None
     camera, dissolve = kept or (_pulled_back(camera, scene, aspect, carried, slack, safe), None)
-    camera = shot_close_up(camera, shot, scene, aspect, opened, safe)  # its subject filling the frame (E)
-    sides = shot_sides(shot, scene, aspect, camera, carried, beside, safe)
+    camera = shot_close_up(camera, shot, scene, aspect, opened, safe, dock)  # its subject filling the frame (E)
+    sides = shot_sides(shot, scene, aspect, camera, carried, beside, safe, dock)
     scrub, reveal = scrub_position(shot, scene, start, end, fps), forward_reveal(shot, scene)
     return [
         ShotFrame(
@@ -372,6 +379,16 @@ def shot_frames(
         )
         for p in progress
     ]
+
+
+def _open_schedules(shot: Shot, scene: Scene, opens: bool):
+    """How open an opening shot's layer is, and how far its labels have faded in, at each fraction:
+    unfolding as its camera moves onto it (open_layer.opening_start); all the way in a shot opening none."""
+    if not shot.open:
+        return (lambda p: 1.0), (lambda p: 1.0)
+    start = opening_start(scene, shot.camera.keys, shot.duration)
+    opened = lambda p: open_schedule(p, shot.duration, opens=opens, start=start)
+    return opened, lambda p: labels_shown(p, shot.duration, opens=opens, start=start)
 
 
 def _held(pose: CameraPose) -> Callable[[float], CameraPose]:
@@ -394,13 +411,22 @@ def _pulled_back(camera, scene: Scene, aspect: float, carried: CameraPose | None
 
 
 def close_up_sides(
-    shot: Shot, scene: Scene, aspect: float, camera, carried: CameraPose | None = None, safe: float = 0.0
+    shot: Shot,
+    scene: Scene,
+    aspect: float,
+    camera,
+    carried: CameraPose | None = None,
+    safe: float = 0.0,
+    dock: float = 0.0,
 ) -> Callable[[float], tuple[float, float]]:
     """A shot's fade bands at each fraction (close_up.fade_bands): where its camera keys onto a
     layer, stopping short of the shot's subject (the layers it opens and moves to, shot_subject);
     and while it pulls back from a `carried` close-up, short of what that showed whole
     (close_up.carried_subject; `safe`: a lecture's title-safe margin), easing out as the camera
-    carries on into its own move."""
+    carries on into its own move. A mistake's close-up keeping `dock` for its answer right of the
+    subject (close_up.shot_close_up) covers every block right of the subject once the camera is
+    half onto it: the list stands there after the input, and a block left beside it drew a line
+    on into faded blocks (relu1's, watch 8)."""
     share = close_share(shot.camera)
     bounds = focused_bounds(scene)
     subject = [bounds[n] for n in sorted(shot_subject(shot)) if n in bounds]
@@ -416,17 +442,18 @@ def close_up_sides(
     if not subject:
         return lambda p: (0.0, 0.0)
     bands = lambda p: fade_bands(camera(p), subject, aspect, share(p))
-    return _eased_sides(shot, scene, aspect, camera, bands, safe)
+    clears = (lambda p: share(p) >= 0.5) if docking(shot, dock) else None
+    return _eased_sides(shot, scene, aspect, camera, bands, safe, clears)
 
 
-def _eased_sides(shot: Shot, scene: Scene, aspect: float, camera, bands, safe: float):
+def _eased_sides(shot: Shot, scene: Scene, aspect: float, camera, bands, safe: float, clears=None):
     """A close-up's `bands` with each block's cover eased in time (close_up.eased_covers), as
     follow_sides gives them: found at each frame, a block's cover rose in one (the mistake's
     push-in). An opening shot keeps covers found at each frame from where its gliding blocks are
-    drawn, as does one needing the gradient band."""
+    drawn, as does one needing the gradient band. `clears`: close_up.eased_covers'."""
     names = [b.name for b in scene.blocks]
     boxes = np.array([b.bounds for b in scene.blocks], float).reshape(-1, 6)
-    covers = None if shot.open else eased_covers(camera, bands, boxes, aspect, safe, shot.duration)
+    covers = None if shot.open else eased_covers(camera, bands, boxes, aspect, safe, shot.duration, clears)
     if covers is None:
         return bands
 

@@ -85,3 +85,22 @@ def class_room(scene, options, width: int, height: int) -> float:
     template, font = class_list(names, top_count(names, options.theme.layout))[1], class_font(options)
     # a lecture's picture keeps its texts title-safe (theme.TITLE_SAFE of the width at the right)
     return list_room(template, font, width, height, edge_share=TITLE_SAFE if options.hall else EDGE_SHARE)
+
+
+def dock_room(scene, options, width: int, height: int) -> float:
+    """Of a picture `width` x `height` pixels drawn with `options`, the share of its width from its
+    right edge a mistake's close-up keeps free right of its subject for the docked answer list
+    (overlays/answer_dock.py, "beside the input"): the title-safe margin (a lecture's) or twice the
+    edge margin, the room the list needs there to show at full light (FREE_FADE), the list measured
+    at its font (its heading and the widest row) and its gap off the input (a label's room); 0
+    where the output has no class texts. Kept by shots.shot_frames (scenes/close_up.shot_close_up)."""
+    from nnvox.viewer.overlays.answer_dock import DOCK_GAP, DOCK_HEADING, FREE_FADE
+
+    names = output_classes(scene)
+    if names is None or not options.show_labels:
+        return 0.0
+    font = class_font(options)
+    lines = [DOCK_HEADING, widest_row(names)]
+    side = max(2 * margin(height), (TITLE_SAFE if options.hall else 0.0) * width)
+    text = max(text_width(line, font) for line in lines)
+    return (side + FREE_FADE * width + text + DOCK_GAP * height + margin(height)) / width

@@ -80,6 +80,8 @@ def compose(stage: Stage) -> Overlays:
     class_rows = ClassRows(
         stage, *((blocks.class_texts, labels.layout.update) if labels is not None else ()), visuals=blocks.visuals
     )
+    for dock in class_rows.docks.values():  # a docked answer may stand over the blocks a cover hides
+        dock.covers = edge_fade
     if labels is not None:  # the labels keep off the open layout's texts and a docked answer, which they cannot see
         labels.layout.keep_off += [open_maps.drawn_boxes, class_rows.drawn_boxes]
         style_list_lines(labels.layout.class_lines, options)  # the list's lines, wide enough for a hall

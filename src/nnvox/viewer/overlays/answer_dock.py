@@ -21,7 +21,7 @@ DOCK_FADE = 0.15
 # push-in at 1080p: the corner's list stood over conv2, pool1 and relu2 for 1.5 s)
 FREE_FADE = 0.05
 DOCK_TOP = 0.86  # of the frame's height: the docked list's top, under the heads-up line
-DOCK_HEADING = "the network's answer"
+DOCK_HEADING = "its answer"  # short: at 4:3 "the network's answer" left the input's neighbours no room for labels
 DOCK_GAP = 0.04  # of the pane's height: the docked list's gap from the input it answers (a label's room)
 # seconds the docked list takes at least to come to full light at a place (where the pictures' pace
 # is known: AnswerDock.pace): freed by distance alone (FREE_FADE), a place whose blocks the camera
@@ -75,8 +75,9 @@ def on_frame(rects: np.ndarray, w: float, h: float) -> np.ndarray:
 def dock_place(rects: np.ndarray, group: list[int], need: float, w: float, h: float, tall: float = 0.0):
     """Where the docked list stands beside the input, given the blocks' screen rectangles `rects`
     (n, 4, pixels, y up), the input's `group` and the list's width `need` (its margins included):
-    (side, x, top, room) beside the input group on the side its neighbours leave more room ("left":
-    its right end at x; "right": its left end at x), its top level with the group's middle; None
+    (side, x, top, room) beside the input group, right of it (after it, as the answer comes after
+    the network) where its neighbours leave the list room there or more room than left of it
+    ("left": its right end at x; "right": its left end at x), its top level with the group's middle; None
     where the group is out of the frame. `room`: the pixels that side leaves it (< 0: too few).
     `tall`: the list's height: one taller than the group's lower half ends level with its bottom."""
     on = on_frame(rects, w, h)
@@ -90,9 +91,20 @@ def dock_place(rects: np.ndarray, group: list[int], need: float, w: float, h: fl
     right = (right_of.min() if len(right_of) else w) - x1
     # a list taller than the group's lower half (`tall`: 40 px capitals) rises to end level with its bottom
     top = min(max((y0 + y1) / 2, y0 + tall), y1, DOCK_TOP * h)
-    if left >= right:
+    if left > right and right < need:
         return ("left", x0 - DOCK_GAP * h, top, left - need)
     return ("right", x1 + DOCK_GAP * h, top, right - need)
+
+
+WHOLE = 0.99  # a block under a side cover this opaque is gone from the picture: the list may stand there
+
+
+def covered_whole(covers) -> set[str]:
+    """The blocks the side covers (overlays/edge_fade.EdgeFade, None: none) hide whole now: those
+    whose cover the shot gives (its eased levels) at WHOLE or more, and hidden."""
+    if covers is None or not covers.levels:
+        return set()
+    return {n for n, sides in covers.levels.items() if max(sides) >= WHOLE and n in covers.hidden}
 
 
 def clearance(box, rects: np.ndarray) -> float:
@@ -144,9 +156,11 @@ class AnswerDock:
         self.beside_room = 0.0  # pixels the frame's title-safe edge leaves the list beside the input
         self.text = ""  # the list as last docked
         self.last_list: tuple | None = None  # the column's own list's box and anchor (pixels) as last shown
+        self.column_light = 0.0  # its light as last drawn (fading out after the layout dropped it)
         self.tail = np.empty((0, 4))  # its box while it fades out after the layout dropped it
         self.caption = None  # the shot's caption (overlays/caption.py): the list stands over its band
         self.rise = 1.0  # the most a place's light rises from one picture to the next (pace)
+        self.covers = None  # the side covers (overlays/edge_fade.EdgeFade): a block they hide is no obstacle
 
     def _text_actor(self, size: int) -> vtk.vtkTextActor:
         actor = vtk.vtkTextActor()
@@ -298,6 +312,7 @@ class AnswerDock:
                 self._restore_column_list()
             ours = [b for kind, block, _, b in self.layout.placement.shown if kind == "classes" and block == c.block]
             self.last_list = (ours[0], anchor[:2]) if ours and c.top.GetVisibility() else None
+            self.column_light = self.light
             return none
         if self.last_list is None:
             return none
@@ -309,12 +324,16 @@ class AnswerDock:
         on = on_frame(self.rects, w, h)
         others = self.rects[on & (np.arange(len(self.rects)) != own)]
         labels = np.array([b for _, _, _, b in self.layout.placement.shown], dtype=float).reshape(-1, 4)
-        if fade <= 0 or min(clearance(box, others), clearance(box, labels)) < 0:
+        # by the distance it moves, and over DOCK_RISE_SECONDS at least: the mistake's close-up,
+        # twice as large, carried fc2 off 38 px a picture at 8 fps (its list 1.0 -> 0.2 at once)
+        light = max(self.light * fade, self.column_light - self.rise)
+        if light <= 0 or min(clearance(box, others), clearance(box, labels)) < 0:
             self._restore_column_list()  # (hidden by the layout: at its light for when it shows again)
             c.top.SetVisibility(False)
             self.last_list = None
             return none
-        self.show(c.top, self.light * fade, self.box_opacity)
+        self.show(c.top, light, self.box_opacity)
+        self.column_light = light
         return box[None, :]
 
     def list_boxes(self) -> np.ndarray:
@@ -342,8 +361,11 @@ class AnswerDock:
         matrix = camera_matrix(self.stage.renderer)[0]
         blocks = self.stage.scene.blocks
         self.rects = block_rectangles(np.array([b.bounds for b in blocks], dtype=float), matrix, w, h)
-        own = self.rects[[b.name for b in blocks].index(self.block.name)]
+        own = self.rects[[b.name for b in blocks].index(self.block.name)].copy()
         self.out = min(1.0, outside_share(own, w, h) / DOCK_FADE)
+        # the blocks a side cover hides whole leave their room (the mistake's close-up covers all right
+        # of the input for the list: shots.close_up_sides); one still fading out keeps it
+        self.rects[[b.name in covered_whole(self.covers) for b in blocks]] = np.nan
         tw, th = text_extent(self.actor.GetTextProperty(), self.text)[:2]
         edge = 2 * margin(h)  # twice the edge margin every text keeps: it reads as placed, not pushed there
         safe = TITLE_SAFE if self.stage.options.hall else 0.0  # a lecture's list stays title-safe
