@@ -33,6 +33,7 @@ from nnvox.scenes.view import OutputSpec, check_applies, frames_units, specs_fro
 from nnvox.viewer.cross_fade import Layers, as_image, as_layers, cross_fade, dipped, render_layers, texts_switched
 from nnvox.viewer.grid_dissolve import pose_dissolve
 from nnvox.viewer.options import RenderOptions
+from nnvox.viewer.overlays.legend_pace import camera_stops
 
 CAPTION_FADE = 0.35  # seconds a caption takes to fade in and out
 # The poses a second at which a shot decides its labels (which show, on which side, in which form):
@@ -240,6 +241,7 @@ class _Painter:
             carried=carried,
             beside=beside,
             safe=renderer.scene_renderer.safe_share() if renderer else 0.0,
+            dock=_dock_room(renderer.scene_renderer) if renderer and shot.view.mistake is not None else 0.0,
         )
         self.last_pose = frames[-1].pose
         if shot.figure is not None:
@@ -304,9 +306,11 @@ class _Painter:
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
         pane.pace(len(frames) / shot.duration)  # again: the first picture draws its bars as they stand, not as settled
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
+        stops = camera_stops([f.pose for f in frames], len(frames) / shot.duration)  # (_legends_ahead)
         for k, f in enumerate(frames):
             caption = _fade(f.progress, shot.duration, CAPTION_FADE) * f.caption_shown  # (a stage's switch)
             pane.open_to(f.opened)
+            _legends_ahead(pane, frames[stops[k][0]].pose, stops[k][1])
             pane.apply_pose(f.pose)
             if pane.label_layout is not None:  # a label shown for part of the shot (label_layout.LabelWindows)
                 pane.label_layout.at_progress(f.progress)
@@ -375,6 +379,14 @@ def _still(f: ShotFrame, caption: float, moment) -> tuple:
         at,
         None if moment is None else moment.legible,
     )
+
+
+def _legends_ahead(pane, stop, seconds: float) -> None:
+    """The legends told the view where the camera stops, `seconds` on (the `stop` pose: its picture's
+    apply_pose follows): their changes ride the camera's move, done as it stops (overlays/legend_pace.py)."""
+    if pane.overlays.legends is not None and stop is not None:
+        pane.apply_pose(stop)
+        pane.overlays.legends.head_for(seconds)
 
 
 def _lit_as_drawn(scene, f, frame):
@@ -542,3 +554,11 @@ def _size(board: Storyboard, output: OutputSpec) -> tuple[int, int, int]:
     """Width, height and fps: the [video] table's, where `output` gives none ("" or 0 given is checked, not ignored)."""
     _pick = lambda given, own: own if given is None else given
     return output_size(_pick(output.preset, board.preset), _pick(output.size, board.size), _pick(output.fps, board.fps))
+
+
+def _dock_room(pane) -> float:
+    """Of `pane`'s width, the room a mistake's close-up keeps right of its subject for the docked
+    answer list (class_room.dock_room)."""
+    from nnvox.viewer.class_room import dock_room
+
+    return dock_room(pane.scene, pane.options, pane.stage.pane_width, pane.stage.pane_height)
