@@ -87,8 +87,11 @@ def test_wider_numbers_are_thinned_to_every_other_column_before_none(lenet_run, 
     monkeypatch.setattr(map_names, "map_name_forms", lambda channels, *a: forms([c + 100 for c in channels], *a))
     r, frame = _open_conv2(lenet_run)
     try:
+        # from nearer than open_pose: its columns, a kernel's 0.6 of a map apart (was 1.0), leave "map 100"
+        # and "101" under grid_indices.GAP apart there, the numbers thinned from the first picture
+        r.scene_renderer.renderer.GetActiveCamera().Zoom(1.2)
         seen = []
-        for _ in range(16):
+        for _ in range(22):
             r.render(frame)
             names = _names(r)
             seen.append([t["text"] for t in sorted(names, key=lambda t: (-t["box"][1], t["box"][0]))])

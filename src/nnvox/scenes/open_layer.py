@@ -37,8 +37,12 @@ GAP = 0.2  # between open maps, of a map's larger side: separate maps that still
 GAP_BESIDE_KERNEL = 0.6  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
 # large enough to read (conv1's 5 x 5 kernel about half its map's side) and close to its own map, with room
 # parting it from the map before; at a whole map's side the grid was 6.5 maps wide (watch 8: 80 px maps at 1080p)
-ROW_GAP_BESIDE_KERNEL = 0.4  # ... and above each of its maps: its name's line alone (the kernel stands beside the
-# map, not over it); as wide as the gap beside them, two rows of conv1's maps took 4 map heights of the picture
+ROW_GAP_PER_ROW = 0.2  # ... and above each of its maps, of a map's side per row of the grid: its name's line
+# alone (the kernel stands beside the map, not over it; at the whole gap beside, two rows of conv1's maps took 4
+# map heights of the picture). A name's line is a share of the picture's height, a map about the picture's over
+# the grid's rows: the line takes a larger share of a map the more rows. 0.4 for every grid (conv1's, 2 rows,
+# keep it) left conv2's names (4 rows: 49 px between them at 1080p, the lecture's least size 50 px) no room
+ROW_GAP_MOST = 1.0  # ... at most (every open grid's before the row gap: 8 rows of maps keep it)
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
 STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
@@ -82,7 +86,7 @@ def opened(block: Block, alone: bool = True) -> Block:
     maps = as_tiles(block) if block.kernels is not None else block
     margin = label_room(maps, alone) if block.kernels is not None else (0.0, 0.0)
     gap = gap_of(maps, alone)
-    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap, row_gap=row_gap_of(maps, gap), margin=margin)
+    return dataclasses.replace(maps, opened=grid_of(maps), gap=gap, row_gap=row_gap_of(maps), margin=margin)
 
 
 def closed(block: Block) -> Block:
@@ -110,18 +114,19 @@ def gap_of(block: Block, alone: bool = True) -> float:
     return share * max(block.rows, block.cols) * block.voxel
 
 
-def row_gap_of(block: Block, gap: float) -> float | None:
-    """Between the rows of `block` open, in world units, where it differs from `gap` (the one beside
-    each map): a convolution's maps keep a name's line above each (ROW_GAP_BESIDE_KERNEL); None else."""
+def row_gap_of(block: Block) -> float | None:
+    """Between the rows of `block` open, in world units, where it differs from the gap beside each map
+    (gap_of): a convolution's maps keep a name's line above each (ROW_GAP_PER_ROW a row); None else."""
     if not has_kernels(block) or block.panels == 1:
         return None
-    return min(gap, ROW_GAP_BESIDE_KERNEL * max(block.rows, block.cols) * block.voxel)
+    rows = (block.opened or grid_of(block))[0]
+    return min(ROW_GAP_PER_ROW * rows, ROW_GAP_MOST) * max(block.rows, block.cols) * block.voxel
 
 
 def row_gap(block: Block) -> float:
     """The gap above each map of an open block (its name's), in world units."""
     gap = block.gap if block.opened else gap_of(block)
-    own = block.row_gap if block.opened else row_gap_of(block, gap)
+    own = block.row_gap if block.opened else row_gap_of(block)
     return gap if own is None else own
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import numpy as np
 import vtk
 
-from nnvox.scenes.open_layer import grid_of, grid_places, shown_maps
+from nnvox.scenes.open_layer import grid_of, grid_places, row_gap, shown_maps
 from nnvox.viewer.label_layout import GAP as LABEL_GAP
 from nnvox.viewer.label_layout import block_rectangles, hits, inside, project
 from nnvox.viewer.overlays.grid_indices import GAP, STEPS
 
-LABEL_LIFT = 0.15  # of the gap above a map: its name's baseline over the map's top edge
+LABEL_LIFT = 0.15  # of the gap above a map (open_layer.row_gap: a convolution's is less than the one beside it):
+# its name's baseline over the map's top edge
 
 
 def map_name_forms(channels, columns: int, fonts: tuple[int, ...], smallest: tuple[int, ...]):
@@ -49,7 +50,7 @@ class MapNames:
         w, h = block.cols * block.voxel / 2, block.rows * block.voxel / 2
         self.maps = np.array([(x - w, x + w, y, y, z - h, z + h) for x, y, z in places])
         self.grid = np.array(block.bounds, dtype=float)[None]
-        self.anchors = places + np.array([0.0, 0.0, h + LABEL_LIFT * block.gap])
+        self.anchors = places + np.array([0.0, 0.0, h + LABEL_LIFT * row_gap(block)])
         columns = (block.opened or grid_of(block))[1]
         self.column = np.arange(len(places)) % max(columns, 1)
         channels = list(block.channels if block.channels is not None else range(block.panels))[: len(places)]
