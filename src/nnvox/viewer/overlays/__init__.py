@@ -71,6 +71,8 @@ def compose(stage: Stage) -> Overlays:
     caption = Caption(stage)
     # its notes keep off the caption, the labels off them
     legends = ColourLegends(stage, caption, labels) if options.show_legend else None
+    if legends is not None:  # a bar leaves with the blocks a cover hides whole
+        legends.covers = edge_fade
     metrics = MetricsInset(stage, placed_inset(stage)) if draws_inset(stage) else None
     histogram = HistogramPanel(stage)
     clouds = Clouds(stage) if scene.clouds else None

@@ -672,6 +672,7 @@ class ColourLegends:
         self.strip = [prop for part in self.parts for prop in part]
         self.props = list(self.strip)
         self.away = False  # the strip hidden while a lecture's picture explains a layer (make_way)
+        self.covers = None  # the side covers (overlays/edge_fade.EdgeFade), set by overlays.compose
         self.seen: tuple[int, ...] = tuple(range(len(self.bars)))  # the bars drawn, left to right
         # each bar's light (0..1, eased when drawn) and place (in slots from the strip's left), each
         # moved a `step` a picture towards what the blocks in view ask: instant until paced (pace)
@@ -794,7 +795,12 @@ class ColourLegends:
         """The camera as it stands is where the next picture's camera stops, `seconds` on
         (legend_pace.camera_stops): that picture's update changes the strip for the view there,
         its phases done by then."""
-        self.ahead = (blocks_in_view(self.stage), seconds)
+        self.ahead = (self._visible(), seconds)
+
+    def _visible(self) -> frozenset[str]:
+        """blocks_in_view, less those the side covers hide whole (`covers`: the mistake's close-up
+        faded every block right of the input, yet its strip kept "conv1 activation")."""
+        return blocks_in_view(self.stage) - (self.covers.hidden if self.covers is not None else set())
 
     @property
     def steady(self) -> bool:
@@ -901,7 +907,7 @@ class ColourLegends:
 
     def update(self, shown: Shown) -> None:
         # the view where a moving camera stops (head_for), else as it stands
-        names, left = self.ahead if self.ahead is not None else (blocks_in_view(self.stage), 0.0)
+        names, left = self.ahead if self.ahead is not None else (self._visible(), 0.0)
         self.ahead = None
         seen = bars_seen(self.bars, self.stage.scene.blocks, names)
         was = (self.seen, [list(w) for w in self.wanted])
