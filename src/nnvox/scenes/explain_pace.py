@@ -39,12 +39,16 @@ FIRST_WALK_SECONDS = 8.2
 WALK_MOST = 0.52
 # seconds a stop lasts at least: a lecturer points at the 5 x 5 window's products and the sum and
 # says them (the padded corner: "padding reads 0"); not frozen longer (at 5.5 s it read as stuck)
-READING = 2.5
-FIRST_READING = 4.0  # ... the first stop: the class meets the arithmetic there (at 8.5 s it froze)
-# of the rest of the shot after the fade-in and the walk, spent standing on the stops; the rest is
-# the sweep, which fills the map in front of the class (at 1.9 s for 597 positions nobody saw it:
-# about 6 s of the lecture's 26 s shot, with the first stop 4 s and the padded corner 3 s: both kept)
-STOP_SHARE = 0.54
+# (2.5 s and 4 s let the lecture's 26 s shot keep a third stop once the sweep was cut to 3 s, each
+# stop then no longer than before: watch 9 asked the first stop and the padded corner held longer)
+READING = 2.75
+FIRST_READING = 4.5  # ... the first stop: the class meets the arithmetic there (at 8.5 s it froze)
+# of the shot after the fade-in (its active seconds), the sweeps between stops, which fill the map in
+# front of the class; the rest of what the walk leaves is spent standing on the stops. About 3 s of
+# the lecture's 26 s shot: at 1.9 s for 597 positions nobody saw it, at 6 s watch 9 sat through six
+# seconds of empty tables ("–") while the window swept to row 27, column 27; the 3 s saved hold the
+# first stop (about 5.9 s) and the padded corner (about 3.7 s) longer
+SWEEP_SHARE = 0.12
 ARRIVING = 0.25  # seconds the numbers of a position the window arrives on take to come in (no pop)
 LEAVING = 0.15  # ... and to go before it leaves (the numbers gone as the window moves on)
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
@@ -171,11 +175,12 @@ def walking_pace(
 
 
 def stop_budget(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> float:
-    """Seconds the window stands on `stopping` in all, over `active` seconds: STOP_SHARE of what the
-    walk leaves, less the finished map's hold where the last stop is not the map's end."""
+    """Seconds the window stands on `stopping` in all, over `active` seconds: what the walk leaves,
+    less the sweeps (SWEEP_SHARE of `active`) and the finished map's hold where the last stop is not
+    the map's end."""
     rest = walking_pace(total, stopping, walked, active)[2]
     end = 0.0 if stopping and stopping[-1] == total - 1 else END_HOLD * rest
-    return STOP_SHARE * rest - end
+    return max(rest - SWEEP_SHARE * active - end, 0.0)
 
 
 def stop_seconds(total: int, stopping: tuple[int, ...], walked: tuple[int, ...], active: float) -> np.ndarray:
