@@ -157,6 +157,10 @@ class _Scenes:
             self._renderers[key, hud] = OffscreenRenderer(self.scenes[key], options)
         return self._renderers[key, hud]
 
+    def scene_of(self, shot: Shot):
+        """The shot's scene; None for a title card."""
+        return None if shot.source is None else self.scenes[_scene_key(shot)]
+
     def histograms(self, key) -> HistogramSource:
         if key not in self._histograms:
             self._histograms[key] = HistogramSource(self.scenes[key])
@@ -435,6 +439,7 @@ def render_storyboard(
     OutputSpec, or its `preset`, `size` and `fps` as keywords) overrides the storyboard's [video] table.
     `workers` > 1: an .mp4's independent runs of shots (storyboard_parts.py) rendered by that many
     processes at once, each encoded apart and joined without re-encoding: the same frames."""
+    from nnvox.viewer.chapters import board_chapters
     from nnvox.viewer.export import ProgressBar, interrupts_between_frames
     from nnvox.viewer.outputs import VIDEO_SUFFIXES, check_output
     from nnvox.viewer.video import open_writer
@@ -455,6 +460,7 @@ def render_storyboard(
     writer = open_writer(
         out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb
     )
+    writer.set_chapters(board_chapters(board, fps, lambda shot: scenes.scene_of(shot)))
     painter = _Painter(board, scenes, look)
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:

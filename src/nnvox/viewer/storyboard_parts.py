@@ -148,6 +148,7 @@ def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: i
     """Render `board` to the .mp4 `out` with `workers` processes (see the module's note). A failure
     is one line naming `out` and its cause; the workers are stopped, their parts removed, and the
     previous `out` is left as it was (the joined file is published only when whole)."""
+    from nnvox.viewer.chapters import board_chapters, lazy_scenes
     from nnvox.viewer.export import ProgressBar
     from nnvox.viewer.storyboard_export import _size
 
@@ -171,7 +172,7 @@ def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: i
             links[here] = process
         with ProgressBar(progress, total, out) as tick:
             _follow(links, tasks, Outcome(out, parts), tick)
-        _join(parts, out)
+        _join(parts, out, board_chapters(board, fps, lazy_scenes(board)), total / fps)
     finally:
         for link, process in links.items():
             if process.is_alive():
@@ -264,19 +265,23 @@ def _follow(links: dict, tasks: list, outcome: Outcome, tick) -> None:
         )
 
 
-def _join(parts: list[Path], out: Path) -> None:
-    """The parts, in order, as one faststart .mp4 at `out` (stream copy: nothing re-encoded)."""
+def _join(parts: list[Path], out: Path, chapters: list[tuple[float, str]], seconds: float) -> None:
+    """The parts, in order, as one faststart .mp4 at `out` (stream copy: nothing re-encoded), with
+    the storyboard's chapters (chapters.py) `seconds` long in all."""
     import imageio_ffmpeg
 
+    from nnvox.viewer.chapters import ffmetadata
     from nnvox.viewer.outputs import encoder_error
     from nnvox.viewer.video import start_encoder
 
     joined = temporary_path(out)
     with tempfile.TemporaryDirectory(prefix="nnvox-parts-") as folder:
-        listing = Path(folder) / "parts.txt"
+        listing, metadata = Path(folder) / "parts.txt", Path(folder) / "chapters.txt"
         listing.write_text("".join("file '" + str(p).replace("'", "'\\''") + "'\n" for p in parts))
+        metadata.write_text(ffmetadata(chapters, seconds), encoding="utf-8")
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "concat", "-safe", "0"]
-        cmd += ["-i", str(listing), "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(joined)]
+        cmd += ["-i", str(listing), "-i", str(metadata), "-map", "0", "-map_metadata", "1", "-map_chapters", "1"]
+        cmd += ["-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(joined)]
         try:
             proc = start_encoder(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _, err = proc.communicate()

@@ -34,6 +34,7 @@ import numpy as np
 from nnvox.errors import NnvoxError
 from nnvox.files import publish, remove_temporary, temporary_path
 from nnvox.scenes.presets import gif_cap_bytes
+from nnvox.viewer.chapters import CHAPTER_MUXERS, add_chapters
 from nnvox.viewer.outputs import encoder_error, publish_sequence, write_error
 
 # Failures of writing itself, said as one line; anything else is a bug and keeps its traceback.
@@ -67,6 +68,10 @@ class FrameWriter:
 
     def _release(self) -> None:
         """Last, after closing or aborting: close files and pipes."""
+
+    def set_chapters(self, chapters: list[tuple[float, str]]) -> None:
+        """Chapter markers ((start in seconds, title), viewer/chapters.py) for the finished file, where
+        its container keeps them: a GIF or a PNG folder has none."""
 
     def _send(self) -> None:
         while (frame := self._queue.get()) is not None:
@@ -225,6 +230,7 @@ class FfmpegWriter(FrameWriter):
     ):
         self._encoded = encoded or temporary_path(path)
         self._temporaries = [self._encoded]
+        self._muxer, self._chapters = muxer, []
         cmd = _ffmpeg_command(width, height, fps, alpha, codec, pix_fmt, params, muxer, self._encoded)
         try:
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 (unnamed: nothing left behind, even killed; _release() closes it)
@@ -273,7 +279,25 @@ class FfmpegWriter(FrameWriter):
 
     def _finish(self) -> None:
         self._end()
-        publish(self._encoded, self.path)
+        publish(self._with_chapters(), self.path)
+
+    def set_chapters(self, chapters: list[tuple[float, str]]) -> None:
+        if self._muxer in CHAPTER_MUXERS:
+            self._chapters = list(chapters)
+
+    def _with_chapters(self) -> Path:
+        """The encoded file, remuxed with the chapters into a second temporary where there are any
+        (stream copy: seconds, not a re-encode); the first temporary is removed once it is made."""
+        if not self._chapters:
+            return self._encoded
+        marked = temporary_path(self.path)
+        self._temporaries.append(marked)
+        seconds = self.frames / self.fps
+        code, text = add_chapters(self._encoded, marked, self._chapters, seconds, self._muxer, start_encoder)
+        if code:
+            raise encoder_error(self.path, text.replace(str(marked), str(self.path)))
+        remove_temporary(self._encoded)
+        return marked
 
     def _stop(self) -> None:
         _stop_encoder(self._proc)
