@@ -25,7 +25,17 @@ from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import block_rectangles
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
-from nnvox.viewer.overlays.legend_focus import KERNEL_FORMS, Focused, focus_of, focused_form, pass_front, scale_key
+from nnvox.viewer.overlays.legend_focus import (
+    KERNEL_FORMS,
+    Focused,
+    clipped_ends,
+    focus_of,
+    focused_form,
+    pass_front,
+    recorded_range,
+    scale_key,
+    shared_form,
+)
 from nnvox.viewer.overlays.legend_pace import change_step, strip_goal, swapped, texts_steady
 from nnvox.viewer.overlays.metrics import InsetLayout, fitted_inset, text_extent
 from nnvox.viewer.overlays.units import KINDS, drawn_kinds
@@ -414,6 +424,10 @@ def shows_kernels(block) -> bool:
 # fc1). The scale keeps the percentile rather than the maximum: to the maximum, the bulk of the
 # weights (most moved under 0.1) would sit in the bar's dark third and the layers would not compare
 AT_LEAST, AT_MOST = "≥ ", "≤ "
+# Of the words' gap (half the legends' font size), what a narrow bar's marked ends keep from the "0"
+# between them ("≤−4.8  0  ≥4.8" under a 326 px bar at 1080p: 139 px ends, a 9 px gap), rather than
+# dropping the marks for a "+" (a ninth watch: the clipped darkest cells then went unsaid)
+TIGHT_GAP = 1 / 3
 
 
 def scale_ends(blocks) -> tuple[str, ...]:
@@ -425,15 +439,26 @@ def scale_ends(blocks) -> tuple[str, ...]:
     return range_words(lo, hi, any(b.scale.diverging for b in blocks), exact)
 
 
-def range_words(lo: float, hi: float, diverging: bool, exact: bool = False, marked: bool = True) -> tuple[str, ...]:
-    """A colour scale's ends (and a diverging one's middle) as the bar prints them: `exact` where no
-    value lies past them (the classifier's 0 ... 1), else marked as robust ends (AT_MOST, AT_LEAST)
-    unless not `marked` (a bar too narrow for the marks: its ends then signed, "−4.8  0  +4.8")."""
-    low = significant(lo, 2).replace("-", "−")  # a minus sign, as "−" elsewhere
-    if exact or marked:
-        top = f"{hi:g}" if exact else AT_LEAST + significant(hi, 2)
-        return (low, top) if not diverging else (("" if exact else AT_MOST) + low, "0", top)
-    return (low, significant(hi, 2)) if not diverging else (low, "0", "+" + significant(hi, 2))
+def range_words(
+    lo: float,
+    hi: float,
+    diverging: bool,
+    exact: bool = False,
+    clips: tuple[bool, bool] | None = None,
+    tight: bool = False,
+) -> tuple[str, ...]:
+    """A colour scale's ends (and a diverging one's middle) as the bar prints them, each end marked
+    (AT_MOST, AT_LEAST) where values lie past it: `clips` (low, high) as the run recorded them, else
+    a robust end's default (its percentile has values past it; a sequential scale's low end not),
+    none where `exact` (the classifier's 0 ... 1). `tight`: the marks against the numbers for a
+    narrow bar ("≤−4.8", "0", "≥4.8"); never the marks dropped for a "+" (a ninth watch: "+4.8"
+    over conv1's 5.61 hid the clipped cells, while the opened layer's bar said "≥ 4.8")."""
+    low, top = significant(lo, 2).replace("-", "−"), f"{hi:g}" if exact else significant(hi, 2)
+    marks = (False, False) if exact else clips if clips is not None else (diverging, True)
+    at_most, at_least = (m.strip() if tight else m for m in (AT_MOST, AT_LEAST))
+    low = (at_most if marks[0] else "") + low
+    top = at_least + top if marks[1] else top if exact or not diverging else "+" + top
+    return (low, top) if not diverging else (low, "0", top)
 
 
 def bar_width(
@@ -870,20 +895,36 @@ class ColourLegends:
         word = text_measure(stage, self.size)
         beside = min(title_rooms(stage, self.width, len(self.bars))) - gap  # whichever slot it slides to
         rooms = {False: beside, True: max(beside, self.right - stage.layout.legend_gap - self.left)}
-        forms = {}
+        # the run's recorded extremes say whether a layer's activations pass its scale's ends (a
+        # kernels bar's or a weight mode's scale: a percentile's ends, marked as such)
+        known = stage.scene.source is not None and stage.scene.mode == "activations" and bar.titles != KERNEL_TITLES
+        run = stage.scene.source.run if known else None
+        tries = {b.name: self._word_forms(scales[b.name], run, b.key, gap) for b in blocks}
+        # one form of the words and one wording of the title for every layer the bar names in a shot
+        fitted = [[words_that_fit(w, self.width, word, g) == w for w, g in t] for t in tries.values()]
+        level = next((k for k in range(3) if all(f[k] for f in fitted)), None)
+        forms, names = {}, [b.name for b in blocks]
         for block, alone in ((b, alone) for b in blocks for alone in (False, True)):
-            scale = scales[block.name]
-            words = [range_words(scale.lo, scale.hi, scale.diverging, marked=m) for m in (True, False)]
+            fits = [w for (w, _), f in zip(tries[block.name], fitted[blocks.index(block)], strict=True) if f]
             form = focused_form(
-                focus_titles(bar, stage.scene.mode),
+                shared_form(focus_titles(bar, stage.scene.mode), names, lambda t, room=rooms[alone]: title(t) <= room),
                 block.name,
-                words,
+                [tries[block.name][level][0]] if level is not None else fits[:1],
                 lambda t, room=rooms[alone]: title(t) <= room,
-                lambda w: words_that_fit(w, self.width, word, gap) == w,
+                lambda w: True,  # (the words: the first of _word_forms that fits every layer, else its own)
             )
             if form is not None and len(form.words) == len(self.plain[i]) - 1:  # as many as it draws
                 forms[block.name, alone] = form
         return blocks, forms, {name: scale_key(s) for name, s in scales.items()}
+
+    @staticmethod
+    def _word_forms(scale: ColourScale, run, key: str, gap: float) -> tuple[tuple[tuple[str, ...], float], ...]:
+        """A layer's scale's words in the forms a bar tries, each with the gap it keeps from the "0":
+        spaced marks, tight marks, tight marks nearer the 0 (TIGHT_GAP); each end marked where the
+        run recorded values past it (`run`: None where unknown, a robust end's default marks)."""
+        clips = clipped_ends(scale, recorded_range(run, key) if run is not None else None)
+        spaced, tight = (range_words(scale.lo, scale.hi, scale.diverging, clips=clips, tight=t) for t in (False, True))
+        return (spaced, gap), (tight, gap), (tight, gap * TIGHT_GAP)
 
     def _focus(self, frame, seen: Collection[str]) -> bool:
         """Each bar's words and title for the layer it shows now (legend_focus.py): the forward
@@ -909,7 +950,9 @@ class ColourLegends:
         # the view where a moving camera stops (head_for), else as it stands
         names, left = self.ahead if self.ahead is not None else (self._visible(), 0.0)
         self.ahead = None
-        seen = bars_seen(self.bars, self.stage.scene.blocks, names)
+        seen = bars_seen(
+            self.bars, self.stage.scene.blocks, names - not_reached(shown.frame.lit, self.stage.scene.blocks)
+        )
         was = (self.seen, [list(w) for w in self.wanted])
         if seen:  # (none in view: the camera between pictures; the last kept)
             self.seen = seen
@@ -922,6 +965,15 @@ class ColourLegends:
         self.marks.update(shown)
         if self.labels is not None and self.marks.box is not None:  # (the labels' update set its panels)
             self.labels.layout.panels = (*self.labels.layout.panels, self.marks.box)
+
+
+def not_reached(lit: dict[str, float], blocks) -> set[str]:
+    """The blocks a forward pass has not reached yet (after its front, pass_front): no bar for them
+    while they stand dark (a ninth watch: "probability 0-1" stood under pool2, fc1 and relu3 with fc2
+    unlit, and the activations bar beside it dropped "activation of" from its title for those)."""
+    front = pass_front(lit, blocks)
+    order = {b.name: b.order for b in blocks}
+    return set() if front is None else {b.name for b in blocks if b.order > order[front]}
 
 
 def bars_seen(bars: list[Bar], blocks, seen: Collection[str]) -> tuple[int, ...]:
