@@ -134,3 +134,34 @@ def test_a_followed_pass_has_a_chapter_at_each_stage_start(tmp_path):
     expected += [(title + schedule.answer_start, "The 9 flows")]
     assert [t for _, t in chapters] == [t for _, t in expected]
     assert np.allclose([s for s, _ in chapters], [s for s, _ in expected], atol=1 / fps)
+
+
+STOPS_BOARD = """\
+[video]
+size = "320x180"
+fps = 10
+
+[[shot]]
+run = "run"
+duration = 6.0
+timeline = "all"
+stops = "auto"
+caption = "Each epoch"
+"""
+
+
+def test_a_scrub_with_stops_has_a_chapter_at_each_stop(tmp_path, digits_run):
+    from nnvox.scenes.scrub_stops import scrub_stops
+    from nnvox.viewer.chapters import lazy_scenes
+
+    (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
+    (tmp_path / "board.toml").write_text(STOPS_BOARD)
+    board = load_storyboard(tmp_path / "board.toml")
+    scene_of = lazy_scenes(board)
+    chapters = board_chapters(board, 10, scene_of)
+    stops, times = scrub_stops(scene_of(board.shots[0]), 0, [0, 1, 2, 3], 6.0)
+    begins = np.concatenate([[0.0], np.cumsum(times)])
+    expected = [(0.0, "Each epoch")] + [(begins[k], f"Epoch {k} of 3") for k in stops if k > 0]
+    assert len(expected) > 1
+    assert [t for _, t in chapters] == [t for _, t in expected]
+    assert np.allclose([s for s, _ in chapters], [s for s, _ in expected], atol=0.1)

@@ -14,6 +14,7 @@ folders are written as before.
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import tempfile
@@ -26,17 +27,19 @@ UNTITLED = "Shot"  # a shot with neither caption nor title
 
 def board_chapters(board, fps: int, scene_of) -> list[tuple[float, str]]:
     """(start in seconds, title) of each chapter of `board` rendered at `fps`, in order. `scene_of(shot)`:
-    the shot's scene (None for a title card), asked only for forward passes with stage captions."""
+    the shot's scene (None for a title card), asked only for forward passes with stage captions and
+    scrubs with stops."""
     from nnvox.scenes.shots import frame_count
 
     chapters: list[tuple[float, str]] = []
     frames = 0
     for k, shot in enumerate(board.shots):
         chapters.append((frames / fps, shot.caption or shot.title or f"{UNTITLED} {k + 1}"))
-        if shot.forward and shot.stage_captions and (scene := scene_of(shot)) is not None:
-            for at, text in stage_chapters(shot, scene):
-                if text != chapters[-1][1]:
-                    chapters.append(((frames + round(at * fps)) / fps, text))
+        inside = stage_chapters if shot.forward and shot.stage_captions else stop_chapters if shot.stops else None
+        if inside is not None and (scene := scene_of(shot)) is not None:
+            for at, text in inside(shot, scene):
+                if text != chapters[-1][1]:  # on a frame of its own: the first at or after it
+                    chapters.append(((frames + math.ceil(at * fps - 1e-6)) / fps, text))
         frames += frame_count(shot, fps)
     return chapters
 
@@ -70,6 +73,25 @@ def stage_chapters(shot, scene) -> list[tuple[float, str]]:
 
     lead = pass_schedule(scene.levels, shot.duration).lead
     return [(at or lead, text) for at, text in caption_times(shot, scene) if text and (at or lead) > 0]
+
+
+def stop_chapters(shot, scene) -> list[tuple[float, str]]:
+    """A scrub's stops (storyboard `stops`, scenes/scrub_stops.py) as (seconds into the shot, the
+    heads-up's words for the snapshot held: "Epoch 4 of 10"); one held from the shot's start has the
+    shot's own chapter."""
+    import numpy as np
+
+    from nnvox.scenes.heads_up import progress_text
+    from nnvox.scenes.scrub_stops import scrub_stops
+    from nnvox.scenes.storyboard import scrubbed
+
+    snapshots = scrubbed(shot, scene.n_snapshots - 1)
+    sample = shot.view.sample if shot.view.mistake is None else scene.probe_count + shot.view.mistake - 1
+    stops, times = scrub_stops(scene, sample, snapshots, shot.duration)
+    begins = np.concatenate([[0.0], np.cumsum(times)[:-1]])
+    records = scene.source.run.snapshots
+    words = [progress_text(s.epoch, s.step, s.index, records[-1]) for s in (records[snapshots[k]] for k in stops)]
+    return [(float(begins[k]), w or f"Snapshot {snapshots[k] + 1}") for k, w in zip(stops, words) if begins[k] > 0]
 
 
 def _escaped(text: str) -> str:
