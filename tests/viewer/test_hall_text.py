@@ -11,15 +11,25 @@ import pytest
 
 from nnvox.viewer.theme import HALL_TEXT, SUBJECT_TEXT
 
-# the lecture's mistake shot (lecture.toml), its last pose: the tightest wide shot (an input's
-# attribution under it, the network lifted for the caption)
-MISTAKE = """duration = 1
+# the lecture's mistake shot (lecture.toml: its keys and caption, its 14 s), drawn at 1 fps: its wide
+# part, the tightest wide shot (an input's attribution beside it, the network lifted for the caption),
+# turns from azimuth 20 to 8 over its first 0.2 (2.8 s) before the push-in onto the input; the shot's
+# labels settle over all of it, as in the lecture
+MISTAKE_KEYS = (
+    "[ { at = 0, overview = true, azimuth = 20, elevation = 5 }, { at = 0.2, overview = true, azimuth = 8 }, "
+    '{ at = 0.4, layer = "input" }, { at = 1, layer = "input" } ]'
+)
+MISTAKE_CAPTION = (
+    "Its most confident mistake on the 1,000 held-out digits: red pixels pushed this 6 towards 0, blue ones against it"
+)
+MISTAKE = f"""duration = 14
 timeline = "last"
 mistake = 1
 attribution = "integrated-gradients"
-camera = { keys = [ { at = 0, overview = true, azimuth = 2 }, { at = 1, overview = true, azimuth = 2 } ] }
-caption = "Its most confident mistake; under the input, red marks the pixels behind its wrong answer"
+camera = {{ keys = {MISTAKE_KEYS} }}
+caption = "{MISTAKE_CAPTION}"
 """
+MISTAKE_WIDE_SECONDS = 2.8  # the mistake shot's wide part: its key at 0.2 of 14 s
 
 
 @pytest.mark.parametrize("height", [480, 720, 820, 1080, 2160])
@@ -53,8 +63,26 @@ def test_the_mistake_shots_labels_and_class_list_are_drawn_40_px_tall_at_1080p(l
     from tests.viewer.picture_policy import check_lecture_text, drawn_texts, one_shot_board, shot_pictures
 
     w, h = 1920, 1080
-    for image, r in shot_pictures(one_shot_board(tmp_path, lenet_run, (w, h), 1, MISTAKE)):
-        check_lecture_text("mistake 1080p", drawn_texts(r), (w, h))
+    for second, (image, r) in enumerate(shot_pictures(one_shot_board(tmp_path, lenet_run, (w, h), 1, MISTAKE))):
+        if second > MISTAKE_WIDE_SECONDS:  # the push-in onto the input (test_mistake_close_up)
+            break
+        check_lecture_text(f"mistake 1080p at {second} s", drawn_texts(r), (w, h))
+        _check_drawn_sizes(image, r.scene_renderer, (w, h))
+    assert second == 3, second  # its three wide pictures (0, 1 and 2 s) checked
+
+
+@pytest.mark.gl
+def test_the_mistake_shots_first_pose_held_keeps_every_label(lenet_run, tmp_path):
+    """The mistake shot's first pose (azimuth 20, elevation 5, captioned) held for a shot: laid out
+    freely, all ten block labels find room by their names alone; the shot's settle, starting each
+    short label where its two lines stood, lost relu3 (fc1's name took its room under its block)."""
+    from tests.viewer.picture_policy import check_lecture_text, drawn_texts, one_shot_board, shot_pictures
+
+    pose = "{ at = %d, overview = true, azimuth = 20, elevation = 5 }"
+    held = MISTAKE.replace("duration = 14", "duration = 1").replace(MISTAKE_KEYS, f"[ {pose % 0}, {pose % 1} ]")
+    w, h = 1920, 1080
+    for image, r in shot_pictures(one_shot_board(tmp_path, lenet_run, (w, h), 1, held)):
+        check_lecture_text("mistake's first pose 1080p", drawn_texts(r), (w, h))
         _check_drawn_sizes(image, r.scene_renderer, (w, h))
 
 
