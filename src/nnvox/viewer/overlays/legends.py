@@ -424,10 +424,6 @@ def shows_kernels(block) -> bool:
 # fc1). The scale keeps the percentile rather than the maximum: to the maximum, the bulk of the
 # weights (most moved under 0.1) would sit in the bar's dark third and the layers would not compare
 AT_LEAST, AT_MOST = "≥ ", "≤ "
-# Of the words' gap (half the legends' font size), what a narrow bar's marked ends keep from the "0"
-# between them ("≤−4.8  0  ≥4.8" under a 326 px bar at 1080p: 139 px ends, a 9 px gap), rather than
-# dropping the marks for a "+" (a ninth watch: the clipped darkest cells then went unsaid)
-TIGHT_GAP = 1 / 3
 
 
 def scale_ends(blocks) -> tuple[str, ...]:
@@ -920,11 +916,14 @@ class ColourLegends:
     @staticmethod
     def _word_forms(scale: ColourScale, run, key: str, gap: float) -> tuple[tuple[tuple[str, ...], float], ...]:
         """A layer's scale's words in the forms a bar tries, each with the gap it keeps from the "0":
-        spaced marks, tight marks, tight marks nearer the 0 (TIGHT_GAP); each end marked where the
+        spaced marks, tight marks, tight marks without the 0; each end marked where the
         run recorded values past it (`run`: None where unknown, a robust end's default marks)."""
         clips = clipped_ends(scale, recorded_range(run, key) if run is not None else None)
         spaced, tight = (range_words(scale.lo, scale.hi, scale.diverging, clips=clips, tight=t) for t in (False, True))
-        return (spaced, gap), (tight, gap), (tight, gap * TIGHT_GAP)
+        # last, a narrow bar's marked ends without the 0 between them (a blank middle: the bar draws
+        # three texts): "≤−4.8  0  ≥4.8" left the 0 8 px from "≤−4.8" under a 326 px bar at 1080p,
+        # read "≤−4.80"; the marks are never dropped for a "+" (a ninth watch: clipped cells unsaid)
+        return (spaced, gap), (tight, gap), ((tight[0], "", tight[-1]) if len(tight) == 3 else tight, 0.0)
 
     def _focus(self, frame, seen: Collection[str]) -> bool:
         """Each bar's words and title for the layer it shows now (legend_focus.py): the forward
