@@ -457,10 +457,11 @@ def render_storyboard(
     look = board_look(board, width, height)
     scenes = _Scenes(board, look)
     total = sum(frame_count(s, fps) for s in board.shots)
+    chapters = board_chapters(board, fps, scenes.scene_of)  # before the encoder starts: nothing to stop if it fails
     writer = open_writer(
         out, width, height, fps, transparent=board.transparent, crf=board.crf, gif_max_mb=board.gif_max_mb
     )
-    writer.set_chapters(board_chapters(board, fps, lambda shot: scenes.scene_of(shot)))
+    writer.set_chapters(chapters)
     painter = _Painter(board, scenes, look)
     try:
         with writer, ProgressBar(progress, total, out) as tick, interrupts_between_frames() as check:

@@ -153,6 +153,7 @@ def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: i
     from nnvox.viewer.storyboard_export import _size
 
     width, height, fps = _size(board, output)
+    chapters = board_chapters(board, fps, lazy_scenes(board))  # before any worker starts
     runs = runs_of_shots(board, fps)
     parts = [temporary_path(out.with_name(f"{out.stem}-part{k}.mp4")) for k in range(len(runs))]
     tasks = [
@@ -172,7 +173,7 @@ def render_parts(board: Storyboard, out: Path, output: OutputSpec, *, workers: i
             links[here] = process
         with ProgressBar(progress, total, out) as tick:
             _follow(links, tasks, Outcome(out, parts), tick)
-        _join(parts, out, board_chapters(board, fps, lazy_scenes(board)), total / fps)
+        _join(parts, out, chapters, total / fps)
     finally:
         for link, process in links.items():
             if process.is_alive():
