@@ -92,7 +92,7 @@ def test_bad_requests_are_one_line_errors(images):
     assert model.training  # left as it was found
 
 
-def test_recorded_attributions_are_drawn_under_the_input_plane(tmp_path):
+def test_recorded_attributions_are_drawn_beside_the_input_plane(tmp_path):
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.scene import SceneOptions
 
@@ -117,7 +117,15 @@ def test_recorded_attributions_are_drawn_under_the_input_plane(tmp_path):
     names = [b.name for b in scene.blocks]
     assert names[:2] == ["input", "saliency"]
     plane, image = scene.blocks[1], scene.blocks[0]
-    assert plane.bounds[5] < image.bounds[4] and plane.bounds[:4] == image.bounds[:4]  # right under it, as large
+    # beside it (under it before ed66ed1: the pair stacked stood 213 px tall each in the mistake's 16:9
+    # close-up): level with it and as large, at the same place along the chain (off it: it feeds
+    # nothing), across the network on +y (left of the input from the cameras' side), a small gap apart
+    assert plane.bounds[:2] == image.bounds[:2] and plane.bounds[4:] == image.bounds[4:]
+    assert plane.bounds[3] - plane.bounds[2] == image.bounds[3] - image.bounds[2]
+    gap = plane.bounds[2] - image.bounds[3]
+    assert 0 < gap < (image.bounds[3] - image.bounds[2]) / 2, gap
+    after = scene.blocks[2]  # the first layer: the plane stands clear of it too
+    assert after.bounds[0] > plane.bounds[1]
     drawn = scene.frame_at(1.0, sample=2).values["saliency"]
     stored = run.read(1, ["attr/saliency"], sample=2)["attr/saliency"]
     assert np.allclose(drawn.reshape(stored.shape), stored)
