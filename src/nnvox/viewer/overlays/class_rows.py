@@ -198,11 +198,16 @@ def _add_first(renderer: vtk.vtkRenderer, prop) -> None:
 class CellNames:
     """Each class's name on its own cell of a column of classes, where the cells stand at least
     CELL_TEXT of the frame's height on screen, as opaque as the block; hidden where the names
-    stand beside the rows already (the rows form, ClassTexts) or the cells are smaller."""
+    stand beside the rows already (the rows form, ClassTexts) or the cells are smaller. Whether the
+    rows form stands is the labels' layout's choice for this picture (`relayout`), made as it starts
+    to draw: judged from the picture before, a zoom past the form's change drew the digits twice (on
+    the cells and beside them), then none on 53 px cells."""
 
-    def __init__(self, block: Block, stage: Stage, rows=(), visual=None):
+    def __init__(self, block: Block, stage: Stage, rows=(), visual=None, relayout=None):
         self.block, self.renderer, self.options = block, stage.renderer, stage.options
         self.rows, self.visual = list(rows), visual  # the names beside the rows; the block's visual
+        self.relayout = relayout
+        self.wanted: list[bool] = []  # each name drawn, but for the rows beside (update; placed as drawn)
         self.actors = []
         for name in block.class_names:
             actor = vtk.vtkTextActor()
@@ -216,6 +221,16 @@ class CellNames:
             _add_first(stage.renderer, actor)
             self.actors.append(actor)
         self.size = 0.0  # the cells' size on screen at the last update (pixels)
+        me = weakref.ref(self)  # after the other places made as the picture starts (the layout's keep-offs)
+        stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().place(), -20.0)
+
+    def place(self) -> None:
+        """Each name shown or not by this picture's layout: none where the rows form names the rows."""
+        if self.relayout is not None and any(self.wanted):
+            self.relayout()  # the layout this picture draws (it draws it again only if anything moved)
+        beside = any(r.GetVisibility() for r in self.rows)
+        for actor, wanted in zip(self.actors, self.wanted):
+            actor.SetVisibility(bool(wanted and not beside))
 
     def _display(self, points: np.ndarray) -> np.ndarray:
         coord = vtk.vtkCoordinate()
@@ -240,11 +255,10 @@ class CellNames:
         at = self._display(centres)
         steps = np.linalg.norm(np.diff(at, axis=0), axis=1)
         self.size = float(min(steps.min() if steps.size else np.inf, np.linalg.norm(across[1] - across[0])))
-        beside = any(r.GetVisibility() for r in self.rows)
         opacity = self._opacity()
         # a lecture's picture: no name smaller than its least text (its notes' capitals, theme.NOTE_TEXT)
         font = cell_font(self.size, self.options.height, self.options.text_size(0.0) if self.options.hall else None)
-        show = font > 0 and not beside and opacity > 0
+        show = font > 0 and opacity > 0
         back, text = self.options.background, self.options.text_colour
         colours = name_colours(self.block, values, lit, back, text) if show else ()
         w, h = self.renderer.GetSize()
@@ -253,8 +267,9 @@ class CellNames:
         # right pane starts half a window across, and every name there stood "outside" it)
         x, y = at[:, 0] - self.renderer.GetOrigin()[0], at[:, 1] - self.renderer.GetOrigin()[1]
         inside = (x >= reach) & (x <= w - reach) & (y >= reach) & (y <= h - reach)
+        self.wanted = [bool(show and inside[k]) for k in range(len(self.actors))]
         for k, actor in enumerate(self.actors):
-            actor.SetVisibility(bool(show and inside[k]))
+            actor.SetVisibility(self.wanted[k])  # (the rows beside: place)
             if show:
                 tp = actor.GetTextProperty()
                 tp.SetFontSize(font)
@@ -276,7 +291,7 @@ class ClassRows:
         beside = {c.block: c for c in class_texts}  # the texts beside each column (the labels' layout's)
         visuals = visuals or {}
         self.names = {
-            b.name: CellNames(b, stage, beside[b.name].rows if b.name in beside else (), visuals.get(b.name))
+            b.name: CellNames(b, stage, beside[b.name].rows if b.name in beside else (), visuals.get(b.name), relayout)
             for b in outputs
             if b.class_names and b.cols == 1 and stage.options.show_labels  # texts: none in a plain picture
         }
