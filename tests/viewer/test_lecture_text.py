@@ -137,16 +137,30 @@ caption = "How far each weight of the two convolutions has moved from its random
 """
 
 
+def _printed(word: str) -> float:
+    """A bar's printed end as a number ("≤ −0.090" -> -0.09)."""
+    return float(word.replace("≤", "").replace("≥", "").replace("−", "-").strip())
+
+
 def test_the_change_shots_legend_reads_whole_at_every_size(lenet_run, tmp_path):
     """Its title was cut at the frame's left edge ("change since the start, per layer..."), and its
-    tick numbers (-1.0 ... 1.0, fractions of each layer's own range) read as values: the title now
-    stays inside the frame, and words under the bar say what its ends and middle mean."""
+    tick numbers (-1.0 ... 1.0, fractions of each layer's own range) read as values. The shot is
+    about conv2 (its camera's layer), so its bar now shows conv2's own scale (legend_focus.py, watch
+    8 #9): titled with the layer, its ends the very ends conv2's colours span, each marked as a
+    percentile's end (values lie past it), its 0 between; the title inside the frame."""
     for size_name, size in SIZES.items():
         board = one_shot_board(tmp_path, lenet_run, size, 2, CHANGE_SHOT)
         for k, (_, r) in enumerate(shot_pictures(board)):
             where = f"change shot {size_name} frame {k}"
             texts = drawn_texts(r)
-            assert not legend_words_missing(texts, r.scene_renderer.scene), where
+            shown = [t["text"] for t in texts if t["kind"] == "text"]
+            scale = next(b.scale for b in r.scene_renderer.scene.blocks if b.name == "conv2")
+            assert "conv2: weight change since the start" in shown, f"{where}: {shown}"
+            ends = [w for w in shown if w.startswith(("≤", "≥"))]
+            assert len(ends) == 2 and ends[0].startswith("≤") and ends[1].startswith("≥"), f"{where}: {shown}"
+            # to the scale's two significant digits (the shot's conv2 ±0.09 on the 1-epoch run)
+            assert [_printed(w) for w in ends] == [float(f"{scale.lo:.2g}"), float(f"{scale.hi:.2g}")], where
+            assert "0" in shown and not {"−", "+"} & set(shown), f"{where}: the overview's words ({shown})"
             assert not [t for t in texts if t["kind"] == "ticks"], f"{where}: numbers under a per-layer bar"
             check_lecture_text(where, texts, size)  # (a close-up's blocks may run off the frame: no band check)
 
