@@ -106,14 +106,16 @@ def test_each_label_keeps_its_side_of_its_block_through_a_shot(lenet_run, tmp_pa
     """The earlier lecture's scrub close-up on fc2 (its camera turning from -15 to -5 degrees): laid
     out frame by frame, relu2's label jumped from above its block to below it mid-shot. With the
     lecture's short 40 px labels that turn (at elevation 11.2) no longer flips a label; seen from
-    below, at the mistake shot's elevation -15, the frame-by-frame layout flips three (pool2, fc1
-    and relu3 between above and below their blocks), and the held layout none."""
+    below, at the mistake shot's elevation -15, a 30 degree turn (-30 to 0) flips three frame by
+    frame (pool2, fc1 and relu3 between above and below their blocks), and the held layout none
+    (the 10 degree turn from -16.5 flipped three too until every label read as one form a shot and
+    the one-form settle started from the short forms' own places: it then flipped none)."""
     from nnvox.viewer.label_layout import LabelLayout, side_of
 
     shot = (
         'duration = 4\ntimeline = "last"\nsample = 9\n'
-        'camera = { keys = [ { at = 0, layer = "fc2", azimuth = -16.5, elevation = -15, zoom = 0.7 },'
-        ' { at = 1, layer = "fc2", azimuth = -6.5, elevation = -15, zoom = 0.7 } ] }\n'
+        'camera = { keys = [ { at = 0, layer = "fc2", azimuth = -30, elevation = -15, zoom = 0.7 },'
+        ' { at = 1, layer = "fc2", azimuth = 0, elevation = -15, zoom = 0.7 } ] }\n'
     )
     board = one_shot_board(tmp_path, lenet_run, (1920, 1080), 6, shot)
 
