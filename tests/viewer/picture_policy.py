@@ -251,3 +251,28 @@ def shot_pictures(board):
         if i > 0:
             return
         yield image, renderer
+
+
+def render_counting(folder, name: str, monkeypatch, *, reuse: bool):
+    """`folder`/board.toml rendered to PNG frames at `folder`/`name`: (the frames, how many pictures
+    were drawn); `reuse` False makes every frame its own (storyboard_export._still never alike).
+    Undoes `monkeypatch` after (the caller sets again what the next render needs)."""
+    import numpy as np
+    from PIL import Image
+
+    from nnvox.viewer import storyboard_export
+    from nnvox.viewer.offscreen import OffscreenRenderer
+
+    calls = []
+    drawn = OffscreenRenderer.render
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return drawn(self, *args, **kwargs)
+
+    monkeypatch.setattr(OffscreenRenderer, "render", counted)
+    if not reuse:  # every frame its own: nothing ever alike
+        monkeypatch.setattr(storyboard_export, "_still", lambda *_: object())
+    out = storyboard_export.render_storyboard(folder / "board.toml", folder / name, progress=False)
+    monkeypatch.undo()
+    return [np.asarray(Image.open(f)) for f in sorted(out.glob("frame-*.png"))], len(calls)

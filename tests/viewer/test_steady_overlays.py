@@ -6,11 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from nnvox.viewer import storyboard_export
-from nnvox.viewer.offscreen import OffscreenRenderer
 from nnvox.viewer.overlays import answer_dock
+from tests.viewer.picture_policy import render_counting
 
 pytestmark = pytest.mark.gl
 
@@ -31,30 +29,14 @@ caption = "Its most confident mistake"
 """
 
 
-def _render(tmp_path, name, monkeypatch, *, reuse: bool) -> tuple[list[np.ndarray], int]:
-    calls = []
-    drawn = OffscreenRenderer.render
-
-    def counted(self, *args, **kwargs):
-        calls.append(1)
-        return drawn(self, *args, **kwargs)
-
-    monkeypatch.setattr(OffscreenRenderer, "render", counted)
-    if not reuse:  # every frame its own: nothing ever alike
-        monkeypatch.setattr(storyboard_export, "_still", lambda *_: object())
-    out = storyboard_export.render_storyboard(tmp_path / "board.toml", tmp_path / name, progress=False)
-    monkeypatch.undo()
-    return [np.asarray(Image.open(f)) for f in sorted(out.glob("frame-*.png"))], len(calls)
-
-
 def test_a_docked_answer_rising_under_a_held_camera_is_drawn_every_frame(tmp_path, lenet_run, monkeypatch):
     (tmp_path / "run").symlink_to(lenet_run.path, target_is_directory=True)
     (tmp_path / "board.toml").write_text(BOARD)
     # a list rising for longer than the caption fades in (CAPTION_FADE: its frames differ anyway)
     monkeypatch.setattr(answer_dock, "DOCK_RISE_SECONDS", 1.0)
-    every, _ = _render(tmp_path, "every", monkeypatch, reuse=False)
+    every, _ = render_counting(tmp_path, "every", monkeypatch, reuse=False)
     monkeypatch.setattr(answer_dock, "DOCK_RISE_SECONDS", 1.0)
-    reused, drawn_reused = _render(tmp_path, "reused", monkeypatch, reuse=True)
+    reused, drawn_reused = render_counting(tmp_path, "reused", monkeypatch, reuse=True)
     assert len(every) == len(reused) == 25
     # the list's light rises over its first 10 pictures, the caption's over its first 4, then holds
     rising = [not np.array_equal(a, b) for a, b in itertools.pairwise(every[5:10])]

@@ -4,10 +4,8 @@ is the same, frame for frame, as drawing every frame."""
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from nnvox.viewer import storyboard_export
-from nnvox.viewer.offscreen import OffscreenRenderer
+from tests.viewer.picture_policy import render_counting
 
 pytestmark = pytest.mark.gl
 
@@ -33,27 +31,11 @@ caption = "A window slides"
 """
 
 
-def _render(tmp_path, name, monkeypatch, *, reuse: bool) -> tuple[list[np.ndarray], int]:
-    calls = []
-    drawn = OffscreenRenderer.render
-
-    def counted(self, *args, **kwargs):
-        calls.append(1)
-        return drawn(self, *args, **kwargs)
-
-    monkeypatch.setattr(OffscreenRenderer, "render", counted)
-    if not reuse:  # every frame its own: nothing ever alike
-        monkeypatch.setattr(storyboard_export, "_still", lambda *_: object())
-    out = storyboard_export.render_storyboard(tmp_path / "board.toml", tmp_path / name, progress=False)
-    monkeypatch.undo()
-    return [np.asarray(Image.open(f)) for f in sorted(out.glob("frame-*.png"))], len(calls)
-
-
 def test_still_moments_are_drawn_once_and_the_video_is_unchanged(tmp_path, digits_run, monkeypatch):
     (tmp_path / "run").symlink_to(digits_run.path, target_is_directory=True)
     (tmp_path / "board.toml").write_text(BOARD)
-    every, drawn_every = _render(tmp_path, "every", monkeypatch, reuse=False)
-    reused, drawn_reused = _render(tmp_path, "reused", monkeypatch, reuse=True)
+    every, drawn_every = render_counting(tmp_path, "every", monkeypatch, reuse=False)
+    reused, drawn_reused = render_counting(tmp_path, "reused", monkeypatch, reuse=True)
     assert len(every) == len(reused) == 50
     assert all(np.array_equal(a, b) for a, b in zip(every, reused))
     assert drawn_reused < 0.8 * drawn_every, (drawn_reused, drawn_every)
