@@ -385,7 +385,7 @@ def focusable_scales(bar: Bar, scene) -> tuple[list, dict[str, ColourScale]]:
     scales; none on a bar whose words are numbers already (one scale, the answer's), a comparison's
     or an attribution plane's."""
     if bar.titles == KERNEL_TITLES:
-        run = scene.source.run if scene.source is not None else None
+        run = getattr(scene.source, "run", None)
         plans = [(b, kernel_plan(run, b)) for b in scene.blocks if shows_kernels(b)] if run is not None else []
         return [b for b, p in plans if p is not None], {b.name: p.scale for b, p in plans if p is not None}
     if bar.titles == ATTRIBUTION_TITLES or bar.cmap not in NATURE or scene.mode in SHARED_SCALE_TITLES:
@@ -893,8 +893,9 @@ class ColourLegends:
         rooms = {False: beside, True: max(beside, self.right - stage.layout.legend_gap - self.left)}
         # the run's recorded extremes say whether a layer's activations pass its scale's ends (a
         # kernels bar's or a weight mode's scale: a percentile's ends, marked as such)
-        known = stage.scene.source is not None and stage.scene.mode == "activations" and bar.titles != KERNEL_TITLES
-        run = stage.scene.source.run if known else None
+        # (a comparison's difference source has no run: its values are not the run's)
+        known = stage.scene.mode == "activations" and bar.titles != KERNEL_TITLES
+        run = getattr(stage.scene.source, "run", None) if known else None
         tries = {b.name: self._word_forms(scales[b.name], run, b.key, gap) for b in blocks}
         # one form of the words and one wording of the title for every layer the bar names in a shot
         fitted = [[words_that_fit(w, self.width, word, g) == w for w, g in t] for t in tries.values()]
