@@ -16,6 +16,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.moved_share import moved_shares
 from nnvox.scenes.scene import SceneOptions
 from nnvox.scenes.scrub_stops import (
+    HOLD_SECONDS,
     PASS_SECONDS,
     READ_SECONDS,
     STOP_SECONDS,
@@ -23,6 +24,7 @@ from nnvox.scenes.scrub_stops import (
     colour_change,
     dwell,
     kept,
+    key_stops,
     ranked,
     scrub_stops,
     telling,
@@ -104,6 +106,29 @@ def test_a_long_scrub_reads_every_epoch_of_the_lecture():
     assert stops == (0, 1, 4, 7, 9, 10)
     assert times.min() >= READ_SECONDS and times[list(stops)].min() >= STOP_SECONDS
     assert times.sum() == pytest.approx(28.0)
+
+
+def test_the_telling_epochs_hold_longest_where_the_shot_has_room():
+    """Watch 9: epochs 0 (10%), 1 (the leap to 51%), 4 (the dip to 70%) and 10 (100%) held about 6 s,
+    the lesser setbacks 7 and 9 stopped, the others read and passed; a shorter shot gives the keys
+    what is left once every epoch reads (never less than a stop), a colour scrub has no keys."""
+    nine = np.array([10, 51, 76, 93, 70, 99, 99, 91, 100, 96, 100]) / 100
+    steps = np.diff(nine)
+    keys = key_stops(steps, signed=True)
+    assert keys == (0, 1, 4, 10) and key_stops(steps, signed=False) == ()
+    order, count = ranked(steps, signed=True), len(telling(steps, signed=True))
+    stops = kept(order, 39.0, count, keys)
+    times = dwell(11, stops, 39.0, keys)
+    assert stops == (0, 1, 4, 7, 9, 10)
+    assert np.allclose(times[list(keys)], HOLD_SECONDS) and np.allclose(times[[7, 9]], STOP_SECONDS)
+    assert np.allclose(np.delete(times, stops), READ_SECONDS) and times.sum() == pytest.approx(39.0)
+    last = 0.0
+    for seconds in np.arange(28.0, 39.0, 0.5):  # the keys' hold grows with the shot, the others' reading kept
+        stops = kept(order, seconds, count, keys)
+        times = dwell(11, stops, seconds, keys)
+        assert times.sum() == pytest.approx(seconds) and np.delete(times, stops).min() >= READ_SECONDS - 1e-9
+        assert times[list(keys)].min() >= max(last, STOP_SECONDS) - 1e-9 and times[list(keys)].max() <= HOLD_SECONDS
+        last = times[list(keys)].min()
 
 
 def test_the_pace_grows_with_the_shot_without_a_jump():

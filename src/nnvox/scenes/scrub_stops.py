@@ -36,6 +36,10 @@ READ_SECONDS = 1.8
 # ... where it has not: its epoch read in the heads-up line (a fixation on a number is about 0.3 s),
 # 15 frames at 30 fps, so the count of epochs stays visible
 PASS_SECONDS = 0.5
+# a key stop (an answer's ends, its leap and its largest setback: what the lecture's epochs shot is about,
+# epoch 0's 10%, epoch 1's 51%, epoch 4's dip to 70%, epoch 10's 100%): two sentences and a question
+# to the class, where the shot has room once every other snapshot reads (watch 9 asked for about 6 s)
+HOLD_SECONDS = 6.0
 IMPORTANCE = ("ends", "leap", "setbacks", "others")
 # a setback that stops: a fall of at least a percentage point, as the score line and the class list
 # print it (a float16 answer at 1.0 wobbles by 0.0005: "100" to "100" is no dip to point at)
@@ -90,6 +94,24 @@ def telling(steps: np.ndarray, signed: bool) -> list[int]:
     return list(dict.fromkeys(order))
 
 
+def key_stops(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
+    """The telling positions held longest (HOLD_SECONDS): both ends, the leap and, where `signed`,
+    the largest setback: one of each kind. A colour scrub has none (its changes have no direction
+    to tell a story by: the distance shots keep their even stops)."""
+    if not signed:
+        return ()
+    order = telling(steps, signed)
+    last, size = len(steps), np.abs(steps)
+    leap = int(np.argmax(size)) + 1 if size.size and size.max() > 0 else None
+    setbacks = [k for k in order if k not in (0, last, leap)]
+    return tuple(sorted({0, last, *([leap] if leap is not None else []), *setbacks[:1]}))
+
+
+def _key_extra(left: float, keys: int) -> float:
+    """Seconds each of `keys` key stops takes past STOP_SECONDS out of `left` (up to HOLD_SECONDS)."""
+    return float(np.clip(left / keys, 0.0, HOLD_SECONDS - STOP_SECONDS)) if keys else 0.0
+
+
 def ranked(steps: np.ndarray, signed: bool) -> tuple[int, ...]:
     """Every position along a scrub, the most telling first: the telling ones, then the others by
     the size of the step into them, the unchanged ones last (a float16 answer at 1.0: all counted)."""
@@ -108,20 +130,25 @@ def pass_seconds(count: int, stops: int, seconds: float) -> float:
     return float(np.clip((seconds - stops * STOP_SECONDS) / passed, PASS_SECONDS, READ_SECONDS))
 
 
-def kept(order: tuple[int, ...], seconds: float, telling_count: int | None = None) -> tuple[int, ...]:
+def kept(
+    order: tuple[int, ...], seconds: float, telling_count: int | None = None, keys: tuple[int, ...] = ()
+) -> tuple[int, ...]:
     """The stops a shot of `seconds` keeps, in timeline order: as many of the first `telling_count`
     of `order` (the ends, the leap, the setbacks; all of `order` by default) as fit with every other
-    position passed at PASS_SECONDS, then the others' pace raised towards READ_SECONDS, then more
-    of `order` stopped with what is left; the ends alone where no more fit."""
+    position passed at PASS_SECONDS, then the others' pace raised towards READ_SECONDS, then the
+    `keys` among them held towards HOLD_SECONDS, then more of `order` stopped with what is left;
+    the ends alone where no more fit."""
     count = len(order)
     telling_count = count if telling_count is None else telling_count
 
-    def fits(n: int, passing: float) -> bool:
-        return n * STOP_SECONDS + (count - n) * passing <= seconds + 1e-9
+    def fits(n: int, passing: float, extra: float = 0.0) -> bool:
+        return n * STOP_SECONDS + (count - n) * passing + extra <= seconds + 1e-9
 
     first = max((n for n in range(3, min(telling_count, count) + 1) if fits(n, PASS_SECONDS)), default=2)
     passing = pass_seconds(count, first, seconds)
-    n = max((n for n in range(first, count + 1) if fits(n, passing)), default=first)
+    held = [k for k in keys if k in order[:first]]
+    extra = len(held) * _key_extra(seconds - first * STOP_SECONDS - (count - first) * passing, len(held))
+    n = max((n for n in range(first, count + 1) if fits(n, passing, extra)), default=first)
     return tuple(sorted(order[: min(n, count)]))
 
 
@@ -131,15 +158,19 @@ def needed_seconds(snapshots: int) -> float:
     return ends * STOP_SECONDS + (snapshots - ends) * PASS_SECONDS
 
 
-def dwell(snapshots: int, stops: tuple[int, ...], seconds: float) -> np.ndarray:
+def dwell(snapshots: int, stops: tuple[int, ...], seconds: float, keys: tuple[int, ...] = ()) -> np.ndarray:
     """Seconds each of `snapshots` positions is on screen: pass_seconds for each passed one (less
-    where the shot is shorter than needed_seconds, evenly), the stops sharing the rest equally."""
+    where the shot is shorter than needed_seconds, evenly), the `keys` among the stops held towards
+    HOLD_SECONDS with what is left past STOP_SECONDS, the stops sharing the rest equally."""
     passing = pass_seconds(snapshots, len(stops), seconds)
     held = np.full(snapshots, passing)
     passed = snapshots - len(stops)
     if len(stops) * STOP_SECONDS + passed * passing > seconds + 1e-9:  # too short: all evenly (the check names it)
         return np.full(snapshots, seconds / snapshots)
-    held[list(stops)] = (seconds - passed * passing) / len(stops)
+    keys = [k for k in keys if k in stops]
+    extra = _key_extra(seconds - passed * passing - len(stops) * STOP_SECONDS, len(keys))
+    held[list(stops)] = (seconds - passed * passing - extra * len(keys)) / len(stops)
+    held[keys] += extra
     return held
 
 
@@ -157,5 +188,6 @@ def scrub_stops(scene, sample: int, snapshots: list[int], seconds: float) -> tup
     steps = np.diff(answer) if answer is not None else colour_change(scene, sample, snapshots)
     steps = np.nan_to_num(steps)
     signed = answer is not None
-    stops = kept(ranked(steps, signed), seconds, len(telling(steps, signed)))
-    return stops, dwell(len(snapshots), stops, seconds)
+    keys = key_stops(steps, signed)
+    stops = kept(ranked(steps, signed), seconds, len(telling(steps, signed)), keys)
+    return stops, dwell(len(snapshots), stops, seconds, keys)
