@@ -91,3 +91,25 @@ def test_the_cells_sum_is_what_the_printed_products_add_to(lenet_run):
         assert cells_total(s) == ex.printed(cents, 2), (s.position, cells_total(s), cents)
         differ += round(cents * 10) != ex.shown_sum(s)[0]
     assert differ, "no position where the rounded cells and the exact sum differ: the test shows nothing"
+
+
+def test_the_first_position_says_which_values_are_done_already(lenet_run):
+    """Watch 9 finding 10: the shot opens on "row 6, column 16 · 185 of 784" with the map's top
+    filled, and nothing said positions 1-184 were computed already. The first position the window
+    stands on says which ("rows 0–5, 16 of row 6 done"), from where it stands; no other does, and
+    the inset lays its notes out with those words among them (Moment.places)."""
+    assert ex.done_before(184, 28) == "rows 0–5, 16 of row 6 done"
+    assert ex.done_before(28, 28) == "row 0 done" and ex.done_before(3, 28) == "3 of row 0 done"
+    assert ex.done_before(0, 28) is None and ex.done_before(5, 0) is None  # the map's start; a dense layer
+    _, moments = _moments(lenet_run, "conv1")
+    first = moments[0].step.position
+    rows, cols = first[1], first[2]
+    index = rows * 28 + cols
+    assert moments[0].done == index + 1 and index > 0  # the map before it computed already
+    words = f"rows 0–{rows - 1}, {cols} of row {rows} done" if cols else f"rows 0–{rows - 1} done"
+    assert moments[0].before == words, (moments[0].before, first)
+    assert {m.before for m in moments if m.done == index + 1} == {words}
+    assert all(m.before is None for m in moments if m.done != index + 1)
+    assert words in moments[0].places
+    _, dense = _moments(lenet_run, "fc1", seconds=4.0, fps=2)
+    assert all(m.before is None for m in dense)  # a dense layer's units start at unit 0

@@ -1,8 +1,11 @@
-"""Watch 6 finding 4: the convolution shot's window was about 25 px with 1 px rays, so from row 20
-only the orange box read, and during the fast sweep it jumped about 4 columns a frame and wrapped
-rows every 7 frames: a flickering box. The outlines stand 5 px or more at 1080p and the rays 3 or
-more; while the window sweeps between stops, the row being filled is framed across the map and
-the band of input rows it reads across the input, so the frames move only down, a row at a time."""
+"""The explained convolution's window and the value it computes, as a hall sees them. Watch 6
+finding 4: the 25 px window's 1 px rays vanished from row 20: the outlines stand 5 px or more at
+1080p and the rays 3 or more. Watch 9 finding 5: while the window swept between stops a band as
+wide as the input moved down its rows, not the 5 x 5 window the caption speaks of: the window
+stays 5 x 5 at every position, swept ones too. Watch 9 finding 7: the value under way was framed
+at its cell's size, about 10 px at 1080p, invisible from row 20: a ring at least 30 px across
+(at 1080p, in a 16:9 and a 4:3 frame) stands round it, clear of its cell (its colour shows) and
+of the inset's tables."""
 
 from __future__ import annotations
 
@@ -13,44 +16,67 @@ from nnvox.scenes.build import build_scene
 
 pytestmark = pytest.mark.gl
 
+RING_LEAST = 30 / 1080  # of the frame's height: a marker read from the back of a hall
 
-def test_the_window_reads_and_sweeps_row_by_row(lenet_run):
-    from nnvox.scenes.explain import Explanation, sheet_block
+
+def _cell_centre(renderer, sheet, cell) -> tuple[int, int]:
+    """The pixel (column, row from the top) of the middle of the sheet's cell (row, column)."""
+    import vtk
+
+    v, (x, y, z) = sheet.voxel, sheet.origin
+    left, top = y + sheet.cols * v / 2, z + sheet.rows * v / 2
+    coord = vtk.vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+    coord.SetValue(x, left - (cell[1] + 0.5) * v, top - (cell[0] + 0.5) * v)
+    px, py = coord.GetComputedDoubleViewportValue(renderer)
+    return round(px), round(renderer.GetSize()[1] - py)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1440, 1080)])
+def test_the_value_under_way_is_ringed_and_the_window_stays_five_by_five(size, lenet_run):
+    from nnvox.scenes.explain import Explanation, done_cells, focused, sheet_block
     from nnvox.scenes.shots import explain_pose
-    from nnvox.viewer.camera_matrix import camera_matrix
-    from nnvox.viewer.label_layout import block_rectangles
     from nnvox.viewer.offscreen import OffscreenRenderer
     from nnvox.viewer.options import RenderOptions
-    from nnvox.viewer.theme import TITLE_SAFE
 
     scene = build_scene(lenet_run)
-    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=22)
-    r = OffscreenRenderer(scene, RenderOptions(width=1920, height=1080))
+    explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=26, lead=0.5, tail=0.5)
+    r = OffscreenRenderer(scene, RenderOptions(width=size[0], height=size[1]))
     try:
         pane = r.scene_renderer
-        pane.apply_pose(explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach, TITLE_SAFE))
+        pane.apply_pose(
+            explain_pose(scene, ["conv1", explained.source], pane.aspect, explained.reach, pane.safe_share())
+        )
         explain = pane.overlays.explain
         outline, rays = explain.widths
-        assert outline >= 5 and rays >= 3, (outline, rays)
-        sheet = sheet_block(scene.block("conv1")).bounds
-        source = scene.block(explained.source).bounds
-        swept = []
-        for p in np.linspace(0.0, 1.0, 400):
-            moment = explained.at(float(p), 1.0)
-            if not moment.sweeping:
-                continue
-            pane.show_explain(moment)
-            window, output = explain.window_actor.GetBounds(), explain.output_actor.GetBounds()
-            # across the input and the map (their width, y), a row's height tall
-            assert window[2] <= source[2] and window[3] >= source[3], (window, source)
-            assert output[2] <= sheet[2] and output[3] >= sheet[3], (output, sheet)
-            matrix, w, h = camera_matrix(pane.renderer)
-            (_, y0, _, y1), (_, oy0, _, oy1) = block_rectangles(np.array([window, output]), matrix, w, h)
-            swept.append((moment.done, (y0 + y1) / 2, (oy0 + oy1) / 2))
-        assert len(swept) > 10
-        swept.sort()
-        heights = np.array([s[1:] for s in swept])
-        steps = np.diff(heights, axis=0)
-        assert (steps >= -0.5).all() or (steps <= 0.5).all(), heights  # down the picture only, never back
+        assert outline >= 5 * size[1] / 1080 and rays >= 3 * size[1] / 1080, (outline, rays)
+        last = len(lenet_run.snapshots) - 1
+        moments = [explained.at(k / 399, last) for k in range(400)]
+        source = scene.block(explained.source)
+        sweeping = [m for m in moments if m.sweeping]
+        assert len(sweeping) > 10
+        for m in sweeping[:: max(1, len(sweeping) // 12)]:  # the window 5 x 5 input pixels while it sweeps
+            pane.show_explain(m)
+            _, y0, y1, z0, z1 = explain.window_actor.GetBounds()[1:]
+            assert (y1 - y0) / source.voxel == pytest.approx(5.5, abs=0.01), m.step.position  # (its margins)
+            assert (z1 - z0) / source.voxel == pytest.approx(5.5, abs=0.01), m.step.position
+        sheet = sheet_block(scene.block("conv1"))
+        frame = scene.frame_at(last, sample=9)
+        for m in (moments[0], sweeping[len(sweeping) // 2], moments[-1]):  # a walked, a swept and the padded corner
+            pane.show_explain(m)
+            ringed = r.render(focused(frame, m)).astype(int)
+            explain.output_actor.SetVisibility(False)
+            bare = r.render(focused(frame, m)).astype(int)
+            ring = np.abs(ringed - bare).max(axis=2) > 40
+            rows, cols = np.nonzero(ring)
+            wide, tall = cols.max() - cols.min() + 1, rows.max() - rows.min() + 1
+            where = (size, m.step.position)
+            assert min(wide, tall) >= RING_LEAST * size[1], (where, wide, tall)
+            assert max(wide, tall) <= 3 * RING_LEAST * size[1], (where, wide, tall)  # a ring, not a frame of the map
+            cell = np.argwhere(done_cells(scene.block("conv1"), m)[1])[-1]
+            x, y = _cell_centre(pane.renderer, sheet, cell)
+            assert cols.min() < x < cols.max() and rows.min() < y < rows.max(), where  # round its cell
+            assert not ring[y - 1 : y + 2, x - 1 : x + 2].any(), where  # the cell's colour shows inside it
+            assert cols.max() < explain.inset.tables_left, (where, cols.max(), explain.inset.tables_left)
     finally:
         r.close()

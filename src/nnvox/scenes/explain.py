@@ -17,7 +17,17 @@ from nnvox.capture.architecture import Architecture
 from nnvox.errors import NnvoxError
 from nnvox.scenes.block_spec import _input_scale as probe_scale
 from nnvox.scenes.colour import ColourScale
-from nnvox.scenes.explain_pace import ARRIVING, LEAVING, arrived, kept, legible, schedule, stops, walk
+from nnvox.scenes.explain_pace import (
+    ARRIVING,
+    LEAVING,
+    arrived,
+    first_visited,
+    kept,
+    legible,
+    schedule,
+    stops,
+    walk,
+)
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.run_scales import activation_scale
 
@@ -252,9 +262,13 @@ def sum_lines(s: Step) -> list[tuple[str, str]]:
         return [(f"{word} of the {s.inside.sum()} values, as recorded", printed(shown_sum(s)[2]))]
     products, bias, total = shown_sum(s)
     return [
-        # the products' exact sum (the cells print each product of the printed values, rounded: a
-        # class adding the 25 shown got 2.95 for 2.984 and took the sum for wrong)
-        (f"exact sum of the {s.products.size} products", printed(products)),
+        # the products' sum before the bias as the run stored it: the recorded value (half precision)
+        # less the bias, so the lines add up as printed; within 0.003 of the float sum of the
+        # products (4.027 where that is 4.0254), so not called "exact" (watch 9: it is worked back
+        # from the stored output; the inset's short form: "sum before bias"). The cells print each
+        # product of the printed values, rounded: a class adding the 25 shown got 2.95 for 2.984
+        # (the inset's "rounded cells sum" line)
+        (f"sum of the {s.products.size} products", printed(products)),
         ("+ bias", printed(bias)),
         ("= the value recorded", printed(total)),  # in the run: the caption says so
     ]
@@ -288,7 +302,11 @@ class Moment:
     # while it sweeps or where its patch shows no edge
     where: str | None = None
     reads: str = "input pixel value"  # what the patch's values are (value_words), over their colour scale
-    places: tuple[str, ...] = ()  # every `where` the shot shows, to lay its inset out by
+    places: tuple[str, ...] = ()  # every `where` (and `before`) the shot shows, to lay its inset out by
+    # on the first position the window stands on where the map before it is computed already: which
+    # of its values are ("rows 0–5, 16 of row 6 done"; watch 9: "185 of 784" with the map's top
+    # filled and nothing saying positions 1-184 were done already); None elsewhere
+    before: str | None = None
 
 
 class Explanation:
@@ -383,6 +401,7 @@ class Explanation:
             else window_place(steps[done - 1], self.background, self.black is not None, self.source_name),
             self.reads,
             self._places(steps, chosen, walked),
+            done_before(done - 1, self.row) if done - 1 == first_visited(chosen, walked) else None,
         )
 
     def _places(self, steps: list[Step], chosen, walked) -> tuple[str, ...]:
@@ -390,7 +409,8 @@ class Explanation:
         last position), to lay the inset out by once."""
         shown = sorted({*chosen, *walked, len(steps) - 1})
         image = self.black is not None
-        found = (window_place(steps[k], self.background, image, self.source_name) for k in shown)
+        found = [window_place(steps[k], self.background, image, self.source_name) for k in shown]
+        found.append(done_before(first_visited(chosen, walked), self.row))
         return tuple(dict.fromkeys(p for p in found if p is not None))
 
     def _titled(self, progress: float, timing: tuple, chosen, walked) -> float:
@@ -416,6 +436,18 @@ class Explanation:
     def stops(self, t: float) -> tuple[int, ...]:
         """The positions (indices in visiting order) the shot stops on at timeline position `t`."""
         return self._at_snapshot(nearest_snapshot(t))[3]
+
+
+def done_before(index: int, width: int) -> str | None:
+    """Which values of a map `width` positions wide are computed before position `index` (reading
+    order), in words: "rows 0–5, 16 of row 6 done", "row 0 done", "3 of row 0 done"; None before
+    the first position or for a dense layer's units (`width` 0)."""
+    if index <= 0 or width <= 0:
+        return None
+    rows, rest = divmod(index, width)
+    parts = ["row 0" if rows == 1 else f"rows 0–{rows - 1}"] if rows else []
+    parts += [f"{rest} of row {rows}"] if rest else []
+    return ", ".join(parts) + " done"
 
 
 def value_words(run, t: Target, drawn: str | None) -> str:

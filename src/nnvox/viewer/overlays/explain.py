@@ -26,9 +26,14 @@ PENDING_ROOM = 3.0  # ... shown where the covered rows stand this many font size
 
 MARGIN = 0.25  # outlines stand this far around what they frame (in voxels)
 # the window's outline width (of the frame's height; at 1080p 6 px) and the rays' (4 px): a lecturer's
-# watch saw the 25 px window's 1 px rays vanish from row 20 and only the box read. The value's frame
-# on the map keeps OUTPUT_WIDTH (4 px): its cell is a few pixels, a thicker frame hid its colour
-WINDOW_WIDTH, RAY_WIDTH, OUTPUT_WIDTH = 1 / 180, 1 / 270, 1 / 260
+# watch saw the 25 px window's 1 px rays vanish from row 20 and only the box read. The value's ring
+# on the map is as thick as the window's outline: it stands clear of its cell (OUTPUT_RING), so it
+# hides none of the cell's colour
+WINDOW_WIDTH, RAY_WIDTH = 1 / 180, 1 / 270
+# the ring round the value being computed is at least this share of the frame's height across (36 px
+# at 1080p): its cell is about 7 px at 1080p, and framed at the cell's size (10 px) a lecturer's watch 9
+# found it invisible from row 20; a ring from the back of a hall reads at 30 px or more
+OUTPUT_RING = 1 / 30
 
 
 def _outline(stage: Stage, colour, width: float) -> tuple[vtk.vtkOutlineSource, vtk.vtkActor]:
@@ -59,6 +64,29 @@ def frame_cells(source: vtk.vtkOutlineSource, block, panels, rows, cols) -> tupl
         top - rows[1] * v - m,
         top - rows[0] * v + m,
     )
+    source.SetBounds(*bounds)
+    return bounds
+
+
+def ring(source: vtk.vtkOutlineSource, renderer, across: float) -> tuple[float, ...]:
+    """Grow the outline `source` (on a map facing the camera along x) about its middle until it
+    stands at least `across` pixels wide and tall as the camera now sees it; returns its bounds."""
+    x0, x1, y0, y1, z0, z1 = source.GetBounds()
+    y, z = (y0 + y1) / 2, (z0 + z1) / 2
+    coord = vtk.vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+
+    def pixels(a, b) -> float:
+        ends = []
+        for point in (a, b):
+            coord.SetValue(*point)
+            ends.append(np.array(coord.GetComputedDoubleViewportValue(renderer)))
+        return float(np.hypot(*(ends[1] - ends[0])))
+
+    wide, tall = pixels((x0, y0, z), (x0, y1, z)), pixels((x0, y, z0), (x0, y, z1))
+    half_y = (y1 - y0) / 2 * max(1.0, across / max(wide, 1e-9))
+    half_z = (z1 - z0) / 2 * max(1.0, across / max(tall, 1e-9))
+    bounds = (x0, x1, y - half_y, y + half_y, z - half_z, z + half_z)
     source.SetBounds(*bounds)
     return bounds
 
@@ -156,8 +184,9 @@ class Explained:
         self.stage = stage
         width = max(3.0, stage.options.height * WINDOW_WIDTH)
         self.window, self.window_actor = _outline(stage, stage.colours.accent, width)
-        selected = tuple(c / 255 for c in stage.colours.selected)
-        self.output, self.output_actor = _outline(stage, selected, max(2.0, stage.options.height * OUTPUT_WIDTH))
+        # the value's ring in the window's colour: the window and the value it makes read as one, and
+        # it stands out on the map's near-white values (where a white ring vanished)
+        self.output, self.output_actor = _outline(stage, stage.colours.accent, width)
         self.sheet = _Sheet(stage)
         self.rays = _Rays(stage, max(2.0, stage.options.height * RAY_WIDTH))
         self.inset = ExplainInset(stage)
@@ -210,19 +239,17 @@ class Explained:
         self.sheet.show(out, panel, done)
         cell = np.argwhere(done)[-1] if done.any() else (0, 0)
         sheet = sheet_block(out)
-        # sweeping (a row filled every few frames), the row being filled and the band of input rows
-        # it reads are framed, not the value and its window, which jumped columns each frame and
-        # read as a flickering box (watch 6)
-        band = moment.sweeping and moment.step.family == "conv"
-        across = (0, sheet.cols) if band else (cell[1], cell[1] + 1)
-        end = frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), across)
+        # the value under way ringed and the 5 x 5 window it reads framed at every position, those
+        # the window sweeps over too (watch 9: a band as wide as the map moving down its rows while
+        # the caption spoke of a 5 x 5 window)
+        frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
+        end = ring(self.output, self.stage.renderer, OUTPUT_RING * self.stage.pane_height)
         self.output_actor.SetVisibility(True)  # at every position, the last (reading padding) too
         source = scene.block(moment.source) if moment.source is not None else None
         self.framed = [b for b in (out, source, sheet) if b is not None]
         self._name(sheet, moment)
         if source is not None:
             panels, rows, cols = window_cells(source, moment.step)
-            cols = (0.0, float(source.cols)) if band else cols
             self.rays.join(frame_cells(self.window, source, panels, rows, cols), end)
         self.window_actor.SetVisibility(source is not None)
         self.rays.actor.SetVisibility(source is not None)

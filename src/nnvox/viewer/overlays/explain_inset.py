@@ -56,9 +56,10 @@ NORMALISED = "normalised: black = {}"
 SUM_GAP = 0.5  # fonts between the sum's last line and the notes
 NOTE_GAP = 0.45  # ... and between the input's notes and the window's
 # the sum's first line where the products print values: what the printed cells add to, so the class
-# sees both sums at once (watch 8: the 25 rounded products add to 4.00 where "exact sum" said 4.027)
-CELLS_ADD = "cells add to"
-SUM_LINES = 4  # the sum's lines at most: the cells' sum, the exact sum, the bias and the value
+# sees both sums at once (watch 8: the 25 rounded products add to 4.00 where the sum said 4.027), said
+# to be of the rounded cells (watch 9: "cells add to" and the sum differ by up to 0.04 unexplained)
+CELLS_ADD = "rounded cells sum"
+SUM_LINES = 4  # the sum's lines at most: the cells' sum, the sum before bias, the bias and the value
 ROUNDED = ", rounded"  # after the products' head where their cells print values (products_head)
 SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
@@ -69,17 +70,19 @@ PATCH_SIDE = 0.65
 # kernel's grid holds "sum of the 25 products" only at 29 px capitals)
 SUM_LEFT = 0.3  # a colour-only patch's bar and sum start this many fonts in from the box's left
 SHORT_SUM = {"= the value recorded": "= value recorded"}
+SUM_BEFORE_BIAS = "sum before bias"  # ... and the products' sum's (sum_words)
 # the note's others in a 16:9 band (_banded), on the first's line: shorter ("padding reads 0" fitted
 # there only at 33 px capitals)
 SHORT_NOTE = {"padding reads 0": "padding = 0"}
 
 
 def sum_words(lines: list[tuple[str, str]], short: bool) -> list[tuple[str, str]]:
-    """The sum's (words, number) lines as the inset prints them: `short`, "exact sum" and
-    "= value recorded" (the grid's head says how many products, and that they are rounded)."""
+    """The sum's (words, number) lines as the inset prints them: `short`, "sum before bias" (the
+    recorded value less the bias, not called exact: scenes/explain.sum_lines) and "= value
+    recorded" (the grid's head says how many products, and that they are rounded)."""
     if not short:
         return lines
-    shorter = lambda w: "exact sum" if w.startswith("exact sum of the") and w.endswith("products") else w
+    shorter = lambda w: SUM_BEFORE_BIAS if w.startswith("sum of the") and w.endswith("products") else w
     return [(SHORT_SUM.get(w, shorter(w)), n) for w, n in lines]
 
 
@@ -846,7 +849,7 @@ def _place_heads(texts, ops, heads: list[str], lay: Layout, grid: tuple[int, int
 def products_head(head: str, lay: Layout, grid: tuple[int, int], f: int) -> str:
     """The products' grid's head: "=" in it where the sum's numbers stand left of the grid (beside),
     and ROUNDED where its cells print their values and it fits over the grid (each cell is the
-    product of the printed values, rounded: the 25 shown add to 2.95 where the exact sum reads
+    product of the printed values, rounded: the 25 shown add to 2.95 where the sum before bias reads
     2.984, and a lecturer's class checks both)."""
     head = f"= {head}" if lay.beside else head
     if lay.fits and lay.printed == 3 and text_width(head + ROUNDED, f) <= grid[1] * lay.small:
@@ -911,7 +914,9 @@ def _notes(m: Moment, hidden: int) -> tuple[list[str], list[str]]:
         said.append(NORMALISED.format(printed(round(m.black * 100), 2)))
     if hidden > 0:
         said.append(f"{hidden} more input maps summed, not drawn")
-    if m.where is not None:
+    if m.before is not None:  # the first position: what is done already, its where from the next on
+        placed.append(m.before)
+    elif m.where is not None:
         placed.append(m.where)
     if not s.inside.all() and not m.sweeping:  # (sweeping: where it lands, not where it passes)
         placed.append("padding reads 0")
