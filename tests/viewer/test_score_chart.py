@@ -212,10 +212,7 @@ def test_the_plot_is_as_tall_as_its_free_place_allows_and_its_title_bold(lenet_r
     scene, r, pane = _lecture_renderer(lenet_run, (1920, 1080), 9)
     camera = pane.renderer.GetActiveCamera()
     if zoom != 1:  # the network small and low in the frame: room under the heads-up line
-        camera.Zoom(zoom)
-        up = 20.0 * np.array(camera.GetViewUp())
-        camera.SetFocalPoint(*(np.array(camera.GetFocalPoint()) + up))
-        camera.SetPosition(*(np.array(camera.GetPosition()) + up))
+        _network_small_and_low(camera)
     try:
         for _ in range(3):
             image = r.render(scene.frame_at(scene.n_snapshots - 1, sample=9))
@@ -240,5 +237,70 @@ def test_the_plot_is_as_tall_as_its_free_place_allows_and_its_title_bold(lenet_r
         tx0, ty0, tx1, ty1 = chart.shape.parts[0]
         box = (ox + tx0, h - (oy + ty1), ox + tx1, h - (oy + ty0))
         assert stroke_width(image, box) >= 6, f"the title's strokes are {stroke_width(image, box)} px"
+    finally:
+        r.close()
+
+
+def _network_small_and_low(camera, zoom: float = 0.5, lift: float = 20.0) -> None:
+    """The camera zoomed out and raised: the network small and low in the frame, room over it."""
+    camera.Zoom(zoom)
+    up = lift * np.array(camera.GetViewUp())
+    camera.SetFocalPoint(*(np.array(camera.GetFocalPoint()) + up))
+    camera.SetPosition(*(np.array(camera.GetPosition()) + up))
+
+
+def _line_width(image: np.ndarray, pts: np.ndarray) -> float:
+    """The drawn curve's width (pixels, across it) at the middle of its longest segment: the light
+    ink's run down the column there, times the segment's cosine (`pts`: its points, pixels, y up)."""
+    k = int(np.argmax(np.hypot(*np.diff(pts, axis=0).T)))
+    (xa, ya), (xb, yb) = pts[k], pts[k + 1]
+    x, y = round((xa + xb) / 2), (ya + yb) / 2
+    h = image.shape[0]
+    rows = np.arange(int(h - y) - 40, int(h - y) + 41)
+    light = image[rows, x, :3].astype(float) @ np.array([0.299, 0.587, 0.114]) > 128
+    return float(light.sum()) * float(np.cos(np.arctan2(abs(yb - ya), abs(xb - xa))))
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("size", [(854, 480), (1440, 1080), (1920, 1080), (3840, 2160)])
+def test_the_line_is_4_px_wide_at_1080p_scaled_with_the_frame_and_its_value_off_the_axis(lenet_run, size):
+    """Watch 9, finding 7: the score's line read 2 px wide at 1080p, and at epoch 0 its "10%" ran
+    along the x-axis. The line is >= 4 px at 1080p, in proportion at 480p-2160p (16:9 and 4:3), and
+    the value's digits stand clear over the baseline where the score is near 0 (before training).
+    The plot 0%-100% is 200 px at 1080p where the frame has room for it (the lecture's was 103 px)."""
+    scene, r, pane = _lecture_renderer(lenet_run, size, 9)
+    _network_small_and_low(pane.renderer.GetActiveCamera(), 0.4, 45.0)
+    try:
+        chart, h = pane.overlays.hud.chart, size[1]
+        for t in (1.0, 0.0):
+            for _ in range(3):
+                image = r.render(scene.frame_at(t, sample=9))
+            assert chart.origin is not None, "the chart found a free place"
+            if t == 1.0:
+                width = _line_width(image, _drawn(chart.curve) * size)
+                assert width >= max(2.0, 4.0 * h / 1080) - 0.5, f"the line is {width:.1f} px wide at {size}"
+        (ox, oy), (x0, y0, _, y1) = chart.origin, chart.shape.area
+        # 0% to 100% as tall as the free place allows (the next taller shape has none), and with the
+        # room a 16:9 frame has over the network small and low, 200 px at 1080p (the lecture's was 103)
+        column = image[:, round(ox + x0) - 1 : round(ox + x0) + 2, :3].astype(float).max(axis=1)
+        axis = column @ np.array([0.299, 0.587, 0.114]) > 70  # the y-axis line over the dark background
+        rows = np.arange(int(h - (oy + y1)) - 2, int(h - (oy + y0)) + 3)
+        drawn = rows[axis[rows]]
+        assert drawn.size and abs(np.ptp(drawn) - (y1 - y0)) <= 2, (np.ptp(drawn), y1 - y0)
+        held = chart.held(*size)
+        taller = [s for s in chart.shapes.values() if s.height > chart.shape.height]
+        assert all(max(chart._free(s, held, *size).values()) < -TOUCH for s in taller)
+        if size[0] / size[1] > 1.5:  # (a 4:3 frame's wider network leaves it 125-150 px here)
+            assert np.ptp(drawn) >= 0.95 * 200 * h / 1080, (np.ptp(drawn), size)  # (its font rounded)
+        assert float(chart.value.GetInput().rstrip("%")) < 20  # before training: near the baseline
+        axis_row = round(h - (oy + y0))
+        x, _ = chart.value.GetPosition()
+        cols = slice(int(x), int(x + 3 * chart.shape.line))
+        rows = np.arange(axis_row - int(1.5 * chart.shape.line), axis_row + 3)
+        ink = rows[
+            (image[rows, cols, :3].astype(int).min(axis=2) > 180).any(axis=1)
+        ]  # the value's (the axis is dimmer)
+        assert ink.size, "the value is drawn"
+        assert ink.max() <= axis_row - max(2, h // 270), (ink.max(), axis_row)
     finally:
         r.close()

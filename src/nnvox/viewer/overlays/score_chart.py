@@ -38,7 +38,13 @@ PLOT_LEAST = 4.0  # the narrowest curve, in font sizes (where even that does not
 # steps (watch 6): 4.0 is 200 px, a percent 2 px; in steps of 12.5 px at 1080p down to the old 2.0
 PLOT_TALLS = tuple(4.0 - 0.25 * k for k in range(9))
 DOT = 0.22  # the current snapshot's dot's radius, of a text line's height
-LINE_WIDTH = 3.0  # the score's line, in pixels at 1080 high
+# the score's line, in pixels at 1080 high, scaled with the frame's height (no thinner than LINE_LEAST):
+# 3 px read as a 2 px line in the lecture's video (watch 9, finding 7); 5 keeps >= 4 px after encoding
+LINE_WIDTH = 5.0
+LINE_LEAST = 2.0
+# the least height of the value's centre over the baseline, of a text line's height: its digits (about
+# 0.65 of a line high) end a sixth of a line over the axis
+VALUE_OVER_AXIS = 0.5
 PLACES = ("under the heads-up line", "under the heads-up line, right", "over the caption", "over the caption, right")
 ENDS = ("0%", "100%")  # the scale's ends as named
 # the before-training snapshot's tick: its count, as the epochs' ticks ("1" … "10") count on (watch 7:
@@ -127,6 +133,13 @@ def drawn_to(scores, t: float, first: int, last: int) -> tuple[np.ndarray, float
     return points, float(points[-1, 1]) if len(points) and finite.all() else float("nan")
 
 
+def value_height(y: float, axis: float, line: float) -> float:
+    """Where the value beside the dot is centred (pixels, y up): on the dot at `y`, but never lower than
+    VALUE_OVER_AXIS lines over the baseline at `axis` (watch 9, finding 7: at epoch 0 the "10%" stood
+    10 px over the baseline, the axis line running through its digits)."""
+    return max(y, axis + VALUE_OVER_AXIS * line)
+
+
 def clear_of(box, rects: np.ndarray, gap: float) -> float:
     """Pixels between `box` and the nearest of `rects` (n, 4), less `gap` (< 0: too near; inf: none)."""
     return clearance(box, rects.reshape(-1, 4)) - gap
@@ -162,7 +175,7 @@ class ScoreChart:
         self.trail = None
         self.colour = to_unit(stage.colours.text)
         self.axes = self._actor(to_unit(stage.colours.text), 1.0, opacity=0.55)
-        self.curve = self._actor(self.colour, LINE_WIDTH)
+        self.curve = self._actor(self.colour, LINE_WIDTH, least=LINE_LEAST)
         self.dot = self._actor(self.colour, 1.0)
         self.title, self.value = self._text(bold=stage.options.bold), self._text(bold=True)
         self.title.GetTextProperty().SetFontSize(self.title_font)
@@ -178,10 +191,11 @@ class ScoreChart:
         stage.renderer.AddObserver("StartEvent", lambda *_: me() and me().place(), 5.0)
         self._hide()
 
-    def _actor(self, colour, width: float, opacity: float = 1.0) -> vtk.vtkActor2D:
+    def _actor(self, colour, width: float, opacity: float = 1.0, least: float = 1.0) -> vtk.vtkActor2D:
+        """A 2D polyline actor `width` px wide at 1080 high, scaled with the pane's height (`least` px at least)."""
         from nnvox.viewer.overlays.metrics import add_2d
 
-        thick = width * max(1.0, self.stage.pane_height / 1080)
+        thick = max(least, width * self.stage.pane_height / 1080)
         actor = add_2d(self.stage.renderer, lines_2d([]), colour, thick)
         actor.GetProperty().SetOpacity(opacity)
         return actor
@@ -379,7 +393,9 @@ class ScoreChart:
             actor.SetPosition(at(k, 0.0)[0], y0 - labels_drop(line))
         self.value.SetInput(percent(value) if math.isfinite(value) else "")
         if len(drawn):
-            self.value.SetPosition(drawn[-1][0] + 2 * GAP * line, drawn[-1][1] - INK_RISE * line)
+            self.value.SetPosition(
+                drawn[-1][0] + 2 * GAP * line, value_height(drawn[-1][1], y0, line) - INK_RISE * line
+            )
         for prop in self.props:
             prop.SetVisibility(True)
         for actor in self.ticks[len(self.tick_at) :]:
