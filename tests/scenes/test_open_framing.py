@@ -155,3 +155,28 @@ def test_a_lecture_keeps_the_opened_grids_inside_its_title_safe_area(run_name, r
         last = max(k for k, f in enumerate(frames) if f.dissolve is not None)
         after = [f.pose.scale for f in frames[last + 1 :]]
         assert np.ptp(after) <= 1e-6 * after[0], (safe, np.ptp(after) / after[0])
+
+
+@pytest.mark.parametrize("u", [0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0])
+def test_an_opening_layers_box_is_its_maps_where_they_are_drawn(lenet_run, u):
+    """The box the camera keeps in frame and the label stands by (drawn_bounds) holds the maps
+    where they are drawn (conv1 gliding right as the input's grid makes room), and reaches no
+    further than they do plus the open grid's own room, growing as they spread: it grew towards
+    relu1 ahead of the maps and missed conv1's glide, so 'conv1' stood far right under relu1
+    (watch 9 #6)."""
+    from nnvox.scenes.open_framing import drawn_bounds
+    from nnvox.scenes.open_layer import map_places, neighbour_offsets, slab_corners
+    from nnvox.scenes.scene import SceneOptions
+
+    scene = build_scene(lenet_run, SceneOptions(opened=frozenset({"input", "conv1"})))
+    block = scene.block("conv1")
+    box = drawn_bounds(scene, u).get("conv1", np.asarray(block.bounds, float))
+    dx, dz = neighbour_offsets(scene, u).get("conv1", (0.0, 0.0))
+    slabs = slab_corners(block, map_places(block, u)).reshape(-1, 3) + np.array([dx, 0.0, dz])
+    lo, hi = slabs.min(axis=0), slabs.max(axis=0)
+    assert np.all(box[0::2] <= lo + 1e-9) and np.all(box[1::2] >= hi - 1e-9), (box, lo, hi)
+    grid = slab_corners(block, map_places(block, 1.0)).reshape(-1, 3)
+    room = np.asarray(block.bounds, float)[1::2] - grid.max(axis=0)  # right of, behind and over the grid's maps
+    assert np.all(box[1::2] <= hi + room + 1e-9), (box, hi, room)
+    relu1 = drawn_bounds(scene, u).get("relu1", np.asarray(scene.block("relu1").bounds, float))
+    assert box[1] < relu1[0]

@@ -150,3 +150,35 @@ def _run(ground: np.ndarray, middle: int) -> int:
             k += step
         ends.append(k)
     return ends[1] - ends[0] + 1
+
+
+@pytest.mark.parametrize("aspect", [16 / 9, 4 / 3])
+def test_the_maps_open_without_tilted_panels_crossing_through_the_shots_camera(lenet_run, tmp_path, aspect):
+    """Watch 9 #6: through the lecture's opening, conv1's maps flew as tilted panels overlapping each
+    other. Now, at every frame of the opening (30 fps) as the shot's camera sees it: all maps face
+    one way; two maps whose pictures overlap are parallel cards one behind the other (the turning
+    deck, or cards sliding out of it, a slab's thickness apart along their facing), never crossing;
+    none overlaps another once the maps are 4/5 open; and the held maps face the camera."""
+    from nnvox.scenes.open_layer import map_places, neighbour_offsets, slab_corners
+
+    shot = _board(tmp_path, lenet_run).shots[0]
+    scene = _scene(shot, lenet_run)
+    block = scene.block("conv1")
+    frames = shot_frames(shot, scene, aspect, 30, safe=TITLE_SAFE)
+    opening = [f for f in frames if 0.0 < f.opened < 1.0]
+    assert len(opening) >= 20
+    for f in opening:
+        places = map_places(block, f.opened)
+        assert np.ptp(places.turn) == 0
+        dx, dz = neighbour_offsets(scene, f.opened).get("conv1", (0.0, 0.0))
+        slabs = slab_corners(block, places).reshape(block.panels, -1, 3) + np.array([dx, 0.0, dz])
+        screen = _pixels(f.pose, slabs.reshape(-1, 3), aspect, 1080).reshape(block.panels, -1, 2)
+        depth = slabs[..., 1]  # along the maps' facing (-y) once turned: parallel cards one behind another
+        for i in range(block.panels):
+            for j in range(i + 1, block.panels):
+                over = np.minimum(screen[i].max(0), screen[j].max(0)) - np.maximum(screen[i].min(0), screen[j].min(0))
+                if (over > 0.5).all():
+                    assert f.opened < 0.8, (f.opened, i, j)
+                    apart = max(depth[j].min() - depth[i].max(), depth[i].min() - depth[j].max())
+                    assert apart >= -1e-6 or places.turn[0] < 1.0, (f.opened, i, j, apart)
+    assert np.allclose(frames[-1].pose.direction, (0.0, -1.0, 0.0))

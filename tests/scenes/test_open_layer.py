@@ -13,7 +13,7 @@ from nnvox.scenes.build import build_scene
 from nnvox.scenes.open_layer import (
     MAPS_PAD,
     MOST_MAPS,
-    STAGGER,
+    TURN_SHARE,
     grid_places,
     map_places,
     open_pose,
@@ -92,24 +92,64 @@ def test_the_neighbours_glide_back_to_their_closed_places_at_u0(scenes):
         assert dx < half[name][0] < 0.0 and dz == 0.0  # on the way, eased; one row: none up or down
 
 
-def test_the_animation_runs_from_the_stack_to_the_grid_eased_and_staggered(scenes):
+def _distances(points: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(points[:, None] - points[None, :], axis=-1)
+
+
+def test_the_stack_turns_whole_then_its_maps_slide_face_on_to_the_grid(scenes):
+    """Watch 9 #6: the maps flew and turned one by one, tilted panels crossing each other. Now the
+    stack turns as one solid (every distance between its slabs' corners kept), then every map, facing
+    -y, slides straight (never away from its place) into the grid, all together."""
     _, scene = scenes
     block = scene.block("conv1")
     start, end = map_places(block, 0.0), map_places(block, 1.0)
     assert np.allclose(start.centres, block.panel_centres()) and np.allclose(start.turn, 0)
     assert np.allclose(end.centres, grid_places(block)) and np.allclose(end.turn, 1)
-    # eased: slow at the ends; staggered: map 0 moves first; monotonic throughout
-    us = np.linspace(0, 1, 41)
-    turns = np.array([map_places(block, u).turn for u in us])
-    assert np.all(np.diff(turns, axis=0) >= -1e-12)
-    assert turns[2, 0] > turns[2, -1] and turns[1, 0] < 0.1
-    late = map_places(block, STAGGER / 2)
-    assert late.turn[-1] == 0.0 and late.turn[0] > 0
-    # each map on the straight way from its place in the stack to its place in the grid, as far along
-    # it as it has turned (its one eased fraction), each map no further than the one before (staggered)
-    mid = map_places(block, 0.3)
-    way = block.panel_centres() + (grid_places(block) - block.panel_centres()) * mid.turn[:, None]
-    assert np.allclose(mid.centres, way) and np.all(np.diff(mid.turn) <= 0) and mid.turn[0] > mid.turn[-1]
+    solid = slab_corners(block, start).reshape(-1, 3)
+    for u in np.linspace(0.0, TURN_SHARE, 9)[1:]:
+        turned = slab_corners(block, map_places(block, u)).reshape(-1, 3)
+        assert np.allclose(_distances(turned), _distances(solid), atol=1e-9), u
+        assert np.allclose(turned[:, 2], solid[:, 2])  # about the vertical
+    assert np.allclose(map_places(block, TURN_SHARE / 2).turn, 0.5)  # eased: halfway at half the turn's time
+    us = np.linspace(TURN_SHARE, 1.0, 25)
+    way = np.array([np.linalg.norm(map_places(block, u).centres - end.centres, axis=1) for u in us])
+    assert all(np.allclose(map_places(block, u).turn, 1.0) for u in us)  # face-on from the turn's end
+    assert np.all(np.diff(way, axis=0) <= 1e-9) and np.all(way[0] > 0)  # each nearer its place every step
+    across = np.array([np.linalg.norm((map_places(block, u).centres - end.centres)[:, [0, 2]], axis=1) for u in us])
+    left = across / across[0]  # all together: each map the same share of its way across the grid's plane left
+    assert np.allclose(left, left[:, :1], atol=1e-9)
+    # in the turned deck, map 0 is in front (towards the camera facing the grid), the others behind it
+    deck = map_places(block, TURN_SHARE).centres
+    assert np.all(np.diff(deck[:, 1]) > 0) and np.allclose(deck[:, [0, 2]], deck[0, [0, 2]])
+
+
+@pytest.mark.parametrize("u", np.linspace(0.0, 1.0, 41))
+def test_no_two_maps_cross_while_opening_and_only_face_on_maps_cover_each_other(scenes, u):
+    """At every sampled u: all maps face one way (none tilted against another), no two slabs
+    intersect, and two maps that overlap as the grid's camera sees them (along +y) stand one behind
+    the other, at least a slab's thickness apart; past the spread's middle none overlaps at all."""
+    _, scene = scenes
+    block = scene.block("conv1")
+    places = map_places(block, u)
+    assert np.allclose(places.turn, places.turn[0])
+    corners = slab_corners(block, places)
+    angle = places.turn[0] * np.pi / 2  # into the maps' own axes: each slab a box there
+    c, s = np.cos(angle), np.sin(angle)
+    own = corners.reshape(len(places.turn), -1, 3) @ np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+    lo, hi = own.min(axis=1), own.max(axis=1)
+    flat = corners.reshape(len(places.turn), -1, 3)
+    for i in range(len(lo)):
+        for j in range(i + 1, len(lo)):
+            inside = np.minimum(hi[i], hi[j]) - np.maximum(lo[i], lo[j])
+            assert not (inside > 1e-6).all(), (u, i, j)  # no two slabs intersect
+            across = [
+                min(flat[i, :, a].max(), flat[j, :, a].max()) - max(flat[i, :, a].min(), flat[j, :, a].min())
+                for a in (0, 2)
+            ]
+            if min(across) > 1e-6 and u > TURN_SHARE:  # on screen: face-on cards, one behind the other
+                assert u < 0.8, (u, i, j)
+                depth = [(flat[k, :, 1].min(), flat[k, :, 1].max()) for k in (i, j)]  # along y: they face -y
+                assert max(depth[1][0] - depth[0][1], depth[0][0] - depth[1][1]) >= -1e-9, (u, i, j)
 
 
 def test_stack_geometry_at_u0_is_the_closed_blocks(scenes):

@@ -12,7 +12,16 @@ import numpy as np
 
 from nnvox.scenes.camera import EASINGS, CameraPose
 from nnvox.scenes.framing import MAPS_ROOM_TOP, ROOM_TOP
-from nnvox.scenes.open_layer import EASING, closed_scene, has_kernels, map_places, neighbour_offsets, shown_maps
+from nnvox.scenes.open_layer import (
+    EASING,
+    closed_scene,
+    has_kernels,
+    map_places,
+    neighbour_offsets,
+    shown_maps,
+    slab_corners,
+    spread_share,
+)
 from nnvox.scenes.scene import Scene
 
 INSIDE = (0.97, 0.95)  # of the frame's half width and half height: the subject stays within
@@ -33,31 +42,41 @@ def room_top(blocks) -> float:
 
 def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
     """Each block's bounds (x0, x1, y0, y1, z0, z1) as drawn `u` (0..1) of the way through opening,
-    for the blocks not where the open scene puts them: an open block's the union of its flying maps
-    and its outline grown from its stack's to its grid's (eased as the neighbours glide); a block
-    making room, shifted back by what it has still to glide. The camera keeps these in the frame
-    (subject_boxes) and the labels stand by them (viewer/open_flight.py): one box for both (the
-    camera grew the outline unevenly while the labels followed it eased)."""
+    for the blocks not where the open scene puts them: a block making room, shifted back by what it
+    has still to glide; an open layer of maps, the box of its slabs where they stand (the deck
+    turning, then spreading: open_layer._deck_places), grown to its open bounds (the maps' names
+    and kernels' room) as they spread, and shifted as it glides itself (conv1 making room for the
+    input's grid): its label stays over its maps (the box grew towards the next block's glimpse
+    ahead of the maps, and missed conv1's glide: the lecture's "conv1" stood under relu1, watch 9
+    #6); an open weight, its outline grown from its stack's to its grid's united with its flying
+    tiles. The camera keeps these in the frame (subject_boxes) and the labels stand by them
+    (viewer/open_flight.py): one box for both."""
     u = min(max(u, 0.0), 1.0)
+    offsets = neighbour_offsets(scene, u)
     out = {}
-    for name, (dx, dz) in neighbour_offsets(scene, u).items():
+    for name, (dx, dz) in offsets.items():
         out[name] = np.asarray(scene.block(name).bounds, float) + np.array([dx, dx, 0, 0, dz, dz])
     opened = [b for b in scene.blocks if b.opened is not None]
     if opened and u < 1.0:
         closed = {b.name: np.asarray(b.bounds, float) for b in closed_scene(scene).blocks}
-        e = float(EASINGS[EASING](u))
         for block in opened:
-            grown = closed[block.name] + (np.asarray(block.bounds, float) - closed[block.name]) * e
+            dx, dz = offsets.get(block.name, (0.0, 0.0))
+            shift = np.array([dx, dx, 0, 0, dz, dz])
+            if block.kernels is None:
+                room = np.asarray(block.bounds, float) - _maps_box(block, 1.0)
+                out[block.name] = _maps_box(block, u) + room * spread_share(u) + shift
+                continue
+            grown = closed[block.name] + (np.asarray(block.bounds, float) - closed[block.name]) * float(
+                EASINGS[EASING](u)
+            )
             out[block.name] = _union(grown, _maps_box(block, u))
     return out
 
 
 def _maps_box(block, u: float) -> np.ndarray:
-    """The box around an open block's shown maps where they fly at u."""
-    places = map_places(block, u).centres[: shown_maps(block)]
-    half = np.array([block.cols, block.cols, block.rows]) * block.voxel / 2
-    lo, hi = places - half, places + half
-    return np.ravel(np.column_stack([lo.min(axis=0), hi.max(axis=0)]))
+    """The box around the slabs of an open block's shown maps where they stand at u."""
+    corners = slab_corners(block, map_places(block, u))[: shown_maps(block)].reshape(-1, 3)
+    return np.ravel(np.column_stack([corners.min(axis=0), corners.max(axis=0)]))
 
 
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -13,9 +13,13 @@ the left, the one after on the right), as CNN Explainer lays its columns of maps
 the maps would hide the blocks behind them and be hidden by the ones in front. The blocks after the
 opened one (along the network axis, in its row) move along x to make room.
 
-Opening animates each map from its place in the stack to its place in the grid, turning a quarter
-turn about the vertical as it goes (the stack's maps face -x), one after another (`STAGGER`), eased;
-closing is the same played backwards (`map_places(block, u)` for u from 1 to 0).
+Opening a layer of maps turns its stack first, whole, a quarter turn about the vertical (the stack's
+maps face -x, the grid's -y): one solid block turning to face the camera, map 0 in front and the
+others behind it; then the maps slide out of that deck, face-on, in the grid's plane, all together,
+each to its place, eased (`TURN_SHARE`). The maps each flew and turned on their own, one after
+another: tilted panels crossing each other for two seconds, the busiest moment of the lecture
+(watch 9 #6). A convolution's weights open as kernel tiles flying together (`flight_of`). Closing is
+the same played backwards (`map_places(block, u)` for u from 1 to 0).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ ROW_GAP_PER_ROW = 0.2  # ... and above each of its maps, of a map's side per row
 ROW_GAP_MOST = 1.0  # ... at most (every open grid's before the row gap: 8 rows of maps keep it)
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
-STAGGER = 0.35  # of the animation: map k starts k / (P - 1) of this later than map 0
+TURN_SHARE = 0.4  # of an opening of maps: the stack turning whole to face -y; the rest, the maps spreading face-on
 EASING = "smooth"
 OPEN_DIRECTION = (0.0, -1.0, 0.0)  # from the grid towards a camera facing it
 # the layer types whose maps each have a kernel beside them (open_kernels.py), by the module's class
@@ -236,27 +240,72 @@ KERNEL_FLIGHT = 0.6  # of the opening: kernel tiles fly over its first part, whi
 
 
 def flight_of(block: Block) -> tuple[float, float]:
-    """(stagger, span) of an opening's u: map k flies over [k / (P - 1) * stagger, that + span -
-    stagger]. Kernel tiles fly together (staggered, conv2's 96 tiles arrived row after row, a
+    """(stagger, span) of a kernel grid's opening u: tile k flies over [k / (P - 1) * stagger, that +
+    span - stagger]. Kernel tiles fly together (staggered, conv2's 96 tiles arrived row after row, a
     sheared band for most of the flight) and early: their stack's kernels stand one behind another
     along the camera's final line of sight, so tiles in flight overlap most as the camera faces them
     (they are in the grid by then, the camera turning the rest of the way)."""
-    return (0.0, KERNEL_FLIGHT) if block.kernels is not None else (STAGGER, 1.0)
+    return 0.0, KERNEL_FLIGHT
 
 
 def map_places(block: Block, u: float) -> MapPlaces:
-    """An open block's maps a fraction `u` of the way from the stack (0) to the grid (1), each
-    eased on its own stretch of u, map 0 first. The stack's first map sits at the block's origin,
-    where the grid's left edge starts."""
+    """An open block's maps a fraction `u` of the way from the stack (0) to the grid (1): a layer
+    of maps turns as one deck, then spreads face-on (_deck_places); a convolution's weights fly
+    as kernel tiles (_flown_places)."""
+    return _flown_places(block, u) if block.kernels is not None else _deck_places(block, u)
+
+
+def turned_share(u: float) -> float:
+    """How far (0..1, eased) a deck of maps has turned `u` of the way through opening."""
+    return float(EASINGS[EASING](min(max(u / TURN_SHARE, 0.0), 1.0)))
+
+
+def spread_share(u: float) -> float:
+    """How far (0..1, eased) the turned deck's maps have slid towards their grid places at `u`."""
+    return float(EASINGS[EASING](min(max((u - TURN_SHARE) / (1.0 - TURN_SHARE), 0.0), 1.0)))
+
+
+def _deck_places(block: Block, u: float) -> MapPlaces:
+    """The stack turned whole about its middle (each map's front face with it, map 0 in front), then
+    each map slid from there to its grid place in the grid's plane: across and up first, back to the
+    grid's depth over the second half (the maps behind one another until they no longer overlap, so
+    no two slabs cross). Every map faces the same way at every u: no tilted panel crosses another."""
+    p, turn = block.panels, turned_share(u)
+    stack = block.panel_centres()
+    pivot = np.array([_stack_middle(block), *block.origin[1:]])
+    angle = turn * math.pi / 2
+    rel = stack - pivot
+    turned = pivot + np.column_stack(
+        [
+            rel[:, 0] * math.cos(angle) - rel[:, 1] * math.sin(angle),
+            rel[:, 0] * math.sin(angle) + rel[:, 1] * math.cos(angle),
+            rel[:, 2],
+        ]
+    )
+    spread = spread_share(u)
+    depth = float(EASINGS[EASING](min(max(2.0 * (u - TURN_SHARE) / (1.0 - TURN_SHARE) - 1.0, 0.0), 1.0)))
+    grid = grid_places(block)
+    centres = turned + (grid - turned) * np.array([spread, depth, spread])
+    size = np.where(np.arange(p) < shown_maps(block), 1.0, 1.0 - spread)
+    return MapPlaces(centres, np.full(p, turn), size)
+
+
+def _stack_middle(block: Block) -> float:
+    """The x of the middle of a block's stack, open or not (its closed extent along x from its origin)."""
+    return block.origin[0] + ((block.panels - 1) * block.pitch + block.thickness) / 2
+
+
+def _flown_places(block: Block, u: float) -> MapPlaces:
+    """Kernel tiles a fraction `u` of the way from their filters' panels to the grid, each eased on
+    its own stretch of u (flight_of)."""
     p, (stagger, span) = block.panels, flight_of(block)
     starts = stagger * np.arange(p) / max(p - 1, 1) if p > 1 else np.zeros(1)
     own = np.clip((u - starts) / (span - stagger if p > 1 else span), 0.0, 1.0)
     e = EASINGS[EASING](own)
-    # each map's front-face centre in the closed block's stack (a kernel's: its tile in its filter's panel)
-    stack = stack_places(block) if block.kernels is not None and block.opened else block.panel_centres()
+    stack = stack_places(block) if block.opened else block.panel_centres()
     centres = stack + (grid_places(block) - stack) * e[:, None]
-    # the stack's front faces are on its -x side, the grid's on its -y side: a turning map pivots
-    # about its front face's centre
+    # the stack's front faces are on its -x side, the grid's on its -y side: a turning tile
+    # pivots about its front face's centre
     size = np.where(np.arange(p) < shown_maps(block), 1.0, 1.0 - e)
     return MapPlaces(centres, e, size)
 
