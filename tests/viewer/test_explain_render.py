@@ -515,13 +515,13 @@ def test_the_pending_note_stands_on_the_covered_rows_or_not_at_all(lenet_run, si
         renderer.close()
 
 
-def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_numbers_come_in_on_arrival(lenet_run):
-    """A lecturer saw the last stop's numbers, dimmed, while the window swept elsewhere ("sliding to
-    row 27, column 27"), then everything pop to the next stop in one frame: while it sweeps the
-    patch's and products' cells stand in the pending colour and print nothing, the sum and value
-    print "–" (the kernel and bias, the same at every position, stay); arriving, the numbers fade in."""
+def test_while_the_window_sweeps_the_inset_prints_the_position_it_passes(lenet_run):
+    """Watch 9 finding 5: six seconds of "–" tables while the caption spoke of a 5 x 5 window
+    sliding to row 27, column 27. While the window sweeps, the patch's and the products' cells print
+    and colour the position it passes (the kernel the same throughout), the sum's lines that
+    position's, adding up as printed; the title names where it slides to; the stop after prints its own."""
     from nnvox.viewer.offscreen import OffscreenRenderer
-    from nnvox.viewer.overlays.explain_inset import SWEPT
+    from nnvox.viewer.overlays.explain_inset import cell_text, printed_products
 
     scene = build_scene(lenet_run)
     explained = Explanation(lenet_run, scene, "conv1", 0, 9, seconds=26, lead=0.5, tail=0.5)  # (the corner a stop)
@@ -533,41 +533,31 @@ def test_while_the_window_sweeps_the_patch_and_products_print_nothing_and_number
         )
         last = len(lenet_run.snapshots) - 1
         moments = [explained.at(k / 599, last) for k in range(600)]
-        sweep = next(k for k, m in enumerate(moments) if m.sweeping and m.heading == (0, 27, 27))
-        landed = next(k for k in range(sweep, 600) if moments[k].stopped)
+        sweep = [k for k, m in enumerate(moments) if m.sweeping and m.heading == (0, 27, 27)]
+        inked = next(k for k in sweep if np.abs(moments[k].step.inputs - explained.background).max() > 1.0)
+        landed = next(k for k in range(sweep[-1], 600) if moments[k].stopped)
         inset = pane.overlays.explain.inset
         pending = pending_colour(renderer.options.background, pane.stage.colours.text)
-        drawn = {}
-        for name, k in (("sweep", sweep), ("landing", landed), ("stop", landed + 15)):
-            pane.show_explain(moments[k])
-            image = renderer.render(focused(scene.frame_at(last, sample=9), moments[k]))
+        for k in (sweep[len(sweep) // 2], inked, landed + 15):
+            m = moments[k]
+            pane.show_explain(m)
+            image = renderer.render(focused(scene.frame_at(last, sample=9), m))
             texts = inset.values[: 75 - 25 * inset.first]  # (a colour-only patch prints none)
-            points = inset.grids.mapper.GetInput().GetPoints()
-            patch = [np.mean([points.GetPoint(4 * i + c)[:2] for c in range(4)], axis=0) for i in range(25)]
-            centres = [*patch[: 25 * inset.first], *(a.GetPosition() for a in texts)]  # each cell's middle
-            drawn[name] = (
-                [""] * 25 * inset.first + [a.GetInput() for a in texts],  # the patch's cells as printed
-                [0.0] * 25 * inset.first + [a.GetTextProperty().GetOpacity() for a in texts],
-                np.array([image[719 - round(y), round(x)] for x, y in centres], float),  # under each cell's text
-                inset.numbers.GetInput().split("\n"),
-                inset.title.GetInput(),
-            )
-        cells, _, colours, numbers, title = drawn["sweep"]
-        assert cells[:25] == [""] * 25 and cells[50:] == [""] * 25 and all(cells[25:50])  # the kernel stays
-        assert np.abs(colours[:25] - pending).max() <= 4 and np.abs(colours[50:] - pending).max() <= 4
-        bias = printed(round(moments[sweep].step.bias * 1000))  # (first the cells' sum, then the exact sum)
-        assert numbers[0] == numbers[1] == numbers[3] == SWEPT and numbers[2] == bias
-        assert "sliding to row 27, column 27" in title
-        step = moments[landed + 15].step
-        cells, opacity, colours, numbers, _ = drawn["stop"]
-        if not inset.first:  # the patch's values printed: padding's as 0
-            assert cells[:25] == [a if i else "0" for a, i in zip(cells[:25], step.inside.ravel())] and all(cells)
-        assert all(cells[25:]) and min(opacity[25:]) == 1.0 and numbers[-1] == printed(round(step.recorded * 1000))
-        assert np.abs(colours[:25] - pending).max() > 40  # the patch's own colours (black: 0, padding: 0)
-        _, opacity, landing, _, _ = drawn["landing"]
-        assert max(opacity[:25]) < 0.5 and min(opacity[25:50]) == 1.0  # coming in, the kernel as it was
-        assert max(opacity[50:]) < 0.5  # the products too
-        between = np.abs(landing[:25] - pending).max(axis=1)
-        assert (between < np.abs(colours[:25] - pending).max(axis=1) - 20).any()  # colours on their way in
+            cells = [""] * 25 * inset.first + [a.GetInput() for a in texts]
+            s = m.step
+            if not inset.first:  # the patch's values as printed, padding's as 0
+                want = [cell_text(float(v), bool(i), inset.compact) for v, i in zip(s.inputs.ravel(), s.inside.ravel())]
+                assert cells[:25] == want, (s.position, cells[:25])
+            shown = printed_products(s.inputs, s.weights).ravel()
+            assert cells[50:] == [cell_text(float(p), bool(i), inset.compact) for p, i in zip(shown, s.inside.ravel())]
+            assert min(a.GetTextProperty().GetOpacity() for a in texts) == 1.0
+            numbers = inset.numbers.GetInput().split("\n")
+            assert numbers[-3:] == [n for _, n in sum_lines(s)], (s.position, numbers)  # that position's sum
+            centres = [a.GetPosition() for a in texts[-25:]]  # the products' cells, under their text
+            colours = np.array([image[719 - round(y), round(x)] for x, y in centres], float)
+            if np.abs(s.products).max() > 0.1 * m.product_limit:
+                assert np.abs(colours - pending).max() > 40, s.position  # their own colours, not the pending one
+            title = inset.title.GetInput()
+            assert ("sliding to row 27, column 27" in title) == m.sweeping, title
     finally:
         renderer.close()

@@ -23,7 +23,6 @@ from nnvox.scenes.explain_pace import (
     arrived,
     first_visited,
     kept,
-    legible,
     schedule,
     stops,
     walk,
@@ -290,10 +289,15 @@ class Moment:
     input_scale: ColourScale | None = None  # the inputs' colours where no drawn block shows them: one over the run
     black: float | None = None  # what a black input pixel is after the run's normalisation (None: inputs not images)
     stopped: bool = False  # the window stands on one of the shot's chosen positions
-    sweeping: bool = False  # it sweeps between them: the inset prints none of the passing positions' numbers
+    # it sweeps between them: the inset prints each passing position's numbers as the window passes
+    # it (watch 9: six seconds of "–" tables under a band moving down the map; fast is fine)
+    sweeping: bool = False
     heading: tuple[int, ...] | None = None  # ... and names the next stop's position (None: the map's end)
     walking: bool = False  # the window walks one position at a time: the inset shows each one's sum
-    legible: float = 1.0  # how far the numbers of the position it stands on are shown (0 to 1: coming, going)
+    # how far the numbers of the position it stands on are shown (0 to 1): all of them at every
+    # position, swept ones too, so never faded (blanked while it swept, they faded in and out round
+    # each sweep: with the numbers shown over it there is no fade to make)
+    legible: float = 1.0
     titled: float = (
         1.0  # ... and the title's words (where it stands, or where a sweep goes): never switched in one frame
     )
@@ -373,12 +377,11 @@ class Explanation:
         stopped = done - 1 in chosen and schedule(progress + 1e-3, *timing) == done
         walking = not stopped and done - 1 in walked
         # sweeping between stops, or over a dense layer's units after its walk (the finished map
-        # held at its end is not): no number of the positions passed is printed (at 0.1 s a unit they
-        # only flickered), the heading says where the window goes
+        # held at its end is not): the heading says where the window goes, the inset prints the
+        # numbers of each position it passes
         sweeping = not stopped and not walking and done < len(steps)
         ahead = [k for k in chosen if k > done - 1]
         heading = steps[ahead[0]].position if sweeping and ahead else None
-        shown = legible(progress, *timing)
         return Moment(
             steps[done - 1],
             done,
@@ -394,7 +397,7 @@ class Explanation:
             sweeping,
             heading,
             walking,
-            0.0 if sweeping else shown,
+            1.0,
             self._titled(progress, timing, chosen, walked),
             None
             if sweeping

@@ -61,7 +61,6 @@ NOTE_GAP = 0.45  # ... and between the input's notes and the window's
 CELLS_ADD = "rounded cells sum"
 SUM_LINES = 4  # the sum's lines at most: the cells' sum, the sum before bias, the bias and the value
 ROUNDED = ", rounded"  # after the products' head where their cells print values (products_head)
-SWEPT = "–"  # the sum and the value printed while the window sweeps between stops (none is where it is)
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
 # ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
 # its colour bar above the caption at 1080p
@@ -434,7 +433,7 @@ class ExplainInset:
         self.built = None
         self.floor = 0.0  # the caption band's top where it reaches under the inset (pixels): its texts stay above
         self._shown: tuple | None = None  # what show() was last given, to lay the inset out again above a caption
-        self.sweeping = False  # the window sweeps between stops: the cells it changes print nothing
+        self.sweeping = False  # the window sweeps between stops (the title names the next; every number printed)
         self.first = 0  # the first grid whose cells print their values (1: the patch colour only, Layout.first)
         self.key_room: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom: free beside the patch
         self.banded = False  # the patch and the sum in a band under the blocks (_banded)
@@ -586,10 +585,9 @@ class ExplainInset:
         return (*self.box[:1], max(self.box[1], self.floor + 0.3 * font), *self.box[2:])
 
     def show(self, m: Moment, input_scale: ColourScale | None, note: str = "") -> None:
-        """The step `m` stands on, its numbers coming in as it arrives, going before it leaves
-        (Moment.legible); while its
-        window sweeps between stops, the cells that change with the position blank and the next stop
-        named (the last stop's numbers, dimmed, read as where the window was: none is where it is)."""
+        """The step `m` stands on, its numbers shown Moment.legible; while its window sweeps between
+        stops, the numbers of each position it passes (watch 9: six seconds of "–" tables under a
+        band across the map), the title naming the next stop."""
         self._shown = (m, input_scale, note)
         self.sweeping = m.sweeping
         s = m.step
@@ -606,15 +604,11 @@ class ExplainInset:
         self.title.GetTextProperty().SetOpacity(m.titled)  # its words fade out before they change, in after
         self.scale_title.SetInput(m.reads)
         lines = sum_words(sum_lines(s), short=self.first > 0 or self.compact)
-        if self.sweeping and s.weights is not None:  # the products' sum and the value: where it lands
-            lines = [(w, SWEPT if k != 1 else n) for k, (w, n) in enumerate(lines)]
-        elif self.sweeping:
-            lines = [(w, SWEPT) for w, _ in lines]
         if self.sum_rows == SUM_LINES:  # what the printed cells add to, first
-            lines = [(CELLS_ADD, SWEPT if self.sweeping else cells_total(s)), *lines]
+            lines = [(CELLS_ADD, cells_total(s)), *lines]
         self.words.SetInput("\n".join(w for w, _ in lines))
         self.numbers.SetInput("\n".join(n for _, n in lines))
-        self.numbers.GetTextProperty().SetOpacity(1.0 if self.sweeping else m.legible)
+        self.numbers.GetTextProperty().SetOpacity(m.legible)
         widest = max(text_width(w, self.font) for w, _ in lines) + text_width(NUMBER_ROOM, self.font)
         self.numbers.SetPosition(self.words.GetPosition()[0] + widest, self.words.GetPosition()[1])
         said, placed = _notes(m, len(s.inputs) - rows if s.family == "conv" else 0)
@@ -623,7 +617,7 @@ class ExplainInset:
     def _print_cells(self, s, grids: int, legible: float) -> None:
         """Each printed cell's value (the patch's, then the kernel's and the products'), in white or
         near-black as reads on its colour, those that change with the position shown `legible`
-        (0 to 1: coming in as the window arrives, going before it leaves), none while it sweeps."""
+        (0 to 1), those of each position a sweep passes too."""
         inside = s.inside.reshape(-1) if s.family != "linear" else np.ones(s.inputs.size, bool)
         values = [s.inputs.reshape(-1)]
         if grids > 1:  # the products of the values as printed: each checkable on screen
@@ -632,16 +626,14 @@ class ExplainInset:
         cells = len(values[0])
         for k, text in enumerate(self.values[: cells * (grids - self.first)]):
             g, i = divmod(k + cells * self.first, cells)  # (a colour-only patch prints nothing: from the kernel on)
-            blank = self.sweeping and g in moving
-            text.SetInput("" if blank else cell_text(float(values[g][i]), bool(inside[i]) or g == 1, self.compact))
+            text.SetInput(cell_text(float(values[g][i]), bool(inside[i]) or g == 1, self.compact))
             dark = float(np.dot(self.rgb[0, g, i], (0.3, 0.59, 0.11))) < 128
             text.GetTextProperty().SetColor(*((1, 1, 1) if dark else (0.08, 0.08, 0.1)))
             text.GetTextProperty().SetOpacity(legible if g in moving else 1.0)
 
     def _paint(self, m: Moment, input_scale: ColourScale) -> np.ndarray:
-        """Colour the grids (those that change with the position: from the pending colour as the
-        window arrives, back to it before it leaves, in it while it sweeps); returns the first row's
-        patch colours as they stand (a cell's text reads on them)."""
+        """Colour the grids (those that change with the position: Moment.legible of the way from the
+        pending colour); returns the first row's patch colours as they stand (a cell's text reads on them)."""
         s = m.step
         rows, columns, grid, *_ = self.layout
         size = grid[0] * grid[1]
@@ -666,7 +658,7 @@ class ExplainInset:
         shown = rgb.astype(np.float32)
         moving = [g for g in moving_grids(s.family) if g < columns]
         pending = pending_colour(self.stage.options.background, self.stage.colours.text)
-        share = 0.0 if self.sweeping else m.legible
+        share = m.legible
         shown[:, moving] = share * shown[:, moving] + (1 - share) * pending
         self.shown_rgb = np.round(shown).astype(np.uint8)
         return rgb[0, 0]
