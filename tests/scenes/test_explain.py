@@ -210,7 +210,8 @@ def test_the_window_walks_one_row_cell_by_cell_into_its_first_stop(lenet_run):
     units = [dense.at(k / (12 * fps - 1), last) for k in range(12 * fps)]
     assert sorted({m.done - 1 for m in units if m.walking}) == list(range(pace.WALK))
     swept = [m for m in units if not m.walking and m.done < m.total]  # quickly: each unit's numbers as it passes
-    assert len(swept) > 100 and all(m.sweeping and m.legible == 1.0 for m in swept)
+    assert len(swept) > 100 and all(m.sweeping for m in swept)
+    assert sum(m.legible == 1.0 for m in swept) >= len(swept) - round(fps * (pace.ARRIVING + pace.LEAVING)) - 2
     assert units[-1].done == units[-1].total
 
 
@@ -232,7 +233,9 @@ def test_between_stops_the_window_sweeps_its_numbers_shown_and_names_the_next(le
     """A lecturer saw the last stop's numbers, dimmed, under "sliding to row 27, column 27" while
     the window swept elsewhere; watch 9 then sat through six seconds of "–" tables under a band moving
     down the map. A sweep flags its moments, heads for the next stop, and stands on the position it
-    passes: the inset prints that position's numbers, fully (legible), as the window passes it."""
+    passes: the inset prints that position's numbers as the window passes it, fully (legible) but
+    where the sweep starts and ends (test_the_numbers_dim_only_with_the_headings_words)."""
+    from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
     explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=26, lead=0.5, tail=0.5)
@@ -245,15 +248,19 @@ def test_between_stops_the_window_sweeps_its_numbers_shown_and_names_the_next(le
     for m in sweeping:  # heading for the next stop, never standing on one, its own numbers shown
         ahead = [k for k in chosen if k > m.done - 1]
         assert m.done - 1 not in chosen and m.heading == explained.positions[ahead[0]]
-        assert m.step.position == explained.positions[m.done - 1] and m.legible == 1.0
-    assert len({m.step.position for m in sweeping}) >= 20  # the numbers change as it goes
+        assert m.step.position == explained.positions[m.done - 1]
+    shown = [m for m in sweeping if m.legible == 1.0]
+    assert len(shown) >= len(sweeping) - 2 * round(30 * (pace.ARRIVING + pace.LEAVING)) - 2, (len(shown), len(sweeping))
+    assert len({m.step.position for m in shown}) >= 20  # the numbers change as it goes
 
 
-def test_the_numbers_are_shown_at_every_frame_and_step_with_the_window(lenet_run):
-    """Watch 5: fading the numbers out and in greyed the products for 0.4 s at every step; with the
-    numbers of the positions a sweep passes printed too (watch 9), no frame greys them: at every
-    frame of the lecture's shot the numbers stand at full strength, and they change in the frame the
-    window moves, the title's numbers with them."""
+def test_the_numbers_dim_only_with_the_headings_words(lenet_run):
+    """Watch 5: fading the numbers out and in at every step greyed the products for 0.4 s each
+    second; a lecturer saw the numbers pop in one frame after a sweep. The numbers of every position
+    are printed, swept ones too (watch 9), at full strength but where a sweep starts or ends: there
+    they go over LEAVING and come in over ARRIVING with the heading's words ("sliding to ..."), in
+    step with them at every frame; from one walked position or stop to the next they change in the
+    frame the window moves, the heading's numbers with them."""
     from nnvox.scenes import explain_pace as pace
     from nnvox.scenes.build import build_scene
 
@@ -261,13 +268,24 @@ def test_the_numbers_are_shown_at_every_frame_and_step_with_the_window(lenet_run
     explained = ex.Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=0.5, tail=0.5)
     last = len(lenet_run.snapshots) - 1
     moments = [explained.at(k / (seconds * fps - 1), last) for k in range(seconds * fps)]
-    assert all(m.legible == 1.0 for m in moments)
+    assert moments[0].legible == 1.0  # the first position: there from the first frame, the shot fading in
+    assert all(m.legible == pytest.approx(m.titled) for m in moments)  # with the heading's words
+    edges = [k for k in range(1, len(moments)) if moments[k].sweeping != moments[k - 1].sweeping]
+    assert len(edges) >= 2
+    near = round(fps * (pace.ARRIVING + pace.LEAVING)) + 1
+    for k, m in enumerate(moments):  # dimmed only round a sweep's start or end
+        assert m.legible == 1.0 or min(abs(k - e) for e in edges) <= near, (k, m.legible)
+    for k in edges:  # going before, coming in after
+        went = [m.legible for m in moments[k - round(fps * pace.LEAVING) - 1 : k]]
+        came = [m.legible for m in moments[k : k + round(fps * pace.ARRIVING) + 1]]
+        assert went[0] > 0.8 and went == sorted(went, reverse=True) and went[-1] < 0.3, (k, went)
+        assert came[0] < 0.2 and came == sorted(came) and came[-1] == 1.0, (k, came)
     changes = [k for k in range(1, len(moments)) if moments[k].done != moments[k - 1].done]
     steps = [k for k in changes if not moments[k].sweeping and not moments[k - 1].sweeping]
     assert len(steps) >= pace.WALK - 1  # the walk's, into the first stop
-    for k in steps:  # the heading with the numbers, not before
-        assert moments[k].titled == moments[k - 1].titled == 1.0
-        assert moments[k].step.position != moments[k - 1].step.position
+    for k in steps:  # no grey frame either side of a step: the old numbers up to it, the new from it
+        around = [m.legible for m in moments[k - round(fps * pace.LEAVING) - 1 : k + round(fps * pace.ARRIVING) + 1]]
+        assert all(v == 1.0 for v in around), (k, around)
 
 
 def test_the_lecture_shot_walks_stops_and_sweeps_at_a_pace_to_talk_over(lenet_run):

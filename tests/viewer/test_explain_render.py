@@ -534,11 +534,12 @@ def test_while_the_window_sweeps_the_inset_prints_the_position_it_passes(lenet_r
         last = len(lenet_run.snapshots) - 1
         moments = [explained.at(k / 599, last) for k in range(600)]
         sweep = [k for k, m in enumerate(moments) if m.sweeping and m.heading == (0, 27, 27)]
-        inked = next(k for k in sweep if np.abs(moments[k].step.inputs - explained.background).max() > 1.0)
+        shown = [k for k in sweep if moments[k].legible == 1.0]  # (not where the sweep starts or ends)
+        inked = next(k for k in shown if np.abs(moments[k].step.inputs - explained.background).max() > 1.0)
         landed = next(k for k in range(sweep[-1], 600) if moments[k].stopped)
         inset = pane.overlays.explain.inset
         pending = pending_colour(renderer.options.background, pane.stage.colours.text)
-        for k in (sweep[len(sweep) // 2], inked, landed + 15):
+        for k in (shown[len(shown) // 2], inked, landed + 15):
             m = moments[k]
             pane.show_explain(m)
             image = renderer.render(focused(scene.frame_at(last, sample=9), m))

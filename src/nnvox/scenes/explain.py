@@ -23,6 +23,7 @@ from nnvox.scenes.explain_pace import (
     arrived,
     first_visited,
     kept,
+    legible,
     schedule,
     stops,
     walk,
@@ -294,9 +295,8 @@ class Moment:
     sweeping: bool = False
     heading: tuple[int, ...] | None = None  # ... and names the next stop's position (None: the map's end)
     walking: bool = False  # the window walks one position at a time: the inset shows each one's sum
-    # how far the numbers of the position it stands on are shown (0 to 1): all of them at every
-    # position, swept ones too, so never faded (blanked while it swept, they faded in and out round
-    # each sweep: with the numbers shown over it there is no fade to make)
+    # how far the numbers of the position it stands on are shown (0 to 1): those of every position,
+    # swept ones too, going and coming only where a sweep starts or ends, with the title's words
     legible: float = 1.0
     titled: float = (
         1.0  # ... and the title's words (where it stands, or where a sweep goes): never switched in one frame
@@ -382,6 +382,7 @@ class Explanation:
         sweeping = not stopped and not walking and done < len(steps)
         ahead = [k for k in chosen if k > done - 1]
         heading = steps[ahead[0]].position if sweeping and ahead else None
+        shown = legible(progress, *timing)
         return Moment(
             steps[done - 1],
             done,
@@ -397,7 +398,7 @@ class Explanation:
             sweeping,
             heading,
             walking,
-            1.0,
+            shown,
             self._titled(progress, timing, chosen, walked),
             None
             if sweeping

@@ -13,8 +13,9 @@ fullest of the stroke and the background): a short shot stops once, long; a long
 Between stops the window sweeps over the rest in reading order, filling the map slowly enough for
 the class to watch (the rest of the shot: at 1.9 s for 597 positions nobody saw it), easing out of
 each stop and into the next (the inset prints the numbers of each position it passes: watch 9 sat
-through six seconds of "–" tables). The title's words fade out over LEAVING before they change
-("sliding to ...") and in over ARRIVING after (explain.Explanation._titled).
+through six seconds of "–" tables). Where a sweep starts or ends the numbers go over LEAVING and
+come in over ARRIVING, with the heading's words, which change there ("sliding to ..."); from one
+walked position or stop to the next they change together (legible).
 Without a padded stop at the end, the finished map is held a while."""
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ FIRST_READING = 4.5  # ... the first stop: the class meets the arithmetic there 
 # seconds of empty tables ("–") while the window swept to row 27, column 27; the 3 s saved hold the
 # first stop (about 5.9 s) and the padded corner (about 3.7 s) longer
 SWEEP_SHARE = 0.12
-ARRIVING = 0.25  # seconds the title's new words take to come in after a sweep's start or end (no pop)
-LEAVING = 0.15  # ... and its old words to go before
+ARRIVING = 0.25  # seconds the numbers and heading take to come in after a sweep's start or end (no pop)
+LEAVING = 0.15  # ... and to go before it
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
 # Which stops a shot keeps first: the window across a stroke's edge where the map answers most (its
 # sum far from 0, a dark cell of the map: on sample 9 of the lecture's run, 2.7-5.2 on conv1's six
@@ -305,3 +306,31 @@ def arrived(
     schedule) and until it leaves it (inf: there from the first frame, or to the last); over a
     sweep, since it began and until it ends."""
     return _clock(progress, total, stopping, seconds, lead, tail, walked)[1:]
+
+
+def legible(
+    progress: float,
+    total: int,
+    stopping: tuple[int, ...] = (),
+    seconds: float = 1.0,
+    lead: float = 0.0,
+    tail: float = 0.0,
+    walked: tuple[int, ...] = (),
+) -> float:
+    """How far the numbers of the position the window stands on at `progress` (as schedule) are
+    shown, 0 to 1: after a sweep's start or end coming in over ARRIVING, before one going over
+    LEAVING, with the heading's words (Explanation._titled), which change there ("sliding to ...");
+    over the sweep, those of each position it passes (the first position: there from the shot's
+    first frame). From a walked position or a stop to the next the window steps: the heading, the
+    products and the sum of the new position replace the old ones in one frame, together (fading
+    each out and in greyed the products for 0.4 s at every step, and the heading changed before
+    them: a lecturer's watch saw a grey flash every second). (The heading fades by its words:
+    Explanation._titled, with `arrived`.)"""
+    done, since, until = _clock(progress, total, stopping, seconds, lead, tail, walked)
+    swept = swept_over(total, tuple(stopping), tuple(walked))
+    k = done - 1
+    if not swept[k] and k > first_visited(tuple(stopping), tuple(walked)) and not swept[k - 1]:
+        since = float("inf")  # stepped here from a position whose numbers were shown
+    if not swept[k] and k < total - 1 and not swept[k + 1]:
+        until = float("inf")  # ... and steps on to one
+    return min(since / ARRIVING, until / LEAVING, 1.0)
