@@ -59,10 +59,11 @@ def _map_rectangles(block, pose, aspect: float, height: int) -> np.ndarray:
     return _pixels(pose, points, aspect, height).reshape(-1, 4, 2)
 
 
-@pytest.mark.parametrize("aspect, least", [(16 / 9, 0.19), (4 / 3, 0.15)])
+@pytest.mark.parametrize("aspect, least", [(16 / 9, 0.19), (4 / 3, 0.145)])
 def test_the_held_maps_are_face_on_and_large_at_any_size(lenet_run, tmp_path, aspect, least):
     """Each map at least `least` of the frame's height tall (16:9: 205 px at 1080p, were 98; 4:3,
-    where the input and the grid's width bind: 170 px), upright rectangles, the grid at least half
+    where the input and the grid's width bind: 158 px, 171 before the kernels beside the maps grew
+    to be read from the back of a hall, watch 9 #7), upright rectangles, the grid at least half
     the frame's width at 16:9, the same share at every size from 480p to 2160p."""
     shot = _board(tmp_path, lenet_run).shots[0]
     scene = _scene(shot, lenet_run)
@@ -182,3 +183,35 @@ def test_the_maps_open_without_tilted_panels_crossing_through_the_shots_camera(l
                     apart = max(depth[j].min() - depth[i].max(), depth[i].min() - depth[j].max())
                     assert apart >= -1e-6 or places.turn[0] < 1.0, (f.opened, i, j, apart)
     assert np.allclose(frames[-1].pose.direction, (0.0, -1.0, 0.0))
+
+
+@pytest.mark.parametrize("aspect", [16 / 9, 4 / 3])
+def test_the_kernels_beside_the_held_maps_are_large_enough_to_read_from_the_back(lenet_run, tmp_path, aspect):
+    """Watch 9 #7: the kernel beside each of conv1's maps had cells of 15-17 px at 1080p, so row 20
+    saw colours, not the pattern. Each weight's square (its coloured part) now at least 27 px at
+    1080p, a cell with its hairline at least 30 px, at 16:9 beside maps still 210 px (0.19 of the
+    height); at 4:3, where the width binds, at least 0.13 of its map's side (was 0.08); each kernel
+    inside the room under the heads-up and over the caption's band (the grid's), at 480p to 2160p."""
+    from nnvox.scenes.framing import CAPTION_CLEAR, CAPTION_TOP, MAPS_ROOM_TOP
+    from nnvox.scenes.open_kernels import kernel_plan, kernel_quads
+
+    shot = _board(tmp_path, lenet_run).shots[0]
+    scene = _scene(shot, lenet_run)
+    pose = shot_frames(shot, scene, aspect, 30, safe=TITLE_SAFE)[-1].pose
+    block = scene.block("conv1")
+    plan = kernel_plan(lenet_run, block)
+    quads = kernel_quads(block, plan)
+    assert len(quads) == 6 * 25
+    for height in (480, 720, 1080, 2160):
+        squares = _pixels(pose, quads.reshape(-1, 3), aspect, height).reshape(-1, 4, 2)
+        sides = np.abs(squares[:, 2] - squares[:, 0])  # (width, height) of each weight's square
+        maps = _map_rectangles(block, pose, aspect, height)
+        side = (maps[:, 2] - maps[:, 0])[:, 1].min()
+        if aspect > 1.5:
+            assert sides.min() >= 27 / 1080 * height, (height, sides.min())
+            assert side >= 0.19 * height  # the maps not shrunk for them (210 px at 1080p)
+            pitch = np.diff(np.unique(np.round(squares[:25, 0, 0], 6)))  # one kernel's columns, left to right
+            assert pitch.min() >= 30 / 1080 * height, (height, pitch)
+        assert sides.min() >= 0.13 * side, (height, sides.min(), side)
+        ys = 1 - 2 * squares[..., 1] / height  # -1..1 up the frame
+        assert ys.max() <= MAPS_ROOM_TOP and ys.min() >= CAPTION_TOP + CAPTION_CLEAR - 1e-9, (ys.min(), ys.max())

@@ -107,13 +107,20 @@ MAPS_ROOM_TOP = 0.78
 CAPTION_TOP = -0.36
 CAPTION_CLEAR = 0.05  # of the half height: 27 px at 1080p between the subject and the caption's band
 LEGENDS_TOP = -0.55  # uncaptioned: the legends' titles stand under this
+SIDE_GAP = 0.04  # of the half width, inside the title-safe sides: a close-up's subject off the frame's edge
+# ... an open grid of maps' (top MAPS_ROOM_TOP): the title-safe margin (twice its share) is its gap, where a
+# lecture keeps one, with this little more: the input's glimpse beside it took the width the kernels' cells need
+# (conv1's could not reach 30 px at 1080p beside 210 px maps, watch 9 #7)
+MAPS_SIDE_GAP = 0.005
 
 
 def picture_room(captioned: bool, safe: float = 0.0, top: float = ROOM_TOP) -> tuple[float, float, float, float]:
     """Where a close-up's subject may stand (x0, x1, y0, y1; -1..1 across and up the frame from its
     middle): between the side edges less `safe` (of the width: a lecture's title-safe margin) and
-    a gap, from over the caption's band (CAPTION_CLEAR) or the legends to `top` (under the heads-up
-    with a block label above the subject; MAPS_ROOM_TOP: an open grid of maps')."""
-    side = 1.0 - 2.0 * safe - 0.04
+    SIDE_GAP (an open grid of maps: what of it the safe margin leaves, MAPS_SIDE_GAP at least), from
+    over the caption's band (CAPTION_CLEAR) or the legends to `top` (under the heads-up with a block
+    label above the subject; MAPS_ROOM_TOP: an open grid of maps')."""
+    gap = max(SIDE_GAP - 2.0 * safe, MAPS_SIDE_GAP) if top >= MAPS_ROOM_TOP else SIDE_GAP
+    side = 1.0 - 2.0 * safe - gap
     bottom = CAPTION_TOP + CAPTION_CLEAR if captioned else LEGENDS_TOP
     return (-side, side, bottom, top)

@@ -33,10 +33,11 @@ from nnvox.scenes.scene import Block
 MOST_INPUTS = 3  # in-channel kernels drawn beside a map, large enough to read; the rest are read but not drawn
 STACK_GAP = 0.5  # between in-channel kernels in a column, in cells
 # of the gap beside a map a kernel may take: the rest parts it from the map before, at least three
-# times as far as from its own (NEAR; 0.8 at most): 0.7 drew conv1's kernels at 12 px a weight at
-# 1080p in the lecture's exploded conv1 (a fifth watch asked for larger), 0.78 at 14
-FILL = 0.78
-NEAR = 0.3  # cells between a kernel and its own map
+# times as far as from its own (NEAR; about 0.86 at most): 0.7 drew conv1's kernels at 12 px a weight at
+# 1080p in the lecture's exploded conv1 (a fifth watch asked for larger), 0.78 at 14-17 (watch 9 #7: row 20
+# saw colours, not the pattern); 0.85, in open_layer.GAP_BESIDE_KERNEL's wider gap, 30 px and more
+FILL = 0.85
+NEAR = 0.15  # cells between a kernel and its own map (0.3 took room the kernel's cells need)
 ZOOM = 5.0  # a kernel cell at most this many map voxels (conv1's: FILL of the gap binds first)
 
 
@@ -156,7 +157,7 @@ def kernel_quads(block: Block, plan: KernelPlan) -> np.ndarray:
     x0 = right[m] - (kw - c) * cell
     z1 = top[m] - (i * (kh + STACK_GAP) + r) * cell
     y = places[m, 1] - 0.02 * block.voxel
-    inset = 0.06 * cell  # a hairline of background between cells: each weight reads as one square
+    inset = 0.04 * cell  # a hairline of background between cells: each weight reads as one square
     corners = [(x0 + inset, z1 - inset), (x0 + cell - inset, z1 - inset), (x0 + cell - inset, z1 - cell + inset)]
     corners.append((x0 + inset, z1 - cell + inset))
     return np.stack([np.stack([cx, y, cz], axis=-1) for cx, cz in corners], axis=-2).reshape(-1, 4, 3)

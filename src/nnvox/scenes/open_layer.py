@@ -38,9 +38,10 @@ from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
-GAP_BESIDE_KERNEL = 0.6  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
-# large enough to read (conv1's 5 x 5 kernel about half its map's side) and close to its own map, with room
-# parting it from the map before; at a whole map's side the grid was 6.5 maps wide (watch 8: 80 px maps at 1080p)
+GAP_BESIDE_KERNEL = 0.85  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
+# large enough to read from the back of a hall (conv1's 5 x 5 kernel about 0.72 of its map's side: each weight
+# 30 px at 1080p beside 210 px maps; at 0.6, 17 px, watch 9 #7) and close to its own map, with room parting it
+# from the map before; at a whole map's side the grid was 6.5 maps wide (watch 8: 80 px maps at 1080p)
 ROW_GAP_PER_ROW = 0.2  # ... and above each of its maps, of a map's side per row of the grid: its name's line
 # alone (the kernel stands beside the map, not over it; at the whole gap beside, two rows of conv1's maps took 4
 # map heights of the picture). A name's line is a share of the picture's height, a map about the picture's over
