@@ -5,7 +5,7 @@ wide as the input moved down its rows, not the 5 x 5 window the caption speaks o
 stays 5 x 5 at every position, swept ones too. Watch 9 finding 7: the value under way was framed
 at its cell's size, about 10 px at 1080p, invisible from row 20: a ring at least 30 px across
 (at 1080p, in a 16:9 and a 4:3 frame) stands round it, clear of its cell (its colour shows) and
-of the inset's tables."""
+of the inset's tables. Watch 9 finding 10: the first position says what is done already, in the frame."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def _cell_centre(renderer, sheet, cell) -> tuple[int, int]:
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1440, 1080)])
 def test_the_value_under_way_is_ringed_and_the_window_stays_five_by_five(size, lenet_run):
+    import vtk
+
     from nnvox.scenes.explain import Explanation, done_cells, focused, sheet_block
     from nnvox.scenes.shots import explain_pose
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -60,6 +62,13 @@ def test_the_value_under_way_is_ringed_and_the_window_stays_five_by_five(size, l
             _, y0, y1, z0, z1 = explain.window_actor.GetBounds()[1:]
             assert (y1 - y0) / source.voxel == pytest.approx(5.5, abs=0.01), m.step.position  # (its margins)
             assert (z1 - z0) / source.voxel == pytest.approx(5.5, abs=0.01), m.step.position
+        pane.show_explain(moments[0])  # the first position says what is done already, inside the frame
+        aside, before = explain.inset.aside, moments[0].before
+        assert before is not None and aside.GetVisibility() and aside.GetInput().split("\n") == [before]
+        box = [0, 0, 0, 0]
+        vtk.vtkTextRenderer().GetBoundingBox(aside.GetTextProperty(), aside.GetInput(), box, 72)
+        x, y = aside.GetPosition()
+        assert x >= 0 and x + box[1] - box[0] <= size[0] and y <= size[1], (size, x, box)
         sheet = sheet_block(scene.block("conv1"))
         frame = scene.frame_at(last, sample=9)
         for m in (moments[0], sweeping[len(sweeping) // 2], moments[-1]):  # a walked, a swept and the padded corner

@@ -35,7 +35,7 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
 
     size = SIZES[size_name]
     board = one_shot_board(tmp_path, lenet_run, size, 1, EXPLAIN_SHOT)
-    placed = 0  # frames whose window's note says where it stands
+    placed = told = 0  # frames whose window's note says where it stands; ... what is done already
     for k, (_, r) in enumerate(shot_pictures(board)):
         where = f"explain {size_name} frame {k}"
         texts = [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)]
@@ -53,6 +53,10 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
         assert not any(a.GetInput().startswith(("0.", "−0.")) for a in printed), where
         _check_the_sum_reads_honestly(inset, printed, where)
         placed += _check_the_notes_stand_apart(inset, where)
+        before = inset._shown[0].before  # the first position: which values are done already (watch 9 #10)
+        if before is not None:
+            assert inset.aside.GetVisibility() and before in inset.aside.GetInput().split("\n"), where
+            told += 1
         shown = [a for a in inset.actors if isinstance(a, vtk.vtkTextActor) and a.GetVisibility() and a.GetInput()]
         assert len(shown) >= 50 + 8, f"{where}: {len(shown)} inset texts"  # values, title, heads, scale, sum
         note, hall = r.options.text_size(0.0), r.options.hall_text(0.0)
@@ -69,6 +73,7 @@ def test_the_inset_reads_at_the_subjects_size_with_its_values_printed(size_name,
             assert height >= NOTE_TEXT * size[1], f"{where}: {text!r} {height} px a line"
             assert cap_height(font) >= round((HALL_TEXT if a is inset.title else NOTE_TEXT) * size[1]), where
     assert placed, f"explain {size_name}: no frame says where the window stands"
+    assert told, f"explain {size_name}: no frame says what is done already"
 
 
 def _check_the_sum_reads_honestly(inset, printed, where: str) -> None:
