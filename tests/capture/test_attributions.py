@@ -118,10 +118,19 @@ def test_recorded_attributions_are_drawn_beside_the_input_plane(tmp_path):
     assert names[:2] == ["input", "saliency"]
     plane, image = scene.blocks[1], scene.blocks[0]
     # beside it (under it before ed66ed1: the pair stacked stood 213 px tall each in the mistake's 16:9
-    # close-up): level with it and as large, at the same place along the chain (off it: it feeds
-    # nothing), across the network on +y (left of the input from the cameras' side), a small gap apart
-    assert plane.bounds[:2] == image.bounds[:2] and plane.bounds[4:] == image.bounds[4:]
-    assert plane.bounds[3] - plane.bounds[2] == image.bounds[3] - image.bounds[2]
+    # close-up) and raised off the chain's line (watch 9: level with the input it read as a layer
+    # before it): as large, at the same place along the chain (off it: it feeds nothing), across the
+    # network on +y (left of the input from the cameras' side), a small gap apart; its bottom over the
+    # input's middle by an eighth of its height, under the input's top (overlapping its upper half)
+    assert plane.bounds[:2] == image.bounds[:2]
+    side = image.bounds[5] - image.bounds[4]
+    assert (
+        plane.bounds[3] - plane.bounds[2] == image.bounds[3] - image.bounds[2]
+        and plane.bounds[5] - plane.bounds[4] == side
+    )
+    middle = (image.bounds[4] + image.bounds[5]) / 2
+    assert middle + 0.1 * side <= plane.bounds[4] < image.bounds[5], (plane.bounds, image.bounds)
+    assert plane.title == "explanation" and plane.subtitle == "saliency"  # what it is; the method
     gap = plane.bounds[2] - image.bounds[3]
     assert 0 < gap < (image.bounds[3] - image.bounds[2]) / 2, gap
     after = scene.blocks[2]  # the first layer: the plane stands clear of it too

@@ -1,5 +1,5 @@
-"""Attributions as planes: each probe sample's recorded attribution beside the input plane, and
-Grad-CAM at its layer's own resolution under the block that draws that layer."""
+"""Attributions as planes: each probe sample's recorded attribution beside the input plane, raised
+off the chain's line, and Grad-CAM at its layer's own resolution under the block that draws that layer."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from nnvox.scenes.layout import BlockShape, block_shape
 from nnvox.scenes.scene import Block, SceneOptions
 
 PLANE_GAP = 3.0  # scene units between the input plane and its attribution's (a block's side is 24)
+# of the input's height: how far the attribution's bottom stands over the input's middle, the line
+# along which the chain leaves the input (3 units of LeNet's 24: over it by 13 px and more at 1080p
+# from 5 degrees under the chain). Level with the input it stood in that line, one more slab left of
+# "input", and read as a layer before it (watch 9, #4)
+OFF_AXIS = 0.125
+EXPLANATION = "explanation"  # its label: what it is (not a layer), then what it shows
 
 
 def with_attributions(
@@ -32,20 +38,24 @@ def with_attributions(
 
 
 def attribution_block(run: Run, source: Block, method: str) -> Block:
-    """The recorded attribution of each probe sample's prediction, as a plane beside the input plane
-    (same size and height, so pixel and attribution line up), on the attribution's own run-wide scale.
-    Beside it across the network (+y: left of the input on screen from the cameras' side, -y, and
-    further from the eye), not under it: a close-up fills the room between the heads-up and the
-    caption, which is wide and low at 16:9, and the pair stacked stood 213 px tall each at 1080p;
-    side by side they take its height. Off the chain (not upstream along x): it feeds nothing."""
+    """The recorded attribution of each probe sample's prediction, as a plane the input plane's size
+    on the attribution's own run-wide scale, labelled as an explanation (EXPLANATION; its method
+    in small print: viewer/overlays/method_note.py). Beside the input across the network (+y:
+    left of it on screen from the cameras' side, -y, and further from the eye) and raised off the
+    chain's line (OFF_AXIS): level with the input it read as one more layer before it (watch 9).
+    Raised, not lowered: the cameras look from a little above, which lifts the far plane on screen,
+    and the chain's line, rising to the right, falls away under it to the left. Not stacked wholly
+    over or under the input: the close-up's room between the label row and the caption is about
+    440 px tall at 1080p, and stacked the pair stood 213 px tall each; overlapping the input's
+    upper half they stand 270. Off the chain (not upstream along x): it feeds nothing."""
     key = f"attr/{method}"
     if key not in run.limits:
         raise NnvoxError(f"the run has no {method} attributions; {_recorded(run)}")
     x, y, z = source.origin
     bs = block_shape("Attribution", run.architecture.node(source.name).shape)
-    beside = (x, y + source.extent[1] + PLANE_GAP, z)
-    # what it shows first, for a class that has not met the method; the method, as words, under it
-    # (the title on one line: on two, the close-up's label row over the plane had no room for it)
+    above = (x, y + source.extent[1] + PLANE_GAP, z + source.extent[2] * (0.5 + OFF_AXIS))
+    # what it is and shows first, for a class that has not met the method; the method, as words,
+    # under it (the title on one line: on two, the close-up's label row over the plane had no room for it)
     subtitle = method.replace("-", " ")
     return _plane(
         source,
@@ -53,9 +63,9 @@ def attribution_block(run: Run, source: Block, method: str) -> Block:
         key,
         run.limits[key],
         name=method,
-        title="what pushed it",
+        title=EXPLANATION,
         subtitle=subtitle,
-        origin=beside,
+        origin=above,
     )
 
 

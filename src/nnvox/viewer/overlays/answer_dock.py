@@ -11,6 +11,7 @@ import vtk
 from nnvox.scenes.scene import Block
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.overlays.base import Stage
+from nnvox.viewer.overlays.method_note import MethodNote
 from nnvox.viewer.theme import TITLE_SAFE, to_unit
 
 # Of the frame's width: how far out of the frame the output's column stands where its docked list of
@@ -161,6 +162,8 @@ class AnswerDock:
         self.caption = None  # the shot's caption (overlays/caption.py): the list stands over its band
         self.rise = 1.0  # the most a place's light rises from one picture to the next (pace)
         self.covers = None  # the side covers (overlays/edge_fade.EdgeFade): a block they hide is no obstacle
+        planes = [k for k in self.group if stage.scene.blocks[k].kind == "Attribution"]
+        self.note = MethodNote(stage, planes[0] if planes else None)  # the explanation's method, small
 
     def _text_actor(self, size: int) -> vtk.vtkTextActor:
         actor = vtk.vtkTextActor()
@@ -239,6 +242,7 @@ class AnswerDock:
         self.lit = lit
         if arrived and self.relayout is not None:  # the labels off it from its first picture on
             self.relayout()
+        place_note(self, bool(places), w, h)  # after the labels have their places for this picture
 
     def _set(self, actor, place: str | None, places: dict, lit: dict, w: int, h: int) -> tuple | None:
         """Stand `actor` at `place`'s box at its light; the box in pane fractions (None: no place)."""
@@ -414,3 +418,14 @@ class AnswerDock:
             for p, (x0, y0, x1, y1) in places.items()
             if p in self.lit
         )
+
+
+def place_note(dock: AnswerDock, placed: bool, w: int, h: int) -> None:
+    """The method's small print under or over the explanation plane (MethodNote), clear of the
+    labels, the lists (`dock`'s places as lit now), the caption and the pane's held parts."""
+    labels = [b for _, _, _, b in dock.layout.placement.shown] if dock.layout is not None else []
+    band = dock.caption.band() if dock.caption is not None else None
+    lists = [np.multiply(b, (w, h, w, h)) for b in (dock.box, dock.incoming_box) if b is not None]
+    texts = np.array(labels + lists + [band] * bool(band), dtype=float).reshape(-1, 4)
+    clear = np.vstack([texts, dock.list_boxes(), dock.held_boxes(w, h), dock.tail])
+    dock.note.place(dock.rects, clear, placed, dock.rise)
