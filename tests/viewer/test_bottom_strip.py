@@ -161,9 +161,11 @@ def test_the_inset_titles_share_a_line_only_where_both_fit(mistake_scene, size):
 
 @pytest.mark.parametrize("mode", ["activations", "distance-from-start"])
 def test_a_lectures_legend_words_are_drawn_at_the_labels_size_at_1080p(lenet_run, mode):
-    """Read off the frame: under each bar its words' digits ("0", "1", "≥ 0.26"), over it its title and
-    beside it the notes, each line at least theme.LEGEND_TEXT of the height in ink (40 px at 1080p; a
-    lecturer measured 25-28 px, then 32, and asked for 40 or more); the bar itself at least 20 px thick."""
+    """Read off the frame: under each bar its words' digits ("0", "1", "≥ 0.26") and over it its title,
+    each line at least theme.LEGEND_TEXT of the height in ink (40 px at 1080p; a lecturer measured
+    25-28 px, then 32, and asked for 40 or more); beside them the marks' entries and the notes, side
+    notes, at theme.NOTE_TEXT (28 px capitals: watch 9, finding 8, two lines of notes at 40 px took a
+    quarter of the frame's bottom) and smaller than the bars' words; the bar at least 20 px thick."""
     from nnvox.scenes.build import build_scene
     from nnvox.scenes.scene import SceneOptions
     from nnvox.viewer.offscreen import OffscreenRenderer
@@ -179,6 +181,7 @@ def test_a_lectures_legend_words_are_drawn_at_the_labels_size_at_1080p(lenet_run
         image = r.render(scene.frame_at(scene.n_snapshots - 1))
         texts = [t for t in drawn_texts(r) if t["kind"] == "text" and t["box"][3] < 0.25 * h]
         bars = _bars(legends, r.scene_renderer.renderer)
+        entries = {words.GetInput() for _, words in legends.marks.entries.values() if words.GetVisibility()}
     finally:
         r.close()
     background = np.array(DEFAULT_THEME.colours.background)
@@ -191,7 +194,11 @@ def test_a_lectures_legend_words_are_drawn_at_the_labels_size_at_1080p(lenet_run
         ink = np.abs(image[h - y1 - 2 : h - y0 + 2, x0:x1].astype(int) - background).max(axis=2) > 30
         rows = np.flatnonzero(ink.any(axis=1))
         tall = rows[-1] - rows[0] + 1  # a digit's height; a line of words: its ascenders to descenders
-        assert tall >= round(LEGEND_TEXT * h), (t["text"], tall)
+        if t["text"] in entries:  # one line (ascenders to descenders: over the capitals' 28 px, under 40)
+            assert "\n" not in t["text"] and round(NOTE_TEXT * h) <= tall < round(LEGEND_TEXT * h), (t["text"], tall)
+        else:
+            assert tall >= round(LEGEND_TEXT * h), (t["text"], tall)
+    assert entries, "a mark's entry or a note is drawn"
     assert all(bar[3] - bar[1] >= 20 for bar in bars), bars
 
 

@@ -22,7 +22,7 @@ from nnvox.scenes.open_layer import has_kernels
 from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.camera_matrix import camera_matrix
-from nnvox.viewer.label_layout import block_rectangles
+from nnvox.viewer.label_layout import block_rectangles, project
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.legend_focus import (
@@ -147,6 +147,23 @@ SHORT_NOTES = {
 # The notes that say whose scale the colours are on: where the blocks in view share one scale (the
 # kernels shot's conv1 alone), they say nothing a student needs (MarkEntries.update)
 SCOPE_NOTES = ("per layer", "per stage")
+# A lecture's last resort before leaving a note out: the same said in fewer words, where the short
+# form is wider than the colour bars it stands beside (MarkEntries.room)
+TERSE_NOTES = {
+    "maps": "map 0 in front",
+    "filters": "filter 0 in front",
+    "per layer, epochs": "same colours every epoch",
+    "per stage, epochs": "same colours every epoch",
+    "epochs": "one scale for every block and epoch",
+    "per layer": "compare within a block",
+    "per stage": "compare within a stage",
+}
+NOTE_JOIN = "  ·  "  # between a lecture's notes on their one line
+# The least step on screen (pixels at 1080 high) from one map of a closed block to the next, for the
+# face note ("map 0 in front, the rest behind") to be said: in the lecture's overview the step is
+# 14 px and the maps behind read as 2-3 px slivers (watch 9, finding 8), a note about what no one in
+# the room can see; in its stage close-ups 40 px and more, each map a stripe
+SLIVER_LEAST = 24.0
 FACE_NOTES = ("maps", "filters")  # what a closed block's front face shows
 
 
@@ -962,9 +979,18 @@ class ColourLegends:
         if focused or not self.steady or self.fresh:
             self._move()
             self._show_bars()
+        self.marks.room = strip_width(self)
         self.marks.update(shown)
         if self.labels is not None and self.marks.box is not None:  # (the labels' update set its panels)
             self.labels.layout.panels = (*self.labels.layout.panels, self.marks.box)
+
+
+def strip_width(legends: ColourLegends) -> float:
+    """The colour bars' strip as drawn (pane fractions): the bars in view side by side, or the widest
+    title over them where wider; a lecture's notes beside it are never wider (MarkEntries.room)."""
+    n = len(legends.seen)
+    titles = [legends._width(legends.parts[i][1], legends.parts[i][1].GetInput()) for i in legends.seen]
+    return max(n * legends.width + (n - 1) * legends.stage.layout.legend_gap, *titles)
 
 
 def not_reached(lit: dict[str, float], blocks) -> set[str]:
@@ -1029,6 +1055,7 @@ NOTES_TOP = 0.4
 NOTES_LEAST_HEIGHT = 360
 NOTE_LINE_SPACING = 1.25  # of vtk's line height (about 1.2 font sizes): the entries' 1.5 font sizes
 ENTRY_FORMS = ({**MARKS, **NOTES}, {**SHORT_MARKS, **SHORT_NOTES})  # the entries' words, then their short form
+TERSE_FORM = {**SHORT_MARKS, **TERSE_NOTES}  # a lecture's last form
 
 
 def entry_stack(
@@ -1039,18 +1066,22 @@ def entry_stack(
     clear_of=None,
     forms=ENTRY_FORMS,
     least: float | None = None,
+    size: int | None = None,
+    room: float | None = None,
 ):
     """Where the entries of `kinds` (MARKS' and NOTES' keys) stack over the box `below` (pane
     fractions), as MarkEntries draws them: their left edge (the box's, or further left where the
     widest would reach the frame's edge margin, never left of `least` where given: the colour bars'
     end in a lecture's corner), their words (the first of `forms` that fits between the margins,
     and off the box `clear_of` where given: kind -> words) and the box they take; None where no
-    form fits."""
-    size = legend_size(stage)
+    form fits; at `size` (the legends' by default), no entry's words wider than `room` where given."""
+    size = size or legend_size(stage)
     measure = measure or text_measure(stage, size)
     gap, edge = 1.5 * size / stage.pane_width, side_share(stage)
     for form in forms:
         widest = max(measure(line) for k in kinds for line in note_lines(form[k]))
+        if room is not None and widest > room + 1e-9:
+            continue
         x = min(below[0], 1.0 - edge - gap - widest)
         # up to the first entry's words (the last stands just above the box), a line for each of their lines
         lines = sum(len(note_lines(form[k])) for k in kinds)
@@ -1059,6 +1090,49 @@ def entry_stack(
         if x >= max(edge, least or 0.0) - 1e-9 and not (clear_of is not None and overlapping(box, clear_of)):
             return x, form, box
     return None
+
+
+def entry_tries(marks: tuple[str, ...], notes: tuple[str, ...], below, over, band, lecture: bool = False):
+    """The entries MarkEntries tries, in order, each (kinds, the box they stack over, the box they keep
+    off, their forms): all the notes, then without the block faces' note, then with it alone (the
+    colours' note is the one a fifth watch asked for), each beside the caption, then over its band;
+    the marks alone last. A captioned picture (a storyboard's) always takes the short form (one
+    wording from shot to shot: a move's dissolve blended a long form into a short one, garbled for
+    0.3 s). A `lecture`'s picture's notes take a terse form last, a form with each note on one line
+    first, and all of them on one line before that (watch 9: two lines of notes took a quarter of the
+    frame's bottom)."""
+    forms = (ENTRY_FORMS[1],) if band is not None else ENTRY_FORMS
+    if lecture:  # (sorted stably: the short before the terse where both take one line)
+        forms = tuple(
+            sorted((*forms, TERSE_FORM), key=lambda f: max((len(note_lines(f[n])) for n in notes), default=1))
+        )
+    scales = tuple(n for n in notes if n not in FACE_NOTES)
+    faces = tuple(n for n in notes if n in FACE_NOTES)
+    tries = []
+    for some in dict.fromkeys(s for s in (notes, scales, faces) if s):
+        if lecture and len(some) > 1:
+            joined = tuple({**f, some[0]: NOTE_JOIN.join(f[n] for n in some)} for f in forms)
+            tries += [((*marks, some[0]), below, band, joined), ((*marks, some[0]), over, None, joined)]
+        tries += [((*marks, *some), below, band, forms), ((*marks, *some), over, None, forms)]
+    return [*tries, (marks, below, None, forms)]
+
+
+def maps_seen_behind(stage: Stage, seen: Collection[str]) -> bool:
+    """Whether a closed block of several maps (or filters) among `seen` shows the ones behind its
+    front: one step from a map to the next is SLIVER_LEAST pixels or more on screen (at 1080 high)."""
+    matrix, w, h = camera_matrix(stage.renderer)
+    for b in stage.scene.blocks:
+        if b.name not in seen or b.panels < 2 or b.opened is not None or b.kind == ATTRIBUTION:
+            continue
+        x0, _, y0, y1, z0, z1 = b.bounds
+        ends = np.array(
+            [[x0, (y0 + y1) / 2, (z0 + z1) / 2], [x0 + (b.panels - 1) * b.pitch, (y0 + y1) / 2, (z0 + z1) / 2]]
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            a, z = project(ends, matrix, w, h)
+        if np.hypot(*(z - a)) / (b.panels - 1) >= SLIVER_LEAST * h / 1080:
+            return True
+    return False
 
 
 def overlapping(a, b) -> bool:
@@ -1078,7 +1152,14 @@ class MarkEntries:
         self.stage, self.options, self.caption = stage, stage.options, caption
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.cornered = cornered  # in a lecture's corner (notes_corner): the colour bars end left of it
-        self.size = legend_size(stage)
+        # a lecture's entries at its least text (theme.NOTE_TEXT, 28 px capitals at 1080p), under its
+        # legends' words: side notes (watch 9, finding 8: at the legends' 40 px capitals two lines of
+        # notes took a quarter of the frame's bottom beside two bars)
+        size = legend_size(stage)
+        self.size = min(size, stage.options.text_size(0.0)) if stage.options.hall else size
+        # the widest an entry's words may be in a lecture's picture (pane fractions): the colour bars'
+        # strip beside them (strip_width, set by ColourLegends); None: as wide as the pane allows
+        self.room: float | None = None
         swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
         self.props = [prop for entry in self.entries.values() for prop in entry if prop is not None]
@@ -1138,30 +1219,29 @@ class MarkEntries:
         seen = self.in_view()
         scales = {b.scale for b in self.stage.scene.blocks if b.name in seen and b.kind != ATTRIBUTION}
         notes = tuple(n for n in self.notes if n not in SCOPE_NOTES or len(scales) > 1)
+        if self.options.hall and not maps_seen_behind(self.stage, seen):  # (the window's: as before)
+            notes = tuple(n for n in notes if n not in FACE_NOTES)
         return drawn_marks(shown.frame, self.options, seen), notes
 
     def update(self, shown: Shown) -> None:
         marks, notes = ((), ()) if self.away else self._drawn(shown)
         below = self.options.histogram_box if shown.histogram is not None else self.inset_box
         band = self._caption_band()
-        if ((*marks, *notes), below, band) == self._shown:
+        room = self.room if self.options.hall else None
+        if ((*marks, *notes), below, band, room) == self._shown:
             return
-        self._shown = ((*marks, *notes), below, band)
+        self._shown = ((*marks, *notes), below, band, room)
         # with the notes beside the caption (their short form where the long reaches it), else over its
         # band (not up into the network: NOTES_TOP), else without them, as where the pane is too narrow
         over = below if band is None else (*below[:3], max(below[3], band[3]))
-        # without the block faces' note before without the colours' (the one a fifth watch asked for)
-        scales = tuple(n for n in notes if n not in FACE_NOTES)
-        tries = (((*marks, *notes), below, band), ((*marks, *notes), over, None))
-        tries += (((*marks, *scales), below, band), ((*marks, *scales), over, None)) * (scales != notes)
-        tries += ((marks, below, None),)
-        # a captioned picture (a storyboard's) always takes the short form: one wording from shot to
-        # shot, where a move's dissolve blended a long form into a short one, garbled for 0.3 s
-        forms = ENTRY_FORMS[1:] if band is not None else ENTRY_FORMS
         kinds, fitting = (), None
-        for entries, base, off in tries:
+        for entries, base, off, tried in entry_tries(marks, notes, below, over, band, self.options.hall):
             least = base[0] if self.cornered and base[:3] == self.inset_box[:3] else None
-            placed = entry_stack(self.stage, entries, base, self._width, off, forms, least) if entries else None
+            placed = (
+                entry_stack(self.stage, entries, base, self._width, off, tried, least, self.size, room)
+                if entries
+                else None
+            )
             if placed is not None and (base is below or placed[2][3] <= NOTES_TOP):
                 kinds, fitting = entries, placed
                 break
