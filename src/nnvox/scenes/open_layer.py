@@ -35,7 +35,7 @@ from nnvox.scenes.framing import MAPS_ROOM_TOP
 from nnvox.scenes.layout import near_square
 from nnvox.scenes.open_weights import ONE_ROW_GAP, as_stack, as_tiles, kernel_grid, label_room, stack_places
 from nnvox.scenes.per_architecture import per_object
-from nnvox.scenes.scene import Block, Scene
+from nnvox.scenes.scene import OPEN_END, Block, Scene
 
 GAP = 0.2  # between open maps, of a map's larger side: separate maps that still read as one layer
 GAP_BESIDE_KERNEL = 0.85  # ... a convolution's: each map's kernel stands in the gap left of it (open_kernels.py),
@@ -363,7 +363,7 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
     kernels = all(b.kernels is not None for b in blocks)
     # a glimpse of the neighbours (where the maps come from and go to): a quarter of the widest grid, not of
     # several grids together (conv1 and conv2 open: 15% larger)
-    pad = 0.0 if kernels else NEIGHBOURS_SEEN * float((boxes[:, 1] - boxes[:, 0]).max())
+    pad = 0.0 if kernels else NEIGHBOURS_SEEN * max(_glimpsed_width(b) for b in blocks)
     fill = WEIGHTS_FILL if kernels else 0.9
     centre, scale = fit((x0 - pad, x1 + pad, y0, y1, z0, z1), direction, aspect, band=band, margin=fill)
     up = np.array([0.0, 0.0, 1.0])
@@ -378,6 +378,17 @@ def open_pose(scene: Scene, names, aspect: float, *, band: float = 0.7, lift: fl
         roomy = filled(pose, boxes, aspect, room)
         pose = roomy if roomy.scale < pose.scale else pose
     return pose
+
+
+def _glimpsed_width(block: Block) -> float:
+    """The width of an open grid that sets its neighbours' glimpse (open_pose): a convolution's without
+    the room its kernels take past GAP beside each map (at GAP_BESIDE_KERNEL 0.85 the glimpse grew with
+    the kernels and framed conv1's maps 15% smaller, their names no longer fitting above them)."""
+    width = block.bounds[1] - block.bounds[0]
+    if not has_kernels(block) or block.opened is None:
+        return width
+    side = max(block.rows, block.cols) * block.voxel
+    return width - (block.opened[1] + OPEN_END) * (block.gap - GAP * side)
 
 
 def facing_key(scene: Scene, name: str, aspect: float, *, azimuth: float = 0.0, elevation: float = 0.0) -> CameraPose:
