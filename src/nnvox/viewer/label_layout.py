@@ -39,9 +39,10 @@ agree, and a slow camera move never makes labels flicker."""
 
 from __future__ import annotations
 
+import copy
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, permutations
 from types import MappingProxyType
@@ -560,8 +561,9 @@ class LabelSides:
     one_form = False  # a lecture's: a shot's labels all with their shape lines or all without (_settle)
     _short_floor: frozenset = frozenset()  # the labels a settle holds short from its start (_settle)
     _starts: Mapping[str, tuple[int, int]] = MappingProxyType({})  # block -> offset a one_form settle starts from
+    _repeats: Sequence[int] = ()  # each settle pose's first pose drawing the same picture (settle_label_sides)
 
-    def settle_label_sides(self, poses, place) -> dict[str, str]:
+    def settle_label_sides(self, poses, place, repeats: list[int] | None = None) -> dict[str, str]:
         """Lay the labels out at each of `poses` (the pane put there by `place(pose)`) and hold,
         until the next call, each label to the side of its block (SIDES) it took at the most of
         them, else another where that has room at more poses, and the labels shown to those that
@@ -569,15 +571,19 @@ class LabelSides:
         with only those until each does): a label hides rather than leave its side mid-shot (relu3
         above and below its block in the fc2 close-up), unless letting every label take another
         side where its own has no room shows more labels throughout (the lecture's opening shot's
-        fc1). No poses: nothing held. Returns the sides held."""
+        fc1). `repeats`: for each pose, the index of the first of the run of poses that draw the
+        same picture as it (a held camera on a held snapshot): laid out once a run, counted at each.
+        No poses: nothing held. Returns the sides held."""
         poses = list(poses)
+        self._repeats = list(repeats) if repeats is not None else list(range(len(poses)))
         everyone = {label.block for label in self.labels}
         self._starts = {}  # where a one_form settle's labels start: as in their own forms (_settle)
         self._passes, self._finds = {}, {}  # this settle's passes and places found, by what they depend on
         try:
             kept = self._settle(poses, place, set())
+            first = self._holds()
             if kept != everyone and len(kept) >= len(self._settle(poses, place, everyone)):
-                self._settle(poses, place, set())  # leaving their sides shows none more: none leaves its side
+                self._hold(first)  # leaving their sides shows none more: none leaves its side
         finally:
             self._passes = self._finds = None
         self._key, self._last = None, self._carried_offsets()  # lay out again at the next render, from the shot's start
@@ -672,12 +678,23 @@ class LabelSides:
         kept = self._settle(poses, place, flipping, every_short=True)
         if kept == {label.block for label in self.labels} or not starts:
             return kept
-        self._starts, self._passes = {}, {}  # (a pass starts from _starts: those laid out from them are stale)
+        first = self._holds()
+        self._starts = {}
         again = self._settle(poses, place, flipping, every_short=True)
         if len(again) > len(kept):
             return again
-        self._starts, self._passes = starts, {}
-        return self._settle(poses, place, flipping, every_short=True)
+        self._hold(first)
+        return kept
+
+    # what a settle (_settle) decides: held again as they were where a later try is no better
+    HOLDS = ("held_sides", "held_shown", "held_short", "held_windows", "flipping", "_short_floor", "_starts")
+
+    def _holds(self) -> dict:
+        return {name: copy.copy(getattr(self, name)) for name in self.HOLDS}
+
+    def _hold(self, holds: dict) -> None:
+        for name, value in holds.items():
+            setattr(self, name, value)
 
     def _shortable(self) -> set[str]:
         """The blocks whose labels have a shape line to leave off."""
@@ -750,6 +767,7 @@ class LabelSides:
         held labels go missing at that many poses in all (_missing): a try that asks only whether
         fewer go missing than before needs no more of the shot (half a settle's passes were such)."""
         held = (
+            tuple(sorted(self._carried_offsets().items())),  # where the pass's labels start (_pass)
             tuple(sorted(self.held_sides.items())),
             None if self.held_shown is None else frozenset(self.held_shown),
             frozenset(self.held_short),
@@ -778,14 +796,21 @@ class LabelSides:
         self._apart = True
         self._shortened_now = Counter()  # the poses at which each label reads by its first line alone
         self._key = None
-        for pose in poses:
-            place(pose)
-            self.at_progress(getattr(pose, "progress", None))
-            self.update()  # laid out again where the view changed (camera_key), as a render does
-            blocks = self.placement.blocks
-            self._shortened_now.update(b for kind, b, t, _ in self.placement.shown if kind == "block" and "\n" not in t)
-            sides = {b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"}
-            out.append((sides, {b for b, _, why in self.placement.hidden if why in OUT_OF_PICTURE}))
+        short: list[list[str]] = []
+        for k, pose in enumerate(poses):
+            first = self._repeats[k] if k < len(self._repeats) else k
+            if first != k:  # the picture of the pose before, laid out alike (update finds its key unchanged)
+                out.append(out[first])
+                short.append(short[first])
+            else:
+                place(pose)
+                self.at_progress(getattr(pose, "progress", None))
+                self.update()  # laid out again where the view changed (camera_key), as a render does
+                blocks = self.placement.blocks
+                short.append([b for kind, b, t, _ in self.placement.shown if kind == "block" and "\n" not in t])
+                sides = {b: side_of(box, blocks[b]) for kind, b, _, box in self.placement.shown if kind == "block"}
+                out.append((sides, {b for b, _, why in self.placement.hidden if why in OUT_OF_PICTURE}))
+            self._shortened_now.update(short[-1])
             if stop is not None:
                 missed += sum(self._missing(out[-1:]).values())
                 if missed >= stop:

@@ -306,7 +306,7 @@ class _Painter:
             poses = settle_poses(frames, shot.duration)
             pane.label_layout.settle_class_forms(poses, place)
             pane.label_layout.carry_on(self.last_labels if moves else {})  # a move's labels stay put
-            pane.label_layout.settle_label_sides(poses, place)
+            pane.label_layout.settle_label_sides(poses, place, picture_repeats(poses))
         pane.overlays.open_maps.settle(frames, lambda f: _place(pane, f))  # a map's name one size through the shot
         pane.pace(len(frames) / shot.duration)  # again: the first picture draws its bars as they stand, not as settled
         drawn: tuple | None = None  # the last frame drawn plainly, and what it was drawn from (_still)
@@ -370,6 +370,17 @@ def shot_values(scene, frames, sample: int):
     return functools.lru_cache(maxsize=None if positions * size <= FRAMES_KEPT_BYTES else 4)(at)
 
 
+def picture_repeats(frames: list) -> list[int]:
+    """For each of `frames`, the index of the first of its run of frames drawing the same picture
+    as it, their progress aside (a held camera on a held snapshot: the lecture's stops and holds,
+    about two thirds of its settle poses): a label settle lays each run out once."""
+    keys = [_still(f, f.caption_shown, None) for f in frames]
+    firsts = []
+    for k, key in enumerate(keys):
+        firsts.append(firsts[-1] if k and key == keys[k - 1] else k)
+    return firsts
+
+
 def _still(f: ShotFrame, caption: float, moment) -> tuple:
     """All a plain frame of a scene shot is drawn from, its progress aside: two frames alike draw the
     same picture, drawn once (a scrub's held snapshot, an explained stop, a held answer: 30-40% of
@@ -381,7 +392,7 @@ def _still(f: ShotFrame, caption: float, moment) -> tuple:
         pose,
         caption,
         at,
-        None if moment is None else moment.legible,
+        None if moment is None else (moment.legible, moment.titled),
     )
 
 
