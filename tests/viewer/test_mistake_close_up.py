@@ -55,7 +55,7 @@ SIZES = [(1280, 720), (960, 720), (854, 480)]
 def test_the_mistake_close_up_reads_input_its_map_then_the_answer(lenet_run, tmp_path, size):
     from nnvox.viewer.theme import TITLE_SAFE
 
-    image, report, caption_top, plane_names, (lx0, _, lx1, _), note = _held_picture(lenet_run, tmp_path, size)
+    image, report, caption_top, plane_names, (lx0, ly0, lx1, ly1), note = _held_picture(lenet_run, tmp_path, size)
     w, h = size
     blocks = {b["name"]: b["visible"] for b in report["blocks"]}
     (plane,) = plane_names
@@ -76,6 +76,9 @@ def test_the_mistake_close_up_reads_input_its_map_then_the_answer(lenet_run, tmp
     apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
     assert all(apart((nx0, ny0, nx1, ny1), lb["box"]) for lb in report["labels"]), report["labels"]
     assert apart((nx0, ny0, nx1, ny1), (lx0, 0, lx1, h))
+    # and the map itself under no label, list or caption
+    assert all(apart(blocks[plane], lb["box"]) for lb in report["labels"]), report["labels"]
+    assert apart(blocks[plane], (lx0, ly0, lx1, ly1)) and py1 <= caption_top, (blocks[plane], (lx0, ly0), caption_top)
     ink_in = np.abs(image[int(ny0) : int(ny1), int(nx0) : int(nx1), :3].astype(int) - image[2, 2, :3].astype(int))
     assert (ink_in.max(axis=2) > INK).sum() > 0.03 * (nx1 - nx0) * (ny1 - ny0), "the small print drawn"
     # the answer right of the input, a gap off it, inside title-safe
