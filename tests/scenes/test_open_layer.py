@@ -127,7 +127,7 @@ def test_the_stack_turns_whole_then_its_maps_slide_face_on_to_the_grid(scenes):
 def test_no_two_maps_cross_while_opening_and_only_face_on_maps_cover_each_other(scenes, u):
     """At every sampled u: all maps face one way (none tilted against another), no two slabs
     intersect, and two maps that overlap as the grid's camera sees them (along +y) stand one behind
-    the other, at least a slab's thickness apart; past the spread's middle none overlaps at all."""
+    the other, at least a slab's thickness apart; 70% into the spread none overlaps at all."""
     _, scene = scenes
     block = scene.block("conv1")
     places = map_places(block, u)
@@ -147,7 +147,7 @@ def test_no_two_maps_cross_while_opening_and_only_face_on_maps_cover_each_other(
                 for a in (0, 2)
             ]
             if min(across) > 1e-6 and u > TURN_SHARE:  # on screen: face-on cards, one behind the other
-                assert u < 0.8, (u, i, j)
+                assert u < TURN_SHARE + 0.7 * (1 - TURN_SHARE), (u, i, j)  # none 70% into the spread
                 depth = [(flat[k, :, 1].min(), flat[k, :, 1].max()) for k in (i, j)]  # along y: they face -y
                 assert max(depth[1][0] - depth[0][1], depth[0][0] - depth[1][1]) >= -1e-9, (u, i, j)
 

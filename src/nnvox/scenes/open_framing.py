@@ -40,7 +40,7 @@ def room_top(blocks) -> float:
     return MAPS_ROOM_TOP if any(b.opened is not None and has_kernels(b) for b in blocks) else ROOM_TOP
 
 
-def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
+def drawn_bounds(scene: Scene, u: float, *, ahead: bool = False) -> dict[str, np.ndarray]:
     """Each block's bounds (x0, x1, y0, y1, z0, z1) as drawn `u` (0..1) of the way through opening,
     for the blocks not where the open scene puts them: a block making room, shifted back by what it
     has still to glide; an open layer of maps, the box of its slabs where they stand (the deck
@@ -49,8 +49,11 @@ def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
     input's grid): its label stays over its maps (the box grew towards the next block's glimpse
     ahead of the maps, and missed conv1's glide: the lecture's "conv1" stood under relu1, watch 9
     #6); an open weight, its outline grown from its stack's to its grid's united with its flying
-    tiles. The camera keeps these in the frame (subject_boxes) and the labels stand by them
-    (viewer/open_flight.py): one box for both."""
+    tiles. The labels stand by these (viewer/open_flight.py). `ahead` (the camera's, subject_boxes):
+    an open layer of maps' box also holds its outline grown from its stack's to its grid's, eased over
+    the whole opening, so the camera widens for the grid as it comes, steadily: framed on the maps
+    alone, it zoomed in on the turning deck and back out as they spread (per-frame change 19.6 grey
+    levels at 1080p, 13.8 before)."""
     u = min(max(u, 0.0), 1.0)
     offsets = neighbour_offsets(scene, u)
     out = {}
@@ -59,12 +62,16 @@ def drawn_bounds(scene: Scene, u: float) -> dict[str, np.ndarray]:
     opened = [b for b in scene.blocks if b.opened is not None]
     if opened and u < 1.0:
         closed = {b.name: np.asarray(b.bounds, float) for b in closed_scene(scene).blocks}
+        e = float(EASINGS[EASING](u))
         for block in opened:
             dx, dz = offsets.get(block.name, (0.0, 0.0))
             shift = np.array([dx, dx, 0, 0, dz, dz])
             if block.kernels is None:
                 room = np.asarray(block.bounds, float) - _maps_box(block, 1.0)
                 out[block.name] = _maps_box(block, u) + room * spread_share(u) + shift
+                if ahead:
+                    grown = closed[block.name] + (np.asarray(block.bounds, float) + shift - closed[block.name]) * e
+                    out[block.name] = _union(out[block.name], grown)
                 continue
             grown = closed[block.name] + (np.asarray(block.bounds, float) - closed[block.name]) * float(
                 EASINGS[EASING](u)
@@ -86,7 +93,7 @@ def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def subject_boxes(scene: Scene, names, u: float) -> np.ndarray:
     """Boxes (n, 6: x0, x1, y0, y1, z0, z1) of the blocks `names` as drawn `u` (0..1) of the way
     through opening (drawn_bounds), else where the open scene puts them."""
-    drawn = drawn_bounds(scene, u)
+    drawn = drawn_bounds(scene, u, ahead=True)
     return np.array([drawn.get(n, scene.block(n).bounds) for n in names], float).reshape(-1, 6)
 
 

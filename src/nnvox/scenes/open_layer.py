@@ -50,7 +50,8 @@ ROW_GAP_PER_ROW = 0.2  # ... and above each of its maps, of a map's side per row
 ROW_GAP_MOST = 1.0  # ... at most (every open grid's before the row gap: 8 rows of maps keep it)
 MOST_MAPS = 64  # level of detail: an open grid shows at most this many maps (8 x 8), the first drawn
 OPENABLE = ("input", "feature")  # roles whose blocks are maps (rows x columns per channel); and weights, below
-TURN_SHARE = 0.4  # of an opening of maps: the stack turning whole to face -y; the rest, the maps spreading face-on
+TURN_SHARE = 0.5  # of an opening of maps: the stack turning whole to face -y (a solid, slower than the spread:
+# 0.4 changed 15 grey levels a frame at 1080p, 14 here); the rest, the maps spreading face-on
 EASING = "smooth"
 OPEN_DIRECTION = (0.0, -1.0, 0.0)  # from the grid towards a camera facing it
 # the layer types whose maps each have a kernel beside them (open_kernels.py), by the module's class
