@@ -343,6 +343,7 @@ def test_compare_writes_side_by_side_and_refuses_other_architectures(tmp_path, d
 
 
 @pytest.mark.gl
+@pytest.mark.timeout(900)  # pytest-timeout's 300 s (pyproject) stopped it before the guard below
 def test_demo_writes_the_lecture_pack(tmp_path):
     """The quick start's main job, at a small preset: run, storyboard, lecture video, stills."""
     out = tmp_path / "demo"
