@@ -29,7 +29,7 @@ from common import gl_renderer, isolated
 
 LECTURE = Path(__file__).parents[1] / "src" / "nnvox" / "storyboards" / "lecture.toml"
 FPS = 30  # the boards' preset, 720p30
-NAMES = ("overview", "forward", "open", "explain", "epochs", "weights", "distance", "mistake", "close-up")
+NAMES = ("overview", "forward", "open", "explain", "epochs", "kernels", "distance", "distance-epochs", "mistake")
 
 
 def _record() -> Path:
