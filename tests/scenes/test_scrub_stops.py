@@ -111,11 +111,11 @@ def test_a_long_scrub_reads_every_epoch_of_the_lecture():
 def test_the_telling_epochs_hold_longest_where_the_shot_has_room():
     """Watch 9: epochs 0 (10%), 1 (the leap to 51%), 4 (the dip to 70%) and 10 (100%) held about 6 s,
     the lesser setbacks 7 and 9 stopped, the others read and passed; a shorter shot gives the keys
-    what is left once every epoch reads (never less than a stop), a colour scrub has no keys."""
+    what is left once every epoch reads (never less than a stop), a colour scrub its end alone."""
     nine = np.array([10, 51, 76, 93, 70, 99, 99, 91, 100, 96, 100]) / 100
     steps = np.diff(nine)
     keys = key_stops(steps, signed=True)
-    assert keys == (0, 1, 4, 10) and key_stops(steps, signed=False) == ()
+    assert keys == (0, 1, 4, 10) and key_stops(steps, signed=False) == (10,)  # a colour scrub: its end
     order, count = ranked(steps, signed=True), len(telling(steps, signed=True))
     stops = kept(order, 39.0, count, keys)
     times = dwell(11, stops, 39.0, keys)
