@@ -30,6 +30,19 @@ camera = {{ keys = [ {HELD_KEYS} ] }}
 caption = "{CAPTION}"
 """
 INK = 60  # a pixel this far from the background (any channel) is drawn on
+# the method's words' x-height, of the frame's height: 2.6%, 28 px at 1080p, the height of a label's
+# lower-case letters (40 px capitals: 31 px); at the least text's 28 px capitals (watch 10, finding 1:
+# unreadable from row 20) they stood 21 px
+NOTE_X_HEIGHT = 0.026
+
+
+def _x_height(ink: np.ndarray) -> float:
+    """The height of most of the glyphs inked in `ink` (bool rows x columns): "integrated gradients"
+    has more letters of x-height (n, e, r, a, s, i's stem) than of ascenders and descenders."""
+    from scipy import ndimage
+
+    parts = ndimage.find_objects(ndimage.label(ink)[0])
+    return float(np.median([p[0].stop - p[0].start for p in parts]))
 
 
 def _held_picture(run, folder, size):
@@ -69,10 +82,11 @@ def test_the_mistake_close_up_reads_input_its_map_then_the_answer(lenet_run, tmp
     labels = {lb["block"]: lb for lb in report["labels"] if lb["kind"] == "block"}
     assert {"input", plane} <= set(labels), f"the input and its map labelled: {set(labels)}"
     assert labels[plane]["text"].startswith("explanation"), labels[plane]["text"]  # what it is, not a layer
-    # the method in small print under or over the map, short of the input, clear of every label and of the list
+    # the method under, over or left of the map, short of the input, clear of every label and of the list
     assert note.light > 0.99 and note.text == "integrated gradients", (note.light, note.text)
     nx0, ny1, nx1, ny0 = note.box[0], h - note.box[1], note.box[2], h - note.box[3]  # from the top left
-    assert (py1 < ny0 or ny1 < py0) and nx1 < ix0 and ny1 <= caption_top, ((nx0, ny0, nx1, ny1), (py0, py1, ix0))
+    beside = py1 < ny0 or ny1 < py0 or nx1 < px0
+    assert beside and nx1 < ix0 and ny1 <= caption_top, ((nx0, ny0, nx1, ny1), (px0, py0, py1, ix0))
     apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
     assert all(apart((nx0, ny0, nx1, ny1), lb["box"]) for lb in report["labels"]), report["labels"]
     assert apart((nx0, ny0, nx1, ny1), (lx0, 0, lx1, h))
@@ -80,7 +94,8 @@ def test_the_mistake_close_up_reads_input_its_map_then_the_answer(lenet_run, tmp
     assert all(apart(blocks[plane], lb["box"]) for lb in report["labels"]), report["labels"]
     assert apart(blocks[plane], (lx0, ly0, lx1, ly1)) and py1 <= caption_top, (blocks[plane], (lx0, ly0), caption_top)
     ink_in = np.abs(image[int(ny0) : int(ny1), int(nx0) : int(nx1), :3].astype(int) - image[2, 2, :3].astype(int))
-    assert (ink_in.max(axis=2) > INK).sum() > 0.03 * (nx1 - nx0) * (ny1 - ny0), "the small print drawn"
+    assert (ink_in.max(axis=2) > INK).sum() > 0.03 * (nx1 - nx0) * (ny1 - ny0), "the method's words drawn"
+    assert _x_height(ink_in.max(axis=2) > INK) >= NOTE_X_HEIGHT * h, "the method's words readable from row 20"
     # the answer right of the input, a gap off it, inside title-safe
     assert ix1 < lx0 <= ix1 + 0.08 * h and lx1 <= (1 - TITLE_SAFE) * w + 1, ((lx0, lx1), ix1)
     ink = np.abs(image[..., :3].astype(int) - np.array(image[2, 2, :3], int)).max(axis=2) > INK
