@@ -1,10 +1,13 @@
 """Chapter markers in storyboard videos, so a lecturer can skip to (and pause at) each part.
 
-One chapter per shot, titled by its caption (a title card by its title), and inside a followed
-forward pass with stage captions one per stage (its stage caption, from scenes/stage_captions.py's
-caption_times). Times are the video's own: a shot starts after the frames of all shots before it
-(frame_count; cross-fades and dissolves happen inside those frames), so a chapter starts on the
-shot's first frame.
+One chapter per shot, titled by the caption on screen at its start (a title card by its title), and
+one inside a shot wherever its words change on screen (shot_marks): a followed forward pass's stage
+captions (scenes/stage_captions.py), a scrub's snapshot named by the heads-up ("Epoch 4 of 10", every
+one passed or stopped on), an explained layer's heading (each position the window walks or stops on,
+its sweep, its last). Times are the video's own, read off the frames as shots.shot_frames times them:
+a shot starts after the frames of all shots before it (frame_count; cross-fades, dips and dissolves
+happen inside those frames), so a chapter starts on the shot's first frame, or on the first frame of
+a camera move's dissolve into it, and one inside a shot on the first frame its new words show.
 
 Chapters are added after encoding by a stream-copy remux (nothing re-encoded) with an FFMETADATA
 file, into a second temporary that the writer publishes: the file under the final name is replaced
@@ -14,7 +17,6 @@ folders are written as before.
 
 from __future__ import annotations
 
-import math
 import re
 import subprocess
 import tempfile
@@ -27,26 +29,35 @@ UNTITLED = "Shot"  # a shot with neither caption nor title
 
 def board_chapters(board, fps: int, scene_of) -> list[tuple[float, str]]:
     """(start in seconds, title) of each chapter of `board` rendered at `fps`, in order. `scene_of(shot)`:
-    the shot's scene (None for a title card), asked only for forward passes with stage captions and
-    scrubs with stops."""
+    the shot's scene (None for a title card), asked only for the shots whose words change inside them
+    (shot_marks). A shot's chapter starts on its first frame, or where the shot before starts to
+    dissolve into it (a camera "move", shot_changes.MOVE_FADE: its texts switch from there), titled
+    by the caption on screen at its start (a forward pass's: its first stage's, not its summary,
+    which shows only at the answer: watch 10, finding 8)."""
+    from nnvox.scenes.shot_changes import move_fade_frames
     from nnvox.scenes.shots import frame_count
+    from nnvox.scenes.storyboard import transitions
 
+    ways = transitions(board)
+    dissolves = move_fade_frames(board, fps, ways)
     chapters: list[tuple[float, str]] = []
     frames = 0
-    for k, shot in enumerate(board.shots):
-        chapters.append((frames / fps, shot.caption or shot.title or f"{UNTITLED} {k + 1}"))
-        inside = stage_chapters if shot.forward and shot.stage_captions else stop_chapters if shot.stops else None
-        if inside is not None and (scene := scene_of(shot)) is not None:
-            for at, text in inside(shot, scene):
-                if text != chapters[-1][1]:  # on a frame of its own: the first at or after it
-                    chapters.append(((frames + math.ceil(at * fps - 1e-6)) / fps, text))
+    for i, shot in enumerate(board.shots):
+        own = shot.caption or shot.title or f"{UNTITLED} {i + 1}"
+        scene = scene_of(shot) if _changes_inside(shot) else None
+        marks = shot_marks(board, i, scene, fps, ways) if scene is not None else []
+        start = max(frames - dissolves[i], round(chapters[-1][0] * fps) + 1 if chapters else 0)
+        chapters.append((start / fps, (marks[0] if shot.forward and marks and marks[0] else own)))
+        for k in range(1, len(marks)):
+            if marks[k] and marks[k] != marks[k - 1] and marks[k] != chapters[-1][1]:
+                chapters.append(((frames + k) / fps, marks[k]))
         frames += frame_count(shot, fps)
     return chapters
 
 
 def lazy_scenes(board):
     """A `scene_of` for board_chapters where no scenes are built yet (storyboard_parts' parent): each
-    scene built once, when a followed pass with stage captions asks for it."""
+    scene built once, when a shot whose words change inside it asks for it."""
     from nnvox.scenes.build import build_scene
     from nnvox.viewer.storyboard_export import _open, _scene_key
 
@@ -63,35 +74,71 @@ def lazy_scenes(board):
     return scene_of
 
 
-def stage_chapters(shot, scene) -> list[tuple[float, str]]:
-    """A followed pass's stages as (seconds into the shot, caption): each where its step starts
-    (pass_schedule: the first after the lead, though its caption shows from the shot's start), and
-    the shot's own caption where the answer is reached; captions the pass does not show (too short
-    to read, scenes/stage_captions.py) have none."""
-    from nnvox.scenes.follow import pass_schedule
-    from nnvox.scenes.stage_captions import caption_times
-
-    lead = pass_schedule(scene.levels, shot.duration).lead
-    return [(at or lead, text) for at, text in caption_times(shot, scene) if text and (at or lead) > 0]
+def _changes_inside(shot) -> bool:
+    """Whether `shot` shows words that change inside it: a followed pass's stage captions, a scrub's
+    stops (the heads-up's epoch), an explained layer's heading (where the window stands)."""
+    return bool(shot.forward and shot.stage_captions) or shot.stops is not None or shot.explain is not None
 
 
-def stop_chapters(shot, scene) -> list[tuple[float, str]]:
-    """A scrub's stops (storyboard `stops`, scenes/scrub_stops.py) as (seconds into the shot, the
-    heads-up's words for the snapshot held: "Epoch 4 of 10"); one held from the shot's start has the
-    shot's own chapter."""
-    import numpy as np
+def shot_marks(board, i: int, scene, fps: int, ways: list[str]) -> list[str | None]:
+    """For each frame of shot i (as shots.shot_frames times them: frame k at k / (n - 1) of the
+    shot), the words that name it where they change inside the shot: a followed pass's stage caption
+    (None where it shows none), a scrub's heads-up epoch ("Epoch 4 of 10"), an explained layer's
+    heading ("conv1: map 0, row 6, column 17", "conv1: map 0, sliding to row 27, column 27")."""
+    shot = board.shots[i]
+    n = frame_count_of(shot, fps)
+    progress = [k / max(n - 1, 1) for k in range(n)]
+    if shot.forward and shot.stage_captions:
+        from nnvox.scenes.stage_captions import stage_caption
 
+        caption = stage_caption(shot, scene)
+        return [caption(p)[0] for p in progress]
+    if shot.stops is not None:
+        return stop_marks(shot, scene, fps, progress)
+    return explain_marks(board, i, scene, ways, progress)
+
+
+def frame_count_of(shot, fps: int) -> int:
+    """The shot's frames (shots.frame_count)."""
+    from nnvox.scenes.shots import frame_count
+
+    return frame_count(shot, fps)
+
+
+def stop_marks(shot, scene, fps: int, progress: list[float]) -> list[str]:
+    """A scrub with stops (storyboard `stops`, scenes/scrub_stops.py): the heads-up's words for the
+    snapshot each frame shows, every snapshot passed or stopped on (watch 10, finding 7: with chapters
+    at the stops alone, "Epoch 1 of 10" ran over epochs 2 and 3)."""
     from nnvox.scenes.heads_up import progress_text
-    from nnvox.scenes.scrub_stops import scrub_stops
-    from nnvox.scenes.storyboard import scrubbed
+    from nnvox.scenes.shots import stopping_scrub
 
-    snapshots = scrubbed(shot, scene.n_snapshots - 1)
-    sample = shot.view.sample if shot.view.mistake is None else scene.probe_count + shot.view.mistake - 1
-    stops, times = scrub_stops(scene, sample, snapshots, shot.duration)
-    begins = np.concatenate([[0.0], np.cumsum(times)[:-1]])
+    at = stopping_scrub(shot, scene, fps)
     records = scene.source.run.snapshots
-    words = [progress_text(s.epoch, s.step, s.index, records[-1]) for s in (records[snapshots[k]] for k in stops)]
-    return [(float(begins[k]), w or f"Snapshot {snapshots[k] + 1}") for k, w in zip(stops, words) if begins[k] > 0]
+    words = []
+    for p in progress:
+        index = round(at(p))
+        s = records[index]
+        words.append(progress_text(s.epoch, s.step, index, records[-1]) or f"Snapshot {index + 1}")
+    return words
+
+
+def explain_marks(board, i: int, scene, ways: list[str], progress: list[float]) -> list[str]:
+    """An explained layer (storyboard `explain`): the heading's words where the window stands (each
+    position it walks or stops on), or where it sweeps to, without the count computed, which changes
+    at every position of a sweep (watch 10, finding 7: one 26 s chapter over five states)."""
+    from nnvox.scenes.explain import Explanation
+    from nnvox.scenes.shot_changes import coming_in, going_out
+    from nnvox.scenes.storyboard import resolve
+    from nnvox.viewer.overlays.explain_inset import BREAK, _title
+
+    shot, run = board.shots[i], scene.source.run
+    last = scene.n_snapshots - 1
+    t = resolve(shot.timeline[0], last) if shot.timeline is not None else float(last)
+    lead, tail = coming_in(board, i, ways[i]), going_out(board, i, ways)
+    explained = Explanation(
+        run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead, tail=tail
+    )
+    return [_title(explained.at(p, t)).split(BREAK)[0] for p in progress]
 
 
 def _escaped(text: str) -> str:
