@@ -31,7 +31,7 @@ def test_the_trail_is_the_samples_recorded_score_for_its_true_class_at_each_snap
             trail = scene.frame_at(index, sample=sample).scores
             assert trail.true == output.class_names[label] and trail.per == "epoch"
             np.testing.assert_allclose(trail.scores, expected, rtol=1e-6)
-            assert trail.title() == f"score for the {output.class_names[label]}, per epoch"
+            assert trail.title() == f"probability of the {output.class_names[label]}, per epoch"
         # the class list beside the output rounds as the chart's value: the frame's own score, in its texts
         last = scene.frame_at(scene.n_snapshots - 1, sample=sample)
         assert last.texts[output.name][label].split()[-1] == f"{expected[-1] * 100:.0f}%"

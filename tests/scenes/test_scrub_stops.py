@@ -244,7 +244,7 @@ def test_the_distance_line_gives_each_layers_share_moved_as_numpy_does(digits_ru
         shares = moved_shares(digits_run, scene.blocks, index)
         assert shares == pytest.approx(expected, rel=1e-6)
         line = scene.frame_at(index).hud.split("\n")[1]
-        assert line.startswith(f"Moved so far, of the distance by epoch {last}: ")
+        assert line.startswith(f"Moved so far, of its total change by epoch {last}: ")
         if len(names) <= 4:
             assert all(f"{n} {round(expected[n] * 100)}%" in line for n in names), line
     assert 0 < moved_shares(digits_run, scene.blocks, 1)[names[0]] < 1
@@ -255,10 +255,10 @@ def test_the_distance_line_names_four_layers_and_gives_the_range_of_more():
 
     four = {"conv1": 0.539, "conv2": 0.526, "fc1": 0.537, "fc2": 0.552}
     assert moved_text(four, "epoch 10") == (
-        "Moved so far, of the distance by epoch 10: conv1 54%, conv2 53%, fc1 54%, fc2 55%"
+        "Moved so far, of its total change by epoch 10: conv1 54%, conv2 53%, fc1 54%, fc2 55%"
     )
     more = {f"layer{k}": 0.4 + 0.05 * k for k in range(6)}
-    assert moved_text(more, "step 900") == "Moved so far, of the distance by step 900: all 6 layers 40%–65%"
+    assert moved_text(more, "step 900") == "Moved so far, of its total change by step 900: all 6 layers 40%–65%"
     assert moved_text({"conv1": float("nan")}, "epoch 3") is None  # never moved: nothing to give
     more["frozen"] = float("nan")  # one layer never moved: the range is not "all" the layers'
     assert moved_text(more, "step 900").endswith(": 6 of 7 layers 40%–65%")

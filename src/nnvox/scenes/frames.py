@@ -14,7 +14,7 @@ from nnvox.capture.masking import only_masked, softmax_fed
 from nnvox.capture.run import PROBE_ROWS, Run
 from nnvox.capture.writer import update_ratio
 from nnvox.scenes.colour import mark_nonfinite, show_masked
-from nnvox.scenes.heads_up import SEPARATOR, lecture_line, lecture_sample, progress_text
+from nnvox.scenes.heads_up import SEPARATOR, class_percents, lecture_line, lecture_sample, progress_text
 from nnvox.scenes.layout import BlockShape, to_panels, weight_panels
 from nnvox.scenes.moved_share import moved_notes
 from nnvox.scenes.open_weights import open_values
@@ -283,10 +283,7 @@ class FrameSource:
             if b.role == "output":
                 probs = values[b.name].ravel()[: len(b.class_names)]  # (a grid of many classes is padded)
                 digits = 1 if b.cols > 1 else 0  # many classes: most are under 1%
-                texts[b.name] = tuple(
-                    f"{c}  {p * 100:3.{digits}f}%" if np.isfinite(p) else f"{c}  NaN"
-                    for c, p in zip(b.class_names, probs)
-                )
+                texts[b.name] = class_percents(b.class_names, probs, digits)  # ">99.9%", never "100%" short of 1
                 if np.isfinite(probs).all():
                     prediction = b.class_names[int(np.argmax(probs))]
                 else:

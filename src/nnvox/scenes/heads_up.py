@@ -90,7 +90,7 @@ def lecture_line(progress: str | None, metrics: dict[str, float], sample: str | 
 
 def moved_text(shares: dict[str, float], last_words: str) -> str | None:
     """The share of its final distance each layer has moved so far (scenes/moved_share.py), as the
-    heads-up line's second line: "Moved so far, of the distance by epoch 10: conv1 54%, conv2 53%";
+    heads-up line's second line: "Moved so far, of its total change by epoch 10: conv1 54%, conv2 53%";
     more than MOST_NAMED layers, their range ("all 52 layers 48-61%"). None where no layer moved."""
     known = {k: v for k, v in shares.items() if math.isfinite(v)}
     if not known:
@@ -101,12 +101,12 @@ def moved_text(shares: dict[str, float], last_words: str) -> str | None:
         low, high = min(known.values()), max(known.values())
         counted = f"all {len(known)}" if len(known) == len(shares) else f"{len(known)} of {len(shares)}"
         named = f"{counted} layers {percent(low)}–{percent(high)}"  # a layer that never moved: not "all"
-    return f"Moved so far, of the distance by {last_words}: {named}"
+    return f"Moved so far, of its total change by {last_words}: {named}"
 
 
 @dataclass(frozen=True)
 class ScoreTrail:
-    """A sample's score for its true class at every snapshot of its run (softmax of the recorded
+    """A sample's probability for its true class at every snapshot of its run (softmax of the recorded
     output, 0..1; scenes/score_strip.py), for the score chart of a scrub over training (viewer/
     overlays/score_chart.py): a dip such as the lecture's epoch 4 (93% -> 70%) stays on screen to
     point at after the scrub has passed it. A list of the scores in the heads-up line read as a
@@ -117,11 +117,51 @@ class ScoreTrail:
     scores: tuple[float, ...]  # index k: snapshot k's
 
     def title(self) -> str:
-        """The chart's title in plain words: "score for the 9, per epoch"."""
-        return f"score for the {self.true}, per {self.per}"
+        """The chart's title in plain words: "probability of the 9, per epoch" (what it plots: the
+        softmax of the scores, which the lecture's fc2 caption calls scores, watch 10)."""
+        return f"probability of the {self.true}, per {self.per}"
 
 
-def percent(share: float, sign: str = "%") -> str:
-    """A share as the output's class list rounds it ("51%", "100%"; `sign` "": "51"); "–" where not
-    finite."""
-    return f"{share * 100:.0f}{sign}" if math.isfinite(share) else "–"
+# The one more honest form of a share that rounds to an end without being at it: a network is never
+# 100% sure (the lecture's mistake, 0.99998, printed "0 100%"; its 9 at 0.9996 "9 100%", watch 10).
+NEAR_ENDS = ("<0.1", ">99.9")
+WIDEST_PERCENT = ">99.9%"  # the widest a probability prints (the class texts' room is measured on it)
+
+
+def percent_number(share: float, places: int = 0) -> str:
+    """A share's percentage to `places` decimals, "100" only for 1 and "0" only for 0: a share that
+    rounds to either end without being at it gets one decimal more ("99.6", "0.3"), and where that
+    still reads as the end, NEAR_ENDS (">99.9", "<0.1")."""
+    value = share * 100
+    if share in (0.0, 1.0):
+        return f"{value:.{places}f}"
+    for digits in range(places, max(places, 1) + 1):  # `places`, then one decimal where that was 0
+        text = f"{value:.{digits}f}"
+        if float(text) not in (0.0, 100.0):
+            return text
+    return NEAR_ENDS[value > 50]
+
+
+def _spaces(number: str) -> int:
+    """How many spaces `number` is as wide as in the overlays' font: a digit (and "<", ">") two, a
+    point one (vtk's default font: 22, 24 and 11 px at 40 px, a space 11)."""
+    return sum(1 if ch in ".," else 2 for ch in number)
+
+
+def percent(share: float, sign: str = "%", places: int = 0) -> str:
+    """A share as the output's class list prints it ("51%", "99.6%", ">99.9%", "100%" only for 1;
+    `sign` "": "51"); "–" where not finite."""
+    return f"{percent_number(share, places)}{sign}" if math.isfinite(share) else "–"
+
+
+def class_percents(names, probabilities, places: int = 0) -> tuple[str, ...]:
+    """An output's class texts ("9  >99.9%", "7     18%"): each name, two spaces and its probability
+    (percent_number), the numbers padded with spaces on the left to the widest of them as drawn (at
+    least "100"), so a list's percent signs stand in one column ("7    0%" under "9  100%" stood a
+    digit short); "NaN" where not finite."""
+    numbers = [percent_number(float(p), places) if math.isfinite(p) else "" for p in probabilities]
+    widest = max([_spaces("100"), *map(_spaces, numbers)])
+    return tuple(
+        f"{name}  {' ' * (widest - _spaces(number))}{number}%" if number else f"{name}  NaN"
+        for name, number in zip(names, numbers)
+    )

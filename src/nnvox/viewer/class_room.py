@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from nnvox.scenes.heads_up import WIDEST_PERCENT
 from nnvox.viewer.label_layout import GAP, LEAD, margin
 from nnvox.viewer.theme import HALL_BOLD, TITLE_SAFE
 
@@ -20,14 +21,14 @@ MEASURE_FONT = 32  # the font the widest row is found at: rows' widths keep thei
 
 
 def widest_row(names) -> str:
-    """The widest row an output's class texts may read, as drawn ("airplane  100%"): its name the
+    """The widest row an output's class texts may read, as drawn ("airplane  >99.9%"): its name the
     widest measured, not the longest ("mmmm" is wider than "illicit")."""
     return _widest_row(tuple(names))
 
 
 @lru_cache(maxsize=16)
 def _widest_row(names: tuple[str, ...]) -> str:
-    rows = [name + "  100%" for name in names] or ["  100%"]
+    rows = [f"{name}  {WIDEST_PERCENT}" for name in names] or [f"  {WIDEST_PERCENT}"]
     return max(rows, key=lambda row: text_width(row, MEASURE_FONT))
 
 
@@ -46,7 +47,7 @@ def output_classes(scene) -> tuple[str, ...] | None:
 
 def class_list(names, k: int) -> tuple[str, str]:
     """The list of the top `k` of `names`: its heading ("top 5 of 10"; "" where it lists them all)
-    and its text at its widest (the heading over `k` of the widest row, "airplane  100%")."""
+    and its text at its widest (the heading over `k` of the widest row, "airplane  >99.9%")."""
     heading = f"top {k} of {len(names):,}" if k < len(names) else ""
     widest = widest_row(names)
     return heading, "\n".join([heading] * bool(heading) + [widest] * k)

@@ -13,7 +13,7 @@ import vtk
 from nnvox.scenes.heads_up import SEPARATOR
 from nnvox.viewer.label_layout import margin
 from nnvox.viewer.overlays.base import Shown, Stage
-from nnvox.viewer.theme import HALL_BOLD, TITLE_SAFE, to_unit
+from nnvox.viewer.theme import HALL_BOLD, HALL_LINE_SPACING, TITLE_SAFE, to_unit
 
 GLYPH = 0.55  # a glyph's width, as a share of the font size (an estimate, for texts laid out before they are drawn)
 ELLIPSIS = "…"
@@ -134,6 +134,8 @@ class HeadsUpLine:
         tp.SetBold(stage.options.bold)  # a lecture's: regular's 3-4 px strokes faded first on a dim projector
         tp.SetColor(*to_unit(stage.colours.text))
         tp.SetVerticalJustificationToTop()
+        if stage.options.hall:  # a lecture's two lines at the labels' leading: at vtk's 1.1 the second
+            tp.SetLineSpacing(HALL_LINE_SPACING)  # line's capitals stood 2 px under the first's descenders (watch 10)
         self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
         x, y = stage.layout.hud_position
         self.actor.SetPosition(max(x, edge_x / stage.pane_width), min(y, 1.0 - edge_y / stage.pane_height))

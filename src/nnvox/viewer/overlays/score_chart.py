@@ -1,9 +1,9 @@
-"""The score chart of a scrub over training: the sample's score for its true class (%) at each
+"""The score chart of a scrub over training: the sample's probability for its true class (%) at each
 snapshot of the shot (heads_up.ScoreTrail), a small line chart under the heads-up line. The line is
 drawn up to the frame's position (between two snapshots as far as the scrub has eased, never a jump),
-a dot on it there with its value beside it ("93%", as the class list rounds it), a baseline with a
+a dot on it there with its value beside it ("93%", ">99.9%": as the class list prints it), a baseline with a
 tick per snapshot and the snapshots' numbers under them (every k-th where all would crowd), the
-scale's ends named ("0%", "100%"), and a title in plain words ("score for the 9, per epoch"). A list
+scale's ends named ("0%", "100%"), and a title in plain words ("probability of the 9, per epoch"). A list
 of 11 numbers in the heads-up line read as a run-on row in light type (lecturer's watch 5); a line
 shows the lecture's dips (93% -> 70% at epoch 4) as dips.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import vtk
 
-from nnvox.scenes.heads_up import percent
+from nnvox.scenes.heads_up import WIDEST_PERCENT, percent
 from nnvox.scenes.training_chart import every_kth, tick_text
 from nnvox.viewer.overlays.answer_dock import TOUCH, clearance, on_frame
 from nnvox.viewer.overlays.base import Shown, Stage
@@ -70,12 +70,27 @@ class ChartShape:
 
 
 def title_lines(title: str) -> str:
-    """The title in three short lines beside the curve ("score\nfor the 9,\nper epoch"): the frame's
+    """The title in three short lines beside the curve ("probability\nof the 9,\nper epoch"): the frame's
     free band under the heads-up line is low (the lecture's labels under it at 720p), and a title in
     one or two lines widened the chart over the output's label."""
     head, comma, tail = title.partition(", ")
     first, _, rest = head.partition(" ")
     return "\n".join(p for p in (first, f"{rest}{comma.strip()}", tail) if p)
+
+
+def value_forms(scores) -> tuple[str, ...]:
+    """The widest forms of the values the chart prints for `scores` (its snapshots'; between two the
+    value passes every share between theirs): "100%", and where a score comes within half a percent
+    of an end short of it, the forms heads_up.percent_number gives there ("99.9%" to ">99.9%",
+    "<0.1%"). A room always as wide as ">99.9%" made the chart 44 px wider at 1080p and its plot
+    lower in a frame with little room."""
+    finite = [s for s in scores if math.isfinite(s)] or [0.5]
+    top, low = max(finite), min(finite)
+    return (
+        "100%",
+        *(["99.9%", WIDEST_PERCENT] if 0.995 <= top < 1.0 else []),
+        *(["<0.1%"] if 0.0 < low < 0.005 else []),
+    )
 
 
 def chart_shape(
@@ -85,19 +100,21 @@ def chart_shape(
     tall: float = PLOT_TALLS[-1],
     title_font: int | None = None,
     bold: bool = False,
+    values: tuple[str, ...] = (WIDEST_PERCENT,),
 ) -> ChartShape:
     """The chart's layout at `font` pixels, its curve `tall` font sizes high: its title at its left
     (title_lines) at `title_font` in bold (the labels' weight: in the regular's 3-4 px strokes its
     lowercase, 29 px tall, read smaller and fainter than every other text), the scale's ends
     beside the curve, the snapshots' numbers under it, and room at its right for the value beside a
-    dot at its end; its numbers measured `bold` where drawn so (a lecture's). Where that is wider
+    dot at its end (as wide as the widest of `values`, value_forms); its numbers
+    measured `bold` where drawn so (a lecture's). Where that is wider
     than `room` pixels (a 9:16 frame's 972 at 1080 wide, at its larger text), the title stands over
     the curve in two lines, and the curve is narrowed to fit."""
     extent = lambda text: sized_extent(text, font, bold=bold)
     titled = lambda text: sized_extent(text, title_font or font, bold=title_font is not None)
     line = float(extent("0")[1])
     ends = max(extent(e)[0] for e in ENDS) + 2 * GAP * line
-    right = 2 * GAP * line + DOT * line + extent("100%")[0]
+    right = 2 * GAP * line + DOT * line + max(extent(v)[0] for v in values)
     bottom = labels_drop(line) + line  # the numbers' line under the ticks
     top = bottom + tall * font
     below = top + (HALF - INK_RISE) * line  # "100%" centred on the curve's top
@@ -238,7 +255,10 @@ class ScoreChart:
             room = self.stage.pane_width - 2 * safe_edges(self.stage)[0]
             self.trail, self.origin, self.where = trail, None, None
             bold = self.stage.options.bold
-            self.shapes = {t: chart_shape(self.font, trail.title(), room, t, self.title_font, bold) for t in PLOT_TALLS}
+            values = value_forms(trail.scores)
+            self.shapes = {
+                t: chart_shape(self.font, trail.title(), room, t, self.title_font, bold, values) for t in PLOT_TALLS
+            }
             self.shape = self.shapes[PLOT_TALLS[0]]
             self._tick_texts(last)  # (the shapes differ in height only: the same ticks)
         self.t = shown.frame.t
