@@ -248,10 +248,11 @@ def test_between_stops_the_window_sweeps_its_numbers_shown_and_names_the_next(le
     for m in sweeping:  # heading for the next stop, never standing on one, its own numbers shown
         ahead = [k for k in chosen if k > m.done - 1]
         assert m.done - 1 not in chosen and m.heading == explained.positions[ahead[0]]
-        assert m.step.position == explained.positions[m.done - 1]
+        at = explained.positions.index(m.step.position)  # a hop's position (test_explain_hops), computed
+        assert at < m.done and at not in chosen, (m.step.position, m.done)
     shown = [m for m in sweeping if m.legible == 1.0]
     assert len(shown) >= len(sweeping) - 2 * round(30 * (pace.ARRIVING + pace.LEAVING)) - 2, (len(shown), len(sweeping))
-    assert len({m.step.position for m in shown}) >= 20  # the numbers change as it goes
+    assert len({m.step.position for m in shown}) >= 5  # the numbers change as it goes, hop by hop
 
 
 def test_the_numbers_dim_only_with_the_headings_words(lenet_run):

@@ -22,6 +22,7 @@ from nnvox.scenes.explain_pace import (
     LEAVING,
     arrived,
     first_visited,
+    hopped,
     kept,
     legible,
     schedule,
@@ -276,8 +277,9 @@ def sum_lines(s: Step) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Moment:
-    """What an explaining shot shows at one frame: the step under way (its output the last of
-    `done` visited), where it is drawn, and the inset's colour limits, fixed over the shot's map."""
+    """What an explaining shot shows at one frame: the step the window stands on (its output the
+    last of `done` visited; over a sweep the hop's, explain_pace.hopped, the map filling on to
+    `done`), where it is drawn, and the inset's colour limits, fixed over the shot's map."""
 
     step: Step
     done: int
@@ -383,8 +385,9 @@ class Explanation:
         ahead = [k for k in chosen if k > done - 1]
         heading = steps[ahead[0]].position if sweeping and ahead else None
         shown = legible(progress, *timing)
+        standing = hopped(progress, *timing, width=self.row)  # over a sweep a hop's, held (the map fills on)
         return Moment(
-            steps[done - 1],
+            steps[standing],
             done,
             len(steps),
             grid,
@@ -536,6 +539,17 @@ def done_cells(block, moment: Moment) -> tuple[int, np.ndarray]:
     pooled = full.reshape(moment.grid)[:: block.pool, :: block.pool][: block.rows, : block.cols]
     mask[: pooled.shape[0], : pooled.shape[1]] = pooled
     return min(panel, block.panels - 1), mask
+
+
+def output_cell(block, moment: Moment) -> tuple[int, int]:
+    """The drawn cell (row, column) of the explained block's panel holding the output of the step
+    the window stands on (a pooled drawing's cell of its first value; a dense unit's in reading
+    order): where the value under way is ringed, with the window and the inset's tables."""
+    s = moment.step
+    if s.family == "linear":
+        unit = min(s.position[0], block.rows * block.cols - 1)
+        return int(unit // block.cols), int(unit % block.cols)
+    return min(s.position[1] // block.pool, block.rows - 1), min(s.position[2] // block.pool, block.cols - 1)
 
 
 def window_cells(block, s: Step) -> tuple[tuple[int, int], tuple[float, float], tuple[float, float]]:

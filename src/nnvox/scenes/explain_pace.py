@@ -50,6 +50,12 @@ FIRST_READING = 4.5  # ... the first stop: the class meets the arithmetic there 
 # seconds of empty tables ("–") while the window swept to row 27, column 27; the 3 s saved hold the
 # first stop (about 5.9 s) and the padded corner (about 3.7 s) longer
 SWEEP_SHARE = 0.12
+# hops a second, at most, of the window and the inset's tables while it sweeps: each hop's position
+# held, its numbers printed with it, while the map behind fills smoothly (watch 10: a new window
+# position, 25 patch cells, 25 products and four sums almost every frame read as flicker, the window
+# wrapping to a new row each frame jumping round the digit; watch 9 had asked for the tables printed,
+# not "–", so they hop rather than blank)
+HOPS = 3.0
 ARRIVING = 0.25  # seconds the numbers and heading take to come in after a sweep's start or end (no pop)
 LEAVING = 0.15  # ... and to go before it
 END_HOLD = 0.08  # ... of which the finished map's hold, where the last stop is not the map's end already
@@ -334,3 +340,44 @@ def legible(
     if not swept[k] and k < total - 1 and not swept[k + 1]:
         until = float("inf")  # ... and steps on to one
     return min(since / ARRIVING, until / LEAVING, 1.0)
+
+
+def hopped(
+    progress: float,
+    total: int,
+    stopping: tuple[int, ...] = (),
+    seconds: float = 1.0,
+    lead: float = 0.0,
+    tail: float = 0.0,
+    walked: tuple[int, ...] = (),
+    width: int = 0,
+) -> int:
+    """The index of the position the window stands on at `progress`, its tables printed with it
+    (schedule's last done, except over a sweep): over a sweep, one the map had reached at the
+    start of the current hop, the sweep cut into equal hops of at least 1 / HOPS seconds, the first
+    where it begins, the last ending where it lands (so the printed position changes at most
+    HOPS + 1 times in any second). On a map (`width` positions a row) the hops keep the column the
+    sweep left from, the window stepping straight down the map (the last computed position of
+    that column; hopping to the map's last computed one jumped it from side to side)."""
+    k = schedule(progress, total, stopping, seconds, lead, tail, walked) - 1
+    swept = swept_over(total, tuple(stopping), tuple(walked))
+    if not swept[k]:
+        return k
+    start = _start(seconds, lead)
+    end = 1.0 - min(tail / seconds, 0.5 * (1.0 - start))
+    now = (min(max(progress, 0.0), 1.0) - start) * seconds  # seconds since the window first moved
+    ends = np.cumsum(dwell(total, tuple(stopping), tuple(walked), (end - start) * seconds)[:-1])
+    first = last = k
+    while first > 0 and swept[first - 1]:
+        first -= 1
+    while swept[last + 1]:  # (the last position is never swept over)
+        last += 1
+    began = float(ends[first - 1]) if first > 0 else 0.0
+    length = float(ends[last]) - began
+    slot = length / max(int(length * HOPS), 1)
+    at = began + np.floor(max(now - began, 0.0) / slot) * slot
+    front = min(int(np.searchsorted(ends, at, side="right")), last)
+    if width > 0:  # the last computed position in the column the sweep left from
+        column = max(first - 1, 0) % width
+        front = front - (front % width - column) % width
+    return max(first, front)

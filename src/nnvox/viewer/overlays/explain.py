@@ -12,7 +12,7 @@ import vtk
 from vtk.util.numpy_support import numpy_to_vtk
 
 from nnvox.scenes.colour import lut
-from nnvox.scenes.explain import Moment, done_cells, sheet_block, window_cells
+from nnvox.scenes.explain import Moment, done_cells, output_cell, sheet_block, window_cells
 from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.explain_inset import ExplainInset, pending_colour, text_actor
@@ -237,11 +237,13 @@ class Explained:
         out = scene.block(moment.layer)
         panel, done = done_cells(out, moment)
         self.sheet.show(out, panel, done)
-        cell = np.argwhere(done)[-1] if done.any() else (0, 0)
+        front = np.argwhere(done)[-1] if done.any() else (0, 0)  # the last computed: the pending rows below
+        cell = output_cell(out, moment)
         sheet = sheet_block(out)
         # the value under way ringed and the 5 x 5 window it reads framed at every position, those
         # the window sweeps over too (watch 9: a band as wide as the map moving down its rows while
-        # the caption spoke of a 5 x 5 window)
+        # the caption spoke of a 5 x 5 window), over a sweep the hop's, with the tables (the map
+        # fills on ahead of it)
         frame_cells(self.output, sheet, (0, 0), (cell[0], cell[0] + 1), (cell[1], cell[1] + 1))
         end = ring(self.output, self.stage.renderer, OUTPUT_RING * self.stage.pane_height)
         self.output_actor.SetVisibility(True)  # at every position, the last (reading padding) too
@@ -255,7 +257,7 @@ class Explained:
         self.rays.actor.SetVisibility(source is not None)
         note = "\n(the column shows softmax probabilities)" if out.role == "output" else ""
         self.inset.show(moment, source.scale if source is not None else None, note)
-        self._pending_note(sheet, int(cell[0]) + 1 if done.any() else 0)  # (after the inset's layout: its key_room)
+        self._pending_note(sheet, int(front[0]) + 1 if done.any() else 0)  # (after the inset's layout: its key_room)
 
     def _name(self, sheet, moment: Moment) -> None:
         """ "map 0 of conv1" over the map being filled (a dense layer's units: "units of fc1"); none
