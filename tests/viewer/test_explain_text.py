@@ -86,7 +86,8 @@ def _check_the_sum_reads_honestly(inset, printed, where: str) -> None:
     import numpy as np
 
     s = inset._shown[0].step
-    assert inset.heads[2].GetInput() == "= products, rounded", where
+    # of what (watch 10): the printed values, where that fits over the grid (at 16:9 "the cells")
+    assert inset.heads[2].GetInput() in ("= products of printed values", "= products of the cells"), where
     words, numbers = inset.words.GetInput().split("\n"), inset.numbers.GetInput().split("\n")
     # watch 9: the first line says its cells are the rounded ones, the next is not called exact (it
     # is the recorded half-precision value less the bias: within 0.0025 of the products' float sum)
@@ -142,6 +143,8 @@ def test_a_narrower_frame_prints_the_values_at_the_lecture_size(lenet_run, tmp_p
     check_lecture_text("explain 4:3", [t for t in drawn_texts(r) if t["text"] not in _undrawn_labels(r)], size)
     inset = r.scene_renderer.overlays.explain.inset
     assert sum(a.GetVisibility() and bool(a.GetInput()) for a in inset.values) == 50
+    head = inset.heads[2].GetInput()  # (the patch colour only: its products not of printed values)
+    assert head.endswith("products, rounded") and "printed" not in head and "cells" not in head, head
     assert lecture_font(size[1]) <= inset.font < r.options.text_size(0.0), inset.font
 
 

@@ -60,7 +60,13 @@ NOTE_GAP = 0.45  # ... and between the input's notes and the window's
 # to be of the rounded cells (watch 9: "cells add to" and the sum differ by up to 0.04 unexplained)
 CELLS_ADD = "rounded cells sum"
 SUM_LINES = 4  # the sum's lines at most: the cells' sum, the sum before bias, the bias and the value
-ROUNDED = ", rounded"  # after the products' head where their cells print values (products_head)
+# after the products' head where their cells print values (products_head), the longest that fits
+# over the grid: each cell is the product of the patch's and the kernel's printed cells, not of the
+# exact values (watch 10: "= products, rounded" did not say of what; 2.69 x .20 prints .54, the
+# exact product .55); at 16:9 only "of the cells" fits over the grid beside the sum (the inset's
+# "rounded cells sum" names the printed numbers cells), at 4:3 "of printed values"; beside a
+# colour-only patch (no values printed) ", rounded"
+OF_PRINTED = (" of the printed values", " of printed values", " of the cells", ", rounded")
 # A patch whose values are not printed (colour only: the kernel's and products' numbers larger,
 # ExplainInset._fit) has cells this share of a printed row's height: the sum and the note fit under
 # its colour bar above the caption at 1080p
@@ -840,13 +846,14 @@ def _place_heads(texts, ops, heads: list[str], lay: Layout, grid: tuple[int, int
 
 def products_head(head: str, lay: Layout, grid: tuple[int, int], f: int) -> str:
     """The products' grid's head: "=" in it where the sum's numbers stand left of the grid (beside),
-    and ROUNDED where its cells print their values and it fits over the grid (each cell is the
-    product of the printed values, rounded: the 25 shown add to 2.95 where the sum before bias reads
-    2.984, and a lecturer's class checks both)."""
+    and the longest of OF_PRINTED that fits over the grid where its cells print their values (each
+    cell is the product of the printed values, rounded: the 25 shown add to 2.95 where the sum
+    before bias reads 2.984, and a lecturer's class checks both)."""
     head = f"= {head}" if lay.beside else head
-    if lay.fits and lay.printed == 3 and text_width(head + ROUNDED, f) <= grid[1] * lay.small:
-        head += ROUNDED
-    return head
+    if not (lay.fits and lay.printed == 3):
+        return head
+    said = OF_PRINTED if lay.first == 0 else OF_PRINTED[-1:]  # a colour-only patch prints no values
+    return next((head + w for w in said if text_width(head + w, f) <= grid[1] * lay.small), head)
 
 
 def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[float, float, int]:
