@@ -71,8 +71,8 @@ def test_the_lists_percent_signs_stand_in_one_column_as_drawn():
 
 
 def test_the_run_s_frames_print_the_rule(lenet_run):
-    """The class texts of a recorded run's frames (what the desktop and the page draw) end in the
-    printed share of each softmax probability."""
+    """The class texts of a recorded run's frames (what the desktop draws, and the page, which shows
+    the snapshot's texts as sent) end in the printed share of each softmax probability."""
     from nnvox.scenes.build import build_scene
 
     scene = build_scene(lenet_run)
@@ -81,6 +81,9 @@ def test_the_run_s_frames_print_the_rule(lenet_run):
     probs = frame.values[name].ravel()[: len(texts)]
     for text, p in zip(texts, probs, strict=True):
         assert text.endswith(" " + percent(float(p))), (text, p)
+    from nnvox.viewer.web.frames import snapshot_piece  # the page's texts: the same rows
+
+    assert snapshot_piece(scene, scene.n_snapshots - 1, 0, 5).texts[name] == texts
 
 
 def test_the_score_charts_value_has_room_for_its_widest_form():
