@@ -12,10 +12,12 @@ stroke's edge where the map answers most, then the last position, reading paddin
 fullest of the stroke and the background): a short shot stops once, long; a long one on all.
 Between stops the window sweeps over the rest in reading order, filling the map slowly enough for
 the class to watch (the rest of the shot: at 1.9 s for 597 positions nobody saw it), easing out of
-each stop and into the next (the inset prints the numbers of each position it passes: watch 9 sat
-through six seconds of "–" tables). Where a sweep starts or ends the numbers go over LEAVING and
-come in over ARRIVING, with the heading's words, which change there ("sliding to ..."); from one
-walked position or stop to the next they change together (legible).
+each stop and into the next; the window and the inset's numbers hop over it, a few times a second,
+each hop's position held and printed while the map fills on (hopped: watch 9 sat through six
+seconds of "–" tables, watch 10 saw a new position every frame as flicker). Where a sweep starts
+or ends the numbers go over LEAVING and come in over ARRIVING, with the heading's words, which
+change there ("sliding to ..."); from one walked position or stop to the next they change together
+(legible).
 Without a padded stop at the end, the finished map is held a while."""
 
 from __future__ import annotations
