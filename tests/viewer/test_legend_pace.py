@@ -138,3 +138,38 @@ def test_no_legend_text_changes_in_one_picture_on_the_pixels(lenet_scene):
         whole = ink.sum(axis=(1, 2)).max()
         steps += [np.abs(b - a).sum() / whole for a, b in itertools.pairwise(ink)]
     assert max(steps) < 0.3, np.round(steps, 2)  # (before: a swap redrew a whole title and its numbers)
+
+
+def test_a_bar_never_stands_without_its_words_on_the_pixels(lenet_scene):
+    """relu1's step and pool2's, drawn: each bar's colours are never brighter than its title and the
+    words under it (their shares of their own brightest), a bar and its words going out and coming
+    back together (watch 10, finding 10: at each stage change a bare bar stood 0.1-0.2 s)."""
+    frames = _frames(lenet_scene)
+    schedule = pass_schedule(lenet_scene.levels, DURATION)
+    size = (960, 540)
+    found = []
+
+    def shares(legends, picture):
+        ink = np.abs(picture.astype(float) - picture[-1, -1].astype(float)).max(axis=2)
+        out = {}
+        for i, part in enumerate(legends.parts):
+            x, y = part[0].GetPosition()
+            x0, x1 = round(x * size[0]), round((x + legends.width) * size[0])
+            top, bottom = round(size[1] * (1 - y - part[0].GetHeight())), round(size[1] * (1 - y))
+            colours = ink[top + 2 : bottom - 2, x0 + 2 : x1 - 2].mean()
+            title = ink[top - round(0.06 * size[1]) : top - 2, x0:x1].sum()
+            words = ink[bottom + 2 : bottom + round(0.06 * size[1]), x0:x1].sum()
+            out[i] = (colours, title, words)
+        found.append(out)
+
+    worst = []
+    for k in (1, 5):  # relu1's step (a new layer's numbers), pool2's ("probability" comes in)
+        start = round((schedule.lead + k * schedule.step) * FPS)
+        found.clear()
+        _walk(lenet_scene, frames[start - 45 : start + round(schedule.travel * FPS) + 6], shares, size, True)
+        for i in found[-1]:
+            series = np.array([f[i] for f in found[40:]])  # (settled by then: the shot's first pictures)
+            light = series / np.maximum(series.max(axis=0), 1e-9)
+            # the bar's colours' share over its title's or its words' share: a bare bar
+            worst.append(float((light[:, 0] - light[:, 1:].min(axis=1)).max()))
+    assert max(worst) < 0.35, np.round(worst, 2)  # (before: 1.0, the bar whole, its words gone)

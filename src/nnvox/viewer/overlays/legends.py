@@ -23,6 +23,7 @@ from nnvox.scenes.per_architecture import per_object
 from nnvox.scenes.scene import Frame
 from nnvox.viewer.camera_matrix import camera_matrix
 from nnvox.viewer.label_layout import block_rectangles, project
+from nnvox.viewer.options import hall_font
 from nnvox.viewer.overlays.base import Shown, Stage
 from nnvox.viewer.overlays.hud import safe_edges, sized_extent
 from nnvox.viewer.overlays.legend_focus import (
@@ -165,6 +166,16 @@ NOTE_JOIN = "  ·  "  # between a lecture's notes on their one line
 # the room can see; in its stage close-ups 40 px and more, each map a stripe
 SLIVER_LEAST = 24.0
 FACE_NOTES = ("maps", "filters")  # what a closed block's front face shows
+# The blocks whose panels are maps (an image's channels, a feature layer's maps) or a weight's
+# filters: a dense layer's panels are one vector's values cut in columns, with no map 0 in front
+# (watch 10, finding 5: "map 0 in front" was said over fc1's 120 values and fc2's 10)
+FACE_ROLES = ("input", "feature", "weights")
+# A lecture's notes' capitals, a share of the frame's height: 3.34%, 36 px at 1080p (watch 10,
+# finding 1: at theme.NOTE_TEXT's 28 px they read to row 10, row 20 needs about 34-36 px; at 37 px
+# "map 0 in front" was 6 px wider than a close-up's one bar); one line of them at most, never wider
+# than the colour bars' strip: a note that does not fit at this size is left out, never drawn
+# smaller (MarkEntries)
+LECTURE_NOTE_CAPS = 0.0334
 
 
 def note_lines(words: str) -> list[str]:
@@ -183,7 +194,9 @@ def drawn_notes(blocks, epochs: bool, scoped: bool = False) -> tuple[str, ...]:
     # not while a layer's maps stand side by side (an open shot): "front: map 0, others behind" read
     # as about the open layer, whose maps are all in front
     opened = any(b.opened is not None for b in layers)
-    closed = {b.role == "weights" for b in layers if b.panels > 1 and b.opened is None and not opened}
+    closed = {
+        b.role == "weights" for b in layers if b.panels > 1 and b.role in FACE_ROLES and b.opened is None and not opened
+    }
     scopes = {scope([b for b in layers if b.scale.cmap == cmap]) for cmap in {b.scale.cmap for b in layers}}
     per = next((p for p in ("per stage", "per layer") if p in scopes), "")
     scales = ", ".join([p for p in (per, "epochs" * epochs) if p])
@@ -881,14 +894,15 @@ class ColourLegends:
 
     def _show_bars(self) -> None:
         """The bars at their light and places, side by side from the strip's left (all hidden while
-        away): a bar's colours, title and words faded together."""
+        away): a bar's colours, title and words faded as one: where a text changes, the whole bar
+        goes out and back with the new words (watch 10 #10: a bare bar stood 0.1-0.2 s a stage)."""
         gap = self.stage.layout.legend_gap
         for i, part in enumerate(self.parts):
-            light = float(self.levels[i])
-            for prop, shown in zip(part, (1.0, *map(float, self.lights[i])), strict=True):
-                prop.SetVisibility(not self.away and light * shown > 0)
+            light = float(self.levels[i]) * float(np.min(self.lights[i], initial=1.0))
+            for prop in part:
+                prop.SetVisibility(not self.away and light > 0)
                 if isinstance(prop, vtk.vtkTextActor):
-                    prop.GetTextProperty().SetOpacity(light * shown)
+                    prop.GetTextProperty().SetOpacity(light)
                 else:
                     prop.GetProperty().SetOpacity(light)
             x = self.left + (self.width + gap) * float(self.slots[i])
@@ -948,9 +962,7 @@ class ColourLegends:
         pass's stage, else the shot's subject, else the blocks in view, where the bar colours them on
         one scale; its own words elsewhere. Whether any changed. The shot's subject is the labels'
         (renderer.set_subject: those drawn at the subject's size); without labels, the blocks in view."""
-        front = pass_front(frame.lit, self.stage.scene.blocks)
-        subject = set(self.labels.subject) if self.labels is not None else set()
-        about = {front} if front is not None else subject
+        about = picture_about(self.stage, self.labels, frame)
         changed = False
         for i, (blocks, forms, keys) in enumerate(self.focusable):
             block = focus_of(blocks, about, seen, keys) if forms else None
@@ -980,9 +992,18 @@ class ColourLegends:
             self._move()
             self._show_bars()
         self.marks.room = strip_width(self)
+        self.marks.about = picture_about(self.stage, self.labels, shown.frame)
         self.marks.update(shown)
         if self.labels is not None and self.marks.box is not None:  # (the labels' update set its panels)
             self.labels.layout.panels = (*self.labels.layout.panels, self.marks.box)
+
+
+def picture_about(stage: Stage, labels, frame) -> frozenset[str]:
+    """The blocks a picture of `frame` is about: the forward pass's front, else the shot's subject
+    (`labels`' drawn at the subject's size); none where neither is."""
+    front = pass_front(frame.lit, stage.scene.blocks)
+    subject = labels.subject if labels is not None else ()
+    return frozenset((front,) if front is not None else subject)
 
 
 def strip_width(legends: ColourLegends) -> float:
@@ -1100,12 +1121,11 @@ def entry_tries(marks: tuple[str, ...], notes: tuple[str, ...], below, over, ban
     wording from shot to shot: a move's dissolve blended a long form into a short one, garbled for
     0.3 s). A `lecture`'s picture's notes take a terse form last, a form with each note on one line
     first, and all of them on one line before that (watch 9: two lines of notes took a quarter of the
-    frame's bottom)."""
+    frame's bottom). A lecture's notes take one line in all (watch 10: at LECTURE_NOTE_CAPS): the
+    forms of a note in two lines, and stacks of several notes, are not tried."""
     forms = (ENTRY_FORMS[1],) if band is not None else ENTRY_FORMS
-    if lecture:  # (sorted stably: the short before the terse where both take one line)
-        forms = tuple(
-            sorted((*forms, TERSE_FORM), key=lambda f: max((len(note_lines(f[n])) for n in notes), default=1))
-        )
+    if lecture:  # the short, then the terse: those with each of these notes on one line
+        forms = tuple(f for f in (*forms, TERSE_FORM) if all(len(note_lines(f[n])) == 1 for n in notes))
     scales = tuple(n for n in notes if n not in FACE_NOTES)
     faces = tuple(n for n in notes if n in FACE_NOTES)
     tries = []
@@ -1113,6 +1133,7 @@ def entry_tries(marks: tuple[str, ...], notes: tuple[str, ...], below, over, ban
         if lecture and len(some) > 1:
             joined = tuple({**f, some[0]: NOTE_JOIN.join(f[n] for n in some)} for f in forms)
             tries += [((*marks, some[0]), below, band, joined), ((*marks, some[0]), over, None, joined)]
+            continue
         tries += [((*marks, *some), below, band, forms), ((*marks, *some), over, None, forms)]
     return [*tries, (marks, below, None, forms)]
 
@@ -1123,6 +1144,8 @@ def maps_seen_behind(stage: Stage, seen: Collection[str]) -> bool:
     matrix, w, h = camera_matrix(stage.renderer)
     for b in stage.scene.blocks:
         if b.name not in seen or b.panels < 2 or b.opened is not None or b.kind == ATTRIBUTION:
+            continue
+        if b.role not in FACE_ROLES:  # a dense layer's columns: no maps
             continue
         x0, _, y0, y1, z0, z1 = b.bounds
         ends = np.array(
@@ -1152,14 +1175,21 @@ class MarkEntries:
         self.stage, self.options, self.caption = stage, stage.options, caption
         self.inset_box = inset_box or stage.options.metrics_box  # as the pane draws it
         self.cornered = cornered  # in a lecture's corner (notes_corner): the colour bars end left of it
-        # a lecture's entries at its least text (theme.NOTE_TEXT, 28 px capitals at 1080p), under its
-        # legends' words: side notes (watch 9, finding 8: at the legends' 40 px capitals two lines of
-        # notes took a quarter of the frame's bottom beside two bars)
+        # a lecture's entries at LECTURE_NOTE_CAPS (36 px capitals at 1080p), under its legends'
+        # words' 40 px, on one line (watch 9, finding 8: two lines of notes at 40 px took a quarter
+        # of the frame's bottom; watch 10, finding 1: at 28 px they were not read from row 20)
         size = legend_size(stage)
-        self.size = min(size, stage.options.text_size(0.0)) if stage.options.hall else size
+        notes = hall_font(stage.options.height, LECTURE_NOTE_CAPS)
+        self.size = notes if stage.options.hall else size
+        # a frame whose bars' words are smaller (a tall one's: legend_size) shows no notes, rather
+        # than notes drawn smaller than LECTURE_NOTE_CAPS or larger than the words they explain
+        self.quiet = stage.options.hall and size < notes
         # the widest an entry's words may be in a lecture's picture (pane fractions): the colour bars'
         # strip beside them (strip_width, set by ColourLegends); None: as wide as the pane allows
         self.room: float | None = None
+        # the blocks the picture is about (picture_about): the faces' note is theirs where
+        # they are in view
+        self.about: frozenset[str] = frozenset()
         swatches = mark_swatches(stage.colours)
         self.entries = {kind: self._entry(kind, *swatches.get(kind, (None, None))) for kind in (*MARKS, *NOTES)}
         self.props = [prop for entry in self.entries.values() for prop in entry if prop is not None]
@@ -1218,8 +1248,11 @@ class MarkEntries:
         scales the colours are (SCOPE_NOTES) only where those blocks use more than one."""
         seen = self.in_view()
         scales = {b.scale for b in self.stage.scene.blocks if b.name in seen and b.kind != ATTRIBUTION}
-        notes = tuple(n for n in self.notes if n not in SCOPE_NOTES or len(scales) > 1)
-        if self.options.hall and not maps_seen_behind(self.stage, seen):  # (the window's: as before)
+        notes = tuple(n for n in self.notes if (n not in SCOPE_NOTES or len(scales) > 1) and not self.quiet)
+        # the faces' note of the blocks the picture is about where in view (a neighbour's maps at
+        # the frame's edge are not what it shows: pool2's and relu2's beside fc1, watch 10 #5)
+        faces = (seen & self.about) or seen
+        if self.options.hall and not maps_seen_behind(self.stage, faces):  # (the window's: as before)
             notes = tuple(n for n in notes if n not in FACE_NOTES)
         return drawn_marks(shown.frame, self.options, seen), notes
 
