@@ -112,8 +112,9 @@ def test_the_overlays_text_keeps_title_safe_and_says_what_applies(lenet_run, tmp
     the width; 36 px top and bottom of 720); the legends say what applies to the shot: no "front:
     map 0" while conv1's maps stand side by side, no bar (no "answer: probability") while conv1 is
     explained, and the one scale said once in the distance shot (its bar's title said it and a note
-    again), by the note's words for it: 'one scale for every block and epoch' (67de9bc)."""
-    from nnvox.viewer.overlays.legends import NOTES, SHORT_NOTES
+    again), by the note's words for it: 'one scale throughout' (legends.TERSE_NOTES: at the notes'
+    36 px the longer 'one scale for every block and epoch' is wider than the bar)."""
+    from nnvox.viewer.overlays.legends import NOTES, SHORT_NOTES, TERSE_NOTES
 
     w, h = 1280, 720
     board = OVERVIEW.replace("duration = 1\n", "") if shot == "overview" else SHOTS[shot]
@@ -132,7 +133,7 @@ def test_the_overlays_text_keeps_title_safe_and_says_what_applies(lenet_run, tmp
         assert not [w for w in words if "probability" in w or w in ("negative", "positive")], words
     if shot == "distance":
         said = [w.replace("\n", " ") for w in words if "one scale" in w.replace("\n", " ")]
-        assert len(said) == 1 and "every block and epoch" in said[0], words
+        assert said == [TERSE_NOTES["epochs"]], words
 
 
 OPEN_SHOT = """timeline = "last"
