@@ -135,15 +135,18 @@ def test_no_method_jargon_in_the_captions(board):
 
 def test_every_caption_of_the_lecture_is_at_most_two_lines_at_1080p(board):
     """A third line, one word long, read as a layout slip (the overview's caption did); at 40 px
-    capitals (theme.CAPTION_TEXT) across the frame inside its edge margins, as the lecture draws it."""
+    capitals (theme.CAPTION_TEXT) across the frame inside its title-safe margins, in the lecture's
+    look (bold), as the lecture draws it (measured inside the 2% edge margins, the kernels shot's
+    caption passed here and drew three lines over its grid's frame, watch 11)."""
     import vtk
 
-    from nnvox.viewer.label_layout import margin
-    from nnvox.viewer.options import RenderOptions
     from nnvox.viewer.overlays.caption import wrapped
+    from nnvox.viewer.storyboard_export import board_look
+    from nnvox.viewer.theme import TITLE_SAFE
 
-    options, prop = RenderOptions(width=1920, height=1080), vtk.vtkTextProperty()
+    options, prop = board_look(board, 1920, 1080), vtk.vtkTextProperty()
     prop.SetFontSize(options.caption_font())
-    room = 1920 - 2 * margin(1080)
+    prop.SetBold(options.bold)
+    room = 1920 * (1 - 2 * TITLE_SAFE)
     long = [c for s in board.shots if (c := s.caption) and wrapped(c, room, prop).count("\n") > 1]
     assert long == []
