@@ -3,6 +3,8 @@ the shots before, the same frames as one pass, and an .mp4 joined from the worke
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -112,3 +114,16 @@ def test_two_workers_write_one_mp4_of_every_frame(board, tmp_path):
     data = parts.read_bytes()
     assert 0 < data.find(b"moov") < data.find(b"mdat")  # faststart: the index before the frames
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".toml") == ["one.mp4", "run", "two.mp4"]
+
+
+@pytest.mark.gl
+def test_two_workers_join_an_mp4_named_relative_to_the_working_folder(board, tmp_path, monkeypatch):
+    """`make demo` writes nnvox-demo/lecture.mp4, relative: the parts' listing, in a temporary folder,
+    named them relative too, and ffmpeg's concat looked for them there (the demo failed at its join)."""
+    from nnvox.viewer.storyboard_export import render_storyboard
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    parts = render_storyboard(board, Path("out") / "two.mp4", progress=False, workers=2)
+    assert decode(tmp_path / parts).shape == (30, 180, 320, 3)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["two.mp4"]

@@ -278,7 +278,9 @@ def _join(parts: list[Path], out: Path, chapters: list[tuple[float, str]], secon
     joined = temporary_path(out)
     with tempfile.TemporaryDirectory(prefix="nnvox-parts-") as folder:
         listing, metadata = Path(folder) / "parts.txt", Path(folder) / "chapters.txt"
-        listing.write_text("".join("file '" + str(p).replace("'", "'\\''") + "'\n" for p in parts))
+        # absolute: ffmpeg's concat reads a listed path from the listing's own folder (a relative `out`,
+        # `make demo`'s nnvox-demo/, was looked for in this temporary folder)
+        listing.write_text("".join("file '" + str(Path(p).absolute()).replace("'", "'\\''") + "'\n" for p in parts))
         metadata.write_text(ffmetadata(chapters, seconds), encoding="utf-8")
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "concat", "-safe", "0"]
         cmd += ["-i", str(listing), "-i", str(metadata), "-map", "0", "-map_metadata", "1", "-map_chapters", "1"]
