@@ -594,3 +594,17 @@ def focused(frame, moment: Moment):
     """`frame` with every block but the explained layer and its input faded."""
     keep = {moment.layer, moment.source}
     return dataclasses.replace(frame, lit={k: v if k in keep else min(v, FADED) for k, v in frame.lit.items()})
+
+
+def shot_explanation(board, shot, run, scene, lead: float, tail: float = 0.0) -> Explanation:
+    """Storyboard `shot`'s explained layer on `run`'s `scene` (its window waiting `lead` seconds
+    while the shot comes in, at the map's end `tail` seconds before it ends); a bad `explain` or
+    `channel` is one line naming the storyboard's line, wherever it is built first (the export's
+    scenes, the chapters worked out before the workers start)."""
+    try:
+        return Explanation(
+            run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead, tail=tail
+        )
+    except NnvoxError as exc:
+        key = "channel" if str(exc).startswith("explain: channel") else "explain"
+        raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: {exc}") from None

@@ -126,7 +126,7 @@ def explain_marks(board, i: int, scene, ways: list[str], progress: list[float]) 
     """An explained layer (storyboard `explain`): the heading's words where the window stands (each
     position it walks or stops on), or where it sweeps to, without the count computed, which changes
     at every position of a sweep (watch 10, finding 7: one 26 s chapter over five states)."""
-    from nnvox.scenes.explain import Explanation
+    from nnvox.scenes.explain import shot_explanation
     from nnvox.scenes.shot_changes import coming_in, going_out
     from nnvox.scenes.storyboard import resolve
     from nnvox.viewer.overlays.explain_inset import BREAK, _title
@@ -135,9 +135,7 @@ def explain_marks(board, i: int, scene, ways: list[str], progress: list[float]) 
     last = scene.n_snapshots - 1
     t = resolve(shot.timeline[0], last) if shot.timeline is not None else float(last)
     lead, tail = coming_in(board, i, ways[i]), going_out(board, i, ways)
-    explained = Explanation(
-        run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead, tail=tail
-    )
+    explained = shot_explanation(board, shot, run, scene, lead, tail)
     return [_title(explained.at(p, t)).split(BREAK)[0] for p in progress]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from nnvox.capture.run import open_run
 from nnvox.errors import NnvoxError
 from nnvox.scenes.build import build_scene
-from nnvox.scenes.explain import Explanation, focused
+from nnvox.scenes.explain import Explanation, focused, shot_explanation
 from nnvox.scenes.frames import nearest_snapshot
 from nnvox.scenes.histogram import HistogramSource, steady
 from nnvox.scenes.presets import output_size
@@ -138,15 +138,7 @@ class _Scenes:
         """A shot's explained layer, checked against its run and scene before anything renders; its
         window waits `lead` seconds while the shot comes in (shot_changes.coming_in) and has reached
         the map's end `tail` seconds before it ends (shot_changes.going_out)."""
-        run = self.runs[shot.source]
-        try:
-            scene = self.scenes[_scene_key(shot)]
-            return Explanation(
-                run, scene, shot.explain, shot.channel, shot.sample_in(run), seconds=shot.duration, lead=lead, tail=tail
-            )
-        except NnvoxError as exc:
-            key = "channel" if str(exc).startswith("explain: channel") else "explain"
-            raise NnvoxError(f"{board.path.name}, line {shot.lines.get(key, shot.line)}: {exc}") from None
+        return shot_explanation(board, shot, self.runs[shot.source], self.scenes[_scene_key(shot)], lead, tail)
 
     def renderer(self, key, hud: str):
         """A scene's renderer in a heads-up style (shots of one scene in two styles: two renderers)."""
