@@ -1,4 +1,4 @@
-"""The explaining shot's title (overlays/explain_inset._title, faded by Moment.titled) over the
+"""The explaining shot's title (overlays/explain_inset.heading_words, faded by Moment.titled) over the
 lecture's 20 s shot at 30 fps: it fades only where its words change ("row 6, column 18 · 187 of 784
 computed" to "sliding to row 27, column 27" and back to the map's end), never switching words in
 one frame at full strength; where only its numbers change (the walk from one position to the next)
@@ -17,7 +17,7 @@ FPS = 30
 
 def _frames(lenet_run, seconds=20.0, lead=0.5, tail=0.5):
     from nnvox.scenes.explain import Explanation
-    from nnvox.viewer.overlays.explain_inset import _title
+    from nnvox.viewer.overlays.explain_inset import heading_words as _title
 
     explained = Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=seconds, lead=lead, tail=tail)
     n = int(seconds * FPS)

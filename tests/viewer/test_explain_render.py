@@ -346,7 +346,7 @@ def test_the_heading_counts_from_0_where_it_indexes_and_counts_values_computed(l
     """Rows, columns, maps and units count from 0, as PyTorch indexes and as every shot numbers maps
     and classes; how far the map is done is a count of values computed ("(783 of 0–783)" read oddly,
     and "row 6, column 15 · position 184" read as mixed counting: 6 · 28 + 15 = 183)."""
-    from nnvox.viewer.overlays.explain_inset import _title
+    from nnvox.viewer.overlays.explain_inset import heading_words as _title
 
     explained = Explanation(lenet_run, build_scene(lenet_run), "conv1", 0, 9, seconds=12)
     last = len(lenet_run.snapshots) - 1

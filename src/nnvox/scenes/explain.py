@@ -428,7 +428,7 @@ class Explanation:
         every walked position blinked the heading about once a second)."""
         total = timing[0]
 
-        def words(p: float) -> tuple:  # the title's wording at progress p (explain_inset._title)
+        def words(p: float) -> tuple:  # the title's wording at progress p (explain_inset.heading_words)
             k = schedule(p, *timing) - 1
             if k in chosen or k in walked or k == total - 1:
                 return ("where",)

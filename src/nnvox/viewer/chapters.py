@@ -129,14 +129,14 @@ def explain_marks(board, i: int, scene, ways: list[str], progress: list[float]) 
     from nnvox.scenes.explain import shot_explanation
     from nnvox.scenes.shot_changes import coming_in, going_out
     from nnvox.scenes.storyboard import resolve
-    from nnvox.viewer.overlays.explain_inset import BREAK, _title
+    from nnvox.viewer.overlays.explain_inset import BREAK, heading_words
 
     shot, run = board.shots[i], scene.source.run
     last = scene.n_snapshots - 1
     t = resolve(shot.timeline[0], last) if shot.timeline is not None else float(last)
     lead, tail = coming_in(board, i, ways[i]), going_out(board, i, ways)
     explained = shot_explanation(board, shot, run, scene, lead, tail)
-    return [_title(explained.at(p, t)).split(BREAK)[0] for p in progress]
+    return [heading_words(explained.at(p, t)).split(BREAK)[0] for p in progress]
 
 
 def _escaped(text: str) -> str:

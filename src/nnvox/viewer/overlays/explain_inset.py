@@ -565,7 +565,7 @@ class ExplainInset:
             tf -= 1  # a frame narrower than 16:9: the title's longest line as wide as the inset
         self.title_font = tf
         self.title.GetTextProperty().SetFontSize(tf)
-        lines = 2 if text_width(_title(m, widest=True), tf, bold=True) > room(tf) else 1
+        lines = 2 if text_width(heading_words(m, widest=True), tf, bold=True) > room(tf) else 1
         title = (0.2 + LINE * lines) * tf
         one_map = m.step.family == "conv" and rows == 1 and len(m.step.inputs) == 1  # all three grids printed
         # a 16:9 lecture's numbers never under theme.EXPLAIN_TEXT (fitting dropped them to 32 px capitals);
@@ -605,7 +605,7 @@ class ExplainInset:
         self._scale(input_scale, bar)
         if fits:
             self._print_cells(s, grids, m.legible)
-        title = _title(m)
+        title = heading_words(m)
         self.title.SetInput(title.replace(BREAK, "\n") if self.title_lines == 2 else title)
         self.title.GetTextProperty().SetOpacity(m.titled)  # its words fade out before they change, in after
         self.scale_title.SetInput(m.reads)
@@ -868,7 +868,7 @@ def _head_place(lay: Layout, grid: tuple[int, int], k: int, f: int) -> tuple[flo
 BREAK = " · "  # between the title's where and the count computed: a line break where too wide
 
 
-def _title(m: Moment, widest: bool = False) -> str:
+def heading_words(m: Moment, widest: bool = False) -> str:
     """`conv1: map 0, row 12, column 12 · 349 of 784 computed`; `widest`: with as many digits in each
     number as it can have over the shot (the title's width over the shot, to lay out by). Rows,
     columns, maps and units count from 0, as PyTorch indexes and as every shot numbers maps, kernels
@@ -897,7 +897,7 @@ def _titles(m: Moment) -> list[str]:
     position on a line of its own where too wide), where it slides to, and the map computed."""
     where = f"{m.layer}: map {m.step.position[0]}"
     return [
-        _title(m, widest=True).split(BREAK)[0],
+        heading_words(m, widest=True).split(BREAK)[0],
         f"{where}, sliding to row {'8' * len(str(m.grid[0] - 1))}, column {'8' * len(str(m.grid[1] - 1))}",
         f"{where}: all {m.total} values computed",
     ]
